@@ -1,0 +1,30 @@
+"""The app factory. No module-level app and no environment read at import: ``create_app`` does it all."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+from .config import MAX_BODY_BYTES, load_settings
+from .core import build_core
+from .runtime import open_store, resolve_secrets
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    settings = resolve_secrets(load_settings(config))
+    settings, store = open_store(settings)
+    core = build_core(settings, store)
+
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.extensions["sls"] = core
+    logging.getLogger("sls_server").setLevel(settings.log_level)
+
+    from .http import register
+
+    register(app)
+    return app

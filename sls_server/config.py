@@ -1,0 +1,229 @@
+"""Every configuration key, its default, its bounds and why, in one place.
+
+Values come from the defaults below, then ``SLS_*`` environment variables, then the mapping given to
+``create_app`` (keys with or without the ``SLS_`` prefix). Environment values are read as raw strings
+and parsed per key: Flask's ``from_prefixed_env`` would JSON-decode them, turning an admin token of
+digits into an int or a hex secret such as ``1e40...`` into a float. A bad value raises
+:class:`ConfigError` naming the key, which the CLI prints as one line.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from .errors import ConfigError
+
+PREFIX = "SLS_"
+MAX_BODY_BYTES = 64 * 1024  # the contract's limit on request bodies
+
+
+@dataclass(frozen=True)
+class Settings:
+    redis_url: str | None = None
+    """Unset: start an embedded redis-server with its data in ``data_dir``."""
+    data_dir: Path = Path(platformdirs.user_data_dir("sls-emulator"))
+    """Embedded Redis data (AOF on), the generated secret key and admin token."""
+    secret_key: bytes | None = None
+    """32 bytes (64 hex or base64) for AES-256-GCM of device keys at rest; unset: generated into data_dir."""
+    admin_token: str | None = None
+    """Bearer token of /admin/v1; unset: generated into data_dir (``sls demo`` prints it)."""
+    hash_profile: str = "standard"
+    """Argon2id cost: ``strong`` (RFC 9106: t=3, 64 MiB, p=4), ``standard`` (t=2, 19 MiB, p=1), ``test``."""
+    challenge_ttl: int = 300
+    """Seconds a login challenge stays valid; 30..600 (NIST caps out-of-band secrets at 10 minutes)."""
+    verify_attempts: int = 3
+    """Wrong responses allowed per login transaction before it is dead and the login must start over."""
+    card_pin_attempts: int = 3
+    """Wrong PINs in a row before a simulated DSC+ card locks itself, like the real card."""
+    idle_timeout: int = 900
+    """Seconds of inactivity before automatic logoff (15 min: NIST 800-63B-4 AAL3 idle)."""
+    absolute_timeout: int = 86400
+    """Seconds a session may live at all, activity or not (24 h: NIST AAL2 overall)."""
+    sim_enabled: bool = True
+    """Serve /sim/v1 (the simulated cards and phones); off for demos where the audience plays the attacker."""
+    redis_timeout: float = 2.0
+    """Seconds to wait on Redis before answering 503 store_unavailable."""
+    log_level: str = "INFO"
+
+
+def _int(lo: int, hi: int) -> Callable[[Any], int]:
+    def parse(value: Any) -> int:
+        if isinstance(value, bool):
+            raise ValueError("must be an integer")
+        try:
+            number = int(str(value).strip()) if not isinstance(value, int) else value
+        except ValueError:
+            raise ValueError(f"must be an integer, got {value!r}") from None
+        if not lo <= number <= hi:
+            raise ValueError(f"must be between {lo} and {hi}, got {number}")
+        return number
+
+    return parse
+
+
+def _float(lo: float, hi: float) -> Callable[[Any], float]:
+    def parse(value: Any) -> float:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"must be a number, got {value!r}") from None
+        if not lo <= number <= hi:
+            raise ValueError(f"must be between {lo} and {hi}, got {number}")
+        return number
+
+    return parse
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"must be true or false, got {value!r}")
+
+
+def _choice(*options: str) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        text = str(value).strip().lower()
+        if text not in options:
+            raise ValueError(f"must be one of {', '.join(options)}, got {value!r}")
+        return text
+
+    return parse
+
+
+def _optional_str(value: Any) -> str | None:
+    text = str(value).strip()
+    return text or None
+
+
+def _redis_url(value: Any) -> str | None:
+    text = _optional_str(value)
+    if text and not text.startswith(("redis://", "rediss://", "unix://")):
+        raise ValueError("must start with redis://, rediss:// or unix://")
+    return text
+
+
+def _secret_key(value: Any) -> bytes | None:
+    if isinstance(value, bytes):
+        raw = value
+    else:
+        text = str(value).strip()
+        if not text:
+            return None
+        raw = parse_key_text(text)
+    if len(raw) != 32:
+        raise ValueError("must be 32 bytes: 64 hex characters or 44 base64 characters")
+    return raw
+
+
+def parse_key_text(text: str) -> bytes:
+    """Hex first (what ``sls`` writes), then base64; the length check happens in the caller."""
+    import base64
+    import binascii
+
+    try:
+        return bytes.fromhex(text)
+    except ValueError:
+        pass
+    try:
+        return base64.b64decode(text, validate=True)
+    except binascii.Error:
+        raise ValueError("must be 64 hex characters or base64 of 32 bytes") from None
+
+
+def _admin_token(value: Any) -> str | None:
+    text = _optional_str(value)
+    if text is not None and len(text) < 16:
+        raise ValueError("must be at least 16 characters")
+    return text
+
+
+def _path(value: Any) -> Path:
+    return Path(str(value)).expanduser()
+
+
+PARSERS: dict[str, Callable[[Any], Any]] = {
+    "redis_url": _redis_url,
+    "data_dir": _path,
+    "secret_key": _secret_key,
+    "admin_token": _admin_token,
+    "hash_profile": _choice("strong", "standard", "test"),
+    "challenge_ttl": _int(30, 600),
+    "verify_attempts": _int(1, 10),
+    "card_pin_attempts": _int(1, 10),
+    "idle_timeout": _int(60, 86400),
+    "absolute_timeout": _int(300, 30 * 86400),
+    "sim_enabled": _bool,
+    "redis_timeout": _float(0.05, 60.0),
+    "log_level": _choice("debug", "info", "warning", "error"),
+}
+
+
+def env_name(field: str) -> str:
+    return PREFIX + field.upper()
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Merge defaults, environment and ``overrides``; validate each value and the relations between them."""
+    environ = os.environ if environ is None else environ
+    known = {f.name for f in fields(Settings)}
+    raw: dict[str, tuple[str, Any]] = {}
+    for name in known:
+        if env_name(name) in environ:
+            raw[name] = (env_name(name), environ[env_name(name)])
+    for key, value in (overrides or {}).items():
+        name = key[len(PREFIX):] if key.upper().startswith(PREFIX) else key
+        name = name.lower()
+        if name not in known:
+            raise ConfigError(env_name(name), "unknown configuration key")
+        raw[name] = (env_name(name), value)
+
+    values: dict[str, Any] = {}
+    for name, (label, value) in raw.items():
+        if value is None:
+            continue
+        try:
+            values[name] = PARSERS[name](value)
+        except ValueError as exc:
+            raise ConfigError(label, str(exc)) from None
+    if "log_level" in values:
+        values["log_level"] = values["log_level"].upper()
+    settings = Settings(**values)
+    if settings.absolute_timeout < settings.idle_timeout:
+        raise ConfigError("SLS_ABSOLUTE_TIMEOUT", "must not be shorter than SLS_IDLE_TIMEOUT")
+    return settings
+
+
+def describe() -> list[tuple[str, str, str]]:
+    """(variable, default, doc) for every key: feeds ``sls config`` and keeps the README table honest."""
+    import ast
+    import inspect
+    import itertools
+
+    source = inspect.getsource(Settings)
+    docs: dict[str, str] = {}
+    tree = ast.parse(source)
+    body = tree.body[0].body  # type: ignore[attr-defined]
+    for node, following in itertools.pairwise(body):
+        if isinstance(node, ast.AnnAssign) and isinstance(following, ast.Expr):
+            docs[node.target.id] = following.value.value  # type: ignore[attr-defined,union-attr]
+    rows = []
+    for f in fields(Settings):
+        default = f.default
+        shown = "(unset)" if default is None else str(default)
+        if f.name == "data_dir":
+            shown = "user data dir/sls-emulator"
+        rows.append((env_name(f.name), shown, docs.get(f.name, "")))
+    return rows

@@ -1,0 +1,95 @@
+"""Devices of a user: enrol, list, revoke. The type-specific work is the factor's."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from .errors import UnknownDevice
+from .events import EventLog
+from .factors import FactorRegistry
+from .store import Store
+
+ACTIVE = "active"
+REVOKED = "revoked"
+
+
+def new_device_id(type_: str) -> str:
+    return f"{type_}-{secrets.token_hex(6)}"
+
+
+def public_device(record: Mapping[str, str]) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "device_id": record["device_id"],
+        "type": record["type"],
+        "label": record.get("label"),
+        "status": record["status"],
+        "created_at": int(record["created_at"]),
+    }
+    for optional in ("serial", "suite"):
+        if optional in record:
+            view[optional] = record[optional]
+    if "locked" in record:
+        view["locked"] = record["locked"] == "1"
+    return view
+
+
+class DeviceService:
+    def __init__(self, store: Store, factors: FactorRegistry, events: EventLog) -> None:
+        self._store = store
+        self._factors = factors
+        self._events = events
+
+    def enrol(self, username: str, type_: str, params: Mapping[str, Any], *, now: int) -> dict[str, Any]:
+        factor = self._factors.get(type_)
+        device_id = new_device_id(type_)
+        enrolment = factor.enrol(device_id, username, params, now=now)
+        label = params.get("label") if isinstance(params.get("label"), str) else None
+        record = {
+            "device_id": device_id,
+            "type": type_,
+            "owner": username,
+            "status": ACTIVE,
+            "created_at": now,
+            "label": label or f"{type_} {enrolment.record.get('serial', device_id)}",
+            **enrolment.record,
+        }
+        self._store.devices.create(device_id, record)
+        self._store.users.add_device(username, device_id)
+        self._events.record("device.enrolled", at=now, user=username, factor=type_, device_id=device_id)
+        stored = {k: str(int(v) if isinstance(v, bool) else v) for k, v in record.items()}
+        return {**public_device(stored), **enrolment.once}
+
+    def get(self, device_id: str) -> dict[str, str]:
+        record = self._store.devices.get(device_id)
+        if not record:
+            raise UnknownDevice()
+        return record
+
+    def of_user(self, username: str) -> list[dict[str, str]]:
+        records = self._store.devices.get_many(self._store.users.device_ids(username))
+        return sorted(records, key=lambda r: (int(r["created_at"]), r["device_id"]))
+
+    def active_of_user(self, username: str) -> list[dict[str, str]]:
+        return [r for r in self.of_user(username) if r["status"] == ACTIVE]
+
+    def revoke(self, username: str, device_id: str, *, now: int) -> dict[str, Any]:
+        record = self.get(device_id)
+        if record["owner"] != username:
+            raise UnknownDevice()
+        self.update(device_id, lambda _: {"status": REVOKED, "revoked_at": now})
+        self._events.record("device.revoked", at=now, user=username, factor=record["type"], device_id=device_id)
+        return public_device(self.get(device_id))
+
+    def update(self, device_id: str, change: Any, *, tries: int = 8) -> dict[str, str]:
+        """Apply ``change(record) -> fields`` with compare-and-set, re-reading on a concurrent write."""
+        for _ in range(tries):
+            record = self.get(device_id)
+            fields = change(record)
+            outcome = self._store.devices.update(device_id, record["version"], fields)
+            if outcome == "ok":
+                return {**record, **{k: str(int(v) if isinstance(v, bool) else v) for k, v in fields.items()}}
+            if outcome == "missing":
+                raise UnknownDevice()
+        raise RuntimeError(f"device {device_id} kept changing under {tries} updates")  # pragma: no cover

@@ -1,0 +1,59 @@
+"""Second factors: one module per authenticator type, registered by name.
+
+A factor enrols a device (what it stores, what it hands out once), begins a login step on it (the
+prompt the page shows and what the transaction must remember) and checks an answer. Adding an
+authenticator is one module here plus one line in :func:`build_registry`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from ..errors import UnsupportedDeviceType
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    record: dict[str, Any]
+    """Fields stored on the device record (secrets already sealed)."""
+    once: dict[str, Any] = field(default_factory=dict)
+    """Fields returned to the enrolling admin one time only (a card's key, like a token import file)."""
+
+
+@dataclass(frozen=True)
+class Prompt:
+    shown: dict[str, Any]
+    """What the login page shows, merged into the ``factor`` object of the response."""
+    remembered: dict[str, Any] = field(default_factory=dict)
+    """What the login transaction keeps to check the answer."""
+
+
+class Factor(Protocol):
+    type: str
+    response_pattern: re.Pattern[str]
+
+    def enrol(self, device_id: str, username: str, params: Mapping[str, Any], *, now: int) -> Enrolment: ...
+
+    def begin(self, device: Mapping[str, str], *, now: int) -> Prompt: ...
+
+    def check(self, device: Mapping[str, str], txn: Mapping[str, str], response: str) -> bool: ...
+
+
+class FactorRegistry:
+    def __init__(self, factors: list[Factor]) -> None:
+        self._factors = {factor.type: factor for factor in factors}
+
+    def get(self, type_: str) -> Factor:
+        try:
+            return self._factors[type_]
+        except KeyError:
+            raise UnsupportedDeviceType(
+                f"unsupported device type {type_!r}; this server knows: {', '.join(self.types())}",
+                field="type",
+            ) from None
+
+    def types(self) -> list[str]:
+        return sorted(self._factors)

@@ -1,0 +1,14 @@
+"""The HTTP surfaces, one blueprint each: thin views that parse, call the core and serialise."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from . import admin, api, ops, sim
+from .errors import register_error_handlers
+
+
+def register(app: Flask) -> None:
+    for blueprint in (api.bp, sim.bp, admin.bp, ops.bp):
+        app.register_blueprint(blueprint)
+    register_error_handlers(app)

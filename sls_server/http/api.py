@@ -1,0 +1,67 @@
+"""``/api/v1``: the broker's login service as an integration under test sees it."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, jsonify, request
+
+from ..login import Authenticated
+from ..sessions import session_id
+from .common import SECURE_SESSION_COOKIE, SESSION_COOKIE, client_ip, core, json_body, now, session_token, string
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def _with_session_cookie(result: Authenticated) -> Response:
+    response = jsonify(result.body())
+    secure = request.is_secure
+    response.set_cookie(
+        SECURE_SESSION_COOKIE if secure else SESSION_COOKIE,
+        result.token,
+        httponly=True,
+        secure=secure,
+        samesite="Strict",
+        path="/",
+    )
+    return response
+
+
+@bp.post("/auth/login")
+def login():  # type: ignore[no-untyped-def]
+    body = json_body()
+    username = string(body, "username", max_len=128)
+    password = string(body, "password", max_len=1024)
+    return jsonify(core().logins.start(username, password, now=now(), ip=client_ip()))
+
+
+@bp.post("/auth/login/<txn_id>/verify")
+def verify(txn_id: str):  # type: ignore[no-untyped-def]
+    body = json_body()
+    response = string(body, "response", max_len=64)
+    return _with_session_cookie(core().logins.verify(txn_id, response, now=now(), ip=client_ip()))
+
+
+@bp.get("/auth/login/<txn_id>")
+def login_status(txn_id: str):  # type: ignore[no-untyped-def]
+    return jsonify(core().logins.status(txn_id, now=now()))
+
+
+@bp.get("/session")
+def whoami():  # type: ignore[no-untyped-def]
+    return jsonify(core().sessions.authenticate(session_token(), now=now()).public())
+
+
+@bp.post("/session/tickle")
+def tickle():  # type: ignore[no-untyped-def]
+    return jsonify(core().sessions.authenticate(session_token(), now=now()).public())
+
+
+@bp.post("/auth/logout")
+def logout():  # type: ignore[no-untyped-def]
+    session = core().sessions.authenticate(session_token(), now=now(), extend=False)
+    core().sessions.end(session_id(session_token() or ""), now=now())
+    response = jsonify({"state": "logged_out", "username": session.username})
+    for name in (SESSION_COOKIE, SECURE_SESSION_COOKIE):
+        if name in request.cookies:
+            response.delete_cookie(name, path="/", secure=name.startswith("__Host-"), httponly=True,
+                                   samesite="Strict")
+    return response

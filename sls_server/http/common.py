@@ -1,0 +1,80 @@
+"""What every view needs: the core, the clock read once per request, the JSON body checked field by field."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, g, request
+
+from ..core import Core
+from ..errors import InvalidRequest
+
+SESSION_COOKIE = "sls_session"
+SECURE_SESSION_COOKIE = "__Host-sls_session"
+
+
+def core() -> Core:
+    return current_app.extensions["sls"]  # type: ignore[no-any-return]
+
+
+def now() -> int:
+    """The app clock, read once per request so every decision in it agrees on the instant."""
+    if "sls_now" not in g:
+        g.sls_now = core().clock.now()
+    return int(g.sls_now)
+
+
+def client_ip() -> str | None:
+    return request.remote_addr
+
+
+def json_body(*, optional: bool = False) -> dict[str, Any]:
+    """The request's JSON object, or a 400 naming ``body``: bad JSON, another type, no JSON at all."""
+    if not request.get_data(cache=True):
+        if optional:
+            return {}
+        raise InvalidRequest("a JSON object body is required", field="body")
+    if not request.is_json:
+        raise InvalidRequest("the body must be JSON, sent with Content-Type: application/json", field="body")
+    data = request.get_json(silent=True)
+    if data is None:
+        raise InvalidRequest("the body is not valid JSON", field="body")
+    if not isinstance(data, dict):
+        raise InvalidRequest("the body must be a JSON object", field="body")
+    return data
+
+
+def string(body: dict[str, Any], name: str, *, max_len: int = 256, required: bool = True) -> Any:
+    value = body.get(name)
+    if value is None:
+        if required:
+            raise InvalidRequest(f"{name} is required", field=name)
+        return None
+    if not isinstance(value, str):
+        raise InvalidRequest(f"{name} must be a string", field=name)
+    if len(value) > max_len:
+        raise InvalidRequest(f"{name} must be at most {max_len} characters", field=name)
+    if required and not value:
+        raise InvalidRequest(f"{name} must not be empty", field=name)
+    return value
+
+
+def integer(body: dict[str, Any], name: str, *, lo: int, hi: int, required: bool = True) -> Any:
+    value = body.get(name)
+    if value is None:
+        if required:
+            raise InvalidRequest(f"{name} is required", field=name)
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidRequest(f"{name} must be an integer", field=name)
+    if not lo <= value <= hi:
+        raise InvalidRequest(f"{name} must be between {lo} and {hi}", field=name)
+    return value
+
+
+def session_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, credentials = header.partition(" ")
+    if scheme.lower() == "bearer" and credentials.strip():
+        return credentials.strip()
+    return request.cookies.get(SECURE_SESSION_COOKIE) or request.cookies.get(SESSION_COOKIE)

@@ -1,0 +1,49 @@
+"""One place that turns failures into the contract's JSON error body; never a stack trace to the client."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+
+from ..config import MAX_BODY_BYTES
+from ..errors import SlsError
+
+log = logging.getLogger("sls_server.http")
+
+_HTTP_CODES = {
+    400: "invalid_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    415: "unsupported_media_type",
+}
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(SlsError)
+    def sls_error(exc: SlsError):  # type: ignore[no-untyped-def]
+        if exc.status >= 500:
+            log.warning("%s: %s", exc.code, exc.message)
+        return jsonify(exc.body()), exc.status
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def too_large(_: RequestEntityTooLarge):  # type: ignore[no-untyped-def]
+        body = {"error": "invalid_request", "field": "body",
+                "message": f"the body is larger than {MAX_BODY_BYTES // 1024} KiB"}
+        return jsonify(body), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
+        status = exc.code or 500
+        code = _HTTP_CODES.get(status, "http_error")
+        response = jsonify({"error": code, "message": exc.description or exc.name})
+        if status == 405 and exc.valid_methods:  # type: ignore[attr-defined]
+            response.headers["Allow"] = ", ".join(exc.valid_methods)  # type: ignore[attr-defined]
+        return response, status
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception):  # type: ignore[no-untyped-def]
+        log.exception("unhandled error")
+        return jsonify({"error": "internal_error", "message": "An unexpected error occurred."}), 500

@@ -1,0 +1,198 @@
+"""The login flow: password, then a second factor, then a session.
+
+``checks`` is the policy seam: each check sees the attempt before the password is looked at (IP rules
+and lockout reservations belong there, so a refused client learns nothing about the password) and hears
+how the password check went. This issue ships none; the flow is complete without them.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from .enrolment import ACTIVE, DeviceService
+from .errors import (
+    ChallengeExpired,
+    ChallengeUsed,
+    DeviceInactive,
+    InvalidCredentials,
+    InvalidRequest,
+    InvalidResponse,
+    NoSecondFactor,
+    UnknownTransaction,
+)
+from .events import EventLog
+from .factors import FactorRegistry
+from .sessions import Session, SessionService
+from .store import Store
+from .users import UserService
+
+
+@dataclass(frozen=True)
+class Attempt:
+    username: str
+    ip: str | None
+    now: int
+
+
+class LoginCheck(Protocol):
+    def before_password(self, attempt: Attempt) -> None:
+        """Raise an ``SlsError`` to refuse the attempt before the password is verified."""
+
+    def after_password(self, attempt: Attempt, *, ok: bool) -> None: ...
+
+
+@dataclass(frozen=True)
+class Authenticated:
+    token: str
+    session: Session
+
+    def body(self) -> dict[str, Any]:
+        return {
+            "state": "authenticated",
+            "session": {
+                "token": self.token,
+                "idle_expires_at": self.session.idle_expires_at,
+                "expires_at": self.session.expires_at,
+            },
+        }
+
+
+def factor_entry(device: dict[str, str]) -> dict[str, Any]:
+    return {"type": device["type"], "device_id": device["device_id"], "label": device.get("label")}
+
+
+class LoginService:
+    def __init__(
+        self,
+        store: Store,
+        users: UserService,
+        devices: DeviceService,
+        factors: FactorRegistry,
+        sessions: SessionService,
+        events: EventLog,
+        *,
+        challenge_ttl: int,
+        verify_attempts: int,
+        checks: Sequence[LoginCheck] = (),
+    ) -> None:
+        self._store = store
+        self._users = users
+        self._devices = devices
+        self._factors = factors
+        self._sessions = sessions
+        self._events = events
+        self._challenge_ttl = challenge_ttl
+        self._verify_attempts = verify_attempts
+        self._checks = tuple(checks)
+
+    def start(self, username: str, password: str, *, now: int, ip: str | None) -> dict[str, Any]:
+        attempt = Attempt(username.strip().lower(), ip, now)
+        for check in self._checks:
+            check.before_password(attempt)
+        user = self._users.check_password(username, password)
+        for check in self._checks:
+            check.after_password(attempt, ok=user is not None)
+        if user is None:
+            self._events.record("login.password_failed", at=now, user=attempt.username[:64], ip=ip,
+                                result="failure")
+            raise InvalidCredentials()
+        name = user["username"]
+        self._events.record("login.password_ok", at=now, user=name, ip=ip, result="success")
+
+        active = self._devices.active_of_user(name)
+        if not active:
+            self._events.record("login.refused", at=now, user=name, ip=ip, result="no_second_factor")
+            raise NoSecondFactor()
+        device = next((d for d in active if d["device_id"] == user.get("default_device")), active[0])
+        factor = self._factors.get(device["type"])
+        prompt = factor.begin(device, now=now)
+
+        txn_id = secrets.token_urlsafe(18)
+        expires_at = now + self._challenge_ttl
+        self._store.logins.create(
+            txn_id,
+            {
+                "txn_id": txn_id,
+                "username": name,
+                "state": "second_factor",
+                "factor": device["type"],
+                "device_id": device["device_id"],
+                "created_at": now,
+                "expires_at": expires_at,
+                "attempts_left": self._verify_attempts,
+                "ip": ip,
+                **prompt.remembered,
+            },
+            now=now,
+        )
+        self._events.record("login.challenge_issued", at=now, user=name, ip=ip, factor=device["type"],
+                            device_id=device["device_id"])
+        return {
+            "state": "second_factor",
+            "txn_id": txn_id,
+            "expires_at": expires_at,
+            "factor": {"type": device["type"], "device_id": device["device_id"], **prompt.shown},
+            "factors": [factor_entry(d) for d in active],
+        }
+
+    def verify(self, txn_id: str, response: str, *, now: int, ip: str | None) -> Authenticated:
+        txn = self._store.logins.get(txn_id)
+        if not txn:
+            raise UnknownTransaction()
+        factor = self._factors.get(txn["factor"])
+        if not factor.response_pattern.fullmatch(response):
+            raise InvalidRequest(f"response does not have the form a {txn['factor']} gives", field="response")
+        self._raise_if_settled(txn, now)
+        device = self._store.devices.get(txn["device_id"])
+        if not device or device["status"] != ACTIVE:
+            raise DeviceInactive()
+
+        correct = factor.check(device, txn, response)
+        status, left = self._store.logins.settle(txn_id, now=now, correct=correct)
+        base = {"at": now, "user": txn["username"], "ip": ip, "factor": txn["factor"],
+                "device_id": txn["device_id"]}
+        if status == "bad":
+            self._events.record("login.second_factor_failed", **base, result="failure",
+                                detail={"attempts_left": left})
+            raise InvalidResponse(attempts_left=left)
+        if status != "ok":
+            self._raise_for_status(status)
+        token, session = self._sessions.create(
+            txn["username"], factor=txn["factor"], device_id=txn["device_id"], now=now, ip=ip
+        )
+        self._events.record("login.succeeded", **base, result="success")
+        return Authenticated(token, session)
+
+    def status(self, txn_id: str, *, now: int) -> dict[str, Any]:
+        txn = self._store.logins.get(txn_id)
+        if not txn:
+            raise UnknownTransaction()
+        state = txn["state"]
+        if state == "second_factor":
+            shown = "expired" if now >= int(txn["expires_at"]) else "pending"
+        else:
+            shown = {"authenticated": "authenticated"}.get(state, "expired")
+        body: dict[str, Any] = {"state": shown, "txn_id": txn_id, "expires_at": int(txn["expires_at"]),
+                                "factor": txn["factor"]}
+        if state == "failed":
+            body["reason"] = "too_many_wrong_responses"
+        return body
+
+    @staticmethod
+    def _raise_if_settled(txn: dict[str, str], now: int) -> None:
+        """Answer a settled or expired transaction without spending an attempt or computing anything."""
+        if txn["state"] == "authenticated":
+            raise ChallengeUsed()
+        if txn["state"] != "second_factor" or now >= int(txn["expires_at"]):
+            raise ChallengeExpired()
+
+    @staticmethod
+    def _raise_for_status(status: str) -> None:
+        if status == "missing":
+            raise UnknownTransaction()
+        if status == "used":
+            raise ChallengeUsed()
+        raise ChallengeExpired()

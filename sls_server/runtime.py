@@ -1,0 +1,75 @@
+"""Start-up work shared by ``create_app`` and the CLI: secrets from the data folder, and the store.
+
+Generated secrets are written once with ``O_EXCL`` and mode 0600, so gunicorn workers starting together
+on one machine all read the same key instead of each making its own.
+"""
+
+from __future__ import annotations
+
+import atexit
+import dataclasses
+import logging
+import os
+import secrets
+from pathlib import Path
+
+from .config import Settings, parse_key_text
+from .errors import ConfigError
+from .store import Store
+from .store.embedded import EmbeddedRedis, EmbeddedRedisError
+
+log = logging.getLogger(__name__)
+
+SECRET_KEY_FILE = "secret.key"
+ADMIN_TOKEN_FILE = "admin.token"
+
+
+def read_or_create(path: Path, make: str) -> str:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(make + "\n")
+    log.info("generated %s", path)
+    return make
+
+
+def resolve_secrets(settings: Settings) -> Settings:
+    """Fill in the secret key and admin token from the data folder where they were not configured."""
+    secret_key = settings.secret_key
+    if secret_key is None:
+        path = settings.data_dir / SECRET_KEY_FILE
+        try:
+            secret_key = parse_key_text(read_or_create(path, secrets.token_bytes(32).hex()))
+        except (OSError, ValueError) as exc:
+            raise ConfigError("SLS_SECRET_KEY", f"unset, and {path} could not be used: {exc}") from None
+        if len(secret_key) != 32:
+            raise ConfigError("SLS_SECRET_KEY", f"unset, and {path} does not hold 32 bytes")
+    admin_token = settings.admin_token
+    if admin_token is None:
+        path = settings.data_dir / ADMIN_TOKEN_FILE
+        try:
+            admin_token = read_or_create(path, secrets.token_urlsafe(32))
+        except OSError as exc:
+            raise ConfigError("SLS_ADMIN_TOKEN", f"unset, and {path} could not be used: {exc}") from None
+    return dataclasses.replace(settings, secret_key=secret_key, admin_token=admin_token)
+
+
+def start_embedded_redis(settings: Settings) -> EmbeddedRedis:
+    try:
+        server = EmbeddedRedis(settings.data_dir / "redis").start()
+    except EmbeddedRedisError as exc:
+        raise ConfigError("SLS_REDIS_URL", f"unset, and the embedded Redis could not start: {exc}") from None
+    atexit.register(server.stop)
+    return server
+
+
+def open_store(settings: Settings) -> tuple[Settings, Store]:
+    """The store for ``settings``; with no Redis URL, an embedded redis-server started for this process."""
+    if settings.redis_url is None:
+        server = start_embedded_redis(settings)
+        settings = dataclasses.replace(settings, redis_url=server.url)
+    assert settings.redis_url is not None
+    return settings, Store.from_url(settings.redis_url, timeout_s=settings.redis_timeout)

@@ -1,0 +1,42 @@
+"""Device secrets at rest: AES-256-GCM under the server's secret key.
+
+Each sealed value is bound to the record it belongs to through the associated data (``context``), so a
+ciphertext copied from one card's record into another's does not open.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+_VERSION = "v1"
+_NONCE_BYTES = 12
+
+
+class SealError(Exception):
+    """The sealed value was tampered with, moved, or sealed under another key."""
+
+
+class SecretBox:
+    def __init__(self, key: bytes) -> None:
+        if len(key) != 32:
+            raise ValueError("the secret key must be 32 bytes")
+        self._aead = AESGCM(key)
+
+    def seal(self, plaintext: bytes, context: str) -> str:
+        nonce = secrets.token_bytes(_NONCE_BYTES)
+        sealed = self._aead.encrypt(nonce, plaintext, context.encode())
+        return f"{_VERSION}:{base64.b64encode(nonce + sealed).decode()}"
+
+    def open(self, token: str, context: str) -> bytes:
+        version, _, payload = token.partition(":")
+        if version != _VERSION:
+            raise SealError(f"unknown sealing version {version!r}")
+        raw = base64.b64decode(payload)
+        try:
+            return self._aead.decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], context.encode())
+        except InvalidTag:
+            raise SealError("sealed value does not open under this key and context") from None

@@ -1,0 +1,52 @@
+"""The only code that talks to Redis. Repositories per kind of record, Lua for every read-modify-write."""
+
+from __future__ import annotations
+
+import redis
+
+from . import keys
+from .base import OUTAGE_ERRORS, Scripts, connect, guarded
+from .clock import ClockRepo
+from .devices import DeviceRepo
+from .events import EventRepo
+from .logins import LoginRepo
+from .sessions import SessionRepo
+from .users import UserRepo
+
+__all__ = ["OUTAGE_ERRORS", "Store", "connect"]
+
+
+@guarded
+class Store:
+    def __init__(self, client: redis.Redis) -> None:
+        self.client = client
+        scripts = Scripts(client)
+        self.clock = ClockRepo(client)
+        self.users = UserRepo(client, scripts)
+        self.devices = DeviceRepo(client, scripts)
+        self.logins = LoginRepo(client, scripts)
+        self.sessions = SessionRepo(client, scripts)
+        self.events = EventRepo(client)
+
+    @classmethod
+    def from_url(cls, url: str, *, timeout_s: float = 2.0) -> Store:
+        return cls(connect(url, timeout_s=timeout_s))
+
+    def ping(self) -> bool:
+        return bool(self.client.ping())
+
+    def reset(self) -> int:
+        """Delete every key of ours (not FLUSHDB: the Redis may be shared with other data)."""
+        deleted = 0
+        batch: list[str] = []
+        for key in self.client.scan_iter(match=f"{keys.PREFIX}*", count=1000):
+            batch.append(key)
+            if len(batch) >= 500:
+                deleted += self.client.unlink(*batch)
+                batch.clear()
+        if batch:
+            deleted += self.client.unlink(*batch)
+        return deleted
+
+    def close(self) -> None:
+        self.client.close()

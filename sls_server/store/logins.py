@@ -1,0 +1,34 @@
+"""Login transactions: what was asked of whom, until when, and how it was settled."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import redis
+
+from . import keys
+from .base import Scripts, clean, guarded
+
+#: Redis TTLs only reclaim memory; expiry is decided by the app clock against the stored instants.
+RECLAIM_MARGIN_S = 3600
+
+
+@guarded
+class LoginRepo:
+    def __init__(self, client: redis.Redis, scripts: Scripts) -> None:
+        self._r = client
+        self._scripts = scripts
+
+    def create(self, txn_id: str, record: dict[str, Any], *, now: int) -> None:
+        reclaim_at = int(record["expires_at"]) + RECLAIM_MARGIN_S
+        pipe = self._r.pipeline(transaction=True)
+        pipe.hset(keys.login(txn_id), mapping=clean(record))
+        pipe.expire(keys.login(txn_id), max(reclaim_at - now, RECLAIM_MARGIN_S))
+        pipe.execute()
+
+    def get(self, txn_id: str) -> dict[str, str] | None:
+        return self._r.hgetall(keys.login(txn_id)) or None
+
+    def settle(self, txn_id: str, *, now: int, correct: bool) -> tuple[str, int]:
+        status, left = self._scripts("login_verify", [keys.login(txn_id)], [now, "ok" if correct else "bad"])
+        return str(status), int(left)

@@ -1,0 +1,10 @@
+-- Create a hash only if the key does not exist yet (a user, a device): no check-then-write race.
+-- KEYS[1] hash   ARGV[1] expire-at (unix s, 0 = never)   ARGV[2..] field, value pairs
+if redis.call('EXISTS', KEYS[1]) == 1 then
+  return 0
+end
+redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+if tonumber(ARGV[1]) > 0 then
+  redis.call('EXPIREAT', KEYS[1], ARGV[1])
+end
+return 1

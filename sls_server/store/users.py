@@ -1,0 +1,43 @@
+"""User records: one hash per user, under the user's hash tag."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import redis
+
+from . import keys
+from .base import Scripts, guarded, pairs
+
+
+@guarded
+class UserRepo:
+    def __init__(self, client: redis.Redis, scripts: Scripts) -> None:
+        self._r = client
+        self._scripts = scripts
+
+    def create(self, username: str, record: dict[str, Any]) -> bool:
+        """False if the user exists already; the check and the write are one step."""
+        created = self._scripts("create_hash", [keys.user(username)], [0, *pairs(record)])
+        if created:
+            self._r.sadd(keys.USERS_INDEX, username)
+        return bool(created)
+
+    def get(self, username: str) -> dict[str, str] | None:
+        return self._r.hgetall(keys.user(username)) or None
+
+    def usernames(self) -> list[str]:
+        return sorted(self._r.smembers(keys.USERS_INDEX))
+
+    def delete(self, username: str) -> bool:
+        pipe = self._r.pipeline(transaction=False)
+        pipe.delete(keys.user(username), keys.user_devices(username))
+        pipe.srem(keys.USERS_INDEX, username)
+        deleted, _ = pipe.execute()
+        return bool(deleted)
+
+    def add_device(self, username: str, device_id: str) -> None:
+        self._r.sadd(keys.user_devices(username), device_id)
+
+    def device_ids(self, username: str) -> list[str]:
+        return sorted(self._r.smembers(keys.user_devices(username)))

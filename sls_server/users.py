@@ -1,0 +1,87 @@
+"""Users: creation with the password policy, lookup, deletion, and the password check itself."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .errors import InvalidRequest, UnknownUser, UserExists, WeakPassword
+from .events import EventLog
+from .passwords import PasswordHasher, PasswordRejected, check_password_policy
+from .store import Store
+
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+PHONE_RE = re.compile(r"^\+[1-9][0-9]{6,14}$")
+
+
+def canonical_username(username: str) -> str:
+    """Usernames are case-insensitive, as at the broker; keys and events use the lower-case form."""
+    name = username.strip().lower()
+    if not USERNAME_RE.fullmatch(name):
+        raise InvalidRequest(
+            "username must be 3-64 characters: letters, digits, '.', '_' or '-', starting with a letter or digit",
+            field="username",
+        )
+    return name
+
+
+def public_user(record: dict[str, str], devices: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "username": record["username"],
+        "phone": record.get("phone"),
+        "created_at": int(record["created_at"]),
+        "disabled": record.get("disabled") == "1",
+        "devices": devices,
+    }
+
+
+class UserService:
+    def __init__(self, store: Store, hasher: PasswordHasher, events: EventLog) -> None:
+        self._store = store
+        self._hasher = hasher
+        self._events = events
+
+    def create(self, username: str, password: str, *, phone: str | None, now: int) -> dict[str, str]:
+        name = canonical_username(username)
+        if phone is not None and not PHONE_RE.fullmatch(phone):
+            raise InvalidRequest("phone must be in E.164 form, like +15551234567", field="phone")
+        try:
+            check_password_policy(password, username=name)
+        except PasswordRejected as exc:
+            raise WeakPassword(exc.message, field="password", reason=exc.reason) from None
+        if self._store.users.get(name):  # cheap early answer; create() below is the atomic check
+            raise UserExists()
+        record = {"username": name, "password_hash": self._hasher.hash(password), "phone": phone,
+                  "created_at": now, "disabled": False}
+        if not self._store.users.create(name, record):
+            raise UserExists()
+        self._events.record("user.created", at=now, user=name)
+        return record
+
+    def get(self, username: str) -> dict[str, str]:
+        record = self._store.users.get(canonical_username(username))
+        if not record:
+            raise UnknownUser()
+        return record
+
+    def delete(self, username: str, *, now: int) -> None:
+        """The user, their devices and their sessions; sessions end at once."""
+        name = self.get(username)["username"]
+        for device_id in self._store.users.device_ids(name):
+            self._store.devices.delete(device_id)
+        for session in self._store.sessions.for_user(name, now=now):
+            self._store.sessions.end(session["id"])
+        self._store.users.delete(name)
+        self._events.record("user.deleted", at=now, user=name)
+
+    def check_password(self, username: str, password: str) -> dict[str, str] | None:
+        """The user's record if the password is right; None otherwise, in the same time either way."""
+        try:
+            name = canonical_username(username)
+        except InvalidRequest:
+            name = None
+        record = self._store.users.get(name) if name else None
+        if record is None:
+            self._hasher.dummy_verify(password)
+            return None
+        return record if self._hasher.verify(password, record["password_hash"]) else None
