@@ -122,3 +122,61 @@ def wait_until_serving(server: ServerProcess, timeout_s: float = 30.0) -> None:
         except requests.ConnectionError:
             time.sleep(0.05)
     raise RuntimeError(f"sls serve did not answer in {timeout_s}s:\n{server.log()}")
+
+
+class EnrolledUser:
+    """A user with a DSC+ card, made through the admin API as a test integration would."""
+
+    def __init__(self, client: FlaskClient, headers: dict[str, str], username: str, pin: str) -> None:
+        self.client = client
+        self.username = username
+        self.password = f"Correct-Horse-{len(username)}-Battery"
+        self.pin = pin
+        created = client.post("/admin/v1/users", json={"username": username, "password": self.password},
+                              headers=headers)
+        assert created.status_code == 201, created.get_json()
+        card = client.post(f"/admin/v1/users/{username}/devices", json={"type": "dscplus", "pin": pin},
+                           headers=headers)
+        assert card.status_code == 201, card.get_json()
+        self.card = card.get_json()
+        self.device_id: str = self.card["device_id"]
+
+    def start_login(self) -> dict[str, Any]:
+        started = self.client.post("/api/v1/auth/login",
+                                   json={"username": self.username, "password": self.password})
+        assert started.status_code == 200, started.get_json()
+        return started.get_json()  # type: ignore[no-any-return]
+
+    def card_response(self, challenge: str, pin: str | None = None) -> str:
+        answered = self.client.post(f"/sim/v1/dscplus/{self.device_id}/respond",
+                                    json={"pin": pin or self.pin, "challenge": challenge})
+        assert answered.status_code == 200, answered.get_json()
+        return answered.get_json()["response"]  # type: ignore[no-any-return]
+
+    def verify(self, txn_id: str, response: str) -> Any:
+        return self.client.post(f"/api/v1/auth/login/{txn_id}/verify", json={"response": response})
+
+    def log_in(self) -> str:
+        started = self.start_login()
+        done = self.verify(started["txn_id"], self.card_response(started["factor"]["challenge"]))
+        assert done.status_code == 200, done.get_json()
+        return done.get_json()["session"]["token"]  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def enrol(client: FlaskClient, admin_headers: dict[str, str]) -> Callable[..., EnrolledUser]:
+    def make(username: str = "alice", pin: str = "1234") -> EnrolledUser:
+        return EnrolledUser(client, admin_headers, username, pin)
+
+    return make
+
+
+@pytest.fixture
+def alice(enrol: Callable[..., EnrolledUser]) -> EnrolledUser:
+    return enrol("alice", "1234")
+
+
+def move_clock(client: FlaskClient, headers: dict[str, str], seconds: int) -> int:
+    moved = client.post("/admin/v1/clock", json={"advance_s": seconds}, headers=headers)
+    assert moved.status_code == 200, moved.get_json()
+    return int(moved.get_json()["now"])
