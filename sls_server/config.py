@@ -50,6 +50,7 @@ class Settings:
     redis_timeout: float = 2.0
     """Seconds to wait on Redis before answering 503 store_unavailable."""
     log_level: str = "INFO"
+    """Server log level: debug, info, warning or error. Logs never carry a password, PIN, code or token."""
 
 
 def _int(lo: int, hi: int) -> Callable[[Any], int]:

@@ -1,0 +1,92 @@
+"""Configuration: defaults, environment, the create_app mapping, and one clear error per bad value."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sls_server.config import describe, load_settings
+from sls_server.errors import ConfigError
+
+
+def test_defaults() -> None:
+    settings = load_settings({}, environ={})
+    assert (settings.challenge_ttl, settings.idle_timeout, settings.absolute_timeout) == (300, 900, 86400)
+    assert settings.hash_profile == "standard"
+    assert settings.redis_url is None
+
+
+def test_environment_then_mapping_win_in_order() -> None:
+    env = {"SLS_CHALLENGE_TTL": "120", "SLS_ADMIN_TOKEN": "0123456789012345678", "SLS_HASH_PROFILE": "test"}
+    settings = load_settings({"SLS_CHALLENGE_TTL": 60}, environ=env)
+    assert settings.challenge_ttl == 60
+    assert settings.admin_token == "0123456789012345678"  # digits stay a string, not JSON-decoded
+    assert load_settings({"challenge_ttl": "90"}, environ=env).challenge_ttl == 90
+
+
+def test_secret_key_hex_and_base64() -> None:
+    key = bytes(range(32))
+    assert load_settings({"SECRET_KEY": key.hex()}, environ={}).secret_key == key
+    import base64
+
+    assert load_settings({"SECRET_KEY": base64.b64encode(key).decode()}, environ={}).secret_key == key
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("SLS_CHALLENGE_TTL", "601"),
+        ("SLS_CHALLENGE_TTL", "ten"),
+        ("SLS_CHALLENGE_TTL", "29"),
+        ("SLS_HASH_PROFILE", "weak"),
+        ("SLS_SECRET_KEY", "abcd"),
+        ("SLS_ADMIN_TOKEN", "short"),
+        ("SLS_REDIS_URL", "http://localhost"),
+        ("SLS_IDLE_TIMEOUT", "-5"),
+        ("SLS_SIM_ENABLED", "maybe"),
+        ("SLS_VERIFY_ATTEMPTS", "0"),
+        ("SLS_CARD_PIN_ATTEMPTS", "11"),
+        ("SLS_REDIS_TIMEOUT", "x"),
+    ],
+)
+def test_bad_environment_value_names_the_key(key: str, value: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_settings({}, environ={key: value})
+    assert caught.value.key == key
+    assert str(caught.value).startswith(f"{key}: ")
+
+
+def test_absolute_shorter_than_idle_is_refused() -> None:
+    with pytest.raises(ConfigError, match="SLS_ABSOLUTE_TIMEOUT"):
+        load_settings({"IDLE_TIMEOUT": 3600, "ABSOLUTE_TIMEOUT": 1800}, environ={})
+
+
+def test_unknown_mapping_key_is_refused() -> None:
+    with pytest.raises(ConfigError, match="SLS_CHALENGE_TTL"):
+        load_settings({"CHALENGE_TTL": 60}, environ={})
+
+
+def test_create_app_refuses_bad_config_before_touching_anything(tmp_path: Path) -> None:
+    from sls_server import create_app
+
+    with pytest.raises(ConfigError, match="SLS_CHALLENGE_TTL"):
+        create_app({"CHALLENGE_TTL": 9999, "DATA_DIR": str(tmp_path / "d")})
+    assert not (tmp_path / "d").exists()
+
+
+def test_every_setting_is_described() -> None:
+    rows = describe()
+    names = [name for name, _, _ in rows]
+    assert "SLS_REDIS_URL" in names and "SLS_CHALLENGE_TTL" in names
+    assert all(doc for _, _, doc in rows), [name for name, _, doc in rows if not doc]
+
+
+def test_generated_secrets_are_shared_through_the_data_dir(tmp_path: Path) -> None:
+    from sls_server.runtime import resolve_secrets
+
+    first = resolve_secrets(load_settings({"DATA_DIR": str(tmp_path)}, environ={}))
+    second = resolve_secrets(load_settings({"DATA_DIR": str(tmp_path)}, environ={}))
+    assert first.secret_key == second.secret_key and len(first.secret_key or b"") == 32
+    assert first.admin_token == second.admin_token
+    assert (tmp_path / "secret.key").stat().st_mode & 0o777 == 0o600

@@ -1,0 +1,56 @@
+"""The Lua steps hold under racing threads against a real redis-server."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+from sls_server.store import Store
+
+
+def test_racing_correct_answers_settle_a_login_once(redis_url: str) -> None:
+    store = Store.from_url(redis_url)
+    store.logins.create("txn1", {"state": "second_factor", "expires_at": 2000, "attempts_left": 3}, now=1000)
+    with ThreadPoolExecutor(16) as pool:
+        outcomes = list(pool.map(lambda _: store.logins.settle("txn1", now=1001, correct=True)[0], range(64)))
+    assert outcomes.count("ok") == 1
+    assert outcomes.count("used") == 63
+
+
+def test_racing_wrong_answers_spend_each_attempt_once(redis_url: str) -> None:
+    store = Store.from_url(redis_url)
+    store.logins.create("txn2", {"state": "second_factor", "expires_at": 2000, "attempts_left": 5}, now=1000)
+    with ThreadPoolExecutor(16) as pool:
+        outcomes = list(pool.map(lambda _: store.logins.settle("txn2", now=1001, correct=False), range(40)))
+    assert sorted(left for status, left in outcomes if status == "bad") == [0, 1, 2, 3, 4]
+    assert sum(1 for status, _ in outcomes if status == "dead") == 35
+
+
+def test_racing_challenge_claims_never_share_an_encoding(redis_url: str) -> None:
+    store = Store.from_url(redis_url)
+    candidates = [f"{n:02x}" for n in range(32)]
+    with ThreadPoolExecutor(16) as pool:
+        claimed = list(pool.map(lambda _: store.devices.claim_challenge("dev", candidates, 1000), range(40)))
+    assert sorted(c for c in claimed if c) == list(range(1, 33))
+    assert claimed.count(0) == 8
+
+
+def test_claims_stop_at_capacity(redis_url: str) -> None:
+    store = Store.from_url(redis_url)
+    assert store.devices.claim_challenge("dev2", ["a", "b"], 1) == 1
+    assert store.devices.claim_challenge("dev2", ["c"], 1) == "full"
+
+
+def test_user_creation_race_has_one_winner(redis_url: str) -> None:
+    store = Store.from_url(redis_url)
+    with ThreadPoolExecutor(16) as pool:
+        created = list(pool.map(lambda i: store.users.create("zed", {"username": "zed", "n": i}), range(32)))
+    assert created.count(True) == 1
+
+
+def test_device_compare_and_set_refuses_a_stale_version(redis_url: str) -> None:
+    store = Store.from_url(redis_url)
+    store.devices.create("card", {"device_id": "card", "pin_failures": 0})
+    assert store.devices.update("card", "0", {"pin_failures": 1}) == "ok"
+    assert store.devices.update("card", "0", {"pin_failures": 5}) == "conflict"
+    assert store.devices.get("card")["pin_failures"] == "1"
+    assert store.devices.update("ghost", "0", {"x": 1}) == "missing"
