@@ -6,9 +6,12 @@ tests rather than leaking into the trail.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from .store.events import EventRepo
+
+log = logging.getLogger("sls_server.events")
 
 FORBIDDEN_DETAIL = frozenset({"password", "pin", "code", "response", "secret", "key", "token", "challenge"})
 MAX_PAGE = 1000
@@ -43,7 +46,10 @@ class EventLog:
             "result": result,
             "detail": detail or None,
         }
-        return self._repo.append({k: v for k, v in event.items() if v is not None})
+        event = {k: v for k, v in event.items() if v is not None}
+        event_id = self._repo.append(event)
+        log.info("%s %s", type_, " ".join(f"{k}={v}" for k, v in event.items() if k not in ("type", "at")))
+        return event_id
 
     def page(
         self, *, since: str | None = None, user: str | None = None, type_: str | None = None, limit: int = 100

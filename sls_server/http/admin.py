@@ -138,9 +138,12 @@ def events():  # type: ignore[no-untyped-def]
     if since is not None and not _is_cursor(since):
         raise InvalidRequest("since must be a cursor returned by this route", field="since")
     user = request.args.get("user")
-    found, cursor = core().events.page(
-        since=since, user=canonical_username(user) if user else None, type_=request.args.get("type"), limit=limit
-    )
+    if user is not None:
+        try:
+            user = canonical_username(user)
+        except InvalidRequest:
+            raise InvalidRequest("user is not a valid username", field="user") from None
+    found, cursor = core().events.page(since=since, user=user, type_=request.args.get("type"), limit=limit)
     return jsonify({"events": found, "cursor": cursor})
 
 

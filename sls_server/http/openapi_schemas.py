@@ -1,4 +1,4 @@
-"""The OpenAPI components: JSON Schemas (2020-12, as OpenAPI 3.1 uses) of every body, and the security schemes.
+"""The OpenAPI components: the JSON Schemas (2020-12, as in OpenAPI 3.1) of every body; the security schemes.
 
 Built with a few helpers so each schema reads like the HTTP contract: the required fields first, then the
 optional ones. Patterns and limits come from the code that enforces them wherever it exposes them.
@@ -7,6 +7,8 @@ optional ones. Patterns and limits come from the code that enforces them whereve
 from __future__ import annotations
 
 from typing import Any
+
+from devices.dscplus import DSCPLUS_SUITE
 
 from ..users import PHONE_RE, USERNAME_RE
 from .admin import MAX_CLOCK_S
@@ -80,8 +82,8 @@ _DEVICE = {
     "created_at": unix_time("When the device was enrolled"),
 }
 _DEVICE_OPTIONAL = {
-    "serial": string("A DSC+ card's serial number, as printed on its back.", pattern=r"^5-[0-9]{4}-[0-9]{5}$"),
-    "suite": string("The OCRA suite (RFC 6287) the card computes.", examples=["OCRA-1:HOTP-SHA256-8:QN06-PSHA1"]),
+    "serial": string("A DSC+ card's serial number, as on its back.", pattern=r"^5-[0-9]{4}-[0-9]{5}$"),
+    "suite": string("The OCRA suite (RFC 6287) the card computes.", examples=[DSCPLUS_SUITE]),
     "locked": boolean("A DSC+ card locked by too many wrong PINs."),
 }
 _EVENT_OPTIONAL = {
@@ -104,7 +106,8 @@ SCHEMAS: dict[str, Schema] = {
          "retry_after": integer("Seconds to wait before trying again.", minimum=0)},
         description="Every error: `error` and `message`, plus the extras its code documents.",
     ),
-    "LoginRequest": obj({"username": string(maxLength=128), "password": string(maxLength=1024, format="password")}),
+    "LoginRequest": obj({"username": string(maxLength=128),
+                         "password": string(maxLength=1024, format="password")}),
     "Factor": obj(
         {"type": FACTOR_TYPE, "device_id": DEVICE_ID},
         {"challenge": string("dscplus, ibkey challenge mode: the 6 digits to key into the authenticator.",
@@ -164,28 +167,32 @@ SCHEMAS: dict[str, Schema] = {
         {**_DEVICE_OPTIONAL,
          "secret_hex": string("dscplus: the card's key, hex. Returned once, here, like a token import file.",
                               pattern=r"^[0-9a-f]+$")},
-        description="The new device, with what the enrolling admin receives once (a card's serial, suite, key).",
+        description="The new device, with what the enrolling admin receives once (a card's key).",
     ),
     "CardRespondRequest": obj({"pin": string("The card's PIN.", maxLength=16),
-                               "challenge": string("The 6 digits the login page shows.", pattern=r"^[0-9]{6}$")}),
+                               "challenge": string("The 6 digits the login page shows.",
+                                                   pattern=r"^[0-9]{6}$")}),
     "CardRespondResponse": obj({"response": string("What the card's display shows.", pattern=r"^[0-9]{8}$")}),
     "CardStatus": obj({"device_id": DEVICE_ID, "serial": _DEVICE_OPTIONAL["serial"],
                        "suite": _DEVICE_OPTIONAL["suite"], "locked": _DEVICE_OPTIONAL["locked"],
                        "pin_attempts_left": integer(minimum=0)}),
     "Clock": obj({"now": unix_time("The server's now"),
-                  "offset_s": integer("Seconds the server's clock runs ahead of (negative: behind) system time.")}),
+                  "offset_s": integer("Seconds the clock runs ahead of system time (negative: behind).")}),
     "ClockMove": {
         "description": "Exactly one of `advance_s` (move by seconds, negative goes back) or `set_at`.",
         "oneOf": [
-            obj({"advance_s": integer("Seconds to move the clock by.", minimum=-MAX_CLOCK_S, maximum=MAX_CLOCK_S)}),
+            obj({"advance_s": integer("Seconds to move the clock by.",
+                                      minimum=-MAX_CLOCK_S, maximum=MAX_CLOCK_S)}),
             obj({"set_at": unix_time("The instant to set the clock to")}),
         ],
     },
     "Event": obj({"id": string("Also the cursor just past this event."), "at": unix_time("When it happened"),
                   "type": string("Like `login.succeeded`.", examples=["login.succeeded"])},
-                 _EVENT_OPTIONAL, description="An audit event. None ever carries a password, PIN, code or key."),
+                 _EVENT_OPTIONAL,
+                 description="An audit event. None ever carries a password, PIN, code, response or key."),
     "EventsPage": obj({"events": array(ref("Event"), "Oldest first."),
-                       "cursor": string("Pass as `since` to read on; null when nothing was read.", nullable=True)}),
+                       "cursor": string("Pass as `since` to read on; null when nothing was read.",
+                                        nullable=True)}),
     "ResetDone": obj({"reset": {"type": "boolean", "const": True}, "keys_deleted": integer(minimum=0)}),
     "Status": obj({"status": string(examples=["ok", "ready"])}),
 }

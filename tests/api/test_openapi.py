@@ -1,0 +1,296 @@
+"""The OpenAPI document at /openapi.json: complete against the app's URL map, well-formed, true to the code.
+
+Routes are discovered from ``app.url_map``, so a route added without its documentation (or documentation
+left behind by a removed route) fails here. A short live flow then checks that real answers, success and
+error alike, have the status, code and required fields the document promises.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from importlib.metadata import version
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+HTTP_METHODS = {"get", "put", "post", "delete", "patch", "options", "head", "trace"}
+IGNORED_METHODS = {"HEAD", "OPTIONS"}
+PASSWORD = "vernal-Quartz-harbor-71"
+
+
+@pytest.fixture
+def spec(client: FlaskClient) -> dict[str, Any]:
+    response = client.get("/openapi.json")
+    assert response.status_code == 200
+    assert response.is_json
+    return response.get_json()  # type: ignore[no-any-return]
+
+
+def operations(spec: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if method in HTTP_METHODS:
+                yield path, method, operation
+
+
+def flask_to_openapi(rule: str) -> str:
+    """``/users/<username>`` and ``/x/<path:p>`` become ``/users/{username}`` and ``/x/{p}``."""
+    return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule)
+
+
+def app_routes(app: Flask) -> set[tuple[str, str]]:
+    return {
+        (flask_to_openapi(rule.rule), method.lower())
+        for rule in app.url_map.iter_rules()
+        if rule.endpoint != "static"
+        for method in (rule.methods or set()) - IGNORED_METHODS
+    }
+
+
+def resolve(spec: dict[str, Any], pointer: str) -> Any:
+    assert pointer.startswith("#/"), f"only local references are used: {pointer}"
+    node: Any = spec
+    for part in pointer[2:].split("/"):
+        part = part.replace("~1", "/").replace("~0", "~")
+        assert isinstance(node, dict) and part in node, f"unresolved $ref {pointer}"
+        node = node[part]
+    return node
+
+
+def refs(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        if isinstance(node.get("$ref"), str):
+            yield node["$ref"]
+        for value in node.values():
+            yield from refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from refs(value)
+
+
+def error_codes(operation: dict[str, Any], status: int | str) -> set[str]:
+    """The codes an operation documents for one status: the ``error`` enums of its response schema."""
+    response = operation["responses"].get(str(status))
+    if response is None:
+        return set()
+    schema = response["content"]["application/json"]["schema"]
+    codes: set[str] = set()
+    for part in schema.get("allOf", [schema]):
+        codes.update(part.get("properties", {}).get("error", {}).get("enum", []))
+    return codes
+
+
+def all_error_codes(operation: dict[str, Any]) -> set[str]:
+    return {code for status in operation["responses"] for code in error_codes(operation, status)}
+
+
+# --- the document -------------------------------------------------------------------------------------------
+
+
+def test_served_as_openapi_3_1(spec: dict[str, Any]) -> None:
+    assert spec["openapi"].startswith("3.1")
+    assert spec["info"]["title"] == "sls-emulator"
+    assert spec["info"]["version"] == version("sls-emulator")
+    for surface in ("/api/v1", "/sim/v1", "/admin/v1"):
+        assert surface in spec["info"]["description"]
+    assert {tag["name"] for tag in spec["tags"]} == {"api", "sim", "admin", "ops"}
+
+
+def test_every_route_is_documented(app: Flask, spec: dict[str, Any]) -> None:
+    documented = {(path, method) for path, method, _ in operations(spec)}
+    missing = sorted(app_routes(app) - documented)
+    assert not missing, f"routes the app serves but /openapi.json does not describe: {missing}"
+
+
+def test_every_documented_operation_is_a_route(app: Flask, spec: dict[str, Any]) -> None:
+    stale = sorted({(path, method) for path, method, _ in operations(spec)} - app_routes(app))
+    assert not stale, f"operations in /openapi.json that the app does not serve: {stale}"
+
+
+def test_flask_rules_convert_to_openapi_paths() -> None:
+    assert flask_to_openapi("/a/<txn_id>/verify") == "/a/{txn_id}/verify"
+    assert flask_to_openapi("/f/<path:filename>") == "/f/{filename}"
+    assert flask_to_openapi("/healthz") == "/healthz"
+
+
+def test_operations_have_unique_ids_tags_and_a_success(spec: dict[str, Any]) -> None:
+    ids = [operation.get("operationId") for _, _, operation in operations(spec)]
+    assert all(ids), "every operation needs an operationId"
+    assert len(ids) == len(set(ids)), f"duplicate operationIds: {sorted(i for i in ids if ids.count(i) > 1)}"
+    tags = {tag["name"] for tag in spec["tags"]}
+    for path, method, operation in operations(spec):
+        assert operation.get("summary"), f"{method} {path} has no summary"
+        assert set(operation["tags"]) <= tags, f"{method} {path} uses an undeclared tag"
+        assert any(status.startswith("2") for status in operation["responses"]), f"{method} {path}: no 2xx"
+
+
+def test_every_ref_resolves(spec: dict[str, Any]) -> None:
+    found = list(refs(spec))
+    assert found, "the document is expected to use component references"
+    for pointer in found:
+        assert pointer.startswith("#/components/"), pointer
+        resolve(spec, pointer)
+
+
+def test_every_schema_component_is_used(spec: dict[str, Any]) -> None:
+    prefix = "#/components/schemas/"
+    used = {pointer.removeprefix(prefix) for pointer in refs(spec) if pointer.startswith(prefix)}
+    assert set(spec["components"]["schemas"]) - used == set()
+
+
+def test_path_parameters_are_declared(spec: dict[str, Any]) -> None:
+    for path, method, operation in operations(spec):
+        in_path = set(re.findall(r"{([^}]+)}", path))
+        declared = {p["name"] for p in operation.get("parameters", []) if p["in"] == "path"}
+        assert declared == in_path, f"{method} {path}: path parameters {declared} != {in_path}"
+        assert all(p["required"] for p in operation.get("parameters", []) if p["in"] == "path")
+
+
+def test_security_schemes(spec: dict[str, Any]) -> None:
+    schemes = spec["components"]["securitySchemes"]
+    assert schemes["adminToken"] == {**schemes["adminToken"], "type": "http", "scheme": "bearer"}
+    assert schemes["sessionToken"] == {**schemes["sessionToken"], "type": "http", "scheme": "bearer"}
+    assert schemes["sessionCookie"] == {**schemes["sessionCookie"], "type": "apiKey", "in": "cookie",
+                                        "name": "sls_session"}
+    for path, method, operation in operations(spec):
+        for requirement in operation.get("security", []):
+            assert set(requirement) <= set(schemes), f"{method} {path}: unknown scheme in {requirement}"
+
+
+def test_admin_operations_need_the_admin_token(spec: dict[str, Any]) -> None:
+    admin = [(p, m, op) for p, m, op in operations(spec) if p.startswith("/admin/v1/")]
+    assert admin
+    for path, method, operation in admin:
+        assert {"adminToken": []} in operation.get("security", []), f"{method} {path}"
+        assert "admin_token_required" in error_codes(operation, 401), f"{method} {path}"
+
+
+def test_session_operations_take_token_or_cookie(spec: dict[str, Any]) -> None:
+    session_ops = [("/api/v1/session", "get"), ("/api/v1/session/tickle", "post"),
+                   ("/api/v1/auth/logout", "post")]
+    for path, method in session_ops:
+        operation = spec["paths"][path][method]
+        assert {"sessionToken": []} in operation["security"], f"{method} {path}"
+        assert {"sessionCookie": []} in operation["security"], f"{method} {path}"
+        assert {"not_authenticated", "session_expired"} <= error_codes(operation, 401)
+    login = spec["paths"]["/api/v1/auth/login"]["post"]
+    assert login.get("security", []) == [], "logging in needs no credentials"
+
+
+def test_verify_documents_its_error_codes(spec: dict[str, Any]) -> None:
+    verify = spec["paths"]["/api/v1/auth/login/{txn_id}/verify"]["post"]
+    codes = all_error_codes(verify)
+    assert {"invalid_response", "challenge_expired", "challenge_used", "unknown_transaction"} <= codes
+    assert error_codes(verify, 401) == {"invalid_response"}
+    assert error_codes(verify, 410) == {"challenge_expired"}
+    assert error_codes(verify, 409) == {"challenge_used"}
+    assert error_codes(verify, 404) == {"unknown_transaction"}
+    assert "device_inactive" in error_codes(verify, 403)
+    assert "invalid_request" in error_codes(verify, 400)
+    assert "attempts_left" in verify["description"]
+
+
+def test_bodies_and_redis_errors_are_documented(spec: dict[str, Any]) -> None:
+    for path, method, operation in operations(spec):
+        if "requestBody" in operation:
+            assert "invalid_request" in error_codes(operation, 400), f"{method} {path}"
+        if path not in ("/healthz", "/openapi.json"):
+            assert "store_unavailable" in error_codes(operation, 503), f"{method} {path}"
+        if path.startswith("/sim/v1/"):
+            assert "simulator_disabled" in error_codes(operation, 403), f"{method} {path}"
+
+
+def test_validates_against_the_openapi_schema(spec: dict[str, Any]) -> None:
+    validator = pytest.importorskip("openapi_spec_validator")
+    validator.validate(spec)
+
+
+# --- the document against real answers ----------------------------------------------------------------------
+
+
+class Conformance:
+    """Requests through the test client whose answers are checked against the document."""
+
+    def __init__(self, client: FlaskClient, spec: dict[str, Any]) -> None:
+        self.client = client
+        self.spec = spec
+        self.checked: set[tuple[str, str, int]] = set()
+
+    def call(self, method: str, path: str, template: str, status: int, **kwargs: Any) -> dict[str, Any]:
+        response: TestResponse = self.client.open(path, method=method.upper(), **kwargs)
+        assert response.status_code == status, (method, path, response.get_json())
+        operation = self.spec["paths"][template][method]
+        documented = operation["responses"].get(str(status))
+        assert documented is not None, f"{method} {template} answered {status}, which is not documented"
+        body = response.get_json()
+        if status >= 400:
+            assert body["error"] in error_codes(operation, status), f"{method} {template}: {body}"
+        else:
+            schema = resolve(self.spec, documented["content"]["application/json"]["schema"]["$ref"])
+            missing = set(schema.get("required", [])) - set(body)
+            assert not missing, f"{method} {template} {status}: documented fields {missing} absent"
+        self.checked.add((template, method, status))
+        return body  # type: ignore[no-any-return]
+
+
+def test_real_answers_match_the_document(
+    client: FlaskClient, spec: dict[str, Any], admin_headers: dict[str, str]
+) -> None:
+    c = Conformance(client, spec)
+    admin = {"headers": admin_headers}
+
+    c.call("get", "/admin/v1/users", "/admin/v1/users", 401)
+    c.call("post", "/admin/v1/users", "/admin/v1/users", 400, json={"username": "alice"}, **admin)
+    c.call("post", "/admin/v1/users", "/admin/v1/users", 201,
+           json={"username": "alice", "password": PASSWORD}, **admin)
+    c.call("post", "/admin/v1/users", "/admin/v1/users", 409,
+           json={"username": "alice", "password": PASSWORD}, **admin)
+    c.call("get", "/admin/v1/users/nobody", "/admin/v1/users/{username}", 404, **admin)
+    card = c.call("post", "/admin/v1/users/alice/devices", "/admin/v1/users/{username}/devices", 201,
+                  json={"type": "dscplus", "pin": "1234"}, **admin)
+    c.call("post", "/admin/v1/users/alice/devices", "/admin/v1/users/{username}/devices", 400,
+           json={"type": "carrier-pigeon"}, **admin)
+    c.call("get", "/admin/v1/users/alice", "/admin/v1/users/{username}", 200, **admin)
+
+    c.call("post", "/api/v1/auth/login", "/api/v1/auth/login", 401,
+           json={"username": "alice", "password": "wrong password entirely"})
+    started = c.call("post", "/api/v1/auth/login", "/api/v1/auth/login", 200,
+                     json={"username": "alice", "password": PASSWORD})
+    txn, challenge = started["txn_id"], started["factor"]["challenge"]
+    c.call("get", f"/api/v1/auth/login/{txn}", "/api/v1/auth/login/{txn_id}", 200)
+    c.call("post", "/api/v1/auth/login/nope/verify", "/api/v1/auth/login/{txn_id}/verify", 404,
+           json={"response": "12345678"})
+
+    respond = f"/sim/v1/dscplus/{card['device_id']}/respond"
+    c.call("post", respond, "/sim/v1/dscplus/{device_id}/respond", 403,
+           json={"pin": "9999", "challenge": challenge})
+    answer = c.call("post", respond, "/sim/v1/dscplus/{device_id}/respond", 200,
+                    json={"pin": "1234", "challenge": challenge})
+    c.call("get", f"/sim/v1/dscplus/{card['device_id']}", "/sim/v1/dscplus/{device_id}", 200)
+    c.call("get", "/sim/v1/dscplus/dscplus-000000000000", "/sim/v1/dscplus/{device_id}", 404)
+
+    verify = f"/api/v1/auth/login/{txn}/verify"
+    c.call("post", verify, "/api/v1/auth/login/{txn_id}/verify", 200, json=answer)
+    c.call("post", verify, "/api/v1/auth/login/{txn_id}/verify", 409, json=answer)
+    c.call("get", "/api/v1/session", "/api/v1/session", 200)  # the cookie from /verify
+    c.call("post", "/api/v1/session/tickle", "/api/v1/session/tickle", 200)
+    c.call("get", "/admin/v1/users/alice/sessions", "/admin/v1/users/{username}/sessions", 200, **admin)
+
+    c.call("post", "/api/v1/auth/logout", "/api/v1/auth/logout", 200)
+    c.call("get", "/api/v1/session", "/api/v1/session", 401)
+
+    c.call("get", "/admin/v1/clock", "/admin/v1/clock", 200, **admin)
+    c.call("post", "/admin/v1/clock", "/admin/v1/clock", 400, json={}, **admin)
+    c.call("post", "/admin/v1/clock", "/admin/v1/clock", 200, json={"advance_s": 60}, **admin)
+    c.call("get", "/admin/v1/events", "/admin/v1/events", 200, query_string={"user": "alice"}, **admin)
+    c.call("get", "/admin/v1/events", "/admin/v1/events", 400, query_string={"limit": "0"}, **admin)
+    c.call("delete", "/admin/v1/sessions/unknown", "/admin/v1/sessions/{session_id}", 404, **admin)
+    c.call("post", "/admin/v1/reset", "/admin/v1/reset", 200, **admin)
+    c.call("get", "/healthz", "/healthz", 200)
+    c.call("get", "/readyz", "/readyz", 200)
+
+    assert len(c.checked) >= 30

@@ -1,0 +1,72 @@
+"""Fail closed: with Redis gone, readiness and logins answer 503, never 200; with Redis back, service resumes
+without a restart. A real redis-server process is stopped and started on the same port."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import requests
+from conftest import ADMIN_TOKEN
+
+from sls_server import create_app
+from sls_server.store.embedded import EmbeddedRedis
+
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+PASSWORD = "Correct-Horse-Battery-9"
+
+
+@pytest.fixture
+def own_redis(tmp_path: Path) -> Iterator[EmbeddedRedis]:
+    server = EmbeddedRedis(tmp_path / "own-redis", appendonly=True).start()
+    yield server
+    server.stop()
+
+
+def test_flask_app_fails_closed_and_recovers(own_redis: EmbeddedRedis, tmp_path: Path) -> None:
+    app = create_app({"REDIS_URL": own_redis.url, "DATA_DIR": str(tmp_path / "d"), "HASH_PROFILE": "test",
+                      "ADMIN_TOKEN": ADMIN_TOKEN, "REDIS_TIMEOUT": 0.5})
+    client = app.test_client()
+    assert client.post("/admin/v1/users", json={"username": "alice", "password": PASSWORD}, headers=ADMIN).status_code == 201
+    card = client.post("/admin/v1/users/alice/devices", json={"type": "dscplus", "pin": "1234"}, headers=ADMIN).get_json()
+    started = client.post("/api/v1/auth/login", json={"username": "alice", "password": PASSWORD}).get_json()
+
+    own_redis.stop()
+    assert client.get("/readyz").status_code == 503
+    assert client.get("/healthz").status_code == 200
+    for path, body in (("/api/v1/auth/login", {"username": "alice", "password": PASSWORD}),
+                       (f"/api/v1/auth/login/{started['txn_id']}/verify", {"response": "12345678"}),
+                       (f"/sim/v1/dscplus/{card['device_id']}/respond", {"pin": "1234", "challenge": "123456"})):
+        refused = client.post(path, json=body)
+        assert refused.status_code == 503, path
+        assert refused.get_json()["error"] == "store_unavailable"
+    assert client.get("/api/v1/session", headers={"Authorization": "Bearer x"}).status_code == 503
+
+    own_redis.start()
+    assert client.get("/readyz").status_code == 200
+    again = client.post("/api/v1/auth/login", json={"username": "alice", "password": PASSWORD})
+    assert again.status_code == 200, again.get_json()
+
+
+@pytest.mark.e2e
+def test_sls_serve_fails_closed_and_recovers(own_redis: EmbeddedRedis, sls_serve) -> None:
+    server = sls_serve(workers=2, redis=own_redis.url, SLS_REDIS_TIMEOUT="0.5")
+    base = server.url
+    requests.post(f"{base}/admin/v1/users", json={"username": "alice", "password": PASSWORD}, headers=ADMIN, timeout=10)
+    requests.post(f"{base}/admin/v1/users/alice/devices", json={"type": "dscplus", "pin": "1234"}, headers=ADMIN,
+                  timeout=10)
+
+    own_redis.stop()
+    for _ in range(4):  # each worker, whichever gets the request
+        assert requests.get(f"{base}/readyz", timeout=10).status_code == 503
+        login = requests.post(f"{base}/api/v1/auth/login", json={"username": "alice", "password": PASSWORD}, timeout=10)
+        assert login.status_code == 503
+        assert login.json()["error"] == "store_unavailable"
+
+    own_redis.start()  # same port, same AOF: the user is still there
+    for _ in range(4):
+        assert requests.get(f"{base}/readyz", timeout=10).status_code == 200
+        login = requests.post(f"{base}/api/v1/auth/login", json={"username": "alice", "password": PASSWORD}, timeout=10)
+        assert login.status_code == 200, login.text
+    assert "Traceback" not in server.log()
