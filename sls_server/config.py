@@ -45,6 +45,28 @@ class Settings:
     """Seconds of inactivity before automatic logoff (15 min: NIST 800-63B-4 AAL3 idle)."""
     absolute_timeout: int = 86400
     """Seconds a session may live at all, activity or not (24 h: NIST AAL2 overall)."""
+    lockout_threshold: int = 5
+    """Consecutive wrong passwords that lock an account for a while; 1..100 (NIST 800-63B caps it at 100)."""
+    lockout_wait_increment: int = 60
+    """Seconds of the first temporary lock; each further lock waits this much longer (Keycloak's model)."""
+    lockout_max_wait: int = 3600
+    """The longest temporary lock, in seconds, however many locks came before."""
+    lockout_permanent_after: int = 0
+    """Temporary locks after which the account stays locked until an admin unlocks it; 0 = never."""
+    lockout_known_ips: bool = False
+    """Count failures from addresses the user never logged in from apart, so they cannot lock the user out
+    of addresses they did log in from (lockout-as-DoS mitigation NIST 800-63B permits)."""
+    ip_throttle_limit: int = 30
+    """Failed logins one client address may make across all accounts per window before 429 (stuffing)."""
+    ip_throttle_window: int = 300
+    """Seconds of the per-address sliding window."""
+    device_failure_limit: int = 10
+    """Consecutive wrong responses after which an authenticator is disabled (NIST 800-63B-4 §3.2.10)."""
+    session_concurrency: str = "replace"
+    """One session per user: ``replace`` ends the older one (it gets 401 session_replaced), ``refuse`` refuses
+    the new login while one is live."""
+    trusted_proxies: tuple[str, ...] = ()
+    """Comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed; empty: the socket address."""
     sim_enabled: bool = True
     """Serve /sim/v1 (the simulated cards and phones); off for demos where the audience plays the attacker."""
     redis_timeout: float = 2.0
@@ -153,6 +175,21 @@ def _path(value: Any) -> Path:
     return Path(str(value)).expanduser()
 
 
+def _cidrs(value: Any) -> tuple[str, ...]:
+    import ipaddress
+
+    items = value if isinstance(value, list | tuple) else str(value).split(",")
+    networks = []
+    for item in (str(i).strip() for i in items):
+        if not item:
+            continue
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ValueError(f"{item!r} is not an IP address or CIDR range") from None
+    return tuple(networks)
+
+
 PARSERS: dict[str, Callable[[Any], Any]] = {
     "redis_url": _redis_url,
     "data_dir": _path,
@@ -164,6 +201,16 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "card_pin_attempts": _int(1, 10),
     "idle_timeout": _int(60, 86400),
     "absolute_timeout": _int(300, 30 * 86400),
+    "lockout_threshold": _int(1, 100),
+    "lockout_wait_increment": _int(1, 86400),
+    "lockout_max_wait": _int(1, 7 * 86400),
+    "lockout_permanent_after": _int(0, 100),
+    "lockout_known_ips": _bool,
+    "ip_throttle_limit": _int(1, 1_000_000),
+    "ip_throttle_window": _int(1, 86400),
+    "device_failure_limit": _int(1, 100),
+    "session_concurrency": _choice("replace", "refuse"),
+    "trusted_proxies": _cidrs,
     "sim_enabled": _bool,
     "redis_timeout": _float(0.05, 60.0),
     "log_level": _choice("debug", "info", "warning", "error"),
@@ -204,6 +251,8 @@ def load_settings(
     settings = Settings(**values)
     if settings.absolute_timeout < settings.idle_timeout:
         raise ConfigError("SLS_ABSOLUTE_TIMEOUT", "must not be shorter than SLS_IDLE_TIMEOUT")
+    if settings.lockout_max_wait < settings.lockout_wait_increment:
+        raise ConfigError("SLS_LOCKOUT_MAX_WAIT", "must not be shorter than SLS_LOCKOUT_WAIT_INCREMENT")
     return settings
 
 
@@ -226,5 +275,7 @@ def describe() -> list[tuple[str, str, str]]:
         shown = "(unset)" if default is None else str(default)
         if f.name == "data_dir":
             shown = "user data dir/sls-emulator"
+        elif default == ():
+            shown = "(empty)"
         rows.append((env_name(f.name), shown, docs.get(f.name, "")))
     return rows

@@ -10,6 +10,8 @@ from .enrolment import DeviceService
 from .events import EventLog
 from .factors import FactorRegistry
 from .factors.dscplus import DscPlusFactor
+from .iprules import IpRestrictions
+from .lockout import Lockout, LockoutPolicy
 from .login import LoginService
 from .passwords import PasswordHasher
 from .secretbox import SecretBox
@@ -31,6 +33,8 @@ class Core:
     sessions: SessionService
     logins: LoginService
     cards: CardSimulator
+    lockout: Lockout
+    ip_rules: IpRestrictions
 
 
 def build_core(settings: Settings, store: Store) -> Core:
@@ -43,12 +47,16 @@ def build_core(settings: Settings, store: Store) -> Core:
     factors = FactorRegistry([dscplus])
     users = UserService(store, hasher, events)
     devices = DeviceService(store, factors, events)
+    ip_rules = IpRestrictions(store, events)
     sessions = SessionService(
-        store, events, idle_timeout=settings.idle_timeout, absolute_timeout=settings.absolute_timeout
+        store, events, idle_timeout=settings.idle_timeout, absolute_timeout=settings.absolute_timeout,
+        concurrency=settings.session_concurrency, ip_guard=ip_rules.allowed,
     )
+    lockout = Lockout(store.lockout, events, LockoutPolicy.from_settings(settings))
     logins = LoginService(
         store, users, devices, factors, sessions, events,
-        challenge_ttl=settings.challenge_ttl, verify_attempts=settings.verify_attempts,
+        challenge_ttl=settings.challenge_ttl, verify_attempts=settings.verify_attempts, lockout=lockout,
+        checks=[ip_rules],
     )
     return Core(
         settings=settings,
@@ -61,4 +69,6 @@ def build_core(settings: Settings, store: Store) -> Core:
         sessions=sessions,
         logins=logins,
         cards=CardSimulator(devices, dscplus, events),
+        lockout=lockout,
+        ip_rules=ip_rules,
     )

@@ -32,6 +32,8 @@ def public_device(record: Mapping[str, str]) -> dict[str, Any]:
             view[optional] = record[optional]
     if "locked" in record:
         view["locked"] = record["locked"] == "1"
+    view["factor_locked"] = record.get("factor_locked") == "1"
+    view["factor_failures"] = int(record.get("factor_failures", 0))
     return view
 
 

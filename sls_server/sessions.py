@@ -8,14 +8,34 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import SessionExpired, Unauthorized
+from .errors import Conflict, Forbidden, SessionExpired, Unauthorized
 from .events import EventLog
 from .store import Store
 
 TOKEN_BYTES = 32
+
+
+class SessionReplaced(Unauthorized):
+    code = "session_replaced"
+    message = "This session was ended by a newer login of the same user."
+
+
+class SessionActive(Conflict):
+    code = "session_active"
+    message = "This user already has a live session; log out there first (one session per user)."
+
+
+class SessionIpRejected(Forbidden):
+    code = "ip_restricted"
+    message = "This address may not use the session; it has been ended."
+
+
+#: (username, client address) -> may this address use the user's session?
+IpGuard = Callable[[str, "str | None"], bool]
 
 
 def session_id(token: str) -> str:
@@ -55,11 +75,27 @@ class Session:
 
 
 class SessionService:
-    def __init__(self, store: Store, events: EventLog, *, idle_timeout: int, absolute_timeout: int) -> None:
+    def __init__(
+        self,
+        store: Store,
+        events: EventLog,
+        *,
+        idle_timeout: int,
+        absolute_timeout: int,
+        concurrency: str = "replace",
+        ip_guard: IpGuard | None = None,
+    ) -> None:
         self._store = store
         self._events = events
         self.idle_timeout = idle_timeout
         self.absolute_timeout = absolute_timeout
+        self.concurrency = concurrency
+        self._ip_guard = ip_guard
+
+    def refuse_if_busy(self, username: str, *, now: int) -> None:
+        """Under the 'refuse' rule, say so before a login spends its challenge."""
+        if self.concurrency == "refuse" and self._store.sessions.for_user(username, now=now):
+            raise SessionActive()
 
     def create(
         self, username: str, *, factor: str, device_id: str | None, now: int, ip: str | None
@@ -78,19 +114,35 @@ class SessionService:
             "device_id": device_id,
             "ip": ip,
         }
-        self._store.sessions.create(sid, record, now=now)
+        replaced = self._store.sessions.create(sid, record, now=now, concurrency=self.concurrency)
+        if replaced is None:
+            raise SessionActive()
+        for old in replaced:
+            self._events.record("session.replaced", at=now, user=username, detail={"session_id": old[:12]})
         return token, Session.from_record({k: str(v) for k, v in record.items() if v is not None})
 
-    def authenticate(self, token: str | None, *, now: int, extend: bool = True) -> Session:
-        """The live session for ``token``, counting this request as activity; 401 otherwise."""
+    def authenticate(self, token: str | None, *, now: int, ip: str | None, extend: bool = True) -> Session:
+        """The live session for ``token``, counting this request as activity; 401 otherwise.
+
+        The address is checked on every request, not only at login: a session used from outside the
+        user's allowed addresses is ended on the spot.
+        """
         if not token:
             raise Unauthorized()
         sid = session_id(token)
         status, found = self._store.sessions.touch(sid, now=now, idle_timeout=self.idle_timeout, extend=extend)
         if status == "ok":
-            return Session.from_record({**found, "id": sid})
+            session = Session.from_record({**found, "id": sid})
+            if self._ip_guard is not None and not self._ip_guard(session.username, ip):
+                self._store.sessions.end(sid)
+                self._events.record("ip.rejected", at=now, user=session.username, ip=ip, result="session_ended",
+                                    detail={"session_id": sid[:12]})
+                raise SessionIpRejected()
+            return session
         if status == "missing":
             raise Unauthorized("No valid session: log in first.")
+        if status == "replaced":
+            raise SessionReplaced()
         self._events.record(f"session.{status}", at=now, user=found, detail={"session_id": sid[:12]})
         raise SessionExpired()
 
@@ -100,8 +152,16 @@ class SessionService:
             self._events.record(f"session.{reason}", at=now, user=username, detail={"session_id": session_id_[:12]})
         return username
 
+    def end_all(self, username: str, *, now: int, reason: str) -> int:
+        """End every session of the user at once (account disabled, user deleted)."""
+        ended = 0
+        for record in self._store.sessions.for_user(username, now=now):
+            ended += self.end(record["id"], now=now, reason=reason) is not None
+        return ended
+
     def of_user(self, username: str, *, now: int) -> list[dict[str, Any]]:
         return [
-            {**Session.from_record(r).public(), "id": r["id"], "ip": r.get("ip"), "last_seen_at": int(r["last_seen_at"])}
+            {**Session.from_record(r).public(), "id": r["id"], "ip": r.get("ip"),
+             "last_seen_at": int(r["last_seen_at"])}
             for r in self._store.sessions.for_user(username, now=now)
         ]

@@ -64,13 +64,21 @@ class UserService:
             raise UnknownUser()
         return record
 
+    def set_disabled(self, username: str, disabled: bool, *, now: int) -> str:
+        """A disabled user cannot log in (423, whatever the password); the caller ends their sessions."""
+        name = self.get(username)["username"]
+        if not self._store.users.set_fields(name, {"disabled": disabled}):
+            raise UnknownUser()
+        self._events.record("user.disabled" if disabled else "user.enabled", at=now, user=name)
+        return name
+
     def delete(self, username: str, *, now: int) -> None:
         """The user, their devices and their sessions; sessions end at once."""
         name = self.get(username)["username"]
         for device_id in self._store.users.device_ids(name):
             self._store.devices.delete(device_id)
         for session in self._store.sessions.for_user(name, now=now):
-            self._store.sessions.end(session["id"])
+            self._store.sessions.end(session["id"])  # the user's own events go with the user
         self._store.users.delete(name)
         self._events.record("user.deleted", at=now, user=name)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import admin, api, ops, sim
+from . import admin, admin_access, admin_lockout, api, ops, sim  # noqa: F401 - admin_* add routes to admin.bp
 from .errors import register_error_handlers
 
 

@@ -8,6 +8,7 @@ from flask import Blueprint, jsonify, request
 
 from ..enrolment import public_device
 from ..errors import InvalidRequest, SlsError
+from ..iprules import parse_allowlist
 from ..users import canonical_username, public_user
 from .common import core, integer, json_body, now, string
 
@@ -48,7 +49,10 @@ def create_user():  # type: ignore[no-untyped-def]
     username = string(body, "username", max_len=64)
     password = string(body, "password", max_len=1024)
     phone = string(body, "phone", max_len=20, required=False)
+    allowlist = parse_allowlist(body["ip_allowlist"]) if body.get("ip_allowlist") is not None else []
     record = core().users.create(username, password, phone=phone, now=now())
+    if allowlist:  # parsed before the user exists, so a bad entry creates nothing
+        core().ip_rules.set_user_allowlist(record["username"], allowlist, now=now())
     return jsonify(_user_view(record["username"])), 201
 
 

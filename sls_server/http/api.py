@@ -47,17 +47,17 @@ def login_status(txn_id: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/session")
 def whoami():  # type: ignore[no-untyped-def]
-    return jsonify(core().sessions.authenticate(session_token(), now=now()).public())
+    return jsonify(core().sessions.authenticate(session_token(), now=now(), ip=client_ip()).public())
 
 
 @bp.post("/session/tickle")
 def tickle():  # type: ignore[no-untyped-def]
-    return jsonify(core().sessions.authenticate(session_token(), now=now()).public())
+    return jsonify(core().sessions.authenticate(session_token(), now=now(), ip=client_ip()).public())
 
 
 @bp.post("/auth/logout")
 def logout():  # type: ignore[no-untyped-def]
-    session = core().sessions.authenticate(session_token(), now=now(), extend=False)
+    session = core().sessions.authenticate(session_token(), now=now(), ip=client_ip(), extend=False)
     core().sessions.end(session_id(session_token() or ""), now=now())
     response = jsonify({"state": "logged_out", "username": session.username})
     for name in (SESSION_COOKIE, SECURE_SESSION_COOKIE):

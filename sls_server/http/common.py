@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import current_app, g, request
 
+from ..clientip import resolve_client_ip
 from ..core import Core
 from ..errors import InvalidRequest
 
@@ -25,7 +26,9 @@ def now() -> int:
 
 
 def client_ip() -> str | None:
-    return request.remote_addr
+    """The socket peer, or the right-most untrusted X-Forwarded-For hop behind ``SLS_TRUSTED_PROXIES``."""
+    return resolve_client_ip(request.remote_addr, request.headers.get("X-Forwarded-For"),
+                             core().settings.trusted_proxies)
 
 
 def json_body(*, optional: bool = False) -> dict[str, Any]:

@@ -35,6 +35,8 @@ from ..errors import (
     WeakPassword,
 )
 from ..factors.dscplus import ChallengeSpaceExhausted
+from ..iprules import AccountExists, IpRestricted, UnknownAccount, UserInAnotherAccount
+from ..sessions import SessionIpRejected
 from ..simulator import CardLockedError, WrongPinError
 from .admin import AdminTokenRequired, UnknownSession
 from .openapi_schemas import SCHEMAS, SECURITY_SCHEMES, Schema, integer, ref, string
@@ -75,6 +77,10 @@ ERROR_NOTES = {
                          "start the login again.",
     "wrong_pin": "Wrong PIN; `pin_attempts_left` says how many the card still accepts.",
     "not_authenticated": "No session token or cookie, or one that is not a live session.",
+    "ip_restricted": "The client's address is outside the IP allowlist of the user (or of their account). "
+                     "The same body whatever the password; on a session route the session is ended too.",
+    "user_in_account": "The user already trades under another account; `username` and `account_id` say "
+                       "which.",
 }
 
 PARAMETERS = {
@@ -82,6 +88,7 @@ PARAMETERS = {
     "device_id": "The device's id, from enrolment.",
     "username": "Case-insensitive.",
     "session_id": "The session's public id, from `GET /admin/v1/users/{username}/sessions`.",
+    "account_id": "The multi-user account's id, as given when it was created (case-sensitive).",
 }
 
 SESSION_SECURITY: list[dict[str, list[str]]] = [{"sessionToken": []}, {"sessionCookie": []}]
@@ -121,6 +128,10 @@ def _surface(path: str) -> str:
         if path.startswith(f"/{tag}/v1/"):
             return tag
     return "ops"
+
+
+from ..lockout import AccountLocked, DeviceLocked, RateLimited  # noqa: E402
+from ..sessions import SessionActive, SessionReplaced  # noqa: E402
 
 
 def _op(
@@ -178,7 +189,7 @@ def _query(name: str, description: str, schema: Schema) -> dict[str, Any]:
     return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
 
 
-_SESSION_ERRORS = (Unauthorized, SessionExpired)
+_SESSION_ERRORS = (Unauthorized, SessionExpired, SessionIpRejected)
 _USER_ERRORS = (InvalidRequest, UnknownUser)
 
 
@@ -188,14 +199,18 @@ def _operations() -> list[tuple[str, str, dict[str, Any]]]:
         _op("post", "/api/v1/auth/login", "startLogin",
             "Check username and password; issue a second-factor challenge",
             ok("LoginStarted", "The password was right; a second factor is now required."),
-            body="LoginRequest", errors=(InvalidCredentials, NoSecondFactor, ChallengeSpaceExhausted),
+            body="LoginRequest",
+            errors=(InvalidCredentials, IpRestricted, NoSecondFactor, ChallengeSpaceExhausted),
             description="401 `invalid_credentials` is the same for an unknown user and a wrong password, in "
-                        "body and timing. 403 `no_second_factor` when the user has no active authenticator."),
+                        "body and timing. 403 `no_second_factor` when the user has no active authenticator. "
+                        "403 `ip_restricted` when the client's address is outside the user's IP allowlist: "
+                        "judged before the password, so the answer is the same whatever was typed."),
         _op("post", "/api/v1/auth/login/{txn_id}/verify", "verifyLogin", "Answer the second-factor challenge",
             ok("Authenticated", "The response matched: a session, also set as a cookie.",
                Set_Cookie="`sls_session` (`__Host-sls_session` over TLS); HttpOnly; SameSite=Strict; Path=/"),
             body="VerifyRequest",
-            errors=(InvalidResponse, DeviceInactive, UnknownTransaction, ChallengeUsed, ChallengeExpired),
+            errors=(InvalidResponse, DeviceInactive, UnknownTransaction, ChallengeUsed, ChallengeExpired,
+                    DeviceLocked, SessionActive),
             description="401 `invalid_response` with `attempts_left`; 410 `challenge_expired` (start over; "
                         "also once the attempts are spent); 409 `challenge_used` (a replayed response); 404 "
                         "`unknown_transaction`; 403 `device_inactive` (the device was revoked meanwhile); "
@@ -250,6 +265,7 @@ def _operations() -> list[tuple[str, str, dict[str, Any]]]:
             ok("SessionList", "The live sessions."), errors=_USER_ERRORS),
         _op("delete", "/admin/v1/sessions/{session_id}", "killSession", "End a session",
             ok("SessionEnded", "Ended; its token is dead at once."), errors=(UnknownSession,)),
+        *_ip_restriction_operations(),
         _op("get", "/admin/v1/clock", "getClock", "Read the server's clock", ok("Clock", "The clock.")),
         _op("post", "/admin/v1/clock", "moveClock", "Move the server's clock",
             ok("Clock", "The clock after the move."), body="ClockMove",
@@ -263,6 +279,7 @@ def _operations() -> list[tuple[str, str, dict[str, Any]]]:
                    _query("type", "Only events of this type.", string(examples=["login.succeeded"])),
                    _query("limit", "At most this many events.",
                           integer(minimum=1, maximum=1000, default=100)))),
+        *_lockout_operations(),
         _op("post", "/admin/v1/reset", "resetEmulator", "Wipe all emulator state",
             ok("ResetDone", "Users, devices, sessions, transactions and events are gone.")),
         # --- ops --------------------------------------------------------------------------------------------
@@ -275,6 +292,57 @@ def _operations() -> list[tuple[str, str, dict[str, Any]]]:
         _op("get", "/openapi.json", "getOpenApi", "This document",
             {"200": {"description": "The OpenAPI 3.1 document.", "content": _json({"type": "object"})}},
             store=False),
+    ]
+
+
+_ALLOWLIST_NOTE = ("Entries are IPv4/IPv6 addresses or CIDR ranges, at most 1000; they are normalised "
+                   "(host bits cleared, single hosts as bare addresses, IPv4-mapped IPv6 as IPv4, duplicates "
+                   "dropped). One bad entry is a 400 `invalid_request` with `field: ip_allowlist`, its "
+                   "`index` and `entry`, and nothing is stored. An empty list lifts the restriction.")
+
+
+def _ip_restriction_operations() -> list[tuple[str, str, dict[str, Any]]]:
+    account_errors = (InvalidRequest, UnknownAccount)
+    return [
+        _op("get", "/admin/v1/users/{username}/ip-allowlist", "getUserIpAllowlist",
+            "Read a user's own IP allowlist", ok("UserIpAllowlist", "The user's list and their account."),
+            errors=_USER_ERRORS),
+        _op("put", "/admin/v1/users/{username}/ip-allowlist", "setUserIpAllowlist",
+            "Replace a user's own IP allowlist", ok("UserIpAllowlist", "The list as stored, normalised."),
+            body="IpAllowlist", errors=_USER_ERRORS,
+            description="Logins and every session request are then allowed only from these addresses (and, "
+                        "if the user belongs to an account with a list, from the account's too). "
+                        + _ALLOWLIST_NOTE),
+        _op("post", "/admin/v1/accounts", "createAccount", "Create a multi-user account",
+            ok("Account", "The new account.", status=201), body="AccountCreate",
+            errors=(UnknownUser, AccountExists, UserInAnotherAccount),
+            description="The account's IP allowlist applies to all its users; a user's own list narrows it "
+                        "(an address must pass both). A user belongs to at most one account. "
+                        + _ALLOWLIST_NOTE),
+        _op("get", "/admin/v1/accounts/{account_id}", "getAccount", "Read an account",
+            ok("Account", "The account, its users and its list."), errors=account_errors),
+        _op("put", "/admin/v1/accounts/{account_id}/ip-allowlist", "setAccountIpAllowlist",
+            "Replace an account's IP allowlist", ok("Account", "The account with its new list."),
+            body="IpAllowlist", errors=account_errors, description=_ALLOWLIST_NOTE),
+        _op("post", "/admin/v1/accounts/{account_id}/users", "addAccountUser", "Add a user to an account",
+            ok("Account", "The account with the user among its users (adding a member again is a no-op)."),
+            body="AccountUserAdd", errors=(*account_errors, UnknownUser, UserInAnotherAccount)),
+    ]
+
+
+def _lockout_operations() -> list[tuple[str, str, dict[str, Any]]]:
+    return [
+        _op("post", "/admin/v1/users/{username}/unlock", "unlockUser", "Unlock an account locked by failures",
+            ok("LockoutStatus", "The lock state after unlocking."), errors=_USER_ERRORS),
+        _op("get", "/admin/v1/users/{username}/lockout", "getLockout", "Read an account's lock state",
+            ok("LockoutStatus", "Failures, locks and any wait, per bucket."), errors=_USER_ERRORS),
+        _op("post", "/admin/v1/users/{username}/disable", "disableUser", "Disable a user",
+            ok("UserDisabled", "Disabled; every session of the user ended."), errors=_USER_ERRORS),
+        _op("post", "/admin/v1/users/{username}/enable", "enableUser", "Enable a user",
+            ok("UserDisabled", "Enabled again."), errors=_USER_ERRORS),
+        _op("post", "/admin/v1/devices/{device_id}/unlock", "unlockDevice",
+            "Re-enable an authenticator disabled by wrong responses",
+            ok("Device", "The device, its failure count zero."), errors=(UnknownDevice,)),
     ]
 
 

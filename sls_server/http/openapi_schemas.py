@@ -10,6 +10,7 @@ from typing import Any
 
 from devices.dscplus import DSCPLUS_SUITE
 
+from ..iprules import ACCOUNT_ID_RE
 from ..users import PHONE_RE, USERNAME_RE
 from .admin import MAX_CLOCK_S
 from .common import SESSION_COOKIE
@@ -67,6 +68,8 @@ FACTOR_TYPE = string("The authenticator type.", enum=FACTOR_TYPES)
 DEVICE_ID = string("The device's id, like `dscplus-1a2b3c4d5e6f`.")
 USERNAME = string("Case-insensitive; answered in lower case.", pattern=USERNAME_RE.pattern)
 PHONE = string("E.164, like `+15551234567`.", pattern=PHONE_RE.pattern)
+ACCOUNT_ID = string("Letters, digits, `.`, `_`, `-`; case-sensitive.", pattern=ACCOUNT_ID_RE.pattern,
+                    examples=["U1234567"])
 
 _SESSION_TIMES = {
     "authenticated_at": unix_time("When the second factor was verified"),
@@ -103,7 +106,9 @@ SCHEMAS: dict[str, Schema] = {
          "attempts_left": integer("Wrong responses still allowed in this login transaction.", minimum=0),
          "pin_attempts_left": integer("Wrong PINs the card still accepts before it locks itself.", minimum=0),
          "reason": string("Why, in a word: the password rule broken, a transaction's end."),
-         "retry_after": integer("Seconds to wait before trying again.", minimum=0)},
+         "retry_after": integer("Seconds to wait before trying again.", minimum=0),
+         "index": integer("The position of the bad item in the list named by `field`.", minimum=0),
+         "entry": {"description": "The bad list item (an `ip_allowlist` entry) itself, if a scalar."}},
         description="Every error: `error` and `message`, plus the extras its code documents.",
     ),
     "LoginRequest": obj({"username": string(maxLength=128),
@@ -147,11 +152,30 @@ SCHEMAS: dict[str, Schema] = {
     "SessionEnded": obj({"ended": string("The session id."), "username": USERNAME}),
     "UserCreate": obj({"username": USERNAME, "password": string("Checked against the password policy.",
                                                                 maxLength=1024, format="password")},
-                      {"phone": PHONE}),
+                      {"phone": PHONE, "ip_allowlist": ref("IpAllowlistEntries")}),
     "User": obj({"username": USERNAME, "phone": {**PHONE, "type": ["string", "null"]},
                  "created_at": unix_time("When the user was created"), "disabled": boolean(),
                  "devices": array(ref("Device"))}),
     "UserList": obj({"users": array(USERNAME)}),
+    "IpAllowlistEntries": {
+        **array(string("An IPv4 or IPv6 address or CIDR range.", maxLength=100,
+                       examples=["203.0.113.0/24", "2001:db8::/32", "198.51.100.7"])),
+        "maxItems": 1000,
+        "description": "IP addresses and CIDR ranges, normalised when stored; empty means unrestricted.",
+    },
+    "IpAllowlist": obj({"ip_allowlist": ref("IpAllowlistEntries")}),
+    "UserIpAllowlist": obj({"username": USERNAME, "ip_allowlist": ref("IpAllowlistEntries"),
+                            "account_id": string("The user's account, whose list also applies.",
+                                                 nullable=True)}),
+    "AccountCreate": obj({"account_id": ACCOUNT_ID},
+                         {"users": {**array(USERNAME, "Existing users; each may be in one account only."),
+                                    "maxItems": 1000},
+                          "ip_allowlist": ref("IpAllowlistEntries")}),
+    "Account": obj({"account_id": ACCOUNT_ID, "users": array(USERNAME, "Sorted."),
+                    "ip_allowlist": ref("IpAllowlistEntries"),
+                    "created_at": unix_time("When it was created")},
+                   description="A multi-user account: its list applies to every user in it."),
+    "AccountUserAdd": obj({"username": USERNAME}),
     "UserDeleted": obj({"deleted": USERNAME}),
     "Device": obj(_DEVICE, _DEVICE_OPTIONAL),
     "DeviceList": obj({"devices": array(ref("Device"))}),
@@ -195,6 +219,14 @@ SCHEMAS: dict[str, Schema] = {
                                         nullable=True)}),
     "ResetDone": obj({"reset": {"type": "boolean", "const": True}, "keys_deleted": integer(minimum=0)}),
     "Status": obj({"status": string(examples=["ok", "ready"])}),
+    "LockoutStatus": obj(
+        {"username": USERNAME, "locked": boolean(), "threshold": integer(minimum=1, maximum=100),
+         "buckets": {"type": "object", "description": "`all`, or `known`/`other` with SLS_LOCKOUT_KNOWN_IPS.",
+                     "additionalProperties": obj(
+                         {"failures": integer(minimum=0), "locks": integer(minimum=0), "locked": boolean(),
+                          "permanent": boolean()},
+                         {"retry_after": {"type": ["integer", "null"]}})}}),
+    "UserDisabled": obj({"username": USERNAME, "disabled": boolean()}, {"sessions_ended": integer(minimum=0)}),
 }
 
 SECURITY_SCHEMES: dict[str, Schema] = {

@@ -5,10 +5,12 @@ from __future__ import annotations
 import redis
 
 from . import keys
+from .access import AccessRepo
 from .base import OUTAGE_ERRORS, Scripts, connect, guarded
 from .clock import ClockRepo
 from .devices import DeviceRepo
 from .events import EventRepo
+from .lockout import LockoutRepo
 from .logins import LoginRepo
 from .sessions import SessionRepo
 from .users import UserRepo
@@ -25,8 +27,10 @@ class Store:
         self.users = UserRepo(client, scripts)
         self.devices = DeviceRepo(client, scripts)
         self.logins = LoginRepo(client, scripts)
+        self.lockout = LockoutRepo(client, scripts)
         self.sessions = SessionRepo(client, scripts)
         self.events = EventRepo(client)
+        self.access = AccessRepo(client, scripts)
 
     @classmethod
     def from_url(cls, url: str, *, timeout_s: float = 2.0) -> Store:

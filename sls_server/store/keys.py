@@ -40,3 +40,33 @@ def login(txn_id: str) -> str:
 
 def session(session_id: str) -> str:
     return f"{PREFIX}{{s:{session_id}}}:session"
+
+
+def lockout(username: str, bucket: str) -> str:
+    return f"{PREFIX}{{u:{username}}}:lock:{bucket}"
+
+
+def lockout_inflight(username: str, bucket: str) -> str:
+    return f"{PREFIX}{{u:{username}}}:inflight:{bucket}"
+
+
+def known_ips(username: str) -> str:
+    return f"{PREFIX}{{u:{username}}}:known_ips"
+
+
+def ip_attempts(ip: str) -> str:
+    return f"{PREFIX}{{ip:{ip}}}:attempts"
+
+
+def user_access(username: str) -> str:
+    """The user's own IP allowlist and the account they trade under (IP restrictions)."""
+    return f"{PREFIX}{{u:{username}}}:access"
+
+
+def account(account_id: str) -> str:
+    """A multi-user account: its IP allowlist and creation time."""
+    return f"{PREFIX}{{a:{account_id}}}:account"
+
+
+def account_members(account_id: str) -> str:
+    return f"{PREFIX}{{a:{account_id}}}:members"

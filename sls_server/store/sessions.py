@@ -17,16 +17,29 @@ class SessionRepo:
         self._r = client
         self._scripts = scripts
 
-    def create(self, session_id: str, record: dict[str, Any], *, now: int) -> None:
+    def create(self, session_id: str, record: dict[str, Any], *, now: int, concurrency: str) -> list[str] | None:
+        """Store the session as the user's only one. None if ``concurrency`` is 'refuse' and one is live;
+        otherwise the ids of the sessions it replaced, which are left as tombstones."""
+        username = record["username"]
+        self.for_user(username, now=now)  # prunes index entries whose sessions are gone
+        claimed = self._scripts(
+            "session_claim", [keys.user_sessions(username)],
+            [now, session_id, int(record["expires_at"]), concurrency],
+        )
+        if claimed[0] == "refused":
+            return None
         key = keys.session(session_id)
         pipe = self._r.pipeline(transaction=True)
         pipe.hset(key, mapping=clean(record))
         pipe.expire(key, int(record["expires_at"]) - now + RECLAIM_MARGIN_S)
         pipe.execute()
-        self._r.zadd(keys.user_sessions(record["username"]), {session_id: int(record["expires_at"])})
+        replaced = [str(old) for old in claimed[1:]]
+        for old in replaced:
+            self._scripts("mark_replaced", [keys.session(old)], [])
+        return replaced
 
     def touch(self, session_id: str, *, now: int, idle_timeout: int, extend: bool) -> tuple[str, Any]:
-        """('ok', record) | ('missing', None) | ('expired_idle' | 'expired_absolute', username)."""
+        """('ok', record) | ('missing', None) | ('expired_idle' | 'expired_absolute' | 'replaced', username)."""
         result = self._scripts(
             "session_touch", [keys.session(session_id)], [now, idle_timeout, "1" if extend else "0"]
         )
@@ -54,7 +67,7 @@ class SessionRepo:
             pipe.hgetall(keys.session(session_id))
         found = []
         for session_id, record in zip(session_ids, pipe.execute(), strict=True):
-            if record:
+            if record and record.get("state") != "replaced" and int(record["idle_expires_at"]) > now:
                 found.append({**record, "id": session_id})
             else:
                 self._r.zrem(index, session_id)

@@ -36,6 +36,10 @@ class UserRepo:
         deleted, _ = pipe.execute()
         return bool(deleted)
 
+    def set_fields(self, username: str, fields: dict[str, Any]) -> bool:
+        """Update an existing user; False (and nothing written) if the user is gone."""
+        return bool(self._scripts("hset_if_exists", [keys.user(username)], pairs(fields)))
+
     def add_device(self, username: str, device_id: str) -> None:
         self._r.sadd(keys.user_devices(username), device_id)
 

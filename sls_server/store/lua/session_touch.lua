@@ -2,7 +2,8 @@
 -- session is dead for every worker at once. Expiry instants live in the hash; the Redis TTL only
 -- reclaims memory.
 -- KEYS[1] session hash   ARGV[1] now   ARGV[2] idle timeout (s)   ARGV[3] '1' to extend idle, '0' to only check
--- Returns {'ok', field, value, ...} | {'missing'} | {'expired_absolute', username} | {'expired_idle', username}
+-- A session ended by a newer login keeps a tombstone (state 'replaced') so its holder learns why, once.
+-- Returns {'ok', field, value, ...} | {'missing'} | {'expired_absolute' | 'expired_idle' | 'replaced', username}
 local fields = redis.call('HGETALL', KEYS[1])
 if #fields == 0 then
   return {'missing'}
@@ -10,6 +11,10 @@ end
 local s = {}
 for i = 1, #fields, 2 do
   s[fields[i]] = fields[i + 1]
+end
+if s['state'] == 'replaced' then
+  redis.call('DEL', KEYS[1])
+  return {'replaced', s['username']}
 end
 local now = tonumber(ARGV[1])
 if now >= tonumber(s['expires_at']) then

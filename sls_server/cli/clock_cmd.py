@@ -1,0 +1,67 @@
+"""``sls clock``: show or move a running server's clock (every worker and instance follows it)."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import click
+
+from .admin_commands import admin_options, connect, server_errors, when
+from .output import EXIT_USAGE, CliError, fields_table, print_json, print_renderable
+
+_DURATION = re.compile(r"^([+-]?[0-9]+)([smhd]?)$")
+_UNIT_S = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def parse_duration(text: str) -> int:
+    match = _DURATION.fullmatch(text.strip())
+    if match is None:
+        raise CliError(f"--advance: {text!r} is not a duration like 900, 15m, 2h or -1d", EXIT_USAGE)
+    return int(match[1]) * _UNIT_S[match[2]]
+
+
+def parse_instant(text: str) -> int:
+    text = text.strip()
+    if re.fullmatch(r"[0-9]+", text):
+        return int(text)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        message = f"--set-at: {text!r} is neither Unix seconds nor an ISO 8601 time"
+        raise CliError(message, EXIT_USAGE) from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp())
+
+
+@click.command()
+@click.option("--advance", metavar="DURATION", help="Move the clock by this much: 900, 15m, 2h, 1d, -30s.")
+@click.option("--set-at", metavar="TIME",
+              help="Set the clock to Unix seconds or an ISO 8601 time (UTC when no zone is given).")
+@admin_options
+def clock(advance: str | None, set_at: str | None, url: str | None, admin_token: str | None,
+          as_json: bool) -> None:
+    """Show or move the server's clock (GET/POST /admin/v1/clock); every worker follows it.
+
+    \b
+    Examples:
+      sls clock                      # what time is it on the server
+      sls clock --advance 15m        # cross an idle timeout now
+      sls clock --set-at 2026-01-01T00:00:00Z
+    """
+    if advance is not None and set_at is not None:
+        raise CliError("--advance and --set-at: give one or the other", EXIT_USAGE)
+    advance_s = parse_duration(advance) if advance is not None else None
+    at = parse_instant(set_at) if set_at is not None else None
+    client = connect(url, admin_token)
+    with server_errors():
+        if advance_s is None and at is None:
+            reading = client.clock()
+        else:
+            reading = client.move_clock(advance_s=advance_s, set_at=at)
+    if as_json:
+        print_json(reading)
+        return
+    print_renderable(fields_table("server clock", {"now": when(reading.get("now")),
+                                                   "offset_s": reading.get("offset_s")}))

@@ -1,0 +1,116 @@
+"""gunicorn, run from Python: a master that forks N workers, each building its own app from a mapping.
+
+No preload: every worker calls ``create_app(config)`` after the fork, so no Redis connection or lock is
+shared across processes. The listening socket is bound by the CLI before anything else starts (a port in
+use is a clear error, not gunicorn's five retries) and handed over as ``fd://N``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import errno
+import socket
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from gunicorn.app.base import BaseApplication
+
+from .output import EXIT_USAGE, CliError
+
+#: method, path without the query string, status, bytes, duration. No headers, cookies or bodies, ever:
+#: the Authorization header holds the admin token and session tokens, bodies hold passwords.
+ACCESS_LOG_FORMAT = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+
+
+class Listener:
+    """A bound, listening TCP socket, kept until gunicorn adopts its file descriptor."""
+
+    def __init__(self, host: str, port: int, backlog: int = 2048) -> None:
+        try:
+            infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        except socket.gaierror as exc:
+            raise CliError(f"--host: cannot resolve {host!r}: {exc.strerror}", EXIT_USAGE) from None
+        family, kind, proto, _, address = infos[0]
+        sock = socket.socket(family, kind, proto)
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind(address)
+            sock.listen(backlog)
+        except OSError as exc:
+            sock.close()
+            in_use = exc.errno == errno.EADDRINUSE
+            reason = "is already in use" if in_use else f"cannot be bound: {exc.strerror}"
+            raise CliError(f"--port: {host}:{port} {reason}", EXIT_USAGE) from None
+        self.sock: socket.socket | None = sock
+        self.host = host
+        self.port = int(sock.getsockname()[1])
+
+    @property
+    def url(self) -> str:
+        host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(self.host, self.host)
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}"
+
+    def hand_over(self) -> int:
+        """The descriptor, now owned by gunicorn (which closes it when it wraps it)."""
+        assert self.sock is not None, "the listener was already handed over"
+        fd = self.sock.detach()
+        self.sock = None
+        return fd
+
+    def close(self) -> None:
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+
+
+class SlsApplication(BaseApplication):  # type: ignore[misc]
+    """gunicorn's master for ``sls serve`` and ``sls demo``."""
+
+    def __init__(
+        self,
+        app_config: Mapping[str, Any],
+        listener: Listener,
+        *,
+        workers: int,
+        threads: int,
+        log_level: str,
+        in_master_only: list[Callable[[], None]],
+    ) -> None:
+        self.app_config = dict(app_config)
+        self.options: dict[str, Any] = {
+            "bind": [f"fd://{listener.hand_over()}"],
+            "workers": workers,
+            "threads": threads,
+            "worker_class": "gthread" if threads > 1 else "sync",
+            "timeout": 30,
+            "graceful_timeout": 10,
+            "keepalive": 5,
+            "preload_app": False,
+            "accesslog": "-",
+            "access_log_format": ACCESS_LOG_FORMAT,
+            "errorlog": "-",
+            "loglevel": log_level.lower(),
+            "proc_name": "sls",
+            "control_socket_disable": True,  # gunicorn >= 25: no shared ~/.gunicorn/gunicorn.ctl
+            "post_fork": self._post_fork,
+        }
+        self._in_master_only = in_master_only
+        super().__init__()
+
+    def _post_fork(self, server: Any, worker: Any) -> None:
+        # Workers inherit the master's atexit handlers; the embedded Redis belongs to the master alone.
+        for handler in self._in_master_only:
+            atexit.unregister(handler)
+
+    def load_config(self) -> None:
+        known = self.cfg.settings
+        for key, value in self.options.items():
+            if key in known and value is not None:
+                self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        from sls_server.app import create_app
+
+        return create_app(self.app_config)

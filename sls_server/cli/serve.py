@@ -1,0 +1,206 @@
+"""``sls serve``, and the start-up steps ``sls demo`` shares with it.
+
+Order matters: validate the configuration, bind the port, resolve the secrets, then start the embedded
+Redis (once, here in the master) and fork the workers. Anything wrong stops the start before a worker
+exists, as one red line and exit code 2.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from ..config import Settings, load_settings
+from ..errors import ConfigError
+from ..runtime import ADMIN_TOKEN_FILE, resolve_secrets, start_embedded_redis
+from ..store.embedded import EmbeddedRedis
+from . import version
+from .gunicorn_app import Listener, SlsApplication
+from .output import EXIT_USAGE, CliError, mask_url, print_json, print_renderable
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Variables only the CLI reads (the server's own keys are in sls_server.config); ``sls config`` lists them.
+CLI_ENV: dict[str, tuple[str, str]] = {
+    "SLS_HOST": ("127.0.0.1", "Address `sls serve` and `sls demo` listen on (0.0.0.0: every interface)."),
+    "SLS_PORT": ("8000", "TCP port `sls serve` and `sls demo` listen on (0: any free port)."),
+    "SLS_WORKERS": ("2", "gunicorn worker processes; they share all state through Redis."),
+    "SLS_THREADS": ("4", "Threads per worker (1: gunicorn's sync worker)."),
+    "SLS_URL": ("demo.json's url, else http://127.0.0.1:8000", "Server the admin commands talk to."),
+}
+
+
+def server_options(func: F) -> F:
+    """--host, --port, --workers, --threads: shared by ``serve`` and ``demo``."""
+    options = [
+        click.option("--host", default="127.0.0.1", envvar="SLS_HOST", show_default=True, show_envvar=True,
+                     help="Address to listen on; 0.0.0.0 for every interface."),
+        click.option("--port", type=click.IntRange(0, 65535), default=8000, envvar="SLS_PORT",
+                     show_default=True, show_envvar=True, help="TCP port; 0 picks a free one."),
+        click.option("--workers", type=click.IntRange(1, 64), default=2, envvar="SLS_WORKERS",
+                     show_default=True, show_envvar=True, help="gunicorn worker processes."),
+        click.option("--threads", type=click.IntRange(1, 64), default=4, envvar="SLS_THREADS",
+                     show_default=True, show_envvar=True, help="Threads per worker."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+@contextlib.contextmanager
+def config_errors() -> Iterator[None]:
+    """A ConfigError becomes ``error: SLS_X: message`` and exit code 2."""
+    try:
+        yield
+    except ConfigError as exc:
+        raise CliError(exc.message, EXIT_USAGE) from None
+
+
+@dataclasses.dataclass
+class Startup:
+    """What the master resolved before forking: the settings the workers get, and where things are."""
+
+    settings: Settings
+    listener: Listener
+    embedded: EmbeddedRedis | None
+    token_source: str
+
+
+def start(overrides: dict[str, Any], host: str, port: int) -> Startup:
+    """Settings, the bound port, the secrets and the embedded Redis (when no URL is configured)."""
+    with config_errors():
+        settings = load_settings(overrides)
+    token_source = ("SLS_ADMIN_TOKEN" if settings.admin_token is not None
+                    else str(settings.data_dir / ADMIN_TOKEN_FILE))
+    listener = Listener(host, port)  # before anything is written or started: a busy port changes nothing
+    embedded = None
+    try:
+        with config_errors():
+            settings = resolve_secrets(settings)
+            if settings.redis_url is None:
+                embedded = start_embedded_redis(settings)
+                settings = dataclasses.replace(settings, redis_url=embedded.url)
+    except BaseException:
+        listener.close()
+        raise
+    return Startup(settings, listener, embedded, token_source)
+
+
+def worker_config(settings: Settings) -> dict[str, Any]:
+    """Every resolved setting, as the mapping each worker passes to ``create_app`` (secret key in hex)."""
+    config: dict[str, Any] = {}
+    for field in dataclasses.fields(Settings):
+        value = getattr(settings, field.name)
+        if value is None:
+            continue
+        if isinstance(value, bytes):
+            value = value.hex()
+        elif isinstance(value, Path):
+            value = str(value)
+        elif isinstance(value, tuple):
+            value = list(value)
+        config[field.name.upper()] = value
+    return config
+
+
+def describe(startup: Startup, workers: int, threads: int) -> dict[str, Any]:
+    """The start-up facts, for the banner and for ``--json``. Never a secret."""
+    settings = startup.settings
+    url = startup.listener.url
+    return {
+        "url": url,
+        "login_api": f"{url}/api/v1/auth/login",
+        "admin_api": f"{url}/admin/v1",
+        "openapi": f"{url}/openapi.json",
+        "readyz": f"{url}/readyz",
+        "redis": "embedded" if startup.embedded else "external",
+        "redis_url": mask_url(settings.redis_url),
+        "data_dir": str(settings.data_dir),
+        "admin_token_from": startup.token_source,
+        "workers": workers,
+        "threads": threads,
+        "hash_profile": settings.hash_profile,
+        "version": version(),
+    }
+
+
+def banner(facts: dict[str, Any], title: str = "sls serve") -> Panel:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold")
+    grid.add_column()
+    redis = facts["redis_url"] + (" (embedded, data in the data dir)" if facts["redis"] == "embedded" else "")
+    source = facts["admin_token_from"]
+    rows = {
+        "Login API": facts["login_api"],
+        "Admin API": facts["admin_api"],
+        "OpenAPI": facts["openapi"],
+        "Ready": facts["readyz"],
+        "Redis": redis,
+        "Data dir": facts["data_dir"],
+        "Admin token": "from $SLS_ADMIN_TOKEN" if source == "SLS_ADMIN_TOKEN" else f"in {source}",
+        "Workers": f"{facts['workers']} x {facts['threads']} threads",
+        "Passwords": f"Argon2id profile '{facts['hash_profile']}'",
+    }
+    for label, value in rows.items():
+        grid.add_row(label, Text(value))  # Text: a path or URL is never read as rich markup
+    title = Text.assemble((title, "bold"), f" {facts['version']}  {facts['url']}")
+    return Panel(grid, title=title, title_align="left", subtitle="Ctrl-C to stop", subtitle_align="right",
+                 border_style="green")
+
+
+def run(startup: Startup, *, workers: int, threads: int) -> None:
+    """Hand over to gunicorn; returns only by SystemExit (SIGTERM/SIGINT), when atexit stops the Redis."""
+    config = worker_config(startup.settings)
+    with config_errors():
+        handed_over = load_settings(config, environ={})  # what every worker will build its app from
+    if handed_over != startup.settings:
+        changed = [f.name for f in dataclasses.fields(Settings)
+                   if getattr(handed_over, f.name) != getattr(startup.settings, f.name)]
+        raise CliError(f"internal error: settings {', '.join(changed)} change on the way to the workers")
+    in_master_only = [startup.embedded.stop] if startup.embedded else []
+    application = SlsApplication(config, startup.listener, workers=workers, threads=threads,
+                                 log_level=startup.settings.log_level, in_master_only=in_master_only)
+    sys.stdout.flush()  # forked workers must not inherit (and later repeat) buffered output
+    sys.stderr.flush()
+    application.run()
+
+
+@click.command()
+@server_options
+@click.option("--redis-url", metavar="URL",
+              help="redis://, rediss:// or unix:// URL of the Redis to use.  [env var: SLS_REDIS_URL; "
+                   "default: an embedded redis-server with its data in the data dir]")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the embedded Redis, the generated secret key and admin token.  "
+                   "[env var: SLS_DATA_DIR]")
+@click.option("--json", "as_json", is_flag=True, help="Print the start-up facts as JSON, not a banner.")
+def serve(host: str, port: int, workers: int, threads: int, redis_url: str | None, data_dir: Path | None,
+          as_json: bool) -> None:
+    """Run the emulator: gunicorn workers around one Redis.
+
+    Every other setting comes from SLS_* environment variables (see `sls config`). The access log goes
+    to stdout: method, path, status, size, duration; never headers, cookies or bodies.
+
+    \b
+    Examples:
+      sls serve
+      sls serve --host 0.0.0.0 --port 8080 --workers 4 --redis-url redis://localhost:6379/0
+      SLS_HASH_PROFILE=strong SLS_CHALLENGE_TTL=120 sls serve
+    """
+    overrides: dict[str, Any] = {"redis_url": redis_url, "data_dir": data_dir}
+    startup = start({k: v for k, v in overrides.items() if v is not None}, host, port)
+    facts = describe(startup, workers, threads)
+    if as_json:
+        print_json(facts, compact=True)
+    else:
+        print_renderable(banner(facts))
+    run(startup, workers=workers, threads=threads)

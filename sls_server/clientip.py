@@ -1,0 +1,120 @@
+"""Who is the client? The socket peer, or what trusted reverse proxies say in ``X-Forwarded-For``.
+
+Pure functions, no Flask, so the rule can be tested exhaustively on its own. The header is believed only
+as far as trusted proxies vouch for it: walking from the right, each entry was appended by the hop to its
+right, so the first address that is *not* one of our proxies is the client. Everything to the left of
+it was written by the client itself and is ignored; a spoofed header from an untrusted peer is ignored
+entirely. A malformed entry stops the walk at the last address we could trust, never an error: the
+header is attacker-controlled input and must not be able to fail a request.
+
+IPv4-mapped IPv6 addresses (``::ffff:203.0.113.5``, what a dual-stack socket reports for an IPv4 peer)
+are turned into IPv4 here, for addresses and networks alike, so ``203.0.113.0/24`` matches either form.
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+from collections.abc import Sequence
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+#: More trusted hops than this in one header is not a real proxy chain; stop rather than walk on.
+MAX_HOPS = 64
+_MAPPED = ipaddress.IPv6Network("::ffff:0:0/96")
+
+
+def parse_ip(text: str) -> IPAddress:
+    """The address in ``text``, IPv4-mapped IPv6 as IPv4, without a zone (``fe80::1%eth0`` is ``fe80::1``:
+    the zone names an interface of the host that saw it, nothing the client is); ``ValueError`` if none."""
+    address = ipaddress.ip_address(text.strip())
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return address.ipv4_mapped
+        if address.scope_id is not None:
+            return ipaddress.IPv6Address(int(address))
+    return address
+
+
+def normalise_ip(text: str) -> str:
+    """The canonical text of an address (``2001:DB8::01`` -> ``2001:db8::1``); ``ValueError`` if none."""
+    return str(parse_ip(text))
+
+
+def parse_network(text: str) -> IPNetwork:
+    """A network from an address or CIDR, host bits cleared; an IPv4-mapped IPv6 range becomes IPv4.
+
+    ``ValueError`` for anything else (a prefix too long, a word, a netmask that is not one, a zone).
+    """
+    if "%" in text:
+        raise ValueError(f"a zone is not part of a network: {text!r}")
+    network = ipaddress.ip_network(text.strip(), strict=False)
+    if isinstance(network, ipaddress.IPv6Network) and network.prefixlen >= 96 and network.subnet_of(_MAPPED):
+        mapped = network.network_address.ipv4_mapped
+        assert mapped is not None  # inside ::ffff:0:0/96, so it is mapped
+        return ipaddress.IPv4Network((mapped, network.prefixlen - 96))
+    return network
+
+
+def network_text(network: IPNetwork) -> str:
+    """A single host as its bare address (``203.0.113.5``), anything wider in CIDR form."""
+    if network.prefixlen == network.max_prefixlen:
+        return str(network.network_address)
+    return str(network)
+
+
+@functools.lru_cache(maxsize=64)
+def _networks(cidrs: tuple[str, ...]) -> tuple[IPNetwork, ...]:
+    return tuple(parse_network(cidr) for cidr in cidrs)
+
+
+def in_networks(address: IPAddress, networks: Sequence[IPNetwork]) -> bool:
+    return any(address in network for network in networks)
+
+
+def _forwarded_entry(text: str) -> IPAddress:
+    """One X-Forwarded-For entry; tolerates the ``[v6]``, ``[v6]:port`` and ``v4:port`` forms some proxies
+    write. ``ValueError`` for anything else."""
+    entry = text.strip()
+    if entry.startswith("["):
+        host, bracket, rest = entry[1:].partition("]")
+        if not bracket or (rest and not (rest.startswith(":") and rest[1:].isdigit())):
+            raise ValueError(f"not an address: {text!r}")
+        return parse_ip(host)
+    if entry.count(":") == 1:
+        host, _, port = entry.partition(":")
+        if not port.isdigit():
+            raise ValueError(f"not an address: {text!r}")
+        entry = host
+    return parse_ip(entry)
+
+
+def resolve_client_ip(
+    remote_addr: str | None, forwarded_for: str | None, trusted_proxies: Sequence[str]
+) -> str | None:
+    """The client's address, normalised; ``None`` when the socket has no IP address (a Unix socket).
+
+    ``trusted_proxies`` are CIDRs (``Settings.trusted_proxies``). Unless the socket peer is inside one,
+    ``forwarded_for`` is not even looked at.
+    """
+    if not remote_addr:
+        return None
+    try:
+        current = parse_ip(remote_addr)
+    except ValueError:
+        return None
+    trusted = _networks(tuple(trusted_proxies))
+    if not forwarded_for or not in_networks(current, trusted):
+        return str(current)
+    for hop, entry in enumerate(reversed(forwarded_for.split(","))):
+        if hop >= MAX_HOPS:
+            break
+        try:
+            address = _forwarded_entry(entry)
+        except ValueError:
+            break  # the last good address is the best we know; the header must not fail the request
+        current = address
+        if not in_networks(address, trusted):
+            break
+    return str(current)

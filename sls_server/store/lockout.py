@@ -1,0 +1,75 @@
+"""Lockout state: per-account buckets of consecutive password failures, per-address sliding windows,
+per-device response failures. Every count is one Lua step."""
+
+from __future__ import annotations
+
+import redis
+
+from . import keys
+from .base import Scripts, guarded, pairs
+
+BUCKETS = ("all", "known", "other")
+RESERVATION_S = 30
+RECLAIM_S = 30 * 86400
+
+
+@guarded
+class LockoutRepo:
+    def __init__(self, client: redis.Redis, scripts: Scripts) -> None:
+        self._r = client
+        self._scripts = scripts
+
+    def reserve(self, username: str, bucket: str, *, now: int, threshold: int, attempt_id: str) -> tuple[str, int]:
+        result = self._scripts(
+            "lockout_reserve",
+            [keys.lockout(username, bucket), keys.lockout_inflight(username, bucket), keys.user(username)],
+            [now, threshold, attempt_id, RESERVATION_S],
+        )
+        return str(result[0]), int(result[1]) if len(result) > 1 else 0
+
+    def settle(
+        self, username: str, bucket: str, *, now: int, attempt_id: str, ok: bool, threshold: int,
+        wait_increment: int, max_wait: int, permanent_after: int,
+    ) -> tuple[str, int, int]:
+        result = self._scripts(
+            "lockout_settle",
+            [keys.lockout(username, bucket), keys.lockout_inflight(username, bucket)],
+            [now, attempt_id, "1" if ok else "0", threshold, wait_increment, max_wait, permanent_after, RECLAIM_S],
+        )
+        padded = [*result, 0, 0]
+        return str(padded[0]), int(padded[1]), int(padded[2])
+
+    def state(self, username: str) -> dict[str, dict[str, str]]:
+        pipe = self._r.pipeline(transaction=False)
+        for bucket in BUCKETS:
+            pipe.hgetall(keys.lockout(username, bucket))
+        return {bucket: found for bucket, found in zip(BUCKETS, pipe.execute(), strict=True) if found}
+
+    def forget_failures(self, username: str, bucket: str) -> None:
+        """A completed login forgets the failures and the lock history of the bucket it came through."""
+        self._r.hdel(keys.lockout(username, bucket), "failures", "locks")
+
+    def unlock(self, username: str) -> bool:
+        names = [keys.lockout(username, b) for b in BUCKETS] + [keys.lockout_inflight(username, b) for b in BUCKETS]
+        return bool(self._r.delete(*names))
+
+    def is_known_ip(self, username: str, ip: str) -> bool:
+        return bool(self._r.sismember(keys.known_ips(username), ip))
+
+    def remember_ip(self, username: str, ip: str) -> None:
+        self._r.sadd(keys.known_ips(username), ip)
+
+    def reserve_ip(self, ip: str, *, now: int, window: int, limit: int, attempt_id: str) -> int:
+        """0 if reserved, else seconds to wait."""
+        return int(self._scripts("sliding_window", [keys.ip_attempts(ip)], [now, window, limit, attempt_id]))
+
+    def refund_ip(self, ip: str, attempt_id: str) -> None:
+        self._r.zrem(keys.ip_attempts(ip), attempt_id)
+
+    def device_failed(self, device_id: str, *, limit: int) -> tuple[int, bool]:
+        failures, locked_now = self._scripts("device_failure", [keys.device(device_id)], [limit])
+        return int(failures), bool(locked_now)
+
+    def device_reset(self, device_id: str) -> bool:
+        fields = {"factor_failures": 0, "factor_locked": 0}
+        return bool(self._scripts("hset_if_exists", [keys.device(device_id)], pairs(fields)))

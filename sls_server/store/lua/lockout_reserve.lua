@@ -1,0 +1,24 @@
+-- Reserve one password attempt BEFORE the password is verified, so racing requests can never make more
+-- than `threshold` consecutive failures: settled failures plus attempts in flight must stay under it.
+-- KEYS[1] lock hash of the bucket   KEYS[2] in-flight zset of the bucket   KEYS[3] the user hash
+-- ARGV[1] now   ARGV[2] threshold   ARGV[3] attempt id   ARGV[4] seconds a reservation lives (crashed worker)
+-- Returns {'ok'} | {'disabled'} | {'permanent'} | {'locked', until} | {'busy'}
+if redis.call('HGET', KEYS[3], 'disabled') == '1' then
+  return {'disabled'}
+end
+if redis.call('HGET', KEYS[1], 'permanent') == '1' then
+  return {'permanent'}
+end
+local now = tonumber(ARGV[1])
+local locked_until = tonumber(redis.call('HGET', KEYS[1], 'locked_until') or '0')
+if locked_until > now then
+  return {'locked', locked_until}
+end
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+local failures = tonumber(redis.call('HGET', KEYS[1], 'failures') or '0')
+if failures + redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[2]) then
+  return {'busy'}
+end
+redis.call('ZADD', KEYS[2], now + tonumber(ARGV[4]), ARGV[3])
+redis.call('EXPIRE', KEYS[2], tonumber(ARGV[4]) + 60)
+return {'ok'}

@@ -1,0 +1,191 @@
+"""Failed-login lockout: threshold, growing waits, permanent locks, no oracle while locked, per-address
+throttling, the known-address mitigation, and per-authenticator disabling."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import ADMIN_TOKEN, EnrolledUser, move_clock
+
+from sls_server import create_app
+
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
+def _login(user: EnrolledUser, password: str | None = None, ip: str = "198.51.100.7"):
+    return user.client.post("/api/v1/auth/login", json={"username": user.username, "password": password or user.password},
+                            environ_base={"REMOTE_ADDR": ip})
+
+
+def _fail(user: EnrolledUser, times: int, ip: str = "198.51.100.7") -> list[int]:
+    return [_login(user, "wrong-password-here", ip).status_code for _ in range(times)]
+
+
+def _events(client, type_):
+    return client.get(f"/admin/v1/events?type={type_}&limit=1000", headers=ADMIN).get_json()["events"]
+
+
+def _app(app_config, **extra):
+    return create_app({**app_config, **extra}).test_client()
+
+
+def test_threshold_locks_and_even_the_right_password_is_refused(alice: EnrolledUser, monkeypatch) -> None:
+    assert _fail(alice, 5) == [401] * 5
+    hasher = alice.client.application.extensions["sls"].users._hasher
+    calls: list[str] = []
+    real_verify = hasher.verify
+    monkeypatch.setattr(hasher, "verify", lambda pw, enc: calls.append(pw) or real_verify(pw, enc))
+    locked = _login(alice)
+    wrong = _login(alice, "wrong-password-here")
+    assert locked.status_code == wrong.status_code == 423
+    assert locked.data == wrong.data  # no oracle: right and wrong password answer alike
+    assert locked.get_json() == {"error": "account_locked", "retry_after": 60, "message": locked.get_json()["message"]}
+    assert calls == []  # the password was not even checked
+    assert [e["user"] for e in _events(alice.client, "account.locked")] == ["alice"]
+
+
+def test_lock_expires_and_each_lock_waits_longer(alice: EnrolledUser) -> None:
+    _fail(alice, 5)
+    move_clock(alice.client, ADMIN, 59)
+    assert _login(alice).status_code == 423
+    move_clock(alice.client, ADMIN, 1)
+    assert _fail(alice, 5) == [401] * 5  # a fresh count after the lock
+    assert _login(alice).get_json()["retry_after"] == 120
+    move_clock(alice.client, ADMIN, 120)
+    assert _login(alice).status_code == 200
+
+
+def test_waits_stop_growing_at_max_wait(app_config) -> None:
+    client = _app(app_config, LOCKOUT_WAIT_INCREMENT=100, LOCKOUT_MAX_WAIT=250, IP_THROTTLE_LIMIT=1000)
+    user = EnrolledUser(client, ADMIN, "walt", "1234")
+    waits = []
+    for _ in range(4):
+        _fail(user, 5)
+        waits.append(_login(user).get_json()["retry_after"])
+        move_clock(client, ADMIN, waits[-1])
+    assert waits == [100, 200, 250, 250]
+
+
+def test_a_completed_login_forgets_failures_but_a_right_password_alone_does_not(alice: EnrolledUser) -> None:
+    _fail(alice, 4)
+    alice.log_in()
+    assert _fail(alice, 4) == [401] * 4
+    assert _login(alice).status_code == 200  # right password, second factor never given
+    assert _fail(alice, 1) == [401]
+    assert _login(alice).status_code == 423
+
+
+def test_permanent_lock_needs_an_admin(app_config) -> None:
+    client = _app(app_config, LOCKOUT_PERMANENT_AFTER=2)
+    user = EnrolledUser(client, ADMIN, "pat", "1234")
+    _fail(user, 5)
+    move_clock(client, ADMIN, 60)
+    _fail(user, 5)
+    locked = _login(user)
+    assert locked.status_code == 423 and "retry_after" not in locked.get_json()
+    move_clock(client, ADMIN, 30 * 86400)
+    assert _login(user).status_code == 423
+    status = client.get("/admin/v1/users/pat/lockout", headers=ADMIN).get_json()
+    assert status["locked"] is True and status["buckets"]["all"]["permanent"] is True
+    assert client.post("/admin/v1/users/pat/unlock", headers=ADMIN).get_json()["locked"] is False
+    assert _login(user).status_code == 200
+    assert [e["user"] for e in _events(client, "account.unlocked")] == ["pat"]
+
+
+def test_unknown_users_lock_the_same_way(client) -> None:
+    answers = [client.post("/api/v1/auth/login", json={"username": "ghost", "password": "whatever-it-is"}).status_code
+               for _ in range(6)]
+    assert answers == [401] * 5 + [423]
+
+
+def test_per_address_throttle_across_accounts(app_config) -> None:
+    client = _app(app_config, IP_THROTTLE_LIMIT=3, IP_THROTTLE_WINDOW=60)
+    user = EnrolledUser(client, ADMIN, "ivy", "1234")
+    for name in ("amy", "ben", "cal"):
+        refused = client.post("/api/v1/auth/login", json={"username": name, "password": "stuffed-password"},
+                              environ_base={"REMOTE_ADDR": "203.0.113.66"})
+        assert refused.status_code == 401
+    limited = _login(user, ip="203.0.113.66")
+    assert limited.status_code == 429
+    assert limited.get_json()["error"] == "rate_limited" and 1 <= limited.get_json()["retry_after"] <= 60
+    assert _login(user, ip="198.51.100.1").status_code == 200  # another address is not affected
+    move_clock(client, ADMIN, 61)
+    assert _login(user, ip="203.0.113.66").status_code == 200
+
+
+def test_right_passwords_do_not_use_up_the_address_window(app_config) -> None:
+    client = _app(app_config, IP_THROTTLE_LIMIT=2)
+    user = EnrolledUser(client, ADMIN, "joe", "1234")
+    assert [_login(user).status_code for _ in range(5)] == [200] * 5
+
+
+def test_known_address_mitigation(app_config) -> None:
+    client = _app(app_config, LOCKOUT_KNOWN_IPS=True)
+    user = EnrolledUser(client, ADMIN, "kim", "1234")
+    started = _login(user, ip="192.0.2.10").get_json()
+    assert user.verify(started["txn_id"], user.card_response(started["factor"]["challenge"])).status_code == 200
+    assert _fail(user, 5, ip="203.0.113.99") == [401] * 5
+    assert _login(user, ip="203.0.113.99").status_code == 423  # strangers are locked out...
+    assert _login(user, ip="192.0.2.10").status_code == 200  # ...the user's usual address is not
+
+
+def test_known_address_mitigation_is_off_by_default(alice: EnrolledUser) -> None:
+    started = _login(alice, ip="192.0.2.10").get_json()
+    alice.verify(started["txn_id"], alice.card_response(started["factor"]["challenge"]))
+    _fail(alice, 5, ip="203.0.113.99")
+    assert _login(alice, ip="192.0.2.10").status_code == 423
+
+
+def _wrong(user: EnrolledUser, started: dict) -> str:
+    right = user.card_response(started["factor"]["challenge"])
+    return f"{(int(right) + 1) % 10**8:08d}"
+
+
+def test_ten_wrong_responses_in_a_row_disable_the_card(alice: EnrolledUser, enrol) -> None:
+    codes = []
+    while len(codes) < 10:
+        started = alice.start_login()
+        for _ in range(min(3, 10 - len(codes))):
+            codes.append(alice.verify(started["txn_id"], _wrong(alice, started)).status_code)
+    assert codes == [401] * 9 + [423]
+    assert [e["device_id"] for e in _events(alice.client, "device.locked")] == [alice.device_id]
+    blocked = alice.client.post("/api/v1/auth/login", json={"username": "alice", "password": alice.password})
+    assert blocked.status_code == 423 and blocked.get_json()["error"] == "device_locked"
+
+    second = alice.client.post("/admin/v1/users/alice/devices", json={"type": "dscplus", "pin": "5555"},
+                               headers=ADMIN).get_json()
+    offered = alice.start_login()
+    assert offered["factor"]["device_id"] == second["device_id"]  # the account stays usable with another factor
+    assert [f["device_id"] for f in offered["factors"]] == [second["device_id"]]
+
+    unlocked = alice.client.post(f"/admin/v1/devices/{alice.device_id}/unlock", headers=ADMIN).get_json()
+    assert unlocked["factor_locked"] is False and unlocked["factor_failures"] == 0
+
+
+def test_a_right_response_resets_the_card_count(alice: EnrolledUser) -> None:
+    for _ in range(3):
+        started = alice.start_login()
+        for _ in range(3):
+            alice.verify(started["txn_id"], _wrong(alice, started))
+    alice.log_in()
+    device = alice.client.get("/admin/v1/users/alice/devices", headers=ADMIN).get_json()["devices"][0]
+    assert device["factor_failures"] == 0
+
+
+def test_disabled_user_is_refused_and_sessions_end(alice: EnrolledUser) -> None:
+    token = alice.log_in()
+    disabled = alice.client.post("/admin/v1/users/alice/disable", headers=ADMIN).get_json()
+    assert disabled == {"username": "alice", "disabled": True, "sessions_ended": 1}
+    assert alice.client.get("/api/v1/session", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    refused = _login(alice)
+    assert refused.status_code == 423 and "retry_after" not in refused.get_json()
+    alice.client.post("/admin/v1/users/alice/enable", headers=ADMIN)
+    assert _login(alice).status_code == 200
+
+
+@pytest.mark.parametrize(("key", "value"), [("LOCKOUT_THRESHOLD", 101), ("LOCKOUT_THRESHOLD", 0),
+                                            ("DEVICE_FAILURE_LIMIT", 101), ("LOCKOUT_MAX_WAIT", 10)])
+def test_config_refuses_unsafe_lockout_settings(app_config, key, value) -> None:
+    from sls_server.errors import ConfigError
+
+    with pytest.raises(ConfigError, match=f"SLS_{key}"):
+        create_app({**app_config, key: value, "LOCKOUT_WAIT_INCREMENT": 60})

@@ -1,0 +1,261 @@
+"""``sls`` as real processes: admin commands against ``sls serve``, and ``sls demo`` end to end."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import stat
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from conftest import ADMIN_TOKEN, ServerProcess, wait_until_serving
+
+from sls_server.store.embedded import free_port
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "plum-sketch-harbour-9"
+PIN = "2468"
+
+
+def clean_env(data_dir: Path, **extra: str) -> dict[str, str]:
+    """The test's environment without any SLS_* from outside, so no real demo.json or Redis is touched."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLS_")}
+    return {**env, "SLS_DATA_DIR": str(data_dir), "SLS_HASH_PROFILE": "test", **extra}
+
+
+def sls(*args: str, env: dict[str, str], check: bool = True) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run([sys.executable, "-m", "sls_server.cli.main", *args], env=env, capture_output=True,
+                          text=True, timeout=60)
+    if check:
+        assert done.returncode == 0, f"sls {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
+    assert "Traceback" not in done.stderr
+    return done
+
+
+def wait_for_log(server: ServerProcess, needle: str, timeout_s: float = 10.0) -> str:
+    """The access log line is written just after the response is sent: wait for it, not for the clock."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        log = server.log()
+        if needle in log:
+            return log
+        time.sleep(0.02)
+    raise AssertionError(f"{needle!r} never appeared in the log:\n{server.log()}")
+
+
+def log_in(base: str, username: str, password: str, secret_hex: str, pin: str, env: dict[str, str]) -> dict:
+    """Password over HTTP, then the card's response as ``sls device respond`` computes it offline."""
+    http = requests.Session()
+    started = http.post(f"{base}/api/v1/auth/login", json={"username": username, "password": password},
+                        timeout=10)
+    assert started.status_code == 200, started.text
+    body = started.json()
+    assert body["state"] == "second_factor" and body["factor"]["type"] == "dscplus"
+    computed = sls("device", "respond", "--secret-hex", secret_hex, "--pin", pin,
+                   "--challenge", body["factor"]["challenge"], "--json", env=env)
+    response = json.loads(computed.stdout)["response"]
+    done = http.post(f"{base}/api/v1/auth/login/{body['txn_id']}/verify", json={"response": response},
+                     timeout=10)
+    assert done.status_code == 200, done.text
+    result = done.json()
+    assert result["state"] == "authenticated"
+    return result
+
+
+# --- admin commands against `sls serve` ---------------------------------------------------------------
+
+
+def test_cli_sets_up_a_user_who_logs_in_over_http(sls_serve: Any, tmp_path: Path) -> None:
+    server = sls_serve(workers=2)
+    env = clean_env(tmp_path / "cli-data")
+    target = ["--url", server.url, "--admin-token", ADMIN_TOKEN]
+
+    added = sls("user", "add", "carol", "--password", PASSWORD, "--phone", "+15551234567", *target, "--json",
+                env=env)
+    assert json.loads(added.stdout)["username"] == "carol"
+    enrolled = sls("device", "enroll", "carol", "--pin", PIN, "--label", "desk card", *target, "--json",
+                   env=env)
+    card = json.loads(enrolled.stdout)
+    assert card["suite"] == "OCRA-1:HOTP-SHA256-8:QN06-PSHA1" and len(bytes.fromhex(card["secret_hex"])) == 32
+    assert "shown once" in enrolled.stderr
+
+    listed = json.loads(sls("device", "list", "carol", *target, "--json", env=env).stdout)["devices"]
+    assert [(d["device_id"], d["label"], d["status"]) for d in listed] == [(card["device_id"], "desk card",
+                                                                            "active")]
+    assert "secret_hex" not in listed[0]
+    table = sls("device", "list", "carol", *target, env=env).stdout
+    assert card["device_id"] in table and card["serial"] in table
+
+    session = log_in(server.url, "carol", PASSWORD, card["secret_hex"], PIN, env)
+
+    # The access log has the request lines, and none of the secrets that went by.
+    log = wait_for_log(server, '"POST /api/v1/auth/login/')
+    assert '"POST /admin/v1/users" 201' in log
+    assert '"POST /admin/v1/users/carol/devices" 201' in log
+    assert '"POST /api/v1/auth/login" 200' in log
+    for secret in (PASSWORD, ADMIN_TOKEN, card["secret_hex"], session["session"]["token"], '"pin"'):
+        assert secret not in log
+
+
+def test_cli_reports_server_errors_and_moves_the_clock(sls_serve: Any, tmp_path: Path) -> None:
+    server = sls_serve(workers=1)
+    env = clean_env(tmp_path / "cli-data")
+    target = ["--url", server.url, "--admin-token", ADMIN_TOKEN]
+    sls("user", "add", "dave", "--password", PASSWORD, *target, env=env)
+
+    again = sls("user", "add", "dave", "--password", PASSWORD, *target, env=env, check=False)
+    assert again.returncode == 1
+    assert again.stderr.strip() == "error: user_exists: A user with that username already exists."
+    weak = sls("user", "add", "erin", "--password", "password", *target, env=env, check=False)
+    assert weak.returncode == 1 and weak.stderr.startswith("error: weak_password: ")
+    no_token = sls("device", "list", "dave", "--url", server.url, "--admin-token", "wrong-token-0123456789",
+                   env=env, check=False)
+    assert no_token.returncode == 1 and "admin_token_required" in no_token.stderr
+    unknown = sls("device", "revoke", "dave", "dscplus-000000000000", *target, env=env, check=False)
+    assert unknown.returncode == 1 and "unknown_device" in unknown.stderr
+
+    before = json.loads(sls("clock", *target, "--json", env=env).stdout)
+    moved = json.loads(sls("clock", "--advance", "15m", *target, "--json", env=env).stdout)
+    assert moved["offset_s"] == before["offset_s"] + 900
+    assert moved["now"] - before["now"] >= 900
+    assert json.loads(sls("clock", "--set-at", "2030-01-01T00:00:00Z", *target, "--json", env=env).stdout)[
+        "now"] == 1893456000
+
+    card = json.loads(sls("device", "enroll", "dave", "--pin", PIN, *target, "--json", env=env).stdout)
+    revoked = json.loads(sls("device", "revoke", "dave", card["device_id"], *target, "--json",
+                             env=env).stdout)
+    assert revoked["status"] == "revoked"
+
+
+def test_serve_refuses_a_port_in_use_in_one_line(redis_url: str, tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = sls("serve", "--port", str(port), "--redis-url", redis_url, env=clean_env(tmp_path),
+                   check=False)
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"error: --port: 127.0.0.1:{port} is already in use"
+
+
+def test_serve_refuses_bad_config_in_one_line(tmp_path: Path) -> None:
+    done = sls("serve", "--port", "0", env=clean_env(tmp_path, SLS_CHALLENGE_TTL="9999"), check=False)
+    assert done.returncode == 2
+    assert done.stderr.strip() == "error: SLS_CHALLENGE_TTL: must be between 30 and 600, got 9999"
+    assert done.stdout == ""
+
+
+# --- sls demo ----------------------------------------------------------------------------------------
+
+
+def redis_processes_in(folder: Path) -> list[int]:
+    """redis-server renames itself (``redis-server 127.0.0.1:PORT``), but it runs in its --dir: look there."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cwd = (entry / "cwd").resolve(strict=True)
+            name = (entry / "comm").read_text().strip()
+        except OSError:
+            continue
+        if name.startswith("redis") and cwd.is_relative_to(folder.resolve()):
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Iterator[Any]:
+    """Start ``sls demo`` processes on one data folder; any still running is stopped (SIGTERM) at the end."""
+    started: list[ServerProcess] = []
+    data_dir = tmp_path / "demo-data"
+
+    def start(*args: str) -> ServerProcess:
+        port = free_port()
+        log_path = tmp_path / f"demo-{port}.log"
+        with log_path.open("wb") as log_file:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "sls_server.cli.main", "demo", "--port", str(port), "--workers", "1",
+                 *args],
+                env=clean_env(data_dir), stdout=log_file, stderr=subprocess.STDOUT)
+        server = ServerProcess(process, f"http://127.0.0.1:{port}", log_path)
+        started.append(server)
+        wait_until_serving(server)
+        return server
+
+    start.data_dir = data_dir  # type: ignore[attr-defined]
+    yield start
+    for server in started:
+        if server.process.poll() is None:
+            server.process.terminate()
+            try:
+                server.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.process.kill()
+
+
+def stop(server: ServerProcess) -> int:
+    server.process.terminate()
+    return server.process.wait(timeout=20)
+
+
+def test_demo_serves_alice_and_cleans_up_its_redis(demo: Any) -> None:
+    server = demo()
+    data_dir: Path = demo.data_dir
+    env = clean_env(data_dir)
+
+    demo_file = data_dir / "demo.json"
+    assert stat.S_IMODE(demo_file.stat().st_mode) == 0o600
+    info = json.loads(demo_file.read_text())
+    assert info["url"] == server.url
+    assert requests.get(f"{server.url}/readyz", timeout=10).json() == {"status": "ready"}
+    assert info["admin_token"] == (data_dir / "admin.token").read_text().strip()
+    users = {u["username"]: u for u in info["users"]}
+    alice = users["alice"]
+    assert set(users) == {"alice", "bob"}
+
+    log_in(server.url, "alice", alice["password"], alice["secret_hex"], alice["pin"], env)
+    # The admin commands find the server and its token through demo.json, with no --url or --admin-token.
+    listed = json.loads(sls("device", "list", "alice", "--json", env=env).stdout)["devices"]
+    assert [d["device_id"] for d in listed] == [alice["device_id"]]
+
+    printed = server.log()
+    assert info["admin_token"] in printed and alice["secret_hex"] in printed  # the demo shows what users need
+    redis_port = int(info["redis_url"].rsplit(":", 1)[1].split("/")[0])
+    assert redis_processes_in(data_dir)
+
+    assert stop(server) == 0
+    assert redis_processes_in(data_dir) == []
+    with pytest.raises(ConnectionRefusedError):
+        socket.create_connection(("127.0.0.1", redis_port), timeout=2).close()
+
+
+def test_demo_wipes_state_unless_keep(demo: Any) -> None:
+    env = clean_env(demo.data_dir)
+    first = demo()
+    first_info = json.loads((demo.data_dir / "demo.json").read_text())
+    sls("user", "add", "carol", "--password", PASSWORD, env=env)
+    assert stop(first) == 0
+
+    kept = demo("--keep")
+    kept_info = json.loads((demo.data_dir / "demo.json").read_text())
+    assert kept_info["users"] == first_info["users"]  # the same cards: their keys still work
+    alice = kept_info["users"][0]
+    log_in(kept.url, "alice", alice["password"], alice["secret_hex"], alice["pin"], env)
+    assert json.loads(sls("device", "list", "carol", "--json", env=env).stdout)["devices"] == []
+    assert stop(kept) == 0
+
+    fresh = demo()
+    gone = sls("device", "list", "carol", "--json", env=env, check=False)
+    assert gone.returncode == 1 and "unknown_user" in gone.stderr
+    fresh_alice = json.loads((demo.data_dir / "demo.json").read_text())["users"][0]
+    assert fresh_alice["secret_hex"] != alice["secret_hex"]
+    log_in(fresh.url, "alice", fresh_alice["password"], fresh_alice["secret_hex"], fresh_alice["pin"], env)

@@ -1,0 +1,93 @@
+"""The client-address rule: the socket peer unless a trusted proxy vouches for X-Forwarded-For."""
+
+from __future__ import annotations
+
+import pytest
+
+from sls_server.clientip import network_text, normalise_ip, parse_network, resolve_client_ip
+
+PROXIES = ("10.0.0.0/8", "2001:db8:ffff::/48")
+
+
+@pytest.mark.parametrize(
+    ("remote", "xff", "trusted", "expected"),
+    [
+        # no proxies configured: the header is never read
+        ("203.0.113.5", None, (), "203.0.113.5"),
+        ("203.0.113.5", "198.51.100.7", (), "203.0.113.5"),
+        ("10.0.0.1", "198.51.100.7", (), "10.0.0.1"),
+        # a spoofed header from a peer that is not a trusted proxy is ignored
+        ("203.0.113.5", "198.51.100.7", PROXIES, "203.0.113.5"),
+        # one trusted proxy
+        ("10.0.0.1", "198.51.100.7", PROXIES, "198.51.100.7"),
+        ("10.0.0.1", None, PROXIES, "10.0.0.1"),
+        ("10.0.0.1", "", PROXIES, "10.0.0.1"),
+        # the right-most untrusted entry wins; what the client prepended is ignored
+        ("10.0.0.1", "1.2.3.4, 198.51.100.7", PROXIES, "198.51.100.7"),
+        # client, proxy2 -> proxy1 (the peer): both proxies trusted, the client is found
+        ("10.0.0.1", "198.51.100.7, 10.0.0.2", PROXIES, "198.51.100.7"),
+        ("10.0.0.1", "6.6.6.6, 198.51.100.7, 10.0.0.3 , 10.0.0.2", PROXIES, "198.51.100.7"),
+        # every hop trusted: the left-most one is as far as anyone vouches
+        ("10.0.0.1", "10.0.0.9, 10.0.0.2", PROXIES, "10.0.0.9"),
+        # malformed entries stop the walk at the last good address
+        ("10.0.0.1", "198.51.100.7, garbage", PROXIES, "10.0.0.1"),
+        ("10.0.0.1", "198.51.100.7, garbage, 10.0.0.2", PROXIES, "10.0.0.2"),
+        ("10.0.0.1", "garbage, 198.51.100.7", PROXIES, "198.51.100.7"),
+        ("10.0.0.1", ",", PROXIES, "10.0.0.1"),
+        ("10.0.0.1", "unknown", PROXIES, "10.0.0.1"),
+        ("10.0.0.1", "999.1.1.1", PROXIES, "10.0.0.1"),
+        ("10.0.0.1", "[2001:db8::1", PROXIES, "10.0.0.1"),
+        ("10.0.0.1", "1.2.3.4:http", PROXIES, "10.0.0.1"),
+        # forms some proxies write
+        ("10.0.0.1", "198.51.100.7:4711", PROXIES, "198.51.100.7"),
+        ("10.0.0.1", "[2001:db8::7]:443", PROXIES, "2001:db8::7"),
+        ("10.0.0.1", "[2001:db8::7]", PROXIES, "2001:db8::7"),
+        ("10.0.0.1", "2001:DB8:0::7", PROXIES, "2001:db8::7"),
+        # IPv6 proxies, IPv4-mapped addresses compare as IPv4 everywhere
+        ("2001:db8:ffff::1", "198.51.100.7", PROXIES, "198.51.100.7"),
+        ("::ffff:10.0.0.1", "198.51.100.7", PROXIES, "198.51.100.7"),
+        ("10.0.0.1", "::ffff:198.51.100.7", PROXIES, "198.51.100.7"),
+        ("10.0.0.1", "198.51.100.7, ::ffff:10.0.0.2", PROXIES, "198.51.100.7"),
+        ("::ffff:203.0.113.5", None, (), "203.0.113.5"),
+        ("fe80::1%eth0", None, (), "fe80::1"),
+        ("10.0.0.1", "198.51.100.7", ("::ffff:10.0.0.0/104",), "198.51.100.7"),
+        # no usable socket address (a Unix socket): nothing to go on
+        (None, "198.51.100.7", PROXIES, None),
+        ("", "198.51.100.7", PROXIES, None),
+        ("not-an-ip", None, PROXIES, None),
+    ],
+)
+def test_resolve_client_ip(remote: str | None, xff: str | None, trusted: tuple[str, ...],
+                           expected: str | None) -> None:
+    assert resolve_client_ip(remote, xff, trusted) == expected
+
+
+def test_a_very_long_chain_of_trusted_hops_stops_without_error() -> None:
+    header = ", ".join(["198.51.100.7"] + ["10.0.0.2"] * 500)
+    assert resolve_client_ip("10.0.0.1", header, PROXIES) == "10.0.0.2"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("203.0.113.5", "203.0.113.5"), (" 203.0.113.5 ", "203.0.113.5"), ("::ffff:203.0.113.5", "203.0.113.5"),
+     ("2001:DB8:0:0::1", "2001:db8::1"), ("::1", "::1")],
+)
+def test_normalise_ip(text: str, expected: str) -> None:
+    assert normalise_ip(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "hello", "203.0.113.0/24", "1.2.3", "010.0.0.1"])
+def test_normalise_ip_refuses(text: str) -> None:
+    with pytest.raises(ValueError):
+        normalise_ip(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("10.0.0.1/8", "10.0.0.0/8"), ("10.0.0.1", "10.0.0.1"), ("10.0.0.1/32", "10.0.0.1"),
+     ("::ffff:203.0.113.0/120", "203.0.113.0/24"), ("::ffff:203.0.113.9", "203.0.113.9"),
+     ("::ffff:0:0/96", "0.0.0.0/0"), ("::ffff:0:0/95", "::fffe:0:0/95"),
+     ("2001:db8::1/32", "2001:db8::/32"), ("10.0.0.0/255.0.0.0", "10.0.0.0/8")],
+)
+def test_parse_network(text: str, expected: str) -> None:
+    assert network_text(parse_network(text)) == expected
