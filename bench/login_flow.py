@@ -32,11 +32,26 @@ STEPS = ("login", "verify", "session", "logout")
 
 def start_server(workers: int, hash_profile: str, token: str) -> tuple[subprocess.Popen[bytes], str]:
     port = free_port()
-    env = {**os.environ, "SLS_DATA_DIR": tempfile.mkdtemp(prefix="sls-bench-"), "SLS_ADMIN_TOKEN": token,
-           "SLS_HASH_PROFILE": hash_profile}
+    env = {
+        **os.environ,
+        "SLS_DATA_DIR": tempfile.mkdtemp(prefix="sls-bench-"),
+        "SLS_ADMIN_TOKEN": token,
+        "SLS_HASH_PROFILE": hash_profile,
+    }
     process = subprocess.Popen(
-        [sys.executable, "-m", "sls_server.cli.main", "serve", "--port", str(port), "--workers", str(workers)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "sls_server.cli.main",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -55,16 +70,26 @@ def enrol(url: str, token: str, count: int) -> list[tuple[str, str, bytes]]:
     users = []
     for i in range(count):
         name, password = f"bench{i:03d}", f"Bench-Passphrase-{i:03d}-x"
-        requests.post(f"{url}/admin/v1/users", json={"username": name, "password": password}, headers=headers,
-                      timeout=30).raise_for_status()
-        card = requests.post(f"{url}/admin/v1/users/{name}/devices", json={"type": "dscplus", "pin": "1234"},
-                             headers=headers, timeout=30)
+        requests.post(
+            f"{url}/admin/v1/users",
+            json={"username": name, "password": password},
+            headers=headers,
+            timeout=30,
+        ).raise_for_status()
+        card = requests.post(
+            f"{url}/admin/v1/users/{name}/devices",
+            json={"type": "dscplus", "pin": "1234"},
+            headers=headers,
+            timeout=30,
+        )
         card.raise_for_status()
         users.append((name, password, bytes.fromhex(card.json()["secret_hex"])))
     return users
 
 
-def one_flow(url: str, user: tuple[str, str, bytes], timings: dict[str, list[float]], lock: threading.Lock) -> None:
+def one_flow(
+    url: str, user: tuple[str, str, bytes], timings: dict[str, list[float]], lock: threading.Lock
+) -> None:
     name, password, key = user
     http = requests.Session()
     marks: dict[str, float] = {}
@@ -75,8 +100,9 @@ def one_flow(url: str, user: tuple[str, str, bytes], timings: dict[str, list[flo
     body = started.json()
     response = expected_response(key, hashlib.sha1(b"1234").digest(), body["factor"]["challenge"])
     t0 = time.perf_counter()
-    http.post(f"{url}/api/v1/auth/login/{body['txn_id']}/verify", json={"response": response},
-              timeout=30).raise_for_status()
+    http.post(
+        f"{url}/api/v1/auth/login/{body['txn_id']}/verify", json={"response": response}, timeout=30
+    ).raise_for_status()
     marks["verify"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     http.get(f"{url}/api/v1/session", timeout=30).raise_for_status()
@@ -96,7 +122,9 @@ def percentile(values: list[float], pct: float) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--url", help="a running server (default: start one)")
     parser.add_argument("--admin-token", default="bench-admin-token-0123456789")
     parser.add_argument("--flows", type=int, default=400, help="full login flows to run")
@@ -116,7 +144,9 @@ def main() -> None:
         lock = threading.Lock()
         t0 = time.perf_counter()
         with ThreadPoolExecutor(args.concurrency) as pool:
-            for future in [pool.submit(one_flow, url, users[i % len(users)], timings, lock) for i in range(args.flows)]:
+            for future in [
+                pool.submit(one_flow, url, users[i % len(users)], timings, lock) for i in range(args.flows)
+            ]:
                 future.result()
         elapsed = time.perf_counter() - t0
     finally:
@@ -125,14 +155,20 @@ def main() -> None:
             process.wait(timeout=15)
 
     print(f"sls-emulator login-flow benchmark ({Path(sys.argv[0]).name})")
-    print(f"server: {'started, ' + str(args.workers) + ' workers' if args.url is None else args.url}, "
-          f"hash profile {args.hash_profile}; {args.concurrency} client threads; {os.cpu_count()} CPUs")
-    print(f"{args.flows} full flows in {elapsed:.2f} s -> {args.flows / elapsed:.1f} flows/s "
-          f"({4 * args.flows / elapsed:.0f} requests/s)")
+    print(
+        f"server: {'started, ' + str(args.workers) + ' workers' if args.url is None else args.url}, "
+        f"hash profile {args.hash_profile}; {args.concurrency} client threads; {os.cpu_count()} CPUs"
+    )
+    print(
+        f"{args.flows} full flows in {elapsed:.2f} s -> {args.flows / elapsed:.1f} flows/s "
+        f"({4 * args.flows / elapsed:.0f} requests/s)"
+    )
     print(f"{'step':<8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'mean ms':>8}")
     for step, values in timings.items():
-        print(f"{step:<8} {percentile(values, 50) * 1000:>8.1f} {percentile(values, 95) * 1000:>8.1f} "
-              f"{percentile(values, 99) * 1000:>8.1f} {statistics.fmean(values) * 1000:>8.1f}")
+        print(
+            f"{step:<8} {percentile(values, 50) * 1000:>8.1f} {percentile(values, 95) * 1000:>8.1f} "
+            f"{percentile(values, 99) * 1000:>8.1f} {statistics.fmean(values) * 1000:>8.1f}"
+        )
 
 
 if __name__ == "__main__":

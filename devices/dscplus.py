@@ -28,8 +28,19 @@ from typing import Any
 from devices import ocra
 
 __all__ = [
-    "CHALLENGE_LENGTH", "DSCPLUS_SUITE", "KEY_LENGTH", "PIN_LENGTH", "CardError", "CardLocked", "CardState",
-    "DscPlusCard", "InvalidChallenge", "InvalidPin", "WrongPin", "expected_response", "hash_pin",
+    "CHALLENGE_LENGTH",
+    "DSCPLUS_SUITE",
+    "KEY_LENGTH",
+    "PIN_LENGTH",
+    "CardError",
+    "CardLocked",
+    "CardState",
+    "DscPlusCard",
+    "InvalidChallenge",
+    "InvalidPin",
+    "WrongPin",
+    "expected_response",
+    "hash_pin",
 ]
 
 DSCPLUS_SUITE = "OCRA-1:HOTP-SHA256-8:QN06-PSHA1"

@@ -23,8 +23,18 @@ from dataclasses import dataclass
 from typing import TypedDict, Unpack
 
 __all__ = [
-    "InvalidChallenge", "InvalidOcraInput", "MissingOcraInput", "OcraError", "OcraInputs", "OcraSuite",
-    "OcraSuiteError", "data_input", "encode_question", "encoded_question_key", "ocra", "verify",
+    "InvalidChallenge",
+    "InvalidOcraInput",
+    "MissingOcraInput",
+    "OcraError",
+    "OcraInputs",
+    "OcraSuite",
+    "OcraSuiteError",
+    "data_input",
+    "encode_question",
+    "encoded_question_key",
+    "ocra",
+    "verify",
 ]
 
 Question = str | tuple[str, str]

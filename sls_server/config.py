@@ -66,7 +66,7 @@ class Settings:
     """One session per user: ``replace`` ends the older one (it gets 401 session_replaced), ``refuse`` refuses
     the new login while one is live."""
     trusted_proxies: tuple[str, ...] = ()
-    """Comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed; empty: the socket address."""
+    """Comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed; empty: socket address."""
     sim_enabled: bool = True
     """Serve /sim/v1 (the simulated cards and phones); off for demos where the audience plays the attacker."""
     redis_timeout: float = 2.0
@@ -232,7 +232,7 @@ def load_settings(
         if env_name(name) in environ:
             raw[name] = (env_name(name), environ[env_name(name)])
     for key, value in (overrides or {}).items():
-        name = key[len(PREFIX):] if key.upper().startswith(PREFIX) else key
+        name = key[len(PREFIX) :] if key.upper().startswith(PREFIX) else key
         name = name.lower()
         if name not in known:
             raise ConfigError(env_name(name), "unknown configuration key")

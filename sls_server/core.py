@@ -49,13 +49,24 @@ def build_core(settings: Settings, store: Store) -> Core:
     devices = DeviceService(store, factors, events)
     ip_rules = IpRestrictions(store, events)
     sessions = SessionService(
-        store, events, idle_timeout=settings.idle_timeout, absolute_timeout=settings.absolute_timeout,
-        concurrency=settings.session_concurrency, ip_guard=ip_rules.allowed,
+        store,
+        events,
+        idle_timeout=settings.idle_timeout,
+        absolute_timeout=settings.absolute_timeout,
+        concurrency=settings.session_concurrency,
+        ip_guard=ip_rules.allowed,
     )
     lockout = Lockout(store.lockout, events, LockoutPolicy.from_settings(settings))
     logins = LoginService(
-        store, users, devices, factors, sessions, events,
-        challenge_ttl=settings.challenge_ttl, verify_attempts=settings.verify_attempts, lockout=lockout,
+        store,
+        users,
+        devices,
+        factors,
+        sessions,
+        events,
+        challenge_ttl=settings.challenge_ttl,
+        verify_attempts=settings.verify_attempts,
+        lockout=lockout,
         checks=[ip_rules],
     )
     return Core(

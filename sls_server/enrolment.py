@@ -81,7 +81,9 @@ class DeviceService:
         if record["owner"] != username:
             raise UnknownDevice()
         self.update(device_id, lambda _: {"status": REVOKED, "revoked_at": now})
-        self._events.record("device.revoked", at=now, user=username, factor=record["type"], device_id=device_id)
+        self._events.record(
+            "device.revoked", at=now, user=username, factor=record["type"], device_id=device_id
+        )
         return public_device(self.get(device_id))
 
     def update(self, device_id: str, change: Any, *, tries: int = 8) -> dict[str, str]:

@@ -70,8 +70,11 @@ def parse_allowlist(value: object) -> list[str]:
     if not isinstance(value, list):
         raise InvalidRequest(f"{FIELD} must be a list of IP addresses or CIDR ranges", field=FIELD)
     if len(value) > MAX_ENTRIES:
-        raise InvalidRequest(f"{FIELD} may hold at most {MAX_ENTRIES} entries, got {len(value)}",
-                             field=FIELD, max_entries=MAX_ENTRIES)
+        raise InvalidRequest(
+            f"{FIELD} may hold at most {MAX_ENTRIES} entries, got {len(value)}",
+            field=FIELD,
+            max_entries=MAX_ENTRIES,
+        )
     normalised: dict[str, None] = {}
     for index, entry in enumerate(value):
         if not isinstance(entry, str):
@@ -88,8 +91,11 @@ def parse_allowlist(value: object) -> list[str]:
 
 def canonical_account_id(account_id: object) -> str:
     if not isinstance(account_id, str) or not ACCOUNT_ID_RE.fullmatch(account_id):
-        raise InvalidRequest("account_id must be 1-64 characters: letters, digits, '.', '_' or '-', "
-                             "starting with a letter or digit", field="account_id")
+        raise InvalidRequest(
+            "account_id must be 1-64 characters: letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit",
+            field="account_id",
+        )
     return account_id
 
 
@@ -104,12 +110,13 @@ def parse_usernames(value: object, *, field: str = "users") -> list[str]:
         try:
             names[canonical_username(item)] = None
         except InvalidRequest:
-            raise InvalidRequest(f"{field}[{index}] is not a valid username", field=field,
-                                 index=index) from None
+            raise InvalidRequest(
+                f"{field}[{index}] is not a valid username", field=field, index=index
+            ) from None
     return list(names)
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=128)
 def _networks(stored: str) -> tuple[IPNetwork, ...]:
     """Parsed once per distinct stored list: the guard runs on every authenticated request."""
     return tuple(parse_network(entry) for entry in decode_list(stored))
@@ -150,8 +157,9 @@ class IpRestrictions:
         except InvalidRequest:
             return  # cannot be a user, so no list applies; the password check refuses it as usual
         if not self.allowed(name, attempt.ip):
-            self._events.record("ip.rejected", at=attempt.now, user=name, ip=attempt.ip,
-                                result="login_refused")
+            self._events.record(
+                "ip.rejected", at=attempt.now, user=name, ip=attempt.ip, result="login_refused"
+            )
             raise IpRestricted()
 
     def after_password(self, attempt: Attempt, *, ok: bool) -> None:
@@ -181,8 +189,12 @@ class IpRestrictions:
         if found is None:
             raise UnknownAccount()
         record, members = found
-        return {"account_id": aid, "users": members, "ip_allowlist": decode_list(record.get("allowlist")),
-                "created_at": int(record["created_at"])}
+        return {
+            "account_id": aid,
+            "users": members,
+            "ip_allowlist": decode_list(record.get("allowlist")),
+            "created_at": int(record["created_at"]),
+        }
 
     def create_account(
         self, account_id: object, users: object, allowlist: object, *, now: int
@@ -213,8 +225,11 @@ class IpRestrictions:
             self._store.access.delete_account(aid)
             raise
         self._store.access.add_members(aid, names)
-        self._events.record("account.created", at=now, detail={"account_id": aid, "users": len(names),
-                                                               "entries": len(entries)})
+        self._events.record(
+            "account.created",
+            at=now,
+            detail={"account_id": aid, "users": len(names), "entries": len(entries)},
+        )
         return self.account(aid)
 
     def set_account_allowlist(self, account_id: str, entries: object, *, now: int) -> dict[str, Any]:
@@ -222,8 +237,9 @@ class IpRestrictions:
         parsed = parse_allowlist(entries)
         if not self._store.access.set_account_allowlist(aid, parsed):
             raise UnknownAccount()
-        self._events.record("ip.allowlist_changed", at=now,
-                            detail={"account_id": aid, "entries": len(parsed)})
+        self._events.record(
+            "ip.allowlist_changed", at=now, detail={"account_id": aid, "entries": len(parsed)}
+        )
         return self.account(aid)
 
     def add_user_to_account(self, account_id: str, username: str, *, now: int) -> dict[str, Any]:

@@ -74,19 +74,25 @@ class Lockout:
         self._events = events
         self.policy = policy
 
-    # --- LoginCheck -----------------------------------------------------------------------------------------
+    # --- LoginCheck ---------------------------------------------------------------------------------------
 
     def before_password(self, attempt: Any) -> None:
         if attempt.ip:
-            wait = self._repo.reserve_ip(attempt.ip, now=attempt.now, window=self.policy.ip_window,
-                                         limit=self.policy.ip_limit, attempt_id=attempt.id)
+            wait = self._repo.reserve_ip(
+                attempt.ip,
+                now=attempt.now,
+                window=self.policy.ip_window,
+                limit=self.policy.ip_limit,
+                attempt_id=attempt.id,
+            )
             if wait:
                 self._refused(attempt, "rate_limited")
                 raise RateLimited(retry_after=wait)
         bucket = self._bucket(attempt.lock_name, attempt.ip)
         attempt.notes["bucket"] = bucket
-        status, until = self._repo.reserve(attempt.lock_name, bucket, now=attempt.now,
-                                           threshold=self.policy.threshold, attempt_id=attempt.id)
+        status, until = self._repo.reserve(
+            attempt.lock_name, bucket, now=attempt.now, threshold=self.policy.threshold, attempt_id=attempt.id
+        )
         if status == "ok":
             return
         self._refused(attempt, "account_locked")
@@ -101,8 +107,14 @@ class Lockout:
             self._repo.refund_ip(attempt.ip, attempt.id)
         p = self.policy
         status, until, locks = self._repo.settle(
-            attempt.lock_name, attempt.notes["bucket"], now=attempt.now, attempt_id=attempt.id, ok=ok,
-            threshold=p.threshold, wait_increment=p.wait_increment, max_wait=p.max_wait,
+            attempt.lock_name,
+            attempt.notes["bucket"],
+            now=attempt.now,
+            attempt_id=attempt.id,
+            ok=ok,
+            threshold=p.threshold,
+            wait_increment=p.wait_increment,
+            max_wait=p.max_wait,
             permanent_after=p.permanent_after,
         )
         if status in ("locked", "permanent"):
@@ -111,15 +123,16 @@ class Lockout:
                 detail["wait_s"] = until - attempt.now
             else:
                 detail["permanent"] = True
-            self._events.record("account.locked", at=attempt.now, user=attempt.lock_name, ip=attempt.ip,
-                                detail=detail)
+            self._events.record(
+                "account.locked", at=attempt.now, user=attempt.lock_name, ip=attempt.ip, detail=detail
+            )
 
     def login_succeeded(self, username: str, ip: str | None, *, now: int) -> None:
         self._repo.forget_failures(username, self._bucket(username, ip))
         if ip:
             self._repo.remember_ip(username, ip)
 
-    # --- admin ----------------------------------------------------------------------------------------------
+    # --- admin --------------------------------------------------------------------------------------------
 
     def unlock(self, username: str, *, now: int) -> None:
         self._repo.unlock(username)
@@ -137,16 +150,28 @@ class Lockout:
                 "retry_after": max(until - now, 0) if until > now else None,
             }
         locked = any(b["locked"] for b in buckets.values())
-        return {"username": username, "locked": locked, "threshold": self.policy.threshold, "buckets": buckets}
+        return {
+            "username": username,
+            "locked": locked,
+            "threshold": self.policy.threshold,
+            "buckets": buckets,
+        }
 
-    # --- authenticators ---------------------------------------------------------------------------------------
+    # --- authenticators -----------------------------------------------------------------------------------
 
     def device_failed(self, device: dict[str, str], *, now: int, ip: str | None) -> bool:
         """Count a wrong response against the device; True when this one disabled it."""
         failures, locked_now = self._repo.device_failed(device["device_id"], limit=self.policy.device_limit)
         if locked_now:
-            self._events.record("device.locked", at=now, user=device["owner"], ip=ip, factor=device["type"],
-                                device_id=device["device_id"], detail={"failures": failures})
+            self._events.record(
+                "device.locked",
+                at=now,
+                user=device["owner"],
+                ip=ip,
+                factor=device["type"],
+                device_id=device["device_id"],
+                detail={"failures": failures},
+            )
         return locked_now
 
     def device_succeeded(self, device: dict[str, str]) -> None:
@@ -155,10 +180,15 @@ class Lockout:
 
     def unlock_device(self, device: dict[str, str], *, now: int) -> None:
         self._repo.device_reset(device["device_id"])
-        self._events.record("device.unlocked", at=now, user=device["owner"], factor=device["type"],
-                            device_id=device["device_id"])
+        self._events.record(
+            "device.unlocked",
+            at=now,
+            user=device["owner"],
+            factor=device["type"],
+            device_id=device["device_id"],
+        )
 
-    # --- helpers ----------------------------------------------------------------------------------------------
+    # --- helpers ------------------------------------------------------------------------------------------
 
     def _bucket(self, username: str, ip: str | None) -> str:
         if not self.policy.known_ips:
@@ -166,5 +196,6 @@ class Lockout:
         return "known" if ip and self._repo.is_known_ip(username, ip) else "other"
 
     def _refused(self, attempt: Any, result: str) -> None:
-        self._events.record("login.refused", at=attempt.now, user=attempt.lock_name, ip=attempt.ip,
-                            result=result)
+        self._events.record(
+            "login.refused", at=attempt.now, user=attempt.lock_name, ip=attempt.ip, result=result
+        )

@@ -44,7 +44,7 @@ class Attempt:
 
 
 class LoginCheck(Protocol):
-    """A policy step around the password check (IP rules, lockout): the seam where account protections plug in."""
+    """A policy step around the password check (IP rules, lockout): where account protections plug in."""
 
     def before_password(self, attempt: Attempt) -> None:
         """Raise an ``SlsError`` to refuse the attempt before the password is verified."""
@@ -114,7 +114,9 @@ class LoginService:
         for check in self._checks:
             check.after_password(attempt, ok=user is not None)
         if user is None:
-            self._events.record("login.password_failed", at=now, user=attempt.lock_name, ip=ip, result="failure")
+            self._events.record(
+                "login.password_failed", at=now, user=attempt.lock_name, ip=ip, result="failure"
+            )
             raise InvalidCredentials()
         name = user["username"]
         self._events.record("login.password_ok", at=now, user=name, ip=ip, result="success")
@@ -122,8 +124,13 @@ class LoginService:
         enrolled = self._devices.active_of_user(name)
         active = [d for d in enrolled if d.get("factor_locked") != "1"]
         if not active:
-            self._events.record("login.refused", at=now, user=name, ip=ip,
-                                result="device_locked" if enrolled else "no_second_factor")
+            self._events.record(
+                "login.refused",
+                at=now,
+                user=name,
+                ip=ip,
+                result="device_locked" if enrolled else "no_second_factor",
+            )
             raise DeviceLocked() if enrolled else NoSecondFactor()
         device = next((d for d in active if d["device_id"] == user.get("default_device")), active[0])
         factor = self._factors.get(device["type"])
@@ -147,8 +154,14 @@ class LoginService:
             },
             now=now,
         )
-        self._events.record("login.challenge_issued", at=now, user=name, ip=ip, factor=device["type"],
-                            device_id=device["device_id"])
+        self._events.record(
+            "login.challenge_issued",
+            at=now,
+            user=name,
+            ip=ip,
+            factor=device["type"],
+            device_id=device["device_id"],
+        )
         return {
             "state": "second_factor",
             "txn_id": txn_id,
@@ -165,6 +178,7 @@ class LoginService:
         if not factor.response_pattern.fullmatch(response):
             raise InvalidRequest(f"response does not have the form a {txn['factor']} gives", field="response")
         self._raise_if_settled(txn, now)
+        self._sessions.require_ip(txn["username"], ip, now=now)
         self._sessions.refuse_if_busy(txn["username"], now=now)
         device = self._store.devices.get(txn["device_id"])
         if not device or device["status"] != ACTIVE:
@@ -174,11 +188,17 @@ class LoginService:
 
         correct = factor.check(device, txn, response)
         status, left = self._store.logins.settle(txn_id, now=now, correct=correct)
-        base = {"at": now, "user": txn["username"], "ip": ip, "factor": txn["factor"],
-                "device_id": txn["device_id"]}
+        base = {
+            "at": now,
+            "user": txn["username"],
+            "ip": ip,
+            "factor": txn["factor"],
+            "device_id": txn["device_id"],
+        }
         if status == "bad":
-            self._events.record("login.second_factor_failed", **base, result="failure",
-                                detail={"attempts_left": left})
+            self._events.record(
+                "login.second_factor_failed", **base, result="failure", detail={"attempts_left": left}
+            )
             if self._lockout and self._lockout.device_failed(device, now=now, ip=ip):
                 raise DeviceLocked(attempts_left=0)
             raise InvalidResponse(attempts_left=left)
@@ -203,8 +223,12 @@ class LoginService:
             shown = "expired" if now >= int(txn["expires_at"]) else "pending"
         else:
             shown = {"authenticated": "authenticated"}.get(state, "expired")
-        body: dict[str, Any] = {"state": shown, "txn_id": txn_id, "expires_at": int(txn["expires_at"]),
-                                "factor": txn["factor"]}
+        body: dict[str, Any] = {
+            "state": shown,
+            "txn_id": txn_id,
+            "expires_at": int(txn["expires_at"]),
+            "factor": txn["factor"],
+        }
         if state == "failed":
             body["reason"] = "too_many_wrong_responses"
         return body

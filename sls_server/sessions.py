@@ -92,6 +92,12 @@ class SessionService:
         self.concurrency = concurrency
         self._ip_guard = ip_guard
 
+    def require_ip(self, username: str, ip: str | None, *, now: int) -> None:
+        """The address rule at the moment a session would be created (the verify step), not only after."""
+        if self._ip_guard is not None and not self._ip_guard(username, ip):
+            self._events.record("ip.rejected", at=now, user=username, ip=ip, result="verify_refused")
+            raise SessionIpRejected("This address may not log in to this account.")
+
     def refuse_if_busy(self, username: str, *, now: int) -> None:
         """Under the 'refuse' rule, say so before a login spends its challenge."""
         if self.concurrency == "refuse" and self._store.sessions.for_user(username, now=now):
@@ -130,13 +136,21 @@ class SessionService:
         if not token:
             raise Unauthorized()
         sid = session_id(token)
-        status, found = self._store.sessions.touch(sid, now=now, idle_timeout=self.idle_timeout, extend=extend)
+        status, found = self._store.sessions.touch(
+            sid, now=now, idle_timeout=self.idle_timeout, extend=extend
+        )
         if status == "ok":
             session = Session.from_record({**found, "id": sid})
             if self._ip_guard is not None and not self._ip_guard(session.username, ip):
                 self._store.sessions.end(sid)
-                self._events.record("ip.rejected", at=now, user=session.username, ip=ip, result="session_ended",
-                                    detail={"session_id": sid[:12]})
+                self._events.record(
+                    "ip.rejected",
+                    at=now,
+                    user=session.username,
+                    ip=ip,
+                    result="session_ended",
+                    detail={"session_id": sid[:12]},
+                )
                 raise SessionIpRejected()
             return session
         if status == "missing":
@@ -149,7 +163,9 @@ class SessionService:
     def end(self, session_id_: str, *, now: int, reason: str = "logout") -> str | None:
         username = self._store.sessions.end(session_id_)
         if username:
-            self._events.record(f"session.{reason}", at=now, user=username, detail={"session_id": session_id_[:12]})
+            self._events.record(
+                f"session.{reason}", at=now, user=username, detail={"session_id": session_id_[:12]}
+            )
         return username
 
     def end_all(self, username: str, *, now: int, reason: str) -> int:
@@ -161,7 +177,11 @@ class SessionService:
 
     def of_user(self, username: str, *, now: int) -> list[dict[str, Any]]:
         return [
-            {**Session.from_record(r).public(), "id": r["id"], "ip": r.get("ip"),
-             "last_seen_at": int(r["last_seen_at"])}
+            {
+                **Session.from_record(r).public(),
+                "id": r["id"],
+                "ip": r.get("ip"),
+                "last_seen_at": int(r["last_seen_at"]),
+            }
             for r in self._store.sessions.for_user(username, now=now)
         ]

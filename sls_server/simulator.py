@@ -56,8 +56,9 @@ class CardSimulator:
 
         record = self._devices.update(device_id, press_keys)
         if outcome["locked"]:
-            self._events.record("card.pin_locked", at=now, user=record["owner"], factor="dscplus",
-                                device_id=device_id)
+            self._events.record(
+                "card.pin_locked", at=now, user=record["owner"], factor="dscplus", device_id=device_id
+            )
         error = outcome.get("error")
         if isinstance(error, WrongPin):
             raise WrongPinError(pin_attempts_left=error.attempts_left)

@@ -19,7 +19,8 @@ def canonical_username(username: str) -> str:
     name = username.strip().lower()
     if not USERNAME_RE.fullmatch(name):
         raise InvalidRequest(
-            "username must be 3-64 characters: letters, digits, '.', '_' or '-', starting with a letter or digit",
+            "username must be 3-64 characters: letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit",
             field="username",
         )
     return name
@@ -51,8 +52,13 @@ class UserService:
             raise WeakPassword(exc.message, field="password", reason=exc.reason) from None
         if self._store.users.get(name):  # cheap early answer; create() below is the atomic check
             raise UserExists()
-        record = {"username": name, "password_hash": self._hasher.hash(password), "phone": phone,
-                  "created_at": now, "disabled": False}
+        record = {
+            "username": name,
+            "password_hash": self._hasher.hash(password),
+            "phone": phone,
+            "created_at": now,
+            "disabled": False,
+        }
         if not self._store.users.create(name, record):
             raise UserExists()
         self._events.record("user.created", at=now, user=name)
@@ -79,6 +85,7 @@ class UserService:
             self._store.devices.delete(device_id)
         for session in self._store.sessions.for_user(name, now=now):
             self._store.sessions.end(session["id"])  # the user's own events go with the user
+        self._store.access.forget_user(name)
         self._store.users.delete(name)
         self._events.record("user.deleted", at=now, user=name)
 

@@ -1,4 +1,4 @@
-"""Shared fixtures: one real redis-server for the session, flushed before each test; apps and servers on it."""
+"""Shared fixtures: one real redis-server per session, flushed before each test; apps and servers on it."""
 
 from __future__ import annotations
 
@@ -92,8 +92,20 @@ def sls_serve(redis_url: str, tmp_path: Path) -> Iterator[Callable[..., ServerPr
             "SLS_DATA_DIR": str(tmp_path / "serve-data"),
             **env,
         }
-        command = [sys.executable, "-m", "sls_server.cli.main", "serve", "--host", "127.0.0.1",
-                   "--port", str(port), "--workers", str(workers), "--redis-url", redis or redis_url]
+        command = [
+            sys.executable,
+            "-m",
+            "sls_server.cli.main",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            "--redis-url",
+            redis or redis_url,
+        ]
         with log_path.open("wb") as log_file:
             process = subprocess.Popen(command, env=environment, stdout=log_file, stderr=subprocess.STDOUT)
         server = ServerProcess(process, f"http://127.0.0.1:{port}", log_path)
@@ -132,24 +144,28 @@ class EnrolledUser:
         self.username = username
         self.password = f"Correct-Horse-{len(username)}-Battery"
         self.pin = pin
-        created = client.post("/admin/v1/users", json={"username": username, "password": self.password},
-                              headers=headers)
+        created = client.post(
+            "/admin/v1/users", json={"username": username, "password": self.password}, headers=headers
+        )
         assert created.status_code == 201, created.get_json()
-        card = client.post(f"/admin/v1/users/{username}/devices", json={"type": "dscplus", "pin": pin},
-                           headers=headers)
+        card = client.post(
+            f"/admin/v1/users/{username}/devices", json={"type": "dscplus", "pin": pin}, headers=headers
+        )
         assert card.status_code == 201, card.get_json()
         self.card = card.get_json()
         self.device_id: str = self.card["device_id"]
 
     def start_login(self) -> dict[str, Any]:
-        started = self.client.post("/api/v1/auth/login",
-                                   json={"username": self.username, "password": self.password})
+        started = self.client.post(
+            "/api/v1/auth/login", json={"username": self.username, "password": self.password}
+        )
         assert started.status_code == 200, started.get_json()
         return started.get_json()  # type: ignore[no-any-return]
 
     def card_response(self, challenge: str, pin: str | None = None) -> str:
-        answered = self.client.post(f"/sim/v1/dscplus/{self.device_id}/respond",
-                                    json={"pin": pin or self.pin, "challenge": challenge})
+        answered = self.client.post(
+            f"/sim/v1/dscplus/{self.device_id}/respond", json={"pin": pin or self.pin, "challenge": challenge}
+        )
         assert answered.status_code == 200, answered.get_json()
         return answered.get_json()["response"]  # type: ignore[no-any-return]
 

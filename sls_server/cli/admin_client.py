@@ -39,8 +39,9 @@ class AdminClient:
         self.token = token
         self.timeout_s = timeout_s
 
-    def request(self, method: str, path: str, body: dict[str, Any] | None = None,
-                query: dict[str, str] | None = None) -> dict[str, Any]:
+    def request(
+        self, method: str, path: str, body: dict[str, Any] | None = None, query: dict[str, str] | None = None
+    ) -> dict[str, Any]:
         target = f"{self.url}{path}" + (f"?{urlencode(query)}" if query else "")
         headers = {"Accept": "application/json"}
         if self.token:

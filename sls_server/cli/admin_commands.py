@@ -28,13 +28,23 @@ DEFAULT_URL = "http://127.0.0.1:8000"
 
 def admin_options(func: F) -> F:
     """--url, --admin-token and --json on every command that talks to a server."""
-    func = click.option("--json", "as_json", is_flag=True,
-                        help="Print the server's JSON instead of tables.")(func)
-    func = click.option("--admin-token", envvar="SLS_ADMIN_TOKEN", show_envvar=True, metavar="TOKEN",
-                        help="Bearer token of /admin/v1.  "
-                             "[default: demo.json's, else <data dir>/admin.token]")(func)
-    return click.option("--url", envvar="SLS_URL", show_envvar=True, metavar="URL",
-                        help=f"Server to talk to.  [default: demo.json's url, else {DEFAULT_URL}]")(func)
+    func = click.option("--json", "as_json", is_flag=True, help="Print the server's JSON instead of tables.")(
+        func
+    )
+    func = click.option(
+        "--admin-token",
+        envvar="SLS_ADMIN_TOKEN",
+        show_envvar=True,
+        metavar="TOKEN",
+        help="Bearer token of /admin/v1.  [default: demo.json's, else <data dir>/admin.token]",
+    )(func)
+    return click.option(
+        "--url",
+        envvar="SLS_URL",
+        show_envvar=True,
+        metavar="URL",
+        help=f"Server to talk to.  [default: demo.json's url, else {DEFAULT_URL}]",
+    )(func)
 
 
 def connect(url: str | None, token: str | None) -> AdminClient:
@@ -89,12 +99,18 @@ def user() -> None:
 
 @user.command("add")
 @click.argument("username")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
-              help="The user's password; prompted for (twice, hidden) when not given.")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="The user's password; prompted for (twice, hidden) when not given.",
+)
 @click.option("--phone", metavar="+E164", help="Phone number for SMS and voice codes, e.g. +15551234567.")
 @admin_options
-def add_user(username: str, password: str, phone: str | None, url: str | None, admin_token: str | None,
-             as_json: bool) -> None:
+def add_user(
+    username: str, password: str, phone: str | None, url: str | None, admin_token: str | None, as_json: bool
+) -> None:
     """Create a user (POST /admin/v1/users).
 
     \b
@@ -108,12 +124,17 @@ def add_user(username: str, password: str, phone: str | None, url: str | None, a
     if as_json:
         print_json(created)
         return
-    print_renderable(fields_table(f"user {created.get('username', username)} created", {
-        "username": created.get("username"),
-        "phone": created.get("phone"),
-        "created": when(created.get("created_at")),
-        "devices": len(created.get("devices") or []),
-    }))
+    print_renderable(
+        fields_table(
+            f"user {created.get('username', username)} created",
+            {
+                "username": created.get("username"),
+                "phone": created.get("phone"),
+                "created": when(created.get("created_at")),
+                "devices": len(created.get("devices") or []),
+            },
+        )
+    )
 
 
 # --- devices -------------------------------------------------------------------------------------------
@@ -130,8 +151,15 @@ def device() -> None:
 @click.option("--pin", help="The DSC+ card's 4-digit PIN (required for dscplus).")
 @click.option("--label", help="A name for the device, shown in login factor lists.")
 @admin_options
-def enroll(username: str, type_: str, pin: str | None, label: str | None, url: str | None,
-           admin_token: str | None, as_json: bool) -> None:
+def enroll(
+    username: str,
+    type_: str,
+    pin: str | None,
+    label: str | None,
+    url: str | None,
+    admin_token: str | None,
+    as_json: bool,
+) -> None:
     """Enrol a device for a user and print its key (POST /admin/v1/users/<u>/devices).
 
     The card's key (secret_hex) is shown once, like a token import file: keep it to compute responses
@@ -160,8 +188,10 @@ def enroll(username: str, type_: str, pin: str | None, label: str | None, url: s
         shown.update({k: v for k, v in enrolled.items() if k not in shown})
         print_renderable(fields_table(f"{type_} enrolled for {username}", readable(shown)))
     if "secret_hex" in enrolled:
-        warn("secret_hex is shown once and cannot be read back; store it now. Compute a response with: "
-             "sls device respond --secret-hex <hex> --pin <pin> --challenge <6 digits>")
+        warn(
+            "secret_hex is shown once and cannot be read back; store it now. Compute a response with: "
+            "sls device respond --secret-hex <hex> --pin <pin> --challenge <6 digits>"
+        )
 
 
 @device.command("list")
@@ -181,8 +211,16 @@ def list_devices(username: str, url: str | None, admin_token: str | None, as_jso
         print_json({"devices": devices})
         return
     columns = ["device_id", "status", "serial", "created (UTC)", "label"]
-    rows = [[d.get("device_id"), f"{d.get('status')}, card locked" if d.get("locked") else d.get("status"),
-             d.get("serial"), when(d.get("created_at"), short=True), d.get("label")] for d in devices]
+    rows = [
+        [
+            d.get("device_id"),
+            f"{d.get('status')}, card locked" if d.get("locked") else d.get("status"),
+            d.get("serial"),
+            when(d.get("created_at"), short=True),
+            d.get("label"),
+        ]
+        for d in devices
+    ]
     print_renderable(table(f"devices of {username}", columns, rows, wrap=["label"]))
 
 

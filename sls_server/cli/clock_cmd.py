@@ -37,11 +37,15 @@ def parse_instant(text: str) -> int:
 
 @click.command()
 @click.option("--advance", metavar="DURATION", help="Move the clock by this much: 900, 15m, 2h, 1d, -30s.")
-@click.option("--set-at", metavar="TIME",
-              help="Set the clock to Unix seconds or an ISO 8601 time (UTC when no zone is given).")
+@click.option(
+    "--set-at",
+    metavar="TIME",
+    help="Set the clock to Unix seconds or an ISO 8601 time (UTC when no zone is given).",
+)
 @admin_options
-def clock(advance: str | None, set_at: str | None, url: str | None, admin_token: str | None,
-          as_json: bool) -> None:
+def clock(
+    advance: str | None, set_at: str | None, url: str | None, admin_token: str | None, as_json: bool
+) -> None:
     """Show or move the server's clock (GET/POST /admin/v1/clock); every worker follows it.
 
     \b
@@ -63,5 +67,6 @@ def clock(advance: str | None, set_at: str | None, url: str | None, admin_token:
     if as_json:
         print_json(reading)
         return
-    print_renderable(fields_table("server clock", {"now": when(reading.get("now")),
-                                                   "offset_s": reading.get("offset_s")}))
+    print_renderable(
+        fields_table("server clock", {"now": when(reading.get("now")), "offset_s": reading.get("offset_s")})
+    )

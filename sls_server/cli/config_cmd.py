@@ -46,9 +46,16 @@ def rows() -> list[dict[str, Any]]:
         entries.append(entry)
     for name, (default, doc) in CLI_ENV.items():
         raw = os.environ.get(name)
-        entries.append({"name": name, "default": default, "description": doc, "scope": "cli",
-                        "source": "default" if raw is None else "env",
-                        "value": default if raw is None else shown_value(name, raw)})
+        entries.append(
+            {
+                "name": name,
+                "default": default,
+                "description": doc,
+                "scope": "cli",
+                "source": "default" if raw is None else "env",
+                "value": default if raw is None else shown_value(name, raw),
+            }
+        )
     return entries
 
 

@@ -39,35 +39,62 @@ def seed(core: Core, previous: dict[str, Any] | None) -> list[dict[str, Any]]:
         try:
             core.users.create(name, spec["password"], phone=spec["phone"], now=core.clock.now())
         except UserExists:
-            made.append(known.get(name) or {**spec, "device_id": None, "serial": None, "secret_hex": None,
-                                            "note": "kept from an earlier run; its card key is not known"})
+            made.append(
+                known.get(name)
+                or {
+                    **spec,
+                    "device_id": None,
+                    "serial": None,
+                    "secret_hex": None,
+                    "note": "kept from an earlier run; its card key is not known",
+                }
+            )
             continue
-        card = core.devices.enrol(name, "dscplus", {"pin": spec["pin"], "label": f"{name}'s DSC+"},
-                                  now=core.clock.now())
-        made.append({**spec, "device_id": card["device_id"], "serial": card["serial"], "suite": card["suite"],
-                     "secret_hex": card["secret_hex"]})
+        card = core.devices.enrol(
+            name, "dscplus", {"pin": spec["pin"], "label": f"{name}'s DSC+"}, now=core.clock.now()
+        )
+        made.append(
+            {
+                **spec,
+                "device_id": card["device_id"],
+                "serial": card["serial"],
+                "suite": card["suite"],
+                "secret_hex": card["secret_hex"],
+            }
+        )
     return made
 
 
 def curl_example(url: str, user: dict[str, Any]) -> str:
     body = shlex.quote(f'{{"username": "{user["username"]}", "password": "{user["password"]}"}}')
-    return "\n".join([
-        f"curl -s {url}/api/v1/auth/login -H 'Content-Type: application/json' -d {body}",
-        f"sls device respond --secret-hex {user.get('secret_hex') or '<secret_hex>'} --pin {user['pin']} "
-        "--challenge <challenge from the answer>",
-        f"curl -s {url}/api/v1/auth/login/<txn_id>/verify -H 'Content-Type: application/json' "
-        "-d '{\"response\": \"<8 digits>\"}'",
-    ])
+    return "\n".join(
+        [
+            f"curl -s {url}/api/v1/auth/login -H 'Content-Type: application/json' -d {body}",
+            f"sls device respond --secret-hex {user.get('secret_hex') or '<secret_hex>'} --pin {user['pin']} "
+            "--challenge <challenge from the answer>",
+            f"curl -s {url}/api/v1/auth/login/<txn_id>/verify -H 'Content-Type: application/json' "
+            '-d \'{"response": "<8 digits>"}\'',
+        ]
+    )
 
 
 def print_demo(info: dict[str, Any]) -> None:
     """The token, the users and their cards, and a login to paste; long lines are never broken."""
-    token = Text.assemble(("Admin token  ", "bold"), info["admin_token"], "\n",
-                          ("send it as 'Authorization: Bearer <token>' to /admin/v1", "dim"))
+    token = Text.assemble(
+        ("Admin token  ", "bold"),
+        info["admin_token"],
+        "\n",
+        ("send it as 'Authorization: Bearer <token>' to /admin/v1", "dim"),
+    )
     print_renderable(Panel(token, title="sls demo: ready to log in", title_align="left", border_style="cyan"))
-    users = table("Demo users, each with a DSC+ card", ["user", "password", "PIN", "device_id", "serial"],
-                  [[u["username"], u["password"], u["pin"], u.get("device_id"), u.get("serial")]
-                   for u in info["users"]])
+    users = table(
+        "Demo users, each with a DSC+ card",
+        ["user", "password", "PIN", "device_id", "serial"],
+        [
+            [u["username"], u["password"], u["pin"], u.get("device_id"), u.get("serial")]
+            for u in info["users"]
+        ],
+    )
     print_renderable(users)
     keys = Text("Card keys (secret_hex), shown once at enrolment, for `sls device respond`:\n", style="bold")
     for u in info["users"]:
@@ -75,8 +102,9 @@ def print_demo(info: dict[str, Any]) -> None:
         keys.append(f"{u.get('secret_hex') or u.get('note', '-')}\n")
     print_renderable(keys)
     first = next((u for u in info["users"] if u.get("secret_hex")), info["users"][0])
-    print_renderable(Text.assemble((f"Log in as {first['username']}:\n", "bold"),
-                                   curl_example(info["url"], first), "\n"))
+    print_renderable(
+        Text.assemble((f"Log in as {first['username']}:\n", "bold"), curl_example(info["url"], first), "\n")
+    )
     print_renderable(Text(f"All of this is in {info['demo_file']} (mode 0600).", style="dim"))
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import atexit
 import errno
+import logging
 import socket
+import sys
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -113,4 +115,14 @@ class SlsApplication(BaseApplication):  # type: ignore[misc]
     def load(self) -> Any:
         from sls_server.app import create_app
 
+        server_log = logging.getLogger("sls_server")
+        if not server_log.handlers:  # the service's own log lines, beside gunicorn's, on stderr
+            handler = logging.StreamHandler(sys.stderr)
+            handler.setFormatter(
+                logging.Formatter(
+                    "[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s",
+                    "%Y-%m-%d %H:%M:%S %z",
+                )
+            )
+            server_log.addHandler(handler)
         return create_app(self.app_config)

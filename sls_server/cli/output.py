@@ -57,8 +57,9 @@ def print_json(data: Any, *, compact: bool = False) -> None:
     sys.stdout.flush()
 
 
-def table(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
-          wrap: Iterable[str] = ()) -> Table:
+def table(
+    title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, wrap: Iterable[str] = ()
+) -> Table:
     """Columns stay on one line (ids and keys are copied whole) except those named in ``wrap``."""
     wrapping = set(wrap)
     grid = Table(title=title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD)

@@ -18,11 +18,15 @@ def parse_key(secret_hex: str) -> bytes:
     try:
         key = bytes.fromhex(text)
     except ValueError:
-        raise CliError("--secret-hex: not hexadecimal (expected the 64 hex digits enrolment returned)",
-                       EXIT_USAGE) from None
+        raise CliError(
+            "--secret-hex: not hexadecimal (expected the 64 hex digits enrolment returned)", EXIT_USAGE
+        ) from None
     if len(key) != KEY_LENGTH:
-        raise CliError(f"--secret-hex: a DSC+ key is {KEY_LENGTH} bytes ({2 * KEY_LENGTH} hex digits), "
-                       f"got {len(key)} bytes", EXIT_USAGE)
+        raise CliError(
+            f"--secret-hex: a DSC+ key is {KEY_LENGTH} bytes ({2 * KEY_LENGTH} hex digits), "
+            f"got {len(key)} bytes",
+            EXIT_USAGE,
+        )
     return key
 
 

@@ -42,14 +42,41 @@ CLI_ENV: dict[str, tuple[str, str]] = {
 def server_options(func: F) -> F:
     """--host, --port, --workers, --threads: shared by ``serve`` and ``demo``."""
     options = [
-        click.option("--host", default="127.0.0.1", envvar="SLS_HOST", show_default=True, show_envvar=True,
-                     help="Address to listen on; 0.0.0.0 for every interface."),
-        click.option("--port", type=click.IntRange(0, 65535), default=8000, envvar="SLS_PORT",
-                     show_default=True, show_envvar=True, help="TCP port; 0 picks a free one."),
-        click.option("--workers", type=click.IntRange(1, 64), default=2, envvar="SLS_WORKERS",
-                     show_default=True, show_envvar=True, help="gunicorn worker processes."),
-        click.option("--threads", type=click.IntRange(1, 64), default=4, envvar="SLS_THREADS",
-                     show_default=True, show_envvar=True, help="Threads per worker."),
+        click.option(
+            "--host",
+            default="127.0.0.1",
+            envvar="SLS_HOST",
+            show_default=True,
+            show_envvar=True,
+            help="Address to listen on; 0.0.0.0 for every interface.",
+        ),
+        click.option(
+            "--port",
+            type=click.IntRange(0, 65535),
+            default=8000,
+            envvar="SLS_PORT",
+            show_default=True,
+            show_envvar=True,
+            help="TCP port; 0 picks a free one.",
+        ),
+        click.option(
+            "--workers",
+            type=click.IntRange(1, 64),
+            default=2,
+            envvar="SLS_WORKERS",
+            show_default=True,
+            show_envvar=True,
+            help="gunicorn worker processes.",
+        ),
+        click.option(
+            "--threads",
+            type=click.IntRange(1, 64),
+            default=4,
+            envvar="SLS_THREADS",
+            show_default=True,
+            show_envvar=True,
+            help="Threads per worker.",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -79,8 +106,9 @@ def start(overrides: dict[str, Any], host: str, port: int) -> Startup:
     """Settings, the bound port, the secrets and the embedded Redis (when no URL is configured)."""
     with config_errors():
         settings = load_settings(overrides)
-    token_source = ("SLS_ADMIN_TOKEN" if settings.admin_token is not None
-                    else str(settings.data_dir / ADMIN_TOKEN_FILE))
+    token_source = (
+        "SLS_ADMIN_TOKEN" if settings.admin_token is not None else str(settings.data_dir / ADMIN_TOKEN_FILE)
+    )
     listener = Listener(host, port)  # before anything is written or started: a busy port changes nothing
     embedded = None
     try:
@@ -153,8 +181,14 @@ def banner(facts: dict[str, Any], title: str = "sls serve") -> Panel:
     for label, value in rows.items():
         grid.add_row(label, Text(value))  # Text: a path or URL is never read as rich markup
     title = Text.assemble((title, "bold"), f" {facts['version']}  {facts['url']}")
-    return Panel(grid, title=title, title_align="left", subtitle="Ctrl-C to stop", subtitle_align="right",
-                 border_style="green")
+    return Panel(
+        grid,
+        title=title,
+        title_align="left",
+        subtitle="Ctrl-C to stop",
+        subtitle_align="right",
+        border_style="green",
+    )
 
 
 def run(startup: Startup, *, workers: int, threads: int) -> None:
@@ -163,12 +197,21 @@ def run(startup: Startup, *, workers: int, threads: int) -> None:
     with config_errors():
         handed_over = load_settings(config, environ={})  # what every worker will build its app from
     if handed_over != startup.settings:
-        changed = [f.name for f in dataclasses.fields(Settings)
-                   if getattr(handed_over, f.name) != getattr(startup.settings, f.name)]
+        changed = [
+            f.name
+            for f in dataclasses.fields(Settings)
+            if getattr(handed_over, f.name) != getattr(startup.settings, f.name)
+        ]
         raise CliError(f"internal error: settings {', '.join(changed)} change on the way to the workers")
     in_master_only = [startup.embedded.stop] if startup.embedded else []
-    application = SlsApplication(config, startup.listener, workers=workers, threads=threads,
-                                 log_level=startup.settings.log_level, in_master_only=in_master_only)
+    application = SlsApplication(
+        config,
+        startup.listener,
+        workers=workers,
+        threads=threads,
+        log_level=startup.settings.log_level,
+        in_master_only=in_master_only,
+    )
     sys.stdout.flush()  # forked workers must not inherit (and later repeat) buffered output
     sys.stderr.flush()
     application.run()
@@ -176,15 +219,27 @@ def run(startup: Startup, *, workers: int, threads: int) -> None:
 
 @click.command()
 @server_options
-@click.option("--redis-url", metavar="URL",
-              help="redis://, rediss:// or unix:// URL of the Redis to use.  [env var: SLS_REDIS_URL; "
-                   "default: an embedded redis-server with its data in the data dir]")
-@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the embedded Redis, the generated secret key and admin token.  "
-                   "[env var: SLS_DATA_DIR]")
+@click.option(
+    "--redis-url",
+    metavar="URL",
+    help="redis://, rediss:// or unix:// URL of the Redis to use.  [env var: SLS_REDIS_URL; "
+    "default: an embedded redis-server with its data in the data dir]",
+)
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the embedded Redis, the generated secret key and admin token.  [env var: SLS_DATA_DIR]",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the start-up facts as JSON, not a banner.")
-def serve(host: str, port: int, workers: int, threads: int, redis_url: str | None, data_dir: Path | None,
-          as_json: bool) -> None:
+def serve(
+    host: str,
+    port: int,
+    workers: int,
+    threads: int,
+    redis_url: str | None,
+    data_dir: Path | None,
+    as_json: bool,
+) -> None:
     """Run the emulator: gunicorn workers around one Redis.
 
     Every other setting comes from SLS_* environment variables (see `sls config`). The access log goes

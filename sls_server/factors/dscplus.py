@@ -44,7 +44,11 @@ def new_serial() -> str:
 
 def card_counters(state: CardState) -> dict[str, Any]:
     """The card's non-secret state, written back after each use of the simulated card."""
-    return {"pin_failures": state.pin_failures, "locked": state.locked, "max_pin_failures": state.max_pin_failures}
+    return {
+        "pin_failures": state.pin_failures,
+        "locked": state.locked,
+        "max_pin_failures": state.max_pin_failures,
+    }
 
 
 class DscPlusFactor:
@@ -73,7 +77,9 @@ class DscPlusFactor:
             "sealed": self._box.seal(secret, context=f"dscplus:{device_id}"),
             **card_counters(card.state),
         }
-        return Enrolment(record, {"serial": serial, "suite": DSCPLUS_SUITE, "secret_hex": card.state.key.hex()})
+        return Enrolment(
+            record, {"serial": serial, "suite": DSCPLUS_SUITE, "secret_hex": card.state.key.hex()}
+        )
 
     def begin(self, device: Mapping[str, str], *, now: int) -> Prompt:
         for _ in range(_TRIES):

@@ -33,7 +33,11 @@ class UnknownSession(SlsError):
 def require_admin_token() -> None:
     scheme, _, given = request.headers.get("Authorization", "").partition(" ")
     expected = core().settings.admin_token or ""
-    if scheme.lower() != "bearer" or not expected or not hmac.compare_digest(given.strip().encode(), expected.encode()):
+    if (
+        scheme.lower() != "bearer"
+        or not expected
+        or not hmac.compare_digest(given.strip().encode(), expected.encode())
+    ):
         raise AdminTokenRequired()
 
 

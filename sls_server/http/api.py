@@ -6,7 +6,16 @@ from flask import Blueprint, Response, jsonify, request
 
 from ..login import Authenticated
 from ..sessions import session_id
-from .common import SECURE_SESSION_COOKIE, SESSION_COOKIE, client_ip, core, json_body, now, session_token, string
+from .common import (
+    SECURE_SESSION_COOKIE,
+    SESSION_COOKIE,
+    client_ip,
+    core,
+    json_body,
+    now,
+    session_token,
+    string,
+)
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -62,6 +71,7 @@ def logout():  # type: ignore[no-untyped-def]
     response = jsonify({"state": "logged_out", "username": session.username})
     for name in (SESSION_COOKIE, SECURE_SESSION_COOKIE):
         if name in request.cookies:
-            response.delete_cookie(name, path="/", secure=name.startswith("__Host-"), httponly=True,
-                                   samesite="Strict")
+            response.delete_cookie(
+                name, path="/", secure=name.startswith("__Host-"), httponly=True, samesite="Strict"
+            )
     return response

@@ -27,8 +27,9 @@ def now() -> int:
 
 def client_ip() -> str | None:
     """The socket peer, or the right-most untrusted X-Forwarded-For hop behind ``SLS_TRUSTED_PROXIES``."""
-    return resolve_client_ip(request.remote_addr, request.headers.get("X-Forwarded-For"),
-                             core().settings.trusted_proxies)
+    return resolve_client_ip(
+        request.remote_addr, request.headers.get("X-Forwarded-For"), core().settings.trusted_proxies
+    )
 
 
 def json_body(*, optional: bool = False) -> dict[str, Any]:

@@ -30,8 +30,11 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(_: RequestEntityTooLarge):  # type: ignore[no-untyped-def]
-        body = {"error": "invalid_request", "field": "body",
-                "message": f"the body is larger than {MAX_BODY_BYTES // 1024} KiB"}
+        body = {
+            "error": "invalid_request",
+            "field": "body",
+            "message": f"the body is larger than {MAX_BODY_BYTES // 1024} KiB",
+        }
         return jsonify(body), 400
 
     @app.errorhandler(HTTPException)

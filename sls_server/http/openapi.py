@@ -74,13 +74,13 @@ ERROR_NOTES = {
     "unsupported_device_type": "The message lists the types this server knows; `field` is `type`.",
     "invalid_response": "The response does not match the challenge; `attempts_left` says how many remain.",
     "challenge_expired": "The challenge expired or the transaction ended (too many wrong responses): "
-                         "start the login again.",
+    "start the login again.",
     "wrong_pin": "Wrong PIN; `pin_attempts_left` says how many the card still accepts.",
     "not_authenticated": "No session token or cookie, or one that is not a live session.",
     "ip_restricted": "The client's address is outside the IP allowlist of the user (or of their account). "
-                     "The same body whatever the password; on a session route the session is ended too.",
+    "The same body whatever the password; on a session route the session is ended too.",
     "user_in_account": "The user already trades under another account; `username` and `account_id` say "
-                       "which.",
+    "which.",
 }
 
 PARAMETERS = {
@@ -103,8 +103,10 @@ def ok(schema: str, description: str, *, status: int = 200, **headers: str) -> d
     """The success response: ``schema`` names a component."""
     response: dict[str, Any] = {"description": description, "content": _json(ref(schema))}
     if headers:
-        response["headers"] = {name.replace("_", "-"): {"description": text, "schema": {"type": "string"}}
-                               for name, text in headers.items()}
+        response["headers"] = {
+            name.replace("_", "-"): {"description": text, "schema": {"type": "string"}}
+            for name, text in headers.items()
+        }
     return {str(status): response}
 
 
@@ -117,8 +119,13 @@ def _error_response(errors: list[ErrorClass]) -> dict[str, Any]:
 
 def _path_parameters(path: str) -> list[dict[str, Any]]:
     return [
-        {"name": name, "in": "path", "required": True, "description": PARAMETERS.get(name, name),
-         "schema": {"type": "string"}}
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "description": PARAMETERS.get(name, name),
+            "schema": {"type": "string"},
+        }
         for name in re.findall(r"{(\w+)}", path)
     ]
 
@@ -174,7 +181,8 @@ def _op(
     if body:
         operation["requestBody"] = {"required": True, "content": _json(ref(body))}
     operation["responses"] = {
-        **responses, **{str(status): _error_response(by_status[status]) for status in sorted(by_status)}
+        **responses,
+        **{str(status): _error_response(by_status[status]) for status in sorted(by_status)},
     }
     if tag == "admin":
         operation["security"] = ADMIN_SECURITY
@@ -189,160 +197,385 @@ def _query(name: str, description: str, schema: Schema) -> dict[str, Any]:
     return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
 
 
-_SESSION_ERRORS = (Unauthorized, SessionExpired, SessionIpRejected)
+_SESSION_ERRORS = (Unauthorized, SessionExpired, SessionReplaced, SessionIpRejected)
 _USER_ERRORS = (InvalidRequest, UnknownUser)
 
 
 def _operations() -> list[tuple[str, str, dict[str, Any]]]:
     return [
         # --- /api/v1 --------------------------------------------------------------------------------------
-        _op("post", "/api/v1/auth/login", "startLogin",
+        _op(
+            "post",
+            "/api/v1/auth/login",
+            "startLogin",
             "Check username and password; issue a second-factor challenge",
             ok("LoginStarted", "The password was right; a second factor is now required."),
             body="LoginRequest",
-            errors=(InvalidCredentials, IpRestricted, NoSecondFactor, ChallengeSpaceExhausted),
+            errors=(
+                InvalidCredentials,
+                IpRestricted,
+                NoSecondFactor,
+                ChallengeSpaceExhausted,
+                AccountLocked,
+                RateLimited,
+                DeviceLocked,
+            ),
             description="401 `invalid_credentials` is the same for an unknown user and a wrong password, in "
-                        "body and timing. 403 `no_second_factor` when the user has no active authenticator. "
-                        "403 `ip_restricted` when the client's address is outside the user's IP allowlist: "
-                        "judged before the password, so the answer is the same whatever was typed."),
-        _op("post", "/api/v1/auth/login/{txn_id}/verify", "verifyLogin", "Answer the second-factor challenge",
-            ok("Authenticated", "The response matched: a session, also set as a cookie.",
-               Set_Cookie="`sls_session` (`__Host-sls_session` over TLS); HttpOnly; SameSite=Strict; Path=/"),
+            "body and timing. 403 `no_second_factor` when the user has no active authenticator. "
+            "403 `ip_restricted` when the client's address is outside the user's IP allowlist: "
+            "judged before the password, so the answer is the same whatever was typed. "
+            "423 `account_locked` with `retry_after` (absent when only an admin can unlock) after "
+            "too many failures, whatever the password; 429 `rate_limited` with `retry_after` when "
+            "one address fails too often across accounts; 423 `device_locked` when every "
+            "authenticator of the user is disabled by wrong responses.",
+        ),
+        _op(
+            "post",
+            "/api/v1/auth/login/{txn_id}/verify",
+            "verifyLogin",
+            "Answer the second-factor challenge",
+            ok(
+                "Authenticated",
+                "The response matched: a session, also set as a cookie.",
+                Set_Cookie="`sls_session` (`__Host-sls_session` over TLS); HttpOnly; SameSite=Strict; Path=/",
+            ),
             body="VerifyRequest",
-            errors=(InvalidResponse, DeviceInactive, UnknownTransaction, ChallengeUsed, ChallengeExpired,
-                    DeviceLocked, SessionActive),
+            errors=(
+                InvalidResponse,
+                DeviceInactive,
+                UnknownTransaction,
+                ChallengeUsed,
+                ChallengeExpired,
+                DeviceLocked,
+                SessionActive,
+                SessionIpRejected,
+            ),
             description="401 `invalid_response` with `attempts_left`; 410 `challenge_expired` (start over; "
-                        "also once the attempts are spent); 409 `challenge_used` (a replayed response); 404 "
-                        "`unknown_transaction`; 403 `device_inactive` (the device was revoked meanwhile); "
-                        "400 `invalid_request` when the response does not have the form the factor gives."),
-        _op("get", "/api/v1/auth/login/{txn_id}", "getLoginStatus", "Poll a pending login",
-            ok("LoginStatus", "Where the login transaction stands."), errors=(UnknownTransaction,)),
-        _op("get", "/api/v1/session", "getSession", "Who am I",
-            ok("Session", "The live session; the request counts as activity."), errors=_SESSION_ERRORS,
+            "also once the attempts are spent); 409 `challenge_used` (a replayed response); 404 "
+            "`unknown_transaction`; 403 `device_inactive` (the device was revoked meanwhile); "
+            "400 `invalid_request` when the response does not have the form the factor gives; "
+            "423 `device_locked` when this answer was the last wrong one allowed (or it was "
+            "disabled already); 409 `session_active` under SLS_SESSION_CONCURRENCY=refuse; "
+            "403 `ip_restricted` from an address outside the user's allowlist.",
+        ),
+        _op(
+            "get",
+            "/api/v1/auth/login/{txn_id}",
+            "getLoginStatus",
+            "Poll a pending login",
+            ok("LoginStatus", "Where the login transaction stands."),
+            errors=(UnknownTransaction,),
+        ),
+        _op(
+            "get",
+            "/api/v1/session",
+            "getSession",
+            "Who am I",
+            ok("Session", "The live session; the request counts as activity."),
+            errors=_SESSION_ERRORS,
             session=True,
             description="401 `session_expired` after auto-logoff (idle) or the absolute lifetime; "
-                        "401 `not_authenticated` without a live session."),
-        _op("post", "/api/v1/session/tickle", "tickleSession", "Keep the session alive",
-            ok("Session", "The live session, its idle expiry pushed back."), errors=_SESSION_ERRORS,
-            session=True),
-        _op("post", "/api/v1/auth/logout", "logout", "End the session",
+            "401 `not_authenticated` without a live session.",
+        ),
+        _op(
+            "post",
+            "/api/v1/session/tickle",
+            "tickleSession",
+            "Keep the session alive",
+            ok("Session", "The live session, its idle expiry pushed back."),
+            errors=_SESSION_ERRORS,
+            session=True,
+        ),
+        _op(
+            "post",
+            "/api/v1/auth/logout",
+            "logout",
+            "End the session",
             ok("LoggedOut", "The session is ended server-side; its token is dead at once."),
-            errors=_SESSION_ERRORS, session=True),
+            errors=_SESSION_ERRORS,
+            session=True,
+        ),
         # --- /sim/v1 --------------------------------------------------------------------------------------
-        _op("post", "/sim/v1/dscplus/{device_id}/respond", "respondWithCard",
+        _op(
+            "post",
+            "/sim/v1/dscplus/{device_id}/respond",
+            "respondWithCard",
             "Key PIN and challenge into a simulated DSC+ card",
-            ok("CardRespondResponse", "The response the card displays."), body="CardRespondRequest",
+            ok("CardRespondResponse", "The response the card displays."),
+            body="CardRespondRequest",
             errors=(WrongPinError, UnknownDevice, CardLockedError),
             description="403 `wrong_pin` with `pin_attempts_left`; after too many the card locks itself: "
-                        "423 `card_locked` until an admin resets it "
-                        "(`POST /admin/v1/devices/{device_id}/reset`)."),
-        _op("get", "/sim/v1/dscplus/{device_id}", "getCardStatus", "Look at a simulated DSC+ card",
-            ok("CardStatus", "Serial, suite, locked or not, PIN tries left."), errors=(UnknownDevice,)),
+            "423 `card_locked` until an admin resets it "
+            "(`POST /admin/v1/devices/{device_id}/reset`).",
+        ),
+        _op(
+            "get",
+            "/sim/v1/dscplus/{device_id}",
+            "getCardStatus",
+            "Look at a simulated DSC+ card",
+            ok("CardStatus", "Serial, suite, locked or not, PIN tries left."),
+            errors=(UnknownDevice,),
+        ),
         # --- /admin/v1 ------------------------------------------------------------------------------------
-        _op("post", "/admin/v1/users", "createUser", "Create a user",
-            ok("User", "The new user, without devices.", status=201), body="UserCreate",
+        _op(
+            "post",
+            "/admin/v1/users",
+            "createUser",
+            "Create a user",
+            ok("User", "The new user, without devices.", status=201),
+            body="UserCreate",
             errors=(WeakPassword, UserExists),
             description="400 `weak_password` with `reason` for a weak or blocklisted password; 400 "
-                        "`invalid_request` for a malformed username or phone; 409 `user_exists`."),
+            "`invalid_request` for a malformed username or phone; 409 `user_exists`.",
+        ),
         _op("get", "/admin/v1/users", "listUsers", "List usernames", ok("UserList", "Every username.")),
-        _op("get", "/admin/v1/users/{username}", "getUser", "Get a user and their devices",
-            ok("User", "The user."), errors=_USER_ERRORS),
-        _op("delete", "/admin/v1/users/{username}", "deleteUser", "Delete a user, their devices and sessions",
-            ok("UserDeleted", "Deleted; the user's sessions ended at once."), errors=_USER_ERRORS),
-        _op("post", "/admin/v1/users/{username}/devices", "enrolDevice", "Enrol an authenticator",
+        _op(
+            "get",
+            "/admin/v1/users/{username}",
+            "getUser",
+            "Get a user and their devices",
+            ok("User", "The user."),
+            errors=_USER_ERRORS,
+        ),
+        _op(
+            "delete",
+            "/admin/v1/users/{username}",
+            "deleteUser",
+            "Delete a user, their devices and sessions",
+            ok("UserDeleted", "Deleted; the user's sessions ended at once."),
+            errors=_USER_ERRORS,
+        ),
+        _op(
+            "post",
+            "/admin/v1/users/{username}/devices",
+            "enrolDevice",
+            "Enrol an authenticator",
             ok("DeviceEnrolled", "The new device, with its key returned this once.", status=201),
-            body="DeviceEnrolRequest", errors=(*_USER_ERRORS, UnsupportedDeviceType),
-            description="dscplus: `{\"type\": \"dscplus\", \"pin\": \"1234\"}` returns the card's `serial`, "
-                        "`suite` and `secret_hex` so tests can compute responses themselves."),
-        _op("get", "/admin/v1/users/{username}/devices", "listDevices", "List a user's devices",
-            ok("DeviceList", "Active and revoked devices, oldest first."), errors=_USER_ERRORS),
-        _op("delete", "/admin/v1/users/{username}/devices/{device_id}", "revokeDevice", "Revoke a device",
-            ok("Device", "The device, now revoked."), errors=(*_USER_ERRORS, UnknownDevice)),
-        _op("post", "/admin/v1/devices/{device_id}/reset", "resetCard",
+            body="DeviceEnrolRequest",
+            errors=(*_USER_ERRORS, UnsupportedDeviceType),
+            description='dscplus: `{"type": "dscplus", "pin": "1234"}` returns the card\'s `serial`, '
+            "`suite` and `secret_hex` so tests can compute responses themselves.",
+        ),
+        _op(
+            "get",
+            "/admin/v1/users/{username}/devices",
+            "listDevices",
+            "List a user's devices",
+            ok("DeviceList", "Active and revoked devices, oldest first."),
+            errors=_USER_ERRORS,
+        ),
+        _op(
+            "delete",
+            "/admin/v1/users/{username}/devices/{device_id}",
+            "revokeDevice",
+            "Revoke a device",
+            ok("Device", "The device, now revoked."),
+            errors=(*_USER_ERRORS, UnknownDevice),
+        ),
+        _op(
+            "post",
+            "/admin/v1/devices/{device_id}/reset",
+            "resetCard",
             "Unlock a DSC+ card locked by wrong PINs",
-            ok("Device", "The card, unlocked, its wrong-PIN count zero."), errors=(UnknownDevice,)),
-        _op("get", "/admin/v1/users/{username}/sessions", "listUserSessions", "List a user's live sessions",
-            ok("SessionList", "The live sessions."), errors=_USER_ERRORS),
-        _op("delete", "/admin/v1/sessions/{session_id}", "killSession", "End a session",
-            ok("SessionEnded", "Ended; its token is dead at once."), errors=(UnknownSession,)),
+            ok("Device", "The card, unlocked, its wrong-PIN count zero."),
+            errors=(UnknownDevice,),
+        ),
+        _op(
+            "get",
+            "/admin/v1/users/{username}/sessions",
+            "listUserSessions",
+            "List a user's live sessions",
+            ok("SessionList", "The live sessions."),
+            errors=_USER_ERRORS,
+        ),
+        _op(
+            "delete",
+            "/admin/v1/sessions/{session_id}",
+            "killSession",
+            "End a session",
+            ok("SessionEnded", "Ended; its token is dead at once."),
+            errors=(UnknownSession,),
+        ),
         *_ip_restriction_operations(),
         _op("get", "/admin/v1/clock", "getClock", "Read the server's clock", ok("Clock", "The clock.")),
-        _op("post", "/admin/v1/clock", "moveClock", "Move the server's clock",
-            ok("Clock", "The clock after the move."), body="ClockMove",
+        _op(
+            "post",
+            "/admin/v1/clock",
+            "moveClock",
+            "Move the server's clock",
+            ok("Clock", "The clock after the move."),
+            body="ClockMove",
             description="Every time-dependent decision reads this clock, so a scenario can cross an expiry "
-                        "or an idle timeout at once. 400 `invalid_request` unless exactly one is given."),
-        _op("get", "/admin/v1/events", "listEvents", "Read audit events",
+            "or an idle timeout at once. 400 `invalid_request` unless exactly one is given.",
+        ),
+        _op(
+            "get",
+            "/admin/v1/events",
+            "listEvents",
+            "Read audit events",
             ok("EventsPage", "Events after `since`, oldest first, and the cursor to read on from."),
             errors=(InvalidRequest,),
-            query=(_query("since", "A cursor returned by an earlier call.", string()),
-                   _query("user", "Only this user's events (400 if not a valid username).", string()),
-                   _query("type", "Only events of this type.", string(examples=["login.succeeded"])),
-                   _query("limit", "At most this many events.",
-                          integer(minimum=1, maximum=1000, default=100)))),
+            query=(
+                _query("since", "A cursor returned by an earlier call.", string()),
+                _query("user", "Only this user's events (400 if not a valid username).", string()),
+                _query("type", "Only events of this type.", string(examples=["login.succeeded"])),
+                _query("limit", "At most this many events.", integer(minimum=1, maximum=1000, default=100)),
+            ),
+        ),
         *_lockout_operations(),
-        _op("post", "/admin/v1/reset", "resetEmulator", "Wipe all emulator state",
-            ok("ResetDone", "Users, devices, sessions, transactions and events are gone.")),
+        _op(
+            "post",
+            "/admin/v1/reset",
+            "resetEmulator",
+            "Wipe all emulator state",
+            ok("ResetDone", "Users, devices, sessions, transactions and events are gone."),
+        ),
         # --- ops --------------------------------------------------------------------------------------------
         _op("get", "/healthz", "healthz", "Liveness", ok("Status", "The process serves."), store=False),
-        _op("get", "/readyz", "readyz", "Readiness", ok("Status", "Redis answers."),
-            description="503 `store_unavailable` (with `status: unavailable`) while Redis does not answer."),
-        _op("get", "/metrics", "metrics", "Prometheus metrics",
-            {"200": {"description": "Prometheus text format: `sls_events_total` by event type.",
-                     "content": {"text/plain": {"schema": {"type": "string"}}}}}),
-        _op("get", "/openapi.json", "getOpenApi", "This document",
+        _op(
+            "get",
+            "/readyz",
+            "readyz",
+            "Readiness",
+            ok("Status", "Redis answers."),
+            description="503 `store_unavailable` (with `status: unavailable`) while Redis does not answer.",
+        ),
+        _op(
+            "get",
+            "/metrics",
+            "metrics",
+            "Prometheus metrics",
+            {
+                "200": {
+                    "description": "Prometheus text format: `sls_events_total` by event type.",
+                    "content": {"text/plain": {"schema": {"type": "string"}}},
+                }
+            },
+        ),
+        _op(
+            "get",
+            "/openapi.json",
+            "getOpenApi",
+            "This document",
             {"200": {"description": "The OpenAPI 3.1 document.", "content": _json({"type": "object"})}},
-            store=False),
+            store=False,
+        ),
     ]
 
 
-_ALLOWLIST_NOTE = ("Entries are IPv4/IPv6 addresses or CIDR ranges, at most 1000; they are normalised "
-                   "(host bits cleared, single hosts as bare addresses, IPv4-mapped IPv6 as IPv4, duplicates "
-                   "dropped). One bad entry is a 400 `invalid_request` with `field: ip_allowlist`, its "
-                   "`index` and `entry`, and nothing is stored. An empty list lifts the restriction.")
+_ALLOWLIST_NOTE = (
+    "Entries are IPv4/IPv6 addresses or CIDR ranges, at most 1000; they are normalised "
+    "(host bits cleared, single hosts as bare addresses, IPv4-mapped IPv6 as IPv4, duplicates "
+    "dropped). One bad entry is a 400 `invalid_request` with `field: ip_allowlist`, its "
+    "`index` and `entry`, and nothing is stored. An empty list lifts the restriction."
+)
 
 
 def _ip_restriction_operations() -> list[tuple[str, str, dict[str, Any]]]:
     account_errors = (InvalidRequest, UnknownAccount)
     return [
-        _op("get", "/admin/v1/users/{username}/ip-allowlist", "getUserIpAllowlist",
-            "Read a user's own IP allowlist", ok("UserIpAllowlist", "The user's list and their account."),
-            errors=_USER_ERRORS),
-        _op("put", "/admin/v1/users/{username}/ip-allowlist", "setUserIpAllowlist",
-            "Replace a user's own IP allowlist", ok("UserIpAllowlist", "The list as stored, normalised."),
-            body="IpAllowlist", errors=_USER_ERRORS,
+        _op(
+            "get",
+            "/admin/v1/users/{username}/ip-allowlist",
+            "getUserIpAllowlist",
+            "Read a user's own IP allowlist",
+            ok("UserIpAllowlist", "The user's list and their account."),
+            errors=_USER_ERRORS,
+        ),
+        _op(
+            "put",
+            "/admin/v1/users/{username}/ip-allowlist",
+            "setUserIpAllowlist",
+            "Replace a user's own IP allowlist",
+            ok("UserIpAllowlist", "The list as stored, normalised."),
+            body="IpAllowlist",
+            errors=_USER_ERRORS,
             description="Logins and every session request are then allowed only from these addresses (and, "
-                        "if the user belongs to an account with a list, from the account's too). "
-                        + _ALLOWLIST_NOTE),
-        _op("post", "/admin/v1/accounts", "createAccount", "Create a multi-user account",
-            ok("Account", "The new account.", status=201), body="AccountCreate",
+            "if the user belongs to an account with a list, from the account's too). " + _ALLOWLIST_NOTE,
+        ),
+        _op(
+            "post",
+            "/admin/v1/accounts",
+            "createAccount",
+            "Create a multi-user account",
+            ok("Account", "The new account.", status=201),
+            body="AccountCreate",
             errors=(UnknownUser, AccountExists, UserInAnotherAccount),
             description="The account's IP allowlist applies to all its users; a user's own list narrows it "
-                        "(an address must pass both). A user belongs to at most one account. "
-                        + _ALLOWLIST_NOTE),
-        _op("get", "/admin/v1/accounts/{account_id}", "getAccount", "Read an account",
-            ok("Account", "The account, its users and its list."), errors=account_errors),
-        _op("put", "/admin/v1/accounts/{account_id}/ip-allowlist", "setAccountIpAllowlist",
-            "Replace an account's IP allowlist", ok("Account", "The account with its new list."),
-            body="IpAllowlist", errors=account_errors, description=_ALLOWLIST_NOTE),
-        _op("post", "/admin/v1/accounts/{account_id}/users", "addAccountUser", "Add a user to an account",
+            "(an address must pass both). A user belongs to at most one account. " + _ALLOWLIST_NOTE,
+        ),
+        _op(
+            "get",
+            "/admin/v1/accounts/{account_id}",
+            "getAccount",
+            "Read an account",
+            ok("Account", "The account, its users and its list."),
+            errors=account_errors,
+        ),
+        _op(
+            "put",
+            "/admin/v1/accounts/{account_id}/ip-allowlist",
+            "setAccountIpAllowlist",
+            "Replace an account's IP allowlist",
+            ok("Account", "The account with its new list."),
+            body="IpAllowlist",
+            errors=account_errors,
+            description=_ALLOWLIST_NOTE,
+        ),
+        _op(
+            "post",
+            "/admin/v1/accounts/{account_id}/users",
+            "addAccountUser",
+            "Add a user to an account",
             ok("Account", "The account with the user among its users (adding a member again is a no-op)."),
-            body="AccountUserAdd", errors=(*account_errors, UnknownUser, UserInAnotherAccount)),
+            body="AccountUserAdd",
+            errors=(*account_errors, UnknownUser, UserInAnotherAccount),
+        ),
     ]
 
 
 def _lockout_operations() -> list[tuple[str, str, dict[str, Any]]]:
     return [
-        _op("post", "/admin/v1/users/{username}/unlock", "unlockUser", "Unlock an account locked by failures",
-            ok("LockoutStatus", "The lock state after unlocking."), errors=_USER_ERRORS),
-        _op("get", "/admin/v1/users/{username}/lockout", "getLockout", "Read an account's lock state",
-            ok("LockoutStatus", "Failures, locks and any wait, per bucket."), errors=_USER_ERRORS),
-        _op("post", "/admin/v1/users/{username}/disable", "disableUser", "Disable a user",
-            ok("UserDisabled", "Disabled; every session of the user ended."), errors=_USER_ERRORS),
-        _op("post", "/admin/v1/users/{username}/enable", "enableUser", "Enable a user",
-            ok("UserDisabled", "Enabled again."), errors=_USER_ERRORS),
-        _op("post", "/admin/v1/devices/{device_id}/unlock", "unlockDevice",
+        _op(
+            "post",
+            "/admin/v1/users/{username}/unlock",
+            "unlockUser",
+            "Unlock an account locked by failures",
+            ok("LockoutStatus", "The lock state after unlocking."),
+            errors=_USER_ERRORS,
+        ),
+        _op(
+            "get",
+            "/admin/v1/users/{username}/lockout",
+            "getLockout",
+            "Read an account's lock state",
+            ok("LockoutStatus", "Failures, locks and any wait, per bucket."),
+            errors=_USER_ERRORS,
+        ),
+        _op(
+            "post",
+            "/admin/v1/users/{username}/disable",
+            "disableUser",
+            "Disable a user",
+            ok("UserDisabled", "Disabled; every session of the user ended."),
+            errors=_USER_ERRORS,
+        ),
+        _op(
+            "post",
+            "/admin/v1/users/{username}/enable",
+            "enableUser",
+            "Enable a user",
+            ok("UserDisabled", "Enabled again."),
+            errors=_USER_ERRORS,
+        ),
+        _op(
+            "post",
+            "/admin/v1/devices/{device_id}/unlock",
+            "unlockDevice",
             "Re-enable an authenticator disabled by wrong responses",
-            ok("Device", "The device, its failure count zero."), errors=(UnknownDevice,)),
+            ok("Device", "The device, its failure count zero."),
+            errors=(UnknownDevice,),
+        ),
     ]
 
 
@@ -359,8 +592,12 @@ def build_spec() -> dict[str, Any]:
         paths.setdefault(path, {})[method] = operation
     return {
         "openapi": "3.1.0",
-        "info": {"title": "sls-emulator", "version": _version(), "description": DESCRIPTION,
-                 "license": {"name": "Apache-2.0", "identifier": "Apache-2.0"}},
+        "info": {
+            "title": "sls-emulator",
+            "version": _version(),
+            "description": DESCRIPTION,
+            "license": {"name": "Apache-2.0", "identifier": "Apache-2.0"},
+        },
         "tags": TAGS,
         "paths": paths,
         "components": {"schemas": SCHEMAS, "securitySchemes": SECURITY_SCHEMES},

@@ -22,8 +22,9 @@ def ref(name: str) -> Schema:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def obj(required: dict[str, Schema], optional: dict[str, Schema] | None = None, *,
-        description: str | None = None) -> Schema:
+def obj(
+    required: dict[str, Schema], optional: dict[str, Schema] | None = None, *, description: str | None = None
+) -> Schema:
     """An object schema: every key of ``required`` must be present, those of ``optional`` may be."""
     schema: Schema = {"type": "object", "properties": {**required, **(optional or {})}}
     if required:
@@ -68,8 +69,9 @@ FACTOR_TYPE = string("The authenticator type.", enum=FACTOR_TYPES)
 DEVICE_ID = string("The device's id, like `dscplus-1a2b3c4d5e6f`.")
 USERNAME = string("Case-insensitive; answered in lower case.", pattern=USERNAME_RE.pattern)
 PHONE = string("E.164, like `+15551234567`.", pattern=PHONE_RE.pattern)
-ACCOUNT_ID = string("Letters, digits, `.`, `_`, `-`; case-sensitive.", pattern=ACCOUNT_ID_RE.pattern,
-                    examples=["U1234567"])
+ACCOUNT_ID = string(
+    "Letters, digits, `.`, `_`, `-`; case-sensitive.", pattern=ACCOUNT_ID_RE.pattern, examples=["U1234567"]
+)
 
 _SESSION_TIMES = {
     "authenticated_at": unix_time("When the second factor was verified"),
@@ -100,141 +102,266 @@ _EVENT_OPTIONAL = {
 
 SCHEMAS: dict[str, Schema] = {
     "Error": obj(
-        {"error": string("A stable snake_case code; part of the contract."),
-         "message": string("A human sentence.")},
-        {"field": string("The request field at fault (`body` for the body as a whole)."),
-         "attempts_left": integer("Wrong responses still allowed in this login transaction.", minimum=0),
-         "pin_attempts_left": integer("Wrong PINs the card still accepts before it locks itself.", minimum=0),
-         "reason": string("Why, in a word: the password rule broken, a transaction's end."),
-         "retry_after": integer("Seconds to wait before trying again.", minimum=0),
-         "index": integer("The position of the bad item in the list named by `field`.", minimum=0),
-         "entry": {"description": "The bad list item (an `ip_allowlist` entry) itself, if a scalar."}},
+        {
+            "error": string("A stable snake_case code; part of the contract."),
+            "message": string("A human sentence."),
+        },
+        {
+            "field": string("The request field at fault (`body` for the body as a whole)."),
+            "attempts_left": integer("Wrong responses still allowed in this login transaction.", minimum=0),
+            "pin_attempts_left": integer(
+                "Wrong PINs the card still accepts before it locks itself.", minimum=0
+            ),
+            "reason": string("Why, in a word: the password rule broken, a transaction's end."),
+            "retry_after": integer("Seconds to wait before trying again.", minimum=0),
+            "index": integer("The position of the bad item in the list named by `field`.", minimum=0),
+            "entry": {"description": "The bad list item (an `ip_allowlist` entry) itself, if a scalar."},
+        },
         description="Every error: `error` and `message`, plus the extras its code documents.",
     ),
-    "LoginRequest": obj({"username": string(maxLength=128),
-                         "password": string(maxLength=1024, format="password")}),
+    "LoginRequest": obj(
+        {"username": string(maxLength=128), "password": string(maxLength=1024, format="password")}
+    ),
     "Factor": obj(
         {"type": FACTOR_TYPE, "device_id": DEVICE_ID},
-        {"challenge": string("dscplus, ibkey challenge mode: the 6 digits to key into the authenticator.",
-                             pattern=r"^[0-9]{6}$"),
-         "mode": string("ibkey: `push` (approve in the app) or `challenge`.", enum=["push", "challenge"]),
-         "match": string("ibkey push: the number the user must pick in the app."),
-         "sent_to": string("sms, voice: the masked number the code went to, like `+1•••••••4567`.")},
+        {
+            "challenge": string(
+                "dscplus, ibkey challenge mode: the 6 digits to key into the authenticator.",
+                pattern=r"^[0-9]{6}$",
+            ),
+            "mode": string("ibkey: `push` (approve in the app) or `challenge`.", enum=["push", "challenge"]),
+            "match": string("ibkey push: the number the user must pick in the app."),
+            "sent_to": string("sms, voice: the masked number the code went to, like `+1•••••••4567`."),
+        },
         description="The second factor selected for this login, with what the login page shows.",
     ),
-    "FactorOption": obj({"type": FACTOR_TYPE, "device_id": DEVICE_ID, "label": _DEVICE["label"]},
-                        description="One of the user's active authenticators (M2FS)."),
-    "LoginStarted": obj({
-        "state": const("second_factor"),
-        "txn_id": string("The login transaction, for /verify and polling."),
-        "expires_at": unix_time("When the challenge expires"),
-        "factor": ref("Factor"),
-        "factors": array(ref("FactorOption"), "Every active authenticator of the user."),
-    }),
-    "VerifyRequest": obj({"response": string("What the authenticator shows: 8 digits for a DSC+ card.",
-                                             maxLength=64, examples=["12345678"])}),
-    "SessionToken": obj({"token": string("Send as `Authorization: Bearer <token>`; also set as a cookie."),
-                         "idle_expires_at": _SESSION_TIMES["idle_expires_at"],
-                         "expires_at": _SESSION_TIMES["expires_at"]}),
+    "FactorOption": obj(
+        {"type": FACTOR_TYPE, "device_id": DEVICE_ID, "label": _DEVICE["label"]},
+        description="One of the user's active authenticators (M2FS).",
+    ),
+    "LoginStarted": obj(
+        {
+            "state": const("second_factor"),
+            "txn_id": string("The login transaction, for /verify and polling."),
+            "expires_at": unix_time("When the challenge expires"),
+            "factor": ref("Factor"),
+            "factors": array(ref("FactorOption"), "Every active authenticator of the user."),
+        }
+    ),
+    "VerifyRequest": obj(
+        {
+            "response": string(
+                "What the authenticator shows: 8 digits for a DSC+ card.", maxLength=64, examples=["12345678"]
+            )
+        }
+    ),
+    "SessionToken": obj(
+        {
+            "token": string("Send as `Authorization: Bearer <token>`; also set as a cookie."),
+            "idle_expires_at": _SESSION_TIMES["idle_expires_at"],
+            "expires_at": _SESSION_TIMES["expires_at"],
+        }
+    ),
     "Authenticated": obj({"state": const("authenticated"), "session": ref("SessionToken")}),
     "LoginStatus": obj(
-        {"state": string("Where the login stands.",
-                         enum=["pending", "approved", "denied", "expired", "authenticated"]),
-         "txn_id": string(), "expires_at": unix_time("When the challenge expires"), "factor": FACTOR_TYPE},
+        {
+            "state": string(
+                "Where the login stands.", enum=["pending", "approved", "denied", "expired", "authenticated"]
+            ),
+            "txn_id": string(),
+            "expires_at": unix_time("When the challenge expires"),
+            "factor": FACTOR_TYPE,
+        },
         {"reason": string("Why a transaction ended early.", enum=["too_many_wrong_responses"])},
     ),
     "Session": obj(_SESSION, description="Who is logged in, and until when."),
     "LoggedOut": obj({"state": const("logged_out"), "username": USERNAME}),
-    "SessionInfo": obj({**_SESSION, "id": string("The session's public id (SHA-256 of its token)."),
-                        "ip": string("The address it logged in from.", nullable=True),
-                        "last_seen_at": unix_time("The last authenticated request")}),
+    "SessionInfo": obj(
+        {
+            **_SESSION,
+            "id": string("The session's public id (SHA-256 of its token)."),
+            "ip": string("The address it logged in from.", nullable=True),
+            "last_seen_at": unix_time("The last authenticated request"),
+        }
+    ),
     "SessionList": obj({"sessions": array(ref("SessionInfo"), "The user's live sessions.")}),
     "SessionEnded": obj({"ended": string("The session id."), "username": USERNAME}),
-    "UserCreate": obj({"username": USERNAME, "password": string("Checked against the password policy.",
-                                                                maxLength=1024, format="password")},
-                      {"phone": PHONE, "ip_allowlist": ref("IpAllowlistEntries")}),
-    "User": obj({"username": USERNAME, "phone": {**PHONE, "type": ["string", "null"]},
-                 "created_at": unix_time("When the user was created"), "disabled": boolean(),
-                 "devices": array(ref("Device"))}),
+    "UserCreate": obj(
+        {
+            "username": USERNAME,
+            "password": string("Checked against the password policy.", maxLength=1024, format="password"),
+        },
+        {"phone": PHONE, "ip_allowlist": ref("IpAllowlistEntries")},
+    ),
+    "User": obj(
+        {
+            "username": USERNAME,
+            "phone": {**PHONE, "type": ["string", "null"]},
+            "created_at": unix_time("When the user was created"),
+            "disabled": boolean(),
+            "devices": array(ref("Device")),
+        }
+    ),
     "UserList": obj({"users": array(USERNAME)}),
     "IpAllowlistEntries": {
-        **array(string("An IPv4 or IPv6 address or CIDR range.", maxLength=100,
-                       examples=["203.0.113.0/24", "2001:db8::/32", "198.51.100.7"])),
+        **array(
+            string(
+                "An IPv4 or IPv6 address or CIDR range.",
+                maxLength=100,
+                examples=["203.0.113.0/24", "2001:db8::/32", "198.51.100.7"],
+            )
+        ),
         "maxItems": 1000,
         "description": "IP addresses and CIDR ranges, normalised when stored; empty means unrestricted.",
     },
     "IpAllowlist": obj({"ip_allowlist": ref("IpAllowlistEntries")}),
-    "UserIpAllowlist": obj({"username": USERNAME, "ip_allowlist": ref("IpAllowlistEntries"),
-                            "account_id": string("The user's account, whose list also applies.",
-                                                 nullable=True)}),
-    "AccountCreate": obj({"account_id": ACCOUNT_ID},
-                         {"users": {**array(USERNAME, "Existing users; each may be in one account only."),
-                                    "maxItems": 1000},
-                          "ip_allowlist": ref("IpAllowlistEntries")}),
-    "Account": obj({"account_id": ACCOUNT_ID, "users": array(USERNAME, "Sorted."),
-                    "ip_allowlist": ref("IpAllowlistEntries"),
-                    "created_at": unix_time("When it was created")},
-                   description="A multi-user account: its list applies to every user in it."),
+    "UserIpAllowlist": obj(
+        {
+            "username": USERNAME,
+            "ip_allowlist": ref("IpAllowlistEntries"),
+            "account_id": string("The user's account, whose list also applies.", nullable=True),
+        }
+    ),
+    "AccountCreate": obj(
+        {"account_id": ACCOUNT_ID},
+        {
+            "users": {
+                **array(USERNAME, "Existing users; each may be in one account only."),
+                "maxItems": 1000,
+            },
+            "ip_allowlist": ref("IpAllowlistEntries"),
+        },
+    ),
+    "Account": obj(
+        {
+            "account_id": ACCOUNT_ID,
+            "users": array(USERNAME, "Sorted."),
+            "ip_allowlist": ref("IpAllowlistEntries"),
+            "created_at": unix_time("When it was created"),
+        },
+        description="A multi-user account: its list applies to every user in it.",
+    ),
     "AccountUserAdd": obj({"username": USERNAME}),
     "UserDeleted": obj({"deleted": USERNAME}),
     "Device": obj(_DEVICE, _DEVICE_OPTIONAL),
     "DeviceList": obj({"devices": array(ref("Device"))}),
     "DeviceEnrolRequest": obj(
-        {"type": string("The authenticator type; 400 `unsupported_device_type` lists what this server knows.",
-                        examples=["dscplus"])},
-        {"pin": string("dscplus: the card's PIN, 4 digits.", pattern=r"^[0-9]{4}$"),
-         "label": string("A name for people.", maxLength=64)},
+        {
+            "type": string(
+                "The authenticator type; 400 `unsupported_device_type` lists what this server knows.",
+                examples=["dscplus"],
+            )
+        },
+        {
+            "pin": string("dscplus: the card's PIN, 4 digits.", pattern=r"^[0-9]{4}$"),
+            "label": string("A name for people.", maxLength=64),
+        },
         description="`type` plus that type's parameters.",
     ),
     "DeviceEnrolled": obj(
         _DEVICE,
-        {**_DEVICE_OPTIONAL,
-         "secret_hex": string("dscplus: the card's key, hex. Returned once, here, like a token import file.",
-                              pattern=r"^[0-9a-f]+$")},
+        {
+            **_DEVICE_OPTIONAL,
+            "secret_hex": string(
+                "dscplus: the card's key, hex. Returned once, here, like a token import file.",
+                pattern=r"^[0-9a-f]+$",
+            ),
+        },
         description="The new device, with what the enrolling admin receives once (a card's key).",
     ),
-    "CardRespondRequest": obj({"pin": string("The card's PIN.", maxLength=16),
-                               "challenge": string("The 6 digits the login page shows.",
-                                                   pattern=r"^[0-9]{6}$")}),
+    "CardRespondRequest": obj(
+        {
+            "pin": string("The card's PIN.", maxLength=16),
+            "challenge": string("The 6 digits the login page shows.", pattern=r"^[0-9]{6}$"),
+        }
+    ),
     "CardRespondResponse": obj({"response": string("What the card's display shows.", pattern=r"^[0-9]{8}$")}),
-    "CardStatus": obj({"device_id": DEVICE_ID, "serial": _DEVICE_OPTIONAL["serial"],
-                       "suite": _DEVICE_OPTIONAL["suite"], "locked": _DEVICE_OPTIONAL["locked"],
-                       "pin_attempts_left": integer(minimum=0)}),
-    "Clock": obj({"now": unix_time("The server's now"),
-                  "offset_s": integer("Seconds the clock runs ahead of system time (negative: behind).")}),
+    "CardStatus": obj(
+        {
+            "device_id": DEVICE_ID,
+            "serial": _DEVICE_OPTIONAL["serial"],
+            "suite": _DEVICE_OPTIONAL["suite"],
+            "locked": _DEVICE_OPTIONAL["locked"],
+            "pin_attempts_left": integer(minimum=0),
+        }
+    ),
+    "Clock": obj(
+        {
+            "now": unix_time("The server's now"),
+            "offset_s": integer("Seconds the clock runs ahead of system time (negative: behind)."),
+        }
+    ),
     "ClockMove": {
         "description": "Exactly one of `advance_s` (move by seconds, negative goes back) or `set_at`.",
         "oneOf": [
-            obj({"advance_s": integer("Seconds to move the clock by.",
-                                      minimum=-MAX_CLOCK_S, maximum=MAX_CLOCK_S)}),
+            obj(
+                {
+                    "advance_s": integer(
+                        "Seconds to move the clock by.", minimum=-MAX_CLOCK_S, maximum=MAX_CLOCK_S
+                    )
+                }
+            ),
             obj({"set_at": unix_time("The instant to set the clock to")}),
         ],
     },
-    "Event": obj({"id": string("Also the cursor just past this event."), "at": unix_time("When it happened"),
-                  "type": string("Like `login.succeeded`.", examples=["login.succeeded"])},
-                 _EVENT_OPTIONAL,
-                 description="An audit event. None ever carries a password, PIN, code, response or key."),
-    "EventsPage": obj({"events": array(ref("Event"), "Oldest first."),
-                       "cursor": string("Pass as `since` to read on; null when nothing was read.",
-                                        nullable=True)}),
+    "Event": obj(
+        {
+            "id": string("Also the cursor just past this event."),
+            "at": unix_time("When it happened"),
+            "type": string("Like `login.succeeded`.", examples=["login.succeeded"]),
+        },
+        _EVENT_OPTIONAL,
+        description="An audit event. None ever carries a password, PIN, code, response or key.",
+    ),
+    "EventsPage": obj(
+        {
+            "events": array(ref("Event"), "Oldest first."),
+            "cursor": string("Pass as `since` to read on; null when nothing was read.", nullable=True),
+        }
+    ),
     "ResetDone": obj({"reset": {"type": "boolean", "const": True}, "keys_deleted": integer(minimum=0)}),
     "Status": obj({"status": string(examples=["ok", "ready"])}),
     "LockoutStatus": obj(
-        {"username": USERNAME, "locked": boolean(), "threshold": integer(minimum=1, maximum=100),
-         "buckets": {"type": "object", "description": "`all`, or `known`/`other` with SLS_LOCKOUT_KNOWN_IPS.",
-                     "additionalProperties": obj(
-                         {"failures": integer(minimum=0), "locks": integer(minimum=0), "locked": boolean(),
-                          "permanent": boolean()},
-                         {"retry_after": {"type": ["integer", "null"]}})}}),
-    "UserDisabled": obj({"username": USERNAME, "disabled": boolean()}, {"sessions_ended": integer(minimum=0)}),
+        {
+            "username": USERNAME,
+            "locked": boolean(),
+            "threshold": integer(minimum=1, maximum=100),
+            "buckets": {
+                "type": "object",
+                "description": "`all`, or `known`/`other` with SLS_LOCKOUT_KNOWN_IPS.",
+                "additionalProperties": obj(
+                    {
+                        "failures": integer(minimum=0),
+                        "locks": integer(minimum=0),
+                        "locked": boolean(),
+                        "permanent": boolean(),
+                    },
+                    {"retry_after": {"type": ["integer", "null"]}},
+                ),
+            },
+        }
+    ),
+    "UserDisabled": obj(
+        {"username": USERNAME, "disabled": boolean()}, {"sessions_ended": integer(minimum=0)}
+    ),
 }
 
 SECURITY_SCHEMES: dict[str, Schema] = {
-    "adminToken": {"type": "http", "scheme": "bearer",
-                   "description": "`/admin/v1`: the admin token (`SLS_ADMIN_TOKEN`)."},
-    "sessionToken": {"type": "http", "scheme": "bearer",
-                     "description": "The session token returned by a successful /verify."},
-    "sessionCookie": {"type": "apiKey", "in": "cookie", "name": SESSION_COOKIE,
-                      "description": "The session cookie set by a successful /verify "
-                                     "(named `__Host-sls_session` when served over TLS)."},
+    "adminToken": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "`/admin/v1`: the admin token (`SLS_ADMIN_TOKEN`).",
+    },
+    "sessionToken": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "The session token returned by a successful /verify.",
+    },
+    "sessionCookie": {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": SESSION_COOKIE,
+        "description": "The session cookie set by a successful /verify "
+        "(named `__Host-sls_session` when served over TLS).",
+    },
 }

@@ -1,4 +1,4 @@
-"""``/sim/v1``: what a person does with the authenticators they hold. No admin token: possession is the test."""
+"""``/sim/v1``: what a person does with the authenticators they hold. No admin token: possession is all."""
 
 from __future__ import annotations
 
@@ -26,7 +26,9 @@ def card_respond(device_id: str):  # type: ignore[no-untyped-def]
     pin = string(body, "pin", max_len=16)
     challenge = string(body, "challenge", max_len=16)
     if not _SIX_DIGITS.fullmatch(challenge):
-        raise InvalidRequest("challenge must be exactly 6 digits, as shown on the login page", field="challenge")
+        raise InvalidRequest(
+            "challenge must be exactly 6 digits, as shown on the login page", field="challenge"
+        )
     return jsonify({"response": core().cards.respond(device_id, pin, challenge, now=now())})
 
 

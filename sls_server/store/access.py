@@ -55,6 +55,13 @@ class AccessRepo:
     def unlink_account(self, username: str, account_id: str) -> None:
         self._scripts("release_field", [keys.user_access(username)], ["account", account_id])
 
+    def forget_user(self, username: str) -> None:
+        """Drop a deleted user's list and membership, so a new user of the same name starts unrestricted."""
+        _, account_id = self.user_access(username)
+        if account_id:
+            self._r.srem(keys.account_members(account_id), username)
+        self._r.delete(keys.user_access(username))
+
     # --- the account's side ---------------------------------------------------------------------------
 
     def create_account(self, account_id: str, record: dict[str, Any], entries: list[str]) -> bool:

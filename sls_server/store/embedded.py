@@ -77,15 +77,24 @@ class EmbeddedRedis:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         args = [
             find_redis_server(),
-            "--port", str(self.port),
-            "--bind", "127.0.0.1",
-            "--dir", str(self.data_dir),
-            "--appendonly", "yes" if self.appendonly else "no",
-            "--appendfsync", "everysec",
-            "--save", "",
-            "--daemonize", "no",
-            "--protected-mode", "yes",
-            "--logfile", str(self.data_dir / "redis.log"),
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(self.data_dir),
+            "--appendonly",
+            "yes" if self.appendonly else "no",
+            "--appendfsync",
+            "everysec",
+            "--save",
+            "",
+            "--daemonize",
+            "no",
+            "--protected-mode",
+            "yes",
+            "--logfile",
+            str(self.data_dir / "redis.log"),
         ]
         self.process = subprocess.Popen(
             args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_die_with_parent
@@ -102,9 +111,11 @@ class EmbeddedRedis:
                 assert self.process is not None
                 if self.process.poll() is not None:
                     err = self.process.stderr.read().decode(errors="replace") if self.process.stderr else ""
-                    tail = (self.data_dir / "redis.log").read_text(errors="replace")[-500:] if (
-                        self.data_dir / "redis.log"
-                    ).exists() else ""
+                    tail = (
+                        (self.data_dir / "redis.log").read_text(errors="replace")[-500:]
+                        if (self.data_dir / "redis.log").exists()
+                        else ""
+                    )
                     raise EmbeddedRedisError(f"redis-server exited at start-up: {err or tail}".strip())
                 try:
                     if client.ping():

@@ -19,7 +19,9 @@ class LockoutRepo:
         self._r = client
         self._scripts = scripts
 
-    def reserve(self, username: str, bucket: str, *, now: int, threshold: int, attempt_id: str) -> tuple[str, int]:
+    def reserve(
+        self, username: str, bucket: str, *, now: int, threshold: int, attempt_id: str
+    ) -> tuple[str, int]:
         result = self._scripts(
             "lockout_reserve",
             [keys.lockout(username, bucket), keys.lockout_inflight(username, bucket), keys.user(username)],
@@ -28,13 +30,31 @@ class LockoutRepo:
         return str(result[0]), int(result[1]) if len(result) > 1 else 0
 
     def settle(
-        self, username: str, bucket: str, *, now: int, attempt_id: str, ok: bool, threshold: int,
-        wait_increment: int, max_wait: int, permanent_after: int,
+        self,
+        username: str,
+        bucket: str,
+        *,
+        now: int,
+        attempt_id: str,
+        ok: bool,
+        threshold: int,
+        wait_increment: int,
+        max_wait: int,
+        permanent_after: int,
     ) -> tuple[str, int, int]:
         result = self._scripts(
             "lockout_settle",
             [keys.lockout(username, bucket), keys.lockout_inflight(username, bucket)],
-            [now, attempt_id, "1" if ok else "0", threshold, wait_increment, max_wait, permanent_after, RECLAIM_S],
+            [
+                now,
+                attempt_id,
+                "1" if ok else "0",
+                threshold,
+                wait_increment,
+                max_wait,
+                permanent_after,
+                RECLAIM_S,
+            ],
         )
         padded = [*result, 0, 0]
         return str(padded[0]), int(padded[1]), int(padded[2])
@@ -50,7 +70,9 @@ class LockoutRepo:
         self._r.hdel(keys.lockout(username, bucket), "failures", "locks")
 
     def unlock(self, username: str) -> bool:
-        names = [keys.lockout(username, b) for b in BUCKETS] + [keys.lockout_inflight(username, b) for b in BUCKETS]
+        names = [keys.lockout(username, b) for b in BUCKETS] + [
+            keys.lockout_inflight(username, b) for b in BUCKETS
+        ]
         return bool(self._r.delete(*names))
 
     def is_known_ip(self, username: str, ip: str) -> bool:

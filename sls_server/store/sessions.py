@@ -17,13 +17,16 @@ class SessionRepo:
         self._r = client
         self._scripts = scripts
 
-    def create(self, session_id: str, record: dict[str, Any], *, now: int, concurrency: str) -> list[str] | None:
+    def create(
+        self, session_id: str, record: dict[str, Any], *, now: int, concurrency: str
+    ) -> list[str] | None:
         """Store the session as the user's only one. None if ``concurrency`` is 'refuse' and one is live;
         otherwise the ids of the sessions it replaced, which are left as tombstones."""
         username = record["username"]
         self.for_user(username, now=now)  # prunes index entries whose sessions are gone
         claimed = self._scripts(
-            "session_claim", [keys.user_sessions(username)],
+            "session_claim",
+            [keys.user_sessions(username)],
             [now, session_id, int(record["expires_at"]), concurrency],
         )
         if claimed[0] == "refused":
@@ -39,7 +42,7 @@ class SessionRepo:
         return replaced
 
     def touch(self, session_id: str, *, now: int, idle_timeout: int, extend: bool) -> tuple[str, Any]:
-        """('ok', record) | ('missing', None) | ('expired_idle' | 'expired_absolute' | 'replaced', username)."""
+        """('ok', record) | ('missing', None) | ('expired_idle'|'expired_absolute'|'replaced', username)."""
         result = self._scripts(
             "session_touch", [keys.session(session_id)], [now, idle_timeout, "1" if extend else "0"]
         )

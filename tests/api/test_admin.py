@@ -18,11 +18,16 @@ def test_create_user_then_conflict(client, admin_headers) -> None:
 
 
 def test_weak_password_reasons(client, admin_headers) -> None:
-    cases = {"tiny7ch": "too_short", "password123!": "blocklisted", "frank-frank-frank": "contains_username",
-             "aaaaaaaaaa": "repetitive"}
+    cases = {
+        "tiny7ch": "too_short",
+        "password123!": "blocklisted",
+        "frank-frank-frank": "contains_username",
+        "aaaaaaaaaa": "repetitive",
+    }
     for password, reason in cases.items():
-        refused = client.post("/admin/v1/users", json={"username": "frank", "password": password},
-                              headers=admin_headers)
+        refused = client.post(
+            "/admin/v1/users", json={"username": "frank", "password": password}, headers=admin_headers
+        )
         assert refused.status_code == 400
         assert refused.get_json()["reason"] == reason, password
         assert password not in refused.get_json()["message"]
@@ -31,11 +36,17 @@ def test_weak_password_reasons(client, admin_headers) -> None:
 
 def test_long_unicode_passwords_are_accepted_and_work(client, admin_headers) -> None:
     for name, password in (("gina", "Xy7-" * 32), ("hank", "pässwörd-ñ-1234")):
-        created = client.post("/admin/v1/users", json={"username": name, "password": password},
-                              headers=admin_headers)
+        created = client.post(
+            "/admin/v1/users", json={"username": name, "password": password}, headers=admin_headers
+        )
         assert created.status_code == 201
-        client.post(f"/admin/v1/users/{name}/devices", json={"type": "dscplus", "pin": "1234"}, headers=admin_headers)
-        assert client.post("/api/v1/auth/login", json={"username": name, "password": password}).status_code == 200
+        client.post(
+            f"/admin/v1/users/{name}/devices", json={"type": "dscplus", "pin": "1234"}, headers=admin_headers
+        )
+        assert (
+            client.post("/api/v1/auth/login", json={"username": name, "password": password}).status_code
+            == 200
+        )
 
 
 def test_enrolment_returns_the_key_once(alice: EnrolledUser, admin_headers) -> None:
@@ -44,7 +55,10 @@ def test_enrolment_returns_the_key_once(alice: EnrolledUser, admin_headers) -> N
     listed = alice.client.get("/admin/v1/users/alice/devices", headers=admin_headers).get_json()["devices"]
     assert [d["device_id"] for d in listed] == [alice.device_id]
     assert "secret_hex" not in listed[0]
-    assert alice.card["secret_hex"] not in alice.client.get("/admin/v1/users/alice", headers=admin_headers).data.decode()
+    assert (
+        alice.card["secret_hex"]
+        not in alice.client.get("/admin/v1/users/alice", headers=admin_headers).data.decode()
+    )
 
 
 def test_events_page_with_cursor_and_filters(alice: EnrolledUser, admin_headers, enrol) -> None:
@@ -52,14 +66,23 @@ def test_events_page_with_cursor_and_filters(alice: EnrolledUser, admin_headers,
     enrol("bob", "4321").log_in()
     first = alice.client.get("/admin/v1/events?limit=3", headers=admin_headers).get_json()
     assert len(first["events"]) == 3
-    rest = alice.client.get(f"/admin/v1/events?since={first['cursor']}&limit=1000", headers=admin_headers).get_json()
+    rest = alice.client.get(
+        f"/admin/v1/events?since={first['cursor']}&limit=1000", headers=admin_headers
+    ).get_json()
     ids = [e["id"] for e in first["events"] + rest["events"]]
     assert len(ids) == len(set(ids))
     types = [e["type"] for e in first["events"] + rest["events"]]
-    for expected in ("user.created", "device.enrolled", "login.password_ok", "login.challenge_issued",
-                     "login.succeeded"):
+    for expected in (
+        "user.created",
+        "device.enrolled",
+        "login.password_ok",
+        "login.challenge_issued",
+        "login.succeeded",
+    ):
         assert expected in types
-    bobs = alice.client.get("/admin/v1/events?user=bob&type=login.succeeded", headers=admin_headers).get_json()
+    bobs = alice.client.get(
+        "/admin/v1/events?user=bob&type=login.succeeded", headers=admin_headers
+    ).get_json()
     assert [(e["user"], e["type"]) for e in bobs["events"]] == [("bob", "login.succeeded")]
     assert all(isinstance(e["at"], int) for e in rest["events"])
 
@@ -67,7 +90,9 @@ def test_events_page_with_cursor_and_filters(alice: EnrolledUser, admin_headers,
 def test_failed_password_is_an_event(alice: EnrolledUser, admin_headers) -> None:
     alice.client.post("/api/v1/auth/login", json={"username": "alice", "password": "wrong-wrong-wrong"})
     failed = alice.client.get("/admin/v1/events?type=login.password_failed", headers=admin_headers).get_json()
-    assert [(e["user"], e["result"], e["ip"]) for e in failed["events"]] == [("alice", "failure", "127.0.0.1")]
+    assert [(e["user"], e["result"], e["ip"]) for e in failed["events"]] == [
+        ("alice", "failure", "127.0.0.1")
+    ]
 
 
 def test_clock_set_and_advance(client, admin_headers) -> None:
@@ -84,7 +109,9 @@ def test_reset_wipes_everything(alice: EnrolledUser, admin_headers) -> None:
     assert alice.client.post("/admin/v1/reset", headers=admin_headers).status_code == 200
     assert alice.client.get("/admin/v1/users", headers=admin_headers).get_json() == {"users": []}
     assert alice.client.get("/admin/v1/clock", headers=admin_headers).get_json()["offset_s"] == 0
-    assert alice.client.get("/api/v1/session", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert (
+        alice.client.get("/api/v1/session", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    )
     events = alice.client.get("/admin/v1/events", headers=admin_headers).get_json()["events"]
     assert [e["type"] for e in events] == ["emulator.reset"]
 

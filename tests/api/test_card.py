@@ -8,10 +8,14 @@ from devices.ocra import encoded_question_key
 
 
 def _respond(user: EnrolledUser, pin: str, challenge: str = "123456"):
-    return user.client.post(f"/sim/v1/dscplus/{user.device_id}/respond", json={"pin": pin, "challenge": challenge})
+    return user.client.post(
+        f"/sim/v1/dscplus/{user.device_id}/respond", json={"pin": pin, "challenge": challenge}
+    )
 
 
-def test_card_locks_itself_after_three_wrong_pins_until_admin_reset(alice: EnrolledUser, admin_headers) -> None:
+def test_card_locks_itself_after_three_wrong_pins_until_admin_reset(
+    alice: EnrolledUser, admin_headers
+) -> None:
     assert [_respond(alice, "0000").get_json()["pin_attempts_left"] for _ in range(3)] == [2, 1, 0]
     locked = _respond(alice, "1234")
     assert locked.status_code == 423
@@ -64,7 +68,8 @@ def test_an_alias_of_a_used_challenge_cannot_be_claimed(app, alice: EnrolledUser
 
 
 def test_card_refuses_malformed_challenges_without_counting_anything(alice: EnrolledUser) -> None:
-    for challenge in ("12345", "1234567", "12a456", " 12345", "１２３４５６"):
+    fullwidth = "\uff11\uff12\uff13\uff14\uff15\uff16"
+    for challenge in ("12345", "1234567", "12a456", " 12345", fullwidth):
         refused = _respond(alice, "0000", challenge)
         assert refused.status_code == 400, challenge
         assert refused.get_json()["field"] == "challenge"

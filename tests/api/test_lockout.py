@@ -12,8 +12,11 @@ ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
 def _login(user: EnrolledUser, password: str | None = None, ip: str = "198.51.100.7"):
-    return user.client.post("/api/v1/auth/login", json={"username": user.username, "password": password or user.password},
-                            environ_base={"REMOTE_ADDR": ip})
+    return user.client.post(
+        "/api/v1/auth/login",
+        json={"username": user.username, "password": password or user.password},
+        environ_base={"REMOTE_ADDR": ip},
+    )
 
 
 def _fail(user: EnrolledUser, times: int, ip: str = "198.51.100.7") -> list[int]:
@@ -38,7 +41,11 @@ def test_threshold_locks_and_even_the_right_password_is_refused(alice: EnrolledU
     wrong = _login(alice, "wrong-password-here")
     assert locked.status_code == wrong.status_code == 423
     assert locked.data == wrong.data  # no oracle: right and wrong password answer alike
-    assert locked.get_json() == {"error": "account_locked", "retry_after": 60, "message": locked.get_json()["message"]}
+    assert locked.get_json() == {
+        "error": "account_locked",
+        "retry_after": 60,
+        "message": locked.get_json()["message"],
+    }
     assert calls == []  # the password was not even checked
     assert [e["user"] for e in _events(alice.client, "account.locked")] == ["alice"]
 
@@ -92,8 +99,12 @@ def test_permanent_lock_needs_an_admin(app_config) -> None:
 
 
 def test_unknown_users_lock_the_same_way(client) -> None:
-    answers = [client.post("/api/v1/auth/login", json={"username": "ghost", "password": "whatever-it-is"}).status_code
-               for _ in range(6)]
+    answers = [
+        client.post(
+            "/api/v1/auth/login", json={"username": "ghost", "password": "whatever-it-is"}
+        ).status_code
+        for _ in range(6)
+    ]
     assert answers == [401] * 5 + [423]
 
 
@@ -101,8 +112,11 @@ def test_per_address_throttle_across_accounts(app_config) -> None:
     client = _app(app_config, IP_THROTTLE_LIMIT=3, IP_THROTTLE_WINDOW=60)
     user = EnrolledUser(client, ADMIN, "ivy", "1234")
     for name in ("amy", "ben", "cal"):
-        refused = client.post("/api/v1/auth/login", json={"username": name, "password": "stuffed-password"},
-                              environ_base={"REMOTE_ADDR": "203.0.113.66"})
+        refused = client.post(
+            "/api/v1/auth/login",
+            json={"username": name, "password": "stuffed-password"},
+            environ_base={"REMOTE_ADDR": "203.0.113.66"},
+        )
         assert refused.status_code == 401
     limited = _login(user, ip="203.0.113.66")
     assert limited.status_code == 429
@@ -122,7 +136,9 @@ def test_known_address_mitigation(app_config) -> None:
     client = _app(app_config, LOCKOUT_KNOWN_IPS=True)
     user = EnrolledUser(client, ADMIN, "kim", "1234")
     started = _login(user, ip="192.0.2.10").get_json()
-    assert user.verify(started["txn_id"], user.card_response(started["factor"]["challenge"])).status_code == 200
+    assert (
+        user.verify(started["txn_id"], user.card_response(started["factor"]["challenge"])).status_code == 200
+    )
     assert _fail(user, 5, ip="203.0.113.99") == [401] * 5
     assert _login(user, ip="203.0.113.99").status_code == 423  # strangers are locked out...
     assert _login(user, ip="192.0.2.10").status_code == 200  # ...the user's usual address is not
@@ -151,10 +167,13 @@ def test_ten_wrong_responses_in_a_row_disable_the_card(alice: EnrolledUser, enro
     blocked = alice.client.post("/api/v1/auth/login", json={"username": "alice", "password": alice.password})
     assert blocked.status_code == 423 and blocked.get_json()["error"] == "device_locked"
 
-    second = alice.client.post("/admin/v1/users/alice/devices", json={"type": "dscplus", "pin": "5555"},
-                               headers=ADMIN).get_json()
+    second = alice.client.post(
+        "/admin/v1/users/alice/devices", json={"type": "dscplus", "pin": "5555"}, headers=ADMIN
+    ).get_json()
     offered = alice.start_login()
-    assert offered["factor"]["device_id"] == second["device_id"]  # the account stays usable with another factor
+    assert (
+        offered["factor"]["device_id"] == second["device_id"]
+    )  # the account stays usable with another factor
     assert [f["device_id"] for f in offered["factors"]] == [second["device_id"]]
 
     unlocked = alice.client.post(f"/admin/v1/devices/{alice.device_id}/unlock", headers=ADMIN).get_json()
@@ -175,15 +194,24 @@ def test_disabled_user_is_refused_and_sessions_end(alice: EnrolledUser) -> None:
     token = alice.log_in()
     disabled = alice.client.post("/admin/v1/users/alice/disable", headers=ADMIN).get_json()
     assert disabled == {"username": "alice", "disabled": True, "sessions_ended": 1}
-    assert alice.client.get("/api/v1/session", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert (
+        alice.client.get("/api/v1/session", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    )
     refused = _login(alice)
     assert refused.status_code == 423 and "retry_after" not in refused.get_json()
     alice.client.post("/admin/v1/users/alice/enable", headers=ADMIN)
     assert _login(alice).status_code == 200
 
 
-@pytest.mark.parametrize(("key", "value"), [("LOCKOUT_THRESHOLD", 101), ("LOCKOUT_THRESHOLD", 0),
-                                            ("DEVICE_FAILURE_LIMIT", 101), ("LOCKOUT_MAX_WAIT", 10)])
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("LOCKOUT_THRESHOLD", 101),
+        ("LOCKOUT_THRESHOLD", 0),
+        ("DEVICE_FAILURE_LIMIT", 101),
+        ("LOCKOUT_MAX_WAIT", 10),
+    ],
+)
 def test_config_refuses_unsafe_lockout_settings(app_config, key, value) -> None:
     from sls_server.errors import ConfigError
 

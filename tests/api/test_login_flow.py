@@ -15,7 +15,9 @@ def test_full_flow_password_challenge_card_response_session(alice: EnrolledUser)
     assert started["factor"]["device_id"] == alice.device_id
     challenge = started["factor"]["challenge"]
     assert len(challenge) == 6 and challenge.isdigit()
-    assert started["factors"] == [{"type": "dscplus", "device_id": alice.device_id, "label": alice.card["label"]}]
+    assert started["factors"] == [
+        {"type": "dscplus", "device_id": alice.device_id, "label": alice.card["label"]}
+    ]
 
     done = alice.verify(started["txn_id"], alice.card_response(challenge))
     assert done.status_code == 200
@@ -62,8 +64,11 @@ def test_wrong_response_counts_down_then_the_transaction_is_dead(alice: Enrolled
     for left in (2, 1, 0):
         failed = alice.verify(started["txn_id"], wrong)
         assert failed.status_code == 401
-        assert failed.get_json() == {"error": "invalid_response", "attempts_left": left,
-                                     "message": failed.get_json()["message"]}
+        assert failed.get_json() == {
+            "error": "invalid_response",
+            "attempts_left": left,
+            "message": failed.get_json()["message"],
+        }
     after = alice.verify(started["txn_id"], right)
     assert after.status_code == 410
     assert after.get_json()["error"] == "challenge_expired"
@@ -71,8 +76,10 @@ def test_wrong_response_counts_down_then_the_transaction_is_dead(alice: Enrolled
 
 def test_wrong_pin_on_the_card_gives_a_response_the_server_refuses(alice: EnrolledUser) -> None:
     started = alice.start_login()
-    response = alice.client.post(f"/sim/v1/dscplus/{alice.device_id}/respond",
-                                 json={"pin": "9999", "challenge": started["factor"]["challenge"]})
+    response = alice.client.post(
+        f"/sim/v1/dscplus/{alice.device_id}/respond",
+        json={"pin": "9999", "challenge": started["factor"]["challenge"]},
+    )
     assert response.status_code == 403
     assert response.get_json()["pin_attempts_left"] == 2
 
@@ -90,7 +97,10 @@ def test_expired_challenge_after_moving_the_admin_clock(alice: EnrolledUser, adm
 def test_challenge_still_valid_one_second_before_expiry(alice: EnrolledUser, admin_headers: dict) -> None:
     started = alice.start_login()
     move_clock(alice.client, admin_headers, 299)
-    assert alice.verify(started["txn_id"], alice.card_response(started["factor"]["challenge"])).status_code == 200
+    assert (
+        alice.verify(started["txn_id"], alice.card_response(started["factor"]["challenge"])).status_code
+        == 200
+    )
 
 
 def test_freezegun_controls_the_app_clock(alice: EnrolledUser) -> None:
@@ -123,8 +133,12 @@ def test_response_for_another_logins_challenge_is_refused(alice: EnrolledUser) -
 
 
 def test_unknown_user_and_wrong_password_are_byte_identical(alice: EnrolledUser) -> None:
-    wrong_password = alice.client.post("/api/v1/auth/login", json={"username": "alice", "password": "nope-nope-1"})
-    unknown_user = alice.client.post("/api/v1/auth/login", json={"username": "mallory", "password": "nope-nope-1"})
+    wrong_password = alice.client.post(
+        "/api/v1/auth/login", json={"username": "alice", "password": "nope-nope-1"}
+    )
+    unknown_user = alice.client.post(
+        "/api/v1/auth/login", json={"username": "mallory", "password": "nope-nope-1"}
+    )
     odd_username = alice.client.post("/api/v1/auth/login", json={"username": "!!", "password": "nope-nope-1"})
     assert wrong_password.status_code == unknown_user.status_code == odd_username.status_code == 401
     assert wrong_password.data == unknown_user.data == odd_username.data
@@ -135,20 +149,31 @@ def test_password_is_checked_exactly_as_typed(alice: EnrolledUser) -> None:
     for attempt in (alice.password.upper(), alice.password[:-1], alice.password + " "):
         refused = alice.client.post("/api/v1/auth/login", json={"username": "alice", "password": attempt})
         assert refused.status_code == 401
-    assert alice.client.post("/api/v1/auth/login",
-                             json={"username": "ALICE", "password": alice.password}).status_code == 200
+    assert (
+        alice.client.post(
+            "/api/v1/auth/login", json={"username": "ALICE", "password": alice.password}
+        ).status_code
+        == 200
+    )
 
 
 def test_user_without_second_factor_cannot_log_in(client, admin_headers) -> None:
-    created = client.post("/admin/v1/users", json={"username": "carol", "password": "no-card-for-this-one-9"},
-                          headers=admin_headers)
+    created = client.post(
+        "/admin/v1/users",
+        json={"username": "carol", "password": "no-card-for-this-one-9"},
+        headers=admin_headers,
+    )
     assert created.status_code == 201
-    refused = client.post("/api/v1/auth/login", json={"username": "carol", "password": "no-card-for-this-one-9"})
+    refused = client.post(
+        "/api/v1/auth/login", json={"username": "carol", "password": "no-card-for-this-one-9"}
+    )
     assert refused.status_code == 403
     assert refused.get_json()["error"] == "no_second_factor"
 
 
-def test_revoked_card_cannot_finish_a_login_even_with_a_right_response(alice: EnrolledUser, admin_headers) -> None:
+def test_revoked_card_cannot_finish_a_login_even_with_a_right_response(
+    alice: EnrolledUser, admin_headers
+) -> None:
     started = alice.start_login()
     response = alice.card_response(started["factor"]["challenge"])
     revoked = alice.client.delete(f"/admin/v1/users/alice/devices/{alice.device_id}", headers=admin_headers)
@@ -156,7 +181,9 @@ def test_revoked_card_cannot_finish_a_login_even_with_a_right_response(alice: En
     refused = alice.verify(started["txn_id"], response)
     assert refused.status_code == 403
     assert refused.get_json()["error"] == "device_inactive"
-    no_factor = alice.client.post("/api/v1/auth/login", json={"username": "alice", "password": alice.password})
+    no_factor = alice.client.post(
+        "/api/v1/auth/login", json={"username": "alice", "password": alice.password}
+    )
     assert no_factor.get_json()["error"] == "no_second_factor"
 
 

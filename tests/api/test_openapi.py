@@ -154,8 +154,12 @@ def test_security_schemes(spec: dict[str, Any]) -> None:
     schemes = spec["components"]["securitySchemes"]
     assert schemes["adminToken"] == {**schemes["adminToken"], "type": "http", "scheme": "bearer"}
     assert schemes["sessionToken"] == {**schemes["sessionToken"], "type": "http", "scheme": "bearer"}
-    assert schemes["sessionCookie"] == {**schemes["sessionCookie"], "type": "apiKey", "in": "cookie",
-                                        "name": "sls_session"}
+    assert schemes["sessionCookie"] == {
+        **schemes["sessionCookie"],
+        "type": "apiKey",
+        "in": "cookie",
+        "name": "sls_session",
+    }
     for path, method, operation in operations(spec):
         for requirement in operation.get("security", []):
             assert set(requirement) <= set(schemes), f"{method} {path}: unknown scheme in {requirement}"
@@ -170,8 +174,11 @@ def test_admin_operations_need_the_admin_token(spec: dict[str, Any]) -> None:
 
 
 def test_session_operations_take_token_or_cookie(spec: dict[str, Any]) -> None:
-    session_ops = [("/api/v1/session", "get"), ("/api/v1/session/tickle", "post"),
-                   ("/api/v1/auth/logout", "post")]
+    session_ops = [
+        ("/api/v1/session", "get"),
+        ("/api/v1/session/tickle", "post"),
+        ("/api/v1/auth/logout", "post"),
+    ]
     for path, method in session_ops:
         operation = spec["paths"][path][method]
         assert {"sessionToken": []} in operation["security"], f"{method} {path}"
@@ -245,31 +252,80 @@ def test_real_answers_match_the_document(
 
     c.call("get", "/admin/v1/users", "/admin/v1/users", 401)
     c.call("post", "/admin/v1/users", "/admin/v1/users", 400, json={"username": "alice"}, **admin)
-    c.call("post", "/admin/v1/users", "/admin/v1/users", 201,
-           json={"username": "alice", "password": PASSWORD}, **admin)
-    c.call("post", "/admin/v1/users", "/admin/v1/users", 409,
-           json={"username": "alice", "password": PASSWORD}, **admin)
+    c.call(
+        "post",
+        "/admin/v1/users",
+        "/admin/v1/users",
+        201,
+        json={"username": "alice", "password": PASSWORD},
+        **admin,
+    )
+    c.call(
+        "post",
+        "/admin/v1/users",
+        "/admin/v1/users",
+        409,
+        json={"username": "alice", "password": PASSWORD},
+        **admin,
+    )
     c.call("get", "/admin/v1/users/nobody", "/admin/v1/users/{username}", 404, **admin)
-    card = c.call("post", "/admin/v1/users/alice/devices", "/admin/v1/users/{username}/devices", 201,
-                  json={"type": "dscplus", "pin": "1234"}, **admin)
-    c.call("post", "/admin/v1/users/alice/devices", "/admin/v1/users/{username}/devices", 400,
-           json={"type": "carrier-pigeon"}, **admin)
+    card = c.call(
+        "post",
+        "/admin/v1/users/alice/devices",
+        "/admin/v1/users/{username}/devices",
+        201,
+        json={"type": "dscplus", "pin": "1234"},
+        **admin,
+    )
+    c.call(
+        "post",
+        "/admin/v1/users/alice/devices",
+        "/admin/v1/users/{username}/devices",
+        400,
+        json={"type": "carrier-pigeon"},
+        **admin,
+    )
     c.call("get", "/admin/v1/users/alice", "/admin/v1/users/{username}", 200, **admin)
 
-    c.call("post", "/api/v1/auth/login", "/api/v1/auth/login", 401,
-           json={"username": "alice", "password": "wrong password entirely"})
-    started = c.call("post", "/api/v1/auth/login", "/api/v1/auth/login", 200,
-                     json={"username": "alice", "password": PASSWORD})
+    c.call(
+        "post",
+        "/api/v1/auth/login",
+        "/api/v1/auth/login",
+        401,
+        json={"username": "alice", "password": "wrong password entirely"},
+    )
+    started = c.call(
+        "post",
+        "/api/v1/auth/login",
+        "/api/v1/auth/login",
+        200,
+        json={"username": "alice", "password": PASSWORD},
+    )
     txn, challenge = started["txn_id"], started["factor"]["challenge"]
     c.call("get", f"/api/v1/auth/login/{txn}", "/api/v1/auth/login/{txn_id}", 200)
-    c.call("post", "/api/v1/auth/login/nope/verify", "/api/v1/auth/login/{txn_id}/verify", 404,
-           json={"response": "12345678"})
+    c.call(
+        "post",
+        "/api/v1/auth/login/nope/verify",
+        "/api/v1/auth/login/{txn_id}/verify",
+        404,
+        json={"response": "12345678"},
+    )
 
     respond = f"/sim/v1/dscplus/{card['device_id']}/respond"
-    c.call("post", respond, "/sim/v1/dscplus/{device_id}/respond", 403,
-           json={"pin": "9999", "challenge": challenge})
-    answer = c.call("post", respond, "/sim/v1/dscplus/{device_id}/respond", 200,
-                    json={"pin": "1234", "challenge": challenge})
+    c.call(
+        "post",
+        respond,
+        "/sim/v1/dscplus/{device_id}/respond",
+        403,
+        json={"pin": "9999", "challenge": challenge},
+    )
+    answer = c.call(
+        "post",
+        respond,
+        "/sim/v1/dscplus/{device_id}/respond",
+        200,
+        json={"pin": "1234", "challenge": challenge},
+    )
     c.call("get", f"/sim/v1/dscplus/{card['device_id']}", "/sim/v1/dscplus/{device_id}", 200)
     c.call("get", "/sim/v1/dscplus/dscplus-000000000000", "/sim/v1/dscplus/{device_id}", 404)
 

@@ -30,7 +30,12 @@ def _dump(app) -> str:
 
 def _forms(raw: bytes) -> list[str]:
     """Every way a secret could be written down: hex (both cases) and base64."""
-    return [raw.hex(), raw.hex().upper(), base64.b64encode(raw).decode(), base64.urlsafe_b64encode(raw).decode()]
+    return [
+        raw.hex(),
+        raw.hex().upper(),
+        base64.b64encode(raw).decode(),
+        base64.urlsafe_b64encode(raw).decode(),
+    ]
 
 
 def test_redis_dump_holds_no_secret_in_clear(app, alice: EnrolledUser) -> None:
@@ -51,8 +56,15 @@ def test_events_carry_no_secrets(app, alice: EnrolledUser, admin_headers) -> Non
     token = alice.verify(started["txn_id"], response).get_json()["session"]["token"]
     alice.client.post("/api/v1/auth/login", json={"username": "alice", "password": "a-wrong-password"})
     events = alice.client.get("/admin/v1/events?limit=1000", headers=admin_headers).get_data(as_text=True)
-    for secret in (alice.password, "a-wrong-password", alice.pin, response, token, alice.card["secret_hex"],
-                   started["factor"]["challenge"]):
+    for secret in (
+        alice.password,
+        "a-wrong-password",
+        alice.pin,
+        response,
+        token,
+        alice.card["secret_hex"],
+        started["factor"]["challenge"],
+    ):
         assert secret not in events
 
 

@@ -65,7 +65,9 @@ def test_idle_expiry_never_passes_the_absolute_limit(alice: EnrolledUser, admin_
 def test_forged_token_is_refused(alice: EnrolledUser) -> None:
     token = alice.log_in()
     forged = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
-    assert alice.client.get("/api/v1/session", headers={"Authorization": f"Bearer {forged}"}).status_code == 401
+    assert (
+        alice.client.get("/api/v1/session", headers={"Authorization": f"Bearer {forged}"}).status_code == 401
+    )
 
 
 def test_admin_lists_and_kills_sessions(alice: EnrolledUser, admin_headers) -> None:
@@ -75,7 +77,9 @@ def test_admin_lists_and_kills_sessions(alice: EnrolledUser, admin_headers) -> N
     assert token not in str(listed)
     killed = alice.client.delete(f"/admin/v1/sessions/{listed[0]['id']}", headers=admin_headers)
     assert killed.status_code == 200
-    assert alice.client.get("/api/v1/session", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert (
+        alice.client.get("/api/v1/session", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    )
     again = alice.client.delete(f"/admin/v1/sessions/{listed[0]['id']}", headers=admin_headers)
     assert again.status_code == 404
 
@@ -83,7 +87,9 @@ def test_admin_lists_and_kills_sessions(alice: EnrolledUser, admin_headers) -> N
 def test_deleting_a_user_ends_their_sessions(alice: EnrolledUser, admin_headers) -> None:
     token = alice.log_in()
     assert alice.client.delete("/admin/v1/users/alice", headers=admin_headers).status_code == 200
-    assert alice.client.get("/api/v1/session", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert (
+        alice.client.get("/api/v1/session", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    )
     assert alice.client.get("/admin/v1/users/alice", headers=admin_headers).status_code == 404
 
 

@@ -32,8 +32,13 @@ def clean_env(data_dir: Path, **extra: str) -> dict[str, str]:
 
 
 def sls(*args: str, env: dict[str, str], check: bool = True) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run([sys.executable, "-m", "sls_server.cli.main", *args], env=env, capture_output=True,
-                          text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "sls_server.cli.main", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     if check:
         assert done.returncode == 0, f"sls {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}"
     assert "Traceback" not in done.stderr
@@ -54,16 +59,28 @@ def wait_for_log(server: ServerProcess, needle: str, timeout_s: float = 10.0) ->
 def log_in(base: str, username: str, password: str, secret_hex: str, pin: str, env: dict[str, str]) -> dict:
     """Password over HTTP, then the card's response as ``sls device respond`` computes it offline."""
     http = requests.Session()
-    started = http.post(f"{base}/api/v1/auth/login", json={"username": username, "password": password},
-                        timeout=10)
+    started = http.post(
+        f"{base}/api/v1/auth/login", json={"username": username, "password": password}, timeout=10
+    )
     assert started.status_code == 200, started.text
     body = started.json()
     assert body["state"] == "second_factor" and body["factor"]["type"] == "dscplus"
-    computed = sls("device", "respond", "--secret-hex", secret_hex, "--pin", pin,
-                   "--challenge", body["factor"]["challenge"], "--json", env=env)
+    computed = sls(
+        "device",
+        "respond",
+        "--secret-hex",
+        secret_hex,
+        "--pin",
+        pin,
+        "--challenge",
+        body["factor"]["challenge"],
+        "--json",
+        env=env,
+    )
     response = json.loads(computed.stdout)["response"]
-    done = http.post(f"{base}/api/v1/auth/login/{body['txn_id']}/verify", json={"response": response},
-                     timeout=10)
+    done = http.post(
+        f"{base}/api/v1/auth/login/{body['txn_id']}/verify", json={"response": response}, timeout=10
+    )
     assert done.status_code == 200, done.text
     result = done.json()
     assert result["state"] == "authenticated"
@@ -78,18 +95,21 @@ def test_cli_sets_up_a_user_who_logs_in_over_http(sls_serve: Any, tmp_path: Path
     env = clean_env(tmp_path / "cli-data")
     target = ["--url", server.url, "--admin-token", ADMIN_TOKEN]
 
-    added = sls("user", "add", "carol", "--password", PASSWORD, "--phone", "+15551234567", *target, "--json",
-                env=env)
+    added = sls(
+        "user", "add", "carol", "--password", PASSWORD, "--phone", "+15551234567", *target, "--json", env=env
+    )
     assert json.loads(added.stdout)["username"] == "carol"
-    enrolled = sls("device", "enroll", "carol", "--pin", PIN, "--label", "desk card", *target, "--json",
-                   env=env)
+    enrolled = sls(
+        "device", "enroll", "carol", "--pin", PIN, "--label", "desk card", *target, "--json", env=env
+    )
     card = json.loads(enrolled.stdout)
     assert card["suite"] == "OCRA-1:HOTP-SHA256-8:QN06-PSHA1" and len(bytes.fromhex(card["secret_hex"])) == 32
     assert "shown once" in enrolled.stderr
 
     listed = json.loads(sls("device", "list", "carol", *target, "--json", env=env).stdout)["devices"]
-    assert [(d["device_id"], d["label"], d["status"]) for d in listed] == [(card["device_id"], "desk card",
-                                                                            "active")]
+    assert [(d["device_id"], d["label"], d["status"]) for d in listed] == [
+        (card["device_id"], "desk card", "active")
+    ]
     assert "secret_hex" not in listed[0]
     table = sls("device", "list", "carol", *target, env=env).stdout
     assert card["device_id"] in table and card["serial"] in table
@@ -116,8 +136,17 @@ def test_cli_reports_server_errors_and_moves_the_clock(sls_serve: Any, tmp_path:
     assert again.stderr.strip() == "error: user_exists: A user with that username already exists."
     weak = sls("user", "add", "erin", "--password", "password", *target, env=env, check=False)
     assert weak.returncode == 1 and weak.stderr.startswith("error: weak_password: ")
-    no_token = sls("device", "list", "dave", "--url", server.url, "--admin-token", "wrong-token-0123456789",
-                   env=env, check=False)
+    no_token = sls(
+        "device",
+        "list",
+        "dave",
+        "--url",
+        server.url,
+        "--admin-token",
+        "wrong-token-0123456789",
+        env=env,
+        check=False,
+    )
     assert no_token.returncode == 1 and "admin_token_required" in no_token.stderr
     unknown = sls("device", "revoke", "dave", "dscplus-000000000000", *target, env=env, check=False)
     assert unknown.returncode == 1 and "unknown_device" in unknown.stderr
@@ -126,12 +155,15 @@ def test_cli_reports_server_errors_and_moves_the_clock(sls_serve: Any, tmp_path:
     moved = json.loads(sls("clock", "--advance", "15m", *target, "--json", env=env).stdout)
     assert moved["offset_s"] == before["offset_s"] + 900
     assert moved["now"] - before["now"] >= 900
-    assert json.loads(sls("clock", "--set-at", "2030-01-01T00:00:00Z", *target, "--json", env=env).stdout)[
-        "now"] == 1893456000
+    assert (
+        json.loads(sls("clock", "--set-at", "2030-01-01T00:00:00Z", *target, "--json", env=env).stdout)["now"]
+        == 1893456000
+    )
 
     card = json.loads(sls("device", "enroll", "dave", "--pin", PIN, *target, "--json", env=env).stdout)
-    revoked = json.loads(sls("device", "revoke", "dave", card["device_id"], *target, "--json",
-                             env=env).stdout)
+    revoked = json.loads(
+        sls("device", "revoke", "dave", card["device_id"], *target, "--json", env=env).stdout
+    )
     assert revoked["status"] == "revoked"
 
 
@@ -140,8 +172,9 @@ def test_serve_refuses_a_port_in_use_in_one_line(redis_url: str, tmp_path: Path)
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        done = sls("serve", "--port", str(port), "--redis-url", redis_url, env=clean_env(tmp_path),
-                   check=False)
+        done = sls(
+            "serve", "--port", str(port), "--redis-url", redis_url, env=clean_env(tmp_path), check=False
+        )
     assert done.returncode == 2
     assert done.stderr.strip() == f"error: --port: 127.0.0.1:{port} is already in use"
 
@@ -183,9 +216,21 @@ def demo(tmp_path: Path) -> Iterator[Any]:
         log_path = tmp_path / f"demo-{port}.log"
         with log_path.open("wb") as log_file:
             process = subprocess.Popen(
-                [sys.executable, "-m", "sls_server.cli.main", "demo", "--port", str(port), "--workers", "1",
-                 *args],
-                env=clean_env(data_dir), stdout=log_file, stderr=subprocess.STDOUT)
+                [
+                    sys.executable,
+                    "-m",
+                    "sls_server.cli.main",
+                    "demo",
+                    "--port",
+                    str(port),
+                    "--workers",
+                    "1",
+                    *args,
+                ],
+                env=clean_env(data_dir),
+                stdout=log_file,
+                stderr=subprocess.STDOUT,
+            )
         server = ServerProcess(process, f"http://127.0.0.1:{port}", log_path)
         started.append(server)
         wait_until_serving(server)

@@ -12,21 +12,33 @@ ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 def _enrol(base: str, username: str = "alice", pin: str = "1234") -> tuple[str, dict]:
     password = "Correct-Horse-Battery-9"
-    created = requests.post(f"{base}/admin/v1/users", json={"username": username, "password": password},
-                            headers=ADMIN, timeout=10)
+    created = requests.post(
+        f"{base}/admin/v1/users", json={"username": username, "password": password}, headers=ADMIN, timeout=10
+    )
     assert created.status_code == 201, created.text
-    card = requests.post(f"{base}/admin/v1/users/{username}/devices", json={"type": "dscplus", "pin": pin},
-                         headers=ADMIN, timeout=10)
+    card = requests.post(
+        f"{base}/admin/v1/users/{username}/devices",
+        json={"type": "dscplus", "pin": pin},
+        headers=ADMIN,
+        timeout=10,
+    )
     assert card.status_code == 201, card.text
     return password, card.json()
 
 
-def _log_in(base: str, http: requests.Session, username: str, password: str, card: dict, pin: str = "1234") -> dict:
-    started = http.post(f"{base}/api/v1/auth/login", json={"username": username, "password": password}, timeout=10)
+def _log_in(
+    base: str, http: requests.Session, username: str, password: str, card: dict, pin: str = "1234"
+) -> dict:
+    started = http.post(
+        f"{base}/api/v1/auth/login", json={"username": username, "password": password}, timeout=10
+    )
     assert started.status_code == 200, started.text
     body = started.json()
-    answer = http.post(f"{base}/sim/v1/dscplus/{card['device_id']}/respond",
-                       json={"pin": pin, "challenge": body["factor"]["challenge"]}, timeout=10)
+    answer = http.post(
+        f"{base}/sim/v1/dscplus/{card['device_id']}/respond",
+        json={"pin": pin, "challenge": body["factor"]["challenge"]},
+        timeout=10,
+    )
     assert answer.status_code == 200, answer.text
     done = http.post(f"{base}/api/v1/auth/login/{body['txn_id']}/verify", json=answer.json(), timeout=10)
     assert done.status_code == 200, done.text
@@ -45,8 +57,9 @@ def test_login_flow_over_real_http(sls_serve) -> None:
     assert me.status_code == 200 and me.json()["username"] == "alice"
     assert http.post(f"{base}/api/v1/session/tickle", timeout=10).status_code == 200
     assert http.post(f"{base}/api/v1/auth/logout", timeout=10).status_code == 200
-    gone = requests.get(f"{base}/api/v1/session", headers={"Authorization": f"Bearer {done['session']['token']}"},
-                        timeout=10)
+    gone = requests.get(
+        f"{base}/api/v1/session", headers={"Authorization": f"Bearer {done['session']['token']}"}, timeout=10
+    )
     assert gone.status_code == 401
     assert requests.get(f"{base}/readyz", timeout=10).json() == {"status": "ready"}
     assert requests.get(f"{base}/openapi.json", timeout=10).json()["openapi"].startswith("3.1")
@@ -54,10 +67,13 @@ def test_login_flow_over_real_http(sls_serve) -> None:
 
 def test_server_errors_are_json_over_http(sls_serve) -> None:
     base = sls_serve(workers=1).url
-    broken = requests.post(f"{base}/api/v1/auth/login", data="{nope", headers={"Content-Type": "application/json"},
-                           timeout=10)
+    broken = requests.post(
+        f"{base}/api/v1/auth/login", data="{nope", headers={"Content-Type": "application/json"}, timeout=10
+    )
     assert broken.status_code == 400 and broken.json()["field"] == "body"
-    huge = requests.post(f"{base}/api/v1/auth/login", json={"username": "a", "password": "x" * 100_000}, timeout=10)
+    huge = requests.post(
+        f"{base}/api/v1/auth/login", json={"username": "a", "password": "x" * 100_000}, timeout=10
+    )
     assert huge.status_code == 400 and huge.json()["error"] == "invalid_request"
     assert requests.get(f"{base}/nope", timeout=10).json()["error"] == "not_found"
 

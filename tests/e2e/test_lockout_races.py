@@ -19,16 +19,25 @@ PASSWORD = "Correct-Horse-Battery-9"
 
 
 def _make_user(base: str, name: str = "alice") -> None:
-    assert requests.post(f"{base}/admin/v1/users", json={"username": name, "password": PASSWORD}, headers=ADMIN,
-                         timeout=10).status_code == 201
-    requests.post(f"{base}/admin/v1/users/{name}/devices", json={"type": "dscplus", "pin": "1234"}, headers=ADMIN,
-                  timeout=10)
+    assert (
+        requests.post(
+            f"{base}/admin/v1/users", json={"username": name, "password": PASSWORD}, headers=ADMIN, timeout=10
+        ).status_code
+        == 201
+    )
+    requests.post(
+        f"{base}/admin/v1/users/{name}/devices",
+        json={"type": "dscplus", "pin": "1234"},
+        headers=ADMIN,
+        timeout=10,
+    )
 
 
 def _race(base: str, passwords: list[str]) -> list[tuple[str, int, str]]:
     def attempt(password: str) -> tuple[str, int, str]:
-        answer = requests.post(f"{base}/api/v1/auth/login", json={"username": "alice", "password": password},
-                               timeout=30)
+        answer = requests.post(
+            f"{base}/api/v1/auth/login", json={"username": "alice", "password": password}, timeout=30
+        )
         return password, answer.status_code, answer.json().get("error", answer.json().get("state"))
 
     with ThreadPoolExecutor(16) as pool:
@@ -43,7 +52,9 @@ def test_64_racing_wrong_passwords_give_exactly_threshold_failures(sls_serve, wo
     codes = [code for _, _, code in outcomes]
     assert codes.count("invalid_credentials") == 5
     assert codes.count("account_locked") == 59
-    locked = requests.get(f"{server.url}/admin/v1/events?type=account.locked", headers=ADMIN, timeout=10).json()
+    locked = requests.get(
+        f"{server.url}/admin/v1/events?type=account.locked", headers=ADMIN, timeout=10
+    ).json()
     assert len(locked["events"]) == 1
 
 
@@ -62,17 +73,26 @@ def test_racing_with_the_right_password_mixed_in(sls_serve) -> None:
 def test_lock_and_session_survive_a_redis_restart(tmp_path: Path) -> None:
     redis_server = EmbeddedRedis(tmp_path / "aof", appendonly=True).start()
     try:
-        config = {"REDIS_URL": redis_server.url, "DATA_DIR": str(tmp_path / "d"), "HASH_PROFILE": "test",
-                  "ADMIN_TOKEN": ADMIN_TOKEN}
+        config = {
+            "REDIS_URL": redis_server.url,
+            "DATA_DIR": str(tmp_path / "d"),
+            "HASH_PROFILE": "test",
+            "ADMIN_TOKEN": ADMIN_TOKEN,
+        }
         client = create_app(config).test_client()
         client.post("/admin/v1/users", json={"username": "alice", "password": PASSWORD}, headers=ADMIN)
         client.post("/admin/v1/users", json={"username": "bob", "password": PASSWORD}, headers=ADMIN)
-        card = client.post("/admin/v1/users/bob/devices", json={"type": "dscplus", "pin": "1234"},
-                           headers=ADMIN).get_json()
+        card = client.post(
+            "/admin/v1/users/bob/devices", json={"type": "dscplus", "pin": "1234"}, headers=ADMIN
+        ).get_json()
         started = client.post("/api/v1/auth/login", json={"username": "bob", "password": PASSWORD}).get_json()
-        answer = client.post(f"/sim/v1/dscplus/{card['device_id']}/respond",
-                             json={"pin": "1234", "challenge": started["factor"]["challenge"]}).get_json()
-        token = client.post(f"/api/v1/auth/login/{started['txn_id']}/verify", json=answer).get_json()["session"]["token"]
+        answer = client.post(
+            f"/sim/v1/dscplus/{card['device_id']}/respond",
+            json={"pin": "1234", "challenge": started["factor"]["challenge"]},
+        ).get_json()
+        token = client.post(f"/api/v1/auth/login/{started['txn_id']}/verify", json=answer).get_json()[
+            "session"
+        ]["token"]
         for _ in range(5):
             client.post("/api/v1/auth/login", json={"username": "alice", "password": "wrong-password-x"})
 
@@ -80,7 +100,10 @@ def test_lock_and_session_survive_a_redis_restart(tmp_path: Path) -> None:
         redis_server.start()  # same folder, same AOF
 
         fresh = create_app(config).test_client()
-        assert fresh.post("/api/v1/auth/login", json={"username": "alice", "password": PASSWORD}).status_code == 423
+        assert (
+            fresh.post("/api/v1/auth/login", json={"username": "alice", "password": PASSWORD}).status_code
+            == 423
+        )
         me = fresh.get("/api/v1/session", headers={"Authorization": f"Bearer {token}"})
         assert me.status_code == 200 and me.get_json()["username"] == "bob"
     finally:
@@ -90,8 +113,15 @@ def test_lock_and_session_survive_a_redis_restart(tmp_path: Path) -> None:
 def test_redis_outage_mid_attack_neither_allows_nor_loses_a_count(tmp_path: Path) -> None:
     redis_server = EmbeddedRedis(tmp_path / "r", appendonly=True).start()
     try:
-        client = create_app({"REDIS_URL": redis_server.url, "DATA_DIR": str(tmp_path / "d"), "HASH_PROFILE": "test",
-                             "ADMIN_TOKEN": ADMIN_TOKEN, "REDIS_TIMEOUT": 0.5}).test_client()
+        client = create_app(
+            {
+                "REDIS_URL": redis_server.url,
+                "DATA_DIR": str(tmp_path / "d"),
+                "HASH_PROFILE": "test",
+                "ADMIN_TOKEN": ADMIN_TOKEN,
+                "REDIS_TIMEOUT": 0.5,
+            }
+        ).test_client()
         client.post("/admin/v1/users", json={"username": "alice", "password": PASSWORD}, headers=ADMIN)
         client.post("/admin/v1/users/alice/devices", json={"type": "dscplus", "pin": "1234"}, headers=ADMIN)
         for _ in range(3):
@@ -103,7 +133,11 @@ def test_redis_outage_mid_attack_neither_allows_nor_loses_a_count(tmp_path: Path
         redis_server.start()
         status = client.get("/admin/v1/users/alice/lockout", headers=ADMIN).get_json()
         assert status["buckets"]["all"]["failures"] == 3
-        assert [client.post("/api/v1/auth/login", json={"username": "alice", "password": "wrong-password-x"}).status_code
-                for _ in range(3)] == [401, 401, 423]
+        assert [
+            client.post(
+                "/api/v1/auth/login", json={"username": "alice", "password": "wrong-password-x"}
+            ).status_code
+            for _ in range(3)
+        ] == [401, 401, 423]
     finally:
         redis_server.stop()

@@ -25,19 +25,35 @@ def own_redis(tmp_path: Path) -> Iterator[EmbeddedRedis]:
 
 
 def test_flask_app_fails_closed_and_recovers(own_redis: EmbeddedRedis, tmp_path: Path) -> None:
-    app = create_app({"REDIS_URL": own_redis.url, "DATA_DIR": str(tmp_path / "d"), "HASH_PROFILE": "test",
-                      "ADMIN_TOKEN": ADMIN_TOKEN, "REDIS_TIMEOUT": 0.5})
+    app = create_app(
+        {
+            "REDIS_URL": own_redis.url,
+            "DATA_DIR": str(tmp_path / "d"),
+            "HASH_PROFILE": "test",
+            "ADMIN_TOKEN": ADMIN_TOKEN,
+            "REDIS_TIMEOUT": 0.5,
+        }
+    )
     client = app.test_client()
-    assert client.post("/admin/v1/users", json={"username": "alice", "password": PASSWORD}, headers=ADMIN).status_code == 201
-    card = client.post("/admin/v1/users/alice/devices", json={"type": "dscplus", "pin": "1234"}, headers=ADMIN).get_json()
+    assert (
+        client.post(
+            "/admin/v1/users", json={"username": "alice", "password": PASSWORD}, headers=ADMIN
+        ).status_code
+        == 201
+    )
+    card = client.post(
+        "/admin/v1/users/alice/devices", json={"type": "dscplus", "pin": "1234"}, headers=ADMIN
+    ).get_json()
     started = client.post("/api/v1/auth/login", json={"username": "alice", "password": PASSWORD}).get_json()
 
     own_redis.stop()
     assert client.get("/readyz").status_code == 503
     assert client.get("/healthz").status_code == 200
-    for path, body in (("/api/v1/auth/login", {"username": "alice", "password": PASSWORD}),
-                       (f"/api/v1/auth/login/{started['txn_id']}/verify", {"response": "12345678"}),
-                       (f"/sim/v1/dscplus/{card['device_id']}/respond", {"pin": "1234", "challenge": "123456"})):
+    for path, body in (
+        ("/api/v1/auth/login", {"username": "alice", "password": PASSWORD}),
+        (f"/api/v1/auth/login/{started['txn_id']}/verify", {"response": "12345678"}),
+        (f"/sim/v1/dscplus/{card['device_id']}/respond", {"pin": "1234", "challenge": "123456"}),
+    ):
         refused = client.post(path, json=body)
         assert refused.status_code == 503, path
         assert refused.get_json()["error"] == "store_unavailable"
@@ -53,20 +69,30 @@ def test_flask_app_fails_closed_and_recovers(own_redis: EmbeddedRedis, tmp_path:
 def test_sls_serve_fails_closed_and_recovers(own_redis: EmbeddedRedis, sls_serve) -> None:
     server = sls_serve(workers=2, redis=own_redis.url, SLS_REDIS_TIMEOUT="0.5")
     base = server.url
-    requests.post(f"{base}/admin/v1/users", json={"username": "alice", "password": PASSWORD}, headers=ADMIN, timeout=10)
-    requests.post(f"{base}/admin/v1/users/alice/devices", json={"type": "dscplus", "pin": "1234"}, headers=ADMIN,
-                  timeout=10)
+    requests.post(
+        f"{base}/admin/v1/users", json={"username": "alice", "password": PASSWORD}, headers=ADMIN, timeout=10
+    )
+    requests.post(
+        f"{base}/admin/v1/users/alice/devices",
+        json={"type": "dscplus", "pin": "1234"},
+        headers=ADMIN,
+        timeout=10,
+    )
 
     own_redis.stop()
     for _ in range(4):  # each worker, whichever gets the request
         assert requests.get(f"{base}/readyz", timeout=10).status_code == 503
-        login = requests.post(f"{base}/api/v1/auth/login", json={"username": "alice", "password": PASSWORD}, timeout=10)
+        login = requests.post(
+            f"{base}/api/v1/auth/login", json={"username": "alice", "password": PASSWORD}, timeout=10
+        )
         assert login.status_code == 503
         assert login.json()["error"] == "store_unavailable"
 
     own_redis.start()  # same port, same AOF: the user is still there
     for _ in range(4):
         assert requests.get(f"{base}/readyz", timeout=10).status_code == 200
-        login = requests.post(f"{base}/api/v1/auth/login", json={"username": "alice", "password": PASSWORD}, timeout=10)
+        login = requests.post(
+            f"{base}/api/v1/auth/login", json={"username": "alice", "password": PASSWORD}, timeout=10
+        )
         assert login.status_code == 200, login.text
     assert "Traceback" not in server.log()

@@ -57,25 +57,48 @@ def test_the_derived_vectors_are_the_card_suite() -> None:
 
 @pytest.mark.parametrize("vector", CARD_VECTORS, ids=lambda v: v["question"])
 def test_respond_prints_the_cards_response(runner: CliRunner, vector: dict[str, str]) -> None:
-    result = sls(runner, "device", "respond", "--secret-hex", KEY_HEX, "--pin", PIN,
-                 "--challenge", vector["question"])
+    result = sls(
+        runner, "device", "respond", "--secret-hex", KEY_HEX, "--pin", PIN, "--challenge", vector["question"]
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout == vector["expected"] + "\n"
 
 
 @pytest.mark.parametrize("vector", CARD_VECTORS, ids=lambda v: v["question"])
 def test_respond_json(runner: CliRunner, vector: dict[str, str]) -> None:
-    result = sls(runner, "device", "respond", "--secret-hex", KEY_HEX.upper(), "--pin", PIN,
-                 "--challenge", vector["question"], "--json")
+    result = sls(
+        runner,
+        "device",
+        "respond",
+        "--secret-hex",
+        KEY_HEX.upper(),
+        "--pin",
+        PIN,
+        "--challenge",
+        vector["question"],
+        "--json",
+    )
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout) == {"response": vector["expected"], "challenge": vector["question"],
-                                         "suite": vector["suite"]}
+    assert json.loads(result.stdout) == {
+        "response": vector["expected"],
+        "challenge": vector["question"],
+        "suite": vector["suite"],
+    }
 
 
 def test_respond_with_another_pin_gives_another_response(runner: CliRunner) -> None:
     vector = CARD_VECTORS[0]
-    result = sls(runner, "device", "respond", "--secret-hex", KEY_HEX, "--pin", "4321",
-                 "--challenge", vector["question"])
+    result = sls(
+        runner,
+        "device",
+        "respond",
+        "--secret-hex",
+        KEY_HEX,
+        "--pin",
+        "4321",
+        "--challenge",
+        vector["question"],
+    )
     assert result.exit_code == 0
     answer = result.stdout.strip()
     assert len(answer) == 8 and answer.isdigit() and answer != vector["expected"]
@@ -127,8 +150,17 @@ ALL_COMMANDS = command_paths(cli)
 
 
 def test_every_command_is_listed() -> None:
-    for expected in [("serve",), ("demo",), ("user", "add"), ("device", "enroll"), ("device", "list"),
-                     ("device", "revoke"), ("device", "respond"), ("clock",), ("config",)]:
+    for expected in [
+        ("serve",),
+        ("demo",),
+        ("user", "add"),
+        ("device", "enroll"),
+        ("device", "list"),
+        ("device", "revoke"),
+        ("device", "respond"),
+        ("clock",),
+        ("config",),
+    ]:
         assert expected in ALL_COMMANDS
 
 
@@ -177,8 +209,12 @@ def test_config_json_lists_the_keys_with_defaults(runner: CliRunner) -> None:
 def test_config_shows_environment_values_and_hides_secrets(runner: CliRunner) -> None:
     token = "a-very-secret-admin-token-42"
     key = "ab" * 32
-    env = {"SLS_CHALLENGE_TTL": "120", "SLS_ADMIN_TOKEN": token, "SLS_SECRET_KEY": key,
-           "SLS_REDIS_URL": "redis://:hunter2hunter2@redis.example:6379/0"}
+    env = {
+        "SLS_CHALLENGE_TTL": "120",
+        "SLS_ADMIN_TOKEN": token,
+        "SLS_SECRET_KEY": key,
+        "SLS_REDIS_URL": "redis://:hunter2hunter2@redis.example:6379/0",
+    }
     for args in (("config", "--json"), ("config",)):
         result = sls(runner, *args, env=env)
         assert result.exit_code == 0, result.output
@@ -228,8 +264,9 @@ def test_serve_refuses_a_bad_redis_url_option(runner: CliRunner) -> None:
 
 
 @pytest.mark.parametrize("command", ["serve", "demo"])
-def test_a_port_in_use_is_refused_before_anything_changes(runner: CliRunner, tmp_path: Path,
-                                                           command: str) -> None:
+def test_a_port_in_use_is_refused_before_anything_changes(
+    runner: CliRunner, tmp_path: Path, command: str
+) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -247,8 +284,16 @@ def test_an_unknown_host_is_refused(runner: CliRunner) -> None:
 
 
 def test_worker_config_survives_the_hand_over(tmp_path: Path) -> None:
-    settings = load_settings({"data_dir": tmp_path, "secret_key": "11" * 32, "admin_token": "x" * 20,
-                              "redis_url": "redis://127.0.0.1:1/0", "challenge_ttl": 120}, environ={})
+    settings = load_settings(
+        {
+            "data_dir": tmp_path,
+            "secret_key": "11" * 32,
+            "admin_token": "x" * 20,
+            "redis_url": "redis://127.0.0.1:1/0",
+            "challenge_ttl": 120,
+        },
+        environ={},
+    )
     config = worker_config(settings)
     assert config["SECRET_KEY"] == "11" * 32 and config["DATA_DIR"] == str(tmp_path)
     assert load_settings(config, environ={"SLS_CHALLENGE_TTL": "9999"}) == settings
@@ -265,8 +310,13 @@ def free_port() -> int:
 
 @pytest.mark.parametrize(
     "args",
-    [("user", "add", "carol", "--password", "plum-sketch-harbour-9"), ("device", "list", "alice"),
-     ("device", "enroll", "alice", "--pin", "1234"), ("device", "revoke", "alice", "dscplus-00"), ("clock",)],
+    [
+        ("user", "add", "carol", "--password", "plum-sketch-harbour-9"),
+        ("device", "list", "alice"),
+        ("device", "enroll", "alice", "--pin", "1234"),
+        ("device", "revoke", "alice", "dscplus-00"),
+        ("clock",),
+    ],
 )
 def test_admin_commands_say_when_no_server_answers(runner: CliRunner, args: tuple[str, ...]) -> None:
     url = f"http://127.0.0.1:{free_port()}"
@@ -285,10 +335,12 @@ def test_admin_commands_find_the_demo_server(runner: CliRunner, tmp_path: Path) 
 
 @pytest.mark.parametrize(
     ("args", "option"),
-    [(("clock", "--advance", "15m", "--set-at", "0"), "--advance"),
-     (("clock", "--advance", "soon"), "--advance"),
-     (("clock", "--set-at", "tomorrow"), "--set-at"),
-     (("device", "enroll", "alice"), "--pin")],
+    [
+        (("clock", "--advance", "15m", "--set-at", "0"), "--advance"),
+        (("clock", "--advance", "soon"), "--advance"),
+        (("clock", "--set-at", "tomorrow"), "--set-at"),
+        (("device", "enroll", "alice"), "--pin"),
+    ],
 )
 def test_admin_commands_check_options_first(runner: CliRunner, args: tuple[str, ...], option: str) -> None:
     result = sls(runner, *args, "--url", f"http://127.0.0.1:{free_port()}")
@@ -319,10 +371,12 @@ def test_user_add_refuses_two_different_passwords(runner: CliRunner) -> None:
 
 @pytest.mark.parametrize(
     ("url", "shown"),
-    [("redis://:s3cret@host:6379/0", "redis://:***@host:6379/0"),
-     ("rediss://user:s3cret@host/1", "rediss://user:***@host/1"),
-     ("redis://host:6379/0", "redis://host:6379/0"),
-     (None, None)],
+    [
+        ("redis://:s3cret@host:6379/0", "redis://:***@host:6379/0"),
+        ("rediss://user:s3cret@host/1", "rediss://user:***@host/1"),
+        ("redis://host:6379/0", "redis://host:6379/0"),
+        (None, None),
+    ],
 )
 def test_mask_url(url: str | None, shown: str | None) -> None:
     assert mask_url(url) == shown

@@ -57,8 +57,9 @@ PROXIES = ("10.0.0.0/8", "2001:db8:ffff::/48")
         ("not-an-ip", None, PROXIES, None),
     ],
 )
-def test_resolve_client_ip(remote: str | None, xff: str | None, trusted: tuple[str, ...],
-                           expected: str | None) -> None:
+def test_resolve_client_ip(
+    remote: str | None, xff: str | None, trusted: tuple[str, ...], expected: str | None
+) -> None:
     assert resolve_client_ip(remote, xff, trusted) == expected
 
 
@@ -69,8 +70,13 @@ def test_a_very_long_chain_of_trusted_hops_stops_without_error() -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("203.0.113.5", "203.0.113.5"), (" 203.0.113.5 ", "203.0.113.5"), ("::ffff:203.0.113.5", "203.0.113.5"),
-     ("2001:DB8:0:0::1", "2001:db8::1"), ("::1", "::1")],
+    [
+        ("203.0.113.5", "203.0.113.5"),
+        (" 203.0.113.5 ", "203.0.113.5"),
+        ("::ffff:203.0.113.5", "203.0.113.5"),
+        ("2001:DB8:0:0::1", "2001:db8::1"),
+        ("::1", "::1"),
+    ],
 )
 def test_normalise_ip(text: str, expected: str) -> None:
     assert normalise_ip(text) == expected
@@ -84,10 +90,17 @@ def test_normalise_ip_refuses(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("10.0.0.1/8", "10.0.0.0/8"), ("10.0.0.1", "10.0.0.1"), ("10.0.0.1/32", "10.0.0.1"),
-     ("::ffff:203.0.113.0/120", "203.0.113.0/24"), ("::ffff:203.0.113.9", "203.0.113.9"),
-     ("::ffff:0:0/96", "0.0.0.0/0"), ("::ffff:0:0/95", "::fffe:0:0/95"),
-     ("2001:db8::1/32", "2001:db8::/32"), ("10.0.0.0/255.0.0.0", "10.0.0.0/8")],
+    [
+        ("10.0.0.1/8", "10.0.0.0/8"),
+        ("10.0.0.1", "10.0.0.1"),
+        ("10.0.0.1/32", "10.0.0.1"),
+        ("::ffff:203.0.113.0/120", "203.0.113.0/24"),
+        ("::ffff:203.0.113.9", "203.0.113.9"),
+        ("::ffff:0:0/96", "0.0.0.0/0"),
+        ("::ffff:0:0/95", "::fffe:0:0/95"),
+        ("2001:db8::1/32", "2001:db8::/32"),
+        ("10.0.0.0/255.0.0.0", "10.0.0.0/8"),
+    ],
 )
 def test_parse_network(text: str, expected: str) -> None:
     assert network_text(parse_network(text)) == expected

@@ -153,6 +153,15 @@ def test_a_user_belongs_to_one_account_and_a_refused_create_stores_nothing(rules
     assert rules.add_user_to_account("U1", "alice", now=2)["users"] == ["alice"]  # idempotent
 
 
+def test_forget_user_leaves_nothing_for_a_namesake(rules: IpRestrictions) -> None:
+    rules.create_account("U1", ["alice", "bob"], ["10.0.0.0/8"], now=1)
+    rules.set_user_allowlist("alice", ["10.1.0.0/16"], now=1)
+    rules._store.access.forget_user("alice")
+    assert rules.user_allowlist("alice") == {"username": "alice", "ip_allowlist": [], "account_id": None}
+    assert rules.account("U1")["users"] == ["bob"]
+    assert rules.allowed("alice", "192.0.2.1")
+
+
 def attempt(username: str, ip: str | None) -> Any:
     """What the check reads of a login ``Attempt`` (the lead's class carries more, for the lockout)."""
     return SimpleNamespace(username=username, ip=ip, now=5)
@@ -163,8 +172,10 @@ def test_login_check_refuses_before_the_password_and_records_it(rules: IpRestric
     rules.before_password(attempt("ALICE", "203.0.113.5"))
     with pytest.raises(IpRestricted) as caught:
         rules.before_password(attempt(" Alice ", "198.51.100.1"))
-    assert caught.value.body() == {"error": "ip_restricted",
-                                   "message": "Login is not permitted from this address."}
+    assert caught.value.body() == {
+        "error": "ip_restricted",
+        "message": "Login is not permitted from this address.",
+    }
     rules.before_password(attempt("bad name!", "198.51.100.1"))  # cannot be a user, no list: passes
     events, _ = rules._events.page(type_="ip.rejected")
     assert [(e["user"], e["ip"], e["result"]) for e in events] == [("alice", "198.51.100.1", "login_refused")]

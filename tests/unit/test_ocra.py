@@ -138,8 +138,9 @@ def test_derived_vector(v: dict[str, Any]) -> None:
     assert ocra.ocra(v["suite"], key, v["question"], **kw) == v["expected"]
     assert verify(v["suite"], key, v["question"], v["expected"], **kw)
     if "pin_hash" in v:
-        assert ocra.ocra(v["suite"], key, v["question"], pin=DERIVED["pin"], counter=kw.get("counter")) == (
-            v["expected"]
+        assert (
+            ocra.ocra(v["suite"], key, v["question"], pin=DERIVED["pin"], counter=kw.get("counter"))
+            == (v["expected"])
         )
 
 
@@ -239,8 +240,14 @@ def test_suite_parse(text: str, fields: tuple[Any, ...]) -> None:
     s = OcraSuite.parse(text)
     assert s.text == text
     got = (
-        s.hash_name, s.digits, s.counter, s.question_format, s.question_length,
-        s.pin_hash, s.session_length, s.time_step_s,
+        s.hash_name,
+        s.digits,
+        s.counter,
+        s.question_format,
+        s.question_length,
+        s.pin_hash,
+        s.session_length,
+        s.time_step_s,
     )
     assert got == fields
 

@@ -1,0 +1,342 @@
+"""IP restrictions through the HTTP API: logins and sessions only from designated addresses.
+
+The client address is set per request with ``environ_base`` (the socket peer); X-Forwarded-For is only
+believed from a peer in ``SLS_TRUSTED_PROXIES``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from conftest import EnrolledUser
+from flask.testing import FlaskClient
+
+from sls_server import create_app
+
+GOOD = "203.0.113.5"
+OTHER = "198.51.100.1"
+
+
+def at(client: FlaskClient, address: str) -> FlaskClient:
+    """Every further request of ``client`` comes from ``address``."""
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def set_list(client: FlaskClient, headers: dict[str, str], path: str, entries: Any) -> Any:
+    return client.put(f"/admin/v1/{path}/ip-allowlist", json={"ip_allowlist": entries}, headers=headers)
+
+
+def login(client: FlaskClient, username: str, password: str, **kwargs: Any) -> Any:
+    return client.post("/api/v1/auth/login", json={"username": username, "password": password}, **kwargs)
+
+
+def events(client: FlaskClient, headers: dict[str, str], type_: str) -> list[dict[str, Any]]:
+    return client.get(f"/admin/v1/events?type={type_}", headers=headers).get_json()["events"]  # type: ignore
+
+
+@pytest.mark.parametrize(
+    ("allowlist", "address"),
+    [
+        ([GOOD], GOOD),
+        (["203.0.113.0/24"], "203.0.113.77"),
+        (["2001:db8::/32"], "2001:db8:5::1"),
+        (["10.0.0.0/8", "2001:db8::/32"], "2001:db8::1"),
+        (["203.0.113.0/24"], "::ffff:203.0.113.9"),
+        (["::ffff:203.0.113.0/120"], GOOD),
+    ],
+)
+def test_login_from_an_allowed_address(
+    alice: EnrolledUser, admin_headers: dict[str, str], allowlist: list[str], address: str
+) -> None:
+    assert set_list(alice.client, admin_headers, "users/alice", allowlist).status_code == 200
+    at(alice.client, address)
+    token = alice.log_in()  # an allowed address still needs the password and the second factor
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert alice.client.get("/api/v1/session", headers=bearer).status_code == 200
+
+
+def test_another_address_is_refused_before_the_password(
+    alice: EnrolledUser, admin_headers: dict[str, str], client: FlaskClient
+) -> None:
+    set_list(client, admin_headers, "users/alice", ["10.0.0.0/8"])
+    at(client, GOOD)
+    right = login(client, "alice", alice.password)
+    wrong = login(client, "alice", "not the password at all")
+    assert right.status_code == wrong.status_code == 403
+    assert right.get_data() == wrong.get_data()  # no password oracle
+    assert right.get_json()["error"] == "ip_restricted"
+    rejected = events(client, admin_headers, "ip.rejected")
+    assert [(e["user"], e["ip"], e["result"]) for e in rejected] == [("alice", GOOD, "login_refused")] * 2
+    assert events(client, admin_headers, "login.password_failed") == []  # the password was never looked at
+    assert events(client, admin_headers, "login.password_ok") == []
+    assert login(client, "nobody-at-all", "whatever it is").status_code == 401  # no list for unknown users
+
+    for _ in range(12):  # refusals are not password failures: they cannot lock the user out
+        login(client, "alice", "not the password at all")
+    at(client, "10.9.8.7")
+    assert login(client, "alice", "not the password at all").get_json()["error"] == "invalid_credentials"
+    alice.log_in()
+
+
+def test_empty_list_lifts_the_restriction(alice: EnrolledUser, admin_headers: dict[str, str]) -> None:
+    set_list(alice.client, admin_headers, "users/alice", ["10.0.0.0/8"])
+    at(alice.client, GOOD)
+    assert login(alice.client, "alice", alice.password).status_code == 403
+    cleared = set_list(alice.client, admin_headers, "users/alice", [])
+    assert cleared.get_json() == {"username": "alice", "ip_allowlist": [], "account_id": None}
+    alice.log_in()
+
+
+def test_lists_are_normalised_and_changes_recorded(
+    alice: EnrolledUser, admin_headers: dict[str, str]
+) -> None:
+    given = ["10.0.0.1/8", "10.0.0.0/8", "2001:DB8::1/32", "::ffff:203.0.113.5", "198.51.100.7/32"]
+    stored = ["10.0.0.0/8", "2001:db8::/32", GOOD, "198.51.100.7"]
+    assert set_list(alice.client, admin_headers, "users/ALICE", given).get_json()["ip_allowlist"] == stored
+    got = alice.client.get("/admin/v1/users/alice/ip-allowlist", headers=admin_headers)
+    assert got.get_json() == {"username": "alice", "ip_allowlist": stored, "account_id": None}
+    changed = events(alice.client, admin_headers, "ip.allowlist_changed")
+    assert [(e["user"], e["detail"]) for e in changed] == [("alice", {"entries": 4})]
+
+
+@pytest.mark.parametrize(
+    ("entries", "extra"),
+    [
+        (["10.0.0.0/8", "10.0.0.0/33"], {"index": 1, "entry": "10.0.0.0/33"}),
+        (["hello"], {"index": 0, "entry": "hello"}),
+        (["10.0.0.0/8", "192.0.2.0/24", "2001:db8::/32", ""], {"index": 3, "entry": ""}),
+        (["10.0.0.0/8", 42], {"index": 1, "entry": 42}),
+        ([f"10.0.{i // 256}.{i % 256}" for i in range(1001)], {}),
+        ("10.0.0.0/8", {}),
+        (None, {}),
+    ],
+)
+def test_a_bad_list_is_refused_and_the_old_one_kept(
+    alice: EnrolledUser, admin_headers: dict[str, str], entries: Any, extra: dict[str, Any]
+) -> None:
+    set_list(alice.client, admin_headers, "users/alice", [GOOD])
+    refused = set_list(alice.client, admin_headers, "users/alice", entries)
+    assert refused.status_code == 400
+    body = refused.get_json()
+    assert body == {**body, "error": "invalid_request", "field": "ip_allowlist", **extra}
+    got = alice.client.get("/admin/v1/users/alice/ip-allowlist", headers=admin_headers).get_json()
+    assert got["ip_allowlist"] == [GOOD]
+
+
+def test_create_user_with_a_list(client: FlaskClient, admin_headers: dict[str, str]) -> None:
+    user = {"username": "dave", "password": "vernal-Quartz-harbor-71"}
+    bad = client.post(
+        "/admin/v1/users", json={**user, "ip_allowlist": ["10.0.0.0/8", "hello"]}, headers=admin_headers
+    )
+    assert bad.status_code == 400
+    assert bad.get_json()["entry"] == "hello"
+    assert client.get("/admin/v1/users/dave", headers=admin_headers).status_code == 404
+    assert events(client, admin_headers, "user.created") == []
+    made = client.post(
+        "/admin/v1/users", json={**user, "ip_allowlist": ["10.0.0.1/8"]}, headers=admin_headers
+    )
+    assert made.status_code == 201
+    got = client.get("/admin/v1/users/dave/ip-allowlist", headers=admin_headers).get_json()
+    assert got["ip_allowlist"] == ["10.0.0.0/8"]
+
+
+def test_unknown_user_and_admin_token(client: FlaskClient, admin_headers: dict[str, str]) -> None:
+    assert client.get("/admin/v1/users/ghost/ip-allowlist", headers=admin_headers).status_code == 404
+    missing = set_list(client, admin_headers, "users/ghost", [GOOD])
+    assert (missing.status_code, missing.get_json()["error"]) == (404, "unknown_user")
+    assert client.get("/admin/v1/users/ghost/ip-allowlist").status_code == 401
+    assert client.post("/admin/v1/accounts", json={"account_id": "U1"}).status_code == 401
+
+
+def test_a_session_used_from_outside_the_list_is_ended(
+    alice: EnrolledUser, admin_headers: dict[str, str]
+) -> None:
+    set_list(alice.client, admin_headers, "users/alice", ["203.0.113.0/24"])
+    at(alice.client, GOOD)
+    alice.log_in()
+    assert alice.client.get("/api/v1/session").status_code == 200
+    at(alice.client, OTHER)
+    refused = alice.client.get("/api/v1/session")
+    assert (refused.status_code, refused.get_json()["error"]) == (403, "ip_restricted")
+    at(alice.client, GOOD)
+    assert alice.client.get("/api/v1/session").status_code == 401  # ended, not merely refused once
+    assert [e["result"] for e in events(alice.client, admin_headers, "ip.rejected")] == ["session_ended"]
+
+    alice.log_in()  # the list changed mid-session applies to the next request
+    set_list(alice.client, admin_headers, "users/alice", ["10.0.0.0/8"])
+    assert alice.client.post("/api/v1/session/tickle").status_code == 403
+    assert alice.client.get("/api/v1/session").status_code == 401
+
+
+def test_accounts(enrol: Any, client: FlaskClient, admin_headers: dict[str, str]) -> None:
+    alice, bob, carol = enrol("alice"), enrol("bob"), enrol("carol")
+    body = {"account_id": "U1234567", "users": ["alice", "BOB"], "ip_allowlist": ["10.0.0.1/8"]}
+    made = client.post("/admin/v1/accounts", json=body, headers=admin_headers)
+    assert made.status_code == 201, made.get_json()
+    assert made.get_json() == {
+        **made.get_json(),
+        "account_id": "U1234567",
+        "users": ["alice", "bob"],
+        "ip_allowlist": ["10.0.0.0/8"],
+    }
+    set_list(client, admin_headers, "users/bob", ["10.1.0.0/16"])  # bob's own list narrows the account's
+    at(client, "10.2.0.1")
+    assert login(client, "alice", alice.password).status_code == 200
+    assert login(client, "bob", bob.password).status_code == 403
+    assert login(client, "carol", carol.password).status_code == 200
+    at(client, "10.1.0.1")
+    assert login(client, "bob", bob.password).status_code == 200
+    at(client, GOOD)
+    assert login(client, "alice", alice.password).status_code == 403
+    assert login(client, "bob", bob.password).status_code == 403
+
+    added = client.post(
+        "/admin/v1/accounts/U1234567/users", json={"username": "carol"}, headers=admin_headers
+    )
+    assert added.get_json()["users"] == ["alice", "bob", "carol"]
+    assert login(client, "carol", carol.password).status_code == 403
+    moved = client.put(
+        "/admin/v1/accounts/U1234567/ip-allowlist", json={"ip_allowlist": [GOOD]}, headers=admin_headers
+    )
+    assert moved.get_json()["ip_allowlist"] == [GOOD]
+    assert login(client, "carol", carol.password).status_code == 200
+    assert login(client, "bob", bob.password).status_code == 403  # in the account's list, not in bob's
+    got = client.get("/admin/v1/accounts/U1234567", headers=admin_headers).get_json()
+    assert (got["users"], got["ip_allowlist"]) == (["alice", "bob", "carol"], [GOOD])
+    bobs = client.get("/admin/v1/users/bob/ip-allowlist", headers=admin_headers).get_json()
+    assert bobs == {"username": "bob", "ip_allowlist": ["10.1.0.0/16"], "account_id": "U1234567"}
+
+
+def test_account_errors(enrol: Any, client: FlaskClient, admin_headers: dict[str, str]) -> None:
+    enrol("alice")
+    enrol("bob")
+
+    def post(path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        answer = client.post(f"/admin/v1/{path}", json=body, headers=admin_headers)
+        return answer.status_code, answer.get_json()
+
+    assert post("accounts", {"account_id": "U1", "users": ["alice"]})[0] == 201
+    assert post("accounts", {"account_id": "U1"})[1]["error"] == "account_exists"
+    assert post("accounts", {"account_id": "U2", "users": ["bob", "alice"]})[1]["error"] == "user_in_account"
+    assert post("accounts", {"account_id": "U2", "users": ["ghost"]})[1]["error"] == "unknown_user"
+    bad = post("accounts", {"account_id": "U2", "users": ["bob"], "ip_allowlist": ["10.0.0.0/8", "x"]})
+    assert (bad[0], bad[1]["field"], bad[1]["index"]) == (400, "ip_allowlist", 1)
+    assert post("accounts", {"account_id": "a b"})[1]["field"] == "account_id"
+    assert post("accounts", {"users": []})[1]["field"] == "account_id"
+    assert post("accounts", {"account_id": "U2", "users": "bob"})[1]["field"] == "users"
+    assert client.get("/admin/v1/accounts/U2", headers=admin_headers).status_code == 404  # nothing stored
+    assert post("accounts/U2/users", {"username": "bob"})[1]["error"] == "unknown_account"
+    assert post("accounts/U1/users", {"username": "ghost"})[1]["error"] == "unknown_user"
+    assert post("accounts/U1/users", {"username": "alice"})[0] == 200  # already a member: no change
+    unknown = client.put(
+        "/admin/v1/accounts/U9/ip-allowlist", json={"ip_allowlist": []}, headers=admin_headers
+    )
+    assert unknown.get_json()["error"] == "unknown_account"
+
+
+# --- the client address behind proxies ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def proxied(app_config: dict[str, Any], admin_headers: dict[str, str]) -> EnrolledUser:
+    """alice, on an app that trusts 10.0.0.0/8 as its reverse proxies, allowed only from 198.51.100.7."""
+    client = create_app({**app_config, "TRUSTED_PROXIES": "10.0.0.0/8"}).test_client()
+    user = EnrolledUser(client, admin_headers, "alice", "1234")
+    assert set_list(client, admin_headers, "users/alice", ["198.51.100.7"]).status_code == 200
+    return user
+
+
+@pytest.mark.parametrize(
+    ("peer", "forwarded", "status", "seen_as"),
+    [
+        ("203.0.113.5", "198.51.100.7", 403, "203.0.113.5"),  # spoofed by an untrusted peer: ignored
+        ("10.0.0.1", "198.51.100.7", 200, "198.51.100.7"),
+        ("10.0.0.1", "198.51.100.7, 10.0.0.2", 200, "198.51.100.7"),  # client, proxy2 -> proxy1
+        ("10.0.0.1", "6.6.6.6, 198.51.100.7, 10.0.0.2", 200, "198.51.100.7"),  # what the client prepended
+        ("10.0.0.1", "198.51.100.7, 203.0.113.5", 403, "203.0.113.5"),  # right-most untrusted wins
+        ("10.0.0.1", "198.51.100.7, not-an-ip", 403, "10.0.0.1"),  # malformed: the last good address
+        ("::ffff:10.0.0.1", "::ffff:198.51.100.7", 200, "198.51.100.7"),
+    ],
+)
+def test_forwarded_for_through_trusted_proxies(
+    proxied: EnrolledUser, admin_headers: dict[str, str], peer: str, forwarded: str, status: int, seen_as: str
+) -> None:
+    client = at(proxied.client, peer)
+    answer = login(client, "alice", "not the password at all", headers={"X-Forwarded-For": forwarded})
+    assert answer.status_code == (401 if status == 200 else 403)
+    seen = events(client, admin_headers, "login.password_failed" if status == 200 else "ip.rejected")
+    assert [e["ip"] for e in seen] == [seen_as]
+
+
+def test_without_trusted_proxies_the_header_is_ignored(
+    alice: EnrolledUser, admin_headers: dict[str, str]
+) -> None:
+    set_list(alice.client, admin_headers, "users/alice", ["198.51.100.7"])
+    at(alice.client, "10.0.0.1")
+    answer = login(alice.client, "alice", alice.password, headers={"X-Forwarded-For": "198.51.100.7"})
+    assert answer.status_code == 403
+    assert [e["ip"] for e in events(alice.client, admin_headers, "ip.rejected")] == ["10.0.0.1"]
+
+
+def test_answers_match_the_openapi_document(alice: EnrolledUser, admin_headers: dict[str, str]) -> None:
+    """Each status these routes give is documented, with its error code, for the route that gave it."""
+    client = alice.client
+    spec = client.get("/openapi.json").get_json()
+    admin = {"headers": admin_headers}
+    calls: list[tuple[str, str, str, int, dict[str, Any]]] = [
+        (
+            "put",
+            "/admin/v1/users/alice/ip-allowlist",
+            "/admin/v1/users/{username}/ip-allowlist",
+            400,
+            {"json": {"ip_allowlist": ["hello"]}, **admin},
+        ),
+        (
+            "put",
+            "/admin/v1/users/alice/ip-allowlist",
+            "/admin/v1/users/{username}/ip-allowlist",
+            200,
+            {"json": {"ip_allowlist": ["10.0.0.0/8"]}, **admin},
+        ),
+        ("get", "/admin/v1/users/ghost/ip-allowlist", "/admin/v1/users/{username}/ip-allowlist", 404, admin),
+        (
+            "post",
+            "/admin/v1/accounts",
+            "/admin/v1/accounts",
+            201,
+            {"json": {"account_id": "U1", "users": ["alice"]}, **admin},
+        ),
+        ("post", "/admin/v1/accounts", "/admin/v1/accounts", 409, {"json": {"account_id": "U1"}, **admin}),
+        ("get", "/admin/v1/accounts/U1", "/admin/v1/accounts/{account_id}", 200, admin),
+        ("get", "/admin/v1/accounts/U9", "/admin/v1/accounts/{account_id}", 404, admin),
+        (
+            "put",
+            "/admin/v1/accounts/U1/ip-allowlist",
+            "/admin/v1/accounts/{account_id}/ip-allowlist",
+            200,
+            {"json": {"ip_allowlist": []}, **admin},
+        ),
+        (
+            "post",
+            "/admin/v1/accounts/U1/users",
+            "/admin/v1/accounts/{account_id}/users",
+            200,
+            {"json": {"username": "alice"}, **admin},
+        ),
+        (
+            "post",
+            "/api/v1/auth/login",
+            "/api/v1/auth/login",
+            403,
+            {"json": {"username": "alice", "password": alice.password}},
+        ),
+    ]
+    for method, path, template, status, kwargs in calls:
+        answer = client.open(path, method=method.upper(), environ_base={"REMOTE_ADDR": GOOD}, **kwargs)
+        assert answer.status_code == status, (method, path, answer.get_json())
+        documented = spec["paths"][template][method]["responses"][str(status)]
+        if status >= 400:
+            schema = documented["content"]["application/json"]["schema"]
+            assert answer.get_json()["error"] in schema["allOf"][1]["properties"]["error"]["enum"]
