@@ -1,0 +1,158 @@
+"""``sls user unlock|lockout|disable|enable|allowlist`` and ``sls device unlock``: the account protections."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import click
+
+from .admin_commands import admin_options, connect, device, server_errors, user
+from .output import fields_table, print_json, print_renderable, table
+
+
+def _call(
+    url: str | None, token: str | None, method: str, path: str, body: dict[str, Any] | None = None
+) -> Any:
+    client = connect(url, token)
+    with server_errors():
+        return client.request(method, path, body)
+
+
+def _user_path(username: str, tail: str) -> str:
+    return f"/admin/v1/users/{quote(username, safe='')}/{tail}"
+
+
+def _show(result: dict[str, Any], title: str, as_json: bool) -> None:
+    if as_json:
+        print_json(result)
+    else:
+        print_renderable(fields_table(title, result))
+
+
+def _show_lockout(state: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        print_json(state)
+        return
+    rows = [
+        [
+            bucket,
+            b["failures"],
+            b["locks"],
+            "permanent" if b["permanent"] else ("yes" if b["locked"] else "no"),
+            b.get("retry_after") or "-",
+        ]
+        for bucket, b in state.get("buckets", {}).items()
+    ]
+    verdict = "LOCKED" if state["locked"] else "not locked"
+    title = f"{state['username']}: {verdict} (threshold {state['threshold']})"
+    print_renderable(table(title, ["bucket", "failures", "locks", "locked", "retry after (s)"], rows))
+
+
+@user.command("lockout")
+@click.argument("username")
+@admin_options
+def lockout(username: str, url: str | None, admin_token: str | None, as_json: bool) -> None:
+    """Show failures and locks of an account (GET /admin/v1/users/<u>/lockout).
+
+    \b
+    Example:
+      sls user lockout alice
+    """
+    _show_lockout(_call(url, admin_token, "GET", _user_path(username, "lockout")), as_json)
+
+
+@user.command("unlock")
+@click.argument("username")
+@admin_options
+def unlock(username: str, url: str | None, admin_token: str | None, as_json: bool) -> None:
+    """Unlock an account locked by failed logins (POST /admin/v1/users/<u>/unlock).
+
+    \b
+    Example:
+      sls user unlock alice
+    """
+    _show_lockout(_call(url, admin_token, "POST", _user_path(username, "unlock")), as_json)
+
+
+@user.command("disable")
+@click.argument("username")
+@admin_options
+def disable(username: str, url: str | None, admin_token: str | None, as_json: bool) -> None:
+    """Refuse every login of a user and end their sessions (POST /admin/v1/users/<u>/disable).
+
+    \b
+    Example:
+      sls user disable alice
+    """
+    result = _call(url, admin_token, "POST", _user_path(username, "disable"))
+    _show(result, f"{username} disabled", as_json)
+
+
+@user.command("enable")
+@click.argument("username")
+@admin_options
+def enable(username: str, url: str | None, admin_token: str | None, as_json: bool) -> None:
+    """Let a disabled user log in again (POST /admin/v1/users/<u>/enable).
+
+    \b
+    Example:
+      sls user enable alice
+    """
+    result = _call(url, admin_token, "POST", _user_path(username, "enable"))
+    _show(result, f"{username} enabled", as_json)
+
+
+@user.command("allowlist")
+@click.argument("username")
+@click.argument("entries", nargs=-1)
+@click.option("--clear", is_flag=True, help="Remove every entry: the user may log in from anywhere again.")
+@admin_options
+def allowlist(
+    username: str,
+    entries: tuple[str, ...],
+    clear: bool,
+    url: str | None,
+    admin_token: str | None,
+    as_json: bool,
+) -> None:
+    """Show or replace the addresses a user may log in from (GET/PUT /admin/v1/users/<u>/ip-allowlist).
+
+    With no ENTRIES it shows the list; with ENTRIES (IPv4/IPv6 addresses or CIDR ranges) it replaces it.
+
+    \b
+    Examples:
+      sls user allowlist alice                              # show
+      sls user allowlist alice 203.0.113.0/24 2001:db8::/32  # replace
+      sls user allowlist alice --clear                      # unrestricted
+    """
+    path = _user_path(username, "ip-allowlist")
+    if clear and entries:
+        raise click.UsageError("give entries or --clear, not both")
+    if clear or entries:
+        result = _call(url, admin_token, "PUT", path, {"ip_allowlist": list(entries)})
+    else:
+        result = _call(url, admin_token, "GET", path)
+    if as_json:
+        print_json(result)
+        return
+    listed = result.get("ip_allowlist") or []
+    title = f"{username}: " + ("unrestricted" if not listed else f"{len(listed)} allowed range(s)")
+    rows = [[entry] for entry in listed]
+    if result.get("account_id"):
+        title += f" (account {result['account_id']} may narrow further)"
+    print_renderable(table(title, ["allowed"], rows))
+
+
+@device.command("unlock")
+@click.argument("device_id")
+@admin_options
+def unlock_device(device_id: str, url: str | None, admin_token: str | None, as_json: bool) -> None:
+    """Re-enable an authenticator disabled by wrong responses (POST /admin/v1/devices/<id>/unlock).
+
+    \b
+    Example:
+      sls device unlock dscplus-1d68b218dc44
+    """
+    result = _call(url, admin_token, "POST", f"/admin/v1/devices/{quote(device_id, safe='')}/unlock")
+    _show(result, f"{device_id} unlocked", as_json)

@@ -1,0 +1,79 @@
+"""The account-protection commands against a real ``sls serve``."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+import requests
+from conftest import ADMIN_TOKEN
+
+pytestmark = pytest.mark.e2e
+PASSWORD = "Correct-Horse-Battery-9"
+
+
+def sls(server, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [
+        sys.executable,
+        "-m",
+        "sls_server.cli.main",
+        *args,
+        "--url",
+        server.url,
+        "--admin-token",
+        ADMIN_TOKEN,
+    ]
+    return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_lockout_unlock_allowlist_and_device_unlock_from_the_cli(sls_serve) -> None:
+    server = sls_serve(workers=1)
+    assert sls(server, "user", "add", "alice", "--password", PASSWORD).returncode == 0
+    card = json.loads(sls(server, "device", "enroll", "alice", "--pin", "1234", "--json").stdout)
+    for _ in range(5):
+        requests.post(
+            f"{server.url}/api/v1/auth/login",
+            json={"username": "alice", "password": "nope-nope-nope"},
+            timeout=10,
+        )
+
+    state = json.loads(sls(server, "user", "lockout", "alice", "--json").stdout)
+    assert state["locked"] is True and state["buckets"]["all"]["locks"] == 1
+    shown = sls(server, "user", "lockout", "alice")
+    assert shown.returncode == 0 and "LOCKED" in shown.stdout
+    unlocked = json.loads(sls(server, "user", "unlock", "alice", "--json").stdout)
+    assert unlocked["locked"] is False
+    login = requests.post(
+        f"{server.url}/api/v1/auth/login", json={"username": "alice", "password": PASSWORD}, timeout=10
+    )
+    assert login.status_code == 200
+
+    listed = json.loads(
+        sls(server, "user", "allowlist", "alice", "192.0.2.0/24", "10.1.2.3/8", "--json").stdout
+    )
+    assert listed["ip_allowlist"] == ["192.0.2.0/24", "10.0.0.0/8"]
+    refused = requests.post(
+        f"{server.url}/api/v1/auth/login", json={"username": "alice", "password": PASSWORD}, timeout=10
+    )
+    assert refused.status_code == 403 and refused.json()["error"] == "ip_restricted"
+    bad = sls(server, "user", "allowlist", "alice", "10.0.0.0/33")
+    assert bad.returncode == 1 and "10.0.0.0/33" in bad.stderr
+    assert (
+        json.loads(sls(server, "user", "allowlist", "alice", "--clear", "--json").stdout)["ip_allowlist"]
+        == []
+    )
+
+    disabled = json.loads(sls(server, "user", "disable", "alice", "--json").stdout)
+    assert disabled["disabled"] is True
+    assert (
+        requests.post(
+            f"{server.url}/api/v1/auth/login", json={"username": "alice", "password": PASSWORD}, timeout=10
+        ).status_code
+        == 423
+    )
+    assert json.loads(sls(server, "user", "enable", "alice", "--json").stdout)["disabled"] is False
+
+    device = json.loads(sls(server, "device", "unlock", card["device_id"], "--json").stdout)
+    assert device["factor_locked"] is False
