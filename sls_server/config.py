@@ -67,6 +67,24 @@ class Settings:
     the new login while one is live."""
     trusted_proxies: tuple[str, ...] = ()
     """Comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed; empty: socket address."""
+    sms_code_ttl: int = 300
+    """Seconds an SMS or voice code stays valid; 60..600 (NIST 800-63B: out-of-band codes live <= 10 min)."""
+    sms_send_limit: int = 5
+    """Codes that may be sent to one account, and to one number, per SMS send window (429 beyond)."""
+    sms_send_window: int = 600
+    """Seconds of the sliding window for SMS and voice sends."""
+    push_limit: int = 3
+    """IB Key push notifications per account per push window: the push-fatigue defence."""
+    push_window: int = 600
+    """Seconds of the sliding window for push notifications."""
+    push_ttl: int = 120
+    """Seconds an IB Key push notification can be approved."""
+    activation_code_ttl: int = 600
+    """Seconds an IB Key activation code sent by SMS stays valid (single use; at most 10 minutes)."""
+    temporary_passcode_days: int = 3
+    """Days an admin-issued temporary passcode (for a lost device) stays valid."""
+    stepup_validity: int = 300
+    """Seconds a step-up verification ("verify your identity") counts as fresh for sensitive routes."""
     sim_enabled: bool = True
     """Serve /sim/v1 (the simulated cards and phones); off for demos where the audience plays the attacker."""
     redis_timeout: float = 2.0
@@ -211,6 +229,15 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "device_failure_limit": _int(1, 100),
     "session_concurrency": _choice("replace", "refuse"),
     "trusted_proxies": _cidrs,
+    "sms_code_ttl": _int(60, 600),
+    "sms_send_limit": _int(1, 1000),
+    "sms_send_window": _int(1, 86400),
+    "push_limit": _int(1, 1000),
+    "push_window": _int(1, 86400),
+    "push_ttl": _int(10, 600),
+    "activation_code_ttl": _int(60, 600),
+    "temporary_passcode_days": _int(1, 14),
+    "stepup_validity": _int(30, 3600),
     "sim_enabled": _bool,
     "redis_timeout": _float(0.05, 60.0),
     "log_level": _choice("debug", "info", "warning", "error"),

@@ -10,14 +10,19 @@ from .enrolment import DeviceService
 from .events import EventLog
 from .factors import FactorRegistry
 from .factors.dscplus import DscPlusFactor
+from .factors.totp import TotpFactor
 from .iprules import IpRestrictions
 from .lockout import Lockout, LockoutPolicy
 from .login import LoginService
+from .second_factor import SecondFactor
 from .passwords import PasswordHasher
+from .phones import PhoneService
 from .secretbox import SecretBox
 from .sessions import SessionService
 from .simulator import CardSimulator
 from .store import Store
+from .store.base import Scripts
+from .store.totp import TotpRepo
 from .users import UserService
 
 
@@ -31,9 +36,11 @@ class Core:
     devices: DeviceService
     factors: FactorRegistry
     sessions: SessionService
+    steps: SecondFactor
     logins: LoginService
     cards: CardSimulator
     lockout: Lockout
+    phones: PhoneService
     ip_rules: IpRestrictions
 
 
@@ -42,9 +49,10 @@ def build_core(settings: Settings, store: Store) -> Core:
         raise ValueError("build_core needs a resolved secret key (see runtime.resolve_secrets)")
     box = SecretBox(settings.secret_key)
     events = EventLog(store.events)
+    phones = PhoneService(store, events, send_limit=settings.sms_send_limit, send_window=settings.sms_send_window)
     hasher = PasswordHasher(settings.hash_profile)
     dscplus = DscPlusFactor(box, store.devices, pin_attempts=settings.card_pin_attempts)
-    factors = FactorRegistry([dscplus])
+    factors = FactorRegistry([dscplus, TotpFactor(box, TotpRepo(store.client, Scripts(store.client)))])
     users = UserService(store, hasher, events)
     devices = DeviceService(store, factors, events)
     ip_rules = IpRestrictions(store, events)
@@ -57,18 +65,11 @@ def build_core(settings: Settings, store: Store) -> Core:
         ip_guard=ip_rules.allowed,
     )
     lockout = Lockout(store.lockout, events, LockoutPolicy.from_settings(settings))
-    logins = LoginService(
-        store,
-        users,
-        devices,
-        factors,
-        sessions,
-        events,
-        challenge_ttl=settings.challenge_ttl,
-        verify_attempts=settings.verify_attempts,
-        lockout=lockout,
-        checks=[ip_rules],
+    steps = SecondFactor(
+        store, devices, factors, events, lockout,
+        challenge_ttl=settings.challenge_ttl, verify_attempts=settings.verify_attempts,
     )
+    logins = LoginService(store, users, steps, sessions, events, checks=[ip_rules], lockout=lockout)
     return Core(
         settings=settings,
         store=store,
@@ -78,8 +79,10 @@ def build_core(settings: Settings, store: Store) -> Core:
         devices=devices,
         factors=factors,
         sessions=sessions,
+        steps=steps,
         logins=logins,
         cards=CardSimulator(devices, dscplus, events),
         lockout=lockout,
+        phones=phones,
         ip_rules=ip_rules,
     )

@@ -29,17 +29,39 @@ class Prompt:
     """What the login page shows, merged into the ``factor`` object of the response."""
     remembered: dict[str, Any] = field(default_factory=dict)
     """What the login transaction keeps to check the answer."""
+    expires_in: int | None = None
+    """Seconds this prompt stays answerable; None: the configured challenge TTL."""
+
+
+@dataclass(frozen=True)
+class Begin:
+    """Who a login step is for: factors that send something (SMS, a push) need to say where and for what."""
+
+    txn_id: str
+    username: str
+    now: int
+    purpose: str = "login"
 
 
 class Factor(Protocol):
     type: str
     response_pattern: re.Pattern[str]
+    device_types: tuple[str, ...]
+    """The device types this factor runs on (voice callbacks run on the phone enrolled for SMS)."""
 
     def enrol(self, device_id: str, username: str, params: Mapping[str, Any], *, now: int) -> Enrolment: ...
 
-    def begin(self, device: Mapping[str, str], *, now: int) -> Prompt: ...
+    def begin(self, device: Mapping[str, str], step: Begin) -> Prompt: ...
 
-    def check(self, device: Mapping[str, str], txn: Mapping[str, str], response: str) -> bool: ...
+    def check(self, device: Mapping[str, str], txn: Mapping[str, str], response: str, *, now: int) -> bool: ...
+
+
+class ApprovalFactor(Factor, Protocol):
+    """A factor answered out of band (IB Key push): the login waits until the device approves or denies."""
+
+    def check_approval(
+        self, device: Mapping[str, str], txn: Mapping[str, str], answer: Mapping[str, Any], *, now: int
+    ) -> bool: ...
 
 
 class FactorRegistry:
@@ -57,3 +79,11 @@ class FactorRegistry:
 
     def types(self) -> list[str]:
         return sorted(self._factors)
+
+    def serving(self, device_type: str) -> list[Factor]:
+        """Every factor a device of this type can answer, its own type first."""
+        found = [f for f in self._factors.values() if device_type in f.device_types]
+        return sorted(found, key=lambda f: (f.type != device_type, f.type))
+
+    def add(self, factor: Factor) -> None:
+        self._factors[factor.type] = factor

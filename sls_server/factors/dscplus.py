@@ -20,7 +20,7 @@ from devices.ocra import OcraSuite, encoded_question_key
 from ..errors import Conflict, InvalidRequest
 from ..secretbox import SecretBox
 from ..store.devices import DeviceRepo
-from . import Enrolment, Prompt
+from . import Begin, Enrolment, Prompt
 
 #: Distinct encodings a card may be given before it must be replaced; half the space keeps random draws cheap.
 CHALLENGE_CAPACITY = 500_000
@@ -54,6 +54,7 @@ def card_counters(state: CardState) -> dict[str, Any]:
 class DscPlusFactor:
     type = "dscplus"
     response_pattern = re.compile(r"^[0-9]{8}$")
+    device_types = ("dscplus",)
 
     def __init__(self, box: SecretBox, devices: DeviceRepo, *, pin_attempts: int) -> None:
         self._box = box
@@ -81,7 +82,7 @@ class DscPlusFactor:
             record, {"serial": serial, "suite": DSCPLUS_SUITE, "secret_hex": card.state.key.hex()}
         )
 
-    def begin(self, device: Mapping[str, str], *, now: int) -> Prompt:
+    def begin(self, device: Mapping[str, str], step: Begin) -> Prompt:
         for _ in range(_TRIES):
             candidates = [new_challenge() for _ in range(_CANDIDATES_PER_TRY)]
             encodings = [encoded_question_key(self._suite, c) for c in candidates]
@@ -93,7 +94,7 @@ class DscPlusFactor:
                 return Prompt({"challenge": challenge}, {"challenge": challenge})
         raise ChallengeSpaceExhausted()
 
-    def check(self, device: Mapping[str, str], txn: Mapping[str, str], response: str) -> bool:
+    def check(self, device: Mapping[str, str], txn: Mapping[str, str], response: str, *, now: int) -> bool:
         state = self.open_state(device)
         expected = expected_response(state.key, state.pin_sha1, txn["challenge"])
         return hmac.compare_digest(expected.encode(), response.encode())

@@ -20,8 +20,8 @@ from .common import (
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
-def _with_session_cookie(result: Authenticated) -> Response:
-    response = jsonify(result.body())
+def _with_session_cookie(result: Authenticated, body: dict | None = None) -> Response:
+    response = jsonify(body or result.body())
     secure = request.is_secure
     response.set_cookie(
         SECURE_SESSION_COOKIE if secure else SESSION_COOKIE,
@@ -49,9 +49,18 @@ def verify(txn_id: str):  # type: ignore[no-untyped-def]
     return _with_session_cookie(core().logins.verify(txn_id, response, now=now(), ip=client_ip()))
 
 
+@bp.post("/auth/login/<txn_id>/factor")
+def switch_factor(txn_id: str):  # type: ignore[no-untyped-def]
+    body = json_body()
+    type_ = string(body, "type", max_len=32)
+    device_id = string(body, "device_id", max_len=64, required=False)
+    return jsonify(core().logins.switch(txn_id, type_, device_id, now=now(), ip=client_ip()))
+
+
 @bp.get("/auth/login/<txn_id>")
 def login_status(txn_id: str):  # type: ignore[no-untyped-def]
-    return jsonify(core().logins.status(txn_id, now=now()))
+    body, result = core().logins.status(txn_id, now=now(), ip=client_ip())
+    return _with_session_cookie(result, body) if result else jsonify(body)
 
 
 @bp.get("/session")

@@ -9,6 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from devices.dscplus import DSCPLUS_SUITE
+from devices.totp import DIGITS as TOTP_DIGITS
+from devices.totp import KEY_BYTES as TOTP_ALGORITHMS
+from devices.totp import MAX_PERIOD, MIN_PERIOD
 
 from ..iprules import ACCOUNT_ID_RE
 from ..users import PHONE_RE, USERNAME_RE
@@ -91,6 +94,11 @@ _DEVICE_OPTIONAL = {
     "suite": string("The OCRA suite (RFC 6287) the card computes.", examples=[DSCPLUS_SUITE]),
     "locked": boolean("A DSC+ card locked by too many wrong PINs."),
 }
+_TOTP_SETTINGS = {
+    "digits": integer("totp: how many digits the app shows (default 6).", enum=list(TOTP_DIGITS)),
+    "algorithm": string("totp: the HMAC hash (default `sha1`).", enum=list(TOTP_ALGORITHMS)),
+    "period": integer("totp: seconds each code lasts (default 30).", minimum=MIN_PERIOD, maximum=MAX_PERIOD),
+}
 _EVENT_OPTIONAL = {
     "user": USERNAME,
     "ip": string("The client's address."),
@@ -132,6 +140,8 @@ SCHEMAS: dict[str, Schema] = {
             "mode": string("ibkey: `push` (approve in the app) or `challenge`.", enum=["push", "challenge"]),
             "match": string("ibkey push: the number the user must pick in the app."),
             "sent_to": string("sms, voice: the masked number the code went to, like `+1•••••••4567`."),
+            "digits": _TOTP_SETTINGS["digits"],
+            "period": _TOTP_SETTINGS["period"],
         },
         description="The second factor selected for this login, with what the login page shows.",
     ),
@@ -148,10 +158,23 @@ SCHEMAS: dict[str, Schema] = {
             "factors": array(ref("FactorOption"), "Every active authenticator of the user."),
         }
     ),
+    "FactorSwitchRequest": obj(
+        {"type": FACTOR_TYPE},
+        {"device_id": string("Which authenticator of that type; the first usable one when absent.")},
+    ),
+    "FactorSwitched": obj(
+        {
+            "txn_id": string("The same login transaction."),
+            "expires_at": unix_time("When the new prompt expires"),
+            "factor": ref("Factor"),
+        }
+    ),
     "VerifyRequest": obj(
         {
             "response": string(
-                "What the authenticator shows: 8 digits for a DSC+ card.", maxLength=64, examples=["12345678"]
+                "What the authenticator shows: 8 digits for a DSC+ card, 6 or 8 for a TOTP app.",
+                maxLength=64,
+                examples=["12345678"],
             )
         }
     ),
@@ -255,6 +278,7 @@ SCHEMAS: dict[str, Schema] = {
         {
             "pin": string("dscplus: the card's PIN, 4 digits.", pattern=r"^[0-9]{4}$"),
             "label": string("A name for people.", maxLength=64),
+            **_TOTP_SETTINGS,
         },
         description="`type` plus that type's parameters.",
     ),
@@ -266,8 +290,18 @@ SCHEMAS: dict[str, Schema] = {
                 "dscplus: the card's key, hex. Returned once, here, like a token import file.",
                 pattern=r"^[0-9a-f]+$",
             ),
+            "otpauth_uri": string(
+                "totp: the provisioning URI an authenticator app scans. Returned once, here.",
+                pattern=r"^otpauth://totp/",
+            ),
+            "secret_b32": string(
+                "totp: the shared secret, unpadded base32, for typing into an app or a test's TOTP library.",
+                pattern=r"^[A-Z2-7]+$",
+            ),
+            "qr_svg": string("totp: the otpauth URI as a QR code, a standalone SVG document."),
+            **_TOTP_SETTINGS,
         },
-        description="The new device, with what the enrolling admin receives once (a card's key).",
+        description="The new device, with what the admin receives once (a card's key, an app's secret).",
     ),
     "CardRespondRequest": obj(
         {

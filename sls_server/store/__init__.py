@@ -12,6 +12,7 @@ from .devices import DeviceRepo
 from .events import EventRepo
 from .lockout import LockoutRepo
 from .logins import LoginRepo
+from .phones import PhoneRepo
 from .sessions import SessionRepo
 from .users import UserRepo
 
@@ -28,6 +29,7 @@ class Store:
         self.devices = DeviceRepo(client, scripts)
         self.logins = LoginRepo(client, scripts)
         self.lockout = LockoutRepo(client, scripts)
+        self.phones = PhoneRepo(client, scripts)
         self.sessions = SessionRepo(client, scripts)
         self.events = EventRepo(client)
         self.access = AccessRepo(client, scripts)

@@ -70,3 +70,15 @@ def account(account_id: str) -> str:
 
 def account_members(account_id: str) -> str:
     return f"{PREFIX}{{a:{account_id}}}:members"
+
+
+def phone_conditions(number: str) -> str:
+    return f"{PREFIX}{{p:{number}}}:conditions"
+
+
+def phone_box(handset: str, box: str) -> str:
+    return f"{PREFIX}{{p:{handset}}}:{box}"
+
+
+def rate(name: str) -> str:
+    return f"{PREFIX}{{rl:{name}}}:window"

@@ -1,12 +1,13 @@
--- Settle one answer to a login transaction atomically, so a response is accepted once and racing
--- answers cannot both win or both spend the same attempt.
--- KEYS[1] login hash   ARGV[1] now (unix s, the app clock)   ARGV[2] 'ok' | 'bad'
--- Returns {status, attempts_left}: status is missing | used | dead | expired | ok | bad.
+-- Settle one answer to a second-factor step atomically, so an answer is accepted once and racing answers
+-- cannot both win or both spend the same attempt.
+-- KEYS[1] login hash   ARGV[1] now (unix s, the app clock)
+-- ARGV[2] 'ok' | 'bad' | 'deny'   ARGV[3] the state an 'ok' moves to ('authenticated' or 'approved')
+-- Returns {status, attempts_left}: status is missing | used | dead | expired | ok | bad | denied.
 local state = redis.call('HGET', KEYS[1], 'state')
 if not state then
   return {'missing', 0}
 end
-if state == 'authenticated' then
+if state == 'authenticated' or state == 'approved' then
   return {'used', 0}
 end
 if state ~= 'second_factor' then
@@ -18,8 +19,12 @@ if now >= tonumber(redis.call('HGET', KEYS[1], 'expires_at')) then
   return {'expired', 0}
 end
 if ARGV[2] == 'ok' then
-  redis.call('HSET', KEYS[1], 'state', 'authenticated', 'settled_at', ARGV[1])
+  redis.call('HSET', KEYS[1], 'state', ARGV[3], 'settled_at', ARGV[1])
   return {'ok', tonumber(redis.call('HGET', KEYS[1], 'attempts_left'))}
+end
+if ARGV[2] == 'deny' then
+  redis.call('HSET', KEYS[1], 'state', 'denied', 'settled_at', ARGV[1])
+  return {'denied', 0}
 end
 local left = redis.call('HINCRBY', KEYS[1], 'attempts_left', -1)
 if left <= 0 then

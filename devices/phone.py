@@ -1,0 +1,94 @@
+"""The subscriber's phone as the network sees it: texts and voice calls, and the conditions that change
+where they arrive (a carrier that blocks SMS, roaming, a delay, a SIM swapped to someone else's handset).
+
+Pure: the server's delivery code asks these functions what happens and stores the result.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+CODE_RE = re.compile(r"\b(\d{6,8})\b")
+E164_RE = re.compile(r"^\+[1-9][0-9]{6,14}$")
+DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+SENDER = "IBKR"
+
+
+@dataclass(frozen=True)
+class Conditions:
+    carrier_blocks_sms: bool = False
+    roaming: bool = False
+    delivery_delay_s: int = 0
+    sim_swapped_to: str | None = None
+    """Another handset now holds this number's SIM: texts and calls reach it, not the subscriber."""
+
+    def handset_for(self, number: str) -> str:
+        return self.sim_swapped_to or number
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Where a text or call ends up, and when; ``delivered`` False means the network dropped it."""
+
+    handset: str
+    deliver_at: int
+    delivered: bool
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def route_sms(number: str, conditions: Conditions, *, now: int) -> Delivery:
+    notes = []
+    if conditions.sim_swapped_to:
+        notes.append("sim_swapped")
+    if conditions.carrier_blocks_sms:
+        return Delivery(conditions.handset_for(number), now, False, (*notes, "carrier_blocked"))
+    if conditions.delivery_delay_s:
+        notes.append("delayed")
+    return Delivery(conditions.handset_for(number), now + conditions.delivery_delay_s, True, tuple(notes))
+
+
+def route_call(number: str, conditions: Conditions, *, now: int) -> Delivery:
+    """Voice reaches the handset even where the carrier blocks texts (the broker's fallback for that case)."""
+    notes = ("sim_swapped",) if conditions.sim_swapped_to else ()
+    return Delivery(conditions.handset_for(number), now, True, notes)
+
+
+def security_code_text(code: str, *, valid_minutes: int) -> str:
+    return (
+        f"{SENDER}: Your security code is {code}. It is valid for {valid_minutes} minutes. "
+        "IBKR will never ask you for this code. Do not share it with anyone."
+    )
+
+
+def activation_code_text(code: str, *, valid_minutes: int) -> str:
+    return (
+        f"{SENDER}: Your IBKR Mobile activation code is {code}. Enter it in the app within {valid_minutes} "
+        "minutes. If you did not request it, contact IBKR Client Services."
+    )
+
+
+def notice_text(what: str) -> str:
+    return f"{SENDER}: {what} If this was not you, contact IBKR Client Services immediately."
+
+
+def voice_transcript(code: str) -> str:
+    """The callback reads the code digit by digit, twice, as the broker's voice system does."""
+    spoken = ", ".join(DIGIT_WORDS[int(d)] for d in code)
+    return (
+        "Hello. This is Interactive Brokers with your login authentication code. "
+        f"Your code is: {spoken}. Again, your code is: {spoken}. Goodbye."
+    )
+
+
+def parse_code(text: str) -> str | None:
+    found = CODE_RE.search(text)
+    return found.group(1) if found else None
+
+
+def mask_number(number: str) -> str:
+    """What a login page shows: country code and the last four digits, like ``+1•••••••0100``."""
+    if len(number) < 6:
+        return "•" * len(number)
+    country = number[:2]
+    return country + "•" * (len(number) - len(country) - 4) + number[-4:]

@@ -1,0 +1,112 @@
+"""A TOTP authenticator app as a factor: provision it with an otpauth:// URI, check the codes it shows.
+
+Nothing is issued at login: the app computes the code from the shared secret and the time. The server
+checks against *its* clock (the one ``/admin/v1/clock`` moves), never a time the client sends, and allows
+one step of drift either way. Each accepted step is recorded and only later steps are accepted after it
+(RFC 6238 section 5.2, RFC 4226's counter that never moves back), atomically in Redis: a code, once used,
+is dead on every worker.
+"""
+
+from __future__ import annotations
+
+import hmac
+import io
+import re
+from collections.abc import Mapping
+from typing import Any
+
+import segno
+
+from devices.otp import hotp, time_step
+from devices.totp import DEFAULT_ISSUER, DIGITS, KEY_BYTES, MAX_PERIOD, MIN_PERIOD, TotpApp
+
+from ..errors import InvalidRequest
+from ..secretbox import SecretBox
+from ..store.totp import TotpRepo
+from . import Begin, Enrolment, Prompt
+
+#: Steps of clock drift tolerated either side of the server's current step (RFC 6238 section 5.2).
+DRIFT_STEPS = 1
+
+
+def qr_svg(uri: str) -> str:
+    """A small standalone SVG of the QR code (with its namespace, so it works in a page or as a file)."""
+    code = segno.make(uri, error="m", micro=False)
+    out = io.BytesIO()
+    code.save(out, kind="svg", xmldecl=False, svgns=True, nl=False, scale=4, title="TOTP provisioning")
+    return out.getvalue().decode("utf-8")
+
+
+def _int_param(params: Mapping[str, Any], name: str, default: int) -> int:
+    value = params.get(name, default)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidRequest(f"{name} must be an integer", field=name)
+    return value
+
+
+def parse_params(params: Mapping[str, Any]) -> tuple[str, int, int]:
+    """``(algorithm, digits, period)`` from the enrolment body, each refused by name when out of range."""
+    algorithm = params.get("algorithm", "sha1")
+    if not isinstance(algorithm, str) or algorithm.lower() not in KEY_BYTES:
+        raise InvalidRequest(f"algorithm must be one of {', '.join(KEY_BYTES)}", field="algorithm")
+    digits = _int_param(params, "digits", 6)
+    if digits not in DIGITS:
+        raise InvalidRequest(f"digits must be one of {', '.join(map(str, DIGITS))}", field="digits")
+    period = _int_param(params, "period", 30)
+    if not MIN_PERIOD <= period <= MAX_PERIOD:
+        # NIST SP 800-63B: a time-based OTP must change at least every two minutes.
+        raise InvalidRequest(f"period must be between {MIN_PERIOD} and {MAX_PERIOD} seconds", field="period")
+    return algorithm.lower(), digits, period
+
+
+class TotpFactor:
+    type = "totp"
+    #: Apps differ in length (6 or 8); ``check`` holds each device to its own.
+    response_pattern = re.compile(r"^[0-9]{6,8}$")
+    device_types = ("totp",)
+
+    def __init__(self, box: SecretBox, repo: TotpRepo, *, issuer: str = DEFAULT_ISSUER) -> None:
+        self._box = box
+        self._repo = repo
+        self._issuer = issuer
+
+    def enrol(self, device_id: str, username: str, params: Mapping[str, Any], *, now: int) -> Enrolment:
+        algorithm, digits, period = parse_params(params)
+        app = TotpApp.new(
+            algorithm=algorithm, digits=digits, period=period, issuer=self._issuer, account=username
+        )
+        record = {
+            "algorithm": algorithm,
+            "digits": digits,
+            "period": period,
+            "sealed": self._box.seal(app.secret, context=f"totp:{device_id}"),
+        }
+        uri = app.provisioning_uri()
+        once = {
+            "otpauth_uri": uri,
+            "secret_b32": app.secret_b32,
+            "digits": digits,
+            "algorithm": algorithm,
+            "period": period,
+            "qr_svg": qr_svg(uri),
+        }
+        return Enrolment(record, once)
+
+    def begin(self, device: Mapping[str, str], step: Begin) -> Prompt:
+        """Nothing to issue or remember: the app shows the code; the page says how long it is."""
+        return Prompt({"digits": int(device["digits"]), "period": int(device["period"])}, {})
+
+    def check(self, device: Mapping[str, str], txn: Mapping[str, str], response: str, *, now: int) -> bool:
+        digits, period, algorithm = int(device["digits"]), int(device["period"]), device["algorithm"]
+        if len(response) != digits:
+            return False
+        key = self._box.open(device["sealed"], context=f"totp:{device['device_id']}")
+        current = time_step(now, period)
+        matched: list[int] = []
+        for step in range(max(current - DRIFT_STEPS, 0), current + DRIFT_STEPS + 1):
+            # Every candidate is computed and compared, so timing does not tell which step matched.
+            expected = hotp(key, step, digits=digits, algorithm=algorithm)
+            if hmac.compare_digest(expected.encode(), response.encode()):
+                matched.append(step)
+        # Oldest first: a code that (by a one-in-a-million chance) matches two steps spends the earlier one.
+        return any(self._repo.accept_step(device["device_id"], step) for step in matched)

@@ -1,0 +1,245 @@
+"""A second-factor step, for a login or a step-up: pick a factor, issue its prompt, switch factors, settle.
+
+The step lives in a login transaction in Redis. Answers settle in one Lua step (``login_verify.lua``), so a
+response is accepted once; switching factors or asking for a new code keeps the attempt count; push
+approvals move the step to 'approved' and the session is then handed out once, to the first poll.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Mapping
+from typing import Any, cast
+
+from .enrolment import ACTIVE, DeviceService
+from .errors import (
+    ChallengeExpired,
+    ChallengeUsed,
+    DeviceInactive,
+    InvalidRequest,
+    InvalidResponse,
+    NoSecondFactor,
+    SlsError,
+    UnknownTransaction,
+)
+from .events import EventLog
+from .factors import ApprovalFactor, Begin, Factor, FactorRegistry
+from .lockout import DeviceLocked, Lockout
+from .store import Store
+
+
+class PushDenied(SlsError):
+    code = "push_denied"
+    status = 401
+    message = "The login was denied in the app."
+
+
+class WrongMode(SlsError):
+    code = "wrong_mode"
+    status = 409
+    message = "This step is answered another way."
+
+
+def factor_entry(factor: str, device: Mapping[str, str]) -> dict[str, Any]:
+    return {"type": factor, "device_id": device["device_id"], "label": device.get("label")}
+
+
+class SecondFactor:
+    def __init__(
+        self,
+        store: Store,
+        devices: DeviceService,
+        factors: FactorRegistry,
+        events: EventLog,
+        lockout: Lockout | None,
+        *,
+        challenge_ttl: int,
+        verify_attempts: int,
+    ) -> None:
+        self._store = store
+        self._devices = devices
+        self._factors = factors
+        self._events = events
+        self._lockout = lockout
+        self._challenge_ttl = challenge_ttl
+        self._verify_attempts = verify_attempts
+
+    # --- choosing ----------------------------------------------------------------------------------------
+
+    def options(self, username: str) -> tuple[list[dict[str, str]], list[tuple[str, dict[str, str]]]]:
+        """(active devices, usable (factor, device) pairs): a locked device offers nothing."""
+        enrolled = self._devices.active_of_user(username)
+        usable = [
+            (factor.type, device)
+            for device in enrolled
+            if device.get("factor_locked") != "1"
+            for factor in self._factors.serving(device["type"])
+        ]
+        return enrolled, usable
+
+    def _pick(
+        self, username: str, type_: str | None, device_id: str | None, default: str | None
+    ) -> tuple[Factor, dict[str, str], list[tuple[str, dict[str, str]]]]:
+        enrolled, usable = self.options(username)
+        if not usable:
+            raise DeviceLocked() if enrolled else NoSecondFactor()
+        matches = [
+            (name, device)
+            for name, device in usable
+            if (type_ is None or name == type_) and (device_id is None or device["device_id"] == device_id)
+        ]
+        if not matches:
+            raise InvalidRequest("the user has no usable authenticator of that type", field="type")
+        if type_ is None and default:
+            matches = [m for m in matches if m[1]["device_id"] == default] or matches
+        name, device = matches[0]
+        return self._factors.get(name), device, usable
+
+    # --- issuing -----------------------------------------------------------------------------------------
+
+    def open(
+        self, username: str, *, now: int, ip: str | None, purpose: str = "login",
+        default: str | None = None, extra: Mapping[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """Create the step on the user's default (or first usable) factor; the body the client sees."""
+        factor, device, usable = self._pick(username, None, None, default)
+        txn_id = secrets.token_urlsafe(18)
+        prompt = factor.begin(device, Begin(txn_id, username, now, purpose))
+        expires_at = now + (prompt.expires_in or self._challenge_ttl)
+        self._store.logins.create(
+            txn_id,
+            {
+                "txn_id": txn_id, "username": username, "purpose": purpose, "state": "second_factor",
+                "factor": factor.type, "device_id": device["device_id"], "created_at": now,
+                "expires_at": expires_at, "attempts_left": self._verify_attempts, "ip": ip,
+                **(extra or {}), **prompt.remembered,
+            },
+            now=now,
+        )
+        self._issued(username, factor, device, now=now, ip=ip, purpose=purpose)
+        return {
+            "txn_id": txn_id,
+            "expires_at": expires_at,
+            "factor": {"type": factor.type, "device_id": device["device_id"], **prompt.shown},
+            "factors": [factor_entry(name, d) for name, d in usable],
+        }
+
+    def switch(
+        self, txn_id: str, type_: str, device_id: str | None, *, now: int, ip: str | None
+    ) -> dict[str, Any]:
+        """Another factor, or a new code on the same one ("didn't receive a security code?")."""
+        txn = self.load(txn_id)
+        self._raise_if_settled(txn, now)
+        factor, device, _ = self._pick(txn["username"], type_, device_id, None)
+        prompt = factor.begin(device, Begin(txn_id, txn["username"], now, txn.get("purpose", "login")))
+        expires_at = now + (prompt.expires_in or self._challenge_ttl)
+        fields = {"factor": factor.type, "device_id": device["device_id"], **prompt.remembered}
+        outcome = self._store.logins.switch(txn_id, now=now, expires_at=expires_at, fields=fields)
+        if outcome != "ok":
+            self._raise_for_status({"missing": "missing", "authenticated": "used", "approved": "used"}.get(
+                outcome, "dead"))
+        self._issued(txn["username"], factor, device, now=now, ip=ip, purpose=txn.get("purpose", "login"))
+        return {"txn_id": txn_id, "expires_at": expires_at,
+                "factor": {"type": factor.type, "device_id": device["device_id"], **prompt.shown}}
+
+    def _issued(self, username: str, factor: Factor, device: Mapping[str, str], **kw: Any) -> None:
+        purpose = kw.pop("purpose")
+        self._events.record("login.challenge_issued" if purpose == "login" else "stepup.challenge_issued",
+                            user=username, factor=factor.type, device_id=device["device_id"],
+                            at=kw["now"], ip=kw["ip"], detail=None if purpose == "login" else {"purpose": purpose})
+
+    # --- settling ----------------------------------------------------------------------------------------
+
+    def load(self, txn_id: str) -> dict[str, str]:
+        txn = self._store.logins.get(txn_id)
+        if not txn:
+            raise UnknownTransaction()
+        return txn
+
+    def answer(self, txn_id: str, response: str, *, now: int, ip: str | None) -> tuple[dict[str, str], dict[str, str]]:
+        """Check a typed response (card, app code, SMS); (txn, device) once accepted, else an error."""
+        txn = self.load(txn_id)
+        factor = self._factors.get(txn["factor"])
+        if txn.get("mode") == "push":
+            raise WrongMode("This step waits for approval in the app; poll the transaction instead.")
+        if not factor.response_pattern.fullmatch(response):
+            raise InvalidRequest(f"response does not have the form a {txn['factor']} gives", field="response")
+        self._raise_if_settled(txn, now)
+        device = self._usable_device(txn)
+        return txn, self._settle(txn, device, factor.check(device, txn, response, now=now), now=now, ip=ip)
+
+    def answer_push(self, txn_id: str, answer: Mapping[str, Any], *, now: int, ip: str | None) -> str:
+        """The app's signed approval or denial; 'approved' or 'denied', else an error."""
+        txn = self.load(txn_id)
+        if txn.get("mode") != "push":
+            raise WrongMode("This step is not waiting for an app approval.")
+        factor = cast(ApprovalFactor, self._factors.get(txn["factor"]))
+        self._raise_if_settled(txn, now)
+        device = self._usable_device(txn)
+        valid = factor.check_approval(device, txn, answer, now=now)
+        if valid and answer.get("decision") == "deny":
+            status, _ = self._store.logins.settle(txn["txn_id"], now=now, outcome="deny")
+            if status != "denied":
+                self._raise_for_status(status)
+            self._events.record("push.denied", at=now, user=txn["username"], ip=ip, factor=txn["factor"],
+                                device_id=txn["device_id"], result="denied")
+            return "denied"
+        self._settle(txn, device, valid, now=now, ip=ip, ok_state="approved")
+        self._events.record("push.approved", at=now, user=txn["username"], ip=ip, factor=txn["factor"],
+                            device_id=txn["device_id"], result="approved")
+        return "approved"
+
+    def collect(self, txn_id: str, *, now: int) -> bool:
+        return self._store.logins.collect(txn_id, now=now)
+
+    def _usable_device(self, txn: Mapping[str, str]) -> dict[str, str]:
+        device = self._store.devices.get(txn["device_id"])
+        if not device or device["status"] != ACTIVE or txn["username"] not in device_users(device):
+            raise DeviceInactive()
+        if device.get("factor_locked") == "1":
+            raise DeviceLocked()
+        return device
+
+    def _settle(
+        self, txn: Mapping[str, str], device: dict[str, str], correct: bool, *, now: int, ip: str | None,
+        ok_state: str = "authenticated",
+    ) -> dict[str, str]:
+        status, left = self._store.logins.settle(
+            txn["txn_id"], now=now, outcome="ok" if correct else "bad", ok_state=ok_state
+        )
+        if status == "bad":
+            self._events.record("login.second_factor_failed", at=now, user=txn["username"], ip=ip,
+                                factor=txn["factor"], device_id=txn["device_id"], result="failure",
+                                detail={"attempts_left": left})
+            if self._lockout and self._lockout.device_failed(device, now=now, ip=ip):
+                raise DeviceLocked(attempts_left=0)
+            raise InvalidResponse(attempts_left=left)
+        if status != "ok":
+            self._raise_for_status(status)
+        if self._lockout:
+            self._lockout.device_succeeded(device)
+        return device
+
+    @staticmethod
+    def _raise_if_settled(txn: Mapping[str, str], now: int) -> None:
+        """Answer a settled or expired step without spending an attempt or computing anything."""
+        if txn["state"] in ("authenticated", "approved"):
+            raise ChallengeUsed()
+        if txn["state"] == "denied":
+            raise PushDenied()
+        if txn["state"] != "second_factor" or now >= int(txn["expires_at"]):
+            raise ChallengeExpired()
+
+    @staticmethod
+    def _raise_for_status(status: str) -> None:
+        if status == "missing":
+            raise UnknownTransaction()
+        if status == "used":
+            raise ChallengeUsed()
+        raise ChallengeExpired()
+
+
+def device_users(device: Mapping[str, str]) -> list[str]:
+    """The owner, plus the users a card is shared with (one card may serve several users)."""
+    shared = [name for name in device.get("shared_with", "").split(",") if name]
+    return [device["owner"], *shared]

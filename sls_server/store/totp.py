@@ -1,0 +1,28 @@
+"""TOTP replay protection: the last time step each authenticator app was accepted at.
+
+The step lives on the device record (``last_step``) and only moves forward, in one Lua script, so a code
+is good once however many workers see it, and a code from before the last accepted one never is.
+"""
+
+from __future__ import annotations
+
+import redis
+
+from . import keys
+from .base import Scripts, guarded
+
+
+@guarded
+class TotpRepo:
+    def __init__(self, client: redis.Redis, scripts: Scripts) -> None:
+        self._r = client
+        self._scripts = scripts
+
+    def accept_step(self, device_id: str, step: int) -> bool:
+        """True if ``step`` is later than every step accepted before for this device (and is now the last)."""
+        return bool(self._scripts("totp_accept_step", [keys.device(device_id)], [int(step)]))
+
+    def last_step(self, device_id: str) -> int | None:
+        """The last accepted step, None if the app has not been used yet."""
+        value = self._r.hget(keys.device(device_id), "last_step")
+        return None if value is None else int(value)
