@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 CODE_RE = re.compile(r"\b(\d{6,8})\b")
 E164_RE = re.compile(r"^\+[1-9][0-9]{6,14}$")
+HANDSET_RE = re.compile(r"^[A-Za-z0-9_.+-]{1,32}$")
+"""A handset's name: its own number, or a short name for a phone without one of its own (``attacker``)."""
 DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 SENDER = "IBKR"
 
@@ -79,6 +81,11 @@ def voice_transcript(code: str) -> str:
         "Hello. This is Interactive Brokers with your login authentication code. "
         f"Your code is: {spoken}. Again, your code is: {spoken}. Goodbye."
     )
+
+
+def is_handset(name: str) -> bool:
+    """Whether ``name`` can address a phone: an E.164 number, or a short handset name for a swapped SIM."""
+    return bool(E164_RE.fullmatch(name) or HANDSET_RE.fullmatch(name))
 
 
 def parse_code(text: str) -> str | None:

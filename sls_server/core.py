@@ -10,16 +10,20 @@ from .enrolment import DeviceService
 from .events import EventLog
 from .factors import FactorRegistry
 from .factors.dscplus import DscPlusFactor
+from .factors.sms import SmsFactor, VoiceFactor
+from .factors.temporary import TemporaryPasscodeFactor
 from .factors.totp import TotpFactor
 from .iprules import IpRestrictions
 from .lockout import Lockout, LockoutPolicy
 from .login import LoginService
-from .second_factor import SecondFactor
+from .notices import Notifier
 from .passwords import PasswordHasher
 from .phones import PhoneService
+from .second_factor import SecondFactor
 from .secretbox import SecretBox
 from .sessions import SessionService
 from .simulator import CardSimulator
+from .stepup import StepUp
 from .store import Store
 from .store.base import Scripts
 from .store.totp import TotpRepo
@@ -41,6 +45,8 @@ class Core:
     cards: CardSimulator
     lockout: Lockout
     phones: PhoneService
+    notifier: Notifier
+    stepup: StepUp
     ip_rules: IpRestrictions
 
 
@@ -49,12 +55,23 @@ def build_core(settings: Settings, store: Store) -> Core:
         raise ValueError("build_core needs a resolved secret key (see runtime.resolve_secrets)")
     box = SecretBox(settings.secret_key)
     events = EventLog(store.events)
-    phones = PhoneService(store, events, send_limit=settings.sms_send_limit, send_window=settings.sms_send_window)
+    phones = PhoneService(
+        store, events, send_limit=settings.sms_send_limit, send_window=settings.sms_send_window
+    )
     hasher = PasswordHasher(settings.hash_profile)
     dscplus = DscPlusFactor(box, store.devices, pin_attempts=settings.card_pin_attempts)
-    factors = FactorRegistry([dscplus, TotpFactor(box, TotpRepo(store.client, Scripts(store.client)))])
-    users = UserService(store, hasher, events)
-    devices = DeviceService(store, factors, events)
+    factors = FactorRegistry(
+        [
+            dscplus,
+            TotpFactor(box, TotpRepo(store.client, Scripts(store.client))),
+            TemporaryPasscodeFactor(box, default_days=settings.temporary_passcode_days),
+            SmsFactor(box, phones, store.users, code_ttl=settings.sms_code_ttl),
+            VoiceFactor(box, phones, store.users, code_ttl=settings.sms_code_ttl),
+        ]
+    )
+    notifier = Notifier(store, phones)
+    users = UserService(store, hasher, events, notify=notifier.notify)
+    devices = DeviceService(store, factors, events, notify=notifier.notify)
     ip_rules = IpRestrictions(store, events)
     sessions = SessionService(
         store,
@@ -66,8 +83,13 @@ def build_core(settings: Settings, store: Store) -> Core:
     )
     lockout = Lockout(store.lockout, events, LockoutPolicy.from_settings(settings))
     steps = SecondFactor(
-        store, devices, factors, events, lockout,
-        challenge_ttl=settings.challenge_ttl, verify_attempts=settings.verify_attempts,
+        store,
+        devices,
+        factors,
+        events,
+        lockout,
+        challenge_ttl=settings.challenge_ttl,
+        verify_attempts=settings.verify_attempts,
     )
     logins = LoginService(store, users, steps, sessions, events, checks=[ip_rules], lockout=lockout)
     return Core(
@@ -84,5 +106,7 @@ def build_core(settings: Settings, store: Store) -> Core:
         cards=CardSimulator(devices, dscplus, events),
         lockout=lockout,
         phones=phones,
+        notifier=notifier,
+        stepup=StepUp(steps, sessions, events, validity=settings.stepup_validity),
         ip_rules=ip_rules,
     )

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from .errors import UnknownDevice
+from .errors import InvalidRequest, UnknownDevice
 from .events import EventLog
 from .factors import FactorRegistry
 from .store import Store
@@ -32,16 +32,27 @@ def public_device(record: Mapping[str, str]) -> dict[str, Any]:
             view[optional] = record[optional]
     if "locked" in record:
         view["locked"] = record["locked"] == "1"
+    for optional in ("owner", "expires_at"):
+        if optional in record:
+            view[optional] = int(record[optional]) if optional == "expires_at" else record[optional]
+    view["shared_with"] = [u for u in record.get("shared_with", "").split(",") if u]
     view["factor_locked"] = record.get("factor_locked") == "1"
     view["factor_failures"] = int(record.get("factor_failures", 0))
     return view
 
 
+#: (username, what happened, now) -> tell the user on their phone
+Notify = Callable[..., object]
+
+
 class DeviceService:
-    def __init__(self, store: Store, factors: FactorRegistry, events: EventLog) -> None:
+    def __init__(
+        self, store: Store, factors: FactorRegistry, events: EventLog, notify: Notify | None = None
+    ) -> None:
         self._store = store
         self._factors = factors
         self._events = events
+        self._notify = notify or (lambda *args, **kwargs: None)
 
     def enrol(self, username: str, type_: str, params: Mapping[str, Any], *, now: int) -> dict[str, Any]:
         factor = self._factors.get(type_)
@@ -60,8 +71,34 @@ class DeviceService:
         self._store.devices.create(device_id, record)
         self._store.users.add_device(username, device_id)
         self._events.record("device.enrolled", at=now, user=username, factor=type_, device_id=device_id)
+        self._notify(username, f"A {type_} security device was added to your account.", now=now)
         stored = {k: str(int(v) if isinstance(v, bool) else v) for k, v in record.items()}
         return {**public_device(stored), **enrolment.once}
+
+    def share(self, username: str, device_id: str, *, now: int) -> dict[str, Any]:
+        """One physical card serving several users (the broker lets users share a security device)."""
+        record = self.get(device_id)
+        if record["type"] != "dscplus" or record["status"] != ACTIVE:
+            raise InvalidRequest("only an active DSC+ card can be shared", field="share_device_id")
+        users = [record["owner"], *filter(None, record.get("shared_with", "").split(","))]
+        if username not in users:
+            self.update(
+                device_id,
+                lambda r: {
+                    "shared_with": ",".join([*filter(None, r.get("shared_with", "").split(",")), username])
+                },
+            )
+            self._store.users.add_device(username, device_id)
+            self._events.record(
+                "device.shared",
+                at=now,
+                user=username,
+                factor="dscplus",
+                device_id=device_id,
+                detail={"owner": record["owner"]},
+            )
+            self._notify(username, "A shared security card was added to your account.", now=now)
+        return public_device(self.get(device_id))
 
     def get(self, device_id: str) -> dict[str, str]:
         record = self._store.devices.get(device_id)
@@ -77,13 +114,28 @@ class DeviceService:
         return [r for r in self.of_user(username) if r["status"] == ACTIVE]
 
     def revoke(self, username: str, device_id: str, *, now: int) -> dict[str, Any]:
+        """Revoke at once (a correct response from it fails in the same second); a user a card is merely
+        shared with is taken off the card instead."""
         record = self.get(device_id)
-        if record["owner"] != username:
+        shared = list(filter(None, record.get("shared_with", "").split(",")))
+        if record["owner"] != username and username not in shared:
             raise UnknownDevice()
-        self.update(device_id, lambda _: {"status": REVOKED, "revoked_at": now})
+        if record["owner"] == username:
+            self.update(device_id, lambda _: {"status": REVOKED, "revoked_at": now})
+        else:
+            self.update(
+                device_id,
+                lambda r: {
+                    "shared_with": ",".join(
+                        u for u in r.get("shared_with", "").split(",") if u and u != username
+                    )
+                },
+            )
+            self._store.users.remove_device(username, device_id)
         self._events.record(
             "device.revoked", at=now, user=username, factor=record["type"], device_id=device_id
         )
+        self._notify(username, f"A {record['type']} security device was removed from your account.", now=now)
         return public_device(self.get(device_id))
 
     def update(self, device_id: str, change: Any, *, tries: int = 8) -> dict[str, str]:

@@ -99,7 +99,9 @@ class LoginService:
         for check in self._checks:
             check.after_password(attempt, ok=user is not None)
         if user is None:
-            self._events.record("login.password_failed", at=now, user=attempt.lock_name, ip=ip, result="failure")
+            self._events.record(
+                "login.password_failed", at=now, user=attempt.lock_name, ip=ip, result="failure"
+            )
             raise InvalidCredentials()
         name = user["username"]
         self._events.record("login.password_ok", at=now, user=name, ip=ip, result="success")
@@ -110,7 +112,9 @@ class LoginService:
             raise
         return {"state": "second_factor", **opened}
 
-    def switch(self, txn_id: str, type_: str, device_id: str | None, *, now: int, ip: str | None) -> dict[str, Any]:
+    def switch(
+        self, txn_id: str, type_: str, device_id: str | None, *, now: int, ip: str | None
+    ) -> dict[str, Any]:
         self._login_txn(txn_id)
         return self._steps.switch(txn_id, type_, device_id, now=now, ip=ip)
 
@@ -125,7 +129,11 @@ class LoginService:
         """Where a login stands; once a push is approved, the first poll also gets the session."""
         txn = self._login_txn(txn_id)
         state = txn["state"]
-        body: dict[str, Any] = {"txn_id": txn_id, "expires_at": int(txn["expires_at"]), "factor": txn["factor"]}
+        body: dict[str, Any] = {
+            "txn_id": txn_id,
+            "expires_at": int(txn["expires_at"]),
+            "factor": txn["factor"],
+        }
         if state == "approved":
             self._sessions.require_ip(txn["username"], ip, now=now)
             if self._steps.collect(txn_id, now=now):
@@ -148,10 +156,19 @@ class LoginService:
 
     def _finish(self, txn: Mapping[str, str], *, now: int, ip: str | None) -> Authenticated:
         name = txn["username"]
-        token, session = self._sessions.create(name, factor=txn["factor"], device_id=txn["device_id"], now=now, ip=ip)
+        token, session = self._sessions.create(
+            name, factor=txn["factor"], device_id=txn["device_id"], now=now, ip=ip
+        )
         for check in self._checks:  # the address that passed the password step is the one the user "knows"
             check.login_succeeded(name, txn.get("ip") or ip, now=now)
         self._store.users.set_fields(name, {"default_device": txn["device_id"]})  # M2FS: remembered
-        self._events.record("login.succeeded", at=now, user=name, ip=ip, factor=txn["factor"],
-                            device_id=txn["device_id"], result="success")
+        self._events.record(
+            "login.succeeded",
+            at=now,
+            user=name,
+            ip=ip,
+            factor=txn["factor"],
+            device_id=txn["device_id"],
+            result="success",
+        )
         return Authenticated(token, session)

@@ -53,43 +53,82 @@ class PhoneService:
                 "sim_swapped_to": conditions.sim_swapped_to,
             },
         )
-        self._events.record("phone.conditions_changed", at=now, detail={
-            "number": mask_number(number), "carrier_blocks_sms": conditions.carrier_blocks_sms,
-            "roaming": conditions.roaming, "delivery_delay_s": conditions.delivery_delay_s,
-            "sim_swapped": conditions.sim_swapped_to is not None})
+        self._events.record(
+            "phone.conditions_changed",
+            at=now,
+            detail={
+                "number": mask_number(number),
+                "carrier_blocks_sms": conditions.carrier_blocks_sms,
+                "roaming": conditions.roaming,
+                "delivery_delay_s": conditions.delivery_delay_s,
+                "sim_swapped": conditions.sim_swapped_to is not None,
+            },
+        )
         return conditions
 
     def limit(self, username: str, number: str, *, now: int) -> None:
         """One more code sent to this account and this number, or 429 ``rate_limited`` with ``retry_after``."""
         member = secrets.token_hex(8)
         for name in (f"send:user:{username}", f"send:number:{number}"):
-            wait = self._store.phones.hit(name, now=now, window=self._send_window, limit=self._send_limit,
-                                          member=member)
+            wait = self._store.phones.hit(
+                name, now=now, window=self._send_window, limit=self._send_limit, member=member
+            )
             if wait:
-                self._events.record("sms.rate_limited", at=now, user=username, detail={"to": mask_number(number)})
+                self._events.record(
+                    "sms.rate_limited", at=now, user=username, detail={"to": mask_number(number)}
+                )
                 raise SendLimited(retry_after=wait)
 
     def send_sms(self, number: str, text: str, *, now: int, user: str | None, purpose: str) -> dict[str, Any]:
         delivery = route_sms(number, self.conditions(number), now=now)
-        message = {"id": secrets.token_hex(6), "at": delivery.deliver_at, "sent_at": now, "from": SENDER,
-                   "to": number, "text": text, "code": parse_code(text), "purpose": purpose}
+        message = {
+            "id": secrets.token_hex(6),
+            "at": delivery.deliver_at,
+            "sent_at": now,
+            "from": SENDER,
+            "to": number,
+            "text": text,
+            "code": parse_code(text),
+            "purpose": purpose,
+        }
         if delivery.delivered:
             self._store.phones.push(delivery.handset, "messages", message)
-        self._events.record("sms.sent", at=now, user=user, result="delivered" if delivery.delivered else "dropped",
-                            detail={"to": mask_number(number), "purpose": purpose, "notes": list(delivery.notes)})
-        return {"to": number, "sent_to": mask_number(number), "delivered": delivery.delivered,
-                "deliver_at": delivery.deliver_at}
+        self._events.record(
+            "sms.sent",
+            at=now,
+            user=user,
+            result="delivered" if delivery.delivered else "dropped",
+            detail={"to": mask_number(number), "purpose": purpose, "notes": list(delivery.notes)},
+        )
+        return {
+            "to": number,
+            "sent_to": mask_number(number),
+            "delivered": delivery.delivered,
+            "deliver_at": delivery.deliver_at,
+        }
 
     def call(
         self, number: str, transcript: str, *, code: str | None, now: int, user: str | None, purpose: str
     ) -> dict[str, Any]:
         """A voice callback; ``code`` is what the transcript reads out, kept for scripts like an SMS's."""
         delivery = route_call(number, self.conditions(number), now=now)
-        record = {"id": secrets.token_hex(6), "at": now, "from": SENDER, "to": number, "transcript": transcript,
-                  "code": code, "purpose": purpose}
+        record = {
+            "id": secrets.token_hex(6),
+            "at": now,
+            "from": SENDER,
+            "to": number,
+            "transcript": transcript,
+            "code": code,
+            "purpose": purpose,
+        }
         self._store.phones.push(delivery.handset, "calls", record)
-        self._events.record("voice.called", at=now, user=user, result="answered",
-                            detail={"to": mask_number(number), "purpose": purpose, "notes": list(delivery.notes)})
+        self._events.record(
+            "voice.called",
+            at=now,
+            user=user,
+            result="answered",
+            detail={"to": mask_number(number), "purpose": purpose, "notes": list(delivery.notes)},
+        )
         return {"to": number, "sent_to": mask_number(number), "call_id": record["id"]}
 
     def messages(self, handset: str, *, now: int) -> list[dict[str, Any]]:

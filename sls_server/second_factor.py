@@ -66,9 +66,13 @@ class SecondFactor:
 
     # --- choosing ----------------------------------------------------------------------------------------
 
-    def options(self, username: str) -> tuple[list[dict[str, str]], list[tuple[str, dict[str, str]]]]:
-        """(active devices, usable (factor, device) pairs): a locked device offers nothing."""
-        enrolled = self._devices.active_of_user(username)
+    def options(
+        self, username: str, *, now: int
+    ) -> tuple[list[dict[str, str]], list[tuple[str, dict[str, str]]]]:
+        """(active devices, usable (factor, device) pairs): a locked or lapsed device offers nothing."""
+        enrolled = [
+            d for d in self._devices.active_of_user(username) if int(d.get("expires_at", now + 1)) > now
+        ]
         usable = [
             (factor.type, device)
             for device in enrolled
@@ -78,9 +82,9 @@ class SecondFactor:
         return enrolled, usable
 
     def _pick(
-        self, username: str, type_: str | None, device_id: str | None, default: str | None
+        self, username: str, type_: str | None, device_id: str | None, default: str | None, *, now: int
     ) -> tuple[Factor, dict[str, str], list[tuple[str, dict[str, str]]]]:
-        enrolled, usable = self.options(username)
+        enrolled, usable = self.options(username, now=now)
         if not usable:
             raise DeviceLocked() if enrolled else NoSecondFactor()
         matches = [
@@ -98,21 +102,37 @@ class SecondFactor:
     # --- issuing -----------------------------------------------------------------------------------------
 
     def open(
-        self, username: str, *, now: int, ip: str | None, purpose: str = "login",
-        default: str | None = None, extra: Mapping[str, Any] | None = None,
+        self,
+        username: str,
+        *,
+        now: int,
+        ip: str | None,
+        purpose: str = "login",
+        default: str | None = None,
+        extra: Mapping[str, Any] | None = None,
+        type_: str | None = None,
+        device_id: str | None = None,
     ) -> dict[str, Any]:
-        """Create the step on the user's default (or first usable) factor; the body the client sees."""
-        factor, device, usable = self._pick(username, None, None, default)
+        """Create the step on the chosen, else the default, else the first usable factor; the client's body."""
+        factor, device, usable = self._pick(username, type_, device_id, default, now=now)
         txn_id = secrets.token_urlsafe(18)
         prompt = factor.begin(device, Begin(txn_id, username, now, purpose))
         expires_at = now + (prompt.expires_in or self._challenge_ttl)
         self._store.logins.create(
             txn_id,
             {
-                "txn_id": txn_id, "username": username, "purpose": purpose, "state": "second_factor",
-                "factor": factor.type, "device_id": device["device_id"], "created_at": now,
-                "expires_at": expires_at, "attempts_left": self._verify_attempts, "ip": ip,
-                **(extra or {}), **prompt.remembered,
+                "txn_id": txn_id,
+                "username": username,
+                "purpose": purpose,
+                "state": "second_factor",
+                "factor": factor.type,
+                "device_id": device["device_id"],
+                "created_at": now,
+                "expires_at": expires_at,
+                "attempts_left": self._verify_attempts,
+                "ip": ip,
+                **(extra or {}),
+                **prompt.remembered,
             },
             now=now,
         )
@@ -130,23 +150,33 @@ class SecondFactor:
         """Another factor, or a new code on the same one ("didn't receive a security code?")."""
         txn = self.load(txn_id)
         self._raise_if_settled(txn, now)
-        factor, device, _ = self._pick(txn["username"], type_, device_id, None)
+        factor, device, _ = self._pick(txn["username"], type_, device_id, None, now=now)
         prompt = factor.begin(device, Begin(txn_id, txn["username"], now, txn.get("purpose", "login")))
         expires_at = now + (prompt.expires_in or self._challenge_ttl)
         fields = {"factor": factor.type, "device_id": device["device_id"], **prompt.remembered}
         outcome = self._store.logins.switch(txn_id, now=now, expires_at=expires_at, fields=fields)
         if outcome != "ok":
-            self._raise_for_status({"missing": "missing", "authenticated": "used", "approved": "used"}.get(
-                outcome, "dead"))
+            self._raise_for_status(
+                {"missing": "missing", "authenticated": "used", "approved": "used"}.get(outcome, "dead")
+            )
         self._issued(txn["username"], factor, device, now=now, ip=ip, purpose=txn.get("purpose", "login"))
-        return {"txn_id": txn_id, "expires_at": expires_at,
-                "factor": {"type": factor.type, "device_id": device["device_id"], **prompt.shown}}
+        return {
+            "txn_id": txn_id,
+            "expires_at": expires_at,
+            "factor": {"type": factor.type, "device_id": device["device_id"], **prompt.shown},
+        }
 
     def _issued(self, username: str, factor: Factor, device: Mapping[str, str], **kw: Any) -> None:
         purpose = kw.pop("purpose")
-        self._events.record("login.challenge_issued" if purpose == "login" else "stepup.challenge_issued",
-                            user=username, factor=factor.type, device_id=device["device_id"],
-                            at=kw["now"], ip=kw["ip"], detail=None if purpose == "login" else {"purpose": purpose})
+        self._events.record(
+            "login.challenge_issued" if purpose == "login" else "stepup.challenge_issued",
+            user=username,
+            factor=factor.type,
+            device_id=device["device_id"],
+            at=kw["now"],
+            ip=kw["ip"],
+            detail=None if purpose == "login" else {"purpose": purpose},
+        )
 
     # --- settling ----------------------------------------------------------------------------------------
 
@@ -156,7 +186,9 @@ class SecondFactor:
             raise UnknownTransaction()
         return txn
 
-    def answer(self, txn_id: str, response: str, *, now: int, ip: str | None) -> tuple[dict[str, str], dict[str, str]]:
+    def answer(
+        self, txn_id: str, response: str, *, now: int, ip: str | None
+    ) -> tuple[dict[str, str], dict[str, str]]:
         """Check a typed response (card, app code, SMS); (txn, device) once accepted, else an error."""
         txn = self.load(txn_id)
         factor = self._factors.get(txn["factor"])
@@ -165,7 +197,7 @@ class SecondFactor:
         if not factor.response_pattern.fullmatch(response):
             raise InvalidRequest(f"response does not have the form a {txn['factor']} gives", field="response")
         self._raise_if_settled(txn, now)
-        device = self._usable_device(txn)
+        device = self._usable_device(txn, now=now)
         return txn, self._settle(txn, device, factor.check(device, txn, response, now=now), now=now, ip=ip)
 
     def answer_push(self, txn_id: str, answer: Mapping[str, Any], *, now: int, ip: str | None) -> str:
@@ -175,42 +207,71 @@ class SecondFactor:
             raise WrongMode("This step is not waiting for an app approval.")
         factor = cast(ApprovalFactor, self._factors.get(txn["factor"]))
         self._raise_if_settled(txn, now)
-        device = self._usable_device(txn)
+        device = self._usable_device(txn, now=now)
         valid = factor.check_approval(device, txn, answer, now=now)
         if valid and answer.get("decision") == "deny":
             status, _ = self._store.logins.settle(txn["txn_id"], now=now, outcome="deny")
             if status != "denied":
                 self._raise_for_status(status)
-            self._events.record("push.denied", at=now, user=txn["username"], ip=ip, factor=txn["factor"],
-                                device_id=txn["device_id"], result="denied")
+            self._events.record(
+                "push.denied",
+                at=now,
+                user=txn["username"],
+                ip=ip,
+                factor=txn["factor"],
+                device_id=txn["device_id"],
+                result="denied",
+            )
             return "denied"
         self._settle(txn, device, valid, now=now, ip=ip, ok_state="approved")
-        self._events.record("push.approved", at=now, user=txn["username"], ip=ip, factor=txn["factor"],
-                            device_id=txn["device_id"], result="approved")
+        self._events.record(
+            "push.approved",
+            at=now,
+            user=txn["username"],
+            ip=ip,
+            factor=txn["factor"],
+            device_id=txn["device_id"],
+            result="approved",
+        )
         return "approved"
 
     def collect(self, txn_id: str, *, now: int) -> bool:
         return self._store.logins.collect(txn_id, now=now)
 
-    def _usable_device(self, txn: Mapping[str, str]) -> dict[str, str]:
+    def _usable_device(self, txn: Mapping[str, str], *, now: int) -> dict[str, str]:
         device = self._store.devices.get(txn["device_id"])
         if not device or device["status"] != ACTIVE or txn["username"] not in device_users(device):
             raise DeviceInactive()
         if device.get("factor_locked") == "1":
             raise DeviceLocked()
+        if "expires_at" in device and int(device["expires_at"]) <= now:
+            raise DeviceInactive("That authenticator has lapsed (a temporary passcode past its validity).")
         return device
 
     def _settle(
-        self, txn: Mapping[str, str], device: dict[str, str], correct: bool, *, now: int, ip: str | None,
+        self,
+        txn: Mapping[str, str],
+        device: dict[str, str],
+        correct: bool,
+        *,
+        now: int,
+        ip: str | None,
         ok_state: str = "authenticated",
     ) -> dict[str, str]:
         status, left = self._store.logins.settle(
             txn["txn_id"], now=now, outcome="ok" if correct else "bad", ok_state=ok_state
         )
         if status == "bad":
-            self._events.record("login.second_factor_failed", at=now, user=txn["username"], ip=ip,
-                                factor=txn["factor"], device_id=txn["device_id"], result="failure",
-                                detail={"attempts_left": left})
+            self._events.record(
+                "login.second_factor_failed",
+                at=now,
+                user=txn["username"],
+                ip=ip,
+                factor=txn["factor"],
+                device_id=txn["device_id"],
+                result="failure",
+                detail={"attempts_left": left},
+            )
             if self._lockout and self._lockout.device_failed(device, now=now, ip=ip):
                 raise DeviceLocked(attempts_left=0)
             raise InvalidResponse(attempts_left=left)

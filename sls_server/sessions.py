@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from .errors import Conflict, Forbidden, SessionExpired, Unauthorized
@@ -51,10 +51,15 @@ class Session:
     expires_at: int
     factor: str
     device_id: str | None
+    verified: dict[str, int] = field(default_factory=dict)
+    """Step-up verifications on this session: purpose -> until (unix s)."""
 
     @classmethod
     def from_record(cls, record: dict[str, str]) -> Session:
         return cls(
+            verified={
+                k.removeprefix("verified:"): int(v) for k, v in record.items() if k.startswith("verified:")
+            },
             id=record["id"],
             username=record["username"],
             authenticated_at=int(record["authenticated_at"]),
@@ -125,6 +130,30 @@ class SessionService:
             raise SessionActive()
         for old in replaced:
             self._events.record("session.replaced", at=now, user=username, detail={"session_id": old[:12]})
+        return token, Session.from_record({k: str(v) for k, v in record.items() if v is not None})
+
+    def rotate(
+        self, session: Session, *, now: int, ip: str | None, verified: dict[str, int]
+    ) -> tuple[str, Session]:
+        """A new token for the same session after a step-up; the old token is dead at once (ASVS 7.2.4).
+        The absolute deadline stays: a step-up is a second factor, not a new login."""
+        self._store.sessions.end(session.id)
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        sid = session_id(token)
+        record: dict[str, Any] = {
+            "id": sid,
+            "username": session.username,
+            "authenticated_at": session.authenticated_at,
+            "idle_expires_at": min(now + self.idle_timeout, session.expires_at),
+            "expires_at": session.expires_at,
+            "last_seen_at": now,
+            "factor": session.factor,
+            "device_id": session.device_id,
+            "ip": ip,
+            **{f"verified:{purpose}": until for purpose, until in {**session.verified, **verified}.items()},
+        }
+        self._store.sessions.create(sid, record, now=now, concurrency="replace")
+        self._events.record("session.rotated", at=now, user=session.username, detail={"session_id": sid[:12]})
         return token, Session.from_record({k: str(v) for k, v in record.items() if v is not None})
 
     def authenticate(self, token: str | None, *, now: int, ip: str | None, extend: bool = True) -> Session:

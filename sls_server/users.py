@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from .errors import InvalidRequest, UnknownUser, UserExists, WeakPassword
@@ -37,10 +38,17 @@ def public_user(record: dict[str, str], devices: list[dict[str, Any]]) -> dict[s
 
 
 class UserService:
-    def __init__(self, store: Store, hasher: PasswordHasher, events: EventLog) -> None:
+    def __init__(
+        self,
+        store: Store,
+        hasher: PasswordHasher,
+        events: EventLog,
+        notify: Callable[..., object] | None = None,
+    ) -> None:
         self._store = store
         self._hasher = hasher
         self._events = events
+        self._notify = notify
 
     def create(self, username: str, password: str, *, phone: str | None, now: int) -> dict[str, str]:
         name = canonical_username(username)
@@ -69,6 +77,26 @@ class UserService:
         if not record:
             raise UnknownUser()
         return record
+
+    def change_phone(self, username: str, phone: str, *, now: int) -> dict[str, str | None]:
+        """A new number is a new binding (NIST 800-63B-4 §3.1.3.3): the caller required a fresh step-up;
+        both the old and the new number are told, and SMS devices follow the number."""
+        if not PHONE_RE.fullmatch(phone):
+            raise InvalidRequest("phone must be in E.164 form, like +15551234567", field="phone")
+        record = self.get(username)
+        old = record.get("phone")
+        self._store.users.set_fields(record["username"], {"phone": phone})
+        for device_id in self._store.users.device_ids(record["username"]):
+            device = self._store.devices.get(device_id)
+            if device and device.get("number") and device["type"] in ("sms", "voice"):
+                self._store.devices.update(device_id, device["version"], {"number": phone})
+        self._events.record("user.phone_changed", at=now, user=record["username"])
+        if self._notify:
+            what = "The phone number on your account was changed."
+            if old:
+                self._notify(record["username"], what, now=now, number=old)
+            self._notify(record["username"], what, now=now, number=phone)
+        return {"username": record["username"], "phone": phone, "previous_phone": old}
 
     def set_disabled(self, username: str, disabled: bool, *, now: int) -> str:
         """A disabled user cannot log in (423, whatever the password); the caller ends their sessions."""

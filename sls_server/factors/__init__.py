@@ -53,7 +53,9 @@ class Factor(Protocol):
 
     def begin(self, device: Mapping[str, str], step: Begin) -> Prompt: ...
 
-    def check(self, device: Mapping[str, str], txn: Mapping[str, str], response: str, *, now: int) -> bool: ...
+    def check(
+        self, device: Mapping[str, str], txn: Mapping[str, str], response: str, *, now: int
+    ) -> bool: ...
 
 
 class ApprovalFactor(Factor, Protocol):

@@ -82,6 +82,11 @@ def enrol_device(username: str):  # type: ignore[no-untyped-def]
     body = json_body()
     type_ = string(body, "type", max_len=32)
     string(body, "label", max_len=64, required=False)
+    shared = string(body, "share_device_id", max_len=64, required=False)
+    if shared is not None:
+        if type_ != "dscplus":
+            raise InvalidRequest("only a DSC+ card can be shared", field="share_device_id")
+        return jsonify(core().devices.share(name, shared, now=now())), 201
     return jsonify(core().devices.enrol(name, type_, body, now=now())), 201
 
 

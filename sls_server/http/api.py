@@ -20,12 +20,14 @@ from .common import (
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
-def _with_session_cookie(result: Authenticated, body: dict | None = None) -> Response:
-    response = jsonify(body or result.body())
+def _with_session_cookie(result: Authenticated | str, body: dict | None = None) -> Response:
+    """The JSON answer plus the session cookie; ``result`` is a login's outcome or a rotated token."""
+    token = result if isinstance(result, str) else result.token
+    response = jsonify(body or (result.body() if isinstance(result, Authenticated) else {}))
     secure = request.is_secure
     response.set_cookie(
         SECURE_SESSION_COOKIE if secure else SESSION_COOKIE,
-        result.token,
+        token,
         httponly=True,
         secure=secure,
         samesite="Strict",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from . import openapi_ops_core, openapi_ops_protect
+from . import openapi_ops_account, openapi_ops_core, openapi_ops_protect
 from .openapi_build import DESCRIPTION, TAGS
 from .openapi_schemas import SCHEMAS, SECURITY_SCHEMES
 
@@ -18,6 +18,7 @@ def operations() -> list[Operation]:
         *openapi_ops_core.operations(),
         *openapi_ops_protect.ip_operations(),
         *openapi_ops_protect.lockout_operations(),
+        *openapi_ops_account.operations(),
     ]
 
 
@@ -42,5 +43,8 @@ def build_spec() -> dict[str, Any]:
         },
         "tags": TAGS,
         "paths": paths,
-        "components": {"schemas": SCHEMAS, "securitySchemes": SECURITY_SCHEMES},
+        "components": {
+            "schemas": {**SCHEMAS, **openapi_ops_account.SCHEMAS},
+            "securitySchemes": SECURITY_SCHEMES,
+        },
     }

@@ -103,8 +103,8 @@ def operations() -> list[Operation]:
             body="FactorSwitchRequest",
             errors=(UnknownTransaction, ChallengeUsed, ChallengeExpired, NoSecondFactor, DeviceLocked),
             description="M2FS: pick another of the user's factors (`factors` in the login answer). "
-            "\"Didn't receive a security code?\": `{\"type\": \"sms\"}` sends a new text, "
-            "`{\"type\": \"voice\"}` places a voice callback. A new code never resets the failure "
+            '"Didn\'t receive a security code?": `{"type": "sms"}` sends a new text, '
+            '`{"type": "voice"}` places a voice callback. A new code never resets the failure '
             "count; sends are rate-limited (429 `rate_limited`).",
         ),
         op(

@@ -43,5 +43,8 @@ class UserRepo:
     def add_device(self, username: str, device_id: str) -> None:
         self._r.sadd(keys.user_devices(username), device_id)
 
+    def remove_device(self, username: str, device_id: str) -> None:
+        self._r.srem(keys.user_devices(username), device_id)
+
     def device_ids(self, username: str) -> list[str]:
         return sorted(self._r.smembers(keys.user_devices(username)))

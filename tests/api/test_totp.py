@@ -39,7 +39,9 @@ def frozen() -> Iterator[FrozenDateTimeFactory]:
 
 
 def make_user(client: FlaskClient, headers: dict[str, str], username: str = "tina") -> str:
-    created = client.post("/admin/v1/users", json={"username": username, "password": PASSWORD}, headers=headers)
+    created = client.post(
+        "/admin/v1/users", json={"username": username, "password": PASSWORD}, headers=headers
+    )
     assert created.status_code == 201, created.get_json()
     return username
 

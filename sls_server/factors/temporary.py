@@ -1,0 +1,53 @@
+"""A temporary passcode for a user who lost their device (the broker's "temporary passcode" procedure).
+
+An admin issues it; it works for one user, for a few days (``SLS_TEMPORARY_PASSCODE_DAYS``), and then lapses
+by itself. The passcode is shown once and kept sealed.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from ..errors import InvalidRequest
+from ..secretbox import SecretBox
+from . import Begin, Enrolment, Prompt
+
+#: No 0/O or 1/I/L: the passcode is read out over the phone by client services.
+ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+LENGTH = 10
+
+
+class TemporaryPasscodeFactor:
+    type = "temporary"
+    response_pattern = re.compile(rf"^[{ALPHABET}]{{{LENGTH}}}$", re.IGNORECASE)
+    device_types = ("temporary",)
+
+    def __init__(self, box: SecretBox, *, default_days: int) -> None:
+        self._box = box
+        self._default_days = default_days
+
+    def enrol(self, device_id: str, username: str, params: Mapping[str, Any], *, now: int) -> Enrolment:
+        days = params.get("days", self._default_days)
+        if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 14:
+            raise InvalidRequest("days must be an integer from 1 to 14", field="days")
+        passcode = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+        expires_at = now + days * 86400
+        record = {
+            "sealed": self._box.seal(passcode.encode(), context=f"temporary:{device_id}"),
+            "expires_at": expires_at,
+            "label": f"temporary passcode until {expires_at}",
+        }
+        return Enrolment(record, {"passcode": passcode, "expires_at": expires_at})
+
+    def begin(self, device: Mapping[str, str], step: Begin) -> Prompt:
+        return Prompt({"expires_at": int(device["expires_at"])})
+
+    def check(self, device: Mapping[str, str], txn: Mapping[str, str], response: str, *, now: int) -> bool:
+        if now >= int(device["expires_at"]):
+            return False
+        passcode = self._box.open(device["sealed"], context=f"temporary:{device['device_id']}")
+        return hmac.compare_digest(passcode, response.upper().encode())

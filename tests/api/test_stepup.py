@@ -1,0 +1,168 @@
+"""Step-up ("verify your identity") inside a session, the sensitive tasks it guards, temporary passcodes,
+shared cards and the notices sent to the user's phone."""
+
+from __future__ import annotations
+
+from conftest import ADMIN_TOKEN, EnrolledUser, move_clock
+
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _step_up(user: EnrolledUser, token: str, purpose: str) -> dict:
+    opened = user.client.post("/api/v1/verify", json={"purpose": purpose}, headers=_bearer(token))
+    assert opened.status_code == 200, opened.get_json()
+    body = opened.get_json()
+    assert body["state"] == "second_factor" and body["factor"]["type"] == "dscplus"
+    answer = user.card_response(body["factor"]["challenge"])
+    done = user.client.post(
+        "/api/v1/verify", json={"txn_id": body["txn_id"], "response": answer}, headers=_bearer(token)
+    )
+    assert done.status_code == 200, done.get_json()
+    return done.get_json()
+
+
+def test_withdrawal_needs_a_fresh_verification(alice: EnrolledUser) -> None:
+    token = alice.log_in()
+    refused = alice.client.post("/api/v1/withdrawals", json={"amount": 100}, headers=_bearer(token))
+    assert refused.status_code == 401 and refused.get_json()["error"] == "reauth_required"
+    verified = _step_up(alice, token, "withdrawal")
+    assert verified["state"] == "verified" and verified["purpose"] == "withdrawal"
+    new_token = verified["session"]["token"]
+    assert new_token != token  # rotated on step-up
+    assert alice.client.get("/api/v1/session", headers=_bearer(token)).status_code == 401
+    accepted = alice.client.post("/api/v1/withdrawals", json={"amount": 100}, headers=_bearer(new_token))
+    assert accepted.status_code == 200 and accepted.get_json()["state"] == "accepted"
+    other = alice.client.post(
+        "/api/v1/account/phone", json={"phone": "+15550001111"}, headers=_bearer(new_token)
+    )
+    assert (
+        other.get_json()["error"] == "reauth_required"
+    )  # verified for a withdrawal, not for contact changes
+
+
+def test_a_verification_goes_stale(alice: EnrolledUser) -> None:
+    token = _step_up(alice, alice.log_in(), "withdrawal")["session"]["token"]
+    move_clock(alice.client, ADMIN, 299)
+    assert (
+        alice.client.post("/api/v1/withdrawals", json={"amount": 5}, headers=_bearer(token)).status_code
+        == 200
+    )
+    move_clock(alice.client, ADMIN, 1)
+    stale = alice.client.post("/api/v1/withdrawals", json={"amount": 5}, headers=_bearer(token))
+    assert stale.status_code == 401 and stale.get_json()["error"] == "reauth_required"
+
+
+def test_step_up_needs_a_session_and_a_known_purpose(alice: EnrolledUser) -> None:
+    assert alice.client.post("/api/v1/verify", json={"purpose": "withdrawal"}).status_code == 401
+    token = alice.log_in()
+    bad = alice.client.post("/api/v1/verify", json={"purpose": "launch_rockets"}, headers=_bearer(token))
+    assert bad.status_code == 400 and bad.get_json()["field"] == "purpose"
+
+
+def test_a_step_up_cannot_be_finished_by_another_session_or_used_to_log_in(
+    alice: EnrolledUser, enrol
+) -> None:
+    bob = enrol("bob", "4321")
+    alice_token, bob_token = alice.log_in(), bob.log_in()
+    opened = alice.client.post("/api/v1/verify", json={"purpose": "withdrawal"}, headers=_bearer(alice_token))
+    txn = opened.get_json()
+    answer = alice.card_response(txn["factor"]["challenge"])
+    stolen = bob.client.post(
+        "/api/v1/verify", json={"txn_id": txn["txn_id"], "response": answer}, headers=_bearer(bob_token)
+    )
+    assert stolen.status_code == 404
+    as_login = alice.client.post(f"/api/v1/auth/login/{txn['txn_id']}/verify", json={"response": answer})
+    assert as_login.status_code == 404
+
+
+def test_wrong_step_up_response_counts_like_a_login(alice: EnrolledUser) -> None:
+    token = alice.log_in()
+    txn = alice.client.post(
+        "/api/v1/verify", json={"purpose": "withdrawal"}, headers=_bearer(token)
+    ).get_json()
+    right = alice.card_response(txn["factor"]["challenge"])
+    wrong = f"{(int(right) + 1) % 10**8:08d}"
+    failed = alice.client.post(
+        "/api/v1/verify", json={"txn_id": txn["txn_id"], "response": wrong}, headers=_bearer(token)
+    )
+    assert failed.status_code == 401 and failed.get_json()["attempts_left"] == 2
+
+
+def test_changing_the_phone_needs_step_up_and_tells_both_numbers(client) -> None:
+    created = client.post(
+        "/admin/v1/users",
+        json={"username": "nina", "password": "Correct-Horse-4-Battery", "phone": "+15555550123"},
+        headers=ADMIN,
+    )
+    assert created.status_code == 201
+    user = EnrolledUser.__new__(EnrolledUser)
+    user.client, user.username, user.password, user.pin = client, "nina", "Correct-Horse-4-Battery", "1234"
+    card = client.post("/admin/v1/users/nina/devices", json={"type": "dscplus", "pin": "1234"}, headers=ADMIN)
+    user.card, user.device_id = card.get_json(), card.get_json()["device_id"]
+    token = _step_up(user, user.log_in(), "change_contact")["session"]["token"]
+    changed = client.post("/api/v1/account/phone", json={"phone": "+15555550999"}, headers=_bearer(token))
+    assert changed.status_code == 200
+    assert changed.get_json() == {
+        "username": "nina",
+        "phone": "+15555550999",
+        "previous_phone": "+15555550123",
+    }
+    core = client.application.extensions["sls"]
+    now = core.clock.now()
+    old_inbox = [m["text"] for m in core.phones.messages("+15555550123", now=now)]
+    new_inbox = [m["text"] for m in core.phones.messages("+15555550999", now=now)]
+    assert any("phone number on your account was changed" in text for text in old_inbox)
+    assert any("phone number on your account was changed" in text for text in new_inbox)
+    assert any("security device was added" in text for text in old_inbox)  # the card enrolment notice
+
+
+def test_temporary_passcode_for_a_lost_card(alice: EnrolledUser) -> None:
+    alice.client.delete(f"/admin/v1/users/alice/devices/{alice.device_id}", headers=ADMIN)  # card lost
+    issued = alice.client.post(
+        "/admin/v1/users/alice/devices", json={"type": "temporary", "days": 2}, headers=ADMIN
+    )
+    assert issued.status_code == 201
+    passcode = issued.get_json()["passcode"]
+    started = alice.start_login()
+    assert started["factor"]["type"] == "temporary"
+    assert passcode not in str(started)
+    assert alice.verify(started["txn_id"], passcode.lower()).status_code == 200
+    assert [
+        e["type"]
+        for e in alice.client.get(
+            "/admin/v1/events?type=device.enrolled&user=alice", headers=ADMIN
+        ).get_json()["events"]
+    ] == ["device.enrolled"] * 2
+    move_clock(alice.client, ADMIN, 2 * 86400)
+    lapsed = alice.client.post("/api/v1/auth/login", json={"username": "alice", "password": alice.password})
+    assert lapsed.status_code == 403 and lapsed.get_json()["error"] == "no_second_factor"
+
+
+def test_a_card_shared_by_two_users(alice: EnrolledUser, client) -> None:
+    client.post(
+        "/admin/v1/users", json={"username": "omar", "password": "Correct-Horse-4-Battery"}, headers=ADMIN
+    )
+    shared = client.post(
+        "/admin/v1/users/omar/devices",
+        json={"type": "dscplus", "share_device_id": alice.device_id},
+        headers=ADMIN,
+    )
+    assert shared.status_code == 201 and shared.get_json()["shared_with"] == ["omar"]
+    omar = EnrolledUser.__new__(EnrolledUser)
+    omar.client, omar.username, omar.password, omar.pin = client, "omar", "Correct-Horse-4-Battery", "1234"
+    omar.card, omar.device_id = alice.card, alice.device_id
+    assert omar.log_in() and alice.log_in()
+    challenges = {omar.start_login()["factor"]["challenge"] for _ in range(20)} | {
+        alice.start_login()["factor"]["challenge"] for _ in range(20)
+    }
+    assert len(challenges) == 40  # one card: never the same challenge twice, whoever logs in
+    client.delete(f"/admin/v1/users/omar/devices/{alice.device_id}", headers=ADMIN)  # omar gives it back
+    assert (
+        client.post("/api/v1/auth/login", json={"username": "omar", "password": omar.password}).status_code
+        == 403
+    )
+    assert alice.log_in()
