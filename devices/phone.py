@@ -15,6 +15,7 @@ HANDSET_RE = re.compile(r"^[A-Za-z0-9_.+-]{1,32}$")
 """A handset's name: its own number, or a short name for a phone without one of its own (``attacker``)."""
 DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 SENDER = "IBKR"
+MASK_DOTS = 7
 
 
 @dataclass(frozen=True)
@@ -94,8 +95,10 @@ def parse_code(text: str) -> str | None:
 
 
 def mask_number(number: str) -> str:
-    """What a login page shows: country code and the last four digits, like ``+1•••••••0100``."""
+    """What a login page shows: country code and the last four digits, like ``+1•••••••0100``.
+
+    The hidden part is always seven dots, as in the broker's pages, so the mask does not tell the length.
+    """
     if len(number) < 6:
         return "•" * len(number)
-    country = number[:2]
-    return country + "•" * (len(number) - len(country) - 4) + number[-4:]
+    return number[:2] + "•" * MASK_DOTS + number[-4:]

@@ -10,9 +10,11 @@ from .enrolment import DeviceService
 from .events import EventLog
 from .factors import FactorRegistry
 from .factors.dscplus import DscPlusFactor
+from .factors.ibkey import IbKeyFactor
 from .factors.sms import SmsFactor, VoiceFactor
 from .factors.temporary import TemporaryPasscodeFactor
 from .factors.totp import TotpFactor
+from .ibkey_app import IbKeyAppService
 from .iprules import IpRestrictions
 from .lockout import Lockout, LockoutPolicy
 from .login import LoginService
@@ -48,6 +50,7 @@ class Core:
     notifier: Notifier
     stepup: StepUp
     ip_rules: IpRestrictions
+    ibkey: IbKeyAppService
 
 
 def build_core(settings: Settings, store: Store) -> Core:
@@ -60,6 +63,7 @@ def build_core(settings: Settings, store: Store) -> Core:
     )
     hasher = PasswordHasher(settings.hash_profile)
     dscplus = DscPlusFactor(box, store.devices, pin_attempts=settings.card_pin_attempts)
+    ibkey_factor = IbKeyFactor.from_settings(settings, box, store, phones, events)
     factors = FactorRegistry(
         [
             dscplus,
@@ -67,6 +71,7 @@ def build_core(settings: Settings, store: Store) -> Core:
             TemporaryPasscodeFactor(box, default_days=settings.temporary_passcode_days),
             SmsFactor(box, phones, store.users, code_ttl=settings.sms_code_ttl),
             VoiceFactor(box, phones, store.users, code_ttl=settings.sms_code_ttl),
+            ibkey_factor,
         ]
     )
     notifier = Notifier(store, phones)
@@ -109,4 +114,8 @@ def build_core(settings: Settings, store: Store) -> Core:
         notifier=notifier,
         stepup=StepUp(steps, sessions, events, validity=settings.stepup_validity),
         ip_rules=ip_rules,
+        ibkey=IbKeyAppService(
+            store, box, ibkey_factor, devices=devices, users=users, lockout=lockout, phones=phones,
+            steps=steps, events=events,
+        ),
     )

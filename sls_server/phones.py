@@ -67,13 +67,19 @@ class PhoneService:
         return conditions
 
     def limit(self, username: str, number: str, *, now: int) -> None:
-        """One more code sent to this account and this number, or 429 ``rate_limited`` with ``retry_after``."""
+        """One more code sent to this account and this number, or 429 ``rate_limited`` with ``retry_after``.
+        A send refused by the second window gives back its place in the first."""
         member = secrets.token_hex(8)
+        counted: list[str] = []
         for name in (f"send:user:{username}", f"send:number:{number}"):
             wait = self._store.phones.hit(
                 name, now=now, window=self._send_window, limit=self._send_limit, member=member
             )
-            if wait:
+            if not wait:
+                counted.append(name)
+            else:
+                for earlier in counted:
+                    self._store.phones.unhit(earlier, member)
                 self._events.record(
                     "sms.rate_limited", at=now, user=username, detail={"to": mask_number(number)}
                 )

@@ -166,15 +166,16 @@ class SecondFactor:
             "factor": {"type": factor.type, "device_id": device["device_id"], **prompt.shown},
         }
 
-    def _issued(self, username: str, factor: Factor, device: Mapping[str, str], **kw: Any) -> None:
-        purpose = kw.pop("purpose")
+    def _issued(
+        self, username: str, factor: Factor, device: Mapping[str, str], *, now: int, ip: str | None, purpose: str
+    ) -> None:
         self._events.record(
             "login.challenge_issued" if purpose == "login" else "stepup.challenge_issued",
+            at=now,
             user=username,
+            ip=ip,
             factor=factor.type,
             device_id=device["device_id"],
-            at=kw["now"],
-            ip=kw["ip"],
             detail=None if purpose == "login" else {"purpose": purpose},
         )
 

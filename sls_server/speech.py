@@ -23,7 +23,7 @@ MAX_TEXT_CHARS = 2000
 
 class AudioUnavailable(NotFound):
     code = "audio_unavailable"
-    message = "Audio needs espeak-ng, which is not installed on this server; read the call's transcript instead."
+    message = "No audio: espeak-ng is not installed on this server. Read the call's transcript instead."
 
 
 class AudioFailed(SlsError):
@@ -47,7 +47,9 @@ def render_wav(text: str) -> bytes:
     try:
         done = subprocess.run(argv, input=text.encode(), capture_output=True, timeout=TIMEOUT_S, check=False)
     except subprocess.TimeoutExpired:
-        raise AudioFailed(f"espeak-ng took longer than {TIMEOUT_S:g} s; read the transcript instead.") from None
+        raise AudioFailed(
+            f"espeak-ng took longer than {TIMEOUT_S:g} s; read the transcript instead."
+        ) from None
     except OSError as exc:
         raise AudioFailed(f"espeak-ng could not be started ({exc.strerror or exc}).") from None
     if done.returncode != 0 or not done.stdout.startswith(b"RIFF"):

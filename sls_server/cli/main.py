@@ -11,6 +11,7 @@ from .admin_commands import device, user
 from .clock_cmd import clock
 from .config_cmd import config
 from .demo import demo
+from .phone_commands import phone
 from .respond import respond
 from .serve import serve
 
@@ -42,6 +43,7 @@ cli.add_command(device)
 device.add_command(respond)
 cli.add_command(clock)
 cli.add_command(config)
+cli.add_command(phone)
 
 
 def main() -> None:

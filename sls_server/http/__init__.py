@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import admin, admin_access, admin_lockout, api, api_account, ops, sim, sim_phones  # noqa: F401 - admin_*, sim_* add routes to their bp
+from . import admin, admin_access, admin_lockout, api, api_account, ops, sim, sim_ibkey, sim_phones  # noqa: F401 - admin_*, sim_* add routes to their bp
 from .errors import register_error_handlers
 
 

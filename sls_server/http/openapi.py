@@ -6,7 +6,7 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from . import openapi_ops_account, openapi_ops_core, openapi_ops_protect
+from . import openapi_ops_account, openapi_ops_core, openapi_ops_phones, openapi_ops_protect
 from .openapi_build import DESCRIPTION, TAGS
 from .openapi_schemas import SCHEMAS, SECURITY_SCHEMES
 
@@ -19,6 +19,7 @@ def operations() -> list[Operation]:
         *openapi_ops_protect.ip_operations(),
         *openapi_ops_protect.lockout_operations(),
         *openapi_ops_account.operations(),
+        *openapi_ops_phones.operations(),
     ]
 
 
@@ -44,7 +45,7 @@ def build_spec() -> dict[str, Any]:
         "tags": TAGS,
         "paths": paths,
         "components": {
-            "schemas": {**SCHEMAS, **openapi_ops_account.SCHEMAS},
+            "schemas": {**SCHEMAS, **openapi_ops_account.SCHEMAS, **openapi_ops_phones.SCHEMAS},
             "securitySchemes": SECURITY_SCHEMES,
         },
     }

@@ -21,6 +21,7 @@ from ..errors import (
 from ..factors.dscplus import ChallengeSpaceExhausted
 from ..iprules import IpRestricted
 from ..lockout import AccountLocked, DeviceLocked, RateLimited
+from ..phones import SendLimited
 from ..sessions import SessionActive, SessionIpRejected
 from ..simulator import CardLockedError, WrongPinError
 from .admin import UnknownSession
@@ -101,7 +102,14 @@ def operations() -> list[Operation]:
             "Use another authenticator, or ask for a new code",
             ok("FactorSwitched", "The new prompt; the attempt count carries over."),
             body="FactorSwitchRequest",
-            errors=(UnknownTransaction, ChallengeUsed, ChallengeExpired, NoSecondFactor, DeviceLocked),
+            errors=(
+                UnknownTransaction,
+                ChallengeUsed,
+                ChallengeExpired,
+                NoSecondFactor,
+                DeviceLocked,
+                SendLimited,
+            ),
             description="M2FS: pick another of the user's factors (`factors` in the login answer). "
             '"Didn\'t receive a security code?": `{"type": "sms"}` sends a new text, '
             '`{"type": "voice"}` places a voice callback. A new code never resets the failure '

@@ -7,9 +7,10 @@ from typing import Any
 
 from devices.phone import HANDSET_RE
 
+from ..errors import InvalidRequest
 from ..speech import AudioFailed, AudioUnavailable
 from .openapi_build import ok, op
-from .openapi_schemas import Schema, array, boolean, integer, obj, string, unix_time
+from .openapi_schemas import Schema, array, boolean, integer, obj, ref, string, unix_time
 from .sim_phones import MAX_DELAY_S, UnknownCall
 
 Operation = tuple[str, str, dict[str, Any]]
@@ -39,9 +40,7 @@ SCHEMAS: dict[str, Schema] = {
             "purpose": string("Why it was sent: `login`, a step-up purpose, `notice`, ...", nullable=True),
         },
     ),
-    "PhoneMessages": obj(
-        {"number": HANDSET, "messages": array({"$ref": "#/components/schemas/PhoneMessage"}, "Newest first.")}
-    ),
+    "PhoneMessages": obj({"number": HANDSET, "messages": array(ref("PhoneMessage"), "Newest first.")}),
     "PhoneCall": obj(
         {
             "id": string("The call's id."),
@@ -59,9 +58,7 @@ SCHEMAS: dict[str, Schema] = {
             "purpose": string("Why the call was placed.", nullable=True),
         },
     ),
-    "PhoneCalls": obj(
-        {"number": HANDSET, "calls": array({"$ref": "#/components/schemas/PhoneCall"}, "Newest first.")}
-    ),
+    "PhoneCalls": obj({"number": HANDSET, "calls": array(ref("PhoneCall"), "Newest first.")}),
     "PhoneConditionsUpdate": obj(
         {},
         {
@@ -112,6 +109,7 @@ def operations() -> list[Operation]:
                 "listPhoneMessages",
                 "Read a phone's texts",
                 ok("PhoneMessages", "The texts that have arrived by now, newest first."),
+                errors=(InvalidRequest,),
                 description="A text delayed by `delivery_delay_s` appears once the server's clock reaches "
                 "its `at`; a text the carrier blocked never appears. `code` is parsed out for scripts.",
             ),
@@ -121,6 +119,7 @@ def operations() -> list[Operation]:
                 "listPhoneCalls",
                 "Read a phone's voice callbacks",
                 ok("PhoneCalls", "The calls received, newest first, with transcripts."),
+                errors=(InvalidRequest,),
             ),
             op(
                 "get",
@@ -128,7 +127,7 @@ def operations() -> list[Operation]:
                 "getPhoneCallAudio",
                 "Hear a voice callback",
                 {"200": {"description": "The transcript spoken, as a WAV file.", "content": wav}},
-                errors=(UnknownCall, AudioUnavailable, AudioFailed),
+                errors=(InvalidRequest, UnknownCall, AudioUnavailable, AudioFailed),
                 description="Rendered by espeak-ng on the server. 404 `audio_unavailable` where it is not "
                 "installed (the transcript says the same); 404 `unknown_call` for a call this handset "
                 "did not receive.",
@@ -139,6 +138,7 @@ def operations() -> list[Operation]:
                 "getPhoneConditions",
                 "Read a number's network conditions",
                 ok("PhoneConditions", "The conditions in force."),
+                errors=(InvalidRequest,),
             ),
             op(
                 "put",

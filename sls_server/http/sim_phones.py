@@ -72,7 +72,8 @@ def parse_conditions(body: dict[str, Any]) -> Conditions:
     unknown = sorted(set(body) - set(_CONDITION_FIELDS))
     if unknown:
         raise InvalidRequest(
-            f"unknown field {unknown[0]!r}; the conditions are {', '.join(_CONDITION_FIELDS)}", field=unknown[0]
+            f"unknown field {unknown[0]!r}; the conditions are {', '.join(_CONDITION_FIELDS)}",
+            field=unknown[0],
         )
     for name in ("carrier_blocks_sms", "roaming"):
         if name in body and not isinstance(body[name], bool):
@@ -80,7 +81,8 @@ def parse_conditions(body: dict[str, Any]) -> Conditions:
     delay = body.get("delivery_delay_s", 0)
     if isinstance(delay, bool) or not isinstance(delay, int) or not 0 <= delay <= MAX_DELAY_S:
         raise InvalidRequest(
-            f"delivery_delay_s must be an integer number of seconds, 0 to {MAX_DELAY_S}", field="delivery_delay_s"
+            f"delivery_delay_s must be an integer number of seconds, 0 to {MAX_DELAY_S}",
+            field="delivery_delay_s",
         )
     swapped = body.get("sim_swapped_to")
     if swapped is not None and (not isinstance(swapped, str) or not is_handset(swapped)):
@@ -114,7 +116,9 @@ def phone_calls(number: str):  # type: ignore[no-untyped-def]
 @bp.get("/phones/<number>/calls/<call_id>/audio")
 def phone_call_audio(number: str, call_id: str):  # type: ignore[no-untyped-def]
     name = handset(number)
-    found = [c for c in core().phones.calls(name, now=now()) if _CALL_ID.fullmatch(call_id) and c["id"] == call_id]
+    found = [
+        c for c in core().phones.calls(name, now=now()) if _CALL_ID.fullmatch(call_id) and c["id"] == call_id
+    ]
     if not found:
         raise UnknownCall()
     wav = speech.render_wav(found[0]["transcript"])

@@ -43,3 +43,6 @@ class PhoneRepo:
     def hit(self, name: str, *, now: int, window: int, limit: int, member: str) -> int:
         """Count one event under ``name`` in a sliding window; 0 if allowed, else seconds to wait."""
         return int(self._scripts("sliding_window", [keys.rate(name)], [now, window, limit, member]))
+
+    def unhit(self, name: str, member: str) -> None:
+        self._r.zrem(keys.rate(name), member)

@@ -1,0 +1,165 @@
+"""``sls phone inbox|calls|conditions``: the simulated phones of a running server (``/sim/v1/phones``).
+
+What a trainer does in a demo: read the code a login texted, hear (read) a voice callback, make the
+carrier drop texts or delay them, swap a SIM to the attacker's handset. Over HTTP like every other command;
+the /sim routes need no admin token, but the same --url/--admin-token/--json options are accepted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import click
+
+from .admin_client import AdminClient
+from .admin_commands import admin_options, connect, server_errors, when
+from .output import EXIT_USAGE, CliError, fields_table, note, print_json, print_renderable, table
+
+
+def _path(number: str, what: str) -> str:
+    """The route for a handset; quoted, so ``+1555...`` reaches the server as a plus, not a space."""
+    return f"/sim/v1/phones/{quote(number, safe='')}/{what}"
+
+
+def _get(client: AdminClient, number: str, what: str) -> dict[str, Any]:
+    with server_errors():
+        return client.request("GET", _path(number, what))
+
+
+def _absolute(client: AdminClient, path: str | None) -> str | None:
+    """The audio link as a URL to paste into a browser or curl (the server gives a path)."""
+    return f"{client.url}{path}" if path else None
+
+
+@click.group()
+def phone() -> None:
+    """Simulated phones: read texts and voice callbacks, set carrier conditions (/sim/v1/phones).
+
+    \b
+    NUMBER is an E.164 number (+15555550100) or a handset name (attacker) that holds a swapped SIM.
+    """
+
+
+@phone.command("inbox")
+@click.argument("number")
+@admin_options
+def inbox(number: str, url: str | None, admin_token: str | None, as_json: bool) -> None:
+    """The texts a phone has received, newest first (GET /sim/v1/phones/<number>/messages).
+
+    \b
+    Examples:
+      sls phone inbox +15555550100
+      sls phone inbox attacker --json       # after a SIM swap: the attacker reads the code
+    """
+    body = _get(connect(url, admin_token), number, "messages")
+    if as_json:
+        print_json(body)
+        return
+    messages = body.get("messages") or []
+    columns = ["arrived (UTC)", "from", "code", "text", "id"]
+    rows = [
+        [when(m.get("at"), short=True), m.get("from"), m.get("code"), m.get("text"), m.get("id")]
+        for m in messages
+    ]
+    print_renderable(table(f"texts to {number}", columns, rows, wrap=["text"]))
+    if not messages:
+        note("no texts yet (a delayed text shows once the server's clock reaches it: sls clock --advance)")
+
+
+@phone.command("calls")
+@click.argument("number")
+@admin_options
+def calls(number: str, url: str | None, admin_token: str | None, as_json: bool) -> None:
+    """The voice callbacks a phone has received, newest first (GET /sim/v1/phones/<number>/calls).
+
+    \b
+    Example:
+      sls phone calls +15555550100
+    """
+    client = connect(url, admin_token)
+    body = _get(client, number, "calls")
+    if as_json:
+        print_json(body)
+        return
+    found = body.get("calls") or []
+    columns = ["at (UTC)", "code", "transcript", "audio"]
+    rows = [
+        [
+            when(c.get("at"), short=True),
+            c.get("code"),
+            c.get("transcript"),
+            _absolute(client, c.get("audio_url")),
+        ]
+        for c in found
+    ]
+    print_renderable(table(f"calls to {number}", columns, rows, wrap=["transcript", "audio"]))
+    if not found:
+        note('no calls yet (ask for one at login: POST /api/v1/auth/login/<txn>/factor {"type": "voice"})')
+
+
+@phone.command("conditions")
+@click.argument("number")
+@click.option(
+    "--carrier-blocks-sms/--no-carrier-blocks-sms",
+    default=None,
+    help="The carrier drops texts to this number (voice callbacks still ring).",
+)
+@click.option("--roaming/--no-roaming", default=None, help="The phone is abroad (matters to IB Key push).")
+@click.option(
+    "--delay", type=int, metavar="SECONDS", help="Texts arrive this late, by the server's clock (0-3600)."
+)
+@click.option(
+    "--sim-swapped-to", metavar="HANDSET", help="Another handset now holds the SIM: it gets the texts."
+)
+@click.option(
+    "--restore-sim", is_flag=True, help="Give the SIM back to its subscriber (undo --sim-swapped-to)."
+)
+@admin_options
+def conditions(
+    number: str,
+    carrier_blocks_sms: bool | None,
+    roaming: bool | None,
+    delay: int | None,
+    sim_swapped_to: str | None,
+    restore_sim: bool,
+    url: str | None,
+    admin_token: str | None,
+    as_json: bool,
+) -> None:
+    """Show or change a number's network conditions (GET/PUT /sim/v1/phones/<number>/conditions).
+
+    Options change only what they name; the rest stays as it is. Without options: show them.
+
+    \b
+    Examples:
+      sls phone conditions +15555550100
+      sls phone conditions +15555550100 --carrier-blocks-sms
+      sls phone conditions +15555550100 --delay 120
+      sls phone conditions +15555550100 --sim-swapped-to attacker   # then: sls phone inbox attacker
+      sls phone conditions +15555550100 --restore-sim --no-carrier-blocks-sms --delay 0
+    """
+    if sim_swapped_to is not None and restore_sim:
+        raise CliError("--sim-swapped-to and --restore-sim: give one or the other", EXIT_USAGE)
+    client = connect(url, admin_token)
+    current = _get(client, number, "conditions")
+    changes: dict[str, Any] = {
+        "carrier_blocks_sms": carrier_blocks_sms,
+        "roaming": roaming,
+        "delivery_delay_s": delay,
+        "sim_swapped_to": sim_swapped_to,
+    }
+    changes = {key: value for key, value in changes.items() if value is not None}
+    if restore_sim:
+        changes["sim_swapped_to"] = None
+    shown = current
+    if changes:
+        fields = ("carrier_blocks_sms", "roaming", "delivery_delay_s", "sim_swapped_to")
+        body = {key: current.get(key) for key in fields} | changes  # PUT replaces: send the whole set
+        with server_errors():
+            shown = client.request("PUT", _path(number, "conditions"), body)
+    if as_json:
+        print_json(shown)
+        return
+    view = {key: value for key, value in shown.items() if key != "number"}
+    print_renderable(fields_table(f"network conditions of {shown.get('number', number)}", view))

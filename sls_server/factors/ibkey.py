@@ -1,0 +1,344 @@
+"""IB Key as a factor: the server's half. Enrol (an SMS activation code), activate (public key in, OCRA key
+agreed), push with number matching, OCRA challenges when the phone cannot take a push.
+
+The server's device record (one per user per phone) holds the user's Ed25519 *public* key, the agreed OCRA
+key sealed, ``status`` (``pending_activation`` -> ``active`` -> ``replaced``/``revoked``), ``app_id`` (the
+phone it lives on, so every user's pushes reach that phone's inbox), ``phone`` (the number the activation
+code went to; roaming there means no push) and ``push_enabled`` (the app's notification setting, as the
+app registers it). Nothing here reads the phone's own record: the phone's private keys never come here.
+
+Activation codes: 8 digits from ``secrets``, kept only as an HMAC-SHA256 digest under a pepper derived
+from the server's secret key (a Redis dump does not give them away to a 10^8 brute force), valid
+``activation_code_ttl`` seconds, checked and spent in one Lua step with the activation itself, five wrong
+tries and the code is dead. Migration (a new ibkey for a user with an active one): the code goes to the
+number the active one was activated with, and the old one is replaced when the new one activates. The
+seed's exception ("unless a physical device is active") is not modelled: the SMS is always used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from devices import ibkey
+from devices.ocra import OcraSuite, encoded_question_key
+from devices.phone import activation_code_text
+
+from ..config import Settings
+from ..errors import Conflict, InvalidRequest, SlsError, UnknownDevice
+from ..events import EventLog
+from ..phones import PhoneService
+from ..secretbox import SecretBox
+from ..store import Store
+from ..store.base import Scripts
+from ..store.ibkey import IbKeyRepo
+from . import Begin, Enrolment, Prompt
+
+PENDING = "pending_activation"
+ACTIVATION_ATTEMPTS = 5
+CHALLENGE_CAPACITY = 500_000
+_SUITE = OcraSuite.parse(ibkey.IBKEY_SUITE)
+
+
+class PushLimited(SlsError):
+    code = "rate_limited"
+    status = 429
+    message = "Too many IB Key notifications were sent recently; wait before logging in again."
+
+
+class InvalidActivationCode(SlsError):
+    code = "invalid_activation_code"
+    status = 401
+    message = "The activation code is wrong."
+
+
+class ActivationCodeExpired(SlsError):
+    code = "activation_code_expired"
+    status = 410
+    message = "The activation code has expired or was spent by wrong tries; enrol the device again."
+
+
+class ActivationCodeUsed(Conflict):
+    code = "activation_code_used"
+    message = "This IB Key is already activated; its activation code cannot be used again."
+
+
+class ChallengeSpaceExhausted(Conflict):
+    code = "challenge_space_exhausted"
+    message = "This IB Key has used up its challenges; activate it again."
+
+
+def seal_context(device_id: str) -> str:
+    return f"ibkey:{device_id}"
+
+
+def new_code() -> str:
+    return f"{secrets.randbelow(10**8):08d}"
+
+
+class IbKeyFactor:
+    type = "ibkey"
+    response_pattern = re.compile(r"^[0-9]{8}$")
+    device_types = ("ibkey",)
+
+    def __init__(
+        self,
+        box: SecretBox,
+        store: Store,
+        repo: IbKeyRepo,
+        phones: PhoneService,
+        events: EventLog,
+        *,
+        pepper: bytes,
+        push_limit: int,
+        push_window: int,
+        push_ttl: int,
+        activation_code_ttl: int,
+    ) -> None:
+        self._box = box
+        self._store = store
+        self.repo = repo
+        self._phones = phones
+        self._events = events
+        self._pepper = pepper
+        self._push_limit = push_limit
+        self._push_window = push_window
+        self.push_ttl = push_ttl
+        self._code_ttl = activation_code_ttl
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, box: SecretBox, store: Store, phones: PhoneService, events: EventLog
+    ) -> IbKeyFactor:
+        """Its Redis repository, and a pepper for activation codes derived from the server's secret key."""
+        if settings.secret_key is None:
+            raise ValueError("the IB Key factor needs the server's secret key")
+        pepper = HKDF(hashes.SHA256(), 32, salt=None, info=b"sls ibkey activation code").derive(
+            settings.secret_key
+        )
+        repo = IbKeyRepo(store.client, Scripts(store.client))
+        return cls(
+            box,
+            store,
+            repo,
+            phones,
+            events,
+            pepper=pepper,
+            push_limit=settings.push_limit,
+            push_window=settings.push_window,
+            push_ttl=settings.push_ttl,
+            activation_code_ttl=settings.activation_code_ttl,
+        )
+
+    # --- enrolment and activation --------------------------------------------------------------------------
+
+    def enrol(self, device_id: str, username: str, params: Mapping[str, Any], *, now: int) -> Enrolment:
+        platform = params.get("platform")
+        if platform not in ibkey.PLATFORMS:
+            raise InvalidRequest("platform is required: android or ios", field="platform")
+        user = self._store.users.get(username) or {}
+        number = self._original_number(username) or user.get("phone")
+        if not number:
+            raise InvalidRequest(
+                "IB Key activation needs the user's phone number for the code", field="phone"
+            )
+        code = new_code()
+        minutes = -(-self._code_ttl // 60)
+        sms = self._phones.send_sms(
+            number,
+            activation_code_text(code, valid_minutes=minutes),
+            now=now,
+            user=username,
+            purpose="ibkey_activation",
+        )
+        expires_at = now + self._code_ttl
+        record = {
+            "status": PENDING,
+            "platform": platform,
+            "phone": number,
+            "push_enabled": 1,
+            "activation_digest": self.code_digest(device_id, code),
+            "activation_expires_at": expires_at,
+        }
+        once = {
+            "status": PENDING,
+            "platform": platform,
+            "sent_to": sms["sent_to"],
+            "activation_expires_at": expires_at,
+        }
+        return Enrolment(record, once)
+
+    def _original_number(self, username: str) -> str | None:
+        """Migrating: the number the user's active IB Key was activated with (the seed's rule)."""
+        for device in self._store.devices.get_many(self._store.users.device_ids(username)):
+            if device.get("type") == self.type and device.get("status") == "active" and device.get("phone"):
+                return device["phone"]
+        return None
+
+    def code_digest(self, device_id: str, code: str) -> str:
+        return hmac.new(self._pepper, f"{device_id}:{code}".encode(), hashlib.sha256).hexdigest()
+
+    def activate(
+        self,
+        device_id: str,
+        *,
+        username: str,
+        code: str,
+        app_id: str,
+        signing_public: bytes,
+        agreement_public: bytes,
+        now: int,
+    ) -> bytes:
+        """Spend the code, store the public key and the agreed OCRA key; return the server's X25519 half."""
+        device = self._store.devices.get(device_id)
+        if not device or device.get("type") != self.type or device.get("owner") != username:
+            raise UnknownDevice("No IB Key of that user has that id.")
+        server_key, server_public = ibkey.new_agreement_key()
+        context = ibkey.KeyContext(device_id, username, agreement_public, server_public)
+        ocra_key = ibkey.agree(server_key, agreement_public, context)
+        fields = {
+            "status": "active",
+            "app_id": app_id,
+            "public_key": signing_public.hex(),
+            "activated_at": now,
+            "ocra_sealed": self._box.seal(ocra_key, context=seal_context(device_id)),
+        }
+        status, left = self.repo.activate(
+            device_id,
+            now=now,
+            digest=self.code_digest(device_id, code),
+            max_failures=ACTIVATION_ATTEMPTS,
+            fields=fields,
+        )
+        if status == "wrong":
+            raise InvalidActivationCode(attempts_left=left)
+        if status in ("expired", "burnt"):
+            raise ActivationCodeExpired()
+        if status == "used":
+            raise ActivationCodeUsed()
+        if status != "ok":
+            raise UnknownDevice("That IB Key is not waiting for activation.")
+        return server_public
+
+    # --- login steps ---------------------------------------------------------------------------------------
+
+    def begin(self, device: Mapping[str, str], step: Begin) -> Prompt:
+        """A push with number matching, unless the phone roams or has notifications off: then a challenge."""
+        number = device.get("phone")
+        if number and self._phones.conditions(number).roaming:
+            return self._challenge(device, "roaming")
+        if device.get("push_enabled", "1") != "1":
+            return self._challenge(device, "notifications_off")
+        wait = self._store.phones.hit(
+            f"push:{step.username}",
+            now=step.now,
+            window=self._push_window,
+            limit=self._push_limit,
+            member=secrets.token_hex(8),
+        )
+        if wait:
+            self._events.record(
+                "push.rate_limited",
+                at=step.now,
+                user=step.username,
+                factor=self.type,
+                device_id=device["device_id"],
+            )
+            raise PushLimited(retry_after=wait)
+        match = str(10 + secrets.randbelow(90))
+        candidates = {match}
+        while len(candidates) < 3:
+            candidates.add(str(10 + secrets.randbelow(90)))
+        shown = list(candidates)
+        secrets.SystemRandom().shuffle(shown)
+        nonce = secrets.token_bytes(ibkey.NONCE_BYTES).hex()
+        notification_id = secrets.token_hex(8)
+        self.repo.deliver(
+            device["app_id"],
+            {
+                "id": notification_id,
+                "txn_id": step.txn_id,
+                "username": step.username,
+                "device_id": device["device_id"],
+                "nonce": nonce,
+                "candidates": shown,
+                "purpose": step.purpose,
+                "sent_at": step.now,
+                "expires_at": step.now + self.push_ttl,
+            },
+            now=step.now,
+        )
+        self._events.record(
+            "push.sent",
+            at=step.now,
+            user=step.username,
+            factor=self.type,
+            device_id=device["device_id"],
+            detail={"notification_id": notification_id, "purpose": step.purpose},
+        )
+        remembered = {"mode": "push", "match": match, "nonce": nonce, "notification_id": notification_id}
+        return Prompt({"mode": "push", "match": match}, remembered, expires_in=self.push_ttl)
+
+    def _challenge(self, device: Mapping[str, str], reason: str) -> Prompt:
+        """A 6-digit challenge never given to this device before, tracked by its encoded bytes."""
+        for _ in range(16):
+            candidates = [f"{secrets.randbelow(10**6):06d}" for _ in range(8)]
+            encodings = [encoded_question_key(_SUITE, c) for c in candidates]
+            claimed = self._store.devices.claim_challenge(device["device_id"], encodings, CHALLENGE_CAPACITY)
+            if claimed == "full":
+                break
+            if isinstance(claimed, int) and claimed > 0:
+                challenge = candidates[claimed - 1]
+                return Prompt(
+                    {"mode": "challenge", "challenge": challenge, "reason": reason},
+                    {"mode": "challenge", "challenge": challenge},
+                )
+        raise ChallengeSpaceExhausted()
+
+    def check(self, device: Mapping[str, str], txn: Mapping[str, str], response: str, *, now: int) -> bool:
+        if txn.get("mode") != "challenge" or "ocra_sealed" not in device:
+            return False
+        key = self._box.open(device["ocra_sealed"], context=seal_context(device["device_id"]))
+        expected = ibkey.ocra_response(key, txn["challenge"])
+        return hmac.compare_digest(expected.encode(), response.encode())
+
+    def check_approval(
+        self, device: Mapping[str, str], txn: Mapping[str, str], answer: Mapping[str, Any], *, now: int
+    ) -> bool:
+        """The signature over the transaction as the server remembers it, and (to approve) the right number.
+
+        A deny carries no number: the signature alone proves it came from the phone.
+        """
+        decision, match, signature = answer.get("decision"), answer.get("match"), answer.get("signature")
+        if txn.get("mode") != "push" or "public_key" not in device or decision not in ibkey.DECISIONS:
+            return False
+        if not isinstance(match, str) or not isinstance(signature, str):
+            return False
+        for name in ("txn_id", "nonce"):  # echoed by the app; if present they must be this transaction's
+            echoed = answer.get(name)
+            if echoed is not None and not (
+                isinstance(echoed, str) and hmac.compare_digest(echoed.encode(), txn[name].encode())
+            ):
+                return False
+        try:
+            raw_signature = bytes.fromhex(signature)
+        except ValueError:
+            return False
+        message = ibkey.canonical_transaction(
+            txn_id=txn["txn_id"],
+            username=txn["username"],
+            device_id=device["device_id"],
+            nonce=txn["nonce"],
+            match=match,
+            decision=decision,
+        )
+        if not ibkey.verify_signature(bytes.fromhex(device["public_key"]), message, raw_signature):
+            return False
+        return decision == "deny" or hmac.compare_digest(match.encode(), txn["match"].encode())

@@ -1,0 +1,97 @@
+"""``sls phone inbox|calls|conditions`` against a real ``sls serve``: what a trainer types in a demo."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+import requests
+from conftest import ADMIN_TOKEN, ServerProcess
+
+pytestmark = pytest.mark.e2e
+PASSWORD = "Copper-Lantern-Sms-31"
+PHONE = "+15555550100"
+
+
+def sls(server: ServerProcess, *args: str) -> subprocess.CompletedProcess[str]:
+    command = [
+        sys.executable,
+        "-m",
+        "sls_server.cli.main",
+        *args,
+        "--url",
+        server.url,
+        "--admin-token",
+        ADMIN_TOKEN,
+    ]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert "Traceback" not in done.stderr, done.stderr
+    return done
+
+
+def sls_json(server: ServerProcess, *args: str) -> Any:
+    done = sls(server, *args, "--json")
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def api(server: ServerProcess, path: str, body: dict[str, Any], admin: bool = False) -> requests.Response:
+    headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"} if admin else {}
+    return requests.post(f"{server.url}{path}", json=body, headers=headers, timeout=10)
+
+
+def test_read_codes_set_conditions_and_swap_a_sim_from_the_cli(sls_serve) -> None:  # type: ignore[no-untyped-def]
+    server = sls_serve(workers=1)
+    assert api(server, "/admin/v1/users", {"username": "pat", "password": PASSWORD, "phone": PHONE}, True).ok
+    assert api(server, "/admin/v1/users/pat/devices", {"type": "sms"}, True).status_code == 201
+
+    started = api(server, "/api/v1/auth/login", {"username": "pat", "password": PASSWORD}).json()
+    inbox = sls_json(server, "phone", "inbox", PHONE)
+    code = next(m["code"] for m in inbox["messages"] if m["code"])
+    assert inbox["number"] == PHONE and code in inbox["messages"][0]["text"]
+    table = sls(server, "phone", "inbox", PHONE)
+    assert table.returncode == 0 and code in table.stdout
+
+    api(server, f"/api/v1/auth/login/{started['txn_id']}/factor", {"type": "voice"})
+    call = sls_json(server, "phone", "calls", PHONE)["calls"][0]
+    assert "Your code is" in call["transcript"] and call["code"]
+    assert sls(server, "phone", "calls", PHONE).returncode == 0
+    done = api(server, f"/api/v1/auth/login/{started['txn_id']}/verify", {"response": call["code"]})
+    assert done.status_code == 200, done.text
+
+    normal = {"number": PHONE, "carrier_blocks_sms": False, "roaming": False, "delivery_delay_s": 0}
+    assert sls_json(server, "phone", "conditions", PHONE) == {**normal, "sim_swapped_to": None}
+    blocked = sls_json(server, "phone", "conditions", PHONE, "--carrier-blocks-sms", "--delay", "30")
+    assert blocked == {**normal, "carrier_blocks_sms": True, "delivery_delay_s": 30, "sim_swapped_to": None}
+    swapped = sls_json(
+        server, "phone", "conditions", PHONE, "--no-carrier-blocks-sms", "--sim-swapped-to", "eve"
+    )
+    assert swapped == {**normal, "delivery_delay_s": 30, "sim_swapped_to": "eve"}, (
+        "options change what they name"
+    )
+    shown = sls(server, "phone", "conditions", PHONE)
+    assert shown.returncode == 0 and "eve" in shown.stdout
+
+    sls_json(server, "phone", "conditions", PHONE, "--delay", "0")
+    api(server, "/api/v1/auth/login", {"username": "pat", "password": PASSWORD})
+    stolen = sls_json(server, "phone", "inbox", "eve")["messages"]
+    assert stolen and stolen[0]["to"] == PHONE and stolen[0]["code"], "the attacker's handset got the code"
+    restored = sls_json(server, "phone", "conditions", PHONE, "--restore-sim")
+    assert restored == {**normal, "sim_swapped_to": None}
+
+
+def test_cli_phone_errors_are_one_line(sls_serve) -> None:  # type: ignore[no-untyped-def]
+    server = sls_serve(workers=1)
+    both = sls(server, "phone", "conditions", PHONE, "--sim-swapped-to", "eve", "--restore-sim")
+    assert both.returncode == 2 and "give one or the other" in both.stderr
+    bad = sls(server, "phone", "conditions", PHONE, "--sim-swapped-to", "evil handset")
+    assert bad.returncode == 1 and "sim_swapped_to" in bad.stderr
+    delay = sls(server, "phone", "conditions", PHONE, "--delay", "99999")
+    assert delay.returncode == 1 and "delivery_delay_s" in delay.stderr
+    number = sls(server, "phone", "inbox", "not a number")
+    assert number.returncode == 1 and "field=number" in number.stderr
+    empty = sls(server, "phone", "inbox", "nobody-here")
+    assert empty.returncode == 0 and "no texts yet" in empty.stderr
