@@ -8,17 +8,15 @@ no PIN), whether it takes notifications, and one :class:`Credential` per user ac
 "Add User"): that user's Ed25519 signing key and the 32-byte OCRA key. Private keys never leave the phone:
 the server gets only the public key at activation.
 
-Activation agrees the OCRA key without sending it: the app and the server each make an X25519 key pair,
-swap public halves and run HKDF-SHA256 over the shared secret, with the device id, the username and both
-public keys as ``info`` (:func:`agree`). Each side ends with the same 32 bytes; the server keeps its
-private half for no longer than the call.
+Activation agrees the OCRA key without sending it (X25519 + HKDF-SHA256, ``devices.ibkey_crypto``); the
+server ends with the same 32 bytes.
 
 Push login: the server's notification carries the transaction id, a 32-byte nonce and three candidate
 numbers, one of them shown on the login page. Approving signs :func:`canonical_transaction` over txn id,
-username, device id, nonce, the number the user picked and the decision; the server rebuilds the same bytes
-from what it remembered and checks the signature *and* that the picked number is the one it showed (a
-valid signature over the wrong number is still a refusal: NIST 800-63B-4 §3.1.3.1). Without notifications
-(roaming, notifications off) the app answers challenges with OCRA ``OCRA-1:HOTP-SHA256-8:QN06``.
+username, device id, nonce, the number picked and the decision; the server rebuilds the same bytes from
+what it remembered, with the same function, and checks the signature *and* the number (a valid signature
+over the wrong number is still a refusal: NIST 800-63B-4 §3.1.3.1). Without notifications (roaming,
+notifications off) the app answers challenges with OCRA ``OCRA-1:HOTP-SHA256-8:QN06``.
 """
 
 from __future__ import annotations
@@ -30,28 +28,60 @@ import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from devices.ibkey_crypto import (
+    DECISIONS,
+    IBKEY_SUITE,
+    KEY_BYTES,
+    NONCE_BYTES,
+    KeyContext,
+    agree,
+    canonical_transaction,
+    new_agreement_key,
+    new_signing_key,
+    ocra_response,
+    sign,
+    verify_signature,
+)
 
-from devices import ocra
+__all__ = [
+    "DECISIONS",
+    "IBKEY_SUITE",
+    "KEY_BYTES",
+    "NONCE_BYTES",
+    "PIN_ATTEMPTS",
+    "PIN_RE",
+    "PLATFORMS",
+    "AppLocked",
+    "AppState",
+    "Credential",
+    "IbKeyApp",
+    "IbKeyError",
+    "InvalidChoice",
+    "InvalidPin",
+    "KeyContext",
+    "Notification",
+    "PendingActivation",
+    "UnknownUser",
+    "UnlockRefused",
+    "WrongPin",
+    "agree",
+    "canonical_transaction",
+    "hash_pin",
+    "new_agreement_key",
+    "new_signing_key",
+    "ocra_response",
+    "sign",
+    "validate_pin",
+    "verify_pin",
+    "verify_signature",
+]
 
-IBKEY_SUITE = "OCRA-1:HOTP-SHA256-8:QN06"
 PLATFORMS = ("android", "ios")
-DECISIONS = ("approve", "deny")
-KEY_BYTES = 32
-NONCE_BYTES = 32
 PIN_ATTEMPTS = 10
 """Wrong PINs in a row before the app disables its keys (NIST 800-63B-4 §3.2.10 allows at most 10)."""
-TXN_DOMAIN = b"SLS-IBKEY-TXN-V1"
-KDF_INFO = b"SLS-IBKEY-OCRA-V1"
 
-_SUITE = ocra.OcraSuite.parse(IBKEY_SUITE)
 # [0-9A-Za-z] rather than \w or isalnum(): those take non-ASCII letters and digits no keypad would send.
 PIN_RE = re.compile(r"^(?=[A-Za-z0-9]*[0-9])[A-Za-z0-9]{4,6}$")
-_CHALLENGE_RE = re.compile(r"^[0-9]{6}$")
 _SCRYPT = {"n": 2**14, "r": 8, "p": 1}
 
 
@@ -110,80 +140,6 @@ def verify_pin(pin: str, stored: str) -> bool:
     _, n, r, p, salt, digest = stored.split("$")
     got = hashlib.scrypt(pin.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p), dklen=32)
     return hmac.compare_digest(got, bytes.fromhex(digest))
-
-
-# --- the cryptography both sides share -------------------------------------------------------------------
-
-
-def _framed(*parts: str | bytes) -> bytes:
-    """Each part prefixed with its 4-byte big-endian length: no two different tuples give the same bytes."""
-    out = bytearray()
-    for part in parts:
-        raw = part.encode("utf-8") if isinstance(part, str) else part
-        out += len(raw).to_bytes(4, "big") + raw
-    return bytes(out)
-
-
-def canonical_transaction(
-    *, txn_id: str, username: str, device_id: str, nonce: str, match: str, decision: str
-) -> bytes:
-    """The bytes the app signs and the server verifies: the domain tag, then each field length-prefixed."""
-    if decision not in DECISIONS:
-        raise ValueError(f"decision must be one of {DECISIONS}")
-    values = (txn_id, username, device_id, nonce, match, decision)
-    if not all(isinstance(v, str) for v in values):
-        raise TypeError("every transaction field is a string")
-    return TXN_DOMAIN + _framed(*values)
-
-
-def new_signing_key() -> tuple[bytes, bytes]:
-    """(private, public) raw Ed25519 keys."""
-    key = Ed25519PrivateKey.generate()
-    return key.private_bytes_raw(), key.public_key().public_bytes_raw()
-
-
-def sign(private: bytes, message: bytes) -> bytes:
-    return Ed25519PrivateKey.from_private_bytes(private).sign(message)
-
-
-def verify_signature(public: bytes, message: bytes, signature: bytes) -> bool:
-    try:
-        Ed25519PublicKey.from_public_bytes(public).verify(signature, message)
-    except (InvalidSignature, ValueError):
-        return False
-    return True
-
-
-def new_agreement_key() -> tuple[bytes, bytes]:
-    """(private, public) raw X25519 keys, made for one activation."""
-    key = X25519PrivateKey.generate()
-    return key.private_bytes_raw(), key.public_key().public_bytes_raw()
-
-
-@dataclass(frozen=True)
-class KeyContext:
-    """What the agreed key is bound to; both sides must pass the same values."""
-
-    device_id: str
-    username: str
-    app_public: bytes
-    server_public: bytes
-
-
-def agree(own_private: bytes, peer_public: bytes, context: KeyContext) -> bytes:
-    """The 32-byte OCRA key: HKDF-SHA256 over the X25519 shared secret, bound to ``context``."""
-    shared = X25519PrivateKey.from_private_bytes(own_private).exchange(
-        X25519PublicKey.from_public_bytes(peer_public)
-    )
-    info = KDF_INFO + _framed(context.device_id, context.username, context.app_public, context.server_public)
-    return HKDF(algorithm=hashes.SHA256(), length=KEY_BYTES, salt=None, info=info).derive(shared)
-
-
-def ocra_response(key: bytes, challenge: str) -> str:
-    """The 8-digit answer to a 6-digit challenge (stricter than QN06's 1-6 digits, which alias each other)."""
-    if not isinstance(challenge, str) or not _CHALLENGE_RE.fullmatch(challenge):
-        raise ocra.InvalidChallenge("the challenge must be 6 digits 0-9")
-    return ocra.ocra(_SUITE, key, challenge)
 
 
 # --- the app -------------------------------------------------------------------------------------------

@@ -115,7 +115,14 @@ def build_core(settings: Settings, store: Store) -> Core:
         stepup=StepUp(steps, sessions, events, validity=settings.stepup_validity),
         ip_rules=ip_rules,
         ibkey=IbKeyAppService(
-            store, box, ibkey_factor, devices=devices, users=users, lockout=lockout, phones=phones,
-            steps=steps, events=events,
+            store,
+            box,
+            ibkey_factor,
+            devices=devices,
+            users=users,
+            lockout=lockout,
+            phones=phones,
+            steps=steps,
+            events=events,
         ),
     )

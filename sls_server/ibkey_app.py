@@ -118,7 +118,7 @@ class IbKeyAppService:
                 raise UnknownDevice("No activation is waiting for that user on this app: add the user first.")
             self._apps.mutate(app_id, lambda a, _: a.unlock(**unlock))
         started = IbKeyApp.begin_activation()
-        server_public = self._factor.activate(
+        server_public = self._factor.activation.activate(
             device_id,
             username=name,
             code=code,
@@ -134,7 +134,7 @@ class IbKeyAppService:
 
         if new_phone:
             keep(app, {})
-            self._apps.create(app)
+            self._apps.create(app, number=device.get("phone"))
         else:
             self._apps.mutate(app_id, keep)
         replaced = self._replace_others(name, device_id, now=now, ip=ip)
@@ -190,7 +190,8 @@ class IbKeyAppService:
             self._phones.limit(name, user["phone"], now=now)  # the user asked for a text: it costs
         enrolled = self._devices.enrol(name, "ibkey", {"platform": app.state.platform}, now=now)
         device_id = enrolled["device_id"]
-        self._devices.update(device_id, lambda _: {"app_id": app_id})
+        handset = self._apps.number(app_id)  # the smartphone this user's pushes go to
+        self._devices.update(device_id, lambda _: {"app_id": app_id, "handset": handset})
         self._apps.mutate(app_id, lambda _, pending: pending.__setitem__(name, device_id))
         return {
             "status": enrolled["status"],

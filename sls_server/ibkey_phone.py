@@ -63,6 +63,8 @@ def refusal(exc: Exception, platform: str) -> SlsError:
 
 
 class PhoneApps:
+    """Load, seal and write back the phones' app records; resolve the ids the /sim routes are given."""
+
     def __init__(self, store: Store, repo: IbKeyRepo, box: SecretBox) -> None:
         self._store = store
         self._repo = repo
@@ -120,6 +122,9 @@ class PhoneApps:
         )
         return IbKeyApp(state), json.loads(record.get("pending", "{}"))
 
+    def number(self, app_id: str) -> str | None:
+        return (self._repo.get_app(app_id) or {}).get("number")
+
     def load(self, app_id: str) -> tuple[IbKeyApp, dict[str, str]]:
         record = self._repo.get_app(app_id)
         if not record:
@@ -161,8 +166,10 @@ class PhoneApps:
             raise UnknownApp()
         return app_id
 
-    def create(self, app: IbKeyApp) -> None:
-        if not self._repo.create_app(app.state.app_id, self.seal(app, {})):
+    def create(self, app: IbKeyApp, *, number: str | None) -> None:
+        """A new phone's record; ``number`` is the smartphone's own (roaming is judged on it)."""
+        record = {**self.seal(app, {}), "number": number}
+        if not self._repo.create_app(app.state.app_id, record):
             raise Conflict("This phone was activated by another request at the same moment.")
 
     def notification(self, app_id: str, notification_id: str) -> Notification:

@@ -138,7 +138,7 @@ class PhoneService:
         return {"to": number, "sent_to": mask_number(number), "call_id": record["id"]}
 
     def messages(self, handset: str, *, now: int) -> list[dict[str, Any]]:
-        """Texts that have arrived by ``now`` (a delayed text appears when the clock reaches it), newest first."""
+        """Texts arrived by ``now`` (a delayed one shows when the clock gets there), newest first."""
         return [m for m in self._store.phones.box(handset, "messages") if int(m["at"]) <= now]
 
     def calls(self, handset: str, *, now: int) -> list[dict[str, Any]]:

@@ -113,7 +113,7 @@ class SecondFactor:
         type_: str | None = None,
         device_id: str | None = None,
     ) -> dict[str, Any]:
-        """Create the step on the chosen, else the default, else the first usable factor; the client's body."""
+        """Open the step on the chosen, else the default, else the first usable factor; the client's body."""
         factor, device, usable = self._pick(username, type_, device_id, default, now=now)
         txn_id = secrets.token_urlsafe(18)
         prompt = factor.begin(device, Begin(txn_id, username, now, purpose))
@@ -153,7 +153,8 @@ class SecondFactor:
         factor, device, _ = self._pick(txn["username"], type_, device_id, None, now=now)
         prompt = factor.begin(device, Begin(txn_id, txn["username"], now, txn.get("purpose", "login")))
         expires_at = now + (prompt.expires_in or self._challenge_ttl)
-        fields = {"factor": factor.type, "device_id": device["device_id"], **prompt.remembered}
+        # "mode" decides how the step is answered (push or typed): a switch must not inherit the old one
+        fields = {"factor": factor.type, "device_id": device["device_id"], "mode": "", **prompt.remembered}
         outcome = self._store.logins.switch(txn_id, now=now, expires_at=expires_at, fields=fields)
         if outcome != "ok":
             self._raise_for_status(
@@ -167,7 +168,14 @@ class SecondFactor:
         }
 
     def _issued(
-        self, username: str, factor: Factor, device: Mapping[str, str], *, now: int, ip: str | None, purpose: str
+        self,
+        username: str,
+        factor: Factor,
+        device: Mapping[str, str],
+        *,
+        now: int,
+        ip: str | None,
+        purpose: str,
     ) -> None:
         self._events.record(
             "login.challenge_issued" if purpose == "login" else "stepup.challenge_issued",

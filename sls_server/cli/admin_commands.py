@@ -151,12 +151,18 @@ def device() -> None:
 @click.argument("username")
 @click.option("--type", "type_", default="dscplus", show_default=True, help="Kind of authenticator.")
 @click.option("--pin", help="The DSC+ card's 4-digit PIN (required for dscplus).")
+@click.option("--platform", type=click.Choice(["android", "ios"]), help="ibkey: the smartphone's platform.")
+@click.option("--days", type=int, help="temporary: days the passcode stays valid.")
+@click.option("--share", "share_device_id", metavar="DEVICE_ID", help="dscplus: share an existing card.")
 @click.option("--label", help="A name for the device, shown in login factor lists.")
 @admin_options
 def enroll(
     username: str,
     type_: str,
     pin: str | None,
+    platform: str | None,
+    days: int | None,
+    share_device_id: str | None,
     label: str | None,
     url: str | None,
     admin_token: str | None,
@@ -171,14 +177,26 @@ def enroll(
     Examples:
       sls device enroll alice --pin 1234
       sls device enroll alice --pin 1234 --label "desk card" --json
+      sls device enroll bob --share dscplus-1d68b218dc44        # bob uses alice's card too
+      sls device enroll alice --type ibkey --platform android  # activation code goes by SMS
+      sls device enroll alice --type totp                      # prints the otpauth URI once
+      sls device enroll alice --type sms                       # codes to the user's phone
+      sls device enroll alice --type temporary --days 2        # for a lost device
     """
-    if type_ == "dscplus" and pin is None:
+    if type_ == "dscplus" and pin is None and share_device_id is None:
         raise CliError("--pin: a DSC+ card needs its 4-digit PIN", EXIT_USAGE)
+    if type_ == "ibkey" and platform is None:
+        raise CliError("--platform: an IB Key needs android or ios", EXIT_USAGE)
     params: dict[str, Any] = {"type": type_}
-    if pin is not None:
-        params["pin"] = pin
-    if label is not None:
-        params["label"] = label
+    for key, value in (
+        ("pin", pin),
+        ("platform", platform),
+        ("days", days),
+        ("share_device_id", share_device_id),
+        ("label", label),
+    ):
+        if value is not None:
+            params[key] = value
     client = connect(url, admin_token)
     with server_errors():
         enrolled = client.enrol_device(username, params)

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from . import protect_commands, version  # noqa: F401 - protect_commands adds user/device commands
+from . import ibkey_commands, protect_commands, version  # noqa: F401 - *_commands add user/device commands
 from .admin_commands import device, user
 from .clock_cmd import clock
 from .config_cmd import config

@@ -1,23 +1,18 @@
-"""IB Key as a factor: the server's half. Enrol (an SMS activation code), activate (public key in, OCRA key
-agreed), push with number matching, OCRA challenges when the phone cannot take a push.
+"""IB Key as a factor: the server's half. Enrol (an SMS activation code), then at login a push with number
+matching, or an OCRA challenge when the phone cannot take a push (roaming, notifications off).
 
 The server's device record (one per user per phone) holds the user's Ed25519 *public* key, the agreed OCRA
 key sealed, ``status`` (``pending_activation`` -> ``active`` -> ``replaced``/``revoked``), ``app_id`` (the
 phone it lives on, so every user's pushes reach that phone's inbox), ``phone`` (the number the activation
-code went to; roaming there means no push) and ``push_enabled`` (the app's notification setting, as the
+code went to), ``handset`` (for a user added to a phone: that smartphone's number; roaming there, or at
+``phone`` otherwise, means no push) and ``push_enabled`` (the app's notification setting, as the
 app registers it). Nothing here reads the phone's own record: the phone's private keys never come here.
 
-Activation codes: 8 digits from ``secrets``, kept only as an HMAC-SHA256 digest under a pepper derived
-from the server's secret key (a Redis dump does not give them away to a 10^8 brute force), valid
-``activation_code_ttl`` seconds, checked and spent in one Lua step with the activation itself, five wrong
-tries and the code is dead. Migration (a new ibkey for a user with an active one): the code goes to the
-number the active one was activated with, and the old one is replaced when the new one activates. The
-seed's exception ("unless a physical device is active") is not modelled: the SMS is always used.
+Enrolment and activation codes: ``factors.ibkey_activation``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import re
 import secrets
@@ -29,10 +24,9 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from devices import ibkey
 from devices.ocra import OcraSuite, encoded_question_key
-from devices.phone import activation_code_text
 
 from ..config import Settings
-from ..errors import Conflict, InvalidRequest, SlsError, UnknownDevice
+from ..errors import Conflict, InvalidRequest, SlsError
 from ..events import EventLog
 from ..phones import PhoneService
 from ..secretbox import SecretBox
@@ -40,9 +34,9 @@ from ..store import Store
 from ..store.base import Scripts
 from ..store.ibkey import IbKeyRepo
 from . import Begin, Enrolment, Prompt
+from .ibkey_activation import ActivationCodes, seal_context
 
 PENDING = "pending_activation"
-ACTIVATION_ATTEMPTS = 5
 CHALLENGE_CAPACITY = 500_000
 _SUITE = OcraSuite.parse(ibkey.IBKEY_SUITE)
 
@@ -53,34 +47,9 @@ class PushLimited(SlsError):
     message = "Too many IB Key notifications were sent recently; wait before logging in again."
 
 
-class InvalidActivationCode(SlsError):
-    code = "invalid_activation_code"
-    status = 401
-    message = "The activation code is wrong."
-
-
-class ActivationCodeExpired(SlsError):
-    code = "activation_code_expired"
-    status = 410
-    message = "The activation code has expired or was spent by wrong tries; enrol the device again."
-
-
-class ActivationCodeUsed(Conflict):
-    code = "activation_code_used"
-    message = "This IB Key is already activated; its activation code cannot be used again."
-
-
 class ChallengeSpaceExhausted(Conflict):
     code = "challenge_space_exhausted"
     message = "This IB Key has used up its challenges; activate it again."
-
-
-def seal_context(device_id: str) -> str:
-    return f"ibkey:{device_id}"
-
-
-def new_code() -> str:
-    return f"{secrets.randbelow(10**8):08d}"
 
 
 class IbKeyFactor:
@@ -95,23 +64,21 @@ class IbKeyFactor:
         repo: IbKeyRepo,
         phones: PhoneService,
         events: EventLog,
+        activation: ActivationCodes,
         *,
-        pepper: bytes,
         push_limit: int,
         push_window: int,
         push_ttl: int,
-        activation_code_ttl: int,
     ) -> None:
         self._box = box
         self._store = store
         self.repo = repo
         self._phones = phones
         self._events = events
-        self._pepper = pepper
+        self.activation = activation
         self._push_limit = push_limit
         self._push_window = push_window
         self.push_ttl = push_ttl
-        self._code_ttl = activation_code_ttl
 
     @classmethod
     def from_settings(
@@ -120,118 +87,28 @@ class IbKeyFactor:
         """Its Redis repository, and a pepper for activation codes derived from the server's secret key."""
         if settings.secret_key is None:
             raise ValueError("the IB Key factor needs the server's secret key")
-        pepper = HKDF(hashes.SHA256(), 32, salt=None, info=b"sls ibkey activation code").derive(
-            settings.secret_key
-        )
+        info = b"sls ibkey activation code"
+        pepper = HKDF(hashes.SHA256(), 32, salt=None, info=info).derive(settings.secret_key)
         repo = IbKeyRepo(store.client, Scripts(store.client))
-        return cls(
-            box,
-            store,
-            repo,
-            phones,
-            events,
-            pepper=pepper,
-            push_limit=settings.push_limit,
-            push_window=settings.push_window,
-            push_ttl=settings.push_ttl,
-            activation_code_ttl=settings.activation_code_ttl,
-        )
+        codes = ActivationCodes(box, store, repo, phones, pepper=pepper, ttl=settings.activation_code_ttl)
+        limits = {"push_limit": settings.push_limit, "push_window": settings.push_window}
+        return cls(box, store, repo, phones, events, codes, **limits, push_ttl=settings.push_ttl)
 
-    # --- enrolment and activation --------------------------------------------------------------------------
+    # --- enrolment --------------------------------------------------------------------------
 
     def enrol(self, device_id: str, username: str, params: Mapping[str, Any], *, now: int) -> Enrolment:
         platform = params.get("platform")
         if platform not in ibkey.PLATFORMS:
             raise InvalidRequest("platform is required: android or ios", field="platform")
-        user = self._store.users.get(username) or {}
-        number = self._original_number(username) or user.get("phone")
-        if not number:
-            raise InvalidRequest(
-                "IB Key activation needs the user's phone number for the code", field="phone"
-            )
-        code = new_code()
-        minutes = -(-self._code_ttl // 60)
-        sms = self._phones.send_sms(
-            number,
-            activation_code_text(code, valid_minutes=minutes),
-            now=now,
-            user=username,
-            purpose="ibkey_activation",
-        )
-        expires_at = now + self._code_ttl
-        record = {
-            "status": PENDING,
-            "platform": platform,
-            "phone": number,
-            "push_enabled": 1,
-            "activation_digest": self.code_digest(device_id, code),
-            "activation_expires_at": expires_at,
-        }
-        once = {
-            "status": PENDING,
-            "platform": platform,
-            "sent_to": sms["sent_to"],
-            "activation_expires_at": expires_at,
-        }
-        return Enrolment(record, once)
-
-    def _original_number(self, username: str) -> str | None:
-        """Migrating: the number the user's active IB Key was activated with (the seed's rule)."""
-        for device in self._store.devices.get_many(self._store.users.device_ids(username)):
-            if device.get("type") == self.type and device.get("status") == "active" and device.get("phone"):
-                return device["phone"]
-        return None
-
-    def code_digest(self, device_id: str, code: str) -> str:
-        return hmac.new(self._pepper, f"{device_id}:{code}".encode(), hashlib.sha256).hexdigest()
-
-    def activate(
-        self,
-        device_id: str,
-        *,
-        username: str,
-        code: str,
-        app_id: str,
-        signing_public: bytes,
-        agreement_public: bytes,
-        now: int,
-    ) -> bytes:
-        """Spend the code, store the public key and the agreed OCRA key; return the server's X25519 half."""
-        device = self._store.devices.get(device_id)
-        if not device or device.get("type") != self.type or device.get("owner") != username:
-            raise UnknownDevice("No IB Key of that user has that id.")
-        server_key, server_public = ibkey.new_agreement_key()
-        context = ibkey.KeyContext(device_id, username, agreement_public, server_public)
-        ocra_key = ibkey.agree(server_key, agreement_public, context)
-        fields = {
-            "status": "active",
-            "app_id": app_id,
-            "public_key": signing_public.hex(),
-            "activated_at": now,
-            "ocra_sealed": self._box.seal(ocra_key, context=seal_context(device_id)),
-        }
-        status, left = self.repo.activate(
-            device_id,
-            now=now,
-            digest=self.code_digest(device_id, code),
-            max_failures=ACTIVATION_ATTEMPTS,
-            fields=fields,
-        )
-        if status == "wrong":
-            raise InvalidActivationCode(attempts_left=left)
-        if status in ("expired", "burnt"):
-            raise ActivationCodeExpired()
-        if status == "used":
-            raise ActivationCodeUsed()
-        if status != "ok":
-            raise UnknownDevice("That IB Key is not waiting for activation.")
-        return server_public
+        fields, once = self.activation.issue(device_id, username, now=now)
+        record = {"status": PENDING, "platform": platform, "push_enabled": 1, **fields}
+        return Enrolment(record, {"status": PENDING, "platform": platform, **once})
 
     # --- login steps ---------------------------------------------------------------------------------------
 
     def begin(self, device: Mapping[str, str], step: Begin) -> Prompt:
         """A push with number matching, unless the phone roams or has notifications off: then a challenge."""
-        number = device.get("phone")
+        number = device.get("handset") or device.get("phone")  # the smartphone, for an added user too
         if number and self._phones.conditions(number).roaming:
             return self._challenge(device, "roaming")
         if device.get("push_enabled", "1") != "1":

@@ -6,7 +6,13 @@ from __future__ import annotations
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-from . import openapi_ops_account, openapi_ops_core, openapi_ops_phones, openapi_ops_protect
+from . import (
+    openapi_ops_account,
+    openapi_ops_core,
+    openapi_ops_ibkey,
+    openapi_ops_phones,
+    openapi_ops_protect,
+)
 from .openapi_build import DESCRIPTION, TAGS
 from .openapi_schemas import SCHEMAS, SECURITY_SCHEMES
 
@@ -20,6 +26,7 @@ def operations() -> list[Operation]:
         *openapi_ops_protect.lockout_operations(),
         *openapi_ops_account.operations(),
         *openapi_ops_phones.operations(),
+        *openapi_ops_ibkey.operations(),
     ]
 
 
@@ -45,7 +52,12 @@ def build_spec() -> dict[str, Any]:
         "tags": TAGS,
         "paths": paths,
         "components": {
-            "schemas": {**SCHEMAS, **openapi_ops_account.SCHEMAS, **openapi_ops_phones.SCHEMAS},
+            "schemas": {
+                **SCHEMAS,
+                **openapi_ops_account.SCHEMAS,
+                **openapi_ops_phones.SCHEMAS,
+                **openapi_ops_ibkey.SCHEMAS,
+            },
             "securitySchemes": SECURITY_SCHEMES,
         },
     }

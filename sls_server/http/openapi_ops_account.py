@@ -75,7 +75,8 @@ def operations() -> list[Operation]:
             body="StepUpRequest",
             errors=(*SESSION_ERRORS, *step_errors),
             session=True,
-            description='Start with `{"purpose"}`: a challenge on the user\'s factor, like login. Finish with '
+            description='Start with `{"purpose"}`: a challenge on the user\'s factor, like login. Finish '
+            "with "
             '`{"txn_id", "response"}`, or poll an IB Key approval with `{"txn_id"}`. Verified: the '
             "session carries the purpose for SLS_STEPUP_VALIDITY seconds and its token is rotated.",
         ),

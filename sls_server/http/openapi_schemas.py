@@ -86,7 +86,12 @@ _DEVICE = {
     "device_id": DEVICE_ID,
     "type": FACTOR_TYPE,
     "label": string("A name for people, like `dscplus 5-1234-56789`.", nullable=True),
-    "status": string("`revoked` devices stay listed but can no longer log in.", enum=["active", "revoked"]),
+    "status": string(
+        "`revoked` and `replaced` (an IB Key migrated to a new phone) devices stay listed but can no "
+        "longer log "
+        "in; an IB Key is `pending_activation` until the app activates it.",
+        enum=["active", "revoked", "pending_activation", "replaced"],
+    ),
     "created_at": unix_time("When the device was enrolled"),
 }
 _DEVICE_OPTIONAL = {
@@ -140,6 +145,11 @@ SCHEMAS: dict[str, Schema] = {
             "mode": string("ibkey: `push` (approve in the app) or `challenge`.", enum=["push", "challenge"]),
             "match": string("ibkey push: the number the user must pick in the app."),
             "sent_to": string("sms, voice: the masked number the code went to, like `+1•••••••4567`."),
+            "channel": string("voice: the code is read out by a callback.", enum=["voice"]),
+            "reason": string(
+                "ibkey challenge mode: why no push was sent.", enum=["roaming", "notifications_off"]
+            ),
+            "expires_at": {"type": "integer", "description": "temporary: when the passcode lapses (unix s)."},
             "digits": _TOTP_SETTINGS["digits"],
             "period": _TOTP_SETTINGS["period"],
         },
@@ -277,6 +287,11 @@ SCHEMAS: dict[str, Schema] = {
         },
         {
             "pin": string("dscplus: the card's PIN, 4 digits.", pattern=r"^[0-9]{4}$"),
+            "platform": string("ibkey: the smartphone's platform.", enum=["android", "ios"]),
+            "share_device_id": string(
+                "dscplus: share this existing card with the user instead of a new one."
+            ),
+            "days": {"type": "integer", "minimum": 1, "maximum": 14, "description": "temporary: validity."},
             "label": string("A name for people.", maxLength=64),
             **_TOTP_SETTINGS,
         },
@@ -299,6 +314,13 @@ SCHEMAS: dict[str, Schema] = {
                 pattern=r"^[A-Z2-7]+$",
             ),
             "qr_svg": string("totp: the otpauth URI as a QR code, a standalone SVG document."),
+            "sent_to": string("ibkey: the masked number the activation code went to."),
+            "activation_expires_at": {
+                "type": "integer",
+                "description": "ibkey: the activation code's deadline.",
+            },
+            "platform": string("ibkey: android or ios.", enum=["android", "ios"]),
+            "passcode": string("temporary: the passcode. Returned once, here."),
             **_TOTP_SETTINGS,
         },
         description="The new device, with what the admin receives once (a card's key, an app's secret).",

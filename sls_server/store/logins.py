@@ -29,7 +29,9 @@ class LoginRepo:
     def get(self, txn_id: str) -> dict[str, str] | None:
         return self._r.hgetall(keys.login(txn_id)) or None
 
-    def settle(self, txn_id: str, *, now: int, outcome: str, ok_state: str = "authenticated") -> tuple[str, int]:
+    def settle(
+        self, txn_id: str, *, now: int, outcome: str, ok_state: str = "authenticated"
+    ) -> tuple[str, int]:
         """``outcome`` is 'ok', 'bad' or 'deny'; see login_verify.lua for the statuses."""
         status, left = self._scripts("login_verify", [keys.login(txn_id)], [now, outcome, ok_state])
         return str(status), int(left)
