@@ -76,6 +76,20 @@ class ServerProcess:
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
 
+    def sls(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """Run an ``sls`` command against this server, as a user in another terminal would."""
+        command = [
+            sys.executable,
+            "-m",
+            "sls_server.cli.main",
+            *args,
+            "--url",
+            self.url,
+            "--admin-token",
+            ADMIN_TOKEN,
+        ]
+        return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+
 
 @pytest.fixture
 def sls_serve(redis_url: str, tmp_path: Path) -> Iterator[Callable[..., ServerProcess]]:

@@ -181,3 +181,12 @@ def query(name: str, description: str, schema: Schema) -> dict[str, Any]:
 
 SESSION_ERRORS = (Unauthorized, SessionExpired, SessionReplaced, SessionIpRejected)
 USER_ERRORS = (InvalidRequest, UnknownUser)
+
+
+def describe_path_parameters(operation: tuple[str, str, dict[str, Any]], descriptions: dict[str, str]):
+    """Describe a feature's own path parameters (the shared ``PARAMETERS`` table knows only the core's)."""
+    path, method, body = operation
+    for parameter in body.get("parameters", []):
+        if parameter["in"] == "path" and parameter["name"] in descriptions:
+            parameter["description"] = descriptions[parameter["name"]]
+    return path, method, body

@@ -23,7 +23,7 @@ from ..lockout import AccountLocked, DeviceLocked, RateLimited
 from ..phones import SendLimited
 from ..second_factor import PushDenied, WrongMode
 from ..simulator import WrongPinError
-from .openapi_build import ok, op
+from .openapi_build import describe_path_parameters, ok, op
 from .openapi_schemas import Schema, array, boolean, const, integer, obj, ref, string, unix_time
 
 Operation = tuple[str, str, dict[str, Any]]
@@ -125,11 +125,7 @@ SCHEMAS: dict[str, Schema] = {
 
 
 def _described(operation: Operation) -> Operation:
-    path, method, body = operation
-    for parameter in body.get("parameters", []):
-        if parameter["in"] == "path" and parameter["name"] in _PARAMETERS:
-            parameter["description"] = _PARAMETERS[parameter["name"]]
-    return path, method, body
+    return describe_path_parameters(operation, _PARAMETERS)
 
 
 def operations() -> list[Operation]:

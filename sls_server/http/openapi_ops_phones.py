@@ -9,7 +9,7 @@ from devices.phone import HANDSET_RE
 
 from ..errors import InvalidRequest
 from ..speech import AudioFailed, AudioUnavailable
-from .openapi_build import ok, op
+from .openapi_build import describe_path_parameters, ok, op
 from .openapi_schemas import Schema, array, boolean, integer, obj, ref, string, unix_time
 from .sim_phones import MAX_DELAY_S, UnknownCall
 
@@ -89,12 +89,7 @@ SCHEMAS: dict[str, Schema] = {
 
 
 def _described(operation: Operation) -> Operation:
-    """The path parameters of these routes, described (the shared table knows only the core's)."""
-    path, method, body = operation
-    for parameter in body.get("parameters", []):
-        if parameter["in"] == "path" and parameter["name"] in _PARAMETERS:
-            parameter["description"] = _PARAMETERS[parameter["name"]]
-    return path, method, body
+    return describe_path_parameters(operation, _PARAMETERS)
 
 
 def operations() -> list[Operation]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from typing import Any
 
 import pytest
@@ -17,17 +16,7 @@ PHONE = "+15555550100"
 
 
 def sls(server: ServerProcess, *args: str) -> subprocess.CompletedProcess[str]:
-    command = [
-        sys.executable,
-        "-m",
-        "sls_server.cli.main",
-        *args,
-        "--url",
-        server.url,
-        "--admin-token",
-        ADMIN_TOKEN,
-    ]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    done = server.sls(*args)
     assert "Traceback" not in done.stderr, done.stderr
     return done
 

@@ -4,28 +4,16 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
 import pytest
 import requests
-from conftest import ADMIN_TOKEN
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "Correct-Horse-Battery-9"
 
 
 def sls(server, *args: str) -> subprocess.CompletedProcess[str]:
-    command = [
-        sys.executable,
-        "-m",
-        "sls_server.cli.main",
-        *args,
-        "--url",
-        server.url,
-        "--admin-token",
-        ADMIN_TOKEN,
-    ]
-    return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    return server.sls(*args)
 
 
 def test_lockout_unlock_allowlist_and_device_unlock_from_the_cli(sls_serve) -> None:
