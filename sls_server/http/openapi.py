@@ -54,6 +54,7 @@ def build_spec() -> dict[str, Any]:
         "components": {
             "schemas": {
                 **SCHEMAS,
+                **openapi_ops_protect.SCHEMAS,
                 **openapi_ops_account.SCHEMAS,
                 **openapi_ops_phones.SCHEMAS,
                 **openapi_ops_ibkey.SCHEMAS,

@@ -15,8 +15,74 @@ from .openapi_build import (
     ok,
     op,
 )
+from .openapi_schemas import (
+    ACCOUNT_ID,
+    USERNAME,
+    Schema,
+    array,
+    boolean,
+    integer,
+    obj,
+    ref,
+    string,
+    unix_time,
+)
 
 Operation = tuple[str, str, dict[str, Any]]
+
+SCHEMAS: dict[str, Schema] = {
+    "IpAllowlist": obj({"ip_allowlist": ref("IpAllowlistEntries")}),
+    "UserIpAllowlist": obj(
+        {
+            "username": USERNAME,
+            "ip_allowlist": ref("IpAllowlistEntries"),
+            "account_id": string("The user's account, whose list also applies.", nullable=True),
+        }
+    ),
+    "AccountCreate": obj(
+        {"account_id": ACCOUNT_ID},
+        {
+            "users": {
+                **array(USERNAME, "Existing users; each may be in one account only."),
+                "maxItems": 1000,
+            },
+            "ip_allowlist": ref("IpAllowlistEntries"),
+        },
+    ),
+    "Account": obj(
+        {
+            "account_id": ACCOUNT_ID,
+            "users": array(USERNAME, "Sorted."),
+            "ip_allowlist": ref("IpAllowlistEntries"),
+            "created_at": unix_time("When it was created"),
+        },
+        description="A multi-user account: its list applies to every user in it.",
+    ),
+    "AccountUserAdd": obj({"username": USERNAME}),
+    "LockoutStatus": obj(
+        {
+            "username": USERNAME,
+            "locked": boolean(),
+            "threshold": integer(minimum=1, maximum=100),
+            "buckets": {
+                "type": "object",
+                "description": "`all`, or `known`/`other` with SLS_LOCKOUT_KNOWN_IPS.",
+                "additionalProperties": obj(
+                    {
+                        "failures": integer(minimum=0),
+                        "locks": integer(minimum=0),
+                        "locked": boolean(),
+                        "permanent": boolean(),
+                    },
+                    {"retry_after": {"type": ["integer", "null"]}},
+                ),
+            },
+        }
+    ),
+    "UserDisabled": obj(
+        {"username": USERNAME, "disabled": boolean()}, {"sessions_ended": integer(minimum=0)}
+    ),
+}
 
 _ALLOWLIST_NOTE = (
     "Entries are IPv4/IPv6 addresses or CIDR ranges, at most 1000; they are normalised "

@@ -247,34 +247,6 @@ SCHEMAS: dict[str, Schema] = {
         "maxItems": 1000,
         "description": "IP addresses and CIDR ranges, normalised when stored; empty means unrestricted.",
     },
-    "IpAllowlist": obj({"ip_allowlist": ref("IpAllowlistEntries")}),
-    "UserIpAllowlist": obj(
-        {
-            "username": USERNAME,
-            "ip_allowlist": ref("IpAllowlistEntries"),
-            "account_id": string("The user's account, whose list also applies.", nullable=True),
-        }
-    ),
-    "AccountCreate": obj(
-        {"account_id": ACCOUNT_ID},
-        {
-            "users": {
-                **array(USERNAME, "Existing users; each may be in one account only."),
-                "maxItems": 1000,
-            },
-            "ip_allowlist": ref("IpAllowlistEntries"),
-        },
-    ),
-    "Account": obj(
-        {
-            "account_id": ACCOUNT_ID,
-            "users": array(USERNAME, "Sorted."),
-            "ip_allowlist": ref("IpAllowlistEntries"),
-            "created_at": unix_time("When it was created"),
-        },
-        description="A multi-user account: its list applies to every user in it.",
-    ),
-    "AccountUserAdd": obj({"username": USERNAME}),
     "UserDeleted": obj({"deleted": USERNAME}),
     "Device": obj(_DEVICE, _DEVICE_OPTIONAL),
     "DeviceList": obj({"devices": array(ref("Device"))}),
@@ -377,29 +349,6 @@ SCHEMAS: dict[str, Schema] = {
     ),
     "ResetDone": obj({"reset": {"type": "boolean", "const": True}, "keys_deleted": integer(minimum=0)}),
     "Status": obj({"status": string(examples=["ok", "ready"])}),
-    "LockoutStatus": obj(
-        {
-            "username": USERNAME,
-            "locked": boolean(),
-            "threshold": integer(minimum=1, maximum=100),
-            "buckets": {
-                "type": "object",
-                "description": "`all`, or `known`/`other` with SLS_LOCKOUT_KNOWN_IPS.",
-                "additionalProperties": obj(
-                    {
-                        "failures": integer(minimum=0),
-                        "locks": integer(minimum=0),
-                        "locked": boolean(),
-                        "permanent": boolean(),
-                    },
-                    {"retry_after": {"type": ["integer", "null"]}},
-                ),
-            },
-        }
-    ),
-    "UserDisabled": obj(
-        {"username": USERNAME, "disabled": boolean()}, {"sessions_ended": integer(minimum=0)}
-    ),
 }
 
 SECURITY_SCHEMES: dict[str, Schema] = {
