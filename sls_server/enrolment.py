@@ -75,6 +75,12 @@ class DeviceService:
         stored = {k: str(int(v) if isinstance(v, bool) else v) for k, v in record.items()}
         return {**public_device(stored), **enrolment.once}
 
+    def follow_phone(self, username: str, phone: str) -> None:
+        """SMS and voice devices send to the number stored on them: move them to the user's new number."""
+        for device in self.of_user(username):
+            if device["type"] in ("sms", "voice") and device["owner"] == username:
+                self.update(device["device_id"], lambda _: {"number": phone})
+
     def share(self, username: str, device_id: str, *, now: int) -> dict[str, Any]:
         """One physical card serving several users (the broker lets users share a security device)."""
         record = self.get(device_id)

@@ -115,14 +115,13 @@ class LoginService:
     def switch(
         self, txn_id: str, type_: str, device_id: str | None, *, now: int, ip: str | None
     ) -> dict[str, Any]:
-        self._login_txn(txn_id)
-        return self._steps.switch(txn_id, type_, device_id, now=now, ip=ip)
+        return self._steps.switch(self._login_txn(txn_id), type_, device_id, now=now, ip=ip)
 
     def verify(self, txn_id: str, response: str, *, now: int, ip: str | None) -> Authenticated:
         txn = self._login_txn(txn_id)
         self._sessions.require_ip(txn["username"], ip, now=now)
         self._sessions.refuse_if_busy(txn["username"], now=now)
-        txn, _ = self._steps.answer(txn_id, response, now=now, ip=ip)
+        self._steps.answer(txn, response, now=now, ip=ip)
         return self._finish(txn, now=now, ip=ip)
 
     def status(self, txn_id: str, *, now: int, ip: str | None) -> tuple[dict[str, Any], Authenticated | None]:

@@ -145,10 +145,11 @@ class SecondFactor:
         }
 
     def switch(
-        self, txn_id: str, type_: str, device_id: str | None, *, now: int, ip: str | None
+        self, txn: Mapping[str, str], type_: str, device_id: str | None, *, now: int, ip: str | None
     ) -> dict[str, Any]:
-        """Another factor, or a new code on the same one ("didn't receive a security code?")."""
-        txn = self.load(txn_id)
+        """Another factor, or a new code on the same one ("didn't receive a security code?").
+        ``txn`` is the step as the caller loaded it (to check whose it is); the switch itself is atomic."""
+        txn_id = txn["txn_id"]
         self._raise_if_settled(txn, now)
         factor, device, _ = self._pick(txn["username"], type_, device_id, None, now=now)
         prompt = factor.begin(device, Begin(txn_id, txn["username"], now, txn.get("purpose", "login")))
@@ -195,11 +196,9 @@ class SecondFactor:
             raise UnknownTransaction()
         return txn
 
-    def answer(
-        self, txn_id: str, response: str, *, now: int, ip: str | None
-    ) -> tuple[dict[str, str], dict[str, str]]:
-        """Check a typed response (card, app code, SMS); (txn, device) once accepted, else an error."""
-        txn = self.load(txn_id)
+    def answer(self, txn: Mapping[str, str], response: str, *, now: int, ip: str | None) -> dict[str, str]:
+        """Check a typed response (card, app code, SMS) to the step the caller loaded; the device once
+        accepted, else an error. Settling re-checks the stored state atomically, so a stale copy is safe."""
         factor = self._factors.get(txn["factor"])
         if txn.get("mode") == "push":
             raise WrongMode("This step waits for approval in the app; poll the transaction instead.")
@@ -207,7 +206,7 @@ class SecondFactor:
             raise InvalidRequest(f"response does not have the form a {txn['factor']} gives", field="response")
         self._raise_if_settled(txn, now)
         device = self._usable_device(txn, now=now)
-        return txn, self._settle(txn, device, factor.check(device, txn, response, now=now), now=now, ip=ip)
+        return self._settle(txn, device, factor.check(device, txn, response, now=now), now=now, ip=ip)
 
     def answer_push(self, txn_id: str, answer: Mapping[str, Any], *, now: int, ip: str | None) -> str:
         """The app's signed approval or denial; 'approved' or 'denied', else an error."""

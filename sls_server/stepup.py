@@ -72,7 +72,7 @@ class StepUp:
                 shown = "pending" if pending else ("denied" if state == "denied" else "expired")
                 return {"state": shown, "purpose": txn["purpose"], "txn_id": txn_id}, None
         else:
-            self._steps.answer(txn_id, response, now=now, ip=ip)
+            self._steps.answer(txn, response, now=now, ip=ip)
         valid_until = now + self.validity
         token, rotated = self._sessions.rotate(
             session, now=now, ip=ip, verified={txn["purpose"]: valid_until}

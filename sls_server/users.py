@@ -79,17 +79,13 @@ class UserService:
         return record
 
     def change_phone(self, username: str, phone: str, *, now: int) -> dict[str, str | None]:
-        """A new number is a new binding (NIST 800-63B-4 §3.1.3.3): the caller required a fresh step-up;
-        both the old and the new number are told, and SMS devices follow the number."""
+        """A new number is a new binding (NIST 800-63B-4 §3.1.3.3): the caller required a fresh step-up and
+        moves the SMS devices along (``DeviceService.follow_phone``); both old and new number are told."""
         if not PHONE_RE.fullmatch(phone):
             raise InvalidRequest("phone must be in E.164 form, like +15551234567", field="phone")
         record = self.get(username)
         old = record.get("phone")
         self._store.users.set_fields(record["username"], {"phone": phone})
-        for device_id in self._store.users.device_ids(record["username"]):
-            device = self._store.devices.get(device_id)
-            if device and device.get("number") and device["type"] in ("sms", "voice"):
-                self._store.devices.update(device_id, device["version"], {"number": phone})
         self._events.record("user.phone_changed", at=now, user=record["username"])
         if self._notify:
             what = "The phone number on your account was changed."

@@ -43,7 +43,9 @@ def change_phone():  # type: ignore[no-untyped-def]
     session = _session()
     core().stepup.require(session, "change_contact", now=now())
     phone = string(json_body(), "phone", max_len=20)
-    return jsonify(core().users.change_phone(session.username, phone, now=now()))
+    changed = core().users.change_phone(session.username, phone, now=now())
+    core().devices.follow_phone(session.username, phone)
+    return jsonify(changed)
 
 
 @bp.post("/withdrawals")

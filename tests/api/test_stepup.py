@@ -120,6 +120,48 @@ def test_changing_the_phone_needs_step_up_and_tells_both_numbers(client) -> None
     assert any("security device was added" in text for text in old_inbox)  # the card enrolment notice
 
 
+def test_sms_codes_follow_the_new_number(client) -> None:
+    client.post(
+        "/admin/v1/users",
+        json={"username": "pia", "password": "Correct-Horse-4-Battery", "phone": "+15555550123"},
+        headers=ADMIN,
+    )
+    client.post("/admin/v1/users/pia/devices", json={"type": "sms"}, headers=ADMIN)
+    core = client.application.extensions["sls"]
+
+    def code_at(number: str) -> str:
+        return core.phones.messages(number, now=core.clock.now())[0]["code"]
+
+    def log_in() -> str:
+        started = client.post(
+            "/api/v1/auth/login", json={"username": "pia", "password": "Correct-Horse-4-Battery"}
+        )
+        done = client.post(
+            f"/api/v1/auth/login/{started.get_json()['txn_id']}/verify", json={"response": code_at(number)}
+        )
+        assert done.status_code == 200, done.get_json()
+        return done.get_json()["session"]["token"]
+
+    number = "+15555550123"
+    token = log_in()
+    step = client.post(
+        "/api/v1/verify", json={"purpose": "change_contact"}, headers=_bearer(token)
+    ).get_json()
+    done = client.post(
+        "/api/v1/verify", json={"txn_id": step["txn_id"], "response": code_at(number)}, headers=_bearer(token)
+    ).get_json()
+    changed = client.post(
+        "/api/v1/account/phone", json={"phone": "+15555550999"}, headers=_bearer(done["session"]["token"])
+    )
+    assert changed.status_code == 200
+    number = "+15555550999"
+    started = client.post(
+        "/api/v1/auth/login", json={"username": "pia", "password": "Correct-Horse-4-Battery"}
+    )
+    assert started.get_json()["factor"]["sent_to"].endswith("0999")
+    assert log_in()
+
+
 def test_temporary_passcode_for_a_lost_card(alice: EnrolledUser) -> None:
     alice.client.delete(f"/admin/v1/users/alice/devices/{alice.device_id}", headers=ADMIN)  # card lost
     issued = alice.client.post(
