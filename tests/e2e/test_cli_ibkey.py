@@ -1,0 +1,84 @@
+"""The IB Key app commands against a real ``sls serve``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+PASSWORD = "Amber-Falcon-Ibkey-17"
+PHONES = {"alice": "+15550100001"}
+
+
+def test_cli_drives_the_phone_over_http(sls_serve: Any, tmp_path: Any) -> None:
+    """``sls device activate|notifications|approve|ibkey-respond`` against a real ``sls serve``."""
+    import requests
+    from click.testing import CliRunner
+    from conftest import ADMIN_TOKEN
+
+    from sls_server.cli.main import cli
+
+    server = sls_serve(workers=1)
+    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    body = {"username": "alice", "password": PASSWORD, "phone": PHONES["alice"]}
+    assert requests.post(f"{server.url}/admin/v1/users", json=body, headers=admin, timeout=10).ok
+    enrolled = requests.post(
+        f"{server.url}/admin/v1/users/alice/devices",
+        json={"type": "ibkey", "platform": "android"},
+        headers=admin,
+        timeout=10,
+    ).json()
+    app = enrolled["device_id"]
+    inbox = requests.get(f"{server.url}/sim/v1/phones/{PHONES['alice']}/messages", timeout=10).json()
+    code = next(m["code"] for m in inbox["messages"] if "activation code" in m["text"])
+    env = {"SLS_DATA_DIR": str(tmp_path / "cli"), "SLS_URL": server.url}
+
+    def sls(*args: str) -> Any:
+        result = CliRunner().invoke(cli, [*args, "--json"], env=env, prog_name="sls")
+        assert result.exit_code == 0, result.output
+        return json.loads(result.stdout)
+
+    activated = sls(
+        "device",
+        "activate",
+        app,
+        "--username",
+        "alice",
+        "--password",
+        PASSWORD,
+        "--code",
+        code,
+        "--pin",
+        "12ab",
+    )
+    assert activated["status"] == "active"
+    login = requests.post(
+        f"{server.url}/api/v1/auth/login", json={"username": "alice", "password": PASSWORD}, timeout=10
+    ).json()
+    note = sls("device", "notifications", app)["notifications"][0]
+    assert note["txn_id"] == login["txn_id"]
+    approved = sls("device", "approve", app, note["id"], "--match", login["factor"]["match"], "--pin", "12ab")
+    assert approved["state"] == "approved"
+    polled = requests.get(f"{server.url}/api/v1/auth/login/{login['txn_id']}", timeout=10).json()
+    assert polled["state"] == "authenticated"
+
+    requests.put(
+        f"{server.url}/sim/v1/phones/{PHONES['alice']}/conditions", json={"roaming": True}, timeout=10
+    )
+    login = requests.post(
+        f"{server.url}/api/v1/auth/login", json={"username": "alice", "password": PASSWORD}, timeout=10
+    ).json()
+    answer = sls("device", "ibkey-respond", app, "--challenge", login["factor"]["challenge"], "--pin", "12ab")
+    verified = requests.post(
+        f"{server.url}/api/v1/auth/login/{login['txn_id']}/verify", json=answer, timeout=10
+    )
+    assert verified.status_code == 200
+
+    refused = CliRunner().invoke(cli, ["device", "deny", app, note["id"]], env=env, prog_name="sls")
+    assert refused.exit_code == 2 and "--pin or --biometric" in refused.stderr
+    wrong = CliRunner().invoke(
+        cli, ["device", "approve", app, "nope", "--match", "42", "--pin", "12ab"], env=env
+    )
+    assert wrong.exit_code == 1 and "unknown_notification" in wrong.stderr
