@@ -19,6 +19,7 @@ from .iprules import IpRestrictions
 from .lockout import Lockout, LockoutPolicy
 from .login import LoginService
 from .notices import Notifier
+from .password_step import PasswordStep
 from .passwords import PasswordHasher
 from .phones import PhoneService
 from .second_factor import SecondFactor
@@ -96,7 +97,8 @@ def build_core(settings: Settings, store: Store) -> Core:
         challenge_ttl=settings.challenge_ttl,
         verify_attempts=settings.verify_attempts,
     )
-    logins = LoginService(store, users, steps, sessions, events, checks=[ip_rules], lockout=lockout)
+    password = PasswordStep(users, events, checks=[ip_rules, lockout])
+    logins = LoginService(store, password, steps, sessions, events)
     return Core(
         settings=settings,
         store=store,
@@ -120,7 +122,7 @@ def build_core(settings: Settings, store: Store) -> Core:
             ibkey_factor,
             devices=devices,
             users=users,
-            lockout=lockout,
+            password=password,
             phones=phones,
             steps=steps,
             events=events,

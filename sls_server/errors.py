@@ -90,6 +90,13 @@ class UnknownUser(NotFound):
     message = "No such user."
 
 
+class AccountDisabled(Forbidden):
+    """Also what a login or session in progress gets once the user is disabled: it ended then."""
+
+    code = "account_disabled"
+    message = "This account is disabled; an administrator must enable it."
+
+
 class WeakPassword(SlsError):
     code = "weak_password"
     status = 400

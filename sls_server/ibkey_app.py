@@ -27,12 +27,11 @@ from devices import ibkey
 from devices.ibkey import IbKeyApp
 
 from .enrolment import ACTIVE, DeviceService
-from .errors import InvalidCredentials, InvalidRequest, UnknownDevice
+from .errors import UnknownDevice
 from .events import EventLog
 from .factors.ibkey import IbKeyFactor
 from .ibkey_phone import AlreadyOnApp, PhoneApps, UnknownApp, refusal
-from .lockout import Lockout, lock_name
-from .login import Attempt
+from .password_step import PasswordStep
 from .phones import PhoneService
 from .second_factor import SecondFactor
 from .secretbox import SecretBox
@@ -51,7 +50,7 @@ class IbKeyAppService:
         *,
         devices: DeviceService,
         users: UserService,
-        lockout: Lockout,
+        password: PasswordStep,
         phones: PhoneService,
         steps: SecondFactor,
         events: EventLog,
@@ -62,7 +61,7 @@ class IbKeyAppService:
         self._factor = factor
         self._devices = devices
         self._users = users
-        self._lockout = lockout
+        self._password = password
         self._phones = phones
         self._steps = steps
         self._events = events
@@ -70,21 +69,8 @@ class IbKeyAppService:
     # --- activation, add user ------------------------------------------------------------------------------
 
     def _password_ok(self, username: str, password: str, *, now: int, ip: str | None) -> dict[str, str]:
-        """The login's own password check, lockout included: the app's login screen is no side door."""
-        try:
-            canonical: str | None = canonical_username(username)
-        except InvalidRequest:
-            canonical = None
-        attempt = Attempt(username, lock_name(username, canonical), ip, now)
-        self._lockout.before_password(attempt)
-        user = self._users.check_password(username, password)
-        self._lockout.after_password(attempt, ok=user is not None)
-        if user is None:
-            self._events.record(
-                "ibkey.password_failed", at=now, user=attempt.lock_name, ip=ip, result="failure"
-            )
-            raise InvalidCredentials()
-        return user
+        """The login's own password step, IP rules and lockout included: the app is no side door."""
+        return self._password.verify(username, password, now=now, ip=ip, door="ibkey")
 
     def activate(
         self,

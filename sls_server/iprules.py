@@ -18,7 +18,7 @@ from typing import Any
 from .clientip import IPNetwork, in_networks, network_text, parse_ip, parse_network
 from .errors import Conflict, Forbidden, InvalidRequest, NotFound, UnknownUser
 from .events import EventLog
-from .login import Attempt
+from .password_step import Attempt
 from .store import Store
 from .store.access import decode_list
 from .users import USERNAME_RE, canonical_username

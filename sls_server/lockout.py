@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .config import Settings
-from .errors import SlsError
+from .errors import AccountDisabled, SlsError
 from .events import EventLog
 from .store.lockout import BUCKETS, LockoutRepo
 
@@ -100,6 +100,8 @@ class Lockout:
             raise AccountLocked(retry_after=until - attempt.now)
         if status == "busy":  # the last allowed attempts are being checked right now
             raise AccountLocked(retry_after=1)
+        if status == "disabled":
+            raise AccountDisabled()
         raise AccountLocked("This account is locked; an administrator must unlock it.")
 
     def after_password(self, attempt: Any, *, ok: bool) -> None:

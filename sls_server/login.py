@@ -1,55 +1,47 @@
 """The login flow: password, then a second factor, then a session.
 
-``checks`` is the policy seam: each check sees the attempt before the password is looked at (IP rules and
-lockout reservations belong there, so a refused client learns nothing about the password), hears how the
-password check went, and hears when the whole login succeeded.
+Every login is bound to the client that started it. The start answer hands out a binding secret, the
+``login_token``, kept server-side only as its SHA-256; every later call on the transaction (status, switch,
+verify) must present it, and the session goes only to that client. Without the binding, anyone who saw a
+transaction id (an IB Key notification, a log line, a relayed link) could poll an approved push and take the
+session.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
-from .errors import InvalidCredentials, InvalidRequest, SlsError
+from .errors import SlsError, Unauthorized
 from .events import EventLog
-from .lockout import Lockout, lock_name
+from .password_step import PasswordStep
 from .second_factor import SecondFactor
 from .sessions import Session, SessionService
 from .store import Store
-from .users import UserService, canonical_username
 
-
-@dataclass(frozen=True)
-class Attempt:
-    """One password attempt as the policy checks see it. ``id`` names its reservations in Redis."""
-
-    username: str
-    lock_name: str
-    ip: str | None
-    now: int
-    id: str = field(default_factory=lambda: secrets.token_hex(12))
-    notes: dict[str, str] = field(default_factory=dict)
-
-
-class LoginCheck(Protocol):
-    """A policy step around the password check (IP rules, lockout): where account protections plug in."""
-
-    def before_password(self, attempt: Attempt) -> None:
-        """Raise an ``SlsError`` to refuse the attempt before the password is verified."""
-
-    def after_password(self, attempt: Attempt, *, ok: bool) -> None:
-        """Hear how the password check went (count a failure, refund a reservation)."""
-
-    def login_succeeded(self, username: str, ip: str | None, *, now: int) -> None:
-        """Both factors passed: forget what the check counted for this user."""
+LOGIN_TOKEN_BYTES = 32
 
 
 class NotALogin(SlsError):
     code = "unknown_transaction"
     status = 404
     message = "No such login transaction."
+
+
+class LoginBindingRequired(Unauthorized):
+    code = "login_binding_required"
+    message = (
+        "This login belongs to the client that started it: send its login_token in X-Login-Token "
+        "(or the login cookie it set)."
+    )
+
+
+def binding_digest(login_token: str) -> str:
+    return hashlib.sha256(login_token.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -72,61 +64,64 @@ class LoginService:
     def __init__(
         self,
         store: Store,
-        users: UserService,
+        password: PasswordStep,
         steps: SecondFactor,
         sessions: SessionService,
         events: EventLog,
-        *,
-        checks: Sequence[LoginCheck] = (),
-        lockout: Lockout | None = None,
     ) -> None:
         self._store = store
-        self._users = users
+        self._password = password
         self._steps = steps
         self._sessions = sessions
         self._events = events
-        self._checks = (*checks, lockout) if lockout else tuple(checks)
 
     def start(self, username: str, password: str, *, now: int, ip: str | None) -> dict[str, Any]:
-        try:
-            canonical: str | None = canonical_username(username)
-        except InvalidRequest:
-            canonical = None
-        attempt = Attempt(username, lock_name(username, canonical), ip, now)
-        for check in self._checks:
-            check.before_password(attempt)
-        user = self._users.check_password(username, password)
-        for check in self._checks:
-            check.after_password(attempt, ok=user is not None)
-        if user is None:
-            self._events.record(
-                "login.password_failed", at=now, user=attempt.lock_name, ip=ip, result="failure"
-            )
-            raise InvalidCredentials()
+        """The second-factor step and the ``login_token`` that binds it to this client."""
+        user = self._password.verify(username, password, now=now, ip=ip)
         name = user["username"]
         self._events.record("login.password_ok", at=now, user=name, ip=ip, result="success")
+        login_token = secrets.token_urlsafe(LOGIN_TOKEN_BYTES)
         try:
-            opened = self._steps.open(name, now=now, ip=ip, default=user.get("default_device"))
+            opened = self._steps.open(
+                name,
+                now=now,
+                ip=ip,
+                default=user.get("default_device"),
+                epoch=user.get("epoch", ""),
+                extra={"binding": binding_digest(login_token)},
+            )
         except SlsError as exc:
             self._events.record("login.refused", at=now, user=name, ip=ip, result=exc.code)
             raise
-        return {"state": "second_factor", **opened}
+        return {"state": "second_factor", **opened, "login_token": login_token}
 
     def switch(
-        self, txn_id: str, type_: str, device_id: str | None, *, now: int, ip: str | None
+        self,
+        txn_id: str,
+        login_token: str | None,
+        type_: str,
+        device_id: str | None,
+        *,
+        now: int,
+        ip: str | None,
     ) -> dict[str, Any]:
-        return self._steps.switch(self._login_txn(txn_id), type_, device_id, now=now, ip=ip)
+        txn = self._login_txn(txn_id, login_token)
+        return self._steps.switch(txn, type_, device_id, now=now, ip=ip)
 
-    def verify(self, txn_id: str, response: str, *, now: int, ip: str | None) -> Authenticated:
-        txn = self._login_txn(txn_id)
+    def verify(
+        self, txn_id: str, login_token: str | None, response: str, *, now: int, ip: str | None
+    ) -> Authenticated:
+        txn = self._login_txn(txn_id, login_token)
         self._sessions.require_ip(txn["username"], ip, now=now)
         self._sessions.refuse_if_busy(txn["username"], now=now)
         self._steps.answer(txn, response, now=now, ip=ip)
         return self._finish(txn, now=now, ip=ip)
 
-    def status(self, txn_id: str, *, now: int, ip: str | None) -> tuple[dict[str, Any], Authenticated | None]:
+    def status(
+        self, txn_id: str, login_token: str | None, *, now: int, ip: str | None
+    ) -> tuple[dict[str, Any], Authenticated | None]:
         """Where a login stands; once a push is approved, the first poll also gets the session."""
-        txn = self._login_txn(txn_id)
+        txn = self._login_txn(txn_id, login_token)
         state = txn["state"]
         body: dict[str, Any] = {
             "txn_id": txn_id,
@@ -143,23 +138,39 @@ class LoginService:
             shown = "expired" if now >= int(txn["expires_at"]) else "pending"
         else:
             shown = state if state in ("authenticated", "denied") else "expired"
-        if state == "failed":
-            body["reason"] = "too_many_wrong_responses"
+        reason = {
+            "failed": "too_many_wrong_responses",
+            "revoked": "account_disabled",
+            "exhausted": "too_many_switches",
+        }.get(state)
+        if reason:
+            body["reason"] = reason
         return {**body, "state": shown}, None
 
-    def _login_txn(self, txn_id: str) -> dict[str, str]:
+    def _login_txn(self, txn_id: str, login_token: str | None) -> dict[str, str]:
+        """The transaction, if the caller is the client it is bound to. A missing and a wrong token get the
+        same answer, so the route is no oracle for which transactions exist under which token."""
+        if not login_token:
+            raise LoginBindingRequired()
         txn = self._steps.load(txn_id)
         if txn.get("purpose", "login") != "login":
             raise NotALogin()
+        if not hmac.compare_digest(binding_digest(login_token), txn.get("binding", "")):
+            raise LoginBindingRequired()
         return txn
 
     def _finish(self, txn: Mapping[str, str], *, now: int, ip: str | None) -> Authenticated:
         name = txn["username"]
         token, session = self._sessions.create(
-            name, factor=txn["factor"], device_id=txn["device_id"], now=now, ip=ip
+            name,
+            factor=txn["factor"],
+            device_id=txn["device_id"],
+            now=now,
+            ip=ip,
+            epoch=txn.get("epoch", ""),
         )
-        for check in self._checks:  # the address that passed the password step is the one the user "knows"
-            check.login_succeeded(name, txn.get("ip") or ip, now=now)
+        # the address that passed the password step is the one the user "knows"
+        self._password.succeeded(name, txn.get("ip") or ip, now=now)
         self._store.users.set_fields(name, {"default_device": txn["device_id"]})  # M2FS: remembered
         self._events.record(
             "login.succeeded",

@@ -3,16 +3,22 @@
 The step lives in a login transaction in Redis. Answers settle in one Lua step (``login_verify.lua``), so a
 response is accepted once; switching factors or asking for a new code keeps the attempt count; push
 approvals move the step to 'approved' and the session is then handed out once, to the first poll.
+
+A transaction has one absolute lifetime from its start, :data:`LIFETIME_TTLS` challenge TTLs: a switch or a
+new code restarts the prompt's own expiry but never past it, and a login may switch or ask again
+:data:`SWITCH_LIMIT` times; the next request kills it. Without both, a client holding a password could keep
+a login alive forever and draw challenge after challenge from a card. It also remembers the user's epoch
+(:func:`sls_server.users.new_epoch`), so disabling the user kills it at its next step.
 """
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Mapping
 from typing import Any, cast
 
 from .enrolment import ACTIVE, DeviceService
 from .errors import (
+    AccountDisabled,
     ChallengeExpired,
     ChallengeUsed,
     DeviceInactive,
@@ -26,6 +32,21 @@ from .events import EventLog
 from .factors import ApprovalFactor, Begin, Factor, FactorRegistry
 from .lockout import DeviceLocked, Lockout
 from .store import Store
+from .store.ids import new_id
+
+#: A login transaction lives at most this many challenge TTLs (SLS_CHALLENGE_TTL) from its start: room for
+#: the first prompt, a new code and a switch to another factor, and no more.
+LIFETIME_TTLS = 3
+#: Factor switches plus new codes ("didn't receive a security code?") one login may ask for; one more
+#: kills it.
+SWITCH_LIMIT = 5
+TXN_RANDOM_BYTES = 18
+
+
+class LoginExhausted(SlsError):
+    code = "login_exhausted"
+    status = 429
+    message = "This login asked for too many codes or factor switches; start the login again."
 
 
 class PushDenied(SlsError):
@@ -112,12 +133,15 @@ class SecondFactor:
         extra: Mapping[str, Any] | None = None,
         type_: str | None = None,
         device_id: str | None = None,
+        epoch: str = "",
     ) -> dict[str, Any]:
-        """Open the step on the chosen, else the default, else the first usable factor; the client's body."""
+        """Open the step on the chosen, else the default, else the first usable factor; the client's body.
+        ``epoch`` is the user's, read with the password check (or the session's, for a step-up)."""
         factor, device, usable = self._pick(username, type_, device_id, default, now=now)
-        txn_id = secrets.token_urlsafe(18)
+        txn_id = new_id(username, TXN_RANDOM_BYTES)
         prompt = factor.begin(device, Begin(txn_id, username, now, purpose))
-        expires_at = now + (prompt.expires_in or self._challenge_ttl)
+        dies_at = now + LIFETIME_TTLS * self._challenge_ttl
+        expires_at = min(now + (prompt.expires_in or self._challenge_ttl), dies_at)
         self._store.logins.create(
             txn_id,
             {
@@ -129,7 +153,10 @@ class SecondFactor:
                 "device_id": device["device_id"],
                 "created_at": now,
                 "expires_at": expires_at,
+                "dies_at": dies_at,
                 "attempts_left": self._verify_attempts,
+                "switches_left": SWITCH_LIMIT,
+                "epoch": epoch,
                 "ip": ip,
                 **(extra or {}),
                 **prompt.remembered,
@@ -153,13 +180,13 @@ class SecondFactor:
         self._raise_if_settled(txn, now)
         factor, device, _ = self._pick(txn["username"], type_, device_id, None, now=now)
         prompt = factor.begin(device, Begin(txn_id, txn["username"], now, txn.get("purpose", "login")))
-        expires_at = now + (prompt.expires_in or self._challenge_ttl)
+        wanted = now + (prompt.expires_in or self._challenge_ttl)
         # "mode" decides how the step is answered (push or typed): a switch must not inherit the old one
         fields = {"factor": factor.type, "device_id": device["device_id"], "mode": "", **prompt.remembered}
-        outcome = self._store.logins.switch(txn_id, now=now, expires_at=expires_at, fields=fields)
+        outcome, expires_at = self._store.logins.switch(txn_id, now=now, expires_at=wanted, fields=fields)
         if outcome != "ok":
             self._raise_for_status(
-                {"missing": "missing", "authenticated": "used", "approved": "used"}.get(outcome, "dead")
+                {"authenticated": "used", "approved": "used", "failed": "dead"}.get(outcome, outcome)
             )
         self._issued(txn["username"], factor, device, now=now, ip=ip, purpose=txn.get("purpose", "login"))
         return {
@@ -244,7 +271,11 @@ class SecondFactor:
         return "approved"
 
     def collect(self, txn_id: str, *, now: int) -> bool:
-        return self._store.logins.collect(txn_id, now=now)
+        """True for the one poll that takes an approved step; a step whose user was disabled is refused."""
+        outcome = self._store.logins.collect(txn_id, now=now)
+        if outcome == "revoked":
+            raise AccountDisabled()
+        return outcome == "ok"
 
     def _usable_device(self, txn: Mapping[str, str], *, now: int) -> dict[str, str]:
         device = self._store.devices.get(txn["device_id"])
@@ -289,13 +320,15 @@ class SecondFactor:
             self._lockout.device_succeeded(device)
         return device
 
-    @staticmethod
-    def _raise_if_settled(txn: Mapping[str, str], now: int) -> None:
+    @classmethod
+    def _raise_if_settled(cls, txn: Mapping[str, str], now: int) -> None:
         """Answer a settled or expired step without spending an attempt or computing anything."""
         if txn["state"] in ("authenticated", "approved"):
             raise ChallengeUsed()
         if txn["state"] == "denied":
             raise PushDenied()
+        if txn["state"] in ("revoked", "exhausted"):
+            cls._raise_for_status(txn["state"])
         if txn["state"] != "second_factor" or now >= int(txn["expires_at"]):
             raise ChallengeExpired()
 
@@ -305,6 +338,10 @@ class SecondFactor:
             raise UnknownTransaction()
         if status == "used":
             raise ChallengeUsed()
+        if status == "revoked":
+            raise AccountDisabled()
+        if status == "exhausted":
+            raise LoginExhausted()
         raise ChallengeExpired()
 
 

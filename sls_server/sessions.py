@@ -1,20 +1,21 @@
 """Sessions: 256-bit random tokens, kept server-side under the token's SHA-256, idle and absolute expiry.
 
-Only the hash is stored, so a dump of Redis holds no usable token; the hash doubles as the session's
-public id in the admin API.
+Only the hash is stored, so a dump of Redis holds no usable token. Tokens and ids name their user
+(``alice~<random>``, ``alice~<sha256 hex>``: :mod:`.store.ids`), so a session lives under its user's hash tag
+and one script checks the user (disabled? deleted?) every time the session is used.
 """
 
 from __future__ import annotations
 
 import hashlib
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import Conflict, Forbidden, SessionExpired, Unauthorized
+from .errors import AccountDisabled, Conflict, Forbidden, SessionExpired, Unauthorized
 from .events import EventLog
 from .store import Store
+from .store.ids import SEPARATOR, new_id, owner_of
 
 TOKEN_BYTES = 32
 
@@ -22,6 +23,11 @@ TOKEN_BYTES = 32
 class SessionReplaced(Unauthorized):
     code = "session_replaced"
     message = "This session was ended by a newer login of the same user."
+
+
+class SessionRevoked(Unauthorized):
+    code = "session_revoked"
+    message = "This session was ended: the account was disabled or removed."
 
 
 class SessionActive(Conflict):
@@ -38,8 +44,17 @@ class SessionIpRejected(Forbidden):
 IpGuard = Callable[[str, "str | None"], bool]
 
 
-def session_id(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+def session_id(token: str) -> str | None:
+    """The session's public id (``alice~<sha256 of the token>``); None for a token of no user."""
+    owner = owner_of(token)
+    if owner is None:
+        return None
+    return f"{owner}{SEPARATOR}{hashlib.sha256(token.encode()).hexdigest()}"
+
+
+def short_id(sid: str) -> str:
+    """What events and logs show of a session: enough to correlate, nothing to use."""
+    return sid.partition(SEPARATOR)[2][:12]
 
 
 @dataclass(frozen=True)
@@ -51,6 +66,7 @@ class Session:
     expires_at: int
     factor: str
     device_id: str | None
+    epoch: str = ""
     verified: dict[str, int] = field(default_factory=dict)
     """Step-up verifications on this session: purpose -> until (unix s)."""
 
@@ -67,6 +83,7 @@ class Session:
             expires_at=int(record["expires_at"]),
             factor=record["factor"],
             device_id=record.get("device_id"),
+            epoch=record.get("epoch", ""),
         )
 
     def public(self) -> dict[str, Any]:
@@ -109,13 +126,19 @@ class SessionService:
             raise SessionActive()
 
     def create(
-        self, username: str, *, factor: str, device_id: str | None, now: int, ip: str | None
+        self,
+        username: str,
+        *,
+        factor: str,
+        device_id: str | None,
+        now: int,
+        ip: str | None,
+        epoch: str,
     ) -> tuple[str, Session]:
-        token = secrets.token_urlsafe(TOKEN_BYTES)
-        sid = session_id(token)
+        """A new session for a login that began under the user's ``epoch``; refused if the user was disabled
+        or deleted since (the same step checks it), or, under 'refuse', if another session is live."""
         expires_at = now + self.absolute_timeout
         record = {
-            "id": sid,
             "username": username,
             "authenticated_at": now,
             "idle_expires_at": min(now + self.idle_timeout, expires_at),
@@ -124,24 +147,21 @@ class SessionService:
             "factor": factor,
             "device_id": device_id,
             "ip": ip,
+            "epoch": epoch,
         }
-        replaced = self._store.sessions.create(sid, record, now=now, concurrency=self.concurrency)
-        if replaced is None:
-            raise SessionActive()
+        token, session, replaced = self._store_new(record, now=now, concurrency=self.concurrency, epoch=epoch)
         for old in replaced:
-            self._events.record("session.replaced", at=now, user=username, detail={"session_id": old[:12]})
-        return token, Session.from_record({k: str(v) for k, v in record.items() if v is not None})
+            self._events.record(
+                "session.replaced", at=now, user=username, detail={"session_id": short_id(old)}
+            )
+        return token, session
 
     def rotate(
         self, session: Session, *, now: int, ip: str | None, verified: dict[str, int]
     ) -> tuple[str, Session]:
         """A new token for the same session after a step-up; the old token is dead at once (ASVS 7.2.4).
         The absolute deadline stays: a step-up is a second factor, not a new login."""
-        self._store.sessions.end(session.id)
-        token = secrets.token_urlsafe(TOKEN_BYTES)
-        sid = session_id(token)
         record: dict[str, Any] = {
-            "id": sid,
             "username": session.username,
             "authenticated_at": session.authenticated_at,
             "idle_expires_at": min(now + self.idle_timeout, session.expires_at),
@@ -150,11 +170,38 @@ class SessionService:
             "factor": session.factor,
             "device_id": session.device_id,
             "ip": ip,
+            "epoch": session.epoch,
             **{f"verified:{purpose}": until for purpose, until in {**session.verified, **verified}.items()},
         }
-        self._store.sessions.create(sid, record, now=now, concurrency="replace")
-        self._events.record("session.rotated", at=now, user=session.username, detail={"session_id": sid[:12]})
-        return token, Session.from_record({k: str(v) for k, v in record.items() if v is not None})
+        token, rotated, _ = self._store_new(
+            record, now=now, concurrency="rotate", epoch=session.epoch, retires=session.id
+        )
+        self._events.record(
+            "session.rotated", at=now, user=session.username, detail={"session_id": short_id(rotated.id)}
+        )
+        return token, rotated
+
+    def _store_new(
+        self,
+        record: dict[str, Any],
+        *,
+        now: int,
+        concurrency: str,
+        epoch: str,
+        retires: str | None = None,
+    ) -> tuple[str, Session, list[str]]:
+        token = new_id(record["username"], TOKEN_BYTES)
+        sid = session_id(token)
+        assert sid is not None  # a token made for a username always names it
+        record = {**record, "id": sid}
+        status, replaced = self._store.sessions.create(
+            sid, record, now=now, concurrency=concurrency, epoch=epoch, retires=retires
+        )
+        if status == "refused":
+            raise SessionActive()
+        if status != "ok":  # disabled, deleted, or disabled and enabled again since the login began
+            raise AccountDisabled()
+        return token, Session.from_record({k: str(v) for k, v in record.items() if v is not None}), replaced
 
     def authenticate(self, token: str | None, *, now: int, ip: str | None, extend: bool = True) -> Session:
         """The live session for ``token``, counting this request as activity; 401 otherwise.
@@ -165,6 +212,8 @@ class SessionService:
         if not token:
             raise Unauthorized()
         sid = session_id(token)
+        if sid is None:
+            raise Unauthorized("No valid session: log in first.")
         status, found = self._store.sessions.touch(
             sid, now=now, idle_timeout=self.idle_timeout, extend=extend
         )
@@ -178,7 +227,7 @@ class SessionService:
                     user=session.username,
                     ip=ip,
                     result="session_ended",
-                    detail={"session_id": sid[:12]},
+                    detail={"session_id": short_id(sid)},
                 )
                 raise SessionIpRejected()
             return session
@@ -186,23 +235,18 @@ class SessionService:
             raise Unauthorized("No valid session: log in first.")
         if status == "replaced":
             raise SessionReplaced()
-        self._events.record(f"session.{status}", at=now, user=found, detail={"session_id": sid[:12]})
+        if status == "revoked":
+            raise SessionRevoked()
+        self._events.record(f"session.{status}", at=now, user=found, detail={"session_id": short_id(sid)})
         raise SessionExpired()
 
     def end(self, session_id_: str, *, now: int, reason: str = "logout") -> str | None:
         username = self._store.sessions.end(session_id_)
         if username:
             self._events.record(
-                f"session.{reason}", at=now, user=username, detail={"session_id": session_id_[:12]}
+                f"session.{reason}", at=now, user=username, detail={"session_id": short_id(session_id_)}
             )
         return username
-
-    def end_all(self, username: str, *, now: int, reason: str) -> int:
-        """End every session of the user at once (account disabled, user deleted)."""
-        ended = 0
-        for record in self._store.sessions.for_user(username, now=now):
-            ended += self.end(record["id"], now=now, reason=reason) is not None
-        return ended
 
     def of_user(self, username: str, *, now: int) -> list[dict[str, Any]]:
         return [

@@ -54,6 +54,7 @@ class StepUp:
             extra={"session_id": session.id},
             type_=type_,
             device_id=device_id,
+            epoch=session.epoch,
         )
         return {"state": "second_factor", "purpose": purpose, **opened}
 

@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import re
+import secrets
 from collections.abc import Callable
 from typing import Any
 
 from .errors import InvalidRequest, UnknownUser, UserExists, WeakPassword
 from .events import EventLog
 from .passwords import PasswordHasher, PasswordRejected, check_password_policy
+from .sessions import short_id
 from .store import Store
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 PHONE_RE = re.compile(r"^\+[1-9][0-9]{6,14}$")
+
+
+def new_epoch() -> str:
+    """A user's epoch: logins and sessions remember the one they began under, and disabling (or deleting and
+    re-creating) the user draws a new one, so everything begun before is dead on its next step. Random, not a
+    counter, so a re-created user can never land on an old value."""
+    return secrets.token_hex(8)
 
 
 def canonical_username(username: str) -> str:
@@ -66,6 +75,7 @@ class UserService:
             "phone": phone,
             "created_at": now,
             "disabled": False,
+            "epoch": new_epoch(),
         }
         if not self._store.users.create(name, record):
             raise UserExists()
@@ -94,24 +104,34 @@ class UserService:
             self._notify(record["username"], what, now=now, number=phone)
         return {"username": record["username"], "phone": phone, "previous_phone": old}
 
-    def set_disabled(self, username: str, disabled: bool, *, now: int) -> str:
-        """A disabled user cannot log in (423, whatever the password); the caller ends their sessions."""
+    def set_disabled(self, username: str, disabled: bool, *, now: int) -> dict[str, Any]:
+        """Disabling ends, in one step, every session of the user and every login and step-up in progress
+        (a new epoch); a disabled user cannot log in whatever the password. Enabling changes nothing else."""
         name = self.get(username)["username"]
-        if not self._store.users.set_fields(name, {"disabled": disabled}):
+        ended = self._store.users.revoke(name, disabled=disabled, epoch=new_epoch() if disabled else None)
+        if ended is None:
             raise UnknownUser()
         self._events.record("user.disabled" if disabled else "user.enabled", at=now, user=name)
-        return name
+        self._sessions_ended(name, ended, now=now, reason="killed")
+        return {"username": name, "disabled": disabled, "sessions_ended": len(ended)}
 
     def delete(self, username: str, *, now: int) -> None:
-        """The user, their devices and their sessions; sessions end at once."""
+        """The user, their devices and their sessions. Revoking first ends the sessions and kills the logins
+        in progress in one step, so nothing begun under this user can finish while the rest is deleted."""
         name = self.get(username)["username"]
+        ended = self._store.users.revoke(name, disabled=True, epoch=new_epoch()) or []
         for device_id in self._store.users.device_ids(name):
             self._store.devices.delete(device_id)
-        for session in self._store.sessions.for_user(name, now=now):
-            self._store.sessions.end(session["id"])  # the user's own events go with the user
         self._store.access.forget_user(name)
         self._store.users.delete(name)
+        self._sessions_ended(name, ended, now=now, reason="killed")
         self._events.record("user.deleted", at=now, user=name)
+
+    def _sessions_ended(self, username: str, ended: list[str], *, now: int, reason: str) -> None:
+        for sid in ended:
+            self._events.record(
+                f"session.{reason}", at=now, user=username, detail={"session_id": short_id(sid)}
+            )
 
     def check_password(self, username: str, password: str) -> dict[str, str] | None:
         """The user's record if the password is right; None otherwise, in the same time either way."""

@@ -145,7 +145,7 @@ def wait_until_serving(server: ServerProcess, timeout_s: float = 30.0) -> None:
         try:
             if requests.get(f"{server.url}/healthz", timeout=1).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not up yet, or a busy machine: poll again
             time.sleep(0.05)
     raise RuntimeError(f"sls serve did not answer in {timeout_s}s:\n{server.log()}")
 

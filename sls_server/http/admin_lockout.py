@@ -24,15 +24,13 @@ def lockout_status(username: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/users/<username>/disable")
 def disable_user(username: str):  # type: ignore[no-untyped-def]
-    name = core().users.set_disabled(username, True, now=now())
-    ended = core().sessions.end_all(name, now=now(), reason="killed")
-    return jsonify({"username": name, "disabled": True, "sessions_ended": ended})
+    return jsonify(core().users.set_disabled(username, True, now=now()))
 
 
 @bp.post("/users/<username>/enable")
 def enable_user(username: str):  # type: ignore[no-untyped-def]
-    name = core().users.set_disabled(username, False, now=now())
-    return jsonify({"username": name, "disabled": False})
+    result = core().users.set_disabled(username, False, now=now())
+    return jsonify({"username": result["username"], "disabled": False})
 
 
 @bp.post("/devices/<device_id>/unlock")

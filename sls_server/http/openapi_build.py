@@ -23,7 +23,8 @@ from ..errors import (
     Unauthorized,
     UnknownUser,
 )
-from ..sessions import SessionIpRejected, SessionReplaced
+from ..login import LoginBindingRequired
+from ..sessions import SessionIpRejected, SessionReplaced, SessionRevoked
 from .admin import AdminTokenRequired
 from .openapi_schemas import Schema, ref
 
@@ -70,14 +71,16 @@ ERROR_NOTES = {
 }
 
 PARAMETERS = {
-    "txn_id": "The login transaction, from `POST /api/v1/auth/login`.",
+    "txn_id": "The login transaction, from `POST /api/v1/auth/login` (`<username>~<random>`).",
     "device_id": "The device's id, from enrolment.",
     "username": "Case-insensitive.",
-    "session_id": "The session's public id, from `GET /admin/v1/users/{username}/sessions`.",
+    "session_id": "The session's public id (`<username>~<sha256 of the token>`), from "
+    "`GET /admin/v1/users/{username}/sessions`.",
     "account_id": "The multi-user account's id, as given when it was created (case-sensitive).",
 }
 
 SESSION_SECURITY: list[dict[str, list[str]]] = [{"sessionToken": []}, {"sessionCookie": []}]
+LOGIN_SECURITY: list[dict[str, list[str]]] = [{"loginToken": []}, {"loginCookie": []}]
 ADMIN_SECURITY: list[dict[str, list[str]]] = [{"adminToken": []}]
 
 
@@ -135,6 +138,7 @@ def op(
     description: str | None = None,
     query: Iterable[dict[str, Any]] = (),
     session: bool = False,
+    bound: bool = False,
     store: bool = True,
 ) -> tuple[str, str, dict[str, Any]]:
     """One operation: ``(path, method, operation object)``, with the surface's shared errors added."""
@@ -148,6 +152,8 @@ def op(
         shared.append(SimulatorDisabled)
     if store:
         shared.append(StoreUnavailable)
+    if bound:
+        shared.append(LoginBindingRequired)
     by_status: dict[int, list[ErrorClass]] = {}
     for error in (*errors, *shared):
         by_status.setdefault(error.status, [])
@@ -170,6 +176,8 @@ def op(
         operation["security"] = ADMIN_SECURITY
     elif session:
         operation["security"] = SESSION_SECURITY
+    elif bound:
+        operation["security"] = LOGIN_SECURITY
     else:
         operation["security"] = []
     return path, method, operation
@@ -179,7 +187,7 @@ def query(name: str, description: str, schema: Schema) -> dict[str, Any]:
     return {"name": name, "in": "query", "required": False, "description": description, "schema": schema}
 
 
-SESSION_ERRORS = (Unauthorized, SessionExpired, SessionReplaced, SessionIpRejected)
+SESSION_ERRORS = (Unauthorized, SessionExpired, SessionReplaced, SessionRevoked, SessionIpRejected)
 USER_ERRORS = (InvalidRequest, UnknownUser)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import (
+    AccountDisabled,
     ChallengeExpired,
     ChallengeUsed,
     DeviceInactive,
@@ -22,6 +23,7 @@ from ..factors.dscplus import ChallengeSpaceExhausted
 from ..iprules import IpRestricted
 from ..lockout import AccountLocked, DeviceLocked, RateLimited
 from ..phones import SendLimited
+from ..second_factor import LoginExhausted
 from ..sessions import SessionActive, SessionIpRejected
 from ..simulator import CardLockedError, WrongPinError
 from .admin import UnknownSession
@@ -46,11 +48,17 @@ def operations() -> list[Operation]:
             "/api/v1/auth/login",
             "startLogin",
             "Check username and password; issue a second-factor challenge",
-            ok("LoginStarted", "The password was right; a second factor is now required."),
+            ok(
+                "LoginStarted",
+                "The password was right; a second factor is now required.",
+                Set_Cookie="`sls_login`: the `login_token`; HttpOnly; SameSite=Strict; "
+                "Path=/api/v1/auth/login/<txn_id>",
+            ),
             body="LoginRequest",
             errors=(
                 InvalidCredentials,
                 IpRestricted,
+                AccountDisabled,
                 NoSecondFactor,
                 ChallengeSpaceExhausted,
                 AccountLocked,
@@ -64,7 +72,9 @@ def operations() -> list[Operation]:
             "423 `account_locked` with `retry_after` (absent when only an admin can unlock) after "
             "too many failures, whatever the password; 429 `rate_limited` with `retry_after` when "
             "one address fails too often across accounts; 423 `device_locked` when every "
-            "authenticator of the user is disabled by wrong responses.",
+            "authenticator of the user is disabled by wrong responses; 403 `account_disabled` for a user "
+            "an administrator disabled. The answer's `login_token` binds the login to this client: "
+            "every call on the transaction must carry it (`X-Login-Token`, or the `sls_login` cookie).",
         ),
         op(
             "post",
@@ -86,14 +96,18 @@ def operations() -> list[Operation]:
                 DeviceLocked,
                 SessionActive,
                 SessionIpRejected,
+                AccountDisabled,
             ),
+            bound=True,
             description="401 `invalid_response` with `attempts_left`; 410 `challenge_expired` (start over; "
             "also once the attempts are spent); 409 `challenge_used` (a replayed response); 404 "
             "`unknown_transaction`; 403 `device_inactive` (the device was revoked meanwhile); "
             "400 `invalid_request` when the response does not have the form the factor gives; "
             "423 `device_locked` when this answer was the last wrong one allowed (or it was "
             "disabled already); 409 `session_active` under SLS_SESSION_CONCURRENCY=refuse; "
-            "403 `ip_restricted` from an address outside the user's allowlist.",
+            "403 `ip_restricted` from an address outside the user's allowlist; 403 `account_disabled` "
+            "when the user was disabled while the login was in progress; 401 `login_binding_required` "
+            "without the login's `login_token` (or with another).",
         ),
         op(
             "post",
@@ -109,11 +123,16 @@ def operations() -> list[Operation]:
                 NoSecondFactor,
                 DeviceLocked,
                 SendLimited,
+                LoginExhausted,
+                AccountDisabled,
             ),
+            bound=True,
             description="M2FS: pick another of the user's factors (`factors` in the login answer). "
             '"Didn\'t receive a security code?": `{"type": "sms"}` sends a new text, '
             '`{"type": "voice"}` places a voice callback. A new code never resets the failure '
-            "count; sends are rate-limited (429 `rate_limited`).",
+            "count; sends are rate-limited (429 `rate_limited`). A login lives at most 3 challenge TTLs "
+            "from its start, and may switch or ask again 5 times: the next request ends it (429 "
+            "`login_exhausted`).",
         ),
         op(
             "get",
@@ -121,7 +140,8 @@ def operations() -> list[Operation]:
             "getLoginStatus",
             "Poll a pending login",
             ok("LoginStatus", "Where the login transaction stands."),
-            errors=(UnknownTransaction,),
+            errors=(UnknownTransaction, AccountDisabled),
+            bound=True,
         ),
         op(
             "get",

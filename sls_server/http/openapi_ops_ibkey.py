@@ -8,6 +8,7 @@ from typing import Any
 from devices.ibkey import PIN_RE, PLATFORMS
 
 from ..errors import (
+    AccountDisabled,
     ChallengeExpired,
     ChallengeUsed,
     Conflict,
@@ -19,6 +20,7 @@ from ..errors import (
 )
 from ..factors.ibkey_activation import ActivationCodeExpired, ActivationCodeUsed, InvalidActivationCode
 from ..ibkey_phone import AlreadyOnApp, AppLockedError, UnknownApp, UnknownNotification
+from ..iprules import IpRestricted
 from ..lockout import AccountLocked, DeviceLocked, RateLimited
 from ..phones import SendLimited
 from ..second_factor import PushDenied, WrongMode
@@ -143,7 +145,7 @@ def operations() -> list[Operation]:
         DeviceLocked,
         UnknownTransaction,
     )
-    password_errors = (InvalidCredentials, AccountLocked, RateLimited)
+    password_errors = (InvalidCredentials, IpRestricted, AccountDisabled, AccountLocked, RateLimited)
     return [
         _described(o)
         for o in (

@@ -166,6 +166,10 @@ SCHEMAS: dict[str, Schema] = {
             "expires_at": unix_time("When the challenge expires"),
             "factor": ref("Factor"),
             "factors": array(ref("FactorOption"), "Every active authenticator of the user."),
+            "login_token": string(
+                "Binds the login to this client: send it as `X-Login-Token` on every call on `txn_id` "
+                "(browsers get it as the `sls_login` cookie too)."
+            ),
         }
     ),
     "FactorSwitchRequest": obj(
@@ -205,7 +209,12 @@ SCHEMAS: dict[str, Schema] = {
             "expires_at": unix_time("When the challenge expires"),
             "factor": FACTOR_TYPE,
         },
-        {"reason": string("Why a transaction ended early.", enum=["too_many_wrong_responses"])},
+        {
+            "reason": string(
+                "Why a transaction ended early.",
+                enum=["too_many_wrong_responses", "account_disabled", "too_many_switches"],
+            )
+        },
     ),
     "Session": obj(_SESSION, description="Who is logged in, and until when."),
     "LoggedOut": obj({"state": const("logged_out"), "username": USERNAME}),
@@ -368,5 +377,18 @@ SECURITY_SCHEMES: dict[str, Schema] = {
         "name": SESSION_COOKIE,
         "description": "The session cookie set by a successful /verify "
         "(named `__Host-sls_session` when served over TLS).",
+    },
+    "loginToken": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-Login-Token",
+        "description": "The `login_token` of `POST /api/v1/auth/login`: binds the login to its client.",
+    },
+    "loginCookie": {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": "sls_login",
+        "description": "The same binding for browsers: HttpOnly, SameSite=Strict, "
+        "Path=/api/v1/auth/login/<txn_id>.",
     },
 }

@@ -1,7 +1,8 @@
 """Every Redis key the service uses, in one place.
 
-Keys carry a hash tag per owner (``{u:alice}``, ``{d:<device>}``, ``{t:<txn>}``, ``{s:<session>}``) so each
-Lua script touches a single slot and the same code runs on Redis Cluster.
+Keys carry a hash tag per owner (``{u:alice}``, ``{d:<device>}``, ``{ip:...}``) so each Lua script touches a
+single slot and the same code runs on Redis Cluster. A user's logins and sessions live under the user's own
+tag (their ids name the user: :mod:`.ids`), so one script can check the user and act on them together.
 """
 
 from __future__ import annotations
@@ -34,12 +35,17 @@ def device_used_challenges(device_id: str) -> str:
     return f"{PREFIX}{{d:{device_id}}}:used"
 
 
-def login(txn_id: str) -> str:
-    return f"{PREFIX}{{t:{txn_id}}}:login"
+def login(username: str, txn_id: str) -> str:
+    return f"{PREFIX}{{u:{username}}}:login:{txn_id}"
 
 
-def session(session_id: str) -> str:
-    return f"{PREFIX}{{s:{session_id}}}:session"
+def session(username: str, session_id: str) -> str:
+    return f"{PREFIX}{{u:{username}}}:session:{session_id}"
+
+
+def session_prefix(username: str) -> str:
+    """What :func:`session` puts before the id: Lua scripts build a session's key from an id in the index."""
+    return session(username, "")
 
 
 def lockout(username: str, bucket: str) -> str:

@@ -1,4 +1,8 @@
-"""Login transactions: what was asked of whom, until when, and how it was settled."""
+"""Login transactions (and step-ups): what was asked of whom, until when, and how it was settled.
+
+A transaction lives under its user's hash tag (its id names the user: :mod:`.ids`), so every script that
+settles it also reads the user record and refuses a step whose user was disabled or deleted since it began.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import redis
 
 from . import keys
 from .base import Scripts, clean, guarded, pairs
+from .ids import owner_of
 
 #: Redis TTLs only reclaim memory; expiry is decided by the app clock against the stored instants.
 RECLAIM_MARGIN_S = 3600
@@ -20,24 +25,45 @@ class LoginRepo:
         self._scripts = scripts
 
     def create(self, txn_id: str, record: dict[str, Any], *, now: int) -> None:
-        reclaim_at = int(record["expires_at"]) + RECLAIM_MARGIN_S
+        username = _owner(txn_id)
+        reclaim_at = int(record.get("dies_at", record["expires_at"])) + RECLAIM_MARGIN_S
+        key = keys.login(username, txn_id)
         pipe = self._r.pipeline(transaction=True)
-        pipe.hset(keys.login(txn_id), mapping=clean(record))
-        pipe.expire(keys.login(txn_id), max(reclaim_at - now, RECLAIM_MARGIN_S))
+        pipe.hset(key, mapping=clean(record))
+        pipe.expire(key, max(reclaim_at - now, RECLAIM_MARGIN_S))
         pipe.execute()
 
     def get(self, txn_id: str) -> dict[str, str] | None:
-        return self._r.hgetall(keys.login(txn_id)) or None
+        username = owner_of(txn_id)
+        if username is None:
+            return None
+        return self._r.hgetall(keys.login(username, txn_id)) or None
 
     def settle(
         self, txn_id: str, *, now: int, outcome: str, ok_state: str = "authenticated"
     ) -> tuple[str, int]:
         """``outcome`` is 'ok', 'bad' or 'deny'; see login_verify.lua for the statuses."""
-        status, left = self._scripts("login_verify", [keys.login(txn_id)], [now, outcome, ok_state])
+        status, left = self._scripts("login_verify", _keys(txn_id), [now, outcome, ok_state])
         return str(status), int(left)
 
-    def collect(self, txn_id: str, *, now: int) -> bool:
-        return bool(self._scripts("login_collect", [keys.login(txn_id)], [now]))
+    def collect(self, txn_id: str, *, now: int) -> str:
+        """'ok' for the one poll that takes an approved login's session, 'revoked', or 'no'."""
+        return str(self._scripts("login_collect", _keys(txn_id), [now]))
 
-    def switch(self, txn_id: str, *, now: int, expires_at: int, fields: dict[str, Any]) -> str:
-        return str(self._scripts("login_switch", [keys.login(txn_id)], [now, expires_at, *pairs(fields)]))
+    def switch(self, txn_id: str, *, now: int, expires_at: int, fields: dict[str, Any]) -> tuple[str, int]:
+        """('ok', the new prompt's expiry, capped by the login's lifetime) or (why it is refused, 0)."""
+        result = self._scripts("login_switch", _keys(txn_id), [now, expires_at, *pairs(fields)])
+        return str(result[0]), int(result[1]) if len(result) > 1 else 0
+
+
+def _owner(txn_id: str) -> str:
+    username = owner_of(txn_id)
+    if username is None:
+        raise ValueError(f"not a transaction id: {txn_id!r}")
+    return username
+
+
+def _keys(txn_id: str) -> list[str]:
+    """The login and its user; callers hold a loaded transaction, so the id is well formed."""
+    username = _owner(txn_id)
+    return [keys.login(username, txn_id), keys.user(username)]

@@ -1,4 +1,9 @@
-"""Sessions, stored under a hash of their token, with a per-user index for listing and killing."""
+"""Sessions, stored under their user's hash tag by a hash of their token, with a per-user index.
+
+Creating, touching, listing and ending a session are each one Lua script over the user's slot, so the
+one-session rule holds under racing logins, every live session is in its user's index, and a session whose
+user was disabled or deleted is refused on its next request even if disabling missed it.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,8 @@ from typing import Any
 import redis
 
 from . import keys
-from .base import Scripts, clean, from_pairs, guarded
+from .base import Scripts, from_pairs, guarded, pairs
+from .ids import owner_of
 from .logins import RECLAIM_MARGIN_S
 
 
@@ -18,60 +24,74 @@ class SessionRepo:
         self._scripts = scripts
 
     def create(
-        self, session_id: str, record: dict[str, Any], *, now: int, concurrency: str
-    ) -> list[str] | None:
-        """Store the session as the user's only one. None if ``concurrency`` is 'refuse' and one is live;
-        otherwise the ids of the sessions it replaced, which are left as tombstones."""
+        self,
+        session_id: str,
+        record: dict[str, Any],
+        *,
+        now: int,
+        concurrency: str,
+        epoch: str,
+        retires: str | None = None,
+    ) -> tuple[str, list[str]]:
+        """Store the session as the user's only live one, in one step.
+
+        ``concurrency`` is 'replace', 'refuse', or 'rotate' (a step-up's new token retiring ``retires``).
+        ``epoch`` is the user's epoch the login began under. Returns ('ok', ids of the
+        sessions it replaced, left as tombstones) or (refused | disabled | no_user | stale, []).
+        """
         username = record["username"]
-        self.for_user(username, now=now)  # prunes index entries whose sessions are gone
-        claimed = self._scripts(
-            "session_claim",
-            [keys.user_sessions(username)],
-            [now, session_id, int(record["expires_at"]), concurrency],
+        expires_at = int(record["expires_at"])
+        result = self._scripts(
+            "session_create",
+            [keys.user(username), keys.user_sessions(username), keys.session(username, session_id)],
+            [
+                now,
+                epoch,
+                concurrency,
+                session_id,
+                expires_at,
+                keys.session_prefix(username),
+                retires or "",
+                expires_at - now + RECLAIM_MARGIN_S,
+                *pairs(record),
+            ],
         )
-        if claimed[0] == "refused":
-            return None
-        key = keys.session(session_id)
-        pipe = self._r.pipeline(transaction=True)
-        pipe.hset(key, mapping=clean(record))
-        pipe.expire(key, int(record["expires_at"]) - now + RECLAIM_MARGIN_S)
-        pipe.execute()
-        replaced = [str(old) for old in claimed[1:]]
-        for old in replaced:
-            self._scripts("mark_replaced", [keys.session(old)], [])
-        return replaced
+        return str(result[0]), [str(old) for old in result[1:]]
 
     def touch(self, session_id: str, *, now: int, idle_timeout: int, extend: bool) -> tuple[str, Any]:
-        """('ok', record) | ('missing', None) | ('expired_idle'|'expired_absolute'|'replaced', username)."""
+        """('ok', record) | ('missing', None)
+        | ('expired_idle'|'expired_absolute'|'replaced'|'revoked', username)."""
+        username = owner_of(session_id)
+        if username is None:
+            return "missing", None
         result = self._scripts(
-            "session_touch", [keys.session(session_id)], [now, idle_timeout, "1" if extend else "0"]
+            "session_touch",
+            [keys.session(username, session_id), keys.user(username), keys.user_sessions(username)],
+            [now, idle_timeout, "1" if extend else "0", session_id],
         )
         status = str(result[0])
         if status == "ok":
             return status, from_pairs(result[1:])
         if status == "missing":
             return status, None
-        self._r.zrem(keys.user_sessions(str(result[1])), session_id)
         return status, str(result[1])
 
     def end(self, session_id: str) -> str | None:
         """Delete the session at once; the owner's name, or None if there was none."""
-        username = self._scripts("delete_returning", [keys.session(session_id)], ["username"])
-        if username:
-            self._r.zrem(keys.user_sessions(str(username)), session_id)
-        return str(username) if username else None
+        username = owner_of(session_id)
+        if username is None:
+            return None
+        ended = self._scripts(
+            "session_end",
+            [keys.session(username, session_id), keys.user_sessions(username)],
+            [session_id],
+        )
+        return str(ended) if ended else None
 
     def for_user(self, username: str, *, now: int) -> list[dict[str, str]]:
-        index = keys.user_sessions(username)
-        self._r.zremrangebyscore(index, "-inf", now)
-        session_ids = self._r.zrange(index, 0, -1)
-        pipe = self._r.pipeline(transaction=False)
-        for session_id in session_ids:
-            pipe.hgetall(keys.session(session_id))
-        found = []
-        for session_id, record in zip(session_ids, pipe.execute(), strict=True):
-            if record and record.get("state") != "replaced" and int(record["idle_expires_at"]) > now:
-                found.append({**record, "id": session_id})
-            else:
-                self._r.zrem(index, session_id)
-        return found
+        flat = self._scripts(
+            "sessions_list", [keys.user_sessions(username)], [now, keys.session_prefix(username)]
+        )
+        return [
+            {**from_pairs(fields), "id": str(sid)} for sid, fields in zip(flat[::2], flat[1::2], strict=True)
+        ]

@@ -40,6 +40,16 @@ class UserRepo:
         """Update an existing user; False (and nothing written) if the user is gone."""
         return bool(self._scripts("hset_if_exists", [keys.user(username)], pairs(fields)))
 
+    def revoke(self, username: str, *, disabled: bool, epoch: str | None) -> list[str] | None:
+        """Set the disabled flag and, if given, a new epoch (killing every login in progress); disabling
+        ends every session in the same step. The ended session ids, or None if there is no such user."""
+        ended = self._scripts(
+            "user_revoke",
+            [keys.user(username), keys.user_sessions(username)],
+            ["1" if disabled else "0", epoch or "", keys.session_prefix(username)],
+        )
+        return None if ended is None else [str(sid) for sid in ended]
+
     def add_device(self, username: str, device_id: str) -> None:
         self._r.sadd(keys.user_devices(username), device_id)
 

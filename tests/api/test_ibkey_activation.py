@@ -178,3 +178,48 @@ def test_revoked_ib_key_cannot_approve_in_the_same_second(world: World) -> None:
     refused = world.approve(app, note, started["factor"]["match"], biometric=True)
     assert refused.status_code == 403 and refused.get_json()["error"] == "device_inactive"
     assert world.poll(started["txn_id"])["state"] == "pending"
+
+
+# --- the app's password screens follow the IP rules (security review, issue 7) -----------------------------
+
+OUTSIDE, INSIDE = "203.0.113.5", "10.1.2.3"
+
+
+def test_activation_and_add_user_from_outside_the_allowlist_are_refused_before_the_password(
+    world: World,
+) -> None:
+    for name in ("alice", "bob"):
+        world.user(name)
+        allowed = world.client.put(
+            f"/admin/v1/users/{name}/ip-allowlist",
+            json={"ip_allowlist": ["10.0.0.0/8"]},
+            headers=world.headers,
+        )
+        assert allowed.status_code == 200, allowed.get_json()
+    enrolled = world.enrol("alice", "android")["device_id"]
+    code = world.code(PHONES["alice"])
+    world.client.environ_base["REMOTE_ADDR"] = OUTSIDE
+    right = world.activate(enrolled, "alice", code, pin="12ab")
+    wrong = world.client.post(
+        f"/sim/v1/ibkey/{enrolled}/activate",
+        json={"username": "alice", "password": "not-the-password-1", "activation_code": code, "pin": "12ab"},
+    )
+    assert right.status_code == wrong.status_code == 403
+    assert right.get_json() == wrong.get_json() and right.get_json()["error"] == "ip_restricted"
+    lockout = world.client.get("/admin/v1/users/alice/lockout", headers=world.headers).get_json()
+    assert all(bucket["failures"] == 0 for bucket in lockout["buckets"].values()), (
+        "the password was never judged"
+    )
+
+    world.client.environ_base["REMOTE_ADDR"] = INSIDE
+    assert world.activate(enrolled, "alice", code, pin="12ab").status_code == 200
+    world.client.environ_base["REMOTE_ADDR"] = OUTSIDE
+    added = world.client.post(
+        f"/sim/v1/ibkey/{enrolled}/users", json={"username": "bob", "password": PASSWORD}
+    )
+    assert added.status_code == 403 and added.get_json()["error"] == "ip_restricted"
+    world.client.environ_base["REMOTE_ADDR"] = INSIDE
+    added = world.client.post(
+        f"/sim/v1/ibkey/{enrolled}/users", json={"username": "bob", "password": PASSWORD}
+    )
+    assert added.status_code == 201, added.get_json()

@@ -198,7 +198,8 @@ def test_disabled_user_is_refused_and_sessions_end(alice: EnrolledUser) -> None:
         alice.client.get("/api/v1/session", headers={"Authorization": f"Bearer {token}"}).status_code == 401
     )
     refused = _login(alice)
-    assert refused.status_code == 423 and "retry_after" not in refused.get_json()
+    assert refused.status_code == 403 and refused.get_json()["error"] == "account_disabled"
+    assert "disabled" in refused.get_json()["message"] and "retry_after" not in refused.get_json()
     alice.client.post("/admin/v1/users/alice/enable", headers=ADMIN)
     assert _login(alice).status_code == 200
 

@@ -188,8 +188,12 @@ def test_revoked_card_cannot_finish_a_login_even_with_a_right_response(
 
 
 def test_unknown_transaction(client) -> None:
-    assert client.post("/api/v1/auth/login/nope/verify", json={"response": "12345678"}).status_code == 404
-    assert client.get("/api/v1/auth/login/nope").get_json()["error"] == "unknown_transaction"
+    bound = {"X-Login-Token": "some-login-token"}
+    verify = client.post("/api/v1/auth/login/nope/verify", json={"response": "12345678"}, headers=bound)
+    assert verify.status_code == 404
+    assert client.get("/api/v1/auth/login/nope", headers=bound).get_json()["error"] == "unknown_transaction"
+    unbound = client.get("/api/v1/auth/login/alice~AAAAAAAAAAAAAAAAAAAAAAAA")
+    assert unbound.status_code == 401 and unbound.get_json()["error"] == "login_binding_required"
 
 
 def test_login_status_moves_from_pending_to_authenticated(alice: EnrolledUser) -> None:

@@ -192,7 +192,7 @@ def test_verify_documents_its_error_codes(spec: dict[str, Any]) -> None:
     verify = spec["paths"]["/api/v1/auth/login/{txn_id}/verify"]["post"]
     codes = all_error_codes(verify)
     assert {"invalid_response", "challenge_expired", "challenge_used", "unknown_transaction"} <= codes
-    assert error_codes(verify, 401) == {"invalid_response"}
+    assert error_codes(verify, 401) == {"invalid_response", "login_binding_required"}
     assert error_codes(verify, 410) == {"challenge_expired"}
     assert error_codes(verify, 409) == {"challenge_used", "session_active"}
     assert error_codes(verify, 404) == {"unknown_transaction"}
@@ -309,7 +309,10 @@ def test_real_answers_match_the_document(
         "/api/v1/auth/login/{txn_id}/verify",
         404,
         json={"response": "12345678"},
+        headers={"X-Login-Token": started["login_token"]},
     )
+    wrong_binding = {"X-Login-Token": "not-this-logins-token"}
+    c.call("get", f"/api/v1/auth/login/{txn}", "/api/v1/auth/login/{txn_id}", 401, headers=wrong_binding)
 
     respond = f"/sim/v1/dscplus/{card['device_id']}/respond"
     c.call(

@@ -196,7 +196,8 @@ def test_a_code_is_bound_to_its_login(sam: Phone, redis_url: str) -> None:
     second = sam.login()
     code_b = sam.code() if sam.code() != code_a else fresh_code(sam, second["txn_id"], code_a)
     raw = redis.Redis.from_url(redis_url, decode_responses=True)
-    txn_a, txn_b = raw.hgetall(keys.login(first["txn_id"])), keys.login(second["txn_id"])
+    txn_a = raw.hgetall(keys.login("sam", first["txn_id"]))
+    txn_b = keys.login("sam", second["txn_id"])
     assert code_a not in json.dumps(txn_a), "the transaction keeps the code sealed, never in clear"
     raw.hset(txn_b, "code_sealed", txn_a["code_sealed"])  # a sealed code moved into another login
     moved = sam.verify(second["txn_id"], code_a)

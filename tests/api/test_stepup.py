@@ -75,7 +75,11 @@ def test_a_step_up_cannot_be_finished_by_another_session_or_used_to_log_in(
         "/api/v1/verify", json={"txn_id": txn["txn_id"], "response": answer}, headers=_bearer(bob_token)
     )
     assert stolen.status_code == 404
-    as_login = alice.client.post(f"/api/v1/auth/login/{txn['txn_id']}/verify", json={"response": answer})
+    as_login = alice.client.post(
+        f"/api/v1/auth/login/{txn['txn_id']}/verify",
+        json={"response": answer},
+        headers={"X-Login-Token": "any-login-token"},
+    )
     assert as_login.status_code == 404
 
 

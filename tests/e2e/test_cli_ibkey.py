@@ -61,7 +61,11 @@ def test_cli_drives_the_phone_over_http(sls_serve: Any, tmp_path: Any) -> None:
     assert note["txn_id"] == login["txn_id"]
     approved = sls("device", "approve", app, note["id"], "--match", login["factor"]["match"], "--pin", "12ab")
     assert approved["state"] == "approved"
-    polled = requests.get(f"{server.url}/api/v1/auth/login/{login['txn_id']}", timeout=10).json()
+    polled = requests.get(
+        f"{server.url}/api/v1/auth/login/{login['txn_id']}",
+        headers={"X-Login-Token": login["login_token"]},
+        timeout=10,
+    ).json()
     assert polled["state"] == "authenticated"
 
     requests.put(
@@ -72,7 +76,10 @@ def test_cli_drives_the_phone_over_http(sls_serve: Any, tmp_path: Any) -> None:
     ).json()
     answer = sls("device", "ibkey-respond", app, "--challenge", login["factor"]["challenge"], "--pin", "12ab")
     verified = requests.post(
-        f"{server.url}/api/v1/auth/login/{login['txn_id']}/verify", json=answer, timeout=10
+        f"{server.url}/api/v1/auth/login/{login['txn_id']}/verify",
+        json=answer,
+        headers={"X-Login-Token": login["login_token"]},
+        timeout=10,
     )
     assert verified.status_code == 200
 

@@ -27,8 +27,12 @@ def sls_json(server: ServerProcess, *args: str) -> Any:
     return json.loads(done.stdout)
 
 
-def api(server: ServerProcess, path: str, body: dict[str, Any], admin: bool = False) -> requests.Response:
+def api(
+    server: ServerProcess, path: str, body: dict[str, Any], admin: bool = False, login_token: str = ""
+) -> requests.Response:
     headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"} if admin else {}
+    if login_token:
+        headers["X-Login-Token"] = login_token
     return requests.post(f"{server.url}{path}", json=body, headers=headers, timeout=10)
 
 
@@ -44,11 +48,17 @@ def test_read_codes_set_conditions_and_swap_a_sim_from_the_cli(sls_serve) -> Non
     table = sls(server, "phone", "inbox", PHONE)
     assert table.returncode == 0 and code in table.stdout
 
-    api(server, f"/api/v1/auth/login/{started['txn_id']}/factor", {"type": "voice"})
+    bound = started["login_token"]
+    api(server, f"/api/v1/auth/login/{started['txn_id']}/factor", {"type": "voice"}, login_token=bound)
     call = sls_json(server, "phone", "calls", PHONE)["calls"][0]
     assert "Your code is" in call["transcript"] and call["code"]
     assert sls(server, "phone", "calls", PHONE).returncode == 0
-    done = api(server, f"/api/v1/auth/login/{started['txn_id']}/verify", {"response": call["code"]})
+    done = api(
+        server,
+        f"/api/v1/auth/login/{started['txn_id']}/verify",
+        {"response": call["code"]},
+        login_token=bound,
+    )
     assert done.status_code == 200, done.text
 
     normal = {"number": PHONE, "carrier_blocks_sms": False, "roaming": False, "delivery_delay_s": 0}

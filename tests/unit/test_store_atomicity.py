@@ -4,23 +4,34 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
-from sls_server.store import Store
+from sls_server.store import Store, keys
+
+TXN1, TXN2 = "alice~txn1-000000000000000", "alice~txn2-000000000000000"
+
+
+def _user(store: Store) -> None:
+    """Settling reads the user (a disabled user's logins are dead), so the logins need one."""
+    store.client.hset(keys.user("alice"), mapping={"username": "alice", "epoch": "e1"})
 
 
 def test_racing_correct_answers_settle_a_login_once(redis_url: str) -> None:
     store = Store.from_url(redis_url)
-    store.logins.create("txn1", {"state": "second_factor", "expires_at": 2000, "attempts_left": 3}, now=1000)
+    _user(store)
+    record = {"state": "second_factor", "expires_at": 2000, "attempts_left": 3, "epoch": "e1"}
+    store.logins.create(TXN1, record, now=1000)
     with ThreadPoolExecutor(16) as pool:
-        outcomes = list(pool.map(lambda _: store.logins.settle("txn1", now=1001, outcome="ok")[0], range(64)))
+        outcomes = list(pool.map(lambda _: store.logins.settle(TXN1, now=1001, outcome="ok")[0], range(64)))
     assert outcomes.count("ok") == 1
     assert outcomes.count("used") == 63
 
 
 def test_racing_wrong_answers_spend_each_attempt_once(redis_url: str) -> None:
     store = Store.from_url(redis_url)
-    store.logins.create("txn2", {"state": "second_factor", "expires_at": 2000, "attempts_left": 5}, now=1000)
+    _user(store)
+    record = {"state": "second_factor", "expires_at": 2000, "attempts_left": 5, "epoch": "e1"}
+    store.logins.create(TXN2, record, now=1000)
     with ThreadPoolExecutor(16) as pool:
-        outcomes = list(pool.map(lambda _: store.logins.settle("txn2", now=1001, outcome="bad"), range(40)))
+        outcomes = list(pool.map(lambda _: store.logins.settle(TXN2, now=1001, outcome="bad"), range(40)))
     assert sorted(left for status, left in outcomes if status == "bad") == [0, 1, 2, 3, 4]
     assert sum(1 for status, _ in outcomes if status == "dead") == 35
 

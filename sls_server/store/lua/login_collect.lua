@@ -1,8 +1,15 @@
--- Hand out an approved login's session exactly once: the first poll after approval wins.
--- KEYS[1] login hash   ARGV[1] now
--- Returns 1 for the one caller that moves 'approved' to 'authenticated', else 0.
-if redis.call('HGET', KEYS[1], 'state') ~= 'approved' then
-  return 0
+-- Hand out an approved login's session exactly once: the first poll after approval wins; a login whose user
+-- was disabled or deleted since it began is dead instead.
+-- KEYS[1] login hash   KEYS[2] user hash   ARGV[1] now
+-- Returns 'ok' for the one caller that moves 'approved' to 'authenticated', 'revoked', or 'no'.
+local txn = redis.call('HMGET', KEYS[1], 'state', 'epoch')
+if txn[1] ~= 'approved' then
+  return 'no'
+end
+local user = redis.call('HMGET', KEYS[2], 'username', 'disabled', 'epoch')
+if not user[1] or user[2] == '1' or (user[3] or '') ~= (txn[2] or '') then
+  redis.call('HSET', KEYS[1], 'state', 'revoked', 'settled_at', ARGV[1])
+  return 'revoked'
 end
 redis.call('HSET', KEYS[1], 'state', 'authenticated', 'collected_at', ARGV[1])
-return 1
+return 'ok'

@@ -1,16 +1,32 @@
 -- Point a pending second-factor step at another factor (M2FS) or a fresh code, keeping its attempt count
--- (a new code must not reset failures: NIST 800-63B-4 §3.1.3.2).
--- KEYS[1] login hash   ARGV[1] now   ARGV[2] new expires_at   ARGV[3..] field, value pairs
--- Returns 'ok', or the state that forbids the switch ('missing', 'expired', 'authenticated', ...).
-local state = redis.call('HGET', KEYS[1], 'state')
+-- (a new code must not reset failures: NIST 800-63B-4 §3.1.3.2). A login has one absolute lifetime from its
+-- start ('dies_at'): a new prompt never outlives it, and each switch or resend spends one of a fixed number;
+-- the one past the limit kills the login, so it cannot be kept alive or used to drain a card's challenges.
+-- KEYS[1] login hash   KEYS[2] user hash   ARGV[1] now   ARGV[2] the new prompt's expires_at
+-- ARGV[3..] field, value pairs
+-- Returns {'ok', expires_at}, or {reason}: missing | revoked | expired | exhausted | the settled state.
+local txn = redis.call('HMGET', KEYS[1], 'state', 'expires_at', 'epoch', 'dies_at', 'switches_left')
+local state = txn[1]
 if not state then
-  return 'missing'
+  return {'missing'}
 end
 if state ~= 'second_factor' then
-  return state
+  return {state}
 end
-if tonumber(ARGV[1]) >= tonumber(redis.call('HGET', KEYS[1], 'expires_at')) then
-  return 'expired'
+local user = redis.call('HMGET', KEYS[2], 'username', 'disabled', 'epoch')
+if not user[1] or user[2] == '1' or (user[3] or '') ~= (txn[3] or '') then
+  redis.call('HSET', KEYS[1], 'state', 'revoked', 'settled_at', ARGV[1])
+  return {'revoked'}
 end
-redis.call('HSET', KEYS[1], 'expires_at', ARGV[2], unpack(ARGV, 3))
-return 'ok'
+local now = tonumber(ARGV[1])
+local dies_at = tonumber(txn[4] or txn[2])
+if now >= tonumber(txn[2]) or now >= dies_at then
+  return {'expired'}
+end
+if redis.call('HINCRBY', KEYS[1], 'switches_left', -1) < 0 then
+  redis.call('HSET', KEYS[1], 'state', 'exhausted', 'settled_at', ARGV[1])
+  return {'exhausted'}
+end
+local expires_at = math.min(tonumber(ARGV[2]), dies_at)
+redis.call('HSET', KEYS[1], 'expires_at', expires_at, unpack(ARGV, 3))
+return {'ok', expires_at}

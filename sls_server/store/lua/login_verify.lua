@@ -1,9 +1,11 @@
 -- Settle one answer to a second-factor step atomically, so an answer is accepted once and racing answers
--- cannot both win or both spend the same attempt.
--- KEYS[1] login hash   ARGV[1] now (unix s, the app clock)
+-- cannot both win or both spend the same attempt. A step whose user was disabled or deleted since it began
+-- (the epoch moved) is dead, whatever the answer.
+-- KEYS[1] login hash   KEYS[2] user hash   ARGV[1] now (unix s, the app clock)
 -- ARGV[2] 'ok' | 'bad' | 'deny'   ARGV[3] the state an 'ok' moves to ('authenticated' or 'approved')
--- Returns {status, attempts_left}: status is missing | used | dead | expired | ok | bad | denied.
-local state = redis.call('HGET', KEYS[1], 'state')
+-- Returns {status, attempts_left}: status is missing | used | dead | revoked | expired | ok | bad | denied.
+local txn = redis.call('HMGET', KEYS[1], 'state', 'expires_at', 'epoch')
+local state = txn[1]
 if not state then
   return {'missing', 0}
 end
@@ -11,10 +13,15 @@ if state == 'authenticated' or state == 'approved' then
   return {'used', 0}
 end
 if state ~= 'second_factor' then
-  return {'dead', 0}
+  return {state == 'revoked' and 'revoked' or 'dead', 0}
+end
+local user = redis.call('HMGET', KEYS[2], 'username', 'disabled', 'epoch')
+if not user[1] or user[2] == '1' or (user[3] or '') ~= (txn[3] or '') then
+  redis.call('HSET', KEYS[1], 'state', 'revoked', 'settled_at', ARGV[1])
+  return {'revoked', 0}
 end
 local now = tonumber(ARGV[1])
-if now >= tonumber(redis.call('HGET', KEYS[1], 'expires_at')) then
+if now >= tonumber(txn[2]) then
   redis.call('HSET', KEYS[1], 'state', 'expired')
   return {'expired', 0}
 end

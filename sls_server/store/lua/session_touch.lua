@@ -1,9 +1,11 @@
--- Check a session against the app clock and count the request as activity, in one step, so an expired
--- session is dead for every worker at once. Expiry instants live in the hash; the Redis TTL only
--- reclaims memory.
--- KEYS[1] session hash   ARGV[1] now   ARGV[2] idle timeout (s)   ARGV[3] '1' to extend idle, '0' to only check
+-- Check a session against the app clock and its user, and count the request as activity, in one step, so an
+-- expired session, or one whose user was disabled or deleted, is dead for every worker at once. Expiry
+-- instants live in the hash; the Redis TTL only reclaims memory.
+-- KEYS[1] session hash   KEYS[2] user hash   KEYS[3] the user's session index
+-- ARGV[1] now   ARGV[2] idle timeout (s)   ARGV[3] '1' to extend idle, '0' to only check   ARGV[4] session id
 -- A session ended by a newer login keeps a tombstone (state 'replaced') so its holder learns why, once.
--- Returns {'ok', field, value, ...} | {'missing'} | {'expired_absolute' | 'expired_idle' | 'replaced', username}
+-- Returns {'ok', field, value, ...} | {'missing'}
+--       | {'expired_absolute' | 'expired_idle' | 'replaced' | 'revoked', username}
 local fields = redis.call('HGETALL', KEYS[1])
 if #fields == 0 then
   return {'missing'}
@@ -12,18 +14,24 @@ local s = {}
 for i = 1, #fields, 2 do
   s[fields[i]] = fields[i + 1]
 end
-if s['state'] == 'replaced' then
+local function finish(status)
   redis.call('DEL', KEYS[1])
-  return {'replaced', s['username']}
+  redis.call('ZREM', KEYS[3], ARGV[4])
+  return {status, s['username']}
+end
+if s['state'] == 'replaced' then
+  return finish('replaced')
+end
+local user = redis.call('HMGET', KEYS[2], 'username', 'disabled', 'epoch')
+if not user[1] or user[2] == '1' or (user[3] or '') ~= (s['epoch'] or '') then
+  return finish('revoked')
 end
 local now = tonumber(ARGV[1])
 if now >= tonumber(s['expires_at']) then
-  redis.call('DEL', KEYS[1])
-  return {'expired_absolute', s['username']}
+  return finish('expired_absolute')
 end
 if now >= tonumber(s['idle_expires_at']) then
-  redis.call('DEL', KEYS[1])
-  return {'expired_idle', s['username']}
+  return finish('expired_idle')
 end
 if ARGV[3] == '1' then
   local idle = math.min(now + tonumber(ARGV[2]), tonumber(s['expires_at']))

@@ -1,0 +1,52 @@
+-- Create a session in one step: the user may have one (exists, not disabled, same epoch as the login that
+-- earned it), the one-session rule holds under racing logins, and the record and its index entry are
+-- written together, so no live session is ever missing from the user's index.
+-- KEYS[1] user hash   KEYS[2] the user's session index (zset: id -> absolute expiry)   KEYS[3] new session hash
+-- ARGV[1] now   ARGV[2] the user epoch the login began under
+-- ARGV[3] 'replace' | 'refuse' | 'rotate' (a step-up's new token: only ARGV[7] ends)
+-- ARGV[4] new session id   ARGV[5] its absolute expiry   ARGV[6] key prefix of the user's sessions
+-- ARGV[7] the session a rotation retires ('' = none)   ARGV[8] seconds Redis keeps the hash (memory only)
+-- ARGV[9..] field, value pairs of the new session
+-- Returns {'ok', replaced ids...} | {'refused'} | {'disabled'} | {'no_user'} | {'stale'}
+local user = redis.call('HMGET', KEYS[1], 'username', 'disabled', 'epoch')
+if not user[1] then
+  return {'no_user'}
+end
+if user[2] == '1' then
+  return {'disabled'}
+end
+if (user[3] or '') ~= ARGV[2] then
+  return {'stale'}
+end
+local now = tonumber(ARGV[1])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+local live = {}
+for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+  local key = ARGV[6] .. id
+  if id == ARGV[7] then
+    redis.call('DEL', key)
+    redis.call('ZREM', KEYS[2], id)
+  else
+    local s = redis.call('HMGET', key, 'state', 'idle_expires_at')
+    if not s[2] or s[1] == 'replaced' or tonumber(s[2]) <= now then
+      redis.call('ZREM', KEYS[2], id)
+    else
+      live[#live + 1] = id
+    end
+  end
+end
+if ARGV[3] == 'refuse' and #live > 0 then
+  return {'refused'}
+end
+local out = {'ok'}
+if ARGV[3] == 'replace' then
+  for _, id in ipairs(live) do
+    redis.call('HSET', ARGV[6] .. id, 'state', 'replaced')
+    redis.call('ZREM', KEYS[2], id)
+    out[#out + 1] = id
+  end
+end
+redis.call('HSET', KEYS[3], unpack(ARGV, 9))
+redis.call('EXPIRE', KEYS[3], tonumber(ARGV[8]))
+redis.call('ZADD', KEYS[2], ARGV[5], ARGV[4])
+return out

@@ -1,0 +1,22 @@
+-- Disable (or re-enable) a user and, on disabling, end every session of theirs in the same step. A new
+-- epoch makes every login and step-up they had in progress dead too: each later step compares epochs.
+-- KEYS[1] user hash   KEYS[2] the user's session index
+-- ARGV[1] '1' disable | '0' enable   ARGV[2] the new epoch ('' = keep)   ARGV[3] key prefix of the user's sessions
+-- Returns false if there is no such user, else {ended session ids...}.
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  return false
+end
+redis.call('HSET', KEYS[1], 'disabled', ARGV[1])
+if ARGV[2] ~= '' then
+  redis.call('HSET', KEYS[1], 'epoch', ARGV[2])
+end
+local ended = {}
+if ARGV[1] == '1' then
+  for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+    if redis.call('DEL', ARGV[3] .. id) == 1 then
+      ended[#ended + 1] = id
+    end
+  end
+  redis.call('DEL', KEYS[2])
+end
+return ended
