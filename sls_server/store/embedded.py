@@ -131,7 +131,7 @@ class EmbeddedRedis:
                 folder = Path(tempfile.mkdtemp(prefix="sls-redis-", dir=base))  # 0700, a fresh name
                 self._own_socket_dir = True
                 log.info(
-                    "the data folder %s is too long for a unix socket path; the embedded Redis socket is in %s",
+                    "data folder %s too long for a unix socket path: the embedded Redis socket is in %s",
                     self.data_dir,
                     folder,
                 )
@@ -177,12 +177,16 @@ class EmbeddedRedis:
             umask=0o077,
         )
         self._wait_ready(timeout_s)
-        log.info("embedded redis-server started on %s (no TCP port), data in %s", self.socket_path, self.data_dir)
+        log.info(
+            "embedded redis-server started on %s (no TCP port), data in %s", self.socket_path, self.data_dir
+        )
         return self
 
     def _wait_ready(self, timeout_s: float) -> None:
         assert self.socket_path is not None
-        client = redis.Redis(unix_socket_path=str(self.socket_path), socket_connect_timeout=0.2, socket_timeout=1)
+        client = redis.Redis(
+            unix_socket_path=str(self.socket_path), socket_connect_timeout=0.2, socket_timeout=1
+        )
         deadline = time.monotonic() + timeout_s
         try:
             while time.monotonic() < deadline:
