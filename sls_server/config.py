@@ -28,7 +28,7 @@ class Settings:
     redis_url: str | None = None
     """Unset: start an embedded redis-server with its data in ``data_dir``."""
     data_dir: Path = Path(platformdirs.user_data_dir("sls-emulator"))
-    """Embedded Redis data (AOF on), the generated secret key and admin token."""
+    """Embedded Redis data (AOF on, 0600 files, 0700 socket), the generated secret key and admin token."""
     secret_key: bytes | None = None
     """32 bytes (64 hex or base64) for AES-256-GCM of device keys at rest; unset: generated into data_dir."""
     admin_token: str | None = None
@@ -88,7 +88,7 @@ class Settings:
     sim_enabled: bool = True
     """Serve /sim/v1 (the simulated cards and phones); off for demos where the audience plays the attacker."""
     redis_timeout: float = 2.0
-    """Seconds to wait on Redis before answering 503 store_unavailable."""
+    """Seconds a request waits on a silent Redis, once (no retry), before 503 store_unavailable."""
     log_level: str = "INFO"
     """Server log level: debug, info, warning or error. Logs never carry a password, PIN, code or token."""
 

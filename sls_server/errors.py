@@ -50,7 +50,7 @@ class ConfigError(SlsError):
 class StoreUnavailable(SlsError):
     code = "store_unavailable"
     status = 503
-    message = "The state store is unreachable; nothing was changed. Try again shortly."
+    message = "The state store cannot serve this request right now; try again shortly."
 
 
 class NotFound(SlsError):

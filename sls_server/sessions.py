@@ -8,16 +8,19 @@ and one script checks the user (disabled? deleted?) every time the session is us
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import AccountDisabled, Conflict, Forbidden, SessionExpired, Unauthorized
+from .errors import AccountDisabled, Conflict, Forbidden, SessionExpired, StoreUnavailable, Unauthorized
 from .events import EventLog
 from .store import Store
 from .store.ids import SEPARATOR, new_id, owner_of
 
 TOKEN_BYTES = 32
+
+log = logging.getLogger(__name__)
 
 
 class SessionReplaced(Unauthorized):
@@ -241,11 +244,28 @@ class SessionService:
         raise SessionExpired()
 
     def end(self, session_id_: str, *, now: int, reason: str = "logout") -> str | None:
+        """Delete the session, then record why; the owner's name, or None if there was no such session.
+
+        Once Redis has deleted the session it is ended, which is what the caller asked for: if the audit
+        event cannot be written after that (Redis out of memory refuses the XADD but not the DEL, or went
+        away in between), the session stays ended and the caller is not told otherwise; the event goes to
+        the error log instead of the stream, so it is not lost silently. Both in one script is not an
+        option: the stream lives in another Cluster slot than the session.
+        """
         username = self._store.sessions.end(session_id_)
         if username:
-            self._events.record(
-                f"session.{reason}", at=now, user=username, detail={"session_id": short_id(session_id_)}
-            )
+            detail = {"session_id": short_id(session_id_)}
+            try:
+                self._events.record(f"session.{reason}", at=now, user=username, detail=detail)
+            except StoreUnavailable:
+                log.error(
+                    "audit event session.%s at=%s user=%s session_id=%s not written (store unavailable); "
+                    "the session is ended",
+                    reason,
+                    now,
+                    username,
+                    detail["session_id"],
+                )
         return username
 
     def of_user(self, username: str, *, now: int) -> list[dict[str, Any]]:

@@ -312,8 +312,9 @@ def operations() -> list[Operation]:
             "/readyz",
             "readyz",
             "Readiness",
-            ok("Status", "Redis answers."),
-            description="503 `store_unavailable` (with `status: unavailable`) while Redis does not answer.",
+            ok("Status", "Redis takes a write."),
+            description="503 `store_unavailable` (with `status: unavailable`) while Redis does not answer or "
+            "refuses writes (out of memory, read-only replica, MISCONF, NOREPLICAS, BUSY).",
         ),
         op(
             "get",

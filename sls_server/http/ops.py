@@ -17,8 +17,9 @@ def healthz():  # type: ignore[no-untyped-def]
 
 @bp.get("/readyz")
 def readyz():  # type: ignore[no-untyped-def]
+    """Ready when Redis takes a write, not merely answers PING (see ``Store.check_writable``)."""
     try:
-        core().store.ping()
+        core().store.check_writable()
     except StoreUnavailable as exc:
         return jsonify({**exc.body(), "status": "unavailable"}), 503
     return jsonify({"status": "ready"})

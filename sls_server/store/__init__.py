@@ -6,17 +6,21 @@ import redis
 
 from . import keys
 from .access import AccessRepo
-from .base import OUTAGE_ERRORS, Scripts, connect, guarded
+from .base import Scripts, connect, guarded
 from .clock import ClockRepo
 from .devices import DeviceRepo
 from .events import EventRepo
+from .faults import OUTAGE_ERRORS, StoreBug, is_outage
 from .lockout import LockoutRepo
 from .logins import LoginRepo
 from .phones import PhoneRepo
 from .sessions import SessionRepo
 from .users import UserRepo
 
-__all__ = ["OUTAGE_ERRORS", "Store", "connect"]
+__all__ = ["OUTAGE_ERRORS", "Store", "StoreBug", "connect", "is_outage"]
+
+#: Lifetime of the key /readyz writes: long enough to outlive one probe, short enough to leave nothing.
+READY_PROBE_TTL_MS = 10_000
 
 
 @guarded
@@ -40,6 +44,18 @@ class Store:
 
     def ping(self) -> bool:
         return bool(self.client.ping())
+
+    def check_writable(self) -> None:
+        """What /readyz asks: can Redis take a write now? Raises ``StoreUnavailable`` if not.
+
+        PING is not enough: Redis answers PONG while it refuses every write, out of memory under
+        ``noeviction``, a read-only replica after a failover, stopped after a failed save (MISCONF), short
+        of replicas (NOREPLICAS); and every login writes. So write a tiny key that expires by itself.
+        Chosen over comparing INFO's ``used_memory`` with ``maxmemory``, which sees only the OOM case and
+        misreads an evicting policy (where sitting at maxmemory is normal) as an outage. On a Cluster it
+        probes the master that holds the probe key's slot.
+        """
+        self.client.set(keys.READY_PROBE, "1", px=READY_PROBE_TTL_MS)
 
     def reset(self) -> int:
         """Delete every key of ours (not FLUSHDB: the Redis may be shared with other data)."""

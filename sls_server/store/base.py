@@ -1,8 +1,9 @@
-"""Connection, Lua script registry and the translation of Redis outages into ``StoreUnavailable``."""
+"""Connection, Lua script registry and the translation of Redis failures into ``StoreUnavailable``."""
 
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable
 from importlib import resources
 from typing import Any, TypeVar
@@ -12,32 +13,40 @@ from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
 from ..errors import StoreUnavailable
+from .faults import StoreBug, error_code, is_outage
 
 T = TypeVar("T")
 
-#: What Redis raises when it cannot answer; each becomes a 503, never a pass (fail closed).
-OUTAGE_ERRORS: tuple[type[Exception], ...] = (
-    redis.exceptions.ConnectionError,
-    redis.exceptions.TimeoutError,
-    redis.exceptions.ReadOnlyError,
-)
+log = logging.getLogger(__name__)
 
 
 def connect(url: str, *, timeout_s: float = 2.0) -> redis.Redis:
-    """A client that answers fast when Redis is gone (so the caller can say 503) and reconnects by itself."""
+    """A client that gives up within ``timeout_s`` when Redis does not answer, so the caller can say 503.
+
+    The budget is one wait per request, not one per attempt. A command that timed out is not retried: a
+    frozen or swamped Redis will not answer the second time either (``Retry`` retries timeouts unless
+    told otherwise, which made a frozen Redis cost three timeouts per command). No PING health check
+    precedes commands either: it is one more round trip that can wait as long again. A refused or reset
+    connection (Redis restarted, a pooled socket gone stale) is retried at once on a new connection,
+    twice with a short backoff, so service resumes by itself without a failed first request.
+    """
     return redis.Redis.from_url(
         url,
         decode_responses=True,
         socket_timeout=timeout_s,
         socket_connect_timeout=min(timeout_s, 1.0),
-        health_check_interval=15,
-        retry=Retry(ExponentialBackoff(cap=0.2, base=0.02), retries=2),
-        retry_on_error=[redis.exceptions.ConnectionError],
+        health_check_interval=0,
+        retry=Retry(
+            ExponentialBackoff(cap=0.1, base=0.01),
+            retries=2,
+            supported_errors=(redis.exceptions.ConnectionError,),
+        ),
     )
 
 
 def guarded(cls: type[T]) -> type[T]:
-    """Wrap every public method of a repository so a Redis outage surfaces as ``StoreUnavailable``."""
+    """Wrap every public method of a repository so a Redis outage surfaces as ``StoreUnavailable`` and
+    any other Redis error as ``StoreBug`` (see ``faults``), never as a bare redis-py exception."""
     for name, member in list(vars(cls).items()):
         if name.startswith("_") or not callable(member):
             continue
@@ -46,12 +55,19 @@ def guarded(cls: type[T]) -> type[T]:
 
 
 def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Outages become ``StoreUnavailable`` (503), logged with the Redis error code; any other Redis error
+    becomes ``StoreBug`` (500, logged with its traceback), stripped of the command's arguments."""
+    where = fn.__qualname__
+
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except OUTAGE_ERRORS as exc:
-            raise StoreUnavailable() from exc
+        except (redis.exceptions.RedisError, redis.exceptions.RedisClusterException) as exc:
+            if is_outage(exc):
+                log.warning("Redis cannot serve %s: %s", where, error_code(exc))
+                raise StoreUnavailable() from exc
+            raise StoreBug(where, exc) from None
 
     return wrapper
 

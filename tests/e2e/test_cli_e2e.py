@@ -190,7 +190,7 @@ def test_serve_refuses_bad_config_in_one_line(tmp_path: Path) -> None:
 
 
 def redis_processes_in(folder: Path) -> list[int]:
-    """redis-server renames itself (``redis-server 127.0.0.1:PORT``), but it runs in its --dir: look there."""
+    """redis-server renames itself (``redis-server unixsocket:...``), but it runs in its --dir: look there."""
     found = []
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
@@ -274,13 +274,15 @@ def test_demo_serves_alice_and_cleans_up_its_redis(demo: Any) -> None:
 
     printed = server.log()
     assert info["admin_token"] in printed and alice["secret_hex"] in printed  # the demo shows what users need
-    redis_port = int(info["redis_url"].rsplit(":", 1)[1].split("/")[0])
+    # The embedded Redis has no password: only a 0700 unix socket in the data folder, no TCP port.
+    assert info["redis_url"] == f"unix://{data_dir / 'redis' / 'redis.sock'}"
+    redis_socket = data_dir / "redis" / "redis.sock"
+    assert stat.S_IMODE(redis_socket.stat().st_mode) == 0o700
     assert redis_processes_in(data_dir)
 
     assert stop(server) == 0
     assert redis_processes_in(data_dir) == []
-    with pytest.raises(ConnectionRefusedError):
-        socket.create_connection(("127.0.0.1", redis_port), timeout=2).close()
+    assert not redis_socket.exists()
 
 
 def test_demo_wipes_state_unless_keep(demo: Any) -> None:

@@ -1,5 +1,5 @@
 """Fail closed: with Redis gone, readiness and logins answer 503, never 200; with Redis back, service resumes
-without a restart. A real redis-server process is stopped and started on the same port."""
+without a restart. A real redis-server process is stopped and started on the same unix socket."""
 
 from __future__ import annotations
 
@@ -88,7 +88,7 @@ def test_sls_serve_fails_closed_and_recovers(own_redis: EmbeddedRedis, sls_serve
         assert login.status_code == 503
         assert login.json()["error"] == "store_unavailable"
 
-    own_redis.start()  # same port, same AOF: the user is still there
+    own_redis.start()  # same socket, same AOF: the user is still there
     for _ in range(4):
         assert requests.get(f"{base}/readyz", timeout=10).status_code == 200
         login = requests.post(

@@ -1,0 +1,95 @@
+"""Which Redis errors mean "the store cannot serve now" (a 503, fail closed) and which are a bug of ours.
+
+An outage is anything retrying later or elsewhere may cure: Redis gone, frozen, loading, out of memory,
+a read-only replica after a failover, writes stopped after a failed save, too few replicas, a script
+hogging the server, a cluster slot without a master, credentials it rejects. Those become
+``StoreUnavailable``: the request answers ``503 store_unavailable`` and nothing is let through.
+
+Everything else Redis refuses (WRONGTYPE, a Lua runtime error, a wrong argument) will fail the same way
+on every retry: it is a bug, or data not written by us. It becomes :class:`StoreBug`, which reaches the
+app's last-resort handler: logged at error level with its traceback, a JSON 500 to the client.
+"""
+
+from __future__ import annotations
+
+import re
+
+import redis
+
+#: Exception classes that always mean Redis cannot serve now.
+OUTAGE_ERRORS: tuple[type[Exception], ...] = (
+    redis.exceptions.ConnectionError,  # refused, reset, LOADING, auth rejected, max clients
+    redis.exceptions.TimeoutError,
+    redis.exceptions.InvalidResponse,  # whatever answered does not speak RESP
+    redis.exceptions.ReadOnlyError,
+    redis.exceptions.OutOfMemoryError,
+    redis.exceptions.NoPermissionError,
+    redis.exceptions.NoScriptError,  # still missing after redis-py reloaded it
+    redis.exceptions.ClusterDownError,  # and MASTERDOWN
+    redis.exceptions.TryAgainError,
+    redis.exceptions.RedisClusterException,  # no node for a slot, cluster unreachable
+)
+
+#: The same conditions by their error code, for replies redis-py leaves as a plain ``ResponseError``
+#: (BUSY, MISCONF, NOREPLICAS) and for a command refused inside a Lua script, which Redis 6 reports as
+#: ``ERR Error running script ... -OOM ...``.
+OUTAGE_CODES = frozenset(
+    {
+        "BUSY",
+        "CLUSTERDOWN",
+        "LOADING",
+        "MASTERDOWN",
+        "MISCONF",
+        "NOAUTH",
+        "NOPERM",
+        "NOREPLICAS",
+        "NOSCRIPT",
+        "OOM",
+        "READONLY",
+        "TRYAGAIN",
+        "WRONGPASS",
+    }
+)
+
+_PIPELINE_PREFIX = " of pipeline caused error: "
+_CODE_IN_SCRIPT = re.compile(r"@user_script:\s*\d+:\s*(?:@user_script:\s*\d+:\s*)?-?([A-Z][A-Z_]+)\b")
+
+
+class StoreBug(RuntimeError):
+    """Redis refused a command for a reason that is ours to fix; not retried, not a 503, /readyz unaffected.
+
+    The message carries where (the repository method), the Redis error code and, for a Lua script, Lua's
+    error text, but never the command's arguments: redis-py quotes a failed pipeline command and Redis
+    quotes an unknown command's arguments, and those can be a password hash or a sealed key.
+    """
+
+    def __init__(self, where: str, exc: BaseException) -> None:
+        message = _without_command(str(exc))
+        script = message[message.find("@user_script") :][:300] if "@user_script" in message else ""
+        detail = f"Redis answered {error_code(exc)}" + (f" ({script})" if script else "")
+        super().__init__(f"{where}: {detail}")
+
+
+def _without_command(message: str) -> str:
+    return message.rsplit(_PIPELINE_PREFIX, 1)[-1]
+
+
+def error_code(exc: BaseException) -> str:
+    """The Redis error code of ``exc`` ('OOM', 'BUSY', 'WRONGTYPE', 'ERR'...), the inner command's for an
+    error inside a script, or the exception's class name when Redis sent no reply (a timeout, a reset)."""
+    message = _without_command(str(exc))
+    inner = _CODE_IN_SCRIPT.search(message)
+    if inner:
+        return inner.group(1)
+    status = getattr(exc, "status_code", None)  # redis-py >= 6 keeps the code it strips from the message
+    if isinstance(status, str) and status:
+        return status
+    first = message.split(" ", 1)[0]
+    return first if first.isalpha() and first.isupper() else type(exc).__name__
+
+
+def is_outage(exc: BaseException) -> bool:
+    """True when ``exc`` says Redis cannot serve now (503), False for an error of ours (500)."""
+    if isinstance(exc, OUTAGE_ERRORS):
+        return True
+    return isinstance(exc, redis.exceptions.ResponseError) and error_code(exc) in OUTAGE_CODES

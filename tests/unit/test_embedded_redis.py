@@ -1,0 +1,115 @@
+"""The embedded redis-server has no password, so nobody but its owner may reach it or read its files:
+a 0700 unix socket in a 0700 folder, no TCP port, and 0600 files. A real redis-server each time."""
+
+from __future__ import annotations
+
+import logging
+import os
+import stat
+import time
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+import redis
+
+from sls_server.store.embedded import EmbeddedRedis
+
+MAX_SOCKET_PATH = 103  # sun_path: 108 bytes on Linux, 104 on macOS, with the final NUL
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(os.lstat(path).st_mode)
+
+
+def socket_path(server: EmbeddedRedis) -> Path:
+    assert server.url.startswith("unix:///"), server.url
+    return Path(unquote(server.url.removeprefix("unix://")))
+
+
+def wait_until(condition: Callable[[], bool], timeout_s: float = 10.0) -> None:
+    """Poll a condition with a deadline (not a sleep for time to pass)."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+
+
+def files_under(folder: Path) -> list[Path]:
+    return [Path(root) / name for root, _, names in os.walk(folder) for name in names]
+
+
+def test_listens_on_a_private_unix_socket_only_and_writes_private_files(tmp_path: Path) -> None:
+    data = tmp_path / "redis"
+    with EmbeddedRedis(data, appendonly=True) as server:
+        sock = socket_path(server)
+        assert sock.parent == data
+        assert stat.S_ISSOCK(os.lstat(sock).st_mode)
+        assert mode(sock) == 0o700
+        assert mode(data) == 0o700
+        client = redis.Redis.from_url(server.url, decode_responses=True)
+        assert client.config_get("port") == {"port": "0"}  # no TCP listener at all
+        client.set("k", "v")
+        client.bgrewriteaof()  # a rewritten AOF is a new file: it must be private too
+        wait_until(lambda: client.info("persistence")["aof_rewrite_in_progress"] == 0)
+        wait_until(lambda: client.info("persistence")["aof_rewrite_scheduled"] == 0)
+        client.close()
+        written = [p for p in files_under(data) if not stat.S_ISSOCK(os.lstat(p).st_mode)]
+        names = {p.name for p in written}
+        assert "redis.log" in names and any(n.startswith("appendonly") for n in names), names
+        assert {p.name: mode(p) for p in written} == {p.name: 0o600 for p in written}
+
+
+def test_tightens_files_left_world_readable(tmp_path: Path) -> None:
+    data = tmp_path / "redis"
+    data.mkdir(mode=0o755)
+    data.chmod(0o755)
+    old_log = data / "redis.log"
+    old_log.write_text("an older server's log\n")
+    old_log.chmod(0o644)
+    with EmbeddedRedis(data, appendonly=False):
+        assert mode(data) == 0o700
+        assert mode(old_log) == 0o600
+
+
+def test_a_long_data_folder_gets_its_socket_in_a_short_private_folder(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    data = tmp_path / ("d" * 60) / ("e" * 60) / "redis"
+    assert len(os.fsencode(data / "redis.sock")) > MAX_SOCKET_PATH
+    server = EmbeddedRedis(data, appendonly=True)
+    with caplog.at_level(logging.INFO, logger="sls_server.store.embedded"):
+        server.start()
+    try:
+        sock = socket_path(server)
+        assert len(os.fsencode(sock)) <= MAX_SOCKET_PATH
+        assert mode(sock.parent) == 0o700 and mode(sock) == 0o700
+        assert str(sock.parent) in caplog.text and "too long" in caplog.text
+        assert redis.Redis.from_url(server.url).set("kept", "1")
+
+        url = server.url
+        server.stop()
+        assert not sock.parent.exists()  # nothing left in /tmp
+        server.start()  # the same address after a restart: clients handed the URL reconnect
+        assert server.url == url
+        assert redis.Redis.from_url(url).get("kept") == b"1"  # and the data folder's AOF
+        assert mode(sock.parent) == 0o700
+    finally:
+        server.stop()
+
+
+def test_refuses_a_planted_socket_folder(tmp_path: Path) -> None:
+    """After a stop the short folder is gone; a symlink planted under its name is not followed."""
+    server = EmbeddedRedis(tmp_path / ("x" * 110), appendonly=False).start()
+    folder = socket_path(server).parent
+    server.stop()
+    elsewhere = tmp_path / "attacker"
+    elsewhere.mkdir()
+    folder.symlink_to(elsewhere)
+    try:
+        with pytest.raises(RuntimeError, match="not a folder of this user"):
+            server.start()
+        assert not (elsewhere / "redis.sock").exists()
+    finally:
+        folder.unlink()
+        server.stop()
