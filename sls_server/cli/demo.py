@@ -69,11 +69,11 @@ def curl_example(url: str, user: dict[str, Any]) -> str:
     body = shlex.quote(f'{{"username": "{user["username"]}", "password": "{user["password"]}"}}')
     return "\n".join(
         [
-            f"curl -s {url}/api/v1/auth/login -H 'Content-Type: application/json' -d {body}",
+            f"curl -s -c jar {url}/api/v1/auth/login -H 'Content-Type: application/json' -d {body}",
             f"sls device respond --secret-hex {user.get('secret_hex') or '<secret_hex>'} --pin {user['pin']} "
             "--challenge <challenge from the answer>",
-            f"curl -s {url}/api/v1/auth/login/<txn_id>/verify -H 'Content-Type: application/json' "
-            '-d \'{"response": "<8 digits>"}\'',
+            f"curl -s -b jar -c jar {url}/api/v1/auth/login/<txn_id>/verify "
+            "-H 'Content-Type: application/json' -d '{\"response\": \"<8 digits>\"}'",
         ]
     )
 
