@@ -9,6 +9,7 @@ from flask import current_app, g, request
 from ..clientip import resolve_client_ip
 from ..core import Core
 from ..errors import InvalidRequest
+from .json_provider import MAX_JSON_DEPTH, nesting_exceeds
 
 SESSION_COOKIE = "sls_session"
 SECURE_SESSION_COOKIE = "__Host-sls_session"
@@ -33,13 +34,20 @@ def client_ip() -> str | None:
 
 
 def json_body(*, optional: bool = False) -> dict[str, Any]:
-    """The request's JSON object, or a 400 naming ``body``: bad JSON, another type, no JSON at all."""
-    if not request.get_data(cache=True):
+    """The request's JSON object, or a 400 naming ``body``: bad JSON, too deep, another type, no JSON at all.
+
+    The nesting is checked here too (the app's JSON provider refuses it as well) only so the 400 can say
+    why; ``get_json(silent=True)`` would turn it into a plain "not valid JSON".
+    """
+    raw = request.get_data(cache=True)
+    if not raw:
         if optional:
             return {}
         raise InvalidRequest("a JSON object body is required", field="body")
     if not request.is_json:
         raise InvalidRequest("the body must be JSON, sent with Content-Type: application/json", field="body")
+    if nesting_exceeds(raw):
+        raise InvalidRequest(f"the body nests deeper than {MAX_JSON_DEPTH} levels", field="body")
     data = request.get_json(silent=True)
     if data is None:
         raise InvalidRequest("the body is not valid JSON", field="body")
