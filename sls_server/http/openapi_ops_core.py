@@ -262,7 +262,9 @@ def operations() -> list[Operation]:
             ok("Clock", "The clock after the move."),
             body="ClockMove",
             description="Every time-dependent decision reads this clock, so a scenario can cross an expiry "
-            "or an idle timeout at once. 400 `invalid_request` unless exactly one is given.",
+            "or an idle timeout at once. 400 `invalid_request` unless exactly one is given, or when the "
+            "clock would leave 2000-01-01 .. 2100-01-01 (`field` names the one at fault; the clock is "
+            "unchanged).",
         ),
         op(
             "get",
