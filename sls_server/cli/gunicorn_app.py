@@ -24,6 +24,27 @@ from .output import EXIT_USAGE, CliError
 ACCESS_LOG_FORMAT = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 
 
+def hide_server_header() -> None:
+    """Stop gunicorn writing ``Server: gunicorn`` on every answer.
+
+    gunicorn has no setting for it (benoitc/gunicorn#825: the maintainers declined an option; a header
+    the app sets is sent *beside* gunicorn's, not instead of it). Its HTTP/1 ``Response.default_headers``
+    writes the line, so it is filtered out there, once, in the master before the workers fork. Idempotent.
+    ``SERVER_SOFTWARE`` stays in the WSGI environ: the app never echoes it, so no client sees it.
+    """
+    from gunicorn.http import wsgi
+
+    original = wsgi.Response.default_headers
+    if getattr(original, "sls_hides_server", False):
+        return
+
+    def default_headers(self: Any) -> list[str]:
+        return [line for line in original(self) if not line.lower().startswith("server:")]
+
+    default_headers.sls_hides_server = True  # type: ignore[attr-defined]
+    wsgi.Response.default_headers = default_headers
+
+
 class Listener:
     """A bound, listening TCP socket, kept until gunicorn adopts its file descriptor."""
 
@@ -99,6 +120,7 @@ class SlsApplication(BaseApplication):  # type: ignore[misc]
             "post_fork": self._post_fork,
         }
         self._in_master_only = in_master_only
+        hide_server_header()
         super().__init__()
 
     def _post_fork(self, server: Any, worker: Any) -> None:

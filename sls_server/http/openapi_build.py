@@ -26,6 +26,7 @@ from ..errors import (
 from ..sessions import SessionIpRejected, SessionReplaced
 from .admin import AdminTokenRequired
 from .openapi_schemas import Schema, ref
+from .security import CSP_API, CSP_PAGES, HEADERS, may_be_stored
 
 ErrorClass = type[SlsError]
 
@@ -76,6 +77,35 @@ PARAMETERS = {
     "session_id": "The session's public id, from `GET /admin/v1/users/{username}/sessions`.",
     "account_id": "The multi-user account's id, as given when it was created (case-sensitive).",
 }
+
+#: What ``http.security`` adds to every answer, as OpenAPI header components.
+RESPONSE_HEADERS: dict[str, Any] = {
+    "Content-Security-Policy": {
+        "description": f"`{CSP_API}` on JSON and every other non-HTML answer (nothing may load or run); "
+        f"`{CSP_PAGES}` on HTML pages.",
+        "schema": {"type": "string"},
+    },
+    **{
+        name: {"description": "On every answer.", "schema": {"type": "string", "const": value}}
+        for name, value in HEADERS.items()
+    },
+    "Cache-Control": {
+        "description": "`no-store` on every answer that may carry a token, key, code or passcode: "
+        "everything under /api, /admin and /sim, and every error. Only the successful answers of "
+        "/healthz, /readyz, /metrics and /openapi.json go without.",
+        "schema": {"type": "string", "const": "no-store"},
+    },
+}
+
+
+def _with_headers(path: str, status: str, response: dict[str, Any]) -> dict[str, Any]:
+    """The response with the security headers it carries (``Cache-Control`` by the rule above)."""
+    names = [name for name in RESPONSE_HEADERS if name != "Cache-Control"]
+    if not may_be_stored(path, int(status)):
+        names.append("Cache-Control")
+    headers = {name: {"$ref": f"#/components/headers/{name}"} for name in names}
+    return {**response, "headers": {**response.get("headers", {}), **headers}}
+
 
 SESSION_SECURITY: list[dict[str, list[str]]] = [{"sessionToken": []}, {"sessionCookie": []}]
 ADMIN_SECURITY: list[dict[str, list[str]]] = [{"adminToken": []}]
@@ -163,8 +193,11 @@ def op(
     if body:
         operation["requestBody"] = {"required": True, "content": json_content(ref(body))}
     operation["responses"] = {
-        **responses,
-        **{str(status): _error_response(by_status[status]) for status in sorted(by_status)},
+        status: _with_headers(path, status, response)
+        for status, response in {
+            **responses,
+            **{str(status): _error_response(by_status[status]) for status in sorted(by_status)},
+        }.items()
     }
     if tag == "admin":
         operation["security"] = ADMIN_SECURITY
