@@ -66,7 +66,8 @@ class Settings:
     """One session per user: ``replace`` ends the older one (it gets 401 session_replaced), ``refuse`` refuses
     the new login while one is live."""
     trusted_proxies: tuple[str, ...] = ()
-    """Comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed; empty: socket address."""
+    """Comma-separated CIDRs of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed;
+    empty: the socket's address and scheme, whatever the headers say."""
     sms_code_ttl: int = 300
     """Seconds an SMS or voice code stays valid; 60..600 (NIST 800-63B: out-of-band codes live <= 10 min)."""
     sms_send_limit: int = 5

@@ -88,6 +88,20 @@ class Listener:
             self.sock = None
 
 
+def forwarded_allow_ips(app_config: Mapping[str, Any]) -> str:
+    """gunicorn believes X-Forwarded-Proto (which decides ``request.is_secure``, so the ``Secure`` and
+    ``__Host-`` session cookie) from these peers only: exactly ``SLS_TRUSTED_PROXIES``, '' when it is empty.
+
+    gunicorn's own default is ``127.0.0.1,::1`` (or ``$FORWARDED_ALLOW_IPS``), whatever the setting says;
+    it is overridden from the very mapping every worker builds its app from, so the server and the app
+    (``clientip``, for X-Forwarded-For) trust the same peers. The app itself reads no scheme header and
+    has no ProxyFix: the scheme is the server's, set by this rule.
+    """
+    from sls_server.config import load_settings
+
+    return ",".join(load_settings(app_config, environ={}).trusted_proxies)
+
+
 class SlsApplication(BaseApplication):  # type: ignore[misc]
     """gunicorn's master for ``sls serve`` and ``sls demo``."""
 
@@ -117,6 +131,7 @@ class SlsApplication(BaseApplication):  # type: ignore[misc]
             "loglevel": log_level.lower(),
             "proc_name": "sls",
             "control_socket_disable": True,  # gunicorn >= 25: no shared ~/.gunicorn/gunicorn.ctl
+            "forwarded_allow_ips": forwarded_allow_ips(self.app_config),
             "post_fork": self._post_fork,
         }
         self._in_master_only = in_master_only

@@ -7,6 +7,7 @@ import http.client
 from urllib.parse import urlsplit
 
 import pytest
+import requests
 from conftest import ADMIN_TOKEN
 
 from sls_server.http.security import CSP_API
@@ -49,3 +50,65 @@ def test_no_server_header_and_the_security_headers_over_real_http(sls_serve) -> 
         assert values["referrer-policy"] == "no-referrer", name
     assert dict(answers["login"])["Cache-Control"] == "no-store"
     assert all("gunicorn" not in value.lower() for headers in answers.values() for _, value in headers)
+
+
+# --- which proxies are believed about TLS -----------------------------------------------------------------
+
+
+def _enrol(base: str) -> tuple[str, dict]:
+    password = "Correct-Horse-Battery-9"
+    created = requests.post(
+        f"{base}/admin/v1/users", json={"username": "alice", "password": password}, headers=ADMIN, timeout=10
+    )
+    assert created.status_code == 201, created.text
+    card = requests.post(
+        f"{base}/admin/v1/users/alice/devices",
+        json={"type": "dscplus", "pin": "1234"},
+        headers=ADMIN,
+        timeout=10,
+    )
+    assert card.status_code == 201, card.text
+    return password, card.json()
+
+
+def _verify(base: str, password: str, card: dict, extra: dict[str, str]) -> requests.Response:
+    """A login whose /verify carries ``extra`` headers; returns the /verify answer (which sets the cookie)."""
+    http = requests.Session()
+    started = http.post(
+        f"{base}/api/v1/auth/login", json={"username": "alice", "password": password}, timeout=10
+    )
+    assert started.status_code == 200, started.text
+    body = started.json()
+    answer = http.post(
+        f"{base}/sim/v1/dscplus/{card['device_id']}/respond",
+        json={"pin": "1234", "challenge": body["factor"]["challenge"]},
+        timeout=10,
+    )
+    assert answer.status_code == 200, answer.text
+    headers = dict(extra)
+    if body.get("login_token"):  # the login binding, should this build carry it
+        headers["X-Login-Token"] = body["login_token"]
+    done = http.post(f"{base}/api/v1/auth/login/{body['txn_id']}/verify", json=answer.json(), headers=headers)
+    assert done.status_code == 200, done.text
+    return done
+
+
+def test_forwarded_proto_from_an_untrusted_peer_is_ignored(sls_serve) -> None:
+    """127.0.0.1 is in gunicorn's default forwarded_allow_ips; no SLS_TRUSTED_PROXIES: nobody is believed."""
+    server = sls_serve(workers=1)
+    password, card = _enrol(server.url)
+    done = _verify(server.url, password, card, {"X-Forwarded-Proto": "https", "X-Forwarded-Ssl": "on"})
+    cookie = done.headers["Set-Cookie"]
+    assert cookie.startswith("sls_session="), cookie
+    assert "secure" not in cookie.lower().replace("__host-", ""), cookie
+
+
+def test_forwarded_proto_from_a_trusted_proxy_makes_the_cookie_secure(sls_serve) -> None:
+    server = sls_serve(workers=1, SLS_TRUSTED_PROXIES="127.0.0.1/32")
+    password, card = _enrol(server.url)
+    done = _verify(server.url, password, card, {"X-Forwarded-Proto": "https"})
+    cookie = done.headers["Set-Cookie"]
+    assert cookie.startswith("__Host-sls_session="), cookie
+    assert "; Secure" in cookie, cookie
+    plain = _verify(server.url, password, card, {})  # the same proxy, saying plain HTTP
+    assert plain.headers["Set-Cookie"].startswith("sls_session=")
