@@ -19,9 +19,10 @@ from gunicorn.app.base import BaseApplication
 
 from .output import EXIT_USAGE, CliError
 
-#: method, path without the query string, status, bytes, duration. No headers, cookies or bodies, ever:
-#: the Authorization header holds the admin token and session tokens, bodies hold passwords.
-ACCESS_LOG_FORMAT = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+#: method, route pattern (``/api/v1/auth/login/<txn_id>/verify``, set by ``http.accesslog``), status, bytes,
+#: duration. Never the path (it carries transaction, device and session ids), the query, headers, cookies
+#: or bodies: the Authorization header holds the admin token and session tokens, bodies hold passwords.
+ACCESS_LOG_FORMAT = '%(h)s "%(m)s %({sls.route}e)s" %(s)s %(B)s %(M)sms'
 
 
 def hide_server_header() -> None:

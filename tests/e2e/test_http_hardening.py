@@ -4,6 +4,8 @@ believed about TLS, what the access log writes."""
 from __future__ import annotations
 
 import http.client
+import re
+import time
 from urllib.parse import urlsplit
 
 import pytest
@@ -14,6 +16,7 @@ from sls_server.http.security import CSP_API
 
 pytestmark = pytest.mark.e2e
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+ACCESS_LINE = re.compile(r'^\S+ "[A-Z]+ [^"]*" \d{3} ')
 
 
 def _raw_headers(url: str, method: str = "GET", body: bytes | None = None) -> list[tuple[str, str]]:
@@ -112,3 +115,54 @@ def test_forwarded_proto_from_a_trusted_proxy_makes_the_cookie_secure(sls_serve)
     assert "; Secure" in cookie, cookie
     plain = _verify(server.url, password, card, {})  # the same proxy, saying plain HTTP
     assert plain.headers["Set-Cookie"].startswith("sls_session=")
+
+
+# --- the access log -------------------------------------------------------------------------------------
+
+
+def _wait_for_log(server, text: str, timeout_s: float = 10.0) -> str:  # type: ignore[no-untyped-def]
+    """The server's log once it holds ``text`` (gunicorn writes the access line after the answer)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        log = server.log()
+        if text in log or time.monotonic() > deadline:
+            return log  # type: ignore[no-any-return]
+        time.sleep(0.02)  # polling a condition (the line appearing), not waiting for time to pass
+
+
+def test_the_access_log_names_routes_not_ids(sls_serve) -> None:
+    server = sls_serve(workers=1)
+    password, card = _enrol(server.url)
+    done = _verify(server.url, password, card, {})
+    token = done.json()["session"]["token"]
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert requests.get(f"{server.url}/api/v1/session", headers=bearer, timeout=10).status_code == 200
+    sessions = requests.get(f"{server.url}/admin/v1/users/alice/sessions", headers=ADMIN, timeout=10).json()
+    session_id = sessions["sessions"][0]["id"]
+    events = requests.get(f"{server.url}/admin/v1/events", headers=ADMIN, timeout=10).json()["events"]
+    txn_ids = {
+        e["detail"]["txn_id"]
+        for e in events
+        if isinstance(e.get("detail"), dict) and e["detail"].get("txn_id")
+    }
+    killed = requests.delete(f"{server.url}/admin/v1/sessions/{session_id}", headers=ADMIN, timeout=10)
+    assert killed.status_code == 200
+    secret_path = f"/api/v1/auth/login/{'f' * 40}/nowhere"
+    assert requests.get(f"{server.url}{secret_path}", timeout=10).status_code == 404
+    assert requests.get(f"{server.url}/healthz?last=1", timeout=10).status_code == 200
+
+    log = _wait_for_log(server, '"GET /healthz" 200')
+    assert '"POST /api/v1/auth/login/<txn_id>/verify" 200' in log, log
+    assert '"POST /sim/v1/dscplus/<device_id>/respond" 200' in log, log
+    assert '"DELETE /admin/v1/sessions/<session_id>" 200' in log, log
+    assert '"GET /admin/v1/users/<username>/sessions" 200' in log, log
+    assert '"GET (unmatched)" 404' in log, log
+    verify_url = done.request.url or ""
+    txn_id = verify_url.rsplit("/", 2)[-2]
+    assert txn_id and txn_id in verify_url
+    for secret in {txn_id, *txn_ids, token, "f" * 40}:
+        assert secret not in log, f"{secret!r} is in the server's log"
+    access = [line for line in log.splitlines() if ACCESS_LINE.match(line)]
+    assert len(access) >= 10, log
+    for secret in (card["device_id"], session_id, "alice", "/healthz?"):
+        assert not [line for line in access if secret in line], f"{secret!r} is in the access log"
