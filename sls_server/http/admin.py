@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import hmac
-
 from flask import Blueprint, jsonify, request
 
 from ..enrolment import public_device
 from ..errors import InvalidRequest, SlsError
 from ..iprules import parse_allowlist
 from ..users import canonical_username, public_user
-from .common import core, integer, json_body, now, string
+from .common import bearer_matches, core, integer, json_body, now, string
 
 bp = Blueprint("admin", __name__, url_prefix="/admin/v1")
 
@@ -36,13 +34,7 @@ class UnknownSession(SlsError):
 
 @bp.before_request
 def require_admin_token() -> None:
-    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-    expected = core().settings.admin_token or ""
-    if (
-        scheme.lower() != "bearer"
-        or not expected
-        or not hmac.compare_digest(given.strip().encode(), expected.encode())
-    ):
+    if not bearer_matches(core().settings.admin_token):
         raise AdminTokenRequired()
 
 

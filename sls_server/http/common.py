@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from typing import Any
 
 from flask import current_app, g, request
@@ -82,6 +83,18 @@ def integer(body: dict[str, Any], name: str, *, lo: int, hi: int, required: bool
     if not lo <= value <= hi:
         raise InvalidRequest(f"{name} must be between {lo} and {hi}", field=name)
     return value
+
+
+def bearer_matches(expected: str | None) -> bool:
+    """Whether ``Authorization: Bearer <token>`` carries ``expected``; never when nothing is expected.
+
+    Compared in constant time (``hmac.compare_digest``), so the answer's timing says nothing about how
+    much of a guess was right. The scheme is case-insensitive (RFC 9110).
+    """
+    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not expected:
+        return False
+    return hmac.compare_digest(given.strip().encode(), expected.encode())
 
 
 def session_token() -> str | None:

@@ -3,9 +3,10 @@
 Each operation is one :func:`op` call naming its success body and the :class:`SlsError` subclasses the
 route can raise; their codes, statuses and messages come from the classes themselves. What every route of
 a surface shares is added here once: ``401 admin_token_required`` on ``/admin/v1``, ``403
-simulator_disabled`` on ``/sim/v1``, ``400 invalid_request`` with a body, ``503 store_unavailable`` when the
-route touches Redis. The operations live in ``openapi_ops_*.py``, one module per feature; ``openapi.py``
-assembles them and ``tests/api/test_openapi.py`` checks the paths against the app's URL map both ways.
+simulator_disabled`` and ``401 sim_token_required`` on ``/sim/v1``, ``400 invalid_request`` with a body,
+``503 store_unavailable`` when the route touches Redis, and the security headers on every response. The
+operations live in ``openapi_ops_*.py``, one module per feature; ``openapi.py`` assembles them and
+``tests/api/test_openapi.py`` checks the paths against the app's URL map both ways.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from ..sessions import SessionIpRejected, SessionReplaced
 from .admin import AdminTokenRequired
 from .openapi_schemas import Schema, ref
 from .security import CSP_API, CSP_PAGES, HEADERS, may_be_stored
+from .sim import SimTokenRequired
 
 ErrorClass = type[SlsError]
 
@@ -37,8 +39,10 @@ from a simulated authenticator (a DSC+ card today), sessions with idle and absol
 Three surfaces:
 
 * `/api/v1`: the broker's login service, as the integration under test calls it.
-* `/sim/v1`: the user's side of the world: the simulated cards and phones a person holds. No token:
-  possession is the test; a server can switch them off (403 `simulator_disabled`).
+* `/sim/v1`: the user's side of the world: the simulated cards and phones a person holds. No token by
+  default: possession is the test. A server can ask for a token of its own (`SLS_SIM_TOKEN`: send
+  `Authorization: Bearer <sim token>`, else 401 `sim_token_required`) or switch them off (403
+  `simulator_disabled`).
 * `/admin/v1`: test set-up and control (users, devices, sessions, the server's clock, events, reset),
   behind `Authorization: Bearer <admin token>`.
 
@@ -109,6 +113,8 @@ def _with_headers(path: str, status: str, response: dict[str, Any]) -> dict[str,
 
 SESSION_SECURITY: list[dict[str, list[str]]] = [{"sessionToken": []}, {"sessionCookie": []}]
 ADMIN_SECURITY: list[dict[str, list[str]]] = [{"adminToken": []}]
+#: Open (``{}``) unless the server sets ``SLS_SIM_TOKEN``; then the sim token.
+SIM_SECURITY: list[dict[str, list[str]]] = [{}, {"simToken": []}]
 
 
 def json_content(schema: Schema) -> dict[str, Any]:
@@ -175,7 +181,7 @@ def op(
     if tag == "admin":
         shared.append(AdminTokenRequired)
     if tag == "sim":
-        shared.append(SimulatorDisabled)
+        shared.extend((SimulatorDisabled, SimTokenRequired))
     if store:
         shared.append(StoreUnavailable)
     by_status: dict[int, list[ErrorClass]] = {}
@@ -201,6 +207,8 @@ def op(
     }
     if tag == "admin":
         operation["security"] = ADMIN_SECURITY
+    elif tag == "sim":
+        operation["security"] = SIM_SECURITY
     elif session:
         operation["security"] = SESSION_SECURITY
     else:

@@ -369,6 +369,12 @@ SECURITY_SCHEMES: dict[str, Schema] = {
         "scheme": "bearer",
         "description": "`/admin/v1`: the admin token (`SLS_ADMIN_TOKEN`).",
     },
+    "simToken": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "`/sim/v1`, only when the server sets `SLS_SIM_TOKEN` (a demo whose audience plays "
+        "the attacker); otherwise the simulators need no credentials.",
+    },
     "sessionToken": {
         "type": "http",
         "scheme": "bearer",
