@@ -85,21 +85,30 @@ def integer(body: dict[str, Any], name: str, *, lo: int, hi: int, required: bool
     return value
 
 
+def bearer_token() -> str | None:
+    """The credentials of ``Authorization: Bearer <token>`` (scheme case-insensitive, RFC 9110), if any."""
+    scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and credentials.strip():
+        return credentials.strip()
+    return None
+
+
 def bearer_matches(expected: str | None) -> bool:
-    """Whether ``Authorization: Bearer <token>`` carries ``expected``; never when nothing is expected.
+    """Whether the bearer token is ``expected``; never when nothing is expected.
 
     Compared in constant time (``hmac.compare_digest``), so the answer's timing says nothing about how
-    much of a guess was right. The scheme is case-insensitive (RFC 9110).
+    much of a guess was right.
     """
-    scheme, _, given = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not expected:
+    given = bearer_token()
+    if given is None or not expected:
         return False
-    return hmac.compare_digest(given.strip().encode(), expected.encode())
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
+def session_cookie() -> str | None:
+    return request.cookies.get(SECURE_SESSION_COOKIE) or request.cookies.get(SESSION_COOKIE)
 
 
 def session_token() -> str | None:
-    header = request.headers.get("Authorization", "")
-    scheme, _, credentials = header.partition(" ")
-    if scheme.lower() == "bearer" and credentials.strip():
-        return credentials.strip()
-    return request.cookies.get(SECURE_SESSION_COOKIE) or request.cookies.get(SESSION_COOKIE)
+    """The bearer token if the request has one (it wins over a cookie), else the session cookie."""
+    return bearer_token() or session_cookie()

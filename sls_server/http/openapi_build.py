@@ -4,7 +4,9 @@ Each operation is one :func:`op` call naming its success body and the :class:`Sl
 route can raise; their codes, statuses and messages come from the classes themselves. What every route of
 a surface shares is added here once: ``401 admin_token_required`` on ``/admin/v1``, ``403
 simulator_disabled`` and ``401 sim_token_required`` on ``/sim/v1``, ``400 invalid_request`` with a body,
-``503 store_unavailable`` when the route touches Redis, and the security headers on every response. The
+``503 store_unavailable`` when the route touches Redis, ``403 cross_site_request`` on state changes under
+``/api/v1`` (a cookie-authenticated request from another origin), and the security headers on every
+response. The
 operations live in ``openapi_ops_*.py``, one module per feature; ``openapi.py`` assembles them and
 ``tests/api/test_openapi.py`` checks the paths against the app's URL map both ways.
 """
@@ -26,6 +28,7 @@ from ..errors import (
 )
 from ..sessions import SessionIpRejected, SessionReplaced
 from .admin import AdminTokenRequired
+from .crosssite import SAFE_METHODS, CrossSiteRequest
 from .openapi_schemas import Schema, ref
 from .security import CSP_API, CSP_PAGES, HEADERS, may_be_stored
 from .sim import SimTokenRequired
@@ -49,6 +52,14 @@ Three surfaces:
 Plus `/healthz`, `/readyz`, `/metrics` and this document. Every error is
 `{"error": "<code>", "message": "...", ...extra}`; codes are part of the contract. Times are Unix seconds
 of the server's clock, which `/admin/v1/clock` can move.
+
+Every answer carries `Content-Security-Policy`, `X-Content-Type-Options: nosniff`,
+`Referrer-Policy: no-referrer` and `X-Frame-Options: DENY`, and `Cache-Control: no-store` unless it is a
+successful `/healthz`, `/readyz`, `/metrics` or `/openapi.json`. A state change under `/api/v1` that
+carries cookies but no `Authorization: Bearer` must come from this server's own origin (`Sec-Fetch-Site:
+same-origin|none`, or an `Origin` equal to ours), else 403 `cross_site_request`; clients that are not
+browsers (neither header) are not refused. A JSON body nesting deeper than 32 levels is a 400
+`invalid_request` naming `body`.
 """
 
 TAGS = [
@@ -70,6 +81,10 @@ ERROR_NOTES = {
     "not_authenticated": "No session token or cookie, or one that is not a live session.",
     "ip_restricted": "The client's address is outside the IP allowlist of the user (or of their account). "
     "The same body whatever the password; on a session route the session is ended too.",
+    "cross_site_request": "The request carried cookies but no `Authorization: Bearer`, and its "
+    "`Sec-Fetch-Site` or `Origin` says it comes from another origin. Send the session as a bearer token, "
+    "or make the request from this server's own pages; clients that are not browsers (no `Origin`, no "
+    "`Sec-Fetch-Site`) are not refused.",
     "user_in_account": "The user already trades under another account; `username` and `account_id` say "
     "which.",
 }
@@ -182,6 +197,8 @@ def op(
         shared.append(AdminTokenRequired)
     if tag == "sim":
         shared.extend((SimulatorDisabled, SimTokenRequired))
+    if tag == "api" and method.upper() not in SAFE_METHODS:
+        shared.append(CrossSiteRequest)
     if store:
         shared.append(StoreUnavailable)
     by_status: dict[int, list[ErrorClass]] = {}
