@@ -71,7 +71,8 @@ TAGS = [
 
 #: What the code's default message does not say: the extras a client can rely on.
 ERROR_NOTES = {
-    "invalid_request": "Malformed JSON, a missing field, a wrong type, an oversized body; `field` names it.",
+    "invalid_request": "Malformed JSON, JSON nested deeper than 32 levels, a missing field, a wrong type, "
+    "an oversized body; `field` names it.",
     "weak_password": "The password breaks the policy; `reason` names the rule.",
     "unsupported_device_type": "The message lists the types this server knows; `field` is `type`.",
     "invalid_response": "The response does not match the challenge; `attempts_left` says how many remain.",

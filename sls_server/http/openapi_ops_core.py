@@ -74,7 +74,8 @@ def operations() -> list[Operation]:
             ok(
                 "Authenticated",
                 "The response matched: a session, also set as a cookie.",
-                Set_Cookie="`sls_session` (`__Host-sls_session` over TLS); HttpOnly; SameSite=Strict; Path=/",
+                Set_Cookie="`sls_session` (`__Host-sls_session`; Secure over TLS, or when a proxy in "
+                "SLS_TRUSTED_PROXIES says X-Forwarded-Proto: https); HttpOnly; SameSite=Strict; Path=/",
             ),
             body="VerifyRequest",
             errors=(

@@ -122,3 +122,24 @@ def test_the_document_describes_the_headers(client) -> None:  # type: ignore[no-
     healthz = spec["paths"]["/healthz"]["get"]["responses"]["200"]
     assert "Content-Security-Policy" in healthz["headers"]
     assert "Cache-Control" not in healthz["headers"]
+
+
+def test_the_app_believes_no_scheme_header_itself(app_config: dict[str, Any], admin_headers) -> None:
+    """The scheme is the server's (``sls serve`` sets gunicorn's trust from SLS_TRUSTED_PROXIES): no ProxyFix
+    in the app may turn a client's X-Forwarded-Proto into a Secure cookie, even from a trusted address."""
+    from conftest import EnrolledUser
+
+    from sls_server import create_app
+
+    app = create_app({**app_config, "TRUSTED_PROXIES": "127.0.0.1/32"})
+    user = EnrolledUser(app.test_client(), admin_headers, "alice", "1234")
+    started = user.start_login()
+    answer = user.card_response(started["factor"]["challenge"])
+    done = user.client.post(
+        f"/api/v1/auth/login/{started['txn_id']}/verify",
+        json={"response": answer},
+        headers={"X-Forwarded-Proto": "https", "X-Forwarded-Ssl": "on"},
+        environ_base={"REMOTE_ADDR": "127.0.0.1"},
+    )
+    assert done.status_code == 200, done.get_json()
+    assert done.headers["Set-Cookie"].startswith("sls_session="), done.headers["Set-Cookie"]
