@@ -18,13 +18,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     settings, store = open_store(settings)
     core = build_core(settings, store)
 
+    from .http import register
+    from .http.json_provider import SafeJSONProvider
+
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
-    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json = SafeJSONProvider(app)  # answers in build order; a nesting limit on every body parsed
     app.extensions["sls"] = core
     logging.getLogger("sls_server").setLevel(settings.log_level)
-
-    from .http import register
 
     register(app)
     return app

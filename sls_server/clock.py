@@ -37,6 +37,12 @@ class Clock:
         offset = self._repo.advance(seconds)
         return ClockReading(int(time.time()) + offset, offset)
 
+    def advance_within(self, seconds: int, lo: int, hi: int) -> ClockReading | None:
+        """Move by ``seconds`` if ``now`` stays within ``[lo, hi]``; ``None`` (and no change) otherwise."""
+        system_now = int(time.time())
+        moved, offset = self._repo.advance_within(seconds, system_now=system_now, lo=lo, hi=hi)
+        return ClockReading(system_now + offset, offset) if moved else None
+
     def set_at(self, at: int) -> ClockReading:
         offset = self._repo.set_offset(at - int(time.time()))
         return ClockReading(at, offset)

@@ -66,7 +66,8 @@ class Settings:
     """One session per user: ``replace`` ends the older one (it gets 401 session_replaced), ``refuse`` refuses
     the new login while one is live."""
     trusted_proxies: tuple[str, ...] = ()
-    """Comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed; empty: socket address."""
+    """Comma-separated CIDRs of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed;
+    empty: the socket's address and scheme, whatever the headers say."""
     sms_code_ttl: int = 300
     """Seconds an SMS or voice code stays valid; 60..600 (NIST 800-63B: out-of-band codes live <= 10 min)."""
     sms_send_limit: int = 5
@@ -87,6 +88,9 @@ class Settings:
     """Seconds a step-up verification ("verify your identity") counts as fresh for sensitive routes."""
     sim_enabled: bool = True
     """Serve /sim/v1 (the simulated cards and phones); off for demos where the audience plays the attacker."""
+    sim_token: str | None = None
+    """Bearer token /sim/v1 then requires (16+ characters), for demos where the audience plays the attacker
+    but the trainer still needs the simulated phone; unset: /sim/v1 is open (possession is the test)."""
     redis_timeout: float = 2.0
     """Seconds a request waits on a silent Redis, once (no retry), before 503 store_unavailable."""
     log_level: str = "INFO"
@@ -182,7 +186,7 @@ def parse_key_text(text: str) -> bytes:
         raise ValueError("must be 64 hex characters or base64 of 32 bytes") from None
 
 
-def _admin_token(value: Any) -> str | None:
+def _bearer_token(value: Any) -> str | None:
     text = _optional_str(value)
     if text is not None and len(text) < 16:
         raise ValueError("must be at least 16 characters")
@@ -212,7 +216,7 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "redis_url": _redis_url,
     "data_dir": _path,
     "secret_key": _secret_key,
-    "admin_token": _admin_token,
+    "admin_token": _bearer_token,
     "hash_profile": _choice("strong", "standard", "test"),
     "challenge_ttl": _int(30, 600),
     "verify_attempts": _int(1, 10),
@@ -239,6 +243,7 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "temporary_passcode_days": _int(1, 14),
     "stepup_validity": _int(30, 3600),
     "sim_enabled": _bool,
+    "sim_token": _bearer_token,
     "redis_timeout": _float(0.05, 60.0),
     "log_level": _choice("debug", "info", "warning", "error"),
 }

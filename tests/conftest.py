@@ -14,12 +14,26 @@ import pytest
 import requests
 from flask import Flask
 from flask.testing import FlaskClient
+from freezegun import freeze_time
 
 from sls_server import create_app
 from sls_server.store.embedded import EmbeddedRedis, free_port
 
 ADMIN_TOKEN = "test-admin-token-0123456789"
+FROZEN_AT = "2030-01-01 12:00:00"
 VECTORS = Path(__file__).parent / "vectors"
+
+
+@pytest.fixture(autouse=True)
+def frozen_time(request: pytest.FixtureRequest) -> Iterator[None]:
+    """API tests run at a frozen instant, so every expiry they assert is exact, never off by a second that
+    ticked while the test ran; time moves only through ``POST /admin/v1/clock`` or a test's own freezegun.
+    Other tests keep real time: they talk to processes freezegun cannot reach."""
+    if request.path.parent.name != "api":
+        yield
+        return
+    with freeze_time(FROZEN_AT):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -72,6 +72,8 @@ def server_errors() -> Iterator[None]:
         hint = ""
         if exc.code == "admin_token_required":
             hint = " (pass --admin-token or set SLS_ADMIN_TOKEN; `sls demo` prints its token)"
+        elif exc.code == "sim_token_required":
+            hint = " (pass --sim-token or set SLS_SIM_TOKEN to the server's sim token)"
         extra = {k: v for k, v in exc.body.items() if k not in ("error", "message")}
         details = " (" + ", ".join(f"{k}={v}" for k, v in extra.items()) + ")" if extra else ""
         raise CliError(f"{exc.code}: {exc.message}{details}{hint}") from None

@@ -14,7 +14,7 @@ from ..config import PARSERS, Settings, describe, env_name
 from .output import mask_url, print_json, print_renderable
 from .serve import CLI_ENV
 
-SECRET_KEYS = {"SLS_SECRET_KEY", "SLS_ADMIN_TOKEN"}
+SECRET_KEYS = {"SLS_SECRET_KEY", "SLS_ADMIN_TOKEN", "SLS_SIM_TOKEN"}
 URL_KEYS = {"SLS_REDIS_URL", "SLS_URL"}
 
 

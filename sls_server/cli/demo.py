@@ -86,6 +86,16 @@ def print_demo(info: dict[str, Any]) -> None:
         "\n",
         ("send it as 'Authorization: Bearer <token>' to /admin/v1", "dim"),
     )
+    if info.get("sim_token"):
+        token.append_text(
+            Text.assemble(
+                "\n",
+                ("Sim token    ", "bold"),
+                info["sim_token"],
+                "\n",
+                ("/sim/v1 needs it (SLS_SIM_TOKEN); the sls phone/device commands send it", "dim"),
+            )
+        )
     print_renderable(Panel(token, title="sls demo: ready to log in", title_align="left", border_style="cyan"))
     users = table(
         "Demo users, each with a DSC+ card",
@@ -148,6 +158,8 @@ def demo(host: str, port: int, workers: int, threads: int, keep: bool, as_json: 
         "users": users,
         "demo_file": str(demofile.path(settings.data_dir)),
     }
+    if settings.sim_token:  # the trainer's key to /sim/v1; the simulator commands read it from demo.json
+        info["sim_token"] = settings.sim_token
     demofile.write(settings.data_dir, info)
     if as_json:
         print_json(info, compact=True)

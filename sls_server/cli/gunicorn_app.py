@@ -19,9 +19,31 @@ from gunicorn.app.base import BaseApplication
 
 from .output import EXIT_USAGE, CliError
 
-#: method, path without the query string, status, bytes, duration. No headers, cookies or bodies, ever:
-#: the Authorization header holds the admin token and session tokens, bodies hold passwords.
-ACCESS_LOG_FORMAT = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+#: method, route pattern (``/api/v1/auth/login/<txn_id>/verify``, set by ``http.accesslog``), status, bytes,
+#: duration. Never the path (it carries transaction, device and session ids), the query, headers, cookies
+#: or bodies: the Authorization header holds the admin token and session tokens, bodies hold passwords.
+ACCESS_LOG_FORMAT = '%(h)s "%(m)s %({sls.route}e)s" %(s)s %(B)s %(M)sms'
+
+
+def hide_server_header() -> None:
+    """Stop gunicorn writing ``Server: gunicorn`` on every answer.
+
+    gunicorn has no setting for it (benoitc/gunicorn#825: the maintainers declined an option; a header
+    the app sets is sent *beside* gunicorn's, not instead of it). Its HTTP/1 ``Response.default_headers``
+    writes the line, so it is filtered out there, once, in the master before the workers fork. Idempotent.
+    ``SERVER_SOFTWARE`` stays in the WSGI environ: the app never echoes it, so no client sees it.
+    """
+    from gunicorn.http import wsgi
+
+    original = wsgi.Response.default_headers
+    if getattr(original, "sls_hides_server", False):
+        return
+
+    def default_headers(self: Any) -> list[str]:
+        return [line for line in original(self) if not line.lower().startswith("server:")]
+
+    default_headers.sls_hides_server = True  # type: ignore[attr-defined]
+    wsgi.Response.default_headers = default_headers
 
 
 class Listener:
@@ -67,6 +89,20 @@ class Listener:
             self.sock = None
 
 
+def forwarded_allow_ips(app_config: Mapping[str, Any]) -> str:
+    """gunicorn believes X-Forwarded-Proto (which decides ``request.is_secure``, so the ``Secure`` and
+    ``__Host-`` session cookie) from these peers only: exactly ``SLS_TRUSTED_PROXIES``, '' when it is empty.
+
+    gunicorn's own default is ``127.0.0.1,::1`` (or ``$FORWARDED_ALLOW_IPS``), whatever the setting says;
+    it is overridden from the very mapping every worker builds its app from, so the server and the app
+    (``clientip``, for X-Forwarded-For) trust the same peers. The app itself reads no scheme header and
+    has no ProxyFix: the scheme is the server's, set by this rule.
+    """
+    from sls_server.config import load_settings
+
+    return ",".join(load_settings(app_config, environ={}).trusted_proxies)
+
+
 class SlsApplication(BaseApplication):  # type: ignore[misc]
     """gunicorn's master for ``sls serve`` and ``sls demo``."""
 
@@ -96,9 +132,11 @@ class SlsApplication(BaseApplication):  # type: ignore[misc]
             "loglevel": log_level.lower(),
             "proc_name": "sls",
             "control_socket_disable": True,  # gunicorn >= 25: no shared ~/.gunicorn/gunicorn.ctl
+            "forwarded_allow_ips": forwarded_allow_ips(self.app_config),
             "post_fork": self._post_fork,
         }
         self._in_master_only = in_master_only
+        hide_server_header()
         super().__init__()
 
     def _post_fork(self, server: Any, worker: Any) -> None:

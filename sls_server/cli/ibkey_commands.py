@@ -1,5 +1,6 @@
 """``sls device activate|notifications|approve|deny|ibkey-respond``: the IBKR Mobile app on a simulated phone,
-driven over HTTP through ``/sim/v1/ibkey`` (no admin token: holding the phone is the test)."""
+driven over HTTP through ``/sim/v1/ibkey`` (no admin token: holding the phone is the test; the sim token
+when the server asks for one)."""
 
 from __future__ import annotations
 
@@ -9,18 +10,19 @@ from urllib.parse import quote
 
 import click
 
-from .admin_client import AdminClient
-from .admin_commands import connect, device, readable, server_errors, when
+from .admin_commands import device, readable, server_errors, when
 from .output import EXIT_USAGE, CliError, fields_table, print_json, print_renderable, table
+from .sim_access import sim_client, sim_token_option
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def sim_options(func: F) -> F:
-    """--url and --json; the /sim routes need no token."""
+    """--url, --sim-token and --json; the /sim routes need no admin token."""
     func = click.option("--json", "as_json", is_flag=True, help="Print the server's JSON instead of tables.")(
         func
     )
+    func = sim_token_option(func)
     return click.option(
         "--url",
         envvar="SLS_URL",
@@ -43,15 +45,11 @@ def _unlock(pin: str | None, biometric: bool) -> dict[str, Any]:
     return {"pin": pin} if pin is not None else {"biometric": True}
 
 
-def _client(url: str | None) -> AdminClient:
-    client = connect(url, None)
-    client.token = None  # the phone holds no admin token
-    return client
-
-
-def _call(url: str | None, method: str, path: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+def _call(
+    url: str | None, sim_token: str | None, method: str, path: str, body: dict[str, Any] | None = None
+) -> dict[str, Any]:
     with server_errors():
-        return _client(url).request(method, path, body)
+        return sim_client(url, sim_token).request(method, path, body)
 
 
 def _app(device_id: str, tail: str = "") -> str:
@@ -80,6 +78,7 @@ def activate(
     pin: str | None,
     biometric: bool,
     url: str | None,
+    sim_token: str | None,
     as_json: bool,
 ) -> None:
     """Activate IB Key on a simulated phone (POST /sim/v1/ibkey/<id>/activate).
@@ -92,20 +91,24 @@ def activate(
       sls device activate ibkey-0a1b2c3d4e5f --username bob --password '...' --code 87654321 --biometric
     """
     body = {"username": username, "password": password, "activation_code": code, **_unlock(pin, biometric)}
-    _show(_call(url, "POST", _app(device_id, "/activate"), body), f"IB Key active on {device_id}", as_json)
+    _show(
+        _call(url, sim_token, "POST", _app(device_id, "/activate"), body),
+        f"IB Key active on {device_id}",
+        as_json,
+    )
 
 
 @device.command("notifications")
 @click.argument("device_id")
 @sim_options
-def notifications(device_id: str, url: str | None, as_json: bool) -> None:
+def notifications(device_id: str, url: str | None, sim_token: str | None, as_json: bool) -> None:
     """List the pushes waiting on a simulated phone (GET /sim/v1/ibkey/<id>/notifications).
 
     \b
     Example:
       sls device notifications ibkey-0a1b2c3d4e5f
     """
-    result = _call(url, "GET", _app(device_id, "/notifications"))
+    result = _call(url, sim_token, "GET", _app(device_id, "/notifications"))
     if as_json:
         print_json(result)
         return
@@ -130,6 +133,7 @@ def approve(
     pin: str | None,
     biometric: bool,
     url: str | None,
+    sim_token: str | None,
     as_json: bool,
 ) -> None:
     """Approve a push, picking the number shown at login (POST .../notifications/<id>/approve).
@@ -140,7 +144,7 @@ def approve(
     """
     body = {"match": match, **_unlock(pin, biometric)}
     path = _app(device_id, f"/notifications/{quote(notification_id, safe='')}/approve")
-    _show(_call(url, "POST", path, body), f"notification {notification_id}", as_json)
+    _show(_call(url, sim_token, "POST", path, body), f"notification {notification_id}", as_json)
 
 
 @device.command("deny")
@@ -149,7 +153,13 @@ def approve(
 @unlock_options
 @sim_options
 def deny(
-    device_id: str, notification_id: str, pin: str | None, biometric: bool, url: str | None, as_json: bool
+    device_id: str,
+    notification_id: str,
+    pin: str | None,
+    biometric: bool,
+    url: str | None,
+    sim_token: str | None,
+    as_json: bool,
 ) -> None:
     """Deny a push: the login fails (POST .../notifications/<id>/deny).
 
@@ -158,7 +168,11 @@ def deny(
       sls device deny ibkey-0a1b2c3d4e5f 9f8e7d6c5b4a3210 --biometric
     """
     path = _app(device_id, f"/notifications/{quote(notification_id, safe='')}/deny")
-    _show(_call(url, "POST", path, _unlock(pin, biometric)), f"notification {notification_id}", as_json)
+    _show(
+        _call(url, sim_token, "POST", path, _unlock(pin, biometric)),
+        f"notification {notification_id}",
+        as_json,
+    )
 
 
 @device.command("ibkey-respond")
@@ -174,6 +188,7 @@ def ibkey_respond(
     pin: str | None,
     biometric: bool,
     url: str | None,
+    sim_token: str | None,
     as_json: bool,
 ) -> None:
     """The app's response to a challenge, when push is unavailable (POST /sim/v1/ibkey/<id>/respond).
@@ -185,7 +200,7 @@ def ibkey_respond(
     body: dict[str, Any] = {"challenge": challenge, **_unlock(pin, biometric)}
     if username:
         body["username"] = username
-    result = _call(url, "POST", _app(device_id, "/respond"), body)
+    result = _call(url, sim_token, "POST", _app(device_id, "/respond"), body)
     if as_json:
         print_json(result)
     else:

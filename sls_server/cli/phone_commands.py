@@ -2,7 +2,8 @@
 
 What a trainer does in a demo: read the code a login texted, hear (read) a voice callback, make the
 carrier drop texts or delay them, swap a SIM to the attacker's handset. Over HTTP like every other command;
-the /sim routes need no admin token, but the same --url/--admin-token/--json options are accepted.
+the /sim routes need no admin token (--admin-token is accepted, like on every server command, but never
+sent there), only the sim token when the server sets one (--sim-token, SLS_SIM_TOKEN or demo.json).
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from urllib.parse import quote
 import click
 
 from .admin_client import AdminClient
-from .admin_commands import admin_options, connect, server_errors, when
+from .admin_commands import admin_options, server_errors, when
 from .output import EXIT_USAGE, CliError, fields_table, note, print_json, print_renderable, table
+from .sim_access import sim_client, sim_token_option
 
 
 def _path(number: str, what: str) -> str:
@@ -44,7 +46,10 @@ def phone() -> None:
 @phone.command("inbox")
 @click.argument("number")
 @admin_options
-def inbox(number: str, url: str | None, admin_token: str | None, as_json: bool) -> None:
+@sim_token_option
+def inbox(
+    number: str, url: str | None, admin_token: str | None, sim_token: str | None, as_json: bool
+) -> None:
     """The texts a phone has received, newest first (GET /sim/v1/phones/<number>/messages).
 
     \b
@@ -52,7 +57,7 @@ def inbox(number: str, url: str | None, admin_token: str | None, as_json: bool) 
       sls phone inbox +15555550100
       sls phone inbox attacker --json       # after a SIM swap: the attacker reads the code
     """
-    body = _get(connect(url, admin_token), number, "messages")
+    body = _get(sim_client(url, sim_token), number, "messages")
     if as_json:
         print_json(body)
         return
@@ -70,14 +75,17 @@ def inbox(number: str, url: str | None, admin_token: str | None, as_json: bool) 
 @phone.command("calls")
 @click.argument("number")
 @admin_options
-def calls(number: str, url: str | None, admin_token: str | None, as_json: bool) -> None:
+@sim_token_option
+def calls(
+    number: str, url: str | None, admin_token: str | None, sim_token: str | None, as_json: bool
+) -> None:
     """The voice callbacks a phone has received, newest first (GET /sim/v1/phones/<number>/calls).
 
     \b
     Example:
       sls phone calls +15555550100
     """
-    client = connect(url, admin_token)
+    client = sim_client(url, sim_token)
     body = _get(client, number, "calls")
     if as_json:
         print_json(body)
@@ -116,6 +124,7 @@ def calls(number: str, url: str | None, admin_token: str | None, as_json: bool) 
     "--restore-sim", is_flag=True, help="Give the SIM back to its subscriber (undo --sim-swapped-to)."
 )
 @admin_options
+@sim_token_option
 def conditions(
     number: str,
     carrier_blocks_sms: bool | None,
@@ -125,6 +134,7 @@ def conditions(
     restore_sim: bool,
     url: str | None,
     admin_token: str | None,
+    sim_token: str | None,
     as_json: bool,
 ) -> None:
     """Show or change a number's network conditions (GET/PUT /sim/v1/phones/<number>/conditions).
@@ -141,7 +151,7 @@ def conditions(
     """
     if sim_swapped_to is not None and restore_sim:
         raise CliError("--sim-swapped-to and --restore-sim: give one or the other", EXIT_USAGE)
-    client = connect(url, admin_token)
+    client = sim_client(url, sim_token)
     current = _get(client, number, "conditions")
     changes: dict[str, Any] = {
         "carrier_blocks_sms": carrier_blocks_sms,

@@ -243,7 +243,8 @@ def serve(
     """Run the emulator: gunicorn workers around one Redis.
 
     Every other setting comes from SLS_* environment variables (see `sls config`). The access log goes
-    to stdout: method, path, status, size, duration; never headers, cookies or bodies.
+    to stdout: method, route pattern (/api/v1/auth/login/<txn_id>/verify, never the ids themselves),
+    status, size, duration; never headers, cookies or bodies.
 
     \b
     Examples:

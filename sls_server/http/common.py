@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from typing import Any
 
 from flask import current_app, g, request
@@ -9,6 +10,7 @@ from flask import current_app, g, request
 from ..clientip import resolve_client_ip
 from ..core import Core
 from ..errors import InvalidRequest
+from .json_provider import MAX_JSON_DEPTH, nesting_exceeds
 
 SESSION_COOKIE = "sls_session"
 SECURE_SESSION_COOKIE = "__Host-sls_session"
@@ -33,13 +35,20 @@ def client_ip() -> str | None:
 
 
 def json_body(*, optional: bool = False) -> dict[str, Any]:
-    """The request's JSON object, or a 400 naming ``body``: bad JSON, another type, no JSON at all."""
-    if not request.get_data(cache=True):
+    """The request's JSON object, or a 400 naming ``body``: bad JSON, too deep, another type, no JSON at all.
+
+    The nesting is checked here too (the app's JSON provider refuses it as well) only so the 400 can say
+    why; ``get_json(silent=True)`` would turn it into a plain "not valid JSON".
+    """
+    raw = request.get_data(cache=True)
+    if not raw:
         if optional:
             return {}
         raise InvalidRequest("a JSON object body is required", field="body")
     if not request.is_json:
         raise InvalidRequest("the body must be JSON, sent with Content-Type: application/json", field="body")
+    if nesting_exceeds(raw):
+        raise InvalidRequest(f"the body nests deeper than {MAX_JSON_DEPTH} levels", field="body")
     data = request.get_json(silent=True)
     if data is None:
         raise InvalidRequest("the body is not valid JSON", field="body")
@@ -76,9 +85,30 @@ def integer(body: dict[str, Any], name: str, *, lo: int, hi: int, required: bool
     return value
 
 
-def session_token() -> str | None:
-    header = request.headers.get("Authorization", "")
-    scheme, _, credentials = header.partition(" ")
+def bearer_token() -> str | None:
+    """The credentials of ``Authorization: Bearer <token>`` (scheme case-insensitive, RFC 9110), if any."""
+    scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() == "bearer" and credentials.strip():
         return credentials.strip()
+    return None
+
+
+def bearer_matches(expected: str | None) -> bool:
+    """Whether the bearer token is ``expected``; never when nothing is expected.
+
+    Compared in constant time (``hmac.compare_digest``), so the answer's timing says nothing about how
+    much of a guess was right.
+    """
+    given = bearer_token()
+    if given is None or not expected:
+        return False
+    return hmac.compare_digest(given.encode(), expected.encode())
+
+
+def session_cookie() -> str | None:
     return request.cookies.get(SECURE_SESSION_COOKIE) or request.cookies.get(SESSION_COOKIE)
+
+
+def session_token() -> str | None:
+    """The bearer token if the request has one (it wins over a cookie), else the session cookie."""
+    return bearer_token() or session_cookie()

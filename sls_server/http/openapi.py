@@ -13,7 +13,7 @@ from . import (
     openapi_ops_phones,
     openapi_ops_protect,
 )
-from .openapi_build import DESCRIPTION, TAGS
+from .openapi_build import DESCRIPTION, RESPONSE_HEADERS, TAGS
 from .openapi_schemas import SCHEMAS, SECURITY_SCHEMES
 
 Operation = tuple[str, str, dict[str, Any]]
@@ -59,6 +59,7 @@ def build_spec() -> dict[str, Any]:
                 **openapi_ops_phones.SCHEMAS,
                 **openapi_ops_ibkey.SCHEMAS,
             },
+            "headers": RESPONSE_HEADERS,
             "securitySchemes": SECURITY_SCHEMES,
         },
     }

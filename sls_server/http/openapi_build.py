@@ -3,9 +3,12 @@
 Each operation is one :func:`op` call naming its success body and the :class:`SlsError` subclasses the
 route can raise; their codes, statuses and messages come from the classes themselves. What every route of
 a surface shares is added here once: ``401 admin_token_required`` on ``/admin/v1``, ``403
-simulator_disabled`` on ``/sim/v1``, ``400 invalid_request`` with a body, ``503 store_unavailable`` when the
-route touches Redis. The operations live in ``openapi_ops_*.py``, one module per feature; ``openapi.py``
-assembles them and ``tests/api/test_openapi.py`` checks the paths against the app's URL map both ways.
+simulator_disabled`` and ``401 sim_token_required`` on ``/sim/v1``, ``400 invalid_request`` with a body,
+``503 store_unavailable`` when the route touches Redis, ``403 cross_site_request`` on state changes under
+``/api/v1`` (a cookie-authenticated request from another origin), and the security headers on every
+response. The
+operations live in ``openapi_ops_*.py``, one module per feature; ``openapi.py`` assembles them and
+``tests/api/test_openapi.py`` checks the paths against the app's URL map both ways.
 """
 
 from __future__ import annotations
@@ -26,7 +29,10 @@ from ..errors import (
 from ..login import LoginBindingRequired
 from ..sessions import SessionIpRejected, SessionReplaced, SessionRevoked
 from .admin import AdminTokenRequired
+from .crosssite import SAFE_METHODS, CrossSiteRequest
 from .openapi_schemas import Schema, ref
+from .security import CSP_API, CSP_PAGES, HEADERS, may_be_stored
+from .sim import SimTokenRequired
 
 ErrorClass = type[SlsError]
 
@@ -37,14 +43,24 @@ from a simulated authenticator (a DSC+ card today), sessions with idle and absol
 Three surfaces:
 
 * `/api/v1`: the broker's login service, as the integration under test calls it.
-* `/sim/v1`: the user's side of the world: the simulated cards and phones a person holds. No token:
-  possession is the test; a server can switch them off (403 `simulator_disabled`).
+* `/sim/v1`: the user's side of the world: the simulated cards and phones a person holds. No token by
+  default: possession is the test. A server can ask for a token of its own (`SLS_SIM_TOKEN`: send
+  `Authorization: Bearer <sim token>`, else 401 `sim_token_required`) or switch them off (403
+  `simulator_disabled`).
 * `/admin/v1`: test set-up and control (users, devices, sessions, the server's clock, events, reset),
   behind `Authorization: Bearer <admin token>`.
 
 Plus `/healthz`, `/readyz`, `/metrics` and this document. Every error is
 `{"error": "<code>", "message": "...", ...extra}`; codes are part of the contract. Times are Unix seconds
 of the server's clock, which `/admin/v1/clock` can move.
+
+Every answer carries `Content-Security-Policy`, `X-Content-Type-Options: nosniff`,
+`Referrer-Policy: no-referrer` and `X-Frame-Options: DENY`, and `Cache-Control: no-store` unless it is a
+successful `/healthz`, `/readyz`, `/metrics` or `/openapi.json`. A state change under `/api/v1` that
+carries cookies but no `Authorization: Bearer` must come from this server's own origin (`Sec-Fetch-Site:
+same-origin|none`, or an `Origin` equal to ours), else 403 `cross_site_request`; clients that are not
+browsers (neither header) are not refused. A JSON body nesting deeper than 32 levels is a 400
+`invalid_request` naming `body`.
 """
 
 TAGS = [
@@ -56,7 +72,8 @@ TAGS = [
 
 #: What the code's default message does not say: the extras a client can rely on.
 ERROR_NOTES = {
-    "invalid_request": "Malformed JSON, a missing field, a wrong type, an oversized body; `field` names it.",
+    "invalid_request": "Malformed JSON, JSON nested deeper than 32 levels, a missing field, a wrong type, "
+    "an oversized body; `field` names it.",
     "weak_password": "The password breaks the policy; `reason` names the rule.",
     "unsupported_device_type": "The message lists the types this server knows; `field` is `type`.",
     "invalid_response": "The response does not match the challenge; `attempts_left` says how many remain.",
@@ -66,6 +83,10 @@ ERROR_NOTES = {
     "not_authenticated": "No session token or cookie, or one that is not a live session.",
     "ip_restricted": "The client's address is outside the IP allowlist of the user (or of their account). "
     "The same body whatever the password; on a session route the session is ended too.",
+    "cross_site_request": "The request carried cookies but no `Authorization: Bearer`, and its "
+    "`Sec-Fetch-Site` or `Origin` says it comes from another origin. Send the session as a bearer token, "
+    "or make the request from this server's own pages; clients that are not browsers (no `Origin`, no "
+    "`Sec-Fetch-Site`) are not refused.",
     "user_in_account": "The user already trades under another account; `username` and `account_id` say "
     "which.",
 }
@@ -79,9 +100,40 @@ PARAMETERS = {
     "account_id": "The multi-user account's id, as given when it was created (case-sensitive).",
 }
 
+#: What ``http.security`` adds to every answer, as OpenAPI header components.
+RESPONSE_HEADERS: dict[str, Any] = {
+    "Content-Security-Policy": {
+        "description": f"`{CSP_API}` on JSON and every other non-HTML answer (nothing may load or run); "
+        f"`{CSP_PAGES}` on HTML pages.",
+        "schema": {"type": "string"},
+    },
+    **{
+        name: {"description": "On every answer.", "schema": {"type": "string", "const": value}}
+        for name, value in HEADERS.items()
+    },
+    "Cache-Control": {
+        "description": "`no-store` on every answer that may carry a token, key, code or passcode: "
+        "everything under /api, /admin and /sim, and every error. Only the successful answers of "
+        "/healthz, /readyz, /metrics and /openapi.json go without.",
+        "schema": {"type": "string", "const": "no-store"},
+    },
+}
+
+
+def _with_headers(path: str, status: str, response: dict[str, Any]) -> dict[str, Any]:
+    """The response with the security headers it carries (``Cache-Control`` by the rule above)."""
+    names = [name for name in RESPONSE_HEADERS if name != "Cache-Control"]
+    if not may_be_stored(path, int(status)):
+        names.append("Cache-Control")
+    headers = {name: {"$ref": f"#/components/headers/{name}"} for name in names}
+    return {**response, "headers": {**response.get("headers", {}), **headers}}
+
+
 SESSION_SECURITY: list[dict[str, list[str]]] = [{"sessionToken": []}, {"sessionCookie": []}]
 LOGIN_SECURITY: list[dict[str, list[str]]] = [{"loginToken": []}, {"loginCookie": []}]
 ADMIN_SECURITY: list[dict[str, list[str]]] = [{"adminToken": []}]
+#: Open (``{}``) unless the server sets ``SLS_SIM_TOKEN``; then the sim token.
+SIM_SECURITY: list[dict[str, list[str]]] = [{}, {"simToken": []}]
 
 
 def json_content(schema: Schema) -> dict[str, Any]:
@@ -149,7 +201,9 @@ def op(
     if tag == "admin":
         shared.append(AdminTokenRequired)
     if tag == "sim":
-        shared.append(SimulatorDisabled)
+        shared.extend((SimulatorDisabled, SimTokenRequired))
+    if tag == "api" and method.upper() not in SAFE_METHODS:
+        shared.append(CrossSiteRequest)
     if store:
         shared.append(StoreUnavailable)
     if bound:
@@ -169,11 +223,16 @@ def op(
     if body:
         operation["requestBody"] = {"required": True, "content": json_content(ref(body))}
     operation["responses"] = {
-        **responses,
-        **{str(status): _error_response(by_status[status]) for status in sorted(by_status)},
+        status: _with_headers(path, status, response)
+        for status, response in {
+            **responses,
+            **{str(status): _error_response(by_status[status]) for status in sorted(by_status)},
+        }.items()
     }
     if tag == "admin":
         operation["security"] = ADMIN_SECURITY
+    elif tag == "sim":
+        operation["security"] = SIM_SECURITY
     elif session:
         operation["security"] = SESSION_SECURITY
     elif bound:

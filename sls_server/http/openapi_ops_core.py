@@ -84,7 +84,8 @@ def operations() -> list[Operation]:
             ok(
                 "Authenticated",
                 "The response matched: a session, also set as a cookie.",
-                Set_Cookie="`sls_session` (`__Host-sls_session` over TLS); HttpOnly; SameSite=Strict; Path=/",
+                Set_Cookie="`sls_session` (`__Host-sls_session`; Secure over TLS, or when a proxy in "
+                "SLS_TRUSTED_PROXIES says X-Forwarded-Proto: https); HttpOnly; SameSite=Strict; Path=/",
             ),
             body="VerifyRequest",
             errors=(
@@ -282,7 +283,9 @@ def operations() -> list[Operation]:
             ok("Clock", "The clock after the move."),
             body="ClockMove",
             description="Every time-dependent decision reads this clock, so a scenario can cross an expiry "
-            "or an idle timeout at once. 400 `invalid_request` unless exactly one is given.",
+            "or an idle timeout at once. 400 `invalid_request` unless exactly one is given, or when the "
+            "clock would leave 2000-01-01 .. 2100-01-01 (`field` names the one at fault; the clock is "
+            "unchanged).",
         ),
         op(
             "get",

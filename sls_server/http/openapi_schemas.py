@@ -15,7 +15,7 @@ from devices.totp import MAX_PERIOD, MIN_PERIOD
 
 from ..iprules import ACCOUNT_ID_RE
 from ..users import PHONE_RE, USERNAME_RE
-from .admin import MAX_CLOCK_S
+from .admin import CLOCK_MAX, CLOCK_MIN, MAX_CLOCK_S
 from .common import SESSION_COOKIE
 
 Schema = dict[str, Any]
@@ -329,16 +329,28 @@ SCHEMAS: dict[str, Schema] = {
         }
     ),
     "ClockMove": {
-        "description": "Exactly one of `advance_s` (move by seconds, negative goes back) or `set_at`.",
+        "description": "Exactly one of `advance_s` (move by seconds, negative goes back) or `set_at`. "
+        "The clock stays within 2000-01-01T00:00:00Z .. 2100-01-01T00:00:00Z: a move that would leave "
+        "that range is a 400 `invalid_request` naming the field, and the clock is unchanged.",
         "oneOf": [
             obj(
                 {
                     "advance_s": integer(
-                        "Seconds to move the clock by.", minimum=-MAX_CLOCK_S, maximum=MAX_CLOCK_S
+                        "Seconds to move the clock by; the clock must end up within the range.",
+                        minimum=-MAX_CLOCK_S,
+                        maximum=MAX_CLOCK_S,
                     )
                 }
             ),
-            obj({"set_at": unix_time("The instant to set the clock to")}),
+            obj(
+                {
+                    "set_at": integer(
+                        "The instant to set the clock to, in Unix seconds (2000-01-01 .. 2100-01-01).",
+                        minimum=CLOCK_MIN,
+                        maximum=CLOCK_MAX,
+                    )
+                }
+            ),
         ],
     },
     "Event": obj(
@@ -365,6 +377,12 @@ SECURITY_SCHEMES: dict[str, Schema] = {
         "type": "http",
         "scheme": "bearer",
         "description": "`/admin/v1`: the admin token (`SLS_ADMIN_TOKEN`).",
+    },
+    "simToken": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "`/sim/v1`, only when the server sets `SLS_SIM_TOKEN` (a demo whose audience plays "
+        "the attacker); otherwise the simulators need no credentials.",
     },
     "sessionToken": {
         "type": "http",

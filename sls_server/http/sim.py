@@ -1,4 +1,5 @@
-"""``/sim/v1``: what a person does with the authenticators they hold. No admin token: possession is all."""
+"""``/sim/v1``: what a person does with the authenticators they hold. No admin token: possession is all,
+unless ``SLS_SIM_TOKEN`` asks for a token of its own (the trainer's, in a demo the audience attacks)."""
 
 from __future__ import annotations
 
@@ -6,18 +7,28 @@ import re
 
 from flask import Blueprint, jsonify
 
-from ..errors import InvalidRequest, SimulatorDisabled
-from .common import core, json_body, now, string
+from ..errors import InvalidRequest, SimulatorDisabled, SlsError
+from .common import bearer_matches, core, json_body, now, string
 
 bp = Blueprint("sim", __name__, url_prefix="/sim/v1")
 
 _SIX_DIGITS = re.compile(r"^[0-9]{6}$")
 
 
+class SimTokenRequired(SlsError):
+    code = "sim_token_required"
+    status = 401
+    message = "This server protects /sim/v1: send Authorization: Bearer <sim token> (its SLS_SIM_TOKEN)."
+
+
 @bp.before_request
 def simulators_enabled() -> None:
-    if not core().settings.sim_enabled:
+    """Switched off: 403 for everyone. ``SLS_SIM_TOKEN`` set: only its holder (the trainer) may play."""
+    settings = core().settings
+    if not settings.sim_enabled:
         raise SimulatorDisabled()
+    if settings.sim_token is not None and not bearer_matches(settings.sim_token):
+        raise SimTokenRequired()
 
 
 @bp.post("/dscplus/<device_id>/respond")

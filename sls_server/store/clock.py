@@ -5,13 +5,14 @@ from __future__ import annotations
 import redis
 
 from . import keys
-from .base import guarded
+from .base import Scripts, guarded
 
 
 @guarded
 class ClockRepo:
-    def __init__(self, client: redis.Redis) -> None:
+    def __init__(self, client: redis.Redis, scripts: Scripts | None = None) -> None:
         self._r = client
+        self._scripts = scripts or Scripts(client)  # registering is client-side hashing: cheap to repeat
 
     def offset(self) -> int:
         return int(self._r.get(keys.CLOCK_OFFSET) or 0)
@@ -22,3 +23,13 @@ class ClockRepo:
     def set_offset(self, seconds: int) -> int:
         self._r.set(keys.CLOCK_OFFSET, seconds)
         return seconds
+
+    def advance_within(self, seconds: int, *, system_now: int, lo: int, hi: int) -> tuple[bool, int]:
+        """Move by ``seconds`` unless ``system_now`` + the new offset leaves ``[lo, hi]``; atomically.
+
+        ``(moved, offset)``: the new offset, or the unchanged one when the move was refused.
+        """
+        moved, offset = self._scripts(
+            "clock_advance_bounded", [keys.CLOCK_OFFSET], [system_now, seconds, lo, hi]
+        )
+        return bool(moved), int(offset)

@@ -1,0 +1,36 @@
+"""How the simulator commands (``sls phone ...``, ``sls device activate|notifications|approve|...``) reach
+``/sim/v1``: the server's URL as the admin commands find it, and the sim token when the server has one.
+
+The admin token is never sent there: the simulated phone holds no admin token, and a trainer's sim token is
+a different secret (``SLS_SIM_TOKEN``). Where the token comes from, first found wins: ``--sim-token``,
+``$SLS_SIM_TOKEN``, the ``sim_token`` of ``demo.json`` (written by an ``sls demo`` started with one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from . import demofile
+from .admin_client import AdminClient
+from .admin_commands import connect
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def sim_token_option(func: F) -> F:
+    return click.option(
+        "--sim-token",
+        envvar="SLS_SIM_TOKEN",
+        show_envvar=True,
+        metavar="TOKEN",
+        help="Bearer token of /sim/v1, when the server sets SLS_SIM_TOKEN.  [default: demo.json's]",
+    )(func)
+
+
+def sim_client(url: str | None, sim_token: str | None) -> AdminClient:
+    client = connect(url, None)
+    client.token = sim_token or (demofile.read() or {}).get("sim_token") or None
+    return client

@@ -1,0 +1,115 @@
+"""Cookie-authenticated state changes only from our own origin, and the CSRF tokens of the coming forms.
+
+**The rule** (:func:`refuse_cross_site`, a ``before_request`` hook). A request is judged when all hold:
+
+- its method changes state (anything but GET, HEAD, OPTIONS);
+- it carries cookies, and no ``Authorization: Bearer``: the browser attached its credentials by itself.
+  A bearer token is what authenticates when present (``session_token``), and a page on another site
+  cannot set that header without a CORS preflight this server never approves;
+- it is not for ``/admin/v1`` or ``/sim/v1``, which never read a cookie (the admin token; the sim token or
+  nothing), so a cookie there carries no authority to abuse.
+
+Such a request must show it comes from this server's own origin: ``Sec-Fetch-Site: same-origin`` or
+``none`` (a typed URL, a bookmark), or, from a browser without Fetch Metadata, an ``Origin`` equal to ours
+(scheme and host as this server sees them). ``Sec-Fetch-Site``, when sent, decides: it is set by the
+browser and says ``same-site`` for a sibling subdomain, which SameSite=Strict does not stop. Otherwise 403
+``cross_site_request``, before the view runs: nothing is changed, no event is written.
+
+**With neither header** the request passes. Every browser sends ``Origin`` on a cross-site POST (and on
+every non-GET ``fetch``), and modern ones ``Sec-Fetch-Site`` on every request; a request with neither
+comes from a client that is not a browser (curl with a cookie jar, ``requests.Session``, a test client),
+which no other site can drive, so there is no forgery to stop.
+
+**CSRF tokens** for the HTML forms to come: :func:`form_token` renders one bound to the session cookie,
+:func:`require_form_token` checks the ``csrf_token`` form field or ``X-CSRF-Token`` header (403
+``csrf_token_invalid``). See ``sls_server/csrf.py`` for the construction.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request
+
+from ..csrf import CsrfTokens
+from ..errors import Forbidden, Unauthorized
+from ..sessions import session_id
+from .common import bearer_token, session_cookie
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+#: Surfaces that never read a cookie: a cookie there is no credential to abuse.
+COOKIELESS_PREFIXES = ("/admin/v1/", "/sim/v1/")
+OWN_SITE_FETCH = frozenset({"same-origin", "none"})
+FORM_FIELD = "csrf_token"
+FORM_HEADER = "X-CSRF-Token"
+
+
+class CrossSiteRequest(Forbidden):
+    code = "cross_site_request"
+    message = (
+        "A state change authenticated by cookie must come from this server's own pages (Sec-Fetch-Site "
+        "or Origin); other clients send the session as Authorization: Bearer."
+    )
+
+
+class CsrfTokenInvalid(Forbidden):
+    code = "csrf_token_invalid"
+    message = "The form's CSRF token is missing or not this session's; reload the page and try again."
+
+
+def own_origin() -> str:
+    return f"{request.scheme}://{request.host}".lower()
+
+
+def from_own_origin() -> bool:
+    """What the browser says about where the request comes from; no browser header at all: not a browser."""
+    fetch_site = request.headers.get("Sec-Fetch-Site")
+    if fetch_site is not None:
+        return fetch_site.strip().lower() in OWN_SITE_FETCH
+    origin = request.headers.get("Origin")
+    if origin is not None:
+        return origin.strip().lower() == own_origin()
+    return True
+
+
+def judged() -> bool:
+    """Whether :func:`refuse_cross_site` applies to this request (see the module's rule)."""
+    return (
+        request.method not in SAFE_METHODS
+        and bool(request.cookies)
+        and bearer_token() is None
+        and not request.path.startswith(COOKIELESS_PREFIXES)
+    )
+
+
+def refuse_cross_site() -> None:
+    if judged() and not from_own_origin():
+        raise CrossSiteRequest()
+
+
+def _tokens() -> CsrfTokens:
+    return current_app.extensions["sls_csrf"]  # type: ignore[no-any-return]
+
+
+def _binding() -> str:
+    cookie = session_cookie()
+    if not cookie:
+        raise Unauthorized()
+    return session_id(cookie)
+
+
+def form_token() -> str:
+    """A fresh CSRF token for a form of this request's session (render it into a hidden ``csrf_token``)."""
+    return _tokens().issue(_binding())
+
+
+def require_form_token() -> None:
+    """403 ``csrf_token_invalid`` unless the form (or ``X-CSRF-Token``) carries this session's token."""
+    token = request.form.get(FORM_FIELD) or request.headers.get(FORM_HEADER)
+    if not _tokens().validate(token, _binding()):
+        raise CsrfTokenInvalid()
+
+
+def register(app: Flask) -> None:
+    """Called by ``http.register`` once the core is in ``app.extensions``; its secret key is resolved."""
+    secret_key = app.extensions["sls"].settings.secret_key
+    app.extensions["sls_csrf"] = CsrfTokens(secret_key)
+    app.before_request(refuse_cross_site)

@@ -1,0 +1,168 @@
+"""HTTP hardening that only a real ``sls serve`` (gunicorn) can show: the Server header, which proxies are
+believed about TLS, what the access log writes."""
+
+from __future__ import annotations
+
+import http.client
+import re
+import time
+from urllib.parse import urlsplit
+
+import pytest
+import requests
+from conftest import ADMIN_TOKEN
+
+from sls_server.http.security import CSP_API
+
+pytestmark = pytest.mark.e2e
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+ACCESS_LINE = re.compile(r'^\S+ "[A-Z]+ [^"]*" \d{3} ')
+
+
+def _raw_headers(url: str, method: str = "GET", body: bytes | None = None) -> list[tuple[str, str]]:
+    """Every header line as sent, duplicates included (``requests`` would fold them)."""
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    try:
+        headers = {"Content-Type": "application/json"} if body is not None else {}
+        connection.request(method, parts.path, body=body, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        return list(response.getheaders())
+    finally:
+        connection.close()
+
+
+def test_no_server_header_and_the_security_headers_over_real_http(sls_serve) -> None:
+    server = sls_serve(workers=1)
+    answers = {
+        "healthz": _raw_headers(f"{server.url}/healthz"),
+        "openapi": _raw_headers(f"{server.url}/openapi.json"),
+        "404": _raw_headers(f"{server.url}/api/v1/nowhere"),
+        "deep json": _raw_headers(f"{server.url}/api/v1/auth/login", "POST", b"[" * 20_000),
+        "login": _raw_headers(
+            f"{server.url}/api/v1/auth/login", "POST", b'{"username": "nobody", "password": "wrong-password"}'
+        ),
+    }
+    for name, headers in answers.items():
+        names = [key.lower() for key, _ in headers]
+        assert "server" not in names, f"{name}: {headers}"
+        values = {key.lower(): value for key, value in headers}
+        assert values["content-security-policy"] == CSP_API, name
+        assert values["x-content-type-options"] == "nosniff", name
+        assert values["referrer-policy"] == "no-referrer", name
+    assert dict(answers["login"])["Cache-Control"] == "no-store"
+    assert all("gunicorn" not in value.lower() for headers in answers.values() for _, value in headers)
+
+
+# --- which proxies are believed about TLS -----------------------------------------------------------------
+
+
+def _enrol(base: str) -> tuple[str, dict]:
+    password = "Correct-Horse-Battery-9"
+    created = requests.post(
+        f"{base}/admin/v1/users", json={"username": "alice", "password": password}, headers=ADMIN, timeout=10
+    )
+    assert created.status_code == 201, created.text
+    card = requests.post(
+        f"{base}/admin/v1/users/alice/devices",
+        json={"type": "dscplus", "pin": "1234"},
+        headers=ADMIN,
+        timeout=10,
+    )
+    assert card.status_code == 201, card.text
+    return password, card.json()
+
+
+def _verify(base: str, password: str, card: dict, extra: dict[str, str]) -> requests.Response:
+    """A login whose /verify carries ``extra`` headers; returns the /verify answer (which sets the cookie)."""
+    http = requests.Session()
+    started = http.post(
+        f"{base}/api/v1/auth/login", json={"username": "alice", "password": password}, timeout=10
+    )
+    assert started.status_code == 200, started.text
+    body = started.json()
+    answer = http.post(
+        f"{base}/sim/v1/dscplus/{card['device_id']}/respond",
+        json={"pin": "1234", "challenge": body["factor"]["challenge"]},
+        timeout=10,
+    )
+    assert answer.status_code == 200, answer.text
+    headers = dict(extra)
+    if body.get("login_token"):  # the login binding, should this build carry it
+        headers["X-Login-Token"] = body["login_token"]
+    done = http.post(f"{base}/api/v1/auth/login/{body['txn_id']}/verify", json=answer.json(), headers=headers)
+    assert done.status_code == 200, done.text
+    return done
+
+
+def test_forwarded_proto_from_an_untrusted_peer_is_ignored(sls_serve) -> None:
+    """127.0.0.1 is in gunicorn's default forwarded_allow_ips; no SLS_TRUSTED_PROXIES: nobody is believed."""
+    server = sls_serve(workers=1)
+    password, card = _enrol(server.url)
+    done = _verify(server.url, password, card, {"X-Forwarded-Proto": "https", "X-Forwarded-Ssl": "on"})
+    cookie = done.headers["Set-Cookie"]
+    assert cookie.startswith("sls_session="), cookie
+    assert "secure" not in cookie.lower().replace("__host-", ""), cookie
+
+
+def test_forwarded_proto_from_a_trusted_proxy_makes_the_cookie_secure(sls_serve) -> None:
+    server = sls_serve(workers=1, SLS_TRUSTED_PROXIES="127.0.0.1/32")
+    password, card = _enrol(server.url)
+    done = _verify(server.url, password, card, {"X-Forwarded-Proto": "https"})
+    cookie = done.headers["Set-Cookie"]
+    assert cookie.startswith("__Host-sls_session="), cookie
+    assert "; Secure" in cookie, cookie
+    plain = _verify(server.url, password, card, {})  # the same proxy, saying plain HTTP
+    assert plain.headers["Set-Cookie"].startswith("sls_session=")
+
+
+# --- the access log -------------------------------------------------------------------------------------
+
+
+def _wait_for_log(server, text: str, timeout_s: float = 10.0) -> str:  # type: ignore[no-untyped-def]
+    """The server's log once it holds ``text`` (gunicorn writes the access line after the answer)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        log = server.log()
+        if text in log or time.monotonic() > deadline:
+            return log  # type: ignore[no-any-return]
+        time.sleep(0.02)  # polling a condition (the line appearing), not waiting for time to pass
+
+
+def test_the_access_log_names_routes_not_ids(sls_serve) -> None:
+    server = sls_serve(workers=1)
+    password, card = _enrol(server.url)
+    done = _verify(server.url, password, card, {})
+    token = done.json()["session"]["token"]
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert requests.get(f"{server.url}/api/v1/session", headers=bearer, timeout=10).status_code == 200
+    sessions = requests.get(f"{server.url}/admin/v1/users/alice/sessions", headers=ADMIN, timeout=10).json()
+    session_id = sessions["sessions"][0]["id"]
+    events = requests.get(f"{server.url}/admin/v1/events", headers=ADMIN, timeout=10).json()["events"]
+    txn_ids = {
+        e["detail"]["txn_id"]
+        for e in events
+        if isinstance(e.get("detail"), dict) and e["detail"].get("txn_id")
+    }
+    killed = requests.delete(f"{server.url}/admin/v1/sessions/{session_id}", headers=ADMIN, timeout=10)
+    assert killed.status_code == 200
+    secret_path = f"/api/v1/auth/login/{'f' * 40}/nowhere"
+    assert requests.get(f"{server.url}{secret_path}", timeout=10).status_code == 404
+    assert requests.get(f"{server.url}/healthz?last=1", timeout=10).status_code == 200
+
+    log = _wait_for_log(server, '"GET /healthz" 200')
+    assert '"POST /api/v1/auth/login/<txn_id>/verify" 200' in log, log
+    assert '"POST /sim/v1/dscplus/<device_id>/respond" 200' in log, log
+    assert '"DELETE /admin/v1/sessions/<session_id>" 200' in log, log
+    assert '"GET /admin/v1/users/<username>/sessions" 200' in log, log
+    assert '"GET (unmatched)" 404' in log, log
+    verify_url = done.request.url or ""
+    txn_id = verify_url.rsplit("/", 2)[-2]
+    assert txn_id and txn_id in verify_url
+    for secret in {txn_id, *txn_ids, token, "f" * 40}:
+        assert secret not in log, f"{secret!r} is in the server's log"
+    access = [line for line in log.splitlines() if ACCESS_LINE.match(line)]
+    assert len(access) >= 10, log
+    for secret in (card["device_id"], session_id, "alice", "/healthz?"):
+        assert not [line for line in access if secret in line], f"{secret!r} is in the access log"

@@ -1,0 +1,24 @@
+"""The gunicorn settings ``sls serve`` derives from the server's own configuration."""
+
+from __future__ import annotations
+
+from gunicorn.config import Config
+
+from sls_server.cli.gunicorn_app import forwarded_allow_ips
+
+
+def test_no_trusted_proxies_means_gunicorn_believes_no_peer(monkeypatch) -> None:
+    monkeypatch.setenv("FORWARDED_ALLOW_IPS", "*")  # not even gunicorn's own variable widens it
+    monkeypatch.setenv("SLS_TRUSTED_PROXIES", "10.0.0.0/8")  # nor the CLI's environment: the mapping rules
+    assert forwarded_allow_ips({}) == ""
+    config = Config()
+    config.set("forwarded_allow_ips", forwarded_allow_ips({"TRUSTED_PROXIES": []}))
+    assert config.forwarded_allow_ips == []
+
+
+def test_trusted_proxies_are_handed_to_gunicorn_as_networks() -> None:
+    value = forwarded_allow_ips({"TRUSTED_PROXIES": ["127.0.0.1", "10.1.2.3/8", "2001:db8::/32"]})
+    assert value == "127.0.0.1/32,10.0.0.0/8,2001:db8::/32"
+    config = Config()
+    config.set("forwarded_allow_ips", value)  # gunicorn validates strictly: host bits must be clear
+    assert config.forwarded_allow_ips == ["127.0.0.1/32", "10.0.0.0/8", "2001:db8::/32"]
