@@ -57,7 +57,9 @@ def build_core(settings: Settings, store: Store) -> Core:
     if settings.secret_key is None:
         raise ValueError("build_core needs a resolved secret key (see runtime.resolve_secrets)")
     box = SecretBox(settings.secret_key)
-    events = EventLog(store.events)
+    events = EventLog(
+        store.events, retention_s=settings.event_retention, window_s=settings.event_summary_window
+    )
     phones = PhoneService(
         store, events, send_limit=settings.sms_send_limit, send_window=settings.sms_send_window
     )

@@ -14,7 +14,7 @@ from typing import Any, Protocol
 
 from .errors import InvalidCredentials, InvalidRequest, SlsError
 from .events import EventLog
-from .lockout import Lockout, lock_name
+from .lockout import Lockout, event_subject, lock_name
 from .second_factor import SecondFactor
 from .sessions import Session, SessionService
 from .store import Store
@@ -99,16 +99,17 @@ class LoginService:
         for check in self._checks:
             check.after_password(attempt, ok=user is not None)
         if user is None:
+            subject, extra = event_subject(attempt.lock_name)
             self._events.record(
-                "login.password_failed", at=now, user=attempt.lock_name, ip=ip, result="failure"
+                "login.password_failed", at=now, user=subject, ip=ip, result="failure", detail=extra or None
             )
             raise InvalidCredentials()
         name = user["username"]
         self._events.record("login.password_ok", at=now, user=name, ip=ip, result="success")
         try:
             opened = self._steps.open(name, now=now, ip=ip, default=user.get("default_device"))
-        except SlsError as exc:
-            self._events.record("login.refused", at=now, user=name, ip=ip, result=exc.code)
+        except SlsError as exc:  # repeatable at will by whoever has the password: counted, not each written
+            self._events.record_flood("login.refused", per="ip", at=now, user=name, ip=ip, result=exc.code)
             raise
         return {"state": "second_factor", **opened}
 

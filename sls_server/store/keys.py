@@ -12,6 +12,9 @@ CLOCK_OFFSET = f"{PREFIX}{{clock}}:offset"
 USERS_INDEX = f"{PREFIX}{{index}}:users"
 EVENTS = f"{PREFIX}{{events}}:stream"
 METRICS = f"{PREFIX}{{events}}:metrics"
+#: Open flood windows (group -> "start count") and their end instants: beside the stream, one slot.
+EVENT_WINDOWS = f"{PREFIX}{{events}}:windows"
+EVENT_WINDOWS_DUE = f"{PREFIX}{{events}}:windows_due"
 
 
 def user(username: str) -> str:
