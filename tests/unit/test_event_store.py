@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import redis
 
-from sls_server.events import SUMMARY, EventLog
+from sls_server.events import EventLog
 from sls_server.store import Store, keys
 
 RETENTION = 3600
@@ -38,11 +38,11 @@ def test_no_count_of_recent_events_pushes_the_oldest_out(redis_url: str) -> None
     events, r = _log(redis_url)
     first = events.record("user.created", at=1, user="alice")
     pipe = r.pipeline(transaction=False)
-    for _ in range(100_050):  # more than the old MAXLEN cap, all inside the retention
+    for _ in range(100_500):  # well past the old MAXLEN cap (100,000), all inside the retention
         pipe.xadd(keys.EVENTS, {"e": '{"at":2,"type":"filler"}'})
     pipe.execute()
     events.record("user.deleted", at=3, user="alice")
-    assert r.xlen(keys.EVENTS) == 100_052
+    assert r.xlen(keys.EVENTS) == 100_502
     assert events.page(limit=1)[0][0]["id"] == first
 
 
@@ -57,7 +57,7 @@ def test_flood_counts_are_exact_under_racing_threads(redis_url: str) -> None:
         written = [event_id for event_id in pool.map(refuse, range(2000)) if event_id]
     assert len(written) == 2  # one per address in the window
     page, _ = events.page(limit=1000, now=1060)  # reading after the window closed summarises it
-    summaries = [e for e in page if e["type"] == SUMMARY]
+    summaries = [e for e in page if e["type"] == "events.summary"]
     assert sorted((s["ip"], s["detail"]["count"], s["detail"]["suppressed"]) for s in summaries) == [
         ("203.0.113.1", 1000, 999),
         ("203.0.113.2", 1000, 999),
@@ -75,7 +75,7 @@ def test_a_new_window_writes_again_and_summarises_the_last(redis_url: str) -> No
     page, _ = events.page(limit=100)
     assert [(e["type"], e["at"]) for e in page] == [
         ("ip.rejected", 600),
-        (SUMMARY, 660),
+        ("events.summary", 660),
         ("ip.rejected", 660),
         ("push.rate_limited", 661),
     ]
@@ -93,7 +93,7 @@ def test_a_clock_moved_back_closes_the_open_window(redis_url: str) -> None:
     for _ in range(3):
         events.record_flood("login.refused", per="ip", at=5000, ip="203.0.113.9", result="account_locked")
     events.record("clock.moved", at=100)  # any event closes windows that are no longer current
-    summaries = [e for e in events.page(limit=100)[0] if e["type"] == SUMMARY]
+    summaries = [e for e in events.page(limit=100)[0] if e["type"] == "events.summary"]
     assert [(s["detail"]["count"], s["detail"]["window_start"]) for s in summaries] == [(3, 4980)]
 
 
