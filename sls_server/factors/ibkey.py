@@ -120,9 +120,10 @@ class IbKeyFactor:
             limit=self._push_limit,
             member=secrets.token_hex(8),
         )
-        if wait:
-            self._events.record(
+        if wait:  # repeatable by whoever has the password: counted per user and window, not each written
+            self._events.record_flood(
                 "push.rate_limited",
+                per="user",
                 at=step.now,
                 user=step.username,
                 factor=self.type,

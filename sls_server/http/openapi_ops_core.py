@@ -271,6 +271,8 @@ def operations() -> list[Operation]:
             "Read audit events",
             ok("EventsPage", "Events after `since`, oldest first, and the cursor to read on from."),
             errors=(InvalidRequest,),
+            description="Flood windows that have closed are summarised (`events.summary`) before the read, "
+            "so their counts are there to read.",
             query=(
                 query("since", "A cursor returned by an earlier call.", string()),
                 query("user", "Only this user's events (400 if not a valid username).", string()),
