@@ -31,7 +31,7 @@ from .errors import InvalidCredentials, InvalidRequest, UnknownDevice
 from .events import EventLog
 from .factors.ibkey import IbKeyFactor
 from .ibkey_phone import AlreadyOnApp, PhoneApps, UnknownApp, refusal
-from .lockout import Lockout, lock_name
+from .lockout import Lockout, event_subject, lock_name
 from .login import Attempt
 from .phones import PhoneService
 from .second_factor import SecondFactor
@@ -77,11 +77,12 @@ class IbKeyAppService:
             canonical = None
         attempt = Attempt(username, lock_name(username, canonical), ip, now)
         self._lockout.before_password(attempt)
-        user = self._users.check_password(username, password)
+        user = self._users.check_password(username, password, now=now)
         self._lockout.after_password(attempt, ok=user is not None)
         if user is None:
+            subject, extra = event_subject(attempt.lock_name)
             self._events.record(
-                "ibkey.password_failed", at=now, user=attempt.lock_name, ip=ip, result="failure"
+                "ibkey.password_failed", at=now, user=subject, ip=ip, result="failure", detail=extra or None
             )
             raise InvalidCredentials()
         return user

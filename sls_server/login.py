@@ -95,7 +95,7 @@ class LoginService:
         attempt = Attempt(username, lock_name(username, canonical), ip, now)
         for check in self._checks:
             check.before_password(attempt)
-        user = self._users.check_password(username, password)
+        user = self._users.check_password(username, password, now=now)
         for check in self._checks:
             check.after_password(attempt, ok=user is not None)
         if user is None:

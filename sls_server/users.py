@@ -113,8 +113,13 @@ class UserService:
         self._store.users.delete(name)
         self._events.record("user.deleted", at=now, user=name)
 
-    def check_password(self, username: str, password: str) -> dict[str, str] | None:
-        """The user's record if the password is right; None otherwise, in the same time either way."""
+    def check_password(self, username: str, password: str, *, now: int) -> dict[str, str] | None:
+        """The user's record if the password is right; None otherwise, in the same time either way.
+
+        A right password whose hash was made under another profile is hashed again under this one: an
+        unknown user costs a dummy hash of the current profile, so a stored hash left cheaper would make
+        real users answer faster (a timing oracle), and a costlier one slower.
+        """
         try:
             name = canonical_username(username)
         except InvalidRequest:
@@ -123,4 +128,15 @@ class UserService:
         if record is None:
             self._hasher.dummy_verify(password)
             return None
-        return record if self._hasher.verify(password, record["password_hash"]) else None
+        stored = record["password_hash"]
+        if not self._hasher.verify(password, stored):
+            return None
+        if self._hasher.needs_rehash(stored):
+            self._rehash(record["username"], password, stored, now=now)
+        return record
+
+    def _rehash(self, name: str, password: str, stored: str, *, now: int) -> None:
+        """Write the new hash only over the one just verified: a password changed meanwhile wins."""
+        if self._store.users.replace_field(name, "password_hash", stored, self._hasher.hash(password)):
+            profile = self._hasher.profile.name
+            self._events.record("user.password_rehashed", at=now, user=name, detail={"profile": profile})

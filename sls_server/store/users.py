@@ -40,6 +40,10 @@ class UserRepo:
         """Update an existing user; False (and nothing written) if the user is gone."""
         return bool(self._scripts("hset_if_exists", [keys.user(username)], pairs(fields)))
 
+    def replace_field(self, username: str, field: str, expected: str, value: str) -> bool:
+        """Set ``field`` to ``value`` only if it still holds ``expected`` (compare-and-set); else False."""
+        return bool(self._scripts("replace_field", [keys.user(username)], [field, expected, value]))
+
     def add_device(self, username: str, device_id: str) -> None:
         self._r.sadd(keys.user_devices(username), device_id)
 
