@@ -103,15 +103,35 @@ class UserService:
         return name
 
     def delete(self, username: str, *, now: int) -> None:
-        """The user, their devices and their sessions; sessions end at once."""
+        """The user, their devices (with their failure counts), sessions and lockout state; sessions end
+        at once. Failed attempts on the name after this count again, as for any unknown name."""
         name = self.get(username)["username"]
         for device_id in self._store.users.device_ids(name):
-            self._store.devices.delete(device_id)
+            self._drop_device(name, device_id)
         for session in self._store.sessions.for_user(name, now=now):
             self._store.sessions.end(session["id"])  # the user's own events go with the user
         self._store.access.forget_user(name)
         self._store.users.delete(name)
+        self._store.lockout.forget_user(name)  # after the user: a user created again starts unlocked
         self._events.record("user.deleted", at=now, user=name)
+
+    def _drop_device(self, name: str, device_id: str, *, tries: int = 8) -> None:
+        """Delete a device the user owns; a card merely shared with the user stays its owner's, and only
+        loses the user (compare-and-set on the device's version, like every device write)."""
+        for _ in range(tries):
+            record = self._store.devices.get(device_id)
+            if record is None:
+                return
+            if record.get("owner") == name:
+                self._store.devices.delete(device_id)
+                return
+            shared = ",".join(u for u in record.get("shared_with", "").split(",") if u and u != name)
+            if (
+                self._store.devices.update(device_id, record["version"], {"shared_with": shared})
+                != "conflict"
+            ):
+                return
+        raise RuntimeError(f"device {device_id} kept changing under {tries} updates")  # pragma: no cover
 
     def check_password(self, username: str, password: str, *, now: int) -> dict[str, str] | None:
         """The user's record if the password is right; None otherwise, in the same time either way.
