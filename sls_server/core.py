@@ -9,6 +9,7 @@ from .config import Settings
 from .enrolment import DeviceService
 from .events import EventLog
 from .factors import FactorRegistry
+from .factors.challenges import ChallengeIssuer, ChallengePolicy
 from .factors.dscplus import DscPlusFactor
 from .factors.ibkey import IbKeyFactor
 from .factors.sms import SmsFactor, VoiceFactor
@@ -64,7 +65,8 @@ def build_core(settings: Settings, store: Store) -> Core:
         store, events, send_limit=settings.sms_send_limit, send_window=settings.sms_send_window
     )
     hasher = PasswordHasher(settings.hash_profile)
-    dscplus = DscPlusFactor(box, store.devices, pin_attempts=settings.card_pin_attempts)
+    issuer = ChallengeIssuer(store.devices, events, ChallengePolicy.from_settings(settings))
+    dscplus = DscPlusFactor(box, issuer, pin_attempts=settings.card_pin_attempts)
     ibkey_factor = IbKeyFactor.from_settings(settings, box, store, phones, events)
     factors = FactorRegistry(
         [

@@ -18,6 +18,7 @@ from ..errors import (
     UserExists,
     WeakPassword,
 )
+from ..factors.challenges import ChallengeLimited
 from ..factors.dscplus import ChallengeSpaceExhausted
 from ..iprules import IpRestricted
 from ..lockout import AccountLocked, DeviceLocked, RateLimited
@@ -55,6 +56,7 @@ def operations() -> list[Operation]:
                 ChallengeSpaceExhausted,
                 AccountLocked,
                 RateLimited,
+                ChallengeLimited,
                 DeviceLocked,
             ),
             description="401 `invalid_credentials` is the same for an unknown user and a wrong password, in "
@@ -63,7 +65,9 @@ def operations() -> list[Operation]:
             "judged before the password, so the answer is the same whatever was typed. "
             "423 `account_locked` with `retry_after` (absent when only an admin can unlock) after "
             "too many failures, whatever the password; 429 `rate_limited` with `retry_after` when "
-            "one address fails too often across accounts; 423 `device_locked` when every "
+            "one address fails too often across accounts, or (after a right password) when the "
+            "card or the user has been issued SLS_CHALLENGE_ISSUE_LIMIT challenges in the last "
+            "SLS_CHALLENGE_ISSUE_WINDOW seconds; 423 `device_locked` when every "
             "authenticator of the user is disabled by wrong responses.",
         ),
         op(
@@ -109,11 +113,13 @@ def operations() -> list[Operation]:
                 NoSecondFactor,
                 DeviceLocked,
                 SendLimited,
+                ChallengeLimited,
             ),
             description="M2FS: pick another of the user's factors (`factors` in the login answer). "
             '"Didn\'t receive a security code?": `{"type": "sms"}` sends a new text, '
             '`{"type": "voice"}` places a voice callback. A new code never resets the failure '
-            "count; sends are rate-limited (429 `rate_limited`).",
+            "count; sends are rate-limited, and so are challenges per card and per user "
+            "(429 `rate_limited` with `retry_after`).",
         ),
         op(
             "get",

@@ -34,7 +34,18 @@ def device(device_id: str) -> str:
 
 
 def device_used_challenges(device_id: str) -> str:
+    """The card's remembered challenge encodings: a zset scored by issue order, bounded."""
     return f"{PREFIX}{{d:{device_id}}}:used"
+
+
+def device_challenge_issues(device_id: str) -> str:
+    """Challenges issued to the card lately: a sliding window (the issuance limit)."""
+    return f"{PREFIX}{{d:{device_id}}}:issued"
+
+
+def user_challenge_issues(username: str) -> str:
+    """Challenges issued for the user lately, on any card: a sliding window (the issuance limit)."""
+    return f"{PREFIX}{{u:{username}}}:issued"
 
 
 def login(txn_id: str) -> str:

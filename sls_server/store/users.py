@@ -31,7 +31,7 @@ class UserRepo:
 
     def delete(self, username: str) -> bool:
         pipe = self._r.pipeline(transaction=False)
-        pipe.delete(keys.user(username), keys.user_devices(username))
+        pipe.delete(keys.user(username), keys.user_devices(username), keys.user_challenge_issues(username))
         pipe.srem(keys.USERS_INDEX, username)
         deleted, _ = pipe.execute()
         return bool(deleted)
