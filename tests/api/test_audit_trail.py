@@ -84,8 +84,11 @@ def test_events_never_publish_a_lock_name_as_a_user(client: FlaskClient) -> None
                 "/api/v1/auth/login", json={"username": username, "password": "whatever-it-is"}
             )
             assert answer.status_code in (401, 423, 429)
+    activate = {"username": "Y!", "password": "whatever-it-is", "activation_code": "12345678", "pin": "12ab"}
+    assert client.post("/sim/v1/ibkey/ibkey-000000000000/activate", json=activate).status_code == 401
     events = all_events(client)
-    assert {"login.password_failed", "account.locked", "login.refused"} <= {e["type"] for e in events}
+    types = {e["type"] for e in events}
+    assert {"login.password_failed", "account.locked", "login.refused", "ibkey.password_failed"} <= types
     users = [e["user"] for e in events if "user" in e]
     assert all(pattern.fullmatch(user) for user in users), users
     locked = [e for e in events if e["type"] == "account.locked"]
