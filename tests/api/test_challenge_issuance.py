@@ -132,3 +132,28 @@ def test_a_record_kept_before_the_bound_is_carried_over(redis_url: str) -> None:
     remembered = store.devices.remembered_challenges("old")
     assert len(remembered) == 20 and remembered[-1] == "ffff"  # the new one is the newest
     assert store.client.type("sls:{d:old}:used") == "zset"
+
+
+def test_racing_issues_never_pass_the_limit(app_config: dict[str, Any], redis_url: str) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from devices.ocra import OcraSuite
+    from sls_server.factors import Begin
+    from sls_server.factors.challenges import ChallengeLimited
+
+    app = create_app({**app_config, "CHALLENGE_ISSUE_LIMIT": 5})
+    alice = EnrolledUser(app.test_client(), ADMIN, "alice", "1234")
+    issuer = app.extensions["sls"].factors.get("dscplus")._issuer
+    device = {"device_id": alice.device_id, "type": "dscplus"}
+    suite = OcraSuite.parse(alice.card["suite"])
+
+    def issue(n: int) -> str:
+        try:
+            return issuer.issue(suite, device, Begin(f"txn{n}", "alice", 1_000_000)) or "none"
+        except ChallengeLimited:
+            return "limited"
+
+    with ThreadPoolExecutor(16) as pool:
+        outcomes = list(pool.map(issue, range(40)))
+    assert outcomes.count("limited") == 35
+    assert len(Store.from_url(redis_url).devices.remembered_challenges(alice.device_id)) == 5
