@@ -1,7 +1,8 @@
 """Throughput and latency of the full login flow: password -> DSC+ challenge -> response -> session -> logout.
 
 By default it starts its own ``sls serve`` (embedded Redis in a temp folder) and drives it over real HTTP
-from client threads; ``--url`` points it at a server you run yourself (then give ``--admin-token``).
+from client threads; ``--url`` points it at a server you run yourself (then give ``--admin-token``, and run
+it with ``SLS_CHALLENGE_ISSUE_LIMIT`` at least flows/users: each user logs in that often within seconds).
 Responses are computed client-side from the enrolled card's key, as an integration would, so the numbers
 are the server's.
 
@@ -37,6 +38,8 @@ def start_server(workers: int, hash_profile: str, token: str) -> tuple[subproces
         "SLS_DATA_DIR": tempfile.mkdtemp(prefix="sls-bench-"),
         "SLS_ADMIN_TOKEN": token,
         "SLS_HASH_PROFILE": hash_profile,
+        # each user logs in flows/users times within seconds: far above a person's challenge issuance limit
+        "SLS_CHALLENGE_ISSUE_LIMIT": "1000",
     }
     process = subprocess.Popen(
         [

@@ -62,6 +62,15 @@ class Settings:
     """Seconds of the per-address sliding window."""
     device_failure_limit: int = 10
     """Consecutive wrong responses after which an authenticator is disabled (NIST 800-63B-4 §3.2.10)."""
+    challenge_issue_limit: int = 20
+    """Challenges (DSC+, IB Key challenge mode) issued per card and per user per issue window before 429: a
+    password holder cannot burn through a card's challenge space by switching factors in a loop."""
+    challenge_issue_window: int = 600
+    """Seconds of the sliding window of SLS_CHALLENGE_ISSUE_LIMIT."""
+    challenge_history: int = 100_000
+    """Challenges each card remembers by encoding and is never given again (the oldest are forgotten first):
+    bounds memory per card (about 100 bytes each) while a recorded response stays useless for this many
+    later challenges."""
     session_concurrency: str = "replace"
     """One session per user: ``replace`` ends the older one (it gets 401 session_replaced), ``refuse`` refuses
     the new login while one is live."""
@@ -95,6 +104,12 @@ class Settings:
     """Seconds a request waits on a silent Redis, once (no retry), before 503 store_unavailable."""
     log_level: str = "INFO"
     """Server log level: debug, info, warning or error. Logs never carry a password, PIN, code or token."""
+    event_retention: int = 7 * 86400
+    """Seconds audit events are kept, whatever their number (trimmed by age on Redis's clock, never by count,
+    so a flood cannot push the history out); memory grows with events per second times this."""
+    event_summary_window: int = 60
+    """Seconds of a flood window: refusals an outsider can repeat (throttled, locked, IP-rejected) are written
+    once per client, reason and window, and the rest counted into one events.summary event."""
 
 
 def _int(lo: int, hi: int) -> Callable[[Any], int]:
@@ -231,6 +246,9 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "ip_throttle_limit": _int(1, 1_000_000),
     "ip_throttle_window": _int(1, 86400),
     "device_failure_limit": _int(1, 100),
+    "challenge_issue_limit": _int(1, 1000),
+    "challenge_issue_window": _int(1, 86400),
+    "challenge_history": _int(10, 500_000),
     "session_concurrency": _choice("replace", "refuse"),
     "trusted_proxies": _cidrs,
     "sms_code_ttl": _int(60, 600),
@@ -246,6 +264,8 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "sim_token": _bearer_token,
     "redis_timeout": _float(0.05, 60.0),
     "log_level": _choice("debug", "info", "warning", "error"),
+    "event_retention": _int(60, 400 * 86400),
+    "event_summary_window": _int(1, 3600),
 }
 
 

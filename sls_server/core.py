@@ -9,6 +9,7 @@ from .config import Settings
 from .enrolment import DeviceService
 from .events import EventLog
 from .factors import FactorRegistry
+from .factors.challenges import ChallengeIssuer, ChallengePolicy
 from .factors.dscplus import DscPlusFactor
 from .factors.ibkey import IbKeyFactor
 from .factors.sms import SmsFactor, VoiceFactor
@@ -58,12 +59,15 @@ def build_core(settings: Settings, store: Store) -> Core:
     if settings.secret_key is None:
         raise ValueError("build_core needs a resolved secret key (see runtime.resolve_secrets)")
     box = SecretBox(settings.secret_key)
-    events = EventLog(store.events)
+    events = EventLog(
+        store.events, retention_s=settings.event_retention, window_s=settings.event_summary_window
+    )
     phones = PhoneService(
         store, events, send_limit=settings.sms_send_limit, send_window=settings.sms_send_window
     )
     hasher = PasswordHasher(settings.hash_profile)
-    dscplus = DscPlusFactor(box, store.devices, pin_attempts=settings.card_pin_attempts)
+    issuer = ChallengeIssuer(store.devices, events, ChallengePolicy.from_settings(settings))
+    dscplus = DscPlusFactor(box, issuer, pin_attempts=settings.card_pin_attempts)
     ibkey_factor = IbKeyFactor.from_settings(settings, box, store, phones, events)
     factors = FactorRegistry(
         [

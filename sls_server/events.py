@@ -2,12 +2,17 @@
 
 The recorder refuses detail fields whose names say they carry a secret, so a careless call fails in the
 tests rather than leaking into the trail.
+
+Refusals that anyone can repeat at will (a throttled address, a locked account, an address outside an
+allowlist) go through :meth:`EventLog.record_flood`: the first of each (type, reason, client) per window is
+written as usual, the rest are counted, and an ``events.summary`` event reports the count once the window
+has closed. So a flood leaves a bounded, exact record instead of pushing the history out.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Literal
 
 from .store.events import EventRepo
 
@@ -15,11 +20,14 @@ log = logging.getLogger("sls_server.events")
 
 FORBIDDEN_DETAIL = frozenset({"password", "pin", "code", "response", "secret", "key", "token", "challenge"})
 MAX_PAGE = 1000
+SUMMARY = "events.summary"
 
 
 class EventLog:
-    def __init__(self, repo: EventRepo) -> None:
+    def __init__(self, repo: EventRepo, *, retention_s: int = 7 * 86400, window_s: int = 60) -> None:
         self._repo = repo
+        self.retention_s = retention_s
+        self.window_s = window_s
 
     def record(
         self,
@@ -33,6 +41,49 @@ class EventLog:
         result: str | None = None,
         detail: dict[str, Any] | None = None,
     ) -> str:
+        event = self._event(type_, at, user, ip, factor, device_id, result, detail)
+        event_id = self._repo.append(event, retention_s=self.retention_s, window_s=self.window_s)
+        if event_id is None:  # pragma: no cover - only grouped events are ever folded
+            raise RuntimeError(f"an ungrouped {type_} event was not written")
+        log.info("%s %s", type_, _fields(event))
+        return event_id
+
+    def record_flood(
+        self,
+        type_: str,
+        *,
+        per: Literal["ip", "user"],
+        at: int,
+        user: str | None = None,
+        ip: str | None = None,
+        factor: str | None = None,
+        device_id: str | None = None,
+        result: str | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> str | None:
+        """Record an event an outsider can repeat at will: per (type, result, client ``ip`` or ``user``) and
+        window, only the first is written (its id is returned; None when it was counted instead), and the
+        window's count arrives as an ``events.summary`` event once the window has closed."""
+        event = self._event(type_, at, user, ip, factor, device_id, result, detail)
+        group = {"type": type_, "result": result or "", per: (ip if per == "ip" else user) or "-"}
+        event_id = self._repo.append(event, retention_s=self.retention_s, window_s=self.window_s, group=group)
+        if event_id is None:
+            log.debug("%s (counted in its window) %s", type_, _fields(event))
+        else:
+            log.info("%s %s", type_, _fields(event))
+        return event_id
+
+    @staticmethod
+    def _event(
+        type_: str,
+        at: int,
+        user: str | None,
+        ip: str | None,
+        factor: str | None,
+        device_id: str | None,
+        result: str | None,
+        detail: dict[str, Any] | None,
+    ) -> dict[str, Any]:
         leaked = FORBIDDEN_DETAIL.intersection(detail or {})
         if leaked:
             raise ValueError(f"event detail must not carry secrets: {sorted(leaked)}")
@@ -46,18 +97,24 @@ class EventLog:
             "result": result,
             "detail": detail or None,
         }
-        event = {k: v for k, v in event.items() if v is not None}
-        event_id = self._repo.append(event)
-        log.info("%s %s", type_, " ".join(f"{k}={v}" for k, v in event.items() if k not in ("type", "at")))
-        return event_id
+        return {k: v for k, v in event.items() if v is not None}
 
     def page(
-        self, *, since: str | None = None, user: str | None = None, type_: str | None = None, limit: int = 100
+        self,
+        *,
+        since: str | None = None,
+        user: str | None = None,
+        type_: str | None = None,
+        limit: int = 100,
+        now: int | None = None,
     ) -> tuple[list[dict[str, Any]], str | None]:
         """Events after ``since``, oldest first, filtered; and the cursor to pass next time.
 
-        The cursor advances over events the filter skipped too, so a poller never re-reads them.
+        The cursor advances over events the filter skipped too, so a poller never re-reads them. Given
+        ``now``, flood windows that have closed are summarised first, so their counts are there to read.
         """
+        if now is not None:
+            self._repo.close_windows(now=now, retention_s=self.retention_s, window_s=self.window_s)
         found: list[dict[str, Any]] = []
         cursor = since
         while len(found) < limit:
@@ -74,3 +131,7 @@ class EventLog:
 
     def counters(self) -> dict[str, int]:
         return self._repo.counters()
+
+
+def _fields(event: dict[str, Any]) -> str:
+    return " ".join(f"{k}={v}" for k, v in event.items() if k not in ("type", "at"))

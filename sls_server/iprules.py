@@ -156,9 +156,9 @@ class IpRestrictions:
             name = canonical_username(attempt.username)
         except InvalidRequest:
             return  # cannot be a user, so no list applies; the password check refuses it as usual
-        if not self.allowed(name, attempt.ip):
-            self._events.record(
-                "ip.rejected", at=attempt.now, user=name, ip=attempt.ip, result="login_refused"
+        if not self.allowed(name, attempt.ip):  # costs the client nothing: counted per address and window
+            self._events.record_flood(
+                "ip.rejected", per="ip", at=attempt.now, user=name, ip=attempt.ip, result="login_refused"
             )
             raise IpRestricted()
 

@@ -18,6 +18,9 @@ from .errors import AccountDisabled, SlsError
 from .events import EventLog
 from .store.lockout import BUCKETS, LockoutRepo
 
+#: Starts the lock name of an attempt whose username cannot be one; no canonical username starts so.
+INVALID_PREFIX = "~"
+
 
 class AccountLocked(SlsError):
     code = "account_locked"
@@ -65,7 +68,21 @@ class LockoutPolicy:
 def lock_name(username: str, canonical: str | None) -> str:
     """The key a login attempt counts under: the canonical username, or a digest for names that cannot be
     one (they fail the password check anyway, and must neither break a key's hash tag nor go uncounted)."""
-    return canonical or "~" + hashlib.sha256(username.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+    if canonical:
+        return canonical
+    return INVALID_PREFIX + hashlib.sha256(username.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+
+
+def event_subject(lock: str) -> tuple[str | None, dict[str, Any]]:
+    """(``user``, extra ``detail``) of an event about an attempt counted under ``lock``.
+
+    Events publish only canonical usernames in ``user`` (the schema's pattern). A digest lock name stays
+    out of the trail altogether: it is an unsalted hash of whatever was typed as the username, which is
+    sometimes the password typed into the wrong field. ``invalid_username`` says why there is no user.
+    """
+    if lock.startswith(INVALID_PREFIX):
+        return None, {"invalid_username": True}
+    return lock, {}
 
 
 class Lockout:
@@ -125,8 +142,9 @@ class Lockout:
                 detail["wait_s"] = until - attempt.now
             else:
                 detail["permanent"] = True
+            user, extra = event_subject(attempt.lock_name)
             self._events.record(
-                "account.locked", at=attempt.now, user=attempt.lock_name, ip=attempt.ip, detail=detail
+                "account.locked", at=attempt.now, user=user, ip=attempt.ip, detail={**detail, **extra}
             )
 
     def login_succeeded(self, username: str, ip: str | None, *, now: int) -> None:
@@ -198,6 +216,15 @@ class Lockout:
         return "known" if ip and self._repo.is_known_ip(username, ip) else "other"
 
     def _refused(self, attempt: Any, result: str) -> None:
-        self._events.record(
-            "login.refused", at=attempt.now, user=attempt.lock_name, ip=attempt.ip, result=result
+        """Anyone can repeat a refused attempt at will: one event per address, reason and window, the rest
+        counted (``EventLog.record_flood``), so refusals cannot flood the trail."""
+        user, extra = event_subject(attempt.lock_name)
+        self._events.record_flood(
+            "login.refused",
+            per="ip",
+            at=attempt.now,
+            user=user,
+            ip=attempt.ip,
+            result=result,
+            detail=extra or None,
         )

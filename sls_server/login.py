@@ -90,8 +90,8 @@ class LoginService:
                 epoch=user.get("epoch", ""),
                 extra={"binding": binding_digest(login_token)},
             )
-        except SlsError as exc:
-            self._events.record("login.refused", at=now, user=name, ip=ip, result=exc.code)
+        except SlsError as exc:  # repeatable at will by whoever has the password: counted, not each written
+            self._events.record_flood("login.refused", per="ip", at=now, user=name, ip=ip, result=exc.code)
             raise
         return {"state": "second_factor", **opened, "login_token": login_token}
 

@@ -16,7 +16,7 @@ from typing import Protocol
 
 from .errors import InvalidCredentials, InvalidRequest
 from .events import EventLog
-from .lockout import lock_name
+from .lockout import event_subject, lock_name
 from .users import UserService, canonical_username
 
 
@@ -64,12 +64,13 @@ class PasswordStep:
         attempt = Attempt(username, lock_name(username, canonical), ip, now)
         for check in self.checks:
             check.before_password(attempt)
-        user = self._users.check_password(username, password)
+        user = self._users.check_password(username, password, now=now)
         for check in self.checks:
             check.after_password(attempt, ok=user is not None)
         if user is None:
+            subject, extra = event_subject(attempt.lock_name)
             self._events.record(
-                f"{door}.password_failed", at=now, user=attempt.lock_name, ip=ip, result="failure"
+                f"{door}.password_failed", at=now, user=subject, ip=ip, result="failure", detail=extra or None
             )
             raise InvalidCredentials()
         return user

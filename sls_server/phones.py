@@ -80,8 +80,8 @@ class PhoneService:
             else:
                 for earlier in counted:
                     self._store.phones.unhit(earlier, member)
-                self._events.record(
-                    "sms.rate_limited", at=now, user=username, detail={"to": mask_number(number)}
+                self._events.record_flood(  # repeatable at will: counted per user and window
+                    "sms.rate_limited", per="user", at=now, user=username, detail={"to": mask_number(number)}
                 )
                 raise SendLimited(retry_after=wait)
 

@@ -116,14 +116,18 @@ class UserService:
         return {"username": name, "disabled": disabled, "sessions_ended": len(ended)}
 
     def delete(self, username: str, *, now: int) -> None:
-        """The user, their devices and their sessions. Revoking first ends the sessions and kills the logins
-        in progress in one step, so nothing begun under this user can finish while the rest is deleted."""
+        """The user, their devices (with their failure counts), sessions and lockout state. Revoking first
+        ends the sessions and kills the logins in progress in one step, so nothing begun under this user can
+        finish while the rest is deleted. Failed attempts on the name after this count again, as for any
+        unknown name."""
         name = self.get(username)["username"]
         ended = self._store.users.revoke(name, disabled=True, epoch=new_epoch()) or []
         for device_id in self._store.users.device_ids(name):
-            self._store.devices.delete(device_id)
+            self._drop_device(name, device_id)
         self._store.access.forget_user(name)
         self._store.users.delete(name)
+        self._store.lockout.forget_user(name)  # after the user: a user created again starts unlocked
+        self._store.logins.forget_user(name)
         self._sessions_ended(name, ended, now=now, reason="killed")
         self._events.record("user.deleted", at=now, user=name)
 
@@ -133,8 +137,31 @@ class UserService:
                 f"session.{reason}", at=now, user=username, detail={"session_id": short_id(sid)}
             )
 
-    def check_password(self, username: str, password: str) -> dict[str, str] | None:
-        """The user's record if the password is right; None otherwise, in the same time either way."""
+    def _drop_device(self, name: str, device_id: str, *, tries: int = 8) -> None:
+        """Delete a device the user owns; a card merely shared with the user stays its owner's, and only
+        loses the user (compare-and-set on the device's version, like every device write)."""
+        for _ in range(tries):
+            record = self._store.devices.get(device_id)
+            if record is None:
+                return
+            if record.get("owner") == name:
+                self._store.devices.delete(device_id)
+                return
+            shared = ",".join(u for u in record.get("shared_with", "").split(",") if u and u != name)
+            if (
+                self._store.devices.update(device_id, record["version"], {"shared_with": shared})
+                != "conflict"
+            ):
+                return
+        raise RuntimeError(f"device {device_id} kept changing under {tries} updates")  # pragma: no cover
+
+    def check_password(self, username: str, password: str, *, now: int) -> dict[str, str] | None:
+        """The user's record if the password is right; None otherwise, in the same time either way.
+
+        A right password whose hash was made under another profile is hashed again under this one: an
+        unknown user costs a dummy hash of the current profile, so a stored hash left cheaper would make
+        real users answer faster (a timing oracle), and a costlier one slower.
+        """
         try:
             name = canonical_username(username)
         except InvalidRequest:
@@ -143,4 +170,15 @@ class UserService:
         if record is None:
             self._hasher.dummy_verify(password)
             return None
-        return record if self._hasher.verify(password, record["password_hash"]) else None
+        stored = record["password_hash"]
+        if not self._hasher.verify(password, stored):
+            return None
+        if self._hasher.needs_rehash(stored):
+            self._rehash(record["username"], password, stored, now=now)
+        return record
+
+    def _rehash(self, name: str, password: str, stored: str, *, now: int) -> None:
+        """Write the new hash only over the one just verified: a password changed meanwhile wins."""
+        if self._store.users.replace_field(name, "password_hash", stored, self._hasher.hash(password)):
+            profile = self._hasher.profile.name
+            self._events.record("user.password_rehashed", at=now, user=name, detail={"profile": profile})

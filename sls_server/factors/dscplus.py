@@ -1,8 +1,9 @@
 """The Digital Security Card+ as a factor: enrol a card, give it fresh challenges, check its responses.
 
 The server verifies by running the same algorithm as the card (``devices.dscplus``) on the key and PIN
-hash it keeps sealed. Challenges are never given twice to one card, tracked by their *encoded* bytes:
-RFC 6287's numeric encoding makes "1" and "16" alike, so tracking the digits would let an alias slip by.
+hash it keeps sealed. Challenges come from :class:`~.challenges.ChallengeIssuer`: limited per card and per
+user, never one the card remembers, tracked by their *encoded* bytes (RFC 6287's numeric encoding makes "1"
+and "16" alike, so tracking the digits would let an alias slip by); why a bounded memory is safe is there.
 """
 
 from __future__ import annotations
@@ -15,26 +16,17 @@ from collections.abc import Mapping
 from typing import Any
 
 from devices.dscplus import DSCPLUS_SUITE, CardState, DscPlusCard, InvalidPin, expected_response
-from devices.ocra import OcraSuite, encoded_question_key
+from devices.ocra import OcraSuite
 
 from ..errors import Conflict, InvalidRequest
 from ..secretbox import SecretBox
-from ..store.devices import DeviceRepo
 from . import Begin, Enrolment, Prompt
-
-#: Distinct encodings a card may be given before it must be replaced; half the space keeps random draws cheap.
-CHALLENGE_CAPACITY = 500_000
-_CANDIDATES_PER_TRY = 8
-_TRIES = 16
+from .challenges import ChallengeIssuer
 
 
 class ChallengeSpaceExhausted(Conflict):
     code = "challenge_space_exhausted"
-    message = "This card has used up its challenges; enrol a new card."
-
-
-def new_challenge() -> str:
-    return f"{secrets.randbelow(10**6):06d}"
+    message = "No challenge this card does not remember could be drawn; try again, or enrol a new card."
 
 
 def new_serial() -> str:
@@ -56,9 +48,9 @@ class DscPlusFactor:
     response_pattern = re.compile(r"^[0-9]{8}$")
     device_types = ("dscplus",)
 
-    def __init__(self, box: SecretBox, devices: DeviceRepo, *, pin_attempts: int) -> None:
+    def __init__(self, box: SecretBox, issuer: ChallengeIssuer, *, pin_attempts: int) -> None:
         self._box = box
-        self._devices = devices
+        self._issuer = issuer
         self._pin_attempts = pin_attempts
         self._suite = OcraSuite.parse(DSCPLUS_SUITE)
 
@@ -83,16 +75,10 @@ class DscPlusFactor:
         )
 
     def begin(self, device: Mapping[str, str], step: Begin) -> Prompt:
-        for _ in range(_TRIES):
-            candidates = [new_challenge() for _ in range(_CANDIDATES_PER_TRY)]
-            encodings = [encoded_question_key(self._suite, c) for c in candidates]
-            claimed = self._devices.claim_challenge(device["device_id"], encodings, CHALLENGE_CAPACITY)
-            if claimed == "full":
-                break
-            if isinstance(claimed, int) and claimed > 0:
-                challenge = candidates[claimed - 1]
-                return Prompt({"challenge": challenge}, {"challenge": challenge})
-        raise ChallengeSpaceExhausted()
+        challenge = self._issuer.issue(self._suite, device, step)
+        if challenge is None:
+            raise ChallengeSpaceExhausted()
+        return Prompt({"challenge": challenge}, {"challenge": challenge})
 
     def check(self, device: Mapping[str, str], txn: Mapping[str, str], response: str, *, now: int) -> bool:
         state = self.open_state(device)

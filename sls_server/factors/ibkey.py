@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from devices import ibkey
-from devices.ocra import OcraSuite, encoded_question_key
+from devices.ocra import OcraSuite
 
 from ..config import Settings
 from ..errors import Conflict, InvalidRequest, SlsError
@@ -34,10 +34,10 @@ from ..store import Store
 from ..store.base import Scripts
 from ..store.ibkey import IbKeyRepo
 from . import Begin, Enrolment, Prompt
+from .challenges import ChallengeIssuer, ChallengePolicy
 from .ibkey_activation import ActivationCodes, seal_context
 
 PENDING = "pending_activation"
-CHALLENGE_CAPACITY = 500_000
 _SUITE = OcraSuite.parse(ibkey.IBKEY_SUITE)
 
 
@@ -49,7 +49,7 @@ class PushLimited(SlsError):
 
 class ChallengeSpaceExhausted(Conflict):
     code = "challenge_space_exhausted"
-    message = "This IB Key has used up its challenges; activate it again."
+    message = "No challenge this IB Key does not remember could be drawn; try again."
 
 
 class IbKeyFactor:
@@ -65,6 +65,7 @@ class IbKeyFactor:
         phones: PhoneService,
         events: EventLog,
         activation: ActivationCodes,
+        issuer: ChallengeIssuer,
         *,
         push_limit: int,
         push_window: int,
@@ -76,6 +77,7 @@ class IbKeyFactor:
         self._phones = phones
         self._events = events
         self.activation = activation
+        self._issuer = issuer
         self._push_limit = push_limit
         self._push_window = push_window
         self.push_ttl = push_ttl
@@ -92,7 +94,8 @@ class IbKeyFactor:
         repo = IbKeyRepo(store.client, Scripts(store.client))
         codes = ActivationCodes(box, store, repo, phones, pepper=pepper, ttl=settings.activation_code_ttl)
         limits = {"push_limit": settings.push_limit, "push_window": settings.push_window}
-        return cls(box, store, repo, phones, events, codes, **limits, push_ttl=settings.push_ttl)
+        issuer = ChallengeIssuer(store.devices, events, ChallengePolicy.from_settings(settings))
+        return cls(box, store, repo, phones, events, codes, issuer, **limits, push_ttl=settings.push_ttl)
 
     # --- enrolment --------------------------------------------------------------------------
 
@@ -110,9 +113,9 @@ class IbKeyFactor:
         """A push with number matching, unless the phone roams or has notifications off: then a challenge."""
         number = device.get("handset") or device.get("phone")  # the smartphone, for an added user too
         if number and self._phones.conditions(number).roaming:
-            return self._challenge(device, "roaming")
+            return self._challenge(device, step, "roaming")
         if device.get("push_enabled", "1") != "1":
-            return self._challenge(device, "notifications_off")
+            return self._challenge(device, step, "notifications_off")
         wait = self._store.phones.hit(
             f"push:{step.username}",
             now=step.now,
@@ -120,9 +123,10 @@ class IbKeyFactor:
             limit=self._push_limit,
             member=secrets.token_hex(8),
         )
-        if wait:
-            self._events.record(
+        if wait:  # repeatable by whoever has the password: counted per user and window, not each written
+            self._events.record_flood(
                 "push.rate_limited",
+                per="user",
                 at=step.now,
                 user=step.username,
                 factor=self.type,
@@ -163,21 +167,16 @@ class IbKeyFactor:
         remembered = {"mode": "push", "match": match, "nonce": nonce, "notification_id": notification_id}
         return Prompt({"mode": "push", "match": match}, remembered, expires_in=self.push_ttl)
 
-    def _challenge(self, device: Mapping[str, str], reason: str) -> Prompt:
-        """A 6-digit challenge never given to this device before, tracked by its encoded bytes."""
-        for _ in range(16):
-            candidates = [f"{secrets.randbelow(10**6):06d}" for _ in range(8)]
-            encodings = [encoded_question_key(_SUITE, c) for c in candidates]
-            claimed = self._store.devices.claim_challenge(device["device_id"], encodings, CHALLENGE_CAPACITY)
-            if claimed == "full":
-                break
-            if isinstance(claimed, int) and claimed > 0:
-                challenge = candidates[claimed - 1]
-                return Prompt(
-                    {"mode": "challenge", "challenge": challenge, "reason": reason},
-                    {"mode": "challenge", "challenge": challenge},
-                )
-        raise ChallengeSpaceExhausted()
+    def _challenge(self, device: Mapping[str, str], step: Begin, reason: str) -> Prompt:
+        """A 6-digit challenge the device does not remember, within the issuance limits (as a DSC+ card's:
+        ``factors.challenges``)."""
+        challenge = self._issuer.issue(_SUITE, device, step)
+        if challenge is None:
+            raise ChallengeSpaceExhausted()
+        return Prompt(
+            {"mode": "challenge", "challenge": challenge, "reason": reason},
+            {"mode": "challenge", "challenge": challenge},
+        )
 
     def check(self, device: Mapping[str, str], txn: Mapping[str, str], response: str, *, now: int) -> bool:
         if txn.get("mode") != "challenge" or "ocra_sealed" not in device:

@@ -161,7 +161,9 @@ def events():  # type: ignore[no-untyped-def]
             user = canonical_username(user)
         except InvalidRequest:
             raise InvalidRequest("user is not a valid username", field="user") from None
-    found, cursor = core().events.page(since=since, user=user, type_=request.args.get("type"), limit=limit)
+    found, cursor = core().events.page(
+        since=since, user=user, type_=request.args.get("type"), limit=limit, now=core().clock.now()
+    )
     return jsonify({"events": found, "cursor": cursor})
 
 

@@ -12,6 +12,7 @@ from ..errors import (
     NoSecondFactor,
     UnknownTransaction,
 )
+from ..factors.challenges import ChallengeLimited
 from ..lockout import DeviceLocked
 from ..stepup import PURPOSES, ReauthRequired
 from .openapi_build import SESSION_ERRORS, ok, op
@@ -64,6 +65,7 @@ def operations() -> list[Operation]:
         DeviceInactive,
         DeviceLocked,
         NoSecondFactor,
+        ChallengeLimited,
     )
     return [
         op(
@@ -78,7 +80,9 @@ def operations() -> list[Operation]:
             description='Start with `{"purpose"}`: a challenge on the user\'s factor, like login. Finish '
             "with "
             '`{"txn_id", "response"}`, or poll an IB Key approval with `{"txn_id"}`. Verified: the '
-            "session carries the purpose for SLS_STEPUP_VALIDITY seconds and its token is rotated.",
+            "session carries the purpose for SLS_STEPUP_VALIDITY seconds and its token is rotated. "
+            "429 `rate_limited` with `retry_after` when the card or the user has been issued "
+            "SLS_CHALLENGE_ISSUE_LIMIT challenges in the last SLS_CHALLENGE_ISSUE_WINDOW seconds.",
         ),
         op(
             "post",

@@ -19,6 +19,7 @@ from ..errors import (
     UserExists,
     WeakPassword,
 )
+from ..factors.challenges import ChallengeLimited
 from ..factors.dscplus import ChallengeSpaceExhausted
 from ..iprules import IpRestricted
 from ..lockout import AccountLocked, DeviceLocked, RateLimited
@@ -63,6 +64,7 @@ def operations() -> list[Operation]:
                 ChallengeSpaceExhausted,
                 AccountLocked,
                 RateLimited,
+                ChallengeLimited,
                 DeviceLocked,
             ),
             description="401 `invalid_credentials` is the same for an unknown user and a wrong password, in "
@@ -71,7 +73,9 @@ def operations() -> list[Operation]:
             "judged before the password, so the answer is the same whatever was typed. "
             "423 `account_locked` with `retry_after` (absent when only an admin can unlock) after "
             "too many failures, whatever the password; 429 `rate_limited` with `retry_after` when "
-            "one address fails too often across accounts; 423 `device_locked` when every "
+            "one address fails too often across accounts, or (after a right password) when the "
+            "card or the user has been issued SLS_CHALLENGE_ISSUE_LIMIT challenges in the last "
+            "SLS_CHALLENGE_ISSUE_WINDOW seconds; 423 `device_locked` when every "
             "authenticator of the user is disabled by wrong responses; 403 `account_disabled` for a user "
             "an administrator disabled. The answer's `login_token` binds the login to this client: "
             "every call on the transaction must carry it (`X-Login-Token`, or the `sls_login` cookie).",
@@ -126,12 +130,14 @@ def operations() -> list[Operation]:
                 SendLimited,
                 LoginExhausted,
                 AccountDisabled,
+                ChallengeLimited,
             ),
             bound=True,
             description="M2FS: pick another of the user's factors (`factors` in the login answer). "
             '"Didn\'t receive a security code?": `{"type": "sms"}` sends a new text, '
             '`{"type": "voice"}` places a voice callback. A new code never resets the failure '
-            "count; sends are rate-limited (429 `rate_limited`). A login lives at most 3 challenge TTLs "
+            "count; sends are rate-limited, and so are challenges per card and per user "
+            "(429 `rate_limited` with `retry_after`). A login lives at most 3 challenge TTLs "
             "from its start, and may switch or ask again 5 times: the next request ends it (429 "
             "`login_exhausted`).",
         ),
@@ -294,6 +300,8 @@ def operations() -> list[Operation]:
             "Read audit events",
             ok("EventsPage", "Events after `since`, oldest first, and the cursor to read on from."),
             errors=(InvalidRequest,),
+            description="Flood windows that have closed are summarised (`events.summary`) before the read, "
+            "so their counts are there to read.",
             query=(
                 query("since", "A cursor returned by an earlier call.", string()),
                 query("user", "Only this user's events (400 if not a valid username).", string()),

@@ -105,12 +105,22 @@ _TOTP_SETTINGS = {
     "period": integer("totp: seconds each code lasts (default 30).", minimum=MIN_PERIOD, maximum=MAX_PERIOD),
 }
 _EVENT_OPTIONAL = {
-    "user": USERNAME,
+    "user": string(
+        "The canonical (lower-case) username the event is about, whether or not such a user exists. Absent "
+        "when there is none: an attempt whose username cannot be one carries `detail.invalid_username: "
+        "true` instead (it is counted and locked all the same), and an `events.summary` grouped by address.",
+        pattern=USERNAME_RE.pattern,
+    ),
     "ip": string("The client's address."),
     "factor": FACTOR_TYPE,
     "device_id": DEVICE_ID,
     "result": string("`success`, `failure` or a reason."),
-    "detail": {"type": "object", "description": "Type-specific, never a secret."},
+    "detail": {
+        "type": "object",
+        "description": "Type-specific, never a secret. For `events.summary`: `type` (the event summarised), "
+        "`window_start` and `window_end` (Unix s), `count` (occurrences in the window) and `suppressed` "
+        "(those not written one by one: all but the first).",
+    },
 }
 
 SCHEMAS: dict[str, Schema] = {
@@ -360,7 +370,13 @@ SCHEMAS: dict[str, Schema] = {
             "type": string("Like `login.succeeded`.", examples=["login.succeeded"]),
         },
         _EVENT_OPTIONAL,
-        description="An audit event. None ever carries a password, PIN, code, response or key.",
+        description="An audit event. None ever carries a password, PIN, code, response or key. Refusals "
+        "anyone can repeat at will (`login.refused`, `ip.rejected`, `push.rate_limited`, "
+        "`sms.rate_limited`, `challenge.rate_limited`) are written once per client (address or user), "
+        "reason and window (SLS_EVENT_SUMMARY_WINDOW); the rest of the window is counted into one "
+        "`events.summary` written once the window has closed, so the events written plus every "
+        "summary's `suppressed` is the exact number of occurrences. Events are kept SLS_EVENT_RETENTION "
+        "seconds, whatever their number.",
     ),
     "EventsPage": obj(
         {

@@ -35,7 +35,7 @@ class Store:
         self.lockout = LockoutRepo(client, scripts)
         self.phones = PhoneRepo(client, scripts)
         self.sessions = SessionRepo(client, scripts)
-        self.events = EventRepo(client)
+        self.events = EventRepo(client, scripts)
         self.access = AccessRepo(client, scripts)
 
     @classmethod

@@ -1,4 +1,4 @@
-"""Device records and each card's set of challenges already given to it."""
+"""Device records, the challenges each card remembers, and the windows that limit challenge issuance."""
 
 from __future__ import annotations
 
@@ -35,12 +35,39 @@ class DeviceRepo:
             self._scripts("update_hash_versioned", [keys.device(device_id)], [version, *pairs(changes)])
         )
 
-    def claim_challenge(self, device_id: str, encodings: list[str], capacity: int) -> int | str:
-        """Index (1-based) of the first never-used candidate, 0 if all were used, 'full' at capacity."""
-        result = self._scripts(
-            "claim_challenge", [keys.device_used_challenges(device_id)], [capacity, *encodings]
+    def claim_challenge(self, device_id: str, encodings: list[str], history: int) -> int:
+        """Index (1-based) of the first candidate the card does not remember, 0 if it remembers them all.
+        The claimed one is remembered; beyond the last ``history`` the oldest are forgotten."""
+        return int(
+            self._scripts("claim_challenge", [keys.device_used_challenges(device_id)], [history, *encodings])
         )
-        return result if isinstance(result, str) else int(result)
+
+    def remembered_challenges(self, device_id: str) -> list[str]:
+        """The encodings the card remembers, oldest first."""
+        return list(self._r.zrange(keys.device_used_challenges(device_id), 0, -1))
+
+    def count_issue(
+        self, device_id: str, username: str, *, now: int, window: int, limit: int, member: str
+    ) -> tuple[int, str | None]:
+        """Count one challenge against the card's and the user's sliding windows: (0, None) when both had
+        room, else (seconds to wait, "device" or "user") with nothing counted (a refusal by the second
+        window gives back the place taken in the first)."""
+        counted: list[str] = []
+        for scope, key in (
+            ("device", keys.device_challenge_issues(device_id)),
+            ("user", keys.user_challenge_issues(username)),
+        ):
+            wait = int(self._scripts("sliding_window", [key], [now, window, limit, member]))
+            if wait:
+                for earlier in counted:
+                    self._r.zrem(earlier, member)
+                return wait, scope
+            counted.append(key)
+        return 0, None
 
     def delete(self, device_id: str) -> None:
-        self._r.delete(keys.device(device_id), keys.device_used_challenges(device_id))
+        self._r.delete(
+            keys.device(device_id),
+            keys.device_used_challenges(device_id),
+            keys.device_challenge_issues(device_id),
+        )

@@ -1,4 +1,19 @@
-"""The audit trail: a Redis stream (ids are the cursor) plus per-type counters for /metrics."""
+"""The audit trail: a Redis stream (ids are the cursor) plus per-type counters for /metrics.
+
+The trail is trimmed by *age*, never by count: a count cap let anyone push the whole history out with a few
+minutes of refused logins. Events are kept at least the retention (``SLS_EVENT_RETENTION``), measured on the
+stream ids, which are Redis's wall clock; older ones go in whole stream nodes (``XADD … MINID ~``), so at
+most one node (<= 100 entries) past the retention lingers. Memory is therefore the event rate times the
+retention: an event takes about 130-180 bytes in the stream (measured on Redis 6.2), so 1 million events is
+about 150 MB, and a sustained 10 events/s for the default 7 days (6 million) about 1 GB; watch Redis's
+``used_memory`` and shorten the retention rather than cap the count. The rate an outsider can cause is
+bounded per client: refusals (what anyone can repeat without a secret) are folded into one event plus one
+``events.summary`` per client, reason and window (``append(..., group=...)``), so a flood costs O(addresses x
+windows), not O(requests), and wrong passwords stop at ``SLS_IP_THROTTLE_LIMIT`` per address and window.
+What can still raise the rate needs a secret (a right password costs an Argon2id hash), is bounded per user
+(challenges by their issuance limit), or is the unauthenticated ``/sim/v1`` surface, which deployments
+exposed to strangers switch off (``SLS_SIM_ENABLED``). Needs Redis >= 6.2 (``XADD MINID``).
+"""
 
 from __future__ import annotations
 
@@ -8,22 +23,54 @@ from typing import Any
 import redis
 
 from . import keys
-from .base import guarded
+from .base import Scripts, guarded
 
-MAX_EVENTS = 100_000
+#: Closed flood windows summarised per append at most, so one call stays short after a quiet spell.
+CLOSE_PER_CALL = 50
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), sort_keys=True)
 
 
 @guarded
 class EventRepo:
-    def __init__(self, client: redis.Redis) -> None:
+    def __init__(self, client: redis.Redis, scripts: Scripts) -> None:
         self._r = client
+        self._scripts = scripts
 
-    def append(self, event: dict[str, Any]) -> str:
-        pipe = self._r.pipeline(transaction=True)
-        pipe.xadd(keys.EVENTS, {"e": json.dumps(event, separators=(",", ":"))}, maxlen=MAX_EVENTS)
-        pipe.hincrby(keys.METRICS, event["type"], 1)
-        event_id, _ = pipe.execute()
-        return str(event_id)
+    def append(
+        self,
+        event: dict[str, Any],
+        *,
+        retention_s: int,
+        window_s: int,
+        group: dict[str, str] | None = None,
+    ) -> str | None:
+        """Write ``event``; with a ``group``, only if it is the group's first in its window (else None and
+        the group's count goes up). Any flood window that has closed is summarised on the way."""
+        result = self._scripts(
+            "events_append",
+            [keys.EVENTS, keys.METRICS, keys.EVENT_WINDOWS, keys.EVENT_WINDOWS_DUE],
+            [
+                event["at"],
+                retention_s * 1000,
+                window_s,
+                CLOSE_PER_CALL,
+                _json(event),
+                event["type"],
+                _json(group) if group else "",
+            ],
+        )
+        return str(result) if result else None
+
+    def close_windows(self, *, now: int, retention_s: int, window_s: int) -> None:
+        """Summarise flood windows that have closed, so a reader sees their counts without a new event."""
+        self._scripts(
+            "events_append",
+            [keys.EVENTS, keys.METRICS, keys.EVENT_WINDOWS, keys.EVENT_WINDOWS_DUE],
+            [now, retention_s * 1000, window_s, CLOSE_PER_CALL, "", "", ""],
+        )
 
     def read(self, *, since: str | None, count: int) -> list[dict[str, Any]]:
         start = f"({since}" if since else "-"

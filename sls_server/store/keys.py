@@ -14,6 +14,9 @@ USERS_INDEX = f"{PREFIX}{{index}}:users"
 EVENTS = f"{PREFIX}{{events}}:stream"
 METRICS = f"{PREFIX}{{events}}:metrics"
 READY_PROBE = f"{PREFIX}{{ready}}:probe"
+#: Open flood windows (group -> "start count") and their end instants: beside the stream, one slot.
+EVENT_WINDOWS = f"{PREFIX}{{events}}:windows"
+EVENT_WINDOWS_DUE = f"{PREFIX}{{events}}:windows_due"
 
 
 def user(username: str) -> str:
@@ -33,11 +36,31 @@ def device(device_id: str) -> str:
 
 
 def device_used_challenges(device_id: str) -> str:
+    """The card's remembered challenge encodings: a zset scored by issue order, bounded."""
     return f"{PREFIX}{{d:{device_id}}}:used"
+
+
+def device_challenge_issues(device_id: str) -> str:
+    """Challenges issued to the card lately: a sliding window (the issuance limit)."""
+    return f"{PREFIX}{{d:{device_id}}}:issued"
+
+
+def user_challenge_issues(username: str) -> str:
+    """Challenges issued for the user lately, on any card: a sliding window (the issuance limit)."""
+    return f"{PREFIX}{{u:{username}}}:issued"
 
 
 def login(username: str, txn_id: str) -> str:
     return f"{PREFIX}{{u:{username}}}:login:{txn_id}"
+
+
+def login_prefix(username: str) -> str:
+    return login(username, "")
+
+
+def user_logins(username: str) -> str:
+    """The user's login transactions (zset: id -> when Redis may reclaim it), to delete them with the user."""
+    return f"{PREFIX}{{u:{username}}}:logins"
 
 
 def session(username: str, session_id: str) -> str:

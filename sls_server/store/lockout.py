@@ -75,6 +75,13 @@ class LockoutRepo:
         ]
         return bool(self._r.delete(*names))
 
+    def forget_user(self, username: str) -> int:
+        """Every per-user count of a deleted user: buckets, in-flight reservations, known addresses. One DEL
+        (one slot, atomic), so a user created again under the name starts clean, not locked."""
+        names = [keys.lockout(username, b) for b in BUCKETS]
+        names += [keys.lockout_inflight(username, b) for b in BUCKETS]
+        return int(self._r.delete(*names, keys.known_ips(username)))
+
     def is_known_ip(self, username: str, ip: str) -> bool:
         return bool(self._r.sismember(keys.known_ips(username), ip))
 

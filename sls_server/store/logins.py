@@ -27,11 +27,21 @@ class LoginRepo:
     def create(self, txn_id: str, record: dict[str, Any], *, now: int) -> None:
         username = _owner(txn_id)
         reclaim_at = int(record.get("dies_at", record["expires_at"])) + RECLAIM_MARGIN_S
-        key = keys.login(username, txn_id)
+        key, index = keys.login(username, txn_id), keys.user_logins(username)
+        ttl = max(reclaim_at - now, RECLAIM_MARGIN_S)
         pipe = self._r.pipeline(transaction=True)
         pipe.hset(key, mapping=clean(record))
-        pipe.expire(key, max(reclaim_at - now, RECLAIM_MARGIN_S))
+        pipe.expire(key, ttl)
+        pipe.zremrangebyscore(index, "-inf", now)
+        pipe.zadd(index, {txn_id: now + ttl})
+        pipe.expire(index, ttl)
         pipe.execute()
+
+    def forget_user(self, username: str) -> int:
+        """Delete every login of the user (the user is being deleted); how many there were."""
+        return int(
+            self._scripts("delete_indexed", [keys.user_logins(username)], [keys.login_prefix(username)])
+        )
 
     def get(self, txn_id: str) -> dict[str, str] | None:
         username = owner_of(txn_id)

@@ -31,7 +31,7 @@ class UserRepo:
 
     def delete(self, username: str) -> bool:
         pipe = self._r.pipeline(transaction=False)
-        pipe.delete(keys.user(username), keys.user_devices(username))
+        pipe.delete(keys.user(username), keys.user_devices(username), keys.user_challenge_issues(username))
         pipe.srem(keys.USERS_INDEX, username)
         deleted, _ = pipe.execute()
         return bool(deleted)
@@ -49,6 +49,9 @@ class UserRepo:
             ["1" if disabled else "0", epoch or "", keys.session_prefix(username)],
         )
         return None if ended is None else [str(sid) for sid in ended]
+    def replace_field(self, username: str, field: str, expected: str, value: str) -> bool:
+        """Set ``field`` to ``value`` only if it still holds ``expected`` (compare-and-set); else False."""
+        return bool(self._scripts("replace_field", [keys.user(username)], [field, expected, value]))
 
     def add_device(self, username: str, device_id: str) -> None:
         self._r.sadd(keys.user_devices(username), device_id)

@@ -48,7 +48,11 @@ def test_pin_attempts_are_configurable(app_config) -> None:
     assert _respond(user, "2468").status_code == 423
 
 
-def test_challenges_are_never_given_twice_to_one_card_by_encoding(alice: EnrolledUser) -> None:
+def test_challenges_are_never_given_twice_to_one_card_by_encoding(app_config) -> None:
+    from sls_server import create_app
+
+    client = create_app({**app_config, "CHALLENGE_ISSUE_LIMIT": 1000}).test_client()
+    alice = EnrolledUser(client, {"Authorization": f"Bearer {app_config['ADMIN_TOKEN']}"}, "alice", "1234")
     suite = alice.card["suite"]
     seen = set()
     for _ in range(200):

@@ -45,10 +45,11 @@ def test_racing_challenge_claims_never_share_an_encoding(redis_url: str) -> None
     assert claimed.count(0) == 8
 
 
-def test_claims_stop_at_capacity(redis_url: str) -> None:
+def test_a_card_remembers_only_its_last_challenges(redis_url: str) -> None:
     store = Store.from_url(redis_url)
-    assert store.devices.claim_challenge("dev2", ["a", "b"], 1) == 1
-    assert store.devices.claim_challenge("dev2", ["c"], 1) == "full"
+    assert [store.devices.claim_challenge("dev2", [name], 2) for name in ("a", "b", "c")] == [1, 1, 1]
+    assert store.devices.remembered_challenges("dev2") == ["b", "c"]  # the oldest went
+    assert store.devices.claim_challenge("dev2", ["b", "c", "a"], 2) == 3
 
 
 def test_user_creation_race_has_one_winner(redis_url: str) -> None:

@@ -1,0 +1,82 @@
+-- Append to the audit trail, trimmed by age, with floods of one kind of refusal folded into counts.
+--
+-- Retention: the stream's ids are Redis's own wall clock in ms (XADD *), so the trim point is that clock
+-- minus the retention (TIME, not the app clock: moving the emulated clock must not erase the trail).
+-- `MINID ~` drops whole stream nodes, so at most one node (<= 100 entries) older than the retention lingers.
+--
+-- Floods: an event with a group (ARGV[7], e.g. {"ip":"…","result":"rate_limited","type":"login.refused"})
+-- is written only when it is the first of its group in the current window; later ones in that window only
+-- add one to the group's count in KEYS[3]. When a window is closed (the group's next event falls in a
+-- later window, or an append or a read finds it due in KEYS[4]), an `events.summary` event reports how many
+-- were folded in. Every step is in this one script, so racing workers neither lose nor double a count.
+--
+-- KEYS[1] stream   KEYS[2] metrics hash (occurrences by type)   KEYS[3] open windows: group -> "start count"
+-- KEYS[4] zset of open groups scored by window end
+-- ARGV[1] now (app clock, s)   ARGV[2] retention (ms)   ARGV[3] window (s)   ARGV[4] most windows to close
+-- ARGV[5] event JSON ('' = only close due windows)   ARGV[6] its type   ARGV[7] group JSON ('' = always write)
+-- Returns the id of the event written, or false when it was folded into its group's count.
+local now = tonumber(ARGV[1])
+local window = tonumber(ARGV[3])
+local t = redis.call('TIME')
+local minid = math.max(tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - tonumber(ARGV[2]), 0)
+
+local function write(json, type)
+  redis.call('HINCRBY', KEYS[2], type, 1)
+  return redis.call('XADD', KEYS[1], 'MINID', '~', minid, '*', 'e', json)
+end
+
+local function parse(value)
+  local start, count = string.match(value, '^(%-?%d+) (%d+)$')
+  return tonumber(start), tonumber(count)
+end
+
+local function close(group, value)
+  local start, count = parse(value)
+  if count < 2 then
+    return  -- the window's only event is in the trail already
+  end
+  local g = cjson.decode(group)
+  local summary = {
+    at = now, type = 'events.summary', ip = g['ip'], user = g['user'], result = g['result'],
+    detail = {type = g['type'], window_start = start, window_end = start + window,
+              count = count, suppressed = count - 1}
+  }
+  write(cjson.encode(summary), 'events.summary')
+end
+
+-- windows that ended, and windows that start after now (the clock was moved back): neither is current
+local limit = tonumber(ARGV[4])
+local ended = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', now, 'LIMIT', 0, limit)
+local ahead = redis.call('ZRANGEBYSCORE', KEYS[4], '(' .. (now + window), '+inf', 'LIMIT', 0, limit)
+for _, due in ipairs({ended, ahead}) do
+  for _, group in ipairs(due) do
+    local value = redis.call('HGET', KEYS[3], group)
+    if value then
+      close(group, value)
+    end
+    redis.call('HDEL', KEYS[3], group)
+    redis.call('ZREM', KEYS[4], group)
+  end
+end
+
+if ARGV[5] == '' then
+  return false
+end
+local group = ARGV[7]
+if group == '' then
+  return write(ARGV[5], ARGV[6])
+end
+local start = now - (now % window)
+local value = redis.call('HGET', KEYS[3], group)
+if value then
+  local open_start, count = parse(value)
+  if open_start == start then
+    redis.call('HSET', KEYS[3], group, start .. ' ' .. (count + 1))
+    redis.call('HINCRBY', KEYS[2], ARGV[6], 1)
+    return false
+  end
+  close(group, value)
+end
+redis.call('HSET', KEYS[3], group, start .. ' 1')
+redis.call('ZADD', KEYS[4], start + window, group)
+return write(ARGV[5], ARGV[6])
