@@ -9,8 +9,8 @@ from typing import Any
 from flask import Flask
 
 from .config import MAX_BODY_BYTES, load_settings
-from .core import build_core
 from .runtime import open_store, resolve_secrets
+from .wiring import build_core
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

@@ -1,4 +1,9 @@
-"""The ``sls`` command line: run the emulator (``serve``, ``demo``), drive it, answer card challenges."""
+"""The ``sls`` command line: run the emulator (``serve``, ``demo``), drive it, answer card challenges.
+
+Talks to a running server over HTTP like any client; only ``serve``/``demo`` reach for the app factory,
+settings and runtime to start one. May import devices (offline card responses); never ``store``'s
+repositories or the core's services.
+"""
 
 from __future__ import annotations
 

@@ -16,9 +16,9 @@ import click
 from rich.panel import Panel
 from rich.text import Text
 
-from ..core import Core, build_core
 from ..errors import SlsError, UserExists
 from ..runtime import open_store
+from ..wiring import Core, build_core
 from . import demofile
 from .output import CliError, print_json, print_renderable, table
 from .serve import banner, config_errors, describe, run, server_options, start

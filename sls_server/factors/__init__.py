@@ -2,7 +2,10 @@
 
 A factor enrols a device (what it stores, what it hands out once), begins a login step on it (the
 prompt the page shows and what the transaction must remember) and checks an answer. Adding an
-authenticator is one module here plus one line in :func:`build_registry`.
+authenticator is one module here (and its model in ``devices/``) plus one line in ``wiring.build_core``.
+
+May import devices (the algorithms), store, events, errors, config and ``sim.phones`` (the carrier that
+delivers codes); never Flask, auth, accounts or http.
 """
 
 from __future__ import annotations

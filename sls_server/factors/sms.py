@@ -23,8 +23,8 @@ from typing import Any
 from devices.phone import mask_number, security_code_text, voice_transcript
 
 from ..errors import InvalidRequest
-from ..phones import PhoneService
 from ..secretbox import SealError, SecretBox
+from ..sim.phones import PhoneService
 from ..store.users import UserRepo
 from . import Begin, Enrolment, Prompt
 

@@ -1,10 +1,14 @@
-"""The HTTP surfaces, one blueprint each: thin views that parse, call the core and serialise."""
+"""The HTTP surfaces, one blueprint each: thin views that parse, call the core and serialise.
+
+May import the core (auth, accounts, factors, sim, events, errors) and Flask; never ``store``: views reach
+state only through the core's services.
+"""
 
 from __future__ import annotations
 
 from flask import Flask
 
-from . import admin, admin_access, admin_lockout, api, api_account, ops, sim, sim_ibkey, sim_phones  # noqa: F401 - admin_*, sim_* add routes to their bp
+from . import admin, api, ops, sim
 from .accesslog import register as register_access_log
 from .crosssite import register as register_cross_site_checks
 from .errors import register_error_handlers

@@ -7,9 +7,9 @@ from typing import Any
 
 from flask import current_app, g, request
 
-from ..clientip import resolve_client_ip
-from ..core import Core
+from ..accounts.clientip import resolve_client_ip
 from ..errors import InvalidRequest
+from ..wiring import Core
 from .json_provider import MAX_JSON_DEPTH, nesting_exceeds
 
 SESSION_COOKIE = "sls_session"

@@ -29,10 +29,10 @@ from __future__ import annotations
 
 from flask import Flask, current_app, request
 
-from ..csrf import CsrfTokens
+from ..auth.sessions import session_id
 from ..errors import Forbidden, Unauthorized
-from ..sessions import session_id
 from .common import bearer_token, session_cookie
+from .csrf import CsrfTokens
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: Surfaces that never read a cookie: a cookie there is no credential to abuse.

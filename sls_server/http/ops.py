@@ -19,7 +19,7 @@ def healthz():  # type: ignore[no-untyped-def]
 def readyz():  # type: ignore[no-untyped-def]
     """Ready when Redis takes a write, not merely answers PING (see ``Store.check_writable``)."""
     try:
-        core().store.check_writable()
+        core().check_ready()
     except StoreUnavailable as exc:
         return jsonify({**exc.body(), "status": "unavailable"}), 503
     return jsonify({"status": "ready"})
@@ -39,6 +39,6 @@ def metrics() -> Response:
 
 @bp.get("/openapi.json")
 def openapi():  # type: ignore[no-untyped-def]
-    from .openapi import build_spec
+    from .openapi.document import build_spec
 
     return jsonify(build_spec())

@@ -1,4 +1,8 @@
-"""The only code that talks to Redis. Repositories per kind of record, Lua for every read-modify-write."""
+"""The only code that talks to Redis: every key (``keys``), Lua script (``lua/``) and repository.
+
+May import redis and ``sls_server.errors`` only; never Flask or the core above it. Every read-modify-write
+is one Lua script, registered once per client.
+"""
 
 from __future__ import annotations
 

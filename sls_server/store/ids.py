@@ -27,3 +27,8 @@ def owner_of(scoped: str) -> str | None:
     if not sep or not _OWNER_RE.fullmatch(owner) or not _RANDOM_RE.fullmatch(rest):
         return None
     return owner
+
+
+def short_id(scoped: str) -> str:
+    """What events and logs show of an id of this form: enough to correlate, nothing to use."""
+    return scoped.partition(SEPARATOR)[2][:12]

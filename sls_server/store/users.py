@@ -49,6 +49,7 @@ class UserRepo:
             ["1" if disabled else "0", epoch or "", keys.session_prefix(username)],
         )
         return None if ended is None else [str(sid) for sid in ended]
+
     def replace_field(self, username: str, field: str, expected: str, value: str) -> bool:
         """Set ``field`` to ``value`` only if it still holds ``expected`` (compare-and-set); else False."""
         return bool(self._scripts("replace_field", [keys.user(username)], [field, expected, value]))

@@ -11,7 +11,7 @@ import pytest
 from flask.testing import FlaskClient
 from freezegun import freeze_time
 
-from sls_server.http.admin import CLOCK_MAX, CLOCK_MIN
+from sls_server.http.admin.control import CLOCK_MAX, CLOCK_MIN
 
 YEAR = 365 * 86400
 

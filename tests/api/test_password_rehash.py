@@ -10,7 +10,7 @@ import redis
 from conftest import ADMIN_TOKEN, EnrolledUser
 
 from sls_server import create_app
-from sls_server.passwords import PasswordHasher
+from sls_server.accounts.passwords import PasswordHasher
 from sls_server.store import Store, keys
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}

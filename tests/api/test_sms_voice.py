@@ -21,7 +21,8 @@ from flask.testing import FlaskClient
 from freezegun import freeze_time
 
 from devices.phone import DIGIT_WORDS
-from sls_server import create_app, speech
+from sls_server import create_app
+from sls_server.sim import speech
 from sls_server.store import keys
 
 PHONE = "+15555550123"
@@ -454,7 +455,7 @@ def test_a_send_refused_for_the_number_does_not_use_up_the_account(app_config) -
     import pytest
 
     from sls_server import create_app
-    from sls_server.phones import SendLimited
+    from sls_server.sim.phones import SendLimited
 
     core = create_app({**app_config, "SMS_SEND_LIMIT": 2}).extensions["sls"]
     now = core.clock.now()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sls_server.clientip import network_text, normalise_ip, parse_network, resolve_client_ip
+from sls_server.accounts.clientip import network_text, normalise_ip, parse_network, resolve_client_ip
 
 PROXIES = ("10.0.0.0/8", "2001:db8:ffff::/48")
 

@@ -7,7 +7,7 @@ import secrets
 
 import pytest
 
-from sls_server.csrf import NONCE_BYTES, CsrfTokens
+from sls_server.http.csrf import NONCE_BYTES, CsrfTokens
 
 KEY = bytes(range(32))
 SESSION = "a" * 64  # a session id (SHA-256 hex of the token)

@@ -7,15 +7,16 @@ from typing import Any
 
 import pytest
 
-from sls_server.errors import InvalidRequest
-from sls_server.events import EventLog
-from sls_server.iprules import (
+from sls_server.accounts.access import (
     MAX_ENTRIES,
     IpRestricted,
     IpRestrictions,
     UserInAnotherAccount,
     parse_allowlist,
 )
+from sls_server.auth.password_step import IpCheck
+from sls_server.errors import InvalidRequest
+from sls_server.events import EventLog
 from sls_server.store import Store
 
 
@@ -169,13 +170,14 @@ def attempt(username: str, ip: str | None) -> Any:
 
 def test_login_check_refuses_before_the_password_and_records_it(rules: IpRestrictions) -> None:
     rules.set_user_allowlist("alice", ["203.0.113.5"], now=1)
-    rules.before_password(attempt("ALICE", "203.0.113.5"))
+    check = IpCheck(rules, rules._events)
+    check.before_password(attempt("ALICE", "203.0.113.5"))
     with pytest.raises(IpRestricted) as caught:
-        rules.before_password(attempt(" Alice ", "198.51.100.1"))
+        check.before_password(attempt(" Alice ", "198.51.100.1"))
     assert caught.value.body() == {
         "error": "ip_restricted",
         "message": "Login is not permitted from this address.",
     }
-    rules.before_password(attempt("bad name!", "198.51.100.1"))  # cannot be a user, no list: passes
+    check.before_password(attempt("bad name!", "198.51.100.1"))  # cannot be a user, no list: passes
     events, _ = rules._events.page(type_="ip.rejected")
     assert [(e["user"], e["ip"], e["result"]) for e in events] == [("alice", "198.51.100.1", "login_refused")]

@@ -8,7 +8,7 @@ import unicodedata
 
 import pytest
 
-from sls_server.passwords import (
+from sls_server.accounts.passwords import (
     HASH_PROFILES,
     MAX_LENGTH,
     MIN_LENGTH,

@@ -1,0 +1,249 @@
+"""IP restrictions: a login, and every request of a session, only from addresses the user designated.
+
+A user may have their own allowlist; a multi-user account groups users and its list applies to all of
+them. Both must allow an address when both are set (the trader's list narrows the account's); an empty
+list restricts nothing. The login check runs before the password is looked at, so a client at a wrong
+address learns nothing about the password: the refusal is the same whatever was typed. An unknown
+username has no list, so it passes here and fails the password check like any wrong password.
+
+No Flask here: the HTTP layer resolves the client address (:mod:`sls_server.clientip`) and parses bodies.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+from ..errors import Conflict, Forbidden, InvalidRequest, NotFound, UnknownUser
+from ..events import EventLog
+from ..store import Store
+from ..store.access import decode_list
+from .clientip import IPNetwork, in_networks, network_text, parse_ip, parse_network
+from .users import USERNAME_RE, canonical_username
+
+MAX_ENTRIES = 1000
+MAX_ENTRY_CHARS = 100  # the longest real entry (an IPv6 CIDR) is under 50 characters
+MAX_ACCOUNT_USERS = 1000
+ACCOUNT_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+FIELD = "ip_allowlist"
+
+
+class IpRestricted(Forbidden):
+    """Deliberately says nothing about the password or which list refused: the same body every time."""
+
+    code = "ip_restricted"
+    message = "Login is not permitted from this address."
+
+
+class UnknownAccount(NotFound):
+    code = "unknown_account"
+    message = "No such account."
+
+
+class AccountExists(Conflict):
+    code = "account_exists"
+    message = "An account with that id already exists."
+
+
+class UserInAnotherAccount(Conflict):
+    code = "user_in_account"
+    message = "The user already belongs to another account."
+
+
+def _bad_entry(message: str, index: int, entry: object) -> InvalidRequest:
+    shown = entry[:MAX_ENTRY_CHARS] if isinstance(entry, str) else entry
+    extra: dict[str, Any] = {"index": index}
+    if shown is None or isinstance(shown, str | int | float | bool):  # echo scalars, not whole structures
+        extra["entry"] = shown
+    return InvalidRequest(f"{FIELD}[{index}]: {message}", field=FIELD, **extra)
+
+
+def parse_allowlist(value: object) -> list[str]:
+    """The normalised allowlist, or :class:`InvalidRequest` naming the first bad entry.
+
+    All or nothing: callers parse before they store, so one bad entry leaves the old list in place.
+    Host bits are cleared (``10.0.0.1/8`` -> ``10.0.0.0/8``), single hosts are shown as bare addresses,
+    IPv4-mapped IPv6 as IPv4, duplicates dropped keeping the first. Parsing a normalised list gives it back.
+    """
+    if not isinstance(value, list):
+        raise InvalidRequest(f"{FIELD} must be a list of IP addresses or CIDR ranges", field=FIELD)
+    if len(value) > MAX_ENTRIES:
+        raise InvalidRequest(
+            f"{FIELD} may hold at most {MAX_ENTRIES} entries, got {len(value)}",
+            field=FIELD,
+            max_entries=MAX_ENTRIES,
+        )
+    normalised: dict[str, None] = {}
+    for index, entry in enumerate(value):
+        if not isinstance(entry, str):
+            raise _bad_entry("must be a string", index, entry)
+        if not entry.strip() or len(entry) > MAX_ENTRY_CHARS:
+            raise _bad_entry("is not an IP address or CIDR range", index, entry)
+        try:
+            network = parse_network(entry)
+        except ValueError:
+            raise _bad_entry("is not an IP address or CIDR range", index, entry) from None
+        normalised[network_text(network)] = None
+    return list(normalised)
+
+
+def canonical_account_id(account_id: object) -> str:
+    if not isinstance(account_id, str) or not ACCOUNT_ID_RE.fullmatch(account_id):
+        raise InvalidRequest(
+            "account_id must be 1-64 characters: letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit",
+            field="account_id",
+        )
+    return account_id
+
+
+def parse_usernames(value: object, *, field: str = "users") -> list[str]:
+    """Canonical usernames, duplicates dropped; 400 naming ``field`` for anything else."""
+    if not isinstance(value, list) or len(value) > MAX_ACCOUNT_USERS:
+        raise InvalidRequest(f"{field} must be a list of at most {MAX_ACCOUNT_USERS} usernames", field=field)
+    names: dict[str, None] = {}
+    for index, item in enumerate(value):
+        if not isinstance(item, str):
+            raise InvalidRequest(f"{field}[{index}] must be a string", field=field, index=index)
+        try:
+            names[canonical_username(item)] = None
+        except InvalidRequest:
+            raise InvalidRequest(
+                f"{field}[{index}] is not a valid username", field=field, index=index
+            ) from None
+    return list(names)
+
+
+@functools.lru_cache(maxsize=128)
+def _networks(stored: str) -> tuple[IPNetwork, ...]:
+    """Parsed once per distinct stored list: the guard runs on every authenticated request."""
+    return tuple(parse_network(entry) for entry in decode_list(stored))
+
+
+class IpRestrictions:
+    """Who may log in from where (``allowed``, which the login step and every session request ask), and
+    the allowlists' administration."""
+
+    def __init__(self, store: Store, events: EventLog) -> None:
+        self._store = store
+        self._events = events
+
+    # --- the checks -----------------------------------------------------------------------------------
+
+    def allowed(self, username: str, ip: str | None) -> bool:
+        """May ``ip`` log in as (or use a session of) ``username``? An unknown address passes only when
+        no list applies: failing closed, since an address we cannot read cannot be shown to be allowed."""
+        if not USERNAME_RE.fullmatch(username):
+            return True  # not a username that could exist, so no list; the password check refuses it
+        own, account_id = self._store.access.user_access(username)
+        lists = [_networks(own)] if own else []
+        if account_id:
+            shared = self._store.access.account_allowlist(account_id)
+            if shared:
+                lists.append(_networks(shared))
+        lists = [networks for networks in lists if networks]
+        if not lists:
+            return True
+        try:
+            address = parse_ip(ip or "")
+        except ValueError:
+            return False
+        return all(in_networks(address, networks) for networks in lists)
+
+    # --- a user's own list ----------------------------------------------------------------------------
+
+    def user_allowlist(self, username: str) -> dict[str, Any]:
+        own, account_id = self._store.access.user_access(username)
+        return {"username": username, "ip_allowlist": decode_list(own), "account_id": account_id}
+
+    def set_user_allowlist(self, username: str, entries: object, *, now: int) -> dict[str, Any]:
+        """Replace the list of an existing user (the caller checked); an empty list lifts the restriction."""
+        parsed = parse_allowlist(entries)
+        self._store.access.set_user_allowlist(username, parsed)
+        self._events.record("ip.allowlist_changed", at=now, user=username, detail={"entries": len(parsed)})
+        return self.user_allowlist(username)
+
+    # --- multi-user accounts --------------------------------------------------------------------------
+
+    def account(self, account_id: str) -> dict[str, Any]:
+        aid = canonical_account_id(account_id)
+        found = self._store.access.account(aid)
+        if found is None:
+            raise UnknownAccount()
+        record, members = found
+        return {
+            "account_id": aid,
+            "users": members,
+            "ip_allowlist": decode_list(record.get("allowlist")),
+            "created_at": int(record["created_at"]),
+        }
+
+    def create_account(
+        self, account_id: object, users: object, allowlist: object, *, now: int
+    ) -> dict[str, Any]:
+        """A new account with its users and list. All checks come first so a refusal stores nothing; a user
+        claimed by another account in a race undoes what was done and refuses."""
+        aid = canonical_account_id(account_id)
+        names = parse_usernames(users)
+        entries = parse_allowlist(allowlist)
+        for name in names:
+            self._require_user(name)
+        if self._store.access.account(aid) is not None:
+            raise AccountExists()
+        for name in names:
+            self._refuse_if_elsewhere(name, aid)
+        if not self._store.access.create_account(aid, {"account_id": aid, "created_at": now}, entries):
+            raise AccountExists()
+        linked: list[str] = []
+        try:
+            for name in names:
+                other = self._store.access.link_account(name, aid)
+                if other is not None:
+                    raise UserInAnotherAccount(username=name, account_id=other)
+                linked.append(name)
+        except UserInAnotherAccount:
+            for name in linked:
+                self._store.access.unlink_account(name, aid)
+            self._store.access.delete_account(aid)
+            raise
+        self._store.access.add_members(aid, names)
+        self._events.record(
+            "account.created",
+            at=now,
+            detail={"account_id": aid, "users": len(names), "entries": len(entries)},
+        )
+        return self.account(aid)
+
+    def set_account_allowlist(self, account_id: str, entries: object, *, now: int) -> dict[str, Any]:
+        aid = canonical_account_id(account_id)
+        parsed = parse_allowlist(entries)
+        if not self._store.access.set_account_allowlist(aid, parsed):
+            raise UnknownAccount()
+        self._events.record(
+            "ip.allowlist_changed", at=now, detail={"account_id": aid, "entries": len(parsed)}
+        )
+        return self.account(aid)
+
+    def add_user_to_account(self, account_id: str, username: str, *, now: int) -> dict[str, Any]:
+        """Idempotent for a member; 409 ``user_in_account`` if the user trades under another account."""
+        aid = canonical_account_id(account_id)
+        name = canonical_username(username)
+        self._require_user(name)
+        if self._store.access.account(aid) is None:
+            raise UnknownAccount()
+        other = self._store.access.link_account(name, aid)
+        if other is not None:
+            raise UserInAnotherAccount(username=name, account_id=other)
+        self._store.access.add_members(aid, [name])
+        self._events.record("account.user_added", at=now, user=name, detail={"account_id": aid})
+        return self.account(aid)
+
+    def _require_user(self, name: str) -> None:
+        if not self._store.users.get(name):
+            raise UnknownUser(username=name)
+
+    def _refuse_if_elsewhere(self, name: str, account_id: str) -> None:
+        _, current = self._store.access.user_access(name)
+        if current and current != account_id:
+            raise UserInAnotherAccount(username=name, account_id=current)

@@ -1,0 +1,187 @@
+"""Users: creation with the password policy, lookup, deletion, and the password check itself."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+from ..errors import InvalidRequest, UnknownUser, UserExists, WeakPassword
+from ..events import EventLog
+from ..store import Store
+from ..store.ids import short_id
+from .passwords import PasswordHasher, PasswordRejected, check_password_policy
+
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
+PHONE_RE = re.compile(r"^\+[1-9][0-9]{6,14}$")
+
+
+def new_epoch() -> str:
+    """A user's epoch: logins and sessions remember the one they began under, and disabling (or deleting and
+    re-creating) the user draws a new one, so everything begun before is dead on its next step. Random, not a
+    counter, so a re-created user can never land on an old value."""
+    return secrets.token_hex(8)
+
+
+def canonical_username(username: str) -> str:
+    """Usernames are case-insensitive, as at the broker; keys and events use the lower-case form."""
+    name = username.strip().lower()
+    if not USERNAME_RE.fullmatch(name):
+        raise InvalidRequest(
+            "username must be 3-64 characters: letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit",
+            field="username",
+        )
+    return name
+
+
+def public_user(record: dict[str, str], devices: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "username": record["username"],
+        "phone": record.get("phone"),
+        "created_at": int(record["created_at"]),
+        "disabled": record.get("disabled") == "1",
+        "devices": devices,
+    }
+
+
+class UserService:
+    def __init__(
+        self,
+        store: Store,
+        hasher: PasswordHasher,
+        events: EventLog,
+        notify: Callable[..., object] | None = None,
+    ) -> None:
+        self._store = store
+        self._hasher = hasher
+        self._events = events
+        self._notify = notify
+
+    def create(self, username: str, password: str, *, phone: str | None, now: int) -> dict[str, str]:
+        name = canonical_username(username)
+        if phone is not None and not PHONE_RE.fullmatch(phone):
+            raise InvalidRequest("phone must be in E.164 form, like +15551234567", field="phone")
+        try:
+            check_password_policy(password, username=name)
+        except PasswordRejected as exc:
+            raise WeakPassword(exc.message, field="password", reason=exc.reason) from None
+        if self._store.users.get(name):  # cheap early answer; create() below is the atomic check
+            raise UserExists()
+        record = {
+            "username": name,
+            "password_hash": self._hasher.hash(password),
+            "phone": phone,
+            "created_at": now,
+            "disabled": False,
+            "epoch": new_epoch(),
+        }
+        if not self._store.users.create(name, record):
+            raise UserExists()
+        self._events.record("user.created", at=now, user=name)
+        return record
+
+    def names(self) -> list[str]:
+        return self._store.users.usernames()
+
+    def get(self, username: str) -> dict[str, str]:
+        record = self._store.users.get(canonical_username(username))
+        if not record:
+            raise UnknownUser()
+        return record
+
+    def change_phone(self, username: str, phone: str, *, now: int) -> dict[str, str | None]:
+        """A new number is a new binding (NIST 800-63B-4 §3.1.3.3): the caller required a fresh step-up and
+        moves the SMS devices along (``DeviceService.follow_phone``); both old and new number are told."""
+        if not PHONE_RE.fullmatch(phone):
+            raise InvalidRequest("phone must be in E.164 form, like +15551234567", field="phone")
+        record = self.get(username)
+        old = record.get("phone")
+        self._store.users.set_fields(record["username"], {"phone": phone})
+        self._events.record("user.phone_changed", at=now, user=record["username"])
+        if self._notify:
+            what = "The phone number on your account was changed."
+            if old:
+                self._notify(record["username"], what, now=now, number=old)
+            self._notify(record["username"], what, now=now, number=phone)
+        return {"username": record["username"], "phone": phone, "previous_phone": old}
+
+    def set_disabled(self, username: str, disabled: bool, *, now: int) -> dict[str, Any]:
+        """Disabling ends, in one step, every session of the user and every login and step-up in progress
+        (a new epoch); a disabled user cannot log in whatever the password. Enabling changes nothing else."""
+        name = self.get(username)["username"]
+        ended = self._store.users.revoke(name, disabled=disabled, epoch=new_epoch() if disabled else None)
+        if ended is None:
+            raise UnknownUser()
+        self._events.record("user.disabled" if disabled else "user.enabled", at=now, user=name)
+        self._sessions_ended(name, ended, now=now, reason="killed")
+        return {"username": name, "disabled": disabled, "sessions_ended": len(ended)}
+
+    def delete(self, username: str, *, now: int) -> None:
+        """The user, their devices (with their failure counts), sessions and lockout state. Revoking first
+        ends the sessions and kills the logins in progress in one step, so nothing begun under this user can
+        finish while the rest is deleted. Failed attempts on the name after this count again, as for any
+        unknown name."""
+        name = self.get(username)["username"]
+        ended = self._store.users.revoke(name, disabled=True, epoch=new_epoch()) or []
+        for device_id in self._store.users.device_ids(name):
+            self._drop_device(name, device_id)
+        self._store.access.forget_user(name)
+        self._store.users.delete(name)
+        self._store.lockout.forget_user(name)  # after the user: a user created again starts unlocked
+        self._store.logins.forget_user(name)
+        self._sessions_ended(name, ended, now=now, reason="killed")
+        self._events.record("user.deleted", at=now, user=name)
+
+    def _sessions_ended(self, username: str, ended: list[str], *, now: int, reason: str) -> None:
+        for sid in ended:
+            self._events.record(
+                f"session.{reason}", at=now, user=username, detail={"session_id": short_id(sid)}
+            )
+
+    def _drop_device(self, name: str, device_id: str, *, tries: int = 8) -> None:
+        """Delete a device the user owns; a card merely shared with the user stays its owner's, and only
+        loses the user (compare-and-set on the device's version, like every device write)."""
+        for _ in range(tries):
+            record = self._store.devices.get(device_id)
+            if record is None:
+                return
+            if record.get("owner") == name:
+                self._store.devices.delete(device_id)
+                return
+            shared = ",".join(u for u in record.get("shared_with", "").split(",") if u and u != name)
+            if (
+                self._store.devices.update(device_id, record["version"], {"shared_with": shared})
+                != "conflict"
+            ):
+                return
+        raise RuntimeError(f"device {device_id} kept changing under {tries} updates")  # pragma: no cover
+
+    def check_password(self, username: str, password: str, *, now: int) -> dict[str, str] | None:
+        """The user's record if the password is right; None otherwise, in the same time either way.
+
+        A right password whose hash was made under another profile is hashed again under this one: an
+        unknown user costs a dummy hash of the current profile, so a stored hash left cheaper would make
+        real users answer faster (a timing oracle), and a costlier one slower.
+        """
+        try:
+            name = canonical_username(username)
+        except InvalidRequest:
+            name = None
+        record = self._store.users.get(name) if name else None
+        if record is None:
+            self._hasher.dummy_verify(password)
+            return None
+        stored = record["password_hash"]
+        if not self._hasher.verify(password, stored):
+            return None
+        if self._hasher.needs_rehash(stored):
+            self._rehash(record["username"], password, stored, now=now)
+        return record
+
+    def _rehash(self, name: str, password: str, stored: str, *, now: int) -> None:
+        """Write the new hash only over the one just verified: a password changed meanwhile wins."""
+        if self._store.users.replace_field(name, "password_hash", stored, self._hasher.hash(password)):
+            profile = self._hasher.profile.name
+            self._events.record("user.password_rehashed", at=now, user=name, detail={"profile": profile})

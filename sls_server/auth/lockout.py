@@ -1,0 +1,230 @@
+"""Failed-login lockout, per-address throttling and per-authenticator disabling.
+
+The account check runs before the password is looked at: a locked account answers 423 whatever the
+password, and an attempt is *reserved* in Redis before verification so racing requests cannot exceed the
+threshold (``store/lua/lockout_reserve.lua``). Failures are counted in buckets: one per account, or, with
+``lockout_known_ips``, one for addresses the user has logged in from and one for all others, so strangers
+cannot lock the user out of their usual places (NIST 800-63B-4 §3.2.2 permits this).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from ..config import Settings
+from ..errors import AccountDisabled, SlsError
+from ..events import EventLog
+from ..store.lockout import BUCKETS, LockoutRepo
+
+#: Starts the lock name of an attempt whose username cannot be one; no canonical username starts so.
+INVALID_PREFIX = "~"
+
+
+class AccountLocked(SlsError):
+    code = "account_locked"
+    status = 423
+    message = "This account is locked after too many failed logins."
+
+
+class RateLimited(SlsError):
+    code = "rate_limited"
+    status = 429
+    message = "Too many failed logins from this address; wait and try again."
+
+
+class DeviceLocked(SlsError):
+    code = "device_locked"
+    status = 423
+    message = "This authenticator is disabled after too many wrong responses; use another or ask for a reset."
+
+
+@dataclass(frozen=True)
+class LockoutPolicy:
+    threshold: int
+    wait_increment: int
+    max_wait: int
+    permanent_after: int
+    known_ips: bool
+    ip_limit: int
+    ip_window: int
+    device_limit: int
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> LockoutPolicy:
+        return cls(
+            threshold=settings.lockout_threshold,
+            wait_increment=settings.lockout_wait_increment,
+            max_wait=settings.lockout_max_wait,
+            permanent_after=settings.lockout_permanent_after,
+            known_ips=settings.lockout_known_ips,
+            ip_limit=settings.ip_throttle_limit,
+            ip_window=settings.ip_throttle_window,
+            device_limit=settings.device_failure_limit,
+        )
+
+
+def lock_name(username: str, canonical: str | None) -> str:
+    """The key a login attempt counts under: the canonical username, or a digest for names that cannot be
+    one (they fail the password check anyway, and must neither break a key's hash tag nor go uncounted)."""
+    if canonical:
+        return canonical
+    return INVALID_PREFIX + hashlib.sha256(username.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+
+
+def event_subject(lock: str) -> tuple[str | None, dict[str, Any]]:
+    """(``user``, extra ``detail``) of an event about an attempt counted under ``lock``.
+
+    Events publish only canonical usernames in ``user`` (the schema's pattern). A digest lock name stays
+    out of the trail altogether: it is an unsalted hash of whatever was typed as the username, which is
+    sometimes the password typed into the wrong field. ``invalid_username`` says why there is no user.
+    """
+    if lock.startswith(INVALID_PREFIX):
+        return None, {"invalid_username": True}
+    return lock, {}
+
+
+class Lockout:
+    def __init__(self, repo: LockoutRepo, events: EventLog, policy: LockoutPolicy) -> None:
+        self._repo = repo
+        self._events = events
+        self.policy = policy
+
+    # --- LoginCheck ---------------------------------------------------------------------------------------
+
+    def before_password(self, attempt: Any) -> None:
+        if attempt.ip:
+            wait = self._repo.reserve_ip(
+                attempt.ip,
+                now=attempt.now,
+                window=self.policy.ip_window,
+                limit=self.policy.ip_limit,
+                attempt_id=attempt.id,
+            )
+            if wait:
+                self._refused(attempt, "rate_limited")
+                raise RateLimited(retry_after=wait)
+        bucket = self._bucket(attempt.lock_name, attempt.ip)
+        attempt.notes["bucket"] = bucket
+        status, until = self._repo.reserve(
+            attempt.lock_name, bucket, now=attempt.now, threshold=self.policy.threshold, attempt_id=attempt.id
+        )
+        if status == "ok":
+            return
+        self._refused(attempt, "account_locked")
+        if status == "locked":
+            raise AccountLocked(retry_after=until - attempt.now)
+        if status == "busy":  # the last allowed attempts are being checked right now
+            raise AccountLocked(retry_after=1)
+        if status == "disabled":
+            raise AccountDisabled()
+        raise AccountLocked("This account is locked; an administrator must unlock it.")
+
+    def after_password(self, attempt: Any, *, ok: bool) -> None:
+        if ok and attempt.ip:
+            self._repo.refund_ip(attempt.ip, attempt.id)
+        p = self.policy
+        status, until, locks = self._repo.settle(
+            attempt.lock_name,
+            attempt.notes["bucket"],
+            now=attempt.now,
+            attempt_id=attempt.id,
+            ok=ok,
+            threshold=p.threshold,
+            wait_increment=p.wait_increment,
+            max_wait=p.max_wait,
+            permanent_after=p.permanent_after,
+        )
+        if status in ("locked", "permanent"):
+            detail: dict[str, Any] = {"lock_number": locks, "bucket": attempt.notes["bucket"]}
+            if status == "locked":
+                detail["wait_s"] = until - attempt.now
+            else:
+                detail["permanent"] = True
+            user, extra = event_subject(attempt.lock_name)
+            self._events.record(
+                "account.locked", at=attempt.now, user=user, ip=attempt.ip, detail={**detail, **extra}
+            )
+
+    def login_succeeded(self, username: str, ip: str | None, *, now: int) -> None:
+        self._repo.forget_failures(username, self._bucket(username, ip))
+        if ip:
+            self._repo.remember_ip(username, ip)
+
+    # --- admin --------------------------------------------------------------------------------------------
+
+    def unlock(self, username: str, *, now: int) -> None:
+        self._repo.unlock(username)
+        self._events.record("account.unlocked", at=now, user=username)
+
+    def status(self, username: str, *, now: int) -> dict[str, Any]:
+        buckets = {}
+        for bucket, state in self._repo.state(username).items():
+            until = int(state.get("locked_until", 0))
+            buckets[bucket] = {
+                "failures": int(state.get("failures", 0)),
+                "locks": int(state.get("locks", 0)),
+                "locked": state.get("permanent") == "1" or until > now,
+                "permanent": state.get("permanent") == "1",
+                "retry_after": max(until - now, 0) if until > now else None,
+            }
+        locked = any(b["locked"] for b in buckets.values())
+        return {
+            "username": username,
+            "locked": locked,
+            "threshold": self.policy.threshold,
+            "buckets": buckets,
+        }
+
+    # --- authenticators -----------------------------------------------------------------------------------
+
+    def device_failed(self, device: dict[str, str], *, now: int, ip: str | None) -> bool:
+        """Count a wrong response against the device; True when this one disabled it."""
+        failures, locked_now = self._repo.device_failed(device["device_id"], limit=self.policy.device_limit)
+        if locked_now:
+            self._events.record(
+                "device.locked",
+                at=now,
+                user=device["owner"],
+                ip=ip,
+                factor=device["type"],
+                device_id=device["device_id"],
+                detail={"failures": failures},
+            )
+        return locked_now
+
+    def device_succeeded(self, device: dict[str, str]) -> None:
+        if device.get("factor_failures", "0") != "0":
+            self._repo.device_reset(device["device_id"])
+
+    def unlock_device(self, device: dict[str, str], *, now: int) -> None:
+        self._repo.device_reset(device["device_id"])
+        self._events.record(
+            "device.unlocked",
+            at=now,
+            user=device["owner"],
+            factor=device["type"],
+            device_id=device["device_id"],
+        )
+
+    # --- helpers ------------------------------------------------------------------------------------------
+
+    def _bucket(self, username: str, ip: str | None) -> str:
+        if not self.policy.known_ips:
+            return BUCKETS[0]
+        return "known" if ip and self._repo.is_known_ip(username, ip) else "other"
+
+    def _refused(self, attempt: Any, result: str) -> None:
+        """Anyone can repeat a refused attempt at will: one event per address, reason and window, the rest
+        counted (``EventLog.record_flood``), so refusals cannot flood the trail."""
+        user, extra = event_subject(attempt.lock_name)
+        self._events.record_flood(
+            "login.refused",
+            per="ip",
+            at=attempt.now,
+            user=user,
+            ip=attempt.ip,
+            result=result,
+            detail=extra or None,
+        )

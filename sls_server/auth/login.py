@@ -1,0 +1,184 @@
+"""The login flow: password, then a second factor, then a session.
+
+Every login is bound to the client that started it. The start answer hands out a binding secret, the
+``login_token``, kept server-side only as its SHA-256; every later call on the transaction (status, switch,
+verify) must present it, and the session goes only to that client. Without the binding, anyone who saw a
+transaction id (an IB Key notification, a log line, a relayed link) could poll an approved push and take the
+session.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import SlsError, Unauthorized
+from ..events import EventLog
+from ..store import Store
+from .password_step import PasswordStep
+from .second_factor import SecondFactor
+from .sessions import Session, SessionService
+
+LOGIN_TOKEN_BYTES = 32
+
+
+class NotALogin(SlsError):
+    code = "unknown_transaction"
+    status = 404
+    message = "No such login transaction."
+
+
+class LoginBindingRequired(Unauthorized):
+    code = "login_binding_required"
+    message = (
+        "This login belongs to the client that started it: send its login_token in X-Login-Token "
+        "(or the login cookie it set)."
+    )
+
+
+def binding_digest(login_token: str) -> str:
+    return hashlib.sha256(login_token.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Authenticated:
+    token: str
+    session: Session
+
+    def body(self) -> dict[str, Any]:
+        return {
+            "state": "authenticated",
+            "session": {
+                "token": self.token,
+                "idle_expires_at": self.session.idle_expires_at,
+                "expires_at": self.session.expires_at,
+            },
+        }
+
+
+class LoginService:
+    def __init__(
+        self,
+        store: Store,
+        password: PasswordStep,
+        steps: SecondFactor,
+        sessions: SessionService,
+        events: EventLog,
+    ) -> None:
+        self._store = store
+        self._password = password
+        self._steps = steps
+        self._sessions = sessions
+        self._events = events
+
+    def start(self, username: str, password: str, *, now: int, ip: str | None) -> dict[str, Any]:
+        """The second-factor step and the ``login_token`` that binds it to this client."""
+        user = self._password.verify(username, password, now=now, ip=ip)
+        name = user["username"]
+        self._events.record("login.password_ok", at=now, user=name, ip=ip, result="success")
+        login_token = secrets.token_urlsafe(LOGIN_TOKEN_BYTES)
+        try:
+            opened = self._steps.open(
+                name,
+                now=now,
+                ip=ip,
+                default=user.get("default_device"),
+                epoch=user.get("epoch", ""),
+                extra={"binding": binding_digest(login_token)},
+            )
+        except SlsError as exc:  # repeatable at will by whoever has the password: counted, not each written
+            self._events.record_flood("login.refused", per="ip", at=now, user=name, ip=ip, result=exc.code)
+            raise
+        return {"state": "second_factor", **opened, "login_token": login_token}
+
+    def switch(
+        self,
+        txn_id: str,
+        login_token: str | None,
+        type_: str,
+        device_id: str | None,
+        *,
+        now: int,
+        ip: str | None,
+    ) -> dict[str, Any]:
+        txn = self._login_txn(txn_id, login_token)
+        return self._steps.switch(txn, type_, device_id, now=now, ip=ip)
+
+    def verify(
+        self, txn_id: str, login_token: str | None, response: str, *, now: int, ip: str | None
+    ) -> Authenticated:
+        txn = self._login_txn(txn_id, login_token)
+        self._sessions.require_ip(txn["username"], ip, now=now)
+        self._sessions.refuse_if_busy(txn["username"], now=now)
+        self._steps.answer(txn, response, now=now, ip=ip)
+        return self._finish(txn, now=now, ip=ip)
+
+    def status(
+        self, txn_id: str, login_token: str | None, *, now: int, ip: str | None
+    ) -> tuple[dict[str, Any], Authenticated | None]:
+        """Where a login stands; once a push is approved, the first poll also gets the session."""
+        txn = self._login_txn(txn_id, login_token)
+        state = txn["state"]
+        body: dict[str, Any] = {
+            "txn_id": txn_id,
+            "expires_at": int(txn["expires_at"]),
+            "factor": txn["factor"],
+        }
+        if state == "approved":
+            self._sessions.require_ip(txn["username"], ip, now=now)
+            if self._steps.collect(txn_id, now=now):
+                result = self._finish(txn, now=now, ip=ip)
+                return {**body, **result.body()}, result
+            state = "authenticated"
+        if state == "second_factor":
+            shown = "expired" if now >= int(txn["expires_at"]) else "pending"
+        else:
+            shown = state if state in ("authenticated", "denied") else "expired"
+        reason = {
+            "failed": "too_many_wrong_responses",
+            "revoked": "account_disabled",
+            "exhausted": "too_many_switches",
+        }.get(state)
+        if reason:
+            body["reason"] = reason
+        return {**body, "state": shown}, None
+
+    def _login_txn(self, txn_id: str, login_token: str | None) -> dict[str, str]:
+        """The transaction, if the caller is the client it is bound to. A missing and a wrong token get the
+        same answer, so the route is no oracle for which transactions exist under which token."""
+        if not login_token:
+            raise LoginBindingRequired()
+        txn = self._steps.load(txn_id)
+        if txn.get("purpose", "login") != "login":
+            raise NotALogin()
+        if not hmac.compare_digest(binding_digest(login_token), txn.get("binding", "")):
+            raise LoginBindingRequired()
+        return txn
+
+    def _finish(self, txn: Mapping[str, str], *, now: int, ip: str | None) -> Authenticated:
+        name = txn["username"]
+        token, session = self._sessions.create(
+            name,
+            factor=txn["factor"],
+            device_id=txn["device_id"],
+            now=now,
+            ip=ip,
+            epoch=txn.get("epoch", ""),
+        )
+        # the address that passed the password step is the one the user "knows"
+        self._password.succeeded(name, txn.get("ip") or ip, now=now)
+        self._store.users.set_fields(name, {"default_device": txn["device_id"]})  # M2FS: remembered
+        self._events.record(
+            "login.succeeded",
+            at=now,
+            user=name,
+            ip=ip,
+            factor=txn["factor"],
+            device_id=txn["device_id"],
+            result="success",
+        )
+        return Authenticated(token, session)

@@ -1,0 +1,107 @@
+"""The password step, shared by every door that takes a password: the login page and the IB Key app's
+activation and Add User screens.
+
+``checks`` is the policy seam: each check sees the attempt before the password is looked at (IP rules and
+lockout reservations belong there, so a refused client learns nothing about the password), hears how the
+password check went, and hears when the whole login succeeded. Every door runs the same checks in the same
+order, so none of them is a side door around the IP allowlist or the lockout.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from ..accounts.access import IpRestricted, IpRestrictions
+from ..accounts.users import UserService, canonical_username
+from ..errors import InvalidCredentials, InvalidRequest
+from ..events import EventLog
+from .lockout import event_subject, lock_name
+
+
+@dataclass(frozen=True)
+class Attempt:
+    """One password attempt as the policy checks see it. ``id`` names its reservations in Redis."""
+
+    username: str
+    lock_name: str
+    ip: str | None
+    now: int
+    id: str = field(default_factory=lambda: secrets.token_hex(12))
+    notes: dict[str, str] = field(default_factory=dict)
+
+
+class LoginCheck(Protocol):
+    """A policy step around the password check (IP rules, lockout): where account protections plug in."""
+
+    def before_password(self, attempt: Attempt) -> None:
+        """Raise an ``SlsError`` to refuse the attempt before the password is verified."""
+
+    def after_password(self, attempt: Attempt, *, ok: bool) -> None:
+        """Hear how the password check went (count a failure, refund a reservation)."""
+
+    def login_succeeded(self, username: str, ip: str | None, *, now: int) -> None:
+        """Both factors passed: forget what the check counted for this user."""
+
+
+class IpCheck:
+    """The IP allowlists as a login check: judged before the password, so a client at a wrong address learns
+    nothing about the password; an unknown username has no list and fails the password check as usual."""
+
+    def __init__(self, restrictions: IpRestrictions, events: EventLog) -> None:
+        self._restrictions = restrictions
+        self._events = events
+
+    def before_password(self, attempt: Attempt) -> None:
+        try:
+            name = canonical_username(attempt.username)
+        except InvalidRequest:
+            return  # cannot be a user, so no list applies; the password check refuses it as usual
+        if not self._restrictions.allowed(name, attempt.ip):  # costs the client nothing: counted per window
+            self._events.record_flood(
+                "ip.rejected", per="ip", at=attempt.now, user=name, ip=attempt.ip, result="login_refused"
+            )
+            raise IpRestricted()
+
+    def after_password(self, attempt: Attempt, *, ok: bool) -> None:
+        """Nothing: the address was judged before the password."""
+
+    def login_succeeded(self, username: str, ip: str | None, *, now: int) -> None:
+        """Nothing: an address that passed once earns no standing here (the lockout's known-IPs do that)."""
+
+
+class PasswordStep:
+    def __init__(self, users: UserService, events: EventLog, checks: Sequence[LoginCheck]) -> None:
+        self._users = users
+        self._events = events
+        self.checks = tuple(checks)
+
+    def verify(
+        self, username: str, password: str, *, now: int, ip: str | None, door: str = "login"
+    ) -> dict[str, str]:
+        """The user's record if every check lets the attempt through and the password is right; otherwise
+        the check's error or ``InvalidCredentials``. ``door`` names the events (``login.password_failed``,
+        ``ibkey.password_failed``)."""
+        try:
+            canonical: str | None = canonical_username(username)
+        except InvalidRequest:
+            canonical = None
+        attempt = Attempt(username, lock_name(username, canonical), ip, now)
+        for check in self.checks:
+            check.before_password(attempt)
+        user = self._users.check_password(username, password, now=now)
+        for check in self.checks:
+            check.after_password(attempt, ok=user is not None)
+        if user is None:
+            subject, extra = event_subject(attempt.lock_name)
+            self._events.record(
+                f"{door}.password_failed", at=now, user=subject, ip=ip, result="failure", detail=extra or None
+            )
+            raise InvalidCredentials()
+        return user
+
+    def succeeded(self, username: str, ip: str | None, *, now: int) -> None:
+        for check in self.checks:
+            check.login_succeeded(username, ip, now=now)

@@ -1,0 +1,351 @@
+"""A second-factor step, for a login or a step-up: pick a factor, issue its prompt, switch factors, settle.
+
+The step lives in a login transaction in Redis. Answers settle in one Lua step (``login_verify.lua``), so a
+response is accepted once; switching factors or asking for a new code keeps the attempt count; push
+approvals move the step to 'approved' and the session is then handed out once, to the first poll.
+
+A transaction has one absolute lifetime from its start, :data:`LIFETIME_TTLS` challenge TTLs: a switch or a
+new code restarts the prompt's own expiry but never past it, and a login may switch or ask again
+:data:`SWITCH_LIMIT` times; the next request kills it. Without both, a client holding a password could keep
+a login alive forever and draw challenge after challenge from a card. It also remembers the user's epoch
+(:func:`sls_server.users.new_epoch`), so disabling the user kills it at its next step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, cast
+
+from ..accounts.devices import ACTIVE, DeviceService
+from ..errors import (
+    AccountDisabled,
+    ChallengeExpired,
+    ChallengeUsed,
+    DeviceInactive,
+    InvalidRequest,
+    InvalidResponse,
+    NoSecondFactor,
+    SlsError,
+    UnknownTransaction,
+)
+from ..events import EventLog
+from ..factors import ApprovalFactor, Begin, Factor, FactorRegistry
+from ..store import Store
+from ..store.ids import new_id
+from .lockout import DeviceLocked, Lockout
+
+#: A login transaction lives at most this many challenge TTLs (SLS_CHALLENGE_TTL) from its start: room for
+#: the first prompt, a new code and a switch to another factor, and no more.
+LIFETIME_TTLS = 3
+#: Factor switches plus new codes ("didn't receive a security code?") one login may ask for; one more
+#: kills it.
+SWITCH_LIMIT = 5
+TXN_RANDOM_BYTES = 18
+
+
+class LoginExhausted(SlsError):
+    code = "login_exhausted"
+    status = 429
+    message = "This login asked for too many codes or factor switches; start the login again."
+
+
+class PushDenied(SlsError):
+    code = "push_denied"
+    status = 401
+    message = "The login was denied in the app."
+
+
+class WrongMode(SlsError):
+    code = "wrong_mode"
+    status = 409
+    message = "This step is answered another way."
+
+
+def factor_entry(factor: str, device: Mapping[str, str]) -> dict[str, Any]:
+    return {"type": factor, "device_id": device["device_id"], "label": device.get("label")}
+
+
+class SecondFactor:
+    def __init__(
+        self,
+        store: Store,
+        devices: DeviceService,
+        factors: FactorRegistry,
+        events: EventLog,
+        lockout: Lockout | None,
+        *,
+        challenge_ttl: int,
+        verify_attempts: int,
+    ) -> None:
+        self._store = store
+        self._devices = devices
+        self._factors = factors
+        self._events = events
+        self._lockout = lockout
+        self._challenge_ttl = challenge_ttl
+        self._verify_attempts = verify_attempts
+
+    # --- choosing ----------------------------------------------------------------------------------------
+
+    def options(
+        self, username: str, *, now: int
+    ) -> tuple[list[dict[str, str]], list[tuple[str, dict[str, str]]]]:
+        """(active devices, usable (factor, device) pairs): a locked or lapsed device offers nothing."""
+        enrolled = [
+            d for d in self._devices.active_of_user(username) if int(d.get("expires_at", now + 1)) > now
+        ]
+        usable = [
+            (factor.type, device)
+            for device in enrolled
+            if device.get("factor_locked") != "1"
+            for factor in self._factors.serving(device["type"])
+        ]
+        return enrolled, usable
+
+    def _pick(
+        self, username: str, type_: str | None, device_id: str | None, default: str | None, *, now: int
+    ) -> tuple[Factor, dict[str, str], list[tuple[str, dict[str, str]]]]:
+        enrolled, usable = self.options(username, now=now)
+        if not usable:
+            raise DeviceLocked() if enrolled else NoSecondFactor()
+        matches = [
+            (name, device)
+            for name, device in usable
+            if (type_ is None or name == type_) and (device_id is None or device["device_id"] == device_id)
+        ]
+        if not matches:
+            raise InvalidRequest("the user has no usable authenticator of that type", field="type")
+        if type_ is None and default:
+            matches = [m for m in matches if m[1]["device_id"] == default] or matches
+        name, device = matches[0]
+        return self._factors.get(name), device, usable
+
+    # --- issuing -----------------------------------------------------------------------------------------
+
+    def open(
+        self,
+        username: str,
+        *,
+        now: int,
+        ip: str | None,
+        purpose: str = "login",
+        default: str | None = None,
+        extra: Mapping[str, Any] | None = None,
+        type_: str | None = None,
+        device_id: str | None = None,
+        epoch: str = "",
+    ) -> dict[str, Any]:
+        """Open the step on the chosen, else the default, else the first usable factor; the client's body.
+        ``epoch`` is the user's, read with the password check (or the session's, for a step-up)."""
+        factor, device, usable = self._pick(username, type_, device_id, default, now=now)
+        txn_id = new_id(username, TXN_RANDOM_BYTES)
+        prompt = factor.begin(device, Begin(txn_id, username, now, purpose))
+        dies_at = now + LIFETIME_TTLS * self._challenge_ttl
+        expires_at = min(now + (prompt.expires_in or self._challenge_ttl), dies_at)
+        self._store.logins.create(
+            txn_id,
+            {
+                "txn_id": txn_id,
+                "username": username,
+                "purpose": purpose,
+                "state": "second_factor",
+                "factor": factor.type,
+                "device_id": device["device_id"],
+                "created_at": now,
+                "expires_at": expires_at,
+                "dies_at": dies_at,
+                "attempts_left": self._verify_attempts,
+                "switches_left": SWITCH_LIMIT,
+                "epoch": epoch,
+                "ip": ip,
+                **(extra or {}),
+                **prompt.remembered,
+            },
+            now=now,
+        )
+        self._issued(username, factor, device, now=now, ip=ip, purpose=purpose)
+        return {
+            "txn_id": txn_id,
+            "expires_at": expires_at,
+            "factor": {"type": factor.type, "device_id": device["device_id"], **prompt.shown},
+            "factors": [factor_entry(name, d) for name, d in usable],
+        }
+
+    def switch(
+        self, txn: Mapping[str, str], type_: str, device_id: str | None, *, now: int, ip: str | None
+    ) -> dict[str, Any]:
+        """Another factor, or a new code on the same one ("didn't receive a security code?").
+        ``txn`` is the step as the caller loaded it (to check whose it is); the switch itself is atomic."""
+        txn_id = txn["txn_id"]
+        self._raise_if_settled(txn, now)
+        factor, device, _ = self._pick(txn["username"], type_, device_id, None, now=now)
+        prompt = factor.begin(device, Begin(txn_id, txn["username"], now, txn.get("purpose", "login")))
+        wanted = now + (prompt.expires_in or self._challenge_ttl)
+        # "mode" decides how the step is answered (push or typed): a switch must not inherit the old one
+        fields = {"factor": factor.type, "device_id": device["device_id"], "mode": "", **prompt.remembered}
+        outcome, expires_at = self._store.logins.switch(txn_id, now=now, expires_at=wanted, fields=fields)
+        if outcome != "ok":
+            self._raise_for_status(
+                {"authenticated": "used", "approved": "used", "failed": "dead"}.get(outcome, outcome)
+            )
+        self._issued(txn["username"], factor, device, now=now, ip=ip, purpose=txn.get("purpose", "login"))
+        return {
+            "txn_id": txn_id,
+            "expires_at": expires_at,
+            "factor": {"type": factor.type, "device_id": device["device_id"], **prompt.shown},
+        }
+
+    def _issued(
+        self,
+        username: str,
+        factor: Factor,
+        device: Mapping[str, str],
+        *,
+        now: int,
+        ip: str | None,
+        purpose: str,
+    ) -> None:
+        self._events.record(
+            "login.challenge_issued" if purpose == "login" else "stepup.challenge_issued",
+            at=now,
+            user=username,
+            ip=ip,
+            factor=factor.type,
+            device_id=device["device_id"],
+            detail=None if purpose == "login" else {"purpose": purpose},
+        )
+
+    # --- settling ----------------------------------------------------------------------------------------
+
+    def load(self, txn_id: str) -> dict[str, str]:
+        txn = self._store.logins.get(txn_id)
+        if not txn:
+            raise UnknownTransaction()
+        return txn
+
+    def answer(self, txn: Mapping[str, str], response: str, *, now: int, ip: str | None) -> dict[str, str]:
+        """Check a typed response (card, app code, SMS) to the step the caller loaded; the device once
+        accepted, else an error. Settling re-checks the stored state atomically, so a stale copy is safe."""
+        factor = self._factors.get(txn["factor"])
+        if txn.get("mode") == "push":
+            raise WrongMode("This step waits for approval in the app; poll the transaction instead.")
+        if not factor.response_pattern.fullmatch(response):
+            raise InvalidRequest(f"response does not have the form a {txn['factor']} gives", field="response")
+        self._raise_if_settled(txn, now)
+        device = self._usable_device(txn, now=now)
+        return self._settle(txn, device, factor.check(device, txn, response, now=now), now=now, ip=ip)
+
+    def answer_push(self, txn_id: str, answer: Mapping[str, Any], *, now: int, ip: str | None) -> str:
+        """The app's signed approval or denial; 'approved' or 'denied', else an error."""
+        txn = self.load(txn_id)
+        if txn.get("mode") != "push":
+            raise WrongMode("This step is not waiting for an app approval.")
+        factor = cast(ApprovalFactor, self._factors.get(txn["factor"]))
+        self._raise_if_settled(txn, now)
+        device = self._usable_device(txn, now=now)
+        valid = factor.check_approval(device, txn, answer, now=now)
+        if valid and answer.get("decision") == "deny":
+            status, _ = self._store.logins.settle(txn["txn_id"], now=now, outcome="deny")
+            if status != "denied":
+                self._raise_for_status(status)
+            self._events.record(
+                "push.denied",
+                at=now,
+                user=txn["username"],
+                ip=ip,
+                factor=txn["factor"],
+                device_id=txn["device_id"],
+                result="denied",
+            )
+            return "denied"
+        self._settle(txn, device, valid, now=now, ip=ip, ok_state="approved")
+        self._events.record(
+            "push.approved",
+            at=now,
+            user=txn["username"],
+            ip=ip,
+            factor=txn["factor"],
+            device_id=txn["device_id"],
+            result="approved",
+        )
+        return "approved"
+
+    def collect(self, txn_id: str, *, now: int) -> bool:
+        """True for the one poll that takes an approved step; a step whose user was disabled is refused."""
+        outcome = self._store.logins.collect(txn_id, now=now)
+        if outcome == "revoked":
+            raise AccountDisabled()
+        return outcome == "ok"
+
+    def _usable_device(self, txn: Mapping[str, str], *, now: int) -> dict[str, str]:
+        device = self._store.devices.get(txn["device_id"])
+        if not device or device["status"] != ACTIVE or txn["username"] not in device_users(device):
+            raise DeviceInactive()
+        if device.get("factor_locked") == "1":
+            raise DeviceLocked()
+        if "expires_at" in device and int(device["expires_at"]) <= now:
+            raise DeviceInactive("That authenticator has lapsed (a temporary passcode past its validity).")
+        return device
+
+    def _settle(
+        self,
+        txn: Mapping[str, str],
+        device: dict[str, str],
+        correct: bool,
+        *,
+        now: int,
+        ip: str | None,
+        ok_state: str = "authenticated",
+    ) -> dict[str, str]:
+        status, left = self._store.logins.settle(
+            txn["txn_id"], now=now, outcome="ok" if correct else "bad", ok_state=ok_state
+        )
+        if status == "bad":
+            self._events.record(
+                "login.second_factor_failed",
+                at=now,
+                user=txn["username"],
+                ip=ip,
+                factor=txn["factor"],
+                device_id=txn["device_id"],
+                result="failure",
+                detail={"attempts_left": left},
+            )
+            if self._lockout and self._lockout.device_failed(device, now=now, ip=ip):
+                raise DeviceLocked(attempts_left=0)
+            raise InvalidResponse(attempts_left=left)
+        if status != "ok":
+            self._raise_for_status(status)
+        if self._lockout:
+            self._lockout.device_succeeded(device)
+        return device
+
+    @classmethod
+    def _raise_if_settled(cls, txn: Mapping[str, str], now: int) -> None:
+        """Answer a settled or expired step without spending an attempt or computing anything."""
+        if txn["state"] in ("authenticated", "approved"):
+            raise ChallengeUsed()
+        if txn["state"] == "denied":
+            raise PushDenied()
+        if txn["state"] in ("revoked", "exhausted"):
+            cls._raise_for_status(txn["state"])
+        if txn["state"] != "second_factor" or now >= int(txn["expires_at"]):
+            raise ChallengeExpired()
+
+    @staticmethod
+    def _raise_for_status(status: str) -> None:
+        if status == "missing":
+            raise UnknownTransaction()
+        if status == "used":
+            raise ChallengeUsed()
+        if status == "revoked":
+            raise AccountDisabled()
+        if status == "exhausted":
+            raise LoginExhausted()
+        raise ChallengeExpired()
+
+
+def device_users(device: Mapping[str, str]) -> list[str]:
+    """The owner, plus the users a card is shared with (one card may serve several users)."""
+    shared = [name for name in device.get("shared_with", "").split(",") if name]
+    return [device["owner"], *shared]

@@ -1,0 +1,275 @@
+"""Sessions: 256-bit random tokens, kept server-side under the token's SHA-256, idle and absolute expiry.
+
+Only the hash is stored, so a dump of Redis holds no usable token. Tokens and ids name their user
+(``alice~<random>``, ``alice~<sha256 hex>``: :mod:`.store.ids`), so a session lives under its user's hash tag
+and one script checks the user (disabled? deleted?) every time the session is used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import AccountDisabled, Conflict, Forbidden, SessionExpired, StoreUnavailable, Unauthorized
+from ..events import EventLog
+from ..store import Store
+from ..store.ids import SEPARATOR, new_id, owner_of, short_id
+
+TOKEN_BYTES = 32
+
+log = logging.getLogger(__name__)
+
+
+class SessionReplaced(Unauthorized):
+    code = "session_replaced"
+    message = "This session was ended by a newer login of the same user."
+
+
+class SessionRevoked(Unauthorized):
+    code = "session_revoked"
+    message = "This session was ended: the account was disabled or removed."
+
+
+class SessionActive(Conflict):
+    code = "session_active"
+    message = "This user already has a live session; log out there first (one session per user)."
+
+
+class SessionIpRejected(Forbidden):
+    code = "ip_restricted"
+    message = "This address may not use the session; it has been ended."
+
+
+#: (username, client address) -> may this address use the user's session?
+IpGuard = Callable[[str, "str | None"], bool]
+
+
+def session_id(token: str) -> str | None:
+    """The session's public id (``alice~<sha256 of the token>``); None for a token of no user."""
+    owner = owner_of(token)
+    if owner is None:
+        return None
+    return f"{owner}{SEPARATOR}{hashlib.sha256(token.encode()).hexdigest()}"
+
+
+@dataclass(frozen=True)
+class Session:
+    id: str
+    username: str
+    authenticated_at: int
+    idle_expires_at: int
+    expires_at: int
+    factor: str
+    device_id: str | None
+    epoch: str = ""
+    verified: dict[str, int] = field(default_factory=dict)
+    """Step-up verifications on this session: purpose -> until (unix s)."""
+
+    @classmethod
+    def from_record(cls, record: dict[str, str]) -> Session:
+        return cls(
+            verified={
+                k.removeprefix("verified:"): int(v) for k, v in record.items() if k.startswith("verified:")
+            },
+            id=record["id"],
+            username=record["username"],
+            authenticated_at=int(record["authenticated_at"]),
+            idle_expires_at=int(record["idle_expires_at"]),
+            expires_at=int(record["expires_at"]),
+            factor=record["factor"],
+            device_id=record.get("device_id"),
+            epoch=record.get("epoch", ""),
+        )
+
+    def public(self) -> dict[str, Any]:
+        return {
+            "username": self.username,
+            "authenticated_at": self.authenticated_at,
+            "idle_expires_at": self.idle_expires_at,
+            "expires_at": self.expires_at,
+            "factor": self.factor,
+        }
+
+
+class SessionService:
+    def __init__(
+        self,
+        store: Store,
+        events: EventLog,
+        *,
+        idle_timeout: int,
+        absolute_timeout: int,
+        concurrency: str = "replace",
+        ip_guard: IpGuard | None = None,
+    ) -> None:
+        self._store = store
+        self._events = events
+        self.idle_timeout = idle_timeout
+        self.absolute_timeout = absolute_timeout
+        self.concurrency = concurrency
+        self._ip_guard = ip_guard
+
+    def require_ip(self, username: str, ip: str | None, *, now: int) -> None:
+        """The address rule at the moment a session would be created (the verify step), not only after."""
+        if self._ip_guard is not None and not self._ip_guard(username, ip):
+            self._events.record("ip.rejected", at=now, user=username, ip=ip, result="verify_refused")
+            raise SessionIpRejected("This address may not log in to this account.")
+
+    def refuse_if_busy(self, username: str, *, now: int) -> None:
+        """Under the 'refuse' rule, say so before a login spends its challenge."""
+        if self.concurrency == "refuse" and self._store.sessions.for_user(username, now=now):
+            raise SessionActive()
+
+    def create(
+        self,
+        username: str,
+        *,
+        factor: str,
+        device_id: str | None,
+        now: int,
+        ip: str | None,
+        epoch: str,
+    ) -> tuple[str, Session]:
+        """A new session for a login that began under the user's ``epoch``; refused if the user was disabled
+        or deleted since (the same step checks it), or, under 'refuse', if another session is live."""
+        expires_at = now + self.absolute_timeout
+        record = {
+            "username": username,
+            "authenticated_at": now,
+            "idle_expires_at": min(now + self.idle_timeout, expires_at),
+            "expires_at": expires_at,
+            "last_seen_at": now,
+            "factor": factor,
+            "device_id": device_id,
+            "ip": ip,
+            "epoch": epoch,
+        }
+        token, session, replaced = self._store_new(record, now=now, concurrency=self.concurrency, epoch=epoch)
+        for old in replaced:
+            self._events.record(
+                "session.replaced", at=now, user=username, detail={"session_id": short_id(old)}
+            )
+        return token, session
+
+    def rotate(
+        self, session: Session, *, now: int, ip: str | None, verified: dict[str, int]
+    ) -> tuple[str, Session]:
+        """A new token for the same session after a step-up; the old token is dead at once (ASVS 7.2.4).
+        The absolute deadline stays: a step-up is a second factor, not a new login."""
+        record: dict[str, Any] = {
+            "username": session.username,
+            "authenticated_at": session.authenticated_at,
+            "idle_expires_at": min(now + self.idle_timeout, session.expires_at),
+            "expires_at": session.expires_at,
+            "last_seen_at": now,
+            "factor": session.factor,
+            "device_id": session.device_id,
+            "ip": ip,
+            "epoch": session.epoch,
+            **{f"verified:{purpose}": until for purpose, until in {**session.verified, **verified}.items()},
+        }
+        token, rotated, _ = self._store_new(
+            record, now=now, concurrency="rotate", epoch=session.epoch, retires=session.id
+        )
+        self._events.record(
+            "session.rotated", at=now, user=session.username, detail={"session_id": short_id(rotated.id)}
+        )
+        return token, rotated
+
+    def _store_new(
+        self,
+        record: dict[str, Any],
+        *,
+        now: int,
+        concurrency: str,
+        epoch: str,
+        retires: str | None = None,
+    ) -> tuple[str, Session, list[str]]:
+        token = new_id(record["username"], TOKEN_BYTES)
+        sid = session_id(token)
+        assert sid is not None  # a token made for a username always names it
+        record = {**record, "id": sid}
+        status, replaced = self._store.sessions.create(
+            sid, record, now=now, concurrency=concurrency, epoch=epoch, retires=retires
+        )
+        if status == "refused":
+            raise SessionActive()
+        if status != "ok":  # disabled, deleted, or disabled and enabled again since the login began
+            raise AccountDisabled()
+        return token, Session.from_record({k: str(v) for k, v in record.items() if v is not None}), replaced
+
+    def authenticate(self, token: str | None, *, now: int, ip: str | None, extend: bool = True) -> Session:
+        """The live session for ``token``, counting this request as activity; 401 otherwise.
+
+        The address is checked on every request, not only at login: a session used from outside the
+        user's allowed addresses is ended on the spot.
+        """
+        if not token:
+            raise Unauthorized()
+        sid = session_id(token)
+        if sid is None:
+            raise Unauthorized("No valid session: log in first.")
+        status, found = self._store.sessions.touch(
+            sid, now=now, idle_timeout=self.idle_timeout, extend=extend
+        )
+        if status == "ok":
+            session = Session.from_record({**found, "id": sid})
+            if self._ip_guard is not None and not self._ip_guard(session.username, ip):
+                self._store.sessions.end(sid)
+                self._events.record(
+                    "ip.rejected",
+                    at=now,
+                    user=session.username,
+                    ip=ip,
+                    result="session_ended",
+                    detail={"session_id": short_id(sid)},
+                )
+                raise SessionIpRejected()
+            return session
+        if status == "missing":
+            raise Unauthorized("No valid session: log in first.")
+        if status == "replaced":
+            raise SessionReplaced()
+        if status == "revoked":
+            raise SessionRevoked()
+        self._events.record(f"session.{status}", at=now, user=found, detail={"session_id": short_id(sid)})
+        raise SessionExpired()
+
+    def end(self, session_id_: str, *, now: int, reason: str = "logout") -> str | None:
+        """Delete the session, then record why; the owner's name, or None if there was no such session.
+
+        Once Redis has deleted the session it is ended, which is what the caller asked for: if the audit
+        event cannot be written after that (Redis out of memory refuses the XADD but not the DEL, or went
+        away in between), the session stays ended and the caller is not told otherwise; the event goes to
+        the error log instead of the stream, so it is not lost silently. Both in one script is not an
+        option: the stream lives in another Cluster slot than the session.
+        """
+        username = self._store.sessions.end(session_id_)
+        if username:
+            detail = {"session_id": short_id(session_id_)}
+            try:
+                self._events.record(f"session.{reason}", at=now, user=username, detail=detail)
+            except StoreUnavailable:
+                log.error(
+                    "audit event session.%s at=%s user=%s session_id=%s not written (store unavailable); "
+                    "the session is ended",
+                    reason,
+                    now,
+                    username,
+                    detail["session_id"],
+                )
+        return username
+
+    def of_user(self, username: str, *, now: int) -> list[dict[str, Any]]:
+        return [
+            {
+                **Session.from_record(r).public(),
+                "id": r["id"],
+                "ip": r.get("ip"),
+                "last_seen_at": int(r["last_seen_at"]),
+            }
+            for r in self._store.sessions.for_user(username, now=now)
+        ]

@@ -1,0 +1,104 @@
+"""Step-up ("verify your identity"): inside a session, a fresh second factor for a sensitive task.
+
+A verified step-up is written on the session as ``verified:<purpose>`` with its deadline, and the session
+token is rotated (ASVS 7.2.4: a new token after re-authentication). Routes that change security settings
+or move money call :meth:`StepUp.require`, which answers 401 ``reauth_required`` without a fresh one.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..errors import InvalidRequest, SlsError, UnknownTransaction
+from ..events import EventLog
+from .second_factor import SecondFactor
+from .sessions import Session, SessionService
+
+PURPOSE_RE = re.compile(r"^[a-z][a-z_]{2,31}$")
+PURPOSES = ("withdrawal", "change_contact", "add_device", "change_security", "trade_permissions")
+
+
+class ReauthRequired(SlsError):
+    code = "reauth_required"
+    status = 401
+    message = "This task needs a fresh identity verification: POST /api/v1/verify first."
+
+
+class StepUp:
+    def __init__(
+        self, steps: SecondFactor, sessions: SessionService, events: EventLog, *, validity: int
+    ) -> None:
+        self._steps = steps
+        self._sessions = sessions
+        self._events = events
+        self.validity = validity
+
+    def begin(
+        self,
+        session: Session,
+        purpose: str,
+        *,
+        now: int,
+        ip: str | None,
+        type_: str | None,
+        device_id: str | None,
+    ) -> dict[str, Any]:
+        if purpose not in PURPOSES:
+            raise InvalidRequest(f"purpose must be one of {', '.join(PURPOSES)}", field="purpose")
+        opened = self._steps.open(
+            session.username,
+            now=now,
+            ip=ip,
+            purpose=purpose,
+            extra={"session_id": session.id},
+            type_=type_,
+            device_id=device_id,
+            epoch=session.epoch,
+        )
+        return {"state": "second_factor", "purpose": purpose, **opened}
+
+    def complete(
+        self, session: Session, txn_id: str, response: str | None, *, now: int, ip: str | None
+    ) -> tuple[dict[str, Any], str | None]:
+        """A typed response, or (no response) a poll for an app approval. The body and, once verified, the
+        rotated session token."""
+        txn = self._steps.load(txn_id)
+        if txn.get("session_id") != session.id or txn.get("purpose", "login") == "login":
+            raise UnknownTransaction()  # someone else's step, or a login: no oracle either way
+        if response is None:
+            if not self._steps.collect(txn_id, now=now):
+                state = txn["state"]
+                pending = state == "second_factor" and now < int(txn["expires_at"])
+                shown = "pending" if pending else ("denied" if state == "denied" else "expired")
+                return {"state": shown, "purpose": txn["purpose"], "txn_id": txn_id}, None
+        else:
+            self._steps.answer(txn, response, now=now, ip=ip)
+        valid_until = now + self.validity
+        token, rotated = self._sessions.rotate(
+            session, now=now, ip=ip, verified={txn["purpose"]: valid_until}
+        )
+        self._events.record(
+            "stepup.verified",
+            at=now,
+            user=session.username,
+            ip=ip,
+            factor=txn["factor"],
+            device_id=txn["device_id"],
+            detail={"purpose": txn["purpose"]},
+        )
+        body = {
+            "state": "verified",
+            "purpose": txn["purpose"],
+            "valid_until": valid_until,
+            "session": {
+                "token": token,
+                "idle_expires_at": rotated.idle_expires_at,
+                "expires_at": rotated.expires_at,
+            },
+        }
+        return body, token
+
+    def require(self, session: Session, purpose: str, *, now: int) -> None:
+        if session.verified.get(purpose, 0) <= now:
+            raise ReauthRequired(purpose=purpose)

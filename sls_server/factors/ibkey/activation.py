@@ -1,0 +1,139 @@
+"""IB Key activation, the server's half: text an activation code, then spend it in the one step that stores
+the phone's public key and the agreed OCRA key.
+
+Codes are 8 digits from ``secrets``, kept only as an HMAC-SHA256 digest under a pepper derived from the
+server's secret key (a Redis dump does not hand them to a 10^8 brute force), valid ``activation_code_ttl``
+seconds (10 minutes at most: NIST 800-63B-4 §4.1.2.2), good once, dead after five wrong tries; the check,
+the count and the activation are one Lua step (``ibkey_activate.lua``), so racing requests get one winner.
+
+Migration (an IB Key enrolled for a user who has an active one): the code goes to the number the active one
+was activated with, as the seed says; the old one is replaced when the new one activates. The seed's
+exception ("unless a physical security device is active for the user") is not modelled: the text is sent
+either way, which is the stricter reading.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from typing import Any
+
+from devices import ibkey
+from devices.phone import activation_code_text
+
+from ...errors import Conflict, InvalidRequest, SlsError, UnknownDevice
+from ...secretbox import SecretBox
+from ...sim.phones import PhoneService
+from ...store import Store
+from ...store.ibkey import IbKeyRepo
+
+ACTIVATION_ATTEMPTS = 5
+
+
+class InvalidActivationCode(SlsError):
+    code = "invalid_activation_code"
+    status = 401
+    message = "The activation code is wrong."
+
+
+class ActivationCodeExpired(SlsError):
+    code = "activation_code_expired"
+    status = 410
+    message = "The activation code has expired or was spent by wrong tries; enrol the device again."
+
+
+class ActivationCodeUsed(Conflict):
+    code = "activation_code_used"
+    message = "This IB Key is already activated; its activation code cannot be used again."
+
+
+def seal_context(device_id: str) -> str:
+    """What the server's copy of a device's OCRA key is sealed to (a copied ciphertext does not open)."""
+    return f"ibkey:{device_id}"
+
+
+class ActivationCodes:
+    def __init__(
+        self, box: SecretBox, store: Store, repo: IbKeyRepo, phones: PhoneService, *, pepper: bytes, ttl: int
+    ) -> None:
+        self._box = box
+        self._store = store
+        self._repo = repo
+        self._phones = phones
+        self._pepper = pepper
+        self._ttl = ttl
+
+    def issue(self, device_id: str, username: str, *, now: int) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Text a code; (fields for the device record, what the enrolling admin sees: never the code)."""
+        user = self._store.users.get(username) or {}
+        number = self._original_number(username) or user.get("phone")
+        if not number:
+            raise InvalidRequest(
+                "IB Key activation needs the user's phone number for the code", field="phone"
+            )
+        code = f"{secrets.randbelow(10**8):08d}"
+        text = activation_code_text(code, valid_minutes=-(-self._ttl // 60))
+        sms = self._phones.send_sms(number, text, now=now, user=username, purpose="ibkey_activation")
+        expires_at = now + self._ttl
+        record = {
+            "phone": number,
+            "activation_digest": self.digest(device_id, code),
+            "activation_expires_at": expires_at,
+        }
+        return record, {"sent_to": sms["sent_to"], "activation_expires_at": expires_at}
+
+    def _original_number(self, username: str) -> str | None:
+        """Migrating: the number the user's active IB Key was activated with."""
+        for device in self._store.devices.get_many(self._store.users.device_ids(username)):
+            if device.get("type") == "ibkey" and device.get("status") == "active" and device.get("phone"):
+                return device["phone"]
+        return None
+
+    def digest(self, device_id: str, code: str) -> str:
+        return hmac.new(self._pepper, f"{device_id}:{code}".encode(), hashlib.sha256).hexdigest()
+
+    def activate(
+        self,
+        device_id: str,
+        *,
+        username: str,
+        code: str,
+        app_id: str,
+        signing_public: bytes,
+        agreement_public: bytes,
+        now: int,
+    ) -> bytes:
+        """Spend the code, store the public key and the agreed OCRA key; return the server's X25519 half.
+
+        The server's X25519 private key lives only for this call: what it keeps is the derived key, sealed.
+        """
+        device = self._store.devices.get(device_id)
+        if not device or device.get("type") != "ibkey" or device.get("owner") != username:
+            raise UnknownDevice("No IB Key of that user has that id.")
+        server_key, server_public = ibkey.new_agreement_key()
+        context = ibkey.KeyContext(device_id, username, agreement_public, server_public)
+        ocra_key = ibkey.agree(server_key, agreement_public, context)
+        fields = {
+            "status": "active",
+            "app_id": app_id,
+            "public_key": signing_public.hex(),
+            "activated_at": now,
+            "ocra_sealed": self._box.seal(ocra_key, context=seal_context(device_id)),
+        }
+        status, left = self._repo.activate(
+            device_id,
+            now=now,
+            digest=self.digest(device_id, code),
+            max_failures=ACTIVATION_ATTEMPTS,
+            fields=fields,
+        )
+        if status == "wrong":
+            raise InvalidActivationCode(attempts_left=left)
+        if status in ("expired", "burnt"):
+            raise ActivationCodeExpired()
+        if status == "used":
+            raise ActivationCodeUsed()
+        if status != "ok":
+            raise UnknownDevice("That IB Key is not waiting for activation.")
+        return server_public

@@ -1,0 +1,220 @@
+"""IB Key as a factor: the server's half. Enrol (an SMS activation code), then at login a push with number
+matching, or an OCRA challenge when the phone cannot take a push (roaming, notifications off).
+
+The server's device record (one per user per phone) holds the user's Ed25519 *public* key, the agreed OCRA
+key sealed, ``status`` (``pending_activation`` -> ``active`` -> ``replaced``/``revoked``), ``app_id`` (the
+phone it lives on, so every user's pushes reach that phone's inbox), ``phone`` (the number the activation
+code went to), ``handset`` (for a user added to a phone: that smartphone's number; roaming there, or at
+``phone`` otherwise, means no push) and ``push_enabled`` (the app's notification setting, as the
+app registers it). Nothing here reads the phone's own record: the phone's private keys never come here.
+
+Enrolment and activation codes: ``factors.ibkey_activation``.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+import secrets
+from collections.abc import Mapping
+from typing import Any
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from devices import ibkey
+from devices.ocra import OcraSuite
+
+from ...config import Settings
+from ...errors import Conflict, InvalidRequest, SlsError
+from ...events import EventLog
+from ...secretbox import SecretBox
+from ...sim.phones import PhoneService
+from ...store import Store
+from ...store.base import Scripts
+from ...store.ibkey import IbKeyRepo
+from .. import Begin, Enrolment, Prompt
+from ..challenges import ChallengeIssuer, ChallengePolicy
+from .activation import ActivationCodes, seal_context
+
+PENDING = "pending_activation"
+_SUITE = OcraSuite.parse(ibkey.IBKEY_SUITE)
+
+
+class PushLimited(SlsError):
+    code = "rate_limited"
+    status = 429
+    message = "Too many IB Key notifications were sent recently; wait before logging in again."
+
+
+class ChallengeSpaceExhausted(Conflict):
+    code = "challenge_space_exhausted"
+    message = "No challenge this IB Key does not remember could be drawn; try again."
+
+
+class IbKeyFactor:
+    type = "ibkey"
+    response_pattern = re.compile(r"^[0-9]{8}$")
+    device_types = ("ibkey",)
+
+    def __init__(
+        self,
+        box: SecretBox,
+        store: Store,
+        repo: IbKeyRepo,
+        phones: PhoneService,
+        events: EventLog,
+        activation: ActivationCodes,
+        issuer: ChallengeIssuer,
+        *,
+        push_limit: int,
+        push_window: int,
+        push_ttl: int,
+    ) -> None:
+        self._box = box
+        self._store = store
+        self.repo = repo
+        self._phones = phones
+        self._events = events
+        self.activation = activation
+        self._issuer = issuer
+        self._push_limit = push_limit
+        self._push_window = push_window
+        self.push_ttl = push_ttl
+
+    @classmethod
+    def from_settings(
+        cls, settings: Settings, box: SecretBox, store: Store, phones: PhoneService, events: EventLog
+    ) -> IbKeyFactor:
+        """Its Redis repository, and a pepper for activation codes derived from the server's secret key."""
+        if settings.secret_key is None:
+            raise ValueError("the IB Key factor needs the server's secret key")
+        info = b"sls ibkey activation code"
+        pepper = HKDF(hashes.SHA256(), 32, salt=None, info=info).derive(settings.secret_key)
+        repo = IbKeyRepo(store.client, Scripts(store.client))
+        codes = ActivationCodes(box, store, repo, phones, pepper=pepper, ttl=settings.activation_code_ttl)
+        limits = {"push_limit": settings.push_limit, "push_window": settings.push_window}
+        issuer = ChallengeIssuer(store.devices, events, ChallengePolicy.from_settings(settings))
+        return cls(box, store, repo, phones, events, codes, issuer, **limits, push_ttl=settings.push_ttl)
+
+    # --- enrolment --------------------------------------------------------------------------
+
+    def enrol(self, device_id: str, username: str, params: Mapping[str, Any], *, now: int) -> Enrolment:
+        platform = params.get("platform")
+        if platform not in ibkey.PLATFORMS:
+            raise InvalidRequest("platform is required: android or ios", field="platform")
+        fields, once = self.activation.issue(device_id, username, now=now)
+        record = {"status": PENDING, "platform": platform, "push_enabled": 1, **fields}
+        return Enrolment(record, {"status": PENDING, "platform": platform, **once})
+
+    # --- login steps ---------------------------------------------------------------------------------------
+
+    def begin(self, device: Mapping[str, str], step: Begin) -> Prompt:
+        """A push with number matching, unless the phone roams or has notifications off: then a challenge."""
+        number = device.get("handset") or device.get("phone")  # the smartphone, for an added user too
+        if number and self._phones.conditions(number).roaming:
+            return self._challenge(device, step, "roaming")
+        if device.get("push_enabled", "1") != "1":
+            return self._challenge(device, step, "notifications_off")
+        wait = self._store.phones.hit(
+            f"push:{step.username}",
+            now=step.now,
+            window=self._push_window,
+            limit=self._push_limit,
+            member=secrets.token_hex(8),
+        )
+        if wait:  # repeatable by whoever has the password: counted per user and window, not each written
+            self._events.record_flood(
+                "push.rate_limited",
+                per="user",
+                at=step.now,
+                user=step.username,
+                factor=self.type,
+                device_id=device["device_id"],
+            )
+            raise PushLimited(retry_after=wait)
+        match = str(10 + secrets.randbelow(90))
+        candidates = {match}
+        while len(candidates) < 3:
+            candidates.add(str(10 + secrets.randbelow(90)))
+        shown = list(candidates)
+        secrets.SystemRandom().shuffle(shown)
+        nonce = secrets.token_bytes(ibkey.NONCE_BYTES).hex()
+        notification_id = secrets.token_hex(8)
+        self.repo.deliver(
+            device["app_id"],
+            {
+                "id": notification_id,
+                "txn_id": step.txn_id,
+                "username": step.username,
+                "device_id": device["device_id"],
+                "nonce": nonce,
+                "candidates": shown,
+                "purpose": step.purpose,
+                "sent_at": step.now,
+                "expires_at": step.now + self.push_ttl,
+            },
+            now=step.now,
+        )
+        self._events.record(
+            "push.sent",
+            at=step.now,
+            user=step.username,
+            factor=self.type,
+            device_id=device["device_id"],
+            detail={"notification_id": notification_id, "purpose": step.purpose},
+        )
+        remembered = {"mode": "push", "match": match, "nonce": nonce, "notification_id": notification_id}
+        return Prompt({"mode": "push", "match": match}, remembered, expires_in=self.push_ttl)
+
+    def _challenge(self, device: Mapping[str, str], step: Begin, reason: str) -> Prompt:
+        """A 6-digit challenge the device does not remember, within the issuance limits (as a DSC+ card's:
+        ``factors.challenges``)."""
+        challenge = self._issuer.issue(_SUITE, device, step)
+        if challenge is None:
+            raise ChallengeSpaceExhausted()
+        return Prompt(
+            {"mode": "challenge", "challenge": challenge, "reason": reason},
+            {"mode": "challenge", "challenge": challenge},
+        )
+
+    def check(self, device: Mapping[str, str], txn: Mapping[str, str], response: str, *, now: int) -> bool:
+        if txn.get("mode") != "challenge" or "ocra_sealed" not in device:
+            return False
+        key = self._box.open(device["ocra_sealed"], context=seal_context(device["device_id"]))
+        expected = ibkey.ocra_response(key, txn["challenge"])
+        return hmac.compare_digest(expected.encode(), response.encode())
+
+    def check_approval(
+        self, device: Mapping[str, str], txn: Mapping[str, str], answer: Mapping[str, Any], *, now: int
+    ) -> bool:
+        """The signature over the transaction as the server remembers it, and (to approve) the right number.
+
+        A deny carries no number: the signature alone proves it came from the phone.
+        """
+        decision, match, signature = answer.get("decision"), answer.get("match"), answer.get("signature")
+        if txn.get("mode") != "push" or "public_key" not in device or decision not in ibkey.DECISIONS:
+            return False
+        if not isinstance(match, str) or not isinstance(signature, str):
+            return False
+        for name in ("txn_id", "nonce"):  # echoed by the app; if present they must be this transaction's
+            echoed = answer.get(name)
+            if echoed is not None and not (
+                isinstance(echoed, str) and hmac.compare_digest(echoed.encode(), txn[name].encode())
+            ):
+                return False
+        try:
+            raw_signature = bytes.fromhex(signature)
+        except ValueError:
+            return False
+        message = ibkey.canonical_transaction(
+            txn_id=txn["txn_id"],
+            username=txn["username"],
+            device_id=device["device_id"],
+            nonce=txn["nonce"],
+            match=match,
+            decision=decision,
+        )
+        if not ibkey.verify_signature(bytes.fromhex(device["public_key"]), message, raw_signature):
+            return False
+        return decision == "deny" or hmac.compare_digest(match.encode(), txn["match"].encode())

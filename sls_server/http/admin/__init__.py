@@ -1,0 +1,31 @@
+"""``/admin/v1``: test set-up and control, behind the admin bearer token.
+
+Holds the blueprint and its guard; the routes live in ``users`` (users, devices, sessions), ``access`` (IP
+allowlists, accounts), ``lockout`` (locks, disabling) and ``control`` (clock, events, reset).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from ...errors import SlsError
+from ..common import bearer_matches, core
+
+bp = Blueprint("admin", __name__, url_prefix="/admin/v1")
+
+
+class AdminTokenRequired(SlsError):
+    code = "admin_token_required"
+    status = 401
+    message = "This route needs Authorization: Bearer <admin token>."
+
+
+@bp.before_request
+def require_admin_token() -> None:
+    if not bearer_matches(core().settings.admin_token):
+        raise AdminTokenRequired()
+
+
+from . import access, control, lockout, users  # noqa: E402  - each adds its routes to bp
+
+__all__ = ["AdminTokenRequired", "access", "bp", "control", "lockout", "users"]

@@ -1,0 +1,15 @@
+"""``/api/v1``: the broker's login service as an integration under test sees it.
+
+Holds the blueprint; the routes live in ``login`` (password, second factor, session, logout) and ``account``
+(step-up, and the sensitive tasks it guards).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+from . import account, login  # noqa: E402  - each adds its routes to bp
+
+__all__ = ["account", "bp", "login"]

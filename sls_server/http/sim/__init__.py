@@ -1,0 +1,36 @@
+"""``/sim/v1``: what a person does with the authenticators they hold. No admin token: possession is all,
+unless ``SLS_SIM_TOKEN`` asks for a token of its own (the trainer's, in a demo the audience attacks).
+
+Holds the blueprint and its guard; the routes live in ``card`` (the DSC+ card), ``phones`` (SMS inbox, call
+log, carrier conditions) and ``ibkey`` (the IBKR Mobile app).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+from ...errors import SimulatorDisabled, SlsError
+from ..common import bearer_matches, core
+
+bp = Blueprint("sim", __name__, url_prefix="/sim/v1")
+
+
+class SimTokenRequired(SlsError):
+    code = "sim_token_required"
+    status = 401
+    message = "This server protects /sim/v1: send Authorization: Bearer <sim token> (its SLS_SIM_TOKEN)."
+
+
+@bp.before_request
+def simulators_enabled() -> None:
+    """Switched off: 403 for everyone. ``SLS_SIM_TOKEN`` set: only its holder (the trainer) may play."""
+    settings = core().settings
+    if not settings.sim_enabled:
+        raise SimulatorDisabled()
+    if settings.sim_token is not None and not bearer_matches(settings.sim_token):
+        raise SimTokenRequired()
+
+
+from . import card, ibkey, phones  # noqa: E402  - each adds its routes to bp
+
+__all__ = ["SimTokenRequired", "bp", "card", "ibkey", "phones"]

@@ -1,0 +1,89 @@
+"""The user's side of the world: a person holding a DSC+ card and keying in PIN and challenge.
+
+The card model (``devices.dscplus``) decides; this module loads its state, lets it run, and writes back
+the counters it changed with compare-and-set, so two hands on one card cannot lose a wrong PIN.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from devices.dscplus import CardError, CardLocked, DscPlusCard, WrongPin
+
+from ..accounts.devices import DeviceService
+from ..errors import InvalidRequest, SlsError, UnknownDevice
+from ..events import EventLog
+from ..factors.dscplus import DscPlusFactor, card_counters
+
+
+class WrongPinError(SlsError):
+    code = "wrong_pin"
+    status = 403
+    message = "Wrong PIN."
+
+
+class CardLockedError(SlsError):
+    code = "card_locked"
+    status = 423
+    message = "The card is locked after too many wrong PINs; an administrator must reset it."
+
+
+class CardSimulator:
+    def __init__(self, devices: DeviceService, factor: DscPlusFactor, events: EventLog) -> None:
+        self._devices = devices
+        self._factor = factor
+        self._events = events
+
+    def _card_record(self, device_id: str) -> dict[str, str]:
+        record = self._devices.get(device_id)
+        if record["type"] != "dscplus":
+            raise UnknownDevice("No DSC+ card has that id.")
+        return record
+
+    def respond(self, device_id: str, pin: str, challenge: str, *, now: int) -> str:
+        self._card_record(device_id)
+        outcome: dict[str, Any] = {}
+
+        def press_keys(record: dict[str, str]) -> dict[str, Any]:
+            card = DscPlusCard(self._factor.open_state(record))
+            outcome.clear()
+            try:
+                outcome["response"] = card.respond(pin, challenge)
+            except CardError as exc:
+                outcome["error"] = exc
+            outcome["locked"] = card.state.locked and record.get("locked") != "1"
+            return card_counters(card.state)
+
+        record = self._devices.update(device_id, press_keys)
+        if outcome["locked"]:
+            self._events.record(
+                "card.pin_locked", at=now, user=record["owner"], factor="dscplus", device_id=device_id
+            )
+        error = outcome.get("error")
+        if isinstance(error, WrongPin):
+            raise WrongPinError(pin_attempts_left=error.attempts_left)
+        if isinstance(error, CardLocked):
+            raise CardLockedError()
+        if error is not None:
+            raise InvalidRequest(str(error), field="challenge")
+        return str(outcome["response"])
+
+    def reset(self, device_id: str, *, now: int) -> dict[str, str]:
+        """The admin's reset of a card that locked itself: unlocked, wrong-PIN count zero."""
+        record = self._card_record(device_id)
+        updated = self._devices.update(device_id, lambda _: {"pin_failures": 0, "locked": False})
+        self._events.record("card.reset", at=now, user=record["owner"], factor="dscplus", device_id=device_id)
+        return updated
+
+    def status(self, device_id: str) -> dict[str, object]:
+        """What the card's display and the back of the card tell: serial, locked or not, PIN tries left."""
+        record = self._card_record(device_id)
+        failures = int(record.get("pin_failures", 0))
+        limit = int(record.get("max_pin_failures", 3))
+        return {
+            "device_id": device_id,
+            "serial": record["serial"],
+            "suite": record["suite"],
+            "locked": record.get("locked") == "1",
+            "pin_attempts_left": max(limit - failures, 0),
+        }

@@ -1,0 +1,268 @@
+"""The user's side of IB Key: the IBKR Mobile app on a simulated smartphone, as ``/sim/v1/ibkey`` drives it.
+
+Model and ids. A phone's app is one record (``store.ibkey``: platform, the PIN hash or the biometric flag,
+the notification setting, and per user the private keys sealed under ``ibkey-app:<app>:<user>``); the server
+keeps one device record per user per phone (``factors.ibkey``). The app's id is the device id of the first
+IB Key activated on it, so the id an admin got at enrolment is the phone's id for every /sim route; any of
+its users' device ids is accepted too and resolves to the phone (``device.app_id``). Every push for any
+user on the phone lands in that phone's inbox.
+
+Flows. *Activate* (seed: activation; migration): username and password (checked through the login lockout,
+so this is no side door for guessing), the SMS code, then the PIN (Android) or biometrics (iOS); the app
+makes its keys, the server spends the code and keeps the public key and the agreed OCRA key in one Lua step.
+*Add User* (seed: "Add Another User"): on an active app, username and password -> a new server device record
+and an SMS code to that user's phone -> activate on the same phone, which unlocks with its existing PIN or
+biometrics. *One smartphone per user*: activating an IB Key replaces every other active IB Key of the user
+at once (status ``replaced``), so the old phone's approvals and responses fail from that second.
+
+The app record is written back with compare-and-set; calls to the server happen outside the retried part,
+so a retry never repeats one.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from devices import ibkey
+from devices.ibkey import IbKeyApp
+
+from ...accounts.devices import ACTIVE, DeviceService
+from ...accounts.users import UserService, canonical_username
+from ...auth import PasswordStep, SecondFactor
+from ...errors import UnknownDevice
+from ...events import EventLog
+from ...factors.ibkey.factor import IbKeyFactor
+from ...secretbox import SecretBox
+from ...store import Store
+from ..phones import PhoneService
+from .phone_storage import AlreadyOnApp, PhoneApps, UnknownApp, refusal
+
+REPLACED = "replaced"
+
+
+class IbKeyAppService:
+    def __init__(
+        self,
+        store: Store,
+        box: SecretBox,
+        factor: IbKeyFactor,
+        *,
+        devices: DeviceService,
+        users: UserService,
+        password: PasswordStep,
+        phones: PhoneService,
+        steps: SecondFactor,
+        events: EventLog,
+    ) -> None:
+        self._store = store
+        self._repo = factor.repo
+        self._apps = PhoneApps(store, factor.repo, box)
+        self._factor = factor
+        self._devices = devices
+        self._users = users
+        self._password = password
+        self._phones = phones
+        self._steps = steps
+        self._events = events
+
+    # --- activation, add user ------------------------------------------------------------------------------
+
+    def _password_ok(self, username: str, password: str, *, now: int, ip: str | None) -> dict[str, str]:
+        """The login's own password step, IP rules and lockout included: the app is no side door."""
+        return self._password.verify(username, password, now=now, ip=ip, door="ibkey")
+
+    def activate(
+        self,
+        ref: str,
+        username: str,
+        password: str,
+        code: str,
+        *,
+        unlock: dict[str, Any],
+        now: int,
+        ip: str | None,
+    ) -> dict[str, Any]:
+        name = self._password_ok(username, password, now=now, ip=ip)["username"]
+        app_id = self._apps.app_id_of(ref)
+        new_phone = app_id is None
+        if app_id is None:  # a new phone: the enrolled device's id becomes the app's
+            device = self._store.devices.get(ref)
+            if not device or device.get("type") != "ibkey" or device.get("owner") != name:
+                raise UnknownApp("No IB Key of that user has that id.")
+            app_id, device_id, platform = ref, ref, device["platform"]
+            try:
+                app = IbKeyApp.install(app_id, platform, **unlock)
+            except ibkey.IbKeyError as exc:
+                raise refusal(exc, platform) from None
+        else:  # Add User, or activating again: unlock the way this phone does
+            app, pending = self._apps.load(app_id)
+            platform = app.state.platform
+            known = app.state.users.get(name)
+            device_id = pending.get(name) or (known.device_id if known else "")
+            if not device_id:
+                raise UnknownDevice("No activation is waiting for that user on this app: add the user first.")
+            self._apps.mutate(app_id, lambda a, _: a.unlock(**unlock))
+        started = IbKeyApp.begin_activation()
+        server_public = self._factor.activation.activate(
+            device_id,
+            username=name,
+            code=code,
+            app_id=app_id,
+            signing_public=started.signing_public,
+            agreement_public=started.agreement_public,
+            now=now,
+        )
+
+        def keep(a: IbKeyApp, pending: dict[str, str]) -> None:
+            a.complete_activation(started, username=name, device_id=device_id, server_public=server_public)
+            pending.pop(name, None)
+
+        if new_phone:
+            keep(app, {})
+            self._apps.create(app, number=device.get("phone"))
+        else:
+            self._apps.mutate(app_id, keep)
+        replaced = self._replace_others(name, device_id, now=now, ip=ip)
+        self._events.record(
+            "device.activated",
+            at=now,
+            user=name,
+            ip=ip,
+            factor="ibkey",
+            device_id=device_id,
+            detail={"app_id": app_id, "platform": platform, "replaced": replaced},
+        )
+        return {
+            "status": ACTIVE,
+            "username": name,
+            "device_id": device_id,
+            "app_id": app_id,
+            "platform": platform,
+            "replaced": replaced,
+        }
+
+    def _replace_others(self, username: str, keep: str, *, now: int, ip: str | None) -> list[str]:
+        """One smartphone per user: the older IB Keys stop now (a migration's old phone)."""
+        replaced = []
+        for device in self._devices.active_of_user(username):
+            if device["type"] == "ibkey" and device["device_id"] != keep:
+                self._devices.update(
+                    device["device_id"],
+                    lambda _: {"status": REPLACED, "replaced_at": now, "replaced_by": keep},
+                )
+                self._events.record(
+                    "device.replaced",
+                    at=now,
+                    user=username,
+                    ip=ip,
+                    factor="ibkey",
+                    device_id=device["device_id"],
+                    detail={"replaced_by": keep},
+                )
+                replaced.append(device["device_id"])
+        return replaced
+
+    def add_user(self, ref: str, username: str, password: str, *, now: int, ip: str | None) -> dict[str, Any]:
+        app_id = self._apps.resolve(ref)
+        user = self._password_ok(username, password, now=now, ip=ip)
+        name = user["username"]
+        app, _ = self._apps.load(app_id)
+        known = app.state.users.get(name)
+        device = self._store.devices.get(known.device_id) if known else None
+        if device and device["status"] == ACTIVE:
+            raise AlreadyOnApp()
+        if user.get("phone"):
+            self._phones.limit(name, user["phone"], now=now)  # the user asked for a text: it costs
+        enrolled = self._devices.enrol(name, "ibkey", {"platform": app.state.platform}, now=now)
+        device_id = enrolled["device_id"]
+        handset = self._apps.number(app_id)  # the smartphone this user's pushes go to
+        self._devices.update(device_id, lambda _: {"app_id": app_id, "handset": handset})
+        self._apps.mutate(app_id, lambda _, pending: pending.__setitem__(name, device_id))
+        return {
+            "status": enrolled["status"],
+            "username": name,
+            "device_id": device_id,
+            "app_id": app_id,
+            "sent_to": enrolled["sent_to"],
+            "activation_expires_at": enrolled["activation_expires_at"],
+        }
+
+    # --- using the app -------------------------------------------------------------------------------------
+
+    def status(self, ref: str) -> dict[str, Any]:
+        app_id = self._apps.resolve(ref)
+        app, pending = self._apps.load(app_id)
+        st = app.state
+        return {
+            "app_id": app_id,
+            "platform": st.platform,
+            "unlock": "biometric" if st.biometric else "pin",
+            "notifications": st.notifications,
+            "locked": st.locked,
+            "pin_attempts_left": None if st.biometric else ibkey.PIN_ATTEMPTS - st.pin_failures,
+            "users": [{"username": c.username, "device_id": c.device_id} for c in st.users.values()],
+            "pending_users": [{"username": u, "device_id": d} for u, d in pending.items()],
+        }
+
+    def notifications(self, ref: str, *, now: int) -> list[dict[str, Any]]:
+        """Pushes still answerable, newest first; the ones past their time are dropped."""
+        app_id = self._apps.resolve(ref)
+        inbox = self._repo.inbox(app_id)
+        self._repo.discard(app_id, *[n["id"] for n in inbox if int(n["expires_at"]) <= now])
+        live = sorted((n for n in inbox if int(n["expires_at"]) > now), key=lambda n: -int(n["sent_at"]))
+        shown = ("id", "txn_id", "username", "device_id", "candidates", "purpose", "sent_at", "expires_at")
+        return [{k: n[k] for k in shown} for n in live]
+
+    def answer(
+        self,
+        ref: str,
+        notification_id: str,
+        decision: str,
+        *,
+        match: str | None,
+        unlock: dict[str, Any],
+        now: int,
+        ip: str | None,
+    ) -> dict[str, Any]:
+        """Approve (with the number picked) or deny; the signed answer goes to the login it belongs to."""
+        app_id = self._apps.resolve(ref)
+        note = self._apps.notification(app_id, notification_id)
+        if decision == "approve":
+            signed = self._apps.mutate(app_id, lambda a, _: a.approve(note, match or "", **unlock))
+        else:
+            signed = self._apps.mutate(app_id, lambda a, _: a.deny(note, **unlock))
+        state = self._steps.answer_push(note.txn_id, signed, now=now, ip=ip)
+        self._repo.discard(app_id, notification_id)
+        return {"state": state, "notification_id": notification_id, "txn_id": note.txn_id}
+
+    def respond(
+        self, ref: str, challenge: str, *, username: str | None, unlock: dict[str, Any]
+    ) -> dict[str, str]:
+        """Challenge/response, for when the phone cannot take a push (roaming, notifications off)."""
+        app_id = self._apps.resolve(ref)
+        name = canonical_username(username) if username else None
+        return {
+            "response": self._apps.mutate(app_id, lambda a, _: a.respond(challenge, username=name, **unlock))
+        }
+
+    def set_notifications(self, ref: str, enabled: bool, *, now: int) -> dict[str, Any]:
+        """The app's notification switch; the app registers it with the server for each of its users."""
+        app_id = self._apps.resolve(ref)
+
+        def switch(a: IbKeyApp, _: dict[str, str]) -> IbKeyApp:
+            a.state.notifications = enabled
+            return a
+
+        app = self._apps.mutate(app_id, switch)
+        for credential in app.state.users.values():
+            device = self._store.devices.get(credential.device_id)
+            if device and device.get("app_id") == app_id:
+                self._devices.update(credential.device_id, lambda _: {"push_enabled": enabled})
+        self._events.record(
+            "ibkey.settings_changed",
+            at=now,
+            factor="ibkey",
+            device_id=app_id,
+            detail={"app_id": app_id, "notifications": enabled},
+        )
+        return self.status(app_id)

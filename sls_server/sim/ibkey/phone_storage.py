@@ -1,0 +1,179 @@
+"""The IBKR Mobile app's storage on a simulated phone: one Redis record per phone, read by the simulator only.
+
+It holds the platform, the PIN hash (sealed) or the biometric flag, the notification switch, the wrong-PIN
+count, the users on the phone with their private keys sealed under ``ibkey-app:<app>:<user>`` (a Redis
+dump shows no key), and the users being added (``pending``: username -> the server device waiting for
+activation). :meth:`PhoneApps.mutate` runs the pure model (``devices.ibkey``) and writes its state back
+with compare-and-set, so two hands on one phone cannot lose a wrong PIN.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from devices import ibkey
+from devices.ibkey import AppState, Credential, IbKeyApp, Notification
+from devices.ocra import OcraError
+
+from ...errors import Conflict, InvalidRequest, NotFound, SlsError, UnknownDevice
+from ...secretbox import SecretBox
+from ...store import Store
+from ...store.ibkey import IbKeyRepo
+from ..card import WrongPinError
+
+T = TypeVar("T")
+
+
+class UnknownApp(UnknownDevice):
+    message = "No IB Key app has that id."
+
+
+class UnknownNotification(NotFound):
+    code = "unknown_notification"
+    message = "No such notification on this app (it may have been answered)."
+
+
+class AppLockedError(SlsError):
+    code = "app_locked"
+    status = 423
+    message = "IB Key is locked after too many wrong PINs; enrol and activate it again."
+
+
+class AlreadyOnApp(Conflict):
+    code = "already_activated"
+    message = "That user is already activated on this app."
+
+
+def refusal(exc: Exception, platform: str) -> SlsError:
+    """The app's refusal as the contract's error."""
+    if isinstance(exc, ibkey.WrongPin):
+        return WrongPinError(pin_attempts_left=exc.attempts_left)
+    if isinstance(exc, ibkey.AppLocked):
+        return AppLockedError()
+    if isinstance(exc, ibkey.InvalidChoice):
+        return InvalidRequest(str(exc), field="match")
+    if isinstance(exc, ibkey.UnknownUser):
+        return InvalidRequest(str(exc), field="username")
+    if isinstance(exc, OcraError):
+        return InvalidRequest(str(exc), field="challenge")
+    field = "biometric" if platform == "ios" and not isinstance(exc, ibkey.InvalidPin) else "pin"
+    return InvalidRequest(str(exc), field=field)
+
+
+class PhoneApps:
+    """Load, seal and write back the phones' app records; resolve the ids the /sim routes are given."""
+
+    def __init__(self, store: Store, repo: IbKeyRepo, box: SecretBox) -> None:
+        self._store = store
+        self._repo = repo
+        self._box = box
+
+    def seal(self, app: IbKeyApp, pending: dict[str, str]) -> dict[str, Any]:
+        st = app.state
+        users = {
+            name: {
+                "device_id": c.device_id,
+                "sealed": self._box.seal(
+                    json.dumps({"signing_key": c.signing_key.hex(), "ocra_key": c.ocra_key.hex()}).encode(),
+                    context=f"ibkey-app:{st.app_id}:{name}",
+                ),
+            }
+            for name, c in st.users.items()
+        }
+        pin = (
+            self._box.seal(st.pin_hash.encode(), context=f"ibkey-app:{st.app_id}:pin")
+            if st.pin_hash
+            else None
+        )
+        return {
+            "app_id": st.app_id,
+            "platform": st.platform,
+            "pin_sealed": pin,
+            "biometric": st.biometric,
+            "notifications": st.notifications,
+            "pin_failures": st.pin_failures,
+            "locked": st.locked,
+            "users": json.dumps(users),
+            "pending": json.dumps(pending),
+        }
+
+    def open(self, record: dict[str, str]) -> tuple[IbKeyApp, dict[str, str]]:
+        app_id = record["app_id"]
+        users = {}
+        for name, entry in json.loads(record.get("users", "{}")).items():
+            keys = json.loads(self._box.open(entry["sealed"], context=f"ibkey-app:{app_id}:{name}"))
+            users[name] = Credential(
+                name, entry["device_id"], bytes.fromhex(keys["signing_key"]), bytes.fromhex(keys["ocra_key"])
+            )
+        pin_hash = None
+        if record.get("pin_sealed"):
+            pin_hash = self._box.open(record["pin_sealed"], context=f"ibkey-app:{app_id}:pin").decode()
+        state = AppState(
+            app_id,
+            record["platform"],
+            pin_hash,
+            record.get("biometric") == "1",
+            record.get("notifications", "1") == "1",
+            int(record.get("pin_failures", 0)),
+            record.get("locked") == "1",
+            users,
+        )
+        return IbKeyApp(state), json.loads(record.get("pending", "{}"))
+
+    def number(self, app_id: str) -> str | None:
+        return (self._repo.get_app(app_id) or {}).get("number")
+
+    def load(self, app_id: str) -> tuple[IbKeyApp, dict[str, str]]:
+        record = self._repo.get_app(app_id)
+        if not record:
+            raise UnknownApp()
+        return self.open(record)
+
+    def mutate(self, app_id: str, action: Callable[[IbKeyApp, dict[str, str]], T]) -> T:
+        """Run ``action`` on the app and write its state back (a wrong PIN too); re-run on a conflict."""
+        for _ in range(8):
+            record = self._repo.get_app(app_id)
+            if not record:
+                raise UnknownApp()
+            app, pending = self.open(record)
+            error: Exception | None = None
+            try:
+                result = action(app, pending)
+            except (ibkey.IbKeyError, OcraError) as exc:
+                error = exc
+            outcome = self._repo.update_app(app_id, record["version"], self.seal(app, pending))
+            if outcome == "ok":
+                if error is not None:
+                    raise refusal(error, app.state.platform) from None
+                return result
+            if outcome == "missing":
+                raise UnknownApp()
+        raise RuntimeError(f"IB Key app {app_id} kept changing")  # pragma: no cover
+
+    def app_id_of(self, ref: str) -> str | None:
+        """The phone a /sim id names: an app id, or the device id of any user on it."""
+        if self._repo.get_app(ref):
+            return ref
+        device = self._store.devices.get(ref)
+        app_id = device.get("app_id") if device and device.get("type") == "ibkey" else None
+        return app_id if app_id and self._repo.get_app(app_id) else None
+
+    def resolve(self, ref: str) -> str:
+        app_id = self.app_id_of(ref)
+        if app_id is None:
+            raise UnknownApp()
+        return app_id
+
+    def create(self, app: IbKeyApp, *, number: str | None) -> None:
+        """A new phone's record; ``number`` is the smartphone's own (roaming is judged on it)."""
+        record = {**self.seal(app, {}), "number": number}
+        if not self._repo.create_app(app.state.app_id, record):
+            raise Conflict("This phone was activated by another request at the same moment.")
+
+    def notification(self, app_id: str, notification_id: str) -> Notification:
+        found = self._repo.notification(app_id, notification_id)
+        if not found:
+            raise UnknownNotification()
+        return Notification.from_dict(found)

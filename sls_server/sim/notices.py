@@ -1,0 +1,25 @@
+"""Security notices to the user's phone when a device or the phone number changes (ASVS 6.3.7, NIST
+800-63B-4 §4.1.2.1: tell the subscriber through a channel an attacker does not control)."""
+
+from __future__ import annotations
+
+from devices.phone import notice_text
+
+from ..store import Store
+from .phones import PhoneService
+
+
+class Notifier:
+    def __init__(self, store: Store, phones: PhoneService) -> None:
+        self._store = store
+        self._phones = phones
+
+    def notify(self, username: str, what: str, *, now: int, number: str | None = None) -> bool:
+        """Text ``what`` to ``number`` or the user's phone; False when there is no phone to tell."""
+        if number is None:
+            user = self._store.users.get(username) or {}
+            number = user.get("phone")
+        if not number:
+            return False
+        self._phones.send_sms(number, notice_text(what), now=now, user=username, purpose="notice")
+        return True

@@ -1,0 +1,145 @@
+"""Delivering texts and voice calls to simulated phones, as a carrier would.
+
+Where a message lands is decided by ``devices.phone`` from the number's conditions (blocked SMS, delay,
+roaming, a SIM swapped to another handset); this service stores it in that handset's inbox or call log and
+records the event, which never carries the code itself. Sending is rate-limited per account and per
+number, because each text costs money and each one is another chance for an attacker (ASVS 2.4.1).
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from devices.phone import SENDER, Conditions, mask_number, parse_code, route_call, route_sms
+
+from ..errors import SlsError
+from ..events import EventLog
+from ..store import Store
+
+
+class SendLimited(SlsError):
+    code = "rate_limited"
+    status = 429
+    message = "Too many codes were sent recently; wait before asking for another."
+
+
+def conditions_from_record(record: dict[str, str]) -> Conditions:
+    return Conditions(
+        carrier_blocks_sms=record.get("carrier_blocks_sms") == "1",
+        roaming=record.get("roaming") == "1",
+        delivery_delay_s=int(record.get("delivery_delay_s", 0)),
+        sim_swapped_to=record.get("sim_swapped_to") or None,
+    )
+
+
+class PhoneService:
+    def __init__(self, store: Store, events: EventLog, *, send_limit: int, send_window: int) -> None:
+        self._store = store
+        self._events = events
+        self._send_limit = send_limit
+        self._send_window = send_window
+
+    def conditions(self, number: str) -> Conditions:
+        return conditions_from_record(self._store.phones.conditions(number))
+
+    def set_conditions(self, number: str, conditions: Conditions, *, now: int) -> Conditions:
+        self._store.phones.set_conditions(
+            number,
+            {
+                "carrier_blocks_sms": conditions.carrier_blocks_sms,
+                "roaming": conditions.roaming,
+                "delivery_delay_s": conditions.delivery_delay_s or None,
+                "sim_swapped_to": conditions.sim_swapped_to,
+            },
+        )
+        self._events.record(
+            "phone.conditions_changed",
+            at=now,
+            detail={
+                "number": mask_number(number),
+                "carrier_blocks_sms": conditions.carrier_blocks_sms,
+                "roaming": conditions.roaming,
+                "delivery_delay_s": conditions.delivery_delay_s,
+                "sim_swapped": conditions.sim_swapped_to is not None,
+            },
+        )
+        return conditions
+
+    def limit(self, username: str, number: str, *, now: int) -> None:
+        """One more code sent to this account and this number, or 429 ``rate_limited`` with ``retry_after``.
+        A send refused by the second window gives back its place in the first."""
+        member = secrets.token_hex(8)
+        counted: list[str] = []
+        for name in (f"send:user:{username}", f"send:number:{number}"):
+            wait = self._store.phones.hit(
+                name, now=now, window=self._send_window, limit=self._send_limit, member=member
+            )
+            if not wait:
+                counted.append(name)
+            else:
+                for earlier in counted:
+                    self._store.phones.unhit(earlier, member)
+                self._events.record_flood(  # repeatable at will: counted per user and window
+                    "sms.rate_limited", per="user", at=now, user=username, detail={"to": mask_number(number)}
+                )
+                raise SendLimited(retry_after=wait)
+
+    def send_sms(self, number: str, text: str, *, now: int, user: str | None, purpose: str) -> dict[str, Any]:
+        delivery = route_sms(number, self.conditions(number), now=now)
+        message = {
+            "id": secrets.token_hex(6),
+            "at": delivery.deliver_at,
+            "sent_at": now,
+            "from": SENDER,
+            "to": number,
+            "text": text,
+            "code": parse_code(text),
+            "purpose": purpose,
+        }
+        if delivery.delivered:
+            self._store.phones.push(delivery.handset, "messages", message)
+        self._events.record(
+            "sms.sent",
+            at=now,
+            user=user,
+            result="delivered" if delivery.delivered else "dropped",
+            detail={"to": mask_number(number), "purpose": purpose, "notes": list(delivery.notes)},
+        )
+        return {
+            "to": number,
+            "sent_to": mask_number(number),
+            "delivered": delivery.delivered,
+            "deliver_at": delivery.deliver_at,
+        }
+
+    def call(
+        self, number: str, transcript: str, *, code: str | None, now: int, user: str | None, purpose: str
+    ) -> dict[str, Any]:
+        """A voice callback; ``code`` is what the transcript reads out, kept for scripts like an SMS's."""
+        delivery = route_call(number, self.conditions(number), now=now)
+        record = {
+            "id": secrets.token_hex(6),
+            "at": now,
+            "from": SENDER,
+            "to": number,
+            "transcript": transcript,
+            "code": code,
+            "purpose": purpose,
+        }
+        self._store.phones.push(delivery.handset, "calls", record)
+        self._events.record(
+            "voice.called",
+            at=now,
+            user=user,
+            result="answered",
+            detail={"to": mask_number(number), "purpose": purpose, "notes": list(delivery.notes)},
+        )
+        return {"to": number, "sent_to": mask_number(number), "call_id": record["id"]}
+
+    def messages(self, handset: str, *, now: int) -> list[dict[str, Any]]:
+        """Texts arrived by ``now`` (a delayed one shows when the clock gets there), newest first."""
+        return [m for m in self._store.phones.box(handset, "messages") if int(m["at"]) <= now]
+
+    def calls(self, handset: str, *, now: int) -> list[dict[str, Any]]:
+        return [c for c in self._store.phones.box(handset, "calls") if int(c["at"]) <= now]

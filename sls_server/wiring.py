@@ -1,0 +1,145 @@
+"""Wire the core services together once per app; nothing here knows about HTTP."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .accounts.access import IpRestrictions
+from .accounts.devices import DeviceService
+from .accounts.passwords import PasswordHasher
+from .accounts.users import UserService
+from .auth.lockout import Lockout, LockoutPolicy
+from .auth.login import LoginService
+from .auth.password_step import IpCheck, PasswordStep
+from .auth.second_factor import SecondFactor
+from .auth.sessions import SessionService
+from .auth.stepup import StepUp
+from .clock import Clock
+from .config import Settings
+from .events import EventLog
+from .factors import FactorRegistry
+from .factors.challenges import ChallengeIssuer, ChallengePolicy
+from .factors.dscplus import DscPlusFactor
+from .factors.ibkey.factor import IbKeyFactor
+from .factors.sms import SmsFactor, VoiceFactor
+from .factors.temporary import TemporaryPasscodeFactor
+from .factors.totp import TotpFactor
+from .secretbox import SecretBox
+from .sim.card import CardSimulator
+from .sim.ibkey.app import IbKeyAppService
+from .sim.notices import Notifier
+from .sim.phones import PhoneService
+from .store import Store
+from .store.base import Scripts
+from .store.totp import TotpRepo
+
+
+@dataclass(frozen=True)
+class Core:
+    settings: Settings
+    store: Store
+    clock: Clock
+    events: EventLog
+    users: UserService
+    devices: DeviceService
+    factors: FactorRegistry
+    sessions: SessionService
+    steps: SecondFactor
+    logins: LoginService
+    cards: CardSimulator
+    lockout: Lockout
+    phones: PhoneService
+    notifier: Notifier
+    stepup: StepUp
+    ip_rules: IpRestrictions
+    ibkey: IbKeyAppService
+
+    def check_ready(self) -> None:
+        """Raise ``StoreUnavailable`` unless Redis takes a write (``/readyz``)."""
+        self.store.check_writable()
+
+    def reset_world(self) -> int:
+        """Wipe every key of the emulator (users, devices, sessions, lockouts, inboxes, events) and record
+        that it happened as the new trail's first event; how many keys went."""
+        deleted = self.store.reset()
+        self.events.record("emulator.reset", at=self.clock.now(), detail={"keys_deleted": deleted})
+        return deleted
+
+
+def build_core(settings: Settings, store: Store) -> Core:
+    if settings.secret_key is None:
+        raise ValueError("build_core needs a resolved secret key (see runtime.resolve_secrets)")
+    box = SecretBox(settings.secret_key)
+    events = EventLog(
+        store.events, retention_s=settings.event_retention, window_s=settings.event_summary_window
+    )
+    phones = PhoneService(
+        store, events, send_limit=settings.sms_send_limit, send_window=settings.sms_send_window
+    )
+    hasher = PasswordHasher(settings.hash_profile)
+    issuer = ChallengeIssuer(store.devices, events, ChallengePolicy.from_settings(settings))
+    dscplus = DscPlusFactor(box, issuer, pin_attempts=settings.card_pin_attempts)
+    ibkey_factor = IbKeyFactor.from_settings(settings, box, store, phones, events)
+    factors = FactorRegistry(
+        [
+            dscplus,
+            TotpFactor(box, TotpRepo(store.client, Scripts(store.client))),
+            TemporaryPasscodeFactor(box, default_days=settings.temporary_passcode_days),
+            SmsFactor(box, phones, store.users, code_ttl=settings.sms_code_ttl),
+            VoiceFactor(box, phones, store.users, code_ttl=settings.sms_code_ttl),
+            ibkey_factor,
+        ]
+    )
+    notifier = Notifier(store, phones)
+    users = UserService(store, hasher, events, notify=notifier.notify)
+    devices = DeviceService(store, factors, events, notify=notifier.notify)
+    ip_rules = IpRestrictions(store, events)
+    sessions = SessionService(
+        store,
+        events,
+        idle_timeout=settings.idle_timeout,
+        absolute_timeout=settings.absolute_timeout,
+        concurrency=settings.session_concurrency,
+        ip_guard=ip_rules.allowed,
+    )
+    lockout = Lockout(store.lockout, events, LockoutPolicy.from_settings(settings))
+    steps = SecondFactor(
+        store,
+        devices,
+        factors,
+        events,
+        lockout,
+        challenge_ttl=settings.challenge_ttl,
+        verify_attempts=settings.verify_attempts,
+    )
+    password = PasswordStep(users, events, checks=[IpCheck(ip_rules, events), lockout])
+    logins = LoginService(store, password, steps, sessions, events)
+    return Core(
+        settings=settings,
+        store=store,
+        clock=Clock(store.clock),
+        events=events,
+        users=users,
+        devices=devices,
+        factors=factors,
+        sessions=sessions,
+        steps=steps,
+        logins=logins,
+        cards=CardSimulator(devices, dscplus, events),
+        lockout=lockout,
+        phones=phones,
+        notifier=notifier,
+        stepup=StepUp(steps, sessions, events, validity=settings.stepup_validity),
+        ip_rules=ip_rules,
+        ibkey=IbKeyAppService(
+            store,
+            box,
+            ibkey_factor,
+            devices=devices,
+            users=users,
+            password=password,
+            phones=phones,
+            steps=steps,
+            events=events,
+        ),
+    )
