@@ -15,6 +15,7 @@ import logging
 from typing import Any, Literal
 
 from .store.events import EventRepo
+from .store.records import Event
 
 log = logging.getLogger("sls_server.events")
 
@@ -83,21 +84,11 @@ class EventLog:
         device_id: str | None,
         result: str | None,
         detail: dict[str, Any] | None,
-    ) -> dict[str, Any]:
+    ) -> Event:
         leaked = FORBIDDEN_DETAIL.intersection(detail or {})
         if leaked:
             raise ValueError(f"event detail must not carry secrets: {sorted(leaked)}")
-        event = {
-            "at": at,
-            "type": type_,
-            "user": user,
-            "ip": ip,
-            "factor": factor,
-            "device_id": device_id,
-            "result": result,
-            "detail": detail or None,
-        }
-        return {k: v for k, v in event.items() if v is not None}
+        return Event(at, type_, user, ip, factor, device_id, result, detail or None)
 
     def page(
         self,
@@ -121,10 +112,11 @@ class EventLog:
             batch = self._repo.read(since=cursor, count=MAX_PAGE)
             if not batch:
                 break
-            for event in batch:
-                cursor = event["id"]
-                if (user is None or event.get("user") == user) and (type_ is None or event["type"] == type_):
-                    found.append(event)
+            for record in batch:
+                cursor = record.id
+                event = record.event
+                if (user is None or event.user == user) and (type_ is None or event.type == type_):
+                    found.append(record.to_public())
                     if len(found) >= limit:
                         break
         return found, cursor
@@ -133,5 +125,5 @@ class EventLog:
         return self._repo.counters()
 
 
-def _fields(event: dict[str, Any]) -> str:
-    return " ".join(f"{k}={v}" for k, v in event.items() if k not in ("type", "at"))
+def _fields(event: Event) -> str:
+    return " ".join(f"{k}={v}" for k, v in event.as_dict().items() if k not in ("type", "at"))

@@ -30,8 +30,6 @@ from .sim.ibkey.app import IbKeyAppService
 from .sim.notices import Notifier
 from .sim.phones import PhoneService
 from .store import Store
-from .store.base import Scripts
-from .store.totp import TotpRepo
 
 
 @dataclass(frozen=True)
@@ -83,7 +81,7 @@ def build_core(settings: Settings, store: Store) -> Core:
     factors = FactorRegistry(
         [
             dscplus,
-            TotpFactor(box, TotpRepo(store.client, Scripts(store.client))),
+            TotpFactor(box, store.totp),
             TemporaryPasscodeFactor(box, default_days=settings.temporary_passcode_days),
             SmsFactor(box, phones, store.users, code_ttl=settings.sms_code_ttl),
             VoiceFactor(box, phones, store.users, code_ttl=settings.sms_code_ttl),

@@ -18,7 +18,7 @@ from typing import Any
 from ..errors import Conflict, Forbidden, InvalidRequest, NotFound, UnknownUser
 from ..events import EventLog
 from ..store import Store
-from ..store.access import decode_list
+from ..store.records import AccountRecord
 from .clientip import IPNetwork, in_networks, network_text, parse_ip, parse_network
 from .users import USERNAME_RE, canonical_username
 
@@ -116,9 +116,9 @@ def parse_usernames(value: object, *, field: str = "users") -> list[str]:
 
 
 @functools.lru_cache(maxsize=128)
-def _networks(stored: str) -> tuple[IPNetwork, ...]:
+def _networks(stored: tuple[str, ...]) -> tuple[IPNetwork, ...]:
     """Parsed once per distinct stored list: the guard runs on every authenticated request."""
-    return tuple(parse_network(entry) for entry in decode_list(stored))
+    return tuple(parse_network(entry) for entry in stored)
 
 
 class IpRestrictions:
@@ -136,13 +136,12 @@ class IpRestrictions:
         no list applies: failing closed, since an address we cannot read cannot be shown to be allowed."""
         if not USERNAME_RE.fullmatch(username):
             return True  # not a username that could exist, so no list; the password check refuses it
-        own, account_id = self._store.access.user_access(username)
-        lists = [_networks(own)] if own else []
-        if account_id:
-            shared = self._store.access.account_allowlist(account_id)
+        access = self._store.access.user_access(username)
+        lists = [_networks(access.allowlist)] if access.allowlist else []
+        if access.account_id:
+            shared = self._store.access.account_allowlist(access.account_id)
             if shared:
                 lists.append(_networks(shared))
-        lists = [networks for networks in lists if networks]
         if not lists:
             return True
         try:
@@ -154,8 +153,8 @@ class IpRestrictions:
     # --- a user's own list ----------------------------------------------------------------------------
 
     def user_allowlist(self, username: str) -> dict[str, Any]:
-        own, account_id = self._store.access.user_access(username)
-        return {"username": username, "ip_allowlist": decode_list(own), "account_id": account_id}
+        access = self._store.access.user_access(username)
+        return {"username": username, "ip_allowlist": list(access.allowlist), "account_id": access.account_id}
 
     def set_user_allowlist(self, username: str, entries: object, *, now: int) -> dict[str, Any]:
         """Replace the list of an existing user (the caller checked); an empty list lifts the restriction."""
@@ -175,8 +174,8 @@ class IpRestrictions:
         return {
             "account_id": aid,
             "users": members,
-            "ip_allowlist": decode_list(record.get("allowlist")),
-            "created_at": int(record["created_at"]),
+            "ip_allowlist": list(record.allowlist),
+            "created_at": record.created_at,
         }
 
     def create_account(
@@ -193,7 +192,7 @@ class IpRestrictions:
             raise AccountExists()
         for name in names:
             self._refuse_if_elsewhere(name, aid)
-        if not self._store.access.create_account(aid, {"account_id": aid, "created_at": now}, entries):
+        if not self._store.access.create_account(AccountRecord(aid, now, tuple(entries))):
             raise AccountExists()
         linked: list[str] = []
         try:
@@ -244,6 +243,6 @@ class IpRestrictions:
             raise UnknownUser(username=name)
 
     def _refuse_if_elsewhere(self, name: str, account_id: str) -> None:
-        _, current = self._store.access.user_access(name)
+        current = self._store.access.user_access(name).account_id
         if current and current != account_id:
             raise UserInAnotherAccount(username=name, account_id=current)

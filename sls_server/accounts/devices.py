@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from ..errors import InvalidRequest, UnknownDevice
 from ..events import EventLog
 from ..factors import FactorRegistry
 from ..store import Store
+from ..store.records import DeviceChanges, DeviceRecord
 
 ACTIVE = "active"
 REVOKED = "revoked"
@@ -19,30 +21,40 @@ def new_device_id(type_: str) -> str:
     return f"{type_}-{secrets.token_hex(6)}"
 
 
-def public_device(record: Mapping[str, str]) -> dict[str, Any]:
+def public_device(record: DeviceRecord) -> dict[str, Any]:
+    """The admin's view: a type's own fields only on devices of that type, never a secret."""
     view: dict[str, Any] = {
-        "device_id": record["device_id"],
-        "type": record["type"],
-        "label": record.get("label"),
-        "status": record["status"],
-        "created_at": int(record["created_at"]),
+        "device_id": record.device_id,
+        "type": record.type,
+        "label": record.label,
+        "status": record.status,
+        "created_at": record.created_at,
     }
-    for optional in ("serial", "suite"):
-        if optional in record:
-            view[optional] = record[optional]
-    if "locked" in record:
-        view["locked"] = record["locked"] == "1"
-    for optional in ("owner", "expires_at"):
-        if optional in record:
-            view[optional] = int(record[optional]) if optional == "expires_at" else record[optional]
-    view["shared_with"] = [u for u in record.get("shared_with", "").split(",") if u]
-    view["factor_locked"] = record.get("factor_locked") == "1"
-    view["factor_failures"] = int(record.get("factor_failures", 0))
+    if record.serial is not None:
+        view["serial"] = record.serial
+    if record.suite is not None:
+        view["suite"] = record.suite
+    if record.locked is not None:
+        view["locked"] = record.locked
+    view["owner"] = record.owner
+    if record.expires_at is not None:
+        view["expires_at"] = record.expires_at
+    view["shared_with"] = list(record.shared_with)
+    view["factor_locked"] = record.factor_locked
+    view["factor_failures"] = record.factor_failures
     return view
+
+
+def without(device: DeviceRecord, username: str) -> tuple[str, ...]:
+    """The users a device is shared with, ``username`` taken off."""
+    return tuple(u for u in device.shared_with if u != username)
 
 
 #: (username, what happened, now) -> tell the user on their phone
 Notify = Callable[..., object]
+
+#: What a compare-and-set write changes, given the device as it is now.
+Change = Callable[[DeviceRecord], DeviceChanges]
 
 
 class DeviceService:
@@ -59,41 +71,34 @@ class DeviceService:
         device_id = new_device_id(type_)
         enrolment = factor.enrol(device_id, username, params, now=now)
         label = params.get("label") if isinstance(params.get("label"), str) else None
-        record = {
-            "device_id": device_id,
-            "type": type_,
-            "owner": username,
-            "status": ACTIVE,
-            "created_at": now,
-            "label": label or f"{type_} {enrolment.record.get('serial', device_id)}",
-            **enrolment.record,
-        }
-        self._store.devices.create(device_id, record)
+        record = DeviceRecord(
+            device_id=device_id,
+            type=type_,
+            owner=username,
+            status=ACTIVE,
+            created_at=now,
+            label=label or f"{type_} {enrolment.record.get('serial', device_id)}",
+        )
+        record = replace(record, **enrolment.record)
+        self._store.devices.create(record)
         self._store.users.add_device(username, device_id)
         self._events.record("device.enrolled", at=now, user=username, factor=type_, device_id=device_id)
         self._notify(username, f"A {type_} security device was added to your account.", now=now)
-        stored = {k: str(int(v) if isinstance(v, bool) else v) for k, v in record.items()}
-        return {**public_device(stored), **enrolment.once}
+        return {**public_device(record), **enrolment.once}
 
     def follow_phone(self, username: str, phone: str) -> None:
         """SMS and voice devices send to the number stored on them: move them to the user's new number."""
         for device in self.of_user(username):
-            if device["type"] in ("sms", "voice") and device["owner"] == username:
-                self.update(device["device_id"], lambda _: {"number": phone})
+            if device.type in ("sms", "voice") and device.owner == username:
+                self.update(device.device_id, lambda _: {"number": phone})
 
     def share(self, username: str, device_id: str, *, now: int) -> dict[str, Any]:
         """One physical card serving several users (the broker lets users share a security device)."""
         record = self.get(device_id)
-        if record["type"] != "dscplus" or record["status"] != ACTIVE:
+        if record.type != "dscplus" or record.status != ACTIVE:
             raise InvalidRequest("only an active DSC+ card can be shared", field="share_device_id")
-        users = [record["owner"], *filter(None, record.get("shared_with", "").split(","))]
-        if username not in users:
-            self.update(
-                device_id,
-                lambda r: {
-                    "shared_with": ",".join([*filter(None, r.get("shared_with", "").split(",")), username])
-                },
-            )
+        if username not in record.users:
+            self.update(device_id, lambda r: {"shared_with": (*r.shared_with, username)})
             self._store.users.add_device(username, device_id)
             self._events.record(
                 "device.shared",
@@ -101,57 +106,48 @@ class DeviceService:
                 user=username,
                 factor="dscplus",
                 device_id=device_id,
-                detail={"owner": record["owner"]},
+                detail={"owner": record.owner},
             )
             self._notify(username, "A shared security card was added to your account.", now=now)
         return public_device(self.get(device_id))
 
-    def get(self, device_id: str) -> dict[str, str]:
+    def get(self, device_id: str) -> DeviceRecord:
         record = self._store.devices.get(device_id)
         if not record:
             raise UnknownDevice()
         return record
 
-    def of_user(self, username: str) -> list[dict[str, str]]:
+    def of_user(self, username: str) -> list[DeviceRecord]:
         records = self._store.devices.get_many(self._store.users.device_ids(username))
-        return sorted(records, key=lambda r: (int(r["created_at"]), r["device_id"]))
+        return sorted(records, key=lambda r: (r.created_at, r.device_id))
 
-    def active_of_user(self, username: str) -> list[dict[str, str]]:
-        return [r for r in self.of_user(username) if r["status"] == ACTIVE]
+    def active_of_user(self, username: str) -> list[DeviceRecord]:
+        return [r for r in self.of_user(username) if r.status == ACTIVE]
 
     def revoke(self, username: str, device_id: str, *, now: int) -> dict[str, Any]:
         """Revoke at once (a correct response from it fails in the same second); a user a card is merely
         shared with is taken off the card instead."""
         record = self.get(device_id)
-        shared = list(filter(None, record.get("shared_with", "").split(",")))
-        if record["owner"] != username and username not in shared:
+        if username not in record.users:
             raise UnknownDevice()
-        if record["owner"] == username:
+        if record.owner == username:
             self.update(device_id, lambda _: {"status": REVOKED, "revoked_at": now})
         else:
-            self.update(
-                device_id,
-                lambda r: {
-                    "shared_with": ",".join(
-                        u for u in r.get("shared_with", "").split(",") if u and u != username
-                    )
-                },
-            )
+            self.update(device_id, lambda r: {"shared_with": without(r, username)})
             self._store.users.remove_device(username, device_id)
-        self._events.record(
-            "device.revoked", at=now, user=username, factor=record["type"], device_id=device_id
-        )
-        self._notify(username, f"A {record['type']} security device was removed from your account.", now=now)
+        self._events.record("device.revoked", at=now, user=username, factor=record.type, device_id=device_id)
+        self._notify(username, f"A {record.type} security device was removed from your account.", now=now)
         return public_device(self.get(device_id))
 
-    def update(self, device_id: str, change: Any, *, tries: int = 8) -> dict[str, str]:
-        """Apply ``change(record) -> fields`` with compare-and-set, re-reading on a concurrent write."""
+    def update(self, device_id: str, change: Change, *, tries: int = 8) -> DeviceRecord:
+        """Apply ``change(record) -> fields`` with compare-and-set, re-reading on a concurrent write; the
+        device as written."""
         for _ in range(tries):
             record = self.get(device_id)
             fields = change(record)
-            outcome = self._store.devices.update(device_id, record["version"], fields)
+            outcome = self._store.devices.update(device_id, record.version, fields)
             if outcome == "ok":
-                return {**record, **{k: str(int(v) if isinstance(v, bool) else v) for k, v in fields.items()}}
+                return replace(record, **fields, version=record.version + 1)
             if outcome == "missing":
                 raise UnknownDevice()
         raise RuntimeError(f"device {device_id} kept changing under {tries} updates")  # pragma: no cover

@@ -11,6 +11,8 @@ from ..errors import InvalidRequest, UnknownUser, UserExists, WeakPassword
 from ..events import EventLog
 from ..store import Store
 from ..store.ids import short_id
+from ..store.records import UserRecord
+from .devices import without
 from .passwords import PasswordHasher, PasswordRejected, check_password_policy
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
@@ -36,12 +38,12 @@ def canonical_username(username: str) -> str:
     return name
 
 
-def public_user(record: dict[str, str], devices: list[dict[str, Any]]) -> dict[str, Any]:
+def public_user(record: UserRecord, devices: list[dict[str, Any]]) -> dict[str, Any]:
     return {
-        "username": record["username"],
-        "phone": record.get("phone"),
-        "created_at": int(record["created_at"]),
-        "disabled": record.get("disabled") == "1",
+        "username": record.username,
+        "phone": record.phone,
+        "created_at": record.created_at,
+        "disabled": record.disabled,
         "devices": devices,
     }
 
@@ -59,7 +61,7 @@ class UserService:
         self._events = events
         self._notify = notify
 
-    def create(self, username: str, password: str, *, phone: str | None, now: int) -> dict[str, str]:
+    def create(self, username: str, password: str, *, phone: str | None, now: int) -> UserRecord:
         name = canonical_username(username)
         if phone is not None and not PHONE_RE.fullmatch(phone):
             raise InvalidRequest("phone must be in E.164 form, like +15551234567", field="phone")
@@ -69,15 +71,14 @@ class UserService:
             raise WeakPassword(exc.message, field="password", reason=exc.reason) from None
         if self._store.users.get(name):  # cheap early answer; create() below is the atomic check
             raise UserExists()
-        record = {
-            "username": name,
-            "password_hash": self._hasher.hash(password),
-            "phone": phone,
-            "created_at": now,
-            "disabled": False,
-            "epoch": new_epoch(),
-        }
-        if not self._store.users.create(name, record):
+        record = UserRecord(
+            username=name,
+            password_hash=self._hasher.hash(password),
+            created_at=now,
+            phone=phone,
+            epoch=new_epoch(),
+        )
+        if not self._store.users.create(record):
             raise UserExists()
         self._events.record("user.created", at=now, user=name)
         return record
@@ -85,7 +86,7 @@ class UserService:
     def names(self) -> list[str]:
         return self._store.users.usernames()
 
-    def get(self, username: str) -> dict[str, str]:
+    def get(self, username: str) -> UserRecord:
         record = self._store.users.get(canonical_username(username))
         if not record:
             raise UnknownUser()
@@ -97,20 +98,20 @@ class UserService:
         if not PHONE_RE.fullmatch(phone):
             raise InvalidRequest("phone must be in E.164 form, like +15551234567", field="phone")
         record = self.get(username)
-        old = record.get("phone")
-        self._store.users.set_fields(record["username"], {"phone": phone})
-        self._events.record("user.phone_changed", at=now, user=record["username"])
+        old = record.phone
+        self._store.users.set_fields(record.username, {"phone": phone})
+        self._events.record("user.phone_changed", at=now, user=record.username)
         if self._notify:
             what = "The phone number on your account was changed."
             if old:
-                self._notify(record["username"], what, now=now, number=old)
-            self._notify(record["username"], what, now=now, number=phone)
-        return {"username": record["username"], "phone": phone, "previous_phone": old}
+                self._notify(record.username, what, now=now, number=old)
+            self._notify(record.username, what, now=now, number=phone)
+        return {"username": record.username, "phone": phone, "previous_phone": old}
 
     def set_disabled(self, username: str, disabled: bool, *, now: int) -> dict[str, Any]:
         """Disabling ends, in one step, every session of the user and every login and step-up in progress
         (a new epoch); a disabled user cannot log in whatever the password. Enabling changes nothing else."""
-        name = self.get(username)["username"]
+        name = self.get(username).username
         ended = self._store.users.revoke(name, disabled=disabled, epoch=new_epoch() if disabled else None)
         if ended is None:
             raise UnknownUser()
@@ -123,7 +124,7 @@ class UserService:
         ends the sessions and kills the logins in progress in one step, so nothing begun under this user can
         finish while the rest is deleted. Failed attempts on the name after this count again, as for any
         unknown name."""
-        name = self.get(username)["username"]
+        name = self.get(username).username
         ended = self._store.users.revoke(name, disabled=True, epoch=new_epoch()) or []
         for device_id in self._store.users.device_ids(name):
             self._drop_device(name, device_id)
@@ -147,18 +148,15 @@ class UserService:
             record = self._store.devices.get(device_id)
             if record is None:
                 return
-            if record.get("owner") == name:
+            if record.owner == name:
                 self._store.devices.delete(device_id)
                 return
-            shared = ",".join(u for u in record.get("shared_with", "").split(",") if u and u != name)
-            if (
-                self._store.devices.update(device_id, record["version"], {"shared_with": shared})
-                != "conflict"
-            ):
+            shared = without(record, name)
+            if self._store.devices.update(device_id, record.version, {"shared_with": shared}) != "conflict":
                 return
         raise RuntimeError(f"device {device_id} kept changing under {tries} updates")  # pragma: no cover
 
-    def check_password(self, username: str, password: str, *, now: int) -> dict[str, str] | None:
+    def check_password(self, username: str, password: str, *, now: int) -> UserRecord | None:
         """The user's record if the password is right; None otherwise, in the same time either way.
 
         A right password whose hash was made under another profile is hashed again under this one: an
@@ -173,11 +171,11 @@ class UserService:
         if record is None:
             self._hasher.dummy_verify(password)
             return None
-        stored = record["password_hash"]
+        stored = record.password_hash
         if not self._hasher.verify(password, stored):
             return None
         if self._hasher.needs_rehash(stored):
-            self._rehash(record["username"], password, stored, now=now)
+            self._rehash(record.username, password, stored, now=now)
         return record
 
     def _rehash(self, name: str, password: str, stored: str, *, now: int) -> None:

@@ -17,6 +17,7 @@ from ..config import Settings
 from ..errors import AccountDisabled, SlsError
 from ..events import EventLog
 from ..store.lockout import BUCKETS, LockoutRepo
+from ..store.records import DeviceRecord
 
 #: Starts the lock name of an attempt whose username cannot be one; no canonical username starts so.
 INVALID_PREFIX = "~"
@@ -161,13 +162,12 @@ class Lockout:
     def status(self, username: str, *, now: int) -> dict[str, Any]:
         buckets = {}
         for bucket, state in self._repo.state(username).items():
-            until = int(state.get("locked_until", 0))
             buckets[bucket] = {
-                "failures": int(state.get("failures", 0)),
-                "locks": int(state.get("locks", 0)),
-                "locked": state.get("permanent") == "1" or until > now,
-                "permanent": state.get("permanent") == "1",
-                "retry_after": max(until - now, 0) if until > now else None,
+                "failures": state.failures,
+                "locks": state.locks,
+                "locked": state.locked(now),
+                "permanent": state.permanent,
+                "retry_after": state.retry_after(now),
             }
         locked = any(b["locked"] for b in buckets.values())
         return {
@@ -179,33 +179,33 @@ class Lockout:
 
     # --- authenticators -----------------------------------------------------------------------------------
 
-    def device_failed(self, device: dict[str, str], *, now: int, ip: str | None) -> bool:
+    def device_failed(self, device: DeviceRecord, *, now: int, ip: str | None) -> bool:
         """Count a wrong response against the device; True when this one disabled it."""
-        failures, locked_now = self._repo.device_failed(device["device_id"], limit=self.policy.device_limit)
+        failures, locked_now = self._repo.device_failed(device.device_id, limit=self.policy.device_limit)
         if locked_now:
             self._events.record(
                 "device.locked",
                 at=now,
-                user=device["owner"],
+                user=device.owner,
                 ip=ip,
-                factor=device["type"],
-                device_id=device["device_id"],
+                factor=device.type,
+                device_id=device.device_id,
                 detail={"failures": failures},
             )
         return locked_now
 
-    def device_succeeded(self, device: dict[str, str]) -> None:
-        if device.get("factor_failures", "0") != "0":
-            self._repo.device_reset(device["device_id"])
+    def device_succeeded(self, device: DeviceRecord) -> None:
+        if device.factor_failures:
+            self._repo.device_reset(device.device_id)
 
-    def unlock_device(self, device: dict[str, str], *, now: int) -> None:
-        self._repo.device_reset(device["device_id"])
+    def unlock_device(self, device: DeviceRecord, *, now: int) -> None:
+        self._repo.device_reset(device.device_id)
         self._events.record(
             "device.unlocked",
             at=now,
-            user=device["owner"],
-            factor=device["type"],
-            device_id=device["device_id"],
+            user=device.owner,
+            factor=device.type,
+            device_id=device.device_id,
         )
 
     # --- helpers ------------------------------------------------------------------------------------------

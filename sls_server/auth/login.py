@@ -12,13 +12,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import SlsError, Unauthorized
 from ..events import EventLog
 from ..store import Store
+from ..store.records import LoginTxn
 from .password_step import PasswordStep
 from .second_factor import SecondFactor
 from .sessions import Session, SessionService
@@ -78,7 +78,7 @@ class LoginService:
     def start(self, username: str, password: str, *, now: int, ip: str | None) -> dict[str, Any]:
         """The second-factor step and the ``login_token`` that binds it to this client."""
         user = self._password.verify(username, password, now=now, ip=ip)
-        name = user["username"]
+        name = user.username
         self._events.record("login.password_ok", at=now, user=name, ip=ip, result="success")
         login_token = secrets.token_urlsafe(LOGIN_TOKEN_BYTES)
         try:
@@ -86,8 +86,8 @@ class LoginService:
                 name,
                 now=now,
                 ip=ip,
-                default=user.get("default_device"),
-                epoch=user.get("epoch", ""),
+                default=user.default_device,
+                epoch=user.epoch or "",
                 extra={"binding": binding_digest(login_token)},
             )
         except SlsError as exc:  # repeatable at will by whoever has the password: counted, not each written
@@ -112,8 +112,8 @@ class LoginService:
         self, txn_id: str, login_token: str | None, response: str, *, now: int, ip: str | None
     ) -> Authenticated:
         txn = self._login_txn(txn_id, login_token)
-        self._sessions.require_ip(txn["username"], ip, now=now)
-        self._sessions.refuse_if_busy(txn["username"], now=now)
+        self._sessions.require_ip(txn.username, ip, now=now)
+        self._sessions.refuse_if_busy(txn.username, now=now)
         self._steps.answer(txn, response, now=now, ip=ip)
         return self._finish(txn, now=now, ip=ip)
 
@@ -122,20 +122,16 @@ class LoginService:
     ) -> tuple[dict[str, Any], Authenticated | None]:
         """Where a login stands; once a push is approved, the first poll also gets the session."""
         txn = self._login_txn(txn_id, login_token)
-        state = txn["state"]
-        body: dict[str, Any] = {
-            "txn_id": txn_id,
-            "expires_at": int(txn["expires_at"]),
-            "factor": txn["factor"],
-        }
+        state = txn.state
+        body: dict[str, Any] = {"txn_id": txn_id, "expires_at": txn.expires_at, "factor": txn.factor}
         if state == "approved":
-            self._sessions.require_ip(txn["username"], ip, now=now)
+            self._sessions.require_ip(txn.username, ip, now=now)
             if self._steps.collect(txn_id, now=now):
                 result = self._finish(txn, now=now, ip=ip)
                 return {**body, **result.body()}, result
             state = "authenticated"
         if state == "second_factor":
-            shown = "expired" if now >= int(txn["expires_at"]) else "pending"
+            shown = "expired" if now >= txn.expires_at else "pending"
         else:
             shown = state if state in ("authenticated", "denied") else "expired"
         reason = {
@@ -147,38 +143,38 @@ class LoginService:
             body["reason"] = reason
         return {**body, "state": shown}, None
 
-    def _login_txn(self, txn_id: str, login_token: str | None) -> dict[str, str]:
+    def _login_txn(self, txn_id: str, login_token: str | None) -> LoginTxn:
         """The transaction, if the caller is the client it is bound to. A missing and a wrong token get the
         same answer, so the route is no oracle for which transactions exist under which token."""
         if not login_token:
             raise LoginBindingRequired()
         txn = self._steps.load(txn_id)
-        if txn.get("purpose", "login") != "login":
+        if txn.purpose != "login":
             raise NotALogin()
-        if not hmac.compare_digest(binding_digest(login_token), txn.get("binding", "")):
+        if not hmac.compare_digest(binding_digest(login_token), txn.binding or ""):
             raise LoginBindingRequired()
         return txn
 
-    def _finish(self, txn: Mapping[str, str], *, now: int, ip: str | None) -> Authenticated:
-        name = txn["username"]
+    def _finish(self, txn: LoginTxn, *, now: int, ip: str | None) -> Authenticated:
+        name = txn.username
         token, session = self._sessions.create(
             name,
-            factor=txn["factor"],
-            device_id=txn["device_id"],
+            factor=txn.factor,
+            device_id=txn.device_id,
             now=now,
             ip=ip,
-            epoch=txn.get("epoch", ""),
+            epoch=txn.epoch or "",
         )
         # the address that passed the password step is the one the user "knows"
-        self._password.succeeded(name, txn.get("ip") or ip, now=now)
-        self._store.users.set_fields(name, {"default_device": txn["device_id"]})  # M2FS: remembered
+        self._password.succeeded(name, txn.ip or ip, now=now)
+        self._store.users.set_fields(name, {"default_device": txn.device_id})  # M2FS: remembered
         self._events.record(
             "login.succeeded",
             at=now,
             user=name,
             ip=ip,
-            factor=txn["factor"],
-            device_id=txn["device_id"],
+            factor=txn.factor,
+            device_id=txn.device_id,
             result="success",
         )
         return Authenticated(token, session)

@@ -18,6 +18,7 @@ from ..accounts.access import IpRestricted, IpRestrictions
 from ..accounts.users import UserService, canonical_username
 from ..errors import InvalidCredentials, InvalidRequest
 from ..events import EventLog
+from ..store.records import UserRecord
 from .lockout import event_subject, lock_name
 
 
@@ -80,7 +81,7 @@ class PasswordStep:
 
     def verify(
         self, username: str, password: str, *, now: int, ip: str | None, door: str = "login"
-    ) -> dict[str, str]:
+    ) -> UserRecord:
         """The user's record if every check lets the attempt through and the password is right; otherwise
         the check's error or ``InvalidCredentials``. ``door`` names the events (``login.password_failed``,
         ``ibkey.password_failed``)."""

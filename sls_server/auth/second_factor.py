@@ -14,6 +14,7 @@ a login alive forever and draw challenge after challenge from a card. It also re
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any, cast
 
 from ..accounts.devices import ACTIVE, DeviceService
@@ -32,6 +33,7 @@ from ..events import EventLog
 from ..factors import ApprovalFactor, Begin, Factor, FactorRegistry
 from ..store import Store
 from ..store.ids import new_id
+from ..store.records import DeviceRecord, LoginTxn, PromptFields
 from .lockout import DeviceLocked, Lockout
 
 #: A login transaction lives at most this many challenge TTLs (SLS_CHALLENGE_TTL) from its start: room for
@@ -61,8 +63,13 @@ class WrongMode(SlsError):
     message = "This step is answered another way."
 
 
-def factor_entry(factor: str, device: Mapping[str, str]) -> dict[str, Any]:
-    return {"type": factor, "device_id": device["device_id"], "label": device.get("label")}
+def factor_entry(factor: str, device: DeviceRecord) -> dict[str, Any]:
+    return {"type": factor, "device_id": device.device_id, "label": device.label}
+
+
+def lapsed(device: DeviceRecord, now: int) -> bool:
+    """A device with an end of validity (a temporary passcode) past it."""
+    return device.expires_at is not None and device.expires_at <= now
 
 
 class SecondFactor:
@@ -89,34 +96,32 @@ class SecondFactor:
 
     def options(
         self, username: str, *, now: int
-    ) -> tuple[list[dict[str, str]], list[tuple[str, dict[str, str]]]]:
+    ) -> tuple[list[DeviceRecord], list[tuple[str, DeviceRecord]]]:
         """(active devices, usable (factor, device) pairs): a locked or lapsed device offers nothing."""
-        enrolled = [
-            d for d in self._devices.active_of_user(username) if int(d.get("expires_at", now + 1)) > now
-        ]
+        enrolled = [d for d in self._devices.active_of_user(username) if not lapsed(d, now)]
         usable = [
             (factor.type, device)
             for device in enrolled
-            if device.get("factor_locked") != "1"
-            for factor in self._factors.serving(device["type"])
+            if not device.factor_locked
+            for factor in self._factors.serving(device.type)
         ]
         return enrolled, usable
 
     def _pick(
         self, username: str, type_: str | None, device_id: str | None, default: str | None, *, now: int
-    ) -> tuple[Factor, dict[str, str], list[tuple[str, dict[str, str]]]]:
+    ) -> tuple[Factor, DeviceRecord, list[tuple[str, DeviceRecord]]]:
         enrolled, usable = self.options(username, now=now)
         if not usable:
             raise DeviceLocked() if enrolled else NoSecondFactor()
         matches = [
             (name, device)
             for name, device in usable
-            if (type_ is None or name == type_) and (device_id is None or device["device_id"] == device_id)
+            if (type_ is None or name == type_) and (device_id is None or device.device_id == device_id)
         ]
         if not matches:
             raise InvalidRequest("the user has no usable authenticator of that type", field="type")
         if type_ is None and default:
-            matches = [m for m in matches if m[1]["device_id"] == default] or matches
+            matches = [m for m in matches if m[1].device_id == default] or matches
         name, device = matches[0]
         return self._factors.get(name), device, usable
 
@@ -130,7 +135,7 @@ class SecondFactor:
         ip: str | None,
         purpose: str = "login",
         default: str | None = None,
-        extra: Mapping[str, Any] | None = None,
+        extra: PromptFields | None = None,
         type_: str | None = None,
         device_id: str | None = None,
         epoch: str = "",
@@ -142,64 +147,65 @@ class SecondFactor:
         prompt = factor.begin(device, Begin(txn_id, username, now, purpose))
         dies_at = now + LIFETIME_TTLS * self._challenge_ttl
         expires_at = min(now + (prompt.expires_in or self._challenge_ttl), dies_at)
-        self._store.logins.create(
-            txn_id,
-            {
-                "txn_id": txn_id,
-                "username": username,
-                "purpose": purpose,
-                "state": "second_factor",
-                "factor": factor.type,
-                "device_id": device["device_id"],
-                "created_at": now,
-                "expires_at": expires_at,
-                "dies_at": dies_at,
-                "attempts_left": self._verify_attempts,
-                "switches_left": SWITCH_LIMIT,
-                "epoch": epoch,
-                "ip": ip,
-                **(extra or {}),
-                **prompt.remembered,
-            },
-            now=now,
+        txn = LoginTxn(
+            txn_id=txn_id,
+            username=username,
+            purpose=purpose,
+            state="second_factor",
+            factor=factor.type,
+            device_id=device.device_id,
+            created_at=now,
+            expires_at=expires_at,
+            dies_at=dies_at,
+            attempts_left=self._verify_attempts,
+            switches_left=SWITCH_LIMIT,
+            epoch=epoch or None,
+            ip=ip,
         )
+        remembered: PromptFields = {**(extra or {}), **prompt.remembered}
+        self._store.logins.create(replace(txn, **remembered), now=now)
         self._issued(username, factor, device, now=now, ip=ip, purpose=purpose)
         return {
             "txn_id": txn_id,
             "expires_at": expires_at,
-            "factor": {"type": factor.type, "device_id": device["device_id"], **prompt.shown},
+            "factor": {"type": factor.type, "device_id": device.device_id, **prompt.shown},
             "factors": [factor_entry(name, d) for name, d in usable],
         }
 
     def switch(
-        self, txn: Mapping[str, str], type_: str, device_id: str | None, *, now: int, ip: str | None
+        self, txn: LoginTxn, type_: str, device_id: str | None, *, now: int, ip: str | None
     ) -> dict[str, Any]:
         """Another factor, or a new code on the same one ("didn't receive a security code?").
         ``txn`` is the step as the caller loaded it (to check whose it is); the switch itself is atomic."""
-        txn_id = txn["txn_id"]
+        txn_id = txn.txn_id
         self._raise_if_settled(txn, now)
-        factor, device, _ = self._pick(txn["username"], type_, device_id, None, now=now)
-        prompt = factor.begin(device, Begin(txn_id, txn["username"], now, txn.get("purpose", "login")))
+        factor, device, _ = self._pick(txn.username, type_, device_id, None, now=now)
+        prompt = factor.begin(device, Begin(txn_id, txn.username, now, txn.purpose))
         wanted = now + (prompt.expires_in or self._challenge_ttl)
         # "mode" decides how the step is answered (push or typed): a switch must not inherit the old one
-        fields = {"factor": factor.type, "device_id": device["device_id"], "mode": "", **prompt.remembered}
+        fields: PromptFields = {
+            "factor": factor.type,
+            "device_id": device.device_id,
+            "mode": None,
+            **prompt.remembered,
+        }
         outcome, expires_at = self._store.logins.switch(txn_id, now=now, expires_at=wanted, fields=fields)
         if outcome != "ok":
             self._raise_for_status(
                 {"authenticated": "used", "approved": "used", "failed": "dead"}.get(outcome, outcome)
             )
-        self._issued(txn["username"], factor, device, now=now, ip=ip, purpose=txn.get("purpose", "login"))
+        self._issued(txn.username, factor, device, now=now, ip=ip, purpose=txn.purpose)
         return {
             "txn_id": txn_id,
             "expires_at": expires_at,
-            "factor": {"type": factor.type, "device_id": device["device_id"], **prompt.shown},
+            "factor": {"type": factor.type, "device_id": device.device_id, **prompt.shown},
         }
 
     def _issued(
         self,
         username: str,
         factor: Factor,
-        device: Mapping[str, str],
+        device: DeviceRecord,
         *,
         now: int,
         ip: str | None,
@@ -211,26 +217,26 @@ class SecondFactor:
             user=username,
             ip=ip,
             factor=factor.type,
-            device_id=device["device_id"],
+            device_id=device.device_id,
             detail=None if purpose == "login" else {"purpose": purpose},
         )
 
     # --- settling ----------------------------------------------------------------------------------------
 
-    def load(self, txn_id: str) -> dict[str, str]:
+    def load(self, txn_id: str) -> LoginTxn:
         txn = self._store.logins.get(txn_id)
         if not txn:
             raise UnknownTransaction()
         return txn
 
-    def answer(self, txn: Mapping[str, str], response: str, *, now: int, ip: str | None) -> dict[str, str]:
+    def answer(self, txn: LoginTxn, response: str, *, now: int, ip: str | None) -> DeviceRecord:
         """Check a typed response (card, app code, SMS) to the step the caller loaded; the device once
         accepted, else an error. Settling re-checks the stored state atomically, so a stale copy is safe."""
-        factor = self._factors.get(txn["factor"])
-        if txn.get("mode") == "push":
+        factor = self._factors.get(txn.factor)
+        if txn.mode == "push":
             raise WrongMode("This step waits for approval in the app; poll the transaction instead.")
         if not factor.response_pattern.fullmatch(response):
-            raise InvalidRequest(f"response does not have the form a {txn['factor']} gives", field="response")
+            raise InvalidRequest(f"response does not have the form a {txn.factor} gives", field="response")
         self._raise_if_settled(txn, now)
         device = self._usable_device(txn, now=now)
         return self._settle(txn, device, factor.check(device, txn, response, now=now), now=now, ip=ip)
@@ -238,23 +244,23 @@ class SecondFactor:
     def answer_push(self, txn_id: str, answer: Mapping[str, Any], *, now: int, ip: str | None) -> str:
         """The app's signed approval or denial; 'approved' or 'denied', else an error."""
         txn = self.load(txn_id)
-        if txn.get("mode") != "push":
+        if txn.mode != "push":
             raise WrongMode("This step is not waiting for an app approval.")
-        factor = cast(ApprovalFactor, self._factors.get(txn["factor"]))
+        factor = cast(ApprovalFactor, self._factors.get(txn.factor))
         self._raise_if_settled(txn, now)
         device = self._usable_device(txn, now=now)
         valid = factor.check_approval(device, txn, answer, now=now)
         if valid and answer.get("decision") == "deny":
-            status, _ = self._store.logins.settle(txn["txn_id"], now=now, outcome="deny")
+            status, _ = self._store.logins.settle(txn.txn_id, now=now, outcome="deny")
             if status != "denied":
                 self._raise_for_status(status)
             self._events.record(
                 "push.denied",
                 at=now,
-                user=txn["username"],
+                user=txn.username,
                 ip=ip,
-                factor=txn["factor"],
-                device_id=txn["device_id"],
+                factor=txn.factor,
+                device_id=txn.device_id,
                 result="denied",
             )
             return "denied"
@@ -262,10 +268,10 @@ class SecondFactor:
         self._events.record(
             "push.approved",
             at=now,
-            user=txn["username"],
+            user=txn.username,
             ip=ip,
-            factor=txn["factor"],
-            device_id=txn["device_id"],
+            factor=txn.factor,
+            device_id=txn.device_id,
             result="approved",
         )
         return "approved"
@@ -277,37 +283,37 @@ class SecondFactor:
             raise AccountDisabled()
         return outcome == "ok"
 
-    def _usable_device(self, txn: Mapping[str, str], *, now: int) -> dict[str, str]:
-        device = self._store.devices.get(txn["device_id"])
-        if not device or device["status"] != ACTIVE or txn["username"] not in device_users(device):
+    def _usable_device(self, txn: LoginTxn, *, now: int) -> DeviceRecord:
+        device = self._store.devices.get(txn.device_id)
+        if not device or device.status != ACTIVE or txn.username not in device.users:
             raise DeviceInactive()
-        if device.get("factor_locked") == "1":
+        if device.factor_locked:
             raise DeviceLocked()
-        if "expires_at" in device and int(device["expires_at"]) <= now:
+        if lapsed(device, now):
             raise DeviceInactive("That authenticator has lapsed (a temporary passcode past its validity).")
         return device
 
     def _settle(
         self,
-        txn: Mapping[str, str],
-        device: dict[str, str],
+        txn: LoginTxn,
+        device: DeviceRecord,
         correct: bool,
         *,
         now: int,
         ip: str | None,
         ok_state: str = "authenticated",
-    ) -> dict[str, str]:
+    ) -> DeviceRecord:
         status, left = self._store.logins.settle(
-            txn["txn_id"], now=now, outcome="ok" if correct else "bad", ok_state=ok_state
+            txn.txn_id, now=now, outcome="ok" if correct else "bad", ok_state=ok_state
         )
         if status == "bad":
             self._events.record(
                 "login.second_factor_failed",
                 at=now,
-                user=txn["username"],
+                user=txn.username,
                 ip=ip,
-                factor=txn["factor"],
-                device_id=txn["device_id"],
+                factor=txn.factor,
+                device_id=txn.device_id,
                 result="failure",
                 detail={"attempts_left": left},
             )
@@ -321,15 +327,15 @@ class SecondFactor:
         return device
 
     @classmethod
-    def _raise_if_settled(cls, txn: Mapping[str, str], now: int) -> None:
+    def _raise_if_settled(cls, txn: LoginTxn, now: int) -> None:
         """Answer a settled or expired step without spending an attempt or computing anything."""
-        if txn["state"] in ("authenticated", "approved"):
+        if txn.state in ("authenticated", "approved"):
             raise ChallengeUsed()
-        if txn["state"] == "denied":
+        if txn.state == "denied":
             raise PushDenied()
-        if txn["state"] in ("revoked", "exhausted"):
-            cls._raise_for_status(txn["state"])
-        if txn["state"] != "second_factor" or now >= int(txn["expires_at"]):
+        if txn.state in ("revoked", "exhausted"):
+            cls._raise_for_status(txn.state)
+        if txn.state != "second_factor" or now >= txn.expires_at:
             raise ChallengeExpired()
 
     @staticmethod
@@ -343,9 +349,3 @@ class SecondFactor:
         if status == "exhausted":
             raise LoginExhausted()
         raise ChallengeExpired()
-
-
-def device_users(device: Mapping[str, str]) -> list[str]:
-    """The owner, plus the users a card is shared with (one card may serve several users)."""
-    shared = [name for name in device.get("shared_with", "").split(",") if name]
-    return [device["owner"], *shared]

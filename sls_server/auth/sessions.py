@@ -17,6 +17,7 @@ from ..errors import AccountDisabled, Conflict, Forbidden, SessionExpired, Store
 from ..events import EventLog
 from ..store import Store
 from ..store.ids import SEPARATOR, new_id, owner_of, short_id
+from ..store.records import SessionRecord
 
 TOKEN_BYTES = 32
 
@@ -55,6 +56,14 @@ def session_id(token: str) -> str | None:
     return f"{owner}{SEPARATOR}{hashlib.sha256(token.encode()).hexdigest()}"
 
 
+def new_token(username: str) -> tuple[str, str]:
+    """A fresh token for ``username`` and the id its session is stored under."""
+    token = new_id(username, TOKEN_BYTES)
+    sid = session_id(token)
+    assert sid is not None  # a token made for a username always names it
+    return token, sid
+
+
 @dataclass(frozen=True)
 class Session:
     id: str
@@ -69,19 +78,17 @@ class Session:
     """Step-up verifications on this session: purpose -> until (unix s)."""
 
     @classmethod
-    def from_record(cls, record: dict[str, str]) -> Session:
+    def from_record(cls, record: SessionRecord) -> Session:
         return cls(
-            verified={
-                k.removeprefix("verified:"): int(v) for k, v in record.items() if k.startswith("verified:")
-            },
-            id=record["id"],
-            username=record["username"],
-            authenticated_at=int(record["authenticated_at"]),
-            idle_expires_at=int(record["idle_expires_at"]),
-            expires_at=int(record["expires_at"]),
-            factor=record["factor"],
-            device_id=record.get("device_id"),
-            epoch=record.get("epoch", ""),
+            id=record.id,
+            username=record.username,
+            authenticated_at=record.authenticated_at,
+            idle_expires_at=record.idle_expires_at,
+            expires_at=record.expires_at,
+            factor=record.factor,
+            device_id=record.device_id,
+            epoch=record.epoch or "",
+            verified=dict(record.verified),
         )
 
     def public(self) -> dict[str, Any]:
@@ -136,18 +143,20 @@ class SessionService:
         """A new session for a login that began under the user's ``epoch``; refused if the user was disabled
         or deleted since (the same step checks it), or, under 'refuse', if another session is live."""
         expires_at = now + self.absolute_timeout
-        record = {
-            "username": username,
-            "authenticated_at": now,
-            "idle_expires_at": min(now + self.idle_timeout, expires_at),
-            "expires_at": expires_at,
-            "last_seen_at": now,
-            "factor": factor,
-            "device_id": device_id,
-            "ip": ip,
-            "epoch": epoch,
-        }
-        token, session, replaced = self._store_new(record, now=now, concurrency=self.concurrency, epoch=epoch)
+        token, sid = new_token(username)
+        record = SessionRecord(
+            id=sid,
+            username=username,
+            authenticated_at=now,
+            idle_expires_at=min(now + self.idle_timeout, expires_at),
+            expires_at=expires_at,
+            last_seen_at=now,
+            factor=factor,
+            device_id=device_id,
+            ip=ip,
+            epoch=epoch or None,
+        )
+        session, replaced = self._store_new(record, now=now, concurrency=self.concurrency, epoch=epoch)
         for old in replaced:
             self._events.record(
                 "session.replaced", at=now, user=username, detail={"session_id": short_id(old)}
@@ -159,19 +168,21 @@ class SessionService:
     ) -> tuple[str, Session]:
         """A new token for the same session after a step-up; the old token is dead at once (ASVS 7.2.4).
         The absolute deadline stays: a step-up is a second factor, not a new login."""
-        record: dict[str, Any] = {
-            "username": session.username,
-            "authenticated_at": session.authenticated_at,
-            "idle_expires_at": min(now + self.idle_timeout, session.expires_at),
-            "expires_at": session.expires_at,
-            "last_seen_at": now,
-            "factor": session.factor,
-            "device_id": session.device_id,
-            "ip": ip,
-            "epoch": session.epoch,
-            **{f"verified:{purpose}": until for purpose, until in {**session.verified, **verified}.items()},
-        }
-        token, rotated, _ = self._store_new(
+        token, sid = new_token(session.username)
+        record = SessionRecord(
+            id=sid,
+            username=session.username,
+            authenticated_at=session.authenticated_at,
+            idle_expires_at=min(now + self.idle_timeout, session.expires_at),
+            expires_at=session.expires_at,
+            last_seen_at=now,
+            factor=session.factor,
+            device_id=session.device_id,
+            ip=ip,
+            epoch=session.epoch or None,
+            verified={**session.verified, **verified},
+        )
+        rotated, _ = self._store_new(
             record, now=now, concurrency="rotate", epoch=session.epoch, retires=session.id
         )
         self._events.record(
@@ -181,25 +192,21 @@ class SessionService:
 
     def _store_new(
         self,
-        record: dict[str, Any],
+        record: SessionRecord,
         *,
         now: int,
         concurrency: str,
         epoch: str,
         retires: str | None = None,
-    ) -> tuple[str, Session, list[str]]:
-        token = new_id(record["username"], TOKEN_BYTES)
-        sid = session_id(token)
-        assert sid is not None  # a token made for a username always names it
-        record = {**record, "id": sid}
+    ) -> tuple[Session, list[str]]:
         status, replaced = self._store.sessions.create(
-            sid, record, now=now, concurrency=concurrency, epoch=epoch, retires=retires
+            record, now=now, concurrency=concurrency, epoch=epoch, retires=retires
         )
         if status == "refused":
             raise SessionActive()
         if status != "ok":  # disabled, deleted, or disabled and enabled again since the login began
             raise AccountDisabled()
-        return token, Session.from_record({k: str(v) for k, v in record.items() if v is not None}), replaced
+        return Session.from_record(record), replaced
 
     def authenticate(self, token: str | None, *, now: int, ip: str | None, extend: bool = True) -> Session:
         """The live session for ``token``, counting this request as activity; 401 otherwise.
@@ -212,11 +219,10 @@ class SessionService:
         sid = session_id(token)
         if sid is None:
             raise Unauthorized("No valid session: log in first.")
-        status, found = self._store.sessions.touch(
-            sid, now=now, idle_timeout=self.idle_timeout, extend=extend
-        )
-        if status == "ok":
-            session = Session.from_record({**found, "id": sid})
+        touched = self._store.sessions.touch(sid, now=now, idle_timeout=self.idle_timeout, extend=extend)
+        status = touched.status
+        if touched.record is not None:
+            session = Session.from_record(touched.record)
             if self._ip_guard is not None and not self._ip_guard(session.username, ip):
                 self._store.sessions.end(sid)
                 self._events.record(
@@ -235,7 +241,9 @@ class SessionService:
             raise SessionReplaced()
         if status == "revoked":
             raise SessionRevoked()
-        self._events.record(f"session.{status}", at=now, user=found, detail={"session_id": short_id(sid)})
+        self._events.record(
+            f"session.{status}", at=now, user=touched.username, detail={"session_id": short_id(sid)}
+        )
         raise SessionExpired()
 
     def end(self, session_id_: str, *, now: int, reason: str = "logout") -> str | None:
@@ -265,11 +273,6 @@ class SessionService:
 
     def of_user(self, username: str, *, now: int) -> list[dict[str, Any]]:
         return [
-            {
-                **Session.from_record(r).public(),
-                "id": r["id"],
-                "ip": r.get("ip"),
-                "last_seen_at": int(r["last_seen_at"]),
-            }
+            {**Session.from_record(r).public(), "id": r.id, "ip": r.ip, "last_seen_at": r.last_seen_at}
             for r in self._store.sessions.for_user(username, now=now)
         ]

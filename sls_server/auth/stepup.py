@@ -64,32 +64,30 @@ class StepUp:
         """A typed response, or (no response) a poll for an app approval. The body and, once verified, the
         rotated session token."""
         txn = self._steps.load(txn_id)
-        if txn.get("session_id") != session.id or txn.get("purpose", "login") == "login":
+        if txn.session_id != session.id or txn.purpose == "login":
             raise UnknownTransaction()  # someone else's step, or a login: no oracle either way
         if response is None:
             if not self._steps.collect(txn_id, now=now):
-                state = txn["state"]
-                pending = state == "second_factor" and now < int(txn["expires_at"])
+                state = txn.state
+                pending = state == "second_factor" and now < txn.expires_at
                 shown = "pending" if pending else ("denied" if state == "denied" else "expired")
-                return {"state": shown, "purpose": txn["purpose"], "txn_id": txn_id}, None
+                return {"state": shown, "purpose": txn.purpose, "txn_id": txn_id}, None
         else:
             self._steps.answer(txn, response, now=now, ip=ip)
         valid_until = now + self.validity
-        token, rotated = self._sessions.rotate(
-            session, now=now, ip=ip, verified={txn["purpose"]: valid_until}
-        )
+        token, rotated = self._sessions.rotate(session, now=now, ip=ip, verified={txn.purpose: valid_until})
         self._events.record(
             "stepup.verified",
             at=now,
             user=session.username,
             ip=ip,
-            factor=txn["factor"],
-            device_id=txn["device_id"],
-            detail={"purpose": txn["purpose"]},
+            factor=txn.factor,
+            device_id=txn.device_id,
+            detail={"purpose": txn.purpose},
         )
         body = {
             "state": "verified",
-            "purpose": txn["purpose"],
+            "purpose": txn.purpose,
             "valid_until": valid_until,
             "session": {
                 "token": token,

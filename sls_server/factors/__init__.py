@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from ..errors import UnsupportedDeviceType
+from ..store.records import DeviceChanges, DeviceRecord, LoginTxn, PromptFields
 
 
 @dataclass(frozen=True)
 class Enrolment:
-    record: dict[str, Any]
-    """Fields stored on the device record (secrets already sealed)."""
+    record: DeviceChanges
+    """The type's own fields of the device record (secrets already sealed)."""
     once: dict[str, Any] = field(default_factory=dict)
     """Fields returned to the enrolling admin one time only (a card's key, like a token import file)."""
 
@@ -30,7 +31,7 @@ class Enrolment:
 class Prompt:
     shown: dict[str, Any]
     """What the login page shows, merged into the ``factor`` object of the response."""
-    remembered: dict[str, Any] = field(default_factory=dict)
+    remembered: PromptFields = field(default_factory=lambda: PromptFields())
     """What the login transaction keeps to check the answer."""
     expires_in: int | None = None
     """Seconds this prompt stays answerable; None: the configured challenge TTL."""
@@ -54,18 +55,16 @@ class Factor(Protocol):
 
     def enrol(self, device_id: str, username: str, params: Mapping[str, Any], *, now: int) -> Enrolment: ...
 
-    def begin(self, device: Mapping[str, str], step: Begin) -> Prompt: ...
+    def begin(self, device: DeviceRecord, step: Begin) -> Prompt: ...
 
-    def check(
-        self, device: Mapping[str, str], txn: Mapping[str, str], response: str, *, now: int
-    ) -> bool: ...
+    def check(self, device: DeviceRecord, txn: LoginTxn, response: str, *, now: int) -> bool: ...
 
 
 class ApprovalFactor(Factor, Protocol):
     """A factor answered out of band (IB Key push): the login waits until the device approves or denies."""
 
     def check_approval(
-        self, device: Mapping[str, str], txn: Mapping[str, str], answer: Mapping[str, Any], *, now: int
+        self, device: DeviceRecord, txn: LoginTxn, answer: Mapping[str, Any], *, now: int
     ) -> bool: ...
 
 

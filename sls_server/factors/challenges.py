@@ -33,7 +33,6 @@ card at worst) or lowering the limit lengthens the 35 days in proportion. Guessi
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
 from dataclasses import dataclass
 
 from devices.ocra import OcraSuite, encoded_question_key
@@ -42,6 +41,7 @@ from ..config import Settings
 from ..errors import SlsError
 from ..events import EventLog
 from ..store.devices import DeviceRepo
+from ..store.records import DeviceRecord
 from . import Begin
 
 _CANDIDATES_PER_TRY = 8
@@ -82,12 +82,12 @@ class ChallengeIssuer:
         self._events = events
         self.policy = policy
 
-    def issue(self, suite: OcraSuite, device: Mapping[str, str], step: Begin) -> str | None:
+    def issue(self, suite: OcraSuite, device: DeviceRecord, step: Begin) -> str | None:
         """A fresh challenge for ``device``, or None when every draw was remembered (practically never: at
         most 56% of the challenges are remembered, at the largest history, so 128 draws all fail with a
         chance below 2**-100).
         :class:`ChallengeLimited` when the card or the user has had its share."""
-        device_id = device["device_id"]
+        device_id = device.device_id
         wait, scope = self._devices.count_issue(
             device_id,
             step.username,
@@ -102,7 +102,7 @@ class ChallengeIssuer:
                 per="user",
                 at=step.now,
                 user=step.username,
-                factor=device.get("type"),
+                factor=device.type,
                 device_id=device_id,
                 result="rate_limited",
                 detail={"scope": scope, "purpose": step.purpose},

@@ -20,6 +20,7 @@ from devices.ocra import OcraSuite
 
 from ..errors import Conflict, InvalidRequest
 from ..secretbox import SecretBox
+from ..store.records import CorruptRecord, DeviceChanges, DeviceRecord, LoginTxn
 from . import Begin, Enrolment, Prompt
 from .challenges import ChallengeIssuer
 
@@ -34,7 +35,7 @@ def new_serial() -> str:
     return f"5-{digits[:4]}-{digits[4:]}"
 
 
-def card_counters(state: CardState) -> dict[str, Any]:
+def card_counters(state: CardState) -> DeviceChanges:
     """The card's non-secret state, written back after each use of the simulated card."""
     return {
         "pin_failures": state.pin_failures,
@@ -46,7 +47,7 @@ def card_counters(state: CardState) -> dict[str, Any]:
 class DscPlusFactor:
     type = "dscplus"
     response_pattern = re.compile(r"^[0-9]{8}$")
-    device_types = ("dscplus",)
+    device_types: tuple[str, ...] = ("dscplus",)
 
     def __init__(self, box: SecretBox, issuer: ChallengeIssuer, *, pin_attempts: int) -> None:
         self._box = box
@@ -64,7 +65,7 @@ class DscPlusFactor:
             raise InvalidRequest("pin must be exactly 4 digits", field="pin") from None
         serial = new_serial()
         secret = json.dumps({"key": card.state.key.hex(), "pin_sha1": card.state.pin_sha1.hex()}).encode()
-        record = {
+        record: DeviceChanges = {
             "serial": serial,
             "suite": DSCPLUS_SUITE,
             "sealed": self._box.seal(secret, context=f"dscplus:{device_id}"),
@@ -74,25 +75,31 @@ class DscPlusFactor:
             record, {"serial": serial, "suite": DSCPLUS_SUITE, "secret_hex": card.state.key.hex()}
         )
 
-    def begin(self, device: Mapping[str, str], step: Begin) -> Prompt:
+    def begin(self, device: DeviceRecord, step: Begin) -> Prompt:
         challenge = self._issuer.issue(self._suite, device, step)
         if challenge is None:
             raise ChallengeSpaceExhausted()
         return Prompt({"challenge": challenge}, {"challenge": challenge})
 
-    def check(self, device: Mapping[str, str], txn: Mapping[str, str], response: str, *, now: int) -> bool:
+    def check(self, device: DeviceRecord, txn: LoginTxn, response: str, *, now: int) -> bool:
+        if txn.challenge is None:
+            return False
         state = self.open_state(device)
-        expected = expected_response(state.key, state.pin_sha1, txn["challenge"])
+        expected = expected_response(state.key, state.pin_sha1, txn.challenge)
         return hmac.compare_digest(expected.encode(), response.encode())
 
     # --- the card's own state, for the simulator ----------------------------------------------------------
 
-    def open_state(self, device: Mapping[str, str]) -> CardState:
-        secret = json.loads(self._box.open(device["sealed"], context=f"dscplus:{device['device_id']}"))
+    def open_state(self, device: DeviceRecord) -> CardState:
+        if device.sealed is None:
+            raise CorruptRecord(f"card {device.device_id} has no sealed key")
+        secret = json.loads(self._box.open(device.sealed, context=f"dscplus:{device.device_id}"))
         return CardState(
             key=bytes.fromhex(secret["key"]),
             pin_sha1=bytes.fromhex(secret["pin_sha1"]),
-            pin_failures=int(device.get("pin_failures", 0)),
-            locked=device.get("locked") == "1",
-            max_pin_failures=int(device.get("max_pin_failures", self._pin_attempts)),
+            pin_failures=device.pin_failures or 0,
+            locked=bool(device.locked),
+            max_pin_failures=(
+                self._pin_attempts if device.max_pin_failures is None else device.max_pin_failures
+            ),
         )

@@ -25,12 +25,11 @@ from devices.phone import mask_number, security_code_text, voice_transcript
 from ..errors import InvalidRequest
 from ..secretbox import SealError, SecretBox
 from ..sim.phones import PhoneService
+from ..store.records import CorruptRecord, DeviceRecord, LoginTxn
 from ..store.users import UserRepo
 from . import Begin, Enrolment, Prompt
 
 CODE_DIGITS = 6
-#: The transaction field holding the sealed code; never the code itself.
-SEALED_FIELD = "code_sealed"
 
 
 def new_code() -> str:
@@ -58,28 +57,32 @@ class _PhoneCodeFactor:
 
     def enrol(self, device_id: str, username: str, params: Mapping[str, Any], *, now: int) -> Enrolment:
         """The phone on the user's record: the emulator's stand-in for a number validated beforehand."""
-        number = (self._users.get(username) or {}).get("phone")
+        user = self._users.get(username)
+        number = user.phone if user else None
         if not number:
             raise InvalidRequest("the user has no phone number; set one first", field="phone")
         given = params.get("label")
         label = given if isinstance(given, str) and given else f"{self.label_prefix} {mask_number(number)}"
         return Enrolment({"number": number, "label": label})
 
-    def begin(self, device: Mapping[str, str], step: Begin) -> Prompt:
-        number = device["number"]
+    def begin(self, device: DeviceRecord, step: Begin) -> Prompt:
+        number = device.number
+        if number is None:
+            raise CorruptRecord(f"phone device {device.device_id} has no number")
         # Counted before sending: a refused send must neither reach the phone nor replace the live code.
         self._phones.limit(step.username, number, now=step.now)
         code = new_code()
         self._deliver(number, code, step)
         sealed = self._box.seal(code.encode(), context=code_context(step.txn_id))
-        return Prompt(self._shown(number), {SEALED_FIELD: sealed}, expires_in=self._code_ttl)
+        return Prompt(self._shown(number), {"code_sealed": sealed}, expires_in=self._code_ttl)
 
-    def check(self, device: Mapping[str, str], txn: Mapping[str, str], response: str, *, now: int) -> bool:
-        sealed = txn.get(SEALED_FIELD)
+    def check(self, device: DeviceRecord, txn: LoginTxn, response: str, *, now: int) -> bool:
+        """The code sealed on this transaction (the field holds it sealed, never in clear)."""
+        sealed = txn.code_sealed
         if not sealed:
             return False
         try:
-            expected = self._box.open(sealed, context=code_context(txn["txn_id"]))
+            expected = self._box.open(sealed, context=code_context(txn.txn_id))
         except SealError:
             # Sealed under another key or moved from another login: it cannot match; refuse, fail closed.
             return False
@@ -98,7 +101,7 @@ class _PhoneCodeFactor:
 class SmsFactor(_PhoneCodeFactor):
     type = "sms"
     label_prefix = "SMS"
-    device_types = ("sms",)
+    device_types: tuple[str, ...] = ("sms",)
 
     def _deliver(self, number: str, code: str, step: Begin) -> None:
         text = security_code_text(code, valid_minutes=self._valid_minutes())
@@ -111,7 +114,7 @@ class VoiceFactor(_PhoneCodeFactor):
 
     type = "voice"
     label_prefix = "Voice"
-    device_types = ("voice", "sms")
+    device_types: tuple[str, ...] = ("voice", "sms")
 
     def _deliver(self, number: str, code: str, step: Begin) -> None:
         self._phones.call(

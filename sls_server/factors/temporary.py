@@ -14,6 +14,7 @@ from typing import Any
 
 from ..errors import InvalidRequest
 from ..secretbox import SecretBox
+from ..store.records import CorruptRecord, DeviceRecord, LoginTxn
 from . import Begin, Enrolment, Prompt
 
 #: No 0/O or 1/I/L: the passcode is read out over the phone by client services.
@@ -24,7 +25,7 @@ LENGTH = 10
 class TemporaryPasscodeFactor:
     type = "temporary"
     response_pattern = re.compile(rf"^[{ALPHABET}]{{{LENGTH}}}$", re.IGNORECASE)
-    device_types = ("temporary",)
+    device_types: tuple[str, ...] = ("temporary",)
 
     def __init__(self, box: SecretBox, *, default_days: int) -> None:
         self._box = box
@@ -43,11 +44,13 @@ class TemporaryPasscodeFactor:
         }
         return Enrolment(record, {"passcode": passcode, "expires_at": expires_at})
 
-    def begin(self, device: Mapping[str, str], step: Begin) -> Prompt:
-        return Prompt({"expires_at": int(device["expires_at"])})
+    def begin(self, device: DeviceRecord, step: Begin) -> Prompt:
+        return Prompt({"expires_at": device.expires_at})
 
-    def check(self, device: Mapping[str, str], txn: Mapping[str, str], response: str, *, now: int) -> bool:
-        if now >= int(device["expires_at"]):
+    def check(self, device: DeviceRecord, txn: LoginTxn, response: str, *, now: int) -> bool:
+        if device.expires_at is None or device.sealed is None:
+            raise CorruptRecord(f"temporary passcode {device.device_id} lacks its expiry or passcode")
+        if now >= device.expires_at:
             return False
-        passcode = self._box.open(device["sealed"], context=f"temporary:{device['device_id']}")
+        passcode = self._box.open(device.sealed, context=f"temporary:{device.device_id}")
         return hmac.compare_digest(passcode, response.upper().encode())

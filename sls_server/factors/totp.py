@@ -22,6 +22,7 @@ from devices.totp import DEFAULT_ISSUER, DIGITS, KEY_BYTES, MAX_PERIOD, MIN_PERI
 
 from ..errors import InvalidRequest
 from ..secretbox import SecretBox
+from ..store.records import CorruptRecord, DeviceRecord, LoginTxn
 from ..store.totp import TotpRepo
 from . import Begin, Enrolment, Prompt
 
@@ -63,7 +64,7 @@ class TotpFactor:
     type = "totp"
     #: Apps differ in length (6 or 8); ``check`` holds each device to its own.
     response_pattern = re.compile(r"^[0-9]{6,8}$")
-    device_types = ("totp",)
+    device_types: tuple[str, ...] = ("totp",)
 
     def __init__(self, box: SecretBox, repo: TotpRepo, *, issuer: str = DEFAULT_ISSUER) -> None:
         self._box = box
@@ -92,15 +93,17 @@ class TotpFactor:
         }
         return Enrolment(record, once)
 
-    def begin(self, device: Mapping[str, str], step: Begin) -> Prompt:
+    def begin(self, device: DeviceRecord, step: Begin) -> Prompt:
         """Nothing to issue or remember: the app shows the code; the page says how long it is."""
-        return Prompt({"digits": int(device["digits"]), "period": int(device["period"])}, {})
+        return Prompt({"digits": device.digits, "period": device.period}, {})
 
-    def check(self, device: Mapping[str, str], txn: Mapping[str, str], response: str, *, now: int) -> bool:
-        digits, period, algorithm = int(device["digits"]), int(device["period"]), device["algorithm"]
+    def check(self, device: DeviceRecord, txn: LoginTxn, response: str, *, now: int) -> bool:
+        digits, period, algorithm, sealed = device.digits, device.period, device.algorithm, device.sealed
+        if digits is None or period is None or algorithm is None or sealed is None:
+            raise CorruptRecord(f"TOTP device {device.device_id} lacks its parameters")
         if len(response) != digits:
             return False
-        key = self._box.open(device["sealed"], context=f"totp:{device['device_id']}")
+        key = self._box.open(sealed, context=f"totp:{device.device_id}")
         current = time_step(now, period)
         matched: list[int] = []
         for step in range(max(current - DRIFT_STEPS, 0), current + DRIFT_STEPS + 1):
@@ -109,4 +112,4 @@ class TotpFactor:
             if hmac.compare_digest(expected.encode(), response.encode()):
                 matched.append(step)
         # Oldest first: a code that (by a one-in-a-million chance) matches two steps spends the earlier one.
-        return any(self._repo.accept_step(device["device_id"], step) for step in matched)
+        return any(self._repo.accept_step(device.device_id, step) for step in matched)

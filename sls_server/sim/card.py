@@ -14,6 +14,7 @@ from ..accounts.devices import DeviceService
 from ..errors import InvalidRequest, SlsError, UnknownDevice
 from ..events import EventLog
 from ..factors.dscplus import DscPlusFactor, card_counters
+from ..store.records import DeviceChanges, DeviceRecord
 
 
 class WrongPinError(SlsError):
@@ -34,9 +35,9 @@ class CardSimulator:
         self._factor = factor
         self._events = events
 
-    def _card_record(self, device_id: str) -> dict[str, str]:
+    def _card_record(self, device_id: str) -> DeviceRecord:
         record = self._devices.get(device_id)
-        if record["type"] != "dscplus":
+        if record.type != "dscplus":
             raise UnknownDevice("No DSC+ card has that id.")
         return record
 
@@ -44,20 +45,20 @@ class CardSimulator:
         self._card_record(device_id)
         outcome: dict[str, Any] = {}
 
-        def press_keys(record: dict[str, str]) -> dict[str, Any]:
+        def press_keys(record: DeviceRecord) -> DeviceChanges:
             card = DscPlusCard(self._factor.open_state(record))
             outcome.clear()
             try:
                 outcome["response"] = card.respond(pin, challenge)
             except CardError as exc:
                 outcome["error"] = exc
-            outcome["locked"] = card.state.locked and record.get("locked") != "1"
+            outcome["locked"] = card.state.locked and not record.locked
             return card_counters(card.state)
 
         record = self._devices.update(device_id, press_keys)
         if outcome["locked"]:
             self._events.record(
-                "card.pin_locked", at=now, user=record["owner"], factor="dscplus", device_id=device_id
+                "card.pin_locked", at=now, user=record.owner, factor="dscplus", device_id=device_id
             )
         error = outcome.get("error")
         if isinstance(error, WrongPin):
@@ -68,22 +69,22 @@ class CardSimulator:
             raise InvalidRequest(str(error), field="challenge")
         return str(outcome["response"])
 
-    def reset(self, device_id: str, *, now: int) -> dict[str, str]:
+    def reset(self, device_id: str, *, now: int) -> DeviceRecord:
         """The admin's reset of a card that locked itself: unlocked, wrong-PIN count zero."""
         record = self._card_record(device_id)
         updated = self._devices.update(device_id, lambda _: {"pin_failures": 0, "locked": False})
-        self._events.record("card.reset", at=now, user=record["owner"], factor="dscplus", device_id=device_id)
+        self._events.record("card.reset", at=now, user=record.owner, factor="dscplus", device_id=device_id)
         return updated
 
     def status(self, device_id: str) -> dict[str, object]:
         """What the card's display and the back of the card tell: serial, locked or not, PIN tries left."""
         record = self._card_record(device_id)
-        failures = int(record.get("pin_failures", 0))
-        limit = int(record.get("max_pin_failures", 3))
+        failures = record.pin_failures or 0
+        limit = 3 if record.max_pin_failures is None else record.max_pin_failures
         return {
             "device_id": device_id,
-            "serial": record["serial"],
-            "suite": record["suite"],
-            "locked": record.get("locked") == "1",
+            "serial": record.serial,
+            "suite": record.suite,
+            "locked": bool(record.locked),
             "pin_attempts_left": max(limit - failures, 0),
         }

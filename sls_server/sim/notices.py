@@ -17,8 +17,8 @@ class Notifier:
     def notify(self, username: str, what: str, *, now: int, number: str | None = None) -> bool:
         """Text ``what`` to ``number`` or the user's phone; False when there is no phone to tell."""
         if number is None:
-            user = self._store.users.get(username) or {}
-            number = user.get("phone")
+            user = self._store.users.get(username)
+            number = user.phone if user else None
         if not number:
             return False
         self._phones.send_sms(number, notice_text(what), now=now, user=username, purpose="notice")

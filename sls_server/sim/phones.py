@@ -16,6 +16,8 @@ from devices.phone import SENDER, Conditions, mask_number, parse_code, route_cal
 from ..errors import SlsError
 from ..events import EventLog
 from ..store import Store
+from ..store.keys import SendScope
+from ..store.records import PhoneConditions, TextMessage, VoiceCall
 
 
 class SendLimited(SlsError):
@@ -24,12 +26,13 @@ class SendLimited(SlsError):
     message = "Too many codes were sent recently; wait before asking for another."
 
 
-def conditions_from_record(record: dict[str, str]) -> Conditions:
+def conditions_from_record(record: PhoneConditions) -> Conditions:
+    """The network model's conditions (``devices.phone``) from what the store keeps."""
     return Conditions(
-        carrier_blocks_sms=record.get("carrier_blocks_sms") == "1",
-        roaming=record.get("roaming") == "1",
-        delivery_delay_s=int(record.get("delivery_delay_s", 0)),
-        sim_swapped_to=record.get("sim_swapped_to") or None,
+        carrier_blocks_sms=record.carrier_blocks_sms,
+        roaming=record.roaming,
+        delivery_delay_s=record.delivery_delay_s or 0,
+        sim_swapped_to=record.sim_swapped_to,
     )
 
 
@@ -46,12 +49,12 @@ class PhoneService:
     def set_conditions(self, number: str, conditions: Conditions, *, now: int) -> Conditions:
         self._store.phones.set_conditions(
             number,
-            {
-                "carrier_blocks_sms": conditions.carrier_blocks_sms,
-                "roaming": conditions.roaming,
-                "delivery_delay_s": conditions.delivery_delay_s or None,
-                "sim_swapped_to": conditions.sim_swapped_to,
-            },
+            PhoneConditions(
+                carrier_blocks_sms=conditions.carrier_blocks_sms,
+                roaming=conditions.roaming,
+                delivery_delay_s=conditions.delivery_delay_s or None,
+                sim_swapped_to=conditions.sim_swapped_to,
+            ),
         )
         self._events.record(
             "phone.conditions_changed",
@@ -70,16 +73,17 @@ class PhoneService:
         """One more code sent to this account and this number, or 429 ``rate_limited`` with ``retry_after``.
         A send refused by the second window gives back its place in the first."""
         member = secrets.token_hex(8)
-        counted: list[str] = []
-        for name in (f"send:user:{username}", f"send:number:{number}"):
+        counted: list[tuple[SendScope, str]] = []
+        windows: list[tuple[SendScope, str]] = [("send:user", username), ("send:number", number)]
+        for scope, who in windows:
             wait = self._store.phones.hit(
-                name, now=now, window=self._send_window, limit=self._send_limit, member=member
+                scope, who, now=now, window=self._send_window, limit=self._send_limit, member=member
             )
             if not wait:
-                counted.append(name)
+                counted.append((scope, who))
             else:
-                for earlier in counted:
-                    self._store.phones.unhit(earlier, member)
+                for earlier, whom in counted:
+                    self._store.phones.unhit(earlier, whom, member)
                 self._events.record_flood(  # repeatable at will: counted per user and window
                     "sms.rate_limited", per="user", at=now, user=username, detail={"to": mask_number(number)}
                 )
@@ -87,18 +91,18 @@ class PhoneService:
 
     def send_sms(self, number: str, text: str, *, now: int, user: str | None, purpose: str) -> dict[str, Any]:
         delivery = route_sms(number, self.conditions(number), now=now)
-        message = {
-            "id": secrets.token_hex(6),
-            "at": delivery.deliver_at,
-            "sent_at": now,
-            "from": SENDER,
-            "to": number,
-            "text": text,
-            "code": parse_code(text),
-            "purpose": purpose,
-        }
+        message = TextMessage(
+            id=secrets.token_hex(6),
+            at=delivery.deliver_at,
+            sent_at=now,
+            sender=SENDER,
+            to=number,
+            text=text,
+            code=parse_code(text),
+            purpose=purpose,
+        )
         if delivery.delivered:
-            self._store.phones.push(delivery.handset, "messages", message)
+            self._store.phones.push_message(delivery.handset, message)
         self._events.record(
             "sms.sent",
             at=now,
@@ -118,16 +122,16 @@ class PhoneService:
     ) -> dict[str, Any]:
         """A voice callback; ``code`` is what the transcript reads out, kept for scripts like an SMS's."""
         delivery = route_call(number, self.conditions(number), now=now)
-        record = {
-            "id": secrets.token_hex(6),
-            "at": now,
-            "from": SENDER,
-            "to": number,
-            "transcript": transcript,
-            "code": code,
-            "purpose": purpose,
-        }
-        self._store.phones.push(delivery.handset, "calls", record)
+        record = VoiceCall(
+            id=secrets.token_hex(6),
+            at=now,
+            sender=SENDER,
+            to=number,
+            transcript=transcript,
+            code=code,
+            purpose=purpose,
+        )
+        self._store.phones.push_call(delivery.handset, record)
         self._events.record(
             "voice.called",
             at=now,
@@ -135,11 +139,11 @@ class PhoneService:
             result="answered",
             detail={"to": mask_number(number), "purpose": purpose, "notes": list(delivery.notes)},
         )
-        return {"to": number, "sent_to": mask_number(number), "call_id": record["id"]}
+        return {"to": number, "sent_to": mask_number(number), "call_id": record.id}
 
     def messages(self, handset: str, *, now: int) -> list[dict[str, Any]]:
         """Texts arrived by ``now`` (a delayed one shows when the clock gets there), newest first."""
-        return [m for m in self._store.phones.box(handset, "messages") if int(m["at"]) <= now]
+        return [m.as_dict() for m in self._store.phones.messages(handset) if m.at <= now]
 
     def calls(self, handset: str, *, now: int) -> list[dict[str, Any]]:
-        return [c for c in self._store.phones.box(handset, "calls") if int(c["at"]) <= now]
+        return [c.as_dict() for c in self._store.phones.calls(handset) if c.at <= now]

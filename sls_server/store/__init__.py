@@ -10,15 +10,17 @@ import redis
 
 from . import keys
 from .access import AccessRepo
-from .base import Scripts, connect, guarded
+from .base import Scripts, connect, guarded, text
 from .clock import ClockRepo
 from .devices import DeviceRepo
 from .events import EventRepo
 from .faults import OUTAGE_ERRORS, StoreBug, is_outage
+from .ibkey import IbKeyRepo
 from .lockout import LockoutRepo
 from .logins import LoginRepo
 from .phones import PhoneRepo
 from .sessions import SessionRepo
+from .totp import TotpRepo
 from .users import UserRepo
 
 __all__ = ["OUTAGE_ERRORS", "Store", "StoreBug", "connect", "is_outage"]
@@ -29,10 +31,12 @@ READY_PROBE_TTL_MS = 10_000
 
 @guarded
 class Store:
+    """Every repository, on one client and one :class:`Scripts` (each Lua script registered once)."""
+
     def __init__(self, client: redis.Redis) -> None:
         self.client = client
-        scripts = Scripts(client)
-        self.clock = ClockRepo(client)
+        self.scripts = scripts = Scripts(client)
+        self.clock = ClockRepo(client, scripts)
         self.users = UserRepo(client, scripts)
         self.devices = DeviceRepo(client, scripts)
         self.logins = LoginRepo(client, scripts)
@@ -41,6 +45,8 @@ class Store:
         self.sessions = SessionRepo(client, scripts)
         self.events = EventRepo(client, scripts)
         self.access = AccessRepo(client, scripts)
+        self.totp = TotpRepo(client, scripts)
+        self.ibkey = IbKeyRepo(client, scripts)
 
     @classmethod
     def from_url(cls, url: str, *, timeout_s: float = 2.0) -> Store:
@@ -66,7 +72,7 @@ class Store:
         deleted = 0
         batch: list[str] = []
         for key in self.client.scan_iter(match=f"{keys.PREFIX}*", count=1000):
-            batch.append(key)
+            batch.append(text(key))
             if len(batch) >= 500:
                 deleted += self.client.unlink(*batch)
                 batch.clear()

@@ -7,21 +7,13 @@ is replaced by writing one field: readers see the old list or the new one, never
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import redis
 
 from . import keys
-from .base import Scripts, guarded, pairs
-
-
-def _encode(entries: list[str]) -> str:
-    return json.dumps(entries, separators=(",", ":"))
-
-
-def decode_list(text: str | None) -> list[str]:
-    return list(json.loads(text)) if text else []
+from .base import Scripts, guarded, hash_reply, text, texts
+from .records import AccountRecord, UserAccess
+from .records.access import decode_allowlist, encode_allowlist
+from .records.codec import pairs
 
 
 @guarded
@@ -32,18 +24,14 @@ class AccessRepo:
 
     # --- the user's side ----------------------------------------------------------------------------
 
-    def user_access(self, username: str) -> tuple[str | None, str | None]:
-        """(the user's allowlist as stored JSON or None, their account id or None), in one read.
-
-        The raw JSON is returned so the caller can cache the parsed networks by it.
-        """
-        allowlist, account_id = self._r.hmget(keys.user_access(username), ["allowlist", "account"])
-        return allowlist, account_id
+    def user_access(self, username: str) -> UserAccess:
+        """The user's own list (empty: none) and their account, in one read."""
+        return UserAccess.from_hash(hash_reply(self._r.hgetall(keys.user_access(username))))
 
     def set_user_allowlist(self, username: str, entries: list[str]) -> None:
         """Replace the user's list; an empty list removes it (unrestricted)."""
         if entries:
-            self._r.hset(keys.user_access(username), "allowlist", _encode(entries))
+            self._r.hset(keys.user_access(username), "allowlist", encode_allowlist(tuple(entries)))
         else:
             self._r.hdel(keys.user_access(username), "allowlist")
 
@@ -57,39 +45,40 @@ class AccessRepo:
 
     def forget_user(self, username: str) -> None:
         """Drop a deleted user's list and membership, so a new user of the same name starts unrestricted."""
-        _, account_id = self.user_access(username)
+        account_id = self.user_access(username).account_id
         if account_id:
             self._r.srem(keys.account_members(account_id), username)
         self._r.delete(keys.user_access(username))
 
     # --- the account's side ---------------------------------------------------------------------------
 
-    def create_account(self, account_id: str, record: dict[str, Any], entries: list[str]) -> bool:
+    def create_account(self, record: AccountRecord) -> bool:
         """False if the account exists already; the check and the write are one step."""
-        fields = pairs({**record, "allowlist": _encode(entries)})
-        return bool(self._scripts("create_hash", [keys.account(account_id)], [0, *fields]))
+        fields = pairs(record.to_hash())
+        return bool(self._scripts("create_hash", [keys.account(record.account_id)], [0, *fields]))
 
     def delete_account(self, account_id: str) -> None:
         self._r.delete(keys.account(account_id), keys.account_members(account_id))
 
-    def account(self, account_id: str) -> tuple[dict[str, str], list[str]] | None:
-        """(the account's hash, its members sorted) or None; one round trip, both keys in one slot."""
+    def account(self, account_id: str) -> tuple[AccountRecord, list[str]] | None:
+        """(the account, its members sorted) or None; one round trip, both keys in one slot."""
         pipe = self._r.pipeline(transaction=True)
         pipe.hgetall(keys.account(account_id))
         pipe.smembers(keys.account_members(account_id))
-        record, members = pipe.execute()
-        if not record:
+        raw, members = pipe.execute()
+        if not raw:
             return None
-        return record, sorted(members)
+        return AccountRecord.from_hash(hash_reply(raw)), sorted(texts(members))
 
-    def account_allowlist(self, account_id: str) -> str | None:
-        """The account's list as stored JSON, or None if the account is gone."""
+    def account_allowlist(self, account_id: str) -> tuple[str, ...] | None:
+        """The account's list, or None if the account is gone."""
         value = self._r.hget(keys.account(account_id), "allowlist")
-        return str(value) if value is not None else None
+        return None if value is None else decode_allowlist(text(value))
 
     def set_account_allowlist(self, account_id: str, entries: list[str]) -> bool:
         """Replace the account's list; False (nothing written) if there is no such account."""
-        written = self._scripts("hset_if_exists", [keys.account(account_id)], ["allowlist", _encode(entries)])
+        encoded = encode_allowlist(tuple(entries))
+        written = self._scripts("hset_if_exists", [keys.account(account_id)], ["allowlist", encoded])
         return bool(written)
 
     def add_members(self, account_id: str, usernames: list[str]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from importlib import resources
 from typing import Any, TypeVar
 
@@ -83,19 +83,19 @@ class Scripts:
             if entry.name.endswith(".lua")
         }
 
-    def __call__(self, name: str, keys: list[str], args: list[Any]) -> Any:
+    def __call__(self, name: str, keys: list[str], args: list[str | int]) -> Any:
         return self._scripts[name](keys=keys, args=args)
 
 
-def clean(mapping: dict[str, Any]) -> dict[str, Any]:
-    """What Redis can hold: None dropped (Redis has no null), booleans as 0/1."""
-    return {k: int(v) if isinstance(v, bool) else v for k, v in mapping.items() if v is not None}
+def text(value: bytes | str) -> str:
+    """A reply as ``str``: the client decodes replies (``decode_responses``), redis-py's types allow bytes."""
+    return value.decode() if isinstance(value, bytes) else value
 
 
-def pairs(mapping: dict[str, Any]) -> list[Any]:
-    """Flatten a mapping into the field/value argument list a Lua HSET takes."""
-    return [item for kv in clean(mapping).items() for item in kv]
+def texts(values: Iterable[bytes | str]) -> list[str]:
+    return [text(value) for value in values]
 
 
-def from_pairs(flat: list[Any]) -> dict[str, str]:
-    return dict(zip(flat[::2], flat[1::2], strict=True))
+def hash_reply(reply: Mapping[bytes | str, bytes | str]) -> dict[str, str]:
+    """An ``HGETALL`` reply as the ``dict[str, str]`` a record's ``from_hash`` reads."""
+    return {text(k): text(v) for k, v in reply.items()}

@@ -5,17 +5,18 @@ from __future__ import annotations
 import redis
 
 from . import keys
-from .base import Scripts, guarded
+from .base import Scripts, guarded, text
 
 
 @guarded
 class ClockRepo:
-    def __init__(self, client: redis.Redis, scripts: Scripts | None = None) -> None:
+    def __init__(self, client: redis.Redis, scripts: Scripts) -> None:
         self._r = client
-        self._scripts = scripts or Scripts(client)  # registering is client-side hashing: cheap to repeat
+        self._scripts = scripts
 
     def offset(self) -> int:
-        return int(self._r.get(keys.CLOCK_OFFSET) or 0)
+        value = self._r.get(keys.CLOCK_OFFSET)
+        return int(text(value)) if value else 0
 
     def advance(self, seconds: int) -> int:
         return int(self._r.incrby(keys.CLOCK_OFFSET, seconds))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import redis
 
 from . import keys
-from .base import Scripts, guarded, pairs
+from .base import Scripts, guarded, hash_reply, texts
+from .records import DeviceChanges, DeviceRecord
+from .records.codec import changes_hash, pairs
 
 
 @guarded
@@ -16,24 +16,25 @@ class DeviceRepo:
         self._r = client
         self._scripts = scripts
 
-    def create(self, device_id: str, record: dict[str, Any]) -> bool:
-        record = {**record, "version": 0}
-        return bool(self._scripts("create_hash", [keys.device(device_id)], [0, *pairs(record)]))
+    def create(self, record: DeviceRecord) -> bool:
+        """False if the id is taken; stored at version 0 whatever ``record.version`` says."""
+        fields = {**record.to_hash(), "version": "0"}
+        return bool(self._scripts("create_hash", [keys.device(record.device_id)], [0, *pairs(fields)]))
 
-    def get(self, device_id: str) -> dict[str, str] | None:
-        return self._r.hgetall(keys.device(device_id)) or None
+    def get(self, device_id: str) -> DeviceRecord | None:
+        raw = hash_reply(self._r.hgetall(keys.device(device_id)))
+        return DeviceRecord.from_hash(raw) if raw else None
 
-    def get_many(self, device_ids: list[str]) -> list[dict[str, str]]:
+    def get_many(self, device_ids: list[str]) -> list[DeviceRecord]:
         pipe = self._r.pipeline(transaction=False)
         for device_id in device_ids:
             pipe.hgetall(keys.device(device_id))
-        return [record for record in pipe.execute() if record]
+        return [DeviceRecord.from_hash(hash_reply(raw)) for raw in pipe.execute() if raw]
 
-    def update(self, device_id: str, version: str, changes: dict[str, Any]) -> str:
+    def update(self, device_id: str, version: int, changes: DeviceChanges) -> str:
         """'ok', 'conflict' (someone wrote since ``version``; re-read and retry) or 'missing'."""
-        return str(
-            self._scripts("update_hash_versioned", [keys.device(device_id)], [version, *pairs(changes)])
-        )
+        args = [str(version), *pairs(changes_hash(changes))]
+        return str(self._scripts("update_hash_versioned", [keys.device(device_id)], args))
 
     def claim_challenge(self, device_id: str, encodings: list[str], history: int) -> int:
         """Index (1-based) of the first candidate the card does not remember, 0 if it remembers them all.
@@ -44,7 +45,7 @@ class DeviceRepo:
 
     def remembered_challenges(self, device_id: str) -> list[str]:
         """The encodings the card remembers, oldest first."""
-        return list(self._r.zrange(keys.device_used_challenges(device_id), 0, -1))
+        return texts(self._r.zrange(keys.device_used_challenges(device_id), 0, -1))
 
     def count_issue(
         self, device_id: str, username: str, *, now: int, window: int, limit: int, member: str

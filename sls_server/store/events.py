@@ -18,18 +18,18 @@ exposed to strangers switch off (``SLS_SIM_ENABLED``). Needs Redis >= 6.2 (``XAD
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import redis
 
 from . import keys
-from .base import Scripts, guarded
+from .base import Scripts, guarded, text
+from .records import Event, EventRecord
 
 #: Closed flood windows summarised per append at most, so one call stays short after a quiet spell.
 CLOSE_PER_CALL = 50
 
 
-def _json(value: Any) -> str:
+def _json(value: dict[str, str]) -> str:
     return json.dumps(value, separators=(",", ":"), sort_keys=True)
 
 
@@ -41,7 +41,7 @@ class EventRepo:
 
     def append(
         self,
-        event: dict[str, Any],
+        event: Event,
         *,
         retention_s: int,
         window_s: int,
@@ -53,12 +53,12 @@ class EventRepo:
             "events_append",
             [keys.EVENTS, keys.METRICS, keys.EVENT_WINDOWS, keys.EVENT_WINDOWS_DUE],
             [
-                event["at"],
+                event.at,
                 retention_s * 1000,
                 window_s,
                 CLOSE_PER_CALL,
-                _json(event),
-                event["type"],
+                event.to_json(),
+                event.type,
                 _json(group) if group else "",
             ],
         )
@@ -72,10 +72,14 @@ class EventRepo:
             [now, retention_s * 1000, window_s, CLOSE_PER_CALL, "", "", ""],
         )
 
-    def read(self, *, since: str | None, count: int) -> list[dict[str, Any]]:
+    def read(self, *, since: str | None, count: int) -> list[EventRecord]:
         start = f"({since}" if since else "-"
-        rows = self._r.xrange(keys.EVENTS, min=start, max="+", count=count)
-        return [{"id": event_id, **json.loads(fields["e"])} for event_id, fields in rows]
+        rows = self._r.xrange(keys.EVENTS, min=start, max="+", count=count) or []
+        return [
+            EventRecord(text(event_id), Event.from_json(text(fields["e"])))
+            for event_id, fields in rows
+            if event_id is not None and fields is not None
+        ]
 
     def counters(self) -> dict[str, int]:
-        return {name: int(value) for name, value in self._r.hgetall(keys.METRICS).items()}
+        return {text(name): int(value) for name, value in self._r.hgetall(keys.METRICS).items()}

@@ -2,30 +2,20 @@
 
 Three owners, three hash tags. ``{ibapp:<app>}`` is the phone's own storage (only the simulator reads it);
 ``{ibpush:<app>}`` is the push channel the server delivers notifications into, like a carrier's inbox;
-the server's device records stay under ``{d:<device>}`` (see ``keys.device``). Keys live here rather than
-in ``keys.py`` because nothing else touches them.
+the server's device records stay under ``{d:<device>}`` (see ``keys.device``).
 """
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import redis
 
 from . import keys
-from .base import Scripts, guarded, pairs
+from .base import Scripts, guarded, hash_reply, text
+from .records import AppRecord, DeviceChanges, PushNotification
+from .records.codec import changes_hash, pairs
 
 #: Redis TTLs only reclaim memory; expiry is decided by the app clock against the stored instants.
 RECLAIM_MARGIN_S = 3600
-
-
-def app_key(app_id: str) -> str:
-    return f"{keys.PREFIX}{{ibapp:{app_id}}}:app"
-
-
-def inbox_key(app_id: str) -> str:
-    return f"{keys.PREFIX}{{ibpush:{app_id}}}:inbox"
 
 
 @guarded
@@ -36,44 +26,51 @@ class IbKeyRepo:
 
     # --- the phone's app record (simulator side) ------------------------------------------------------
 
-    def create_app(self, app_id: str, record: dict[str, Any]) -> bool:
-        """False if the app exists already; the check and the write are one step."""
-        return bool(self._scripts("create_hash", [app_key(app_id)], [0, *pairs({**record, "version": 0})]))
+    def create_app(self, record: AppRecord) -> bool:
+        """False if the app exists already; the check and the write are one step. Stored at version 0."""
+        fields = {**record.to_hash(), "version": "0"}
+        return bool(self._scripts("create_hash", [keys.ibkey_app(record.app_id)], [0, *pairs(fields)]))
 
-    def get_app(self, app_id: str) -> dict[str, str] | None:
-        return self._r.hgetall(app_key(app_id)) or None
+    def get_app(self, app_id: str) -> AppRecord | None:
+        raw = hash_reply(self._r.hgetall(keys.ibkey_app(app_id)))
+        return AppRecord.from_hash(raw) if raw else None
 
-    def update_app(self, app_id: str, version: str, changes: dict[str, Any]) -> str:
-        """'ok', 'conflict' (someone wrote since ``version``) or 'missing'."""
-        return str(self._scripts("update_hash_versioned", [app_key(app_id)], [version, *pairs(changes)]))
+    def update_app(self, record: AppRecord) -> str:
+        """Write the app back if nobody wrote since ``record.version`` was read: 'ok', 'conflict' or
+        'missing'. Every field but the version (the script bumps it)."""
+        fields = {k: v for k, v in record.to_hash().items() if k != "version"}
+        args = [str(record.version), *pairs(fields)]
+        return str(self._scripts("update_hash_versioned", [keys.ibkey_app(record.app_id)], args))
 
     # --- the push channel -------------------------------------------------------------------------------
 
-    def deliver(self, app_id: str, notification: dict[str, Any], *, now: int) -> None:
-        key = inbox_key(app_id)
+    def deliver(self, app_id: str, notification: PushNotification, *, now: int) -> None:
+        key = keys.ibkey_inbox(app_id)
         pipe = self._r.pipeline(transaction=True)
-        pipe.hset(key, notification["id"], json.dumps(notification, separators=(",", ":")))
-        pipe.expire(key, max(int(notification["expires_at"]) - now, 0) + RECLAIM_MARGIN_S)
+        pipe.hset(key, notification.id, notification.to_json())
+        pipe.expire(key, max(notification.expires_at - now, 0) + RECLAIM_MARGIN_S)
         pipe.execute()
 
-    def inbox(self, app_id: str) -> list[dict[str, Any]]:
-        return [json.loads(raw) for raw in self._r.hvals(inbox_key(app_id))]
+    def inbox(self, app_id: str) -> list[PushNotification]:
+        return [PushNotification.from_json(text(raw)) for raw in self._r.hvals(keys.ibkey_inbox(app_id))]
 
-    def notification(self, app_id: str, notification_id: str) -> dict[str, Any] | None:
-        raw = self._r.hget(inbox_key(app_id), notification_id)
-        return json.loads(raw) if raw else None
+    def notification(self, app_id: str, notification_id: str) -> PushNotification | None:
+        raw = self._r.hget(keys.ibkey_inbox(app_id), notification_id)
+        return PushNotification.from_json(text(raw)) if raw else None
 
     def discard(self, app_id: str, *notification_ids: str) -> None:
         if notification_ids:
-            self._r.hdel(inbox_key(app_id), *notification_ids)
+            self._r.hdel(keys.ibkey_inbox(app_id), *notification_ids)
 
     # --- the server's activation step --------------------------------------------------------------------
 
     def activate(
-        self, device_id: str, *, now: int, digest: str, max_failures: int, fields: dict[str, Any]
+        self, device_id: str, *, now: int, digest: str, max_failures: int, fields: DeviceChanges
     ) -> tuple[str, int]:
         """See ``ibkey_activate.lua``: (status, attempts left after a wrong code)."""
         status, left = self._scripts(
-            "ibkey_activate", [keys.device(device_id)], [now, digest, max_failures, *pairs(fields)]
+            "ibkey_activate",
+            [keys.device(device_id)],
+            [now, digest, max_failures, *pairs(changes_hash(fields))],
         )
         return str(status), int(left)

@@ -1,11 +1,14 @@
 """Every Redis key the service uses, in one place.
 
-Keys carry a hash tag per owner (``{u:alice}``, ``{d:<device>}``, ``{ip:...}``) so each Lua script touches a
-single slot and the same code runs on Redis Cluster. A user's logins and sessions live under the user's own
-tag (their ids name the user: :mod:`.ids`), so one script can check the user and act on them together.
+Keys carry a hash tag per owner (``{u:alice}``, ``{d:<device>}``, ``{ip:...}``, ``{ibapp:<app>}``...) so
+each Lua script touches a single slot and the same code runs on Redis Cluster. A user's logins and sessions
+live under the user's own tag (their ids name the user: :mod:`.ids`), so one script can check the user and
+act on them together. No key is built anywhere else.
 """
 
 from __future__ import annotations
+
+from typing import Literal
 
 PREFIX = "sls:"
 
@@ -110,5 +113,20 @@ def phone_box(handset: str, box: str) -> str:
     return f"{PREFIX}{{p:{handset}}}:{box}"
 
 
-def rate(name: str) -> str:
-    return f"{PREFIX}{{rl:{name}}}:window"
+#: What a send window counts: texts to a user, texts to a number, IB Key pushes to a user.
+SendScope = Literal["send:user", "send:number", "push"]
+
+
+def send_window(scope: SendScope, who: str) -> str:
+    """A sliding window of sends (``sliding_window.lua``), one slot per scope and user or number."""
+    return f"{PREFIX}{{rl:{scope}:{who}}}:window"
+
+
+def ibkey_app(app_id: str) -> str:
+    """The IB Key app's own storage on the simulated phone; only the simulator reads it."""
+    return f"{PREFIX}{{ibapp:{app_id}}}:app"
+
+
+def ibkey_inbox(app_id: str) -> str:
+    """The push channel the server delivers notifications into, like a carrier's inbox."""
+    return f"{PREFIX}{{ibpush:{app_id}}}:inbox"

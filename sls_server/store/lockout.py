@@ -6,7 +6,9 @@ from __future__ import annotations
 import redis
 
 from . import keys
-from .base import Scripts, guarded, pairs
+from .base import Scripts, guarded, hash_reply
+from .records import LockoutState
+from .records.codec import changes_hash, pairs
 
 BUCKETS = ("all", "known", "other")
 RESERVATION_S = 30
@@ -59,11 +61,16 @@ class LockoutRepo:
         padded = [*result, 0, 0]
         return str(padded[0]), int(padded[1]), int(padded[2])
 
-    def state(self, username: str) -> dict[str, dict[str, str]]:
+    def state(self, username: str) -> dict[str, LockoutState]:
+        """The buckets that hold anything, by name."""
         pipe = self._r.pipeline(transaction=False)
         for bucket in BUCKETS:
             pipe.hgetall(keys.lockout(username, bucket))
-        return {bucket: found for bucket, found in zip(BUCKETS, pipe.execute(), strict=True) if found}
+        return {
+            bucket: LockoutState.from_hash(hash_reply(found))
+            for bucket, found in zip(BUCKETS, pipe.execute(), strict=True)
+            if found
+        }
 
     def forget_failures(self, username: str, bucket: str) -> None:
         """A completed login forgets the failures and the lock history of the bucket it came through."""
@@ -100,5 +107,5 @@ class LockoutRepo:
         return int(failures), bool(locked_now)
 
     def device_reset(self, device_id: str) -> bool:
-        fields = {"factor_failures": 0, "factor_locked": 0}
+        fields = changes_hash({"factor_failures": 0, "factor_locked": False})
         return bool(self._scripts("hset_if_exists", [keys.device(device_id)], pairs(fields)))

@@ -6,13 +6,13 @@ settles it also reads the user record and refuses a step whose user was disabled
 
 from __future__ import annotations
 
-from typing import Any
-
 import redis
 
 from . import keys
-from .base import Scripts, clean, guarded, pairs
+from .base import Scripts, guarded, hash_reply
 from .ids import owner_of
+from .records import LoginTxn, PromptFields
+from .records.codec import changes_hash, pairs
 
 #: Redis TTLs only reclaim memory; expiry is decided by the app clock against the stored instants.
 RECLAIM_MARGIN_S = 3600
@@ -24,16 +24,16 @@ class LoginRepo:
         self._r = client
         self._scripts = scripts
 
-    def create(self, txn_id: str, record: dict[str, Any], *, now: int) -> None:
-        username = _owner(txn_id)
-        reclaim_at = int(record.get("dies_at", record["expires_at"])) + RECLAIM_MARGIN_S
-        key, index = keys.login(username, txn_id), keys.user_logins(username)
+    def create(self, txn: LoginTxn, *, now: int) -> None:
+        username = _owner(txn.txn_id)
+        reclaim_at = (txn.dies_at or txn.expires_at) + RECLAIM_MARGIN_S
+        key, index = keys.login(username, txn.txn_id), keys.user_logins(username)
         ttl = max(reclaim_at - now, RECLAIM_MARGIN_S)
         pipe = self._r.pipeline(transaction=True)
-        pipe.hset(key, mapping=clean(record))
+        pipe.hset(key, mapping=txn.to_hash())
         pipe.expire(key, ttl)
         pipe.zremrangebyscore(index, "-inf", now)
-        pipe.zadd(index, {txn_id: now + ttl})
+        pipe.zadd(index, {txn.txn_id: now + ttl})
         pipe.expire(index, ttl)
         pipe.execute()
 
@@ -43,11 +43,12 @@ class LoginRepo:
             self._scripts("delete_indexed", [keys.user_logins(username)], [keys.login_prefix(username)])
         )
 
-    def get(self, txn_id: str) -> dict[str, str] | None:
+    def get(self, txn_id: str) -> LoginTxn | None:
         username = owner_of(txn_id)
         if username is None:
             return None
-        return self._r.hgetall(keys.login(username, txn_id)) or None
+        raw = hash_reply(self._r.hgetall(keys.login(username, txn_id)))
+        return LoginTxn.from_hash(raw) if raw else None
 
     def settle(
         self, txn_id: str, *, now: int, outcome: str, ok_state: str = "authenticated"
@@ -60,9 +61,9 @@ class LoginRepo:
         """'ok' for the one poll that takes an approved login's session, 'revoked', or 'no'."""
         return str(self._scripts("login_collect", _keys(txn_id), [now]))
 
-    def switch(self, txn_id: str, *, now: int, expires_at: int, fields: dict[str, Any]) -> tuple[str, int]:
+    def switch(self, txn_id: str, *, now: int, expires_at: int, fields: PromptFields) -> tuple[str, int]:
         """('ok', the new prompt's expiry, capped by the login's lifetime) or (why it is refused, 0)."""
-        result = self._scripts("login_switch", _keys(txn_id), [now, expires_at, *pairs(fields)])
+        result = self._scripts("login_switch", _keys(txn_id), [now, expires_at, *pairs(changes_hash(fields))])
         return str(result[0]), int(result[1]) if len(result) > 1 else 0
 
 

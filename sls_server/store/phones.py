@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import redis
 
 from . import keys
-from .base import Scripts, clean, guarded
+from .base import Scripts, guarded, hash_reply, texts
+from .records import PhoneConditions, TextMessage, VoiceCall
 
 KEEP_MESSAGES = 200
+MESSAGES, CALLS = "messages", "calls"
 
 
 @guarded
@@ -19,30 +18,45 @@ class PhoneRepo:
         self._r = client
         self._scripts = scripts
 
-    def conditions(self, number: str) -> dict[str, str]:
-        return self._r.hgetall(keys.phone_conditions(number))
+    def conditions(self, number: str) -> PhoneConditions:
+        """The number's conditions; the normal network when none were set."""
+        return PhoneConditions.from_hash(hash_reply(self._r.hgetall(keys.phone_conditions(number))))
 
-    def set_conditions(self, number: str, values: dict[str, Any]) -> None:
+    def set_conditions(self, number: str, conditions: PhoneConditions) -> None:
         key = keys.phone_conditions(number)
+        fields = conditions.to_hash()
         pipe = self._r.pipeline(transaction=True)
         pipe.delete(key)
-        if clean(values):
-            pipe.hset(key, mapping=clean(values))
+        if fields:
+            pipe.hset(key, mapping=fields)
         pipe.execute()
 
-    def push(self, handset: str, box: str, record: dict[str, Any]) -> None:
-        key = keys.phone_box(handset, box)
+    def push_message(self, handset: str, message: TextMessage) -> None:
+        self._push(keys.phone_box(handset, MESSAGES), message.to_json())
+
+    def push_call(self, handset: str, call: VoiceCall) -> None:
+        self._push(keys.phone_box(handset, CALLS), call.to_json())
+
+    def messages(self, handset: str) -> list[TextMessage]:
+        """Newest first."""
+        return [TextMessage.from_json(raw) for raw in self._box(keys.phone_box(handset, MESSAGES))]
+
+    def calls(self, handset: str) -> list[VoiceCall]:
+        return [VoiceCall.from_json(raw) for raw in self._box(keys.phone_box(handset, CALLS))]
+
+    def hit(self, scope: keys.SendScope, who: str, *, now: int, window: int, limit: int, member: str) -> int:
+        """Count one send to ``who`` in the scope's sliding window; 0 if allowed, else seconds to wait."""
+        key = keys.send_window(scope, who)
+        return int(self._scripts("sliding_window", [key], [now, window, limit, member]))
+
+    def unhit(self, scope: keys.SendScope, who: str, member: str) -> None:
+        self._r.zrem(keys.send_window(scope, who), member)
+
+    def _push(self, key: str, value: str) -> None:
         pipe = self._r.pipeline(transaction=True)
-        pipe.lpush(key, json.dumps(record, separators=(",", ":")))
+        pipe.lpush(key, value)
         pipe.ltrim(key, 0, KEEP_MESSAGES - 1)
         pipe.execute()
 
-    def box(self, handset: str, box: str) -> list[dict[str, Any]]:
-        return [json.loads(item) for item in self._r.lrange(keys.phone_box(handset, box), 0, -1)]
-
-    def hit(self, name: str, *, now: int, window: int, limit: int, member: str) -> int:
-        """Count one event under ``name`` in a sliding window; 0 if allowed, else seconds to wait."""
-        return int(self._scripts("sliding_window", [keys.rate(name)], [now, window, limit, member]))
-
-    def unhit(self, name: str, member: str) -> None:
-        self._r.zrem(keys.rate(name), member)
+    def _box(self, key: str) -> list[str]:
+        return texts(self._r.lrange(key, 0, -1))

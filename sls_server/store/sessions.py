@@ -7,14 +7,26 @@ user was disabled or deleted is refused on its next request even if disabling mi
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
 import redis
 
 from . import keys
-from .base import Scripts, from_pairs, guarded, pairs
+from .base import Scripts, guarded
 from .ids import owner_of
 from .logins import RECLAIM_MARGIN_S
+from .records import SessionRecord
+from .records.codec import from_pairs, pairs
+
+
+@dataclass(frozen=True, slots=True)
+class Touched:
+    """What touching a session found: ``ok`` with the record as extended; ``missing``; or why it ended
+    (``expired_idle``, ``expired_absolute``, ``replaced``, ``revoked``) and whose it was."""
+
+    status: str
+    record: SessionRecord | None = None
+    username: str | None = None
 
 
 @guarded
@@ -25,8 +37,7 @@ class SessionRepo:
 
     def create(
         self,
-        session_id: str,
-        record: dict[str, Any],
+        record: SessionRecord,
         *,
         now: int,
         concurrency: str,
@@ -39,31 +50,28 @@ class SessionRepo:
         ``epoch`` is the user's epoch the login began under. Returns ('ok', ids of the
         sessions it replaced, left as tombstones) or (refused | disabled | no_user | stale, []).
         """
-        username = record["username"]
-        expires_at = int(record["expires_at"])
+        username = record.username
         result = self._scripts(
             "session_create",
-            [keys.user(username), keys.user_sessions(username), keys.session(username, session_id)],
+            [keys.user(username), keys.user_sessions(username), keys.session(username, record.id)],
             [
                 now,
                 epoch,
                 concurrency,
-                session_id,
-                expires_at,
+                record.id,
+                record.expires_at,
                 keys.session_prefix(username),
                 retires or "",
-                expires_at - now + RECLAIM_MARGIN_S,
-                *pairs(record),
+                record.expires_at - now + RECLAIM_MARGIN_S,
+                *pairs(record.to_hash()),
             ],
         )
         return str(result[0]), [str(old) for old in result[1:]]
 
-    def touch(self, session_id: str, *, now: int, idle_timeout: int, extend: bool) -> tuple[str, Any]:
-        """('ok', record) | ('missing', None)
-        | ('expired_idle'|'expired_absolute'|'replaced'|'revoked', username)."""
+    def touch(self, session_id: str, *, now: int, idle_timeout: int, extend: bool) -> Touched:
         username = owner_of(session_id)
         if username is None:
-            return "missing", None
+            return Touched("missing")
         result = self._scripts(
             "session_touch",
             [keys.session(username, session_id), keys.user(username), keys.user_sessions(username)],
@@ -71,10 +79,10 @@ class SessionRepo:
         )
         status = str(result[0])
         if status == "ok":
-            return status, from_pairs(result[1:])
+            return Touched(status, record=SessionRecord.from_hash(from_pairs(result[1:]), id=session_id))
         if status == "missing":
-            return status, None
-        return status, str(result[1])
+            return Touched(status)
+        return Touched(status, username=str(result[1]))
 
     def end(self, session_id: str) -> str | None:
         """Delete the session at once; the owner's name, or None if there was none."""
@@ -88,10 +96,11 @@ class SessionRepo:
         )
         return str(ended) if ended else None
 
-    def for_user(self, username: str, *, now: int) -> list[dict[str, str]]:
+    def for_user(self, username: str, *, now: int) -> list[SessionRecord]:
         flat = self._scripts(
             "sessions_list", [keys.user_sessions(username)], [now, keys.session_prefix(username)]
         )
         return [
-            {**from_pairs(fields), "id": str(sid)} for sid, fields in zip(flat[::2], flat[1::2], strict=True)
+            SessionRecord.from_hash(from_pairs(fields), id=str(sid))
+            for sid, fields in zip(flat[::2], flat[1::2], strict=True)
         ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import redis
 
 from . import keys
-from .base import Scripts, guarded
+from .base import Scripts, guarded, text
 
 
 @guarded
@@ -25,4 +25,4 @@ class TotpRepo:
     def last_step(self, device_id: str) -> int | None:
         """The last accepted step, None if the app has not been used yet."""
         value = self._r.hget(keys.device(device_id), "last_step")
-        return None if value is None else int(value)
+        return None if value is None else int(text(value))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Literal
 
 import redis
 
 from . import keys
-from .base import Scripts, guarded, pairs
+from .base import Scripts, guarded, hash_reply, texts
+from .records import UserChanges, UserRecord
+from .records.codec import changes_hash, pairs
 
 
 @guarded
@@ -16,18 +18,19 @@ class UserRepo:
         self._r = client
         self._scripts = scripts
 
-    def create(self, username: str, record: dict[str, Any]) -> bool:
+    def create(self, record: UserRecord) -> bool:
         """False if the user exists already; the check and the write are one step."""
-        created = self._scripts("create_hash", [keys.user(username)], [0, *pairs(record)])
+        created = self._scripts("create_hash", [keys.user(record.username)], [0, *pairs(record.to_hash())])
         if created:
-            self._r.sadd(keys.USERS_INDEX, username)
+            self._r.sadd(keys.USERS_INDEX, record.username)
         return bool(created)
 
-    def get(self, username: str) -> dict[str, str] | None:
-        return self._r.hgetall(keys.user(username)) or None
+    def get(self, username: str) -> UserRecord | None:
+        raw = hash_reply(self._r.hgetall(keys.user(username)))
+        return UserRecord.from_hash(raw) if raw else None
 
     def usernames(self) -> list[str]:
-        return sorted(self._r.smembers(keys.USERS_INDEX))
+        return sorted(texts(self._r.smembers(keys.USERS_INDEX)))
 
     def delete(self, username: str) -> bool:
         pipe = self._r.pipeline(transaction=False)
@@ -36,9 +39,9 @@ class UserRepo:
         deleted, _ = pipe.execute()
         return bool(deleted)
 
-    def set_fields(self, username: str, fields: dict[str, Any]) -> bool:
+    def set_fields(self, username: str, changes: UserChanges) -> bool:
         """Update an existing user; False (and nothing written) if the user is gone."""
-        return bool(self._scripts("hset_if_exists", [keys.user(username)], pairs(fields)))
+        return bool(self._scripts("hset_if_exists", [keys.user(username)], pairs(changes_hash(changes))))
 
     def revoke(self, username: str, *, disabled: bool, epoch: str | None) -> list[str] | None:
         """Set the disabled flag and, if given, a new epoch (killing every login in progress); disabling
@@ -50,7 +53,9 @@ class UserRepo:
         )
         return None if ended is None else [str(sid) for sid in ended]
 
-    def replace_field(self, username: str, field: str, expected: str, value: str) -> bool:
+    def replace_field(
+        self, username: str, field: Literal["password_hash"], expected: str, value: str
+    ) -> bool:
         """Set ``field`` to ``value`` only if it still holds ``expected`` (compare-and-set); else False."""
         return bool(self._scripts("replace_field", [keys.user(username)], [field, expected, value]))
 
@@ -61,4 +66,4 @@ class UserRepo:
         self._r.srem(keys.user_devices(username), device_id)
 
     def device_ids(self, username: str) -> list[str]:
-        return sorted(self._r.smembers(keys.user_devices(username)))
+        return sorted(texts(self._r.smembers(keys.user_devices(username))))

@@ -144,7 +144,7 @@ def test_racing_issues_never_pass_the_limit(app_config: dict[str, Any], redis_ur
     app = create_app({**app_config, "CHALLENGE_ISSUE_LIMIT": 5})
     alice = EnrolledUser(app.test_client(), ADMIN, "alice", "1234")
     issuer = app.extensions["sls"].factors.get("dscplus")._issuer
-    device = {"device_id": alice.device_id, "type": "dscplus"}
+    device = app.extensions["sls"].devices.get(alice.device_id)
     suite = OcraSuite.parse(alice.card["suite"])
 
     def issue(n: int) -> str:

@@ -86,7 +86,7 @@ def test_an_unanswered_push_expires(world: World, app: Flask) -> None:
 def test_a_fourth_push_within_ten_minutes_is_refused(world: World, app: Flask) -> None:
     world.user("alice")
     world.activated("alice", "android")
-    nonces = {app.extensions["sls"].steps.load(world.login("alice")["txn_id"])["nonce"] for _ in range(3)}
+    nonces = {app.extensions["sls"].steps.load(world.login("alice")["txn_id"]).nonce for _ in range(3)}
     assert len(nonces) == 3 and all(len(bytes.fromhex(n)) == 32 for n in nonces)  # 256-bit, never reused
     fourth = world.client.post("/api/v1/auth/login", json={"username": "alice", "password": PASSWORD})
     assert fourth.status_code == 429 and fourth.get_json()["error"] == "rate_limited"
@@ -190,10 +190,10 @@ def test_server_checks_the_signature_over_this_transaction(world: World, app: Fl
 
     def signed(key: bytes = credential.signing_key, **changes: str) -> dict[str, str]:
         fields = {
-            "txn_id": txn["txn_id"],
+            "txn_id": txn.txn_id,
             "username": "alice",
             "device_id": phone,
-            "nonce": txn["nonce"],
+            "nonce": txn.nonce,
             "match": match,
             "decision": "approve",
             **changes,

@@ -12,6 +12,7 @@ from conftest import ADMIN_TOKEN, EnrolledUser
 from sls_server import create_app
 from sls_server.accounts.passwords import PasswordHasher
 from sls_server.store import Store, keys
+from sls_server.store.records import UserRecord
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
@@ -54,7 +55,7 @@ def test_a_login_upgrades_a_hash_made_under_another_profile(
 
 def test_the_upgrade_never_overwrites_a_password_changed_meanwhile(redis_url: str) -> None:
     store = Store.from_url(redis_url)
-    store.users.create("alice", {"username": "alice", "password_hash": "hash-read-by-the-login"})
+    store.users.create(UserRecord("alice", password_hash="hash-read-by-the-login", created_at=1))
     store.users.set_fields("alice", {"password_hash": "hash-of-a-new-password"})  # changed in between
     assert store.users.replace_field("alice", "password_hash", "hash-read-by-the-login", "upgraded") is False
     assert stored_hash(redis_url) == "hash-of-a-new-password"

@@ -80,7 +80,7 @@ def test_a_sealed_card_key_does_not_open_under_another_device_id(app, alice: Enr
 
     bob = enrol("bob", "4321")
     store = app.extensions["sls"].store
-    sealed = store.devices.get(alice.device_id)["sealed"]
+    sealed = store.devices.get(alice.device_id).sealed
     store.client.hset(f"sls:{{d:{bob.device_id}}}:device", "sealed", sealed)
     import pytest
 

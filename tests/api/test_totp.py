@@ -23,9 +23,7 @@ from flask.testing import FlaskClient
 from freezegun import freeze_time
 from freezegun.api import FrozenDateTimeFactory
 
-from sls_server.store import keys
-from sls_server.store.base import Scripts
-from sls_server.store.totp import TotpRepo
+from sls_server.store import Store, keys
 
 PASSWORD = "Quiet-Lantern-Totp-42"
 #: 2030-01-01 12:00:15 UTC: 15 s into a 30 s step (and into a 60 s one), far from either edge.
@@ -297,8 +295,7 @@ def test_moving_the_server_clock_moves_the_expected_code(
 
 
 def test_racing_accepts_of_one_step_have_one_winner(tina: dict[str, Any], redis_url: str) -> None:
-    client = redis.Redis.from_url(redis_url, decode_responses=True)
-    repo = TotpRepo(client, Scripts(client))
+    repo = Store.from_url(redis_url).totp
     barrier = threading.Barrier(8)
     results: list[bool] = []
 
@@ -318,7 +315,7 @@ def test_racing_accepts_of_one_step_have_one_winner(tina: dict[str, Any], redis_
 
 
 def test_a_missing_device_accepts_no_step_and_is_not_recreated(redis_url: str) -> None:
-    client = redis.Redis.from_url(redis_url, decode_responses=True)
-    repo = TotpRepo(client, Scripts(client))
+    store = Store.from_url(redis_url)
+    client, repo = store.client, store.totp
     assert repo.accept_step("totp-gone", 5) is False
     assert not client.exists(keys.device("totp-gone"))

@@ -44,7 +44,7 @@ def test_racing_threads_leave_one_indexed_session(
     app = create_app({**app_config, "SESSION_CONCURRENCY": concurrency})
     core = app.extensions["sls"]
     core.users.create("alice", PASSWORD, phone=None, now=1_800_000_000)
-    epoch = core.store.users.get("alice")["epoch"]
+    epoch = core.store.users.get("alice").epoch
 
     def create(_: int) -> str:
         try:

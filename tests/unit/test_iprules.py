@@ -18,6 +18,7 @@ from sls_server.auth.password_step import IpCheck
 from sls_server.errors import InvalidRequest
 from sls_server.events import EventLog
 from sls_server.store import Store
+from sls_server.store.records import UserRecord
 
 
 @pytest.mark.parametrize(
@@ -104,7 +105,7 @@ def test_at_most_1000_entries() -> None:
 def rules(redis_url: str) -> IpRestrictions:
     store = Store.from_url(redis_url)
     for name in ("alice", "bob", "carol"):
-        store.users.create(name, {"username": name, "created_at": 1})
+        store.users.create(UserRecord(name, password_hash="not-a-hash", created_at=1))
     return IpRestrictions(store, EventLog(store.events))
 
 

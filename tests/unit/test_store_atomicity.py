@@ -5,8 +5,25 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 from sls_server.store import Store, keys
+from sls_server.store.records import DeviceRecord, LoginTxn, UserRecord
 
 TXN1, TXN2 = "alice~txn1-000000000000000", "alice~txn2-000000000000000"
+
+
+def _txn(txn_id: str, *, attempts_left: int) -> LoginTxn:
+    """A pending second-factor step of alice's, as the login flow stores one."""
+    return LoginTxn(
+        txn_id=txn_id,
+        username="alice",
+        purpose="login",
+        state="second_factor",
+        factor="dscplus",
+        device_id="card",
+        created_at=1000,
+        expires_at=2000,
+        attempts_left=attempts_left,
+        epoch="e1",
+    )
 
 
 def _user(store: Store) -> None:
@@ -17,8 +34,7 @@ def _user(store: Store) -> None:
 def test_racing_correct_answers_settle_a_login_once(redis_url: str) -> None:
     store = Store.from_url(redis_url)
     _user(store)
-    record = {"state": "second_factor", "expires_at": 2000, "attempts_left": 3, "epoch": "e1"}
-    store.logins.create(TXN1, record, now=1000)
+    store.logins.create(_txn(TXN1, attempts_left=3), now=1000)
     with ThreadPoolExecutor(16) as pool:
         outcomes = list(pool.map(lambda _: store.logins.settle(TXN1, now=1001, outcome="ok")[0], range(64)))
     assert outcomes.count("ok") == 1
@@ -28,8 +44,7 @@ def test_racing_correct_answers_settle_a_login_once(redis_url: str) -> None:
 def test_racing_wrong_answers_spend_each_attempt_once(redis_url: str) -> None:
     store = Store.from_url(redis_url)
     _user(store)
-    record = {"state": "second_factor", "expires_at": 2000, "attempts_left": 5, "epoch": "e1"}
-    store.logins.create(TXN2, record, now=1000)
+    store.logins.create(_txn(TXN2, attempts_left=5), now=1000)
     with ThreadPoolExecutor(16) as pool:
         outcomes = list(pool.map(lambda _: store.logins.settle(TXN2, now=1001, outcome="bad"), range(40)))
     assert sorted(left for status, left in outcomes if status == "bad") == [0, 1, 2, 3, 4]
@@ -55,14 +70,19 @@ def test_a_card_remembers_only_its_last_challenges(redis_url: str) -> None:
 def test_user_creation_race_has_one_winner(redis_url: str) -> None:
     store = Store.from_url(redis_url)
     with ThreadPoolExecutor(16) as pool:
-        created = list(pool.map(lambda i: store.users.create("zed", {"username": "zed", "n": i}), range(32)))
+        created = list(
+            pool.map(
+                lambda i: store.users.create(UserRecord("zed", password_hash=f"h{i}", created_at=i)),
+                range(32),
+            )
+        )
     assert created.count(True) == 1
 
 
 def test_device_compare_and_set_refuses_a_stale_version(redis_url: str) -> None:
     store = Store.from_url(redis_url)
-    store.devices.create("card", {"device_id": "card", "pin_failures": 0})
-    assert store.devices.update("card", "0", {"pin_failures": 1}) == "ok"
-    assert store.devices.update("card", "0", {"pin_failures": 5}) == "conflict"
-    assert store.devices.get("card")["pin_failures"] == "1"
-    assert store.devices.update("ghost", "0", {"x": 1}) == "missing"
+    store.devices.create(DeviceRecord("card", "dscplus", "alice", "active", created_at=1, pin_failures=0))
+    assert store.devices.update("card", 0, {"pin_failures": 1}) == "ok"
+    assert store.devices.update("card", 0, {"pin_failures": 5}) == "conflict"
+    assert store.devices.get("card").pin_failures == 1
+    assert store.devices.update("ghost", 0, {"locked": True}) == "missing"

@@ -27,6 +27,7 @@ from ...secretbox import SecretBox
 from ...sim.phones import PhoneService
 from ...store import Store
 from ...store.ibkey import IbKeyRepo
+from ...store.records import DeviceChanges
 
 ACTIVATION_ATTEMPTS = 5
 
@@ -64,10 +65,10 @@ class ActivationCodes:
         self._pepper = pepper
         self._ttl = ttl
 
-    def issue(self, device_id: str, username: str, *, now: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    def issue(self, device_id: str, username: str, *, now: int) -> tuple[DeviceChanges, dict[str, Any]]:
         """Text a code; (fields for the device record, what the enrolling admin sees: never the code)."""
-        user = self._store.users.get(username) or {}
-        number = self._original_number(username) or user.get("phone")
+        user = self._store.users.get(username)
+        number = self._original_number(username) or (user.phone if user else None)
         if not number:
             raise InvalidRequest(
                 "IB Key activation needs the user's phone number for the code", field="phone"
@@ -76,7 +77,7 @@ class ActivationCodes:
         text = activation_code_text(code, valid_minutes=-(-self._ttl // 60))
         sms = self._phones.send_sms(number, text, now=now, user=username, purpose="ibkey_activation")
         expires_at = now + self._ttl
-        record = {
+        record: DeviceChanges = {
             "phone": number,
             "activation_digest": self.digest(device_id, code),
             "activation_expires_at": expires_at,
@@ -86,8 +87,8 @@ class ActivationCodes:
     def _original_number(self, username: str) -> str | None:
         """Migrating: the number the user's active IB Key was activated with."""
         for device in self._store.devices.get_many(self._store.users.device_ids(username)):
-            if device.get("type") == "ibkey" and device.get("status") == "active" and device.get("phone"):
-                return device["phone"]
+            if device.type == "ibkey" and device.status == "active" and device.phone:
+                return device.phone
         return None
 
     def digest(self, device_id: str, code: str) -> str:
@@ -109,12 +110,12 @@ class ActivationCodes:
         The server's X25519 private key lives only for this call: what it keeps is the derived key, sealed.
         """
         device = self._store.devices.get(device_id)
-        if not device or device.get("type") != "ibkey" or device.get("owner") != username:
+        if not device or device.type != "ibkey" or device.owner != username:
             raise UnknownDevice("No IB Key of that user has that id.")
         server_key, server_public = ibkey.new_agreement_key()
         context = ibkey.KeyContext(device_id, username, agreement_public, server_public)
         ocra_key = ibkey.agree(server_key, agreement_public, context)
-        fields = {
+        fields: DeviceChanges = {
             "status": "active",
             "app_id": app_id,
             "public_key": signing_public.hex(),

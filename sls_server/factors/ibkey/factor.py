@@ -31,8 +31,15 @@ from ...events import EventLog
 from ...secretbox import SecretBox
 from ...sim.phones import PhoneService
 from ...store import Store
-from ...store.base import Scripts
 from ...store.ibkey import IbKeyRepo
+from ...store.records import (
+    CorruptRecord,
+    DeviceChanges,
+    DeviceRecord,
+    LoginTxn,
+    PromptFields,
+    PushNotification,
+)
 from .. import Begin, Enrolment, Prompt
 from ..challenges import ChallengeIssuer, ChallengePolicy
 from .activation import ActivationCodes, seal_context
@@ -55,7 +62,7 @@ class ChallengeSpaceExhausted(Conflict):
 class IbKeyFactor:
     type = "ibkey"
     response_pattern = re.compile(r"^[0-9]{8}$")
-    device_types = ("ibkey",)
+    device_types: tuple[str, ...] = ("ibkey",)
 
     def __init__(
         self,
@@ -91,7 +98,7 @@ class IbKeyFactor:
             raise ValueError("the IB Key factor needs the server's secret key")
         info = b"sls ibkey activation code"
         pepper = HKDF(hashes.SHA256(), 32, salt=None, info=info).derive(settings.secret_key)
-        repo = IbKeyRepo(store.client, Scripts(store.client))
+        repo = store.ibkey
         codes = ActivationCodes(box, store, repo, phones, pepper=pepper, ttl=settings.activation_code_ttl)
         limits = {"push_limit": settings.push_limit, "push_window": settings.push_window}
         issuer = ChallengeIssuer(store.devices, events, ChallengePolicy.from_settings(settings))
@@ -104,20 +111,23 @@ class IbKeyFactor:
         if platform not in ibkey.PLATFORMS:
             raise InvalidRequest("platform is required: android or ios", field="platform")
         fields, once = self.activation.issue(device_id, username, now=now)
-        record = {"status": PENDING, "platform": platform, "push_enabled": 1, **fields}
+        record: DeviceChanges = {"status": PENDING, "platform": platform, "push_enabled": True, **fields}
         return Enrolment(record, {"status": PENDING, "platform": platform, **once})
 
     # --- login steps ---------------------------------------------------------------------------------------
 
-    def begin(self, device: Mapping[str, str], step: Begin) -> Prompt:
+    def begin(self, device: DeviceRecord, step: Begin) -> Prompt:
         """A push with number matching, unless the phone roams or has notifications off: then a challenge."""
-        number = device.get("handset") or device.get("phone")  # the smartphone, for an added user too
+        number = device.handset or device.phone  # the smartphone, for an added user too
         if number and self._phones.conditions(number).roaming:
             return self._challenge(device, step, "roaming")
-        if device.get("push_enabled", "1") != "1":
+        if device.push_enabled is False:
             return self._challenge(device, step, "notifications_off")
+        if device.app_id is None:
+            raise CorruptRecord(f"IB Key {device.device_id} is on no phone")
         wait = self._store.phones.hit(
-            f"push:{step.username}",
+            "push",
+            step.username,
             now=step.now,
             window=self._push_window,
             limit=self._push_limit,
@@ -130,7 +140,7 @@ class IbKeyFactor:
                 at=step.now,
                 user=step.username,
                 factor=self.type,
-                device_id=device["device_id"],
+                device_id=device.device_id,
             )
             raise PushLimited(retry_after=wait)
         match = str(10 + secrets.randbelow(90))
@@ -141,33 +151,35 @@ class IbKeyFactor:
         secrets.SystemRandom().shuffle(shown)
         nonce = secrets.token_bytes(ibkey.NONCE_BYTES).hex()
         notification_id = secrets.token_hex(8)
-        self.repo.deliver(
-            device["app_id"],
-            {
-                "id": notification_id,
-                "txn_id": step.txn_id,
-                "username": step.username,
-                "device_id": device["device_id"],
-                "nonce": nonce,
-                "candidates": shown,
-                "purpose": step.purpose,
-                "sent_at": step.now,
-                "expires_at": step.now + self.push_ttl,
-            },
-            now=step.now,
+        notification = PushNotification(
+            id=notification_id,
+            txn_id=step.txn_id,
+            username=step.username,
+            device_id=device.device_id,
+            nonce=nonce,
+            candidates=tuple(shown),
+            purpose=step.purpose,
+            sent_at=step.now,
+            expires_at=step.now + self.push_ttl,
         )
+        self.repo.deliver(device.app_id, notification, now=step.now)
         self._events.record(
             "push.sent",
             at=step.now,
             user=step.username,
             factor=self.type,
-            device_id=device["device_id"],
+            device_id=device.device_id,
             detail={"notification_id": notification_id, "purpose": step.purpose},
         )
-        remembered = {"mode": "push", "match": match, "nonce": nonce, "notification_id": notification_id}
+        remembered: PromptFields = {
+            "mode": "push",
+            "match": match,
+            "nonce": nonce,
+            "notification_id": notification_id,
+        }
         return Prompt({"mode": "push", "match": match}, remembered, expires_in=self.push_ttl)
 
-    def _challenge(self, device: Mapping[str, str], step: Begin, reason: str) -> Prompt:
+    def _challenge(self, device: DeviceRecord, step: Begin, reason: str) -> Prompt:
         """A 6-digit challenge the device does not remember, within the issuance limits (as a DSC+ card's:
         ``factors.challenges``)."""
         challenge = self._issuer.issue(_SUITE, device, step)
@@ -178,29 +190,31 @@ class IbKeyFactor:
             {"mode": "challenge", "challenge": challenge},
         )
 
-    def check(self, device: Mapping[str, str], txn: Mapping[str, str], response: str, *, now: int) -> bool:
-        if txn.get("mode") != "challenge" or "ocra_sealed" not in device:
+    def check(self, device: DeviceRecord, txn: LoginTxn, response: str, *, now: int) -> bool:
+        if txn.mode != "challenge" or txn.challenge is None or device.ocra_sealed is None:
             return False
-        key = self._box.open(device["ocra_sealed"], context=seal_context(device["device_id"]))
-        expected = ibkey.ocra_response(key, txn["challenge"])
+        key = self._box.open(device.ocra_sealed, context=seal_context(device.device_id))
+        expected = ibkey.ocra_response(key, txn.challenge)
         return hmac.compare_digest(expected.encode(), response.encode())
 
     def check_approval(
-        self, device: Mapping[str, str], txn: Mapping[str, str], answer: Mapping[str, Any], *, now: int
+        self, device: DeviceRecord, txn: LoginTxn, answer: Mapping[str, Any], *, now: int
     ) -> bool:
         """The signature over the transaction as the server remembers it, and (to approve) the right number.
 
         A deny carries no number: the signature alone proves it came from the phone.
         """
         decision, match, signature = answer.get("decision"), answer.get("match"), answer.get("signature")
-        if txn.get("mode") != "push" or "public_key" not in device or decision not in ibkey.DECISIONS:
+        if txn.mode != "push" or device.public_key is None or decision not in ibkey.DECISIONS:
+            return False
+        if txn.nonce is None or txn.match is None:
             return False
         if not isinstance(match, str) or not isinstance(signature, str):
             return False
-        for name in ("txn_id", "nonce"):  # echoed by the app; if present they must be this transaction's
+        for name, ours in (("txn_id", txn.txn_id), ("nonce", txn.nonce)):  # echoed by the app, if at all
             echoed = answer.get(name)
             if echoed is not None and not (
-                isinstance(echoed, str) and hmac.compare_digest(echoed.encode(), txn[name].encode())
+                isinstance(echoed, str) and hmac.compare_digest(echoed.encode(), ours.encode())
             ):
                 return False
         try:
@@ -208,13 +222,13 @@ class IbKeyFactor:
         except ValueError:
             return False
         message = ibkey.canonical_transaction(
-            txn_id=txn["txn_id"],
-            username=txn["username"],
-            device_id=device["device_id"],
-            nonce=txn["nonce"],
+            txn_id=txn.txn_id,
+            username=txn.username,
+            device_id=device.device_id,
+            nonce=txn.nonce,
             match=match,
             decision=decision,
         )
-        if not ibkey.verify_signature(bytes.fromhex(device["public_key"]), message, raw_signature):
+        if not ibkey.verify_signature(bytes.fromhex(device.public_key), message, raw_signature):
             return False
-        return decision == "deny" or hmac.compare_digest(match.encode(), txn["match"].encode())
+        return decision == "deny" or hmac.compare_digest(match.encode(), txn.match.encode())

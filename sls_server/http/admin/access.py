@@ -29,13 +29,13 @@ def _optional_list(body: dict[str, Any], name: str) -> Any:
 
 @bp.get("/users/<username>/ip-allowlist")
 def get_user_allowlist(username: str):  # type: ignore[no-untyped-def]
-    name = core().users.get(username)["username"]
+    name = core().users.get(username).username
     return jsonify(core().ip_rules.user_allowlist(name))
 
 
 @bp.put("/users/<username>/ip-allowlist")
 def put_user_allowlist(username: str):  # type: ignore[no-untyped-def]
-    name = core().users.get(username)["username"]
+    name = core().users.get(username).username
     entries = _required(json_body(), FIELD)
     return jsonify(core().ip_rules.set_user_allowlist(name, entries, now=now()))
 

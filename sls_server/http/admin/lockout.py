@@ -11,14 +11,14 @@ from . import bp
 
 @bp.post("/users/<username>/unlock")
 def unlock_user(username: str):  # type: ignore[no-untyped-def]
-    name = core().users.get(username)["username"]
+    name = core().users.get(username).username
     core().lockout.unlock(name, now=now())
     return jsonify(core().lockout.status(name, now=now()))
 
 
 @bp.get("/users/<username>/lockout")
 def lockout_status(username: str):  # type: ignore[no-untyped-def]
-    name = core().users.get(username)["username"]
+    name = core().users.get(username).username
     return jsonify(core().lockout.status(name, now=now()))
 
 

@@ -20,7 +20,7 @@ class UnknownSession(SlsError):
 
 def _user_view(username: str):  # type: ignore[no-untyped-def]
     record = core().users.get(username)
-    devices = [public_device(d) for d in core().devices.of_user(record["username"])]
+    devices = [public_device(d) for d in core().devices.of_user(record.username)]
     return public_user(record, devices)
 
 
@@ -33,8 +33,8 @@ def create_user():  # type: ignore[no-untyped-def]
     allowlist = parse_allowlist(body["ip_allowlist"]) if body.get("ip_allowlist") is not None else []
     record = core().users.create(username, password, phone=phone, now=now())
     if allowlist:  # parsed before the user exists, so a bad entry creates nothing
-        core().ip_rules.set_user_allowlist(record["username"], allowlist, now=now())
-    return jsonify(_user_view(record["username"])), 201
+        core().ip_rules.set_user_allowlist(record.username, allowlist, now=now())
+    return jsonify(_user_view(record.username)), 201
 
 
 @bp.get("/users")
@@ -55,7 +55,7 @@ def delete_user(username: str):  # type: ignore[no-untyped-def]
 
 @bp.post("/users/<username>/devices")
 def enrol_device(username: str):  # type: ignore[no-untyped-def]
-    name = core().users.get(username)["username"]
+    name = core().users.get(username).username
     body = json_body()
     type_ = string(body, "type", max_len=32)
     string(body, "label", max_len=64, required=False)
@@ -69,13 +69,13 @@ def enrol_device(username: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/users/<username>/devices")
 def list_devices(username: str):  # type: ignore[no-untyped-def]
-    name = core().users.get(username)["username"]
+    name = core().users.get(username).username
     return jsonify({"devices": [public_device(d) for d in core().devices.of_user(name)]})
 
 
 @bp.delete("/users/<username>/devices/<device_id>")
 def revoke_device(username: str, device_id: str):  # type: ignore[no-untyped-def]
-    name = core().users.get(username)["username"]
+    name = core().users.get(username).username
     return jsonify(core().devices.revoke(name, device_id, now=now()))
 
 
@@ -86,7 +86,7 @@ def reset_card(device_id: str):  # type: ignore[no-untyped-def]
 
 @bp.get("/users/<username>/sessions")
 def user_sessions(username: str):  # type: ignore[no-untyped-def]
-    name = core().users.get(username)["username"]
+    name = core().users.get(username).username
     return jsonify({"sessions": core().sessions.of_user(name, now=now())})
 
 

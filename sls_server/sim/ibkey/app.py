@@ -34,6 +34,7 @@ from ...events import EventLog
 from ...factors.ibkey.factor import IbKeyFactor
 from ...secretbox import SecretBox
 from ...store import Store
+from ...store.records import UserRecord
 from ..phones import PhoneService
 from .phone_storage import AlreadyOnApp, PhoneApps, UnknownApp, refusal
 
@@ -67,7 +68,7 @@ class IbKeyAppService:
 
     # --- activation, add user ------------------------------------------------------------------------------
 
-    def _password_ok(self, username: str, password: str, *, now: int, ip: str | None) -> dict[str, str]:
+    def _password_ok(self, username: str, password: str, *, now: int, ip: str | None) -> UserRecord:
         """The login's own password step, IP rules and lockout included: the app is no side door."""
         return self._password.verify(username, password, now=now, ip=ip, door="ibkey")
 
@@ -82,14 +83,15 @@ class IbKeyAppService:
         now: int,
         ip: str | None,
     ) -> dict[str, Any]:
-        name = self._password_ok(username, password, now=now, ip=ip)["username"]
+        name = self._password_ok(username, password, now=now, ip=ip).username
         app_id = self._apps.app_id_of(ref)
         new_phone = app_id is None
+        number: str | None = None  # a new phone's own number: where its activation code went
         if app_id is None:  # a new phone: the enrolled device's id becomes the app's
             device = self._store.devices.get(ref)
-            if not device or device.get("type") != "ibkey" or device.get("owner") != name:
+            if not device or device.type != "ibkey" or device.owner != name or device.platform is None:
                 raise UnknownApp("No IB Key of that user has that id.")
-            app_id, device_id, platform = ref, ref, device["platform"]
+            app_id, device_id, platform, number = ref, ref, device.platform, device.phone
             try:
                 app = IbKeyApp.install(app_id, platform, **unlock)
             except ibkey.IbKeyError as exc:
@@ -119,7 +121,7 @@ class IbKeyAppService:
 
         if new_phone:
             keep(app, {})
-            self._apps.create(app, number=device.get("phone"))
+            self._apps.create(app, number=number)
         else:
             self._apps.mutate(app_id, keep)
         replaced = self._replace_others(name, device_id, now=now, ip=ip)
@@ -145,9 +147,9 @@ class IbKeyAppService:
         """One smartphone per user: the older IB Keys stop now (a migration's old phone)."""
         replaced = []
         for device in self._devices.active_of_user(username):
-            if device["type"] == "ibkey" and device["device_id"] != keep:
+            if device.type == "ibkey" and device.device_id != keep:
                 self._devices.update(
-                    device["device_id"],
+                    device.device_id,
                     lambda _: {"status": REPLACED, "replaced_at": now, "replaced_by": keep},
                 )
                 self._events.record(
@@ -156,23 +158,23 @@ class IbKeyAppService:
                     user=username,
                     ip=ip,
                     factor="ibkey",
-                    device_id=device["device_id"],
+                    device_id=device.device_id,
                     detail={"replaced_by": keep},
                 )
-                replaced.append(device["device_id"])
+                replaced.append(device.device_id)
         return replaced
 
     def add_user(self, ref: str, username: str, password: str, *, now: int, ip: str | None) -> dict[str, Any]:
         app_id = self._apps.resolve(ref)
         user = self._password_ok(username, password, now=now, ip=ip)
-        name = user["username"]
+        name = user.username
         app, _ = self._apps.load(app_id)
         known = app.state.users.get(name)
         device = self._store.devices.get(known.device_id) if known else None
-        if device and device["status"] == ACTIVE:
+        if device and device.status == ACTIVE:
             raise AlreadyOnApp()
-        if user.get("phone"):
-            self._phones.limit(name, user["phone"], now=now)  # the user asked for a text: it costs
+        if user.phone:
+            self._phones.limit(name, user.phone, now=now)  # the user asked for a text: it costs
         enrolled = self._devices.enrol(name, "ibkey", {"platform": app.state.platform}, now=now)
         device_id = enrolled["device_id"]
         handset = self._apps.number(app_id)  # the smartphone this user's pushes go to
@@ -208,10 +210,10 @@ class IbKeyAppService:
         """Pushes still answerable, newest first; the ones past their time are dropped."""
         app_id = self._apps.resolve(ref)
         inbox = self._repo.inbox(app_id)
-        self._repo.discard(app_id, *[n["id"] for n in inbox if int(n["expires_at"]) <= now])
-        live = sorted((n for n in inbox if int(n["expires_at"]) > now), key=lambda n: -int(n["sent_at"]))
+        self._repo.discard(app_id, *[n.id for n in inbox if n.expires_at <= now])
+        live = sorted((n for n in inbox if n.expires_at > now), key=lambda n: -n.sent_at)
         shown = ("id", "txn_id", "username", "device_id", "candidates", "purpose", "sent_at", "expires_at")
-        return [{k: n[k] for k in shown} for n in live]
+        return [{k: n.as_dict()[k] for k in shown} for n in live]
 
     def answer(
         self,
@@ -256,7 +258,7 @@ class IbKeyAppService:
         app = self._apps.mutate(app_id, switch)
         for credential in app.state.users.values():
             device = self._store.devices.get(credential.device_id)
-            if device and device.get("app_id") == app_id:
+            if device and device.app_id == app_id:
                 self._devices.update(credential.device_id, lambda _: {"push_enabled": enabled})
         self._events.record(
             "ibkey.settings_changed",

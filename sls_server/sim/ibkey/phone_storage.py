@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any, TypeVar
+from dataclasses import replace
+from typing import TypeVar
 
 from devices import ibkey
 from devices.ibkey import AppState, Credential, IbKeyApp, Notification
@@ -21,6 +22,7 @@ from ...errors import Conflict, InvalidRequest, NotFound, SlsError, UnknownDevic
 from ...secretbox import SecretBox
 from ...store import Store
 from ...store.ibkey import IbKeyRepo
+from ...store.records import AppRecord, AppUser
 from ..card import WrongPinError
 
 T = TypeVar("T")
@@ -70,16 +72,17 @@ class PhoneApps:
         self._repo = repo
         self._box = box
 
-    def seal(self, app: IbKeyApp, pending: dict[str, str]) -> dict[str, Any]:
+    def seal(self, app: IbKeyApp, pending: dict[str, str], *, number: str | None) -> AppRecord:
+        """The app's state as stored: private keys and PIN hash sealed to this phone and user."""
         st = app.state
         users = {
-            name: {
-                "device_id": c.device_id,
-                "sealed": self._box.seal(
+            name: AppUser(
+                c.device_id,
+                self._box.seal(
                     json.dumps({"signing_key": c.signing_key.hex(), "ocra_key": c.ocra_key.hex()}).encode(),
                     context=f"ibkey-app:{st.app_id}:{name}",
                 ),
-            }
+            )
             for name, c in st.users.items()
         }
         pin = (
@@ -87,43 +90,45 @@ class PhoneApps:
             if st.pin_hash
             else None
         )
-        return {
-            "app_id": st.app_id,
-            "platform": st.platform,
-            "pin_sealed": pin,
-            "biometric": st.biometric,
-            "notifications": st.notifications,
-            "pin_failures": st.pin_failures,
-            "locked": st.locked,
-            "users": json.dumps(users),
-            "pending": json.dumps(pending),
-        }
+        return AppRecord(
+            app_id=st.app_id,
+            platform=st.platform,
+            biometric=st.biometric,
+            notifications=st.notifications,
+            pin_failures=st.pin_failures,
+            locked=st.locked,
+            users=users,
+            pending=dict(pending),
+            pin_sealed=pin,
+            number=number,
+        )
 
-    def open(self, record: dict[str, str]) -> tuple[IbKeyApp, dict[str, str]]:
-        app_id = record["app_id"]
+    def open(self, record: AppRecord) -> tuple[IbKeyApp, dict[str, str]]:
+        app_id = record.app_id
         users = {}
-        for name, entry in json.loads(record.get("users", "{}")).items():
-            keys = json.loads(self._box.open(entry["sealed"], context=f"ibkey-app:{app_id}:{name}"))
+        for name, entry in record.users.items():
+            keys = json.loads(self._box.open(entry.sealed, context=f"ibkey-app:{app_id}:{name}"))
             users[name] = Credential(
-                name, entry["device_id"], bytes.fromhex(keys["signing_key"]), bytes.fromhex(keys["ocra_key"])
+                name, entry.device_id, bytes.fromhex(keys["signing_key"]), bytes.fromhex(keys["ocra_key"])
             )
         pin_hash = None
-        if record.get("pin_sealed"):
-            pin_hash = self._box.open(record["pin_sealed"], context=f"ibkey-app:{app_id}:pin").decode()
+        if record.pin_sealed:
+            pin_hash = self._box.open(record.pin_sealed, context=f"ibkey-app:{app_id}:pin").decode()
         state = AppState(
             app_id,
-            record["platform"],
+            record.platform,
             pin_hash,
-            record.get("biometric") == "1",
-            record.get("notifications", "1") == "1",
-            int(record.get("pin_failures", 0)),
-            record.get("locked") == "1",
+            record.biometric,
+            record.notifications,
+            record.pin_failures,
+            record.locked,
             users,
         )
-        return IbKeyApp(state), json.loads(record.get("pending", "{}"))
+        return IbKeyApp(state), dict(record.pending)
 
     def number(self, app_id: str) -> str | None:
-        return (self._repo.get_app(app_id) or {}).get("number")
+        record = self._repo.get_app(app_id)
+        return record.number if record else None
 
     def load(self, app_id: str) -> tuple[IbKeyApp, dict[str, str]]:
         record = self._repo.get_app(app_id)
@@ -143,7 +148,8 @@ class PhoneApps:
                 result = action(app, pending)
             except (ibkey.IbKeyError, OcraError) as exc:
                 error = exc
-            outcome = self._repo.update_app(app_id, record["version"], self.seal(app, pending))
+            sealed = self.seal(app, pending, number=record.number)
+            outcome = self._repo.update_app(replace(sealed, version=record.version))
             if outcome == "ok":
                 if error is not None:
                     raise refusal(error, app.state.platform) from None
@@ -157,7 +163,7 @@ class PhoneApps:
         if self._repo.get_app(ref):
             return ref
         device = self._store.devices.get(ref)
-        app_id = device.get("app_id") if device and device.get("type") == "ibkey" else None
+        app_id = device.app_id if device and device.type == "ibkey" else None
         return app_id if app_id and self._repo.get_app(app_id) else None
 
     def resolve(self, ref: str) -> str:
@@ -168,12 +174,19 @@ class PhoneApps:
 
     def create(self, app: IbKeyApp, *, number: str | None) -> None:
         """A new phone's record; ``number`` is the smartphone's own (roaming is judged on it)."""
-        record = {**self.seal(app, {}), "number": number}
-        if not self._repo.create_app(app.state.app_id, record):
+        if not self._repo.create_app(self.seal(app, {}, number=number)):
             raise Conflict("This phone was activated by another request at the same moment.")
 
     def notification(self, app_id: str, notification_id: str) -> Notification:
         found = self._repo.notification(app_id, notification_id)
         if not found:
             raise UnknownNotification()
-        return Notification.from_dict(found)
+        return Notification(
+            id=found.id,
+            txn_id=found.txn_id,
+            username=found.username,
+            device_id=found.device_id,
+            nonce=found.nonce,
+            candidates=found.candidates,
+            expires_at=found.expires_at,
+        )

@@ -1,0 +1,41 @@
+"""Typed records in and out of the store: what each Redis hash (or JSON value) holds, as frozen dataclasses.
+
+Repositories take and return these, never raw ``dict[str, str]``. Each record's ``from_hash``/``to_hash``
+(``from_json``/``to_json`` for JSON values) is the one place its fields are decoded and encoded, by the rules
+of :mod:`.codec`: flags are booleans, instants integers, absent fields ``None``.
+"""
+
+from __future__ import annotations
+
+from .access import AccountRecord, UserAccess
+from .codec import CorruptRecord
+from .devices import DeviceChanges, DeviceRecord
+from .events import Event, EventRecord
+from .ibkey import AppRecord, AppUser, PushNotification
+from .lockout import LockoutState
+from .logins import LoginTxn, PromptFields
+from .phones import PhoneConditions, TextMessage, VoiceCall
+from .sessions import SessionRecord
+from .users import UserChanges, UserRecord
+
+__all__ = [
+    "AccountRecord",
+    "AppRecord",
+    "AppUser",
+    "CorruptRecord",
+    "DeviceChanges",
+    "DeviceRecord",
+    "Event",
+    "EventRecord",
+    "LockoutState",
+    "LoginTxn",
+    "PhoneConditions",
+    "PromptFields",
+    "PushNotification",
+    "SessionRecord",
+    "TextMessage",
+    "UserAccess",
+    "UserChanges",
+    "UserRecord",
+    "VoiceCall",
+]

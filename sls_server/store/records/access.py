@@ -1,0 +1,52 @@
+"""IP restrictions: a user's side (``keys.user_access``) and a multi-user account (``keys.account``).
+
+Allowlists are stored as one JSON array field, so a list is replaced by one write and readers see the old
+list or the new one, never a mix. An empty list is no field: no list, no restriction.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from .codec import Fields, to_hash
+
+
+def encode_allowlist(entries: tuple[str, ...]) -> str:
+    return json.dumps(list(entries), separators=(",", ":"))
+
+
+def decode_allowlist(text: str | None) -> tuple[str, ...]:
+    return tuple(str(entry) for entry in json.loads(text)) if text else ()
+
+
+@dataclass(frozen=True, slots=True)
+class UserAccess:
+    allowlist: tuple[str, ...] = ()
+    account_id: str | None = None
+    """The multi-user account the user trades under, whose list applies too."""
+
+    @classmethod
+    def from_hash(cls, raw: dict[str, str]) -> UserAccess:
+        f = Fields("user access", raw)
+        return cls(decode_allowlist(f.maybe_text("allowlist")), f.maybe_text("account"))
+
+
+@dataclass(frozen=True, slots=True)
+class AccountRecord:
+    account_id: str
+    created_at: int
+    allowlist: tuple[str, ...] = ()
+
+    @classmethod
+    def from_hash(cls, raw: dict[str, str]) -> AccountRecord:
+        f = Fields("account", raw)
+        return cls(
+            account_id=f.text("account_id"),
+            created_at=f.integer("created_at"),
+            allowlist=decode_allowlist(f.maybe_text("allowlist")),
+        )
+
+    def to_hash(self) -> dict[str, str]:
+        fields = {"account_id": self.account_id, "created_at": self.created_at}
+        return {**to_hash(fields), "allowlist": encode_allowlist(self.allowlist)}

@@ -1,0 +1,140 @@
+"""How a record's fields are written in a Redis hash: the encoding rules, in one place.
+
+Redis holds strings, and the Lua scripts compare them, so the rules are fixed by what the scripts read:
+
+* a flag is ``"1"`` or ``"0"`` (the scripts test ``== '1'``) and reads back as a ``bool``;
+* an instant, a count or a version is a decimal integer and reads back as an ``int``;
+* a list of names is comma-joined (names never hold a comma) and reads back as a tuple;
+* an absent value is an absent hash field and reads back as ``None``, never as ``""`` or ``-1``.
+
+A partial update cannot delete a field (the scripts that write one, compare-and-set among them, only
+``HSET``), so a change that clears a field writes ``""``, which reads back as ``None`` too: in a record,
+"not there" is always ``None``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+#: What a record field holds; :func:`encode` knows each.
+Value = str | int | bool | tuple[str, ...] | None
+
+
+def encode(value: object) -> str | None:
+    """The stored form of one value, None for "no field". ``bool`` before ``int``: it is one."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return value
+    if isinstance(value, tuple) and all(isinstance(item, str) for item in value):
+        return ",".join(value)
+    raise TypeError(f"a record field cannot hold {type(value).__name__}")
+
+
+def to_hash(fields: Mapping[str, object]) -> dict[str, str]:
+    """A whole record as hash fields: absent (None) values are left out."""
+    encoded = {name: encode(value) for name, value in fields.items()}
+    return {name: text for name, text in encoded.items() if text is not None}
+
+
+def changes_hash(changes: Mapping[str, object]) -> dict[str, str]:
+    """A partial update as hash fields: a None is a field being cleared, written as ``""``."""
+    return {name: encode(value) or "" for name, value in changes.items()}
+
+
+def dataclass_fields(record: DataclassInstance, *, skip: tuple[str, ...] = ()) -> dict[str, object]:
+    """A record's fields by name (for :func:`to_hash`), without those it encodes itself."""
+    return {
+        field.name: getattr(record, field.name)
+        for field in dataclasses.fields(record)
+        if field.name not in skip
+    }
+
+
+def pairs(mapping: Mapping[str, str]) -> list[str]:
+    """Flatten hash fields into the field/value argument list a Lua ``HSET`` takes."""
+    return [item for kv in mapping.items() for item in kv]
+
+
+def from_pairs(flat: Sequence[Any]) -> dict[str, str]:
+    """The inverse of :func:`pairs`, for what a script returns (``HGETALL`` inside Lua)."""
+    return {str(k): str(v) for k, v in zip(flat[::2], flat[1::2], strict=True)}
+
+
+class CorruptRecord(ValueError):
+    """A stored record lacks a field every record of its kind has, or holds one we never write: data not
+    written by this code. A bug to look at (a 500), never a reason to guess."""
+
+
+class Fields:
+    """Read a stored hash by the rules above; each accessor names the type it returns."""
+
+    def __init__(self, kind: str, raw: Mapping[str, str]) -> None:
+        self._kind = kind
+        self._raw = raw
+
+    def _get(self, name: str) -> str | None:
+        value = self._raw.get(name)
+        return value if value else None
+
+    def _required(self, name: str) -> str:
+        value = self._get(name)
+        if value is None:
+            raise CorruptRecord(f"a stored {self._kind} has no {name!r}")
+        return value
+
+    def text(self, name: str) -> str:
+        return self._required(name)
+
+    def maybe_text(self, name: str) -> str | None:
+        return self._get(name)
+
+    def integer(self, name: str) -> int:
+        return self._int(name, self._required(name))
+
+    def maybe_integer(self, name: str) -> int | None:
+        value = self._get(name)
+        return None if value is None else self._int(name, value)
+
+    def count(self, name: str) -> int:
+        """A counter the scripts ``HINCRBY``: absent is zero, which is what Redis makes of it too."""
+        value = self._get(name)
+        return 0 if value is None else self._int(name, value)
+
+    def flag(self, name: str) -> bool:
+        """A flag whose absence means off (what the scripts' ``== '1'`` makes of it)."""
+        return bool(self.maybe_flag(name))
+
+    def maybe_flag(self, name: str) -> bool | None:
+        value = self._get(name)
+        if value is None:
+            return None
+        if value not in ("0", "1"):
+            raise CorruptRecord(f"the {self._kind}'s {name!r} is not a flag")
+        return value == "1"
+
+    def names(self, name: str) -> tuple[str, ...]:
+        return tuple(part for part in (self._get(name) or "").split(",") if part)
+
+    def prefixed(self, prefix: str) -> dict[str, int]:
+        """Integer fields named ``<prefix><key>``, by key (a session's ``verified:<purpose>``)."""
+        return {
+            name.removeprefix(prefix): self._int(name, value)
+            for name, value in self._raw.items()
+            if name.startswith(prefix) and value
+        }
+
+    def _int(self, name: str, value: str) -> int:
+        try:
+            return int(value)
+        except ValueError:
+            raise CorruptRecord(f"the {self._kind}'s {name!r} is not an integer") from None

@@ -1,0 +1,72 @@
+"""An audit event as written to the stream (JSON in the entry's ``e`` field) and as read back with its id.
+
+``detail`` stays a free mapping: each event type has its own (``events.EventLog`` refuses secret names in
+it); the fields every event shares are typed.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    at: int
+    type: str
+    user: str | None = None
+    ip: str | None = None
+    factor: str | None = None
+    device_id: str | None = None
+    result: str | None = None
+    detail: dict[str, Any] | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The published form: absent fields left out, not null."""
+        fields = {
+            "at": self.at,
+            "type": self.type,
+            "user": self.user,
+            "ip": self.ip,
+            "factor": self.factor,
+            "device_id": self.device_id,
+            "result": self.result,
+            "detail": self.detail or None,
+        }
+        return {k: v for k, v in fields.items() if v is not None}
+
+    def to_json(self) -> str:
+        return json.dumps(self.as_dict(), separators=(",", ":"), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, raw: str) -> Event:
+        d = json.loads(raw)
+
+        def text(name: str) -> str | None:
+            value = d.get(name)
+            return None if value is None else str(value)
+
+        detail = d.get("detail")
+        return cls(
+            at=int(d["at"]),
+            type=str(d["type"]),
+            user=text("user"),
+            ip=text("ip"),
+            factor=text("factor"),
+            device_id=text("device_id"),
+            result=text("result"),
+            detail=detail if isinstance(detail, dict) and detail else None,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    """An event as read: its stream id (the reader's cursor) and the event."""
+
+    id: str
+    event: Event
+
+    def to_public(self) -> dict[str, Any]:
+        """The id, then the fields in the order they are stored (sorted by name)."""
+        return {"id": self.id, **dict(sorted(self.event.as_dict().items()))}

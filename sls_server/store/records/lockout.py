@@ -1,0 +1,36 @@
+"""One lockout bucket's state (``keys.lockout``), as ``lockout_settle.lua`` leaves it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .codec import Fields
+
+
+@dataclass(frozen=True, slots=True)
+class LockoutState:
+    failures: int = 0
+    """Consecutive wrong passwords since the last lock or success."""
+    locks: int = 0
+    """Locks so far: each waits longer, and ``permanent_after`` of them lock for good."""
+    locked_until: int | None = None
+    permanent: bool = False
+
+    @classmethod
+    def from_hash(cls, raw: dict[str, str]) -> LockoutState:
+        f = Fields("lockout bucket", raw)
+        return cls(
+            failures=f.count("failures"),
+            locks=f.count("locks"),
+            locked_until=f.maybe_integer("locked_until"),
+            permanent=f.flag("permanent"),
+        )
+
+    def retry_after(self, now: int) -> int | None:
+        """Seconds the timed lock has left, None when it is not running."""
+        if self.locked_until is None or self.locked_until <= now:
+            return None
+        return self.locked_until - now
+
+    def locked(self, now: int) -> bool:
+        return self.permanent or self.retry_after(now) is not None

@@ -1,0 +1,94 @@
+"""A login transaction (``keys.login``): a second-factor step of a login or a step-up, and how it settled.
+
+``state`` is ``second_factor`` until a Lua script settles it: ``authenticated``, ``approved`` (a push,
+until the first poll collects it), ``failed``, ``denied``, ``expired``, ``exhausted`` or ``revoked``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TypedDict
+
+from .codec import Fields, dataclass_fields, to_hash
+
+
+class PromptFields(TypedDict, total=False):
+    """What a factor's prompt leaves on the transaction to check the answer (``factors.Prompt``), and what
+    the login or step-up adds (``binding``, ``session_id``); a switch to another factor writes these too,
+    ``None`` clearing one (``mode``: a push must not stay a push after a switch)."""
+
+    factor: str
+    device_id: str
+    binding: str
+    session_id: str
+    challenge: str
+    mode: str | None
+    match: str
+    nonce: str
+    notification_id: str
+    code_sealed: str
+
+
+@dataclass(frozen=True, slots=True)
+class LoginTxn:
+    txn_id: str
+    username: str
+    purpose: str
+    """``login``, or the step-up's purpose (``withdrawal``...)."""
+    state: str
+    factor: str
+    device_id: str
+    created_at: int
+    expires_at: int
+    """The current prompt's deadline."""
+    attempts_left: int
+    dies_at: int | None = None
+    """The transaction's absolute end, whatever is switched or resent (None: a transaction from before
+    the limit, which ends with its prompt)."""
+    switches_left: int | None = None
+    epoch: str | None = None
+    ip: str | None = None
+    binding: str | None = field(default=None, repr=False)
+    """SHA-256 of the login token that binds the login to its client."""
+    session_id: str | None = None
+    challenge: str | None = None
+    mode: str | None = None
+    """IB Key: ``push`` or ``challenge``; None for factors answered one way only."""
+    match: str | None = None
+    nonce: str | None = None
+    notification_id: str | None = None
+    code_sealed: str | None = field(default=None, repr=False)
+    settled_at: int | None = None
+    collected_at: int | None = None
+
+    @classmethod
+    def from_hash(cls, raw: dict[str, str]) -> LoginTxn:
+        f = Fields("login", raw)
+        return cls(
+            txn_id=f.text("txn_id"),
+            username=f.text("username"),
+            purpose=f.text("purpose"),
+            state=f.text("state"),
+            factor=f.text("factor"),
+            device_id=f.text("device_id"),
+            created_at=f.integer("created_at"),
+            expires_at=f.integer("expires_at"),
+            attempts_left=f.count("attempts_left"),
+            dies_at=f.maybe_integer("dies_at"),
+            switches_left=f.maybe_integer("switches_left"),
+            epoch=f.maybe_text("epoch"),
+            ip=f.maybe_text("ip"),
+            binding=f.maybe_text("binding"),
+            session_id=f.maybe_text("session_id"),
+            challenge=f.maybe_text("challenge"),
+            mode=f.maybe_text("mode"),
+            match=f.maybe_text("match"),
+            nonce=f.maybe_text("nonce"),
+            notification_id=f.maybe_text("notification_id"),
+            code_sealed=f.maybe_text("code_sealed"),
+            settled_at=f.maybe_integer("settled_at"),
+            collected_at=f.maybe_integer("collected_at"),
+        )
+
+    def to_hash(self) -> dict[str, str]:
+        return to_hash(dataclass_fields(self))

@@ -1,0 +1,51 @@
+"""A session (``keys.session``), stored under the SHA-256 of its token (``auth.sessions``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .codec import Fields, dataclass_fields, to_hash
+
+#: A verified step-up is the field ``verified:<purpose>`` holding its deadline.
+VERIFIED_PREFIX = "verified:"
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRecord:
+    id: str
+    username: str
+    authenticated_at: int
+    idle_expires_at: int
+    expires_at: int
+    last_seen_at: int
+    factor: str
+    device_id: str | None = None
+    ip: str | None = None
+    epoch: str | None = None
+    state: str | None = None
+    """``replaced``: a tombstone left by a newer login, so the holder learns why once."""
+    verified: dict[str, int] = field(default_factory=dict)
+    """Step-up verifications: purpose -> until (unix s)."""
+
+    @classmethod
+    def from_hash(cls, raw: dict[str, str], *, id: str | None = None) -> SessionRecord:
+        """``id``: the id the index names it by, for a record that does not hold its own."""
+        f = Fields("session", raw)
+        return cls(
+            id=id or f.text("id"),
+            username=f.text("username"),
+            authenticated_at=f.integer("authenticated_at"),
+            idle_expires_at=f.integer("idle_expires_at"),
+            expires_at=f.integer("expires_at"),
+            last_seen_at=f.integer("last_seen_at"),
+            factor=f.text("factor"),
+            device_id=f.maybe_text("device_id"),
+            ip=f.maybe_text("ip"),
+            epoch=f.maybe_text("epoch"),
+            state=f.maybe_text("state"),
+            verified=f.prefixed(VERIFIED_PREFIX),
+        )
+
+    def to_hash(self) -> dict[str, str]:
+        verified = {f"{VERIFIED_PREFIX}{purpose}": until for purpose, until in self.verified.items()}
+        return to_hash({**dataclass_fields(self, skip=("verified",)), **verified})

@@ -1,0 +1,47 @@
+"""A user's record (``keys.user``) and the changes made to it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TypedDict
+
+from .codec import Fields, dataclass_fields, to_hash
+
+
+@dataclass(frozen=True, slots=True)
+class UserRecord:
+    username: str
+    password_hash: str = field(repr=False)
+    """Argon2id, with its parameters (``accounts.passwords``); kept out of ``repr`` and so out of logs."""
+    created_at: int
+    phone: str | None = None
+    disabled: bool = False
+    epoch: str | None = None
+    """Drawn anew when the user is disabled: logins and sessions begun under another are dead."""
+    default_device: str | None = None
+    """The device of the last completed login, offered first next time (M2FS)."""
+
+    @classmethod
+    def from_hash(cls, raw: dict[str, str]) -> UserRecord:
+        f = Fields("user", raw)
+        return cls(
+            username=f.text("username"),
+            password_hash=f.text("password_hash"),
+            created_at=f.integer("created_at"),
+            phone=f.maybe_text("phone"),
+            disabled=f.flag("disabled"),
+            epoch=f.maybe_text("epoch"),
+            default_device=f.maybe_text("default_device"),
+        )
+
+    def to_hash(self) -> dict[str, str]:
+        return to_hash(dataclass_fields(self))
+
+
+class UserChanges(TypedDict, total=False):
+    """What may change on an existing user outside the scripts (``disabled`` and ``epoch`` move only in
+    ``user_revoke.lua``, with the sessions)."""
+
+    password_hash: str
+    phone: str
+    default_device: str
