@@ -316,11 +316,17 @@ def describe() -> list[tuple[str, str, str]]:
 
     source = inspect.getsource(Settings)
     docs: dict[str, str] = {}
-    tree = ast.parse(source)
-    body = tree.body[0].body  # type: ignore[attr-defined]
-    for node, following in itertools.pairwise(body):
-        if isinstance(node, ast.AnnAssign) and isinstance(following, ast.Expr):
-            docs[node.target.id] = following.value.value  # type: ignore[attr-defined,union-attr]
+    cls = ast.parse(source).body[0]
+    assert isinstance(cls, ast.ClassDef)
+    for node, following in itertools.pairwise(cls.body):
+        if (
+            isinstance(node, ast.AnnAssign)
+            and isinstance(node.target, ast.Name)
+            and isinstance(following, ast.Expr)
+            and isinstance(following.value, ast.Constant)
+            and isinstance(following.value.value, str)
+        ):
+            docs[node.target.id] = following.value.value
     rows = []
     for f in fields(Settings):
         default = f.default

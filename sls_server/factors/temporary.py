@@ -14,7 +14,7 @@ from typing import Any
 
 from ..errors import InvalidRequest
 from ..secretbox import SecretBox
-from ..store.records import CorruptRecord, DeviceRecord, LoginTxn
+from ..store.records import CorruptRecord, DeviceChanges, DeviceRecord, LoginTxn
 from . import Begin, Enrolment, Prompt
 
 #: No 0/O or 1/I/L: the passcode is read out over the phone by client services.
@@ -37,7 +37,7 @@ class TemporaryPasscodeFactor:
             raise InvalidRequest("days must be an integer from 1 to 14", field="days")
         passcode = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
         expires_at = now + days * 86400
-        record = {
+        record: DeviceChanges = {
             "sealed": self._box.seal(passcode.encode(), context=f"temporary:{device_id}"),
             "expires_at": expires_at,
             "label": f"temporary passcode until {expires_at}",

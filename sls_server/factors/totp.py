@@ -22,7 +22,7 @@ from devices.totp import DEFAULT_ISSUER, DIGITS, KEY_BYTES, MAX_PERIOD, MIN_PERI
 
 from ..errors import InvalidRequest
 from ..secretbox import SecretBox
-from ..store.records import CorruptRecord, DeviceRecord, LoginTxn
+from ..store.records import CorruptRecord, DeviceChanges, DeviceRecord, LoginTxn
 from ..store.totp import TotpRepo
 from . import Begin, Enrolment, Prompt
 
@@ -76,7 +76,7 @@ class TotpFactor:
         app = TotpApp.new(
             algorithm=algorithm, digits=digits, period=period, issuer=self._issuer, account=username
         )
-        record = {
+        record: DeviceChanges = {
             "algorithm": algorithm,
             "digits": digits,
             "period": period,

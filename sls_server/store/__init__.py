@@ -71,7 +71,7 @@ class Store:
         """Delete every key of ours (not FLUSHDB: the Redis may be shared with other data)."""
         deleted = 0
         batch: list[str] = []
-        for key in self.client.scan_iter(match=f"{keys.PREFIX}*", count=1000):
+        for key in self.client.scan_iter(match=keys.EVERY_KEY, count=1000):
             batch.append(text(key))
             if len(batch) >= 500:
                 deleted += self.client.unlink(*batch)

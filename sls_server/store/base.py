@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from importlib import resources
 from typing import Any, TypeVar
 
@@ -83,16 +83,21 @@ class Scripts:
             if entry.name.endswith(".lua")
         }
 
-    def __call__(self, name: str, keys: list[str], args: list[str | int]) -> Any:
+    def __call__(self, name: str, keys: list[str], args: Sequence[str | int]) -> Any:
         return self._scripts[name](keys=keys, args=args)
 
 
-def text(value: bytes | str) -> str:
-    """A reply as ``str``: the client decodes replies (``decode_responses``), redis-py's types allow bytes."""
-    return value.decode() if isinstance(value, bytes) else value
+def text(value: object) -> str:
+    """A reply as ``str``: the client decodes replies (``decode_responses``); redis-py's types allow bytes,
+    and some commands' types allow other shapes (``ZRANGE ... WITHSCORES``) that we never ask for."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bytes):
+        return value.decode()
+    raise TypeError(f"expected a string reply, got {type(value).__name__}")
 
 
-def texts(values: Iterable[bytes | str]) -> list[str]:
+def texts(values: Iterable[object]) -> list[str]:
     return [text(value) for value in values]
 
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Literal
 
 PREFIX = "sls:"
+#: A SCAN pattern for every key of ours (a reset; the Redis may hold other data).
+EVERY_KEY = f"{PREFIX}*"
 
 CLOCK_OFFSET = f"{PREFIX}{{clock}}:offset"
 USERS_INDEX = f"{PREFIX}{{index}}:users"

@@ -30,7 +30,7 @@ class LoginRepo:
         key, index = keys.login(username, txn.txn_id), keys.user_logins(username)
         ttl = max(reclaim_at - now, RECLAIM_MARGIN_S)
         pipe = self._r.pipeline(transaction=True)
-        pipe.hset(key, mapping=txn.to_hash())
+        pipe.hset(key, items=pairs(txn.to_hash()))
         pipe.expire(key, ttl)
         pipe.zremrangebyscore(index, "-inf", now)
         pipe.zadd(index, {txn.txn_id: now + ttl})

@@ -7,6 +7,7 @@ import redis
 from . import keys
 from .base import Scripts, guarded, hash_reply, texts
 from .records import PhoneConditions, TextMessage, VoiceCall
+from .records.codec import pairs
 
 KEEP_MESSAGES = 200
 MESSAGES, CALLS = "messages", "calls"
@@ -28,7 +29,7 @@ class PhoneRepo:
         pipe = self._r.pipeline(transaction=True)
         pipe.delete(key)
         if fields:
-            pipe.hset(key, mapping=fields)
+            pipe.hset(key, items=pairs(fields))
         pipe.execute()
 
     def push_message(self, handset: str, message: TextMessage) -> None:

@@ -1,0 +1,83 @@
+"""The store's own rules (issue 8): every key is built in ``store/keys.py``, every repository hangs off
+``Store``, and the Lua scripts are registered once per client (one ``Scripts``), not once per repository."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from sls_server import store as store_package
+from sls_server.store import Store
+from sls_server.store.base import Scripts
+
+ROOT = Path(__file__).parents[2]
+KEYS_MODULE = ROOT / "sls_server/store/keys.py"
+#: What only a key holds: our prefix, or a hash tag's opening (``{u:``, ``{d:``, ``{ibapp:`` ...).
+_KEY_TEXT = re.compile(r"sls:|\{[a-z]+:")
+
+
+def _modules() -> Iterator[Path]:
+    for top in ("sls_server", "devices"):
+        yield from sorted((ROOT / top).rglob("*.py"))
+
+
+def _docstrings(tree: ast.AST) -> set[int]:
+    """Docstrings talk about keys (``{u:alice}``); they build none."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                found.add(id(body[0].value))
+    return found
+
+
+def test_no_key_is_built_outside_keys_py() -> None:
+    built = []
+    for path in _modules():
+        if path == KEYS_MODULE:
+            continue
+        tree = ast.parse(path.read_text())
+        docs = _docstrings(tree)
+        for node in ast.walk(tree):
+            text = node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+            if text is not None and id(node) not in docs and _KEY_TEXT.search(text):
+                built.append(f"{path.relative_to(ROOT)}:{node.lineno} {text!r}")
+            if isinstance(node, ast.Attribute) and ast.unparse(node) == "keys.PREFIX":
+                built.append(f"{path.relative_to(ROOT)}:{node.lineno} keys.PREFIX")
+    assert built == []
+
+
+def test_scripts_are_made_only_by_store() -> None:
+    """One ``Scripts`` per client: any other ``Scripts(...)`` would register every script again."""
+    made = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in _modules()
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Call) and ast.unparse(node.func).split(".")[-1] == "Scripts"
+    ]
+    assert made == ["sls_server/store/__init__.py:" + str(_line_of_scripts_in_store())]
+
+
+def _line_of_scripts_in_store() -> int:
+    source = inspect.getsource(store_package)
+    return next(n for n, line in enumerate(source.splitlines(), start=1) if "Scripts(client)" in line)
+
+
+def test_every_repository_hangs_off_store_on_one_scripts(redis_url: str) -> None:
+    store = Store.from_url(redis_url)
+    repo_classes = {
+        cls
+        for path in sorted((ROOT / "sls_server/store").glob("*.py"))
+        for name, cls in inspect.getmembers(
+            __import__(f"sls_server.store.{path.stem}", fromlist=["_"]), inspect.isclass
+        )
+        if name.endswith("Repo") and cls.__module__ == f"sls_server.store.{path.stem}"
+    }
+    reachable = {type(value): value for value in vars(store).values() if type(value) in repo_classes}
+    assert set(reachable) == repo_classes, f"not on Store: {repo_classes - set(reachable)}"
+    assert isinstance(store.scripts, Scripts)
+    assert {id(repo._scripts) for repo in reachable.values()} == {id(store.scripts)}

@@ -1,0 +1,166 @@
+"""Repositories take and return typed records (issue 8), on a real redis-server: what is written reads back
+as written, the scripts' own writes (counters, flags, a switch clearing a field) read back typed."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from sls_server.store import Store
+from sls_server.store.records import (
+    AccountRecord,
+    AppRecord,
+    AppUser,
+    DeviceRecord,
+    Event,
+    LockoutState,
+    LoginTxn,
+    PhoneConditions,
+    PushNotification,
+    SessionRecord,
+    TextMessage,
+    UserAccess,
+    UserRecord,
+)
+
+NOW = 1_900_000_000
+
+
+@pytest.fixture
+def store(redis_url: str) -> Store:
+    store = Store.from_url(redis_url)
+    store.users.create(UserRecord("alice", "hash", NOW, phone="+15555550100", epoch="e1"))
+    return store
+
+
+def test_users(store: Store) -> None:
+    assert store.users.get("alice") == UserRecord("alice", "hash", NOW, phone="+15555550100", epoch="e1")
+    assert store.users.set_fields("alice", {"default_device": "card"})
+    assert store.users.revoke("alice", disabled=True, epoch="e2") == []
+    found = store.users.get("alice")
+    assert found is not None and (found.disabled, found.epoch, found.default_device) == (True, "e2", "card")
+    assert store.users.get("nobody") is None
+
+
+def test_devices_and_their_script_written_fields(store: Store) -> None:
+    device = DeviceRecord("ibkey-1", "ibkey", "alice", "active", NOW, app_id="app", handset="+1555")
+    assert store.devices.create(replace(device, version=7))
+    assert store.devices.get("ibkey-1") == device  # stored at version 0
+    assert store.devices.update("ibkey-1", 0, {"handset": None, "push_enabled": False}) == "ok"
+    assert store.devices.get("ibkey-1") == replace(device, version=1, handset=None, push_enabled=False)
+    assert store.lockout.device_failed("ibkey-1", limit=2) == (1, False)
+    assert store.lockout.device_failed("ibkey-1", limit=2) == (2, True)
+    failed = store.devices.get("ibkey-1")
+    assert failed is not None and (failed.factor_failures, failed.factor_locked) == (2, True)
+    assert store.totp.accept_step("ibkey-1", 5) and store.totp.last_step("ibkey-1") == 5
+    assert store.devices.get_many(["ibkey-1", "gone"]) == [store.devices.get("ibkey-1")]
+
+
+def test_a_login_and_a_switch_that_clears_the_push_mode(store: Store) -> None:
+    txn = LoginTxn(
+        "alice~txn-0000000000000000",
+        "alice",
+        "login",
+        "second_factor",
+        "ibkey",
+        "ibkey-1",
+        NOW,
+        NOW + 60,
+        3,
+        dies_at=NOW + 180,
+        switches_left=5,
+        epoch="e1",
+        mode="push",
+        match="42",
+        nonce="ff",
+    )
+    store.logins.create(txn, now=NOW)
+    assert store.logins.get(txn.txn_id) == txn
+    fields = {"factor": "dscplus", "device_id": "card", "mode": None, "challenge": "123456"}
+    assert store.logins.switch(txn.txn_id, now=NOW + 1, expires_at=NOW + 61, fields=fields) == (
+        "ok",
+        NOW + 61,
+    )
+    switched = store.logins.get(txn.txn_id)
+    assert switched == replace(
+        txn,
+        factor="dscplus",
+        device_id="card",
+        mode=None,
+        challenge="123456",
+        expires_at=NOW + 61,
+        switches_left=4,
+    )
+    assert store.logins.get("not-an-id") is None
+
+
+def test_a_session_reads_back_extended_and_listed(store: Store) -> None:
+    session = SessionRecord(
+        "alice~" + "a" * 64,
+        "alice",
+        NOW,
+        NOW + 600,
+        NOW + 3600,
+        NOW,
+        "dscplus",
+        epoch="e1",
+        verified={"withdrawal": NOW + 300},
+    )
+    assert store.sessions.create(session, now=NOW, concurrency="replace", epoch="e1") == ("ok", [])
+    touched = store.sessions.touch(session.id, now=NOW + 10, idle_timeout=600, extend=True)
+    assert touched.status == "ok"
+    assert touched.record == replace(session, idle_expires_at=NOW + 610, last_seen_at=NOW + 10)
+    assert store.sessions.for_user("alice", now=NOW + 10) == [touched.record]
+
+
+def test_lockout_state(store: Store) -> None:
+    for n in range(2):
+        store.lockout.settle(
+            "alice",
+            "all",
+            now=NOW,
+            attempt_id=f"a{n}",
+            ok=False,
+            threshold=2,
+            wait_increment=60,
+            max_wait=600,
+            permanent_after=0,
+        )
+    assert store.lockout.state("alice") == {"all": LockoutState(failures=0, locks=1, locked_until=NOW + 60)}
+
+
+def test_phones_access_and_events(store: Store) -> None:
+    assert store.phones.conditions("+1555") == PhoneConditions()
+    roaming = PhoneConditions(roaming=True, delivery_delay_s=5)
+    store.phones.set_conditions("+1555", roaming)
+    assert store.phones.conditions("+1555") == roaming
+    text = TextMessage("m", NOW, NOW, "IBKR", "+1555", "hi", None, "notice")
+    store.phones.push_message("+1555", text)
+    assert store.phones.messages("+1555") == [text]
+
+    assert store.access.user_access("alice") == UserAccess()
+    store.access.set_user_allowlist("alice", ["10.0.0.0/8"])
+    assert store.access.link_account("alice", "U1") is None
+    assert store.access.user_access("alice") == UserAccess(("10.0.0.0/8",), "U1")
+    assert store.access.create_account(AccountRecord("U1", NOW, ("192.0.2.0/24",)))
+    store.access.add_members("U1", ["alice"])
+    assert store.access.account("U1") == (AccountRecord("U1", NOW, ("192.0.2.0/24",)), ["alice"])
+    assert store.access.account_allowlist("U1") == ("192.0.2.0/24",)
+
+    event = Event(NOW, "user.created", user="alice", detail={"n": 1})
+    event_id = store.events.append(event, retention_s=3600, window_s=60)
+    [read] = store.events.read(since=None, count=10)
+    assert (read.id, read.event) == (event_id, event)
+
+
+def test_an_ib_key_app_and_its_inbox(store: Store) -> None:
+    app = AppRecord("app", "android", False, True, 0, False, {"alice": AppUser("ibkey-1", "sealed")})
+    assert store.ibkey.create_app(app) and not store.ibkey.create_app(app)
+    assert store.ibkey.get_app("app") == app
+    assert store.ibkey.update_app(replace(app, pin_failures=1)) == "ok"
+    assert store.ibkey.update_app(replace(app, pin_failures=2)) == "conflict"  # read at version 0
+    assert store.ibkey.get_app("app") == replace(app, pin_failures=1, version=1)
+    push = PushNotification("n1", "alice~t", "alice", "ibkey-1", "ff", ("12", "42"), "login", NOW, NOW + 60)
+    store.ibkey.deliver("app", push, now=NOW)
+    assert store.ibkey.inbox("app") == [push] and store.ibkey.notification("app", "n1") == push
