@@ -1,7 +1,8 @@
-"""The only code that talks to Redis: every key (``keys``), Lua script (``lua/``) and repository.
+"""The only code that talks to Redis: every key (``keys``), Lua script (``lua/``) and repository, and the
+typed records the repositories take and return (``records``: no raw hash leaves the store).
 
 May import redis and ``sls_server.errors`` only; never Flask or the core above it. Every read-modify-write
-is one Lua script, registered once per client.
+is one Lua script, registered once per client (one ``Scripts``, made by ``Store`` for all its repositories).
 """
 
 from __future__ import annotations

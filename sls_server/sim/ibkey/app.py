@@ -213,7 +213,7 @@ class IbKeyAppService:
         self._repo.discard(app_id, *[n.id for n in inbox if n.expires_at <= now])
         live = sorted((n for n in inbox if n.expires_at > now), key=lambda n: -n.sent_at)
         shown = ("id", "txn_id", "username", "device_id", "candidates", "purpose", "sent_at", "expires_at")
-        return [{k: n.as_dict()[k] for k in shown} for n in live]
+        return [{k: v for k, v in n.as_dict().items() if k in shown} for n in live]
 
     def answer(
         self,

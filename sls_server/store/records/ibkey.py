@@ -43,7 +43,7 @@ class AppRecord:
             app_id=f.text("app_id"),
             platform=f.text("platform"),
             biometric=f.flag("biometric"),
-            notifications=True if notifications is None else notifications,
+            notifications=True if notifications is None else notifications,  # on unless switched off
             pin_failures=f.count("pin_failures"),
             locked=f.flag("locked"),
             users={
