@@ -14,6 +14,7 @@ from .auth.password_step import IpCheck, PasswordStep
 from .auth.second_factor import SecondFactor
 from .auth.sessions import SessionService
 from .auth.stepup import StepUp
+from .auth.tasks import SensitiveTasks
 from .clock import Clock
 from .config import Settings
 from .events import EventLog
@@ -25,6 +26,7 @@ from .factors.sms import SmsFactor, VoiceFactor
 from .factors.temporary import TemporaryPasscodeFactor
 from .factors.totp import TotpFactor
 from .secretbox import SecretBox
+from .sim.authenticator import AuthenticatorApp
 from .sim.card import CardSimulator
 from .sim.ibkey.app import IbKeyAppService
 from .sim.notices import Notifier
@@ -45,10 +47,12 @@ class Core:
     steps: SecondFactor
     logins: LoginService
     cards: CardSimulator
+    authenticator: AuthenticatorApp
     lockout: Lockout
     phones: PhoneService
     notifier: Notifier
     stepup: StepUp
+    tasks: SensitiveTasks
     ip_rules: IpRestrictions
     ibkey: IbKeyAppService
 
@@ -77,11 +81,12 @@ def build_core(settings: Settings, store: Store) -> Core:
     hasher = PasswordHasher(settings.hash_profile)
     issuer = ChallengeIssuer(store.devices, events, ChallengePolicy.from_settings(settings))
     dscplus = DscPlusFactor(box, issuer, pin_attempts=settings.card_pin_attempts)
-    ibkey_factor = IbKeyFactor.from_settings(settings, box, store, phones, events)
+    ibkey_factor = IbKeyFactor.from_settings(settings, box, store, phones, events, dscplus)
+    totp = TotpFactor(box, store.totp)
     factors = FactorRegistry(
         [
             dscplus,
-            TotpFactor(box, store.totp),
+            totp,
             TemporaryPasscodeFactor(box, default_days=settings.temporary_passcode_days),
             SmsFactor(box, phones, store.users, code_ttl=settings.sms_code_ttl),
             VoiceFactor(box, phones, store.users, code_ttl=settings.sms_code_ttl),
@@ -89,8 +94,8 @@ def build_core(settings: Settings, store: Store) -> Core:
         ]
     )
     notifier = Notifier(store, phones)
-    users = UserService(store, hasher, events, notify=notifier.notify)
     devices = DeviceService(store, factors, events, notify=notifier.notify)
+    users = UserService(store, hasher, events, notify=notifier.notify, phone_moved=devices.follow_phone)
     ip_rules = IpRestrictions(store, events)
     sessions = SessionService(
         store,
@@ -112,6 +117,7 @@ def build_core(settings: Settings, store: Store) -> Core:
     )
     password = PasswordStep(users, events, checks=[IpCheck(ip_rules, events), lockout])
     logins = LoginService(store, password, steps, sessions, events)
+    stepup = StepUp(steps, sessions, events, validity=settings.stepup_validity)
     return Core(
         settings=settings,
         store=store,
@@ -124,10 +130,12 @@ def build_core(settings: Settings, store: Store) -> Core:
         steps=steps,
         logins=logins,
         cards=CardSimulator(devices, dscplus, events),
+        authenticator=AuthenticatorApp(devices, totp),
         lockout=lockout,
         phones=phones,
         notifier=notifier,
-        stepup=StepUp(steps, sessions, events, validity=settings.stepup_validity),
+        stepup=stepup,
+        tasks=SensitiveTasks(stepup, users, events),
         ip_rules=ip_rules,
         ibkey=IbKeyAppService(
             store,

@@ -21,13 +21,15 @@ def new_device_id(type_: str) -> str:
     return f"{type_}-{secrets.token_hex(6)}"
 
 
-def public_device(record: DeviceRecord) -> dict[str, Any]:
-    """The admin's view: a type's own fields only on devices of that type, never a secret."""
+def public_device(record: DeviceRecord, *, now: int | None = None) -> dict[str, Any]:
+    """The admin's view: a type's own fields only on devices of that type, never a secret. Given ``now``, a
+    device past its validity (a temporary passcode) shows as ``expired``, whatever its record says."""
+    lapsed = now is not None and record.expires_at is not None and record.expires_at <= now
     view: dict[str, Any] = {
         "device_id": record.device_id,
         "type": record.type,
         "label": record.label,
-        "status": record.status,
+        "status": "expired" if lapsed and record.status == ACTIVE else record.status,
         "created_at": record.created_at,
     }
     if record.serial is not None:
@@ -83,7 +85,7 @@ class DeviceService:
         self._store.devices.create(record)
         self._store.users.add_device(username, device_id)
         self._events.record("device.enrolled", at=now, user=username, factor=type_, device_id=device_id)
-        self._notify(username, f"A {type_} security device was added to your account.", now=now)
+        self._notify(username, f"A new {factor.title} was added to your account.", now=now)
         return {**public_device(record), **enrolment.once}
 
     def follow_phone(self, username: str, phone: str) -> None:
@@ -136,7 +138,8 @@ class DeviceService:
             self.update(device_id, lambda r: {"shared_with": without(r, username)})
             self._store.users.remove_device(username, device_id)
         self._events.record("device.revoked", at=now, user=username, factor=record.type, device_id=device_id)
-        self._notify(username, f"A {record.type} security device was removed from your account.", now=now)
+        title = self._factors.get(record.type).title
+        self._notify(username, f"A {title} was removed from your account.", now=now)
         return public_device(self.get(device_id))
 
     def update(self, device_id: str, change: Change, *, tries: int = 8) -> DeviceRecord:

@@ -55,11 +55,13 @@ class UserService:
         hasher: PasswordHasher,
         events: EventLog,
         notify: Callable[..., object] | None = None,
+        phone_moved: Callable[[str, str], None] | None = None,
     ) -> None:
         self._store = store
         self._hasher = hasher
         self._events = events
         self._notify = notify
+        self._phone_moved = phone_moved
 
     def create(self, username: str, password: str, *, phone: str | None, now: int) -> UserRecord:
         name = canonical_username(username)
@@ -93,14 +95,17 @@ class UserService:
         return record
 
     def change_phone(self, username: str, phone: str, *, now: int) -> dict[str, str | None]:
-        """A new number is a new binding (NIST 800-63B-4 §3.1.3.3): the caller required a fresh step-up and
-        moves the SMS devices along (``DeviceService.follow_phone``); both old and new number are told."""
+        """A new number is a new binding (NIST 800-63B-4 §3.1.3.3): the user's SMS and voice devices move to
+        it (``phone_moved``), and both old and new number are told. Whoever calls it decided the change is
+        allowed: a fresh step-up for the user (``auth.tasks``), or the admin API."""
         if not PHONE_RE.fullmatch(phone):
             raise InvalidRequest("phone must be in E.164 form, like +15551234567", field="phone")
         record = self.get(username)
         old = record.phone
         self._store.users.set_fields(record.username, {"phone": phone})
         self._events.record("user.phone_changed", at=now, user=record.username)
+        if self._phone_moved:
+            self._phone_moved(record.username, phone)
         if self._notify:
             what = "The phone number on your account was changed."
             if old:

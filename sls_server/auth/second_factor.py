@@ -63,8 +63,8 @@ class WrongMode(SlsError):
     message = "This step is answered another way."
 
 
-def factor_entry(factor: str, device: DeviceRecord) -> dict[str, Any]:
-    return {"type": factor, "device_id": device.device_id, "label": device.label}
+def factor_entry(factors: FactorRegistry, factor: str, device: DeviceRecord) -> dict[str, Any]:
+    return {"type": factor, "device_id": device.device_id, "label": factors.entry_label(factor, device)}
 
 
 def lapsed(device: DeviceRecord, now: int) -> bool:
@@ -169,7 +169,7 @@ class SecondFactor:
             "txn_id": txn_id,
             "expires_at": expires_at,
             "factor": {"type": factor.type, "device_id": device.device_id, **prompt.shown},
-            "factors": [factor_entry(name, d) for name, d in usable],
+            "factors": [factor_entry(self._factors, name, d) for name, d in usable],
         }
 
     def switch(

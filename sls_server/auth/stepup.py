@@ -7,7 +7,6 @@ or move money call :meth:`StepUp.require`, which answers 401 ``reauth_required``
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from ..errors import InvalidRequest, SlsError, UnknownTransaction
@@ -15,7 +14,6 @@ from ..events import EventLog
 from .second_factor import SecondFactor
 from .sessions import Session, SessionService
 
-PURPOSE_RE = re.compile(r"^[a-z][a-z_]{2,31}$")
 PURPOSES = ("withdrawal", "change_contact", "add_device", "change_security", "trade_permissions")
 
 
@@ -54,6 +52,7 @@ class StepUp:
             extra={"session_id": session.id},
             type_=type_,
             device_id=device_id,
+            default=session.device_id,  # the factor the user logged in with, as the login page remembers
             epoch=session.epoch,
         )
         return {"state": "second_factor", "purpose": purpose, **opened}

@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from devices.phone import mask_number
+
 from ..errors import UnsupportedDeviceType
 from ..store.records import DeviceChanges, DeviceRecord, LoginTxn, PromptFields
 
@@ -49,6 +51,8 @@ class Begin:
 
 class Factor(Protocol):
     type: str
+    title: str
+    """What the user calls it, in a sentence ("A new {title} was added to your account")."""
     response_pattern: re.Pattern[str]
     device_types: tuple[str, ...]
     """The device types this factor runs on (voice callbacks run on the phone enrolled for SMS)."""
@@ -83,6 +87,13 @@ class FactorRegistry:
 
     def types(self) -> list[str]:
         return sorted(self._factors)
+
+    def entry_label(self, factor_type: str, device: DeviceRecord) -> str | None:
+        """How a login lists ``device`` for ``factor_type``: the device's own label, unless the device serves
+        another factor too (the phone enrolled for SMS also takes voice callbacks), which is named for it."""
+        if factor_type == device.type or device.number is None:
+            return device.label
+        return f"{self.get(factor_type).title.capitalize()} {mask_number(device.number)}"
 
     def serving(self, device_type: str) -> list[Factor]:
         """Every factor a device of this type can answer, its own type first."""

@@ -45,6 +45,7 @@ class _PhoneCodeFactor:
     """What SMS and voice share: enrol the user's phone, seal the code into the transaction, check it."""
 
     type = "phone"
+    title = "phone"
     label_prefix = "Phone"
     response_pattern = re.compile(rf"^[0-9]{{{CODE_DIGITS}}}$")
     device_types: tuple[str, ...] = ()
@@ -100,6 +101,7 @@ class _PhoneCodeFactor:
 
 class SmsFactor(_PhoneCodeFactor):
     type = "sms"
+    title = "SMS"
     label_prefix = "SMS"
     device_types: tuple[str, ...] = ("sms",)
 
@@ -113,6 +115,7 @@ class VoiceFactor(_PhoneCodeFactor):
     """A voice callback reading the code; it runs on the phone enrolled for SMS too (the IB fallback)."""
 
     type = "voice"
+    title = "voice callback"
     label_prefix = "Voice"
     device_types: tuple[str, ...] = ("voice", "sms")
 

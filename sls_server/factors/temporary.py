@@ -10,6 +10,7 @@ import hmac
 import re
 import secrets
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from ..errors import InvalidRequest
@@ -24,6 +25,7 @@ LENGTH = 10
 
 class TemporaryPasscodeFactor:
     type = "temporary"
+    title = "temporary passcode"
     response_pattern = re.compile(rf"^[{ALPHABET}]{{{LENGTH}}}$", re.IGNORECASE)
     device_types: tuple[str, ...] = ("temporary",)
 
@@ -40,7 +42,7 @@ class TemporaryPasscodeFactor:
         record: DeviceChanges = {
             "sealed": self._box.seal(passcode.encode(), context=f"temporary:{device_id}"),
             "expires_at": expires_at,
-            "label": f"temporary passcode until {expires_at}",
+            "label": f"temporary passcode until {datetime.fromtimestamp(expires_at, UTC):%Y-%m-%d %H:%M} UTC",
         }
         return Enrolment(record, {"passcode": passcode, "expires_at": expires_at})
 

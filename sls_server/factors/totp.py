@@ -62,6 +62,7 @@ def parse_params(params: Mapping[str, Any]) -> tuple[str, int, int]:
 
 class TotpFactor:
     type = "totp"
+    title = "authenticator app"
     #: Apps differ in length (6 or 8); ``check`` holds each device to its own.
     response_pattern = re.compile(r"^[0-9]{6,8}$")
     device_types: tuple[str, ...] = ("totp",)
@@ -92,6 +93,16 @@ class TotpFactor:
             "qr_svg": qr_svg(uri),
         }
         return Enrolment(record, once)
+
+    def app_of(self, device: DeviceRecord, *, account: str) -> TotpApp:
+        """The authenticator app holding this device's secret: what the simulated phone shows codes from."""
+        digits, period, algorithm, sealed = device.digits, device.period, device.algorithm, device.sealed
+        if digits is None or period is None or algorithm is None or sealed is None:
+            raise CorruptRecord(f"TOTP device {device.device_id} lacks its parameters")
+        secret = self._box.open(sealed, context=f"totp:{device.device_id}")
+        return TotpApp(
+            secret, digits=digits, period=period, algorithm=algorithm, issuer=self._issuer, account=account
+        )
 
     def begin(self, device: DeviceRecord, step: Begin) -> Prompt:
         """Nothing to issue or remember: the app shows the code; the page says how long it is."""

@@ -121,7 +121,7 @@ def test_changing_the_phone_needs_step_up_and_tells_both_numbers(client) -> None
     new_inbox = [m["text"] for m in core.phones.messages("+15555550999", now=now)]
     assert any("phone number on your account was changed" in text for text in old_inbox)
     assert any("phone number on your account was changed" in text for text in new_inbox)
-    assert any("security device was added" in text for text in old_inbox)  # the card enrolment notice
+    assert any("Digital Security Card+ was added" in text for text in old_inbox)  # the enrolment notice
 
 
 def test_sms_codes_follow_the_new_number(client) -> None:
@@ -212,3 +212,4 @@ def test_a_card_shared_by_two_users(alice: EnrolledUser, client) -> None:
         == 403
     )
     assert alice.log_in()
+

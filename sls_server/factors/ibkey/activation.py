@@ -7,9 +7,10 @@ seconds (10 minutes at most: NIST 800-63B-4 §4.1.2.2), good once, dead after fi
 the count and the activation are one Lua step (``ibkey_activate.lua``), so racing requests get one winner.
 
 Migration (an IB Key enrolled for a user who has an active one): the code goes to the number the active one
-was activated with, as the seed says; the old one is replaced when the new one activates. The seed's
-exception ("unless a physical security device is active for the user") is not modelled: the text is sent
-either way, which is the stricter reading.
+was activated with, as the seed says, "unless you have a physical security device active for your user":
+then no text is sent, the new phone shows a challenge from that card, and the card's 8-digit response is the
+activation code (the server knows the card's key, so it keeps only the digest of the expected response, as
+for a texted code). The old IB Key is replaced when the new one activates.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import secrets
 from typing import Any
 
 from devices import ibkey
+from devices.dscplus import expected_response
 from devices.phone import activation_code_text
 
 from ...errors import Conflict, InvalidRequest, SlsError, UnknownDevice
@@ -27,7 +29,9 @@ from ...secretbox import SecretBox
 from ...sim.phones import PhoneService
 from ...store import Store
 from ...store.ibkey import IbKeyRepo
-from ...store.records import DeviceChanges
+from ...store.records import DeviceChanges, DeviceRecord
+from .. import Begin
+from ..dscplus import DscPlusFactor
 
 ACTIVATION_ATTEMPTS = 5
 
@@ -56,19 +60,33 @@ def seal_context(device_id: str) -> str:
 
 class ActivationCodes:
     def __init__(
-        self, box: SecretBox, store: Store, repo: IbKeyRepo, phones: PhoneService, *, pepper: bytes, ttl: int
+        self,
+        box: SecretBox,
+        store: Store,
+        repo: IbKeyRepo,
+        phones: PhoneService,
+        card: DscPlusFactor,
+        *,
+        pepper: bytes,
+        ttl: int,
     ) -> None:
         self._box = box
         self._store = store
         self._repo = repo
         self._phones = phones
+        self._card = card
         self._pepper = pepper
         self._ttl = ttl
 
     def issue(self, device_id: str, username: str, *, now: int) -> tuple[DeviceChanges, dict[str, Any]]:
-        """Text a code; (fields for the device record, what the enrolling admin sees: never the code)."""
+        """Text a code, or (a migration, with a card active) show a card challenge; (fields for the device
+        record, what the enrolling client sees: never the code)."""
+        original = self._original_number(username)
+        card = self._active_card(username) if original else None
+        if card is not None:
+            return self._issue_by_card(device_id, username, card, now=now)
         user = self._store.users.get(username)
-        number = self._original_number(username) or (user.phone if user else None)
+        number = original or (user.phone if user else None)
         if not number:
             raise InvalidRequest(
                 "IB Key activation needs the user's phone number for the code", field="phone"
@@ -82,7 +100,42 @@ class ActivationCodes:
             "activation_digest": self.digest(device_id, code),
             "activation_expires_at": expires_at,
         }
-        return record, {"sent_to": sms["sent_to"], "activation_expires_at": expires_at}
+        once = {"activation": "sms", "sent_to": sms["sent_to"], "activation_expires_at": expires_at}
+        return record, once
+
+    def _issue_by_card(
+        self, device_id: str, username: str, card: DeviceRecord, *, now: int
+    ) -> tuple[DeviceChanges, dict[str, Any]]:
+        """The seed's exception: a fresh challenge from the user's card (never one it was given before),
+        answered on the card with its PIN; its response activates the new phone."""
+        prompt = self._card.begin(card, Begin(device_id, username, now, purpose="ibkey_migration"))
+        challenge = str(prompt.shown["challenge"])
+        state = self._card.open_state(card)
+        answer = expected_response(state.key, state.pin_sha1, challenge)
+        expires_at = now + self._ttl
+        record: DeviceChanges = {
+            "activation_digest": self.digest(device_id, answer),
+            "activation_expires_at": expires_at,
+            "activation_card": card.device_id,
+        }
+        original = self._original_number(username)
+        if original:
+            record["phone"] = original
+        once = {
+            "activation": "card",
+            "card_device_id": card.device_id,
+            "challenge": challenge,
+            "activation_expires_at": expires_at,
+        }
+        return record, once
+
+    def _active_card(self, username: str) -> DeviceRecord | None:
+        """A physical security device active for the user (their own card or one shared with them)."""
+        for device in self._store.devices.get_many(self._store.users.device_ids(username)):
+            usable = device.status == "active" and not device.factor_locked and not device.locked
+            if device.type == "dscplus" and usable and username in device.users:
+                return device
+        return None
 
     def _original_number(self, username: str) -> str | None:
         """Migrating: the number the user's active IB Key was activated with."""

@@ -42,6 +42,7 @@ from ...store.records import (
 )
 from .. import Begin, Enrolment, Prompt
 from ..challenges import ChallengeIssuer, ChallengePolicy
+from ..dscplus import DscPlusFactor
 from .activation import ActivationCodes, seal_context
 
 PENDING = "pending_activation"
@@ -61,6 +62,7 @@ class ChallengeSpaceExhausted(Conflict):
 
 class IbKeyFactor:
     type = "ibkey"
+    title = "IB Key (IBKR Mobile)"
     response_pattern = re.compile(r"^[0-9]{8}$")
     device_types: tuple[str, ...] = ("ibkey",)
 
@@ -91,7 +93,13 @@ class IbKeyFactor:
 
     @classmethod
     def from_settings(
-        cls, settings: Settings, box: SecretBox, store: Store, phones: PhoneService, events: EventLog
+        cls,
+        settings: Settings,
+        box: SecretBox,
+        store: Store,
+        phones: PhoneService,
+        events: EventLog,
+        card: DscPlusFactor,
     ) -> IbKeyFactor:
         """Its Redis repository, and a pepper for activation codes derived from the server's secret key."""
         if settings.secret_key is None:
@@ -99,7 +107,9 @@ class IbKeyFactor:
         info = b"sls ibkey activation code"
         pepper = HKDF(hashes.SHA256(), 32, salt=None, info=info).derive(settings.secret_key)
         repo = store.ibkey
-        codes = ActivationCodes(box, store, repo, phones, pepper=pepper, ttl=settings.activation_code_ttl)
+        codes = ActivationCodes(
+            box, store, repo, phones, card, pepper=pepper, ttl=settings.activation_code_ttl
+        )
         limits = {"push_limit": settings.push_limit, "push_window": settings.push_window}
         issuer = ChallengeIssuer(store.devices, events, ChallengePolicy.from_settings(settings))
         return cls(box, store, repo, phones, events, codes, issuer, **limits, push_ttl=settings.push_ttl)

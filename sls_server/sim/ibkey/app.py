@@ -29,7 +29,7 @@ from devices.ibkey import IbKeyApp
 from ...accounts.devices import ACTIVE, DeviceService
 from ...accounts.users import UserService, canonical_username
 from ...auth import PasswordStep, SecondFactor
-from ...errors import UnknownDevice
+from ...errors import Conflict, UnknownDevice
 from ...events import EventLog
 from ...factors.ibkey.factor import IbKeyFactor
 from ...secretbox import SecretBox
@@ -39,6 +39,17 @@ from ..phones import PhoneService
 from .phone_storage import AlreadyOnApp, PhoneApps, UnknownApp, refusal
 
 REPLACED = "replaced"
+
+
+class NothingToMigrate(Conflict):
+    code = "nothing_to_migrate"
+    message = "This user has no active IB Key to migrate; activate one instead."
+
+
+def activation_of(enrolled: dict[str, Any]) -> dict[str, Any]:
+    """How the new IB Key is to be confirmed: by text (``sent_to``) or by the user's card (``challenge``)."""
+    shown = ("activation", "sent_to", "card_device_id", "challenge", "activation_expires_at")
+    return {key: enrolled[key] for key in shown if key in enrolled}
 
 
 class IbKeyAppService:
@@ -185,8 +196,46 @@ class IbKeyAppService:
             "username": name,
             "device_id": device_id,
             "app_id": app_id,
-            "sent_to": enrolled["sent_to"],
-            "activation_expires_at": enrolled["activation_expires_at"],
+            **activation_of(enrolled),
+        }
+
+    def start_migration(
+        self,
+        username: str,
+        password: str,
+        *,
+        platform: str,
+        handset: str | None,
+        now: int,
+        ip: str | None,
+    ) -> dict[str, Any]:
+        """ "Migrate IB Key", started on the new phone (seed: How to Migrate IB Key to a New Smartphone): the
+        user logs in on the new phone and asks to move IB Key there; the server enrols a new IB Key, confirmed
+        by a text to the number the active one was activated with or, when a card is active for the user,
+        by the card's response to a challenge shown on the new phone. Activating it (``activate``) replaces
+        the old phone's IB Key at once; the old phone is not needed."""
+        user = self._password_ok(username, password, now=now, ip=ip)
+        name = user.username
+        if not any(d.type == "ibkey" for d in self._devices.active_of_user(name)):
+            raise NothingToMigrate()
+        enrolled = self._devices.enrol(name, "ibkey", {"platform": platform}, now=now)
+        device_id = enrolled["device_id"]
+        if handset:
+            self._devices.update(device_id, lambda _: {"handset": handset})
+        self._events.record(
+            "ibkey.migration_started",
+            at=now,
+            user=name,
+            ip=ip,
+            factor="ibkey",
+            device_id=device_id,
+            detail={"confirmed_by": enrolled.get("activation", "sms")},
+        )
+        return {
+            "status": enrolled["status"],
+            "username": name,
+            "device_id": device_id,
+            **activation_of(enrolled),
         }
 
     # --- using the app -------------------------------------------------------------------------------------
