@@ -41,6 +41,11 @@ NOTICES = {
 }
 
 
+def several_devices(factors: list[dict[str, Any]]) -> bool:
+    """M2FS: more than one device (an SMS phone also takes voice callbacks: that is one device)."""
+    return len({f["device_id"] for f in factors}) > 1
+
+
 def login_path(txn_id: str) -> str:
     return f"/login/{txn_id}"
 
@@ -67,7 +72,7 @@ def login_form(message: str | None = None, status: int = 200, username: str = ""
 
 def step_view(txn_id: str, state: dict[str, Any], message: str | None = None, status: int = 200) -> Any:
     factor = state["factor"]
-    choosing = len(state["factors"]) > 1 and not state.get("chosen")
+    choosing = several_devices(state["factors"]) and not state.get("chosen")
     template = "select_factor.html" if choosing else "step.html"
     return page(
         template,
@@ -75,6 +80,7 @@ def step_view(txn_id: str, state: dict[str, Any], message: str | None = None, st
         txn_id=txn_id,
         factor=factor,
         factors=state["factors"],
+        several=several_devices(state["factors"]),
         factor_name=factor_name,
         card_steps=CARD_STEPS,
         ibkey_steps=IBKEY_CHALLENGE_STEPS,
@@ -109,7 +115,7 @@ def login_start():  # type: ignore[no-untyped-def]
         "factor": started["factor"],
         "factors": started["factors"],
         "dies_at": int(started["expires_at"]) + 3 * core().settings.challenge_ttl,
-        "chosen": len(started["factors"]) < 2,
+        "chosen": not several_devices(started["factors"]),
     }
     return _keep(redirect(login_path(txn_id), 303), txn_id, state)
 
