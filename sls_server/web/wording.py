@@ -40,6 +40,16 @@ def factor_name(type_: str) -> str:
     return FACTOR_NAMES.get(type_, type_)
 
 
+def device_label(entry: dict[str, str | None]) -> str:
+    """What tells two devices apart on the M2FS list: a card's serial, a masked phone; not a raw device id."""
+    label = entry.get("label") or ""
+    type_ = str(entry.get("type"))
+    for prefix in (f"{type_} ", "sms ", "voice "):
+        if label.startswith(prefix):
+            label = label[len(prefix):]
+    return "" if label == entry.get("device_id") else label
+
+
 def duration(seconds: int | float | None) -> str:
     """``75`` -> ``1 min 15 s``; ``3600`` -> ``60 min``: a wait a person reads at a glance."""
     total = max(int(seconds or 0), 0)

@@ -13,7 +13,7 @@ from typing import Any
 from flask import Response, jsonify, redirect, request
 
 from ...errors import SlsError
-from ...web.wording import CARD_STEPS, IBKEY_CHALLENGE_STEPS, factor_name
+from ...web.wording import CARD_STEPS, IBKEY_CHALLENGE_STEPS, device_label, factor_name
 from ..common import client_ip, core, now
 from . import bp
 from .kit import drop_cookie, page, require_browser_token, say, seal, set_cookie, set_session_cookie
@@ -82,6 +82,7 @@ def step_view(txn_id: str, state: dict[str, Any], message: str | None = None, st
         factors=state["factors"],
         several=several_devices(state["factors"]),
         factor_name=factor_name,
+        device_label=device_label,
         card_steps=CARD_STEPS,
         ibkey_steps=IBKEY_CHALLENGE_STEPS,
         message=message,
