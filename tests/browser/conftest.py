@@ -13,7 +13,8 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from pages_kit import World
+
+from .pages_kit import World
 
 CHROMIUM_ARGS = [
     "--no-sandbox",

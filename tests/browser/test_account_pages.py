@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pages_kit import PASSWORD, World, log_in_with_password
 from playwright.sync_api import expect
+
+from .pages_kit import PASSWORD, World, log_in_with_password
 
 
 def log_in_with_card(page: Any, world: World, name: str, pin: str = "4321") -> str:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from pages_kit import World, log_in_with_password
 from playwright.sync_api import expect
+
+from .pages_kit import World, log_in_with_password
 
 EIGHT_DIGITS = re.compile(r"^[0-9]{8}$")
 

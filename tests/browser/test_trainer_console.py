@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 import requests
-from pages_kit import World
 from playwright.sync_api import expect
+
+from .pages_kit import World
 
 
 def sign_in(page: Any, world: World) -> None:
