@@ -35,14 +35,17 @@ def start_server(data_dir: str) -> tuple[subprocess.Popen[bytes], str]:
     command += ["--port", str(port)]
     process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            if requests.get(url + "/healthz", timeout=1).ok:
-                return process, url
-        except (requests.ConnectionError, requests.Timeout):
-            time.sleep(0.1)
-    process.terminate()
-    raise SystemExit("sls serve did not start")
+    try:
+        for _ in range(300):
+            try:
+                if requests.get(url + "/healthz", timeout=1).ok:
+                    return process, url
+            except (requests.ConnectionError, requests.Timeout):
+                time.sleep(0.1)
+        raise SystemExit("sls serve did not start")
+    except BaseException:  # never leave the server behind
+        process.terminate()
+        raise
 
 
 def seed(url: str) -> dict[str, Any]:
