@@ -50,6 +50,17 @@ class DscPlusKeypad:
     def is_on(self) -> bool:
         return self._mode != _OFF
 
+    def snapshot(self) -> dict[str, str | None]:
+        """What a page must keep between key presses (the PIN too: keep it sealed)."""
+        return {"mode": self._mode, "entry": self._entry, "pin": self._pin, "message": self._message}
+
+    @classmethod
+    def restore(cls, card: DscPlusCard, snapshot: dict[str, str | None]) -> DscPlusKeypad:
+        keypad = cls(card)
+        keypad._mode, keypad._entry = str(snapshot["mode"]), str(snapshot["entry"])
+        keypad._pin, keypad._message = snapshot["pin"], str(snapshot["message"])
+        return keypad
+
     def _to(self, mode: str, message: str = "") -> None:
         self._mode, self._entry, self._message = mode, "", message
 

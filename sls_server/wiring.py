@@ -28,6 +28,7 @@ from .factors.totp import TotpFactor
 from .secretbox import SecretBox
 from .sim.authenticator import AuthenticatorApp
 from .sim.card import CardSimulator
+from .sim.card_keypad import CardKeypads
 from .sim.ibkey.app import IbKeyAppService
 from .sim.notices import Notifier
 from .sim.phones import PhoneService
@@ -47,6 +48,7 @@ class Core:
     steps: SecondFactor
     logins: LoginService
     cards: CardSimulator
+    keypads: CardKeypads
     authenticator: AuthenticatorApp
     lockout: Lockout
     phones: PhoneService
@@ -130,6 +132,7 @@ def build_core(settings: Settings, store: Store) -> Core:
         steps=steps,
         logins=logins,
         cards=CardSimulator(devices, dscplus, events),
+        keypads=CardKeypads(devices, dscplus, events, settings.secret_key),
         authenticator=AuthenticatorApp(devices, totp),
         lockout=lockout,
         phones=phones,

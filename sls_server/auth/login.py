@@ -104,9 +104,10 @@ class LoginService:
         *,
         now: int,
         ip: str | None,
+        mode: str | None = None,
     ) -> dict[str, Any]:
         txn = self._login_txn(txn_id, login_token)
-        return self._steps.switch(txn, type_, device_id, now=now, ip=ip)
+        return self._steps.switch(txn, type_, device_id, now=now, ip=ip, mode=mode)
 
     def verify(
         self, txn_id: str, login_token: str | None, response: str, *, now: int, ip: str | None

@@ -173,14 +173,21 @@ class SecondFactor:
         }
 
     def switch(
-        self, txn: LoginTxn, type_: str, device_id: str | None, *, now: int, ip: str | None
+        self,
+        txn: LoginTxn,
+        type_: str,
+        device_id: str | None,
+        *,
+        now: int,
+        ip: str | None,
+        mode: str | None = None,
     ) -> dict[str, Any]:
         """Another factor, or a new code on the same one ("didn't receive a security code?").
         ``txn`` is the step as the caller loaded it (to check whose it is); the switch itself is atomic."""
         txn_id = txn.txn_id
         self._raise_if_settled(txn, now)
         factor, device, _ = self._pick(txn.username, type_, device_id, None, now=now)
-        prompt = factor.begin(device, Begin(txn_id, txn.username, now, txn.purpose))
+        prompt = factor.begin(device, Begin(txn_id, txn.username, now, txn.purpose, mode))
         wanted = now + (prompt.expires_in or self._challenge_ttl)
         # "mode" decides how the step is answered (push or typed): a switch must not inherit the old one
         fields: PromptFields = {

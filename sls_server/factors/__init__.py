@@ -47,6 +47,8 @@ class Begin:
     username: str
     now: int
     purpose: str = "login"
+    mode: str | None = None
+    """``"challenge"``: the user asked for challenge/response instead of a push (the IB Key page's link)."""
 
 
 class Factor(Protocol):

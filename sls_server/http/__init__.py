@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from . import admin, api, ops, sim
+from . import admin, api, ops, pages, sim
 from .accesslog import register as register_access_log
 from .crosssite import register as register_cross_site_checks
 from .errors import register_error_handlers
@@ -18,7 +18,7 @@ from .security import register as register_security_headers
 def register(app: Flask) -> None:
     register_access_log(app)
     register_cross_site_checks(app)
-    for blueprint in (api.bp, sim.bp, admin.bp, ops.bp):
+    for blueprint in (api.bp, sim.bp, admin.bp, ops.bp, pages.bp):
         app.register_blueprint(blueprint)
     register_error_handlers(app)
     register_security_headers(app)

@@ -13,6 +13,7 @@ from typing import Any
 from ..accounts.devices import DeviceService
 from ..errors import UnknownDevice
 from ..factors.totp import TotpFactor
+from ..store.records import DeviceRecord
 
 
 class AuthenticatorApp:
@@ -25,13 +26,22 @@ class AuthenticatorApp:
         device = self._devices.get(device_id)
         if device.type != "totp":
             raise UnknownDevice("No authenticator app account has that id.")
+        return self._shown(device, now)
+
+    def codes(self, username: str, *, now: int) -> list[dict[str, Any]]:
+        """Every account of the user in the app (one per active TOTP device), as the phone page lists them."""
+        return [self._shown(d, now) for d in self._devices.active_of_user(username) if d.type == "totp"]
+
+    def _shown(self, device: DeviceRecord, now: int) -> dict[str, Any]:
         app = self._factor.app_of(device, account=device.owner)
         started = app.step(now) * app.period
         return {
             "device_id": device.device_id,
+            "account": device.owner,
             "code": app.code(now),
             "digits": app.digits,
             "period": app.period,
             "step_started_at": started,
             "step_ends_at": started + app.period,
+            "seconds_left": started + app.period - now,
         }

@@ -46,7 +46,7 @@ def app_routes(app: Flask) -> set[tuple[str, str]]:
     return {
         (flask_to_openapi(rule.rule), method.lower())
         for rule in app.url_map.iter_rules()
-        if rule.endpoint != "static"
+        if rule.endpoint != "static" and not rule.endpoint.startswith("pages.")  # HTML pages: not the API
         for method in (rule.methods or set()) - IGNORED_METHODS
     }
 

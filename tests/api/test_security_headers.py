@@ -31,7 +31,7 @@ REQUESTS: list[tuple[str, str, str, dict[str, Any], int]] = [
     ),
     ("no session", "GET", "/api/v1/session", {}, 401),
     ("unknown path", "GET", "/api/v1/nowhere", {}, 404),
-    ("root", "GET", "/", {}, 404),
+    ("unknown page", "GET", "/nowhere", {}, 404),  # "/" is the login page now (tests/api/test_pages.py)
     ("wrong method", "DELETE", "/api/v1/auth/login", {}, 405),
     ("card", "POST", "/sim/v1/dscplus/DEV/respond", {"json": {"pin": "1234", "challenge": "123456"}}, 200),
     ("card status", "GET", "/sim/v1/dscplus/DEV", {}, 200),

@@ -128,6 +128,8 @@ class IbKeyFactor:
 
     def begin(self, device: DeviceRecord, step: Begin) -> Prompt:
         """A push with number matching, unless the phone roams or has notifications off: then a challenge."""
+        if step.mode == "challenge":  # "use challenge/response instead", asked for on the login page
+            return self._challenge(device, step, "requested")
         number = device.handset or device.phone  # the smartphone, for an added user too
         if number and self._phones.conditions(number).roaming:
             return self._challenge(device, step, "roaming")

@@ -1,0 +1,28 @@
+"""The HTML pages: the login portal and its account page (``portal``, ``account``, ``stepup``), the simulated
+card and phone (``simulators``, ``sim_actions``), the trainer console (``trainer``, ``feed``) and the API
+reference (``docs``). Server-rendered from ``sls_server/web/templates``, with static files from
+``sls_server/web/static`` served here (no CDN, no build step).
+
+Views call the same core services as the JSON API (no second login implementation) and, like every view,
+never the store. The JSON error handler still answers for URLs outside these pages.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint
+
+WEB = Path(__file__).resolve().parents[2] / "web"
+
+bp = Blueprint(
+    "pages",
+    __name__,
+    template_folder=str(WEB / "templates"),
+    static_folder=str(WEB / "static"),
+    static_url_path="/assets",
+)
+
+from . import account, docs, feed, portal, sim_actions, simulators, stepup, trainer  # noqa: E402
+
+__all__ = ["account", "bp", "docs", "feed", "portal", "sim_actions", "simulators", "stepup", "trainer"]

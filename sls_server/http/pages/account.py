@@ -1,0 +1,119 @@
+"""The account page after login: who is logged in, the automatic-logoff countdown, the warning before it,
+log out, and the logged-off page.
+
+The countdown reads the server's clock (the one ``/admin/v1/clock`` moves): the page polls
+``/account/session``, which looks at the session *without* counting as activity, so watching the countdown
+never keeps a session alive; "Stay logged in" (``/account/tickle``) does, as any real activity would.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify, redirect, request
+
+from ...auth.sessions import Session
+from ...errors import SessionExpired, SlsError, Unauthorized
+from ...web.wording import duration, factor_name
+from ..common import client_ip, core, now, session_cookie
+from ..crosssite import form_token, require_form_token
+from . import bp
+from .kit import drop_session_cookie, page
+
+#: Seconds before automatic logoff at which the page warns (and offers to stay logged in).
+WARN_BEFORE_S = 120
+REASONS = {"logout", "idle", "absolute", "ended"}
+
+
+def current_session(*, extend: bool) -> Session:
+    return core().sessions.authenticate(session_cookie(), now=now(), ip=client_ip(), extend=extend)
+
+
+def session_body(session: Session) -> dict[str, Any]:
+    at = now()
+    return {
+        "state": "active",
+        "username": session.username,
+        "idle_expires_in": max(session.idle_expires_at - at, 0),
+        "expires_in": max(session.expires_at - at, 0),
+        "warn_before": WARN_BEFORE_S,
+    }
+
+
+def gone(exc: SlsError) -> Any:
+    """Where a browser without a live session goes: the logged-off page, or the login page."""
+    if isinstance(exc, SessionExpired):
+        return redirect("/logged-out?reason=idle", 303)
+    if isinstance(exc, Unauthorized) and exc.code != "not_authenticated":
+        return redirect("/logged-out?reason=ended", 303)
+    return redirect("/", 303)
+
+
+@bp.get("/account")
+def account_page():  # type: ignore[no-untyped-def]
+    try:
+        session = current_session(extend=True)
+    except (Unauthorized, SlsError) as exc:
+        return gone(exc)
+    done = request.args.get("done")
+    return page(
+        "account.html",
+        csrf_token=form_token(),
+        session=session,
+        body=session_body(session),
+        factor_name=factor_name,
+        idle_minutes=core().settings.idle_timeout // 60,
+        verified=sorted(p for p, until in session.verified.items() if until > now()),
+        done=done if done in ("withdrawal", "change_contact") else None,
+        ref=(request.args.get("ref") or "")[:32],
+        section="account",
+    )
+
+
+@bp.get("/account/session")
+def account_session():  # type: ignore[no-untyped-def]
+    try:
+        return jsonify(session_body(current_session(extend=False)))
+    except SessionExpired:
+        return jsonify({"state": "expired", "next": "/logged-out?reason=idle"})
+    except SlsError:
+        return jsonify({"state": "ended", "next": "/logged-out?reason=ended"})
+
+
+@bp.post("/account/tickle")
+def account_tickle():  # type: ignore[no-untyped-def]
+    """ "Stay logged in": activity, as any request in a session is."""
+    try:
+        require_form_token()
+        return jsonify(session_body(current_session(extend=True)))
+    except SessionExpired:
+        return jsonify({"state": "expired", "next": "/logged-out?reason=idle"})
+    except SlsError as exc:
+        return jsonify({"state": "ended", "next": "/logged-out?reason=ended", "error": exc.code})
+
+
+@bp.post("/logout")
+def logout():  # type: ignore[no-untyped-def]
+    try:
+        require_form_token()
+        session = current_session(extend=False)
+    except SlsError as exc:
+        return gone(exc)
+    core().sessions.end(session.id, now=now())
+    answer = redirect("/logged-out?reason=logout", 303)
+    drop_session_cookie(answer)
+    return answer
+
+
+@bp.get("/logged-out")
+def logged_out():  # type: ignore[no-untyped-def]
+    reason = request.args.get("reason", "logout")
+    settings = core().settings
+    response = page(
+        "logged_out.html",
+        reason=reason if reason in REASONS else "logout",
+        idle=duration(settings.idle_timeout),
+        absolute=duration(settings.absolute_timeout),
+        section="login",
+    )
+    return response

@@ -1,0 +1,64 @@
+"""``/trainer/events``: the audit trail as server-sent events, for the console's live feed.
+
+Each event goes out with ``id:`` set to its stream cursor, so the browser's ``EventSource``, reconnecting on
+its own, sends ``Last-Event-ID`` and the feed resumes right after the last event it showed. A stream lasts
+:data:`STREAM_S` seconds and then ends (the browser reconnects after ``retry:``): it never holds a gunicorn
+worker thread for good. Between reads it holds no Redis connection either: every :data:`POLL_S` it reads
+what is new with one ``XRANGE`` through the event log's pool, never a blocking read.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Iterator
+
+from flask import Response, jsonify, request, stream_with_context
+
+from ..common import core
+from . import bp
+from .access import TRAINER
+
+STREAM_S = 25.0
+POLL_S = 0.25
+RETRY_MS = 1000
+#: A first connection starts this far back (Redis stream ids are Redis's wall-clock milliseconds).
+BACKLOG_MS = 30 * 60 * 1000
+KEEPALIVE_S = 10.0
+_CURSOR = re.compile(r"^[0-9]{1,20}-[0-9]{1,20}$")
+
+
+def _start_cursor() -> str:
+    given = request.headers.get("Last-Event-ID") or request.args.get("since") or ""
+    if _CURSOR.fullmatch(given):
+        return given
+    return f"{max(int(time.time() * 1000) - BACKLOG_MS, 0)}-0"
+
+
+def _frames(cursor: str) -> Iterator[str]:
+    yield f"retry: {RETRY_MS}\n\n"
+    events = core().events
+    deadline = time.monotonic() + STREAM_S
+    quiet_since = time.monotonic()
+    while time.monotonic() < deadline:
+        found, next_cursor = events.page(since=cursor, limit=200, now=core().clock.now())
+        for event in found:
+            yield f"id: {event['id']}\nevent: audit\ndata: {json.dumps(event, separators=(',', ':'))}\n\n"
+        cursor = next_cursor or cursor
+        if found:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since > KEEPALIVE_S:
+            quiet_since = time.monotonic()
+            yield ": still here\n\n"
+        time.sleep(POLL_S)  # the server's own pacing between reads; no test waits on it
+
+
+@bp.get("/trainer/events")
+def trainer_events():  # type: ignore[no-untyped-def]
+    if not TRAINER.is_open():
+        response = jsonify({"error": "trainer_sign_in_required", "message": "Sign in to the console first."})
+        response.status_code = 401
+        return response
+    stream = stream_with_context(_frames(_start_cursor()))
+    return Response(stream, mimetype="text/event-stream", headers={"X-Accel-Buffering": "no"})

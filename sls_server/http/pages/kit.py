@@ -1,0 +1,112 @@
+"""What every page view shares: CSRF tokens for forms, sealed page state in cookies, the session cookie,
+and rendering with the common context.
+
+**CSRF.** Forms of a logged-in user carry ``crosssite.form_token()`` (bound to the session cookie). Forms
+before a session exists (the login, the trainer's and the simulators' sign-in, their actions) are bound to
+``sls_browser``: a random HttpOnly, SameSite=Strict cookie this module sets on the first page a browser
+sees. The token rides in the form's hidden ``csrf_token`` field, or, for the pages' scripts, in the
+``X-CSRF-Token`` header, read from the page's ``<meta name="csrf-token">``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from flask import Response, current_app, g, render_template, request
+
+from ...errors import SlsError
+from ...web.sealed import PageSeal
+from ...web.wording import explain
+from ..common import SECURE_SESSION_COOKIE, SESSION_COOKIE, core, session_cookie
+from ..crosssite import FORM_FIELD, FORM_HEADER, CsrfTokenInvalid
+from . import bp
+
+BROWSER_COOKIE = "sls_browser"
+_BROWSER_ID = "browser:"
+
+
+def seal(label: str) -> PageSeal:
+    """The page sealer for one use (``login``, ``verify``, ``trainer``, ``sim``, ``keypad``), made once."""
+    seals: dict[str, PageSeal] = current_app.extensions.setdefault("sls_page_seals", {})
+    if label not in seals:
+        secret_key = core().settings.secret_key
+        assert secret_key is not None  # resolved at start-up
+        seals[label] = PageSeal(secret_key, label)
+    return seals[label]
+
+
+def set_cookie(response: Response, name: str, value: str, *, path: str, max_age: int | None = None) -> None:
+    """Every page cookie: HttpOnly, SameSite=Strict, Secure when served over TLS."""
+    response.set_cookie(
+        name, value, max_age=max_age, path=path, httponly=True, secure=request.is_secure, samesite="Strict"
+    )
+
+
+def drop_cookie(response: Response, name: str, *, path: str) -> None:
+    response.delete_cookie(name, path=path, httponly=True, secure=request.is_secure, samesite="Strict")
+
+
+# --- CSRF ---------------------------------------------------------------------------------------------
+
+
+def _browser_id() -> str:
+    if "sls_browser" not in g:
+        g.sls_browser = request.cookies.get(BROWSER_COOKIE) or ""
+        if len(g.sls_browser) < 20:
+            g.sls_browser = secrets.token_urlsafe(24)
+            g.sls_browser_new = True
+    return str(g.sls_browser)
+
+
+@bp.after_request
+def _keep_browser_cookie(response: Response) -> Response:
+    if g.get("sls_browser_new"):
+        set_cookie(response, BROWSER_COOKIE, g.sls_browser, path="/", max_age=30 * 86400)
+    return response
+
+
+def browser_token() -> str:
+    """A CSRF token for a form shown before any session (bound to this browser's ``sls_browser``)."""
+    return current_app.extensions["sls_csrf"].issue(_BROWSER_ID + _browser_id())  # type: ignore[no-any-return]
+
+
+def require_browser_token() -> None:
+    token = request.form.get(FORM_FIELD) or request.headers.get(FORM_HEADER)
+    cookie = request.cookies.get(BROWSER_COOKIE)
+    if not cookie or not current_app.extensions["sls_csrf"].validate(token, _BROWSER_ID + cookie):
+        raise CsrfTokenInvalid()
+
+
+# --- sessions ---------------------------------------------------------------------------------------------
+
+
+def set_session_cookie(response: Response, token: str) -> None:
+    """The session cookie exactly as ``/api/v1`` sets it, so the page and the API share one session."""
+    name = SECURE_SESSION_COOKIE if request.is_secure else SESSION_COOKIE
+    set_cookie(response, name, token, path="/")
+
+
+def drop_session_cookie(response: Response) -> None:
+    for name in (SESSION_COOKIE, SECURE_SESSION_COOKIE):
+        if name in request.cookies:
+            response.delete_cookie(
+                name, path="/", secure=name.startswith("__Host-"), httponly=True, samesite="Strict"
+            )
+
+
+def has_session_cookie() -> bool:
+    return session_cookie() is not None
+
+
+# --- rendering ---------------------------------------------------------------------------------------------
+
+
+def say(exc: SlsError) -> str:
+    return explain(exc.code, exc.message, exc.extra, kind=type(exc).__name__)
+
+
+def page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
+    context.setdefault("csrf_token", browser_token())
+    context.setdefault("section", "")
+    return render_template(template, **context), status

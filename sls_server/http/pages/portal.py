@@ -1,0 +1,234 @@
+"""The login page (``/``): username and password, then the second-factor step, all on ``core().logins``.
+
+The login's binding (``login_token``) and the prompt the step shows (the challenge, the number to pick, the
+masked phone) live in one sealed cookie, ``sls_page_login``, HttpOnly, SameSite=Strict and scoped to this
+login's own path (``/login/<txn_id>``): never in the HTML, and two logins in two tabs keep their own. So a
+reload shows the same step, and any worker can serve it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, jsonify, redirect, request
+
+from ...errors import SlsError
+from ...web.wording import CARD_STEPS, IBKEY_CHALLENGE_STEPS, device_label, factor_name
+from ..common import client_ip, core, now
+from . import bp
+from .kit import drop_cookie, page, require_browser_token, say, seal, set_cookie, set_session_cookie
+
+LOGIN_COOKIE = "sls_page_login"
+#: Refusals after which this login cannot go on: the page starts over at the password.
+FATAL = frozenset(
+    {
+        "challenge_expired",
+        "challenge_used",
+        "login_exhausted",
+        "account_disabled",
+        "unknown_transaction",
+        "login_binding_required",
+        "push_denied",
+        "device_locked",
+        "session_active",
+        "ip_restricted",
+    }
+)
+NOTICES = {
+    "sms": "A new security code was sent by SMS.",
+    "voice": "You will receive a call within a minute: be ready to write down the code it reads out.",
+    "challenge": "Use IB Key's challenge/response: enter the Challenge Code in IBKR Mobile.",
+}
+
+
+def several_devices(factors: list[dict[str, Any]]) -> bool:
+    """M2FS: more than one device (an SMS phone also takes voice callbacks: that is one device)."""
+    return len({f["device_id"] for f in factors}) > 1
+
+
+def login_path(txn_id: str) -> str:
+    return f"/login/{txn_id}"
+
+
+def _state(txn_id: str) -> dict[str, Any] | None:
+    return seal("login").open(request.cookies.get(LOGIN_COOKIE), f"login:{txn_id}")
+
+
+def _keep(response: Response, txn_id: str, state: dict[str, Any]) -> Response:
+    max_age = max(int(state.get("dies_at", 0)) - now(), 60)
+    set_cookie(
+        response,
+        LOGIN_COOKIE,
+        seal("login").seal(state, f"login:{txn_id}"),
+        path=login_path(txn_id),
+        max_age=max_age,
+    )
+    return response
+
+
+def login_form(message: str | None = None, status: int = 200, username: str = "") -> tuple[str, int]:
+    return page("login.html", status, message=message, username=username, section="login")
+
+
+def step_view(txn_id: str, state: dict[str, Any], message: str | None = None, status: int = 200) -> Any:
+    factor = state["factor"]
+    choosing = several_devices(state["factors"]) and not state.get("chosen")
+    template = "select_factor.html" if choosing else "step.html"
+    return page(
+        template,
+        status,
+        txn_id=txn_id,
+        factor=factor,
+        factors=state["factors"],
+        several=several_devices(state["factors"]),
+        factor_name=factor_name,
+        device_label=device_label,
+        card_steps=CARD_STEPS,
+        ibkey_steps=IBKEY_CHALLENGE_STEPS,
+        message=message,
+        notice=NOTICES.get(request.args.get("notice", "")),
+        action_base=login_path(txn_id),
+        section="login",
+    )
+
+
+@bp.get("/")
+def login_page():  # type: ignore[no-untyped-def]
+    return login_form()
+
+
+@bp.post("/login")
+def login_start():  # type: ignore[no-untyped-def]
+    require_browser_token()
+    username = request.form.get("username", "").strip()
+    password = request.form.get("password", "")
+    if not username or not password:
+        return login_form("Enter your username and password.", 400, username[:128])
+    if len(username) > 128 or len(password) > 1024:
+        return login_form("The username or password you entered is incorrect. Please try again.", 400)
+    try:
+        started = core().logins.start(username, password, now=now(), ip=client_ip())
+    except SlsError as exc:
+        return login_form(say(exc), exc.status, username)
+    txn_id = started["txn_id"]
+    state = {
+        "token": started["login_token"],
+        "factor": started["factor"],
+        "factors": started["factors"],
+        "dies_at": int(started["expires_at"]) + 3 * core().settings.challenge_ttl,
+        "chosen": not several_devices(started["factors"]),
+    }
+    return _keep(redirect(login_path(txn_id), 303), txn_id, state)
+
+
+def _ended(txn_id: str) -> Any:
+    return login_form("This login has ended or was started in another browser. Please log in again.", 410)
+
+
+@bp.get("/login/<txn_id>")
+def login_step(txn_id: str):  # type: ignore[no-untyped-def]
+    state = _state(txn_id)
+    return step_view(txn_id, state) if state else _ended(txn_id)
+
+
+def _switch(txn_id: str, state: dict[str, Any], type_: str, device_id: str | None, mode: str | None) -> Any:
+    """Another factor, a new code, or IB Key's challenge mode; the page shows the new prompt."""
+    try:
+        switched = core().logins.switch(
+            txn_id, state["token"], type_, device_id, now=now(), ip=client_ip(), mode=mode
+        )
+    except SlsError as exc:
+        if exc.code in FATAL:
+            return _start_over(txn_id, exc)
+        return step_view(txn_id, state, say(exc), exc.status)
+    state = {**state, "factor": switched["factor"], "chosen": True}
+    notice = mode or (type_ if type_ in ("sms", "voice") else "")
+    target = login_path(txn_id) + (f"?notice={notice}" if notice else "")
+    return _keep(redirect(target, 303), txn_id, state)
+
+
+def _start_over(txn_id: str, exc: SlsError) -> Any:
+    body, status = login_form(say(exc), exc.status)
+    response = Response(body, status, mimetype="text/html")
+    drop_cookie(response, LOGIN_COOKIE, path=login_path(txn_id))
+    return response
+
+
+@bp.post("/login/<txn_id>/select")
+def login_select(txn_id: str):  # type: ignore[no-untyped-def]
+    require_browser_token()
+    state = _state(txn_id)
+    if not state:
+        return _ended(txn_id)
+    type_, _, device_id = request.form.get("device", "").partition(":")
+    choice = next((f for f in state["factors"] if f["type"] == type_ and f["device_id"] == device_id), None)
+    if choice is None:
+        return step_view(txn_id, state, "Select a second factor device.", 400)
+    current = state["factor"]
+    if (current["type"], current["device_id"]) == (type_, device_id):
+        return _keep(redirect(login_path(txn_id), 303), txn_id, {**state, "chosen": True})
+    return _switch(txn_id, state, type_, device_id, None)
+
+
+@bp.post("/login/<txn_id>/resend")
+def login_resend(txn_id: str):  # type: ignore[no-untyped-def]
+    require_browser_token()
+    state = _state(txn_id)
+    if not state:
+        return _ended(txn_id)
+    channel = request.form.get("channel")
+    if channel not in ("sms", "voice"):
+        return step_view(txn_id, state, "Choose SMS or Voice.", 400)
+    return _switch(txn_id, state, channel, None, None)
+
+
+@bp.post("/login/<txn_id>/challenge")
+def login_challenge_mode(txn_id: str):  # type: ignore[no-untyped-def]
+    require_browser_token()
+    state = _state(txn_id)
+    if not state:
+        return _ended(txn_id)
+    return _switch(txn_id, state, "ibkey", state["factor"]["device_id"], "challenge")
+
+
+@bp.post("/login/<txn_id>/verify")
+def login_verify(txn_id: str):  # type: ignore[no-untyped-def]
+    require_browser_token()
+    state = _state(txn_id)
+    if not state:
+        return _ended(txn_id)
+    response = "".join(request.form.get("response", "").split())
+    if not response or len(response) > 64:
+        return step_view(txn_id, state, "Enter the security code.", 400)
+    try:
+        done = core().logins.verify(txn_id, state["token"], response, now=now(), ip=client_ip())
+    except SlsError as exc:
+        if exc.code in FATAL:
+            return _start_over(txn_id, exc)
+        return step_view(txn_id, state, say(exc), exc.status)
+    answer = redirect("/account", 303)
+    set_session_cookie(answer, done.token)
+    drop_cookie(answer, LOGIN_COOKIE, path=login_path(txn_id))
+    return answer
+
+
+@bp.get("/login/<txn_id>/status")
+def login_status(txn_id: str):  # type: ignore[no-untyped-def]
+    """What the waiting page polls while the user approves the push in the app."""
+    state = _state(txn_id)
+    if not state:
+        return jsonify({"state": "ended", "message": "This login has ended. Please log in again."})
+    try:
+        body, result = core().logins.status(txn_id, state["token"], now=now(), ip=client_ip())
+    except SlsError as exc:
+        return jsonify({"state": "ended", "message": say(exc)})
+    if result is not None:
+        answer = jsonify({"state": "authenticated", "next": "/account"})
+        set_session_cookie(answer, result.token)
+        drop_cookie(answer, LOGIN_COOKIE, path=login_path(txn_id))
+        return answer
+    messages = {
+        "denied": "The login was denied on your phone.",
+        "expired": "The notification has expired. Please log in again.",
+    }
+    return jsonify({"state": body["state"], "message": messages.get(body["state"], "")})

@@ -1,0 +1,282 @@
+"""The simulator pages' own JSON routes: what the card page and the phone page do when a key is pressed or a
+button tapped. Each calls the same service as ``/sim/v1`` (``core().ibkey``, ``core().phones``) or the
+simulator's models (``CardKeypads``, ``AuthenticatorApp``), under the simulators' access rule, and every
+state change carries the page's CSRF token. Errors are JSON with the broker's sentence, never a 500.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Response, jsonify, request
+
+from devices.phone import Conditions, is_handset
+
+from ...errors import InvalidRequest, SlsError, UnknownDevice
+from ...sim import speech
+from ...web.wording import explain
+from ..common import client_ip, core, now
+from . import bp
+from .kit import require_browser_token
+from .simulators import authenticators, keypads, locked_out
+
+MAX_SHOWN = 20
+_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+def _id(value: str) -> str:
+    """Ids become Redis keys: anything that is not one of ours is simply unknown (as in ``/sim/v1``)."""
+    if not _ID.fullmatch(value):
+        raise UnknownDevice()
+    return value
+
+
+def _refused(exc: SlsError) -> Response:
+    body = {"error": exc.code, "message": explain(exc.code, exc.message, exc.extra, kind=type(exc).__name__)}
+    for extra in ("attempts_left", "pin_attempts_left", "retry_after", "field"):
+        if extra in exc.extra:
+            body[extra] = exc.extra[extra]
+    response = jsonify(body)
+    response.status_code = exc.status
+    return response
+
+
+def _guarded(action: Any, *, changes: bool = True) -> Response:
+    reason = locked_out()
+    if reason:
+        message = "The simulators are switched off." if reason == "disabled" else "Enter the sim token first."
+        response = jsonify({"error": f"sim_{reason}", "message": message})
+        response.status_code = 403 if reason == "disabled" else 401
+        return response
+    try:
+        if changes:
+            require_browser_token()
+        return jsonify(action())
+    except SlsError as exc:
+        return _refused(exc)
+
+
+def _body() -> dict[str, Any]:
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise InvalidRequest("a JSON object body is required", field="body")
+    return data
+
+
+def _text(body: dict[str, Any], name: str, max_len: int = 128, required: bool = True) -> str | None:
+    value = body.get(name)
+    if value is None or value == "":
+        if required:
+            raise InvalidRequest(f"{name} is required", field=name)
+        return None
+    if not isinstance(value, str) or len(value) > max_len:
+        raise InvalidRequest(f"{name} must be text of at most {max_len} characters", field=name)
+    return value
+
+
+def _unlock(body: dict[str, Any]) -> dict[str, Any]:
+    """PIN (Android) or Face ID / Touch ID (iOS), as the app asks."""
+    if body.get("biometric") is True:
+        return {"biometric": True}
+    return {"pin": _text(body, "pin", 16)}
+
+
+# --- the card ----------------------------------------------------------------------------------------------
+
+
+@bp.post("/sim/card/<device_id>/keys")
+def sim_card_key(device_id: str):  # type: ignore[no-untyped-def]
+    def press() -> dict[str, Any]:
+        body = _body()
+        key = _text(body, "key", 8)
+        return keypads().press(
+            _id(device_id), key or "", _text(body, "state", 2000, required=False), now=now()
+        )
+
+    return _guarded(press)
+
+
+# --- the phone ----------------------------------------------------------------------------------------------
+
+
+def _handset_view(handset: str) -> dict[str, Any]:
+    phones = core().phones
+    audio = speech.available()
+    calls = [
+        {
+            **{k: c.get(k) for k in ("id", "at", "transcript", "code")},
+            "audio_url": f"/sim/phone/{handset}/calls/{c['id']}/audio" if audio else None,
+        }
+        for c in phones.calls(handset, now=now())[:MAX_SHOWN]
+    ]
+    messages = [
+        {k: m.get(k) for k in ("id", "at", "from", "text", "code")}
+        for m in phones.messages(handset, now=now())[:MAX_SHOWN]
+    ]
+    return {"number": handset, "messages": messages, "calls": calls}
+
+
+def _ibkey_view(username: str) -> dict[str, Any]:
+    """IBKR Mobile on this user's phone: the active app (status, notifications) and activations waiting."""
+    devices = [d for d in core().devices.of_user(username) if d.type == "ibkey"]
+    active = next((d for d in devices if d.status == "active"), None)
+    app: dict[str, Any] | None = None
+    if active:
+        app = core().ibkey.status(active.device_id)
+        app["inbox"] = core().ibkey.notifications(app["app_id"], now=now())
+    waiting = [  # a new phone for this user (its first IB Key, or a migration)
+        {
+            "device_id": d.device_id,
+            "platform": d.platform,
+            "migrate": active is not None,
+            "username": username,
+        }
+        for d in devices
+        if d.status == "pending_activation" and not d.app_id
+    ]
+    if app:  # users added to this phone (Add User), waiting for their activation code
+        waiting += [
+            {
+                "device_id": p["device_id"],
+                "platform": app["platform"],
+                "migrate": False,
+                "username": p["username"],
+            }
+            for p in app["pending_users"]
+        ]
+    return {"app": app, "waiting": waiting}
+
+
+def phone_state(username: str) -> dict[str, Any]:
+    user = core().users.get(username)
+    number = user.phone
+    state: dict[str, Any] = {"username": user.username, "number": number, "now": now()}
+    if number:
+        conditions = core().phones.conditions(number)
+        state["conditions"] = {
+            "carrier_blocks_sms": conditions.carrier_blocks_sms,
+            "roaming": conditions.roaming,
+            "delivery_delay_s": conditions.delivery_delay_s,
+            "sim_swapped_to": conditions.sim_swapped_to,
+        }
+        state["handset"] = _handset_view(number)
+        swapped = conditions.sim_swapped_to
+        state["attacker"] = _handset_view(swapped) if swapped else None
+    state["ibkey"] = _ibkey_view(user.username)
+    state["totp"] = authenticators().codes(user.username, now=now())
+    return state
+
+
+@bp.get("/sim/phone/<username>/state")
+def sim_phone_state(username: str):  # type: ignore[no-untyped-def]
+    return _guarded(lambda: phone_state(username), changes=False)
+
+
+@bp.post("/sim/phone/<username>/conditions")
+def sim_phone_conditions(username: str):  # type: ignore[no-untyped-def]
+    def change() -> dict[str, Any]:
+        body = _body()
+        number = core().users.get(username).phone
+        if not number:
+            raise InvalidRequest("this user has no phone number", field="number")
+        delay = body.get("delivery_delay_s", 0)
+        if isinstance(delay, bool) or not isinstance(delay, int) or not 0 <= delay <= 3600:
+            raise InvalidRequest("delivery_delay_s must be 0 to 3600 seconds", field="delivery_delay_s")
+        swapped = "attacker" if body.get("sim_swapped") is True else None
+        conditions = Conditions(
+            carrier_blocks_sms=body.get("carrier_blocks_sms") is True,
+            roaming=body.get("roaming") is True,
+            delivery_delay_s=delay,
+            sim_swapped_to=swapped,
+        )
+        core().phones.set_conditions(number, conditions, now=now())
+        return phone_state(username)
+
+    return _guarded(change)
+
+
+@bp.get("/sim/phone/<handset>/calls/<call_id>/audio")
+def sim_call_audio(handset: str, call_id: str):  # type: ignore[no-untyped-def]
+    if locked_out() or not is_handset(handset):
+        return jsonify({"error": "not_found", "message": "No such call."}), 404
+    found = [c for c in core().phones.calls(handset, now=now()) if c["id"] == call_id]
+    if not found:
+        return jsonify({"error": "not_found", "message": "No such call."}), 404
+    try:
+        return Response(speech.render_wav(found[0]["transcript"]), mimetype="audio/wav")
+    except SlsError as exc:
+        return _refused(exc)
+
+
+# --- IBKR Mobile --------------------------------------------------------------------------------------------
+
+
+@bp.post("/sim/ibkey/<app_id>/notifications/<notification_id>/<decision>")
+def sim_ibkey_answer(app_id: str, notification_id: str, decision: str):  # type: ignore[no-untyped-def]
+    def answer() -> dict[str, Any]:
+        if decision not in ("approve", "deny"):
+            raise InvalidRequest("decision must be approve or deny", field="decision")
+        body = _body()
+        match = _text(body, "match", 4) if decision == "approve" else None
+        return core().ibkey.answer(
+            _id(app_id),
+            _id(notification_id),
+            decision,
+            match=match,
+            unlock=_unlock(body),
+            now=now(),
+            ip=client_ip(),
+        )
+
+    return _guarded(answer)
+
+
+@bp.post("/sim/ibkey/<app_id>/respond")
+def sim_ibkey_respond(app_id: str):  # type: ignore[no-untyped-def]
+    def respond() -> dict[str, Any]:
+        body = _body()
+        challenge = _text(body, "challenge", 16) or ""
+        return core().ibkey.respond(
+            _id(app_id), challenge, username=_text(body, "username", 64, required=False), unlock=_unlock(body)
+        )
+
+    return _guarded(respond)
+
+
+@bp.post("/sim/ibkey/<ref>/activate")
+def sim_ibkey_activate(ref: str):  # type: ignore[no-untyped-def]
+    def activate() -> dict[str, Any]:
+        body = _body()
+        return core().ibkey.activate(
+            _id(ref),
+            _text(body, "username", 64) or "",
+            _text(body, "password", 1024) or "",
+            _text(body, "activation_code", 16) or "",
+            unlock=_unlock(body),
+            now=now(),
+            ip=client_ip(),
+        )
+
+    return _guarded(activate)
+
+
+@bp.post("/sim/ibkey/<app_id>/users")
+def sim_ibkey_add_user(app_id: str):  # type: ignore[no-untyped-def]
+    def add() -> dict[str, Any]:
+        body = _body()
+        username, password = _text(body, "username", 64) or "", _text(body, "password", 1024) or ""
+        return core().ibkey.add_user(_id(app_id), username, password, now=now(), ip=client_ip())
+
+    return _guarded(add)
+
+
+@bp.post("/sim/ibkey/<app_id>/settings")
+def sim_ibkey_settings(app_id: str):  # type: ignore[no-untyped-def]
+    def settings() -> dict[str, Any]:
+        enabled = _body().get("notifications")
+        if not isinstance(enabled, bool):
+            raise InvalidRequest("notifications must be true or false", field="notifications")
+        return core().ibkey.set_notifications(_id(app_id), enabled, now=now())
+
+    return _guarded(settings)

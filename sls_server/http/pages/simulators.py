@@ -1,0 +1,97 @@
+"""``/sim``: the simulated world a trainer projects: pick a user or a device, then the DSC+ card drawn as the
+device (``/sim/card/<device_id>``) or the user's phone (``/sim/phone/<username>``: texts, calls, IBKR Mobile,
+an authenticator app, and the network's conditions).
+
+Like ``/sim/v1`` these stand for holding the card or the phone: open by default, off with
+``SLS_SIM_ENABLED=false``, and behind the sim token (typed once: see ``access``) with ``SLS_SIM_TOKEN``.
+The pages' scripts talk to this blueprint's own routes (``sim_actions``), never to ``/sim/v1`` with a token.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import redirect, request
+
+from ...errors import SlsError, UnknownDevice, UnknownUser
+from ...sim.authenticator import AuthenticatorApp
+from ...sim.card_keypad import CardKeypads
+from ...web.wording import factor_name
+from ..common import core
+from . import bp
+from .access import SIMULATORS
+from .kit import page, require_browser_token
+
+
+def keypads() -> CardKeypads:
+    return core().keypads
+
+
+def authenticators() -> AuthenticatorApp:
+    return core().authenticator
+
+
+def locked_out() -> str | None:
+    """Why this browser may not hold the simulated devices now: 'disabled', 'token', or None (it may)."""
+    settings = core().settings
+    if not settings.sim_enabled:
+        return "disabled"
+    if settings.sim_token is not None and not SIMULATORS.is_open():
+        return "token"
+    return None
+
+
+def door(message: str | None = None, status: int | None = None) -> Any:
+    reason = locked_out()
+    code = status or (403 if reason == "disabled" else 401)
+    return page("sim_door.html", code, reason=reason, message=message, next=request.path, section="sim")
+
+
+def world() -> list[dict[str, Any]]:
+    """Every user with their phone and devices, for the simulator index."""
+    users = []
+    for name in core().users.names():
+        record = core().users.get(name)
+        devices = [d for d in core().devices.of_user(name) if d.status in ("active", "pending_activation")]
+        users.append({"username": name, "phone": record.phone, "devices": devices})
+    return users
+
+
+@bp.get("/sim")
+def sim_index():  # type: ignore[no-untyped-def]
+    if locked_out():
+        return door()
+    return page("sim_index.html", users=world(), factor_name=factor_name, section="sim")
+
+
+@bp.post("/sim/unlock")
+def sim_unlock():  # type: ignore[no-untyped-def]
+    require_browser_token()
+    target = request.form.get("next", "/sim")
+    target = target if target.startswith("/sim") and "//" not in target else "/sim"
+    answer = redirect(target, 303)
+    if SIMULATORS.sign_in(request.form.get("token", ""), answer):
+        return answer
+    return door("That is not this server's sim token.", 401)
+
+
+@bp.get("/sim/card/<device_id>")
+def sim_card(device_id: str):  # type: ignore[no-untyped-def]
+    if locked_out():
+        return door()
+    try:
+        card = keypads().card(device_id)
+    except (UnknownDevice, SlsError):
+        return page("sim_missing.html", 404, what="card", section="sim")
+    return page("sim_card.html", card=card, section="sim")
+
+
+@bp.get("/sim/phone/<username>")
+def sim_phone(username: str):  # type: ignore[no-untyped-def]
+    if locked_out():
+        return door()
+    try:
+        user = core().users.get(username)
+    except (UnknownUser, SlsError):
+        return page("sim_missing.html", 404, what="phone", section="sim")
+    return page("sim_phone.html", username=user.username, phone=user.phone, section="sim")

@@ -1,0 +1,181 @@
+"""Step-up on the account page ("verify your identity"): a withdrawal and a new phone number each need a
+fresh second factor, through ``core().stepup`` exactly as ``/api/v1/verify`` does.
+
+The task waits, sealed in the ``sls_page_verify`` cookie (scoped to ``/account/verify``, bound to the
+session), while the user answers the challenge or approves the push; once verified the session token is
+rotated (a new cookie), the task runs, and the account page says so. The task is checked before the
+step-up starts, so a typo never costs the user a challenge.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Response, jsonify, redirect, request
+
+from ...accounts.users import PHONE_RE
+from ...auth.sessions import Session
+from ...errors import SlsError
+from ...web.wording import CARD_STEPS, IBKEY_CHALLENGE_STEPS, factor_name
+from ..common import client_ip, core, now
+from ..crosssite import form_token, require_form_token
+from . import bp
+from .account import current_session, gone
+from .kit import drop_cookie, page, say, seal, set_cookie, set_session_cookie
+
+VERIFY_COOKIE = "sls_page_verify"
+VERIFY_PATH = "/account/verify"
+_AMOUNT = re.compile(r"^[0-9]{1,9}$")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+PURPOSE_TITLES = {"withdrawal": "Withdraw funds", "change_contact": "Change your phone number"}
+
+
+def _task_from_form(kind: str) -> tuple[dict[str, Any] | None, str | None]:
+    """The task as typed, or a sentence saying what is wrong with it."""
+    if kind == "withdrawal":
+        amount = request.form.get("amount", "").strip()
+        currency = request.form.get("currency", "USD").strip().upper()
+        if not _AMOUNT.fullmatch(amount) or int(amount) < 1:
+            return None, "Enter a whole amount between 1 and 999,999,999."
+        if not _CURRENCY.fullmatch(currency):
+            return None, "Choose a currency."
+        return {"purpose": "withdrawal", "amount": int(amount), "currency": currency}, None
+    phone = request.form.get("phone", "").strip().replace(" ", "")
+    if not PHONE_RE.fullmatch(phone):
+        return None, "Enter the new number in international form, like +15551234567."
+    return {"purpose": "change_contact", "phone": phone}, None
+
+
+def _run(session: Session, task: dict[str, Any]) -> str:
+    """Carry out a verified task through the same core step as ``/api/v1/withdrawals`` and
+    ``/api/v1/account/phone`` (which checks the step-up itself); a reference to show."""
+    if task["purpose"] == "change_contact":
+        core().tasks.change_phone(session, task["phone"], now=now())
+        return ""
+    done = core().tasks.withdraw(session, task["amount"], task["currency"], now=now(), ip=client_ip())
+    return str(done["request_id"])
+
+
+def _problem(message: str, status: int) -> Any:
+    return page("account_problem.html", status, csrf_token=form_token(), message=message, section="account")
+
+
+def _begin(kind: str) -> Any:
+    try:
+        require_form_token()
+        session = current_session(extend=True)
+    except SlsError as exc:
+        return gone(exc)
+    task, problem = _task_from_form(kind)
+    if task is None:
+        return _problem(problem or "Check the form and try again.", 400)
+    if session.verified.get(task["purpose"], 0) > now():
+        ref = _run(session, task)
+        return redirect(f"/account?done={task['purpose']}&ref={ref}", 303)
+    try:
+        opened = core().stepup.begin(
+            session, task["purpose"], now=now(), ip=client_ip(), type_=None, device_id=None
+        )
+    except SlsError as exc:
+        return _problem(say(exc), exc.status)
+    state = {"txn_id": opened["txn_id"], "factor": opened["factor"], "task": task}
+    answer = redirect(VERIFY_PATH, 303)
+    sealed = seal("verify").seal(state, f"verify:{session.username}")
+    set_cookie(answer, VERIFY_COOKIE, sealed, path=VERIFY_PATH, max_age=3 * core().settings.challenge_ttl)
+    return answer
+
+
+@bp.post("/account/withdrawal")
+def account_withdrawal():  # type: ignore[no-untyped-def]
+    return _begin("withdrawal")
+
+
+@bp.post("/account/phone")
+def account_phone():  # type: ignore[no-untyped-def]
+    return _begin("change_contact")
+
+
+def _pending(session: Session) -> dict[str, Any] | None:
+    return seal("verify").open(request.cookies.get(VERIFY_COOKIE), f"verify:{session.username}")
+
+
+def _verify_page(state: dict[str, Any], message: str | None = None, status: int = 200) -> Any:
+    return page(
+        "verify.html",
+        status,
+        csrf_token=form_token(),
+        factor=state["factor"],
+        task=state["task"],
+        title=PURPOSE_TITLES[state["task"]["purpose"]],
+        factor_name=factor_name,
+        card_steps=CARD_STEPS,
+        ibkey_steps=IBKEY_CHALLENGE_STEPS,
+        message=message,
+        section="account",
+    )
+
+
+def _verified(state: dict[str, Any], token: str) -> tuple[Response, str]:
+    session = core().sessions.authenticate(token, now=now(), ip=client_ip())
+    ref = _run(session, state["task"])
+    target = f"/account?done={state['task']['purpose']}&ref={ref}"
+    return jsonify({"state": "verified", "next": target}), target
+
+
+@bp.get(VERIFY_PATH)
+def verify_page():  # type: ignore[no-untyped-def]
+    try:
+        session = current_session(extend=True)
+    except SlsError as exc:
+        return gone(exc)
+    state = _pending(session)
+    return _verify_page(state) if state else redirect("/account", 303)
+
+
+@bp.post(VERIFY_PATH)
+def verify_submit():  # type: ignore[no-untyped-def]
+    try:
+        require_form_token()
+        session = current_session(extend=True)
+    except SlsError as exc:
+        return gone(exc)
+    state = _pending(session)
+    if not state:
+        return redirect("/account", 303)
+    response = "".join(request.form.get("response", "").split())
+    if not response or len(response) > 64:
+        return _verify_page(state, "Enter the security code.", 400)
+    try:
+        _, token = core().stepup.complete(session, state["txn_id"], response, now=now(), ip=client_ip())
+    except SlsError as exc:
+        return _verify_page(state, say(exc), exc.status)
+    assert token is not None  # a typed response either verifies or raises
+    _, target = _verified(state, token)
+    answer = redirect(target, 303)
+    set_session_cookie(answer, token)
+    drop_cookie(answer, VERIFY_COOKIE, path=VERIFY_PATH)
+    return answer
+
+
+@bp.get(VERIFY_PATH + "/status")
+def verify_status():  # type: ignore[no-untyped-def]
+    """What the waiting page polls while the user approves the step-up's push."""
+    try:
+        session = current_session(extend=False)
+    except SlsError:
+        return jsonify({"state": "ended", "message": "Your session has ended. Please log in again."})
+    state = _pending(session)
+    if not state:
+        return jsonify({"state": "ended", "message": "Nothing is waiting for verification."})
+    try:
+        body, token = core().stepup.complete(session, state["txn_id"], None, now=now(), ip=client_ip())
+    except SlsError as exc:
+        return jsonify({"state": "ended", "message": say(exc)})
+    if token is None:
+        messages = {"denied": "The request was denied on your phone.", "expired": "The notification expired."}
+        return jsonify({"state": body["state"], "message": messages.get(body["state"], "")})
+    answer, _ = _verified(state, token)
+    set_session_cookie(answer, token)
+    drop_cookie(answer, VERIFY_COOKIE, path=VERIFY_PATH)
+    return answer

@@ -1,0 +1,162 @@
+"""``/trainer``: the trainer's console. Users with their lock state, sessions and factors; the server's
+clock (+1 min, +15 min, +1 day, reset); attacks staged against a chosen user; and the live audit feed
+(``feed``). Signed in once per browser with the admin token (``access``); every action is a POST with the
+page's CSRF token, and the admin token itself never reaches JavaScript.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify, redirect, request
+
+from ...errors import InvalidRequest, SlsError
+from ...sim.attacks import KINDS, Attacks
+from ...web.wording import duration, factor_name
+from ..common import core, now
+from . import bp
+from .access import TRAINER
+from .kit import page, require_browser_token
+
+#: The admin clock's range (2000-01-01 .. 2100-01-01 UTC), as ``/admin/v1/clock`` keeps it.
+CLOCK_MIN, CLOCK_MAX = 946684800, 4102444800
+CLOCK_STEPS = {"minute": 60, "quarter": 900, "day": 86400}
+ATTACK_TITLES = {
+    "password_spray": "Password spray",
+    "brute_force": "Brute force",
+    "credential_stuffing": "Credential stuffing (many addresses)",
+    "push_bombing": "Push bombing",
+    "sim_swap": "SIM swap",
+}
+
+
+def users_view() -> list[dict[str, Any]]:
+    at = now()
+    shown = []
+    for name in core().users.names():
+        record = core().users.get(name)
+        lock = core().lockout.status(name, now=at)
+        waits = [b["retry_after"] for b in lock["buckets"].values() if b["locked"] and b["retry_after"]]
+        shown.append(
+            {
+                "username": name,
+                "disabled": record.disabled,
+                "locked": lock["locked"],
+                "lock_wait": duration(max(waits)) if waits else None,
+                "failures": max((b["failures"] for b in lock["buckets"].values()), default=0),
+                "sessions": core().sessions.of_user(name, now=at),
+                "devices": [d for d in core().devices.of_user(name) if d.status != "revoked"],
+            }
+        )
+    return shown
+
+
+def _json_guard() -> Any:
+    if not TRAINER.is_open():
+        response = jsonify({"error": "trainer_sign_in_required", "message": "Sign in to the console first."})
+        response.status_code = 401
+        return response
+    return None
+
+
+@bp.get("/trainer")
+def trainer_page():  # type: ignore[no-untyped-def]
+    if not TRAINER.is_open():
+        return page(
+            "trainer_signin.html",
+            401 if request.args.get("failed") else 200,
+            failed=bool(request.args.get("failed")),
+            section="trainer",
+        )
+    return page(
+        "trainer.html",
+        users=users_view(),
+        clock=core().clock.reading(),
+        attacks=ATTACK_TITLES,
+        factor_name=factor_name,
+        section="trainer",
+    )
+
+
+@bp.post("/trainer/sign-in")
+def trainer_sign_in():  # type: ignore[no-untyped-def]
+    require_browser_token()
+    answer = redirect("/trainer", 303)
+    if TRAINER.sign_in(request.form.get("token", "")[:256], answer):
+        return answer
+    return redirect("/trainer?failed=1", 303)
+
+
+@bp.post("/trainer/sign-out")
+def trainer_sign_out():  # type: ignore[no-untyped-def]
+    require_browser_token()
+    answer = redirect("/trainer", 303)
+    TRAINER.sign_out(answer)
+    return answer
+
+
+@bp.get("/trainer/users")
+def trainer_users():  # type: ignore[no-untyped-def]
+    """The users table alone, redrawn by the console as events arrive."""
+    refused = _json_guard()
+    if refused:
+        return refused
+    return page("_trainer_users.html", users=users_view(), factor_name=factor_name)
+
+
+def _action(run: Any) -> Any:
+    refused = _json_guard()
+    if refused:
+        return refused
+    try:
+        require_browser_token()
+        return jsonify(run(request.get_json(silent=True) or {}))
+    except SlsError as exc:
+        response = jsonify({"error": exc.code, "message": exc.message})
+        response.status_code = exc.status
+        return response
+
+
+@bp.post("/trainer/clock")
+def trainer_clock():  # type: ignore[no-untyped-def]
+    def move(body: dict[str, Any]) -> dict[str, Any]:
+        step = body.get("step")
+        clock = core().clock
+        if step == "reset":
+            reading = clock.advance(-clock.reading().offset_s)
+        elif step in CLOCK_STEPS:
+            moved = clock.advance_within(CLOCK_STEPS[step], CLOCK_MIN, CLOCK_MAX)
+            if moved is None:
+                raise InvalidRequest("the clock would leave its range", field="step")
+            reading = moved
+        else:
+            raise InvalidRequest(f"step must be one of reset, {', '.join(CLOCK_STEPS)}", field="step")
+        core().events.record("clock.moved", at=reading.now, detail={"offset_s": reading.offset_s})
+        return reading.as_dict()
+
+    return _action(move)
+
+
+@bp.post("/trainer/attack")
+def trainer_attack():  # type: ignore[no-untyped-def]
+    def attack(body: dict[str, Any]) -> dict[str, Any]:
+        kind, username, password = body.get("attack"), body.get("username"), body.get("password")
+        if kind not in KINDS:
+            raise InvalidRequest("choose an attack", field="attack")
+        if not isinstance(username, str) or not username:
+            raise InvalidRequest("choose a user", field="username")
+        if password is not None and (not isinstance(password, str) or len(password) > 1024):
+            raise InvalidRequest("password must be text", field="password")
+        return Attacks(core()).run(kind, username, password=password or None, now=now())
+
+    return _action(attack)
+
+
+@bp.post("/trainer/users/<username>/unlock")
+def trainer_unlock(username: str):  # type: ignore[no-untyped-def]
+    def unlock(_: dict[str, Any]) -> dict[str, Any]:
+        name = core().users.get(username).username
+        core().lockout.unlock(name, now=now())
+        return {"unlocked": name}
+
+    return _action(unlock)

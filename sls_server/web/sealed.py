@@ -1,0 +1,41 @@
+"""Small state the pages keep in the browser, sealed: a login's binding and prompt, a step-up in progress,
+the trainer's and the simulators' sign-in, the card's keypad between two presses.
+
+Sealed with AES-256-GCM (``SecretBox``) under a key derived from ``SLS_SECRET_KEY`` for this one use, so it
+is never the key that seals device secrets, and bound to a context (the login, the session, the card): a
+value copied into another context does not open. Every worker can open what another sealed, so no page
+state lives in a worker's memory, and nothing the browser holds is readable or forgeable by it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+from typing import Any
+
+from ..secretbox import SealError, SecretBox
+
+MAX_SEALED_CHARS = 3800  # a cookie holds about 4 KB
+
+
+class PageSeal:
+    def __init__(self, secret_key: bytes, label: str) -> None:
+        self._box = SecretBox(hmac.new(secret_key, f"sls-pages:{label}".encode(), hashlib.sha256).digest())
+
+    def seal(self, value: dict[str, Any], context: str) -> str:
+        sealed = self._box.seal(json.dumps(value, separators=(",", ":")).encode(), context=context)
+        return base64.urlsafe_b64encode(sealed.encode()).decode().rstrip("=")
+
+    def open(self, token: str | None, context: str) -> dict[str, Any] | None:
+        """The value, or None for anything missing, malformed, tampered with or sealed for another context."""
+        if not token or len(token) > MAX_SEALED_CHARS:
+            return None
+        try:
+            sealed = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+            value = json.loads(self._box.open(sealed, context=context))
+        except (SealError, binascii.Error, ValueError, UnicodeDecodeError):
+            return None
+        return value if isinstance(value, dict) else None

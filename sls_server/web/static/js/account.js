@@ -1,0 +1,48 @@
+/* The account page's automatic-logoff countdown, the warning before it, and "Stay logged in".
+   The server's clock is the truth: the page asks /account/session every 2 s (without counting as activity)
+   and counts down locally in between. */
+"use strict";
+(function () {
+  const root = document.querySelector("[data-account]");
+  if (!root) return;
+  const countdown = root.querySelector("[data-testid=session-countdown]");
+  const warning = root.querySelector("[data-testid=logoff-warning]");
+  const warningCount = root.querySelector("[data-testid=logoff-warning-countdown]");
+  const stay = root.querySelector("[data-testid=stay-logged-in]");
+  const warnBefore = Number(root.dataset.warnBefore);
+  let idleAt = Date.now() + Number(root.dataset.idleIn) * 1000;
+  let absoluteAt = Date.now() + Number(root.dataset.expiresIn) * 1000;
+
+  function leave(next) {
+    const idleFirst = idleAt <= absoluteAt;
+    window.location.assign(next.replace("reason=idle", idleFirst ? "reason=idle" : "reason=absolute"));
+  }
+
+  function apply(body) {
+    if (body.state !== "active") { leave(body.next || "/logged-out?reason=ended"); return false; }
+    idleAt = Date.now() + body.idle_expires_in * 1000;
+    absoluteAt = Date.now() + body.expires_in * 1000;
+    render();
+    return true;
+  }
+
+  function render() {
+    const left = (Math.min(idleAt, absoluteAt) - Date.now()) / 1000;
+    countdown.textContent = SLS.clock(left);
+    const warn = left <= warnBefore;
+    if (warn && warning.hidden) { warning.hidden = false; stay.focus(); }
+    if (!warn) warning.hidden = true;
+    warningCount.textContent = SLS.clock(left);
+  }
+
+  stay.addEventListener("click", async function () {
+    const answer = await SLS.call("POST", root.dataset.tickleUrl);
+    apply(answer.data);
+  });
+  setInterval(render, 1000);
+  render();
+  SLS.poll(async function () {
+    const answer = await SLS.call("GET", root.dataset.sessionUrl);
+    return apply(answer.data);
+  }, 2000);
+})();

@@ -1,0 +1,39 @@
+/* The DSC+ card: every key press goes to the server, where devices/dscplus_keypad.py decides what the
+   display shows; the sealed keypad state comes back and goes with the next press. Presses are queued so
+   fast clicking keeps their order. */
+"use strict";
+(function () {
+  const card = document.querySelector("[data-card]");
+  if (!card) return;
+  const display = card.querySelector("[data-testid=card-display]");
+  const status = document.querySelector("[data-testid=card-status]");
+  let state = null;
+  let queue = Promise.resolve();
+
+  async function press(key) {
+    const answer = await SLS.call("POST", card.dataset.keysUrl, { key: key, state: state });
+    if (!answer.ok) {
+      status.textContent = answer.data.message || "The card did not respond.";
+      return;
+    }
+    state = answer.data.state;
+    display.textContent = answer.data.display;
+    card.classList.toggle("dsc-on", answer.data.on);
+    status.textContent = answer.data.locked ? "This card is locked after too many wrong PINs." : "";
+  }
+
+  function enqueue(key) {
+    queue = queue.then(function () { return press(key); });
+  }
+
+  card.addEventListener("click", function (event) {
+    const button = event.target.closest("[data-key]");
+    if (button) enqueue(button.dataset.key);
+  });
+  card.addEventListener("keydown", function (event) {
+    if (event.target.closest("button") && (event.key === "Enter" || event.key === " ")) return;
+    const keys = { Enter: "OK", Backspace: "C", Escape: "C", p: "POWER", P: "POWER" };
+    const key = /^[0-9]$/.test(event.key) ? event.key : keys[event.key];
+    if (key) { event.preventDefault(); enqueue(key); }
+  });
+})();

@@ -1,0 +1,127 @@
+/* IBKR Mobile on the simulated phone: notifications with number matching, approve with the PIN (Android)
+   or Face ID (iOS), Generate Response for challenge/response, activation (and migration), Add User, and the
+   notification switch. Drawn from the phone state phone.js fetches. */
+"use strict";
+(function () {
+  const root = document.querySelector("[data-ibkey-app]");
+  if (!root) return;
+  const message = root.querySelector("[data-testid=ibkey-message]");
+  const pin = root.querySelector("[data-testid=ibkey-pin]");
+  let app = null;
+  let drawnNotes = "";
+  let drawnWaiting = "";
+
+  function say(text, bad) {
+    message.textContent = text || "";
+    message.classList.toggle("app-error", Boolean(bad));
+  }
+
+  function unlock() {
+    return app && app.unlock === "biometric" ? { biometric: true } : { pin: pin.value };
+  }
+
+  async function act(url, body, done) {
+    const answer = await SLS.call("POST", url, body);
+    if (!answer.ok) { say(answer.data.message || "The app could not do that.", true); return null; }
+    if (done) say(done(answer.data));
+    window.SLSPhone.refresh();
+    return answer.data;
+  }
+
+  function notification(n) {
+    const base = "/sim/ibkey/" + app.app_id + "/notifications/" + n.id + "/";
+    const numbers = n.candidates.map(function (c) {
+      return SLS.el("button", { type: "button", class: "match-btn", "data-testid": "ibkey-match-" + c, "data-match": c, text: c });
+    });
+    const item = SLS.el("li", { class: "notif", "data-testid": "ibkey-notification" }, [
+      SLS.el("p", { class: "notif-title", text: (n.purpose === "login" ? "Login request" : "Verify your identity") + " · " + n.username }),
+      SLS.el("p", { class: "muted", text: "Select the number shown on your login screen:" }),
+      SLS.el("div", { class: "match-row" }, numbers),
+      SLS.el("button", { type: "button", class: "btn btn-link", "data-testid": "ibkey-deny", "data-deny": "1", text: "Deny" }),
+    ]);
+    item.addEventListener("click", function (event) {
+      const number = event.target.closest("[data-match]");
+      if (number) {
+        if (app.unlock === "pin" && !pin.value) { say("Enter your PIN first.", true); pin.focus(); return; }
+        act(base + "approve", Object.assign({ match: number.dataset.match }, unlock()), function () {
+          return app.unlock === "biometric" ? "Face ID recognised. Approved." : "Approved.";
+        });
+      } else if (event.target.closest("[data-deny]")) {
+        act(base + "deny", unlock(), function () { return "Denied."; });
+      }
+    });
+    return item;
+  }
+
+  function activation(w, username) {
+    const ios = w.platform === "ios";
+    const form = SLS.el("form", { class: "form app-section", "data-testid": "ibkey-activate-form" }, [
+      SLS.el("p", { class: "notif-title", text: w.migrate ? "Migrate IB Key to this phone" : "Activate IB Key" }),
+      SLS.el("label", { text: "Username" }), SLS.el("input", { name: "username", value: username, required: true, "data-testid": "ibkey-activate-username" }),
+      SLS.el("label", { text: "Password" }), SLS.el("input", { name: "password", type: "password", required: true, "data-testid": "ibkey-activate-password" }),
+      SLS.el("label", { text: "Activation Code (from the SMS)" }), SLS.el("input", { name: "code", inputmode: "numeric", required: true, "data-testid": "ibkey-activate-code" }),
+      ios ? null : SLS.el("label", { text: "Choose a PIN (4-6 letters or digits, at least one digit)" }),
+      ios ? null : SLS.el("input", { name: "pin", type: "password", required: true, "data-testid": "ibkey-activate-pin" }),
+      SLS.el("button", { type: "submit", class: "btn btn-dark btn-small", "data-testid": "ibkey-activate-submit", text: ios ? "Activate with Face ID" : "Activate" }),
+    ]);
+    form.querySelectorAll("input").forEach(function (input) { input.setAttribute("aria-label", input.previousSibling.textContent); });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      const body = { username: form.username.value, password: form.password.value, activation_code: form.code.value };
+      if (ios) body.biometric = true; else body.pin = form.pin.value;
+      act("/sim/ibkey/" + w.device_id + "/activate", body, function (done) {
+        return "Activation successful for " + done.username + (done.replaced.length ? " (the old phone no longer works)." : ".");
+      });
+    });
+    return form;
+  }
+
+  document.addEventListener("sls:phone-state", function (event) {
+    const state = event.detail.ibkey;
+    app = state.app;
+    root.querySelector("[data-ibkey-none]").hidden = Boolean(app) || state.waiting.length > 0;
+    root.querySelector("[data-ibkey-active]").hidden = !app;
+    const waiting = JSON.stringify(state.waiting);
+    if (waiting !== drawnWaiting) {
+      drawnWaiting = waiting;
+      const box = root.querySelector("[data-ibkey-waiting]");
+      box.replaceChildren.apply(box, state.waiting.map(function (w) { return activation(w, w.username); }));
+    }
+    const count = document.querySelector("[data-count=ibkey]");
+    if (!app) { count.textContent = ""; return; }
+    root.querySelector("[data-field=platform]").textContent = app.platform === "ios" ? "· iOS · Face ID" : "· Android · PIN";
+    root.querySelector("[data-unlock-pin]").hidden = app.unlock !== "pin";
+    root.querySelector("[data-unlock-bio]").hidden = app.unlock === "pin";
+    const toggle = root.querySelector("[data-setting=notifications]");
+    if (document.activeElement !== toggle) toggle.checked = app.notifications;
+    count.textContent = app.inbox.length ? String(app.inbox.length) : "";
+    const notes = JSON.stringify(app.inbox);
+    if (notes !== drawnNotes) {
+      drawnNotes = notes;
+      const list = root.querySelector("[data-list=notifications]");
+      list.replaceChildren.apply(list, app.inbox.map(notification));
+      root.querySelector("[data-empty=notifications]").hidden = app.inbox.length > 0;
+    }
+  });
+
+  root.querySelector("[data-form=unlock]").addEventListener("submit", function (event) { event.preventDefault(); });
+  root.querySelector("[data-form=respond]").addEventListener("submit", async function (event) {
+    event.preventDefault();
+    const form = event.target;
+    const data = await act("/sim/ibkey/" + app.app_id + "/respond", Object.assign({ challenge: form.challenge.value }, unlock()));
+    if (data) { form.querySelector("[data-testid=ibkey-response]").textContent = data.response; say("Response generated."); }
+  });
+  root.querySelector("[data-form=add-user]").addEventListener("submit", function (event) {
+    event.preventDefault();
+    const form = event.target;
+    act("/sim/ibkey/" + app.app_id + "/users", { username: form.username.value, password: form.password.value }, function (done) {
+      form.reset();
+      return "An activation code was sent by SMS to " + done.sent_to + ". Enter it below to activate " + done.username + ".";
+    });
+  });
+  root.querySelector("[data-setting=notifications]").addEventListener("change", function (event) {
+    act("/sim/ibkey/" + app.app_id + "/settings", { notifications: event.target.checked }, function () {
+      return event.target.checked ? "Notifications on." : "Notifications off: use Generate Response.";
+    });
+  });
+})();

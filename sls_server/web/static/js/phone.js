@@ -1,0 +1,139 @@
+/* The phone page: polls the phone's state at the server's clock and draws the inbox, the call log, the
+   authenticator codes and the network conditions; ibkey-app.js draws IBKR Mobile from the same state.
+   Lists are redrawn only when their data changed, so nothing under the user's finger jumps. */
+"use strict";
+(function () {
+  const stage = document.querySelector("[data-phone]");
+  if (!stage) return;
+  const victim = stage.querySelector("[data-handset=victim]");
+  const attacker = stage.querySelector("[data-handset=attacker]");
+  const drawn = {};
+
+  function when(at) {
+    return new Date(at * 1000).toISOString().slice(11, 19) + " UTC";
+  }
+
+  function message(m) {
+    const text = SLS.el("p", { class: "msg-text", text: m.text });
+    return SLS.el("li", { class: "msg", "data-testid": "sms-message", "data-code": m.code || "" }, [
+      SLS.el("p", { class: "msg-head" }, [SLS.el("strong", { text: m.from }), SLS.el("span", { class: "muted", text: when(m.at) })]),
+      text,
+      m.code ? SLS.el("p", { class: "msg-code mono", "data-testid": "sms-code", text: m.code }) : null,
+    ]);
+  }
+
+  function call(c) {
+    const play = c.audio_url
+      ? SLS.el("button", { type: "button", class: "btn btn-dark btn-small", "data-testid": "call-play", "data-audio": c.audio_url, text: "▶ Play" })
+      : SLS.el("span", { class: "muted", text: "(no audio on this server: read the transcript)" });
+    return SLS.el("li", { class: "msg call", "data-testid": "call-entry" }, [
+      SLS.el("p", { class: "msg-head" }, [SLS.el("strong", { text: "IBKR · voice callback" }), SLS.el("span", { class: "muted", text: when(c.at) })]),
+      SLS.el("p", { class: "msg-text", "data-testid": "call-transcript", text: c.transcript }),
+      play,
+    ]);
+  }
+
+  function totp(t) {
+    const bar = SLS.el("span", { class: "totp-bar" });
+    bar.style.width = Math.round((100 * t.seconds_left) / t.period) + "%";
+    return SLS.el("li", { class: "totp" }, [
+      SLS.el("span", { class: "muted", text: "sls-emulator · " + t.account }),
+      SLS.el("span", { class: "totp-code mono", "data-testid": "totp-code", text: t.code }),
+      SLS.el("span", { class: "muted", "data-testid": "totp-seconds", text: t.seconds_left + " s left" }),
+      SLS.el("span", { class: "totp-track" }, [bar]),
+    ]);
+  }
+
+  function draw(root, name, items, render) {
+    const list = root.querySelector("[data-list=" + name + "]");
+    if (!list) return;
+    const key = root.dataset.handset + ":" + name;
+    const json = JSON.stringify(items);
+    if (drawn[key] === json) return;
+    drawn[key] = json;
+    list.replaceChildren.apply(list, items.map(render));
+    const empty = root.querySelector("[data-empty=" + name + "]");
+    if (empty) empty.hidden = items.length > 0;
+    const count = root.querySelector("[data-count=" + name + "]");
+    if (count) count.textContent = items.length ? String(items.length) : "";
+  }
+
+  function drawHandset(root, handset) {
+    root.querySelector("[data-field=number]").textContent = handset ? handset.number : "";
+    draw(root, "messages", handset ? handset.messages : [], message);
+    draw(root, "calls", handset ? handset.calls : [], call);
+  }
+
+  function drawConditions(conditions) {
+    const form = stage.querySelector("[data-form=conditions]");
+    if (!form || !conditions) return;
+    if (!form.contains(document.activeElement)) {
+      form.carrier_blocks_sms.checked = conditions.carrier_blocks_sms;
+      form.roaming.checked = conditions.roaming;
+      form.sim_swapped.checked = Boolean(conditions.sim_swapped_to);
+      form.delivery_delay_s.value = String(conditions.delivery_delay_s || 0);
+    }
+    const notes = [];
+    if (conditions.carrier_blocks_sms) notes.push("texts are dropped (voice still works)");
+    if (conditions.roaming) notes.push("roaming: IB Key falls back to challenge/response");
+    if (conditions.delivery_delay_s) notes.push("texts arrive " + conditions.delivery_delay_s + " s late");
+    if (conditions.sim_swapped_to) notes.push("SIM swapped: texts and calls reach the attacker");
+    stage.querySelector("[data-testid=cond-summary]").textContent = notes.length ? "Now: " + notes.join("; ") + "." : "Normal network.";
+    victim.querySelector("[data-field=carrier]").textContent = conditions.sim_swapped_to ? "No service (SIM moved)" : conditions.roaming ? "Roaming" : "Carrier";
+  }
+
+  function apply(state) {
+    drawHandset(victim, state.handset);
+    attacker.hidden = !state.attacker;
+    if (state.attacker) drawHandset(attacker, state.attacker);
+    draw(victim, "totp", state.totp || [], totp);
+    drawConditions(state.conditions);
+    document.dispatchEvent(new CustomEvent("sls:phone-state", { detail: state }));
+  }
+
+  async function refresh() {
+    const answer = await SLS.call("GET", stage.dataset.stateUrl);
+    if (answer.ok) apply(answer.data);
+    else if (answer.status === 401 || answer.status === 403) { window.location.reload(); return false; }
+    return true;
+  }
+
+  /* tabs: arrow keys move between them, as in any tab list */
+  const tabs = Array.from(victim.querySelectorAll("[role=tab]"));
+  function select(tab) {
+    tabs.forEach(function (t) {
+      const on = t === tab;
+      t.setAttribute("aria-selected", String(on));
+      t.tabIndex = on ? 0 : -1;
+      document.getElementById(t.getAttribute("aria-controls")).hidden = !on;
+    });
+  }
+  tabs.forEach(function (tab, i) {
+    tab.addEventListener("click", function () { select(tab); });
+    tab.addEventListener("keydown", function (event) {
+      const step = event.key === "ArrowRight" ? 1 : event.key === "ArrowLeft" ? -1 : 0;
+      if (!step) return;
+      const next = tabs[(i + step + tabs.length) % tabs.length];
+      select(next); next.focus();
+    });
+  });
+
+  stage.addEventListener("click", function (event) {
+    const button = event.target.closest("[data-audio]");
+    if (button) new Audio(button.dataset.audio).play().catch(function () { button.textContent = "Audio could not play"; });
+  });
+
+  const form = stage.querySelector("[data-form=conditions]");
+  if (form) form.addEventListener("change", async function () {
+    const answer = await SLS.call("POST", stage.dataset.conditionsUrl, {
+      carrier_blocks_sms: form.carrier_blocks_sms.checked,
+      roaming: form.roaming.checked,
+      sim_swapped: form.sim_swapped.checked,
+      delivery_delay_s: Number(form.delivery_delay_s.value),
+    });
+    if (answer.ok) { document.activeElement.blur(); apply(answer.data); }
+  });
+
+  window.SLSPhone = { refresh: refresh };
+  SLS.poll(refresh, 1500);
+})();

@@ -1,0 +1,22 @@
+/* The IB Key push step: poll the login (or step-up) until the app approves, denies or the push expires. */
+"use strict";
+(function () {
+  const box = document.querySelector("[data-push-wait]");
+  if (!box) return;
+  const status = box.querySelector("[data-testid=push-status]");
+  SLS.poll(async function () {
+    const answer = await SLS.call("GET", box.dataset.statusUrl);
+    const state = answer.data.state;
+    if (state === "authenticated" || state === "verified") {
+      status.textContent = "Approved. Continuing…";
+      window.location.assign(answer.data.next);
+      return false;
+    }
+    if (state === "pending" || !answer.ok) return true;
+    status.textContent = answer.data.message || "This login has ended. Please log in again.";
+    status.classList.add("alert", "alert-error");
+    const again = SLS.el("a", { href: "/", class: "btn btn-primary", "data-testid": "push-restart", text: "Log in again" });
+    status.after(again);
+    return false;
+  }, 1000);
+})();

@@ -1,0 +1,116 @@
+"""What the pages say, in the broker's words: the factor names, the card's and the app's steps (from the
+broker's own procedures), and one sentence for each refusal the login service can give.
+
+Messages are chosen by error code (part of the HTTP contract) and the error's extras (``retry_after``,
+``attempts_left``), never by parsing the service's English; an unknown code falls back to the service's own
+message, so a new refusal is still explained, never turned into a 500.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+FACTOR_NAMES = {
+    "dscplus": "Digital Security Card+",
+    "ibkey": "IB Key (IBKR Mobile)",
+    "sms": "SMS",
+    "voice": "Voice callback",
+    "totp": "Authenticator app",
+    "temporary": "Temporary passcode",
+}
+
+#: The card's steps, as the broker's "Secure Login with Digital Security Card+" procedure gives them.
+CARD_STEPS = (
+    "Turn on your device by pressing the \u201cpress\u201d button until PIN> is displayed.",
+    "Enter the 4-digit PIN code you specified when you requested the device, then press OK.",
+    "When CHALLNG> is displayed, enter the 6-digit Challenge Code shown above, then press OK.",
+    "A response code will appear: enter its 8 digits in the Response field and select Log in.",
+)
+
+#: IB Key without notifications: the broker's challenge/response procedure.
+IBKEY_CHALLENGE_STEPS = (
+    "Launch IBKR Mobile on your smartphone and select Authenticate (or More \u203a Two-Factor Authentication "
+    "\u203a Generate Response).",
+    "Type the Challenge Code shown above (and your PIN on Android), then select Generate Passcode.",
+    "Enter the response string from IB Key in the Response field and select Log in.",
+)
+
+
+def factor_name(type_: str) -> str:
+    return FACTOR_NAMES.get(type_, type_)
+
+
+def device_label(entry: dict[str, str | None]) -> str:
+    """What tells two devices apart on the M2FS list: a card's serial, a masked phone; not a raw device id."""
+    label = entry.get("label") or ""
+    type_ = str(entry.get("type"))
+    for prefix in (f"{type_} ", "sms ", "voice "):
+        if label.startswith(prefix):
+            label = label[len(prefix):]
+    return "" if label == entry.get("device_id") else label
+
+
+def duration(seconds: int | float | None) -> str:
+    """``75`` -> ``1 min 15 s``; ``3600`` -> ``60 min``: a wait a person reads at a glance."""
+    total = max(int(seconds or 0), 0)
+    minutes, secs = divmod(total, 60)
+    if not minutes:
+        return f"{secs} s"
+    return f"{minutes} min" + (f" {secs} s" if secs else "")
+
+
+def explain(code: str, message: str, extra: dict[str, Any], *, kind: str = "") -> str:
+    """One sentence for a refusal. ``kind`` is the error's class name, for the codes several limits share."""
+    wait = extra.get("retry_after")
+    if code == "invalid_credentials":
+        return "The username or password you entered is incorrect. Please try again."
+    if code == "account_locked":
+        if wait:
+            return (
+                "Your account is temporarily locked after too many failed login attempts. "
+                f"Try again in {duration(wait)}."
+            )
+        return (
+            "Your account is locked after too many failed login attempts. "
+            "Contact Client Services to unlock it."
+        )
+    if code == "account_disabled":
+        return "This account is disabled. Contact Client Services."
+    if code == "ip_restricted":
+        return (
+            "Login from this IP address is not permitted: IP Restrictions are active on this account. "
+            "Log in from one of the addresses you designated in Client Portal."
+        )
+    if code == "rate_limited":
+        after = f" Try again in {duration(wait)}." if wait else ""
+        if kind == "PushLimited":
+            return "Too many IB Key notifications were sent to your phone recently." + after
+        if kind == "SendLimited":
+            return "Too many security codes were sent to your phone recently." + after
+        if kind == "ChallengeLimited":
+            return "Too many challenges were issued for this device recently." + after
+        return "Too many failed login attempts from your address." + after
+    if code == "invalid_response":
+        left = extra.get("attempts_left")
+        tail = f" {left} attempt{'s' if left != 1 else ''} left." if left is not None else ""
+        return "The security code you entered is not valid." + tail
+    if code == "challenge_expired":
+        return "The security code has expired. Please log in again."
+    if code == "challenge_used":
+        return "This security code has already been used. Please log in again."
+    if code == "device_locked":
+        return (
+            "This security device is disabled after too many wrong responses. "
+            "Use another device or contact Client Services."
+        )
+    if code == "no_second_factor":
+        return "The Secure Login System is mandatory and no security device is active for this user."
+    if code == "push_denied":
+        return "The login was denied on your phone."
+    if code == "login_exhausted":
+        return "Too many new codes or device changes were requested for this login. Please log in again."
+    if code in ("session_expired", "not_authenticated"):
+        return "Your session has ended. Please log in again."
+    if code == "session_active":
+        return "You are already logged in elsewhere; log out there first."
+    return message

@@ -1,0 +1,82 @@
+"""The HTML pages' own protections, without a browser: the pages' CSP (no inline script anywhere), CSRF
+tokens on every form, the login binding only in an HttpOnly, SameSite=Strict cookie scoped to the login's
+path, and clear pages (never a 500) for bad input."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import EnrolledUser
+from flask.testing import FlaskClient
+
+from sls_server.http.security import CSP_PAGES
+
+PAGES = ("/", "/sim", "/trainer", "/docs", "/logged-out?reason=idle")
+
+
+def csrf(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "a form without its CSRF token"
+    return found.group(1)
+
+
+def test_pages_are_html_under_the_strict_csp_with_no_inline_script(client: FlaskClient) -> None:
+    for path in PAGES:
+        page = client.get(path)
+        assert page.status_code == 200, path
+        assert page.mimetype == "text/html"
+        assert page.headers["Content-Security-Policy"] == CSP_PAGES
+        html = page.get_data(as_text=True)
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), f"inline script on {path}"
+        assert not re.search(r"\son[a-z]+\s*=", html), f"inline event handler on {path}"
+        assert "style=" not in html, f"inline style on {path}"
+        for form in re.findall(r"<form[^>]*method=\"post\"[^>]*>.*?</form>", html, flags=re.S):
+            assert 'name="csrf_token"' in form, f"a form without CSRF on {path}"
+
+
+def test_static_files_are_served_by_the_app(client: FlaskClient) -> None:
+    assert client.get("/assets/css/sls.css").status_code == 200
+    assert client.get("/assets/js/common.js").mimetype in ("text/javascript", "application/javascript")
+    assert client.get("/docs/viewer/swagger-ui-bundle.js").status_code == 200
+    assert client.get("/docs/viewer/index.html").status_code == 404  # its inline script is never served
+
+
+def test_login_form_needs_its_csrf_token(client: FlaskClient, alice: EnrolledUser) -> None:
+    client.get("/")
+    refused = client.post("/login", data={"username": "alice", "password": alice.password})
+    assert refused.status_code == 403
+    assert refused.get_json()["error"] == "csrf_token_invalid"
+
+
+def test_the_login_binding_lives_in_a_scoped_strict_cookie(client: FlaskClient, alice: EnrolledUser) -> None:
+    token = csrf(client.get("/").get_data(as_text=True))
+    form = {"username": "alice", "password": alice.password, "csrf_token": token}
+    started = client.post("/login", data=form)
+    assert started.status_code == 303
+    txn_path = started.headers["Location"]
+    cookie = next(c for c in started.headers.getlist("Set-Cookie") if c.startswith("sls_page_login="))
+    assert f"Path={txn_path}" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie
+    step = client.get(txn_path)
+    html = step.get_data(as_text=True)
+    assert step.status_code == 200 and 'data-testid="step-challenge"' in html
+    assert alice.password not in html
+    browser = client.get_cookie("sls_browser")
+    assert browser is not None and browser.http_only and browser.same_site == "Strict"
+
+
+def test_bad_input_gets_a_page_not_a_500(client: FlaskClient, alice: EnrolledUser) -> None:
+    token = csrf(client.get("/").get_data(as_text=True))
+    empty = client.post("/login", data={"username": "", "password": "", "csrf_token": token})
+    assert empty.status_code == 400 and b"Enter your username and password" in empty.data
+    wrong = client.post("/login", data={"username": "alice", "password": "x" * 5000, "csrf_token": token})
+    assert wrong.status_code == 400
+    assert client.get("/login/not-a-login").status_code == 410
+    assert client.get("/sim/card/nope").status_code == 404
+    assert client.get("/sim/phone/%00").status_code == 404
+    assert client.get("/account").status_code == 303
+
+
+def test_trainer_routes_need_the_signed_in_trainer(client: FlaskClient) -> None:
+    assert client.get("/trainer/events").status_code == 401
+    assert client.post("/trainer/clock", json={"step": "day"}).status_code == 401
+    assert client.post("/trainer/attack", json={"attack": "brute_force", "username": "a"}).status_code == 401

@@ -1,0 +1,60 @@
+"""Helpers of the browser tests: the simulated world through the admin API, and the login form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+
+PASSWORD = "plum-sketch-harbour-9"
+
+
+class World:
+    """The simulated world a test needs, set up through the admin API as any integration would."""
+
+    def __init__(self, url: str, admin_headers: dict[str, str]) -> None:
+        self.url = url
+        self.admin = admin_headers
+
+    def post(self, path: str, body: dict[str, Any], *, admin: bool = True) -> dict[str, Any]:
+        answer = requests.post(self.url + path, json=body, headers=self.admin if admin else {}, timeout=10)
+        assert answer.status_code in (200, 201), answer.text
+        return answer.json()  # type: ignore[no-any-return]
+
+    def put(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        answer = requests.put(self.url + path, json=body, headers=self.admin, timeout=10)
+        assert answer.status_code == 200, answer.text
+        return answer.json()  # type: ignore[no-any-return]
+
+    def user(self, name: str, phone: str | None = None) -> str:
+        self.post("/admin/v1/users", {"username": name, "password": PASSWORD, "phone": phone})
+        return name
+
+    def device(self, name: str, type_: str, **params: Any) -> dict[str, Any]:
+        return self.post(f"/admin/v1/users/{name}/devices", {"type": type_, **params})
+
+    def messages(self, number: str) -> list[dict[str, Any]]:
+        answer = requests.get(f"{self.url}/sim/v1/phones/{number}/messages", timeout=10)
+        return answer.json()["messages"]  # type: ignore[no-any-return]
+
+    def ibkey(self, name: str, phone: str, pin: str = "12ab") -> str:
+        """An IB Key enrolled and activated on the user's phone (Android, PIN); the phone's id."""
+        device = self.device(name, "ibkey", platform="android")
+        code = next(m["code"] for m in self.messages(phone) if m["purpose"] == "ibkey_activation")
+        body = {"username": name, "password": PASSWORD, "activation_code": code, "pin": pin}
+        self.post(f"/sim/v1/ibkey/{device['device_id']}/activate", body, admin=False)
+        return str(device["device_id"])
+
+    def card_response(self, device_id: str, pin: str, challenge: str) -> str:
+        body = {"pin": pin, "challenge": challenge}
+        return str(self.post(f"/sim/v1/dscplus/{device_id}/respond", body, admin=False)["response"])
+
+    def advance(self, seconds: int) -> None:
+        self.post("/admin/v1/clock", {"advance_s": seconds})
+
+
+def log_in_with_password(page: Any, url: str, username: str, password: str = PASSWORD) -> None:
+    page.goto(url + "/")
+    page.get_by_test_id("login-username").fill(username)
+    page.get_by_test_id("login-password").fill(password)
+    page.get_by_test_id("login-submit").click()

@@ -1,0 +1,93 @@
+"""The login page's refusals, the account page's automatic logoff (driven by the server's clock, never by
+waiting), and step-up ("verify your identity") for a withdrawal and a new phone number."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from playwright.sync_api import expect
+
+from .pages_kit import PASSWORD, World, log_in_with_password
+
+
+def log_in_with_card(page: Any, world: World, name: str, pin: str = "4321") -> str:
+    """Log in through the pages; the card's answer comes from /sim/v1 (the card page has its own tests)."""
+    world.user(name, phone="+15555550160")
+    card_id = str(world.device(name, "dscplus", pin=pin)["device_id"])
+    log_in_with_password(page, world.url, name)
+    challenge = page.get_by_test_id("step-challenge").inner_text()
+    page.get_by_test_id("step-response").fill(world.card_response(card_id, pin, challenge))
+    page.get_by_test_id("step-submit").click()
+    expect(page.get_by_test_id("account-username")).to_have_text(name)
+    return card_id
+
+
+def test_wrong_passwords_then_the_lockout_message_with_the_wait(world: World, page: Any) -> None:
+    world.user("jack")
+    world.device("jack", "dscplus", pin="1234")
+    for _ in range(5):
+        log_in_with_password(page, world.url, "jack", "not-the-password-1")
+        expect(page.get_by_test_id("login-error")).to_contain_text("incorrect")
+    log_in_with_password(page, world.url, "jack", PASSWORD)  # the right password, while locked
+    expect(page.get_by_test_id("login-error")).to_contain_text("temporarily locked")
+    expect(page.get_by_test_id("login-error")).to_contain_text(re.compile(r"Try again in \d+ (min|s)"))
+    world.advance(3600)
+    log_in_with_password(page, world.url, "jack", PASSWORD)
+    expect(page.get_by_test_id("step-challenge")).to_be_visible()
+
+
+def test_disabled_and_ip_restricted_accounts_are_told_so(world: World, page: Any) -> None:
+    world.user("kate")
+    world.device("kate", "dscplus", pin="1234")
+    world.post("/admin/v1/users/kate/disable", {})
+    log_in_with_password(page, world.url, "kate")
+    expect(page.get_by_test_id("login-error")).to_contain_text("disabled")
+    world.post("/admin/v1/users/kate/enable", {})
+    world.user("liam")
+    world.device("liam", "dscplus", pin="1234")
+    answer = world.put("/admin/v1/users/liam/ip-allowlist", {"ip_allowlist": ["203.0.113.0/24"]})
+    assert answer["ip_allowlist"]
+    log_in_with_password(page, world.url, "liam")
+    expect(page.get_by_test_id("login-error")).to_contain_text("IP Restrictions")
+
+
+def test_automatic_logoff_warns_then_logs_off_when_the_clock_moves(world: World, page: Any) -> None:
+    log_in_with_card(page, world, "mona")
+    expect(page.get_by_test_id("session-countdown")).to_have_text(re.compile(r"^1[45]:\d\d$"))
+    expect(page.get_by_test_id("logoff-warning")).to_be_hidden()
+    world.advance(14 * 60)
+    expect(page.get_by_test_id("logoff-warning")).to_be_visible()
+    page.get_by_test_id("stay-logged-in").click()  # activity: the countdown starts again
+    expect(page.get_by_test_id("logoff-warning")).to_be_hidden()
+    expect(page.get_by_test_id("session-countdown")).to_have_text(re.compile(r"^1[45]:\d\d$"))
+    world.advance(15 * 60 + 1)
+    expect(page.get_by_test_id("logged-out-message")).to_contain_text("15 min of inactivity")
+    page.goto(world.url + "/account")
+    expect(page.get_by_test_id("login-username")).to_be_visible()
+
+
+def test_withdrawal_asks_to_verify_identity_first(world: World, page: Any) -> None:
+    card_id = log_in_with_card(page, world, "nina", pin="8642")
+    page.get_by_test_id("withdraw-amount").fill("2500")
+    page.get_by_test_id("withdraw-submit").click()
+    expect(page.get_by_test_id("verify-title")).to_have_text("Verify your identity")
+    challenge = page.get_by_test_id("step-challenge").inner_text()
+    page.get_by_test_id("step-response").fill("00000000")
+    page.get_by_test_id("step-submit").click()
+    expect(page.get_by_test_id("step-error")).to_contain_text("not valid")
+    page.get_by_test_id("step-response").fill(world.card_response(card_id, "8642", challenge))
+    page.get_by_test_id("step-submit").click()
+    expect(page.get_by_test_id("account-done")).to_contain_text("withdrawal request was accepted")
+
+
+def test_changing_the_phone_number_needs_a_step_up_and_texts_both_numbers(world: World, page: Any) -> None:
+    card_id = log_in_with_card(page, world, "omar", pin="1593")
+    page.get_by_test_id("phone-new").fill("+15555550199")
+    page.get_by_test_id("phone-submit").click()
+    challenge = page.get_by_test_id("step-challenge").inner_text()
+    page.get_by_test_id("step-response").fill(world.card_response(card_id, "1593", challenge))
+    page.get_by_test_id("step-submit").click()
+    expect(page.get_by_test_id("account-done")).to_contain_text("phone number was changed")
+    assert any("phone number" in m["text"] for m in world.messages("+15555550199"))
+    assert any("phone number" in m["text"] for m in world.messages("+15555550160"))

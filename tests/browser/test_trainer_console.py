@@ -1,0 +1,84 @@
+"""The trainer console: signed in with the admin token once, a live feed fed by server-sent events, the
+clock buttons, and a staged attack whose defences show in the feed and the users table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+from playwright.sync_api import expect
+
+from .pages_kit import World
+
+
+def sign_in(page: Any, world: World) -> None:
+    page.goto(world.url + "/trainer")
+    page.get_by_test_id("trainer-token").fill("wrong-token-0000000000")
+    page.get_by_test_id("trainer-sign-in").click()
+    expect(page.get_by_test_id("trainer-error")).to_be_visible()
+    page.get_by_test_id("trainer-token").fill(world.admin["Authorization"].removeprefix("Bearer "))
+    page.get_by_test_id("trainer-sign-in").click()
+    expect(page.get_by_test_id("feed-state")).to_have_text("live")
+
+
+def test_the_feed_shows_a_new_event_within_a_second(world: World, page: Any) -> None:
+    world.user("pete")
+    sign_in(page, world)
+    wrong = {"username": "pete", "password": "nope-nope-nope-1"}
+    failed = requests.post(world.url + "/api/v1/auth/login", json=wrong, timeout=10)
+    assert failed.status_code == 401
+    event = page.locator("[data-testid=feed-event][data-type='login.password_failed']")
+    expect(event.first).to_be_visible(timeout=1000)
+    expect(event.first).to_contain_text("pete")
+
+
+def test_clock_buttons_move_the_server_clock(world: World, page: Any) -> None:
+    sign_in(page, world)
+    before = requests.get(world.url + "/admin/v1/clock", headers=world.admin, timeout=10).json()["offset_s"]
+    page.get_by_test_id("clock-plus-15m").click()
+    expect(page.get_by_test_id("clock-offset")).to_have_text(f"offset {before + 900} s")
+    page.get_by_test_id("clock-plus-1d").click()
+    expect(page.get_by_test_id("clock-offset")).to_have_text(f"offset {before + 900 + 86400} s")
+    page.get_by_test_id("clock-reset").click()
+    expect(page.get_by_test_id("clock-offset")).to_have_text("offset 0 s")
+    expect(page.locator("[data-testid=feed-event][data-type='clock.moved']")).to_have_count(3)
+
+
+def test_a_staged_brute_force_locks_the_account_and_the_feed_shows_it(world: World, page: Any) -> None:
+    world.user("quinn")
+    world.device("quinn", "dscplus", pin="1234")
+    sign_in(page, world)
+    expect(page.get_by_test_id("trainer-lock-quinn")).to_contain_text("ok")
+    page.get_by_test_id("attack-user").select_option("quinn")
+    page.get_by_test_id("attack-kind").select_option("brute_force")
+    page.get_by_test_id("attack-run").click()
+    expect(page.get_by_test_id("attack-result")).to_contain_text("The defences held.")
+    expect(page.get_by_test_id("attack-result")).to_contain_text("account_locked")
+    expect(page.locator("[data-testid=feed-event][data-type='account.locked']").first).to_be_visible()
+    expect(page.get_by_test_id("trainer-lock-quinn")).to_contain_text("locked")
+    page.get_by_test_id("trainer-unlock-quinn").click()
+    expect(page.get_by_test_id("trainer-lock-quinn")).to_contain_text("ok")
+
+
+def test_a_staged_sim_swap_reaches_an_sms_user_and_shows_the_attacker_handset(
+    world: World, context: Any
+) -> None:
+    world.user("rosa", phone="+15555550171")
+    world.device("rosa", "sms")
+    console = context.new_page()
+    sign_in(console, world)
+    console.get_by_test_id("attack-user").select_option("rosa")
+    console.get_by_test_id("attack-kind").select_option("sim_swap")
+    console.get_by_test_id("attack-password").fill("plum-sketch-harbour-9")
+    console.get_by_test_id("attack-run").click()
+    expect(console.get_by_test_id("attack-result")).to_contain_text("The attacker got in.")
+    expect(console.locator("[data-testid=feed-event][data-type='login.succeeded']").first).to_contain_text(
+        "198.51.100.99"
+    )
+    phone = context.new_page()
+    phone.goto(world.url + "/sim/phone/rosa")
+    expect(phone.get_by_test_id("phone-attacker")).to_be_visible()
+    expect(phone.get_by_test_id("attacker-inbox").get_by_test_id("sms-code")).to_have_count(1)
+    expect(phone.get_by_test_id("cond-sim-swapped")).to_be_checked()
+    phone.get_by_test_id("cond-sim-swapped").uncheck()
+    expect(phone.get_by_test_id("phone-attacker")).to_be_hidden()
