@@ -4,8 +4,9 @@ Python's ``json`` decoder recurses once per ``[`` or ``{``; a 20 KB body of ``[`
 recursion limit and the ``RecursionError`` (not a ``ValueError``) escaped ``request.get_json(silent=True)``
 as a 500. No body of this API nests more than a few levels, so anything past :data:`MAX_JSON_DEPTH` is
 refused before decoding, and a ``RecursionError`` that still happens is turned into the ``ValueError`` of
-bad JSON. Installed as ``app.json``, it covers every way a view can read a body: ``json_body`` (which names
-``body`` in its 400) and any direct ``request.get_json()`` (Flask answers bad JSON with a 400).
+bad JSON. Installed as ``app.json``, it covers any direct ``request.get_json()`` (Flask answers bad JSON with
+a 400); the declared bodies (``validation.body``) run :func:`nesting_exceeds` themselves before pydantic's
+decoder, so their 400 can name ``body`` and say why.
 """
 
 from __future__ import annotations
