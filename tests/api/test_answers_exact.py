@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 from conftest import ADMIN_TOKEN
 from flask import Flask, Response, request
+from ibkey_world import PASSWORD as IBKEY_PASSWORD
+from ibkey_world import PHONES, UNLOCK, World
 from jsonschema import Draft202012Validator
 
 from sls_server import create_app
@@ -163,3 +165,34 @@ def test_every_answer_of_a_full_flow_is_exactly_its_shape(strict: Flask) -> None
     found = strict.extensions["strict"]
     assert found["problems"] == []
     assert len(set(found["checked"])) >= 40, sorted(set(found["checked"]))
+
+
+def test_every_answer_of_an_ib_key_flow_is_exactly_its_shape(strict: Flask) -> None:
+    world = World(strict.test_client(), ADMIN)
+    c = world.client
+    for name in ("alice", "bob"):
+        world.user(name)
+    app = world.activated("alice", "android")
+    added = _json(
+        c.post(f"/sim/v1/ibkey/{app}/users", json={"username": "bob", "password": IBKEY_PASSWORD}), 201
+    )
+    assert world.activate(app, "bob", world.code(PHONES["bob"]), **UNLOCK["android"]).status_code == 200
+    assert added["status"] == "pending_activation"
+    _json(c.get(f"/sim/v1/ibkey/{app}"))
+    started = world.login("alice")
+    bound = {"X-Login-Token": started["login_token"]}
+    note = world.note_for(app, started["txn_id"])
+    _json(world.approve(app, note, started["factor"]["match"], **UNLOCK["android"]))
+    polled = _json(c.get(f"/api/v1/auth/login/{started['txn_id']}", headers=bound))
+    assert polled["state"] == "authenticated" and "session" in polled
+    denied = world.login("bob")
+    _json(world.deny(app, world.note_for(app, denied["txn_id"]), **UNLOCK["android"]))
+    _json(c.put(f"/sim/v1/ibkey/{app}/settings", json={"notifications": False}))
+    challenge = world.login("alice")["factor"]["challenge"]
+    _json(world.respond(app, challenge, username="alice", **UNLOCK["android"]))
+
+    found = strict.extensions["strict"]
+    assert found["problems"] == []
+    assert {"POST /sim/v1/ibkey/{device_id}/activate", "GET /api/v1/auth/login/{txn_id}"} <= set(
+        found["checked"]
+    )
