@@ -111,7 +111,11 @@ def refused(model: type[BaseModel], exc: ValidationError, *, where: str) -> Inva
 def _message(model: type[BaseModel], error: ErrorDetails, subject: str) -> str:
     kind, context = error["type"], dict(error.get("ctx") or {})
     if kind == "extra_forbidden":
+        if "." in subject or "[" in subject:  # inside a nested object: its own fields are not ours to list
+            return f"unknown field {subject!r}"
         return f"unknown field {subject!r}; this body takes {', '.join(model.model_fields)}"
+    if kind == "string_too_short" and context.get("min_length") == 1:
+        return f"{subject} must not be empty"
     if kind not in _TYPE_ERRORS:
         declared = refusal(model, str(error["loc"][0]))
         if declared:

@@ -31,7 +31,7 @@ class Order(Request):
     unlock: Unlock | None = None
     tags: list[str] = Field(default_factory=list, max_length=3)
     code: str | None = Field(None, pattern=r"^[A-Z]{3}$")
-    ref: Any = None
+    note: str | None = Field(None, min_length=1)
 
 
 class Coded(Request):
@@ -119,6 +119,7 @@ def test_a_nested_field_is_named_by_its_dotted_path() -> None:
         ({"item": "tea", "tags": "x"}, "tags", "tags must be a list"),
         ({"item": "tea", "tags": ["a", "b", "c", "d"]}, "tags", "tags may hold at most 3 entries"),
         ({"item": "tea", "code": "abc"}, "code", "code does not have the expected form"),
+        ({"item": "tea", "note": ""}, "note", "note must not be empty"),
     ],
 )
 def test_a_bad_field_is_a_400_naming_it(sent: dict[str, Any], field: str, message: str) -> None:
