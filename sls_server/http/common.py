@@ -14,7 +14,7 @@ SECURE_SESSION_COOKIE = "__Host-sls_session"
 
 
 def core() -> Core:
-    return current_app.extensions["sls"]  # type: ignore[no-any-return]
+    return current_app.extensions["sls"]  # type: ignore[no-any-return]  # extensions hold Any; this, the Core
 
 
 def now() -> int:

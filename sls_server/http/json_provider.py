@@ -43,7 +43,7 @@ def nesting_exceeds(text: str | bytes, limit: int = MAX_JSON_DEPTH) -> bool:
     if openers <= limit:
         return False
     depth = 0
-    for match in pattern.finditer(text):  # type: ignore[arg-type]
+    for match in pattern.finditer(text):  # type: ignore[arg-type]  # the pattern matches text's own type
         token = match.group()
         if token in _OPENERS:
             depth += 1

@@ -97,7 +97,8 @@ def test_every_answer_of_a_full_flow_is_exactly_its_shape(strict: Flask) -> None
 
     def card_says(challenge: str) -> str:
         body = {"pin": "1234", "challenge": challenge}
-        return _json(c.post(f"/sim/v1/dscplus/{card['device_id']}/respond", json=body))["response"]  # type: ignore[no-any-return]
+        response: str = _json(c.post(f"/sim/v1/dscplus/{card['device_id']}/respond", json=body))["response"]
+        return response
 
     started = _json(c.post("/api/v1/auth/login", json={"username": "alice", "password": PASSWORD}))
     bound = {"X-Login-Token": started["login_token"]}
