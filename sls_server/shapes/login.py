@@ -72,7 +72,7 @@ class LoginStarted(TypedDict):
 class FactorSwitchRequest(Request):
     """Another of the user's factors, or a new code on the same one."""
 
-    type: str = Field(min_length=1, max_length=32, description="The authenticator type, as in `factors`.")
+    type: FactorType = Field(description="The authenticator type, as in `factors`.")
     device_id: DeviceRef | None = Field(
         None, description="Which authenticator of that type; the first usable one when absent or null."
     )

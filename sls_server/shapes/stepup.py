@@ -7,7 +7,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 from typing_extensions import TypedDict
 
 from ..errors import InvalidRequest
-from .common import DeviceRef, Phone, Refusal, Request, UnixTime, Username
+from .common import DeviceRef, FactorType, Phone, Refusal, Request, UnixTime, Username
 from .login import Factor, FactorOption
 from .sessions import SessionToken
 
@@ -25,8 +25,8 @@ class StepUpRequest(Request):
     )
 
     purpose: Purpose | None = Field(None, description="Start: what the verification is for.")
-    type: str | None = Field(
-        None, max_length=32, description="Start: which kind of authenticator (default: the user's default)."
+    type: FactorType | None = Field(
+        None, description="Start: which kind of authenticator (default: the user's default)."
     )
     device_id: DeviceRef | None = Field(None, description="Start: which authenticator.")
     txn_id: str | None = Field(None, max_length=64, description="Finish: the step-up transaction.")
