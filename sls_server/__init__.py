@@ -3,7 +3,8 @@
 The broker's side: ``auth`` (login, second factor, step-up, sessions, lockout), ``accounts`` (users,
 passwords, devices, IP rules), ``factors`` (one module per authenticator type). The user's side: ``sim``
 (the card, the IB Key app, phones). Beneath both: ``store`` (Redis), ``events``, ``clock``, ``config``,
-``errors``; above them: ``http`` (the three surfaces) and ``cli`` (``sls``). ``wiring`` builds the core once
+``errors``, and ``shapes`` (the HTTP contract's bodies and answers, declared once with pydantic); above them:
+``http`` (the three surfaces) and ``cli`` (``sls``). ``wiring`` builds the core once
 per app; ``app.create_app`` is the only entry point. Imports only go down; ``tests/unit/test_layout.py``
 holds each package to its rules.
 """

@@ -1,7 +1,9 @@
-"""The HTTP surfaces, one blueprint each: thin views that parse, call the core and serialise.
+"""The HTTP surfaces, one blueprint each: thin views that call the core and return its answer. Each route is
+declared once with ``operations.operation``, which validates its body into a shape (``sls_server.shapes``)
+before the view runs and records it for the generated OpenAPI document (``openapi``).
 
-May import the core (auth, accounts, factors, sim, events, errors) and Flask; never ``store``: views reach
-state only through the core's services.
+May import the core (auth, accounts, factors, sim, events, errors), the shapes and Flask; never ``store``:
+views reach state only through the core's services.
 """
 
 from __future__ import annotations

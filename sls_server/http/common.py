@@ -1,23 +1,20 @@
-"""What every view needs: the core, the clock read once per request, the JSON body checked field by field."""
+"""What every view needs: the core, the clock read once per request, the client's address and credentials."""
 
 from __future__ import annotations
 
 import hmac
-from typing import Any
 
 from flask import current_app, g, request
 
 from ..accounts.clientip import resolve_client_ip
-from ..errors import InvalidRequest
 from ..wiring import Core
-from .json_provider import MAX_JSON_DEPTH, nesting_exceeds
 
 SESSION_COOKIE = "sls_session"
 SECURE_SESSION_COOKIE = "__Host-sls_session"
 
 
 def core() -> Core:
-    return current_app.extensions["sls"]  # type: ignore[no-any-return]
+    return current_app.extensions["sls"]  # type: ignore[no-any-return]  # extensions hold Any; this, the Core
 
 
 def now() -> int:
@@ -32,57 +29,6 @@ def client_ip() -> str | None:
     return resolve_client_ip(
         request.remote_addr, request.headers.get("X-Forwarded-For"), core().settings.trusted_proxies
     )
-
-
-def json_body(*, optional: bool = False) -> dict[str, Any]:
-    """The request's JSON object, or a 400 naming ``body``: bad JSON, too deep, another type, no JSON at all.
-
-    The nesting is checked here too (the app's JSON provider refuses it as well) only so the 400 can say
-    why; ``get_json(silent=True)`` would turn it into a plain "not valid JSON".
-    """
-    raw = request.get_data(cache=True)
-    if not raw:
-        if optional:
-            return {}
-        raise InvalidRequest("a JSON object body is required", field="body")
-    if not request.is_json:
-        raise InvalidRequest("the body must be JSON, sent with Content-Type: application/json", field="body")
-    if nesting_exceeds(raw):
-        raise InvalidRequest(f"the body nests deeper than {MAX_JSON_DEPTH} levels", field="body")
-    data = request.get_json(silent=True)
-    if data is None:
-        raise InvalidRequest("the body is not valid JSON", field="body")
-    if not isinstance(data, dict):
-        raise InvalidRequest("the body must be a JSON object", field="body")
-    return data
-
-
-def string(body: dict[str, Any], name: str, *, max_len: int = 256, required: bool = True) -> Any:
-    value = body.get(name)
-    if value is None:
-        if required:
-            raise InvalidRequest(f"{name} is required", field=name)
-        return None
-    if not isinstance(value, str):
-        raise InvalidRequest(f"{name} must be a string", field=name)
-    if len(value) > max_len:
-        raise InvalidRequest(f"{name} must be at most {max_len} characters", field=name)
-    if required and not value:
-        raise InvalidRequest(f"{name} must not be empty", field=name)
-    return value
-
-
-def integer(body: dict[str, Any], name: str, *, lo: int, hi: int, required: bool = True) -> Any:
-    value = body.get(name)
-    if value is None:
-        if required:
-            raise InvalidRequest(f"{name} is required", field=name)
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise InvalidRequest(f"{name} must be an integer", field=name)
-    if not lo <= value <= hi:
-        raise InvalidRequest(f"{name} must be between {lo} and {hi}", field=name)
-    return value
 
 
 def bearer_token() -> str | None:

@@ -2,32 +2,46 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify
 
 from ..errors import StoreUnavailable
+from ..shapes.ops import Status
 from .common import core
+from .operations import Raw, operation, surface
 
 bp = Blueprint("ops", __name__)
+surface(bp, tag="ops", description="Liveness, readiness, metrics and this document.")
 
 
-@bp.get("/healthz")
-def healthz():  # type: ignore[no-untyped-def]
-    return jsonify({"status": "ok"})
+@operation(bp, "get", "/healthz", summary="Liveness", ok=Status, returns="The process serves.", store=False)
+def healthz() -> Any:
+    return {"status": "ok"}
 
 
-@bp.get("/readyz")
-def readyz():  # type: ignore[no-untyped-def]
-    """Ready when Redis takes a write, not merely answers PING (see ``Store.check_writable``)."""
+@operation(bp, "get", "/readyz", summary="Readiness", ok=Status, returns="Redis takes a write.")
+def readyz() -> Any:
+    """Ready when Redis takes a write, not merely answers PING. 503 `store_unavailable` (with `status:
+    unavailable`) while Redis does not answer or refuses writes (out of memory, read-only replica, MISCONF,
+    NOREPLICAS, BUSY)."""
     try:
         core().check_ready()
     except StoreUnavailable as exc:
         return jsonify({**exc.body(), "status": "unavailable"}), 503
-    return jsonify({"status": "ready"})
+    return {"status": "ready"}
 
 
-@bp.get("/metrics")
+@operation(
+    bp,
+    "get",
+    "/metrics",
+    summary="Prometheus metrics",
+    ok=Raw("text/plain", {"type": "string"}),
+    returns="Prometheus text format: `sls_events_total` by event type.",
+)
 def metrics() -> Response:
-    """Prometheus text: event counters kept in Redis, so every worker and instance reports the same totals."""
+    """Event counters kept in Redis, so every worker and instance reports the same totals."""
     lines = [
         "# HELP sls_events_total Audit events recorded, by type.",
         "# TYPE sls_events_total counter",
@@ -37,8 +51,17 @@ def metrics() -> Response:
     return Response("\n".join(lines) + "\n", mimetype="text/plain; version=0.0.4")
 
 
-@bp.get("/openapi.json")
-def openapi():  # type: ignore[no-untyped-def]
-    from .openapi.document import build_spec
+@operation(
+    bp,
+    "get",
+    "/openapi.json",
+    summary="This document",
+    ok=Raw("application/json", {"type": "object"}),
+    returns="The OpenAPI 3.1 document.",
+    store=False,
+)
+def get_open_api() -> Any:
+    """Generated from the declarations of the routes themselves (``sls_server.http.operations``)."""
+    from .openapi import document
 
-    return jsonify(build_spec())
+    return document(current_app)

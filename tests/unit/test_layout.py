@@ -7,6 +7,7 @@ inside a function or under ``TYPE_CHECKING``, fails here with the module and the
 from __future__ import annotations
 
 import ast
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -38,7 +39,21 @@ RULES: list[tuple[str, str, str]] = [
     ("sls_server.auth", "sls_server.sim", "the broker's login rules know nothing of the user's side"),
     *[(f"sls_server.{pkg}", "sls_server.http", "the core knows no HTTP") for pkg in CORE],
     *[(f"sls_server.{pkg}", "sls_server.cli", "the core knows no CLI") for pkg in CORE],
+    *[
+        ("sls_server.shapes", name, "the shapes sit below the core: pydantic and sls_server.errors only")
+        for name in (
+            "flask",
+            "werkzeug",
+            "devices",
+            "sls_server.store",
+            "sls_server.http",
+            "sls_server.cli",
+            *[f"sls_server.{pkg}" for pkg in CORE if pkg != "errors"],
+        )
+    ],
 ]
+#: All that ``sls_server.shapes`` may import besides the standard library and itself.
+SHAPES_MAY_IMPORT = ("pydantic", "pydantic_core", "typing_extensions", "sls_server.errors")
 
 
 def modules() -> Iterator[tuple[str, Path]]:
@@ -79,6 +94,20 @@ def test_every_package_keeps_to_its_imports() -> None:
     assert broken == []
 
 
+def test_shapes_import_only_pydantic_and_the_errors() -> None:
+    """The core will annotate its answers with the shapes, so they must import nothing above them."""
+    found = [
+        f"{module} imports {name}"
+        for module, path in modules()
+        if within(module, "sls_server.shapes")
+        for name in set(imports(module, path))
+        if name.split(".")[0] not in sys.stdlib_module_names
+        and not within(name, "sls_server.shapes")
+        and not any(within(name, allowed) for allowed in SHAPES_MAY_IMPORT)
+    ]
+    assert found == []
+
+
 def test_sim_uses_auth_only_through_its_package_api() -> None:
     reached = [
         f"{module} imports {name}"
@@ -113,6 +142,7 @@ def test_views_never_reach_the_store_through_the_core() -> None:
         "sls_server.sim",
         "sls_server.store",
         "sls_server.http",
+        "sls_server.shapes",
         "sls_server.cli",
         "devices",
         "scenarios",

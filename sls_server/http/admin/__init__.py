@@ -1,7 +1,8 @@
 """``/admin/v1``: test set-up and control, behind the admin bearer token.
 
-Holds the blueprint and its guard; the routes live in ``users`` (users, devices, sessions), ``access`` (IP
-allowlists, accounts), ``lockout`` (locks, disabling) and ``control`` (clock, events, reset).
+Holds the blueprint, its guard and its surface (``http.operations``); the routes live in ``users`` (users,
+devices, sessions), ``access`` (IP allowlists, accounts), ``lockout`` (locks, disabling) and ``control``
+(clock, events, reset).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from flask import Blueprint
 
 from ...errors import SlsError
 from ..common import bearer_matches, core
+from ..operations import surface
 
 bp = Blueprint("admin", __name__, url_prefix="/admin/v1")
 
@@ -18,6 +20,15 @@ class AdminTokenRequired(SlsError):
     code = "admin_token_required"
     status = 401
     message = "This route needs Authorization: Bearer <admin token>."
+
+
+surface(
+    bp,
+    tag="admin",
+    description="Test set-up and control; needs the admin token.",
+    security="admin",
+    errors=(AdminTokenRequired,),
+)
 
 
 @bp.before_request

@@ -1,66 +1,117 @@
 """``/admin/v1`` routes for IP restrictions: users' and accounts' allowlists, account membership.
 
-Registered on the admin blueprint, so its bearer-token guard applies. Views stay thin: the core parses
-and normalises the lists, and refuses a bad entry before anything is stored.
+Registered on the admin blueprint, so its bearer-token guard applies. The shapes bound the lists; the core
+parses and normalises the entries, and refuses a bad one before anything is stored.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify
-
-from ...accounts.access import FIELD
-from ...errors import InvalidRequest
-from ..common import core, json_body, now, string
+from ...accounts.access import AccountExists, UnknownAccount, UserInAnotherAccount
+from ...errors import InvalidRequest, UnknownUser
+from ...shapes.access import Account, AccountCreate, AccountUserAdd, IpAllowlist, UserIpAllowlist
+from ..common import core, now
+from ..operations import operation
 from . import bp
+from .users import USER_ERRORS
+
+ACCOUNT_ERRORS = (InvalidRequest, UnknownAccount)
+ALLOWLIST_NOTE = (
+    "Entries are IPv4/IPv6 addresses or CIDR ranges, at most 1000; they are normalised (host bits cleared, "
+    "single hosts as bare addresses, IPv4-mapped IPv6 as IPv4, duplicates dropped). One bad entry is a 400 "
+    "`invalid_request` with `field: ip_allowlist`, its `index` and `entry`, and nothing is stored. An empty "
+    "list lifts the restriction."
+)
 
 
-def _required(body: dict[str, Any], name: str) -> Any:
-    if body.get(name) is None:
-        raise InvalidRequest(f"{name} is required", field=name)
-    return body[name]
-
-
-def _optional_list(body: dict[str, Any], name: str) -> Any:
-    """Absent or null is an empty list; anything else goes to the core's checks as given."""
-    return [] if body.get(name) is None else body[name]
-
-
-@bp.get("/users/<username>/ip-allowlist")
-def get_user_allowlist(username: str):  # type: ignore[no-untyped-def]
+@operation(
+    bp,
+    "get",
+    "/users/<username>/ip-allowlist",
+    summary="Read a user's own IP allowlist",
+    ok=UserIpAllowlist,
+    returns="The user's list and their account.",
+    errors=USER_ERRORS,
+)
+def get_user_ip_allowlist(username: str) -> Any:
     name = core().users.get(username).username
-    return jsonify(core().ip_rules.user_allowlist(name))
+    return core().ip_rules.user_allowlist(name)
 
 
-@bp.put("/users/<username>/ip-allowlist")
-def put_user_allowlist(username: str):  # type: ignore[no-untyped-def]
+@operation(
+    bp,
+    "put",
+    "/users/<username>/ip-allowlist",
+    summary="Replace a user's own IP allowlist",
+    body=IpAllowlist,
+    ok=UserIpAllowlist,
+    returns="The list as stored, normalised.",
+    errors=USER_ERRORS,
+    description="Logins and every session request are then allowed only from these addresses (and, if the "
+    "user belongs to an account with a list, from the account's too). " + ALLOWLIST_NOTE,
+)
+def set_user_ip_allowlist(username: str, body: IpAllowlist) -> Any:
     name = core().users.get(username).username
-    entries = _required(json_body(), FIELD)
-    return jsonify(core().ip_rules.set_user_allowlist(name, entries, now=now()))
+    return core().ip_rules.set_user_allowlist(name, body.ip_allowlist, now=now())
 
 
-@bp.post("/accounts")
-def create_account():  # type: ignore[no-untyped-def]
-    body = json_body()
-    account = core().ip_rules.create_account(
-        _required(body, "account_id"), _optional_list(body, "users"), _optional_list(body, FIELD), now=now()
+@operation(
+    bp,
+    "post",
+    "/accounts",
+    summary="Create a multi-user account",
+    body=AccountCreate,
+    ok=Account,
+    status=201,
+    returns="The new account.",
+    errors=(UnknownUser, AccountExists, UserInAnotherAccount),
+    description="The account's IP allowlist applies to all its users; a user's own list narrows it (an "
+    "address must pass both). A user belongs to at most one account. " + ALLOWLIST_NOTE,
+)
+def create_account(body: AccountCreate) -> Any:
+    return core().ip_rules.create_account(
+        body.account_id, body.users or [], body.ip_allowlist or [], now=now()
     )
-    return jsonify(account), 201
 
 
-@bp.get("/accounts/<account_id>")
-def get_account(account_id: str):  # type: ignore[no-untyped-def]
-    return jsonify(core().ip_rules.account(account_id))
+@operation(
+    bp,
+    "get",
+    "/accounts/<account_id>",
+    summary="Read an account",
+    ok=Account,
+    returns="The account, its users and its list.",
+    errors=ACCOUNT_ERRORS,
+)
+def get_account(account_id: str) -> Any:
+    return core().ip_rules.account(account_id)
 
 
-@bp.put("/accounts/<account_id>/ip-allowlist")
-def put_account_allowlist(account_id: str):  # type: ignore[no-untyped-def]
-    entries = _required(json_body(), FIELD)
-    return jsonify(core().ip_rules.set_account_allowlist(account_id, entries, now=now()))
+@operation(
+    bp,
+    "put",
+    "/accounts/<account_id>/ip-allowlist",
+    summary="Replace an account's IP allowlist",
+    body=IpAllowlist,
+    ok=Account,
+    returns="The account with its new list.",
+    errors=ACCOUNT_ERRORS,
+    description=ALLOWLIST_NOTE,
+)
+def set_account_ip_allowlist(account_id: str, body: IpAllowlist) -> Any:
+    return core().ip_rules.set_account_allowlist(account_id, body.ip_allowlist, now=now())
 
 
-@bp.post("/accounts/<account_id>/users")
-def add_account_user(account_id: str):  # type: ignore[no-untyped-def]
-    username = string(json_body(), "username", max_len=64)
-    return jsonify(core().ip_rules.add_user_to_account(account_id, username, now=now()))
+@operation(
+    bp,
+    "post",
+    "/accounts/<account_id>/users",
+    summary="Add a user to an account",
+    body=AccountUserAdd,
+    ok=Account,
+    returns="The account with the user among its users (adding a member again is a no-op).",
+    errors=(*ACCOUNT_ERRORS, UnknownUser, UserInAnotherAccount),
+)
+def add_account_user(account_id: str, body: AccountUserAdd) -> Any:
+    return core().ip_rules.add_user_to_account(account_id, body.username, now=now())

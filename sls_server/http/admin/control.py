@@ -2,76 +2,74 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from typing import Any
 
-from ...accounts.users import canonical_username
 from ...errors import InvalidRequest
-from ..common import core, integer, json_body
+from ...shapes.clock import CLOCK_MAX, CLOCK_MIN, CLOCK_RANGE, MAX_CLOCK_S, Clock, ClockMove, ResetDone
+from ...shapes.events import EventsPage, EventsQuery
+from ..common import core
+from ..operations import operation
 from . import bp
 
-MAX_CLOCK_S = 10 * 365 * 86400
-#: The server's clock stays within 2000-01-01T00:00:00Z .. 2100-01-01T00:00:00Z (inclusive): every ``*_at``
-#: is published as a non-negative Unix time, and nothing an emulated login does needs another century.
-CLOCK_MIN = 946684800
-CLOCK_MAX = 4102444800
-_CLOCK_RANGE = f"outside the clock's range, 2000-01-01 .. 2100-01-01 UTC ({CLOCK_MIN} .. {CLOCK_MAX})"
+__all__ = ["CLOCK_MAX", "CLOCK_MIN", "MAX_CLOCK_S"]  # the clock's bounds live with its shapes
 
 
-@bp.get("/clock")
-def get_clock():  # type: ignore[no-untyped-def]
-    return jsonify(core().clock.reading().as_dict())
+@operation(bp, "get", "/clock", summary="Read the server's clock", ok=Clock, returns="The clock.")
+def get_clock() -> Any:
+    return core().clock.reading().as_dict()
 
 
-@bp.post("/clock")
-def move_clock():  # type: ignore[no-untyped-def]
-    body = json_body()
-    if (body.get("advance_s") is None) == (body.get("set_at") is None):
-        raise InvalidRequest("give exactly one of advance_s or set_at", field="advance_s")
+@operation(
+    bp,
+    "post",
+    "/clock",
+    summary="Move the server's clock",
+    body=ClockMove,
+    ok=Clock,
+    returns="The clock after the move.",
+)
+def move_clock(body: ClockMove) -> Any:
+    """Every time-dependent decision reads this clock, so a scenario can cross an expiry or an idle timeout
+    at once. 400 `invalid_request` unless exactly one is given, or when the clock would leave
+    2000-01-01 .. 2100-01-01 (`field` names the one at fault; the clock is unchanged)."""
     clock = core().clock
-    if body.get("set_at") is not None:
-        set_at = integer(body, "set_at", lo=-(2**63), hi=2**63 - 1)
-        if not CLOCK_MIN <= set_at <= CLOCK_MAX:
-            raise InvalidRequest(f"set_at is {_CLOCK_RANGE}", field="set_at")
-        reading = clock.set_at(set_at)
+    if body.set_at is not None:
+        reading = clock.set_at(body.set_at)
     else:
-        advance = integer(body, "advance_s", lo=-MAX_CLOCK_S, hi=MAX_CLOCK_S)
-        moved = clock.advance_within(advance, CLOCK_MIN, CLOCK_MAX)
+        assert body.advance_s is not None  # the shape requires exactly one
+        moved = clock.advance_within(body.advance_s, CLOCK_MIN, CLOCK_MAX)
         if moved is None:  # checked and moved in one Lua script: a refused move changed nothing
-            raise InvalidRequest(f"advance_s would take the clock {_CLOCK_RANGE}", field="advance_s")
+            raise InvalidRequest(f"advance_s would take the clock {CLOCK_RANGE}", field="advance_s")
         reading = moved
     core().events.record("clock.moved", at=reading.now, detail={"offset_s": reading.offset_s})
-    return jsonify(reading.as_dict())
+    return reading.as_dict()
 
 
-@bp.get("/events")
-def events():  # type: ignore[no-untyped-def]
-    try:
-        limit = int(request.args.get("limit", "100"))
-    except ValueError:
-        raise InvalidRequest("limit must be an integer", field="limit") from None
-    if not 1 <= limit <= 1000:
-        raise InvalidRequest("limit must be between 1 and 1000", field="limit")
-    since = request.args.get("since") or None
-    if since is not None and not _is_cursor(since):
-        raise InvalidRequest("since must be a cursor returned by this route", field="since")
-    user = request.args.get("user")
-    if user is not None:
-        try:
-            user = canonical_username(user)
-        except InvalidRequest:
-            raise InvalidRequest("user is not a valid username", field="user") from None
+@operation(
+    bp,
+    "get",
+    "/events",
+    summary="Read audit events",
+    query=EventsQuery,
+    ok=EventsPage,
+    returns="Events after `since`, oldest first, and the cursor to read on from.",
+)
+def list_events(query: EventsQuery) -> Any:
+    """Flood windows that have closed are summarised (`events.summary`) before the read, so their counts are
+    there to read."""
     found, cursor = core().events.page(
-        since=since, user=user, type_=request.args.get("type"), limit=limit, now=core().clock.now()
+        since=query.since, user=query.user, type_=query.type, limit=query.limit, now=core().clock.now()
     )
-    return jsonify({"events": found, "cursor": cursor})
+    return {"events": found, "cursor": cursor}
 
 
-def _is_cursor(text: str) -> bool:
-    millis, _, seq = text.partition("-")
-    return millis.isdigit() and seq.isdigit() and len(text) <= 40
-
-
-@bp.post("/reset")
-def reset():  # type: ignore[no-untyped-def]
-    deleted = core().reset_world()
-    return jsonify({"reset": True, "keys_deleted": deleted})
+@operation(
+    bp,
+    "post",
+    "/reset",
+    summary="Wipe all emulator state",
+    ok=ResetDone,
+    returns="Users, devices, sessions, transactions and events are gone.",
+)
+def reset_emulator() -> Any:
+    return {"reset": True, "keys_deleted": core().reset_world()}

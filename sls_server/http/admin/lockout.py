@@ -2,39 +2,84 @@
 
 from __future__ import annotations
 
-from flask import jsonify
+from typing import Any
 
 from ...accounts.devices import public_device
+from ...errors import UnknownDevice
+from ...shapes.devices import Device
+from ...shapes.lockout import LockoutStatus, UserDisabled
 from ..common import core, now
+from ..operations import operation
 from . import bp
+from .users import USER_ERRORS
 
 
-@bp.post("/users/<username>/unlock")
-def unlock_user(username: str):  # type: ignore[no-untyped-def]
+@operation(
+    bp,
+    "post",
+    "/users/<username>/unlock",
+    summary="Unlock an account locked by failures",
+    ok=LockoutStatus,
+    returns="The lock state after unlocking.",
+    errors=USER_ERRORS,
+)
+def unlock_user(username: str) -> Any:
     name = core().users.get(username).username
     core().lockout.unlock(name, now=now())
-    return jsonify(core().lockout.status(name, now=now()))
+    return core().lockout.status(name, now=now())
 
 
-@bp.get("/users/<username>/lockout")
-def lockout_status(username: str):  # type: ignore[no-untyped-def]
+@operation(
+    bp,
+    "get",
+    "/users/<username>/lockout",
+    summary="Read an account's lock state",
+    ok=LockoutStatus,
+    returns="Failures, locks and any wait, per bucket.",
+    errors=USER_ERRORS,
+)
+def get_lockout(username: str) -> Any:
     name = core().users.get(username).username
-    return jsonify(core().lockout.status(name, now=now()))
+    return core().lockout.status(name, now=now())
 
 
-@bp.post("/users/<username>/disable")
-def disable_user(username: str):  # type: ignore[no-untyped-def]
-    return jsonify(core().users.set_disabled(username, True, now=now()))
+@operation(
+    bp,
+    "post",
+    "/users/<username>/disable",
+    summary="Disable a user",
+    ok=UserDisabled,
+    returns="Disabled; every session of the user ended.",
+    errors=USER_ERRORS,
+)
+def disable_user(username: str) -> Any:
+    return core().users.set_disabled(username, True, now=now())
 
 
-@bp.post("/users/<username>/enable")
-def enable_user(username: str):  # type: ignore[no-untyped-def]
+@operation(
+    bp,
+    "post",
+    "/users/<username>/enable",
+    summary="Enable a user",
+    ok=UserDisabled,
+    returns="Enabled again.",
+    errors=USER_ERRORS,
+)
+def enable_user(username: str) -> Any:
     result = core().users.set_disabled(username, False, now=now())
-    return jsonify({"username": result["username"], "disabled": False})
+    return {"username": result["username"], "disabled": False}
 
 
-@bp.post("/devices/<device_id>/unlock")
-def unlock_device(device_id: str):  # type: ignore[no-untyped-def]
+@operation(
+    bp,
+    "post",
+    "/devices/<device_id>/unlock",
+    summary="Re-enable an authenticator disabled by wrong responses",
+    ok=Device,
+    returns="The device, its failure count zero.",
+    errors=(UnknownDevice,),
+)
+def unlock_device(device_id: str) -> Any:
     device = core().devices.get(device_id)
     core().lockout.unlock_device(device, now=now())
-    return jsonify(public_device(core().devices.get(device_id)))
+    return public_device(core().devices.get(device_id))

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
-from flask import jsonify
+from typing import Any
 
 from ...accounts.access import parse_allowlist
 from ...accounts.devices import public_device
 from ...accounts.users import canonical_username, public_user
-from ...errors import InvalidRequest, SlsError
-from ..common import core, json_body, now, string
+from ...errors import (
+    InvalidRequest,
+    SlsError,
+    UnknownDevice,
+    UnknownUser,
+    UnsupportedDeviceType,
+    UserExists,
+    WeakPassword,
+)
+from ...shapes.devices import Device, DeviceEnrolled, DeviceEnrolRequest, DeviceList
+from ...shapes.sessions import SessionEnded, SessionList
+from ...shapes.users import User, UserCreate, UserDeleted, UserList
+from ..common import core, now
+from ..operations import operation
 from . import bp
+
+USER_ERRORS = (InvalidRequest, UnknownUser)
 
 
 class UnknownSession(SlsError):
@@ -18,81 +32,146 @@ class UnknownSession(SlsError):
     message = "No live session has that id."
 
 
-def _user_view(username: str):  # type: ignore[no-untyped-def]
+def _user_view(username: str) -> dict[str, Any]:
     record = core().users.get(username)
     devices = [public_device(d) for d in core().devices.of_user(record.username)]
     return public_user(record, devices)
 
 
-@bp.post("/users")
-def create_user():  # type: ignore[no-untyped-def]
-    body = json_body()
-    username = string(body, "username", max_len=64)
-    password = string(body, "password", max_len=1024)
-    phone = string(body, "phone", max_len=20, required=False)
-    allowlist = parse_allowlist(body["ip_allowlist"]) if body.get("ip_allowlist") is not None else []
-    record = core().users.create(username, password, phone=phone, now=now())
+@operation(
+    bp,
+    "post",
+    "/users",
+    summary="Create a user",
+    body=UserCreate,
+    ok=User,
+    status=201,
+    returns="The new user, without devices.",
+    errors=(WeakPassword, UserExists),
+)
+def create_user(body: UserCreate) -> Any:
+    """400 `weak_password` with `reason` for a weak or blocklisted password; 400 `invalid_request` for a
+    malformed username, phone or allowlist entry (nothing is created then); 409 `user_exists`."""
+    allowlist = parse_allowlist(body.ip_allowlist) if body.ip_allowlist else []
+    record = core().users.create(body.username, body.password, phone=body.phone, now=now())
     if allowlist:  # parsed before the user exists, so a bad entry creates nothing
         core().ip_rules.set_user_allowlist(record.username, allowlist, now=now())
-    return jsonify(_user_view(record.username)), 201
+    return _user_view(record.username)
 
 
-@bp.get("/users")
-def list_users():  # type: ignore[no-untyped-def]
-    return jsonify({"users": core().users.names()})
+@operation(bp, "get", "/users", summary="List usernames", ok=UserList, returns="Every username.")
+def list_users() -> Any:
+    return {"users": core().users.names()}
 
 
-@bp.get("/users/<username>")
-def get_user(username: str):  # type: ignore[no-untyped-def]
-    return jsonify(_user_view(username))
+@operation(
+    bp, "get", "/users/<username>", summary="Get a user and their devices", ok=User, errors=USER_ERRORS
+)
+def get_user(username: str) -> Any:
+    return _user_view(username)
 
 
-@bp.delete("/users/<username>")
-def delete_user(username: str):  # type: ignore[no-untyped-def]
+@operation(
+    bp,
+    "delete",
+    "/users/<username>",
+    summary="Delete a user, their devices and sessions",
+    ok=UserDeleted,
+    returns="Deleted; the user's sessions ended at once.",
+    errors=USER_ERRORS,
+)
+def delete_user(username: str) -> Any:
     core().users.delete(username, now=now())
-    return jsonify({"deleted": canonical_username(username)})
+    return {"deleted": canonical_username(username)}
 
 
-@bp.post("/users/<username>/devices")
-def enrol_device(username: str):  # type: ignore[no-untyped-def]
+@operation(
+    bp,
+    "post",
+    "/users/<username>/devices",
+    summary="Enrol an authenticator",
+    body=DeviceEnrolRequest,
+    ok=DeviceEnrolled,
+    status=201,
+    returns="The new device, with its key returned this once.",
+    errors=(*USER_ERRORS, UnsupportedDeviceType, UnknownDevice),
+)
+def enrol_device(username: str, body: DeviceEnrolRequest) -> Any:
+    """dscplus: `{"type": "dscplus", "pin": "1234"}` returns the card's `serial`, `suite` and `secret_hex` so
+    tests can compute responses themselves. `{"type": "dscplus", "share_device_id": ...}` lets the user use
+    an existing card instead (404 `unknown_device` if there is none)."""
     name = core().users.get(username).username
-    body = json_body()
-    type_ = string(body, "type", max_len=32)
-    string(body, "label", max_len=64, required=False)
-    shared = string(body, "share_device_id", max_len=64, required=False)
-    if shared is not None:
-        if type_ != "dscplus":
-            raise InvalidRequest("only a DSC+ card can be shared", field="share_device_id")
-        return jsonify(core().devices.share(name, shared, now=now())), 201
-    return jsonify(core().devices.enrol(name, type_, body, now=now())), 201
+    if body.share_device_id is not None:
+        return core().devices.share(name, body.share_device_id, now=now())
+    return core().devices.enrol(name, body.type, body.model_dump(exclude_none=True), now=now())
 
 
-@bp.get("/users/<username>/devices")
-def list_devices(username: str):  # type: ignore[no-untyped-def]
+@operation(
+    bp,
+    "get",
+    "/users/<username>/devices",
+    summary="List a user's devices",
+    ok=DeviceList,
+    returns="Active and revoked devices, oldest first.",
+    errors=USER_ERRORS,
+)
+def list_devices(username: str) -> Any:
     name = core().users.get(username).username
-    return jsonify({"devices": [public_device(d) for d in core().devices.of_user(name)]})
+    return {"devices": [public_device(d) for d in core().devices.of_user(name)]}
 
 
-@bp.delete("/users/<username>/devices/<device_id>")
-def revoke_device(username: str, device_id: str):  # type: ignore[no-untyped-def]
+@operation(
+    bp,
+    "delete",
+    "/users/<username>/devices/<device_id>",
+    summary="Revoke a device",
+    ok=Device,
+    returns="The device, now revoked.",
+    errors=(*USER_ERRORS, UnknownDevice),
+)
+def revoke_device(username: str, device_id: str) -> Any:
     name = core().users.get(username).username
-    return jsonify(core().devices.revoke(name, device_id, now=now()))
+    return core().devices.revoke(name, device_id, now=now())
 
 
-@bp.post("/devices/<device_id>/reset")
-def reset_card(device_id: str):  # type: ignore[no-untyped-def]
-    return jsonify(public_device(core().cards.reset(device_id, now=now())))
+@operation(
+    bp,
+    "post",
+    "/devices/<device_id>/reset",
+    summary="Unlock a DSC+ card locked by wrong PINs",
+    ok=Device,
+    returns="The card, unlocked, its wrong-PIN count zero.",
+    errors=(UnknownDevice,),
+)
+def reset_card(device_id: str) -> Any:
+    return public_device(core().cards.reset(device_id, now=now()))
 
 
-@bp.get("/users/<username>/sessions")
-def user_sessions(username: str):  # type: ignore[no-untyped-def]
+@operation(
+    bp,
+    "get",
+    "/users/<username>/sessions",
+    summary="List a user's live sessions",
+    ok=SessionList,
+    returns="The live sessions.",
+    errors=USER_ERRORS,
+)
+def list_user_sessions(username: str) -> Any:
     name = core().users.get(username).username
-    return jsonify({"sessions": core().sessions.of_user(name, now=now())})
+    return {"sessions": core().sessions.of_user(name, now=now())}
 
 
-@bp.delete("/sessions/<session_id>")
-def kill_session(session_id: str):  # type: ignore[no-untyped-def]
+@operation(
+    bp,
+    "delete",
+    "/sessions/<session_id>",
+    summary="End a session",
+    ok=SessionEnded,
+    returns="Ended; its token is dead at once.",
+    errors=(UnknownSession,),
+)
+def kill_session(session_id: str) -> Any:
     username = core().sessions.end(session_id, now=now(), reason="killed")
     if username is None:
         raise UnknownSession()
-    return jsonify({"ended": session_id, "username": username})
+    return {"ended": session_id, "username": username}

@@ -1,14 +1,23 @@
 """``/api/v1``: the broker's login service as an integration under test sees it.
 
-Holds the blueprint; the routes live in ``login`` (password, second factor, session, logout) and ``account``
-(step-up, and the sensitive tasks it guards).
+Holds the blueprint and its surface (``http.operations``); the routes live in ``login`` (password, second
+factor, session, logout) and ``account`` (step-up, and the sensitive tasks it guards).
 """
 
 from __future__ import annotations
 
 from flask import Blueprint
 
+from ..crosssite import CrossSiteRequest
+from ..operations import surface
+
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+surface(
+    bp,
+    tag="api",
+    description="The login service: password, second factor, sessions.",
+    unsafe_errors=(CrossSiteRequest,),
+)
 
 from . import account, login  # noqa: E402  - each adds its routes to bp
 

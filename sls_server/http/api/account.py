@@ -8,12 +8,32 @@ carries a fresh verification for that purpose.
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
-from flask import jsonify
-
+from ...auth.lockout import DeviceLocked
+from ...auth.second_factor import LoginExhausted, PushDenied
 from ...auth.sessions import Session
-from ...errors import InvalidRequest
-from ..common import client_ip, core, integer, json_body, now, session_token, string
+from ...auth.stepup import ReauthRequired
+from ...errors import (
+    ChallengeExpired,
+    ChallengeUsed,
+    DeviceInactive,
+    InvalidResponse,
+    NoSecondFactor,
+    UnknownTransaction,
+)
+from ...factors.challenges import ChallengeLimited
+from ...shapes.stepup import (
+    PhoneChange,
+    PhoneChanged,
+    StepUpAnswer,
+    StepUpRequest,
+    WithdrawalAccepted,
+    WithdrawalRequest,
+)
+from ...sim.phones import SendLimited
+from ..common import client_ip, core, now, session_token
+from ..operations import operation
 from . import bp
 from .login import with_session_cookie
 
@@ -22,56 +42,90 @@ def _session() -> Session:
     return core().sessions.authenticate(session_token(), now=now(), ip=client_ip())
 
 
-@bp.post("/verify")
-def verify_identity():  # type: ignore[no-untyped-def]
+@operation(
+    bp,
+    "post",
+    "/verify",
+    summary="Step-up: verify your identity for a sensitive task",
+    body=StepUpRequest,
+    ok=StepUpAnswer,
+    returns="The prompt (start), the state (poll), or `verified` with a rotated token.",
+    headers={"Set-Cookie": "Verified: the rotated session's cookie, as a login sets it."},
+    security="session",
+    errors=(
+        UnknownTransaction,
+        ChallengeUsed,
+        ChallengeExpired,
+        InvalidResponse,
+        DeviceInactive,
+        DeviceLocked,
+        NoSecondFactor,
+        ChallengeLimited,
+        SendLimited,
+        LoginExhausted,
+        PushDenied,
+    ),
+)
+def verify_identity(body: StepUpRequest) -> Any:
+    """Start with `{"purpose"}`: a challenge on the user's factor, like login. Finish with
+    `{"txn_id", "response"}`, or poll an IB Key approval with `{"txn_id"}`. Verified: the session carries
+    the purpose for SLS_STEPUP_VALIDITY seconds and its token is rotated. 429 `rate_limited` with
+    `retry_after` when the card or the user has been issued SLS_CHALLENGE_ISSUE_LIMIT challenges in the
+    last SLS_CHALLENGE_ISSUE_WINDOW seconds."""
     session = _session()
-    body = json_body()
-    txn_id = string(body, "txn_id", max_len=64, required=False)
-    if txn_id is None:
-        purpose = string(body, "purpose", max_len=32)
-        type_ = string(body, "type", max_len=32, required=False)
-        device_id = string(body, "device_id", max_len=64, required=False)
-        return jsonify(
-            core().stepup.begin(session, purpose, now=now(), ip=client_ip(), type_=type_, device_id=device_id)
+    if body.txn_id is None:
+        assert body.purpose is not None  # the shape requires one of the two
+        return core().stepup.begin(
+            session, body.purpose, now=now(), ip=client_ip(), type_=body.type, device_id=body.device_id
         )
-    response = string(body, "response", max_len=64, required=False)
-    result, token = core().stepup.complete(session, txn_id, response, now=now(), ip=client_ip())
-    return with_session_cookie(token, result) if token else jsonify(result)
+    result, token = core().stepup.complete(session, body.txn_id, body.response, now=now(), ip=client_ip())
+    return with_session_cookie(token, result) if token else result
 
 
-@bp.post("/account/phone")
-def change_phone():  # type: ignore[no-untyped-def]
+@operation(
+    bp,
+    "post",
+    "/account/phone",
+    summary="Change the phone number (needs a fresh step-up)",
+    body=PhoneChange,
+    ok=PhoneChanged,
+    returns="Changed; both numbers got a notice.",
+    security="session",
+    errors=(ReauthRequired,),
+)
+def change_phone(body: PhoneChange) -> Any:
+    """401 `reauth_required` without a fresh `change_contact` verification."""
     session = _session()
     core().stepup.require(session, "change_contact", now=now())
-    phone = string(json_body(), "phone", max_len=20)
-    changed = core().users.change_phone(session.username, phone, now=now())
-    core().devices.follow_phone(session.username, phone)
-    return jsonify(changed)
+    changed = core().users.change_phone(session.username, body.phone, now=now())
+    core().devices.follow_phone(session.username, body.phone)
+    return changed
 
 
-@bp.post("/withdrawals")
-def withdraw():  # type: ignore[no-untyped-def]
+@operation(
+    bp,
+    "post",
+    "/withdrawals",
+    summary="Request a withdrawal (needs a fresh step-up)",
+    body=WithdrawalRequest,
+    ok=WithdrawalAccepted,
+    returns="Recorded (simulated: no money moves).",
+    security="session",
+    errors=(ReauthRequired,),
+)
+def request_withdrawal(body: WithdrawalRequest) -> Any:
+    """401 `reauth_required` without a fresh `withdrawal` verification."""
     session = _session()
     core().stepup.require(session, "withdrawal", now=now())
-    body = json_body()
-    amount = integer(body, "amount", lo=1, hi=10**9)
-    currency = string(body, "currency", max_len=3, required=False) or "USD"
-    if not currency.isalpha() or not currency.isupper() or len(currency) != 3:
-        raise InvalidRequest("currency must be a 3-letter ISO code like USD", field="currency")
     request_id = f"wd-{secrets.token_hex(6)}"
+    detail = {"amount": body.amount, "currency": body.currency, "request_id": request_id}
     core().events.record(
-        "withdrawal.requested",
-        at=now(),
-        user=session.username,
-        ip=client_ip(),
-        detail={"amount": amount, "currency": currency, "request_id": request_id},
+        "withdrawal.requested", at=now(), user=session.username, ip=client_ip(), detail=detail
     )
-    return jsonify(
-        {
-            "state": "accepted",
-            "request_id": request_id,
-            "amount": amount,
-            "currency": currency,
-            "note": "simulated: the emulator moves no money",
-        }
-    )
+    return {
+        "state": "accepted",
+        "request_id": request_id,
+        "amount": body.amount,
+        "currency": body.currency,
+        "note": "simulated: the emulator moves no money",
+    }

@@ -1,27 +1,51 @@
-"""``/api/v1``: the broker's login service as an integration under test sees it."""
+"""``/api/v1``: the login flow (password, second factor, polling) and the session it opens."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, jsonify, request
 
+from ...accounts.access import IpRestricted
+from ...auth.lockout import AccountLocked, DeviceLocked, RateLimited
 from ...auth.login import Authenticated
-from ...auth.second_factor import LIFETIME_TTLS
-from ..common import (
-    SECURE_SESSION_COOKIE,
-    SESSION_COOKIE,
-    client_ip,
-    core,
-    json_body,
-    now,
-    session_token,
-    string,
+from ...auth.second_factor import LIFETIME_TTLS, LoginExhausted, PushDenied
+from ...auth.sessions import SessionActive, SessionIpRejected
+from ...errors import (
+    AccountDisabled,
+    ChallengeExpired,
+    ChallengeUsed,
+    DeviceInactive,
+    InvalidCredentials,
+    InvalidResponse,
+    NoSecondFactor,
+    UnknownTransaction,
 )
+from ...factors.challenges import ChallengeLimited
+from ...factors.dscplus import ChallengeSpaceExhausted
+from ...shapes.login import Authenticated as AuthenticatedShape
+from ...shapes.login import (
+    FactorSwitched,
+    FactorSwitchRequest,
+    LoginRequest,
+    LoginStarted,
+    LoginStatus,
+    VerifyRequest,
+)
+from ...shapes.sessions import LoggedOut, Session
+from ...sim.phones import SendLimited
+from ..common import SECURE_SESSION_COOKIE, SESSION_COOKIE, client_ip, core, now, session_token
+from ..operations import operation
 from . import bp
 
 #: The login binding for browsers; API clients send the same value as X-Login-Token. Scoped to the one
 #: transaction's routes (its path), so two logins started in two tabs each keep their own.
 LOGIN_COOKIE = "sls_login"
 LOGIN_TOKEN_HEADER = "X-Login-Token"
+SESSION_SET_COOKIE = (
+    "`sls_session` (`__Host-sls_session`; Secure over TLS, or when a proxy in SLS_TRUSTED_PROXIES says "
+    "X-Forwarded-Proto: https); HttpOnly; SameSite=Strict; Path=/"
+)
 
 
 def _login_path(txn_id: str) -> str:
@@ -33,10 +57,9 @@ def login_token() -> str | None:
     return request.headers.get(LOGIN_TOKEN_HEADER) or request.cookies.get(LOGIN_COOKIE) or None
 
 
-def with_session_cookie(result: Authenticated | str, body: dict | None = None) -> Response:
-    """The JSON answer plus the session cookie; ``result`` is a login's outcome or a rotated token."""
-    token = result if isinstance(result, str) else result.token
-    response = jsonify(body or (result.body() if isinstance(result, Authenticated) else {}))
+def with_session_cookie(token: str, body: Any) -> Response:
+    """The JSON answer plus the session cookie of ``token`` (a new login's, or a step-up's rotated one)."""
+    response = jsonify(body)
     secure = request.is_secure
     response.set_cookie(
         SECURE_SESSION_COOKIE if secure else SESSION_COOKIE,
@@ -49,12 +72,47 @@ def with_session_cookie(result: Authenticated | str, body: dict | None = None) -
     return response
 
 
-@bp.post("/auth/login")
-def login():  # type: ignore[no-untyped-def]
-    body = json_body()
-    username = string(body, "username", max_len=128)
-    password = string(body, "password", max_len=1024)
-    started = core().logins.start(username, password, now=now(), ip=client_ip())
+def _logged_in(result: Authenticated, body: Any = None) -> Response:
+    return with_session_cookie(result.token, body if body is not None else result.body())
+
+
+@operation(
+    bp,
+    "post",
+    "/auth/login",
+    summary="Check username and password; issue a second-factor challenge",
+    body=LoginRequest,
+    ok=LoginStarted,
+    returns="The password was right; a second factor is now required.",
+    headers={
+        "Set-Cookie": "`sls_login`: the `login_token`; HttpOnly; SameSite=Strict; "
+        "Path=/api/v1/auth/login/<txn_id>"
+    },
+    errors=(
+        InvalidCredentials,
+        IpRestricted,
+        AccountDisabled,
+        NoSecondFactor,
+        ChallengeSpaceExhausted,
+        AccountLocked,
+        RateLimited,
+        ChallengeLimited,
+        DeviceLocked,
+        SendLimited,
+    ),
+)
+def start_login(body: LoginRequest) -> Response:
+    """401 `invalid_credentials` is the same for an unknown user and a wrong password, in body and timing.
+    403 `no_second_factor` when the user has no active authenticator. 403 `ip_restricted` when the client's
+    address is outside the user's IP allowlist: judged before the password, so the answer is the same
+    whatever was typed. 423 `account_locked` with `retry_after` (absent when only an admin can unlock) after
+    too many failures, whatever the password; 429 `rate_limited` with `retry_after` when one address fails
+    too often across accounts, when too many codes were sent, or (after a right password) when the card or
+    the user has been issued SLS_CHALLENGE_ISSUE_LIMIT challenges in the last SLS_CHALLENGE_ISSUE_WINDOW
+    seconds; 423 `device_locked` when every authenticator of the user is disabled by wrong responses; 403
+    `account_disabled` for a user an administrator disabled. The answer's `login_token` binds the login to
+    this client: every call on the transaction must carry it (`X-Login-Token`, or the `sls_login` cookie)."""
+    started = core().logins.start(body.username, body.password, now=now(), ip=client_ip())
     response = jsonify(started)
     response.set_cookie(
         LOGIN_COOKIE,
@@ -68,40 +126,128 @@ def login():  # type: ignore[no-untyped-def]
     return response
 
 
-@bp.post("/auth/login/<txn_id>/verify")
-def verify(txn_id: str):  # type: ignore[no-untyped-def]
-    body = json_body()
-    response = string(body, "response", max_len=64)
-    result = core().logins.verify(txn_id, login_token(), response, now=now(), ip=client_ip())
-    return with_session_cookie(result)
+@operation(
+    bp,
+    "post",
+    "/auth/login/<txn_id>/verify",
+    summary="Answer the second-factor challenge",
+    body=VerifyRequest,
+    ok=AuthenticatedShape,
+    returns="The response matched: a session, also set as a cookie.",
+    headers={"Set-Cookie": SESSION_SET_COOKIE},
+    security="login",
+    errors=(
+        InvalidResponse,
+        DeviceInactive,
+        UnknownTransaction,
+        ChallengeUsed,
+        ChallengeExpired,
+        DeviceLocked,
+        SessionActive,
+        SessionIpRejected,
+        AccountDisabled,
+        LoginExhausted,
+    ),
+)
+def verify_login(txn_id: str, body: VerifyRequest) -> Response:
+    """401 `invalid_response` with `attempts_left`; 410 `challenge_expired` (start over; also once the
+    attempts are spent); 409 `challenge_used` (a replayed response); 404 `unknown_transaction`; 403
+    `device_inactive` (the device was revoked meanwhile); 400 `invalid_request` when the response does not
+    have the form the factor gives; 423 `device_locked` when this answer was the last wrong one allowed (or
+    it was disabled already); 409 `session_active` under SLS_SESSION_CONCURRENCY=refuse; 403
+    `ip_restricted` from an address outside the user's allowlist; 403 `account_disabled` when the user was
+    disabled while the login was in progress; 401 `login_binding_required` without the login's
+    `login_token` (or with another)."""
+    result = core().logins.verify(txn_id, login_token(), body.response, now=now(), ip=client_ip())
+    return _logged_in(result)
 
 
-@bp.post("/auth/login/<txn_id>/factor")
-def switch_factor(txn_id: str):  # type: ignore[no-untyped-def]
-    body = json_body()
-    type_ = string(body, "type", max_len=32)
-    device_id = string(body, "device_id", max_len=64, required=False)
-    return jsonify(core().logins.switch(txn_id, login_token(), type_, device_id, now=now(), ip=client_ip()))
+@operation(
+    bp,
+    "post",
+    "/auth/login/<txn_id>/factor",
+    summary="Use another authenticator, or ask for a new code",
+    body=FactorSwitchRequest,
+    ok=FactorSwitched,
+    returns="The new prompt; the attempt count carries over.",
+    security="login",
+    errors=(
+        UnknownTransaction,
+        ChallengeUsed,
+        ChallengeExpired,
+        NoSecondFactor,
+        DeviceLocked,
+        SendLimited,
+        LoginExhausted,
+        AccountDisabled,
+        ChallengeLimited,
+        ChallengeSpaceExhausted,
+        PushDenied,
+    ),
+)
+def switch_factor(txn_id: str, body: FactorSwitchRequest) -> Any:
+    """M2FS: pick another of the user's factors (`factors` in the login answer). "Didn't receive a
+    security code?": `{"type": "sms"}` sends a new text, `{"type": "voice"}` places a voice callback. A new
+    code never resets the failure count; sends are rate-limited, and so are challenges per card and per user
+    (429 `rate_limited` with `retry_after`). A login lives at most 3 challenge TTLs from its start, and may
+    switch or ask again 5 times: the next request ends it (429 `login_exhausted`)."""
+    return core().logins.switch(txn_id, login_token(), body.type, body.device_id, now=now(), ip=client_ip())
 
 
-@bp.get("/auth/login/<txn_id>")
-def login_status(txn_id: str):  # type: ignore[no-untyped-def]
+@operation(
+    bp,
+    "get",
+    "/auth/login/<txn_id>",
+    summary="Poll a pending login",
+    ok=LoginStatus,
+    returns="Where the login transaction stands; the first poll after an approval carries the session.",
+    headers={"Set-Cookie": f"Once approved, on the poll that carries the session: {SESSION_SET_COOKIE}"},
+    security="login",
+    errors=(UnknownTransaction, AccountDisabled, SessionIpRejected, SessionActive),
+)
+def get_login_status(txn_id: str) -> Any:
     body, result = core().logins.status(txn_id, login_token(), now=now(), ip=client_ip())
-    return with_session_cookie(result, body) if result else jsonify(body)
+    return _logged_in(result, body) if result else body
 
 
-@bp.get("/session")
-def whoami():  # type: ignore[no-untyped-def]
-    return jsonify(core().sessions.authenticate(session_token(), now=now(), ip=client_ip()).public())
+@operation(
+    bp,
+    "get",
+    "/session",
+    summary="Who am I",
+    ok=Session,
+    returns="The live session; the request counts as activity.",
+    security="session",
+)
+def get_session() -> Any:
+    """401 `session_expired` after auto-logoff (idle) or the absolute lifetime; 401 `not_authenticated`
+    without a live session."""
+    return core().sessions.authenticate(session_token(), now=now(), ip=client_ip()).public()
 
 
-@bp.post("/session/tickle")
-def tickle():  # type: ignore[no-untyped-def]
-    return jsonify(core().sessions.authenticate(session_token(), now=now(), ip=client_ip()).public())
+@operation(
+    bp,
+    "post",
+    "/session/tickle",
+    summary="Keep the session alive",
+    ok=Session,
+    returns="The live session, its idle expiry pushed back.",
+    security="session",
+)
+def tickle_session() -> Any:
+    return core().sessions.authenticate(session_token(), now=now(), ip=client_ip()).public()
 
 
-@bp.post("/auth/logout")
-def logout():  # type: ignore[no-untyped-def]
+@operation(
+    bp,
+    "post",
+    "/auth/logout",
+    summary="End the session",
+    ok=LoggedOut,
+    returns="The session is ended server-side; its token is dead at once.",
+    security="session",
+)
+def logout() -> Response:
     session = core().sessions.authenticate(session_token(), now=now(), ip=client_ip(), extend=False)
     core().sessions.end(session.id, now=now())
     response = jsonify({"state": "logged_out", "username": session.username})

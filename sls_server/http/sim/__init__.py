@@ -1,8 +1,8 @@
 """``/sim/v1``: what a person does with the authenticators they hold. No admin token: possession is all,
 unless ``SLS_SIM_TOKEN`` asks for a token of its own (the trainer's, in a demo the audience attacks).
 
-Holds the blueprint and its guard; the routes live in ``card`` (the DSC+ card), ``phones`` (SMS inbox, call
-log, carrier conditions) and ``ibkey`` (the IBKR Mobile app).
+Holds the blueprint, its guard and its surface (``http.operations``); the routes live in ``card`` (the DSC+
+card), ``phones`` (SMS inbox, call log, carrier conditions) and ``ibkey`` (the IBKR Mobile app).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from flask import Blueprint
 
 from ...errors import SimulatorDisabled, SlsError
 from ..common import bearer_matches, core
+from ..operations import surface
 
 bp = Blueprint("sim", __name__, url_prefix="/sim/v1")
 
@@ -19,6 +20,15 @@ class SimTokenRequired(SlsError):
     code = "sim_token_required"
     status = 401
     message = "This server protects /sim/v1: send Authorization: Bearer <sim token> (its SLS_SIM_TOKEN)."
+
+
+surface(
+    bp,
+    tag="sim",
+    description="The simulated authenticators a person holds.",
+    security="sim",
+    errors=(SimulatorDisabled, SimTokenRequired),
+)
 
 
 @bp.before_request

@@ -2,30 +2,40 @@
 
 from __future__ import annotations
 
-import re
+from typing import Any
 
-from flask import jsonify
-
-from ...errors import InvalidRequest
-from ..common import core, json_body, now, string
+from ...errors import UnknownDevice
+from ...shapes.card import CardRespondRequest, CardRespondResponse, CardStatus
+from ...sim.card import CardLockedError, WrongPinError
+from ..common import core, now
+from ..operations import operation
 from . import bp
 
-_SIX_DIGITS = re.compile(r"^[0-9]{6}$")
+
+@operation(
+    bp,
+    "post",
+    "/dscplus/<device_id>/respond",
+    summary="Key PIN and challenge into a simulated DSC+ card",
+    body=CardRespondRequest,
+    ok=CardRespondResponse,
+    returns="The response the card displays.",
+    errors=(WrongPinError, UnknownDevice, CardLockedError),
+)
+def respond_with_card(device_id: str, body: CardRespondRequest) -> Any:
+    """403 `wrong_pin` with `pin_attempts_left`; after too many the card locks itself: 423 `card_locked`
+    until an admin resets it (`POST /admin/v1/devices/{device_id}/reset`)."""
+    return {"response": core().cards.respond(device_id, body.pin, body.challenge, now=now())}
 
 
-@bp.post("/dscplus/<device_id>/respond")
-def card_respond(device_id: str):  # type: ignore[no-untyped-def]
-    body = json_body()
-    pin = string(body, "pin", max_len=16)
-    challenge = string(body, "challenge", max_len=16)
-    if not _SIX_DIGITS.fullmatch(challenge):
-        raise InvalidRequest(
-            "challenge must be exactly 6 digits, as shown on the login page", field="challenge"
-        )
-    return jsonify({"response": core().cards.respond(device_id, pin, challenge, now=now())})
-
-
-@bp.get("/dscplus/<device_id>")
-def card_status(device_id: str):  # type: ignore[no-untyped-def]
-    record = core().cards.status(device_id)
-    return jsonify(record)
+@operation(
+    bp,
+    "get",
+    "/dscplus/<device_id>",
+    summary="Look at a simulated DSC+ card",
+    ok=CardStatus,
+    returns="Serial, suite, locked or not, PIN tries left.",
+    errors=(UnknownDevice,),
+)
+def get_card_status(device_id: str) -> Any:
+    return core().cards.status(device_id)

@@ -6,14 +6,64 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import jsonify
-
-from ...errors import InvalidRequest, NotFound
-from ...sim.ibkey.phone_storage import UnknownApp, UnknownNotification
-from ..common import client_ip, core, json_body, now, string
+from ...accounts.access import IpRestricted
+from ...auth.lockout import AccountLocked, DeviceLocked, RateLimited
+from ...auth.second_factor import PushDenied, WrongMode
+from ...errors import (
+    AccountDisabled,
+    ChallengeExpired,
+    ChallengeUsed,
+    Conflict,
+    DeviceInactive,
+    InvalidCredentials,
+    InvalidRequest,
+    InvalidResponse,
+    NotFound,
+    UnknownTransaction,
+)
+from ...factors.ibkey.activation import ActivationCodeExpired, ActivationCodeUsed, InvalidActivationCode
+from ...shapes.ibkey import (
+    IbKeyActivated,
+    IbKeyActivateRequest,
+    IbKeyAddUserRequest,
+    IbKeyAnswered,
+    IbKeyApp,
+    IbKeyApproveRequest,
+    IbKeyDenyRequest,
+    IbKeyNotifications,
+    IbKeyRespondRequest,
+    IbKeyRespondResponse,
+    IbKeySettings,
+    IbKeyUserAdded,
+)
+from ...sim.card import WrongPinError
+from ...sim.ibkey.phone_storage import AlreadyOnApp, AppLockedError, UnknownApp, UnknownNotification
+from ...sim.phones import SendLimited
+from ..common import client_ip, core, now
+from ..operations import operation
 from . import bp
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+PARAMETERS = {
+    "device_id": "The phone: the device id an admin got when enrolling its first IB Key (its app id), or the "
+    "device id of any user activated on it.",
+    "notification_id": "The notification's `id`, from the phone's notification list.",
+}
+UNLOCK_ERRORS = (WrongPinError, AppLockedError, UnknownApp)
+ANSWER_ERRORS = (
+    *UNLOCK_ERRORS,
+    UnknownNotification,
+    InvalidResponse,
+    PushDenied,
+    ChallengeExpired,
+    ChallengeUsed,
+    WrongMode,
+    DeviceInactive,
+    DeviceLocked,
+    UnknownTransaction,
+    AccountDisabled,
+)
+PASSWORD_ERRORS = (InvalidCredentials, IpRestricted, AccountDisabled, AccountLocked, RateLimited)
 
 
 def _ref(value: str, unknown: type[NotFound] = UnknownApp) -> str:
@@ -23,92 +73,163 @@ def _ref(value: str, unknown: type[NotFound] = UnknownApp) -> str:
     return value
 
 
-def _unlock(body: dict[str, Any]) -> dict[str, Any]:
-    """``pin`` (Android) or ``biometric: true`` (iOS, Touch ID / Face ID); the app says which it needs."""
-    pin = string(body, "pin", max_len=16, required=False)
-    biometric = body.get("biometric")
-    if biometric is not None and not isinstance(biometric, bool):
-        raise InvalidRequest("biometric must be true or false", field="biometric")
-    unlock: dict[str, Any] = {}
-    if pin is not None:
-        unlock["pin"] = pin
-    if biometric is not None:
-        unlock["biometric"] = biometric
-    return unlock
-
-
-@bp.post("/ibkey/<device_id>/activate")
-def ibkey_activate(device_id: str):  # type: ignore[no-untyped-def]
-    body = json_body()
-    username = string(body, "username", max_len=64)
-    password = string(body, "password", max_len=1024)
-    code = string(body, "activation_code", max_len=16)
-    result = core().ibkey.activate(
-        _ref(device_id), username, password, code, unlock=_unlock(body), now=now(), ip=client_ip()
-    )
-    return jsonify(result)
-
-
-@bp.post("/ibkey/<device_id>/users")
-def ibkey_add_user(device_id: str):  # type: ignore[no-untyped-def]
-    body = json_body()
-    username = string(body, "username", max_len=64)
-    password = string(body, "password", max_len=1024)
-    return jsonify(core().ibkey.add_user(_ref(device_id), username, password, now=now(), ip=client_ip())), 201
-
-
-@bp.get("/ibkey/<device_id>")
-def ibkey_status(device_id: str):  # type: ignore[no-untyped-def]
-    return jsonify(core().ibkey.status(_ref(device_id)))
-
-
-@bp.get("/ibkey/<device_id>/notifications")
-def ibkey_notifications(device_id: str):  # type: ignore[no-untyped-def]
-    return jsonify({"notifications": core().ibkey.notifications(_ref(device_id), now=now())})
-
-
-def _answer(device_id: str, notification_id: str, decision: str) -> Any:
-    body = json_body()
-    match = None
-    if decision == "approve":
-        raw = body.get("match")
-        if isinstance(raw, int) and not isinstance(raw, bool):
-            raw = str(raw)
-        match = string({"match": raw}, "match", max_len=4)
-    result = core().ibkey.answer(
+@operation(
+    bp,
+    "post",
+    "/ibkey/<device_id>/activate",
+    summary="Activate IB Key on the phone (new phone, migration, or an added user)",
+    body=IbKeyActivateRequest,
+    ok=IbKeyActivated,
+    returns="Active: the phone holds the user's keys; the server, the public half.",
+    errors=(
+        *PASSWORD_ERRORS,
+        *UNLOCK_ERRORS,
+        InvalidActivationCode,
+        ActivationCodeExpired,
+        ActivationCodeUsed,
+        Conflict,
+    ),
+    parameters=PARAMETERS,
+)
+def activate_ib_key(device_id: str, body: IbKeyActivateRequest) -> Any:
+    """Username and password (counted by the login lockout), the code texted at enrolment, then `pin`
+    (Android) or `biometric: true` (iOS). The app makes an Ed25519 key pair and agrees the OCRA key with the
+    server (X25519 + HKDF-SHA256); the private key never leaves the phone. The code is good once, for 10
+    minutes, and dies after 5 wrong tries (401 `invalid_activation_code` with `attempts_left`, then 410).
+    Activating replaces the user's IB Key on any other phone at once (`replaced`)."""
+    return core().ibkey.activate(
         _ref(device_id),
-        _ref(notification_id, UnknownNotification),
-        decision,
-        match=match,
-        unlock=_unlock(body),
+        body.username,
+        body.password,
+        body.activation_code,
+        unlock=body.unlock(),
         now=now(),
         ip=client_ip(),
     )
-    return jsonify(result)
 
 
-@bp.post("/ibkey/<device_id>/notifications/<notification_id>/approve")
-def ibkey_approve(device_id: str, notification_id: str):  # type: ignore[no-untyped-def]
-    return _answer(device_id, notification_id, "approve")
+@operation(
+    bp,
+    "post",
+    "/ibkey/<device_id>/users",
+    summary="Add another user to an active phone",
+    body=IbKeyAddUserRequest,
+    ok=IbKeyUserAdded,
+    status=201,
+    returns="A code was texted to that user's phone.",
+    errors=(*PASSWORD_ERRORS, SendLimited, UnknownApp, AlreadyOnApp),
+    parameters=PARAMETERS,
+)
+def add_ib_key_user(device_id: str, body: IbKeyAddUserRequest) -> Any:
+    """Then `POST .../activate` with that user's name, password and code, unlocked with this phone's PIN or
+    biometrics. Each user gets their own key pair and server device."""
+    return core().ibkey.add_user(_ref(device_id), body.username, body.password, now=now(), ip=client_ip())
 
 
-@bp.post("/ibkey/<device_id>/notifications/<notification_id>/deny")
-def ibkey_deny(device_id: str, notification_id: str):  # type: ignore[no-untyped-def]
-    return _answer(device_id, notification_id, "deny")
+@operation(
+    bp,
+    "get",
+    "/ibkey/<device_id>",
+    summary="Read the phone's IB Key state",
+    ok=IbKeyApp,
+    returns="Platform, unlock, users, notification setting.",
+    errors=(UnknownApp,),
+    parameters=PARAMETERS,
+)
+def get_ib_key_app(device_id: str) -> Any:
+    return core().ibkey.status(_ref(device_id))
 
 
-@bp.post("/ibkey/<device_id>/respond")
-def ibkey_respond(device_id: str):  # type: ignore[no-untyped-def]
-    body = json_body()
-    challenge = string(body, "challenge", max_len=16)
-    username = string(body, "username", max_len=64, required=False)
-    return jsonify(core().ibkey.respond(_ref(device_id), challenge, username=username, unlock=_unlock(body)))
+@operation(
+    bp,
+    "get",
+    "/ibkey/<device_id>/notifications",
+    summary="Read the phone's pending push notifications",
+    ok=IbKeyNotifications,
+    returns="Unanswered, unexpired pushes for any user on the phone.",
+    errors=(UnknownApp,),
+    parameters=PARAMETERS,
+)
+def list_ib_key_notifications(device_id: str) -> Any:
+    return {"notifications": core().ibkey.notifications(_ref(device_id), now=now())}
 
 
-@bp.put("/ibkey/<device_id>/settings")
-def ibkey_settings(device_id: str):  # type: ignore[no-untyped-def]
-    body = json_body()
-    enabled = body.get("notifications")
-    if not isinstance(enabled, bool):
-        raise InvalidRequest("notifications must be true or false", field="notifications")
-    return jsonify(core().ibkey.set_notifications(_ref(device_id), enabled, now=now()))
+def _answer(
+    device_id: str, notification_id: str, decision: str, body: IbKeyApproveRequest | IbKeyDenyRequest
+) -> Any:
+    return core().ibkey.answer(
+        _ref(device_id),
+        _ref(notification_id, UnknownNotification),
+        decision,
+        match=body.match if isinstance(body, IbKeyApproveRequest) else None,
+        unlock=body.unlock(),
+        now=now(),
+        ip=client_ip(),
+    )
+
+
+@operation(
+    bp,
+    "post",
+    "/ibkey/<device_id>/notifications/<notification_id>/approve",
+    summary="Approve a push, picking the number the login page shows",
+    body=IbKeyApproveRequest,
+    ok=IbKeyAnswered,
+    returns="Approved: the login's next poll gets the session.",
+    errors=ANSWER_ERRORS,
+    parameters=PARAMETERS,
+)
+def approve_ib_key_notification(device_id: str, notification_id: str, body: IbKeyApproveRequest) -> Any:
+    """The app signs the transaction (txn id, user, device, nonce, the number picked, the decision) with the
+    user's private key. A number not among the candidates is a 400; a signed approval with the wrong one of
+    them is 401 `invalid_response` with `attempts_left` (number matching). A revoked or replaced IB Key gets
+    403 `device_inactive`."""
+    return _answer(device_id, notification_id, "approve", body)
+
+
+@operation(
+    bp,
+    "post",
+    "/ibkey/<device_id>/notifications/<notification_id>/deny",
+    summary="Deny a push",
+    body=IbKeyDenyRequest,
+    ok=IbKeyAnswered,
+    returns="Denied: the login's poll says `denied`.",
+    errors=ANSWER_ERRORS,
+    parameters=PARAMETERS,
+)
+def deny_ib_key_notification(device_id: str, notification_id: str, body: IbKeyDenyRequest) -> Any:
+    return _answer(device_id, notification_id, "deny", body)
+
+
+@operation(
+    bp,
+    "post",
+    "/ibkey/<device_id>/respond",
+    summary="Answer a challenge without notifications (roaming, notifications off)",
+    body=IbKeyRespondRequest,
+    ok=IbKeyRespondResponse,
+    returns="The 8-digit response to type into the login page.",
+    errors=UNLOCK_ERRORS,
+    parameters=PARAMETERS,
+)
+def respond_ib_key_challenge(device_id: str, body: IbKeyRespondRequest) -> Any:
+    """OCRA `OCRA-1:HOTP-SHA256-8:QN06` with the key agreed at activation. Android: `pin` (403 `wrong_pin`
+    with `pin_attempts_left`; 423 `app_locked` after 10); iOS: `biometric: true`."""
+    return core().ibkey.respond(_ref(device_id), body.challenge, username=body.username, unlock=body.unlock())
+
+
+@operation(
+    bp,
+    "put",
+    "/ibkey/<device_id>/settings",
+    summary="Switch the phone's push notifications on or off",
+    body=IbKeySettings,
+    ok=IbKeyApp,
+    returns="The phone's state after the change.",
+    errors=(UnknownApp, InvalidRequest),
+    parameters=PARAMETERS,
+)
+def set_ib_key_settings(device_id: str, body: IbKeySettings) -> Any:
+    """With notifications off, logins get a challenge instead of a push."""
+    return core().ibkey.set_notifications(_ref(device_id), body.notifications, now=now())

@@ -13,16 +13,24 @@ from typing import Any
 
 from flask import Response, jsonify
 
-from devices.phone import HANDSET_RE, Conditions, is_handset
+from devices.phone import Conditions, is_handset
 
 from ...errors import InvalidRequest, NotFound
+from ...shapes.phones import PhoneCalls, PhoneConditions, PhoneConditionsUpdate, PhoneMessages
 from ...sim import speech
-from ..common import core, json_body, now
+from ...sim.speech import AudioFailed, AudioUnavailable
+from ..common import core, now
+from ..operations import Raw, operation
 from . import bp
 
-MAX_DELAY_S = 3600
 _CALL_ID = re.compile(r"^[0-9a-f]{1,32}$")
-_CONDITION_FIELDS = ("carrier_blocks_sms", "roaming", "delivery_delay_s", "sim_swapped_to")
+PARAMETERS = {
+    "number": "The phone: an E.164 number (`+15551234567`, URL-encoded `%2B15551234567` if need be), or a "
+    "handset name (`attacker`) for a phone that holds a swapped SIM. 400 `invalid_request` with "
+    "`field: number` otherwise.",
+    "call_id": "The call's `id`, from the call log.",
+}
+WAV = Raw("audio/wav", {"type": "string", "contentMediaType": "audio/wav"})
 
 
 class UnknownCall(NotFound):
@@ -67,54 +75,54 @@ def conditions_view(number: str, conditions: Conditions) -> dict[str, Any]:
     }
 
 
-def parse_conditions(body: dict[str, Any]) -> Conditions:
-    """The whole set of conditions (PUT replaces; an absent field is the normal network), each checked."""
-    unknown = sorted(set(body) - set(_CONDITION_FIELDS))
-    if unknown:
-        raise InvalidRequest(
-            f"unknown field {unknown[0]!r}; the conditions are {', '.join(_CONDITION_FIELDS)}",
-            field=unknown[0],
-        )
-    for name in ("carrier_blocks_sms", "roaming"):
-        if name in body and not isinstance(body[name], bool):
-            raise InvalidRequest(f"{name} must be true or false", field=name)
-    delay = body.get("delivery_delay_s", 0)
-    if isinstance(delay, bool) or not isinstance(delay, int) or not 0 <= delay <= MAX_DELAY_S:
-        raise InvalidRequest(
-            f"delivery_delay_s must be an integer number of seconds, 0 to {MAX_DELAY_S}",
-            field="delivery_delay_s",
-        )
-    swapped = body.get("sim_swapped_to")
-    if swapped is not None and (not isinstance(swapped, str) or not is_handset(swapped)):
-        raise InvalidRequest(
-            "sim_swapped_to must be null, an E.164 number, or a handset name matching " + HANDSET_RE.pattern,
-            field="sim_swapped_to",
-        )
-    return Conditions(
-        carrier_blocks_sms=bool(body.get("carrier_blocks_sms", False)),
-        roaming=bool(body.get("roaming", False)),
-        delivery_delay_s=delay,
-        sim_swapped_to=swapped,
-    )
-
-
-@bp.get("/phones/<number>/messages")
-def phone_messages(number: str):  # type: ignore[no-untyped-def]
+@operation(
+    bp,
+    "get",
+    "/phones/<number>/messages",
+    summary="Read a phone's texts",
+    ok=PhoneMessages,
+    returns="The texts that have arrived by now, newest first.",
+    errors=(InvalidRequest,),
+    parameters=PARAMETERS,
+)
+def list_phone_messages(number: str) -> Response:
+    """A text delayed by `delivery_delay_s` appears once the server's clock reaches its `at`; a text the
+    carrier blocked never appears. `code` is parsed out for scripts."""
     name = handset(number)
     messages = [public_message(m) for m in core().phones.messages(name, now=now())]
     return _no_store(jsonify({"number": name, "messages": messages}))
 
 
-@bp.get("/phones/<number>/calls")
-def phone_calls(number: str):  # type: ignore[no-untyped-def]
+@operation(
+    bp,
+    "get",
+    "/phones/<number>/calls",
+    summary="Read a phone's voice callbacks",
+    ok=PhoneCalls,
+    returns="The calls received, newest first, with transcripts.",
+    errors=(InvalidRequest,),
+    parameters=PARAMETERS,
+)
+def list_phone_calls(number: str) -> Response:
     name = handset(number)
     audio = speech.available()
     calls = [public_call(name, c, audio=audio) for c in core().phones.calls(name, now=now())]
     return _no_store(jsonify({"number": name, "calls": calls}))
 
 
-@bp.get("/phones/<number>/calls/<call_id>/audio")
-def phone_call_audio(number: str, call_id: str):  # type: ignore[no-untyped-def]
+@operation(
+    bp,
+    "get",
+    "/phones/<number>/calls/<call_id>/audio",
+    summary="Hear a voice callback",
+    ok=WAV,
+    returns="The transcript spoken, as a WAV file.",
+    errors=(InvalidRequest, UnknownCall, AudioUnavailable, AudioFailed),
+    parameters=PARAMETERS,
+)
+def get_phone_call_audio(number: str, call_id: str) -> Response:
+    """Rendered by espeak-ng on the server. 404 `audio_unavailable` where it is not installed (the
+    transcript says the same); 404 `unknown_call` for a call this handset did not receive."""
     name = handset(number)
     found = [
         c for c in core().phones.calls(name, now=now()) if _CALL_ID.fullmatch(call_id) and c["id"] == call_id
@@ -125,15 +133,35 @@ def phone_call_audio(number: str, call_id: str):  # type: ignore[no-untyped-def]
     return _no_store(Response(wav, mimetype="audio/wav"))
 
 
-@bp.get("/phones/<number>/conditions")
-def get_phone_conditions(number: str):  # type: ignore[no-untyped-def]
+@operation(
+    bp,
+    "get",
+    "/phones/<number>/conditions",
+    summary="Read a number's network conditions",
+    ok=PhoneConditions,
+    returns="The conditions in force.",
+    errors=(InvalidRequest,),
+    parameters=PARAMETERS,
+)
+def get_phone_conditions(number: str) -> Any:
     name = handset(number)
-    return jsonify(conditions_view(name, core().phones.conditions(name)))
+    return conditions_view(name, core().phones.conditions(name))
 
 
-@bp.put("/phones/<number>/conditions")
-def put_phone_conditions(number: str):  # type: ignore[no-untyped-def]
+@operation(
+    bp,
+    "put",
+    "/phones/<number>/conditions",
+    summary="Set a number's network conditions",
+    body=PhoneConditionsUpdate,
+    ok=PhoneConditions,
+    returns="The conditions now in force.",
+    parameters=PARAMETERS,
+)
+def set_phone_conditions(number: str, body: PhoneConditionsUpdate) -> Any:
+    """Replaces the whole set. Carrier blocks SMS: texts vanish (the login still says where the code was
+    sent), voice callbacks ring. Delivery delay: texts arrive late. SIM swapped to a handset: texts and calls
+    go to that handset's inbox (the SIM-swap attack). 400 `invalid_request` names the bad field."""
     name = handset(number)
-    conditions = parse_conditions(json_body())
-    stored = core().phones.set_conditions(name, conditions, now=now())
-    return jsonify(conditions_view(name, stored))
+    stored = core().phones.set_conditions(name, Conditions(**body.model_dump()), now=now())
+    return conditions_view(name, stored)

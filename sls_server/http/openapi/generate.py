@@ -1,0 +1,172 @@
+"""The OpenAPI 3.1 document, generated from the operation registry and the shapes it names.
+
+Every JSON Schema comes from a shape (``sls_server.shapes``) through pydantic, in one pass so shared shapes
+become one component each: request bodies as pydantic validates them, answers as the core returns them.
+Around them, per operation: path and query parameters, the success answer with its headers, and one error
+response per status listing the codes (``allOf: [Error, {properties: {error: {enum: [...]}}}]``).
+"""
+
+from __future__ import annotations
+
+import re
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from flask import Flask
+from pydantic import BaseModel, TypeAdapter
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode
+from pydantic_core import CoreSchema
+
+from ...shapes.errors import Error
+from ..operations import ErrorClass, Operation, Raw, operations, surfaces
+from ..security import may_be_stored
+from .texts import DESCRIPTION, ERROR_NOTES, PARAMETERS, RESPONSE_HEADERS, SECURITY, SECURITY_SCHEMES
+
+REF = "#/components/schemas/{model}"
+Schema = dict[str, Any]
+
+
+class _Generator(GenerateJsonSchema):
+    """pydantic's generator without a title on every property: the name above it says the same."""
+
+    def field_title_should_be_set(self, schema: CoreSchema) -> bool:
+        return False
+
+
+def build_spec(app: Flask) -> dict[str, Any]:
+    found = operations(app)
+    components, refs = _schemas(found)
+    paths: dict[str, dict[str, Any]] = {}
+    for op in found:
+        paths.setdefault(op.path, {})[op.method] = _operation(op, refs)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "sls-emulator",
+            "version": _version(),
+            "description": DESCRIPTION,
+            "license": {"name": "Apache-2.0", "identifier": "Apache-2.0"},
+        },
+        "tags": [{"name": s.tag, "description": s.description} for s in surfaces(app)],
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "headers": RESPONSE_HEADERS,
+            "securitySchemes": SECURITY_SCHEMES,
+        },
+    }
+
+
+def _schemas(found: list[Operation]) -> tuple[dict[str, Schema], dict[Any, Schema]]:
+    """(the components, the schema (a ``$ref``) of each shape) for every body, answer and the error."""
+    wanted: dict[tuple[Any, JsonSchemaMode], None] = {(Error, "serialization"): None}
+    for op in found:
+        if op.body is not None:
+            wanted[(op.body, "validation")] = None
+        if not isinstance(op.ok, Raw):
+            wanted[(op.ok, "serialization")] = None
+    inputs = [(shape, mode, TypeAdapter(shape)) for shape, mode in wanted]
+    refs, definitions = TypeAdapter.json_schemas(inputs, ref_template=REF, schema_generator=_Generator)
+    components = definitions.get("$defs", {})
+    for schema in components.values():
+        schema.pop("title", None)
+    return dict(sorted(components.items())), refs
+
+
+def _operation(op: Operation, refs: dict[Any, Schema]) -> dict[str, Any]:
+    described: dict[str, Any] = {
+        "tags": [op.surface.tag],
+        "operationId": op.operation_id,
+        "summary": op.summary,
+    }
+    if op.description:
+        described["description"] = op.description
+    parameters = [*_path_parameters(op), *(_query_parameters(op.query) if op.query else [])]
+    if parameters:
+        described["parameters"] = parameters
+    if op.body is not None:
+        schema = refs[(op.body, "validation")]
+        described["requestBody"] = {"required": True, "content": {"application/json": {"schema": schema}}}
+    responses = {str(op.status): _success(op, refs)}
+    by_status: dict[int, list[ErrorClass]] = {}
+    for error in op.errors:
+        by_status.setdefault(error.status, []).append(error)
+    for status in sorted(by_status):
+        responses[str(status)] = _error_response(by_status[status], refs[(Error, "serialization")])
+    described["responses"] = {status: _with_headers(op.path, status, r) for status, r in responses.items()}
+    described["security"] = SECURITY[op.security] if op.security else []
+    return described
+
+
+def _success(op: Operation, refs: dict[Any, Schema]) -> dict[str, Any]:
+    if isinstance(op.ok, Raw):
+        content = {op.ok.media_type: {"schema": dict(op.ok.schema)}}
+    else:
+        content = {"application/json": {"schema": refs[(op.ok, "serialization")]}}
+    response: dict[str, Any] = {"description": op.returns, "content": content}
+    if op.headers:
+        response["headers"] = {
+            name: {"description": text, "schema": {"type": "string"}} for name, text in op.headers.items()
+        }
+    return response
+
+
+def _error_response(errors: list[ErrorClass], error_schema: Schema) -> dict[str, Any]:
+    codes = list(dict.fromkeys(e.code for e in errors))
+    lines = dict.fromkeys(f"`{e.code}`: {ERROR_NOTES.get(e.code, e.message)}" for e in errors)
+    schema = {"allOf": [error_schema, {"properties": {"error": {"enum": codes}}}]}
+    return {"description": "\n\n".join(lines), "content": {"application/json": {"schema": schema}}}
+
+
+def _with_headers(path: str, status: str, response: dict[str, Any]) -> dict[str, Any]:
+    """The response with the security headers it carries (``Cache-Control`` by ``may_be_stored``)."""
+    names = [name for name in RESPONSE_HEADERS if name != "Cache-Control"]
+    if not may_be_stored(path, int(status)):
+        names.append("Cache-Control")
+    headers = {name: {"$ref": f"#/components/headers/{name}"} for name in names}
+    return {**response, "headers": {**response.get("headers", {}), **headers}}
+
+
+def _path_parameters(op: Operation) -> list[dict[str, Any]]:
+    return [
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "description": op.parameters.get(name) or PARAMETERS.get(name, name),
+            "schema": {"type": "string"},
+        }
+        for name in re.findall(r"{(\w+)}", op.path)
+    ]
+
+
+def _query_parameters(model: type[BaseModel]) -> list[dict[str, Any]]:
+    """One parameter per field of the query's model; an optional one's ``null`` has no place in a URL."""
+    schema = model.model_json_schema(schema_generator=_Generator)
+    required = set(schema.get("required", []))
+    parameters = []
+    for name, prop in schema["properties"].items():
+        prop = dict(prop)
+        description = prop.pop("description", name)
+        present = [s for s in prop.pop("anyOf", []) if s.get("type") != "null"]
+        if len(present) == 1:
+            prop.update(present[0])
+        if prop.get("default", ...) is None:
+            del prop["default"]
+        parameters.append(
+            {
+                "name": name,
+                "in": "query",
+                "required": name in required,
+                "description": description,
+                "schema": prop,
+            }
+        )
+    return parameters
+
+
+def _version() -> str:
+    try:
+        return version("sls-emulator")
+    except PackageNotFoundError:  # pragma: no cover - running from a tree that was never installed
+        return "0+unknown"

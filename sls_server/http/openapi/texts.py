@@ -1,0 +1,141 @@
+"""The prose of the OpenAPI document, and what the shapes cannot carry: the security schemes, the security
+headers every answer has, the notes on error codes and path parameters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..common import SESSION_COOKIE
+from ..security import CSP_API, CSP_PAGES, HEADERS
+
+DESCRIPTION = """\
+An emulator of Interactive Brokers' Secure Login System (SLS): password login followed by a second factor
+from a simulated authenticator (a DSC+ card, IB Key, SMS, a voice callback, a TOTP app), sessions with idle
+and absolute expiry, on Redis.
+
+Three surfaces:
+
+* `/api/v1`: the broker's login service, as the integration under test calls it.
+* `/sim/v1`: the user's side of the world: the simulated cards and phones a person holds. No token by
+  default: possession is the test. A server can ask for a token of its own (`SLS_SIM_TOKEN`: send
+  `Authorization: Bearer <sim token>`, else 401 `sim_token_required`) or switch them off (403
+  `simulator_disabled`).
+* `/admin/v1`: test set-up and control (users, devices, sessions, the server's clock, events, reset),
+  behind `Authorization: Bearer <admin token>`.
+
+Plus `/healthz`, `/readyz`, `/metrics` and this document. Every error is
+`{"error": "<code>", "message": "...", ...extra}`; codes are part of the contract. Times are Unix seconds
+of the server's clock, which `/admin/v1/clock` can move.
+
+Request bodies are JSON objects with the fields their schema lists: an unknown field, a wrong type or a
+value out of bounds is a 400 `invalid_request` whose `field` names it (`body` for the body as a whole).
+
+Every answer carries `Content-Security-Policy`, `X-Content-Type-Options: nosniff`,
+`Referrer-Policy: no-referrer` and `X-Frame-Options: DENY`, and `Cache-Control: no-store` unless it is a
+successful `/healthz`, `/readyz`, `/metrics` or `/openapi.json`. A state change under `/api/v1` that
+carries cookies but no `Authorization: Bearer` must come from this server's own origin (`Sec-Fetch-Site:
+same-origin|none`, or an `Origin` equal to ours), else 403 `cross_site_request`; clients that are not
+browsers (neither header) are not refused. A JSON body nesting deeper than 32 levels is a 400
+`invalid_request` naming `body`.
+"""
+
+#: What the code's default message does not say: the extras a client can rely on.
+ERROR_NOTES = {
+    "invalid_request": "Malformed JSON, JSON nested deeper than 32 levels, a missing or unknown field, a "
+    "wrong type, a value out of bounds, an oversized body; `field` names it (`index` and `entry` for an "
+    "item of a list).",
+    "weak_password": "The password breaks the policy; `reason` names the rule.",
+    "unsupported_device_type": "The message lists the types this server knows; `field` is `type`.",
+    "invalid_response": "The response does not match the challenge; `attempts_left` says how many remain.",
+    "challenge_expired": "The challenge expired or the transaction ended (too many wrong responses): "
+    "start the login again.",
+    "wrong_pin": "Wrong PIN; `pin_attempts_left` says how many the card still accepts.",
+    "not_authenticated": "No session token or cookie, or one that is not a live session.",
+    "ip_restricted": "The client's address is outside the IP allowlist of the user (or of their account). "
+    "The same body whatever the password; on a session route the session is ended too.",
+    "cross_site_request": "The request carried cookies but no `Authorization: Bearer`, and its "
+    "`Sec-Fetch-Site` or `Origin` says it comes from another origin. Send the session as a bearer token, "
+    "or make the request from this server's own pages; clients that are not browsers (no `Origin`, no "
+    "`Sec-Fetch-Site`) are not refused.",
+    "user_in_account": "The user already trades under another account; `username` and `account_id` say "
+    "which.",
+    "reauth_required": "This task needs a fresh identity verification (`POST /api/v1/verify`); `purpose` "
+    "says which.",
+}
+
+#: Path parameters many operations share; an operation describes its own in ``parameters=``.
+PARAMETERS = {
+    "txn_id": "The login transaction, from `POST /api/v1/auth/login` (`<username>~<random>`).",
+    "device_id": "The device's id, from enrolment.",
+    "username": "Case-insensitive.",
+    "session_id": "The session's public id (`<username>~<sha256 of the token>`), from "
+    "`GET /admin/v1/users/{username}/sessions`.",
+    "account_id": "The multi-user account's id, as given when it was created (case-sensitive).",
+}
+
+#: What ``http.security`` adds to every answer, as OpenAPI header components.
+RESPONSE_HEADERS: dict[str, Any] = {
+    "Content-Security-Policy": {
+        "description": f"`{CSP_API}` on JSON and every other non-HTML answer (nothing may load or run); "
+        f"`{CSP_PAGES}` on HTML pages.",
+        "schema": {"type": "string"},
+    },
+    **{
+        name: {"description": "On every answer.", "schema": {"type": "string", "const": value}}
+        for name, value in HEADERS.items()
+    },
+    "Cache-Control": {
+        "description": "`no-store` on every answer that may carry a token, key, code or passcode: "
+        "everything under /api, /admin and /sim, and every error. Only the successful answers of "
+        "/healthz, /readyz, /metrics and /openapi.json go without.",
+        "schema": {"type": "string", "const": "no-store"},
+    },
+}
+
+SECURITY_SCHEMES: dict[str, Any] = {
+    "adminToken": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "`/admin/v1`: the admin token (`SLS_ADMIN_TOKEN`).",
+    },
+    "simToken": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "`/sim/v1`, only when the server sets `SLS_SIM_TOKEN` (a demo whose audience plays "
+        "the attacker); otherwise the simulators need no credentials.",
+    },
+    "sessionToken": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "The session token returned by a successful /verify.",
+    },
+    "sessionCookie": {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": SESSION_COOKIE,
+        "description": "The session cookie set by a successful /verify "
+        "(named `__Host-sls_session` when served over TLS).",
+    },
+    "loginToken": {
+        "type": "apiKey",
+        "in": "header",
+        "name": "X-Login-Token",
+        "description": "The `login_token` of `POST /api/v1/auth/login`: binds the login to its client.",
+    },
+    "loginCookie": {
+        "type": "apiKey",
+        "in": "cookie",
+        "name": "sls_login",
+        "description": "The same binding for browsers: HttpOnly, SameSite=Strict, "
+        "Path=/api/v1/auth/login/<txn_id>.",
+    },
+}
+
+#: The security requirement of each kind of operation (``operation(security=...)``); none: ``[]``.
+SECURITY: dict[str, list[dict[str, list[str]]]] = {
+    "session": [{"sessionToken": []}, {"sessionCookie": []}],
+    "login": [{"loginToken": []}, {"loginCookie": []}],
+    "admin": [{"adminToken": []}],
+    # open ({}) unless the server sets SLS_SIM_TOKEN; then the sim token
+    "sim": [{}, {"simToken": []}],
+}

@@ -1,0 +1,143 @@
+"""Request bodies and query strings validated into their shapes, and pydantic's refusal worded as the
+contract's 400 ``invalid_request`` naming the field.
+
+The body is validated straight from its raw bytes (``model_validate_json``: one pass, no dict built first).
+Before that, what the shape cannot say: there is a body, it is declared JSON, and it does not nest deeper
+than :data:`~.json_provider.MAX_JSON_DEPTH` (checked ahead of the decoder, so the 400 can say why). The
+first error is reported, as the hand-written checks did, with the field as a dotted path (``unlock.pin``);
+an error inside a list names the list and adds ``index`` (and the item as ``entry`` when it is a scalar),
+as the allowlists always have.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from flask import request
+from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
+
+from ..errors import InvalidRequest
+from ..shapes.common import refusal
+from .json_provider import MAX_JSON_DEPTH, nesting_exceeds
+
+Model = TypeVar("Model", bound=BaseModel)
+
+#: Errors worded by type; ``{subject}`` is the field, the rest comes from pydantic's context.
+_WORDING = {
+    "missing": "{subject} is required",
+    "string_type": "{subject} must be a string",
+    "int_type": "{subject} must be an integer",
+    "int_parsing": "{subject} must be an integer",
+    "int_from_float": "{subject} must be an integer",
+    "bool_type": "{subject} must be true or false",
+    "bool_parsing": "{subject} must be true or false",
+    "list_type": "{subject} must be a list",
+    "dict_type": "{subject} must be an object",
+    "model_type": "{subject} must be an object",
+    "string_too_short": "{subject} must be at least {min_length} characters",
+    "string_too_long": "{subject} must be at most {max_length} characters",
+    "too_short": "{subject} must hold at least {min_length} entries",
+    "too_long": "{subject} may hold at most {max_length} entries",
+    "greater_than_equal": "{subject} must be at least {ge}",
+    "less_than_equal": "{subject} must be at most {le}",
+    "literal_error": "{subject} must be one of {expected}",
+    "string_pattern_mismatch": "{subject} does not have the expected form ({pattern})",
+}
+#: Errors about the value's type, where a field's :class:`~sls_server.shapes.common.Refusal` (which speaks
+#: about a well-typed value breaking a constraint) does not apply.
+_TYPE_ERRORS = frozenset(
+    {
+        "missing",
+        "string_type",
+        "int_type",
+        "int_parsing",
+        "int_from_float",
+        "bool_type",
+        "bool_parsing",
+        "list_type",
+        "dict_type",
+        "model_type",
+        "extra_forbidden",
+    }
+)
+MAX_ECHO_CHARS = 100
+
+
+def body(model: type[Model]) -> Model:
+    """The request's JSON body as ``model``, or a 400 ``invalid_request`` naming the field (``body`` for a
+    missing, undeclared, malformed or too deeply nested body, or one that is not an object)."""
+    raw = request.get_data(cache=True)
+    if not raw:
+        raise InvalidRequest("a JSON object body is required", field="body")
+    if not request.is_json:
+        raise InvalidRequest("the body must be JSON, sent with Content-Type: application/json", field="body")
+    if nesting_exceeds(raw):
+        raise InvalidRequest(f"the body nests deeper than {MAX_JSON_DEPTH} levels", field="body")
+    try:
+        return model.model_validate_json(raw)
+    except ValidationError as exc:
+        raise refused(model, exc, where="body") from None
+
+
+def query(model: type[Model]) -> Model:
+    """The query string as ``model`` (the first value of a repeated parameter), or a 400 naming it."""
+    try:
+        return model.model_validate(request.args.to_dict())
+    except ValidationError as exc:
+        raise refused(model, exc, where="query") from None
+
+
+def refused(model: type[BaseModel], exc: ValidationError, *, where: str) -> InvalidRequest:
+    """The first of pydantic's errors as the contract's 400."""
+    error = exc.errors(include_url=False)[0]
+    names = [str(part) for part in error["loc"] if not isinstance(part, int)]
+    indexes = [part for part in error["loc"] if isinstance(part, int)]
+    if not names:  # about the whole document: not JSON, not an object
+        if error["type"] == "json_invalid":
+            return InvalidRequest("the body is not valid JSON", field="body")
+        return InvalidRequest(f"the {where} must be a JSON object", field="body")
+    field = ".".join(names)
+    subject = field + "".join(f"[{i}]" for i in indexes)
+    extra: dict[str, Any] = {}
+    if indexes:
+        extra["index"] = indexes[-1]
+        echoed = _echo(error.get("input"))
+        if echoed is not _NOTHING:
+            extra["entry"] = echoed
+    return InvalidRequest(_message(model, error, subject), field=field, **extra)
+
+
+def _message(model: type[BaseModel], error: ErrorDetails, subject: str) -> str:
+    kind, context = error["type"], dict(error.get("ctx") or {})
+    if kind == "extra_forbidden":
+        if "." in subject or "[" in subject:  # inside a nested object: its own fields are not ours to list
+            return f"unknown field {subject!r}"
+        return f"unknown field {subject!r}; this body takes {', '.join(model.model_fields)}"
+    if kind == "string_too_short" and context.get("min_length") == 1:
+        return f"{subject} must not be empty"
+    if kind not in _TYPE_ERRORS:
+        declared = refusal(model, str(error["loc"][0]))
+        if declared:
+            return f"{subject} {declared}"
+    if kind == "refused":  # a shape's own check (``PydanticCustomError("refused", ...)``): says the rest
+        return f"{subject} {error['msg']}"
+    wording = _WORDING.get(kind)
+    if wording is None:
+        return f"{subject}: {error['msg']}"
+    try:
+        return wording.format(subject=subject, **context)
+    except KeyError:  # a context this wording does not expect: pydantic's own sentence
+        return f"{subject}: {error['msg']}"
+
+
+_NOTHING = object()
+
+
+def _echo(value: Any) -> Any:
+    """A bad list item worth echoing: a scalar (text cut short), never a whole structure."""
+    if isinstance(value, str):
+        return value[:MAX_ECHO_CHARS]
+    if value is None or isinstance(value, int | float | bool):
+        return value
+    return _NOTHING

@@ -1,0 +1,86 @@
+"""The emulated world's control: its clock, and the reset that wipes it."""
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, GetJsonSchemaHandler, model_validator
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
+from typing_extensions import TypedDict
+
+from ..errors import InvalidRequest
+from .common import Refusal, Request, UnixTime
+
+#: The server's clock stays within 2000-01-01T00:00:00Z .. 2100-01-01T00:00:00Z (inclusive): every ``*_at``
+#: is published as a non-negative Unix time, and nothing an emulated login does needs another century.
+CLOCK_MIN = 946684800
+CLOCK_MAX = 4102444800
+CLOCK_RANGE = f"outside the clock's range, 2000-01-01 .. 2100-01-01 UTC ({CLOCK_MIN} .. {CLOCK_MAX})"
+#: The most one move may advance (or take back) the clock: ten years.
+MAX_CLOCK_S = 10 * 365 * 86400
+_MOVES = ("advance_s", "set_at")
+
+
+class Clock(TypedDict):
+    now: Annotated[UnixTime, Field(description="The server's now.")]
+    offset_s: Annotated[
+        int, Field(description="Seconds the clock runs ahead of system time (negative: behind).")
+    ]
+
+
+class ClockMove(Request):
+    """Exactly one of `advance_s` (move by seconds, negative goes back) or `set_at`. The clock stays within
+    2000-01-01T00:00:00Z .. 2100-01-01T00:00:00Z: a move that would leave that range is a 400
+    `invalid_request` naming the field, and the clock is unchanged."""
+
+    advance_s: int | None = Field(
+        None,
+        ge=-MAX_CLOCK_S,
+        le=MAX_CLOCK_S,
+        description="Seconds to move the clock by; the clock must end up within the range.",
+    )
+    set_at: Annotated[int | None, Refusal(f"is {CLOCK_RANGE}")] = Field(
+        None,
+        ge=CLOCK_MIN,
+        le=CLOCK_MAX,
+        description="The instant to set the clock to, in Unix seconds (2000-01-01 .. 2100-01-01).",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _exactly_one(cls, data: Any) -> Any:
+        """Checked first, so ``{"advance_s": 1, "set_at": 5}`` is refused for giving both, not for 5. A null
+        counts as absent."""
+        if isinstance(data, dict) and sum(data.get(name) is not None for name in _MOVES) != 1:
+            raise InvalidRequest("give exactly one of advance_s or set_at", field="advance_s")
+        return data
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """One alternative per move, each with its field alone, so the document says "exactly one" as the
+        validator above does (which also lets the other be null)."""
+        generated = handler.resolve_ref_schema(handler(schema))
+        properties = generated["properties"]
+        alternatives = []
+        for name in _MOVES:
+            given = next(s for s in properties[name]["anyOf"] if s.get("type") != "null")
+            alternatives.append(
+                {
+                    "type": "object",
+                    "properties": {name: {**given, "description": properties[name]["description"]}},
+                    "required": [name],
+                    "additionalProperties": False,
+                }
+            )
+        for key in ("properties", "required", "additionalProperties", "type"):
+            generated.pop(key, None)
+        generated["oneOf"] = alternatives
+        return generated
+
+
+class ResetDone(TypedDict):
+    """Users, devices, sessions, transactions and events are gone."""
+
+    reset: Literal[True]
+    keys_deleted: Annotated[int, Field(ge=0)]

@@ -1,0 +1,113 @@
+"""Field types every feature shares, the base of request bodies, and :class:`Refusal`, the sentence a 400
+says when a value breaks its field's constraints.
+
+The patterns restate what the core enforces (``accounts.users``, ``accounts.access``, ``devices``); this
+package may not import them, so ``tests/unit/test_shapes.py`` compares each with its original.
+"""
+
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.fields import FieldInfo
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """What a 400 ``invalid_request`` says, after the field's name, when the value has the right type but
+    breaks the field's pattern, length or range ("challenge must be exactly 6 digits, ..."). Without one,
+    the HTTP layer words pydantic's error itself."""
+
+    says: str
+
+
+class Request(BaseModel):
+    """A request body. Strict JSON types, as the contract has always had them: ``"900"`` is no integer and
+    ``1`` no boolean. Unknown keys are refused (400 naming the key): a misspelt optional field would
+    otherwise be silently ignored, and a client would believe it was obeyed."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Query(BaseModel):
+    """Query parameters: text by nature, so numbers are parsed from it; parameters nobody reads are ignored
+    (a cache-buster must not break a poller)."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+def refusal(model: type[BaseModel], name: str) -> str | None:
+    """The :class:`Refusal` declared on ``model``'s field ``name`` (also inside ``X | None``), if any."""
+    field = model.model_fields.get(name)
+    if field is None:
+        return None
+    found = _find(field.metadata) or _find(get_args(field.annotation))
+    return found.says if found else None
+
+
+def _find(items: Any) -> Refusal | None:
+    for item in items:
+        if isinstance(item, Refusal):
+            return item
+        found = _find(item.metadata if isinstance(item, FieldInfo) else get_args(item))
+        if found:
+            return found
+    return None
+
+
+# --- patterns the core enforces too (see the module's docstring) -----------------------------------------
+
+USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{2,63}$"
+PHONE_PATTERN = r"^\+[1-9][0-9]{6,14}$"
+ACCOUNT_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+HANDSET_PATTERN = r"^[A-Za-z0-9_.+-]{1,32}$"
+
+# --- shared field types ----------------------------------------------------------------------------------
+
+UnixTime = Annotated[
+    int, Field(ge=0, description="Unix seconds of the server's clock (which /admin/v1/clock can move).")
+]
+Seconds = Annotated[int, Field(ge=0, description="A duration in seconds.")]
+FactorType = Literal["dscplus", "ibkey", "sms", "voice", "totp", "temporary"]
+"""Every authenticator type this server has (``factors``); a device's type is one of them too."""
+Username = Annotated[
+    str,
+    Field(
+        pattern=USERNAME_PATTERN, description="Canonical: lower case, 3-64 letters, digits, `.`, `_`, `-`."
+    ),
+]
+UsernameInput = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=64,
+        description="Case-insensitive: 3-64 letters, digits, `.`, `_` or `-`, starting with a letter or "
+        "digit.",
+    ),
+]
+DeviceId = Annotated[str, Field(description="A device's id, like `dscplus-1a2b3c4d5e6f`.")]
+DeviceRef = Annotated[str, Field(min_length=1, max_length=64, description="A device's id.")]
+Phone = Annotated[
+    str,
+    Field(pattern=PHONE_PATTERN, max_length=20, description="E.164, like `+15551234567`."),
+    Refusal("must be in E.164 form, like +15551234567"),
+]
+Handset = Annotated[
+    str,
+    Field(pattern=HANDSET_PATTERN, max_length=32, description="An E.164 number or a handset name."),
+    Refusal(
+        "must be an E.164 number like +15551234567, or a handset name of 1-32 letters, digits, '_', '.', "
+        "'+' or '-'"
+    ),
+]
+Password = Annotated[str, Field(min_length=1, max_length=1024, json_schema_extra={"format": "password"})]
+Label = Annotated[str, Field(description="A name for people, like `dscplus 5-1234-56789`.")]
+SixDigits = Annotated[
+    str,
+    Field(pattern=r"^[0-9]{6}$", max_length=16, description="The 6 digits the login page shows."),
+    Refusal("must be exactly 6 digits, as shown on the login page"),
+]
+EightDigits = Annotated[
+    str, Field(pattern=r"^[0-9]{8}$", description="What the authenticator's display shows.")
+]
+Masked = Annotated[str, Field(description="A masked phone number, like `+1•••••••4567`.")]

@@ -1,0 +1,137 @@
+"""Authenticators as the admin enrols, lists, revokes and resets them (``/admin/v1/.../devices``)."""
+
+from typing import Annotated, Literal, NotRequired, Self
+
+from pydantic import Field, model_validator
+from typing_extensions import TypedDict
+
+from ..errors import InvalidRequest
+from .common import DeviceId, DeviceRef, FactorType, Label, Masked, Refusal, Request, UnixTime, Username
+
+#: What a TOTP app may be provisioned with (``devices.totp``): digits, hash, seconds per code.
+TotpDigits = Literal[6, 8]
+TotpAlgorithm = Literal["sha1", "sha256", "sha512"]
+TOTP_MIN_PERIOD = 15
+TOTP_MAX_PERIOD = 120
+TEMPORARY_MAX_DAYS = 14
+DSCPLUS_SUITE = "OCRA-1:HOTP-SHA256-8:QN06-PSHA1"
+DeviceStatus = Literal["active", "revoked", "pending_activation", "replaced"]
+Platform = Literal["android", "ios"]
+Serial = Annotated[
+    str, Field(pattern=r"^5-[0-9]{4}-[0-9]{5}$", description="A DSC+ card's serial, as on its back.")
+]
+Suite = Annotated[
+    str, Field(description="The OCRA suite (RFC 6287) the card computes.", examples=[DSCPLUS_SUITE])
+]
+
+
+class DeviceEnrolRequest(Request):
+    """`type` plus that type's parameters. `share_device_id` shares an existing DSC+ card instead."""
+
+    type: str = Field(
+        min_length=1,
+        max_length=32,
+        description="The authenticator type; 400 `unsupported_device_type` lists what this server knows.",
+        examples=["dscplus"],
+    )
+    label: Label | None = Field(None, max_length=64)
+    share_device_id: DeviceRef | None = Field(
+        None, description="dscplus: share this existing card with the user instead of a new one."
+    )
+    pin: Annotated[str | None, Refusal("must be exactly 4 digits")] = Field(
+        None, pattern=r"^[0-9]{4}$", description="dscplus: the card's PIN, 4 digits."
+    )
+    platform: Platform | None = Field(None, description="ibkey: the smartphone's platform.")
+    days: int | None = Field(
+        None, ge=1, le=TEMPORARY_MAX_DAYS, description="temporary: days the passcode stays valid."
+    )
+    digits: TotpDigits | None = Field(None, description="totp: how many digits the app shows (default 6).")
+    algorithm: TotpAlgorithm | None = Field(None, description="totp: the HMAC hash (default `sha1`).")
+    period: int | None = Field(
+        None,
+        ge=TOTP_MIN_PERIOD,
+        le=TOTP_MAX_PERIOD,
+        description="totp: seconds each code lasts (default 30).",
+    )
+
+    @model_validator(mode="after")
+    def _only_cards_are_shared(self) -> Self:
+        if self.share_device_id is not None and self.type != "dscplus":
+            raise InvalidRequest("only a DSC+ card can be shared", field="share_device_id")
+        return self
+
+
+class Device(TypedDict):
+    """An authenticator. `revoked` and `replaced` (an IB Key migrated to a new phone) devices stay listed but
+    can no longer log in; an IB Key is `pending_activation` until the app activates it."""
+
+    device_id: DeviceId
+    type: FactorType
+    label: Label | None
+    status: DeviceStatus
+    created_at: Annotated[UnixTime, Field(description="When the device was enrolled.")]
+    serial: NotRequired[Serial]
+    suite: NotRequired[Suite]
+    locked: NotRequired[Annotated[bool, Field(description="A DSC+ card locked by too many wrong PINs.")]]
+    owner: NotRequired[Annotated[Username, Field(description="The user who enrolled it.")]]
+    expires_at: NotRequired[Annotated[UnixTime, Field(description="temporary: when the passcode lapses.")]]
+    shared_with: Annotated[list[Username], Field(description="dscplus: other users the card serves.")]
+    factor_locked: Annotated[
+        bool, Field(description="Disabled by too many wrong responses; `POST .../unlock` re-enables it.")
+    ]
+    factor_failures: Annotated[int, Field(ge=0, description="Wrong responses since the last right one.")]
+
+
+class ActivationWay(TypedDict):
+    """How a new IB Key is confirmed: a code texted to the phone, or (a migration while a card is active for
+    the user, as the broker's procedure allows) the card's response to the challenge shown here."""
+
+    activation: NotRequired[
+        Annotated[Literal["sms", "card"], Field(description="ibkey: how the activation is confirmed.")]
+    ]
+    sent_to: NotRequired[Annotated[Masked, Field(description="ibkey: where the activation code went.")]]
+    card_device_id: NotRequired[
+        Annotated[str, Field(description="ibkey, by card: the card whose response activates the phone.")]
+    ]
+    challenge: NotRequired[
+        Annotated[
+            str,
+            Field(
+                pattern=r"^[0-9]{6}$",
+                description="ibkey, by card: key it into the card; its response is the activation code.",
+            ),
+        ]
+    ]
+    activation_expires_at: NotRequired[
+        Annotated[UnixTime, Field(description="ibkey: when the activation code stops working.")]
+    ]
+
+
+class DeviceEnrolled(Device, ActivationWay):
+    """The new device, with what the admin receives this once (a card's key, an app's secret)."""
+
+    secret_hex: NotRequired[
+        Annotated[
+            str,
+            Field(
+                pattern=r"^[0-9a-f]+$",
+                description="dscplus: the card's key, hex. Returned once, here, like a token import file.",
+            ),
+        ]
+    ]
+    otpauth_uri: NotRequired[
+        Annotated[str, Field(pattern=r"^otpauth://totp/", description="totp: the provisioning URI.")]
+    ]
+    secret_b32: NotRequired[
+        Annotated[str, Field(pattern=r"^[A-Z2-7]+$", description="totp: the shared secret, unpadded base32.")]
+    ]
+    qr_svg: NotRequired[Annotated[str, Field(description="totp: the otpauth URI as a QR code (SVG).")]]
+    digits: NotRequired[TotpDigits]
+    algorithm: NotRequired[TotpAlgorithm]
+    period: NotRequired[Annotated[int, Field(ge=TOTP_MIN_PERIOD, le=TOTP_MAX_PERIOD)]]
+    platform: NotRequired[Platform]
+    passcode: NotRequired[Annotated[str, Field(description="temporary: the passcode. Returned once, here.")]]
+
+
+class DeviceList(TypedDict):
+    devices: Annotated[list[Device], Field(description="Active and revoked devices, oldest first.")]

@@ -1,0 +1,45 @@
+"""The one error body every failure has. The failures themselves are ``sls_server.errors.SlsError``
+subclasses (code, status, message), declared where they are raised; the OpenAPI document lists, per
+operation and status, the codes it can answer with."""
+
+from typing import Annotated, Any, NotRequired
+
+from pydantic import Field
+from typing_extensions import TypedDict
+
+Count = Annotated[int, Field(ge=0)]
+
+
+class Error(TypedDict):
+    """Every error: `error` and `message`, plus the extras its code documents."""
+
+    error: Annotated[str, Field(description="A stable snake_case code; part of the contract.")]
+    message: Annotated[str, Field(description="A human sentence.")]
+    field: NotRequired[
+        Annotated[str, Field(description="The request field at fault (`body` for the body as a whole).")]
+    ]
+    index: NotRequired[
+        Annotated[Count, Field(description="The position of the bad item in the list named by `field`.")]
+    ]
+    entry: NotRequired[Annotated[Any, Field(description="The bad list item itself, if a scalar.")]]
+    max_entries: NotRequired[Annotated[Count, Field(description="The most items the list may hold.")]]
+    attempts_left: NotRequired[
+        Annotated[
+            Count, Field(description="Wrong answers still allowed (a login's responses, a code's tries).")
+        ]
+    ]
+    pin_attempts_left: NotRequired[
+        Annotated[
+            Count, Field(description="Wrong PINs the card or app still accepts before it locks itself.")
+        ]
+    ]
+    reason: NotRequired[
+        Annotated[str, Field(description="Why, in a word: the password rule broken, a transaction's end.")]
+    ]
+    retry_after: NotRequired[Annotated[Count, Field(description="Seconds to wait before trying again.")]]
+    purpose: NotRequired[Annotated[str, Field(description="`reauth_required`: the step-up purpose needed.")]]
+    username: NotRequired[Annotated[str, Field(description="The user the refusal is about.")]]
+    account_id: NotRequired[
+        Annotated[str, Field(description="`user_in_account`: the account the user trades under.")]
+    ]
+    status: NotRequired[Annotated[str, Field(description="`/readyz`: `unavailable`.")]]

@@ -1,0 +1,91 @@
+"""The audit trail as ``GET /admin/v1/events`` reads it: the query, the events, the page and its cursor."""
+
+import re
+from typing import Annotated, Any, NotRequired
+
+from pydantic import BeforeValidator, Field, field_validator
+from pydantic_core import PydanticCustomError
+from typing_extensions import TypedDict
+
+from .common import USERNAME_PATTERN, FactorType, Query, Refusal, UnixTime, Username
+
+_USERNAME = re.compile(USERNAME_PATTERN)
+
+
+def _absent_if_empty(value: Any) -> Any:
+    return None if value == "" else value
+
+
+class EventsQuery(Query):
+    since: Annotated[
+        str | None,
+        BeforeValidator(_absent_if_empty),
+        Refusal("must be a cursor returned by this route"),
+    ] = Field(
+        None, pattern=r"^[0-9]+-[0-9]+$", max_length=40, description="A cursor returned by an earlier call."
+    )
+    user: str | None = Field(
+        None,
+        max_length=256,
+        description="Only this user's events (case-insensitive; 400 if not a valid username).",
+    )
+    type: str | None = Field(
+        None, max_length=64, description="Only events of this type.", examples=["login.succeeded"]
+    )
+    limit: int = Field(100, ge=1, le=1000, description="At most this many events.")
+
+    @field_validator("user")
+    @classmethod
+    def _canonical(cls, value: str | None) -> str | None:
+        """Usernames are case-insensitive: filter on the canonical (lower-case) form events carry."""
+        if value is None:
+            return None
+        name = value.strip().lower()
+        if not _USERNAME.fullmatch(name):
+            raise PydanticCustomError("refused", "is not a valid username")
+        return name
+
+
+class Event(TypedDict):
+    """An audit event. None ever carries a password, PIN, code, response or key. Refusals anyone can repeat
+    at will (`login.refused`, `ip.rejected`, `push.rate_limited`, `sms.rate_limited`,
+    `challenge.rate_limited`) are written once per client (address or user), reason and window
+    (SLS_EVENT_SUMMARY_WINDOW); the rest of the window is counted into one `events.summary` written once the
+    window has closed, so the events written plus every summary's `suppressed` is the exact number of
+    occurrences. Events are kept SLS_EVENT_RETENTION seconds, whatever their number."""
+
+    id: Annotated[str, Field(description="Also the cursor just past this event.")]
+    at: Annotated[UnixTime, Field(description="When it happened.")]
+    type: Annotated[str, Field(description="Like `login.succeeded`.", examples=["login.succeeded"])]
+    user: NotRequired[
+        Annotated[
+            Username,
+            Field(
+                description="The canonical (lower-case) username the event is about, whether or not such a "
+                "user exists. Absent when there is none: an attempt whose username cannot be one carries "
+                "`detail.invalid_username: true` instead (it is counted and locked all the same), and an "
+                "`events.summary` grouped by address."
+            ),
+        ]
+    ]
+    ip: NotRequired[Annotated[str, Field(description="The client's address.")]]
+    factor: NotRequired[FactorType]
+    device_id: NotRequired[str]
+    result: NotRequired[Annotated[str, Field(description="`success`, `failure` or a reason.")]]
+    detail: NotRequired[
+        Annotated[
+            dict[str, Any],
+            Field(
+                description="Type-specific, never a secret. For `events.summary`: `type` (the event "
+                "summarised), `window_start` and `window_end` (Unix s), `count` (occurrences in the window) "
+                "and `suppressed` (those not written one by one: all but the first)."
+            ),
+        ]
+    ]
+
+
+class EventsPage(TypedDict):
+    events: Annotated[list[Event], Field(description="Oldest first.")]
+    cursor: Annotated[
+        str | None, Field(description="Pass as `since` to read on; null when nothing was read.")
+    ]

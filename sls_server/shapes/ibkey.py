@@ -1,0 +1,168 @@
+"""The simulated IBKR Mobile app (``/sim/v1/ibkey``): activation, Add User, the push inbox, approve and deny
+with number matching, challenge/response, and the notification switch."""
+
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field, WithJsonSchema
+from typing_extensions import TypedDict
+
+from .common import EightDigits, Password, Request, SixDigits, UnixTime
+from .devices import ActivationWay, Platform
+
+ServerDeviceId = Annotated[
+    str, Field(description="A server device record: one per user per phone.", examples=["ibkey-0a1b2c3d4e5f"])
+]
+AppId = Annotated[
+    str, Field(description="The phone's id: the device id of the first IB Key activated on it.")
+]
+Pin = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=16,
+        description="Android: the app's PIN (4-6 letters or digits, one digit at least). A new phone refuses "
+        "another form (400); an activated one counts it as a wrong PIN, as the real app's keypad would.",
+    ),
+]
+
+
+def _number_as_text(value: Any) -> Any:
+    """The number shown is text ("42"); a client sending it as a JSON number means the same."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+MatchNumber = Annotated[
+    str,
+    BeforeValidator(_number_as_text),
+    Field(min_length=1, max_length=4),
+    WithJsonSchema(
+        {
+            "description": "The number the login page shows, picked among the candidates (text or number).",
+            "anyOf": [
+                {"type": "string", "minLength": 1, "maxLength": 4, "examples": ["42"]},
+                {"type": "integer", "minimum": 0, "maximum": 9999},
+            ],
+        }
+    ),
+]
+
+
+class Unlock(Request):
+    """How the app is unlocked: `pin` on Android, `biometric: true` (Touch ID / Face ID) on iOS."""
+
+    pin: Pin | None = None
+    biometric: bool | None = Field(None, description="iOS: Touch ID / Face ID confirmed (must be true).")
+
+    def unlock(self) -> dict[str, Any]:
+        """What the app is unlocked with: the fields given, as the app model takes them."""
+        return self.model_dump(include={"pin", "biometric"}, exclude_none=True)
+
+
+class IbKeyActivateRequest(Unlock):
+    """Username and password (counted by the login lockout), the code texted at enrolment, and the unlock:
+    the PIN to set on a new Android phone, or the phone's PIN when adding a user."""
+
+    username: str = Field(min_length=1, max_length=64)
+    password: Password
+    activation_code: str = Field(
+        min_length=1, max_length=16, description="The code texted to the user's phone."
+    )
+
+
+class IbKeyActivated(TypedDict):
+    """Active: the phone holds the user's keys; the server, the public half."""
+
+    status: Literal["active"]
+    username: str
+    device_id: ServerDeviceId
+    app_id: AppId
+    platform: Platform
+    replaced: Annotated[
+        list[str], Field(description="The user's IB Keys on other phones, replaced from now on.")
+    ]
+
+
+class IbKeyAddUserRequest(Request):
+    username: str = Field(min_length=1, max_length=64)
+    password: Password
+
+
+class IbKeyUserAdded(ActivationWay):
+    """A code was texted to that user's phone (or, for a user with an active card moving here, the card's
+    response is the code); activate with it on this phone."""
+
+    status: Literal["pending_activation"]
+    username: str
+    device_id: ServerDeviceId
+    app_id: AppId
+
+
+class IbKeyAppUser(TypedDict):
+    username: str
+    device_id: ServerDeviceId
+
+
+class IbKeyApp(TypedDict):
+    """The phone's IB Key state."""
+
+    app_id: AppId
+    platform: Platform
+    unlock: Annotated[Literal["pin", "biometric"], Field(description="How the keys are unlocked.")]
+    notifications: Annotated[bool, Field(description="Push notifications on; off means challenge/response.")]
+    locked: Annotated[bool, Field(description="Too many wrong PINs: the keys are disabled.")]
+    pin_attempts_left: Annotated[
+        int | None, Field(ge=0, description="Android: wrong PINs still allowed; null on iOS.")
+    ]
+    users: Annotated[list[IbKeyAppUser], Field(description="The users activated on this phone.")]
+    pending_users: Annotated[list[IbKeyAppUser], Field(description="Users added and awaiting activation.")]
+
+
+class IbKeyNotification(TypedDict):
+    """A push waiting for an answer."""
+
+    id: str
+    txn_id: Annotated[str, Field(description="The login (or step-up) transaction it belongs to.")]
+    username: str
+    device_id: ServerDeviceId
+    candidates: Annotated[
+        list[Annotated[str, Field(pattern=r"^[0-9]{2}$")]],
+        Field(description="Three numbers; the login page shows one."),
+    ]
+    purpose: Annotated[str, Field(description="`login` or a step-up purpose.")]
+    sent_at: Annotated[UnixTime, Field(description="When it was sent.")]
+    expires_at: Annotated[UnixTime, Field(description="When it can no longer be answered.")]
+
+
+class IbKeyNotifications(TypedDict):
+    notifications: Annotated[list[IbKeyNotification], Field(description="Newest first.")]
+
+
+class IbKeyApproveRequest(Unlock):
+    match: MatchNumber
+
+
+class IbKeyDenyRequest(Unlock):
+    """Only the unlock: a denial picks no number."""
+
+
+class IbKeyAnswered(TypedDict):
+    state: Annotated[Literal["approved", "denied"], Field(description="What the login now says to a poll.")]
+    notification_id: str
+    txn_id: str
+
+
+class IbKeyRespondRequest(Unlock):
+    """Challenge/response, for a phone that cannot take a push (roaming, notifications off)."""
+
+    challenge: SixDigits
+    username: str | None = Field(
+        None, max_length=64, description="Which user, when several are on the phone."
+    )
+
+
+class IbKeyRespondResponse(TypedDict):
+    response: Annotated[EightDigits, Field(description="What the app shows: type it into the login page.")]
+
+
+class IbKeySettings(Request):
+    notifications: bool = Field(description="Receive push notifications.")

@@ -1,0 +1,126 @@
+"""The login flow (``/api/v1/auth/login``): the password, the second factor's prompt, switching factors, the
+answer, and polling a login that waits for an app."""
+
+from typing import Annotated, Literal, NotRequired
+
+from pydantic import ConfigDict, Field
+from typing_extensions import TypedDict
+
+from .common import DeviceId, DeviceRef, FactorType, Label, Masked, Password, Request, SixDigits, UnixTime
+from .sessions import SessionToken
+
+
+class LoginRequest(Request):
+    """The password step. A wrong password and an unknown user get the same answer."""
+
+    username: str = Field(min_length=1, max_length=128, description="Case-insensitive.")
+    password: Password
+
+
+class Factor(TypedDict):
+    """The second factor selected for this step, with what the login page shows."""
+
+    type: FactorType
+    device_id: DeviceId
+    challenge: NotRequired[
+        Annotated[SixDigits, Field(description="dscplus, ibkey challenge mode: the 6 digits to key in.")]
+    ]
+    mode: NotRequired[
+        Annotated[Literal["push", "challenge"], Field(description="ibkey: approve in the app, or type.")]
+    ]
+    match: NotRequired[
+        Annotated[str, Field(description="ibkey push: the number the user must pick in the app.")]
+    ]
+    reason: NotRequired[
+        Annotated[
+            Literal["roaming", "notifications_off"],
+            Field(description="ibkey challenge mode: why no push was sent."),
+        ]
+    ]
+    sent_to: NotRequired[Annotated[Masked, Field(description="sms, voice: where the code went.")]]
+    channel: NotRequired[Annotated[Literal["voice"], Field(description="voice: the code is read out.")]]
+    digits: NotRequired[Annotated[Literal[6, 8], Field(description="totp: how many digits the app shows.")]]
+    period: NotRequired[Annotated[int, Field(ge=15, le=120, description="totp: seconds each code lasts.")]]
+    expires_at: NotRequired[Annotated[UnixTime, Field(description="temporary: when the passcode lapses.")]]
+
+
+class FactorOption(TypedDict):
+    """One of the user's usable authenticators (M2FS): what to pass to `/factor` to switch to it."""
+
+    type: FactorType
+    device_id: DeviceId
+    label: Label | None
+
+
+class LoginStarted(TypedDict):
+    """The password was right; a second factor is now required."""
+
+    state: Literal["second_factor"]
+    txn_id: Annotated[str, Field(description="The login transaction, for /verify, /factor and polling.")]
+    expires_at: Annotated[UnixTime, Field(description="When the prompt expires.")]
+    factor: Factor
+    factors: Annotated[list[FactorOption], Field(description="Every usable authenticator of the user.")]
+    login_token: Annotated[
+        str,
+        Field(
+            description="Binds the login to this client: send it as `X-Login-Token` on every call on "
+            "`txn_id` (browsers get it as the `sls_login` cookie too)."
+        ),
+    ]
+
+
+class FactorSwitchRequest(Request):
+    """Another of the user's factors, or a new code on the same one."""
+
+    type: FactorType = Field(description="The authenticator type, as in `factors`.")
+    device_id: DeviceRef | None = Field(
+        None, description="Which authenticator of that type; the first usable one when absent or null."
+    )
+
+
+class FactorSwitched(TypedDict):
+    """The new prompt; the attempt count carries over."""
+
+    txn_id: Annotated[str, Field(description="The same login transaction.")]
+    expires_at: Annotated[UnixTime, Field(description="When the new prompt expires.")]
+    factor: Factor
+
+
+class VerifyRequest(Request):
+    """The answer to the prompt. Other keys are ignored rather than refused: whatever a client sends beside
+    the response (a claimed time, say) changes nothing, since only the server's clock counts."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    response: str = Field(
+        min_length=1,
+        max_length=64,
+        description="What the authenticator shows: 8 digits for a DSC+ card or IB Key, 6 for an SMS or "
+        "voice code, 6 or 8 for a TOTP app, 10 letters and digits for a temporary passcode.",
+        examples=["12345678"],
+    )
+
+
+class Authenticated(TypedDict):
+    """Logged in: a session, also set as a cookie."""
+
+    state: Literal["authenticated"]
+    session: SessionToken
+
+
+class LoginStatus(TypedDict):
+    """Where a login stands. Once an app approved it, the first poll is `authenticated` with the session."""
+
+    state: Literal["pending", "approved", "denied", "expired", "authenticated"]
+    txn_id: str
+    expires_at: Annotated[UnixTime, Field(description="When the prompt expires.")]
+    factor: FactorType
+    reason: NotRequired[
+        Annotated[
+            Literal["too_many_wrong_responses", "account_disabled", "too_many_switches"],
+            Field(description="Why the transaction ended early."),
+        ]
+    ]
+    session: NotRequired[
+        Annotated[SessionToken, Field(description="The first poll after an approval: the session, once.")]
+    ]

@@ -1,0 +1,90 @@
+"""The simulated phones (``/sim/v1/phones``): a handset's texts and voice callbacks, and the network's
+conditions for a number."""
+
+from typing import Annotated
+
+from pydantic import Field
+from typing_extensions import TypedDict
+
+from .common import Handset, Request, UnixTime
+
+#: The longest a carrier may hold back a text, in seconds of the server's clock.
+MAX_DELAY_S = 3600
+
+_Code = Annotated[
+    str | None, Field(description="The code parsed out of the text, for scripts; null when it carries none.")
+]
+
+PhoneMessage = TypedDict(
+    "PhoneMessage",
+    {
+        "id": Annotated[str, Field(description="The text's id.")],
+        "at": Annotated[
+            UnixTime, Field(description="When it arrived (a delayed text is listed from then on).")
+        ],
+        "sent_at": Annotated[UnixTime, Field(description="When it was sent.")],
+        "from": Annotated[str, Field(description="The sender id.", examples=["IBKR"])],
+        "to": Annotated[str, Field(description="The number it was sent to (another one after a SIM swap).")],
+        "text": Annotated[str, Field(description="What the phone shows.")],
+        "code": _Code,
+        "purpose": Annotated[
+            str | None, Field(description="Why it was sent: `login`, a step-up purpose, `notice`, ...")
+        ],
+    },
+)
+PhoneMessage.__doc__ = "A text on the handset."
+
+PhoneCall = TypedDict(
+    "PhoneCall",
+    {
+        "id": Annotated[str, Field(description="The call's id.")],
+        "at": Annotated[UnixTime, Field(description="When the call came in.")],
+        "from": Annotated[str, Field(description="The caller id.", examples=["IBKR"])],
+        "to": Annotated[str, Field(description="The number that was called.")],
+        "transcript": Annotated[
+            str, Field(description="What the voice says: the code digit by digit, twice.")
+        ],
+        "code": _Code,
+        "purpose": Annotated[str | None, Field(description="Why the call was placed.")],
+        "audio_url": Annotated[
+            str | None,
+            Field(description="The call as a WAV file, where the server can speak (espeak-ng); else null."),
+        ],
+    },
+)
+PhoneCall.__doc__ = "A voice callback the handset received."
+
+
+class PhoneMessages(TypedDict):
+    number: Handset
+    messages: Annotated[list[PhoneMessage], Field(description="Newest first.")]
+
+
+class PhoneCalls(TypedDict):
+    number: Handset
+    calls: Annotated[list[PhoneCall], Field(description="Newest first.")]
+
+
+class PhoneConditionsUpdate(Request):
+    """The whole set (PUT replaces): an absent field is the normal network (false, 0, null)."""
+
+    carrier_blocks_sms: bool = Field(
+        False, description="Texts to this number are dropped; voice callbacks ring."
+    )
+    roaming: bool = Field(False, description="The phone is abroad: matters to push notifications, not texts.")
+    delivery_delay_s: int = Field(
+        0, ge=0, le=MAX_DELAY_S, description="Texts arrive this many seconds late, by the server's clock."
+    )
+    sim_swapped_to: Handset | None = Field(
+        None, description="The handset that now holds this number's SIM; texts and calls reach it instead."
+    )
+
+
+class PhoneConditions(TypedDict):
+    """The conditions in force for a number."""
+
+    number: Handset
+    carrier_blocks_sms: bool
+    roaming: bool
+    delivery_delay_s: Annotated[int, Field(ge=0, le=MAX_DELAY_S)]
+    sim_swapped_to: Handset | None

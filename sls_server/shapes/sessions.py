@@ -1,0 +1,56 @@
+"""Sessions: the token a login or a step-up hands out, who a session is, and the admin's list of them."""
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+from typing_extensions import TypedDict
+
+from .common import FactorType, UnixTime, Username
+
+
+class SessionToken(TypedDict):
+    """A new session token (also set as the session cookie)."""
+
+    token: Annotated[str, Field(description="Send as `Authorization: Bearer <token>`; also set as a cookie.")]
+    idle_expires_at: Annotated[
+        UnixTime, Field(description="When the session ends without further activity (auto-logoff).")
+    ]
+    expires_at: Annotated[
+        UnixTime, Field(description="When the session ends whatever the activity (absolute lifetime).")
+    ]
+
+
+class Session(TypedDict):
+    """Who is logged in, and until when."""
+
+    username: Username
+    authenticated_at: Annotated[UnixTime, Field(description="When the second factor was verified.")]
+    idle_expires_at: Annotated[
+        UnixTime, Field(description="When the session ends without further activity (auto-logoff).")
+    ]
+    expires_at: Annotated[
+        UnixTime, Field(description="When the session ends whatever the activity (absolute lifetime).")
+    ]
+    factor: Annotated[FactorType, Field(description="The second factor the session was opened with.")]
+
+
+class SessionInfo(Session):
+    """A live session as the admin sees it."""
+
+    id: Annotated[str, Field(description="The session's public id (`<username>~<sha256 of its token>`).")]
+    ip: Annotated[str | None, Field(description="The address it logged in from.")]
+    last_seen_at: Annotated[UnixTime, Field(description="The last authenticated request.")]
+
+
+class SessionList(TypedDict):
+    sessions: Annotated[list[SessionInfo], Field(description="The user's live sessions.")]
+
+
+class LoggedOut(TypedDict):
+    state: Literal["logged_out"]
+    username: Username
+
+
+class SessionEnded(TypedDict):
+    ended: Annotated[str, Field(description="The session id.")]
+    username: Username

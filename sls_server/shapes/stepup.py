@@ -1,0 +1,96 @@
+"""Step-up ("verify your identity") inside a session, and the sensitive tasks it guards: changing the phone
+number and requesting a withdrawal."""
+
+from typing import Annotated, Literal, NotRequired, Self, get_args
+
+from pydantic import ConfigDict, Field, field_validator, model_validator
+from typing_extensions import TypedDict
+
+from ..errors import InvalidRequest
+from .common import DeviceRef, FactorType, Phone, Refusal, Request, UnixTime, Username
+from .login import Factor, FactorOption
+from .sessions import SessionToken
+
+Purpose = Literal["withdrawal", "change_contact", "add_device", "change_security", "trade_permissions"]
+PURPOSES: tuple[str, ...] = get_args(Purpose)
+DEFAULT_CURRENCY = "USD"
+
+
+class StepUpRequest(Request):
+    """Start with `purpose` (optionally `type` and `device_id`); finish with `txn_id` and `response`, or
+    poll an app approval with `txn_id` alone."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"anyOf": [{"required": ["purpose"]}, {"required": ["txn_id"]}]}
+    )
+
+    purpose: Purpose | None = Field(None, description="Start: what the verification is for.")
+    type: FactorType | None = Field(
+        None, description="Start: which kind of authenticator (default: the user's default)."
+    )
+    device_id: DeviceRef | None = Field(None, description="Start: which authenticator.")
+    txn_id: str | None = Field(None, max_length=64, description="Finish: the step-up transaction.")
+    response: str | None = Field(
+        None, max_length=64, description="Finish: what the authenticator shows; omit to poll an app approval."
+    )
+
+    @model_validator(mode="after")
+    def _start_or_finish(self) -> Self:
+        if self.txn_id is None and self.purpose is None:
+            raise InvalidRequest("purpose is required (or txn_id, to finish a step-up)", field="purpose")
+        return self
+
+
+class StepUpAnswer(TypedDict):
+    """The prompt (start), where the step stands (poll), or `verified` with a rotated session token."""
+
+    state: Literal["second_factor", "pending", "denied", "expired", "verified"]
+    purpose: Purpose
+    txn_id: NotRequired[str]
+    expires_at: NotRequired[Annotated[UnixTime, Field(description="When the prompt expires.")]]
+    factor: NotRequired[Factor]
+    factors: NotRequired[
+        Annotated[list[FactorOption], Field(description="Start: every usable authenticator of the user.")]
+    ]
+    valid_until: NotRequired[
+        Annotated[UnixTime, Field(description="Verified: until when tasks for this purpose are allowed.")]
+    ]
+    session: NotRequired[
+        Annotated[SessionToken, Field(description="Verified: the rotated session; the old token is dead.")]
+    ]
+
+
+class PhoneChange(Request):
+    phone: Phone
+
+
+class PhoneChanged(TypedDict):
+    """Changed; both numbers were told."""
+
+    username: Username
+    phone: Annotated[str, Field(description="The new number.")]
+    previous_phone: Annotated[str | None, Field(description="The number before; null if there was none.")]
+
+
+class WithdrawalRequest(Request):
+    amount: int = Field(ge=1, le=10**9, description="Whole units of the currency.")
+    currency: Annotated[str | None, Refusal("must be a 3-letter ISO code like USD")] = Field(
+        DEFAULT_CURRENCY,
+        pattern=r"^[A-Z]{3}$",
+        description="An ISO 4217 code like USD; USD when absent or null.",
+    )
+
+    @field_validator("currency")
+    @classmethod
+    def _usd_by_default(cls, value: str | None) -> str:
+        return value or DEFAULT_CURRENCY
+
+
+class WithdrawalAccepted(TypedDict):
+    """Recorded (simulated: no money moves)."""
+
+    state: Literal["accepted"]
+    request_id: str
+    amount: int
+    currency: str
+    note: str

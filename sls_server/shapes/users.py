@@ -1,0 +1,33 @@
+"""Users as the admin creates, reads and deletes them (``/admin/v1/users``)."""
+
+from typing import Annotated
+
+from pydantic import Field
+from typing_extensions import TypedDict
+
+from .access import IpAllowlistEntries
+from .common import Password, Phone, Request, UnixTime, Username, UsernameInput
+from .devices import Device
+
+
+class UserCreate(Request):
+    username: UsernameInput
+    password: Annotated[Password, Field(description="Checked against the password policy.")]
+    phone: Phone | None = None
+    ip_allowlist: IpAllowlistEntries | None = Field(None, description="Null or absent: unrestricted.")
+
+
+class User(TypedDict):
+    username: Username
+    phone: Annotated[str | None, Field(description="E.164; null when the user has none.")]
+    created_at: Annotated[UnixTime, Field(description="When the user was created.")]
+    disabled: bool
+    devices: list[Device]
+
+
+class UserList(TypedDict):
+    users: Annotated[list[Username], Field(description="Every username.")]
+
+
+class UserDeleted(TypedDict):
+    deleted: Username
