@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import atexit
 import errno
+import hmac
 import logging
 import socket
 import sys
@@ -89,6 +90,28 @@ class Listener:
             self.sock = None
 
 
+#: The header ``sls demo`` sends while it seeds its world, with a random value of that run: those requests
+#: stay out of the access log, so the world it prints is not buried under its own set-up. Nothing else is
+#: hidden, and the audit trail (events) records them all the same.
+DEMO_SEED_HEADER = "X-SLS-Demo-Seed"
+
+
+def quiet_logger_class(token: str) -> type:
+    """gunicorn's logger, minus the access lines of requests that carry ``DEMO_SEED_HEADER: token``."""
+    from gunicorn.glogging import Logger
+
+    environ_key = "HTTP_" + DEMO_SEED_HEADER.upper().replace("-", "_")
+
+    class DemoSeedQuietLogger(Logger):  # type: ignore[misc]
+        def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
+            given = str(environ.get(environ_key, ""))
+            if given and hmac.compare_digest(given.encode(), token.encode()):
+                return
+            super().access(resp, req, environ, request_time)
+
+    return DemoSeedQuietLogger
+
+
 def forwarded_allow_ips(app_config: Mapping[str, Any]) -> str:
     """gunicorn believes X-Forwarded-Proto (which decides ``request.is_secure``, so the ``Secure`` and
     ``__Host-`` session cookie) from these peers only: exactly ``SLS_TRUSTED_PROXIES``, '' when it is empty.
@@ -115,6 +138,7 @@ class SlsApplication(BaseApplication):  # type: ignore[misc]
         threads: int,
         log_level: str,
         in_master_only: list[Callable[[], None]],
+        quiet_token: str | None = None,
     ) -> None:
         self.app_config = dict(app_config)
         self.options: dict[str, Any] = {
@@ -135,6 +159,8 @@ class SlsApplication(BaseApplication):  # type: ignore[misc]
             "forwarded_allow_ips": forwarded_allow_ips(self.app_config),
             "post_fork": self._post_fork,
         }
+        if quiet_token:
+            self.options["logger_class"] = quiet_logger_class(quiet_token)
         self._in_master_only = in_master_only
         hide_server_header()
         super().__init__()
