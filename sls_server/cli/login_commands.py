@@ -17,12 +17,13 @@ from rich.text import Text
 
 from . import login_state
 from .admin_client import AdminClient, ApiError
-from .admin_commands import admin_options, connect, server_errors, when
+from .admin_commands import admin_options, server_errors
 from .answering import Answerer, Flow, done, wait_for_approval
-from .demo_world import World
 from .device_commands import DEVICE_TYPES
-from .output import CliError, err, fields_table, note, print_json, print_renderable
-from .sim_access import sim_client, sim_token_option
+from .hints import hint
+from .login_view import print_prompt, print_session, tools
+from .output import CliError, err, note
+from .sim_access import sim_token_option
 
 F = TypeVar("F", bound=Callable[..., Any])
 #: Words the interactive prompt takes as "switch to this factor" rather than as an answer.
@@ -55,6 +56,21 @@ def answer_options(func: F) -> F:
     return func
 
 
+def verify_computed(flow: Flow, api: AdminClient, answer: str) -> dict[str, Any]:
+    """Verify an answer the CLI worked out; a refused TOTP code can then only be one already used."""
+    try:
+        return flow.verify(api, answer)
+    except ApiError as exc:
+        if exc.code != "invalid_response" or flow.factor.get("type") != "totp":
+            raise
+        period = flow.factor.get("period", 30)
+        raise CliError(
+            f"invalid_response: this time step's TOTP code was used already (a code is good once; "
+            f"attempts_left={exc.body.get('attempts_left')}); the next code comes within {period} s, "
+            f"or move the clock on: sls clock --advance {period}s"
+        ) from None
+
+
 def run_flow(
     flow: Flow,
     api: AdminClient,
@@ -73,12 +89,14 @@ def run_flow(
             if auto:
                 answerer.approve(flow)
             else:
-                note(answerer.hint(flow))
+                note(hint(answerer, flow))
             return wait_for_approval(flow, api, timeout)
         if auto:
             answer = answerer.automatic(flow)
-            return flow.verify(api, answer) if answer is not None else wait_for_approval(flow, api, timeout)
-        note(answerer.hint(flow))
+            if answer is None:
+                return wait_for_approval(flow, api, timeout)
+            return verify_computed(flow, api, answer)
+        note(hint(answerer, flow))
         offered = answerer.known(flow)
         if offered:
             note(f"demo.json knows the answer: {offered} (press Enter to use it)")
@@ -97,44 +115,6 @@ def run_flow(
                 raise
             left = exc.body["attempts_left"]
             err().print(Text(f"{exc.message} ({left} attempt(s) left)", style="red"), soft_wrap=True)
-
-
-def print_session(result: dict[str, Any], username: str, as_json: bool, title: str) -> None:
-    if as_json:
-        print_json({"username": username, **result})
-        return
-    session = result.get("session") or {}
-    shown = {
-        "user": username,
-        "session token": session.get("token"),
-        "idle ends": when(session.get("idle_expires_at")),
-        "ends": when(session.get("expires_at")),
-    }
-    if result.get("purpose"):
-        shown["verified for"] = f"{result['purpose']} until {when(result.get('valid_until'))}"
-    print_renderable(fields_table(title, shown))
-    note(f"kept in {login_state.path()}: sls whoami, sls stepup --purpose withdrawal, sls logout use it")
-
-
-def print_prompt(flow: Flow, answer: dict[str, Any], as_json: bool, answerer: Answerer) -> None:
-    if as_json:
-        print_json(answer)
-        return
-    shown = dict(flow.factor)
-    shown["other factors"] = [f"{f.get('type')} {f.get('device_id')}" for f in flow.factors]
-    print_renderable(fields_table(f"{flow.kind} of {flow.username}: {flow.factor.get('type')}", shown))
-    note(answerer.hint(flow))
-    note("answer with `sls answer <response>` (or --auto), switch with `sls switch <type>`")
-
-
-def tools(
-    url: str | None, admin_token: str | None, sim_token: str | None, pin: str | None, bio: bool
-) -> tuple[AdminClient, Answerer]:
-    admin = connect(url, admin_token)
-    world = World.load()
-    if not world.serves(admin.url):
-        world = World(None)
-    return admin, Answerer(admin, sim_client(admin.url, sim_token), world, pin=pin, biometric=bio)
 
 
 @click.command("login")

@@ -17,7 +17,8 @@ from .admin_client import AdminClient
 from .admin_commands import admin_options, server_errors, when
 from .answering import Flow
 from .device_commands import DEVICE_TYPES
-from .login_commands import answer_options, finish, print_prompt, run_flow, tools
+from .login_commands import answer_options, finish, run_flow
+from .login_view import print_prompt, tools
 from .output import fields_table, print_json, print_renderable
 
 F = TypeVar("F", bound=Callable[..., Any])
