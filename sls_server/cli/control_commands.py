@@ -30,7 +30,7 @@ def event_row(event: dict[str, Any]) -> list[Any]:
         event.get("factor"),
         event.get("device_id"),
         event.get("result"),
-        json.dumps(detail, separators=(",", ":")) if detail else None,
+        json.dumps(detail, separators=(",", ":"), ensure_ascii=False) if detail else None,
     ]
 
 
@@ -41,7 +41,7 @@ def event_line(event: dict[str, Any]) -> str:
         if event.get(key):
             parts.append(f"{key}={event[key]}")
     if event.get("detail"):
-        parts.append("detail=" + json.dumps(event["detail"], separators=(",", ":")))
+        parts.append("detail=" + json.dumps(event["detail"], separators=(",", ":"), ensure_ascii=False))
     return "  ".join(str(p) for p in parts)
 
 

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import click
 from rich import box
-from rich.console import Console
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -76,29 +76,37 @@ def print_json(data: Any, *, compact: bool = False) -> None:
     sys.stdout.flush()
 
 
+def titled(title: str | None, grid: Table) -> RenderableType:
+    """The title on a line of its own above the table: a table's own title would wrap to the table's width
+    ("network conditions of" / "+15555550100")."""
+    if not title:
+        return grid
+    return Group(Text(title, style="bold italic"), grid)
+
+
 def table(
     title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, wrap: Iterable[str] = ()
-) -> Table:
+) -> RenderableType:
     """Columns stay on one line (ids and keys are copied whole) except those named in ``wrap``."""
     wrapping = set(wrap)
-    grid = Table(title=title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD)
+    grid = Table(header_style="bold", box=box.SIMPLE_HEAD)
     for column in columns:
         grid.add_column(column, no_wrap=column not in wrapping, overflow="fold")
     for row in rows:
         grid.add_row(*(show(value) for value in row))
-    return grid
+    return titled(title, grid)
 
 
-def fields_table(title: str | None, mapping: Mapping[str, Any]) -> Table:
+def fields_table(title: str | None, mapping: Mapping[str, Any]) -> RenderableType:
     """One record as a two-column table: field, value. Names are never cut; a value too long for a
     terminal folds onto the next line rather than losing its end (secrets go through ``print_secrets``)."""
-    grid = Table(title=title, title_justify="left", show_header=False, box=None, padding=(0, 1))
+    grid = Table(show_header=False, box=None, padding=(0, 1))
     longest = max((len(str(key)) for key in mapping), default=1)
     grid.add_column("field", style="bold", no_wrap=True, min_width=longest)
     grid.add_column("value", overflow="fold")
     for key, value in mapping.items():
         grid.add_row(key, show(value))
-    return grid
+    return titled(title, grid)
 
 
 def show(value: Any) -> str:
