@@ -22,15 +22,16 @@ def holds(device: dict[str, Any]) -> str:
     return ""
 
 
-def device_words(device: dict[str, Any]) -> str:
-    words = f"{device.get('type')} {device.get('device_id') or '?'}"
+def device_extra(device: dict[str, Any]) -> str:
+    """What the user holds for it, and how it came: the platform, whose card it shares."""
+    words = [holds(device)] if holds(device) else []
     if device.get("platform"):
-        words += f" ({device['platform']})"
+        words.append(device["platform"])
     if device.get("shared_from"):
-        words += f" (shared from {device['shared_from']})"
-    if holds(device):
-        words += f", {holds(device)}"
-    return words
+        words.append(f"shared from {device['shared_from']}")
+    if device.get("note"):
+        words.append(device["note"])
+    return ", ".join(words)
 
 
 def print_tokens(info: dict[str, Any]) -> None:
@@ -59,26 +60,25 @@ def print_tokens(info: dict[str, Any]) -> None:
 
 
 def print_world(info: dict[str, Any]) -> None:
-    """The users, one row each, with everything a trainer needs to log in as them."""
+    """Who is who (one row per user), then their devices (one row each: ids are never wrapped)."""
     users = list((info.get("users") or {}).values())
     rows = [
-        [
-            u.get("username"),
-            u.get("password"),
-            u.get("phone"),
-            "; ".join(device_words(d) for d in u.get("devices") or []) or u.get("note"),
-            u.get("shows"),
-        ]
-        for u in users
+        [u.get("username"), u.get("password"), u.get("phone"), u.get("shows") or u.get("note")] for u in users
     ]
     print_renderable(
         table(
             "Demo users: one per authenticator and protection",
-            ["user", "password", "phone", "devices (what the user holds)", "shows"],
+            ["user", "password", "phone", "shows"],
             rows,
-            wrap=["shows", "devices (what the user holds)"],
+            wrap=["shows"],
         )
     )
+    devices = [
+        [u.get("username"), d.get("type"), d.get("device_id"), device_extra(d)]
+        for u in users
+        for d in u.get("devices") or []
+    ]
+    print_renderable(table("Their devices", ["user", "type", "device_id", "holds"], devices, wrap=["holds"]))
     secrets: dict[str, Any] = {}
     for user in users:
         for device in user.get("devices") or []:

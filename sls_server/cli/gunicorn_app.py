@@ -91,8 +91,8 @@ class Listener:
 
 
 #: The header ``sls demo`` sends while it seeds its world, with a random value of that run: those requests
-#: stay out of the access log, so the world it prints is not buried under its own set-up. Nothing else is
-#: hidden, and the audit trail (events) records them all the same.
+#: stay out of the access log and the server's INFO lines, so the world it prints is not buried under its own
+#: set-up. Nothing else is hidden, and the audit trail (events) records them all the same.
 DEMO_SEED_HEADER = "X-SLS-Demo-Seed"
 
 
@@ -106,10 +106,30 @@ def quiet_logger_class(token: str) -> type:
         def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
             given = str(environ.get(environ_key, ""))
             if given and hmac.compare_digest(given.encode(), token.encode()):
-                return
+                return  # the same test as _from_demo_seed, on gunicorn's environ (no Flask request here)
             super().access(resp, req, environ, request_time)
 
     return DemoSeedQuietLogger
+
+
+def _from_demo_seed(token: str) -> bool:
+    """Does the request being served carry ``DEMO_SEED_HEADER: token``? False outside a request."""
+    from flask import has_request_context, request
+
+    given = request.headers.get(DEMO_SEED_HEADER, "") if has_request_context() else ""
+    return bool(given) and hmac.compare_digest(given.encode(), token.encode())
+
+
+class DemoSeedFilter(logging.Filter):
+    """Drops the server's INFO lines (one per audit event) of ``sls demo``'s seeding requests, like their
+    access lines; a warning or error of theirs is still logged."""
+
+    def __init__(self, token: str) -> None:
+        super().__init__()
+        self._token = token
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno > logging.INFO or not _from_demo_seed(self._token)
 
 
 def forwarded_allow_ips(app_config: Mapping[str, Any]) -> str:
@@ -159,6 +179,7 @@ class SlsApplication(BaseApplication):  # type: ignore[misc]
             "forwarded_allow_ips": forwarded_allow_ips(self.app_config),
             "post_fork": self._post_fork,
         }
+        self._quiet_token = quiet_token
         if quiet_token:
             self.options["logger_class"] = quiet_logger_class(quiet_token)
         self._in_master_only = in_master_only
@@ -189,4 +210,7 @@ class SlsApplication(BaseApplication):  # type: ignore[misc]
                 )
             )
             server_log.addHandler(handler)
+        if self._quiet_token:
+            for handler in server_log.handlers:
+                handler.addFilter(DemoSeedFilter(self._quiet_token))
         return create_app(self.app_config)
