@@ -163,8 +163,8 @@ def describe(startup: Startup, workers: int, threads: int) -> dict[str, Any]:
 
 def banner(facts: dict[str, Any], title: str = "sls serve") -> Panel:
     grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold")
-    grid.add_column()
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")  # a long path folds onto the next line; it is never cut short
     redis = facts["redis_url"] + (" (embedded, data in the data dir)" if facts["redis"] == "embedded" else "")
     source = facts["admin_token_from"]
     rows = {
