@@ -24,7 +24,7 @@ import click
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
 from . import demofile
-from .admin_client import AdminClient, ApiError, NoServer
+from .admin_client import AdminClient, ApiError
 from .demo_print import print_all
 from .demo_seed import seed, try_this, wait_until_ready
 from .demo_world import DEMO_LIMITS, WORLD, World
@@ -174,12 +174,12 @@ def supervise(
         info["sim_token"] = settings.sim_token
     try:
         info["users"] = seed_world(info, previous, keep, quiet_token, child)
-    except (CliError, ApiError, NoServer) as exc:
+    except Exception as exc:  # whatever went wrong, the server must not outlive its supervisor
         child.signal(signal.SIGTERM)
         child.wait()
         if stopping:
             return 0
-        message = exc.message if isinstance(exc, CliError | ApiError) else str(exc)
+        message = exc.message if isinstance(exc, CliError | ApiError) else f"{type(exc).__name__}: {exc}"
         CliError(f"the demo world could not be seeded: {message}").show()
         return 1
     info["try"] = try_this(info["users"])

@@ -213,3 +213,23 @@ def test_demo_with_a_sim_token_and_the_default_push_limit(demo: Any) -> None:
         200,
         429,
     ]  # the push-fatigue defence, at its default
+
+
+def test_demo_with_the_simulators_off_seeds_what_needs_no_phone(demo: Any) -> None:
+    """SLS_SIM_ENABLED=false (the audience plays the attacker): no phone to read an activation code on, so
+    the IB Keys stay pending, said so; everything else is there and the cards work."""
+    server = demo(SLS_SIM_ENABLED="false")
+    info = json.loads((demo.data_dir / "demo.json").read_text())
+    ann = info["users"]["android-ann"]["devices"][0]
+    assert ann["status"] == "pending_activation" and "SLS_SIM_ENABLED=false" in ann["note"]
+    assert "SLS_SIM_ENABLED=false" in server.log()
+    carl = info["users"]["card-carl"]
+    log_in(
+        server.url,
+        "card-carl",
+        carl["password"],
+        card_of(info, "card-carl")["secret_hex"],
+        "1234",
+        clean_env(demo.data_dir),
+    )
+    assert stop(server) == 0
