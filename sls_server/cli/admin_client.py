@@ -1,4 +1,9 @@
-"""A tiny client for ``/admin/v1`` on the standard library's urllib (``requests`` is only for tests)."""
+"""A tiny HTTP client on the standard library's urllib (``requests`` is only for tests).
+
+One class for all three surfaces: ``token`` is the bearer it sends (the admin token for ``/admin/v1``, the sim
+token for ``/sim/v1``, a session token for ``/api/v1``), and a call may add headers of its own (the login
+binding, ``X-Login-Token``). Errors come back as :class:`ApiError` with the server's code, never a traceback.
+"""
 
 from __future__ import annotations
 
@@ -29,31 +34,55 @@ class NoServer(Exception):
         self.reason = reason
 
 
-def _segment(value: str) -> str:
+def segment(value: str) -> str:
+    """A path segment, quoted whole: ``+1555...`` stays a plus, a slash cannot reach another route."""
     return quote(value, safe="")
 
 
 class AdminClient:
-    def __init__(self, url: str, token: str | None, *, timeout_s: float = 15.0) -> None:
+    """A server at ``url``, called with ``token`` as its bearer (whichever surface that token opens)."""
+
+    def __init__(
+        self, url: str, token: str | None, *, timeout_s: float = 15.0, headers: dict[str, str] | None = None
+    ) -> None:
         self.url = url.rstrip("/")
         self.token = token
         self.timeout_s = timeout_s
+        self.headers = dict(headers or {})  # sent on every call (``sls demo``'s seeding mark)
 
     def request(
-        self, method: str, path: str, body: dict[str, Any] | None = None, query: dict[str, str] | None = None
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        query: dict[str, str] | None = None,
+        *,
+        headers: dict[str, str] | None = None,
     ) -> dict[str, Any]:
+        return _decode(self.fetch(method, path, body, query, headers=headers))
+
+    def fetch(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        query: dict[str, str] | None = None,
+        *,
+        headers: dict[str, str] | None = None,
+    ) -> bytes:
+        """The raw answer body (a WAV, the Prometheus text); errors as for :meth:`request`."""
         target = f"{self.url}{path}" + (f"?{urlencode(query)}" if query else "")
-        headers = {"Accept": "application/json"}
+        sent = {"Accept": "application/json", **self.headers, **(headers or {})}
         if self.token:
-            headers["Authorization"] = f"Bearer {self.token}"
+            sent["Authorization"] = f"Bearer {self.token}"
         data = None
         if body is not None:
             data = json.dumps(body).encode()
-            headers["Content-Type"] = "application/json"
-        req = urllib.request.Request(target, data=data, headers=headers, method=method)
+            sent["Content-Type"] = "application/json"
+        req = urllib.request.Request(target, data=data, headers=sent, method=method)
         try:
             with urllib.request.urlopen(req, timeout=self.timeout_s) as response:
-                return _decode(response.read())
+                return bytes(response.read())
         except urllib.error.HTTPError as exc:
             raw = exc.read()
             exc.close()
@@ -70,20 +99,35 @@ class AdminClient:
 
     # --- the routes the CLI uses ----------------------------------------------------------------------
 
-    def create_user(self, username: str, password: str, phone: str | None = None) -> dict[str, Any]:
+    def with_token(self, token: str | None) -> AdminClient:
+        """The same server, another bearer (the sim token, a session token)."""
+        return AdminClient(self.url, token, timeout_s=self.timeout_s, headers=self.headers)
+
+    def create_user(
+        self,
+        username: str,
+        password: str,
+        phone: str | None = None,
+        ip_allowlist: list[str] | None = None,
+    ) -> dict[str, Any]:
         body: dict[str, Any] = {"username": username, "password": password}
         if phone:
             body["phone"] = phone
+        if ip_allowlist:
+            body["ip_allowlist"] = ip_allowlist
         return self.request("POST", "/admin/v1/users", body)
 
+    def user(self, username: str) -> dict[str, Any]:
+        return self.request("GET", f"/admin/v1/users/{segment(username)}")
+
     def enrol_device(self, username: str, params: dict[str, Any]) -> dict[str, Any]:
-        return self.request("POST", f"/admin/v1/users/{_segment(username)}/devices", params)
+        return self.request("POST", f"/admin/v1/users/{segment(username)}/devices", params)
 
     def devices(self, username: str) -> list[dict[str, Any]]:
-        return list(self.request("GET", f"/admin/v1/users/{_segment(username)}/devices").get("devices", []))
+        return list(self.request("GET", f"/admin/v1/users/{segment(username)}/devices").get("devices", []))
 
     def revoke_device(self, username: str, device_id: str) -> dict[str, Any]:
-        path = f"/admin/v1/users/{_segment(username)}/devices/{_segment(device_id)}"
+        path = f"/admin/v1/users/{segment(username)}/devices/{segment(device_id)}"
         return self.request("DELETE", path)
 
     def clock(self) -> dict[str, Any]:

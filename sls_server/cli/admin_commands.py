@@ -1,4 +1,12 @@
-"""``sls user add`` and ``sls device enroll|list|revoke``: a running server's admin API over HTTP."""
+"""What every command that talks to a server shares: ``--url``/``--admin-token``/``--json``, finding the
+server (options, environment, ``demo.json``), turning the server's errors into one red line, and the
+``user`` and ``device`` groups the ``*_commands`` modules add their commands to.
+
+The commands themselves live by group: ``user_commands`` (users), ``device_commands`` (enrol, list, revoke),
+``device_state`` (unlock, reset, the card and TOTP app), ``ibkey_commands`` (the IB Key app),
+``protect_commands`` (lockout, allowlists), ``account_commands``, ``control_commands`` (events, sessions,
+reset), ``login_commands`` and ``session_commands`` (the user's side of ``/api/v1``).
+"""
 
 from __future__ import annotations
 
@@ -12,15 +20,7 @@ import click
 from ..runtime import ADMIN_TOKEN_FILE
 from . import demofile
 from .admin_client import AdminClient, ApiError, NoServer
-from .output import (
-    EXIT_USAGE,
-    CliError,
-    fields_table,
-    print_json,
-    print_renderable,
-    table,
-    warn,
-)
+from .output import CliError, fields_table, print_json, print_renderable
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_URL = "http://127.0.0.1:8000"
@@ -74,9 +74,38 @@ def server_errors() -> Iterator[None]:
             hint = " (pass --admin-token or set SLS_ADMIN_TOKEN; `sls demo` prints its token)"
         elif exc.code == "sim_token_required":
             hint = " (pass --sim-token or set SLS_SIM_TOKEN to the server's sim token)"
+        elif exc.code == "ip_restricted":
+            hint = " (an IP allowlist: see `sls user allowlist <user>` and its account's)"
+        elif exc.code == "not_found":
+            hint = " (this server has no such route: is it an older version?)"
+        elif exc.code == "reauth_required":
+            purpose = exc.body.get("purpose", "<purpose>")
+            hint = f" (verify your identity first: sls stepup --purpose {purpose})"
         extra = {k: v for k, v in exc.body.items() if k not in ("error", "message")}
         details = " (" + ", ".join(f"{k}={v}" for k, v in extra.items()) + ")" if extra else ""
         raise CliError(f"{exc.code}: {exc.message}{details}{hint}") from None
+
+
+def call(
+    url: str | None,
+    token: str | None,
+    method: str,
+    path: str,
+    body: dict[str, Any] | None = None,
+    query: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """One admin call, its errors told in one line."""
+    client = connect(url, token)
+    with server_errors():
+        return client.request(method, path, body, query)
+
+
+def show_record(result: dict[str, Any], title: str, as_json: bool) -> None:
+    """The server's JSON with --json, else the record as a table with readable times."""
+    if as_json:
+        print_json(result)
+    else:
+        print_renderable(fields_table(title, readable(result)))
 
 
 def readable(record: dict[str, Any]) -> dict[str, Any]:
@@ -93,174 +122,27 @@ def when(at: Any, *, short: bool = False) -> str:
     return f"{moment.strftime('%Y-%m-%d %H:%M:%S')} UTC ({at})"
 
 
-# --- users ---------------------------------------------------------------------------------------------
+# --- the groups ----------------------------------------------------------------------------------------
 
 
 @click.group()
 def user() -> None:
-    """Users of a running server (admin API)."""
-
-
-@user.command("add")
-@click.argument("username")
-@click.option(
-    "--password",
-    prompt=True,
-    hide_input=True,
-    confirmation_prompt=True,
-    help="The user's password; prompted for (twice, hidden) when not given.",
-)
-@click.option("--phone", metavar="+E164", help="Phone number for SMS and voice codes, e.g. +15551234567.")
-@admin_options
-def add_user(
-    username: str, password: str, phone: str | None, url: str | None, admin_token: str | None, as_json: bool
-) -> None:
-    """Create a user (POST /admin/v1/users).
+    """Users of a running server: create, list, show, delete; phone, lockout, allowlist (admin API).
 
     \b
     Examples:
-      sls user add carol                       # prompts for the password
       sls user add carol --password 'plum-sketch-harbour-9' --phone +15551234567
+      sls user show carol
     """
-    client = connect(url, admin_token)
-    with server_errors():
-        created = client.create_user(username, password, phone)
-    if as_json:
-        print_json(created)
-        return
-    print_renderable(
-        fields_table(
-            f"user {created.get('username', username)} created",
-            {
-                "username": created.get("username"),
-                "phone": created.get("phone"),
-                "created": when(created.get("created_at")),
-                "devices": len(created.get("devices") or []),
-            },
-        )
-    )
-
-
-# --- devices -------------------------------------------------------------------------------------------
 
 
 @click.group()
 def device() -> None:
-    """Authenticators: enrol, list and revoke on a running server; compute a card's response offline."""
-
-
-@device.command("enroll")
-@click.argument("username")
-@click.option("--type", "type_", default="dscplus", show_default=True, help="Kind of authenticator.")
-@click.option("--pin", help="The DSC+ card's 4-digit PIN (required for dscplus).")
-@click.option("--platform", type=click.Choice(["android", "ios"]), help="ibkey: the smartphone's platform.")
-@click.option("--days", type=int, help="temporary: days the passcode stays valid.")
-@click.option("--share", "share_device_id", metavar="DEVICE_ID", help="dscplus: share an existing card.")
-@click.option("--label", help="A name for the device, shown in login factor lists.")
-@admin_options
-def enroll(
-    username: str,
-    type_: str,
-    pin: str | None,
-    platform: str | None,
-    days: int | None,
-    share_device_id: str | None,
-    label: str | None,
-    url: str | None,
-    admin_token: str | None,
-    as_json: bool,
-) -> None:
-    """Enrol a device for a user and print its key (POST /admin/v1/users/<u>/devices).
-
-    The card's key (secret_hex) is shown once, like a token import file: keep it to compute responses
-    with `sls device respond`.
+    """Authenticators: enrol, list, revoke, unlock and reset them (admin API); work the simulated card, IB Key
+    app and TOTP app (/sim/v1); compute a card's response offline.
 
     \b
     Examples:
-      sls device enroll alice --pin 1234
-      sls device enroll alice --pin 1234 --label "desk card" --json
-      sls device enroll bob --share dscplus-1d68b218dc44        # bob uses alice's card too
-      sls device enroll alice --type ibkey --platform android  # activation code goes by SMS
-      sls device enroll alice --type totp                      # prints the otpauth URI once
-      sls device enroll alice --type sms                       # codes to the user's phone
-      sls device enroll alice --type temporary --days 2        # for a lost device
+      sls device enroll carol --type dscplus --pin 2468
+      sls device list carol
     """
-    if type_ == "dscplus" and pin is None and share_device_id is None:
-        raise CliError("--pin: a DSC+ card needs its 4-digit PIN", EXIT_USAGE)
-    if type_ == "ibkey" and platform is None:
-        raise CliError("--platform: an IB Key needs android or ios", EXIT_USAGE)
-    params: dict[str, Any] = {"type": type_}
-    for key, value in (
-        ("pin", pin),
-        ("platform", platform),
-        ("days", days),
-        ("share_device_id", share_device_id),
-        ("label", label),
-    ):
-        if value is not None:
-            params[key] = value
-    client = connect(url, admin_token)
-    with server_errors():
-        enrolled = client.enrol_device(username, params)
-    if as_json:
-        print_json(enrolled)
-    else:
-        first = ("device_id", "type", "serial", "suite", "secret_hex", "label", "status")
-        shown = {k: enrolled[k] for k in first if k in enrolled}
-        shown.update({k: v for k, v in enrolled.items() if k not in shown})
-        print_renderable(fields_table(f"{type_} enrolled for {username}", readable(shown)))
-    if "secret_hex" in enrolled:
-        warn(
-            "secret_hex is shown once and cannot be read back; store it now. Compute a response with: "
-            "sls device respond --secret-hex <hex> --pin <pin> --challenge <6 digits>"
-        )
-
-
-@device.command("list")
-@click.argument("username")
-@admin_options
-def list_devices(username: str, url: str | None, admin_token: str | None, as_json: bool) -> None:
-    """List a user's devices (GET /admin/v1/users/<u>/devices).
-
-    \b
-    Example:
-      sls device list alice
-    """
-    client = connect(url, admin_token)
-    with server_errors():
-        devices = client.devices(username)
-    if as_json:
-        print_json({"devices": devices})
-        return
-    columns = ["device_id", "status", "serial", "created (UTC)", "label"]
-    rows = [
-        [
-            d.get("device_id"),
-            f"{d.get('status')}, card locked" if d.get("locked") else d.get("status"),
-            d.get("serial"),
-            when(d.get("created_at"), short=True),
-            d.get("label"),
-        ]
-        for d in devices
-    ]
-    print_renderable(table(f"devices of {username}", columns, rows, wrap=["label"]))
-
-
-@device.command("revoke")
-@click.argument("username")
-@click.argument("device_id")
-@admin_options
-def revoke(username: str, device_id: str, url: str | None, admin_token: str | None, as_json: bool) -> None:
-    """Revoke one of a user's devices (DELETE /admin/v1/users/<u>/devices/<id>).
-
-    \b
-    Example:
-      sls device revoke alice dscplus-0a1b2c3d4e5f
-    """
-    client = connect(url, admin_token)
-    with server_errors():
-        revoked = client.revoke_device(username, device_id)
-    if as_json:
-        print_json(revoked)
-        return
-    print_renderable(fields_table(f"device {device_id} of {username}", readable(revoked)))

@@ -31,7 +31,9 @@ def rows() -> list[dict[str, Any]]:
     field_of = {env_name(f.name): f.name for f in fields(Settings)}
     entries: list[dict[str, Any]] = []
     for name, default, doc in describe():
-        entry: dict[str, Any] = {"name": name, "default": default, "description": doc, "scope": "server"}
+        # The descriptions come from the settings' docstrings: their line breaks and indents are the source's.
+        text = " ".join(doc.split())
+        entry: dict[str, Any] = {"name": name, "default": default, "description": text, "scope": "server"}
         raw = os.environ.get(name)
         if raw is None:
             entry["source"] = "default"

@@ -1,169 +1,213 @@
-"""``sls demo``: a fresh emulator with two users and their DSC+ cards, served like ``sls serve``.
+"""``sls demo``: a fresh emulator with a user for every authenticator and protection, served like
+``sls serve``; and ``sls world``, which prints that world again.
 
-The users are made through the core services in the master, before gunicorn forks, so the demo needs no
-running server to set itself up. What it made goes to ``<data dir>/demo.json`` (mode 0600) too, where the
-admin commands find the URL and token.
+Start-up: the configuration, the port and the embedded Redis are settled here first (so a bad setting or a
+busy port changes nothing), then the process forks. The child becomes the gunicorn master, exactly as
+``sls serve`` would; this process waits until the server is ready, seeds the world over HTTP like any client
+(``demo_seed``), writes ``demo.json`` (mode 0600) and prints the world, then stays as the child's supervisor:
+a SIGTERM or Ctrl-C is passed on, and when the server has stopped the embedded Redis is stopped too and
+the server's exit status is this command's.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import shlex
+import contextlib
+import os
+import secrets
+import signal
+import sys
 import time
-from typing import Any
+import traceback
+from typing import Any, NoReturn
 
 import click
-from rich.panel import Panel
-from rich.text import Text
+from rich.progress import Progress, SpinnerColumn, TextColumn
 
-from ..errors import SlsError, UserExists
-from ..runtime import open_store
-from ..wiring import Core, build_core
 from . import demofile
-from .output import CliError, print_json, print_renderable, table
-from .serve import banner, config_errors, describe, run, server_options, start
-
-#: Passwords pass the policy (no username inside, not blocklisted); PINs are the cards' own.
-DEMO_USERS = (
-    {"username": "alice", "password": "correct-horse-battery-1", "phone": "+15555550100", "pin": "1234"},
-    {"username": "bob", "password": "tulip-orbit-canyon-42", "phone": "+15555550101", "pin": "4321"},
-)
-
-
-def seed(core: Core, previous: dict[str, Any] | None) -> list[dict[str, Any]]:
-    """Create the demo users and cards; with ``--keep``, existing users are taken from the last demo.json."""
-    known = {u.get("username"): u for u in (previous or {}).get("users", []) if isinstance(u, dict)}
-    made = []
-    for spec in DEMO_USERS:
-        name = spec["username"]
-        try:
-            core.users.create(name, spec["password"], phone=spec["phone"], now=core.clock.now())
-        except UserExists:
-            made.append(
-                known.get(name)
-                or {
-                    **spec,
-                    "device_id": None,
-                    "serial": None,
-                    "secret_hex": None,
-                    "note": "kept from an earlier run; its card key is not known",
-                }
-            )
-            continue
-        card = core.devices.enrol(
-            name, "dscplus", {"pin": spec["pin"], "label": f"{name}'s DSC+"}, now=core.clock.now()
-        )
-        made.append(
-            {
-                **spec,
-                "device_id": card["device_id"],
-                "serial": card["serial"],
-                "suite": card["suite"],
-                "secret_hex": card["secret_hex"],
-            }
-        )
-    return made
+from .admin_client import AdminClient, ApiError
+from .demo_print import print_all
+from .demo_seed import seed, try_this, wait_until_ready
+from .demo_world import DEMO_LIMITS, WORLD, World
+from .gunicorn_app import DEMO_SEED_HEADER
+from .output import CliError, err, print_json, print_renderable
+from .serve import Startup, banner, describe, run, server_options, start
 
 
-def curl_example(url: str, user: dict[str, Any]) -> str:
-    body = shlex.quote(f'{{"username": "{user["username"]}", "password": "{user["password"]}"}}')
-    return "\n".join(
-        [
-            f"curl -s -c jar {url}/api/v1/auth/login -H 'Content-Type: application/json' -d {body}",
-            f"sls device respond --secret-hex {user.get('secret_hex') or '<secret_hex>'} --pin {user['pin']} "
-            "--challenge <challenge from the answer>",
-            f"curl -s -b jar -c jar {url}/api/v1/auth/login/<txn_id>/verify "
-            "-H 'Content-Type: application/json' -d '{\"response\": \"<8 digits>\"}'",
-        ]
-    )
+class Child:
+    """The forked gunicorn master: is it alive, and its exit code once it is gone (reaped once)."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.code: int | None = None
+
+    def alive(self) -> bool:
+        if self.code is None:
+            done, status = os.waitpid(self.pid, os.WNOHANG)
+            if done:
+                self.code = os.waitstatus_to_exitcode(status)
+        return self.code is None
+
+    def signal(self, signum: int) -> None:
+        if self.code is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signum)
+
+    def wait(self) -> int:
+        if self.code is None:
+            _, status = os.waitpid(self.pid, 0)  # retried across signals (PEP 475)
+            self.code = os.waitstatus_to_exitcode(status)
+        return self.code
 
 
-def print_demo(info: dict[str, Any]) -> None:
-    """The token, the users and their cards, and a login to paste; long lines are never broken."""
-    token = Text.assemble(
-        ("Admin token  ", "bold"),
-        info["admin_token"],
-        "\n",
-        ("send it as 'Authorization: Bearer <token>' to /admin/v1", "dim"),
-    )
-    if info.get("sim_token"):
-        token.append_text(
-            Text.assemble(
-                "\n",
-                ("Sim token    ", "bold"),
-                info["sim_token"],
-                "\n",
-                ("/sim/v1 needs it (SLS_SIM_TOKEN); the sls phone/device commands send it", "dim"),
-            )
-        )
-    print_renderable(Panel(token, title="sls demo: ready to log in", title_align="left", border_style="cyan"))
-    users = table(
-        "Demo users, each with a DSC+ card",
-        ["user", "password", "PIN", "device_id", "serial"],
-        [
-            [u["username"], u["password"], u["pin"], u.get("device_id"), u.get("serial")]
-            for u in info["users"]
-        ],
-    )
-    print_renderable(users)
-    keys = Text("Card keys (secret_hex), shown once at enrolment, for `sls device respond`:\n", style="bold")
-    for u in info["users"]:
-        keys.append(f"  {u['username']:<6} ", style="bold")
-        keys.append(f"{u.get('secret_hex') or u.get('note', '-')}\n")
-    print_renderable(keys)
-    first = next((u for u in info["users"] if u.get("secret_hex")), info["users"][0])
-    print_renderable(
-        Text.assemble((f"Log in as {first['username']}:\n", "bold"), curl_example(info["url"], first), "\n")
-    )
-    print_renderable(Text(f"All of this is in {info['demo_file']} (mode 0600).", style="dim"))
+def serve_in_child(startup: Startup, workers: int, threads: int, quiet_token: str) -> NoReturn:
+    """The gunicorn master. It leaves by ``os._exit``: the parent's exit handlers (the Redis) are not its."""
+    code = 1
+    try:
+        with contextlib.suppress(Exception):  # Linux: stop serving if the supervising parent is killed
+            import ctypes
+
+            ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+        run(startup, workers=workers, threads=threads, quiet_token=quiet_token)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except BaseException:  # a crash here must not run on as a second copy of the parent
+        traceback.print_exc()
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+def demo_limits() -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+    """The roomier limits (those not set in the environment): as overrides, and as demo.json reports them."""
+    chosen = {name: value for name, (value, _) in DEMO_LIMITS.items() if name not in os.environ}
+    shown = {name: {"value": value, "default": DEMO_LIMITS[name][1]} for name, value in chosen.items()}
+    return chosen, shown
+
+
+def seed_world(
+    info: dict[str, Any], previous: World, keep: bool, quiet_token: str, child: Child
+) -> dict[str, Any]:
+    client = AdminClient(info["url"], info["admin_token"], headers={DEMO_SEED_HEADER: quiet_token})
+    sim = client.with_token(info.get("sim_token"))
+    wait_until_ready(client, child.alive)
+    if not keep:
+        client.request("POST", "/admin/v1/reset")
+    columns = (SpinnerColumn(), TextColumn("[progress.description]{task.description}"))
+    with Progress(*columns, console=err(), transient=True) as progress:
+        task = progress.add_task("seeding the demo world over HTTP", total=len(WORLD))
+
+        def step(name: str) -> None:
+            progress.update(task, description=f"seeding the demo world over HTTP: {name}", advance=1)
+
+        return seed(client, sim, previous, step)
 
 
 @click.command()
 @server_options
-@click.option("--keep", is_flag=True, help="Keep the emulator's state from the last run; do not wipe it.")
+@click.option("--keep", is_flag=True, help="Keep the emulator's state and the world of the last demo.json.")
 @click.option("--json", "as_json", is_flag=True, help="Print the demo's information as one JSON line.")
 def demo(host: str, port: int, workers: int, threads: int, keep: bool, as_json: bool) -> None:
-    """Start a ready-to-use emulator: demo users with DSC+ cards, printed with the admin token.
+    """Start a ready-to-use emulator with a user for every authenticator and protection.
 
-    Uses an embedded Redis in the data dir (SLS_DATA_DIR), or SLS_REDIS_URL when set. The emulator's
-    state is wiped first unless --keep. Then it serves exactly like `sls serve` until Ctrl-C. The other
-    commands (`sls user add`, `sls device ...`, `sls clock`) find this server through <data dir>/demo.json.
+    The world (card, IB Key Android and iOS, SMS, voice, TOTP, several factors, an IP allowlist, a
+    temporary passcode, a shared card) is seeded over HTTP once the server answers, printed with
+    passwords, phones and PINs, and saved in <data dir>/demo.json (mode 0600), where the other commands
+    find the server and its token. Push, SMS and challenge limits are roomier than the defaults
+    (SLS_PUSH_LIMIT=20, SLS_SMS_SEND_LIMIT=20, SLS_CHALLENGE_ISSUE_LIMIT=100) unless set in the
+    environment. The state is wiped first unless --keep. Then it serves like `sls serve` until Ctrl-C.
 
     \b
     Examples:
       sls demo
       sls demo --port 8080 --keep
+      SLS_PUSH_LIMIT=3 sls demo                # show the push-fatigue defence at its default
       SLS_DATA_DIR=/tmp/sls sls demo --json
     """
-    startup = start({}, host, port)
+    overrides, limits = demo_limits()
+    startup = start(overrides, host, port)
     settings = startup.settings
-    previous = demofile.read(settings.data_dir)
-    with config_errors():
-        settings, store = open_store(settings)  # the URL is set: this only connects
-    try:
-        core = build_core(settings, store)
-        if not keep:
-            store.reset()
-        users = seed(core, previous if keep else None)
-    except SlsError as exc:
-        raise CliError(f"{exc.code}: {exc.message}") from None
-    finally:
-        store.close()
+    previous = World(demofile.read(settings.data_dir) if keep else None)
     facts = describe(startup, workers, threads)
-    info = {
+    if not as_json:
+        print_renderable(banner(facts, title="sls demo"))
+    quiet_token = secrets.token_urlsafe(24)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        serve_in_child(startup, workers, threads, quiet_token)
+    startup.listener.close()  # the child's copy serves; this one would only hold the port
+    sys.exit(supervise(Child(pid), startup, facts, limits, previous, keep, quiet_token, as_json))
+
+
+def supervise(
+    child: Child,
+    startup: Startup,
+    facts: dict[str, Any],
+    limits: dict[str, dict[str, int]],
+    previous: World,
+    keep: bool,
+    quiet_token: str,
+    as_json: bool,
+) -> int:
+    """Seed, tell, then wait for the server; signals go on to it. The exit code to leave with."""
+    stopping: list[int] = []
+
+    def pass_on(signum: int, _frame: Any) -> None:
+        stopping.append(signum)
+        child.signal(signum)
+
+    signal.signal(signal.SIGTERM, pass_on)
+    signal.signal(signal.SIGINT, pass_on)
+    settings = startup.settings
+    info: dict[str, Any] = {
         **{k: facts[k] for k in ("url", "login_api", "admin_api", "openapi", "readyz", "redis", "redis_url")},
         "admin_token": settings.admin_token,
         "data_dir": str(settings.data_dir),
         "created_at": int(time.time()),
-        "users": users,
+        "limits": limits,
         "demo_file": str(demofile.path(settings.data_dir)),
     }
     if settings.sim_token:  # the trainer's key to /sim/v1; the simulator commands read it from demo.json
         info["sim_token"] = settings.sim_token
+    try:
+        info["users"] = seed_world(info, previous, keep, quiet_token, child)
+    except Exception as exc:  # whatever went wrong, the server must not outlive its supervisor
+        child.signal(signal.SIGTERM)
+        child.wait()
+        if stopping:
+            return 0
+        message = exc.message if isinstance(exc, CliError | ApiError) else f"{type(exc).__name__}: {exc}"
+        CliError(f"the demo world could not be seeded: {message}").show()
+        return 1
+    info["try"] = try_this(info["users"])
     demofile.write(settings.data_dir, info)
     if as_json:
         print_json(info, compact=True)
     else:
-        print_renderable(banner(facts, title="sls demo"))
-        print_demo(info)
-    run(dataclasses.replace(startup, settings=settings), workers=workers, threads=threads)
+        print_all(info)
+    sys.stdout.flush()
+    return child.wait()
+
+
+@click.command("world")
+@click.option("--json", "as_json", is_flag=True, help="Print demo.json as it is (for jq).")
+def world(as_json: bool) -> None:
+    """Print the demo world again: users, passwords, phones, PINs, devices, keys and the flows to try.
+
+    It reads <data dir>/demo.json, which the last `sls demo` wrote (mode 0600: passwords and keys are in it).
+
+    \b
+    Examples:
+      sls world
+      PW=$(sls world --json | jq -r '.users["card-carl"].password')
+    """
+    info = demofile.read()
+    if not info or not isinstance(info.get("users"), dict):
+        raise CliError(f"no demo world in {demofile.path()}: start one with `sls demo`")
+    if as_json:
+        print_json(info)
+    else:
+        print_all(info)

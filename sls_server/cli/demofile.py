@@ -1,6 +1,6 @@
 """``<data dir>/demo.json``: what ``sls demo`` set up (URL, admin token, users), for the other commands.
 
-Written atomically with mode 0600: it holds the admin token and the demo cards' keys.
+Written atomically with mode 0600: it holds the admin token, the demo users' passwords and their cards' keys.
 """
 
 from __future__ import annotations
@@ -35,9 +35,13 @@ def read(data_dir: Path | None = None) -> dict[str, Any] | None:
 
 
 def write(data_dir: Path, info: dict[str, Any]) -> Path:
-    target = path(data_dir)
+    return write_private(path(data_dir), info)
+
+
+def write_private(target: Path, info: dict[str, Any]) -> Path:
+    """``info`` as JSON at ``target``, mode 0600 from the first byte, replaced atomically."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(f".{FILENAME}.{os.getpid()}.tmp")
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
         with os.fdopen(fd, "w") as handle:

@@ -1,6 +1,6 @@
-"""``sls device activate|notifications|approve|deny|ibkey-respond``: the IBKR Mobile app on a simulated phone,
-driven over HTTP through ``/sim/v1/ibkey`` (no admin token: holding the phone is the test; the sim token
-when the server asks for one)."""
+"""``sls device activate|notifications|approve|deny|ibkey-respond|ibkey-status|ibkey-settings|
+ibkey-add-user``: the IBKR Mobile app on a simulated phone, driven over HTTP through ``/sim/v1/ibkey``
+(no admin token: holding the phone is the test; the sim token when the server asks for one)."""
 
 from __future__ import annotations
 
@@ -10,26 +10,11 @@ from urllib.parse import quote
 
 import click
 
-from .admin_commands import device, readable, server_errors, when
+from .admin_commands import device, readable, when
 from .output import EXIT_USAGE, CliError, fields_table, print_json, print_renderable, table
-from .sim_access import sim_client, sim_token_option
+from .sim_access import sim_call, sim_options
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def sim_options(func: F) -> F:
-    """--url, --sim-token and --json; the /sim routes need no admin token."""
-    func = click.option("--json", "as_json", is_flag=True, help="Print the server's JSON instead of tables.")(
-        func
-    )
-    func = sim_token_option(func)
-    return click.option(
-        "--url",
-        envvar="SLS_URL",
-        show_envvar=True,
-        metavar="URL",
-        help="Server to talk to (default: the demo's).",
-    )(func)
 
 
 def unlock_options(func: F) -> F:
@@ -43,13 +28,6 @@ def _unlock(pin: str | None, biometric: bool) -> dict[str, Any]:
             "--pin or --biometric: give exactly one (Android uses a PIN, iOS biometrics)", EXIT_USAGE
         )
     return {"pin": pin} if pin is not None else {"biometric": True}
-
-
-def _call(
-    url: str | None, sim_token: str | None, method: str, path: str, body: dict[str, Any] | None = None
-) -> dict[str, Any]:
-    with server_errors():
-        return sim_client(url, sim_token).request(method, path, body)
 
 
 def _app(device_id: str, tail: str = "") -> str:
@@ -81,7 +59,7 @@ def activate(
     sim_token: str | None,
     as_json: bool,
 ) -> None:
-    """Activate IB Key on a simulated phone (POST /sim/v1/ibkey/<id>/activate).
+    """Activate IB Key on a simulated phone (POST /sim/v1/ibkey/<device_id>/activate).
 
     Android sets (or, adding a user, enters) the app's PIN; iOS confirms with biometrics.
 
@@ -92,7 +70,7 @@ def activate(
     """
     body = {"username": username, "password": password, "activation_code": code, **_unlock(pin, biometric)}
     _show(
-        _call(url, sim_token, "POST", _app(device_id, "/activate"), body),
+        sim_call(url, sim_token, "POST", _app(device_id, "/activate"), body),
         f"IB Key active on {device_id}",
         as_json,
     )
@@ -102,13 +80,13 @@ def activate(
 @click.argument("device_id")
 @sim_options
 def notifications(device_id: str, url: str | None, sim_token: str | None, as_json: bool) -> None:
-    """List the pushes waiting on a simulated phone (GET /sim/v1/ibkey/<id>/notifications).
+    """List the pushes waiting on a simulated phone (GET /sim/v1/ibkey/<device_id>/notifications).
 
     \b
     Example:
       sls device notifications ibkey-0a1b2c3d4e5f
     """
-    result = _call(url, sim_token, "GET", _app(device_id, "/notifications"))
+    result = sim_call(url, sim_token, "GET", _app(device_id, "/notifications"))
     if as_json:
         print_json(result)
         return
@@ -136,7 +114,9 @@ def approve(
     sim_token: str | None,
     as_json: bool,
 ) -> None:
-    """Approve a push, picking the number shown at login (POST .../notifications/<id>/approve).
+    """Approve a push, picking the number shown at login.
+
+    POST /sim/v1/ibkey/<device_id>/notifications/<notification_id>/approve
 
     \b
     Example:
@@ -144,7 +124,7 @@ def approve(
     """
     body = {"match": match, **_unlock(pin, biometric)}
     path = _app(device_id, f"/notifications/{quote(notification_id, safe='')}/approve")
-    _show(_call(url, sim_token, "POST", path, body), f"notification {notification_id}", as_json)
+    _show(sim_call(url, sim_token, "POST", path, body), f"notification {notification_id}", as_json)
 
 
 @device.command("deny")
@@ -161,7 +141,9 @@ def deny(
     sim_token: str | None,
     as_json: bool,
 ) -> None:
-    """Deny a push: the login fails (POST .../notifications/<id>/deny).
+    """Deny a push: the login fails.
+
+    POST /sim/v1/ibkey/<device_id>/notifications/<notification_id>/deny
 
     \b
     Example:
@@ -169,7 +151,7 @@ def deny(
     """
     path = _app(device_id, f"/notifications/{quote(notification_id, safe='')}/deny")
     _show(
-        _call(url, sim_token, "POST", path, _unlock(pin, biometric)),
+        sim_call(url, sim_token, "POST", path, _unlock(pin, biometric)),
         f"notification {notification_id}",
         as_json,
     )
@@ -191,7 +173,7 @@ def ibkey_respond(
     sim_token: str | None,
     as_json: bool,
 ) -> None:
-    """The app's response to a challenge, when push is unavailable (POST /sim/v1/ibkey/<id>/respond).
+    """The app's response to a challenge, when push is unavailable (POST /sim/v1/ibkey/<device_id>/respond).
 
     \b
     Example:
@@ -200,8 +182,78 @@ def ibkey_respond(
     body: dict[str, Any] = {"challenge": challenge, **_unlock(pin, biometric)}
     if username:
         body["username"] = username
-    result = _call(url, sim_token, "POST", _app(device_id, "/respond"), body)
+    result = sim_call(url, sim_token, "POST", _app(device_id, "/respond"), body)
     if as_json:
         print_json(result)
     else:
         click.echo(result["response"])
+
+
+@device.command("ibkey-status")
+@click.argument("device_id")
+@sim_options
+def ibkey_status(device_id: str, url: str | None, sim_token: str | None, as_json: bool) -> None:
+    """What the IB Key app on a phone holds: platform, unlock, notifications, its users.
+
+    GET /sim/v1/ibkey/<device_id>
+
+    \b
+    Example:
+      sls device ibkey-status ibkey-0a1b2c3d4e5f
+    """
+    result = sim_call(url, sim_token, "GET", _app(device_id))
+    if as_json:
+        print_json(result)
+        return
+    shown = {k: v for k, v in result.items() if k not in ("users", "pending_users")}
+    shown["users"] = [f"{u['username']} ({u['device_id']})" for u in result.get("users", [])]
+    shown["pending"] = [f"{u['username']} ({u['device_id']})" for u in result.get("pending_users", [])]
+    print_renderable(fields_table(f"IB Key app {result.get('app_id', device_id)}", shown))
+
+
+@device.command("ibkey-settings")
+@click.argument("device_id")
+@click.option(
+    "--notifications/--no-notifications",
+    required=True,
+    help="Push notifications on, or off (logins then show a challenge the app answers).",
+)
+@sim_options
+def ibkey_settings(
+    device_id: str, notifications: bool, url: str | None, sim_token: str | None, as_json: bool
+) -> None:
+    """Switch the app's push notifications on or off (PUT /sim/v1/ibkey/<device_id>/settings).
+
+    \b
+    Examples:
+      sls device ibkey-settings ibkey-0a1b2c3d4e5f --no-notifications   # challenge/response from now on
+      sls device ibkey-settings ibkey-0a1b2c3d4e5f --notifications
+    """
+    result = sim_call(url, sim_token, "PUT", _app(device_id, "/settings"), {"notifications": notifications})
+    if as_json:
+        print_json(result)
+    else:
+        state = "on" if result.get("notifications") else "off: logins show a challenge instead"
+        click.echo(f"notifications on {result.get('app_id', device_id)}: {state}")
+
+
+@device.command("ibkey-add-user")
+@click.argument("device_id")
+@click.option("--username", required=True, help="The user to add to this phone's app.")
+@click.option("--password", required=True, help="That user's password.")
+@sim_options
+def ibkey_add_user(
+    device_id: str, username: str, password: str, url: str | None, sim_token: str | None, as_json: bool
+) -> None:
+    """Add User: one phone serving another user; their activation code is texted to them.
+
+    POST /sim/v1/ibkey/<device_id>/users. Finish with `sls device activate <device_id> --username <user>
+    --password ... --code <code>` and the phone's PIN (Android) or --biometric (iOS).
+
+    \b
+    Example:
+      sls device ibkey-add-user ibkey-0a1b2c3d4e5f --username dave --password 'quartz-meadow-lantern-3'
+    """
+    body = {"username": username, "password": password}
+    result = sim_call(url, sim_token, "POST", _app(device_id, "/users"), body)
+    _show(result, f"{username} added to {result.get('app_id', device_id)}", as_json)

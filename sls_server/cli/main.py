@@ -1,4 +1,9 @@
-"""The ``sls`` command group. Run as the ``sls`` console script or ``python -m sls_server.cli.main``."""
+"""The ``sls`` command group. Run as the ``sls`` console script or ``python -m sls_server.cli.main``.
+
+Commands are registered here, by section, so ``sls --help`` reads as a map of the product rather than an
+alphabetical list. A module that brings a command of its own adds one line below (``SECTIONS`` names where
+it shows; anything unnamed is listed under "More").
+"""
 
 from __future__ import annotations
 
@@ -6,44 +11,122 @@ import sys
 
 import click
 
-from . import ibkey_commands, protect_commands, version  # noqa: F401 - *_commands add user/device commands
+from . import (  # noqa: F401 - each *_commands module adds its commands to the user/device groups
+    device_commands,
+    device_state,
+    ibkey_commands,
+    protect_commands,
+    user_commands,
+    version,
+)
+from .account_commands import account
 from .admin_commands import device, user
 from .clock_cmd import clock
 from .config_cmd import config
-from .demo import demo
+from .control_commands import events, openapi, sessions, status, wipe
+from .demo import demo, world
+from .login_commands import answer, login, switch
 from .phone_commands import phone
 from .respond import respond
 from .serve import serve
+from .session_commands import change_phone, logout, stepup, whoami, withdraw
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 110}
 
+SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Run the emulator", ("demo", "world", "serve", "status", "config")),
+    (
+        "Log in as a user (/api/v1)",
+        ("login", "switch", "answer", "stepup", "whoami", "withdraw", "change-phone", "logout"),
+    ),
+    (
+        "Set up and control (/admin/v1)",
+        ("user", "device", "account", "sessions", "events", "clock", "wipe", "openapi"),
+    ),
+    ("The user's side of the world (/sim/v1)", ("phone",)),
+    ("Scripted scenarios", ("scenario", "scenarios")),
+)
 
-@click.group(context_settings=CONTEXT)
+
+class SectionedGroup(click.Group):
+    """``--help`` lists commands under the headings of ``SECTIONS``, in that order."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        listed: set[str] = set()
+        for heading, names in SECTIONS:
+            rows = self._rows(ctx, [n for n in names if n in self.commands], formatter)
+            listed.update(names)
+            if rows:
+                with formatter.section(heading):
+                    formatter.write_dl(rows)
+        rest = self._rows(ctx, [n for n in self.list_commands(ctx) if n not in listed], formatter)
+        if rest:
+            with formatter.section("More"):
+                formatter.write_dl(rest)
+
+    def _rows(
+        self, ctx: click.Context, names: list[str], formatter: click.HelpFormatter
+    ) -> list[tuple[str, str]]:
+        rows = []
+        for name in names:
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=100)))
+        return rows
+
+
+@click.group(cls=SectionedGroup, context_settings=CONTEXT)
 @click.version_option(version(), "-V", "--version", prog_name="sls", message="%(prog)s %(version)s")
 def cli() -> None:
-    """sls-emulator: an emulator of a broker's Secure Login System (password + DSC+ card login on Redis).
+    """sls-emulator: an emulator of a broker's Secure Login System (Interactive Brokers' SLS).
+
+    A real login service (Flask, state in Redis): a password, then a second factor: a DSC+ card
+    (challenge/response), IB Key on a phone (push with number matching, or challenge/response), an SMS
+    code or a voice callback, an authenticator app (TOTP), or a temporary passcode; several per user
+    (M2FS) and step-up for sensitive tasks. Protections: lockout after failed logins, authenticators
+    disabled after wrong answers, automatic logoff, IP allowlists, push and SMS rate limits. Three
+    surfaces: /api/v1 (the login your integration calls), /sim/v1 (the cards and phones users hold),
+    /admin/v1 (set-up and control).
 
     \b
     Start here:
-      sls demo                                   # embedded Redis, demo users and cards, server on :8000
-    Then, in another terminal:
-      sls user add carol --password 'plum-sketch-harbour-9'
-      sls device enroll carol --pin 1234         # prints the card's key once
-      sls device respond --secret-hex <hex> --pin 1234 --challenge 123456
-      sls clock --advance 15m
+      sls demo                       # a server on :8000 with a user for every authenticator
+    then, in another terminal:
+      sls world                      # who is who: passwords, PINs, phones, devices
+      sls login card-carl            # password, then the card's challenge
+      sls login android-ann --auto   # IB Key push, approved in the simulated app
+      sls events --follow            # the audit trail as it happens
 
-    Every command has --help and --json. Settings are SLS_* environment variables: see `sls config`.
+    Every command has --help with an example, and --json. Settings are SLS_* variables: `sls config`.
     """
 
 
-cli.add_command(serve)
-cli.add_command(demo)
-cli.add_command(user)
-cli.add_command(device)
+for command in (
+    serve,
+    demo,
+    world,
+    status,
+    config,
+    login,
+    switch,
+    answer,
+    stepup,
+    whoami,
+    withdraw,
+    change_phone,
+    logout,
+    user,
+    device,
+    account,
+    sessions,
+    events,
+    clock,
+    wipe,
+    openapi,
+    phone,
+):
+    cli.add_command(command)
 device.add_command(respond)
-cli.add_command(clock)
-cli.add_command(config)
-cli.add_command(phone)
 
 
 def main() -> None:

@@ -2,6 +2,11 @@
 
 Consoles are made per call, not at import, so they write to whatever ``sys.stdout`` / ``sys.stderr`` is
 at that moment (click's test runner swaps them). Nothing here ever wraps an error over two lines.
+
+When stdout is no terminal (a pipe, a file, a CI log), there is no screen width to fit: rich's fallback of 80
+columns would wrap ids mid-word and ellipsise values, so such output gets a console as wide as it needs and
+tables come out one row per line. One-time secrets (a card's key, an ``otpauth://`` URI) are never put in a
+table cell at all: they go on lines of their own (``print_secrets``), whole, whatever the width.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import click
 from rich import box
-from rich.console import Console
+from rich.console import Console, Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -23,8 +28,22 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 
 
+#: The width of a console that writes to no terminal: wide enough that no table is cut or wrapped.
+UNBOUNDED_WIDTH = 4096
+
+
+def is_terminal(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):  # a closed or replaced stream
+        return False
+
+
 def out() -> Console:
-    return Console(highlight=False)
+    """stdout: the terminal's width on a terminal, else wide enough never to wrap or cut a row."""
+    if is_terminal(sys.stdout):
+        return Console(highlight=False)
+    return Console(highlight=False, width=UNBOUNDED_WIDTH)
 
 
 def err() -> Console:
@@ -57,27 +76,37 @@ def print_json(data: Any, *, compact: bool = False) -> None:
     sys.stdout.flush()
 
 
+def titled(title: str | None, grid: Table) -> RenderableType:
+    """The title on a line of its own above the table: a table's own title would wrap to the table's width
+    ("network conditions of" / "+15555550100")."""
+    if not title:
+        return grid
+    return Group(Text(title, style="bold italic"), grid)
+
+
 def table(
     title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, wrap: Iterable[str] = ()
-) -> Table:
+) -> RenderableType:
     """Columns stay on one line (ids and keys are copied whole) except those named in ``wrap``."""
     wrapping = set(wrap)
-    grid = Table(title=title, title_justify="left", header_style="bold", box=box.SIMPLE_HEAD)
+    grid = Table(header_style="bold", box=box.SIMPLE_HEAD)
     for column in columns:
         grid.add_column(column, no_wrap=column not in wrapping, overflow="fold")
     for row in rows:
         grid.add_row(*(show(value) for value in row))
-    return grid
+    return titled(title, grid)
 
 
-def fields_table(title: str | None, mapping: Mapping[str, Any]) -> Table:
-    """One record as a two-column table: field, value. Values are never cut (keys must stay copyable)."""
-    grid = Table(title=title, title_justify="left", show_header=False, box=None, padding=(0, 1))
-    grid.add_column("field", style="bold", no_wrap=True)
-    grid.add_column("value", no_wrap=True, overflow="ignore")
+def fields_table(title: str | None, mapping: Mapping[str, Any]) -> RenderableType:
+    """One record as a two-column table: field, value. Names are never cut; a value too long for a
+    terminal folds onto the next line rather than losing its end (secrets go through ``print_secrets``)."""
+    grid = Table(show_header=False, box=None, padding=(0, 1))
+    longest = max((len(str(key)) for key in mapping), default=1)
+    grid.add_column("field", style="bold", no_wrap=True, min_width=longest)
+    grid.add_column("value", overflow="fold")
     for key, value in mapping.items():
         grid.add_row(key, show(value))
-    return grid
+    return titled(title, grid)
 
 
 def show(value: Any) -> str:
@@ -88,6 +117,20 @@ def show(value: Any) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(show(v) for v in value) or "-"
     return str(value)
+
+
+def print_secrets(heading: str, secrets: Mapping[str, Any]) -> None:
+    """Values shown once (a card's key, an ``otpauth://`` URI, a passcode): each on a line of its own, whole,
+    never in a table cell that a narrow terminal could cut. The terminal may wrap it visually; copying it
+    still gives the whole value."""
+    shown = {name: value for name, value in secrets.items() if value}
+    if not shown:
+        return
+    text = Text(f"{heading}\n", style="bold")
+    for name, value in shown.items():
+        text.append(f"  {name}: ", style="bold")
+        text.append(f"{value}\n")
+    print_renderable(text)
 
 
 def print_renderable(renderable: Any) -> None:

@@ -1,4 +1,4 @@
-"""``sls phone inbox|calls|conditions``: the simulated phones of a running server (``/sim/v1/phones``).
+"""``sls phone inbox|calls|audio|conditions``: the simulated phones of a running server (``/sim/v1/phones``).
 
 What a trainer does in a demo: read the code a login texted, hear (read) a voice callback, make the
 carrier drop texts or delay them, swap a SIM to the attacker's handset. Over HTTP like every other command;
@@ -8,6 +8,7 @@ sent there), only the sim token when the server sets one (--sim-token, SLS_SIM_T
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -173,3 +174,42 @@ def conditions(
         return
     view = {key: value for key, value in shown.items() if key != "number"}
     print_renderable(fields_table(f"network conditions of {shown.get('number', number)}", view))
+
+
+@phone.command("audio")
+@click.argument("number")
+@click.argument("call_id")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The WAV file to write.",
+)
+@admin_options
+@sim_token_option
+def audio(
+    number: str,
+    call_id: str,
+    output: Path,
+    url: str | None,
+    admin_token: str | None,
+    sim_token: str | None,
+    as_json: bool,
+) -> None:
+    """Save a voice callback as a WAV, where the server can speak.
+
+    GET /sim/v1/phones/<number>/calls/<call_id>/audio
+
+    \b
+    Example:
+      sls phone audio +15555550100 3fa2b1 -o call.wav
+    """
+    client = sim_client(url, sim_token)
+    with server_errors():
+        wav = client.fetch("GET", _path(number, f"calls/{quote(call_id, safe='')}/audio"))
+    output.write_bytes(wav)
+    if as_json:
+        print_json({"number": number, "call_id": call_id, "saved": str(output), "bytes": len(wav)})
+    else:
+        click.echo(f"saved {len(wav)} bytes to {output}")

@@ -1,4 +1,8 @@
-"""``sls user unlock|lockout|disable|enable|allowlist`` and ``sls device unlock``: the account protections."""
+"""``sls user unlock|lockout|disable|enable|allowlist``: the account protections on a user.
+
+A device's own locks (disabled by wrong responses, a card locked by wrong PINs) are ``sls device
+unlock|reset`` in ``device_state``.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ from urllib.parse import quote
 
 import click
 
-from .admin_commands import admin_options, connect, device, server_errors, user
+from .admin_commands import admin_options, connect, server_errors, user
 from .output import fields_table, print_json, print_renderable, table
 
 
@@ -53,7 +57,7 @@ def _show_lockout(state: dict[str, Any], as_json: bool) -> None:
 @click.argument("username")
 @admin_options
 def lockout(username: str, url: str | None, admin_token: str | None, as_json: bool) -> None:
-    """Show failures and locks of an account (GET /admin/v1/users/<u>/lockout).
+    """Show failures and locks of an account (GET /admin/v1/users/<username>/lockout).
 
     \b
     Example:
@@ -66,7 +70,7 @@ def lockout(username: str, url: str | None, admin_token: str | None, as_json: bo
 @click.argument("username")
 @admin_options
 def unlock(username: str, url: str | None, admin_token: str | None, as_json: bool) -> None:
-    """Unlock an account locked by failed logins (POST /admin/v1/users/<u>/unlock).
+    """Unlock an account locked by failed logins (POST /admin/v1/users/<username>/unlock).
 
     \b
     Example:
@@ -79,7 +83,7 @@ def unlock(username: str, url: str | None, admin_token: str | None, as_json: boo
 @click.argument("username")
 @admin_options
 def disable(username: str, url: str | None, admin_token: str | None, as_json: bool) -> None:
-    """Refuse every login of a user and end their sessions (POST /admin/v1/users/<u>/disable).
+    """Refuse every login of a user and end their sessions (POST /admin/v1/users/<username>/disable).
 
     \b
     Example:
@@ -93,7 +97,7 @@ def disable(username: str, url: str | None, admin_token: str | None, as_json: bo
 @click.argument("username")
 @admin_options
 def enable(username: str, url: str | None, admin_token: str | None, as_json: bool) -> None:
-    """Let a disabled user log in again (POST /admin/v1/users/<u>/enable).
+    """Let a disabled user log in again (POST /admin/v1/users/<username>/enable).
 
     \b
     Example:
@@ -116,7 +120,7 @@ def allowlist(
     admin_token: str | None,
     as_json: bool,
 ) -> None:
-    """Show or replace the addresses a user may log in from (GET/PUT /admin/v1/users/<u>/ip-allowlist).
+    """Show or replace the addresses a user may log in from (GET/PUT /admin/v1/users/<username>/ip-allowlist).
 
     With no ENTRIES it shows the list; with ENTRIES (IPv4/IPv6 addresses or CIDR ranges) it replaces it.
 
@@ -142,17 +146,3 @@ def allowlist(
     if result.get("account_id"):
         title += f" (account {result['account_id']} may narrow further)"
     print_renderable(table(title, ["allowed"], rows))
-
-
-@device.command("unlock")
-@click.argument("device_id")
-@admin_options
-def unlock_device(device_id: str, url: str | None, admin_token: str | None, as_json: bool) -> None:
-    """Re-enable an authenticator disabled by wrong responses (POST /admin/v1/devices/<id>/unlock).
-
-    \b
-    Example:
-      sls device unlock dscplus-1d68b218dc44
-    """
-    result = _call(url, admin_token, "POST", f"/admin/v1/devices/{quote(device_id, safe='')}/unlock")
-    _show(result, f"{device_id} unlocked", as_json)

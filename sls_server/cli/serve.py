@@ -163,8 +163,8 @@ def describe(startup: Startup, workers: int, threads: int) -> dict[str, Any]:
 
 def banner(facts: dict[str, Any], title: str = "sls serve") -> Panel:
     grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold")
-    grid.add_column()
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")  # a long path folds onto the next line; it is never cut short
     redis = facts["redis_url"] + (" (embedded, data in the data dir)" if facts["redis"] == "embedded" else "")
     source = facts["admin_token_from"]
     rows = {
@@ -183,6 +183,7 @@ def banner(facts: dict[str, Any], title: str = "sls serve") -> Panel:
     title = Text.assemble((title, "bold"), f" {facts['version']}  {facts['url']}")
     return Panel(
         grid,
+        expand=False,  # as wide as its lines: on a console with no terminal width, never 4096 columns
         title=title,
         title_align="left",
         subtitle="Ctrl-C to stop",
@@ -191,7 +192,7 @@ def banner(facts: dict[str, Any], title: str = "sls serve") -> Panel:
     )
 
 
-def run(startup: Startup, *, workers: int, threads: int) -> None:
+def run(startup: Startup, *, workers: int, threads: int, quiet_token: str | None = None) -> None:
     """Hand over to gunicorn; returns only by SystemExit (SIGTERM/SIGINT), when atexit stops the Redis."""
     config = worker_config(startup.settings)
     with config_errors():
@@ -211,6 +212,7 @@ def run(startup: Startup, *, workers: int, threads: int) -> None:
         threads=threads,
         log_level=startup.settings.log_level,
         in_master_only=in_master_only,
+        quiet_token=quiet_token,
     )
     sys.stdout.flush()  # forked workers must not inherit (and later repeat) buffered output
     sys.stderr.flush()

@@ -1,5 +1,6 @@
-"""How the simulator commands (``sls phone ...``, ``sls device activate|notifications|approve|...``) reach
-``/sim/v1``: the server's URL as the admin commands find it, and the sim token when the server has one.
+"""How the simulator commands (``sls phone ...``, ``sls device activate|notifications|approve|card-respond|
+totp-code ...``) reach ``/sim/v1``: the server's URL as the admin commands find it, and the sim token when the
+server has one.
 
 The admin token is never sent there: the simulated phone holds no admin token, and a trainer's sim token is
 a different secret (``SLS_SIM_TOKEN``). Where the token comes from, first found wins: ``--sim-token``,
@@ -15,7 +16,7 @@ import click
 
 from . import demofile
 from .admin_client import AdminClient
-from .admin_commands import connect
+from .admin_commands import connect, server_errors
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -30,7 +31,30 @@ def sim_token_option(func: F) -> F:
     )(func)
 
 
+def sim_options(func: F) -> F:
+    """--url, --sim-token and --json; the /sim routes need no admin token."""
+    func = click.option("--json", "as_json", is_flag=True, help="Print the server's JSON instead of tables.")(
+        func
+    )
+    func = sim_token_option(func)
+    return click.option(
+        "--url",
+        envvar="SLS_URL",
+        show_envvar=True,
+        metavar="URL",
+        help="Server to talk to.  [default: demo.json's url, else http://127.0.0.1:8000]",
+    )(func)
+
+
 def sim_client(url: str | None, sim_token: str | None) -> AdminClient:
     client = connect(url, None)
     client.token = sim_token or (demofile.read() or {}).get("sim_token") or None
     return client
+
+
+def sim_call(
+    url: str | None, sim_token: str | None, method: str, path: str, body: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """One /sim/v1 call, its errors told in one line."""
+    with server_errors():
+        return sim_client(url, sim_token).request(method, path, body)

@@ -1,23 +1,19 @@
-"""``sls`` as real processes: admin commands against ``sls serve``, and ``sls demo`` end to end."""
+"""``sls`` as real processes: admin commands against ``sls serve`` (``sls demo`` is in ``test_cli_demo``)."""
 
 from __future__ import annotations
 
 import json
 import os
 import socket
-import stat
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-from conftest import ADMIN_TOKEN, ServerProcess, wait_until_serving
-
-from sls_server.store.embedded import free_port
+from conftest import ADMIN_TOKEN, ServerProcess
 
 pytestmark = pytest.mark.e2e
 
@@ -184,125 +180,3 @@ def test_serve_refuses_bad_config_in_one_line(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert done.stderr.strip() == "error: SLS_CHALLENGE_TTL: must be between 30 and 600, got 9999"
     assert done.stdout == ""
-
-
-# --- sls demo ----------------------------------------------------------------------------------------
-
-
-def redis_processes_in(folder: Path) -> list[int]:
-    """redis-server renames itself (``redis-server unixsocket:...``), but it runs in its --dir: look there."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            cwd = (entry / "cwd").resolve(strict=True)
-            name = (entry / "comm").read_text().strip()
-        except OSError:
-            continue
-        if name.startswith("redis") and cwd.is_relative_to(folder.resolve()):
-            found.append(int(entry.name))
-    return found
-
-
-@pytest.fixture
-def demo(tmp_path: Path) -> Iterator[Any]:
-    """Start ``sls demo`` processes on one data folder; any still running is stopped (SIGTERM) at the end."""
-    started: list[ServerProcess] = []
-    data_dir = tmp_path / "demo-data"
-
-    def start(*args: str) -> ServerProcess:
-        port = free_port()
-        log_path = tmp_path / f"demo-{port}.log"
-        with log_path.open("wb") as log_file:
-            process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "sls_server.cli.main",
-                    "demo",
-                    "--port",
-                    str(port),
-                    "--workers",
-                    "1",
-                    *args,
-                ],
-                env=clean_env(data_dir),
-                stdout=log_file,
-                stderr=subprocess.STDOUT,
-            )
-        server = ServerProcess(process, f"http://127.0.0.1:{port}", log_path)
-        started.append(server)
-        wait_until_serving(server)
-        return server
-
-    start.data_dir = data_dir  # type: ignore[attr-defined]
-    yield start
-    for server in started:
-        if server.process.poll() is None:
-            server.process.terminate()
-            try:
-                server.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.process.kill()
-
-
-def stop(server: ServerProcess) -> int:
-    server.process.terminate()
-    return server.process.wait(timeout=20)
-
-
-def test_demo_serves_alice_and_cleans_up_its_redis(demo: Any) -> None:
-    server = demo()
-    data_dir: Path = demo.data_dir
-    env = clean_env(data_dir)
-
-    demo_file = data_dir / "demo.json"
-    assert stat.S_IMODE(demo_file.stat().st_mode) == 0o600
-    info = json.loads(demo_file.read_text())
-    assert info["url"] == server.url
-    assert requests.get(f"{server.url}/readyz", timeout=10).json() == {"status": "ready"}
-    assert info["admin_token"] == (data_dir / "admin.token").read_text().strip()
-    users = {u["username"]: u for u in info["users"]}
-    alice = users["alice"]
-    assert set(users) == {"alice", "bob"}
-
-    log_in(server.url, "alice", alice["password"], alice["secret_hex"], alice["pin"], env)
-    # The admin commands find the server and its token through demo.json, with no --url or --admin-token.
-    listed = json.loads(sls("device", "list", "alice", "--json", env=env).stdout)["devices"]
-    assert [d["device_id"] for d in listed] == [alice["device_id"]]
-
-    printed = server.log()
-    assert info["admin_token"] in printed and alice["secret_hex"] in printed  # the demo shows what users need
-    # The embedded Redis has no password: only a 0700 unix socket in the data folder, no TCP port.
-    assert info["redis_url"] == f"unix://{data_dir / 'redis' / 'redis.sock'}"
-    redis_socket = data_dir / "redis" / "redis.sock"
-    assert stat.S_IMODE(redis_socket.stat().st_mode) == 0o700
-    assert redis_processes_in(data_dir)
-
-    assert stop(server) == 0
-    assert redis_processes_in(data_dir) == []
-    assert not redis_socket.exists()
-
-
-def test_demo_wipes_state_unless_keep(demo: Any) -> None:
-    env = clean_env(demo.data_dir)
-    first = demo()
-    first_info = json.loads((demo.data_dir / "demo.json").read_text())
-    sls("user", "add", "carol", "--password", PASSWORD, env=env)
-    assert stop(first) == 0
-
-    kept = demo("--keep")
-    kept_info = json.loads((demo.data_dir / "demo.json").read_text())
-    assert kept_info["users"] == first_info["users"]  # the same cards: their keys still work
-    alice = kept_info["users"][0]
-    log_in(kept.url, "alice", alice["password"], alice["secret_hex"], alice["pin"], env)
-    assert json.loads(sls("device", "list", "carol", "--json", env=env).stdout)["devices"] == []
-    assert stop(kept) == 0
-
-    fresh = demo()
-    gone = sls("device", "list", "carol", "--json", env=env, check=False)
-    assert gone.returncode == 1 and "unknown_user" in gone.stderr
-    fresh_alice = json.loads((demo.data_dir / "demo.json").read_text())["users"][0]
-    assert fresh_alice["secret_hex"] != alice["secret_hex"]
-    log_in(fresh.url, "alice", fresh_alice["password"], fresh_alice["secret_hex"], fresh_alice["pin"], env)

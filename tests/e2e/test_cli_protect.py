@@ -62,4 +62,5 @@ def test_lockout_unlock_allowlist_and_device_unlock_from_the_cli(sls_serve) -> N
     assert json.loads(sls(server, "user", "enable", "alice", "--json").stdout)["disabled"] is False
 
     device = json.loads(sls(server, "device", "unlock", card["device_id"], "--json").stdout)
-    assert device["factor_locked"] is False
+    assert device["after"]["factor_locked"] is False and device["changed"] == []
+    assert device["summary"] == [f"{card['device_id']} was not disabled by wrong responses: nothing changed."]

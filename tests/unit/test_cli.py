@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import stat
 from pathlib import Path
+from typing import Any
 
 import click
 import pytest
@@ -153,22 +155,55 @@ def test_every_command_is_listed() -> None:
     for expected in [
         ("serve",),
         ("demo",),
+        ("world",),
+        ("login",),
+        ("switch",),
+        ("answer",),
+        ("stepup",),
+        ("whoami",),
+        ("logout",),
+        ("withdraw",),
+        ("change-phone",),
         ("user", "add"),
+        ("user", "list"),
+        ("user", "show"),
+        ("user", "delete"),
+        ("user", "phone"),
         ("device", "enroll"),
         ("device", "list"),
         ("device", "revoke"),
+        ("device", "unlock"),
+        ("device", "reset"),
         ("device", "respond"),
+        ("device", "card-respond"),
+        ("device", "totp-code"),
+        ("account", "create"),
+        ("sessions", "list"),
+        ("sessions", "end"),
+        ("events",),
         ("clock",),
+        ("wipe",),
         ("config",),
     ]:
         assert expected in ALL_COMMANDS
 
 
-def test_top_level_help(runner: CliRunner) -> None:
+def test_top_level_help_describes_the_product_and_where_to_start(runner: CliRunner) -> None:
     result = sls(runner, "--help")
     assert result.exit_code == 0
-    for name in ("serve", "demo", "user", "device", "clock", "config"):
-        assert name in result.stdout
+    text = " ".join(result.stdout.split())  # help is wrapped to the terminal: compare words, not lines
+    for authenticator in ("DSC+ card", "IB Key", "SMS", "voice callback", "TOTP", "temporary passcode"):
+        assert authenticator in text
+    for protection in ("lockout", "automatic logoff", "IP allowlists", "disabled after wrong answers"):
+        assert protection in text
+    for surface in ("/api/v1", "/sim/v1", "/admin/v1"):
+        assert surface in text
+    assert "Start here:" in result.stdout and "sls demo" in result.stdout
+    assert "DSC+ card login on Redis" not in text  # the old, card-only description
+    for heading in ("Run the emulator:", "Log in as a user (/api/v1):", "Set up and control (/admin/v1):"):
+        assert heading in result.stdout
+    for name in ("serve", "demo", "login", "stepup", "user", "device", "events", "clock", "config", "phone"):
+        assert f"\n  {name} " in result.stdout
 
 
 @pytest.mark.parametrize("path", ALL_COMMANDS, ids=" ".join)
@@ -340,6 +375,11 @@ def test_admin_commands_find_the_demo_server(runner: CliRunner, tmp_path: Path) 
         (("clock", "--advance", "soon"), "--advance"),
         (("clock", "--set-at", "tomorrow"), "--set-at"),
         (("device", "enroll", "alice"), "--pin"),
+        (("device", "enroll", "alice", "--type", "ibkey"), "--platform"),
+        (("device", "enroll", "alice", "--type", "sms", "--pin", "1234"), "--pin"),
+        (("device", "enroll", "alice", "--type", "dscplus", "--pin", "1234", "--digits", "8"), "--digits"),
+        (("device", "enroll", "alice", "--type", "totp", "--days", "2"), "--days"),
+        (("device", "enroll", "alice", "--type", "sms", "--qr"), "--qr"),
     ],
 )
 def test_admin_commands_check_options_first(runner: CliRunner, args: tuple[str, ...], option: str) -> None:
@@ -387,3 +427,202 @@ def test_demo_file_is_private(tmp_path: Path) -> None:
     assert stat.S_IMODE(written.stat().st_mode) == 0o600
     assert demofile.read(tmp_path / "d") == {"admin_token": "t" * 20}
     assert demofile.read(tmp_path / "missing") is None
+
+
+# --- device types, TOTP options ------------------------------------------------------------------------
+
+
+def test_enroll_type_is_a_choice_of_the_servers_types(runner: CliRunner, app: Any) -> None:
+    from sls_server.cli.device_commands import DEVICE_TYPES
+
+    with app.app_context():
+        known = app.extensions["sls"].factors.types()
+    assert sorted(DEVICE_TYPES) == sorted(known)
+    result = sls(runner, "device", "enroll", "alice", "--type", "bogus", "--url", "http://127.0.0.1:9")
+    assert result.exit_code == 2
+    assert "'bogus' is not one of" in result.stderr
+    for name in DEVICE_TYPES:
+        assert name in result.stderr  # the choices are in the error, and in --help
+    assert "dscplus|ibkey|sms|voice|totp|temporary" in sls(runner, "device", "enroll", "--help").stdout
+
+
+def test_enroll_offers_the_totp_options(runner: CliRunner) -> None:
+    shown = sls(runner, "device", "enroll", "--help").stdout
+    for option in ("--digits [6|8]", "--algorithm [sha1|sha256|sha512]", "--period INTEGER RANGE", "--qr"):
+        assert option in shown
+    bad = sls(runner, "device", "enroll", "alice", "--type", "totp", "--period", "10")
+    assert bad.exit_code == 2 and "--period" in bad.stderr
+
+
+# --- output when stdout is no terminal -------------------------------------------------------------------
+
+
+LONG_URI = "otpauth://totp/sls-emulator:someone-with-a-long-name?secret=" + "A" * 52 + "&issuer=sls-emulator"
+
+
+def a_world(tmp_path: Path) -> dict[str, Any]:
+    info = {
+        "url": "http://127.0.0.1:9",
+        "admin_token": "t" * 43,
+        "demo_file": str(tmp_path / "data" / "demo.json"),
+        "limits": {"SLS_PUSH_LIMIT": {"value": 20, "default": 3}},
+        "users": {
+            "totp-tom": {
+                "username": "totp-tom",
+                "password": "cobalt-fern-summit-6",
+                "phone": "+15555550106",
+                "shows": "an authenticator app, described at a length to wrap in any 80-column table",
+                "devices": [{"type": "totp", "device_id": "totp-0123456789ab", "otpauth_uri": LONG_URI}],
+            },
+            "card-carl": {
+                "username": "card-carl",
+                "password": "amber-falcon-ridge-12",
+                "phone": "+15555550101",
+                "shows": "a card",
+                "devices": [
+                    {
+                        "type": "dscplus",
+                        "device_id": "dscplus-0123456789ab",
+                        "pin": "1234",
+                        "secret_hex": KEY_HEX,
+                    }
+                ],
+            },
+        },
+        "try": [{"title": "A card", "commands": ["sls login card-carl --password amber-falcon-ridge-12"]}],
+    }
+    demofile.write(tmp_path / "data", info)
+    return info
+
+
+def test_tables_are_neither_wrapped_nor_cut_when_stdout_is_no_terminal(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """CliRunner's stdout is no terminal: each row stays on one line, whole, and secrets are whole."""
+    a_world(tmp_path)
+    result = sls(runner, "world")
+    assert result.exit_code == 0, result.output
+    assert "…" not in result.stdout
+    lines = result.stdout.splitlines()
+    tom = [line for line in lines if "cobalt-fern-summit-6" in line]
+    assert len(tom) == 1, result.stdout  # the user's row, on one line
+    for whole in ("+15555550106", "at a length to wrap in any 80-column table"):
+        assert whole in tom[0]
+    devices = [line for line in lines if "totp-0123456789ab" in line and "otpauth" not in line]
+    assert len(devices) == 1 and "totp-tom" in devices[0]  # the device's row, its id whole
+    assert any(line.endswith(LONG_URI) for line in lines)  # the one-time URI on a line of its own, whole
+    assert any(line.endswith(KEY_HEX) for line in lines)
+    assert "sls login card-carl --password amber-falcon-ridge-12" in result.stdout
+    assert "SLS_PUSH_LIMIT=20 (default 3)" in result.stdout
+
+
+def test_sls_config_rows_are_not_wrapped_when_piped(runner: CliRunner) -> None:
+    result = sls(runner, "config")
+    assert result.exit_code == 0
+    row = next(line for line in result.stdout.splitlines() if "SLS_LOCKOUT_KNOWN_IPS" in line)
+    assert "lockout-as-DoS mitigation NIST 800-63B permits" in row  # the whole description on its row
+    assert "…" not in result.stdout
+
+
+def test_world_json_is_demo_json(runner: CliRunner, tmp_path: Path) -> None:
+    info = a_world(tmp_path)
+    result = sls(runner, "world", "--json")
+    assert json.loads(result.stdout) == info
+
+
+def test_world_without_a_demo_says_how_to_get_one(runner: CliRunner) -> None:
+    result = sls(runner, "world")
+    assert result.exit_code == 1
+    assert_one_line_error(result, "no demo world", "sls demo")
+
+
+def test_a_fields_table_folds_long_values_on_a_narrow_terminal() -> None:
+    """On a terminal narrower than a value, the value folds onto the next line; it never loses its end."""
+    from rich.console import Console
+
+    from sls_server.cli.output import fields_table
+
+    console = Console(width=40, record=True, highlight=False)
+    console.print(fields_table("t", {"a_rather_long_field_name": "x" * 70 + "END"}))
+    text = console.export_text()
+    assert "a_rather_long_field_name" in text and "…" not in text
+    assert "".join(text.split()).count("x" * 70 + "END") == 1
+
+
+# --- every admin and simulator operation has a command ----------------------------------------------
+
+
+#: Operations outside /api/v1 that have no command of their own, and why.
+NO_COMMAND = {
+    ("get", "/metrics"): "Prometheus text for a scraper, not for people: curl $URL/metrics",
+}
+
+
+def _routes_in(text: str) -> set[tuple[str, str]]:
+    """Every ``METHOD /path`` (or ``GET/PUT /path``) a help text names, path parameters as ``{}``."""
+    found = set()
+    for methods, route in re.findall(
+        r"\b((?:GET|POST|PUT|DELETE|PATCH)(?:/(?:GET|POST|PUT|DELETE|PATCH))*) (/[^\s,;)]+)", text
+    ):
+        route = re.sub(r"<[^>]+>", "{}", route.rstrip(".:"))
+        found.update((m.lower(), route) for m in methods.split("/"))
+    return found
+
+
+def command_help_texts() -> dict[str, str]:
+    texts = {}
+    for path in ALL_COMMANDS:
+        command: Any = cli
+        for name in path:
+            command = command.commands[name]
+        texts[" ".join(path)] = command.help or ""
+    return texts
+
+
+def test_every_operation_outside_the_login_api_has_a_command(client: Any) -> None:
+    """Read the document the app serves; each admin, simulator and service operation is named in the help
+    of a command that calls it (the help says `(METHOD /path)`), unless NO_COMMAND says why not."""
+    document = client.get("/openapi.json").get_json()
+    operations = {
+        (method, re.sub(r"\{[^}]+\}", "{}", path))
+        for path, ops in document["paths"].items()
+        for method in ops
+        if method in ("get", "post", "put", "delete", "patch") and not path.startswith("/api/v1")
+    }
+    assert ("post", "/admin/v1/devices/{}/reset") in operations  # the document is the real one
+    covered = {route: name for name, text in command_help_texts().items() for route in _routes_in(text)}
+    exceptions = {(m, re.sub(r"\{[^}]+\}", "{}", p)) for m, p in NO_COMMAND}
+    missing = sorted(op for op in operations - exceptions if op not in covered)
+    assert missing == [], f"operations without a command: {missing}"
+    assert not exceptions - operations, "an exception names an operation the server no longer has"
+    assert not exceptions & set(covered), "an exception has a command after all: drop it from NO_COMMAND"
+
+
+def test_the_route_finder_reads_help_texts() -> None:
+    text = "Show (GET/PUT /admin/v1/users/<username>/ip-allowlist). Then POST /sim/v1/x/<id>/respond."
+    assert _routes_in(text) == {
+        ("get", "/admin/v1/users/{}/ip-allowlist"),
+        ("put", "/admin/v1/users/{}/ip-allowlist"),
+        ("post", "/sim/v1/x/{}/respond"),
+    }
+
+
+# --- what sls login keeps ------------------------------------------------------------------------------
+
+
+def test_kept_logins_are_private_and_per_server(runner: CliRunner, tmp_path: Path) -> None:
+    from sls_server.cli import login_state
+
+    login_state.remember("http://a:1", "card-carl", session={"token": "tok-a"})
+    login_state.remember("http://b:2", "sms-sam", session={"token": "tok-b"})
+    kept = tmp_path / "data" / login_state.FILENAME
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert login_state.session_token("http://a:1", None, None) == ("card-carl", "tok-a")
+    assert login_state.session_token("http://b:2/", None, None) == ("sms-sam", "tok-b")
+    assert login_state.session_token("http://a:1", None, "given") == (None, "given")
+    login_state.remember("http://a:1", "card-carl", session=None)
+    with pytest.raises(click.ClickException, match="no session kept for card-carl"):
+        login_state.session_token("http://a:1", None, None)
+    result = sls(runner, "whoami", "--url", "http://c:3")
+    assert result.exit_code == 2
+    assert_one_line_error(result, "no login kept", "sls login")

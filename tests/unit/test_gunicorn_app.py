@@ -22,3 +22,33 @@ def test_trusted_proxies_are_handed_to_gunicorn_as_networks() -> None:
     config = Config()
     config.set("forwarded_allow_ips", value)  # gunicorn validates strictly: host bits must be clear
     assert config.forwarded_allow_ips == ["127.0.0.1/32", "10.0.0.0/8", "2001:db8::/32"]
+
+
+def test_a_worker_quits_once_whatever_else_arrives_meanwhile() -> None:
+    """Ctrl-C gives each worker SIGINT from the terminal and SIGQUIT from the master: the second, landing
+    inside the first handler, must not run it again (gthread's would deadlock on its pool's lock)."""
+    import os
+    import signal
+
+    from sls_server.cli.gunicorn_app import quit_once
+
+    calls: list[int] = []
+
+    class Worker:
+        def handle_quit(self, signum: int, frame: object) -> None:
+            calls.append(signum)
+            os.kill(os.getpid(), signal.SIGQUIT)  # the master's SIGQUIT, arriving mid-handler
+            for _ in range(1000):  # bytecode boundaries, where Python runs pending handlers
+                pass
+
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGQUIT)}
+    try:
+        quit_once(Worker())
+        os.kill(os.getpid(), signal.SIGINT)
+        for _ in range(1000):
+            pass
+        assert calls == [signal.SIGINT]
+        assert signal.getsignal(signal.SIGQUIT) == signal.SIG_IGN
+    finally:
+        for sig, handler in saved.items():
+            signal.signal(sig, handler)

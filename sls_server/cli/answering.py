@@ -1,0 +1,271 @@
+"""A second-factor step in progress (a login or a step-up) and the ways to answer it.
+
+:class:`Flow` speaks ``/api/v1`` for one step: it sends the login's binding (``X-Login-Token``) or the
+session token, verifies a typed answer, polls an app approval, switches factor. :class:`Answerer` finds the
+answer the way the person holding the authenticator would:
+
+- from what the demo world says the user holds (``demo.json``): a card's response from its key and PIN, a
+  TOTP code from the app's secret at the *server's* clock, a temporary passcode;
+- with ``--auto``, through the simulators too: the card keyed with its PIN, the text or call the phone got,
+  the IB Key app's approval or response.
+
+It never guesses: when it cannot know the answer it says what the user would do instead.
+"""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+import time
+from typing import Any
+
+from devices.dscplus import expected_response, hash_pin
+from devices.totp import TotpApp
+
+from .admin_client import AdminClient, ApiError, segment
+from .demo_world import World
+from .output import EXIT_USAGE, CliError
+
+LOGIN_TOKEN_HEADER = "X-Login-Token"
+
+
+@dataclasses.dataclass
+class Flow:
+    kind: str  # "login" or "stepup"
+    username: str
+    txn_id: str
+    factor: dict[str, Any]
+    factors: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    login_token: str | None = None
+    session_token: str | None = None
+    purpose: str | None = None
+    seen: list[str] = dataclasses.field(default_factory=list)  # texts and calls there before the code
+
+    @classmethod
+    def from_saved(cls, saved: dict[str, Any]) -> Flow:
+        known = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in saved.items() if k in known})
+
+    def saved(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def _api(self, base: AdminClient) -> AdminClient:
+        return base.with_token(self.session_token if self.kind == "stepup" else None)
+
+    def _headers(self) -> dict[str, str]:
+        return {LOGIN_TOKEN_HEADER: self.login_token} if self.kind == "login" and self.login_token else {}
+
+    def verify(self, base: AdminClient, response: str) -> dict[str, Any]:
+        if self.kind == "login":
+            path = f"/api/v1/auth/login/{segment(self.txn_id)}/verify"
+            return self._api(base).request("POST", path, {"response": response}, headers=self._headers())
+        body = {"txn_id": self.txn_id, "response": response}
+        return self._api(base).request("POST", "/api/v1/verify", body)
+
+    def poll(self, base: AdminClient) -> dict[str, Any]:
+        if self.kind == "login":
+            path = f"/api/v1/auth/login/{segment(self.txn_id)}"
+            return self._api(base).request("GET", path, headers=self._headers())
+        return self._api(base).request("POST", "/api/v1/verify", {"txn_id": self.txn_id})
+
+    def switch(self, base: AdminClient, type_: str, device_id: str | None) -> dict[str, Any]:
+        """Another factor, or a new code on this one. A step-up has no switch route: it begins again."""
+        body: dict[str, Any] = {"type": type_, **({"device_id": device_id} if device_id else {})}
+        if self.kind == "login":
+            path = f"/api/v1/auth/login/{segment(self.txn_id)}/factor"
+            answer = self._api(base).request("POST", path, body, headers=self._headers())
+        else:
+            answer = self._api(base).request("POST", "/api/v1/verify", {"purpose": self.purpose, **body})
+            self.txn_id = answer.get("txn_id", self.txn_id)
+            self.factors = answer.get("factors") or self.factors
+        self.factor = answer.get("factor") or self.factor
+        return answer
+
+    @property
+    def is_push(self) -> bool:
+        return self.factor.get("type") == "ibkey" and self.factor.get("mode") == "push"
+
+    @property
+    def code_purpose(self) -> str:
+        return "login" if self.kind == "login" else str(self.purpose)
+
+
+def done(body: dict[str, Any]) -> bool:
+    return body.get("state") in ("authenticated", "verified") and "session" in body
+
+
+class Answerer:
+    def __init__(
+        self,
+        admin: AdminClient,
+        sim: AdminClient,
+        world: World,
+        *,
+        pin: str | None = None,
+        biometric: bool = False,
+    ) -> None:
+        self.admin = admin
+        self.sim = sim
+        self.world = world
+        self.pin = pin
+        self.biometric = biometric
+
+    # --- what the user holds, per demo.json -------------------------------------------------------------
+
+    def known(self, flow: Flow) -> str | None:
+        """The answer computed from the demo world alone (no simulator), or None."""
+        factor = flow.factor
+        held = self.world.device(factor.get("device_id"))
+        kind = factor.get("type")
+        if (
+            kind == "dscplus"
+            and held.get("secret_hex")
+            and (self.pin or held.get("pin"))
+            and "challenge" in factor
+        ):
+            pin = self.pin or held["pin"]
+            return str(
+                expected_response(bytes.fromhex(held["secret_hex"]), hash_pin(pin), factor["challenge"])
+            )
+        if kind == "totp" and held.get("secret_b32"):
+            now = self._server_now()
+            if now is None:
+                return None
+            secret = base64.b32decode(held["secret_b32"] + "=" * (-len(held["secret_b32"]) % 8))
+            app = TotpApp(
+                secret,
+                digits=int(held.get("digits", 6)),
+                period=int(held.get("period", 30)),
+                algorithm=held.get("algorithm", "sha1"),
+                account=flow.username,
+            )
+            return app.code(now)
+        if kind == "temporary" and held.get("passcode"):
+            return str(held["passcode"])
+        return None
+
+    def _server_now(self) -> int | None:
+        """The server's clock (it may have been moved): a TOTP code must be the one for that instant."""
+        try:
+            return int(self.admin.request("GET", "/admin/v1/clock")["now"])
+        except Exception:  # no admin token at hand: the app cannot know the server's time either
+            return None
+
+    # --- through the simulators (--auto) ----------------------------------------------------------------
+
+    def automatic(self, flow: Flow) -> str | None:
+        """The answer for ``--auto``; None once a push has been approved (then poll)."""
+        found = self.known(flow)
+        if found is not None:
+            return found
+        factor = flow.factor
+        kind, device_id = factor.get("type"), str(factor.get("device_id", ""))
+        if kind == "dscplus":
+            pin = self.pin or self.world.device(device_id).get("pin")
+            if not pin:
+                raise CliError("--pin: the card's PIN is not in demo.json; give it to key it in", EXIT_USAGE)
+            body = {"pin": pin, "challenge": factor["challenge"]}
+            return str(
+                self.sim.request("POST", f"/sim/v1/dscplus/{segment(device_id)}/respond", body)["response"]
+            )
+        if kind == "ibkey":
+            if flow.is_push:
+                self.approve(flow)
+                return None
+            body = {"challenge": factor["challenge"], "username": flow.username, **self.unlock(device_id)}
+            return str(
+                self.sim.request("POST", f"/sim/v1/ibkey/{segment(device_id)}/respond", body)["response"]
+            )
+        if kind in ("sms", "voice"):
+            return self.received_code(flow, kind)
+        if kind == "totp":
+            return str(self.sim.request("GET", f"/sim/v1/totp/{segment(device_id)}/code")["code"])
+        raise CliError(
+            f"--response: nothing simulates a {kind} answer; type it (the passcode the admin gave)"
+        )
+
+    def unlock(self, device_id: str) -> dict[str, Any]:
+        if self.biometric:
+            return {"biometric": True}
+        if self.pin:
+            return {"pin": self.pin}
+        held = self.world.device(device_id)
+        if held.get("biometric"):
+            return {"biometric": True}
+        if held.get("pin"):
+            return {"pin": held["pin"]}
+        raise CliError("--pin or --biometric: how the IB Key app is unlocked is not in demo.json", EXIT_USAGE)
+
+    def notification(self, flow: Flow) -> dict[str, Any] | None:
+        device_id = segment(str(flow.factor.get("device_id", "")))
+        listed = self.sim.request("GET", f"/sim/v1/ibkey/{device_id}/notifications").get("notifications", [])
+        return next((n for n in listed if n.get("txn_id") == flow.txn_id), None)
+
+    def approve(self, flow: Flow) -> None:
+        note = self.notification(flow)
+        if note is None:
+            raise CliError("no notification for this login on the phone (expired, or answered already)")
+        device_id = segment(str(flow.factor["device_id"]))
+        body = {"match": flow.factor["match"], **self.unlock(str(flow.factor["device_id"]))}
+        self.sim.request(
+            "POST", f"/sim/v1/ibkey/{device_id}/notifications/{segment(note['id'])}/approve", body
+        )
+
+    def phone_of(self, username: str) -> str:
+        number = self.world.user(username).get("phone")
+        if not number:
+            try:
+                number = self.admin.user(username).get("phone")
+            except ApiError:
+                number = None
+        if not number:
+            raise CliError(f"{username}'s phone number is unknown (not in demo.json; no admin token to ask)")
+        return str(number)
+
+    def snapshot(self, username: str) -> list[str]:
+        """Ids of the texts and calls on the user's phone now, so a code found later is this step's own."""
+        try:
+            number = segment(self.phone_of(username))
+            texts = self.sim.request("GET", f"/sim/v1/phones/{number}/messages").get("messages", [])
+            calls = self.sim.request("GET", f"/sim/v1/phones/{number}/calls").get("calls", [])
+        except Exception:  # no phone, no simulator: nothing to tell apart later
+            return []
+        return [str(m.get("id")) for m in (*texts, *calls)]
+
+    def received_code(self, flow: Flow, kind: str) -> str:
+        number = self.phone_of(flow.username)
+        what = "messages" if kind == "sms" else "calls"
+        got = self.sim.request("GET", f"/sim/v1/phones/{segment(number)}/{what}").get(what, [])
+        for item in got:  # newest first
+            if (
+                item.get("code")
+                and item.get("purpose") == flow.code_purpose
+                and str(item.get("id")) not in flow.seen
+            ):
+                return str(item["code"])
+        reason = "text" if kind == "sms" else "call"
+        raise CliError(
+            f"no {reason} with a code reached {number} (carrier blocking texts? a delivery delay? "
+            "a swapped SIM?); "
+            "try --factor voice, `sls phone conditions`, or `sls clock --advance`"
+        )
+
+
+def wait_for_approval(
+    flow: Flow, api: AdminClient, timeout_s: float, *, interval_s: float = 1.0
+) -> dict[str, Any]:
+    """Poll until the app approves (the session comes with the first poll after), denies, or time runs out."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        body = flow.poll(api)
+        if done(body):
+            return body
+        state = body.get("state")
+        if state not in ("pending", "approved"):
+            reason = f" ({body['reason']})" if body.get("reason") else ""
+            raise CliError(f"{flow.kind} {state}{reason}")
+        if time.monotonic() >= deadline:
+            raise CliError(
+                f"no approval within {timeout_s:g} s; the {flow.kind} is still waiting: sls answer"
+            )
+        time.sleep(interval_s)  # a person is tapping a phone: the CLI waits for them (tests never sleep)

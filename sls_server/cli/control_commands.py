@@ -1,0 +1,258 @@
+"""``sls events``, ``sls sessions list|end``, ``sls wipe``, ``sls status`` and ``sls openapi``: watching and
+controlling a running server.
+
+``events --follow`` polls ``GET /admin/v1/events`` with the cursor the server hands back: each call returns
+what came after the last one, so nothing is shown twice and nothing is missed, however long it runs.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import click
+
+from .admin_client import segment
+from .admin_commands import admin_options, call, connect, server_errors, when
+from .output import CliError, fields_table, note, print_json, print_renderable, table
+
+EVENT_COLUMNS = ["at (UTC)", "type", "user", "ip", "factor", "device_id", "result", "detail"]
+
+
+def event_row(event: dict[str, Any]) -> list[Any]:
+    detail = event.get("detail")
+    return [
+        when(event.get("at"), short=True),
+        event.get("type"),
+        event.get("user"),
+        event.get("ip"),
+        event.get("factor"),
+        event.get("device_id"),
+        event.get("result"),
+        json.dumps(detail, separators=(",", ":"), ensure_ascii=False) if detail else None,
+    ]
+
+
+def event_line(event: dict[str, Any]) -> str:
+    """One event on one line, for --follow: time, type, then whichever fields it has."""
+    parts = [when(event.get("at")).split(" (")[0], event.get("type", "?")]
+    for key in ("user", "ip", "factor", "device_id", "result"):
+        if event.get(key):
+            parts.append(f"{key}={event[key]}")
+    if event.get("detail"):
+        parts.append("detail=" + json.dumps(event["detail"], separators=(",", ":"), ensure_ascii=False))
+    return "  ".join(str(p) for p in parts)
+
+
+@click.command("events")
+@click.option("--user", metavar="USERNAME", help="Only this user's events.")
+@click.option("--type", "type_", metavar="TYPE", help="Only events of this type, e.g. login.succeeded.")
+@click.option("--since", metavar="CURSOR", help="Start after this cursor (printed with each page).")
+@click.option(
+    "--limit", type=click.IntRange(1, 1000), default=100, show_default=True, help="Events per page."
+)
+@click.option("--follow", "-f", is_flag=True, help="Keep watching for new events until Ctrl-C.")
+@click.option(
+    "--interval",
+    type=click.FloatRange(0.1, 60),
+    default=1.0,
+    show_default=True,
+    help="--follow: seconds between polls.",
+)
+@admin_options
+def events(
+    user: str | None,
+    type_: str | None,
+    since: str | None,
+    limit: int,
+    follow: bool,
+    interval: float,
+    url: str | None,
+    admin_token: str | None,
+    as_json: bool,
+) -> None:
+    """The audit trail, oldest first (GET /admin/v1/events).
+
+    With --follow it keeps polling and prints each new event as it happens (--json: one JSON object per
+    line). Events never carry a password, PIN, code, response or key.
+
+    \b
+    Examples:
+      sls events --user card-carl
+      sls events --type login.succeeded --json
+      sls events --follow                          # in a second terminal, while you log in
+    """
+    client = connect(url, admin_token)
+    query: dict[str, str] = {"limit": str(limit)}
+    if user:
+        query["user"] = user
+    if type_:
+        query["type"] = type_
+    cursor = since
+    while True:
+        page_query = {**query, **({"since": cursor} if cursor else {})}
+        with server_errors():
+            page = client.request("GET", "/admin/v1/events", query=page_query)
+        found = page.get("events") or []
+        cursor = page.get("cursor") or cursor
+        if not follow:
+            break
+        for event in found:
+            if as_json:
+                print_json(event, compact=True)
+            else:
+                click.echo(event_line(event))
+        if len(found) < limit:
+            time.sleep(interval)  # caught up: wait before asking again (the CLI waits; tests never do)
+    if as_json:
+        print_json(page)
+        return
+    print_renderable(
+        table(f"{len(found)} event(s)", EVENT_COLUMNS, [event_row(e) for e in found], wrap=["detail"])
+    )
+    if cursor:
+        more = " (a full page: there may be more)" if len(found) == limit else ""
+        note(f"next: sls events --since {cursor}{more}")
+
+
+@click.group()
+def sessions() -> None:
+    """Live sessions of a user: list them, end one (admin API).
+
+    \b
+    Examples:
+      sls sessions list card-carl
+      sls sessions end 3f2a...
+    """
+
+
+@sessions.command("list")
+@click.argument("username")
+@admin_options
+def list_sessions(username: str, url: str | None, admin_token: str | None, as_json: bool) -> None:
+    """A user's live sessions (GET /admin/v1/users/<username>/sessions).
+
+    \b
+    Example:
+      sls sessions list card-carl
+    """
+    result = call(url, admin_token, "GET", f"/admin/v1/users/{segment(username)}/sessions")
+    if as_json:
+        print_json(result)
+        return
+    columns = [
+        "id",
+        "ip",
+        "factor",
+        "authenticated (UTC)",
+        "last seen (UTC)",
+        "idle ends (UTC)",
+        "ends (UTC)",
+    ]
+    rows = [
+        [
+            s.get("id"),
+            s.get("ip"),
+            s.get("factor"),
+            when(s.get("authenticated_at"), short=True),
+            when(s.get("last_seen_at"), short=True),
+            when(s.get("idle_expires_at"), short=True),
+            when(s.get("expires_at"), short=True),
+        ]
+        for s in result.get("sessions") or []
+    ]
+    print_renderable(table(f"live sessions of {username}", columns, rows))
+
+
+@sessions.command("end")
+@click.argument("session_id")
+@admin_options
+def end_session(session_id: str, url: str | None, admin_token: str | None, as_json: bool) -> None:
+    """End a session now: its token is dead at once (DELETE /admin/v1/sessions/<session_id>).
+
+    \b
+    Example:
+      sls sessions end 3f2a9c0d1e2b4a5f
+    """
+    result = call(url, admin_token, "DELETE", f"/admin/v1/sessions/{segment(session_id)}")
+    if as_json:
+        print_json(result)
+    else:
+        click.echo(f"ended session {result.get('ended', session_id)} of {result.get('username')}")
+
+
+@click.command("wipe")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@admin_options
+def wipe(yes: bool, url: str | None, admin_token: str | None, as_json: bool) -> None:
+    """Wipe all emulator state: users, devices, sessions, lockouts, inboxes, events (POST /admin/v1/reset).
+
+    `sls demo` does this at start (unless --keep), then seeds its world again.
+
+    \b
+    Example:
+      sls wipe --yes
+    """
+    if not yes:
+        click.confirm("Delete every user, device, session and event on this server?", abort=True, err=True)
+    result = call(url, admin_token, "POST", "/admin/v1/reset")
+    if as_json:
+        print_json(result)
+    else:
+        click.echo(f"wiped: {result.get('keys_deleted', 0)} keys deleted")
+
+
+@click.command("status")
+@admin_options
+def status(url: str | None, admin_token: str | None, as_json: bool) -> None:
+    """Is the server up, and can it write to Redis? (GET /healthz, GET /readyz).
+
+    Exits 1 when it is not ready, so scripts can wait on it.
+
+    \b
+    Example:
+      sls status
+    """
+    client = connect(url, None)
+    with server_errors():
+        alive = client.request("GET", "/healthz")
+    try:
+        ready: dict[str, Any] = client.request("GET", "/readyz")
+        is_ready = True
+    except Exception as exc:  # 503 store_unavailable: said, not raised
+        ready, is_ready = {"status": "not ready", "error": str(exc)}, False
+    result = {"url": client.url, "healthz": alive, "readyz": ready}
+    if as_json:
+        print_json(result)
+    else:
+        print_renderable(
+            fields_table(f"server {client.url}", {"live": alive.get("status"), "ready": is_ready})
+        )
+    if not is_ready:
+        raise CliError(f"not ready: {ready.get('error')}")
+
+
+@click.command("openapi")
+@admin_options
+def openapi(url: str | None, admin_token: str | None, as_json: bool) -> None:
+    """The server's HTTP contract: its operations, or its OpenAPI 3.1 document (GET /openapi.json).
+
+    \b
+    Examples:
+      sls openapi                      # method, path, summary
+      sls openapi --json > openapi.json
+    """
+    document = call(url, None, "GET", "/openapi.json")
+    if as_json:
+        print_json(document)
+        return
+    rows = [
+        [method.upper(), path, (op or {}).get("summary")]
+        for path, ops in (document.get("paths") or {}).items()
+        for method, op in ops.items()
+        if method in ("get", "post", "put", "delete", "patch")
+    ]
+    print_renderable(
+        table(document.get("info", {}).get("title"), ["method", "path", "summary"], rows, wrap=["summary"])
+    )

@@ -1,0 +1,288 @@
+"""``sls login``, ``sls switch`` and ``sls answer``: the user's side of ``/api/v1``, as a login page does it.
+
+``sls login USER`` walks the whole flow: the password, then the second factor it is prompted for (or another
+with ``--factor``), answered with ``--response``, from what ``demo.json`` says the user holds, through the
+simulators with ``--auto``, by waiting for an IB Key approval, or typed at a prompt. It keeps the login's
+``login_token`` while the login is open (``sls switch`` and ``sls answer`` continue it from another command)
+and the session it ends in (``sls whoami``, ``sls stepup``, ``sls logout`` use it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+from rich.text import Text
+
+from . import login_state
+from .admin_client import AdminClient, ApiError
+from .admin_commands import admin_options, server_errors
+from .answering import Answerer, Flow, done, wait_for_approval
+from .device_commands import DEVICE_TYPES
+from .hints import hint
+from .login_view import print_prompt, print_session, tools
+from .output import CliError, err, note
+from .sim_access import sim_token_option
+
+F = TypeVar("F", bound=Callable[..., Any])
+#: Words the interactive prompt takes as "switch to this factor" rather than as an answer.
+SWITCH_WORDS = tuple(t for t in DEVICE_TYPES if t != "temporary")
+
+
+def answer_options(func: F) -> F:
+    """How to answer without typing: --auto (with --pin/--biometric), --timeout for an app approval."""
+    options = [
+        click.option(
+            "--auto",
+            is_flag=True,
+            help="Answer through the simulators: key the card, read the text or call, approve in the app.",
+        ),
+        click.option(
+            "--pin", metavar="PIN", help="--auto: the card's or IB Key app's PIN, if not in demo.json."
+        ),
+        click.option("--biometric", is_flag=True, help="--auto: unlock the iOS app with biometrics."),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(1, 600),
+            default=120.0,
+            show_default=True,
+            help="Seconds to wait for an IB Key approval.",
+        ),
+        sim_token_option,
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def verify_computed(flow: Flow, api: AdminClient, answer: str) -> dict[str, Any]:
+    """Verify an answer the CLI worked out; a refused TOTP code can then only be one already used."""
+    try:
+        return flow.verify(api, answer)
+    except ApiError as exc:
+        if exc.code != "invalid_response" or flow.factor.get("type") != "totp":
+            raise
+        period = flow.factor.get("period", 30)
+        raise CliError(
+            f"invalid_response: this time step's TOTP code was used already (a code is good once; "
+            f"attempts_left={exc.body.get('attempts_left')}); the next code comes within {period} s, "
+            f"or move the clock on: sls clock --advance {period}s"
+        ) from None
+
+
+def run_flow(
+    flow: Flow,
+    api: AdminClient,
+    answerer: Answerer,
+    *,
+    response: str | None,
+    auto: bool,
+    timeout: float,
+    remember: Callable[[Flow], None],
+) -> dict[str, Any]:
+    """Answer the step until it is done; the server's final body (with the session)."""
+    while True:
+        if response is not None:
+            return flow.verify(api, response)
+        if flow.is_push:
+            if auto:
+                answerer.approve(flow)
+            else:
+                note(hint(answerer, flow))
+            return wait_for_approval(flow, api, timeout)
+        if auto:
+            answer = answerer.automatic(flow)
+            if answer is None:
+                return wait_for_approval(flow, api, timeout)
+            return verify_computed(flow, api, answer)
+        note(hint(answerer, flow))
+        offered = answerer.known(flow)
+        if offered:
+            note(f"demo.json knows the answer: {offered} (press Enter to use it)")
+        typed = click.prompt(
+            "Answer (or sms, voice, dscplus... to switch)", default=offered, show_default=False, err=True
+        ).strip()
+        if typed.lower() in SWITCH_WORDS:
+            with server_errors():
+                flow.switch(api, typed.lower(), None)
+            remember(flow)
+            continue
+        try:
+            return flow.verify(api, typed)
+        except ApiError as exc:
+            if exc.code != "invalid_response" or not exc.body.get("attempts_left"):
+                raise
+            left = exc.body["attempts_left"]
+            err().print(Text(f"{exc.message} ({left} attempt(s) left)", style="red"), soft_wrap=True)
+
+
+@click.command("login")
+@click.argument("username")
+@click.option(
+    "--password", help="The password; prompted for (hidden) when not given, or demo.json's with --auto."
+)
+@click.option(
+    "--factor", "factor_type", type=click.Choice(DEVICE_TYPES), help="Use this factor, not the default."
+)
+@click.option("--device", "device_id", metavar="DEVICE_ID", help="--factor: which device of that type.")
+@click.option(
+    "--start-only", is_flag=True, help="Stop after the password: print the prompt, keep the login open."
+)
+@click.option("--response", metavar="ANSWER", help="The answer: the card's response, a code, a passcode.")
+@answer_options
+@admin_options
+def login(
+    username: str,
+    password: str | None,
+    factor_type: str | None,
+    device_id: str | None,
+    start_only: bool,
+    response: str | None,
+    auto: bool,
+    pin: str | None,
+    biometric: bool,
+    timeout: float,
+    sim_token: str | None,
+    url: str | None,
+    admin_token: str | None,
+    as_json: bool,
+) -> None:
+    """Log in as a user: the password, then the second factor.
+
+    POST /api/v1/auth/login, then POST /api/v1/auth/login/<txn_id>/verify (or polling for an approval).
+
+    Without --response it prompts, offering the answer when demo.json knows it (a demo card's response, a
+    TOTP code, a passcode); an IB Key push is waited for (approve it in another terminal). --auto answers
+    through the simulators instead. The session is printed and kept for the other commands.
+
+    \b
+    Examples:
+      sls login card-carl                                  # prompts for password and response
+      sls login sms-sam --auto                             # password from demo.json, code from the phone
+      sls login android-ann --password 'copper-lantern-meadow-7'   # waits for the push approval
+      sls login sms-sam --auto --factor voice              # "didn't receive a code?": a callback
+      TOKEN=$(sls login card-carl --auto --json | jq -r .session.token)
+    """
+    admin, answerer = tools(url, admin_token, sim_token, pin, biometric)
+    name = username.strip().lower()
+    if password is None:
+        known = answerer.world.user(name).get("password")
+        if auto and known:
+            password = str(known)
+        else:
+            password = click.prompt(f"Password for {name}", hide_input=True, err=True)
+    seen = answerer.snapshot(name) if auto else []
+    api = admin.with_token(None)
+    with server_errors():
+        started = api.request("POST", "/api/v1/auth/login", {"username": name, "password": password})
+        flow = Flow(
+            "login",
+            str(started.get("username") or name),
+            started["txn_id"],
+            started["factor"],
+            started.get("factors") or [],
+            login_token=started["login_token"],
+            seen=seen,
+        )
+        remember = _keeper(admin.url)
+        remember(flow)
+        if factor_type and (factor_type != flow.factor.get("type") or device_id):
+            flow.switch(api, factor_type, device_id)
+            remember(flow)
+        if start_only:
+            print_prompt(flow, {**started, "factor": flow.factor}, as_json, answerer)
+            return
+        result = run_flow(
+            flow, api, answerer, response=response, auto=auto, timeout=timeout, remember=remember
+        )
+    finish(admin.url, flow, result, as_json)
+
+
+def _keeper(url: str) -> Callable[[Flow], None]:
+    return lambda flow: login_state.remember(url, flow.username, pending=flow.saved())
+
+
+def finish(url: str, flow: Flow, result: dict[str, Any], as_json: bool) -> None:
+    if not done(result):
+        raise CliError(f"{flow.kind} not finished: {result.get('state')}")
+    login_state.remember(url, flow.username, pending=None, session=result["session"])
+    title = f"logged in as {flow.username} with {flow.factor.get('type')}"
+    if flow.kind == "stepup":
+        title = f"{flow.username} verified for {flow.purpose} with {flow.factor.get('type')}"
+    print_session(result, flow.username, as_json, title)
+
+
+def pending(url: str, username: str | None) -> Flow:
+    name, kept = login_state.recall(url, username)
+    if not kept.get("pending"):
+        raise CliError(f"no login or step-up of {name} is open here: start one with `sls login {name}`", 2)
+    return Flow.from_saved(kept["pending"])
+
+
+@click.command("switch")
+@click.argument("factor_type", metavar="TYPE", type=click.Choice(DEVICE_TYPES))
+@click.option("--device", "device_id", metavar="DEVICE_ID", help="Which device of that type.")
+@click.option("--user", "username", metavar="USERNAME", help="Whose open login.  [default: the last one]")
+@sim_token_option
+@admin_options
+def switch(
+    factor_type: str,
+    device_id: str | None,
+    username: str | None,
+    sim_token: str | None,
+    url: str | None,
+    admin_token: str | None,
+    as_json: bool,
+) -> None:
+    """Use another factor on the open login, or ask for a new code (POST /api/v1/auth/login/<txn_id>/factor).
+
+    "Didn't receive a security code?": `sls switch sms` sends a new text, `sls switch voice` a callback.
+
+    \b
+    Examples:
+      sls switch voice
+      sls switch dscplus --user multi-mia
+    """
+    admin, answerer = tools(url, admin_token, sim_token, None, False)
+    flow = pending(admin.url, username)
+    with server_errors():
+        answer = flow.switch(admin.with_token(None), factor_type, device_id)
+    _keeper(admin.url)(flow)
+    print_prompt(flow, answer, as_json, answerer)
+
+
+@click.command("answer")
+@click.argument("response", required=False)
+@click.option("--user", "username", metavar="USERNAME", help="Whose open login.  [default: the last one]")
+@answer_options
+@admin_options
+def answer(
+    response: str | None,
+    username: str | None,
+    auto: bool,
+    pin: str | None,
+    biometric: bool,
+    timeout: float,
+    sim_token: str | None,
+    url: str | None,
+    admin_token: str | None,
+    as_json: bool,
+) -> None:
+    """Answer the open login or step-up; with no RESPONSE, prompt, --auto, or wait for an app approval.
+
+    The open step is the one `sls login --start-only`, `sls switch` or `sls stepup --start-only` left
+    (POST /api/v1/auth/login/<txn_id>/verify, GET /api/v1/auth/login/<txn_id>, or POST /api/v1/verify).
+
+    \b
+    Examples:
+      sls answer 73025816
+      sls answer --auto --user sms-sam
+    """
+    admin, answerer = tools(url, admin_token, sim_token, pin, biometric)
+    flow = pending(admin.url, username)
+    with server_errors():
+        result = run_flow(
+            flow, admin, answerer, response=response, auto=auto, timeout=timeout, remember=_keeper(admin.url)
+        )
+    finish(admin.url, flow, result, as_json)

@@ -1,0 +1,72 @@
+"""What ``sls login`` keeps between commands: the login in progress (its ``txn_id`` and the ``login_token``
+that binds it to this client) and the session it ended in, per server and user, in
+``<data dir>/cli-logins.json`` (mode 0600: it holds live tokens).
+
+So ``sls switch``, ``sls answer``, ``sls stepup``, ``sls whoami`` and ``sls logout`` need no ids pasted
+around; ``--user`` picks among several users, else the last one that logged in is meant.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from . import demofile
+from .output import EXIT_USAGE, CliError
+
+FILENAME = "cli-logins.json"
+
+
+def path() -> Path:
+    return demofile.data_dir_from_env() / FILENAME
+
+
+def _read() -> dict[str, Any]:
+    try:
+        data = json.loads(path().read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _server(data: dict[str, Any], url: str) -> dict[str, Any]:
+    server = data.setdefault(url.rstrip("/"), {})
+    server.setdefault("users", {})
+    return server  # type: ignore[no-any-return]
+
+
+def remember(url: str, username: str, **fields: Any) -> None:
+    """Merge ``fields`` into what is kept for ``username`` (None deletes a field); they become the last."""
+    data = _read()
+    server = _server(data, url)
+    entry = server["users"].setdefault(username, {})
+    for key, value in fields.items():
+        if value is None:
+            entry.pop(key, None)
+        else:
+            entry[key] = value
+    server["last"] = username
+    demofile.write_private(path(), data)
+
+
+def recall(url: str, username: str | None) -> tuple[str, dict[str, Any]]:
+    """The user meant (``username``, else the last one) and what is kept for them."""
+    server = _server(_read(), url)
+    name = (username or server.get("last") or "").strip().lower()
+    if not name:
+        raise CliError("no login kept for this server: log in first with `sls login USERNAME`", EXIT_USAGE)
+    return name, dict(server["users"].get(name) or {})
+
+
+def session_token(url: str, username: str | None, token: str | None) -> tuple[str | None, str]:
+    """The session token to use: the one given, else the one ``sls login`` kept (and for whom)."""
+    if token:
+        return username, token
+    name, kept = recall(url, username)
+    kept_token = (kept.get("session") or {}).get("token")
+    if not kept_token:
+        raise CliError(
+            f"no session kept for {name}: log in with `sls login {name}`, or pass --token", EXIT_USAGE
+        )
+    return name, str(kept_token)

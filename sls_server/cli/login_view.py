@@ -1,0 +1,53 @@
+"""What the login commands print (the open step, the session it ended in) and the clients and demo world
+they work with."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import login_state
+from .admin_client import AdminClient
+from .admin_commands import connect, when
+from .answering import Answerer, Flow
+from .demo_world import World
+from .hints import hint
+from .output import fields_table, note, print_json, print_renderable
+from .sim_access import sim_client
+
+
+def print_session(result: dict[str, Any], username: str, as_json: bool, title: str) -> None:
+    if as_json:
+        print_json({"username": username, **result})
+        return
+    session = result.get("session") or {}
+    shown = {
+        "user": username,
+        "session token": session.get("token"),
+        "idle ends": when(session.get("idle_expires_at")),
+        "ends": when(session.get("expires_at")),
+    }
+    if result.get("purpose"):
+        shown["verified for"] = f"{result['purpose']} until {when(result.get('valid_until'))}"
+    print_renderable(fields_table(title, shown))
+    note(f"kept in {login_state.path()}: sls whoami, sls stepup --purpose withdrawal, sls logout use it")
+
+
+def print_prompt(flow: Flow, answer: dict[str, Any], as_json: bool, answerer: Answerer) -> None:
+    if as_json:
+        print_json(answer)
+        return
+    shown = dict(flow.factor)
+    shown["other factors"] = [f"{f.get('type')} {f.get('device_id')}" for f in flow.factors]
+    print_renderable(fields_table(f"{flow.kind} of {flow.username}: {flow.factor.get('type')}", shown))
+    note(hint(answerer, flow))
+    note("answer with `sls answer <response>` (or --auto), switch with `sls switch <type>`")
+
+
+def tools(
+    url: str | None, admin_token: str | None, sim_token: str | None, pin: str | None, bio: bool
+) -> tuple[AdminClient, Answerer]:
+    admin = connect(url, admin_token)
+    world = World.load()
+    if not world.serves(admin.url):
+        world = World(None)
+    return admin, Answerer(admin, sim_client(admin.url, sim_token), world, pin=pin, biometric=bio)

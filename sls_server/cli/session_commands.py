@@ -1,0 +1,239 @@
+"""``sls stepup``, ``sls whoami``, ``sls logout``, ``sls withdraw``, ``sls change-phone``: inside a session.
+
+The session token comes from ``--token`` (or ``SLS_SESSION_TOKEN``), else from the last ``sls login`` of
+``--user`` (or of whoever logged in last). A step-up rotates the token: the new one is kept (and printed),
+the old one is dead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from . import login_state
+from .admin_client import AdminClient
+from .admin_commands import admin_options, server_errors, when
+from .answering import Flow
+from .device_commands import DEVICE_TYPES
+from .login_commands import answer_options, finish, run_flow
+from .login_view import print_prompt, tools
+from .output import fields_table, print_json, print_renderable
+
+F = TypeVar("F", bound=Callable[..., Any])
+#: What a step-up can be for (the server's list); withdrawal and change_contact guard the two routes here.
+PURPOSES = ("withdrawal", "change_contact", "add_device", "change_security", "trade_permissions")
+
+
+def session_options(func: F) -> F:
+    func = click.option(
+        "--user", "username", metavar="USERNAME", help="Whose kept session.  [default: the last]"
+    )(func)
+    return click.option(
+        "--token",
+        envvar="SLS_SESSION_TOKEN",
+        show_envvar=True,
+        metavar="TOKEN",
+        help="The session token.  [default: the one `sls login` kept]",
+    )(func)
+
+
+def _session(admin: AdminClient, username: str | None, token: str | None) -> tuple[str | None, AdminClient]:
+    name, session_token = login_state.session_token(admin.url, username, token)
+    return name, admin.with_token(session_token)
+
+
+@click.command("stepup")
+@click.option("--purpose", type=click.Choice(PURPOSES), required=True, help="What the verification is for.")
+@click.option(
+    "--factor", "factor_type", type=click.Choice(DEVICE_TYPES), help="Use this factor, not the default."
+)
+@click.option("--device", "device_id", metavar="DEVICE_ID", help="--factor: which device of that type.")
+@click.option("--start-only", is_flag=True, help="Stop after the challenge: print it, keep the step-up open.")
+@click.option("--response", metavar="ANSWER", help="The answer: the card's response, a code, a passcode.")
+@answer_options
+@session_options
+@admin_options
+def stepup(
+    purpose: str,
+    factor_type: str | None,
+    device_id: str | None,
+    start_only: bool,
+    response: str | None,
+    auto: bool,
+    pin: str | None,
+    biometric: bool,
+    timeout: float,
+    sim_token: str | None,
+    username: str | None,
+    token: str | None,
+    url: str | None,
+    admin_token: str | None,
+    as_json: bool,
+) -> None:
+    """Verify your identity for a sensitive task, inside a session (POST /api/v1/verify).
+
+    Answered like a login (--response, --auto, a prompt, or waiting for the app). The session token is
+    rotated: the new one is printed and kept. Then `sls withdraw` or `sls change-phone` within 5 minutes
+    (SLS_STEPUP_VALIDITY).
+
+    \b
+    Examples:
+      sls stepup --purpose withdrawal --auto && sls withdraw 100
+      TOKEN=$(sls stepup --purpose withdrawal --token "$TOKEN" --auto --json | jq -r .session.token)
+    """
+    admin, answerer = tools(url, admin_token, sim_token, pin, biometric)
+    name, api = _session(admin, username, token)
+    body: dict[str, Any] = {"purpose": purpose}
+    if factor_type:
+        body["type"] = factor_type
+    if device_id:
+        body["device_id"] = device_id
+    with server_errors():
+        if name is None:  # a token given with no --user: ask the server whose it is
+            name = str(api.request("GET", "/api/v1/session")["username"])
+        seen = answerer.snapshot(name) if auto else []
+        begun = api.request("POST", "/api/v1/verify", body)
+        flow = Flow(
+            "stepup",
+            name,
+            begun["txn_id"],
+            begun["factor"],
+            begun.get("factors") or [],
+            session_token=api.token,
+            purpose=purpose,
+            seen=seen,
+        )
+
+        def remember(current: Flow) -> None:
+            login_state.remember(admin.url, current.username, pending=current.saved())
+
+        remember(flow)
+        if start_only:
+            print_prompt(flow, begun, as_json, answerer)
+            return
+        result = run_flow(
+            flow, admin, answerer, response=response, auto=auto, timeout=timeout, remember=remember
+        )
+    finish(admin.url, flow, result, as_json)
+
+
+@click.command("whoami")
+@click.option("--tickle", is_flag=True, help="Only keep the session alive (POST /api/v1/session/tickle).")
+@session_options
+@admin_options
+def whoami(
+    tickle: bool,
+    username: str | None,
+    token: str | None,
+    url: str | None,
+    admin_token: str | None,
+    as_json: bool,
+) -> None:
+    """Who the session is, and when it ends (GET /api/v1/session); counts as activity.
+
+    After SLS_IDLE_TIMEOUT without activity (`sls clock --advance 15m`) it is 401 session_expired.
+
+    \b
+    Examples:
+      sls whoami
+      sls whoami --tickle --user card-carl
+    """
+    admin, _ = tools(url, admin_token, None, None, False)
+    _, api = _session(admin, username, token)
+    with server_errors():
+        result = (
+            api.request("POST", "/api/v1/session/tickle") if tickle else api.request("GET", "/api/v1/session")
+        )
+    if as_json:
+        print_json(result)
+        return
+    shown = {k: when(v) if k.endswith("_at") else v for k, v in result.items()}
+    print_renderable(fields_table(f"session of {result.get('username')}", shown))
+
+
+@click.command("logout")
+@session_options
+@admin_options
+def logout(
+    username: str | None, token: str | None, url: str | None, admin_token: str | None, as_json: bool
+) -> None:
+    """End the session: the token is dead at once (POST /api/v1/auth/logout).
+
+    \b
+    Example:
+      sls logout
+    """
+    admin, _ = tools(url, admin_token, None, None, False)
+    name, api = _session(admin, username, token)
+    with server_errors():
+        result = api.request("POST", "/api/v1/auth/logout")
+    login_state.remember(admin.url, str(result.get("username") or name), session=None)
+    if as_json:
+        print_json(result)
+    else:
+        click.echo(f"logged out {result.get('username')}")
+
+
+@click.command("withdraw")
+@click.argument("amount", type=click.IntRange(1, 10**9))
+@click.option("--currency", default="USD", show_default=True, help="A 3-letter ISO code.")
+@session_options
+@admin_options
+def withdraw(
+    amount: int,
+    currency: str,
+    username: str | None,
+    token: str | None,
+    url: str | None,
+    admin_token: str | None,
+    as_json: bool,
+) -> None:
+    """Request a withdrawal (simulated: no money moves); needs a fresh step-up (POST /api/v1/withdrawals).
+
+    The body sent is {"amount": AMOUNT, "currency": CURRENCY}. Without `sls stepup --purpose withdrawal`
+    in the last 5 minutes: 401 reauth_required.
+
+    \b
+    Example:
+      sls stepup --purpose withdrawal --auto && sls withdraw 100 --currency USD
+    """
+    admin, _ = tools(url, admin_token, None, None, False)
+    _, api = _session(admin, username, token)
+    with server_errors():
+        result = api.request("POST", "/api/v1/withdrawals", {"amount": amount, "currency": currency})
+    if as_json:
+        print_json(result)
+    else:
+        print_renderable(fields_table("withdrawal", result))
+
+
+@click.command("change-phone")
+@click.argument("number", metavar="+E164")
+@session_options
+@admin_options
+def change_phone(
+    number: str,
+    username: str | None,
+    token: str | None,
+    url: str | None,
+    admin_token: str | None,
+    as_json: bool,
+) -> None:
+    """The user changes their own phone number; needs a fresh step-up (POST /api/v1/account/phone).
+
+    Both the old and the new number get a notice. An administrator sets it with `sls user phone`.
+
+    \b
+    Example:
+      sls stepup --purpose change_contact --auto && sls change-phone +15555550199
+    """
+    admin, _ = tools(url, admin_token, None, None, False)
+    _, api = _session(admin, username, token)
+    with server_errors():
+        result = api.request("POST", "/api/v1/account/phone", {"phone": number})
+    if as_json:
+        print_json(result)
+    else:
+        print_renderable(fields_table("phone changed", result))

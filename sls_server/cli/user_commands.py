@@ -1,0 +1,152 @@
+"""``sls user add|list|show|delete|phone``: the users of a running server, over the admin API.
+
+The account protections on a user (lockout, disable, allowlist) are in ``protect_commands``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from .admin_client import segment
+from .admin_commands import admin_options, call, connect, readable, server_errors, user, when
+from .device_commands import state_words
+from .output import fields_table, print_json, print_renderable, table
+
+
+def print_user(record: dict[str, Any], title: str) -> None:
+    print_renderable(
+        fields_table(
+            title,
+            {
+                "username": record.get("username"),
+                "phone": record.get("phone"),
+                "created": when(record.get("created_at")),
+                "disabled": record.get("disabled"),
+                "devices": len(record.get("devices") or []),
+            },
+        )
+    )
+    devices = record.get("devices") or []
+    if devices:
+        rows = [[d.get("device_id"), d.get("type"), d.get("status"), state_words(d)] for d in devices]
+        print_renderable(table(None, ["device_id", "type", "status", "state"], rows))
+
+
+@user.command("add")
+@click.argument("username")
+@click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="The user's password; prompted for (twice, hidden) when not given.",
+)
+@click.option("--phone", metavar="+E164", help="Phone number for SMS and voice codes, e.g. +15551234567.")
+@click.option(
+    "--allow", "allowlist", multiple=True, metavar="CIDR", help="Restrict logins to this range (repeatable)."
+)
+@admin_options
+def add_user(
+    username: str,
+    password: str,
+    phone: str | None,
+    allowlist: tuple[str, ...],
+    url: str | None,
+    admin_token: str | None,
+    as_json: bool,
+) -> None:
+    """Create a user (POST /admin/v1/users).
+
+    \b
+    Examples:
+      sls user add carol                       # prompts for the password
+      sls user add carol --password 'plum-sketch-harbour-9' --phone +15551234567
+      sls user add dave --password 'quartz-meadow-lantern-3' --allow 203.0.113.0/24
+    """
+    client = connect(url, admin_token)
+    with server_errors():
+        created = client.create_user(username, password, phone, list(allowlist))
+    if as_json:
+        print_json(created)
+    else:
+        print_user(created, f"user {created.get('username', username)} created")
+
+
+@user.command("list")
+@admin_options
+def list_users(url: str | None, admin_token: str | None, as_json: bool) -> None:
+    """List the usernames (GET /admin/v1/users).
+
+    \b
+    Example:
+      sls user list
+    """
+    result = call(url, admin_token, "GET", "/admin/v1/users")
+    if as_json:
+        print_json(result)
+        return
+    names = result.get("users") or []
+    print_renderable(table(f"{len(names)} user(s)", ["username"], [[name] for name in names]))
+
+
+@user.command("show")
+@click.argument("username")
+@admin_options
+def show_user(username: str, url: str | None, admin_token: str | None, as_json: bool) -> None:
+    """A user, their phone and their devices (GET /admin/v1/users/<username>).
+
+    \b
+    Example:
+      sls user show carol
+    """
+    result = call(url, admin_token, "GET", f"/admin/v1/users/{segment(username)}")
+    if as_json:
+        print_json(result)
+    else:
+        print_user(result, f"user {result.get('username', username)}")
+
+
+@user.command("delete")
+@click.argument("username")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@admin_options
+def delete_user(username: str, yes: bool, url: str | None, admin_token: str | None, as_json: bool) -> None:
+    """Delete a user with their devices, sessions and lockout state (DELETE /admin/v1/users/<username>).
+
+    A card merely shared with the user stays its owner's.
+
+    \b
+    Example:
+      sls user delete carol --yes
+    """
+    if not yes:
+        click.confirm(f"Delete {username}, their devices and sessions?", abort=True, err=True)
+    result = call(url, admin_token, "DELETE", f"/admin/v1/users/{segment(username)}")
+    if as_json:
+        print_json(result)
+    else:
+        click.echo(f"deleted {result.get('deleted', username)}")
+
+
+@user.command("phone")
+@click.argument("username")
+@click.argument("number", metavar="+E164")
+@admin_options
+def set_phone(username: str, number: str, url: str | None, admin_token: str | None, as_json: bool) -> None:
+    """Give a user a phone number, or a new one (PUT /admin/v1/users/<username>/phone).
+
+    SMS and voice codes, IB Key activation codes and security notices go there. The user changing their
+    own number (after a step-up) is `sls change-phone`.
+
+    \b
+    Example:
+      sls user phone carol +15555550123
+    """
+    result = call(url, admin_token, "PUT", f"/admin/v1/users/{segment(username)}/phone", {"phone": number})
+    if as_json:
+        print_json(result)
+        return
+    shown = {k: v for k, v in result.items() if k != "devices"}  # whatever the route answers, minus lists
+    print_renderable(fields_table(f"{result.get('username', username)}'s phone", readable(shown)))

@@ -1,0 +1,74 @@
+"""The demo world on a real ``sls serve``, seeded over HTTP by ``sls demo``'s own seeding code, and the CLI
+run in-process against it (click's runner: no terminal, a clean environment, a data folder of its own)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import requests
+from click.testing import CliRunner, Result
+from conftest import ADMIN_TOKEN, ServerProcess
+
+from sls_server.cli import demofile
+from sls_server.cli.admin_client import AdminClient
+from sls_server.cli.demo_seed import seed, try_this
+from sls_server.cli.demo_world import DEMO_LIMITS, World
+from sls_server.cli.main import cli
+
+#: The demo's roomier limits, as ``sls demo`` sets them.
+DEMO_ENV = {name: str(value) for name, (value, _) in DEMO_LIMITS.items()}
+
+
+@dataclass
+class Demo:
+    server: ServerProcess
+    data_dir: Path
+    info: dict[str, Any]
+
+    @property
+    def env(self) -> dict[str, str]:
+        """The CLI finds the server, its token and the world through demo.json, as after `sls demo`."""
+        return {"SLS_DATA_DIR": str(self.data_dir), "SLS_URL": "", "SLS_ADMIN_TOKEN": "", "SLS_SIM_TOKEN": ""}
+
+    def sls(self, *args: str, input: str | None = None) -> Result:
+        result = CliRunner().invoke(cli, list(args), env=self.env, prog_name="sls", input=input)
+        assert "Traceback" not in result.output, result.output
+        assert not isinstance(result.exception, Exception) or isinstance(result.exception, SystemExit), (
+            result.exception
+        )
+        return result
+
+    def ok(self, *args: str, input: str | None = None) -> Result:
+        result = self.sls(*args, input=input)
+        assert result.exit_code == 0, f"sls {' '.join(args)}:\n{result.output}"
+        return result
+
+    def json(self, *args: str) -> Any:
+        return json.loads(self.ok(*args, "--json").stdout)
+
+    def user(self, name: str) -> dict[str, Any]:
+        return self.info["users"][name]  # type: ignore[no-any-return]
+
+    def device(self, name: str, kind: str) -> dict[str, Any]:
+        return next(d for d in self.user(name)["devices"] if d["type"] == kind)
+
+    def admin(self, method: str, path: str, body: dict[str, Any] | None = None) -> requests.Response:
+        headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+        return requests.request(method, f"{self.server.url}{path}", json=body, headers=headers, timeout=10)
+
+
+def seeded(server: ServerProcess, data_dir: Path) -> Demo:
+    client = AdminClient(server.url, ADMIN_TOKEN)
+    users = seed(client, client.with_token(None), World(None))
+    info = {"url": server.url, "admin_token": ADMIN_TOKEN, "users": users, "try": try_this(users)}
+    demofile.write(data_dir, info)
+    return Demo(server, data_dir, info)
+
+
+def session_of(server: ServerProcess, token: str) -> requests.Response:
+    return requests.get(
+        f"{server.url}/api/v1/session", headers={"Authorization": f"Bearer {token}"}, timeout=10
+    )

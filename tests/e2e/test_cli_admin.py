@@ -1,0 +1,145 @@
+"""The set-up and control commands against a real ``sls serve``: users, accounts, sessions, events (and
+following them), the server's status and contract, a wipe."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from cli_world import DEMO_ENV, Demo, seeded, session_of
+
+pytestmark = pytest.mark.e2e
+PASSWORD = "plum-sketch-harbour-9"
+
+
+@pytest.fixture
+def demo(sls_serve: Any, tmp_path: Path) -> Demo:
+    return seeded(sls_serve(workers=1, **DEMO_ENV), tmp_path / "cli-data")
+
+
+def test_users_from_the_cli(demo: Demo) -> None:
+    created = demo.json(
+        "user", "add", "carol", "--password", PASSWORD, "--phone", "+15555550150", "--allow", "10.0.0.0/8"
+    )
+    assert created["username"] == "carol" and created["phone"] == "+15555550150"
+    assert demo.json("user", "allowlist", "carol")["ip_allowlist"] == ["10.0.0.0/8"]
+    assert "carol" in demo.json("user", "list")["users"] and "card-carl" in demo.json("user", "list")["users"]
+    shown = demo.ok("user", "show", "multi-mia").stdout
+    for kind in ("dscplus", "ibkey", "sms", "totp"):
+        assert kind in shown
+    assert demo.json("user", "show", "multi-mia")["phone"] == demo.user("multi-mia")["phone"]
+
+    asked = demo.sls("user", "delete", "carol", input="n\n")
+    assert asked.exit_code == 1 and "Delete carol" in asked.stderr
+    assert demo.json("user", "delete", "carol", "--yes") == {"deleted": "carol"}
+    gone = demo.sls("user", "show", "carol")
+    assert gone.exit_code == 1 and gone.stderr.startswith("error: unknown_user")
+
+
+def test_accounts_from_the_cli(demo: Demo) -> None:
+    made = demo.json("account", "create", "U1234567", "--user", "card-carl", "--allow", "203.0.113.0/24")
+    assert made["users"] == ["card-carl"] and made["ip_allowlist"] == ["203.0.113.0/24"]
+    refused = demo.sls("login", "card-carl", "--auto")
+    assert refused.exit_code == 1 and "ip_restricted" in refused.stderr
+    assert demo.json("account", "allowlist", "U1234567", "127.0.0.1", "203.0.113.0/24")["ip_allowlist"] == [
+        "127.0.0.1",
+        "203.0.113.0/24",
+    ]
+    assert demo.json("login", "card-carl", "--auto")["state"] == "authenticated"
+    assert demo.json("account", "add-user", "U1234567", "sms-sam")["users"] == ["card-carl", "sms-sam"]
+    assert demo.json("account", "allowlist", "U1234567", "--clear")["ip_allowlist"] == []
+    shown = demo.ok("account", "show", "U1234567").stdout
+    assert "unrestricted" in shown and "sms-sam" in shown
+
+
+def test_sessions_listed_and_ended(demo: Demo) -> None:
+    token = demo.json("login", "card-carl", "--auto")["session"]["token"]
+    listed = demo.json("sessions", "list", "card-carl")["sessions"]
+    assert len(listed) == 1 and listed[0]["factor"] == "dscplus"
+    assert listed[0]["id"] in demo.ok("sessions", "list", "card-carl").stdout
+    ended = demo.json("sessions", "end", listed[0]["id"])
+    assert ended == {"ended": listed[0]["id"], "username": "card-carl"}
+    assert session_of(demo.server, token).status_code == 401
+    unknown = demo.sls("sessions", "end", "nope")
+    assert unknown.exit_code == 1 and "unknown_session" in unknown.stderr
+
+
+def test_events_filtered_and_followed(demo: Demo) -> None:
+    demo.json("login", "sms-sam", "--auto")
+    mine = demo.json("events", "--user", "sms-sam")["events"]
+    assert mine and {e.get("user") for e in mine} == {"sms-sam"}
+    assert [e["type"] for e in demo.json("events", "--type", "login.succeeded")["events"]] == [
+        "login.succeeded"
+    ]
+    page = demo.sls("events", "--limit", "2")
+    assert page.exit_code == 0 and "sls events --since" in page.stderr and "there may be more" in page.stderr
+
+    follower = subprocess.Popen(
+        [sys.executable, "-m", "sls_server.cli.main", "events", "--follow", "--json", "--user", "card-carl",
+         "--interval", "0.2"],
+        env={**os.environ, **demo.env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        seen = []
+        assert follower.stdout is not None
+        for line in follower.stdout:  # the user.created/device.enrolled of the seeding come first
+            seen.append(json.loads(line))
+            if seen[-1]["type"] == "device.enrolled":
+                break
+        demo.json("login", "card-carl", "--auto")
+        for line in follower.stdout:  # then the login, as it happens
+            seen.append(json.loads(line))
+            if seen[-1]["type"] == "login.succeeded":
+                break
+    finally:
+        follower.terminate()
+        follower.wait(timeout=10)
+    types = [e["type"] for e in seen]
+    assert types[0] == "user.created" and "login.password_ok" in types and types[-1] == "login.succeeded"
+    assert len({e["id"] for e in seen}) == len(seen)  # nothing shown twice
+    assert {e["user"] for e in seen} == {"card-carl"}
+
+
+def test_status_openapi_and_wipe(demo: Demo) -> None:
+    status = demo.json("status")
+    assert status["healthz"]["status"] and status["readyz"] == {"status": "ready"}
+    document = demo.json("openapi")
+    assert document["openapi"].startswith("3.1") and "/admin/v1/events" in document["paths"]
+    listed = demo.ok("openapi").stdout
+    assert (
+        "POST   /admin/v1/devices/{device_id}/reset" in listed
+        or "/admin/v1/devices/{device_id}/reset" in listed
+    )
+
+    refused = demo.sls("wipe", input="n\n")
+    assert refused.exit_code == 1
+    assert demo.json("user", "list")["users"]
+    assert demo.json("wipe", "--yes")["reset"] is True
+    assert demo.json("user", "list")["users"] == []
+
+    down = demo.sls("status", "--url", "http://127.0.0.1:9")
+    assert down.exit_code == 1 and "no server at http://127.0.0.1:9" in down.stderr
+
+
+def test_a_voice_call_saved_as_audio(demo: Demo, tmp_path: Path) -> None:
+    demo.json("login", "voice-vic", "--auto")
+    call = demo.json("phone", "calls", demo.user("voice-vic")["phone"])["calls"][0]
+    target = tmp_path / "call.wav"
+    saved = demo.sls(
+        "phone", "audio", demo.user("voice-vic")["phone"], call["id"], "-o", str(target), "--json"
+    )
+    if call["audio_url"] is None:  # no speech synthesiser on this machine: the server says so, in one line
+        assert saved.exit_code == 1 and saved.stderr.startswith("error: ") and not target.exists()
+        return
+    assert saved.exit_code == 0, saved.output
+    assert target.read_bytes()[:4] == b"RIFF" and json.loads(saved.stdout)["bytes"] == target.stat().st_size
+    assert requests.get(f"{demo.server.url}{call['audio_url']}", timeout=10).content == target.read_bytes()

@@ -1,0 +1,235 @@
+"""``sls demo`` end to end, as real processes: the world it seeds over HTTP, what it prints and saves, its
+roomier limits, ``--keep``, and a clean stop (the server, then its embedded Redis)."""
+
+from __future__ import annotations
+
+import json
+import stat
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from conftest import ServerProcess, wait_until_serving
+from test_cli_e2e import clean_env, log_in, sls
+
+from sls_server.cli.demo_world import WORLD
+from sls_server.store.embedded import free_port
+
+pytestmark = pytest.mark.e2e
+DONE = ("`sls world` prints it again", '"try":')  # what sls demo prints once demo.json is written
+
+
+def redis_processes_in(folder: Path) -> list[int]:
+    """redis-server renames itself (``redis-server unixsocket:...``), but it runs in its --dir: look there."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cwd = (entry / "cwd").resolve(strict=True)
+            name = (entry / "comm").read_text().strip()
+        except OSError:
+            continue
+        if name.startswith("redis") and cwd.is_relative_to(folder.resolve()):
+            found.append(int(entry.name))
+    return found
+
+
+def wait_for_world(server: ServerProcess, timeout_s: float = 60.0) -> None:
+    """The server answers before its world is seeded: wait for the demo to say it is all there."""
+    deadline = time.monotonic() + timeout_s
+    while not any(done in server.log() for done in DONE):
+        if server.process.poll() is not None or time.monotonic() > deadline:
+            raise AssertionError(f"sls demo never finished seeding:\n{server.log()}")
+        time.sleep(0.05)  # another process is working: poll for its output, not for time
+
+
+@pytest.fixture
+def demo(tmp_path: Path) -> Iterator[Any]:
+    """Start ``sls demo`` processes on one data folder; any still running is stopped (SIGTERM) at the end."""
+    started: list[ServerProcess] = []
+    data_dir = tmp_path / "demo-data"
+
+    def start(*args: str, **env: str) -> ServerProcess:
+        port = free_port()
+        log_path = tmp_path / f"demo-{port}.log"
+        command = [sys.executable, "-m", "sls_server.cli.main", "demo", "--port", str(port), "--workers", "1"]
+        with log_path.open("wb") as log_file:
+            process = subprocess.Popen(
+                [*command, *args], env=clean_env(data_dir, **env), stdout=log_file, stderr=subprocess.STDOUT
+            )
+        server = ServerProcess(process, f"http://127.0.0.1:{port}", log_path)
+        started.append(server)
+        wait_until_serving(server)
+        wait_for_world(server)
+        return server
+
+    start.data_dir = data_dir  # type: ignore[attr-defined]
+    yield start
+    for server in started:
+        if server.process.poll() is None:
+            server.process.terminate()
+            try:
+                server.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                server.process.kill()
+
+
+def stop(server: ServerProcess) -> int:
+    server.process.terminate()
+    return server.process.wait(timeout=20)
+
+
+def card_of(info: dict[str, Any], name: str) -> dict[str, Any]:
+    return next(d for d in info["users"][name]["devices"] if d["type"] == "dscplus")
+
+
+def test_demo_seeds_its_world_over_http_prints_it_and_cleans_up(demo: Any) -> None:
+    server = demo()
+    data_dir: Path = demo.data_dir
+    env = clean_env(data_dir)
+    demo_file = data_dir / "demo.json"
+    assert stat.S_IMODE(demo_file.stat().st_mode) == 0o600
+    info = json.loads(demo_file.read_text())
+    assert info["url"] == server.url
+    assert requests.get(f"{server.url}/readyz", timeout=10).json() == {"status": "ready"}
+    assert info["admin_token"] == (data_dir / "admin.token").read_text().strip()
+    assert list(info["users"]) == [user.username for user in WORLD]
+    assert info["users"]["office-olga"]["ip_allowlist"] == ["203.0.113.0/24"]
+    assert {d["status"] for n in ("android-ann", "iphone-ivy") for d in info["users"][n]["devices"]} == {
+        "active"
+    }
+    assert card_of(info, "shared-sid")["device_id"] == card_of(info, "shared-sue")["device_id"]
+
+    carl = info["users"]["card-carl"]
+    log_in(server.url, "card-carl", carl["password"], card_of(info, "card-carl")["secret_hex"], "1234", env)
+    listed = json.loads(sls("device", "list", "card-carl", "--json", env=env).stdout)["devices"]
+    assert [d["device_id"] for d in listed] == [card_of(info, "card-carl")["device_id"]]
+    for name in (
+        "card-carl",
+        "sms-sam",
+        "iphone-ivy",
+        "temp-tess",
+        "shared-sid",
+    ):  # a few, as a trainer would
+        logged_in = json.loads(sls("login", name, "--auto", "--json", env=env).stdout)
+        assert logged_in["state"] == "authenticated", name
+
+    printed = server.log()
+    for user in info["users"].values():  # who is who: name, password, phone
+        row = next(
+            line
+            for line in printed.splitlines()
+            if f" {user['username']} " in line and user["password"] in line
+        )
+        assert user["phone"] in row
+    for shown in (
+        info["admin_token"],
+        card_of(info, "card-carl")["secret_hex"],
+        info["users"]["totp-tom"]["devices"][0]["otpauth_uri"],
+        "PIN 1234",
+        "app PIN 12ab",
+        "Face ID / Touch ID",
+        "SLS_PUSH_LIMIT=20 (default 3)",
+        "SLS_SMS_SEND_LIMIT=20 (default 5)",
+        "SLS_CHALLENGE_ISSUE_LIMIT=100 (default 20)",
+        "Try this",
+        f"sls login card-carl --password {carl['password']}",
+        "sls phone inbox attacker",
+    ):
+        assert shown in printed, shown
+    # The seeding's requests stay out of the access log; requests after it do not.
+    assert '"POST /admin/v1/users" 201' not in printed
+    assert '"GET /admin/v1/users/<username>/devices" 200' in printed
+
+    # The roomier push limit is in effect: a fourth push in the window is no 429.
+    for _ in range(4):
+        body = {"username": "android-ann", "password": info["users"]["android-ann"]["password"]}
+        started = requests.post(f"{server.url}/api/v1/auth/login", json=body, timeout=10)
+        assert started.status_code == 200 and started.json()["factor"]["mode"] == "push"
+
+    # The embedded Redis has no password: only a 0700 unix socket in the data folder, no TCP port.
+    assert info["redis_url"] == f"unix://{data_dir / 'redis' / 'redis.sock'}"
+    redis_socket = data_dir / "redis" / "redis.sock"
+    assert stat.S_IMODE(redis_socket.stat().st_mode) == 0o700
+    assert redis_processes_in(data_dir)
+    assert stop(server) == 0
+    assert redis_processes_in(data_dir) == []
+    assert not redis_socket.exists()
+
+
+def test_demo_wipes_state_unless_keep(demo: Any) -> None:
+    env = clean_env(demo.data_dir)
+    first = demo()
+    first_info = json.loads((demo.data_dir / "demo.json").read_text())
+    sls("user", "add", "carol", "--password", "plum-sketch-harbour-9", env=env)
+    assert stop(first) == 0
+
+    kept = demo("--keep")
+    kept_info = json.loads((demo.data_dir / "demo.json").read_text())
+    assert kept_info["users"] == first_info["users"]  # the same world: its keys still work
+    carl = kept_info["users"]["card-carl"]
+    log_in(
+        kept.url, "card-carl", carl["password"], card_of(kept_info, "card-carl")["secret_hex"], "1234", env
+    )
+    assert json.loads(sls("device", "list", "carol", "--json", env=env).stdout)["devices"] == []
+    assert (
+        json.loads(sls("login", "totp-tom", "--auto", "--json", env=env).stdout)["state"] == "authenticated"
+    )
+    assert stop(kept) == 0
+
+    fresh = demo()
+    gone = sls("device", "list", "carol", "--json", env=env, check=False)
+    assert gone.returncode == 1 and "unknown_user" in gone.stderr
+    fresh_info = json.loads((demo.data_dir / "demo.json").read_text())
+    assert card_of(fresh_info, "card-carl")["secret_hex"] != card_of(first_info, "card-carl")["secret_hex"]
+    carl = fresh_info["users"]["card-carl"]
+    log_in(
+        fresh.url, "card-carl", carl["password"], card_of(fresh_info, "card-carl")["secret_hex"], "1234", env
+    )
+
+
+def test_demo_with_a_sim_token_and_the_default_push_limit(demo: Any) -> None:
+    token = "trainer-sim-token-0123456789"
+    server = demo("--json", SLS_SIM_TOKEN=token, SLS_PUSH_LIMIT="3")
+    info = json.loads((demo.data_dir / "demo.json").read_text())
+    assert info["sim_token"] == token and "SLS_PUSH_LIMIT" not in info["limits"]
+    printed = json.loads(next(line for line in server.log().splitlines() if line.startswith("{")))
+    assert printed["users"] == info["users"]
+    assert {d["status"] for d in info["users"]["android-ann"]["devices"]} == {
+        "active"
+    }  # seeded with the token
+    assert requests.get(f"{server.url}/sim/v1/phones/+15555550101/messages", timeout=10).status_code == 401
+    body = {"username": "android-ann", "password": info["users"]["android-ann"]["password"]}
+    answers = [requests.post(f"{server.url}/api/v1/auth/login", json=body, timeout=10) for _ in range(4)]
+    assert [a.status_code for a in answers] == [
+        200,
+        200,
+        200,
+        429,
+    ]  # the push-fatigue defence, at its default
+
+
+def test_demo_with_the_simulators_off_seeds_what_needs_no_phone(demo: Any) -> None:
+    """SLS_SIM_ENABLED=false (the audience plays the attacker): no phone to read an activation code on, so
+    the IB Keys stay pending, said so; everything else is there and the cards work."""
+    server = demo(SLS_SIM_ENABLED="false")
+    info = json.loads((demo.data_dir / "demo.json").read_text())
+    ann = info["users"]["android-ann"]["devices"][0]
+    assert ann["status"] == "pending_activation" and "SLS_SIM_ENABLED=false" in ann["note"]
+    assert "SLS_SIM_ENABLED=false" in server.log()
+    carl = info["users"]["card-carl"]
+    log_in(
+        server.url,
+        "card-carl",
+        carl["password"],
+        card_of(info, "card-carl")["secret_hex"],
+        "1234",
+        clean_env(demo.data_dir),
+    )
+    assert stop(server) == 0

@@ -1,0 +1,151 @@
+"""``sls device unlock`` and ``sls device reset`` against a real ``sls serve``: two locks, two commands, each
+saying what actually changed and pointing to the other when that is what the device needs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from cli_world import DEMO_ENV, Demo, seeded
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def demo(sls_serve: Any, tmp_path: Path) -> Demo:
+    # Three wrong responses disable an authenticator: one login's worth of attempts.
+    return seeded(sls_serve(workers=1, SLS_DEVICE_FAILURE_LIMIT="3", **DEMO_ENV), tmp_path / "cli-data")
+
+
+def lock_the_card_by_pins(demo: Demo, device_id: str) -> None:
+    for left in ("2", "1", "0"):
+        wrong = demo.sls("device", "card-respond", device_id, "--pin", "9999", "--challenge", "123456")
+        assert wrong.exit_code == 1 and f"pin_attempts_left={left}" in wrong.stderr
+    assert demo.json("device", "card-status", device_id)["locked"] is True
+
+
+def disable_by_wrong_responses(demo: Demo, username: str) -> None:
+    demo.ok("login", username, "--auto", "--start-only")
+    for _ in range(3):
+        demo.sls("answer", "00000000")
+    listed = demo.json("device", "list", username)["devices"]
+    assert any(d["factor_locked"] for d in listed)
+
+
+def test_a_card_locked_by_wrong_pins_needs_reset_and_unlock_says_so(demo: Demo) -> None:
+    card = demo.device("card-carl", "dscplus")["device_id"]
+    lock_the_card_by_pins(demo, card)
+    assert "card locked by wrong PINs (sls device reset)" in demo.ok("device", "list", "card-carl").stdout
+
+    unlocked = demo.ok("device", "unlock", card)
+    assert f"{card} was not disabled by wrong responses: nothing changed." in unlocked.stdout
+    assert f"sls device reset {card}" in unlocked.stdout
+    assert demo.json("device", "card-status", card)["locked"] is True  # and indeed nothing changed
+
+    reset = demo.ok("device", "reset", card)
+    assert (
+        "Unlocked: the card had locked itself after wrong PINs; its PIN tries are back (3)." in reset.stdout
+    )
+    status = demo.json("device", "card-status", card)
+    assert status["locked"] is False and status["pin_attempts_left"] == 3
+    again = demo.json("device", "reset", card, "--user", "card-carl")
+    assert again["changed"] == [] and again["summary"] == [
+        f"{card} was not locked by wrong PINs: nothing changed."
+    ]
+    assert demo.json("login", "card-carl", "--auto")["state"] == "authenticated"
+
+
+def test_an_authenticator_disabled_by_wrong_responses_needs_unlock_and_reset_says_so(demo: Demo) -> None:
+    card = demo.device("card-carl", "dscplus")["device_id"]
+    disable_by_wrong_responses(demo, "card-carl")
+    refused = demo.sls("login", "card-carl", "--auto")
+    assert refused.exit_code == 1 and "device_locked" in refused.stderr
+
+    reset = demo.json("device", "reset", card)
+    assert reset["changed"] == [] and reset["after"]["factor_locked"] is True
+    assert reset["summary"][-1] == (
+        f"It is still disabled by wrong responses, which reset does not touch: sls device unlock {card}"
+    )
+
+    unlocked = demo.json("device", "unlock", card)
+    assert unlocked["before"]["factor_locked"] is True and unlocked["after"]["factor_locked"] is False
+    assert "factor_locked" in unlocked["changed"]
+    assert unlocked["summary"][0].startswith(f"Re-enabled: {card} had been disabled after 3 wrong responses")
+    assert demo.json("login", "card-carl", "--auto")["state"] == "authenticated"
+    assert demo.ok("device", "unlock", card).stdout.strip().endswith("nothing changed.")
+
+
+def test_reset_refuses_what_is_no_card_and_unlock_works_for_any_type(demo: Demo) -> None:
+    totp = demo.device("totp-tom", "totp")["device_id"]
+    refused = demo.sls("device", "reset", totp)
+    assert refused.exit_code == 1
+    assert refused.stderr.strip() == (
+        f"error: {totp} is a totp device: only a DSC+ card locks itself on wrong PINs"
+    )
+    disable_by_wrong_responses(demo, "totp-tom")
+    refused = demo.sls("device", "reset", totp)
+    assert f"it is disabled by wrong responses: sls device unlock {totp}" in refused.stderr
+    assert "Re-enabled" in demo.ok("device", "unlock", totp, "--user", "totp-tom").stdout
+    unknown = demo.sls("device", "unlock", "dscplus-000000000000")
+    assert unknown.exit_code == 1 and "not among any user's devices" in unknown.stderr
+
+
+def test_the_simulated_card_and_the_app_from_the_cli(demo: Demo) -> None:
+    card = demo.device("card-carl", "dscplus")
+    started = requests.post(
+        f"{demo.server.url}/api/v1/auth/login",
+        json={"username": "card-carl", "password": demo.user("card-carl")["password"]},
+        timeout=10,
+    ).json()
+    challenge = started["factor"]["challenge"]
+    by_card = demo.ok("device", "card-respond", card["device_id"], "--pin", "1234", "--challenge", challenge)
+    offline = demo.ok(
+        "device", "respond", "--secret-hex", card["secret_hex"], "--pin", "1234", "--challenge", challenge
+    )
+    assert by_card.stdout == offline.stdout and len(by_card.stdout.strip()) == 8
+
+    app = demo.device("android-ann", "ibkey")["device_id"]
+    status = demo.json("device", "ibkey-status", app)
+    assert status["platform"] == "android" and status["users"][0]["username"] == "android-ann"
+    off = demo.json("device", "ibkey-settings", app, "--no-notifications")
+    assert off["notifications"] is False
+    login = demo.json("login", "android-ann", "--auto", "--start-only")
+    assert login["factor"]["mode"] == "challenge"
+    assert demo.json("answer", "--auto")["state"] == "authenticated"
+    assert demo.ok("device", "ibkey-settings", app, "--notifications").stdout.strip().endswith(": on")
+
+    added = demo.json(
+        "device",
+        "ibkey-add-user",
+        app,
+        "--username",
+        "sms-sam",
+        "--password",
+        demo.user("sms-sam")["password"],
+    )
+    assert added["status"] == "pending_activation" and added["app_id"] == app
+    code = next(
+        m["code"]
+        for m in demo.json("phone", "inbox", demo.user("sms-sam")["phone"])["messages"]
+        if m["purpose"] == "ibkey_activation"
+    )
+    activated = demo.json(
+        "device",
+        "activate",
+        app,
+        "--username",
+        "sms-sam",
+        "--password",
+        demo.user("sms-sam")["password"],
+        "--code",
+        code,
+        "--pin",
+        "12ab",
+    )
+    assert activated["status"] == "active"
+    assert {u["username"] for u in demo.json("device", "ibkey-status", app)["users"]} == {
+        "android-ann",
+        "sms-sam",
+    }

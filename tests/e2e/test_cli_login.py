@@ -1,0 +1,196 @@
+"""``sls login``, ``switch``, ``answer``, ``stepup``, ``whoami``, ``withdraw`` and ``logout`` against the demo
+world on a real ``sls serve``: every authenticator, answered the ways the CLI offers."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from cli_world import DEMO_ENV, Demo, seeded, session_of
+
+from sls_server.cli import login_state
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def demo(sls_serve: Any, tmp_path: Path) -> Demo:
+    return seeded(sls_serve(workers=1, **DEMO_ENV), tmp_path / "cli-data")
+
+
+def test_every_demo_user_logs_in_with_auto(demo: Demo) -> None:
+    for name in demo.info["users"]:
+        if name == "office-olga":
+            continue
+        result = demo.json("login", name, "--auto")
+        assert result["state"] == "authenticated" and result["username"] == name, name
+        shown = session_of(demo.server, result["session"]["token"])
+        assert shown.status_code == 200 and shown.json()["username"] == name, name
+        assert demo.json("whoami", "--user", name)["username"] == name
+    refused = demo.sls("login", "office-olga", "--auto")
+    assert refused.exit_code == 1
+    assert refused.stderr.count("\n") == 1 and refused.stderr.startswith("error: ip_restricted")
+    assert "sls user allowlist" in refused.stderr
+
+
+def test_several_factors_each_by_name(demo: Demo) -> None:
+    """M2FS: multi-mia logs in with each of her factors; voice runs on her SMS phone."""
+    for factor in ("dscplus", "ibkey", "sms", "voice", "totp"):
+        result = demo.json("login", "multi-mia", "--auto", "--factor", factor)
+        assert result["state"] == "authenticated", factor
+        events = demo.json("events", "--user", "multi-mia", "--type", "login.succeeded")["events"]
+        assert events[-1]["factor"] == factor
+
+
+def test_the_prompt_offers_what_the_demo_world_knows_and_switches_on_a_name(demo: Demo) -> None:
+    carl = demo.user("card-carl")
+    typed = f"{carl['password']}\n00000000\n\n"  # the password, a wrong response, then Enter: the card's
+    result = demo.sls("login", "card-carl", input=typed)
+    assert result.exit_code == 0, result.output
+    assert carl["password"] not in result.output  # hidden input is not echoed
+    assert "Challenge " in result.stderr and "sls device card-respond" in result.stderr
+    assert "2 attempt(s) left" in result.stderr
+    assert "logged in as card-carl with dscplus" in result.stdout
+
+    mia = demo.user("multi-mia")
+    result = demo.sls("login", "multi-mia", input=f"{mia['password']}\ntotp\n\n")
+    assert result.exit_code == 0, result.output
+    assert "logged in as multi-mia with totp" in result.stdout
+
+
+def test_a_push_login_waits_for_the_approval(demo: Demo) -> None:
+    ann = demo.user("android-ann")
+    app = demo.device("android-ann", "ibkey")
+
+    def start() -> subprocess.Popen[str]:
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "sls_server.cli.main",
+                "login",
+                "android-ann",
+                "--password",
+                ann["password"],
+                "--json",
+                "--timeout",
+                "60",
+            ],
+            env={**os.environ, **demo.env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    def waiting_login() -> tuple[dict[str, Any], dict[str, Any]]:
+        """The login the CLI keeps while it waits, and its notification on the phone."""
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            kept = (
+                json.loads((demo.data_dir / login_state.FILENAME).read_text() or "{}")
+                if (demo.data_dir / login_state.FILENAME).exists()
+                else {}
+            )
+            pending = kept.get(demo.server.url, {}).get("users", {}).get("android-ann", {}).get("pending")
+            if pending:
+                listed = requests.get(
+                    f"{demo.server.url}/sim/v1/ibkey/{app['device_id']}/notifications", timeout=10
+                ).json()["notifications"]
+                mine = [n for n in listed if n["txn_id"] == pending["txn_id"]]
+                if mine:
+                    return pending, mine[0]
+            time.sleep(0.05)  # waiting for another process to get there, not for time to pass
+        raise AssertionError("the login never showed up on the phone")
+
+    process = start()
+    pending, note = waiting_login()
+    approved = requests.post(
+        f"{demo.server.url}/sim/v1/ibkey/{app['device_id']}/notifications/{note['id']}/approve",
+        json={"match": pending["factor"]["match"], "pin": "12ab"},
+        timeout=10,
+    )
+    assert approved.status_code == 200, approved.text
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 0, err
+    assert (
+        "Approve on the phone, picking" in err
+        and f"sls device approve {app['device_id']} {note['id']}" in err
+    )
+    assert session_of(demo.server, json.loads(out)["session"]["token"]).status_code == 200
+
+    process = start()
+    pending, note = waiting_login()
+    denied = requests.post(
+        f"{demo.server.url}/sim/v1/ibkey/{app['device_id']}/notifications/{note['id']}/deny",
+        json={"pin": "12ab"},
+        timeout=10,
+    )
+    assert denied.status_code == 200, denied.text
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 1 and out == ""
+    assert err.strip().splitlines()[-1] == "error: login denied"
+
+
+def test_a_sim_swap_from_the_cli(demo: Demo) -> None:
+    """The third 'try this' flow: the attacker's handset gets the code and finishes the login."""
+    sam = demo.user("sms-sam")
+    demo.ok("phone", "conditions", sam["phone"], "--sim-swapped-to", "attacker")
+    started = demo.json("login", "sms-sam", "--password", sam["password"], "--start-only")
+    assert started["factor"]["type"] == "sms" and "login_token" in started
+    nothing = demo.sls("answer", "--auto")
+    assert nothing.exit_code == 1 and f"no text with a code reached {sam['phone']}" in nothing.stderr
+    code = next(m["code"] for m in demo.json("phone", "inbox", "attacker")["messages"] if m["code"])
+    done = demo.json("answer", code)
+    assert done["state"] == "authenticated" and done["username"] == "sms-sam"
+
+    demo.ok("phone", "conditions", sam["phone"], "--restore-sim")
+    demo.ok("login", "sms-sam", "--auto", "--start-only")
+    switched = demo.json("switch", "voice")
+    assert switched["factor"]["channel"] == "voice"
+    assert demo.json("answer", "--auto")["state"] == "authenticated"
+    assert demo.json("phone", "calls", sam["phone"])["calls"][0]["code"]
+
+
+def test_step_up_then_withdraw_and_automatic_logoff(demo: Demo) -> None:
+    first = demo.json("login", "card-carl", "--auto")["session"]["token"]
+    refused = demo.sls("withdraw", "100")
+    assert refused.exit_code == 1
+    assert "reauth_required" in refused.stderr and "sls stepup --purpose withdrawal" in refused.stderr
+    verified = demo.json("stepup", "--purpose", "withdrawal", "--auto")
+    assert verified["state"] == "verified" and verified["purpose"] == "withdrawal"
+    assert session_of(demo.server, first).status_code == 401  # rotated: the old token is dead
+    withdrawal = demo.json("withdraw", "100", "--currency", "USD")
+    assert withdrawal["state"] == "accepted" and (withdrawal["amount"], withdrawal["currency"]) == (
+        100,
+        "USD",
+    )
+    assert demo.json("events", "--user", "card-carl", "--type", "withdrawal.requested")["events"]
+
+    demo.json("login", "iphone-ivy", "--auto")
+    pushed = demo.json("stepup", "--purpose", "change_contact", "--auto")  # an app approval, polled
+    assert pushed["state"] == "verified"
+    assert demo.json("change-phone", "+15555550199")["phone"] == "+15555550199"
+
+    demo.ok("clock", "--advance", "901")
+    expired = demo.sls("whoami", "--user", "card-carl")
+    assert expired.exit_code == 1 and expired.stderr.startswith("error: session_expired")
+    demo.json("login", "card-carl", "--auto")
+    assert demo.json("logout")["state"] == "logged_out"
+    assert demo.sls("whoami").exit_code == 2  # nothing kept any more: says to log in
+
+
+def test_a_reused_totp_step_is_explained(demo: Demo) -> None:
+    demo.ok("clock", "--set-at", "2031-01-01T00:00:00Z")  # the start of a time step: 30 s to spare
+    assert demo.json("login", "totp-tom", "--auto")["state"] == "authenticated"
+    again = demo.sls("login", "totp-tom", "--auto")
+    assert again.exit_code == 1
+    assert "used already" in again.stderr and "sls clock --advance 30s" in again.stderr
+    demo.ok("clock", "--advance", "30s")
+    assert demo.json("login", "totp-tom", "--auto")["state"] == "authenticated"

@@ -1,0 +1,54 @@
+"""The README's walkthrough is ready to paste: its two shell blocks (the CLI one, then curl) run as written
+against a real ``sls demo``, with ``sls``, ``jq`` and ``curl`` on the PATH, and do what they say."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_cli_demo import demo  # noqa: F401 - the fixture that starts sls demo and waits for its world
+
+pytestmark = pytest.mark.e2e
+README = (Path(__file__).parents[2] / "README.md").read_text()
+
+
+def walkthrough_blocks() -> list[str]:
+    section = README[README.index("## Walkthrough") : README.index("## What it emulates")]
+    return re.findall(r"```bash\n(.*?)```", section, flags=re.DOTALL)
+
+
+def run(block: str, data_dir: Path) -> str:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLS_")}
+    env.update(
+        SLS_DATA_DIR=str(data_dir), PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    )
+    done = subprocess.run(
+        ["bash", "-c", "set -euo pipefail\n" + block], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, f"the README's block failed:\n{done.stdout}\n{done.stderr}"
+    assert "Traceback" not in done.stderr
+    return done.stdout + done.stderr
+
+
+@pytest.mark.skipif(
+    not (shutil.which("jq") and shutil.which("curl")), reason="the walkthrough uses jq and curl"
+)
+def test_the_readme_walkthrough_runs_as_written(demo: Any) -> None:  # noqa: F811
+    demo()
+    cli_block, curl_block = walkthrough_blocks()
+    said = run(cli_block, demo.data_dir)
+    assert "error: reauth_required" in said and "error: session_expired" in said
+    assert (
+        re.search(r"amount\s+100", said) and "withdrawal.requested" in said and "session.expired_idle" in said
+    )
+
+    said = run(curl_block, demo.data_dir)
+    assert '"error":"reauth_required"' in said and '"state":"accepted"' in said
+    assert '"error":"session_expired"' in said
+    assert said.rstrip().endswith("session.expired_idle")
