@@ -16,6 +16,7 @@ from .values import MISSING, UndefinedVariable, interpolate, lookup
 from .world import StepFailed, World
 
 COMMON = ("actor", "name", "expect", "capture")
+TITLE_KEYS = ("user", "device", "type", "phone", "purpose", "method", "path", "times", "seconds", "to")
 #: Called after each step with its result: how the reports show live progress.
 Listener = Callable[[StepResult, dict[str, Any]], None]
 
@@ -26,16 +27,16 @@ def kind_of(step: dict[str, Any]) -> str:
 
 
 def title_of(kind: str, body: Any, step: dict[str, Any]) -> str:
-    """A short human line for the step, unless it names itself."""
+    """A short human line for the step (``login alice``, ``card card``), unless it names itself."""
     if step.get("name"):
         return str(step["name"])
-    if body is None:
-        return kind
-    if isinstance(body, str | int):
+    if isinstance(body, str | int) and kind not in ("say",):
         return f"{kind} {body}"
-    if isinstance(body, dict) and kind not in ("repeat", "parallel", "expect", "capture"):
-        shown = ", ".join(f"{k}={v}" for k, v in body.items() if not isinstance(v, dict | list))
-        return f"{kind} {shown}".strip()
+    if kind == "say":
+        return f"say {body}"
+    if isinstance(body, dict):
+        shown = [str(body[k]) for k in TITLE_KEYS if k in body and not isinstance(body[k], dict | list)]
+        return " ".join([kind, *shown])
     return kind
 
 
@@ -71,8 +72,8 @@ def run_step(world: World, step: dict[str, Any], index: str, *, in_parallel: boo
             actor.last = world.last = outcome.response
         result.children = _renumber(outcome.children, index)
         result.answer = outcome.response.brief() if outcome.response is not None else ""
-        if outcome.summary:
-            result.title = f"{result.title}: {outcome.summary}" if not step.get("name") else result.title
+        if outcome.summary and not step.get("name"):
+            result.title = f"{result.title}: {outcome.summary}"
         problems = _judge(world, step, kind, body, outcome, actor.last, in_parallel=in_parallel)
         if problems:
             raise StepFailed("; ".join(problems))

@@ -94,7 +94,14 @@ class RemoteTarget:
 
     remote = True
 
-    def __init__(self, url: str, admin_token: str | None, sim_token: str | None = None) -> None:
+    def __init__(
+        self,
+        url: str,
+        admin_token: str | None,
+        sim_token: str | None = None,
+        *,
+        applied: Mapping[str, Any] | None = None,
+    ) -> None:
         if not admin_token:
             raise TargetError(
                 "a run against a server needs its admin token (--admin-token or SLS_ADMIN_TOKEN): "
@@ -104,9 +111,11 @@ class RemoteTarget:
         self.label = self.url
         self.admin_token = admin_token
         self.sim_token = sim_token
+        #: Settings the server is known to run with (a server the runner started itself, from them).
+        self.applied = {k: str(v) for k, v in (applied or {}).items()}
 
     def prepare(self, settings: Mapping[str, Any]) -> None:
-        if settings:
+        if {k: str(v) for k, v in settings.items()} != self.applied and settings:
             names = ", ".join(f"{k}={v}" for k, v in settings.items())
             raise TargetError(
                 f"this scenario needs server settings ({names}) that a running server cannot take over HTTP; "

@@ -44,8 +44,8 @@ def card(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outcom
     shown = f"press > PIN {pin} > CHALLNG {challenge}"
     if answer.status == 200 and isinstance(answer.body, dict):
         world.last_answer = world.variables["response"] = answer.body["response"]
-        return Outcome(answer, f"{shown} -> {answer.body['response']}")
-    return Outcome(answer, f"{shown} -> {answer.brief()}")
+        return Outcome(answer, f"{shown} > {answer.body['response']}")
+    return Outcome(answer, shown)
 
 
 def _notification(world: World, actor: Actor, device: Device, body: dict[str, Any]) -> dict[str, Any]:
@@ -88,7 +88,7 @@ def ibkey_approve(world: World, actor: Actor, body: Any, step_: dict[str, Any]) 
     path = f"/sim/v1/ibkey/{segment(device.device_id)}/notifications/{segment(note['id'])}/approve"
     answer = world.sim(actor, "POST", path, {"match": match, **device.unlock(body)})
     shown = " ".join(note.get("candidates", []))
-    return Outcome(answer, f"{note.get('username')}: numbers {shown}, picked {match} -> {answer.brief()}")
+    return Outcome(answer, f"{note.get('username')}: numbers {shown}, picked {match}")
 
 
 @step("ibkey_deny")
@@ -97,7 +97,7 @@ def ibkey_deny(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> 
     note = _notification(world, actor, device, body)
     path = f"/sim/v1/ibkey/{segment(device.device_id)}/notifications/{segment(note['id'])}/deny"
     answer = world.sim(actor, "POST", path, device.unlock(body))
-    return Outcome(answer, f"{note.get('username')}: denied -> {answer.brief()}")
+    return Outcome(answer, f"{note.get('username')}: deny")
 
 
 @step("ibkey_respond")
@@ -110,8 +110,8 @@ def ibkey_respond(world: World, actor: Actor, body: Any, step_: dict[str, Any]) 
     answer = world.sim(actor, "POST", f"/sim/v1/ibkey/{segment(device.device_id)}/respond", payload)
     if answer.status == 200 and isinstance(answer.body, dict):
         world.last_answer = world.variables["response"] = answer.body["response"]
-        return Outcome(answer, f"challenge {challenge} -> {answer.body['response']}")
-    return Outcome(answer, f"challenge {challenge} -> {answer.brief()}")
+        return Outcome(answer, f"challenge {challenge} > {answer.body['response']}")
+    return Outcome(answer, f"challenge {challenge}")
 
 
 def activation_code(world: World, actor: Actor, user: str) -> str:
@@ -135,7 +135,7 @@ def ibkey_activate(world: World, actor: Actor, body: Any, step_: dict[str, Any])
     answer = world.sim(actor, "POST", f"/sim/v1/ibkey/{segment(device.device_id)}/activate", payload)
     if answer.status == 200 and "pin" in body and not device.pin:
         device.pin = str(body["pin"])
-    return Outcome(answer, f"{user} with code {code} -> {answer.brief()}")
+    return Outcome(answer, f"code {code}")
 
 
 @step("ibkey_add_user")
@@ -144,7 +144,7 @@ def ibkey_add_user(world: World, actor: Actor, body: Any, step_: dict[str, Any])
     user = str(body["user"])
     payload = {"username": user, "password": world.password(user, body.get("password"))}
     answer = world.sim(actor, "POST", f"/sim/v1/ibkey/{segment(device.device_id)}/users", payload)
-    return Outcome(answer, f"{user} -> {answer.brief()}")
+    return Outcome(answer)
 
 
 @step("ibkey_settings")

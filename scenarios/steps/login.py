@@ -123,8 +123,8 @@ def verify(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outc
         owner.session = world.variables["session"] = data["session"]["token"]
         if owner.pending is prompt:
             owner.pending = None
-    shown = "poll" if poll else f"typed {typed}"
-    return Outcome(answer, f"{shown} -> {data.get('state', answer.brief())}")
+    state = f" -> {data['state']}" if answer.status == 200 and data.get("state") else ""
+    return Outcome(answer, ("poll" if poll else f"typed {typed}") + state)
 
 
 def _switch(world: World, actor: Actor, payload: dict[str, Any]) -> Outcome:

@@ -65,7 +65,7 @@ def http(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outcom
         headers.setdefault("Authorization", f"Bearer {world.target.sim_token}")
     client = world.admin_client if auth == "admin" and world.admin_client else actor.client
     answer = client.request(method, path, json_body=body.get("json"), headers=headers, query=body.get("query"))
-    return Outcome(answer, f"{method} {path}")
+    return Outcome(answer)
 
 
 def enrol(world: World, spec: dict[str, Any]) -> tuple[Device | None, Response]:

@@ -13,6 +13,7 @@ from .config_cmd import config
 from .demo import demo
 from .phone_commands import phone
 from .respond import respond
+from .scenario_commands import scenario
 from .serve import serve
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 110}
@@ -44,6 +45,7 @@ device.add_command(respond)
 cli.add_command(clock)
 cli.add_command(config)
 cli.add_command(phone)
+cli.add_command(scenario)
 
 
 def main() -> None:

@@ -1,0 +1,93 @@
+"""Trainer mode: a scenario replayed as a live demo (``sls scenario demo NAME``).
+
+Each ``say`` is shown as narration and the demo waits (for Enter, or ``--pace`` seconds); each step is shown
+on its side, what the attacker does and sees on the left, the defender (the user, their phone and card) on
+the right, and beside them the audit events it caused: the broker's view. The demo runs against a real
+server (one it starts, unless ``--server`` names one) so the room can watch the trainer console
+(``/trainer``) in a browser at the same time.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from .loader import Scenario
+from .runner import ScenarioResult
+from .steps import StepResult
+from .world import World
+
+SIDES = ("attacker", "defender")
+
+
+class DemoReport:
+    def __init__(self, console: Console, *, pace: float | None, wait: Callable[[], Any] | None = None) -> None:
+        self.console = console
+        self.pace = pace
+        self.wait = wait or (lambda: console.input(Text("  ⏎ ", style="dim")))
+        self.cursor: str | None = None
+        self.headed = False
+
+    def pause(self) -> None:
+        if self.pace is None:
+            self.wait()
+        elif self.pace > 0:
+            time.sleep(self.pace)  # the room's pace, in wall-clock time; the server's clock never sleeps
+
+    def scenario_started(self, scenario: Scenario, world: World | None) -> None:
+        lines = [Text(scenario.description)]
+        if scenario.data.get("source"):
+            lines.append(Text(f"source: {scenario.data['source']}", style="dim"))
+        if world is not None:
+            for actor in world.actors.values():
+                where = actor.address or "the default address"
+                lines.append(Text(f"{actor.name}: {actor.role}, from {where}", style="cyan"))
+            self.cursor = self._events(world)[1]  # the setup's events are not the show
+        self.console.print(Panel(Group(*lines), title=scenario.name, title_align="left", border_style="bold"))
+
+    def step_done(self, result: StepResult, step: dict[str, Any], world: World) -> None:
+        if result.kind == "say":
+            self.console.print(Panel(Text(str(step["say"]), style="italic"), border_style="magenta", title="»"))
+            self.pause()
+            return
+        events, self.cursor = self._events(world)
+        side = world.actors[result.actor].role if result.actor in world.actors else "defender"
+        grid = Table(show_header=not self.headed, expand=True, box=None, padding=(0, 1))
+        for column in (*SIDES, "audit trail"):
+            grid.add_column(column, ratio=1, overflow="fold", header_style="bold")
+        self.headed = True
+        style = "green" if result.status == "passed" else "bold red"
+        cell = Text(f"{result.index} {result.title}", style="red" if side == "attacker" else "")
+        if result.answer:
+            cell.append(f"\n→ {result.answer}", style=style)
+        if result.status == "failed":
+            cell.append(f"\n{result.message}", style="red")
+        trail = Text("\n".join(_event_line(e) for e in events), style="dim")
+        grid.add_row(cell if side == "attacker" else "", cell if side != "attacker" else "", trail)
+        self.console.print(grid)
+
+    def scenario_done(self, result: ScenarioResult) -> None:
+        style = "bold green" if result.ok else "bold red"
+        self.console.print(Text(f"{result.status}: {result.message or 'every step as expected'}", style=style))
+
+    def _events(self, world: World) -> tuple[list[dict[str, Any]], str | None]:
+        query: dict[str, Any] = {"limit": 1000, **({"since": self.cursor} if self.cursor else {})}
+        page = world.admin("GET", "/admin/v1/events", query=query)
+        if page.status != 200 or not isinstance(page.body, dict):
+            return [], self.cursor
+        events = [e for e in page.body.get("events", []) if e.get("type") != "clock.moved"]
+        return events, page.body.get("cursor") or self.cursor
+
+
+def _event_line(event: dict[str, Any]) -> str:
+    parts = [str(event.get("type"))]
+    for key in ("user", "ip", "factor", "result"):
+        if event.get(key):
+            parts.append(f"{key}={event[key]}")
+    return " ".join(parts)

@@ -1,0 +1,297 @@
+"""``sls scenario run|list|show|new|validate|demo|reference``: scripted scenarios (the ``scenarios`` package).
+
+The scenarios are clients of the HTTP API; this module only parses options and prints. ``scenarios`` is
+imported inside the commands, so ``sls --help`` stays quick.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .output import EXIT_FAILED, EXIT_USAGE, CliError, err, note, out, print_json, print_renderable, table
+
+SERVER_HELP = "Run against this server (it is wiped before each scenario) instead of in-process."
+
+
+def _files(targets: tuple[str, ...], everything: bool) -> list[Path]:
+    from scenarios.loader import resolve
+
+    if not targets and not everything:
+        raise CliError("name scenarios (files, folders or library names) or give --all", EXIT_USAGE)
+    try:
+        return resolve(list(targets), everything=everything)
+    except LookupError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+
+
+def _load_all(files: list[Path]) -> list[Any]:
+    from scenarios.loader import ScenarioInvalid, load
+
+    loaded = []
+    for file in files:
+        try:
+            loaded.append(load(file))
+        except ScenarioInvalid as exc:
+            raise CliError(f"{file} is not a valid scenario:\n{exc}") from None
+    return loaded
+
+
+def _pace(value: str | None) -> float | None:
+    if value is None or value == "enter":
+        return None
+    found = re.fullmatch(r"(\d+(?:\.\d+)?)(ms|s)?", value.strip())
+    if not found:
+        raise click.BadParameter("a time like 2s, 500ms or 0, or 'enter'", param_hint="--pace")
+    number = float(found.group(1))
+    return number / 1000 if found.group(2) == "ms" else number
+
+
+@click.group()
+def scenario() -> None:
+    """Scripted scenarios: the shipped library of procedures and attacks, or your own YAML files.
+
+    \b
+    A scenario sets up a world (users, devices, phones, the clock), then takes steps over the HTTP API
+    as the user, an attacker and the broker, and checks what happens. See scenarios/REFERENCE.md.
+    """
+
+
+@scenario.command("run")
+@click.argument("targets", nargs=-1, metavar="PATH|NAME...")
+@click.option("--all", "everything", is_flag=True, help="Run every scenario of the shipped library.")
+@click.option("--tag", "tags", multiple=True, metavar="TAG", help="Only scenarios with this tag (repeatable).")
+@click.option("--server", metavar="URL", help=SERVER_HELP)
+@click.option("--admin-token", envvar="SLS_ADMIN_TOKEN", show_envvar=True, metavar="TOKEN",
+              help="The server's admin token (with --server).")
+@click.option("--sim-token", envvar="SLS_SIM_TOKEN", show_envvar=True, metavar="TOKEN",
+              help="The server's /sim/v1 token, if it sets one (with --server).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Fixes every random choice the runner makes.")
+@click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="Write JUnit XML.")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON (progress goes to stderr).")
+@click.option("-v", "--verbose", is_flag=True, help="Show every round of a repeat and every parallel branch.")
+def run(targets: tuple[str, ...], everything: bool, tags: tuple[str, ...], server: str | None,
+        admin_token: str | None, sim_token: str | None, seed: int, junit: Path | None, as_json: bool,
+        verbose: bool) -> None:
+    """Run scenarios; exit 0 only when every one passed (or failed as it declared it would).
+
+    \b
+    In-process by default: an app and an embedded Redis of the run's own, wiped before each scenario.
+    With --server the runner is an HTTP client of that server: it needs the admin token, wipes the
+    server before each scenario, and sends actors' addresses as X-Forwarded-For, so the server must
+    trust this machine (SLS_TRUSTED_PROXIES=127.0.0.1/32); a scenario fails if an address did not take.
+
+    \b
+    Examples:
+      sls scenario run --all                          # the whole library, in-process
+      sls scenario run dscplus-login push-bombing     # library scenarios by name
+      sls scenario run my-tests/ --junit report.xml   # every *.scenario.yaml in a folder, for CI
+      sls scenario run --all --server http://127.0.0.1:8000 --admin-token "$TOKEN" --json
+    """
+    from scenarios import report
+    from scenarios.runner import Runner, run_paths
+    from scenarios.targets import InProcessTarget, RemoteTarget, TargetError
+
+    files = _files(targets, everything)
+    if tags:
+        files = [s.path for s in _load_all(files) if set(tags) & set(s.tags)]
+        if not files:
+            raise CliError(f"no scenario has the tag {', '.join(tags)}", EXIT_USAGE)
+    console = err() if as_json else out()
+    try:
+        target = RemoteTarget(server, admin_token, sim_token) if server else InProcessTarget()
+    except TargetError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+    try:
+        results = run_paths(files, Runner(target, seed=seed, listener=report.ConsoleReport(console, verbose=verbose)))
+    finally:
+        target.close()
+    report.summary(console, results)
+    if junit:
+        report.write_junit(junit, results, seed=seed)
+        note(f"JUnit XML written to {junit}")
+    if as_json:
+        print_json(report.as_json(results, seed=seed, target=target.label))
+    if not all(r.ok for r in results):
+        sys.exit(EXIT_FAILED)
+
+
+@scenario.command("list")
+@click.argument("paths", nargs=-1, metavar="[PATH...]")
+@click.option("--tag", "tags", multiple=True, metavar="TAG", help="Only scenarios with this tag.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+def list_(paths: tuple[str, ...], tags: tuple[str, ...], as_json: bool) -> None:
+    """The shipped library (or the scenarios in PATHs): name, tags, description.
+
+    \b
+    Examples:
+      sls scenario list
+      sls scenario list --tag attack
+      sls scenario list my-tests/ --json
+    """
+    found = _load_all(_files(paths, not paths))
+    found = [s for s in found if not tags or set(tags) & set(s.tags)]
+    rows = [{"name": s.name, "tags": s.tags, "description": s.description, "file": str(s.path),
+             **({"expect_failure": s.expect_failure} if s.expect_failure else {})} for s in found]
+    if as_json:
+        print_json(rows)
+        return
+    print_renderable(table(f"{len(rows)} scenarios", ["name", "tags", "description"],
+                           [[r["name"], r["tags"], r["description"]] for r in rows], wrap=["description"]))
+
+
+@scenario.command("show")
+@click.argument("name", metavar="NAME|PATH")
+@click.option("--json", "as_json", is_flag=True, help="Print the scenario as JSON.")
+def show(name: str, as_json: bool) -> None:
+    """Print a scenario's file: what it sets up and every step.
+
+    \b
+    Examples:
+      sls scenario show sim-swap
+      sls scenario show sim-swap --json | jq '.steps | length'
+    """
+    (found,) = _load_all(_files((name,), False))
+    if as_json:
+        print_json(found.data)
+        return
+    from rich.syntax import Syntax
+
+    print_renderable(Syntax(found.path.read_text(encoding="utf-8"), "yaml", line_numbers=True, word_wrap=True))
+
+
+@scenario.command("new")
+@click.argument("name")
+@click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Folder to write NAME.scenario.yaml into.")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def new(name: str, folder: Path, force: bool) -> None:
+    """Write a commented template, NAME.scenario.yaml, to start a scenario from.
+
+    \b
+    Example:
+      sls scenario new my-login-check && sls scenario run my-login-check.scenario.yaml
+    """
+    from importlib import resources
+
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,63}", name):
+        raise CliError("NAME is lower-case letters, digits and dashes (kebab-case), 2-64 long", EXIT_USAGE)
+    target = folder / f"{name}.scenario.yaml"
+    if target.exists() and not force:
+        raise CliError(f"{target} exists (--force overwrites it)", EXIT_USAGE)
+    template = (resources.files("scenarios") / "template.scenario.yaml").read_text(encoding="utf-8")
+    folder.mkdir(parents=True, exist_ok=True)
+    target.write_text(template.replace("__NAME__", name), encoding="utf-8")
+    out().print(f"wrote {target}; run it with: sls scenario run {target}", soft_wrap=True)
+
+
+@scenario.command("validate")
+@click.argument("targets", nargs=-1, metavar="PATH|NAME...")
+@click.option("--all", "everything", is_flag=True, help="Validate the whole shipped library.")
+@click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
+def validate(targets: tuple[str, ...], everything: bool, as_json: bool) -> None:
+    """Check scenario files against the schema without running them; exit 1 if any is invalid.
+
+    Every problem is told as FILE:LINE:COLUMN: where: what was expected (a misspelt step or key names
+    the closest valid one).
+
+    \b
+    Examples:
+      sls scenario validate my-tests/*.scenario.yaml
+      sls scenario validate --all --json
+    """
+    from scenarios.loader import ScenarioInvalid, load
+
+    report: list[dict[str, Any]] = []
+    for file in _files(targets, everything):
+        try:
+            load(file)
+            report.append({"file": str(file), "valid": True, "problems": []})
+        except ScenarioInvalid as exc:
+            problems = [vars(p) for p in exc.problems]
+            report.append({"file": str(file), "valid": False, "problems": problems})
+    if as_json:
+        print_json(report)
+    else:
+        for entry in report:
+            if entry["valid"]:
+                out().print(f"[green]valid[/green] {entry['file']}", soft_wrap=True, highlight=False)
+            for problem in entry["problems"]:
+                place = f" {problem['where']}:" if problem["where"] else ""
+                line = f"{problem['file']}:{problem['line']}:{problem['column']}:{place} {problem['message']}"
+                err().print(line, style="red", soft_wrap=True, markup=False)
+    if not all(entry["valid"] for entry in report):
+        sys.exit(EXIT_FAILED)
+
+
+@scenario.command("demo")
+@click.argument("name", metavar="NAME|PATH")
+@click.option("--pace", metavar="TIME", help="Wait this long at each narration instead of for Enter (2s, 0).")
+@click.option("--server", metavar="URL", help="Use this server (it is wiped) instead of starting one.")
+@click.option("--admin-token", envvar="SLS_ADMIN_TOKEN", show_envvar=True, metavar="TOKEN",
+              help="The server's admin token (with --server).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Fixes every random choice the runner makes.")
+def demo(name: str, pace: str | None, server: str | None, admin_token: str | None, seed: int) -> None:
+    """Trainer mode: narrate a scenario step by step, attacker and defender side by side.
+
+    \b
+    Without --server it starts `sls serve` on a free port (trusting this machine's X-Forwarded-For, so
+    each actor appears at its own address) and prints the trainer console's URL (/trainer) to open
+    for the room; it stops the server at the end.
+
+    \b
+    Examples:
+      sls scenario demo phishing-relay               # Enter moves on after each narration
+      sls scenario demo push-bombing --pace 3s       # hands-free
+    """
+    from scenarios.demo import DemoReport
+    from scenarios.runner import Runner
+    from scenarios.server import ChildServer, ServerFailed
+    from scenarios.targets import RemoteTarget, TargetError
+
+    (found,) = _load_all(_files((name,), False))
+    settings = (found.data.get("setup") or {}).get("settings") or {}
+    child = None
+    try:
+        if server is None:
+            child = ChildServer(settings=settings, trust_local_proxy=True).start()
+            server, admin_token = child.url, child.admin_token
+        target = RemoteTarget(server, admin_token, applied=settings if child else None)
+        _announce(server)
+        result = Runner(target, seed=seed, listener=DemoReport(out(), pace=_pace(pace))).run(found)
+    except (ServerFailed, TargetError) as exc:
+        raise CliError(str(exc)) from None
+    finally:
+        if child is not None:
+            child.stop()
+    if not result.ok:
+        sys.exit(EXIT_FAILED)
+
+
+def _announce(server: str) -> None:
+    import requests
+
+    try:
+        found = requests.get(f"{server.rstrip('/')}/trainer", timeout=5).status_code != 404
+    except requests.RequestException:
+        found = False
+    where = f"{server.rstrip('/')}/trainer"
+    shown = f"trainer console: {where}" + ("" if found else "  (this server has no trainer console yet: 404)")
+    out().print(shown, style="bold", soft_wrap=True)
+
+
+@scenario.command("reference")
+def reference() -> None:
+    """Print the step reference (Markdown), generated from the scenario schema.
+
+    \b
+    Example:
+      sls scenario reference > scenarios/REFERENCE.md
+    """
+    from scenarios.reference import markdown
+
+    sys.stdout.write(markdown())
