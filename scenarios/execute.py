@@ -77,9 +77,10 @@ def run_step(world: World, step: dict[str, Any], index: str, *, in_parallel: boo
         problems = _judge(world, step, kind, body, outcome, actor.last, in_parallel=in_parallel)
         if problems:
             raise StepFailed("; ".join(problems))
-        _capture(world, step.get("capture"), outcome)
-        if kind == "capture":
+        if kind == "capture":  # a standalone capture reads the last answer (of its actor, if it names one)
             _capture(world, body, Outcome(response=actor.last if "actor" in step else world.last))
+        else:
+            _capture(world, step.get("capture"), outcome)
     except (StepFailed, UndefinedVariable, ConnectionError) as exc:
         result.status, result.message = "failed", str(exc)
     result.ms = (time.perf_counter() - started) * 1000

@@ -82,6 +82,7 @@ def summary(console: Console, results: list[ScenarioResult]) -> None:
         grid.add_column(column, overflow="fold", no_wrap=column in ("scenario", "result"))
     for result in results:
         why = result.message if not result.ok else (result.reason or "")
+        why = why if len(why) <= 160 else why[:157] + "..."
         grid.add_row(
             result.name,
             Text(result.status, style=VERDICT.get(result.status, "")),
