@@ -87,11 +87,11 @@ class _Walk:
         self.devices.add(name)
         self.define(name, path)
 
-    def steps(self, steps: list[dict[str, Any]], path: tuple[Any, ...], *, in_parallel: bool = False) -> None:
+    def steps(self, steps: list[dict[str, Any]], path: tuple[Any, ...]) -> None:
         for index, step in enumerate(steps):
-            self.step(step, (*path, index), in_parallel=in_parallel)
+            self.step(step, (*path, index))
 
-    def step(self, step: dict[str, Any], path: tuple[Any, ...], *, in_parallel: bool) -> None:
+    def step(self, step: dict[str, Any], path: tuple[Any, ...]) -> None:
         from .execute import kind_of
 
         kind = kind_of(step)
@@ -133,9 +133,9 @@ class _Walk:
             if has_copies and "times" not in body:
                 self.problem(path, "`steps` needs `times`: how many copies run at once")
             for b, branch in enumerate(body.get("branches") or []):
-                self.steps(branch, (*path, "branches", b), in_parallel=True)
+                self.steps(branch, (*path, "branches", b))
         if "steps" in body:
-            self.steps(body["steps"], (*path, "steps"), in_parallel=kind == "parallel")
+            self.steps(body["steps"], (*path, "steps"))
         if not had_i:
             self.variables.discard("i")
 

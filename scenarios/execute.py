@@ -42,12 +42,12 @@ def title_of(kind: str, body: Any, step: dict[str, Any]) -> str:
 
 def run_steps(
     world: World, steps: list[dict[str, Any]], prefix: str = "", *, listener: Listener | None = None,
-    in_parallel: bool = False,
+    judged_together: bool = False,
 ) -> list[StepResult]:
     """Run ``steps`` in order; stop at the first failure (later steps would only fail for its reason)."""
     results = []
     for number, step in enumerate(steps, start=1):
-        result = run_step(world, step, f"{prefix}{number}", in_parallel=in_parallel)
+        result = run_step(world, step, f"{prefix}{number}", judged_together=judged_together)
         results.append(result)
         if listener:
             listener(result, step)
@@ -56,7 +56,7 @@ def run_steps(
     return results
 
 
-def run_step(world: World, step: dict[str, Any], index: str, *, in_parallel: bool = False) -> StepResult:
+def run_step(world: World, step: dict[str, Any], index: str, *, judged_together: bool = False) -> StepResult:
     registry = load_all()
     kind = kind_of(step)
     actor_name = step.get("actor", "user")
@@ -74,7 +74,7 @@ def run_step(world: World, step: dict[str, Any], index: str, *, in_parallel: boo
         result.answer = outcome.response.brief() if outcome.response is not None else ""
         if outcome.summary and not step.get("name"):
             result.title = f"{result.title}: {outcome.summary}"
-        problems = _judge(world, step, kind, body, outcome, actor.last, in_parallel=in_parallel)
+        problems = _judge(world, step, kind, body, outcome, actor.last, judged_together=judged_together)
         if problems:
             raise StepFailed("; ".join(problems))
         if kind == "capture":  # a standalone capture reads the last answer (of its actor, if it names one)
@@ -98,15 +98,15 @@ def _renumber(children: list[StepResult], parent: str) -> list[StepResult]:
 
 
 def _judge(
-    world: World, step: dict[str, Any], kind: str, body: Any, outcome: Outcome, last: Any, *, in_parallel: bool
+    world: World, step: dict[str, Any], kind: str, body: Any, outcome: Outcome, last: Any, *, judged_together: bool
 ) -> list[str]:
     if kind == "expect":
         target = last if "actor" in step else world.last
         return judging.check(body, target, world)
     if "expect" in step:
         return judging.check(step["expect"], outcome.response, world, outcome.rounds)
-    if in_parallel:
-        return []  # a branch's answers are judged together, by the parallel step's own expect
+    if judged_together:
+        return []  # rounds and branches are judged together, by their loop's own expect
     if outcome.unexpected is not None:
         return outcome.unexpected
     return judging.default_problems(outcome.response)

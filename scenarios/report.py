@@ -81,14 +81,15 @@ def summary(console: Console, results: list[ScenarioResult]) -> None:
     for column in ("scenario", "result", "steps", "time", "why"):
         grid.add_column(column, overflow="fold", no_wrap=column in ("scenario", "result"))
     for result in results:
-        why = result.message if not result.ok else (result.reason or "")
-        why = why if len(why) <= 160 else why[:157] + "..."
+        why = (result.message if not result.ok else (result.reason or "")).strip().splitlines()
+        why_text = why[0] if why else ""
+        why_text = why_text if len(why_text) <= 160 else why_text[:157] + "..."
         grid.add_row(
             result.name,
             Text(result.status, style=VERDICT.get(result.status, "")),
             str(_count(result.steps)),
             f"{result.seconds:.2f}s",
-            Text(why, style="dim" if result.ok else "red"),
+            Text(why_text, style="dim" if result.ok else "red"),
         )
     console.print(grid)
     tally = totals(results)

@@ -16,7 +16,8 @@ _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_*-]+)*)\}")
 MISSING: Any = object()
 _MISSING = MISSING  # the marker of a path that leads nowhere
 MATCHER_OPS = frozenset(
-    {"eq", "ne", "gt", "ge", "lt", "le", "between", "in", "not_in", "regex", "contains", "len", "exists", "type"}
+    {"eq", "ne", "gt", "ge", "lt", "le", "between", "in", "not_in", "regex", "contains", "excludes", "len", "exists",
+     "type"}
 )
 _TYPES: dict[str, type | tuple[type, ...]] = {
     "string": str,
@@ -173,6 +174,15 @@ def _check(op: str, actual: Any, operand: Any) -> str | None:
             return None if ok else f"{shown}, expected an item matching {operand!r}"
         if isinstance(actual, dict):
             return None if operand in actual else f"{shown}, expected a key {operand!r}"
+        return f"{shown}, expected a string, list or object"
+    if op == "excludes":
+        if isinstance(actual, str):
+            return None if str(operand) not in actual else f"{shown}, expected not to contain {operand!r}"
+        if isinstance(actual, list):
+            ok = all(match(item, operand) is not None for item in actual)
+            return None if ok else f"{shown}, expected no item matching {operand!r}"
+        if isinstance(actual, dict):
+            return None if operand not in actual else f"{shown}, expected no key {operand!r}"
         return f"{shown}, expected a string, list or object"
     if op == "len":
         if not isinstance(actual, str | list | dict):

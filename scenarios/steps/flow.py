@@ -34,7 +34,7 @@ def repeat(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outc
         for i in range(1, times + 1):
             world.variables["i"] = i
             before = world.last
-            results = run_steps(world, body["steps"])
+            results = run_steps(world, body["steps"], judged_together="expect" in step_)
             round_result = StepResult(str(i), "round", f"round {i}", actor.name, children=results)
             children.append(round_result)
             if any(r.status == "failed" for r in results):
@@ -93,7 +93,7 @@ def parallel(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Ou
     def branch(index: int) -> list[StepResult]:
         if gate is not None:
             gate.wait(timeout=30)
-        return run_steps(worlds[index], plans[index], in_parallel=True)
+        return run_steps(worlds[index], plans[index], judged_together=True)
 
     with ThreadPoolExecutor(max_workers=threads) as pool:
         outcomes = list(pool.map(branch, range(len(plans))))

@@ -41,6 +41,14 @@ def _load_all(files: list[Path]) -> list[Any]:
     return loaded
 
 
+def _console(*, stderr: bool = False) -> Any:
+    """Progress and summary: the terminal's width, or 140 columns in a CI log (rich's 80 folds too much)."""
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    return Console(file=stream, highlight=False, width=None if stream.isatty() else 140)
+
+
 def _pace(value: str | None) -> float | None:
     if value is None or value == "enter":
         return None
@@ -101,7 +109,7 @@ def run(targets: tuple[str, ...], everything: bool, tags: tuple[str, ...], serve
         files = [s.path for s in _load_all(files) if set(tags) & set(s.tags)]
         if not files:
             raise CliError(f"no scenario has the tag {', '.join(tags)}", EXIT_USAGE)
-    console = err() if as_json else out()
+    console = _console(stderr=as_json)
     try:
         target = RemoteTarget(server, admin_token, sim_token) if server else InProcessTarget()
     except TargetError as exc:
