@@ -70,7 +70,9 @@ class _Walk:
         for i, account in enumerate(setup.get("accounts") or []):
             for j, name in enumerate(account.get("users") or []):
                 if name not in users:
-                    self.problem(("setup", "accounts", i, "users", j), f"{name!r} is not a user of setup.users")
+                    self.problem(
+                        ("setup", "accounts", i, "users", j), f"{name!r} is not a user of setup.users"
+                    )
         for i, device in enumerate(setup.get("devices") or []):
             where = ("setup", "devices", i)
             if device["user"] not in users:
@@ -145,5 +147,7 @@ def cross_check(data: dict[str, Any], positions: Positions, filename: str) -> li
     walk.setup(data.get("setup") or {})
     walk.steps(data["steps"], ("steps",))
     if walk.expects == 0:
-        walk.problem(("steps",), "nothing is checked: add an `expect` (a scenario that asserts nothing is no test)")
+        walk.problem(
+            ("steps",), "nothing is checked: add an `expect` (a scenario that asserts nothing is no test)"
+        )
     return walk.problems

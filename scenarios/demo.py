@@ -19,15 +19,19 @@ from rich.table import Table
 from rich.text import Text
 
 from .loader import Scenario
-from .runner import ScenarioResult
+from .runner import Runner, ScenarioResult
+from .server import ChildServer
 from .steps import StepResult
+from .targets import RemoteTarget
 from .world import World
 
 SIDES = ("attacker", "defender")
 
 
 class DemoReport:
-    def __init__(self, console: Console, *, pace: float | None, wait: Callable[[], Any] | None = None) -> None:
+    def __init__(
+        self, console: Console, *, pace: float | None, wait: Callable[[], Any] | None = None
+    ) -> None:
         self.console = console
         self.pace = pace
         self.wait = wait or (lambda: console.input(Text("  ⏎ ", style="dim")))
@@ -53,7 +57,9 @@ class DemoReport:
 
     def step_done(self, result: StepResult, step: dict[str, Any], world: World) -> None:
         if result.kind == "say":
-            self.console.print(Panel(Text(str(step["say"]), style="italic"), border_style="magenta", title="»"))
+            self.console.print(
+                Panel(Text(str(step["say"]), style="italic"), border_style="magenta", title="»")
+            )
             self.pause()
             return
         events, self.cursor = self._events(world)
@@ -74,7 +80,9 @@ class DemoReport:
 
     def scenario_done(self, result: ScenarioResult) -> None:
         style = "bold green" if result.ok else "bold red"
-        self.console.print(Text(f"{result.status}: {result.message or 'every step as expected'}", style=style))
+        self.console.print(
+            Text(f"{result.status}: {result.message or 'every step as expected'}", style=style)
+        )
 
     def _events(self, world: World) -> tuple[list[dict[str, Any]], str | None]:
         query: dict[str, Any] = {"limit": 1000, **({"since": self.cursor} if self.cursor else {})}
@@ -91,3 +99,56 @@ def _event_line(event: dict[str, Any]) -> str:
         if event.get(key):
             parts.append(f"{key}={event[key]}")
     return " ".join(parts)
+
+
+def run_demo(
+    scenario: Scenario,
+    console: Console,
+    *,
+    pace: float | None,
+    server: str | None = None,
+    admin_token: str | None = None,
+    seed: int = 0,
+) -> ScenarioResult:
+    """Replay ``scenario`` for a room: against ``server``, or a server started for it and stopped after.
+
+    A started server trusts this machine's ``X-Forwarded-For`` (each actor appears at its own address) and
+    runs with the scenario's settings. ``ServerFailed``/``TargetError`` when there is no server to use.
+    """
+    settings = (scenario.data.get("setup") or {}).get("settings") or {}
+    child = None
+    try:
+        if server is None:
+            child = ChildServer(settings=settings, trust_local_proxy=True).start()
+            server, admin_token = child.url, child.admin_token
+        target = RemoteTarget(server, admin_token, applied=settings if child else None)
+        console.print(trainer_console(server), style="bold", soft_wrap=True)
+        return Runner(target, seed=seed, listener=DemoReport(console, pace=pace)).run(scenario)
+    finally:
+        if child is not None:
+            child.stop()
+
+
+def parse_pace(value: str | None) -> float | None:
+    """``2s``, ``500ms``, ``0`` -> seconds; ``None`` or ``enter`` -> wait for Enter."""
+    import re
+
+    if value is None or value == "enter":
+        return None
+    found = re.fullmatch(r"(\d+(?:\.\d+)?)(ms|s)?", value.strip())
+    if not found:
+        raise ValueError("a time like 2s, 500ms or 0, or 'enter'")
+    number = float(found.group(1))
+    return number / 1000 if found.group(2) == "ms" else number
+
+
+def trainer_console(server: str) -> str:
+    """Where the room watches the feed; said plainly when this server has no trainer console yet."""
+    import requests
+
+    where = f"{server.rstrip('/')}/trainer"
+    try:
+        found = requests.get(where, timeout=5).status_code != 404
+    except requests.RequestException:
+        found = False
+    return f"trainer console: {where}" + ("" if found else "  (this server has no trainer console yet: 404)")

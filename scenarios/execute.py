@@ -41,7 +41,11 @@ def title_of(kind: str, body: Any, step: dict[str, Any]) -> str:
 
 
 def run_steps(
-    world: World, steps: list[dict[str, Any]], prefix: str = "", *, listener: Listener | None = None,
+    world: World,
+    steps: list[dict[str, Any]],
+    prefix: str = "",
+    *,
+    listener: Listener | None = None,
     judged_together: bool = False,
 ) -> list[StepResult]:
     """Run ``steps`` in order; stop at the first failure (later steps would only fail for its reason)."""
@@ -98,7 +102,14 @@ def _renumber(children: list[StepResult], parent: str) -> list[StepResult]:
 
 
 def _judge(
-    world: World, step: dict[str, Any], kind: str, body: Any, outcome: Outcome, last: Any, *, judged_together: bool
+    world: World,
+    step: dict[str, Any],
+    kind: str,
+    body: Any,
+    outcome: Outcome,
+    last: Any,
+    *,
+    judged_together: bool,
 ) -> list[str]:
     if kind == "expect":
         target = last if "actor" in step else world.last

@@ -73,12 +73,16 @@ def _statuses(wanted: dict[str, Any], rounds: list[Response]) -> list[str]:
     for status, expected in wanted.items():
         problem = match(counts.get(status, 0), expected)
         if problem:
-            problems.append(f"{counts.get(status, 0)} of {len(rounds)} ended with {status}, expected {expected!r}")
+            problems.append(
+                f"{counts.get(status, 0)} of {len(rounds)} ended with {status}, expected {expected!r}"
+            )
     for status, count in sorted(counts.items()):
         if status not in wanted:
             examples = next(r for r in rounds if str(r.status) == status)
-            problems.append(f"{count} of {len(rounds)} ended with {status} ({examples.brief()}), which "
-                            "`statuses` does not name")
+            problems.append(
+                f"{count} of {len(rounds)} ended with {status} ({examples.brief()}), which "
+                "`statuses` does not name"
+            )
     return problems
 
 
@@ -94,18 +98,24 @@ def _events(spec: dict[str, Any], world: World) -> list[str]:
         found = _matching(unwanted, world)
         if found:
             first = {k: v for k, v in found[0].items() if k != "id"}
-            problems.append(f"events {_describe(unwanted)}: {len(found)} happened, expected none (first: {first})")
+            problems.append(
+                f"events {_describe(unwanted)}: {len(found)} happened, expected none (first: {first})"
+            )
     return problems
 
 
 def _matching(wanted: dict[str, Any], world: World) -> list[dict[str, Any]]:
-    events = world.events(type=wanted["type"], user=wanted.get("user") if isinstance(wanted.get("user"), str) else "")
+    events = world.events(
+        type=wanted["type"], user=wanted.get("user") if isinstance(wanted.get("user"), str) else ""
+    )
     kept = []
     for event in events:
         if any(key in wanted and match(event.get(key, MISSING), wanted[key]) for key in EVENT_FIELDS):
             continue
         detail = event.get("detail") or {}
-        if any(match(lookup(detail, path), expected) for path, expected in (wanted.get("detail") or {}).items()):
+        if any(
+            match(lookup(detail, path), expected) for path, expected in (wanted.get("detail") or {}).items()
+        ):
             continue
         kept.append(event)
     return kept

@@ -81,6 +81,14 @@ class Scenario:
     def expect_failure(self) -> str | None:
         return self.data.get("expect_failure")
 
+    def summary(self) -> dict[str, Any]:
+        """Name, tags, description, file (and the expected-failure mark): ``sls scenario list``'s row."""
+        row: dict[str, Any] = {"name": self.name, "tags": self.tags, "description": self.description}
+        row["file"] = str(self.path)
+        if self.expect_failure:
+            row["expect_failure"] = self.expect_failure
+        return row
+
     def where(self, path: Path_) -> str:
         line, column = self.positions.of(path)
         return f"{self.path.name}:{line}:{column}"
@@ -96,7 +104,9 @@ def parse(text: str, filename: str) -> tuple[Any, Positions]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise ScenarioInvalid([Problem(filename, line, column, "", f"not valid YAML: {exc.problem}")]) from None
+        raise ScenarioInvalid(
+            [Problem(filename, line, column, "", f"not valid YAML: {exc.problem}")]
+        ) from None
     finally:
         loader.dispose()
     return data, positions
@@ -144,6 +154,33 @@ def load(path: Path | str) -> Scenario:
     if problems:
         raise ScenarioInvalid(problems)
     return Scenario(file, data, positions)
+
+
+def check_files(files: list[Path]) -> list[dict[str, Any]]:
+    """``sls scenario validate``'s report: per file, valid or not and its problems (as dicts)."""
+    report: list[dict[str, Any]] = []
+    for file in files:
+        try:
+            load(file)
+            report.append({"file": str(file), "valid": True, "problems": []})
+        except ScenarioInvalid as exc:
+            report.append({"file": str(file), "valid": False, "problems": [vars(p) for p in exc.problems]})
+    return report
+
+
+def new_file(name: str, folder: Path, *, force: bool = False) -> Path:
+    """Write the commented template as ``folder/name.scenario.yaml``; ``ValueError``/``FileExistsError``."""
+    import re
+
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,63}", name):
+        raise ValueError("NAME is lower-case letters, digits and dashes (kebab-case), 2-64 long")
+    target = folder / f"{name}{SUFFIX}"
+    if target.exists() and not force:
+        raise FileExistsError(f"{target} exists (--force overwrites it)")
+    template = (resources.files("scenarios") / "template.scenario.yaml").read_text(encoding="utf-8")
+    folder.mkdir(parents=True, exist_ok=True)
+    target.write_text(template.replace("__NAME__", name), encoding="utf-8")
+    return target
 
 
 def library_dir() -> Path:

@@ -28,7 +28,9 @@ def _shape(sub: dict[str, Any]) -> str:
     if "enum" in sub:
         return " \\| ".join(f"`{v}`" for v in sub["enum"])
     if "oneOf" in sub:
-        return " or ".join(_shape(o if "$ref" not in o else defs[o["$ref"].rsplit("/", 1)[-1]]) for o in sub["oneOf"])
+        return " or ".join(
+            _shape(o if "$ref" not in o else defs[o["$ref"].rsplit("/", 1)[-1]]) for o in sub["oneOf"]
+        )
     kind = sub.get("type", "any")
     if isinstance(kind, list):
         return " or ".join(kind)
@@ -67,7 +69,7 @@ def markdown() -> str:
         "A request step without `expect` must answer 2xx. `expect` holds any of:",
         "",
         *_properties(defs["expectation"]),
-        "A value in `json`, `error` or an event field is a literal (compared exactly: `60` is not `\"60\"`) or "
+        'A value in `json`, `error` or an event field is a literal (compared exactly: `60` is not `"60"`) or '
         "a matcher, a mapping of operators that must all hold: "
         + ", ".join(f"`{op}`" for op in defs["matcher"]["properties"])
         + ". Paths are dotted (`factor.challenge`), numbers index lists (`factors.0.type`), `*` maps over a "
@@ -76,8 +78,16 @@ def markdown() -> str:
         "## Top level and `setup`",
         "",
         *_properties({"properties": doc["properties"], "required": doc["required"]}),
+        "`actors` maps a name to:",
+        "",
+        *_properties(doc["properties"]["actors"]["additionalProperties"]),
+        "`setup` holds:",
+        "",
         *_properties(doc["properties"]["setup"]),
     ]
+    setup = doc["properties"]["setup"]["properties"]
+    for part in ("users", "accounts", "devices"):
+        lines += [f"Each of `setup.{part}`:", "", *_properties(setup[part]["items"])]
     for family, title in FAMILIES.items():
         lines += [f"## {title}", ""]
         for name in step_types():

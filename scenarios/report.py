@@ -51,7 +51,7 @@ class ConsoleReport:
     def _line(self, result: StepResult, depth: int) -> None:
         indent = "  " * (depth + 1)
         if result.kind == "say":
-            self.console.print(Text(f"{indent}  » {result.title[len('say '):]}", style="italic magenta"))
+            self.console.print(Text(f"{indent}  » {result.title[len('say ') :]}", style="italic magenta"))
             return
         icon, style = ICONS.get(result.status, ("?", "yellow"))
         line = Text(f"{indent}{icon} ", style=style)
@@ -72,7 +72,9 @@ class ConsoleReport:
     def scenario_done(self, result: ScenarioResult) -> None:
         style = VERDICT.get(result.status, "bold")
         message = f": {result.message}" if result.message and result.status != "failed" else ""
-        self.console.print(Text(f"  {result.status} in {result.seconds:.2f}s{message}", style=style), overflow="fold")
+        self.console.print(
+            Text(f"  {result.status} in {result.seconds:.2f}s{message}", style=style), overflow="fold"
+        )
         self.console.print()
 
 
@@ -96,7 +98,9 @@ def summary(console: Console, results: list[ScenarioResult]) -> None:
     shown = ", ".join(f"{n} {status}" for status, n in tally.items() if n)
     verdict = "all passed" if results and all(r.ok for r in results) else "FAILED"
     total = sum(r.seconds for r in results)
-    console.print(Text(f"{verdict}: {shown} in {total:.1f}s", style="bold green" if verdict != "FAILED" else "bold red"))
+    console.print(
+        Text(f"{verdict}: {shown} in {total:.1f}s", style="bold green" if verdict != "FAILED" else "bold red")
+    )
 
 
 def _count(steps: list[StepResult]) -> int:
@@ -130,7 +134,7 @@ def step_log(steps: list[StepResult], depth: int = 0) -> list[str]:
     lines = []
     for step in steps:
         if step.kind == "say":
-            lines.append(f"{'  ' * depth}  » {step.title[len('say '):]}")
+            lines.append(f"{'  ' * depth}  » {step.title[len('say ') :]}")
             continue
         mark = "ok  " if step.status == "passed" else "FAIL"
         answer = f" -> {step.answer}" if step.answer else ""
@@ -158,8 +162,12 @@ def write_junit(path: Path, results: list[ScenarioResult], *, seed: int) -> None
     ET.SubElement(properties, "property", name="seed", value=str(seed))
     for result in results:
         case = ET.SubElement(
-            suite, "testcase", classname="scenarios." + (result.tags[0] if result.tags else "scenario"),
-            name=result.name, file=result.file, time=f"{result.seconds:.3f}",
+            suite,
+            "testcase",
+            classname="scenarios." + (result.tags[0] if result.tags else "scenario"),
+            name=result.name,
+            file=result.file,
+            time=f"{result.seconds:.3f}",
         )
         if result.status in ("failed", "xpassed"):
             failure = ET.SubElement(case, "failure", message=result.message)

@@ -79,7 +79,9 @@ class Listener(Protocol):
 
 
 class Runner:
-    def __init__(self, target: InProcessTarget | RemoteTarget, *, seed: int = 0, listener: Listener | None = None):
+    def __init__(
+        self, target: InProcessTarget | RemoteTarget, *, seed: int = 0, listener: Listener | None = None
+    ):
         self.target = target
         self.seed = seed
         self.listener = listener
@@ -87,8 +89,12 @@ class Runner:
     def run(self, scenario: Scenario) -> ScenarioResult:
         started = time.perf_counter()
         result = ScenarioResult(
-            scenario.name, str(scenario.path), "passed", reason=scenario.expect_failure,
-            description=scenario.description, tags=scenario.tags,
+            scenario.name,
+            str(scenario.path),
+            "passed",
+            reason=scenario.expect_failure,
+            description=scenario.description,
+            tags=scenario.tags,
         )
         world: World | None = None
         try:
@@ -100,12 +106,16 @@ class Runner:
         if world is not None:
             listener = self.listener
             result.steps = run_steps(
-                world, scenario.data["steps"],
+                world,
+                scenario.data["steps"],
                 listener=(lambda r, s: listener.step_done(r, s, world)) if listener else None,  # type: ignore[misc]
             )
             failed = result.failed_step()
             if failed is not None:
-                result.status, result.message = "failed", f"step {failed.index} ({failed.title}): {failed.message}"
+                result.status, result.message = (
+                    "failed",
+                    f"step {failed.index} ({failed.title}): {failed.message}",
+                )
         result.status = _marked(result, scenario.expect_failure)
         result.seconds = time.perf_counter() - started
         if self.listener:

@@ -67,7 +67,9 @@ def _unique(problems: Iterable[Problem]) -> list[Problem]:
     return kept
 
 
-def _at(positions: Positions, filename: str, path: tuple[Any, ...], message: str, *, key: bool = False) -> Problem:
+def _at(
+    positions: Positions, filename: str, path: tuple[Any, ...], message: str, *, key: bool = False
+) -> Problem:
     line, column = positions.of(path, key=key)
     return Problem(filename, line, column, _dotted(path), message)
 
@@ -81,8 +83,13 @@ def _explain(error: ValidationError, positions: Positions, filename: str) -> lis
         allowed = _allowed_keys(error.schema)
         extra = [k for k in instance if k not in allowed]
         return [
-            _at(positions, filename, (*path, k), f"unknown key {k!r}{_suggest(k, allowed)}; expected {_list(allowed)}",
-                key=True)
+            _at(
+                positions,
+                filename,
+                (*path, k),
+                f"unknown key {k!r}{_suggest(k, allowed)}; expected {_list(allowed)}",
+                key=True,
+            )
             for k in extra
         ]
     if kind in ("oneOf", "anyOf") and error.context:
@@ -103,7 +110,11 @@ def _explain(error: ValidationError, positions: Positions, filename: str) -> lis
         return [_at(positions, filename, path, f"expected {_shapes(error.schema)}, got {_show(instance)}")]
     if kind == "pattern":
         described = error.schema.get("description")
-        shape = f"it should be {described[0].lower()}{described[1:]}" if described else f"it should match /{error.validator_value}/"
+        shape = (
+            f"it should be {described[0].lower()}{described[1:]}"
+            if described
+            else f"it should match /{error.validator_value}/"
+        )
         return [_at(positions, filename, path, f"{_show(instance)} does not fit: {shape}")]
     if kind == "propertyNames":
         return [_at(positions, filename, path, f"{error.message}")]
@@ -195,9 +206,12 @@ def _shapes(subschema: Any) -> str:
 
 
 def _article(kind: str) -> str:
-    return {"object": "a mapping", "array": "a list", "null": "nothing (an empty value)", "integer": "an integer"}.get(
-        kind, f"a {kind}"
-    )
+    return {
+        "object": "a mapping",
+        "array": "a list",
+        "null": "nothing (an empty value)",
+        "integer": "an integer",
+    }.get(kind, f"a {kind}")
 
 
 def _suggest(word: str, options: Iterable[str]) -> str:

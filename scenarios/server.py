@@ -46,7 +46,12 @@ class ChildServer:
 
     def environment(self) -> dict[str, str]:
         env = {key: value for key, value in os.environ.items() if not key.startswith("SLS_")}
-        env.update({key: str(value).lower() if isinstance(value, bool) else str(value) for key, value in self.settings.items()})
+        env.update(
+            {
+                key: str(value).lower() if isinstance(value, bool) else str(value)
+                for key, value in self.settings.items()
+            }
+        )
         env.update(
             {
                 "SLS_ADMIN_TOKEN": self.admin_token,
@@ -65,7 +70,9 @@ class ChildServer:
         ]  # fmt: skip
         self.folder.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("wb") as log:
-            self.process = subprocess.Popen(command, env=self.environment(), stdout=log, stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(
+                command, env=self.environment(), stdout=log, stderr=subprocess.STDOUT
+            )
         self._wait(timeout_s)
         return self
 

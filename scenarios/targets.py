@@ -148,18 +148,22 @@ def probe_addresses(target: InProcessTarget | RemoteTarget, addresses: Mapping[s
             headers=auth,
         )
         if made.status != 201:
-            raise TargetError(f"actor {actor!r}: cannot check its address {address!r}: {made.brief()} {made.body}")
+            raise TargetError(
+                f"actor {actor!r}: cannot check its address {address!r}: {made.brief()} {made.body}"
+            )
         tried = target.client(address).request(
             "POST", "/api/v1/auth/login", json_body={"username": name, "password": "not-the-password-0"}
         )
         if tried.status == 403 and tried.error == "ip_restricted":
-            seen = admin.request("GET", "/admin/v1/events", headers=auth, query={"type": "ip.rejected", "user": name})
+            seen = admin.request(
+                "GET", "/admin/v1/events", headers=auth, query={"type": "ip.rejected", "user": name}
+            )
             events = seen.body.get("events", []) if isinstance(seen.body, dict) else []
             where = events[-1].get("ip", "another address") if events else "another address"
             raise TargetError(
-                f"actor {actor!r} should reach the server from {address}, but it saw {where}: the server believes "
-                "X-Forwarded-For only from SLS_TRUSTED_PROXIES; start it with SLS_TRUSTED_PROXIES naming the "
-                "runner's address (e.g. 127.0.0.1/32)"
+                f"actor {actor!r} should reach the server from {address}, but it saw {where}: the "
+                "server believes X-Forwarded-For only from SLS_TRUSTED_PROXIES; start it with "
+                "SLS_TRUSTED_PROXIES naming the runner's address (e.g. 127.0.0.1/32)"
             )
         if tried.status != 401:
             raise TargetError(f"actor {actor!r}: checking its address got {tried.brief()} {tried.body}")

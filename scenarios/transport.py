@@ -92,7 +92,9 @@ class InProcessClient:
             kwargs["json"] = json_body
         answer = self._client.open(path, method=method, **kwargs)
         elapsed = (time.perf_counter() - started) * 1000
-        return Response(method, path, answer.status_code, _decode(answer.get_data()), dict(answer.headers), elapsed)
+        return Response(
+            method, path, answer.status_code, _decode(answer.get_data()), dict(answer.headers), elapsed
+        )
 
     def fork(self) -> InProcessClient:
         return InProcessClient(self.app, self.address)
@@ -133,7 +135,9 @@ class RemoteClient:
         except requests.RequestException as exc:
             raise ConnectionError(f"no answer from {self.base_url} ({method} {path}): {exc}") from None
         elapsed = (time.perf_counter() - started) * 1000
-        return Response(method, path, answer.status_code, _decode(answer.content), dict(answer.headers), elapsed)
+        return Response(
+            method, path, answer.status_code, _decode(answer.content), dict(answer.headers), elapsed
+        )
 
     def fork(self) -> RemoteClient:
         return RemoteClient(self.base_url, self.address, timeout_s=self.timeout_s)

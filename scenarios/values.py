@@ -1,9 +1,10 @@
 """Variables (``${name.path}``), paths into JSON answers, and the matchers expectations use.
 
-One small language for all three, so a scenario author learns it once: a path is dotted (``factor.challenge``),
-a number indexes a list (``factors.0.type``), ``*`` maps over a list (``factors.*.type``). A variable is a path
-whose first segment names a variable. A string that is exactly ``${...}`` keeps the variable's type (an
-integer stays an integer, so ``advance_clock: ${retry_after}`` works); inside longer text it is spliced in.
+One small language for all three, so a scenario author learns it once: a path is dotted
+(``factor.challenge``), a number indexes a list (``factors.0.type``), ``*`` maps over a list
+(``factors.*.type``). A variable is a path whose first segment names a variable. A string that is exactly
+``${...}`` keeps the variable's type (an integer stays an integer, so ``advance_clock: ${retry_after}``
+works); inside longer text it is spliced in.
 """
 
 from __future__ import annotations
@@ -16,8 +17,23 @@ _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_*-]+)*)\}")
 MISSING: Any = object()
 _MISSING = MISSING  # the marker of a path that leads nowhere
 MATCHER_OPS = frozenset(
-    {"eq", "ne", "gt", "ge", "lt", "le", "between", "in", "not_in", "regex", "contains", "excludes", "len", "exists",
-     "type"}
+    {
+        "eq",
+        "ne",
+        "gt",
+        "ge",
+        "lt",
+        "le",
+        "between",
+        "in",
+        "not_in",
+        "regex",
+        "contains",
+        "excludes",
+        "len",
+        "exists",
+        "type",
+    }
 )
 _TYPES: dict[str, type | tuple[type, ...]] = {
     "string": str,
@@ -149,7 +165,7 @@ def _check(op: str, actual: Any, operand: Any) -> str | None:
     if op in ("gt", "ge", "lt", "le", "between"):
         if not isinstance(actual, int | float) or isinstance(actual, bool):
             return f"{shown}, expected a number"
-        low, high = (operand if op == "between" else (None, None))
+        low, high = operand if op == "between" else (None, None)
         ok = {
             "gt": lambda: actual > operand,
             "ge": lambda: actual >= operand,
@@ -162,7 +178,9 @@ def _check(op: str, actual: Any, operand: Any) -> str | None:
     if op == "in":
         return None if any(_equal(actual, o) for o in operand) else f"{shown}, expected one of {operand!r}"
     if op == "not_in":
-        return None if not any(_equal(actual, o) for o in operand) else f"{shown}, expected none of {operand!r}"
+        return (
+            None if not any(_equal(actual, o) for o in operand) else f"{shown}, expected none of {operand!r}"
+        )
     if op == "regex":
         ok = isinstance(actual, str) and re.fullmatch(operand, actual) is not None
         return None if ok else f"{shown}, expected to match /{operand}/"

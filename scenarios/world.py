@@ -15,7 +15,8 @@ from .targets import InProcessTarget, RemoteTarget
 from .transport import Client, Response
 
 WORDS = (
-    "amber", "birch", "cobalt", "delta", "ember", "fjord", "granite", "harbor", "indigo", "juniper", "kestrel",
+    "amber", "birch", "cobalt", "delta", "ember", "fjord", "granite", "harbor", "indigo", "juniper",
+    "kestrel",
     "lantern", "meadow", "nimbus", "orchid", "pepper", "quartz", "raven", "saffron", "thistle", "umber",
     "velvet", "willow", "yonder", "zephyr",
 )  # fmt: skip
@@ -147,7 +148,9 @@ class World:
 
     # --- calls ------------------------------------------------------------------------------------------
 
-    def admin(self, method: str, path: str, body: Any = None, query: dict[str, Any] | None = None) -> Response:
+    def admin(
+        self, method: str, path: str, body: Any = None, query: dict[str, Any] | None = None
+    ) -> Response:
         if self.admin_client is None:
             self.admin_client = self.target.client(None)
         auth = {"Authorization": f"Bearer {self.target.admin_token}"}

@@ -69,8 +69,10 @@ def _notification(world: World, actor: Actor, device: Device, body: dict[str, An
 def _right_number(world: World, note: dict[str, Any]) -> str:
     prompt: Prompt | None = world.prompt_for(txn_id=str(note.get("txn_id")))
     if prompt is None or not prompt.match:
-        raise StepFailed("this notification's login was not started by the scenario, so the number its page "
-                         "shows is unknown: give `match`")
+        raise StepFailed(
+            "this notification's login was not started by the scenario, so the number its page "
+            "shows is unknown: give `match`"
+        )
     return prompt.match
 
 
@@ -130,7 +132,11 @@ def ibkey_activate(world: World, actor: Actor, body: Any, step_: dict[str, Any])
     device = world.device(str(body["device"]))
     user = str(body["user"])
     code = str(body.get("code") or activation_code(world, actor, user))
-    payload = {"username": user, "password": world.password(user, body.get("password")), "activation_code": code}
+    payload = {
+        "username": user,
+        "password": world.password(user, body.get("password")),
+        "activation_code": code,
+    }
     payload.update(device.unlock(body))
     answer = world.sim(actor, "POST", f"/sim/v1/ibkey/{segment(device.device_id)}/activate", payload)
     if answer.status == 200 and "pin" in body and not device.pin:

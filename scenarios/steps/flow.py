@@ -47,7 +47,9 @@ def repeat(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outc
             world.variables.pop("i", None)
         else:
             world.variables["i"] = saved
-    return Outcome(None, f"{len(children)} of {times} rounds {_tally(rounds)}", rounds=rounds, children=children)
+    return Outcome(
+        None, f"{len(children)} of {times} rounds {_tally(rounds)}", rounds=rounds, children=children
+    )
 
 
 def _count(value: Any) -> int:
@@ -73,7 +75,11 @@ def _branch_world(world: World, seed: float, i: int) -> World:
         for name, person in world.actors.items()
     }
     return dataclasses.replace(
-        world, actors=forked, variables={**world.variables, "i": i}, rng=random.Random(seed), last=None,
+        world,
+        actors=forked,
+        variables={**world.variables, "i": i},
+        rng=random.Random(seed),
+        last=None,
         admin_client=None,
     )
 

@@ -52,10 +52,14 @@ def login(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outco
     body = {"user": body} if isinstance(body, str) else body
     user = str(body["user"])
     password = world.password(user, body.get("password"))
-    answer = actor.client.request("POST", "/api/v1/auth/login", json_body={"username": user, "password": password})
+    answer = actor.client.request(
+        "POST", "/api/v1/auth/login", json_body={"username": user, "password": password}
+    )
     data = answer.body if isinstance(answer.body, dict) else {}
     if answer.status == 200 and data.get("txn_id"):
-        prompt = Prompt("login", data["txn_id"], actor.name, user, data.get("factor") or {}, data.get("login_token"))
+        prompt = Prompt(
+            "login", data["txn_id"], actor.name, user, data.get("factor") or {}, data.get("login_token")
+        )
         actor.pending = prompt
         world.prompts.append(prompt)
         publish(world, prompt)
@@ -109,7 +113,9 @@ def verify(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outc
             raise StepFailed("nothing to type: no `response` given and no step read one off a device yet")
     if prompt.kind == "stepup":
         payload = {"txn_id": prompt.txn_id, **({} if poll else {"response": typed})}
-        answer = actor.client.request("POST", "/api/v1/verify", json_body=payload, headers=session_headers(actor))
+        answer = actor.client.request(
+            "POST", "/api/v1/verify", json_body=payload, headers=session_headers(actor)
+        )
     else:
         client, headers = _binding(actor, prompt, str(body.get("binding", "token")))
         path = f"/api/v1/auth/login/{segment(prompt.txn_id)}"
@@ -130,7 +136,9 @@ def verify(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outc
 def _switch(world: World, actor: Actor, payload: dict[str, Any]) -> Outcome:
     prompt = actor.pending
     if prompt is None or prompt.kind != "login":
-        raise StepFailed(f"{actor.name} has no login waiting (a step-up picks its factor with `stepup: {{type}}`)")
+        raise StepFailed(
+            f"{actor.name} has no login waiting (a step-up picks its factor with `stepup: {{type}}`)"
+        )
     path = f"/api/v1/auth/login/{segment(prompt.txn_id)}/factor"
     headers = {"X-Login-Token": prompt.login_token} if prompt.login_token else {}
     answer = actor.client.request("POST", path, json_body=payload, headers=headers)

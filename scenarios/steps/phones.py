@@ -15,7 +15,9 @@ from . import Outcome, step
 CONDITIONS = ("carrier_blocks_sms", "roaming", "delivery_delay_s", "sim_swapped_to")
 
 
-def _read(world: World, actor: Actor, body: dict[str, Any], what: str) -> tuple[Response, list[dict[str, Any]]]:
+def _read(
+    world: World, actor: Actor, body: dict[str, Any], what: str
+) -> tuple[Response, list[dict[str, Any]]]:
     number = world.phone_of(body)
     answer = world.sim(actor, "GET", f"/sim/v1/phones/{segment(number)}/{what}")
     if answer.status != 200 or not isinstance(answer.body, dict):
@@ -30,7 +32,9 @@ def _read(world: World, actor: Actor, body: dict[str, Any], what: str) -> tuple[
     return answer, new
 
 
-def _took_code(world: World, items: list[dict[str, Any]], where: str, what: str) -> tuple[str, list[str] | None]:
+def _took_code(
+    world: World, items: list[dict[str, Any]], where: str, what: str
+) -> tuple[str, list[str] | None]:
     codes = [str(item["code"]) for item in items if item.get("code")]
     if codes:
         world.last_answer = world.variables["code"] = codes[0]

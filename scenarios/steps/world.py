@@ -64,7 +64,9 @@ def http(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outcom
     elif path.startswith("/sim/") and world.target.sim_token:
         headers.setdefault("Authorization", f"Bearer {world.target.sim_token}")
     client = world.admin_client if auth == "admin" and world.admin_client else actor.client
-    answer = client.request(method, path, json_body=body.get("json"), headers=headers, query=body.get("query"))
+    answer = client.request(
+        method, path, json_body=body.get("json"), headers=headers, query=body.get("query")
+    )
     return Outcome(answer)
 
 

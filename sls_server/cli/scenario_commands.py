@@ -6,16 +6,13 @@ imported inside the commands, so ``sls --help`` stays quick.
 
 from __future__ import annotations
 
-import re
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from .output import EXIT_FAILED, EXIT_USAGE, CliError, err, note, out, print_json, print_renderable, table
-
-SERVER_HELP = "Run against this server (it is wiped before each scenario) instead of in-process."
+from .output import EXIT_FAILED, EXIT_USAGE, CliError, err, note, out, print_json, table
 
 
 def _files(targets: tuple[str, ...], everything: bool) -> list[Path]:
@@ -32,13 +29,10 @@ def _files(targets: tuple[str, ...], everything: bool) -> list[Path]:
 def _load_all(files: list[Path]) -> list[Any]:
     from scenarios.loader import ScenarioInvalid, load
 
-    loaded = []
-    for file in files:
-        try:
-            loaded.append(load(file))
-        except ScenarioInvalid as exc:
-            raise CliError(f"{file} is not a valid scenario:\n{exc}") from None
-    return loaded
+    try:
+        return [load(file) for file in files]
+    except ScenarioInvalid as exc:
+        raise CliError(f"not a valid scenario:\n{exc}") from None
 
 
 def _console(*, stderr: bool = False) -> Any:
@@ -50,13 +44,24 @@ def _console(*, stderr: bool = False) -> Any:
 
 
 def _pace(value: str | None) -> float | None:
-    if value is None or value == "enter":
-        return None
-    found = re.fullmatch(r"(\d+(?:\.\d+)?)(ms|s)?", value.strip())
-    if not found:
-        raise click.BadParameter("a time like 2s, 500ms or 0, or 'enter'", param_hint="--pace")
-    number = float(found.group(1))
-    return number / 1000 if found.group(2) == "ms" else number
+    from scenarios.demo import parse_pace
+
+    try:
+        return parse_pace(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--pace") from None
+
+
+seed_option = click.option(
+    "--seed", type=int, default=0, show_default=True, help="Fixes every random choice the runner makes."
+)
+admin_token_option = click.option(
+    "--admin-token",
+    envvar="SLS_ADMIN_TOKEN",
+    show_envvar=True,
+    metavar="TOKEN",
+    help="The server's admin token (with --server).",
+)
 
 
 @click.group()
@@ -72,19 +77,36 @@ def scenario() -> None:
 @scenario.command("run")
 @click.argument("targets", nargs=-1, metavar="PATH|NAME...")
 @click.option("--all", "everything", is_flag=True, help="Run every scenario of the shipped library.")
-@click.option("--tag", "tags", multiple=True, metavar="TAG", help="Only scenarios with this tag (repeatable).")
-@click.option("--server", metavar="URL", help=SERVER_HELP)
-@click.option("--admin-token", envvar="SLS_ADMIN_TOKEN", show_envvar=True, metavar="TOKEN",
-              help="The server's admin token (with --server).")
-@click.option("--sim-token", envvar="SLS_SIM_TOKEN", show_envvar=True, metavar="TOKEN",
-              help="The server's /sim/v1 token, if it sets one (with --server).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Fixes every random choice the runner makes.")
-@click.option("--junit", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="Write JUnit XML.")
+@click.option(
+    "--tag", "tags", multiple=True, metavar="TAG", help="Only scenarios with this tag (repeatable)."
+)
+@click.option("--server", metavar="URL", help="Run against this server (wiped before each scenario).")
+@admin_token_option
+@click.option(
+    "--sim-token",
+    envvar="SLS_SIM_TOKEN",
+    show_envvar=True,
+    metavar="TOKEN",
+    help="The server's /sim/v1 token, if it sets one (with --server).",
+)
+@seed_option
+@click.option(
+    "--junit", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="Write JUnit XML."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON (progress goes to stderr).")
 @click.option("-v", "--verbose", is_flag=True, help="Show every round of a repeat and every parallel branch.")
-def run(targets: tuple[str, ...], everything: bool, tags: tuple[str, ...], server: str | None,
-        admin_token: str | None, sim_token: str | None, seed: int, junit: Path | None, as_json: bool,
-        verbose: bool) -> None:
+def run(
+    targets: tuple[str, ...],
+    everything: bool,
+    tags: tuple[str, ...],
+    server: str | None,
+    admin_token: str | None,
+    sim_token: str | None,
+    seed: int,
+    junit: Path | None,
+    as_json: bool,
+    verbose: bool,
+) -> None:
     """Run scenarios; exit 0 only when every one passed (or failed as it declared it would).
 
     \b
@@ -115,7 +137,9 @@ def run(targets: tuple[str, ...], everything: bool, tags: tuple[str, ...], serve
     except TargetError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
     try:
-        results = run_paths(files, Runner(target, seed=seed, listener=report.ConsoleReport(console, verbose=verbose)))
+        results = run_paths(
+            files, Runner(target, seed=seed, listener=report.ConsoleReport(console, verbose=verbose))
+        )
     finally:
         target.close()
     report.summary(console, results)
@@ -143,13 +167,13 @@ def list_(paths: tuple[str, ...], tags: tuple[str, ...], as_json: bool) -> None:
     """
     found = _load_all(_files(paths, not paths))
     found = [s for s in found if not tags or set(tags) & set(s.tags)]
-    rows = [{"name": s.name, "tags": s.tags, "description": s.description, "file": str(s.path),
-             **({"expect_failure": s.expect_failure} if s.expect_failure else {})} for s in found]
+    rows = [s.summary() for s in found]
     if as_json:
         print_json(rows)
         return
-    print_renderable(table(f"{len(rows)} scenarios", ["name", "tags", "description"],
-                           [[r["name"], r["tags"], r["description"]] for r in rows], wrap=["description"]))
+    columns = ["name", "tags", "description"]
+    shown = [[r[c] for c in columns] for r in rows]
+    _console().print(table(f"{len(rows)} scenarios", columns, shown, wrap=["description"]))
 
 
 @scenario.command("show")
@@ -169,13 +193,20 @@ def show(name: str, as_json: bool) -> None:
         return
     from rich.syntax import Syntax
 
-    print_renderable(Syntax(found.path.read_text(encoding="utf-8"), "yaml", line_numbers=True, word_wrap=True))
+    text = found.path.read_text(encoding="utf-8")
+    _console().print(Syntax(text, "yaml", line_numbers=True, word_wrap=True))
 
 
 @scenario.command("new")
 @click.argument("name")
-@click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
-              show_default=True, help="Folder to write NAME.scenario.yaml into.")
+@click.option(
+    "--dir",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder to write NAME.scenario.yaml into.",
+)
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 def new(name: str, folder: Path, force: bool) -> None:
     """Write a commented template, NAME.scenario.yaml, to start a scenario from.
@@ -184,16 +215,12 @@ def new(name: str, folder: Path, force: bool) -> None:
     Example:
       sls scenario new my-login-check && sls scenario run my-login-check.scenario.yaml
     """
-    from importlib import resources
+    from scenarios.loader import new_file
 
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,63}", name):
-        raise CliError("NAME is lower-case letters, digits and dashes (kebab-case), 2-64 long", EXIT_USAGE)
-    target = folder / f"{name}.scenario.yaml"
-    if target.exists() and not force:
-        raise CliError(f"{target} exists (--force overwrites it)", EXIT_USAGE)
-    template = (resources.files("scenarios") / "template.scenario.yaml").read_text(encoding="utf-8")
-    folder.mkdir(parents=True, exist_ok=True)
-    target.write_text(template.replace("__NAME__", name), encoding="utf-8")
+    try:
+        target = new_file(name, folder, force=force)
+    except (ValueError, FileExistsError) as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
     out().print(f"wrote {target}; run it with: sls scenario run {target}", soft_wrap=True)
 
 
@@ -212,16 +239,9 @@ def validate(targets: tuple[str, ...], everything: bool, as_json: bool) -> None:
       sls scenario validate my-tests/*.scenario.yaml
       sls scenario validate --all --json
     """
-    from scenarios.loader import ScenarioInvalid, load
+    from scenarios.loader import check_files
 
-    report: list[dict[str, Any]] = []
-    for file in _files(targets, everything):
-        try:
-            load(file)
-            report.append({"file": str(file), "valid": True, "problems": []})
-        except ScenarioInvalid as exc:
-            problems = [vars(p) for p in exc.problems]
-            report.append({"file": str(file), "valid": False, "problems": problems})
+    report = check_files(_files(targets, everything))
     if as_json:
         print_json(report)
     else:
@@ -240,9 +260,8 @@ def validate(targets: tuple[str, ...], everything: bool, as_json: bool) -> None:
 @click.argument("name", metavar="NAME|PATH")
 @click.option("--pace", metavar="TIME", help="Wait this long at each narration instead of for Enter (2s, 0).")
 @click.option("--server", metavar="URL", help="Use this server (it is wiped) instead of starting one.")
-@click.option("--admin-token", envvar="SLS_ADMIN_TOKEN", show_envvar=True, metavar="TOKEN",
-              help="The server's admin token (with --server).")
-@click.option("--seed", type=int, default=0, show_default=True, help="Fixes every random choice the runner makes.")
+@admin_token_option
+@seed_option
 def demo(name: str, pace: str | None, server: str | None, admin_token: str | None, seed: int) -> None:
     """Trainer mode: narrate a scenario step by step, attacker and defender side by side.
 
@@ -256,40 +275,17 @@ def demo(name: str, pace: str | None, server: str | None, admin_token: str | Non
       sls scenario demo phishing-relay               # Enter moves on after each narration
       sls scenario demo push-bombing --pace 3s       # hands-free
     """
-    from scenarios.demo import DemoReport
-    from scenarios.runner import Runner
-    from scenarios.server import ChildServer, ServerFailed
-    from scenarios.targets import RemoteTarget, TargetError
+    from scenarios.demo import run_demo
+    from scenarios.server import ServerFailed
+    from scenarios.targets import TargetError
 
     (found,) = _load_all(_files((name,), False))
-    settings = (found.data.get("setup") or {}).get("settings") or {}
-    child = None
     try:
-        if server is None:
-            child = ChildServer(settings=settings, trust_local_proxy=True).start()
-            server, admin_token = child.url, child.admin_token
-        target = RemoteTarget(server, admin_token, applied=settings if child else None)
-        _announce(server)
-        result = Runner(target, seed=seed, listener=DemoReport(out(), pace=_pace(pace))).run(found)
+        result = run_demo(found, out(), pace=_pace(pace), server=server, admin_token=admin_token, seed=seed)
     except (ServerFailed, TargetError) as exc:
         raise CliError(str(exc)) from None
-    finally:
-        if child is not None:
-            child.stop()
     if not result.ok:
         sys.exit(EXIT_FAILED)
-
-
-def _announce(server: str) -> None:
-    import requests
-
-    try:
-        found = requests.get(f"{server.rstrip('/')}/trainer", timeout=5).status_code != 404
-    except requests.RequestException:
-        found = False
-    where = f"{server.rstrip('/')}/trainer"
-    shown = f"trainer console: {where}" + ("" if found else "  (this server has no trainer console yet: 404)")
-    out().print(shown, style="bold", soft_wrap=True)
 
 
 @scenario.command("reference")

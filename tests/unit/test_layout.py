@@ -41,6 +41,11 @@ RULES: list[tuple[str, str, str]] = [
 ]
 
 
+#: What ``scenarios/`` may use of the server (issue 11): the app factory, for the in-process transport, and
+#: the embedded Redis, to boot its own; everything else it reaches over HTTP, like any client.
+SCENARIOS_MAY_USE = ("sls_server.create_app", "sls_server.store.embedded")
+
+
 def modules() -> Iterator[tuple[str, Path]]:
     for top in ("sls_server", "devices", "scenarios"):
         for path in sorted((ROOT / top).rglob("*.py")):
@@ -77,6 +82,19 @@ def test_every_package_keeps_to_its_imports() -> None:
         if within(module, covered) and within(name, forbidden)
     ]
     assert broken == []
+
+
+def test_scenarios_reach_the_server_only_over_http() -> None:
+    reached = [
+        f"{module} imports {name}"
+        for module, path in modules()
+        if within(module, "scenarios")
+        for name in set(imports(module, path))
+        if within(name, "sls_server")
+        and name != "sls_server"
+        and not any(within(name, allowed) for allowed in SCENARIOS_MAY_USE)
+    ]
+    assert reached == [], f"scenarios may use of sls_server only {SCENARIOS_MAY_USE}"
 
 
 def test_sim_uses_auth_only_through_its_package_api() -> None:
