@@ -58,7 +58,7 @@ class DemoReport:
     def step_done(self, result: StepResult, step: dict[str, Any], world: World) -> None:
         if result.kind == "say":
             self.console.print(
-                Panel(Text(str(step["say"]), style="italic"), border_style="magenta", title="»")
+                Panel(Text(str(step["say"]).strip(), style="italic"), border_style="magenta", title="»")
             )
             self.pause()
             return

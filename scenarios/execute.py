@@ -33,7 +33,7 @@ def title_of(kind: str, body: Any, step: dict[str, Any]) -> str:
     if isinstance(body, str | int) and kind not in ("say",):
         return f"{kind} {body}"
     if kind == "say":
-        return f"say {body}"
+        return f"say {' '.join(str(body).split())}"
     if isinstance(body, dict):
         shown = [str(body[k]) for k in TITLE_KEYS if k in body and not isinstance(body[k], dict | list)]
         return " ".join([kind, *shown])

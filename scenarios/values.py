@@ -208,7 +208,8 @@ def _check(op: str, actual: Any, operand: Any) -> str | None:
         problem = match(len(actual), operand)
         return None if problem is None else f"has length {len(actual)}, expected {operand!r}"
     if op == "type":
-        ok = isinstance(actual, _TYPES[operand]) and not (operand in ("integer", "number") and actual is True)
-        ok = ok and not (operand in ("integer", "number") and isinstance(actual, bool))
-        return None if ok else f"{shown}, expected a {operand}"
+        ok = isinstance(actual, _TYPES[operand])
+        ok = ok and not (operand in ("integer", "number") and isinstance(actual, bool))  # True is no number
+        article = "an" if operand[0] in "aeiou" else "a"
+        return None if ok else f"{shown}, expected {article} {operand}"
     raise ValueError(f"unknown matcher {op!r}")  # the schema admits none: a bug here, not in the scenario
