@@ -21,7 +21,8 @@ from scenarios.emulator import EmulatorError
 
 
 def start(emulator, username, password):
-    answer = requests.post(f"{emulator.url}/api/v1/auth/login", json={"username": username, "password": password})
+    body = {"username": username, "password": password}
+    answer = requests.post(f"{emulator.url}/api/v1/auth/login", json=body)
     assert answer.status_code == 200, answer.text
     return answer.json()
 

@@ -23,10 +23,13 @@ def test_library_scenarios_with_actors_pass_against_a_server_that_trusts_the_run
     sls_serve: Callable[..., ServerProcess],
 ) -> None:
     server = sls_serve(workers=2, SLS_TRUSTED_PROXIES="127.0.0.1/32")
-    ran = sls(
-        "run", "phishing-relay", "ip-allowlist", "concurrent-guessing-race", "ibkey-migrate-with-physical-device",
-        "--server", server.url, "--admin-token", ADMIN_TOKEN, "--json",
-    )  # fmt: skip
+    names = [
+        "phishing-relay",
+        "ip-allowlist",
+        "concurrent-guessing-race",
+        "ibkey-migrate-with-physical-device",
+    ]
+    ran = sls("run", *names, "--server", server.url, "--admin-token", ADMIN_TOKEN, "--json")
     assert ran.returncode == 0, ran.stdout + ran.stderr
     data = json.loads(ran.stdout)
     statuses = {s["name"]: s["status"] for s in data["scenarios"]}
