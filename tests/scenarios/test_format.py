@@ -166,3 +166,9 @@ def test_the_reference_is_generated_from_the_schema_and_committed() -> None:
     assert all(f"### `{kind}`" in generated for kind in step_types())
     committed = (ROOT / "scenarios" / "REFERENCE.md").read_text()
     assert committed == generated, "regenerate: sls scenario reference > scenarios/REFERENCE.md"
+
+
+def test_the_readme_names_every_library_scenario() -> None:
+    readme = (ROOT / "README.md").read_text()
+    missing = [f.name for f in library_files() if f"`{f.name.removesuffix('.scenario.yaml')}`" not in readme]
+    assert missing == []

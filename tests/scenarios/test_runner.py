@@ -171,3 +171,15 @@ def test_python_m_scenarios_runner_runs_files_and_exits_by_the_result(tmp_path: 
     assert passed.returncode == 0 and "PASSED" in passed.stdout, passed.stdout + passed.stderr
     failed = subprocess.run([*command, str(good), str(bad)], capture_output=True, text=True, timeout=120)
     assert failed.returncode == 1 and "FAILED   bad" in failed.stdout
+
+
+def test_the_readme_example_runs_green(target: InProcessTarget, tmp_path: Path) -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    section = readme[readme.index("## Scenarios") :]
+    example = section[
+        section.index("```yaml\n") + len("```yaml\n") : section.index("```\n", section.index("```yaml"))
+    ]
+    file = tmp_path / "readme.scenario.yaml"
+    file.write_text(example)
+    result = run(target, file)
+    assert result.status == "passed", result.message
