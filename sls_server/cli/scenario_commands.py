@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from .output import EXIT_FAILED, EXIT_USAGE, CliError, err, note, out, print_json, table
+from .output import EXIT_FAILED, EXIT_USAGE, CliError, err, out, print_json, table
 
 
 def _files(targets: tuple[str, ...], everything: bool) -> list[Path]:
@@ -82,13 +82,8 @@ def scenario() -> None:
 )
 @click.option("--server", metavar="URL", help="Run against this server (wiped before each scenario).")
 @admin_token_option
-@click.option(
-    "--sim-token",
-    envvar="SLS_SIM_TOKEN",
-    show_envvar=True,
-    metavar="TOKEN",
-    help="The server's /sim/v1 token, if it sets one (with --server).",
-)
+@click.option("--sim-token", envvar="SLS_SIM_TOKEN", show_envvar=True, metavar="TOKEN",
+              help="The server's /sim/v1 token, if it sets one (with --server).")  # fmt: skip
 @seed_option
 @click.option(
     "--junit", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="Write JUnit XML."
@@ -122,32 +117,23 @@ def run(
       sls scenario run my-tests/ --junit report.xml   # every *.scenario.yaml in a folder, for CI
       sls scenario run --all --server http://127.0.0.1:8000 --admin-token "$TOKEN" --json
     """
-    from scenarios import report
-    from scenarios.runner import Runner, run_paths
-    from scenarios.targets import InProcessTarget, RemoteTarget, TargetError
+    from scenarios.batch import run_batch
+    from scenarios.targets import TargetError
 
     files = _files(targets, everything)
     if tags:
         files = [s.path for s in _load_all(files) if set(tags) & set(s.tags)]
         if not files:
             raise CliError(f"no scenario has the tag {', '.join(tags)}", EXIT_USAGE)
-    console = _console(stderr=as_json)
     try:
-        target = RemoteTarget(server, admin_token, sim_token) if server else InProcessTarget()
+        results, document = run_batch(
+            files, _console(stderr=as_json), server=server, admin_token=admin_token, sim_token=sim_token,
+            seed=seed, verbose=verbose, junit=junit,
+        )  # fmt: skip
     except TargetError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
-    try:
-        results = run_paths(
-            files, Runner(target, seed=seed, listener=report.ConsoleReport(console, verbose=verbose))
-        )
-    finally:
-        target.close()
-    report.summary(console, results)
-    if junit:
-        report.write_junit(junit, results, seed=seed)
-        note(f"JUnit XML written to {junit}")
     if as_json:
-        print_json(report.as_json(results, seed=seed, target=target.label))
+        print_json(document)
     if not all(r.ok for r in results):
         sys.exit(EXIT_FAILED)
 
@@ -199,16 +185,11 @@ def show(name: str, as_json: bool) -> None:
 
 @scenario.command("new")
 @click.argument("name")
-@click.option(
-    "--dir",
-    "folder",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("."),
-    show_default=True,
-    help="Folder to write NAME.scenario.yaml into.",
-)
+@click.option("--dir", "folder", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Folder to write NAME.scenario.yaml into.")  # fmt: skip
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-def new(name: str, folder: Path, force: bool) -> None:
+@click.option("--json", "as_json", is_flag=True, help='Print {"file": ...} instead of a sentence.')
+def new(name: str, folder: Path, force: bool, as_json: bool) -> None:
     """Write a commented template, NAME.scenario.yaml, to start a scenario from.
 
     \b
@@ -221,7 +202,10 @@ def new(name: str, folder: Path, force: bool) -> None:
         target = new_file(name, folder, force=force)
     except (ValueError, FileExistsError) as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
-    out().print(f"wrote {target}; run it with: sls scenario run {target}", soft_wrap=True)
+    if as_json:
+        print_json({"file": str(target)})
+    else:
+        out().print(f"wrote {target}; run it with: sls scenario run {target}", soft_wrap=True)
 
 
 @scenario.command("validate")
@@ -239,20 +223,15 @@ def validate(targets: tuple[str, ...], everything: bool, as_json: bool) -> None:
       sls scenario validate my-tests/*.scenario.yaml
       sls scenario validate --all --json
     """
+    from scenarios.batch import print_problems
     from scenarios.loader import check_files
 
-    report = check_files(_files(targets, everything))
+    checked = check_files(_files(targets, everything))
     if as_json:
-        print_json(report)
+        print_json(checked)
     else:
-        for entry in report:
-            if entry["valid"]:
-                out().print(f"[green]valid[/green] {entry['file']}", soft_wrap=True, highlight=False)
-            for problem in entry["problems"]:
-                place = f" {problem['where']}:" if problem["where"] else ""
-                line = f"{problem['file']}:{problem['line']}:{problem['column']}:{place} {problem['message']}"
-                err().print(line, style="red", soft_wrap=True, markup=False)
-    if not all(entry["valid"] for entry in report):
+        print_problems(checked, out(), err())
+    if not all(entry["valid"] for entry in checked):
         sys.exit(EXIT_FAILED)
 
 
@@ -262,7 +241,10 @@ def validate(targets: tuple[str, ...], everything: bool, as_json: bool) -> None:
 @click.option("--server", metavar="URL", help="Use this server (it is wiped) instead of starting one.")
 @admin_token_option
 @seed_option
-def demo(name: str, pace: str | None, server: str | None, admin_token: str | None, seed: int) -> None:
+@click.option("--json", "as_json", is_flag=True, help="Show the demo on stderr; print the result as JSON.")
+def demo(
+    name: str, pace: str | None, server: str | None, admin_token: str | None, seed: int, as_json: bool
+) -> None:
     """Trainer mode: narrate a scenario step by step, attacker and defender side by side.
 
     \b
@@ -281,21 +263,30 @@ def demo(name: str, pace: str | None, server: str | None, admin_token: str | Non
 
     (found,) = _load_all(_files((name,), False))
     try:
-        result = run_demo(found, out(), pace=_pace(pace), server=server, admin_token=admin_token, seed=seed)
+        screen = _console(stderr=as_json)
+        result = run_demo(found, screen, pace=_pace(pace), server=server, admin_token=admin_token, seed=seed)
     except (ServerFailed, TargetError) as exc:
         raise CliError(str(exc)) from None
+    if as_json:
+        print_json(result.as_dict())
     if not result.ok:
         sys.exit(EXIT_FAILED)
 
 
 @scenario.command("reference")
-def reference() -> None:
+@click.option("--json", "as_json", is_flag=True, help="Print the JSON Schema itself instead.")
+def reference(as_json: bool) -> None:
     """Print the step reference (Markdown), generated from the scenario schema.
 
     \b
-    Example:
+    Examples:
       sls scenario reference > scenarios/REFERENCE.md
+      sls scenario reference --json > scenario.schema.json    # for an editor's YAML support
     """
     from scenarios.reference import markdown
+    from scenarios.schema import schema
 
-    sys.stdout.write(markdown())
+    if as_json:
+        print_json(schema())
+    else:
+        sys.stdout.write(markdown())
