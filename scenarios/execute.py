@@ -87,6 +87,8 @@ def run_step(world: World, step: dict[str, Any], index: str, *, judged_together:
             _capture(world, step.get("capture"), outcome)
     except (StepFailed, UndefinedVariable, ConnectionError) as exc:
         result.status, result.message = "failed", str(exc)
+    except Exception as exc:  # a bug (ours or the step's): this scenario fails, the others still run
+        result.status, result.message = "failed", f"unexpected {type(exc).__name__}: {exc} (a runner bug?)"
     result.ms = (time.perf_counter() - started) * 1000
     if any(child.status == "failed" for child in result.children) and result.status != "failed":
         result.status, result.message = "failed", "a step inside failed"

@@ -12,6 +12,7 @@ from typing import Any
 
 import click
 
+from .admin_commands import connect
 from .output import EXIT_FAILED, EXIT_USAGE, CliError, err, out, print_json, table
 
 
@@ -125,6 +126,8 @@ def run(
         files = [s.path for s in _load_all(files) if set(tags) & set(s.tags)]
         if not files:
             raise CliError(f"no scenario has the tag {', '.join(tags)}", EXIT_USAGE)
+    if server and not admin_token:  # the one `sls demo` printed, as every server command finds it
+        admin_token = connect(server, None).token
     try:
         results, document = run_batch(
             files, _console(stderr=as_json), server=server, admin_token=admin_token, sim_token=sim_token,

@@ -76,10 +76,18 @@ def test_run_exit_codes_json_and_junit(tmp_path: Path) -> None:
     }
 
 
-def test_run_against_a_server_needs_its_admin_token(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_run_against_a_server_needs_its_admin_token(monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.delenv("SLS_ADMIN_TOKEN", raising=False)
+    monkeypatch.setenv("SLS_DATA_DIR", str(tmp_path))  # no demo.json, no admin.token to fall back on
     code, _, err = sls("run", "dscplus-login", "--server", "http://127.0.0.1:9")
     assert code == 2 and "admin token" in err
+    code, out, _ = sls(
+        "run", "dscplus-login", "--server", "http://127.0.0.1:9", "--admin-token", "t" * 20, "--json"
+    )
+    result = json.loads(out)["scenarios"][0]
+    assert (
+        code == 1 and result["status"] == "error" and "no answer from http://127.0.0.1:9" in result["message"]
+    )
 
 
 def test_reference_prints_the_generated_markdown() -> None:
