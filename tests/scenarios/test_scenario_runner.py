@@ -183,3 +183,18 @@ def test_the_readme_example_runs_green(target: InProcessTarget, tmp_path: Path) 
     file.write_text(example)
     result = run(target, file)
     assert result.status == "passed", result.message
+
+
+def test_the_login_binding_travels_as_a_header_as_the_cookie_or_not_at_all(
+    target: InProcessTarget, tmp_path: Path
+) -> None:
+    steps = """\
+    - login: alice
+    - card: {device: card}
+    - verify: {binding: none}
+      expect: {status: 401, error: login_binding_required}
+    - verify: {binding: cookie}
+      expect: {status: 200, json: {state: authenticated}}
+    """
+    result = run(target, write(tmp_path, textwrap.dedent(steps)))
+    assert result.status == "passed", result.message
