@@ -1,5 +1,7 @@
-"""YAML scenarios run against the emulator over HTTP (a client like any integration).
+"""Scripted scenarios of the emulator, run as a client of its HTTP API: the YAML format (a JSON Schema),
+the runner (in-process or against a server), the shipped library, the trainer's demo and a pytest plugin.
 
-The runner and the scenario library arrive with the scenarios issue; this package exists so the layout,
-imports and packaging are settled now.
+May import ``devices`` (a card's offline response), ``sls_server`` for ``create_app`` alone (the in-process
+transport) and ``sls_server.store.embedded`` (a Redis of its own); everything else goes over HTTP, like any
+integration. ``tests/unit/test_layout.py`` enforces it.
 """

@@ -1,8 +1,179 @@
-"""Scenario runner: not built yet. It will load YAML scenarios and drive the HTTP API step by step."""
+"""Running scenarios: for each, prepare the target, wipe and build the world, take the steps, judge.
+
+A scenario passes when every step does. One marked ``expect_failure`` is *expected* to fail: its failure is
+reported with the reason (``xfailed``) and does not fail the run, but if it passes, that is a failure
+(``xpassed``): the mark is stale and must go, so a fixed server cannot hide behind it.
+
+``python -m scenarios.runner FILE...`` runs files with the plain report; ``sls scenario run`` is the full
+command (library names, JUnit, JSON, a running server).
+"""
 
 from __future__ import annotations
 
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
 
-def run(path: str) -> None:
-    """Run one scenario file. Refuses plainly instead of pretending to run anything."""
-    raise NotImplementedError(f"scenario runner not implemented yet; cannot run {path}")
+from .execute import run_steps
+from .loader import Scenario, ScenarioInvalid, load
+from .setup import DEFAULT_CLOCK, apply, new_world, reset
+from .steps import StepResult
+from .targets import InProcessTarget, RemoteTarget, TargetError, probe_addresses
+from .world import StepFailed, World
+
+OK = ("passed", "xfailed")
+
+
+@dataclass
+class ScenarioResult:
+    name: str
+    file: str
+    status: str  # passed | failed | error | xfailed | xpassed
+    seconds: float = 0.0
+    steps: list[StepResult] = field(default_factory=list)
+    message: str = ""
+    reason: str | None = None  # the expect_failure mark
+    description: str = ""
+    tags: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.status in OK
+
+    def failed_step(self) -> StepResult | None:
+        def first(results: list[StepResult]) -> StepResult | None:
+            for result in results:
+                if result.status == "failed":
+                    return first(result.children) or result
+            return None
+
+        return first(self.steps)
+
+    def as_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "name": self.name,
+            "file": self.file,
+            "status": self.status,
+            "seconds": round(self.seconds, 3),
+            "tags": self.tags,
+            "steps": [s.as_dict() for s in self.steps],
+        }
+        if self.message:
+            data["message"] = self.message
+        if self.reason:
+            data["expect_failure"] = self.reason
+        return data
+
+
+class Listener(Protocol):
+    """What reports hear while scenarios run (live progress, the trainer's demo)."""
+
+    def scenario_started(self, scenario: Scenario, world: World | None) -> None: ...
+
+    def step_done(self, result: StepResult, step: dict[str, Any], world: World) -> None: ...
+
+    def scenario_done(self, result: ScenarioResult) -> None: ...
+
+
+class Runner:
+    def __init__(
+        self, target: InProcessTarget | RemoteTarget, *, seed: int = 0, listener: Listener | None = None
+    ):
+        self.target = target
+        self.seed = seed
+        self.listener = listener
+
+    def run(self, scenario: Scenario) -> ScenarioResult:
+        started = time.perf_counter()
+        result = ScenarioResult(
+            scenario.name,
+            str(scenario.path),
+            "passed",
+            reason=scenario.expect_failure,
+            description=scenario.description,
+            tags=scenario.tags,
+        )
+        world: World | None = None
+        try:
+            world = self._world(scenario)
+        except (TargetError, StepFailed, ConnectionError) as exc:
+            result.status, result.message = "error", f"setup: {exc}"
+        if self.listener:
+            self.listener.scenario_started(scenario, world)
+        if world is not None:
+            listener = self.listener
+            result.steps = run_steps(
+                world,
+                scenario.data["steps"],
+                listener=(lambda r, s: listener.step_done(r, s, world)) if listener else None,  # type: ignore[misc]
+            )
+            failed = result.failed_step()
+            if failed is not None:
+                result.status, result.message = (
+                    "failed",
+                    f"step {failed.index} ({failed.title}): {failed.message}",
+                )
+        result.status = _marked(result, scenario.expect_failure)
+        result.seconds = time.perf_counter() - started
+        if self.listener:
+            self.listener.scenario_done(result)
+        return result
+
+    def _world(self, scenario: Scenario) -> World:
+        setup = scenario.data.get("setup") or {}
+        self.target.prepare(setup.get("settings") or {})
+        world = new_world(self.target, scenario, self.seed)
+        clock = setup.get("clock", DEFAULT_CLOCK)
+        reset(world, clock)
+        if self.target.remote:
+            probe_addresses(self.target, {a.name: a.address for a in world.actors.values() if a.address})
+            reset(world, clock)
+        apply(world, setup)
+        return world
+
+
+def _marked(result: ScenarioResult, reason: str | None) -> str:
+    if not reason or result.status == "error":
+        return result.status
+    if result.status == "failed":
+        return "xfailed"
+    result.message = f"marked expect_failure ({reason}) but it passed: remove the mark"
+    return "xpassed"
+
+
+def run_paths(paths: Iterable[Path], runner: Runner) -> list[ScenarioResult]:
+    """Load and run each file; a file that does not load is an ``error`` result naming its problems."""
+    results = []
+    for path in paths:
+        try:
+            scenario = load(path)
+        except ScenarioInvalid as exc:
+            results.append(ScenarioResult(Path(path).name, str(path), "error", message=str(exc)))
+            continue
+        results.append(runner.run(scenario))
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m scenarios.runner FILE...``: run in-process, print each result; exit 0 only if all pass."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m scenarios.runner", description=main.__doc__)
+    parser.add_argument("files", nargs="+", type=Path, help="*.scenario.yaml files")
+    parser.add_argument("--seed", type=int, default=0, help="fixes every random choice the runner makes")
+    args = parser.parse_args(argv)
+    target = InProcessTarget()
+    try:
+        results = run_paths(args.files, Runner(target, seed=args.seed))
+    finally:
+        target.close()
+    for result in results:
+        print(f"{result.status.upper():8} {result.name} ({result.seconds:.2f}s) {result.message}".rstrip())
+    return 0 if results and all(r.ok for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

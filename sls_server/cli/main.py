@@ -28,6 +28,7 @@ from .demo import demo, world
 from .login_commands import answer, login, switch
 from .phone_commands import phone
 from .respond import respond
+from .scenario_commands import scenario
 from .serve import serve
 from .session_commands import change_phone, logout, stepup, whoami, withdraw
 
@@ -124,6 +125,7 @@ for command in (
     wipe,
     openapi,
     phone,
+    scenario,
 ):
     cli.add_command(command)
 device.add_command(respond)

@@ -56,6 +56,11 @@ RULES: list[tuple[str, str, str]] = [
 SHAPES_MAY_IMPORT = ("pydantic", "pydantic_core", "typing_extensions", "sls_server.errors")
 
 
+#: What ``scenarios/`` may use of the server (issue 11): the app factory, for the in-process transport, and
+#: the embedded Redis, to boot its own; everything else it reaches over HTTP, like any client.
+SCENARIOS_MAY_USE = ("sls_server.create_app", "sls_server.store.embedded")
+
+
 def modules() -> Iterator[tuple[str, Path]]:
     for top in ("sls_server", "devices", "scenarios"):
         for path in sorted((ROOT / top).rglob("*.py")):
@@ -106,6 +111,19 @@ def test_shapes_import_only_pydantic_and_the_errors() -> None:
         and not any(within(name, allowed) for allowed in SHAPES_MAY_IMPORT)
     ]
     assert found == []
+
+
+def test_scenarios_reach_the_server_only_over_http() -> None:
+    reached = [
+        f"{module} imports {name}"
+        for module, path in modules()
+        if within(module, "scenarios")
+        for name in set(imports(module, path))
+        if within(name, "sls_server")
+        and name != "sls_server"
+        and not any(within(name, allowed) for allowed in SCENARIOS_MAY_USE)
+    ]
+    assert reached == [], f"scenarios may use of sls_server only {SCENARIOS_MAY_USE}"
 
 
 def test_sim_uses_auth_only_through_its_package_api() -> None:

@@ -1,0 +1,52 @@
+"""A batch run the way ``sls scenario run`` does it: pick the target, run each file with live progress,
+then the summary, the JUnit file and the JSON document. Kept here so the command only parses options."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from . import report
+from .runner import Runner, ScenarioResult, run_paths
+from .targets import InProcessTarget, RemoteTarget
+
+
+def run_batch(
+    files: list[Path],
+    console: Console,
+    *,
+    server: str | None = None,
+    admin_token: str | None = None,
+    sim_token: str | None = None,
+    seed: int = 0,
+    verbose: bool = False,
+    junit: Path | None = None,
+) -> tuple[list[ScenarioResult], dict[str, Any]]:
+    """Run ``files`` in-process, or against ``server``; the results and their JSON document.
+
+    ``TargetError`` before anything runs when the server cannot be used (no admin token).
+    """
+    target = RemoteTarget(server, admin_token, sim_token) if server else InProcessTarget()
+    try:
+        listener = report.ConsoleReport(console, verbose=verbose)
+        results = run_paths(files, Runner(target, seed=seed, listener=listener))
+    finally:
+        target.close()
+    report.summary(console, results)
+    if junit:
+        report.write_junit(junit, results, seed=seed)
+        console.print(f"JUnit XML written to {junit}", style="dim", soft_wrap=True)
+    return results, report.as_json(results, seed=seed, target=target.label)
+
+
+def print_problems(checked: list[dict[str, Any]], out: Console, err: Console) -> None:
+    """``sls scenario validate``: ``valid FILE``, or each problem as FILE:LINE:COLUMN: where: what."""
+    for entry in checked:
+        if entry["valid"]:
+            out.print(f"[green]valid[/green] {entry['file']}", soft_wrap=True, highlight=False)
+        for problem in entry["problems"]:
+            place = f" {problem['where']}:" if problem["where"] else ""
+            line = f"{problem['file']}:{problem['line']}:{problem['column']}:{place} {problem['message']}"
+            err.print(line, style="red", soft_wrap=True, markup=False, highlight=False)

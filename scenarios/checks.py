@@ -1,0 +1,153 @@
+"""What the schema cannot say about a scenario: names that must have been defined before they are used.
+
+Walked in document order, like the runner will: an actor must be in ``actors`` (or be ``user``), a device
+name must come from ``setup.devices`` or an earlier ``enroll``, a ``${variable}`` must be set by an earlier
+step, and a scenario must assert something (at least one ``expect``). Catching these here turns a run that
+would fail at step 14 into a validation error at line 52.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any
+
+from .loader import Positions, Problem, _dotted
+from .values import references
+
+IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+#: Variables a step sets by itself (besides its ``capture``), by step type.
+IMPLICIT: dict[str, tuple[str, ...]] = {
+    "login": ("txn", "login_token", "challenge", "match", "factor"),
+    "stepup": ("txn", "challenge", "match", "factor"),
+    "choose_factor": ("challenge", "match", "factor"),
+    "request_code": ("factor",),
+    "verify": ("session",),
+    "card": ("response",),
+    "ibkey_respond": ("response",),
+    "read_sms": ("code",),
+    "read_call": ("code",),
+}
+ALWAYS = ("scenario",)
+
+
+class _Walk:
+    def __init__(self, data: dict[str, Any], positions: Positions, filename: str) -> None:
+        self.positions, self.filename = positions, filename
+        self.problems: list[Problem] = []
+        self.actors = {"user", *(data.get("actors") or {})}
+        self.variables: set[str] = set(ALWAYS)
+        self.devices: set[str] = set()
+        self.expects = 0
+
+    def problem(self, path: tuple[Any, ...], message: str) -> None:
+        line, column = self.positions.of(path)
+        self.problems.append(Problem(self.filename, line, column, _dotted(path), message))
+
+    def use(self, value: Any, path: tuple[Any, ...]) -> None:
+        for name in references(value):
+            if name not in self.variables:
+                close = difflib.get_close_matches(name, sorted(self.variables), n=1, cutoff=0.6)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                self.problem(path, f"${{{name}}} is used before any step sets it{hint}")
+
+    def define(self, name: str, path: tuple[Any, ...]) -> None:
+        self.variables.add(name)
+
+    def device(self, value: Any, path: tuple[Any, ...]) -> None:
+        if isinstance(value, str) and IDENT.match(value) and value not in self.devices:
+            known = sorted(self.devices)
+            close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
+            hint = f" (did you mean {close[0]!r}?)" if close else f"; defined: {', '.join(known) or 'none'}"
+            self.problem(path, f"no device is called {value!r}{hint}")
+
+    def setup(self, setup: dict[str, Any]) -> None:
+        users = [u["username"] for u in setup.get("users") or []]
+        for i, user in enumerate(setup.get("users") or []):
+            if users.count(user["username"]) > 1:
+                self.problem(("setup", "users", i), f"user {user['username']!r} is set up twice")
+            self.define(user["username"], ("setup", "users", i))
+        for i, account in enumerate(setup.get("accounts") or []):
+            for j, name in enumerate(account.get("users") or []):
+                if name not in users:
+                    self.problem(
+                        ("setup", "accounts", i, "users", j), f"{name!r} is not a user of setup.users"
+                    )
+        for i, device in enumerate(setup.get("devices") or []):
+            where = ("setup", "devices", i)
+            if device["user"] not in users:
+                self.problem((*where, "user"), f"{device['user']!r} is not a user of setup.users")
+            if "share" in device:
+                self.device(device["share"], (*where, "share"))
+            self.name_device(device.get("as"), (*where, "as"))
+
+    def name_device(self, name: str | None, path: tuple[Any, ...]) -> None:
+        if not name:
+            return
+        if name in self.devices or name in self.variables:
+            self.problem(path, f"{name!r} is already the name of a user, device or variable")
+        self.devices.add(name)
+        self.define(name, path)
+
+    def steps(self, steps: list[dict[str, Any]], path: tuple[Any, ...]) -> None:
+        for index, step in enumerate(steps):
+            self.step(step, (*path, index))
+
+    def step(self, step: dict[str, Any], path: tuple[Any, ...]) -> None:
+        from .execute import kind_of
+
+        kind = kind_of(step)
+        body = step[kind]
+        actor = step.get("actor", "user")
+        if actor not in self.actors:
+            close = difflib.get_close_matches(actor, sorted(self.actors), n=1, cutoff=0.5)
+            hint = f" (did you mean {close[0]!r}?)" if close else "; add it under `actors`"
+            self.problem((*path, "actor"), f"no actor is called {actor!r}{hint}")
+        if "expect" in step:
+            self.expects += 1
+        if kind in ("repeat", "parallel"):
+            self.flow(kind, body, (*path, kind))
+        else:
+            self.use(body, (*path, kind))
+            if isinstance(body, dict):
+                for key in ("device", "share"):
+                    if key in body:
+                        self.device(body[key], (*path, kind, key))
+        if kind == "enroll":
+            self.name_device(body.get("as"), (*path, kind, "as"))
+        for name in IMPLICIT.get(kind, ()):
+            self.define(name, path)
+        self.use(step.get("expect"), (*path, "expect"))
+        for name in step.get("capture") or {}:
+            self.define(name, (*path, "capture"))
+        if kind == "capture":
+            for name in body:
+                self.define(name, path)
+
+    def flow(self, kind: str, body: dict[str, Any], path: tuple[Any, ...]) -> None:
+        self.use(body.get("times"), (*path, "times"))
+        had_i = "i" in self.variables
+        self.define("i", path)
+        if kind == "parallel":
+            has_copies, has_branches = "steps" in body, "branches" in body
+            if has_copies == has_branches:
+                self.problem(path, "give either `times` with `steps`, or `branches`")
+            if has_copies and "times" not in body:
+                self.problem(path, "`steps` needs `times`: how many copies run at once")
+            for b, branch in enumerate(body.get("branches") or []):
+                self.steps(branch, (*path, "branches", b))
+        if "steps" in body:
+            self.steps(body["steps"], (*path, "steps"))
+        if not had_i:
+            self.variables.discard("i")
+
+
+def cross_check(data: dict[str, Any], positions: Positions, filename: str) -> list[Problem]:
+    walk = _Walk(data, positions, filename)
+    walk.setup(data.get("setup") or {})
+    walk.steps(data["steps"], ("steps",))
+    if walk.expects == 0:
+        walk.problem(
+            ("steps",), "nothing is checked: add an `expect` (a scenario that asserts nothing is no test)"
+        )
+    return walk.problems

@@ -1,0 +1,157 @@
+"""Trainer mode: a scenario replayed as a live demo (``sls scenario demo NAME``).
+
+Each ``say`` is shown as narration and the demo waits (for Enter, or ``--pace`` seconds); each step is shown
+on its side, what the attacker does and sees on the left, the defender (the user, their phone and card) on
+the right, and beside them the audit events it caused: the broker's view. The demo runs against a real
+server (one it starts, unless ``--server`` names one) so the room can watch the trainer console
+(``/trainer``) in a browser at the same time.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from .loader import Scenario
+from .runner import Runner, ScenarioResult
+from .server import ChildServer
+from .steps import StepResult
+from .targets import RemoteTarget
+from .world import World
+
+SIDES = ("attacker", "defender")
+
+
+class DemoReport:
+    def __init__(
+        self, console: Console, *, pace: float | None, wait: Callable[[], Any] | None = None
+    ) -> None:
+        self.console = console
+        self.pace = pace
+        self.wait = wait or (lambda: console.input(Text("  ⏎ ", style="dim")))
+        self.cursor: str | None = None
+        self.headed = False
+
+    def pause(self) -> None:
+        if self.pace is None:
+            try:
+                self.wait()
+            except EOFError:  # no keyboard (a pipe, CI): play on without pauses
+                self.pace = 0
+        elif self.pace > 0:
+            time.sleep(self.pace)  # the room's pace, in wall-clock time; the server's clock never sleeps
+
+    def scenario_started(self, scenario: Scenario, world: World | None) -> None:
+        lines = [Text(scenario.description)]
+        if scenario.data.get("source"):
+            lines.append(Text(f"source: {scenario.data['source']}", style="dim"))
+        if world is not None:
+            for actor in world.actors.values():
+                where = actor.address or "the default address"
+                lines.append(Text(f"{actor.name}: {actor.role}, from {where}", style="cyan"))
+            self.cursor = self._events(world)[1]  # the setup's events are not the show
+        self.console.print(Panel(Group(*lines), title=scenario.name, title_align="left", border_style="bold"))
+
+    def step_done(self, result: StepResult, step: dict[str, Any], world: World) -> None:
+        if result.kind == "say":
+            self.console.print(
+                Panel(Text(str(step["say"]).strip(), style="italic"), border_style="magenta", title="»")
+            )
+            self.pause()
+            return
+        events, self.cursor = self._events(world)
+        side = world.actors[result.actor].role if result.actor in world.actors else "defender"
+        grid = Table(show_header=not self.headed, expand=True, box=None, padding=(0, 1))
+        for column in (*SIDES, "audit trail"):
+            grid.add_column(column, ratio=1, overflow="fold", header_style="bold")
+        self.headed = True
+        style = "green" if result.status == "passed" else "bold red"
+        cell = Text(f"{result.index} {result.title}", style="red" if side == "attacker" else "")
+        if result.answer:
+            cell.append(f"\n→ {result.answer}", style=style)
+        if result.status == "failed":
+            cell.append(f"\n{result.message}", style="red")
+        trail = Text("\n".join(_event_line(e) for e in events), style="dim")
+        grid.add_row(cell if side == "attacker" else "", cell if side != "attacker" else "", trail)
+        self.console.print(grid)
+
+    def scenario_done(self, result: ScenarioResult) -> None:
+        style = "bold green" if result.ok else "bold red"
+        self.console.print(
+            Text(f"{result.status}: {result.message or 'every step as expected'}", style=style)
+        )
+
+    def _events(self, world: World) -> tuple[list[dict[str, Any]], str | None]:
+        query: dict[str, Any] = {"limit": 1000, **({"since": self.cursor} if self.cursor else {})}
+        page = world.admin("GET", "/admin/v1/events", query=query)
+        if page.status != 200 or not isinstance(page.body, dict):
+            return [], self.cursor
+        events = [e for e in page.body.get("events", []) if e.get("type") != "clock.moved"]
+        return events, page.body.get("cursor") or self.cursor
+
+
+def _event_line(event: dict[str, Any]) -> str:
+    parts = [str(event.get("type"))]
+    for key in ("user", "ip", "factor", "result"):
+        if event.get(key):
+            parts.append(f"{key}={event[key]}")
+    return " ".join(parts)
+
+
+def run_demo(
+    scenario: Scenario,
+    console: Console,
+    *,
+    pace: float | None,
+    server: str | None = None,
+    admin_token: str | None = None,
+    seed: int = 0,
+) -> ScenarioResult:
+    """Replay ``scenario`` for a room: against ``server``, or a server started for it and stopped after.
+
+    A started server trusts this machine's ``X-Forwarded-For`` (each actor appears at its own address) and
+    runs with the scenario's settings. ``ServerFailed``/``TargetError`` when there is no server to use.
+    """
+    settings = (scenario.data.get("setup") or {}).get("settings") or {}
+    child = None
+    try:
+        if server is None:
+            child = ChildServer(settings=settings, trust_local_proxy=True).start()
+            server, admin_token = child.url, child.admin_token
+        target = RemoteTarget(server, admin_token, applied=settings if child else None)
+        console.print(trainer_console(server), style="bold", soft_wrap=True)
+        return Runner(target, seed=seed, listener=DemoReport(console, pace=pace)).run(scenario)
+    finally:
+        if child is not None:
+            child.stop()
+
+
+def parse_pace(value: str | None) -> float | None:
+    """``2s``, ``500ms``, ``0`` -> seconds; ``None`` or ``enter`` -> wait for Enter."""
+    import re
+
+    if value is None or value == "enter":
+        return None
+    found = re.fullmatch(r"(\d+(?:\.\d+)?)(ms|s)?", value.strip())
+    if not found:
+        raise ValueError("a time like 2s, 500ms or 0, or 'enter'")
+    number = float(found.group(1))
+    return number / 1000 if found.group(2) == "ms" else number
+
+
+def trainer_console(server: str) -> str:
+    """Where the room watches the feed; said plainly when this server has no trainer console yet."""
+    import requests
+
+    where = f"{server.rstrip('/')}/trainer"
+    try:
+        found = requests.get(where, timeout=5).status_code != 404
+    except requests.RequestException:
+        found = False
+    return f"trainer console: {where}" + ("" if found else "  (this server has no trainer console yet: 404)")

@@ -1,0 +1,242 @@
+"""``SlsEmulator``: what the ``sls_emulator`` pytest fixture hands an integration's tests.
+
+A thin client of a running emulator's admin and simulator APIs, for the set-up and the "user's side" of a
+test, while the code under test talks to ``url`` like it would to the broker. Everything is HTTP; a card's
+response is computed offline from the key its enrolment returned (RFC 6287), like the physical card.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import quote
+
+import requests
+
+from devices.dscplus import expected_response, hash_pin
+
+WORDS = (
+    "amber",
+    "birch",
+    "cobalt",
+    "delta",
+    "ember",
+    "fjord",
+    "granite",
+    "harbor",
+    "indigo",
+    "juniper",
+    "kestrel",
+    "lantern",
+    "meadow",
+    "nimbus",
+    "orchid",
+    "quartz",
+    "raven",
+    "saffron",
+    "thistle",
+    "willow",
+)
+
+
+class EmulatorError(RuntimeError):
+    """The emulator said no: ``status``, ``code`` and the body are kept for the test to look at."""
+
+    def __init__(self, message: str, status: int = 0, code: str | None = None, body: Any = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.body = status, code, body
+
+
+@dataclass
+class Card:
+    """An enrolled DSC+ card: ``respond(challenge)`` is what keying PIN and challenge into it shows."""
+
+    device_id: str
+    serial: str
+    secret_hex: str
+    pin: str
+    record: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def respond(self, challenge: str, pin: str | None = None) -> str:
+        return expected_response(bytes.fromhex(self.secret_hex), hash_pin(pin or self.pin), challenge)
+
+
+def _segment(value: str) -> str:
+    return quote(value, safe="")
+
+
+class SlsEmulator:
+    def __init__(
+        self, url: str, admin_token: str, sim_token: str | None = None, *, timeout_s: float = 30
+    ) -> None:
+        self.url = url.rstrip("/")
+        self.admin_token = admin_token
+        self.sim_token = sim_token
+        self.timeout_s = timeout_s
+        self._http = requests.Session()
+        self._pins: dict[str, str] = {}
+
+    # --- plumbing ---------------------------------------------------------------------------------------
+
+    def call(
+        self,
+        method: str,
+        path: str,
+        json: Any = None,
+        *,
+        admin: bool = False,
+        query: dict[str, Any] | None = None,
+    ) -> Any:
+        """One request; the JSON answer, or ``EmulatorError`` for anything but 2xx."""
+        token = self.admin_token if admin else (self.sim_token if path.startswith("/sim/") else None)
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        answer = self._http.request(
+            method, self.url + path, json=json, params=query, headers=headers, timeout=self.timeout_s
+        )
+        body = answer.json() if answer.content and "json" in answer.headers.get("Content-Type", "") else None
+        if not 200 <= answer.status_code < 300:
+            code = body.get("error") if isinstance(body, dict) else None
+            message = body.get("message") if isinstance(body, dict) else answer.text[:200]
+            raise EmulatorError(
+                f"{method} {path}: {answer.status_code} {code}: {message}", answer.status_code, code, body
+            )
+        return body
+
+    # --- the world --------------------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Wipe every user, device, session, lockout, inbox and event; the clock goes back to real time."""
+        self.call("POST", "/admin/v1/reset", admin=True)
+        self._pins.clear()
+
+    def advance_clock(self, seconds: int) -> int:
+        """Move the server's clock (never sleep in a test); the new ``now``."""
+        return int(self.call("POST", "/admin/v1/clock", {"advance_s": int(seconds)}, admin=True)["now"])
+
+    def events(self, user: str | None = None, type: str | None = None) -> list[dict[str, Any]]:
+        """Audit events, oldest first, every page."""
+        found: list[dict[str, Any]] = []
+        query: dict[str, Any] = {
+            "limit": 1000,
+            **({"user": user} if user else {}),
+            **({"type": type} if type else {}),
+        }
+        while True:
+            page = self.call("GET", "/admin/v1/events", admin=True, query=query)
+            found.extend(page["events"])
+            if len(page["events"]) < 1000 or not page.get("cursor"):
+                return found
+            query["since"] = page["cursor"]
+
+    # --- users and authenticators -----------------------------------------------------------------------
+
+    def create_user(
+        self, username: str, password: str | None = None, phone: str | None = None, **extra: Any
+    ) -> str:
+        """Create a user (``phone`` in E.164, ``ip_allowlist=[...]``); the password used (drawn if None)."""
+        password = (
+            password or "-".join(secrets.choice(WORDS) for _ in range(3)) + f"-{secrets.randbelow(90) + 10}"
+        )
+        self.call(
+            "POST",
+            "/admin/v1/users",
+            {"username": username, "password": password, **({"phone": phone} if phone else {}), **extra},
+            admin=True,
+        )
+        return password
+
+    def enroll(self, username: str, type: str, **body: Any) -> dict[str, Any]:
+        """Enrol any authenticator (``dscplus``, ``ibkey``, ``sms``, ``voice``, ``totp``, ``temporary``)."""
+        return self.call(
+            "POST",
+            f"/admin/v1/users/{_segment(username)}/devices",
+            {"type": type, **body},  # type: ignore[no-any-return]
+            admin=True,
+        )
+
+    def enroll_card(self, username: str, pin: str = "1234") -> Card:
+        record = self.enroll(username, "dscplus", pin=pin)
+        return Card(record["device_id"], record["serial"], record["secret_hex"], pin, record)
+
+    def enroll_ibkey(
+        self, username: str, platform: str = "android", pin: str = "12ab", password: str | None = None
+    ) -> str:
+        """Enrol IB Key and activate it on the simulated phone with the texted code; the device id.
+
+        Needs the user's phone and password (pass the one ``create_user`` returned).
+        """
+        if password is None:
+            raise EmulatorError("enroll_ibkey needs the user's password (create_user returns it)")
+        record = self.enroll(username, "ibkey", platform=platform)
+        user = self.call("GET", f"/admin/v1/users/{_segment(username)}", admin=True)
+        code = self.latest_code(user["phone"], purpose="ibkey_activation")
+        unlock: dict[str, Any] = {"biometric": True} if platform == "ios" else {"pin": pin}
+        self.call(
+            "POST",
+            f"/sim/v1/ibkey/{_segment(record['device_id'])}/activate",
+            {"username": username, "password": password, "activation_code": code, **unlock},
+        )
+        if platform != "ios":
+            self._pins[username] = pin
+        return str(record["device_id"])
+
+    # --- the user's side --------------------------------------------------------------------------------
+
+    def latest_code(self, phone: str, purpose: str | None = None) -> str:
+        """The newest code texted or read out to ``phone`` (a tie in the same second goes to the call)."""
+        number = _segment(phone)
+        texts = self.call("GET", f"/sim/v1/phones/{number}/messages")["messages"]
+        calls = self.call("GET", f"/sim/v1/phones/{number}/calls")["calls"]
+        found: list[tuple[int, int, str]] = []
+        for rank, items in enumerate((texts, calls)):
+            for item in items:  # newest first: the first with a code is the newest of its kind
+                if item.get("code") and (purpose is None or item.get("purpose") == purpose):
+                    found.append((item.get("at", 0), rank, item["code"]))
+                    break
+        if not found:
+            raise EmulatorError(f"no code has reached {phone}" + (f" ({purpose})" if purpose else ""))
+        return str(max(found)[2])
+
+    def approve_push(
+        self, username: str, pin: str | None = None, biometric: bool = False, *, match: str | None = None
+    ) -> dict[str, Any]:
+        """Approve ``username``'s newest IB Key notification on their phone, picking ``match``.
+
+        ``match`` is the number the login page shows (``factor["match"]`` of the login answer): number
+        matching exists so that nobody but the one looking at that page can approve, so the emulator cannot
+        guess it for you either.
+        """
+        if match is None:
+            raise EmulatorError(
+                "approve_push needs match=: the number the login page shows "
+                "(factor['match'] of the login answer); number matching forbids guessing it"
+            )
+        device = self._ibkey_of(username)
+        notes = self.call("GET", f"/sim/v1/ibkey/{_segment(device)}/notifications")["notifications"]
+        mine = [n for n in notes if n.get("username") == username]
+        if not mine:
+            raise EmulatorError(f"no IB Key notification is waiting for {username}")
+        note = max(mine, key=lambda n: n.get("sent_at", 0))
+        if pin is None and not biometric:
+            state = self.call("GET", f"/sim/v1/ibkey/{_segment(device)}")
+            biometric = state.get("unlock") == "biometric"
+            pin = None if biometric else self._pins.get(username)
+        unlock: dict[str, Any] = {"biometric": True} if biometric else ({"pin": pin} if pin else {})
+        path = f"/sim/v1/ibkey/{_segment(device)}/notifications/{_segment(note['id'])}/approve"
+        return self.call("POST", path, {"match": str(match), **unlock})  # type: ignore[no-any-return]
+
+    def _ibkey_of(self, username: str) -> str:
+        devices = self.call("GET", f"/admin/v1/users/{_segment(username)}/devices", admin=True)["devices"]
+        active = [d["device_id"] for d in devices if d.get("type") == "ibkey" and d.get("status") == "active"]
+        if not active:
+            raise EmulatorError(f"{username} has no active IB Key")
+        return str(active[-1])
+
+    def phone_conditions(self, phone: str, **conditions: Any) -> dict[str, Any]:
+        """Set a number's network conditions (``carrier_blocks_sms``, ``roaming``, ``delivery_delay_s``,
+        ``sim_swapped_to``), keeping the others."""
+        path = f"/sim/v1/phones/{_segment(phone)}/conditions"
+        current = self.call("GET", path)
+        keys = ("carrier_blocks_sms", "roaming", "delivery_delay_s", "sim_swapped_to")
+        return self.call("PUT", path, {k: current.get(k) for k in keys} | conditions)  # type: ignore[no-any-return]

@@ -1,0 +1,139 @@
+"""Judging a step: its ``expect`` (status, error code, JSON fields, events, counts of statuses), or, when it
+has none, the default: a request must have succeeded (2xx).
+
+Every failed check is told as a sentence naming the field, what it was and what was expected, so a red step
+in a report says what happened without rerunning anything.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from .transport import Response
+from .values import MISSING, get, interpolate, lookup, match
+from .world import World
+
+EVENT_FIELDS = ("user", "ip", "factor", "device_id", "result")
+
+
+def check(
+    expectation: dict[str, Any], response: Response | None, world: World, rounds: list[Response] | None = None
+) -> list[str]:
+    """Why ``expectation`` does not hold (an empty list when it does)."""
+    expectation = interpolate(expectation, world.variables)
+    problems: list[str] = []
+    needs_answer = any(key in expectation for key in ("status", "error", "json"))
+    if needs_answer and response is None:
+        return ["there is no answer to check yet"]
+    if response is not None:
+        problems += _answer(expectation, response)
+    if "statuses" in expectation:
+        problems += _statuses(expectation["statuses"], rounds or [])
+    if "events" in expectation:
+        problems += _events(expectation["events"], world)
+    return problems
+
+
+def default_problems(response: Response | None) -> list[str]:
+    """A step without ``expect`` must have succeeded."""
+    if response is None or 200 <= response.status < 300:
+        return []
+    return [f"answered {response.brief()} ({_message(response)}); add an `expect` if that is the point"]
+
+
+def _answer(expectation: dict[str, Any], response: Response) -> list[str]:
+    problems = []
+    wanted = expectation.get("status")
+    if wanted is not None:
+        allowed = wanted if isinstance(wanted, list) else [wanted]
+        if response.status not in allowed:
+            shown = " or ".join(str(s) for s in allowed)
+            problems.append(f"status is {response.brief()}, expected {shown} ({_message(response)})")
+    if "error" in expectation:
+        actual = response.error
+        expected = expectation["error"]
+        if expected is None:
+            if actual is not None:
+                problems.append(f"error is {actual!r}, expected none ({_message(response)})")
+        else:
+            problem = match(actual if actual is not None else MISSING, expected)
+            if problem:
+                problems.append(f"error {problem}")
+    for path, expected in (expectation.get("json") or {}).items():
+        problem = match(lookup(response.body, path), expected)
+        if problem:
+            problems.append(f"{path} {problem}")
+    return problems
+
+
+def _statuses(wanted: dict[str, Any], rounds: list[Response]) -> list[str]:
+    counts = Counter(str(r.status) for r in rounds)
+    problems = []
+    for status, expected in wanted.items():
+        problem = match(counts.get(status, 0), expected)
+        if problem:
+            problems.append(
+                f"{counts.get(status, 0)} of {len(rounds)} ended with {status}, expected {expected!r}"
+            )
+    for status, count in sorted(counts.items()):
+        if status not in wanted:
+            examples = next(r for r in rounds if str(r.status) == status)
+            problems.append(
+                f"{count} of {len(rounds)} ended with {status} ({examples.brief()}), which "
+                "`statuses` does not name"
+            )
+    return problems
+
+
+def _events(spec: dict[str, Any], world: World) -> list[str]:
+    problems = []
+    for wanted in spec.get("happened") or []:
+        found = _matching(wanted, world)
+        expected = wanted.get("count", {"ge": 1})
+        problem = match(len(found), expected)
+        if problem:
+            problems.append(f"events {_describe(wanted)}: {len(found)} happened, expected {_count(expected)}")
+    for unwanted in spec.get("not_happened") or []:
+        found = _matching(unwanted, world)
+        if found:
+            first = {k: v for k, v in found[0].items() if k != "id"}
+            problems.append(
+                f"events {_describe(unwanted)}: {len(found)} happened, expected none (first: {first})"
+            )
+    return problems
+
+
+def _matching(wanted: dict[str, Any], world: World) -> list[dict[str, Any]]:
+    events = world.events(
+        type=wanted["type"], user=wanted.get("user") if isinstance(wanted.get("user"), str) else ""
+    )
+    kept = []
+    for event in events:
+        if any(key in wanted and match(event.get(key, MISSING), wanted[key]) for key in EVENT_FIELDS):
+            continue
+        detail = event.get("detail") or {}
+        if any(
+            match(lookup(detail, path), expected) for path, expected in (wanted.get("detail") or {}).items()
+        ):
+            continue
+        kept.append(event)
+    return kept
+
+
+def _describe(wanted: dict[str, Any]) -> str:
+    fields = ", ".join(f"{k}={v!r}" for k, v in wanted.items() if k not in ("type", "count"))
+    return f"{wanted['type']}" + (f" ({fields})" if fields else "")
+
+
+def _count(expected: Any) -> str:
+    if expected == {"ge": 1}:
+        return "at least one"
+    return repr(expected)
+
+
+def _message(response: Response) -> str:
+    body = response.body
+    if isinstance(body, dict):
+        return str(get(body, "message", body))[:200]
+    return str(body)[:200]

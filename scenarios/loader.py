@@ -1,0 +1,221 @@
+"""Read scenario files: YAML with the line and column of every value, so errors point into the file.
+
+PyYAML's node tree carries positions; we build plain Python values from it ourselves and keep a map from
+each value's path (``("steps", 3, "login")``) to where it starts, and from each mapping key to where the key
+is. Duplicate keys are an error (YAML would keep the last one silently). Then ``schema.check`` judges the
+document, and a ``Scenario`` comes out, or a ``ScenarioInvalid`` listing every problem found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+Path_ = tuple[str | int, ...]
+SUFFIX = ".scenario.yaml"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a file, where it is, and what was expected."""
+
+    file: str
+    line: int
+    column: int
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        place = f" {self.where}:" if self.where else ""
+        return f"{self.file}:{self.line}:{self.column}:{place} {self.message}"
+
+
+class ScenarioInvalid(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class Positions:
+    """Where each value (and each mapping key) of a document starts: 1-based line and column."""
+
+    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+
+    def of(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
+        """The position of ``path``, or of its nearest ancestor that has one."""
+        table = self.keys if key and path in self.keys else self.values
+        probe = tuple(path)
+        while probe and probe not in table:
+            probe = probe[:-1]
+            table = self.values
+        return table.get(probe, (1, 1))
+
+
+@dataclass
+class Scenario:
+    """A checked scenario file. ``data`` is the document as written; nothing is interpolated yet."""
+
+    path: Path
+    data: dict[str, Any]
+    positions: Positions
+
+    @property
+    def name(self) -> str:
+        return str(self.data["name"])
+
+    @property
+    def description(self) -> str:
+        return str(self.data.get("description", "")).strip()
+
+    @property
+    def tags(self) -> list[str]:
+        return list(self.data.get("tags") or [])
+
+    @property
+    def expect_failure(self) -> str | None:
+        return self.data.get("expect_failure")
+
+    def summary(self) -> dict[str, Any]:
+        """Name, tags, description, file (and the expected-failure mark): ``sls scenario list``'s row."""
+        row: dict[str, Any] = {"name": self.name, "tags": self.tags, "description": self.description}
+        row["file"] = str(self.path)
+        if self.expect_failure:
+            row["expect_failure"] = self.expect_failure
+        return row
+
+    def where(self, path: Path_) -> str:
+        line, column = self.positions.of(path)
+        return f"{self.path.name}:{line}:{column}"
+
+
+def parse(text: str, filename: str) -> tuple[Any, Positions]:
+    """The document in ``text`` and its positions; ``ScenarioInvalid`` for YAML that does not parse."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        positions = Positions()
+        data = _build(loader, node, (), positions, filename) if node is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise ScenarioInvalid(
+            [Problem(filename, line, column, "", f"not valid YAML: {exc.problem}")]
+        ) from None
+    finally:
+        loader.dispose()
+    return data, positions
+
+
+def _build(loader: yaml.SafeLoader, node: yaml.Node, path: Path_, positions: Positions, filename: str) -> Any:
+    positions.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+            if not isinstance(key, str | int | float | bool) or key is None:
+                raise ScenarioInvalid([Problem(filename, line, column, "", "a key must be a plain word")])
+            key = str(key)
+            if key in result:
+                where = _dotted(path)
+                raise ScenarioInvalid([Problem(filename, line, column, where, f"duplicate key {key!r}")])
+            positions.keys[(*path, key)] = (line, column)
+            result[key] = _build(loader, value_node, (*path, key), positions, filename)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_build(loader, item, (*path, i), positions, filename) for i, item in enumerate(node.value)]
+    return loader.construct_object(node, deep=True)
+
+
+def _dotted(path: Path_) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def load(path: Path | str) -> Scenario:
+    """Read, parse and check one file; ``ScenarioInvalid`` lists every problem, with line and column."""
+    from .schema import check  # the schema module imports this one for Problem
+
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioInvalid([Problem(str(file), 1, 1, "", f"cannot read: {exc}")]) from None
+    data, positions = parse(text, str(file))
+    problems = check(data, positions, str(file))
+    if problems:
+        raise ScenarioInvalid(problems)
+    return Scenario(file, data, positions)
+
+
+def check_files(files: list[Path]) -> list[dict[str, Any]]:
+    """``sls scenario validate``'s report: per file, valid or not and its problems (as dicts)."""
+    report: list[dict[str, Any]] = []
+    for file in files:
+        try:
+            load(file)
+            report.append({"file": str(file), "valid": True, "problems": []})
+        except ScenarioInvalid as exc:
+            report.append({"file": str(file), "valid": False, "problems": [vars(p) for p in exc.problems]})
+    return report
+
+
+def new_file(name: str, folder: Path, *, force: bool = False) -> Path:
+    """Write the commented template as ``folder/name.scenario.yaml``; ``ValueError``/``FileExistsError``."""
+    import re
+
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,63}", name):
+        raise ValueError("NAME is lower-case letters, digits and dashes (kebab-case), 2-64 long")
+    target = folder / f"{name}{SUFFIX}"
+    if target.exists() and not force:
+        raise FileExistsError(f"{target} exists (--force overwrites it)")
+    template = (resources.files("scenarios") / "template.scenario.yaml").read_text(encoding="utf-8")
+    folder.mkdir(parents=True, exist_ok=True)
+    target.write_text(template.replace("__NAME__", name), encoding="utf-8")
+    return target
+
+
+def library_dir() -> Path:
+    """The scenarios shipped in the package (``scenarios/library``)."""
+    return Path(str(resources.files("scenarios") / "library"))
+
+
+def library_files() -> list[Path]:
+    return sorted(library_dir().glob(f"*{SUFFIX}"))
+
+
+def resolve(targets: list[str], *, everything: bool = False) -> list[Path]:
+    """Files for ``targets``: paths (a folder means its ``*.scenario.yaml``), else library names.
+
+    A name matches a library file's stem or its ``name``; an unknown one raises ``LookupError`` with the
+    closest names, so a typo is told, not silently skipped.
+    """
+    files: list[Path] = list(library_files()) if everything else []
+    names = {p.name[: -len(SUFFIX)]: p for p in library_files()}
+    for target in targets:
+        candidate = Path(target)
+        if candidate.is_dir():
+            files.extend(sorted(candidate.rglob(f"*{SUFFIX}")))
+        elif candidate.is_file():
+            files.append(candidate)
+        elif target in names:
+            files.append(names[target])
+        else:
+            import difflib
+
+            close = difflib.get_close_matches(target, list(names), n=3, cutoff=0.5)
+            hint = f"; did you mean {', '.join(close)}?" if close else "; `sls scenario list` shows them"
+            raise LookupError(f"no file and no library scenario named {target!r}{hint}")
+    unique: list[Path] = []
+    for file in files:
+        if file.resolve() not in {u.resolve() for u in unique}:
+            unique.append(file)
+    return unique

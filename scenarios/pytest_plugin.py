@@ -1,0 +1,160 @@
+"""The pytest plugin (entry point ``pytest11``, installed with the package): an emulator for your tests.
+
+* ``sls_emulator``: a real ``sls serve`` on a free port, with its own embedded Redis, data folder and admin
+  token, started once per test session and wiped before each test that uses it; the fixture is an
+  ``SlsEmulator`` client (``url``, ``admin_token``, ``create_user``, ``enroll_card``, ``latest_code``...).
+  Extra server settings come from the ``sls_emulator_env`` ini option (lines of ``SLS_NAME=value``).
+* ``*.scenario.yaml`` files are collected as tests, one item per scenario, run in-process (or against
+  ``--sls-server``); a failure report lists the steps. ``expect_failure`` becomes a strict ``xfail``.
+
+Nothing heavy is imported until a fixture or a scenario is used: this module loads into every pytest run
+of an environment where the package is installed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from .emulator import SlsEmulator
+    from .loader import Scenario
+    from .runner import ScenarioResult
+    from .server import ChildServer
+
+SUFFIX = ".scenario.yaml"
+_TARGET = pytest.StashKey[Any]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup(
+        "sls-emulator", "sls-emulator (the sls_emulator fixture and *.scenario.yaml files)"
+    )
+    group.addoption("--sls-seed", type=int, default=0, help="Seed of every random choice scenario runs make.")
+    group.addoption("--sls-server", metavar="URL", help="Run *.scenario.yaml items against this server.")
+    group.addoption("--sls-admin-token", metavar="TOKEN", help="The admin token of --sls-server.")
+    parser.addini(
+        "sls_emulator_env",
+        type="linelist",
+        default=[],
+        help="SLS_NAME=value settings of the sls_emulator fixture's server, one per line.",
+    )
+
+
+# --- the fixture -----------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def sls_emulator_server(
+    tmp_path_factory: pytest.TempPathFactory, pytestconfig: pytest.Config
+) -> Iterator[ChildServer]:
+    """The ``sls serve`` child process behind ``sls_emulator`` (one per session)."""
+    from .server import ChildServer
+
+    settings = {}
+    for line in pytestconfig.getini("sls_emulator_env"):
+        name, _, value = line.partition("=")
+        settings[name.strip()] = value.strip()
+    server = ChildServer(settings=settings, data_dir=tmp_path_factory.mktemp("sls-emulator")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def sls_emulator(sls_emulator_server: ChildServer) -> SlsEmulator:
+    """A client of a running emulator; its world is wiped before each test that uses it."""
+    from .emulator import SlsEmulator
+
+    return SlsEmulator(sls_emulator_server.url, sls_emulator_server.admin_token)
+
+
+@pytest.fixture(autouse=True)
+def _sls_emulator_fresh_world(request: pytest.FixtureRequest) -> None:
+    """Each test that uses ``sls_emulator`` starts from an empty world at the real time."""
+    if "sls_emulator" in request.fixturenames:
+        request.getfixturevalue("sls_emulator").reset()
+
+
+# --- scenario files as tests -----------------------------------------------------------------------------
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    if file_path.name.endswith(SUFFIX):
+        return ScenarioFile.from_parent(parent, path=file_path)
+    return None
+
+
+class _ScenarioProblem(Exception):
+    def __init__(self, result: ScenarioResult) -> None:
+        super().__init__(result.message)
+        self.result = result
+
+
+class ScenarioFailed(_ScenarioProblem):
+    """A scenario's step failed (the report lists the steps); what an ``expect_failure`` mark expects."""
+
+
+class ScenarioBroken(_ScenarioProblem):
+    """The scenario could not start (its setup, or the target): never an expected failure."""
+
+
+class ScenarioFile(pytest.File):
+    def collect(self) -> Iterator[pytest.Item]:
+        from .loader import ScenarioInvalid, load
+
+        try:
+            scenario = load(self.path)
+        except ScenarioInvalid as exc:
+            raise self.CollectError(f"invalid scenario:\n{exc}") from None
+        item = ScenarioItem.from_parent(self, name=scenario.name, scenario=scenario)
+        item.extra_keyword_matches.update(scenario.tags)  # -k attack selects by tag
+        if scenario.expect_failure:
+            item.add_marker(
+                pytest.mark.xfail(reason=scenario.expect_failure, strict=True, raises=ScenarioFailed)
+            )
+        yield item
+
+
+class ScenarioItem(pytest.Item):
+    def __init__(self, *, scenario: Scenario, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.scenario = scenario
+
+    def runtest(self) -> None:
+        from .runner import Runner
+
+        result = Runner(_target(self.config), seed=self.config.getoption("sls_seed")).run(self.scenario)
+        self.user_properties.append(("seconds", round(result.seconds, 3)))
+        if result.status == "error":
+            raise ScenarioBroken(result)
+        if result.status in ("failed", "xfailed"):
+            raise ScenarioFailed(result)
+        # "xpassed" returns normally: the strict xfail marker turns it into a failure
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
+        if isinstance(excinfo.value, _ScenarioProblem):
+            from .report import step_log
+
+            result = excinfo.value.result
+            return "\n".join(
+                [f"{self.scenario.path}: {result.status}: {result.message}", *step_log(result.steps)]
+            )
+        return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, f"scenario {self.name}"
+
+
+def _target(config: pytest.Config) -> Any:
+    """One target per test session: an in-process app on its own Redis, or --sls-server."""
+    if _TARGET not in config.stash:
+        from .targets import InProcessTarget, RemoteTarget
+
+        server = config.getoption("sls_server")
+        target = RemoteTarget(server, config.getoption("sls_admin_token")) if server else InProcessTarget()
+        config.stash[_TARGET] = target
+        config.add_cleanup(target.close)
+    return config.stash[_TARGET]

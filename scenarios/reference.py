@@ -1,0 +1,103 @@
+"""The step reference (``scenarios/REFERENCE.md``), generated from the JSON Schema so it cannot drift.
+
+``sls scenario reference`` prints it; a test fails when the committed file differs from what the schema
+generates (regenerate with ``sls scenario reference > scenarios/REFERENCE.md``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+from .schema import schema, step_types
+
+FAMILIES = {
+    "login": "The login page and the session",
+    "devices": "The card and the IB Key app",
+    "phones": "Phones and the carrier",
+    "world": "The clock, raw calls, the broker's acts",
+    "flow": "Loops, races, checks and narration",
+}
+
+
+def _shape(sub: dict[str, Any]) -> str:
+    defs = schema()["$defs"]
+    if "$ref" in sub:
+        return f"see *{sub['$ref'].rsplit('/', 1)[-1]}*"
+    if "enum" in sub:
+        return " \\| ".join(f"`{v}`" for v in sub["enum"])
+    if "oneOf" in sub:
+        return " or ".join(
+            _shape(o if "$ref" not in o else defs[o["$ref"].rsplit("/", 1)[-1]]) for o in sub["oneOf"]
+        )
+    kind = sub.get("type", "any")
+    if isinstance(kind, list):
+        return " or ".join(kind)
+    return {"object": "mapping", "array": "list", "null": "nothing"}.get(kind, kind)
+
+
+def _properties(body: dict[str, Any]) -> list[str]:
+    options = body.get("oneOf", [body])
+    rows = []
+    for option in options:
+        required = set(option.get("required", []))
+        for name, sub in (option.get("properties") or {}).items():
+            need = "yes" if name in required else ""
+            rows.append(f"| `{name}` | {_shape(sub)} | {need} | {sub.get('description', '')} |")
+    if not rows:
+        return []
+    return ["| key | value | required | meaning |", "|---|---|---|---|", *rows, ""]
+
+
+def _example(example: Any) -> list[str]:
+    text = yaml.safe_dump([example], sort_keys=False, default_flow_style=None, width=100).rstrip()
+    return ["```yaml", text, "```", ""]
+
+
+def markdown() -> str:
+    doc = schema()
+    defs = doc["$defs"]
+    lines = [
+        "# Scenario step reference",
+        "",
+        "Generated from `scenarios/scenario.schema.json` by `sls scenario reference`; do not edit by hand.",
+        "",
+        "Every step is a mapping with exactly one step type, plus these common keys:",
+        "",
+        *_properties(defs["common"]),
+        "A request step without `expect` must answer 2xx. `expect` holds any of:",
+        "",
+        *_properties(defs["expectation"]),
+        'A value in `json`, `error` or an event field is a literal (compared exactly: `60` is not `"60"`) or '
+        "a matcher, a mapping of operators that must all hold: "
+        + ", ".join(f"`{op}`" for op in defs["matcher"]["properties"])
+        + ". Paths are dotted (`factor.challenge`), numbers index lists (`factors.0.type`), `*` maps over a "
+        "list (`factors.*.type`). `${name.path}` fills in a variable.",
+        "",
+        "## Top level and `setup`",
+        "",
+        *_properties({"properties": doc["properties"], "required": doc["required"]}),
+        "`actors` maps a name to:",
+        "",
+        *_properties(doc["properties"]["actors"]["additionalProperties"]),
+        "`setup` holds:",
+        "",
+        *_properties(doc["properties"]["setup"]),
+    ]
+    setup = doc["properties"]["setup"]["properties"]
+    for part in ("users", "accounts", "devices"):
+        lines += [f"Each of `setup.{part}`:", "", *_properties(setup[part]["items"])]
+    for family, title in FAMILIES.items():
+        lines += [f"## {title}", ""]
+        for name in step_types():
+            step = defs[f"step_{name}"]
+            if step.get("x-family") != family:
+                continue
+            body = step["properties"][name]
+            needs = " Needs an `expect`." if "expect" in step.get("required", []) else ""
+            lines += [f"### `{name}`", "", step["description"] + needs, "", f"Value: {_shape(body)}.", ""]
+            if "$ref" not in body:
+                lines += _properties(body)
+            lines += _example(step["examples"][0])
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,183 @@
+"""What a run tells people and machines: live progress and a summary with ``rich``, JUnit XML for CI, JSON.
+
+Progress is one line per step as it finishes (status, index, what happened, the answer, the time), so a
+long run shows where it is; a failed step prints why, and the steps inside a ``repeat`` or ``parallel``
+appear only when one of them failed (thirty identical guesses are one line).
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+from typing import Any
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .loader import Scenario
+from .runner import ScenarioResult
+from .steps import StepResult
+from .world import World
+
+ICONS = {"passed": ("✓", "green"), "failed": ("✗", "bold red")}
+VERDICT = {
+    "passed": "green",
+    "failed": "bold red",
+    "error": "bold red",
+    "xfailed": "yellow",
+    "xpassed": "bold red",
+}
+
+
+class ConsoleReport:
+    """Live progress on ``console`` (stderr when stdout carries JSON)."""
+
+    def __init__(self, console: Console, *, verbose: bool = False) -> None:
+        self.console = console
+        self.verbose = verbose
+
+    def scenario_started(self, scenario: Scenario, world: World | None) -> None:
+        tags = f"  [dim]{', '.join(scenario.tags)}[/dim]" if scenario.tags else ""
+        self.console.print(Text.assemble(("▶ ", "bold"), (scenario.name, "bold cyan")), tags if tags else "")
+        if scenario.expect_failure:
+            self.console.print(Text(f"  expected to fail: {scenario.expect_failure}", style="yellow"))
+
+    def step_done(self, result: StepResult, step: dict[str, Any], world: World) -> None:
+        self._line(result, depth=0)
+
+    def _line(self, result: StepResult, depth: int) -> None:
+        indent = "  " * (depth + 1)
+        if result.kind == "say":
+            self.console.print(Text(f"{indent}  » {result.title[len('say ') :]}", style="italic magenta"))
+            return
+        icon, style = ICONS.get(result.status, ("?", "yellow"))
+        line = Text(f"{indent}{icon} ", style=style)
+        line.append(f"{result.index:>5} ", style="dim")
+        line.append(result.title)
+        if result.actor != "user":
+            line.append(f"  [{result.actor}]", style="cyan")
+        if result.answer:
+            line.append(f"  {result.answer}", style="bold" if result.status == "passed" else "bold red")
+        line.append(f"  {result.ms:.0f} ms", style="dim")
+        self.console.print(line, overflow="fold")
+        if result.status == "failed" and result.message:
+            self.console.print(Text(f"{indent}        {result.message}", style="red"), overflow="fold")
+        for child in result.children:
+            if child.status == "failed" or self.verbose:
+                self._line(child, depth + 1)
+
+    def scenario_done(self, result: ScenarioResult) -> None:
+        style = VERDICT.get(result.status, "bold")
+        message = f": {result.message}" if result.message and result.status != "failed" else ""
+        self.console.print(
+            Text(f"  {result.status} in {result.seconds:.2f}s{message}", style=style), overflow="fold"
+        )
+        self.console.print()
+
+
+def summary(console: Console, results: list[ScenarioResult]) -> None:
+    grid = Table(title="scenarios", title_justify="left", box=box.SIMPLE_HEAD, header_style="bold")
+    for column in ("scenario", "result", "steps", "time", "why"):
+        grid.add_column(column, overflow="fold", no_wrap=column in ("scenario", "result"))
+    for result in results:
+        why = (result.message if not result.ok else (result.reason or "")).strip().splitlines()
+        why_text = why[0] if why else ""
+        why_text = why_text if len(why_text) <= 160 else why_text[:157] + "..."
+        grid.add_row(
+            result.name,
+            Text(result.status, style=VERDICT.get(result.status, "")),
+            str(_count(result.steps)),
+            f"{result.seconds:.2f}s",
+            Text(why_text, style="dim" if result.ok else "red"),
+        )
+    console.print(grid)
+    tally = totals(results)
+    shown = ", ".join(f"{n} {status}" for status, n in tally.items() if n)
+    verdict = "all passed" if results and all(r.ok for r in results) else "FAILED"
+    total = sum(r.seconds for r in results)
+    console.print(
+        Text(f"{verdict}: {shown} in {total:.1f}s", style="bold green" if verdict != "FAILED" else "bold red")
+    )
+
+
+def _count(steps: list[StepResult]) -> int:
+    return len([s for s in steps if s.kind != "say"])
+
+
+def totals(results: list[ScenarioResult]) -> dict[str, int]:
+    counted = {status: 0 for status in VERDICT}
+    for result in results:
+        counted[result.status] = counted.get(result.status, 0) + 1
+    return counted
+
+
+def as_json(results: list[ScenarioResult], *, seed: int, target: str) -> dict[str, Any]:
+    return {
+        "ok": bool(results) and all(r.ok for r in results),
+        "seed": seed,
+        "target": target,
+        "totals": totals(results),
+        "seconds": round(sum(r.seconds for r in results), 3),
+        "scenarios": [r.as_dict() for r in results],
+    }
+
+
+def write_json(path: Path, data: dict[str, Any]) -> None:
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+
+
+def step_log(steps: list[StepResult], depth: int = 0) -> list[str]:
+    """The steps as plain lines (JUnit's system-out, pytest's failure report)."""
+    lines = []
+    for step in steps:
+        if step.kind == "say":
+            lines.append(f"{'  ' * depth}  » {step.title[len('say ') :]}")
+            continue
+        mark = "ok  " if step.status == "passed" else "FAIL"
+        answer = f" -> {step.answer}" if step.answer else ""
+        lines.append(f"{'  ' * depth}{mark} {step.index} [{step.actor}] {step.title}{answer}")
+        if step.message and step.status == "failed":
+            lines.append(f"{'  ' * depth}       {step.message}")
+        if step.children and step.status == "failed":  # a loop's rounds are told only where one failed
+            lines.extend(step_log([c for c in step.children if c.status == "failed"], depth + 1))
+    return lines
+
+
+def write_junit(path: Path, results: list[ScenarioResult], *, seed: int) -> None:
+    """One ``testcase`` per scenario; an expected failure is ``skipped`` with its reason, as pytest does."""
+    tally = totals(results)
+    suite = ET.Element(
+        "testsuite",
+        name="sls-scenarios",
+        tests=str(len(results)),
+        failures=str(tally["failed"] + tally["xpassed"]),
+        errors=str(tally["error"]),
+        skipped=str(tally["xfailed"]),
+        time=f"{sum(r.seconds for r in results):.3f}",
+    )
+    properties = ET.SubElement(suite, "properties")
+    ET.SubElement(properties, "property", name="seed", value=str(seed))
+    for result in results:
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            classname="scenarios." + (result.tags[0] if result.tags else "scenario"),
+            name=result.name,
+            file=result.file,
+            time=f"{result.seconds:.3f}",
+        )
+        if result.status in ("failed", "xpassed"):
+            failure = ET.SubElement(case, "failure", message=result.message)
+            failure.text = "\n".join(step_log(result.steps))
+        elif result.status == "error":
+            ET.SubElement(case, "error", message=result.message).text = result.message
+        elif result.status == "xfailed":
+            ET.SubElement(case, "skipped", type="pytest.xfail", message=f"expected failure: {result.reason}")
+        ET.SubElement(case, "system-out").text = "\n".join(step_log(result.steps))
+    root = ET.Element("testsuites")
+    root.append(suite)
+    ET.indent(root)
+    ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)

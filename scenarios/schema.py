@@ -1,0 +1,233 @@
+"""The scenario format's JSON Schema (``scenario.schema.json``, shipped in the package) and its errors.
+
+The schema is the single definition of the format: the loader checks files with it, ``sls scenario validate``
+reports what it finds, the step reference is generated from it, and editors can use it too. What a schema
+cannot say (an actor or device that was never defined, a variable used before it is set) ``checks`` adds.
+
+jsonschema's own messages name schema internals; here every problem names the file, line and column, the
+place in the document (``steps[3].login``) and what was expected, with the closest valid word for a typo.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+from collections.abc import Iterable
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+
+from .loader import Positions, Problem, _dotted
+
+SCHEMA_FILE = "scenario.schema.json"
+
+
+@functools.cache
+def schema() -> dict[str, Any]:
+    return json.loads((resources.files("scenarios") / SCHEMA_FILE).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+@functools.cache
+def _validator() -> Draft202012Validator:
+    return Draft202012Validator(schema())
+
+
+def step_types() -> list[str]:
+    """Every step type, in the schema's order (its reference order)."""
+    return [name[len("step_") :] for name in schema()["$defs"] if name.startswith("step_")]
+
+
+def common_keys() -> list[str]:
+    return list(schema()["$defs"]["common"]["properties"])
+
+
+def check(data: Any, positions: Positions, filename: str) -> list[Problem]:
+    """Every problem of the document: schema first; the cross-references only of a well-formed one."""
+    problems: list[Problem] = []
+    for error in sorted(_validator().iter_errors(data), key=lambda e: positions.of(tuple(e.absolute_path))):
+        problems.extend(_explain(error, positions, filename))
+    if problems:
+        return _unique(problems)
+    from .checks import cross_check
+
+    return cross_check(data, positions, filename)
+
+
+def _unique(problems: Iterable[Problem]) -> list[Problem]:
+    seen: set[tuple[int, int, str]] = set()
+    kept = []
+    for problem in problems:
+        key = (problem.line, problem.column, problem.message)
+        if key not in seen:
+            seen.add(key)
+            kept.append(problem)
+    return kept
+
+
+def _at(
+    positions: Positions, filename: str, path: tuple[Any, ...], message: str, *, key: bool = False
+) -> Problem:
+    line, column = positions.of(path, key=key)
+    return Problem(filename, line, column, _dotted(path), message)
+
+
+def _explain(error: ValidationError, positions: Positions, filename: str) -> list[Problem]:
+    path = tuple(error.absolute_path)
+    instance, kind = error.instance, error.validator
+    if kind == "anyOf" and _is_step_choice(error.schema):
+        return [_at(positions, filename, path, _unknown_step(instance))]
+    if kind in ("additionalProperties", "unevaluatedProperties") and isinstance(instance, dict):
+        allowed = _allowed_keys(error.schema)
+        extra = [k for k in instance if k not in allowed]
+        return [
+            _at(
+                positions,
+                filename,
+                (*path, k),
+                f"unknown key {k!r}{_suggest(k, allowed)}; expected {_list(allowed)}",
+                key=True,
+            )
+            for k in extra
+        ]
+    if kind in ("oneOf", "anyOf") and error.context:
+        branch = _branch_for(error, instance)
+        if branch:
+            return [p for sub in branch for p in _explain(sub, positions, filename)]
+        return [_at(positions, filename, path, f"expected {_shapes(error.schema)}, got {_show(instance)}")]
+    if kind == "required":
+        missing = [k for k in error.validator_value if isinstance(instance, dict) and k not in instance]
+        if missing == ["expect"]:
+            return [_at(positions, filename, path, "this step needs an `expect`: say what must happen")]
+        return [_at(positions, filename, path, f"missing {_list(missing)}")]
+    if kind == "enum":
+        options = [str(o) for o in error.validator_value]
+        hint = _suggest(str(instance), options)
+        return [_at(positions, filename, path, f"{_show(instance)} is not one of {_list(options)}{hint}")]
+    if kind == "type":
+        return [_at(positions, filename, path, f"expected {_shapes(error.schema)}, got {_show(instance)}")]
+    if kind == "pattern":
+        described = error.schema.get("description")
+        shape = (
+            f"it should be {described[0].lower()}{described[1:]}"
+            if described
+            else f"it should match /{error.validator_value}/"
+        )
+        return [_at(positions, filename, path, f"{_show(instance)} does not fit: {shape}")]
+    if kind == "propertyNames":
+        return [_at(positions, filename, path, f"{error.message}")]
+    described = error.schema.get("description") if isinstance(error.schema, dict) else None
+    hint = f" ({described})" if described else ""
+    return [_at(positions, filename, path, f"{error.message}{hint}")]
+
+
+def _is_step_choice(subschema: Any) -> bool:
+    choices = schema()["$defs"]["step"]["anyOf"]
+    return subschema is choices or (isinstance(subschema, dict) and subschema.get("anyOf") == choices)
+
+
+def _unknown_step(instance: Any) -> str:
+    types = step_types()
+    if not isinstance(instance, dict):
+        return f"a step is a mapping with one step type ({_list(types)}), got {_show(instance)}"
+    candidates = [k for k in instance if k not in common_keys()]
+    if not candidates:
+        return f"this step has no step type: add one of {_list(types)}"
+    hints = [f"unknown step type {k!r}{_suggest(k, types)}" for k in candidates]
+    if all("did you mean" not in h for h in hints):
+        hints.append(f"a step is one of {_list(types)}")
+    return "; ".join(hints)
+
+
+def _allowed_keys(subschema: dict[str, Any]) -> list[str]:
+    allowed = list(subschema.get("properties", {}))
+    for part in subschema.get("allOf", []):
+        if part.get("$ref") == "#/$defs/common":
+            allowed += [k for k in common_keys() if k not in allowed]
+    return allowed
+
+
+def _branch_for(error: ValidationError, instance: Any) -> list[ValidationError]:
+    """The errors of the alternative meant for this instance's shape (a mapping for an object branch)."""
+    branches: dict[int, list[ValidationError]] = {}
+    for sub in error.context or []:
+        branches.setdefault(int(sub.schema_path[0]), []).append(sub)
+    options = error.schema.get(error.validator, []) if isinstance(error.schema, dict) else []
+    for index, subs in branches.items():
+        if index < len(options) and _accepts_type(_resolve(options[index]), instance):
+            return subs
+    return []
+
+
+def _resolve(subschema: dict[str, Any]) -> dict[str, Any]:
+    ref = subschema.get("$ref", "")
+    if ref.startswith("#/$defs/"):
+        return schema()["$defs"][ref[len("#/$defs/") :]]  # type: ignore[no-any-return]
+    return subschema
+
+
+def _accepts_type(subschema: dict[str, Any], instance: Any) -> bool:
+    wanted = subschema.get("type")
+    if wanted is None:
+        return "enum" not in subschema or isinstance(instance, str)
+    kinds = wanted if isinstance(wanted, list) else [wanted]
+    return any(_is(kind, instance) for kind in kinds)
+
+
+def _is(kind: str, value: Any) -> bool:
+    return {
+        "object": isinstance(value, dict),
+        "array": isinstance(value, list),
+        "string": isinstance(value, str),
+        "integer": isinstance(value, int) and not isinstance(value, bool),
+        "number": isinstance(value, int | float) and not isinstance(value, bool),
+        "boolean": isinstance(value, bool),
+        "null": value is None,
+    }.get(kind, False)
+
+
+def _shapes(subschema: Any) -> str:
+    if not isinstance(subschema, dict):
+        return "something else"
+    if "type" in subschema:
+        kinds = subschema["type"] if isinstance(subschema["type"], list) else [subschema["type"]]
+        return " or ".join(_article(k) for k in kinds)
+    options = subschema.get("oneOf") or subschema.get("anyOf") or []
+    shapes = []
+    for option in options:
+        option = _resolve(option)
+        if "enum" in option:
+            shapes.append("one of " + _list([str(v) for v in option["enum"]]))
+        elif "type" in option:
+            shapes.append(_shapes(option))
+    return " or ".join(shapes) or "something else"
+
+
+def _article(kind: str) -> str:
+    return {
+        "object": "a mapping",
+        "array": "a list",
+        "null": "nothing (an empty value)",
+        "integer": "an integer",
+    }.get(kind, f"a {kind}")
+
+
+def _suggest(word: str, options: Iterable[str]) -> str:
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def _list(items: Iterable[str]) -> str:
+    return ", ".join(f"`{i}`" for i in items)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return repr(value)

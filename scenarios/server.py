@@ -1,0 +1,109 @@
+"""A real ``sls serve`` child process on a free port, with a data folder, Redis and admin token of its own.
+
+Used by the pytest plugin (an emulator for another project's tests) and by ``sls scenario demo`` (a server
+the trainer's browser can open). Started as ``python -m sls_server.cli.main serve``, so this package stays a
+client: it never imports the server's internals. The child gets no ``SLS_*`` variable from our environment
+but the ones set here, so a developer's ``SLS_REDIS_URL`` can never point it at (and let it wipe) their Redis.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from sls_server.store.embedded import free_port
+
+
+class ServerFailed(RuntimeError):
+    """The child exited or did not answer; the message carries its log."""
+
+
+class ChildServer:
+    def __init__(
+        self,
+        *,
+        settings: Mapping[str, Any] | None = None,
+        data_dir: Path | None = None,
+        workers: int = 1,
+        trust_local_proxy: bool = False,
+    ) -> None:
+        self.folder = Path(data_dir) if data_dir else Path(tempfile.mkdtemp(prefix="sls-emulator-"))
+        self.admin_token = secrets.token_urlsafe(24)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log_path = self.folder / "server.log"
+        self.settings = dict(settings or {})
+        self.workers = workers
+        self.trust_local_proxy = trust_local_proxy
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def environment(self) -> dict[str, str]:
+        env = {key: value for key, value in os.environ.items() if not key.startswith("SLS_")}
+        env.update(
+            {
+                key: str(value).lower() if isinstance(value, bool) else str(value)
+                for key, value in self.settings.items()
+            }
+        )
+        env.update(
+            {
+                "SLS_ADMIN_TOKEN": self.admin_token,
+                "SLS_DATA_DIR": str(self.folder / "data"),
+                "SLS_HASH_PROFILE": str(self.settings.get("SLS_HASH_PROFILE", "test")),
+            }
+        )
+        if self.trust_local_proxy:  # actors' addresses arrive as X-Forwarded-For from this machine
+            env["SLS_TRUSTED_PROXIES"] = "127.0.0.1/32"
+        return env
+
+    def start(self, timeout_s: float = 60.0) -> ChildServer:
+        command = [
+            sys.executable, "-m", "sls_server.cli.main", "serve",
+            "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers),
+        ]  # fmt: skip
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(
+                command, env=self.environment(), stdout=log, stderr=subprocess.STDOUT
+            )
+        self._wait(timeout_s)
+        return self
+
+    def _wait(self, timeout_s: float) -> None:
+        """Poll /healthz until the child answers: waiting on a condition, not on the clock."""
+        import requests
+
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            if self.process is None or self.process.poll() is not None:
+                raise ServerFailed(f"sls serve exited early:\n{self.log()}")
+            try:
+                if requests.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    return
+            except (requests.ConnectionError, requests.Timeout):
+                time.sleep(0.05)  # not up yet: poll again
+        self.stop()
+        raise ServerFailed(f"sls serve did not answer within {timeout_s:.0f}s:\n{self.log()}")
+
+    def log(self) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-4000:]
+        except OSError:
+            return "(no log)"
+
+    def stop(self) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=5)

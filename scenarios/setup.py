@@ -1,0 +1,103 @@
+"""Building a scenario's world through the API: wipe, set the clock, then users, accounts, devices, phones.
+
+Everything goes through ``/admin/v1`` (what the broker's back office does) and ``/sim/v1`` (what the user
+does with the phone: an IB Key of the setup is activated by reading its code off the phone's inbox, as the
+seed describes). Whatever the setup leaves in the phones' inboxes counts as read, so the first ``read_sms``
+of a step sees only what the steps caused.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from .loader import Scenario
+from .steps.devices import activation_code
+from .steps.phones import set_conditions
+from .steps.world import enrol, instant
+from .targets import InProcessTarget, RemoteTarget
+from .transport import segment
+from .world import Actor, StepFailed, World
+
+DEFAULT_CLOCK = "2030-01-01T09:00:00Z"
+DEFAULT_ACTOR = "user"
+
+
+def role_of(name: str, spec: dict[str, Any]) -> str:
+    return str(spec.get("role") or ("attacker" if name.startswith("attacker") else "defender"))
+
+
+def new_world(target: InProcessTarget | RemoteTarget, scenario: Scenario, seed: int) -> World:
+    world = World(target, random.Random(f"{seed}:{scenario.name}"))
+    specs: dict[str, dict[str, Any]] = {DEFAULT_ACTOR: {}, **(scenario.data.get("actors") or {})}
+    for name, spec in specs.items():
+        address = spec.get("address")
+        world.actors[name] = Actor(name, address, role_of(name, spec), target.client(address))
+    world.variables["scenario"] = scenario.name
+    return world
+
+
+def reset(world: World, clock: Any) -> None:
+    """A blank world at the scenario's instant."""
+    world.admin_ok("POST", "/admin/v1/reset", what="reset the world")
+    world.admin_ok("POST", "/admin/v1/clock", {"set_at": instant(clock)}, what="setup.clock")
+
+
+def apply(world: World, setup: dict[str, Any]) -> None:
+    for spec in setup.get("users") or []:
+        password = spec.get("password") or world.new_password()
+        body = {"username": spec["username"], "password": password}
+        for key in ("phone", "ip_allowlist"):
+            if key in spec:
+                body[key] = spec[key]
+        world.admin_ok("POST", "/admin/v1/users", body, what=f"setup.users {spec['username']}")
+        record = {"username": spec["username"], "password": password, "phone": spec.get("phone")}
+        world.users[spec["username"]] = world.variables[spec["username"]] = record
+    for spec in setup.get("accounts") or []:
+        body = {"account_id": spec["id"], "users": spec.get("users") or []}
+        if "ip_allowlist" in spec:
+            body["ip_allowlist"] = spec["ip_allowlist"]
+        world.admin_ok("POST", "/admin/v1/accounts", body, what=f"setup.accounts {spec['id']}")
+    for spec in setup.get("devices") or []:
+        _device(world, spec)
+    for number, conditions in (setup.get("phones") or {}).items():
+        answer = set_conditions(world, world.actors[DEFAULT_ACTOR], number, dict(conditions))
+        if answer.status != 200:
+            raise StepFailed(f"setup.phones {number}: {answer.brief()} {answer.body}")
+    _mark_read(world)
+
+
+def _device(world: World, spec: dict[str, Any]) -> None:
+    what = f"setup.devices {spec['type']} for {spec['user']}"
+    device, answer = enrol(world, spec)
+    if device is None:
+        raise StepFailed(f"{what}: {answer.brief()} {answer.body}")
+    if spec["type"] != "ibkey" or not spec.get("activate", True):
+        return
+    holder = world.actors[DEFAULT_ACTOR]
+    unlock = {"biometric": True} if spec.get("platform") == "ios" else {"pin": str(spec.get("pin", "12ab"))}
+    device.pin = unlock.get("pin")  # type: ignore[assignment]
+    body = {
+        "username": spec["user"],
+        "password": world.password(spec["user"]),
+        "activation_code": activation_code(world, holder, spec["user"]),
+        **unlock,
+    }
+    activated = world.sim(holder, "POST", f"/sim/v1/ibkey/{segment(device.device_id)}/activate", body)
+    if activated.status != 200:
+        raise StepFailed(f"{what}: activation answered {activated.brief()} {activated.body}")
+    device.record["status"] = "active"
+    if spec.get("notifications") is False:
+        path = f"/sim/v1/ibkey/{segment(device.device_id)}/settings"
+        switched = world.sim(holder, "PUT", path, {"notifications": False})
+        if switched.status != 200:
+            raise StepFailed(f"{what}: notifications off answered {switched.brief()}")
+
+
+def _mark_read(world: World) -> None:
+    holder = world.actors[DEFAULT_ACTOR]
+    for number in {u["phone"] for u in world.users.values() if u.get("phone")}:
+        for what in ("messages", "calls"):
+            answer = world.sim(holder, "GET", f"/sim/v1/phones/{segment(number)}/{what}")
+            items = answer.body.get(what, []) if isinstance(answer.body, dict) else []
+            world.seen.setdefault((what, number), set()).update(str(item.get("id")) for item in items)

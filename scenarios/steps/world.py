@@ -1,0 +1,111 @@
+"""The world around the people: the server's clock, raw calls, and the broker's own acts (enrol, revoke).
+
+Time passes only through ``POST /admin/v1/clock``: a scenario that crosses a 15-minute idle timeout takes
+milliseconds, and the same instants every run.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from ..transport import Response, segment
+from ..world import Actor, Device, StepFailed, World
+from . import Outcome, step
+
+
+def instant(value: int | str) -> int:
+    """Unix seconds from an integer or an ISO 8601 text (``2030-01-01T09:00:00Z``)."""
+    if isinstance(value, int):
+        return value
+    text = str(value).strip()
+    if text.lstrip("-").isdigit():
+        return int(text)
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise StepFailed(f"{value!r} is neither Unix seconds nor an ISO 8601 instant") from None
+    if moment.tzinfo is None:
+        raise StepFailed(f"{value!r} has no time zone: add Z for UTC")
+    return int(moment.timestamp())
+
+
+@step("advance_clock")
+def advance_clock(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outcome:
+    if isinstance(body, dict) and "to" in body:
+        payload = {"set_at": instant(body["to"])}
+    else:
+        seconds = body.get("seconds") if isinstance(body, dict) else body
+        try:
+            payload = {"advance_s": int(seconds)}
+        except (TypeError, ValueError):
+            raise StepFailed(f"advance_clock needs whole seconds, got {seconds!r}") from None
+    answer = world.admin("POST", "/admin/v1/clock", payload)
+    now = answer.body.get("now") if isinstance(answer.body, dict) else None
+    shown = datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%d %H:%M:%SZ") if now else answer.brief()
+    return Outcome(answer, f"now {shown}")
+
+
+@step("http")
+def http(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outcome:
+    method, path = str(body["method"]), str(body["path"])
+    headers = dict(body.get("headers") or {})
+    auth = body.get("auth", "none")
+    if auth == "admin":
+        headers.setdefault("Authorization", f"Bearer {world.target.admin_token}")
+    elif auth == "session":
+        if not actor.session:
+            raise StepFailed(f"{actor.name} has no session to send (auth: session)")
+        headers.setdefault("Authorization", f"Bearer {actor.session}")
+    elif auth == "login":
+        if actor.pending is None or not actor.pending.login_token:
+            raise StepFailed(f"{actor.name} has no login waiting (auth: login)")
+        headers.setdefault("X-Login-Token", actor.pending.login_token)
+    elif path.startswith("/sim/") and world.target.sim_token:
+        headers.setdefault("Authorization", f"Bearer {world.target.sim_token}")
+    client = world.admin_client if auth == "admin" and world.admin_client else actor.client
+    answer = client.request(
+        method, path, json_body=body.get("json"), headers=headers, query=body.get("query")
+    )
+    return Outcome(answer)
+
+
+def enrol(world: World, spec: dict[str, Any]) -> tuple[Device | None, Response]:
+    """Enrol a device for ``spec['user']`` through the admin API and remember it under ``spec['as']``;
+    ``None`` and the refusal when the server says no."""
+    user = str(spec["user"])
+    payload: dict[str, Any] = {"type": spec["type"]}
+    for key in ("platform", "days"):
+        if key in spec:
+            payload[key] = spec[key]
+    if spec["type"] == "dscplus" and "share" not in spec:
+        payload["pin"] = str(spec.get("pin", "1234"))
+    if "share" in spec:
+        payload["share_device_id"] = world.device(str(spec["share"])).device_id
+    answer = world.admin("POST", f"/admin/v1/users/{segment(user)}/devices", payload)
+    if answer.status != 201 or not isinstance(answer.body, dict):
+        return None, answer
+    shared = world.device(str(spec["share"])) if "share" in spec else None
+    pin = shared.pin if shared else (str(spec["pin"]) if "pin" in spec else payload.get("pin"))
+    name = str(spec.get("as") or answer.body["device_id"])
+    device = Device(name, user, str(spec["type"]), dict(answer.body), pin, spec.get("platform"))
+    world.devices[name] = device
+    if spec.get("as"):
+        world.variables[name] = device.record
+    return device, answer
+
+
+@step("enroll")
+def enroll(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outcome:
+    device, answer = enrol(world, body)
+    if device is None:
+        return Outcome(answer, f"{body['type']} for {body['user']} refused")
+    return Outcome(answer, f"{device.type} {device.device_id} for {device.user}")
+
+
+@step("revoke")
+def revoke(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outcome:
+    device = world.device(str(body["device"]))
+    path = f"/admin/v1/users/{segment(str(body['user']))}/devices/{segment(device.device_id)}"
+    answer = world.admin("DELETE", path)
+    return Outcome(answer, f"{device.name} ({device.device_id})")

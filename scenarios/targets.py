@@ -1,0 +1,169 @@
+"""Where scenarios run: an app in this process on an embedded Redis of its own, or a running server.
+
+In-process (the default) there is one embedded redis-server and one app per run; a scenario whose
+``setup.settings`` differ gets an app built with them, on the same Redis (apps are cached per settings).
+The world is wiped between scenarios through the API (``POST /admin/v1/reset``), like any client would.
+
+Against a server, settings cannot be applied over HTTP: a scenario that needs any fails with the reason.
+Actor addresses travel as ``X-Forwarded-For``; ``probe_addresses`` proves the server believed them, because
+a server that does not trust the runner would silently see every actor at the runner's own address.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import secrets
+import shutil
+import tempfile
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from .transport import Client, InProcessClient, RemoteClient
+
+#: Settings no scenario may choose: they wire the app to this run's Redis, folder and tokens.
+RESERVED = frozenset({"SLS_REDIS_URL", "SLS_DATA_DIR", "SLS_ADMIN_TOKEN", "SLS_SECRET_KEY"})
+
+
+class TargetError(Exception):
+    """The target cannot run this scenario as asked (settings it cannot take, addresses it ignores)."""
+
+
+@contextlib.contextmanager
+def _without_sls_environment() -> Iterator[None]:
+    """``create_app`` reads ``SLS_*`` variables; a scenario's world must be its settings and nothing else."""
+    saved = {key: os.environ.pop(key) for key in list(os.environ) if key.startswith("SLS_")}
+    try:
+        yield
+    finally:
+        os.environ.update(saved)
+
+
+class InProcessTarget:
+    """An embedded Redis and Flask apps in this process; everything still goes through the HTTP API."""
+
+    label = "in-process"
+    remote = False
+
+    def __init__(self) -> None:
+        from sls_server.store.embedded import EmbeddedRedis
+
+        self._folder = Path(tempfile.mkdtemp(prefix="sls-scenarios-"))
+        self._redis = EmbeddedRedis(self._folder / "redis", appendonly=False).start()
+        self.admin_token = secrets.token_urlsafe(24)
+        self.sim_token: str | None = None
+        self._apps: dict[frozenset[tuple[str, str]], Any] = {}
+        self._app: Any = None
+
+    def prepare(self, settings: Mapping[str, Any]) -> None:
+        """Use (or build) the app for ``settings``; ``TargetError`` naming a setting the server refuses."""
+        from sls_server import create_app
+
+        key = frozenset((name, str(value)) for name, value in settings.items())
+        if key not in self._apps:
+            config: dict[str, Any] = {
+                **{name: value for name, value in settings.items()},
+                "SLS_REDIS_URL": self._redis.url,
+                "SLS_DATA_DIR": str(self._folder / "data"),
+                "SLS_ADMIN_TOKEN": self.admin_token,
+            }
+            config.setdefault("SLS_HASH_PROFILE", "test")
+            try:
+                with _without_sls_environment():
+                    self._apps[key] = create_app(config)
+            except Exception as exc:  # the server's ConfigError and friends: told, not raised
+                raise TargetError(f"the server refused setup.settings: {exc}") from exc
+        self._app = self._apps[key]
+        self.sim_token = str(settings["SLS_SIM_TOKEN"]) if "SLS_SIM_TOKEN" in settings else None
+
+    def client(self, address: str | None) -> Client:
+        if self._app is None:
+            raise RuntimeError("prepare() the target before making clients")
+        return InProcessClient(self._app, address)
+
+    def close(self) -> None:
+        self._apps.clear()
+        self._app = None
+        self._redis.stop()
+        shutil.rmtree(self._folder, ignore_errors=True)
+
+
+class RemoteTarget:
+    """A running server at ``url``: the runner is one more HTTP client of it."""
+
+    remote = True
+
+    def __init__(
+        self,
+        url: str,
+        admin_token: str | None,
+        sim_token: str | None = None,
+        *,
+        applied: Mapping[str, Any] | None = None,
+    ) -> None:
+        if not admin_token:
+            raise TargetError(
+                "a run against a server needs its admin token (--admin-token or SLS_ADMIN_TOKEN): "
+                "the runner resets the world and moves the clock through /admin/v1"
+            )
+        self.url = url.rstrip("/")
+        self.label = self.url
+        self.admin_token = admin_token
+        self.sim_token = sim_token
+        #: Settings the server is known to run with (a server the runner started itself, from them).
+        self.applied = {k: str(v) for k, v in (applied or {}).items()}
+
+    def prepare(self, settings: Mapping[str, Any]) -> None:
+        if {k: str(v) for k, v in settings.items()} != self.applied and settings:
+            names = ", ".join(f"{k}={v}" for k, v in settings.items())
+            raise TargetError(
+                f"this scenario needs server settings ({names}) that a running server cannot take over HTTP; "
+                "run it in-process (without --server), or against a server started with them"
+            )
+
+    def client(self, address: str | None) -> Client:
+        return RemoteClient(self.url, address)
+
+    def close(self) -> None:
+        return None
+
+
+def probe_addresses(target: InProcessTarget | RemoteTarget, addresses: Mapping[str, str]) -> None:
+    """Prove the server sees each actor at its address; ``TargetError`` naming what it saw instead.
+
+    A throwaway user allows only the actor's address; a wrong password from that actor must be judged (401),
+    not refused at the door (403 ``ip_restricted``). The caller wipes the world afterwards.
+    """
+    if not addresses:
+        return
+    admin = target.client(None)
+    auth = {"Authorization": f"Bearer {target.admin_token}"}
+    for actor, address in addresses.items():
+        name = f"sls-probe-{secrets.token_hex(4)}"
+        made = admin.request(
+            "POST",
+            "/admin/v1/users",
+            json_body={"username": name, "password": secrets.token_urlsafe(18), "ip_allowlist": [address]},
+            headers=auth,
+        )
+        if made.status != 201:
+            raise TargetError(
+                f"actor {actor!r}: cannot check its address {address!r}: {made.brief()} {made.body}"
+            )
+        tried = target.client(address).request(
+            "POST", "/api/v1/auth/login", json_body={"username": name, "password": "not-the-password-0"}
+        )
+        if tried.status == 403 and tried.error == "ip_restricted":
+            seen = admin.request(
+                "GET", "/admin/v1/events", headers=auth, query={"type": "ip.rejected", "user": name}
+            )
+            events = seen.body.get("events", []) if isinstance(seen.body, dict) else []
+            where = events[-1].get("ip", "another address") if events else "another address"
+            raise TargetError(
+                f"actor {actor!r} should reach the server from {address}, but it saw {where}: the "
+                "server believes X-Forwarded-For only from SLS_TRUSTED_PROXIES; start it with "
+                "SLS_TRUSTED_PROXIES naming the runner's address (e.g. 127.0.0.1/32)"
+            )
+        if tried.status != 401:
+            raise TargetError(f"actor {actor!r}: checking its address got {tried.brief()} {tried.body}")

@@ -1,0 +1,146 @@
+"""How requests reach the server: one small interface, two implementations.
+
+``InProcess`` drives a Flask app through its test client: no socket, and an actor's address is the request's
+``REMOTE_ADDR``. ``Remote`` talks HTTP with ``requests``; an actor's address travels as ``X-Forwarded-For``,
+which the server believes only from the proxies in its ``SLS_TRUSTED_PROXIES`` (the runner checks that it
+did: ``targets.probe_addresses``). Each client is one actor: its address and its own cookie jar.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+from urllib.parse import quote
+
+
+@dataclass
+class Response:
+    """One answer, as the runner keeps it: enough to check, capture and show."""
+
+    method: str
+    path: str
+    status: int
+    body: Any
+    headers: dict[str, str] = field(default_factory=dict)
+    elapsed_ms: float = 0.0
+
+    @property
+    def error(self) -> str | None:
+        return self.body.get("error") if isinstance(self.body, dict) else None
+
+    def brief(self) -> str:
+        """``401 invalid_response`` or ``200``: what a progress line shows."""
+        return f"{self.status} {self.error}" if self.error else str(self.status)
+
+
+class Client(Protocol):
+    """One actor's connection: its address, its cookies."""
+
+    address: str | None
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = None,
+        headers: dict[str, str] | None = None,
+        query: dict[str, Any] | None = None,
+    ) -> Response: ...
+
+    def fork(self) -> Client:
+        """A client with the same address and an empty cookie jar (a parallel branch)."""
+        ...
+
+
+def segment(value: str) -> str:
+    """A path segment, quoted (``+1555…`` must reach the server as a plus, not a space)."""
+    return quote(str(value), safe="")
+
+
+def _decode(raw: bytes) -> Any:
+    if not raw:
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw.decode("utf-8", "replace")
+
+
+class InProcessClient:
+    def __init__(self, app: Any, address: str | None) -> None:
+        self.app = app
+        self.address = address
+        self._client = app.test_client()
+        if address:
+            self._client.environ_base["REMOTE_ADDR"] = address
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = None,
+        headers: dict[str, str] | None = None,
+        query: dict[str, Any] | None = None,
+    ) -> Response:
+        started = time.perf_counter()
+        kwargs: dict[str, Any] = {"headers": headers or {}, "query_string": query or None}
+        if json_body is not None:
+            kwargs["json"] = json_body
+        answer = self._client.open(path, method=method, **kwargs)
+        elapsed = (time.perf_counter() - started) * 1000
+        return Response(
+            method, path, answer.status_code, _decode(answer.get_data()), dict(answer.headers), elapsed
+        )
+
+    def fork(self) -> InProcessClient:
+        return InProcessClient(self.app, self.address)
+
+
+class RemoteClient:
+    def __init__(self, base_url: str, address: str | None, *, timeout_s: float = 30.0) -> None:
+        import requests
+
+        self.base_url = base_url.rstrip("/")
+        self.address = address
+        self.timeout_s = timeout_s
+        self._session = requests.Session()
+        if address:
+            self._session.headers["X-Forwarded-For"] = address
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = None,
+        headers: dict[str, str] | None = None,
+        query: dict[str, Any] | None = None,
+    ) -> Response:
+        import requests
+
+        started = time.perf_counter()
+        try:
+            answer = self._session.request(
+                method,
+                self.base_url + path,
+                json=json_body,
+                headers=headers or {},
+                params=query or None,
+                timeout=self.timeout_s,
+            )
+        except requests.RequestException as exc:
+            raise ConnectionError(f"no answer from {self.base_url} ({method} {path}): {exc}") from None
+        elapsed = (time.perf_counter() - started) * 1000
+        return Response(
+            method, path, answer.status_code, _decode(answer.content), dict(answer.headers), elapsed
+        )
+
+    def fork(self) -> RemoteClient:
+        return RemoteClient(self.base_url, self.address, timeout_s=self.timeout_s)
+
+    def close(self) -> None:
+        self._session.close()

@@ -1,0 +1,215 @@
+"""Variables (``${name.path}``), paths into JSON answers, and the matchers expectations use.
+
+One small language for all three, so a scenario author learns it once: a path is dotted
+(``factor.challenge``), a number indexes a list (``factors.0.type``), ``*`` maps over a list
+(``factors.*.type``). A variable is a path whose first segment names a variable. A string that is exactly
+``${...}`` keeps the variable's type (an integer stays an integer, so ``advance_clock: ${retry_after}``
+works); inside longer text it is spliced in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_*-]+)*)\}")
+MISSING: Any = object()
+_MISSING = MISSING  # the marker of a path that leads nowhere
+MATCHER_OPS = frozenset(
+    {
+        "eq",
+        "ne",
+        "gt",
+        "ge",
+        "lt",
+        "le",
+        "between",
+        "in",
+        "not_in",
+        "regex",
+        "contains",
+        "excludes",
+        "len",
+        "exists",
+        "type",
+    }
+)
+_TYPES: dict[str, type | tuple[type, ...]] = {
+    "string": str,
+    "integer": int,
+    "number": (int, float),
+    "boolean": bool,
+    "object": dict,
+    "array": list,
+    "null": type(None),
+}
+
+
+class UndefinedVariable(LookupError):
+    """A ``${name}`` no earlier step defined; the message lists the ones that are."""
+
+
+def lookup(data: Any, path: str) -> Any:
+    """The value at ``path`` in ``data``, or ``_MISSING``; ``*`` maps over a list (missing items dropped)."""
+    if path in ("", "."):
+        return data
+    head, _, rest = path.partition(".")
+    if head == "*":
+        if not isinstance(data, list):
+            return _MISSING
+        found = [lookup(item, rest) for item in data]
+        return [item for item in found if item is not _MISSING]
+    if isinstance(data, Mapping):
+        value = data.get(head, _MISSING)
+    elif isinstance(data, list) and head.lstrip("-").isdigit():
+        index = int(head)
+        value = data[index] if -len(data) <= index < len(data) else _MISSING
+    else:
+        value = _MISSING
+    if value is _MISSING or not rest:
+        return value
+    return lookup(value, rest)
+
+
+def is_missing(value: Any) -> bool:
+    return value is _MISSING
+
+
+def get(data: Any, path: str, default: Any = None) -> Any:
+    value = lookup(data, path)
+    return default if value is _MISSING else value
+
+
+def interpolate(value: Any, variables: Mapping[str, Any]) -> Any:
+    """``value`` with every ``${...}`` replaced, recursively through lists and mappings."""
+    if isinstance(value, str):
+        whole = _VAR.fullmatch(value)
+        if whole:
+            return _resolve(whole.group(1), variables)
+        return _VAR.sub(lambda m: _text(_resolve(m.group(1), variables)), value)
+    if isinstance(value, list):
+        return [interpolate(item, variables) for item in value]
+    if isinstance(value, dict):
+        return {key: interpolate(item, variables) for key, item in value.items()}
+    return value
+
+
+def references(value: Any) -> list[str]:
+    """The variable names (first segments) ``value`` refers to, for the loader's check."""
+    if isinstance(value, str):
+        return [match.group(1).split(".")[0] for match in _VAR.finditer(value)]
+    if isinstance(value, list):
+        return [name for item in value for name in references(item)]
+    if isinstance(value, dict):
+        return [name for item in value.values() for name in references(item)]
+    return []
+
+
+def _resolve(path: str, variables: Mapping[str, Any]) -> Any:
+    name, _, rest = path.partition(".")
+    if name not in variables:
+        known = ", ".join(sorted(variables)) or "none yet"
+        raise UndefinedVariable(f"${{{path}}}: no variable {name!r} (defined: {known})")
+    value = lookup(variables[name], rest) if rest else variables[name]
+    if value is _MISSING:
+        raise UndefinedVariable(f"${{{path}}}: {name!r} has no {rest!r}")
+    return value
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
+
+
+def is_matcher(expected: Any) -> bool:
+    return isinstance(expected, dict) and bool(expected) and set(expected) <= MATCHER_OPS
+
+
+def match(actual: Any, expected: Any) -> str | None:
+    """``None`` when ``actual`` satisfies ``expected`` (a literal or a matcher); else why not, in words.
+
+    ``actual`` may be the missing marker: only ``exists: false`` (or ``eq: null``-free checks) accept it.
+    """
+    if not is_matcher(expected):
+        if actual is _MISSING:
+            return f"is missing (expected {expected!r})"
+        return None if _equal(actual, expected) else f"is {actual!r}, expected {expected!r}"
+    for op, operand in expected.items():
+        problem = _check(op, actual, operand)
+        if problem:
+            return problem
+    return None
+
+
+def _equal(actual: Any, expected: Any) -> bool:
+    if isinstance(expected, bool) or isinstance(actual, bool):
+        return actual is expected
+    if isinstance(expected, int | float) and isinstance(actual, str):
+        return False  # "60" is not 60: the contract's types are part of what is checked
+    return bool(actual == expected)
+
+
+def _check(op: str, actual: Any, operand: Any) -> str | None:
+    if op == "exists":
+        present = actual is not _MISSING
+        return None if present == bool(operand) else ("is missing" if operand else f"exists: {actual!r}")
+    if actual is _MISSING:
+        return f"is missing (expected {op} {operand!r})"
+    shown = f"is {actual!r}"
+    if op == "eq":
+        return None if _equal(actual, operand) else f"{shown}, expected {operand!r}"
+    if op == "ne":
+        return None if not _equal(actual, operand) else f"{shown}, expected anything else"
+    if op in ("gt", "ge", "lt", "le", "between"):
+        if not isinstance(actual, int | float) or isinstance(actual, bool):
+            return f"{shown}, expected a number"
+        low, high = operand if op == "between" else (None, None)
+        ok = {
+            "gt": lambda: actual > operand,
+            "ge": lambda: actual >= operand,
+            "lt": lambda: actual < operand,
+            "le": lambda: actual <= operand,
+            "between": lambda: low <= actual <= high,
+        }[op]()
+        words = {"gt": ">", "ge": ">=", "lt": "<", "le": "<=", "between": "within"}[op]
+        return None if ok else f"{shown}, expected {words} {operand!r}"
+    if op == "in":
+        return None if any(_equal(actual, o) for o in operand) else f"{shown}, expected one of {operand!r}"
+    if op == "not_in":
+        return (
+            None if not any(_equal(actual, o) for o in operand) else f"{shown}, expected none of {operand!r}"
+        )
+    if op == "regex":
+        ok = isinstance(actual, str) and re.fullmatch(operand, actual) is not None
+        return None if ok else f"{shown}, expected to match /{operand}/"
+    if op == "contains":
+        if isinstance(actual, str):
+            return None if str(operand) in actual else f"{shown}, expected to contain {operand!r}"
+        if isinstance(actual, list):
+            ok = any(match(item, operand) is None for item in actual)
+            return None if ok else f"{shown}, expected an item matching {operand!r}"
+        if isinstance(actual, dict):
+            return None if operand in actual else f"{shown}, expected a key {operand!r}"
+        return f"{shown}, expected a string, list or object"
+    if op == "excludes":
+        if isinstance(actual, str):
+            return None if str(operand) not in actual else f"{shown}, expected not to contain {operand!r}"
+        if isinstance(actual, list):
+            ok = all(match(item, operand) is not None for item in actual)
+            return None if ok else f"{shown}, expected no item matching {operand!r}"
+        if isinstance(actual, dict):
+            return None if operand not in actual else f"{shown}, expected no key {operand!r}"
+        return f"{shown}, expected a string, list or object"
+    if op == "len":
+        if not isinstance(actual, str | list | dict):
+            return f"{shown}, has no length"
+        problem = match(len(actual), operand)
+        return None if problem is None else f"has length {len(actual)}, expected {operand!r}"
+    if op == "type":
+        ok = isinstance(actual, _TYPES[operand])
+        ok = ok and not (operand in ("integer", "number") and isinstance(actual, bool))  # True is no number
+        article = "an" if operand[0] in "aeiou" else "a"
+        return None if ok else f"{shown}, expected {article} {operand}"
+    raise ValueError(f"unknown matcher {op!r}")  # the schema admits none: a bug here, not in the scenario

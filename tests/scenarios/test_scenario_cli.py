@@ -1,0 +1,101 @@
+"""``sls scenario``: list, show, new, validate, run (exit codes, --json, --junit, --tag) and reference,
+through click's runner as a user would type them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from scenarios.loader import library_files
+from scenarios.reference import markdown
+from sls_server.cli.main import cli
+
+
+def sls(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["scenario", *args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_list_and_show_the_library() -> None:
+    code, out, _ = sls("list", "--json")
+    rows = json.loads(out)
+    assert code == 0 and len(rows) == len(library_files())
+    xfail = [r for r in rows if r.get("expect_failure")]
+    assert [r["name"] for r in xfail] == ["ibkey-migrate-with-physical-device"]
+    code, out, _ = sls("list", "--tag", "attack", "--json")
+    assert code == 0 and {"sim-swap", "push-bombing", "phishing-relay"} <= {
+        r["name"] for r in json.loads(out)
+    }
+    code, out, _ = sls("show", "sim-swap", "--json")
+    assert code == 0 and json.loads(out)["name"] == "sim-swap"
+
+
+def test_new_writes_a_template_that_validates_and_runs(tmp_path: Path) -> None:
+    code, out, _ = sls("new", "smoke-check", "--dir", str(tmp_path))
+    file = tmp_path / "smoke-check.scenario.yaml"
+    assert code == 0 and file.exists() and "sls scenario run" in out
+    assert sls("new", "smoke-check", "--dir", str(tmp_path))[0] == 2  # no silent overwrite
+    assert sls("validate", str(file))[0] == 0
+    code, out, _ = sls("run", str(file), "--json")
+    assert code == 0 and json.loads(out)["ok"] is True
+
+
+def test_validate_reports_file_line_and_column_and_exits_1(tmp_path: Path) -> None:
+    broken = tmp_path / "broken.scenario.yaml"
+    broken.write_text("name: broken\ndescription: A broken scenario file.\nsteps:\n  - logn: alice\n")
+    code, _, err = sls("validate", str(broken))
+    assert code == 1 and f"{broken}:4:5: steps[0]: unknown step type 'logn' (did you mean 'login'?)" in err
+    code, out, _ = sls("validate", str(broken), "--json")
+    report = json.loads(out)
+    assert code == 1 and report[0]["valid"] is False and report[0]["problems"][0]["line"] == 4
+    assert sls("validate", "--all")[0] == 0
+
+
+def test_run_exit_codes_json_and_junit(tmp_path: Path) -> None:
+    failing = tmp_path / "failing.scenario.yaml"
+    failing.write_text(
+        "name: failing\ndescription: A scenario that must fail.\nsteps:\n"
+        "  - http: {method: GET, path: /healthz}\n    expect: {status: 418}\n"
+    )
+    junit = tmp_path / "junit.xml"
+    code, out, _ = sls("run", str(failing), "dscplus-login", "--json", "--junit", str(junit))
+    data = json.loads(out)
+    assert (
+        code == 1 and data["ok"] is False and data["totals"] == {**data["totals"], "passed": 1, "failed": 1}
+    )
+    assert 'tests="2"' in junit.read_text() and 'failures="1"' in junit.read_text()
+    code, _, err = sls("run", "dscplus-logn")
+    assert code == 2 and "did you mean dscplus-login" in err
+    assert sls("run")[0] == 2  # nothing named
+    code, out, _ = sls("run", "--all", "--tag", "race", "--json")
+    assert code == 0 and {s["name"] for s in json.loads(out)["scenarios"]} == {
+        "concurrent-guessing-race",
+        "push-bombing",
+    }
+
+
+def test_run_against_a_server_needs_its_admin_token(monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("SLS_ADMIN_TOKEN", raising=False)
+    monkeypatch.setenv("SLS_DATA_DIR", str(tmp_path))  # no demo.json, no admin.token to fall back on
+    code, _, err = sls("run", "dscplus-login", "--server", "http://127.0.0.1:9")
+    assert code == 2 and "admin token" in err
+    code, out, _ = sls(
+        "run", "dscplus-login", "--server", "http://127.0.0.1:9", "--admin-token", "t" * 20, "--json"
+    )
+    result = json.loads(out)["scenarios"][0]
+    assert (
+        code == 1 and result["status"] == "error" and "no answer from http://127.0.0.1:9" in result["message"]
+    )
+
+
+def test_reference_prints_the_generated_markdown() -> None:
+    code, out, _ = sls("reference")
+    assert code == 0 and out == markdown()
+
+
+def test_every_command_has_help_with_an_example() -> None:
+    for command in ("run", "list", "show", "new", "validate", "demo", "reference"):
+        code, out, _ = sls(command, "--help")
+        assert code == 0 and "Example" in out and "sls scenario" in out, command

@@ -1,0 +1,174 @@
+"""The scenario format: the schema, the loader's errors (file, line, column, what was expected), the
+cross-checks, the shipped library and template, and the reference generated from the schema."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from scenarios.loader import ScenarioInvalid, library_files, load, new_file
+from scenarios.reference import markdown
+from scenarios.schema import schema, step_types
+from scenarios.steps import load_all
+
+ROOT = Path(__file__).parents[2]
+HEAD = """\
+name: probe
+description: A scenario written to probe the loader.
+setup:
+  users:
+    - {username: alice, phone: "+15550100001"}
+  devices:
+    - {user: alice, type: dscplus, pin: "1234", as: card}
+steps:
+"""
+
+
+def problems(tmp_path: Path, steps: str, head: str = HEAD) -> list[str]:
+    file = tmp_path / "probe.scenario.yaml"
+    file.write_text(head + textwrap.indent(textwrap.dedent(steps), "  "))
+    with pytest.raises(ScenarioInvalid) as caught:
+        load(file)
+    return [str(p).replace(f"{file}:", "") for p in caught.value.problems]
+
+
+def test_the_schema_is_a_valid_2020_12_schema_and_every_step_type_is_implemented() -> None:
+    Draft202012Validator.check_schema(schema())
+    assert sorted(step_types()) == sorted(load_all())
+    assert len(step_types()) >= 25
+
+
+@pytest.mark.parametrize("kind", step_types())
+def test_each_step_types_example_is_a_valid_step(kind: str, tmp_path: Path) -> None:
+    example = schema()["$defs"][f"step_{kind}"]["examples"][0]
+    file = tmp_path / "example.scenario.yaml"
+    import yaml
+
+    document = yaml.safe_load(HEAD + "  - login: alice\n")
+    document["actors"] = {"attacker": {}}
+    names = {"phone", "new_phone", "temp"} - {example.get("enroll", {}).get("as")}
+    document["steps"] += [
+        {"enroll": {"user": "alice", "type": "ibkey", "as": name}} for name in sorted(names)
+    ]
+    document["setup"]["users"].append({"username": "bob"})
+    document["steps"].append({"capture": {"retry_after": "x", "response": "y"}, "expect": {"status": 200}})
+    document["steps"].append(example)
+    file.write_text(yaml.safe_dump(document))
+    load(file)
+
+
+def test_a_misspelt_step_names_the_closest_one_with_line_and_column(tmp_path: Path) -> None:
+    found = problems(
+        tmp_path,
+        """\
+        - login: alice
+          expect: {status: 200}
+        - logn: alice
+        """,
+    )
+    assert found == ["11:5: steps[1]: unknown step type 'logn' (did you mean 'login'?)"]
+
+
+def test_unknown_keys_are_errors_that_suggest_and_list_the_valid_ones(tmp_path: Path) -> None:
+    found = problems(
+        tmp_path,
+        """\
+        - login: {user: alice, pasword: x}
+          expect: {stauts: 200}
+        """,
+    )
+    expected = "unknown key 'pasword' (did you mean 'password'?); expected `user`, `password`"
+    assert f"9:26: steps[0].login.pasword: {expected}" in found
+    assert any(
+        p.startswith("10:14: steps[0].expect.stauts: unknown key 'stauts' (did you mean 'status'?)")
+        for p in found
+    )
+
+
+def test_wrong_values_say_what_was_expected(tmp_path: Path) -> None:
+    found = problems(
+        tmp_path,
+        """\
+        - request_code: vioce
+        - advance_clock: soon
+        - http: {method: GET, path: /healthz}
+        - expect: {status: 200}
+        """,
+    )
+    assert (
+        found[0]
+        == "9:19: steps[0].request_code: 'vioce' is not one of `sms`, `voice` (did you mean 'voice'?)"
+    )
+    assert found[1].startswith("10:20: steps[1].advance_clock: 'soon' does not fit")
+    assert found[2] == "11:5: steps[2]: this step needs an `expect`: say what must happen"
+
+
+def test_top_level_typos_duplicates_and_broken_yaml(tmp_path: Path) -> None:
+    typo = problems(tmp_path, "- login: alice\n", head=HEAD.replace("setup:", "stup:"))
+    assert any("unknown key 'stup' (did you mean 'setup'?)" in p for p in typo)
+    twice = problems(tmp_path, "- login: alice\n  login: bob\n")
+    assert twice == ["10:5: steps[0]: duplicate key 'login'"]
+    broken = problems(tmp_path, "- login: [alice\n")
+    assert broken[0].startswith("10:1:") or "not valid YAML" in broken[0]
+
+
+def test_names_must_be_defined_before_use_and_something_must_be_checked(tmp_path: Path) -> None:
+    found = problems(
+        tmp_path,
+        """\
+        - card: {device: crd}
+        - verify: {response: "${respnse}"}
+        - login: alice
+          actor: attacker
+        """,
+    )
+    assert "9:20: steps[0].card.device: no device is called 'crd' (did you mean 'card'?)" in found
+    assert any("${respnse} is used before any step sets it (did you mean 'response'?)" in p for p in found)
+    assert any("no actor is called 'attacker'" in p and "add it under `actors`" in p for p in found)
+    assert any("nothing is checked: add an `expect`" in p for p in found)
+
+
+def test_expect_and_capture_alone_are_steps_but_not_beside_another_step_type(tmp_path: Path) -> None:
+    found = problems(
+        tmp_path,
+        """\
+        - login: alice
+        - {capture: {x: txn}}
+        - {expect: {status: 200}, logn: alice}
+        """,
+    )
+    assert found == ["11:5: steps[2]: unknown step type 'logn' (did you mean 'login'?)"]
+
+
+def test_the_library_loads_and_each_file_is_named_after_its_scenario() -> None:
+    files = library_files()
+    assert len(files) >= 22
+    for file in files:
+        scenario = load(file)
+        assert file.name == f"{scenario.name}.scenario.yaml"
+        assert scenario.tags and scenario.data.get("source"), file.name
+
+
+def test_the_template_is_a_valid_scenario(tmp_path: Path) -> None:
+    written = new_file("fresh-check", tmp_path)
+    assert load(written).name == "fresh-check"
+    with pytest.raises(FileExistsError):
+        new_file("fresh-check", tmp_path)
+    with pytest.raises(ValueError):
+        new_file("Bad Name", tmp_path)
+
+
+def test_the_reference_is_generated_from_the_schema_and_committed() -> None:
+    generated = markdown()
+    assert all(f"### `{kind}`" in generated for kind in step_types())
+    committed = (ROOT / "scenarios" / "REFERENCE.md").read_text()
+    assert committed == generated, "regenerate: sls scenario reference > scenarios/REFERENCE.md"
+
+
+def test_the_readme_names_every_library_scenario() -> None:
+    readme = (ROOT / "README.md").read_text()
+    missing = [f.name for f in library_files() if f"`{f.name.removesuffix('.scenario.yaml')}`" not in readme]
+    assert missing == []

@@ -1,0 +1,132 @@
+"""The pytest plugin as another project uses it: a separate project in a temporary folder, with nothing but
+the installed package, runs tests on the ``sls_emulator`` fixture and collects ``*.scenario.yaml`` files."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+INTEGRATION_TESTS = """
+import pytest
+import requests
+
+from scenarios.emulator import EmulatorError
+
+
+def start(emulator, username, password):
+    body = {"username": username, "password": password}
+    answer = requests.post(f"{emulator.url}/api/v1/auth/login", json=body)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def finish(emulator, started, response):
+    return requests.post(
+        f"{emulator.url}/api/v1/auth/login/{started['txn_id']}/verify",
+        json={"response": response},
+        headers={"X-Login-Token": started["login_token"]},
+    )
+
+
+def test_a_card_login(sls_emulator):
+    password = sls_emulator.create_user("carol", phone="+15550100003")
+    card = sls_emulator.enroll_card("carol", pin="2468")
+    assert card.device_id.startswith("dscplus-")
+    started = start(sls_emulator, "carol", password)
+    done = finish(sls_emulator, started, card.respond(started["factor"]["challenge"]))
+    assert done.status_code == 200 and done.json()["state"] == "authenticated"
+    assert [e["user"] for e in sls_emulator.events(type="login.succeeded")] == ["carol"]
+
+
+def test_each_test_starts_from_an_empty_world(sls_emulator):
+    users = requests.get(f"{sls_emulator.url}/admin/v1/users",
+                         headers={"Authorization": f"Bearer {sls_emulator.admin_token}"}).json()
+    assert users["users"] == []
+    assert sls_emulator.events(user="carol") == []
+
+
+def test_a_texted_code_expires_with_the_clock(sls_emulator):
+    password = sls_emulator.create_user("sam", phone="+15550100009")
+    sls_emulator.enroll("sam", "sms")
+    started = start(sls_emulator, "sam", password)
+    code = sls_emulator.latest_code("+15550100009")
+    sls_emulator.advance_clock(301)
+    late = finish(sls_emulator, started, code)
+    assert late.status_code == 410 and late.json()["error"] == "challenge_expired"
+
+
+def test_a_push_needs_the_number_on_the_page(sls_emulator):
+    password = sls_emulator.create_user("ivy", phone="+15550100007")
+    sls_emulator.enroll_ibkey("ivy", platform="android", pin="9q9q", password=password)
+    started = start(sls_emulator, "ivy", password)
+    with pytest.raises(EmulatorError, match="number matching"):
+        sls_emulator.approve_push("ivy")
+    assert sls_emulator.approve_push("ivy", match=started["factor"]["match"])["state"] == "approved"
+    polled = requests.get(f"{sls_emulator.url}/api/v1/auth/login/{started['txn_id']}",
+                          headers={"X-Login-Token": started["login_token"]})
+    assert polled.json()["state"] == "authenticated"
+
+
+def test_the_server_takes_settings_from_the_ini_file(sls_emulator):
+    sls_emulator.create_user("max")
+    answers = [requests.post(f"{sls_emulator.url}/api/v1/auth/login",
+                             json={"username": "max", "password": "wrong-password-1"}).status_code
+               for _ in range(3)]
+    assert answers == [401, 401, 423]  # SLS_LOCKOUT_THRESHOLD=2 from pytest.ini
+"""
+
+SCENARIO = """\
+name: {name}
+description: A scenario in another project's test suite.
+{extra}
+setup:
+  users: [{{username: alice, phone: "+15550100001"}}]
+  devices: [{{user: alice, type: dscplus, pin: "1234", as: card}}]
+steps:
+  - login: alice
+  - card: {{device: card}}
+  - verify: {{}}
+    expect: {{json: {{state: {state}}}}}
+"""
+
+
+def project(folder: Path) -> Path:
+    (folder / "pytest.ini").write_text(
+        "[pytest]\naddopts = -p no:cacheprovider\nsls_emulator_env =\n    SLS_LOCKOUT_THRESHOLD=2\n"
+    )
+    (folder / "test_integration.py").write_text(textwrap.dedent(INTEGRATION_TESTS))
+    (folder / "login.scenario.yaml").write_text(
+        SCENARIO.format(name="login", extra="", state="authenticated")
+    )
+    mark = "expect_failure: the server hands out no such state (a test of the mark)"
+    (folder / "marked.scenario.yaml").write_text(SCENARIO.format(name="marked", extra=mark, state="elated"))
+    return folder
+
+
+def pytest_in(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLS_", "PYTEST_"))}
+    command = [sys.executable, "-m", "pytest", "-q", "-rfEX", *args]
+    return subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, timeout=300)
+
+
+def test_another_project_uses_the_fixture_and_its_scenario_files(tmp_path: Path) -> None:
+    ran = pytest_in(project(tmp_path))
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert "6 passed, 1 xfailed" in ran.stdout
+
+
+def test_a_failing_scenario_file_fails_with_its_steps_in_the_report(tmp_path: Path) -> None:
+    folder = project(tmp_path)
+    (folder / "wrong.scenario.yaml").write_text(SCENARIO.format(name="wrong", extra="", state="elated"))
+    ran = pytest_in(folder, "wrong.scenario.yaml", "marked.scenario.yaml")
+    assert ran.returncode == 1, ran.stdout + ran.stderr
+    assert "1 failed, 1 xfailed" in ran.stdout
+    assert "state is 'authenticated', expected 'elated'" in ran.stdout
+    assert "ok   2 [user] card card" in ran.stdout and "FAIL 3 [user] verify" in ran.stdout

@@ -1,0 +1,86 @@
+"""Scenarios against a running ``sls serve``: actors' addresses through a trusting server, a loud failure
+through one that does not trust the runner, settings a server cannot take, and the trainer's demo."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+
+import pytest
+from conftest import ADMIN_TOKEN, ServerProcess
+
+pytestmark = pytest.mark.e2e
+
+
+def sls(*args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "sls_server.cli.main", "scenario", *args]
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+
+
+def test_library_scenarios_with_actors_pass_against_a_server_that_trusts_the_runner(
+    sls_serve: Callable[..., ServerProcess],
+) -> None:
+    server = sls_serve(workers=2, SLS_TRUSTED_PROXIES="127.0.0.1/32")
+    names = [
+        "phishing-relay",
+        "ip-allowlist",
+        "concurrent-guessing-race",
+        "ibkey-migrate-with-physical-device",
+    ]
+    ran = sls("run", *names, "--server", server.url, "--admin-token", ADMIN_TOKEN, "--json")
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    data = json.loads(ran.stdout)
+    statuses = {s["name"]: s["status"] for s in data["scenarios"]}
+    assert data["target"] == server.url and statuses == {
+        "phishing-relay": "passed",
+        "ip-allowlist": "passed",
+        "concurrent-guessing-race": "passed",
+        "ibkey-migrate-with-physical-device": "xfailed",
+    }
+
+
+def test_an_actor_address_the_server_does_not_believe_fails_loudly(
+    sls_serve: Callable[..., ServerProcess],
+) -> None:
+    server = sls_serve(workers=1)  # no SLS_TRUSTED_PROXIES: X-Forwarded-For is ignored
+    ran = sls("run", "ip-allowlist", "--server", server.url, "--admin-token", ADMIN_TOKEN, "--json")
+    assert ran.returncode == 1
+    result = json.loads(ran.stdout)["scenarios"][0]
+    assert result["status"] == "error"
+    assert "should reach the server from 198.51.100.10, but it saw 127.0.0.1" in result["message"]
+    assert "SLS_TRUSTED_PROXIES" in result["message"]
+
+
+def test_settings_a_running_server_cannot_take_fail_the_scenario(
+    sls_serve: Callable[..., ServerProcess], tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    server = sls_serve(workers=1)
+    needs = tmp_path / "needs-settings.scenario.yaml"
+    needs.write_text(
+        "name: needs-settings\ndescription: A scenario that needs a setting.\n"
+        "setup: {settings: {SLS_LOCKOUT_THRESHOLD: 2}}\n"
+        "steps:\n  - http: {method: GET, path: /healthz}\n    expect: {status: 200}\n"
+    )
+    ran = sls("run", str(needs), "--server", server.url, "--admin-token", ADMIN_TOKEN, "--json")
+    result = json.loads(ran.stdout)["scenarios"][0]
+    assert ran.returncode == 1 and result["status"] == "error"
+    assert "SLS_LOCKOUT_THRESHOLD=2" in result["message"] and "cannot take over HTTP" in result["message"]
+
+
+def test_the_demo_narrates_and_shows_both_sides(sls_serve: Callable[..., ServerProcess]) -> None:
+    server = sls_serve(workers=1, SLS_TRUSTED_PROXIES="127.0.0.1/32")
+    shown = sls("demo", "push-bombing", "--pace", "0", "--server", server.url, "--admin-token", ADMIN_TOKEN)
+    assert shown.returncode == 0, shown.stdout + shown.stderr
+    text = shown.stdout
+    assert f"trainer console: {server.url}/trainer" in text
+    assert "The attacker fires five logins at once." in text  # the narration
+    assert "attacker" in text and "defender" in text and "audit trail" in text
+    assert "push.rate_limited" in text  # the broker's view of the flood
+
+
+def test_the_demo_starts_and_stops_a_server_of_its_own() -> None:
+    shown = sls("demo", "stolen-card-without-pin", "--pace", "0")
+    assert shown.returncode == 0, shown.stdout + shown.stderr
+    assert "trainer console: http://127.0.0.1:" in shown.stdout and "card.pin_locked" in shown.stdout

@@ -1,0 +1,200 @@
+"""The runner in-process: a failed expectation fails its step and the scenario, steps without ``expect``
+must succeed, expected failures are strict, settings build their own app, ``--seed`` fixes the runner's
+choices, and the reports (JSON, JUnit) say the same as the console."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from scenarios import report
+from scenarios.loader import load
+from scenarios.runner import Runner, ScenarioResult
+from scenarios.targets import InProcessTarget
+
+HEAD = """\
+name: {name}
+description: A scenario written by a test of the runner.
+{extra}
+setup:
+  users:
+    - {{username: alice, phone: "+15550100001"}}
+  devices:
+    - {{user: alice, type: dscplus, pin: "1234", as: card}}
+steps:
+"""
+
+
+@pytest.fixture(scope="module")
+def target() -> Iterator[InProcessTarget]:
+    made = InProcessTarget()
+    yield made
+    made.close()
+
+
+def write(tmp_path: Path, steps: str, *, name: str = "probe", extra: str = "") -> Path:
+    file = tmp_path / f"{name}.scenario.yaml"
+    file.write_text(HEAD.format(name=name, extra=extra) + textwrap.indent(textwrap.dedent(steps), "  "))
+    return file
+
+
+def run(target: InProcessTarget, file: Path, seed: int = 0) -> ScenarioResult:
+    return Runner(target, seed=seed).run(load(file))
+
+
+LOGIN = """\
+- login: alice
+- card: {device: card}
+- verify: {}
+  expect: {json: {state: authenticated}}
+"""
+
+
+def test_a_scenario_whose_expectations_hold_passes(target: InProcessTarget, tmp_path: Path) -> None:
+    result = run(target, write(tmp_path, LOGIN))
+    assert result.status == "passed" and result.ok, result.message
+    assert [s.answer for s in result.steps] == ["200", "200", "200"]
+
+
+def test_a_failed_expectation_fails_the_step_names_the_field_and_stops(
+    target: InProcessTarget, tmp_path: Path
+) -> None:
+    steps = LOGIN.replace("state: authenticated", "state: authenticated, session.idle_expires_at: 0")
+    result = run(target, write(tmp_path, steps + "- logout:\n"))
+    assert result.status == "failed" and not result.ok
+    assert result.steps[2].status == "failed" and len(result.steps) == 3  # the logout never ran
+    assert "session.idle_expires_at is " in result.message and "expected 0" in result.message
+
+
+def test_a_step_without_expect_must_succeed(target: InProcessTarget, tmp_path: Path) -> None:
+    result = run(target, write(tmp_path, "- login: {user: alice, password: wrong-password-1}\n" + LOGIN))
+    assert result.status == "failed"
+    assert "answered 401 invalid_credentials" in result.message and "add an `expect`" in result.message
+
+
+def test_read_sms_without_expect_needs_a_new_code(target: InProcessTarget, tmp_path: Path) -> None:
+    steps = "- read_sms: {user: alice}\n- expect: {status: 200}\n"
+    result = run(target, write(tmp_path, steps))
+    assert result.status == "failed" and "no new text with a code reached +15550100001" in result.message
+
+
+def test_events_that_must_not_have_happened(target: InProcessTarget, tmp_path: Path) -> None:
+    steps = LOGIN + "- expect: {events: {not_happened: [{type: login.succeeded, user: alice}]}}\n"
+    result = run(target, write(tmp_path, steps))
+    assert (
+        result.status == "failed"
+        and "login.succeeded (user='alice'): 1 happened, expected none" in result.message
+    )
+
+
+def test_expected_failures_are_strict(target: InProcessTarget, tmp_path: Path) -> None:
+    mark = "expect_failure: the server does not do this yet (a test of the mark)"
+    failing = run(target, write(tmp_path, "- login: alice\n  expect: {status: 418}\n", extra=mark))
+    assert failing.status == "xfailed" and failing.ok and "418" in failing.message
+    passing = run(target, write(tmp_path, LOGIN, extra=mark))
+    assert passing.status == "xpassed" and not passing.ok and "remove the mark" in passing.message
+
+
+def test_settings_build_an_app_with_them_and_ignore_the_environment(
+    target: InProcessTarget, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SLS_LOCKOUT_THRESHOLD", "1")  # must not leak into a scenario's world
+    guesses = """\
+    - repeat:
+        times: 2
+        steps: [{login: {user: alice, password: "guess-${i}-wrong"}}]
+      expect: {statuses: {"401": 2}}
+    - login: alice
+      expect: {status: %s}
+    """
+    default = run(target, write(tmp_path, textwrap.dedent(guesses) % 200))
+    assert default.status == "passed", default.message
+    tight = write(tmp_path, textwrap.dedent(guesses) % 423, extra="")
+    text = tight.read_text().replace("setup:\n", "setup:\n  settings: {SLS_LOCKOUT_THRESHOLD: 2}\n")
+    tight.write_text(text)
+    assert run(target, tight).status == "passed"
+    tight.write_text(text.replace("SLS_LOCKOUT_THRESHOLD", "SLS_LOCKOUT_TRESHOLD"))
+    refused = run(target, tight)
+    assert refused.status == "error" and "SLS_LOCKOUT_TRESHOLD" in refused.message
+
+
+def test_the_seed_fixes_every_choice_the_runner_makes(target: InProcessTarget, tmp_path: Path) -> None:
+    steps = "- login: alice\n- verify: {wrong: true}\n  expect: {status: 401}\n"
+    file = write(tmp_path, steps)
+    guesses = [run(target, file, seed).steps[1].title for seed in (7, 7, 8)]
+    assert guesses[0] == guesses[1] != guesses[2]
+
+
+def test_a_race_is_judged_by_the_counts_of_its_branches(target: InProcessTarget, tmp_path: Path) -> None:
+    steps = """\
+    - parallel:
+        times: 8
+        steps: [{login: {user: alice, password: "guess-${i}-wrong"}}]
+      expect: {statuses: {"401": 8}}
+    """
+    result = run(target, write(tmp_path, textwrap.dedent(steps)))
+    assert result.status == "failed"
+    assert "3 of 8 ended with 423 (423 account_locked), which `statuses` does not name" in result.message
+    assert "5 of 8 ended with 401, expected 8" in result.message
+
+
+def test_reports_say_the_same_as_the_results(target: InProcessTarget, tmp_path: Path) -> None:
+    results = [
+        run(target, write(tmp_path, LOGIN, name="good")),
+        run(target, write(tmp_path, "- login: alice\n  expect: {status: 418}\n", name="bad")),
+    ]
+    data = report.as_json(results, seed=3, target="in-process")
+    assert data["ok"] is False and data["totals"]["passed"] == 1 and data["totals"]["failed"] == 1
+    assert data["scenarios"][1]["steps"][0]["status"] == "failed"
+    junit = tmp_path / "junit.xml"
+    report.write_junit(junit, results, seed=3)
+    suite = ET.parse(junit).getroot().find("testsuite")
+    assert suite is not None and suite.get("tests") == "2" and suite.get("failures") == "1"
+    cases = {case.get("name"): case for case in suite.iter("testcase")}
+    assert cases["good"].find("failure") is None
+    failure = cases["bad"].find("failure")
+    assert failure is not None and "expected 418" in (failure.get("message") or "")
+    assert "FAIL 1 [user] login alice" in (failure.text or "")
+
+
+def test_python_m_scenarios_runner_runs_files_and_exits_by_the_result(tmp_path: Path) -> None:
+    good = write(tmp_path, LOGIN, name="good")
+    bad = write(tmp_path, "- login: alice\n  expect: {status: 418}\n", name="bad")
+    command = [sys.executable, "-m", "scenarios.runner"]
+    passed = subprocess.run([*command, str(good)], capture_output=True, text=True, timeout=120)
+    assert passed.returncode == 0 and "PASSED" in passed.stdout, passed.stdout + passed.stderr
+    failed = subprocess.run([*command, str(good), str(bad)], capture_output=True, text=True, timeout=120)
+    assert failed.returncode == 1 and "FAILED   bad" in failed.stdout
+
+
+def test_the_readme_example_runs_green(target: InProcessTarget, tmp_path: Path) -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    section = readme[readme.index("## Scenarios") :]
+    example = section[
+        section.index("```yaml\n") + len("```yaml\n") : section.index("```\n", section.index("```yaml"))
+    ]
+    file = tmp_path / "readme.scenario.yaml"
+    file.write_text(example)
+    result = run(target, file)
+    assert result.status == "passed", result.message
+
+
+def test_the_login_binding_travels_as_a_header_as_the_cookie_or_not_at_all(
+    target: InProcessTarget, tmp_path: Path
+) -> None:
+    steps = """\
+    - login: alice
+    - card: {device: card}
+    - verify: {binding: none}
+      expect: {status: 401, error: login_binding_required}
+    - verify: {binding: cookie}
+      expect: {status: 200, json: {state: authenticated}}
+    """
+    result = run(target, write(tmp_path, textwrap.dedent(steps)))
+    assert result.status == "passed", result.message
