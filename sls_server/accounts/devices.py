@@ -123,6 +123,10 @@ class DeviceService:
         records = self._store.devices.get_many(self._store.users.device_ids(username))
         return sorted(records, key=lambda r: (r.created_at, r.device_id))
 
+    def listed(self, username: str, *, now: int) -> list[dict[str, Any]]:
+        """The admin's view of the user's devices, oldest first, a lapsed one shown as ``expired``."""
+        return [public_device(d, now=now) for d in self.of_user(username)]
+
     def active_of_user(self, username: str) -> list[DeviceRecord]:
         return [r for r in self.of_user(username) if r.status == ACTIVE]
 

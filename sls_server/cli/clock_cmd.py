@@ -42,9 +42,15 @@ def parse_instant(text: str) -> int:
     metavar="TIME",
     help="Set the clock to Unix seconds or an ISO 8601 time (UTC when no zone is given).",
 )
+@click.option("--reset", is_flag=True, help="Back to real time (offset 0): real TOTP apps agree again.")
 @admin_options
 def clock(
-    advance: str | None, set_at: str | None, url: str | None, admin_token: str | None, as_json: bool
+    advance: str | None,
+    set_at: str | None,
+    reset: bool,
+    url: str | None,
+    admin_token: str | None,
+    as_json: bool,
 ) -> None:
     """Show or move the server's clock (GET/POST /admin/v1/clock); every worker follows it.
 
@@ -53,14 +59,18 @@ def clock(
       sls clock                      # what time is it on the server
       sls clock --advance 15m        # cross an idle timeout now
       sls clock --set-at 2026-01-01T00:00:00Z
+      sls clock --reset              # real time again
     """
-    if advance is not None and set_at is not None:
-        raise CliError("--advance and --set-at: give one or the other", EXIT_USAGE)
+    if sum(x is not None for x in (advance, set_at)) + reset > 1:
+        raise CliError("--advance, --set-at and --reset: give one of them", EXIT_USAGE)
     advance_s = parse_duration(advance) if advance is not None else None
     at = parse_instant(set_at) if set_at is not None else None
     client = connect(url, admin_token)
     with server_errors():
-        if advance_s is None and at is None:
+        if reset:
+            offset = int(client.clock().get("offset_s") or 0)
+            reading = client.move_clock(advance_s=-offset, set_at=None) if offset else client.clock()
+        elif advance_s is None and at is None:
             reading = client.clock()
         else:
             reading = client.move_clock(advance_s=advance_s, set_at=at)

@@ -1,6 +1,6 @@
 """``sls device activate|notifications|approve|deny|ibkey-respond|ibkey-status|ibkey-settings|
-ibkey-add-user``: the IBKR Mobile app on a simulated phone, driven over HTTP through ``/sim/v1/ibkey``
-(no admin token: holding the phone is the test; the sim token when the server asks for one)."""
+ibkey-add-user|ibkey-migrate``: the IBKR Mobile app on a simulated phone, driven over HTTP through
+``/sim/v1/ibkey`` (no admin token: holding the phone is the test; the sim token when the server asks)."""
 
 from __future__ import annotations
 
@@ -257,3 +257,37 @@ def ibkey_add_user(
     body = {"username": username, "password": password}
     result = sim_call(url, sim_token, "POST", _app(device_id, "/users"), body)
     _show(result, f"{username} added to {result.get('app_id', device_id)}", as_json)
+
+
+@device.command("ibkey-migrate")
+@click.option("--username", required=True, help="The user moving IB Key to this new phone.")
+@click.option("--password", required=True, help="That user's password.")
+@click.option("--platform", type=click.Choice(["android", "ios"]), required=True, help="The new phone's.")
+@click.option("--handset", metavar="+E164", help="The new phone's own number, if it has one.")
+@sim_options
+def ibkey_migrate(
+    username: str,
+    password: str,
+    platform: str,
+    handset: str | None,
+    url: str | None,
+    sim_token: str | None,
+    as_json: bool,
+) -> None:
+    """Migrate IB Key, done on the new phone (POST /sim/v1/ibkey/migrate).
+
+    The activation code is texted to the number the active IB Key was activated with; when a DSC+ card is
+    active for the user, no text is sent: key the shown challenge into the card (`sls device card-respond`)
+    and its response is the code. Finish with `sls device activate <device_id> ... --code <code>`; the old
+    phone stops at once.
+
+    \b
+    Example:
+      sls device ibkey-migrate --username ann --password 'quartz-meadow-lantern-3' --platform ios
+    """
+    body: dict[str, Any] = {"username": username, "password": password, "platform": platform}
+    if handset:
+        body["handset"] = handset
+    result = sim_call(url, sim_token, "POST", "/sim/v1/ibkey/migrate", body)
+    how = "the card's response to the challenge" if result.get("activation") == "card" else "the texted code"
+    _show(result, f"IB Key of {username} moving to a new phone: activate it with {how}", as_json)

@@ -166,3 +166,24 @@ class IbKeyRespondResponse(TypedDict):
 
 class IbKeySettings(Request):
     notifications: bool = Field(description="Receive push notifications.")
+
+
+class IbKeyMigrateRequest(Request):
+    """What the new phone's app asks for ("Migrate IB Key"): the login, and the new phone's platform."""
+
+    username: str = Field(min_length=1, max_length=64)
+    password: Password
+    platform: Platform
+    handset: str | None = Field(
+        None,
+        pattern=r"^\+[1-9][0-9]{6,14}$",
+        description="The new phone's own number, if it has one (where its pushes and conditions apply).",
+    )
+
+
+class IbKeyMigrationStarted(ActivationWay):
+    """A new IB Key waits for activation on the new phone: with the texted code, or the card's response."""
+
+    status: Literal["pending_activation"]
+    username: str
+    device_id: ServerDeviceId

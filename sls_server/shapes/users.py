@@ -31,3 +31,15 @@ class UserList(TypedDict):
 
 class UserDeleted(TypedDict):
     deleted: Username
+
+
+class UserPhoneRequest(Request):
+    phone: Phone
+
+
+class UserPhoneChanged(TypedDict):
+    """The new number; SMS and voice devices moved to it, and both numbers got a notice."""
+
+    username: Username
+    phone: Annotated[str, Field(description="The new number.")]
+    previous_phone: Annotated[str | None, Field(description="The number before, if there was one.")]

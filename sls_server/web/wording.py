@@ -46,7 +46,7 @@ def device_label(entry: dict[str, str | None]) -> str:
     type_ = str(entry.get("type"))
     for prefix in (f"{type_} ", "sms ", "voice "):
         if label.startswith(prefix):
-            label = label[len(prefix):]
+            label = label[len(prefix) :]
     return "" if label == entry.get("device_id") else label
 
 

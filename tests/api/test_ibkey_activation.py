@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from conftest import move_clock
@@ -223,3 +224,65 @@ def test_activation_and_add_user_from_outside_the_allowlist_are_refused_before_t
         f"/sim/v1/ibkey/{enrolled}/users", json={"username": "bob", "password": PASSWORD}
     )
     assert added.status_code == 201, added.get_json()
+
+
+# --- "Migrate IB Key" started on the new phone, as the broker's procedure describes (issue 9) -------------
+
+
+def _migrate(world: World, name: str, platform: str) -> Any:
+    return world.client.post(
+        "/sim/v1/ibkey/migrate", json={"username": name, "password": PASSWORD, "platform": platform}
+    )
+
+
+def test_migration_from_the_new_phone_texts_the_original_number(world: World) -> None:
+    world.user("alice")
+    old = world.activated("alice", "android")
+    started = _migrate(world, "alice", "ios")
+    assert started.status_code == 201, started.get_json()
+    body = started.get_json()
+    assert body["activation"] == "sms" and body["sent_to"] == "+1•••••••0001"
+    done = world.activate(body["device_id"], "alice", world.code(PHONES["alice"]), biometric=True)
+    assert done.status_code == 200 and done.get_json()["replaced"] == [old]
+    assert world.events("ibkey.migration_started", "alice")
+
+
+def test_migration_with_an_active_card_is_confirmed_by_the_card_not_a_text(world: World) -> None:
+    """The seed's exception: "Unless you have a physical security device active for your user"."""
+    world.user("alice")
+    old = world.activated("alice", "android")
+    card = world.client.post(
+        "/admin/v1/users/alice/devices", json={"type": "dscplus", "pin": "2468"}, headers=world.headers
+    ).get_json()
+
+    def activation_texts() -> int:
+        inbox = world.client.get(f"/sim/v1/phones/{PHONES['alice']}/messages").get_json()["messages"]
+        return sum("activation code" in m["text"] for m in inbox)
+
+    texts_before = activation_texts()
+    started = _migrate(world, "alice", "android")
+    body = started.get_json()
+    assert started.status_code == 201 and body["activation"] == "card", body
+    assert (
+        body["card_device_id"] == card["device_id"] and len(body["challenge"]) == 6 and "sent_to" not in body
+    )
+    assert activation_texts() == texts_before, "no activation code is texted when the card confirms"
+    answer = world.client.post(
+        f"/sim/v1/dscplus/{card['device_id']}/respond", json={"pin": "2468", "challenge": body["challenge"]}
+    ).get_json()["response"]
+    wrong = world.activate(body["device_id"], "alice", "00000000", pin="34cd")
+    assert wrong.status_code == 401 and wrong.get_json()["error"] == "invalid_activation_code"
+    done = world.activate(body["device_id"], "alice", answer, pin="34cd")
+    assert done.status_code == 200 and done.get_json()["replaced"] == [old]
+    assert world.device("alice", old)["status"] == "replaced"
+
+
+def test_migration_needs_an_active_ib_key_and_the_password(world: World) -> None:
+    world.user("alice")
+    nothing = _migrate(world, "alice", "ios")
+    assert nothing.status_code == 409 and nothing.get_json()["error"] == "nothing_to_migrate"
+    world.activated("alice", "ios")
+    wrong = world.client.post(
+        "/sim/v1/ibkey/migrate", json={"username": "alice", "password": "not-it-at-all", "platform": "ios"}
+    )
+    assert wrong.status_code == 401 and wrong.get_json()["error"] == "invalid_credentials"

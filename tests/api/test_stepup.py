@@ -213,3 +213,21 @@ def test_a_card_shared_by_two_users(alice: EnrolledUser, client) -> None:
     )
     assert alice.log_in()
 
+
+def test_step_up_prompts_the_factor_the_user_logged_in_with(alice: EnrolledUser, client) -> None:
+    """M2FS: alice has a card (enrolled first) and a TOTP app; she logs in with the app, so "verify your
+    identity" must ask for the app too, not the oldest factor (the newcomer's bug, issue 9)."""
+    app = client.post("/admin/v1/users/alice/devices", json={"type": "totp"}, headers=ADMIN).get_json()
+    started = alice.start_login()
+    assert started["factor"]["type"] == "dscplus"  # the oldest, as nothing was used yet
+    switched = client.post(
+        f"/api/v1/auth/login/{started['txn_id']}/factor", json={"type": "totp", "device_id": app["device_id"]}
+    )
+    assert switched.status_code == 200, switched.get_json()
+    code = client.get(f"/sim/v1/totp/{app['device_id']}/code").get_json()["code"]
+    done = alice.verify(started["txn_id"], code)
+    assert done.status_code == 200, done.get_json()
+    step = client.post(
+        "/api/v1/verify", json={"purpose": "withdrawal"}, headers=_bearer(done.get_json()["session"]["token"])
+    ).get_json()
+    assert step["factor"]["type"] == "totp" and step["factor"]["device_id"] == app["device_id"]

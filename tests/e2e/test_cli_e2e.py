@@ -155,6 +155,10 @@ def test_cli_reports_server_errors_and_moves_the_clock(sls_serve: Any, tmp_path:
         json.loads(sls("clock", "--set-at", "2030-01-01T00:00:00Z", *target, "--json", env=env).stdout)["now"]
         == 1893456000
     )
+    reset = json.loads(sls("clock", "--reset", *target, "--json", env=env).stdout)
+    assert reset["offset_s"] == 0, "back to real time: a real authenticator app's codes match again"
+    both = sls("clock", "--reset", "--advance", "1m", *target, env=env, check=False)
+    assert both.returncode == 2 and "give one of them" in both.stderr
 
     card = json.loads(sls("device", "enroll", "dave", "--pin", PIN, *target, "--json", env=env).stdout)
     revoked = json.loads(

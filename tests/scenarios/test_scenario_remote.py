@@ -37,7 +37,7 @@ def test_library_scenarios_with_actors_pass_against_a_server_that_trusts_the_run
         "phishing-relay": "passed",
         "ip-allowlist": "passed",
         "concurrent-guessing-race": "passed",
-        "ibkey-migrate-with-physical-device": "xfailed",
+        "ibkey-migrate-with-physical-device": "passed",
     }
 
 

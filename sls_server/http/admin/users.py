@@ -18,7 +18,7 @@ from ...errors import (
 )
 from ...shapes.devices import Device, DeviceEnrolled, DeviceEnrolRequest, DeviceList
 from ...shapes.sessions import SessionEnded, SessionList
-from ...shapes.users import User, UserCreate, UserDeleted, UserList
+from ...shapes.users import User, UserCreate, UserDeleted, UserList, UserPhoneChanged, UserPhoneRequest
 from ..common import core, now
 from ..operations import operation
 from . import bp
@@ -34,7 +34,7 @@ class UnknownSession(SlsError):
 
 def _user_view(username: str) -> dict[str, Any]:
     record = core().users.get(username)
-    devices = [public_device(d) for d in core().devices.of_user(record.username)]
+    devices = core().devices.listed(record.username, now=now())
     return public_user(record, devices)
 
 
@@ -87,6 +87,22 @@ def delete_user(username: str) -> Any:
 
 @operation(
     bp,
+    "put",
+    "/users/<username>/phone",
+    summary="Give a user a phone number (or a new one)",
+    body=UserPhoneRequest,
+    ok=UserPhoneChanged,
+    returns="The new number; SMS and voice devices follow it, and both numbers got a notice.",
+    errors=USER_ERRORS,
+)
+def set_user_phone(username: str, body: UserPhoneRequest) -> Any:
+    """What a user changes for themselves with a fresh step-up (`POST /api/v1/account/phone`), done by the
+    administrator: SMS, voice and IB Key enrolment need a number on the user's record."""
+    return core().users.change_phone(username, body.phone, now=now())
+
+
+@operation(
+    bp,
     "post",
     "/users/<username>/devices",
     summary="Enrol an authenticator",
@@ -117,7 +133,7 @@ def enrol_device(username: str, body: DeviceEnrolRequest) -> Any:
 )
 def list_devices(username: str) -> Any:
     name = core().users.get(username).username
-    return {"devices": [public_device(d) for d in core().devices.of_user(name)]}
+    return {"devices": core().devices.listed(name, now=now())}
 
 
 @operation(

@@ -7,7 +7,6 @@ carries a fresh verification for that purpose.
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from ...auth.lockout import DeviceLocked
@@ -95,11 +94,7 @@ def verify_identity(body: StepUpRequest) -> Any:
 )
 def change_phone(body: PhoneChange) -> Any:
     """401 `reauth_required` without a fresh `change_contact` verification."""
-    session = _session()
-    core().stepup.require(session, "change_contact", now=now())
-    changed = core().users.change_phone(session.username, body.phone, now=now())
-    core().devices.follow_phone(session.username, body.phone)
-    return changed
+    return core().tasks.change_phone(_session(), body.phone, now=now())
 
 
 @operation(
@@ -115,17 +110,4 @@ def change_phone(body: PhoneChange) -> Any:
 )
 def request_withdrawal(body: WithdrawalRequest) -> Any:
     """401 `reauth_required` without a fresh `withdrawal` verification."""
-    session = _session()
-    core().stepup.require(session, "withdrawal", now=now())
-    request_id = f"wd-{secrets.token_hex(6)}"
-    detail = {"amount": body.amount, "currency": body.currency, "request_id": request_id}
-    core().events.record(
-        "withdrawal.requested", at=now(), user=session.username, ip=client_ip(), detail=detail
-    )
-    return {
-        "state": "accepted",
-        "request_id": request_id,
-        "amount": body.amount,
-        "currency": body.currency,
-        "note": "simulated: the emulator moves no money",
-    }
+    return core().tasks.withdraw(_session(), body.amount, body.currency, now=now(), ip=client_ip())

@@ -41,6 +41,6 @@ def simulators_enabled() -> None:
         raise SimTokenRequired()
 
 
-from . import card, ibkey, phones  # noqa: E402  - each adds its routes to bp
+from . import authenticator, card, ibkey, phones  # noqa: E402  - each adds its routes to bp
 
-__all__ = ["SimTokenRequired", "bp", "card", "ibkey", "phones"]
+__all__ = ["SimTokenRequired", "authenticator", "bp", "card", "ibkey", "phones"]

@@ -30,6 +30,8 @@ from ...shapes.ibkey import (
     IbKeyApp,
     IbKeyApproveRequest,
     IbKeyDenyRequest,
+    IbKeyMigrateRequest,
+    IbKeyMigrationStarted,
     IbKeyNotifications,
     IbKeyRespondRequest,
     IbKeyRespondResponse,
@@ -37,6 +39,7 @@ from ...shapes.ibkey import (
     IbKeyUserAdded,
 )
 from ...sim.card import WrongPinError
+from ...sim.ibkey.app import NothingToMigrate
 from ...sim.ibkey.phone_storage import AlreadyOnApp, AppLockedError, UnknownApp, UnknownNotification
 from ...sim.phones import SendLimited
 from ..common import client_ip, core, now
@@ -124,6 +127,27 @@ def add_ib_key_user(device_id: str, body: IbKeyAddUserRequest) -> Any:
     """Then `POST .../activate` with that user's name, password and code, unlocked with this phone's PIN or
     biometrics. Each user gets their own key pair and server device."""
     return core().ibkey.add_user(_ref(device_id), body.username, body.password, now=now(), ip=client_ip())
+
+
+@operation(
+    bp,
+    "post",
+    "/ibkey/migrate",
+    summary="Migrate IB Key to this (new) phone",
+    body=IbKeyMigrateRequest,
+    ok=IbKeyMigrationStarted,
+    status=201,
+    returns="A new IB Key waits for activation on this phone.",
+    errors=(*PASSWORD_ERRORS, SendLimited, NothingToMigrate),
+)
+def migrate_ib_key(body: IbKeyMigrateRequest) -> Any:
+    """The broker's "Migrate IB Key", done entirely on the new phone: log in, ask to migrate, then
+    `POST .../<device_id>/activate` with the code. The code is texted to the number the active IB Key was
+    activated with, unless a DSC+ card is active for the user: then `activation` is `card` and the card's
+    response to `challenge` is the code. Activation replaces the old phone's IB Key at once."""
+    return core().ibkey.start_migration(
+        body.username, body.password, platform=body.platform, handset=body.handset, now=now(), ip=client_ip()
+    )
 
 
 @operation(
