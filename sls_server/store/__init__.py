@@ -79,6 +79,7 @@ class Store:
                 batch.clear()
         if batch:
             deleted += self.client.unlink(*batch)
+        self.clock.announce_reset()
         return deleted
 
     def close(self) -> None:

@@ -15,6 +15,8 @@ PREFIX = "sls:"
 EVERY_KEY = f"{PREFIX}*"
 
 CLOCK_OFFSET = f"{PREFIX}{{clock}}:offset"
+#: Pub/sub channel carrying each new offset to the workers that cache it (not a key: never stored).
+CLOCK_CHANNEL = f"{PREFIX}{{clock}}:moved"
 USERS_INDEX = f"{PREFIX}{{index}}:users"
 EVENTS = f"{PREFIX}{{events}}:stream"
 METRICS = f"{PREFIX}{{events}}:metrics"

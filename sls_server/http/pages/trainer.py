@@ -123,7 +123,7 @@ def trainer_clock():  # type: ignore[no-untyped-def]
         step = body.get("step")
         clock = core().clock
         if step == "reset":
-            reading = clock.advance(-clock.reading().offset_s)
+            reading = clock.reset()
         elif step in CLOCK_STEPS:
             moved = clock.advance_within(CLOCK_STEPS[step], CLOCK_MIN, CLOCK_MAX)
             if moved is None:
