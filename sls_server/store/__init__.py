@@ -15,8 +15,8 @@ from .base import Scripts, connect, guarded, text
 from .clock import ClockRepo
 from .devices import DeviceRepo
 from .events import EventRepo
-from .gateway import GatewayRepo
 from .faults import OUTAGE_ERRORS, StoreBug, is_outage
+from .gateway import GatewayRepo
 from .ibkey import IbKeyRepo
 from .lockout import LockoutRepo
 from .logins import LoginRepo
