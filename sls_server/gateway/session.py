@@ -126,10 +126,10 @@ class GatewayService:
         except StoreUnavailable:
             raise
         except SlsError as exc:  # logged off, expired, replaced, user disabled, address refused
-            self._forget(record, now=now, why=exc.code)
+            why = "session_ended" if exc.code == "not_authenticated" else exc.code  # gone: ended elsewhere
+            self._forget(record, now=now, why=why)
             raise NoGatewaySession(
-                f"The gateway's session has ended ({exc.code}): log in through the page again.",
-                reason=exc.code,
+                f"The gateway's session has ended ({why}): log in through the page again.", reason=why
             ) from None
         return self._view(record, session, reset_at)
 
