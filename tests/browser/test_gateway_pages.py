@@ -205,3 +205,21 @@ def test_the_live_profile_and_the_notification_step(
     page.locator("#xyz-field-password").fill(PASSWORD)
     page.locator(SUBMIT).click()
     expect(page.locator(".login-step-notification")).to_be_visible()
+
+
+def test_the_trainer_drops_the_brokerage_session_from_the_console(
+    world: World, page: Any, context: Any
+) -> None:
+    world.user("tina")
+    card = world.device("tina", "dscplus", pin="8642")
+    log_in_by_card(world, page, "tina", card["device_id"], "8642")
+    console = context.new_page()
+    console.goto(world.url + "/trainer")
+    console.get_by_test_id("trainer-token").fill(ADMIN_TOKEN)
+    console.get_by_test_id("trainer-sign-in").click()
+    console.get_by_test_id("gateway-drop").click()
+    expect(console.get_by_test_id("gateway-result")).to_contain_text("authenticated false")
+    assert tickle(world.url).json()["iserver"]["authStatus"]["authenticated"] is False
+    console.get_by_test_id("gateway-expire").click()
+    expect(console.get_by_test_id("gateway-result")).to_contain_text("No gateway session")
+    assert tickle(world.url).status_code == 401

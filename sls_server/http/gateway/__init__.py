@@ -14,7 +14,7 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
-    from . import admin, outbox, pages, rest
+    from . import admin, outbox, pages, rest, trainer  # noqa: F401 - trainer adds its route to pages.bp
 
     for blueprint in (pages.bp, rest.api_bp, rest.portal_bp, admin.bp, outbox.bp):
         app.register_blueprint(blueprint)
