@@ -66,28 +66,48 @@ def _call(url: str | None, admin_token: str | None, method: str, path: str, body
 @gateway_state.command("status")
 @admin_options
 def status(url: str | None, admin_token: str | None, as_json: bool) -> None:
-    """Show the gateway's session and behaviour (GET /admin/v1/gateway)."""
+    """Show the gateway's session and behaviour (GET /admin/v1/gateway).
+
+    \b
+    Example:
+      sls gateway-state status --url http://127.0.0.1:5000
+    """
     show(_call(url, admin_token, "GET", "/admin/v1/gateway"), "gateway", as_json)
 
 
 @gateway_state.command("drop")
 @admin_options
 def drop(url: str | None, admin_token: str | None, as_json: bool) -> None:
-    """Drop the brokerage session; SSO stays valid (POST /admin/v1/gateway/drop)."""
+    """Drop the brokerage session; SSO stays valid (POST /admin/v1/gateway/drop).
+
+    \b
+    Example:
+      sls gateway-state drop    # then: POST /v1/api/iserver/reauthenticate heals it
+    """
     show(_call(url, admin_token, "POST", "/admin/v1/gateway/drop"), "brokerage session dropped", as_json)
 
 
 @gateway_state.command("compete")
 @admin_options
 def compete(url: str | None, admin_token: str | None, as_json: bool) -> None:
-    """Stage a competing session from another platform (POST /admin/v1/gateway/compete)."""
+    """Stage a competing session from another platform (POST /admin/v1/gateway/compete).
+
+    \b
+    Example:
+      sls gateway-state compete
+    """
     show(_call(url, admin_token, "POST", "/admin/v1/gateway/compete"), "competing session", as_json)
 
 
 @gateway_state.command("expire")
 @admin_options
 def expire(url: str | None, admin_token: str | None, as_json: bool) -> None:
-    """End the SSO session now (POST /admin/v1/gateway/expire)."""
+    """End the SSO session now (POST /admin/v1/gateway/expire).
+
+    \b
+    Example:
+      sls gateway-state expire  # the tool must log in through /sso/Login again
+    """
     show(_call(url, admin_token, "POST", "/admin/v1/gateway/expire"), "SSO session expired", as_json)
 
 
@@ -95,7 +115,13 @@ def expire(url: str | None, admin_token: str | None, as_json: bool) -> None:
 @click.argument("at", metavar="HH:MM|off")
 @admin_options
 def daily_reset(at: str, url: str | None, admin_token: str | None, as_json: bool) -> None:
-    """Set the daily reset's time, UTC on the server's clock, or `off` (PUT /admin/v1/gateway/daily-reset)."""
+    """Set the daily reset's time, UTC on the server's clock, or `off` (PUT /admin/v1/gateway/daily-reset).
+
+    \b
+    Examples:
+      sls gateway-state daily-reset 23:45
+      sls gateway-state daily-reset off
+    """
     body = {"at": None if at.strip().lower() == "off" else at.strip()}
     show(_call(url, admin_token, "PUT", "/admin/v1/gateway/daily-reset", body), "daily reset set", as_json)
 
@@ -105,10 +131,19 @@ def daily_reset(at: str, url: str | None, admin_token: str | None, as_json: bool
 @click.option("--wait", type=click.IntRange(0, 30), default=0, show_default=True, help="Seconds to wait.")
 @click.option("--url", envvar="SLS_URL", show_envvar=True, metavar="URL", help="Server to talk to.")
 @sim_token_option
-def latest_code(username: str, wait: int, url: str | None, sim_token: str | None) -> None:
-    """Print the code the gateway's 2FA hook hands out (GET /sim/v1/outbox/latest-code), digits only."""
+@click.option("--json", "as_json", is_flag=True, help='Print {"code": ...} instead of the digits.')
+def latest_code(username: str, wait: int, url: str | None, sim_token: str | None, as_json: bool) -> None:
+    """Print the code the gateway's 2FA hook hands out (GET /sim/v1/outbox/latest-code), digits only.
+
+    \b
+    Example:
+      sls gateway-state latest-code --user sam --wait 20
+    """
     client = sim_client(url, sim_token)
     client.timeout_s = max(client.timeout_s, wait + 10.0)
     with server_errors():
         code = client.fetch("GET", "/sim/v1/outbox/latest-code", query={"user": username, "wait": str(wait)})
-    click.echo(code.decode())
+    if as_json:
+        print_json({"code": code.decode()})
+    else:
+        click.echo(code.decode())

@@ -4,9 +4,11 @@ the real gateway (a command line containing ``ibgroup.web.core.clientportal.gw.G
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -75,3 +77,33 @@ def test_a_tool_finds_it_by_its_command_line_and_stops_it(sls_gateway: Any) -> N
     with pytest.raises(requests.ConnectionError):
         requests.get(f"{server.url}/healthz", timeout=2)
     assert subprocess.run(["kill", "-0", str(master)], capture_output=True, check=False).returncode != 0
+
+
+def test_sls_gateway_state_drives_a_running_gateway(sls_gateway: Any) -> None:  # noqa: F811
+    server = sls_gateway()
+    user = {"username": "sam", "password": "plum-sketch-harbour-9", "phone": "+15555550181"}
+    assert requests.post(f"{server.url}/admin/v1/users", json=user, headers=ADMIN, timeout=10).ok
+    assert requests.post(
+        f"{server.url}/admin/v1/users/sam/devices", json={"type": "sms"}, headers=ADMIN, timeout=10
+    ).ok
+    login = requests.post(
+        f"{server.url}/api/v1/auth/login", json={"username": "sam", "password": user["password"]}, timeout=10
+    )
+    assert login.status_code == 200
+    command = [sys.executable, "-m", "sls_server.cli.main", "gateway-state", "latest-code", "--user", "sam"]
+    code = subprocess.run(  # a simulator command: --url, no admin token
+        [*command, "--json", "--url", server.url],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert code.returncode == 0, code.stderr
+    assert json.loads(code.stdout)["code"].isdigit()
+    status = server.sls("gateway-state", "status", "--json")
+    assert json.loads(status.stdout)["session"] is None
+    reset = server.sls("gateway-state", "daily-reset", "23:45", "--json")
+    assert json.loads(reset.stdout)["daily_reset"] == "23:45"
+    assert json.loads(server.sls("gateway-state", "drop", "--json").stdout)["session"] is None
+    wrong = server.sls("gateway-state", "daily-reset", "25:99")
+    assert wrong.returncode == 1 and "invalid_request" in wrong.stderr
