@@ -110,6 +110,22 @@ class Settings:
     event_summary_window: int = 60
     """Seconds of a flood window: refusals an outsider can repeat (throttled, locked, IP-rejected) are written
     once per client, reason and window, and the rest counted into one events.summary event."""
+    gateway: bool = False
+    """Gateway mode (``sls gateway`` sets it): also serve the Client Portal Gateway's login page (/sso/Login),
+    its REST routes (/v1/api, /v1/portal), /admin/v1/gateway and /sim/v1/outbox, for testing tools that
+    automate the gateway (IBeam and the like)."""
+    gateway_profile: str = "classic"
+    """The gateway login page's markup: ``classic`` (#xyz-field-bronze-response) or ``live`` (the newer live
+    page: #xyz-field-silver-response, #xyz-field-username, #xyz-field-password)."""
+    gateway_notification_step: bool = False
+    """Render the IB Key push step with the class login-step-notification; off by default, because known
+    clients (IBeam) take that class for their notification handler and mishandle it."""
+    gateway_daily_reset: str | None = None
+    """HH:MM (UTC, on the server's clock) at which the gateway's SSO session ends every day, as the broker's
+    daily reset does; unset: no daily reset (``PUT /admin/v1/gateway/daily-reset`` changes it at run time)."""
+    gateway_instance: str = "default"
+    """Name of this gateway's one session slot in Redis: gateway processes on one Redis share a session when
+    they share a name, as a single gateway process would."""
 
 
 def _int(lo: int, hi: int) -> Callable[[Any], int]:
@@ -208,6 +224,28 @@ def _bearer_token(value: Any) -> str | None:
     return text
 
 
+def _daily_time(value: Any) -> str | None:
+    """``HH:MM`` on a 24-hour clock, kept as written with two digits each (``7:05`` becomes ``07:05``)."""
+    import re
+
+    text = _optional_str(value)
+    if text is None:
+        return None
+    match = re.fullmatch(r"([01]?[0-9]|2[0-3]):([0-5][0-9])", text)
+    if match is None:
+        raise ValueError(f"must be a time of day as HH:MM (00:00 .. 23:59), got {text!r}")
+    return f"{int(match[1]):02d}:{match[2]}"
+
+
+def _instance_name(value: Any) -> str:
+    import re
+
+    text = str(value).strip()
+    if not re.fullmatch(r"[A-Za-z0-9_.-]{1,32}", text):
+        raise ValueError("must be 1-32 letters, digits, '.', '_' or '-'")
+    return text
+
+
 def _path(value: Any) -> Path:
     return Path(str(value)).expanduser()
 
@@ -266,6 +304,11 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "log_level": _choice("debug", "info", "warning", "error"),
     "event_retention": _int(60, 400 * 86400),
     "event_summary_window": _int(1, 3600),
+    "gateway": _bool,
+    "gateway_profile": _choice("classic", "live"),
+    "gateway_notification_step": _bool,
+    "gateway_daily_reset": _daily_time,
+    "gateway_instance": _instance_name,
 }
 
 

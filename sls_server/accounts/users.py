@@ -44,6 +44,7 @@ def public_user(record: UserRecord, devices: list[dict[str, Any]]) -> dict[str, 
         "phone": record.phone,
         "created_at": record.created_at,
         "disabled": record.disabled,
+        "paper": record.paper,
         "devices": devices,
     }
 
@@ -63,7 +64,9 @@ class UserService:
         self._notify = notify
         self._phone_moved = phone_moved
 
-    def create(self, username: str, password: str, *, phone: str | None, now: int) -> UserRecord:
+    def create(
+        self, username: str, password: str, *, phone: str | None, now: int, paper: bool = False
+    ) -> UserRecord:
         name = canonical_username(username)
         if phone is not None and not PHONE_RE.fullmatch(phone):
             raise InvalidRequest("phone must be in E.164 form, like +15551234567", field="phone")
@@ -79,6 +82,7 @@ class UserService:
             created_at=now,
             phone=phone,
             epoch=new_epoch(),
+            paper=paper,
         )
         if not self._store.users.create(record):
             raise UserExists()

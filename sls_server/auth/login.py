@@ -12,13 +12,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import SlsError, Unauthorized
 from ..events import EventLog
 from ..store import Store
-from ..store.records import LoginTxn
+from ..store.records import LoginTxn, UserRecord
 from .password_step import PasswordStep
 from .second_factor import SecondFactor
 from .sessions import Session, SessionService
@@ -75,9 +76,21 @@ class LoginService:
         self._sessions = sessions
         self._events = events
 
-    def start(self, username: str, password: str, *, now: int, ip: str | None) -> dict[str, Any]:
-        """The second-factor step and the ``login_token`` that binds it to this client."""
+    def start(
+        self,
+        username: str,
+        password: str,
+        *,
+        now: int,
+        ip: str | None,
+        admit: Callable[[UserRecord], None] | None = None,
+    ) -> dict[str, Any]:
+        """The second-factor step and the ``login_token`` that binds it to this client. ``admit`` may refuse
+        the user once the password is right and before any second factor is sent (a door's own rule, as
+        gateway mode's paper/live toggle), by raising an ``SlsError``."""
         user = self._password.verify(username, password, now=now, ip=ip)
+        if admit is not None:
+            admit(user)
         name = user.username
         self._events.record("login.password_ok", at=now, user=name, ip=ip, result="success")
         login_token = secrets.token_urlsafe(LOGIN_TOKEN_BYTES)

@@ -219,6 +219,11 @@ class SessionService:
         sid = session_id(token)
         if sid is None:
             raise Unauthorized("No valid session: log in first.")
+        return self.authenticate_id(sid, now=now, ip=ip, extend=extend)
+
+    def authenticate_id(self, sid: str, *, now: int, ip: str | None, extend: bool = True) -> Session:
+        """:meth:`authenticate` for a holder that keeps a session by its public id, never its token (gateway
+        mode's single-user REST session): every rule of the session applies the same."""
         touched = self._store.sessions.touch(sid, now=now, idle_timeout=self.idle_timeout, extend=extend)
         status = touched.status
         if touched.record is not None:

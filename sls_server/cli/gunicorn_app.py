@@ -181,6 +181,7 @@ class SlsApplication(BaseApplication):  # type: ignore[misc]
         log_level: str,
         in_master_only: list[Callable[[], None]],
         quiet_token: str | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> None:
         self.app_config = dict(app_config)
         self.options: dict[str, Any] = {
@@ -201,6 +202,7 @@ class SlsApplication(BaseApplication):  # type: ignore[misc]
             "forwarded_allow_ips": forwarded_allow_ips(self.app_config),
             "post_fork": self._post_fork,
             "post_worker_init": quit_once,
+            **(extra or {}),
         }
         self._quiet_token = quiet_token
         if quiet_token:

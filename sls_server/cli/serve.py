@@ -192,8 +192,16 @@ def banner(facts: dict[str, Any], title: str = "sls serve") -> Panel:
     )
 
 
-def run(startup: Startup, *, workers: int, threads: int, quiet_token: str | None = None) -> None:
-    """Hand over to gunicorn; returns only by SystemExit (SIGTERM/SIGINT), when atexit stops the Redis."""
+def run(
+    startup: Startup,
+    *,
+    workers: int,
+    threads: int,
+    quiet_token: str | None = None,
+    gunicorn_options: dict[str, Any] | None = None,
+) -> None:
+    """Hand over to gunicorn; returns only by SystemExit (SIGTERM/SIGINT), when atexit stops the Redis.
+    ``gunicorn_options`` adds to (or overrides) the server's own (``sls gateway``: TLS, pidfile, titles)."""
     config = worker_config(startup.settings)
     with config_errors():
         handed_over = load_settings(config, environ={})  # what every worker will build its app from
@@ -213,6 +221,7 @@ def run(startup: Startup, *, workers: int, threads: int, quiet_token: str | None
         log_level=startup.settings.log_level,
         in_master_only=in_master_only,
         quiet_token=quiet_token,
+        extra=gunicorn_options,
     )
     sys.stdout.flush()  # forked workers must not inherit (and later repeat) buffered output
     sys.stderr.flush()

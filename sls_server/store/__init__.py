@@ -16,6 +16,7 @@ from .clock import ClockRepo
 from .devices import DeviceRepo
 from .events import EventRepo
 from .faults import OUTAGE_ERRORS, StoreBug, is_outage
+from .gateway import GatewayRepo
 from .ibkey import IbKeyRepo
 from .lockout import LockoutRepo
 from .logins import LoginRepo
@@ -48,6 +49,7 @@ class Store:
         self.access = AccessRepo(client, scripts)
         self.totp = TotpRepo(client, scripts)
         self.ibkey = IbKeyRepo(client, scripts)
+        self.gateway = GatewayRepo(client, scripts)
 
     @classmethod
     def from_url(cls, url: str, *, timeout_s: float = 2.0) -> Store:

@@ -18,6 +18,7 @@ PATHS = [
     "sls_server/accounts",
     "sls_server/factors",
     "sls_server/sim",
+    "sls_server/gateway",
     "sls_server/events.py",
     "sls_server/clock.py",
     "sls_server/config.py",

@@ -53,7 +53,7 @@ def create_user(body: UserCreate) -> Any:
     """400 `weak_password` with `reason` for a weak or blocklisted password; 400 `invalid_request` for a
     malformed username, phone or allowlist entry (nothing is created then); 409 `user_exists`."""
     allowlist = parse_allowlist(body.ip_allowlist) if body.ip_allowlist else []
-    record = core().users.create(body.username, body.password, phone=body.phone, now=now())
+    record = core().users.create(body.username, body.password, phone=body.phone, now=now(), paper=body.paper)
     if allowlist:  # parsed before the user exists, so a bad entry creates nothing
         core().ip_rules.set_user_allowlist(record.username, allowlist, now=now())
     return _user_view(record.username)
