@@ -18,6 +18,7 @@ from typing import Any
 import platformdirs
 
 from .errors import ConfigError
+from .store.urls import parse_redis_url
 
 PREFIX = "SLS_"
 MAX_BODY_BYTES = 64 * 1024  # the contract's limit on request bodies
@@ -26,7 +27,8 @@ MAX_BODY_BYTES = 64 * 1024  # the contract's limit on request bodies
 @dataclass(frozen=True)
 class Settings:
     redis_url: str | None = None
-    """Unset: start an embedded redis-server with its data in ``data_dir``."""
+    """Unset: start an embedded redis-server with its data in ``data_dir``. Else ``redis://``, ``rediss://``,
+    ``unix://``, ``redis+sentinel://host:port[,...]/<master>`` or ``redis+cluster://host:port[,...]``."""
     data_dir: Path = Path(platformdirs.user_data_dir("sls-emulator"))
     """Embedded Redis data (AOF on, 0600 files, 0700 socket), the generated secret key and admin token."""
     secret_key: bytes | None = None
@@ -183,9 +185,11 @@ def _optional_str(value: Any) -> str | None:
 
 
 def _redis_url(value: Any) -> str | None:
+    """One Redis, a Sentinel-watched master or a Cluster (``store.urls`` reads all three, here and when
+    connecting), so a malformed one stops start-up naming ``SLS_REDIS_URL``, not the first request."""
     text = _optional_str(value)
-    if text and not text.startswith(("redis://", "rediss://", "unix://")):
-        raise ValueError("must start with redis://, rediss:// or unix://")
+    if text:
+        parse_redis_url(text)
     return text
 
 

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import redis
 
+from ..errors import StoreUnavailable
 from . import keys
 from .access import AccessRepo
-from .base import Scripts, connect, guarded, text
+from .base import Client, Scripts, connect, guarded, text
 from .clock import ClockRepo
 from .devices import DeviceRepo
 from .events import EventRepo
@@ -35,7 +36,7 @@ READY_PROBE_TTL_MS = 10_000
 class Store:
     """Every repository, on one client and one :class:`Scripts` (each Lua script registered once)."""
 
-    def __init__(self, client: redis.Redis) -> None:
+    def __init__(self, client: Client) -> None:
         self.client = client
         self.scripts = scripts = Scripts(client)
         self.clock = ClockRepo(client, scripts)
@@ -53,7 +54,13 @@ class Store:
 
     @classmethod
     def from_url(cls, url: str, *, timeout_s: float = 2.0) -> Store:
-        return cls(connect(url, timeout_s=timeout_s))
+        """A store on ``url``; ``StoreUnavailable`` when it is a Cluster none of whose nodes answers (its
+        client reads the slot map when made; the other clients connect on first use)."""
+        try:
+            client = connect(url, timeout_s=timeout_s)
+        except (redis.exceptions.RedisError, redis.exceptions.RedisClusterException) as exc:
+            raise StoreUnavailable() from exc
+        return cls(client)
 
     def ping(self) -> bool:
         return bool(self.client.ping())

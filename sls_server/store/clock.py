@@ -20,7 +20,7 @@ import redis
 from redis.client import PubSub
 
 from . import keys
-from .base import Scripts, guarded, text
+from .base import Client, Scripts, guarded, socket_timeout, text
 
 #: "No bound" for an unbounded move, well inside the doubles Lua computes with.
 UNBOUNDED = 2**52
@@ -29,7 +29,7 @@ UNBOUNDED = 2**52
 class _OffsetCache:
     """The offset this process last read or heard, and the subscription that keeps it true."""
 
-    def __init__(self, client: redis.Redis) -> None:
+    def __init__(self, client: Client) -> None:
         self._client = client
         self._lock = threading.Lock()
         self._pubsub: PubSub | None = None
@@ -81,8 +81,7 @@ class _OffsetCache:
         self._reconnected = True
 
     def _client_timeout(self) -> float:
-        timeout = self._client.connection_pool.connection_kwargs.get("socket_timeout")
-        return float(timeout) if timeout else 2.0
+        return socket_timeout(self._client)
 
     def _drop(self) -> None:
         if self._pubsub is not None:
@@ -93,7 +92,7 @@ class _OffsetCache:
 
 @guarded
 class ClockRepo:
-    def __init__(self, client: redis.Redis, scripts: Scripts) -> None:
+    def __init__(self, client: Client, scripts: Scripts) -> None:
         self._r = client
         self._scripts = scripts
         self._cache = _OffsetCache(client)

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import redis
-
 from . import keys
-from .base import Scripts, guarded, hash_reply, texts
+from .base import Client, Scripts, guarded, hash_reply, texts
 from .records import DeviceChanges, DeviceRecord
 from .records.codec import changes_hash, pairs
 
 
 @guarded
 class DeviceRepo:
-    def __init__(self, client: redis.Redis, scripts: Scripts) -> None:
+    def __init__(self, client: Client, scripts: Scripts) -> None:
         self._r = client
         self._scripts = scripts
 

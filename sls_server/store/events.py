@@ -19,10 +19,8 @@ from __future__ import annotations
 
 import json
 
-import redis
-
 from . import keys
-from .base import Scripts, guarded, text
+from .base import Client, Scripts, guarded, text
 from .records import Event, EventRecord
 
 #: Closed flood windows summarised per append at most, so one call stays short after a quiet spell.
@@ -35,7 +33,7 @@ def _json(value: dict[str, str]) -> str:
 
 @guarded
 class EventRepo:
-    def __init__(self, client: redis.Redis, scripts: Scripts) -> None:
+    def __init__(self, client: Client, scripts: Scripts) -> None:
         self._r = client
         self._scripts = scripts
 

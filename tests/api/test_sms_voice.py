@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-import redis
 from flask import Flask
 from flask.testing import FlaskClient
 from freezegun import freeze_time
@@ -23,7 +22,7 @@ from freezegun import freeze_time
 from devices.phone import DIGIT_WORDS
 from sls_server import create_app
 from sls_server.sim import speech
-from sls_server.store import keys
+from sls_server.store import connect, keys
 
 PHONE = "+15555550123"
 MASKED = "+1•••••••0123"
@@ -196,7 +195,7 @@ def test_a_code_is_bound_to_its_login(sam: Phone, redis_url: str) -> None:
     code_a = sam.code()
     second = sam.login()
     code_b = sam.code() if sam.code() != code_a else fresh_code(sam, second["txn_id"], code_a)
-    raw = redis.Redis.from_url(redis_url, decode_responses=True)
+    raw = connect(redis_url)
     txn_a = raw.hgetall(keys.login("sam", first["txn_id"]))
     txn_b = keys.login("sam", second["txn_id"])
     assert code_a not in json.dumps(txn_a), "the transaction keeps the code sealed, never in clear"
