@@ -104,6 +104,9 @@ class Settings:
     """Seconds a request waits on a silent Redis, once (no retry), before 503 store_unavailable."""
     log_level: str = "INFO"
     """Server log level: debug, info, warning or error. Logs never carry a password, PIN, code or token."""
+    log_format: str = "text"
+    """``text`` for people; ``json``: one JSON object per line (one per request: request id, route pattern,
+    status, duration), for a log collector."""
     event_retention: int = 7 * 86400
     """Seconds audit events are kept, whatever their number (trimmed by age on Redis's clock, never by count,
     so a flood cannot push the history out); memory grows with events per second times this."""
@@ -264,6 +267,7 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "sim_token": _bearer_token,
     "redis_timeout": _float(0.05, 60.0),
     "log_level": _choice("debug", "info", "warning", "error"),
+    "log_format": _choice("text", "json"),
     "event_retention": _int(60, 400 * 86400),
     "event_summary_window": _int(1, 3600),
 }

@@ -133,6 +133,23 @@ class DemoSeedFilter(logging.Filter):
         return record.levelno > logging.INFO or not _from_demo_seed(self._token)
 
 
+def json_logger_class(base: type) -> type:
+    """gunicorn's logger for ``SLS_LOG_FORMAT=json``: its own lines as JSON objects, and no access line of its
+    own (the app writes one per request, with the request id: ``http.observe``)."""
+    from sls_server.telemetry.jsonlog import JsonFormatter
+
+    class JsonLogger(base):  # type: ignore[misc,valid-type]  # gunicorn's Logger, or the demo's quiet one
+        def setup(self, cfg: Any) -> None:
+            super().setup(cfg)
+            for handler in self.error_log.handlers:
+                handler.setFormatter(JsonFormatter())
+
+        def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
+            return
+
+    return JsonLogger
+
+
 def quit_once(worker: Any) -> None:
     """Make a worker's quick-quit handler run once, whatever else arrives meanwhile.
 
@@ -168,6 +185,12 @@ def forwarded_allow_ips(app_config: Mapping[str, Any]) -> str:
     return ",".join(load_settings(app_config, environ={}).trusted_proxies)
 
 
+def log_format(app_config: Mapping[str, Any]) -> str:
+    from sls_server.config import load_settings
+
+    return load_settings(app_config, environ={}).log_format
+
+
 class SlsApplication(BaseApplication):  # type: ignore[misc]
     """gunicorn's master for ``sls serve`` and ``sls demo``."""
 
@@ -201,10 +224,16 @@ class SlsApplication(BaseApplication):  # type: ignore[misc]
             "forwarded_allow_ips": forwarded_allow_ips(self.app_config),
             "post_fork": self._post_fork,
             "post_worker_init": quit_once,
+            "child_exit": self._child_exit,
         }
         self._quiet_token = quiet_token
+        self._json_logs = log_format(self.app_config) == "json"
         if quiet_token:
             self.options["logger_class"] = quiet_logger_class(quiet_token)
+        if self._json_logs:
+            from gunicorn.glogging import Logger
+
+            self.options["logger_class"] = json_logger_class(self.options.get("logger_class", Logger))
         self._in_master_only = in_master_only
         hide_server_header()
         super().__init__()
@@ -213,6 +242,11 @@ class SlsApplication(BaseApplication):  # type: ignore[misc]
         # Workers inherit the master's atexit handlers; the embedded Redis belongs to the master alone.
         for handler in self._in_master_only:
             atexit.unregister(handler)
+
+    def _child_exit(self, server: Any, worker: Any) -> None:
+        from sls_server.telemetry.multiproc import worker_exited
+
+        worker_exited(worker.pid)  # its metric files: counters stay summed, live-only values go
 
     def load_config(self) -> None:
         known = self.cfg.settings
@@ -226,12 +260,17 @@ class SlsApplication(BaseApplication):  # type: ignore[misc]
         server_log = logging.getLogger("sls_server")
         if not server_log.handlers:  # the service's own log lines, beside gunicorn's, on stderr
             handler = logging.StreamHandler(sys.stderr)
-            handler.setFormatter(
-                logging.Formatter(
-                    "[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s",
-                    "%Y-%m-%d %H:%M:%S %z",
+            if self._json_logs:
+                from sls_server.telemetry.jsonlog import JsonFormatter
+
+                handler.setFormatter(JsonFormatter())
+            else:
+                handler.setFormatter(
+                    logging.Formatter(
+                        "[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s",
+                        "%Y-%m-%d %H:%M:%S %z",
+                    )
                 )
-            )
             server_log.addHandler(handler)
         if self._quiet_token:
             for handler in server_log.handlers:

@@ -7,8 +7,10 @@ exists, as one red line and exit code 2.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import dataclasses
+import functools
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,6 +25,7 @@ from ..config import Settings, load_settings
 from ..errors import ConfigError
 from ..runtime import ADMIN_TOKEN_FILE, resolve_secrets, start_embedded_redis
 from ..store.embedded import EmbeddedRedis
+from ..telemetry.multiproc import prepare_multiprocess_dir, remove_multiprocess_dir
 from . import version
 from .gunicorn_app import Listener, SlsApplication
 from .output import EXIT_USAGE, CliError, mask_url, print_json, print_renderable
@@ -204,7 +207,11 @@ def run(startup: Startup, *, workers: int, threads: int, quiet_token: str | None
             if getattr(handed_over, f.name) != getattr(startup.settings, f.name)
         ]
         raise CliError(f"internal error: settings {', '.join(changed)} change on the way to the workers")
-    in_master_only = [startup.embedded.stop] if startup.embedded else []
+    metrics_dir = prepare_multiprocess_dir()  # before the fork: each worker's metrics go to files there
+    remove_metrics = functools.partial(remove_multiprocess_dir, metrics_dir)
+    atexit.register(remove_metrics)
+    in_master_only: list[Callable[[], None]] = [startup.embedded.stop] if startup.embedded else []
+    in_master_only.append(remove_metrics)
     application = SlsApplication(
         config,
         startup.listener,

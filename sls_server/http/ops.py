@@ -8,6 +8,8 @@ from flask import Blueprint, Response, current_app, jsonify
 
 from ..errors import StoreUnavailable
 from ..shapes.ops import Status
+from ..telemetry.metrics import CONTENT_TYPE
+from ..telemetry.scrape import scrape
 from .common import core
 from .operations import Raw, operation, surface
 
@@ -38,17 +40,16 @@ def readyz() -> Any:
     "/metrics",
     summary="Prometheus metrics",
     ok=Raw("text/plain", {"type": "string"}),
-    returns="Prometheus text format: `sls_events_total` by event type.",
+    returns="Prometheus text format (prometheus-client), summed over every worker of this server.",
 )
 def metrics() -> Response:
-    """Event counters kept in Redis, so every worker and instance reports the same totals."""
-    lines = [
-        "# HELP sls_events_total Audit events recorded, by type.",
-        "# TYPE sls_events_total counter",
-    ]
-    for type_, count in sorted(core().events.counters().items()):
-        lines.append(f'sls_events_total{{type="{type_}"}} {count}')
-    return Response("\n".join(lines) + "\n", mimetype="text/plain; version=0.0.4")
+    """Counted in each worker as requests are served, from the audit events and the routes (no Redis
+    round trip on any request): `sls_login_attempts_total{result,factor}`, `sls_lockouts_total{kind}`,
+    `sls_messages_sent_total{channel}` (sms, voice, push), `sls_redis_errors_total{kind}`,
+    `sls_http_requests_total{route,method,status}` and `sls_http_request_duration_seconds{route,method}`
+    (route patterns, never ids). Read from Redis at scrape time: `sls_active_sessions` and
+    `sls_events_total{type}` (the trail's totals, the same from every instance)."""
+    return Response(scrape(core()), content_type=CONTENT_TYPE)
 
 
 @operation(

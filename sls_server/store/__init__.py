@@ -17,6 +17,7 @@ from .devices import DeviceRepo
 from .events import EventRepo
 from .faults import OUTAGE_ERRORS, StoreBug, is_outage
 from .ibkey import IbKeyRepo
+from .inventory import InventoryRepo
 from .lockout import LockoutRepo
 from .logins import LoginRepo
 from .phones import PhoneRepo
@@ -48,6 +49,7 @@ class Store:
         self.access = AccessRepo(client, scripts)
         self.totp = TotpRepo(client, scripts)
         self.ibkey = IbKeyRepo(client, scripts)
+        self.inventory = InventoryRepo(client, scripts)  # operators' whole-keyspace reads
 
     @classmethod
     def from_url(cls, url: str, *, timeout_s: float = 2.0) -> Store:
