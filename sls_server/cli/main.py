@@ -21,6 +21,7 @@ from . import (  # noqa: F401 - each *_commands module adds its commands to the 
 )
 from .account_commands import account
 from .admin_commands import device, user
+from .bench_cmd import bench
 from .clock_cmd import clock
 from .config_cmd import config
 from .control_commands import events, openapi, sessions, status, wipe
@@ -35,7 +36,7 @@ from .session_commands import change_phone, logout, stepup, whoami, withdraw
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 110}
 
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Run the emulator", ("demo", "world", "serve", "status", "config")),
+    ("Run the emulator", ("demo", "world", "serve", "status", "config", "bench")),
     (
         "Log in as a user (/api/v1)",
         ("login", "switch", "answer", "stepup", "whoami", "withdraw", "change-phone", "logout"),
@@ -126,6 +127,7 @@ for command in (
     openapi,
     phone,
     scenario,
+    bench,
 ):
     cli.add_command(command)
 device.add_command(respond)
