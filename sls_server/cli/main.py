@@ -32,6 +32,7 @@ from .respond import respond
 from .scenario_commands import scenario
 from .serve import serve
 from .session_commands import change_phone, logout, stepup, whoami, withdraw
+from .state_cmd import state
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 110}
 
@@ -43,7 +44,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     (
         "Set up and control (/admin/v1)",
-        ("user", "device", "account", "sessions", "events", "clock", "wipe", "openapi"),
+        ("user", "device", "account", "sessions", "events", "clock", "state", "wipe", "openapi"),
     ),
     ("The user's side of the world (/sim/v1)", ("phone",)),
     ("Scripted scenarios", ("scenario", "scenarios")),
@@ -128,6 +129,7 @@ for command in (
     phone,
     scenario,
     bench,
+    state,
 ):
     cli.add_command(command)
 device.add_command(respond)

@@ -1,8 +1,8 @@
 """``/admin/v1``: test set-up and control, behind the admin bearer token.
 
 Holds the blueprint, its guard and its surface (``http.operations``); the routes live in ``users`` (users,
-devices, sessions), ``access`` (IP allowlists, accounts), ``lockout`` (locks, disabling) and ``control``
-(clock, events, reset).
+devices, sessions), ``access`` (IP allowlists, accounts), ``lockout`` (locks, disabling), ``control``
+(clock, events, reset) and ``state`` (the world exported and imported).
 """
 
 from __future__ import annotations
@@ -37,6 +37,6 @@ def require_admin_token() -> None:
         raise AdminTokenRequired()
 
 
-from . import access, control, lockout, users  # noqa: E402  - each adds its routes to bp
+from . import access, control, lockout, state, users  # noqa: E402  - each adds its routes to bp
 
-__all__ = ["AdminTokenRequired", "access", "bp", "control", "lockout", "users"]
+__all__ = ["AdminTokenRequired", "access", "bp", "control", "lockout", "state", "users"]
