@@ -5,7 +5,7 @@ hashes sealed under the server's key, as stored), IP allowlists, multi-user acco
 IB Key apps (their private keys sealed too) and network conditions, and the clock's offset. What does not:
 sessions, logins in progress, lockout counters, rate-limit windows, inboxes, the audit trail, and the
 challenges each card remembers (an imported card may, rarely, be given a challenge it was given before the
-export). A fixture starts logged out and unlocked.
+export). A fixture starts logged out and unlocked; records' compare-and-set versions start again at 0.
 
 An import that is refused changes nothing: the whole document is read into records and checked before the
 first write. A Redis outage in the middle of the writes is the one way to leave part of a document written
