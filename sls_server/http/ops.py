@@ -41,6 +41,7 @@ def readyz() -> Any:
     summary="Prometheus metrics",
     ok=Raw("text/plain", {"type": "string"}),
     returns="Prometheus text format (prometheus-client), summed over every worker of this server.",
+    store=False,
 )
 def metrics() -> Response:
     """Counted in each worker as requests are served, from the audit events and the routes (no Redis
@@ -48,7 +49,8 @@ def metrics() -> Response:
     `sls_messages_sent_total{channel}` (sms, voice, push), `sls_redis_errors_total{kind}`,
     `sls_http_requests_total{route,method,status}` and `sls_http_request_duration_seconds{route,method}`
     (route patterns, never ids). Read from Redis at scrape time: `sls_active_sessions` and
-    `sls_events_total{type}` (the trail's totals, the same from every instance)."""
+    `sls_events_total{type}` (the trail's totals, the same from every instance), left out while Redis
+    cannot serve (the scrape still answers, and counts the Redis error)."""
     return Response(scrape(core()), content_type=CONTENT_TYPE)
 
 

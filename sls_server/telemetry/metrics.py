@@ -23,6 +23,7 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metri
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
+from ..errors import StoreUnavailable
 from ..store.faults import StoreBug
 from ..store.records import Event
 from .multiproc import MULTIPROC_ENV
@@ -133,15 +134,22 @@ class ScrapeTime(Collector):
         self._event_totals = event_totals
 
     def collect(self) -> Iterator[Metric]:
+        """Nothing from Redis while it cannot serve (counted as a Redis error): the workers' own counters are
+        still worth a scrape, and Prometheus shows the gap."""
+        try:
+            live, totals_by_type = self._live_sessions(), self._event_totals()
+        except StoreUnavailable:
+            observe_redis_error("unavailable")
+            return
         sessions = GaugeMetricFamily("sls_active_sessions", "Sessions live now (not ended, idle or expired).")
-        sessions.add_metric([], self._live_sessions())
+        sessions.add_metric([], live)
         yield sessions
         totals = CounterMetricFamily(
             "sls_events",
             "Audit events recorded, by type (kept in Redis: every instance agrees).",
             labels=["type"],
         )
-        for type_, count in sorted(self._event_totals().items()):
+        for type_, count in sorted(totals_by_type.items()):
             totals.add_metric([type_], count)
         yield totals
 
@@ -156,10 +164,10 @@ class _OwnMetrics(Collector):
 def render(scrape_time: ScrapeTime) -> bytes:
     """The Prometheus text of every worker's metrics (or this process's) and the scrape-time ones."""
     registry = CollectorRegistry(auto_describe=False)
+    registry.register(scrape_time)  # first: a Redis error it meets is in the counters read after it
     folder = os.environ.get(MULTIPROC_ENV)
     if folder:
         MultiProcessCollector(registry, path=folder)  # registers itself into ``registry``
     else:
         registry.register(_OwnMetrics())
-    registry.register(scrape_time)
     return generate_latest(registry)
