@@ -30,7 +30,7 @@ from .multiproc import MULTIPROC_ENV
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
-disable_created_metrics()  # no ``*_created`` series: Prometheus reads resets from the counters themselves
+disable_created_metrics()  # type: ignore[no-untyped-call]  # unannotated upstream; no ``*_created`` series: Prometheus reads resets from the counters themselves
 
 #: The process's own metrics; in multiprocess mode their values go to files and this registry is unused.
 REGISTRY = CollectorRegistry(auto_describe=True)
@@ -167,7 +167,7 @@ def render(scrape_time: ScrapeTime) -> bytes:
     registry.register(scrape_time)  # first: a Redis error it meets is in the counters read after it
     folder = os.environ.get(MULTIPROC_ENV)
     if folder:
-        MultiProcessCollector(registry, path=folder)  # registers itself into ``registry``
+        MultiProcessCollector(registry, path=folder)  # type: ignore[no-untyped-call]  # registers itself
     else:
         registry.register(_OwnMetrics())
     return generate_latest(registry)

@@ -37,4 +37,4 @@ def worker_exited(pid: int) -> None:
     if folder:
         from prometheus_client.multiprocess import mark_process_dead
 
-        mark_process_dead(pid, folder)
+        mark_process_dead(pid, folder)  # type: ignore[no-untyped-call]  # prometheus_client: unannotated

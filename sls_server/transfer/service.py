@@ -46,18 +46,19 @@ class StateTransfer:
 
     def export(self) -> dict[str, Any]:
         store, now = self._store, self._clock.now()
-        users, device_ids = [], set()
+        users: list[dict[str, Any]] = []
+        device_ids: set[str] = set()
         for name in store.users.usernames():
             user = store.users.get(name)
             if user is None:  # deleted while we read
                 continue
-            devices = store.users.device_ids(name)
-            device_ids.update(devices)
+            listed = store.users.device_ids(name)
+            device_ids.update(listed)
             access = store.access.user_access(name)
             users.append(
                 {
                     "record": user.to_hash(),
-                    "devices": devices,
+                    "devices": listed,
                     "allowlist": list(access.allowlist),
                     "account": access.account_id,
                 }
@@ -80,23 +81,20 @@ class StateTransfer:
             "ibkey_apps": [app.to_hash() for app in self._apps(devices)],
             "phones": self._phones(users, devices),
         }
-        self._events.record("state.exported", at=now, detail=_counts(document))
+        self._events.record("state.exported", at=now, detail=dict(_counts(document)))
         return document
 
     def _apps(self, devices: list[DeviceRecord]) -> list[AppRecord]:
-        app_ids = sorted(
-            {d.app_id or d.handset for d in devices if d.type == "ibkey" and (d.app_id or d.handset)}
-        )
-        return [app for app in (self._store.ibkey.get_app(app_id) for app_id in app_ids if app_id) if app]
+        """The simulated phones the IB Keys live on: each one's own, and the phone a user was added to."""
+        app_ids = {app_id for d in devices if d.type == "ibkey" for app_id in (d.app_id, d.handset) if app_id}
+        return [app for app in (self._store.ibkey.get_app(app_id) for app_id in sorted(app_ids)) if app]
 
     def _phones(self, users: list[dict[str, Any]], devices: list[DeviceRecord]) -> list[dict[str, Any]]:
-        numbers = (
-            {u["record"].get("phone") for u in users}
-            | {d.number for d in devices}
-            | {d.phone for d in devices}
-        )
+        """The conditions of every number the world names, where they are not the normal network."""
+        numbers: set[str] = {str(u["record"]["phone"]) for u in users if u["record"].get("phone")}
+        numbers |= {number for d in devices for number in (d.number, d.phone) if number}
         found = []
-        for number in sorted(n for n in numbers if n):
+        for number in sorted(numbers):
             conditions = self._store.phones.conditions(number)
             if conditions != PhoneConditions():  # the normal network needs no record
                 found.append({"number": number, "conditions": conditions.to_hash()})
