@@ -21,6 +21,8 @@ from .seed import Seeded
 @dataclass
 class Outcome:
     flows: int = 0
+    warmups: int = 0
+    """Untimed flows before the barrier; Redis counts them too, so the per-flow numbers include them."""
     elapsed_s: float = 0.0
     errors: int = 0
     error_samples: list[str] = field(default_factory=list)
@@ -33,7 +35,9 @@ def _client(
     http_ = Http(url)
     turn = 0
     try:
-        one_flow(http_, users[0])  # warm-up, not counted
+        one_flow(http_, users[0])  # warm-up, not timed
+        with lock:
+            out.warmups += 1
     except FlowFailed as exc:
         with lock:
             out.errors += 1
@@ -91,6 +95,7 @@ def drive(url: str, clients: list[list[Seeded]], *, processes: int, duration_s: 
     for _ in workers:
         part: Outcome = results.get(timeout=duration_s + 600)
         merged.flows += part.flows
+        merged.warmups += part.warmups
         merged.elapsed_s = max(merged.elapsed_s, part.elapsed_s)
         merged.errors += part.errors
         merged.error_samples.extend(part.error_samples[: 5 - len(merged.error_samples)])

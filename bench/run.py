@@ -71,7 +71,7 @@ def _measure(server: Server, redis_url: str, clients: list[list[Seeded]], option
     try:
         counters.start()
         outcome = drive(server.url, clients, processes=options.processes, duration_s=options.duration_s)
-        return {**summarise(outcome), "redis": counters.per_flow(outcome.flows)}
+        return {**summarise(outcome), "redis": counters.per_flow(outcome.flows + outcome.warmups)}
     finally:
         counters.close()
         server.stop()
