@@ -59,7 +59,7 @@ def _refuse(where: str, index: int, what: str) -> InvalidRequest:
 def _record(where: str, index: int, raw: Mapping[str, str], read: Callable[[dict[str, str]], R]) -> R:
     try:
         record = read(dict(raw))
-    except (CorruptRecord, ValueError, KeyError, TypeError) as exc:
+    except (CorruptRecord, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise _refuse(where, index, f"not a record this server can read ({exc})") from None
     written = record.to_hash()
     for name in sorted(set(raw) | set(written)):
