@@ -55,7 +55,7 @@ class CliError(click.ClickException):
 
     def __init__(self, message: str, exit_code: int = EXIT_FAILED) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        self.exit_code = exit_code  # type: ignore[misc]  # click declares a ClassVar, yet reads the instance's
 
     def show(self, file: Any = None) -> None:
         err().print(Text(f"error: {self.message}", style="bold red"), soft_wrap=True)

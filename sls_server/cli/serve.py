@@ -180,11 +180,11 @@ def banner(facts: dict[str, Any], title: str = "sls serve") -> Panel:
     }
     for label, value in rows.items():
         grid.add_row(label, Text(value))  # Text: a path or URL is never read as rich markup
-    title = Text.assemble((title, "bold"), f" {facts['version']}  {facts['url']}")
+    heading = Text.assemble((title, "bold"), f" {facts['version']}  {facts['url']}")
     return Panel(
         grid,
         expand=False,  # as wide as its lines: on a console with no terminal width, never 4096 columns
-        title=title,
+        title=heading,
         title_align="left",
         subtitle="Ctrl-C to stop",
         subtitle_align="right",

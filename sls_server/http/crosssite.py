@@ -27,11 +27,11 @@ which no other site can drive, so there is no forgery to stop.
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, request
 
 from ..auth.sessions import session_id
 from ..errors import Forbidden, Unauthorized
-from .common import bearer_token, session_cookie
+from .common import bearer_token, extension, session_cookie
 from .csrf import CsrfTokens
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -85,26 +85,29 @@ def refuse_cross_site() -> None:
         raise CrossSiteRequest()
 
 
-def _tokens() -> CsrfTokens:
-    return current_app.extensions["sls_csrf"]  # type: ignore[no-any-return]
+def csrf_tokens() -> CsrfTokens:
+    """The app's CSRF token maker (:func:`register` made it from the secret key)."""
+    return extension("sls_csrf", CsrfTokens)
 
 
 def _binding() -> str:
+    """The session id the session cookie names; 401 without a cookie, or with one that names no user."""
     cookie = session_cookie()
-    if not cookie:
+    binding = session_id(cookie) if cookie else None
+    if binding is None:
         raise Unauthorized()
-    return session_id(cookie)
+    return binding
 
 
 def form_token() -> str:
     """A fresh CSRF token for a form of this request's session (render it into a hidden ``csrf_token``)."""
-    return _tokens().issue(_binding())
+    return csrf_tokens().issue(_binding())
 
 
 def require_form_token() -> None:
     """403 ``csrf_token_invalid`` unless the form (or ``X-CSRF-Token``) carries this session's token."""
     token = request.form.get(FORM_FIELD) or request.headers.get(FORM_HEADER)
-    if not _tokens().validate(token, _binding()):
+    if not csrf_tokens().validate(token, _binding()):
         raise CsrfTokenInvalid()
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, jsonify
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
 from ..config import MAX_BODY_BYTES
 from ..errors import SlsError
@@ -23,13 +24,13 @@ _HTTP_CODES = {
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(SlsError)
-    def sls_error(exc: SlsError):  # type: ignore[no-untyped-def]
+    def sls_error(exc: SlsError) -> ResponseReturnValue:
         if exc.status >= 500:
             log.warning("%s: %s", exc.code, exc.message)
         return jsonify(exc.body()), exc.status
 
     @app.errorhandler(RequestEntityTooLarge)
-    def too_large(_: RequestEntityTooLarge):  # type: ignore[no-untyped-def]
+    def too_large(_: RequestEntityTooLarge) -> ResponseReturnValue:
         body = {
             "error": "invalid_request",
             "field": "body",
@@ -38,15 +39,15 @@ def register_error_handlers(app: Flask) -> None:
         return jsonify(body), 400
 
     @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
+    def http_error(exc: HTTPException) -> ResponseReturnValue:
         status = exc.code or 500
         code = _HTTP_CODES.get(status, "http_error")
         response = jsonify({"error": code, "message": exc.description or exc.name})
-        if status == 405 and exc.valid_methods:  # type: ignore[attr-defined]
-            response.headers["Allow"] = ", ".join(exc.valid_methods)  # type: ignore[attr-defined]
+        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+            response.headers["Allow"] = ", ".join(exc.valid_methods)
         return response, status
 
     @app.errorhandler(Exception)
-    def unexpected(exc: Exception):  # type: ignore[no-untyped-def]
+    def unexpected(exc: Exception) -> ResponseReturnValue:
         log.exception("unhandled error")
         return jsonify({"error": "internal_error", "message": "An unexpected error occurred."}), 500

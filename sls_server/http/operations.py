@@ -45,7 +45,8 @@ from . import validation
 
 ErrorClass = type[SlsError]
 Security = Literal["session", "login", "admin", "sim"]
-View = Callable[..., Any]
+#: A view returns the answer (shaped as its ``ok``), a pydantic model of it, or a finished response.
+View = Callable[..., ResponseReturnValue | BaseModel]
 
 SAFE_METHODS = frozenset({"get", "head", "options"})
 #: What a request presenting (or lacking) a session can be refused with.
@@ -188,7 +189,7 @@ def operation(
                 given["query"] = validation.query(query)
             answer = view(**given)
             if isinstance(answer, Response | tuple):
-                return answer  # type: ignore[no-any-return]  # a finished answer, headers and all
+                return answer  # a finished answer, headers and all
             if isinstance(answer, BaseModel):
                 answer = answer.model_dump(mode="json", by_alias=True)
             return jsonify(answer), status

@@ -7,7 +7,7 @@ carries a fresh verification for that purpose.
 
 from __future__ import annotations
 
-from typing import Any
+from flask.typing import ResponseReturnValue
 
 from ...auth.lockout import DeviceLocked
 from ...auth.second_factor import LoginExhausted, PushDenied
@@ -65,7 +65,7 @@ def _session() -> Session:
         PushDenied,
     ),
 )
-def verify_identity(body: StepUpRequest) -> Any:
+def verify_identity(body: StepUpRequest) -> ResponseReturnValue:
     """Start with `{"purpose"}`: a challenge on the user's factor, like login. Finish with
     `{"txn_id", "response"}`, or poll an IB Key approval with `{"txn_id"}`. Verified: the session carries
     the purpose for SLS_STEPUP_VALIDITY seconds and its token is rotated. 429 `rate_limited` with
@@ -92,7 +92,7 @@ def verify_identity(body: StepUpRequest) -> Any:
     security="session",
     errors=(ReauthRequired,),
 )
-def change_phone(body: PhoneChange) -> Any:
+def change_phone(body: PhoneChange) -> ResponseReturnValue:
     """401 `reauth_required` without a fresh `change_contact` verification."""
     return core().tasks.change_phone(_session(), body.phone, now=now())
 
@@ -108,6 +108,7 @@ def change_phone(body: PhoneChange) -> Any:
     security="session",
     errors=(ReauthRequired,),
 )
-def request_withdrawal(body: WithdrawalRequest) -> Any:
+def request_withdrawal(body: WithdrawalRequest) -> ResponseReturnValue:
     """401 `reauth_required` without a fresh `withdrawal` verification."""
+    assert body.currency is not None  # declared nullable for the document; the shape's validator made it USD
     return core().tasks.withdraw(_session(), body.amount, body.currency, now=now(), ip=client_ip())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, jsonify, request
+from flask.typing import ResponseReturnValue
 
 from ...accounts.access import IpRestricted
 from ...auth.lockout import AccountLocked, DeviceLocked, RateLimited
@@ -185,7 +186,7 @@ def verify_login(txn_id: str, body: VerifyRequest) -> Response:
         PushDenied,
     ),
 )
-def switch_factor(txn_id: str, body: FactorSwitchRequest) -> Any:
+def switch_factor(txn_id: str, body: FactorSwitchRequest) -> ResponseReturnValue:
     """M2FS: pick another of the user's factors (`factors` in the login answer). "Didn't receive a
     security code?": `{"type": "sms"}` sends a new text, `{"type": "voice"}` places a voice callback. A new
     code never resets the failure count; sends are rate-limited, and so are challenges per card and per user
@@ -205,7 +206,7 @@ def switch_factor(txn_id: str, body: FactorSwitchRequest) -> Any:
     security="login",
     errors=(UnknownTransaction, AccountDisabled, SessionIpRejected, SessionActive),
 )
-def get_login_status(txn_id: str) -> Any:
+def get_login_status(txn_id: str) -> ResponseReturnValue:
     body, result = core().logins.status(txn_id, login_token(), now=now(), ip=client_ip())
     return _logged_in(result, body) if result else body
 
@@ -219,7 +220,7 @@ def get_login_status(txn_id: str) -> Any:
     returns="The live session; the request counts as activity.",
     security="session",
 )
-def get_session() -> Any:
+def get_session() -> ResponseReturnValue:
     """401 `session_expired` after auto-logoff (idle) or the absolute lifetime; 401 `not_authenticated`
     without a live session."""
     return core().sessions.authenticate(session_token(), now=now(), ip=client_ip()).public()
@@ -234,7 +235,7 @@ def get_session() -> Any:
     returns="The live session, its idle expiry pushed back.",
     security="session",
 )
-def tickle_session() -> Any:
+def tickle_session() -> ResponseReturnValue:
     return core().sessions.authenticate(session_token(), now=now(), ip=client_ip()).public()
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify, redirect, request
+from flask.typing import ResponseReturnValue
 
 from ...auth.sessions import Session
 from ...errors import SessionExpired, SlsError, Unauthorized
@@ -40,7 +41,7 @@ def session_body(session: Session) -> dict[str, Any]:
     }
 
 
-def gone(exc: SlsError) -> Any:
+def gone(exc: SlsError) -> ResponseReturnValue:
     """Where a browser without a live session goes: the logged-off page, or the login page."""
     if isinstance(exc, SessionExpired):
         return redirect("/logged-out?reason=idle", 303)
@@ -50,7 +51,7 @@ def gone(exc: SlsError) -> Any:
 
 
 @bp.get("/account")
-def account_page():  # type: ignore[no-untyped-def]
+def account_page() -> ResponseReturnValue:
     try:
         session = current_session(extend=True)
     except (Unauthorized, SlsError) as exc:
@@ -71,7 +72,7 @@ def account_page():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/account/session")
-def account_session():  # type: ignore[no-untyped-def]
+def account_session() -> ResponseReturnValue:
     try:
         return jsonify(session_body(current_session(extend=False)))
     except SessionExpired:
@@ -81,7 +82,7 @@ def account_session():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/account/tickle")
-def account_tickle():  # type: ignore[no-untyped-def]
+def account_tickle() -> ResponseReturnValue:
     """ "Stay logged in": activity, as any request in a session is."""
     try:
         require_form_token()
@@ -93,7 +94,7 @@ def account_tickle():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/logout")
-def logout():  # type: ignore[no-untyped-def]
+def logout() -> ResponseReturnValue:
     try:
         require_form_token()
         session = current_session(extend=False)
@@ -106,7 +107,7 @@ def logout():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/logged-out")
-def logged_out():  # type: ignore[no-untyped-def]
+def logged_out() -> ResponseReturnValue:
     reason = request.args.get("reason", "logout")
     settings = core().settings
     response = page(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import redirect, request
+from flask.typing import ResponseReturnValue
 
 from ...errors import SlsError, UnknownDevice, UnknownUser
 from ...sim.authenticator import AuthenticatorApp
@@ -41,7 +42,7 @@ def locked_out() -> str | None:
     return None
 
 
-def door(message: str | None = None, status: int | None = None) -> Any:
+def door(message: str | None = None, status: int | None = None) -> ResponseReturnValue:
     reason = locked_out()
     code = status or (403 if reason == "disabled" else 401)
     return page("sim_door.html", code, reason=reason, message=message, next=request.path, section="sim")
@@ -58,14 +59,14 @@ def world() -> list[dict[str, Any]]:
 
 
 @bp.get("/sim")
-def sim_index():  # type: ignore[no-untyped-def]
+def sim_index() -> ResponseReturnValue:
     if locked_out():
         return door()
     return page("sim_index.html", users=world(), factor_name=factor_name, section="sim")
 
 
 @bp.post("/sim/unlock")
-def sim_unlock():  # type: ignore[no-untyped-def]
+def sim_unlock() -> ResponseReturnValue:
     require_browser_token()
     target = request.form.get("next", "/sim")
     target = target if target.startswith("/sim") and "//" not in target else "/sim"
@@ -76,7 +77,7 @@ def sim_unlock():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/sim/card/<device_id>")
-def sim_card(device_id: str):  # type: ignore[no-untyped-def]
+def sim_card(device_id: str) -> ResponseReturnValue:
     if locked_out():
         return door()
     try:
@@ -87,7 +88,7 @@ def sim_card(device_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/sim/phone/<username>")
-def sim_phone(username: str):  # type: ignore[no-untyped-def]
+def sim_phone(username: str) -> ResponseReturnValue:
     if locked_out():
         return door()
     try:

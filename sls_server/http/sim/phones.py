@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from flask import Response, jsonify
+from flask.typing import ResponseReturnValue
 
 from devices.phone import Conditions, is_handset
 
@@ -143,7 +144,7 @@ def get_phone_call_audio(number: str, call_id: str) -> Response:
     errors=(InvalidRequest,),
     parameters=PARAMETERS,
 )
-def get_phone_conditions(number: str) -> Any:
+def get_phone_conditions(number: str) -> ResponseReturnValue:
     name = handset(number)
     return conditions_view(name, core().phones.conditions(name))
 
@@ -158,7 +159,7 @@ def get_phone_conditions(number: str) -> Any:
     returns="The conditions now in force.",
     parameters=PARAMETERS,
 )
-def set_phone_conditions(number: str, body: PhoneConditionsUpdate) -> Any:
+def set_phone_conditions(number: str, body: PhoneConditionsUpdate) -> ResponseReturnValue:
     """Replaces the whole set. Carrier blocks SMS: texts vanish (the login still says where the code was
     sent), voice callbacks ring. Delivery delay: texts arrive late. SIM swapped to a handset: texts and calls
     go to that handset's inbox (the SIM-swap attack). 400 `invalid_request` names the bad field."""
