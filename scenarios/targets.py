@@ -72,7 +72,7 @@ class InProcessTarget:
             try:
                 with _without_sls_environment():
                     self._apps[key] = create_app(config)
-            except Exception as exc:  # the server's ConfigError and friends: told, not raised
+            except Exception as exc:  # the server's InvalidConfig and friends: told, not raised
                 raise TargetError(f"the server refused setup.settings: {exc}") from exc
         self._app = self._apps[key]
         self.sim_token = str(settings["SLS_SIM_TOKEN"]) if "SLS_SIM_TOKEN" in settings else None

@@ -4,7 +4,7 @@ Values come from the defaults below, then ``SLS_*`` environment variables, then 
 ``create_app`` (keys with or without the ``SLS_`` prefix). Environment values are read as raw strings
 and parsed per key: Flask's ``from_prefixed_env`` would JSON-decode them, turning an admin token of
 digits into an int or a hex secret such as ``1e40...`` into a float. A bad value raises
-:class:`ConfigError` naming the key, which the CLI prints as one line.
+:class:`InvalidConfig` naming the key, which the CLI prints as one line.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 
 import platformdirs
 
-from .errors import ConfigError
+from .errors import InvalidConfig
 
 PREFIX = "SLS_"
 MAX_BODY_BYTES = 64 * 1024  # the contract's limit on request bodies
@@ -287,7 +287,7 @@ def load_settings(
         name = key[len(PREFIX) :] if key.upper().startswith(PREFIX) else key
         name = name.lower()
         if name not in known:
-            raise ConfigError(env_name(name), "unknown configuration key")
+            raise InvalidConfig(env_name(name), "unknown configuration key")
         raw[name] = (env_name(name), value)
 
     values: dict[str, Any] = {}
@@ -297,14 +297,14 @@ def load_settings(
         try:
             values[name] = PARSERS[name](value)
         except ValueError as exc:
-            raise ConfigError(label, str(exc)) from None
+            raise InvalidConfig(label, str(exc)) from None
     if "log_level" in values:
         values["log_level"] = values["log_level"].upper()
     settings = Settings(**values)
     if settings.absolute_timeout < settings.idle_timeout:
-        raise ConfigError("SLS_ABSOLUTE_TIMEOUT", "must not be shorter than SLS_IDLE_TIMEOUT")
+        raise InvalidConfig("SLS_ABSOLUTE_TIMEOUT", "must not be shorter than SLS_IDLE_TIMEOUT")
     if settings.lockout_max_wait < settings.lockout_wait_increment:
-        raise ConfigError("SLS_LOCKOUT_MAX_WAIT", "must not be shorter than SLS_LOCKOUT_WAIT_INCREMENT")
+        raise InvalidConfig("SLS_LOCKOUT_MAX_WAIT", "must not be shorter than SLS_LOCKOUT_WAIT_INCREMENT")
     return settings
 
 

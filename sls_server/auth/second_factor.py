@@ -18,23 +18,26 @@ from dataclasses import replace
 from typing import Any, cast
 
 from ..accounts.devices import ACTIVE, DeviceService
-from ..errors import (
-    AccountDisabled,
-    ChallengeExpired,
-    ChallengeUsed,
-    DeviceInactive,
-    InvalidRequest,
-    InvalidResponse,
-    NoSecondFactor,
-    SlsError,
-    UnknownTransaction,
-)
+from ..errors import InvalidRequest
 from ..events import EventLog
 from ..factors import ApprovalFactor, Begin, Factor, FactorRegistry
 from ..store import Store
 from ..store.ids import new_id
 from ..store.records import DeviceRecord, LoginTxn, PromptFields
-from .lockout import DeviceLocked, Lockout
+from .errors import (
+    AccountDisabled,
+    ChallengeExpired,
+    ChallengeUsed,
+    DeviceInactive,
+    DeviceLocked,
+    InvalidResponse,
+    LoginExhausted,
+    NoSecondFactor,
+    PushDenied,
+    UnknownTransaction,
+    WrongMode,
+)
+from .lockout import Lockout
 
 #: A login transaction lives at most this many challenge TTLs (SLS_CHALLENGE_TTL) from its start: room for
 #: the first prompt, a new code and a switch to another factor, and no more.
@@ -43,24 +46,6 @@ LIFETIME_TTLS = 3
 #: kills it.
 SWITCH_LIMIT = 5
 TXN_RANDOM_BYTES = 18
-
-
-class LoginExhausted(SlsError):
-    code = "login_exhausted"
-    status = 429
-    message = "This login asked for too many codes or factor switches; start the login again."
-
-
-class PushDenied(SlsError):
-    code = "push_denied"
-    status = 401
-    message = "The login was denied in the app."
-
-
-class WrongMode(SlsError):
-    code = "wrong_mode"
-    status = 409
-    message = "This step is answered another way."
 
 
 def factor_entry(factors: FactorRegistry, factor: str, device: DeviceRecord) -> dict[str, Any]:

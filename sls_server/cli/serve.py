@@ -20,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..config import Settings, load_settings
-from ..errors import ConfigError
+from ..errors import InvalidConfig
 from ..runtime import ADMIN_TOKEN_FILE, resolve_secrets, start_embedded_redis
 from ..store.embedded import EmbeddedRedis
 from . import version
@@ -85,10 +85,10 @@ def server_options(func: F) -> F:
 
 @contextlib.contextmanager
 def config_errors() -> Iterator[None]:
-    """A ConfigError becomes ``error: SLS_X: message`` and exit code 2."""
+    """A InvalidConfig becomes ``error: SLS_X: message`` and exit code 2."""
     try:
         yield
-    except ConfigError as exc:
+    except InvalidConfig as exc:
         raise CliError(exc.message, EXIT_USAGE) from None
 
 

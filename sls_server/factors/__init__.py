@@ -17,8 +17,8 @@ from typing import Any, Protocol
 
 from devices.phone import mask_number
 
-from ..errors import UnsupportedDeviceType
 from ..store.records import DeviceChanges, DeviceRecord, LoginTxn, PromptFields
+from .errors import UnsupportedDeviceType
 
 
 @dataclass(frozen=True)

@@ -30,9 +30,10 @@ from __future__ import annotations
 from flask import Flask, request
 
 from ..auth.sessions import session_id
-from ..errors import Forbidden, Unauthorized
+from ..errors import NotAuthenticated
 from .common import bearer_token, extension, session_cookie
 from .csrf import CsrfTokens
+from .errors import CrossSiteRequest, CsrfTokenInvalid
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: Surfaces that never read a cookie: a cookie there is no credential to abuse.
@@ -40,19 +41,6 @@ COOKIELESS_PREFIXES = ("/admin/v1/", "/sim/v1/")
 OWN_SITE_FETCH = frozenset({"same-origin", "none"})
 FORM_FIELD = "csrf_token"
 FORM_HEADER = "X-CSRF-Token"
-
-
-class CrossSiteRequest(Forbidden):
-    code = "cross_site_request"
-    message = (
-        "A state change authenticated by cookie must come from this server's own pages (Sec-Fetch-Site "
-        "or Origin); other clients send the session as Authorization: Bearer."
-    )
-
-
-class CsrfTokenInvalid(Forbidden):
-    code = "csrf_token_invalid"
-    message = "The form's CSRF token is missing or not this session's; reload the page and try again."
 
 
 def own_origin() -> str:
@@ -95,7 +83,7 @@ def _binding() -> str:
     cookie = session_cookie()
     binding = session_id(cookie) if cookie else None
     if binding is None:
-        raise Unauthorized()
+        raise NotAuthenticated()
     return binding
 
 

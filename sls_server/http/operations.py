@@ -38,9 +38,14 @@ from flask import Blueprint, Flask, Response, jsonify
 from flask.typing import ResponseReturnValue
 from pydantic import BaseModel
 
-from ..auth.login import LoginBindingRequired
-from ..auth.sessions import SessionIpRejected, SessionReplaced, SessionRevoked
-from ..errors import InvalidRequest, SessionExpired, SlsError, StoreUnavailable, Unauthorized
+from ..auth.errors import (
+    LoginBindingRequired,
+    SessionExpired,
+    SessionIpRejected,
+    SessionReplaced,
+    SessionRevoked,
+)
+from ..errors import InvalidRequest, NotAuthenticated, SlsError, StoreUnavailable
 from . import validation
 
 ErrorClass = type[SlsError]
@@ -51,7 +56,7 @@ View = Callable[..., ResponseReturnValue | BaseModel]
 SAFE_METHODS = frozenset({"get", "head", "options"})
 #: What a request presenting (or lacking) a session can be refused with.
 SESSION_ERRORS: tuple[ErrorClass, ...] = (
-    Unauthorized,
+    NotAuthenticated,
     SessionExpired,
     SessionReplaced,
     SessionRevoked,

@@ -139,7 +139,7 @@ def test_racing_issues_never_pass_the_limit(app_config: dict[str, Any], redis_ur
 
     from devices.ocra import OcraSuite
     from sls_server.factors import Begin
-    from sls_server.factors.challenges import ChallengeLimited
+    from sls_server.factors.errors import ChallengeLimited
 
     app = create_app({**app_config, "CHALLENGE_ISSUE_LIMIT": 5})
     alice = EnrolledUser(app.test_client(), ADMIN, "alice", "1234")

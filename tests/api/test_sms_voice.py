@@ -455,7 +455,7 @@ def test_a_send_refused_for_the_number_does_not_use_up_the_account(app_config) -
     import pytest
 
     from sls_server import create_app
-    from sls_server.sim.phones import SendLimited
+    from sls_server.sim.errors import SendLimited
 
     core = create_app({**app_config, "SMS_SEND_LIMIT": 2}).extensions["sls"]
     now = core.clock.now()

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from flask.typing import ResponseReturnValue
 
-from ...accounts.access import AccountExists, UnknownAccount, UserInAnotherAccount
-from ...errors import InvalidRequest, UnknownUser
+from ...accounts.errors import AccountExists, UnknownAccount, UserInAnotherAccount, UserNotFound
+from ...errors import InvalidRequest
 from ...shapes.access import Account, AccountCreate, AccountUserAdd, IpAllowlist, UserIpAllowlist
 from ..common import core, now
 from ..operations import operation
@@ -65,7 +65,7 @@ def set_user_ip_allowlist(username: str, body: IpAllowlist) -> ResponseReturnVal
     ok=Account,
     status=201,
     returns="The new account.",
-    errors=(UnknownUser, AccountExists, UserInAnotherAccount),
+    errors=(UserNotFound, AccountExists, UserInAnotherAccount),
     description="The account's IP allowlist applies to all its users; a user's own list narrows it (an "
     "address must pass both). A user belongs to at most one account. " + ALLOWLIST_NOTE,
 )
@@ -111,7 +111,7 @@ def set_account_ip_allowlist(account_id: str, body: IpAllowlist) -> ResponseRetu
     body=AccountUserAdd,
     ok=Account,
     returns="The account with the user among its users (adding a member again is a no-op).",
-    errors=(*ACCOUNT_ERRORS, UnknownUser, UserInAnotherAccount),
+    errors=(*ACCOUNT_ERRORS, UserNotFound, UserInAnotherAccount),
 )
 def add_account_user(account_id: str, body: AccountUserAdd) -> ResponseReturnValue:
     return core().ip_rules.add_user_to_account(account_id, body.username, now=now())

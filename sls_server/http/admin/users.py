@@ -8,30 +8,19 @@ from flask.typing import ResponseReturnValue
 
 from ...accounts.access import parse_allowlist
 from ...accounts.devices import public_device
+from ...accounts.errors import UserExists, UserNotFound, WeakPassword
 from ...accounts.users import canonical_username, public_user
-from ...errors import (
-    InvalidRequest,
-    SlsError,
-    UnknownDevice,
-    UnknownUser,
-    UnsupportedDeviceType,
-    UserExists,
-    WeakPassword,
-)
+from ...errors import InvalidRequest, UnknownDevice
+from ...factors.errors import UnsupportedDeviceType
 from ...shapes.devices import Device, DeviceEnrolled, DeviceEnrolRequest, DeviceList
 from ...shapes.sessions import SessionEnded, SessionList
 from ...shapes.users import User, UserCreate, UserDeleted, UserList, UserPhoneChanged, UserPhoneRequest
 from ..common import core, now
+from ..errors import UnknownSession
 from ..operations import operation
 from . import bp
 
-USER_ERRORS = (InvalidRequest, UnknownUser)
-
-
-class UnknownSession(SlsError):
-    code = "unknown_session"
-    status = 404
-    message = "No live session has that id."
+USER_ERRORS = (InvalidRequest, UserNotFound)
 
 
 def _user_view(username: str) -> dict[str, Any]:

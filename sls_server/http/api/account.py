@@ -9,19 +9,20 @@ from __future__ import annotations
 
 from flask.typing import ResponseReturnValue
 
-from ...auth.lockout import DeviceLocked
-from ...auth.second_factor import LoginExhausted, PushDenied
-from ...auth.sessions import Session
-from ...auth.stepup import ReauthRequired
-from ...errors import (
+from ...auth.errors import (
     ChallengeExpired,
     ChallengeUsed,
     DeviceInactive,
+    DeviceLocked,
     InvalidResponse,
+    LoginExhausted,
     NoSecondFactor,
+    PushDenied,
+    ReauthRequired,
     UnknownTransaction,
 )
-from ...factors.challenges import ChallengeLimited
+from ...auth.sessions import Session
+from ...factors.errors import ChallengeLimited
 from ...shapes.stepup import (
     PhoneChange,
     PhoneChanged,
@@ -30,7 +31,7 @@ from ...shapes.stepup import (
     WithdrawalAccepted,
     WithdrawalRequest,
 )
-from ...sim.phones import SendLimited
+from ...sim.errors import SendLimited
 from ..common import client_ip, core, now, session_token
 from ..operations import operation
 from . import bp

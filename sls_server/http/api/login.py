@@ -7,23 +7,27 @@ from typing import Any
 from flask import Response, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from ...accounts.access import IpRestricted
-from ...auth.lockout import AccountLocked, DeviceLocked, RateLimited
-from ...auth.login import Authenticated
-from ...auth.second_factor import LIFETIME_TTLS, LoginExhausted, PushDenied
-from ...auth.sessions import SessionActive, SessionIpRejected
-from ...errors import (
+from ...accounts.errors import IpRestricted
+from ...auth.errors import (
     AccountDisabled,
+    AccountLocked,
     ChallengeExpired,
     ChallengeUsed,
     DeviceInactive,
+    DeviceLocked,
     InvalidCredentials,
     InvalidResponse,
+    LoginExhausted,
     NoSecondFactor,
+    PushDenied,
+    RateLimited,
+    SessionActive,
+    SessionIpRejected,
     UnknownTransaction,
 )
-from ...factors.challenges import ChallengeLimited
-from ...factors.dscplus import ChallengeSpaceExhausted
+from ...auth.login import Authenticated
+from ...auth.second_factor import LIFETIME_TTLS
+from ...factors.errors import ChallengeLimited, ChallengeSpaceExhausted
 from ...shapes.login import Authenticated as AuthenticatedShape
 from ...shapes.login import (
     FactorSwitched,
@@ -34,7 +38,7 @@ from ...shapes.login import (
     VerifyRequest,
 )
 from ...shapes.sessions import LoggedOut, Session
-from ...sim.phones import SendLimited
+from ...sim.errors import SendLimited
 from ..common import SECURE_SESSION_COOKIE, SESSION_COOKIE, client_ip, core, now, session_token
 from ..operations import operation
 from . import bp

@@ -13,8 +13,9 @@ from typing import Any
 from flask import jsonify, redirect, request
 from flask.typing import ResponseReturnValue
 
+from ...auth.errors import SessionExpired
 from ...auth.sessions import Session
-from ...errors import SessionExpired, SlsError, Unauthorized
+from ...errors import NotAuthenticated, SlsError
 from ...web.wording import duration, factor_name
 from ..common import client_ip, core, now, session_cookie
 from ..crosssite import form_token, require_form_token
@@ -45,7 +46,7 @@ def gone(exc: SlsError) -> ResponseReturnValue:
     """Where a browser without a live session goes: the logged-off page, or the login page."""
     if isinstance(exc, SessionExpired):
         return redirect("/logged-out?reason=idle", 303)
-    if isinstance(exc, Unauthorized) and exc.code != "not_authenticated":
+    if isinstance(exc, NotAuthenticated) and exc.code != "not_authenticated":
         return redirect("/logged-out?reason=ended", 303)
     return redirect("/", 303)
 
@@ -54,7 +55,7 @@ def gone(exc: SlsError) -> ResponseReturnValue:
 def account_page() -> ResponseReturnValue:
     try:
         session = current_session(extend=True)
-    except (Unauthorized, SlsError) as exc:
+    except (NotAuthenticated, SlsError) as exc:
         return gone(exc)
     done = request.args.get("done")
     return page(

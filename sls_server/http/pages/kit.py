@@ -20,7 +20,8 @@ from ...errors import SlsError
 from ...web.sealed import PageSeal
 from ...web.wording import explain
 from ..common import SECURE_SESSION_COOKIE, SESSION_COOKIE, core, session_cookie
-from ..crosssite import FORM_FIELD, FORM_HEADER, CsrfTokenInvalid, csrf_tokens
+from ..crosssite import FORM_FIELD, FORM_HEADER, csrf_tokens
+from ..errors import CsrfTokenInvalid
 from . import bp
 
 BROWSER_COOKIE = "sls_browser"

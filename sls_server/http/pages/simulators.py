@@ -14,7 +14,8 @@ from typing import Any
 from flask import redirect, request
 from flask.typing import ResponseReturnValue
 
-from ...errors import SlsError, UnknownDevice, UnknownUser
+from ...accounts.errors import UserNotFound
+from ...errors import SlsError, UnknownDevice
 from ...sim.authenticator import AuthenticatorApp
 from ...sim.card_keypad import CardKeypads
 from ...web.wording import factor_name
@@ -93,6 +94,6 @@ def sim_phone(username: str) -> ResponseReturnValue:
         return door()
     try:
         user = core().users.get(username)
-    except (UnknownUser, SlsError):
+    except (UserNotFound, SlsError):
         return page("sim_missing.html", 404, what="phone", section="sim")
     return page("sim_phone.html", username=user.username, phone=user.phone, section="sim")

@@ -6,7 +6,7 @@ from flask.typing import ResponseReturnValue
 
 from ...errors import UnknownDevice
 from ...shapes.card import CardRespondRequest, CardRespondResponse, CardStatus
-from ...sim.card import CardLockedError, WrongPinError
+from ...sim.errors import CardLockedOut, PinRejected
 from ..common import core, now
 from ..operations import operation
 from . import bp
@@ -20,7 +20,7 @@ from . import bp
     body=CardRespondRequest,
     ok=CardRespondResponse,
     returns="The response the card displays.",
-    errors=(WrongPinError, UnknownDevice, CardLockedError),
+    errors=(PinRejected, UnknownDevice, CardLockedOut),
 )
 def respond_with_card(device_id: str, body: CardRespondRequest) -> ResponseReturnValue:
     """403 `wrong_pin` with `pin_attempts_left`; after too many the card locks itself: 423 `card_locked`

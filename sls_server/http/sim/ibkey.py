@@ -7,22 +7,23 @@ import re
 
 from flask.typing import ResponseReturnValue
 
-from ...accounts.access import IpRestricted
-from ...auth.lockout import AccountLocked, DeviceLocked, RateLimited
-from ...auth.second_factor import PushDenied, WrongMode
-from ...errors import (
+from ...accounts.errors import IpRestricted
+from ...auth.errors import (
     AccountDisabled,
+    AccountLocked,
     ChallengeExpired,
     ChallengeUsed,
-    Conflict,
     DeviceInactive,
+    DeviceLocked,
     InvalidCredentials,
-    InvalidRequest,
     InvalidResponse,
-    NotFound,
+    PushDenied,
+    RateLimited,
     UnknownTransaction,
+    WrongMode,
 )
-from ...factors.ibkey.activation import ActivationCodeExpired, ActivationCodeUsed, InvalidActivationCode
+from ...errors import Conflict, InvalidRequest, NotFound
+from ...factors.errors import ActivationCodeExpired, ActivationCodeUsed, InvalidActivationCode
 from ...shapes.ibkey import (
     IbKeyActivated,
     IbKeyActivateRequest,
@@ -39,10 +40,15 @@ from ...shapes.ibkey import (
     IbKeySettings,
     IbKeyUserAdded,
 )
-from ...sim.card import WrongPinError
-from ...sim.ibkey.app import NothingToMigrate
-from ...sim.ibkey.phone_storage import AlreadyOnApp, AppLockedError, UnknownApp, UnknownNotification
-from ...sim.phones import SendLimited
+from ...sim.errors import (
+    AlreadyActivated,
+    AppLockedOut,
+    NothingToMigrate,
+    PinRejected,
+    SendLimited,
+    UnknownApp,
+    UnknownNotification,
+)
 from ..common import client_ip, core, now
 from ..operations import operation
 from . import bp
@@ -53,7 +59,7 @@ PARAMETERS = {
     "device id of any user activated on it.",
     "notification_id": "The notification's `id`, from the phone's notification list.",
 }
-UNLOCK_ERRORS = (WrongPinError, AppLockedError, UnknownApp)
+UNLOCK_ERRORS = (PinRejected, AppLockedOut, UnknownApp)
 ANSWER_ERRORS = (
     *UNLOCK_ERRORS,
     UnknownNotification,
@@ -121,7 +127,7 @@ def activate_ib_key(device_id: str, body: IbKeyActivateRequest) -> ResponseRetur
     ok=IbKeyUserAdded,
     status=201,
     returns="A code was texted to that user's phone.",
-    errors=(*PASSWORD_ERRORS, SendLimited, UnknownApp, AlreadyOnApp),
+    errors=(*PASSWORD_ERRORS, SendLimited, UnknownApp, AlreadyActivated),
     parameters=PARAMETERS,
 )
 def add_ib_key_user(device_id: str, body: IbKeyAddUserRequest) -> ResponseReturnValue:

@@ -16,11 +16,12 @@ from flask.typing import ResponseReturnValue
 
 from devices.phone import Conditions, is_handset
 
-from ...errors import InvalidRequest, NotFound
+from ...errors import InvalidRequest
 from ...shapes.phones import PhoneCalls, PhoneConditions, PhoneConditionsUpdate, PhoneMessages
 from ...sim import speech
-from ...sim.speech import AudioFailed, AudioUnavailable
+from ...sim.errors import AudioFailed, AudioUnavailable
 from ..common import core, now
+from ..errors import UnknownCall
 from ..operations import Raw, operation
 from . import bp
 
@@ -32,11 +33,6 @@ PARAMETERS = {
     "call_id": "The call's `id`, from the call log.",
 }
 WAV = Raw("audio/wav", {"type": "string", "contentMediaType": "audio/wav"})
-
-
-class UnknownCall(NotFound):
-    code = "unknown_call"
-    message = "This handset received no call with that id."
 
 
 def handset(number: str) -> str:

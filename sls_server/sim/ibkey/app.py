@@ -29,21 +29,17 @@ from devices.ibkey import IbKeyApp
 from ...accounts.devices import ACTIVE, DeviceService
 from ...accounts.users import UserService, canonical_username
 from ...auth import PasswordStep, SecondFactor
-from ...errors import Conflict, UnknownDevice
+from ...errors import UnknownDevice
 from ...events import EventLog
 from ...factors.ibkey.factor import IbKeyFactor
 from ...secretbox import SecretBox
 from ...store import Store
 from ...store.records import UserRecord
+from ..errors import AlreadyActivated, NothingToMigrate, UnknownApp
 from ..phones import PhoneService
-from .phone_storage import AlreadyOnApp, PhoneApps, UnknownApp, refusal
+from .phone_storage import PhoneApps, refusal
 
 REPLACED = "replaced"
-
-
-class NothingToMigrate(Conflict):
-    code = "nothing_to_migrate"
-    message = "This user has no active IB Key to migrate; activate one instead."
 
 
 def activation_of(enrolled: dict[str, Any]) -> dict[str, Any]:
@@ -183,7 +179,7 @@ class IbKeyAppService:
         known = app.state.users.get(name)
         device = self._store.devices.get(known.device_id) if known else None
         if device and device.status == ACTIVE:
-            raise AlreadyOnApp()
+            raise AlreadyActivated()
         if user.phone:
             self._phones.limit(name, user.phone, now=now)  # the user asked for a text: it costs
         enrolled = self._devices.enrol(name, "ibkey", {"platform": app.state.platform}, now=now)
