@@ -13,7 +13,8 @@ import os
 import secrets
 from pathlib import Path
 
-from .config import Settings, parse_key_text
+from .config import Settings
+from .config_values import parse_key_text
 from .errors import InvalidConfig
 from .store import Store
 from .store.embedded import EmbeddedRedis, EmbeddedRedisError

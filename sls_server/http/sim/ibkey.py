@@ -152,7 +152,7 @@ def migrate_ib_key(body: IbKeyMigrateRequest) -> ResponseReturnValue:
     `POST .../<device_id>/activate` with the code. The code is texted to the number the active IB Key was
     activated with, unless a DSC+ card is active for the user: then `activation` is `card` and the card's
     response to `challenge` is the code. Activation replaces the old phone's IB Key at once."""
-    return core().ibkey.start_migration(
+    return core().ibkey.migration.start(
         body.username, body.password, platform=body.platform, handset=body.handset, now=now(), ip=client_ip()
     )
 
