@@ -6,7 +6,6 @@ it), what it receives (:class:`Notification`) and the key pairs of an activation
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 
 @dataclass(frozen=True)
@@ -20,18 +19,6 @@ class Notification:
     nonce: str
     candidates: tuple[str, ...]
     expires_at: int
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Notification:
-        return cls(
-            id=data["id"],
-            txn_id=data["txn_id"],
-            username=data["username"],
-            device_id=data["device_id"],
-            nonce=data["nonce"],
-            candidates=tuple(data["candidates"]),
-            expires_at=int(data["expires_at"]),
-        )
 
 
 @dataclass

@@ -22,9 +22,6 @@ from typing import Any
 
 from .transport import Client, InProcessClient, RemoteClient
 
-#: Settings no scenario may choose: they wire the app to this run's Redis, folder and tokens.
-RESERVED = frozenset({"SLS_REDIS_URL", "SLS_DATA_DIR", "SLS_ADMIN_TOKEN", "SLS_SECRET_KEY"})
-
 
 class TargetError(Exception):
     """The target cannot run this scenario as asked (settings it cannot take, addresses it ignores)."""

@@ -73,10 +73,6 @@ def lookup(data: Any, path: str) -> Any:
     return lookup(value, rest)
 
 
-def is_missing(value: Any) -> bool:
-    return value is _MISSING
-
-
 def get(data: Any, path: str, default: Any = None) -> Any:
     value = lookup(data, path)
     return default if value is _MISSING else value

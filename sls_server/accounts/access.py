@@ -6,7 +6,8 @@ list restricts nothing. The login check runs before the password is looked at, s
 address learns nothing about the password: the refusal is the same whatever was typed. An unknown
 username has no list, so it passes here and fails the password check like any wrong password.
 
-No Flask here: the HTTP layer resolves the client address (:mod:`sls_server.clientip`) and parses bodies.
+No Flask here: the HTTP layer resolves the client address (:mod:`sls_server.accounts.clientip`) and
+parses bodies.
 """
 
 from __future__ import annotations

@@ -101,6 +101,3 @@ class FactorRegistry:
         """Every factor a device of this type can answer, its own type first."""
         found = [f for f in self._factors.values() if device_type in f.device_types]
         return sorted(found, key=lambda f: (f.type != device_type, f.type))
-
-    def add(self, factor: Factor) -> None:
-        self._factors[factor.type] = factor

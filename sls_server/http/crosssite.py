@@ -22,7 +22,7 @@ which no other site can drive, so there is no forgery to stop.
 
 **CSRF tokens** for the HTML forms to come: :func:`form_token` renders one bound to the session cookie,
 :func:`require_form_token` checks the ``csrf_token`` form field or ``X-CSRF-Token`` header (403
-``csrf_token_invalid``). See ``sls_server/csrf.py`` for the construction.
+``csrf_token_invalid``). See ``sls_server/http/csrf.py`` for the construction.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Challenge issuance (issue 7, finding 5): limited per card and per user in sliding windows, for every
+"""Challenge issuance (security review): limited per card and per user in sliding windows, for every
 factor that issues an OCRA challenge, and each card remembers a bounded number of challenges, never
 issuing one it remembers or an alias of it."""
 

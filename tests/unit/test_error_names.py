@@ -1,4 +1,4 @@
-"""The errors keep one naming rule and one place (CONTRIBUTING.md, "Errors"; issue 8's habits).
+"""The errors keep one naming rule and one place (CONTRIBUTING.md, "Errors").
 
 Every ``SlsError`` subclass is found by importing every module of ``sls_server``, so an error defined
 anywhere, under any name, is held to the rule: a name used once, by no other exception of the codebase (the

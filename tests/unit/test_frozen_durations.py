@@ -1,4 +1,4 @@
-"""``pytest --durations`` reports real times for tests that freeze the clock (issue 8's habits).
+"""``pytest --durations`` reports real times for tests that freeze the clock.
 
 freezegun replaced the clock pytest times tests with, so a test frozen at 2030 was reported to have taken
 60 years (``1893490501.22s setup``). ``tests/conftest.py`` leaves ``_pytest.timing`` out of freezegun's

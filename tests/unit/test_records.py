@@ -1,4 +1,4 @@
-"""The records at the store boundary and their encoding (issue 8): flags are booleans, instants integers,
+"""The records at the store boundary and their encoding: flags are booleans, instants integers,
 absent fields None; what a record writes it reads back unchanged; no secret shows in a record's repr."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Everything type-checks under ``mypy --strict`` (issue 8): the device models, the whole server (core, store,
+"""Everything type-checks under ``mypy --strict``: the device models, the whole server (core, store,
 shapes, HTTP, CLI, the pages' logic), the scenarios and the scripts. CI, which runs pytest, holds them to it
 through this module; ``[tool.mypy]`` in pyproject.toml lists the same paths, so ``mypy`` alone checks the
 same thing.

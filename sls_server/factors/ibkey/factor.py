@@ -8,7 +8,7 @@ code went to), ``handset`` (for a user added to a phone: that smartphone's numbe
 ``phone`` otherwise, means no push) and ``push_enabled`` (the app's notification setting, as the
 app registers it). Nothing here reads the phone's own record: the phone's private keys never come here.
 
-Enrolment and activation codes: ``factors.ibkey_activation``.
+Enrolment and activation codes: ``factors.ibkey.activation``.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from werkzeug.wrappers import Response
 from ...errors import SlsError
 from ...web.sealed import PageSeal
 from ...web.wording import explain
-from ..common import SECURE_SESSION_COOKIE, SESSION_COOKIE, core, session_cookie
+from ..common import SECURE_SESSION_COOKIE, SESSION_COOKIE, core
 from ..crosssite import FORM_FIELD, FORM_HEADER, csrf_tokens
 from ..errors import CsrfTokenInvalid
 from . import bp
@@ -95,10 +95,6 @@ def drop_session_cookie(response: Response) -> None:
             response.delete_cookie(
                 name, path="/", secure=name.startswith("__Host-"), httponly=True, samesite="Strict"
             )
-
-
-def has_session_cookie() -> bool:
-    return session_cookie() is not None
 
 
 # --- rendering ---------------------------------------------------------------------------------------------

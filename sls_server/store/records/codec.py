@@ -21,9 +21,6 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
-#: What a record field holds; :func:`encode` knows each.
-Value = str | int | bool | tuple[str, ...] | None
-
 
 def encode(value: object) -> str | None:
     """The stored form of one value, None for "no field". ``bool`` before ``int``: it is one."""
