@@ -76,6 +76,15 @@ def print_json(data: Any, *, compact: bool = False) -> None:
     sys.stdout.flush()
 
 
+def print_response(result: Mapping[str, Any], as_json: bool) -> None:
+    """A response to type into a login page (a card's, the IB Key app's): the digits alone, so they fit in a
+    shell variable, or the whole answer with ``--json``."""
+    if as_json:
+        print_json(result)
+    else:
+        click.echo(result["response"])
+
+
 def titled(title: str | None, grid: Table) -> RenderableType:
     """The title on a line of its own above the table: a table's own title would wrap to the table's width
     ("network conditions of" / "+15555550100")."""

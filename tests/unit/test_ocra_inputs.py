@@ -4,11 +4,10 @@ questions, wrong responses, and the error codes (the published vectors: ``test_o
 from __future__ import annotations
 
 import hashlib
-import json
-from pathlib import Path
 from typing import Any
 
 import pytest
+from ocra_vectors import DERIVED_VECTORS, DSC_SUITE, KEY32, PIN_SHA1
 
 from devices import ocra
 from devices.ocra import (
@@ -21,15 +20,6 @@ from devices.ocra import (
     encoded_question_key,
     verify,
 )
-
-VECTORS_DIR = Path(__file__).parents[1] / "vectors"
-RFC = json.loads((VECTORS_DIR / "ocra_rfc6287.json").read_text())
-DERIVED = json.loads((VECTORS_DIR / "ocra_qn06_derived.json").read_text())
-DERIVED_VECTORS: list[dict[str, Any]] = DERIVED["vectors"]
-KEY32 = bytes.fromhex(RFC["keys"]["standard_32byte_hex"])
-PIN_SHA1 = bytes.fromhex(RFC["pin_sha1_hex"])
-DSC_SUITE = "OCRA-1:HOTP-SHA256-8:QN06-PSHA1"
-
 
 # --- suite parsing --------------------------------------------------------------------------------
 

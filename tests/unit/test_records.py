@@ -170,6 +170,14 @@ def test_a_json_record_reads_back_what_it_wrote(record: Any) -> None:
     assert type(record).from_json(record.to_json()) == record
 
 
+def test_a_json_record_keeps_its_shown_names_and_refuses_a_missing_field() -> None:
+    text = JSON_RECORDS[1]
+    assert list(text.as_dict()) == ["id", "at", "sent_at", "from", "to", "text", "code", "purpose"]
+    assert PushNotification.from_json(JSON_RECORDS[3].to_json()).candidates == ("12", "42", "77")
+    with pytest.raises(CorruptRecord, match="'from'"):
+        TextMessage.from_json('{"id":"m","at":1,"sent_at":1,"to":"+1","text":"t","purpose":"login"}')
+
+
 def test_flags_are_ones_and_zeros_instants_decimal_absent_fields_missing() -> None:
     stored = CARD.to_hash()
     assert (stored["factor_locked"], stored["locked"]) == ("1", "0")  # what the Lua scripts compare

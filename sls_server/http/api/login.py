@@ -227,7 +227,7 @@ def get_login_status(txn_id: str) -> ResponseReturnValue:
 def get_session() -> ResponseReturnValue:
     """401 `session_expired` after auto-logoff (idle) or the absolute lifetime; 401 `not_authenticated`
     without a live session."""
-    return core().sessions.authenticate(session_token(), now=now(), ip=client_ip()).public()
+    return _live_session()
 
 
 @operation(
@@ -240,6 +240,12 @@ def get_session() -> ResponseReturnValue:
     security="session",
 )
 def tickle_session() -> ResponseReturnValue:
+    return _live_session()
+
+
+def _live_session() -> dict[str, Any]:
+    """The caller's session as its owner sees it; reading it counts as activity (pushes back the idle
+    expiry), so ``GET /session`` and ``POST /session/tickle`` both keep it alive."""
     return core().sessions.authenticate(session_token(), now=now(), ip=client_ip()).public()
 
 
