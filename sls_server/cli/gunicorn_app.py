@@ -14,12 +14,15 @@ import logging
 import signal
 import socket
 import sys
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Mapping, MutableMapping
+from typing import TYPE_CHECKING, Any
 
 from gunicorn.app.base import BaseApplication
 
 from .output import EXIT_USAGE, CliError
+
+if TYPE_CHECKING:  # imported when used, so ``sls`` commands that serve nothing never load it
+    from gunicorn.glogging import Logger
 
 #: method, route pattern (``/api/v1/auth/login/<txn_id>/verify``, set by ``http.accesslog``), status, bytes,
 #: duration. Never the path (it carries transaction, device and session ids), the query, headers, cookies
@@ -38,14 +41,14 @@ def hide_server_header() -> None:
     from gunicorn.http import wsgi
 
     original = wsgi.Response.default_headers
-    if getattr(original, "sls_hides_server", False):
+    if original.__name__ == "default_headers_without_server":
         return
 
-    def default_headers(self: Any) -> list[str]:
+    def default_headers_without_server(self: wsgi.Response) -> list[str]:
         return [line for line in original(self) if not line.lower().startswith("server:")]
 
-    default_headers.sls_hides_server = True  # type: ignore[attr-defined]
-    wsgi.Response.default_headers = default_headers
+    # gunicorn has no setting for it (above): patching its class is the point, which mypy rightly flags.
+    wsgi.Response.default_headers = default_headers_without_server  # type: ignore[method-assign]  # see above
 
 
 class Listener:
@@ -97,14 +100,14 @@ class Listener:
 DEMO_SEED_HEADER = "X-SLS-Demo-Seed"
 
 
-def quiet_logger_class(token: str) -> type:
+def quiet_logger_class(token: str) -> type[Logger]:
     """gunicorn's logger, minus the access lines of requests that carry ``DEMO_SEED_HEADER: token``."""
     from gunicorn.glogging import Logger
 
     environ_key = "HTTP_" + DEMO_SEED_HEADER.upper().replace("-", "_")
 
-    class DemoSeedQuietLogger(Logger):  # type: ignore[misc]
-        def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
+    class DemoSeedQuietLogger(Logger):
+        def access(self, resp: Any, req: Any, environ: MutableMapping[str, Any], request_time: Any) -> None:
             given = str(environ.get(environ_key, ""))
             if given and hmac.compare_digest(given.encode(), token.encode()):
                 return  # the same test as _from_demo_seed, on gunicorn's environ (no Flask request here)
@@ -168,7 +171,7 @@ def forwarded_allow_ips(app_config: Mapping[str, Any]) -> str:
     return ",".join(load_settings(app_config, environ={}).trusted_proxies)
 
 
-class SlsApplication(BaseApplication):  # type: ignore[misc]
+class SlsApplication(BaseApplication):
     """gunicorn's master for ``sls serve`` and ``sls demo``."""
 
     def __init__(
@@ -236,6 +239,6 @@ class SlsApplication(BaseApplication):  # type: ignore[misc]
             )
             server_log.addHandler(handler)
         if self._quiet_token:
-            for handler in server_log.handlers:
-                handler.addFilter(DemoSeedFilter(self._quiet_token))
+            for each in server_log.handlers:
+                each.addFilter(DemoSeedFilter(self._quiet_token))
         return create_app(self.app_config)

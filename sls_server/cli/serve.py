@@ -20,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..config import Settings, load_settings
-from ..errors import ConfigError
+from ..errors import InvalidConfig
 from ..runtime import ADMIN_TOKEN_FILE, resolve_secrets, start_embedded_redis
 from ..store.embedded import EmbeddedRedis
 from . import version
@@ -85,10 +85,10 @@ def server_options(func: F) -> F:
 
 @contextlib.contextmanager
 def config_errors() -> Iterator[None]:
-    """A ConfigError becomes ``error: SLS_X: message`` and exit code 2."""
+    """A InvalidConfig becomes ``error: SLS_X: message`` and exit code 2."""
     try:
         yield
-    except ConfigError as exc:
+    except InvalidConfig as exc:
         raise CliError(exc.message, EXIT_USAGE) from None
 
 
@@ -180,11 +180,11 @@ def banner(facts: dict[str, Any], title: str = "sls serve") -> Panel:
     }
     for label, value in rows.items():
         grid.add_row(label, Text(value))  # Text: a path or URL is never read as rich markup
-    title = Text.assemble((title, "bold"), f" {facts['version']}  {facts['url']}")
+    heading = Text.assemble((title, "bold"), f" {facts['version']}  {facts['url']}")
     return Panel(
         grid,
         expand=False,  # as wide as its lines: on a console with no terminal width, never 4096 columns
-        title=title,
+        title=heading,
         title_align="left",
         subtitle="Ctrl-C to stop",
         subtitle_align="right",
