@@ -68,13 +68,15 @@ class Seeder:
         user = UserRecord(username=username, password_hash=self._hash, created_at=now, epoch=new_epoch())
         device_id = new_device_id("dscplus")
         enrolment = self._card.enrol(device_id, username, {"pin": PIN}, now=now)
-        device = replace(
-            DeviceRecord(
-                device_id=device_id, type="dscplus", owner=username, status="active", created_at=now
-            ),
+        card = DeviceRecord(
+            device_id=device_id,
+            type="dscplus",
+            owner=username,
+            status="active",
+            created_at=now,
             label=f"dscplus {enrolment.record.get('serial')}",
-            **enrolment.record,
         )
+        device = replace(card, **enrolment.record)
         pipe.hset(keys.user(username), items=pairs(user.to_hash()))
         pipe.sadd(keys.USERS_INDEX, username)
         pipe.hset(keys.device(device_id), items=pairs({**device.to_hash(), "version": "0"}))
@@ -84,7 +86,11 @@ class Seeder:
     def user_keys(self, username: str) -> list[str]:
         """Every key that holds the user: the user hash, the device set and each device hash."""
         device_ids = self._r.smembers(keys.user_devices(username))
-        return [keys.user(username), keys.user_devices(username), *(keys.device(d) for d in device_ids)]
+        return [
+            keys.user(username),
+            keys.user_devices(username),
+            *(keys.device(d if isinstance(d, str) else d.decode()) for d in device_ids),
+        ]
 
     def memory_per_user(self, users: list[Seeded], sample: int = 1000) -> dict[str, float]:
         """``MEMORY USAGE`` (all samples) of every key of ``sample`` users picked at random, averaged, plus

@@ -2,7 +2,8 @@
 
 Every time-dependent decision reads it once per request and passes ``now`` down, so moving it
 (``POST /admin/v1/clock``) moves every worker at once, and freezegun, which patches ``time.time``,
-controls it in tests.
+controls it in tests. The offset is cached in each process and refreshed by a pub/sub message on every
+change (``store.clock``), so reading it costs no Redis round trip.
 """
 
 from __future__ import annotations
@@ -32,6 +33,11 @@ class Clock:
     def reading(self) -> ClockReading:
         offset = self._repo.offset()
         return ClockReading(int(time.time()) + offset, offset)
+
+    def reset(self) -> ClockReading:
+        """Back to real time (offset 0), where real authenticator apps agree with the server again."""
+        self._repo.set_offset(0)
+        return ClockReading(int(time.time()), 0)
 
     def advance(self, seconds: int) -> ClockReading:
         offset = self._repo.advance(seconds)

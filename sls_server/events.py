@@ -22,7 +22,6 @@ log = logging.getLogger("sls_server.events")
 
 FORBIDDEN_DETAIL = frozenset({"password", "pin", "code", "response", "secret", "key", "token", "challenge"})
 MAX_PAGE = 1000
-SUMMARY = "events.summary"
 
 
 class EventLog:

@@ -25,6 +25,7 @@ from .factors.ibkey.factor import IbKeyFactor
 from .factors.sms import SmsFactor, VoiceFactor
 from .factors.temporary import TemporaryPasscodeFactor
 from .factors.totp import TotpFactor
+from .gateway import GatewayService, Outbox
 from .secretbox import SecretBox
 from .sim.authenticator import AuthenticatorApp
 from .sim.card import CardSimulator
@@ -57,6 +58,8 @@ class Core:
     tasks: SensitiveTasks
     ip_rules: IpRestrictions
     ibkey: IbKeyAppService
+    gateway: GatewayService
+    outbox: Outbox
 
     def check_ready(self) -> None:
         """Raise ``StoreUnavailable`` unless Redis takes a write (``/readyz``)."""
@@ -120,10 +123,11 @@ def build_core(settings: Settings, store: Store) -> Core:
     password = PasswordStep(users, events, checks=[IpCheck(ip_rules, events), lockout])
     logins = LoginService(store, password, steps, sessions, events)
     stepup = StepUp(steps, sessions, events, validity=settings.stepup_validity)
+    clock = Clock(store.clock)
     return Core(
         settings=settings,
         store=store,
-        clock=Clock(store.clock),
+        clock=clock,
         events=events,
         users=users,
         devices=devices,
@@ -151,4 +155,12 @@ def build_core(settings: Settings, store: Store) -> Core:
             steps=steps,
             events=events,
         ),
+        gateway=GatewayService(
+            store,
+            sessions,
+            events,
+            instance=settings.gateway_instance,
+            daily_reset=settings.gateway_daily_reset,
+        ),
+        outbox=Outbox(store, users, phones, clock, code_ttl=settings.sms_code_ttl),
     )

@@ -12,32 +12,20 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import SlsError, Unauthorized
+from ..errors import SlsError
 from ..events import EventLog
 from ..store import Store
-from ..store.records import LoginTxn
+from ..store.records import LoginTxn, UserRecord
+from .errors import LoginBindingRequired, UnknownTransaction
 from .password_step import PasswordStep
 from .second_factor import SecondFactor
 from .sessions import Session, SessionService
 
 LOGIN_TOKEN_BYTES = 32
-
-
-class NotALogin(SlsError):
-    code = "unknown_transaction"
-    status = 404
-    message = "No such login transaction."
-
-
-class LoginBindingRequired(Unauthorized):
-    code = "login_binding_required"
-    message = (
-        "This login belongs to the client that started it: send its login_token in X-Login-Token "
-        "(or the login cookie it set)."
-    )
 
 
 def binding_digest(login_token: str) -> str:
@@ -75,9 +63,21 @@ class LoginService:
         self._sessions = sessions
         self._events = events
 
-    def start(self, username: str, password: str, *, now: int, ip: str | None) -> dict[str, Any]:
-        """The second-factor step and the ``login_token`` that binds it to this client."""
+    def start(
+        self,
+        username: str,
+        password: str,
+        *,
+        now: int,
+        ip: str | None,
+        admit: Callable[[UserRecord], None] | None = None,
+    ) -> dict[str, Any]:
+        """The second-factor step and the ``login_token`` that binds it to this client. ``admit`` may refuse
+        the user once the password is right and before any second factor is sent (a door's own rule, as
+        gateway mode's paper/live toggle), by raising an ``SlsError``."""
         user = self._password.verify(username, password, now=now, ip=ip)
+        if admit is not None:
+            admit(user)
         name = user.username
         self._events.record("login.password_ok", at=now, user=name, ip=ip, result="success")
         login_token = secrets.token_urlsafe(LOGIN_TOKEN_BYTES)
@@ -151,7 +151,7 @@ class LoginService:
             raise LoginBindingRequired()
         txn = self._steps.load(txn_id)
         if txn.purpose != "login":
-            raise NotALogin()
+            raise UnknownTransaction()
         if not hmac.compare_digest(binding_digest(login_token), txn.binding or ""):
             raise LoginBindingRequired()
         return txn

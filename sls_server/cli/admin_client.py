@@ -109,12 +109,16 @@ class AdminClient:
         password: str,
         phone: str | None = None,
         ip_allowlist: list[str] | None = None,
+        *,
+        paper: bool = False,
     ) -> dict[str, Any]:
         body: dict[str, Any] = {"username": username, "password": password}
         if phone:
             body["phone"] = phone
         if ip_allowlist:
             body["ip_allowlist"] = ip_allowlist
+        if paper:
+            body["paper"] = True
         return self.request("POST", "/admin/v1/users", body)
 
     def user(self, username: str) -> dict[str, Any]:

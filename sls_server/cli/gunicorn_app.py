@@ -14,12 +14,15 @@ import logging
 import signal
 import socket
 import sys
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Mapping, MutableMapping
+from typing import TYPE_CHECKING, Any
 
 from gunicorn.app.base import BaseApplication
 
 from .output import EXIT_USAGE, CliError
+
+if TYPE_CHECKING:  # imported when used, so ``sls`` commands that serve nothing never load it
+    from gunicorn.glogging import Logger
 
 #: method, route pattern (``/api/v1/auth/login/<txn_id>/verify``, set by ``http.accesslog``), status, bytes,
 #: duration. Never the path (it carries transaction, device and session ids), the query, headers, cookies
@@ -38,14 +41,14 @@ def hide_server_header() -> None:
     from gunicorn.http import wsgi
 
     original = wsgi.Response.default_headers
-    if getattr(original, "sls_hides_server", False):
+    if original.__name__ == "default_headers_without_server":
         return
 
-    def default_headers(self: Any) -> list[str]:
+    def default_headers_without_server(self: wsgi.Response) -> list[str]:
         return [line for line in original(self) if not line.lower().startswith("server:")]
 
-    default_headers.sls_hides_server = True  # type: ignore[attr-defined]
-    wsgi.Response.default_headers = default_headers
+    # gunicorn has no setting for it (above): patching its class is the point, which mypy rightly flags.
+    wsgi.Response.default_headers = default_headers_without_server  # type: ignore[method-assign]  # see above
 
 
 class Listener:
@@ -97,14 +100,14 @@ class Listener:
 DEMO_SEED_HEADER = "X-SLS-Demo-Seed"
 
 
-def quiet_logger_class(token: str) -> type:
+def quiet_logger_class(token: str) -> type[Logger]:
     """gunicorn's logger, minus the access lines of requests that carry ``DEMO_SEED_HEADER: token``."""
     from gunicorn.glogging import Logger
 
     environ_key = "HTTP_" + DEMO_SEED_HEADER.upper().replace("-", "_")
 
-    class DemoSeedQuietLogger(Logger):  # type: ignore[misc]
-        def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
+    class DemoSeedQuietLogger(Logger):
+        def access(self, resp: Any, req: Any, environ: MutableMapping[str, Any], request_time: Any) -> None:
             given = str(environ.get(environ_key, ""))
             if given and hmac.compare_digest(given.encode(), token.encode()):
                 return  # the same test as _from_demo_seed, on gunicorn's environ (no Flask request here)
@@ -138,7 +141,7 @@ def json_logger_class(base: type) -> type:
     own (the app writes one per request, with the request id: ``http.observe``)."""
     from sls_server.telemetry.jsonlog import JsonFormatter
 
-    class JsonLogger(base):  # type: ignore[misc,valid-type]  # gunicorn's Logger, or the demo's quiet one
+    class JsonLogger(base):  # type: ignore[misc]  # gunicorn's Logger, or the demo's quiet one
         def setup(self, cfg: Any) -> None:
             super().setup(cfg)
             for handler in self.error_log.handlers:
@@ -191,7 +194,7 @@ def log_format(app_config: Mapping[str, Any]) -> str:
     return load_settings(app_config, environ={}).log_format
 
 
-class SlsApplication(BaseApplication):  # type: ignore[misc]
+class SlsApplication(BaseApplication):
     """gunicorn's master for ``sls serve`` and ``sls demo``."""
 
     def __init__(
@@ -204,6 +207,7 @@ class SlsApplication(BaseApplication):  # type: ignore[misc]
         log_level: str,
         in_master_only: list[Callable[[], None]],
         quiet_token: str | None = None,
+        extra: Mapping[str, Any] | None = None,
     ) -> None:
         self.app_config = dict(app_config)
         self.options: dict[str, Any] = {
@@ -225,6 +229,7 @@ class SlsApplication(BaseApplication):  # type: ignore[misc]
             "post_fork": self._post_fork,
             "post_worker_init": quit_once,
             "child_exit": self._child_exit,
+            **(extra or {}),
         }
         self._quiet_token = quiet_token
         self._json_logs = log_format(self.app_config) == "json"
@@ -273,6 +278,6 @@ class SlsApplication(BaseApplication):  # type: ignore[misc]
                 )
             server_log.addHandler(handler)
         if self._quiet_token:
-            for handler in server_log.handlers:
-                handler.addFilter(DemoSeedFilter(self._quiet_token))
+            for each in server_log.handlers:
+                each.addFilter(DemoSeedFilter(self._quiet_token))
         return create_app(self.app_config)

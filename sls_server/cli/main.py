@@ -26,6 +26,8 @@ from .clock_cmd import clock
 from .config_cmd import config
 from .control_commands import events, openapi, sessions, status, wipe
 from .demo import demo, world
+from .gateway_cmd import gateway
+from .gateway_state_cmd import gateway_state
 from .login_commands import answer, login, switch
 from .phone_commands import phone
 from .respond import respond
@@ -37,14 +39,25 @@ from .state_cmd import state
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 110}
 
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Run the emulator", ("demo", "world", "serve", "status", "config", "bench")),
+    ("Run the emulator", ("demo", "world", "serve", "gateway", "status", "config", "bench")),
     (
         "Log in as a user (/api/v1)",
         ("login", "switch", "answer", "stepup", "whoami", "withdraw", "change-phone", "logout"),
     ),
     (
         "Set up and control (/admin/v1)",
-        ("user", "device", "account", "sessions", "events", "clock", "state", "wipe", "openapi"),
+        (
+            "user",
+            "device",
+            "account",
+            "sessions",
+            "events",
+            "clock",
+            "state",
+            "gateway-state",
+            "wipe",
+            "openapi",
+        ),
     ),
     ("The user's side of the world (/sim/v1)", ("phone",)),
     ("Scripted scenarios", ("scenario", "scenarios")),
@@ -106,6 +119,8 @@ def cli() -> None:
 
 for command in (
     serve,
+    gateway,
+    gateway_state,
     demo,
     world,
     status,

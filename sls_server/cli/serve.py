@@ -22,7 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..config import Settings, load_settings
-from ..errors import ConfigError
+from ..errors import InvalidConfig
 from ..runtime import ADMIN_TOKEN_FILE, resolve_secrets, start_embedded_redis
 from ..store.embedded import EmbeddedRedis
 from ..telemetry.multiproc import prepare_multiprocess_dir, remove_multiprocess_dir
@@ -88,10 +88,10 @@ def server_options(func: F) -> F:
 
 @contextlib.contextmanager
 def config_errors() -> Iterator[None]:
-    """A ConfigError becomes ``error: SLS_X: message`` and exit code 2."""
+    """A InvalidConfig becomes ``error: SLS_X: message`` and exit code 2."""
     try:
         yield
-    except ConfigError as exc:
+    except InvalidConfig as exc:
         raise CliError(exc.message, EXIT_USAGE) from None
 
 
@@ -183,11 +183,11 @@ def banner(facts: dict[str, Any], title: str = "sls serve") -> Panel:
     }
     for label, value in rows.items():
         grid.add_row(label, Text(value))  # Text: a path or URL is never read as rich markup
-    title = Text.assemble((title, "bold"), f" {facts['version']}  {facts['url']}")
+    heading = Text.assemble((title, "bold"), f" {facts['version']}  {facts['url']}")
     return Panel(
         grid,
         expand=False,  # as wide as its lines: on a console with no terminal width, never 4096 columns
-        title=title,
+        title=heading,
         title_align="left",
         subtitle="Ctrl-C to stop",
         subtitle_align="right",
@@ -195,8 +195,16 @@ def banner(facts: dict[str, Any], title: str = "sls serve") -> Panel:
     )
 
 
-def run(startup: Startup, *, workers: int, threads: int, quiet_token: str | None = None) -> None:
-    """Hand over to gunicorn; returns only by SystemExit (SIGTERM/SIGINT), when atexit stops the Redis."""
+def run(
+    startup: Startup,
+    *,
+    workers: int,
+    threads: int,
+    quiet_token: str | None = None,
+    gunicorn_options: dict[str, Any] | None = None,
+) -> None:
+    """Hand over to gunicorn; returns only by SystemExit (SIGTERM/SIGINT), when atexit stops the Redis.
+    ``gunicorn_options`` adds to (or overrides) the server's own (``sls gateway``: TLS, pidfile, titles)."""
     config = worker_config(startup.settings)
     with config_errors():
         handed_over = load_settings(config, environ={})  # what every worker will build its app from
@@ -220,6 +228,7 @@ def run(startup: Startup, *, workers: int, threads: int, quiet_token: str | None
         log_level=startup.settings.log_level,
         in_master_only=in_master_only,
         quiet_token=quiet_token,
+        extra=gunicorn_options,
     )
     sys.stdout.flush()  # forked workers must not inherit (and later repeat) buffered output
     sys.stderr.flush()

@@ -24,6 +24,7 @@ def print_user(record: dict[str, Any], title: str) -> None:
                 "phone": record.get("phone"),
                 "created": when(record.get("created_at")),
                 "disabled": record.get("disabled"),
+                "paper": record.get("paper"),
                 "devices": len(record.get("devices") or []),
             },
         )
@@ -47,12 +48,14 @@ def print_user(record: dict[str, Any], title: str) -> None:
 @click.option(
     "--allow", "allowlist", multiple=True, metavar="CIDR", help="Restrict logins to this range (repeatable)."
 )
+@click.option("--paper", is_flag=True, help="A paper trading user (gateway mode's page wants paper mode).")
 @admin_options
 def add_user(
     username: str,
     password: str,
     phone: str | None,
     allowlist: tuple[str, ...],
+    paper: bool,
     url: str | None,
     admin_token: str | None,
     as_json: bool,
@@ -67,7 +70,7 @@ def add_user(
     """
     client = connect(url, admin_token)
     with server_errors():
-        created = client.create_user(username, password, phone, list(allowlist))
+        created = client.create_user(username, password, phone, list(allowlist), paper=paper)
     if as_json:
         print_json(created)
     else:

@@ -23,6 +23,10 @@ def register(app: Flask) -> None:
     register_cross_site_checks(app)
     for blueprint in (api.bp, sim.bp, admin.bp, ops.bp, pages.bp):
         app.register_blueprint(blueprint)
+    if app.extensions["sls"].settings.gateway:
+        from .gateway import register as register_gateway
+
+        register_gateway(app)
     register_error_handlers(app)
     register_security_headers(app)
     register_observability(app)  # request ids, latency per route, JSON access lines

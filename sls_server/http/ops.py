@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, Response, current_app, jsonify
+from flask.typing import ResponseReturnValue
 
 from ..errors import StoreUnavailable
 from ..shapes.ops import Status
@@ -18,12 +17,12 @@ surface(bp, tag="ops", description="Liveness, readiness, metrics and this docume
 
 
 @operation(bp, "get", "/healthz", summary="Liveness", ok=Status, returns="The process serves.", store=False)
-def healthz() -> Any:
+def healthz() -> ResponseReturnValue:
     return {"status": "ok"}
 
 
 @operation(bp, "get", "/readyz", summary="Readiness", ok=Status, returns="Redis takes a write.")
-def readyz() -> Any:
+def readyz() -> ResponseReturnValue:
     """Ready when Redis takes a write, not merely answers PING. 503 `store_unavailable` (with `status:
     unavailable`) while Redis does not answer or refuses writes (out of memory, read-only replica, MISCONF,
     NOREPLICAS, BUSY)."""
@@ -63,7 +62,7 @@ def metrics() -> Response:
     returns="The OpenAPI 3.1 document.",
     store=False,
 )
-def get_open_api() -> Any:
+def get_open_api() -> ResponseReturnValue:
     """Generated from the declarations of the routes themselves (``sls_server.http.operations``)."""
     from .openapi import document
 

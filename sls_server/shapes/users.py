@@ -15,6 +15,9 @@ class UserCreate(Request):
     password: Annotated[Password, Field(description="Checked against the password policy.")]
     phone: Phone | None = None
     ip_allowlist: IpAllowlistEntries | None = Field(None, description="Null or absent: unrestricted.")
+    paper: bool = Field(
+        False, description="A paper trading user (gateway mode's login page wants paper mode); default live."
+    )
 
 
 class User(TypedDict):
@@ -22,6 +25,7 @@ class User(TypedDict):
     phone: Annotated[str | None, Field(description="E.164; null when the user has none.")]
     created_at: Annotated[UnixTime, Field(description="When the user was created.")]
     disabled: bool
+    paper: Annotated[bool, Field(description="A paper trading user; false: live.")]
     devices: list[Device]
 
 

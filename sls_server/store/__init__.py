@@ -16,6 +16,7 @@ from .clock import ClockRepo
 from .devices import DeviceRepo
 from .events import EventRepo
 from .faults import OUTAGE_ERRORS, StoreBug, is_outage
+from .gateway import GatewayRepo
 from .ibkey import IbKeyRepo
 from .inventory import InventoryRepo
 from .lockout import LockoutRepo
@@ -50,6 +51,7 @@ class Store:
         self.totp = TotpRepo(client, scripts)
         self.ibkey = IbKeyRepo(client, scripts)
         self.inventory = InventoryRepo(client, scripts)  # operators' whole-keyspace reads
+        self.gateway = GatewayRepo(client, scripts)
 
     @classmethod
     def from_url(cls, url: str, *, timeout_s: float = 2.0) -> Store:
@@ -81,6 +83,7 @@ class Store:
                 batch.clear()
         if batch:
             deleted += self.client.unlink(*batch)
+        self.clock.announce_reset()
         return deleted
 
     def close(self) -> None:

@@ -1,11 +1,94 @@
-"""The clock offset: one value in Redis, so every worker and instance agrees on "now"."""
+"""The clock offset: one value in Redis, so every worker and instance agrees on "now".
+
+Every request needs "now", so reading the offset from Redis each time cost a round trip per request. Each
+process instead keeps the offset it read and listens on a pub/sub channel; every change is made by a script
+that sets the offset *and* publishes it, so the message reaches each listener before the changing request is
+answered. A request first drains its process's subscription without waiting (a poll of a socket already
+buffered by the kernel: no round trip), so it never sees an offset older than a change that was answered
+before it arrived. If the subscription breaks, the cache is dropped and the next read goes back to Redis.
+
+Change the offset only through this repository (the admin API): a value written behind its back is not
+heard until the process restarts or its subscription breaks.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import threading
+
 import redis
+from redis.client import PubSub
 
 from . import keys
 from .base import Scripts, guarded, text
+
+#: "No bound" for an unbounded move, well inside the doubles Lua computes with.
+UNBOUNDED = 2**52
+
+
+class _OffsetCache:
+    """The offset this process last read or heard, and the subscription that keeps it true."""
+
+    def __init__(self, client: redis.Redis) -> None:
+        self._client = client
+        self._lock = threading.Lock()
+        self._pubsub: PubSub | None = None
+        self._offset: int | None = None
+        self._reconnected = False
+
+    def get(self) -> int:
+        with self._lock:
+            try:
+                self._listen()
+            except redis.exceptions.RedisError:
+                # the subscription broke (Redis restarted, a proxy cut it): messages may have been missed,
+                # so forget the cache and read Redis now; the next request subscribes again
+                self._drop()
+            if self._offset is None:
+                value = self._client.get(keys.CLOCK_OFFSET)
+                offset = int(text(value)) if value else 0
+                if self._pubsub is None:
+                    return offset  # not listening: do not keep what no message would correct
+                self._offset = offset
+            return self._offset
+
+    def forget(self) -> None:
+        """The next read goes to Redis (after a reset deleted the offset along with everything else)."""
+        with self._lock:
+            self._offset = None
+
+    def _listen(self) -> None:
+        if self._pubsub is None:
+            # subscribed (confirmed) before reading, so a change between the two is heard, not missed
+            pubsub = self._client.pubsub()  # type: ignore[no-untyped-call]  # redis-py leaves pubsub() unannotated
+            pubsub.subscribe(keys.CLOCK_CHANNEL)
+            while (confirmed := pubsub.get_message(timeout=self._client_timeout())) is None or confirmed.get(
+                "type"
+            ) != "subscribe":
+                if confirmed is None:
+                    raise redis.exceptions.TimeoutError("no confirmation of the clock subscription")
+            # redis-py reconnects a broken subscription by itself, and messages sent in the gap are lost:
+            # hear of every reconnection, so the offset is read again after one
+            pubsub.connection.register_connect_callback(self._on_reconnect)
+            self._pubsub, self._offset, self._reconnected = pubsub, None, False
+        while (message := self._pubsub.get_message(timeout=0)) is not None:
+            if message.get("type") == "message":
+                self._offset = int(text(message["data"]))
+        if self._reconnected:
+            self._offset, self._reconnected = None, False
+
+    def _on_reconnect(self, connection: object) -> None:
+        self._reconnected = True
+
+    def _client_timeout(self) -> float:
+        timeout = self._client.connection_pool.connection_kwargs.get("socket_timeout")
+        return float(timeout) if timeout else 2.0
+
+    def _drop(self) -> None:
+        if self._pubsub is not None:
+            with contextlib.suppress(redis.exceptions.RedisError):  # closing a dead connection
+                self._pubsub.close()
+        self._pubsub, self._offset = None, None
 
 
 @guarded
@@ -13,17 +96,18 @@ class ClockRepo:
     def __init__(self, client: redis.Redis, scripts: Scripts) -> None:
         self._r = client
         self._scripts = scripts
+        self._cache = _OffsetCache(client)
 
     def offset(self) -> int:
-        value = self._r.get(keys.CLOCK_OFFSET)
-        return int(text(value)) if value else 0
-
-    def advance(self, seconds: int) -> int:
-        return int(self._r.incrby(keys.CLOCK_OFFSET, seconds))
+        """The offset, from this process's cache (no round trip once warm)."""
+        return self._cache.get()
 
     def set_offset(self, seconds: int) -> int:
-        self._r.set(keys.CLOCK_OFFSET, seconds)
-        return seconds
+        return int(self._scripts("clock_set", [keys.CLOCK_OFFSET], [seconds, keys.CLOCK_CHANNEL]))
+
+    def advance(self, seconds: int) -> int:
+        """Move by ``seconds`` with no bound of its own (the API's moves use :meth:`advance_within`)."""
+        return self.advance_within(seconds, system_now=0, lo=-UNBOUNDED, hi=UNBOUNDED)[1]
 
     def advance_within(self, seconds: int, *, system_now: int, lo: int, hi: int) -> tuple[bool, int]:
         """Move by ``seconds`` unless ``system_now`` + the new offset leaves ``[lo, hi]``; atomically.
@@ -31,6 +115,13 @@ class ClockRepo:
         ``(moved, offset)``: the new offset, or the unchanged one when the move was refused.
         """
         moved, offset = self._scripts(
-            "clock_advance_bounded", [keys.CLOCK_OFFSET], [system_now, seconds, lo, hi]
+            "clock_advance_bounded",
+            [keys.CLOCK_OFFSET],
+            [system_now, seconds, lo, hi, keys.CLOCK_CHANNEL],
         )
         return bool(moved), int(offset)
+
+    def announce_reset(self) -> None:
+        """The offset key went with a reset: every process reads it again (it is gone, so 0)."""
+        self._r.publish(keys.CLOCK_CHANNEL, 0)
+        self._cache.forget()

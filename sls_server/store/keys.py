@@ -15,6 +15,8 @@ PREFIX = "sls:"
 EVERY_KEY = f"{PREFIX}*"
 
 CLOCK_OFFSET = f"{PREFIX}{{clock}}:offset"
+#: Pub/sub channel carrying each new offset to the workers that cache it (not a key: never stored).
+CLOCK_CHANNEL = f"{PREFIX}{{clock}}:moved"
 USERS_INDEX = f"{PREFIX}{{index}}:users"
 EVENTS = f"{PREFIX}{{events}}:stream"
 METRICS = f"{PREFIX}{{events}}:metrics"
@@ -132,3 +134,19 @@ def ibkey_app(app_id: str) -> str:
 def ibkey_inbox(app_id: str) -> str:
     """The push channel the server delivers notifications into, like a carrier's inbox."""
     return f"{PREFIX}{{ibpush:{app_id}}}:inbox"
+
+
+def gateway_session(instance: str) -> str:
+    """The gateway's one session (gateway mode): which real session the browser login established, and the
+    brokerage session's state beside it."""
+    return f"{PREFIX}{{gw:{instance}}}:session"
+
+
+def gateway_config(instance: str) -> str:
+    """What the gateway's behaviour was set to at run time (the daily reset), over its settings."""
+    return f"{PREFIX}{{gw:{instance}}}:config"
+
+
+def outbox_cursor(handset: str) -> str:
+    """The id of the last code ``/sim/v1/outbox/latest-code`` handed out from this handset."""
+    return f"{PREFIX}{{p:{handset}}}:outbox"

@@ -9,17 +9,11 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from ...errors import SlsError
 from ..common import bearer_matches, core
+from ..errors import AdminTokenRequired
 from ..operations import surface
 
 bp = Blueprint("admin", __name__, url_prefix="/admin/v1")
-
-
-class AdminTokenRequired(SlsError):
-    code = "admin_token_required"
-    status = 401
-    message = "This route needs Authorization: Bearer <admin token>."
 
 
 surface(
@@ -39,4 +33,4 @@ def require_admin_token() -> None:
 
 from . import access, control, lockout, state, users  # noqa: E402  - each adds its routes to bp
 
-__all__ = ["AdminTokenRequired", "access", "bp", "control", "lockout", "state", "users"]
+__all__ = ["access", "bp", "control", "lockout", "state", "users"]

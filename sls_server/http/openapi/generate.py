@@ -47,7 +47,8 @@ def build_spec(app: Flask) -> dict[str, Any]:
             "description": DESCRIPTION,
             "license": {"name": "Apache-2.0", "identifier": "Apache-2.0"},
         },
-        "tags": [{"name": s.tag, "description": s.description} for s in surfaces(app)],
+        # one entry per tag: several blueprints may share one (gateway mode's /admin/v1/gateway is admin)
+        "tags": list({s.tag: {"name": s.tag, "description": s.description} for s in surfaces(app)}.values()),
         "paths": paths,
         "components": {
             "schemas": components,

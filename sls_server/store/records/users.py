@@ -20,6 +20,8 @@ class UserRecord:
     """Drawn anew when the user is disabled: logins and sessions begun under another are dead."""
     default_device: str | None = None
     """The device of the last completed login, offered first next time (M2FS)."""
+    paper: bool = False
+    """A paper trading user (gateway mode's login page refuses them in live mode); live by default."""
 
     @classmethod
     def from_hash(cls, raw: dict[str, str]) -> UserRecord:
@@ -32,6 +34,7 @@ class UserRecord:
             disabled=f.flag("disabled"),
             epoch=f.maybe_text("epoch"),
             default_device=f.maybe_text("default_device"),
+            paper=f.flag("paper"),
         )
 
     def to_hash(self) -> dict[str, str]:

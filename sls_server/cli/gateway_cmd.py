@@ -1,0 +1,135 @@
+"""``sls gateway``: the emulator in gateway mode on one port, where tools that automate the Client Portal
+Gateway (IBeam and the like) expect it: the gateway's login page and REST routes, and the whole emulator
+beside them (``/api/v1``, ``/admin/v1``, ``/sim/v1``, the web pages), with the settings, the embedded
+Redis and the data folder of ``sls serve``.
+
+The process titles name the gateway the way such tools find it. IBeam, for one, looks for a process whose
+command line contains ``ibgroup.web.core.clientportal.gw.GatewayStart`` (``IBEAM_GATEWAY_PROCESS_MATCH``),
+which the real gateway's ``java`` command line carries, and terminates every match to restart it. So the
+master and the workers take titles with that text in them (``setproctitle``, which gunicorn uses for its
+``proc_name``), and a tool can start, find and stop "the gateway" as it would the real one.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.table import Table
+from rich.text import Text
+
+from .gateway_tls import ensure_certificate
+from .output import print_json, print_renderable
+from .serve import banner, describe, run, start
+
+#: What the real gateway's command line carries, and IBeam's default ``IBEAM_GATEWAY_PROCESS_MATCH``.
+GATEWAY_PROCESS_MATCH = "ibgroup.web.core.clientportal.gw.GatewayStart"
+
+
+def set_title(title: str) -> None:
+    """The process's title (its command line as ``ps`` and psutil read it)."""
+    import setproctitle
+
+    setproctitle.setproctitle(title)
+
+
+def gateway_facts(facts: dict[str, Any], *, tls: bool, cert: Path | None, match: str) -> dict[str, Any]:
+    """``sls serve``'s start-up facts for a gateway: https when TLS, and where the gateway's parts are."""
+    url = facts["url"].replace("http://", "https://", 1) if tls else facts["url"]
+    facts = {
+        key: (value.replace(facts["url"], url, 1) if isinstance(value, str) else value)
+        for key, value in facts.items()
+    }
+    return {
+        **facts,
+        "url": url,
+        "gateway_login": f"{url}/sso/Login?forwardTo=22&RL=1&ip2loc=on",
+        "gateway_api": f"{url}/v1/api",
+        "latest_code": f"{url}/sim/v1/outbox/latest-code?user=<username>",
+        "tls_certificate": str(cert) if cert else None,
+        "process_match": match,
+    }
+
+
+def gateway_banner(facts: dict[str, Any]) -> Table:
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column(overflow="fold")
+    rows = {
+        "Gateway login": facts["gateway_login"],
+        "Gateway REST": facts["gateway_api"],
+        "2FA code hook": facts["latest_code"],
+        "Certificate": facts["tls_certificate"] or "(plain HTTP; --tls for HTTPS)",
+        "Process match": facts["process_match"],
+    }
+    for label, value in rows.items():
+        grid.add_row(label, Text(value))
+    return grid
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=5000, show_default=True, help="TCP port.")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Worker processes.")
+@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True, help="Threads each.")
+@click.option("--tls", is_flag=True, help="Serve HTTPS with a self-signed certificate kept in the data dir.")
+@click.option(
+    "--pidfile", type=click.Path(dir_okay=False, path_type=Path), help="Write the master's pid here."
+)
+@click.option("--redis-url", metavar="URL", help="Redis to use.  [env var: SLS_REDIS_URL; default: embedded]")
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the embedded Redis, the secrets and the certificate.  [env var: SLS_DATA_DIR]",
+)
+@click.option(
+    "--process-match",
+    default=GATEWAY_PROCESS_MATCH,
+    show_default=True,
+    help="Text put in the process titles, for tools that find the gateway by its command line.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the start-up facts as JSON, not a banner.")
+def gateway(
+    host: str,
+    port: int,
+    workers: int,
+    threads: int,
+    tls: bool,
+    pidfile: Path | None,
+    redis_url: str | None,
+    data_dir: Path | None,
+    process_match: str,
+    as_json: bool,
+) -> None:
+    """Run the emulator in gateway mode (SLS_GATEWAY=true): the Client Portal Gateway's login page
+    (/sso/Login) and REST routes (/v1/api, /v1/portal) on one port, for testing tools that automate it.
+
+    Everything `sls serve` serves is there too, with the same SLS_* settings (`sls config`);
+    SLS_GATEWAY_PROFILE, SLS_GATEWAY_NOTIFICATION_STEP and SLS_GATEWAY_DAILY_RESET shape the gateway.
+    Stage what automation must survive with `sls gateway-state` (GET/POST /admin/v1/gateway).
+
+    \b
+    Examples:
+      sls gateway                            # http://127.0.0.1:5000
+      sls gateway --tls --pidfile gw.pid     # https://127.0.0.1:5000, self-signed
+      SLS_GATEWAY_PROFILE=live sls gateway --port 5001
+    """
+    set_title(f"sls gateway [{process_match}] {host}:{port}")
+    overrides: dict[str, Any] = {"gateway": True, "redis_url": redis_url, "data_dir": data_dir}
+    startup = start({k: v for k, v in overrides.items() if v is not None}, host, port)
+    cert = key = None
+    if tls:
+        cert, key = ensure_certificate(startup.settings.data_dir, host)
+    facts = gateway_facts(describe(startup, workers, threads), tls=tls, cert=cert, match=process_match)
+    if as_json:
+        print_json(facts, compact=True)
+    else:
+        print_renderable(banner(facts, title="sls gateway"))
+        print_renderable(gateway_banner(facts))
+    options: dict[str, Any] = {"proc_name": f"sls-gateway {process_match}"}
+    if cert and key:
+        options.update(certfile=str(cert), keyfile=str(key))
+    if pidfile:
+        options["pidfile"] = str(pidfile.resolve())
+    run(startup, workers=workers, threads=threads, gunicorn_options=options)

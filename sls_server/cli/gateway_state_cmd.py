@@ -1,0 +1,149 @@
+"""``sls gateway-state``: look at and stage a running gateway's session (``/admin/v1/gateway``), and read
+the code its 2FA hook would hand out (``/sim/v1/outbox/latest-code``).
+
+Against a ``sls gateway --tls`` server, trust its certificate as any Python client does:
+``SSL_CERT_FILE=<data dir>/gateway-tls/cert.pem``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from .admin_commands import admin_options, connect, server_errors, when
+from .output import fields_table, print_json, print_renderable
+from .sim_access import sim_client, sim_token_option
+
+
+@click.group("gateway-state")
+def gateway_state() -> None:
+    """Look at and stage the gateway's session (a server started with `sls gateway`).
+
+    \b
+    Examples:
+      sls gateway-state status --url http://127.0.0.1:5000
+      sls gateway-state drop      # brokerage session down, SSO valid: clients reauthenticate
+      sls gateway-state compete   # another platform's session competes
+      sls gateway-state expire    # SSO session over: clients log in through the page again
+      sls gateway-state daily-reset 23:45
+    """
+
+
+def show(state: dict[str, Any], title: str, as_json: bool) -> None:
+    if as_json:
+        print_json(state)
+        return
+    session = state.get("session")
+    rows: dict[str, Any] = {
+        "profile": state.get("profile"),
+        "notification step": state.get("notification_step"),
+        "daily reset": state.get("daily_reset") or "-",
+    }
+    if session is None:
+        rows["session"] = "none: log in through /sso/Login"
+    else:
+        rows.update(
+            {
+                "user": session.get("username"),
+                "mode": "paper" if session.get("paper") else "live",
+                "established": when(session.get("established_at")),
+                "authenticated": session.get("authenticated"),
+                "connected": session.get("connected"),
+                "competing": session.get("competing"),
+                "SSO ends": when(session.get("sso_expires_at")),
+            }
+        )
+    print_renderable(fields_table(title, rows))
+
+
+def _call(url: str | None, admin_token: str | None, method: str, path: str, body: Any = None) -> Any:
+    client = connect(url, admin_token)
+    with server_errors():
+        return client.request(method, path, body)
+
+
+@gateway_state.command("status")
+@admin_options
+def status(url: str | None, admin_token: str | None, as_json: bool) -> None:
+    """Show the gateway's session and behaviour (GET /admin/v1/gateway).
+
+    \b
+    Example:
+      sls gateway-state status --url http://127.0.0.1:5000
+    """
+    show(_call(url, admin_token, "GET", "/admin/v1/gateway"), "gateway", as_json)
+
+
+@gateway_state.command("drop")
+@admin_options
+def drop(url: str | None, admin_token: str | None, as_json: bool) -> None:
+    """Drop the brokerage session; SSO stays valid (POST /admin/v1/gateway/drop).
+
+    \b
+    Example:
+      sls gateway-state drop    # then: POST /v1/api/iserver/reauthenticate heals it
+    """
+    show(_call(url, admin_token, "POST", "/admin/v1/gateway/drop"), "brokerage session dropped", as_json)
+
+
+@gateway_state.command("compete")
+@admin_options
+def compete(url: str | None, admin_token: str | None, as_json: bool) -> None:
+    """Stage a competing session from another platform (POST /admin/v1/gateway/compete).
+
+    \b
+    Example:
+      sls gateway-state compete
+    """
+    show(_call(url, admin_token, "POST", "/admin/v1/gateway/compete"), "competing session", as_json)
+
+
+@gateway_state.command("expire")
+@admin_options
+def expire(url: str | None, admin_token: str | None, as_json: bool) -> None:
+    """End the SSO session now (POST /admin/v1/gateway/expire).
+
+    \b
+    Example:
+      sls gateway-state expire  # the tool must log in through /sso/Login again
+    """
+    show(_call(url, admin_token, "POST", "/admin/v1/gateway/expire"), "SSO session expired", as_json)
+
+
+@gateway_state.command("daily-reset")
+@click.argument("at", metavar="HH:MM|off")
+@admin_options
+def daily_reset(at: str, url: str | None, admin_token: str | None, as_json: bool) -> None:
+    """Set the daily reset's time, UTC on the server's clock, or `off` (PUT /admin/v1/gateway/daily-reset).
+
+    \b
+    Examples:
+      sls gateway-state daily-reset 23:45
+      sls gateway-state daily-reset off
+    """
+    body = {"at": None if at.strip().lower() == "off" else at.strip()}
+    show(_call(url, admin_token, "PUT", "/admin/v1/gateway/daily-reset", body), "daily reset set", as_json)
+
+
+@gateway_state.command("latest-code")
+@click.option("--user", "username", required=True, help="Whose phone to read.")
+@click.option("--wait", type=click.IntRange(0, 30), default=0, show_default=True, help="Seconds to wait.")
+@click.option("--url", envvar="SLS_URL", show_envvar=True, metavar="URL", help="Server to talk to.")
+@sim_token_option
+@click.option("--json", "as_json", is_flag=True, help='Print {"code": ...} instead of the digits.')
+def latest_code(username: str, wait: int, url: str | None, sim_token: str | None, as_json: bool) -> None:
+    """Print the code the gateway's 2FA hook hands out (GET /sim/v1/outbox/latest-code), digits only.
+
+    \b
+    Example:
+      sls gateway-state latest-code --user sam --wait 20
+    """
+    client = sim_client(url, sim_token)
+    client.timeout_s = max(client.timeout_s, wait + 10.0)
+    with server_errors():
+        code = client.fetch("GET", "/sim/v1/outbox/latest-code", query={"user": username, "wait": str(wait)})
+    if as_json:
+        print_json({"code": code.decode()})
+    else:
+        click.echo(code.decode())

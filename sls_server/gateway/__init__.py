@@ -1,0 +1,22 @@
+"""Gateway mode's core: the single-user gateway session a browser login establishes and the brokerage
+session beside it (``session``), what the gateway's REST routes answer (``answers``), and the outbox hook
+that hands a tool the code the user's simulated phone received (``outbox``).
+
+May import auth, accounts, sim (the outbox reads the simulated phone), store, shapes, events, errors, clock
+and config; never Flask, http or cli.
+"""
+
+from __future__ import annotations
+
+from .outbox import NoCode, Outbox
+from .session import GatewayService, GatewayView, LoginModeMismatch, NoGatewaySession, login_mode
+
+__all__ = [
+    "GatewayService",
+    "GatewayView",
+    "LoginModeMismatch",
+    "NoCode",
+    "NoGatewaySession",
+    "Outbox",
+    "login_mode",
+]

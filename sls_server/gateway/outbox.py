@@ -1,0 +1,82 @@
+"""``/sim/v1/outbox/latest-code``: the code the user's simulated phone received, for a tool's "external
+request" 2FA handler (IBeam's ``EXTERNAL_REQUEST``), which fetches a code over plain HTTP.
+
+It reads the phone the way the user would (the inbox and the call log, through the phone service), so a
+blocked carrier, a delay or a swapped SIM change what it finds exactly as they change what the user sees.
+Notices and IB Key activation codes are not second-factor codes and are skipped, and so is a code older
+than its validity (``SLS_SMS_CODE_TTL``). With ``wait`` it hands out only a code it has not handed out
+before, holding the request (at most ``wait`` seconds, bounded by the shape) until one arrives; the hand-out
+is one Lua step, so two callers waiting at once never get the same code.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from ..accounts.users import UserService
+from ..clock import Clock
+from ..errors import NotFound
+from ..sim.phones import PhoneService
+from ..store import Store
+
+#: Purposes of texts that carry a code but are no second factor.
+NOT_A_SECOND_FACTOR = frozenset({"notice", "ibkey_activation"})
+#: How often a waiting request looks at the phone again.
+POLL_S = 0.1
+
+
+class NoCode(NotFound):
+    code = "no_code"
+    message = "No security code has arrived on this user's phone."
+
+
+class Outbox:
+    def __init__(
+        self, store: Store, users: UserService, phones: PhoneService, clock: Clock, *, code_ttl: int
+    ) -> None:
+        self._repo = store.gateway
+        self._users = users
+        self._phones = phones
+        self._clock = clock
+        self._code_ttl = code_ttl
+
+    def latest_code(self, username: str, *, wait_s: int) -> str:
+        """The newest code now (``wait_s`` 0), or the newest not handed out before, waiting up to ``wait_s``
+        seconds for one; 404 ``no_code`` otherwise (``unknown_user`` for no such user)."""
+        number = self._users.get(username).phone
+        if number is None:
+            raise NoCode("This user has no phone number, so no code reaches them.")
+        deadline = time.monotonic() + wait_s
+        looks = 1 + int(wait_s / POLL_S)  # bounded by count too: a frozen or jumping clock cannot stretch it
+        for look in range(looks):
+            found = self._newest(number, now=self._clock.now())
+            if found is not None:
+                message_id, code = found
+                fresh = self._repo.hand_out(number, message_id, keep_s=self._code_ttl)
+                if fresh or wait_s == 0:
+                    return code
+            if look + 1 == looks or time.monotonic() >= deadline:
+                break
+            time.sleep(POLL_S)
+        if wait_s:
+            raise NoCode(f"No new security code arrived on this user's phone within {wait_s} s.")
+        raise NoCode()
+
+    def _newest(self, number: str, *, now: int) -> tuple[str, str] | None:
+        """(id, code) of the newest usable code the phone holds at ``now``: texts and voice calls alike."""
+        received: list[dict[str, Any]] = [
+            *self._phones.messages(number, now=now),
+            *self._phones.calls(number, now=now),
+        ]
+        usable = [
+            item
+            for item in received
+            if item.get("code")
+            and item.get("purpose") not in NOT_A_SECOND_FACTOR
+            and int(item["at"]) > now - self._code_ttl
+        ]
+        if not usable:
+            return None
+        newest = max(usable, key=lambda item: int(item["at"]))  # max keeps the first of equals: newest first
+        return str(newest["id"]), str(newest["code"])

@@ -1,0 +1,222 @@
+"""Gateway mode's session rules: one gateway session at a time, the real session behind it, and the
+brokerage session beside it.
+
+The Client Portal Gateway is a single-user process: its REST session is the one its browser login
+established, not a cookie. Here that is one record in Redis per gateway instance (``store.gateway``) that
+names the real session the login created, by its public id and never its token. Every REST call checks that
+session first, so automatic logoff, the absolute lifetime, a disabled or deleted user, IP rules and the
+server's clock all apply to the gateway as to any session. Beside it lives the brokerage session's state
+(``authenticated``, ``connected``, ``competing``), which tests and trainers stage: the brokerage session
+dropping while SSO stays valid (clients reauthenticate over REST), a competing session from another
+platform, the SSO session expiring or the daily reset (clients must log in through the page again).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from ..auth.sessions import Session, SessionService
+from ..errors import Forbidden, NotAuthenticated, SlsError, StoreUnavailable
+from ..events import EventLog
+from ..store import Store
+from ..store.logins import RECLAIM_MARGIN_S
+from ..store.records import UserRecord
+from ..store.records.gateway import BrokerageChanges, GatewayRecord
+from .daily import next_reset
+
+Staged = Literal["drop", "compete", "expire"]
+#: What each staged change does to the brokerage session (``expire`` ends the SSO session instead).
+STAGED: dict[str, BrokerageChanges] = {
+    "drop": {"authenticated": False, "connected": True, "competing": False},
+    "compete": {"authenticated": False, "connected": True, "competing": True},
+}
+RESTORED: BrokerageChanges = {"authenticated": True, "connected": True, "competing": False}
+
+PAPER_USER_IN_LIVE_MODE = (
+    "You have selected the Live Account Mode, but the specified user is a Paper Trading user. "
+    "Please select the correct Login mode."
+)
+LIVE_USER_IN_PAPER_MODE = (
+    "You have selected the Paper Trading Mode, but the specified user is a Live Account user. "
+    "Please select the correct Login mode."
+)
+
+
+class NoGatewaySession(NotAuthenticated):
+    code = "no_session"
+    message = "No gateway session: log in through the gateway's login page (/sso/Login) first."
+
+
+class LoginModeMismatch(Forbidden):
+    code = "login_mode_mismatch"
+    message = PAPER_USER_IN_LIVE_MODE
+
+
+def login_mode(paper_selected: bool) -> Callable[[UserRecord], None]:
+    """The paper/live toggle as a rule of the login's start: judged once the password is right (so it tells
+    nothing about a user to whoever lacks the password) and before any second factor is sent."""
+
+    def admit(user: UserRecord) -> None:
+        if user.paper and not paper_selected:
+            raise LoginModeMismatch(PAPER_USER_IN_LIVE_MODE, selected="live")
+        if paper_selected and not user.paper:
+            raise LoginModeMismatch(LIVE_USER_IN_PAPER_MODE, selected="paper")
+
+    return admit
+
+
+@dataclass(frozen=True)
+class GatewayView:
+    """The gateway's session as one request sees it."""
+
+    record: GatewayRecord
+    session: Session
+    sso_expires_at: int
+    """When the SSO session ends unless something keeps it alive: automatic logoff, the session's
+    lifetime or the daily reset, whichever comes first."""
+    daily_reset_at: int | None
+
+
+class GatewayService:
+    def __init__(
+        self,
+        store: Store,
+        sessions: SessionService,
+        events: EventLog,
+        *,
+        instance: str,
+        daily_reset: str | None,
+    ) -> None:
+        self._store = store
+        self._repo = store.gateway
+        self._sessions = sessions
+        self._events = events
+        self.instance = instance
+        self._configured_reset = daily_reset
+
+    # --- the browser login ------------------------------------------------------------------------------
+
+    def establish(self, session: Session, *, paper: bool, now: int, ip: str | None) -> None:
+        """The session a gateway login page just created becomes the gateway's; the one it held before, if
+        another, is ended (one gateway session at a time, as in the single-user gateway)."""
+        record = GatewayRecord(
+            session_id=session.id, username=session.username, established_at=now, paper=paper
+        )
+        keep_s = max(session.expires_at - now, 1) + RECLAIM_MARGIN_S
+        previous = self._repo.establish(self.instance, record, keep_s=keep_s)
+        self._events.record(
+            "gateway.session_established", at=now, user=session.username, ip=ip, detail={"paper": paper}
+        )
+        if previous and previous != session.id:
+            self._sessions.end(previous, now=now, reason="replaced_by_gateway_login")
+
+    # --- what the REST routes ask -------------------------------------------------------------------------
+
+    def current(self, *, now: int, ip: str | None, activity: bool) -> GatewayView:
+        """The gateway's live session, counting the call as activity when ``activity``; else 401
+        ``no_session`` (with ``reason`` when one just ended)."""
+        record = self._repo.get(self.instance)
+        if record is None:
+            raise NoGatewaySession()
+        reset_at = self._reset_due(record, now=now)
+        try:
+            session = self._sessions.authenticate_id(record.session_id, now=now, ip=ip, extend=activity)
+        except StoreUnavailable:
+            raise
+        except SlsError as exc:  # logged off, expired, replaced, user disabled, address refused
+            why = "session_ended" if exc.code == "not_authenticated" else exc.code  # gone: ended elsewhere
+            self._forget(record, now=now, why=why)
+            raise NoGatewaySession(
+                f"The gateway's session has ended ({why}): log in through the page again.", reason=why
+            ) from None
+        return self._view(record, session, reset_at)
+
+    def reauthenticate(self, *, now: int, ip: str | None) -> GatewayView:
+        """The brokerage session again, while the SSO session is valid (also taking it over from a competing
+        platform)."""
+        view = self.current(now=now, ip=ip, activity=True)
+        self._change(view.record, RESTORED, now=now, event="gateway.reauthenticated")
+        return replace(view, record=replace(view.record, **RESTORED))
+
+    def logout(self, *, now: int, ip: str | None) -> None:
+        """End the gateway's session for good: the session behind it too, as any logout does."""
+        view = self.current(now=now, ip=ip, activity=False)
+        self._close(view.record, now=now, why="logout")
+
+    # --- staging (admin, CLI, trainer, scenarios) ---------------------------------------------------------
+
+    def peek(self, *, now: int) -> GatewayView | None:
+        """The gateway's session without counting as activity or judging anyone's address (an admin looks);
+        None when there is none, or it has just ended."""
+        record = self._repo.get(self.instance)
+        if record is None:
+            return None
+        try:
+            reset_at = self._reset_due(record, now=now)
+        except NoGatewaySession:
+            return None
+        touched = self._store.sessions.touch(
+            record.session_id, now=now, idle_timeout=self._sessions.idle_timeout, extend=False
+        )
+        if touched.record is None:
+            self._forget(record, now=now, why=touched.status)
+            return None
+        return self._view(record, Session.from_record(touched.record), reset_at)
+
+    def stage(self, change: Staged, *, now: int) -> GatewayView | None:
+        """Stage a drop, a competing session or an SSO expiry on the gateway's session; None when there is
+        none (nothing to stage), else the session as it is now (None again after an expiry)."""
+        view = self.peek(now=now)
+        if view is None:
+            return None
+        if change == "expire":
+            self._close(view.record, now=now, why="sso_expired")
+            return None
+        changes = STAGED[change]
+        event = "gateway.brokerage_dropped" if change == "drop" else "gateway.competing_session"
+        self._change(view.record, changes, now=now, event=event)
+        return replace(view, record=replace(view.record, **changes))
+
+    def daily_reset(self) -> str | None:
+        """``HH:MM`` UTC of the daily reset (set at run time, else the setting); None: no daily reset."""
+        value = self._repo.daily_reset(self.instance)
+        if value is None:
+            return self._configured_reset
+        return None if value == "off" else value
+
+    def set_daily_reset(self, at: str | None, *, now: int) -> None:
+        self._repo.set_daily_reset(self.instance, at or "off")
+        self._events.record("gateway.daily_reset_set", at=now, detail={"at": at})
+
+    # --- inside ----------------------------------------------------------------------------------------
+
+    def _reset_due(self, record: GatewayRecord, *, now: int) -> int | None:
+        reset_at = next_reset(record.established_at, self.daily_reset())
+        if reset_at is not None and now >= reset_at:
+            self._close(record, now=now, why="daily_reset")
+            raise NoGatewaySession(
+                "The gateway's session ended at the daily reset: log in through the page again.",
+                reason="daily_reset",
+            )
+        return reset_at
+
+    def _view(self, record: GatewayRecord, session: Session, reset_at: int | None) -> GatewayView:
+        ends = min(session.idle_expires_at, session.expires_at, reset_at or session.expires_at)
+        return GatewayView(record, session, ends, reset_at)
+
+    def _change(self, record: GatewayRecord, changes: BrokerageChanges, *, now: int, event: str) -> None:
+        if self._repo.update(self.instance, record.session_id, changes):
+            self._events.record(event, at=now, user=record.username, detail=dict(changes))
+
+    def _close(self, record: GatewayRecord, *, now: int, why: str) -> None:
+        """End the gateway's session and the real one behind it (a logout, an expiry, the daily reset)."""
+        if self._repo.end(self.instance, record.session_id):
+            self._events.record("gateway.session_ended", at=now, user=record.username, result=why)
+            self._sessions.end(record.session_id, now=now, reason="logout" if why == "logout" else why)
+
+    def _forget(self, record: GatewayRecord, *, now: int, why: str) -> None:
+        """The real session ended by itself (its own event says how): the gateway lets go of it."""
+        if self._repo.end(self.instance, record.session_id):
+            self._events.record("gateway.session_ended", at=now, user=record.username, result=why)

@@ -1,0 +1,56 @@
+"""``/sim/v1/outbox/latest-code``: the newest second-factor code on a user's simulated phone, as plain text
+(digits only, no newline), for a tool's "external request" 2FA handler (IBeam's ``EXTERNAL_REQUEST``).
+
+It stands for reading the phone, so it is guarded like all of ``/sim/v1`` (``SLS_SIM_ENABLED``,
+``SLS_SIM_TOKEN``). ``wait=N`` holds the request up to N seconds (at most 30) for a code it has not handed
+out yet, so a handler that asks as soon as the page wants a code gets the one on its way.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response
+
+from ...accounts.errors import UserNotFound
+from ...accounts.users import canonical_username
+from ...errors import InvalidRequest
+from ...gateway import NoCode
+from ...shapes.gateway import LatestCodeQuery
+from ..common import core
+from ..errors import SimTokenRequired, SimulatorDisabled
+from ..operations import Raw, operation, surface
+from ..sim import simulators_enabled
+
+bp = Blueprint("gateway_outbox", __name__, url_prefix="/sim/v1/outbox")
+surface(
+    bp,
+    tag="sim",
+    description="The simulated authenticators a person holds.",
+    security="sim",
+    errors=(SimulatorDisabled, SimTokenRequired),
+)
+bp.before_request(simulators_enabled)
+CODE = Raw("text/plain", {"type": "string", "pattern": "^[0-9]{6,8}$"})
+
+
+@operation(
+    bp,
+    "get",
+    "/latest-code",
+    summary="The newest code on a user's phone (plain text)",
+    query=LatestCodeQuery,
+    ok=CODE,
+    returns="The code's digits, nothing else (no newline).",
+    errors=(UserNotFound, NoCode),
+)
+def latest_code(query: LatestCodeQuery) -> Any:
+    """The newest SMS or voice-callback code the user's phone holds and is still valid (notices and IB Key
+    activation codes skipped). `wait=N`: the newest one not handed out by this route before, waiting up to N
+    seconds for it. 404 `no_code` when there is none (in time); 404 `unknown_user`."""
+    try:
+        username = canonical_username(query.user)
+    except InvalidRequest:
+        raise InvalidRequest("user must be a username", field="user") from None
+    code = core().outbox.latest_code(username, wait_s=query.wait)
+    return Response(code, 200, mimetype="text/plain")

@@ -1,0 +1,220 @@
+"""The gateway's login page, ``/sso/Login``, driven by tools (Selenium, Playwright) as the real one is: the
+form, then the second factor by code (``#twofactbase``), a device list (``<select>``) or the IB Key push
+wait, then ``Client login succeeds``. All on ``core().logins`` exactly as the portal's login page
+(``pages.portal``): no second login implementation.
+
+The login's binding (``login_token``) and its prompt live in one sealed, HttpOnly cookie scoped to the
+login's own path (``/sso/Login/<txn_id>``), never in the HTML. A completed login makes its session the
+gateway's (``core().gateway.establish``); the REST routes then use it, not a cookie. Forms carry the pages'
+CSRF token (bound to ``sls_browser``), which tools that submit by pressing Enter send all the same.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify, redirect, request
+from werkzeug.wrappers import Response
+
+from ...errors import SlsError
+from ...gateway import login_mode
+from ..common import client_ip, core, now
+from ..pages.kit import (
+    _keep_browser_cookie,
+    drop_cookie,
+    page,
+    require_browser_token,
+    seal,
+    set_cookie,
+)
+from ..pages.portal import several_devices
+from .wording import WRONG_CREDENTIALS, device_options, gateway_says
+
+bp = Blueprint("gateway_pages", __name__)
+bp.after_request(_keep_browser_cookie)  # the pages' own hook: sets sls_browser, which binds the CSRF tokens
+
+LOGIN_COOKIE = "sls_gw_login"
+DONE_COOKIE = "sls_gw_done"
+LOGIN = "/sso/Login"
+DONE = "/sso/Dispatcher"
+#: Refusals after which the login cannot go on: the page starts over at the form, saying why.
+ENDS_LOGIN = frozenset({"unknown_transaction", "login_binding_required", "account_disabled", "ip_restricted"})
+
+
+def login_path(txn_id: str) -> str:
+    return f"{LOGIN}/{txn_id}"
+
+
+def _state(txn_id: str) -> dict[str, Any] | None:
+    return seal("gateway").open(request.cookies.get(LOGIN_COOKIE), f"gateway:{txn_id}")
+
+
+def _keep(response: Response, txn_id: str, state: dict[str, Any]) -> Response:
+    max_age = max(int(state.get("dies_at", 0)) - now(), 60)
+    sealed = seal("gateway").seal(state, f"gateway:{txn_id}")
+    set_cookie(response, LOGIN_COOKIE, sealed, path=login_path(txn_id), max_age=max_age)
+    return response
+
+
+def _context() -> dict[str, Any]:
+    settings = core().settings
+    return {"profile": settings.gateway_profile, "notification_step": settings.gateway_notification_step}
+
+
+def login_form(error: str | None = None, status: int = 200, username: str = "", paper: bool = False) -> Any:
+    return page("gateway/login.html", status, error=error, username=username, paper=paper, **_context())
+
+
+def _start_over(txn_id: str, error: str, status: int) -> Response:
+    body, code = login_form(error, status)
+    response = Response(body, code, mimetype="text/html")
+    drop_cookie(response, LOGIN_COOKIE, path=login_path(txn_id))
+    return response
+
+
+def step_view(txn_id: str, state: dict[str, Any], error: str | None = None, status: int = 200) -> Any:
+    factor = state["factor"]
+    if several_devices(state["factors"]) and not state.get("chosen"):
+        template = "gateway/select.html"
+    elif factor["type"] == "ibkey" and factor.get("mode") == "push":
+        template = "gateway/push.html"
+    else:
+        template = "gateway/code.html"
+    return page(
+        template,
+        status,
+        error=error,
+        factor=factor,
+        options=device_options(state["factors"]),
+        base=login_path(txn_id),
+        **_context(),
+    )
+
+
+@bp.get(LOGIN)
+def gateway_login_page() -> Any:
+    """``?forwardTo=22&RL=1&ip2loc=on`` and the like are accepted and change nothing."""
+    return login_form()
+
+
+@bp.post(LOGIN)
+def gateway_login_start() -> Any:
+    require_browser_token()
+    username = request.form.get("username", "").strip()
+    password = request.form.get("password", "")
+    paper = request.form.get("paper") == "on"
+    if not username or not password or len(username) > 128 or len(password) > 1024:
+        return login_form(WRONG_CREDENTIALS, 400, username[:128], paper)
+    try:
+        started = core().logins.start(username, password, now=now(), ip=client_ip(), admit=login_mode(paper))
+    except SlsError as exc:
+        return login_form(gateway_says(exc), exc.status, username, paper)
+    txn_id = started["txn_id"]
+    state = {
+        "token": started["login_token"],
+        "factor": started["factor"],
+        "factors": started["factors"],
+        "dies_at": int(started["expires_at"]) + 3 * core().settings.challenge_ttl,
+        "chosen": not several_devices(started["factors"]),
+        "paper": paper,
+    }
+    return _keep(redirect(login_path(txn_id), 303), txn_id, state)
+
+
+@bp.get(f"{LOGIN}/<txn_id>")
+def gateway_login_step(txn_id: str) -> Any:
+    """A login that ended (or a reload after it) goes back to a clean form: no error a tool would count."""
+    state = _state(txn_id)
+    return step_view(txn_id, state) if state else redirect(LOGIN, 303)
+
+
+@bp.post(f"{LOGIN}/<txn_id>/select")
+def gateway_login_select(txn_id: str) -> Any:
+    require_browser_token()
+    state = _state(txn_id)
+    if not state:
+        return redirect(LOGIN, 303)
+    type_, _, device_id = request.form.get("device", "").partition(":")
+    if not any(f["type"] == type_ and f["device_id"] == device_id for f in state["factors"]):
+        return step_view(txn_id, state, "Select a second factor device.", 400)
+    current = state["factor"]
+    if (current["type"], current["device_id"]) == (type_, device_id):
+        return _keep(redirect(login_path(txn_id), 303), txn_id, {**state, "chosen": True})
+    try:
+        switched = core().logins.switch(txn_id, state["token"], type_, device_id, now=now(), ip=client_ip())
+    except SlsError as exc:
+        return _start_over(txn_id, gateway_says(exc), exc.status)
+    state = {**state, "factor": switched["factor"], "chosen": True}
+    return _keep(redirect(login_path(txn_id), 303), txn_id, state)
+
+
+@bp.post(f"{LOGIN}/<txn_id>/verify")
+def gateway_login_verify(txn_id: str) -> Any:
+    """A wrong code ends this attempt with the gateway's ``failed``, back at the form (the core still counts
+    it against the device and the login)."""
+    require_browser_token()
+    state = _state(txn_id)
+    if not state:
+        return redirect(LOGIN, 303)
+    response = "".join(request.form.get("response", "").split())[:64]
+    try:
+        done = core().logins.verify(txn_id, state["token"], response, now=now(), ip=client_ip())
+    except SlsError as exc:
+        return _start_over(txn_id, gateway_says(exc), exc.status)
+    return _succeeded(txn_id, state, done.session, redirect(DONE, 303))
+
+
+def _succeeded(txn_id: str, state: dict[str, Any], session: Any, answer: Response) -> Response:
+    core().gateway.establish(session, paper=bool(state.get("paper")), now=now(), ip=client_ip())
+    drop_cookie(answer, LOGIN_COOKIE, path=login_path(txn_id))
+    done = seal("gateway").seal({"sid": session.id}, "gateway:done")
+    set_cookie(answer, DONE_COOKIE, done, path=DONE, max_age=300)
+    return answer
+
+
+@bp.get(f"{LOGIN}/<txn_id>/status")
+def gateway_login_status(txn_id: str) -> Any:
+    """What the push page polls while the user approves in the app; moves on by itself once approved."""
+    state = _state(txn_id)
+    if not state:
+        return jsonify({"state": "ended", "next": LOGIN})
+    try:
+        body, result = core().logins.status(txn_id, state["token"], now=now(), ip=client_ip())
+    except SlsError as exc:
+        return jsonify({"state": "ended", "message": gateway_says(exc), "next": LOGIN})
+    if result is not None:
+        return _succeeded(txn_id, state, result.session, jsonify({"state": "authenticated", "next": DONE}))
+    if body["state"] == "pending":
+        return jsonify({"state": "pending"})
+    return jsonify({"state": "ended", "message": "failed", "next": LOGIN})
+
+
+@bp.post(f"{LOGIN}/<txn_id>/resend")
+def gateway_login_resend(txn_id: str) -> Any:
+    """``resendNotification()``: a new push to the same IB Key (a new number to pick)."""
+    require_browser_token()
+    state = _state(txn_id)
+    if not state:
+        return jsonify({"state": "ended", "next": LOGIN}), 410
+    factor = state["factor"]
+    if factor["type"] != "ibkey":
+        return jsonify({"state": "error", "message": "This login waits for no notification."}), 409
+    try:
+        switched = core().logins.switch(
+            txn_id, state["token"], "ibkey", factor["device_id"], now=now(), ip=client_ip()
+        )
+    except SlsError as exc:
+        return jsonify({"state": "error", "message": gateway_says(exc)}), exc.status
+    new = switched["factor"]
+    answer = jsonify({"state": "sent", "match": new.get("match")})
+    return _keep(answer, txn_id, {**state, "factor": new})
+
+
+@bp.get(DONE)
+def gateway_login_done() -> Any:
+    """``Client login succeeds``, for the browser whose login made the gateway's current session."""
+    done = seal("gateway").open(request.cookies.get(DONE_COOKIE), "gateway:done")
+    view = core().gateway.peek(now=now())
+    if not done or view is None or view.record.session_id != done.get("sid"):
+        return redirect(LOGIN, 303)
+    return page("gateway/success.html", username=view.record.username, **_context())

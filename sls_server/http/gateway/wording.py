@@ -1,0 +1,63 @@
+"""What the gateway's login page says: the gateway's own texts, which tools compare word for word.
+
+``Invalid username password combination`` and ``failed`` are the texts IBeam reads (it counts them to stop
+before an account locks); the paper/live texts come from the core's rule (``gateway.session``). Other
+refusals use the emulator's sentences: the lock's wording is ours, not copied from the broker's page.
+"""
+
+from __future__ import annotations
+
+from ...errors import SlsError
+from ...web.wording import duration
+from ..pages.kit import say
+
+WRONG_CREDENTIALS = "Invalid username password combination"
+WRONG_SECOND_FACTOR = "failed"
+#: Refusals of a second-factor answer: the gateway says only "failed", and the login starts over.
+SECOND_FACTOR_FAILED = frozenset(
+    {
+        "invalid_request",
+        "invalid_response",
+        "challenge_expired",
+        "challenge_used",
+        "login_exhausted",
+        "device_locked",
+        "wrong_mode",
+        "push_denied",
+    }
+)
+#: The broker's names for the second-factor devices, as the device list shows them.
+DEVICE_NAMES = {
+    "ibkey": "IB Key",
+    "dscplus": "Security Code Card",
+    "sms": "SMS",
+    "voice": "Voice",
+    "totp": "Mobile Authenticator App",
+    "temporary": "Temporary Passcode",
+}
+
+
+def gateway_says(exc: SlsError) -> str:
+    if exc.code == "invalid_credentials":
+        return WRONG_CREDENTIALS
+    if exc.code == "login_mode_mismatch":
+        return exc.message
+    if exc.code in SECOND_FACTOR_FAILED:
+        return WRONG_SECOND_FACTOR
+    if exc.code == "account_locked":
+        wait = exc.extra.get("retry_after")
+        if wait:
+            return f"Too many failed login attempts. Please try again in {duration(wait)}."
+        return "Too many failed login attempts. Your account is locked: contact Client Services."
+    return say(exc)
+
+
+def device_options(factors: list[dict[str, str]]) -> list[dict[str, str]]:
+    """One option per factor, named as the broker names it (``IB Key``, ``SMS`` ...); a name two options
+    share gets its device's label, so each can still be selected by its visible text."""
+    names = [DEVICE_NAMES.get(f["type"], f["type"]) for f in factors]
+    options = []
+    for name, entry in zip(names, factors, strict=True):
+        shown = name if names.count(name) == 1 else f"{name} ({entry.get('label') or entry['device_id']})"
+        options.append({"value": f"{entry['type']}:{entry['device_id']}", "name": shown})
+    return options

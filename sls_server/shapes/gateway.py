@@ -1,0 +1,110 @@
+"""Gateway mode: the answers of the Client Portal Gateway's REST routes as the tools that automate it read
+them (``/v1/api``, ``/v1/portal``; the field names are that product's, misspelt ``collission`` included), the
+outbox hook's query, and the admin view and controls of the gateway's session (``/admin/v1/gateway``)."""
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+from typing_extensions import TypedDict
+
+from .common import Query, Request, UnixTime, Username
+
+DAILY_RESET_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+#: The longest ``/sim/v1/outbox/latest-code?wait=`` the server holds a request for.
+MAX_OUTBOX_WAIT_S = 30
+
+
+class ServerInfo(TypedDict):
+    serverName: Annotated[str, Field(description="The emulator's name.")]
+    serverVersion: Annotated[str, Field(description="The emulator's version.")]
+
+
+class AuthStatus(TypedDict):
+    """The brokerage session as the gateway reports it."""
+
+    authenticated: Annotated[bool, Field(description="The brokerage session is up.")]
+    competing: Annotated[bool, Field(description="Another platform's session competes with this one.")]
+    connected: Annotated[bool, Field(description="The gateway reaches the brokerage's servers.")]
+    message: Annotated[str, Field(description="Empty, or why the session is not authenticated.")]
+    MAC: Annotated[str, Field(description="The gateway's hardware address (made up, stable per instance).")]
+    serverInfo: ServerInfo
+
+
+class AuthStatusFull(AuthStatus):
+    """``iserver/auth/status`` and ``ssodh/init``: the status with two more fields."""
+
+    fail: Annotated[str, Field(description="Empty: nothing failed.")]
+    hardware_info: Annotated[str, Field(description="Made up: `<id>|<MAC>`.")]
+
+
+class Iserver(TypedDict):
+    authStatus: AuthStatus
+
+
+class Tickle(TypedDict):
+    session: Annotated[str, Field(description="An opaque id of the SSO session (not a credential).")]
+    ssoExpires: Annotated[
+        int, Field(description="Milliseconds until the SSO session ends unless something keeps it alive.")
+    ]
+    collission: Annotated[Literal[False], Field(description="Always false (sic).")]
+    userId: Annotated[int, Field(description="A stable number for the user.")]
+    iserver: Iserver
+
+
+class SsoValidation(TypedDict):
+    RESULT: Literal[True]
+    USER_ID: Annotated[int, Field(description="The same number as the tickle's `userId`.")]
+    USER_NAME: Username
+    AUTH_TIME: Annotated[int, Field(description="When the login completed, in Unix milliseconds.")]
+    LOGIN_TYPE: Annotated[Literal[1, 2], Field(description="1: live, 2: paper trading.")]
+    EXPIRES: Annotated[int, Field(description="Milliseconds until the SSO session ends (as `ssoExpires`).")]
+
+
+class Reauthenticated(TypedDict):
+    message: Literal["triggered"]
+
+
+class LoggedOut(TypedDict):
+    status: Literal[True]
+
+
+class ReauthenticateQuery(Query):
+    force: bool = Field(False, description="Accepted for compatibility; a reauthentication always happens.")
+
+
+class LatestCodeQuery(Query):
+    user: Annotated[str, Field(min_length=1, max_length=64, description="The user whose phone to read.")]
+    wait: int = Field(
+        0,
+        ge=0,
+        le=MAX_OUTBOX_WAIT_S,
+        description="Seconds to wait for a code this route has not handed out yet; 0: the newest code now.",
+    )
+
+
+class GatewaySession(TypedDict):
+    username: Username
+    paper: bool
+    established_at: UnixTime
+    authenticated: bool
+    connected: bool
+    competing: bool
+    sso_expires_at: Annotated[
+        UnixTime, Field(description="When the SSO session ends unless kept alive (idle, lifetime, reset).")
+    ]
+    daily_reset_at: Annotated[UnixTime | None, Field(description="The next daily reset; null: none set.")]
+
+
+class GatewayState(TypedDict):
+    """The gateway's session (null when none), and how the gateway behaves."""
+
+    session: GatewaySession | None
+    profile: Annotated[Literal["classic", "live"], Field(description="The login page's markup.")]
+    notification_step: bool
+    daily_reset: Annotated[str | None, Field(description="HH:MM UTC on the server's clock; null: none.")]
+
+
+class DailyResetRequest(Request):
+    at: Annotated[str | None, Field(pattern=DAILY_RESET_PATTERN)] = Field(
+        description="HH:MM (UTC, on the server's clock) of the daily reset; null: no daily reset."
+    )

@@ -1,0 +1,59 @@
+"""Gateway mode's state: its one session, the behaviour set at run time, and the outbox hook's cursor.
+
+Replacing the session and changing it are Lua scripts (``gateway_establish``, ``gateway_update``) that check
+which session the gateway holds in the same step, so a stale change never lands on a newer login.
+"""
+
+from __future__ import annotations
+
+import redis
+
+from . import keys
+from .base import Scripts, guarded, hash_reply
+from .records.codec import changes_hash, pairs
+from .records.gateway import BrokerageChanges, GatewayRecord
+
+#: The run-time daily reset field: ``HH:MM``, or ``off`` to override a configured one.
+DAILY_RESET = "daily_reset"
+
+
+@guarded
+class GatewayRepo:
+    def __init__(self, client: redis.Redis, scripts: Scripts) -> None:
+        self._r = client
+        self._scripts = scripts
+
+    def get(self, instance: str) -> GatewayRecord | None:
+        raw = hash_reply(self._r.hgetall(keys.gateway_session(instance)))
+        return GatewayRecord.from_hash(raw) if raw else None
+
+    def establish(self, instance: str, record: GatewayRecord, *, keep_s: int) -> str | None:
+        """Make ``record`` the gateway's session; the session id it held before, if any."""
+        previous = self._scripts(
+            "gateway_establish", [keys.gateway_session(instance)], [keep_s, *pairs(record.to_hash())]
+        )
+        return str(previous) if previous else None
+
+    def update(self, instance: str, session_id: str, changes: BrokerageChanges) -> bool:
+        """Apply ``changes`` if the gateway still holds ``session_id``."""
+        fields = changes_hash(dict(changes))
+        done = self._scripts(
+            "gateway_update", [keys.gateway_session(instance)], [session_id, "set", *pairs(fields)]
+        )
+        return bool(done)
+
+    def end(self, instance: str, session_id: str) -> bool:
+        """Forget the gateway's session if it is still ``session_id``."""
+        return bool(self._scripts("gateway_update", [keys.gateway_session(instance)], [session_id, "end"]))
+
+    def daily_reset(self, instance: str) -> str | None:
+        """The daily reset set at run time (``HH:MM`` or ``off``); None when only the setting decides."""
+        value = self._r.hget(keys.gateway_config(instance), DAILY_RESET)
+        return str(value) if value else None
+
+    def set_daily_reset(self, instance: str, value: str) -> None:
+        self._r.hset(keys.gateway_config(instance), DAILY_RESET, value)
+
+    def hand_out(self, handset: str, message_id: str, *, keep_s: int) -> bool:
+        """True when ``message_id`` was not the last code handed out from ``handset`` (and now is)."""
+        return bool(self._scripts("outbox_hand_out", [keys.outbox_cursor(handset)], [message_id, keep_s]))

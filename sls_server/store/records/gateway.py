@@ -1,0 +1,50 @@
+"""The gateway's one session (``keys.gateway_session``): the real session a browser login established, and
+the brokerage session's state beside it (what the gateway's REST routes report)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypedDict
+
+from .codec import Fields, dataclass_fields, to_hash
+
+
+@dataclass(frozen=True, slots=True)
+class GatewayRecord:
+    session_id: str
+    """The public id of the session the login created (never its token): every rule of that session
+    (automatic logoff, the absolute lifetime, a disabled user, IP rules) still applies to the gateway."""
+    username: str
+    established_at: int
+    paper: bool = False
+    """Logged in in paper trading mode."""
+    authenticated: bool = True
+    """The brokerage session is up."""
+    connected: bool = True
+    """The gateway reaches the brokerage's servers."""
+    competing: bool = False
+    """Another platform's session competes for the brokerage session."""
+
+    @classmethod
+    def from_hash(cls, raw: dict[str, str]) -> GatewayRecord:
+        f = Fields("gateway session", raw)
+        return cls(
+            session_id=f.text("session_id"),
+            username=f.text("username"),
+            established_at=f.integer("established_at"),
+            paper=f.flag("paper"),
+            authenticated=f.flag("authenticated"),
+            connected=f.flag("connected"),
+            competing=f.flag("competing"),
+        )
+
+    def to_hash(self) -> dict[str, str]:
+        return to_hash(dataclass_fields(self))
+
+
+class BrokerageChanges(TypedDict, total=False):
+    """What staging or a reauthentication changes on the gateway's session."""
+
+    authenticated: bool
+    connected: bool
+    competing: bool

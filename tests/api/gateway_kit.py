@@ -1,0 +1,62 @@
+"""Driving gateway mode in-process: an app with SLS_GATEWAY on, and its login page worked through the Flask
+test client as a form-posting browser would (the CSRF field, the sealed login cookie, the redirects)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+PASSWORD = "Correct-Horse-Gateway-7"
+ERROR_BOX = re.compile(r'class="xyz-errormessage[^"]*"[^>]*>([^<]*)<')
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def error_text(page: TestResponse) -> str:
+    """What the page's error box says, and only when it is shown (not ``hidden``)."""
+    html = page.get_data(as_text=True)
+    tag = re.search(r'<div class="xyz-errormessage[^>]*>', html)
+    assert tag is not None, "every gateway page has the error box"
+    found = ERROR_BOX.search(html)
+    return "" if " hidden" in tag.group(0) or found is None else found.group(1)
+
+
+class GatewayBrowser:
+    """One browser on the gateway's login page (its own cookie jar)."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+        self.csrf = ""
+
+    def open(self) -> TestResponse:
+        page = self.client.get("/sso/Login?forwardTo=22&RL=1&ip2loc=on")
+        assert page.status_code == 200
+        self.csrf = CSRF.search(page.get_data(as_text=True)).group(1)  # type: ignore[union-attr]
+        return page
+
+    def submit(self, username: str, password: str = PASSWORD, *, paper: bool = False) -> TestResponse:
+        self.open()
+        form = {"username": username, "password": password, "csrf_token": self.csrf}
+        if paper:
+            form["paper"] = "on"
+        return self.client.post("/sso/Login", data=form)
+
+    def log_in(self, username: str, password: str = PASSWORD, *, paper: bool = False) -> str:
+        """The password step; the step's path (``/sso/Login/<txn>``)."""
+        started = self.submit(username, password, paper=paper)
+        assert started.status_code == 303, error_text(started)
+        return str(started.headers["Location"])
+
+    def step(self, path: str) -> TestResponse:
+        return self.client.get(path)
+
+    def answer(self, path: str, response: str) -> TestResponse:
+        return self.client.post(f"{path}/verify", data={"response": response, "csrf_token": self.csrf})
+
+    def select(self, path: str, value: str) -> TestResponse:
+        return self.client.post(f"{path}/select", data={"device": value, "csrf_token": self.csrf})
+
+    def latest_code(self, user: str, **query: Any) -> TestResponse:
+        return self.client.get("/sim/v1/outbox/latest-code", query_string={"user": user, **query})

@@ -1,0 +1,109 @@
+"""``sls gateway`` as a process: one port with the gateway and the whole emulator, TLS with its own
+certificate and Secure cookies, a pidfile, and process titles a tool finds and stops it by, as IBeam finds
+the real gateway (a command line containing ``ibgroup.web.core.clientportal.gw.GatewayStart``)."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from conftest import ADMIN_TOKEN
+from gateway_process import sls_gateway  # noqa: F401 - the fixture
+
+pytestmark = pytest.mark.e2e
+MATCH = "ibgroup.web.core.clientportal.gw.GatewayStart"
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+
+
+def command_lines() -> dict[int, str]:
+    """Every process's command line, as psutil (and so IBeam) joins it."""
+    found = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                found[int(entry.name)] = (
+                    (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode().strip()
+                )
+            except OSError:  # gone meanwhile, or not ours to read
+                continue
+    return found
+
+
+def parent_of(pid: int) -> int:
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    return int(stat.rpartition(")")[2].split()[1])
+
+
+def test_one_port_serves_the_gateway_and_the_emulator_over_tls(sls_gateway: Any, tmp_path: Path) -> None:  # noqa: F811
+    pidfile = tmp_path / "gateway.pid"
+    server = sls_gateway("--tls", "--pidfile", str(pidfile))
+    assert server.url.startswith("https://")
+    key = server.certificate.parent / "key.pem"
+    assert oct(key.stat().st_mode & 0o777) == "0o600"
+    verify = str(server.certificate)  # the self-signed certificate verifies as its own anchor
+    assert requests.post(f"{server.url}/v1/api/tickle", verify=verify, timeout=10).status_code == 401
+    page = requests.get(f"{server.url}/sso/Login?forwardTo=22&RL=1&ip2loc=on", verify=verify, timeout=10)
+    assert page.status_code == 200 and "xyz-button-login" in page.text
+    assert "secure" in page.headers["Set-Cookie"].lower()  # cookies are Secure over TLS
+    for path, status in (
+        ("/api/v1/session", 401),
+        ("/admin/v1/gateway", 200),
+        ("/", 200),
+        ("/openapi.json", 200),
+    ):
+        answer = requests.get(f"{server.url}{path}", headers=ADMIN, verify=verify, timeout=10)
+        assert answer.status_code == status, path
+    phone = requests.get(f"{server.url}/sim/v1/phones/%2B15555550100/messages", verify=verify, timeout=10)
+    assert phone.status_code == 200
+    assert int(pidfile.read_text()) == server.process.pid
+
+
+def test_a_tool_finds_it_by_its_command_line_and_stops_it(sls_gateway: Any) -> None:  # noqa: F811
+    server = sls_gateway()
+    master = server.process.pid
+    lines = command_lines()
+    ours = {pid for pid, line in lines.items() if MATCH in line and master in (pid, parent_of(pid))}
+    assert master in ours and len(ours) >= 2, command_lines().get(master)  # the master and its worker
+    for pid in ours:  # as IBeam's kill: terminate every match
+        os.kill(pid, signal.SIGTERM)
+    assert server.process.wait(timeout=20) is not None
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"{server.url}/healthz", timeout=2)
+    assert subprocess.run(["kill", "-0", str(master)], capture_output=True, check=False).returncode != 0
+
+
+def test_sls_gateway_state_drives_a_running_gateway(sls_gateway: Any) -> None:  # noqa: F811
+    server = sls_gateway()
+    user = {"username": "sam", "password": "plum-sketch-harbour-9", "phone": "+15555550181"}
+    assert requests.post(f"{server.url}/admin/v1/users", json=user, headers=ADMIN, timeout=10).ok
+    assert requests.post(
+        f"{server.url}/admin/v1/users/sam/devices", json={"type": "sms"}, headers=ADMIN, timeout=10
+    ).ok
+    login = requests.post(
+        f"{server.url}/api/v1/auth/login", json={"username": "sam", "password": user["password"]}, timeout=10
+    )
+    assert login.status_code == 200
+    command = [sys.executable, "-m", "sls_server.cli.main", "gateway-state", "latest-code", "--user", "sam"]
+    code = subprocess.run(  # a simulator command: --url, no admin token
+        [*command, "--json", "--url", server.url],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert code.returncode == 0, code.stderr
+    assert json.loads(code.stdout)["code"].isdigit()
+    status = server.sls("gateway-state", "status", "--json")
+    assert json.loads(status.stdout)["session"] is None
+    reset = server.sls("gateway-state", "daily-reset", "23:45", "--json")
+    assert json.loads(reset.stdout)["daily_reset"] == "23:45"
+    assert json.loads(server.sls("gateway-state", "drop", "--json").stdout)["session"] is None
+    wrong = server.sls("gateway-state", "daily-reset", "25:99")
+    assert wrong.returncode == 1 and "invalid_request" in wrong.stderr

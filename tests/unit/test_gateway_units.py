@@ -1,0 +1,95 @@
+"""Gateway mode's pure parts: the daily reset's instant, the device list's names, the REST answers'
+derived identifiers, its settings, and the self-signed certificate ``sls gateway --tls`` keeps."""
+
+from __future__ import annotations
+
+import stat
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from cryptography import x509
+
+from sls_server.cli.gateway_tls import ensure_certificate
+from sls_server.config import load_settings
+from sls_server.errors import InvalidConfig
+from sls_server.gateway.answers import mac_address, user_number
+from sls_server.gateway.daily import next_reset
+from sls_server.http.gateway.wording import device_options
+
+
+def at(text: str) -> int:
+    return int(datetime.fromisoformat(text).replace(tzinfo=UTC).timestamp())
+
+
+@pytest.mark.parametrize(
+    ("after", "hhmm", "expected"),
+    [
+        ("2030-01-01T12:00:00", "12:10", "2030-01-01T12:10:00"),
+        ("2030-01-01T12:10:00", "12:10", "2030-01-02T12:10:00"),  # strictly after: a whole day, not none
+        ("2030-01-01T23:59:59", "00:00", "2030-01-02T00:00:00"),
+        ("2030-01-01T06:00:00", "05:59", "2030-01-02T05:59:00"),
+    ],
+)
+def test_the_next_daily_reset(after: str, hhmm: str, expected: str) -> None:
+    assert next_reset(at(after), hhmm) == at(expected)
+
+
+def test_no_reset_time_no_reset() -> None:
+    assert next_reset(at("2030-01-01T12:00:00"), None) is None
+
+
+def test_device_options_name_devices_as_the_broker_does() -> None:
+    factors = [
+        {"type": "ibkey", "device_id": "k1", "label": "ibkey android"},
+        {"type": "dscplus", "device_id": "c1", "label": "dscplus 1234"},
+        {"type": "dscplus", "device_id": "c2", "label": "dscplus 5678"},
+        {"type": "totp", "device_id": "t1", "label": "totp"},
+    ]
+    names = [option["name"] for option in device_options(factors)]
+    assert names == [
+        "IB Key",
+        "Security Code Card (dscplus 1234)",  # two cards: each still selectable by its text
+        "Security Code Card (dscplus 5678)",
+        "Mobile Authenticator App",
+    ]
+    assert device_options(factors)[0]["value"] == "ibkey:k1"
+
+
+def test_derived_identifiers_are_stable_and_plausible() -> None:
+    assert user_number("alice") == user_number("alice") != user_number("bob")
+    assert 10_000_000 <= user_number("alice") < 100_000_000
+    mac = mac_address("default")
+    assert len(mac.split(":")) == 6 and int(mac.split(":")[0], 16) & 0x02  # locally administered
+
+
+def test_gateway_settings_parse_and_refuse() -> None:
+    settings = load_settings(
+        {"GATEWAY": "true", "GATEWAY_PROFILE": "LIVE", "GATEWAY_DAILY_RESET": "7:05"}, environ={}
+    )
+    assert (settings.gateway, settings.gateway_profile, settings.gateway_daily_reset) == (
+        True,
+        "live",
+        "07:05",
+    )
+    assert load_settings({}, environ={}).gateway is False
+    for key, value in (
+        ("GATEWAY_DAILY_RESET", "24:00"),
+        ("GATEWAY_PROFILE", "modern"),
+        ("GATEWAY_INSTANCE", "a b"),
+    ):
+        with pytest.raises(InvalidConfig) as refused:
+            load_settings({key: value}, environ={})
+        assert refused.value.key == f"SLS_{key}"
+
+
+def test_the_certificate_is_made_once_with_a_private_key(tmp_path: Path) -> None:
+    cert_path, key_path = ensure_certificate(tmp_path, "127.0.0.1")
+    assert stat.S_IMODE(key_path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(key_path.parent.stat().st_mode) == 0o700
+    cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
+    names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert "localhost" in names.get_values_for_type(x509.DNSName)
+    before = cert_path.read_bytes()
+    assert ensure_certificate(tmp_path, "127.0.0.1") == (cert_path, key_path)
+    assert cert_path.read_bytes() == before  # kept, not made anew at every start
