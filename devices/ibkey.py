@@ -2,11 +2,11 @@
 
 Pure model: no Flask, no Redis, no I/O; time is passed in. The server verifies with the same functions.
 
-What the phone holds (:class:`AppState`): its platform, how it unlocks keys (Android: a PIN of 4-6 letters or
-digits with at least one digit, kept as a salted scrypt hash; iOS: Touch ID / Face ID, simulated as a flag,
-no PIN), whether it takes notifications, and one :class:`Credential` per user activated on it (the seed's
-"Add User"): that user's Ed25519 signing key and the 32-byte OCRA key. Private keys never leave the phone:
-the server gets only the public key at activation.
+What the phone holds (:class:`AppState`, in ``devices.ibkey_state``): its platform, how it unlocks keys
+(Android: a PIN of 4-6 letters or digits with at least one digit, kept as a salted scrypt hash; iOS: Touch
+ID / Face ID, simulated as a flag, no PIN), whether it takes notifications, and one :class:`Credential` per
+user activated on it (the seed's "Add User"): that user's Ed25519 signing key and the 32-byte OCRA key.
+Private keys never leave the phone: the server gets only the public key at activation.
 
 Activation agrees the OCRA key without sending it (X25519 + HKDF-SHA256, ``devices.ibkey_crypto``); the
 server ends with the same 32 bytes.
@@ -25,7 +25,6 @@ import hashlib
 import hmac
 import re
 import secrets
-from dataclasses import dataclass, field
 from typing import Any
 
 from devices.ibkey_crypto import (
@@ -42,6 +41,7 @@ from devices.ibkey_crypto import (
     sign,
     verify_signature,
 )
+from devices.ibkey_state import AppState, Credential, Notification, PendingActivation
 
 __all__ = [
     "DECISIONS",
@@ -143,61 +143,6 @@ def verify_pin(pin: str, stored: str) -> bool:
 
 
 # --- the app -------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Notification:
-    """A push as the app receives it."""
-
-    id: str
-    txn_id: str
-    username: str
-    device_id: str
-    nonce: str
-    candidates: tuple[str, ...]
-    expires_at: int
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Notification:
-        return cls(
-            id=data["id"],
-            txn_id=data["txn_id"],
-            username=data["username"],
-            device_id=data["device_id"],
-            nonce=data["nonce"],
-            candidates=tuple(data["candidates"]),
-            expires_at=int(data["expires_at"]),
-        )
-
-
-@dataclass
-class Credential:
-    """One user's keys on the phone, and the server device record they belong to."""
-
-    username: str
-    device_id: str
-    signing_key: bytes
-    ocra_key: bytes
-
-
-@dataclass(frozen=True)
-class PendingActivation:
-    signing_key: bytes
-    signing_public: bytes
-    agreement_key: bytes
-    agreement_public: bytes
-
-
-@dataclass
-class AppState:
-    app_id: str
-    platform: str
-    pin_hash: str | None = None
-    biometric: bool = False
-    notifications: bool = True
-    pin_failures: int = 0
-    locked: bool = False
-    users: dict[str, Credential] = field(default_factory=dict)
 
 
 class IbKeyApp:

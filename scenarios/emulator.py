@@ -148,12 +148,10 @@ class SlsEmulator:
 
     def enroll(self, username: str, type: str, **body: Any) -> dict[str, Any]:
         """Enrol any authenticator (``dscplus``, ``ibkey``, ``sms``, ``voice``, ``totp``, ``temporary``)."""
-        return self.call(
-            "POST",
-            f"/admin/v1/users/{_segment(username)}/devices",
-            {"type": type, **body},  # type: ignore[no-any-return]
-            admin=True,
+        enrolled: dict[str, Any] = self.call(
+            "POST", f"/admin/v1/users/{_segment(username)}/devices", {"type": type, **body}, admin=True
         )
+        return enrolled
 
     def enroll_card(self, username: str, pin: str = "1234") -> Card:
         record = self.enroll(username, "dscplus", pin=pin)
@@ -224,7 +222,8 @@ class SlsEmulator:
             pin = None if biometric else self._pins.get(username)
         unlock: dict[str, Any] = {"biometric": True} if biometric else ({"pin": pin} if pin else {})
         path = f"/sim/v1/ibkey/{_segment(device)}/notifications/{_segment(note['id'])}/approve"
-        return self.call("POST", path, {"match": str(match), **unlock})  # type: ignore[no-any-return]
+        approved: dict[str, Any] = self.call("POST", path, {"match": str(match), **unlock})
+        return approved
 
     def _ibkey_of(self, username: str) -> str:
         devices = self.call("GET", f"/admin/v1/users/{_segment(username)}/devices", admin=True)["devices"]
@@ -239,4 +238,5 @@ class SlsEmulator:
         path = f"/sim/v1/phones/{_segment(phone)}/conditions"
         current = self.call("GET", path)
         keys = ("carrier_blocks_sms", "roaming", "delivery_delay_s", "sim_swapped_to")
-        return self.call("PUT", path, {k: current.get(k) for k in keys} | conditions)  # type: ignore[no-any-return]
+        changed: dict[str, Any] = self.call("PUT", path, {k: current.get(k) for k in keys} | conditions)
+        return changed

@@ -105,9 +105,8 @@ def _events(spec: dict[str, Any], world: World) -> list[str]:
 
 
 def _matching(wanted: dict[str, Any], world: World) -> list[dict[str, Any]]:
-    events = world.events(
-        type=wanted["type"], user=wanted.get("user") if isinstance(wanted.get("user"), str) else ""
-    )
+    user = wanted.get("user")
+    events = world.events(type=wanted["type"], user=user if isinstance(user, str) else "")
     kept = []
     for event in events:
         if any(key in wanted and match(event.get(key, MISSING), wanted[key]) for key in EVENT_FIELDS):

@@ -34,7 +34,7 @@ def _shape(sub: dict[str, Any]) -> str:
     kind = sub.get("type", "any")
     if isinstance(kind, list):
         return " or ".join(kind)
-    return {"object": "mapping", "array": "list", "null": "nothing"}.get(kind, kind)
+    return str({"object": "mapping", "array": "list", "null": "nothing"}.get(kind, kind))
 
 
 def _properties(body: dict[str, Any]) -> list[str]:

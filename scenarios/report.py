@@ -7,7 +7,6 @@ appear only when one of them failed (thirty identical guesses are one line).
 
 from __future__ import annotations
 
-import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -123,10 +122,6 @@ def as_json(results: list[ScenarioResult], *, seed: int, target: str) -> dict[st
         "seconds": round(sum(r.seconds for r in results), 3),
         "scenarios": [r.as_dict() for r in results],
     }
-
-
-def write_json(path: Path, data: dict[str, Any]) -> None:
-    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
 
 
 def step_log(steps: list[StepResult], depth: int = 0) -> list[str]:

@@ -108,7 +108,7 @@ class Runner:
             result.steps = run_steps(
                 world,
                 scenario.data["steps"],
-                listener=(lambda r, s: listener.step_done(r, s, world)) if listener else None,  # type: ignore[misc]
+                listener=(lambda r, s: listener.step_done(r, s, world)) if listener else None,
             )
             failed = result.failed_step()
             if failed is not None:

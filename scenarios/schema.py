@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import functools
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib import resources
 from typing import Any
 
@@ -27,7 +27,9 @@ SCHEMA_FILE = "scenario.schema.json"
 
 @functools.cache
 def schema() -> dict[str, Any]:
-    return json.loads((resources.files("scenarios") / SCHEMA_FILE).read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    text = (resources.files("scenarios") / SCHEMA_FILE).read_text(encoding="utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
 
 
 @functools.cache
@@ -80,7 +82,7 @@ def _explain(error: ValidationError, positions: Positions, filename: str) -> lis
     if kind == "anyOf" and _is_step_choice(error.schema):
         return [_at(positions, filename, path, _unknown_step(instance))]
     if kind in ("additionalProperties", "unevaluatedProperties") and isinstance(instance, dict):
-        allowed = _allowed_keys(error.schema)
+        allowed = _allowed_keys(_mapping(error.schema))
         extra = [k for k in instance if k not in allowed]
         return [
             _at(
@@ -98,18 +100,19 @@ def _explain(error: ValidationError, positions: Positions, filename: str) -> lis
             return [p for sub in branch for p in _explain(sub, positions, filename)]
         return [_at(positions, filename, path, f"expected {_shapes(error.schema)}, got {_show(instance)}")]
     if kind == "required":
-        missing = [k for k in error.validator_value if isinstance(instance, dict) and k not in instance]
+        named = _items(error.validator_value)
+        missing = [k for k in named if isinstance(instance, dict) and k not in instance]
         if missing == ["expect"]:
             return [_at(positions, filename, path, "this step needs an `expect`: say what must happen")]
         return [_at(positions, filename, path, f"missing {_list(missing)}")]
     if kind == "enum":
-        options = [str(o) for o in error.validator_value]
+        options = [str(o) for o in _items(error.validator_value)]
         hint = _suggest(str(instance), options)
         return [_at(positions, filename, path, f"{_show(instance)} is not one of {_list(options)}{hint}")]
     if kind == "type":
         return [_at(positions, filename, path, f"expected {_shapes(error.schema)}, got {_show(instance)}")]
     if kind == "pattern":
-        described = error.schema.get("description")
+        described = _mapping(error.schema).get("description")
         shape = (
             f"it should be {described[0].lower()}{described[1:]}"
             if described
@@ -118,7 +121,7 @@ def _explain(error: ValidationError, positions: Positions, filename: str) -> lis
         return [_at(positions, filename, path, f"{_show(instance)} does not fit: {shape}")]
     if kind == "propertyNames":
         return [_at(positions, filename, path, f"{error.message}")]
-    described = error.schema.get("description") if isinstance(error.schema, dict) else None
+    described = _mapping(error.schema).get("description")
     hint = f" ({described})" if described else ""
     return [_at(positions, filename, path, f"{error.message}{hint}")]
 
@@ -141,7 +144,18 @@ def _unknown_step(instance: Any) -> str:
     return "; ".join(hints)
 
 
-def _allowed_keys(subschema: dict[str, Any]) -> list[str]:
+def _mapping(subschema: object) -> Mapping[str, Any]:
+    """A schema as jsonschema hands it over (a mapping, a boolean schema, or unset), as a mapping: ``{}``
+    when it has no keys to read."""
+    return subschema if isinstance(subschema, Mapping) else {}
+
+
+def _items(value: object) -> list[Any]:
+    """A keyword's value (``required``'s names, ``enum``'s options) as a list; ``[]`` when it is none."""
+    return list(value) if isinstance(value, list | tuple) else []
+
+
+def _allowed_keys(subschema: Mapping[str, Any]) -> list[str]:
     allowed = list(subschema.get("properties", {}))
     for part in subschema.get("allOf", []):
         if part.get("$ref") == "#/$defs/common":
@@ -154,7 +168,7 @@ def _branch_for(error: ValidationError, instance: Any) -> list[ValidationError]:
     branches: dict[int, list[ValidationError]] = {}
     for sub in error.context or []:
         branches.setdefault(int(sub.schema_path[0]), []).append(sub)
-    options = error.schema.get(error.validator, []) if isinstance(error.schema, dict) else []
+    options = _mapping(error.schema).get(str(error.validator), [])
     for index, subs in branches.items():
         if index < len(options) and _accepts_type(_resolve(options[index]), instance):
             return subs
@@ -164,7 +178,8 @@ def _branch_for(error: ValidationError, instance: Any) -> list[ValidationError]:
 def _resolve(subschema: dict[str, Any]) -> dict[str, Any]:
     ref = subschema.get("$ref", "")
     if ref.startswith("#/$defs/"):
-        return schema()["$defs"][ref[len("#/$defs/") :]]  # type: ignore[no-any-return]
+        found: dict[str, Any] = schema()["$defs"][ref[len("#/$defs/") :]]
+        return found
     return subschema
 
 

@@ -75,8 +75,9 @@ def _device(world: World, spec: dict[str, Any]) -> None:
     if spec["type"] != "ibkey" or not spec.get("activate", True):
         return
     holder = world.actors[DEFAULT_ACTOR]
-    unlock = {"biometric": True} if spec.get("platform") == "ios" else {"pin": str(spec.get("pin", "12ab"))}
-    device.pin = unlock.get("pin")  # type: ignore[assignment]
+    pin = None if spec.get("platform") == "ios" else str(spec.get("pin", "12ab"))
+    unlock: dict[str, Any] = {"biometric": True} if pin is None else {"pin": pin}
+    device.pin = pin
     body = {
         "username": spec["user"],
         "password": world.password(spec["user"]),

@@ -22,9 +22,6 @@ from typing import Any
 
 from .transport import Client, InProcessClient, RemoteClient
 
-#: Settings no scenario may choose: they wire the app to this run's Redis, folder and tokens.
-RESERVED = frozenset({"SLS_REDIS_URL", "SLS_DATA_DIR", "SLS_ADMIN_TOKEN", "SLS_SECRET_KEY"})
-
 
 class TargetError(Exception):
     """The target cannot run this scenario as asked (settings it cannot take, addresses it ignores)."""
@@ -72,7 +69,7 @@ class InProcessTarget:
             try:
                 with _without_sls_environment():
                     self._apps[key] = create_app(config)
-            except Exception as exc:  # the server's ConfigError and friends: told, not raised
+            except Exception as exc:  # the server's InvalidConfig and friends: told, not raised
                 raise TargetError(f"the server refused setup.settings: {exc}") from exc
         self._app = self._apps[key]
         self.sim_token = str(settings["SLS_SIM_TOKEN"]) if "SLS_SIM_TOKEN" in settings else None

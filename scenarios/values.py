@@ -9,6 +9,7 @@ works); inside longer text it is spliced in.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -70,10 +71,6 @@ def lookup(data: Any, path: str) -> Any:
     if value is _MISSING or not rest:
         return value
     return lookup(value, rest)
-
-
-def is_missing(value: Any) -> bool:
-    return value is _MISSING
 
 
 def get(data: Any, path: str, default: Any = None) -> Any:
@@ -165,14 +162,12 @@ def _check(op: str, actual: Any, operand: Any) -> str | None:
     if op in ("gt", "ge", "lt", "le", "between"):
         if not isinstance(actual, int | float) or isinstance(actual, bool):
             return f"{shown}, expected a number"
-        low, high = operand if op == "between" else (None, None)
-        ok = {
-            "gt": lambda: actual > operand,
-            "ge": lambda: actual >= operand,
-            "lt": lambda: actual < operand,
-            "le": lambda: actual <= operand,
-            "between": lambda: low <= actual <= high,
-        }[op]()
+        if op == "between":
+            low, high = operand
+            ok = low <= actual <= high
+        else:
+            compare = {"gt": operator.gt, "ge": operator.ge, "lt": operator.lt, "le": operator.le}[op]
+            ok = compare(actual, operand)
         words = {"gt": ">", "ge": ">=", "lt": "<", "le": "<=", "between": "within"}[op]
         return None if ok else f"{shown}, expected {words} {operand!r}"
     if op == "in":

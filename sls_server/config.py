@@ -4,7 +4,9 @@ Values come from the defaults below, then ``SLS_*`` environment variables, then 
 ``create_app`` (keys with or without the ``SLS_`` prefix). Environment values are read as raw strings
 and parsed per key: Flask's ``from_prefixed_env`` would JSON-decode them, turning an admin token of
 digits into an int or a hex secret such as ``1e40...`` into a float. A bad value raises
-:class:`ConfigError` naming the key, which the CLI prints as one line.
+:class:`InvalidConfig` naming the key, which the CLI prints as one line. How each kind of value is read
+(integers in bounds, booleans, tokens, keys, CIDRs) is :mod:`.config_values`; which key reads which, with
+which bounds, is :data:`PARSERS` here.
 """
 
 from __future__ import annotations
@@ -17,8 +19,20 @@ from typing import Any
 
 import platformdirs
 
-from .errors import ConfigError
-from .store.urls import parse_redis_url
+from .config_values import (
+    bearer_token,
+    boolean,
+    choice,
+    cidrs,
+    daily_time,
+    instance_name,
+    integer,
+    number,
+    path,
+    redis_url,
+    secret_key,
+)
+from .errors import InvalidConfig
 
 PREFIX = "SLS_"
 MAX_BODY_BYTES = 64 * 1024  # the contract's limit on request bodies
@@ -106,6 +120,9 @@ class Settings:
     """Seconds a request waits on a silent Redis, once (no retry), before 503 store_unavailable."""
     log_level: str = "INFO"
     """Server log level: debug, info, warning or error. Logs never carry a password, PIN, code or token."""
+    log_format: str = "text"
+    """``text`` for people; ``json``: one JSON object per line (one per request: request id, route pattern,
+    status, duration), for a log collector."""
     event_retention: int = 7 * 86400
     """Seconds audit events are kept, whatever their number (trimmed by age on Redis's clock, never by count,
     so a flood cannot push the history out); memory grows with events per second times this."""
@@ -130,189 +147,51 @@ class Settings:
     they share a name, as a single gateway process would."""
 
 
-def _int(lo: int, hi: int) -> Callable[[Any], int]:
-    def parse(value: Any) -> int:
-        if isinstance(value, bool):
-            raise ValueError("must be an integer")
-        try:
-            number = int(str(value).strip()) if not isinstance(value, int) else value
-        except ValueError:
-            raise ValueError(f"must be an integer, got {value!r}") from None
-        if not lo <= number <= hi:
-            raise ValueError(f"must be between {lo} and {hi}, got {number}")
-        return number
-
-    return parse
-
-
-def _float(lo: float, hi: float) -> Callable[[Any], float]:
-    def parse(value: Any) -> float:
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            raise ValueError(f"must be a number, got {value!r}") from None
-        if not lo <= number <= hi:
-            raise ValueError(f"must be between {lo} and {hi}, got {number}")
-        return number
-
-    return parse
-
-
-def _bool(value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text in {"1", "true", "yes", "on"}:
-        return True
-    if text in {"0", "false", "no", "off"}:
-        return False
-    raise ValueError(f"must be true or false, got {value!r}")
-
-
-def _choice(*options: str) -> Callable[[Any], str]:
-    def parse(value: Any) -> str:
-        text = str(value).strip().lower()
-        if text not in options:
-            raise ValueError(f"must be one of {', '.join(options)}, got {value!r}")
-        return text
-
-    return parse
-
-
-def _optional_str(value: Any) -> str | None:
-    text = str(value).strip()
-    return text or None
-
-
-def _redis_url(value: Any) -> str | None:
-    """One Redis, a Sentinel-watched master or a Cluster (``store.urls`` reads all three, here and when
-    connecting), so a malformed one stops start-up naming ``SLS_REDIS_URL``, not the first request."""
-    text = _optional_str(value)
-    if text:
-        parse_redis_url(text)
-    return text
-
-
-def _secret_key(value: Any) -> bytes | None:
-    if isinstance(value, bytes):
-        raw = value
-    else:
-        text = str(value).strip()
-        if not text:
-            return None
-        raw = parse_key_text(text)
-    if len(raw) != 32:
-        raise ValueError("must be 32 bytes: 64 hex characters or 44 base64 characters")
-    return raw
-
-
-def parse_key_text(text: str) -> bytes:
-    """Hex first (what ``sls`` writes), then base64; the length check happens in the caller."""
-    import base64
-    import binascii
-
-    try:
-        return bytes.fromhex(text)
-    except ValueError:
-        pass
-    try:
-        return base64.b64decode(text, validate=True)
-    except binascii.Error:
-        raise ValueError("must be 64 hex characters or base64 of 32 bytes") from None
-
-
-def _bearer_token(value: Any) -> str | None:
-    text = _optional_str(value)
-    if text is not None and len(text) < 16:
-        raise ValueError("must be at least 16 characters")
-    return text
-
-
-def _daily_time(value: Any) -> str | None:
-    """``HH:MM`` on a 24-hour clock, kept as written with two digits each (``7:05`` becomes ``07:05``)."""
-    import re
-
-    text = _optional_str(value)
-    if text is None:
-        return None
-    match = re.fullmatch(r"([01]?[0-9]|2[0-3]):([0-5][0-9])", text)
-    if match is None:
-        raise ValueError(f"must be a time of day as HH:MM (00:00 .. 23:59), got {text!r}")
-    return f"{int(match[1]):02d}:{match[2]}"
-
-
-def _instance_name(value: Any) -> str:
-    import re
-
-    text = str(value).strip()
-    if not re.fullmatch(r"[A-Za-z0-9_.-]{1,32}", text):
-        raise ValueError("must be 1-32 letters, digits, '.', '_' or '-'")
-    return text
-
-
-def _path(value: Any) -> Path:
-    return Path(str(value)).expanduser()
-
-
-def _cidrs(value: Any) -> tuple[str, ...]:
-    import ipaddress
-
-    items = value if isinstance(value, list | tuple) else str(value).split(",")
-    networks = []
-    for item in (str(i).strip() for i in items):
-        if not item:
-            continue
-        try:
-            networks.append(str(ipaddress.ip_network(item, strict=False)))
-        except ValueError:
-            raise ValueError(f"{item!r} is not an IP address or CIDR range") from None
-    return tuple(networks)
-
-
 PARSERS: dict[str, Callable[[Any], Any]] = {
-    "redis_url": _redis_url,
-    "data_dir": _path,
-    "secret_key": _secret_key,
-    "admin_token": _bearer_token,
-    "hash_profile": _choice("strong", "standard", "test"),
-    "challenge_ttl": _int(30, 600),
-    "verify_attempts": _int(1, 10),
-    "card_pin_attempts": _int(1, 10),
-    "idle_timeout": _int(60, 86400),
-    "absolute_timeout": _int(300, 30 * 86400),
-    "lockout_threshold": _int(1, 100),
-    "lockout_wait_increment": _int(1, 86400),
-    "lockout_max_wait": _int(1, 7 * 86400),
-    "lockout_permanent_after": _int(0, 100),
-    "lockout_known_ips": _bool,
-    "ip_throttle_limit": _int(1, 1_000_000),
-    "ip_throttle_window": _int(1, 86400),
-    "device_failure_limit": _int(1, 100),
-    "challenge_issue_limit": _int(1, 1000),
-    "challenge_issue_window": _int(1, 86400),
-    "challenge_history": _int(10, 500_000),
-    "session_concurrency": _choice("replace", "refuse"),
-    "trusted_proxies": _cidrs,
-    "sms_code_ttl": _int(60, 600),
-    "sms_send_limit": _int(1, 1000),
-    "sms_send_window": _int(1, 86400),
-    "push_limit": _int(1, 1000),
-    "push_window": _int(1, 86400),
-    "push_ttl": _int(10, 600),
-    "activation_code_ttl": _int(60, 600),
-    "temporary_passcode_days": _int(1, 14),
-    "stepup_validity": _int(30, 3600),
-    "sim_enabled": _bool,
-    "sim_token": _bearer_token,
-    "redis_timeout": _float(0.05, 60.0),
-    "log_level": _choice("debug", "info", "warning", "error"),
-    "event_retention": _int(60, 400 * 86400),
-    "event_summary_window": _int(1, 3600),
-    "gateway": _bool,
-    "gateway_profile": _choice("classic", "live"),
-    "gateway_notification_step": _bool,
-    "gateway_daily_reset": _daily_time,
-    "gateway_instance": _instance_name,
+    "redis_url": redis_url,
+    "data_dir": path,
+    "secret_key": secret_key,
+    "admin_token": bearer_token,
+    "hash_profile": choice("strong", "standard", "test"),
+    "challenge_ttl": integer(30, 600),
+    "verify_attempts": integer(1, 10),
+    "card_pin_attempts": integer(1, 10),
+    "idle_timeout": integer(60, 86400),
+    "absolute_timeout": integer(300, 30 * 86400),
+    "lockout_threshold": integer(1, 100),
+    "lockout_wait_increment": integer(1, 86400),
+    "lockout_max_wait": integer(1, 7 * 86400),
+    "lockout_permanent_after": integer(0, 100),
+    "lockout_known_ips": boolean,
+    "ip_throttle_limit": integer(1, 1_000_000),
+    "ip_throttle_window": integer(1, 86400),
+    "device_failure_limit": integer(1, 100),
+    "challenge_issue_limit": integer(1, 1000),
+    "challenge_issue_window": integer(1, 86400),
+    "challenge_history": integer(10, 500_000),
+    "session_concurrency": choice("replace", "refuse"),
+    "trusted_proxies": cidrs,
+    "sms_code_ttl": integer(60, 600),
+    "sms_send_limit": integer(1, 1000),
+    "sms_send_window": integer(1, 86400),
+    "push_limit": integer(1, 1000),
+    "push_window": integer(1, 86400),
+    "push_ttl": integer(10, 600),
+    "activation_code_ttl": integer(60, 600),
+    "temporary_passcode_days": integer(1, 14),
+    "stepup_validity": integer(30, 3600),
+    "sim_enabled": boolean,
+    "sim_token": bearer_token,
+    "redis_timeout": number(0.05, 60.0),
+    "log_level": choice("debug", "info", "warning", "error"),
+    "log_format": choice("text", "json"),
+    "event_retention": integer(60, 400 * 86400),
+    "event_summary_window": integer(1, 3600),
+    "gateway": boolean,
+    "gateway_profile": choice("classic", "live"),
+    "gateway_notification_step": boolean,
+    "gateway_daily_reset": daily_time,
+    "gateway_instance": instance_name,
 }
 
 
@@ -334,7 +213,7 @@ def load_settings(
         name = key[len(PREFIX) :] if key.upper().startswith(PREFIX) else key
         name = name.lower()
         if name not in known:
-            raise ConfigError(env_name(name), "unknown configuration key")
+            raise InvalidConfig(env_name(name), "unknown configuration key")
         raw[name] = (env_name(name), value)
 
     values: dict[str, Any] = {}
@@ -344,14 +223,14 @@ def load_settings(
         try:
             values[name] = PARSERS[name](value)
         except ValueError as exc:
-            raise ConfigError(label, str(exc)) from None
+            raise InvalidConfig(label, str(exc)) from None
     if "log_level" in values:
         values["log_level"] = values["log_level"].upper()
     settings = Settings(**values)
     if settings.absolute_timeout < settings.idle_timeout:
-        raise ConfigError("SLS_ABSOLUTE_TIMEOUT", "must not be shorter than SLS_IDLE_TIMEOUT")
+        raise InvalidConfig("SLS_ABSOLUTE_TIMEOUT", "must not be shorter than SLS_IDLE_TIMEOUT")
     if settings.lockout_max_wait < settings.lockout_wait_increment:
-        raise ConfigError("SLS_LOCKOUT_MAX_WAIT", "must not be shorter than SLS_LOCKOUT_WAIT_INCREMENT")
+        raise InvalidConfig("SLS_LOCKOUT_MAX_WAIT", "must not be shorter than SLS_LOCKOUT_WAIT_INCREMENT")
     return settings
 
 

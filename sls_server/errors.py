@@ -36,7 +36,7 @@ class InvalidRequest(SlsError):
         super().__init__(message, field=field, **extra)
 
 
-class ConfigError(SlsError):
+class InvalidConfig(SlsError):
     """A bad configuration value; start-up stops with this message, never a traceback."""
 
     code = "invalid_config"
@@ -59,7 +59,7 @@ class NotFound(SlsError):
     message = "No such resource."
 
 
-class Unauthorized(SlsError):
+class NotAuthenticated(SlsError):
     code = "not_authenticated"
     status = 401
     message = "Authentication is required."
@@ -80,74 +80,7 @@ class Conflict(SlsError):
 # --- users and passwords -------------------------------------------------------------------------------
 
 
-class UserExists(Conflict):
-    code = "user_exists"
-    message = "A user with that username already exists."
-
-
-class UnknownUser(NotFound):
-    code = "unknown_user"
-    message = "No such user."
-
-
-class AccountDisabled(Forbidden):
-    """Also what a login or session in progress gets once the user is disabled: it ended then."""
-
-    code = "account_disabled"
-    message = "This account is disabled; an administrator must enable it."
-
-
-class WeakPassword(SlsError):
-    code = "weak_password"
-    status = 400
-
-
 # --- login -----------------------------------------------------------------------------------------------
-
-
-class InvalidCredentials(SlsError):
-    """Same body for an unknown user and a wrong password: the contract forbids an oracle."""
-
-    code = "invalid_credentials"
-    status = 401
-    message = "The username or password is incorrect."
-
-
-class NoSecondFactor(Forbidden):
-    code = "no_second_factor"
-    message = "The Secure Login System is mandatory and this user has no active second factor."
-
-
-class UnknownTransaction(NotFound):
-    code = "unknown_transaction"
-    message = "No such login transaction."
-
-
-class InvalidResponse(SlsError):
-    code = "invalid_response"
-    status = 401
-    message = "The response does not match the challenge."
-
-
-class ChallengeExpired(SlsError):
-    code = "challenge_expired"
-    status = 410
-    message = "The challenge has expired; start the login again."
-
-
-class ChallengeUsed(Conflict):
-    code = "challenge_used"
-    message = "This challenge has already been answered."
-
-
-class DeviceInactive(Forbidden):
-    code = "device_inactive"
-    message = "That authenticator is not active."
-
-
-class SessionExpired(Unauthorized):
-    code = "session_expired"
-    message = "The session has expired; log in again."
 
 
 # --- devices and the simulated world ----------------------------------------------------------------------
@@ -156,13 +89,3 @@ class SessionExpired(Unauthorized):
 class UnknownDevice(NotFound):
     code = "unknown_device"
     message = "No such device."
-
-
-class UnsupportedDeviceType(SlsError):
-    code = "unsupported_device_type"
-    status = 400
-
-
-class SimulatorDisabled(Forbidden):
-    code = "simulator_disabled"
-    message = "The simulated authenticators are switched off on this server."

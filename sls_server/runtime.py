@@ -13,8 +13,9 @@ import os
 import secrets
 from pathlib import Path
 
-from .config import Settings, parse_key_text
-from .errors import ConfigError, StoreUnavailable
+from .config import Settings
+from .config_values import parse_key_text
+from .errors import InvalidConfig, StoreUnavailable
 from .store import Store
 from .store.embedded import EmbeddedRedis, EmbeddedRedisError
 
@@ -44,16 +45,16 @@ def resolve_secrets(settings: Settings) -> Settings:
         try:
             secret_key = parse_key_text(read_or_create(path, secrets.token_bytes(32).hex()))
         except (OSError, ValueError) as exc:
-            raise ConfigError("SLS_SECRET_KEY", f"unset, and {path} could not be used: {exc}") from None
+            raise InvalidConfig("SLS_SECRET_KEY", f"unset, and {path} could not be used: {exc}") from None
         if len(secret_key) != 32:
-            raise ConfigError("SLS_SECRET_KEY", f"unset, and {path} does not hold 32 bytes")
+            raise InvalidConfig("SLS_SECRET_KEY", f"unset, and {path} does not hold 32 bytes")
     admin_token = settings.admin_token
     if admin_token is None:
         path = settings.data_dir / ADMIN_TOKEN_FILE
         try:
             admin_token = read_or_create(path, secrets.token_urlsafe(32))
         except OSError as exc:
-            raise ConfigError("SLS_ADMIN_TOKEN", f"unset, and {path} could not be used: {exc}") from None
+            raise InvalidConfig("SLS_ADMIN_TOKEN", f"unset, and {path} could not be used: {exc}") from None
     return dataclasses.replace(settings, secret_key=secret_key, admin_token=admin_token)
 
 
@@ -61,7 +62,9 @@ def start_embedded_redis(settings: Settings) -> EmbeddedRedis:
     try:
         server = EmbeddedRedis(settings.data_dir / "redis").start()
     except EmbeddedRedisError as exc:
-        raise ConfigError("SLS_REDIS_URL", f"unset, and the embedded Redis could not start: {exc}") from None
+        raise InvalidConfig(
+            "SLS_REDIS_URL", f"unset, and the embedded Redis could not start: {exc}"
+        ) from None
     atexit.register(server.stop)
     return server
 
@@ -77,4 +80,4 @@ def open_store(settings: Settings) -> tuple[Settings, Store]:
     except StoreUnavailable as exc:
         # only a Cluster client connects when made (to read the slot map): say which setting to check
         reason = exc.__cause__ or exc
-        raise ConfigError("SLS_REDIS_URL", f"no node of the Redis Cluster answered ({reason})") from None
+        raise InvalidConfig("SLS_REDIS_URL", f"no node of the Redis Cluster answered ({reason})") from None

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import freezegun
 import pytest
 import requests
 from cluster.topology import LocalCluster, LocalSentinel
@@ -23,6 +24,12 @@ from sls_server.store.embedded import EmbeddedRedis, free_port
 ADMIN_TOKEN = "test-admin-token-0123456789"
 FROZEN_AT = "2030-01-01 12:00:00"
 VECTORS = Path(__file__).parent / "vectors"
+
+# pytest times each test with ``_pytest.timing``'s ``time``/``perf_counter``: frozen, ``--durations`` reported
+# the years since 1970 (tests/unit/test_frozen_durations.py). Only that module is left alone, not ``_pytest``:
+# freezegun also gives real time to any call with an ignored module among its five nearest callers, and a
+# test's own body is called straight from ``_pytest.python``, so ignoring all of pytest would unfreeze it.
+freezegun.configure(extend_ignore_list=["_pytest.timing"])
 
 
 @pytest.fixture(autouse=True)

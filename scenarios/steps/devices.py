@@ -52,7 +52,7 @@ def _notification(world: World, actor: Actor, device: Device, body: dict[str, An
     listed = world.sim(actor, "GET", f"/sim/v1/ibkey/{segment(device.device_id)}/notifications")
     if listed.status != 200 or not isinstance(listed.body, dict):
         raise StepFailed(f"cannot read {device.name}'s notifications: {listed.brief()}")
-    notes = list(listed.body.get("notifications") or [])
+    notes: list[dict[str, Any]] = list(listed.body.get("notifications") or [])
     if body.get("txn"):
         notes = [n for n in notes if n.get("txn_id") == body["txn"]]
     if body.get("user"):

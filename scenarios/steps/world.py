@@ -35,7 +35,7 @@ def advance_clock(world: World, actor: Actor, body: Any, step_: dict[str, Any]) 
     if isinstance(body, dict) and "to" in body:
         payload = {"set_at": instant(body["to"])}
     else:
-        seconds = body.get("seconds") if isinstance(body, dict) else body
+        seconds: Any = body.get("seconds") if isinstance(body, dict) else body  # int() judges it below
         try:
             payload = {"advance_s": int(seconds)}
         except (TypeError, ValueError):

@@ -6,7 +6,8 @@ list restricts nothing. The login check runs before the password is looked at, s
 address learns nothing about the password: the refusal is the same whatever was typed. An unknown
 username has no list, so it passes here and fails the password check like any wrong password.
 
-No Flask here: the HTTP layer resolves the client address (:mod:`sls_server.clientip`) and parses bodies.
+No Flask here: the HTTP layer resolves the client address (:mod:`sls_server.accounts.clientip`) and
+parses bodies.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ import functools
 import re
 from typing import Any
 
-from ..errors import Conflict, Forbidden, InvalidRequest, NotFound, UnknownUser
+from ..errors import InvalidRequest
 from ..events import EventLog
 from ..store import Store
 from ..store.records import AccountRecord
 from .clientip import IPNetwork, in_networks, network_text, parse_ip, parse_network
+from .errors import AccountExists, UnknownAccount, UserInAnotherAccount, UserNotFound
 from .users import USERNAME_RE, canonical_username
 
 MAX_ENTRIES = 1000
@@ -27,28 +29,6 @@ MAX_ENTRY_CHARS = 100  # the longest real entry (an IPv6 CIDR) is under 50 chara
 MAX_ACCOUNT_USERS = 1000
 ACCOUNT_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 FIELD = "ip_allowlist"
-
-
-class IpRestricted(Forbidden):
-    """Deliberately says nothing about the password or which list refused: the same body every time."""
-
-    code = "ip_restricted"
-    message = "Login is not permitted from this address."
-
-
-class UnknownAccount(NotFound):
-    code = "unknown_account"
-    message = "No such account."
-
-
-class AccountExists(Conflict):
-    code = "account_exists"
-    message = "An account with that id already exists."
-
-
-class UserInAnotherAccount(Conflict):
-    code = "user_in_account"
-    message = "The user already belongs to another account."
 
 
 def _bad_entry(message: str, index: int, entry: object) -> InvalidRequest:
@@ -240,7 +220,7 @@ class IpRestrictions:
 
     def _require_user(self, name: str) -> None:
         if not self._store.users.get(name):
-            raise UnknownUser(username=name)
+            raise UserNotFound(username=name)
 
     def _refuse_if_elsewhere(self, name: str, account_id: str) -> None:
         current = self._store.access.user_access(name).account_id

@@ -21,15 +21,20 @@ def new_device_id(type_: str) -> str:
     return f"{type_}-{secrets.token_hex(6)}"
 
 
+def lapsed(device: DeviceRecord, now: int) -> bool:
+    """A device with an end of validity (a temporary passcode) past it."""
+    return device.expires_at is not None and device.expires_at <= now
+
+
 def public_device(record: DeviceRecord, *, now: int | None = None) -> dict[str, Any]:
     """The admin's view: a type's own fields only on devices of that type, never a secret. Given ``now``, a
     device past its validity (a temporary passcode) shows as ``expired``, whatever its record says."""
-    lapsed = now is not None and record.expires_at is not None and record.expires_at <= now
+    expired = now is not None and lapsed(record, now) and record.status == ACTIVE
     view: dict[str, Any] = {
         "device_id": record.device_id,
         "type": record.type,
         "label": record.label,
-        "status": "expired" if lapsed and record.status == ACTIVE else record.status,
+        "status": "expired" if expired else record.status,
         "created_at": record.created_at,
     }
     if record.serial is not None:

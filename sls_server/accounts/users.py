@@ -7,12 +7,13 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
-from ..errors import InvalidRequest, UnknownUser, UserExists, WeakPassword
+from ..errors import InvalidRequest
 from ..events import EventLog
 from ..store import Store
 from ..store.ids import short_id
 from ..store.records import UserRecord
 from .devices import without
+from .errors import UserExists, UserNotFound, WeakPassword
 from .passwords import PasswordHasher, PasswordRejected, check_password_policy
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
@@ -95,7 +96,7 @@ class UserService:
     def get(self, username: str) -> UserRecord:
         record = self._store.users.get(canonical_username(username))
         if not record:
-            raise UnknownUser()
+            raise UserNotFound()
         return record
 
     def change_phone(self, username: str, phone: str, *, now: int) -> dict[str, str | None]:
@@ -123,7 +124,7 @@ class UserService:
         name = self.get(username).username
         ended = self._store.users.revoke(name, disabled=disabled, epoch=new_epoch() if disabled else None)
         if ended is None:
-            raise UnknownUser()
+            raise UserNotFound()
         self._events.record("user.disabled" if disabled else "user.enabled", at=now, user=name)
         self._sessions_ended(name, ended, now=now, reason="killed")
         return {"username": name, "disabled": disabled, "sessions_ended": len(ended)}

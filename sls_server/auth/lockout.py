@@ -14,31 +14,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..config import Settings
-from ..errors import AccountDisabled, SlsError
 from ..events import EventLog
 from ..store.lockout import BUCKETS, LockoutRepo
 from ..store.records import DeviceRecord
+from .errors import AccountDisabled, AccountLocked, RateLimited
 
 #: Starts the lock name of an attempt whose username cannot be one; no canonical username starts so.
 INVALID_PREFIX = "~"
-
-
-class AccountLocked(SlsError):
-    code = "account_locked"
-    status = 423
-    message = "This account is locked after too many failed logins."
-
-
-class RateLimited(SlsError):
-    code = "rate_limited"
-    status = 429
-    message = "Too many failed logins from this address; wait and try again."
-
-
-class DeviceLocked(SlsError):
-    code = "device_locked"
-    status = 423
-    message = "This authenticator is disabled after too many wrong responses; use another or ask for a reset."
 
 
 @dataclass(frozen=True)

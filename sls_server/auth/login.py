@@ -16,29 +16,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import SlsError, Unauthorized
+from ..errors import SlsError
 from ..events import EventLog
 from ..store import Store
 from ..store.records import LoginTxn, UserRecord
+from .errors import LoginBindingRequired, UnknownTransaction
 from .password_step import PasswordStep
 from .second_factor import SecondFactor
 from .sessions import Session, SessionService
 
 LOGIN_TOKEN_BYTES = 32
-
-
-class NotALogin(SlsError):
-    code = "unknown_transaction"
-    status = 404
-    message = "No such login transaction."
-
-
-class LoginBindingRequired(Unauthorized):
-    code = "login_binding_required"
-    message = (
-        "This login belongs to the client that started it: send its login_token in X-Login-Token "
-        "(or the login cookie it set)."
-    )
 
 
 def binding_digest(login_token: str) -> str:
@@ -164,7 +151,7 @@ class LoginService:
             raise LoginBindingRequired()
         txn = self._steps.load(txn_id)
         if txn.purpose != "login":
-            raise NotALogin()
+            raise UnknownTransaction()
         if not hmac.compare_digest(binding_digest(login_token), txn.binding or ""):
             raise LoginBindingRequired()
         return txn

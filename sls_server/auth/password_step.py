@@ -14,11 +14,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from ..accounts.access import IpRestricted, IpRestrictions
+from ..accounts.access import IpRestrictions
+from ..accounts.errors import IpRestricted
 from ..accounts.users import UserService, canonical_username
-from ..errors import InvalidCredentials, InvalidRequest
+from ..errors import InvalidRequest
 from ..events import EventLog
 from ..store.records import UserRecord
+from .errors import InvalidCredentials
 from .lockout import event_subject, lock_name
 
 

@@ -1,4 +1,5 @@
-"""A second-factor step, for a login or a step-up: pick a factor, issue its prompt, switch factors, settle.
+"""A second-factor step, for a login or a step-up: pick a factor (``factor_choice``), issue its prompt,
+switch factors, settle (a settled step's refusals: ``step_state``).
 
 The step lives in a login transaction in Redis. Answers settle in one Lua step (``login_verify.lua``), so a
 response is accepted once; switching factors or asking for a new code keeps the attempt count; push
@@ -8,7 +9,7 @@ A transaction has one absolute lifetime from its start, :data:`LIFETIME_TTLS` ch
 new code restarts the prompt's own expiry but never past it, and a login may switch or ask again
 :data:`SWITCH_LIMIT` times; the next request kills it. Without both, a client holding a password could keep
 a login alive forever and draw challenge after challenge from a card. It also remembers the user's epoch
-(:func:`sls_server.users.new_epoch`), so disabling the user kills it at its next step.
+(:func:`sls_server.accounts.users.new_epoch`), so disabling the user kills it at its next step.
 """
 
 from __future__ import annotations
@@ -17,24 +18,24 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, cast
 
-from ..accounts.devices import ACTIVE, DeviceService
-from ..errors import (
-    AccountDisabled,
-    ChallengeExpired,
-    ChallengeUsed,
-    DeviceInactive,
-    InvalidRequest,
-    InvalidResponse,
-    NoSecondFactor,
-    SlsError,
-    UnknownTransaction,
-)
+from ..accounts.devices import ACTIVE, DeviceService, lapsed
+from ..errors import InvalidRequest
 from ..events import EventLog
 from ..factors import ApprovalFactor, Begin, Factor, FactorRegistry
 from ..store import Store
 from ..store.ids import new_id
 from ..store.records import DeviceRecord, LoginTxn, PromptFields
-from .lockout import DeviceLocked, Lockout
+from .errors import (
+    AccountDisabled,
+    DeviceInactive,
+    DeviceLocked,
+    InvalidResponse,
+    UnknownTransaction,
+    WrongMode,
+)
+from .factor_choice import FactorChoice
+from .lockout import Lockout
+from .step_state import raise_for_status, raise_if_settled
 
 #: A login transaction lives at most this many challenge TTLs (SLS_CHALLENGE_TTL) from its start: room for
 #: the first prompt, a new code and a switch to another factor, and no more.
@@ -43,33 +44,6 @@ LIFETIME_TTLS = 3
 #: kills it.
 SWITCH_LIMIT = 5
 TXN_RANDOM_BYTES = 18
-
-
-class LoginExhausted(SlsError):
-    code = "login_exhausted"
-    status = 429
-    message = "This login asked for too many codes or factor switches; start the login again."
-
-
-class PushDenied(SlsError):
-    code = "push_denied"
-    status = 401
-    message = "The login was denied in the app."
-
-
-class WrongMode(SlsError):
-    code = "wrong_mode"
-    status = 409
-    message = "This step is answered another way."
-
-
-def factor_entry(factors: FactorRegistry, factor: str, device: DeviceRecord) -> dict[str, Any]:
-    return {"type": factor, "device_id": device.device_id, "label": factors.entry_label(factor, device)}
-
-
-def lapsed(device: DeviceRecord, now: int) -> bool:
-    """A device with an end of validity (a temporary passcode) past it."""
-    return device.expires_at is not None and device.expires_at <= now
 
 
 class SecondFactor:
@@ -91,39 +65,7 @@ class SecondFactor:
         self._lockout = lockout
         self._challenge_ttl = challenge_ttl
         self._verify_attempts = verify_attempts
-
-    # --- choosing ----------------------------------------------------------------------------------------
-
-    def options(
-        self, username: str, *, now: int
-    ) -> tuple[list[DeviceRecord], list[tuple[str, DeviceRecord]]]:
-        """(active devices, usable (factor, device) pairs): a locked or lapsed device offers nothing."""
-        enrolled = [d for d in self._devices.active_of_user(username) if not lapsed(d, now)]
-        usable = [
-            (factor.type, device)
-            for device in enrolled
-            if not device.factor_locked
-            for factor in self._factors.serving(device.type)
-        ]
-        return enrolled, usable
-
-    def _pick(
-        self, username: str, type_: str | None, device_id: str | None, default: str | None, *, now: int
-    ) -> tuple[Factor, DeviceRecord, list[tuple[str, DeviceRecord]]]:
-        enrolled, usable = self.options(username, now=now)
-        if not usable:
-            raise DeviceLocked() if enrolled else NoSecondFactor()
-        matches = [
-            (name, device)
-            for name, device in usable
-            if (type_ is None or name == type_) and (device_id is None or device.device_id == device_id)
-        ]
-        if not matches:
-            raise InvalidRequest("the user has no usable authenticator of that type", field="type")
-        if type_ is None and default:
-            matches = [m for m in matches if m[1].device_id == default] or matches
-        name, device = matches[0]
-        return self._factors.get(name), device, usable
+        self._choice = FactorChoice(devices, factors)
 
     # --- issuing -----------------------------------------------------------------------------------------
 
@@ -142,7 +84,7 @@ class SecondFactor:
     ) -> dict[str, Any]:
         """Open the step on the chosen, else the default, else the first usable factor; the client's body.
         ``epoch`` is the user's, read with the password check (or the session's, for a step-up)."""
-        factor, device, usable = self._pick(username, type_, device_id, default, now=now)
+        factor, device, usable = self._choice.pick(username, type_, device_id, default, now=now)
         txn_id = new_id(username, TXN_RANDOM_BYTES)
         prompt = factor.begin(device, Begin(txn_id, username, now, purpose))
         dies_at = now + LIFETIME_TTLS * self._challenge_ttl
@@ -169,7 +111,7 @@ class SecondFactor:
             "txn_id": txn_id,
             "expires_at": expires_at,
             "factor": {"type": factor.type, "device_id": device.device_id, **prompt.shown},
-            "factors": [factor_entry(self._factors, name, d) for name, d in usable],
+            "factors": [self._choice.entry(name, d) for name, d in usable],
         }
 
     def switch(
@@ -185,8 +127,8 @@ class SecondFactor:
         """Another factor, or a new code on the same one ("didn't receive a security code?").
         ``txn`` is the step as the caller loaded it (to check whose it is); the switch itself is atomic."""
         txn_id = txn.txn_id
-        self._raise_if_settled(txn, now)
-        factor, device, _ = self._pick(txn.username, type_, device_id, None, now=now)
+        raise_if_settled(txn, now)
+        factor, device, _ = self._choice.pick(txn.username, type_, device_id, None, now=now)
         prompt = factor.begin(device, Begin(txn_id, txn.username, now, txn.purpose, mode))
         wanted = now + (prompt.expires_in or self._challenge_ttl)
         # "mode" decides how the step is answered (push or typed): a switch must not inherit the old one
@@ -198,7 +140,7 @@ class SecondFactor:
         }
         outcome, expires_at = self._store.logins.switch(txn_id, now=now, expires_at=wanted, fields=fields)
         if outcome != "ok":
-            self._raise_for_status(
+            raise_for_status(
                 {"authenticated": "used", "approved": "used", "failed": "dead"}.get(outcome, outcome)
             )
         self._issued(txn.username, factor, device, now=now, ip=ip, purpose=txn.purpose)
@@ -244,7 +186,7 @@ class SecondFactor:
             raise WrongMode("This step waits for approval in the app; poll the transaction instead.")
         if not factor.response_pattern.fullmatch(response):
             raise InvalidRequest(f"response does not have the form a {txn.factor} gives", field="response")
-        self._raise_if_settled(txn, now)
+        raise_if_settled(txn, now)
         device = self._usable_device(txn, now=now)
         return self._settle(txn, device, factor.check(device, txn, response, now=now), now=now, ip=ip)
 
@@ -254,13 +196,13 @@ class SecondFactor:
         if txn.mode != "push":
             raise WrongMode("This step is not waiting for an app approval.")
         factor = cast(ApprovalFactor, self._factors.get(txn.factor))
-        self._raise_if_settled(txn, now)
+        raise_if_settled(txn, now)
         device = self._usable_device(txn, now=now)
         valid = factor.check_approval(device, txn, answer, now=now)
         if valid and answer.get("decision") == "deny":
             status, _ = self._store.logins.settle(txn.txn_id, now=now, outcome="deny")
             if status != "denied":
-                self._raise_for_status(status)
+                raise_for_status(status)
             self._events.record(
                 "push.denied",
                 at=now,
@@ -328,31 +270,7 @@ class SecondFactor:
                 raise DeviceLocked(attempts_left=0)
             raise InvalidResponse(attempts_left=left)
         if status != "ok":
-            self._raise_for_status(status)
+            raise_for_status(status)
         if self._lockout:
             self._lockout.device_succeeded(device)
         return device
-
-    @classmethod
-    def _raise_if_settled(cls, txn: LoginTxn, now: int) -> None:
-        """Answer a settled or expired step without spending an attempt or computing anything."""
-        if txn.state in ("authenticated", "approved"):
-            raise ChallengeUsed()
-        if txn.state == "denied":
-            raise PushDenied()
-        if txn.state in ("revoked", "exhausted"):
-            cls._raise_for_status(txn.state)
-        if txn.state != "second_factor" or now >= txn.expires_at:
-            raise ChallengeExpired()
-
-    @staticmethod
-    def _raise_for_status(status: str) -> None:
-        if status == "missing":
-            raise UnknownTransaction()
-        if status == "used":
-            raise ChallengeUsed()
-        if status == "revoked":
-            raise AccountDisabled()
-        if status == "exhausted":
-            raise LoginExhausted()
-        raise ChallengeExpired()

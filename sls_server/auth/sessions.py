@@ -13,35 +13,23 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import AccountDisabled, Conflict, Forbidden, SessionExpired, StoreUnavailable, Unauthorized
+from ..errors import NotAuthenticated, StoreUnavailable
 from ..events import EventLog
 from ..store import Store
 from ..store.ids import SEPARATOR, new_id, owner_of, short_id
 from ..store.records import SessionRecord
+from .errors import (
+    AccountDisabled,
+    SessionActive,
+    SessionExpired,
+    SessionIpRejected,
+    SessionReplaced,
+    SessionRevoked,
+)
 
 TOKEN_BYTES = 32
 
 log = logging.getLogger(__name__)
-
-
-class SessionReplaced(Unauthorized):
-    code = "session_replaced"
-    message = "This session was ended by a newer login of the same user."
-
-
-class SessionRevoked(Unauthorized):
-    code = "session_revoked"
-    message = "This session was ended: the account was disabled or removed."
-
-
-class SessionActive(Conflict):
-    code = "session_active"
-    message = "This user already has a live session; log out there first (one session per user)."
-
-
-class SessionIpRejected(Forbidden):
-    code = "ip_restricted"
-    message = "This address may not use the session; it has been ended."
 
 
 #: (username, client address) -> may this address use the user's session?
@@ -215,10 +203,10 @@ class SessionService:
         user's allowed addresses is ended on the spot.
         """
         if not token:
-            raise Unauthorized()
+            raise NotAuthenticated()
         sid = session_id(token)
         if sid is None:
-            raise Unauthorized("No valid session: log in first.")
+            raise NotAuthenticated("No valid session: log in first.")
         return self.authenticate_id(sid, now=now, ip=ip, extend=extend)
 
     def authenticate_id(self, sid: str, *, now: int, ip: str | None, extend: bool = True) -> Session:
@@ -241,7 +229,7 @@ class SessionService:
                 raise SessionIpRejected()
             return session
         if status == "missing":
-            raise Unauthorized("No valid session: log in first.")
+            raise NotAuthenticated("No valid session: log in first.")
         if status == "replaced":
             raise SessionReplaced()
         if status == "revoked":

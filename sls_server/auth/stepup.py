@@ -9,18 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..errors import InvalidRequest, SlsError, UnknownTransaction
+from ..errors import InvalidRequest
 from ..events import EventLog
+from .errors import ReauthRequired, UnknownTransaction
 from .second_factor import SecondFactor
 from .sessions import Session, SessionService
 
 PURPOSES = ("withdrawal", "change_contact", "add_device", "change_security", "trade_permissions")
-
-
-class ReauthRequired(SlsError):
-    code = "reauth_required"
-    status = 401
-    message = "This task needs a fresh identity verification: POST /api/v1/verify first."
 
 
 class StepUp:

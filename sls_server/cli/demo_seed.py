@@ -63,7 +63,7 @@ def enrol(
         }
     enrolled = client.enrol_device(user.username, enrol_body(spec))
     record = {k: enrolled[k] for k in KEPT if k in enrolled}
-    held = {k: spec[k] for k in ("pin", "biometric") if k in spec}
+    held: dict[str, Any] = {k: spec[k] for k in ("pin", "biometric") if k in spec}
     if spec["type"] == "ibkey":
         try:
             record.update(activate(sim, user, spec, record["device_id"]))

@@ -21,7 +21,7 @@ import click
 
 from .admin_client import AdminClient, segment
 from .admin_commands import admin_options, connect, device, readable, server_errors, when
-from .output import CliError, fields_table, note, print_json, print_renderable
+from .output import CliError, fields_table, note, print_json, print_renderable, print_response
 from .sim_access import sim_call, sim_client, sim_options
 
 
@@ -195,10 +195,7 @@ def card_respond(
     """
     body = {"pin": pin, "challenge": challenge}
     result = sim_call(url, sim_token, "POST", f"/sim/v1/dscplus/{segment(device_id)}/respond", body)
-    if as_json:
-        print_json(result)
-    else:
-        click.echo(result["response"])
+    print_response(result, as_json)
 
 
 @device.command("totp-code")

@@ -14,12 +14,15 @@ import logging
 import signal
 import socket
 import sys
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable, Mapping, MutableMapping
+from typing import TYPE_CHECKING, Any
 
 from gunicorn.app.base import BaseApplication
 
 from .output import EXIT_USAGE, CliError
+
+if TYPE_CHECKING:  # imported when used, so ``sls`` commands that serve nothing never load it
+    from gunicorn.glogging import Logger
 
 #: method, route pattern (``/api/v1/auth/login/<txn_id>/verify``, set by ``http.accesslog``), status, bytes,
 #: duration. Never the path (it carries transaction, device and session ids), the query, headers, cookies
@@ -38,14 +41,14 @@ def hide_server_header() -> None:
     from gunicorn.http import wsgi
 
     original = wsgi.Response.default_headers
-    if getattr(original, "sls_hides_server", False):
+    if original.__name__ == "default_headers_without_server":
         return
 
-    def default_headers(self: Any) -> list[str]:
+    def default_headers_without_server(self: wsgi.Response) -> list[str]:
         return [line for line in original(self) if not line.lower().startswith("server:")]
 
-    default_headers.sls_hides_server = True  # type: ignore[attr-defined]
-    wsgi.Response.default_headers = default_headers
+    # gunicorn has no setting for it (above): patching its class is the point, which mypy rightly flags.
+    wsgi.Response.default_headers = default_headers_without_server  # type: ignore[method-assign]  # see above
 
 
 class Listener:
@@ -97,14 +100,14 @@ class Listener:
 DEMO_SEED_HEADER = "X-SLS-Demo-Seed"
 
 
-def quiet_logger_class(token: str) -> type:
+def quiet_logger_class(token: str) -> type[Logger]:
     """gunicorn's logger, minus the access lines of requests that carry ``DEMO_SEED_HEADER: token``."""
     from gunicorn.glogging import Logger
 
     environ_key = "HTTP_" + DEMO_SEED_HEADER.upper().replace("-", "_")
 
-    class DemoSeedQuietLogger(Logger):  # type: ignore[misc]
-        def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
+    class DemoSeedQuietLogger(Logger):
+        def access(self, resp: Any, req: Any, environ: MutableMapping[str, Any], request_time: Any) -> None:
             given = str(environ.get(environ_key, ""))
             if given and hmac.compare_digest(given.encode(), token.encode()):
                 return  # the same test as _from_demo_seed, on gunicorn's environ (no Flask request here)
@@ -131,6 +134,23 @@ class DemoSeedFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         return record.levelno > logging.INFO or not _from_demo_seed(self._token)
+
+
+def json_logger_class(base: type) -> type:
+    """gunicorn's logger for ``SLS_LOG_FORMAT=json``: its own lines as JSON objects, and no access line of its
+    own (the app writes one per request, with the request id: ``http.observe``)."""
+    from sls_server.telemetry.jsonlog import JsonFormatter
+
+    class JsonLogger(base):  # type: ignore[misc]  # gunicorn's Logger, or the demo's quiet one
+        def setup(self, cfg: Any) -> None:
+            super().setup(cfg)
+            for handler in self.error_log.handlers:
+                handler.setFormatter(JsonFormatter())
+
+        def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
+            return
+
+    return JsonLogger
 
 
 def quit_once(worker: Any) -> None:
@@ -168,7 +188,13 @@ def forwarded_allow_ips(app_config: Mapping[str, Any]) -> str:
     return ",".join(load_settings(app_config, environ={}).trusted_proxies)
 
 
-class SlsApplication(BaseApplication):  # type: ignore[misc]
+def log_format(app_config: Mapping[str, Any]) -> str:
+    from sls_server.config import load_settings
+
+    return load_settings(app_config, environ={}).log_format
+
+
+class SlsApplication(BaseApplication):
     """gunicorn's master for ``sls serve`` and ``sls demo``."""
 
     def __init__(
@@ -202,11 +228,17 @@ class SlsApplication(BaseApplication):  # type: ignore[misc]
             "forwarded_allow_ips": forwarded_allow_ips(self.app_config),
             "post_fork": self._post_fork,
             "post_worker_init": quit_once,
+            "child_exit": self._child_exit,
             **(extra or {}),
         }
         self._quiet_token = quiet_token
+        self._json_logs = log_format(self.app_config) == "json"
         if quiet_token:
             self.options["logger_class"] = quiet_logger_class(quiet_token)
+        if self._json_logs:
+            from gunicorn.glogging import Logger
+
+            self.options["logger_class"] = json_logger_class(self.options.get("logger_class", Logger))
         self._in_master_only = in_master_only
         hide_server_header()
         super().__init__()
@@ -215,6 +247,11 @@ class SlsApplication(BaseApplication):  # type: ignore[misc]
         # Workers inherit the master's atexit handlers; the embedded Redis belongs to the master alone.
         for handler in self._in_master_only:
             atexit.unregister(handler)
+
+    def _child_exit(self, server: Any, worker: Any) -> None:
+        from sls_server.telemetry.multiproc import worker_exited
+
+        worker_exited(worker.pid)  # its metric files: counters stay summed, live-only values go
 
     def load_config(self) -> None:
         known = self.cfg.settings
@@ -228,14 +265,19 @@ class SlsApplication(BaseApplication):  # type: ignore[misc]
         server_log = logging.getLogger("sls_server")
         if not server_log.handlers:  # the service's own log lines, beside gunicorn's, on stderr
             handler = logging.StreamHandler(sys.stderr)
-            handler.setFormatter(
-                logging.Formatter(
-                    "[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s",
-                    "%Y-%m-%d %H:%M:%S %z",
+            if self._json_logs:
+                from sls_server.telemetry.jsonlog import JsonFormatter
+
+                handler.setFormatter(JsonFormatter())
+            else:
+                handler.setFormatter(
+                    logging.Formatter(
+                        "[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s",
+                        "%Y-%m-%d %H:%M:%S %z",
+                    )
                 )
-            )
             server_log.addHandler(handler)
         if self._quiet_token:
-            for handler in server_log.handlers:
-                handler.addFilter(DemoSeedFilter(self._quiet_token))
+            for each in server_log.handlers:
+                each.addFilter(DemoSeedFilter(self._quiet_token))
         return create_app(self.app_config)

@@ -11,7 +11,7 @@ from urllib.parse import quote
 import click
 
 from .admin_commands import device, readable, when
-from .output import EXIT_USAGE, CliError, fields_table, print_json, print_renderable, table
+from .output import EXIT_USAGE, CliError, fields_table, print_json, print_renderable, print_response, table
 from .sim_access import sim_call, sim_options
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -183,10 +183,7 @@ def ibkey_respond(
     if username:
         body["username"] = username
     result = sim_call(url, sim_token, "POST", _app(device_id, "/respond"), body)
-    if as_json:
-        print_json(result)
-    else:
-        click.echo(result["response"])
+    print_response(result, as_json)
 
 
 @device.command("ibkey-status")

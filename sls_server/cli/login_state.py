@@ -31,9 +31,9 @@ def _read() -> dict[str, Any]:
 
 
 def _server(data: dict[str, Any], url: str) -> dict[str, Any]:
-    server = data.setdefault(url.rstrip("/"), {})
+    server: dict[str, Any] = data.setdefault(url.rstrip("/"), {})
     server.setdefault("users", {})
-    return server  # type: ignore[no-any-return]
+    return server
 
 
 def remember(url: str, username: str, **fields: Any) -> None:

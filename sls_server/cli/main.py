@@ -21,6 +21,7 @@ from . import (  # noqa: F401 - each *_commands module adds its commands to the 
 )
 from .account_commands import account
 from .admin_commands import device, user
+from .bench_cmd import bench
 from .clock_cmd import clock
 from .config_cmd import config
 from .control_commands import events, openapi, sessions, status, wipe
@@ -33,18 +34,30 @@ from .respond import respond
 from .scenario_commands import scenario
 from .serve import serve
 from .session_commands import change_phone, logout, stepup, whoami, withdraw
+from .state_cmd import state
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 110}
 
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Run the emulator", ("demo", "world", "serve", "gateway", "status", "config")),
+    ("Run the emulator", ("demo", "world", "serve", "gateway", "status", "config", "bench")),
     (
         "Log in as a user (/api/v1)",
         ("login", "switch", "answer", "stepup", "whoami", "withdraw", "change-phone", "logout"),
     ),
     (
         "Set up and control (/admin/v1)",
-        ("user", "device", "account", "sessions", "events", "clock", "gateway-state", "wipe", "openapi"),
+        (
+            "user",
+            "device",
+            "account",
+            "sessions",
+            "events",
+            "clock",
+            "state",
+            "gateway-state",
+            "wipe",
+            "openapi",
+        ),
     ),
     ("The user's side of the world (/sim/v1)", ("phone",)),
     ("Scripted scenarios", ("scenario", "scenarios")),
@@ -130,6 +143,8 @@ for command in (
     openapi,
     phone,
     scenario,
+    bench,
+    state,
 ):
     cli.add_command(command)
 device.add_command(respond)

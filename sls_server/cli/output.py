@@ -55,7 +55,7 @@ class CliError(click.ClickException):
 
     def __init__(self, message: str, exit_code: int = EXIT_FAILED) -> None:
         super().__init__(message)
-        self.exit_code = exit_code
+        self.exit_code = exit_code  # type: ignore[misc]  # click declares a ClassVar, yet reads the instance's
 
     def show(self, file: Any = None) -> None:
         err().print(Text(f"error: {self.message}", style="bold red"), soft_wrap=True)
@@ -74,6 +74,15 @@ def print_json(data: Any, *, compact: bool = False) -> None:
     text = json.dumps(data, separators=(",", ":")) if compact else json.dumps(data, indent=2)
     sys.stdout.write(text + "\n")
     sys.stdout.flush()
+
+
+def print_response(result: Mapping[str, Any], as_json: bool) -> None:
+    """A response to type into a login page (a card's, the IB Key app's): the digits alone, so they fit in a
+    shell variable, or the whole answer with ``--json``."""
+    if as_json:
+        print_json(result)
+    else:
+        click.echo(result["response"])
 
 
 def titled(title: str | None, grid: Table) -> RenderableType:

@@ -7,8 +7,10 @@ exists, as one red line and exit code 2.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import dataclasses
+import functools
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,9 +22,10 @@ from rich.table import Table
 from rich.text import Text
 
 from ..config import Settings, load_settings
-from ..errors import ConfigError
+from ..errors import InvalidConfig
 from ..runtime import ADMIN_TOKEN_FILE, resolve_secrets, start_embedded_redis
 from ..store.embedded import EmbeddedRedis
+from ..telemetry.multiproc import prepare_multiprocess_dir, remove_multiprocess_dir
 from . import version
 from .gunicorn_app import Listener, SlsApplication
 from .output import EXIT_USAGE, CliError, mask_url, print_json, print_renderable
@@ -85,10 +88,10 @@ def server_options(func: F) -> F:
 
 @contextlib.contextmanager
 def config_errors() -> Iterator[None]:
-    """A ConfigError becomes ``error: SLS_X: message`` and exit code 2."""
+    """A InvalidConfig becomes ``error: SLS_X: message`` and exit code 2."""
     try:
         yield
-    except ConfigError as exc:
+    except InvalidConfig as exc:
         raise CliError(exc.message, EXIT_USAGE) from None
 
 
@@ -180,11 +183,11 @@ def banner(facts: dict[str, Any], title: str = "sls serve") -> Panel:
     }
     for label, value in rows.items():
         grid.add_row(label, Text(value))  # Text: a path or URL is never read as rich markup
-    title = Text.assemble((title, "bold"), f" {facts['version']}  {facts['url']}")
+    heading = Text.assemble((title, "bold"), f" {facts['version']}  {facts['url']}")
     return Panel(
         grid,
         expand=False,  # as wide as its lines: on a console with no terminal width, never 4096 columns
-        title=title,
+        title=heading,
         title_align="left",
         subtitle="Ctrl-C to stop",
         subtitle_align="right",
@@ -212,7 +215,11 @@ def run(
             if getattr(handed_over, f.name) != getattr(startup.settings, f.name)
         ]
         raise CliError(f"internal error: settings {', '.join(changed)} change on the way to the workers")
-    in_master_only = [startup.embedded.stop] if startup.embedded else []
+    metrics_dir = prepare_multiprocess_dir()  # before the fork: each worker's metrics go to files there
+    remove_metrics = functools.partial(remove_multiprocess_dir, metrics_dir)
+    atexit.register(remove_metrics)
+    in_master_only: list[Callable[[], None]] = [startup.embedded.stop] if startup.embedded else []
+    in_master_only.append(remove_metrics)
     application = SlsApplication(
         config,
         startup.listener,

@@ -17,8 +17,8 @@ from typing import Any, Protocol
 
 from devices.phone import mask_number
 
-from ..errors import UnsupportedDeviceType
 from ..store.records import DeviceChanges, DeviceRecord, LoginTxn, PromptFields
+from .errors import UnsupportedDeviceType
 
 
 @dataclass(frozen=True)
@@ -101,6 +101,3 @@ class FactorRegistry:
         """Every factor a device of this type can answer, its own type first."""
         found = [f for f in self._factors.values() if device_type in f.device_types]
         return sorted(found, key=lambda f: (f.type != device_type, f.type))
-
-    def add(self, factor: Factor) -> None:
-        self._factors[factor.type] = factor

@@ -38,20 +38,14 @@ from dataclasses import dataclass
 from devices.ocra import OcraSuite, encoded_question_key
 
 from ..config import Settings
-from ..errors import SlsError
 from ..events import EventLog
 from ..store.devices import DeviceRepo
 from ..store.records import DeviceRecord
 from . import Begin
+from .errors import ChallengeLimited
 
 _CANDIDATES_PER_TRY = 8
 _TRIES = 16
-
-
-class ChallengeLimited(SlsError):
-    code = "rate_limited"
-    status = 429
-    message = "Too many challenges were issued for this authenticator or account lately; wait and try again."
 
 
 @dataclass(frozen=True)

@@ -18,16 +18,12 @@ from typing import Any
 from devices.dscplus import DSCPLUS_SUITE, CardState, DscPlusCard, InvalidPin, expected_response
 from devices.ocra import OcraSuite
 
-from ..errors import Conflict, InvalidRequest
+from ..errors import InvalidRequest
 from ..secretbox import SecretBox
 from ..store.records import CorruptRecord, DeviceChanges, DeviceRecord, LoginTxn
 from . import Begin, Enrolment, Prompt
 from .challenges import ChallengeIssuer
-
-
-class ChallengeSpaceExhausted(Conflict):
-    code = "challenge_space_exhausted"
-    message = "No challenge this card does not remember could be drawn; try again, or enrol a new card."
+from .errors import ChallengeSpaceExhausted
 
 
 def new_serial() -> str:
@@ -79,7 +75,9 @@ class DscPlusFactor:
     def begin(self, device: DeviceRecord, step: Begin) -> Prompt:
         challenge = self._issuer.issue(self._suite, device, step)
         if challenge is None:
-            raise ChallengeSpaceExhausted()
+            raise ChallengeSpaceExhausted(
+                "No challenge this card does not remember could be drawn; try again, or enrol a new card."
+            )
         return Prompt({"challenge": challenge}, {"challenge": challenge})
 
     def check(self, device: DeviceRecord, txn: LoginTxn, response: str, *, now: int) -> bool:

@@ -1,6 +1,6 @@
 """SMS and voice-callback codes as factors: a 6-digit code sent to the user's phone, typed back at login.
 
-The phone network is simulated by :class:`~sls_server.phones.PhoneService` (conditions, inboxes, send
+The phone network is simulated by :class:`~sls_server.sim.phones.PhoneService` (conditions, inboxes, send
 limits); these factors only decide the code and check it. NIST SP 800-63B treats the PSTN as a
 *restricted* authenticator, and the out-of-band rules shape what is here:
 
@@ -14,6 +14,7 @@ limits); these factors only decide the code and check it. NIST SP 800-63B treats
 
 from __future__ import annotations
 
+import abc
 import hmac
 import re
 import secrets
@@ -41,14 +42,15 @@ def code_context(txn_id: str) -> str:
     return f"oob-code:{txn_id}"
 
 
-class _PhoneCodeFactor:
-    """What SMS and voice share: enrol the user's phone, seal the code into the transaction, check it."""
+class _PhoneCodeFactor(abc.ABC):
+    """What SMS and voice share: enrol the user's phone, seal the code into the transaction, check it.
+    Each says how the code reaches the phone (:meth:`_deliver`) and what it is called."""
 
-    type = "phone"
-    title = "phone"
-    label_prefix = "Phone"
+    type: str
+    title: str
+    label_prefix: str
     response_pattern = re.compile(rf"^[0-9]{{{CODE_DIGITS}}}$")
-    device_types: tuple[str, ...] = ()
+    device_types: tuple[str, ...]
 
     def __init__(self, box: SecretBox, phones: PhoneService, users: UserRepo, *, code_ttl: int) -> None:
         self._box = box
@@ -89,8 +91,9 @@ class _PhoneCodeFactor:
             return False
         return hmac.compare_digest(expected, response.encode())
 
+    @abc.abstractmethod
     def _deliver(self, number: str, code: str, step: Begin) -> None:
-        raise NotImplementedError
+        """Send ``code`` to ``number`` (a text, a call), through the simulated carrier."""
 
     def _shown(self, number: str) -> dict[str, Any]:
         return {"sent_to": mask_number(number)}

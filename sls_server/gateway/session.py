@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from ..auth.sessions import Session, SessionService
-from ..errors import Forbidden, SlsError, StoreUnavailable, Unauthorized
+from ..errors import Forbidden, NotAuthenticated, SlsError, StoreUnavailable
 from ..events import EventLog
 from ..store import Store
 from ..store.logins import RECLAIM_MARGIN_S
@@ -44,7 +44,7 @@ LIVE_USER_IN_PAPER_MODE = (
 )
 
 
-class NoGatewaySession(Unauthorized):
+class NoGatewaySession(NotAuthenticated):
     code = "no_session"
     message = "No gateway session: log in through the gateway's login page (/sso/Login) first."
 

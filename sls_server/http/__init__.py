@@ -14,6 +14,7 @@ from . import admin, api, ops, pages, sim
 from .accesslog import register as register_access_log
 from .crosssite import register as register_cross_site_checks
 from .errors import register_error_handlers
+from .observe import register as register_observability
 from .security import register as register_security_headers
 
 
@@ -28,3 +29,4 @@ def register(app: Flask) -> None:
         register_gateway(app)
     register_error_handlers(app)
     register_security_headers(app)
+    register_observability(app)  # request ids, latency per route, JSON access lines

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+from typing import TypeVar
 
 from flask import current_app, g, request
 
@@ -12,9 +13,23 @@ from ..wiring import Core
 SESSION_COOKIE = "sls_session"
 SECURE_SESSION_COOKIE = "__Host-sls_session"
 
+_T = TypeVar("_T")
+
+
+def extension(name: str, kind: type[_T]) -> _T:
+    """What the app factory keeps in ``app.extensions[name]``, checked to be a ``kind``.
+
+    Flask types the mapping ``dict[str, Any]``; the check is what gives callers a real type (so mypy sees
+    through ``core().logins``) and turns a wrong wiring into a clear error rather than an odd attribute one.
+    """
+    found = current_app.extensions[name]
+    if not isinstance(found, kind):
+        raise TypeError(f"app.extensions[{name!r}] holds a {type(found).__name__}, not a {kind.__name__}")
+    return found
+
 
 def core() -> Core:
-    return current_app.extensions["sls"]  # type: ignore[no-any-return]  # extensions hold Any; this, the Core
+    return extension("sls", Core)
 
 
 def now() -> int:

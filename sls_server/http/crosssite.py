@@ -22,17 +22,18 @@ which no other site can drive, so there is no forgery to stop.
 
 **CSRF tokens** for the HTML forms to come: :func:`form_token` renders one bound to the session cookie,
 :func:`require_form_token` checks the ``csrf_token`` form field or ``X-CSRF-Token`` header (403
-``csrf_token_invalid``). See ``sls_server/csrf.py`` for the construction.
+``csrf_token_invalid``). See ``sls_server/http/csrf.py`` for the construction.
 """
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, request
 
 from ..auth.sessions import session_id
-from ..errors import Forbidden, Unauthorized
-from .common import bearer_token, session_cookie
+from ..errors import NotAuthenticated
+from .common import bearer_token, extension, session_cookie
 from .csrf import CsrfTokens
+from .errors import CrossSiteRequest, CsrfTokenInvalid
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 #: Surfaces that never read a cookie: a cookie there is no credential to abuse.
@@ -40,19 +41,6 @@ COOKIELESS_PREFIXES = ("/admin/v1/", "/sim/v1/")
 OWN_SITE_FETCH = frozenset({"same-origin", "none"})
 FORM_FIELD = "csrf_token"
 FORM_HEADER = "X-CSRF-Token"
-
-
-class CrossSiteRequest(Forbidden):
-    code = "cross_site_request"
-    message = (
-        "A state change authenticated by cookie must come from this server's own pages (Sec-Fetch-Site "
-        "or Origin); other clients send the session as Authorization: Bearer."
-    )
-
-
-class CsrfTokenInvalid(Forbidden):
-    code = "csrf_token_invalid"
-    message = "The form's CSRF token is missing or not this session's; reload the page and try again."
 
 
 def own_origin() -> str:
@@ -85,26 +73,29 @@ def refuse_cross_site() -> None:
         raise CrossSiteRequest()
 
 
-def _tokens() -> CsrfTokens:
-    return current_app.extensions["sls_csrf"]  # type: ignore[no-any-return]
+def csrf_tokens() -> CsrfTokens:
+    """The app's CSRF token maker (:func:`register` made it from the secret key)."""
+    return extension("sls_csrf", CsrfTokens)
 
 
 def _binding() -> str:
+    """The session id the session cookie names; 401 without a cookie, or with one that names no user."""
     cookie = session_cookie()
-    if not cookie:
-        raise Unauthorized()
-    return session_id(cookie)
+    binding = session_id(cookie) if cookie else None
+    if binding is None:
+        raise NotAuthenticated()
+    return binding
 
 
 def form_token() -> str:
     """A fresh CSRF token for a form of this request's session (render it into a hidden ``csrf_token``)."""
-    return _tokens().issue(_binding())
+    return csrf_tokens().issue(_binding())
 
 
 def require_form_token() -> None:
     """403 ``csrf_token_invalid`` unless the form (or ``X-CSRF-Token``) carries this session's token."""
     token = request.form.get(FORM_FIELD) or request.headers.get(FORM_HEADER)
-    if not _tokens().validate(token, _binding()):
+    if not csrf_tokens().validate(token, _binding()):
         raise CsrfTokenInvalid()
 
 

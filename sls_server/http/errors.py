@@ -1,14 +1,17 @@
-"""One place that turns failures into the contract's JSON error body; never a stack trace to the client."""
+"""The HTTP layer's own refusals (its guards: the admin and sim tokens, the simulators' switch, cross-site
+requests; its lookups), and the one place that turns any failure into the contract's JSON error body, never
+a stack trace to the client. Named by the rule in CONTRIBUTING.md ("Errors")."""
 
 from __future__ import annotations
 
 import logging
 
 from flask import Flask, jsonify
-from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
 from ..config import MAX_BODY_BYTES
-from ..errors import SlsError
+from ..errors import Forbidden, NotFound, SlsError
 
 log = logging.getLogger("sls_server.http")
 
@@ -20,16 +23,62 @@ _HTTP_CODES = {
     415: "unsupported_media_type",
 }
 
+# --- refusals -----------------------------------------------------------------------------------------------
+
+
+class SimulatorDisabled(Forbidden):
+    code = "simulator_disabled"
+    message = "The simulated authenticators are switched off on this server."
+
+
+class AdminTokenRequired(SlsError):
+    code = "admin_token_required"
+    status = 401
+    message = "This route needs Authorization: Bearer <admin token>."
+
+
+class SimTokenRequired(SlsError):
+    code = "sim_token_required"
+    status = 401
+    message = "This server protects /sim/v1: send Authorization: Bearer <sim token> (its SLS_SIM_TOKEN)."
+
+
+class CrossSiteRequest(Forbidden):
+    code = "cross_site_request"
+    message = (
+        "A state change authenticated by cookie must come from this server's own pages (Sec-Fetch-Site "
+        "or Origin); other clients send the session as Authorization: Bearer."
+    )
+
+
+class CsrfTokenInvalid(Forbidden):
+    code = "csrf_token_invalid"
+    message = "The form's CSRF token is missing or not this session's; reload the page and try again."
+
+
+class UnknownSession(SlsError):
+    code = "unknown_session"
+    status = 404
+    message = "No live session has that id."
+
+
+class UnknownCall(NotFound):
+    code = "unknown_call"
+    message = "This handset received no call with that id."
+
+
+# --- the handler --------------------------------------------------------------------------------------------
+
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(SlsError)
-    def sls_error(exc: SlsError):  # type: ignore[no-untyped-def]
+    def sls_error(exc: SlsError) -> ResponseReturnValue:
         if exc.status >= 500:
             log.warning("%s: %s", exc.code, exc.message)
         return jsonify(exc.body()), exc.status
 
     @app.errorhandler(RequestEntityTooLarge)
-    def too_large(_: RequestEntityTooLarge):  # type: ignore[no-untyped-def]
+    def too_large(_: RequestEntityTooLarge) -> ResponseReturnValue:
         body = {
             "error": "invalid_request",
             "field": "body",
@@ -38,15 +87,15 @@ def register_error_handlers(app: Flask) -> None:
         return jsonify(body), 400
 
     @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
+    def http_error(exc: HTTPException) -> ResponseReturnValue:
         status = exc.code or 500
         code = _HTTP_CODES.get(status, "http_error")
         response = jsonify({"error": code, "message": exc.description or exc.name})
-        if status == 405 and exc.valid_methods:  # type: ignore[attr-defined]
-            response.headers["Allow"] = ", ".join(exc.valid_methods)  # type: ignore[attr-defined]
+        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+            response.headers["Allow"] = ", ".join(exc.valid_methods)
         return response, status
 
     @app.errorhandler(Exception)
-    def unexpected(exc: Exception):  # type: ignore[no-untyped-def]
+    def unexpected(exc: Exception) -> ResponseReturnValue:
         log.exception("unhandled error")
         return jsonify({"error": "internal_error", "message": "An unexpected error occurred."}), 500

@@ -38,19 +38,25 @@ from flask import Blueprint, Flask, Response, jsonify
 from flask.typing import ResponseReturnValue
 from pydantic import BaseModel
 
-from ..auth.login import LoginBindingRequired
-from ..auth.sessions import SessionIpRejected, SessionReplaced, SessionRevoked
-from ..errors import InvalidRequest, SessionExpired, SlsError, StoreUnavailable, Unauthorized
+from ..auth.errors import (
+    LoginBindingRequired,
+    SessionExpired,
+    SessionIpRejected,
+    SessionReplaced,
+    SessionRevoked,
+)
+from ..errors import InvalidRequest, NotAuthenticated, SlsError, StoreUnavailable
 from . import validation
 
 ErrorClass = type[SlsError]
 Security = Literal["session", "login", "admin", "sim"]
-View = Callable[..., Any]
+#: A view returns the answer (shaped as its ``ok``), a pydantic model of it, or a finished response.
+View = Callable[..., ResponseReturnValue | BaseModel]
 
 SAFE_METHODS = frozenset({"get", "head", "options"})
 #: What a request presenting (or lacking) a session can be refused with.
 SESSION_ERRORS: tuple[ErrorClass, ...] = (
-    Unauthorized,
+    NotAuthenticated,
     SessionExpired,
     SessionReplaced,
     SessionRevoked,
@@ -188,7 +194,7 @@ def operation(
                 given["query"] = validation.query(query)
             answer = view(**given)
             if isinstance(answer, Response | tuple):
-                return answer  # type: ignore[no-any-return]  # a finished answer, headers and all
+                return answer  # a finished answer, headers and all
             if isinstance(answer, BaseModel):
                 answer = answer.model_dump(mode="json", by_alias=True)
             return jsonify(answer), status

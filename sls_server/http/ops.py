@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import Blueprint, Response, current_app, jsonify
+from flask.typing import ResponseReturnValue
 
 from ..errors import StoreUnavailable
 from ..shapes.ops import Status
+from ..telemetry.metrics import CONTENT_TYPE
+from ..telemetry.scrape import scrape
 from .common import core
 from .operations import Raw, operation, surface
 
@@ -16,12 +17,12 @@ surface(bp, tag="ops", description="Liveness, readiness, metrics and this docume
 
 
 @operation(bp, "get", "/healthz", summary="Liveness", ok=Status, returns="The process serves.", store=False)
-def healthz() -> Any:
+def healthz() -> ResponseReturnValue:
     return {"status": "ok"}
 
 
 @operation(bp, "get", "/readyz", summary="Readiness", ok=Status, returns="Redis takes a write.")
-def readyz() -> Any:
+def readyz() -> ResponseReturnValue:
     """Ready when Redis takes a write, not merely answers PING. 503 `store_unavailable` (with `status:
     unavailable`) while Redis does not answer or refuses writes (out of memory, read-only replica, MISCONF,
     NOREPLICAS, BUSY)."""
@@ -38,17 +39,18 @@ def readyz() -> Any:
     "/metrics",
     summary="Prometheus metrics",
     ok=Raw("text/plain", {"type": "string"}),
-    returns="Prometheus text format: `sls_events_total` by event type.",
+    returns="Prometheus text format (prometheus-client), summed over every worker of this server.",
+    store=False,
 )
 def metrics() -> Response:
-    """Event counters kept in Redis, so every worker and instance reports the same totals."""
-    lines = [
-        "# HELP sls_events_total Audit events recorded, by type.",
-        "# TYPE sls_events_total counter",
-    ]
-    for type_, count in sorted(core().events.counters().items()):
-        lines.append(f'sls_events_total{{type="{type_}"}} {count}')
-    return Response("\n".join(lines) + "\n", mimetype="text/plain; version=0.0.4")
+    """Counted in each worker as requests are served, from the audit events and the routes (no Redis
+    round trip on any request): `sls_login_attempts_total{result,factor}`, `sls_lockouts_total{kind}`,
+    `sls_messages_sent_total{channel}` (sms, voice, push), `sls_redis_errors_total{kind}`,
+    `sls_http_requests_total{route,method,status}` and `sls_http_request_duration_seconds{route,method}`
+    (route patterns, never ids). Read from Redis at scrape time: `sls_active_sessions` and
+    `sls_events_total{type}` (the trail's totals, the same from every instance), left out while Redis
+    cannot serve (the scrape still answers, and counts the Redis error)."""
+    return Response(scrape(core()), content_type=CONTENT_TYPE)
 
 
 @operation(
@@ -60,7 +62,7 @@ def metrics() -> Response:
     returns="The OpenAPI 3.1 document.",
     store=False,
 )
-def get_open_api() -> Any:
+def get_open_api() -> ResponseReturnValue:
     """Generated from the declarations of the routes themselves (``sls_server.http.operations``)."""
     from .openapi import document
 

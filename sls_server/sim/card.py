@@ -11,22 +11,11 @@ from typing import Any
 from devices.dscplus import CardError, CardLocked, DscPlusCard, WrongPin
 
 from ..accounts.devices import DeviceService
-from ..errors import InvalidRequest, SlsError, UnknownDevice
+from ..errors import InvalidRequest, UnknownDevice
 from ..events import EventLog
 from ..factors.dscplus import DscPlusFactor, card_counters
 from ..store.records import DeviceChanges, DeviceRecord
-
-
-class WrongPinError(SlsError):
-    code = "wrong_pin"
-    status = 403
-    message = "Wrong PIN."
-
-
-class CardLockedError(SlsError):
-    code = "card_locked"
-    status = 423
-    message = "The card is locked after too many wrong PINs; an administrator must reset it."
+from .errors import CardLockedOut, PinRejected
 
 
 class CardSimulator:
@@ -62,9 +51,9 @@ class CardSimulator:
             )
         error = outcome.get("error")
         if isinstance(error, WrongPin):
-            raise WrongPinError(pin_attempts_left=error.attempts_left)
+            raise PinRejected(pin_attempts_left=error.attempts_left)
         if isinstance(error, CardLocked):
-            raise CardLockedError()
+            raise CardLockedOut()
         if error is not None:
             raise InvalidRequest(str(error), field="challenge")
         return str(outcome["response"])

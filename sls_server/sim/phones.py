@@ -13,17 +13,11 @@ from typing import Any
 
 from devices.phone import SENDER, Conditions, mask_number, parse_code, route_call, route_sms
 
-from ..errors import SlsError
 from ..events import EventLog
 from ..store import Store
 from ..store.keys import SendScope
 from ..store.records import PhoneConditions, TextMessage, VoiceCall
-
-
-class SendLimited(SlsError):
-    code = "rate_limited"
-    status = 429
-    message = "Too many codes were sent recently; wait before asking for another."
+from .errors import SendLimited
 
 
 def conditions_from_record(record: PhoneConditions) -> Conditions:

@@ -12,24 +12,13 @@ import shutil
 import struct
 import subprocess
 
-from ..errors import NotFound, SlsError
+from .errors import AudioFailed, AudioUnavailable
 
 PROGRAM = "espeak-ng"
 #: Words per minute: a little slower than espeak's 175, as a voice system reading digits would be.
 WORDS_PER_MINUTE = 150
 TIMEOUT_S = 15.0
 MAX_TEXT_CHARS = 2000
-
-
-class AudioUnavailable(NotFound):
-    code = "audio_unavailable"
-    message = "No audio: espeak-ng is not installed on this server. Read the call's transcript instead."
-
-
-class AudioFailed(SlsError):
-    code = "audio_failed"
-    status = 503
-    message = "espeak-ng did not render the call; read the call's transcript instead."
 
 
 def available() -> bool:

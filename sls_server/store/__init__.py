@@ -19,6 +19,7 @@ from .events import EventRepo
 from .faults import OUTAGE_ERRORS, StoreBug, is_outage
 from .gateway import GatewayRepo
 from .ibkey import IbKeyRepo
+from .inventory import InventoryRepo
 from .lockout import LockoutRepo
 from .logins import LoginRepo
 from .phones import PhoneRepo
@@ -50,6 +51,7 @@ class Store:
         self.access = AccessRepo(client, scripts)
         self.totp = TotpRepo(client, scripts)
         self.ibkey = IbKeyRepo(client, scripts)
+        self.inventory = InventoryRepo(client, scripts)  # operators' whole-keyspace reads
         self.gateway = GatewayRepo(client, scripts)
 
     @classmethod

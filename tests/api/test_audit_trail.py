@@ -1,4 +1,4 @@
-"""The audit trail survives floods (issue 7, findings 1 and 2): refusals are counted per client and window
+"""The audit trail survives floods (security review): refusals are counted per client and window
 instead of written one by one, events are trimmed by age and never by count, and ``user`` only ever holds a
 canonical username, as the published Event schema says."""
 

@@ -1,4 +1,4 @@
-"""Challenge issuance (issue 7, finding 5): limited per card and per user in sliding windows, for every
+"""Challenge issuance (security review): limited per card and per user in sliding windows, for every
 factor that issues an OCRA challenge, and each card remembers a bounded number of challenges, never
 issuing one it remembers or an alias of it."""
 
@@ -139,7 +139,7 @@ def test_racing_issues_never_pass_the_limit(app_config: dict[str, Any], redis_ur
 
     from devices.ocra import OcraSuite
     from sls_server.factors import Begin
-    from sls_server.factors.challenges import ChallengeLimited
+    from sls_server.factors.errors import ChallengeLimited
 
     app = create_app({**app_config, "CHALLENGE_ISSUE_LIMIT": 5})
     alice = EnrolledUser(app.test_client(), ADMIN, "alice", "1234")

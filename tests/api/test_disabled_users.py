@@ -1,5 +1,5 @@
 """Disabling or deleting a user ends, at once, their logins in progress, their step-ups and every session
-(security review, issue 7): a disabled user could once finish a login already started and then withdraw."""
+(security review): a disabled user could once finish a login already started and then withdraw."""
 
 from __future__ import annotations
 

@@ -181,7 +181,7 @@ def test_revoked_ib_key_cannot_approve_in_the_same_second(world: World) -> None:
     assert world.poll(started["txn_id"])["state"] == "pending"
 
 
-# --- the app's password screens follow the IP rules (security review, issue 7) -----------------------------
+# --- the app's password screens follow the IP rules (security review) ------------------------------------
 
 OUTSIDE, INSIDE = "203.0.113.5", "10.1.2.3"
 
@@ -226,7 +226,7 @@ def test_activation_and_add_user_from_outside_the_allowlist_are_refused_before_t
     assert added.status_code == 201, added.get_json()
 
 
-# --- "Migrate IB Key" started on the new phone, as the broker's procedure describes (issue 9) -------------
+# --- "Migrate IB Key" started on the new phone, as the broker's procedure describes ----------------------
 
 
 def _migrate(world: World, name: str, platform: str) -> Any:

@@ -214,7 +214,7 @@ def test_disabled_user_is_refused_and_sessions_end(alice: EnrolledUser) -> None:
     ],
 )
 def test_config_refuses_unsafe_lockout_settings(app_config, key, value) -> None:
-    from sls_server.errors import ConfigError
+    from sls_server.errors import InvalidConfig
 
-    with pytest.raises(ConfigError, match=f"SLS_{key}"):
+    with pytest.raises(InvalidConfig, match=f"SLS_{key}"):
         create_app({**app_config, key: value, "LOCKOUT_WAIT_INCREMENT": 60})

@@ -1,4 +1,4 @@
-"""Every login is bound to the client that started it (security review, issue 7).
+"""Every login is bound to the client that started it (security review).
 
 The transaction id alone is not enough: it shows in the IB Key notification list, and once was in the
 access log. Status, switch and verify need the ``login_token`` of the start answer (``X-Login-Token``) or the

@@ -1,4 +1,4 @@
-"""The DSC+ login flow through the Flask test client, per the contract in api.md."""
+"""The DSC+ login flow through the Flask test client, per the contract (the OpenAPI document)."""
 
 from __future__ import annotations
 

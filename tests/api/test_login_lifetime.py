@@ -1,4 +1,4 @@
-"""A login transaction has one absolute lifetime and a budget of switches (security review, issue 7):
+"""A login transaction has one absolute lifetime and a budget of switches (security review):
 each factor switch once rewrote its expiry, so a login could be kept alive forever."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""What a newcomer tripped over on the server's side (issue 9): TOTP after a clock move, giving an existing
+"""What a newcomer tripped over on the server's side: TOTP after a clock move, giving an existing
 user a phone, the labels and notices a trainer reads aloud, a lapsed temporary passcode."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Stored password hashes follow the configured profile (issue 7, finding 3): a hash made under another
+"""Stored password hashes follow the configured profile (security review): a hash made under another
 profile is replaced on the next right password, so real users cost what unknown users cost (no timing
 oracle), and never over a password changed in between."""
 

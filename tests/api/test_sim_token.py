@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 
 from sls_server import create_app
 from sls_server.config import load_settings
-from sls_server.errors import ConfigError
+from sls_server.errors import InvalidConfig
 
 SIM_TOKEN = "trainer-sim-token-0123456789"
 PHONE = "+15555550123"
@@ -103,7 +103,7 @@ def test_switched_off_wins_over_the_token(app_config: dict[str, Any]) -> None:
 
 
 def test_the_setting_must_be_a_real_token() -> None:
-    with pytest.raises(ConfigError) as caught:
+    with pytest.raises(InvalidConfig) as caught:
         load_settings({}, environ={"SLS_SIM_TOKEN": "short"})
     assert caught.value.key == "SLS_SIM_TOKEN"
     assert load_settings({}, environ={"SLS_SIM_TOKEN": SIM_TOKEN}).sim_token == SIM_TOKEN

@@ -216,7 +216,7 @@ def test_a_card_shared_by_two_users(alice: EnrolledUser, client) -> None:
 
 def test_step_up_prompts_the_factor_the_user_logged_in_with(alice: EnrolledUser, client) -> None:
     """M2FS: alice has a card (enrolled first) and a TOTP app; she logs in with the app, so "verify your
-    identity" must ask for the app too, not the oldest factor (the newcomer's bug, issue 9)."""
+    identity" must ask for the app too, not the oldest factor (a bug a newcomer found)."""
     app = client.post("/admin/v1/users/alice/devices", json={"type": "totp"}, headers=ADMIN).get_json()
     started = alice.start_login()
     assert started["factor"]["type"] == "dscplus"  # the oldest, as nothing was used yet

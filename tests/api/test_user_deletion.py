@@ -1,4 +1,4 @@
-"""Deleting a user takes their lockout state along (issue 7, finding 4), so a user created again under the
+"""Deleting a user takes their lockout state along (security review), so a user created again under the
 name starts unlocked; unknown names are still counted and locked, so a lock says nothing about existence."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""One live session per user, exactly, under racing logins (security review, issue 7).
+"""One live session per user, exactly, under racing logins (security review).
 
 Sixteen threads creating sessions for one user once left up to four live sessions under both rules, and
 live sessions missing from the user's index, which then survived "disable user". Session creation is now

@@ -1,5 +1,5 @@
 """Fuzz the published OpenAPI document with schemathesis: no generated request may answer 5xx or anything
-the document does not describe (security review, issue 7).
+the document does not describe (security review).
 
 The app runs in-process on the session's real redis-server, seeded with a user who has a card, a phone and
 an authenticator app, so generated ids sometimes hit real records. Every operation of ``/api/v1``,

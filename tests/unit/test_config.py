@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from sls_server.config import describe, load_settings
-from sls_server.errors import ConfigError
+from sls_server.errors import InvalidConfig
 
 
 def test_defaults() -> None:
@@ -51,26 +51,26 @@ def test_secret_key_hex_and_base64() -> None:
     ],
 )
 def test_bad_environment_value_names_the_key(key: str, value: str) -> None:
-    with pytest.raises(ConfigError) as caught:
+    with pytest.raises(InvalidConfig) as caught:
         load_settings({}, environ={key: value})
     assert caught.value.key == key
     assert str(caught.value).startswith(f"{key}: ")
 
 
 def test_absolute_shorter_than_idle_is_refused() -> None:
-    with pytest.raises(ConfigError, match="SLS_ABSOLUTE_TIMEOUT"):
+    with pytest.raises(InvalidConfig, match="SLS_ABSOLUTE_TIMEOUT"):
         load_settings({"IDLE_TIMEOUT": 3600, "ABSOLUTE_TIMEOUT": 1800}, environ={})
 
 
 def test_unknown_mapping_key_is_refused() -> None:
-    with pytest.raises(ConfigError, match="SLS_CHALENGE_TTL"):
+    with pytest.raises(InvalidConfig, match="SLS_CHALENGE_TTL"):
         load_settings({"CHALENGE_TTL": 60}, environ={})
 
 
 def test_create_app_refuses_bad_config_before_touching_anything(tmp_path: Path) -> None:
     from sls_server import create_app
 
-    with pytest.raises(ConfigError, match="SLS_CHALLENGE_TTL"):
+    with pytest.raises(InvalidConfig, match="SLS_CHALLENGE_TTL"):
         create_app({"CHALLENGE_TTL": 9999, "DATA_DIR": str(tmp_path / "d")})
     assert not (tmp_path / "d").exists()
 

@@ -12,7 +12,7 @@ from cryptography import x509
 
 from sls_server.cli.gateway_tls import ensure_certificate
 from sls_server.config import load_settings
-from sls_server.errors import ConfigError
+from sls_server.errors import InvalidConfig
 from sls_server.gateway.answers import mac_address, user_number
 from sls_server.gateway.daily import next_reset
 from sls_server.http.gateway.wording import device_options
@@ -78,7 +78,7 @@ def test_gateway_settings_parse_and_refuse() -> None:
         ("GATEWAY_PROFILE", "modern"),
         ("GATEWAY_INSTANCE", "a b"),
     ):
-        with pytest.raises(ConfigError) as refused:
+        with pytest.raises(InvalidConfig) as refused:
             load_settings({key: value}, environ={})
         assert refused.value.key == f"SLS_{key}"
 

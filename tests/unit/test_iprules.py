@@ -7,13 +7,8 @@ from typing import Any
 
 import pytest
 
-from sls_server.accounts.access import (
-    MAX_ENTRIES,
-    IpRestricted,
-    IpRestrictions,
-    UserInAnotherAccount,
-    parse_allowlist,
-)
+from sls_server.accounts.access import MAX_ENTRIES, IpRestrictions, parse_allowlist
+from sls_server.accounts.errors import IpRestricted, UserInAnotherAccount
 from sls_server.auth.password_step import IpCheck
 from sls_server.errors import InvalidRequest
 from sls_server.events import EventLog

@@ -1,4 +1,4 @@
-"""The records at the store boundary and their encoding (issue 8): flags are booleans, instants integers,
+"""The records at the store boundary and their encoding: flags are booleans, instants integers,
 absent fields None; what a record writes it reads back unchanged; no secret shows in a record's repr."""
 
 from __future__ import annotations
@@ -168,6 +168,14 @@ def test_a_record_reads_back_what_it_wrote(record: Any) -> None:
 @pytest.mark.parametrize("record", JSON_RECORDS, ids=lambda r: type(r).__name__)
 def test_a_json_record_reads_back_what_it_wrote(record: Any) -> None:
     assert type(record).from_json(record.to_json()) == record
+
+
+def test_a_json_record_keeps_its_shown_names_and_refuses_a_missing_field() -> None:
+    text = JSON_RECORDS[1]
+    assert list(text.as_dict()) == ["id", "at", "sent_at", "from", "to", "text", "code", "purpose"]
+    assert PushNotification.from_json(JSON_RECORDS[3].to_json()).candidates == ("12", "42", "77")
+    with pytest.raises(CorruptRecord, match="'from'"):
+        TextMessage.from_json('{"id":"m","at":1,"sent_at":1,"to":"+1","text":"t","purpose":"login"}')
 
 
 def test_flags_are_ones_and_zeros_instants_decimal_absent_fields_missing() -> None:

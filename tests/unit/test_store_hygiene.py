@@ -1,4 +1,4 @@
-"""The store's own rules (issue 8): every key is built in ``store/keys.py``, every repository hangs off
+"""The store's own rules: every key is built in ``store/keys.py``, every repository hangs off
 ``Store``, and the Lua scripts are registered once per client (one ``Scripts``), not once per repository."""
 
 from __future__ import annotations

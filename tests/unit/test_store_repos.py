@@ -1,4 +1,4 @@
-"""Repositories take and return typed records (issue 8), on a real redis-server: what is written reads back
+"""Repositories take and return typed records, on a real redis-server: what is written reads back
 as written, the scripts' own writes (counters, flags, a switch clearing a field) read back typed."""
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ from devices import ibkey
 from devices.dscplus import expected_response
 from devices.phone import activation_code_text
 
-from ...errors import Conflict, InvalidRequest, SlsError, UnknownDevice
+from ...errors import InvalidRequest, UnknownDevice
 from ...secretbox import SecretBox
 from ...sim.phones import PhoneService
 from ...store import Store
@@ -32,25 +32,9 @@ from ...store.ibkey import IbKeyRepo
 from ...store.records import DeviceChanges, DeviceRecord
 from .. import Begin
 from ..dscplus import DscPlusFactor
+from ..errors import ActivationCodeExpired, ActivationCodeUsed, InvalidActivationCode
 
 ACTIVATION_ATTEMPTS = 5
-
-
-class InvalidActivationCode(SlsError):
-    code = "invalid_activation_code"
-    status = 401
-    message = "The activation code is wrong."
-
-
-class ActivationCodeExpired(SlsError):
-    code = "activation_code_expired"
-    status = 410
-    message = "The activation code has expired or was spent by wrong tries; enrol the device again."
-
-
-class ActivationCodeUsed(Conflict):
-    code = "activation_code_used"
-    message = "This IB Key is already activated; its activation code cannot be used again."
 
 
 def seal_context(device_id: str) -> str:

@@ -8,7 +8,7 @@ code went to), ``handset`` (for a user added to a phone: that smartphone's numbe
 ``phone`` otherwise, means no push) and ``push_enabled`` (the app's notification setting, as the
 app registers it). Nothing here reads the phone's own record: the phone's private keys never come here.
 
-Enrolment and activation codes: ``factors.ibkey_activation``.
+Enrolment and activation codes: ``factors.ibkey.activation``.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from devices import ibkey
 from devices.ocra import OcraSuite
 
 from ...config import Settings
-from ...errors import Conflict, InvalidRequest, SlsError
+from ...errors import InvalidRequest
 from ...events import EventLog
 from ...secretbox import SecretBox
 from ...sim.phones import PhoneService
@@ -43,21 +43,11 @@ from ...store.records import (
 from .. import Begin, Enrolment, Prompt
 from ..challenges import ChallengeIssuer, ChallengePolicy
 from ..dscplus import DscPlusFactor
+from ..errors import ChallengeSpaceExhausted, PushLimited
 from .activation import ActivationCodes, seal_context
 
 PENDING = "pending_activation"
 _SUITE = OcraSuite.parse(ibkey.IBKEY_SUITE)
-
-
-class PushLimited(SlsError):
-    code = "rate_limited"
-    status = 429
-    message = "Too many IB Key notifications were sent recently; wait before logging in again."
-
-
-class ChallengeSpaceExhausted(Conflict):
-    code = "challenge_space_exhausted"
-    message = "No challenge this IB Key does not remember could be drawn; try again."
 
 
 class IbKeyFactor:
@@ -196,7 +186,9 @@ class IbKeyFactor:
         ``factors.challenges``)."""
         challenge = self._issuer.issue(_SUITE, device, step)
         if challenge is None:
-            raise ChallengeSpaceExhausted()
+            raise ChallengeSpaceExhausted(
+                "No challenge this IB Key does not remember could be drawn; try again."
+            )
         return Prompt(
             {"mode": "challenge", "challenge": challenge, "reason": reason},
             {"mode": "challenge", "challenge": challenge},

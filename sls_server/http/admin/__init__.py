@@ -1,25 +1,19 @@
 """``/admin/v1``: test set-up and control, behind the admin bearer token.
 
 Holds the blueprint, its guard and its surface (``http.operations``); the routes live in ``users`` (users,
-devices, sessions), ``access`` (IP allowlists, accounts), ``lockout`` (locks, disabling) and ``control``
-(clock, events, reset).
+devices, sessions), ``access`` (IP allowlists, accounts), ``lockout`` (locks, disabling), ``control``
+(clock, events, reset) and ``state`` (the world exported and imported).
 """
 
 from __future__ import annotations
 
 from flask import Blueprint
 
-from ...errors import SlsError
 from ..common import bearer_matches, core
+from ..errors import AdminTokenRequired
 from ..operations import surface
 
 bp = Blueprint("admin", __name__, url_prefix="/admin/v1")
-
-
-class AdminTokenRequired(SlsError):
-    code = "admin_token_required"
-    status = 401
-    message = "This route needs Authorization: Bearer <admin token>."
 
 
 surface(
@@ -37,6 +31,6 @@ def require_admin_token() -> None:
         raise AdminTokenRequired()
 
 
-from . import access, control, lockout, users  # noqa: E402  - each adds its routes to bp
+from . import access, control, lockout, state, users  # noqa: E402  - each adds its routes to bp
 
-__all__ = ["AdminTokenRequired", "access", "bp", "control", "lockout", "users"]
+__all__ = ["access", "bp", "control", "lockout", "state", "users"]

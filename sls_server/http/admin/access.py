@@ -6,10 +6,10 @@ parses and normalises the entries, and refuses a bad one before anything is stor
 
 from __future__ import annotations
 
-from typing import Any
+from flask.typing import ResponseReturnValue
 
-from ...accounts.access import AccountExists, UnknownAccount, UserInAnotherAccount
-from ...errors import InvalidRequest, UnknownUser
+from ...accounts.errors import AccountExists, UnknownAccount, UserInAnotherAccount, UserNotFound
+from ...errors import InvalidRequest
 from ...shapes.access import Account, AccountCreate, AccountUserAdd, IpAllowlist, UserIpAllowlist
 from ..common import core, now
 from ..operations import operation
@@ -34,7 +34,7 @@ ALLOWLIST_NOTE = (
     returns="The user's list and their account.",
     errors=USER_ERRORS,
 )
-def get_user_ip_allowlist(username: str) -> Any:
+def get_user_ip_allowlist(username: str) -> ResponseReturnValue:
     name = core().users.get(username).username
     return core().ip_rules.user_allowlist(name)
 
@@ -51,7 +51,7 @@ def get_user_ip_allowlist(username: str) -> Any:
     description="Logins and every session request are then allowed only from these addresses (and, if the "
     "user belongs to an account with a list, from the account's too). " + ALLOWLIST_NOTE,
 )
-def set_user_ip_allowlist(username: str, body: IpAllowlist) -> Any:
+def set_user_ip_allowlist(username: str, body: IpAllowlist) -> ResponseReturnValue:
     name = core().users.get(username).username
     return core().ip_rules.set_user_allowlist(name, body.ip_allowlist, now=now())
 
@@ -65,11 +65,11 @@ def set_user_ip_allowlist(username: str, body: IpAllowlist) -> Any:
     ok=Account,
     status=201,
     returns="The new account.",
-    errors=(UnknownUser, AccountExists, UserInAnotherAccount),
+    errors=(UserNotFound, AccountExists, UserInAnotherAccount),
     description="The account's IP allowlist applies to all its users; a user's own list narrows it (an "
     "address must pass both). A user belongs to at most one account. " + ALLOWLIST_NOTE,
 )
-def create_account(body: AccountCreate) -> Any:
+def create_account(body: AccountCreate) -> ResponseReturnValue:
     return core().ip_rules.create_account(
         body.account_id, body.users or [], body.ip_allowlist or [], now=now()
     )
@@ -84,7 +84,7 @@ def create_account(body: AccountCreate) -> Any:
     returns="The account, its users and its list.",
     errors=ACCOUNT_ERRORS,
 )
-def get_account(account_id: str) -> Any:
+def get_account(account_id: str) -> ResponseReturnValue:
     return core().ip_rules.account(account_id)
 
 
@@ -99,7 +99,7 @@ def get_account(account_id: str) -> Any:
     errors=ACCOUNT_ERRORS,
     description=ALLOWLIST_NOTE,
 )
-def set_account_ip_allowlist(account_id: str, body: IpAllowlist) -> Any:
+def set_account_ip_allowlist(account_id: str, body: IpAllowlist) -> ResponseReturnValue:
     return core().ip_rules.set_account_allowlist(account_id, body.ip_allowlist, now=now())
 
 
@@ -111,7 +111,7 @@ def set_account_ip_allowlist(account_id: str, body: IpAllowlist) -> Any:
     body=AccountUserAdd,
     ok=Account,
     returns="The account with the user among its users (adding a member again is a no-op).",
-    errors=(*ACCOUNT_ERRORS, UnknownUser, UserInAnotherAccount),
+    errors=(*ACCOUNT_ERRORS, UserNotFound, UserInAnotherAccount),
 )
-def add_account_user(account_id: str, body: AccountUserAdd) -> Any:
+def add_account_user(account_id: str, body: AccountUserAdd) -> ResponseReturnValue:
     return core().ip_rules.add_user_to_account(account_id, body.username, now=now())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from flask.typing import ResponseReturnValue
 
 from ...errors import InvalidRequest
 from ...shapes.clock import CLOCK_MAX, CLOCK_MIN, CLOCK_RANGE, MAX_CLOCK_S, Clock, ClockMove, ResetDone
@@ -15,7 +15,7 @@ __all__ = ["CLOCK_MAX", "CLOCK_MIN", "MAX_CLOCK_S"]  # the clock's bounds live w
 
 
 @operation(bp, "get", "/clock", summary="Read the server's clock", ok=Clock, returns="The clock.")
-def get_clock() -> Any:
+def get_clock() -> ResponseReturnValue:
     return core().clock.reading().as_dict()
 
 
@@ -28,7 +28,7 @@ def get_clock() -> Any:
     ok=Clock,
     returns="The clock after the move.",
 )
-def move_clock(body: ClockMove) -> Any:
+def move_clock(body: ClockMove) -> ResponseReturnValue:
     """Every time-dependent decision reads this clock, so a scenario can cross an expiry or an idle timeout
     at once. 400 `invalid_request` unless exactly one is given, or when the clock would leave
     2000-01-01 .. 2100-01-01 (`field` names the one at fault; the clock is unchanged)."""
@@ -54,7 +54,7 @@ def move_clock(body: ClockMove) -> Any:
     ok=EventsPage,
     returns="Events after `since`, oldest first, and the cursor to read on from.",
 )
-def list_events(query: EventsQuery) -> Any:
+def list_events(query: EventsQuery) -> ResponseReturnValue:
     """Flood windows that have closed are summarised (`events.summary`) before the read, so their counts are
     there to read."""
     found, cursor = core().events.page(
@@ -71,5 +71,5 @@ def list_events(query: EventsQuery) -> Any:
     ok=ResetDone,
     returns="Users, devices, sessions, transactions and events are gone.",
 )
-def reset_emulator() -> Any:
+def reset_emulator() -> ResponseReturnValue:
     return {"reset": True, "keys_deleted": core().reset_world()}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from flask.typing import ResponseReturnValue
 
 from ...accounts.devices import public_device
 from ...errors import UnknownDevice
@@ -23,7 +23,7 @@ from .users import USER_ERRORS
     returns="The lock state after unlocking.",
     errors=USER_ERRORS,
 )
-def unlock_user(username: str) -> Any:
+def unlock_user(username: str) -> ResponseReturnValue:
     name = core().users.get(username).username
     core().lockout.unlock(name, now=now())
     return core().lockout.status(name, now=now())
@@ -38,7 +38,7 @@ def unlock_user(username: str) -> Any:
     returns="Failures, locks and any wait, per bucket.",
     errors=USER_ERRORS,
 )
-def get_lockout(username: str) -> Any:
+def get_lockout(username: str) -> ResponseReturnValue:
     name = core().users.get(username).username
     return core().lockout.status(name, now=now())
 
@@ -52,7 +52,7 @@ def get_lockout(username: str) -> Any:
     returns="Disabled; every session of the user ended.",
     errors=USER_ERRORS,
 )
-def disable_user(username: str) -> Any:
+def disable_user(username: str) -> ResponseReturnValue:
     return core().users.set_disabled(username, True, now=now())
 
 
@@ -65,7 +65,7 @@ def disable_user(username: str) -> Any:
     returns="Enabled again.",
     errors=USER_ERRORS,
 )
-def enable_user(username: str) -> Any:
+def enable_user(username: str) -> ResponseReturnValue:
     result = core().users.set_disabled(username, False, now=now())
     return {"username": result["username"], "disabled": False}
 
@@ -79,7 +79,7 @@ def enable_user(username: str) -> Any:
     returns="The device, its failure count zero.",
     errors=(UnknownDevice,),
 )
-def unlock_device(device_id: str) -> Any:
+def unlock_device(device_id: str) -> ResponseReturnValue:
     device = core().devices.get(device_id)
     core().lockout.unlock_device(device, now=now())
     return public_device(core().devices.get(device_id))

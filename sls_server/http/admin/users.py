@@ -4,32 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask.typing import ResponseReturnValue
+
 from ...accounts.access import parse_allowlist
 from ...accounts.devices import public_device
+from ...accounts.errors import UserExists, UserNotFound, WeakPassword
 from ...accounts.users import canonical_username, public_user
-from ...errors import (
-    InvalidRequest,
-    SlsError,
-    UnknownDevice,
-    UnknownUser,
-    UnsupportedDeviceType,
-    UserExists,
-    WeakPassword,
-)
+from ...errors import InvalidRequest, UnknownDevice
+from ...factors.errors import UnsupportedDeviceType
 from ...shapes.devices import Device, DeviceEnrolled, DeviceEnrolRequest, DeviceList
 from ...shapes.sessions import SessionEnded, SessionList
 from ...shapes.users import User, UserCreate, UserDeleted, UserList, UserPhoneChanged, UserPhoneRequest
 from ..common import core, now
+from ..errors import UnknownSession
 from ..operations import operation
 from . import bp
 
-USER_ERRORS = (InvalidRequest, UnknownUser)
-
-
-class UnknownSession(SlsError):
-    code = "unknown_session"
-    status = 404
-    message = "No live session has that id."
+USER_ERRORS = (InvalidRequest, UserNotFound)
 
 
 def _user_view(username: str) -> dict[str, Any]:
@@ -49,7 +40,7 @@ def _user_view(username: str) -> dict[str, Any]:
     returns="The new user, without devices.",
     errors=(WeakPassword, UserExists),
 )
-def create_user(body: UserCreate) -> Any:
+def create_user(body: UserCreate) -> ResponseReturnValue:
     """400 `weak_password` with `reason` for a weak or blocklisted password; 400 `invalid_request` for a
     malformed username, phone or allowlist entry (nothing is created then); 409 `user_exists`."""
     allowlist = parse_allowlist(body.ip_allowlist) if body.ip_allowlist else []
@@ -60,14 +51,14 @@ def create_user(body: UserCreate) -> Any:
 
 
 @operation(bp, "get", "/users", summary="List usernames", ok=UserList, returns="Every username.")
-def list_users() -> Any:
+def list_users() -> ResponseReturnValue:
     return {"users": core().users.names()}
 
 
 @operation(
     bp, "get", "/users/<username>", summary="Get a user and their devices", ok=User, errors=USER_ERRORS
 )
-def get_user(username: str) -> Any:
+def get_user(username: str) -> ResponseReturnValue:
     return _user_view(username)
 
 
@@ -80,7 +71,7 @@ def get_user(username: str) -> Any:
     returns="Deleted; the user's sessions ended at once.",
     errors=USER_ERRORS,
 )
-def delete_user(username: str) -> Any:
+def delete_user(username: str) -> ResponseReturnValue:
     core().users.delete(username, now=now())
     return {"deleted": canonical_username(username)}
 
@@ -95,7 +86,7 @@ def delete_user(username: str) -> Any:
     returns="The new number; SMS and voice devices follow it, and both numbers got a notice.",
     errors=USER_ERRORS,
 )
-def set_user_phone(username: str, body: UserPhoneRequest) -> Any:
+def set_user_phone(username: str, body: UserPhoneRequest) -> ResponseReturnValue:
     """What a user changes for themselves with a fresh step-up (`POST /api/v1/account/phone`), done by the
     administrator: SMS, voice and IB Key enrolment need a number on the user's record."""
     return core().users.change_phone(username, body.phone, now=now())
@@ -112,7 +103,7 @@ def set_user_phone(username: str, body: UserPhoneRequest) -> Any:
     returns="The new device, with its key returned this once.",
     errors=(*USER_ERRORS, UnsupportedDeviceType, UnknownDevice),
 )
-def enrol_device(username: str, body: DeviceEnrolRequest) -> Any:
+def enrol_device(username: str, body: DeviceEnrolRequest) -> ResponseReturnValue:
     """dscplus: `{"type": "dscplus", "pin": "1234"}` returns the card's `serial`, `suite` and `secret_hex` so
     tests can compute responses themselves. `{"type": "dscplus", "share_device_id": ...}` lets the user use
     an existing card instead (404 `unknown_device` if there is none)."""
@@ -131,7 +122,7 @@ def enrol_device(username: str, body: DeviceEnrolRequest) -> Any:
     returns="Active and revoked devices, oldest first.",
     errors=USER_ERRORS,
 )
-def list_devices(username: str) -> Any:
+def list_devices(username: str) -> ResponseReturnValue:
     name = core().users.get(username).username
     return {"devices": core().devices.listed(name, now=now())}
 
@@ -145,7 +136,7 @@ def list_devices(username: str) -> Any:
     returns="The device, now revoked.",
     errors=(*USER_ERRORS, UnknownDevice),
 )
-def revoke_device(username: str, device_id: str) -> Any:
+def revoke_device(username: str, device_id: str) -> ResponseReturnValue:
     name = core().users.get(username).username
     return core().devices.revoke(name, device_id, now=now())
 
@@ -159,7 +150,7 @@ def revoke_device(username: str, device_id: str) -> Any:
     returns="The card, unlocked, its wrong-PIN count zero.",
     errors=(UnknownDevice,),
 )
-def reset_card(device_id: str) -> Any:
+def reset_card(device_id: str) -> ResponseReturnValue:
     return public_device(core().cards.reset(device_id, now=now()))
 
 
@@ -172,7 +163,7 @@ def reset_card(device_id: str) -> Any:
     returns="The live sessions.",
     errors=USER_ERRORS,
 )
-def list_user_sessions(username: str) -> Any:
+def list_user_sessions(username: str) -> ResponseReturnValue:
     name = core().users.get(username).username
     return {"sessions": core().sessions.of_user(name, now=now())}
 
@@ -186,7 +177,7 @@ def list_user_sessions(username: str) -> Any:
     returns="Ended; its token is dead at once.",
     errors=(UnknownSession,),
 )
-def kill_session(session_id: str) -> Any:
+def kill_session(session_id: str) -> ResponseReturnValue:
     username = core().sessions.end(session_id, now=now(), reason="killed")
     if username is None:
         raise UnknownSession()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from ..crosssite import CrossSiteRequest
+from ..errors import CrossSiteRequest
 from ..operations import surface
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

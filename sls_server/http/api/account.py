@@ -7,21 +7,22 @@ carries a fresh verification for that purpose.
 
 from __future__ import annotations
 
-from typing import Any
+from flask.typing import ResponseReturnValue
 
-from ...auth.lockout import DeviceLocked
-from ...auth.second_factor import LoginExhausted, PushDenied
-from ...auth.sessions import Session
-from ...auth.stepup import ReauthRequired
-from ...errors import (
+from ...auth.errors import (
     ChallengeExpired,
     ChallengeUsed,
     DeviceInactive,
+    DeviceLocked,
     InvalidResponse,
+    LoginExhausted,
     NoSecondFactor,
+    PushDenied,
+    ReauthRequired,
     UnknownTransaction,
 )
-from ...factors.challenges import ChallengeLimited
+from ...auth.sessions import Session
+from ...factors.errors import ChallengeLimited
 from ...shapes.stepup import (
     PhoneChange,
     PhoneChanged,
@@ -30,7 +31,7 @@ from ...shapes.stepup import (
     WithdrawalAccepted,
     WithdrawalRequest,
 )
-from ...sim.phones import SendLimited
+from ...sim.errors import SendLimited
 from ..common import client_ip, core, now, session_token
 from ..operations import operation
 from . import bp
@@ -65,7 +66,7 @@ def _session() -> Session:
         PushDenied,
     ),
 )
-def verify_identity(body: StepUpRequest) -> Any:
+def verify_identity(body: StepUpRequest) -> ResponseReturnValue:
     """Start with `{"purpose"}`: a challenge on the user's factor, like login. Finish with
     `{"txn_id", "response"}`, or poll an IB Key approval with `{"txn_id"}`. Verified: the session carries
     the purpose for SLS_STEPUP_VALIDITY seconds and its token is rotated. 429 `rate_limited` with
@@ -92,7 +93,7 @@ def verify_identity(body: StepUpRequest) -> Any:
     security="session",
     errors=(ReauthRequired,),
 )
-def change_phone(body: PhoneChange) -> Any:
+def change_phone(body: PhoneChange) -> ResponseReturnValue:
     """401 `reauth_required` without a fresh `change_contact` verification."""
     return core().tasks.change_phone(_session(), body.phone, now=now())
 
@@ -108,6 +109,7 @@ def change_phone(body: PhoneChange) -> Any:
     security="session",
     errors=(ReauthRequired,),
 )
-def request_withdrawal(body: WithdrawalRequest) -> Any:
+def request_withdrawal(body: WithdrawalRequest) -> ResponseReturnValue:
     """401 `reauth_required` without a fresh `withdrawal` verification."""
+    assert body.currency is not None  # declared nullable for the document; the shape's validator made it USD
     return core().tasks.withdraw(_session(), body.amount, body.currency, now=now(), ip=client_ip())

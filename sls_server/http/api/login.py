@@ -5,24 +5,29 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, jsonify, request
+from flask.typing import ResponseReturnValue
 
-from ...accounts.access import IpRestricted
-from ...auth.lockout import AccountLocked, DeviceLocked, RateLimited
-from ...auth.login import Authenticated
-from ...auth.second_factor import LIFETIME_TTLS, LoginExhausted, PushDenied
-from ...auth.sessions import SessionActive, SessionIpRejected
-from ...errors import (
+from ...accounts.errors import IpRestricted
+from ...auth.errors import (
     AccountDisabled,
+    AccountLocked,
     ChallengeExpired,
     ChallengeUsed,
     DeviceInactive,
+    DeviceLocked,
     InvalidCredentials,
     InvalidResponse,
+    LoginExhausted,
     NoSecondFactor,
+    PushDenied,
+    RateLimited,
+    SessionActive,
+    SessionIpRejected,
     UnknownTransaction,
 )
-from ...factors.challenges import ChallengeLimited
-from ...factors.dscplus import ChallengeSpaceExhausted
+from ...auth.login import Authenticated
+from ...auth.second_factor import LIFETIME_TTLS
+from ...factors.errors import ChallengeLimited, ChallengeSpaceExhausted
 from ...shapes.login import Authenticated as AuthenticatedShape
 from ...shapes.login import (
     FactorSwitched,
@@ -33,7 +38,7 @@ from ...shapes.login import (
     VerifyRequest,
 )
 from ...shapes.sessions import LoggedOut, Session
-from ...sim.phones import SendLimited
+from ...sim.errors import SendLimited
 from ..common import SECURE_SESSION_COOKIE, SESSION_COOKIE, client_ip, core, now, session_token
 from ..operations import operation
 from . import bp
@@ -185,7 +190,7 @@ def verify_login(txn_id: str, body: VerifyRequest) -> Response:
         PushDenied,
     ),
 )
-def switch_factor(txn_id: str, body: FactorSwitchRequest) -> Any:
+def switch_factor(txn_id: str, body: FactorSwitchRequest) -> ResponseReturnValue:
     """M2FS: pick another of the user's factors (`factors` in the login answer). "Didn't receive a
     security code?": `{"type": "sms"}` sends a new text, `{"type": "voice"}` places a voice callback. A new
     code never resets the failure count; sends are rate-limited, and so are challenges per card and per user
@@ -205,7 +210,7 @@ def switch_factor(txn_id: str, body: FactorSwitchRequest) -> Any:
     security="login",
     errors=(UnknownTransaction, AccountDisabled, SessionIpRejected, SessionActive),
 )
-def get_login_status(txn_id: str) -> Any:
+def get_login_status(txn_id: str) -> ResponseReturnValue:
     body, result = core().logins.status(txn_id, login_token(), now=now(), ip=client_ip())
     return _logged_in(result, body) if result else body
 
@@ -219,10 +224,10 @@ def get_login_status(txn_id: str) -> Any:
     returns="The live session; the request counts as activity.",
     security="session",
 )
-def get_session() -> Any:
+def get_session() -> ResponseReturnValue:
     """401 `session_expired` after auto-logoff (idle) or the absolute lifetime; 401 `not_authenticated`
     without a live session."""
-    return core().sessions.authenticate(session_token(), now=now(), ip=client_ip()).public()
+    return _live_session()
 
 
 @operation(
@@ -234,7 +239,13 @@ def get_session() -> Any:
     returns="The live session, its idle expiry pushed back.",
     security="session",
 )
-def tickle_session() -> Any:
+def tickle_session() -> ResponseReturnValue:
+    return _live_session()
+
+
+def _live_session() -> dict[str, Any]:
+    """The caller's session as its owner sees it; reading it counts as activity (pushes back the idle
+    expiry), so ``GET /session`` and ``POST /session/tickle`` both keep it alive."""
     return core().sessions.authenticate(session_token(), now=now(), ip=client_ip()).public()
 
 

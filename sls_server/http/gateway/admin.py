@@ -15,8 +15,9 @@ from flask import Blueprint
 from ...gateway import GatewayView
 from ...gateway.session import Staged
 from ...shapes.gateway import DailyResetRequest, GatewayState
-from ..admin import AdminTokenRequired, require_admin_token
+from ..admin import require_admin_token
 from ..common import core, now
+from ..errors import AdminTokenRequired
 from ..operations import operation, surface
 
 bp = Blueprint("gateway_admin", __name__, url_prefix="/admin/v1/gateway")

@@ -12,13 +12,15 @@ from typing import Any
 
 from flask import Blueprint, Response
 
+from ...accounts.errors import UserNotFound
 from ...accounts.users import canonical_username
-from ...errors import InvalidRequest, SimulatorDisabled, UnknownUser
+from ...errors import InvalidRequest
 from ...gateway import NoCode
 from ...shapes.gateway import LatestCodeQuery
 from ..common import core
+from ..errors import SimTokenRequired, SimulatorDisabled
 from ..operations import Raw, operation, surface
-from ..sim import SimTokenRequired, simulators_enabled
+from ..sim import simulators_enabled
 
 bp = Blueprint("gateway_outbox", __name__, url_prefix="/sim/v1/outbox")
 surface(
@@ -40,7 +42,7 @@ CODE = Raw("text/plain", {"type": "string", "pattern": "^[0-9]{6,8}$"})
     query=LatestCodeQuery,
     ok=CODE,
     returns="The code's digits, nothing else (no newline).",
-    errors=(UnknownUser, NoCode),
+    errors=(UserNotFound, NoCode),
 )
 def latest_code(query: LatestCodeQuery) -> Any:
     """The newest SMS or voice-callback code the user's phone holds and is still valid (notices and IB Key

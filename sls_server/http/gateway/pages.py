@@ -13,7 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, redirect, request
+from flask import Blueprint, jsonify, redirect, request
+from werkzeug.wrappers import Response
 
 from ...errors import SlsError
 from ...gateway import login_mode

@@ -24,7 +24,8 @@ from ...shapes.gateway import (
     Tickle,
 )
 from ..common import client_ip, core, now
-from ..crosssite import CrossSiteRequest, from_own_origin
+from ..crosssite import from_own_origin
+from ..errors import CrossSiteRequest
 from ..operations import operation, surface
 
 api_bp = Blueprint("gateway_api", __name__, url_prefix="/v1/api")

@@ -15,7 +15,8 @@ import hmac
 import time
 from dataclasses import dataclass
 
-from flask import Response, request
+from flask import request
+from werkzeug.wrappers import Response
 
 from ..common import client_ip, core, now
 from .kit import drop_cookie, seal, set_cookie

@@ -11,9 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify, redirect, request
+from flask.typing import ResponseReturnValue
 
+from ...auth.errors import SessionExpired
 from ...auth.sessions import Session
-from ...errors import SessionExpired, SlsError, Unauthorized
+from ...errors import NotAuthenticated, SlsError
 from ...web.wording import duration, factor_name
 from ..common import client_ip, core, now, session_cookie
 from ..crosssite import form_token, require_form_token
@@ -40,20 +42,20 @@ def session_body(session: Session) -> dict[str, Any]:
     }
 
 
-def gone(exc: SlsError) -> Any:
+def gone(exc: SlsError) -> ResponseReturnValue:
     """Where a browser without a live session goes: the logged-off page, or the login page."""
     if isinstance(exc, SessionExpired):
         return redirect("/logged-out?reason=idle", 303)
-    if isinstance(exc, Unauthorized) and exc.code != "not_authenticated":
+    if isinstance(exc, NotAuthenticated) and exc.code != "not_authenticated":
         return redirect("/logged-out?reason=ended", 303)
     return redirect("/", 303)
 
 
 @bp.get("/account")
-def account_page():  # type: ignore[no-untyped-def]
+def account_page() -> ResponseReturnValue:
     try:
         session = current_session(extend=True)
-    except (Unauthorized, SlsError) as exc:
+    except (NotAuthenticated, SlsError) as exc:
         return gone(exc)
     done = request.args.get("done")
     return page(
@@ -71,7 +73,7 @@ def account_page():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/account/session")
-def account_session():  # type: ignore[no-untyped-def]
+def account_session() -> ResponseReturnValue:
     try:
         return jsonify(session_body(current_session(extend=False)))
     except SessionExpired:
@@ -81,7 +83,7 @@ def account_session():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/account/tickle")
-def account_tickle():  # type: ignore[no-untyped-def]
+def account_tickle() -> ResponseReturnValue:
     """ "Stay logged in": activity, as any request in a session is."""
     try:
         require_form_token()
@@ -93,7 +95,7 @@ def account_tickle():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/logout")
-def logout():  # type: ignore[no-untyped-def]
+def logout() -> ResponseReturnValue:
     try:
         require_form_token()
         session = current_session(extend=False)
@@ -106,7 +108,7 @@ def logout():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/logged-out")
-def logged_out():  # type: ignore[no-untyped-def]
+def logged_out() -> ResponseReturnValue:
     reason = request.args.get("reason", "logout")
     settings = core().settings
     response = page(

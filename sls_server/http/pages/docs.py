@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import abort, send_from_directory
+from flask.typing import ResponseReturnValue
 
 from . import bp
 from .kit import page
@@ -19,18 +20,18 @@ VIEWER_FILES = frozenset({"swagger-ui-bundle.js", "swagger-ui.css"})
 
 
 def viewer_dir() -> Path:
-    from swagger_ui_bundle import swagger_ui_path  # type: ignore[import-untyped]
+    from swagger_ui_bundle import swagger_ui_path
 
     return Path(swagger_ui_path)
 
 
 @bp.get("/docs")
-def api_docs():  # type: ignore[no-untyped-def]
+def api_docs() -> ResponseReturnValue:
     return page("docs.html", section="docs")
 
 
 @bp.get("/docs/viewer/<name>")
-def api_docs_viewer(name: str):  # type: ignore[no-untyped-def]
+def api_docs_viewer(name: str) -> ResponseReturnValue:
     if name not in VIEWER_FILES:
         abort(404)
     return send_from_directory(viewer_dir(), name)

@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 
 from flask import Response, jsonify, request, stream_with_context
+from flask.typing import ResponseReturnValue
 
 from ..common import core
 from . import bp
@@ -55,7 +56,7 @@ def _frames(cursor: str) -> Iterator[str]:
 
 
 @bp.get("/trainer/events")
-def trainer_events():  # type: ignore[no-untyped-def]
+def trainer_events() -> ResponseReturnValue:
     if not TRAINER.is_open():
         response = jsonify({"error": "trainer_sign_in_required", "message": "Sign in to the console first."})
         response.status_code = 401

@@ -13,13 +13,15 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from flask import Response, current_app, g, render_template, request
+from flask import current_app, g, render_template, request
+from werkzeug.wrappers import Response
 
 from ...errors import SlsError
 from ...web.sealed import PageSeal
 from ...web.wording import explain
-from ..common import SECURE_SESSION_COOKIE, SESSION_COOKIE, core, session_cookie
-from ..crosssite import FORM_FIELD, FORM_HEADER, CsrfTokenInvalid
+from ..common import SECURE_SESSION_COOKIE, SESSION_COOKIE, core
+from ..crosssite import FORM_FIELD, FORM_HEADER, csrf_tokens
+from ..errors import CsrfTokenInvalid
 from . import bp
 
 BROWSER_COOKIE = "sls_browser"
@@ -68,13 +70,13 @@ def _keep_browser_cookie(response: Response) -> Response:
 
 def browser_token() -> str:
     """A CSRF token for a form shown before any session (bound to this browser's ``sls_browser``)."""
-    return current_app.extensions["sls_csrf"].issue(_BROWSER_ID + _browser_id())  # type: ignore[no-any-return]
+    return csrf_tokens().issue(_BROWSER_ID + _browser_id())
 
 
 def require_browser_token() -> None:
     token = request.form.get(FORM_FIELD) or request.headers.get(FORM_HEADER)
     cookie = request.cookies.get(BROWSER_COOKIE)
-    if not cookie or not current_app.extensions["sls_csrf"].validate(token, _BROWSER_ID + cookie):
+    if not cookie or not csrf_tokens().validate(token, _BROWSER_ID + cookie):
         raise CsrfTokenInvalid()
 
 
@@ -93,10 +95,6 @@ def drop_session_cookie(response: Response) -> None:
             response.delete_cookie(
                 name, path="/", secure=name.startswith("__Host-"), httponly=True, samesite="Strict"
             )
-
-
-def has_session_cookie() -> bool:
-    return session_cookie() is not None
 
 
 # --- rendering ---------------------------------------------------------------------------------------------

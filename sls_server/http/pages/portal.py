@@ -11,6 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, jsonify, redirect, request
+from flask.typing import ResponseReturnValue
+from werkzeug.wrappers import Response as BaseResponse
 
 from ...errors import SlsError
 from ...web.wording import CARD_STEPS, IBKEY_CHALLENGE_STEPS, device_label, factor_name
@@ -54,7 +56,7 @@ def _state(txn_id: str) -> dict[str, Any] | None:
     return seal("login").open(request.cookies.get(LOGIN_COOKIE), f"login:{txn_id}")
 
 
-def _keep(response: Response, txn_id: str, state: dict[str, Any]) -> Response:
+def _keep(response: BaseResponse, txn_id: str, state: dict[str, Any]) -> BaseResponse:
     max_age = max(int(state.get("dies_at", 0)) - now(), 60)
     set_cookie(
         response,
@@ -70,7 +72,9 @@ def login_form(message: str | None = None, status: int = 200, username: str = ""
     return page("login.html", status, message=message, username=username, section="login")
 
 
-def step_view(txn_id: str, state: dict[str, Any], message: str | None = None, status: int = 200) -> Any:
+def step_view(
+    txn_id: str, state: dict[str, Any], message: str | None = None, status: int = 200
+) -> ResponseReturnValue:
     factor = state["factor"]
     choosing = several_devices(state["factors"]) and not state.get("chosen")
     template = "select_factor.html" if choosing else "step.html"
@@ -93,12 +97,12 @@ def step_view(txn_id: str, state: dict[str, Any], message: str | None = None, st
 
 
 @bp.get("/")
-def login_page():  # type: ignore[no-untyped-def]
+def login_page() -> ResponseReturnValue:
     return login_form()
 
 
 @bp.post("/login")
-def login_start():  # type: ignore[no-untyped-def]
+def login_start() -> ResponseReturnValue:
     require_browser_token()
     username = request.form.get("username", "").strip()
     password = request.form.get("password", "")
@@ -121,17 +125,19 @@ def login_start():  # type: ignore[no-untyped-def]
     return _keep(redirect(login_path(txn_id), 303), txn_id, state)
 
 
-def _ended(txn_id: str) -> Any:
+def _ended(txn_id: str) -> ResponseReturnValue:
     return login_form("This login has ended or was started in another browser. Please log in again.", 410)
 
 
 @bp.get("/login/<txn_id>")
-def login_step(txn_id: str):  # type: ignore[no-untyped-def]
+def login_step(txn_id: str) -> ResponseReturnValue:
     state = _state(txn_id)
     return step_view(txn_id, state) if state else _ended(txn_id)
 
 
-def _switch(txn_id: str, state: dict[str, Any], type_: str, device_id: str | None, mode: str | None) -> Any:
+def _switch(
+    txn_id: str, state: dict[str, Any], type_: str, device_id: str | None, mode: str | None
+) -> ResponseReturnValue:
     """Another factor, a new code, or IB Key's challenge mode; the page shows the new prompt."""
     try:
         switched = core().logins.switch(
@@ -147,7 +153,7 @@ def _switch(txn_id: str, state: dict[str, Any], type_: str, device_id: str | Non
     return _keep(redirect(target, 303), txn_id, state)
 
 
-def _start_over(txn_id: str, exc: SlsError) -> Any:
+def _start_over(txn_id: str, exc: SlsError) -> ResponseReturnValue:
     body, status = login_form(say(exc), exc.status)
     response = Response(body, status, mimetype="text/html")
     drop_cookie(response, LOGIN_COOKIE, path=login_path(txn_id))
@@ -155,7 +161,7 @@ def _start_over(txn_id: str, exc: SlsError) -> Any:
 
 
 @bp.post("/login/<txn_id>/select")
-def login_select(txn_id: str):  # type: ignore[no-untyped-def]
+def login_select(txn_id: str) -> ResponseReturnValue:
     require_browser_token()
     state = _state(txn_id)
     if not state:
@@ -171,7 +177,7 @@ def login_select(txn_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/login/<txn_id>/resend")
-def login_resend(txn_id: str):  # type: ignore[no-untyped-def]
+def login_resend(txn_id: str) -> ResponseReturnValue:
     require_browser_token()
     state = _state(txn_id)
     if not state:
@@ -183,7 +189,7 @@ def login_resend(txn_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/login/<txn_id>/challenge")
-def login_challenge_mode(txn_id: str):  # type: ignore[no-untyped-def]
+def login_challenge_mode(txn_id: str) -> ResponseReturnValue:
     require_browser_token()
     state = _state(txn_id)
     if not state:
@@ -192,7 +198,7 @@ def login_challenge_mode(txn_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/login/<txn_id>/verify")
-def login_verify(txn_id: str):  # type: ignore[no-untyped-def]
+def login_verify(txn_id: str) -> ResponseReturnValue:
     require_browser_token()
     state = _state(txn_id)
     if not state:
@@ -213,7 +219,7 @@ def login_verify(txn_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/login/<txn_id>/status")
-def login_status(txn_id: str):  # type: ignore[no-untyped-def]
+def login_status(txn_id: str) -> ResponseReturnValue:
     """What the waiting page polls while the user approves the push in the app."""
     state = _state(txn_id)
     if not state:

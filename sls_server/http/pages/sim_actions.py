@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from flask import Response, jsonify, request
+from flask.typing import ResponseReturnValue
 
 from devices.phone import Conditions, is_handset
 
@@ -86,7 +87,7 @@ def _unlock(body: dict[str, Any]) -> dict[str, Any]:
 
 
 @bp.post("/sim/card/<device_id>/keys")
-def sim_card_key(device_id: str):  # type: ignore[no-untyped-def]
+def sim_card_key(device_id: str) -> ResponseReturnValue:
     def press() -> dict[str, Any]:
         body = _body()
         key = _text(body, "key", 8)
@@ -169,12 +170,12 @@ def phone_state(username: str) -> dict[str, Any]:
 
 
 @bp.get("/sim/phone/<username>/state")
-def sim_phone_state(username: str):  # type: ignore[no-untyped-def]
+def sim_phone_state(username: str) -> ResponseReturnValue:
     return _guarded(lambda: phone_state(username), changes=False)
 
 
 @bp.post("/sim/phone/<username>/conditions")
-def sim_phone_conditions(username: str):  # type: ignore[no-untyped-def]
+def sim_phone_conditions(username: str) -> ResponseReturnValue:
     def change() -> dict[str, Any]:
         body = _body()
         number = core().users.get(username).phone
@@ -197,7 +198,7 @@ def sim_phone_conditions(username: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/sim/phone/<handset>/calls/<call_id>/audio")
-def sim_call_audio(handset: str, call_id: str):  # type: ignore[no-untyped-def]
+def sim_call_audio(handset: str, call_id: str) -> ResponseReturnValue:
     if locked_out() or not is_handset(handset):
         return jsonify({"error": "not_found", "message": "No such call."}), 404
     found = [c for c in core().phones.calls(handset, now=now()) if c["id"] == call_id]
@@ -213,7 +214,7 @@ def sim_call_audio(handset: str, call_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/sim/ibkey/<app_id>/notifications/<notification_id>/<decision>")
-def sim_ibkey_answer(app_id: str, notification_id: str, decision: str):  # type: ignore[no-untyped-def]
+def sim_ibkey_answer(app_id: str, notification_id: str, decision: str) -> ResponseReturnValue:
     def answer() -> dict[str, Any]:
         if decision not in ("approve", "deny"):
             raise InvalidRequest("decision must be approve or deny", field="decision")
@@ -233,7 +234,7 @@ def sim_ibkey_answer(app_id: str, notification_id: str, decision: str):  # type:
 
 
 @bp.post("/sim/ibkey/<app_id>/respond")
-def sim_ibkey_respond(app_id: str):  # type: ignore[no-untyped-def]
+def sim_ibkey_respond(app_id: str) -> ResponseReturnValue:
     def respond() -> dict[str, Any]:
         body = _body()
         challenge = _text(body, "challenge", 16) or ""
@@ -245,7 +246,7 @@ def sim_ibkey_respond(app_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/sim/ibkey/<ref>/activate")
-def sim_ibkey_activate(ref: str):  # type: ignore[no-untyped-def]
+def sim_ibkey_activate(ref: str) -> ResponseReturnValue:
     def activate() -> dict[str, Any]:
         body = _body()
         return core().ibkey.activate(
@@ -262,7 +263,7 @@ def sim_ibkey_activate(ref: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/sim/ibkey/<app_id>/users")
-def sim_ibkey_add_user(app_id: str):  # type: ignore[no-untyped-def]
+def sim_ibkey_add_user(app_id: str) -> ResponseReturnValue:
     def add() -> dict[str, Any]:
         body = _body()
         username, password = _text(body, "username", 64) or "", _text(body, "password", 1024) or ""
@@ -272,7 +273,7 @@ def sim_ibkey_add_user(app_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/sim/ibkey/<app_id>/settings")
-def sim_ibkey_settings(app_id: str):  # type: ignore[no-untyped-def]
+def sim_ibkey_settings(app_id: str) -> ResponseReturnValue:
     def settings() -> dict[str, Any]:
         enabled = _body().get("notifications")
         if not isinstance(enabled, bool):

@@ -12,8 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import redirect, request
+from flask.typing import ResponseReturnValue
 
-from ...errors import SlsError, UnknownDevice, UnknownUser
+from ...accounts.errors import UserNotFound
+from ...errors import SlsError, UnknownDevice
 from ...sim.authenticator import AuthenticatorApp
 from ...sim.card_keypad import CardKeypads
 from ...web.wording import factor_name
@@ -41,7 +43,7 @@ def locked_out() -> str | None:
     return None
 
 
-def door(message: str | None = None, status: int | None = None) -> Any:
+def door(message: str | None = None, status: int | None = None) -> ResponseReturnValue:
     reason = locked_out()
     code = status or (403 if reason == "disabled" else 401)
     return page("sim_door.html", code, reason=reason, message=message, next=request.path, section="sim")
@@ -58,14 +60,14 @@ def world() -> list[dict[str, Any]]:
 
 
 @bp.get("/sim")
-def sim_index():  # type: ignore[no-untyped-def]
+def sim_index() -> ResponseReturnValue:
     if locked_out():
         return door()
     return page("sim_index.html", users=world(), factor_name=factor_name, section="sim")
 
 
 @bp.post("/sim/unlock")
-def sim_unlock():  # type: ignore[no-untyped-def]
+def sim_unlock() -> ResponseReturnValue:
     require_browser_token()
     target = request.form.get("next", "/sim")
     target = target if target.startswith("/sim") and "//" not in target else "/sim"
@@ -76,7 +78,7 @@ def sim_unlock():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/sim/card/<device_id>")
-def sim_card(device_id: str):  # type: ignore[no-untyped-def]
+def sim_card(device_id: str) -> ResponseReturnValue:
     if locked_out():
         return door()
     try:
@@ -87,11 +89,11 @@ def sim_card(device_id: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/sim/phone/<username>")
-def sim_phone(username: str):  # type: ignore[no-untyped-def]
+def sim_phone(username: str) -> ResponseReturnValue:
     if locked_out():
         return door()
     try:
         user = core().users.get(username)
-    except (UnknownUser, SlsError):
+    except (UserNotFound, SlsError):
         return page("sim_missing.html", 404, what="phone", section="sim")
     return page("sim_phone.html", username=user.username, phone=user.phone, section="sim")

@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from flask import Response, jsonify, redirect, request
+from flask.typing import ResponseReturnValue
 
 from ...accounts.users import PHONE_RE
 from ...auth.sessions import Session
@@ -57,11 +58,11 @@ def _run(session: Session, task: dict[str, Any]) -> str:
     return str(done["request_id"])
 
 
-def _problem(message: str, status: int) -> Any:
+def _problem(message: str, status: int) -> ResponseReturnValue:
     return page("account_problem.html", status, csrf_token=form_token(), message=message, section="account")
 
 
-def _begin(kind: str) -> Any:
+def _begin(kind: str) -> ResponseReturnValue:
     try:
         require_form_token()
         session = current_session(extend=True)
@@ -87,12 +88,12 @@ def _begin(kind: str) -> Any:
 
 
 @bp.post("/account/withdrawal")
-def account_withdrawal():  # type: ignore[no-untyped-def]
+def account_withdrawal() -> ResponseReturnValue:
     return _begin("withdrawal")
 
 
 @bp.post("/account/phone")
-def account_phone():  # type: ignore[no-untyped-def]
+def account_phone() -> ResponseReturnValue:
     return _begin("change_contact")
 
 
@@ -100,7 +101,7 @@ def _pending(session: Session) -> dict[str, Any] | None:
     return seal("verify").open(request.cookies.get(VERIFY_COOKIE), f"verify:{session.username}")
 
 
-def _verify_page(state: dict[str, Any], message: str | None = None, status: int = 200) -> Any:
+def _verify_page(state: dict[str, Any], message: str | None = None, status: int = 200) -> ResponseReturnValue:
     return page(
         "verify.html",
         status,
@@ -124,7 +125,7 @@ def _verified(state: dict[str, Any], token: str) -> tuple[Response, str]:
 
 
 @bp.get(VERIFY_PATH)
-def verify_page():  # type: ignore[no-untyped-def]
+def verify_page() -> ResponseReturnValue:
     try:
         session = current_session(extend=True)
     except SlsError as exc:
@@ -134,7 +135,7 @@ def verify_page():  # type: ignore[no-untyped-def]
 
 
 @bp.post(VERIFY_PATH)
-def verify_submit():  # type: ignore[no-untyped-def]
+def verify_submit() -> ResponseReturnValue:
     try:
         require_form_token()
         session = current_session(extend=True)
@@ -159,7 +160,7 @@ def verify_submit():  # type: ignore[no-untyped-def]
 
 
 @bp.get(VERIFY_PATH + "/status")
-def verify_status():  # type: ignore[no-untyped-def]
+def verify_status() -> ResponseReturnValue:
     """What the waiting page polls while the user approves the step-up's push."""
     try:
         session = current_session(extend=False)

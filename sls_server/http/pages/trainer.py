@@ -6,9 +6,11 @@ page's CSRF token, and the admin token itself never reaches JavaScript.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from flask import jsonify, redirect, request
+from flask import Response, jsonify, redirect, request
+from flask.typing import ResponseReturnValue
 
 from ...errors import InvalidRequest, SlsError
 from ...sim.attacks import KINDS, Attacks
@@ -51,7 +53,7 @@ def users_view() -> list[dict[str, Any]]:
     return shown
 
 
-def _json_guard() -> Any:
+def _json_guard() -> Response | None:
     if not TRAINER.is_open():
         response = jsonify({"error": "trainer_sign_in_required", "message": "Sign in to the console first."})
         response.status_code = 401
@@ -60,7 +62,7 @@ def _json_guard() -> Any:
 
 
 @bp.get("/trainer")
-def trainer_page():  # type: ignore[no-untyped-def]
+def trainer_page() -> ResponseReturnValue:
     if not TRAINER.is_open():
         return page(
             "trainer_signin.html",
@@ -79,7 +81,7 @@ def trainer_page():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/trainer/sign-in")
-def trainer_sign_in():  # type: ignore[no-untyped-def]
+def trainer_sign_in() -> ResponseReturnValue:
     require_browser_token()
     answer = redirect("/trainer", 303)
     if TRAINER.sign_in(request.form.get("token", "")[:256], answer):
@@ -88,7 +90,7 @@ def trainer_sign_in():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/trainer/sign-out")
-def trainer_sign_out():  # type: ignore[no-untyped-def]
+def trainer_sign_out() -> ResponseReturnValue:
     require_browser_token()
     answer = redirect("/trainer", 303)
     TRAINER.sign_out(answer)
@@ -96,7 +98,7 @@ def trainer_sign_out():  # type: ignore[no-untyped-def]
 
 
 @bp.get("/trainer/users")
-def trainer_users():  # type: ignore[no-untyped-def]
+def trainer_users() -> ResponseReturnValue:
     """The users table alone, redrawn by the console as events arrive."""
     refused = _json_guard()
     if refused:
@@ -104,7 +106,7 @@ def trainer_users():  # type: ignore[no-untyped-def]
     return page("_trainer_users.html", users=users_view(), factor_name=factor_name)
 
 
-def _action(run: Any) -> Any:
+def _action(run: Callable[[dict[str, Any]], Any]) -> ResponseReturnValue:
     refused = _json_guard()
     if refused:
         return refused
@@ -118,7 +120,7 @@ def _action(run: Any) -> Any:
 
 
 @bp.post("/trainer/clock")
-def trainer_clock():  # type: ignore[no-untyped-def]
+def trainer_clock() -> ResponseReturnValue:
     def move(body: dict[str, Any]) -> dict[str, Any]:
         step = body.get("step")
         clock = core().clock
@@ -138,7 +140,7 @@ def trainer_clock():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/trainer/attack")
-def trainer_attack():  # type: ignore[no-untyped-def]
+def trainer_attack() -> ResponseReturnValue:
     def attack(body: dict[str, Any]) -> dict[str, Any]:
         kind, username, password = body.get("attack"), body.get("username"), body.get("password")
         if kind not in KINDS:
@@ -153,7 +155,7 @@ def trainer_attack():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/trainer/users/<username>/unlock")
-def trainer_unlock(username: str):  # type: ignore[no-untyped-def]
+def trainer_unlock(username: str) -> ResponseReturnValue:
     def unlock(_: dict[str, Any]) -> dict[str, Any]:
         name = core().users.get(username).username
         core().lockout.unlock(name, now=now())

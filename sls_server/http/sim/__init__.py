@@ -9,17 +9,11 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from ...errors import SimulatorDisabled, SlsError
 from ..common import bearer_matches, core
+from ..errors import SimTokenRequired, SimulatorDisabled
 from ..operations import surface
 
 bp = Blueprint("sim", __name__, url_prefix="/sim/v1")
-
-
-class SimTokenRequired(SlsError):
-    code = "sim_token_required"
-    status = 401
-    message = "This server protects /sim/v1: send Authorization: Bearer <sim token> (its SLS_SIM_TOKEN)."
 
 
 surface(
@@ -43,4 +37,4 @@ def simulators_enabled() -> None:
 
 from . import authenticator, card, ibkey, phones  # noqa: E402  - each adds its routes to bp
 
-__all__ = ["SimTokenRequired", "authenticator", "bp", "card", "ibkey", "phones"]
+__all__ = ["authenticator", "bp", "card", "ibkey", "phones"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from flask.typing import ResponseReturnValue
 
 from ...errors import UnknownDevice
 from ...shapes.authenticator import AuthenticatorCode
@@ -20,7 +20,7 @@ from . import bp
     returns="The code on screen, and when it changes.",
     errors=(UnknownDevice,),
 )
-def get_totp_code(device_id: str) -> Any:
+def get_totp_code(device_id: str) -> ResponseReturnValue:
     """The code at the server's clock (the one `/admin/v1/clock` moves), so a login with an authenticator app
     works at any emulated instant. A real app follows real time: its codes match only while the clock offset
     is zero."""

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from flask.typing import ResponseReturnValue
 
 from ...errors import UnknownDevice
 from ...shapes.card import CardRespondRequest, CardRespondResponse, CardStatus
-from ...sim.card import CardLockedError, WrongPinError
+from ...sim.errors import CardLockedOut, PinRejected
 from ..common import core, now
 from ..operations import operation
 from . import bp
@@ -20,9 +20,9 @@ from . import bp
     body=CardRespondRequest,
     ok=CardRespondResponse,
     returns="The response the card displays.",
-    errors=(WrongPinError, UnknownDevice, CardLockedError),
+    errors=(PinRejected, UnknownDevice, CardLockedOut),
 )
-def respond_with_card(device_id: str, body: CardRespondRequest) -> Any:
+def respond_with_card(device_id: str, body: CardRespondRequest) -> ResponseReturnValue:
     """403 `wrong_pin` with `pin_attempts_left`; after too many the card locks itself: 423 `card_locked`
     until an admin resets it (`POST /admin/v1/devices/{device_id}/reset`)."""
     return {"response": core().cards.respond(device_id, body.pin, body.challenge, now=now())}
@@ -37,5 +37,5 @@ def respond_with_card(device_id: str, body: CardRespondRequest) -> Any:
     returns="Serial, suite, locked or not, PIN tries left.",
     errors=(UnknownDevice,),
 )
-def get_card_status(device_id: str) -> Any:
+def get_card_status(device_id: str) -> ResponseReturnValue:
     return core().cards.status(device_id)

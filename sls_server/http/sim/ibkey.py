@@ -4,24 +4,26 @@ id an admin got when enrolling its first IB Key, or the device id of any user on
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from ...accounts.access import IpRestricted
-from ...auth.lockout import AccountLocked, DeviceLocked, RateLimited
-from ...auth.second_factor import PushDenied, WrongMode
-from ...errors import (
+from flask.typing import ResponseReturnValue
+
+from ...accounts.errors import IpRestricted
+from ...auth.errors import (
     AccountDisabled,
+    AccountLocked,
     ChallengeExpired,
     ChallengeUsed,
-    Conflict,
     DeviceInactive,
+    DeviceLocked,
     InvalidCredentials,
-    InvalidRequest,
     InvalidResponse,
-    NotFound,
+    PushDenied,
+    RateLimited,
     UnknownTransaction,
+    WrongMode,
 )
-from ...factors.ibkey.activation import ActivationCodeExpired, ActivationCodeUsed, InvalidActivationCode
+from ...errors import Conflict, InvalidRequest, NotFound
+from ...factors.errors import ActivationCodeExpired, ActivationCodeUsed, InvalidActivationCode
 from ...shapes.ibkey import (
     IbKeyActivated,
     IbKeyActivateRequest,
@@ -38,10 +40,15 @@ from ...shapes.ibkey import (
     IbKeySettings,
     IbKeyUserAdded,
 )
-from ...sim.card import WrongPinError
-from ...sim.ibkey.app import NothingToMigrate
-from ...sim.ibkey.phone_storage import AlreadyOnApp, AppLockedError, UnknownApp, UnknownNotification
-from ...sim.phones import SendLimited
+from ...sim.errors import (
+    AlreadyActivated,
+    AppLockedOut,
+    NothingToMigrate,
+    PinRejected,
+    SendLimited,
+    UnknownApp,
+    UnknownNotification,
+)
 from ..common import client_ip, core, now
 from ..operations import operation
 from . import bp
@@ -52,7 +59,7 @@ PARAMETERS = {
     "device id of any user activated on it.",
     "notification_id": "The notification's `id`, from the phone's notification list.",
 }
-UNLOCK_ERRORS = (WrongPinError, AppLockedError, UnknownApp)
+UNLOCK_ERRORS = (PinRejected, AppLockedOut, UnknownApp)
 ANSWER_ERRORS = (
     *UNLOCK_ERRORS,
     UnknownNotification,
@@ -94,7 +101,7 @@ def _ref(value: str, unknown: type[NotFound] = UnknownApp) -> str:
     ),
     parameters=PARAMETERS,
 )
-def activate_ib_key(device_id: str, body: IbKeyActivateRequest) -> Any:
+def activate_ib_key(device_id: str, body: IbKeyActivateRequest) -> ResponseReturnValue:
     """Username and password (counted by the login lockout), the code texted at enrolment, then `pin`
     (Android) or `biometric: true` (iOS). The app makes an Ed25519 key pair and agrees the OCRA key with the
     server (X25519 + HKDF-SHA256); the private key never leaves the phone. The code is good once, for 10
@@ -120,10 +127,10 @@ def activate_ib_key(device_id: str, body: IbKeyActivateRequest) -> Any:
     ok=IbKeyUserAdded,
     status=201,
     returns="A code was texted to that user's phone.",
-    errors=(*PASSWORD_ERRORS, SendLimited, UnknownApp, AlreadyOnApp),
+    errors=(*PASSWORD_ERRORS, SendLimited, UnknownApp, AlreadyActivated),
     parameters=PARAMETERS,
 )
-def add_ib_key_user(device_id: str, body: IbKeyAddUserRequest) -> Any:
+def add_ib_key_user(device_id: str, body: IbKeyAddUserRequest) -> ResponseReturnValue:
     """Then `POST .../activate` with that user's name, password and code, unlocked with this phone's PIN or
     biometrics. Each user gets their own key pair and server device."""
     return core().ibkey.add_user(_ref(device_id), body.username, body.password, now=now(), ip=client_ip())
@@ -140,12 +147,12 @@ def add_ib_key_user(device_id: str, body: IbKeyAddUserRequest) -> Any:
     returns="A new IB Key waits for activation on this phone.",
     errors=(*PASSWORD_ERRORS, SendLimited, NothingToMigrate),
 )
-def migrate_ib_key(body: IbKeyMigrateRequest) -> Any:
+def migrate_ib_key(body: IbKeyMigrateRequest) -> ResponseReturnValue:
     """The broker's "Migrate IB Key", done entirely on the new phone: log in, ask to migrate, then
     `POST .../<device_id>/activate` with the code. The code is texted to the number the active IB Key was
     activated with, unless a DSC+ card is active for the user: then `activation` is `card` and the card's
     response to `challenge` is the code. Activation replaces the old phone's IB Key at once."""
-    return core().ibkey.start_migration(
+    return core().ibkey.migration.start(
         body.username, body.password, platform=body.platform, handset=body.handset, now=now(), ip=client_ip()
     )
 
@@ -160,7 +167,7 @@ def migrate_ib_key(body: IbKeyMigrateRequest) -> Any:
     errors=(UnknownApp,),
     parameters=PARAMETERS,
 )
-def get_ib_key_app(device_id: str) -> Any:
+def get_ib_key_app(device_id: str) -> ResponseReturnValue:
     return core().ibkey.status(_ref(device_id))
 
 
@@ -174,13 +181,13 @@ def get_ib_key_app(device_id: str) -> Any:
     errors=(UnknownApp,),
     parameters=PARAMETERS,
 )
-def list_ib_key_notifications(device_id: str) -> Any:
+def list_ib_key_notifications(device_id: str) -> ResponseReturnValue:
     return {"notifications": core().ibkey.notifications(_ref(device_id), now=now())}
 
 
 def _answer(
     device_id: str, notification_id: str, decision: str, body: IbKeyApproveRequest | IbKeyDenyRequest
-) -> Any:
+) -> ResponseReturnValue:
     return core().ibkey.answer(
         _ref(device_id),
         _ref(notification_id, UnknownNotification),
@@ -203,7 +210,9 @@ def _answer(
     errors=ANSWER_ERRORS,
     parameters=PARAMETERS,
 )
-def approve_ib_key_notification(device_id: str, notification_id: str, body: IbKeyApproveRequest) -> Any:
+def approve_ib_key_notification(
+    device_id: str, notification_id: str, body: IbKeyApproveRequest
+) -> ResponseReturnValue:
     """The app signs the transaction (txn id, user, device, nonce, the number picked, the decision) with the
     user's private key. A number not among the candidates is a 400; a signed approval with the wrong one of
     them is 401 `invalid_response` with `attempts_left` (number matching). A revoked or replaced IB Key gets
@@ -222,7 +231,9 @@ def approve_ib_key_notification(device_id: str, notification_id: str, body: IbKe
     errors=ANSWER_ERRORS,
     parameters=PARAMETERS,
 )
-def deny_ib_key_notification(device_id: str, notification_id: str, body: IbKeyDenyRequest) -> Any:
+def deny_ib_key_notification(
+    device_id: str, notification_id: str, body: IbKeyDenyRequest
+) -> ResponseReturnValue:
     return _answer(device_id, notification_id, "deny", body)
 
 
@@ -237,7 +248,7 @@ def deny_ib_key_notification(device_id: str, notification_id: str, body: IbKeyDe
     errors=UNLOCK_ERRORS,
     parameters=PARAMETERS,
 )
-def respond_ib_key_challenge(device_id: str, body: IbKeyRespondRequest) -> Any:
+def respond_ib_key_challenge(device_id: str, body: IbKeyRespondRequest) -> ResponseReturnValue:
     """OCRA `OCRA-1:HOTP-SHA256-8:QN06` with the key agreed at activation. Android: `pin` (403 `wrong_pin`
     with `pin_attempts_left`; 423 `app_locked` after 10); iOS: `biometric: true`."""
     return core().ibkey.respond(_ref(device_id), body.challenge, username=body.username, unlock=body.unlock())
@@ -254,6 +265,6 @@ def respond_ib_key_challenge(device_id: str, body: IbKeyRespondRequest) -> Any:
     errors=(UnknownApp, InvalidRequest),
     parameters=PARAMETERS,
 )
-def set_ib_key_settings(device_id: str, body: IbKeySettings) -> Any:
+def set_ib_key_settings(device_id: str, body: IbKeySettings) -> ResponseReturnValue:
     """With notifications off, logins get a challenge instead of a push."""
     return core().ibkey.set_notifications(_ref(device_id), body.notifications, now=now())

@@ -12,14 +12,16 @@ import re
 from typing import Any
 
 from flask import Response, jsonify
+from flask.typing import ResponseReturnValue
 
 from devices.phone import Conditions, is_handset
 
-from ...errors import InvalidRequest, NotFound
+from ...errors import InvalidRequest
 from ...shapes.phones import PhoneCalls, PhoneConditions, PhoneConditionsUpdate, PhoneMessages
 from ...sim import speech
-from ...sim.speech import AudioFailed, AudioUnavailable
+from ...sim.errors import AudioFailed, AudioUnavailable
 from ..common import core, now
+from ..errors import UnknownCall
 from ..operations import Raw, operation
 from . import bp
 
@@ -31,11 +33,6 @@ PARAMETERS = {
     "call_id": "The call's `id`, from the call log.",
 }
 WAV = Raw("audio/wav", {"type": "string", "contentMediaType": "audio/wav"})
-
-
-class UnknownCall(NotFound):
-    code = "unknown_call"
-    message = "This handset received no call with that id."
 
 
 def handset(number: str) -> str:
@@ -143,7 +140,7 @@ def get_phone_call_audio(number: str, call_id: str) -> Response:
     errors=(InvalidRequest,),
     parameters=PARAMETERS,
 )
-def get_phone_conditions(number: str) -> Any:
+def get_phone_conditions(number: str) -> ResponseReturnValue:
     name = handset(number)
     return conditions_view(name, core().phones.conditions(name))
 
@@ -158,7 +155,7 @@ def get_phone_conditions(number: str) -> Any:
     returns="The conditions now in force.",
     parameters=PARAMETERS,
 )
-def set_phone_conditions(number: str, body: PhoneConditionsUpdate) -> Any:
+def set_phone_conditions(number: str, body: PhoneConditionsUpdate) -> ResponseReturnValue:
     """Replaces the whole set. Carrier blocks SMS: texts vanish (the login still says where the code was
     sent), voice callbacks ring. Delivery delay: texts arrive late. SIM swapped to a handset: texts and calls
     go to that handset's inbox (the SIM-swap attack). 400 `invalid_request` names the bad field."""

@@ -14,6 +14,8 @@ makes its keys, the server spends the code and keeps the public key and the agre
 and an SMS code to that user's phone -> activate on the same phone, which unlocks with its existing PIN or
 biometrics. *One smartphone per user*: activating an IB Key replaces every other active IB Key of the user
 at once (status ``replaced``), so the old phone's approvals and responses fail from that second.
+*Migrate* (``migration``): started on the new phone, confirmed by text or by the user's card; activating the
+new IB Key replaces the old one as above.
 
 The app record is written back with compare-and-set; calls to the server happen outside the retried part,
 so a retry never repeats one.
@@ -29,27 +31,18 @@ from devices.ibkey import IbKeyApp
 from ...accounts.devices import ACTIVE, DeviceService
 from ...accounts.users import UserService, canonical_username
 from ...auth import PasswordStep, SecondFactor
-from ...errors import Conflict, UnknownDevice
+from ...errors import UnknownDevice
 from ...events import EventLog
 from ...factors.ibkey.factor import IbKeyFactor
 from ...secretbox import SecretBox
 from ...store import Store
 from ...store.records import UserRecord
+from ..errors import AlreadyActivated, UnknownApp
 from ..phones import PhoneService
-from .phone_storage import AlreadyOnApp, PhoneApps, UnknownApp, refusal
+from .migration import Migration, activation_of
+from .phone_storage import PhoneApps, refusal
 
 REPLACED = "replaced"
-
-
-class NothingToMigrate(Conflict):
-    code = "nothing_to_migrate"
-    message = "This user has no active IB Key to migrate; activate one instead."
-
-
-def activation_of(enrolled: dict[str, Any]) -> dict[str, Any]:
-    """How the new IB Key is to be confirmed: by text (``sent_to``) or by the user's card (``challenge``)."""
-    shown = ("activation", "sent_to", "card_device_id", "challenge", "activation_expires_at")
-    return {key: enrolled[key] for key in shown if key in enrolled}
 
 
 class IbKeyAppService:
@@ -76,6 +69,8 @@ class IbKeyAppService:
         self._phones = phones
         self._steps = steps
         self._events = events
+        self.migration = Migration(password, devices, events)
+        """Moving IB Key to a new smartphone, started on the new phone (``migration``)."""
 
     # --- activation, add user ------------------------------------------------------------------------------
 
@@ -183,7 +178,7 @@ class IbKeyAppService:
         known = app.state.users.get(name)
         device = self._store.devices.get(known.device_id) if known else None
         if device and device.status == ACTIVE:
-            raise AlreadyOnApp()
+            raise AlreadyActivated()
         if user.phone:
             self._phones.limit(name, user.phone, now=now)  # the user asked for a text: it costs
         enrolled = self._devices.enrol(name, "ibkey", {"platform": app.state.platform}, now=now)
@@ -196,45 +191,6 @@ class IbKeyAppService:
             "username": name,
             "device_id": device_id,
             "app_id": app_id,
-            **activation_of(enrolled),
-        }
-
-    def start_migration(
-        self,
-        username: str,
-        password: str,
-        *,
-        platform: str,
-        handset: str | None,
-        now: int,
-        ip: str | None,
-    ) -> dict[str, Any]:
-        """ "Migrate IB Key", started on the new phone (seed: How to Migrate IB Key to a New Smartphone): the
-        user logs in on the new phone and asks to move IB Key there; the server enrols a new IB Key, confirmed
-        by a text to the number the active one was activated with or, when a card is active for the user,
-        by the card's response to a challenge shown on the new phone. Activating it (``activate``) replaces
-        the old phone's IB Key at once; the old phone is not needed."""
-        user = self._password_ok(username, password, now=now, ip=ip)
-        name = user.username
-        if not any(d.type == "ibkey" for d in self._devices.active_of_user(name)):
-            raise NothingToMigrate()
-        enrolled = self._devices.enrol(name, "ibkey", {"platform": platform}, now=now)
-        device_id = enrolled["device_id"]
-        if handset:
-            self._devices.update(device_id, lambda _: {"handset": handset})
-        self._events.record(
-            "ibkey.migration_started",
-            at=now,
-            user=name,
-            ip=ip,
-            factor="ibkey",
-            device_id=device_id,
-            detail={"confirmed_by": enrolled.get("activation", "sms")},
-        )
-        return {
-            "status": enrolled["status"],
-            "username": name,
-            "device_id": device_id,
             **activation_of(enrolled),
         }
 

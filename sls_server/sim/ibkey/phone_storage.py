@@ -18,42 +18,22 @@ from devices import ibkey
 from devices.ibkey import AppState, Credential, IbKeyApp, Notification
 from devices.ocra import OcraError
 
-from ...errors import Conflict, InvalidRequest, NotFound, SlsError, UnknownDevice
+from ...errors import Conflict, InvalidRequest, SlsError
 from ...secretbox import SecretBox
 from ...store import Store
 from ...store.ibkey import IbKeyRepo
 from ...store.records import AppRecord, AppUser
-from ..card import WrongPinError
+from ..errors import AppLockedOut, PinRejected, UnknownApp, UnknownNotification
 
 T = TypeVar("T")
-
-
-class UnknownApp(UnknownDevice):
-    message = "No IB Key app has that id."
-
-
-class UnknownNotification(NotFound):
-    code = "unknown_notification"
-    message = "No such notification on this app (it may have been answered)."
-
-
-class AppLockedError(SlsError):
-    code = "app_locked"
-    status = 423
-    message = "IB Key is locked after too many wrong PINs; enrol and activate it again."
-
-
-class AlreadyOnApp(Conflict):
-    code = "already_activated"
-    message = "That user is already activated on this app."
 
 
 def refusal(exc: Exception, platform: str) -> SlsError:
     """The app's refusal as the contract's error."""
     if isinstance(exc, ibkey.WrongPin):
-        return WrongPinError(pin_attempts_left=exc.attempts_left)
+        return PinRejected(pin_attempts_left=exc.attempts_left)
     if isinstance(exc, ibkey.AppLocked):
-        return AppLockedError()
+        return AppLockedOut()
     if isinstance(exc, ibkey.InvalidChoice):
         return InvalidRequest(str(exc), field="match")
     if isinstance(exc, ibkey.UnknownUser):

@@ -10,19 +10,22 @@ Redis holds strings, and the Lua scripts compare them, so the rules are fixed by
 A partial update cannot delete a field (the scripts that write one, compare-and-set among them, only
 ``HSET``), so a change that clears a field writes ``""``, which reads back as ``None`` too: in a record,
 "not there" is always ``None``.
+
+Records kept as JSON values (a text, a call, a push: :func:`json_record`, :func:`record_from_json`) keep
+their fields in declaration order, a tuple as a list, an absent optional value as ``null``.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+import json
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
-#: What a record field holds; :func:`encode` knows each.
-Value = str | int | bool | tuple[str, ...] | None
+_Record = TypeVar("_Record", bound="DataclassInstance")
 
 
 def encode(value: object) -> str | None:
@@ -68,6 +71,47 @@ def pairs(mapping: Mapping[str, str]) -> list[str]:
 def from_pairs(flat: Sequence[Any]) -> dict[str, str]:
     """The inverse of :func:`pairs`, for what a script returns (``HGETALL`` inside Lua)."""
     return {str(k): str(v) for k, v in zip(flat[::2], flat[1::2], strict=True)}
+
+
+#: How a JSON-kept record's field is read back, by its annotation (records use ``from __future__ import
+#: annotations``, so the annotation is this text).
+_FROM_JSON: dict[str, Callable[[Any], Any]] = {
+    "str": str,
+    "int": int,
+    "str | None": lambda value: None if value is None else str(value),
+    "tuple[str, ...]": lambda value: tuple(str(item) for item in value),
+}
+
+
+def json_record(record: DataclassInstance, *, renamed: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """A record kept as a JSON value, as the dict it is stored (and shown) as: its fields in declaration
+    order, a tuple as a list; ``renamed`` maps a field to its JSON name (``sender``: ``from``)."""
+    names = renamed or {}
+    shown: dict[str, Any] = {}
+    for field in dataclasses.fields(record):
+        value = getattr(record, field.name)
+        shown[names.get(field.name, field.name)] = list(value) if isinstance(value, tuple) else value
+    return shown
+
+
+def json_text(value: Mapping[str, Any]) -> str:
+    """The compact JSON a record is stored as."""
+    return json.dumps(value, separators=(",", ":"))
+
+
+def record_from_json(kind: type[_Record], raw: str, *, renamed: Mapping[str, str] | None = None) -> _Record:
+    """The inverse of :func:`json_record` on the stored text; a missing required field is a
+    :class:`CorruptRecord`."""
+    names = renamed or {}
+    data = json.loads(raw)
+    values: dict[str, Any] = {}
+    for field in dataclasses.fields(kind):
+        name = names.get(field.name, field.name)
+        annotation = str(field.type)
+        if name not in data and "None" not in annotation:
+            raise CorruptRecord(f"a stored {kind.__name__} has no {name!r}")
+        values[field.name] = _FROM_JSON[annotation](data.get(name))
+    return kind(**values)
 
 
 class CorruptRecord(ValueError):

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from .codec import Fields, dataclass_fields, to_hash
+from .codec import Fields, dataclass_fields, json_record, json_text, record_from_json, to_hash
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,32 +76,11 @@ class PushNotification:
     expires_at: int
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "txn_id": self.txn_id,
-            "username": self.username,
-            "device_id": self.device_id,
-            "nonce": self.nonce,
-            "candidates": list(self.candidates),
-            "purpose": self.purpose,
-            "sent_at": self.sent_at,
-            "expires_at": self.expires_at,
-        }
+        return json_record(self)
 
     def to_json(self) -> str:
-        return json.dumps(self.as_dict(), separators=(",", ":"))
+        return json_text(self.as_dict())
 
     @classmethod
     def from_json(cls, raw: str) -> PushNotification:
-        d = json.loads(raw)
-        return cls(
-            id=str(d["id"]),
-            txn_id=str(d["txn_id"]),
-            username=str(d["username"]),
-            device_id=str(d["device_id"]),
-            nonce=str(d["nonce"]),
-            candidates=tuple(str(c) for c in d["candidates"]),
-            purpose=str(d["purpose"]),
-            sent_at=int(d["sent_at"]),
-            expires_at=int(d["expires_at"]),
-        )
+        return record_from_json(cls, raw)

@@ -3,15 +3,13 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
-from .codec import Fields, dataclass_fields, to_hash
+from .codec import Fields, dataclass_fields, json_record, json_text, record_from_json, to_hash
 
-
-def _json(value: dict[str, Any]) -> str:
-    return json.dumps(value, separators=(",", ":"))
+#: A text's and a call's ``sender`` is ``from`` as stored and shown (a keyword in Python).
+_FROM = {"sender": "from"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,33 +50,14 @@ class TextMessage:
 
     def as_dict(self) -> dict[str, Any]:
         """The stored (and shown) form: ``from`` is a keyword in Python, ``sender`` here."""
-        return {
-            "id": self.id,
-            "at": self.at,
-            "sent_at": self.sent_at,
-            "from": self.sender,
-            "to": self.to,
-            "text": self.text,
-            "code": self.code,
-            "purpose": self.purpose,
-        }
+        return json_record(self, renamed=_FROM)
 
     def to_json(self) -> str:
-        return _json(self.as_dict())
+        return json_text(self.as_dict())
 
     @classmethod
     def from_json(cls, raw: str) -> TextMessage:
-        d = json.loads(raw)
-        return cls(
-            id=str(d["id"]),
-            at=int(d["at"]),
-            sent_at=int(d["sent_at"]),
-            sender=str(d["from"]),
-            to=str(d["to"]),
-            text=str(d["text"]),
-            code=None if d.get("code") is None else str(d["code"]),
-            purpose=str(d["purpose"]),
-        )
+        return record_from_json(cls, raw, renamed=_FROM)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,28 +71,12 @@ class VoiceCall:
     purpose: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "at": self.at,
-            "from": self.sender,
-            "to": self.to,
-            "transcript": self.transcript,
-            "code": self.code,
-            "purpose": self.purpose,
-        }
+        """The stored (and shown) form, ``sender`` as ``from`` like a text's."""
+        return json_record(self, renamed=_FROM)
 
     def to_json(self) -> str:
-        return _json(self.as_dict())
+        return json_text(self.as_dict())
 
     @classmethod
     def from_json(cls, raw: str) -> VoiceCall:
-        d = json.loads(raw)
-        return cls(
-            id=str(d["id"]),
-            at=int(d["at"]),
-            sender=str(d["from"]),
-            to=str(d["to"]),
-            transcript=str(d["transcript"]),
-            code=None if d.get("code") is None else str(d["code"]),
-            purpose=str(d["purpose"]),
-        )
+        return record_from_json(cls, raw, renamed=_FROM)

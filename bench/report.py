@@ -1,0 +1,100 @@
+"""The benchmark's report for people: rich tables (the JSON form is the report itself)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from .flow import STEPS
+
+
+def _steps(report: dict[str, Any]) -> Table:
+    table = Table(title="latency per step (ms)", title_justify="left", header_style="bold")
+    table.add_column("step")
+    targets = [("sls serve", report["app"])]
+    if report.get("baseline"):
+        targets.append(("baseline", report["baseline"]))
+    for name, _ in targets:
+        for p in ("p50", "p95", "p99"):
+            table.add_column(f"{name} {p}", justify="right")
+    for step in (*STEPS, "flow"):
+        cells = [
+            f"{result['steps'][step][f'{p}_ms']:.1f}" for _, result in targets for p in ("p50", "p95", "p99")
+        ]
+        table.add_row(step, *cells)
+    return table
+
+
+def _throughput(report: dict[str, Any]) -> Table:
+    table = Table(title="throughput", title_justify="left", header_style="bold")
+    for column in (
+        "target",
+        "flows",
+        "seconds",
+        "flows/s",
+        "errors",
+        "Redis round trips/flow",
+        "commands/flow",
+    ):
+        table.add_column(column, justify="left" if column == "target" else "right")
+    for name in ("app", "baseline"):
+        result = report.get(name)
+        if result:
+            table.add_row(
+                "sls serve" if name == "app" else "baseline",
+                str(result["flows"]),
+                f"{result['seconds']:.1f}",
+                f"{result['flows_per_s']:.1f}",
+                str(result["errors"]),
+                f"{result['redis']['round_trips_per_flow']:.2f}",
+                f"{result['redis']['commands_per_flow']:.1f}",
+            )
+    return table
+
+
+def _targets(report: dict[str, Any]) -> Table:
+    table = Table(title="issue 13's targets", title_justify="left", header_style="bold")
+    for column in ("what", "target", "measured", "met"):
+        table.add_column(column)
+    for row in report["targets"]:
+        met = Text("yes", style="green") if row["met"] else Text("no", style="red")
+        table.add_row(row["what"], row["target"], f"{row['measured']:.3f}", met)
+    return table
+
+
+def render(report: dict[str, Any]) -> RenderableType:
+    options, machine = report["options"], report["machine"]
+    hashing = report["hashing"]
+    lines = [
+        Text(
+            f"{options['workers']} workers x {options['threads']} threads; {options['clients']} clients in "
+            f"{options['processes']} processes for {options['duration_s']:g} s; hash profile "
+            f"{options['hash_profile']}; {machine['cpus']} CPUs, load average at start "
+            + " ".join(f"{x:.2f}" for x in machine["load_avg"])
+        ),
+        Text(f"start-up (sls serve, embedded Redis, to /readyz): {report['startup_s']:.2f} s"),
+        Text(
+            f"hashing bound: {hashing['hashes_per_s']:.1f} hashes/s on {hashing['processes']} processes; "
+            f"sls serve's flows/s is {report['app']['flows_per_s'] / hashing['hashes_per_s']:.1%} of it"
+        ),
+    ]
+    if report.get("baseline") and report["baseline"]["flows_per_s"]:
+        ratio = report["app"]["flows_per_s"] / report["baseline"]["flows_per_s"]
+        lines.append(Text(f"sls serve / baseline flows/s: {ratio:.2f}"))
+    if "memory" in report:
+        memory = report["memory"]
+        lines.append(
+            Text(
+                f"Redis per user with one card: {memory['bytes_per_user']:.0f} bytes (MEMORY USAGE of "
+                f"{memory['sampled_users']} random users' keys of {memory['users']:,} seeded in "
+                f"{memory['seed_seconds']:.1f} s, plus the index's share); used_memory grew "
+                f"{memory['used_memory_delta_per_user']:.0f} bytes per user"
+            )
+        )
+    for name in ("app", "baseline"):
+        for sample in (report.get(name) or {}).get("error_samples", []):
+            lines.append(Text(f"{name} error: {sample}", style="red"))
+    return Group(*lines, _throughput(report), _steps(report), _targets(report))

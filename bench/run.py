@@ -1,0 +1,174 @@
+"""``sls bench``: one run, in the order that keeps the numbers honest.
+
+1. Start-up: ``sls serve`` with its own embedded Redis, from ``Popen`` to ``/readyz``, then stopped.
+2. The hashing bound, on all cores, before any server runs.
+3. The flow users (each client its own few, so no two clients share a session), seeded into one Redis.
+4. ``sls serve`` (W x T, on that Redis), C clients for D seconds; Redis counters around the run; stopped.
+5. The baseline, same gunicorn settings, same Redis, same clients; stopped.
+6. 100,000 users seeded with one card each, and their bytes in Redis.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import secrets
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sls_server.store.embedded import EmbeddedRedis
+
+from .clients import Outcome, drive
+from .flow import STEPS
+from .hashing import hashing_bound
+from .redis_stats import RedisCounters
+from .seed import Seeded, Seeder
+from .servers import Server, start_baseline, start_sls
+
+USERS_PER_CLIENT = 4
+ADMIN_TOKEN = "bench-admin-token-" + "0" * 16
+
+
+@dataclass(frozen=True)
+class Options:
+    workers: int = 2
+    threads: int = 4
+    clients: int = 16
+    processes: int = 2
+    duration_s: float = 10.0
+    hash_profile: str = "test"
+    redis_url: str | None = None
+    seed_users: int = 100_000
+    baseline: bool = True
+
+
+def percentile(values: list[float], pct: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+def summarise(outcome: Outcome) -> dict[str, Any]:
+    steps = {
+        step: {f"p{p}_ms": round(percentile(outcome.timings[step], p) * 1000, 2) for p in (50, 95, 99)}
+        for step in (*STEPS, "flow")
+    }
+    return {
+        "flows": outcome.flows,
+        "seconds": round(outcome.elapsed_s, 3),
+        "flows_per_s": round(outcome.flows / outcome.elapsed_s, 2) if outcome.elapsed_s else 0.0,
+        "errors": outcome.errors,
+        "error_samples": outcome.error_samples[:5],
+        "steps": steps,
+    }
+
+
+def _measure(server: Server, redis_url: str, clients: list[list[Seeded]], options: Options) -> dict[str, Any]:
+    counters = RedisCounters(redis_url)
+    try:
+        counters.start()
+        outcome = drive(server.url, clients, processes=options.processes, duration_s=options.duration_s)
+        return {**summarise(outcome), "redis": counters.per_flow(outcome.flows + outcome.warmups)}
+    finally:
+        counters.close()
+        server.stop()
+
+
+def run(options: Options, progress: Any = print) -> dict[str, Any]:
+    workdir = Path(tempfile.mkdtemp(prefix="sls-bench-"))
+    report: dict[str, Any] = {
+        "machine": {"cpus": os.cpu_count(), "load_avg": os.getloadavg(), "python": platform.python_version()},
+        "options": {k: v for k, v in vars(options).items() if k != "redis_url"},
+    }
+    secret_key = secrets.token_bytes(32)
+    settings = {
+        "SLS_SECRET_KEY": secret_key.hex(),
+        "SLS_ADMIN_TOKEN": ADMIN_TOKEN,
+        "SLS_HASH_PROFILE": options.hash_profile,
+        "SLS_CHALLENGE_ISSUE_LIMIT": "1000",  # each client's users log in many times a minute
+    }
+    progress("start-up: sls serve with its embedded Redis, to /readyz")
+    server, startup_s = start_sls(
+        workdir,
+        workers=options.workers,
+        threads=options.threads,
+        redis_url=None,
+        settings=settings,
+        name="startup",
+    )
+    server.stop()
+    report["startup_s"] = round(startup_s, 3)
+    progress(f"hashing bound: Argon2id '{options.hash_profile}' on {os.cpu_count()} cores")
+    report["hashing"] = hashing_bound(options.hash_profile)
+
+    embedded = None if options.redis_url else EmbeddedRedis(workdir / "redis").start()
+    redis_url = options.redis_url or embedded.url  # type: ignore[union-attr]  # one of the two is set
+    seeder = Seeder(redis_url, secret_key, options.hash_profile)
+    try:
+        tag = secrets.token_hex(3)
+        users, _ = seeder.seed(f"bench-{tag}", options.clients * USERS_PER_CLIENT)
+        clients = [users[i * USERS_PER_CLIENT : (i + 1) * USERS_PER_CLIENT] for i in range(options.clients)]
+        progress(
+            f"sls serve: {options.clients} clients in {options.processes} processes "
+            f"for {options.duration_s:g} s"
+        )
+        server, _ = start_sls(
+            workdir, workers=options.workers, threads=options.threads, redis_url=redis_url, settings=settings
+        )
+        report["app"] = _measure(server, redis_url, clients, options)
+        if options.baseline:
+            progress("baseline: the same clients against the bare Flask app")
+            baseline = start_baseline(
+                workdir, workers=options.workers, threads=options.threads, redis_url=redis_url
+            )
+            report["baseline"] = _measure(baseline, redis_url, clients, options)
+        if options.seed_users:
+            progress(f"memory: {options.seed_users:,} users with one card each")
+            before = seeder.used_memory()
+            seeded, seconds = seeder.seed(f"mem-{tag}", options.seed_users)
+            report["memory"] = {
+                "users": options.seed_users,
+                "seed_seconds": round(seconds, 2),
+                "used_memory_delta_per_user": (seeder.used_memory() - before) / options.seed_users,
+                **seeder.memory_per_user(seeded),
+            }
+    finally:
+        seeder.close()
+        if embedded is not None:
+            embedded.stop()
+    report["targets"] = targets(report, options)
+    return report
+
+
+def targets(report: dict[str, Any], options: Options) -> list[dict[str, Any]]:
+    """Issue 13's targets against what was measured: (what, target, measured, met)."""
+    app, base = report.get("app", {}), report.get("baseline")
+    rows: list[dict[str, Any]] = []
+
+    def row(what: str, target: str, measured: float, met: bool) -> None:
+        rows.append({"what": what, "target": target, "measured": round(measured, 3), "met": met})
+
+    if base and options.hash_profile == "test":
+        share = app["flows_per_s"] / base["flows_per_s"] if base["flows_per_s"] else 0.0
+        row("flows/s, share of the baseline's", ">= 0.60", share, share >= 0.6)
+    if options.hash_profile != "test":
+        share = app["flows_per_s"] / report["hashing"]["hashes_per_s"]
+        row("flows/s, share of the hashing bound", ">= 0.90", share, share >= 0.9)
+    if base:
+        ratio = app["steps"]["verify"]["p99_ms"] / max(base["steps"]["verify"]["p99_ms"], 0.001)
+        row(f"verify p99 / baseline's ({options.clients} clients)", "<= 2.0", ratio, ratio <= 2.0)
+    trips = app["redis"]["round_trips_per_flow"]
+    row("Redis round trips per flow", "<= 6", trips, trips <= 6)
+    if "memory" in report:
+        size = report["memory"]["bytes_per_user"]
+        row("Redis bytes per user with one card", "<= 2048", size, size <= 2048)
+    row(
+        "sls serve start to /readyz (s), embedded Redis",
+        "<= 1.5",
+        report["startup_s"],
+        report["startup_s"] <= 1.5,
+    )
+    return rows

@@ -1,0 +1,113 @@
+"""Start the two targets as real processes, on free ports, and wait until they answer ``/readyz``.
+
+``sls serve`` and the baseline get the same gunicorn settings: W workers x T threads (gthread), keep-alive
+5 s, an access line per request to stdout (sent to a log file here), no preload. The start-up measure is
+wall time from ``Popen`` to the first ``200`` from ``/readyz``: process start, imports, the embedded Redis,
+the fork, a worker's app, one Redis write.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+from sls_server.cli.gunicorn_app import ACCESS_LOG_FORMAT
+from sls_server.store.embedded import free_port
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[bytes]
+    url: str
+    log_path: Path
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def wait_ready(server: Server, timeout_s: float = 60.0) -> float:
+    """Seconds until ``/readyz`` answers 200 (polling a starting process, not waiting on the clock)."""
+    started = time.perf_counter()
+    deadline = started + timeout_s
+    while time.perf_counter() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"{server.url} exited at start-up:\n{server.log_path.read_text()[-2000:]}")
+        with (
+            contextlib.suppress(urllib.error.URLError, ConnectionError, TimeoutError),
+            urllib.request.urlopen(f"{server.url}/readyz", timeout=1) as answer,
+        ):
+            if answer.status == 200:
+                return time.perf_counter() - started
+        time.sleep(0.01)
+    server.stop()
+    raise RuntimeError(
+        f"{server.url} was not ready within {timeout_s} s:\n{server.log_path.read_text()[-2000:]}"
+    )
+
+
+def _spawn(command: list[str], env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
+    with log_path.open("wb") as log:
+        return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+
+def start_sls(
+    workdir: Path,
+    *,
+    workers: int,
+    threads: int,
+    redis_url: str | None,
+    settings: dict[str, str],
+    name: str = "sls",
+) -> tuple[Server, float]:
+    """``sls serve`` with ``settings`` (SLS_* variables); without ``redis_url``, its own embedded Redis.
+    Returns the server and its start-to-ready seconds."""
+    port = free_port()
+    env = {**os.environ, "SLS_DATA_DIR": str(workdir / f"{name}-data"), **settings}
+    command = [sys.executable, "-m", "sls_server.cli.main", "serve", "--port", str(port)]
+    command += ["--workers", str(workers), "--threads", str(threads)]
+    if redis_url:
+        command += ["--redis-url", redis_url]
+    started = time.perf_counter()
+    server = Server(
+        _spawn(command, env, workdir / f"{name}.log"), f"http://127.0.0.1:{port}", workdir / f"{name}.log"
+    )
+    wait_ready(server)
+    return server, time.perf_counter() - started
+
+
+def start_baseline(workdir: Path, *, workers: int, threads: int, redis_url: str) -> Server:
+    """The bare Flask app of :mod:`bench.baseline` under gunicorn, as ``sls serve`` runs its workers."""
+    port = free_port()
+    env = {**os.environ, "BENCH_REDIS_URL": redis_url}
+    command = [
+        sys.executable, "-m", "gunicorn",
+        "--bind", f"127.0.0.1:{port}",
+        "--workers", str(workers),
+        "--threads", str(threads),
+        "--worker-class", "gthread" if threads > 1 else "sync",
+        "--timeout", "30",
+        "--graceful-timeout", "10",
+        "--keep-alive", "5",
+        "--access-logfile", "-",
+        "--access-logformat", ACCESS_LOG_FORMAT,
+        "--error-logfile", "-",
+        "bench.baseline:create_app()",
+    ]  # fmt: skip
+    server = Server(
+        _spawn(command, env, workdir / "baseline.log"), f"http://127.0.0.1:{port}", workdir / "baseline.log"
+    )
+    wait_ready(server)
+    return server

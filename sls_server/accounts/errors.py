@@ -1,0 +1,45 @@
+"""What the broker's account rules refuse: users and passwords, multi-user accounts, IP allowlists.
+
+Named and placed by the rule in CONTRIBUTING.md ("Errors"); the hierarchy is ``sls_server.errors``.
+"""
+
+from __future__ import annotations
+
+from ..errors import Conflict, Forbidden, NotFound, SlsError
+
+
+class UserNotFound(NotFound):
+    code = "unknown_user"
+    message = "No such user."
+
+
+class UserExists(Conflict):
+    code = "user_exists"
+    message = "A user with that username already exists."
+
+
+class WeakPassword(SlsError):
+    code = "weak_password"
+    status = 400
+
+
+class IpRestricted(Forbidden):
+    """Deliberately says nothing about the password or which list refused: the same body every time."""
+
+    code = "ip_restricted"
+    message = "Login is not permitted from this address."
+
+
+class UnknownAccount(NotFound):
+    code = "unknown_account"
+    message = "No such account."
+
+
+class AccountExists(Conflict):
+    code = "account_exists"
+    message = "An account with that id already exists."
+
+
+class UserInAnotherAccount(Conflict):
+    code = "user_in_account"
+    message = "The user already belongs to another account."

@@ -1,0 +1,130 @@
+"""What the login rules refuse: the password step, the second-factor step, lockout, sessions and step-up.
+
+Named and placed by the rule in CONTRIBUTING.md ("Errors"); the hierarchy is ``sls_server.errors``.
+"""
+
+from __future__ import annotations
+
+from ..errors import Conflict, Forbidden, NotAuthenticated, NotFound, SlsError
+
+
+class AccountDisabled(Forbidden):
+    """Also what a login or session in progress gets once the user is disabled: it ended then."""
+
+    code = "account_disabled"
+    message = "This account is disabled; an administrator must enable it."
+
+
+class InvalidCredentials(SlsError):
+    """Same body for an unknown user and a wrong password: the contract forbids an oracle."""
+
+    code = "invalid_credentials"
+    status = 401
+    message = "The username or password is incorrect."
+
+
+class NoSecondFactor(Forbidden):
+    code = "no_second_factor"
+    message = "The Secure Login System is mandatory and this user has no active second factor."
+
+
+class UnknownTransaction(NotFound):
+    code = "unknown_transaction"
+    message = "No such login transaction."
+
+
+class InvalidResponse(SlsError):
+    code = "invalid_response"
+    status = 401
+    message = "The response does not match the challenge."
+
+
+class ChallengeExpired(SlsError):
+    code = "challenge_expired"
+    status = 410
+    message = "The challenge has expired; start the login again."
+
+
+class ChallengeUsed(Conflict):
+    code = "challenge_used"
+    message = "This challenge has already been answered."
+
+
+class DeviceInactive(Forbidden):
+    code = "device_inactive"
+    message = "That authenticator is not active."
+
+
+class SessionExpired(NotAuthenticated):
+    code = "session_expired"
+    message = "The session has expired; log in again."
+
+
+class AccountLocked(SlsError):
+    code = "account_locked"
+    status = 423
+    message = "This account is locked after too many failed logins."
+
+
+class RateLimited(SlsError):
+    code = "rate_limited"
+    status = 429
+    message = "Too many failed logins from this address; wait and try again."
+
+
+class DeviceLocked(SlsError):
+    code = "device_locked"
+    status = 423
+    message = "This authenticator is disabled after too many wrong responses; use another or ask for a reset."
+
+
+class LoginBindingRequired(NotAuthenticated):
+    code = "login_binding_required"
+    message = (
+        "This login belongs to the client that started it: send its login_token in X-Login-Token "
+        "(or the login cookie it set)."
+    )
+
+
+class LoginExhausted(SlsError):
+    code = "login_exhausted"
+    status = 429
+    message = "This login asked for too many codes or factor switches; start the login again."
+
+
+class PushDenied(SlsError):
+    code = "push_denied"
+    status = 401
+    message = "The login was denied in the app."
+
+
+class WrongMode(SlsError):
+    code = "wrong_mode"
+    status = 409
+    message = "This step is answered another way."
+
+
+class SessionReplaced(NotAuthenticated):
+    code = "session_replaced"
+    message = "This session was ended by a newer login of the same user."
+
+
+class SessionRevoked(NotAuthenticated):
+    code = "session_revoked"
+    message = "This session was ended: the account was disabled or removed."
+
+
+class SessionActive(Conflict):
+    code = "session_active"
+    message = "This user already has a live session; log out there first (one session per user)."
+
+
+class SessionIpRejected(Forbidden):
+    code = "ip_restricted"
+    message = "This address may not use the session; it has been ended."
+
+
+class ReauthRequired(SlsError):
+    code = "reauth_required"
+    status = 401
+    message = "This task needs a fresh identity verification: POST /api/v1/verify first."

@@ -1,0 +1,63 @@
+"""Which factor a second-factor step runs on: the user's usable (factor, device) pairs, and the pick.
+
+A device offers nothing while it is locked (``factor_locked``) or lapsed (a temporary passcode past its
+validity); a phone enrolled for SMS offers voice callbacks too (``FactorRegistry.serving``). The pick is the
+factor the client asked for, else the user's default device, else the first usable pair.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..accounts.devices import DeviceService, lapsed
+from ..errors import InvalidRequest
+from ..factors import Factor, FactorRegistry
+from ..store.records import DeviceRecord
+from .errors import DeviceLocked, NoSecondFactor
+
+Usable = list[tuple[str, DeviceRecord]]
+
+
+class FactorChoice:
+    def __init__(self, devices: DeviceService, factors: FactorRegistry) -> None:
+        self._devices = devices
+        self._factors = factors
+
+    def options(self, username: str, *, now: int) -> tuple[list[DeviceRecord], Usable]:
+        """(active devices, usable (factor, device) pairs): a locked or lapsed device offers nothing."""
+        enrolled = [d for d in self._devices.active_of_user(username) if not lapsed(d, now)]
+        usable = [
+            (factor.type, device)
+            for device in enrolled
+            if not device.factor_locked
+            for factor in self._factors.serving(device.type)
+        ]
+        return enrolled, usable
+
+    def pick(
+        self, username: str, type_: str | None, device_id: str | None, default: str | None, *, now: int
+    ) -> tuple[Factor, DeviceRecord, Usable]:
+        """The factor and device the step runs on, and every usable pair (the client's list to switch to).
+        No usable pair: ``device_locked`` if the user has devices, all locked; else ``no_second_factor``."""
+        enrolled, usable = self.options(username, now=now)
+        if not usable:
+            raise DeviceLocked() if enrolled else NoSecondFactor()
+        matches = [
+            (name, device)
+            for name, device in usable
+            if (type_ is None or name == type_) and (device_id is None or device.device_id == device_id)
+        ]
+        if not matches:
+            raise InvalidRequest("the user has no usable authenticator of that type", field="type")
+        if type_ is None and default:
+            matches = [m for m in matches if m[1].device_id == default] or matches
+        name, device = matches[0]
+        return self._factors.get(name), device, usable
+
+    def entry(self, factor: str, device: DeviceRecord) -> dict[str, Any]:
+        """One line of the client's list of factors: the type, the device and how the page labels it."""
+        return {
+            "type": factor,
+            "device_id": device.device_id,
+            "label": self._factors.entry_label(factor, device),
+        }

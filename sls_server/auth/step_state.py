@@ -1,0 +1,46 @@
+"""What a second-factor step's state tells the client: one mapping from the state a step is stored in, or
+the outcome a Lua step reports for it, to the refusal the client gets.
+
+Checked before anything is computed (:func:`raise_if_settled`), so a settled or expired step spends no
+attempt and draws no challenge; and after a Lua step that found the state changed under it
+(:func:`raise_for_status`).
+"""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+from ..store.records import LoginTxn
+from .errors import (
+    AccountDisabled,
+    ChallengeExpired,
+    ChallengeUsed,
+    LoginExhausted,
+    PushDenied,
+    UnknownTransaction,
+)
+
+
+def raise_if_settled(txn: LoginTxn, now: int) -> None:
+    """Answer a settled or expired step without spending an attempt or computing anything."""
+    if txn.state in ("authenticated", "approved"):
+        raise ChallengeUsed()
+    if txn.state == "denied":
+        raise PushDenied()
+    if txn.state in ("revoked", "exhausted"):
+        raise_for_status(txn.state)
+    if txn.state != "second_factor" or now >= txn.expires_at:
+        raise ChallengeExpired()
+
+
+def raise_for_status(status: str) -> NoReturn:
+    """The refusal for a step a Lua script found ``missing``, ``used``, ``revoked``, ``exhausted`` or past."""
+    if status == "missing":
+        raise UnknownTransaction()
+    if status == "used":
+        raise ChallengeUsed()
+    if status == "revoked":
+        raise AccountDisabled()
+    if status == "exhausted":
+        raise LoginExhausted()
+    raise ChallengeExpired()

@@ -1,0 +1,146 @@
+"""``sls bench``: the login flow's throughput and latency against a bare baseline, and the lockout flood.
+
+The work is done by the ``bench`` package (shipped beside ``sls_server``); this is its command line.
+"""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from .output import EXIT_USAGE, CliError, note, print_json, print_renderable
+
+
+@click.command()
+@click.option(
+    "--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="gunicorn workers (W)."
+)
+@click.option(
+    "--threads", type=click.IntRange(1, 64), default=4, show_default=True, help="Threads per worker (T)."
+)
+@click.option(
+    "--clients", type=click.IntRange(1, 1024), default=16, show_default=True, help="Concurrent clients (C)."
+)
+@click.option(
+    "--client-processes",
+    type=click.IntRange(1, 256),
+    default=None,
+    help="Processes the clients run in.  [default: one per CPU]",
+)
+@click.option(
+    "--duration",
+    type=click.FloatRange(1, 3600),
+    default=10.0,
+    show_default=True,
+    help="Seconds per target (D).",
+)
+@click.option(
+    "--hash-profile",
+    type=click.Choice(["test", "standard", "strong"]),
+    default="test",
+    show_default=True,
+    help="Argon2id profile of the server; the hashing bound is measured with it.",
+)
+@click.option(
+    "--redis-url", metavar="URL", help="Use this Redis (it gets bench users).  [default: an embedded one]"
+)
+@click.option(
+    "--seed-users",
+    type=click.IntRange(0, 10_000_000),
+    default=100_000,
+    show_default=True,
+    help="Users seeded with one card each to measure Redis bytes per user; 0 skips it.",
+)
+@click.option("--no-baseline", is_flag=True, help="Skip the baseline app.")
+@click.option("--lockout", is_flag=True, help="Run the lockout flood instead (see --accounts, --attempts).")
+@click.option(
+    "--accounts", type=click.IntRange(1, 100_000), default=200, show_default=True, help="--lockout: accounts."
+)
+@click.option(
+    "--attempts",
+    type=click.IntRange(1, 1000),
+    default=12,
+    show_default=True,
+    help="--lockout: wrong passwords per account.",
+)
+@click.option(
+    "--threshold",
+    type=click.IntRange(1, 100),
+    default=5,
+    show_default=True,
+    help="--lockout: the server's SLS_LOCKOUT_THRESHOLD.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON (progress goes to stderr).")
+def bench(
+    workers: int,
+    threads: int,
+    clients: int,
+    client_processes: int | None,
+    duration: float,
+    hash_profile: str,
+    redis_url: str | None,
+    seed_users: int,
+    no_baseline: bool,
+    lockout: bool,
+    accounts: int,
+    attempts: int,
+    threshold: int,
+    as_json: bool,
+) -> None:
+    """Benchmark the full login flow, against a bare baseline app.
+
+    Starts `sls serve` (W workers x T threads) on an embedded Redis (or --redis-url), drives C clients in
+    several processes through login -> challenge -> card response -> verify -> session -> tickle -> logout
+    for D seconds, then drives the baseline (a bare Flask app in bench/, same gunicorn settings, same
+    routes, one Redis round trip per request) with the same clients. Prints flows/s of both and their
+    ratio, p50/p95/p99 per step, Redis round trips per flow, Redis bytes per user (100,000 seeded), the
+    start-up time to /readyz and the hashing bound of the profile. Run it on a quiet machine.
+
+    --lockout floods N accounts with wrong passwords from several processes at once and checks that each
+    got exactly SLS_LOCKOUT_THRESHOLD invalid_credentials before it locked.
+
+    \b
+    Examples:
+      sls bench
+      sls bench --hash-profile standard --clients 16 --duration 20 --json > bench.json
+      sls bench --lockout --accounts 500 --attempts 12
+    """
+    processes = client_processes or os.cpu_count() or 2
+    progress = (lambda text: note(text)) if as_json else (lambda text: note(f"... {text}"))
+    try:
+        if lockout:
+            from bench.lockout import FloodOptions, render, run_flood
+
+            report = run_flood(
+                FloodOptions(accounts, attempts, threshold, processes, clients, workers, threads, redis_url),
+                progress,
+            )
+        else:
+            from bench.report import render
+            from bench.run import Options, run
+
+            report = run(
+                Options(
+                    workers,
+                    threads,
+                    clients,
+                    processes,
+                    duration,
+                    hash_profile,
+                    redis_url,
+                    seed_users,
+                    not no_baseline,
+                ),
+                progress,
+            )
+    except ImportError as exc:
+        raise CliError(
+            f"the bench package is missing ({exc}); install sls-emulator from its source", EXIT_USAGE
+        ) from None
+    except RuntimeError as exc:
+        raise CliError(str(exc)) from None
+    if as_json:
+        print_json(report)
+    else:
+        print_renderable(render(report))

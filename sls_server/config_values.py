@@ -1,0 +1,150 @@
+"""How each kind of configuration value is read: integers and numbers within bounds, booleans, choices,
+tokens, keys, Redis URLs, CIDR lists.
+
+Each reader takes the raw value (a string from the environment, or whatever ``create_app`` was given) and
+returns it parsed, or raises ``ValueError`` with a sentence that ``config.load_settings`` prefixes with the
+key's name. Which key uses which reader, with which bounds, is ``config.PARSERS``: the keys and their limits
+stay in one module.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import ipaddress
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .store.urls import parse_redis_url
+
+
+def integer(lo: int, hi: int) -> Callable[[Any], int]:
+    def parse(value: Any) -> int:
+        if isinstance(value, bool):
+            raise ValueError("must be an integer")
+        try:
+            number = int(str(value).strip()) if not isinstance(value, int) else value
+        except ValueError:
+            raise ValueError(f"must be an integer, got {value!r}") from None
+        if not lo <= number <= hi:
+            raise ValueError(f"must be between {lo} and {hi}, got {number}")
+        return number
+
+    return parse
+
+
+def number(lo: float, hi: float) -> Callable[[Any], float]:
+    def parse(value: Any) -> float:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"must be a number, got {value!r}") from None
+        if not lo <= number <= hi:
+            raise ValueError(f"must be between {lo} and {hi}, got {number}")
+        return number
+
+    return parse
+
+
+def boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off"}:
+        return False
+    raise ValueError(f"must be true or false, got {value!r}")
+
+
+def choice(*options: str) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        text = str(value).strip().lower()
+        if text not in options:
+            raise ValueError(f"must be one of {', '.join(options)}, got {value!r}")
+        return text
+
+    return parse
+
+
+def optional_text(value: Any) -> str | None:
+    text = str(value).strip()
+    return text or None
+
+
+def redis_url(value: Any) -> str | None:
+    """One Redis, a Sentinel-watched master or a Cluster (``store.urls`` reads all three, here and when
+    connecting), so a malformed one stops start-up naming ``SLS_REDIS_URL``, not the first request."""
+    text = optional_text(value)
+    if text:
+        parse_redis_url(text)
+    return text
+
+
+def secret_key(value: Any) -> bytes | None:
+    if isinstance(value, bytes):
+        raw = value
+    else:
+        text = str(value).strip()
+        if not text:
+            return None
+        raw = parse_key_text(text)
+    if len(raw) != 32:
+        raise ValueError("must be 32 bytes: 64 hex characters or 44 base64 characters")
+    return raw
+
+
+def parse_key_text(text: str) -> bytes:
+    """Hex first (what ``sls`` writes), then base64; the length check happens in the caller."""
+    try:
+        return bytes.fromhex(text)
+    except ValueError:
+        pass
+    try:
+        return base64.b64decode(text, validate=True)
+    except binascii.Error:
+        raise ValueError("must be 64 hex characters or base64 of 32 bytes") from None
+
+
+def bearer_token(value: Any) -> str | None:
+    text = optional_text(value)
+    if text is not None and len(text) < 16:
+        raise ValueError("must be at least 16 characters")
+    return text
+
+
+def path(value: Any) -> Path:
+    return Path(str(value)).expanduser()
+
+
+def cidrs(value: Any) -> tuple[str, ...]:
+    items = value if isinstance(value, list | tuple) else str(value).split(",")
+    networks = []
+    for item in (str(i).strip() for i in items):
+        if not item:
+            continue
+        try:
+            networks.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise ValueError(f"{item!r} is not an IP address or CIDR range") from None
+    return tuple(networks)
+
+
+def daily_time(value: Any) -> str | None:
+    """``HH:MM`` on a 24-hour clock, kept as written with two digits each (``7:05`` becomes ``07:05``)."""
+    text = optional_text(value)
+    if text is None:
+        return None
+    match = re.fullmatch(r"([01]?[0-9]|2[0-3]):([0-5][0-9])", text)
+    if match is None:
+        raise ValueError(f"must be a time of day as HH:MM (00:00 .. 23:59), got {text!r}")
+    return f"{int(match[1]):02d}:{match[2]}"
+
+
+def instance_name(value: Any) -> str:
+    text = str(value).strip()
+    if not re.fullmatch(r"[A-Za-z0-9_.-]{1,32}", text):
+        raise ValueError("must be 1-32 letters, digits, '.', '_' or '-'")
+    return text

@@ -1,0 +1,50 @@
+"""What the second factors refuse: device types, challenge and push limits, IB Key activation codes.
+
+Named and placed by the rule in CONTRIBUTING.md ("Errors"); the hierarchy is ``sls_server.errors``.
+"""
+
+from __future__ import annotations
+
+from ..errors import Conflict, SlsError
+
+
+class UnsupportedDeviceType(SlsError):
+    code = "unsupported_device_type"
+    status = 400
+
+
+class ChallengeLimited(SlsError):
+    code = "rate_limited"
+    status = 429
+    message = "Too many challenges were issued for this authenticator or account lately; wait and try again."
+
+
+class ChallengeSpaceExhausted(Conflict):
+    """A card or an IB Key has answered so many challenges that no fresh one could be drawn (each factor
+    says which, and what to do)."""
+
+    code = "challenge_space_exhausted"
+    message = "No challenge this authenticator does not remember could be drawn; try again."
+
+
+class PushLimited(SlsError):
+    code = "rate_limited"
+    status = 429
+    message = "Too many IB Key notifications were sent recently; wait before logging in again."
+
+
+class InvalidActivationCode(SlsError):
+    code = "invalid_activation_code"
+    status = 401
+    message = "The activation code is wrong."
+
+
+class ActivationCodeExpired(SlsError):
+    code = "activation_code_expired"
+    status = 410
+    message = "The activation code has expired or was spent by wrong tries; enrol the device again."
+
+
+class ActivationCodeUsed(Conflict):
+    code = "activation_code_used"
+    message = "This IB Key is already activated; its activation code cannot be used again."

@@ -1,0 +1,61 @@
+"""``/admin/v1/state``: the world saved as one document, and loaded back (``sls_server.transfer``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import request
+
+from ...errors import Conflict
+from ...shapes.state import StateDocument, StateImported, StateImportQuery
+from ...transfer import StateTransfer
+from ..common import core
+from ..operations import operation
+from . import bp
+
+#: A state document may be far larger than any other body (64 KiB): a world of thousands of users.
+MAX_STATE_BYTES = 64 * 1024 * 1024
+
+
+@bp.before_request
+def allow_a_large_document() -> None:
+    """Raise the body limit for the import alone, before its body is read."""
+    if request.endpoint == f"{bp.name}.import_state":
+        request.max_content_length = MAX_STATE_BYTES
+
+
+@operation(
+    bp,
+    "get",
+    "/state/export",
+    summary="Export the world",
+    ok=StateDocument,
+    returns="Users, devices (secrets sealed), allowlists, accounts, IB Key apps, phones' conditions, clock.",
+)
+def export_state() -> Any:
+    """A versioned document to save a prepared world (a trainer's) or a fixture (QA's), and load it again
+    with `POST /admin/v1/state/import`. Password hashes and sealed secrets travel as stored; the document
+    opens only in a server with the same `SLS_SECRET_KEY` (`key_check` names it). Sessions, logins in
+    progress, lockout counters, inboxes and the audit trail are not in it."""
+    return StateTransfer.of(core()).export()
+
+
+@operation(
+    bp,
+    "post",
+    "/state/import",
+    summary="Import a world",
+    body=StateDocument,
+    query=StateImportQuery,
+    ok=StateImported,
+    returns="How many records of each kind were imported.",
+    errors=(Conflict,),
+)
+def import_state(body: StateDocument, query: StateImportQuery) -> Any:
+    """The whole document is checked before anything is written: a document this server cannot read (another
+    version, another secret key, a record it does not store that way, a reference to a missing user or
+    device) is a 400 `invalid_request` naming the list and `index`, and nothing changed. With `replace=true`
+    the world is wiped first and the document's clock offset taken; without it the document is added, and a
+    user, device, account or app that exists already refuses it whole (409 `conflict`)."""
+    counts = StateTransfer.of(core()).import_(body, replace=query.replace)
+    return {"imported": counts, "replaced": query.replace}

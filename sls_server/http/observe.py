@@ -1,0 +1,89 @@
+"""Per-request observability: a request id, the latency histogram per route pattern, and in JSON log mode
+one access line per request.
+
+The request id comes from ``X-Request-Id`` only when the peer is one of ``SLS_TRUSTED_PROXIES`` (a proxy that
+assigned it) and it looks like an id (letters, digits, ``.-_``, at most 64); otherwise a fresh random one.
+Either way it is sent back in ``X-Request-Id`` and logged, so a client's report can be matched to a line.
+
+The access line names the route *pattern* (``/api/v1/auth/login/<txn_id>/verify``), never the path (it holds
+transaction, device and session ids), never headers, cookies, query or body: nothing secret, no transaction
+id. In text mode gunicorn writes the access line (``cli.gunicorn_app.ACCESS_LOG_FORMAT``); in JSON mode it
+is switched off and this hook writes the line instead, with the request id.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+import time
+
+from flask import Flask, Response, request
+
+from ..accounts.clientip import in_networks, parse_ip, parse_network
+from ..telemetry import metrics
+from .accesslog import ROUTE_KEY, UNMATCHED
+from .common import core
+
+REQUEST_ID_HEADER = "X-Request-Id"
+REQUEST_ID_KEY = "sls.request_id"
+_STARTED_KEY = "sls.started"
+_ID_FORM = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+access_log = logging.getLogger("sls_server.access")
+
+
+def _from_trusted_proxy() -> bool:
+    proxies = core().settings.trusted_proxies
+    if not proxies or not request.remote_addr:
+        return False
+    try:
+        peer = parse_ip(request.remote_addr)
+    except ValueError:
+        return False
+    return in_networks(peer, [parse_network(cidr) for cidr in proxies])
+
+
+def request_id() -> str:
+    """The id the proxy gave this request, if we trust the proxy and it is well formed; else a new one."""
+    given = request.headers.get(REQUEST_ID_HEADER, "")
+    if given and _ID_FORM.fullmatch(given) and _from_trusted_proxy():
+        return given
+    return secrets.token_hex(8)
+
+
+def start() -> None:
+    request.environ[_STARTED_KEY] = time.perf_counter()
+    request.environ[REQUEST_ID_KEY] = request_id()
+
+
+def finish(response: Response) -> Response:
+    started = request.environ.get(_STARTED_KEY)
+    seconds = time.perf_counter() - started if isinstance(started, float) else 0.0
+    route = str(request.environ.get(ROUTE_KEY, UNMATCHED))
+    rid = str(request.environ.get(REQUEST_ID_KEY) or request_id())
+    response.headers[REQUEST_ID_HEADER] = rid
+    metrics.observe_request(route, request.method, response.status_code, seconds)
+    if response.status_code == 503:  # only store_unavailable answers 503
+        metrics.observe_redis_error("unavailable")
+    if core().settings.log_format == "json":
+        access_log.info(
+            "request",
+            extra={
+                "request_id": rid,
+                "method": request.method,
+                "route": route,
+                "status": response.status_code,
+                "bytes": response.calculate_content_length(),
+                "duration_ms": round(seconds * 1000, 3),
+            },
+        )
+    return response
+
+
+def register(app: Flask) -> None:
+    """``start`` runs before every other ``before_request`` hook (so the duration covers them, and a refusal
+    by one still gets an id); ``finish`` after the other ``after_request`` hooks, with the final status."""
+    app.before_request_funcs.setdefault(None, []).insert(0, start)
+    app.after_request_funcs.setdefault(None, []).insert(0, finish)
+    metrics.count_store_bugs(logging.getLogger("sls_server.http"))

@@ -1,0 +1,86 @@
+"""The state document: a saved world (users, devices with their secrets sealed, allowlists, accounts, the
+simulated phones' IB Key apps and network conditions, the clock), exported and imported whole.
+
+Records travel in their stored form (each one a map of field to text, as the store writes it), so the
+encoding lives in one place, the store's typed records; the server checks every record by reading it back
+through them before it writes anything.
+"""
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+from typing_extensions import TypedDict
+
+from .common import Query, Request
+
+STATE_FORMAT = "sls-emulator/state"
+STATE_VERSION = 1
+#: The most entries of any one list a document may hold (a fixture, not a production database).
+MAX_ENTRIES = 100_000
+
+Fields = Annotated[
+    dict[str, str], Field(description="A record's fields as the store keeps them (text values).")
+]
+
+
+class StateUser(Request):
+    record: Fields
+    devices: list[str] = Field([], description="Ids of the devices the user may log in with.")
+    allowlist: list[str] = Field([], description="The user's own IP allowlist (CIDRs); empty: none.")
+    account: str | None = Field(None, description="The multi-user account the user trades under.")
+
+
+class StateAccount(Request):
+    record: Fields
+    members: list[str] = Field([], description="Usernames of the account's traders.")
+
+
+class StatePhone(Request):
+    number: str = Field(description="The phone number (or handset) the conditions apply to.")
+    conditions: Fields
+
+
+class StateSettings(Request):
+    clock_offset_s: int = Field(description="Seconds the emulated clock ran ahead of system time.")
+
+
+class StateDocument(Request):
+    """A whole world. `key_check` says which `SLS_SECRET_KEY` sealed its device secrets: a server with
+    another key refuses the document (400 naming `key_check`) and changes nothing."""
+
+    format: Literal["sls-emulator/state"] = Field(description="Always `sls-emulator/state`.")
+    version: int = Field(description="The document's version; this server reads version 1.")
+    exported_at: int = Field(description="The exporting server's clock when it was made (Unix seconds).")
+    key_check: str = Field(
+        pattern=r"^[0-9a-f]{64}$",
+        description="HMAC-SHA256 of a fixed label under the server's secret key: names it, reveals nothing.",
+    )
+    settings: StateSettings
+    users: list[StateUser] = Field(max_length=MAX_ENTRIES)
+    devices: list[Fields] = Field(max_length=MAX_ENTRIES)
+    accounts: list[StateAccount] = Field(max_length=MAX_ENTRIES)
+    ibkey_apps: list[Fields] = Field(
+        max_length=MAX_ENTRIES, description="The simulated phones' IB Key apps (their keys sealed)."
+    )
+    phones: list[StatePhone] = Field(max_length=MAX_ENTRIES)
+
+
+class StateImportQuery(Query):
+    replace: bool = Field(
+        False,
+        description="Wipe the world first (and take the document's clock). Without it the document is "
+        "added, and any user, device, account or app it names that exists already refuses it whole.",
+    )
+
+
+class StateCounts(TypedDict):
+    users: int
+    devices: int
+    accounts: int
+    ibkey_apps: int
+    phones: int
+
+
+class StateImported(TypedDict):
+    imported: StateCounts
+    replaced: Annotated[bool, Field(description="Whether the world was wiped first.")]

@@ -1,0 +1,64 @@
+"""What the simulated user's side refuses: the card's keypad, the IB Key app, phones, speech.
+
+The device models' own exceptions (``devices.dscplus.WrongPin``, ``devices.ibkey.AppLocked``...) are the
+devices' words; these are what the server tells the client about them, named so they never collide.
+Named and placed by the rule in CONTRIBUTING.md ("Errors"); the hierarchy is ``sls_server.errors``.
+"""
+
+from __future__ import annotations
+
+from ..errors import Conflict, NotFound, SlsError, UnknownDevice
+
+
+class PinRejected(SlsError):
+    code = "wrong_pin"
+    status = 403
+    message = "Wrong PIN."
+
+
+class CardLockedOut(SlsError):
+    code = "card_locked"
+    status = 423
+    message = "The card is locked after too many wrong PINs; an administrator must reset it."
+
+
+class UnknownApp(UnknownDevice):
+    message = "No IB Key app has that id."
+
+
+class UnknownNotification(NotFound):
+    code = "unknown_notification"
+    message = "No such notification on this app (it may have been answered)."
+
+
+class AppLockedOut(SlsError):
+    code = "app_locked"
+    status = 423
+    message = "IB Key is locked after too many wrong PINs; enrol and activate it again."
+
+
+class AlreadyActivated(Conflict):
+    code = "already_activated"
+    message = "That user is already activated on this app."
+
+
+class NothingToMigrate(Conflict):
+    code = "nothing_to_migrate"
+    message = "This user has no active IB Key to migrate; activate one instead."
+
+
+class SendLimited(SlsError):
+    code = "rate_limited"
+    status = 429
+    message = "Too many codes were sent recently; wait before asking for another."
+
+
+class AudioUnavailable(NotFound):
+    code = "audio_unavailable"
+    message = "No audio: espeak-ng is not installed on this server. Read the call's transcript instead."
+
+
+class AudioFailed(SlsError):
+    code = "audio_failed"
+    status = 503
+    message = "espeak-ng did not render the call; read the call's transcript instead."

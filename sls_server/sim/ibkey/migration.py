@@ -1,0 +1,68 @@
+"""Moving IB Key to a new smartphone, started on the new phone ("Migrate IB Key").
+
+The user logs in on the new phone and asks to move IB Key there; the server enrols a new IB Key, confirmed
+by a text to the number the active one was activated with or, when a card is active for the user, by the
+card's response to a challenge shown on the new phone (``factors.ibkey.activation``). Activating it
+(``IbKeyAppService.activate``) replaces the old phone's IB Key at once; the old phone is not needed.
+
+Same import rules as ``sls_server.sim``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ...accounts.devices import DeviceService
+from ...auth import PasswordStep
+from ...events import EventLog
+from ..errors import NothingToMigrate
+
+
+def activation_of(enrolled: dict[str, Any]) -> dict[str, Any]:
+    """How a new IB Key (a migration's, or an added user's) is to be confirmed: by text (``sent_to``) or by
+    the user's card (``challenge``)."""
+    shown = ("activation", "sent_to", "card_device_id", "challenge", "activation_expires_at")
+    return {key: enrolled[key] for key in shown if key in enrolled}
+
+
+class Migration:
+    def __init__(self, password: PasswordStep, devices: DeviceService, events: EventLog) -> None:
+        self._password = password
+        self._devices = devices
+        self._events = events
+
+    def start(
+        self,
+        username: str,
+        password: str,
+        *,
+        platform: str,
+        handset: str | None,
+        now: int,
+        ip: str | None,
+    ) -> dict[str, Any]:
+        """Enrol the new phone's IB Key for a user who has an active one; the answer says how to confirm it.
+        The password is checked like the app's other screens (IP rules and lockout included)."""
+        user = self._password.verify(username, password, now=now, ip=ip, door="ibkey")
+        name = user.username
+        if not any(d.type == "ibkey" for d in self._devices.active_of_user(name)):
+            raise NothingToMigrate()
+        enrolled = self._devices.enrol(name, "ibkey", {"platform": platform}, now=now)
+        device_id = enrolled["device_id"]
+        if handset:
+            self._devices.update(device_id, lambda _: {"handset": handset})
+        self._events.record(
+            "ibkey.migration_started",
+            at=now,
+            user=name,
+            ip=ip,
+            factor="ibkey",
+            device_id=device_id,
+            detail={"confirmed_by": enrolled.get("activation", "sms")},
+        )
+        return {
+            "status": enrolled["status"],
+            "username": name,
+            "device_id": device_id,
+            **activation_of(enrolled),
+        }

@@ -1,0 +1,54 @@
+"""Reads across the whole keyspace, for operators and never for a request: the live sessions a Prometheus
+scrape reports, and the accounts a state export lists (accounts have no index of their own).
+
+Each walks the keys with ``SCAN`` (batches of 1000, so Redis is never blocked for long) and reads what it
+found with one pipeline per batch: a cost in round trips proportional to the keyspace, paid by the scrape
+or the export that asked, not by the login path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import redis
+
+from . import keys
+from .base import Scripts, guarded, text
+
+SCAN_BATCH = 1000
+
+
+@guarded
+class InventoryRepo:
+    def __init__(self, client: redis.Redis, scripts: Scripts) -> None:
+        self._r = client
+        self._scripts = scripts
+
+    def live_sessions(self, *, now: int) -> int:
+        """Sessions neither ended, replaced, idle past their timeout nor past their absolute lifetime."""
+        live = 0
+        for batch in self._batches(keys.session("*", "*")):
+            pipe = self._r.pipeline(transaction=False)
+            for key in batch:
+                pipe.hmget(key, "state", "idle_expires_at", "expires_at")
+            for state, idle_until, until in pipe.execute():
+                if state != "replaced" and idle_until and until and min(int(idle_until), int(until)) > now:
+                    live += 1
+        return live
+
+    def account_ids(self) -> list[str]:
+        """Every multi-user account's id, sorted."""
+        head, _, tail = keys.account("\0").partition("\0")
+        return sorted(
+            key[len(head) : -len(tail)] for batch in self._batches(keys.account("*")) for key in batch
+        )
+
+    def _batches(self, pattern: str) -> Iterator[list[str]]:
+        batch: list[str] = []
+        for key in self._r.scan_iter(match=pattern, count=SCAN_BATCH):
+            batch.append(text(key))
+            if len(batch) >= SCAN_BATCH:
+                yield batch
+                batch = []
+        if batch:
+            yield batch

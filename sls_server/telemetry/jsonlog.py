@@ -1,0 +1,51 @@
+"""``SLS_LOG_FORMAT=json``: every log line one JSON object, for a log collector.
+
+Fields: ``ts`` (UTC, ISO 8601 with milliseconds), ``level``, ``logger``, ``pid``, ``message``, and for the
+per-request access line (``sls_server.access``) ``request_id``, ``method``, ``route`` (the pattern, never
+the path), ``status``, ``bytes`` and ``duration_ms``. Only fields named in :data:`ACCESS_FIELDS` are taken
+from a record's extras, so nothing a caller attaches by accident (a header, a body) reaches the line. The
+messages themselves are the same as in text mode, which never carry a password, PIN, code, key or token.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+ACCESS_FIELDS = ("request_id", "method", "route", "status", "bytes", "duration_ms")
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        line: dict[str, Any] = {
+            "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "pid": record.process,
+            "message": record.getMessage(),
+        }
+        for name in ACCESS_FIELDS:
+            if name in record.__dict__:
+                line[name] = record.__dict__[name]
+        if record.exc_info:
+            line["error"] = self.formatException(record.exc_info)
+        return json.dumps(line, separators=(",", ":"), default=str)
+
+
+def gunicorn_logconfig(level: str) -> dict[str, Any]:
+    """gunicorn's own logs (start, workers, errors) as JSON on stderr; its access log is off in JSON mode
+    (the app writes that line itself, with the request id)."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": f"{__name__}.JsonFormatter"}},
+        "handlers": {
+            "stderr": {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
+        },
+        "loggers": {
+            "gunicorn.error": {"level": level.upper(), "handlers": ["stderr"], "propagate": False},
+            "gunicorn.access": {"level": "CRITICAL", "handlers": [], "propagate": False},
+        },
+    }

@@ -1,0 +1,173 @@
+"""Prometheus metrics, counted in the process that served the request, summed across gunicorn workers.
+
+Why in-process and not in Redis: every login already writes its audit event, and a counter in Redis would be
+one more round trip on the hot path. So the counters are derived from the events as ``EventLog`` records
+them (:func:`observe_event`, one call, no I/O) and from each request's route and duration
+(:func:`observe_request`, called by an ``after_request`` hook). What only Redis knows (the live sessions,
+the trail's totals) is read when Prometheus scrapes, never while a request is served.
+
+Across workers: ``sls serve`` sets ``PROMETHEUS_MULTIPROC_DIR`` to a private folder of its own before it
+forks (:mod:`.multiproc`), so prometheus_client keeps each worker's values in files there and a scrape by
+any worker sums them.
+Without that variable (the Flask test client, the scenario runner) the values live in this process.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable, Iterable, Iterator
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, disable_created_metrics, generate_latest
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.multiprocess import MultiProcessCollector
+from prometheus_client.registry import Collector
+
+from ..errors import StoreUnavailable
+from ..store.faults import StoreBug
+from ..store.records import Event
+from .multiproc import MULTIPROC_ENV
+
+CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+disable_created_metrics()  # type: ignore[no-untyped-call]  # unannotated upstream; no ``*_created`` series: Prometheus reads resets from the counters themselves
+
+#: The process's own metrics; in multiprocess mode their values go to files and this registry is unused.
+REGISTRY = CollectorRegistry(auto_describe=True)
+
+LOGIN_ATTEMPTS = Counter(
+    "sls_login_attempts",
+    "Login steps judged, by result (success, invalid_credentials, account_locked, rate_limited, "
+    "ip_restricted, invalid_response, ...) and factor (password for the first step).",
+    ["result", "factor"],
+    registry=REGISTRY,
+)
+LOCKOUTS = Counter(
+    "sls_lockouts",
+    "Locks that began: kind account (wrong passwords), device (wrong responses), card_pin (the card's own).",
+    ["kind"],
+    registry=REGISTRY,
+)
+MESSAGES_SENT = Counter(
+    "sls_messages_sent",
+    "Codes and notifications sent, by channel: sms, voice, push.",
+    ["channel"],
+    registry=REGISTRY,
+)
+REDIS_ERRORS = Counter(
+    "sls_redis_errors",
+    "Requests that Redis failed: kind unavailable (503 store_unavailable) or bug (500, a refused command).",
+    ["kind"],
+    registry=REGISTRY,
+)
+REQUESTS = Counter(
+    "sls_http_requests",
+    "Requests served, by route pattern, method and status.",
+    ["route", "method", "status"],
+    registry=REGISTRY,
+)
+LATENCY = Histogram(
+    "sls_http_request_duration_seconds",
+    "Time from the first to the last hook of a request, by route pattern and method.",
+    ["route", "method"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
+    registry=REGISTRY,
+)
+
+#: event type -> (result, factor) of a login step; ``None`` takes it from the event.
+_LOGIN_STEPS: dict[str, tuple[str | None, str | None]] = {
+    "login.password_ok": ("success", "password"),
+    "login.password_failed": ("invalid_credentials", "password"),
+    "login.refused": (None, "password"),
+    "ip.rejected": ("ip_restricted", "password"),
+    "login.second_factor_failed": ("invalid_response", None),
+    "login.succeeded": ("success", None),
+}
+_LOCKS = {"account.locked": "account", "device.locked": "device", "card.pin_locked": "card_pin"}
+_SENT = {"sms.sent": "sms", "voice.called": "voice", "push.sent": "push"}
+
+
+def observe_event(event: Event) -> None:
+    """Count what ``event`` says happened. Called for every event recorded, folded floods included."""
+    step = _LOGIN_STEPS.get(event.type)
+    if step is not None:
+        if event.type == "ip.rejected" and event.result != "login_refused":
+            return
+        result, factor = step
+        LOGIN_ATTEMPTS.labels(result or event.result or "unknown", factor or event.factor or "unknown").inc()
+    elif event.type in _LOCKS:
+        LOCKOUTS.labels(_LOCKS[event.type]).inc()
+    elif event.type in _SENT:
+        MESSAGES_SENT.labels(_SENT[event.type]).inc()
+
+
+def observe_request(route: str, method: str, status: int, seconds: float) -> None:
+    REQUESTS.labels(route, method, str(status)).inc()
+    LATENCY.labels(route, method).observe(seconds)
+
+
+def observe_redis_error(kind: str) -> None:
+    REDIS_ERRORS.labels(kind).inc()
+
+
+class _StoreBugCounter(logging.Handler):
+    """Counts the requests that failed on a command Redis refused (``StoreBug``): the app's last-resort
+    handler logs each with its exception, and that record is the one place the HTTP layer sees it."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.exc_info and isinstance(record.exc_info[1], StoreBug):
+            observe_redis_error("bug")
+
+
+def count_store_bugs(logger: logging.Logger) -> None:
+    """Attach the counter to ``logger`` once, however many apps this process builds."""
+    if not any(isinstance(handler, _StoreBugCounter) for handler in logger.handlers):
+        logger.addHandler(_StoreBugCounter(logging.ERROR))
+
+
+class ScrapeTime(Collector):
+    """Metrics read from Redis when Prometheus asks (a scrape may cost round trips; a request may not):
+    ``sls_active_sessions`` and the trail's ``sls_events_total`` by type, the same from every worker."""
+
+    def __init__(self, live_sessions: Callable[[], int], event_totals: Callable[[], dict[str, int]]) -> None:
+        self._live_sessions = live_sessions
+        self._event_totals = event_totals
+
+    def collect(self) -> Iterator[Metric]:
+        """Nothing from Redis while it cannot serve (counted as a Redis error): the workers' own counters are
+        still worth a scrape, and Prometheus shows the gap."""
+        try:
+            live, totals_by_type = self._live_sessions(), self._event_totals()
+        except StoreUnavailable:
+            observe_redis_error("unavailable")
+            return
+        sessions = GaugeMetricFamily("sls_active_sessions", "Sessions live now (not ended, idle or expired).")
+        sessions.add_metric([], live)
+        yield sessions
+        totals = CounterMetricFamily(
+            "sls_events",
+            "Audit events recorded, by type (kept in Redis: every instance agrees).",
+            labels=["type"],
+        )
+        for type_, count in sorted(totals_by_type.items()):
+            totals.add_metric([type_], count)
+        yield totals
+
+
+class _OwnMetrics(Collector):
+    """This process's metrics, when there are no worker files to sum."""
+
+    def collect(self) -> Iterable[Metric]:
+        return REGISTRY.collect()
+
+
+def render(scrape_time: ScrapeTime) -> bytes:
+    """The Prometheus text of every worker's metrics (or this process's) and the scrape-time ones."""
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(scrape_time)  # first: a Redis error it meets is in the counters read after it
+    folder = os.environ.get(MULTIPROC_ENV)
+    if folder:
+        MultiProcessCollector(registry, path=folder)  # type: ignore[no-untyped-call]  # registers itself
+    else:
+        registry.register(_OwnMetrics())
+    return generate_latest(registry)

@@ -1,0 +1,11 @@
+"""State export and import: a saved world as one versioned JSON document (``sls_server.shapes.state``),
+read and written through the store's repositories and typed records, so the encoding stays in the store.
+
+May import the store, the shapes, ``secretbox``-free standard crypto (an HMAC names the key) and the
+accounts' pure rules (usernames, IP ranges); never Flask. ``plan`` checks a whole document first;
+``service`` writes only a document that passed.
+"""
+
+from .service import StateTransfer
+
+__all__ = ["StateTransfer"]

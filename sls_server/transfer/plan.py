@@ -1,0 +1,179 @@
+"""Check a whole state document before anything is written, and turn it into typed records.
+
+Every record is read back through its store record (``from_hash``), which refuses a missing or malformed
+field, and written out again (``to_hash``): a record whose text differs (a field the store never writes, a
+value in a form it never uses) is refused too, so what gets stored is exactly what the store itself would
+write. Then the references between records must hold (a device's owner exists, an account's members do...).
+Any refusal is a 400 ``invalid_request`` naming the list, the entry's ``index`` and what is wrong; nothing
+has been written at that point.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Protocol, TypeVar
+
+from ..accounts.clientip import parse_network
+from ..accounts.users import PHONE_RE, canonical_username
+from ..errors import InvalidRequest
+from ..shapes.state import STATE_VERSION, StateDocument
+from ..store.records import AccountRecord, AppRecord, CorruptRecord, DeviceRecord, PhoneConditions, UserRecord
+
+_KEY_CHECK_LABEL = b"sls-emulator state document: key check v1"
+
+
+def key_check(secret_key: bytes) -> str:
+    """Names the server's secret key without revealing it: HMAC-SHA256 of a fixed label under the key."""
+    return hmac.new(secret_key, _KEY_CHECK_LABEL, hashlib.sha256).hexdigest()
+
+
+class _Stored(Protocol):
+    def to_hash(self) -> dict[str, str]: ...
+
+
+R = TypeVar("R", bound=_Stored)
+
+
+@dataclass
+class Plan:
+    """A checked document, as the records the store will be given."""
+
+    users: list[UserRecord] = field(default_factory=list)
+    user_devices: dict[str, list[str]] = field(default_factory=dict)
+    allowlists: dict[str, list[str]] = field(default_factory=dict)
+    user_accounts: dict[str, str] = field(default_factory=dict)
+    devices: list[DeviceRecord] = field(default_factory=list)
+    accounts: list[tuple[AccountRecord, list[str]]] = field(default_factory=list)
+    apps: list[AppRecord] = field(default_factory=list)
+    phones: list[tuple[str, PhoneConditions]] = field(default_factory=list)
+    clock_offset_s: int = 0
+
+
+def _refuse(where: str, index: int, what: str) -> InvalidRequest:
+    return InvalidRequest(f"{where}[{index}]: {what}", field=where, index=index)
+
+
+def _record(where: str, index: int, raw: Mapping[str, str], read: Callable[[dict[str, str]], R]) -> R:
+    try:
+        record = read(dict(raw))
+    except (CorruptRecord, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise _refuse(where, index, f"not a record this server can read ({exc})") from None
+    written = record.to_hash()
+    for name in sorted(set(raw) | set(written)):
+        if raw.get(name) != written.get(name):
+            raise _refuse(where, index, f"field {name!r} is not as this server stores it")
+    return record
+
+
+def _unique(where: str, names: list[str]) -> None:
+    seen: set[str] = set()
+    for index, name in enumerate(names):
+        if name in seen:
+            raise _refuse(where, index, f"{name!r} appears twice")
+        seen.add(name)
+
+
+def plan(
+    document: StateDocument, *, secret_key: bytes, clock_bounds: tuple[int, int], system_now: int
+) -> Plan:
+    """The document as records, or the first reason it cannot be imported (a 400 naming it)."""
+    if document.version != STATE_VERSION:
+        raise InvalidRequest(
+            f"this server reads state documents of version {STATE_VERSION}, not {document.version}",
+            field="version",
+        )
+    if not hmac.compare_digest(document.key_check, key_check(secret_key)):
+        raise InvalidRequest(
+            "the document's device secrets are sealed under another SLS_SECRET_KEY than this server's: "
+            "import it into a server started with the key it was exported under",
+            field="key_check",
+        )
+    lo, hi = clock_bounds
+    if not lo <= system_now + document.settings.clock_offset_s <= hi:
+        raise InvalidRequest(
+            "the clock offset puts the clock outside 2000-01-01 .. 2100-01-01", field="settings"
+        )
+    result = Plan(clock_offset_s=document.settings.clock_offset_s)
+    _users(document, result)
+    _devices(document, result)
+    _accounts(document, result)
+    _apps_and_phones(document, result)
+    return result
+
+
+def _users(document: StateDocument, result: Plan) -> None:
+    for index, entry in enumerate(document.users):
+        user = _record("users", index, entry.record, UserRecord.from_hash)
+        try:
+            canonical = canonical_username(user.username) == user.username
+        except InvalidRequest:
+            canonical = False
+        if not canonical:
+            raise _refuse("users", index, f"{user.username!r} is not a valid username")
+        for cidr in entry.allowlist:
+            try:
+                parse_network(cidr)
+            except ValueError:
+                raise _refuse("users", index, f"allowlist entry {cidr!r} is not an IP range") from None
+        result.users.append(user)
+        result.user_devices[user.username] = list(entry.devices)
+        if entry.allowlist:
+            result.allowlists[user.username] = list(entry.allowlist)
+        if entry.account:
+            result.user_accounts[user.username] = entry.account
+    _unique("users", [user.username for user in result.users])
+
+
+def _devices(document: StateDocument, result: Plan) -> None:
+    users = set(result.user_devices)
+    for index, raw in enumerate(document.devices):
+        device = _record("devices", index, raw, DeviceRecord.from_hash)
+        missing = [name for name in device.users if name not in users]
+        if missing:
+            raise _refuse("devices", index, f"names user {missing[0]!r}, who is not in the document")
+        result.devices.append(device)
+    _unique("devices", [device.device_id for device in result.devices])
+    known = {device.device_id for device in result.devices}
+    for index, user in enumerate(result.users):
+        unknown = [d for d in result.user_devices[user.username] if d not in known]
+        if unknown:
+            raise _refuse("users", index, f"lists device {unknown[0]!r}, which is not in the document")
+
+
+def _accounts(document: StateDocument, result: Plan) -> None:
+    users = set(result.user_devices)
+    for index, entry in enumerate(document.accounts):
+        account = _record("accounts", index, entry.record, AccountRecord.from_hash)
+        missing = [name for name in entry.members if name not in users]
+        if missing:
+            raise _refuse("accounts", index, f"names member {missing[0]!r}, who is not in the document")
+        result.accounts.append((account, list(entry.members)))
+    _unique("accounts", [account.account_id for account, _ in result.accounts])
+    known = {account.account_id for account, _ in result.accounts}
+    for index, user in enumerate(result.users):
+        account_id = result.user_accounts.get(user.username)
+        if account_id is not None and account_id not in known:
+            raise _refuse(
+                "users", index, f"trades under account {account_id!r}, which is not in the document"
+            )
+
+
+def _apps_and_phones(document: StateDocument, result: Plan) -> None:
+    known = {device.device_id for device in result.devices}
+    for index, raw in enumerate(document.ibkey_apps):
+        app = _record("ibkey_apps", index, raw, AppRecord.from_hash)
+        missing = [u.device_id for u in app.users.values() if u.device_id not in known]
+        if missing:
+            raise _refuse("ibkey_apps", index, f"holds device {missing[0]!r}, which is not in the document")
+        result.apps.append(app)
+    _unique("ibkey_apps", [app.app_id for app in result.apps])
+    for index, entry in enumerate(document.phones):
+        if not (PHONE_RE.fullmatch(entry.number) or entry.number == "attacker"):
+            raise _refuse("phones", index, f"{entry.number!r} is not a phone number in E.164 form")
+        result.phones.append(
+            (entry.number, _record("phones", index, entry.conditions, PhoneConditions.from_hash))
+        )
+    _unique("phones", [number for number, _ in result.phones])

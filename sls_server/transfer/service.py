@@ -1,0 +1,173 @@
+"""Export the world as a state document, and import one: checked whole first (``plan``), then written.
+
+What travels: users (password hashes as stored: Argon2id with their parameters), their devices (keys and PIN
+hashes sealed under the server's key, as stored), IP allowlists, multi-user accounts, the simulated phones'
+IB Key apps (their private keys sealed too) and network conditions, and the clock's offset. What does not:
+sessions, logins in progress, lockout counters, rate-limit windows, inboxes, the audit trail, and the
+challenges each card remembers (an imported card may, rarely, be given a challenge it was given before the
+export). A fixture starts logged out and unlocked; records' compare-and-set versions start again at 0.
+
+An import that is refused changes nothing: the whole document is read into records and checked before the
+first write. A Redis outage in the middle of the writes is the one way to leave part of a document written
+(503 ``store_unavailable``); importing the same document again with ``replace`` puts it right.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from ..errors import Conflict
+from ..shapes.clock import CLOCK_MAX, CLOCK_MIN
+from ..shapes.state import STATE_FORMAT, STATE_VERSION, StateCounts, StateDocument
+from ..store.records import AppRecord, DeviceRecord, PhoneConditions
+from .plan import Plan, key_check, plan
+
+if TYPE_CHECKING:
+    from ..clock import Clock
+    from ..events import EventLog
+    from ..store import Store
+    from ..wiring import Core
+
+
+class StateTransfer:
+    def __init__(self, store: Store, clock: Clock, events: EventLog, secret_key: bytes) -> None:
+        self._store = store
+        self._clock = clock
+        self._events = events
+        self._key = secret_key
+
+    @classmethod
+    def of(cls, core: Core) -> StateTransfer:
+        assert core.settings.secret_key is not None  # resolved before the core is built
+        return cls(core.store, core.clock, core.events, core.settings.secret_key)
+
+    # --- export ------------------------------------------------------------------------------------------
+
+    def export(self) -> dict[str, Any]:
+        store, now = self._store, self._clock.now()
+        users: list[dict[str, Any]] = []
+        device_ids: set[str] = set()
+        for name in store.users.usernames():
+            user = store.users.get(name)
+            if user is None:  # deleted while we read
+                continue
+            listed = store.users.device_ids(name)
+            device_ids.update(listed)
+            access = store.access.user_access(name)
+            users.append(
+                {
+                    "record": user.to_hash(),
+                    "devices": listed,
+                    "allowlist": list(access.allowlist),
+                    "account": access.account_id,
+                }
+            )
+        devices = store.devices.get_many(sorted(device_ids))
+        accounts = []
+        for account_id in store.inventory.account_ids():
+            found = store.access.account(account_id)
+            if found is not None:
+                accounts.append({"record": found[0].to_hash(), "members": found[1]})
+        document = {
+            "format": STATE_FORMAT,
+            "version": STATE_VERSION,
+            "exported_at": now,
+            "key_check": key_check(self._key),
+            "settings": {"clock_offset_s": store.clock.offset()},
+            "users": users,
+            "devices": [device.to_hash() for device in devices],
+            "accounts": accounts,
+            "ibkey_apps": [app.to_hash() for app in self._apps(devices)],
+            "phones": self._phones(users, devices),
+        }
+        self._events.record("state.exported", at=now, detail=dict(_counts(document)))
+        return document
+
+    def _apps(self, devices: list[DeviceRecord]) -> list[AppRecord]:
+        """The simulated phones the IB Keys live on: each one's own, and the phone a user was added to."""
+        app_ids = {app_id for d in devices if d.type == "ibkey" for app_id in (d.app_id, d.handset) if app_id}
+        return [app for app in (self._store.ibkey.get_app(app_id) for app_id in sorted(app_ids)) if app]
+
+    def _phones(self, users: list[dict[str, Any]], devices: list[DeviceRecord]) -> list[dict[str, Any]]:
+        """The conditions of every number the world names, where they are not the normal network."""
+        numbers: set[str] = {str(u["record"]["phone"]) for u in users if u["record"].get("phone")}
+        numbers |= {number for d in devices for number in (d.number, d.phone) if number}
+        found = []
+        for number in sorted(numbers):
+            conditions = self._store.phones.conditions(number)
+            if conditions != PhoneConditions():  # the normal network needs no record
+                found.append({"number": number, "conditions": conditions.to_hash()})
+        return found
+
+    # --- import ------------------------------------------------------------------------------------------
+
+    def import_(self, document: StateDocument, *, replace: bool) -> StateCounts:
+        """Check everything, then (after wiping the world, with ``replace``) write it all."""
+        checked = plan(
+            document, secret_key=self._key, clock_bounds=(CLOCK_MIN, CLOCK_MAX), system_now=int(time.time())
+        )
+        if not replace:
+            self._refuse_clashes(checked)
+        if replace:
+            self._store.reset()
+        self._write(checked, clock=replace)
+        counts = _counts(document.model_dump())
+        self._events.record("state.imported", at=self._clock.now(), detail={**counts, "replaced": replace})
+        return counts
+
+    def _refuse_clashes(self, checked: Plan) -> None:
+        store = self._store
+        clashes = [
+            ("users", [i for i, user in enumerate(checked.users) if store.users.get(user.username)]),
+            (
+                "devices",
+                [i for i, device in enumerate(checked.devices) if store.devices.get(device.device_id)],
+            ),
+            (
+                "accounts",
+                [i for i, (acc, _) in enumerate(checked.accounts) if store.access.account(acc.account_id)],
+            ),
+            ("ibkey_apps", [i for i, app in enumerate(checked.apps) if store.ibkey.get_app(app.app_id)]),
+        ]
+        for where, found in clashes:
+            if found:
+                raise Conflict(
+                    f"{where}[{found[0]}] exists already on this server; "
+                    "import with replace to wipe the world first",
+                    field=where,
+                    index=found[0],
+                )
+
+    def _write(self, checked: Plan, *, clock: bool) -> None:
+        store = self._store
+        for user in checked.users:
+            store.users.create(user)
+        for device in checked.devices:
+            store.devices.create(device)
+        for username, device_ids in checked.user_devices.items():
+            for device_id in device_ids:
+                store.users.add_device(username, device_id)
+        for username, entries in checked.allowlists.items():
+            store.access.set_user_allowlist(username, entries)
+        for account, members in checked.accounts:
+            store.access.create_account(account)
+            store.access.add_members(account.account_id, members)
+        for username, account_id in checked.user_accounts.items():
+            store.access.link_account(username, account_id)
+        for app in checked.apps:
+            store.ibkey.create_app(app)
+        for number, conditions in checked.phones:
+            store.phones.set_conditions(number, conditions)
+        if clock:
+            store.clock.set_offset(checked.clock_offset_s)
+
+
+def _counts(document: dict[str, Any]) -> StateCounts:
+    return {
+        "users": len(document["users"]),
+        "devices": len(document["devices"]),
+        "accounts": len(document["accounts"]),
+        "ibkey_apps": len(document["ibkey_apps"]),
+        "phones": len(document["phones"]),
+    }

@@ -1,0 +1,139 @@
+"""A voice callback heard as WAV (or a clear answer without espeak-ng), the events sends and calls write
+(never a code), and the phone routes answering as the document says."""
+
+from __future__ import annotations
+
+import json
+import re
+import struct
+import subprocess
+from typing import Any
+
+import pytest
+from phone_world import MASKED, PHONE, Phone, sam_phone  # noqa: F401 - sam_phone: "sam"
+
+from sls_server import create_app
+from sls_server.sim import speech
+
+# --- audio, events, the document ----------------------------------------------------------------------------
+
+
+def test_a_callback_can_be_heard_as_wav(sam: Phone) -> None:
+    if not speech.available():
+        pytest.skip("espeak-ng not installed")
+    sam.new_code(sam.login()["txn_id"], "voice")
+    heard = sam.client.get(sam.calls()[0]["audio_url"])
+    assert heard.status_code == 200 and heard.mimetype == "audio/wav"
+    assert heard.headers["Cache-Control"] == "no-store", "the audio speaks the code"
+    wav = heard.data
+    assert wav[:4] == b"RIFF" and wav[8:12] == b"WAVE"
+    assert struct.unpack_from("<I", wav, 4)[0] == len(wav) - 8, "the RIFF size is the real one"
+
+
+def test_without_espeak_there_is_no_audio_but_a_clear_answer(
+    sam: Phone, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(speech.shutil, "which", lambda _name: None)
+    sam.new_code(sam.login()["txn_id"], "voice")
+    call = sam.calls()[0]
+    assert call["audio_url"] is None
+    answer = sam.client.get(f"/sim/v1/phones/{PHONE}/calls/{call['id']}/audio")
+    assert answer.status_code == 404 and answer.get_json()["error"] == "audio_unavailable"
+    assert "espeak-ng is not installed" in answer.get_json()["message"]
+    unknown = sam.client.get(f"/sim/v1/phones/{PHONE}/calls/0123456789ab/audio")
+    assert unknown.status_code == 404 and unknown.get_json()["error"] == "unknown_call"
+
+
+def test_sends_and_calls_are_events_that_carry_no_code(sam: Phone) -> None:
+    started = sam.login()
+    sam.new_code(started["txn_id"], "voice")
+    codes = {sam.code(), sam.calls()[0]["code"]}
+    events = sam.client.get(
+        "/admin/v1/events", query_string={"limit": "1000"}, headers=sam.headers
+    ).get_json()
+    found = {e["type"]: e for e in events["events"]}
+    assert found["sms.sent"]["detail"]["to"] == MASKED and found["voice.called"]["user"] == "sam"
+    dumped = json.dumps(events, ensure_ascii=False)
+    for code in codes:
+        assert not re.search(rf"(?<![0-9]){code}(?![0-9])", dumped), "an event carries the code"
+    assert "5555550123" not in dumped and "security code is" not in dumped
+
+
+def test_the_phone_routes_answer_as_documented(sam: Phone) -> None:
+    spec = sam.client.get("/openapi.json").get_json()
+    schemas = spec["components"]["schemas"]
+    sam.new_code(sam.login()["txn_id"], "voice")
+    base = f"/sim/v1/phones/{PHONE}"
+    for route, template, schema in [
+        ("messages", "messages", "PhoneMessages"),
+        ("calls", "calls", "PhoneCalls"),
+        ("conditions", "conditions", "PhoneConditions"),
+    ]:
+        operation = spec["paths"][f"/sim/v1/phones/{{number}}/{template}"]["get"]
+        assert operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"].endswith(schema)
+        body = sam.client.get(f"{base}/{route}").get_json()
+        assert set(schemas[schema]["required"]) <= set(body)
+    item_fields = set(schemas["PhoneMessage"]["required"])
+    assert item_fields <= set(sam.client.get(f"{base}/messages").get_json()["messages"][0])
+    assert set(schemas["PhoneCall"]["required"]) <= set(
+        sam.client.get(f"{base}/calls").get_json()["calls"][0]
+    )
+    switch = spec["paths"]["/api/v1/auth/login/{txn_id}/factor"]["post"]
+    limited = switch["responses"]["429"]["content"]["application/json"]["schema"]["allOf"][1]
+    assert "rate_limited" in limited["properties"]["error"]["enum"], "the /factor 429 must be documented"
+
+
+def test_a_hung_espeak_is_a_clear_503(sam: Phone, monkeypatch: pytest.MonkeyPatch) -> None:
+    def hang(argv: list[str], **kwargs: Any) -> Any:
+        assert argv[1:] == ["--stdout", "-s", str(speech.WORDS_PER_MINUTE)] and kwargs["timeout"] > 0
+        assert "shell" not in kwargs and isinstance(kwargs["input"], bytes), "text goes on stdin, no shell"
+        raise subprocess.TimeoutExpired(argv, kwargs["timeout"])
+
+    monkeypatch.setattr(speech.shutil, "which", lambda _name: "/usr/bin/espeak-ng")
+    monkeypatch.setattr(speech.subprocess, "run", hang)
+    sam.new_code(sam.login()["txn_id"], "voice")
+    answer = sam.client.get(sam.calls()[0]["audio_url"])
+    assert answer.status_code == 503 and answer.get_json()["error"] == "audio_failed"
+
+
+def test_wav_sizes_are_written_for_a_piped_render() -> None:
+    pcm = b"\x01\x02" * 50
+    fmt = b"fmt " + struct.pack("<IHHIIHH", 16, 1, 1, 22050, 44100, 2, 16)
+    piped = (
+        b"RIFF"
+        + struct.pack("<I", 0x7FFFFFFF)
+        + b"WAVE"
+        + fmt
+        + b"data"
+        + struct.pack("<I", 0x7FFFFFFF)
+        + pcm
+    )
+    fixed = speech.fix_wav_sizes(piped)
+    assert struct.unpack_from("<I", fixed, 4)[0] == len(fixed) - 8
+    assert struct.unpack_from("<I", fixed, 40)[0] == len(pcm) and fixed[44:] == pcm
+    assert speech.fix_wav_sizes(b"not a wav") == b"not a wav"
+
+
+def test_the_phones_are_off_with_the_simulators(app_config: dict[str, Any]) -> None:
+    client = create_app({**app_config, "SIM_ENABLED": False}).test_client()
+    for route in ("messages", "calls", "conditions"):
+        answer = client.get(f"/sim/v1/phones/{PHONE}/{route}")
+        assert answer.status_code == 403 and answer.get_json()["error"] == "simulator_disabled"
+
+
+def test_a_send_refused_for_the_number_does_not_use_up_the_account(app_config) -> None:
+    import pytest
+
+    from sls_server import create_app
+    from sls_server.sim.errors import SendLimited
+
+    core = create_app({**app_config, "SMS_SEND_LIMIT": 2}).extensions["sls"]
+    now = core.clock.now()
+    core.phones.limit("amy", "+15555550001", now=now)
+    core.phones.limit("amy", "+15555550001", now=now)
+    with pytest.raises(SendLimited):
+        core.phones.limit("ben", "+15555550001", now=now)  # the number is full
+    core.phones.limit("ben", "+15555550002", now=now)
+    core.phones.limit("ben", "+15555550002", now=now)  # ben's own two sends are intact
+    with pytest.raises(SendLimited):
+        core.phones.limit("ben", "+15555550003", now=now)

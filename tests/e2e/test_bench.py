@@ -1,0 +1,47 @@
+"""``sls bench``, small: both targets serve every flow, the Redis counting reads the baseline's known round
+trips right, and the report has every number issue 13 asks for (the numbers themselves are not asserted:
+speed is what the bench measures, not what a test may assume)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from bench.run import Options, run
+from sls_server.cli.main import cli
+
+pytestmark = pytest.mark.e2e
+
+
+def test_a_small_run_measures_both_targets_and_every_number() -> None:
+    report = run(Options(clients=2, processes=2, duration_s=1.0, seed_users=2000), progress=lambda _: None)
+
+    for name in ("app", "baseline"):
+        result = report[name]
+        assert result["flows"] > 0 and result["errors"] == 0, result["error_samples"]
+        for step in ("login", "verify", "session", "tickle", "logout", "flow"):
+            p = result["steps"][step]
+            assert 0 < p["p50_ms"] <= p["p95_ms"] <= p["p99_ms"]
+    # the baseline makes exactly one round trip per request, five requests a flow (plus its warm-up flows
+    # and /readyz polls, spread over the run): the counting must find about five
+    assert 4.5 <= report["baseline"]["redis"]["round_trips_per_flow"] <= 6.0
+    assert report["app"]["redis"]["round_trips_per_flow"] > 5
+    assert report["memory"]["users"] == 2000 and report["memory"]["bytes_per_user"] > 200
+    assert report["hashing"]["hashes_per_s"] > 0 and report["startup_s"] > 0
+    assert {row["what"].split(",")[0] for row in report["targets"]} >= {
+        "flows/s",
+        "Redis round trips per flow",
+        "Redis bytes per user with one card",
+    }
+
+
+def test_the_lockout_mode_reports_exact_locks_as_json() -> None:
+    result = CliRunner().invoke(
+        cli, ["bench", "--lockout", "--accounts", "6", "--attempts", "8", "--clients", "4", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["every_lock_exact"] is True and report["metrics_agree"] is True
+    assert report["attempts"] == 48

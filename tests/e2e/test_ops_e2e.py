@@ -1,0 +1,172 @@
+"""Operations against real ``sls serve`` processes: graceful shutdown with an in-flight login and an AOF that
+loads afterwards, JSON logs with request ids and nothing secret, and ``sls state`` round trips."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import stat
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+import requests
+from conftest import ADMIN_TOKEN, ServerProcess, wait_until_serving
+
+from sls_server.store import keys
+from sls_server.store.embedded import EmbeddedRedis, free_port
+
+pytestmark = pytest.mark.e2e
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+PASSWORD = "Correct-Horse-Battery-9"
+
+
+def _user(url: str, name: str = "alice") -> None:
+    made = requests.post(
+        f"{url}/admin/v1/users", json={"username": name, "password": PASSWORD}, headers=ADMIN, timeout=60
+    )
+    assert made.status_code == 201, made.text
+    card = requests.post(
+        f"{url}/admin/v1/users/{name}/devices",
+        json={"type": "dscplus", "pin": "1234"},
+        headers=ADMIN,
+        timeout=60,
+    )
+    assert card.status_code == 201, card.text
+
+
+def _own_server(tmp_path: Path, **env: str) -> ServerProcess:
+    """``sls serve`` with its own embedded Redis in ``tmp_path/data``, one worker."""
+    port = free_port()
+    log_path = tmp_path / "serve.log"
+    environment = {
+        **os.environ,
+        "SLS_ADMIN_TOKEN": ADMIN_TOKEN,
+        "SLS_DATA_DIR": str(tmp_path / "data"),
+        **env,
+    }
+    command = [sys.executable, "-m", "sls_server.cli.main", "serve", "--port", str(port), "--workers", "1"]
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(command, env=environment, stdout=log, stderr=subprocess.STDOUT)
+    server = ServerProcess(process, f"http://127.0.0.1:{port}", log_path)
+    wait_until_serving(server)
+    return server
+
+
+def test_sigterm_lets_an_inflight_login_finish_and_leaves_the_aof_whole(tmp_path: Path) -> None:
+    """A strong-profile login is hashing (its lockout reservation is in Redis) when SIGTERM arrives: it
+    still answers 200, the server exits cleanly, and a new redis-server loads the AOF with what was
+    written."""
+    server = _own_server(tmp_path, SLS_HASH_PROFILE="strong")
+    try:
+        _user(server.url)
+        socket = tmp_path / "data" / "redis" / "redis.sock"
+        watcher = redis.Redis(unix_socket_path=str(socket), decode_responses=True)
+        answer: dict[str, Any] = {}
+
+        def log_in() -> None:
+            reply = requests.post(
+                f"{server.url}/api/v1/auth/login",
+                json={"username": "alice", "password": PASSWORD},
+                timeout=60,
+            )
+            answer.update(status=reply.status_code, body=reply.json())
+
+        login = threading.Thread(target=log_in)
+        login.start()
+        pattern = keys.lockout_inflight("alice", "*")
+        deadline = time.monotonic() + 30
+        while not any(watcher.zcard(k) for k in watcher.scan_iter(match=pattern)):  # mid-way: hashing
+            assert time.monotonic() < deadline and login.is_alive(), "the login never got to its hash"
+            time.sleep(0.005)  # polling for the reservation, not waiting for time
+        watcher.close()
+        server.process.send_signal(signal.SIGTERM)
+        login.join(timeout=60)
+        assert answer["status"] == 200, answer
+        assert answer["body"]["state"] == "second_factor"
+        assert server.process.wait(timeout=60) == 0
+    finally:
+        if server.process.poll() is None:
+            server.process.kill()
+    log = server.log()
+    assert "SIGKILL" not in log and "WORKER TIMEOUT" not in log, log
+    assert not socket.exists(), "the embedded Redis was stopped (it removes its socket on a clean shutdown)"
+    with EmbeddedRedis(tmp_path / "data" / "redis") as reopened:  # loads appendonly.aof, or fails to start
+        client = redis.Redis.from_url(reopened.url, decode_responses=True)
+        assert client.hget(keys.user("alice"), "username") == "alice"
+        txn = answer["body"]["txn_id"]
+        assert client.exists(keys.login("alice", txn)), "written while the server was shutting down"
+        client.close()
+
+
+def test_json_logs_one_line_per_request_with_its_id_and_nothing_secret(sls_serve) -> None:
+    server = sls_serve(workers=2, SLS_LOG_FORMAT="json")
+    _user(server.url)
+    started = requests.post(
+        f"{server.url}/api/v1/auth/login", json={"username": "alice", "password": PASSWORD}, timeout=30
+    )
+    txn = started.json()["txn_id"]
+    wrong = requests.post(
+        f"{server.url}/api/v1/auth/login/{txn}/verify",
+        json={"response": "00000000"},
+        headers={"X-Login-Token": started.json()["login_token"], "X-Request-Id": "spoofed-by-the-client"},
+        timeout=30,
+    )
+    assert wrong.status_code == 401
+    rid = wrong.headers["X-Request-Id"]
+    assert rid != "spoofed-by-the-client", "only a trusted proxy names the request"
+
+    def access_lines() -> list[dict[str, Any]]:
+        lines = [json.loads(line) for line in server.log().splitlines() if line.startswith("{")]
+        return [line for line in lines if line["logger"] == "sls_server.access"]
+
+    deadline = time.monotonic() + 10
+    while not any(line["request_id"] == rid for line in access_lines()):
+        assert time.monotonic() < deadline, server.log()
+        time.sleep(0.05)  # polling the log file
+    line = next(line for line in access_lines() if line["request_id"] == rid)
+    assert line["route"] == "/api/v1/auth/login/<txn_id>/verify"
+    assert (line["method"], line["status"]) == ("POST", 401)
+    assert isinstance(line["duration_ms"], float)
+    log = server.log()
+    for secret in (PASSWORD, txn, started.json()["login_token"], ADMIN_TOKEN):
+        assert secret not in log
+    text_lines = [line for line in log.splitlines() if line and not line.startswith("{")]
+    assert not [line for line in text_lines if "[INFO]" in line or "[ERROR]" in line], (
+        "every log line is JSON"
+    )
+
+
+def test_a_trusted_proxy_names_the_request(sls_serve) -> None:
+    server = sls_serve(workers=1, SLS_TRUSTED_PROXIES="127.0.0.1/32")
+    named = requests.get(f"{server.url}/healthz", headers={"X-Request-Id": "edge-4f2a.77"}, timeout=10)
+    assert named.headers["X-Request-Id"] == "edge-4f2a.77"
+    for odd in ("two words", "x" * 65, "a/b"):  # not an id: replaced, never echoed
+        answer = requests.get(f"{server.url}/healthz", headers={"X-Request-Id": odd}, timeout=10)
+        assert answer.headers["X-Request-Id"] != odd and len(answer.headers["X-Request-Id"]) == 16
+
+
+def test_sls_state_export_and_import_between_two_servers(sls_serve, tmp_path: Path) -> None:
+    key = {"SLS_SECRET_KEY": "5a" * 32}
+    first = sls_serve(workers=1, **key)
+    _user(first.url, "carol")
+    saved = tmp_path / "world.json"
+    exported = first.sls("state", "export", "-o", str(saved), "--json")
+    assert exported.returncode == 0, exported.stderr
+    assert json.loads(exported.stdout)["users"] == 1
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+    wiped = first.sls("wipe", "--yes")
+    assert wiped.returncode == 0, wiped.stderr
+    loaded = first.sls("state", "import", str(saved), "--replace", "--json")
+    assert loaded.returncode == 0, loaded.stderr
+    assert json.loads(loaded.stdout)["imported"]["devices"] == 1
+    shown = first.sls("user", "show", "carol", "--json")
+    assert shown.returncode == 0 and json.loads(shown.stdout)["username"] == "carol"
+    again = first.sls("state", "import", str(saved))
+    assert again.returncode == 1 and "exists already" in again.stderr

@@ -1,0 +1,36 @@
+"""What the in-process ``sls`` tests (``test_cli_*.py`` here) share: a clean runner, the one-line error check.
+
+Each module using the ``runner`` fixture imports it: ``from cli_kit import cli_runner``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from sls_server.cli.main import cli
+
+
+@pytest.fixture(name="runner")
+def cli_runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+    """A runner in a clean environment: no SLS_* from the developer's shell, an empty data dir."""
+    for name in [n for n in os.environ if n.startswith("SLS_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("SLS_DATA_DIR", str(tmp_path / "data"))
+    return CliRunner()
+
+
+def sls(runner: CliRunner, *args: str, env: dict[str, str] | None = None) -> Result:
+    return runner.invoke(cli, list(args), env=env, prog_name="sls")
+
+
+def assert_one_line_error(result: Result, *needles: str) -> None:
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("error: "), result.stderr
+    for needle in needles:
+        assert needle in lines[0]
+    assert "Traceback" not in result.output

@@ -1,0 +1,121 @@
+"""``sls config``, and the start-up errors of ``sls serve`` and ``sls demo``: one line, exit 2, nothing
+changed."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+
+import pytest
+from cli_kit import assert_one_line_error, cli_runner, sls  # noqa: F401 - cli_runner: the "runner" fixture
+from click.testing import CliRunner
+
+from sls_server.cli.serve import worker_config
+from sls_server.config import load_settings
+
+# --- config --------------------------------------------------------------------------------------------
+
+
+def test_config_json_lists_the_keys_with_defaults(runner: CliRunner) -> None:
+    result = sls(runner, "config", "--json")
+    assert result.exit_code == 0, result.output
+    entries = {e["name"]: e for e in json.loads(result.stdout)}
+    assert {"SLS_REDIS_URL", "SLS_CHALLENGE_TTL", "SLS_DATA_DIR", "SLS_ADMIN_TOKEN"} <= set(entries)
+    assert {"SLS_HOST", "SLS_PORT", "SLS_WORKERS", "SLS_URL"} <= set(entries)
+    assert entries["SLS_CHALLENGE_TTL"]["default"] == "300"
+    assert entries["SLS_CHALLENGE_TTL"]["source"] == "default"
+    assert entries["SLS_CHALLENGE_TTL"]["description"]
+
+
+def test_config_shows_environment_values_and_hides_secrets(runner: CliRunner) -> None:
+    token = "a-very-secret-admin-token-42"
+    key = "ab" * 32
+    env = {
+        "SLS_CHALLENGE_TTL": "120",
+        "SLS_ADMIN_TOKEN": token,
+        "SLS_SECRET_KEY": key,
+        "SLS_REDIS_URL": "redis://:hunter2hunter2@redis.example:6379/0",
+    }
+    for args in (("config", "--json"), ("config",)):
+        result = sls(runner, *args, env=env)
+        assert result.exit_code == 0, result.output
+        for secret in (token, key, "hunter2hunter2"):
+            assert secret not in result.output
+    entries = {e["name"]: e for e in json.loads(sls(runner, "config", "--json", env=env).stdout)}
+    assert entries["SLS_CHALLENGE_TTL"] == {**entries["SLS_CHALLENGE_TTL"], "value": "120", "source": "env"}
+    assert entries["SLS_REDIS_URL"]["value"] == "redis://:***@redis.example:6379/0"
+
+
+def test_config_flags_a_value_serve_would_refuse(runner: CliRunner) -> None:
+    result = sls(runner, "config", "--json", env={"SLS_CHALLENGE_TTL": "9999"})
+    assert result.exit_code == 0
+    entry = next(e for e in json.loads(result.stdout) if e["name"] == "SLS_CHALLENGE_TTL")
+    assert "600" in entry["error"]
+
+
+# --- start-up errors -----------------------------------------------------------------------------------
+
+
+def test_serve_with_a_bad_environment_value_exits_2_in_one_line(runner: CliRunner) -> None:
+    result = sls(runner, "serve", "--port", "0", env={"SLS_CHALLENGE_TTL": "9999"})
+    assert result.exit_code == 2, result.output
+    assert_one_line_error(result, "SLS_CHALLENGE_TTL", "9999")
+
+
+@pytest.mark.parametrize(
+    ("env", "key"),
+    [
+        ({"SLS_SECRET_KEY": "abcd"}, "SLS_SECRET_KEY"),
+        ({"SLS_HASH_PROFILE": "fastest"}, "SLS_HASH_PROFILE"),
+        ({"SLS_REDIS_URL": "http://localhost:6379"}, "SLS_REDIS_URL"),
+        ({"SLS_IDLE_TIMEOUT": "3600", "SLS_ABSOLUTE_TIMEOUT": "600"}, "SLS_ABSOLUTE_TIMEOUT"),
+    ],
+)
+def test_serve_and_demo_refuse_bad_config(runner: CliRunner, env: dict[str, str], key: str) -> None:
+    for command in ("serve", "demo"):
+        result = sls(runner, command, "--port", "0", env=env)
+        assert result.exit_code == 2, result.output
+        assert_one_line_error(result, key)
+
+
+def test_serve_refuses_a_bad_redis_url_option(runner: CliRunner) -> None:
+    result = sls(runner, "serve", "--port", "0", "--redis-url", "localhost:6379")
+    assert result.exit_code == 2
+    assert_one_line_error(result, "SLS_REDIS_URL")
+
+
+@pytest.mark.parametrize("command", ["serve", "demo"])
+def test_a_port_in_use_is_refused_before_anything_changes(
+    runner: CliRunner, tmp_path: Path, command: str
+) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = sls(runner, command, "--port", str(port))
+    assert result.exit_code == 2, result.output
+    assert_one_line_error(result, "--port", str(port), "in use")
+    assert not (tmp_path / "data").exists()  # no secret generated, no Redis started, no demo wiped
+
+
+def test_an_unknown_host_is_refused(runner: CliRunner) -> None:
+    result = sls(runner, "serve", "--host", "no-such-host.invalid", "--port", "0")
+    assert result.exit_code == 2
+    assert_one_line_error(result, "--host", "no-such-host.invalid")
+
+
+def test_worker_config_survives_the_hand_over(tmp_path: Path) -> None:
+    settings = load_settings(
+        {
+            "data_dir": tmp_path,
+            "secret_key": "11" * 32,
+            "admin_token": "x" * 20,
+            "redis_url": "redis://127.0.0.1:1/0",
+            "challenge_ttl": 120,
+        },
+        environ={},
+    )
+    config = worker_config(settings)
+    assert config["SECRET_KEY"] == "11" * 32 and config["DATA_DIR"] == str(tmp_path)
+    assert load_settings(config, environ={"SLS_CHALLENGE_TTL": "9999"}) == settings

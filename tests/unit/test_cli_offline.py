@@ -1,0 +1,134 @@
+"""``sls`` admin commands with no server to talk to, their option checks, the enrolment options, and what
+``sls login`` keeps."""
+
+from __future__ import annotations
+
+import socket
+import stat
+from pathlib import Path
+from typing import Any
+
+import click
+import pytest
+from cli_kit import assert_one_line_error, cli_runner, sls  # noqa: F401 - cli_runner: the "runner" fixture
+from click.testing import CliRunner
+
+from sls_server.cli import demofile
+from sls_server.cli.main import cli
+
+# --- admin commands without a server ------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("user", "add", "carol", "--password", "plum-sketch-harbour-9"),
+        ("device", "list", "alice"),
+        ("device", "enroll", "alice", "--pin", "1234"),
+        ("device", "revoke", "alice", "dscplus-00"),
+        ("clock",),
+    ],
+)
+def test_admin_commands_say_when_no_server_answers(runner: CliRunner, args: tuple[str, ...]) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    result = sls(runner, *args, "--url", url, "--admin-token", "t" * 20)
+    assert result.exit_code == 1, result.output
+    assert_one_line_error(result, f"no server at {url}", "sls demo")
+
+
+def test_admin_commands_find_the_demo_server(runner: CliRunner, tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    demofile.write(tmp_path / "data", {"url": url, "admin_token": "t" * 20})
+    result = sls(runner, "clock")
+    assert result.exit_code == 1
+    assert f"no server at {url}" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (("clock", "--advance", "15m", "--set-at", "0"), "--advance"),
+        (("clock", "--advance", "soon"), "--advance"),
+        (("clock", "--set-at", "tomorrow"), "--set-at"),
+        (("device", "enroll", "alice"), "--pin"),
+        (("device", "enroll", "alice", "--type", "ibkey"), "--platform"),
+        (("device", "enroll", "alice", "--type", "sms", "--pin", "1234"), "--pin"),
+        (("device", "enroll", "alice", "--type", "dscplus", "--pin", "1234", "--digits", "8"), "--digits"),
+        (("device", "enroll", "alice", "--type", "totp", "--days", "2"), "--days"),
+        (("device", "enroll", "alice", "--type", "sms", "--qr"), "--qr"),
+    ],
+)
+def test_admin_commands_check_options_first(runner: CliRunner, args: tuple[str, ...], option: str) -> None:
+    result = sls(runner, *args, "--url", f"http://127.0.0.1:{free_port()}")
+    assert result.exit_code == 2, result.output
+    assert_one_line_error(result, option)
+
+
+def test_user_add_prompts_twice_for_a_hidden_password(runner: CliRunner) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    typed = "plum-sketch-9\nplum-sketch-9\n"
+    result = runner.invoke(cli, ["user", "add", "carol", "--url", url], input=typed)
+    assert "plum-sketch-9" not in result.output  # hidden input is not echoed
+    assert "Password: " in result.output and "Repeat for confirmation: " in result.output
+    assert f"no server at {url}" in result.stderr  # it got as far as calling the server
+
+
+def test_user_add_refuses_two_different_passwords(runner: CliRunner) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    typed = "plum-sketch-9\nplum-sketch-8\n"
+    result = runner.invoke(cli, ["user", "add", "carol", "--url", url], input=typed)
+    assert result.exit_code != 0
+    assert "do not match" in result.output
+    assert "no server" not in result.output  # nothing was sent
+
+
+# --- device types, TOTP options ------------------------------------------------------------------------
+
+
+def test_enroll_type_is_a_choice_of_the_servers_types(runner: CliRunner, app: Any) -> None:
+    from sls_server.cli.device_commands import DEVICE_TYPES
+
+    with app.app_context():
+        known = app.extensions["sls"].factors.types()
+    assert sorted(DEVICE_TYPES) == sorted(known)
+    result = sls(runner, "device", "enroll", "alice", "--type", "bogus", "--url", "http://127.0.0.1:9")
+    assert result.exit_code == 2
+    assert "'bogus' is not one of" in result.stderr
+    for name in DEVICE_TYPES:
+        assert name in result.stderr  # the choices are in the error, and in --help
+    assert "dscplus|ibkey|sms|voice|totp|temporary" in sls(runner, "device", "enroll", "--help").stdout
+
+
+def test_enroll_offers_the_totp_options(runner: CliRunner) -> None:
+    shown = sls(runner, "device", "enroll", "--help").stdout
+    for option in ("--digits [6|8]", "--algorithm [sha1|sha256|sha512]", "--period INTEGER RANGE", "--qr"):
+        assert option in shown
+    bad = sls(runner, "device", "enroll", "alice", "--type", "totp", "--period", "10")
+    assert bad.exit_code == 2 and "--period" in bad.stderr
+
+
+# --- what sls login keeps ------------------------------------------------------------------------------
+
+
+def test_kept_logins_are_private_and_per_server(runner: CliRunner, tmp_path: Path) -> None:
+    from sls_server.cli import login_state
+
+    login_state.remember("http://a:1", "card-carl", session={"token": "tok-a"})
+    login_state.remember("http://b:2", "sms-sam", session={"token": "tok-b"})
+    kept = tmp_path / "data" / login_state.FILENAME
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert login_state.session_token("http://a:1", None, None) == ("card-carl", "tok-a")
+    assert login_state.session_token("http://b:2/", None, None) == ("sms-sam", "tok-b")
+    assert login_state.session_token("http://a:1", None, "given") == (None, "given")
+    login_state.remember("http://a:1", "card-carl", session=None)
+    with pytest.raises(click.ClickException, match="no session kept for card-carl"):
+        login_state.session_token("http://a:1", None, None)
+    result = sls(runner, "whoami", "--url", "http://c:3")
+    assert result.exit_code == 2
+    assert_one_line_error(result, "no login kept", "sls login")

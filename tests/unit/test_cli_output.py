@@ -1,0 +1,136 @@
+"""``sls`` output: tables neither wrapped nor cut when stdout is no terminal, masked URLs, private files."""
+
+from __future__ import annotations
+
+import json
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cli_kit import assert_one_line_error, cli_runner, sls  # noqa: F401 - cli_runner: the "runner" fixture
+from click.testing import CliRunner
+
+from sls_server.cli import demofile
+from sls_server.cli.output import mask_url
+
+VECTORS = json.loads((Path(__file__).parents[1] / "vectors" / "ocra_qn06_derived.json").read_text())
+KEY_HEX = VECTORS["key_hex"]
+
+
+# --- small pieces -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "shown"),
+    [
+        ("redis://:s3cret@host:6379/0", "redis://:***@host:6379/0"),
+        ("rediss://user:s3cret@host/1", "rediss://user:***@host/1"),
+        ("redis://host:6379/0", "redis://host:6379/0"),
+        (None, None),
+    ],
+)
+def test_mask_url(url: str | None, shown: str | None) -> None:
+    assert mask_url(url) == shown
+
+
+def test_demo_file_is_private(tmp_path: Path) -> None:
+    written = demofile.write(tmp_path / "d", {"admin_token": "t" * 20})
+    assert stat.S_IMODE(written.stat().st_mode) == 0o600
+    assert demofile.read(tmp_path / "d") == {"admin_token": "t" * 20}
+    assert demofile.read(tmp_path / "missing") is None
+
+
+# --- output when stdout is no terminal -------------------------------------------------------------------
+
+
+LONG_URI = "otpauth://totp/sls-emulator:someone-with-a-long-name?secret=" + "A" * 52 + "&issuer=sls-emulator"
+
+
+def a_world(tmp_path: Path) -> dict[str, Any]:
+    info = {
+        "url": "http://127.0.0.1:9",
+        "admin_token": "t" * 43,
+        "demo_file": str(tmp_path / "data" / "demo.json"),
+        "limits": {"SLS_PUSH_LIMIT": {"value": 20, "default": 3}},
+        "users": {
+            "totp-tom": {
+                "username": "totp-tom",
+                "password": "cobalt-fern-summit-6",
+                "phone": "+15555550106",
+                "shows": "an authenticator app, described at a length to wrap in any 80-column table",
+                "devices": [{"type": "totp", "device_id": "totp-0123456789ab", "otpauth_uri": LONG_URI}],
+            },
+            "card-carl": {
+                "username": "card-carl",
+                "password": "amber-falcon-ridge-12",
+                "phone": "+15555550101",
+                "shows": "a card",
+                "devices": [
+                    {
+                        "type": "dscplus",
+                        "device_id": "dscplus-0123456789ab",
+                        "pin": "1234",
+                        "secret_hex": KEY_HEX,
+                    }
+                ],
+            },
+        },
+        "try": [{"title": "A card", "commands": ["sls login card-carl --password amber-falcon-ridge-12"]}],
+    }
+    demofile.write(tmp_path / "data", info)
+    return info
+
+
+def test_tables_are_neither_wrapped_nor_cut_when_stdout_is_no_terminal(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """CliRunner's stdout is no terminal: each row stays on one line, whole, and secrets are whole."""
+    a_world(tmp_path)
+    result = sls(runner, "world")
+    assert result.exit_code == 0, result.output
+    assert "…" not in result.stdout
+    lines = result.stdout.splitlines()
+    tom = [line for line in lines if "cobalt-fern-summit-6" in line]
+    assert len(tom) == 1, result.stdout  # the user's row, on one line
+    for whole in ("+15555550106", "at a length to wrap in any 80-column table"):
+        assert whole in tom[0]
+    devices = [line for line in lines if "totp-0123456789ab" in line and "otpauth" not in line]
+    assert len(devices) == 1 and "totp-tom" in devices[0]  # the device's row, its id whole
+    assert any(line.endswith(LONG_URI) for line in lines)  # the one-time URI on a line of its own, whole
+    assert any(line.endswith(KEY_HEX) for line in lines)
+    assert "sls login card-carl --password amber-falcon-ridge-12" in result.stdout
+    assert "SLS_PUSH_LIMIT=20 (default 3)" in result.stdout
+
+
+def test_sls_config_rows_are_not_wrapped_when_piped(runner: CliRunner) -> None:
+    result = sls(runner, "config")
+    assert result.exit_code == 0
+    row = next(line for line in result.stdout.splitlines() if "SLS_LOCKOUT_KNOWN_IPS" in line)
+    assert "lockout-as-DoS mitigation NIST 800-63B permits" in row  # the whole description on its row
+    assert "…" not in result.stdout
+
+
+def test_world_json_is_demo_json(runner: CliRunner, tmp_path: Path) -> None:
+    info = a_world(tmp_path)
+    result = sls(runner, "world", "--json")
+    assert json.loads(result.stdout) == info
+
+
+def test_world_without_a_demo_says_how_to_get_one(runner: CliRunner) -> None:
+    result = sls(runner, "world")
+    assert result.exit_code == 1
+    assert_one_line_error(result, "no demo world", "sls demo")
+
+
+def test_a_fields_table_folds_long_values_on_a_narrow_terminal() -> None:
+    """On a terminal narrower than a value, the value folds onto the next line; it never loses its end."""
+    from rich.console import Console
+
+    from sls_server.cli.output import fields_table
+
+    console = Console(width=40, record=True, highlight=False)
+    console.print(fields_table("t", {"a_rather_long_field_name": "x" * 70 + "END"}))
+    text = console.export_text()
+    assert "a_rather_long_field_name" in text and "…" not in text
+    assert "".join(text.split()).count("x" * 70 + "END") == 1

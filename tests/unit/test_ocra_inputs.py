@@ -1,0 +1,224 @@
+"""RFC 6287 OCRA refusing what it must: suites parsed strictly, inputs missing, unexpected or malformed, bad
+questions, wrong responses, and the error codes (the published vectors: ``test_ocra.py``)."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import pytest
+from ocra_vectors import DERIVED_VECTORS, DSC_SUITE, KEY32, PIN_SHA1
+
+from devices import ocra
+from devices.ocra import (
+    InvalidChallenge,
+    InvalidOcraInput,
+    MissingOcraInput,
+    OcraError,
+    OcraSuite,
+    OcraSuiteError,
+    encoded_question_key,
+    verify,
+)
+
+# --- suite parsing --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "fields"),
+    [
+        ("OCRA-1:HOTP-SHA256-8:QN06-PSHA1", ("sha256", 8, False, "N", 6, "sha1", None, None)),
+        ("OCRA-1:HOTP-SHA1-6:QN08", ("sha1", 6, False, "N", 8, None, None, None)),
+        ("OCRA-1:HOTP-SHA512-8:C-QN08", ("sha512", 8, True, "N", 8, None, None, None)),
+        ("OCRA-1:HOTP-SHA512-8:QA10-T1M", ("sha512", 8, False, "A", 10, None, None, 60)),
+        ("OCRA-1:HOTP-SHA1-0:C-QH40-PSHA512-S128-T30S", ("sha1", 0, True, "H", 40, "sha512", 128, 30)),
+        ("OCRA-1:HOTP-SHA512-10:QA64-S-T2H", ("sha512", 10, False, "A", 64, None, 64, 7200)),
+        ("OCRA-1:HOTP-SHA256-4:QN04-PSHA256-T48H", ("sha256", 4, False, "N", 4, "sha256", None, 48 * 3600)),
+        ("OCRA-1:HOTP-SHA1-6:QN08-S001-T59S", ("sha1", 6, False, "N", 8, None, 1, 59)),
+    ],
+)
+def test_suite_parse(text: str, fields: tuple[Any, ...]) -> None:
+    s = OcraSuite.parse(text)
+    assert s.text == text
+    got = (
+        s.hash_name,
+        s.digits,
+        s.counter,
+        s.question_format,
+        s.question_length,
+        s.pin_hash,
+        s.session_length,
+        s.time_step_s,
+    )
+    assert got == fields
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "OCRA-1:HOTP-SHA1-6",
+        "OCRA-1:HOTP-SHA1-6:QN08:X",
+        "OCRA-2:HOTP-SHA1-6:QN08",
+        " OCRA-1:HOTP-SHA1-6:QN08",
+        "ocra-1:hotp-sha1-6:qn08",
+        "OCRA-1:HOTP-MD5-6:QN08",
+        "OCRA-1:TOTP-SHA1-6:QN08",
+        "OCRA-1:HOTP-SHA1-3:QN08",
+        "OCRA-1:HOTP-SHA1-11:QN08",
+        "OCRA-1:HOTP-SHA1-6:QX08",
+        "OCRA-1:HOTP-SHA1-6:QN8",
+        "OCRA-1:HOTP-SHA1-6:QN03",
+        "OCRA-1:HOTP-SHA1-6:QN65",
+        "OCRA-1:HOTP-SHA1-6:C",
+        "OCRA-1:HOTP-SHA1-6:QN08-C",
+        "OCRA-1:HOTP-SHA1-6:QN08-T1M-PSHA1",
+        "OCRA-1:HOTP-SHA1-6:QN08-PMD5",
+        "OCRA-1:HOTP-SHA1-6:QN08-S12",
+        "OCRA-1:HOTP-SHA1-6:QN08-S000",
+        "OCRA-1:HOTP-SHA1-6:QN08-T0M",
+        "OCRA-1:HOTP-SHA1-6:QN08-T60S",
+        "OCRA-1:HOTP-SHA1-6:QN08-T49H",
+        "OCRA-1:HOTP-SHA1-6:QN08-T1D",
+        "OCRA-1:HOTP-SHA1-6:QN08-",
+    ],
+)
+def test_bad_suites_are_refused(text: str) -> None:
+    with pytest.raises(OcraSuiteError) as exc:
+        OcraSuite.parse(text)
+    assert isinstance(exc.value, ValueError)
+    assert exc.value.code == "invalid_suite"
+    assert str(exc.value)
+    with pytest.raises(OcraSuiteError):
+        ocra.ocra(text, KEY32, "1234")
+
+
+# --- missing and unexpected inputs ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("suite", "kwargs"),
+    [
+        ("OCRA-1:HOTP-SHA512-8:C-QN08", {}),
+        ("OCRA-1:HOTP-SHA256-8:QN08-PSHA1", {}),
+        ("OCRA-1:HOTP-SHA256-8:C-QN08-PSHA1", {"counter": 1}),
+        ("OCRA-1:HOTP-SHA256-8:C-QN08-PSHA1", {"pin": "1234"}),
+        ("OCRA-1:HOTP-SHA512-8:QN08-T1M", {}),
+        ("OCRA-1:HOTP-SHA1-6:QN08-S064", {}),
+    ],
+)
+def test_missing_inputs(suite: str, kwargs: dict[str, Any]) -> None:
+    with pytest.raises(MissingOcraInput) as exc:
+        ocra.ocra(suite, KEY32, "12345678", **kwargs)
+    assert exc.value.code == "missing_input"
+    assert isinstance(exc.value, ValueError)
+
+
+@pytest.mark.parametrize(
+    ("suite", "kwargs"),
+    [
+        ("OCRA-1:HOTP-SHA1-6:QN08", {"counter": 0}),
+        ("OCRA-1:HOTP-SHA1-6:QN08", {"pin": "1234"}),
+        ("OCRA-1:HOTP-SHA1-6:QN08", {"pin_hash": PIN_SHA1}),
+        ("OCRA-1:HOTP-SHA1-6:QN08", {"timestamp": 0}),
+        ("OCRA-1:HOTP-SHA1-6:QN08", {"session": b"x"}),
+        ("OCRA-1:HOTP-SHA512-8:C-QN08", {"counter": -1}),
+        ("OCRA-1:HOTP-SHA512-8:C-QN08", {"counter": 2**64}),
+        ("OCRA-1:HOTP-SHA512-8:C-QN08", {"counter": "1"}),
+        ("OCRA-1:HOTP-SHA512-8:C-QN08", {"counter": True}),
+        ("OCRA-1:HOTP-SHA256-8:QN08-PSHA1", {"pin": "1234", "pin_hash": PIN_SHA1}),
+        ("OCRA-1:HOTP-SHA256-8:QN08-PSHA1", {"pin_hash": PIN_SHA1[:19]}),
+        ("OCRA-1:HOTP-SHA256-8:QN08-PSHA256", {"pin_hash": PIN_SHA1}),
+        ("OCRA-1:HOTP-SHA512-8:QN08-T1M", {"timestamp": 60, "time_steps": 1}),
+        ("OCRA-1:HOTP-SHA512-8:QN08-T1M", {"timestamp": -60}),
+        ("OCRA-1:HOTP-SHA512-8:QN08-T1M", {"timestamp": 60.0}),
+        ("OCRA-1:HOTP-SHA512-8:QN08-T1M", {"time_steps": -1}),
+        ("OCRA-1:HOTP-SHA1-6:QN08-S002", {"session": b"abc"}),
+        ("OCRA-1:HOTP-SHA1-6:QN08-S002", {"session": "ab"}),
+    ],
+)
+def test_invalid_inputs(suite: str, kwargs: dict[str, Any]) -> None:
+    with pytest.raises(InvalidOcraInput) as exc:
+        ocra.ocra(suite, KEY32, "12345678", **kwargs)
+    assert exc.value.code == "invalid_input"
+
+
+def test_misspelt_keyword_is_a_type_error() -> None:
+    with pytest.raises(TypeError):
+        ocra.ocra("OCRA-1:HOTP-SHA1-6:QN08", KEY32, "1234", countr=1)  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize("key", [b"", "3132", None])
+def test_bad_key(key: Any) -> None:
+    with pytest.raises(InvalidOcraInput):
+        ocra.ocra("OCRA-1:HOTP-SHA1-6:QN08", key, "1234")
+
+
+# --- bad questions --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("suite", "question"),
+    [
+        ("OCRA-1:HOTP-SHA1-6:QN08", "1234567a"),
+        ("OCRA-1:HOTP-SHA1-6:QN08", "123456789"),
+        ("OCRA-1:HOTP-SHA1-6:QN08", ""),
+        ("OCRA-1:HOTP-SHA1-6:QN08", " 1234"),
+        ("OCRA-1:HOTP-SHA1-6:QN08", "1234\n"),
+        ("OCRA-1:HOTP-SHA1-6:QN08", "\uff11\uff12\uff13\uff14"),  # fullwidth digits
+        ("OCRA-1:HOTP-SHA1-6:QN08", "\u0661\u0662\u0663"),  # Arabic-Indic digits
+        ("OCRA-1:HOTP-SHA1-6:QN08", "-123"),
+        ("OCRA-1:HOTP-SHA1-6:QN08", "+123"),
+        ("OCRA-1:HOTP-SHA1-6:QN08", "1_000"),
+        ("OCRA-1:HOTP-SHA1-6:QN08", "12.4"),
+        ("OCRA-1:HOTP-SHA1-6:QN08", 12345678),
+        ("OCRA-1:HOTP-SHA1-6:QN08", None),
+        ("OCRA-1:HOTP-SHA1-6:QA08", "ABCDEFGHI"),
+        ("OCRA-1:HOTP-SHA1-6:QA08", "caf\u00e9"),
+        ("OCRA-1:HOTP-SHA1-6:QA08", "ab\x00c"),
+        ("OCRA-1:HOTP-SHA1-6:QA08", "abc\n"),
+        ("OCRA-1:HOTP-SHA1-6:QH08", "xyz"),
+        ("OCRA-1:HOTP-SHA1-6:QH08", "0x12"),
+        ("OCRA-1:HOTP-SHA1-6:QH08", "123456789"),
+        ("OCRA-1:HOTP-SHA1-6:QA08", ("CLI22220", "SRV111100")),
+        ("OCRA-1:HOTP-SHA1-6:QA08", ("a", "b", "c")),
+        ("OCRA-1:HOTP-SHA1-6:QN08", ("1234", "abcd")),
+    ],
+)
+def test_bad_questions(suite: str, question: Any) -> None:
+    with pytest.raises(InvalidChallenge) as exc:
+        ocra.ocra(suite, KEY32, question)
+    assert exc.value.code == "invalid_challenge"
+    assert isinstance(exc.value, OcraError)
+    assert isinstance(exc.value, ValueError)
+    with pytest.raises(InvalidChallenge):
+        encoded_question_key(suite, question)
+
+
+# --- verify ---------------------------------------------------------------------------------------
+
+
+def test_verify_rejects_wrong_responses() -> None:
+    v = next(v for v in DERIVED_VECTORS if v["suite"] == DSC_SUITE and v["question"] == "123456")
+    good = v["expected"]
+    kw = {"pin_hash": bytes.fromhex(v["pin_hash"])}
+    assert verify(DSC_SUITE, KEY32, "123456", good, **kw)
+    wrong_last = good[:-1] + str((int(good[-1]) + 1) % 10)
+    bads = (wrong_last, good[:-1], good + "0", "", " " + good, good + "\n", "\uff10" * 8, None, int(good))
+    for bad in bads:
+        assert not verify(DSC_SUITE, KEY32, "123456", bad, **kw)  # type: ignore[arg-type]
+    assert not verify(DSC_SUITE, KEY32, "123456", good, pin_hash=hashlib.sha1(b"1235").digest())
+    assert not verify(DSC_SUITE, KEY32, "123457", good, **kw)
+    with pytest.raises(InvalidChallenge):
+        verify(DSC_SUITE, KEY32, "1234567", good, **kw)
+
+
+def test_error_codes() -> None:
+    assert OcraError.code == "ocra_error"
+    assert OcraSuiteError.code == "invalid_suite"
+    assert InvalidChallenge.code == "invalid_challenge"
+    assert MissingOcraInput.code == "missing_input"
+    assert InvalidOcraInput.code == "invalid_input"
+    for cls in (OcraSuiteError, InvalidChallenge, MissingOcraInput, InvalidOcraInput):
+        assert issubclass(cls, OcraError)
+        assert issubclass(cls, ValueError)
