@@ -8,8 +8,9 @@ and config; never Flask, http or cli.
 
 from __future__ import annotations
 
-from .outbox import NoCode, Outbox
-from .session import GatewayService, GatewayView, LoginModeMismatch, NoGatewaySession, login_mode
+from .errors import LoginModeMismatch, NoCode, NoGatewaySession
+from .outbox import Outbox
+from .session import GatewayService, GatewayView, login_mode
 
 __all__ = [
     "GatewayService",

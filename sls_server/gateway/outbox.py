@@ -16,19 +16,14 @@ from typing import Any
 
 from ..accounts.users import UserService
 from ..clock import Clock
-from ..errors import NotFound
 from ..sim.phones import PhoneService
 from ..store import Store
+from .errors import NoCode
 
 #: Purposes of texts that carry a code but are no second factor.
 NOT_A_SECOND_FACTOR = frozenset({"notice", "ibkey_activation"})
 #: How often a waiting request looks at the phone again.
 POLL_S = 0.1
-
-
-class NoCode(NotFound):
-    code = "no_code"
-    message = "No security code has arrived on this user's phone."
 
 
 class Outbox:

@@ -18,13 +18,14 @@ from dataclasses import dataclass, replace
 from typing import Literal
 
 from ..auth.sessions import Session, SessionService
-from ..errors import Forbidden, NotAuthenticated, SlsError, StoreUnavailable
+from ..errors import SlsError, StoreUnavailable
 from ..events import EventLog
 from ..store import Store
 from ..store.logins import RECLAIM_MARGIN_S
 from ..store.records import UserRecord
 from ..store.records.gateway import BrokerageChanges, GatewayRecord
 from .daily import next_reset
+from .errors import LIVE_USER_IN_PAPER_MODE, PAPER_USER_IN_LIVE_MODE, LoginModeMismatch, NoGatewaySession
 
 Staged = Literal["drop", "compete", "expire"]
 #: What each staged change does to the brokerage session (``expire`` ends the SSO session instead).
@@ -33,25 +34,6 @@ STAGED: dict[str, BrokerageChanges] = {
     "compete": {"authenticated": False, "connected": True, "competing": True},
 }
 RESTORED: BrokerageChanges = {"authenticated": True, "connected": True, "competing": False}
-
-PAPER_USER_IN_LIVE_MODE = (
-    "You have selected the Live Account Mode, but the specified user is a Paper Trading user. "
-    "Please select the correct Login mode."
-)
-LIVE_USER_IN_PAPER_MODE = (
-    "You have selected the Paper Trading Mode, but the specified user is a Live Account user. "
-    "Please select the correct Login mode."
-)
-
-
-class NoGatewaySession(NotAuthenticated):
-    code = "no_session"
-    message = "No gateway session: log in through the gateway's login page (/sso/Login) first."
-
-
-class LoginModeMismatch(Forbidden):
-    code = "login_mode_mismatch"
-    message = PAPER_USER_IN_LIVE_MODE
 
 
 def login_mode(paper_selected: bool) -> Callable[[UserRecord], None]:

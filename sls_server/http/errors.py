@@ -51,6 +51,10 @@ class CrossSiteRequest(Forbidden):
     )
 
 
+class GatewayCrossSite(CrossSiteRequest):
+    message = "The gateway's REST routes answer tools and the gateway's own pages, not pages of other sites."
+
+
 class CsrfTokenInvalid(Forbidden):
     code = "csrf_token_invalid"
     message = "The form's CSRF token is missing or not this session's; reload the page and try again."

@@ -25,17 +25,13 @@ from ...shapes.gateway import (
 )
 from ..common import client_ip, core, now
 from ..crosssite import from_own_origin
-from ..errors import CrossSiteRequest
+from ..errors import GatewayCrossSite
 from ..operations import operation, surface
 
 api_bp = Blueprint("gateway_api", __name__, url_prefix="/v1/api")
 portal_bp = Blueprint("gateway_portal", __name__, url_prefix="/v1/portal")
 #: IBeam compares the logout's body with exactly this text: no spaces, no newline.
 LOGGED_OUT_BODY = '{"status":true}'
-
-
-class GatewayCrossSite(CrossSiteRequest):
-    message = "The gateway's REST routes answer tools and the gateway's own pages, not pages of other sites."
 
 
 def refuse_other_sites() -> None:

@@ -1,0 +1,30 @@
+"""What gateway mode tells a client it refused: no gateway session, a login in the wrong paper/live mode, no
+code on the phone for the outbox hook."""
+
+from __future__ import annotations
+
+from ..errors import Forbidden, NotAuthenticated, NotFound
+
+PAPER_USER_IN_LIVE_MODE = (
+    "You have selected the Live Account Mode, but the specified user is a Paper Trading user. "
+    "Please select the correct Login mode."
+)
+LIVE_USER_IN_PAPER_MODE = (
+    "You have selected the Paper Trading Mode, but the specified user is a Live Account user. "
+    "Please select the correct Login mode."
+)
+
+
+class NoGatewaySession(NotAuthenticated):
+    code = "no_session"
+    message = "No gateway session: log in through the gateway's login page (/sso/Login) first."
+
+
+class LoginModeMismatch(Forbidden):
+    code = "login_mode_mismatch"
+    message = PAPER_USER_IN_LIVE_MODE
+
+
+class NoCode(NotFound):
+    code = "no_code"
+    message = "No security code has arrived on this user's phone."
