@@ -39,8 +39,7 @@ class _Cluster(RedisCluster):
     timeouts per command: the budget is one wait per request.
     """
 
-    # redis-py types the attribute as its own four-class tuple; ours is those classes less TimeoutError
-    ERRORS_ALLOW_RETRY = tuple(  # type: ignore[assignment]
+    ERRORS_ALLOW_RETRY = tuple(  # type: ignore[assignment]  # typed as redis-py's own four-class tuple
         error for error in RedisCluster.ERRORS_ALLOW_RETRY if error is not redis.exceptions.TimeoutError
     )
 
@@ -87,9 +86,9 @@ def connect(url: str, *, timeout_s: float = 2.0) -> Client:
     )
     if target.kind == "sentinel":
         assert target.master_name is not None
-        # the socket options reach the Sentinels too; redis-py leaves Sentinel unannotated
-        sentinels = Sentinel(list(target.nodes), **options)  # type: ignore[no-untyped-call]
-        master: redis.Redis = sentinels.master_for(  # type: ignore[no-untyped-call]
+        # the socket options reach the Sentinels too
+        sentinels = Sentinel(list(target.nodes), **options)  # type: ignore[no-untyped-call]  # unannotated
+        master: redis.Redis = sentinels.master_for(  # type: ignore[no-untyped-call]  # unannotated too
             target.master_name,
             db=target.db,
             username=target.username,
