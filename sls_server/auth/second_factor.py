@@ -24,7 +24,7 @@ from ..events import EventLog
 from ..factors import ApprovalFactor, Begin, Factor, FactorRegistry
 from ..store import Store
 from ..store.ids import new_id
-from ..store.records import DeviceRecord, LoginTxn, PromptFields
+from ..store.records import DeviceRecord, LoginTxn, PromptFields, UserAccess
 from .errors import (
     AccountDisabled,
     DeviceInactive,
@@ -177,6 +177,13 @@ class SecondFactor:
         if not txn:
             raise UnknownTransaction()
         return txn
+
+    def load_with_access(self, txn_id: str) -> tuple[LoginTxn, UserAccess]:
+        """The step and its user's IP rules, read together (the login's verify judges the address)."""
+        txn, access = self._store.logins.get_with_access(txn_id)
+        if not txn:
+            raise UnknownTransaction()
+        return txn, access
 
     def answer(self, txn: LoginTxn, response: str, *, now: int, ip: str | None) -> DeviceRecord:
         """Check a typed response (card, app code, SMS) to the step the caller loaded; the device once

@@ -17,7 +17,7 @@ from ..errors import NotAuthenticated, StoreUnavailable
 from ..events import EventLog
 from ..store import Store
 from ..store.ids import SEPARATOR, new_id, owner_of, short_id
-from ..store.records import SessionRecord
+from ..store.records import SessionRecord, UserAccess
 from .errors import (
     AccountDisabled,
     SessionActive,
@@ -32,8 +32,8 @@ TOKEN_BYTES = 32
 log = logging.getLogger(__name__)
 
 
-#: (username, client address) -> may this address use the user's session?
-IpGuard = Callable[[str, "str | None"], bool]
+#: (username, client address, the user's rules if already read) -> may this address use the user's session?
+IpGuard = Callable[[str, "str | None", "UserAccess | None"], bool]
 
 
 def session_id(token: str) -> str | None:
@@ -107,9 +107,11 @@ class SessionService:
         self.concurrency = concurrency
         self._ip_guard = ip_guard
 
-    def require_ip(self, username: str, ip: str | None, *, now: int) -> None:
+    def require_ip(
+        self, username: str, ip: str | None, *, now: int, access: UserAccess | None = None
+    ) -> None:
         """The address rule at the moment a session would be created (the verify step), not only after."""
-        if self._ip_guard is not None and not self._ip_guard(username, ip):
+        if self._ip_guard is not None and not self._ip_guard(username, ip, access):
             self._events.record("ip.rejected", at=now, user=username, ip=ip, result="verify_refused")
             raise SessionIpRejected("This address may not log in to this account.")
 
@@ -216,7 +218,7 @@ class SessionService:
         status = touched.status
         if touched.record is not None:
             session = Session.from_record(touched.record)
-            if self._ip_guard is not None and not self._ip_guard(session.username, ip):
+            if self._ip_guard is not None and not self._ip_guard(session.username, ip, touched.access):
                 self._store.sessions.end(sid)
                 self._events.record(
                     "ip.rejected",

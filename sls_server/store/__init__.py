@@ -7,6 +7,8 @@ is one Lua script, registered once per client (one ``Scripts``, made by ``Store`
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
+
 import redis
 
 from . import keys
@@ -25,6 +27,7 @@ from .phones import PhoneRepo
 from .sessions import SessionRepo
 from .totp import TotpRepo
 from .users import UserRepo
+from .writebehind import write_behind
 
 __all__ = ["OUTAGE_ERRORS", "Store", "StoreBug", "connect", "is_outage"]
 
@@ -56,6 +59,11 @@ class Store:
     @classmethod
     def from_url(cls, url: str, *, timeout_s: float = 2.0) -> Store:
         return cls(connect(url, timeout_s=timeout_s))
+
+    def write_behind(self) -> AbstractContextManager[None]:
+        """A block whose unanswered writes (events, bookkeeping) go to Redis together at its end
+        (:mod:`.writebehind`)."""
+        return write_behind(self.client)
 
     def ping(self) -> bool:
         return bool(self.client.ping())

@@ -14,6 +14,7 @@ from redis.retry import Retry
 
 from ..errors import StoreUnavailable
 from .faults import StoreBug, error_code, is_outage
+from .writebehind import Queued, later
 
 T = TypeVar("T")
 
@@ -85,6 +86,10 @@ class Scripts:
 
     def __call__(self, name: str, keys: list[str], args: Sequence[str | int]) -> Any:
         return self._scripts[name](keys=keys, args=args)
+
+    def later(self, client: Any, name: str, keys: list[str], args: Sequence[str | int]) -> None:
+        """Run a script whose answer nobody reads: now, or with the open ``write_behind`` block's writes."""
+        later(client, Queued(tuple(args), self._scripts[name], tuple(keys)))
 
 
 def text(value: object) -> str:

@@ -11,7 +11,7 @@ import redis
 from . import keys
 from .base import Scripts, guarded, hash_reply
 from .ids import owner_of
-from .records import LoginTxn, PromptFields
+from .records import LoginTxn, PromptFields, UserAccess
 from .records.codec import changes_hash, pairs
 
 #: Redis TTLs only reclaim memory; expiry is decided by the app clock against the stored instants.
@@ -49,6 +49,18 @@ class LoginRepo:
             return None
         raw = hash_reply(self._r.hgetall(keys.login(username, txn_id)))
         return LoginTxn.from_hash(raw) if raw else None
+
+    def get_with_access(self, txn_id: str) -> tuple[LoginTxn | None, UserAccess]:
+        """The transaction and its user's IP rules together (one slot, one round trip): the verify step
+        judges the address before it settles anything."""
+        username = owner_of(txn_id)
+        if username is None:
+            return None, UserAccess()
+        pipe = self._r.pipeline(transaction=False)
+        pipe.hgetall(keys.login(username, txn_id))
+        pipe.hgetall(keys.user_access(username))
+        raw, access = (hash_reply(found) for found in pipe.execute())
+        return (LoginTxn.from_hash(raw) if raw else None), UserAccess.from_hash(access)
 
     def settle(
         self, txn_id: str, *, now: int, outcome: str, ok_state: str = "authenticated"

@@ -15,7 +15,7 @@ from . import keys
 from .base import Scripts, guarded
 from .ids import owner_of
 from .logins import RECLAIM_MARGIN_S
-from .records import SessionRecord
+from .records import SessionRecord, UserAccess
 from .records.codec import from_pairs, pairs
 
 
@@ -27,6 +27,8 @@ class Touched:
     status: str
     record: SessionRecord | None = None
     username: str | None = None
+    access: UserAccess | None = None
+    """The user's IP rules, read in the same step (the address is judged on every request)."""
 
 
 @guarded
@@ -74,12 +76,18 @@ class SessionRepo:
             return Touched("missing")
         result = self._scripts(
             "session_touch",
-            [keys.session(username, session_id), keys.user(username), keys.user_sessions(username)],
+            [
+                keys.session(username, session_id),
+                keys.user(username),
+                keys.user_sessions(username),
+                keys.user_access(username),
+            ],
             [now, idle_timeout, "1" if extend else "0", session_id],
         )
         status = str(result[0])
         if status == "ok":
-            return Touched(status, record=SessionRecord.from_hash(from_pairs(result[1:]), id=session_id))
+            record = SessionRecord.from_hash(from_pairs(result[1]), id=session_id)
+            return Touched(status, record=record, access=UserAccess.from_hash(from_pairs(result[2])))
         if status == "missing":
             return Touched(status)
         return Touched(status, username=str(result[1]))

@@ -43,6 +43,16 @@ class UserRepo:
         """Update an existing user; False (and nothing written) if the user is gone."""
         return bool(self._scripts("hset_if_exists", [keys.user(username)], pairs(changes_hash(changes))))
 
+    def remember_device(self, username: str, device_id: str) -> None:
+        """The device a login came through, for the next login to offer first (M2FS); unanswered, so it may
+        wait for the step's other bookkeeping (``write_behind``)."""
+        self._scripts.later(
+            self._r,
+            "hset_if_exists",
+            [keys.user(username)],
+            pairs(changes_hash({"default_device": device_id})),
+        )
+
     def revoke(self, username: str, *, disabled: bool, epoch: str | None) -> list[str] | None:
         """Set the disabled flag and, if given, a new epoch (killing every login in progress); disabling
         ends every session in the same step. The ended session ids, or None if there is no such user."""

@@ -1,10 +1,10 @@
 -- Check a session against the app clock and its user, and count the request as activity, in one step, so an
 -- expired session, or one whose user was disabled or deleted, is dead for every worker at once. Expiry
 -- instants live in the hash; the Redis TTL only reclaims memory.
--- KEYS[1] session hash   KEYS[2] user hash   KEYS[3] the user's session index
+-- KEYS[1] session hash   KEYS[2] user hash   KEYS[3] the user's session index   KEYS[4] the user's IP rules
 -- ARGV[1] now   ARGV[2] idle timeout (s)   ARGV[3] '1' to extend idle, '0' to only check   ARGV[4] session id
 -- A session ended by a newer login keeps a tombstone (state 'replaced') so its holder learns why, once.
--- Returns {'ok', field, value, ...} | {'missing'}
+-- Returns {'ok', {session field, value, ...}, {IP rules field, value, ...}} | {'missing'}
 --       | {'expired_absolute' | 'expired_idle' | 'replaced' | 'revoked', username}
 local fields = redis.call('HGETALL', KEYS[1])
 if #fields == 0 then
@@ -39,9 +39,9 @@ if ARGV[3] == '1' then
   s['idle_expires_at'] = tostring(idle)
   s['last_seen_at'] = tostring(now)
 end
-local out = {'ok'}
+local out = {}
 for k, v in pairs(s) do
   out[#out + 1] = k
   out[#out + 1] = v
 end
-return out
+return {'ok', out, redis.call('HGETALL', KEYS[4])}
