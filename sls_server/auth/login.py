@@ -87,7 +87,7 @@ class LoginService:
         ip: str | None,
         admit: Callable[[UserRecord], None] | None,
     ) -> dict[str, Any]:
-        user = self._password.verify(username, password, now=now, ip=ip)
+        user, device_ids = self._password.admit(username, password, now=now, ip=ip)
         if admit is not None:
             admit(user)
         name = user.username
@@ -101,6 +101,7 @@ class LoginService:
                 default=user.default_device,
                 epoch=user.epoch or "",
                 extra={"binding": binding_digest(login_token)},
+                device_ids=device_ids,
             )
         except SlsError as exc:  # repeatable at will by whoever has the password: counted, not each written
             self._events.record_flood("login.refused", per="ip", at=now, user=name, ip=ip, result=exc.code)

@@ -11,7 +11,7 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from ..errors import NotAuthenticated, StoreUnavailable
 from ..events import EventLog
@@ -214,12 +214,27 @@ class SessionService:
     def authenticate_id(self, sid: str, *, now: int, ip: str | None, extend: bool = True) -> Session:
         """:meth:`authenticate` for a holder that keeps a session by its public id, never its token (gateway
         mode's single-user REST session): every rule of the session applies the same."""
-        touched = self._store.sessions.touch(sid, now=now, idle_timeout=self.idle_timeout, extend=extend)
+        return self._use(sid, now=now, ip=ip, mode="extend" if extend else "check")
+
+    def logout(self, token: str | None, *, now: int, ip: str | None) -> Session:
+        """End the live session of ``token``: checked like any request and ended in the same step (one
+        round trip); 401 if there was none. From an address the user may not use, it ends all the same and
+        the answer is 403, as for any request from there."""
+        sid = session_id(token) if token else None
+        if sid is None:
+            raise NotAuthenticated("No valid session: log in first.")
+        session = self._use(sid, now=now, ip=ip, mode="end")
+        self._record_end(session.username, sid, now=now, reason="logout")
+        return session
+
+    def _use(self, sid: str, *, now: int, ip: str | None, mode: Literal["extend", "check", "end"]) -> Session:
+        touched = self._store.sessions.touch(sid, now=now, idle_timeout=self.idle_timeout, mode=mode)
         status = touched.status
         if touched.record is not None:
             session = Session.from_record(touched.record)
             if self._ip_guard is not None and not self._ip_guard(session.username, ip, touched.access):
-                self._store.sessions.end(sid)
+                if mode != "end":
+                    self._store.sessions.end(sid)
                 self._events.record(
                     "ip.rejected",
                     at=now,
@@ -252,19 +267,23 @@ class SessionService:
         """
         username = self._store.sessions.end(session_id_)
         if username:
-            detail = {"session_id": short_id(session_id_)}
-            try:
-                self._events.record(f"session.{reason}", at=now, user=username, detail=detail)
-            except StoreUnavailable:
-                log.error(
-                    "audit event session.%s at=%s user=%s session_id=%s not written (store unavailable); "
-                    "the session is ended",
-                    reason,
-                    now,
-                    username,
-                    detail["session_id"],
-                )
+            self._record_end(username, session_id_, now=now, reason=reason)
         return username
+
+    def _record_end(self, username: str, sid: str, *, now: int, reason: str) -> None:
+        """Record why a session ended, once it has ended (see :meth:`end`)."""
+        detail = {"session_id": short_id(sid)}
+        try:
+            self._events.record(f"session.{reason}", at=now, user=username, detail=detail)
+        except StoreUnavailable:
+            log.error(
+                "audit event session.%s at=%s user=%s session_id=%s not written (store unavailable); "
+                "the session is ended",
+                reason,
+                now,
+                username,
+                detail["session_id"],
+            )
 
     def of_user(self, username: str, *, now: int) -> list[dict[str, Any]]:
         return [

@@ -27,15 +27,12 @@ class LoginRepo:
     def create(self, txn: LoginTxn, *, now: int) -> None:
         username = _owner(txn.txn_id)
         reclaim_at = (txn.dies_at or txn.expires_at) + RECLAIM_MARGIN_S
-        key, index = keys.login(username, txn.txn_id), keys.user_logins(username)
         ttl = max(reclaim_at - now, RECLAIM_MARGIN_S)
-        pipe = self._r.pipeline(transaction=True)
-        pipe.hset(key, items=pairs(txn.to_hash()))
-        pipe.expire(key, ttl)
-        pipe.zremrangebyscore(index, "-inf", now)
-        pipe.zadd(index, {txn.txn_id: now + ttl})
-        pipe.expire(index, ttl)
-        pipe.execute()
+        self._scripts(
+            "login_create",
+            [keys.login(username, txn.txn_id), keys.user_logins(username)],
+            [now, ttl, txn.txn_id, *pairs(txn.to_hash())],
+        )
 
     def forget_user(self, username: str) -> int:
         """Delete every login of the user (the user is being deleted); how many there were."""

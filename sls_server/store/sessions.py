@@ -8,6 +8,7 @@ user was disabled or deleted is refused on its next request even if disabling mi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import redis
 
@@ -70,7 +71,11 @@ class SessionRepo:
         )
         return str(result[0]), [str(old) for old in result[1:]]
 
-    def touch(self, session_id: str, *, now: int, idle_timeout: int, extend: bool) -> Touched:
+    def touch(
+        self, session_id: str, *, now: int, idle_timeout: int, mode: Literal["extend", "check", "end"]
+    ) -> Touched:
+        """Check the session (and its user) and, by ``mode``, extend its idle expiry, only check it, or end
+        it in the same step (a logout)."""
         username = owner_of(session_id)
         if username is None:
             return Touched("missing")
@@ -82,7 +87,7 @@ class SessionRepo:
                 keys.user_sessions(username),
                 keys.user_access(username),
             ],
-            [now, idle_timeout, "1" if extend else "0", session_id],
+            [now, idle_timeout, mode, session_id],
         )
         status = str(result[0])
         if status == "ok":

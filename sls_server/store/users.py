@@ -8,7 +8,7 @@ import redis
 
 from . import keys
 from .base import Scripts, guarded, hash_reply, texts
-from .records import UserChanges, UserRecord
+from .records import LoginView, UserAccess, UserChanges, UserRecord
 from .records.codec import changes_hash, pairs
 
 
@@ -28,6 +28,20 @@ class UserRepo:
     def get(self, username: str) -> UserRecord | None:
         raw = hash_reply(self._r.hgetall(keys.user(username)))
         return UserRecord.from_hash(raw) if raw else None
+
+    def login_view(self, username: str) -> LoginView:
+        """The user, their IP rules and their device ids, in one round trip (all under the user's tag)."""
+        pipe = self._r.pipeline(transaction=False)
+        pipe.hgetall(keys.user(username))
+        pipe.hgetall(keys.user_access(username))
+        pipe.smembers(keys.user_devices(username))
+        raw, access, device_ids = pipe.execute()
+        user = hash_reply(raw)
+        return LoginView(
+            user=UserRecord.from_hash(user) if user else None,
+            access=UserAccess.from_hash(hash_reply(access)),
+            device_ids=tuple(sorted(texts(device_ids))),
+        )
 
     def usernames(self) -> list[str]:
         return sorted(texts(self._r.smembers(keys.USERS_INDEX)))

@@ -3,9 +3,11 @@
 A step of the login flow ends with several small writes whose answers it does not need (the audit events,
 forgetting the password failures, remembering the address and the device, refunding an address's
 reservation). Each used to be its own round trip to Redis, which is most of what a login costs: the work
-Redis does is tiny, the waiting is not. Inside :func:`write_behind`, those writes queue up and go as one
-pipeline when the block ends, whether it ends well or by an error (an event recorded before a refusal
-still lands). A write whose answer decides anything (a lockout settle, a session's creation) never queues.
+Redis does is tiny, the waiting is not. Inside :func:`write_behind`, those writes queue up and ride along
+with the block's next round trip that needs an answer (:func:`carrying`: the queued writes go first in its
+pipeline), or go as one pipeline when the block ends, whether it ends well or by an error (an event
+recorded before a refusal still lands). A write whose answer decides anything (a lockout settle, a
+session's creation) never queues.
 
 Each queued write is itself atomic (one command or one Lua script); the pipeline only saves the waiting,
 it makes no transaction of them, so nothing here may depend on two queued writes landing together. On a
@@ -83,17 +85,49 @@ def write_behind(client: Any) -> Iterator[None]:
             _send(client, queue)
 
 
+class Carrier:
+    """A pipeline that carries the open block's queued writes ahead of the caller's own commands."""
+
+    def __init__(self, client: Any, queue: Sequence[Queued]) -> None:
+        self.client = client
+        self.pipe = client.pipeline(transaction=False)
+        self._queue = list(queue)
+        for write in self._queue:
+            write.queue_on(self.pipe)
+
+    def execute(self) -> list[Any]:
+        """Send everything in one round trip; the answers to the caller's commands, errors included as
+        values (the caller decides about its own). A queued write Redis refused raises here."""
+        answers = self.pipe.execute(raise_on_error=False)
+        _check(self.client, self._queue, answers[: len(self._queue)])
+        return list(answers[len(self._queue) :])
+
+
+def carrying(client: Any) -> Carrier | None:
+    """A :class:`Carrier` holding the open block's queued writes (the queue is emptied), or None when
+    there are none to carry: then the caller sends its commands as it would anyway."""
+    queue = _queue.get()
+    if not queue or not isinstance(client, redis.Redis):
+        return None
+    carrier = Carrier(client, queue)
+    queue.clear()
+    return carrier
+
+
+def _check(client: Any, queue: Sequence[Queued], answers: Sequence[Any]) -> None:
+    for write, answer in zip(queue, answers, strict=True):
+        if isinstance(answer, redis.exceptions.NoScriptError):
+            write.send(client)  # Redis restarted and lost the script: sent alone, which reloads it
+        elif isinstance(answer, Exception):
+            raise answer
+
+
 def _send(client: Any, queue: Sequence[Queued]) -> None:
     try:
         pipe = client.pipeline(transaction=False)
         for write in queue:
             write.queue_on(pipe)
-        results = pipe.execute(raise_on_error=False)
-        for write, result in zip(queue, results, strict=True):
-            if isinstance(result, redis.exceptions.NoScriptError):
-                write.send(client)
-            elif isinstance(result, Exception):
-                raise result
+        _check(client, queue, pipe.execute(raise_on_error=False))
     except redis.exceptions.RedisError as exc:
         if is_outage(exc):
             log.warning("Redis cannot serve write_behind: %s", error_code(exc))

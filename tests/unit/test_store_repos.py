@@ -108,7 +108,7 @@ def test_a_session_reads_back_extended_and_listed(store: Store) -> None:
         verified={"withdrawal": NOW + 300},
     )
     assert store.sessions.create(session, now=NOW, concurrency="replace", epoch="e1") == ("ok", [])
-    touched = store.sessions.touch(session.id, now=NOW + 10, idle_timeout=600, extend=True)
+    touched = store.sessions.touch(session.id, now=NOW + 10, idle_timeout=600, mode="extend")
     assert touched.status == "ok"
     assert touched.record == replace(session, idle_expires_at=NOW + 610, last_seen_at=NOW + 10)
     assert store.sessions.for_user("alice", now=NOW + 10) == [touched.record]
