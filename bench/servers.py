@@ -76,7 +76,8 @@ def start_sls(
     Returns the server and its start-to-ready seconds."""
     port = free_port()
     env = {**os.environ, "SLS_DATA_DIR": str(workdir / f"{name}-data"), **settings}
-    command = [sys.executable, "-m", "sls_server.cli.main", "serve", "--port", str(port)]
+    # -P: the working folder does not go first on sys.path, so a devices.py there cannot shadow the package
+    command = [sys.executable, "-P", "-m", "sls_server.cli.main", "serve", "--port", str(port)]
     command += ["--workers", str(workers), "--threads", str(threads)]
     if redis_url:
         command += ["--redis-url", redis_url]

@@ -64,8 +64,10 @@ class ChildServer:
         return env
 
     def start(self, timeout_s: float = 60.0) -> ChildServer:
+        # -P: the caller's working folder is not put first on sys.path, so a devices.py or scenarios/ of the
+        # project the tests run in cannot shadow this package's own (python -m would import them instead).
         command = [
-            sys.executable, "-m", "sls_server.cli.main", "serve",
+            sys.executable, "-P", "-m", "sls_server.cli.main", "serve",
             "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers),
         ]  # fmt: skip
         self.folder.mkdir(parents=True, exist_ok=True)

@@ -41,14 +41,12 @@ class EventLog:
         device_id: str | None = None,
         result: str | None = None,
         detail: dict[str, Any] | None = None,
-    ) -> str:
+    ) -> None:
+        """Append the event to the trail; inside a ``Store.write_behind`` block, with the block's writes."""
         event = self._event(type_, at, user, ip, factor, device_id, result, detail)
-        event_id = self._repo.append(event, retention_s=self.retention_s, window_s=self.window_s)
-        if event_id is None:  # pragma: no cover - only grouped events are ever folded
-            raise RuntimeError(f"an ungrouped {type_} event was not written")
+        self._repo.append(event, retention_s=self.retention_s, window_s=self.window_s)
         log.info("%s %s", type_, _fields(event))
         observe_event(event)  # the Prometheus counters, in-process: no Redis round trip
-        return event_id
 
     def record_flood(
         self,
@@ -68,7 +66,9 @@ class EventLog:
         window's count arrives as an ``events.summary`` event once the window has closed."""
         event = self._event(type_, at, user, ip, factor, device_id, result, detail)
         group = {"type": type_, "result": result or "", per: (ip if per == "ip" else user) or "-"}
-        event_id = self._repo.append(event, retention_s=self.retention_s, window_s=self.window_s, group=group)
+        event_id = self._repo.append_grouped(
+            event, retention_s=self.retention_s, window_s=self.window_s, group=group
+        )
         if event_id is None:
             log.debug("%s (counted in its window) %s", type_, _fields(event))
         else:

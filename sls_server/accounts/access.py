@@ -19,7 +19,7 @@ from typing import Any
 from ..errors import InvalidRequest
 from ..events import EventLog
 from ..store import Store
-from ..store.records import AccountRecord
+from ..store.records import AccountRecord, UserAccess
 from .clientip import IPNetwork, in_networks, network_text, parse_ip, parse_network
 from .errors import AccountExists, UnknownAccount, UserInAnotherAccount, UserNotFound
 from .users import USERNAME_RE, canonical_username
@@ -111,12 +111,14 @@ class IpRestrictions:
 
     # --- the checks -----------------------------------------------------------------------------------
 
-    def allowed(self, username: str, ip: str | None) -> bool:
+    def allowed(self, username: str, ip: str | None, access: UserAccess | None = None) -> bool:
         """May ``ip`` log in as (or use a session of) ``username``? An unknown address passes only when
-        no list applies: failing closed, since an address we cannot read cannot be shown to be allowed."""
+        no list applies: failing closed, since an address we cannot read cannot be shown to be allowed.
+        ``access`` is the user's rules if the caller read them with its own step (no second round trip)."""
         if not USERNAME_RE.fullmatch(username):
             return True  # not a username that could exist, so no list; the password check refuses it
-        access = self._store.access.user_access(username)
+        if access is None:
+            access = self._store.access.user_access(username)
         lists = [_networks(access.allowlist)] if access.allowlist else []
         if access.account_id:
             shared = self._store.access.account_allowlist(access.account_id)

@@ -11,7 +11,7 @@ from ..errors import InvalidRequest
 from ..events import EventLog
 from ..store import Store
 from ..store.ids import short_id
-from ..store.records import UserRecord
+from ..store.records import LoginView, UserRecord
 from .devices import without
 from .errors import UserExists, UserNotFound, WeakPassword
 from .passwords import PasswordHasher, PasswordRejected, check_password_policy
@@ -166,18 +166,28 @@ class UserService:
                 return
         raise RuntimeError(f"device {device_id} kept changing under {tries} updates")  # pragma: no cover
 
-    def check_password(self, username: str, password: str, *, now: int) -> UserRecord | None:
+    def login_view(self, name: str) -> LoginView:
+        """The user (by canonical name), their IP rules and device ids, in one read."""
+        return self._store.users.login_view(name)
+
+    def check_password(
+        self, username: str, password: str, *, now: int, view: LoginView | None = None
+    ) -> UserRecord | None:
         """The user's record if the password is right; None otherwise, in the same time either way.
+        ``view`` is the user as the caller read them moments ago (:meth:`login_view`), saving the read.
 
         A right password whose hash was made under another profile is hashed again under this one: an
         unknown user costs a dummy hash of the current profile, so a stored hash left cheaper would make
         real users answer faster (a timing oracle), and a costlier one slower.
         """
-        try:
-            name = canonical_username(username)
-        except InvalidRequest:
-            name = None
-        record = self._store.users.get(name) if name else None
+        if view is not None:
+            record = view.user
+        else:
+            try:
+                name: str | None = canonical_username(username)
+            except InvalidRequest:
+                name = None
+            record = self._store.users.get(name) if name else None
         if record is None:
             self._hasher.dummy_verify(password)
             return None

@@ -7,6 +7,7 @@ factor the client asked for, else the user's default device, else the first usab
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from ..accounts.devices import DeviceService, lapsed
@@ -23,9 +24,12 @@ class FactorChoice:
         self._devices = devices
         self._factors = factors
 
-    def options(self, username: str, *, now: int) -> tuple[list[DeviceRecord], Usable]:
-        """(active devices, usable (factor, device) pairs): a locked or lapsed device offers nothing."""
-        enrolled = [d for d in self._devices.active_of_user(username) if not lapsed(d, now)]
+    def options(
+        self, username: str, *, now: int, device_ids: Sequence[str] | None = None
+    ) -> tuple[list[DeviceRecord], Usable]:
+        """(active devices, usable (factor, device) pairs): a locked or lapsed device offers nothing.
+        ``device_ids``: the user's, if the caller read them with the user."""
+        enrolled = [d for d in self._devices.active_of_user(username, device_ids) if not lapsed(d, now)]
         usable = [
             (factor.type, device)
             for device in enrolled
@@ -35,11 +39,18 @@ class FactorChoice:
         return enrolled, usable
 
     def pick(
-        self, username: str, type_: str | None, device_id: str | None, default: str | None, *, now: int
+        self,
+        username: str,
+        type_: str | None,
+        device_id: str | None,
+        default: str | None,
+        *,
+        now: int,
+        device_ids: Sequence[str] | None = None,
     ) -> tuple[Factor, DeviceRecord, Usable]:
         """The factor and device the step runs on, and every usable pair (the client's list to switch to).
         No usable pair: ``device_locked`` if the user has devices, all locked; else ``no_second_factor``."""
-        enrolled, usable = self.options(username, now=now)
+        enrolled, usable = self.options(username, now=now, device_ids=device_ids)
         if not usable:
             raise DeviceLocked() if enrolled else NoSecondFactor()
         matches = [

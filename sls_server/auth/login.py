@@ -19,7 +19,7 @@ from typing import Any
 from ..errors import SlsError
 from ..events import EventLog
 from ..store import Store
-from ..store.records import LoginTxn, UserRecord
+from ..store.records import LoginTxn, UserAccess, UserRecord
 from .errors import LoginBindingRequired, UnknownTransaction
 from .password_step import PasswordStep
 from .second_factor import SecondFactor
@@ -75,7 +75,19 @@ class LoginService:
         """The second-factor step and the ``login_token`` that binds it to this client. ``admit`` may refuse
         the user once the password is right and before any second factor is sent (a door's own rule, as
         gateway mode's paper/live toggle), by raising an ``SlsError``."""
-        user = self._password.verify(username, password, now=now, ip=ip)
+        with self._store.write_behind():  # the step's events and refunds: one round trip at its end
+            return self._start(username, password, now=now, ip=ip, admit=admit)
+
+    def _start(
+        self,
+        username: str,
+        password: str,
+        *,
+        now: int,
+        ip: str | None,
+        admit: Callable[[UserRecord], None] | None,
+    ) -> dict[str, Any]:
+        user, device_ids = self._password.admit(username, password, now=now, ip=ip)
         if admit is not None:
             admit(user)
         name = user.username
@@ -89,6 +101,7 @@ class LoginService:
                 default=user.default_device,
                 epoch=user.epoch or "",
                 extra={"binding": binding_digest(login_token)},
+                device_ids=device_ids,
             )
         except SlsError as exc:  # repeatable at will by whoever has the password: counted, not each written
             self._events.record_flood("login.refused", per="ip", at=now, user=name, ip=ip, result=exc.code)
@@ -106,29 +119,31 @@ class LoginService:
         ip: str | None,
         mode: str | None = None,
     ) -> dict[str, Any]:
-        txn = self._login_txn(txn_id, login_token)
+        txn, _ = self._login_txn(txn_id, login_token)
         return self._steps.switch(txn, type_, device_id, now=now, ip=ip, mode=mode)
 
     def verify(
         self, txn_id: str, login_token: str | None, response: str, *, now: int, ip: str | None
     ) -> Authenticated:
-        txn = self._login_txn(txn_id, login_token)
-        self._sessions.require_ip(txn.username, ip, now=now)
-        self._sessions.refuse_if_busy(txn.username, now=now)
-        self._steps.answer(txn, response, now=now, ip=ip)
-        return self._finish(txn, now=now, ip=ip)
+        txn, access = self._login_txn(txn_id, login_token)
+        with self._store.write_behind():
+            self._sessions.require_ip(txn.username, ip, now=now, access=access)
+            self._sessions.refuse_if_busy(txn.username, now=now)
+            self._steps.answer(txn, response, now=now, ip=ip)
+            return self._finish(txn, now=now, ip=ip)
 
     def status(
         self, txn_id: str, login_token: str | None, *, now: int, ip: str | None
     ) -> tuple[dict[str, Any], Authenticated | None]:
         """Where a login stands; once a push is approved, the first poll also gets the session."""
-        txn = self._login_txn(txn_id, login_token)
+        txn, access = self._login_txn(txn_id, login_token)
         state = txn.state
         body: dict[str, Any] = {"txn_id": txn_id, "expires_at": txn.expires_at, "factor": txn.factor}
         if state == "approved":
-            self._sessions.require_ip(txn.username, ip, now=now)
+            self._sessions.require_ip(txn.username, ip, now=now, access=access)
             if self._steps.collect(txn_id, now=now):
-                result = self._finish(txn, now=now, ip=ip)
+                with self._store.write_behind():
+                    result = self._finish(txn, now=now, ip=ip)
                 return {**body, **result.body()}, result
             state = "authenticated"
         if state == "second_factor":
@@ -144,17 +159,18 @@ class LoginService:
             body["reason"] = reason
         return {**body, "state": shown}, None
 
-    def _login_txn(self, txn_id: str, login_token: str | None) -> LoginTxn:
-        """The transaction, if the caller is the client it is bound to. A missing and a wrong token get the
-        same answer, so the route is no oracle for which transactions exist under which token."""
+    def _login_txn(self, txn_id: str, login_token: str | None) -> tuple[LoginTxn, UserAccess]:
+        """The transaction, if the caller is the client it is bound to, and its user's IP rules (read in the
+        same round trip). A missing and a wrong token get the same answer, so the route is no oracle for
+        which transactions exist under which token."""
         if not login_token:
             raise LoginBindingRequired()
-        txn = self._steps.load(txn_id)
+        txn, access = self._steps.load_with_access(txn_id)
         if txn.purpose != "login":
             raise UnknownTransaction()
         if not hmac.compare_digest(binding_digest(login_token), txn.binding or ""):
             raise LoginBindingRequired()
-        return txn
+        return txn, access
 
     def _finish(self, txn: LoginTxn, *, now: int, ip: str | None) -> Authenticated:
         name = txn.username
@@ -168,7 +184,7 @@ class LoginService:
         )
         # the address that passed the password step is the one the user "knows"
         self._password.succeeded(name, txn.ip or ip, now=now)
-        self._store.users.set_fields(name, {"default_device": txn.device_id})  # M2FS: remembered
+        self._store.users.remember_device(name, txn.device_id)  # M2FS: offered first next time
         self._events.record(
             "login.succeeded",
             at=now,

@@ -19,7 +19,7 @@ from ..accounts.errors import IpRestricted
 from ..accounts.users import UserService, canonical_username
 from ..errors import InvalidRequest
 from ..events import EventLog
-from ..store.records import UserRecord
+from ..store.records import UserAccess, UserRecord
 from .errors import InvalidCredentials
 from .lockout import event_subject, lock_name
 
@@ -34,6 +34,8 @@ class Attempt:
     now: int
     id: str = field(default_factory=lambda: secrets.token_hex(12))
     notes: dict[str, str] = field(default_factory=dict)
+    access: UserAccess | None = None
+    """The user's IP rules as read with the user (None: read them if needed)."""
 
 
 class LoginCheck(Protocol):
@@ -62,7 +64,9 @@ class IpCheck:
             name = canonical_username(attempt.username)
         except InvalidRequest:
             return  # cannot be a user, so no list applies; the password check refuses it as usual
-        if not self._restrictions.allowed(name, attempt.ip):  # costs the client nothing: counted per window
+        if not self._restrictions.allowed(
+            name, attempt.ip, attempt.access
+        ):  # counted per window: costs nothing
             self._events.record_flood(
                 "ip.rejected", per="ip", at=attempt.now, user=name, ip=attempt.ip, result="login_refused"
             )
@@ -87,14 +91,22 @@ class PasswordStep:
         """The user's record if every check lets the attempt through and the password is right; otherwise
         the check's error or ``InvalidCredentials``. ``door`` names the events (``login.password_failed``,
         ``ibkey.password_failed``)."""
-        try:
-            canonical: str | None = canonical_username(username)
-        except InvalidRequest:
-            canonical = None
-        attempt = Attempt(username, lock_name(username, canonical), ip, now)
+        user, _ = self.admit(username, password, now=now, ip=ip, door=door)
+        return user
+
+    def admit(
+        self, username: str, password: str, *, now: int, ip: str | None, door: str = "login"
+    ) -> tuple[UserRecord, tuple[str, ...]]:
+        """:meth:`verify`, and the user's device ids read with the user (the login's next step needs them).
+        The user, their IP rules and devices are read once, before the checks: one round trip."""
+        canonical = _canonical_or_none(username)
+        view = self._users.login_view(canonical) if canonical else None
+        attempt = Attempt(
+            username, lock_name(username, canonical), ip, now, access=view.access if view else None
+        )
         for check in self.checks:
             check.before_password(attempt)
-        user = self._users.check_password(username, password, now=now)
+        user = self._users.check_password(username, password, now=now, view=view)
         for check in self.checks:
             check.after_password(attempt, ok=user is not None)
         if user is None:
@@ -103,8 +115,15 @@ class PasswordStep:
                 f"{door}.password_failed", at=now, user=subject, ip=ip, result="failure", detail=extra or None
             )
             raise InvalidCredentials()
-        return user
+        return user, view.device_ids if view else ()
 
     def succeeded(self, username: str, ip: str | None, *, now: int) -> None:
         for check in self.checks:
             check.login_succeeded(username, ip, now=now)
+
+
+def _canonical_or_none(username: str) -> str | None:
+    try:
+        return canonical_username(username)
+    except InvalidRequest:
+        return None

@@ -14,7 +14,7 @@ a login alive forever and draw challenge after challenge from a card. It also re
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any, cast
 
@@ -24,7 +24,7 @@ from ..events import EventLog
 from ..factors import ApprovalFactor, Begin, Factor, FactorRegistry
 from ..store import Store
 from ..store.ids import new_id
-from ..store.records import DeviceRecord, LoginTxn, PromptFields
+from ..store.records import DeviceRecord, LoginTxn, PromptFields, UserAccess
 from .errors import (
     AccountDisabled,
     DeviceInactive,
@@ -81,10 +81,14 @@ class SecondFactor:
         type_: str | None = None,
         device_id: str | None = None,
         epoch: str = "",
+        device_ids: Sequence[str] | None = None,
     ) -> dict[str, Any]:
         """Open the step on the chosen, else the default, else the first usable factor; the client's body.
-        ``epoch`` is the user's, read with the password check (or the session's, for a step-up)."""
-        factor, device, usable = self._choice.pick(username, type_, device_id, default, now=now)
+        ``epoch`` is the user's, read with the password check (or the session's, for a step-up), and so are
+        ``device_ids`` if given."""
+        factor, device, usable = self._choice.pick(
+            username, type_, device_id, default, now=now, device_ids=device_ids
+        )
         txn_id = new_id(username, TXN_RANDOM_BYTES)
         prompt = factor.begin(device, Begin(txn_id, username, now, purpose))
         dies_at = now + LIFETIME_TTLS * self._challenge_ttl
@@ -105,8 +109,8 @@ class SecondFactor:
             ip=ip,
         )
         remembered: PromptFields = {**(extra or {}), **prompt.remembered}
+        self._issued(username, factor, device, now=now, ip=ip, purpose=purpose)  # sent with the step itself
         self._store.logins.create(replace(txn, **remembered), now=now)
-        self._issued(username, factor, device, now=now, ip=ip, purpose=purpose)
         return {
             "txn_id": txn_id,
             "expires_at": expires_at,
@@ -177,6 +181,13 @@ class SecondFactor:
         if not txn:
             raise UnknownTransaction()
         return txn
+
+    def load_with_access(self, txn_id: str) -> tuple[LoginTxn, UserAccess]:
+        """The step and its user's IP rules, read together (the login's verify judges the address)."""
+        txn, access = self._store.logins.get_with_access(txn_id)
+        if not txn:
+            raise UnknownTransaction()
+        return txn, access
 
     def answer(self, txn: LoginTxn, response: str, *, now: int, ip: str | None) -> DeviceRecord:
         """Check a typed response (card, app code, SMS) to the step the caller loaded; the device once

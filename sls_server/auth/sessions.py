@@ -11,13 +11,13 @@ import hashlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from ..errors import NotAuthenticated, StoreUnavailable
 from ..events import EventLog
 from ..store import Store
 from ..store.ids import SEPARATOR, new_id, owner_of, short_id
-from ..store.records import SessionRecord
+from ..store.records import SessionRecord, UserAccess
 from .errors import (
     AccountDisabled,
     SessionActive,
@@ -32,8 +32,8 @@ TOKEN_BYTES = 32
 log = logging.getLogger(__name__)
 
 
-#: (username, client address) -> may this address use the user's session?
-IpGuard = Callable[[str, "str | None"], bool]
+#: (username, client address, the user's rules if already read) -> may this address use the user's session?
+IpGuard = Callable[[str, "str | None", "UserAccess | None"], bool]
 
 
 def session_id(token: str) -> str | None:
@@ -107,9 +107,11 @@ class SessionService:
         self.concurrency = concurrency
         self._ip_guard = ip_guard
 
-    def require_ip(self, username: str, ip: str | None, *, now: int) -> None:
+    def require_ip(
+        self, username: str, ip: str | None, *, now: int, access: UserAccess | None = None
+    ) -> None:
         """The address rule at the moment a session would be created (the verify step), not only after."""
-        if self._ip_guard is not None and not self._ip_guard(username, ip):
+        if self._ip_guard is not None and not self._ip_guard(username, ip, access):
             self._events.record("ip.rejected", at=now, user=username, ip=ip, result="verify_refused")
             raise SessionIpRejected("This address may not log in to this account.")
 
@@ -212,12 +214,27 @@ class SessionService:
     def authenticate_id(self, sid: str, *, now: int, ip: str | None, extend: bool = True) -> Session:
         """:meth:`authenticate` for a holder that keeps a session by its public id, never its token (gateway
         mode's single-user REST session): every rule of the session applies the same."""
-        touched = self._store.sessions.touch(sid, now=now, idle_timeout=self.idle_timeout, extend=extend)
+        return self._use(sid, now=now, ip=ip, mode="extend" if extend else "check")
+
+    def logout(self, token: str | None, *, now: int, ip: str | None) -> Session:
+        """End the live session of ``token``: checked like any request and ended in the same step (one
+        round trip); 401 if there was none. From an address the user may not use, it ends all the same and
+        the answer is 403, as for any request from there."""
+        sid = session_id(token) if token else None
+        if sid is None:
+            raise NotAuthenticated("No valid session: log in first.")
+        session = self._use(sid, now=now, ip=ip, mode="end")
+        self._record_end(session.username, sid, now=now, reason="logout")
+        return session
+
+    def _use(self, sid: str, *, now: int, ip: str | None, mode: Literal["extend", "check", "end"]) -> Session:
+        touched = self._store.sessions.touch(sid, now=now, idle_timeout=self.idle_timeout, mode=mode)
         status = touched.status
         if touched.record is not None:
             session = Session.from_record(touched.record)
-            if self._ip_guard is not None and not self._ip_guard(session.username, ip):
-                self._store.sessions.end(sid)
+            if self._ip_guard is not None and not self._ip_guard(session.username, ip, touched.access):
+                if mode != "end":
+                    self._store.sessions.end(sid)
                 self._events.record(
                     "ip.rejected",
                     at=now,
@@ -250,19 +267,23 @@ class SessionService:
         """
         username = self._store.sessions.end(session_id_)
         if username:
-            detail = {"session_id": short_id(session_id_)}
-            try:
-                self._events.record(f"session.{reason}", at=now, user=username, detail=detail)
-            except StoreUnavailable:
-                log.error(
-                    "audit event session.%s at=%s user=%s session_id=%s not written (store unavailable); "
-                    "the session is ended",
-                    reason,
-                    now,
-                    username,
-                    detail["session_id"],
-                )
+            self._record_end(username, session_id_, now=now, reason=reason)
         return username
+
+    def _record_end(self, username: str, sid: str, *, now: int, reason: str) -> None:
+        """Record why a session ended, once it has ended (see :meth:`end`)."""
+        detail = {"session_id": short_id(sid)}
+        try:
+            self._events.record(f"session.{reason}", at=now, user=username, detail=detail)
+        except StoreUnavailable:
+            log.error(
+                "audit event session.%s at=%s user=%s session_id=%s not written (store unavailable); "
+                "the session is ended",
+                reason,
+                now,
+                username,
+                detail["session_id"],
+            )
 
     def of_user(self, username: str, *, now: int) -> list[dict[str, Any]]:
         return [

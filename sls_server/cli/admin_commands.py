@@ -60,12 +60,20 @@ def connect(url: str | None, token: str | None) -> AdminClient:
     return AdminClient(url, token)
 
 
+NO_ROUTE = "this server has no such route: is it an older version?"
+UNTRUSTED = "a self-signed one (`sls gateway --tls`)? trust it: SSL_CERT_FILE=<data dir>/gateway-tls/cert.pem"
+
+
 @contextlib.contextmanager
-def server_errors() -> Iterator[None]:
-    """The server's error code and message in red, exit 1; no server at all, said plainly, exit 1."""
+def server_errors(no_route: str = NO_ROUTE) -> Iterator[None]:
+    """The server's error code and message in red, exit 1; no server at all, said plainly, exit 1.
+
+    ``no_route`` explains a 404 ``not_found``: the server lacks the route the command calls."""
     try:
         yield
     except NoServer as exc:
+        if "CERTIFICATE_VERIFY_FAILED" in exc.reason:  # a server answered, with a certificate we do not trust
+            raise CliError(f"cannot trust the certificate of {exc.url} ({exc.reason}); {UNTRUSTED}") from None
         hint = "start one with `sls demo` or `sls serve`"
         raise CliError(f"no server at {exc.url} ({exc.reason}); {hint}") from None
     except ApiError as exc:
@@ -77,7 +85,7 @@ def server_errors() -> Iterator[None]:
         elif exc.code == "ip_restricted":
             hint = " (an IP allowlist: see `sls user allowlist <user>` and its account's)"
         elif exc.code == "not_found":
-            hint = " (this server has no such route: is it an older version?)"
+            hint = f" ({no_route})"
         elif exc.code == "reauth_required":
             purpose = exc.body.get("purpose", "<purpose>")
             hint = f" (verify your identity first: sls stepup --purpose {purpose})"

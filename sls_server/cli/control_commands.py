@@ -123,7 +123,7 @@ def sessions() -> None:
     \b
     Examples:
       sls sessions list card-carl
-      sls sessions end 3f2a...
+      sls sessions end card-carl~3f2a...    # an id as the list prints it
     """
 
 
@@ -171,9 +171,12 @@ def list_sessions(username: str, url: str | None, admin_token: str | None, as_js
 def end_session(session_id: str, url: str | None, admin_token: str | None, as_json: bool) -> None:
     """End a session now: its token is dead at once (DELETE /admin/v1/sessions/<session_id>).
 
+    SESSION_ID is the id `sls sessions list USER` prints (`<username>~` and 64 hex digits), not the
+    12-character `session_id` of audit events.
+
     \b
     Example:
-      sls sessions end 3f2a9c0d1e2b4a5f
+      sls sessions end "$(sls sessions list card-carl --json | jq -r '.sessions[0].id')"
     """
     result = call(url, admin_token, "DELETE", f"/admin/v1/sessions/{segment(session_id)}")
     if as_json:

@@ -164,6 +164,7 @@ def card_status(device_id: str, url: str | None, sim_token: str | None, as_json:
     """What the simulated DSC+ card shows: serial, locked or not, PIN tries left.
 
     GET /sim/v1/dscplus/<device_id>.
+
     \b
     Example:
       sls device card-status dscplus-1d68b218dc44

@@ -37,7 +37,14 @@ def print_prompt(flow: Flow, answer: dict[str, Any], as_json: bool, answerer: An
         print_json(answer)
         return
     shown = dict(flow.factor)
-    shown["other factors"] = [f"{f.get('type')} {f.get('device_id')}" for f in flow.factors]
+    current = (flow.factor.get("type"), flow.factor.get("device_id"))
+    others = [
+        f"{f.get('type')} {f.get('device_id')}"
+        for f in flow.factors
+        if (f.get("type"), f.get("device_id")) != current
+    ]
+    if others:  # the one prompted is not another factor
+        shown["other factors"] = others
     print_renderable(fields_table(f"{flow.kind} of {flow.username}: {flow.factor.get('type')}", shown))
     note(hint(answerer, flow))
     note("answer with `sls answer <response>` (or --auto), switch with `sls switch <type>`")

@@ -92,10 +92,11 @@ def calls(
         print_json(body)
         return
     found = body.get("calls") or []
-    columns = ["at (UTC)", "code", "transcript", "audio"]
+    columns = ["at (UTC)", "id", "code", "transcript", "audio"]  # the id: for `sls phone audio`
     rows = [
         [
             when(c.get("at"), short=True),
+            c.get("id"),
             c.get("code"),
             c.get("transcript"),
             _absolute(client, c.get("audio_url")),

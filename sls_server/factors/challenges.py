@@ -63,6 +63,12 @@ class ChallengePolicy:
         )
 
 
+def _draw_candidates(suite: OcraSuite) -> tuple[list[str], list[str]]:
+    """A try's candidate challenges and their encodings (RFC 6287's: what the card's memory compares)."""
+    candidates = [new_challenge() for _ in range(_CANDIDATES_PER_TRY)]
+    return candidates, [encoded_question_key(suite, c) for c in candidates]
+
+
 def new_challenge() -> str:
     """Six digits from ``secrets``, zero-padded: QN06."""
     return f"{secrets.randbelow(10**6):06d}"
@@ -82,15 +88,18 @@ class ChallengeIssuer:
         chance below 2**-100).
         :class:`ChallengeLimited` when the card or the user has had its share."""
         device_id = device.device_id
-        wait, scope = self._devices.count_issue(
+        candidates, encodings = _draw_candidates(suite)
+        issued = self._devices.issue_challenge(
             device_id,
             step.username,
             now=step.now,
             window=self.policy.window,
             limit=self.policy.limit,
             member=secrets.token_hex(8),
+            encodings=encodings,
+            history=self.policy.history,
         )
-        if wait:
+        if issued.wait:
             self._events.record_flood(
                 "challenge.rate_limited",
                 per="user",
@@ -99,12 +108,13 @@ class ChallengeIssuer:
                 factor=device.type,
                 device_id=device_id,
                 result="rate_limited",
-                detail={"scope": scope, "purpose": step.purpose},
+                detail={"scope": issued.scope, "purpose": step.purpose},
             )
-            raise ChallengeLimited(retry_after=wait)
-        for _ in range(_TRIES):
-            candidates = [new_challenge() for _ in range(_CANDIDATES_PER_TRY)]
-            encodings = [encoded_question_key(suite, c) for c in candidates]
+            raise ChallengeLimited(retry_after=issued.wait)
+        if issued.claimed:
+            return candidates[issued.claimed - 1]
+        for _ in range(_TRIES - 1):
+            candidates, encodings = _draw_candidates(suite)
             claimed = self._devices.claim_challenge(device_id, encodings, self.policy.history)
             if claimed:
                 return candidates[claimed - 1]

@@ -140,7 +140,7 @@ class GatewayService:
         except NoGatewaySession:
             return None
         touched = self._store.sessions.touch(
-            record.session_id, now=now, idle_timeout=self._sessions.idle_timeout, extend=False
+            record.session_id, now=now, idle_timeout=self._sessions.idle_timeout, mode="check"
         )
         if touched.record is None:
             self._forget(record, now=now, why=touched.status)

@@ -7,6 +7,8 @@ is one Lua script, registered once per client (one ``Scripts``, made by ``Store`
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
+
 import redis
 
 from ..errors import StoreUnavailable
@@ -26,6 +28,7 @@ from .phones import PhoneRepo
 from .sessions import SessionRepo
 from .totp import TotpRepo
 from .users import UserRepo
+from .writebehind import write_behind
 
 __all__ = ["OUTAGE_ERRORS", "Store", "StoreBug", "connect", "is_outage"]
 
@@ -63,6 +66,11 @@ class Store:
         except (redis.exceptions.RedisError, redis.exceptions.RedisClusterException) as exc:
             raise StoreUnavailable() from exc
         return cls(client)
+
+    def write_behind(self) -> AbstractContextManager[None]:
+        """A block whose unanswered writes (events, bookkeeping) go to Redis together at its end
+        (:mod:`.writebehind`)."""
+        return write_behind(self.client)
 
     def ping(self) -> bool:
         return bool(self.client.ping())

@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from . import keys
 from .base import Client, Scripts, guarded, hash_reply, texts
 from .records import DeviceChanges, DeviceRecord
 from .records.codec import changes_hash, pairs
+
+
+@dataclass(frozen=True, slots=True)
+class Issued:
+    """What issuing a challenge found: ``wait`` seconds (0: room in both windows) and which ``scope``
+    refused, else the 1-based index of the candidate ``claimed`` (0: the card remembers them all)."""
+
+    wait: int
+    scope: str | None
+    claimed: int
 
 
 @guarded
@@ -45,24 +57,45 @@ class DeviceRepo:
         """The encodings the card remembers, oldest first."""
         return texts(self._r.zrange(keys.device_used_challenges(device_id), 0, -1))
 
-    def count_issue(
-        self, device_id: str, username: str, *, now: int, window: int, limit: int, member: str
-    ) -> tuple[int, str | None]:
-        """Count one challenge against the card's and the user's sliding windows: (0, None) when both had
-        room, else (seconds to wait, "device" or "user") with nothing counted (a refusal by the second
-        window gives back the place taken in the first)."""
-        counted: list[str] = []
-        for scope, key in (
-            ("device", keys.device_challenge_issues(device_id)),
-            ("user", keys.user_challenge_issues(username)),
-        ):
-            wait = int(self._scripts("sliding_window", [key], [now, window, limit, member]))
-            if wait:
-                for earlier in counted:
-                    self._r.zrem(earlier, member)
-                return wait, scope
-            counted.append(key)
-        return 0, None
+    def issue_challenge(
+        self,
+        device_id: str,
+        username: str,
+        *,
+        now: int,
+        window: int,
+        limit: int,
+        member: str,
+        encodings: list[str],
+        history: int,
+    ) -> Issued:
+        """Count one challenge against the card's and the user's sliding windows and claim the first of
+        ``encodings`` the card does not remember, in one round trip: the user's window (their slot) beside
+        the card's window and claim (one script on the card's slot: nothing claimed when its window is full).
+        A refusal by either window issues nothing and counts nothing: the other window's place is given
+        back, and a claim the user's window refused is forgotten again (at a full history the claim has
+        already dropped the card's oldest one: a challenge forgotten early, which only the forgetting
+        argument in ``factors/challenges.py`` ever relies on)."""
+        user_window = keys.user_challenge_issues(username)
+        card_window = keys.device_challenge_issues(device_id)
+        used = keys.device_used_challenges(device_id)
+        user_wait, claim = self._scripts.each_of(
+            [
+                ("sliding_window", [user_window], [now, window, limit, member]),
+                ("claim_challenge", [used, card_window], [history, *encodings, now, window, limit, member]),
+            ]
+        )
+        card_wait = int(claim[1]) if isinstance(claim, list) else 0
+        if card_wait:
+            if not int(user_wait):
+                self._r.zrem(user_window, member)
+            return Issued(card_wait, "device", 0)
+        if int(user_wait):
+            self._r.zrem(card_window, member)
+            if int(claim):
+                self._r.zrem(used, encodings[int(claim) - 1])
+            return Issued(int(user_wait), "user", 0)
+        return Issued(0, None, int(claim))
 
     def delete(self, device_id: str) -> None:
         self._r.delete(

@@ -113,6 +113,8 @@ class EmbeddedRedis:
         self.process: subprocess.Popen[bytes] | None = None
         self.socket_path: Path | None = None
         self._own_socket_dir = False  # a short folder made for the socket, removed at stop
+        self.shared = False
+        """True when another server's embedded Redis already served the data folder and this one uses it."""
 
     @property
     def url(self) -> str:
@@ -139,13 +141,23 @@ class EmbeddedRedis:
         raise EmbeddedRedisError(f"no folder short enough for a unix socket (data folder {self.data_dir})")
 
     def start(self, timeout_s: float = 10.0) -> EmbeddedRedis:
-        if self.process and self.process.poll() is None:
+        if (self.process and self.process.poll() is None) or self.shared:
             return self
         private_dir(self.data_dir)
         tighten(self.data_dir)
         socket_dir = self._socket_dir()
         private_dir(socket_dir, shared_parent=self._own_socket_dir)
         self.socket_path = socket_dir / SOCKET_NAME
+        if self._answers():
+            # Another sls process (``sls demo`` beside ``sls gateway``) serves this data folder already: a
+            # second redis-server would take over the socket and append to the same AOF, and the two servers
+            # would silently stop sharing a world. Use the running one; it stays its owner's to stop.
+            self.shared = True
+            log.info(
+                "the embedded Redis of %s is already running (another sls server): sharing it", self.data_dir
+            )
+            return self
+        self.shared = False
         args = [
             find_redis_server(),
             "--port",
@@ -168,6 +180,11 @@ class EmbeddedRedis:
             "yes",
             "--logfile",
             str(self.data_dir / "redis.log"),
+            # A user's hash holds a ~100-byte password hash and a card's a ~215-byte sealed key: past 64 bytes
+            # (the default) Redis keeps the whole hash as a hash table, 768 and 1,680 bytes; as a listpack
+            # (ziplist on Redis 6) they take a third of that. The name is the one Redis 6 and 7 both read.
+            "--hash-max-ziplist-value",
+            "256",
         ]
         self.process = subprocess.Popen(
             args,
@@ -181,6 +198,21 @@ class EmbeddedRedis:
             "embedded redis-server started on %s (no TCP port), data in %s", self.socket_path, self.data_dir
         )
         return self
+
+    def _answers(self) -> bool:
+        """Does a Redis answer on our socket already (another process's embedded Redis)?"""
+        assert self.socket_path is not None
+        if not self.socket_path.exists():
+            return False
+        client = redis.Redis(
+            unix_socket_path=str(self.socket_path), socket_connect_timeout=0.2, socket_timeout=1
+        )
+        try:
+            return bool(client.ping())
+        except redis.RedisError:
+            return False  # a socket file left by a killed server: redis-server replaces it
+        finally:
+            client.close()
 
     def _wait_ready(self, timeout_s: float) -> None:
         assert self.socket_path is not None
@@ -209,6 +241,8 @@ class EmbeddedRedis:
             client.close()
 
     def stop(self) -> None:
+        """Stop our redis-server (a shared one is its owner's to stop)."""
+        self.shared = False
         if not self.process:
             return
         if self.process.poll() is None:

@@ -27,8 +27,15 @@ from .records import Event, EventRecord
 CLOSE_PER_CALL = 50
 
 
+EVENT_KEYS = [keys.EVENTS, keys.METRICS, keys.EVENT_WINDOWS, keys.EVENT_WINDOWS_DUE]
+
+
 def _json(value: dict[str, str]) -> str:
     return json.dumps(value, separators=(",", ":"), sort_keys=True)
+
+
+def _append_args(event: Event, retention_s: int, window_s: int, group: str) -> list[str | int]:
+    return [event.at, retention_s * 1000, window_s, CLOSE_PER_CALL, event.to_json(), event.type, group]
 
 
 @guarded
@@ -37,37 +44,26 @@ class EventRepo:
         self._r = client
         self._scripts = scripts
 
-    def append(
-        self,
-        event: Event,
-        *,
-        retention_s: int,
-        window_s: int,
-        group: dict[str, str] | None = None,
+    def append(self, event: Event, *, retention_s: int, window_s: int) -> None:
+        """Write ``event`` (with the open ``write_behind`` block's writes, if any). Any flood window that has
+        closed is summarised on the way."""
+        self._scripts.later(
+            self._r, "events_append", EVENT_KEYS, _append_args(event, retention_s, window_s, "")
+        )
+
+    def append_grouped(
+        self, event: Event, *, retention_s: int, window_s: int, group: dict[str, str]
     ) -> str | None:
-        """Write ``event``; with a ``group``, only if it is the group's first in its window (else None and
-        the group's count goes up). Any flood window that has closed is summarised on the way."""
+        """Write ``event`` if it is the ``group``'s first in its window (its id), else count it (None)."""
         result = self._scripts(
-            "events_append",
-            [keys.EVENTS, keys.METRICS, keys.EVENT_WINDOWS, keys.EVENT_WINDOWS_DUE],
-            [
-                event.at,
-                retention_s * 1000,
-                window_s,
-                CLOSE_PER_CALL,
-                event.to_json(),
-                event.type,
-                _json(group) if group else "",
-            ],
+            "events_append", EVENT_KEYS, _append_args(event, retention_s, window_s, _json(group))
         )
         return str(result) if result else None
 
     def close_windows(self, *, now: int, retention_s: int, window_s: int) -> None:
         """Summarise flood windows that have closed, so a reader sees their counts without a new event."""
         self._scripts(
-            "events_append",
-            [keys.EVENTS, keys.METRICS, keys.EVENT_WINDOWS, keys.EVENT_WINDOWS_DUE],
-            [now, retention_s * 1000, window_s, CLOSE_PER_CALL, "", "", ""],
+            "events_append", EVENT_KEYS, [now, retention_s * 1000, window_s, CLOSE_PER_CALL, "", "", ""]
         )
 
     def read(self, *, since: str | None, count: int) -> list[EventRecord]:

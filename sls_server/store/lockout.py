@@ -7,6 +7,7 @@ from . import keys
 from .base import Client, Scripts, guarded, hash_reply
 from .records import LockoutState
 from .records.codec import changes_hash, pairs
+from .writebehind import Queued, later
 
 BUCKETS = ("all", "known", "other")
 RESERVATION_S = 30
@@ -72,7 +73,7 @@ class LockoutRepo:
 
     def forget_failures(self, username: str, bucket: str) -> None:
         """A completed login forgets the failures and the lock history of the bucket it came through."""
-        self._r.hdel(keys.lockout(username, bucket), "failures", "locks")
+        later(self._r, Queued(("HDEL", keys.lockout(username, bucket), "failures", "locks")))
 
     def unlock(self, username: str) -> bool:
         names = [keys.lockout(username, b) for b in BUCKETS] + [
@@ -91,14 +92,14 @@ class LockoutRepo:
         return bool(self._r.sismember(keys.known_ips(username), ip))
 
     def remember_ip(self, username: str, ip: str) -> None:
-        self._r.sadd(keys.known_ips(username), ip)
+        later(self._r, Queued(("SADD", keys.known_ips(username), ip)))
 
     def reserve_ip(self, ip: str, *, now: int, window: int, limit: int, attempt_id: str) -> int:
         """0 if reserved, else seconds to wait."""
         return int(self._scripts("sliding_window", [keys.ip_attempts(ip)], [now, window, limit, attempt_id]))
 
     def refund_ip(self, ip: str, attempt_id: str) -> None:
-        self._r.zrem(keys.ip_attempts(ip), attempt_id)
+        later(self._r, Queued(("ZREM", keys.ip_attempts(ip), attempt_id)))
 
     def device_failed(self, device_id: str, *, limit: int) -> tuple[int, bool]:
         failures, locked_now = self._scripts("device_failure", [keys.device(device_id)], [limit])

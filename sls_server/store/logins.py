@@ -9,7 +9,7 @@ from __future__ import annotations
 from . import keys
 from .base import Client, Scripts, guarded, hash_reply
 from .ids import owner_of
-from .records import LoginTxn, PromptFields
+from .records import LoginTxn, PromptFields, UserAccess
 from .records.codec import changes_hash, pairs
 
 #: Redis TTLs only reclaim memory; expiry is decided by the app clock against the stored instants.
@@ -25,15 +25,12 @@ class LoginRepo:
     def create(self, txn: LoginTxn, *, now: int) -> None:
         username = _owner(txn.txn_id)
         reclaim_at = (txn.dies_at or txn.expires_at) + RECLAIM_MARGIN_S
-        key, index = keys.login(username, txn.txn_id), keys.user_logins(username)
         ttl = max(reclaim_at - now, RECLAIM_MARGIN_S)
-        pipe = self._r.pipeline(transaction=True)
-        pipe.hset(key, items=pairs(txn.to_hash()))
-        pipe.expire(key, ttl)
-        pipe.zremrangebyscore(index, "-inf", now)
-        pipe.zadd(index, {txn.txn_id: now + ttl})
-        pipe.expire(index, ttl)
-        pipe.execute()
+        self._scripts(
+            "login_create",
+            [keys.login(username, txn.txn_id), keys.user_logins(username)],
+            [now, ttl, txn.txn_id, *pairs(txn.to_hash())],
+        )
 
     def forget_user(self, username: str) -> int:
         """Delete every login of the user (the user is being deleted); how many there were."""
@@ -47,6 +44,18 @@ class LoginRepo:
             return None
         raw = hash_reply(self._r.hgetall(keys.login(username, txn_id)))
         return LoginTxn.from_hash(raw) if raw else None
+
+    def get_with_access(self, txn_id: str) -> tuple[LoginTxn | None, UserAccess]:
+        """The transaction and its user's IP rules together (one slot, one round trip): the verify step
+        judges the address before it settles anything."""
+        username = owner_of(txn_id)
+        if username is None:
+            return None, UserAccess()
+        pipe = self._r.pipeline(transaction=False)
+        pipe.hgetall(keys.login(username, txn_id))
+        pipe.hgetall(keys.user_access(username))
+        raw, access = (hash_reply(found) for found in pipe.execute())
+        return (LoginTxn.from_hash(raw) if raw else None), UserAccess.from_hash(access)
 
     def settle(
         self, txn_id: str, *, now: int, outcome: str, ok_state: str = "authenticated"

@@ -8,12 +8,13 @@ user was disabled or deleted is refused on its next request even if disabling mi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from . import keys
 from .base import Client, Scripts, guarded
 from .ids import owner_of
 from .logins import RECLAIM_MARGIN_S
-from .records import SessionRecord
+from .records import SessionRecord, UserAccess
 from .records.codec import from_pairs, pairs
 
 
@@ -25,6 +26,8 @@ class Touched:
     status: str
     record: SessionRecord | None = None
     username: str | None = None
+    access: UserAccess | None = None
+    """The user's IP rules, read in the same step (the address is judged on every request)."""
 
 
 @guarded
@@ -66,18 +69,28 @@ class SessionRepo:
         )
         return str(result[0]), [str(old) for old in result[1:]]
 
-    def touch(self, session_id: str, *, now: int, idle_timeout: int, extend: bool) -> Touched:
+    def touch(
+        self, session_id: str, *, now: int, idle_timeout: int, mode: Literal["extend", "check", "end"]
+    ) -> Touched:
+        """Check the session (and its user) and, by ``mode``, extend its idle expiry, only check it, or end
+        it in the same step (a logout)."""
         username = owner_of(session_id)
         if username is None:
             return Touched("missing")
         result = self._scripts(
             "session_touch",
-            [keys.session(username, session_id), keys.user(username), keys.user_sessions(username)],
-            [now, idle_timeout, "1" if extend else "0", session_id],
+            [
+                keys.session(username, session_id),
+                keys.user(username),
+                keys.user_sessions(username),
+                keys.user_access(username),
+            ],
+            [now, idle_timeout, mode, session_id],
         )
         status = str(result[0])
         if status == "ok":
-            return Touched(status, record=SessionRecord.from_hash(from_pairs(result[1:]), id=session_id))
+            record = SessionRecord.from_hash(from_pairs(result[1]), id=session_id)
+            return Touched(status, record=record, access=UserAccess.from_hash(from_pairs(result[2])))
         if status == "missing":
             return Touched(status)
         return Touched(status, username=str(result[1]))

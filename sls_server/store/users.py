@@ -6,7 +6,7 @@ from typing import Literal
 
 from . import keys
 from .base import Client, Scripts, guarded, hash_reply, texts
-from .records import UserChanges, UserRecord
+from .records import LoginView, UserAccess, UserChanges, UserRecord
 from .records.codec import changes_hash, pairs
 
 
@@ -27,6 +27,20 @@ class UserRepo:
         raw = hash_reply(self._r.hgetall(keys.user(username)))
         return UserRecord.from_hash(raw) if raw else None
 
+    def login_view(self, username: str) -> LoginView:
+        """The user, their IP rules and their device ids, in one round trip (all under the user's tag)."""
+        pipe = self._r.pipeline(transaction=False)
+        pipe.hgetall(keys.user(username))
+        pipe.hgetall(keys.user_access(username))
+        pipe.smembers(keys.user_devices(username))
+        raw, access, device_ids = pipe.execute()
+        user = hash_reply(raw)
+        return LoginView(
+            user=UserRecord.from_hash(user) if user else None,
+            access=UserAccess.from_hash(hash_reply(access)),
+            device_ids=tuple(sorted(texts(device_ids))),
+        )
+
     def usernames(self) -> list[str]:
         return sorted(texts(self._r.smembers(keys.USERS_INDEX)))
 
@@ -42,6 +56,16 @@ class UserRepo:
     def set_fields(self, username: str, changes: UserChanges) -> bool:
         """Update an existing user; False (and nothing written) if the user is gone."""
         return bool(self._scripts("hset_if_exists", [keys.user(username)], pairs(changes_hash(changes))))
+
+    def remember_device(self, username: str, device_id: str) -> None:
+        """The device a login came through, for the next login to offer first (M2FS); unanswered, so it may
+        wait for the step's other bookkeeping (``write_behind``)."""
+        self._scripts.later(
+            self._r,
+            "hset_if_exists",
+            [keys.user(username)],
+            pairs(changes_hash({"default_device": device_id})),
+        )
 
     def revoke(self, username: str, *, disabled: bool, epoch: str | None) -> list[str] | None:
         """Set the disabled flag and, if given, a new epoch (killing every login in progress); disabling

@@ -157,3 +157,24 @@ def test_racing_issues_never_pass_the_limit(app_config: dict[str, Any], redis_ur
         outcomes = list(pool.map(issue, range(40)))
     assert outcomes.count("limited") == 35
     assert len(Store.from_url(redis_url).devices.remembered_challenges(alice.device_id)) == 5
+
+
+def test_an_issue_either_window_refuses_leaves_no_trace(redis_url: str) -> None:
+    """The card's window and claim and the user's window go in one round trip; a refusal by either counts
+    nothing in the other and leaves nothing remembered by the card."""
+    store = Store.from_url(redis_url)
+    issue = store.devices.issue_challenge
+    common = {"now": 1000, "window": 600, "limit": 2, "history": 100}
+    assert issue("card-a", "bob", member="1", encodings=["e1"], **common).claimed == 1
+    assert issue("card-b", "bob", member="2", encodings=["e2"], **common).claimed == 1
+    # the user has had their two: card-c's window has room, yet it counts and remembers nothing
+    refused = issue("card-c", "bob", member="3", encodings=["e3"], **common)
+    assert (refused.wait, refused.scope, refused.claimed) == (600, "user", 0)
+    assert store.devices.remembered_challenges("card-c") == []
+    assert store.client.zcard("sls:{d:card-c}:issued") == 0
+    # and a card that has had its two refuses without counting for the user (carol has room)
+    assert issue("card-a", "carol", member="4", encodings=["e4"], **common).claimed == 1
+    refused = issue("card-a", "carol", member="5", encodings=["e5"], **common)
+    assert (refused.wait, refused.scope, refused.claimed) == (600, "device", 0)
+    assert store.devices.remembered_challenges("card-a") == ["e1", "e4"]
+    assert store.client.zcard("sls:{u:carol}:issued") == 1

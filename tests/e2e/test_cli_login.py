@@ -49,6 +49,17 @@ def test_several_factors_each_by_name(demo: Demo) -> None:
         assert events[-1]["factor"] == factor
 
 
+def test_start_only_lists_as_other_factors_only_the_ones_not_prompted(demo: Demo) -> None:
+    carl = demo.ok("login", "card-carl", "--auto", "--start-only").stdout
+    assert "challenge" in carl and "other factors" not in carl  # one card: no other factor to offer
+    mia = demo.ok("login", "multi-mia", "--auto", "--start-only").stdout
+    prompted = next(line.split()[1] for line in mia.splitlines() if line.split()[:1] == ["device_id"])
+    others = next(line for line in mia.splitlines() if "other factors" in line)
+    assert prompted.startswith("dscplus-") and prompted not in others
+    for kind in ("ibkey", "sms", "voice", "totp"):
+        assert kind in others
+
+
 def test_the_prompt_offers_what_the_demo_world_knows_and_switches_on_a_name(demo: Demo) -> None:
     carl = demo.user("card-carl")
     typed = f"{carl['password']}\n00000000\n\n"  # the password, a wrong response, then Enter: the card's

@@ -52,7 +52,9 @@ def test_read_codes_set_conditions_and_swap_a_sim_from_the_cli(sls_serve) -> Non
     api(server, f"/api/v1/auth/login/{started['txn_id']}/factor", {"type": "voice"}, login_token=bound)
     call = sls_json(server, "phone", "calls", PHONE)["calls"][0]
     assert "Your code is" in call["transcript"] and call["code"]
-    assert sls(server, "phone", "calls", PHONE).returncode == 0
+    calls = sls(server, "phone", "calls", PHONE)
+    assert calls.returncode == 0
+    assert f" {call['id']} " in calls.stdout  # its own column, for `sls phone audio NUMBER CALL_ID`
     done = api(
         server,
         f"/api/v1/auth/login/{started['txn_id']}/verify",

@@ -107,3 +107,22 @@ def test_sls_gateway_state_drives_a_running_gateway(sls_gateway: Any) -> None:  
     assert json.loads(server.sls("gateway-state", "drop", "--json").stdout)["session"] is None
     wrong = server.sls("gateway-state", "daily-reset", "25:99")
     assert wrong.returncode == 1 and "invalid_request" in wrong.stderr
+
+
+def test_the_cli_says_how_to_trust_the_gateways_certificate(sls_gateway: Any) -> None:  # noqa: F811
+    server = sls_gateway("--tls")
+    env = {k: v for k, v in os.environ.items() if k not in ("SSL_CERT_FILE", "SSL_CERT_DIR")}
+    command = [sys.executable, "-m", "sls_server.cli.main", "user", "list", "--url", server.url]
+    untrusted = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert untrusted.returncode == 1
+    assert "no server at" not in untrusted.stderr  # a server did answer
+    assert "SSL_CERT_FILE=<data dir>/gateway-tls/cert.pem" in untrusted.stderr
+    env = {**env, "SSL_CERT_FILE": str(server.certificate), "SLS_ADMIN_TOKEN": ADMIN_TOKEN}
+    trusted = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert trusted.returncode == 0, trusted.stderr
+
+
+def test_gateway_state_against_a_server_without_the_gateway_says_so(sls_serve: Any) -> None:
+    plain = sls_serve(workers=1).sls("gateway-state", "status")
+    assert plain.returncode == 1
+    assert "older version" not in plain.stderr and "sls gateway" in plain.stderr

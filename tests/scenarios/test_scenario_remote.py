@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from conftest import ADMIN_TOKEN, ServerProcess
@@ -84,3 +85,20 @@ def test_the_demo_starts_and_stops_a_server_of_its_own() -> None:
     shown = sls("demo", "stolen-card-without-pin", "--pace", "0")
     assert shown.returncode == 0, shown.stdout + shown.stderr
     assert "trainer console: http://127.0.0.1:" in shown.stdout and "card.pin_locked" in shown.stdout
+
+
+def test_the_demo_server_ignores_modules_in_the_folder_it_is_started_from(tmp_path: Path) -> None:
+    """A project of one's own often has a ``devices.py``: the demo's ``sls serve`` must import this package's
+    ``devices``, not the one in the working folder (``python -m`` puts that folder first on sys.path)."""
+    (tmp_path / "devices.py").write_text("raise ImportError('the working folder shadowed the package')\n")
+    sls_script = Path(sys.executable).with_name("sls")  # the console script, as a user runs it
+    shown = subprocess.run(
+        [str(sls_script), "scenario", "demo", "stolen-card-without-pin", "--pace", "0"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert shown.returncode == 0, shown.stdout + shown.stderr
+    assert "card.pin_locked" in shown.stdout

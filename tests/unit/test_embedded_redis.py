@@ -113,3 +113,22 @@ def test_refuses_a_planted_socket_folder(tmp_path: Path) -> None:
     finally:
         folder.unlink()
         server.stop()
+
+
+def test_a_second_server_on_the_same_data_folder_shares_the_running_redis(tmp_path: Path) -> None:
+    """``sls demo`` and ``sls gateway`` on one data folder: one world, not two redis-servers fighting over
+    the socket and the AOF. Stopping the one that shares leaves the owner's running."""
+    with EmbeddedRedis(tmp_path) as owner:
+        second = EmbeddedRedis(tmp_path).start()
+        assert second.shared and second.process is None and second.url == owner.url
+        redis.Redis.from_url(second.url).set("seen", "by both")
+        second.stop()
+        assert redis.Redis.from_url(owner.url).get("seen") == b"by both"
+        assert owner.process is not None and owner.process.poll() is None
+
+
+def test_hashes_with_a_password_hash_or_a_sealed_key_stay_compact(tmp_path: Path) -> None:
+    with EmbeddedRedis(tmp_path, appendonly=False) as server:
+        client = redis.Redis.from_url(server.url)
+        client.hset("user", mapping={"password_hash": "$argon2id$" + "x" * 90, "sealed": "s" * 215})
+        assert client.object("encoding", "user") in (b"ziplist", b"listpack")

@@ -36,7 +36,8 @@ def test_events_older_than_the_retention_are_trimmed_and_younger_ones_kept(redis
 
 def test_no_count_of_recent_events_pushes_the_oldest_out(redis_url: str) -> None:
     events, r = _log(redis_url)
-    first = events.record("user.created", at=1, user="alice")
+    events.record("user.created", at=1, user="alice")
+    first = r.xrange(keys.EVENTS)[0][0]
     pipe = r.pipeline(transaction=False)
     for _ in range(100_500):  # well past the old MAXLEN cap (100,000), all inside the retention
         pipe.xadd(keys.EVENTS, {"e": '{"at":2,"type":"filler"}'})

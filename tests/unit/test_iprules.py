@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from sls_server.accounts.access import MAX_ENTRIES, IpRestrictions, parse_allowlist
 from sls_server.accounts.errors import IpRestricted, UserInAnotherAccount
-from sls_server.auth.password_step import IpCheck
+from sls_server.auth.password_step import Attempt, IpCheck
 from sls_server.errors import InvalidRequest
 from sls_server.events import EventLog
 from sls_server.store import Store
@@ -159,9 +158,9 @@ def test_forget_user_leaves_nothing_for_a_namesake(rules: IpRestrictions) -> Non
     assert rules.allowed("alice", "192.0.2.1")
 
 
-def attempt(username: str, ip: str | None) -> Any:
-    """What the check reads of a login ``Attempt`` (the lead's class carries more, for the lockout)."""
-    return SimpleNamespace(username=username, ip=ip, now=5)
+def attempt(username: str, ip: str | None) -> Attempt:
+    """A login attempt whose user's IP rules the check reads itself (``access`` not read ahead)."""
+    return Attempt(username, username.strip().lower(), ip, now=5)
 
 
 def test_login_check_refuses_before_the_password_and_records_it(rules: IpRestrictions) -> None:

@@ -259,8 +259,7 @@ def _live_session() -> dict[str, Any]:
     security="session",
 )
 def logout() -> Response:
-    session = core().sessions.authenticate(session_token(), now=now(), ip=client_ip(), extend=False)
-    core().sessions.end(session.id, now=now())
+    session = core().sessions.logout(session_token(), now=now(), ip=client_ip())
     response = jsonify({"state": "logged_out", "username": session.username})
     for name in (SESSION_COOKIE, SECURE_SESSION_COOKIE):
         if name in request.cookies:

@@ -3,8 +3,26 @@
 -- the oldest beyond the last `history`: memory per card stays bounded however many challenges are issued.
 -- Scores are the card's issue order (the highest plus one), not the clock, which scenarios move backwards:
 -- the record always drops exactly the oldest.
--- KEYS[1] zset of remembered encodings   ARGV[1] how many to remember   ARGV[2..] candidate encodings
--- Returns the 1-based index of the claimed candidate, or 0 when the card remembers every one.
+-- With KEYS[2], the claim is also the card's issuance: it counts in the card's sliding window of issues
+-- first, and claims nothing when the window is full (as sliding_window.lua, one slot: the card's).
+-- KEYS[1] zset of remembered encodings   KEYS[2] (optional) zset of the card's issues
+-- ARGV[1] how many to remember   ARGV[2..] candidate encodings, then with KEYS[2]: now, window (s), limit,
+-- the issue's id (the last four)
+-- Returns the 1-based index of the claimed candidate, 0 when the card remembers every one, or with KEYS[2]
+-- {-1, seconds until the oldest issue leaves the window} when the window is full.
+local last_candidate = #ARGV
+if KEYS[2] then
+  last_candidate = #ARGV - 4
+  local now = tonumber(ARGV[#ARGV - 3])
+  local window = tonumber(ARGV[#ARGV - 2])
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
+  if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[#ARGV - 1]) then
+    local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+    return {-1, math.max(tonumber(oldest[2]) + window - now, 1)}
+  end
+  redis.call('ZADD', KEYS[2], now, ARGV[#ARGV])
+  redis.call('EXPIRE', KEYS[2], window + 60)
+end
 if redis.call('TYPE', KEYS[1])['ok'] == 'set' then
   -- a record kept before the bound: an unordered set; its members become the oldest, in no order
   local members = redis.call('SMEMBERS', KEYS[1])
@@ -23,7 +41,7 @@ local order = 1
 if #last > 0 then
   order = tonumber(last[2]) + 1
 end
-for i = 2, #ARGV do
+for i = 2, last_candidate do
   if redis.call('ZADD', KEYS[1], 'NX', order, ARGV[i]) == 1 then
     redis.call('ZREMRANGEBYRANK', KEYS[1], 0, -(tonumber(ARGV[1]) + 1))
     return i - 1

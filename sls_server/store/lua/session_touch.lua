@@ -1,10 +1,12 @@
 -- Check a session against the app clock and its user, and count the request as activity, in one step, so an
 -- expired session, or one whose user was disabled or deleted, is dead for every worker at once. Expiry
 -- instants live in the hash; the Redis TTL only reclaims memory.
--- KEYS[1] session hash   KEYS[2] user hash   KEYS[3] the user's session index
--- ARGV[1] now   ARGV[2] idle timeout (s)   ARGV[3] '1' to extend idle, '0' to only check   ARGV[4] session id
+-- KEYS[1] session hash   KEYS[2] user hash   KEYS[3] the user's session index   KEYS[4] the user's IP rules
+-- ARGV[1] now   ARGV[2] idle timeout (s)   ARGV[4] session id
+-- ARGV[3] 'extend' (the idle expiry, a request's activity) | 'check' (only) | 'end' (a logout: ended in the
+-- same step, and the record returned as it was)
 -- A session ended by a newer login keeps a tombstone (state 'replaced') so its holder learns why, once.
--- Returns {'ok', field, value, ...} | {'missing'}
+-- Returns {'ok', {session field, value, ...}, {IP rules field, value, ...}} | {'missing'}
 --       | {'expired_absolute' | 'expired_idle' | 'replaced' | 'revoked', username}
 local fields = redis.call('HGETALL', KEYS[1])
 if #fields == 0 then
@@ -33,15 +35,18 @@ end
 if now >= tonumber(s['idle_expires_at']) then
   return finish('expired_idle')
 end
-if ARGV[3] == '1' then
+if ARGV[3] == 'end' then
+  redis.call('DEL', KEYS[1])
+  redis.call('ZREM', KEYS[3], ARGV[4])
+elseif ARGV[3] == 'extend' then
   local idle = math.min(now + tonumber(ARGV[2]), tonumber(s['expires_at']))
   redis.call('HSET', KEYS[1], 'idle_expires_at', idle, 'last_seen_at', now)
   s['idle_expires_at'] = tostring(idle)
   s['last_seen_at'] = tostring(now)
 end
-local out = {'ok'}
+local out = {}
 for k, v in pairs(s) do
   out[#out + 1] = k
   out[#out + 1] = v
 end
-return out
+return {'ok', out, redis.call('HGETALL', KEYS[4])}

@@ -16,7 +16,7 @@ from .lockout import LockoutState
 from .logins import LoginTxn, PromptFields
 from .phones import PhoneConditions, TextMessage, VoiceCall
 from .sessions import SessionRecord
-from .users import UserChanges, UserRecord
+from .users import LoginView, UserChanges, UserRecord
 
 __all__ = [
     "AccountRecord",
@@ -29,6 +29,7 @@ __all__ = [
     "EventRecord",
     "LockoutState",
     "LoginTxn",
+    "LoginView",
     "PhoneConditions",
     "PromptFields",
     "PushNotification",

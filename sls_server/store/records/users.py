@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TypedDict
 
+from .access import UserAccess
 from .codec import Fields, dataclass_fields, to_hash
 
 
@@ -48,3 +49,13 @@ class UserChanges(TypedDict, total=False):
     password_hash: str
     phone: str
     default_device: str
+
+
+@dataclass(frozen=True, slots=True)
+class LoginView:
+    """What a password step reads of a user, in one round trip (one slot): the record (None: no such user),
+    their IP rules, and their devices' ids (the second factor's choice follows)."""
+
+    user: UserRecord | None
+    access: UserAccess
+    device_ids: tuple[str, ...]

@@ -1,0 +1,135 @@
+"""Writes whose answers nobody reads, sent together: one round trip for a step's bookkeeping.
+
+A step of the login flow ends with several small writes whose answers it does not need (the audit events,
+forgetting the password failures, remembering the address and the device, refunding an address's
+reservation). Each used to be its own round trip to Redis, which is most of what a login costs: the work
+Redis does is tiny, the waiting is not. Inside :func:`write_behind`, those writes queue up and ride along
+with the block's next round trip that needs an answer (:func:`carrying`: the queued writes go first in its
+pipeline), or go as one pipeline when the block ends, whether it ends well or by an error (an event
+recorded before a refusal still lands). A write whose answer decides anything (a lockout settle, a
+session's creation) never queues.
+
+Each queued write is itself atomic (one command or one Lua script); the pipeline only saves the waiting,
+it makes no transaction of them, so nothing here may depend on two queued writes landing together. On a
+Redis Cluster the writes go one by one (a cluster pipeline routes scripts by key but cannot reload one a
+failed-over master lost), which costs the round trips and nothing else.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+
+from ..errors import StoreUnavailable
+from .faults import StoreBug, error_code, is_outage
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Queued:
+    """One unanswered write: a command (``args``), or a registered Lua script with ``keys`` and ``args``."""
+
+    args: tuple[Any, ...]
+    script: Any = None  # redis-py's Script: its sha, and its call that reloads a script Redis lost
+    keys: tuple[str, ...] = ()
+
+    def send(self, client: Any) -> None:
+        if self.script is None:
+            client.execute_command(*self.args)
+        else:
+            self.script(keys=list(self.keys), args=list(self.args), client=client)
+
+    def queue_on(self, pipe: Any) -> None:
+        """EVALSHA, never redis-py's pipeline script support, which asks SCRIPT EXISTS first: one more round
+        trip each time. A script Redis lost (a restart) answers NOSCRIPT, and that one is sent again alone."""
+        if self.script is None:
+            pipe.execute_command(*self.args)
+        else:
+            pipe.evalsha(self.script.sha, len(self.keys), *self.keys, *self.args)
+
+
+#: The open block's queue in this thread (gunicorn's threads and the test client each have their own).
+_queue: ContextVar[list[Queued] | None] = ContextVar("sls_write_behind", default=None)
+
+
+def later(client: Any, write: Queued) -> None:
+    """Send ``write`` now, or at the end of the open block."""
+    queue = _queue.get()
+    if queue is None or not isinstance(client, redis.Redis):
+        write.send(client)
+    else:
+        queue.append(write)
+
+
+@contextmanager
+def write_behind(client: Any) -> Iterator[None]:
+    """Queue :func:`later` writes until the block ends, then send them in one pipeline. Nested blocks
+    join the outermost. A Redis failure in the send is ``StoreUnavailable`` (or ``StoreBug``) as anywhere."""
+    if _queue.get() is not None:
+        yield
+        return
+    queue: list[Queued] = []
+    token = _queue.set(queue)
+    try:
+        yield
+    finally:
+        _queue.reset(token)
+        if queue:
+            _send(client, queue)
+
+
+class Carrier:
+    """A pipeline that carries the open block's queued writes ahead of the caller's own commands."""
+
+    def __init__(self, client: Any, queue: Sequence[Queued]) -> None:
+        self.client = client
+        self.pipe = client.pipeline(transaction=False)
+        self._queue = list(queue)
+        for write in self._queue:
+            write.queue_on(self.pipe)
+
+    def execute(self) -> list[Any]:
+        """Send everything in one round trip; the answers to the caller's commands, errors included as
+        values (the caller decides about its own). A queued write Redis refused raises here."""
+        answers = self.pipe.execute(raise_on_error=False)
+        _check(self.client, self._queue, answers[: len(self._queue)])
+        return list(answers[len(self._queue) :])
+
+
+def carrying(client: Any) -> Carrier | None:
+    """A :class:`Carrier` holding the open block's queued writes (the queue is emptied), or None when
+    there are none to carry: then the caller sends its commands as it would anyway."""
+    queue = _queue.get()
+    if not queue or not isinstance(client, redis.Redis):
+        return None
+    carrier = Carrier(client, queue)
+    queue.clear()
+    return carrier
+
+
+def _check(client: Any, queue: Sequence[Queued], answers: Sequence[Any]) -> None:
+    for write, answer in zip(queue, answers, strict=True):
+        if isinstance(answer, redis.exceptions.NoScriptError):
+            write.send(client)  # Redis restarted and lost the script: sent alone, which reloads it
+        elif isinstance(answer, Exception):
+            raise answer
+
+
+def _send(client: Any, queue: Sequence[Queued]) -> None:
+    try:
+        pipe = client.pipeline(transaction=False)
+        for write in queue:
+            write.queue_on(pipe)
+        _check(client, queue, pipe.execute(raise_on_error=False))
+    except redis.exceptions.RedisError as exc:
+        if is_outage(exc):
+            log.warning("Redis cannot serve write_behind: %s", error_code(exc))
+            raise StoreUnavailable() from exc
+        raise StoreBug("write_behind", exc) from None

@@ -1,0 +1,77 @@
+"""The write-behind block: unanswered writes wait for the block's end and go in one round trip, land even when
+the block fails, and a Redis that cannot take them is a 503 like any other outage."""
+
+from __future__ import annotations
+
+import pytest
+import redis
+
+from sls_server.errors import StoreUnavailable
+from sls_server.store import Store, keys
+from sls_server.store.records import Event
+
+NOW = 1_700_000_000
+
+
+@pytest.fixture
+def store(redis_url: str) -> Store:
+    return Store.from_url(redis_url)
+
+
+def _reads(observer: redis.Redis) -> int:
+    """Requests Redis has read from its clients so far (one per command sent alone, one per pipeline)."""
+    return int(observer.info("stats")["total_reads_processed"])
+
+
+def _record(store: Store, n: int) -> None:
+    store.events.append(
+        Event(NOW, "test.event", user="alice", detail={"n": n}), retention_s=3600, window_s=60
+    )
+
+
+def test_writes_wait_for_the_end_of_the_block_and_go_in_one_round_trip(store: Store, redis_url: str) -> None:
+    observer = redis.Redis.from_url(redis_url)
+    _record(store, 0)  # the store's connection is open and its script loaded: neither is counted below
+    observer.delete(keys.EVENTS)
+    before = _reads(observer)
+    with store.write_behind():
+        for n in range(3):
+            _record(store, n)
+        store.lockout.remember_ip("alice", "192.0.2.1")
+        assert observer.xlen(keys.EVENTS) == 0, "nothing is sent before the block ends"
+        inside = _reads(observer)
+    after = _reads(observer)
+    assert inside - before == 2  # the two reads of the observer itself (XLEN, INFO): nothing from the store
+    assert after - inside == 2  # the observer's INFO and the store's one pipeline
+    assert observer.xlen(keys.EVENTS) == 3
+    assert observer.sismember(keys.known_ips("alice"), "192.0.2.1")
+
+
+def test_outside_a_block_each_write_is_sent_at_once(store: Store, redis_url: str) -> None:
+    observer = redis.Redis.from_url(redis_url)
+    _record(store, 1)
+    assert observer.xlen(keys.EVENTS) == 1
+
+
+def test_a_block_that_fails_still_sends_what_it_queued(store: Store, redis_url: str) -> None:
+    observer = redis.Redis.from_url(redis_url)
+    with pytest.raises(LookupError), store.write_behind():
+        _record(store, 1)
+        raise LookupError("refused after the event was recorded")
+    assert observer.xlen(keys.EVENTS) == 1
+
+
+def test_nested_blocks_send_once_at_the_outermost_end(store: Store, redis_url: str) -> None:
+    observer = redis.Redis.from_url(redis_url)
+    with store.write_behind():
+        with store.write_behind():
+            _record(store, 1)
+        assert observer.xlen(keys.EVENTS) == 0
+        _record(store, 2)
+    assert observer.xlen(keys.EVENTS) == 2
+
+
+def test_a_redis_that_cannot_take_the_writes_is_store_unavailable() -> None:
+    gone = Store.from_url("redis://127.0.0.1:9/0", timeout_s=0.2)  # the discard port: nothing listens
+    with pytest.raises(StoreUnavailable), gone.write_behind():
+        _record(gone, 1)
