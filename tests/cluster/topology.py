@@ -32,6 +32,9 @@ from sls_server.store.embedded import _die_with_parent, find_redis_server
 T = TypeVar("T")
 SLOTS = 16384
 MASTER_NAME = "sls"
+#: As the embedded Redis is run (``store/embedded.py``): hashes with values up to 256 bytes (a password hash,
+#: a sealed card key) kept compact, so the memory measured on these servers is what a user would see there.
+LISTPACK_HASHES = ["--hash-max-ziplist-value", "256"]
 
 
 class TopologyError(RuntimeError):
@@ -126,6 +129,7 @@ class Node:
             "no",
             "--logfile",
             str(self.folder / "redis.log"),
+            *([] if self.sentinel_conf else LISTPACK_HASHES),
             *self.extra,
         ]
         self.process = subprocess.Popen(
