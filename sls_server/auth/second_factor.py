@@ -46,6 +46,10 @@ SWITCH_LIMIT = 5
 TXN_RANDOM_BYTES = 18
 
 
+#: What a push approval that does not match its login is told (the wrong number picked, or a bad signature).
+PUSH_MISMATCH = "The approval does not match this login: the number picked is not the one the login shows."
+
+
 class SecondFactor:
     def __init__(
         self,
@@ -294,6 +298,8 @@ class SecondFactor:
             )
             if self._lockout and self._lockout.device_failed(device, now=now, ip=ip):
                 raise DeviceLocked(attempts_left=0)
+            if ok_state == "approved":  # an app's answer: no challenge, the number or signature is off
+                raise InvalidResponse(PUSH_MISMATCH, attempts_left=left)
             raise InvalidResponse(attempts_left=left)
         if status != "ok":
             raise_for_status(status)
