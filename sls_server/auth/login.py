@@ -129,8 +129,8 @@ class LoginService:
         with self._store.write_behind():
             self._sessions.require_ip(txn.username, ip, now=now, access=access)
             self._sessions.refuse_if_busy(txn.username, now=now)
-            self._steps.answer(txn, response, now=now, ip=ip)
-            return self._finish(txn, now=now, ip=ip)
+            self._steps.answer_unsettled(txn, response, now=now, ip=ip)
+            return self._finish(txn, now=now, ip=ip, settle=True)
 
     def status(
         self, txn_id: str, login_token: str | None, *, now: int, ip: str | None
@@ -172,7 +172,10 @@ class LoginService:
             raise LoginBindingRequired()
         return txn, access
 
-    def _finish(self, txn: LoginTxn, *, now: int, ip: str | None) -> Authenticated:
+    def _finish(self, txn: LoginTxn, *, now: int, ip: str | None, settle: bool = False) -> Authenticated:
+        """The session, the bookkeeping of a login that succeeded, and its event. ``settle``: the login's
+        right answer is settled by the session's creation itself (a typed response); a push approval was
+        settled by the app's answer and collected by the poll."""
         name = txn.username
         token, session = self._sessions.create(
             name,
@@ -181,6 +184,7 @@ class LoginService:
             now=now,
             ip=ip,
             epoch=txn.epoch or "",
+            completes=txn.txn_id if settle else None,
         )
         # the address that passed the password step is the one the user "knows"
         self._password.succeeded(name, txn.ip or ip, now=now)

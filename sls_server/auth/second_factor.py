@@ -46,6 +46,10 @@ SWITCH_LIMIT = 5
 TXN_RANDOM_BYTES = 18
 
 
+#: What a push approval that does not match its login is told (the wrong number picked, or a bad signature).
+PUSH_MISMATCH = "The approval does not match this login: the number picked is not the one the login shows."
+
+
 class SecondFactor:
     def __init__(
         self,
@@ -192,6 +196,21 @@ class SecondFactor:
     def answer(self, txn: LoginTxn, response: str, *, now: int, ip: str | None) -> DeviceRecord:
         """Check a typed response (card, app code, SMS) to the step the caller loaded; the device once
         accepted, else an error. Settling re-checks the stored state atomically, so a stale copy is safe."""
+        device, correct = self._checked(txn, response, now=now)
+        return self._settle(txn, device, correct, now=now, ip=ip)
+
+    def answer_unsettled(self, txn: LoginTxn, response: str, *, now: int, ip: str | None) -> DeviceRecord:
+        """:meth:`answer` for a login whose session settles it in the same step (``SessionService.create``
+        with ``completes``): a wrong answer is settled (and refused) here, a right one is left to the
+        session's creation."""
+        device, correct = self._checked(txn, response, now=now)
+        if not correct:
+            self._settle(txn, device, False, now=now, ip=ip)  # raises: the attempt spent, or the step dead
+        if self._lockout:
+            self._lockout.device_succeeded(device)
+        return device
+
+    def _checked(self, txn: LoginTxn, response: str, *, now: int) -> tuple[DeviceRecord, bool]:
         factor = self._factors.get(txn.factor)
         if txn.mode == "push":
             raise WrongMode("This step waits for approval in the app; poll the transaction instead.")
@@ -199,7 +218,7 @@ class SecondFactor:
             raise InvalidRequest(f"response does not have the form a {txn.factor} gives", field="response")
         raise_if_settled(txn, now)
         device = self._usable_device(txn, now=now)
-        return self._settle(txn, device, factor.check(device, txn, response, now=now), now=now, ip=ip)
+        return device, factor.check(device, txn, response, now=now)
 
     def answer_push(self, txn_id: str, answer: Mapping[str, Any], *, now: int, ip: str | None) -> str:
         """The app's signed approval or denial; 'approved' or 'denied', else an error."""
@@ -279,6 +298,8 @@ class SecondFactor:
             )
             if self._lockout and self._lockout.device_failed(device, now=now, ip=ip):
                 raise DeviceLocked(attempts_left=0)
+            if ok_state == "approved":  # an app's answer: no challenge, the number or signature is off
+                raise InvalidResponse(PUSH_MISMATCH, attempts_left=left)
             raise InvalidResponse(attempts_left=left)
         if status != "ok":
             raise_for_status(status)

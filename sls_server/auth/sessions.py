@@ -26,6 +26,7 @@ from .errors import (
     SessionReplaced,
     SessionRevoked,
 )
+from .step_state import raise_for_status
 
 TOKEN_BYTES = 32
 
@@ -129,9 +130,12 @@ class SessionService:
         now: int,
         ip: str | None,
         epoch: str,
+        completes: str | None = None,
     ) -> tuple[str, Session]:
         """A new session for a login that began under the user's ``epoch``; refused if the user was disabled
-        or deleted since (the same step checks it), or, under 'refuse', if another session is live."""
+        or deleted since (the same step checks it), or, under 'refuse', if another session is live.
+        ``completes`` is the login whose right answer earned it, settled in the same step (one round trip,
+        and racing right answers cannot both win)."""
         expires_at = now + self.absolute_timeout
         token, sid = new_token(username)
         record = SessionRecord(
@@ -146,7 +150,9 @@ class SessionService:
             ip=ip,
             epoch=epoch or None,
         )
-        session, replaced = self._store_new(record, now=now, concurrency=self.concurrency, epoch=epoch)
+        session, replaced = self._store_new(
+            record, now=now, concurrency=self.concurrency, epoch=epoch, completes=completes
+        )
         for old in replaced:
             self._events.record(
                 "session.replaced", at=now, user=username, detail={"session_id": short_id(old)}
@@ -188,12 +194,15 @@ class SessionService:
         concurrency: str,
         epoch: str,
         retires: str | None = None,
+        completes: str | None = None,
     ) -> tuple[Session, list[str]]:
         status, replaced = self._store.sessions.create(
-            record, now=now, concurrency=concurrency, epoch=epoch, retires=retires
+            record, now=now, concurrency=concurrency, epoch=epoch, retires=retires, completes=completes
         )
         if status == "refused":
             raise SessionActive()
+        if status in ("missing", "used", "dead", "revoked", "expired"):  # the login, found settled or past
+            raise_for_status(status)
         if status != "ok":  # disabled, deleted, or disabled and enabled again since the login began
             raise AccountDisabled()
         return Session.from_record(record), replaced

@@ -44,17 +44,23 @@ class SessionRepo:
         concurrency: str,
         epoch: str,
         retires: str | None = None,
+        completes: str | None = None,
     ) -> tuple[str, list[str]]:
         """Store the session as the user's only live one, in one step.
 
         ``concurrency`` is 'replace', 'refuse', or 'rotate' (a step-up's new token retiring ``retires``).
-        ``epoch`` is the user's epoch the login began under. Returns ('ok', ids of the
-        sessions it replaced, left as tombstones) or (refused | disabled | no_user | stale, []).
+        ``epoch`` is the user's epoch the login began under. ``completes``: the login (its id) whose right
+        answer earned the session, settled in the same step. Returns ('ok', ids of the sessions it replaced,
+        left as tombstones) or (refused | disabled | no_user | stale, or for ``completes`` a state the login
+        was found in: missing | used | dead | revoked | expired, []).
         """
         username = record.username
+        session_keys = [keys.user(username), keys.user_sessions(username), keys.session(username, record.id)]
+        if completes is not None:
+            session_keys.append(keys.login(username, completes))
         result = self._scripts(
             "session_create",
-            [keys.user(username), keys.user_sessions(username), keys.session(username, record.id)],
+            session_keys,
             [
                 now,
                 epoch,

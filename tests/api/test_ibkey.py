@@ -52,6 +52,7 @@ def test_a_signed_approval_with_the_wrong_number_is_refused(world: World) -> Non
     refused = world.approve(app, note, wrong, biometric=True)
     assert refused.status_code == 401 and refused.get_json()["error"] == "invalid_response"
     assert refused.get_json()["attempts_left"] == 2
+    assert "number picked" in refused.get_json()["message"]  # a push has no challenge to mismatch
     assert world.poll(started["txn_id"])["state"] == "pending"
     assert world.events("login.second_factor_failed", "alice")
     not_offered = world.approve(app, note, "100", biometric=True)

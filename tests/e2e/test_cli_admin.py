@@ -102,7 +102,7 @@ def test_events_filtered_and_followed(demo: Demo) -> None:
                 break
     finally:
         follower.terminate()
-        follower.wait(timeout=10)
+        follower.communicate(timeout=10)  # reads what is left and closes both pipes
     types = [e["type"] for e in seen]
     assert types[0] == "user.created" and "login.password_ok" in types and types[-1] == "login.succeeded"
     assert len({e["id"] for e in seen}) == len(seen)  # nothing shown twice

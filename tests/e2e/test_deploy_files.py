@@ -144,10 +144,11 @@ def test_the_start_commands_run_as_plain_processes_and_pass_their_healthchecks(t
     sls_cmd = [sys.executable, "-m", "sls_server.cli.main", *SLS["command"][1:]]
     sls_cmd[sls_cmd.index("--port") + 1] = str(sls_port)
     started: list[subprocess.Popen[bytes]] = []
+    log = (tmp_path / "sls.log").open("wb")
+    client = redis.Redis(port=redis_port, socket_connect_timeout=0.2)
     try:
         store = subprocess.Popen(redis_cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         started.append(store)
-        client = redis.Redis(port=redis_port, socket_connect_timeout=0.2)
         _wait(lambda: _safe_ping(client), "redis-server", store)
         ping = [
             str(Path(binary).with_name("redis-cli")),
@@ -156,7 +157,6 @@ def test_the_start_commands_run_as_plain_processes_and_pass_their_healthchecks(t
             *REDIS["healthcheck"]["test"][2:],
         ]
         assert subprocess.run(ping, capture_output=True, text=True, timeout=10).stdout.strip() == "PONG"
-        log = (tmp_path / "sls.log").open("wb")
         server_env = {**os.environ, **env, "SLS_DATA_DIR": str(tmp_path / "data")}
         server = subprocess.Popen(sls_cmd, env=server_env, stdout=log, stderr=subprocess.STDOUT)
         started.append(server)
@@ -168,6 +168,8 @@ def test_the_start_commands_run_as_plain_processes_and_pass_their_healthchecks(t
         for process in reversed(started):
             process.terminate()
             process.wait(timeout=30)
+        log.close()
+        client.close()
 
 
 def _safe_ping(client: redis.Redis) -> bool:

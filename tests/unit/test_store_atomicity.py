@@ -5,7 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 from sls_server.store import Store, keys
-from sls_server.store.records import DeviceRecord, LoginTxn, UserRecord
+from sls_server.store.records import DeviceRecord, LoginTxn, SessionRecord, UserRecord
 
 TXN1, TXN2 = "alice~txn1-000000000000000", "alice~txn2-000000000000000"
 
@@ -39,6 +39,53 @@ def test_racing_correct_answers_settle_a_login_once(redis_url: str) -> None:
         outcomes = list(pool.map(lambda _: store.logins.settle(TXN1, now=1001, outcome="ok")[0], range(64)))
     assert outcomes.count("ok") == 1
     assert outcomes.count("used") == 63
+
+
+def test_racing_sessions_that_settle_one_login_have_one_winner(redis_url: str) -> None:
+    """A typed right answer is settled by the session's creation itself: racing ones make one session."""
+    store = Store.from_url(redis_url)
+    _user(store)
+    store.logins.create(_txn(TXN1, attempts_left=3), now=1000)
+
+    def create(n: int) -> str:
+        record = SessionRecord(
+            id=f"alice~{n:064x}",
+            username="alice",
+            authenticated_at=1001,
+            idle_expires_at=1900,
+            expires_at=9000,
+            last_seen_at=1001,
+            factor="dscplus",
+            device_id="card",
+        )
+        return store.sessions.create(record, now=1001, concurrency="refuse", epoch="e1", completes=TXN1)[0]
+
+    with ThreadPoolExecutor(16) as pool:
+        outcomes = list(pool.map(create, range(64)))
+    assert outcomes.count("ok") == 1
+    assert outcomes.count("used") == 63
+    assert len(store.sessions.for_user("alice", now=1001)) == 1
+    assert store.logins.get(TXN1).state == "authenticated"  # type: ignore[union-attr]
+
+
+def test_a_session_refused_leaves_its_login_unspent_and_a_stale_epoch_kills_it(redis_url: str) -> None:
+    store = Store.from_url(redis_url)
+    _user(store)
+    store.logins.create(_txn(TXN1, attempts_left=3), now=1000)
+
+    def session(n: int) -> SessionRecord:
+        return SessionRecord(f"alice~{n:064x}", "alice", 1001, 1900, 9000, 1001, "dscplus", "card")
+
+    assert store.sessions.create(session(1), now=1001, concurrency="refuse", epoch="e1")[0] == "ok"
+    refused = store.sessions.create(session(2), now=1001, concurrency="refuse", epoch="e1", completes=TXN1)
+    assert refused[0] == "refused"
+    assert store.logins.get(TXN1).state == "second_factor"  # type: ignore[union-attr]  # not spent
+    stale = store.sessions.create(session(3), now=1001, concurrency="replace", epoch="e0", completes=TXN1)
+    assert stale[0] == "stale"
+    assert store.logins.get(TXN1).state == "revoked"  # type: ignore[union-attr]
+    store.logins.create(_txn(TXN2, attempts_left=3), now=1000)
+    late = store.sessions.create(session(4), now=2001, concurrency="replace", epoch="e1", completes=TXN2)
+    assert late[0] == "expired"
 
 
 def test_racing_wrong_answers_spend_each_attempt_once(redis_url: str) -> None:

@@ -7,18 +7,43 @@
 -- ARGV[4] new session id   ARGV[5] its absolute expiry   ARGV[6] key prefix of the user's sessions
 -- ARGV[7] the session a rotation retires ('' = none)   ARGV[8] seconds Redis keeps the hash (memory only)
 -- ARGV[9..] field, value pairs of the new session
+-- KEYS[4] (optional) the login this session completes, its answer found right: settled in the same step, so
+-- racing right answers cannot both win, and a login refused a session (refuse, a disabled user) is not spent
 -- Returns {'ok', replaced ids...} | {'refused'} | {'disabled'} | {'no_user'} | {'stale'}
+--       | with KEYS[4]: {'missing'} | {'used'} | {'dead'} | {'revoked'} | {'expired'}
+local now = tonumber(ARGV[1])
+if KEYS[4] then
+  local txn = redis.call('HMGET', KEYS[4], 'state', 'expires_at')
+  if not txn[1] then
+    return {'missing'}
+  end
+  if txn[1] == 'authenticated' or txn[1] == 'approved' then
+    return {'used'}
+  end
+  if txn[1] ~= 'second_factor' then
+    return {txn[1] == 'revoked' and 'revoked' or 'dead'}
+  end
+  if now >= tonumber(txn[2]) then
+    redis.call('HSET', KEYS[4], 'state', 'expired')
+    return {'expired'}
+  end
+end
+local function refuse(status)
+  if KEYS[4] and status ~= 'refused' then
+    redis.call('HSET', KEYS[4], 'state', 'revoked', 'settled_at', ARGV[1])
+  end
+  return {status}
+end
 local user = redis.call('HMGET', KEYS[1], 'username', 'disabled', 'epoch')
 if not user[1] then
-  return {'no_user'}
+  return refuse('no_user')
 end
 if user[2] == '1' then
-  return {'disabled'}
+  return refuse('disabled')
 end
 if (user[3] or '') ~= ARGV[2] then
-  return {'stale'}
+  return refuse('stale')
 end
-local now = tonumber(ARGV[1])
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
 local live = {}
 for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
@@ -36,7 +61,7 @@ for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
   end
 end
 if ARGV[3] == 'refuse' and #live > 0 then
-  return {'refused'}
+  return refuse('refused')
 end
 local out = {'ok'}
 if ARGV[3] == 'replace' then
@@ -49,4 +74,7 @@ end
 redis.call('HSET', KEYS[3], unpack(ARGV, 9))
 redis.call('EXPIRE', KEYS[3], tonumber(ARGV[8]))
 redis.call('ZADD', KEYS[2], ARGV[5], ARGV[4])
+if KEYS[4] then
+  redis.call('HSET', KEYS[4], 'state', 'authenticated', 'settled_at', ARGV[1])
+end
 return out
