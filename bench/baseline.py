@@ -6,7 +6,8 @@ writes the session in one pipeline, the session is read, touched, deleted). No p
 no lockout, no events: the price of those is what the ratio shows.
 
 Run by ``bench.servers.start_baseline`` under gunicorn with the settings ``sls serve`` uses;
-``BENCH_REDIS_URL`` names the Redis.
+``BENCH_REDIS_URL`` names the Redis, in any form ``SLS_REDIS_URL`` takes (on a Cluster the verify's pipeline
+goes to the two keys' masters, which may be two round trips).
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ import os
 import secrets
 from typing import Any
 
-import redis
 from flask import Flask, Response, request
+
+from sls_server.store import connect
 
 PREFIX = "bench:"
 TTL_S = 600
@@ -25,7 +27,7 @@ TTL_S = 600
 
 def create_app() -> Flask:
     app = Flask(__name__)
-    client = redis.Redis.from_url(os.environ["BENCH_REDIS_URL"], decode_responses=True)
+    client = connect(os.environ["BENCH_REDIS_URL"])  # one Redis, Sentinel or a Cluster, as sls serve
 
     def answer(body: dict[str, Any], status: int = 200) -> Response:
         return Response(json.dumps(body), status=status, mimetype="application/json")

@@ -6,34 +6,59 @@
 * Commands: ``INFO commandstats`` (reset at the start with ``CONFIG RESETSTAT``), which counts the commands
   a Lua script runs as well as the ``EVALSHA`` that ran it; shown per flow, by command, for the curious.
 
-Both count everything the server did meanwhile; the benchmark runs nothing else against that Redis.
+Both count everything the server did meanwhile; the benchmark runs nothing else against that Redis. On a
+Redis Cluster both are summed over the masters (:func:`masters`), which take every command; a replica's
+reads of its master's stream are not round trips of the flow.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import redis
+from redis.cluster import RedisCluster
+
+from sls_server.store import connect
+
+
+def masters(url: str) -> list[redis.Redis]:
+    """A plain client on each master behind ``url`` (any ``SLS_REDIS_URL``: one Redis, Sentinel's master,
+    or every master of a Cluster), for the per-server counters and memory no command routing can sum."""
+    client = connect(url)
+    if not isinstance(client, RedisCluster):
+        return [client]
+    try:
+        return [
+            redis.Redis(host=node.host, port=node.port, decode_responses=True)
+            for node in client.get_primaries()  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
+        ]
+    finally:
+        client.close()
 
 
 class RedisCounters:
     def __init__(self, url: str) -> None:
-        self._r = redis.Redis.from_url(url, decode_responses=True)
+        self._nodes = masters(url)
 
     def start(self) -> None:
-        self._r.config_resetstat()
-        self._reads0 = int(self._r.info("stats")["total_reads_processed"])
+        for node in self._nodes:
+            node.config_resetstat()
+        self._reads0 = self._reads()
+
+    def _reads(self) -> int:
+        return sum(int(node.info("stats")["total_reads_processed"]) for node in self._nodes)
 
     def per_flow(self, flows: int) -> dict[str, Any]:
-        reads = int(self._r.info("stats")["total_reads_processed"]) - self._reads0 - 1  # less our own INFO
-        stats = self._r.info("commandstats")
-        commands = {
-            name.removeprefix("cmdstat_"): int(value["calls"])
-            for name, value in stats.items()
-            if name.startswith("cmdstat_") and name not in ("cmdstat_info", "cmdstat_config")
-        }
+        reads = self._reads() - self._reads0 - len(self._nodes)  # less our own INFO on each
+        commands: Counter[str] = Counter()
+        for node in self._nodes:
+            for name, value in node.info("commandstats").items():
+                if name.startswith("cmdstat_") and name not in ("cmdstat_info", "cmdstat_config"):
+                    commands[name.removeprefix("cmdstat_")] += int(value["calls"])
         flows = max(flows, 1)
         return {
+            "masters": len(self._nodes),
             "round_trips_per_flow": reads / flows,
             "commands_per_flow": sum(commands.values()) / flows,
             "script_calls_per_flow": (commands.get("evalsha", 0) + commands.get("eval", 0)) / flows,
@@ -41,4 +66,5 @@ class RedisCounters:
         }
 
     def close(self) -> None:
-        self._r.close()
+        for node in self._nodes:
+            node.close()

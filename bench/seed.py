@@ -18,16 +18,16 @@ import time
 from dataclasses import dataclass, replace
 from typing import Any
 
-import redis
-
 from sls_server.accounts.devices import new_device_id
 from sls_server.accounts.passwords import PasswordHasher
 from sls_server.accounts.users import new_epoch
 from sls_server.factors.dscplus import DscPlusFactor
 from sls_server.secretbox import SecretBox
-from sls_server.store import keys
+from sls_server.store import connect, keys
 from sls_server.store.records import DeviceRecord, UserRecord
 from sls_server.store.records.codec import pairs
+
+from .redis_stats import masters
 
 PASSWORD = "bench-Passphrase-lantern-42"
 PIN = "1234"
@@ -48,7 +48,8 @@ class Seeded:
 
 class Seeder:
     def __init__(self, redis_url: str, secret_key: bytes, hash_profile: str) -> None:
-        self._r = redis.Redis.from_url(redis_url, decode_responses=True)
+        self._url = redis_url
+        self._r = connect(redis_url, timeout_s=30)  # any SLS_REDIS_URL; the pipelines are large
         self._card = DscPlusFactor(SecretBox(secret_key), issuer=None, pin_attempts=3)  # type: ignore[arg-type]  # enrol never issues a challenge
         self._hash = PasswordHasher(hash_profile).hash(PASSWORD)
 
@@ -111,7 +112,13 @@ class Seeder:
         }
 
     def used_memory(self) -> int:
-        return int(self._r.info("memory")["used_memory"])
+        """``used_memory`` of the one Redis, or summed over a cluster's masters."""
+        nodes = masters(self._url)
+        try:
+            return sum(int(node.info("memory")["used_memory"]) for node in nodes)
+        finally:
+            for node in nodes:
+                node.close()
 
     def close(self) -> None:
         self._r.close()

@@ -41,7 +41,8 @@ MAX_BODY_BYTES = 64 * 1024  # the contract's limit on request bodies
 @dataclass(frozen=True)
 class Settings:
     redis_url: str | None = None
-    """Unset: start an embedded redis-server with its data in ``data_dir``."""
+    """Unset: start an embedded redis-server with its data in ``data_dir``. Else ``redis://``, ``rediss://``,
+    ``unix://``, ``redis+sentinel://host:port[,...]/<master>`` or ``redis+cluster://host:port[,...]``."""
     data_dir: Path = Path(platformdirs.user_data_dir("sls-emulator"))
     """Embedded Redis data (AOF on, 0600 files, 0700 socket), the generated secret key and admin token."""
     secret_key: bytes | None = None

@@ -17,6 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .store.urls import parse_redis_url
+
 
 def integer(lo: int, hi: int) -> Callable[[Any], int]:
     def parse(value: Any) -> int:
@@ -73,9 +75,11 @@ def optional_text(value: Any) -> str | None:
 
 
 def redis_url(value: Any) -> str | None:
+    """One Redis, a Sentinel-watched master or a Cluster (``store.urls`` reads all three, here and when
+    connecting), so a malformed one stops start-up naming ``SLS_REDIS_URL``, not the first request."""
     text = optional_text(value)
-    if text and not text.startswith(("redis://", "rediss://", "unix://")):
-        raise ValueError("must start with redis://, rediss:// or unix://")
+    if text:
+        parse_redis_url(text)
     return text
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .config import Settings
 from .config_values import parse_key_text
-from .errors import InvalidConfig
+from .errors import InvalidConfig, StoreUnavailable
 from .store import Store
 from .store.embedded import EmbeddedRedis, EmbeddedRedisError
 
@@ -75,4 +75,9 @@ def open_store(settings: Settings) -> tuple[Settings, Store]:
         server = start_embedded_redis(settings)
         settings = dataclasses.replace(settings, redis_url=server.url)
     assert settings.redis_url is not None
-    return settings, Store.from_url(settings.redis_url, timeout_s=settings.redis_timeout)
+    try:
+        return settings, Store.from_url(settings.redis_url, timeout_s=settings.redis_timeout)
+    except StoreUnavailable as exc:
+        # only a Cluster client connects when made (to read the slot map): say which setting to check
+        reason = exc.__cause__ or exc
+        raise InvalidConfig("SLS_REDIS_URL", f"no node of the Redis Cluster answered ({reason})") from None

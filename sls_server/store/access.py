@@ -7,10 +7,8 @@ is replaced by writing one field: readers see the old list or the new one, never
 
 from __future__ import annotations
 
-import redis
-
 from . import keys
-from .base import Scripts, guarded, hash_reply, text, texts
+from .base import Client, Scripts, guarded, hash_reply, text, texts
 from .records import AccountRecord, UserAccess
 from .records.access import decode_allowlist, encode_allowlist
 from .records.codec import pairs
@@ -18,7 +16,7 @@ from .records.codec import pairs
 
 @guarded
 class AccessRepo:
-    def __init__(self, client: redis.Redis, scripts: Scripts) -> None:
+    def __init__(self, client: Client, scripts: Scripts) -> None:
         self._r = client
         self._scripts = scripts
 

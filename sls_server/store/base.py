@@ -1,4 +1,5 @@
-"""Connection, Lua script registry and the translation of Redis failures into ``StoreUnavailable``."""
+"""Connection (one Redis, one found through Sentinel, or a Cluster), the Lua script registry, and the
+translation of Redis failures into ``StoreUnavailable``."""
 
 from __future__ import annotations
 
@@ -6,14 +7,17 @@ import functools
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from importlib import resources
-from typing import Any, TypeVar
+from typing import Any, TypeAlias, TypeVar
 
 import redis
-from redis.backoff import ExponentialBackoff
+from redis.backoff import ExponentialBackoff, NoBackoff
+from redis.cluster import ClusterNode, RedisCluster
 from redis.retry import Retry
+from redis.sentinel import Sentinel
 
 from ..errors import StoreUnavailable
 from .faults import StoreBug, error_code, is_outage
+from .urls import parse_redis_url
 from .writebehind import Carrier, Queued, carrying, later
 
 T = TypeVar("T")
@@ -21,28 +25,90 @@ T = TypeVar("T")
 log = logging.getLogger(__name__)
 
 
-def connect(url: str, *, timeout_s: float = 2.0) -> redis.Redis:
-    """A client that gives up within ``timeout_s`` when Redis does not answer, so the caller can say 503.
+#: What the repositories talk to: one Redis (plain or found through Sentinel: the same class) or a Redis
+#: Cluster. Both speak the commands the store uses; a cluster routes each by its key's slot (a script by its
+#: first key), which is why every script's keys share one hash tag (see ``keys``).
+Client: TypeAlias = "redis.Redis | RedisCluster"
+
+
+class _Cluster(RedisCluster):
+    """redis-py's cluster client, minus the retry of a command that timed out.
+
+    The cluster client retries a command after a refused connection, a cluster that is down or a slot not
+    covered, each time reading the slot map again: that is what carries a request across a failover. It also
+    retries a timeout, which, as with one Redis (see :func:`connect`), only makes a frozen node cost several
+    timeouts per command: the budget is one wait per request.
+    """
+
+    ERRORS_ALLOW_RETRY = tuple(  # type: ignore[assignment]  # typed as redis-py's own four-class tuple
+        error for error in RedisCluster.ERRORS_ALLOW_RETRY if error is not redis.exceptions.TimeoutError
+    )
+
+
+def connect(url: str, *, timeout_s: float = 2.0) -> Client:
+    """A client for ``url`` (see :mod:`.urls`) that gives up within ``timeout_s`` when Redis does not answer,
+    so the caller can say 503.
 
     The budget is one wait per request, not one per attempt. A command that timed out is not retried: a
     frozen or swamped Redis will not answer the second time either (``Retry`` retries timeouts unless
     told otherwise, which made a frozen Redis cost three timeouts per command). No PING health check
     precedes commands either: it is one more round trip that can wait as long again. A refused or reset
-    connection (Redis restarted, a pooled socket gone stale) is retried at once on a new connection,
-    twice with a short backoff, so service resumes by itself without a failed first request.
+    connection (Redis restarted, a pooled socket gone stale, a master that failed over) is retried at once
+    on a new connection, twice, so service resumes by itself without a failed first request: through
+    Sentinel the new connection asks the Sentinels for the master again, on a Cluster the client reads the
+    slot map again first.
+
+    A Cluster client reads the slot map when it is made, so a cluster none of whose startup nodes answers
+    raises ``RedisClusterException`` here (the caller reports it as a configuration problem at start-up);
+    the other clients connect on first use.
     """
-    return redis.Redis.from_url(
-        url,
-        decode_responses=True,
-        socket_timeout=timeout_s,
-        socket_connect_timeout=min(timeout_s, 1.0),
-        health_check_interval=0,
-        retry=Retry(
-            ExponentialBackoff(cap=0.1, base=0.01),
-            retries=2,
-            supported_errors=(redis.exceptions.ConnectionError,),
-        ),
+    target = parse_redis_url(url)
+    options: dict[str, Any] = {
+        "decode_responses": True,
+        "socket_timeout": timeout_s,
+        "socket_connect_timeout": min(timeout_s, 1.0),
+        "health_check_interval": 0,
+    }
+    if target.kind == "cluster":
+        return _Cluster(
+            startup_nodes=[
+                ClusterNode(host, port)  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
+                for host, port in target.nodes
+            ],
+            username=target.username,
+            password=target.password,
+            retry=Retry(NoBackoff(), retries=2),  # the cluster client uses only the count
+            **options,
+        )
+    retry = Retry(
+        ExponentialBackoff(cap=0.1, base=0.01),
+        retries=2,
+        supported_errors=(redis.exceptions.ConnectionError,),
     )
+    if target.kind == "sentinel":
+        assert target.master_name is not None
+        # the socket options reach the Sentinels too
+        sentinels = Sentinel(list(target.nodes), **options)  # type: ignore[no-untyped-call]  # unannotated
+        master: redis.Redis = sentinels.master_for(  # type: ignore[no-untyped-call]  # unannotated too
+            target.master_name,
+            db=target.db,
+            username=target.username,
+            password=target.password,
+            retry=retry,
+            **options,
+        )
+        return master
+    return redis.Redis.from_url(url, retry=retry, **options)
+
+
+def socket_timeout(client: Client) -> float:
+    """The read timeout ``client`` was made with (the clock's subscription waits that long for Redis)."""
+    if isinstance(client, RedisCluster):
+        kwargs = client.nodes_manager.connection_kwargs
+    else:
+        kwargs = client.connection_pool.connection_kwargs
+    timeout = kwargs.get("socket_timeout")
+    return float(timeout) if timeout else 2.0
 
 
 def guarded(cls: type[T]) -> type[T]:
@@ -76,7 +142,7 @@ def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
 class Scripts:
     """Every ``lua/*.lua`` file, registered once per client; redis-py reloads one after a Redis restart."""
 
-    def __init__(self, client: redis.Redis) -> None:
+    def __init__(self, client: Client) -> None:
         self._client = client
         folder = resources.files("sls_server.store") / "lua"
         self._scripts = {

@@ -2,10 +2,19 @@
 
 Every request needs "now", so reading the offset from Redis each time cost a round trip per request. Each
 process instead keeps the offset it read and listens on a pub/sub channel; every change is made by a script
-that sets the offset *and* publishes it, so the message reaches each listener before the changing request is
-answered. A request first drains its process's subscription without waiting (a poll of a socket already
-buffered by the kernel: no round trip), so it never sees an offset older than a change that was answered
-before it arrived. If the subscription breaks, the cache is dropped and the next read goes back to Redis.
+that sets the offset *and* publishes it. A request first drains its process's subscription without waiting
+(a poll of a socket already buffered by the kernel: no round trip), so it never sees an offset older than a
+change that was answered before it arrived, provided the message was in its socket by then.
+
+That takes one more round trip from the changer: Redis writes the script's reply *before* the subscribers'
+messages (in one pass, the client given output last is written first), so the changer could be answered,
+and answer its own client, while a message was still unwritten; about one change in a hundred was missed that
+way on one Redis, one in ten on a cluster. Redis reads a new command only after that pass, so once the
+changer's next command (:meth:`ClockRepo._delivered`, to the node holding the channel's slot) is answered,
+every local subscriber's message is in its socket. On a cluster that node is also the one every process
+subscribes on (the channel and the offset share the ``{clock}`` slot).
+
+If the subscription breaks, the cache is dropped and the next read goes back to Redis.
 
 Change the offset only through this repository (the admin API): a value written behind its back is not
 heard until the process restarts or its subscription breaks.
@@ -20,7 +29,7 @@ import redis
 from redis.client import PubSub
 
 from . import keys
-from .base import Scripts, guarded, text
+from .base import Client, Scripts, guarded, socket_timeout, text
 
 #: "No bound" for an unbounded move, well inside the doubles Lua computes with.
 UNBOUNDED = 2**52
@@ -29,7 +38,7 @@ UNBOUNDED = 2**52
 class _OffsetCache:
     """The offset this process last read or heard, and the subscription that keeps it true."""
 
-    def __init__(self, client: redis.Redis) -> None:
+    def __init__(self, client: Client) -> None:
         self._client = client
         self._lock = threading.Lock()
         self._pubsub: PubSub | None = None
@@ -81,8 +90,7 @@ class _OffsetCache:
         self._reconnected = True
 
     def _client_timeout(self) -> float:
-        timeout = self._client.connection_pool.connection_kwargs.get("socket_timeout")
-        return float(timeout) if timeout else 2.0
+        return socket_timeout(self._client)
 
     def _drop(self) -> None:
         if self._pubsub is not None:
@@ -93,7 +101,7 @@ class _OffsetCache:
 
 @guarded
 class ClockRepo:
-    def __init__(self, client: redis.Redis, scripts: Scripts) -> None:
+    def __init__(self, client: Client, scripts: Scripts) -> None:
         self._r = client
         self._scripts = scripts
         self._cache = _OffsetCache(client)
@@ -103,7 +111,9 @@ class ClockRepo:
         return self._cache.get()
 
     def set_offset(self, seconds: int) -> int:
-        return int(self._scripts("clock_set", [keys.CLOCK_OFFSET], [seconds, keys.CLOCK_CHANNEL]))
+        offset = int(self._scripts("clock_set", [keys.CLOCK_OFFSET], [seconds, keys.CLOCK_CHANNEL]))
+        self._delivered()
+        return offset
 
     def advance(self, seconds: int) -> int:
         """Move by ``seconds`` with no bound of its own (the API's moves use :meth:`advance_within`)."""
@@ -119,9 +129,18 @@ class ClockRepo:
             [keys.CLOCK_OFFSET],
             [system_now, seconds, lo, hi, keys.CLOCK_CHANNEL],
         )
+        if moved:
+            self._delivered()
         return bool(moved), int(offset)
 
     def announce_reset(self) -> None:
         """The offset key went with a reset: every process reads it again (it is gone, so 0)."""
-        self._r.publish(keys.CLOCK_CHANNEL, 0)
+        self._r.publish(keys.CLOCK_CHANNEL, 0)  # routed by the channel's slot: the subscribers' node
+        self._delivered()
         self._cache.forget()
+
+    def _delivered(self) -> None:
+        """Return once the message just published is in every local subscriber's socket: any command
+        answered after it proves Redis finished the pass that wrote it (see the module's docstring). This
+        one goes to the node holding the ``{clock}`` slot, where the message was published."""
+        self._r.exists(keys.CLOCK_OFFSET)

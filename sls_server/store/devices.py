@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import redis
-
 from . import keys
-from .base import Scripts, guarded, hash_reply, texts
+from .base import Client, Scripts, guarded, hash_reply, texts
 from .records import DeviceChanges, DeviceRecord
 from .records.codec import changes_hash, pairs
 
@@ -24,7 +22,7 @@ class Issued:
 
 @guarded
 class DeviceRepo:
-    def __init__(self, client: redis.Redis, scripts: Scripts) -> None:
+    def __init__(self, client: Client, scripts: Scripts) -> None:
         self._r = client
         self._scripts = scripts
 

@@ -19,10 +19,8 @@ from __future__ import annotations
 
 import json
 
-import redis
-
 from . import keys
-from .base import Scripts, guarded, text
+from .base import Client, Scripts, guarded, text
 from .records import Event, EventRecord
 
 #: Closed flood windows summarised per append at most, so one call stays short after a quiet spell.
@@ -42,7 +40,7 @@ def _append_args(event: Event, retention_s: int, window_s: int, group: str) -> l
 
 @guarded
 class EventRepo:
-    def __init__(self, client: redis.Redis, scripts: Scripts) -> None:
+    def __init__(self, client: Client, scripts: Scripts) -> None:
         self._r = client
         self._scripts = scripts
 

@@ -88,8 +88,27 @@ def error_code(exc: BaseException) -> str:
     return first if first.isalpha() and first.isupper() else type(exc).__name__
 
 
+#: What redis-py's cluster client says when it refuses, before sending anything, a command built wrong: keys
+#: of several slots in one script or transaction, a multi-key command it cannot pipeline. Those are bugs (the
+#: same on every retry); its other ``RedisClusterException`` s (no node reachable, a slot not covered, no
+#: agreed slot map) are outages.
+CLUSTER_MISUSE = (
+    "must map to the same key slot",
+    "not implemented",
+    "not supported",
+    "is blocked when running redis in cluster mode",
+    "Invalid args in command",
+    "Missing key",
+    "Cannot identify slot number",
+)
+
+
 def is_outage(exc: BaseException) -> bool:
     """True when ``exc`` says Redis cannot serve now (503), False for an error of ours (500)."""
+    if type(exc) is redis.exceptions.RedisClusterException and any(
+        marker in str(exc) for marker in CLUSTER_MISUSE
+    ):
+        return False
     if isinstance(exc, OUTAGE_ERRORS):
         return True
     return isinstance(exc, redis.exceptions.ResponseError) and error_code(exc) in OUTAGE_CODES

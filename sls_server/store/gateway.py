@@ -6,10 +6,8 @@ which session the gateway holds in the same step, so a stale change never lands 
 
 from __future__ import annotations
 
-import redis
-
 from . import keys
-from .base import Scripts, guarded, hash_reply
+from .base import Client, Scripts, guarded, hash_reply
 from .records.codec import changes_hash, pairs
 from .records.gateway import BrokerageChanges, GatewayRecord
 
@@ -19,7 +17,7 @@ DAILY_RESET = "daily_reset"
 
 @guarded
 class GatewayRepo:
-    def __init__(self, client: redis.Redis, scripts: Scripts) -> None:
+    def __init__(self, client: Client, scripts: Scripts) -> None:
         self._r = client
         self._scripts = scripts
 

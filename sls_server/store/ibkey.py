@@ -7,10 +7,8 @@ the server's device records stay under ``{d:<device>}`` (see ``keys.device``).
 
 from __future__ import annotations
 
-import redis
-
 from . import keys
-from .base import Scripts, guarded, hash_reply, text
+from .base import Client, Scripts, guarded, hash_reply, text
 from .records import AppRecord, DeviceChanges, PushNotification
 from .records.codec import changes_hash, pairs
 
@@ -20,7 +18,7 @@ RECLAIM_MARGIN_S = 3600
 
 @guarded
 class IbKeyRepo:
-    def __init__(self, client: redis.Redis, scripts: Scripts) -> None:
+    def __init__(self, client: Client, scripts: Scripts) -> None:
         self._r = client
         self._scripts = scripts
 

@@ -4,23 +4,24 @@ scrape reports, and the accounts a state export lists (accounts have no index of
 Each walks the keys with ``SCAN`` (batches of 1000, so Redis is never blocked for long) and reads what it
 found with one pipeline per batch: a cost in round trips proportional to the keyspace, paid by the scrape
 or the export that asked, not by the login path.
+
+On a Redis Cluster both work unchanged: the cluster client's ``SCAN`` walks every master in turn (never a
+replica, so no key is counted twice), and a non-transactional pipeline sends each read to its key's master.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-import redis
-
 from . import keys
-from .base import Scripts, guarded, text
+from .base import Client, Scripts, guarded, text
 
 SCAN_BATCH = 1000
 
 
 @guarded
 class InventoryRepo:
-    def __init__(self, client: redis.Redis, scripts: Scripts) -> None:
+    def __init__(self, client: Client, scripts: Scripts) -> None:
         self._r = client
         self._scripts = scripts
 

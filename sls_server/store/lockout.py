@@ -3,10 +3,8 @@ per-device response failures. Every count is one Lua step."""
 
 from __future__ import annotations
 
-import redis
-
 from . import keys
-from .base import Scripts, guarded, hash_reply
+from .base import Client, Scripts, guarded, hash_reply
 from .records import LockoutState
 from .records.codec import changes_hash, pairs
 from .writebehind import Queued, later
@@ -18,7 +16,7 @@ RECLAIM_S = 30 * 86400
 
 @guarded
 class LockoutRepo:
-    def __init__(self, client: redis.Redis, scripts: Scripts) -> None:
+    def __init__(self, client: Client, scripts: Scripts) -> None:
         self._r = client
         self._scripts = scripts
 

@@ -6,10 +6,8 @@ settles it also reads the user record and refuses a step whose user was disabled
 
 from __future__ import annotations
 
-import redis
-
 from . import keys
-from .base import Scripts, guarded, hash_reply
+from .base import Client, Scripts, guarded, hash_reply
 from .ids import owner_of
 from .records import LoginTxn, PromptFields, UserAccess
 from .records.codec import changes_hash, pairs
@@ -20,7 +18,7 @@ RECLAIM_MARGIN_S = 3600
 
 @guarded
 class LoginRepo:
-    def __init__(self, client: redis.Redis, scripts: Scripts) -> None:
+    def __init__(self, client: Client, scripts: Scripts) -> None:
         self._r = client
         self._scripts = scripts
 

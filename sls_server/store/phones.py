@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import redis
-
 from . import keys
-from .base import Scripts, guarded, hash_reply, texts
+from .base import Client, Scripts, guarded, hash_reply, texts
 from .records import PhoneConditions, TextMessage, VoiceCall
 from .records.codec import pairs
 
@@ -15,7 +13,7 @@ MESSAGES, CALLS = "messages", "calls"
 
 @guarded
 class PhoneRepo:
-    def __init__(self, client: redis.Redis, scripts: Scripts) -> None:
+    def __init__(self, client: Client, scripts: Scripts) -> None:
         self._r = client
         self._scripts = scripts
 

@@ -10,10 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-import redis
-
 from . import keys
-from .base import Scripts, guarded
+from .base import Client, Scripts, guarded
 from .ids import owner_of
 from .logins import RECLAIM_MARGIN_S
 from .records import SessionRecord, UserAccess
@@ -34,7 +32,7 @@ class Touched:
 
 @guarded
 class SessionRepo:
-    def __init__(self, client: redis.Redis, scripts: Scripts) -> None:
+    def __init__(self, client: Client, scripts: Scripts) -> None:
         self._r = client
         self._scripts = scripts
 

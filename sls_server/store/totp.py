@@ -6,15 +6,13 @@ is good once however many workers see it, and a code from before the last accept
 
 from __future__ import annotations
 
-import redis
-
 from . import keys
-from .base import Scripts, guarded, text
+from .base import Client, Scripts, guarded, text
 
 
 @guarded
 class TotpRepo:
-    def __init__(self, client: redis.Redis, scripts: Scripts) -> None:
+    def __init__(self, client: Client, scripts: Scripts) -> None:
         self._r = client
         self._scripts = scripts
 

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from typing import Literal
 
-import redis
-
 from . import keys
-from .base import Scripts, guarded, hash_reply, texts
+from .base import Client, Scripts, guarded, hash_reply, texts
 from .records import LoginView, UserAccess, UserChanges, UserRecord
 from .records.codec import changes_hash, pairs
 
 
 @guarded
 class UserRepo:
-    def __init__(self, client: redis.Redis, scripts: Scripts) -> None:
+    def __init__(self, client: Client, scripts: Scripts) -> None:
         self._r = client
         self._scripts = scripts
 
@@ -47,10 +45,12 @@ class UserRepo:
         return sorted(texts(self._r.smembers(keys.USERS_INDEX)))
 
     def delete(self, username: str) -> bool:
-        pipe = self._r.pipeline(transaction=False)
-        pipe.delete(keys.user(username), keys.user_devices(username), keys.user_challenge_issues(username))
-        pipe.srem(keys.USERS_INDEX, username)
-        deleted, _ = pipe.execute()
+        """The user's own keys in one DEL (one slot: atomic), then the name leaves the index (another slot,
+        so another command: a cluster pipeline cannot carry a multi-key DEL)."""
+        deleted = self._r.delete(
+            keys.user(username), keys.user_devices(username), keys.user_challenge_issues(username)
+        )
+        self._r.srem(keys.USERS_INDEX, username)
         return bool(deleted)
 
     def set_fields(self, username: str, changes: UserChanges) -> bool:

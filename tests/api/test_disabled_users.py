@@ -3,12 +3,11 @@
 
 from __future__ import annotations
 
-import redis
 from conftest import EnrolledUser
 from flask.testing import FlaskClient
 from ibkey_world import World, push_login
 
-from sls_server.store import keys
+from sls_server.store import connect, keys
 
 
 def _bearer(token: str) -> dict[str, str]:
@@ -74,7 +73,7 @@ def test_a_session_the_disabling_missed_is_refused_on_its_next_request(
     alice: EnrolledUser, admin_headers, redis_url: str
 ) -> None:
     token = alice.log_in()
-    raw = redis.Redis.from_url(redis_url, decode_responses=True)
+    raw = connect(redis_url)
     raw.delete(keys.user_sessions("alice"))  # the index lost the session: disabling cannot find it
     _disable(alice.client, admin_headers)
     refused = alice.client.get("/api/v1/session", headers=_bearer(token))

@@ -7,11 +7,12 @@ from __future__ import annotations
 import json
 
 import pytest
-import redis
 from conftest import move_clock
 from flask import Flask
 from flask.testing import FlaskClient
 from ibkey_world import PASSWORD, PHONES, UNLOCK, World, push_login
+
+from sls_server.store import connect
 
 
 @pytest.fixture
@@ -241,14 +242,14 @@ def test_no_key_or_code_in_clear_in_redis(world: World, app: Flask, redis_url: s
     code = world.code(PHONES["alice"])
     assert world.activate(device_id, "alice", code, pin="12ab").status_code == 200
     credential = app.extensions["sls"].ibkey._apps.load(device_id)[0].state.users["alice"]
-    client = redis.Redis.from_url(redis_url)
+    client = connect(redis_url)  # any topology; replies decoded, as the store reads them
     dump = b""
     for key in client.scan_iter(match="sls:*"):
-        if key.endswith(b":messages"):
+        if key.endswith(":messages"):
             continue  # the phone's inbox holds the text, as a phone does
         kind = client.type(key)
-        if kind == b"hash":
-            dump += b" ".join(v for kv in client.hgetall(key).items() for v in kv)
+        if kind == "hash":
+            dump += " ".join(v for kv in client.hgetall(key).items() for v in kv).encode() + b" "
     for secret in (credential.signing_key, credential.ocra_key):
         assert secret.hex().encode() not in dump and secret not in dump
     assert code.encode() not in dump and b"12ab" not in dump

@@ -6,19 +6,18 @@ from __future__ import annotations
 
 from typing import Any
 
-import redis
 from conftest import ADMIN_TOKEN, EnrolledUser
 
 from sls_server import create_app
 from sls_server.accounts.passwords import PasswordHasher
-from sls_server.store import Store, keys
+from sls_server.store import Store, connect, keys
 from sls_server.store.records import UserRecord
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
 def stored_hash(redis_url: str, username: str = "alice") -> str:
-    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    client = connect(redis_url)
     try:
         return str(client.hget(keys.user(username), "password_hash"))
     finally:

@@ -11,14 +11,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import redis
 from flask import Flask
 from flask.testing import FlaskClient
 from phone_world import MASKED, PHONE, Phone, fresh_code, sam_phone  # noqa: F401 - sam_phone: "sam"
 
 from devices.phone import DIGIT_WORDS
 from sls_server import create_app
-from sls_server.store import keys
+from sls_server.store import connect, keys
 
 # --- login with an SMS code ---------------------------------------------------------------------------------
 
@@ -107,7 +106,7 @@ def test_a_code_is_bound_to_its_login(sam: Phone, redis_url: str) -> None:
     code_a = sam.code()
     second = sam.login()
     code_b = sam.code() if sam.code() != code_a else fresh_code(sam, second["txn_id"], code_a)
-    raw = redis.Redis.from_url(redis_url, decode_responses=True)
+    raw = connect(redis_url)
     txn_a = raw.hgetall(keys.login("sam", first["txn_id"]))
     txn_b = keys.login("sam", second["txn_id"])
     assert code_a not in json.dumps(txn_a), "the transaction keeps the code sealed, never in clear"

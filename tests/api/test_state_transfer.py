@@ -7,19 +7,20 @@ import copy
 import hashlib
 from typing import Any
 
-import redis
 from flask.testing import FlaskClient
 from ibkey_world import UNLOCK, World, push_login
 
 from devices.dscplus import expected_response
 from sls_server import create_app
+from sls_server.store import connect
 
 PASSWORD = "Correct-Horse-Battery-9"
 
 
 def snapshot(url: str) -> dict[str, Any]:
-    """Every key of Redis with its serialized value: equal snapshots, equal state."""
-    client = redis.Redis.from_url(url)
+    """Every key of Redis (of every master, on a cluster) with its serialized value: equal snapshots, equal
+    state."""
+    client = connect(url)
     try:
         return {key: client.dump(key) for key in sorted(client.scan_iter(count=1000))}
     finally:

@@ -18,12 +18,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pyotp
 import pytest
-import redis
 from flask.testing import FlaskClient
 from freezegun import freeze_time
 from freezegun.api import FrozenDateTimeFactory
 
-from sls_server.store import Store, keys
+from sls_server.store import Store, connect, keys
 
 PASSWORD = "Quiet-Lantern-Totp-42"
 #: 2030-01-01 12:00:15 UTC: 15 s into a 30 s step (and into a 60 s one), far from either edge.
@@ -109,7 +108,7 @@ def test_enrolment_hands_out_the_uri_secret_and_qr_code_once(
     assert [d["device_id"] for d in listed] == [tina["device_id"]]
     assert not {"secret_b32", "otpauth_uri", "qr_svg"} & set(listed[0])
 
-    raw = redis.Redis.from_url(redis_url, decode_responses=True).hgetall(keys.device(tina["device_id"]))
+    raw = connect(redis_url).hgetall(keys.device(tina["device_id"]))
     secret = pyotp.TOTP(tina["secret_b32"]).byte_secret()
     dump = json.dumps(raw)
     assert tina["secret_b32"] not in dump and secret.hex() not in dump

@@ -3,9 +3,10 @@ name starts unlocked; unknown names are still counted and locked, so a lock says
 
 from __future__ import annotations
 
-import redis
 from conftest import ADMIN_TOKEN, EnrolledUser
 from flask.testing import FlaskClient
+
+from sls_server.store import connect
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
@@ -20,7 +21,7 @@ def login(client: FlaskClient, username: str, password: str, ip: str) -> int:
 
 
 def keys_of(redis_url: str, tag: str) -> list[str]:
-    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    client = connect(redis_url)
     try:
         return sorted(client.scan_iter(match=f"sls:{{{tag}}}:*"))
     finally:

@@ -8,6 +8,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from cluster.topology import LocalCluster
 
 from bench.run import Options, run
 from sls_server.cli.main import cli
@@ -35,6 +36,25 @@ def test_a_small_run_measures_both_targets_and_every_number() -> None:
         "Redis round trips per flow",
         "Redis bytes per user with one card",
     }
+
+
+def test_a_small_run_on_a_cluster_counts_every_master(redis_cluster: LocalCluster) -> None:
+    """``--redis-url redis+cluster://...``: both targets, the seeding and the counters work on a cluster."""
+    redis_cluster.wait_healthy()  # a failover test before may still be settling its replica
+    redis_cluster.flush()
+    options = Options(clients=2, processes=2, duration_s=1.0, seed_users=300, redis_url=redis_cluster.url)
+    report = run(options, progress=lambda _: None)
+
+    for name in ("app", "baseline"):
+        result = report[name]
+        assert result["flows"] > 0 and result["errors"] == 0, result["error_samples"]
+        assert result["redis"]["masters"] == 3
+    # five requests, one round trip each, but the verify's pipeline of two keys reaches two masters two
+    # times in three: about 5.7
+    assert 4.5 <= report["baseline"]["redis"]["round_trips_per_flow"] <= 7.0
+    assert report["memory"]["users"] == 300 and report["memory"]["bytes_per_user"] > 200
+    held = [int(node.call("DBSIZE")) for node in redis_cluster.live_nodes() if node.role() == "master"]
+    assert all(count > 0 for count in held), held
 
 
 def test_the_lockout_mode_reports_exact_locks_as_json() -> None:

@@ -83,7 +83,7 @@ def test_the_environment_names_only_settings_that_exist_and_valid_values() -> No
     known = {name for name, _, _ in describe()} | set(CLI_ENV)
     environment = {k: interpolate(str(v), {}) for k, v in SLS["environment"].items()}
     assert set(environment) <= known, set(environment) - known
-    load_settings(environ=environment)  # a bad value raises ConfigError
+    load_settings(environ=environment)  # a bad value raises InvalidConfig
     url = environment["SLS_REDIS_URL"]
     assert url.startswith("redis://redis:6379"), "the URL names the redis service and its port"
     assert "redis" in SLS["depends_on"] and SLS["depends_on"]["redis"]["condition"] == "service_healthy"

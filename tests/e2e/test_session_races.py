@@ -11,13 +11,12 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-import redis
 import requests
 from conftest import ADMIN_TOKEN
 
 from sls_server import create_app
 from sls_server.errors import SlsError
-from sls_server.store import keys
+from sls_server.store import connect, keys
 
 pytestmark = pytest.mark.e2e
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -27,7 +26,7 @@ RACERS = 16
 
 def _live_sessions_in_redis(redis_url: str, username: str, now: int) -> tuple[set[str], set[str]]:
     """(ids of live session records, ids in the user's index), read straight from Redis."""
-    raw = redis.Redis.from_url(redis_url, decode_responses=True)
+    raw = connect(redis_url)
     prefix = keys.session_prefix(username)
     live = set()
     for key in raw.scan_iter(match=prefix + "*"):

@@ -5,12 +5,18 @@ from __future__ import annotations
 
 import pytest
 import redis
+from conftest import TOPOLOGY
 
 from sls_server.errors import StoreUnavailable
-from sls_server.store import Store, keys
+from sls_server.store import Store, connect, keys
 from sls_server.store.records import Event
 
 NOW = 1_700_000_000
+
+#: On a cluster the queued writes go one by one, at once (``store/writebehind.py``): no block to wait for.
+one_server_only = pytest.mark.skipif(
+    TOPOLOGY == "cluster", reason="a cluster sends each write at once, to its key's master"
+)
 
 
 @pytest.fixture
@@ -18,7 +24,7 @@ def store(redis_url: str) -> Store:
     return Store.from_url(redis_url)
 
 
-def _reads(observer: redis.Redis) -> int:
+def _reads(observer: redis.Redis) -> int:  # one server's counter (a cluster's are per master)
     """Requests Redis has read from its clients so far (one per command sent alone, one per pipeline)."""
     return int(observer.info("stats")["total_reads_processed"])
 
@@ -29,8 +35,10 @@ def _record(store: Store, n: int) -> None:
     )
 
 
+@one_server_only
 def test_writes_wait_for_the_end_of_the_block_and_go_in_one_round_trip(store: Store, redis_url: str) -> None:
-    observer = redis.Redis.from_url(redis_url)
+    observer = connect(redis_url)  # one Redis, or the master Sentinel names
+    assert isinstance(observer, redis.Redis)
     _record(store, 0)  # the store's connection is open and its script loaded: neither is counted below
     observer.delete(keys.EVENTS)
     before = _reads(observer)
@@ -48,21 +56,22 @@ def test_writes_wait_for_the_end_of_the_block_and_go_in_one_round_trip(store: St
 
 
 def test_outside_a_block_each_write_is_sent_at_once(store: Store, redis_url: str) -> None:
-    observer = redis.Redis.from_url(redis_url)
+    observer = connect(redis_url)
     _record(store, 1)
     assert observer.xlen(keys.EVENTS) == 1
 
 
 def test_a_block_that_fails_still_sends_what_it_queued(store: Store, redis_url: str) -> None:
-    observer = redis.Redis.from_url(redis_url)
+    observer = connect(redis_url)
     with pytest.raises(LookupError), store.write_behind():
         _record(store, 1)
         raise LookupError("refused after the event was recorded")
     assert observer.xlen(keys.EVENTS) == 1
 
 
+@one_server_only
 def test_nested_blocks_send_once_at_the_outermost_end(store: Store, redis_url: str) -> None:
-    observer = redis.Redis.from_url(redis_url)
+    observer = connect(redis_url)
     with store.write_behind():
         with store.write_behind():
             _record(store, 1)
@@ -75,3 +84,13 @@ def test_a_redis_that_cannot_take_the_writes_is_store_unavailable() -> None:
     gone = Store.from_url("redis://127.0.0.1:9/0", timeout_s=0.2)  # the discard port: nothing listens
     with pytest.raises(StoreUnavailable), gone.write_behind():
         _record(gone, 1)
+
+
+@pytest.mark.skipif(TOPOLOGY != "cluster", reason="what a cluster does instead of the block's pipeline")
+def test_on_a_cluster_each_write_of_a_block_is_sent_at_once(store: Store, redis_url: str) -> None:
+    observer = connect(redis_url)
+    with store.write_behind():
+        _record(store, 1)
+        store.lockout.remember_ip("alice", "192.0.2.1")  # another slot than the events'
+        assert observer.xlen(keys.EVENTS) == 1
+        assert observer.sismember(keys.known_ips("alice"), "192.0.2.1")

@@ -1,0 +1,106 @@
+"""What an ``SLS_REDIS_URL`` names: one Redis, a Redis Cluster, or a master found through Sentinel.
+
+Parsed here, with no I/O, so configuration can refuse a malformed URL at start-up (naming the variable)
+and :func:`~.base.connect` builds the matching client from the same reading. Three forms:
+
+- ``redis://``, ``rediss://``, ``unix://``: one Redis, read by redis-py's own ``from_url``.
+- ``redis+cluster://[user:password@]host:port[,host:port...]``: startup nodes of a Redis Cluster; the client
+  learns the rest of the cluster (and every later change of it) from them. No database: a cluster has db 0.
+- ``redis+sentinel://[user:password@]host:port[,host:port...]/<master-name>[?db=N]``: Sentinels to ask
+  which server is the master named ``<master-name>``; the credentials are the master's (Sentinels are asked
+  without any, the usual set-up on a private network).
+
+A malformed URL raises ``ValueError`` with a message fit to show after the variable's name. A password is
+never part of a message.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+from urllib.parse import parse_qs, unquote
+
+SINGLE_SCHEMES = ("redis://", "rediss://", "unix://")
+CLUSTER_SCHEME = "redis+cluster://"
+SENTINEL_SCHEME = "redis+sentinel://"
+SCHEMES = (*SINGLE_SCHEMES, CLUSTER_SCHEME, SENTINEL_SCHEME)
+
+DEFAULT_PORT = {"cluster": 6379, "sentinel": 26379}
+_HOST_PORT = re.compile(
+    r"^(?:\[(?P<ipv6>[0-9A-Fa-f:.]+)\]|(?P<host>[A-Za-z0-9._-]+))(?::(?P<port>\d{1,5}))?$"
+)
+_MASTER_NAME = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
+
+Kind = Literal["single", "cluster", "sentinel"]
+
+
+@dataclass(frozen=True, slots=True)
+class RedisTarget:
+    """A parsed ``SLS_REDIS_URL``. For ``single`` only ``url`` matters (redis-py parses it)."""
+
+    kind: Kind
+    url: str
+    nodes: tuple[tuple[str, int], ...] = ()
+    username: str | None = None
+    password: str | None = None
+    master_name: str | None = None
+    db: int = 0
+
+
+def parse_redis_url(url: str) -> RedisTarget:
+    """Read ``url``; ``ValueError`` saying what is wrong (never quoting a password) when it is malformed."""
+    if url.startswith(SINGLE_SCHEMES):
+        return RedisTarget("single", url)
+    if url.startswith(CLUSTER_SCHEME):
+        return _parse_multi("cluster", url, url[len(CLUSTER_SCHEME) :])
+    if url.startswith(SENTINEL_SCHEME):
+        return _parse_multi("sentinel", url, url[len(SENTINEL_SCHEME) :])
+    raise ValueError("must start with " + ", ".join(SCHEMES[:-1]) + " or " + SCHEMES[-1])
+
+
+def _parse_multi(kind: Kind, url: str, rest: str) -> RedisTarget:
+    scheme = CLUSTER_SCHEME if kind == "cluster" else SENTINEL_SCHEME
+    # the last '@' ends the credentials (no host, master name or option holds one), so a password with a
+    # stray '/', '?' or '@' left unencoded is still read whole, and never quoted in a message about the rest
+    userinfo, at, rest = rest.rpartition("@")
+    rest, _, query = rest.partition("?")
+    if "#" in rest or "#" in query:
+        raise ValueError(f"a {scheme} URL takes no fragment")
+    hosts, slash, path = rest.partition("/")
+    username = password = None
+    if at:
+        user, colon, secret = userinfo.partition(":")
+        username = unquote(user) or None
+        password = unquote(secret) if colon else None
+    nodes = tuple(_node(entry, DEFAULT_PORT[kind], scheme) for entry in hosts.split(","))
+    options = parse_qs(query, keep_blank_values=True, strict_parsing=False) if query else {}
+    if kind == "cluster":
+        if path not in ("", "0"):
+            raise ValueError(f"a {scheme} URL names no database (a Redis Cluster has only db 0)")
+        if options:
+            raise ValueError(f"a {scheme} URL takes no options, got {', '.join(sorted(options))}")
+        return RedisTarget(kind, url, nodes, username, password)
+    if not slash or not _MASTER_NAME.fullmatch(path):
+        raise ValueError(f"a {scheme} URL ends with the master's name: {scheme}host:port[,host:port]/<name>")
+    unknown = sorted(set(options) - {"db"})
+    if unknown:
+        raise ValueError(f"unknown option {', '.join(unknown)} in a {scheme} URL (only db=N)")
+    db = 0
+    if "db" in options:
+        values = options["db"]
+        if len(values) != 1 or not values[0].isdigit() or int(values[0]) > 15:
+            raise ValueError("db must be one number from 0 to 15")
+        db = int(values[0])
+    return RedisTarget(kind, url, nodes, username, password, path, db)
+
+
+def _node(entry: str, default_port: int, scheme: str) -> tuple[str, int]:
+    match = _HOST_PORT.fullmatch(entry.strip())
+    if not match:
+        shown = entry.strip() or "(empty)"
+        raise ValueError(f"{shown!r} is not host:port in a {scheme} URL (nodes are separated by commas)")
+    port = int(match["port"]) if match["port"] else default_port
+    if not 0 < port < 65536:
+        raise ValueError(f"port {port} out of range in a {scheme} URL")
+    return match["ipv6"] or match["host"], port

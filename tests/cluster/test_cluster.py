@@ -1,0 +1,209 @@
+"""The service on a real three-master Redis Cluster (issue 13): the full flow with its keys spread over every
+master, the lockout race across worker processes, the clock kept true over cluster-wide pub/sub, a reset
+that reaches every master, and failovers (manual, and a crashed master) that lose no lockout."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from conftest import ADMIN_TOKEN, EnrolledUser
+from flask import Flask
+from flask.testing import FlaskClient
+
+from cluster.topology import LocalCluster, poll
+from sls_server import create_app
+from sls_server.store import keys
+
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+WRONG = "wrong-password-x"
+
+
+@pytest.fixture
+def cluster(redis_cluster: LocalCluster) -> LocalCluster:
+    redis_cluster.wait_healthy()  # a failover test before may still be settling its replica
+    redis_cluster.flush()
+    return redis_cluster
+
+
+def make_app(cluster: LocalCluster, tmp_path: Path, **config: Any) -> Flask:
+    return create_app(
+        {
+            "REDIS_URL": cluster.url,
+            "DATA_DIR": str(tmp_path / "data"),
+            "HASH_PROFILE": "test",
+            "ADMIN_TOKEN": ADMIN_TOKEN,
+            **config,
+        }
+    )
+
+
+def wrong_password(client: FlaskClient, username: str) -> int:
+    return client.post("/api/v1/auth/login", json={"username": username, "password": WRONG}).status_code
+
+
+def lock(client: FlaskClient, username: str) -> None:
+    assert [wrong_password(client, username) for _ in range(6)] == [401] * 5 + [423]
+
+
+def test_the_full_flow_runs_with_its_keys_on_every_master(cluster: LocalCluster, tmp_path: Path) -> None:
+    client = make_app(cluster, tmp_path).test_client()
+    users = [EnrolledUser(client, ADMIN, f"user{i:02d}", "1234") for i in range(12)]
+    tokens = [user.log_in() for user in users]
+    for token in tokens:
+        me = client.get("/api/v1/session", headers={"Authorization": f"Bearer {token}"})
+        assert me.status_code == 200
+    lock(client, "user00")
+    assert client.get("/admin/v1/users/user00/lockout", headers=ADMIN).get_json()["locked"] is True
+    bearer = {"Authorization": f"Bearer {tokens[1]}"}
+    assert client.post("/api/v1/auth/logout", headers=bearer).status_code == 200
+    assert client.get("/api/v1/session", headers=bearer).status_code == 401
+    assert client.get("/readyz").status_code == 200
+    listed = client.get("/admin/v1/events?limit=500", headers=ADMIN).get_json()["events"]
+    assert {"account.locked", "login.succeeded"} <= {event["type"] for event in listed}
+
+    masters = [node for node in cluster.live_nodes() if node.role() == "master"]
+    held = [int(node.call("DBSIZE")) for node in masters]
+    assert all(count > 0 for count in held), (
+        f"keys per master {held}: the test did not spread over the cluster"
+    )
+
+    reset = client.post("/admin/v1/reset", headers=ADMIN).get_json()
+    assert reset["keys_deleted"] == sum(held)  # SCAN visits every master, UNLINK reaches each slot
+    left = {key for node in masters for key in node.call("KEYS", "*")}
+    assert left <= {keys.EVENTS, keys.METRICS}, left  # all but the reset's own audit event
+
+
+def test_racing_wrong_passwords_across_workers_lock_after_exactly_the_threshold(
+    cluster: LocalCluster, sls_serve: Any
+) -> None:
+    server = sls_serve(workers=3, redis=cluster.url, SLS_IP_THROTTLE_LIMIT="10000")
+    created = requests.post(
+        f"{server.url}/admin/v1/users",
+        json={"username": "alice", "password": "Correct-Horse-Battery-9"},
+        headers=ADMIN,
+        timeout=10,
+    )
+    assert created.status_code == 201
+
+    def attempt(_: int) -> str:
+        answer = requests.post(
+            f"{server.url}/api/v1/auth/login", json={"username": "alice", "password": WRONG}, timeout=30
+        )
+        return str(answer.json().get("error"))
+
+    with ThreadPoolExecutor(16) as pool:
+        codes = list(pool.map(attempt, range(64)))
+    assert codes.count("invalid_credentials") == 5
+    assert codes.count("account_locked") == 59
+    locked = requests.get(f"{server.url}/admin/v1/events?type=account.locked", headers=ADMIN, timeout=10)
+    assert len(locked.json()["events"]) == 1
+
+
+def test_a_clock_move_in_one_process_is_heard_by_another_over_cluster_pub_sub(
+    cluster: LocalCluster, tmp_path: Path
+) -> None:
+    mover, reader = (
+        make_app(cluster, tmp_path).extensions["sls"],
+        make_app(cluster, tmp_path).extensions["sls"],
+    )
+    reader.clock.now()  # subscribed, on whichever node serves the channel's slot
+    mover.clock.set_at(1_900_000_000)
+    assert reader.clock.now() == 1_900_000_000
+    mover.clock.set_at(1_910_000_000)
+    assert reader.clock.now() == 1_910_000_000
+    # a move is answered before its message is written unless the mover waits one more round trip: one in
+    # ten was missed here before it did (store/clock.py)
+    missed = [
+        n for n in range(1, 301) if mover.store.clock.set_offset(n) != n or reader.store.clock.offset() != n
+    ]
+    assert missed == [], f"{len(missed)} of 300 moves not seen by the next read"
+
+
+def test_a_broken_clock_subscription_on_the_cluster_falls_back_to_redis(
+    cluster: LocalCluster, tmp_path: Path
+) -> None:
+    core = make_app(cluster, tmp_path).extensions["sls"]
+    other = make_app(cluster, tmp_path).extensions["sls"]
+    core.clock.now()
+    killed = sum(int(node.call("CLIENT", "KILL", "TYPE", "pubsub")) for node in cluster.live_nodes())
+    assert killed >= 1
+    other.clock.set_at(1_950_000_000)  # published while nobody listens
+    assert core.clock.now() == 1_950_000_000, "missed the message, so it must read Redis"
+    other.clock.set_at(1_960_000_000)
+    assert core.clock.now() == 1_960_000_000
+
+
+def test_a_manual_failover_loses_no_lockout_and_the_app_follows_the_new_master(
+    cluster: LocalCluster, tmp_path: Path
+) -> None:
+    client = make_app(cluster, tmp_path).test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    bob = EnrolledUser(client, ADMIN, "bob", "1234")
+    token = alice.log_in()
+    lock(client, "bob")
+    for _ in range(2):
+        assert wrong_password(client, "alice") == 401  # two failures counted, not yet a lock
+
+    old = cluster.master_of(keys.user("bob"))
+    new = cluster.manual_failover(old)  # the replica takes every write first, then the roles swap
+    assert new.role() == "master" and old.role() == "slave"
+
+    # the same app, whose client still maps the slot to the old master: it follows MOVED to the new one
+    assert wrong_password(client, "bob") == 423
+    assert client.get("/api/v1/session", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    counted = client.get("/admin/v1/users/alice/lockout", headers=ADMIN).get_json()
+    assert counted["buckets"]["all"]["failures"] == 2
+    assert client.post("/admin/v1/users/bob/unlock", headers=ADMIN).status_code == 200
+    assert bob.log_in()  # password, card challenge, session: every step on the new topology
+    assert client.get("/readyz").status_code == 200
+
+
+def test_a_crashed_master_answers_503_until_its_replica_takes_over_then_no_lockout_is_lost(
+    cluster: LocalCluster, tmp_path: Path
+) -> None:
+    client = make_app(cluster, tmp_path, REDIS_TIMEOUT=0.5).test_client()
+    EnrolledUser(client, ADMIN, "carol", "1234")
+    lock(client, "carol")
+    master = cluster.master_of(keys.user("carol"))
+    cluster.wait_replicated(master)  # replication is asynchronous: a crash loses what it had not sent
+
+    master.kill()
+    started = time.monotonic()
+    refused = client.post("/api/v1/auth/login", json={"username": "carol", "password": WRONG})
+    assert refused.status_code == 503 and refused.get_json()["error"] == "store_unavailable"
+    assert time.monotonic() - started < 5, "fail closed within the timeout, not after retries piled up"
+
+    def served() -> bool:
+        return wrong_password(client, "carol") != 503
+
+    poll("the replica to be promoted and the app to follow", served, timeout_s=30, every_s=0.2)
+    assert wrong_password(client, "carol") == 423, "the lock set before the crash holds on the new master"
+
+    master.start()  # it rejoins as the new master's replica, and the cluster is whole again for later tests
+    cluster.wait_healthy()
+    assert master.role() == "slave"
+    assert wrong_password(client, "carol") == 423
+
+
+def test_every_key_of_a_user_is_in_one_slot_as_redis_cluster_computes_it(cluster: LocalCluster) -> None:
+    """The hash tags in ``keys`` are what make one user's scripts single-slot; ask the cluster itself."""
+    node = cluster.live_nodes()[0]
+    owned = [
+        keys.user("alice"),
+        keys.user_sessions("alice"),
+        keys.session("alice", "alice~x"),
+        keys.login("alice", "alice~y"),
+        keys.lockout("alice", "all"),
+        keys.lockout_inflight("alice", "all"),
+        keys.known_ips("alice"),
+        keys.user_access("alice"),
+        keys.user_logins("alice"),
+        keys.user_devices("alice"),
+        keys.user_challenge_issues("alice"),
+    ]
+    assert len({int(node.call("CLUSTER", "KEYSLOT", key)) for key in owned}) == 1

@@ -1,0 +1,140 @@
+"""Several ``sls serve`` instances on one store behave as one server (issue 13): workers and instances hold no
+state of their own. Two instances, each with two workers, on one Redis and on a Redis Cluster: a lockout is
+counted across both (in turn, and racing), a login begun on one is finished on the other and its session is
+valid on both until a logout on either, and a clock move on one is seen by the other on its very next
+request (each worker caches the offset; pub/sub keeps it true: ``store/clock.py``).
+
+Real processes over real HTTP; each request opens its own connection, so either worker of an instance may
+answer it."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+import requests
+from conftest import ADMIN_TOKEN, ServerProcess
+
+pytestmark = pytest.mark.e2e
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+PASSWORD = "Correct-Horse-Battery-9"
+WRONG = "wrong-password-x"
+THRESHOLD = 5
+DAY = 86_400
+
+
+@pytest.fixture(params=["single", "cluster"])
+def instances(request: pytest.FixtureRequest, sls_serve: Any) -> tuple[ServerProcess, ServerProcess]:
+    """Two instances on the same store: the test's Redis, or the session's Redis Cluster."""
+    url = None
+    if request.param == "cluster":
+        cluster = request.getfixturevalue("redis_cluster")
+        cluster.wait_healthy()  # a failover test before may still be settling its replica
+        cluster.flush()
+        url = cluster.url
+    settings = {"SLS_LOCKOUT_THRESHOLD": str(THRESHOLD), "SLS_IP_THROTTLE_LIMIT": "10000"}
+    return sls_serve(workers=2, redis=url, **settings), sls_serve(workers=2, redis=url, **settings)
+
+
+def _user(base: str, name: str) -> str:
+    """A user with a DSC+ card (PIN 1234); the card's device id."""
+    created = requests.post(
+        f"{base}/admin/v1/users", json={"username": name, "password": PASSWORD}, headers=ADMIN, timeout=10
+    )
+    assert created.status_code == 201, created.text
+    card = requests.post(
+        f"{base}/admin/v1/users/{name}/devices",
+        json={"type": "dscplus", "pin": "1234"},
+        headers=ADMIN,
+        timeout=10,
+    )
+    assert card.status_code == 201, card.text
+    return str(card.json()["device_id"])
+
+
+def _login(base: str, name: str, password: str) -> requests.Response:
+    return requests.post(
+        f"{base}/api/v1/auth/login", json={"username": name, "password": password}, timeout=30
+    )
+
+
+def _now(server: ServerProcess) -> int:
+    answer = requests.get(f"{server.url}/admin/v1/clock", headers=ADMIN, timeout=10)
+    assert answer.status_code == 200, answer.text
+    return int(answer.json()["now"])
+
+
+def test_wrong_passwords_on_both_instances_lock_after_exactly_the_threshold(
+    instances: tuple[ServerProcess, ServerProcess],
+) -> None:
+    a, b = instances
+    _user(a.url, "alice")
+    answers = [_login((a, b)[i % 2].url, "alice", WRONG) for i in range(THRESHOLD + 1)]
+    assert [answer.status_code for answer in answers] == [401] * THRESHOLD + [423]
+    for server in (a, b):  # locked on both, even with the right password
+        assert _login(server.url, "alice", PASSWORD).status_code == 423
+    status = requests.get(f"{b.url}/admin/v1/users/alice/lockout", headers=ADMIN, timeout=10).json()
+    assert status["locked"] is True
+
+    _user(b.url, "bob")  # and racing: 24 at once, half on each instance, still exactly the threshold
+
+    def attempt(i: int) -> str:
+        return str(_login((a, b)[i % 2].url, "bob", WRONG).json().get("error"))
+
+    with ThreadPoolExecutor(8) as pool:
+        codes = list(pool.map(attempt, range(24)))
+    assert codes.count("invalid_credentials") == THRESHOLD, codes
+    assert codes.count("account_locked") == 24 - THRESHOLD, codes
+    locks = requests.get(f"{a.url}/admin/v1/events?type=account.locked", headers=ADMIN, timeout=10).json()
+    assert sorted(event["user"] for event in locks["events"]) == ["alice", "bob"]  # one lock each
+
+
+def test_a_login_begun_on_one_instance_ends_on_the_other_and_its_session_is_valid_on_both(
+    instances: tuple[ServerProcess, ServerProcess],
+) -> None:
+    a, b = instances
+    device_id = _user(a.url, "carol")
+    started = _login(a.url, "carol", PASSWORD)
+    assert started.status_code == 200, started.text
+    login = started.json()
+    answer = requests.post(
+        f"{b.url}/sim/v1/dscplus/{device_id}/respond",
+        json={"pin": "1234", "challenge": login["factor"]["challenge"]},
+        timeout=10,
+    )
+    assert answer.status_code == 200, answer.text
+    done = requests.post(
+        f"{b.url}/api/v1/auth/login/{login['txn_id']}/verify",
+        json=answer.json(),
+        headers={"X-Login-Token": login["login_token"]},
+        timeout=30,
+    )
+    assert done.status_code == 200, done.text  # begun on one instance, finished on the other
+    bearer = {"Authorization": f"Bearer {done.json()['session']['token']}"}
+    for server in (a, b, a, b, a, b):
+        me = requests.get(f"{server.url}/api/v1/session", headers=bearer, timeout=10)
+        assert me.status_code == 200 and me.json()["username"] == "carol", me.text
+
+    ended = requests.post(f"{b.url}/api/v1/auth/logout", headers=bearer, timeout=10)
+    assert ended.status_code == 200, ended.text
+    for server in (a, b, a, b, a, b):
+        gone = requests.get(f"{server.url}/api/v1/session", headers=bearer, timeout=10)
+        assert gone.status_code == 401, gone.text
+
+
+def test_a_clock_move_on_one_instance_is_seen_by_the_other_on_its_next_request(
+    instances: tuple[ServerProcess, ServerProcess],
+) -> None:
+    a, b = instances
+    for server in (a, b, a, b, a, b):  # warm the workers' cached offsets (whichever answer)
+        _now(server)
+    before = _now(b)
+    moved = requests.post(f"{a.url}/admin/v1/clock", json={"advance_s": DAY}, headers=ADMIN, timeout=10)
+    assert moved.status_code == 200, moved.text
+    for _ in range(6):  # the very next requests to the other instance, on whichever of its workers
+        assert _now(b) - before >= DAY
+    back = requests.post(f"{b.url}/admin/v1/clock", json={"advance_s": -DAY}, headers=ADMIN, timeout=10)
+    assert back.status_code == 200, back.text
+    for _ in range(6):  # and back, moved from the other side
+        assert _now(a) - before < DAY // 2
