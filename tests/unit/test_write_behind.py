@@ -84,13 +84,3 @@ def test_a_redis_that_cannot_take_the_writes_is_store_unavailable() -> None:
     gone = Store.from_url("redis://127.0.0.1:9/0", timeout_s=0.2)  # the discard port: nothing listens
     with pytest.raises(StoreUnavailable), gone.write_behind():
         _record(gone, 1)
-
-
-@pytest.mark.skipif(TOPOLOGY != "cluster", reason="what a cluster does instead of the block's pipeline")
-def test_on_a_cluster_each_write_of_a_block_is_sent_at_once(store: Store, redis_url: str) -> None:
-    observer = connect(redis_url)
-    with store.write_behind():
-        _record(store, 1)
-        store.lockout.remember_ip("alice", "192.0.2.1")  # another slot than the events'
-        assert observer.xlen(keys.EVENTS) == 1
-        assert observer.sismember(keys.known_ips("alice"), "192.0.2.1")
