@@ -18,7 +18,7 @@ from redis.sentinel import Sentinel
 from ..errors import StoreUnavailable
 from .faults import StoreBug, error_code, is_outage
 from .urls import parse_redis_url
-from .writebehind import Carrier, Queued, carrying, later
+from .writebehind import Carrier, Queued, carrying, later, resolved
 
 T = TypeVar("T")
 
@@ -154,13 +154,13 @@ class Scripts:
     def __call__(self, name: str, keys: list[str], args: Sequence[str | int]) -> Any:
         """Run a script for its answer; inside a ``write_behind`` block, the writes queued so far ride along
         in the same round trip."""
-        script = self._scripts[name]
+        call = Queued(tuple(args), self._scripts[name], tuple(keys))
         carrier = carrying(self._client)
         if carrier is None:
-            return script(keys=keys, args=args)
-        carrier.pipe.evalsha(script.sha, len(keys), *keys, *args)
+            return call.send(self._client)
+        call.queue_on(carrier.pipe)
         [answer] = carrier.execute()
-        return _answer(script, keys, args, answer)
+        return resolved(call, self._client, answer)
 
     def each_of(self, calls: Sequence[tuple[str, list[str], Sequence[str | int]]]) -> list[Any]:
         """Run several scripts (``(name, keys, args)``, any slots) in one round trip, with the writes an open
@@ -169,27 +169,16 @@ class Scripts:
         is sent again alone, which reloads the script."""
         if not isinstance(self._client, redis.Redis):  # a cluster: one call at a time, each to its node
             return [self._scripts[name](keys=keys, args=args) for name, keys, args in calls]
+        queued = [Queued(tuple(args), self._scripts[name], tuple(keys)) for name, keys, args in calls]
         carrier = carrying(self._client) or Carrier(self._client, ())
-        for name, keys, args in calls:
-            carrier.pipe.evalsha(self._scripts[name].sha, len(keys), *keys, *args)
+        for call in queued:
+            call.queue_on(carrier.pipe)
         found = carrier.execute()
-        return [
-            _answer(self._scripts[name], keys, args, answer)
-            for (name, keys, args), answer in zip(calls, found, strict=True)
-        ]
+        return [resolved(call, self._client, answer) for call, answer in zip(queued, found, strict=True)]
 
     def later(self, client: Any, name: str, keys: list[str], args: Sequence[str | int]) -> None:
         """Run a script whose answer nobody reads: now, or with the open ``write_behind`` block's writes."""
         later(client, Queued(tuple(args), self._scripts[name], tuple(keys)))
-
-
-def _answer(script: Any, keys: list[str], args: Sequence[str | int], answer: Any) -> Any:
-    """A pipelined EVALSHA's answer; a script Redis lost (a restart) is run again alone, which reloads it."""
-    if isinstance(answer, redis.exceptions.NoScriptError):
-        return script(keys=keys, args=args)
-    if isinstance(answer, Exception):
-        raise answer
-    return answer
 
 
 def text(value: object) -> str:

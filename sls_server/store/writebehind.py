@@ -40,11 +40,11 @@ class Queued:
     script: Any = None  # redis-py's Script: its sha, and its call that reloads a script Redis lost
     keys: tuple[str, ...] = ()
 
-    def send(self, client: Any) -> None:
+    def send(self, client: Any) -> Any:
+        """Send it alone; its answer."""
         if self.script is None:
-            client.execute_command(*self.args)
-        else:
-            self.script(keys=list(self.keys), args=list(self.args), client=client)
+            return client.execute_command(*self.args)
+        return self.script(keys=list(self.keys), args=list(self.args), client=client)
 
     def queue_on(self, pipe: Any) -> None:
         """EVALSHA, never redis-py's pipeline script support, which asks SCRIPT EXISTS first: one more round
@@ -114,12 +114,19 @@ def carrying(client: Any) -> Carrier | None:
     return carrier
 
 
+def resolved(write: Queued, client: Any, answer: Any) -> Any:
+    """A pipelined write's answer. A script Redis lost (it restarted) answers NOSCRIPT: sent again alone,
+    which reloads it. Any other error is raised."""
+    if isinstance(answer, redis.exceptions.NoScriptError):
+        return write.send(client)
+    if isinstance(answer, Exception):
+        raise answer
+    return answer
+
+
 def _check(client: Any, queue: Sequence[Queued], answers: Sequence[Any]) -> None:
     for write, answer in zip(queue, answers, strict=True):
-        if isinstance(answer, redis.exceptions.NoScriptError):
-            write.send(client)  # Redis restarted and lost the script: sent alone, which reloads it
-        elif isinstance(answer, Exception):
-            raise answer
+        resolved(write, client, answer)
 
 
 def _send(client: Any, queue: Sequence[Queued]) -> None:

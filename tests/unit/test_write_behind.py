@@ -84,3 +84,15 @@ def test_a_redis_that_cannot_take_the_writes_is_store_unavailable() -> None:
     gone = Store.from_url("redis://127.0.0.1:9/0", timeout_s=0.2)  # the discard port: nothing listens
     with pytest.raises(StoreUnavailable), gone.write_behind():
         _record(gone, 1)
+
+
+def test_scripts_redis_lost_are_sent_again_alone(store: Store, redis_url: str) -> None:
+    """After a restart Redis has forgotten every script: a carried write and the answered call it rode
+    with both answer NOSCRIPT, and each is sent again alone, which loads it."""
+    observer = redis.Redis.from_url(redis_url)
+    _record(store, 0)
+    observer.script_flush()
+    with store.write_behind():
+        _record(store, 1)  # queued: rides with the next call that needs an answer
+        assert store.devices.claim_challenge("card", ["e1"], 10) == 1
+    assert observer.xlen(keys.EVENTS) == 2
