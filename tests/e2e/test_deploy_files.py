@@ -150,6 +150,8 @@ def test_the_start_commands_run_as_plain_processes_and_pass_their_healthchecks(t
         store = subprocess.Popen(redis_cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         started.append(store)
         _wait(lambda: _safe_ping(client), "redis-server", store)
+        compact = client.config_get("hash-max-ziplist-value")  # the compose file keeps hashes compact
+        assert compact == {"hash-max-ziplist-value": "256"}
         ping = [
             str(Path(binary).with_name("redis-cli")),
             "-p",
