@@ -13,7 +13,8 @@ from typing import Any
 import freezegun
 import pytest
 import requests
-from cluster.topology import LocalCluster, LocalSentinel
+from cluster.sentinel_topology import LocalSentinel
+from cluster.topology import LocalCluster
 from flask import Flask
 from flask.testing import FlaskClient
 from freezegun import freeze_time

@@ -10,7 +10,8 @@ import pytest
 from conftest import ADMIN_TOKEN, EnrolledUser
 from flask.testing import FlaskClient
 
-from cluster.topology import LocalSentinel, poll
+from cluster.sentinel_topology import LocalSentinel
+from cluster.topology import poll
 from sls_server import create_app
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
