@@ -89,7 +89,7 @@ def test_a_redis_that_cannot_take_the_writes_is_store_unavailable() -> None:
 def test_scripts_redis_lost_are_sent_again_alone(store: Store, redis_url: str) -> None:
     """After a restart Redis has forgotten every script: a carried write and the answered call it rode
     with both answer NOSCRIPT, and each is sent again alone, which loads it."""
-    observer = redis.Redis.from_url(redis_url)
+    observer = connect(redis_url)
     _record(store, 0)
     observer.script_flush()
     with store.write_behind():
