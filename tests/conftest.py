@@ -121,6 +121,23 @@ def admin_headers() -> dict[str, str]:
     return {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
+def card_user_over_http(base: str, name: str, password: str, pin: str = "1234") -> str:
+    """A user with a DSC+ card, made through a running server's admin API; the card's device id."""
+    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    made = requests.post(
+        f"{base}/admin/v1/users", json={"username": name, "password": password}, headers=admin, timeout=60
+    )
+    assert made.status_code == 201, made.text
+    card = requests.post(
+        f"{base}/admin/v1/users/{name}/devices",
+        json={"type": "dscplus", "pin": pin},
+        headers=admin,
+        timeout=60,
+    )
+    assert card.status_code == 201, card.text
+    return str(card.json()["device_id"])
+
+
 class ServerProcess:
     """A real ``sls serve`` child process on a free port."""
 

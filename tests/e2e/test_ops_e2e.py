@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 import redis
 import requests
-from conftest import ADMIN_TOKEN, ServerProcess, wait_until_serving
+from conftest import ADMIN_TOKEN, ServerProcess, card_user_over_http, wait_until_serving
 
 from sls_server.store import keys
 from sls_server.store.embedded import EmbeddedRedis, free_port
@@ -28,17 +28,7 @@ PASSWORD = "Correct-Horse-Battery-9"
 
 
 def _user(url: str, name: str = "alice") -> None:
-    made = requests.post(
-        f"{url}/admin/v1/users", json={"username": name, "password": PASSWORD}, headers=ADMIN, timeout=60
-    )
-    assert made.status_code == 201, made.text
-    card = requests.post(
-        f"{url}/admin/v1/users/{name}/devices",
-        json={"type": "dscplus", "pin": "1234"},
-        headers=ADMIN,
-        timeout=60,
-    )
-    assert card.status_code == 201, card.text
+    card_user_over_http(url, name, PASSWORD)
 
 
 def _own_server(tmp_path: Path, **env: str) -> ServerProcess:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import ADMIN_TOKEN, ServerProcess
+from conftest import ADMIN_TOKEN, ServerProcess, card_user_over_http
 
 pytestmark = pytest.mark.e2e
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -39,18 +39,7 @@ def instances(request: pytest.FixtureRequest, sls_serve: Any) -> tuple[ServerPro
 
 def _user(base: str, name: str) -> str:
     """A user with a DSC+ card (PIN 1234); the card's device id."""
-    created = requests.post(
-        f"{base}/admin/v1/users", json={"username": name, "password": PASSWORD}, headers=ADMIN, timeout=10
-    )
-    assert created.status_code == 201, created.text
-    card = requests.post(
-        f"{base}/admin/v1/users/{name}/devices",
-        json={"type": "dscplus", "pin": "1234"},
-        headers=ADMIN,
-        timeout=10,
-    )
-    assert card.status_code == 201, card.text
-    return str(card.json()["device_id"])
+    return card_user_over_http(base, name, PASSWORD)
 
 
 def _login(base: str, name: str, password: str) -> requests.Response:
