@@ -124,18 +124,30 @@ class DeviceService:
             raise UnknownDevice()
         return record
 
-    def of_user(self, username: str, device_ids: Sequence[str] | None = None) -> list[DeviceRecord]:
-        """The user's devices, oldest first; ``device_ids`` if the caller read them with the user."""
-        ids = list(device_ids) if device_ids is not None else self._store.users.device_ids(username)
-        records = self._store.devices.get_many(ids)
-        return sorted(records, key=lambda r: (r.created_at, r.device_id))
+    def of_user(
+        self,
+        username: str,
+        device_ids: Sequence[str] | None = None,
+        devices: Sequence[DeviceRecord] | None = None,
+    ) -> list[DeviceRecord]:
+        """The user's devices, oldest first; ``device_ids`` (or the ``devices`` themselves) if the caller read
+        them with the user."""
+        if devices is None:
+            ids = list(device_ids) if device_ids is not None else self._store.users.device_ids(username)
+            devices = self._store.devices.get_many(ids)
+        return sorted(devices, key=lambda r: (r.created_at, r.device_id))
 
     def listed(self, username: str, *, now: int) -> list[dict[str, Any]]:
         """The admin's view of the user's devices, oldest first, a lapsed one shown as ``expired``."""
         return [public_device(d, now=now) for d in self.of_user(username)]
 
-    def active_of_user(self, username: str, device_ids: Sequence[str] | None = None) -> list[DeviceRecord]:
-        return [r for r in self.of_user(username, device_ids) if r.status == ACTIVE]
+    def active_of_user(
+        self,
+        username: str,
+        device_ids: Sequence[str] | None = None,
+        devices: Sequence[DeviceRecord] | None = None,
+    ) -> list[DeviceRecord]:
+        return [r for r in self.of_user(username, device_ids, devices) if r.status == ACTIVE]
 
     def revoke(self, username: str, device_id: str, *, now: int) -> dict[str, Any]:
         """Revoke at once (a correct response from it fails in the same second); a user a card is merely

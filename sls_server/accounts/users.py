@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..errors import InvalidRequest
 from ..events import EventLog
 from ..store import Store
+from ..store.base import ScriptCall
 from ..store.ids import short_id
 from ..store.records import LoginView, UserRecord
 from .devices import without
@@ -166,9 +167,14 @@ class UserService:
                 return
         raise RuntimeError(f"device {device_id} kept changing under {tries} updates")  # pragma: no cover
 
-    def login_view(self, name: str) -> LoginView:
-        """The user (by canonical name), their IP rules and device ids, in one read."""
-        return self._store.users.login_view(name)
+    def login_view(
+        self, name: str | None, also: Sequence[ScriptCall] = ()
+    ) -> tuple[LoginView | None, list[Any]]:
+        """The user (by canonical name; None: no user can have it), their IP rules and devices, read with
+        ``also``'s scripts in one round trip: (the view, their answers)."""
+        if name is None:
+            return None, self._store.scripts.each_of(also)
+        return self._store.users.login_view(name, also)
 
     def check_password(
         self, username: str, password: str, *, now: int, view: LoginView | None = None

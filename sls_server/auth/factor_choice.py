@@ -25,11 +25,17 @@ class FactorChoice:
         self._factors = factors
 
     def options(
-        self, username: str, *, now: int, device_ids: Sequence[str] | None = None
+        self,
+        username: str,
+        *,
+        now: int,
+        device_ids: Sequence[str] | None = None,
+        devices: Sequence[DeviceRecord] | None = None,
     ) -> tuple[list[DeviceRecord], Usable]:
         """(active devices, usable (factor, device) pairs): a locked or lapsed device offers nothing.
-        ``device_ids``: the user's, if the caller read them with the user."""
-        enrolled = [d for d in self._devices.active_of_user(username, device_ids) if not lapsed(d, now)]
+        ``device_ids``, ``devices``: the user's, if the caller read them with the user."""
+        active = self._devices.active_of_user(username, device_ids, devices)
+        enrolled = [d for d in active if not lapsed(d, now)]
         usable = [
             (factor.type, device)
             for device in enrolled
@@ -47,10 +53,11 @@ class FactorChoice:
         *,
         now: int,
         device_ids: Sequence[str] | None = None,
+        devices: Sequence[DeviceRecord] | None = None,
     ) -> tuple[Factor, DeviceRecord, Usable]:
         """The factor and device the step runs on, and every usable pair (the client's list to switch to).
         No usable pair: ``device_locked`` if the user has devices, all locked; else ``no_second_factor``."""
-        enrolled, usable = self.options(username, now=now, device_ids=device_ids)
+        enrolled, usable = self.options(username, now=now, device_ids=device_ids, devices=devices)
         if not usable:
             raise DeviceLocked() if enrolled else NoSecondFactor()
         matches = [

@@ -15,7 +15,8 @@ from typing import Any
 
 from ..config import Settings
 from ..events import EventLog
-from ..store.lockout import BUCKETS, LockoutRepo
+from ..store.base import ScriptCall
+from ..store.lockout import BUCKETS, IP_WINDOW, LockoutRepo
 from ..store.records import DeviceRecord
 from .errors import AccountDisabled, AccountLocked, RateLimited
 
@@ -76,15 +77,21 @@ class Lockout:
 
     # --- LoginCheck ---------------------------------------------------------------------------------------
 
+    def ask(self, attempt: Any) -> ScriptCall | None:
+        """The address's window, reserved with the read of the user (it only counts the address)."""
+        if not attempt.ip:
+            return None
+        return self._repo.ip_window(
+            attempt.ip,
+            now=attempt.now,
+            window=self.policy.ip_window,
+            limit=self.policy.ip_limit,
+            attempt_id=attempt.id,
+        )
+
     def before_password(self, attempt: Any) -> None:
         if attempt.ip:
-            wait = self._repo.reserve_ip(
-                attempt.ip,
-                now=attempt.now,
-                window=self.policy.ip_window,
-                limit=self.policy.ip_limit,
-                attempt_id=attempt.id,
-            )
+            wait = int(attempt.answers[IP_WINDOW])
             if wait:
                 self._refused(attempt, "rate_limited")
                 raise RateLimited(retry_after=wait)
@@ -105,8 +112,13 @@ class Lockout:
         raise AccountLocked("This account is locked; an administrator must unlock it.")
 
     def after_password(self, attempt: Any, *, ok: bool) -> None:
-        if ok and attempt.ip:
-            self._repo.refund_ip(attempt.ip, attempt.id)
+        """A right password hands back the address's reservation and the account's, unanswered (nothing
+        waits on them: they ride with the step's next round trip); a wrong one is counted, answered."""
+        if ok:
+            if attempt.ip:
+                self._repo.refund_ip(attempt.ip, attempt.id)
+            self._repo.release(attempt.lock_name, attempt.notes["bucket"], attempt_id=attempt.id)
+            return
         p = self.policy
         status, until, locks = self._repo.settle(
             attempt.lock_name,

@@ -19,7 +19,7 @@ from typing import Any
 from ..errors import SlsError
 from ..events import EventLog
 from ..store import Store
-from ..store.records import LoginTxn, UserAccess, UserRecord
+from ..store.records import DeviceRecord, LoginTxn, UserAccess, UserRecord
 from .errors import LoginBindingRequired, UnknownTransaction
 from .password_step import PasswordStep
 from .second_factor import SecondFactor
@@ -87,7 +87,7 @@ class LoginService:
         ip: str | None,
         admit: Callable[[UserRecord], None] | None,
     ) -> dict[str, Any]:
-        user, device_ids = self._password.admit(username, password, now=now, ip=ip)
+        user, view = self._password.admit(username, password, now=now, ip=ip)
         if admit is not None:
             admit(user)
         name = user.username
@@ -101,7 +101,8 @@ class LoginService:
                 default=user.default_device,
                 epoch=user.epoch or "",
                 extra={"binding": binding_digest(login_token)},
-                device_ids=device_ids,
+                device_ids=view.device_ids if view else None,
+                devices=view.devices if view else None,
             )
         except SlsError as exc:  # repeatable at will by whoever has the password: counted, not each written
             self._events.record_flood("login.refused", per="ip", at=now, user=name, ip=ip, result=exc.code)
@@ -119,24 +120,24 @@ class LoginService:
         ip: str | None,
         mode: str | None = None,
     ) -> dict[str, Any]:
-        txn, _ = self._login_txn(txn_id, login_token)
+        txn, _, _ = self._login_txn(txn_id, login_token)
         return self._steps.switch(txn, type_, device_id, now=now, ip=ip, mode=mode)
 
     def verify(
         self, txn_id: str, login_token: str | None, response: str, *, now: int, ip: str | None
     ) -> Authenticated:
-        txn, access = self._login_txn(txn_id, login_token)
+        txn, access, device = self._login_txn(txn_id, login_token)
         with self._store.write_behind():
             self._sessions.require_ip(txn.username, ip, now=now, access=access)
             self._sessions.refuse_if_busy(txn.username, now=now)
-            self._steps.answer_unsettled(txn, response, now=now, ip=ip)
+            self._steps.answer_unsettled(txn, response, now=now, ip=ip, read=device)
             return self._finish(txn, now=now, ip=ip, settle=True)
 
     def status(
         self, txn_id: str, login_token: str | None, *, now: int, ip: str | None
     ) -> tuple[dict[str, Any], Authenticated | None]:
         """Where a login stands; once a push is approved, the first poll also gets the session."""
-        txn, access = self._login_txn(txn_id, login_token)
+        txn, access, _ = self._login_txn(txn_id, login_token)
         state = txn.state
         body: dict[str, Any] = {"txn_id": txn_id, "expires_at": txn.expires_at, "factor": txn.factor}
         if state == "approved":
@@ -159,18 +160,20 @@ class LoginService:
             body["reason"] = reason
         return {**body, "state": shown}, None
 
-    def _login_txn(self, txn_id: str, login_token: str | None) -> tuple[LoginTxn, UserAccess]:
-        """The transaction, if the caller is the client it is bound to, and its user's IP rules (read in the
-        same round trip). A missing and a wrong token get the same answer, so the route is no oracle for
-        which transactions exist under which token."""
+    def _login_txn(
+        self, txn_id: str, login_token: str | None
+    ) -> tuple[LoginTxn, UserAccess, DeviceRecord | None]:
+        """The transaction, if the caller is the client it is bound to, its user's IP rules and perhaps its
+        device (read in the same round trip). A missing and a wrong token get the same answer, so the route
+        is no oracle for which transactions exist under which token."""
         if not login_token:
             raise LoginBindingRequired()
-        txn, access = self._steps.load_with_access(txn_id)
+        txn, access, device = self._steps.load_with_access(txn_id)
         if txn.purpose != "login":
             raise UnknownTransaction()
         if not hmac.compare_digest(binding_digest(login_token), txn.binding or ""):
             raise LoginBindingRequired()
-        return txn, access
+        return txn, access, device
 
     def _finish(self, txn: LoginTxn, *, now: int, ip: str | None, settle: bool = False) -> Authenticated:
         """The session, the bookkeeping of a login that succeeded, and its event. ``settle``: the login's

@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Protocol
+from dataclasses import dataclass, field, replace
+from typing import Any, Protocol
 
 from ..accounts.access import IpRestrictions
 from ..accounts.errors import IpRestricted
 from ..accounts.users import UserService, canonical_username
 from ..errors import InvalidRequest
 from ..events import EventLog
-from ..store.records import UserAccess, UserRecord
+from ..store.base import ScriptCall
+from ..store.records import LoginView, UserAccess, UserRecord
 from .errors import InvalidCredentials
 from .lockout import event_subject, lock_name
 
@@ -36,10 +37,16 @@ class Attempt:
     notes: dict[str, str] = field(default_factory=dict)
     access: UserAccess | None = None
     """The user's IP rules as read with the user (None: read them if needed)."""
+    answers: dict[str, Any] = field(default_factory=dict)
+    """What the checks' :meth:`LoginCheck.ask` scripts answered, by script name."""
 
 
 class LoginCheck(Protocol):
     """A policy step around the password check (IP rules, lockout): where account protections plug in."""
+
+    def ask(self, attempt: Attempt) -> ScriptCall | None:
+        """A script whose answer :meth:`before_password` needs, sent with the read of the user (one round
+        trip): it runs whatever the checks before this one decide, so it must only count or read."""
 
     def before_password(self, attempt: Attempt) -> None:
         """Raise an ``SlsError`` to refuse the attempt before the password is verified."""
@@ -54,6 +61,9 @@ class LoginCheck(Protocol):
 class IpCheck:
     """The IP allowlists as a login check: judged before the password, so a client at a wrong address learns
     nothing about the password; an unknown username has no list and fails the password check as usual."""
+
+    def ask(self, attempt: Attempt) -> None:
+        """Nothing: the rules are read with the user."""
 
     def __init__(self, restrictions: IpRestrictions, events: EventLog) -> None:
         self._restrictions = restrictions
@@ -96,13 +106,17 @@ class PasswordStep:
 
     def admit(
         self, username: str, password: str, *, now: int, ip: str | None, door: str = "login"
-    ) -> tuple[UserRecord, tuple[str, ...]]:
-        """:meth:`verify`, and the user's device ids read with the user (the login's next step needs them).
-        The user, their IP rules and devices are read once, before the checks: one round trip."""
+    ) -> tuple[UserRecord, LoginView | None]:
+        """:meth:`verify`, and the user as read with the checks' first scripts, before any of them judged:
+        one round trip (the login's next step picks a device from its devices)."""
         canonical = _canonical_or_none(username)
-        view = self._users.login_view(canonical) if canonical else None
-        attempt = Attempt(
-            username, lock_name(username, canonical), ip, now, access=view.access if view else None
+        attempt = Attempt(username, lock_name(username, canonical), ip, now)
+        asked = [call for check in self.checks if (call := check.ask(attempt)) is not None]
+        view, answers = self._users.login_view(canonical, asked)
+        attempt = replace(
+            attempt,
+            access=view.access if view else None,
+            answers={name: answer for (name, _, _), answer in zip(asked, answers, strict=True)},
         )
         for check in self.checks:
             check.before_password(attempt)
@@ -115,7 +129,7 @@ class PasswordStep:
                 f"{door}.password_failed", at=now, user=subject, ip=ip, result="failure", detail=extra or None
             )
             raise InvalidCredentials()
-        return user, view.device_ids if view else ()
+        return user, view
 
     def succeeded(self, username: str, ip: str | None, *, now: int) -> None:
         for check in self.checks:

@@ -86,12 +86,13 @@ class SecondFactor:
         device_id: str | None = None,
         epoch: str = "",
         device_ids: Sequence[str] | None = None,
+        devices: Sequence[DeviceRecord] | None = None,
     ) -> dict[str, Any]:
         """Open the step on the chosen, else the default, else the first usable factor; the client's body.
         ``epoch`` is the user's, read with the password check (or the session's, for a step-up), and so are
-        ``device_ids`` if given."""
+        ``device_ids`` and ``devices`` if given."""
         factor, device, usable = self._choice.pick(
-            username, type_, device_id, default, now=now, device_ids=device_ids
+            username, type_, device_id, default, now=now, device_ids=device_ids, devices=devices
         )
         txn_id = new_id(username, TXN_RANDOM_BYTES)
         prompt = factor.begin(device, Begin(txn_id, username, now, purpose))
@@ -186,12 +187,13 @@ class SecondFactor:
             raise UnknownTransaction()
         return txn
 
-    def load_with_access(self, txn_id: str) -> tuple[LoginTxn, UserAccess]:
-        """The step and its user's IP rules, read together (the login's verify judges the address)."""
-        txn, access = self._store.logins.get_with_access(txn_id)
+    def load_with_access(self, txn_id: str) -> tuple[LoginTxn, UserAccess, DeviceRecord | None]:
+        """The step, its user's IP rules and perhaps its device, read together (the login's verify judges the
+        address, then the response); the device is None when it was not read with them."""
+        txn, access, device = self._store.logins.get_with_access(txn_id)
         if not txn:
             raise UnknownTransaction()
-        return txn, access
+        return txn, access, device
 
     def answer(self, txn: LoginTxn, response: str, *, now: int, ip: str | None) -> DeviceRecord:
         """Check a typed response (card, app code, SMS) to the step the caller loaded; the device once
@@ -199,25 +201,29 @@ class SecondFactor:
         device, correct = self._checked(txn, response, now=now)
         return self._settle(txn, device, correct, now=now, ip=ip)
 
-    def answer_unsettled(self, txn: LoginTxn, response: str, *, now: int, ip: str | None) -> DeviceRecord:
+    def answer_unsettled(
+        self, txn: LoginTxn, response: str, *, now: int, ip: str | None, read: DeviceRecord | None = None
+    ) -> DeviceRecord:
         """:meth:`answer` for a login whose session settles it in the same step (``SessionService.create``
         with ``completes``): a wrong answer is settled (and refused) here, a right one is left to the
-        session's creation."""
-        device, correct = self._checked(txn, response, now=now)
+        session's creation. ``read``: the step's device if read with the step (:meth:`load_with_access`)."""
+        device, correct = self._checked(txn, response, now=now, read=read)
         if not correct:
             self._settle(txn, device, False, now=now, ip=ip)  # raises: the attempt spent, or the step dead
         if self._lockout:
             self._lockout.device_succeeded(device)
         return device
 
-    def _checked(self, txn: LoginTxn, response: str, *, now: int) -> tuple[DeviceRecord, bool]:
+    def _checked(
+        self, txn: LoginTxn, response: str, *, now: int, read: DeviceRecord | None = None
+    ) -> tuple[DeviceRecord, bool]:
         factor = self._factors.get(txn.factor)
         if txn.mode == "push":
             raise WrongMode("This step waits for approval in the app; poll the transaction instead.")
         if not factor.response_pattern.fullmatch(response):
             raise InvalidRequest(f"response does not have the form a {txn.factor} gives", field="response")
         raise_if_settled(txn, now)
-        device = self._usable_device(txn, now=now)
+        device = self._usable_device(txn, now=now, read=read)
         return device, factor.check(device, txn, response, now=now)
 
     def answer_push(self, txn_id: str, answer: Mapping[str, Any], *, now: int, ip: str | None) -> str:
@@ -262,8 +268,8 @@ class SecondFactor:
             raise AccountDisabled()
         return outcome == "ok"
 
-    def _usable_device(self, txn: LoginTxn, *, now: int) -> DeviceRecord:
-        device = self._store.devices.get(txn.device_id)
+    def _usable_device(self, txn: LoginTxn, *, now: int, read: DeviceRecord | None = None) -> DeviceRecord:
+        device = read if read and read.device_id == txn.device_id else self._store.devices.get(txn.device_id)
         if not device or device.status != ACTIVE or txn.username not in device.users:
             raise DeviceInactive()
         if device.factor_locked:

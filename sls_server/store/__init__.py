@@ -20,6 +20,7 @@ from .devices import DeviceRepo
 from .events import EventRepo
 from .faults import OUTAGE_ERRORS, StoreBug, is_outage
 from .gateway import GatewayRepo
+from .hints import DeviceHints
 from .ibkey import IbKeyRepo
 from .inventory import InventoryRepo
 from .lockout import LockoutRepo
@@ -43,10 +44,11 @@ class Store:
     def __init__(self, client: Client) -> None:
         self.client = client
         self.scripts = scripts = Scripts(client)
+        hints = DeviceHints()
         self.clock = ClockRepo(client, scripts)
-        self.users = UserRepo(client, scripts)
+        self.users = UserRepo(client, scripts, hints)
         self.devices = DeviceRepo(client, scripts)
-        self.logins = LoginRepo(client, scripts)
+        self.logins = LoginRepo(client, scripts, hints)
         self.lockout = LockoutRepo(client, scripts)
         self.phones = PhoneRepo(client, scripts)
         self.sessions = SessionRepo(client, scripts)

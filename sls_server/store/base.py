@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 #: Cluster. Both speak the commands the store uses; a cluster routes each by its key's slot (a script by its
 #: first key), which is why every script's keys share one hash tag (see ``keys``).
 Client: TypeAlias = "redis.Redis | RedisCluster"
+#: A registered script's call: its name (``lua/<name>.lua``), keys and arguments.
+ScriptCall: TypeAlias = tuple[str, list[str], Sequence[str | int]]
 
 
 class _Cluster(RedisCluster):
@@ -162,23 +164,47 @@ class Scripts:
         [answer] = carrier.execute()
         return resolved(call, self._client, answer)
 
-    def each_of(self, calls: Sequence[tuple[str, list[str], Sequence[str | int]]]) -> list[Any]:
+    def each_of(self, calls: Sequence[ScriptCall]) -> list[Any]:
         """Run several scripts (``(name, keys, args)``, any slots) in one round trip, with the writes an open
         ``write_behind`` block queued. EVALSHA in a plain pipeline, not redis-py's pipeline script support,
         which asks SCRIPT EXISTS first (one more round trip); a call Redis answers NOSCRIPT (it restarted)
         is sent again alone, which reloads the script."""
-        if not isinstance(self._client, redis.Redis):  # a cluster: one call at a time, each to its node
-            return [self._scripts[name](keys=keys, args=args) for name, keys, args in calls]
+        return self.together((), calls)[1]
+
+    def together(
+        self, commands: Sequence[tuple[Any, ...]], calls: Sequence[ScriptCall]
+    ) -> tuple[list[Any], list[Any]]:
+        """Plain commands (reads, any slots) and scripts in one round trip, as :meth:`each_of`: (the commands'
+        replies, the scripts' answers). For a step whose reads and first script do not wait on each other."""
+        if not isinstance(self._client, redis.Redis):  # a cluster: the reads in one routed pipeline, the
+            replies = _routed(self._client, commands)  # scripts one at a time, each to its node
+            return replies, [self._scripts[name](keys=keys, args=args) for name, keys, args in calls]
         queued = [Queued(tuple(args), self._scripts[name], tuple(keys)) for name, keys, args in calls]
         carrier = carrying(self._client) or Carrier(self._client, ())
+        for command in commands:
+            carrier.pipe.execute_command(*command)
         for call in queued:
             call.queue_on(carrier.pipe)
         found = carrier.execute()
-        return [resolved(call, self._client, answer) for call, answer in zip(queued, found, strict=True)]
+        replies = found[: len(commands)]
+        for reply in replies:
+            if isinstance(reply, Exception):
+                raise reply
+        answers = found[len(commands) :]
+        return replies, [resolved(call, self._client, a) for call, a in zip(queued, answers, strict=True)]
 
     def later(self, client: Any, name: str, keys: list[str], args: Sequence[str | int]) -> None:
         """Run a script whose answer nobody reads: now, or with the open ``write_behind`` block's writes."""
         later(client, Queued(tuple(args), self._scripts[name], tuple(keys)))
+
+
+def _routed(client: Any, commands: Sequence[tuple[Any, ...]]) -> list[Any]:
+    if not commands:
+        return []
+    pipe = client.pipeline()
+    for command in commands:
+        pipe.execute_command(*command)
+    return list(pipe.execute())
 
 
 def text(value: object) -> str:

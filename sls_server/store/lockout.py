@@ -4,12 +4,14 @@ per-device response failures. Every count is one Lua step."""
 from __future__ import annotations
 
 from . import keys
-from .base import Client, Scripts, guarded, hash_reply
+from .base import Client, ScriptCall, Scripts, guarded, hash_reply
 from .records import LockoutState
 from .records.codec import changes_hash, pairs
 from .writebehind import Queued, later
 
 BUCKETS = ("all", "known", "other")
+#: The script that keeps an address's sliding window of password attempts.
+IP_WINDOW = "sliding_window"
 RESERVATION_S = 30
 RECLAIM_S = 30 * 86400
 
@@ -29,6 +31,10 @@ class LockoutRepo:
             [now, threshold, attempt_id, RESERVATION_S],
         )
         return str(result[0]), int(result[1]) if len(result) > 1 else 0
+
+    def release(self, username: str, bucket: str, *, attempt_id: str) -> None:
+        """A right password's reservation handed back: all ``lockout_settle.lua`` does for one, unanswered."""
+        later(self._r, Queued(("ZREM", keys.lockout_inflight(username, bucket), attempt_id)))
 
     def settle(
         self,
@@ -94,9 +100,10 @@ class LockoutRepo:
     def remember_ip(self, username: str, ip: str) -> None:
         later(self._r, Queued(("SADD", keys.known_ips(username), ip)))
 
-    def reserve_ip(self, ip: str, *, now: int, window: int, limit: int, attempt_id: str) -> int:
-        """0 if reserved, else seconds to wait."""
-        return int(self._scripts("sliding_window", [keys.ip_attempts(ip)], [now, window, limit, attempt_id]))
+    def ip_window(self, ip: str, *, now: int, window: int, limit: int, attempt_id: str) -> ScriptCall:
+        """The call that reserves an attempt in the address's window; it answers 0 if reserved, else the
+        seconds to wait. A call, not a round trip: the password step sends it with the user's read."""
+        return (IP_WINDOW, [keys.ip_attempts(ip)], [now, window, limit, attempt_id])
 
     def refund_ip(self, ip: str, attempt_id: str) -> None:
         later(self._r, Queued(("ZREM", keys.ip_attempts(ip), attempt_id)))

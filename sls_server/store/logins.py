@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from . import keys
 from .base import Client, Scripts, guarded, hash_reply
+from .hints import DeviceHints, devices_named
 from .ids import owner_of
-from .records import LoginTxn, PromptFields, UserAccess
+from .records import DeviceRecord, LoginTxn, PromptFields, UserAccess
 from .records.codec import changes_hash, pairs
 
 #: Redis TTLs only reclaim memory; expiry is decided by the app clock against the stored instants.
@@ -18,9 +19,10 @@ RECLAIM_MARGIN_S = 3600
 
 @guarded
 class LoginRepo:
-    def __init__(self, client: Client, scripts: Scripts) -> None:
+    def __init__(self, client: Client, scripts: Scripts, hints: DeviceHints) -> None:
         self._r = client
         self._scripts = scripts
+        self._hints = hints
 
     def create(self, txn: LoginTxn, *, now: int) -> None:
         username = _owner(txn.txn_id)
@@ -45,17 +47,23 @@ class LoginRepo:
         raw = hash_reply(self._r.hgetall(keys.login(username, txn_id)))
         return LoginTxn.from_hash(raw) if raw else None
 
-    def get_with_access(self, txn_id: str) -> tuple[LoginTxn | None, UserAccess]:
-        """The transaction and its user's IP rules together (one slot, one round trip): the verify step
-        judges the address before it settles anything."""
+    def get_with_access(self, txn_id: str) -> tuple[LoginTxn | None, UserAccess, DeviceRecord | None]:
+        """The transaction, its user's IP rules (one slot) and, when ``hints`` knew the user's devices, its
+        device, in one round trip: the verify step judges the address and checks the response before it
+        settles anything. The device is None when not read (look it up by ``txn.device_id``)."""
         username = owner_of(txn_id)
         if username is None:
-            return None, UserAccess()
-        pipe = self._r.pipeline(transaction=False)
-        pipe.hgetall(keys.login(username, txn_id))
-        pipe.hgetall(keys.user_access(username))
-        raw, access = (hash_reply(found) for found in pipe.execute())
-        return (LoginTxn.from_hash(raw) if raw else None), UserAccess.from_hash(access)
+            return None, UserAccess(), None
+        hinted = self._hints.of(username)
+        reads = [
+            ("HGETALL", keys.login(username, txn_id)),
+            ("HGETALL", keys.user_access(username)),
+            *(("HGETALL", keys.device(device_id)) for device_id in hinted),
+        ]
+        (raw, access, *found), _ = self._scripts.together(reads, ())
+        txn = LoginTxn.from_hash(hash_reply(raw)) if raw else None
+        devices = devices_named([txn.device_id], hinted, found) if txn else None
+        return txn, UserAccess.from_hash(hash_reply(access)), devices[0] if devices else None
 
     def settle(
         self, txn_id: str, *, now: int, outcome: str, ok_state: str = "authenticated"

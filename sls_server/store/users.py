@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from collections.abc import Sequence
+from typing import Any, Literal
 
 from . import keys
-from .base import Client, Scripts, guarded, hash_reply, texts
+from .base import Client, ScriptCall, Scripts, guarded, hash_reply, texts
+from .hints import DeviceHints, devices_named
 from .records import LoginView, UserAccess, UserChanges, UserRecord
 from .records.codec import changes_hash, pairs
 
 
 @guarded
 class UserRepo:
-    def __init__(self, client: Client, scripts: Scripts) -> None:
+    def __init__(self, client: Client, scripts: Scripts, hints: DeviceHints) -> None:
         self._r = client
         self._scripts = scripts
+        self._hints = hints
 
     def create(self, record: UserRecord) -> bool:
         """False if the user exists already; the check and the write are one step."""
@@ -27,19 +30,26 @@ class UserRepo:
         raw = hash_reply(self._r.hgetall(keys.user(username)))
         return UserRecord.from_hash(raw) if raw else None
 
-    def login_view(self, username: str) -> LoginView:
-        """The user, their IP rules and their device ids, in one round trip (all under the user's tag)."""
-        pipe = self._r.pipeline(transaction=False)
-        pipe.hgetall(keys.user(username))
-        pipe.hgetall(keys.user_access(username))
-        pipe.smembers(keys.user_devices(username))
-        raw, access, device_ids = pipe.execute()
+    def login_view(self, username: str, also: Sequence[ScriptCall] = ()) -> tuple[LoginView, list[Any]]:
+        """The user, their IP rules, their device ids and (when ``hints`` knew the ids) their devices, in one
+        round trip, with ``also``'s scripts (a password step's first checks): (the view, their answers)."""
+        hinted = self._hints.of(username)
+        reads = [
+            ("HGETALL", keys.user(username)),
+            ("HGETALL", keys.user_access(username)),
+            ("SMEMBERS", keys.user_devices(username)),
+            *(("HGETALL", keys.device(device_id)) for device_id in hinted),
+        ]
+        (raw, access, members, *found), answers = self._scripts.together(reads, also)
         user = hash_reply(raw)
+        device_ids = tuple(sorted(texts(members)))
+        self._hints.learn(username, device_ids)
         return LoginView(
             user=UserRecord.from_hash(user) if user else None,
             access=UserAccess.from_hash(hash_reply(access)),
-            device_ids=tuple(sorted(texts(device_ids))),
-        )
+            device_ids=device_ids,
+            devices=devices_named(device_ids, hinted, found),
+        ), answers
 
     def usernames(self) -> list[str]:
         return sorted(texts(self._r.smembers(keys.USERS_INDEX)))

@@ -7,6 +7,7 @@ from typing import TypedDict
 
 from .access import UserAccess
 from .codec import Fields, dataclass_fields, to_hash
+from .devices import DeviceRecord
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +54,11 @@ class UserChanges(TypedDict, total=False):
 
 @dataclass(frozen=True, slots=True)
 class LoginView:
-    """What a password step reads of a user, in one round trip (one slot): the record (None: no such user),
-    their IP rules, and their devices' ids (the second factor's choice follows)."""
+    """What a password step reads of a user, in one round trip: the record (None: no such user), their IP
+    rules, their devices' ids (the second factor's choice follows) and, when this process knew the ids
+    beforehand (``store.hints``), the devices themselves (else None: read them when needed)."""
 
     user: UserRecord | None
     access: UserAccess
     device_ids: tuple[str, ...]
+    devices: tuple[DeviceRecord, ...] | None = None
