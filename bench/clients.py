@@ -28,6 +28,17 @@ class Outcome:
     error_samples: list[str] = field(default_factory=list)
     timings: dict[str, list[float]] = field(default_factory=lambda: {s: [] for s in (*STEPS, "flow")})
 
+    def add(self, part: Outcome, *, parallel: bool) -> None:
+        """Count ``part`` in: run beside this one (``parallel``: the longer time counts) or after it (the
+        times add up)."""
+        self.flows += part.flows
+        self.warmups += part.warmups
+        self.elapsed_s = max(self.elapsed_s, part.elapsed_s) if parallel else self.elapsed_s + part.elapsed_s
+        self.errors += part.errors
+        self.error_samples.extend(part.error_samples[: 5 - len(self.error_samples)])
+        for step, values in part.timings.items():
+            self.timings[step].extend(values)
+
 
 def _client(
     url: str, users: list[Seeded], barrier: Any, duration_s: float, out: Outcome, lock: threading.Lock
@@ -93,14 +104,7 @@ def drive(url: str, clients: list[list[Seeded]], *, processes: int, duration_s: 
         worker.start()
     merged = Outcome()
     for _ in workers:
-        part: Outcome = results.get(timeout=duration_s + 600)
-        merged.flows += part.flows
-        merged.warmups += part.warmups
-        merged.elapsed_s = max(merged.elapsed_s, part.elapsed_s)
-        merged.errors += part.errors
-        merged.error_samples.extend(part.error_samples[: 5 - len(merged.error_samples)])
-        for step, values in part.timings.items():
-            merged.timings[step].extend(values)
+        merged.add(results.get(timeout=duration_s + 600), parallel=True)
     for worker in workers:
         worker.join()
     return merged

@@ -38,24 +38,31 @@ def masters(url: str) -> list[redis.Redis]:
 
 
 class RedisCounters:
+    """Counts over one or more timed slices (:meth:`start` ... :meth:`stop`), summed."""
+
     def __init__(self, url: str) -> None:
         self._nodes = masters(url)
+        self._reads_total = 0
+        self._commands: Counter[str] = Counter()
 
     def start(self) -> None:
         for node in self._nodes:
             node.config_resetstat()
         self._reads0 = self._reads()
 
+    def stop(self) -> None:
+        self._reads_total += self._reads() - self._reads0 - len(self._nodes)  # less our own INFO on each
+        for node in self._nodes:
+            for name, value in node.info("commandstats").items():
+                if name.startswith("cmdstat_") and name not in ("cmdstat_info", "cmdstat_config"):
+                    self._commands[name.removeprefix("cmdstat_")] += int(value["calls"])
+
     def _reads(self) -> int:
         return sum(int(node.info("stats")["total_reads_processed"]) for node in self._nodes)
 
     def per_flow(self, flows: int) -> dict[str, Any]:
-        reads = self._reads() - self._reads0 - len(self._nodes)  # less our own INFO on each
-        commands: Counter[str] = Counter()
-        for node in self._nodes:
-            for name, value in node.info("commandstats").items():
-                if name.startswith("cmdstat_") and name not in ("cmdstat_info", "cmdstat_config"):
-                    commands[name.removeprefix("cmdstat_")] += int(value["calls"])
+        """Per flow over the slices stopped so far."""
+        reads, commands = self._reads_total, self._commands
         flows = max(flows, 1)
         return {
             "masters": len(self._nodes),

@@ -71,7 +71,8 @@ def render(report: dict[str, Any]) -> RenderableType:
     lines = [
         Text(
             f"{options['workers']} workers x {options['threads']} threads; {options['clients']} clients in "
-            f"{options['processes']} processes for {options['duration_s']:g} s; hash profile "
+            f"{options['processes']} processes for {options['duration_s']:g} s in "
+            f"{options.get('rounds', 1)} alternating rounds; hash profile "
             f"{options['hash_profile']}; {machine['cpus']} CPUs, load average at start "
             + " ".join(f"{x:.2f}" for x in machine["load_avg"])
         ),

@@ -3,9 +3,12 @@
 1. Start-up: ``sls serve`` with its own embedded Redis, from ``Popen`` to ``/readyz``, then stopped.
 2. The hashing bound, on all cores, before any server runs.
 3. The flow users (each client its own few, so no two clients share a session), seeded into one Redis.
-4. ``sls serve`` (W x T, on that Redis), C clients for D seconds; Redis counters around the run; stopped.
-5. The baseline, same gunicorn settings, same Redis, same clients; stopped.
-6. 100,000 users seeded with one card each, and their bytes in Redis.
+4. ``sls serve`` (W x T, on that Redis) and the baseline (same gunicorn settings, same Redis), both
+   started; then the same C clients drive each in turn, R rounds of D/R seconds each, so that whatever
+   else the machine is doing falls on both alike (one long run of each, one after the other, gave
+   ratios from 0.39 to 0.56 for the same code on this project's shared 2-core machine); Redis counters
+   around each slice; both stopped.
+5. 100,000 users seeded with one card each, and their bytes in Redis.
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ class Options:
     redis_url: str | None = None
     seed_users: int = 100_000
     baseline: bool = True
+    rounds: int = 4
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -66,15 +70,32 @@ def summarise(outcome: Outcome) -> dict[str, Any]:
     }
 
 
-def _measure(server: Server, redis_url: str, clients: list[list[Seeded]], options: Options) -> dict[str, Any]:
-    counters = RedisCounters(redis_url)
-    try:
-        counters.start()
-        outcome = drive(server.url, clients, processes=options.processes, duration_s=options.duration_s)
-        return {**summarise(outcome), "redis": counters.per_flow(outcome.flows + outcome.warmups)}
-    finally:
-        counters.close()
-        server.stop()
+class Target:
+    """One server under test: its outcome and Redis counters, summed over the rounds it was driven."""
+
+    def __init__(self, server: Server, redis_url: str) -> None:
+        self.server = server
+        self.outcome = Outcome()
+        self.counters = RedisCounters(redis_url)
+
+    def drive(self, clients: list[list[Seeded]], options: Options) -> None:
+        self.counters.start()
+        part = drive(
+            self.server.url,
+            clients,
+            processes=options.processes,
+            duration_s=options.duration_s / options.rounds,
+        )
+        self.counters.stop()
+        self.outcome.add(part, parallel=False)
+
+    def report(self) -> dict[str, Any]:
+        flows = self.outcome.flows + self.outcome.warmups
+        return {**summarise(self.outcome), "redis": self.counters.per_flow(flows)}
+
+    def close(self) -> None:
+        self.counters.close()
+        self.server.stop()
 
 
 def run(options: Options, progress: Any = print) -> dict[str, Any]:
@@ -111,20 +132,7 @@ def run(options: Options, progress: Any = print) -> dict[str, Any]:
         tag = secrets.token_hex(3)
         users, _ = seeder.seed(f"bench-{tag}", options.clients * USERS_PER_CLIENT)
         clients = [users[i * USERS_PER_CLIENT : (i + 1) * USERS_PER_CLIENT] for i in range(options.clients)]
-        progress(
-            f"sls serve: {options.clients} clients in {options.processes} processes "
-            f"for {options.duration_s:g} s"
-        )
-        server, _ = start_sls(
-            workdir, workers=options.workers, threads=options.threads, redis_url=redis_url, settings=settings
-        )
-        report["app"] = _measure(server, redis_url, clients, options)
-        if options.baseline:
-            progress("baseline: the same clients against the bare Flask app")
-            baseline = start_baseline(
-                workdir, workers=options.workers, threads=options.threads, redis_url=redis_url
-            )
-            report["baseline"] = _measure(baseline, redis_url, clients, options)
+        report.update(_drive_both(workdir, redis_url, settings, clients, options, progress))
         if options.seed_users:
             progress(f"memory: {options.seed_users:,} users with one card each")
             before = seeder.used_memory()
@@ -141,6 +149,40 @@ def run(options: Options, progress: Any = print) -> dict[str, Any]:
             embedded.stop()
     report["targets"] = targets(report, options)
     return report
+
+
+def _drive_both(
+    workdir: Path,
+    redis_url: str,
+    settings: dict[str, str],
+    clients: list[list[Seeded]],
+    options: Options,
+    progress: Any,
+) -> dict[str, Any]:
+    """``sls serve`` and (unless left out) the baseline, driven in turns: {"app": ..., "baseline": ...}."""
+    app, _ = start_sls(
+        workdir, workers=options.workers, threads=options.threads, redis_url=redis_url, settings=settings
+    )
+    targets = {"app": Target(app, redis_url)}
+    try:
+        if options.baseline:
+            baseline = start_baseline(
+                workdir, workers=options.workers, threads=options.threads, redis_url=redis_url
+            )
+            targets["baseline"] = Target(baseline, redis_url)
+        slice_s = options.duration_s / options.rounds
+        for turn in range(options.rounds):
+            for name, target in targets.items():
+                shown = "sls serve" if name == "app" else "baseline (the bare Flask app)"
+                progress(
+                    f"round {turn + 1}/{options.rounds}, {shown}: {options.clients} clients in "
+                    f"{options.processes} processes for {slice_s:g} s"
+                )
+                target.drive(clients, options)
+        return {name: target.report() for name, target in targets.items()}
+    finally:
+        for target in targets.values():
+            target.close()
 
 
 def targets(report: dict[str, Any], options: Options) -> list[dict[str, Any]]:

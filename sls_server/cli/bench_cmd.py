@@ -36,6 +36,14 @@ from .output import EXIT_USAGE, CliError, note, print_json, print_renderable
     help="Seconds per target (D).",
 )
 @click.option(
+    "--rounds",
+    type=click.IntRange(1, 100),
+    default=4,
+    show_default=True,
+    help="Turns (R): each target is driven for D/R seconds at a time, alternating, so the machine's other "
+    "load falls on both alike.",
+)
+@click.option(
     "--hash-profile",
     type=click.Choice(["test", "standard", "strong"]),
     default="test",
@@ -78,6 +86,7 @@ def bench(
     clients: int,
     client_processes: int | None,
     duration: float,
+    rounds: int,
     hash_profile: str,
     redis_url: str | None,
     seed_users: int,
@@ -92,10 +101,11 @@ def bench(
 
     Starts `sls serve` (W workers x T threads) on an embedded Redis (or --redis-url), drives C clients in
     several processes through login -> challenge -> card response -> verify -> session -> tickle -> logout
-    for D seconds, then drives the baseline (a bare Flask app in bench/, same gunicorn settings, same
-    routes, one Redis round trip per request) with the same clients. Prints flows/s of both and their
-    ratio, p50/p95/p99 per step, Redis round trips per flow, Redis bytes per user (100,000 seeded), the
-    start-up time to /readyz and the hashing bound of the profile. Run it on a quiet machine.
+    for D seconds, and the baseline (a bare Flask app in bench/, same gunicorn settings, same routes, one
+    Redis round trip per request) with the same clients, in R alternating turns of D/R seconds each.
+    Prints flows/s of both and their ratio, p50/p95/p99 per step, Redis round trips per flow, Redis bytes
+    per user (100,000 seeded), the start-up time to /readyz and the hashing bound of the profile. Run it
+    on a quiet machine.
 
     --lockout floods N accounts with wrong passwords from several processes at once and checks that each
     got exactly SLS_LOCKOUT_THRESHOLD invalid_credentials before it locked.
@@ -131,6 +141,7 @@ def bench(
                     redis_url,
                     seed_users,
                     not no_baseline,
+                    rounds,
                 ),
                 progress,
             )

@@ -17,7 +17,9 @@ pytestmark = pytest.mark.e2e
 
 
 def test_a_small_run_measures_both_targets_and_every_number() -> None:
-    report = run(Options(clients=2, processes=2, duration_s=1.0, seed_users=2000), progress=lambda _: None)
+    report = run(
+        Options(clients=2, processes=2, duration_s=1.0, seed_users=2000, rounds=2), progress=lambda _: None
+    )
 
     for name in ("app", "baseline"):
         result = report[name]
@@ -42,7 +44,9 @@ def test_a_small_run_on_a_cluster_counts_every_master(redis_cluster: LocalCluste
     """``--redis-url redis+cluster://...``: both targets, the seeding and the counters work on a cluster."""
     redis_cluster.wait_healthy()  # a failover test before may still be settling its replica
     redis_cluster.flush()
-    options = Options(clients=2, processes=2, duration_s=1.0, seed_users=300, redis_url=redis_cluster.url)
+    options = Options(
+        clients=2, processes=2, duration_s=1.0, seed_users=300, redis_url=redis_cluster.url, rounds=2
+    )
     report = run(options, progress=lambda _: None)
 
     for name in ("app", "baseline"):
