@@ -279,6 +279,13 @@ class SessionService:
             self._record_end(username, session_id_, now=now, reason=reason)
         return username
 
+    def kill(self, session_id_: str, *, now: int) -> tuple[str, str] | None:
+        """An administrator ends a session named by its whole id, or by its user and the short id events
+        show (``alice~3f9a0c1d2e4b``): (the whole id, its owner), or None if it names no one session."""
+        whole = self._store.sessions.whole_id(session_id_)
+        username = self.end(whole, now=now, reason="killed") if whole else None
+        return (whole, username) if whole and username else None
+
     def _record_end(self, username: str, sid: str, *, now: int, reason: str) -> None:
         """Record why a session ended, once it has ended (see :meth:`end`)."""
         detail = {"session_id": short_id(sid)}

@@ -171,11 +171,12 @@ def list_sessions(username: str, url: str | None, admin_token: str | None, as_js
 def end_session(session_id: str, url: str | None, admin_token: str | None, as_json: bool) -> None:
     """End a session now: its token is dead at once (DELETE /admin/v1/sessions/<session_id>).
 
-    SESSION_ID is the id `sls sessions list USER` prints (`<username>~` and 64 hex digits), not the
-    12-character `session_id` of audit events.
+    SESSION_ID is the id `sls sessions list USER` prints (`<username>~` and 64 hex digits), or the user
+    and the 12-digit `session_id` an audit event shows (`card-carl~3f9a0c1d2e4b`).
 
     \b
-    Example:
+    Examples:
+      sls sessions end card-carl~3f9a0c1d2e4b
       sls sessions end "$(sls sessions list card-carl --json | jq -r '.sessions[0].id')"
     """
     result = call(url, admin_token, "DELETE", f"/admin/v1/sessions/{segment(session_id)}")

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from . import keys
-from .base import Client, Scripts, guarded
-from .ids import owner_of
+from .base import Client, Scripts, guarded, texts
+from .ids import owner_of, owner_of_prefix
 from .logins import RECLAIM_MARGIN_S
 from .records import SessionRecord, UserAccess
 from .records.codec import from_pairs, pairs
@@ -112,6 +112,17 @@ class SessionRepo:
             [session_id],
         )
         return str(ended) if ended else None
+
+    def whole_id(self, session_id: str) -> str | None:
+        """The id of the one session of the user that ``session_id`` names whose id starts with it: a whole
+        id, or its user and a prefix of ``ids.SHORT_HEX`` or more hex digits (an audit event's short
+        ``session_id`` after ``<user>~``); None if there is none, or several."""
+        username = owner_of_prefix(session_id)
+        if username is None:
+            return None
+        ids = texts(self._r.zrange(keys.user_sessions(username), 0, -1))
+        matches = [sid for sid in ids if sid.startswith(session_id)]
+        return matches[0] if len(matches) == 1 else None
 
     def for_user(self, username: str, *, now: int) -> list[SessionRecord]:
         flat = self._scripts(

@@ -84,6 +84,29 @@ def test_admin_lists_and_kills_sessions(alice: EnrolledUser, admin_headers) -> N
     assert again.status_code == 404
 
 
+def test_admin_ends_a_session_by_the_short_id_its_events_show(alice: EnrolledUser, admin_headers) -> None:
+    """A trainer sees ``user=alice`` and a 12-digit ``session_id`` in the feed; with the user, that names
+    the session (``sls sessions end alice~<short>``); anything shorter, or another user's, names none."""
+    token = alice.log_in()
+    listed = alice.client.get("/admin/v1/users/alice/sessions", headers=admin_headers).get_json()["sessions"]
+    whole = listed[0]["id"]
+    short = whole.partition("~")[2][:12]
+    for unknown in (f"alice~{short[:11]}", f"bob~{short}", short, f"alice~{'0' * 12}", "alice~"):
+        refused = alice.client.delete(f"/admin/v1/sessions/{unknown}", headers=admin_headers)
+        assert refused.status_code == 404, unknown
+    assert (
+        alice.client.get("/api/v1/session", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    )
+    killed = alice.client.delete(f"/admin/v1/sessions/alice~{short}", headers=admin_headers)
+    assert killed.status_code == 200
+    assert killed.get_json() == {"ended": whole, "username": "alice"}
+    assert (
+        alice.client.get("/api/v1/session", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    )
+    events = alice.client.get("/admin/v1/events", headers=admin_headers).get_json()["events"]
+    assert any(e["type"] == "session.killed" and e["detail"]["session_id"] == short for e in events)
+
+
 def test_deleting_a_user_ends_their_sessions(alice: EnrolledUser, admin_headers) -> None:
     token = alice.log_in()
     assert alice.client.delete("/admin/v1/users/alice", headers=admin_headers).status_code == 200

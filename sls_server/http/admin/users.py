@@ -178,7 +178,8 @@ def list_user_sessions(username: str) -> ResponseReturnValue:
     errors=(UnknownSession,),
 )
 def kill_session(session_id: str) -> ResponseReturnValue:
-    username = core().sessions.end(session_id, now=now(), reason="killed")
-    if username is None:
+    ended = core().sessions.kill(session_id, now=now())
+    if ended is None:
         raise UnknownSession()
-    return {"ended": session_id, "username": username}
+    whole, username = ended
+    return {"ended": whole, "username": username}

@@ -69,7 +69,8 @@ PARAMETERS = {
     "device_id": "The device's id, from enrolment.",
     "username": "Case-insensitive.",
     "session_id": "The session's public id (`<username>~<sha256 of the token>`), from "
-    "`GET /admin/v1/users/{username}/sessions`.",
+    "`GET /admin/v1/users/{username}/sessions`; or `<username>~` and the 12-digit `session_id` an audit "
+    "event shows (any unique prefix of 12 digits or more).",
     "account_id": "The multi-user account's id, as given when it was created (case-sensitive).",
 }
 
