@@ -132,6 +132,20 @@ def test_right_passwords_do_not_use_up_the_address_window(app_config) -> None:
     assert [_login(user).status_code for _ in range(5)] == [200] * 5
 
 
+def test_attempts_an_allowlist_refuses_count_in_the_address_window(app_config) -> None:
+    """The window is reserved with the read of the user (one round trip), before the allowlist judges: a
+    wrong address keeps its 403 (the allowlist is judged first) but spends its window, so the same address
+    is then throttled at another account too, without ever learning whether a password was right."""
+    client = _app(app_config, IP_THROTTLE_LIMIT=3, IP_THROTTLE_WINDOW=60)
+    fenced = EnrolledUser(client, ADMIN, "liz", "1234")
+    put = {"ip_allowlist": ["192.0.2.0/24"]}
+    assert client.put("/admin/v1/users/liz/ip-allowlist", json=put, headers=ADMIN).status_code == 200
+    other = EnrolledUser(client, ADMIN, "max", "5678")
+    assert [_login(fenced, ip="203.0.113.5").status_code for _ in range(4)] == [403] * 4
+    assert _login(other, ip="203.0.113.5").status_code == 429
+    assert _login(other, ip="198.51.100.9").status_code == 200
+
+
 def test_known_address_mitigation(app_config) -> None:
     client = _app(app_config, LOCKOUT_KNOWN_IPS=True)
     user = EnrolledUser(client, ADMIN, "kim", "1234")
