@@ -62,12 +62,12 @@ class IpCheck:
     """The IP allowlists as a login check: judged before the password, so a client at a wrong address learns
     nothing about the password; an unknown username has no list and fails the password check as usual."""
 
-    def ask(self, attempt: Attempt) -> None:
-        """Nothing: the rules are read with the user."""
-
     def __init__(self, restrictions: IpRestrictions, events: EventLog) -> None:
         self._restrictions = restrictions
         self._events = events
+
+    def ask(self, attempt: Attempt) -> None:
+        """Nothing: the rules are read with the user."""
 
     def before_password(self, attempt: Attempt) -> None:
         try:

@@ -4,7 +4,9 @@ login) can fetch their devices in the same round trip, instead of one more after
 A hint, never trusted: the device set is read in the same round trip, and only devices it names are used;
 one it names that the hint missed (a card added since, another worker's user) is read as before, and the
 hint learns it. A device's record is as fresh as a read a moment later would be: nothing is cached but ids.
-The memory is bounded: past ``limit`` users it starts again empty (the next logins each pay one round trip).
+At login the devices are read with the user, before the password is checked, and used only after it; their
+secrets stay sealed until then, as when they were read later. The memory is bounded: past ``limit`` users
+it starts again empty (the next logins each pay one round trip).
 """
 
 from __future__ import annotations
