@@ -16,6 +16,14 @@ subscribes on (the channel and the offset share the ``{clock}`` slot).
 
 If the subscription breaks, the cache is dropped and the next read goes back to Redis.
 
+On a Cluster the guarantee above holds only while each process listens on the node that serves the
+channel's slot. After a failover the old master lives on as a replica, its subscribers still connected and
+still hearing every message, but late (relayed over the cluster bus), so a read just after a move could miss
+it. Every :data:`RECHECK_S` seconds a process therefore asks its subscription's node a question only the
+slot's master answers (``EXISTS`` of the offset's key: any other node redirects it); a redirect drops the
+subscription, refreshes the client's slot map and subscribes again, on the new master. One round trip per
+process every few seconds, on a Cluster only.
+
 Change the offset only through this repository (the admin API): a value written behind its back is not
 heard until the process restarts or its subscription breaks.
 """
@@ -24,15 +32,19 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 
 import redis
 from redis.client import PubSub
+from redis.cluster import RedisCluster
 
 from . import keys
 from .base import Client, Scripts, guarded, socket_timeout, text
 
 #: "No bound" for an unbounded move, well inside the doubles Lua computes with.
 UNBOUNDED = 2**52
+#: Seconds between checks that a Cluster subscription is still on the channel's master.
+RECHECK_S = 2.0
 
 
 class _OffsetCache:
@@ -44,6 +56,7 @@ class _OffsetCache:
         self._pubsub: PubSub | None = None
         self._offset: int | None = None
         self._reconnected = False
+        self._checked_at = time.monotonic()
 
     def get(self) -> int:
         with self._lock:
@@ -80,11 +93,33 @@ class _OffsetCache:
             # hear of every reconnection, so the offset is read again after one
             pubsub.connection.register_connect_callback(self._on_reconnect)
             self._pubsub, self._offset, self._reconnected = pubsub, None, False
+            self._checked_at = time.monotonic()
+        elif isinstance(self._client, RedisCluster) and time.monotonic() - self._checked_at >= RECHECK_S:
+            self._checked_at = time.monotonic()
+            if not self._on_the_channels_master():
+                self._drop()
+                self._client.nodes_manager.initialize()
+                self._listen()
+                return
         while (message := self._pubsub.get_message(timeout=0)) is not None:
             if message.get("type") == "message":
                 self._offset = int(text(message["data"]))
         if self._reconnected:
             self._offset, self._reconnected = None, False
+
+    def _on_the_channels_master(self) -> bool:
+        """Whether the node this process listens on still serves the channel's slot (see the docstring)."""
+        assert isinstance(self._client, RedisCluster) and self._pubsub is not None
+        node = getattr(self._pubsub, "node", None)
+        if node is None:
+            return True
+        try:
+            self._client.get_redis_connection(node).exists(keys.CLOCK_OFFSET)
+        except redis.exceptions.ResponseError as exc:
+            if isinstance(exc, redis.exceptions.AskError) or str(exc).startswith(("MOVED", "ASK")):
+                return False  # redirected (MovedError is an AskError): another node serves the slot now
+            raise
+        return True
 
     def _on_reconnect(self, connection: object) -> None:
         self._reconnected = True

@@ -18,6 +18,7 @@ from flask.testing import FlaskClient
 from cluster.topology import LocalCluster, poll
 from sls_server import create_app
 from sls_server.store import Store, connect, keys
+from sls_server.store import clock as clock_store
 from sls_server.store.records import Event
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -137,6 +138,26 @@ def test_a_broken_clock_subscription_on_the_cluster_falls_back_to_redis(
     assert core.clock.now() == 1_950_000_000, "missed the message, so it must read Redis"
     other.clock.set_at(1_960_000_000)
     assert core.clock.now() == 1_960_000_000
+
+
+def test_after_a_failover_of_the_clock_slot_a_reader_hears_every_move_again(
+    cluster: LocalCluster, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reader's subscription was on the old master, which lives on as a replica and hears the moves
+    late, over the cluster bus; its periodic check (every read here) moves it to the new master."""
+    monkeypatch.setattr(clock_store, "RECHECK_S", 0.0)
+    mover, reader = (
+        make_app(cluster, tmp_path).extensions["sls"],
+        make_app(cluster, tmp_path).extensions["sls"],
+    )
+    reader.clock.now()  # subscribed on the master of the channel's slot
+    old = cluster.master_of(keys.CLOCK_CHANNEL)
+    new = cluster.manual_failover(old)
+    assert new.role() == "master" and old.role() == "slave"
+    missed = [
+        n for n in range(1, 301) if mover.store.clock.set_offset(n) != n or reader.store.clock.offset() != n
+    ]
+    assert missed == [], f"{len(missed)} of 300 moves not seen by the next read"
 
 
 def test_a_manual_failover_loses_no_lockout_and_the_app_follows_the_new_master(
