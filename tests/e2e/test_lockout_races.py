@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from conftest import ADMIN_TOKEN
+from conftest import ADMIN_TOKEN, card_user_over_http
 
 from sls_server import create_app
 from sls_server.store.embedded import EmbeddedRedis
@@ -19,18 +19,7 @@ PASSWORD = "Correct-Horse-Battery-9"
 
 
 def _make_user(base: str, name: str = "alice") -> None:
-    assert (
-        requests.post(
-            f"{base}/admin/v1/users", json={"username": name, "password": PASSWORD}, headers=ADMIN, timeout=10
-        ).status_code
-        == 201
-    )
-    requests.post(
-        f"{base}/admin/v1/users/{name}/devices",
-        json={"type": "dscplus", "pin": "1234"},
-        headers=ADMIN,
-        timeout=10,
-    )
+    card_user_over_http(base, name, PASSWORD)
 
 
 def _race(base: str, passwords: list[str]) -> list[tuple[str, int, str]]:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from conftest import ADMIN_TOKEN
+from conftest import ADMIN_TOKEN, card_user_over_http
 
 from sls_server import create_app
 from sls_server.store.embedded import EmbeddedRedis
@@ -69,15 +69,7 @@ def test_flask_app_fails_closed_and_recovers(own_redis: EmbeddedRedis, tmp_path:
 def test_sls_serve_fails_closed_and_recovers(own_redis: EmbeddedRedis, sls_serve) -> None:
     server = sls_serve(workers=2, redis=own_redis.url, SLS_REDIS_TIMEOUT="0.5")
     base = server.url
-    requests.post(
-        f"{base}/admin/v1/users", json={"username": "alice", "password": PASSWORD}, headers=ADMIN, timeout=10
-    )
-    requests.post(
-        f"{base}/admin/v1/users/alice/devices",
-        json={"type": "dscplus", "pin": "1234"},
-        headers=ADMIN,
-        timeout=10,
-    )
+    card_user_over_http(base, "alice", PASSWORD)
 
     own_redis.stop()
     for _ in range(4):  # each worker, whichever gets the request
