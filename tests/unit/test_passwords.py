@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import re
+import subprocess
+import sys
 import unicodedata
 
 import pytest
@@ -291,3 +293,29 @@ def test_rejection_message_never_contains_password(password: str, username: str,
     assert password.lower() not in text
     assert normalize(password).lower() not in text
     assert not re.search(r"digit|symbol|upper|lower|special", text)  # no composition-rule advice
+
+
+#: Run in a child process: a derivation that hangs would otherwise hang the test run at its exit.
+_THREADS_AT_ONCE = """
+from concurrent.futures import ThreadPoolExecutor
+from sls_server.accounts.passwords import PasswordHasher
+hasher = PasswordHasher("strong")
+stored = hasher.hash("Strong-Profile-Secret-7")
+with ThreadPoolExecutor(4) as pool:
+    right = [pool.submit(hasher.verify, "Strong-Profile-Secret-7", stored) for _ in range(4)]
+    wrong = [pool.submit(hasher.verify, "not-the-password-9", stored) for _ in range(2)]
+    made = [pool.submit(hasher.hash, "Another-Horse-Battery-9") for _ in range(2)]
+    print([f.result() for f in right], [f.result() for f in wrong],
+          all(hasher.verify("Another-Horse-Battery-9", f.result()) for f in made))
+"""
+
+
+def test_strong_hashes_verified_by_several_threads_at_once_all_finish() -> None:
+    """A gunicorn worker's threads verify at once. Multi-lane Argon2id derivations running side by side in
+    one process hung or raised MemoryError ("Not enough memory to derive key"): they must take turns, and
+    every one must answer."""
+    done = subprocess.run(
+        [sys.executable, "-c", _THREADS_AT_ONCE], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[True, True, True, True] [False, False] True"
