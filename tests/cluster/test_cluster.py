@@ -114,10 +114,11 @@ def test_a_clock_move_in_one_process_is_heard_by_another_over_cluster_pub_sub(
         make_app(cluster, tmp_path).extensions["sls"],
     )
     reader.clock.now()  # subscribed, on whichever node serves the channel's slot
-    mover.clock.set_at(1_900_000_000)
-    assert reader.clock.now() == 1_900_000_000
-    mover.clock.set_at(1_910_000_000)
-    assert reader.clock.now() == 1_910_000_000
+    # offsets, not instants: the wall clock's second may turn between the move and the read
+    moved = mover.clock.set_at(1_900_000_000)
+    assert reader.clock.reading().offset_s == moved.offset_s
+    moved = mover.clock.set_at(1_910_000_000)
+    assert reader.clock.reading().offset_s == moved.offset_s
     # a move is answered before its message is written unless the mover waits one more round trip: one in
     # ten was missed here before it did (store/clock.py)
     missed = [
@@ -134,10 +135,10 @@ def test_a_broken_clock_subscription_on_the_cluster_falls_back_to_redis(
     core.clock.now()
     killed = sum(int(node.call("CLIENT", "KILL", "TYPE", "pubsub")) for node in cluster.live_nodes())
     assert killed >= 1
-    other.clock.set_at(1_950_000_000)  # published while nobody listens
-    assert core.clock.now() == 1_950_000_000, "missed the message, so it must read Redis"
-    other.clock.set_at(1_960_000_000)
-    assert core.clock.now() == 1_960_000_000
+    moved = other.clock.set_at(1_950_000_000)  # published while nobody listens
+    assert core.clock.reading().offset_s == moved.offset_s, "missed the message, so it must read Redis"
+    moved = other.clock.set_at(1_960_000_000)
+    assert core.clock.reading().offset_s == moved.offset_s
 
 
 def test_after_a_failover_of_the_clock_slot_a_reader_hears_every_move_again(
