@@ -121,8 +121,9 @@ def admin_headers() -> dict[str, str]:
     return {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
-def card_user_over_http(base: str, name: str, password: str, pin: str = "1234") -> str:
-    """A user with a DSC+ card, made through a running server's admin API; the card's device id."""
+def card_user_over_http(base: str, name: str, password: str, pin: str = "1234") -> dict[str, Any]:
+    """A user with a DSC+ card, made through a running server's admin API; the card's enrolment answer
+    (``device_id``, ``secret_hex``, ...)."""
     admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
     made = requests.post(
         f"{base}/admin/v1/users", json={"username": name, "password": password}, headers=admin, timeout=60
@@ -135,7 +136,7 @@ def card_user_over_http(base: str, name: str, password: str, pin: str = "1234") 
         timeout=60,
     )
     assert card.status_code == 201, card.text
-    return str(card.json()["device_id"])
+    return dict(card.json())
 
 
 class ServerProcess:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 import requests
-from conftest import ADMIN_TOKEN
+from conftest import ADMIN_TOKEN, card_user_over_http
 
 pytestmark = pytest.mark.e2e
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -12,18 +12,7 @@ ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 def _enrol(base: str, username: str = "alice", pin: str = "1234") -> tuple[str, dict]:
     password = "Correct-Horse-Battery-9"
-    created = requests.post(
-        f"{base}/admin/v1/users", json={"username": username, "password": password}, headers=ADMIN, timeout=10
-    )
-    assert created.status_code == 201, created.text
-    card = requests.post(
-        f"{base}/admin/v1/users/{username}/devices",
-        json={"type": "dscplus", "pin": pin},
-        headers=ADMIN,
-        timeout=10,
-    )
-    assert card.status_code == 201, card.text
-    return password, card.json()
+    return password, card_user_over_http(base, username, password, pin)
 
 
 def _log_in(

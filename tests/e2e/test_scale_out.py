@@ -39,7 +39,7 @@ def instances(request: pytest.FixtureRequest, sls_serve: Any) -> tuple[ServerPro
 
 def _user(base: str, name: str) -> str:
     """A user with a DSC+ card (PIN 1234); the card's device id."""
-    return card_user_over_http(base, name, PASSWORD)
+    return str(card_user_over_http(base, name, PASSWORD)["device_id"])
 
 
 def _login(base: str, name: str, password: str) -> requests.Response:
