@@ -43,11 +43,10 @@ class IbKeyRepo:
     # --- the push channel -------------------------------------------------------------------------------
 
     def deliver(self, app_id: str, notification: PushNotification, *, now: int) -> None:
-        key = keys.ibkey_inbox(app_id)
-        pipe = self._r.pipeline(transaction=True)
-        pipe.hset(key, notification.id, notification.to_json())
-        pipe.expire(key, max(notification.expires_at - now, 0) + RECLAIM_MARGIN_S)
-        pipe.execute()
+        """Into the phone's inbox, in place of any earlier push of the same login (``ibkey_deliver.lua``)."""
+        lives = max(notification.expires_at - now, 0) + RECLAIM_MARGIN_S
+        args: list[str | int] = [notification.id, notification.to_json(), notification.txn_id, lives]
+        self._scripts("ibkey_deliver", [keys.ibkey_inbox(app_id)], args)
 
     def inbox(self, app_id: str) -> list[PushNotification]:
         return [PushNotification.from_json(text(raw)) for raw in self._r.hvals(keys.ibkey_inbox(app_id))]

@@ -61,6 +61,27 @@ def test_a_signed_approval_with_the_wrong_number_is_refused(world: World) -> Non
     assert world.poll(started["txn_id"])["state"] == "authenticated"
 
 
+def test_a_resent_push_replaces_the_one_before_it(world: World) -> None:
+    world.user("alice")
+    app = world.activated("alice", "android")
+    started, stale = push_login(world, "alice", app)
+    world.user("bob")
+    other_app = world.activated("bob", "android")
+    _, bobs = push_login(world, "bob", other_app)
+    resent = world.client.post(f"/api/v1/auth/login/{started['txn_id']}/factor", json={"type": "ibkey"})
+    assert resent.status_code == 200, resent.get_json()
+    match = resent.get_json()["factor"]["match"]
+    inbox = world.notifications(app)
+    assert [n["txn_id"] for n in inbox] == [started["txn_id"]]  # one push per login: the stale one is gone
+    assert inbox[0]["id"] != stale["id"] and match in inbox[0]["candidates"]
+    assert [n["id"] for n in world.notifications(other_app)] == [bobs["id"]]  # another login's push stays
+    gone = world.approve(app, stale, stale["candidates"][0], pin="12ab")
+    assert gone.status_code == 404, gone.get_json()  # tapping the old push costs the login no attempt
+    approved = world.approve(app, inbox[0], match, pin="12ab")
+    assert approved.status_code == 200, approved.get_json()
+    assert world.poll(started["txn_id"])["state"] == "authenticated"
+
+
 def test_deny_ends_the_login(world: World) -> None:
     world.user("alice")
     app = world.activated("alice", "android")

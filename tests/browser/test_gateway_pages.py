@@ -79,7 +79,8 @@ def test_card_challenge_shown_in_the_page(world: World, page: Any) -> None:
 
 def approve(world: World, device_id: str, pin: str, match: str) -> None:
     notes = requests.get(f"{world.url}/sim/v1/ibkey/{device_id}/notifications", timeout=10).json()
-    note = next(n for n in notes["notifications"] if match in n["candidates"])
+    (note,) = notes["notifications"]  # a resent push replaces the one before it
+    assert match in note["candidates"]
     world.post(
         f"/sim/v1/ibkey/{device_id}/notifications/{note['id']}/approve",
         {"match": match, "pin": pin},
