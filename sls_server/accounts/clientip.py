@@ -97,7 +97,19 @@ def resolve_client_ip(
 
     ``trusted_proxies`` are CIDRs (``Settings.trusted_proxies``). Unless the socket peer is inside one,
     ``forwarded_for`` is not even looked at.
+
+    A request asks several times (its checks, its events, its log line) and a client sends many requests
+    from one address: parsing addresses with ``ipaddress`` was 3 % of a worker's time under load, so the
+    answers of this pure function are remembered, a bounded number of them (a flood of forged headers
+    only evicts, it cannot grow the cache).
     """
+    return _resolve(remote_addr, forwarded_for, tuple(trusted_proxies))
+
+
+@functools.lru_cache(maxsize=4096)
+def _resolve(
+    remote_addr: str | None, forwarded_for: str | None, trusted_proxies: tuple[str, ...]
+) -> str | None:
     if not remote_addr:
         return None
     try:
