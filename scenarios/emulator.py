@@ -197,13 +197,20 @@ class SlsEmulator:
         return str(max(found)[2])
 
     def approve_push(
-        self, username: str, pin: str | None = None, biometric: bool = False, *, match: str | None = None
+        self,
+        username: str,
+        pin: str | None = None,
+        biometric: bool = False,
+        *,
+        match: str | None = None,
+        txn_id: str | None = None,
     ) -> dict[str, Any]:
-        """Approve ``username``'s newest IB Key notification on their phone, picking ``match``.
+        """Approve the IB Key notification on ``username``'s phone that offers ``match`` (the newest such).
 
         ``match`` is the number the login page shows (``factor["match"]`` of the login answer): number
         matching exists so that nobody but the one looking at that page can approve, so the emulator cannot
-        guess it for you either.
+        guess it for you either. With several logins waiting (one second can hold them all), ``txn_id``
+        names the login whose push to approve.
         """
         if match is None:
             raise EmulatorError(
@@ -212,10 +219,13 @@ class SlsEmulator:
             )
         device = self._ibkey_of(username)
         notes = self.call("GET", f"/sim/v1/ibkey/{_segment(device)}/notifications")["notifications"]
-        mine = [n for n in notes if n.get("username") == username]
+        mine = [n for n in notes if n.get("username") == username and txn_id in (None, n.get("txn_id"))]
         if not mine:
-            raise EmulatorError(f"no IB Key notification is waiting for {username}")
-        note = max(mine, key=lambda n: n.get("sent_at", 0))
+            which = f" from login {txn_id}" if txn_id else ""
+            raise EmulatorError(f"no IB Key notification is waiting for {username}{which}")
+        # several logins' pushes may share a second: the one offering the number is the login's own
+        offering = [n for n in mine if str(match) in n.get("candidates", [])] or mine
+        note = max(offering, key=lambda n: n.get("sent_at", 0))
         if pin is None and not biometric:
             state = self.call("GET", f"/sim/v1/ibkey/{_segment(device)}")
             biometric = state.get("unlock") == "biometric"

@@ -74,6 +74,21 @@ def test_a_push_needs_the_number_on_the_page(sls_emulator):
     assert polled.json()["state"] == "authenticated"
 
 
+def test_a_push_is_picked_by_its_login_when_several_wait(sls_emulator):
+    password = sls_emulator.create_user("ivo", phone="+15550100008")
+    sls_emulator.enroll_ibkey("ivo", platform="android", pin="8w8w", password=password)
+    first = start(sls_emulator, "ivo", password)
+    second = start(sls_emulator, "ivo", password)  # the same second: sent_at cannot tell them apart
+    approved = sls_emulator.approve_push("ivo", match=first["factor"]["match"], txn_id=first["txn_id"])
+    assert approved["state"] == "approved"
+    states = [requests.get(f"{sls_emulator.url}/api/v1/auth/login/{s['txn_id']}",
+                           headers={"X-Login-Token": s["login_token"]}).json()["state"]
+              for s in (first, second)]
+    assert states == ["authenticated", "pending"]
+    with pytest.raises(EmulatorError, match="from login"):
+        sls_emulator.approve_push("ivo", match="10", txn_id="ivo~not-a-login")
+
+
 def test_the_server_takes_settings_from_the_ini_file(sls_emulator):
     sls_emulator.create_user("max")
     answers = [requests.post(f"{sls_emulator.url}/api/v1/auth/login",
@@ -119,7 +134,7 @@ def pytest_in(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
 def test_another_project_uses_the_fixture_and_its_scenario_files(tmp_path: Path) -> None:
     ran = pytest_in(project(tmp_path))
     assert ran.returncode == 0, ran.stdout + ran.stderr
-    assert "6 passed, 1 xfailed" in ran.stdout
+    assert "7 passed, 1 xfailed" in ran.stdout
 
 
 def test_a_failing_scenario_file_fails_with_its_steps_in_the_report(tmp_path: Path) -> None:
