@@ -17,6 +17,7 @@ from redis.sentinel import Sentinel
 
 from ..errors import StoreUnavailable
 from .faults import StoreBug, error_code, is_outage
+from .pool import LeanPool
 from .urls import parse_redis_url
 from .writebehind import Carrier, Queued, carrying, later, resolved
 
@@ -100,7 +101,7 @@ def connect(url: str, *, timeout_s: float = 2.0) -> Client:
             **options,
         )
         return master
-    return redis.Redis.from_url(url, retry=retry, **options)
+    return redis.Redis.from_pool(LeanPool.from_url(url, retry=retry, **options))
 
 
 def socket_timeout(client: Client) -> float:

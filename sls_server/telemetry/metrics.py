@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, disable_created_metrics, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
@@ -101,9 +102,23 @@ def observe_event(event: Event) -> None:
         MESSAGES_SENT.labels(_SENT[event.type]).inc()
 
 
+#: Methods counted by name; any other token a client sends is counted as ``other``, so the series a client
+#: can create stay bounded (a route pattern is already bounded: an unmatched path counts as one pattern).
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+_Children = tuple[Any, Any]
+#: (route, method, status) -> the two labelled children: ``labels()`` validates and locks on every call,
+#: and this is one request's bookkeeping. Bounded as the labels are.
+_request_children: dict[tuple[str, str, int], _Children] = {}
+
+
 def observe_request(route: str, method: str, status: int, seconds: float) -> None:
-    REQUESTS.labels(route, method, str(status)).inc()
-    LATENCY.labels(route, method).observe(seconds)
+    key = (route, method if method in METHODS else "other", status)
+    children = _request_children.get(key)
+    if children is None:
+        children = (REQUESTS.labels(key[0], key[1], str(status)), LATENCY.labels(key[0], key[1]))
+        _request_children[key] = children
+    children[0].inc()
+    children[1].observe(seconds)
 
 
 def observe_redis_error(kind: str) -> None:

@@ -103,3 +103,15 @@ def test_a_redis_that_cannot_serve_is_counted_and_the_scrape_still_answers(
     )  # /readyz, the scrape's read
     assert "sls_active_sessions" not in after
     assert ADMIN_TOKEN not in client.get("/metrics").get_data(as_text=True)
+
+
+def test_a_method_the_server_does_not_know_is_counted_as_other(client: FlaskClient) -> None:
+    """The method is a label: counted by name, any token a client makes up would be a new series for good."""
+    before = samples(client)
+    for n in range(5):
+        assert client.open("/api/v1/session", method=f"BREW{n}").status_code == 405
+        assert client.open(f"/nowhere/{n}", method=f"BREW{n}").status_code == 404
+    after = samples(client)
+    assert not any('method="BREW' in name for name in after)
+    counted = [name for name in after if name.startswith("sls_http_requests_total")]
+    assert sum(delta(before, after, name) for name in counted if 'method="other"' in name) == 10
