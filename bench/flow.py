@@ -12,7 +12,8 @@ from __future__ import annotations
 import http.client
 import json
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from devices.dscplus import expected_response
@@ -63,19 +64,26 @@ def _expect(step: str, status: int, body: Any) -> Any:
     return body
 
 
-def one_flow(http_: Http, user: Seeded) -> dict[str, float]:
-    """Seconds per step of one complete flow; ``FlowFailed`` naming the step that was refused."""
+class Caller(Protocol):
+    def call(
+        self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, Any]: ...
+
+
+def one_flow(http_: Caller, user: Seeded, clock: Callable[[], float] = time.perf_counter) -> dict[str, float]:
+    """Seconds per step of one complete flow, by ``clock`` (wall time; ``bench/step_cost.py`` passes CPU
+    time); ``FlowFailed`` naming the step that was refused."""
     marks: dict[str, float] = {}
-    t0 = time.perf_counter()
+    t0 = clock()
     started = _expect(
         "login",
         *http_.call("POST", "/api/v1/auth/login", {"username": user.username, "password": user.password}),
     )
-    marks["login"] = time.perf_counter() - t0
+    marks["login"] = clock() - t0
     response = expected_response(
         bytes.fromhex(user.key_hex), bytes.fromhex(user.pin_sha1_hex), started["factor"]["challenge"]
     )
-    t0 = time.perf_counter()
+    t0 = clock()
     done = _expect(
         "verify",
         *http_.call(
@@ -85,15 +93,15 @@ def one_flow(http_: Http, user: Seeded) -> dict[str, float]:
             {"X-Login-Token": started["login_token"]},
         ),
     )
-    marks["verify"] = time.perf_counter() - t0
+    marks["verify"] = clock() - t0
     bearer = {"Authorization": f"Bearer {done['session']['token']}"}
     for step, method, path in (
         ("session", "GET", "/api/v1/session"),
         ("tickle", "POST", "/api/v1/session/tickle"),
         ("logout", "POST", "/api/v1/auth/logout"),
     ):
-        t0 = time.perf_counter()
+        t0 = clock()
         _expect(step, *http_.call(method, path, None, bearer))
-        marks[step] = time.perf_counter() - t0
+        marks[step] = clock() - t0
     marks["flow"] = sum(marks.values())
     return marks

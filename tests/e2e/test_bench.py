@@ -5,6 +5,8 @@ speed is what the bench measures, not what a test may assume)."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -69,3 +71,24 @@ def test_the_lockout_mode_reports_exact_locks_as_json() -> None:
     report = json.loads(result.stdout)
     assert report["every_lock_exact"] is True and report["metrics_agree"] is True
     assert report["attempts"] == 48
+
+
+def test_the_step_cost_measures_both_apps_step_by_step_and_names_the_parts() -> None:
+    """``bench/step_cost.py`` in its own process: its ``--budget`` patches functions for good."""
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.step_cost", "--flows", "20", "--blocks", "2", "--budget", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["flows"] == 20
+    for name in ("app", "baseline"):
+        steps = report[name]
+        assert all(steps[step] > 0 for step in ("login", "verify", "session", "tickle", "logout"))
+        assert steps["flow"] == pytest.approx(sum(v for k, v in steps.items() if k != "flow"), abs=1)
+    parts = report["budget_us_per_flow"]
+    assert parts["Argon2id verify"]["app"] > 0 and parts["Argon2id verify"]["baseline"] == 0
+    assert parts["redis-py: commands sent, answers read"]["baseline"] > 0

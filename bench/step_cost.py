@@ -1,0 +1,211 @@
+"""CPU per step of the login flow, ``sls`` against the baseline, in one process: no HTTP, no gunicorn.
+
+``sls bench`` measures what a deployment serves, but on a shared two-core machine its flows/s wander by a
+fifth from run to run, more than most changes to the hot path. This measures the part a change to the app
+moves: the CPU time (``time.process_time``) this process spends per step, calling each WSGI app directly
+with the environ a server would build. Redis runs in its own process, so its work is not counted; waiting
+for it is not CPU either. The two apps take turns in ``--blocks`` blocks, so whatever else the machine does
+falls on both alike, and the ratio of the two is the steadiest number here.
+
+``--budget`` also times named parts of each app's work: outermost calls only, and a part may contain
+another (the pipelines that carry queued writes contain their round trips). The timers cost a few
+microseconds each, so both flows read a little slower with it.
+
+python bench/step_cost.py --flows 1000 --budget
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import secrets
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from bench.flow import STEPS, one_flow
+from bench.seed import Seeder
+from sls_server.store.embedded import EmbeddedRedis
+
+SETTINGS = {"HASH_PROFILE": "test", "ADMIN_TOKEN": "p" * 24, "CHALLENGE_ISSUE_LIMIT": 1000}
+USERS = 100  # flows rotate over them, as the benchmark's clients do
+
+
+class Wsgi:
+    """``bench.flow``'s caller, straight into a WSGI app: the environ gunicorn would build, no socket."""
+
+    def __init__(self, app: Flask) -> None:
+        self._app = app
+
+    def call(
+        self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
+    ) -> tuple[int, Any]:
+        data = json.dumps(body).encode() if body is not None else b""
+        environ: dict[str, Any] = {
+            "REQUEST_METHOD": method,
+            "PATH_INFO": path,
+            "QUERY_STRING": "",
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "8080",
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "127.0.0.1",
+            "wsgi.url_scheme": "http",
+            "wsgi.input": io.BytesIO(data),
+            "wsgi.errors": sys.stderr,
+            "CONTENT_LENGTH": str(len(data)),
+            "CONTENT_TYPE": "application/json",
+            "HTTP_HOST": "127.0.0.1:8080",
+        }
+        for name, value in (headers or {}).items():
+            environ["HTTP_" + name.upper().replace("-", "_")] = value
+        status: list[str] = []
+        raw = b"".join(self._app(environ, lambda line, _headers, _exc=None: status.append(line)))
+        return int(status[0].split()[0]), json.loads(raw) if raw else None
+
+
+class Budget:
+    """CPU seconds inside named functions, per app (``scope``), outermost calls only (a part that calls
+    itself counts once)."""
+
+    def __init__(self) -> None:
+        self.scope = ""
+        self.seconds: dict[tuple[str, str], float] = {}
+
+    def time(self, owner: Any, name: str, label: str) -> None:
+        original = getattr(owner, name)
+        depth = [0]
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            if depth[0]:
+                return original(*args, **kwargs)
+            depth[0] += 1
+            started = time.process_time()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+                key = (self.scope, label)
+                self.seconds[key] = self.seconds.get(key, 0.0) + time.process_time() - started
+
+        setattr(owner, name, timed)
+
+
+def time_parts(budget: Budget) -> None:
+    """The parts worth naming; patched before the app is built, so its hooks are the timed ones."""
+    import redis.retry
+
+    from sls_server import events
+    from sls_server.accounts import passwords
+    from sls_server.http import crosssite, observe, security, validation
+    from sls_server.store import pool, writebehind
+
+    budget.time(redis.retry.Retry, "call_with_retry", "redis-py: commands sent, answers read")
+    budget.time(pool.LeanPool, "get_connection", "redis-py: a pooled connection handed out")
+    budget.time(writebehind.Carrier, "execute", "pipelines carrying queued writes")
+    budget.time(passwords.PasswordHasher, "verify", "Argon2id verify")
+    budget.time(events.EventLog, "record", "audit events (build, queue or send, log, count)")
+    budget.time(validation, "body", "request bodies validated")
+    budget.time(observe, "start", "hook: request id, start time")
+    budget.time(observe, "finish", "hook: metrics, X-Request-Id")
+    budget.time(security, "add_security_headers", "hook: security headers")
+    budget.time(crosssite, "refuse_cross_site", "hook: cross-site check")
+
+
+def measure(flows: int, blocks: int, budget: Budget | None) -> dict[str, Any]:
+    from bench.baseline import create_app as baseline_app
+    from sls_server import create_app
+
+    secret_key = secrets.token_bytes(32)
+    with (
+        tempfile.TemporaryDirectory() as data,
+        EmbeddedRedis(Path(data) / "redis", appendonly=False) as server,
+    ):
+        users, _ = Seeder(server.url, secret_key, "test").seed("cost", USERS)
+        config = {"REDIS_URL": server.url, "DATA_DIR": data, "SECRET_KEY": secret_key.hex()}
+        sls = create_app({**SETTINGS, **config})
+        os.environ["BENCH_REDIS_URL"] = server.url
+        apps = {"app": Wsgi(sls), "baseline": Wsgi(baseline_app())}
+        totals = {name: dict.fromkeys(STEPS, 0.0) for name in apps}
+        turn = 0
+
+        def run(name: str, count: int, into: dict[str, float] | None) -> None:
+            nonlocal turn
+            if budget is not None:
+                budget.scope = name
+            for _ in range(count):
+                marks = one_flow(apps[name], users[turn % len(users)], clock=time.process_time)
+                turn += 1
+                if into is not None:
+                    for step in STEPS:
+                        into[step] += marks[step]
+
+        for name in apps:
+            run(name, 30, None)  # warm: the app's hints, both apps' connections
+        if budget is not None:
+            budget.seconds.clear()
+        per_block = max(1, flows // blocks)
+        for _ in range(blocks):
+            for name in apps:
+                run(name, per_block, totals[name])
+        done = per_block * blocks
+    report: dict[str, Any] = {"flows": done, "blocks": blocks}
+    for name, total in totals.items():
+        report[name] = {step: round(total[step] / done * 1e6, 1) for step in STEPS}
+        report[name]["flow"] = round(sum(total.values()) / done * 1e6, 1)
+    report["ratio"] = {
+        step: round(report["app"][step] / report["baseline"][step], 2) for step in (*STEPS, "flow")
+    }
+    if budget is not None:
+        spent = budget.seconds
+        labels = sorted({label for _, label in spent}, key=lambda label: -spent.get(("app", label), 0.0))
+        report["budget_us_per_flow"] = {
+            label: {name: round(spent.get((name, label), 0.0) / done * 1e6, 1) for name in apps}
+            for label in labels
+        }
+    return report
+
+
+def table(report: dict[str, Any]) -> Iterable[str]:
+    columns = (*STEPS, "flow")
+    yield (
+        f"CPU µs per step, one process, {report['flows']} flows each in {report['blocks']} alternating blocks"
+    )
+    yield f"{'':10}" + "".join(f"{c:>10}" for c in columns)
+    for name in ("app", "baseline", "ratio"):
+        yield f"{name:10}" + "".join(f"{report[name][c]:>10}" for c in columns)
+    if "budget_us_per_flow" in report:
+        yield "named parts, CPU µs per flow (a part may contain another):"
+        yield f"{'app':>10}{'baseline':>10}"
+        for label, micros in report["budget_us_per_flow"].items():
+            yield f"{micros['app']:>10}{micros['baseline']:>10}  {label}"
+
+
+def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--flows", type=int, default=1000, help="flows per app (after 30 to warm up)")
+    parser.add_argument("--blocks", type=int, default=10, help="turns the two apps take")
+    parser.add_argument("--budget", action="store_true", help="also time named parts of the app's work")
+    parser.add_argument("--json", action="store_true", help="the report as JSON")
+    options = parser.parse_args(argv)
+    budget = Budget() if options.budget else None
+    if budget is not None:
+        time_parts(budget)
+    report = measure(options.flows, options.blocks, budget)
+    if options.json:
+        out(json.dumps(report))
+    else:
+        for line in table(report):
+            out(line)
+
+
+if __name__ == "__main__":
+    main()
