@@ -17,7 +17,6 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, disable_created_metrics, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
@@ -105,10 +104,9 @@ def observe_event(event: Event) -> None:
 #: Methods counted by name; any other token a client sends is counted as ``other``, so the series a client
 #: can create stay bounded (a route pattern is already bounded: an unmatched path counts as one pattern).
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
-_Children = tuple[Any, Any]
 #: (route, method, status) -> the two labelled children: ``labels()`` validates and locks on every call,
 #: and this is one request's bookkeeping. Bounded as the labels are.
-_request_children: dict[tuple[str, str, int], _Children] = {}
+_request_children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
 
 def observe_request(route: str, method: str, status: int, seconds: float) -> None:
