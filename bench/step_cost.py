@@ -3,23 +3,32 @@
 ``sls bench`` measures what a deployment serves, but on a shared two-core machine its flows/s wander by a
 fifth from run to run, more than most changes to the hot path. This measures the part a change to the app
 moves: the CPU time (``time.process_time``) this process spends per step, calling each WSGI app directly
-with the environ a server would build. Redis runs in its own process, so its work is not counted; waiting
-for it is not CPU either. The two apps take turns in ``--blocks`` blocks, so whatever else the machine does
-falls on both alike, and the ratio of the two is the steadiest number here.
+with the environ a server would build. Redis runs in its own process, so its work is not in these numbers;
+waiting for it is not CPU either. The two apps take turns in ``--blocks`` blocks, so whatever else the
+machine does falls on both alike, and the ratio of the two is the steadiest number here.
+
+Redis's own CPU per flow is read from ``INFO cpu`` around each block: on a machine whose cores the server
+and Redis share, what a flow costs Redis is taken from the server too. The round trips each step makes are
+counted once, after the blocks, on redis-py's connections (one per command sent alone or per pipeline).
 
 ``--budget`` also times named parts of each app's work: outermost calls only, and a part may contain
 another (the pipelines that carry queued writes contain their round trips). The timers cost a few
-microseconds each, so both flows read a little slower with it.
+microseconds each, so both flows read a little slower with it. ``--profile N`` runs one more block of
+the app's flows under cProfile and shows the N functions with the most time of their own, per flow. That
+is wall time (a CPU timer is a system call here, and would swamp what it measures): waiting for Redis shows
+as ``recv_into``.
 
-python bench/step_cost.py --flows 1000 --budget
+python bench/step_cost.py --flows 1000 --budget --profile 15
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import io
 import json
 import os
+import pstats
 import secrets
 import sys
 import tempfile
@@ -28,6 +37,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+import redis
+import redis.connection
 from flask import Flask
 
 from bench.flow import STEPS, one_flow
@@ -121,7 +132,50 @@ def time_parts(budget: Budget) -> None:
     budget.time(crosssite, "refuse_cross_site", "hook: cross-site check")
 
 
-def measure(flows: int, blocks: int, budget: Budget | None) -> dict[str, Any]:
+class RoundTrips:
+    """Counts what redis-py sends, as a clock for ``one_flow``: one per command sent alone or per pipeline."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self) -> float:
+        return float(self.count)
+
+    def __enter__(self) -> RoundTrips:
+        send = self._send = redis.connection.AbstractConnection.send_packed_command
+
+        def counting(connection: Any, command: Any, check_health: bool = True) -> None:
+            self.count += 1
+            send(connection, command, check_health)
+
+        redis.connection.AbstractConnection.send_packed_command = counting  # type: ignore[method-assign]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        redis.connection.AbstractConnection.send_packed_command = self._send  # type: ignore[method-assign]
+
+
+def redis_cpu_s(client: redis.Redis) -> float:
+    cpu = client.info("cpu")
+    return float(cpu["used_cpu_user"]) + float(cpu["used_cpu_sys"])
+
+
+def profile_rows(profile: cProfile.Profile, flows: int, top: int) -> list[dict[str, Any]]:
+    """The ``top`` functions by time of their own, per flow (cProfile's own cost included)."""
+    stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]  # typeshed leaves the table out
+    rows = sorted(stats.items(), key=lambda item: -item[1][2])[:top]
+    return [
+        {
+            "function": f"{Path(filename).name}:{line}({name})" if line else name,
+            "calls": round(calls / flows, 1),
+            "own_us": round(own / flows * 1e6, 1),
+            "total_us": round(total / flows * 1e6, 1),
+        }
+        for (filename, line, name), (_, calls, own, total, _) in rows
+    ]
+
+
+def measure(flows: int, blocks: int, budget: Budget | None, top: int = 0) -> dict[str, Any]:
     from bench.baseline import create_app as baseline_app
     from sls_server import create_app
 
@@ -136,28 +190,42 @@ def measure(flows: int, blocks: int, budget: Budget | None) -> dict[str, Any]:
         os.environ["BENCH_REDIS_URL"] = server.url
         apps = {"app": Wsgi(sls), "baseline": Wsgi(baseline_app())}
         totals = {name: dict.fromkeys(STEPS, 0.0) for name in apps}
+        redis_s = dict.fromkeys(apps, 0.0)
+        counters = redis.Redis.from_url(server.url)
         turn = 0
 
         def run(name: str, count: int, into: dict[str, float] | None) -> None:
             nonlocal turn
             if budget is not None:
                 budget.scope = name
+            before = redis_cpu_s(counters)
             for _ in range(count):
                 marks = one_flow(apps[name], users[turn % len(users)], clock=time.process_time)
                 turn += 1
                 if into is not None:
                     for step in STEPS:
                         into[step] += marks[step]
+            redis_s[name] += redis_cpu_s(counters) - before
 
         for name in apps:
             run(name, 30, None)  # warm: the app's hints, both apps' connections
         if budget is not None:
             budget.seconds.clear()
+        redis_s = dict.fromkeys(apps, 0.0)
         per_block = max(1, flows // blocks)
         for _ in range(blocks):
             for name in apps:
                 run(name, per_block, totals[name])
         done = per_block * blocks
+        spent = dict(budget.seconds) if budget is not None else {}  # before the flows below
+        with RoundTrips() as trips:  # a user seen before: the app's hints are warm, as in a steady run
+            round_trips = {name: one_flow(caller, users[0], clock=trips) for name, caller in apps.items()}
+        profile = cProfile.Profile() if top else None
+        if profile is not None:
+            profile.enable()
+            run("app", per_block, None)
+            profile.disable()
+        counters.close()
     report: dict[str, Any] = {"flows": done, "blocks": blocks}
     for name, total in totals.items():
         report[name] = {step: round(total[step] / done * 1e6, 1) for step in STEPS}
@@ -165,13 +233,16 @@ def measure(flows: int, blocks: int, budget: Budget | None) -> dict[str, Any]:
     report["ratio"] = {
         step: round(report["app"][step] / report["baseline"][step], 2) for step in (*STEPS, "flow")
     }
+    report["redis_cpu_us_per_flow"] = {name: round(spent / done * 1e6, 1) for name, spent in redis_s.items()}
+    report["round_trips"] = {name: {k: int(v) for k, v in got.items()} for name, got in round_trips.items()}
     if budget is not None:
-        spent = budget.seconds
         labels = sorted({label for _, label in spent}, key=lambda label: -spent.get(("app", label), 0.0))
         report["budget_us_per_flow"] = {
             label: {name: round(spent.get((name, label), 0.0) / done * 1e6, 1) for name in apps}
             for label in labels
         }
+    if profile is not None:
+        report["profile"] = {"flows": per_block, "top": profile_rows(profile, per_block, top)}
     return report
 
 
@@ -188,6 +259,16 @@ def table(report: dict[str, Any]) -> Iterable[str]:
         yield f"{'app':>10}{'baseline':>10}"
         for label, micros in report["budget_us_per_flow"].items():
             yield f"{micros['app']:>10}{micros['baseline']:>10}  {label}"
+    cpu = report["redis_cpu_us_per_flow"]
+    yield f"Redis's own CPU µs per flow: app {cpu['app']}, baseline {cpu['baseline']}"
+    for name, marks in report["round_trips"].items():
+        yield f"Redis round trips, {name}: " + ", ".join(f"{step} {marks[step]}" for step in columns)
+    if "profile" in report:
+        profile = report["profile"]
+        yield f"the app under cProfile, {profile['flows']} flows, per flow (cProfile's own cost included):"
+        yield f"{'calls':>8}{'own µs':>10}{'total µs':>10}  function"
+        for row in profile["top"]:
+            yield f"{row['calls']:>8}{row['own_us']:>10}{row['total_us']:>10}  {row['function']}"
 
 
 def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> None:
@@ -197,12 +278,15 @@ def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> N
     parser.add_argument("--flows", type=int, default=1000, help="flows per app (after 30 to warm up)")
     parser.add_argument("--blocks", type=int, default=10, help="turns the two apps take")
     parser.add_argument("--budget", action="store_true", help="also time named parts of the app's work")
+    parser.add_argument(
+        "--profile", type=int, default=0, metavar="N", help="one more block of the app under cProfile: top N"
+    )
     parser.add_argument("--json", action="store_true", help="the report as JSON")
     options = parser.parse_args(argv)
     budget = Budget() if options.budget else None
     if budget is not None:
         time_parts(budget)
-    report = measure(options.flows, options.blocks, budget)
+    report = measure(options.flows, options.blocks, budget, options.profile)
     if options.json:
         out(json.dumps(report))
     else:

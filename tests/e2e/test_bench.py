@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 from cluster.topology import LocalCluster
 
+from bench.flow import STEPS
 from bench.run import Options, run
 from sls_server.cli.main import cli
 
@@ -75,8 +76,9 @@ def test_the_lockout_mode_reports_exact_locks_as_json() -> None:
 
 def test_the_step_cost_measures_both_apps_step_by_step_and_names_the_parts() -> None:
     """``bench/step_cost.py`` in its own process: its ``--budget`` patches functions for good."""
+    command = [sys.executable, "-m", "bench.step_cost", "--flows", "20", "--blocks", "2", "--budget"]
     done = subprocess.run(
-        [sys.executable, "-m", "bench.step_cost", "--flows", "20", "--blocks", "2", "--budget", "--json"],
+        [*command, "--profile", "5", "--json"],
         capture_output=True,
         text=True,
         timeout=120,
@@ -92,3 +94,9 @@ def test_the_step_cost_measures_both_apps_step_by_step_and_names_the_parts() -> 
     parts = report["budget_us_per_flow"]
     assert parts["Argon2id verify"]["app"] > 0 and parts["Argon2id verify"]["baseline"] == 0
     assert parts["redis-py: commands sent, answers read"]["baseline"] > 0
+    # the baseline makes one round trip a request, by design: the count is redis-py's, not the app's own
+    assert report["round_trips"]["baseline"] == {**dict.fromkeys(STEPS, 1), "flow": 5}
+    app_trips = report["round_trips"]["app"]
+    assert app_trips["flow"] == sum(app_trips[step] for step in STEPS) and app_trips["login"] >= 2
+    assert all(report["redis_cpu_us_per_flow"][name] > 0 for name in ("app", "baseline"))
+    assert len(report["profile"]["top"]) == 5 and report["profile"]["flows"] == 10
