@@ -5,6 +5,8 @@
   INFO calls, divided by the flows.
 * Commands: ``INFO commandstats`` (reset at the start with ``CONFIG RESETSTAT``), which counts the commands
   a Lua script runs as well as the ``EVALSHA`` that ran it; shown per flow, by command, for the curious.
+* CPU: ``used_cpu_user`` + ``used_cpu_sys`` (``INFO cpu``), Redis's own seconds, which on a shared machine
+  are taken from the server's cores too.
 
 Both count everything the server did meanwhile; the benchmark runs nothing else against that Redis. On a
 Redis Cluster both are summed over the masters (:func:`masters`), which take every command; a replica's
@@ -43,15 +45,18 @@ class RedisCounters:
     def __init__(self, url: str) -> None:
         self._nodes = masters(url)
         self._reads_total = 0
+        self._cpu_s = 0.0
         self._commands: Counter[str] = Counter()
 
     def start(self) -> None:
         for node in self._nodes:
             node.config_resetstat()
         self._reads0 = self._reads()
+        self._cpu0 = self._cpu()
 
     def stop(self) -> None:
         self._reads_total += self._reads() - self._reads0 - len(self._nodes)  # less our own INFO on each
+        self._cpu_s += self._cpu() - self._cpu0
         for node in self._nodes:
             for name, value in node.info("commandstats").items():
                 if name.startswith("cmdstat_") and name not in ("cmdstat_info", "cmdstat_config"):
@@ -59,6 +64,12 @@ class RedisCounters:
 
     def _reads(self) -> int:
         return sum(int(node.info("stats")["total_reads_processed"]) for node in self._nodes)
+
+    def _cpu(self) -> float:
+        return sum(
+            float(cpu["used_cpu_user"]) + float(cpu["used_cpu_sys"])
+            for cpu in (node.info("cpu") for node in self._nodes)
+        )
 
     def per_flow(self, flows: int) -> dict[str, Any]:
         """Per flow over the slices stopped so far."""
@@ -69,6 +80,7 @@ class RedisCounters:
             "round_trips_per_flow": reads / flows,
             "commands_per_flow": sum(commands.values()) / flows,
             "script_calls_per_flow": (commands.get("evalsha", 0) + commands.get("eval", 0)) / flows,
+            "cpu_ms_per_flow": self._cpu_s / flows * 1000,
             "by_command": {name: round(calls / flows, 2) for name, calls in sorted(commands.items())},
         }
 

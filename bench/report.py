@@ -28,6 +28,27 @@ def _steps(report: dict[str, Any]) -> Table:
     return table
 
 
+def _cpu_line(report: dict[str, Any]) -> list[Text]:
+    """Each target's CPU per flow (its server's processes and Redis): on shared cores, the share's bound."""
+    spent = {}
+    for name in ("app", "baseline"):
+        server = report[name]["server_cpu_ms_per_flow"]
+        if server is None:
+            return []
+        spent[name] = server + report[name]["redis"]["cpu_ms_per_flow"]
+    return [
+        Text(
+            f"CPU per flow, server and Redis: sls serve {spent['app']:.2f} ms, baseline "
+            f"{spent['baseline']:.2f} ms; their inverse ratio, the share were CPU the only bound: "
+            f"{spent['baseline'] / spent['app']:.2f}"
+        )
+    ]
+
+
+def _ms(value: float | None) -> str:
+    return "not measured" if value is None else f"{value:.2f}"
+
+
 def _throughput(report: dict[str, Any]) -> Table:
     table = Table(title="throughput", title_justify="left", header_style="bold")
     for column in (
@@ -38,6 +59,8 @@ def _throughput(report: dict[str, Any]) -> Table:
         "errors",
         "Redis round trips/flow",
         "commands/flow",
+        "server CPU ms/flow",
+        "Redis CPU ms/flow",
     ):
         table.add_column(column, justify="left" if column == "target" else "right")
     for name in ("app", "baseline"):
@@ -51,6 +74,8 @@ def _throughput(report: dict[str, Any]) -> Table:
                 str(result["errors"]),
                 f"{result['redis']['round_trips_per_flow']:.2f}",
                 f"{result['redis']['commands_per_flow']:.1f}",
+                _ms(result["server_cpu_ms_per_flow"]),
+                _ms(result["redis"]["cpu_ms_per_flow"]),
             )
     return table
 
@@ -85,6 +110,7 @@ def render(report: dict[str, Any]) -> RenderableType:
     if report.get("baseline") and report["baseline"]["flows_per_s"]:
         ratio = report["app"]["flows_per_s"] / report["baseline"]["flows_per_s"]
         lines.append(Text(f"sls serve / baseline flows/s: {ratio:.2f}"))
+        lines.extend(_cpu_line(report))
     if "memory" in report:
         memory = report["memory"]
         lines.append(

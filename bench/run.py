@@ -24,6 +24,7 @@ from typing import Any
 from sls_server.store.embedded import EmbeddedRedis
 
 from .clients import Outcome, drive
+from .cpu import tree_cpu_s
 from .flow import STEPS
 from .hashing import hashing_bound
 from .redis_stats import RedisCounters
@@ -77,21 +78,30 @@ class Target:
         self.server = server
         self.outcome = Outcome()
         self.counters = RedisCounters(redis_url)
+        self.cpu_s: float | None = 0.0
 
     def drive(self, clients: list[list[Seeded]], options: Options) -> None:
         self.counters.start()
+        cpu_before = tree_cpu_s(self.server.process.pid)
         part = drive(
             self.server.url,
             clients,
             processes=options.processes,
             duration_s=options.duration_s / options.rounds,
         )
+        cpu_after = tree_cpu_s(self.server.process.pid)
         self.counters.stop()
         self.outcome.add(part, parallel=False)
+        if self.cpu_s is not None and cpu_before is not None and cpu_after is not None:
+            self.cpu_s += cpu_after - cpu_before
+        else:
+            self.cpu_s = None  # not Linux: not measured, rather than a part of it
 
     def report(self) -> dict[str, Any]:
-        flows = self.outcome.flows + self.outcome.warmups
-        return {**summarise(self.outcome), "redis": self.counters.per_flow(flows)}
+        flows = self.outcome.flows + self.outcome.warmups  # the server and Redis served the warm-ups too
+        cpu = None if self.cpu_s is None else self.cpu_s / max(flows, 1) * 1000
+        redis_ = self.counters.per_flow(flows)
+        return {**summarise(self.outcome), "server_cpu_ms_per_flow": cpu, "redis": redis_}
 
     def close(self) -> None:
         self.counters.close()

@@ -34,6 +34,8 @@ def test_a_small_run_measures_both_targets_and_every_number() -> None:
     # and /readyz polls, spread over the run): the counting must find about five
     assert 4.5 <= report["baseline"]["redis"]["round_trips_per_flow"] <= 6.0
     assert report["app"]["redis"]["round_trips_per_flow"] > 5
+    for name in ("app", "baseline"):  # each target's own processes and Redis, around its own slices
+        assert report[name]["server_cpu_ms_per_flow"] > 0 and report[name]["redis"]["cpu_ms_per_flow"] > 0
     assert report["memory"]["users"] == 2000 and report["memory"]["bytes_per_user"] > 200
     assert report["hashing"]["hashes_per_s"] > 0 and report["startup_s"] > 0
     assert {row["what"].split(",")[0] for row in report["targets"]} >= {
