@@ -42,6 +42,7 @@ import redis.connection
 from flask import Flask
 
 from bench.flow import STEPS, one_flow
+from bench.redis_stats import used_cpu_s
 from bench.seed import Seeder
 from sls_server.store.embedded import EmbeddedRedis
 
@@ -163,11 +164,6 @@ class RoundTrips:
         redis.connection.AbstractConnection.send_packed_command = self._send  # type: ignore[method-assign]
 
 
-def redis_cpu_s(client: redis.Redis) -> float:
-    cpu = client.info("cpu")
-    return float(cpu["used_cpu_user"]) + float(cpu["used_cpu_sys"])
-
-
 def profile_rows(profile: cProfile.Profile, flows: int, top: int) -> list[dict[str, Any]]:
     """The ``top`` functions by time of their own, per flow (cProfile's own cost included)."""
     stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]  # typeshed leaves the table out
@@ -206,14 +202,14 @@ def measure(flows: int, blocks: int, budget: Budget | None, top: int = 0) -> dic
             nonlocal turn
             if budget is not None:
                 budget.scope = name
-            before = redis_cpu_s(counters)
+            before = used_cpu_s(counters)
             for _ in range(count):
                 marks = one_flow(apps[name], users[turn % len(users)], clock=time.process_time)
                 turn += 1
                 if into is not None:
                     for step in STEPS:
                         into[step] += marks[step]
-            redis_s[name] += redis_cpu_s(counters) - before
+            redis_s[name] += used_cpu_s(counters) - before
 
         for name in apps:
             run(name, 30, None)  # warm: the app's hints, both apps' connections
