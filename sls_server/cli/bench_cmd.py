@@ -103,9 +103,9 @@ def bench(
     several processes through login -> challenge -> card response -> verify -> session -> tickle -> logout
     for D seconds, and the baseline (a bare Flask app in bench/, same gunicorn settings, same routes, one
     Redis round trip per request) with the same clients, in R alternating turns of D/R seconds each.
-    Prints flows/s of both and their ratio, p50/p95/p99 per step, Redis round trips per flow, Redis bytes
-    per user (100,000 seeded), the start-up time to /readyz and the hashing bound of the profile. Run it
-    on a quiet machine.
+    Prints flows/s of both and their ratio, p50/p95/p99 per step, Redis round trips per flow, the CPU each
+    costs per flow (its server's processes and Redis's own), Redis bytes per user (100,000 seeded), the
+    start-up time to /readyz and the hashing bound of the profile. Run it on a quiet machine.
 
     --lockout floods N accounts with wrong passwords from several processes at once and checks that each
     got exactly SLS_LOCKOUT_THRESHOLD invalid_credentials before it locked.
