@@ -215,13 +215,14 @@ def measure(flows: int, blocks: int, budget: Budget | None, top: int = 0) -> dic
             run(name, 30, None)  # warm: the app's hints, both apps' connections
         if budget is not None:
             budget.seconds.clear()
-        redis_s = dict.fromkeys(apps, 0.0)
+        redis_s.update(dict.fromkeys(apps, 0.0))
         per_block = max(1, flows // blocks)
         for _ in range(blocks):
             for name in apps:
                 run(name, per_block, totals[name])
         done = per_block * blocks
         spent = dict(budget.seconds) if budget is not None else {}  # before the flows below
+        redis_per_flow = {name: round(seconds / done * 1e6, 1) for name, seconds in redis_s.items()}
         with RoundTrips() as trips:  # a user seen before: the app's hints are warm, as in a steady run
             round_trips = {name: one_flow(caller, users[0], clock=trips) for name, caller in apps.items()}
         profile = cProfile.Profile() if top else None
@@ -239,7 +240,7 @@ def measure(flows: int, blocks: int, budget: Budget | None, top: int = 0) -> dic
     report["ratio"] = {
         step: round(report["app"][step] / report["baseline"][step], 2) for step in (*STEPS, "flow")
     }
-    report["redis_cpu_us_per_flow"] = {name: round(spent / done * 1e6, 1) for name, spent in redis_s.items()}
+    report["redis_cpu_us_per_flow"] = redis_per_flow
     report["round_trips"] = {name: {k: int(v) for k, v in got.items()} for name, got in round_trips.items()}
     if budget is not None:
         labels = sorted({label for _, label in spent}, key=lambda label: -spent.get(("app", label), 0.0))
