@@ -39,7 +39,7 @@ def masters(url: str) -> list[redis.Redis]:
         client.close()
 
 
-def used_cpu_s(node: redis.Redis) -> float:
+def _used_cpu_s(node: redis.Redis) -> float:
     """Seconds of CPU this Redis has used since it started, user and system."""
     cpu = node.info("cpu")
     return float(cpu["used_cpu_user"]) + float(cpu["used_cpu_sys"])
@@ -72,7 +72,7 @@ class RedisCounters:
         return sum(int(node.info("stats")["total_reads_processed"]) for node in self._nodes)
 
     def _cpu(self) -> float:
-        return sum(used_cpu_s(node) for node in self._nodes)
+        return sum(_used_cpu_s(node) for node in self._nodes)
 
     def per_flow(self, flows: int) -> dict[str, Any]:
         """Per flow over the slices stopped so far."""

@@ -37,12 +37,11 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-import redis
 import redis.connection
 from flask import Flask
 
 from bench.flow import STEPS, one_flow
-from bench.redis_stats import used_cpu_s
+from bench.redis_stats import RedisCounters
 from bench.seed import Seeder
 from sls_server.store.embedded import EmbeddedRedis
 
@@ -194,35 +193,34 @@ def measure(flows: int, blocks: int, budget: Budget | None, top: int = 0) -> dic
         os.environ["BENCH_REDIS_URL"] = server.url
         apps = {"app": Wsgi(sls), "baseline": Wsgi(baseline_app())}
         totals = {name: dict.fromkeys(STEPS, 0.0) for name in apps}
-        redis_s = dict.fromkeys(apps, 0.0)
-        counters = redis.Redis.from_url(server.url)
+        counters = {name: RedisCounters(server.url) for name in apps}  # Redis's CPU in measured blocks
         turn = 0
 
         def run(name: str, count: int, into: dict[str, float] | None) -> None:
             nonlocal turn
             if budget is not None:
                 budget.scope = name
-            before = used_cpu_s(counters)
+            if into is not None:
+                counters[name].start()
             for _ in range(count):
                 marks = one_flow(apps[name], users[turn % len(users)], clock=time.process_time)
                 turn += 1
                 if into is not None:
                     for step in STEPS:
                         into[step] += marks[step]
-            redis_s[name] += used_cpu_s(counters) - before
+            if into is not None:
+                counters[name].stop()
 
         for name in apps:
             run(name, 30, None)  # warm: the app's hints, both apps' connections
         if budget is not None:
             budget.seconds.clear()
-        redis_s.update(dict.fromkeys(apps, 0.0))
         per_block = max(1, flows // blocks)
         for _ in range(blocks):
             for name in apps:
                 run(name, per_block, totals[name])
         done = per_block * blocks
         spent = dict(budget.seconds) if budget is not None else {}  # before the flows below
-        redis_per_flow = {name: round(seconds / done * 1e6, 1) for name, seconds in redis_s.items()}
         with RoundTrips() as trips:  # a user seen before: the app's hints are warm, as in a steady run
             round_trips = {name: one_flow(caller, users[0], clock=trips) for name, caller in apps.items()}
         profile = cProfile.Profile() if top else None
@@ -232,7 +230,11 @@ def measure(flows: int, blocks: int, budget: Budget | None, top: int = 0) -> dic
             profile.enable()
             run("app", per_block, None)
             profile.disable()
-        counters.close()
+        redis_per_flow = {
+            name: round(c.per_flow(done)["cpu_ms_per_flow"] * 1000, 1) for name, c in counters.items()
+        }
+        for each in counters.values():
+            each.close()
     report: dict[str, Any] = {"flows": done, "blocks": blocks}
     for name, total in totals.items():
         report[name] = {step: round(total[step] / done * 1e6, 1) for step in STEPS}
