@@ -161,15 +161,15 @@ class Scripts:
         carrier = carrying(self._client)
         if carrier is None:
             return call.send(self._client)
-        call.queue_on(carrier.pipe)
+        carrier.add(call)
         [answer] = carrier.execute()
         return resolved(call, self._client, answer)
 
     def each_of(self, calls: Sequence[ScriptCall]) -> list[Any]:
-        """Run several scripts (``(name, keys, args)``, any slots) in one round trip, with the writes an open
-        ``write_behind`` block queued. EVALSHA in a plain pipeline, not redis-py's pipeline script support,
-        which asks SCRIPT EXISTS first (one more round trip); a call Redis answers NOSCRIPT (it restarted)
-        is sent again alone, which reloads the script."""
+        """Run several scripts (``(name, keys, args)``, any slots) in one round trip (one per master on a
+        Cluster: ``batch``), with the writes an open ``write_behind`` block queued. EVALSHA in a plain
+        pipeline, not redis-py's pipeline script support, which asks SCRIPT EXISTS first (one more round
+        trip); a call Redis answers NOSCRIPT (it restarted) is sent again alone, which reloads the script."""
         return self.together((), calls)[1]
 
     def together(
@@ -177,15 +177,12 @@ class Scripts:
     ) -> tuple[list[Any], list[Any]]:
         """Plain commands (reads, any slots) and scripts in one round trip, as :meth:`each_of`: (the commands'
         replies, the scripts' answers). For a step whose reads and first script do not wait on each other."""
-        if not isinstance(self._client, redis.Redis):  # a cluster: the reads in one routed pipeline, the
-            replies = _routed(self._client, commands)  # scripts one at a time, each to its node
-            return replies, [self._scripts[name](keys=keys, args=args) for name, keys, args in calls]
         queued = [Queued(tuple(args), self._scripts[name], tuple(keys)) for name, keys, args in calls]
         carrier = carrying(self._client) or Carrier(self._client, ())
         for command in commands:
-            carrier.pipe.execute_command(*command)
+            carrier.add(Queued(tuple(command)))
         for call in queued:
-            call.queue_on(carrier.pipe)
+            carrier.add(call)
         found = carrier.execute()
         replies = found[: len(commands)]
         for reply in replies:
@@ -197,15 +194,6 @@ class Scripts:
     def later(self, client: Any, name: str, keys: list[str], args: Sequence[str | int]) -> None:
         """Run a script whose answer nobody reads: now, or with the open ``write_behind`` block's writes."""
         later(client, Queued(tuple(args), self._scripts[name], tuple(keys)))
-
-
-def _routed(client: Any, commands: Sequence[tuple[Any, ...]]) -> list[Any]:
-    if not commands:
-        return []
-    pipe = client.pipeline()
-    for command in commands:
-        pipe.execute_command(*command)
-    return list(pipe.execute())
 
 
 def text(value: object) -> str:

@@ -11,8 +11,7 @@ session's creation) never queues.
 
 Each queued write is itself atomic (one command or one Lua script); the pipeline only saves the waiting,
 it makes no transaction of them, so nothing here may depend on two queued writes landing together. On a
-Redis Cluster the writes go one by one (a cluster pipeline routes scripts by key but cannot reload one a
-failed-over master lost), which costs the round trips and nothing else.
+Redis Cluster the writes go the same way, in one pipeline per master their slots live on (``batch``).
 """
 
 from __future__ import annotations
@@ -27,6 +26,7 @@ from typing import Any
 import redis
 
 from ..errors import StoreUnavailable
+from .batch import send_all
 from .faults import StoreBug, error_code, is_outage
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,12 @@ class Queued:
     args: tuple[Any, ...]
     script: Any = None  # redis-py's Script: its sha, and its call that reloads a script Redis lost
     keys: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str:
+        """The key a Cluster routes it by: a script's first (all its keys share one slot), a command's
+        first argument (every command the store batches names its key there)."""
+        return self.keys[0] if self.script is not None else str(self.args[1])
 
     def send(self, client: Any) -> Any:
         """Send it alone; its answer."""
@@ -68,7 +74,7 @@ _queue: ContextVar[list[Queued] | None] = ContextVar("sls_write_behind", default
 def later(client: Any, write: Queued) -> None:
     """Send ``write`` now, or at the end of the open block."""
     queue = _queue.get()
-    if queue is None or not isinstance(client, redis.Redis):
+    if queue is None:
         write.send(client)
     else:
         queue.append(write)
@@ -92,28 +98,31 @@ def write_behind(client: Any) -> Iterator[None]:
 
 
 class Carrier:
-    """A pipeline that carries the open block's queued writes ahead of the caller's own commands."""
+    """A batch that carries the open block's queued writes ahead of the caller's own commands."""
 
     def __init__(self, client: Any, queue: Sequence[Queued]) -> None:
         self.client = client
-        self.pipe = client.pipeline(transaction=False)
         self._queue = list(queue)
-        for write in self._queue:
-            write.queue_on(self.pipe)
+        self._own: list[Queued] = []
+
+    def add(self, command: Queued) -> None:
+        """One of the caller's commands, answered by :meth:`execute`."""
+        self._own.append(command)
 
     def execute(self) -> list[Any]:
-        """Send everything in one round trip; the answers to the caller's commands, errors included as
-        values (the caller decides about its own). A queued write Redis refused raises here."""
-        answers = self.pipe.execute(raise_on_error=False)
+        """Send everything in one round trip (per master, on a Cluster); the answers to the caller's
+        commands, errors included as values (the caller decides about its own). A queued write Redis
+        refused raises here."""
+        answers = send_all(self.client, [*self._queue, *self._own])
         _check(self.client, self._queue, answers[: len(self._queue)])
-        return list(answers[len(self._queue) :])
+        return answers[len(self._queue) :]
 
 
 def carrying(client: Any) -> Carrier | None:
     """A :class:`Carrier` holding the open block's queued writes (the queue is emptied), or None when
     there are none to carry: then the caller sends its commands as it would anyway."""
     queue = _queue.get()
-    if not queue or not isinstance(client, redis.Redis):
+    if not queue:
         return None
     carrier = Carrier(client, queue)
     queue.clear()
@@ -137,11 +146,8 @@ def _check(client: Any, queue: Sequence[Queued], answers: Sequence[Any]) -> None
 
 def _send(client: Any, queue: Sequence[Queued]) -> None:
     try:
-        pipe = client.pipeline(transaction=False)
-        for write in queue:
-            write.queue_on(pipe)
-        _check(client, queue, pipe.execute(raise_on_error=False))
-    except redis.exceptions.RedisError as exc:
+        _check(client, queue, send_all(client, queue))
+    except (redis.exceptions.RedisError, redis.exceptions.RedisClusterException) as exc:
         if is_outage(exc):
             log.warning("Redis cannot serve write_behind: %s", error_code(exc))
             raise StoreUnavailable() from exc

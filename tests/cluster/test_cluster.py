@@ -4,6 +4,7 @@ that reaches every master, and failovers (manual, and a crashed master) that los
 
 from __future__ import annotations
 
+import json
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -14,6 +15,8 @@ import requests
 from conftest import ADMIN_TOKEN, EnrolledUser
 from flask import Flask
 from flask.testing import FlaskClient
+from redis.cluster import RedisCluster
+from round_trip_kit import BUDGET, CLUSTER_CEILING, flow, measured_flow, reads_by_server
 
 from cluster.topology import LocalCluster, poll
 from sls_server import create_app
@@ -232,12 +235,60 @@ def test_every_key_of_a_user_is_in_one_slot_as_redis_cluster_computes_it(cluster
     assert len({int(node.call("CLUSTER", "KEYSLOT", key)) for key in owned}) == 1
 
 
-def test_on_a_cluster_each_write_of_a_write_behind_block_is_sent_at_once(cluster: LocalCluster) -> None:
-    """A cluster client sends each queued write at once (its pipeline cannot reload a script a failed-over
-    master lost); the block still works, at the cost of the round trips."""
+def test_on_a_cluster_a_write_behind_block_sends_at_its_end_one_round_trip_per_master(
+    cluster: LocalCluster,
+) -> None:
+    """The queued writes wait for the block's end, then go as one pipeline to each master their slots live
+    on (``store/batch.py``), as on one Redis they go as one pipeline."""
     store, observer = Store.from_url(cluster.url), connect(cluster.url)
+    assert isinstance(observer, RedisCluster)
+    events_at = observer.get_node_from_key(keys.EVENTS).name
+    ips_at = observer.get_node_from_key(keys.known_ips("alice")).name
+    store.events.append(Event(1, "warm-up", user="alice"), retention_s=3600, window_s=60)  # script loaded
+    store.lockout.remember_ip("bob", "192.0.2.9")  # a connection open to the masters used below
+    before = reads_by_server(observer)
     with store.write_behind():
-        store.events.append(Event(1, "test.event", user="alice"), retention_s=3600, window_s=60)
-        store.lockout.remember_ip("alice", "192.0.2.1")  # another slot than the events'
-        assert observer.xlen(keys.EVENTS) == 1
-        assert observer.sismember(keys.known_ips("alice"), "192.0.2.1")
+        for n in range(3):
+            event = Event(1, "test.event", user="alice", detail={"n": n})
+            store.events.append(event, retention_s=3600, window_s=60)
+        store.lockout.remember_ip("alice", "192.0.2.1")
+        inside = reads_by_server(observer)
+    after = reads_by_server(observer)
+    assert observer.xlen(keys.EVENTS) == 4
+    assert observer.sismember(keys.known_ips("alice"), "192.0.2.1")
+    assert {name: inside[name] - before[name] for name in before} == dict.fromkeys(before, 2), (
+        "nothing is sent before the block ends (each server: only the observer's two INFOs)"
+    )
+    expected = dict.fromkeys(before, 2)
+    for master in {events_at, ips_at}:
+        expected[master] += 1  # the block's one pipeline there
+    assert {name: after[name] - inside[name] for name in before} == expected
+
+
+def test_on_a_cluster_a_batched_script_a_master_lost_is_loaded_again(cluster: LocalCluster) -> None:
+    """A master that never loaded a script (a replica promoted, a restart) answers NOSCRIPT inside a batch:
+    that script is sent again alone, which loads it, and nothing else is sent twice."""
+    store, observer = Store.from_url(cluster.url), connect(cluster.url)
+    store.events.append(Event(1, "warm-up", user="alice"), retention_s=3600, window_s=60)
+    for node in cluster.live_nodes():
+        if node.role() == "master":
+            node.call("SCRIPT", "FLUSH")
+    with store.write_behind():
+        for n in range(2):
+            store.events.append(
+                Event(1, "test.event", user="alice", detail={"n": n}), retention_s=3600, window_s=60
+            )
+        store.lockout.remember_ip("alice", "192.0.2.1")
+    written = [json.loads(fields["e"])["type"] for _, fields in observer.xrange(keys.EVENTS)]
+    assert written == ["warm-up", "test.event", "test.event"]
+    assert observer.sismember(keys.known_ips("alice"), "192.0.2.1")
+
+
+def test_on_a_cluster_each_step_costs_one_round_trip_per_master_a_batch_reaches(
+    cluster: LocalCluster, tmp_path: Path
+) -> None:
+    alice = EnrolledUser(make_app(cluster, tmp_path).test_client(), ADMIN, "alice", "1234")
+    flow(alice, lambda _, run: run())  # connections open, scripts loaded, the user's devices known
+    measured = measured_flow(alice, cluster.url)
+    for step, count in measured.items():
+        assert BUDGET[step] <= count <= CLUSTER_CEILING[step], (step, measured)

@@ -1,0 +1,98 @@
+"""Several commands in one round trip per Redis server they go to, their answers in the order given.
+
+On one Redis (plain, or the master Sentinel names) that is one pipeline. On a Redis Cluster it is one
+pipeline per master that holds the commands' slots, sent on that master's own connection pool, not through
+redis-py's cluster pipeline, which gets two things wrong for this store:
+
+- after a connection error or a timeout it sends the commands again, one by one, when Redis may already
+  have run them: a lockout reservation counted twice, an audit event written twice;
+- a script a failed-over master never loaded answers NOSCRIPT, and the cluster pipeline has no way to load
+  it again.
+
+Here, as on one Redis, nothing is sent twice unless Redis says it did not run it:
+
+- an answer that says the slot is elsewhere (``MOVED``, ``ASK``, ``TRYAGAIN``: a failover or a slot being
+  moved) sends that command again through the cluster client, which follows the redirect and reads the slot
+  map again;
+- ``NOSCRIPT`` is an answer like any other, for the caller (``writebehind.resolved``: sent again alone,
+  which loads the script);
+- a master that does not answer fails the whole batch (the request's 503) and sends nothing again; the
+  cluster client reads its slot map again first, so the next request finds a replica promoted meanwhile.
+
+The pipelines are not transactions: each command is atomic (one command or one Lua script on one slot),
+nothing more, on one Redis as on a Cluster.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import redis
+
+if TYPE_CHECKING:
+    from .writebehind import Queued
+
+log = logging.getLogger(__name__)
+
+#: Answers meaning "not run here, the slot lives elsewhere": safe to send again where it lives.
+REDIRECTED = (redis.exceptions.AskError, redis.exceptions.TryAgainError)  # MovedError is an AskError
+
+#: What a master that does not answer raises in the middle of a batch.
+UNANSWERED = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+
+
+def send_all(client: Any, commands: Sequence[Queued]) -> list[Any]:
+    """Send ``commands``, one round trip per server they go to; their answers in order, Redis's error
+    replies as values (the caller judges its own). A server that does not answer raises."""
+    if isinstance(client, redis.Redis):
+        return _pipeline(client, commands)
+    return _per_master(client, commands)
+
+
+def _pipeline(client: redis.Redis, commands: Sequence[Queued]) -> list[Any]:
+    pipe = client.pipeline(transaction=False)
+    for command in commands:
+        command.queue_on(pipe)
+    return list(pipe.execute(raise_on_error=False))
+
+
+def _per_master(cluster: Any, commands: Sequence[Queued]) -> list[Any]:
+    groups: dict[str, tuple[Any, list[int]]] = {}
+    for position, command in enumerate(commands):
+        node = cluster.get_node_from_key(command.key)
+        groups.setdefault(node.name, (node, []))[1].append(position)
+    answers: list[Any] = [None] * len(commands)
+    for node, positions in groups.values():
+        try:
+            replies = _pipeline(cluster.get_redis_connection(node), [commands[p] for p in positions])
+        except UNANSWERED:
+            _read_slot_map(cluster)
+            raise
+        for position, reply in zip(positions, replies, strict=True):
+            answers[position] = reply
+    return [
+        _followed(cluster, command, answer) if isinstance(answer, REDIRECTED) else answer
+        for command, answer in zip(commands, answers, strict=True)
+    ]
+
+
+def _followed(cluster: Any, command: Queued, redirect: Exception) -> Any:
+    """The command sent again through the cluster client, which follows ``redirect`` (and learns the new
+    slot map from it); Redis's error reply, if any, as a value like the pipeline's."""
+    log.info("Redis Cluster redirected a batched command: %s", type(redirect).__name__)
+    try:
+        return command.send(cluster)
+    except redis.exceptions.ResponseError as exc:
+        return exc
+
+
+def _read_slot_map(cluster: Any) -> None:
+    """Read the cluster's slot map again after a master did not answer, as redis-py's cluster client does
+    after a command of its own fails that way. If no node answers either, the map stays as it was: the
+    batch fails anyway, and the next request's failure asks again."""
+    try:
+        cluster.nodes_manager.initialize()
+    except (redis.exceptions.RedisError, redis.exceptions.RedisClusterException) as exc:
+        log.info("Redis Cluster slot map not read again: %s", type(exc).__name__)

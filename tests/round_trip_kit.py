@@ -1,0 +1,81 @@
+"""Counting a DSC+ flow's Redis round trips per step, as Redis counts them: one read per command sent alone
+and one per pipeline (``INFO stats``' ``total_reads_processed``), summed over the masters of a Cluster."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from conftest import EnrolledUser
+from redis.cluster import RedisCluster
+
+from sls_server.store import connect
+
+#: Round trips per step, in a process that has seen the user before (``store/hints.py``: it knows their
+#: device ids). login: the user, their IP rules, device ids and devices, with the address's window; the
+#: lockout reservation; the challenge's windows and its claim (carrying the reservations handed back and
+#: ``login.password_ok``); the login stored (carrying ``login.challenge_issued``). verify: the login, the IP
+#: rules and the device; the session, which settles the login; the bookkeeping and the event. session,
+#: tickle: one script. logout: the script that checks and ends the session; the event.
+BUDGET = {"login": 4, "verify": 3, "session": 1, "tickle": 1, "logout": 2}
+
+#: On a three-master Cluster a batch costs one round trip per master its keys reach (``store/batch.py``), so
+#: a step costs at least its count on one Redis and at most one per master each of its batches can reach:
+#: login's four (the reads with the address's window; the reservation; the windows, the claim and the
+#: carried writes; the login stored with its event) reach at most 3, 1, 3 and 2; verify's three (the reads;
+#: the session; the bookkeeping with its event) 2, 1 and 2. Which masters hold the card's random id decides.
+CLUSTER_CEILING = {"login": 9, "verify": 5, "session": 1, "tickle": 1, "logout": 2}
+
+
+def reads_by_server(observer: Any) -> dict[str, int]:
+    """Each server's reads from its clients so far (a Cluster's per master), less its replicas' own: each
+    replica acknowledges the replication stream once a second (``REPLCONF ACK``), one read each, which is
+    no client's round trip. Each call costs two reads on each server (``INFO stats``, ``INFO commandstats``):
+    :func:`own_reads`."""
+    if isinstance(observer, RedisCluster):
+        nodes = RedisCluster.PRIMARIES
+        stats = observer.info("stats", target_nodes=nodes)
+        commands = observer.info("commandstats", target_nodes=nodes)
+        return {name: _client_reads(stats[name], commands[name]) for name in stats}
+    return {"redis": _client_reads(observer.info("stats"), observer.info("commandstats"))}
+
+
+def _client_reads(stats: dict[str, Any], commands: dict[str, Any]) -> int:
+    acks = commands.get("cmdstat_replconf", {}).get("calls", 0)
+    return int(stats["total_reads_processed"]) - int(acks)
+
+
+def reads(observer: Any) -> int:
+    """:func:`reads_by_server`, summed."""
+    return sum(reads_by_server(observer).values())
+
+
+def own_reads(observer: Any) -> int:
+    """How many reads each call of :func:`reads` adds itself: its two INFOs on each server."""
+    return 2 * (len(observer.get_primaries()) if isinstance(observer, RedisCluster) else 1)
+
+
+def flow(alice: EnrolledUser, step: Callable[[str, Callable[[], Any]], Any]) -> None:
+    """Password and card, session, tickle, logout: each step run through ``step(name, run)``."""
+    started = step("login", alice.start_login)
+    response = alice.card_response(started["factor"]["challenge"])
+    done = step("verify", lambda: alice.verify(started["txn_id"], response))
+    assert done.status_code == 200, done.get_json()
+    assert step("session", lambda: alice.client.get("/api/v1/session")).status_code == 200
+    assert step("tickle", lambda: alice.client.post("/api/v1/session/tickle")).status_code == 200
+    assert step("logout", lambda: alice.client.post("/api/v1/auth/logout")).status_code == 200
+
+
+def measured_flow(alice: EnrolledUser, redis_url: str) -> dict[str, int]:
+    """Round trips per step of one flow (``flow``), on whatever ``redis_url`` names."""
+    observer = connect(redis_url)
+    measured: dict[str, int] = {}
+
+    def step(name: str, run: Callable[[], Any]) -> Any:
+        before = reads(observer)
+        answer = run()
+        measured[name] = reads(observer) - before - own_reads(observer)
+        return answer
+
+    flow(alice, step)
+    return measured
