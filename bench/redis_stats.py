@@ -10,7 +10,8 @@
 
 Both count everything the server did meanwhile; the benchmark runs nothing else against that Redis. On a
 Redis Cluster both are summed over the masters (:func:`masters`), which take every command; a replica's
-reads of its master's stream are not round trips of the flow.
+acknowledgements of its master's stream (``REPLCONF ACK``, one read a second each) are not round trips of
+the flow, and are taken out of both.
 """
 
 from __future__ import annotations
@@ -61,12 +62,15 @@ class RedisCounters:
         self._cpu0 = self._cpu()
 
     def stop(self) -> None:
-        self._reads_total += self._reads() - self._reads0 - len(self._nodes)  # less our own INFO on each
+        reads = self._reads() - self._reads0 - len(self._nodes)  # less our own INFO on each
         self._cpu_s += self._cpu() - self._cpu0
         for node in self._nodes:
             for name, value in node.info("commandstats").items():
-                if name.startswith("cmdstat_") and name not in ("cmdstat_info", "cmdstat_config"):
+                if name == "cmdstat_replconf":  # a replica's acknowledgement, once a second: one read each
+                    reads -= int(value["calls"])
+                elif name.startswith("cmdstat_") and name not in ("cmdstat_info", "cmdstat_config"):
                     self._commands[name.removeprefix("cmdstat_")] += int(value["calls"])
+        self._reads_total += reads
 
     def _reads(self) -> int:
         return sum(int(node.info("stats")["total_reads_processed"]) for node in self._nodes)
