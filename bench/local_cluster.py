@@ -9,6 +9,7 @@ and removes the folder. For example, in one terminal ``python -m bench.local_clu
 
 from __future__ import annotations
 
+import importlib
 import shutil
 import sys
 import tempfile
@@ -21,7 +22,8 @@ def main() -> None:
     if not (TESTS / "cluster" / "topology.py").exists():
         sys.exit("bench.local_cluster needs the source tree's tests/cluster/topology.py")
     sys.path.insert(0, str(TESTS))
-    from cluster.topology import LocalCluster
+    # imported by name: the tests are no package mypy follows (pytest's rootdir rules put them on the path)
+    LocalCluster = importlib.import_module("cluster.topology").LocalCluster
 
     folder = Path(tempfile.mkdtemp(prefix="sls-cluster-"))
     cluster = LocalCluster(folder).start()

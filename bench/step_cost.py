@@ -80,7 +80,14 @@ class Wsgi:
         for name, value in (headers or {}).items():
             environ["HTTP_" + name.upper().replace("-", "_")] = value
         status: list[str] = []
-        raw = b"".join(self._app(environ, lambda line, _headers, _exc=None: status.append(line)))
+
+        def start_response(
+            line: str, headers: list[tuple[str, str]], exc_info: Any = None
+        ) -> Callable[[bytes], object]:
+            status.append(line)
+            return lambda _data: None  # the legacy write(): Flask never calls it
+
+        raw = b"".join(self._app(environ, start_response))
         return int(status[0].split()[0]), json.loads(raw) if raw else None
 
 
@@ -154,13 +161,13 @@ class RoundTrips:
 
         def counting(connection: Any, command: Any, check_health: bool = True) -> None:
             self.count += 1
-            send(connection, command, check_health)
+            send(connection, command, check_health)  # type: ignore[no-untyped-call]  # redis-py: unannotated
 
-        redis.connection.AbstractConnection.send_packed_command = counting  # type: ignore[method-assign]
+        redis.connection.AbstractConnection.send_packed_command = counting  # type: ignore[method-assign]  # counting, then back
         return self
 
     def __exit__(self, *exc: object) -> None:
-        redis.connection.AbstractConnection.send_packed_command = self._send  # type: ignore[method-assign]
+        redis.connection.AbstractConnection.send_packed_command = self._send  # type: ignore[method-assign]  # put back
 
 
 def profile_rows(profile: cProfile.Profile, flows: int, top: int) -> list[dict[str, Any]]:

@@ -1,10 +1,10 @@
 """Everything type-checks under ``mypy --strict``: the device models, the whole server (core, store,
-shapes, HTTP, CLI, the pages' logic), the scenarios and the scripts. CI, which runs pytest, holds them to it
-through this module; ``[tool.mypy]`` in pyproject.toml lists the same paths, so ``mypy`` alone checks the
-same thing.
+shapes, HTTP, CLI, the pages' logic), the scenarios, the benchmark and the scripts. CI, which runs pytest,
+holds them to it through this module; ``[tool.mypy]`` in pyproject.toml lists the same paths, so ``mypy``
+alone checks the same thing.
 
 The tests themselves are not type-checked (they import each other by pytest's rootdir rules, which mypy does
-not follow), and ``bench/`` measures against libraries that are no dependency.
+not follow).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from mypy import api
 
 ROOT = Path(__file__).parents[2]
 #: Exactly what is held to the strict check (the same list as ``[tool.mypy] files``).
-PATHS = ["devices", "sls_server", "scenarios", "scripts"]
+PATHS = ["devices", "sls_server", "scenarios", "bench", "scripts"]
 #: A ``# type: ignore[code]`` must say why on its line: ``# type: ignore[code]  # because...``.
 _IGNORE = re.compile(r"#\s*type:\s*ignore(?P<codes>\[[^\]]*\])?(?P<rest>.*)$")
 
@@ -38,7 +38,7 @@ def test_the_strict_paths_are_the_configured_ones() -> None:
 
 def test_every_python_package_of_the_product_is_type_checked() -> None:
     """A new top-level package (or script folder) joins ``PATHS``, or this says it was forgotten."""
-    left_out = {"tests", "bench"}
+    left_out = {"tests"}
     tops = {
         folder.name
         for folder in ROOT.iterdir()
