@@ -30,19 +30,18 @@ CLUSTER_CEILING = {"login": 9, "verify": 5, "session": 1, "tickle": 1, "logout":
 def reads_by_server(observer: Any) -> dict[str, int]:
     """Each server's reads from its clients so far (a Cluster's per master), less its replicas' own: each
     replica acknowledges the replication stream once a second (``REPLCONF ACK``), one read each, which is
-    no client's round trip. Each call costs two reads on each server (``INFO stats``, ``INFO commandstats``):
-    :func:`own_reads`."""
+    no client's round trip. One ``INFO all`` per server, so the two counters are of the same instant (an
+    acknowledgement between two INFOs would count in one and not the other); it costs one read on each
+    server itself: :func:`own_reads`."""
     if isinstance(observer, RedisCluster):
-        nodes = RedisCluster.PRIMARIES
-        stats = observer.info("stats", target_nodes=nodes)
-        commands = observer.info("commandstats", target_nodes=nodes)
-        return {name: _client_reads(stats[name], commands[name]) for name in stats}
-    return {"redis": _client_reads(observer.info("stats"), observer.info("commandstats"))}
+        found = observer.info("all", target_nodes=RedisCluster.PRIMARIES)
+        return {name: _client_reads(info) for name, info in found.items()}
+    return {"redis": _client_reads(observer.info("all"))}
 
 
-def _client_reads(stats: dict[str, Any], commands: dict[str, Any]) -> int:
-    acks = commands.get("cmdstat_replconf", {}).get("calls", 0)
-    return int(stats["total_reads_processed"]) - int(acks)
+def _client_reads(info: dict[str, Any]) -> int:
+    acks = info.get("cmdstat_replconf", {}).get("calls", 0)
+    return int(info["total_reads_processed"]) - int(acks)
 
 
 def reads(observer: Any) -> int:
@@ -51,8 +50,8 @@ def reads(observer: Any) -> int:
 
 
 def own_reads(observer: Any) -> int:
-    """How many reads each call of :func:`reads` adds itself: its two INFOs on each server."""
-    return 2 * (len(observer.get_primaries()) if isinstance(observer, RedisCluster) else 1)
+    """How many reads each call of :func:`reads` adds itself: its INFO on each server."""
+    return len(observer.get_primaries()) if isinstance(observer, RedisCluster) else 1
 
 
 def flow(alice: EnrolledUser, step: Callable[[str, Callable[[], Any]], Any]) -> None:
@@ -77,5 +76,8 @@ def measured_flow(alice: EnrolledUser, redis_url: str) -> dict[str, int]:
         measured[name] = reads(observer) - before - own_reads(observer)
         return answer
 
-    flow(alice, step)
+    try:
+        flow(alice, step)
+    finally:
+        observer.close()
     return measured

@@ -3,6 +3,9 @@ the block fails, and a Redis that cannot take them is a 503 like any other outag
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 import redis
 from conftest import TOPOLOGY
@@ -21,8 +24,18 @@ one_server_only = pytest.mark.skipif(
 
 
 @pytest.fixture
-def store(redis_url: str) -> Store:
-    return Store.from_url(redis_url)
+def store(redis_url: str) -> Iterator[Store]:
+    store = Store.from_url(redis_url)
+    yield store
+    store.close()
+
+
+@pytest.fixture
+def observer(redis_url: str) -> Iterator[Any]:
+    """A client of its own to look at Redis with (one Redis, the master Sentinel names, or a Cluster)."""
+    client = connect(redis_url)
+    yield client
+    client.close()
 
 
 def _reads(observer: redis.Redis) -> int:  # one server's counter (a cluster's are per master)
@@ -37,8 +50,7 @@ def _record(store: Store, n: int) -> None:
 
 
 @one_server_only
-def test_writes_wait_for_the_end_of_the_block_and_go_in_one_round_trip(store: Store, redis_url: str) -> None:
-    observer = connect(redis_url)  # one Redis, or the master Sentinel names
+def test_writes_wait_for_the_end_of_the_block_and_go_in_one_round_trip(store: Store, observer: Any) -> None:
     assert isinstance(observer, redis.Redis)
     _record(store, 0)  # the store's connection is open and its script loaded: neither is counted below
     observer.delete(keys.EVENTS)
@@ -56,22 +68,19 @@ def test_writes_wait_for_the_end_of_the_block_and_go_in_one_round_trip(store: St
     assert observer.sismember(keys.known_ips("alice"), "192.0.2.1")
 
 
-def test_outside_a_block_each_write_is_sent_at_once(store: Store, redis_url: str) -> None:
-    observer = connect(redis_url)
+def test_outside_a_block_each_write_is_sent_at_once(store: Store, observer: Any) -> None:
     _record(store, 1)
     assert observer.xlen(keys.EVENTS) == 1
 
 
-def test_a_block_that_fails_still_sends_what_it_queued(store: Store, redis_url: str) -> None:
-    observer = connect(redis_url)
+def test_a_block_that_fails_still_sends_what_it_queued(store: Store, observer: Any) -> None:
     with pytest.raises(LookupError), store.write_behind():
         _record(store, 1)
         raise LookupError("refused after the event was recorded")
     assert observer.xlen(keys.EVENTS) == 1
 
 
-def test_nested_blocks_send_once_at_the_outermost_end(store: Store, redis_url: str) -> None:
-    observer = connect(redis_url)
+def test_nested_blocks_send_once_at_the_outermost_end(store: Store, observer: Any) -> None:
     with store.write_behind():
         with store.write_behind():
             _record(store, 1)
@@ -86,10 +95,9 @@ def test_a_redis_that_cannot_take_the_writes_is_store_unavailable() -> None:
         _record(gone, 1)
 
 
-def test_scripts_redis_lost_are_sent_again_alone(store: Store, redis_url: str) -> None:
+def test_scripts_redis_lost_are_sent_again_alone(store: Store, observer: Any) -> None:
     """After a restart Redis has forgotten every script: a carried write and the answered call it rode
     with both answer NOSCRIPT, and each is sent again alone, which loads it."""
-    observer = connect(redis_url)
     _record(store, 0)
     observer.script_flush()
     with store.write_behind():
