@@ -21,7 +21,7 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -168,6 +168,18 @@ class Node:
 
     def alive(self) -> bool:
         return self.process is not None and self.process.poll() is None
+
+    @contextlib.contextmanager
+    def frozen(self) -> Iterator[None]:
+        """The process stopped (SIGSTOP) for the block, then let go on: a server that takes connections and
+        commands into its sockets but answers nothing, as one swapping or stalled would. Keep the block
+        shorter than the cluster's node timeout, or the replica takes over."""
+        assert self.process is not None
+        self.process.send_signal(signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            self.process.send_signal(signal.SIGCONT)
 
     def kill(self) -> None:
         """SIGKILL: a crash, no goodbye to the cluster."""
