@@ -17,6 +17,7 @@ the flow, and are taken out of both.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 import redis
@@ -38,6 +39,17 @@ def masters(url: str) -> list[redis.Redis]:
         ]
     finally:
         client.close()
+
+
+#: A replica's acknowledgement of its master's stream, once a second: a read, and no client's round trip.
+REPLCONF = "cmdstat_replconf"
+
+
+def client_reads(info: Mapping[str, Any]) -> int:
+    """The reads a server took from its clients (``total_reads_processed``) less its replicas'
+    acknowledgements, from one ``INFO all``: both counters of the same instant (an acknowledgement between
+    two INFOs would count in one and not the other)."""
+    return int(info["total_reads_processed"]) - int(info.get(REPLCONF, {}).get("calls", 0))
 
 
 def _used_cpu_s(node: redis.Redis) -> float:
@@ -62,18 +74,15 @@ class RedisCounters:
         self._cpu0 = self._cpu()
 
     def stop(self) -> None:
-        reads = self._reads() - self._reads0 - len(self._nodes)  # less our own INFO on each
+        self._reads_total += self._reads() - self._reads0 - len(self._nodes)  # less our own INFO on each
         self._cpu_s += self._cpu() - self._cpu0
         for node in self._nodes:
             for name, value in node.info("commandstats").items():
-                if name == "cmdstat_replconf":  # a replica's acknowledgement, once a second: one read each
-                    reads -= int(value["calls"])
-                elif name.startswith("cmdstat_") and name not in ("cmdstat_info", "cmdstat_config"):
+                if name.startswith("cmdstat_") and name not in ("cmdstat_info", "cmdstat_config", REPLCONF):
                     self._commands[name.removeprefix("cmdstat_")] += int(value["calls"])
-        self._reads_total += reads
 
     def _reads(self) -> int:
-        return sum(int(node.info("stats")["total_reads_processed"]) for node in self._nodes)
+        return sum(client_reads(node.info("all")) for node in self._nodes)
 
     def _cpu(self) -> float:
         return sum(_used_cpu_s(node) for node in self._nodes)

@@ -9,6 +9,7 @@ from typing import Any
 from conftest import EnrolledUser
 from redis.cluster import RedisCluster
 
+from bench.redis_stats import client_reads
 from sls_server.store import connect
 
 #: Round trips per step, in a process that has seen the user before (``store/hints.py``: it knows their
@@ -28,20 +29,13 @@ CLUSTER_CEILING = {"login": 9, "verify": 5, "session": 1, "tickle": 1, "logout":
 
 
 def reads_by_server(observer: Any) -> dict[str, int]:
-    """Each server's reads from its clients so far (a Cluster's per master), less its replicas' own: each
-    replica acknowledges the replication stream once a second (``REPLCONF ACK``), one read each, which is
-    no client's round trip. One ``INFO all`` per server, so the two counters are of the same instant (an
-    acknowledgement between two INFOs would count in one and not the other); it costs one read on each
-    server itself: :func:`own_reads`."""
+    """Each server's reads from its clients so far (a Cluster's per master), from one ``INFO all`` each
+    (``bench.redis_stats.client_reads``: its replicas' acknowledgements left out), which costs one read on
+    each server itself: :func:`own_reads`."""
     if isinstance(observer, RedisCluster):
         found = observer.info("all", target_nodes=RedisCluster.PRIMARIES)
-        return {name: _client_reads(info) for name, info in found.items()}
-    return {"redis": _client_reads(observer.info("all"))}
-
-
-def _client_reads(info: dict[str, Any]) -> int:
-    acks = info.get("cmdstat_replconf", {}).get("calls", 0)
-    return int(info["total_reads_processed"]) - int(acks)
+        return {name: client_reads(info) for name, info in found.items()}
+    return {"redis": client_reads(observer.info("all"))}
 
 
 def reads(observer: Any) -> int:
