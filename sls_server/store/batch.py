@@ -60,9 +60,13 @@ def _pipeline(client: redis.Redis, commands: Sequence[Queued]) -> list[Any]:
 
 def _per_master(cluster: Any, commands: Sequence[Queued]) -> list[Any]:
     groups: dict[str, tuple[Any, list[int]]] = {}
-    for position, command in enumerate(commands):
-        node = cluster.get_node_from_key(command.key)
-        groups.setdefault(node.name, (node, []))[1].append(position)
+    try:
+        for position, command in enumerate(commands):
+            node = cluster.get_node_from_key(command.key)
+            groups.setdefault(node.name, (node, []))[1].append(position)
+    except redis.exceptions.SlotNotCoveredError:  # the map the client holds has a hole: read it again
+        _read_slot_map(cluster)
+        raise
     answers: list[Any] = [None] * len(commands)
     for node, positions in groups.values():
         try:
