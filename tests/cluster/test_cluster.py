@@ -306,9 +306,8 @@ def test_on_a_cluster_a_batch_a_master_did_not_answer_fails_and_is_never_sent_ag
     _, observer = observed
     store = Store.from_url(cluster.url, timeout_s=0.3)
     try:
-        store.events.append(
-            Event(1, "warm-up", user="alice"), retention_s=3600, window_s=60
-        )  # connections open
+        # the connections open, the script loaded: what follows is the batch alone
+        store.events.append(Event(1, "warm-up", user="alice"), retention_s=3600, window_s=60)
         master = cluster.master_of(keys.EVENTS)
         with master.frozen(), pytest.raises(StoreUnavailable), store.write_behind():
             store.events.append(Event(1, "test.event", user="alice"), retention_s=3600, window_s=60)
