@@ -120,14 +120,17 @@ def test_forwarded_proto_from_a_trusted_proxy_makes_the_cookie_secure(sls_serve)
 # --- the access log -------------------------------------------------------------------------------------
 
 
-def _wait_for_log(server, text: str, timeout_s: float = 10.0) -> str:  # type: ignore[no-untyped-def]
-    """The server's log once it holds ``text`` (gunicorn writes the access line after the answer)."""
+def _wait_for_log(server, *texts: str, timeout_s: float = 10.0) -> str:  # type: ignore[no-untyped-def]
+    """The server's log once it holds each of ``texts`` as many times as it is given (or at the deadline, for
+    the caller's asserts to name what is missing). Gunicorn writes a request's access line after its answer,
+    each thread its own: the line of one request can land after the line of the next, so wait for each, not
+    for the last."""
     deadline = time.monotonic() + timeout_s
     while True:
         log = server.log()
-        if text in log or time.monotonic() > deadline:
+        if all(log.count(text) >= texts.count(text) for text in texts) or time.monotonic() > deadline:
             return log  # type: ignore[no-any-return]
-        time.sleep(0.02)  # polling a condition (the line appearing), not waiting for time to pass
+        time.sleep(0.02)  # polling a condition (the lines appearing), not waiting for time to pass
 
 
 def test_the_access_log_names_routes_not_ids(sls_serve) -> None:
@@ -151,12 +154,16 @@ def test_the_access_log_names_routes_not_ids(sls_serve) -> None:
     assert requests.get(f"{server.url}{secret_path}", timeout=10).status_code == 404
     assert requests.get(f"{server.url}/healthz?last=1", timeout=10).status_code == 200
 
-    log = _wait_for_log(server, '"GET /healthz" 200')
-    assert '"POST /api/v1/auth/login/<txn_id>/verify" 200' in log, log
-    assert '"POST /sim/v1/dscplus/<device_id>/respond" 200' in log, log
-    assert '"DELETE /admin/v1/sessions/<session_id>" 200' in log, log
-    assert '"GET /admin/v1/users/<username>/sessions" 200' in log, log
-    assert '"GET (unmatched)" 404' in log, log
+    expected = [
+        '"POST /api/v1/auth/login/<txn_id>/verify" 200',
+        '"POST /sim/v1/dscplus/<device_id>/respond" 200',
+        '"DELETE /admin/v1/sessions/<session_id>" 200',
+        '"GET /admin/v1/users/<username>/sessions" 200',
+        '"GET (unmatched)" 404',
+    ]
+    log = _wait_for_log(server, *expected, *['"GET /healthz" 200'] * 2)  # at start-up, and the last request
+    for line in expected:
+        assert line in log, log
     verify_url = done.request.url or ""
     txn_id = verify_url.rsplit("/", 2)[-2]
     assert txn_id and txn_id in verify_url
