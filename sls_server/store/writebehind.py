@@ -46,6 +46,14 @@ class Queued:
         first argument (every command the store batches names its key there)."""
         return self.keys[0] if self.script is not None else str(self.args[1])
 
+    @property
+    def wire(self) -> tuple[Any, ...]:
+        """The command as Redis reads it: a script as EVALSHA, never redis-py's pipeline script support,
+        which asks SCRIPT EXISTS first (one more round trip each time)."""
+        if self.script is None:
+            return self.args
+        return ("EVALSHA", self.script.sha, len(self.keys), *self.keys, *self.args)
+
     def send(self, client: Any) -> Any:
         """Send it alone; its answer."""
         if self.script is None:
@@ -59,12 +67,9 @@ class Queued:
             return client.evalsha(self.script.sha, len(self.keys), *self.keys, *self.args)
 
     def queue_on(self, pipe: Any) -> None:
-        """EVALSHA, never redis-py's pipeline script support, which asks SCRIPT EXISTS first: one more round
-        trip each time. A script Redis lost (a restart) answers NOSCRIPT, and that one is sent again alone."""
-        if self.script is None:
-            pipe.execute_command(*self.args)
-        else:
-            pipe.evalsha(self.script.sha, len(self.keys), *self.keys, *self.args)
+        """Queued on a redis-py pipeline as :attr:`wire`. A script Redis lost (a restart) answers NOSCRIPT,
+        and that one is sent again alone (:func:`resolved`)."""
+        pipe.execute_command(*self.wire)
 
 
 #: The open block's queue in this thread (gunicorn's threads and the test client each have their own).

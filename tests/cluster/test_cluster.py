@@ -320,6 +320,32 @@ def test_on_a_cluster_a_batch_a_master_did_not_answer_fails_and_is_never_sent_ag
         store.close()
 
 
+def test_on_a_cluster_every_master_has_its_share_of_a_batch_before_any_answer_is_awaited(
+    cluster: LocalCluster, observed: tuple[Store, RedisCluster]
+) -> None:
+    """A batch reaching several masters waits about one round trip, not one per master: each share is written
+    before the first answer is read. Seen with the first share's master stalled: the other master has run
+    its share although the batch failed waiting for the first (one master after the other, it never would)."""
+    _, observer = observed
+    events_at = observer.get_node_from_key(keys.EVENTS).name
+    name = next(
+        n
+        for n in (f"user{i}" for i in range(100))
+        if observer.get_node_from_key(keys.known_ips(n)).name != events_at
+    )
+    store = Store.from_url(cluster.url, timeout_s=0.3)
+    try:
+        store.events.append(Event(1, "warm-up", user=name), retention_s=3600, window_s=60)
+        store.lockout.remember_ip(name, "192.0.2.8")  # connections open to both masters
+        with cluster.master_of(keys.EVENTS).frozen(), pytest.raises(StoreUnavailable), store.write_behind():
+            store.events.append(Event(1, "test.event", user=name), retention_s=3600, window_s=60)  # first
+            store.lockout.remember_ip(name, "192.0.2.1")
+        assert observer.sismember(keys.known_ips(name), "192.0.2.1")
+        poll("the stalled master to run what it held", lambda: observer.xlen(keys.EVENTS) == 2 or None)
+    finally:
+        store.close()
+
+
 def test_on_a_cluster_each_step_costs_one_round_trip_per_master_a_batch_reaches(
     cluster: LocalCluster, tmp_path: Path
 ) -> None:
