@@ -47,7 +47,10 @@ TXN_RANDOM_BYTES = 18
 
 
 #: What a push approval that does not match its login is told (the wrong number picked, or a bad signature).
-PUSH_MISMATCH = "The approval does not match this login: the number picked is not the one the login shows."
+PUSH_MISMATCH = (
+    "The number picked is not the one the login shows, so this login is refused; start a new one. If you did "
+    "not start it, someone else has your password: change it."
+)
 
 
 class SecondFactor:
@@ -234,8 +237,8 @@ class SecondFactor:
         factor = cast(ApprovalFactor, self._factors.get(txn.factor))
         raise_if_settled(txn, now)
         device = self._usable_device(txn, now=now)
-        valid = factor.check_approval(device, txn, answer, now=now)
-        if valid and answer.get("decision") == "deny":
+        verdict = factor.check_approval(device, txn, answer, now=now)
+        if verdict == "valid" and answer.get("decision") == "deny":
             status, _ = self._store.logins.settle(txn.txn_id, now=now, outcome="deny")
             if status != "denied":
                 raise_for_status(status)
@@ -249,7 +252,15 @@ class SecondFactor:
                 result="denied",
             )
             return "denied"
-        self._settle(txn, device, valid, now=now, ip=ip, ok_state="approved")
+        self._settle(
+            txn,
+            device,
+            verdict == "valid",
+            now=now,
+            ip=ip,
+            ok_state="approved",
+            ends=verdict == "wrong_number",
+        )
         self._events.record(
             "push.approved",
             at=now,
@@ -287,10 +298,11 @@ class SecondFactor:
         now: int,
         ip: str | None,
         ok_state: str = "authenticated",
+        ends: bool = False,
     ) -> DeviceRecord:
-        status, left = self._store.logins.settle(
-            txn.txn_id, now=now, outcome="ok" if correct else "bad", ok_state=ok_state
-        )
+        """Settle the answer. ``ends``: a wrong answer that ends the step, whatever attempts are left."""
+        outcome = "ok" if correct else "end" if ends else "bad"
+        status, left = self._store.logins.settle(txn.txn_id, now=now, outcome=outcome, ok_state=ok_state)
         if status == "bad":
             self._events.record(
                 "login.second_factor_failed",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from devices.phone import mask_number
 
@@ -66,12 +66,18 @@ class Factor(Protocol):
     def check(self, device: DeviceRecord, txn: LoginTxn, response: str, *, now: int) -> bool: ...
 
 
+#: What a signed answer from the app proves: ``valid`` (this login's approval or denial), ``wrong_number``
+#: (the phone's own signature over a number the login does not show: a user approving without looking, so the
+#: login ends), ``forged`` (anything else: not signed by this device over this login).
+Approval = Literal["valid", "wrong_number", "forged"]
+
+
 class ApprovalFactor(Factor, Protocol):
     """A factor answered out of band (IB Key push): the login waits until the device approves or denies."""
 
     def check_approval(
         self, device: DeviceRecord, txn: LoginTxn, answer: Mapping[str, Any], *, now: int
-    ) -> bool: ...
+    ) -> Approval: ...
 
 
 class FactorRegistry:

@@ -68,7 +68,8 @@ class LoginRepo:
     def settle(
         self, txn_id: str, *, now: int, outcome: str, ok_state: str = "authenticated"
     ) -> tuple[str, int]:
-        """``outcome`` is 'ok', 'bad' or 'deny'; see login_verify.lua for the statuses."""
+        """``outcome`` is 'ok', 'bad', 'deny' or 'end' (wrong, and the step ends at once); see
+        login_verify.lua for the statuses."""
         status, left = self._scripts("login_verify", _keys(txn_id), [now, outcome, ok_state])
         return str(status), int(left)
 

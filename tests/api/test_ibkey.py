@@ -44,21 +44,26 @@ def test_push_approved_with_the_right_number_hands_the_session_out_once(world: W
     assert world.events("push.approved", "alice")
 
 
-def test_a_signed_approval_with_the_wrong_number_is_refused(world: World) -> None:
+def test_a_signed_approval_with_the_wrong_number_ends_the_login(world: World) -> None:
+    """Number matching stops an approval given without looking only if a wrong pick ends the login: with three
+    numbers and three attempts, trying each in turn would always get in."""
     world.user("alice")
     app = world.activated("alice", "ios")
     started, note = push_login(world, "alice", app)
+    not_offered = world.approve(app, note, "100", biometric=True)
+    assert not_offered.status_code == 400 and not_offered.get_json()["field"] == "match"
+    assert world.poll(started["txn_id"])["state"] == "pending", (
+        "a number never shown is bad input, no attempt"
+    )
     wrong = next(c for c in note["candidates"] if c != started["factor"]["match"])
     refused = world.approve(app, note, wrong, biometric=True)
     assert refused.status_code == 401 and refused.get_json()["error"] == "invalid_response"
-    assert refused.get_json()["attempts_left"] == 2
+    assert refused.get_json()["attempts_left"] == 0
     assert "number picked" in refused.get_json()["message"]  # a push has no challenge to mismatch
-    assert world.poll(started["txn_id"])["state"] == "pending"
     assert world.events("login.second_factor_failed", "alice")
-    not_offered = world.approve(app, note, "100", biometric=True)
-    assert not_offered.status_code == 400 and not_offered.get_json()["field"] == "match"
-    assert world.approve(app, note, started["factor"]["match"], biometric=True).status_code == 200
-    assert world.poll(started["txn_id"])["state"] == "authenticated"
+    right = world.approve(app, note, started["factor"]["match"], biometric=True)
+    assert right.status_code != 200, right.get_json()
+    assert world.poll(started["txn_id"])["state"] != "authenticated"
 
 
 def test_a_resent_push_replaces_the_one_before_it(world: World) -> None:
@@ -225,9 +230,12 @@ def test_server_checks_the_signature_over_this_transaction(world: World, app: Fl
         return {"match": fields["match"], "decision": fields["decision"], "signature": signature.hex()}
 
     def check(answer: dict[str, str]) -> bool:
-        return factor.check_approval(device, txn, answer, now=core.clock.now())  # type: ignore[attr-defined]
+        verdict = factor.check_approval(device, txn, answer, now=core.clock.now())  # type: ignore[attr-defined]
+        assert verdict in ("valid", "wrong_number", "forged")
+        return bool(verdict == "valid")
 
     assert check(signed()) and check(signed(decision="deny", match=""))
+    assert factor.check_approval(device, txn, signed(match=wrong), now=core.clock.now()) == "wrong_number"  # type: ignore[attr-defined]
     assert not check(signed(match=wrong))  # validly signed, wrong number
     assert not check(signed(nonce="00" * 32))  # a signature from another push
     assert not check(signed(txn_id="another-login"))
@@ -236,6 +244,7 @@ def test_server_checks_the_signature_over_this_transaction(world: World, app: Fl
     assert not check(signed(key=ibkey.new_signing_key()[0]))
     assert not check({**signed(), "signature": "zz"})
     assert not check({**signed(), "match": wrong})  # the number changed after signing
+    assert factor.check_approval(device, txn, {**signed(), "match": wrong}, now=core.clock.now()) == "forged"  # type: ignore[attr-defined]
     assert not check({**signed(), "nonce": "11" * 32})  # an echoed nonce must be this push's
     assert not check({"match": match, "decision": "approve"})
 

@@ -40,7 +40,7 @@ from ...store.records import (
     PromptFields,
     PushNotification,
 )
-from .. import Begin, Enrolment, Prompt
+from .. import Approval, Begin, Enrolment, Prompt
 from ..challenges import ChallengeIssuer, ChallengePolicy
 from ..dscplus import DscPlusFactor
 from ..errors import ChallengeSpaceExhausted, PushLimited
@@ -203,28 +203,30 @@ class IbKeyFactor:
 
     def check_approval(
         self, device: DeviceRecord, txn: LoginTxn, answer: Mapping[str, Any], *, now: int
-    ) -> bool:
+    ) -> Approval:
         """The signature over the transaction as the server remembers it, and (to approve) the right number.
 
-        A deny carries no number: the signature alone proves it came from the phone.
+        A deny carries no number: the signature alone proves it came from the phone. A wrong number under
+        the phone's own signature is told apart: number matching exists to stop an approval given blindly,
+        and a login that let the user try each of the three numbers in turn would stop nothing.
         """
         decision, match, signature = answer.get("decision"), answer.get("match"), answer.get("signature")
         if txn.mode != "push" or device.public_key is None or decision not in ibkey.DECISIONS:
-            return False
+            return "forged"
         if txn.nonce is None or txn.match is None:
-            return False
+            return "forged"
         if not isinstance(match, str) or not isinstance(signature, str):
-            return False
+            return "forged"
         for name, ours in (("txn_id", txn.txn_id), ("nonce", txn.nonce)):  # echoed by the app, if at all
             echoed = answer.get(name)
             if echoed is not None and not (
                 isinstance(echoed, str) and hmac.compare_digest(echoed.encode(), ours.encode())
             ):
-                return False
+                return "forged"
         try:
             raw_signature = bytes.fromhex(signature)
         except ValueError:
-            return False
+            return "forged"
         message = ibkey.canonical_transaction(
             txn_id=txn.txn_id,
             username=txn.username,
@@ -234,5 +236,7 @@ class IbKeyFactor:
             decision=decision,
         )
         if not ibkey.verify_signature(bytes.fromhex(device.public_key), message, raw_signature):
-            return False
-        return decision == "deny" or hmac.compare_digest(match.encode(), txn.match.encode())
+            return "forged"
+        if decision == "deny" or hmac.compare_digest(match.encode(), txn.match.encode()):
+            return "valid"
+        return "wrong_number"

@@ -2,7 +2,8 @@
 -- cannot both win or both spend the same attempt. A step whose user was disabled or deleted since it began
 -- (the epoch moved) is dead, whatever the answer.
 -- KEYS[1] login hash   KEYS[2] user hash   ARGV[1] now (unix s, the app clock)
--- ARGV[2] 'ok' | 'bad' | 'deny'   ARGV[3] the state an 'ok' moves to ('authenticated' or 'approved')
+-- ARGV[2] 'ok' | 'bad' | 'deny' | 'end' (a wrong answer that ends the step at once, whatever attempts are left)
+-- ARGV[3] the state an 'ok' moves to ('authenticated' or 'approved')
 -- Returns {status, attempts_left}: status is missing | used | dead | revoked | expired | ok | bad | denied.
 local txn = redis.call('HMGET', KEYS[1], 'state', 'expires_at', 'epoch')
 local state = txn[1]
@@ -34,6 +35,10 @@ if ARGV[2] == 'deny' then
   return {'denied', 0}
 end
 local left = redis.call('HINCRBY', KEYS[1], 'attempts_left', -1)
+if ARGV[2] == 'end' then
+  left = 0
+  redis.call('HSET', KEYS[1], 'attempts_left', 0)
+end
 if left <= 0 then
   redis.call('HSET', KEYS[1], 'state', 'failed', 'settled_at', ARGV[1])
 end
