@@ -20,6 +20,9 @@ from ..store.lockout import BUCKETS, IP_WINDOW, LockoutRepo
 from ..store.records import DeviceRecord
 from .errors import AccountDisabled, AccountLocked, RateLimited
 
+#: What a login is told while the account's remaining attempts are all being checked by other requests.
+BUSY = "Other logins to this account are being checked right now; try again in a second."
+
 #: Starts the lock name of an attempt whose username cannot be one; no canonical username starts so.
 INVALID_PREFIX = "~"
 
@@ -102,11 +105,16 @@ class Lockout:
         )
         if status == "ok":
             return
+        if status == "busy":
+            # The account's last allowed attempts are being checked right now (a burst of logins, right
+            # passwords too): not a lock, and not this address's failure, so its window is handed back.
+            self._refused(attempt, "busy")
+            if attempt.ip:
+                self._repo.refund_ip(attempt.ip, attempt.id)
+            raise RateLimited(BUSY, retry_after=1)
         self._refused(attempt, "account_locked")
         if status == "locked":
             raise AccountLocked(retry_after=until - attempt.now)
-        if status == "busy":  # the last allowed attempts are being checked right now
-            raise AccountLocked(retry_after=1)
         if status == "disabled":
             raise AccountDisabled()
         raise AccountLocked("This account is locked; an administrator must unlock it.")

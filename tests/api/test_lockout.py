@@ -108,6 +108,35 @@ def test_unknown_users_lock_the_same_way(client) -> None:
     assert answers == [401] * 5 + [423]
 
 
+def test_a_right_password_while_the_last_attempts_are_in_flight_is_asked_to_wait_not_locked(
+    app_config,
+) -> None:
+    """A burst of logins (right passwords too) can hold every attempt the threshold leaves: the next one is
+    told to retry in a second (429), never that the account is locked, and the address is not charged for it
+    (users behind one gateway would otherwise throttle themselves out)."""
+    client = _app(app_config, IP_THROTTLE_LIMIT=2, IP_THROTTLE_WINDOW=60)
+    user = EnrolledUser(client, ADMIN, "ivy", "1234")
+    core = client.application.extensions["sls"]
+    now = core.clock.now()
+    held = [f"in-flight-{n}" for n in range(5)]  # five logins of ivy being checked right now
+    for attempt_id in held:
+        assert (
+            core.store.lockout.reserve("ivy", "all", now=now, threshold=5, attempt_id=attempt_id)[0] == "ok"
+        )
+    for _ in range(3):
+        busy = _login(user)
+        assert busy.status_code == 429, busy.get_json()
+        assert busy.get_json()["error"] == "rate_limited" and busy.get_json()["retry_after"] == 1
+        assert "being checked right now" in busy.get_json()["message"]
+    status = client.get("/admin/v1/users/ivy/lockout", headers=ADMIN).get_json()
+    assert status["locked"] is False
+    assert all(bucket["failures"] == 0 for bucket in status["buckets"].values())
+    assert {e["result"] for e in _events(client, "login.refused")} == {"busy"}
+    for attempt_id in held:
+        core.store.lockout.release("ivy", "all", attempt_id=attempt_id)
+    assert _login(user).status_code == 200, "three refusals did not use up the address's two attempts"
+
+
 def test_per_address_throttle_across_accounts(app_config) -> None:
     client = _app(app_config, IP_THROTTLE_LIMIT=3, IP_THROTTLE_WINDOW=60)
     user = EnrolledUser(client, ADMIN, "ivy", "1234")
