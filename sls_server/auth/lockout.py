@@ -10,6 +10,7 @@ cannot lock the user out of their usual places (NIST 800-63B-4 §3.2.2 permits t
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,6 +23,11 @@ from .errors import AccountDisabled, AccountLocked, RateLimited
 
 #: What a login is told while the account's remaining attempts are all being checked by other requests.
 BUSY = "Other logins to this account are being checked right now; try again in a second."
+#: Seconds between asks while the account is busy (about 0.6 s in all: several password hashes, even
+#: ``strong``'s). A worker thread waits meanwhile; only a burst at one account waits at all.
+BUSY_PAUSES_S = (0.005, 0.01, 0.02, 0.04, 0.08, 0.16, 0.32)
+#: How a busy reservation waits (tests replace it to settle the attempts in flight instead of waiting).
+_pause = time.sleep
 
 #: Starts the lock name of an attempt whose username cannot be one; no canonical username starts so.
 INVALID_PREFIX = "~"
@@ -100,14 +106,13 @@ class Lockout:
                 raise RateLimited(retry_after=wait)
         bucket = self._bucket(attempt.lock_name, attempt.ip)
         attempt.notes["bucket"] = bucket
-        status, until = self._repo.reserve(
-            attempt.lock_name, bucket, now=attempt.now, threshold=self.policy.threshold, attempt_id=attempt.id
-        )
+        status, until = self._reserve(attempt, bucket)
         if status == "ok":
             return
         if status == "busy":
-            # The account's last allowed attempts are being checked right now (a burst of logins, right
-            # passwords too): not a lock, and not this address's failure, so its window is handed back.
+            # The account's last allowed attempts were still being checked after every pause (a long burst
+            # of logins, right passwords too): not a lock, and not this address's failure, so its window is
+            # handed back.
             self._refused(attempt, "busy")
             if attempt.ip:
                 self._repo.refund_ip(attempt.ip, attempt.id)
@@ -118,6 +123,25 @@ class Lockout:
         if status == "disabled":
             raise AccountDisabled()
         raise AccountLocked("This account is locked; an administrator must unlock it.")
+
+    def _reserve(self, attempt: Any, bucket: str) -> tuple[str, int]:
+        """Reserve the attempt; while the account's remaining attempts are all in flight ('busy'), pause and
+        ask again. Those attempts settle within a password hash: then a lock is a lock (423 for every
+        guess past the threshold, as a flood expects) and a right password goes through (a burst of right
+        passwords is not told the account is locked)."""
+
+        def reserve() -> tuple[str, int]:
+            threshold = self.policy.threshold
+            return self._repo.reserve(
+                attempt.lock_name, bucket, now=attempt.now, threshold=threshold, attempt_id=attempt.id
+            )
+
+        for pause in BUSY_PAUSES_S:
+            status, until = reserve()
+            if status != "busy":
+                return status, until
+            _pause(pause)
+        return reserve()
 
     def after_password(self, attempt: Any, *, ok: bool) -> None:
         """A right password hands back the address's reservation and the account's, unanswered (nothing

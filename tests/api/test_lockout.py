@@ -108,33 +108,61 @@ def test_unknown_users_lock_the_same_way(client) -> None:
     assert answers == [401] * 5 + [423]
 
 
-def test_a_right_password_while_the_last_attempts_are_in_flight_is_asked_to_wait_not_locked(
-    app_config,
-) -> None:
-    """A burst of logins (right passwords too) can hold every attempt the threshold leaves: the next one is
-    told to retry in a second (429), never that the account is locked, and the address is not charged for it
-    (users behind one gateway would otherwise throttle themselves out)."""
-    client = _app(app_config, IP_THROTTLE_LIMIT=2, IP_THROTTLE_WINDOW=60)
-    user = EnrolledUser(client, ADMIN, "ivy", "1234")
+def _hold_every_attempt(client, username: str) -> list[str]:
+    """Five logins of ``username`` being checked right now: every attempt the threshold leaves, in flight."""
     core = client.application.extensions["sls"]
-    now = core.clock.now()
-    held = [f"in-flight-{n}" for n in range(5)]  # five logins of ivy being checked right now
+    held = [f"in-flight-{n}" for n in range(5)]
     for attempt_id in held:
-        assert (
-            core.store.lockout.reserve("ivy", "all", now=now, threshold=5, attempt_id=attempt_id)[0] == "ok"
+        reserved = core.store.lockout.reserve(
+            username, "all", now=core.clock.now(), threshold=5, attempt_id=attempt_id
         )
-    for _ in range(3):
+        assert reserved[0] == "ok"
+    return held
+
+
+def test_a_right_password_waits_for_the_attempts_in_flight_then_goes_through(app_config, monkeypatch) -> None:
+    """A burst of logins can hold every attempt the threshold leaves. The next one pauses and asks again; once
+    those have settled (here: handed back as right passwords are, during its first pause) it goes through."""
+    client = _app(app_config)
+    user = EnrolledUser(client, ADMIN, "ivy", "1234")
+    held = _hold_every_attempt(client, "ivy")
+    store = client.application.extensions["sls"].store
+    pauses: list[float] = []
+
+    def settle_them(seconds: float) -> None:
+        pauses.append(seconds)
+        for attempt_id in held:
+            store.lockout.release("ivy", "all", attempt_id=attempt_id)
+
+    monkeypatch.setattr("sls_server.auth.lockout._pause", settle_them)
+    assert _login(user).status_code == 200
+    assert len(pauses) == 1
+
+
+def test_while_the_last_attempts_stay_in_flight_a_login_is_asked_to_retry_not_told_locked(
+    app_config, monkeypatch
+) -> None:
+    """Still busy after every pause: 429 with a second to wait, never 423 (the account is not locked), and the
+    address is not charged for it (users behind one gateway would otherwise throttle themselves out)."""
+    client = _app(app_config, IP_THROTTLE_LIMIT=1, IP_THROTTLE_WINDOW=60)
+    user = EnrolledUser(client, ADMIN, "ivy", "1234")
+    held = _hold_every_attempt(client, "ivy")
+    pauses: list[float] = []
+    monkeypatch.setattr("sls_server.auth.lockout._pause", pauses.append)
+    for _ in range(2):
         busy = _login(user)
         assert busy.status_code == 429, busy.get_json()
         assert busy.get_json()["error"] == "rate_limited" and busy.get_json()["retry_after"] == 1
         assert "being checked right now" in busy.get_json()["message"]
+    assert 0.5 <= sum(pauses) / 2 <= 1.0, "each waited about half a second in all before giving up"
     status = client.get("/admin/v1/users/ivy/lockout", headers=ADMIN).get_json()
     assert status["locked"] is False
     assert all(bucket["failures"] == 0 for bucket in status["buckets"].values())
     assert {e["result"] for e in _events(client, "login.refused")} == {"busy"}
+    store = client.application.extensions["sls"].store
     for attempt_id in held:
-        core.store.lockout.release("ivy", "all", attempt_id=attempt_id)
-    assert _login(user).status_code == 200, "three refusals did not use up the address's two attempts"
+        store.lockout.release("ivy", "all", attempt_id=attempt_id)
+    assert _login(user).status_code == 200, "two refusals did not use up the address's one attempt"
 
 
 def test_per_address_throttle_across_accounts(app_config) -> None:

@@ -31,12 +31,13 @@ from devices.ibkey import IbKeyApp
 from ...accounts.devices import ACTIVE, DeviceService
 from ...accounts.users import UserService, canonical_username
 from ...auth import PasswordStep, SecondFactor
+from ...auth.errors import UnknownTransaction
 from ...errors import UnknownDevice
 from ...events import EventLog
 from ...factors.ibkey.factor import IbKeyFactor
 from ...secretbox import SecretBox
 from ...store import Store
-from ...store.records import UserRecord
+from ...store.records import PushNotification, UserRecord
 from ..errors import AlreadyActivated, UnknownApp
 from ..phones import PhoneService
 from .migration import Migration, activation_of
@@ -212,13 +213,23 @@ class IbKeyAppService:
         }
 
     def notifications(self, ref: str, *, now: int) -> list[dict[str, Any]]:
-        """Pushes still answerable, newest first; the ones past their time are dropped."""
+        """Pushes still answerable, newest first. Dropped: the ones past their time, and the ones whose login
+        no longer waits for them (answered, switched to a challenge or another device, ended), as the real
+        app checks with the server when it opens a notification: a stale one could only fail when tapped."""
         app_id = self._apps.resolve(ref)
         inbox = self._repo.inbox(app_id)
-        self._repo.discard(app_id, *[n.id for n in inbox if n.expires_at <= now])
-        live = sorted((n for n in inbox if n.expires_at > now), key=lambda n: -n.sent_at)
+        stale = [n.id for n in inbox if n.expires_at <= now or not self._awaited(n)]
+        self._repo.discard(app_id, *stale)
+        live = sorted((n for n in inbox if n.id not in stale), key=lambda n: -n.sent_at)
         shown = ("id", "txn_id", "username", "device_id", "candidates", "purpose", "sent_at", "expires_at")
         return [{k: v for k, v in n.as_dict().items() if k in shown} for n in live]
+
+    def _awaited(self, note: PushNotification) -> bool:
+        try:
+            txn = self._steps.load(note.txn_id)
+        except UnknownTransaction:
+            return False
+        return txn.state == "second_factor" and txn.mode == "push" and txn.notification_id == note.id
 
     def answer(
         self,
