@@ -30,7 +30,7 @@ class NoSecondFactor(Forbidden):
 
 class UnknownTransaction(NotFound):
     code = "unknown_transaction"
-    message = "No such login transaction."
+    message = "No such login or step-up transaction."
 
 
 class InvalidResponse(SlsError):

@@ -11,7 +11,7 @@ from typing import Any
 
 from ..errors import InvalidRequest
 from ..events import EventLog
-from .errors import ReauthRequired, UnknownTransaction
+from .errors import ChallengeUsed, ReauthRequired, UnknownTransaction
 from .second_factor import SecondFactor
 from .sessions import Session, SessionService
 
@@ -58,8 +58,12 @@ class StepUp:
         """A typed response, or (no response) a poll for an app approval. The body and, once verified, the
         rotated session token."""
         txn = self._steps.load(txn_id)
-        if txn.session_id != session.id or txn.purpose == "login":
+        if txn.purpose == "login" or txn.username != session.username:
             raise UnknownTransaction()  # someone else's step, or a login: no oracle either way
+        if txn.session_id != session.id:
+            if txn.state in ("authenticated", "approved"):
+                raise ChallengeUsed()  # answered already, by this user's session before its token rotated
+            raise UnknownTransaction()
         if response is None:
             if not self._steps.collect(txn_id, now=now):
                 state = txn.state

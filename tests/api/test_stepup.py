@@ -83,6 +83,21 @@ def test_a_step_up_cannot_be_finished_by_another_session_or_used_to_log_in(
     assert as_login.status_code == 404
 
 
+def test_a_replayed_step_up_answer_is_told_it_was_used_as_a_login_answer_is(alice: EnrolledUser) -> None:
+    """The same 409 ``challenge_used`` a replayed login response gets, although the session's token rotated
+    when the step-up succeeded (the step belongs to the session before the rotation)."""
+    token = alice.log_in()
+    opened = alice.client.post("/api/v1/verify", json={"purpose": "withdrawal"}, headers=_bearer(token))
+    body = opened.get_json()
+    answer = {"txn_id": body["txn_id"], "response": alice.card_response(body["factor"]["challenge"])}
+    done = alice.client.post("/api/v1/verify", json=answer, headers=_bearer(token))
+    rotated = done.get_json()["session"]["token"]
+    replayed = alice.client.post("/api/v1/verify", json=answer, headers=_bearer(rotated))
+    assert replayed.status_code == 409 and replayed.get_json()["error"] == "challenge_used", (
+        replayed.get_json()
+    )
+
+
 def test_wrong_step_up_response_counts_like_a_login(alice: EnrolledUser) -> None:
     token = alice.log_in()
     txn = alice.client.post(
