@@ -11,6 +11,7 @@ the server's exit status is this command's.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import secrets
@@ -23,6 +24,7 @@ from typing import Any, NoReturn
 import click
 from rich.progress import Progress, SpinnerColumn, TextColumn
 
+from ..store.embedded_watch import Watchdog
 from . import demofile
 from .admin_client import AdminClient, ApiError
 from .demo_print import print_all
@@ -139,6 +141,8 @@ def demo(host: str, port: int, workers: int, threads: int, keep: bool, as_json: 
     if pid == 0:
         serve_in_child(startup, workers, threads, quiet_token)
     startup.listener.close()  # the child's copy serves; this one would only hold the port
+    if startup.embedded:  # this process started the redis-server, so it is the one that can watch it
+        atexit.register(Watchdog(startup.embedded).start().stop)  # runs before the server's own stop
     sys.exit(supervise(Child(pid), startup, facts, limits, previous, keep, quiet_token, as_json))
 
 

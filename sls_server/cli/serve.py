@@ -25,6 +25,7 @@ from ..config import Settings, load_settings
 from ..errors import InvalidConfig
 from ..runtime import ADMIN_TOKEN_FILE, resolve_secrets, start_embedded_redis
 from ..store.embedded import EmbeddedRedis
+from ..store.embedded_watch import Watchdog
 from ..telemetry.multiproc import prepare_multiprocess_dir, remove_multiprocess_dir
 from . import version
 from .gunicorn_app import Listener, SlsApplication
@@ -220,6 +221,10 @@ def run(
     atexit.register(remove_metrics)
     in_master_only: list[Callable[[], None]] = [startup.embedded.stop] if startup.embedded else []
     in_master_only.append(remove_metrics)
+    if startup.embedded:
+        watchdog = Watchdog(startup.embedded).start()
+        atexit.register(watchdog.stop)  # after the server's own stop, so it runs first (atexit is LIFO)
+        in_master_only.append(watchdog.stop)
     application = SlsApplication(
         config,
         startup.listener,

@@ -115,6 +115,8 @@ class EmbeddedRedis:
         self._own_socket_dir = False  # a short folder made for the socket, removed at stop
         self.shared = False
         """True when another server's embedded Redis already served the data folder and this one uses it."""
+        self.parent_pid: int | None = None
+        """The process that started the redis-server: only it can tell whether its child has exited."""
 
     @property
     def url(self) -> str:
@@ -186,6 +188,7 @@ class EmbeddedRedis:
             "--hash-max-ziplist-value",
             "256",
         ]
+        self.parent_pid = os.getpid()
         self.process = subprocess.Popen(
             args,
             stdout=subprocess.DEVNULL,

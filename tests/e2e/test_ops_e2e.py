@@ -95,6 +95,40 @@ def test_sigterm_lets_an_inflight_login_finish_and_leaves_the_aof_whole(tmp_path
         client.close()
 
 
+def test_an_embedded_redis_that_dies_is_started_again_and_the_world_is_kept(tmp_path: Path) -> None:
+    """A killed redis-server (the OOM killer, a stray kill) is noticed by ``sls serve`` within a second or so,
+    logged as an error, and started again from its AOF on the same socket: service resumes by itself."""
+    server = _own_server(tmp_path, SLS_HASH_PROFILE="test")
+    try:
+        _user(server.url)
+        socket = tmp_path / "data" / "redis" / "redis.sock"
+        client = redis.Redis(unix_socket_path=str(socket))
+        first = int(client.info("server")["process_id"])
+        client.close()
+        os.kill(first, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while True:  # polling the server until it is ready again, not waiting for time
+            try:
+                if requests.get(f"{server.url}/readyz", timeout=5).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            assert time.monotonic() < deadline, server.log()
+            time.sleep(0.05)
+        client = redis.Redis(unix_socket_path=str(socket))
+        assert int(client.info("server")["process_id"]) != first
+        client.close()
+        login = requests.post(
+            f"{server.url}/api/v1/auth/login", json={"username": "alice", "password": PASSWORD}, timeout=30
+        )
+        assert login.status_code == 200 and login.json()["state"] == "second_factor", login.text
+        assert "embedded redis-server exited" in server.log()
+    finally:
+        server.process.terminate()
+        server.process.wait(timeout=30)
+    assert not socket.exists(), "stopped on purpose, it stays stopped (the watchdog went first)"
+
+
 def test_json_logs_one_line_per_request_with_its_id_and_nothing_secret(sls_serve) -> None:
     server = sls_serve(workers=2, SLS_LOG_FORMAT="json")
     _user(server.url)

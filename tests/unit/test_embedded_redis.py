@@ -132,3 +132,33 @@ def test_hashes_with_a_password_hash_or_a_sealed_key_stay_compact(tmp_path: Path
         client = redis.Redis.from_url(server.url)
         client.hset("user", mapping={"password_hash": "$argon2id$" + "x" * 90, "sealed": "s" * 215})
         assert client.object("encoding", "user") in (b"ziplist", b"listpack")
+
+
+def test_the_watchdog_starts_a_dead_server_again_from_its_aof_and_says_so(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from sls_server.store.embedded_watch import Watchdog
+
+    with EmbeddedRedis(tmp_path / "redis") as server:
+        client = redis.Redis.from_url(server.url)
+        try:
+            client.set("user", "kept")
+            watchdog = Watchdog(server)
+            assert watchdog.check() is False  # alive: nothing to do
+            assert server.process is not None
+            server.process.kill()  # SIGKILL: no goodbye, as the OOM killer does it
+            server.process.wait()
+            owner, server.parent_pid = server.parent_pid, -1
+            assert watchdog.check() is False, "only the process that started it can tell it has exited"
+            server.parent_pid = owner
+            with caplog.at_level(logging.WARNING, logger="sls_server.store.embedded_watch"):
+                assert watchdog.check() is True
+            assert "embedded redis-server exited" in caplog.text and "is back" in caplog.text
+            assert client.get("user") == b"kept"  # the same socket, the same AOF
+            watchdog.stop()
+            server.process.kill()
+            server.process.wait()
+            assert watchdog.check() is False, "stopped: a server stopped on purpose stays stopped"
+            assert server.process.poll() is not None
+        finally:
+            client.close()

@@ -1,0 +1,75 @@
+"""Keeps the embedded redis-server running while ``sls serve`` does.
+
+Without it, a redis-server that dies (killed, out of memory) leaves the service answering 503 for good, with
+nothing in the log but each request's warning, although everything needed to come back is on disk: the AOF
+in the data folder and the socket path every worker already uses. The watchdog looks once a second from the
+gunicorn master, logs an error naming what happened, and starts the server again on the same socket from
+its AOF; the workers' next command reconnects by itself. A server this process does not own (``shared``:
+another sls process's) is left alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+
+from .embedded import EmbeddedRedis, EmbeddedRedisError
+
+log = logging.getLogger(__name__)
+
+
+class Watchdog:
+    def __init__(self, server: EmbeddedRedis, *, every_s: float = 1.0) -> None:
+        self._server = server
+        self._every_s = every_s
+        self._stopped = threading.Event()
+        self._lock = threading.Lock()  # a look and a stop never overlap: stop() must not race a restart
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> Watchdog:
+        """Look once a second from now on, if this process started the server (``sls demo`` serves from a
+        forked child: there its parent, which owns the redis-server, watches)."""
+        if self._server.parent_pid != os.getpid():
+            return self
+        self._thread = threading.Thread(target=self._run, name="sls-embedded-redis-watchdog", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Before the server is stopped on purpose, or the watchdog would start it again."""
+        with self._lock:
+            self._stopped.set()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout=5)
+
+    def check(self) -> bool:
+        """One look: True when the server had exited and was started again (or tried to be)."""
+        with self._lock:
+            server = self._server
+            process = server.process
+            if self._stopped.is_set() or server.shared or process is None or server.parent_pid != os.getpid():
+                return False
+            if process.poll() is None:
+                return False
+            log.error(
+                "the embedded redis-server exited (code %s; its log: %s); starting it again from its AOF",
+                process.returncode,
+                server.data_dir / "redis.log",
+            )
+            server.process = None
+            if process.stderr:
+                process.stderr.close()
+            try:
+                server.start()
+            except (EmbeddedRedisError, OSError) as exc:  # the next look tries again; until then, 503s
+                log.error("the embedded redis-server did not start again: %s", exc)
+                if server.process is None:  # failed before a process was made: still one to look at
+                    server.process = process
+                return True
+            log.warning("the embedded redis-server is back on %s", server.socket_path)
+            return True
+
+    def _run(self) -> None:
+        while not self._stopped.wait(self._every_s):
+            self.check()
