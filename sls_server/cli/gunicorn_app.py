@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from gunicorn.app.base import BaseApplication
 
+from .gunicorn_errors import json_error_pages
 from .output import EXIT_USAGE, CliError
 
 if TYPE_CHECKING:  # imported when used, so ``sls`` commands that serve nothing never load it
@@ -241,6 +242,7 @@ class SlsApplication(BaseApplication):
             self.options["logger_class"] = json_logger_class(self.options.get("logger_class", Logger))
         self._in_master_only = in_master_only
         hide_server_header()
+        json_error_pages()
         super().__init__()
 
     def _post_fork(self, server: Any, worker: Any) -> None:

@@ -4,7 +4,9 @@ believed about TLS, what the access log writes."""
 from __future__ import annotations
 
 import http.client
+import json
 import re
+import socket
 import time
 from urllib.parse import urlsplit
 
@@ -94,6 +96,29 @@ def _verify(base: str, password: str, card: dict, extra: dict[str, str]) -> requ
     done = http.post(f"{base}/api/v1/auth/login/{body['txn_id']}/verify", json=answer.json(), headers=headers)
     assert done.status_code == 200, done.text
     return done
+
+
+def test_what_gunicorn_refuses_before_the_app_is_a_json_error_that_echoes_nothing(sls_serve) -> None:
+    """A request line or headers over gunicorn's limits, or a request line it cannot parse, never reach the
+    app: gunicorn answers them itself, as JSON like every other error, without repeating what was sent."""
+    server = sls_serve(workers=1)
+    secretish = "tok-" + "s" * 9000
+    too_long = requests.get(f"{server.url}/api/v1/auth/login/{'a' * 5000}", timeout=10)
+    too_big = requests.get(f"{server.url}/api/v1/session", headers={"X-Login-Token": secretish}, timeout=10)
+    for answer, status in ((too_long, 414), (too_big, 431)):
+        assert answer.status_code == status
+        assert answer.headers["Content-Type"] == "application/json"
+        assert answer.json()["error"] == "invalid_request" and f"HTTP {status}" in answer.json()["message"]
+        assert "aaaa" not in answer.text and "sss" not in answer.text
+    host, port = server.url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as raw:
+        raw.sendall(b"GET /healthz HTTP/1.1 extra-words\r\nHost: x\r\n\r\n")
+        reply = b""
+        while chunk := raw.recv(4096):
+            reply += chunk
+    head, _, body = reply.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400 ") and b"Content-Type: application/json" in head, reply
+    assert json.loads(body)["error"] == "invalid_request" and b"extra-words" not in body
 
 
 def test_forwarded_proto_from_an_untrusted_peer_is_ignored(sls_serve) -> None:
