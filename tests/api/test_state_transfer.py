@@ -113,6 +113,20 @@ def test_a_world_exported_wiped_and_imported_is_the_same_world_and_logs_in(
     assert world.events("state.imported")[0]["detail"]["replaced"] is True
 
 
+def test_the_export_answers_post_as_the_contract_names_it_and_get_alike(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    client.post(
+        "/admin/v1/users",
+        json={"username": "alice", "password": "Correct-Horse-4-Battery"},
+        headers=admin_headers,
+    )
+    by_post = client.post("/admin/v1/state/export", headers=admin_headers)
+    assert by_post.status_code == 200, by_post.get_json()
+    assert without_time(by_post.get_json()) == without_time(export(client, admin_headers))
+    assert client.post("/admin/v1/state/export").status_code == 401  # the admin token, as for GET
+
+
 def test_a_document_refused_midway_changes_nothing(
     client: FlaskClient, admin_headers: dict[str, str], redis_url: str
 ) -> None:

@@ -43,6 +43,20 @@ def export_state() -> Any:
 @operation(
     bp,
     "post",
+    "/state/export",
+    summary="Export the world (POST)",
+    ok=StateDocument,
+    returns="The same document as `GET /admin/v1/state/export`.",
+)
+def export_state_by_post() -> Any:
+    """The HTTP contract names the export `POST /admin/v1/state/export`; `GET` (what `sls state export`
+    sends) answers the same."""
+    return export_state()
+
+
+@operation(
+    bp,
+    "post",
     "/state/import",
     summary="Import a world",
     body=StateDocument,
