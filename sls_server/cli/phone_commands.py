@@ -46,19 +46,38 @@ def phone() -> None:
 
 @phone.command("inbox")
 @click.argument("number")
+@click.option(
+    "--code",
+    "code_only",
+    is_flag=True,
+    help="Print only the newest code (a text without one, like a security notice, is passed over); exit 1 "
+    "if no text holds one.",
+)
 @admin_options
 @sim_token_option
 def inbox(
-    number: str, url: str | None, admin_token: str | None, sim_token: str | None, as_json: bool
+    number: str,
+    code_only: bool,
+    url: str | None,
+    admin_token: str | None,
+    sim_token: str | None,
+    as_json: bool,
 ) -> None:
     """The texts a phone has received, newest first (GET /sim/v1/phones/<number>/messages).
 
     \b
     Examples:
       sls phone inbox +15555550100
+      CODE=$(sls phone inbox +15555550151 --code)   # the activation code, past the notice sent after it
       sls phone inbox attacker --json       # after a SIM swap: the attacker reads the code
     """
     body = _get(sim_client(url, sim_token), number, "messages")
+    if code_only:
+        code = next((m["code"] for m in body.get("messages") or [] if m.get("code")), None)
+        if code is None:
+            raise CliError(f"no text to {number} holds a code yet", 1)
+        click.echo(code)
+        return
     if as_json:
         print_json(body)
         return

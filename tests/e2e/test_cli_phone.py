@@ -47,6 +47,10 @@ def test_read_codes_set_conditions_and_swap_a_sim_from_the_cli(sls_serve) -> Non
     assert inbox["number"] == PHONE and code in inbox["messages"][0]["text"]
     table = sls(server, "phone", "inbox", PHONE)
     assert table.returncode == 0 and code in table.stdout
+    only = sls(server, "phone", "inbox", PHONE, "--code")  # for scripts: CODE=$(sls phone inbox N --code)
+    assert only.returncode == 0 and only.stdout == f"{code}\n"
+    nothing = sls(server, "phone", "inbox", "+15555550199", "--code")
+    assert nothing.returncode == 1 and "no text to +15555550199 holds a code" in nothing.stderr
 
     bound = started["login_token"]
     api(server, f"/api/v1/auth/login/{started['txn_id']}/factor", {"type": "voice"}, login_token=bound)
