@@ -4,25 +4,32 @@ Every record is read back through its store record (``from_hash``), which refuse
 field, and written out again (``to_hash``): a record whose text differs (a field the store never writes, a
 value in a form it never uses) is refused too, so what gets stored is exactly what the store itself would
 write. Then the references between records must hold (a device's owner exists, an account's members do...).
-Any refusal is a 400 ``invalid_request`` naming the list, the entry's ``index`` and what is wrong; nothing
-has been written at that point.
+Every whole number must also be one the scripts can use: from 0 (an instant, a count, a version: a negative
+failure count would be extra guesses) to :data:`MAX_STORED_INT` (Lua reads numbers as doubles, and ``HINCRBY``
+on a value past 64 bits answers ``ERR``, a 500 at the next wrong response). Any refusal is a 400
+``invalid_request`` naming the list, the entry's ``index`` and what is wrong; nothing has been written at
+that point.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import hmac
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from ..accounts.clientip import parse_network
 from ..accounts.users import PHONE_RE, canonical_username
 from ..errors import InvalidRequest
 from ..shapes.state import STATE_VERSION, StateDocument
 from ..store.records import AccountRecord, AppRecord, CorruptRecord, DeviceRecord, PhoneConditions, UserRecord
+from ..store.records.codec import dataclass_fields
 
 _KEY_CHECK_LABEL = b"sls-emulator state document: key check v1"
+#: The largest whole number a record may hold: Lua's numbers are exact up to here.
+MAX_STORED_INT = 2**53 - 1
 
 
 def key_check(secret_key: bytes) -> str:
@@ -31,6 +38,8 @@ def key_check(secret_key: bytes) -> str:
 
 
 class _Stored(Protocol):
+    __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]  # a dataclass: its fields can be listed
+
     def to_hash(self) -> dict[str, str]: ...
 
 
@@ -65,7 +74,19 @@ def _record(where: str, index: int, raw: Mapping[str, str], read: Callable[[dict
     for name in sorted(set(raw) | set(written)):
         if raw.get(name) != written.get(name):
             raise _refuse(where, index, f"field {name!r} is not as this server stores it")
+    for name, value in _numbers(record):
+        if not 0 <= value <= MAX_STORED_INT:
+            raise _refuse(where, index, f"field {name!r} must be a whole number from 0 to {MAX_STORED_INT}")
     return record
+
+
+def _numbers(record: _Stored) -> list[tuple[str, int]]:
+    """The record's whole-number fields (a flag is a ``bool``, not one of them)."""
+    return [
+        (name, value)
+        for name, value in dataclass_fields(record).items()
+        if isinstance(value, int) and not isinstance(value, bool)
+    ]
 
 
 def _unique(where: str, names: list[str]) -> None:
