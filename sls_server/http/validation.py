@@ -4,13 +4,15 @@ contract's 400 ``invalid_request`` naming the field.
 The body is validated straight from its raw bytes (``model_validate_json``: one pass, no dict built first).
 Before that, what the shape cannot say: there is a body, it is declared JSON, and it does not nest deeper
 than :data:`~.json_provider.MAX_JSON_DEPTH` (checked ahead of the decoder, so the 400 can say why). The
-first error is reported, as the hand-written checks did, with the field as a dotted path (``unlock.pin``);
-an error inside a list names the list and adds ``index`` (and the item as ``entry`` when it is a scalar),
-as the allowlists always have.
+first error is reported, as the hand-written checks did, with the field as its path written the way JSON
+reads (``unlock.pin``, ``users[1].record.phone``); an error about a list's item itself names the list
+(``users[1].devices``) and adds the item's ``index`` in it (and the item as ``entry`` when it is a scalar),
+as the allowlists always have, so ``index`` is always a position in the list ``field`` names.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from flask import request
@@ -91,21 +93,34 @@ def query(model: type[Model]) -> Model:
 def refused(model: type[BaseModel], exc: ValidationError, *, where: str) -> InvalidRequest:
     """The first of pydantic's errors as the contract's 400."""
     error = exc.errors(include_url=False)[0]
-    names = [str(part) for part in error["loc"] if not isinstance(part, int)]
-    indexes = [part for part in error["loc"] if isinstance(part, int)]
-    if not names:  # about the whole document: not JSON, not an object
+    loc = error["loc"]
+    if not any(isinstance(part, str) for part in loc):  # about the whole document: not JSON, not an object
         if error["type"] == "json_invalid":
             return InvalidRequest("the body is not valid JSON", field="body")
         return InvalidRequest(f"the {where} must be a JSON object", field="body")
-    field = ".".join(names)
-    subject = field + "".join(f"[{i}]" for i in indexes)
+    subject = json_path(loc)
     extra: dict[str, Any] = {}
-    if indexes:
-        extra["index"] = indexes[-1]
+    if isinstance(loc[-1], int):  # a list's item itself: the list, and where in it
+        field = json_path(loc[:-1])
+        extra["index"] = loc[-1]
         echoed = _echo(error.get("input"))
         if echoed is not _NOTHING:
             extra["entry"] = echoed
+    else:
+        field = subject
     return InvalidRequest(_message(model, error, subject), field=field, **extra)
+
+
+def json_path(loc: Sequence[int | str]) -> str:
+    """A place in a body as a reader of its JSON writes it: ``users[1].record.phone`` (names dotted, list
+    positions in brackets, each where it occurs)."""
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else part
+    return path
 
 
 def _message(model: type[BaseModel], error: ErrorDetails, subject: str) -> str:

@@ -136,3 +136,32 @@ def test_a_count_the_scripts_cannot_use_is_refused(
     assert (body["field"], body["index"]) == ("devices", 0)
     assert "factor_failures" in body["message"]
     assert snapshot(redis_url) == before
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "expected"),
+    [
+        (("users", 1, "record", "phone"), 5, {"field": "users[1].record.phone"}),
+        (("users", 1, "devices"), [5], {"field": "users[1].devices", "index": 0, "entry": 5}),
+        (("users", 2, "allowlist"), ["10.0.0.0/8", None], {"field": "users[2].allowlist", "index": 1}),
+    ],
+)
+def test_a_wrong_type_deep_in_the_document_is_named_by_its_json_path(
+    client: FlaskClient,
+    admin_headers: dict[str, str],
+    document: dict[str, Any],
+    path: tuple[str | int, ...],
+    value: Any,
+    expected: dict[str, Any],
+) -> None:
+    changed = copy.deepcopy(document)
+    place: Any = changed
+    for part in path[:-1]:
+        place = place[part]
+    place[path[-1]] = value
+    body = _import(client, admin_headers, changed).get_json()
+    assert body == {**body, "error": "invalid_request", **expected}
+    written = expected["field"] + (f"[{expected['index']}]" if "index" in expected else "")
+    assert body["message"].startswith(f"{written} must be"), body["message"]
+    if "index" not in expected:
+        assert "index" not in body and "entry" not in body
