@@ -1,4 +1,10 @@
-"""``sls config``: every SLS_* key, its default, what it does, and the value this environment gives it."""
+"""``sls config``: every SLS_* key, its default, what it does, and the value this environment gives it.
+
+The value shown is the one ``sls serve`` would use. An empty (or blank) variable is no value: the server's
+parsers read it as unset (an empty SLS_ADMIN_TOKEN or SLS_SECRET_KEY is generated into the data dir, as
+docker-compose's ``${SLS_ADMIN_TOKEN:-}`` passes it when the host has none), and click ignores an empty one
+for the CLI's own options; so it is shown as the default, marked as set but empty.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +22,8 @@ from .serve import CLI_ENV
 
 SECRET_KEYS = {"SLS_SECRET_KEY", "SLS_ADMIN_TOKEN", "SLS_SIM_TOKEN"}
 URL_KEYS = {"SLS_REDIS_URL", "SLS_URL"}
+#: Where an entry says its variable is set but read as unset (``note``), as the table shows it too.
+EMPTY_NOTE = "the variable is empty"
 
 
 def shown_value(name: str, raw: str) -> str:
@@ -35,30 +43,34 @@ def rows() -> list[dict[str, Any]]:
         text = " ".join(doc.split())
         entry: dict[str, Any] = {"name": name, "default": default, "description": text, "scope": "server"}
         raw = os.environ.get(name)
-        if raw is None:
+        parsed: object = None
+        if raw is not None:
+            try:
+                parsed = PARSERS[field_of[name]](raw)
+            except ValueError as exc:
+                entry["error"] = str(exc)
+        if raw is None or (parsed is None and "error" not in entry):  # unset, or empty: read as unset
             entry["source"] = "default"
             entry["value"] = str(Settings.data_dir) if name == "SLS_DATA_DIR" else default
         else:
             entry["source"] = "env"
             entry["value"] = shown_value(name, raw)
-            try:
-                PARSERS[field_of[name]](raw)
-            except ValueError as exc:
-                entry["error"] = str(exc)
-        entries.append(entry)
+        entries.append(_noting_empty(entry, raw))
     for name, (default, doc) in CLI_ENV.items():
         raw = os.environ.get(name)
-        entries.append(
-            {
-                "name": name,
-                "default": default,
-                "description": doc,
-                "scope": "cli",
-                "source": "default" if raw is None else "env",
-                "value": default if raw is None else shown_value(name, raw),
-            }
-        )
+        entry = {"name": name, "default": default, "description": doc, "scope": "cli"}
+        if raw:
+            entry.update(source="env", value=shown_value(name, raw))
+        else:  # click ignores an empty variable
+            entry.update(source="default", value=default)
+        entries.append(_noting_empty(entry, raw))
     return entries
+
+
+def _noting_empty(entry: dict[str, Any], raw: str | None) -> dict[str, Any]:
+    if raw is not None and entry["source"] == "default":
+        entry["note"] = EMPTY_NOTE
+    return entry
 
 
 @click.command("config")
@@ -67,7 +79,7 @@ def config(as_json: bool) -> None:
     """List every SLS_* setting: default, description and the effective value here.
 
     Secrets (SLS_SECRET_KEY, SLS_ADMIN_TOKEN) are never printed; passwords in URLs are masked.
-    A value that `sls serve` would refuse is marked in red.
+    A value that `sls serve` would refuse is marked in red; an empty one is shown unset, as serve reads it.
 
     \b
     Examples:
@@ -84,6 +96,8 @@ def config(as_json: bool) -> None:
     grid.add_column("what it does (default)", min_width=30)
     for entry in entries:
         value = Text(str(entry["value"]), style="green" if entry["source"] == "env" else "dim")
+        if "note" in entry:
+            value.append(f" ({entry['note']})", style="yellow")
         if "error" in entry:
             value = Text(f"{entry['value']}: {entry['error']}", style="red")
         doc = Text(entry["description"].replace("``", "`"))

@@ -1,4 +1,4 @@
-"""The app's JSON provider: Flask's, plus a nesting limit checked before the decoder recurses.
+"""The app's JSON provider: Flask's, plus a nesting limit checked before the decoder recurses; strict JSON.
 
 Python's ``json`` decoder recurses once per ``[`` or ``{``; a 20 KB body of ``[`` exhausts the interpreter's
 recursion limit and the ``RecursionError`` (not a ``ValueError``) escaped ``request.get_json(silent=True)``
@@ -7,12 +7,18 @@ refused before decoding, and a ``RecursionError`` that still happens is turned i
 bad JSON. Installed as ``app.json``, it covers any direct ``request.get_json()`` (Flask answers bad JSON with
 a 400); the declared bodies (``validation.body``) run :func:`nesting_exceeds` themselves before pydantic's
 decoder, so their 400 can name ``body`` and say why.
+
+Strict JSON (RFC 8259), as the declared bodies have it too: ``NaN``, ``Infinity`` and ``-Infinity`` are no
+JSON values, and an object giving one key twice is refused, not read as its last value: a body crafted so
+that a proxy or WAF reads ``{"username": "nobody", "username": "carl"}`` as nobody while the server logs in
+carl must not exist. :func:`first_duplicate_key` finds where such a key is, for the 400 to name it.
 """
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from flask.json.provider import DefaultJSONProvider
@@ -57,14 +63,81 @@ def nesting_exceeds(text: str | bytes, limit: int = MAX_JSON_DEPTH) -> bool:
     return False
 
 
+class KeyGivenTwice(ValueError):
+    """An object gives one key twice (a ``ValueError``: to Flask, bad JSON)."""
+
+
+class _Members(list[tuple[str, Any]]):
+    """A JSON object as its members in the order written, a key given twice kept twice."""
+
+
+def _one_value_per_key(members: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(members)
+    if len(obj) != len(members):
+        raise KeyGivenTwice("an object gives a key twice")
+    return obj
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _decoder(objects: Callable[[list[tuple[str, Any]]], Any]) -> json.JSONDecoder:
+    """Numbers kept as their text: no value is needed, and no number is too long to read. Built once:
+    ``json.loads`` with options builds a decoder per call, which costs more than reading a small body."""
+    return json.JSONDecoder(object_pairs_hook=objects, parse_int=str, parse_float=str, parse_constant=str)
+
+
+_CHECKING = _decoder(_one_value_per_key)
+_LISTING = _decoder(_Members)
+
+
+def first_duplicate_key(text: str | bytes) -> tuple[str | int, ...] | None:
+    """Where the first key given twice in one object is (``("users", 1, "record", "phone")``), or None.
+
+    A second, slower reading of a document already known to be JSON: first with each object checked as it
+    is built (one pass in the native decoder), and only if one gives a key twice, again with every object
+    kept as its member list, to say where. A ``ValueError`` if it is no UTF-8 JSON after all.
+    """
+    if isinstance(text, bytes):
+        text = text.decode("utf-8")
+    try:
+        _CHECKING.decode(text)
+    except KeyGivenTwice:
+        return _duplicate_in(_LISTING.decode(text), ())
+    return None
+
+
+def _duplicate_in(node: Any, at: tuple[str | int, ...]) -> tuple[str | int, ...] | None:
+    children: list[tuple[str | int, Any]]
+    if isinstance(node, _Members):  # before list: it is one
+        seen: set[str] = set()
+        for name, _ in node:
+            if name in seen:
+                return (*at, name)
+            seen.add(name)
+        children = list(node)
+    elif isinstance(node, list):
+        children = list(enumerate(node))
+    else:
+        return None
+    for step, value in children:
+        found = _duplicate_in(value, (*at, step))
+        if found is not None:
+            return found
+    return None
+
+
 class SafeJSONProvider(DefaultJSONProvider):
-    """Flask's provider with answers in the order the code builds them and a bounded decoder."""
+    """Flask's provider with answers in the order the code builds them and a bounded, strict decoder."""
 
     sort_keys = False
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         if nesting_exceeds(s):
             raise JsonTooDeep(f"the JSON nests deeper than {MAX_JSON_DEPTH} levels")
+        kwargs.setdefault("object_pairs_hook", _one_value_per_key)
+        kwargs.setdefault("parse_constant", _no_constant)
         try:
             return super().loads(s, **kwargs)
         except RecursionError:  # a limit set lower than ours, a deep stack: still bad input, not a crash

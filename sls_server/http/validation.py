@@ -2,24 +2,28 @@
 contract's 400 ``invalid_request`` naming the field.
 
 The body is validated straight from its raw bytes (``model_validate_json``: one pass, no dict built first).
-Before that, what the shape cannot say: there is a body, it is declared JSON, and it does not nest deeper
-than :data:`~.json_provider.MAX_JSON_DEPTH` (checked ahead of the decoder, so the 400 can say why). The
-first error is reported, as the hand-written checks did, with the field as a dotted path (``unlock.pin``);
-an error inside a list names the list and adds ``index`` (and the item as ``entry`` when it is a scalar),
-as the allowlists always have.
+Before that, what the shape cannot say: there is a body, it is declared JSON, it does not nest deeper
+than :data:`~.json_provider.MAX_JSON_DEPTH` (checked ahead of the decoder, so the 400 can say why), and it
+is strict JSON, which pydantic's reader is not (:func:`strict_json`): no ``NaN`` or ``Infinity``, no key
+given twice in one object (pydantic would keep the last; a proxy may read the first). The
+first error is reported, as the hand-written checks did, with the field as its path written the way JSON
+reads (``unlock.pin``, ``users[1].record.phone``); an error about a list's item itself names the list
+(``users[1].devices``) and adds the item's ``index`` in it (and the item as ``entry`` when it is a scalar),
+as the allowlists always have, so ``index`` is always a position in the list ``field`` names.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from flask import request
 from pydantic import BaseModel, ValidationError
-from pydantic_core import ErrorDetails
+from pydantic_core import ErrorDetails, from_json
 
 from ..errors import InvalidRequest
 from ..shapes.common import refusal
-from .json_provider import MAX_JSON_DEPTH, nesting_exceeds
+from .json_provider import MAX_JSON_DEPTH, first_duplicate_key, nesting_exceeds
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -74,10 +78,35 @@ def body(model: type[Model]) -> Model:
         raise InvalidRequest("the body must be JSON, sent with Content-Type: application/json", field="body")
     if nesting_exceeds(raw):
         raise InvalidRequest(f"the body nests deeper than {MAX_JSON_DEPTH} levels", field="body")
+    strict_json(raw)
     try:
         return model.model_validate_json(raw)
     except ValidationError as exc:
         raise refused(model, exc, where="body") from None
+
+
+def strict_json(raw: bytes) -> None:
+    """A 400 for a body that is not strict JSON: ``NaN``/``Infinity`` (``field: body``), or a key given twice
+    in one object (``field``: where, as :func:`json_path` writes it).
+
+    Cheap on every real body: one parse by pydantic's own reader (fast, native) with ``NaN`` refused, and a
+    count. Each key of an object is followed by one ``:``, so a body with no more colons than its top-level
+    object has distinct keys has no key given twice, and nothing nested either. Only a body that fails that
+    count (nested objects, a colon inside a string) is read again, slowly, to look for the duplicate.
+    """
+    try:
+        document = from_json(raw, allow_inf_nan=False)
+    except ValueError:
+        raise InvalidRequest("the body is not valid JSON", field="body") from None
+    if not isinstance(document, dict) or raw.count(b":") == len(document):
+        return  # not an object: the shape refuses it anyway
+    try:
+        duplicate = first_duplicate_key(raw)
+    except ValueError:  # Python's reader is the laxer of the two: a body it refuses is no JSON either
+        raise InvalidRequest("the body is not valid JSON", field="body") from None
+    if duplicate is not None:
+        where = json_path(duplicate)
+        raise InvalidRequest(f"{where} is given more than once; each key may appear once", field=where)
 
 
 def query(model: type[Model]) -> Model:
@@ -91,21 +120,34 @@ def query(model: type[Model]) -> Model:
 def refused(model: type[BaseModel], exc: ValidationError, *, where: str) -> InvalidRequest:
     """The first of pydantic's errors as the contract's 400."""
     error = exc.errors(include_url=False)[0]
-    names = [str(part) for part in error["loc"] if not isinstance(part, int)]
-    indexes = [part for part in error["loc"] if isinstance(part, int)]
-    if not names:  # about the whole document: not JSON, not an object
+    loc = error["loc"]
+    if not any(isinstance(part, str) for part in loc):  # about the whole document: not JSON, not an object
         if error["type"] == "json_invalid":
             return InvalidRequest("the body is not valid JSON", field="body")
         return InvalidRequest(f"the {where} must be a JSON object", field="body")
-    field = ".".join(names)
-    subject = field + "".join(f"[{i}]" for i in indexes)
+    subject = json_path(loc)
     extra: dict[str, Any] = {}
-    if indexes:
-        extra["index"] = indexes[-1]
+    if isinstance(loc[-1], int):  # a list's item itself: the list, and where in it
+        field = json_path(loc[:-1])
+        extra["index"] = loc[-1]
         echoed = _echo(error.get("input"))
         if echoed is not _NOTHING:
             extra["entry"] = echoed
+    else:
+        field = subject
     return InvalidRequest(_message(model, error, subject), field=field, **extra)
+
+
+def json_path(loc: Sequence[int | str]) -> str:
+    """A place in a body as a reader of its JSON writes it: ``users[1].record.phone`` (names dotted, list
+    positions in brackets, each where it occurs)."""
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        else:
+            path += f".{part}" if path else part
+    return path
 
 
 def _message(model: type[BaseModel], error: ErrorDetails, subject: str) -> str:

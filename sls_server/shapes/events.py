@@ -3,7 +3,7 @@
 import re
 from typing import Annotated, Any, NotRequired
 
-from pydantic import BeforeValidator, Field, field_validator
+from pydantic import AfterValidator, BeforeValidator, Field, field_validator
 from pydantic_core import PydanticCustomError
 from typing_extensions import TypedDict
 
@@ -12,17 +12,42 @@ from .common import USERNAME_PATTERN, FactorType, Query, Refusal, UnixTime, User
 _USERNAME = re.compile(USERNAME_PATTERN)
 
 
+#: Each half of a Redis stream id (``<milliseconds>-<sequence>``) is an unsigned 64-bit integer.
+STREAM_ID_PART_MAX = 2**64 - 1
+
+
 def _absent_if_empty(value: Any) -> Any:
     return None if value == "" else value
+
+
+def is_cursor(text: str) -> bool:
+    """Whether ``text`` is a stream id Redis can read on from: ``XRANGE`` answers ``ERR`` (a 500, not the
+    client's 400) for a half past 64 bits, and for the very last id, which nothing can follow."""
+    ms, dash, seq = text.partition("-")
+    if not (dash and ms.isascii() and ms.isdigit() and seq.isascii() and seq.isdigit()):
+        return False
+    halves = (int(ms), int(seq))
+    return max(halves) <= STREAM_ID_PART_MAX and halves != (STREAM_ID_PART_MAX, STREAM_ID_PART_MAX)
+
+
+def _a_cursor(value: str | None) -> str | None:
+    if value is not None and not is_cursor(value):
+        raise ValueError("not a stream id")  # worded by the field's Refusal
+    return value
 
 
 class EventsQuery(Query):
     since: Annotated[
         str | None,
         BeforeValidator(_absent_if_empty),
+        AfterValidator(_a_cursor),
         Refusal("must be a cursor returned by this route"),
     ] = Field(
-        None, pattern=r"^[0-9]+-[0-9]+$", max_length=40, description="A cursor returned by an earlier call."
+        None,
+        pattern=r"^[0-9]+-[0-9]+$",
+        max_length=41,  # two 20-digit halves
+        description="A cursor returned by an earlier call: an event's id, two unsigned 64-bit integers "
+        "joined by `-`.",
     )
     user: str | None = Field(
         None,

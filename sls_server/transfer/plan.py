@@ -4,25 +4,67 @@ Every record is read back through its store record (``from_hash``), which refuse
 field, and written out again (``to_hash``): a record whose text differs (a field the store never writes, a
 value in a form it never uses) is refused too, so what gets stored is exactly what the store itself would
 write. Then the references between records must hold (a device's owner exists, an account's members do...).
-Any refusal is a 400 ``invalid_request`` naming the list, the entry's ``index`` and what is wrong; nothing
-has been written at that point.
+A user's ``password_hash`` must be a PHC string exactly as ``accounts.passwords.PasswordHasher``
+writes it (:func:`own_password_hash`): anything else (``hunter2``, a salt too short to verify) could never
+match a password, and a cost no profile has could make each login attempt take the server's memory.
+Every whole number must also be one the scripts can use: from 0 (an instant, a count, a version: a negative
+failure count would be extra guesses) to :data:`MAX_STORED_INT` (Lua reads numbers as doubles, and ``HINCRBY``
+on a value past 64 bits answers ``ERR``, a 500 at the next wrong response). Any refusal is a 400
+``invalid_request`` naming the list, the entry's ``index`` and what is wrong; nothing has been written at
+that point.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import dataclasses
 import hashlib
 import hmac
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from ..accounts.clientip import parse_network
+from ..accounts.passwords import HASH_PROFILES
 from ..accounts.users import PHONE_RE, canonical_username
 from ..errors import InvalidRequest
 from ..shapes.state import STATE_VERSION, StateDocument
 from ..store.records import AccountRecord, AppRecord, CorruptRecord, DeviceRecord, PhoneConditions, UserRecord
+from ..store.records.codec import dataclass_fields
 
 _KEY_CHECK_LABEL = b"sls-emulator state document: key check v1"
+#: The largest whole number a record may hold: Lua's numbers are exact up to here.
+MAX_STORED_INT = 2**53 - 1
+#: The cost parameters the hasher writes, one set per ``SLS_HASH_PROFILE``: a hash made under any profile
+#: verifies on a server of any other (the parameters travel with it), so all of them are taken.
+_HASH_COSTS = frozenset(f"m={p.memory_kib},t={p.iterations},p={p.lanes}" for p in HASH_PROFILES.values())
+#: What ``PasswordHasher.hash`` draws and derives: a 16-byte salt, a 32-byte hash (a test imports a real
+#: hash of each profile, so these cannot drift from the hasher unnoticed).
+_SALT_BYTES, _HASH_BYTES = 16, 32
+
+
+def own_password_hash(encoded: str) -> bool:
+    """Whether ``encoded`` is a PHC string exactly as this server's hasher writes it:
+    ``$argon2id$v=19$m=<m>,t=<t>,p=<p>$<salt>$<hash>`` with a profile's costs, and salt and hash in the
+    unpadded canonical base64 the verifier insists on (any other form it refuses, so the user could never
+    log in)."""
+    parts = encoded.split("$")
+    return (
+        len(parts) == 6
+        and parts[:3] == ["", "argon2id", "v=19"]
+        and parts[3] in _HASH_COSTS
+        and _base64_of(parts[4], _SALT_BYTES)
+        and _base64_of(parts[5], _HASH_BYTES)
+    )
+
+
+def _base64_of(text: str, size: int) -> bool:
+    try:
+        decoded = base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
+    except (binascii.Error, ValueError):  # ValueError: not ASCII
+        return False
+    return len(decoded) == size and base64.b64encode(decoded).rstrip(b"=") == text.encode()
 
 
 def key_check(secret_key: bytes) -> str:
@@ -31,6 +73,8 @@ def key_check(secret_key: bytes) -> str:
 
 
 class _Stored(Protocol):
+    __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]  # a dataclass: its fields can be listed
+
     def to_hash(self) -> dict[str, str]: ...
 
 
@@ -65,7 +109,19 @@ def _record(where: str, index: int, raw: Mapping[str, str], read: Callable[[dict
     for name in sorted(set(raw) | set(written)):
         if raw.get(name) != written.get(name):
             raise _refuse(where, index, f"field {name!r} is not as this server stores it")
+    for name, value in _numbers(record):
+        if not 0 <= value <= MAX_STORED_INT:
+            raise _refuse(where, index, f"field {name!r} must be a whole number from 0 to {MAX_STORED_INT}")
     return record
+
+
+def _numbers(record: _Stored) -> list[tuple[str, int]]:
+    """The record's whole-number fields (a flag is a ``bool``, not one of them)."""
+    return [
+        (name, value)
+        for name, value in dataclass_fields(record).items()
+        if isinstance(value, int) and not isinstance(value, bool)
+    ]
 
 
 def _unique(where: str, names: list[str]) -> None:
@@ -107,6 +163,8 @@ def plan(
 def _users(document: StateDocument, result: Plan) -> None:
     for index, entry in enumerate(document.users):
         user = _record("users", index, entry.record, UserRecord.from_hash)
+        if not own_password_hash(user.password_hash):  # never echoed: it is a secret of sorts
+            raise _refuse("users", index, "password_hash is not an Argon2id hash as this server makes them")
         try:
             canonical = canonical_username(user.username) == user.username
         except InvalidRequest:

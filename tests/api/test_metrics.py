@@ -115,3 +115,25 @@ def test_a_method_the_server_does_not_know_is_counted_as_other(client: FlaskClie
     assert not any('method="BREW' in name for name in after)
     counted = [name for name in after if name.startswith("sls_http_requests_total")]
     assert sum(delta(before, after, name) for name in counted if 'method="other"' in name) == 10
+
+
+def test_a_405_on_a_route_is_counted_under_its_pattern(client: FlaskClient) -> None:
+    """The path is a route's, only the method is wrong: the route's pattern (never the id in the path), the
+    method as ``other`` if made up; a made-up path stays the one ``(unmatched)``."""
+    before = samples(client)
+    assert client.open("/api/v1/session", method="FOO").status_code == 405
+    assert client.delete("/api/v1/auth/login").status_code == 405
+    assert client.open("/api/v1/auth/login/txn-secret-1/verify", method="FOO").status_code == 405
+    assert client.open("/made/up/path", method="FOO").status_code == 404
+    after = samples(client)
+
+    def requests(route: str, method: str, status: int) -> float:
+        name = f'sls_http_requests_total{{method="{method}",route="{route}",status="{status}"}}'
+        return delta(before, after, name)
+
+    assert requests("/api/v1/session", "other", 405) == 1
+    assert requests("/api/v1/auth/login", "DELETE", 405) == 1
+    assert requests("/api/v1/auth/login/<txn_id>/verify", "other", 405) == 1
+    assert requests("(unmatched)", "other", 405) == 0
+    assert requests("(unmatched)", "other", 404) == 1
+    assert "txn-secret-1" not in client.get("/metrics").get_data(as_text=True)

@@ -79,6 +79,11 @@ def test_events_filtered_and_followed(demo: Demo) -> None:
     ]
     page = demo.sls("events", "--limit", "2")
     assert page.exit_code == 0 and "sls events --since" in page.stderr and "there may be more" in page.stderr
+    for cursor in ("99999999999999999999-0", "18446744073709551616-0"):  # past 64 bits: Redis cannot read on
+        refused = demo.sls("events", "--since", cursor)
+        assert refused.exit_code == 1, refused.stderr
+        assert refused.stderr.startswith("error: invalid_request") and "since" in refused.stderr
+        assert "internal_error" not in refused.stderr
 
     follower = subprocess.Popen(
         [sys.executable, "-m", "sls_server.cli.main", "events", "--follow", "--json", "--user", "card-carl",

@@ -47,6 +47,43 @@ def test_config_shows_environment_values_and_hides_secrets(runner: CliRunner) ->
     assert entries["SLS_REDIS_URL"]["value"] == "redis://:***@redis.example:6379/0"
 
 
+@pytest.mark.parametrize("empty", ["", "   "])
+def test_config_shows_an_empty_variable_as_unset_as_serve_reads_it(runner: CliRunner, empty: str) -> None:
+    """docker-compose passes ``${SLS_ADMIN_TOKEN:-}``: ``sls serve`` generates an empty token and key into the
+    data dir, so ``sls config`` must not call them set."""
+    env = {
+        "SLS_ADMIN_TOKEN": empty,
+        "SLS_SECRET_KEY": empty,
+        "SLS_SIM_TOKEN": empty,
+        "SLS_REDIS_URL": empty,
+        "SLS_PORT": "",
+    }
+    entries = {e["name"]: e for e in json.loads(sls(runner, "config", "--json", env=env).stdout)}
+    for name in env:
+        assert entries[name]["source"] == "default", entries[name]
+        assert entries[name]["value"] == entries[name]["default"], entries[name]
+        assert entries[name]["note"] == "the variable is empty"
+        assert "error" not in entries[name]
+    assert entries["SLS_ADMIN_TOKEN"]["value"] == "(unset)"
+    assert "generated into data_dir" in entries["SLS_ADMIN_TOKEN"]["description"]
+    table = sls(runner, "config", env=env)
+    assert table.exit_code == 0, table.output
+    assert "(set, hidden)" not in table.output and "(unset) (the variable is empty)" in table.output
+    assert load_settings(environ=env).admin_token is None  # what serve reads: the same
+
+
+def test_config_still_hides_a_secret_that_is_set(runner: CliRunner) -> None:
+    env = {"SLS_ADMIN_TOKEN": "a-very-secret-admin-token-42", "SLS_SIM_TOKEN": "short"}
+    entries = {e["name"]: e for e in json.loads(sls(runner, "config", "--json", env=env).stdout)}
+    assert entries["SLS_ADMIN_TOKEN"] == {
+        **entries["SLS_ADMIN_TOKEN"],
+        "value": "(set, hidden)",
+        "source": "env",
+    }
+    assert "note" not in entries["SLS_ADMIN_TOKEN"]
+    assert entries["SLS_SIM_TOKEN"]["value"] == "(set, hidden)" and "16" in entries["SLS_SIM_TOKEN"]["error"]
+
+
 def test_config_flags_a_value_serve_would_refuse(runner: CliRunner) -> None:
     result = sls(runner, "config", "--json", env={"SLS_CHALLENGE_TTL": "9999"})
     assert result.exit_code == 0
