@@ -184,6 +184,16 @@ class SecondFactor:
 
     # --- settling ----------------------------------------------------------------------------------------
 
+    def awaits_push(self, txn_id: str, notification_id: str) -> bool:
+        """Does the step still wait for this push: not answered, not switched to another prompt, not ended?"""
+        txn = self._store.logins.get(txn_id)
+        return bool(
+            txn
+            and txn.state == "second_factor"
+            and txn.mode == "push"
+            and txn.notification_id == notification_id
+        )
+
     def load(self, txn_id: str) -> LoginTxn:
         txn = self._store.logins.get(txn_id)
         if not txn:

@@ -36,7 +36,7 @@ def state() -> None:
 @admin_options
 def export_state(output: Path | None, url: str | None, admin_token: str | None, as_json: bool) -> None:
     """Save users, devices (secrets sealed), allowlists, accounts, IB Key apps, phone conditions and the clock
-    (GET /admin/v1/state/export).
+    (GET/POST /admin/v1/state/export: the two answer alike).
 
     Without -o the document goes to stdout. With -o a summary is printed (--json: as JSON).
 

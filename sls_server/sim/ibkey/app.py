@@ -31,13 +31,12 @@ from devices.ibkey import IbKeyApp
 from ...accounts.devices import ACTIVE, DeviceService
 from ...accounts.users import UserService, canonical_username
 from ...auth import PasswordStep, SecondFactor
-from ...auth.errors import UnknownTransaction
 from ...errors import UnknownDevice
 from ...events import EventLog
 from ...factors.ibkey.factor import IbKeyFactor
 from ...secretbox import SecretBox
 from ...store import Store
-from ...store.records import PushNotification, UserRecord
+from ...store.records import UserRecord
 from ..errors import AlreadyActivated, UnknownApp
 from ..phones import PhoneService
 from .migration import Migration, activation_of
@@ -218,18 +217,11 @@ class IbKeyAppService:
         app checks with the server when it opens a notification: a stale one could only fail when tapped."""
         app_id = self._apps.resolve(ref)
         inbox = self._repo.inbox(app_id)
-        stale = [n.id for n in inbox if n.expires_at <= now or not self._awaited(n)]
+        stale = [n.id for n in inbox if n.expires_at <= now or not self._steps.awaits_push(n.txn_id, n.id)]
         self._repo.discard(app_id, *stale)
         live = sorted((n for n in inbox if n.id not in stale), key=lambda n: -n.sent_at)
         shown = ("id", "txn_id", "username", "device_id", "candidates", "purpose", "sent_at", "expires_at")
         return [{k: v for k, v in n.as_dict().items() if k in shown} for n in live]
-
-    def _awaited(self, note: PushNotification) -> bool:
-        try:
-            txn = self._steps.load(note.txn_id)
-        except UnknownTransaction:
-            return False
-        return txn.state == "second_factor" and txn.mode == "push" and txn.notification_id == note.id
 
     def answer(
         self,
