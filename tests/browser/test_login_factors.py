@@ -168,3 +168,15 @@ def test_several_devices_ask_which_first_then_the_authenticator_app(world: World
     login.get_by_test_id("step-response").fill(phone.get_by_test_id("totp-code").inner_text())
     login.get_by_test_id("step-submit").click()
     expect(login.get_by_test_id("account-username")).to_have_text("iris")
+
+
+def test_temporary_passcode_with_letters_is_accepted_by_the_page(world: World, page: Any) -> None:
+    """The passcode is letters and digits (``factors/temporary.py``): the field must let the browser send it.
+    Typed in lower case, as a user reading it off a phone call may: the server compares it case-blind."""
+    world.user("tess")
+    passcode = str(world.device("tess", "temporary", days=3)["passcode"])
+    log_in_with_password(page, world.url, "tess")
+    expect(page.get_by_test_id("login-step")).to_have_attribute("data-factor", "temporary")
+    page.get_by_test_id("step-response").fill(passcode.lower())
+    page.get_by_test_id("step-submit").click()
+    expect(page.get_by_test_id("account-username")).to_have_text("tess")
