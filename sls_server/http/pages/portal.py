@@ -36,6 +36,14 @@ FATAL = frozenset(
         "ip_restricted",
     }
 )
+
+
+def ends_step(exc: SlsError) -> bool:
+    """Whether this refusal leaves no way on for the step: a fatal one, or a wrong answer that used the last
+    attempt (the step is spent; the next answer would only be told the code expired)."""
+    return exc.code in FATAL or (exc.code == "invalid_response" and exc.extra.get("attempts_left") == 0)
+
+
 NOTICES = {
     "sms": "A new security code was sent by SMS.",
     "voice": "You will receive a call within a minute: be ready to write down the code it reads out.",
@@ -144,7 +152,7 @@ def _switch(
             txn_id, state["token"], type_, device_id, now=now(), ip=client_ip(), mode=mode
         )
     except SlsError as exc:
-        if exc.code in FATAL:
+        if ends_step(exc):
             return _start_over(txn_id, exc)
         return step_view(txn_id, state, say(exc), exc.status)
     state = {**state, "factor": switched["factor"], "chosen": True}
@@ -209,7 +217,7 @@ def login_verify(txn_id: str) -> ResponseReturnValue:
     try:
         done = core().logins.verify(txn_id, state["token"], response, now=now(), ip=client_ip())
     except SlsError as exc:
-        if exc.code in FATAL:
+        if ends_step(exc):
             return _start_over(txn_id, exc)
         return step_view(txn_id, state, say(exc), exc.status)
     answer = redirect("/account", 303)

@@ -18,12 +18,13 @@ from flask.typing import ResponseReturnValue
 from ...accounts.users import PHONE_RE
 from ...auth.sessions import Session
 from ...errors import SlsError
-from ...web.wording import CARD_STEPS, IBKEY_CHALLENGE_STEPS, factor_name
+from ...web.wording import CARD_STEPS, IBKEY_CHALLENGE_STEPS, factor_name, verification_ended
 from ..common import client_ip, core, now
 from ..crosssite import form_token, require_form_token
 from . import bp
 from .account import current_session, gone
 from .kit import drop_cookie, page, say, seal, set_cookie, set_session_cookie
+from .portal import ends_step
 
 VERIFY_COOKIE = "sls_page_verify"
 VERIFY_PATH = "/account/verify"
@@ -58,7 +59,7 @@ def _run(session: Session, task: dict[str, Any]) -> str:
     return str(done["request_id"])
 
 
-def _problem(message: str, status: int) -> ResponseReturnValue:
+def _problem(message: str, status: int) -> tuple[str, int]:
     return page("account_problem.html", status, csrf_token=form_token(), message=message, section="account")
 
 
@@ -150,6 +151,12 @@ def verify_submit() -> ResponseReturnValue:
     try:
         _, token = core().stepup.complete(session, state["txn_id"], response, now=now(), ip=client_ip())
     except SlsError as exc:
+        if ends_step(exc):  # spent: the form would only be told it expired; the task starts again
+            said = verification_ended(exc.code, exc.message, exc.extra, kind=type(exc).__name__)
+            body, status = _problem(said, exc.status)
+            ended = Response(body, status, mimetype="text/html")
+            drop_cookie(ended, VERIFY_COOKIE, path=VERIFY_PATH)
+            return ended
         return _verify_page(state, say(exc), exc.status)
     assert token is not None  # a typed response either verifies or raises
     _, target = _verified(state, token)
