@@ -50,5 +50,18 @@ window.SLS = (function () {
     return node;
   }
 
+  /* A link to a <details> (the login step's "Use another device") opens it: the browser itself only
+     scrolls to a fragment, and a closed <details> shows nothing but its summary. */
+  function openDetails(hash) {
+    const id = decodeURIComponent((hash || "").slice(1));
+    const target = id ? document.getElementById(id) : null;
+    if (target && target.tagName === "DETAILS") target.open = true;
+  }
+  document.addEventListener("click", function (event) {
+    const link = event.target.closest && event.target.closest('a[href^="#"]');
+    if (link) openDetails(link.getAttribute("href"));
+  });
+  openDetails(window.location.hash);
+
   return { call: call, poll: poll, clock: clock, el: el, csrfToken: csrfToken };
 })();
