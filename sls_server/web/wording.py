@@ -35,6 +35,17 @@ IBKEY_CHALLENGE_STEPS = (
     "Enter the response string from IB Key in the Response field and select Log in.",
 )
 
+#: The same steps on "verify your identity" (step-up), whose button is Continue: the broker's "How to verify
+#: your identity using your Secure Login Device" ends each procedure with "click Continue".
+CARD_VERIFY_STEPS = (
+    *CARD_STEPS[:-1],
+    "A response code will appear: enter its 8 digits in the Response field and click Continue.",
+)
+IBKEY_VERIFY_STEPS = (
+    *IBKEY_CHALLENGE_STEPS[:-1],
+    "Enter the response string from IB Key in the Response field and click Continue.",
+)
+
 
 def factor_name(type_: str) -> str:
     return FACTOR_NAMES.get(type_, type_)

@@ -139,3 +139,15 @@ def test_the_last_wrong_step_up_response_ends_the_verification_with_a_way_back(
     assert "no attempts are left" in html and 'data-testid="account-back"' in html
     assert 'data-testid="step-response"' not in html and "log in again" not in html
     assert client.get("/account/verify").headers["Location"] == "/account", "nothing waits any more"
+
+
+def test_the_verify_page_names_its_continue_button_and_the_task_without_a_stray_space(
+    client: FlaskClient, alice: EnrolledUser
+) -> None:
+    open_withdrawal_step_up(client, alice)
+    html = client.get("/account/verify").get_data(as_text=True)
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert "Withdraw funds: 2,500 EUR." in text
+    assert 'data-testid="step-submit">Continue<' in html
+    assert "click Continue" in text, "the broker's verify-identity procedure: the button is Continue"
+    assert "Log in" not in text.replace("Log in again", "")

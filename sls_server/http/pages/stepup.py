@@ -18,7 +18,7 @@ from flask.typing import ResponseReturnValue
 from ...accounts.users import PHONE_RE
 from ...auth.sessions import Session
 from ...errors import SlsError
-from ...web.wording import CARD_STEPS, IBKEY_CHALLENGE_STEPS, factor_name, verification_ended
+from ...web.wording import CARD_VERIFY_STEPS, IBKEY_VERIFY_STEPS, factor_name, verification_ended
 from ..common import client_ip, core, now
 from ..crosssite import form_token, require_form_token
 from . import bp
@@ -111,8 +111,8 @@ def _verify_page(state: dict[str, Any], message: str | None = None, status: int 
         task=state["task"],
         title=PURPOSE_TITLES[state["task"]["purpose"]],
         factor_name=factor_name,
-        card_steps=CARD_STEPS,
-        ibkey_steps=IBKEY_CHALLENGE_STEPS,
+        card_steps=CARD_VERIFY_STEPS,
+        ibkey_steps=IBKEY_VERIFY_STEPS,
         message=message,
         section="account",
     )
