@@ -151,3 +151,12 @@ def test_the_verify_page_names_its_continue_button_and_the_task_without_a_stray_
     assert 'data-testid="step-submit">Continue<' in html
     assert "click Continue" in text, "the broker's verify-identity procedure: the button is Continue"
     assert "Log in" not in text.replace("Log in again", "")
+
+
+def test_a_locked_card_shows_locked_when_its_page_is_loaded(client: FlaskClient, alice: EnrolledUser) -> None:
+    for _ in range(3):  # the card's own PIN counter: three wrong PINs lock it
+        client.post(f"/sim/v1/dscplus/{alice.device_id}/respond", json={"pin": "0000", "challenge": "123456"})
+    html = client.get(f"/sim/card/{alice.device_id}").get_data(as_text=True)
+    display = re.search(r'<output [^>]*data-testid="card-display"[^>]*>([^<]*)</output>', html)
+    assert display and display.group(1) == "LOCKED"
+    assert "This card is locked." in html
