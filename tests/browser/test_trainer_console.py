@@ -8,7 +8,7 @@ from typing import Any
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import World
+from .pages_kit import PASSWORD, World
 
 
 def sign_in(page: Any, world: World) -> None:
@@ -82,3 +82,26 @@ def test_a_staged_sim_swap_reaches_an_sms_user_and_shows_the_attacker_handset(
     expect(phone.get_by_test_id("cond-sim-swapped")).to_be_checked()
     phone.get_by_test_id("cond-sim-swapped").uncheck()
     expect(phone.get_by_test_id("phone-attacker")).to_be_hidden()
+
+
+def test_the_attacker_handset_says_which_number_each_text_and_call_was_meant_for(
+    world: World, page: Any
+) -> None:
+    """Every swapped SIM lands in the one attacker handset: each message and call says whose number it was."""
+    for name, phone, type_ in (("rosa", "+15555550171", "sms"), ("vic", "+15555550172", "voice")):
+        world.user(name, phone=phone)
+        world.device(name, type_)
+        swapped = requests.put(
+            f"{world.url}/sim/v1/phones/{phone}/conditions", json={"sim_swapped_to": "attacker"}, timeout=10
+        )
+        assert swapped.status_code == 200, swapped.text
+        login = {"username": name, "password": PASSWORD}
+        assert requests.post(world.url + "/api/v1/auth/login", json=login, timeout=10).status_code == 200
+    page.goto(world.url + "/sim/phone/rosa")
+    text = page.get_by_test_id("attacker-inbox").get_by_test_id("sms-message")
+    expect(text).to_have_count(1)
+    expect(text.get_by_test_id("msg-to")).to_have_text("Sent to +15555550171")
+    call = page.get_by_test_id("attacker-calls").get_by_test_id("call-entry")
+    expect(call).to_have_count(1)
+    expect(call.get_by_test_id("msg-to")).to_have_text("Sent to +15555550172")
+    expect(page.get_by_test_id("phone-victim").get_by_test_id("msg-to")).to_have_count(0)

@@ -102,17 +102,19 @@ def sim_card_key(device_id: str) -> ResponseReturnValue:
 
 
 def _handset_view(handset: str) -> dict[str, Any]:
+    """A handset's texts and calls, each with the number it was sent to: the attacker's handset holds every
+    swapped SIM's, and only ``to`` tells whose code is whose."""
     phones = core().phones
     audio = speech.available()
     calls = [
         {
-            **{k: c.get(k) for k in ("id", "at", "transcript", "code")},
+            **{k: c.get(k) for k in ("id", "at", "to", "transcript", "code")},
             "audio_url": f"/sim/phone/{handset}/calls/{c['id']}/audio" if audio else None,
         }
         for c in phones.calls(handset, now=now())[:MAX_SHOWN]
     ]
     messages = [
-        {k: m.get(k) for k in ("id", "at", "from", "text", "code")}
+        {k: m.get(k) for k in ("id", "at", "from", "to", "text", "code")}
         for m in phones.messages(handset, now=now())[:MAX_SHOWN]
     ]
     return {"number": handset, "messages": messages, "calls": calls}
