@@ -8,16 +8,11 @@ import re
 
 from conftest import EnrolledUser
 from flask.testing import FlaskClient
+from page_forms import csrf
 
 from sls_server.http.security import CSP_PAGES
 
 PAGES = ("/", "/sim", "/trainer", "/docs", "/logged-out?reason=idle")
-
-
-def csrf(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found, "a form without its CSRF token"
-    return found.group(1)
 
 
 def test_pages_are_html_under_the_strict_csp_with_no_inline_script(client: FlaskClient) -> None:
