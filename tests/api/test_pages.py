@@ -8,7 +8,7 @@ import re
 
 from conftest import EnrolledUser
 from flask.testing import FlaskClient
-from page_forms import csrf
+from page_forms import csrf, open_withdrawal_step_up, start_page_login
 
 from sls_server.http.security import CSP_PAGES
 
@@ -81,15 +81,6 @@ def test_trainer_routes_need_the_signed_in_trainer(client: FlaskClient) -> None:
     assert client.post("/trainer/attack", json={"attack": "brute_force", "username": "a"}).status_code == 401
 
 
-def start_page_login(client: FlaskClient, user: EnrolledUser) -> tuple[str, str]:
-    """A login started on the login page: the step's path and the browser's CSRF token."""
-    token = csrf(client.get("/").get_data(as_text=True))
-    form = {"username": user.username, "password": user.password, "csrf_token": token}
-    started = client.post("/login", data=form)
-    assert started.status_code == 303
-    return started.headers["Location"], token
-
-
 def test_the_last_wrong_response_ends_the_login_with_a_sentence_saying_so(
     client: FlaskClient, alice: EnrolledUser
 ) -> None:
@@ -107,17 +98,6 @@ def test_the_last_wrong_response_ends_the_login_with_a_sentence_saying_so(
     assert 'data-testid="step-response"' not in html
     dropped = next(c for c in last.headers.getlist("Set-Cookie") if c.startswith("sls_page_login="))
     assert "Max-Age=0" in dropped or "expires=Thu, 01 Jan 1970" in dropped
-
-
-def open_withdrawal_step_up(client: FlaskClient, user: EnrolledUser) -> str:
-    """Logged in (the API's session cookie, shared with the pages), a withdrawal asked for on the account
-    page: its step-up waits at ``/account/verify``; the session's CSRF token."""
-    user.log_in()
-    token = csrf(client.get("/account").get_data(as_text=True))
-    form = {"amount": "2500", "currency": "EUR", "csrf_token": token}
-    asked = client.post("/account/withdrawal", data=form)
-    assert asked.status_code == 303 and asked.headers["Location"] == "/account/verify"
-    return token
 
 
 def test_the_last_wrong_step_up_response_ends_the_verification_with_a_way_back(

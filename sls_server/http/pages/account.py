@@ -15,12 +15,12 @@ from flask.typing import ResponseReturnValue
 
 from ...auth.errors import SessionExpired
 from ...auth.sessions import Session
-from ...errors import NotAuthenticated, SlsError
+from ...errors import NotAuthenticated, SlsError, StoreUnavailable
 from ...web.wording import duration, factor_name
 from ..common import client_ip, core, now, session_cookie
 from ..crosssite import form_token, require_form_token
 from . import bp
-from .kit import drop_session_cookie, page
+from .kit import answers_json, drop_session_cookie, page
 
 #: Seconds before automatic logoff at which the page warns (and offers to stay logged in).
 WARN_BEFORE_S = 120
@@ -55,7 +55,9 @@ def gone(exc: SlsError) -> ResponseReturnValue:
 def account_page() -> ResponseReturnValue:
     try:
         session = current_session(extend=True)
-    except (NotAuthenticated, SlsError) as exc:
+    except StoreUnavailable:
+        raise  # an outage is not a logout (kit._unavailable answers it)
+    except SlsError as exc:
         return gone(exc)
     done = request.args.get("done")
     return page(
@@ -73,16 +75,20 @@ def account_page() -> ResponseReturnValue:
 
 
 @bp.get("/account/session")
+@answers_json
 def account_session() -> ResponseReturnValue:
     try:
         return jsonify(session_body(current_session(extend=False)))
     except SessionExpired:
         return jsonify({"state": "expired", "next": "/logged-out?reason=idle"})
+    except StoreUnavailable:
+        raise  # 503: the page keeps counting down and asks again, it does not log the user out
     except SlsError:
         return jsonify({"state": "ended", "next": "/logged-out?reason=ended"})
 
 
 @bp.post("/account/tickle")
+@answers_json
 def account_tickle() -> ResponseReturnValue:
     """ "Stay logged in": activity, as any request in a session is."""
     try:
@@ -90,6 +96,8 @@ def account_tickle() -> ResponseReturnValue:
         return jsonify(session_body(current_session(extend=True)))
     except SessionExpired:
         return jsonify({"state": "expired", "next": "/logged-out?reason=idle"})
+    except StoreUnavailable:
+        raise
     except SlsError as exc:
         return jsonify({"state": "ended", "next": "/logged-out?reason=ended", "error": exc.code})
 
@@ -99,6 +107,8 @@ def logout() -> ResponseReturnValue:
     try:
         require_form_token()
         session = current_session(extend=False)
+    except StoreUnavailable:
+        raise
     except SlsError as exc:
         return gone(exc)
     core().sessions.end(session.id, now=now())

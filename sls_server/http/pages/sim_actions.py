@@ -19,7 +19,7 @@ from ...sim import speech
 from ...web.wording import explain
 from ..common import client_ip, core, now
 from . import bp
-from .kit import require_browser_token
+from .kit import answers_json, require_browser_token
 from .simulators import authenticators, keypads, locked_out
 
 MAX_SHOWN = 20
@@ -200,6 +200,7 @@ def sim_phone_conditions(username: str) -> ResponseReturnValue:
 
 
 @bp.get("/sim/phone/<handset>/calls/<call_id>/audio")
+@answers_json
 def sim_call_audio(handset: str, call_id: str) -> ResponseReturnValue:
     if locked_out() or not is_handset(handset):
         return jsonify({"error": "not_found", "message": "No such call."}), 404

@@ -9,6 +9,7 @@
   const warning = root.querySelector("[data-testid=logoff-warning]");
   const warningCount = root.querySelector("[data-testid=logoff-warning-countdown]");
   const stay = root.querySelector("[data-testid=stay-logged-in]");
+  const unavailable = root.querySelector("[data-testid=session-unavailable]");
   const warnBefore = Number(root.dataset.warnBefore);
   let idleAt = Date.now() + Number(root.dataset.idleIn) * 1000;
   let absoluteAt = Date.now() + Number(root.dataset.expiresIn) * 1000;
@@ -35,14 +36,22 @@
     warningCount.textContent = SLS.clock(left);
   }
 
+  /* An answer that is not the session's (503 store_unavailable while Redis is away) says nothing about the
+     session: the page says it cannot check, keeps counting down, and asks again. Only the server's own
+     word (expired, ended) sends the user to the logged-out page. */
+  function checked(answer) {
+    unavailable.hidden = answer.ok;
+    return answer.ok;
+  }
+
   stay.addEventListener("click", async function () {
     const answer = await SLS.call("POST", root.dataset.tickleUrl);
-    apply(answer.data);
+    if (checked(answer)) apply(answer.data);
   });
   setInterval(render, 1000);
   render();
   SLS.poll(async function () {
     const answer = await SLS.call("GET", root.dataset.sessionUrl);
-    return apply(answer.data);
+    return checked(answer) ? apply(answer.data) : true;
   }, 2000);
 })();
