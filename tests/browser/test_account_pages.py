@@ -114,3 +114,16 @@ def test_a_redis_outage_is_not_a_logout_on_the_account_page(
         expect(page.get_by_test_id("account-username")).to_have_text("uma")
     finally:
         own.stop()
+
+
+def test_the_verified_line_goes_when_the_step_up_is_no_longer_fresh(world: World, page: Any) -> None:
+    card_id = log_in_with_card(page, world, "vera", pin="2580")
+    page.get_by_test_id("withdraw-amount").fill("100")
+    page.get_by_test_id("withdraw-submit").click()
+    challenge = page.get_by_test_id("step-challenge").inner_text()
+    page.get_by_test_id("step-response").fill(world.card_response(card_id, "2580", challenge))
+    page.get_by_test_id("step-submit").click()
+    expect(page.get_by_test_id("account-verified")).to_contain_text("withdrawal")
+    world.advance(5 * 60 + 1)  # past SLS_STEPUP_VALIDITY (5 min), well within the idle timeout
+    expect(page.get_by_test_id("account-verified")).to_be_hidden()
+    expect(page.get_by_test_id("account-username")).to_have_text("vera")

@@ -31,6 +31,13 @@ def current_session(*, extend: bool) -> Session:
     return core().sessions.authenticate(session_cookie(), now=now(), ip=client_ip(), extend=extend)
 
 
+def fresh_step_ups(session: Session) -> list[str]:
+    """The purposes a step-up verified recently enough to count now (the account page's "Identity verified
+    for" line, which the page redraws from each poll as the clock moves)."""
+    at = now()
+    return sorted(purpose for purpose, until in session.verified.items() if until > at)
+
+
 def session_body(session: Session) -> dict[str, Any]:
     at = now()
     return {
@@ -39,6 +46,7 @@ def session_body(session: Session) -> dict[str, Any]:
         "idle_expires_in": max(session.idle_expires_at - at, 0),
         "expires_in": max(session.expires_at - at, 0),
         "warn_before": WARN_BEFORE_S,
+        "verified": fresh_step_ups(session),
     }
 
 
@@ -67,7 +75,7 @@ def account_page() -> ResponseReturnValue:
         body=session_body(session),
         factor_name=factor_name,
         idle_minutes=core().settings.idle_timeout // 60,
-        verified=sorted(p for p, until in session.verified.items() if until > now()),
+        verified=fresh_step_ups(session),
         done=done if done in ("withdrawal", "change_contact") else None,
         ref=(request.args.get("ref") or "")[:32],
         section="account",

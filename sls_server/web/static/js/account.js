@@ -1,4 +1,5 @@
-/* The account page's automatic-logoff countdown, the warning before it, and "Stay logged in".
+/* The account page's automatic-logoff countdown, the warning before it, "Stay logged in", and the step-ups
+   that still count ("Identity verified for").
    The server's clock is the truth: the page asks /account/session every 2 s (without counting as activity)
    and counts down locally in between. */
 "use strict";
@@ -10,6 +11,7 @@
   const warningCount = root.querySelector("[data-testid=logoff-warning-countdown]");
   const stay = root.querySelector("[data-testid=stay-logged-in]");
   const unavailable = root.querySelector("[data-testid=session-unavailable]");
+  const verified = root.querySelector("[data-testid=account-verified]");
   const warnBefore = Number(root.dataset.warnBefore);
   let idleAt = Date.now() + Number(root.dataset.idleIn) * 1000;
   let absoluteAt = Date.now() + Number(root.dataset.expiresIn) * 1000;
@@ -23,6 +25,9 @@
     if (body.state !== "active") { leave(body.next || "/logged-out?reason=ended"); return false; }
     idleAt = Date.now() + body.idle_expires_in * 1000;
     absoluteAt = Date.now() + body.expires_in * 1000;
+    /* a step-up counts for a few minutes of the server's clock: the line goes when it no longer does */
+    verified.hidden = !body.verified.length;
+    verified.querySelector("[data-field=verified]").textContent = body.verified.join(", ");
     render();
     return true;
   }
