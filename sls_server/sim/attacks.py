@@ -2,8 +2,9 @@
 
 Each attack drives the real services (``core.logins``, ``core.phones``) from attacker addresses in the
 documentation ranges (RFC 5737), so the defences fire for real and show in the audit trail: the per-account
-lockout, the per-address throttle, the IB Key push limit and number matching, the SMS route a SIM swap
-hijacks. Nothing is faked and nothing is bypassed; an attack only reports what the services answered.
+lockout, the per-address throttle, the IB Key push limit and number matching, the phone route (texts and
+calls alike) a SIM swap hijacks. Nothing is faked and nothing is bypassed; an attack only reports what the
+services answered, and why a refused attempt was refused (:func:`refusal`).
 
 The attacks that need the victim's password (push bombing, SIM swap) take it from the trainer, as if
 phished: the emulator cannot know it, it keeps only a hash.
@@ -15,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
-from ..errors import InvalidRequest, SlsError
+from ..errors import InvalidRequest, SlsError, StoreUnavailable
 
 if TYPE_CHECKING:
     from ..wiring import Core
@@ -32,6 +33,31 @@ PUSH_IP = "198.51.100.77"
 SWAP_IP = "198.51.100.99"
 ATTACKER_HANDSET = "attacker"
 KINDS = ("password_spray", "brute_force", "credential_stuffing", "push_bombing", "sim_swap")
+#: The factors whose code travels over the phone network, so follows the SIM: texts and calls alike.
+PHONE_FACTORS = ("sms", "voice")
+_RATE_LIMITS = {
+    "PushLimited": "the push limit refused another notification",
+    "SendLimited": "the send limit refused another code to the phone",
+    "ChallengeLimited": "the card's challenge limit refused another challenge",
+}
+_REFUSALS = {
+    "invalid_credentials": "the password was wrong",
+    "account_locked": "the account is locked, whatever the password",
+    "account_disabled": "the account is disabled",
+    "ip_restricted": "IP restrictions refuse the attacker's address",
+    "no_second_factor": "the account has no active security device",
+    "device_locked": "every security device of the account is locked",
+}
+
+
+def refusal(exc: SlsError) -> str:
+    """Why the service refused an attempt, for the report: by the error's code (and, for the limits that
+    share ``rate_limited``, its class), never by parsing the service's English."""
+    if exc.code == "rate_limited":
+        reason = _RATE_LIMITS.get(type(exc).__name__, "the attacker's address is throttled")
+    else:
+        reason = _REFUSALS.get(exc.code, "the service refused it")
+    return f"{reason} ({exc.status} {exc.code})"
 
 
 @dataclass
@@ -40,8 +66,21 @@ class Report:
     target: str
     attempts: int = 0
     outcomes: Counter[str] = field(default_factory=Counter)
+    #: Each refused attempt's reason (:func:`refusal`), counted, so the summary says what really stopped it.
+    refusals: Counter[str] = field(default_factory=Counter)
     lines: list[str] = field(default_factory=list)
     succeeded: bool = False
+
+    def refused(self, exc: SlsError) -> None:
+        """Count a refusal; an outage is not one (the attack stops: 503, as any request would)."""
+        if isinstance(exc, StoreUnavailable):
+            raise exc
+        self.outcomes[exc.code] += 1
+        self.refusals[refusal(exc)] += 1
+
+    def say_refusals(self) -> None:
+        for reason, count in self.refusals.most_common():
+            self.lines.append(f"{count} attempt{'s' if count != 1 else ''} refused: {reason}.")
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -76,7 +115,7 @@ class Attacks:
         try:
             started = self._core.logins.start(username, password, now=now, ip=ip)
         except SlsError as exc:
-            report.outcomes[exc.code] += 1
+            report.refused(exc)
             return None
         report.outcomes["password_accepted"] += 1
         return started
@@ -114,10 +153,19 @@ class Attacks:
             f"{9 + report.attempts}): no address is throttled, but the account lock counts them all."
         )
 
+    def _title(self, factor: dict[str, Any]) -> str:
+        """What the report calls a factor of a login step: the factor's own title (and IB Key's mode)."""
+        title = self._core.factors.get(factor["type"]).title
+        return f"{title} challenge/response" if factor.get("mode") == "challenge" else title
+
+    def _has_ibkey(self, username: str) -> bool:
+        return any(d.type == "ibkey" and d.status == "active" for d in self._core.devices.of_user(username))
+
     def _push_bombing(self, report: Report, password: str, *, now: int) -> None:
         """The password is known; the attacker logs in again and again, hoping a tired user taps Approve."""
-        tries = self._core.settings.push_limit + 2
-        for _ in range(tries):
+        limit = self._core.settings.push_limit
+        asked_for: Counter[str] = Counter()
+        for _ in range(limit + 2):
             started = self._try(report, report.target, password, PUSH_IP, now=now)
             if started is None:
                 continue
@@ -128,20 +176,29 @@ class Attacks:
                         started["txn_id"], started["login_token"], "ibkey", None, now=now, ip=PUSH_IP
                     )["factor"]
                 except SlsError as exc:
-                    report.outcomes[exc.code] += 1
+                    report.refused(exc)
                     continue
             if factor["type"] == "ibkey" and factor.get("mode") == "push":
                 report.outcomes["push_sent"] += 1
-        report.lines.append(
-            f"{report.outcomes['push_sent']} notifications reached the victim's phone, each with three "
-            f"numbers to pick from (number matching); past {self._core.settings.push_limit} per window "
-            "the server refuses to send more (rate_limited)."
-        )
-        if not report.outcomes["password_accepted"]:
-            report.lines.append("The password was refused, so no push was sent.")
+            else:
+                asked_for[self._title(factor)] += 1
+        pushes = report.outcomes["push_sent"]
+        if pushes:
+            report.lines.append(
+                f"{pushes} notification{'s' if pushes != 1 else ''} reached the victim's phone, each with "
+                f"three numbers to pick from (number matching); past {limit} per window the server refuses "
+                "to send more (rate_limited)."
+            )
+        elif not self._has_ibkey(report.target):
+            report.lines.append(f"{report.target} has no IB Key: there is no app to bomb with notifications.")
+        if asked_for:
+            shown = ", ".join(f"{name} ({count})" for name, count in asked_for.items())
+            report.lines.append(f"Logins that got past the password asked for {shown}: no notification.")
+        report.say_refusals()
 
     def _sim_swap(self, report: Report, password: str, *, now: int) -> None:
-        """Port the victim's number to the attacker's handset, then log in with the SMS code it receives."""
+        """Port the victim's number to the attacker's handset, then log in with the code that reaches it: a
+        text, or a voice callback (calls follow the SIM just as texts do)."""
         number = self._core.users.get(report.target).phone
         if not number:
             report.lines.append("The victim has no phone number: there is nothing to swap.")
@@ -149,31 +206,70 @@ class Attacks:
         before = self._core.phones.conditions(number)
         self._core.phones.set_conditions(number, replace(before, sim_swapped_to=ATTACKER_HANDSET), now=now)
         report.lines.append(f"The SIM of {number} now sits in the attacker's handset.")
+        seen = self._codes_on_handset(number, now=now)
         started = self._try(report, report.target, password, SWAP_IP, now=now)
         if started is None:
-            report.lines.append("The password was refused.")
+            report.lines.append("No login started.")
+            report.say_refusals()
             return
-        if not any(f["type"] == "sms" for f in started["factors"]):
-            report.lines.append("The victim has no SMS factor (IB Key or a card): the swap gains nothing.")
+        offered = [f["type"] for f in started["factors"]]
+        channels = [t for t in PHONE_FACTORS if t in offered]
+        if not channels:
+            names = ", ".join(dict.fromkeys(self._title(f) for f in started["factors"]))
+            report.lines.append(
+                f"The victim has no SMS or voice-callback factor ({names}): nothing of the login goes over "
+                "the phone network, so the swap gains nothing."
+            )
             return
+        current = started["factor"]["type"]
+        channels.sort(key=lambda t: t != current)  # the code already sent first, then the other channel
         try:
-            if started["factor"]["type"] != "sms":
-                self._core.logins.switch(
-                    started["txn_id"], started["login_token"], "sms", None, now=now, ip=SWAP_IP
+            for channel in channels:
+                if channel != current:
+                    self._core.logins.switch(
+                        started["txn_id"], started["login_token"], channel, None, now=now, ip=SWAP_IP
+                    )
+                arrived = self._codes_on_handset(number, now=now, channel=channel)
+                stolen = next((code for id_, code in arrived.items() if id_ not in seen), None)
+                if stolen is not None:  # the newest that came with this login
+                    self._core.logins.verify(
+                        started["txn_id"], started["login_token"], stolen, now=now, ip=SWAP_IP
+                    )
+                    self._got_in(report, channel)
+                    return
+                report.lines.append(
+                    "The text never reached the attacker's handset (dropped by the carrier, or delayed)."
+                    if channel == "sms"
+                    else "No call reached the attacker's handset."
                 )
-            texts = self._core.phones.messages(ATTACKER_HANDSET, now=now)
-            code = next((m["code"] for m in texts if m.get("code") and m.get("purpose") == "login"), None)
-            if code is None:
-                report.lines.append("No code reached the attacker's handset (the carrier blocked it?).")
-                return
-            self._core.logins.verify(started["txn_id"], started["login_token"], code, now=now, ip=SWAP_IP)
         except SlsError as exc:
-            report.outcomes[exc.code] += 1
-            report.lines.append(f"The login was refused: {exc.message}")
+            report.refused(exc)
+            report.lines.append("The login was refused.")
+            report.say_refusals()
             return
+        report.lines.append("No code reached the attacker: the swap did not get them in this time.")
+
+    def _codes_on_handset(self, number: str, *, now: int, channel: str | None = None) -> dict[str, str]:
+        """Login codes for ``number`` on the attacker's handset by message or call id, newest first: texts
+        (``sms``), calls (``voice``), or both. Only those sent to this victim: the handset holds every
+        swapped SIM's."""
+        phones = self._core.phones
+        items = []
+        if channel in (None, "sms"):
+            items += phones.messages(ATTACKER_HANDSET, now=now)
+        if channel in (None, "voice"):
+            items += phones.calls(ATTACKER_HANDSET, now=now)
+        return {
+            str(i["id"]): str(i["code"])
+            for i in items
+            if i.get("to") == number and i.get("purpose") == "login" and i.get("code")
+        }
+
+    def _got_in(self, report: Report, channel: str) -> None:
         report.succeeded = True
         report.outcomes["logged_in"] += 1
+        how = "read the SMS code" if channel == "sms" else "answered the voice callback, heard the code"
         report.lines.append(
-            "The attacker read the SMS code on their handset and logged in: SMS is a restricted "
-            "authenticator (NIST SP 800-63B); IB Key or a card would have stopped this."
+            f"The attacker {how} on their handset and logged in: SMS and voice callbacks are restricted "
+            "authenticators (NIST SP 800-63B); IB Key or a card would have stopped this."
         )

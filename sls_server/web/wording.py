@@ -35,6 +35,17 @@ IBKEY_CHALLENGE_STEPS = (
     "Enter the response string from IB Key in the Response field and select Log in.",
 )
 
+#: The same steps on "verify your identity" (step-up), whose button is Continue: the broker's "How to verify
+#: your identity using your Secure Login Device" ends each procedure with "click Continue".
+CARD_VERIFY_STEPS = (
+    *CARD_STEPS[:-1],
+    "A response code will appear: enter its 8 digits in the Response field and click Continue.",
+)
+IBKEY_VERIFY_STEPS = (
+    *IBKEY_CHALLENGE_STEPS[:-1],
+    "Enter the response string from IB Key in the Response field and click Continue.",
+)
+
 
 def factor_name(type_: str) -> str:
     return FACTOR_NAMES.get(type_, type_)
@@ -92,6 +103,10 @@ def explain(code: str, message: str, extra: dict[str, Any], *, kind: str = "") -
         return "Too many failed login attempts from your address." + after
     if code == "invalid_response":
         left = extra.get("attempts_left")
+        if left == 0:  # the step is spent: another answer would only be told it expired
+            return (
+                "The security code you entered is not valid, and no attempts are left. Please log in again."
+            )
         tail = f" {left} attempt{'s' if left != 1 else ''} left." if left is not None else ""
         return "The security code you entered is not valid." + tail
     if code == "challenge_expired":
@@ -114,3 +129,10 @@ def explain(code: str, message: str, extra: dict[str, Any], *, kind: str = "") -
     if code == "session_active":
         return "You are already logged in elsewhere; log out there first."
     return message
+
+
+def verification_ended(code: str, message: str, extra: dict[str, Any], *, kind: str = "") -> str:
+    """A step-up ("verify your identity") that cannot go on: the refusal's sentence, but the way on is the
+    task again from the account page, not a new login (the session is still there)."""
+    said = explain(code, message, extra, kind=kind).removesuffix(" Please log in again.")
+    return f"{said} Start the task again from your account."

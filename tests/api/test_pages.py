@@ -8,16 +8,11 @@ import re
 
 from conftest import EnrolledUser
 from flask.testing import FlaskClient
+from page_forms import csrf, open_withdrawal_step_up, start_page_login
 
 from sls_server.http.security import CSP_PAGES
 
 PAGES = ("/", "/sim", "/trainer", "/docs", "/logged-out?reason=idle")
-
-
-def csrf(html: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert found, "a form without its CSRF token"
-    return found.group(1)
 
 
 def test_pages_are_html_under_the_strict_csp_with_no_inline_script(client: FlaskClient) -> None:
@@ -84,3 +79,59 @@ def test_trainer_routes_need_the_signed_in_trainer(client: FlaskClient) -> None:
     assert client.get("/trainer/events").status_code == 401
     assert client.post("/trainer/clock", json={"step": "day"}).status_code == 401
     assert client.post("/trainer/attack", json={"attack": "brute_force", "username": "a"}).status_code == 401
+
+
+def test_the_last_wrong_response_ends_the_login_with_a_sentence_saying_so(
+    client: FlaskClient, alice: EnrolledUser
+) -> None:
+    path, token = start_page_login(client, alice)
+    attempts = client.application.extensions["sls"].settings.verify_attempts
+    for left in range(attempts - 1, 0, -1):
+        wrong = client.post(path + "/verify", data={"response": "00000000", "csrf_token": token})
+        assert f"{left} attempt" in wrong.get_data(as_text=True)
+        assert 'data-testid="step-response"' in wrong.get_data(as_text=True)
+    last = client.post(path + "/verify", data={"response": "00000000", "csrf_token": token})
+    html = last.get_data(as_text=True)
+    assert last.status_code == 401
+    assert "no attempts are left" in html and "log in again" in html
+    assert 'data-testid="login-form"' in html, "back at the password: the way to start again"
+    assert 'data-testid="step-response"' not in html
+    dropped = next(c for c in last.headers.getlist("Set-Cookie") if c.startswith("sls_page_login="))
+    assert "Max-Age=0" in dropped or "expires=Thu, 01 Jan 1970" in dropped
+
+
+def test_the_last_wrong_step_up_response_ends_the_verification_with_a_way_back(
+    client: FlaskClient, alice: EnrolledUser
+) -> None:
+    token = open_withdrawal_step_up(client, alice)
+    attempts = client.application.extensions["sls"].settings.verify_attempts
+    for _ in range(attempts - 1):
+        wrong = client.post("/account/verify", data={"response": "00000000", "csrf_token": token})
+        assert 'data-testid="step-response"' in wrong.get_data(as_text=True)
+    last = client.post("/account/verify", data={"response": "00000000", "csrf_token": token})
+    html = last.get_data(as_text=True)
+    assert last.status_code == 401
+    assert "no attempts are left" in html and 'data-testid="account-back"' in html
+    assert 'data-testid="step-response"' not in html and "log in again" not in html
+    assert client.get("/account/verify").headers["Location"] == "/account", "nothing waits any more"
+
+
+def test_the_verify_page_names_its_continue_button_and_the_task_without_a_stray_space(
+    client: FlaskClient, alice: EnrolledUser
+) -> None:
+    open_withdrawal_step_up(client, alice)
+    html = client.get("/account/verify").get_data(as_text=True)
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert "Withdraw funds: 2,500 EUR." in text
+    assert 'data-testid="step-submit">Continue<' in html
+    assert "click Continue" in text, "the broker's verify-identity procedure: the button is Continue"
+    assert "Log in" not in text.replace("Log in again", "")
+
+
+def test_a_locked_card_shows_locked_when_its_page_is_loaded(client: FlaskClient, alice: EnrolledUser) -> None:
+    for _ in range(3):  # the card's own PIN counter: three wrong PINs lock it
+        client.post(f"/sim/v1/dscplus/{alice.device_id}/respond", json={"pin": "0000", "challenge": "123456"})
+    html = client.get(f"/sim/card/{alice.device_id}").get_data(as_text=True)
+    display = re.search(r'<output [^>]*data-testid="card-display"[^>]*>([^<]*)</output>', html)
+    assert display and display.group(1) == "LOCKED"
+    assert "This card is locked." in html

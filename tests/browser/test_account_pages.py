@@ -4,9 +4,13 @@ waiting), and step-up ("verify your identity") for a withdrawal and a new phone 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import expect
+
+from sls_server.store.embedded import EmbeddedRedis
 
 from .pages_kit import PASSWORD, World, log_in_with_password
 
@@ -91,3 +95,35 @@ def test_changing_the_phone_number_needs_a_step_up_and_texts_both_numbers(world:
     expect(page.get_by_test_id("account-done")).to_contain_text("phone number was changed")
     assert any("phone number" in m["text"] for m in world.messages("+15555550199"))
     assert any("phone number" in m["text"] for m in world.messages("+15555550160"))
+
+
+def test_a_redis_outage_is_not_a_logout_on_the_account_page(
+    sls_serve: Callable[..., Any], admin_headers: dict[str, str], tmp_path: Path, page: Any
+) -> None:
+    """The countdown's poll answered 503: the page says it cannot check, stays, and goes on once Redis is
+    back (it used to read the 503 as "ended" and send the user to the logged-out page)."""
+    own = EmbeddedRedis(tmp_path / "own-redis", appendonly=True).start()
+    try:
+        server = sls_serve(workers=1, redis=own.url, SLS_REDIS_TIMEOUT="0.5")
+        log_in_with_card(page, World(server.url, admin_headers), "uma")
+        own.stop()
+        expect(page.get_by_test_id("session-unavailable")).to_be_visible()
+        expect(page).to_have_url(re.compile(r"/account$"))
+        own.start()
+        expect(page.get_by_test_id("session-unavailable")).to_be_hidden()
+        expect(page.get_by_test_id("account-username")).to_have_text("uma")
+    finally:
+        own.stop()
+
+
+def test_the_verified_line_goes_when_the_step_up_is_no_longer_fresh(world: World, page: Any) -> None:
+    card_id = log_in_with_card(page, world, "vera", pin="2580")
+    page.get_by_test_id("withdraw-amount").fill("100")
+    page.get_by_test_id("withdraw-submit").click()
+    challenge = page.get_by_test_id("step-challenge").inner_text()
+    page.get_by_test_id("step-response").fill(world.card_response(card_id, "2580", challenge))
+    page.get_by_test_id("step-submit").click()
+    expect(page.get_by_test_id("account-verified")).to_contain_text("withdrawal")
+    world.advance(5 * 60 + 1)  # past SLS_STEPUP_VALIDITY (5 min), well within the idle timeout
+    expect(page.get_by_test_id("account-verified")).to_be_hidden()
+    expect(page.get_by_test_id("account-username")).to_have_text("vera")

@@ -168,3 +168,29 @@ def test_several_devices_ask_which_first_then_the_authenticator_app(world: World
     login.get_by_test_id("step-response").fill(phone.get_by_test_id("totp-code").inner_text())
     login.get_by_test_id("step-submit").click()
     expect(login.get_by_test_id("account-username")).to_have_text("iris")
+
+
+def test_temporary_passcode_with_letters_is_accepted_by_the_page(world: World, page: Any) -> None:
+    """The passcode is letters and digits (``factors/temporary.py``): the field must let the browser send it.
+    Typed in lower case, as a user reading it off a phone call may: the server compares it case-blind."""
+    world.user("tess")
+    passcode = str(world.device("tess", "temporary", days=3)["passcode"])
+    log_in_with_password(page, world.url, "tess")
+    expect(page.get_by_test_id("login-step")).to_have_attribute("data-factor", "temporary")
+    page.get_by_test_id("step-response").fill(passcode.lower())
+    page.get_by_test_id("step-submit").click()
+    expect(page.get_by_test_id("account-username")).to_have_text("tess")
+
+
+def test_use_another_device_opens_the_list_of_devices(world: World, page: Any) -> None:
+    world.user("mia", phone="+15555550147")
+    world.device("mia", "dscplus", pin="2468")
+    world.device("mia", "totp")
+    log_in_with_password(page, world.url, "mia")
+    page.get_by_test_id("factor-option-dscplus").check()
+    page.get_by_test_id("factor-select-submit").click()
+    expect(page.get_by_test_id("login-step")).to_have_attribute("data-factor", "dscplus")
+    expect(page.get_by_test_id("switch-totp")).to_be_hidden()
+    page.get_by_test_id("step-other-devices").click()
+    page.get_by_test_id("switch-totp").click()  # waits for it to be visible: the list opened
+    expect(page.get_by_test_id("login-step")).to_have_attribute("data-factor", "totp")

@@ -3,12 +3,13 @@ clock buttons, and a staged attack whose defences show in the feed and the users
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import World
+from .pages_kit import PASSWORD, World
 
 
 def sign_in(page: Any, world: World) -> None:
@@ -34,14 +35,77 @@ def test_the_feed_shows_a_new_event_within_a_second(world: World, page: Any) -> 
 
 def test_clock_buttons_move_the_server_clock(world: World, page: Any) -> None:
     sign_in(page, world)
-    before = requests.get(world.url + "/admin/v1/clock", headers=world.admin, timeout=10).json()["offset_s"]
+    clock = requests.get(world.url + "/admin/v1/clock", headers=world.admin, timeout=10).json()
+    assert clock["offset_s"] == 0, "an empty Redis: the clock was never moved"
     page.get_by_test_id("clock-plus-15m").click()
-    expect(page.get_by_test_id("clock-offset")).to_have_text(f"offset {before + 900} s")
+    expect(page.get_by_test_id("clock-offset")).to_have_text("offset +15 min")
     page.get_by_test_id("clock-plus-1d").click()
-    expect(page.get_by_test_id("clock-offset")).to_have_text(f"offset {before + 900 + 86400} s")
+    expect(page.get_by_test_id("clock-offset")).to_have_text("offset +1 d 15 min")
     page.get_by_test_id("clock-reset").click()
     expect(page.get_by_test_id("clock-offset")).to_have_text("offset 0 s")
-    expect(page.locator("[data-testid=feed-event][data-type='clock.moved']")).to_have_count(3)
+    moves = page.locator("[data-testid=feed-event][data-type='clock.moved']")
+    expect(moves).to_have_count(3)
+    expect(moves.nth(1)).to_contain_text("offset +1 d 15 min")  # newest first: the +1 day move
+
+
+def test_the_console_follows_clock_moves_made_elsewhere_and_the_locks_they_lift(
+    world: World, page: Any
+) -> None:
+    """``sls clock``, the admin API or a scenario move the clock: the clock card and the table follow
+    (a lock past its wait reads ok), with no reload."""
+    world.user("quinn")
+    world.device("quinn", "dscplus", pin="1234")
+    sign_in(page, world)
+    page.get_by_test_id("attack-user").select_option("quinn")
+    page.get_by_test_id("attack-kind").select_option("brute_force")
+    page.get_by_test_id("attack-run").click()
+    expect(page.get_by_test_id("trainer-lock-quinn")).to_contain_text("locked")
+    wait = page.locator("[data-testid=trainer-lock-quinn] [data-lock-s]")
+    expect(wait).to_have_text(re.compile(r"^(1\u00a0min|[1-5]?[0-9]\u00a0s)$"))  # never "52" / "s" apart
+    locked = page.locator("[data-testid=feed-event][data-type='account.locked']").first
+    expect(locked).to_contain_text("wait 1 min")
+    world.advance(2 * 3600 + 60)
+    expect(page.get_by_test_id("clock-offset")).to_have_text("offset +2 h 1 min")
+    expect(page.get_by_test_id("trainer-lock-quinn")).to_contain_text("ok")
+
+
+def test_the_lock_countdown_ticks_between_two_reads_of_the_table(world: World, page: Any) -> None:
+    """The browser's clock is driven (Playwright's fake timers, paused), not waited for: once the table is
+    read, the countdown moves on by the seconds the browser lives through, with no other read between."""
+    world.user("ruth")
+    world.device("ruth", "dscplus", pin="1234")
+    page.clock.install()
+    sign_in(page, world)
+    page.clock.pause_at(page.evaluate("Date.now()") + 1000)
+    page.get_by_test_id("attack-user").select_option("ruth")
+    page.get_by_test_id("attack-kind").select_option("brute_force")
+    page.get_by_test_id("attack-run").click()
+    expect(page.get_by_test_id("attack-result")).to_contain_text("The defences held.")
+    logged = requests.get(world.url + "/admin/v1/events", headers=world.admin, timeout=10).json()["events"]
+    expect(page.get_by_test_id("feed-event")).to_have_count(len(logged))  # no event left to redraw the table
+    page.clock.run_for(400)  # the redraw those events asked for (a 300 ms debounce)
+    wait = page.locator("[data-testid=trainer-lock-ruth] [data-lock-s]")
+    expect(wait).to_be_visible()
+    read = int(wait.get_attribute("data-lock-s") or 0)
+    page.clock.run_for(5_000)  # short of the console's own 10 s refresh
+    expect(wait).to_have_text(spoken(read - 5))
+
+
+def spoken(seconds: int) -> str:
+    """What the console shows for a wait (``SLS.duration``), with the no-break spaces it puts in."""
+    minutes, secs = divmod(seconds, 60)
+    said = f"{secs} s" if not minutes else f"{minutes} min" + (f" {secs} s" if secs else "")
+    return said.replace(" ", "\u00a0")
+
+
+def test_the_victim_list_follows_users_created_after_the_page_loaded(world: World, page: Any) -> None:
+    world.user("pete")
+    sign_in(page, world)
+    page.get_by_test_id("attack-user").select_option("pete")
+    world.user("zoe")
+    expect(page.get_by_test_id("trainer-user-zoe")).to_be_visible()
+    expect(page.get_by_test_id("attack-user").locator("option")).to_have_text(["pete", "zoe"])
+    expect(page.get_by_test_id("attack-user")).to_have_value("pete")
 
 
 def test_a_staged_brute_force_locks_the_account_and_the_feed_shows_it(world: World, page: Any) -> None:
@@ -82,3 +146,26 @@ def test_a_staged_sim_swap_reaches_an_sms_user_and_shows_the_attacker_handset(
     expect(phone.get_by_test_id("cond-sim-swapped")).to_be_checked()
     phone.get_by_test_id("cond-sim-swapped").uncheck()
     expect(phone.get_by_test_id("phone-attacker")).to_be_hidden()
+
+
+def test_the_attacker_handset_says_which_number_each_text_and_call_was_meant_for(
+    world: World, page: Any
+) -> None:
+    """Every swapped SIM lands in the one attacker handset: each message and call says whose number it was."""
+    for name, phone, type_ in (("rosa", "+15555550171", "sms"), ("vic", "+15555550172", "voice")):
+        world.user(name, phone=phone)
+        world.device(name, type_)
+        swapped = requests.put(
+            f"{world.url}/sim/v1/phones/{phone}/conditions", json={"sim_swapped_to": "attacker"}, timeout=10
+        )
+        assert swapped.status_code == 200, swapped.text
+        login = {"username": name, "password": PASSWORD}
+        assert requests.post(world.url + "/api/v1/auth/login", json=login, timeout=10).status_code == 200
+    page.goto(world.url + "/sim/phone/rosa")
+    text = page.get_by_test_id("attacker-inbox").get_by_test_id("sms-message")
+    expect(text).to_have_count(1)
+    expect(text.get_by_test_id("msg-to")).to_have_text("Sent to +15555550171")
+    call = page.get_by_test_id("attacker-calls").get_by_test_id("call-entry")
+    expect(call).to_have_count(1)
+    expect(call.get_by_test_id("msg-to")).to_have_text("Sent to +15555550172")
+    expect(page.get_by_test_id("phone-victim").get_by_test_id("msg-to")).to_have_count(0)

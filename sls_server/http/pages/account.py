@@ -15,12 +15,12 @@ from flask.typing import ResponseReturnValue
 
 from ...auth.errors import SessionExpired
 from ...auth.sessions import Session
-from ...errors import NotAuthenticated, SlsError
+from ...errors import NotAuthenticated, SlsError, StoreUnavailable
 from ...web.wording import duration, factor_name
 from ..common import client_ip, core, now, session_cookie
 from ..crosssite import form_token, require_form_token
 from . import bp
-from .kit import drop_session_cookie, page
+from .kit import answers_json, drop_session_cookie, page
 
 #: Seconds before automatic logoff at which the page warns (and offers to stay logged in).
 WARN_BEFORE_S = 120
@@ -31,6 +31,13 @@ def current_session(*, extend: bool) -> Session:
     return core().sessions.authenticate(session_cookie(), now=now(), ip=client_ip(), extend=extend)
 
 
+def fresh_step_ups(session: Session) -> list[str]:
+    """The purposes a step-up verified recently enough to count now (the account page's "Identity verified
+    for" line, which the page redraws from each poll as the clock moves)."""
+    at = now()
+    return sorted(purpose for purpose, until in session.verified.items() if until > at)
+
+
 def session_body(session: Session) -> dict[str, Any]:
     at = now()
     return {
@@ -39,6 +46,7 @@ def session_body(session: Session) -> dict[str, Any]:
         "idle_expires_in": max(session.idle_expires_at - at, 0),
         "expires_in": max(session.expires_at - at, 0),
         "warn_before": WARN_BEFORE_S,
+        "verified": fresh_step_ups(session),
     }
 
 
@@ -55,7 +63,9 @@ def gone(exc: SlsError) -> ResponseReturnValue:
 def account_page() -> ResponseReturnValue:
     try:
         session = current_session(extend=True)
-    except (NotAuthenticated, SlsError) as exc:
+    except StoreUnavailable:
+        raise  # an outage is not a logout (kit._unavailable answers it)
+    except SlsError as exc:
         return gone(exc)
     done = request.args.get("done")
     return page(
@@ -65,7 +75,7 @@ def account_page() -> ResponseReturnValue:
         body=session_body(session),
         factor_name=factor_name,
         idle_minutes=core().settings.idle_timeout // 60,
-        verified=sorted(p for p, until in session.verified.items() if until > now()),
+        verified=fresh_step_ups(session),
         done=done if done in ("withdrawal", "change_contact") else None,
         ref=(request.args.get("ref") or "")[:32],
         section="account",
@@ -73,16 +83,20 @@ def account_page() -> ResponseReturnValue:
 
 
 @bp.get("/account/session")
+@answers_json
 def account_session() -> ResponseReturnValue:
     try:
         return jsonify(session_body(current_session(extend=False)))
     except SessionExpired:
         return jsonify({"state": "expired", "next": "/logged-out?reason=idle"})
+    except StoreUnavailable:
+        raise  # 503: the page keeps counting down and asks again, it does not log the user out
     except SlsError:
         return jsonify({"state": "ended", "next": "/logged-out?reason=ended"})
 
 
 @bp.post("/account/tickle")
+@answers_json
 def account_tickle() -> ResponseReturnValue:
     """ "Stay logged in": activity, as any request in a session is."""
     try:
@@ -90,6 +104,8 @@ def account_tickle() -> ResponseReturnValue:
         return jsonify(session_body(current_session(extend=True)))
     except SessionExpired:
         return jsonify({"state": "expired", "next": "/logged-out?reason=idle"})
+    except StoreUnavailable:
+        raise
     except SlsError as exc:
         return jsonify({"state": "ended", "next": "/logged-out?reason=ended", "error": exc.code})
 
@@ -99,6 +115,8 @@ def logout() -> ResponseReturnValue:
     try:
         require_form_token()
         session = current_session(extend=False)
+    except StoreUnavailable:
+        raise
     except SlsError as exc:
         return gone(exc)
     core().sessions.end(session.id, now=now())

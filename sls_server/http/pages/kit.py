@@ -6,17 +6,25 @@ before a session exists (the login, the trainer's and the simulators' sign-in, t
 ``sls_browser``: a random HttpOnly, SameSite=Strict cookie this module sets on the first page a browser
 sees. The token rides in the form's hidden ``csrf_token`` field, or, for the pages' scripts, in the
 ``X-CSRF-Token`` header, read from the page's ``<meta name="csrf-token">``.
+
+**Outages.** A Redis outage (``StoreUnavailable``) is never a logout, a missing device or an ended login:
+views let it through (``except StoreUnavailable: raise`` before any ``except SlsError``) and
+:func:`_unavailable` answers 503 ``store_unavailable``: the JSON error for a route the pages' scripts read
+(marked :func:`answers_json`), an error page for every other.
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from flask import current_app, g, render_template, request
+from flask import current_app, g, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 
-from ...errors import SlsError
+from ...errors import SlsError, StoreUnavailable
 from ...web.sealed import PageSeal
 from ...web.wording import explain
 from ..common import SECURE_SESSION_COOKIE, SESSION_COOKIE, core
@@ -26,6 +34,13 @@ from . import bp
 
 BROWSER_COOKIE = "sls_browser"
 _BROWSER_ID = "browser:"
+log = logging.getLogger("sls_server.http")
+View = TypeVar("View", bound=Callable[..., ResponseReturnValue])
+#: The endpoints whose answer a page's script reads as JSON (see :func:`answers_json`).
+JSON_ENDPOINTS: set[str] = set()
+#: A path's first segment: the page section it belongs to (the nav's highlight) and where that section starts.
+SECTIONS = {"account": "account", "logout": "account", "sim": "sim", "trainer": "trainer"}
+SECTION_HOMES = {"account": "/account", "sim": "/sim", "trainer": "/trainer", "login": "/"}
 
 
 def seal(label: str) -> PageSeal:
@@ -108,3 +123,23 @@ def page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
     context.setdefault("csrf_token", browser_token())
     context.setdefault("section", "")
     return render_template(template, **context), status
+
+
+# --- outages ---------------------------------------------------------------------------------------------
+
+
+def answers_json(view: View) -> View:
+    """Mark a page route whose answer a script reads as JSON: an outage there is the JSON error, which the
+    script can tell from an ended session, not an HTML page."""
+    JSON_ENDPOINTS.add(f"{bp.name}.{view.__name__}")
+    return view
+
+
+@bp.errorhandler(StoreUnavailable)
+def _unavailable(exc: StoreUnavailable) -> ResponseReturnValue:
+    log.warning("%s: %s", exc.code, exc.message)
+    if request.endpoint in JSON_ENDPOINTS:
+        return jsonify(exc.body()), exc.status
+    section = SECTIONS.get(request.path.strip("/").split("/")[0], "login")
+    retry = request.path if request.method == "GET" else SECTION_HOMES[section]  # a form is not re-sent
+    return page("unavailable.html", exc.status, section=section, retry=retry)

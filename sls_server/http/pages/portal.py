@@ -14,11 +14,20 @@ from flask import Response, jsonify, redirect, request
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as BaseResponse
 
-from ...errors import SlsError
+from ...errors import SlsError, StoreUnavailable
 from ...web.wording import CARD_STEPS, IBKEY_CHALLENGE_STEPS, device_label, factor_name
 from ..common import client_ip, core, now
 from . import bp
-from .kit import drop_cookie, page, require_browser_token, say, seal, set_cookie, set_session_cookie
+from .kit import (
+    answers_json,
+    drop_cookie,
+    page,
+    require_browser_token,
+    say,
+    seal,
+    set_cookie,
+    set_session_cookie,
+)
 
 LOGIN_COOKIE = "sls_page_login"
 #: Refusals after which this login cannot go on: the page starts over at the password.
@@ -36,6 +45,14 @@ FATAL = frozenset(
         "ip_restricted",
     }
 )
+
+
+def ends_step(exc: SlsError) -> bool:
+    """Whether this refusal leaves no way on for the step: a fatal one, or a wrong answer that used the last
+    attempt (the step is spent; the next answer would only be told the code expired)."""
+    return exc.code in FATAL or (exc.code == "invalid_response" and exc.extra.get("attempts_left") == 0)
+
+
 NOTICES = {
     "sms": "A new security code was sent by SMS.",
     "voice": "You will receive a call within a minute: be ready to write down the code it reads out.",
@@ -144,7 +161,7 @@ def _switch(
             txn_id, state["token"], type_, device_id, now=now(), ip=client_ip(), mode=mode
         )
     except SlsError as exc:
-        if exc.code in FATAL:
+        if ends_step(exc):
             return _start_over(txn_id, exc)
         return step_view(txn_id, state, say(exc), exc.status)
     state = {**state, "factor": switched["factor"], "chosen": True}
@@ -209,7 +226,7 @@ def login_verify(txn_id: str) -> ResponseReturnValue:
     try:
         done = core().logins.verify(txn_id, state["token"], response, now=now(), ip=client_ip())
     except SlsError as exc:
-        if exc.code in FATAL:
+        if ends_step(exc):
             return _start_over(txn_id, exc)
         return step_view(txn_id, state, say(exc), exc.status)
     answer = redirect("/account", 303)
@@ -219,13 +236,17 @@ def login_verify(txn_id: str) -> ResponseReturnValue:
 
 
 @bp.get("/login/<txn_id>/status")
+@answers_json
 def login_status(txn_id: str) -> ResponseReturnValue:
-    """What the waiting page polls while the user approves the push in the app."""
+    """What the waiting page polls while the user approves the push in the app (an outage: 503, and the
+    page polls on)."""
     state = _state(txn_id)
     if not state:
         return jsonify({"state": "ended", "message": "This login has ended. Please log in again."})
     try:
         body, result = core().logins.status(txn_id, state["token"], now=now(), ip=client_ip())
+    except StoreUnavailable:
+        raise
     except SlsError as exc:
         return jsonify({"state": "ended", "message": say(exc)})
     if result is not None:

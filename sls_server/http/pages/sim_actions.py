@@ -19,7 +19,7 @@ from ...sim import speech
 from ...web.wording import explain
 from ..common import client_ip, core, now
 from . import bp
-from .kit import require_browser_token
+from .kit import answers_json, require_browser_token
 from .simulators import authenticators, keypads, locked_out
 
 MAX_SHOWN = 20
@@ -102,17 +102,19 @@ def sim_card_key(device_id: str) -> ResponseReturnValue:
 
 
 def _handset_view(handset: str) -> dict[str, Any]:
+    """A handset's texts and calls, each with the number it was sent to: the attacker's handset holds every
+    swapped SIM's, and only ``to`` tells whose code is whose."""
     phones = core().phones
     audio = speech.available()
     calls = [
         {
-            **{k: c.get(k) for k in ("id", "at", "transcript", "code")},
+            **{k: c.get(k) for k in ("id", "at", "to", "transcript", "code")},
             "audio_url": f"/sim/phone/{handset}/calls/{c['id']}/audio" if audio else None,
         }
         for c in phones.calls(handset, now=now())[:MAX_SHOWN]
     ]
     messages = [
-        {k: m.get(k) for k in ("id", "at", "from", "text", "code")}
+        {k: m.get(k) for k in ("id", "at", "from", "to", "text", "code")}
         for m in phones.messages(handset, now=now())[:MAX_SHOWN]
     ]
     return {"number": handset, "messages": messages, "calls": calls}
@@ -198,6 +200,7 @@ def sim_phone_conditions(username: str) -> ResponseReturnValue:
 
 
 @bp.get("/sim/phone/<handset>/calls/<call_id>/audio")
+@answers_json
 def sim_call_audio(handset: str, call_id: str) -> ResponseReturnValue:
     if locked_out() or not is_handset(handset):
         return jsonify({"error": "not_found", "message": "No such call."}), 404

@@ -15,7 +15,7 @@ from flask import redirect, request
 from flask.typing import ResponseReturnValue
 
 from ...accounts.errors import UserNotFound
-from ...errors import SlsError, UnknownDevice
+from ...errors import SlsError, StoreUnavailable, UnknownDevice
 from ...sim.authenticator import AuthenticatorApp
 from ...sim.card_keypad import CardKeypads
 from ...web.wording import factor_name
@@ -83,6 +83,8 @@ def sim_card(device_id: str) -> ResponseReturnValue:
         return door()
     try:
         card = keypads().card(device_id)
+    except StoreUnavailable:
+        raise  # an outage is not a missing card (kit._unavailable answers it)
     except (UnknownDevice, SlsError):
         return page("sim_missing.html", 404, what="card", section="sim")
     return page("sim_card.html", card=card, section="sim")
@@ -94,6 +96,8 @@ def sim_phone(username: str) -> ResponseReturnValue:
         return door()
     try:
         user = core().users.get(username)
+    except StoreUnavailable:
+        raise  # an outage is not a missing phone
     except (UserNotFound, SlsError):
         return page("sim_missing.html", 404, what="phone", section="sim")
     return page("sim_phone.html", username=user.username, phone=user.phone, section="sim")

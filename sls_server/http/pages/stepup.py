@@ -17,13 +17,14 @@ from flask.typing import ResponseReturnValue
 
 from ...accounts.users import PHONE_RE
 from ...auth.sessions import Session
-from ...errors import SlsError
-from ...web.wording import CARD_STEPS, IBKEY_CHALLENGE_STEPS, factor_name
+from ...errors import SlsError, StoreUnavailable
+from ...web.wording import CARD_VERIFY_STEPS, IBKEY_VERIFY_STEPS, factor_name, verification_ended
 from ..common import client_ip, core, now
 from ..crosssite import form_token, require_form_token
 from . import bp
 from .account import current_session, gone
-from .kit import drop_cookie, page, say, seal, set_cookie, set_session_cookie
+from .kit import answers_json, drop_cookie, page, say, seal, set_cookie, set_session_cookie
+from .portal import ends_step
 
 VERIFY_COOKIE = "sls_page_verify"
 VERIFY_PATH = "/account/verify"
@@ -58,7 +59,7 @@ def _run(session: Session, task: dict[str, Any]) -> str:
     return str(done["request_id"])
 
 
-def _problem(message: str, status: int) -> ResponseReturnValue:
+def _problem(message: str, status: int) -> tuple[str, int]:
     return page("account_problem.html", status, csrf_token=form_token(), message=message, section="account")
 
 
@@ -66,6 +67,8 @@ def _begin(kind: str) -> ResponseReturnValue:
     try:
         require_form_token()
         session = current_session(extend=True)
+    except StoreUnavailable:
+        raise  # an outage is not a logout (kit._unavailable answers it)
     except SlsError as exc:
         return gone(exc)
     task, problem = _task_from_form(kind)
@@ -78,6 +81,8 @@ def _begin(kind: str) -> ResponseReturnValue:
         opened = core().stepup.begin(
             session, task["purpose"], now=now(), ip=client_ip(), type_=None, device_id=None
         )
+    except StoreUnavailable:
+        raise
     except SlsError as exc:
         return _problem(say(exc), exc.status)
     state = {"txn_id": opened["txn_id"], "factor": opened["factor"], "task": task}
@@ -110,8 +115,8 @@ def _verify_page(state: dict[str, Any], message: str | None = None, status: int 
         task=state["task"],
         title=PURPOSE_TITLES[state["task"]["purpose"]],
         factor_name=factor_name,
-        card_steps=CARD_STEPS,
-        ibkey_steps=IBKEY_CHALLENGE_STEPS,
+        card_steps=CARD_VERIFY_STEPS,
+        ibkey_steps=IBKEY_VERIFY_STEPS,
         message=message,
         section="account",
     )
@@ -128,6 +133,8 @@ def _verified(state: dict[str, Any], token: str) -> tuple[Response, str]:
 def verify_page() -> ResponseReturnValue:
     try:
         session = current_session(extend=True)
+    except StoreUnavailable:
+        raise  # an outage is not a logout (kit._unavailable answers it)
     except SlsError as exc:
         return gone(exc)
     state = _pending(session)
@@ -139,6 +146,8 @@ def verify_submit() -> ResponseReturnValue:
     try:
         require_form_token()
         session = current_session(extend=True)
+    except StoreUnavailable:
+        raise  # an outage is not a logout (kit._unavailable answers it)
     except SlsError as exc:
         return gone(exc)
     state = _pending(session)
@@ -149,7 +158,15 @@ def verify_submit() -> ResponseReturnValue:
         return _verify_page(state, "Enter the security code.", 400)
     try:
         _, token = core().stepup.complete(session, state["txn_id"], response, now=now(), ip=client_ip())
+    except StoreUnavailable:
+        raise
     except SlsError as exc:
+        if ends_step(exc):  # spent: the form would only be told it expired; the task starts again
+            said = verification_ended(exc.code, exc.message, exc.extra, kind=type(exc).__name__)
+            body, status = _problem(said, exc.status)
+            ended = Response(body, status, mimetype="text/html")
+            drop_cookie(ended, VERIFY_COOKIE, path=VERIFY_PATH)
+            return ended
         return _verify_page(state, say(exc), exc.status)
     assert token is not None  # a typed response either verifies or raises
     _, target = _verified(state, token)
@@ -160,10 +177,14 @@ def verify_submit() -> ResponseReturnValue:
 
 
 @bp.get(VERIFY_PATH + "/status")
+@answers_json
 def verify_status() -> ResponseReturnValue:
-    """What the waiting page polls while the user approves the step-up's push."""
+    """What the waiting page polls while the user approves the step-up's push (an outage: 503, and the page
+    polls on)."""
     try:
         session = current_session(extend=False)
+    except StoreUnavailable:
+        raise
     except SlsError:
         return jsonify({"state": "ended", "message": "Your session has ended. Please log in again."})
     state = _pending(session)
@@ -171,6 +192,8 @@ def verify_status() -> ResponseReturnValue:
         return jsonify({"state": "ended", "message": "Nothing is waiting for verification."})
     try:
         body, token = core().stepup.complete(session, state["txn_id"], None, now=now(), ip=client_ip())
+    except StoreUnavailable:
+        raise
     except SlsError as exc:
         return jsonify({"state": "ended", "message": say(exc)})
     if token is None:

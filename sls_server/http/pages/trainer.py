@@ -23,6 +23,7 @@ from .kit import page, require_browser_token
 #: The admin clock's range (2000-01-01 .. 2100-01-01 UTC), as ``/admin/v1/clock`` keeps it.
 CLOCK_MIN, CLOCK_MAX = 946684800, 4102444800
 CLOCK_STEPS = {"minute": 60, "quarter": 900, "day": 86400}
+NBSP = "\u00a0"
 ATTACK_TITLES = {
     "password_spray": "Password spray",
     "brute_force": "Brute force",
@@ -33,6 +34,8 @@ ATTACK_TITLES = {
 
 
 def users_view() -> list[dict[str, Any]]:
+    """Each user's row: the lock's wait in seconds too (``lock_wait_s``), which the console counts down
+    between two redraws; the wait as read never breaks between the number and its unit."""
     at = now()
     shown = []
     for name in core().users.names():
@@ -44,7 +47,8 @@ def users_view() -> list[dict[str, Any]]:
                 "username": name,
                 "disabled": record.disabled,
                 "locked": lock["locked"],
-                "lock_wait": duration(max(waits)) if waits else None,
+                "lock_wait": duration(max(waits)).replace(" ", NBSP) if waits else None,
+                "lock_wait_s": max(waits) if waits else None,
                 "failures": max((b["failures"] for b in lock["buckets"].values()), default=0),
                 "sessions": core().sessions.of_user(name, now=at),
                 "devices": [d for d in core().devices.of_user(name) if d.status != "revoked"],
@@ -99,11 +103,15 @@ def trainer_sign_out() -> ResponseReturnValue:
 
 @bp.get("/trainer/users")
 def trainer_users() -> ResponseReturnValue:
-    """The users table alone, redrawn by the console as events arrive."""
+    """The users table alone, with the server's clock on it: what the console redraws as events arrive and
+    every few seconds (a lock lapses, the clock moves by ``sls clock``, a user is added: the table, the
+    clock card, the lock countdowns and the victim list follow from this one answer)."""
     refused = _json_guard()
     if refused:
         return refused
-    return page("_trainer_users.html", users=users_view(), factor_name=factor_name)
+    return page(
+        "_trainer_users.html", users=users_view(), clock=core().clock.reading(), factor_name=factor_name
+    )
 
 
 def _action(run: Callable[[dict[str, Any]], Any]) -> ResponseReturnValue:

@@ -1,4 +1,5 @@
-/* The account page's automatic-logoff countdown, the warning before it, and "Stay logged in".
+/* The account page's automatic-logoff countdown, the warning before it, "Stay logged in", and the step-ups
+   that still count ("Identity verified for").
    The server's clock is the truth: the page asks /account/session every 2 s (without counting as activity)
    and counts down locally in between. */
 "use strict";
@@ -9,6 +10,8 @@
   const warning = root.querySelector("[data-testid=logoff-warning]");
   const warningCount = root.querySelector("[data-testid=logoff-warning-countdown]");
   const stay = root.querySelector("[data-testid=stay-logged-in]");
+  const unavailable = root.querySelector("[data-testid=session-unavailable]");
+  const verified = root.querySelector("[data-testid=account-verified]");
   const warnBefore = Number(root.dataset.warnBefore);
   let idleAt = Date.now() + Number(root.dataset.idleIn) * 1000;
   let absoluteAt = Date.now() + Number(root.dataset.expiresIn) * 1000;
@@ -22,6 +25,9 @@
     if (body.state !== "active") { leave(body.next || "/logged-out?reason=ended"); return false; }
     idleAt = Date.now() + body.idle_expires_in * 1000;
     absoluteAt = Date.now() + body.expires_in * 1000;
+    /* a step-up counts for a few minutes of the server's clock: the line goes when it no longer does */
+    verified.hidden = !body.verified.length;
+    verified.querySelector("[data-field=verified]").textContent = body.verified.join(", ");
     render();
     return true;
   }
@@ -35,14 +41,22 @@
     warningCount.textContent = SLS.clock(left);
   }
 
+  /* An answer that is not the session's (503 store_unavailable while Redis is away) says nothing about the
+     session: the page says it cannot check, keeps counting down, and asks again. Only the server's own
+     word (expired, ended) sends the user to the logged-out page. */
+  function checked(answer) {
+    unavailable.hidden = answer.ok;
+    return answer.ok;
+  }
+
   stay.addEventListener("click", async function () {
     const answer = await SLS.call("POST", root.dataset.tickleUrl);
-    apply(answer.data);
+    if (checked(answer)) apply(answer.data);
   });
   setInterval(render, 1000);
   render();
   SLS.poll(async function () {
     const answer = await SLS.call("GET", root.dataset.sessionUrl);
-    return apply(answer.data);
+    return checked(answer) ? apply(answer.data) : true;
   }, 2000);
 })();

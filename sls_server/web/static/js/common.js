@@ -38,6 +38,29 @@ window.SLS = (function () {
     return h ? h + ":" + mm + ":" + ss : mm + ":" + ss;
   }
 
+  /* A wait as the server's wording.duration says it: 75 -> "1 min 15 s", 3600 -> "60 min"; with no-break
+     spaces, so "52 s" never wraps between the number and its unit. */
+  function duration(seconds) {
+    const total = Math.max(0, Math.floor(seconds || 0));
+    const m = Math.floor(total / 60), s = total % 60;
+    const said = m ? m + " min" + (s ? " " + s + " s" : "") : s + " s";
+    return said.replace(/ /g, "\u00a0");
+  }
+
+  /* A signed clock offset in the units a person reads: 97384627 -> "+1,127 d 3 h 17 min 7 s", 900 -> "+15 min". */
+  function offset(seconds) {
+    const total = Math.trunc(Number(seconds) || 0);
+    if (!total) return "0 s";
+    let left = Math.abs(total);
+    const parts = [];
+    [["d", 86400], ["h", 3600], ["min", 60], ["s", 1]].forEach(function ([unit, size]) {
+      const n = Math.floor(left / size);
+      left -= n * size;
+      if (n) parts.push(n.toLocaleString("en-US") + "\u00a0" + unit);
+    });
+    return (total < 0 ? "\u2212" : "+") + parts.join(" ");
+  }
+
   function el(tag, attrs, children) {
     const node = document.createElement(tag);
     Object.entries(attrs || {}).forEach(function ([k, v]) {
@@ -50,5 +73,18 @@ window.SLS = (function () {
     return node;
   }
 
-  return { call: call, poll: poll, clock: clock, el: el, csrfToken: csrfToken };
+  /* A link to a <details> (the login step's "Use another device") opens it: the browser itself only
+     scrolls to a fragment, and a closed <details> shows nothing but its summary. */
+  function openDetails(hash) {
+    const id = decodeURIComponent((hash || "").slice(1));
+    const target = id ? document.getElementById(id) : null;
+    if (target && target.tagName === "DETAILS") target.open = true;
+  }
+  document.addEventListener("click", function (event) {
+    const link = event.target.closest && event.target.closest('a[href^="#"]');
+    if (link) openDetails(link.getAttribute("href"));
+  });
+  openDetails(window.location.hash);
+
+  return { call: call, poll: poll, clock: clock, duration: duration, offset: offset, el: el, csrfToken: csrfToken };
 })();

@@ -13,21 +13,31 @@
     return new Date(at * 1000).toISOString().slice(11, 19) + " UTC";
   }
 
-  function message(m) {
+  /* The number a text or call was sent to, when it is not this handset's own: the attacker's handset holds
+     every swapped SIM, and this is what tells one victim's code from another's. */
+  function sentTo(item, number) {
+    return item.to && item.to !== number
+      ? SLS.el("p", { class: "msg-to muted mono", "data-testid": "msg-to", text: "Sent to " + item.to })
+      : null;
+  }
+
+  function message(m, number) {
     const text = SLS.el("p", { class: "msg-text", text: m.text });
     return SLS.el("li", { class: "msg", "data-testid": "sms-message", "data-code": m.code || "" }, [
       SLS.el("p", { class: "msg-head" }, [SLS.el("strong", { text: m.from }), SLS.el("span", { class: "muted", text: when(m.at) })]),
+      sentTo(m, number),
       text,
       m.code ? SLS.el("p", { class: "msg-code mono", "data-testid": "sms-code", text: m.code }) : null,
     ]);
   }
 
-  function call(c) {
+  function call(c, number) {
     const play = c.audio_url
       ? SLS.el("button", { type: "button", class: "btn btn-dark btn-small", "data-testid": "call-play", "data-audio": c.audio_url, text: "▶ Play" })
       : SLS.el("span", { class: "muted", text: "(no audio on this server: read the transcript)" });
     return SLS.el("li", { class: "msg call", "data-testid": "call-entry" }, [
       SLS.el("p", { class: "msg-head" }, [SLS.el("strong", { text: "IBKR · voice callback" }), SLS.el("span", { class: "muted", text: when(c.at) })]),
+      sentTo(c, number),
       SLS.el("p", { class: "msg-text", "data-testid": "call-transcript", text: c.transcript }),
       play,
     ]);
@@ -59,9 +69,10 @@
   }
 
   function drawHandset(root, handset) {
-    root.querySelector("[data-field=number]").textContent = handset ? handset.number : "";
-    draw(root, "messages", handset ? handset.messages : [], message);
-    draw(root, "calls", handset ? handset.calls : [], call);
+    const number = handset ? handset.number : "";
+    root.querySelector("[data-field=number]").textContent = number;
+    draw(root, "messages", handset ? handset.messages : [], function (m) { return message(m, number); });
+    draw(root, "calls", handset ? handset.calls : [], function (c) { return call(c, number); });
   }
 
   function drawConditions(conditions) {

@@ -1,5 +1,11 @@
 /* The trainer console: the live audit feed (server-sent events; EventSource reconnects by itself and
-   resumes from Last-Event-ID), the clock buttons, staged attacks, and a users table redrawn as events come. */
+   resumes from Last-Event-ID), the clock buttons, staged attacks, and the users table.
+
+   The console keeps up with the server, whoever changes it (its own buttons, `sls clock`, the admin API, a
+   scenario): the users table is redrawn from /trainer/users when an event says something changed, every
+   REFRESH_MS in any case (a lock lapses without an event), and when a lock's countdown reaches zero. That
+   one answer carries the server's clock, so the clock card, the lock countdowns and the victim list all
+   follow from it; between two answers the clock and the countdowns tick here, every second. */
 "use strict";
 (function () {
   const root = document.querySelector("[data-trainer]");
@@ -10,26 +16,93 @@
   const clockNow = root.querySelector("[data-testid=clock-now]");
   const clockOffset = root.querySelector("[data-testid=clock-offset]");
   const result = root.querySelector("[data-testid=attack-result]");
+  const victims = root.querySelector("[data-testid=attack-user]");
   const MAX_SHOWN = 200;
+  const REFRESH_MS = 10000;
   const ALARM = /failed|locked|rejected|rate_limited|denied|refused|replaced|sign_in_failed|expired/;
   const GOOD = /succeeded|approved|verified|unlocked|activated/;
+  /* Events after which the table (or the clock) may read differently. */
+  const CHANGES = /^(login|account|session|user|device|ip|card|stepup|clock)\./;
 
-  function showClock(now, offset) {
-    clockNow.textContent = new Date(now * 1000).toISOString().replace("T", " ").slice(0, 19) + " UTC";
-    clockOffset.textContent = "offset " + offset + " s";
+  /* The server's clock as last read: its time then, its offset, and when (here) it was read. */
+  const server = { now: 0, offset: 0, readAt: Date.now() };
+
+  function utc(seconds) {
+    return new Date(seconds * 1000).toISOString().replace("T", " ").slice(0, 19) + " UTC";
   }
-  showClock(Number(clockNow.dataset.now), Number(clockOffset.textContent.replace(/[^0-9-]/g, "")) || 0);
+
+  function elapsed() {
+    return Math.max(0, Math.floor((Date.now() - server.readAt) / 1000));
+  }
+
+  /* A new reading of the server's clock; the ticks restart from it, so each second shown is a whole one. */
+  let ticker = null;
+  function readClock(now, offset) {
+    server.now = Number(now);
+    server.offset = Number(offset);
+    server.readAt = Date.now();
+    clearInterval(ticker);
+    ticker = setInterval(tick, 1000);
+  }
+
+  /* Every second: the clock card and the lock countdowns move on; a lock that reaches zero asks the server. */
+  function tick() {
+    const gone = elapsed();
+    clockNow.textContent = utc(server.now + gone);
+    clockOffset.textContent = "offset " + SLS.offset(server.offset);
+    clockOffset.title = server.offset + " s";
+    let lapsed = false;
+    usersBox.querySelectorAll("[data-lock-s]").forEach(function (wait) {
+      const left = Number(wait.dataset.lockS) - gone;
+      if (left > 0) wait.textContent = SLS.duration(left);
+      else lapsed = true;
+    });
+    if (lapsed) refreshUsers();
+  }
+
+  /* The victim list is the table's users, in its order; the chosen victim stays chosen. */
+  function syncVictims(table) {
+    const names = Array.from(table.querySelectorAll("tr[data-username]"), function (row) { return row.dataset.username; });
+    const shown = Array.from(victims.options, function (option) { return option.value; });
+    if (names.join("\n") === shown.join("\n")) return;
+    const chosen = victims.value;
+    victims.replaceChildren.apply(victims, names.map(function (name) { return SLS.el("option", { value: name, text: name }); }));
+    if (names.includes(chosen)) victims.value = chosen;
+  }
+
+  function adopt(table) {
+    readClock(table.dataset.clockNow, table.dataset.clockOffset);
+    syncVictims(table);
+    tick();
+  }
 
   let usersTimer = null;
+  let periodic = null;
   function refreshUsers() {
     clearTimeout(usersTimer);
     usersTimer = setTimeout(async function () {
-      const response = await fetch(root.dataset.usersUrl, { credentials: "same-origin" });
+      clearTimeout(periodic);
+      periodic = setTimeout(refreshUsers, REFRESH_MS);
+      let response;
+      try { response = await fetch(root.dataset.usersUrl, { credentials: "same-origin" }); } catch (e) { return; }
       if (!response.ok) return;
       const doc = new DOMParser().parseFromString(await response.text(), "text/html");
       const table = doc.querySelector("[data-testid=trainer-users]");
-      if (table) usersBox.replaceChildren(document.importNode(table, true));
+      if (!table) return;
+      const drawn = document.importNode(table, true);
+      usersBox.replaceChildren(drawn);
+      adopt(drawn);
     }, 300);
+  }
+
+  /* An event's detail in words: "wait 1 min" for wait_s, "offset +1 d 3 h" for offset_s, lists joined. */
+  function detailText(key, value) {
+    const seconds = /_s$/.test(key) && typeof value === "number";
+    const name = key.replace(/_s$/, "").replace(/_/g, " ");
+    if (seconds) return name + " " + (key === "offset_s" ? SLS.offset(value) : SLS.duration(value));
+    if (Array.isArray(value)) return value.length ? name + " " + value.join(", ").replace(/_/g, " ") : null;
+    if (value !== null && typeof value === "object") return null;
+    return name + " " + value;
   }
 
   function describe(e) {
@@ -40,7 +113,8 @@
     if (e.result) parts.push(e.result);
     if (e.detail) {
       Object.entries(e.detail).forEach(function ([k, v]) {
-        if (typeof v !== "object") parts.push(k.replace(/_/g, " ") + " " + v);
+        const said = detailText(k, v);
+        if (said) parts.push(said);
       });
     }
     return parts.join(" · ");
@@ -55,7 +129,7 @@
     ]);
     feed.prepend(item);
     while (feed.children.length > MAX_SHOWN) feed.lastChild.remove();
-    if (/^(login|account|session|user|device|ip|card|stepup)\./.test(e.type)) refreshUsers();
+    if (CHANGES.test(e.type)) refreshUsers();
   }
 
   const source = new EventSource(root.dataset.eventsUrl);
@@ -69,7 +143,7 @@
     const clockButton = event.target.closest("[data-clock]");
     if (clockButton) {
       const answer = await SLS.call("POST", "/trainer/clock", { step: clockButton.dataset.clock });
-      if (answer.ok) showClock(answer.data.now, answer.data.offset_s);
+      if (answer.ok) { readClock(answer.data.now, answer.data.offset_s); tick(); }
       refreshUsers();
       return;
     }
@@ -101,4 +175,7 @@
     );
     refreshUsers();
   });
+
+  adopt(usersBox.querySelector("[data-testid=trainer-users]"));
+  periodic = setTimeout(refreshUsers, REFRESH_MS);
 })();

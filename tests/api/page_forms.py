@@ -1,0 +1,45 @@
+"""What the page tests do as a browser would, without one: read a form's CSRF token, start a login on the
+login page, ask for a withdrawal (its step-up), sign in to the trainer console. Shared by ``test_pages.py``,
+``test_trainer_attacks.py`` and ``test_pages_outage.py``."""
+
+from __future__ import annotations
+
+import re
+
+from conftest import ADMIN_TOKEN, EnrolledUser
+from flask.testing import FlaskClient
+
+
+def csrf(html: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert found, "a form without its CSRF token"
+    return found.group(1)
+
+
+def sign_in_to_console(client: FlaskClient) -> str:
+    """Signed in to ``/trainer`` with the admin token, as the sign-in form does; the CSRF token the console's
+    script sends (``X-CSRF-Token``) with its actions."""
+    token = csrf(client.get("/trainer").get_data(as_text=True))
+    signed = client.post("/trainer/sign-in", data={"token": ADMIN_TOKEN, "csrf_token": token})
+    assert signed.status_code == 303 and signed.headers["Location"] == "/trainer"
+    return csrf(client.get("/trainer").get_data(as_text=True))
+
+
+def start_page_login(client: FlaskClient, user: EnrolledUser) -> tuple[str, str]:
+    """A login started on the login page: the step's path and the browser's CSRF token."""
+    token = csrf(client.get("/").get_data(as_text=True))
+    form = {"username": user.username, "password": user.password, "csrf_token": token}
+    started = client.post("/login", data=form)
+    assert started.status_code == 303
+    return started.headers["Location"], token
+
+
+def open_withdrawal_step_up(client: FlaskClient, user: EnrolledUser) -> str:
+    """Logged in (the API's session cookie, shared with the pages), a withdrawal asked for on the account
+    page: its step-up waits at ``/account/verify``; the session's CSRF token."""
+    user.log_in()
+    token = csrf(client.get("/account").get_data(as_text=True))
+    form = {"amount": "2500", "currency": "EUR", "csrf_token": token}
+    asked = client.post("/account/withdrawal", data=form)
+    assert asked.status_code == 303 and asked.headers["Location"] == "/account/verify"
+    return token

@@ -1,0 +1,89 @@
+"""Fail closed on the pages too: with Redis gone, a page that needs state answers 503 ``store_unavailable``
+(an error page for an HTML page, the JSON error for a route the pages' scripts read), never "logged out",
+"no such phone" or the login page, as if the session or the device had gone. When Redis is back, the same
+session goes on. A real redis-server is stopped under the app, as in ``tests/e2e/test_redis_faults.py``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import EnrolledUser
+from flask.testing import FlaskClient
+from page_forms import open_withdrawal_step_up, sign_in_to_console, start_page_login
+
+from sls_server import create_app
+from sls_server.store.embedded import EmbeddedRedis
+
+
+@dataclass
+class Outage:
+    """One app on its own redis-server, a user logged in with a step-up and a page login waiting; then the
+    redis-server stopped."""
+
+    client: FlaskClient
+    redis: EmbeddedRedis
+    alice: EnrolledUser
+    session_token: str
+    login_path: str
+
+
+@pytest.fixture
+def outage(app_config: dict[str, Any], admin_headers: dict[str, str], tmp_path: Path) -> Iterator[Outage]:
+    own = EmbeddedRedis(tmp_path / "own-redis", appendonly=True).start()  # its data outlives a restart
+    try:
+        client = create_app({**app_config, "REDIS_URL": own.url, "REDIS_TIMEOUT": 0.5}).test_client()
+        alice = EnrolledUser(client, admin_headers, "alice", "1234")
+        login_path, _ = start_page_login(client, alice)
+        session_token = open_withdrawal_step_up(client, alice)
+        sign_in_to_console(client)
+        own.stop()
+        yield Outage(client, own, alice, session_token, login_path)
+    finally:
+        own.stop()
+
+
+def assert_unavailable_json(answer: Any, what: str) -> None:
+    assert answer.status_code == 503, f"{what}: {answer.status_code}"
+    assert answer.get_json()["error"] == "store_unavailable", what
+
+
+def assert_unavailable_page(answer: Any, what: str) -> None:
+    assert answer.status_code == 503, f"{what}: {answer.status_code} {answer.headers.get('Location')}"
+    assert answer.mimetype == "text/html", what
+    assert 'data-testid="store-unavailable"' in answer.get_data(as_text=True), what
+
+
+def test_the_scripts_json_routes_answer_503_not_logged_out(outage: Outage) -> None:
+    client, csrf_header = outage.client, {"X-CSRF-Token": outage.session_token}
+    assert_unavailable_json(client.get("/account/session"), "the countdown's poll")
+    assert_unavailable_json(client.post("/account/tickle", headers=csrf_header), "stay logged in")
+    assert_unavailable_json(client.get(outage.login_path + "/status"), "a login's push poll")
+    assert_unavailable_json(client.get("/account/verify/status"), "a step-up's push poll")
+    assert_unavailable_json(client.get("/sim/phone/alice/state"), "the phone page's poll")
+
+
+def test_html_pages_answer_an_error_page_not_a_redirect_or_not_found(outage: Outage) -> None:
+    client, form = outage.client, {"csrf_token": outage.session_token}
+    assert_unavailable_page(client.get("/account"), "the account page")
+    assert_unavailable_page(client.get("/account/verify"), "the verify page")
+    assert_unavailable_page(
+        client.post("/account/verify", data={**form, "response": "1"}), "a step-up answer"
+    )
+    assert_unavailable_page(client.post("/account/phone", data={**form, "phone": "+15555550100"}), "a task")
+    assert_unavailable_page(client.post("/logout", data=form), "log out")
+    assert_unavailable_page(client.get("/sim"), "the simulators")
+    assert_unavailable_page(client.get("/sim/phone/alice"), "a phone")
+    assert_unavailable_page(client.get(f"/sim/card/{outage.alice.device_id}"), "a card")
+    assert_unavailable_page(client.get("/trainer"), "the trainer console")
+
+
+def test_the_session_goes_on_when_redis_is_back(outage: Outage) -> None:
+    assert outage.client.get("/account").status_code == 503
+    outage.redis.start()
+    back = outage.client.get("/account/session")
+    assert back.status_code == 200 and back.get_json()["state"] == "active"
+    assert outage.client.get("/account").status_code == 200

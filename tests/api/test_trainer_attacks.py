@@ -1,0 +1,93 @@
+"""The trainer console's staged attacks (``sls_server/sim/attacks.py``), through ``/trainer/attack`` as the
+console's script calls it. What an attack reports must be what the services did, for every kind of victim:
+a trainer reads it out to the room."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.testing import FlaskClient
+from ibkey_world import PASSWORD as IBKEY_PASSWORD
+from ibkey_world import World as IbkeyWorld
+from page_forms import sign_in_to_console
+
+PASSWORD = "Prism-Willow-Canyon-3"
+
+
+def victim(client: FlaskClient, headers: dict[str, str], name: str, type_: str, phone: str) -> None:
+    """A user with a phone number and one device (a card gets the PIN 1234)."""
+    made = client.post(
+        "/admin/v1/users", json={"username": name, "password": PASSWORD, "phone": phone}, headers=headers
+    )
+    assert made.status_code == 201, made.get_json()
+    device = {"type": type_, **({"pin": "1234"} if type_ == "dscplus" else {})}
+    enrolled = client.post(f"/admin/v1/users/{name}/devices", json=device, headers=headers)
+    assert enrolled.status_code == 201, enrolled.get_json()
+
+
+def attack(client: FlaskClient, kind: str, username: str, password: str | None = None) -> dict[str, Any]:
+    token = sign_in_to_console(client)
+    body = {"attack": kind, "username": username, "password": password}
+    answer = client.post("/trainer/attack", json=body, headers={"X-CSRF-Token": token})
+    assert answer.status_code == 200, answer.get_json()
+    return answer.get_json()  # type: ignore[no-any-return]
+
+
+def test_a_sim_swap_gets_a_voice_only_user_through_the_call_that_follows_the_sim(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    victim(client, admin_headers, "vic", "voice", "+15555550105")
+    result = attack(client, "sim_swap", "vic", PASSWORD)
+    assert result["attacker_succeeded"] is True, result["summary"]
+    assert result["outcomes"]["logged_in"] == 1
+    assert "call" in result["summary"] and "no SMS" not in result["summary"]
+    calls = client.get("/sim/v1/phones/attacker/calls").get_json()["calls"]
+    assert [c["to"] for c in calls] == ["+15555550105"]
+
+
+def test_a_sim_swap_answers_the_voice_callback_when_the_carrier_drops_the_text(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    victim(client, admin_headers, "sam", "sms", "+15555550104")
+    number = "+15555550104"
+    blocked = client.put(f"/sim/v1/phones/{number}/conditions", json={"carrier_blocks_sms": True})
+    assert blocked.status_code == 200, blocked.get_json()
+    result = attack(client, "sim_swap", "sam", PASSWORD)
+    assert result["attacker_succeeded"] is True, result["summary"]
+    assert "dropped" in result["summary"] and "call" in result["summary"]
+
+
+def test_a_sim_swap_on_a_card_user_gains_nothing_and_says_why(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    victim(client, admin_headers, "carl", "dscplus", "+15555550101")
+    result = attack(client, "sim_swap", "carl", PASSWORD)
+    assert result["attacker_succeeded"] is False
+    assert "no SMS or voice-callback factor" in result["summary"]
+    assert "Digital Security Card+" in result["summary"]
+
+
+def test_attacks_on_a_locked_account_without_ib_key_say_it_is_locked_not_that_the_password_was_wrong(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    victim(client, admin_headers, "carl", "dscplus", "+15555550101")
+    assert attack(client, "brute_force", "carl")["outcomes"]["account_locked"] > 0
+    pushed = attack(client, "push_bombing", "carl", PASSWORD)
+    assert set(pushed["outcomes"]) == {"account_locked"}
+    assert "password was refused" not in pushed["summary"]
+    assert "locked" in pushed["summary"] and "carl has no IB Key" in pushed["summary"]
+    swapped = attack(client, "sim_swap", "carl", PASSWORD)
+    assert "password was refused" not in swapped["summary"] and "locked" in swapped["summary"]
+
+
+def test_push_bombing_an_ib_key_user_counts_the_pushes_and_the_limit(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    world = IbkeyWorld(client, admin_headers)
+    world.user("alice")
+    world.activated("alice", "android")
+    limit = client.application.extensions["sls"].settings.push_limit
+    result = attack(client, "push_bombing", "alice", IBKEY_PASSWORD)
+    assert result["outcomes"]["push_sent"] == limit
+    assert f"{limit} notifications reached" in result["summary"]
+    assert "rate_limited" in result["summary"]
