@@ -19,6 +19,7 @@ from rich.text import Text
 from .loader import Scenario
 from .runner import ScenarioResult
 from .steps import StepResult
+from .targets import InProcessTarget, RemoteTarget, TargetError
 from .world import World
 
 ICONS = {"passed": ("✓", "green"), "failed": ("✗", "bold red")}
@@ -75,6 +76,15 @@ class ConsoleReport:
             Text(f"  {result.status} in {result.seconds:.2f}s{message}", style=style), overflow="fold"
         )
         self.console.print()
+
+
+def close_target(target: InProcessTarget | RemoteTarget, console: Console) -> None:
+    """Close the target after a run; a server whose clock could not be put back is a warning, not a lost
+    report (every result is in already)."""
+    try:
+        target.close()
+    except (TargetError, ConnectionError) as exc:
+        console.print(Text(f"warning: {exc}", style="yellow"), overflow="fold")
 
 
 def summary(console: Console, results: list[ScenarioResult]) -> None:

@@ -102,3 +102,32 @@ def test_the_demo_server_ignores_modules_in_the_folder_it_is_started_from(tmp_pa
     )
     assert shown.returncode == 0, shown.stdout + shown.stderr
     assert "card.pin_locked" in shown.stdout
+
+
+def test_a_server_runs_each_scenario_frozen_and_gets_its_clock_back(
+    sls_serve: Callable[..., ServerProcess], tmp_path: Path
+) -> None:
+    """The runner freezes a server's clock for every scenario and puts it back as it was after the run:
+    running at its offset, or frozen at its instant."""
+    import requests
+
+    server = sls_serve(workers=2)
+    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    frozen = tmp_path / "frozen.scenario.yaml"
+    frozen.write_text(
+        "name: frozen\ndescription: The clock stands at setup.clock on the server too.\n"
+        'setup: {clock: "2031-01-01T00:00:00Z"}\nsteps:\n'
+        "  - http: {method: GET, path: /admin/v1/clock, auth: admin}\n"
+        "    expect: {json: {now: 1924992000, frozen: true}}\n"
+    )
+    for before in ({"advance_s": 3600}, {"set_at": 1_800_000_000, "freeze": True}):
+        requests.post(f"{server.url}/admin/v1/clock", json={"freeze": False}, headers=admin, timeout=10)
+        was = requests.post(f"{server.url}/admin/v1/clock", json=before, headers=admin, timeout=10).json()
+        ran = sls("run", str(frozen), "--server", server.url, "--admin-token", ADMIN_TOKEN, "--json")
+        assert ran.returncode == 0, ran.stdout + ran.stderr
+        after = requests.get(f"{server.url}/admin/v1/clock", headers=admin, timeout=10).json()
+        assert after["frozen"] is was["frozen"], before
+        if was["frozen"]:
+            assert after["now"] == was["now"] == 1_800_000_000
+        else:
+            assert abs(after["offset_s"] - was["offset_s"]) <= 1, (was, after)  # a second may turn
