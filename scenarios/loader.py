@@ -192,6 +192,26 @@ def library_files() -> list[Path]:
     return sorted(library_dir().glob(f"*{SUFFIX}"))
 
 
+def nothing_found(targets: list[str]) -> str:
+    """Why ``targets`` named no scenario, and which YAML files there were passed over for their name."""
+    folders = [Path(t) for t in targets if Path(t).is_dir()]
+    passed_over = sorted(
+        str(file)
+        for folder in folders
+        for pattern in ("*.yml", "*.yaml")
+        for file in folder.rglob(pattern)
+        if not file.name.endswith(SUFFIX)
+    )
+    where = ", ".join(targets) or "nothing named"
+    message = f"no scenario found in {where}: only files named *{SUFFIX} are collected"
+    if passed_over:
+        shown = ", ".join(passed_over[:5]) + (
+            f" and {len(passed_over) - 5} more" if len(passed_over) > 5 else ""
+        )
+        message += f"; passed over {shown} (name a scenario NAME{SUFFIX})"
+    return message
+
+
 def resolve(targets: list[str], *, everything: bool = False) -> list[Path]:
     """Files for ``targets``: paths (a folder means its ``*.scenario.yaml``), else library names.
 

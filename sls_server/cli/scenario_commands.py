@@ -17,14 +17,19 @@ from .output import EXIT_FAILED, EXIT_USAGE, CliError, err, out, print_json, tab
 
 
 def _files(targets: tuple[str, ...], everything: bool) -> list[Path]:
-    from scenarios.loader import resolve
+    """The files named; a usage error when they are none (an empty folder, or only misnamed files), so a
+    run or a validation of nothing can never look like a green one."""
+    from scenarios.loader import nothing_found, resolve
 
     if not targets and not everything:
         raise CliError("name scenarios (files, folders or library names) or give --all", EXIT_USAGE)
     try:
-        return resolve(list(targets), everything=everything)
+        files = resolve(list(targets), everything=everything)
     except LookupError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
+    if not files:
+        raise CliError(nothing_found(list(targets)), EXIT_USAGE)
+    return files
 
 
 def _load_all(files: list[Path]) -> list[Any]:
@@ -137,7 +142,7 @@ def run(
         raise CliError(str(exc), EXIT_USAGE) from None
     if as_json:
         print_json(document)
-    if not all(r.ok for r in results):
+    if not results or not all(r.ok for r in results):
         sys.exit(EXIT_FAILED)
 
 
@@ -234,7 +239,7 @@ def validate(targets: tuple[str, ...], everything: bool, as_json: bool) -> None:
         print_json(checked)
     else:
         print_problems(checked, out(), err())
-    if not all(entry["valid"] for entry in checked):
+    if not checked or not all(entry["valid"] for entry in checked):
         sys.exit(EXIT_FAILED)
 
 

@@ -99,3 +99,22 @@ def test_every_command_has_help_with_an_example() -> None:
     for command in ("run", "list", "show", "new", "validate", "demo", "reference"):
         code, out, _ = sls(command, "--help")
         assert code == 0 and "Example" in out and "sls scenario" in out, command
+
+
+def test_a_run_or_validation_that_finds_nothing_is_a_usage_error(tmp_path: Path) -> None:
+    """An empty folder, or one holding only misnamed files, used to print FAILED and exit 0 (and validate
+    printed nothing, exit 0): a CI job pointed at the wrong folder stayed green."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    junit = tmp_path / "e.xml"
+    code, out, err = sls("run", str(empty), "--json", "--junit", str(junit))
+    assert code == 2 and out == "" and not junit.exists()
+    assert f"no scenario found in {empty}: only files named *.scenario.yaml are collected" in err
+    misnamed = tmp_path / "misnamed"
+    misnamed.mkdir()
+    (misnamed / "login.scenario.yml").write_text("name: login\n")
+    (misnamed / "notes.yaml").write_text("a: 1\n")
+    for command in ("run", "validate"):
+        code, _, err = sls(command, str(misnamed))
+        assert code == 2, command
+        assert "login.scenario.yml" in err and "notes.yaml" in err and "NAME.scenario.yaml" in err
