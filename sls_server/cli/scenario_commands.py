@@ -32,6 +32,23 @@ def _files(targets: tuple[str, ...], everything: bool) -> list[Path]:
     return files
 
 
+def _tagged(files: list[Path], tags: tuple[str, ...]) -> list[Path]:
+    """The files with one of ``tags``, and every file that does not load: its tags cannot be read, and a
+    broken file is reported as an error case, as without ``--tag``, never filtered out of sight."""
+    from scenarios.loader import ScenarioInvalid, load
+
+    kept = []
+    for file in files:
+        try:
+            scenario = load(file)
+        except ScenarioInvalid:
+            kept.append(file)
+            continue
+        if set(tags) & set(scenario.tags):
+            kept.append(file)
+    return kept
+
+
 def _load_all(files: list[Path]) -> list[Any]:
     from scenarios.loader import ScenarioInvalid, load
 
@@ -111,7 +128,9 @@ def run(
     """Run scenarios; exit 0 only when every one passed (or failed as it declared it would).
 
     \b
-    In-process by default: an app and an embedded Redis of the run's own, wiped before each scenario.
+    A file that is not a valid scenario is an error case of the report (with or without --tag) and the
+    others still run. In-process by default: an app and an embedded Redis of the run's own, wiped before
+    each scenario.
     With --server the runner is an HTTP client of that server: it needs the admin token, wipes the
     server before each scenario, and sends actors' addresses as X-Forwarded-For, so the server must
     trust this machine (SLS_TRUSTED_PROXIES=127.0.0.1/32); a scenario fails if an address did not take.
@@ -128,7 +147,7 @@ def run(
 
     files = _files(targets, everything)
     if tags:
-        files = [s.path for s in _load_all(files) if set(tags) & set(s.tags)]
+        files = _tagged(files, tags)
         if not files:
             raise CliError(f"no scenario has the tag {', '.join(tags)}", EXIT_USAGE)
     if server and not admin_token:  # the one `sls demo` printed, as every server command finds it

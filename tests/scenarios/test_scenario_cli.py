@@ -118,3 +118,28 @@ def test_a_run_or_validation_that_finds_nothing_is_a_usage_error(tmp_path: Path)
         code, _, err = sls(command, str(misnamed))
         assert code == 2, command
         assert "login.scenario.yml" in err and "notes.yaml" in err and "NAME.scenario.yaml" in err
+
+
+def test_with_tag_an_invalid_file_is_an_error_case_and_the_others_still_run(tmp_path: Path) -> None:
+    """It used to cancel the whole run (``not a valid scenario``, exit 1, no JUnit): without --tag the
+    same file was an error case and the others ran."""
+    folder = tmp_path / "suite"
+    folder.mkdir()
+    (folder / "good.scenario.yaml").write_text(
+        "name: good\ndescription: A valid scenario with the tag.\ntags: [smoke]\nsteps:\n"
+        "  - http: {method: GET, path: /healthz}\n    expect: {status: 200}\n"
+    )
+    (folder / "other.scenario.yaml").write_text(
+        "name: other\ndescription: A valid scenario without it.\nsteps:\n"
+        "  - http: {method: GET, path: /healthz}\n    expect: {status: 200}\n"
+    )
+    (folder / "broken.scenario.yaml").write_text(
+        "name: broken\ndescription: Not valid.\nsteps:\n  - logn: x\n"
+    )
+    for tags in ((), ("--tag", "smoke")):
+        junit = tmp_path / "junit.xml"
+        code, out, _ = sls("run", str(folder), *tags, "--json", "--junit", str(junit))
+        statuses = {s["name"]: s["status"] for s in json.loads(out)["scenarios"]}
+        assert code == 1 and statuses["good"] == "passed", tags
+        assert statuses["broken.scenario.yaml"] == "error" and ("other" in statuses) == (not tags), tags
+        assert 'errors="1"' in junit.read_text()
