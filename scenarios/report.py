@@ -7,6 +7,7 @@ appear only when one of them failed (thirty identical guesses are one line).
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -185,4 +186,22 @@ def write_junit(path: Path, results: list[ScenarioResult], *, seed: int) -> None
     root = ET.Element("testsuites")
     root.append(suite)
     ET.indent(root)
+    for element in root.iter():
+        element.text = xml_safe(element.text)
+        element.tail = xml_safe(element.tail)
+        element.attrib = {name: xml_safe(value) or "" for name, value in element.attrib.items()}
     ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+
+
+#: What XML 1.0 cannot carry, even escaped: control characters but tab, newline and carriage return, lone
+#: surrogates, U+FFFE and U+FFFF. ElementTree writes them as they are, and no parser reads the file back.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str | None) -> str | None:
+    """``text`` with each character XML 1.0 forbids shown as its escape (``\\x1b``): a scenario's
+    narration or an answer may hold terminal colours or a bell, and one such character made the whole
+    JUnit file unreadable to CI."""
+    if text is None:
+        return None
+    return _NOT_XML.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)

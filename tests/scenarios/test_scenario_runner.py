@@ -198,3 +198,25 @@ def test_the_login_binding_travels_as_a_header_as_the_cookie_or_not_at_all(
     """
     result = run(target, write(tmp_path, textwrap.dedent(steps)))
     assert result.status == "passed", result.message
+
+
+def test_junit_stays_well_formed_whatever_characters_a_scenario_holds(
+    target: InProcessTarget, tmp_path: Path
+) -> None:
+    """A terminal colour or a bell in a narration, a step's name or an answer used to land in the XML as
+    it was: XML 1.0 cannot carry it, and ``ElementTree.parse`` (like any CI's reader) refused the file."""
+    steps = """\
+    - say: "copied \\e[1mbold\\e[0m \\a"
+    - login: alice
+      name: "label \\x01 \\uFFFE"
+      expect: {status: 418}
+    """
+    result = run(target, write(tmp_path, textwrap.dedent(steps), name="control"))
+    assert result.status == "failed" and "\x01" in result.message
+    junit = tmp_path / "junit.xml"
+    report.write_junit(junit, [result], seed=0)
+    suite = ET.parse(junit).getroot().find("testsuite")
+    assert suite is not None
+    failure = suite.find("testcase/failure")
+    assert failure is not None and "label \\x01 \\ufffe" in (failure.get("message") or "")
+    assert "copied \\x1b[1mbold\\x1b[0m \\x07" in (failure.text or "")
