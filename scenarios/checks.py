@@ -2,8 +2,9 @@
 
 Walked in document order, like the runner will: an actor must be in ``actors`` (or be ``user``), a device
 name must come from ``setup.devices`` or an earlier ``enroll``, a ``${variable}`` must be set by an earlier
-step, and a scenario must assert something (at least one ``expect``). Catching these here turns a run that
-would fail at step 14 into a validation error at line 52.
+step, and a scenario must assert something (at least one ``expect``). An event type must be one the server
+writes (``event_types``): a misspelt one under ``not_happened`` would pass whatever the server did. Catching
+these here turns a run that would fail (or wrongly pass) at step 14 into a validation error at line 52.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import difflib
 import re
 from typing import Any
 
+from .event_types import EVENT_TYPES
 from .loader import Positions, Problem, _dotted
 from .values import references
 
@@ -118,11 +120,24 @@ class _Walk:
         for name in IMPLICIT.get(kind, ()):
             self.define(name, path)
         self.use(step.get("expect"), (*path, "expect"))
+        self.event_types(step.get("expect"), (*path, "expect"))
         for name in step.get("capture") or {}:
             self.define(name, (*path, "capture"))
         if kind == "capture":
             for name in body:
                 self.define(name, path)
+
+    def event_types(self, expectation: Any, path: tuple[Any, ...]) -> None:
+        events = expectation.get("events") if isinstance(expectation, dict) else None
+        for which in ("happened", "not_happened"):
+            for i, wanted in enumerate((events or {}).get(which) or []):
+                kind = wanted.get("type")
+                if not isinstance(kind, str) or "${" in kind or kind in EVENT_TYPES:
+                    continue
+                close = difflib.get_close_matches(kind, sorted(EVENT_TYPES), n=1, cutoff=0.6)
+                hint = f" (did you mean {close[0]!r}?)" if close else "; `sls scenario reference` lists them"
+                where = (*path, "events", which, i, "type")
+                self.problem(where, f"the server writes no event {kind!r}{hint}")
 
     def flow(self, kind: str, body: dict[str, Any], path: tuple[Any, ...]) -> None:
         self.use(body.get("times"), (*path, "times"))

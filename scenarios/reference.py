@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from .event_types import EVENT_TYPES
 from .schema import schema, step_types
 
 FAMILIES = {
@@ -100,4 +101,14 @@ def markdown() -> str:
             if "$ref" not in body:
                 lines += _properties(body)
             lines += _example(step["examples"][0])
+    lines += [
+        "## Event types",
+        "",
+        "What `events` may name: every type the server writes to its audit trail.",
+        "",
+    ]
+    families: dict[str, list[str]] = {}
+    for kind in sorted(EVENT_TYPES):
+        families.setdefault(kind.split(".")[0], []).append(kind)
+    lines += [f"- {', '.join(f'`{k}`' for k in kinds)}" for kinds in families.values()]
     return "\n".join(lines).rstrip() + "\n"
