@@ -157,15 +157,37 @@ def load(path: Path | str) -> Scenario:
 
 
 def check_files(files: list[Path]) -> list[dict[str, Any]]:
-    """``sls scenario validate``'s report: per file, valid or not and its problems (as dicts)."""
+    """``sls scenario validate``'s report: per file, valid or not and its problems (as dicts); a name that
+    two files share makes both invalid."""
     report: list[dict[str, Any]] = []
+    loaded: list[Scenario] = []
     for file in files:
         try:
-            load(file)
+            loaded.append(load(file))
             report.append({"file": str(file), "valid": True, "problems": []})
         except ScenarioInvalid as exc:
             report.append({"file": str(file), "valid": False, "problems": [vars(p) for p in exc.problems]})
+    for problem in duplicate_names(loaded):
+        entry = next(e for e in report if e["file"] == problem.file)
+        entry["valid"] = False
+        entry["problems"].append(vars(problem))
     return report
+
+
+def duplicate_names(scenarios: list[Scenario]) -> list[Problem]:
+    """A problem on each scenario whose ``name`` another one has too, naming the other file: the name is how
+    ``sls scenario run NAME``, reports and JUnit tell scenarios apart, so it must be unique."""
+    by_name: dict[str, list[Scenario]] = {}
+    for scenario in scenarios:
+        by_name.setdefault(scenario.name, []).append(scenario)
+    problems = []
+    for name, same in by_name.items():
+        for scenario in same if len(same) > 1 else []:
+            others = ", ".join(f"{o.path}:{o.positions.of(('name',))[0]}" for o in same if o is not scenario)
+            line, column = scenario.positions.of(("name",))
+            message = f"the name {name!r} is also the name of {others}: scenario names must be unique"
+            problems.append(Problem(str(scenario.path), line, column, "name", message))
+    return problems
 
 
 def new_file(name: str, folder: Path, *, force: bool = False) -> Path:

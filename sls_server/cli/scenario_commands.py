@@ -49,6 +49,21 @@ def _tagged(files: list[Path], tags: tuple[str, ...]) -> list[Path]:
     return kept
 
 
+def _unique_names(files: list[Path]) -> None:
+    """Refuse a run in which two files share a scenario name (reports and JUnit could not tell them apart)."""
+    from scenarios.loader import ScenarioInvalid, duplicate_names, load
+
+    loaded = []
+    for file in files:
+        try:
+            loaded.append(load(file))
+        except ScenarioInvalid:
+            continue  # reported as an error case of the run
+    clashes = duplicate_names(loaded)
+    if clashes:
+        raise CliError("\n".join(str(p) for p in clashes), EXIT_USAGE)
+
+
 def _load_all(files: list[Path]) -> list[Any]:
     from scenarios.loader import ScenarioInvalid, load
 
@@ -150,6 +165,7 @@ def run(
         files = _tagged(files, tags)
         if not files:
             raise CliError(f"no scenario has the tag {', '.join(tags)}", EXIT_USAGE)
+    _unique_names(files)
     if server and not admin_token:  # the one `sls demo` printed, as every server command finds it
         admin_token = connect(server, None).token
     try:

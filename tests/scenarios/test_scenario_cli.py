@@ -143,3 +143,17 @@ def test_with_tag_an_invalid_file_is_an_error_case_and_the_others_still_run(tmp_
         assert code == 1 and statuses["good"] == "passed", tags
         assert statuses["broken.scenario.yaml"] == "error" and ("other" in statuses) == (not tags), tags
         assert 'errors="1"' in junit.read_text()
+
+
+def test_two_files_with_one_scenario_name_are_refused_naming_both(tmp_path: Path) -> None:
+    library = next(f for f in library_files() if f.name == "dscplus-login.scenario.yaml")
+    copy = tmp_path / "my-login.scenario.yaml"
+    copy.write_text(library.read_text())
+    code, out, err = sls("run", str(copy), "dscplus-login", "--json")
+    assert code == 2 and out == ""
+    assert f"{copy}:1:7: name: the name 'dscplus-login' is also the name of {library}:1" in err
+    assert f"{library}:1:7: name: the name 'dscplus-login' is also the name of {copy}:1" in err
+    code, _, err = sls("validate", str(copy), "dscplus-login")
+    assert code == 1 and "scenario names must be unique" in err and str(library) in err and str(copy) in err
+    code, out, _ = sls("validate", str(copy), "dscplus-login", "--json")
+    assert [entry["valid"] for entry in json.loads(out)] == [False, False]
