@@ -32,6 +32,12 @@ def check(
         problems += _statuses(expectation["statuses"], rounds or [])
     if "events" in expectation:
         problems += _events(expectation["events"], world)
+    unnamed = "status" not in expectation and "error" not in expectation
+    if problems and unnamed and response is not None and not 200 <= response.status < 300:
+        # the cause, first: a refused request (401 sim_token_required) explains the field it lacks
+        problems.insert(
+            0, f"answered {response.brief()} ({_message(response)}), which `expect` does not name"
+        )
     return problems
 
 

@@ -220,3 +220,17 @@ def test_junit_stays_well_formed_whatever_characters_a_scenario_holds(
     failure = suite.find("testcase/failure")
     assert failure is not None and "label \\x01 \\ufffe" in (failure.get("message") or "")
     assert "copied \\x1b[1mbold\\x1b[0m \\x07" in (failure.text or "")
+
+
+def test_an_unexpected_refusal_is_the_headline_not_the_field_it_lacks(
+    target: InProcessTarget, tmp_path: Path
+) -> None:
+    """A step expecting only ``json`` that got a 401 used to headline ``users is missing``; the cause was
+    only in the log."""
+    steps = "- http: {method: GET, path: /admin/v1/users}\n  expect: {json: {users: {len: 0}}}\n"
+    result = run(target, write(tmp_path, steps))
+    assert result.status == "failed"
+    assert result.message.startswith("step 1 (http GET /admin/v1/users): answered 401 admin_token_required (")
+    assert result.message.endswith("; users is missing (expected len 0)")
+    named = run(target, write(tmp_path, steps.replace("json:", "status: 401, json:")))
+    assert "answered 401" not in named.message and "users is missing" in named.message
