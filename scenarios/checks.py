@@ -15,7 +15,7 @@ from typing import Any
 
 from .event_types import EVENT_TYPES
 from .loader import Positions, Problem, _dotted
-from .values import references
+from .values import duration_seconds, references
 
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 #: Variables a step sets by itself (besides its ``capture``), by step type.
@@ -117,6 +117,8 @@ class _Walk:
                         self.device(body[key], (*path, kind, key))
         if kind == "enroll":
             self.name_device(body.get("as"), (*path, kind, "as"))
+        if kind == "advance_clock":
+            self.clock_move(body, (*path, kind))
         for name in IMPLICIT.get(kind, ()):
             self.define(name, path)
         self.use(step.get("expect"), (*path, "expect"))
@@ -126,6 +128,15 @@ class _Walk:
         if kind == "capture":
             for name in body:
                 self.define(name, path)
+
+    def clock_move(self, body: Any, path: tuple[Any, ...]) -> None:
+        """A duration written out must be one the runner (and ``sls clock --advance``) can read."""
+        seconds, where = (body.get("seconds"), (*path, "seconds")) if isinstance(body, dict) else (body, path)
+        if isinstance(seconds, str) and "${" not in seconds:
+            try:
+                duration_seconds(seconds)
+            except ValueError as exc:
+                self.problem(where, str(exc))
 
     def event_types(self, expectation: Any, path: tuple[Any, ...]) -> None:
         events = expectation.get("events") if isinstance(expectation, dict) else None

@@ -38,6 +38,18 @@ def _shape(sub: dict[str, Any]) -> str:
     return str({"object": "mapping", "array": "list", "null": "nothing"}.get(kind, kind))
 
 
+def _value(body: dict[str, Any]) -> list[str]:
+    """What a step's value may be; each alternative with what it means, when the schema says."""
+    options = body.get("oneOf") or []
+    if not any(option.get("description") for option in options):
+        return [f"Value: {_shape(body)}.", ""]
+    shown = []
+    for option in options:
+        meaning = option.get("description") or ("its keys below" if "properties" in option else "")
+        shown.append(f"- {_shape(option)}" + (f": {meaning}" if meaning else ""))
+    return ["Value, one of:", "", *shown, ""]
+
+
 def _properties(body: dict[str, Any]) -> list[str]:
     options = body.get("oneOf", [body])
     rows = []
@@ -97,10 +109,11 @@ def markdown() -> str:
                 continue
             body = step["properties"][name]
             needs = " Needs an `expect`." if "expect" in step.get("required", []) else ""
-            lines += [f"### `{name}`", "", step["description"] + needs, "", f"Value: {_shape(body)}.", ""]
+            lines += [f"### `{name}`", "", step["description"] + needs, "", *_value(body)]
             if "$ref" not in body:
                 lines += _properties(body)
-            lines += _example(step["examples"][0])
+            for example in step["examples"]:
+                lines += _example(example)
     lines += [
         "## Event types",
         "",

@@ -47,6 +47,25 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
 }
 
 
+_DURATION = re.compile(r"([+-]?[0-9]+)([smhd]?)")
+_UNIT_S = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+DURATION_FORMS = "900, 15m, 2h or -1d"
+
+
+def duration_seconds(text: str | int) -> int:
+    """Seconds in a duration like ``900``, ``15m``, ``2h`` or ``-1d``; ``ValueError`` otherwise.
+
+    One grammar for every way a person moves the clock: ``sls clock --advance`` and a scenario's
+    ``advance_clock`` both read it here, so what one accepts the other does.
+    """
+    if isinstance(text, int) and not isinstance(text, bool):
+        return text
+    match = _DURATION.fullmatch(str(text).strip())
+    if match is None:
+        raise ValueError(f"{text!r} is not a duration like {DURATION_FORMS}")
+    return int(match[1]) * _UNIT_S[match[2]]
+
+
 class UndefinedVariable(LookupError):
     """A ``${name}`` no earlier step defined; the message lists the ones that are."""
 

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..transport import Response, segment
+from ..values import DURATION_FORMS, duration_seconds
 from ..world import Actor, Device, StepFailed, World
 from . import Outcome, step
 
@@ -35,11 +36,13 @@ def advance_clock(world: World, actor: Actor, body: Any, step_: dict[str, Any]) 
     if isinstance(body, dict) and "to" in body:
         payload = {"set_at": instant(body["to"])}
     else:
-        seconds: Any = body.get("seconds") if isinstance(body, dict) else body  # int() judges it below
+        seconds: Any = body.get("seconds") if isinstance(body, dict) else body
+        if not isinstance(seconds, int | str) or isinstance(seconds, bool):
+            raise StepFailed(f"advance_clock needs a duration like {DURATION_FORMS}, got {seconds!r}")
         try:
-            payload = {"advance_s": int(seconds)}
-        except (TypeError, ValueError):
-            raise StepFailed(f"advance_clock needs whole seconds, got {seconds!r}") from None
+            payload = {"advance_s": duration_seconds(seconds)}
+        except ValueError as exc:
+            raise StepFailed(f"advance_clock: {exc}") from None
     answer = world.admin("POST", "/admin/v1/clock", payload)
     now = answer.body.get("now") if isinstance(answer.body, dict) else None
     shown = datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%d %H:%M:%SZ") if now else answer.brief()

@@ -10,15 +10,15 @@ import click
 from .admin_commands import admin_options, connect, server_errors, when
 from .output import EXIT_USAGE, CliError, fields_table, print_json, print_renderable
 
-_DURATION = re.compile(r"^([+-]?[0-9]+)([smhd]?)$")
-_UNIT_S = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
-
 
 def parse_duration(text: str) -> int:
-    match = _DURATION.fullmatch(text.strip())
-    if match is None:
-        raise CliError(f"--advance: {text!r} is not a duration like 900, 15m, 2h or -1d", EXIT_USAGE)
-    return int(match[1]) * _UNIT_S[match[2]]
+    """``--advance``'s value, by the grammar a scenario's ``advance_clock`` shares (``scenarios.values``)."""
+    from scenarios.values import duration_seconds
+
+    try:
+        return duration_seconds(text)
+    except ValueError as exc:
+        raise CliError(f"--advance: {exc}", EXIT_USAGE) from None
 
 
 def parse_instant(text: str) -> int:

@@ -57,3 +57,39 @@ def test_a_scenario_sees_its_clock_frozen_at_setup_clock(target: InProcessTarget
     with freeze_time("2026-01-01 00:00:00", auto_tick_seconds=1):
         result = Runner(target).run(load(file))
     assert result.status == "passed", result.message
+
+
+def test_advance_clock_takes_the_durations_sls_clock_takes(target: InProcessTarget, tmp_path: Path) -> None:
+    """``advance_clock: 16m`` was refused ("a ${variable} holding seconds") while ``sls clock --advance
+    15m`` took it; both read one grammar now (``scenarios.values.duration_seconds``)."""
+    from sls_server.cli.clock_cmd import parse_duration
+
+    assert [parse_duration(d) for d in ("900", "16m", "2h", "-1d", "30s")] == [900, 960, 7200, -86400, 30]
+    file = tmp_path / "durations.scenario.yaml"
+    file.write_text(
+        "name: durations\ndescription: Durations as sls clock --advance takes them.\nsteps:\n"
+        "  - advance_clock: 16m\n  - advance_clock: {seconds: 2h}\n  - advance_clock: -1d\n"
+        "  - http: {method: GET, path: /admin/v1/clock, auth: admin}\n"
+        f"    expect: {{json: {{now: {DEFAULT_CLOCK + 960 + 7200 - 86400}}}}}\n"
+    )
+    result = Runner(target).run(load(file))
+    assert result.status == "passed", result.message
+    assert result.steps[0].title.startswith("advance_clock 16m: now 2030-01-01 09:16:00Z")
+
+
+def test_a_duration_the_runner_cannot_read_is_refused_at_validation(tmp_path: Path) -> None:
+    from scenarios.loader import ScenarioInvalid
+
+    file = tmp_path / "soon.scenario.yaml"
+    file.write_text(
+        "name: soon\ndescription: A duration nobody can read.\nsteps:\n"
+        "  - advance_clock: soon\n  - advance_clock: {seconds: 5 minutes}\n"
+        "  - http: {method: GET, path: /healthz}\n    expect: {status: 200}\n"
+    )
+    with pytest.raises(ScenarioInvalid) as caught:
+        load(file)
+    found = [f"{p.line}:{p.column}: {p.message}" for p in caught.value.problems]
+    assert found == [
+        "4:20: 'soon' is not a duration like 900, 15m, 2h or -1d",
+        "5:30: '5 minutes' is not a duration like 900, 15m, 2h or -1d",
+    ]

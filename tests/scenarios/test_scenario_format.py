@@ -93,7 +93,7 @@ def test_wrong_values_say_what_was_expected(tmp_path: Path) -> None:
         tmp_path,
         """\
         - request_code: vioce
-        - advance_clock: soon
+        - read_sms: {phone: "555 0100"}
         - http: {method: GET, path: /healthz}
         - expect: {status: 200}
         """,
@@ -102,7 +102,9 @@ def test_wrong_values_say_what_was_expected(tmp_path: Path) -> None:
         found[0]
         == "9:19: steps[0].request_code: 'vioce' is not one of `sms`, `voice` (did you mean 'voice'?)"
     )
-    assert found[1].startswith("10:20: steps[1].advance_clock: 'soon' does not fit")
+    assert found[1].startswith(
+        "10:23: steps[1].read_sms.phone: '555 0100' does not fit: it should be an E.164"
+    )
     assert found[2] == "11:5: steps[2]: this step needs an `expect`: say what must happen"
 
 
