@@ -29,6 +29,7 @@ IMPLICIT: dict[str, tuple[str, ...]] = {
     "ibkey_respond": ("response",),
     "read_sms": ("code",),
     "read_call": ("code",),
+    "totp_code": ("code",),
 }
 ALWAYS = ("scenario",)
 

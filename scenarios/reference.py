@@ -24,6 +24,10 @@ FAMILIES = {
 
 def _shape(sub: dict[str, Any]) -> str:
     defs = schema()["$defs"]
+    if sub.get("$ref") == "#/$defs/steps":
+        return "list of steps"
+    if sub.get("type") == "array" and sub.get("items", {}).get("$ref") == "#/$defs/steps":
+        return "list of lists of steps"
     if "$ref" in sub:
         return f"see *{sub['$ref'].rsplit('/', 1)[-1]}*"
     if "enum" in sub:
@@ -108,7 +112,8 @@ def markdown() -> str:
             if step.get("x-family") != family:
                 continue
             body = step["properties"][name]
-            needs = " Needs an `expect`." if "expect" in step.get("required", []) else ""
+            said = "Needs an `expect`" in step["description"]
+            needs = " Needs an `expect`." if "expect" in step.get("required", []) and not said else ""
             lines += [f"### `{name}`", "", step["description"] + needs, "", *_value(body)]
             if "$ref" not in body:
                 lines += _properties(body)

@@ -41,9 +41,12 @@ def test_the_schema_is_a_valid_2020_12_schema_and_every_step_type_is_implemented
     assert len(step_types()) >= 25
 
 
-@pytest.mark.parametrize("kind", step_types())
-def test_each_step_types_example_is_a_valid_step(kind: str, tmp_path: Path) -> None:
-    example = schema()["$defs"][f"step_{kind}"]["examples"][0]
+@pytest.mark.parametrize(
+    ("kind", "n"),
+    [(kind, n) for kind in step_types() for n in range(len(schema()["$defs"][f"step_{kind}"]["examples"]))],
+)
+def test_each_step_types_examples_are_valid_steps(kind: str, n: int, tmp_path: Path) -> None:
+    example = schema()["$defs"][f"step_{kind}"]["examples"][n]
     file = tmp_path / "example.scenario.yaml"
     import yaml
 
