@@ -157,6 +157,8 @@ class ScenarioItem(pytest.Item):
 
         result = Runner(_target(self.config), seed=self.config.getoption("sls_seed")).run(self.scenario)
         self.user_properties.append(("seconds", round(result.seconds, 3)))
+        if result.status == "skipped":
+            pytest.skip(result.message)
         if result.status == "error":
             raise ScenarioBroken(result)
         if result.status in ("failed", "xfailed"):

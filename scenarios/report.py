@@ -30,6 +30,7 @@ VERDICT = {
     "error": "bold red",
     "xfailed": "yellow",
     "xpassed": "bold red",
+    "skipped": "yellow",
 }
 
 
@@ -93,7 +94,8 @@ def summary(console: Console, results: list[ScenarioResult]) -> None:
     for column in ("scenario", "result", "steps", "time", "why"):
         grid.add_column(column, overflow="fold", no_wrap=column in ("scenario", "result"))
     for result in results:
-        why = (result.message if not result.ok else (result.reason or "")).strip().splitlines()
+        shown = result.message if not result.ok or result.status == "skipped" else result.reason
+        why = (shown or "").strip().splitlines()
         why_text = why[0] if why else ""
         why_text = why_text if len(why_text) <= 160 else why_text[:157] + "..."
         grid.add_row(
@@ -153,7 +155,8 @@ def step_log(steps: list[StepResult], depth: int = 0) -> list[str]:
 
 
 def write_junit(path: Path, results: list[ScenarioResult], *, seed: int) -> None:
-    """One ``testcase`` per scenario; an expected failure is ``skipped`` with its reason, as pytest does."""
+    """One ``testcase`` per scenario; an expected failure, and a scenario the target cannot run (settings a
+    server lacks), are ``skipped`` with the reason, as pytest does."""
     tally = totals(results)
     suite = ET.Element(
         "testsuite",
@@ -161,7 +164,7 @@ def write_junit(path: Path, results: list[ScenarioResult], *, seed: int) -> None
         tests=str(len(results)),
         failures=str(tally["failed"] + tally["xpassed"]),
         errors=str(tally["error"]),
-        skipped=str(tally["xfailed"]),
+        skipped=str(tally["xfailed"] + tally["skipped"]),
         time=f"{sum(r.seconds for r in results):.3f}",
     )
     properties = ET.SubElement(suite, "properties")
@@ -182,6 +185,8 @@ def write_junit(path: Path, results: list[ScenarioResult], *, seed: int) -> None
             ET.SubElement(case, "error", message=result.message).text = result.message
         elif result.status == "xfailed":
             ET.SubElement(case, "skipped", type="pytest.xfail", message=f"expected failure: {result.reason}")
+        elif result.status == "skipped":
+            ET.SubElement(case, "skipped", type="pytest.skip", message=result.message)
         ET.SubElement(case, "system-out").text = "\n".join(step_log(result.steps))
     root = ET.Element("testsuites")
     root.append(suite)

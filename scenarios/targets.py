@@ -4,7 +4,7 @@ In-process (the default) there is one embedded redis-server and one app per run;
 ``setup.settings`` differ gets an app built with them, on the same Redis (apps are cached per settings).
 The world is wiped between scenarios through the API (``POST /admin/v1/reset``), like any client would.
 
-Against a server, settings cannot be applied over HTTP: a scenario that needs any fails with the reason.
+Against a server, settings cannot be applied over HTTP: a scenario that needs any is skipped with the reason.
 Actor addresses travel as ``X-Forwarded-For``; ``probe_addresses`` proves the server believed them, because
 a server that does not trust the runner would silently see every actor at the runner's own address.
 
@@ -28,6 +28,11 @@ from .transport import Client, InProcessClient, RemoteClient, Response
 
 class TargetError(Exception):
     """The target cannot run this scenario as asked (settings it cannot take, addresses it ignores)."""
+
+
+class SettingsUnavailable(TargetError):
+    """A running server lacks settings the scenario needs: the scenario is skipped, not failed, since the
+    server is not wrong, only set up for other things (``sls scenario run --all --server`` stays green)."""
 
 
 @contextlib.contextmanager
@@ -121,8 +126,8 @@ class RemoteTarget:
     def prepare(self, settings: Mapping[str, Any]) -> None:
         if {k: str(v) for k, v in settings.items()} != self.applied and settings:
             names = ", ".join(f"{k}={v}" for k, v in settings.items())
-            raise TargetError(
-                f"this scenario needs server settings ({names}) that a running server cannot take over HTTP; "
+            raise SettingsUnavailable(
+                f"needs server settings ({names}) that a running server cannot take over HTTP; "
                 "run it in-process (without --server), or against a server started with them"
             )
         if not self.own and self._clock_before is None:

@@ -172,14 +172,20 @@ def test_scenario_files_run_against_a_server_with_its_tokens_from_options_or_env
     server = sls_serve(workers=1, SLS_SIM_TOKEN=SIM_TOKEN)
     (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider\n")
     (tmp_path / "texted.scenario.yaml").write_text(TEXTED)
+    (tmp_path / "tight.scenario.yaml").write_text(
+        TEXTED.replace("name: texted", "name: tight").replace(
+            "setup:\n", "setup:\n  settings: {SLS_LOCKOUT_THRESHOLD: 2}\n"
+        )
+    )  # settings this server lacks: skipped with them named, as by sls scenario run
     by_options = pytest_in(
         tmp_path, "--sls-server", server.url, "--sls-admin-token", ADMIN_TOKEN, "--sls-sim-token", SIM_TOKEN
     )
-    assert by_options.returncode == 0 and "1 passed" in by_options.stdout, by_options.stdout
+    assert by_options.returncode == 0 and "1 passed, 1 skipped" in by_options.stdout, by_options.stdout
     by_environment = pytest_in(
         tmp_path, "--sls-server", server.url, SLS_ADMIN_TOKEN=ADMIN_TOKEN, SLS_SIM_TOKEN=SIM_TOKEN
     )
-    assert by_environment.returncode == 0 and "1 passed" in by_environment.stdout, by_environment.stdout
+    assert by_environment.returncode == 0, by_environment.stdout
+    assert "1 passed, 1 skipped" in by_environment.stdout, by_environment.stdout
 
 
 def test_a_server_without_its_admin_token_is_one_usage_error(tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 
@@ -54,7 +55,7 @@ def test_an_actor_address_the_server_does_not_believe_fails_loudly(
     assert "SLS_TRUSTED_PROXIES" in result["message"]
 
 
-def test_settings_a_running_server_cannot_take_fail_the_scenario(
+def test_settings_a_running_server_cannot_take_skip_the_scenario(
     sls_serve: Callable[..., ServerProcess], tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
     server = sls_serve(workers=1)
@@ -64,10 +65,36 @@ def test_settings_a_running_server_cannot_take_fail_the_scenario(
         "setup: {settings: {SLS_LOCKOUT_THRESHOLD: 2}}\n"
         "steps:\n  - http: {method: GET, path: /healthz}\n    expect: {status: 200}\n"
     )
-    ran = sls("run", str(needs), "--server", server.url, "--admin-token", ADMIN_TOKEN, "--json")
-    result = json.loads(ran.stdout)["scenarios"][0]
-    assert ran.returncode == 1 and result["status"] == "error"
+    junit = tmp_path / "junit.xml"
+    ran = sls(
+        "run",
+        str(needs),
+        "--server",
+        server.url,
+        "--admin-token",
+        ADMIN_TOKEN,
+        "--json",
+        "--junit",
+        str(junit),
+    )
+    data = json.loads(ran.stdout)
+    result = data["scenarios"][0]
+    assert ran.returncode == 0 and result["status"] == "skipped" and data["totals"]["skipped"] == 1
     assert "SLS_LOCKOUT_THRESHOLD=2" in result["message"] and "cannot take over HTTP" in result["message"]
+    case = ET.parse(junit).getroot().find("testsuite/testcase/skipped")
+    assert case is not None and "SLS_LOCKOUT_THRESHOLD=2" in (case.get("message") or "")
+
+
+def test_the_help_examples_run_all_against_a_server_passes(sls_serve: Callable[..., ServerProcess]) -> None:
+    """``sls scenario run --all --server URL --admin-token T --json``, as ``--help`` shows it: against an
+    ordinary server (trusting the runner's addresses), gateway-controls (SLS_GATEWAY) is skipped, not an
+    error, and every other scenario passes."""
+    server = sls_serve(workers=2, SLS_TRUSTED_PROXIES="127.0.0.1/32")
+    ran = sls("run", "--all", "--server", server.url, "--admin-token", ADMIN_TOKEN, "--json", timeout=600)
+    assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-3000:]
+    statuses = {s["name"]: s["status"] for s in json.loads(ran.stdout)["scenarios"]}
+    assert statuses.pop("gateway-controls") == "skipped"
+    assert set(statuses.values()) == {"passed"}
 
 
 def test_the_demo_narrates_and_shows_both_sides(sls_serve: Callable[..., ServerProcess]) -> None:
