@@ -3,8 +3,10 @@
 Walked in document order, like the runner will: an actor must be in ``actors`` (or be ``user``), a device
 name must come from ``setup.devices`` or an earlier ``enroll``, a ``${variable}`` must be set by an earlier
 step, and a scenario must assert something (at least one ``expect``). An event type must be one the server
-writes (``event_types``): a misspelt one under ``not_happened`` would pass whatever the server did. Catching
-these here turns a run that would fail (or wrongly pass) at step 14 into a validation error at line 52.
+writes (``event_types``): a misspelt one under ``not_happened`` would pass whatever the server did. Values
+only the setup would refuse (an instant, a duration, a PIN the device cannot take) are read here too.
+Catching these here turns a run that would fail (or wrongly pass) at step 14 into a validation error at
+line 52.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ import difflib
 import re
 from typing import Any
 
+from devices import dscplus, ibkey
+
 from .event_types import EVENT_TYPES
 from .loader import Positions, Problem, _dotted
-from .values import duration_seconds, references
+from .values import duration_seconds, parse_instant, references
 
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 #: Variables a step sets by itself (besides its ``capture``), by step type.
@@ -65,6 +69,8 @@ class _Walk:
             self.problem(path, f"no device is called {value!r}{hint}")
 
     def setup(self, setup: dict[str, Any]) -> None:
+        if "clock" in setup:
+            self.instant(setup["clock"], ("setup", "clock"))
         users = [u["username"] for u in setup.get("users") or []]
         for i, user in enumerate(setup.get("users") or []):
             if users.count(user["username"]) > 1:
@@ -83,6 +89,7 @@ class _Walk:
             if "share" in device:
                 self.device(device["share"], (*where, "share"))
             self.name_device(device.get("as"), (*where, "as"))
+            self.pin(device, where)
 
     def name_device(self, name: str | None, path: tuple[Any, ...]) -> None:
         if not name:
@@ -118,6 +125,7 @@ class _Walk:
                         self.device(body[key], (*path, kind, key))
         if kind == "enroll":
             self.name_device(body.get("as"), (*path, kind, "as"))
+            self.pin(body, (*path, kind))
         if kind == "advance_clock":
             self.clock_move(body, (*path, kind))
         for name in IMPLICIT.get(kind, ()):
@@ -130,8 +138,34 @@ class _Walk:
             for name in body:
                 self.define(name, path)
 
+    def instant(self, value: Any, path: tuple[Any, ...]) -> None:
+        """An instant written out must be one the server's clock can be set to."""
+        if isinstance(value, str) and "${" in value:
+            return
+        try:
+            parse_instant(value)
+        except ValueError as exc:
+            self.problem(path, str(exc))
+
+    def pin(self, device: dict[str, Any], path: tuple[Any, ...]) -> None:
+        """A PIN the device could never take (a card's keypad enters 4 digits; the IB Key app wants 4-6
+        letters or digits) fails its enrolment or activation: say so at its line instead."""
+        pin, kind = device.get("pin"), device.get("type")
+        if not isinstance(pin, str) or "${" in pin or "share" in device:
+            return
+        try:
+            if kind == "dscplus":
+                dscplus.hash_pin(pin)
+            elif kind == "ibkey" and device.get("platform") != "ios":
+                ibkey.validate_pin(pin)
+        except ValueError as exc:
+            self.problem((*path, "pin"), f"{kind} PIN {pin!r}: {exc}")
+
     def clock_move(self, body: Any, path: tuple[Any, ...]) -> None:
-        """A duration written out must be one the runner (and ``sls clock --advance``) can read."""
+        """A duration written out must be one the runner (and ``sls clock --advance``) can read, and an
+        instant one the server's clock can be set to."""
+        if isinstance(body, dict) and "to" in body:
+            self.instant(body["to"], (*path, "to"))
         seconds, where = (body.get("seconds"), (*path, "seconds")) if isinstance(body, dict) else (body, path)
         if isinstance(seconds, str) and "${" not in seconds:
             try:

@@ -10,25 +10,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..transport import Response, segment
-from ..values import DURATION_FORMS, duration_seconds
+from ..values import DURATION_FORMS, duration_seconds, parse_instant
 from ..world import Actor, Device, StepFailed, World
 from . import Outcome, step
 
 
 def instant(value: int | str) -> int:
-    """Unix seconds from an integer or an ISO 8601 text (``2030-01-01T09:00:00Z``)."""
-    if isinstance(value, int):
-        return value
-    text = str(value).strip()
-    if text.lstrip("-").isdigit():
-        return int(text)
+    """Unix seconds from an integer or an ISO 8601 text (``2030-01-01T09:00:00Z``); ``StepFailed`` if not."""
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise StepFailed(f"{value!r} is neither Unix seconds nor an ISO 8601 instant") from None
-    if moment.tzinfo is None:
-        raise StepFailed(f"{value!r} has no time zone: add Z for UTC")
-    return int(moment.timestamp())
+        return parse_instant(value)
+    except ValueError as exc:
+        raise StepFailed(str(exc)) from None
 
 
 @step("advance_clock")

@@ -177,3 +177,49 @@ def test_the_readme_names_every_library_scenario() -> None:
     readme = (ROOT / "README.md").read_text()
     missing = [f.name for f in library_files() if f"`{f.name.removesuffix('.scenario.yaml')}`" not in readme]
     assert missing == []
+
+
+def test_values_only_the_setup_would_refuse_are_refused_at_validation(tmp_path: Path) -> None:
+    """QA: ``validate`` said "valid" for ``setup.clock: "tomorrow morning"`` and a card ``pin: "12"``,
+    which only failed when the scenario ran."""
+    head = """\
+name: probe
+description: A scenario written to probe the loader.
+setup:
+  clock: "tomorrow morning"
+  users:
+    - {username: alice, phone: "+15550100001"}
+  devices:
+    - {user: alice, type: dscplus, pin: "12", as: card}
+    - {user: alice, type: ibkey, pin: "1234567", as: app}
+steps:
+"""
+    found = problems(
+        tmp_path,
+        """\
+        - enroll: {user: alice, type: dscplus, pin: "12345"}
+        - advance_clock: {to: "2030-01-01T09:00:00"}
+        - advance_clock: {to: 0}
+        - login: alice
+          expect: {status: 200}
+        """,
+        head=head,
+    )
+    assert found == [
+        "4:10: setup.clock: 'tomorrow morning' is neither Unix seconds nor an ISO 8601 instant",
+        "8:41: setup.devices[0].pin: dscplus PIN '12': the PIN must be exactly 4 digits 0-9",
+        "9:39: setup.devices[1].pin: ibkey PIN '1234567': the PIN must be 4-6 letters or digits 0-9, "
+        "with at least one digit",
+        "11:47: steps[0].enroll.pin: dscplus PIN '12345': the PIN must be exactly 4 digits 0-9",
+        "12:25: steps[1].advance_clock.to: '2030-01-01T09:00:00' has no time zone: add Z for UTC",
+        "13:25: steps[2].advance_clock.to: 0 is outside the server clock's range, "
+        "2000-01-01 .. 2100-01-01 UTC",
+    ]
+
+
+def test_the_clock_range_is_the_servers() -> None:
+    from scenarios.values import CLOCK_MAX, CLOCK_MIN
+    from sls_server.shapes.clock import CLOCK_MAX as SERVER_MAX
+    from sls_server.shapes.clock import CLOCK_MIN as SERVER_MIN
+
+    assert (CLOCK_MIN, CLOCK_MAX) == (SERVER_MIN, SERVER_MAX)
