@@ -11,7 +11,7 @@ from collections import Counter
 from typing import Any
 
 from .transport import Response
-from .values import MISSING, get, interpolate, lookup, match
+from .values import MISSING, interpolate, lookup, match
 from .world import World
 
 EVENT_FIELDS = ("user", "ip", "factor", "device_id", "result")
@@ -138,7 +138,4 @@ def _count(expected: Any) -> str:
 
 
 def _message(response: Response) -> str:
-    body = response.body
-    if isinstance(body, dict):
-        return str(get(body, "message", body))[:200]
-    return str(body)[:200]
+    return response.said()

@@ -134,10 +134,16 @@ def _build(loader: yaml.SafeLoader, node: yaml.Node, path: Path_, positions: Pos
 
 
 def _dotted(path: Path_) -> str:
+    """Where ``path`` is, for people, counted as the reports count: a step is ``step 5`` (not ``steps[4]``)
+    and an item of any list is numbered from 1 (``step 5 expect.events.happened[1].type``)."""
+    parts = list(path)
+    head = ""
+    if len(parts) >= 2 and parts[0] == "steps" and isinstance(parts[1], int):
+        head, parts = f"step {parts[1] + 1}", parts[2:]
     text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
+    for part in parts:
+        text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return f"{head} {text}".strip()
 
 
 def load(path: Path | str) -> Scenario:

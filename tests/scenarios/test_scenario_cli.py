@@ -46,7 +46,7 @@ def test_validate_reports_file_line_and_column_and_exits_1(tmp_path: Path) -> No
     broken = tmp_path / "broken.scenario.yaml"
     broken.write_text("name: broken\ndescription: A broken scenario file.\nsteps:\n  - logn: alice\n")
     code, _, err = sls("validate", str(broken))
-    assert code == 1 and f"{broken}:4:5: steps[0]: unknown step type 'logn' (did you mean 'login'?)" in err
+    assert code == 1 and f"{broken}:4:5: step 1: unknown step type 'logn' (did you mean 'login'?)" in err
     code, out, _ = sls("validate", str(broken), "--json")
     report = json.loads(out)
     assert code == 1 and report[0]["valid"] is False and report[0]["problems"][0]["line"] == 4

@@ -234,3 +234,27 @@ def test_an_unexpected_refusal_is_the_headline_not_the_field_it_lacks(
     assert result.message.endswith("; users is missing (expected len 0)")
     named = run(target, write(tmp_path, steps.replace("json:", "status: 401, json:")))
     assert "answered 401" not in named.message and "users is missing" in named.message
+
+
+def test_an_answer_in_a_failure_message_is_shortened_whole(target: InProcessTarget, tmp_path: Path) -> None:
+    """An expected failure's message cut the answer at 200 characters, mid-structure (``'factors': [``)."""
+    mark = "expect_failure: the server answers a login with no 418 (a test of the message)"
+    result = run(target, write(tmp_path, "- login: alice\n  expect: {status: 418}\n", extra=mark))
+    assert result.status == "xfailed"
+    said = result.message[result.message.index("expected 418 (") + len("expected 418 (") : -1]
+    assert said.startswith("{'state': 'second_factor'") and said.endswith("}"), said
+    assert len(said) <= 200 and "..." in said
+    assert said.count("{") == said.count("}") and said.count("[") == said.count("]"), said
+
+
+def test_validation_and_reports_count_steps_alike(target: InProcessTarget, tmp_path: Path) -> None:
+    """Validation said ``steps[4]`` where a report says ``step 5``: both say ``step 5`` now."""
+    from scenarios.loader import ScenarioInvalid
+
+    steps = LOGIN + "- tickle:\n- logout:\n  expect: {status: 418}\n"
+    ran = run(target, write(tmp_path, steps))
+    assert ran.message.startswith("step 5 (logout): ")
+    broken = write(tmp_path, steps.replace("- logout:", "- logout: {}\n  pasword: x"), name="broken")
+    with pytest.raises(ScenarioInvalid) as caught:
+        load(broken)
+    assert "step 5 pasword" in [p.where for p in caught.value.problems]
