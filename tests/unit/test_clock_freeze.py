@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+import redis
+from conftest import TOPOLOGY
 from freezegun import freeze_time
 
 from sls_server import create_app
@@ -93,3 +96,15 @@ def test_freezing_twice_or_thawing_a_running_clock_changes_nothing(app_config: d
         clock.freeze(True)
         real.tick(30)
         assert clock.freeze(True).now == AT, "a second freeze must not take the clock to real time's now"
+
+
+@pytest.mark.skipif(TOPOLOGY != "single", reason="reads one redis-server's own stats")
+def test_warm_reads_of_a_frozen_clock_cost_no_round_trip(app_config: dict[str, Any], redis_url: str) -> None:
+    core = create_app(app_config).extensions["sls"]
+    core.clock.freeze(True)
+    raw = redis.Redis.from_url(redis_url)
+    core.clock.now()  # subscribed, and the frozen instant read
+    calls = int(raw.info("commandstats").get("cmdstat_get", {}).get("calls", 0))
+    for _ in range(50):
+        assert core.clock.reading().frozen
+    assert int(raw.info("commandstats").get("cmdstat_get", {}).get("calls", 0)) == calls
