@@ -33,7 +33,7 @@ def run_batch(
         listener = report.ConsoleReport(console, verbose=verbose)
         results = run_paths(files, Runner(target, seed=seed, listener=listener))
     finally:
-        target.close()
+        report.close_target(target, console)
     report.summary(console, results)
     if junit:
         report.write_junit(junit, results, seed=seed)

@@ -2,8 +2,11 @@
 
 Walked in document order, like the runner will: an actor must be in ``actors`` (or be ``user``), a device
 name must come from ``setup.devices`` or an earlier ``enroll``, a ``${variable}`` must be set by an earlier
-step, and a scenario must assert something (at least one ``expect``). Catching these here turns a run that
-would fail at step 14 into a validation error at line 52.
+step, and a scenario must assert something (at least one ``expect``). An event type must be one the server
+writes (``event_types``): a misspelt one under ``not_happened`` would pass whatever the server did. Values
+only the setup would refuse (an instant, a duration, a PIN the device cannot take) are read here too.
+Catching these here turns a run that would fail (or wrongly pass) at step 14 into a validation error at
+line 52.
 """
 
 from __future__ import annotations
@@ -12,8 +15,11 @@ import difflib
 import re
 from typing import Any
 
+from devices import dscplus, ibkey
+
+from .event_types import EVENT_TYPES
 from .loader import Positions, Problem, _dotted
-from .values import references
+from .values import duration_seconds, parse_instant, references
 
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 #: Variables a step sets by itself (besides its ``capture``), by step type.
@@ -27,6 +33,7 @@ IMPLICIT: dict[str, tuple[str, ...]] = {
     "ibkey_respond": ("response",),
     "read_sms": ("code",),
     "read_call": ("code",),
+    "totp_code": ("code",),
 }
 ALWAYS = ("scenario",)
 
@@ -62,6 +69,8 @@ class _Walk:
             self.problem(path, f"no device is called {value!r}{hint}")
 
     def setup(self, setup: dict[str, Any]) -> None:
+        if "clock" in setup:
+            self.instant(setup["clock"], ("setup", "clock"))
         users = [u["username"] for u in setup.get("users") or []]
         for i, user in enumerate(setup.get("users") or []):
             if users.count(user["username"]) > 1:
@@ -80,6 +89,7 @@ class _Walk:
             if "share" in device:
                 self.device(device["share"], (*where, "share"))
             self.name_device(device.get("as"), (*where, "as"))
+            self.pin(device, where)
 
     def name_device(self, name: str | None, path: tuple[Any, ...]) -> None:
         if not name:
@@ -115,14 +125,65 @@ class _Walk:
                         self.device(body[key], (*path, kind, key))
         if kind == "enroll":
             self.name_device(body.get("as"), (*path, kind, "as"))
+            self.pin(body, (*path, kind))
+        if kind == "advance_clock":
+            self.clock_move(body, (*path, kind))
         for name in IMPLICIT.get(kind, ()):
             self.define(name, path)
         self.use(step.get("expect"), (*path, "expect"))
+        self.event_types(step.get("expect"), (*path, "expect"))
         for name in step.get("capture") or {}:
             self.define(name, (*path, "capture"))
         if kind == "capture":
             for name in body:
                 self.define(name, path)
+
+    def instant(self, value: Any, path: tuple[Any, ...]) -> None:
+        """An instant written out must be one the server's clock can be set to."""
+        if isinstance(value, str) and "${" in value:
+            return
+        try:
+            parse_instant(value)
+        except ValueError as exc:
+            self.problem(path, str(exc))
+
+    def pin(self, device: dict[str, Any], path: tuple[Any, ...]) -> None:
+        """A PIN the device could never take (a card's keypad enters 4 digits; the IB Key app wants 4-6
+        letters or digits) fails its enrolment or activation: say so at its line instead."""
+        pin, kind = device.get("pin"), device.get("type")
+        if not isinstance(pin, str) or "${" in pin or "share" in device:
+            return
+        try:
+            if kind == "dscplus":
+                dscplus.hash_pin(pin)
+            elif kind == "ibkey" and device.get("platform") != "ios":
+                ibkey.validate_pin(pin)
+        except ValueError as exc:
+            self.problem((*path, "pin"), f"{kind} PIN {pin!r}: {exc}")
+
+    def clock_move(self, body: Any, path: tuple[Any, ...]) -> None:
+        """A duration written out must be one the runner (and ``sls clock --advance``) can read, and an
+        instant one the server's clock can be set to."""
+        if isinstance(body, dict) and "to" in body:
+            self.instant(body["to"], (*path, "to"))
+        seconds, where = (body.get("seconds"), (*path, "seconds")) if isinstance(body, dict) else (body, path)
+        if isinstance(seconds, str) and "${" not in seconds:
+            try:
+                duration_seconds(seconds)
+            except ValueError as exc:
+                self.problem(where, str(exc))
+
+    def event_types(self, expectation: Any, path: tuple[Any, ...]) -> None:
+        events = expectation.get("events") if isinstance(expectation, dict) else None
+        for which in ("happened", "not_happened"):
+            for i, wanted in enumerate((events or {}).get(which) or []):
+                kind = wanted.get("type")
+                if not isinstance(kind, str) or "${" in kind or kind in EVENT_TYPES:
+                    continue
+                close = difflib.get_close_matches(kind, sorted(EVENT_TYPES), n=1, cutoff=0.6)
+                hint = f" (did you mean {close[0]!r}?)" if close else "; `sls scenario reference` lists them"
+                where = (*path, "events", which, i, "type")
+                self.problem(where, f"the server writes no event {kind!r}{hint}")
 
     def flow(self, kind: str, body: dict[str, Any], path: tuple[Any, ...]) -> None:
         self.use(body.get("times"), (*path, "times"))

@@ -19,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .loader import Scenario
+from .report import close_target
 from .runner import Runner, ScenarioResult
 from .server import ChildServer
 from .steps import StepResult
@@ -124,9 +125,12 @@ def run_demo(
         if server is None:
             child = ChildServer(settings=settings, trust_local_proxy=True).start()
             server, admin_token = child.url, child.admin_token
-        target = RemoteTarget(server, admin_token, applied=settings if child else None)
+        target = RemoteTarget(server, admin_token, applied=settings if child else None, own=child is not None)
         console.print(trainer_console(server), style="bold", soft_wrap=True)
-        return Runner(target, seed=seed, listener=DemoReport(console, pace=pace)).run(scenario)
+        try:
+            return Runner(target, seed=seed, listener=DemoReport(console, pace=pace)).run(scenario)
+        finally:
+            close_target(target, console)
     finally:
         if child is not None:
             child.stop()

@@ -134,10 +134,16 @@ def _build(loader: yaml.SafeLoader, node: yaml.Node, path: Path_, positions: Pos
 
 
 def _dotted(path: Path_) -> str:
+    """Where ``path`` is, for people, counted as the reports count: a step is ``step 5`` (not ``steps[4]``)
+    and an item of any list is numbered from 1 (``step 5 expect.events.happened[1].type``)."""
+    parts = list(path)
+    head = ""
+    if len(parts) >= 2 and parts[0] == "steps" and isinstance(parts[1], int):
+        head, parts = f"step {parts[1] + 1}", parts[2:]
     text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
+    for part in parts:
+        text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return f"{head} {text}".strip()
 
 
 def load(path: Path | str) -> Scenario:
@@ -157,15 +163,37 @@ def load(path: Path | str) -> Scenario:
 
 
 def check_files(files: list[Path]) -> list[dict[str, Any]]:
-    """``sls scenario validate``'s report: per file, valid or not and its problems (as dicts)."""
+    """``sls scenario validate``'s report: per file, valid or not and its problems (as dicts); a name that
+    two files share makes both invalid."""
     report: list[dict[str, Any]] = []
+    loaded: list[Scenario] = []
     for file in files:
         try:
-            load(file)
+            loaded.append(load(file))
             report.append({"file": str(file), "valid": True, "problems": []})
         except ScenarioInvalid as exc:
             report.append({"file": str(file), "valid": False, "problems": [vars(p) for p in exc.problems]})
+    for problem in duplicate_names(loaded):
+        entry = next(e for e in report if e["file"] == problem.file)
+        entry["valid"] = False
+        entry["problems"].append(vars(problem))
     return report
+
+
+def duplicate_names(scenarios: list[Scenario]) -> list[Problem]:
+    """A problem on each scenario whose ``name`` another one has too, naming the other file: the name is how
+    ``sls scenario run NAME``, reports and JUnit tell scenarios apart, so it must be unique."""
+    by_name: dict[str, list[Scenario]] = {}
+    for scenario in scenarios:
+        by_name.setdefault(scenario.name, []).append(scenario)
+    problems = []
+    for name, same in by_name.items():
+        for scenario in same if len(same) > 1 else []:
+            others = ", ".join(f"{o.path}:{o.positions.of(('name',))[0]}" for o in same if o is not scenario)
+            line, column = scenario.positions.of(("name",))
+            message = f"the name {name!r} is also the name of {others}: scenario names must be unique"
+            problems.append(Problem(str(scenario.path), line, column, "name", message))
+    return problems
 
 
 def new_file(name: str, folder: Path, *, force: bool = False) -> Path:
@@ -190,6 +218,26 @@ def library_dir() -> Path:
 
 def library_files() -> list[Path]:
     return sorted(library_dir().glob(f"*{SUFFIX}"))
+
+
+def nothing_found(targets: list[str]) -> str:
+    """Why ``targets`` named no scenario, and which YAML files there were passed over for their name."""
+    folders = [Path(t) for t in targets if Path(t).is_dir()]
+    passed_over = sorted(
+        str(file)
+        for folder in folders
+        for pattern in ("*.yml", "*.yaml")
+        for file in folder.rglob(pattern)
+        if not file.name.endswith(SUFFIX)
+    )
+    where = ", ".join(targets) or "nothing named"
+    message = f"no scenario found in {where}: only files named *{SUFFIX} are collected"
+    if passed_over:
+        shown = ", ".join(passed_over[:5]) + (
+            f" and {len(passed_over) - 5} more" if len(passed_over) > 5 else ""
+        )
+        message += f"; passed over {shown} (name a scenario NAME{SUFFIX})"
+    return message
 
 
 def resolve(targets: list[str], *, everything: bool = False) -> list[Path]:

@@ -6,6 +6,9 @@
   Extra server settings come from the ``sls_emulator_env`` ini option (lines of ``SLS_NAME=value``).
 * ``*.scenario.yaml`` files are collected as tests, one item per scenario, run in-process (or against
   ``--sls-server``); a failure report lists the steps. ``expect_failure`` becomes a strict ``xfail``.
+  A server's tokens come from ``--sls-admin-token``/``--sls-sim-token`` or, as for every ``sls`` command,
+  ``SLS_ADMIN_TOKEN``/``SLS_SIM_TOKEN``; ``--sls-server`` without an admin token is a usage error before
+  anything runs.
 
 Nothing heavy is imported until a fixture or a scenario is used: this module loads into every pytest run
 of an environment where the package is installed.
@@ -35,13 +38,39 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption("--sls-seed", type=int, default=0, help="Seed of every random choice scenario runs make.")
     group.addoption("--sls-server", metavar="URL", help="Run *.scenario.yaml items against this server.")
-    group.addoption("--sls-admin-token", metavar="TOKEN", help="The admin token of --sls-server.")
+    group.addoption(
+        "--sls-admin-token",
+        metavar="TOKEN",
+        help="The admin token of --sls-server (default: $SLS_ADMIN_TOKEN).",
+    )
+    group.addoption(
+        "--sls-sim-token",
+        metavar="TOKEN",
+        help="The /sim/v1 token of --sls-server, if it sets one (default: $SLS_SIM_TOKEN).",
+    )
     parser.addini(
         "sls_emulator_env",
         type="linelist",
         default=[],
         help="SLS_NAME=value settings of the sls_emulator fixture's server, one per line.",
     )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A server without its admin token is one usage error now, not the same traceback in every item."""
+    if config.getoption("sls_server", None) and not _token(config, "admin"):
+        raise pytest.UsageError(
+            "--sls-server needs the server's admin token: give --sls-admin-token TOKEN or set "
+            "SLS_ADMIN_TOKEN (the runner wipes the world and moves the clock through /admin/v1)"
+        )
+
+
+def _token(config: pytest.Config, kind: str) -> str | None:
+    """``--sls-<kind>-token``, else ``SLS_<KIND>_TOKEN``: the names every ``sls`` command reads."""
+    import os
+
+    given: str | None = config.getoption(f"sls_{kind}_token", None)
+    return given or os.environ.get(f"SLS_{kind.upper()}_TOKEN") or None
 
 
 # --- the fixture -----------------------------------------------------------------------------------------
@@ -128,6 +157,8 @@ class ScenarioItem(pytest.Item):
 
         result = Runner(_target(self.config), seed=self.config.getoption("sls_seed")).run(self.scenario)
         self.user_properties.append(("seconds", round(result.seconds, 3)))
+        if result.status == "skipped":
+            pytest.skip(result.message)
         if result.status == "error":
             raise ScenarioBroken(result)
         if result.status in ("failed", "xfailed"):
@@ -154,7 +185,23 @@ def _target(config: pytest.Config) -> Any:
         from .targets import InProcessTarget, RemoteTarget
 
         server = config.getoption("sls_server")
-        target = RemoteTarget(server, config.getoption("sls_admin_token")) if server else InProcessTarget()
+        target = (
+            RemoteTarget(server, _token(config, "admin"), _token(config, "sim"))
+            if server
+            else InProcessTarget()
+        )
         config.stash[_TARGET] = target
-        config.add_cleanup(target.close)
+        config.add_cleanup(lambda: _close(target, config))
     return config.stash[_TARGET]
+
+
+def _close(target: Any, config: pytest.Config) -> None:
+    """The session's end: a server whose clock could not be put back is told, after the results."""
+    from .targets import TargetError
+
+    try:
+        target.close()
+    except (TargetError, ConnectionError) as exc:
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(f"sls-emulator: warning: {exc}", yellow=True)

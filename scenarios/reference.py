@@ -10,6 +10,7 @@ from typing import Any
 
 import yaml
 
+from .event_types import EVENT_TYPES
 from .schema import schema, step_types
 
 FAMILIES = {
@@ -23,6 +24,10 @@ FAMILIES = {
 
 def _shape(sub: dict[str, Any]) -> str:
     defs = schema()["$defs"]
+    if sub.get("$ref") == "#/$defs/steps":
+        return "list of steps"
+    if sub.get("type") == "array" and sub.get("items", {}).get("$ref") == "#/$defs/steps":
+        return "list of lists of steps"
     if "$ref" in sub:
         return f"see *{sub['$ref'].rsplit('/', 1)[-1]}*"
     if "enum" in sub:
@@ -35,6 +40,18 @@ def _shape(sub: dict[str, Any]) -> str:
     if isinstance(kind, list):
         return " or ".join(kind)
     return str({"object": "mapping", "array": "list", "null": "nothing"}.get(kind, kind))
+
+
+def _value(body: dict[str, Any]) -> list[str]:
+    """What a step's value may be; each alternative with what it means, when the schema says."""
+    options = body.get("oneOf") or []
+    if not any(option.get("description") for option in options):
+        return [f"Value: {_shape(body)}.", ""]
+    shown = []
+    for option in options:
+        meaning = option.get("description") or ("its keys below" if "properties" in option else "")
+        shown.append(f"- {_shape(option)}" + (f": {meaning}" if meaning else ""))
+    return ["Value, one of:", "", *shown, ""]
 
 
 def _properties(body: dict[str, Any]) -> list[str]:
@@ -95,9 +112,21 @@ def markdown() -> str:
             if step.get("x-family") != family:
                 continue
             body = step["properties"][name]
-            needs = " Needs an `expect`." if "expect" in step.get("required", []) else ""
-            lines += [f"### `{name}`", "", step["description"] + needs, "", f"Value: {_shape(body)}.", ""]
+            said = "Needs an `expect`" in step["description"]
+            needs = " Needs an `expect`." if "expect" in step.get("required", []) and not said else ""
+            lines += [f"### `{name}`", "", step["description"] + needs, "", *_value(body)]
             if "$ref" not in body:
                 lines += _properties(body)
-            lines += _example(step["examples"][0])
+            for example in step["examples"]:
+                lines += _example(example)
+    lines += [
+        "## Event types",
+        "",
+        "What `events` may name: every type the server writes to its audit trail.",
+        "",
+    ]
+    families: dict[str, list[str]] = {}
+    for kind in sorted(EVENT_TYPES):
+        families.setdefault(kind.split(".")[0], []).append(kind)
+    lines += [f"- {', '.join(f'`{k}`' for k in kinds)}" for kinds in families.values()]
     return "\n".join(lines).rstrip() + "\n"

@@ -7,6 +7,7 @@ appear only when one of them failed (thirty identical guesses are one line).
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from rich.text import Text
 from .loader import Scenario
 from .runner import ScenarioResult
 from .steps import StepResult
+from .targets import InProcessTarget, RemoteTarget, TargetError
 from .world import World
 
 ICONS = {"passed": ("✓", "green"), "failed": ("✗", "bold red")}
@@ -28,6 +30,7 @@ VERDICT = {
     "error": "bold red",
     "xfailed": "yellow",
     "xpassed": "bold red",
+    "skipped": "yellow",
 }
 
 
@@ -77,12 +80,22 @@ class ConsoleReport:
         self.console.print()
 
 
+def close_target(target: InProcessTarget | RemoteTarget, console: Console) -> None:
+    """Close the target after a run; a server whose clock could not be put back is a warning, not a lost
+    report (every result is in already)."""
+    try:
+        target.close()
+    except (TargetError, ConnectionError) as exc:
+        console.print(Text(f"warning: {exc}", style="yellow"), overflow="fold")
+
+
 def summary(console: Console, results: list[ScenarioResult]) -> None:
     grid = Table(title="scenarios", title_justify="left", box=box.SIMPLE_HEAD, header_style="bold")
     for column in ("scenario", "result", "steps", "time", "why"):
         grid.add_column(column, overflow="fold", no_wrap=column in ("scenario", "result"))
     for result in results:
-        why = (result.message if not result.ok else (result.reason or "")).strip().splitlines()
+        shown = result.message if not result.ok or result.status == "skipped" else result.reason
+        why = (shown or "").strip().splitlines()
         why_text = why[0] if why else ""
         why_text = why_text if len(why_text) <= 160 else why_text[:157] + "..."
         grid.add_row(
@@ -142,7 +155,8 @@ def step_log(steps: list[StepResult], depth: int = 0) -> list[str]:
 
 
 def write_junit(path: Path, results: list[ScenarioResult], *, seed: int) -> None:
-    """One ``testcase`` per scenario; an expected failure is ``skipped`` with its reason, as pytest does."""
+    """One ``testcase`` per scenario; an expected failure, and a scenario the target cannot run (settings a
+    server lacks), are ``skipped`` with the reason, as pytest does."""
     tally = totals(results)
     suite = ET.Element(
         "testsuite",
@@ -150,7 +164,7 @@ def write_junit(path: Path, results: list[ScenarioResult], *, seed: int) -> None
         tests=str(len(results)),
         failures=str(tally["failed"] + tally["xpassed"]),
         errors=str(tally["error"]),
-        skipped=str(tally["xfailed"]),
+        skipped=str(tally["xfailed"] + tally["skipped"]),
         time=f"{sum(r.seconds for r in results):.3f}",
     )
     properties = ET.SubElement(suite, "properties")
@@ -171,8 +185,28 @@ def write_junit(path: Path, results: list[ScenarioResult], *, seed: int) -> None
             ET.SubElement(case, "error", message=result.message).text = result.message
         elif result.status == "xfailed":
             ET.SubElement(case, "skipped", type="pytest.xfail", message=f"expected failure: {result.reason}")
+        elif result.status == "skipped":
+            ET.SubElement(case, "skipped", type="pytest.skip", message=result.message)
         ET.SubElement(case, "system-out").text = "\n".join(step_log(result.steps))
     root = ET.Element("testsuites")
     root.append(suite)
     ET.indent(root)
+    for element in root.iter():
+        element.text = xml_safe(element.text)
+        element.tail = xml_safe(element.tail)
+        element.attrib = {name: xml_safe(value) or "" for name, value in element.attrib.items()}
     ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+
+
+#: What XML 1.0 cannot carry, even escaped: control characters but tab, newline and carriage return, lone
+#: surrogates, U+FFFE and U+FFFF. ElementTree writes them as they are, and no parser reads the file back.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str | None) -> str | None:
+    """``text`` with each character XML 1.0 forbids shown as its escape (``\\x1b``): a scenario's
+    narration or an answer may hold terminal colours or a bell, and one such character made the whole
+    JUnit file unreadable to CI."""
+    if text is None:
+        return None
+    return _NOT_XML.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)

@@ -2,7 +2,8 @@
 
 A scenario passes when every step does. One marked ``expect_failure`` is *expected* to fail: its failure is
 reported with the reason (``xfailed``) and does not fail the run, but if it passes, that is a failure
-(``xpassed``): the mark is stale and must go, so a fixed server cannot hide behind it.
+(``xpassed``): the mark is stale and must go, so a fixed server cannot hide behind it. One that needs server
+settings a running server lacks is ``skipped`` with the settings it needs: it does not fail the run either.
 
 ``python -m scenarios.runner FILE...`` runs files with the plain report; ``sls scenario run`` is the full
 command (library names, JUnit, JSON, a running server).
@@ -21,17 +22,17 @@ from .execute import run_steps
 from .loader import Scenario, ScenarioInvalid, load
 from .setup import DEFAULT_CLOCK, apply, new_world, reset
 from .steps import StepResult
-from .targets import InProcessTarget, RemoteTarget, TargetError, probe_addresses
+from .targets import InProcessTarget, RemoteTarget, SettingsUnavailable, TargetError, probe_addresses
 from .world import StepFailed, World
 
-OK = ("passed", "xfailed")
+OK = ("passed", "xfailed", "skipped")
 
 
 @dataclass
 class ScenarioResult:
     name: str
     file: str
-    status: str  # passed | failed | error | xfailed | xpassed
+    status: str  # passed | failed | error | xfailed | xpassed | skipped
     seconds: float = 0.0
     steps: list[StepResult] = field(default_factory=list)
     message: str = ""
@@ -99,6 +100,8 @@ class Runner:
         world: World | None = None
         try:
             world = self._world(scenario)
+        except SettingsUnavailable as exc:
+            result.status, result.message = "skipped", f"skipped: this scenario {exc}"
         except (TargetError, StepFailed, ConnectionError) as exc:
             result.status, result.message = "error", f"setup: {exc}"
         if self.listener:
@@ -136,7 +139,7 @@ class Runner:
 
 
 def _marked(result: ScenarioResult, reason: str | None) -> str:
-    if not reason or result.status == "error":
+    if not reason or result.status in ("error", "skipped"):
         return result.status
     if result.status == "failed":
         return "xfailed"

@@ -5,7 +5,8 @@ reports what it finds, the step reference is generated from it, and editors can 
 cannot say (an actor or device that was never defined, a variable used before it is set) ``checks`` adds.
 
 jsonschema's own messages name schema internals; here every problem names the file, line and column, the
-place in the document (``steps[3].login``) and what was expected, with the closest valid word for a typo.
+place in the document (``step 4 login``: counted from 1, as reports count) and what was expected, with the
+closest valid word for a typo.
 """
 
 from __future__ import annotations

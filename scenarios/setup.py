@@ -38,9 +38,12 @@ def new_world(target: InProcessTarget | RemoteTarget, scenario: Scenario, seed: 
 
 
 def reset(world: World, clock: Any) -> None:
-    """A blank world at the scenario's instant."""
+    """A blank world at the scenario's instant, on a frozen clock: time passes only with ``advance_clock``,
+    so the instants a run sees (the order of two enrolments, an expiry) never depend on how many real
+    seconds its requests took. The world's reset thaws the clock, so it is frozen after it."""
     world.admin_ok("POST", "/admin/v1/reset", what="reset the world")
-    world.admin_ok("POST", "/admin/v1/clock", {"set_at": instant(clock)}, what="setup.clock")
+    body = {"set_at": instant(clock), "freeze": True}
+    world.admin_ok("POST", "/admin/v1/clock", body, what="setup.clock")
 
 
 def apply(world: World, setup: dict[str, Any]) -> None:

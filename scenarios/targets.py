@@ -4,9 +4,12 @@ In-process (the default) there is one embedded redis-server and one app per run;
 ``setup.settings`` differ gets an app built with them, on the same Redis (apps are cached per settings).
 The world is wiped between scenarios through the API (``POST /admin/v1/reset``), like any client would.
 
-Against a server, settings cannot be applied over HTTP: a scenario that needs any fails with the reason.
+Against a server, settings cannot be applied over HTTP: a scenario that needs any is skipped with the reason.
 Actor addresses travel as ``X-Forwarded-For``; ``probe_addresses`` proves the server believed them, because
 a server that does not trust the runner would silently see every actor at the runner's own address.
+
+Every scenario runs on a frozen clock (``setup.reset``), so a server the runner did not start itself gets
+its clock back as it was, running or frozen, when the target is closed.
 """
 
 from __future__ import annotations
@@ -20,11 +23,16 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from .transport import Client, InProcessClient, RemoteClient
+from .transport import Client, InProcessClient, RemoteClient, Response
 
 
 class TargetError(Exception):
     """The target cannot run this scenario as asked (settings it cannot take, addresses it ignores)."""
+
+
+class SettingsUnavailable(TargetError):
+    """A running server lacks settings the scenario needs: the scenario is skipped, not failed, since the
+    server is not wrong, only set up for other things (``sls scenario run --all --server`` stays green)."""
 
 
 @contextlib.contextmanager
@@ -98,6 +106,7 @@ class RemoteTarget:
         sim_token: str | None = None,
         *,
         applied: Mapping[str, Any] | None = None,
+        own: bool = False,
     ) -> None:
         if not admin_token:
             raise TargetError(
@@ -110,20 +119,46 @@ class RemoteTarget:
         self.sim_token = sim_token
         #: Settings the server is known to run with (a server the runner started itself, from them).
         self.applied = {k: str(v) for k, v in (applied or {}).items()}
+        #: The runner started this server (and stops it): nothing of it needs to be put back.
+        self.own = own
+        self._clock_before: dict[str, Any] | None = None
 
     def prepare(self, settings: Mapping[str, Any]) -> None:
         if {k: str(v) for k, v in settings.items()} != self.applied and settings:
             names = ", ".join(f"{k}={v}" for k, v in settings.items())
-            raise TargetError(
-                f"this scenario needs server settings ({names}) that a running server cannot take over HTTP; "
+            raise SettingsUnavailable(
+                f"needs server settings ({names}) that a running server cannot take over HTTP; "
                 "run it in-process (without --server), or against a server started with them"
             )
+        if not self.own and self._clock_before is None:
+            found = self._clock("GET", None)
+            if found.status == 200 and isinstance(found.body, dict):  # else the reset says what is wrong
+                self._clock_before = found.body
 
     def client(self, address: str | None) -> Client:
         return RemoteClient(self.url, address)
 
     def close(self) -> None:
-        return None
+        """Put the server's clock back as it was before the first scenario: running at its offset, or
+        frozen at its instant. ``TargetError`` when the server did not take it back."""
+        before, self._clock_before = self._clock_before, None
+        if before is None:
+            return
+        thawed = self._clock("POST", {"freeze": False})
+        if thawed.status == 200 and isinstance(thawed.body, dict):
+            if before.get("frozen"):
+                body: dict[str, Any] = {"set_at": before["now"], "freeze": True}
+            else:  # the same offset from the server's system time (now minus its offset, just read)
+                body = {"set_at": thawed.body["now"] - thawed.body["offset_s"] + before["offset_s"]}
+            thawed = self._clock("POST", body)
+        if thawed.status != 200:
+            raise TargetError(
+                f"could not put {self.url}'s clock back as it was ({before}): {thawed.brief()} {thawed.body}"
+            )
+
+    def _clock(self, method: str, body: dict[str, Any] | None) -> Response:
+        auth = {"Authorization": f"Bearer {self.admin_token}"}
+        return self.client(None).request(method, "/admin/v1/clock", json_body=body, headers=auth)
 
 
 def probe_addresses(target: InProcessTarget | RemoteTarget, addresses: Mapping[str, str]) -> None:

@@ -34,6 +34,44 @@ class Response:
         """``401 invalid_response`` or ``200``: what a progress line shows."""
         return f"{self.status} {self.error}" if self.error else str(self.status)
 
+    def said(self, limit: int = 200) -> str:
+        """What the answer says, for a failure message: the server's ``message``, else the body shortened
+        *whole* (``{'state': 'second_factor', 'factors': [{...}, {...}], ...}``): a body cut at a fixed width
+        ended mid-structure (``'factors': [``), and a reader could not tell what was left out."""
+        body = self.body
+        message = body.get("message") if isinstance(body, dict) else None
+        if isinstance(message, str) or not isinstance(body, dict | list):
+            text = message if isinstance(message, str) else str(body)
+            return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+        text = ""
+        for depth, width in ((3, 8), (2, 6), (2, 3), (1, 3), (1, 1), (0, 0)):
+            text = _shortened(body, depth, width)
+            if len(text) <= limit:
+                break
+        return text
+
+
+def _shortened(value: Any, depth: int, width: int) -> str:
+    """``value``'s repr with at most ``width`` items per level, ``depth`` levels deep, and long strings cut
+    inside their quotes: always a whole structure, what was left out shown as ``...``."""
+    if isinstance(value, dict | list):
+        if not value:
+            return repr(value)
+        opening, closing = ("{", "}") if isinstance(value, dict) else ("[", "]")
+        if depth == 0:
+            return f"{opening}...{closing}"
+        pairs = list(value.items()) if isinstance(value, dict) else list(enumerate(value))
+        shown = [
+            (f"{key!r}: " if isinstance(value, dict) else "") + _shortened(item, depth - 1, width)
+            for key, item in pairs[:width]
+        ]
+        if len(pairs) > width:
+            shown.append("...")
+        return opening + ", ".join(shown) + closing
+    if isinstance(value, str) and len(value) > 40:
+        return repr(value[:37] + "...")
+    return repr(value)
+
 
 class Client(Protocol):
     """One actor's connection: its address, its cookies."""

@@ -47,6 +47,54 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
 }
 
 
+_DURATION = re.compile(r"([+-]?[0-9]+)([smhd]?)")
+_UNIT_S = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+DURATION_FORMS = "900, 15m, 2h or -1d"
+
+
+def duration_seconds(text: str | int) -> int:
+    """Seconds in a duration like ``900``, ``15m``, ``2h`` or ``-1d``; ``ValueError`` otherwise.
+
+    One grammar for every way a person moves the clock: ``sls clock --advance`` and a scenario's
+    ``advance_clock`` both read it here, so what one accepts the other does.
+    """
+    if isinstance(text, int) and not isinstance(text, bool):
+        return text
+    match = _DURATION.fullmatch(str(text).strip())
+    if match is None:
+        raise ValueError(f"{text!r} is not a duration like {DURATION_FORMS}")
+    return int(match[1]) * _UNIT_S[match[2]]
+
+
+#: The server's clock stays within 2000-01-01 .. 2100-01-01 UTC (``POST /admin/v1/clock`` refuses the rest).
+CLOCK_MIN, CLOCK_MAX = 946684800, 4102444800
+
+
+def parse_instant(value: object) -> int:
+    """Unix seconds from an integer or an ISO 8601 text with a zone (``2030-01-01T09:00:00Z``), within the
+    server clock's range; ``ValueError`` saying what is wrong. Read when a file is validated and when its
+    setup runs, so a clock the server would refuse is told at its line, not at setup."""
+    from datetime import datetime
+
+    if isinstance(value, int) and not isinstance(value, bool):
+        at = value
+    else:
+        text = str(value).strip()
+        if text.lstrip("-").isdigit():
+            at = int(text)
+        else:
+            try:
+                moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            except ValueError:
+                raise ValueError(f"{value!r} is neither Unix seconds nor an ISO 8601 instant") from None
+            if moment.tzinfo is None:
+                raise ValueError(f"{value!r} has no time zone: add Z for UTC")
+            at = int(moment.timestamp())
+    if not CLOCK_MIN <= at <= CLOCK_MAX:
+        raise ValueError(f"{value!r} is outside the server clock's range, 2000-01-01 .. 2100-01-01 UTC")
+    return at
+
+
 class UndefinedVariable(LookupError):
     """A ``${name}`` no earlier step defined; the message lists the ones that are."""
 

@@ -182,6 +182,4 @@ class World:
 
 
 def _message(answer: Response) -> str:
-    if isinstance(answer.body, dict):
-        return str(answer.body.get("message") or answer.body)
-    return str(answer.body)[:200]
+    return answer.said()

@@ -1,9 +1,13 @@
-"""The app's one clock: system time plus an offset kept in Redis.
+"""The app's one clock: system time plus an offset kept in Redis, or frozen at an instant until moved.
 
 Every time-dependent decision reads it once per request and passes ``now`` down, so moving it
 (``POST /admin/v1/clock``) moves every worker at once, and freezegun, which patches ``time.time``,
-controls it in tests. The offset is cached in each process and refreshed by a pub/sub message on every
+controls it in tests. The clock is cached in each process and refreshed by a pub/sub message on every
 change (``store.clock``), so reading it costs no Redis round trip.
+
+Frozen (``POST /admin/v1/clock {"freeze": true}``), "now" stands still while real seconds pass: a scripted
+scenario then gets the same instants on every run, however long its requests take (two enrolments a second
+apart would order a user's devices differently). Only a move changes a frozen clock; a reset thaws it.
 """
 
 from __future__ import annotations
@@ -11,16 +15,17 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from .store.clock import ClockRepo
+from .store.clock import UNBOUNDED, ClockRepo, ClockState
 
 
 @dataclass(frozen=True)
 class ClockReading:
     now: int
     offset_s: int
+    frozen: bool = False
 
-    def as_dict(self) -> dict[str, int]:
-        return {"now": self.now, "offset_s": self.offset_s}
+    def as_dict(self) -> dict[str, int | bool]:
+        return {"now": self.now, "offset_s": self.offset_s, "frozen": self.frozen}
 
 
 class Clock:
@@ -28,27 +33,39 @@ class Clock:
         self._repo = repo
 
     def now(self) -> int:
-        return int(time.time()) + self._repo.offset()
+        return self._repo.state().now(int(time.time()))
 
     def reading(self) -> ClockReading:
-        offset = self._repo.offset()
-        return ClockReading(int(time.time()) + offset, offset)
+        return self._reading(int(time.time()))
 
     def reset(self) -> ClockReading:
-        """Back to real time (offset 0), where real authenticator apps agree with the server again."""
-        self._repo.set_offset(0)
+        """Back to real time (offset 0, running): real authenticator apps agree with the server again."""
+        self._repo.reset()
         return ClockReading(int(time.time()), 0)
 
     def advance(self, seconds: int) -> ClockReading:
-        offset = self._repo.advance(seconds)
-        return ClockReading(int(time.time()) + offset, offset)
+        system_now = int(time.time())
+        _, state = self._repo.advance_within(seconds, system_now=system_now, lo=-UNBOUNDED, hi=UNBOUNDED)
+        return _reading(state, system_now)
 
     def advance_within(self, seconds: int, lo: int, hi: int) -> ClockReading | None:
         """Move by ``seconds`` if ``now`` stays within ``[lo, hi]``; ``None`` (and no change) otherwise."""
         system_now = int(time.time())
-        moved, offset = self._repo.advance_within(seconds, system_now=system_now, lo=lo, hi=hi)
-        return ClockReading(system_now + offset, offset) if moved else None
+        moved, state = self._repo.advance_within(seconds, system_now=system_now, lo=lo, hi=hi)
+        return _reading(state, system_now) if moved else None
 
     def set_at(self, at: int) -> ClockReading:
-        offset = self._repo.set_offset(at - int(time.time()))
-        return ClockReading(at, offset)
+        system_now = int(time.time())
+        return _reading(self._repo.set_at(at, system_now=system_now), system_now)
+
+    def freeze(self, frozen: bool) -> ClockReading:
+        """Stop the clock where it stands (``True``), or let it run on from there (``False``)."""
+        system_now = int(time.time())
+        return _reading(self._repo.freeze(frozen, system_now=system_now), system_now)
+
+    def _reading(self, system_now: int) -> ClockReading:
+        return _reading(self._repo.state(), system_now)
+
+
+def _reading(state: ClockState, system_now: int) -> ClockReading:
+    return ClockReading(state.now(system_now), state.offset_at(system_now), state.frozen)

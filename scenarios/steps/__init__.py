@@ -1,6 +1,6 @@
-"""The step types, one module per family: ``login`` (the login page and the session), ``devices`` (the card
-and the IB Key app), ``phones`` (texts, calls, the carrier), ``world`` (clock, raw calls, the broker's admin
-acts) and ``flow`` (repeat, parallel, expect, capture, say).
+"""The step types, one module per family: ``login`` (the login page and the session), ``devices`` (the card,
+the IB Key app, an authenticator app's code), ``phones`` (texts, calls, the carrier), ``world`` (clock, raw
+calls, the broker's admin acts) and ``flow`` (repeat, parallel, expect, capture, say).
 
 Each step function gets the world, the acting actor and the step's body with its variables already filled in,
 and returns an ``Outcome``: the answer to judge and a line saying what happened. It raises ``StepFailed``

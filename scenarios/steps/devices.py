@@ -1,4 +1,5 @@
-"""What a person does with the authenticators they hold: the DSC+ card and the IB Key app (``/sim/v1``).
+"""What a person does with the authenticators they hold: the DSC+ card, the IB Key app and an authenticator
+app's code (``/sim/v1``).
 
 The runner knows which number each login page shows (it started those logins), so ``ibkey_approve`` picks
 the right one by default, the way a user looking at the page would; ``pick: wrong`` is the tired guess that
@@ -158,4 +159,15 @@ def ibkey_settings(world: World, actor: Actor, body: Any, step_: dict[str, Any])
     device = world.device(str(body["device"]))
     payload = {"notifications": bool(body["notifications"])}
     answer = world.sim(actor, "PUT", f"/sim/v1/ibkey/{segment(device.device_id)}/settings", payload)
+    return Outcome(answer)
+
+
+@step("totp_code")
+def totp_code(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outcome:
+    """What the app's screen shows at the server's clock: ``${code}``, and ``verify``'s default answer."""
+    device = world.device(str(body["device"]))
+    answer = world.sim(actor, "GET", f"/sim/v1/totp/{segment(device.device_id)}/code")
+    if answer.status == 200 and isinstance(answer.body, dict):
+        world.last_answer = world.variables["code"] = answer.body["code"]
+        return Outcome(answer, f"{answer.body['code']} ({answer.body.get('seconds_left')}s left)")
     return Outcome(answer)

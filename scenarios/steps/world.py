@@ -10,24 +10,17 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..transport import Response, segment
+from ..values import DURATION_FORMS, duration_seconds, parse_instant
 from ..world import Actor, Device, StepFailed, World
 from . import Outcome, step
 
 
 def instant(value: int | str) -> int:
-    """Unix seconds from an integer or an ISO 8601 text (``2030-01-01T09:00:00Z``)."""
-    if isinstance(value, int):
-        return value
-    text = str(value).strip()
-    if text.lstrip("-").isdigit():
-        return int(text)
+    """Unix seconds from an integer or an ISO 8601 text (``2030-01-01T09:00:00Z``); ``StepFailed`` if not."""
     try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise StepFailed(f"{value!r} is neither Unix seconds nor an ISO 8601 instant") from None
-    if moment.tzinfo is None:
-        raise StepFailed(f"{value!r} has no time zone: add Z for UTC")
-    return int(moment.timestamp())
+        return parse_instant(value)
+    except ValueError as exc:
+        raise StepFailed(str(exc)) from None
 
 
 @step("advance_clock")
@@ -35,11 +28,13 @@ def advance_clock(world: World, actor: Actor, body: Any, step_: dict[str, Any]) 
     if isinstance(body, dict) and "to" in body:
         payload = {"set_at": instant(body["to"])}
     else:
-        seconds: Any = body.get("seconds") if isinstance(body, dict) else body  # int() judges it below
+        seconds: Any = body.get("seconds") if isinstance(body, dict) else body
+        if not isinstance(seconds, int | str) or isinstance(seconds, bool):
+            raise StepFailed(f"advance_clock needs a duration like {DURATION_FORMS}, got {seconds!r}")
         try:
-            payload = {"advance_s": int(seconds)}
-        except (TypeError, ValueError):
-            raise StepFailed(f"advance_clock needs whole seconds, got {seconds!r}") from None
+            payload = {"advance_s": duration_seconds(seconds)}
+        except ValueError as exc:
+            raise StepFailed(f"advance_clock: {exc}") from None
     answer = world.admin("POST", "/admin/v1/clock", payload)
     now = answer.body.get("now") if isinstance(answer.body, dict) else None
     shown = datetime.fromtimestamp(now, UTC).strftime("%Y-%m-%d %H:%M:%SZ") if now else answer.brief()

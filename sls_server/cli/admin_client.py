@@ -137,9 +137,11 @@ class AdminClient:
     def clock(self) -> dict[str, Any]:
         return self.request("GET", "/admin/v1/clock")
 
-    def move_clock(self, *, advance_s: int | None = None, set_at: int | None = None) -> dict[str, Any]:
-        body = {"advance_s": advance_s} if advance_s is not None else {"set_at": set_at}
-        return self.request("POST", "/admin/v1/clock", body)
+    def move_clock(
+        self, *, advance_s: int | None = None, set_at: int | None = None, freeze: bool | None = None
+    ) -> dict[str, Any]:
+        given = {"advance_s": advance_s, "set_at": set_at, "freeze": freeze}
+        return self.request("POST", "/admin/v1/clock", {k: v for k, v in given.items() if v is not None})
 
 
 def _decode(raw: bytes, *, strict: bool = True) -> dict[str, Any]:

@@ -10,15 +10,15 @@ import click
 from .admin_commands import admin_options, connect, server_errors, when
 from .output import EXIT_USAGE, CliError, fields_table, print_json, print_renderable
 
-_DURATION = re.compile(r"^([+-]?[0-9]+)([smhd]?)$")
-_UNIT_S = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
-
 
 def parse_duration(text: str) -> int:
-    match = _DURATION.fullmatch(text.strip())
-    if match is None:
-        raise CliError(f"--advance: {text!r} is not a duration like 900, 15m, 2h or -1d", EXIT_USAGE)
-    return int(match[1]) * _UNIT_S[match[2]]
+    """``--advance``'s value, by the grammar a scenario's ``advance_clock`` shares (``scenarios.values``)."""
+    from scenarios.values import duration_seconds
+
+    try:
+        return duration_seconds(text)
+    except ValueError as exc:
+        raise CliError(f"--advance: {exc}", EXIT_USAGE) from None
 
 
 def parse_instant(text: str) -> int:
@@ -42,11 +42,20 @@ def parse_instant(text: str) -> int:
     metavar="TIME",
     help="Set the clock to Unix seconds or an ISO 8601 time (UTC when no zone is given).",
 )
-@click.option("--reset", is_flag=True, help="Back to real time (offset 0): real TOTP apps agree again.")
+@click.option(
+    "--freeze/--unfreeze",
+    default=None,
+    help="Stop the clock where it stands (only moves change it), or let it run on from there; "
+    "with --advance or --set-at, frozen or thawed first.",
+)
+@click.option(
+    "--reset", is_flag=True, help="Back to real time (offset 0, running): real TOTP apps agree again."
+)
 @admin_options
 def clock(
     advance: str | None,
     set_at: str | None,
+    freeze: bool | None,
     reset: bool,
     url: str | None,
     admin_token: str | None,
@@ -56,27 +65,38 @@ def clock(
 
     \b
     Examples:
-      sls clock                      # what time is it on the server
+      sls clock                      # what time is it on the server (and is it frozen)
       sls clock --advance 15m        # cross an idle timeout now
-      sls clock --set-at 2026-01-01T00:00:00Z
-      sls clock --reset              # real time again
+      sls clock --set-at 2026-01-01T00:00:00Z --freeze   # stand still there until moved
+      sls clock --unfreeze           # run on from where it stands
+      sls clock --reset              # real time again (and running)
     """
     if sum(x is not None for x in (advance, set_at)) + reset > 1:
         raise CliError("--advance, --set-at and --reset: give one of them", EXIT_USAGE)
+    if reset and freeze:
+        raise CliError(
+            "--reset and --freeze: a reset runs the clock at real time; give one of them", EXIT_USAGE
+        )
     advance_s = parse_duration(advance) if advance is not None else None
     at = parse_instant(set_at) if set_at is not None else None
     client = connect(url, admin_token)
     with server_errors():
         if reset:
-            offset = int(client.clock().get("offset_s") or 0)
-            reading = client.move_clock(advance_s=-offset, set_at=None) if offset else client.clock()
-        elif advance_s is None and at is None:
+            # thawed first, so the offset read is exact and stays so while it is taken back
+            reading = client.move_clock(freeze=False)
+            offset = int(reading.get("offset_s") or 0)
+            if offset:
+                reading = client.move_clock(advance_s=-offset)
+        elif advance_s is None and at is None and freeze is None:
             reading = client.clock()
         else:
-            reading = client.move_clock(advance_s=advance_s, set_at=at)
+            reading = client.move_clock(advance_s=advance_s, set_at=at, freeze=freeze)
     if as_json:
         print_json(reading)
         return
-    print_renderable(
-        fields_table("server clock", {"now": when(reading.get("now")), "offset_s": reading.get("offset_s")})
-    )
+    shown = {
+        "now": when(reading.get("now")),
+        "offset_s": reading.get("offset_s"),
+        "frozen": "yes: moves only with --advance or --set-at" if reading.get("frozen") else "no",
+    }
+    print_renderable(fields_table("server clock", shown))

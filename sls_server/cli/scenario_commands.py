@@ -17,14 +17,51 @@ from .output import EXIT_FAILED, EXIT_USAGE, CliError, err, out, print_json, tab
 
 
 def _files(targets: tuple[str, ...], everything: bool) -> list[Path]:
-    from scenarios.loader import resolve
+    """The files named; a usage error when they are none (an empty folder, or only misnamed files), so a
+    run or a validation of nothing can never look like a green one."""
+    from scenarios.loader import nothing_found, resolve
 
     if not targets and not everything:
         raise CliError("name scenarios (files, folders or library names) or give --all", EXIT_USAGE)
     try:
-        return resolve(list(targets), everything=everything)
+        files = resolve(list(targets), everything=everything)
     except LookupError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
+    if not files:
+        raise CliError(nothing_found(list(targets)), EXIT_USAGE)
+    return files
+
+
+def _tagged(files: list[Path], tags: tuple[str, ...]) -> list[Path]:
+    """The files with one of ``tags``, and every file that does not load: its tags cannot be read, and a
+    broken file is reported as an error case, as without ``--tag``, never filtered out of sight."""
+    from scenarios.loader import ScenarioInvalid, load
+
+    kept = []
+    for file in files:
+        try:
+            scenario = load(file)
+        except ScenarioInvalid:
+            kept.append(file)
+            continue
+        if set(tags) & set(scenario.tags):
+            kept.append(file)
+    return kept
+
+
+def _unique_names(files: list[Path]) -> None:
+    """Refuse a run in which two files share a scenario name (reports and JUnit could not tell them apart)."""
+    from scenarios.loader import ScenarioInvalid, duplicate_names, load
+
+    loaded = []
+    for file in files:
+        try:
+            loaded.append(load(file))
+        except ScenarioInvalid:
+            continue  # reported as an error case of the run
+    clashes = duplicate_names(loaded)
+    if clashes:
+        raise CliError("\n".join(str(p) for p in clashes), EXIT_USAGE)
 
 
 def _load_all(files: list[Path]) -> list[Any]:
@@ -106,10 +143,14 @@ def run(
     """Run scenarios; exit 0 only when every one passed (or failed as it declared it would).
 
     \b
-    In-process by default: an app and an embedded Redis of the run's own, wiped before each scenario.
+    A file that is not a valid scenario is an error case of the report (with or without --tag) and the
+    others still run. In-process by default: an app and an embedded Redis of the run's own, wiped before
+    each scenario.
     With --server the runner is an HTTP client of that server: it needs the admin token, wipes the
     server before each scenario, and sends actors' addresses as X-Forwarded-For, so the server must
     trust this machine (SLS_TRUSTED_PROXIES=127.0.0.1/32); a scenario fails if an address did not take.
+    A scenario needing setup.settings the server was not started with (gateway-controls: SLS_GATEWAY)
+    is skipped with the reason (JUnit <skipped>), and does not fail the run.
 
     \b
     Examples:
@@ -123,9 +164,10 @@ def run(
 
     files = _files(targets, everything)
     if tags:
-        files = [s.path for s in _load_all(files) if set(tags) & set(s.tags)]
+        files = _tagged(files, tags)
         if not files:
             raise CliError(f"no scenario has the tag {', '.join(tags)}", EXIT_USAGE)
+    _unique_names(files)
     if server and not admin_token:  # the one `sls demo` printed, as every server command finds it
         admin_token = connect(server, None).token
     try:
@@ -137,7 +179,7 @@ def run(
         raise CliError(str(exc), EXIT_USAGE) from None
     if as_json:
         print_json(document)
-    if not all(r.ok for r in results):
+    if not results or not all(r.ok for r in results):
         sys.exit(EXIT_FAILED)
 
 
@@ -234,7 +276,7 @@ def validate(targets: tuple[str, ...], everything: bool, as_json: bool) -> None:
         print_json(checked)
     else:
         print_problems(checked, out(), err())
-    if not all(entry["valid"] for entry in checked):
+    if not checked or not all(entry["valid"] for entry in checked):
         sys.exit(EXIT_FAILED)
 
 

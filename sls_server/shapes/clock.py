@@ -25,10 +25,18 @@ class Clock(TypedDict):
     offset_s: Annotated[
         int, Field(description="Seconds the clock runs ahead of system time (negative: behind).")
     ]
+    frozen: Annotated[
+        bool,
+        Field(
+            description="The clock stands still until moved (`now` changes only with `advance_s` or "
+            "`set_at`), so scripted runs see the same instants every time; a reset thaws it."
+        ),
+    ]
 
 
 class ClockMove(Request):
-    """Exactly one of `advance_s` (move by seconds, negative goes back) or `set_at`. The clock stays within
+    """One of `advance_s` (move by seconds, negative goes back) or `set_at`, or `freeze`, or `freeze` with one
+    of them (the clock is frozen or thawed first, then moved). The clock stays within
     2000-01-01T00:00:00Z .. 2100-01-01T00:00:00Z: a move that would leave that range is a 400
     `invalid_request` naming the field, and the clock is unchanged."""
 
@@ -44,35 +52,56 @@ class ClockMove(Request):
         le=CLOCK_MAX,
         description="The instant to set the clock to, in Unix seconds (2000-01-01 .. 2100-01-01).",
     )
+    freeze: bool | None = Field(
+        None,
+        description="`true`: the clock stops where it stands and moves only with `advance_s`/`set_at`; "
+        "`false`: it runs on from where it stands.",
+    )
 
     @model_validator(mode="before")
     @classmethod
-    def _exactly_one(cls, data: Any) -> Any:
+    def _one_move(cls, data: Any) -> Any:
         """Checked first, so ``{"advance_s": 1, "set_at": 5}`` is refused for giving both, not for 5. A null
-        counts as absent."""
-        if isinstance(data, dict) and sum(data.get(name) is not None for name in _MOVES) != 1:
-            raise InvalidRequest("give exactly one of advance_s or set_at", field="advance_s")
+        counts as absent; ``freeze`` alone is a change too."""
+        if isinstance(data, dict):
+            moves = sum(data.get(name) is not None for name in _MOVES)
+            if moves > 1 or (moves == 0 and data.get("freeze") is None):
+                raise InvalidRequest(
+                    "give exactly one of advance_s or set_at (with or without freeze), or freeze alone",
+                    field="advance_s",
+                )
         return data
 
     @classmethod
     def __get_pydantic_json_schema__(
         cls, schema: CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
-        """One alternative per move, each with its field alone, so the document says "exactly one" as the
-        validator above does (which also lets the other be null)."""
+        """One alternative per move, each with its field alone (and an optional ``freeze``), and ``freeze``
+        alone, so the document says what the validator above does (which also lets the others be null)."""
         generated = handler.resolve_ref_schema(handler(schema))
         properties = generated["properties"]
-        alternatives = []
-        for name in _MOVES:
+
+        def field(name: str) -> dict[str, Any]:
             given = next(s for s in properties[name]["anyOf"] if s.get("type") != "null")
-            alternatives.append(
-                {
-                    "type": "object",
-                    "properties": {name: {**given, "description": properties[name]["description"]}},
-                    "required": [name],
-                    "additionalProperties": False,
-                }
-            )
+            return {**given, "description": properties[name]["description"]}
+
+        alternatives = [
+            {
+                "type": "object",
+                "properties": {name: field(name), "freeze": field("freeze")},
+                "required": [name],
+                "additionalProperties": False,
+            }
+            for name in _MOVES
+        ]
+        alternatives.append(
+            {
+                "type": "object",
+                "properties": {"freeze": field("freeze")},
+                "required": ["freeze"],
+                "additionalProperties": False,
+            }
+        )
         for key in ("properties", "required", "additionalProperties", "type"):
             generated.pop(key, None)
         generated["oneOf"] = alternatives

@@ -1,8 +1,12 @@
-"""The clock offset: one value in Redis, so every worker and instance agrees on "now".
+"""The clock: one value in Redis, so every worker and instance agrees on "now".
 
-Every request needs "now", so reading the offset from Redis each time cost a round trip per request. Each
-process instead keeps the offset it read and listens on a pub/sub channel; every change is made by a script
-that sets the offset *and* publishes it. A request first drains its process's subscription without waiting
+The value is the offset from system time (``120``), or, for a clock frozen until moved, the instant it
+stands at (``frozen:1893488400``): see :class:`ClockState`. Both live in one key, so every change is one
+script and one message, and a worker can never hold a frozen flag from one change and an offset from another.
+
+Every request needs "now", so reading the clock from Redis each time cost a round trip per request. Each
+process instead keeps the value it read and listens on a pub/sub channel; every change is made by a script
+that sets the value *and* publishes it. A request first drains its process's subscription without waiting
 (a poll of a socket already buffered by the kernel: no round trip), so it never sees an offset older than a
 change that was answered before it arrived, provided the message was in its socket by then.
 
@@ -31,7 +35,7 @@ slot's master answers (``EXISTS`` of the offset's key: any other node redirects 
 subscription, refreshes the client's slot map and subscribes again, on the new master. One round trip per
 process every few seconds, on a Cluster only.
 
-Change the offset only through this repository (the admin API): a value written behind its back is not
+Change the clock only through this repository (the admin API): a value written behind its back is not
 heard until the process restarts or its subscription breaks.
 """
 
@@ -43,6 +47,7 @@ import socket
 import ssl
 import threading
 import time
+from dataclasses import dataclass
 
 import redis
 from redis.client import PubSub
@@ -55,21 +60,51 @@ from .base import Client, Scripts, guarded, socket_timeout, text
 UNBOUNDED = 2**52
 #: Seconds between checks that a Cluster subscription is still on the channel's master.
 RECHECK_S = 2.0
+_FROZEN = "frozen:"
+
+
+@dataclass(frozen=True)
+class ClockState:
+    """What the clock's key holds: running ``offset`` seconds ahead of system time, or ``frozen_at``: standing
+    at that instant whatever the system time does, until a move (scenarios need the same instants every run).
+    """
+
+    offset: int = 0
+    frozen_at: int | None = None
+
+    @classmethod
+    def parse(cls, value: object) -> ClockState:
+        """From the key's (or a message's) value; nothing stored is a running clock at offset 0."""
+        raw = text(value) if value else "0"
+        if raw.startswith(_FROZEN):
+            return cls(frozen_at=int(raw[len(_FROZEN) :]))
+        return cls(offset=int(raw))
+
+    @property
+    def frozen(self) -> bool:
+        return self.frozen_at is not None
+
+    def now(self, system_now: int) -> int:
+        return self.frozen_at if self.frozen_at is not None else system_now + self.offset
+
+    def offset_at(self, system_now: int) -> int:
+        """Seconds ahead of ``system_now`` (a frozen clock falls behind as real time passes)."""
+        return self.now(system_now) - system_now
 
 
 class _OffsetCache:
-    """The offset this process last read or heard, and the subscription that keeps it true."""
+    """The clock this process last read or heard, and the subscription that keeps it true."""
 
     def __init__(self, client: Client) -> None:
         self._client = client
         self._lock = threading.Lock()
         self._pubsub: PubSub | None = None
-        self._offset: int | None = None
+        self._offset: ClockState | None = None
         self._reconnected = False
         self._checked_at = time.monotonic()
         self._poll: tuple[socket.socket, select.poll] | None = None
 
-    def get(self) -> int:
+    def get(self) -> ClockState:
         with self._lock:
             try:
                 self._listen()
@@ -78,8 +113,7 @@ class _OffsetCache:
                 # so forget the cache and read Redis now; the next request subscribes again
                 self._drop()
             if self._offset is None:
-                value = self._client.get(keys.CLOCK_OFFSET)
-                offset = int(text(value)) if value else 0
+                offset = ClockState.parse(self._client.get(keys.CLOCK_OFFSET))
                 if self._pubsub is None:
                     return offset  # not listening: do not keep what no message would correct
                 self._offset = offset
@@ -116,7 +150,7 @@ class _OffsetCache:
             return
         while (message := self._pubsub.get_message(timeout=0)) is not None:
             if message.get("type") == "message":
-                self._offset = int(text(message["data"]))
+                self._offset = ClockState.parse(message["data"])
         if self._reconnected:
             self._offset, self._reconnected = None, False
 
@@ -166,38 +200,62 @@ class ClockRepo:
         self._scripts = scripts
         self._cache = _OffsetCache(client)
 
-    def offset(self) -> int:
-        """The offset, from this process's cache (no round trip once warm)."""
+    def state(self) -> ClockState:
+        """The clock, from this process's cache (no round trip once warm)."""
         return self._cache.get()
 
+    def offset(self) -> int:
+        """Seconds ahead of system time now (from the cache, like :meth:`state`)."""
+        return self._cache.get().offset_at(int(time.time()))
+
     def set_offset(self, seconds: int) -> int:
-        offset = int(self._scripts("clock_set", [keys.CLOCK_OFFSET], [seconds, keys.CLOCK_CHANNEL]))
-        self._delivered()
-        return offset
+        """Make "now" system time + ``seconds`` (a frozen clock stays frozen, there); ``seconds``."""
+        system_now = int(time.time())
+        self.set_at(system_now + seconds, system_now=system_now)
+        return seconds
 
-    def advance(self, seconds: int) -> int:
-        """Move by ``seconds`` with no bound of its own (the API's moves use :meth:`advance_within`)."""
-        return self.advance_within(seconds, system_now=0, lo=-UNBOUNDED, hi=UNBOUNDED)[1]
+    def set_at(self, at: int, *, system_now: int) -> ClockState:
+        """Make "now" ``at``: a running clock runs on from there, a frozen one stands there."""
+        return self._change("clock_set", [at - system_now, keys.CLOCK_CHANNEL, system_now, "keep"])
 
-    def advance_within(self, seconds: int, *, system_now: int, lo: int, hi: int) -> tuple[bool, int]:
-        """Move by ``seconds`` unless ``system_now`` + the new offset leaves ``[lo, hi]``; atomically.
+    def reset(self) -> None:
+        """Back to system time, running (a frozen clock thaws)."""
+        self._change("clock_set", [0, keys.CLOCK_CHANNEL, int(time.time()), "run"])
 
-        ``(moved, offset)``: the new offset, or the unchanged one when the move was refused.
+    def advance_within(self, seconds: int, *, system_now: int, lo: int, hi: int) -> tuple[bool, ClockState]:
+        """Move by ``seconds`` unless the new "now" (at ``system_now``) leaves ``[lo, hi]``; atomically.
+
+        ``(moved, clock)``: the clock after the move, or the unchanged one when the move was refused.
         """
-        moved, offset = self._scripts(
+        moved, value = self._scripts(
             "clock_advance_bounded",
             [keys.CLOCK_OFFSET],
             [system_now, seconds, lo, hi, keys.CLOCK_CHANNEL],
         )
         if moved:
             self._delivered()
-        return bool(moved), int(offset)
+        return bool(moved), ClockState.parse(value)
+
+    def freeze(self, frozen: bool, *, system_now: int) -> ClockState:
+        """Stop the clock where it stands (``True``: only a move changes "now" from then on), or let it run
+        on from there (``False``); the clock as it is afterwards. Already so: nothing is written."""
+        changed, value = self._scripts(
+            "clock_freeze", [keys.CLOCK_OFFSET], ["1" if frozen else "0", system_now, keys.CLOCK_CHANNEL]
+        )
+        if changed:
+            self._delivered()
+        return ClockState.parse(value)
 
     def announce_reset(self) -> None:
-        """The offset key went with a reset: every process reads it again (it is gone, so 0)."""
+        """The clock's key went with a reset: every process reads it again (it is gone: running, offset 0)."""
         self._r.publish(keys.CLOCK_CHANNEL, 0)  # routed by the channel's slot: the subscribers' node
         self._delivered()
         self._cache.forget()
+
+    def _change(self, script: str, args: list[str | int]) -> ClockState:
+        state = ClockState.parse(self._scripts(script, [keys.CLOCK_OFFSET], args))
+        self._delivered()
+        return state
 
     def _delivered(self) -> None:
         """Return once the message just published is in every local subscriber's socket: any command

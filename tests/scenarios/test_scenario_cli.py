@@ -46,7 +46,7 @@ def test_validate_reports_file_line_and_column_and_exits_1(tmp_path: Path) -> No
     broken = tmp_path / "broken.scenario.yaml"
     broken.write_text("name: broken\ndescription: A broken scenario file.\nsteps:\n  - logn: alice\n")
     code, _, err = sls("validate", str(broken))
-    assert code == 1 and f"{broken}:4:5: steps[0]: unknown step type 'logn' (did you mean 'login'?)" in err
+    assert code == 1 and f"{broken}:4:5: step 1: unknown step type 'logn' (did you mean 'login'?)" in err
     code, out, _ = sls("validate", str(broken), "--json")
     report = json.loads(out)
     assert code == 1 and report[0]["valid"] is False and report[0]["problems"][0]["line"] == 4
@@ -99,3 +99,61 @@ def test_every_command_has_help_with_an_example() -> None:
     for command in ("run", "list", "show", "new", "validate", "demo", "reference"):
         code, out, _ = sls(command, "--help")
         assert code == 0 and "Example" in out and "sls scenario" in out, command
+
+
+def test_a_run_or_validation_that_finds_nothing_is_a_usage_error(tmp_path: Path) -> None:
+    """An empty folder, or one holding only misnamed files, used to print FAILED and exit 0 (and validate
+    printed nothing, exit 0): a CI job pointed at the wrong folder stayed green."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    junit = tmp_path / "e.xml"
+    code, out, err = sls("run", str(empty), "--json", "--junit", str(junit))
+    assert code == 2 and out == "" and not junit.exists()
+    assert f"no scenario found in {empty}: only files named *.scenario.yaml are collected" in err
+    misnamed = tmp_path / "misnamed"
+    misnamed.mkdir()
+    (misnamed / "login.scenario.yml").write_text("name: login\n")
+    (misnamed / "notes.yaml").write_text("a: 1\n")
+    for command in ("run", "validate"):
+        code, _, err = sls(command, str(misnamed))
+        assert code == 2, command
+        assert "login.scenario.yml" in err and "notes.yaml" in err and "NAME.scenario.yaml" in err
+
+
+def test_with_tag_an_invalid_file_is_an_error_case_and_the_others_still_run(tmp_path: Path) -> None:
+    """It used to cancel the whole run (``not a valid scenario``, exit 1, no JUnit): without --tag the
+    same file was an error case and the others ran."""
+    folder = tmp_path / "suite"
+    folder.mkdir()
+    (folder / "good.scenario.yaml").write_text(
+        "name: good\ndescription: A valid scenario with the tag.\ntags: [smoke]\nsteps:\n"
+        "  - http: {method: GET, path: /healthz}\n    expect: {status: 200}\n"
+    )
+    (folder / "other.scenario.yaml").write_text(
+        "name: other\ndescription: A valid scenario without it.\nsteps:\n"
+        "  - http: {method: GET, path: /healthz}\n    expect: {status: 200}\n"
+    )
+    (folder / "broken.scenario.yaml").write_text(
+        "name: broken\ndescription: Not valid.\nsteps:\n  - logn: x\n"
+    )
+    for tags in ((), ("--tag", "smoke")):
+        junit = tmp_path / "junit.xml"
+        code, out, _ = sls("run", str(folder), *tags, "--json", "--junit", str(junit))
+        statuses = {s["name"]: s["status"] for s in json.loads(out)["scenarios"]}
+        assert code == 1 and statuses["good"] == "passed", tags
+        assert statuses["broken.scenario.yaml"] == "error" and ("other" in statuses) == (not tags), tags
+        assert 'errors="1"' in junit.read_text()
+
+
+def test_two_files_with_one_scenario_name_are_refused_naming_both(tmp_path: Path) -> None:
+    library = next(f for f in library_files() if f.name == "dscplus-login.scenario.yaml")
+    copy = tmp_path / "my-login.scenario.yaml"
+    copy.write_text(library.read_text())
+    code, out, err = sls("run", str(copy), "dscplus-login", "--json")
+    assert code == 2 and out == ""
+    assert f"{copy}:1:7: name: the name 'dscplus-login' is also the name of {library}:1" in err
+    assert f"{library}:1:7: name: the name 'dscplus-login' is also the name of {copy}:1" in err
+    code, _, err = sls("validate", str(copy), "dscplus-login")
+    assert code == 1 and "scenario names must be unique" in err and str(library) in err and str(copy) in err
+    code, out, _ = sls("validate", str(copy), "dscplus-login", "--json")
+    assert [entry["valid"] for entry in json.loads(out)] == [False, False]

@@ -41,9 +41,12 @@ def test_the_schema_is_a_valid_2020_12_schema_and_every_step_type_is_implemented
     assert len(step_types()) >= 25
 
 
-@pytest.mark.parametrize("kind", step_types())
-def test_each_step_types_example_is_a_valid_step(kind: str, tmp_path: Path) -> None:
-    example = schema()["$defs"][f"step_{kind}"]["examples"][0]
+@pytest.mark.parametrize(
+    ("kind", "n"),
+    [(kind, n) for kind in step_types() for n in range(len(schema()["$defs"][f"step_{kind}"]["examples"]))],
+)
+def test_each_step_types_examples_are_valid_steps(kind: str, n: int, tmp_path: Path) -> None:
+    example = schema()["$defs"][f"step_{kind}"]["examples"][n]
     file = tmp_path / "example.scenario.yaml"
     import yaml
 
@@ -69,7 +72,7 @@ def test_a_misspelt_step_names_the_closest_one_with_line_and_column(tmp_path: Pa
         - logn: alice
         """,
     )
-    assert found == ["11:5: steps[1]: unknown step type 'logn' (did you mean 'login'?)"]
+    assert found == ["11:5: step 2: unknown step type 'logn' (did you mean 'login'?)"]
 
 
 def test_unknown_keys_are_errors_that_suggest_and_list_the_valid_ones(tmp_path: Path) -> None:
@@ -81,9 +84,9 @@ def test_unknown_keys_are_errors_that_suggest_and_list_the_valid_ones(tmp_path: 
         """,
     )
     expected = "unknown key 'pasword' (did you mean 'password'?); expected `user`, `password`"
-    assert f"9:26: steps[0].login.pasword: {expected}" in found
+    assert f"9:26: step 1 login.pasword: {expected}" in found
     assert any(
-        p.startswith("10:14: steps[0].expect.stauts: unknown key 'stauts' (did you mean 'status'?)")
+        p.startswith("10:14: step 1 expect.stauts: unknown key 'stauts' (did you mean 'status'?)")
         for p in found
     )
 
@@ -93,24 +96,23 @@ def test_wrong_values_say_what_was_expected(tmp_path: Path) -> None:
         tmp_path,
         """\
         - request_code: vioce
-        - advance_clock: soon
+        - read_sms: {phone: "555 0100"}
         - http: {method: GET, path: /healthz}
         - expect: {status: 200}
         """,
     )
     assert (
-        found[0]
-        == "9:19: steps[0].request_code: 'vioce' is not one of `sms`, `voice` (did you mean 'voice'?)"
+        found[0] == "9:19: step 1 request_code: 'vioce' is not one of `sms`, `voice` (did you mean 'voice'?)"
     )
-    assert found[1].startswith("10:20: steps[1].advance_clock: 'soon' does not fit")
-    assert found[2] == "11:5: steps[2]: this step needs an `expect`: say what must happen"
+    assert found[1].startswith("10:23: step 2 read_sms.phone: '555 0100' does not fit: it should be an E.164")
+    assert found[2] == "11:5: step 3: this step needs an `expect`: say what must happen"
 
 
 def test_top_level_typos_duplicates_and_broken_yaml(tmp_path: Path) -> None:
     typo = problems(tmp_path, "- login: alice\n", head=HEAD.replace("setup:", "stup:"))
     assert any("unknown key 'stup' (did you mean 'setup'?)" in p for p in typo)
     twice = problems(tmp_path, "- login: alice\n  login: bob\n")
-    assert twice == ["10:5: steps[0]: duplicate key 'login'"]
+    assert twice == ["10:5: step 1: duplicate key 'login'"]
     broken = problems(tmp_path, "- login: [alice\n")
     assert broken[0].startswith("10:1:") or "not valid YAML" in broken[0]
 
@@ -125,7 +127,7 @@ def test_names_must_be_defined_before_use_and_something_must_be_checked(tmp_path
           actor: attacker
         """,
     )
-    assert "9:20: steps[0].card.device: no device is called 'crd' (did you mean 'card'?)" in found
+    assert "9:20: step 1 card.device: no device is called 'crd' (did you mean 'card'?)" in found
     assert any("${respnse} is used before any step sets it (did you mean 'response'?)" in p for p in found)
     assert any("no actor is called 'attacker'" in p and "add it under `actors`" in p for p in found)
     assert any("nothing is checked: add an `expect`" in p for p in found)
@@ -140,7 +142,7 @@ def test_expect_and_capture_alone_are_steps_but_not_beside_another_step_type(tmp
         - {expect: {status: 200}, logn: alice}
         """,
     )
-    assert found == ["11:5: steps[2]: unknown step type 'logn' (did you mean 'login'?)"]
+    assert found == ["11:5: step 3: unknown step type 'logn' (did you mean 'login'?)"]
 
 
 def test_the_library_loads_and_each_file_is_named_after_its_scenario() -> None:
@@ -172,3 +174,48 @@ def test_the_readme_names_every_library_scenario() -> None:
     readme = (ROOT / "README.md").read_text()
     missing = [f.name for f in library_files() if f"`{f.name.removesuffix('.scenario.yaml')}`" not in readme]
     assert missing == []
+
+
+def test_values_only_the_setup_would_refuse_are_refused_at_validation(tmp_path: Path) -> None:
+    """QA: ``validate`` said "valid" for ``setup.clock: "tomorrow morning"`` and a card ``pin: "12"``,
+    which only failed when the scenario ran."""
+    head = """\
+name: probe
+description: A scenario written to probe the loader.
+setup:
+  clock: "tomorrow morning"
+  users:
+    - {username: alice, phone: "+15550100001"}
+  devices:
+    - {user: alice, type: dscplus, pin: "12", as: card}
+    - {user: alice, type: ibkey, pin: "1234567", as: app}
+steps:
+"""
+    found = problems(
+        tmp_path,
+        """\
+        - enroll: {user: alice, type: dscplus, pin: "12345"}
+        - advance_clock: {to: "2030-01-01T09:00:00"}
+        - advance_clock: {to: 0}
+        - login: alice
+          expect: {status: 200}
+        """,
+        head=head,
+    )
+    assert found == [
+        "4:10: setup.clock: 'tomorrow morning' is neither Unix seconds nor an ISO 8601 instant",
+        "8:41: setup.devices[1].pin: dscplus PIN '12': the PIN must be exactly 4 digits 0-9",
+        "9:39: setup.devices[2].pin: ibkey PIN '1234567': the PIN must be 4-6 letters or digits 0-9, "
+        "with at least one digit",
+        "11:47: step 1 enroll.pin: dscplus PIN '12345': the PIN must be exactly 4 digits 0-9",
+        "12:25: step 2 advance_clock.to: '2030-01-01T09:00:00' has no time zone: add Z for UTC",
+        "13:25: step 3 advance_clock.to: 0 is outside the server clock's range, 2000-01-01 .. 2100-01-01 UTC",
+    ]
+
+
+def test_the_clock_range_is_the_servers() -> None:
+    from scenarios.values import CLOCK_MAX, CLOCK_MIN
+    from sls_server.shapes.clock import CLOCK_MAX as SERVER_MAX
+    from sls_server.shapes.clock import CLOCK_MIN as SERVER_MIN
+
+    assert (CLOCK_MIN, CLOCK_MAX) == (SERVER_MIN, SERVER_MAX)

@@ -7,11 +7,14 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import ADMIN_TOKEN, ServerProcess
 
 pytestmark = pytest.mark.e2e
+SIM_TOKEN = "plugin-sim-token-0123456789"
 
 INTEGRATION_TESTS = """
 import pytest
@@ -125,8 +128,8 @@ def project(folder: Path) -> Path:
     return folder
 
 
-def pytest_in(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLS_", "PYTEST_"))}
+def pytest_in(folder: Path, *args: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLS_", "PYTEST_"))} | extra_env
     command = [sys.executable, "-m", "pytest", "-q", "-rfEX", *args]
     return subprocess.run(command, cwd=folder, env=env, capture_output=True, text=True, timeout=300)
 
@@ -145,3 +148,49 @@ def test_a_failing_scenario_file_fails_with_its_steps_in_the_report(tmp_path: Pa
     assert "1 failed, 1 xfailed" in ran.stdout
     assert "state is 'authenticated', expected 'elated'" in ran.stdout
     assert "ok   2 [user] card card" in ran.stdout and "FAIL 3 [user] verify" in ran.stdout
+
+
+TEXTED = """\
+name: texted
+description: A texted code read off the phone, through a server that guards /sim/v1 with a token.
+setup:
+  users: [{username: sam, phone: "+15550100009"}]
+  devices: [{user: sam, type: sms}]
+steps:
+  - login: sam
+  - read_sms: {user: sam}
+  - verify: {}
+    expect: {json: {state: authenticated}}
+"""
+
+
+def test_scenario_files_run_against_a_server_with_its_tokens_from_options_or_environment(
+    sls_serve: Callable[..., ServerProcess], tmp_path: Path
+) -> None:
+    """QA: there was no ``--sls-sim-token`` (``read_sms`` got 401 ``sim_token_required``), and neither
+    token was read from the environment (``SLS_ADMIN_TOKEN`` alone gave a traceback in every item)."""
+    server = sls_serve(workers=1, SLS_SIM_TOKEN=SIM_TOKEN)
+    (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider\n")
+    (tmp_path / "texted.scenario.yaml").write_text(TEXTED)
+    (tmp_path / "tight.scenario.yaml").write_text(
+        TEXTED.replace("name: texted", "name: tight").replace(
+            "setup:\n", "setup:\n  settings: {SLS_LOCKOUT_THRESHOLD: 2}\n"
+        )
+    )  # settings this server lacks: skipped with them named, as by sls scenario run
+    by_options = pytest_in(
+        tmp_path, "--sls-server", server.url, "--sls-admin-token", ADMIN_TOKEN, "--sls-sim-token", SIM_TOKEN
+    )
+    assert by_options.returncode == 0 and "1 passed, 1 skipped" in by_options.stdout, by_options.stdout
+    by_environment = pytest_in(
+        tmp_path, "--sls-server", server.url, SLS_ADMIN_TOKEN=ADMIN_TOKEN, SLS_SIM_TOKEN=SIM_TOKEN
+    )
+    assert by_environment.returncode == 0, by_environment.stdout
+    assert "1 passed, 1 skipped" in by_environment.stdout, by_environment.stdout
+
+
+def test_a_server_without_its_admin_token_is_one_usage_error(tmp_path: Path) -> None:
+    (tmp_path / "texted.scenario.yaml").write_text(TEXTED)
+    ran = pytest_in(tmp_path, "-p", "no:cacheprovider", "--sls-server", "http://127.0.0.1:9")
+    assert ran.returncode == 4, ran.stdout + ran.stderr  # pytest's usage error: nothing ran
+    assert "--sls-admin-token" in ran.stderr and "SLS_ADMIN_TOKEN" in ran.stderr
+    assert "Traceback" not in ran.stdout + ran.stderr and "TargetError" not in ran.stdout + ran.stderr

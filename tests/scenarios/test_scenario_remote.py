@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from pathlib import Path
 
@@ -54,7 +55,7 @@ def test_an_actor_address_the_server_does_not_believe_fails_loudly(
     assert "SLS_TRUSTED_PROXIES" in result["message"]
 
 
-def test_settings_a_running_server_cannot_take_fail_the_scenario(
+def test_settings_a_running_server_cannot_take_skip_the_scenario(
     sls_serve: Callable[..., ServerProcess], tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
     server = sls_serve(workers=1)
@@ -64,10 +65,36 @@ def test_settings_a_running_server_cannot_take_fail_the_scenario(
         "setup: {settings: {SLS_LOCKOUT_THRESHOLD: 2}}\n"
         "steps:\n  - http: {method: GET, path: /healthz}\n    expect: {status: 200}\n"
     )
-    ran = sls("run", str(needs), "--server", server.url, "--admin-token", ADMIN_TOKEN, "--json")
-    result = json.loads(ran.stdout)["scenarios"][0]
-    assert ran.returncode == 1 and result["status"] == "error"
+    junit = tmp_path / "junit.xml"
+    ran = sls(
+        "run",
+        str(needs),
+        "--server",
+        server.url,
+        "--admin-token",
+        ADMIN_TOKEN,
+        "--json",
+        "--junit",
+        str(junit),
+    )
+    data = json.loads(ran.stdout)
+    result = data["scenarios"][0]
+    assert ran.returncode == 0 and result["status"] == "skipped" and data["totals"]["skipped"] == 1
     assert "SLS_LOCKOUT_THRESHOLD=2" in result["message"] and "cannot take over HTTP" in result["message"]
+    case = ET.parse(junit).getroot().find("testsuite/testcase/skipped")
+    assert case is not None and "SLS_LOCKOUT_THRESHOLD=2" in (case.get("message") or "")
+
+
+def test_the_help_examples_run_all_against_a_server_passes(sls_serve: Callable[..., ServerProcess]) -> None:
+    """``sls scenario run --all --server URL --admin-token T --json``, as ``--help`` shows it: against an
+    ordinary server (trusting the runner's addresses), gateway-controls (SLS_GATEWAY) is skipped, not an
+    error, and every other scenario passes."""
+    server = sls_serve(workers=2, SLS_TRUSTED_PROXIES="127.0.0.1/32")
+    ran = sls("run", "--all", "--server", server.url, "--admin-token", ADMIN_TOKEN, "--json", timeout=600)
+    assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-3000:]
+    statuses = {s["name"]: s["status"] for s in json.loads(ran.stdout)["scenarios"]}
+    assert statuses.pop("gateway-controls") == "skipped"
+    assert set(statuses.values()) == {"passed"}
 
 
 def test_the_demo_narrates_and_shows_both_sides(sls_serve: Callable[..., ServerProcess]) -> None:
@@ -102,3 +129,32 @@ def test_the_demo_server_ignores_modules_in_the_folder_it_is_started_from(tmp_pa
     )
     assert shown.returncode == 0, shown.stdout + shown.stderr
     assert "card.pin_locked" in shown.stdout
+
+
+def test_a_server_runs_each_scenario_frozen_and_gets_its_clock_back(
+    sls_serve: Callable[..., ServerProcess], tmp_path: Path
+) -> None:
+    """The runner freezes a server's clock for every scenario and puts it back as it was after the run:
+    running at its offset, or frozen at its instant."""
+    import requests
+
+    server = sls_serve(workers=2)
+    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    frozen = tmp_path / "frozen.scenario.yaml"
+    frozen.write_text(
+        "name: frozen\ndescription: The clock stands at setup.clock on the server too.\n"
+        'setup: {clock: "2031-01-01T00:00:00Z"}\nsteps:\n'
+        "  - http: {method: GET, path: /admin/v1/clock, auth: admin}\n"
+        "    expect: {json: {now: 1924992000, frozen: true}}\n"
+    )
+    for before in ({"advance_s": 3600}, {"set_at": 1_800_000_000, "freeze": True}):
+        requests.post(f"{server.url}/admin/v1/clock", json={"freeze": False}, headers=admin, timeout=10)
+        was = requests.post(f"{server.url}/admin/v1/clock", json=before, headers=admin, timeout=10).json()
+        ran = sls("run", str(frozen), "--server", server.url, "--admin-token", ADMIN_TOKEN, "--json")
+        assert ran.returncode == 0, ran.stdout + ran.stderr
+        after = requests.get(f"{server.url}/admin/v1/clock", headers=admin, timeout=10).json()
+        assert after["frozen"] is was["frozen"], before
+        if was["frozen"]:
+            assert after["now"] == was["now"] == 1_800_000_000
+        else:
+            assert abs(after["offset_s"] - was["offset_s"]) <= 1, (was, after)  # a second may turn

@@ -198,3 +198,63 @@ def test_the_login_binding_travels_as_a_header_as_the_cookie_or_not_at_all(
     """
     result = run(target, write(tmp_path, textwrap.dedent(steps)))
     assert result.status == "passed", result.message
+
+
+def test_junit_stays_well_formed_whatever_characters_a_scenario_holds(
+    target: InProcessTarget, tmp_path: Path
+) -> None:
+    """A terminal colour or a bell in a narration, a step's name or an answer used to land in the XML as
+    it was: XML 1.0 cannot carry it, and ``ElementTree.parse`` (like any CI's reader) refused the file."""
+    steps = """\
+    - say: "copied \\e[1mbold\\e[0m \\a"
+    - login: alice
+      name: "label \\x01 \\uFFFE"
+      expect: {status: 418}
+    """
+    result = run(target, write(tmp_path, textwrap.dedent(steps), name="control"))
+    assert result.status == "failed" and "\x01" in result.message
+    junit = tmp_path / "junit.xml"
+    report.write_junit(junit, [result], seed=0)
+    suite = ET.parse(junit).getroot().find("testsuite")
+    assert suite is not None
+    failure = suite.find("testcase/failure")
+    assert failure is not None and "label \\x01 \\ufffe" in (failure.get("message") or "")
+    assert "copied \\x1b[1mbold\\x1b[0m \\x07" in (failure.text or "")
+
+
+def test_an_unexpected_refusal_is_the_headline_not_the_field_it_lacks(
+    target: InProcessTarget, tmp_path: Path
+) -> None:
+    """A step expecting only ``json`` that got a 401 used to headline ``users is missing``; the cause was
+    only in the log."""
+    steps = "- http: {method: GET, path: /admin/v1/users}\n  expect: {json: {users: {len: 0}}}\n"
+    result = run(target, write(tmp_path, steps))
+    assert result.status == "failed"
+    assert result.message.startswith("step 1 (http GET /admin/v1/users): answered 401 admin_token_required (")
+    assert result.message.endswith("; users is missing (expected len 0)")
+    named = run(target, write(tmp_path, steps.replace("json:", "status: 401, json:")))
+    assert "answered 401" not in named.message and "users is missing" in named.message
+
+
+def test_an_answer_in_a_failure_message_is_shortened_whole(target: InProcessTarget, tmp_path: Path) -> None:
+    """An expected failure's message cut the answer at 200 characters, mid-structure (``'factors': [``)."""
+    mark = "expect_failure: the server answers a login with no 418 (a test of the message)"
+    result = run(target, write(tmp_path, "- login: alice\n  expect: {status: 418}\n", extra=mark))
+    assert result.status == "xfailed"
+    said = result.message[result.message.index("expected 418 (") + len("expected 418 (") : -1]
+    assert said.startswith("{'state': 'second_factor'") and said.endswith("}"), said
+    assert len(said) <= 200 and "..." in said
+    assert said.count("{") == said.count("}") and said.count("[") == said.count("]"), said
+
+
+def test_validation_and_reports_count_steps_alike(target: InProcessTarget, tmp_path: Path) -> None:
+    """Validation said ``steps[4]`` where a report says ``step 5``: both say ``step 5`` now."""
+    from scenarios.loader import ScenarioInvalid
+
+    steps = LOGIN + "- tickle:\n- logout:\n  expect: {status: 418}\n"
+    ran = run(target, write(tmp_path, steps))
+    assert ran.message.startswith("step 5 (logout): ")
+    broken = write(tmp_path, steps.replace("- logout:", "- logout: {}\n  pasword: x"), name="broken")
+    with pytest.raises(ScenarioInvalid) as caught:
+        load(broken)
+    assert "step 5 pasword" in [p.where for p in caught.value.problems]

@@ -30,18 +30,31 @@ def get_clock() -> ResponseReturnValue:
 )
 def move_clock(body: ClockMove) -> ResponseReturnValue:
     """Every time-dependent decision reads this clock, so a scenario can cross an expiry or an idle timeout
-    at once. 400 `invalid_request` unless exactly one is given, or when the clock would leave
-    2000-01-01 .. 2100-01-01 (`field` names the one at fault; the clock is unchanged)."""
+    at once, and `freeze` stops it between moves, so a scripted run sees the same instants every time.
+    `freeze` is applied first, so `{"freeze": true, "set_at": t}` stands at exactly `t`. 400
+    `invalid_request` unless one move, `freeze` or both are given, or when the clock would leave
+    2000-01-01 .. 2100-01-01 (`field` names the one at fault; the move is not made)."""
     clock = core().clock
+    reading = clock.reading()
+    if body.freeze is not None and body.freeze != reading.frozen:
+        reading = clock.freeze(body.freeze)
+        core().events.record(
+            "clock.frozen" if reading.frozen else "clock.thawed",
+            at=reading.now,
+            detail={"offset_s": reading.offset_s},
+        )
+    if body.set_at is None and body.advance_s is None:
+        return reading.as_dict()
     if body.set_at is not None:
         reading = clock.set_at(body.set_at)
     else:
-        assert body.advance_s is not None  # the shape requires exactly one
+        assert body.advance_s is not None  # the shape requires one move here
         moved = clock.advance_within(body.advance_s, CLOCK_MIN, CLOCK_MAX)
         if moved is None:  # checked and moved in one Lua script: a refused move changed nothing
             raise InvalidRequest(f"advance_s would take the clock {CLOCK_RANGE}", field="advance_s")
         reading = moved
-    core().events.record("clock.moved", at=reading.now, detail={"offset_s": reading.offset_s})
+    detail = {"offset_s": reading.offset_s, "frozen": reading.frozen}
+    core().events.record("clock.moved", at=reading.now, detail=detail)
     return reading.as_dict()
 
 

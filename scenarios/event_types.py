@@ -1,0 +1,91 @@
+"""Every audit event type the server writes, so a scenario's ``events`` check is judged at validation time.
+
+An expectation that an event did *not* happen passes whatever the type is called: ``login.succeded`` never
+happens, so a misspelt one checked nothing and said nothing. The server declares its types where it writes
+them (a literal, or composed: ``session.<why it ended>``, ``<door>.password_failed``); this package reaches
+the server only over HTTP, so the closed list lives here, and ``tests/scenarios/test_scenario_events.py``
+reads the server's source to keep the two equal.
+"""
+
+from __future__ import annotations
+
+EVENT_TYPES: frozenset[str] = frozenset(
+    {
+        # the login page and the IB Key app's password door
+        "login.password_ok",
+        "login.password_failed",
+        "login.refused",
+        "login.challenge_issued",
+        "login.second_factor_failed",
+        "login.succeeded",
+        "ibkey.password_failed",
+        # step-up and what it guards
+        "stepup.challenge_issued",
+        "stepup.verified",
+        "withdrawal.requested",
+        # sessions, and why each ended
+        "session.rotated",
+        "session.replaced",
+        "session.logout",
+        "session.killed",
+        "session.expired_idle",
+        "session.expired_absolute",
+        "session.replaced_by_gateway_login",
+        "session.sso_expired",
+        "session.daily_reset",
+        # users, accounts, addresses
+        "user.created",
+        "user.deleted",
+        "user.disabled",
+        "user.enabled",
+        "user.password_rehashed",
+        "user.phone_changed",
+        "account.created",
+        "account.user_added",
+        "account.locked",
+        "account.unlocked",
+        "ip.allowlist_changed",
+        "ip.rejected",
+        # authenticators
+        "device.enrolled",
+        "device.activated",
+        "device.shared",
+        "device.replaced",
+        "device.revoked",
+        "device.locked",
+        "device.unlocked",
+        "card.pin_locked",
+        "card.reset",
+        "challenge.rate_limited",
+        "ibkey.migration_started",
+        "ibkey.settings_changed",
+        "push.sent",
+        "push.approved",
+        "push.denied",
+        "push.rate_limited",
+        # phones
+        "sms.sent",
+        "sms.rate_limited",
+        "voice.called",
+        "phone.conditions_changed",
+        # gateway mode
+        "gateway.session_established",
+        "gateway.session_ended",
+        "gateway.reauthenticated",
+        "gateway.brokerage_dropped",
+        "gateway.competing_session",
+        "gateway.daily_reset_set",
+        # the emulator itself: clock, reset, state, the pages' sign-in, flood summaries
+        "clock.moved",
+        "clock.frozen",
+        "clock.thawed",
+        "emulator.reset",
+        "state.exported",
+        "state.imported",
+        "trainer.signed_in",
+        "trainer.sign_in_failed",
+        "sim.signed_in",
+        "sim.sign_in_failed",
+        "events.summary",
+    }
+)

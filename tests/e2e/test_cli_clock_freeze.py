@@ -1,0 +1,59 @@
+"""``sls clock --freeze/--unfreeze`` against real processes: two instances of two workers each on one Redis
+agree that the clock is frozen and where it stands, and each hears the other's moves on its very next
+request. Frozen instants are compared exactly, so no real second that passes between requests can hide a
+worker that missed the freeze (a running clock would have moved on)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import requests
+from conftest import ADMIN_TOKEN, ServerProcess
+
+pytestmark = pytest.mark.e2e
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+AT = 1_893_488_400  # 2030-01-01T09:00:00Z
+
+
+def _read(server: ServerProcess) -> dict[str, Any]:
+    answer = requests.get(f"{server.url}/admin/v1/clock", headers=ADMIN, timeout=10)
+    assert answer.status_code == 200, answer.text
+    return dict(answer.json())
+
+
+def _cli(server: ServerProcess, *args: str) -> dict[str, Any]:
+    ran = server.sls("clock", *args, "--json")
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    return dict(json.loads(ran.stdout))
+
+
+def test_a_frozen_clock_is_one_instant_on_every_worker_of_every_instance(
+    sls_serve: Callable[..., ServerProcess],
+) -> None:
+    a, b = sls_serve(workers=2), sls_serve(workers=2)
+    for server in (a, b, a, b):  # warm every worker's cached clock
+        _read(server)
+    frozen = _cli(a, "--set-at", "2030-01-01T09:00:00Z", "--freeze")
+    assert (frozen["now"], frozen["frozen"]) == (AT, True)
+    for server in (b, a, b, a, b, a):  # the very next requests, on whichever worker answers
+        seen = _read(server)
+        assert (seen["now"], seen["frozen"]) == (AT, True), server.url
+    assert _cli(b, "--advance", "15m")["now"] == AT + 900
+    assert {_read(server)["now"] for server in (a, b, a, b)} == {AT + 900}
+    shown = a.sls("clock")
+    assert shown.returncode == 0 and "frozen" in shown.stdout and "yes" in shown.stdout
+    thawed = _cli(b, "--unfreeze")
+    assert (thawed["frozen"], thawed["now"]) == (False, AT + 900)
+    assert _read(a)["frozen"] is False and _read(a)["now"] >= AT + 900
+
+
+def test_reset_brings_real_time_back_and_running(sls_serve: Callable[..., ServerProcess]) -> None:
+    server = sls_serve(workers=1)
+    _cli(server, "--set-at", "2030-01-01T09:00:00Z", "--freeze")
+    reset = _cli(server, "--reset")
+    assert (reset["offset_s"], reset["frozen"]) == (0, False)
+    both = server.sls("clock", "--reset", "--freeze")
+    assert both.returncode == 2 and "--reset and --freeze" in both.stderr

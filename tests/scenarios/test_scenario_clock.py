@@ -1,0 +1,95 @@
+"""Scenarios run on a frozen clock: time passes only with ``advance_clock``, whatever real time does.
+
+QA found ``sim-swap`` failing one run in four: the server's clock followed real time from ``setup.clock`` on,
+so when a second turned between Bob's two enrolments his default factor changed. Here real time ticks a
+second on *every* call of ``time.time`` (freezegun's ``auto_tick_seconds``): far worse than any real run,
+so a scenario that still passes does not depend on real time at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from freezegun import freeze_time
+
+from scenarios.loader import library_dir, library_files, load
+from scenarios.runner import Runner
+from scenarios.targets import InProcessTarget
+
+DEFAULT_CLOCK = 1_893_488_400  # setup.clock's default, 2030-01-01T09:00:00Z
+
+
+@pytest.fixture(scope="module")
+def target() -> Iterator[InProcessTarget]:
+    made = InProcessTarget()
+    yield made
+    made.close()
+
+
+def test_sim_swap_passes_every_time_while_real_time_ticks_a_second_per_call(target: InProcessTarget) -> None:
+    scenario = load(library_dir() / "sim-swap.scenario.yaml")
+    with freeze_time("2026-01-01 00:00:00", auto_tick_seconds=1):
+        results = [Runner(target).run(scenario) for _ in range(20)]
+    failed = [r.message for r in results if r.status != "passed"]
+    assert failed == [], f"{len(failed)} of 20 runs failed, e.g. {failed[0]}"
+
+
+def test_the_whole_library_passes_while_real_time_ticks_a_second_per_call(target: InProcessTarget) -> None:
+    with freeze_time("2026-01-01 00:00:00", auto_tick_seconds=1):
+        results = [Runner(target).run(load(file)) for file in library_files()]
+    assert [(r.name, r.message) for r in results if not r.ok] == []
+
+
+def test_a_scenario_sees_its_clock_frozen_at_setup_clock(target: InProcessTarget, tmp_path: Path) -> None:
+    file = tmp_path / "frozen.scenario.yaml"
+    file.write_text(
+        "name: frozen\ndescription: The clock stands at setup.clock until a step moves it.\n"
+        "setup: {users: [{username: alice}]}\nsteps:\n"
+        "  - login: {user: alice, password: wrong-password-1}\n    expect: {status: 401}\n"
+        "  - http: {method: GET, path: /admin/v1/clock, auth: admin}\n"
+        f"    expect: {{json: {{now: {DEFAULT_CLOCK}, frozen: true}}}}\n"
+        "  - advance_clock: 90\n"
+        "  - http: {method: GET, path: /admin/v1/clock, auth: admin}\n"
+        f"    expect: {{json: {{now: {DEFAULT_CLOCK + 90}, frozen: true}}}}\n"
+    )
+    with freeze_time("2026-01-01 00:00:00", auto_tick_seconds=1):
+        result = Runner(target).run(load(file))
+    assert result.status == "passed", result.message
+
+
+def test_advance_clock_takes_the_durations_sls_clock_takes(target: InProcessTarget, tmp_path: Path) -> None:
+    """``advance_clock: 16m`` was refused ("a ${variable} holding seconds") while ``sls clock --advance
+    15m`` took it; both read one grammar now (``scenarios.values.duration_seconds``)."""
+    from sls_server.cli.clock_cmd import parse_duration
+
+    assert [parse_duration(d) for d in ("900", "16m", "2h", "-1d", "30s")] == [900, 960, 7200, -86400, 30]
+    file = tmp_path / "durations.scenario.yaml"
+    file.write_text(
+        "name: durations\ndescription: Durations as sls clock --advance takes them.\nsteps:\n"
+        "  - advance_clock: 16m\n  - advance_clock: {seconds: 2h}\n  - advance_clock: -1d\n"
+        "  - http: {method: GET, path: /admin/v1/clock, auth: admin}\n"
+        f"    expect: {{json: {{now: {DEFAULT_CLOCK + 960 + 7200 - 86400}}}}}\n"
+    )
+    result = Runner(target).run(load(file))
+    assert result.status == "passed", result.message
+    assert result.steps[0].title.startswith("advance_clock 16m: now 2030-01-01 09:16:00Z")
+
+
+def test_a_duration_the_runner_cannot_read_is_refused_at_validation(tmp_path: Path) -> None:
+    from scenarios.loader import ScenarioInvalid
+
+    file = tmp_path / "soon.scenario.yaml"
+    file.write_text(
+        "name: soon\ndescription: A duration nobody can read.\nsteps:\n"
+        "  - advance_clock: soon\n  - advance_clock: {seconds: 5 minutes}\n"
+        "  - http: {method: GET, path: /healthz}\n    expect: {status: 200}\n"
+    )
+    with pytest.raises(ScenarioInvalid) as caught:
+        load(file)
+    found = [f"{p.line}:{p.column}: {p.message}" for p in caught.value.problems]
+    assert found == [
+        "4:20: 'soon' is not a duration like 900, 15m, 2h or -1d",
+        "5:30: '5 minutes' is not a duration like 900, 15m, 2h or -1d",
+    ]

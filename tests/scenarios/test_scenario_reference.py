@@ -1,0 +1,57 @@
+"""The step reference says each thing once and says everything: QA found "Needs an `expect`." twice under
+``http``, no shape for ``parallel``'s ``branches``, and no way to read an authenticator app's code but a raw
+``http`` call documented nowhere (now the ``totp_code`` step)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from scenarios.loader import load
+from scenarios.reference import markdown
+from scenarios.runner import Runner
+from scenarios.schema import step_types
+from scenarios.targets import InProcessTarget
+
+
+def sections() -> dict[str, str]:
+    found = re.split(r"^### `([a-z_]+)`$", markdown(), flags=re.MULTILINE)
+    return dict(zip(found[1::2], found[2::2], strict=True))
+
+
+def test_each_step_says_it_needs_an_expect_once_at_most() -> None:
+    said = {name: text.count("Needs an `expect`") for name, text in sections().items()}
+    assert sorted(said) == sorted(step_types())
+    assert {name: n for name, n in said.items() if n > 1} == {}
+    assert said["http"] == 1 and said["parallel"] == 1
+
+
+def test_parallels_branches_have_a_documented_shape() -> None:
+    parallel = sections()["parallel"]
+    assert "| `branches` | list of lists of steps |" in parallel
+    assert "each a list of steps" in parallel and "branches:" in parallel  # described, and an example
+
+
+@pytest.fixture(scope="module")
+def target() -> Iterator[InProcessTarget]:
+    made = InProcessTarget()
+    yield made
+    made.close()
+
+
+def test_totp_code_reads_the_apps_code_for_verify(target: InProcessTarget, tmp_path: Path) -> None:
+    file = tmp_path / "totp.scenario.yaml"
+    file.write_text(
+        "name: totp\ndescription: A login with an authenticator app's code.\n"
+        "setup:\n  users: [{username: tom}]\n  devices: [{user: tom, type: totp, as: app}]\nsteps:\n"
+        "  - login: tom\n    expect: {json: {factor.type: totp}}\n"
+        "  - totp_code: {device: app}\n    expect: {json: {code: '${code}', device_id: '${app.device_id}'}}\n"
+        "  - advance_clock: 1h\n  - login: tom\n  - totp_code: {device: app}\n"
+        "  - verify: {}\n    expect: {json: {state: authenticated}}\n"
+    )
+    result = Runner(target).run(load(file))
+    assert result.status == "passed", result.message
+    assert "totp_code app" in result.steps[1].title and "s left)" in result.steps[1].title
