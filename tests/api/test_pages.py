@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from conftest import EnrolledUser
+from flask import Flask
 from flask.testing import FlaskClient
 from page_forms import csrf, open_withdrawal_step_up, start_page_login
 
@@ -135,3 +136,15 @@ def test_a_locked_card_shows_locked_when_its_page_is_loaded(client: FlaskClient,
     display = re.search(r'<output [^>]*data-testid="card-display"[^>]*>([^<]*)</output>', html)
     assert display and display.group(1) == "LOCKED"
     assert "This card is locked." in html
+
+
+def test_the_trainer_feed_starts_from_its_backlog_for_a_cursor_redis_cannot_read(app: Flask) -> None:
+    """A ``Last-Event-ID`` with a half past 64 bits made ``XRANGE`` answer ERR mid-stream; any id the events
+    API would refuse starts the feed from its backlog instead, and a real one is resumed from."""
+    from sls_server.http.pages.feed import _start_cursor
+
+    for given in ("99999999999999999999-0", "18446744073709551615-18446744073709551615", "garbage"):
+        with app.test_request_context(headers={"Last-Event-ID": given}):
+            assert _start_cursor() != given
+    with app.test_request_context(headers={"Last-Event-ID": "1767225600000-3"}):
+        assert _start_cursor() == "1767225600000-3"

@@ -10,13 +10,13 @@ what is new with one ``XRANGE`` through the event log's pool, never a blocking r
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections.abc import Iterator
 
 from flask import Response, jsonify, request, stream_with_context
 from flask.typing import ResponseReturnValue
 
+from ...shapes.events import is_cursor
 from ..common import core
 from . import bp
 from .access import TRAINER
@@ -27,12 +27,11 @@ RETRY_MS = 1000
 #: A first connection starts this far back (Redis stream ids are Redis's wall-clock milliseconds).
 BACKLOG_MS = 30 * 60 * 1000
 KEEPALIVE_S = 10.0
-_CURSOR = re.compile(r"^[0-9]{1,20}-[0-9]{1,20}$")
 
 
 def _start_cursor() -> str:
     given = request.headers.get("Last-Event-ID") or request.args.get("since") or ""
-    if _CURSOR.fullmatch(given):
+    if is_cursor(given):  # anything else (garbage, a half past 64 bits) starts from the backlog
         return given
     return f"{max(int(time.time() * 1000) - BACKLOG_MS, 0)}-0"
 
