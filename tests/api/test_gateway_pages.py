@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import threading
 import zlib
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,6 +16,7 @@ from flask.testing import FlaskClient
 from gateway_kit import PASSWORD, GatewayBrowser, error_text
 
 from sls_server import create_app
+from sls_server.store.embedded import EmbeddedRedis
 
 PAPER_IN_LIVE = (
     "You have selected the Live Account Mode, but the specified user is a Paper Trading user. "
@@ -236,3 +238,30 @@ def test_latest_code_is_guarded_like_the_simulators(app_config: dict[str, Any]) 
         "/sim/v1/outbox/latest-code?user=anyone", headers={"Authorization": "Bearer trainer-sim-token-123456"}
     )
     assert allowed.status_code == 404
+
+
+def test_a_redis_outage_mid_login_keeps_the_step_and_says_so(
+    app_config: dict[str, Any], admin_headers: dict[str, str], tmp_path: Path
+) -> None:
+    """An outage is no wrong code and no ended login: the answer is 503 on the same step, and once Redis is
+    back the same login goes on (the pages' rule, ``http/pages/kit.py``, on the gateway's pages too)."""
+    own = EmbeddedRedis(tmp_path / "own-redis", appendonly=True).start()
+    try:
+        app = create_app({**app_config, "GATEWAY": True, "REDIS_URL": own.url, "REDIS_TIMEOUT": 0.5})
+        client = app.test_client()
+        make_user(client, admin_headers, "sid", "sms")
+        browser = GatewayBrowser(client)
+        path = browser.log_in("sid")
+        code = browser.latest_code("sid").get_data(as_text=True)
+        own.stop()
+        refused = browser.answer(path, code)
+        assert refused.status_code == 503, refused.get_data(as_text=True)[:300]
+        assert 'name="username"' not in refused.get_data(as_text=True), "not sent back to the password form"
+        polled = client.get(f"{path}/status")
+        assert polled.status_code == 503 and polled.get_json()["error"] == "store_unavailable"
+        own.start()
+        assert browser.step(path).status_code == 200, "the login is still there"
+        done = browser.answer(path, code)
+        assert done.status_code == 303, error_text(done)
+    finally:
+        own.stop()

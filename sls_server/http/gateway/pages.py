@@ -16,7 +16,7 @@ from typing import Any
 from flask import Blueprint, jsonify, redirect, request
 from werkzeug.wrappers import Response
 
-from ...errors import SlsError
+from ...errors import SlsError, StoreUnavailable
 from ...gateway import login_mode
 from ..common import client_ip, core, now
 from ..pages.kit import (
@@ -142,6 +142,8 @@ def gateway_login_select(txn_id: str) -> Any:
         return _keep(redirect(login_path(txn_id), 303), txn_id, {**state, "chosen": True})
     try:
         switched = core().logins.switch(txn_id, state["token"], type_, device_id, now=now(), ip=client_ip())
+    except StoreUnavailable as exc:  # an outage ends nothing: the same step, to try again
+        return step_view(txn_id, state, gateway_says(exc), exc.status)
     except SlsError as exc:
         return _start_over(txn_id, gateway_says(exc), exc.status)
     state = {**state, "factor": switched["factor"], "chosen": True}
@@ -159,6 +161,8 @@ def gateway_login_verify(txn_id: str) -> Any:
     response = "".join(request.form.get("response", "").split())[:64]
     try:
         done = core().logins.verify(txn_id, state["token"], response, now=now(), ip=client_ip())
+    except StoreUnavailable as exc:  # an outage ends nothing: the same step, to try again
+        return step_view(txn_id, state, gateway_says(exc), exc.status)
     except SlsError as exc:
         return _start_over(txn_id, gateway_says(exc), exc.status)
     return _succeeded(txn_id, state, done.session, redirect(DONE, 303))
@@ -180,6 +184,8 @@ def gateway_login_status(txn_id: str) -> Any:
         return jsonify({"state": "ended", "next": LOGIN})
     try:
         body, result = core().logins.status(txn_id, state["token"], now=now(), ip=client_ip())
+    except StoreUnavailable:
+        raise  # the app's JSON 503: the page keeps polling, as for any answer that is not a state
     except SlsError as exc:
         return jsonify({"state": "ended", "message": gateway_says(exc), "next": LOGIN})
     if result is not None:
@@ -203,6 +209,8 @@ def gateway_login_resend(txn_id: str) -> Any:
         switched = core().logins.switch(
             txn_id, state["token"], "ibkey", factor["device_id"], now=now(), ip=client_ip()
         )
+    except StoreUnavailable:
+        raise  # the app's JSON 503: the page keeps polling, as for any answer that is not a state
     except SlsError as exc:
         return jsonify({"state": "error", "message": gateway_says(exc)}), exc.status
     new = switched["factor"]
