@@ -27,12 +27,6 @@ class ChallengeSpaceExhausted(Conflict):
     message = "No challenge this authenticator does not remember could be drawn; try again."
 
 
-class PushLimited(SlsError):
-    code = "rate_limited"
-    status = 429
-    message = "Too many IB Key notifications were sent recently; wait before logging in again."
-
-
 class InvalidActivationCode(SlsError):
     code = "invalid_activation_code"
     status = 401

@@ -33,8 +33,11 @@ class Factor(TypedDict):
     ]
     reason: NotRequired[
         Annotated[
-            Literal["roaming", "notifications_off"],
-            Field(description="ibkey challenge mode: why no push was sent."),
+            Literal["requested", "roaming", "notifications_off", "push_limited"],
+            Field(
+                description="ibkey challenge mode: why no push was sent (asked for; the phone roams; "
+                "notifications are off; SLS_PUSH_LIMIT pushes were sent in the window)."
+            ),
         ]
     ]
     sent_to: NotRequired[Annotated[Masked, Field(description="sms, voice: where the code went.")]]

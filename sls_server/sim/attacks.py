@@ -36,7 +36,6 @@ KINDS = ("password_spray", "brute_force", "credential_stuffing", "push_bombing",
 #: The factors whose code travels over the phone network, so follows the SIM: texts and calls alike.
 PHONE_FACTORS = ("sms", "voice")
 _RATE_LIMITS = {
-    "PushLimited": "the push limit refused another notification",
     "SendLimited": "the send limit refused another code to the phone",
     "ChallengeLimited": "the card's challenge limit refused another challenge",
 }
@@ -185,9 +184,10 @@ class Attacks:
         pushes = report.outcomes["push_sent"]
         if pushes:
             report.lines.append(
-                f"{pushes} notification{'s' if pushes != 1 else ''} reached the victim's phone, each with "
-                f"three numbers to pick from (number matching); past {limit} per window the server refuses "
-                "to send more (rate_limited)."
+                f"{pushes} notification{'s' if pushes != 1 else ''} reached the victim's phone, each "
+                "with three numbers to pick from (number matching, and a wrong pick ends that login); past "
+                f"{limit} per window the server sends no more: those logins ask for IB Key's "
+                "challenge/response, which needs the phone in hand, and the victim can still log in."
             )
         elif not self._has_ibkey(report.target):
             report.lines.append(f"{report.target} has no IB Key: there is no app to bomb with notifications.")

@@ -94,8 +94,6 @@ def explain(code: str, message: str, extra: dict[str, Any], *, kind: str = "") -
         )
     if code == "rate_limited":
         after = f" Try again in {duration(wait)}." if wait else ""
-        if kind == "PushLimited":
-            return "Too many IB Key notifications were sent to your phone recently." + after
         if kind == "SendLimited":
             return "Too many security codes were sent to your phone recently." + after
         if kind == "ChallengeLimited":

@@ -90,4 +90,5 @@ def test_push_bombing_an_ib_key_user_counts_the_pushes_and_the_limit(
     result = attack(client, "push_bombing", "alice", IBKEY_PASSWORD)
     assert result["outcomes"]["push_sent"] == limit
     assert f"{limit} notifications reached" in result["summary"]
-    assert "rate_limited" in result["summary"]
+    assert "IB Key's challenge/response" in result["summary"]  # past the limit: no push, the app's code
+    assert "the victim can still log in" in result["summary"]

@@ -43,7 +43,7 @@ from ...store.records import (
 from .. import Approval, Begin, Enrolment, Prompt
 from ..challenges import ChallengeIssuer, ChallengePolicy
 from ..dscplus import DscPlusFactor
-from ..errors import ChallengeSpaceExhausted, PushLimited
+from ..errors import ChallengeSpaceExhausted
 from .activation import ActivationCodes, seal_context
 
 PENDING = "pending_activation"
@@ -117,7 +117,8 @@ class IbKeyFactor:
     # --- login steps ---------------------------------------------------------------------------------------
 
     def begin(self, device: DeviceRecord, step: Begin) -> Prompt:
-        """A push with number matching, unless the phone roams or has notifications off: then a challenge."""
+        """A push with number matching, unless the phone roams, has notifications off, or has had its
+        ``SLS_PUSH_LIMIT`` pushes in the window: then a challenge."""
         if step.mode == "challenge":  # "use challenge/response instead", asked for on the login page
             return self._challenge(device, step, "requested")
         number = device.handset or device.phone  # the smartphone, for an added user too
@@ -144,7 +145,10 @@ class IbKeyFactor:
                 factor=self.type,
                 device_id=device.device_id,
             )
-            raise PushLimited(retry_after=wait)
+            # Not a refusal: a login that may not buzz the phone again is answered in the app instead, by
+            # challenge/response, as the broker's "IB Key without notifications" describes. The pushes stop
+            # for whoever floods them, and the user holding the phone can still log in.
+            return self._challenge(device, step, "push_limited")
         match = str(10 + secrets.randbelow(90))
         candidates = {match}
         while len(candidates) < 3:
