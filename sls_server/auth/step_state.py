@@ -20,6 +20,9 @@ from .errors import (
     UnknownTransaction,
 )
 
+#: A step whose wrong answers used up its attempts (or a wrong number picked in the app) is over.
+ATTEMPTS_USED = "No attempts are left on this login (or step-up); start a new one."
+
 
 def raise_if_settled(txn: LoginTxn, now: int) -> None:
     """Answer a settled or expired step without spending an attempt or computing anything."""
@@ -29,6 +32,8 @@ def raise_if_settled(txn: LoginTxn, now: int) -> None:
         raise PushDenied()
     if txn.state in ("revoked", "exhausted"):
         raise_for_status(txn.state)
+    if txn.state == "failed":  # the contract's 410 (start over), saying why: not the clock, the attempts
+        raise ChallengeExpired(ATTEMPTS_USED)
     if txn.state != "second_factor" or now >= txn.expires_at:
         raise ChallengeExpired()
 

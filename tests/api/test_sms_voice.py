@@ -73,6 +73,7 @@ def test_asking_for_codes_buys_no_extra_guesses(sam: Phone) -> None:
     assert last.status_code == 401 and last.get_json()["attempts_left"] == 0
     dead = sam.verify(txn, sam.code())
     assert dead.status_code == 410 and dead.get_json()["error"] == "challenge_expired"
+    assert "No attempts are left" in dead.get_json()["message"]  # why it is over: not the clock
     sam.new_code(txn, status=410)
 
 
