@@ -1,0 +1,64 @@
+"""IB Key when a login changes its prompt (M2FS): a push its login stopped waiting for leaves the app, and a
+switch from the push to the card is remembered as the default. Split from ``test_ibkey.py``."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from ibkey_world import UNLOCK, World, push_login
+
+
+@pytest.fixture
+def world(client: FlaskClient, admin_headers: dict[str, str]) -> World:
+    return World(client, admin_headers)
+
+
+def test_the_app_drops_a_push_once_its_login_asks_for_a_challenge_instead(world: World, app: Flask) -> None:
+    """ "Use Challenge/Response instead" on the login page: the app stops showing that login's push, which
+    could only fail if tapped; another login's push stays."""
+    world.user("alice")
+    phone = world.activated("alice", "android")
+    started, note = push_login(world, "alice", phone)
+    other, _ = push_login(world, "alice", phone)
+    core = app.extensions["sls"]
+    typed = core.logins.switch(
+        started["txn_id"],
+        started["login_token"],
+        "ibkey",
+        None,
+        now=core.clock.now(),
+        ip=None,
+        mode="challenge",
+    )
+    assert typed["factor"]["mode"] == "challenge"
+    assert [n["txn_id"] for n in world.notifications(phone)] == [other["txn_id"]]
+    stale = world.approve(phone, note, started["factor"]["match"], pin=UNLOCK["android"]["pin"])
+    assert stale.status_code == 404, stale.get_json()
+
+
+def test_m2fs_switch_from_a_push_to_the_card_and_the_default_is_remembered(world: World) -> None:
+    name = world.user("alice")
+    app = world.activated(name, "android")
+    card = world.client.post(
+        f"/admin/v1/users/{name}/devices", json={"type": "dscplus", "pin": "1234"}, headers=world.headers
+    ).get_json()
+    started = world.login(name)
+    assert {f["type"] for f in started["factors"]} == {"ibkey", "dscplus"}
+    to_push = world.client.post(f"/api/v1/auth/login/{started['txn_id']}/factor", json={"type": "ibkey"})
+    assert to_push.get_json()["factor"]["mode"] == "push"
+    note = world.note_for(app, started["txn_id"])
+    switched = world.client.post(
+        f"/api/v1/auth/login/{started['txn_id']}/factor",
+        json={"type": "dscplus", "device_id": card["device_id"]},
+    )
+    assert switched.status_code == 200
+    assert world.notifications(app) == [], "the app no longer shows a push its login stopped waiting for"
+    challenge = switched.get_json()["factor"]["challenge"]
+    answer = world.client.post(
+        f"/sim/v1/dscplus/{card['device_id']}/respond", json={"pin": "1234", "challenge": challenge}
+    ).get_json()["response"]
+    assert world.verify(started["txn_id"], answer).status_code == 200  # no longer waiting for the push
+    late = world.approve(app, note, note["candidates"][0], pin=UNLOCK["android"]["pin"])
+    assert late.status_code in (404, 409), late.get_json()  # the login is settled: the push can't be used
+    assert world.login(name)["factor"]["type"] == "dscplus"  # the card is now the remembered default
