@@ -87,3 +87,31 @@ def test_the_session_goes_on_when_redis_is_back(outage: Outage) -> None:
     back = outage.client.get("/account/session")
     assert back.status_code == 200 and back.get_json()["state"] == "active"
     assert outage.client.get("/account").status_code == 200
+
+
+def test_the_trainer_feed_says_outage_and_ends_instead_of_breaking_mid_stream(
+    outage: Outage, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The stream's headers are sent before the first read, so an outage there could only cut the connection
+    with a traceback; the console would show "reconnecting…" forever with no reason. It must say why, end
+    cleanly (the browser reconnects after ``retry:``), and never claim to be live."""
+    answer = outage.client.get("/trainer/events", buffered=False)
+    assert answer.status_code == 200 and answer.mimetype == "text/event-stream"
+    frames = "".join(chunk.decode() for chunk in answer.response)  # ends: no exception, no endless stream
+    answer.close()
+    assert frames.startswith("retry: ")
+    assert "event: outage\n" in frames and '"error":"store_unavailable"' in frames
+    assert "event: live" not in frames
+    assert [r.levelname for r in caplog.records if "live feed" in r.getMessage()] == ["WARNING"]
+
+
+def test_the_trainer_feed_is_live_again_once_redis_answers(outage: Outage) -> None:
+    outage.redis.start()
+    answer = outage.client.get("/trainer/events", buffered=False)
+    head = ""
+    for chunk in answer.response:  # the retry, the backlog's events, then "live" after the first read
+        head += chunk.decode()
+        if "event: live" in head:
+            break
+    answer.close()
+    assert head.startswith("retry: ") and "event: live" in head and "event: outage" not in head

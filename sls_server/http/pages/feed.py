@@ -5,17 +5,24 @@ its own, sends ``Last-Event-ID`` and the feed resumes right after the last event
 :data:`STREAM_S` seconds and then ends (the browser reconnects after ``retry:``): it never holds a gunicorn
 worker thread for good. Between reads it holds no Redis connection either: every :data:`POLL_S` it reads
 what is new with one ``XRANGE`` through the event log's pool, never a blocking read.
+
+A Redis outage mid-stream is told, not thrown: the headers are long gone, so an exception would only cut the
+connection with a traceback in the log. The feed sends one ``outage`` event the console shows, logs one
+warning, and ends; the browser reconnects after ``retry:`` and the feed resumes from its last id once Redis
+answers again.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Iterator
 
 from flask import Response, jsonify, request, stream_with_context
 from flask.typing import ResponseReturnValue
 
+from ...errors import StoreUnavailable
 from ...shapes.events import is_cursor
 from ..common import core
 from . import bp
@@ -27,6 +34,8 @@ RETRY_MS = 1000
 #: A first connection starts this far back (Redis stream ids are Redis's wall-clock milliseconds).
 BACKLOG_MS = 30 * 60 * 1000
 KEEPALIVE_S = 10.0
+
+log = logging.getLogger(__name__)
 
 
 def _start_cursor() -> str:
@@ -41,10 +50,19 @@ def _frames(cursor: str) -> Iterator[str]:
     events = core().events
     deadline = time.monotonic() + STREAM_S
     quiet_since = time.monotonic()
+    live = False
     while time.monotonic() < deadline:
-        found, next_cursor = events.page(since=cursor, limit=200, now=core().clock.now())
+        try:
+            found, next_cursor = events.page(since=cursor, limit=200, now=core().clock.now())
+        except StoreUnavailable as exc:
+            log.warning("%s: the trainer's live feed ends until Redis answers (%s)", exc.code, exc.message)
+            yield f"event: outage\ndata: {json.dumps(exc.body(), separators=(',', ':'))}\n\n"
+            return
         for event in found:
             yield f"id: {event['id']}\nevent: audit\ndata: {json.dumps(event, separators=(',', ':'))}\n\n"
+        if not live:  # the console says "live" once the trail could be read, not when the connection opened
+            live = True
+            yield "event: live\ndata: {}\n\n"
         cursor = next_cursor or cursor
         if found:
             quiet_since = time.monotonic()

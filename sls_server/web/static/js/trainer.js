@@ -133,8 +133,14 @@
   }
 
   const source = new EventSource(root.dataset.eventsUrl);
-  source.addEventListener("open", function () { feedState.textContent = "live"; feedState.className = "feed-state live"; });
-  source.addEventListener("error", function () { feedState.textContent = "reconnecting…"; feedState.className = "feed-state"; });
+  // "live" once the server could read the trail (its `live` event), not when the connection opens: during
+  // a Redis outage each reconnect opens, then says `outage` and ends.
+  function feedIs(state, text) { feedState.dataset.state = state; feedState.textContent = text; feedState.className = "feed-state " + state; }
+  source.addEventListener("live", function () { feedIs("live", "live"); });
+  source.addEventListener("outage", function () { feedIs("outage", "Redis unreachable: retrying…"); });
+  source.addEventListener("error", function () {
+    if (feedState.dataset.state !== "outage") feedIs("reconnecting", "reconnecting…"); // keep saying why
+  });
   source.addEventListener("audit", function (message) {
     try { show(JSON.parse(message.data)); } catch (err) { /* a malformed frame is skipped */ }
   });

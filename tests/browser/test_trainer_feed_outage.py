@@ -1,0 +1,49 @@
+"""The trainer's live feed through a Redis outage, in Chromium against a real ``sls serve`` on its own
+redis-server: the console says why the feed stopped (not an endless "reconnecting…"), and is live again,
+showing new events, once Redis is back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from playwright.sync_api import expect
+
+from sls_server.store.embedded import EmbeddedRedis
+
+from .pages_kit import World
+from .test_trainer_console import sign_in
+
+
+@pytest.fixture
+def own_redis(tmp_path: Path) -> Iterator[EmbeddedRedis]:
+    redis = EmbeddedRedis(tmp_path / "own-redis", appendonly=True).start()  # its data outlives a restart
+    yield redis
+    redis.stop()
+
+
+def test_the_feed_says_redis_is_unreachable_and_comes_back_live(
+    browser: Any,
+    sls_serve: Callable[..., Any],
+    own_redis: EmbeddedRedis,
+    admin_headers: dict[str, str],
+    page: Any,
+) -> None:
+    world = World(sls_serve(workers=1, redis=own_redis.url).url, admin_headers)
+    world.user("olga")
+    sign_in(page, world)
+    state = page.get_by_test_id("feed-state")
+
+    own_redis.stop()
+    expect(state).to_have_text("Redis unreachable: retrying…", timeout=5000)
+    expect(state).to_have_attribute("data-state", "outage")
+
+    own_redis.start()
+    expect(state).to_have_text("live", timeout=10000)
+    wrong = {"username": "olga", "password": "nope-nope-nope-1"}
+    assert requests.post(world.url + "/api/v1/auth/login", json=wrong, timeout=10).status_code == 401
+    event = page.locator("[data-testid=feed-event][data-type='login.password_failed']")
+    expect(event.first).to_contain_text("olga", timeout=3000)
