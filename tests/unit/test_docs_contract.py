@@ -147,3 +147,37 @@ def test_every_file_of_the_repository_the_words_name_is_there() -> None:
     assert problems == [], "\n".join(problems)
     for path in ELSEWHERE:
         assert not (ROOT / path).exists(), f"{path} is in this repository after all: drop it from ELSEWHERE"
+
+
+def _testid_patterns() -> tuple[str, list[re.Pattern[str]]]:
+    """The pages' sources, and each test id they build from a variable as a pattern: ``card-key-{{ k }}``
+    in a template, ``"ibkey-match-" + c`` in a script."""
+    web = ROOT / "sls_server" / "web"
+    sources = "".join(p.read_text() for p in web.rglob("*") if p.suffix in (".html", ".js"))
+    built = re.findall(r'data-testid="([^"]*\{\{[^"]*)"', sources)
+    built += [f"{prefix}{{{{x}}}}" for prefix in re.findall(r'testid"?: "([\w-]+)" \+', sources)]
+    parts = [re.split(r"\{\{.*?\}\}", b) for b in built]
+    # {{ testid }} alone (a macro's argument) matches anything: its ids are quoted where the macro is called
+    return sources, [re.compile(r"[\w-]+".join(map(re.escape, p)) + "$") for p in parts if p[0]]
+
+
+def test_every_test_id_the_readme_promises_is_on_the_pages() -> None:
+    """The README's ``data-testid`` table says its ids "are kept": people's Playwright scripts use them."""
+    readme = text("README.md")
+    table = readme[readme.index("### `data-testid` reference") : readme.index("## Authenticators")]
+    rows = [row.split(" | ", 1)[1] for row in table.splitlines() if row.startswith("| ") and " | `" in row]
+    ids = {
+        span.replace("<", "").replace(">", "")  # factor-option-<type>: one id per type
+        for row in rows
+        for span in inline_code(row)
+        if not span.startswith("data-")
+        and span not in ("dscplus", "ibkey", "sms", "voice", "totp", "temporary")
+    }
+    assert len(ids) > 120, "the test id table was not found"
+    sources, patterns = _testid_patterns()
+    missing = sorted(
+        i
+        for i in ids
+        if not re.search(rf"""["'=]{re.escape(i)}["'\]]""", sources) and not any(p.match(i) for p in patterns)
+    )
+    assert missing == [], f"test ids the README promises that no page has: {missing}"
