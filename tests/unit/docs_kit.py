@@ -105,33 +105,38 @@ def _subcommand(group: click.Group, name: str) -> click.Command | None:
     return group.get_command(click.Context(group), name)
 
 
-def parse_problem(args: list[str]) -> str | None:
-    """None when ``sls ARGS`` parses (options, types, arity, required ones), else click's message. Nothing
-    runs: the command's context is made, never invoked. An option that would prompt gets a value."""
+def parse(args: list[str]) -> tuple[click.Context | None, str | None]:
+    """``sls ARGS`` parsed as the real command line would (options, types, arity, required ones): the
+    command's context, or click's message. Nothing runs: the context is made, never invoked. An option that
+    would prompt gets a value. ``--help``/``--version`` parse, with no context."""
     command: click.Command = cli
     path = ["sls"]
     args = list(args)
     while isinstance(command, click.Group):
         if not args:
-            return f"{' '.join(path)} needs a command"
+            return None, f"{' '.join(path)} needs a command"
         if args[0].startswith("-"):
             args = [args[0]]  # sls --help, sls --version: the group's own option
             break
         found = _subcommand(command, args[0])
         if found is None:
-            return f"{' '.join(path)} has no command {args[0]!r}"
+            return None, f"{' '.join(path)} has no command {args[0]!r}"
         path.append(args.pop(0))
         command = found
     for param in command.params:
         if isinstance(param, click.Option) and param.prompt and not set(param.opts) & set(args):
             args += [param.opts[-1], "prompted"]
     try:
-        command.make_context(" ".join(path), args, parent=click.Context(cli, info_name="sls"))
+        return command.make_context(" ".join(path), args, parent=click.Context(cli, info_name="sls")), None
     except click.exceptions.Exit:  # --help, --version
-        return None
+        return None, None
     except click.ClickException as error:
-        return f"{' '.join(path)}: {error.format_message()}"
-    return None
+        return None, f"{' '.join(path)}: {error.format_message()}"
+
+
+def parse_problem(args: list[str]) -> str | None:
+    """None when ``sls ARGS`` parses, else what a user would be told."""
+    return parse(args)[1]
 
 
 def _options(command: click.Command) -> set[str]:

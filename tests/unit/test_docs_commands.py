@@ -17,12 +17,15 @@ from docs_kit import (
     code_blocks,
     help_texts,
     inline_code,
+    parse,
     parse_problem,
     shell_commands,
     sls_lines,
     synopsis_problems,
     text,
 )
+
+from scenarios.loader import library_files
 
 
 def test_every_sls_line_of_a_shell_block_parses(runner: CliRunner) -> None:
@@ -121,3 +124,31 @@ def test_the_parser_check_finds_what_a_user_would_hit(
 def test_the_synopsis_check_finds_a_missing_command_or_option(synopsis: str, problem: str | None) -> None:
     found = synopsis_problems(synopsis.split())
     assert found == [] if problem is None else len(found) == 1 and problem in found[0], found
+
+
+def test_every_scenario_a_command_names_is_in_the_library(runner: CliRunner) -> None:
+    """``sls scenario run|show|demo NAME`` in a document or a help: NAME is a library scenario (paths end in
+    ``/`` or ``.yaml``). The README's library table names only scenarios there are (tests/scenarios checks
+    that it names each one)."""
+    shown = [block for name in DOCUMENTS for block in code_blocks(text(name), "bash", "text")]
+    shown += list(help_texts().values())
+    lines = [
+        args
+        for block in shown
+        for line in block.splitlines()
+        if line.strip().startswith("sls scenario ") and "[" not in line  # [--tag T]: a synopsis
+        for args in sls_lines(line.strip().split(" | ")[0])  # sls scenario list | sls scenario show x
+    ]
+    named = set()
+    for args in lines:
+        context, _ = parse(args) if args[1:2] in (["run"], ["show"], ["demo"]) else (None, None)
+        if context is not None:
+            given = context.params.get("targets") or [context.params.get("name")]
+            named |= {t for t in given if t and not t.endswith(("/", ".yaml"))}
+    readme = text("README.md")
+    table = readme[readme.index("### The library") : readme.index("## Operations")]
+    rows = [row.split(" | ")[0] for row in table.splitlines() if row.startswith("| `")]
+    named |= {name for row in rows for name in inline_code(row)}
+    assert len(named) > 20
+    library = {f.name.removesuffix(".scenario.yaml") for f in library_files()}
+    assert sorted(named - library) == []
