@@ -40,10 +40,14 @@ def code_blocks(document: str, *languages: str) -> list[str]:
     return [body for lang, body in _FENCE.findall(document) if not languages or lang in languages]
 
 
+def prose(document: str) -> str:
+    """The document without its fenced blocks (whose ``# comments`` are no headings)."""
+    return _FENCE.sub("", document)
+
+
 def inline_code(document: str) -> list[str]:
     """Every code span outside fenced blocks, its whitespace (line breaks included) made single spaces."""
-    prose = _FENCE.sub("", document)
-    return [" ".join(match.group(2).split()) for match in _SPAN.finditer(prose)]
+    return [" ".join(match.group(2).split()) for match in _SPAN.finditer(prose(document))]
 
 
 def _substitutions(line: str) -> tuple[str, list[str]]:

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 import pytest
-from docs_kit import DOCUMENTS, ROOT, help_texts, inline_code, text
+from docs_kit import DOCUMENTS, ROOT, help_texts, inline_code, prose, text
 from flask import Flask
 from test_error_names import sls_errors
 
@@ -181,3 +181,23 @@ def test_every_test_id_the_readme_promises_is_on_the_pages() -> None:
         if not re.search(rf"""["'=]{re.escape(i)}["'\]]""", sources) and not any(p.match(i) for p in patterns)
     )
     assert missing == [], f"test ids the README promises that no page has: {missing}"
+
+
+def _anchor(heading: str) -> str:
+    """GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
+
+
+def test_every_link_of_the_documents_leads_somewhere() -> None:
+    """``[Scaling out](#scaling-out)``: a heading of the same document; ``(docs/x.png)``: a file."""
+    problems = []
+    for name in DOCUMENTS:
+        document = prose(text(name))
+        anchors = {_anchor(h) for h in re.findall(r"^#+ (.+)$", document, re.MULTILINE)}
+        for target in re.findall(r"\]\(([^)\s]+)\)", document):
+            if target.startswith("#"):
+                if target[1:] not in anchors:
+                    problems.append(f"{name}: {target}: no such heading")
+            elif "://" not in target and not (ROOT / name).parent.joinpath(target).exists():
+                problems.append(f"{name}: {target}: no such file")
+    assert problems == [], "\n".join(problems)
