@@ -43,6 +43,32 @@ def test_the_readme_names_the_command_line_s_own_variables() -> None:
     assert [name for name in CLI_ENV if f"`{name}`" not in README] == []
 
 
+#: ``SLS_X`` (then at most 40 characters of the same clause) ``(default 5``, ``(15 min``, ``(3 per 10 min``.
+_PROSE_DEFAULT = re.compile(
+    r"`(SLS_[A-Z_]+)(?:=\S+)?`[^()`.;:]{0,40}?"
+    r"\((?:default )?(\d[\d,]*)(?: per (\d+))?(?: ?(s|min|h|d|days?)\b)?"
+)
+_UNIT_S = {"s": 1, "min": 60, "h": 3600, "d": 86400, "day": 86400, "days": 86400}
+
+
+def test_the_defaults_the_prose_gives_are_the_settings_defaults() -> None:
+    """Besides the table, the prose says ``SLS_LOCKOUT_THRESHOLD`` (default 5), ``SLS_IDLE_TIMEOUT`` (15
+    min): a default changed in config.py must change there too."""
+    defaults = {name: default for name, default, _ in describe()}
+    told = _PROSE_DEFAULT.findall(" ".join(README.split()))
+    assert len(told) > 15
+    wrong = []
+    for name, value, per, unit in told:
+        if per and not name.endswith("_WINDOW"):
+            continue  # (3 per 10 min) after SLS_PUSH_WINDOW: the limit, then the window
+        number = int((per or value).replace(",", "")) * _UNIT_S.get(unit, 1)
+        if name.endswith("_DAYS") and unit.startswith("d"):
+            number //= 86400
+        if str(number) != defaults[name]:
+            wrong.append(f"{name}: the README says {per or value} {unit}, the default is {defaults[name]}")
+    assert wrong == []
+
+
 def test_readme_opens_with_the_two_commands() -> None:
     head = README[:1500]
     assert "pip install -e . && sls demo" in head
