@@ -1,9 +1,9 @@
 """Reading the project's documents as a user copies from them: their code blocks, their inline code, the
 ``sls`` command lines inside both, checked against the real ``sls`` parser without running anything.
 
-The guards in ``test_docs_*.py`` and ``test_readme.py`` use this. Users paste a README line into a shell, so
-a command line is split as a shell would split it (``;``, ``&&``, ``|``, ``$(...)``, redirections); a
-placeholder such as ``<challenge>`` stands for one word. Synopses (``sls user add|list USER``, ``[--keep]``)
+The guards in ``test_docs_*.py``, ``test_readme.py``, ``test_contributing.py`` and ``test_cli_help.py`` use
+this. Users paste a README line into a shell, so a command line is split as a shell would split it (``;``,
+``&&``, ``|``, ``$(...)``, redirections); a placeholder such as ``<challenge>`` stands for one word. Synopses (``sls user add|list USER``, ``[--keep]``)
 cannot be parsed, so for those only the commands and the options they name are checked.
 """
 
