@@ -3,8 +3,9 @@
 
 The guards in ``test_docs_*.py``, ``test_readme.py``, ``test_contributing.py`` and ``test_cli_help.py`` use
 this. Users paste a README line into a shell, so a command line is split as a shell would split it (``;``,
-``&&``, ``|``, ``$(...)``, redirections); a placeholder such as ``<challenge>`` stands for one word. Synopses (``sls user add|list USER``, ``[--keep]``)
-cannot be parsed, so for those only the commands and the options they name are checked.
+``&&``, ``|``, ``$(...)``, redirections); a placeholder such as ``<challenge>`` stands for one word.
+Synopses (``sls user add|list USER``, ``[--keep]``) cannot be parsed, so for those only the commands and
+the options they name are checked.
 """
 
 from __future__ import annotations
