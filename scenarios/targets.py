@@ -128,7 +128,7 @@ class RemoteTarget:
             names = ", ".join(f"{k}={v}" for k, v in settings.items())
             raise SettingsUnavailable(
                 f"needs server settings ({names}) that a running server cannot take over HTTP; "
-                "run it in-process (without --server), or against a server started with them"
+                "run it in-process (without --server)"
             )
         if not self.own and self._clock_before is None:
             found = self._clock("GET", None)

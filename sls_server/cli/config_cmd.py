@@ -78,7 +78,7 @@ def _noting_empty(entry: dict[str, Any], raw: str | None) -> dict[str, Any]:
 def config(as_json: bool) -> None:
     """List every SLS_* setting: default, description and the effective value here.
 
-    Secrets (SLS_SECRET_KEY, SLS_ADMIN_TOKEN) are never printed; passwords in URLs are masked.
+    Secrets (SLS_SECRET_KEY, SLS_ADMIN_TOKEN, SLS_SIM_TOKEN) are never printed; passwords in URLs are masked.
     A value that `sls serve` would refuse is marked in red; an empty one is shown unset, as serve reads it.
 
     \b

@@ -107,7 +107,8 @@ def gateway(
 
     Everything `sls serve` serves is there too, with the same SLS_* settings (`sls config`);
     SLS_GATEWAY_PROFILE, SLS_GATEWAY_NOTIFICATION_STEP and SLS_GATEWAY_DAILY_RESET shape the gateway.
-    Stage what automation must survive with `sls gateway-state` (GET/POST /admin/v1/gateway).
+    Stage what automation must survive with `sls gateway-state` (GET /admin/v1/gateway, and the POSTs
+    and the PUT under it).
 
     \b
     Examples:

@@ -149,8 +149,9 @@ def run(
     With --server the runner is an HTTP client of that server: it needs the admin token, wipes the
     server before each scenario, and sends actors' addresses as X-Forwarded-For, so the server must
     trust this machine (SLS_TRUSTED_PROXIES=127.0.0.1/32); a scenario fails if an address did not take.
-    A scenario needing setup.settings the server was not started with (gateway-controls: SLS_GATEWAY)
-    is skipped with the reason (JUnit <skipped>), and does not fail the run.
+    A scenario needing setup.settings (gateway-controls: SLS_GATEWAY) is skipped with the reason (JUnit
+    <skipped>), even by a server started with them, and does not fail the run: run it in-process, or
+    with `sls scenario demo`, whose own server starts with them.
 
     \b
     Examples:

@@ -245,8 +245,8 @@ def run(
 @click.option(
     "--redis-url",
     metavar="URL",
-    help="redis://, rediss:// or unix:// URL of the Redis to use.  [env var: SLS_REDIS_URL; "
-    "default: an embedded redis-server with its data in the data dir]",
+    help="redis://, rediss://, unix://, redis+sentinel:// or redis+cluster:// URL of the Redis to use.  "
+    "[env var: SLS_REDIS_URL; default: an embedded redis-server with its data in the data dir]",
 )
 @click.option(
     "--data-dir",

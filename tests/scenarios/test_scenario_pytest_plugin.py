@@ -115,7 +115,13 @@ steps:
 """
 
 
+#: The README's example of the fixture, as a user pastes it into their own suite.
+README = (Path(__file__).parents[2] / "README.md").read_text()
+README_EXAMPLE = README.split("\n```python\n", 1)[1].split("\n```", 1)[0]
+
+
 def project(folder: Path) -> Path:
+    (folder / "test_readme_example.py").write_text(README_EXAMPLE)
     (folder / "pytest.ini").write_text(
         "[pytest]\naddopts = -p no:cacheprovider\nsls_emulator_env =\n    SLS_LOCKOUT_THRESHOLD=2\n"
     )
@@ -137,7 +143,7 @@ def pytest_in(folder: Path, *args: str, **extra_env: str) -> subprocess.Complete
 def test_another_project_uses_the_fixture_and_its_scenario_files(tmp_path: Path) -> None:
     ran = pytest_in(project(tmp_path))
     assert ran.returncode == 0, ran.stdout + ran.stderr
-    assert "7 passed, 1 xfailed" in ran.stdout
+    assert "8 passed, 1 xfailed" in ran.stdout  # the README's example among them
 
 
 def test_a_failing_scenario_file_fails_with_its_steps_in_the_report(tmp_path: Path) -> None:

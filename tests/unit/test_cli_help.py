@@ -10,6 +10,7 @@ import click
 import pytest
 from cli_kit import cli_runner, sls  # noqa: F401 - cli_runner: the "runner" fixture
 from click.testing import CliRunner
+from docs_kit import help_texts
 
 from sls_server.cli.main import cli
 
@@ -125,16 +126,6 @@ def _routes_in(text: str) -> set[tuple[str, str]]:
     return found
 
 
-def command_help_texts() -> dict[str, str]:
-    texts = {}
-    for path in ALL_COMMANDS:
-        command: Any = cli
-        for name in path:
-            command = command.commands[name]
-        texts[" ".join(path)] = command.help or ""
-    return texts
-
-
 def test_every_operation_outside_the_login_api_has_a_command(client: Any) -> None:
     """Read the document the app serves; each admin, simulator and service operation is named in the help
     of a command that calls it (the help says `(METHOD /path)`), unless NO_COMMAND says why not."""
@@ -146,7 +137,7 @@ def test_every_operation_outside_the_login_api_has_a_command(client: Any) -> Non
         if method in ("get", "post", "put", "delete", "patch") and not path.startswith("/api/v1")
     }
     assert ("post", "/admin/v1/devices/{}/reset") in operations  # the document is the real one
-    covered = {route: name for name, text in command_help_texts().items() for route in _routes_in(text)}
+    covered = {route: name for name, text in help_texts().items() for route in _routes_in(text)}
     exceptions = {(m, re.sub(r"\{[^}]+\}", "{}", p)) for m, p in NO_COMMAND}
     missing = sorted(op for op in operations - exceptions if op not in covered)
     assert missing == [], f"operations without a command: {missing}"

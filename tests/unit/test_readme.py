@@ -1,17 +1,75 @@
-"""The README is part of the product: its configuration table must list every setting there is."""
+"""The README is part of the product: its configuration table is the settings' own (every one, with its
+real default, and no other), and every ``SLS_*`` variable the documents or a ``--help`` name is one that
+something reads."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from docs_kit import DOCUMENTS, help_texts, text
+
+from sls_server.cli.serve import CLI_ENV
 from sls_server.config import describe
 
 README = (Path(__file__).parents[2] / "README.md").read_text()
+_ROW = re.compile(r"^\| `(SLS_\w+)` \| `([^`]*)` \|", re.MULTILINE)
+#: Variables only the test suite reads (tests/conftest.py, tests/cluster/topology.py), which the README's
+#: "Tests on a cluster" tells contributors about.
+TEST_ONLY = {"SLS_TEST_REDIS", "SLS_TEST_REDIS_SERVER"}
 
 
-def test_every_setting_is_in_the_readme_table() -> None:
-    missing = [name for name, _, _ in describe() if f"| `{name}` |" not in README]
-    assert missing == []
+def test_the_readme_table_shows_each_setting_s_real_default_and_no_other_row() -> None:
+    table = dict(_ROW.findall(README))
+    assert len(table) > 40, "the configuration table was not found"
+    assert table == {name: default for name, default, _ in describe()}
+
+
+def test_every_sls_variable_the_words_name_is_read() -> None:
+    """A misspelt or removed variable in a document or a ``--help`` is silently ignored by the server."""
+    known = {name for name, _, _ in describe()} | set(CLI_ENV) | TEST_ONLY
+    sources = {**{name: text(name) for name in DOCUMENTS}, **help_texts()}
+    named = {
+        (where, name) for where, words in sources.items() for name in re.findall(r"\bSLS_[A-Z_]*[A-Z]", words)
+    }
+    assert len(named) > 60
+    assert sorted(f"{where}: {name}" for where, name in named if name not in known) == []
+    tests = "".join(p.read_text() for p in Path(__file__).parents[1].rglob("*.py") if p != Path(__file__))
+    assert all(f'"{name}"' in tests for name in TEST_ONLY), "TEST_ONLY names a variable no test reads"
+
+
+def test_the_readme_names_the_command_line_s_own_variables() -> None:
+    """``sls config`` lists them after the settings; the README says what they are, with their defaults."""
+    assert [name for name in CLI_ENV if f"`{name}`" not in README] == []
+    plain = {name: default for name, (default, _) in CLI_ENV.items() if " " not in default}
+    words = " ".join(README.split())
+    assert len(plain) == 4 and [n for n, d in plain.items() if f"`{n}` (`{d}`)" not in words] == []
+
+
+#: ``SLS_X`` (then at most 40 characters of the same clause) ``(default 5``, ``(15 min``, ``(3 per 10 min``.
+_PROSE_DEFAULT = re.compile(
+    r"`(SLS_[A-Z_]+)(?:=\S+)?`[^()`.;:]{0,40}?"
+    r"\((?:default )?(\d[\d,]*)(?: per (\d+))?(?: ?(s|min|h|d|days?)\b)?"
+)
+_UNIT_S = {"s": 1, "min": 60, "h": 3600, "d": 86400, "day": 86400, "days": 86400}
+
+
+def test_the_defaults_the_prose_gives_are_the_settings_defaults() -> None:
+    """Besides the table, the prose says ``SLS_LOCKOUT_THRESHOLD`` (default 5), ``SLS_IDLE_TIMEOUT`` (15
+    min): a default changed in config.py must change there too."""
+    defaults = {name: default for name, default, _ in describe()}
+    told = _PROSE_DEFAULT.findall(" ".join(README.split()))
+    assert len(told) > 15
+    wrong = []
+    for name, value, per, unit in told:
+        if per and not name.endswith("_WINDOW"):
+            continue  # (3 per 10 min) after SLS_PUSH_WINDOW: the limit, then the window
+        number = int((per or value).replace(",", "")) * _UNIT_S.get(unit, 1)
+        if name.endswith("_DAYS") and unit.startswith("d"):
+            number //= 86400
+        if str(number) != defaults[name]:
+            wrong.append(f"{name}: the README says {per or value} {unit}, the default is {defaults[name]}")
+    assert wrong == []
 
 
 def test_readme_opens_with_the_two_commands() -> None:

@@ -1,0 +1,203 @@
+"""What the documents and ``--help`` texts name of the HTTP contract exists as named: each route (with its
+method) is served and in ``/openapi.json``, each error code is one the server answers with that status,
+each audit event type is one it writes, each file of this repository they point to is there.
+
+A route, code or event renamed in the code and not in the text fails here (CONTRIBUTING's "Adding a route"
+and "Errors" are what keep the code side; this keeps the words users read).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from docs_kit import DOCUMENTS, ROOT, help_texts, inline_code, prose, text
+from flask import Flask
+from test_error_names import sls_errors
+
+from scenarios.event_types import EVENT_TYPES
+from sls_server import create_app
+from sls_server.cli.gunicorn_errors import SERVER_FAULT
+
+#: The words to check: each document, and every command's and option's help.
+SOURCES = {
+    **{name: text(name) for name in DOCUMENTS},
+    **{f"sls {w} --help": t for w, t in help_texts().items()},
+}
+
+_ROUTE = re.compile(
+    r"\b((?:GET|POST|PUT|DELETE|PATCH)(?:`?/`?(?:GET|POST|PUT|DELETE|PATCH))*)`? (/[^\s`,;)\"']*)"
+)
+#: Paths of the surfaces, with or without a method in front (``/sim/v1/phones/<number>/messages``).
+_PATH = re.compile(
+    r"(?<![\w.:/-])(/(?:api|admin|sim|v1|trainer|account|login|logged-out|sso)(?:/[^\s`,;)\"'*]*)?)(?![\w.-])"
+)
+#: The gateway table names its REST routes without their prefix (``POST /tickle``, "under /v1/api").
+GATEWAY_PREFIXES = ("/v1/api", "/v1/portal")
+SURFACES = ("/api", "/adm", "/sim", "/v1/")
+#: The pages' own routes (the browser's, not the API's): served, and left out of /openapi.json on purpose.
+PAGES = ("pages.", "gateway_pages.")
+_CODE = re.compile(
+    r"\b([45]\d\d)\)?`? `?([a-z]+(?:_[a-z]+)+)\b|error: ([a-z]+(?:_[a-z]+)+)|\"error\": ?\"(\w+)\""
+)
+#: Paths of this repository's folders that the documents name though they are not there, and why.
+ELSEWHERE = {"bench/profile_flow.py": "named as gone: folded into bench/step_cost.py"}
+
+
+@pytest.fixture(scope="module")
+def gateway_app(tmp_path_factory: pytest.TempPathFactory, redis_server: Any) -> Flask:
+    """Gateway mode serves every route there is: the emulator's and the gateway's."""
+    folder = tmp_path_factory.mktemp("docs")
+    return create_app(
+        {"REDIS_URL": redis_server.url, "DATA_DIR": str(folder), "HASH_PROFILE": "test", "GATEWAY": True}
+    )
+
+
+def _segments(path: str) -> list[str]:
+    """``/users/<username>`` or ``/users/{username}`` as segments, each parameter ``*``; as written in the
+    words, query, ``[?force=true]`` and trailing punctuation off and each ``<placeholder>`` a ``*``."""
+    path = re.split(r"[?\[]", path)[0].rstrip(".:")
+    return re.sub(r"<[^>]+>|\{[^}]+\}", "*", path).strip("/").split("/")
+
+
+def _matches(mentioned: list[str], route: list[str], *, prefix: bool = False) -> bool:
+    """A mention names a route when each segment is the route's or fills its parameter (``attacker`` in
+    ``/phones/<number>``); a placeholder only fills a parameter. ``prefix``: the start of a route will do."""
+    if len(mentioned) > len(route) or (not prefix and len(mentioned) != len(route)):
+        return False
+    return all(r == "*" or m == r for m, r in zip(mentioned, route, strict=False))
+
+
+def test_every_route_the_words_name_is_served_with_that_method(gateway_app: Flask) -> None:
+    spec = gateway_app.test_client().get("/openapi.json").get_json()
+    operations = [
+        (m.upper(), _segments(p)) for p, item in spec["paths"].items() for m in item if m != "parameters"
+    ]
+    rules = list(gateway_app.url_map.iter_rules())
+    pages = [(m, _segments(r.rule)) for r in rules if r.endpoint.startswith(PAGES) for m in r.methods or ()]
+    served = [_segments(r.rule) for r in rules]
+    problems = []
+    for where, words in SOURCES.items():
+        for methods, raw in _ROUTE.findall(words):
+            mentioned = _segments(raw)
+            if "…" in raw or "..." in raw:
+                continue  # POST …/respond: the route the sentence is about, written short
+            candidates = [mentioned] + [
+                _segments(p) + mentioned for p in GATEWAY_PREFIXES if raw[:4] not in SURFACES
+            ]
+            for method in re.findall(r"GET|POST|PUT|DELETE|PATCH", methods):
+                if not any(m == method and _matches(c, r) for c in candidates for m, r in operations + pages):
+                    problems.append(f"{where}: {method} {raw}")
+        for raw in _PATH.findall(words):  # a route or what several share (/sim/v1, /sim/v1/phones/<n>/…)
+            mentioned = _segments(raw.rstrip(".").removesuffix("…"))
+            candidates = [mentioned] + [_segments(p) + mentioned for p in GATEWAY_PREFIXES]
+            if not any(_matches(c, r, prefix=True) for c in candidates for r in served):
+                problems.append(f"{where}: {raw}")
+    assert problems == [], "routes the words name that the server does not serve so:\n" + "\n".join(problems)
+
+
+def test_every_error_code_the_words_name_is_answered_with_that_status() -> None:
+    statuses: dict[str, set[int]] = {SERVER_FAULT: {500}}
+    for error in sls_errors():
+        statuses.setdefault(error.code, set()).add(error.status)
+    problems = []
+    for where, words in SOURCES.items():
+        for status, code, after_error, in_json in _CODE.findall(words):
+            named = code or after_error or in_json
+            if named not in statuses:
+                problems.append(f"{where}: {status} {named}: no error has this code")
+            elif status and int(status) not in statuses[named]:
+                problems.append(f"{where}: {status} {named}: answered with {sorted(statuses[named])}")
+    assert problems == [], "\n".join(problems)
+
+
+def test_every_event_type_the_words_name_is_written() -> None:
+    """Event types are ``family.what`` (``login.succeeded``); a span of a known family must be a type."""
+    families = {kind.split(".")[0] for kind in EVENT_TYPES}
+    problems = [
+        f"{where}: {span}"
+        for where, words in SOURCES.items()
+        for span in inline_code(words)
+        if re.fullmatch(r"[a-z]+\.[a-z_]+", span)
+        and span.split(".")[0] in families
+        and span not in EVENT_TYPES
+    ]
+    assert problems == [], "\n".join(problems)
+
+
+def test_every_file_of_the_repository_the_words_name_is_there() -> None:
+    """``tests/api/test_x.py::test_y`` names a test that exists; ``store/lua/`` or ``http/security.py`` is
+    read from ``sls_server``; ``replace_field.lua`` is a script in ``store/lua``."""
+    tops = {p.name for p in ROOT.iterdir()} | {p.name for p in (ROOT / "sls_server").iterdir() if p.is_dir()}
+    problems = []
+    for where, words in SOURCES.items():
+        for span in inline_code(words):
+            path, _, test = span.partition("::")
+            if re.fullmatch(r"[\w-]+\.lua", path):
+                path = f"sls_server/store/lua/{path}"
+            if not re.fullmatch(r"\.?[\w-]+(?:/[\w.-]+)+/?", path) or path.split("/")[0] not in tops:
+                continue  # not a path, or another project's (IBeam's ibeam/src/var.py)
+            found = [base / path for base in (ROOT, ROOT / "sls_server") if (base / path).exists()]
+            if not found:
+                if path not in ELSEWHERE:
+                    problems.append(f"{where}: {span}: no such file")
+            elif test and not re.search(rf"^def {re.escape(test)}\b", found[0].read_text(), re.MULTILINE):
+                problems.append(f"{where}: {span}: no such test")
+    assert problems == [], "\n".join(problems)
+    for path in ELSEWHERE:
+        assert not (ROOT / path).exists(), f"{path} is in this repository after all: drop it from ELSEWHERE"
+
+
+def _testid_patterns() -> tuple[str, list[re.Pattern[str]]]:
+    """The pages' sources, and each test id they build from a variable as a pattern: ``card-key-{{ k }}``
+    in a template, ``"ibkey-match-" + c`` in a script."""
+    web = ROOT / "sls_server" / "web"
+    sources = "".join(p.read_text() for p in web.rglob("*") if p.suffix in (".html", ".js"))
+    built = re.findall(r'data-testid="([^"]*\{\{[^"]*)"', sources)
+    built += [f"{prefix}{{{{x}}}}" for prefix in re.findall(r'testid"?: "([\w-]+)" \+', sources)]
+    parts = [re.split(r"\{\{.*?\}\}", b) for b in built]
+    # {{ testid }} alone (a macro's argument) matches anything: its ids are quoted where the macro is called
+    return sources, [re.compile(r"[\w-]+".join(map(re.escape, p)) + "$") for p in parts if p[0]]
+
+
+def test_every_test_id_the_readme_promises_is_on_the_pages() -> None:
+    """The README's ``data-testid`` table says its ids "are kept": people's Playwright scripts use them."""
+    readme = text("README.md")
+    table = readme[readme.index("### `data-testid` reference") : readme.index("## Authenticators")]
+    rows = [row.split(" | ", 1)[1] for row in table.splitlines() if row.startswith("| ") and " | `" in row]
+    ids = {
+        span.replace("<", "").replace(">", "")  # factor-option-<type>: one id per type
+        for row in rows
+        for span in inline_code(row)
+        if not span.startswith("data-")
+        and span not in ("dscplus", "ibkey", "sms", "voice", "totp", "temporary")
+    }
+    assert len(ids) > 120, "the test id table was not found"
+    sources, patterns = _testid_patterns()
+    missing = sorted(
+        i
+        for i in ids
+        if not re.search(rf"""["'=]{re.escape(i)}["'\]]""", sources) and not any(p.match(i) for p in patterns)
+    )
+    assert missing == [], f"test ids the README promises that no page has: {missing}"
+
+
+def _anchor(heading: str) -> str:
+    """GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens."""
+    return re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
+
+
+def test_every_link_of_the_documents_leads_somewhere() -> None:
+    """``[Scaling out](#scaling-out)``: a heading of the same document; ``(docs/x.png)``: a file."""
+    problems = []
+    for name in DOCUMENTS:
+        document = prose(text(name))
+        anchors = {_anchor(h) for h in re.findall(r"^#+ (.+)$", document, re.MULTILINE)}
+        for target in re.findall(r"\]\(([^)\s]+)\)", document):
+            if target.startswith("#"):
+                if target[1:] not in anchors:
+                    problems.append(f"{name}: {target}: no such heading")
+            elif "://" not in target and not (ROOT / name).parent.joinpath(target).exists():
+                problems.append(f"{name}: {target}: no such file")
+    assert problems == [], "\n".join(problems)
