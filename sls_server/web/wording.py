@@ -30,7 +30,7 @@ CARD_STEPS = (
 #: IB Key without notifications: the broker's challenge/response procedure.
 IBKEY_CHALLENGE_STEPS = (
     "Launch IBKR Mobile on your smartphone and select Authenticate (or More \u203a Two-Factor Authentication "
-    "\u203a Generate Response).",
+    "\u203a Generate Code on an iPhone, Generate Response on Android).",
     "Type the Challenge Code shown above (and your PIN on Android), then select Generate Passcode.",
     "Enter the response string from IB Key in the Response field and select Log in.",
 )
