@@ -48,3 +48,29 @@ def test_ios_names_challenge_response_generate_code(world: World, page: Any) -> 
     page.goto(f"{world.url}/sim/phone/otto")
     page.get_by_test_id("phone-tab-ibkey").click()
     expect(page.get_by_test_id("ibkey-generate-toggle")).to_have_text("Generate Code")
+
+
+def test_a_migration_the_card_confirms_shows_the_challenge_on_the_new_phone(world: World, page: Any) -> None:
+    """ "Unless you have a physical security device active for your user" no text is sent: the new phone
+    shows a challenge for the card, whose response activates it. The page used to ask for a code "from the
+    SMS" that never came, with no challenge to key in."""
+    world.user("pia", phone="+15555550173")
+    card = world.device("pia", "dscplus", pin="2468")
+    world.ibkey("pia", "+15555550173")
+    body = {"username": "pia", "password": PASSWORD, "platform": "android"}
+    migrating = world.post("/sim/v1/ibkey/migrate", body, admin=False)
+    assert migrating["activation"] == "card"
+    page.goto(f"{world.url}/sim/phone/pia")
+    page.get_by_test_id("phone-tab-ibkey").click()
+    form = page.get_by_test_id("ibkey-activate-form")
+    expect(form.get_by_test_id("ibkey-activate-challenge")).to_contain_text(migrating["challenge"])
+    expect(form).to_contain_text("your card's response")
+    expect(form).not_to_contain_text("from the SMS")
+    response = world.card_response(card["device_id"], "2468", migrating["challenge"])
+    form.get_by_test_id("ibkey-activate-password").fill(PASSWORD)
+    form.get_by_test_id("ibkey-activate-code").fill(response)
+    form.get_by_test_id("ibkey-activate-pin").fill("34cd")
+    form.get_by_test_id("ibkey-activate-pin-repeat").fill("34cd")
+    form.get_by_test_id("ibkey-activate-submit").click()
+    expect(page.get_by_test_id("ibkey-message")).to_contain_text("Activation successful")
+    assert _status(world, "pia", migrating["device_id"]) == "active"

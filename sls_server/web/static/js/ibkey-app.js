@@ -59,7 +59,9 @@
       SLS.el("p", { class: "notif-title", text: w.migrate ? "Migrate IB Key to this phone" : "Activate IB Key" }),
       SLS.el("label", { text: "Username" }), SLS.el("input", { name: "username", value: username, required: true, "data-testid": "ibkey-activate-username" }),
       SLS.el("label", { text: "Password" }), SLS.el("input", { name: "password", type: "password", required: true, "data-testid": "ibkey-activate-password" }),
-      SLS.el("label", { text: "Activation Code (from the SMS)" }), SLS.el("input", { name: "code", inputmode: "numeric", required: true, "data-testid": "ibkey-activate-code" }),
+      // A migration confirmed by the user's DSC+ sends no text: the card's response to this challenge is the code.
+      w.challenge ? SLS.el("p", { class: "muted", "data-testid": "ibkey-activate-challenge", text: "No text is sent: your Digital Security Card+ confirms this migration. Key in your PIN, then this Challenge Code: " + w.challenge }) : null,
+      SLS.el("label", { text: w.challenge ? "Activation Code (your card's response)" : "Activation Code (from the SMS)" }), SLS.el("input", { name: "code", inputmode: "numeric", required: true, "data-testid": "ibkey-activate-code" }),
       ios ? null : SLS.el("label", { text: "Choose a PIN (4-6 letters or digits, at least one digit)" }),
       ios ? null : SLS.el("input", { name: "pin", type: "password", required: true, "data-testid": "ibkey-activate-pin" }),
       ios ? null : SLS.el("label", { text: "Repeat PIN" }),
