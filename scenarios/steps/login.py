@@ -156,6 +156,8 @@ def choose_factor(world: World, actor: Actor, body: Any, step_: dict[str, Any]) 
     payload: dict[str, Any] = {"type": body["type"]}
     if body.get("device"):
         payload["device_id"] = world.device(str(body["device"])).device_id
+    if body.get("mode"):
+        payload["mode"] = body["mode"]
     return _switch(world, actor, payload)
 
 
@@ -184,6 +186,8 @@ def stepup(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outc
         payload["type"] = body["type"]
     if body.get("device"):
         payload["device_id"] = world.device(str(body["device"])).device_id
+    if body.get("mode"):
+        payload["mode"] = body["mode"]
     answer = actor.client.request("POST", "/api/v1/verify", json_body=payload, headers=session_headers(actor))
     data = answer.body if isinstance(answer.body, dict) else {}
     if answer.status == 200 and data.get("txn_id"):

@@ -90,15 +90,17 @@ class SecondFactor:
         epoch: str = "",
         device_ids: Sequence[str] | None = None,
         devices: Sequence[DeviceRecord] | None = None,
+        mode: str | None = None,
     ) -> dict[str, Any]:
         """Open the step on the chosen, else the default, else the first usable factor; the client's body.
         ``epoch`` is the user's, read with the password check (or the session's, for a step-up), and so are
-        ``device_ids`` and ``devices`` if given."""
+        ``device_ids`` and ``devices`` if given. ``mode="challenge"``: IB Key's challenge/response, asked
+        for instead of a push."""
         factor, device, usable = self._choice.pick(
             username, type_, device_id, default, now=now, device_ids=device_ids, devices=devices
         )
         txn_id = new_id(username, TXN_RANDOM_BYTES)
-        prompt = factor.begin(device, Begin(txn_id, username, now, purpose))
+        prompt = factor.begin(device, Begin(txn_id, username, now, purpose, mode))
         dies_at = now + LIFETIME_TTLS * self._challenge_ttl
         expires_at = min(now + (prompt.expires_in or self._challenge_ttl), dies_at)
         txn = LoginTxn(

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..errors import InvalidRequest
 from ..events import EventLog
+from ..store.records import LoginTxn
 from .errors import ChallengeUsed, ReauthRequired, UnknownTransaction
 from .second_factor import SecondFactor
 from .sessions import Session, SessionService
@@ -36,7 +37,11 @@ class StepUp:
         ip: str | None,
         type_: str | None,
         device_id: str | None,
+        mode: str | None = None,
     ) -> dict[str, Any]:
+        """Open the step on the factor asked for, else the one the user logged in with. ``mode="challenge"``
+        gives IB Key's Challenge Code and passcode field instead of a push: the broker's "verify your
+        identity" procedure."""
         if purpose not in PURPOSES:
             raise InvalidRequest(f"purpose must be one of {', '.join(PURPOSES)}", field="purpose")
         opened = self._steps.open(
@@ -49,21 +54,24 @@ class StepUp:
             device_id=device_id,
             default=session.device_id,  # the factor the user logged in with, as the login page remembers
             epoch=session.epoch,
+            mode=mode,
         )
         return {"state": "second_factor", "purpose": purpose, **opened}
+
+    def challenge_mode(self, session: Session, txn_id: str, *, now: int, ip: str | None) -> dict[str, Any]:
+        """The pending step's push replaced by IB Key's Challenge/Response ("use Challenge/Response instead",
+        for a phone that gets no notifications); the new prompt. Only the session that opened the step may."""
+        txn = self._own(session, txn_id)
+        if txn.factor != "ibkey":
+            raise InvalidRequest("only an IB Key step has a Challenge/Response mode", field="txn_id")
+        return self._steps.switch(txn, "ibkey", txn.device_id, now=now, ip=ip, mode="challenge")
 
     def complete(
         self, session: Session, txn_id: str, response: str | None, *, now: int, ip: str | None
     ) -> tuple[dict[str, Any], str | None]:
         """A typed response, or (no response) a poll for an app approval. The body and, once verified, the
         rotated session token."""
-        txn = self._steps.load(txn_id)
-        if txn.purpose == "login" or txn.username != session.username:
-            raise UnknownTransaction()  # someone else's step, or a login: no oracle either way
-        if txn.session_id != session.id:
-            if txn.state in ("authenticated", "approved"):
-                raise ChallengeUsed()  # answered already, by this user's session before its token rotated
-            raise UnknownTransaction()
+        txn = self._own(session, txn_id)
         if response is None:
             if not self._steps.collect(txn_id, now=now):
                 state = txn.state
@@ -94,6 +102,17 @@ class StepUp:
             },
         }
         return body, token
+
+    def _own(self, session: Session, txn_id: str) -> LoginTxn:
+        """The step-up ``txn_id``, if this session opened it."""
+        txn = self._steps.load(txn_id)
+        if txn.purpose == "login" or txn.username != session.username:
+            raise UnknownTransaction()  # someone else's step, or a login: no oracle either way
+        if txn.session_id != session.id:
+            if txn.state in ("authenticated", "approved"):
+                raise ChallengeUsed()  # answered already, by this user's session before its token rotated
+            raise UnknownTransaction()
+        return txn
 
     def require(self, session: Session, purpose: str, *, now: int) -> None:
         if session.verified.get(purpose, 0) <= now:

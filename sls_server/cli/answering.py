@@ -68,9 +68,14 @@ class Flow:
             return self._api(base).request("GET", path, headers=self._headers())
         return self._api(base).request("POST", "/api/v1/verify", {"txn_id": self.txn_id})
 
-    def switch(self, base: AdminClient, type_: str, device_id: str | None) -> dict[str, Any]:
-        """Another factor, or a new code on this one. A step-up has no switch route: it begins again."""
+    def switch(
+        self, base: AdminClient, type_: str, device_id: str | None, *, challenge: bool = False
+    ) -> dict[str, Any]:
+        """Another factor, or a new code on this one; ``challenge``: IB Key's challenge/response instead of a
+        push. A step-up has no switch route: it begins again."""
         body: dict[str, Any] = {"type": type_, **({"device_id": device_id} if device_id else {})}
+        if challenge:
+            body["mode"] = "challenge"
         if self.kind == "login":
             path = f"/api/v1/auth/login/{segment(self.txn_id)}/factor"
             answer = self._api(base).request("POST", path, body, headers=self._headers())

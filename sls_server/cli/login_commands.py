@@ -224,12 +224,18 @@ def pending(url: str, username: str | None) -> Flow:
 @click.argument("factor_type", metavar="TYPE", type=click.Choice(DEVICE_TYPES))
 @click.option("--device", "device_id", metavar="DEVICE_ID", help="Which device of that type.")
 @click.option("--user", "username", metavar="USERNAME", help="Whose open login.  [default: the last one]")
+@click.option(
+    "--challenge",
+    is_flag=True,
+    help="ibkey: Challenge/Response instead of a push, as for a phone that gets no notifications.",
+)
 @sim_token_option
 @admin_options
 def switch(
     factor_type: str,
     device_id: str | None,
     username: str | None,
+    challenge: bool,
     sim_token: str | None,
     url: str | None,
     admin_token: str | None,
@@ -238,16 +244,21 @@ def switch(
     """Use another factor on the open login, or ask for a new code (POST /api/v1/auth/login/<txn_id>/factor).
 
     "Didn't receive a security code?": `sls switch sms` sends a new text, `sls switch voice` a callback.
+    "Not receiving notifications?": `sls switch ibkey --challenge` shows a Challenge Code for IBKR Mobile.
 
     \b
     Examples:
       sls switch voice
       sls switch dscplus --user multi-mia
+      sls switch ibkey --challenge --user android-ann
     """
+    if challenge and factor_type != "ibkey":
+        hint = "'--challenge'"
+        raise click.BadParameter("only IB Key has one: sls switch ibkey --challenge", param_hint=hint)
     admin, answerer = tools(url, admin_token, sim_token, None, False)
     flow = pending(admin.url, username)
     with server_errors():
-        answer = flow.switch(admin.with_token(None), factor_type, device_id)
+        answer = flow.switch(admin.with_token(None), factor_type, device_id, challenge=challenge)
     _keeper(admin.url)(flow)
     print_prompt(flow, answer, as_json, answerer)
 

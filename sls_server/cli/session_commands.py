@@ -50,6 +50,11 @@ def _session(admin: AdminClient, username: str | None, token: str | None) -> tup
     "--factor", "factor_type", type=click.Choice(DEVICE_TYPES), help="Use this factor, not the default."
 )
 @click.option("--device", "device_id", metavar="DEVICE_ID", help="--factor: which device of that type.")
+@click.option(
+    "--challenge",
+    is_flag=True,
+    help="IB Key: a Challenge Code for IBKR Mobile instead of a push (implies --factor ibkey).",
+)
 @click.option("--start-only", is_flag=True, help="Stop after the challenge: print it, keep the step-up open.")
 @click.option("--response", metavar="ANSWER", help="The answer: the card's response, a code, a passcode.")
 @answer_options
@@ -59,6 +64,7 @@ def stepup(
     purpose: str,
     factor_type: str | None,
     device_id: str | None,
+    challenge: bool,
     start_only: bool,
     response: str | None,
     auto: bool,
@@ -81,11 +87,18 @@ def stepup(
     \b
     Examples:
       sls stepup --purpose withdrawal --auto && sls withdraw 100
+      sls stepup --purpose withdrawal --challenge --start-only   # the Challenge Code, for IBKR Mobile
       TOKEN=$(sls stepup --purpose withdrawal --token "$TOKEN" --auto --json | jq -r .session.token)
     """
     admin, answerer = tools(url, admin_token, sim_token, pin, biometric)
     name, api = _session(admin, username, token)
+    if challenge and factor_type not in (None, "ibkey"):
+        hint = "'--challenge'"
+        raise click.BadParameter("IB Key's only: leave out --factor, or --factor ibkey", param_hint=hint)
     body: dict[str, Any] = {"purpose": purpose}
+    if challenge:
+        factor_type = "ibkey"
+        body["mode"] = "challenge"
     if factor_type:
         body["type"] = factor_type
     if device_id:

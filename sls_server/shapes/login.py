@@ -1,13 +1,25 @@
 """The login flow (``/api/v1/auth/login``): the password, the second factor's prompt, switching factors, the
 answer, and polling a login that waits for an app."""
 
-from typing import Annotated, Literal, NotRequired
+from typing import Annotated, Literal, NotRequired, Self
 
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, model_validator
 from typing_extensions import TypedDict
 
+from ..errors import InvalidRequest
 from .common import DeviceId, DeviceRef, FactorType, Label, Masked, Password, Request, SixDigits, UnixTime
 from .sessions import SessionToken
+
+#: IB Key's Challenge/Response method asked for instead of a push ("IBKR Mobile Authentication (IB Key) Use
+#: Without Notifications"): the only mode a client may ask for; a push is the default where one can go.
+ChallengeMode = Literal["challenge"]
+
+
+def check_mode(mode: str | None, type_: str | None) -> None:
+    """Only IB Key has a mode to choose, so ``mode`` without ``"type": "ibkey"`` is refused rather than
+    ignored (a client would believe it was obeyed)."""
+    if mode is not None and type_ != "ibkey":
+        raise InvalidRequest('mode is for IB Key: send it with "type": "ibkey"', field="mode")
 
 
 class LoginRequest(Request):
@@ -79,6 +91,16 @@ class FactorSwitchRequest(Request):
     device_id: DeviceRef | None = Field(
         None, description="Which authenticator of that type; the first usable one when absent or null."
     )
+    mode: ChallengeMode | None = Field(
+        None,
+        description="ibkey: `challenge` asks for the app's Challenge/Response method instead of a push, as "
+        "the broker offers a phone that does not receive IBKR Mobile notifications (`reason: requested`).",
+    )
+
+    @model_validator(mode="after")
+    def _mode_is_ibkeys(self) -> Self:
+        check_mode(self.mode, self.type)
+        return self
 
 
 class FactorSwitched(TypedDict):

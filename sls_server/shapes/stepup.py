@@ -8,7 +8,7 @@ from typing_extensions import TypedDict
 
 from ..errors import InvalidRequest
 from .common import DeviceRef, FactorType, Phone, Refusal, Request, UnixTime, Username
-from .login import Factor, FactorOption
+from .login import ChallengeMode, Factor, FactorOption, check_mode
 from .sessions import SessionToken
 
 Purpose = Literal["withdrawal", "change_contact", "add_device", "change_security", "trade_permissions"]
@@ -29,6 +29,12 @@ class StepUpRequest(Request):
         None, description="Start: which kind of authenticator (default: the user's default)."
     )
     device_id: DeviceRef | None = Field(None, description="Start: which authenticator.")
+    mode: ChallengeMode | None = Field(
+        None,
+        description="Start, with `type: ibkey`: `challenge` asks for the app's Challenge/Response method "
+        'instead of a push (the broker\'s "verify your identity" procedure: a Challenge Code and a passcode '
+        "field).",
+    )
     txn_id: str | None = Field(None, max_length=64, description="Finish: the step-up transaction.")
     response: str | None = Field(
         None, max_length=64, description="Finish: what the authenticator shows; omit to poll an app approval."
@@ -38,6 +44,7 @@ class StepUpRequest(Request):
     def _start_or_finish(self) -> Self:
         if self.txn_id is None and self.purpose is None:
             raise InvalidRequest("purpose is required (or txn_id, to finish a step-up)", field="purpose")
+        check_mode(self.mode, self.type)
         return self
 
 

@@ -30,7 +30,7 @@ CARD_STEPS = (
 #: IB Key without notifications: the broker's challenge/response procedure.
 IBKEY_CHALLENGE_STEPS = (
     "Launch IBKR Mobile on your smartphone and select Authenticate (or More \u203a Two-Factor Authentication "
-    "\u203a Generate Response).",
+    "\u203a Generate Code on an iPhone, Generate Response on Android).",
     "Type the Challenge Code shown above (and your PIN on Android), then select Generate Passcode.",
     "Enter the response string from IB Key in the Response field and select Log in.",
 )
@@ -55,9 +55,13 @@ def device_label(entry: dict[str, str | None]) -> str:
     """What tells two devices apart on the M2FS list: a card's serial, a masked phone; not a raw device id."""
     label = entry.get("label") or ""
     type_ = str(entry.get("type"))
-    for prefix in (f"{type_} ", "sms ", "voice "):
-        if label.startswith(prefix):
+    # The service's labels lead with the factor's own name ("SMS +1•••0104", "Voice callback +1•••0104"),
+    # which the page already prints beside them: drop it, whatever its case, so the list never says
+    # "SMS · SMS +1•••0104". The longest name first, so "Voice callback" goes whole.
+    for prefix in sorted({f"{type_} ", "sms ", "voice callback ", "voice "}, key=len, reverse=True):
+        if label.lower().startswith(prefix):
             label = label[len(prefix) :]
+            break
     return "" if label == entry.get("device_id") else label
 
 

@@ -101,6 +101,7 @@ class ActivationCodes:
             "activation_digest": self.digest(device_id, answer),
             "activation_expires_at": expires_at,
             "activation_card": card.device_id,
+            "activation_challenge": challenge,  # the new phone shows it, as the migration's answer does
         }
         original = self._original_number(username)
         if original:

@@ -67,7 +67,8 @@ def _session() -> Session:
     ),
 )
 def verify_identity(body: StepUpRequest) -> ResponseReturnValue:
-    """Start with `{"purpose"}`: a challenge on the user's factor, like login. Finish with
+    """Start with `{"purpose"}`: a challenge on the user's factor, like login (`"type": "ibkey", "mode":
+    "challenge"`: IB Key's Challenge Code instead of a push, as the broker's procedure has it). Finish with
     `{"txn_id", "response"}`, or poll an IB Key approval with `{"txn_id"}`. Verified: the session carries
     the purpose for SLS_STEPUP_VALIDITY seconds and its token is rotated. 429 `rate_limited` with
     `retry_after` when the card or the user has been issued SLS_CHALLENGE_ISSUE_LIMIT challenges in the
@@ -76,7 +77,13 @@ def verify_identity(body: StepUpRequest) -> ResponseReturnValue:
     if body.txn_id is None:
         assert body.purpose is not None  # the shape requires one of the two
         return core().stepup.begin(
-            session, body.purpose, now=now(), ip=client_ip(), type_=body.type, device_id=body.device_id
+            session,
+            body.purpose,
+            now=now(),
+            ip=client_ip(),
+            type_=body.type,
+            device_id=body.device_id,
+            mode=body.mode,
         )
     result, token = core().stepup.complete(session, body.txn_id, body.response, now=now(), ip=client_ip())
     return with_session_cookie(token, result) if token else result

@@ -192,11 +192,15 @@ def verify_login(txn_id: str, body: VerifyRequest) -> Response:
 )
 def switch_factor(txn_id: str, body: FactorSwitchRequest) -> ResponseReturnValue:
     """M2FS: pick another of the user's factors (`factors` in the login answer). "Didn't receive a
-    security code?": `{"type": "sms"}` sends a new text, `{"type": "voice"}` places a voice callback. A new
-    code never resets the failure count; sends are rate-limited, and so are challenges per card and per user
-    (429 `rate_limited` with `retry_after`). A login lives at most 3 challenge TTLs from its start, and may
-    switch or ask again 5 times: the next request ends it (429 `login_exhausted`)."""
-    return core().logins.switch(txn_id, login_token(), body.type, body.device_id, now=now(), ip=client_ip())
+    security code?": `{"type": "sms"}` sends a new text, `{"type": "voice"}` places a voice callback.
+    `{"type": "ibkey", "mode": "challenge"}`: IB Key's Challenge/Response instead of a push, for a phone that
+    gets no notifications (`reason: requested`). A new code never resets the failure count; sends are
+    rate-limited, and so are challenges per card and per user (429 `rate_limited` with `retry_after`). A
+    login lives at most 3 challenge TTLs from its start, and may switch or ask again 5 times: the next
+    request ends it (429 `login_exhausted`)."""
+    return core().logins.switch(
+        txn_id, login_token(), body.type, body.device_id, now=now(), ip=client_ip(), mode=body.mode
+    )
 
 
 @operation(

@@ -53,6 +53,9 @@ def ends_step(exc: SlsError) -> bool:
     return exc.code in FATAL or (exc.code == "invalid_response" and exc.extra.get("attempts_left") == 0)
 
 
+#: The two options of "Didn't receive a security code?", as the broker names them.
+RESEND_NAMES = {"sms": "SMS", "voice": "Voice"}
+
 NOTICES = {
     "sms": "A new security code was sent by SMS.",
     "voice": "You will receive a call within a minute: be ready to write down the code it reads out.",
@@ -63,6 +66,13 @@ NOTICES = {
 def several_devices(factors: list[dict[str, Any]]) -> bool:
     """M2FS: more than one device (an SMS phone also takes voice callbacks: that is one device)."""
     return len({f["device_id"] for f in factors}) > 1
+
+
+def resend_channels(factors: list[dict[str, Any]]) -> tuple[str, ...]:
+    """What "Didn't receive a security code?" offers: the broker's two options, SMS and Voice, for a
+    phone enrolled for SMS (it takes voice callbacks too); only Voice for a voice-only phone."""
+    types = {f["type"] for f in factors}
+    return tuple(c for c in ("sms", "voice") if c in types)
 
 
 def login_path(txn_id: str) -> str:
@@ -102,6 +112,7 @@ def step_view(
         factor=factor,
         factors=state["factors"],
         several=several_devices(state["factors"]),
+        channels=resend_channels(state["factors"]),
         factor_name=factor_name,
         device_label=device_label,
         card_steps=CARD_STEPS,
@@ -200,8 +211,11 @@ def login_resend(txn_id: str) -> ResponseReturnValue:
     if not state:
         return _ended(txn_id)
     channel = request.form.get("channel")
-    if channel not in ("sms", "voice"):
-        return step_view(txn_id, state, "Choose SMS or Voice.", 400)
+    offered = resend_channels(state["factors"])
+    if channel not in offered:
+        names = " or ".join(RESEND_NAMES[c] for c in offered)
+        said = f"Choose {names}." if names else "No code is sent to this device."
+        return step_view(txn_id, state, said, 400)
     return _switch(txn_id, state, channel, None, None)
 
 

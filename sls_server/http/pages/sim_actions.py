@@ -134,6 +134,8 @@ def _ibkey_view(username: str) -> dict[str, Any]:
             "platform": d.platform,
             "migrate": active is not None,
             "username": username,
+            # a migration the user's card confirms (no text is sent): the challenge to key into the card
+            **({"challenge": d.activation_challenge} if d.activation_card else {}),
         }
         for d in devices
         if d.status == "pending_activation" and not d.app_id

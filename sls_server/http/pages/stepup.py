@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Response, jsonify, redirect, request
 from flask.typing import ResponseReturnValue
+from werkzeug.wrappers import Response as BaseResponse
 
 from ...accounts.users import PHONE_RE
 from ...auth.sessions import Session
@@ -86,7 +87,11 @@ def _begin(kind: str) -> ResponseReturnValue:
     except SlsError as exc:
         return _problem(say(exc), exc.status)
     state = {"txn_id": opened["txn_id"], "factor": opened["factor"], "task": task}
-    answer = redirect(VERIFY_PATH, 303)
+    return _keep(redirect(VERIFY_PATH, 303), session, state)
+
+
+def _keep(answer: BaseResponse, session: Session, state: dict[str, Any]) -> BaseResponse:
+    """The pending task and its prompt, sealed in the cookie the verify page reads."""
     sealed = seal("verify").seal(state, f"verify:{session.username}")
     set_cookie(answer, VERIFY_COOKIE, sealed, path=VERIFY_PATH, max_age=3 * core().settings.challenge_ttl)
     return answer
@@ -174,6 +179,35 @@ def verify_submit() -> ResponseReturnValue:
     set_session_cookie(answer, token)
     drop_cookie(answer, VERIFY_COOKIE, path=VERIFY_PATH)
     return answer
+
+
+@bp.post(VERIFY_PATH + "/challenge")
+def verify_challenge_mode() -> ResponseReturnValue:
+    """ "Not receiving notifications? Use Challenge/Response instead": the broker's verify-your-identity
+    procedure for IB Key (a Challenge Code for the app, a passcode field here) in place of the push."""
+    try:
+        require_form_token()
+        session = current_session(extend=True)
+    except StoreUnavailable:
+        raise
+    except SlsError as exc:
+        return gone(exc)
+    state = _pending(session)
+    if not state:
+        return redirect("/account", 303)
+    try:
+        switched = core().stepup.challenge_mode(session, state["txn_id"], now=now(), ip=client_ip())
+    except StoreUnavailable:
+        raise
+    except SlsError as exc:
+        if ends_step(exc):
+            said = verification_ended(exc.code, exc.message, exc.extra, kind=type(exc).__name__)
+            body, status = _problem(said, exc.status)
+            ended = Response(body, status, mimetype="text/html")
+            drop_cookie(ended, VERIFY_COOKIE, path=VERIFY_PATH)
+            return ended
+        return _verify_page(state, say(exc), exc.status)
+    return _keep(redirect(VERIFY_PATH, 303), session, {**state, "factor": switched["factor"]})
 
 
 @bp.get(VERIFY_PATH + "/status")

@@ -11,7 +11,8 @@ fields are simply ``None`` on the others. Which type writes what:
 * ``temporary``: ``sealed``, ``expires_at``;
 * ``ibkey``: ``platform``, ``phone`` (where the activation code went), ``activation_digest``,
   ``activation_expires_at``, ``activation_failures``, ``activation_card`` (a migration confirmed with the
-  user's card instead of a text: the card that answers), then on activation ``app_id``, ``public_key``,
+  user's card instead of a text: the card that answers) and ``activation_challenge`` (the challenge the new
+  phone shows for that card: no secret, the phone displays it), then on activation ``app_id``, ``public_key``,
   ``ocra_sealed``, ``activated_at``; ``handset`` for a user added to another user's phone; ``push_enabled``.
 """
 
@@ -62,6 +63,7 @@ class DeviceRecord:
     activation_expires_at: int | None = None
     activation_failures: int | None = None
     activation_card: str | None = None
+    activation_challenge: str | None = None
     app_id: str | None = None
     public_key: str | None = None
     ocra_sealed: str | None = field(default=None, repr=False)
@@ -109,6 +111,7 @@ class DeviceRecord:
             activation_expires_at=f.maybe_integer("activation_expires_at"),
             activation_failures=f.maybe_integer("activation_failures"),
             activation_card=f.maybe_text("activation_card"),
+            activation_challenge=f.maybe_text("activation_challenge"),
             app_id=f.maybe_text("app_id"),
             public_key=f.maybe_text("public_key"),
             ocra_sealed=f.maybe_text("ocra_sealed"),
@@ -152,6 +155,7 @@ class DeviceChanges(TypedDict, total=False):
     activation_digest: str
     activation_expires_at: int
     activation_card: str
+    activation_challenge: str
     app_id: str
     public_key: str
     ocra_sealed: str

@@ -59,15 +59,21 @@
       SLS.el("p", { class: "notif-title", text: w.migrate ? "Migrate IB Key to this phone" : "Activate IB Key" }),
       SLS.el("label", { text: "Username" }), SLS.el("input", { name: "username", value: username, required: true, "data-testid": "ibkey-activate-username" }),
       SLS.el("label", { text: "Password" }), SLS.el("input", { name: "password", type: "password", required: true, "data-testid": "ibkey-activate-password" }),
-      SLS.el("label", { text: "Activation Code (from the SMS)" }), SLS.el("input", { name: "code", inputmode: "numeric", required: true, "data-testid": "ibkey-activate-code" }),
+      // A migration confirmed by the user's DSC+ sends no text: the card's response to this challenge is the code.
+      w.challenge ? SLS.el("p", { class: "muted", "data-testid": "ibkey-activate-challenge", text: "No text is sent: your Digital Security Card+ confirms this migration. Key in your PIN, then this Challenge Code: " + w.challenge }) : null,
+      SLS.el("label", { text: w.challenge ? "Activation Code (your card's response)" : "Activation Code (from the SMS)" }), SLS.el("input", { name: "code", inputmode: "numeric", required: true, "data-testid": "ibkey-activate-code" }),
       ios ? null : SLS.el("label", { text: "Choose a PIN (4-6 letters or digits, at least one digit)" }),
       ios ? null : SLS.el("input", { name: "pin", type: "password", required: true, "data-testid": "ibkey-activate-pin" }),
+      ios ? null : SLS.el("label", { text: "Repeat PIN" }),
+      ios ? null : SLS.el("input", { name: "pin_repeat", type: "password", required: true, "data-testid": "ibkey-activate-pin-repeat" }),
       SLS.el("button", { type: "submit", class: "btn btn-dark btn-small", "data-testid": "ibkey-activate-submit", text: ios ? "Activate with Face ID" : "Activate" }),
     ]);
     form.querySelectorAll("input").forEach(function (input) { input.setAttribute("aria-label", input.previousSibling.textContent); });
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       const body = { username: form.username.value, password: form.password.value, activation_code: form.code.value };
+      // Android asks for the chosen PIN twice (the broker's activation and migration steps: PIN, Repeat PIN).
+      if (!ios && form.pin.value !== form.pin_repeat.value) { say("The PINs do not match: enter the same PIN twice.", true); form.pin_repeat.focus(); return; }
       if (ios) body.biometric = true; else body.pin = form.pin.value;
       act("/sim/ibkey/" + w.device_id + "/activate", body, function (done) {
         return "Activation successful for " + done.username + (done.replaced.length ? " (the old phone no longer works)." : ".");
@@ -90,6 +96,8 @@
     const count = document.querySelector("[data-count=ibkey]");
     if (!app) { count.textContent = ""; return; }
     root.querySelector("[data-field=platform]").textContent = app.platform === "ios" ? "· iOS · Face ID" : "· Android · PIN";
+    // The app's own menu names: Generate Code on iOS, Generate Response on Android.
+    root.querySelector("[data-testid=ibkey-generate-toggle]").textContent = app.platform === "ios" ? "Generate Code" : "Generate Response";
     root.querySelector("[data-unlock-pin]").hidden = app.unlock !== "pin";
     root.querySelector("[data-unlock-bio]").hidden = app.unlock === "pin";
     const toggle = root.querySelector("[data-setting=notifications]");

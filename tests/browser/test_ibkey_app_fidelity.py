@@ -1,0 +1,76 @@
+"""IBKR Mobile on the simulated phone, in the broker's words: an Android activation asks for the chosen PIN
+twice (PIN, Repeat PIN), and the challenge/response entry is Generate Code on iOS, Generate Response on
+Android, as the broker's procedures name them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+from playwright.sync_api import expect
+
+from .pages_kit import PASSWORD, World
+
+
+def _status(world: World, name: str, device_id: str) -> str:
+    url = f"{world.url}/admin/v1/users/{name}/devices"
+    listed = requests.get(url, headers=world.admin, timeout=10).json()
+    return str(next(d["status"] for d in listed["devices"] if d["device_id"] == device_id))
+
+
+def test_android_activation_asks_for_the_pin_twice(world: World, page: Any) -> None:
+    world.user("nina", phone="+15555550171")
+    device = world.device("nina", "ibkey", platform="android")
+    code = next(m["code"] for m in world.messages("+15555550171") if m["purpose"] == "ibkey_activation")
+    page.goto(f"{world.url}/sim/phone/nina")
+    page.get_by_test_id("phone-tab-ibkey").click()
+    form = page.get_by_test_id("ibkey-activate-form")
+    form.get_by_test_id("ibkey-activate-password").fill(PASSWORD)
+    form.get_by_test_id("ibkey-activate-code").fill(code)
+    form.get_by_test_id("ibkey-activate-pin").fill("12ab")
+    form.get_by_test_id("ibkey-activate-pin-repeat").fill("12ba")
+    form.get_by_test_id("ibkey-activate-submit").click()
+    expect(page.get_by_test_id("ibkey-message")).to_contain_text("PINs do not match")
+    assert _status(world, "nina", device["device_id"]) == "pending_activation"
+    form.get_by_test_id("ibkey-activate-pin-repeat").fill("12ab")
+    form.get_by_test_id("ibkey-activate-submit").click()
+    expect(page.get_by_test_id("ibkey-message")).to_contain_text("Activation successful")
+    assert _status(world, "nina", device["device_id"]) == "active"
+    expect(page.get_by_test_id("ibkey-generate-toggle")).to_have_text("Generate Response")
+
+
+def test_ios_names_challenge_response_generate_code(world: World, page: Any) -> None:
+    world.user("otto", phone="+15555550172")
+    device = world.device("otto", "ibkey", platform="ios")
+    code = next(m["code"] for m in world.messages("+15555550172") if m["purpose"] == "ibkey_activation")
+    body = {"username": "otto", "password": PASSWORD, "activation_code": code, "biometric": True}
+    world.post(f"/sim/v1/ibkey/{device['device_id']}/activate", body, admin=False)
+    page.goto(f"{world.url}/sim/phone/otto")
+    page.get_by_test_id("phone-tab-ibkey").click()
+    expect(page.get_by_test_id("ibkey-generate-toggle")).to_have_text("Generate Code")
+
+
+def test_a_migration_the_card_confirms_shows_the_challenge_on_the_new_phone(world: World, page: Any) -> None:
+    """ "Unless you have a physical security device active for your user" no text is sent: the new phone
+    shows a challenge for the card, whose response activates it. The page used to ask for a code "from the
+    SMS" that never came, with no challenge to key in."""
+    world.user("pia", phone="+15555550173")
+    card = world.device("pia", "dscplus", pin="2468")
+    world.ibkey("pia", "+15555550173")
+    body = {"username": "pia", "password": PASSWORD, "platform": "android"}
+    migrating = world.post("/sim/v1/ibkey/migrate", body, admin=False)
+    assert migrating["activation"] == "card"
+    page.goto(f"{world.url}/sim/phone/pia")
+    page.get_by_test_id("phone-tab-ibkey").click()
+    form = page.get_by_test_id("ibkey-activate-form")
+    expect(form.get_by_test_id("ibkey-activate-challenge")).to_contain_text(migrating["challenge"])
+    expect(form).to_contain_text("your card's response")
+    expect(form).not_to_contain_text("from the SMS")
+    response = world.card_response(card["device_id"], "2468", migrating["challenge"])
+    form.get_by_test_id("ibkey-activate-password").fill(PASSWORD)
+    form.get_by_test_id("ibkey-activate-code").fill(response)
+    form.get_by_test_id("ibkey-activate-pin").fill("34cd")
+    form.get_by_test_id("ibkey-activate-pin-repeat").fill("34cd")
+    form.get_by_test_id("ibkey-activate-submit").click()
+    expect(page.get_by_test_id("ibkey-message")).to_contain_text("Activation successful")
+    assert _status(world, "pia", migrating["device_id"]) == "active"
