@@ -267,6 +267,25 @@ def sim_ibkey_activate(ref: str) -> ResponseReturnValue:
     return _guarded(activate)
 
 
+@bp.post("/sim/phone/<username>/ibkey/migrate")
+def sim_ibkey_migrate(username: str) -> ResponseReturnValue:
+    """The app's "Migrate IB Key" on this user's phone: the same service as ``POST /sim/v1/ibkey/migrate``,
+    with the phone's own number as the new handset (so its conditions, roaming say, still apply)."""
+
+    def migrate() -> dict[str, Any]:
+        body = _body()
+        platform = body.get("platform")
+        if platform not in ("android", "ios"):
+            raise InvalidRequest("platform must be android or ios", field="platform")
+        password = _text(body, "password", 1024) or ""
+        user = core().users.get(username)
+        return core().ibkey.migration.start(
+            user.username, password, platform=platform, handset=user.phone, now=now(), ip=client_ip()
+        )
+
+    return _guarded(migrate)
+
+
 @bp.post("/sim/ibkey/<app_id>/users")
 def sim_ibkey_add_user(app_id: str) -> ResponseReturnValue:
     def add() -> dict[str, Any]:

@@ -1,5 +1,5 @@
 /* IBKR Mobile on the simulated phone: notifications with number matching, approve with the PIN (Android)
-   or Face ID (iOS), Generate Response for challenge/response, activation (and migration), Add User, and the
+   or Face ID (iOS), Generate Response for challenge/response, activation, Migrate IB Key, Add User, and the
    notification switch. Drawn from the phone state phone.js fetches. */
 "use strict";
 (function () {
@@ -10,6 +10,7 @@
   let app = null;
   let drawnNotes = "";
   let drawnWaiting = "";
+  let username = "";
 
   function say(text, bad) {
     message.textContent = text || "";
@@ -83,6 +84,7 @@
   }
 
   document.addEventListener("sls:phone-state", function (event) {
+    username = event.detail.username;
     const state = event.detail.ibkey;
     app = state.app;
     root.querySelector("[data-ibkey-none]").hidden = Boolean(app) || state.waiting.length > 0;
@@ -125,6 +127,17 @@
     act("/sim/ibkey/" + app.app_id + "/users", { username: form.username.value, password: form.password.value }, function (done) {
       form.reset();
       return "An activation code was sent by SMS to " + done.sent_to + ". Enter it below to activate " + done.username + ".";
+    });
+  });
+  root.querySelector("[data-form=migrate]").addEventListener("submit", function (event) {
+    event.preventDefault();
+    const form = event.target;
+    act("/sim/phone/" + encodeURIComponent(username) + "/ibkey/migrate", { platform: form.platform.value, password: form.password.value }, function (done) {
+      form.reset();
+      form.closest("details").open = false;
+      return done.activation === "card"
+        ? "Migration started: your Digital Security Card+ confirms it. Activate below."
+        : "Migration started: an Activation Token was texted to " + done.sent_to + ". Activate below.";
     });
   });
   root.querySelector("[data-setting=notifications]").addEventListener("change", function (event) {

@@ -1,0 +1,45 @@
+""" "Migrate IB Key" from the phone page, as the broker's procedure does it on the new phone: log in, migrate,
+then activate with the Activation Token texted to the number IB Key was activated with. Before, a migration
+could only be started over ``/sim/v1`` or the CLI; the page only showed one already started."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+from playwright.sync_api import expect
+
+from .pages_kit import PASSWORD, World
+
+
+def _ibkeys(world: World, name: str) -> dict[str, str]:
+    url = f"{world.url}/admin/v1/users/{name}/devices"
+    listed = requests.get(url, headers=world.admin, timeout=10).json()["devices"]
+    return {d["device_id"]: d["status"] for d in listed if d["type"] == "ibkey"}
+
+
+def test_migrate_ib_key_to_an_iphone_from_the_phone_page(world: World, page: Any) -> None:
+    world.user("remy", phone="+15555550181")
+    old = world.ibkey("remy", "+15555550181")  # active on an Android phone
+    page.goto(f"{world.url}/sim/phone/remy")
+    page.get_by_test_id("phone-tab-ibkey").click()
+    page.get_by_test_id("ibkey-migrate-toggle").click()
+    page.get_by_test_id("ibkey-migrate-platform").select_option("ios")
+    page.get_by_test_id("ibkey-migrate-password").fill("not-the-password-1")
+    page.get_by_test_id("ibkey-migrate-submit").click()
+    expect(page.get_by_test_id("ibkey-message")).to_have_class("app-message app-error")
+    assert list(_ibkeys(world, "remy").values()) == ["active"], "a wrong password starts nothing"
+
+    page.get_by_test_id("ibkey-migrate-password").fill(PASSWORD)
+    page.get_by_test_id("ibkey-migrate-submit").click()
+    expect(page.get_by_test_id("ibkey-message")).to_contain_text("Activation Token was texted to")
+    form = page.get_by_test_id("ibkey-activate-form")
+    expect(form).to_contain_text("Migrate IB Key to this phone")
+    token = next(m["code"] for m in world.messages("+15555550181") if m["purpose"] == "ibkey_activation")
+    form.get_by_test_id("ibkey-activate-password").fill(PASSWORD)
+    form.get_by_test_id("ibkey-activate-code").fill(token)
+    form.get_by_test_id("ibkey-activate-submit").click()  # an iPhone: Face ID, no PIN to choose
+    expect(page.get_by_test_id("ibkey-message")).to_contain_text("the old phone no longer works")
+    statuses = _ibkeys(world, "remy")
+    assert statuses[old] != "active" and list(statuses.values()).count("active") == 1
+    expect(page.get_by_test_id("ibkey-generate-toggle")).to_have_text("Generate Code")
