@@ -90,7 +90,7 @@ class DeviceService:
         self._store.devices.create(record)
         self._store.users.add_device(username, device_id)
         self._events.record("device.enrolled", at=now, user=username, factor=type_, device_id=device_id)
-        self._notify(username, f"A new {factor.title} was added to your account.", now=now)
+        self._notify(username, f"A new {factor.notice_name} was added to your account.", now=now)
         return {**public_device(record), **enrolment.once}
 
     def follow_phone(self, username: str, phone: str) -> None:
@@ -161,8 +161,8 @@ class DeviceService:
             self.update(device_id, lambda r: {"shared_with": without(r, username)})
             self._store.users.remove_device(username, device_id)
         self._events.record("device.revoked", at=now, user=username, factor=record.type, device_id=device_id)
-        title = self._factors.get(record.type).title
-        self._notify(username, f"A {title} was removed from your account.", now=now)
+        name = self._factors.get(record.type).notice_name
+        self._notify(username, f"Your {name} was removed from your account.", now=now)
         return public_device(self.get(device_id))
 
     def update(self, device_id: str, change: Change, *, tries: int = 8) -> DeviceRecord:

@@ -54,7 +54,10 @@ class Begin:
 class Factor(Protocol):
     type: str
     title: str
-    """What the user calls it, in a sentence ("A new {title} was added to your account")."""
+    """What the user calls it in a list or a report ("Logins asked for SMS (3)")."""
+    notice_name: str
+    """What a notice calls the device ("A new {notice_name} was added", "Your {notice_name} was removed"):
+    for SMS and voice that is the phone number, not the messages or the call."""
     response_pattern: re.Pattern[str]
     device_types: tuple[str, ...]
     """The device types this factor runs on (voice callbacks run on the phone enrolled for SMS)."""

@@ -43,6 +43,7 @@ def card_counters(state: CardState) -> DeviceChanges:
 class DscPlusFactor:
     type = "dscplus"
     title = "Digital Security Card+"
+    notice_name = title
     response_pattern = re.compile(r"^[0-9]{8}$")
     device_types: tuple[str, ...] = ("dscplus",)
 

@@ -48,6 +48,7 @@ class _PhoneCodeFactor(abc.ABC):
 
     type: str
     title: str
+    notice_name: str
     label_prefix: str
     response_pattern = re.compile(rf"^[0-9]{{{CODE_DIGITS}}}$")
     device_types: tuple[str, ...]
@@ -105,6 +106,7 @@ class _PhoneCodeFactor(abc.ABC):
 class SmsFactor(_PhoneCodeFactor):
     type = "sms"
     title = "SMS"
+    notice_name = "phone number for SMS codes"
     label_prefix = "SMS"
     device_types: tuple[str, ...] = ("sms",)
 
@@ -119,6 +121,7 @@ class VoiceFactor(_PhoneCodeFactor):
 
     type = "voice"
     title = "voice callback"
+    notice_name = "phone number for voice callbacks"
     label_prefix = "Voice"
     device_types: tuple[str, ...] = ("voice", "sms")
 

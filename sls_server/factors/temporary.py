@@ -26,6 +26,7 @@ LENGTH = 10
 class TemporaryPasscodeFactor:
     type = "temporary"
     title = "temporary passcode"
+    notice_name = title
     response_pattern = re.compile(rf"^[{ALPHABET}]{{{LENGTH}}}$", re.IGNORECASE)
     device_types: tuple[str, ...] = ("temporary",)
 

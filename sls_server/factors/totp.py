@@ -63,6 +63,7 @@ def parse_params(params: Mapping[str, Any]) -> tuple[str, int, int]:
 class TotpFactor:
     type = "totp"
     title = "authenticator app"
+    notice_name = title
     #: Apps differ in length (6 or 8); ``check`` holds each device to its own.
     response_pattern = re.compile(r"^[0-9]{6,8}$")
     device_types: tuple[str, ...] = ("totp",)

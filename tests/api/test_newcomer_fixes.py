@@ -71,6 +71,7 @@ def test_a_voice_callback_is_listed_as_one_and_notices_name_the_device(client: F
     _enrol(client, "sam", type="ibkey", platform="android")
     texts = [m["text"] for m in client.get("/sim/v1/phones/+15555550143/messages").get_json()["messages"]]
     assert any("A new IB Key (IBKR Mobile) was added" in t for t in texts)
+    assert any("A new phone number for SMS codes was added" in t for t in texts), "not 'A new SMS was added'"
     assert not any("A ibkey" in t or "security device was added" in t for t in texts)
 
 
@@ -83,3 +84,14 @@ def test_a_temporary_passcode_says_when_it_ends_and_shows_expired_after(client: 
     move_clock(client, ADMIN, 86400)
     listed = client.get("/admin/v1/users/tess/devices", headers=ADMIN).get_json()["devices"]
     assert [d["status"] for d in listed] == ["expired"]
+
+
+def test_a_removal_notice_reads_as_a_sentence(client: FlaskClient) -> None:
+    """It read "A authenticator app was removed from your account." (and "A SMS" for a phone)."""
+    _user(client, "rob", phone="+15555550144")
+    app = _enrol(client, "rob", type="totp")
+    removed = client.delete(f"/admin/v1/users/rob/devices/{app['device_id']}", headers=ADMIN)
+    assert removed.status_code == 200, removed.get_json()
+    texts = [m["text"] for m in client.get("/sim/v1/phones/+15555550144/messages").get_json()["messages"]]
+    assert any("Your authenticator app was removed from your account." in t for t in texts), texts
+    assert not any(t.startswith("A authenticator") for t in texts)

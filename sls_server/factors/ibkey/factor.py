@@ -53,6 +53,7 @@ _SUITE = OcraSuite.parse(ibkey.IBKEY_SUITE)
 class IbKeyFactor:
     type = "ibkey"
     title = "IB Key (IBKR Mobile)"
+    notice_name = title
     response_pattern = re.compile(r"^[0-9]{8}$")
     device_types: tuple[str, ...] = ("ibkey",)
 
