@@ -265,3 +265,36 @@ def test_a_redis_outage_mid_login_keeps_the_step_and_says_so(
         assert done.status_code == 303, error_text(done)
     finally:
         own.stop()
+
+
+def test_didnt_receive_a_code_sends_a_new_one_and_keeps_the_step(
+    gw: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """The portal's "Didn't receive a security code?" on the gateway's code step too: a new code by SMS or a
+    voice call; a bad channel is told on the same step. A card's step offers none."""
+    phone = make_user(gw, admin_headers, "nico", "sms")["user"]["phone"]
+    browser = GatewayBrowser(gw)
+    path = browser.log_in("nico")
+    step = browser.step(path).get_data(as_text=True)
+    assert 'data-testid="gateway-new-code-sms"' in step and 'data-testid="gateway-new-code-voice"' in step
+
+    def codes() -> list[str]:
+        texts = gw.get(f"/sim/v1/phones/{phone}/messages").get_json()["messages"]
+        return [m["code"] for m in texts if m.get("code")]
+
+    assert len(codes()) == 1
+    bad = gw.post(f"{path}/new-code", data={"channel": "pigeon", "csrf_token": browser.csrf})
+    assert bad.status_code == 400 and error_text(bad) and 'id="twofactbase"' in bad.get_data(as_text=True)
+    unsigned = gw.post(f"{path}/new-code", data={"channel": "sms"})
+    assert unsigned.status_code == 403
+    assert len(codes()) == 1, "neither sent a code"
+    again = gw.post(f"{path}/new-code", data={"channel": "sms", "csrf_token": browser.csrf})
+    assert again.status_code == 303 and again.headers["Location"] == path
+    assert len(codes()) == 2
+    second = codes()[0]  # newest first
+    done = browser.answer(path, second)
+    assert done.status_code == 303 and done.headers["Location"] == "/sso/Dispatcher", error_text(done)
+
+    make_user(gw, admin_headers, "cara", "dscplus")
+    card_step = browser.step(GatewayBrowser(gw).log_in("cara")).get_data(as_text=True)
+    assert "gateway-new-code" not in card_step

@@ -27,7 +27,7 @@ from ..pages.kit import (
     seal,
     set_cookie,
 )
-from ..pages.portal import several_devices
+from ..pages.portal import resend_channels, several_devices
 from .wording import WRONG_CREDENTIALS, device_options, gateway_says
 
 bp = Blueprint("gateway_pages", __name__)
@@ -86,6 +86,7 @@ def step_view(txn_id: str, state: dict[str, Any], error: str | None = None, stat
         error=error,
         factor=factor,
         options=device_options(state["factors"]),
+        channels=resend_channels(state["factors"]) if factor["type"] in ("sms", "voice") else (),
         base=login_path(txn_id),
         **_context(),
     )
@@ -140,11 +141,31 @@ def gateway_login_select(txn_id: str) -> Any:
     current = state["factor"]
     if (current["type"], current["device_id"]) == (type_, device_id):
         return _keep(redirect(login_path(txn_id), 303), txn_id, {**state, "chosen": True})
+    return _switch(txn_id, state, type_, device_id)
+
+
+@bp.post(f"{LOGIN}/<txn_id>/new-code")
+def gateway_login_new_code(txn_id: str) -> Any:
+    """"Didn't receive a security code?": a new code by SMS or by a voice callback, as on the portal's login
+    page. The attempts already made still count: a new code resets nothing."""
+    require_browser_token()
+    state = _state(txn_id)
+    if not state:
+        return redirect(LOGIN, 303)
+    channel = request.form.get("channel", "")
+    if channel not in resend_channels(state["factors"]):
+        return step_view(txn_id, state, "No new code can be sent to this device.", 400)
+    return _switch(txn_id, state, channel, None)
+
+
+def _switch(txn_id: str, state: dict[str, Any], type_: str, device_id: str | None) -> Any:
+    """Another device, or a new code to the same phone; a refusal that leaves the login going (an outage, a
+    send limit) keeps the step, one that ends it starts over at the form."""
     try:
         switched = core().logins.switch(txn_id, state["token"], type_, device_id, now=now(), ip=client_ip())
-    except StoreUnavailable as exc:  # an outage ends nothing: the same step, to try again
-        return step_view(txn_id, state, gateway_says(exc), exc.status)
     except SlsError as exc:
+        if isinstance(exc, StoreUnavailable) or exc.code not in ENDS_LOGIN:
+            return step_view(txn_id, state, gateway_says(exc), exc.status)
         return _start_over(txn_id, gateway_says(exc), exc.status)
     state = {**state, "factor": switched["factor"], "chosen": True}
     return _keep(redirect(login_path(txn_id), 303), txn_id, state)
