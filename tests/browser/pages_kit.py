@@ -71,3 +71,11 @@ def log_in_with_card(page: Any, world: World, name: str, pin: str = "4321") -> s
     page.get_by_test_id("step-submit").click()
     expect(page.get_by_test_id("account-username")).to_have_text(name)
     return card_id
+
+
+def sign_in_trainer(page: Any, world: World) -> None:
+    """Sign in to the trainer console with the admin token; the feed is live once it returns."""
+    page.goto(world.url + "/trainer")
+    page.get_by_test_id("trainer-token").fill(world.admin["Authorization"].removeprefix("Bearer "))
+    page.get_by_test_id("trainer-sign-in").click()
+    expect(page.get_by_test_id("feed-state")).to_have_text("live")

@@ -11,18 +11,11 @@ from typing import Any
 from playwright.sync_api import expect
 
 from .a11y_kit import contrast_failures, frame_problems, small_targets, tab_through, unnamed_controls
-from .pages_kit import World, log_in_with_card, log_in_with_password
+from .pages_kit import World, log_in_with_card, log_in_with_password, sign_in_trainer
 
 
 def audit(page: Any) -> list[str]:
     return frame_problems(page) + contrast_failures(page) + unnamed_controls(page) + small_targets(page)
-
-
-def sign_in_trainer(page: Any, world: World) -> None:
-    page.goto(world.url + "/trainer")
-    page.get_by_test_id("trainer-token").fill(world.admin["Authorization"].removeprefix("Bearer "))
-    page.get_by_test_id("trainer-sign-in").click()
-    expect(page.get_by_test_id("feed-state")).to_have_text("live")
 
 
 def seed(world: World) -> str:
