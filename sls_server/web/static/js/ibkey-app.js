@@ -10,6 +10,7 @@
   let app = null;
   let drawnNotes = "";
   let drawnWaiting = "";
+  let heard = null; /* the notifications already announced (none before the first state: those are not news) */
 
   function say(text, bad) {
     message.textContent = text || "";
@@ -95,6 +96,13 @@
     const toggle = root.querySelector("[data-setting=notifications]");
     if (document.activeElement !== toggle) toggle.checked = app.notifications;
     count.textContent = app.inbox.length ? String(app.inbox.length) : "";
+    app.inbox.forEach(function (n) {
+      if (heard && !heard.has(n.id)) {
+        const what = n.purpose === "login" ? "login request" : "identity check";
+        window.SLSPhone.announce("IBKR Mobile: " + what + " for " + n.username + " (" + app.inbox.length + " waiting).");
+      }
+    });
+    heard = new Set(app.inbox.map(function (n) { return n.id; }));
     const notes = JSON.stringify(app.inbox);
     if (notes !== drawnNotes) {
       drawnNotes = notes;

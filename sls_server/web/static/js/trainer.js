@@ -17,6 +17,8 @@
   const clockOffset = root.querySelector("[data-testid=clock-offset]");
   const result = root.querySelector("[data-testid=attack-result]");
   const victims = root.querySelector("[data-testid=attack-user]");
+  const announcer = root.querySelector("[data-testid=feed-announcer]");
+  const SAY_EVERY_MS = 2000;
   const MAX_SHOWN = 200;
   const REFRESH_MS = 10000;
   const ALARM = /failed|locked|rejected|rate_limited|denied|refused|replaced|sign_in_failed|expired/;
@@ -120,6 +122,26 @@
     return parts.join(" · ");
   }
 
+  /* The feed list is not a live region: an attack adds dozens of events in a second, and a screen reader
+     would read out every one. This says one sentence per burst instead, at most every SAY_EVERY_MS; events
+     from before the page was drawn (the backlog a new connection replays; their ids, Redis stream ids, are
+     the server's wall-clock milliseconds) are not news. */
+  const drawnMs = Number(root.dataset.drawnMs);
+  let unsaid = [];
+  let sayTimer = null;
+  function say() {
+    sayTimer = null;
+    const last = unsaid[unsaid.length - 1];
+    const what = last.type + (last.user ? " for " + last.user : "") + (last.result ? ", " + last.result : "");
+    announcer.textContent = unsaid.length === 1 ? "New event: " + what + "." : unsaid.length + " new events; latest: " + what + ".";
+    unsaid = [];
+  }
+  function announce(e) {
+    if (Number(String(e.id).split("-")[0]) <= drawnMs) return;
+    unsaid.push(e);
+    if (!sayTimer) sayTimer = setTimeout(say, SAY_EVERY_MS);
+  }
+
   function show(e) {
     const tone = ALARM.test(e.type + " " + (e.result || "")) ? "bad" : GOOD.test(e.type) ? "good" : "";
     const item = SLS.el("li", { class: "feed-item " + tone, "data-testid": "feed-event", "data-type": e.type }, [
@@ -130,6 +152,7 @@
     feed.prepend(item);
     while (feed.children.length > MAX_SHOWN) feed.lastChild.remove();
     if (CHANGES.test(e.type)) refreshUsers();
+    announce(e);
   }
 
   const source = new EventSource(root.dataset.eventsUrl);
