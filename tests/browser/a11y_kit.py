@@ -78,3 +78,12 @@ def frame_problems(page: Any) -> list[str]:
         if page.get_by_role(role).count() != 1:
             problems.append(f"{page.get_by_role(role).count()} {role} landmarks")
     return problems
+
+
+def tab_to(page: Any, target: Any, limit: int = 80) -> None:
+    """Press Tab (only Tab: what a keyboard user does) until the target has the focus."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if target.evaluate("(el) => el === document.activeElement"):
+            return
+    raise AssertionError(f"the Tab key never reached {target}")

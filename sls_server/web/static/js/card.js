@@ -34,6 +34,11 @@
     if (event.target.closest("button") && (event.key === "Enter" || event.key === " ")) return;
     const keys = { Enter: "OK", Backspace: "C", Escape: "C", p: "POWER", P: "POWER" };
     const key = /^[0-9]$/.test(event.key) ? event.key : keys[event.key];
-    if (key) { event.preventDefault(); enqueue(key); }
+    if (!key) return;
+    event.preventDefault();
+    enqueue(key);
+    /* Typing on the card moves the focus to the card itself, so the Enter that follows is OK, as the page
+       says: left on the button last pressed (the power button, say), Enter would press that button again. */
+    if (event.target !== card) card.focus();
   });
 })();

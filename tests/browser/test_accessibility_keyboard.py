@@ -1,0 +1,99 @@
+"""The whole login flow and the simulators with the keyboard alone, in Chromium: the password form, the
+card's power button, PIN and challenge typed on its keypad, the response; IB Key's push approved on the
+phone (tabs by arrow keys, PIN, the matching number); the trainer's clock, staged attack and unlock."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from playwright.sync_api import expect
+
+from .a11y_kit import tab_to
+from .pages_kit import PASSWORD, World, sign_in_trainer
+
+EIGHT_DIGITS = re.compile(r"^[0-9]{8}$")
+
+
+def type_password(page: Any, url: str, username: str) -> None:
+    page.goto(url + "/")
+    expect(page.get_by_test_id("login-username")).to_be_focused()  # autofocus: no pointer needed
+    page.keyboard.type(username)
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+
+
+def test_a_card_login_with_the_keyboard_alone(world: World, context: Any) -> None:
+    world.user("carol")
+    card_id = world.device("carol", "dscplus", pin="2468")["device_id"]
+    login = context.new_page()
+    type_password(login, world.url, "carol")
+    challenge = login.get_by_test_id("step-challenge").inner_text()
+
+    card = context.new_page()
+    card.goto(f"{world.url}/sim/card/{card_id}")
+    tab_to(card, card.get_by_test_id("card-power"))
+    card.keyboard.press("Enter")
+    display = card.get_by_test_id("card-display")
+    expect(display).to_have_text("PIN>")
+    expect(display).to_have_attribute("aria-live", "polite")  # what the card shows is read out
+    card.keyboard.type("2468")  # digits typed while a key has the focus go to the card
+    card.keyboard.press("Enter")
+    expect(display).to_have_text("CHALLNG>")
+    for digit in challenge:  # now the keys themselves: Tab to each, press it with the space bar
+        tab_to(card, card.get_by_test_id(f"card-key-{digit}"))
+        card.keyboard.press("Space")
+    tab_to(card, card.get_by_test_id("card-key-ok"))
+    card.keyboard.press("Enter")
+    expect(display).to_have_text(EIGHT_DIGITS)
+    response = display.inner_text()
+
+    expect(login.get_by_test_id("step-response")).to_be_focused()
+    login.keyboard.type(response)
+    login.keyboard.press("Enter")
+    expect(login.get_by_test_id("account-username")).to_have_text("carol")
+
+
+def test_an_ibkey_push_approved_on_the_phone_with_the_keyboard_alone(world: World, context: Any) -> None:
+    world.user("gina", phone="+15555550152")
+    world.ibkey("gina", "+15555550152", pin="24ab")
+    login = context.new_page()
+    type_password(login, world.url, "gina")
+    match = login.get_by_test_id("push-match").inner_text()
+
+    phone = context.new_page()
+    phone.goto(world.url + "/sim/phone/gina")
+    tab_to(phone, phone.get_by_test_id("phone-tab-messages"))
+    phone.keyboard.press("ArrowRight")
+    phone.keyboard.press("ArrowRight")  # tabs move with the arrow keys, as in any tab list
+    expect(phone.get_by_test_id("phone-tab-ibkey")).to_be_focused()
+    expect(phone.get_by_test_id("phone-tab-ibkey")).to_have_attribute("aria-selected", "true")
+    expect(phone.get_by_test_id("ibkey-notification")).to_have_count(1)
+    tab_to(phone, phone.get_by_test_id("ibkey-pin"))
+    phone.keyboard.type("24ab")
+    tab_to(phone, phone.get_by_test_id(f"ibkey-match-{match}"))
+    phone.keyboard.press("Enter")
+    expect(phone.get_by_test_id("ibkey-message")).to_have_text("Approved.")
+    expect(login.get_by_test_id("account-username")).to_have_text("gina")
+
+
+def test_the_trainer_console_with_the_keyboard_alone(world: World, page: Any) -> None:
+    world.user("quinn")
+    world.device("quinn", "dscplus", pin="1234")
+    sign_in_trainer(page, world)
+    tab_to(page, page.get_by_test_id("clock-plus-1m"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("clock-offset")).to_have_text("offset +1 min")
+    tab_to(page, page.get_by_test_id("attack-kind"))
+    page.keyboard.press("End")  # a closed <select> takes its option from the keys
+    page.keyboard.press("Home")
+    page.keyboard.press("ArrowDown")  # the second attack: brute force
+    expect(page.get_by_test_id("attack-kind")).to_have_value("brute_force")
+    tab_to(page, page.get_by_test_id("attack-run"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("attack-result")).to_contain_text("The defences held.")
+    expect(page.get_by_test_id("trainer-unlock-quinn")).to_be_visible()
+    tab_to(page, page.get_by_test_id("trainer-unlock-quinn"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("trainer-lock-quinn")).to_contain_text("ok")
