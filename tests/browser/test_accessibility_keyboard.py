@@ -33,6 +33,9 @@ def test_a_card_login_with_the_keyboard_alone(world: World, context: Any) -> Non
 
     card = context.new_page()
     card.goto(f"{world.url}/sim/card/{card_id}")
+    expect(card.get_by_role("group", name="DSC+ card keypad")).to_have_accessible_description(
+        re.compile(r"type digits, Enter for OK")  # how to use it, read when the card gets the focus
+    )
     tab_to(card, card.get_by_test_id("card-power"))
     card.keyboard.press("Enter")
     display = card.get_by_test_id("card-display")
@@ -72,7 +75,10 @@ def test_an_ibkey_push_approved_on_the_phone_with_the_keyboard_alone(world: Worl
     expect(phone.get_by_test_id("ibkey-notification")).to_have_count(1)
     tab_to(phone, phone.get_by_test_id("ibkey-pin"))
     phone.keyboard.type("24ab")
-    tab_to(phone, phone.get_by_test_id(f"ibkey-match-{match}"))
+    note = phone.get_by_test_id("ibkey-notification")
+    expect(note.get_by_role("button", name="Deny: login request for gina")).to_be_visible()
+    numbers = note.get_by_role("group", name="Select the number shown on your login screen:")
+    tab_to(phone, numbers.get_by_role("button", name=match))
     phone.keyboard.press("Enter")
     expect(phone.get_by_test_id("ibkey-message")).to_have_text("Approved.")
     expect(login.get_by_test_id("account-username")).to_have_text("gina")

@@ -34,11 +34,16 @@
     const numbers = n.candidates.map(function (c) {
       return SLS.el("button", { type: "button", class: "match-btn", "data-testid": "ibkey-match-" + c, "data-match": c, text: c });
     });
+    const what = n.purpose === "login" ? "Login request" : "Verify your identity";
+    const ask = "notif-ask-" + n.id;
+    /* the numbers are a group named by the question, and Deny says what it denies: read out of context
+       (tabbing through several notifications), "42, button" and "Deny" alone say too little */
     const item = SLS.el("li", { class: "notif", "data-testid": "ibkey-notification" }, [
-      SLS.el("p", { class: "notif-title", text: (n.purpose === "login" ? "Login request" : "Verify your identity") + " · " + n.username }),
-      SLS.el("p", { class: "muted", text: "Select the number shown on your login screen:" }),
-      SLS.el("div", { class: "match-row" }, numbers),
-      SLS.el("button", { type: "button", class: "btn btn-link", "data-testid": "ibkey-deny", "data-deny": "1", text: "Deny" }),
+      SLS.el("p", { class: "notif-title", text: what + " · " + n.username }),
+      SLS.el("p", { class: "muted", id: ask, text: "Select the number shown on your login screen:" }),
+      SLS.el("div", { class: "match-row", role: "group", "aria-labelledby": ask }, numbers),
+      SLS.el("button", { type: "button", class: "btn btn-link", "data-testid": "ibkey-deny", "data-deny": "1",
+        "aria-label": "Deny: " + what.toLowerCase() + " for " + n.username, text: "Deny" }),
     ]);
     item.addEventListener("click", function (event) {
       const number = event.target.closest("[data-match]");
