@@ -87,6 +87,26 @@ def test_the_phone_says_what_arrives_once_and_nothing_on_opening(world: World, c
     expect(texts.get_by_test_id("phone-announcer")).to_have_text("a new text message.")
 
 
+def test_the_network_summary_is_not_rewritten_by_every_poll(world: World, page: Any) -> None:
+    """A live region written again with the same words is a new announcement to some screen readers: the
+    phone's network summary (role=status) must change only when the conditions do."""
+    world.user("erin", phone="+15555550151")
+    world.device("erin", "sms")
+    page.goto(world.url + "/sim/phone/erin")
+    summary = page.get_by_test_id("cond-summary")
+    expect(summary).to_have_text("Normal network.")
+    summary.evaluate(
+        "(el) => { window.rewrites = 0; new MutationObserver((m) => { window.rewrites += m.length; })"
+        ".observe(el, { childList: true, characterData: true, subtree: true }); }"
+    )
+    for _ in range(3):  # three more polls of the phone's state, answered and drawn
+        with page.expect_response(lambda r: r.url.endswith("/sim/phone/erin/state")):
+            pass
+    page.get_by_test_id("cond-roaming").check()
+    expect(summary).to_contain_text("roaming")
+    assert page.evaluate("window.rewrites") == 1, "rewritten while nothing changed"
+
+
 def test_the_trainer_feed_is_summarised_per_burst_not_read_event_by_event(world: World, page: Any) -> None:
     world.user("quinn")
     world.device("quinn", "dscplus", pin="1234")

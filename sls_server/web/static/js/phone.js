@@ -106,7 +106,10 @@
     if (conditions.roaming) notes.push("roaming: IB Key falls back to challenge/response");
     if (conditions.delivery_delay_s) notes.push("texts arrive " + conditions.delivery_delay_s + " s late");
     if (conditions.sim_swapped_to) notes.push("SIM swapped: texts and calls reach the attacker");
-    stage.querySelector("[data-testid=cond-summary]").textContent = notes.length ? "Now: " + notes.join("; ") + "." : "Normal network.";
+    /* a live region: written only when it says something new, or every poll would be read out again */
+    const summary = stage.querySelector("[data-testid=cond-summary]");
+    const said = notes.length ? "Now: " + notes.join("; ") + "." : "Normal network.";
+    if (summary.textContent !== said) summary.textContent = said;
     victim.querySelector("[data-field=carrier]").textContent = conditions.sim_swapped_to ? "No service (SIM moved)" : conditions.roaming ? "Roaming" : "Carrier";
   }
 
