@@ -100,6 +100,6 @@ def test_the_trainer_console_with_the_keyboard_alone(world: World, page: Any) ->
     page.keyboard.press("Enter")
     expect(page.get_by_test_id("attack-result")).to_contain_text("The defences held.")
     expect(page.get_by_test_id("trainer-unlock-quinn")).to_be_visible()
-    tab_to(page, page.get_by_test_id("trainer-unlock-quinn"))
+    tab_to(page, page.get_by_role("button", name="Unlock quinn"))  # which user's, not "Unlock" alone
     page.keyboard.press("Enter")
     expect(page.get_by_test_id("trainer-lock-quinn")).to_contain_text("ok")

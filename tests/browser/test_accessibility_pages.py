@@ -58,6 +58,7 @@ def test_every_page_has_its_frame_contrast_names_and_target_sizes(world: World, 
     log_in_with_password(push, world.url, "gina")
     expect(push.get_by_test_id("push-status")).to_contain_text("Waiting")
     visit("sim index", "/sim")
+    expect(page.get_by_role("link", name="Open gina's phone")).to_be_visible()  # one "Open phone" per user
     visit("card", f"/sim/card/{card}")
     visit("phone", "/sim/phone/gina")
     page.get_by_test_id("phone-tab-ibkey").click()
