@@ -66,7 +66,8 @@ def unnamed_controls(page: Any) -> list[str]:
 
 def frame_problems(page: Any) -> list[str]:
     """The page's frame (3.1.1, 2.4.2, 1.3.1): English as its language, a title of its own, exactly one
-    h1 (Swagger UI adds its own to the API page), one main landmark, a banner and a content info."""
+    h1 (Swagger UI adds its own to the API page), no heading level skipped, one main landmark, a banner
+    and a content info."""
     problems = []
     if page.evaluate("document.documentElement.lang") != "en":
         problems.append("html has no lang=en")
@@ -74,6 +75,14 @@ def frame_problems(page: Any) -> list[str]:
         problems.append(f"title {page.title()!r}")
     if page.locator("h1").count() != 1 and "/docs" not in page.url:
         problems.append(f"{page.locator('h1').count()} h1 elements")
+    shown = "(h) => h.getClientRects().length && !h.closest('.docs-viewer')"
+    levels = page.evaluate(
+        f"() => [...document.querySelectorAll('h1, h2, h3, h4')].filter({shown})"
+        ".map((h) => Number(h.tagName[1]))"
+    )
+    skips = [f"h{a} then h{b}" for a, b in zip([1, *levels], levels, strict=False) if b > a + 1]
+    if skips:
+        problems.append(f"heading levels skipped: {', '.join(skips)}")
     for role in ("main", "banner", "contentinfo"):
         if page.get_by_role(role).count() != 1:
             problems.append(f"{page.get_by_role(role).count()} {role} landmarks")
