@@ -99,7 +99,12 @@ def test_the_trainer_console_with_the_keyboard_alone(world: World, page: Any) ->
     tab_to(page, page.get_by_test_id("attack-run"))
     page.keyboard.press("Enter")
     expect(page.get_by_test_id("attack-result")).to_contain_text("The defences held.")
-    expect(page.get_by_test_id("trainer-unlock-quinn")).to_be_visible()
-    tab_to(page, page.get_by_role("button", name="Unlock quinn"))  # which user's, not "Unlock" alone
+    expect(page.get_by_test_id("attack-run")).to_be_focused()  # not dropped to the top of the page
+    unlock = page.get_by_role("button", name="Unlock quinn")  # which user's, not "Unlock" alone
+    tab_to(page, unlock)
+    world.user("zoe")  # an event: the users table is drawn anew under the focus
+    expect(page.get_by_test_id("trainer-user-zoe")).to_be_visible()
+    expect(unlock).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.get_by_test_id("trainer-lock-quinn")).to_contain_text("ok")
+    expect(page.get_by_role("rowheader", name="quinn")).to_be_focused()  # where the Unlock button was

@@ -78,6 +78,20 @@
     tick();
   }
 
+  /* The table is drawn anew on every change and every REFRESH_MS: a keyboard user's focus in it must not
+     fall back to the top of the page. It goes to the same control, or (an Unlock that is gone now that the
+     user is unlocked) to the user's row header. */
+  function keepFocus(was, table) {
+    if (!was) return;
+    const same = was.dataset.testid && table.querySelector("[data-testid='" + was.dataset.testid + "']");
+    const row = was.closest("tr[data-username]");
+    const header = row && table.querySelector("tr[data-username='" + row.dataset.username + "'] th");
+    const next = same || header;
+    if (!next) return;
+    if (next === header) next.tabIndex = -1;
+    next.focus();
+  }
+
   let usersTimer = null;
   let periodic = null;
   function refreshUsers() {
@@ -92,7 +106,9 @@
       const table = doc.querySelector("[data-testid=trainer-users]");
       if (!table) return;
       const drawn = document.importNode(table, true);
+      const focused = usersBox.contains(document.activeElement) ? document.activeElement : null;
       usersBox.replaceChildren(drawn);
+      keepFocus(focused, drawn);
       adopt(drawn);
     }, 300);
   }
@@ -181,12 +197,14 @@
     event.preventDefault();
     const form = event.target;
     const button = form.querySelector("[type=submit]");
-    button.disabled = true;
+    if (button.getAttribute("aria-disabled") === "true") return;
+    /* aria-disabled, not disabled: a disabled button loses the keyboard focus to the top of the page */
+    button.setAttribute("aria-disabled", "true");
     result.textContent = "Attacking…";
     const answer = await SLS.call("POST", "/trainer/attack", {
       attack: form.attack.value, username: form.username.value, password: form.password.value || null,
     });
-    button.disabled = false;
+    button.removeAttribute("aria-disabled");
     if (!answer.ok) { result.textContent = answer.data.message || "The attack could not run."; return; }
     const r = answer.data;
     const counts = Object.entries(r.outcomes).map(function ([k, v]) { return v + " × " + k; }).join(", ");
