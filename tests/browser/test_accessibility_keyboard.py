@@ -10,7 +10,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from .a11y_kit import tab_to
-from .pages_kit import PASSWORD, World, sign_in_trainer
+from .pages_kit import PASSWORD, World, log_in_with_card, sign_in_trainer
 
 EIGHT_DIGITS = re.compile(r"^[0-9]{8}$")
 
@@ -108,3 +108,18 @@ def test_the_trainer_console_with_the_keyboard_alone(world: World, page: Any) ->
     page.keyboard.press("Enter")
     expect(page.get_by_test_id("trainer-lock-quinn")).to_contain_text("ok")
     expect(page.get_by_role("rowheader", name="quinn")).to_be_focused()  # where the Unlock button was
+
+
+def test_stay_logged_in_gives_the_focus_back_to_where_it_was(world: World, page: Any) -> None:
+    """The logoff warning takes the focus to its button (2.2.1: one key to extend); once answered, the focus
+    goes back to the field the user was in, not to the top of the page (2.4.3)."""
+    log_in_with_card(page, world, "nina")
+    amount = page.get_by_test_id("withdraw-amount")
+    tab_to(page, amount)
+    page.keyboard.type("25")
+    world.advance(14 * 60)
+    expect(page.get_by_test_id("stay-logged-in")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("logoff-warning")).to_be_hidden()
+    expect(amount).to_be_focused()
+    expect(amount).to_have_value("25")
