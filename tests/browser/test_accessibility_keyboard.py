@@ -78,9 +78,16 @@ def test_an_ibkey_push_approved_on_the_phone_with_the_keyboard_alone(world: Worl
     note = phone.get_by_test_id("ibkey-notification")
     expect(note.get_by_role("button", name="Deny: login request for gina")).to_be_visible()
     numbers = note.get_by_role("group", name="Select the number shown on your login screen:")
-    tab_to(phone, numbers.get_by_role("button", name=match))
+    button = numbers.get_by_role("button", name=match)
+    tab_to(phone, button)
+    type_password(context.new_page(), world.url, "gina")  # a second push: the list is drawn anew
+    expect(phone.get_by_test_id("ibkey-notification")).to_have_count(2)
+    expect(button).to_be_focused()  # the same button of the same notification still has the focus
     phone.keyboard.press("Enter")
     expect(phone.get_by_test_id("ibkey-message")).to_have_text("Approved.")
+    expect(phone.get_by_test_id("ibkey-notification")).to_have_count(1)
+    heading = phone.get_by_role("heading", name="Notifications")
+    expect(heading).to_be_focused()  # the answered notification is gone: not back to the top of the page
     expect(login.get_by_test_id("account-username")).to_have_text("gina")
 
 

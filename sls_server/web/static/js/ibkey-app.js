@@ -38,7 +38,7 @@
     const ask = "notif-ask-" + n.id;
     /* the numbers are a group named by the question, and Deny says what it denies: read out of context
        (tabbing through several notifications), "42, button" and "Deny" alone say too little */
-    const item = SLS.el("li", { class: "notif", "data-testid": "ibkey-notification" }, [
+    const item = SLS.el("li", { class: "notif", "data-testid": "ibkey-notification", "data-note": n.id }, [
       SLS.el("p", { class: "notif-title", text: what + " · " + n.username }),
       SLS.el("p", { class: "muted", id: ask, text: "Select the number shown on your login screen:" }),
       SLS.el("div", { class: "match-row", role: "group", "aria-labelledby": ask }, numbers),
@@ -112,8 +112,17 @@
     if (notes !== drawnNotes) {
       drawnNotes = notes;
       const list = root.querySelector("[data-list=notifications]");
+      const was = list.contains(document.activeElement) ? document.activeElement : null;
+      const note = was && was.closest("[data-note]");
       list.replaceChildren.apply(list, app.inbox.map(notification));
       root.querySelector("[data-empty=notifications]").hidden = app.inbox.length > 0;
+      /* a keyboard user's focus stays on the same button, or (its notification answered or gone) goes to
+         the Notifications heading, not to the top of the page */
+      if (was) {
+        const control = was.dataset.match ? "[data-match='" + was.dataset.match + "']" : "[data-deny]";
+        const same = list.querySelector("[data-note='" + note.dataset.note + "'] " + control);
+        (same || root.querySelector("[data-testid=ibkey-notifications-heading]")).focus();
+      }
     }
   });
 
