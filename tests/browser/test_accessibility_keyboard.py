@@ -34,7 +34,7 @@ def test_a_card_login_with_the_keyboard_alone(world: World, context: Any) -> Non
     card = context.new_page()
     card.goto(f"{world.url}/sim/card/{card_id}")
     expect(card.get_by_role("group", name="DSC+ card keypad")).to_have_accessible_description(
-        re.compile(r"type digits, Enter for OK")  # how to use it, read when the card gets the focus
+        re.compile(r"paste digits, Enter for OK")  # how to use it, read when the card gets the focus
     )
     tab_to(card, card.get_by_test_id("card-power"))
     card.keyboard.press("Enter")
@@ -56,6 +56,30 @@ def test_a_card_login_with_the_keyboard_alone(world: World, context: Any) -> Non
     login.keyboard.type(response)
     login.keyboard.press("Enter")
     expect(login.get_by_test_id("account-username")).to_have_text("carol")
+
+
+def test_a_challenge_pasted_into_the_card_keys_it_in(world: World, context: Any) -> None:
+    """WCAG 3.3.8: logging in must not need a code transcribed by hand when the page can take it pasted."""
+    world.user("carol")
+    card_id = world.device("carol", "dscplus", pin="2468")["device_id"]
+    context.grant_permissions(["clipboard-read", "clipboard-write"])
+    login = context.new_page()
+    type_password(login, world.url, "carol")
+    challenge = login.get_by_test_id("step-challenge").inner_text()
+    card = context.new_page()
+    card.goto(f"{world.url}/sim/card/{card_id}")
+    device = card.get_by_test_id("card-device")
+    device.focus()
+    card.keyboard.press("p")
+    card.keyboard.type("2468")
+    card.keyboard.press("Enter")
+    display = card.get_by_test_id("card-display")
+    expect(display).to_have_text("CHALLNG>")
+    card.evaluate("(text) => navigator.clipboard.writeText(text)", f" {challenge[:3]} {challenge[3:]} ")
+    card.keyboard.press("Control+V")
+    card.keyboard.press("Enter")
+    expect(display).to_have_text(EIGHT_DIGITS)
+    assert display.inner_text() == world.card_response(card_id, "2468", challenge)
 
 
 def test_an_ibkey_push_approved_on_the_phone_with_the_keyboard_alone(world: World, context: Any) -> None:
