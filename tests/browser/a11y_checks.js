@@ -74,3 +74,16 @@ function smallTargets() {
     if (near) failures.push(`${e.outerHTML.slice(0, 60)}: ${Math.round(b.r - b.l)}x${Math.round(b.btm - b.t)}`); });
   return failures;
 }
+
+function faintFields() {
+  /* 1.4.11: a text field or list box is seen by its border (or its fill) at 3:1 against what is around it */
+  const fields = [...document.querySelectorAll("input, select, textarea")].filter((e) => e.getClientRects().length
+    && !["hidden", "checkbox", "radio"].includes(e.type) && !e.closest(".visually-hidden, .docs-viewer"));
+  return fields.flatMap((e) => {
+    const s = getComputedStyle(e), around = backdrops(e.parentElement);
+    const fill = over(parse(s.backgroundColor), around[0]);
+    const line = parseFloat(s.borderTopWidth) >= 1 ? over(parse(s.borderTopColor), fill) : fill;
+    const best = Math.max(Math.min(...around.map((bg) => ratio(line, bg))), Math.min(...around.map((bg) => ratio(fill, bg))));
+    return best < 3 ? [`${e.outerHTML.slice(0, 60)}: ${best.toFixed(2)}:1`] : [];
+  });
+}

@@ -21,11 +21,17 @@ _FOCUS_JS = f"(el) => {{ {_JS}\n return focusIndicator(el); }}"
 # 2.5.8 Target Size (Minimum): 24 by 24 CSS pixels, or a 24 px circle on the target's centre that meets no
 # other target; a link inside a line of text is exempt. A control's labels are part of its target.
 _TARGETS_JS = f"() => {{ {_JS}\n return smallTargets(); }}"
+_FIELDS_JS = f"() => {{ {_JS}\n return faintFields(); }}"
 
 
 def contrast_failures(page: Any) -> list[str]:
     """Text under WCAG 1.4.3's minimum: 4.5:1, or 3:1 for large text (24 px, or 18.66 px bold)."""
     return list(page.evaluate(_CONTRAST_JS))
+
+
+def faint_fields(page: Any) -> list[str]:
+    """Text fields and list boxes whose edge (border or fill) is under 3:1 against their surroundings."""
+    return list(page.evaluate(_FIELDS_JS))
 
 
 def small_targets(page: Any) -> list[str]:

@@ -11,7 +11,14 @@ import pytest
 from gateway_process import sls_gateway  # noqa: F401 - the fixture
 from playwright.sync_api import expect
 
-from .a11y_kit import contrast_failures, frame_problems, small_targets, tab_through, unnamed_controls
+from .a11y_kit import (
+    contrast_failures,
+    faint_fields,
+    frame_problems,
+    small_targets,
+    tab_through,
+    unnamed_controls,
+)
 from .pages_kit import PASSWORD, World
 from .test_accessibility_announcements import expect_tied_to
 
@@ -45,7 +52,7 @@ def test_the_gateway_pages_frame_contrast_names_targets_and_focus(world: World, 
         page.wait_for_load_state("networkidle")
         weak = [f"focus: {name} ({contrast:.2f}:1)" for name, contrast in tab_through(page) if contrast < 3]
         found[label] = frame_problems(page) + contrast_failures(page) + unnamed_controls(page) + weak
-        found[label] += small_targets(page)
+        found[label] += small_targets(page) + faint_fields(page)
 
     page.goto(world.url + LOGIN)
     visit("login")

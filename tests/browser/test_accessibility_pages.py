@@ -10,12 +10,20 @@ from typing import Any
 
 from playwright.sync_api import expect
 
-from .a11y_kit import contrast_failures, frame_problems, small_targets, tab_through, unnamed_controls
+from .a11y_kit import (
+    contrast_failures,
+    faint_fields,
+    frame_problems,
+    small_targets,
+    tab_through,
+    unnamed_controls,
+)
 from .pages_kit import World, log_in_with_card, log_in_with_password, sign_in_trainer
 
 
 def audit(page: Any) -> list[str]:
-    return frame_problems(page) + contrast_failures(page) + unnamed_controls(page) + small_targets(page)
+    looks = contrast_failures(page) + faint_fields(page) + small_targets(page)
+    return frame_problems(page) + looks + unnamed_controls(page)
 
 
 def seed(world: World) -> str:
