@@ -62,6 +62,15 @@ def test_errors_are_tied_to_the_fields_they_are_about(world: World, page: Any) -
     expect(page.get_by_test_id("trainer-token")).to_be_focused()  # straight back to the field to retype
 
 
+def test_a_wrong_sim_token_is_tied_to_its_field(browser: Any, sls_serve: Any, page: Any) -> None:
+    server = sls_serve(workers=1, SLS_SIM_TOKEN="sim-token-for-the-trainer-0123")
+    page.goto(server.url + "/sim")
+    page.get_by_test_id("sim-token").fill("not-the-sim-token")
+    page.get_by_test_id("sim-token-submit").click()
+    expect_tied_to(page.get_by_test_id("sim-token"), page.get_by_test_id("sim-token-error"))
+    expect(page.get_by_test_id("sim-token")).to_be_focused()
+
+
 def test_the_phone_says_what_arrives_once_and_nothing_on_opening(world: World, context: Any) -> None:
     world.user("gina", phone="+15555550152")
     world.ibkey("gina", "+15555550152")  # its activation text is there before the page opens
