@@ -102,3 +102,16 @@ def tab_to(page: Any, target: Any, limit: int = 80) -> None:
         if target.evaluate("(el) => el === document.activeElement"):
             return
     raise AssertionError(f"the Tab key never reached {target}")
+
+
+def expect_tied_to(field: Any, alert: Any, *, invalid: bool = True) -> None:
+    """The field names the alert in aria-describedby, so its message is read with the field."""
+    expect(alert).to_be_visible()
+    alert_id = alert.get_attribute("id")
+    assert alert_id, "the alert has no id to be described by"
+    expect(field).to_have_attribute("aria-describedby", re.compile(rf"(^|\s){re.escape(alert_id)}(\s|$)"))
+    expect(field).to_have_accessible_description(alert.inner_text().strip())
+    if invalid:
+        expect(field).to_have_attribute("aria-invalid", "true")
+    else:
+        expect(field).not_to_have_attribute("aria-invalid", "true")

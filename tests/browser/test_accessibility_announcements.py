@@ -11,20 +11,8 @@ from typing import Any
 
 from playwright.sync_api import expect
 
+from .a11y_kit import expect_tied_to
 from .pages_kit import PASSWORD, World, log_in_with_card, log_in_with_password, sign_in_trainer
-
-
-def expect_tied_to(field: Any, alert: Any, *, invalid: bool = True) -> None:
-    """The field names the alert in aria-describedby, so its message is read with the field."""
-    expect(alert).to_be_visible()
-    alert_id = alert.get_attribute("id")
-    assert alert_id, "the alert has no id to be described by"
-    expect(field).to_have_attribute("aria-describedby", re.compile(rf"(^|\s){re.escape(alert_id)}(\s|$)"))
-    expect(field).to_have_accessible_description(alert.inner_text().strip())
-    if invalid:
-        expect(field).to_have_attribute("aria-invalid", "true")
-    else:
-        expect(field).not_to_have_attribute("aria-invalid", "true")
 
 
 def test_errors_are_tied_to_the_fields_they_are_about(world: World, page: Any) -> None:

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from .a11y_kit import (
     contrast_failures,
+    expect_tied_to,
     faint_fields,
     frame_problems,
     small_targets,
@@ -20,7 +21,6 @@ from .a11y_kit import (
     unnamed_controls,
 )
 from .pages_kit import PASSWORD, World
-from .test_accessibility_announcements import expect_tied_to
 
 LOGIN = "/sso/Login?forwardTo=22&RL=1&ip2loc=on"
 

@@ -99,7 +99,8 @@ def test_an_ibkey_push_approved_on_the_phone_with_the_keyboard_alone(world: Worl
     expect(phone.get_by_test_id("ibkey-notification")).to_have_count(1)
     tab_to(phone, phone.get_by_test_id("ibkey-pin"))
     phone.keyboard.type("24ab")
-    note = phone.get_by_test_id("ibkey-notification")
+    first = phone.get_by_test_id("ibkey-notification")
+    note = phone.locator(f"[data-note='{first.get_attribute('data-note')}']")  # this one, when two are shown
     expect(note.get_by_role("button", name="Deny: login request for gina")).to_be_visible()
     numbers = note.get_by_role("group", name="Select the number shown on your login screen:")
     button = numbers.get_by_role("button", name=match)
