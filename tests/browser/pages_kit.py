@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import requests
+from playwright.sync_api import expect
 
 PASSWORD = "plum-sketch-harbour-9"
 
@@ -58,3 +59,23 @@ def log_in_with_password(page: Any, url: str, username: str, password: str = PAS
     page.get_by_test_id("login-username").fill(username)
     page.get_by_test_id("login-password").fill(password)
     page.get_by_test_id("login-submit").click()
+
+
+def log_in_with_card(page: Any, world: World, name: str, pin: str = "4321") -> str:
+    """Log in through the pages; the card's answer comes from /sim/v1 (the card page has its own tests)."""
+    world.user(name, phone="+15555550160")
+    card_id = str(world.device(name, "dscplus", pin=pin)["device_id"])
+    log_in_with_password(page, world.url, name)
+    challenge = page.get_by_test_id("step-challenge").inner_text()
+    page.get_by_test_id("step-response").fill(world.card_response(card_id, pin, challenge))
+    page.get_by_test_id("step-submit").click()
+    expect(page.get_by_test_id("account-username")).to_have_text(name)
+    return card_id
+
+
+def sign_in_trainer(page: Any, world: World) -> None:
+    """Sign in to the trainer console with the admin token; the feed is live once it returns."""
+    page.goto(world.url + "/trainer")
+    page.get_by_test_id("trainer-token").fill(world.admin["Authorization"].removeprefix("Bearer "))
+    page.get_by_test_id("trainer-sign-in").click()
+    expect(page.get_by_test_id("feed-state")).to_have_text("live")

@@ -12,19 +12,7 @@ from playwright.sync_api import expect
 
 from sls_server.store.embedded import EmbeddedRedis
 
-from .pages_kit import PASSWORD, World, log_in_with_password
-
-
-def log_in_with_card(page: Any, world: World, name: str, pin: str = "4321") -> str:
-    """Log in through the pages; the card's answer comes from /sim/v1 (the card page has its own tests)."""
-    world.user(name, phone="+15555550160")
-    card_id = str(world.device(name, "dscplus", pin=pin)["device_id"])
-    log_in_with_password(page, world.url, name)
-    challenge = page.get_by_test_id("step-challenge").inner_text()
-    page.get_by_test_id("step-response").fill(world.card_response(card_id, pin, challenge))
-    page.get_by_test_id("step-submit").click()
-    expect(page.get_by_test_id("account-username")).to_have_text(name)
-    return card_id
+from .pages_kit import PASSWORD, World, log_in_with_card, log_in_with_password
 
 
 def test_wrong_passwords_then_the_lockout_message_with_the_wait(world: World, page: Any) -> None:

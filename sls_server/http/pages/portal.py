@@ -96,12 +96,14 @@ def _keep(response: BaseResponse, txn_id: str, state: dict[str, Any]) -> BaseRes
 
 
 def login_form(message: str | None = None, status: int = 200, username: str = "") -> tuple[str, int]:
-    return page("login.html", status, message=message, username=username, section="login")
+    invalid = status in (400, 401)  # what was typed is wrong, not the account (locked, disabled, refused)
+    return page("login.html", status, message=message, invalid=invalid, username=username, section="login")
 
 
 def step_view(
-    txn_id: str, state: dict[str, Any], message: str | None = None, status: int = 200
+    txn_id: str, state: dict[str, Any], message: str | None = None, status: int = 200, invalid: bool = False
 ) -> ResponseReturnValue:
+    """The login's step; `invalid`: the message is about the code typed, and the field says so."""
     factor = state["factor"]
     choosing = several_devices(state["factors"]) and not state.get("chosen")
     template = "select_factor.html" if choosing else "step.html"
@@ -118,6 +120,7 @@ def step_view(
         card_steps=CARD_STEPS,
         ibkey_steps=IBKEY_CHALLENGE_STEPS,
         message=message,
+        invalid=invalid,
         notice=NOTICES.get(request.args.get("notice", "")),
         action_base=login_path(txn_id),
         section="login",
@@ -236,13 +239,13 @@ def login_verify(txn_id: str) -> ResponseReturnValue:
         return _ended(txn_id)
     response = "".join(request.form.get("response", "").split())
     if not response or len(response) > 64:
-        return step_view(txn_id, state, "Enter the security code.", 400)
+        return step_view(txn_id, state, "Enter the security code.", 400, invalid=True)
     try:
         done = core().logins.verify(txn_id, state["token"], response, now=now(), ip=client_ip())
     except SlsError as exc:
         if ends_step(exc):
             return _start_over(txn_id, exc)
-        return step_view(txn_id, state, say(exc), exc.status)
+        return step_view(txn_id, state, say(exc), exc.status, invalid=exc.status == 401)
     answer = redirect("/account", 303)
     set_session_cookie(answer, done.token)
     drop_cookie(answer, LOGIN_COOKIE, path=login_path(txn_id))

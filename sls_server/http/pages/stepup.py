@@ -111,7 +111,10 @@ def _pending(session: Session) -> dict[str, Any] | None:
     return seal("verify").open(request.cookies.get(VERIFY_COOKIE), f"verify:{session.username}")
 
 
-def _verify_page(state: dict[str, Any], message: str | None = None, status: int = 200) -> ResponseReturnValue:
+def _verify_page(
+    state: dict[str, Any], message: str | None = None, status: int = 200, invalid: bool = False
+) -> ResponseReturnValue:
+    """The step-up's prompt; `invalid`: the message is about the code typed, and the field says so."""
     return page(
         "verify.html",
         status,
@@ -123,6 +126,7 @@ def _verify_page(state: dict[str, Any], message: str | None = None, status: int 
         card_steps=CARD_VERIFY_STEPS,
         ibkey_steps=IBKEY_VERIFY_STEPS,
         message=message,
+        invalid=invalid,
         section="account",
     )
 
@@ -160,7 +164,7 @@ def verify_submit() -> ResponseReturnValue:
         return redirect("/account", 303)
     response = "".join(request.form.get("response", "").split())
     if not response or len(response) > 64:
-        return _verify_page(state, "Enter the security code.", 400)
+        return _verify_page(state, "Enter the security code.", 400, invalid=True)
     try:
         _, token = core().stepup.complete(session, state["txn_id"], response, now=now(), ip=client_ip())
     except StoreUnavailable:
@@ -172,7 +176,7 @@ def verify_submit() -> ResponseReturnValue:
             ended = Response(body, status, mimetype="text/html")
             drop_cookie(ended, VERIFY_COOKIE, path=VERIFY_PATH)
             return ended
-        return _verify_page(state, say(exc), exc.status)
+        return _verify_page(state, say(exc), exc.status, invalid=exc.status == 401)
     assert token is not None  # a typed response either verifies or raises
     _, target = _verified(state, token)
     answer = redirect(target, 303)

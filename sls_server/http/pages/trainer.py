@@ -6,6 +6,7 @@ page's CSRF token, and the admin token itself never reaches JavaScript.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -80,6 +81,8 @@ def trainer_page() -> ResponseReturnValue:
         clock=core().clock.reading(),
         attacks=ATTACK_TITLES,
         factor_name=factor_name,
+        # the feed's event ids are Redis stream ids, wall-clock milliseconds: those up to now are the backlog
+        drawn_ms=int(time.time() * 1000),
         section="trainer",
     )
 

@@ -29,11 +29,24 @@ function showError(text) {
 }
 
 (function () {
+  /* The device list submits itself when a device is picked (as the gateway's does, and as tools expect),
+     but not while the keyboard moves through a closed list: there each arrow key is a change, and the first
+     one would submit a device the user only passed over (WCAG 3.2.2). Enter, or Continue, submits it. */
   document.querySelectorAll("form[data-autosubmit] select").forEach(function (select) {
-    select.addEventListener("change", function () {
+    let keyed = false;
+    function submit() {
       if (!select.value) return;
       if (select.form.requestSubmit) select.form.requestSubmit();
       else select.form.submit();
+    }
+    select.addEventListener("pointerdown", function () { keyed = false; });
+    select.addEventListener("blur", function () { keyed = false; });
+    select.addEventListener("keydown", function (event) {
+      keyed = event.key.length === 1 || /^(Arrow|Home|End|Page)/.test(event.key); /* moves, or type-ahead */
+      if (event.key === "Enter") { event.preventDefault(); submit(); }
+    });
+    select.addEventListener("change", function () {
+      if (!keyed) submit();
     });
   });
 

@@ -15,6 +15,7 @@
   const warnBefore = Number(root.dataset.warnBefore);
   let idleAt = Date.now() + Number(root.dataset.idleIn) * 1000;
   let absoluteAt = Date.now() + Number(root.dataset.expiresIn) * 1000;
+  let returnTo = null; /* what had the focus when the logoff warning took it */
 
   function leave(next) {
     const idleFirst = idleAt <= absoluteAt;
@@ -36,8 +37,18 @@
     const left = (Math.min(idleAt, absoluteAt) - Date.now()) / 1000;
     countdown.textContent = SLS.clock(left);
     const warn = left <= warnBefore;
-    if (warn && warning.hidden) { warning.hidden = false; stay.focus(); }
-    if (!warn) warning.hidden = true;
+    if (warn && warning.hidden) {
+      returnTo = document.activeElement !== document.body ? document.activeElement : null;
+      warning.hidden = false;
+      stay.focus();
+    }
+    if (!warn && !warning.hidden) {
+      /* answered (here or in another tab): the focus goes back where the warning took it from */
+      const inWarning = warning.contains(document.activeElement) || document.activeElement === document.body;
+      warning.hidden = true;
+      if (inWarning && returnTo && returnTo.isConnected) returnTo.focus();
+      returnTo = null;
+    }
     warningCount.textContent = SLS.clock(left);
   }
 

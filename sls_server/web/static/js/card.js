@@ -30,10 +30,24 @@
     const button = event.target.closest("[data-key]");
     if (button) enqueue(button.dataset.key);
   });
+  /* Pasting digits keys them in (a challenge copied from the login page): the real card cannot be pasted
+     into, but this page can, so no one has to transcribe a code digit by digit to log in (WCAG 3.3.8). */
+  card.addEventListener("paste", function (event) {
+    const digits = (event.clipboardData ? event.clipboardData.getData("text") : "").replace(/[^0-9]/g, "");
+    if (!digits) return;
+    event.preventDefault();
+    digits.split("").forEach(enqueue);
+    if (event.target !== card) card.focus();
+  });
   card.addEventListener("keydown", function (event) {
     if (event.target.closest("button") && (event.key === "Enter" || event.key === " ")) return;
     const keys = { Enter: "OK", Backspace: "C", Escape: "C", p: "POWER", P: "POWER" };
     const key = /^[0-9]$/.test(event.key) ? event.key : keys[event.key];
-    if (key) { event.preventDefault(); enqueue(key); }
+    if (!key) return;
+    event.preventDefault();
+    enqueue(key);
+    /* Typing on the card moves the focus to the card itself, so the Enter that follows is OK, as the page
+       says: left on the button last pressed (the power button, say), Enter would press that button again. */
+    if (event.target !== card) card.focus();
   });
 })();

@@ -11,6 +11,7 @@
   let drawnNotes = "";
   let drawnWaiting = "";
   let username = "";
+  let heard = null; /* the notifications already announced (none before the first state: those are not news) */
 
   function say(text, bad) {
     message.textContent = text || "";
@@ -34,11 +35,16 @@
     const numbers = n.candidates.map(function (c) {
       return SLS.el("button", { type: "button", class: "match-btn", "data-testid": "ibkey-match-" + c, "data-match": c, text: c });
     });
-    const item = SLS.el("li", { class: "notif", "data-testid": "ibkey-notification" }, [
-      SLS.el("p", { class: "notif-title", text: (n.purpose === "login" ? "Login request" : "Verify your identity") + " · " + n.username }),
-      SLS.el("p", { class: "muted", text: "Select the number shown on your login screen:" }),
-      SLS.el("div", { class: "match-row" }, numbers),
-      SLS.el("button", { type: "button", class: "btn btn-link", "data-testid": "ibkey-deny", "data-deny": "1", text: "Deny" }),
+    const what = n.purpose === "login" ? "Login request" : "Verify your identity";
+    const ask = "notif-ask-" + n.id;
+    /* the numbers are a group named by the question, and Deny says what it denies: read out of context
+       (tabbing through several notifications), "42, button" and "Deny" alone say too little */
+    const item = SLS.el("li", { class: "notif", "data-testid": "ibkey-notification", "data-note": n.id }, [
+      SLS.el("p", { class: "notif-title", text: what + " · " + n.username }),
+      SLS.el("p", { class: "muted", id: ask, text: "Select the number shown on your login screen:" }),
+      SLS.el("div", { class: "match-row", role: "group", "aria-labelledby": ask }, numbers),
+      SLS.el("button", { type: "button", class: "btn btn-link", "data-testid": "ibkey-deny", "data-deny": "1",
+        "aria-label": "Deny: " + what.toLowerCase() + " for " + n.username, text: "Deny" }),
     ]);
     item.addEventListener("click", function (event) {
       const number = event.target.closest("[data-match]");
@@ -105,12 +111,28 @@
     const toggle = root.querySelector("[data-setting=notifications]");
     if (document.activeElement !== toggle) toggle.checked = app.notifications;
     count.textContent = app.inbox.length ? String(app.inbox.length) : "";
+    app.inbox.forEach(function (n) {
+      if (heard && !heard.has(n.id)) {
+        const what = n.purpose === "login" ? "login request" : "identity check";
+        window.SLSPhone.announce("IBKR Mobile: " + what + " for " + n.username + " (" + app.inbox.length + " waiting).");
+      }
+    });
+    heard = new Set(app.inbox.map(function (n) { return n.id; }));
     const notes = JSON.stringify(app.inbox);
     if (notes !== drawnNotes) {
       drawnNotes = notes;
       const list = root.querySelector("[data-list=notifications]");
+      const was = list.contains(document.activeElement) ? document.activeElement : null;
+      const note = was && was.closest("[data-note]");
       list.replaceChildren.apply(list, app.inbox.map(notification));
       root.querySelector("[data-empty=notifications]").hidden = app.inbox.length > 0;
+      /* a keyboard user's focus stays on the same button, or (its notification answered or gone) goes to
+         the Notifications heading, not to the top of the page */
+      if (was) {
+        const control = was.dataset.match ? "[data-match='" + was.dataset.match + "']" : "[data-deny]";
+        const same = list.querySelector("[data-note='" + note.dataset.note + "'] " + control);
+        (same || root.querySelector("[data-testid=ibkey-notifications-heading]")).focus();
+      }
     }
   });
 

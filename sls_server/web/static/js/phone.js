@@ -8,6 +8,16 @@
   const victim = stage.querySelector("[data-handset=victim]");
   const attacker = stage.querySelector("[data-handset=attacker]");
   const drawn = {};
+  const announcer = document.querySelector("[data-testid=phone-announcer]");
+  const news = [];
+  const counted = {};
+
+  /* What arrived since the last poll, said once in one polite message (the buzz, for a screen reader):
+     the first poll only counts what is already there, so opening the page reads nothing out. */
+  function arrived(key, count, say) {
+    if (key in counted && count > counted[key]) news.push(say(count - counted[key]));
+    counted[key] = count;
+  }
 
   function when(at) {
     return new Date(at * 1000).toISOString().slice(11, 19) + " UTC";
@@ -73,6 +83,13 @@
     root.querySelector("[data-field=number]").textContent = number;
     draw(root, "messages", handset ? handset.messages : [], function (m) { return message(m, number); });
     draw(root, "calls", handset ? handset.calls : [], function (c) { return call(c, number); });
+    const whose = root.dataset.handset === "attacker" ? "Attacker's handset: " : "";
+    arrived(root.dataset.handset + ":messages", handset ? handset.messages.length : 0, function (n) {
+      return whose + (n === 1 ? "a new text message." : n + " new text messages.");
+    });
+    arrived(root.dataset.handset + ":calls", handset ? handset.calls.length : 0, function (n) {
+      return whose + (n === 1 ? "an incoming voice call." : n + " incoming voice calls.");
+    });
   }
 
   function drawConditions(conditions) {
@@ -89,7 +106,10 @@
     if (conditions.roaming) notes.push("roaming: IB Key falls back to challenge/response");
     if (conditions.delivery_delay_s) notes.push("texts arrive " + conditions.delivery_delay_s + " s late");
     if (conditions.sim_swapped_to) notes.push("SIM swapped: texts and calls reach the attacker");
-    stage.querySelector("[data-testid=cond-summary]").textContent = notes.length ? "Now: " + notes.join("; ") + "." : "Normal network.";
+    /* a live region: written only when it says something new, or every poll would be read out again */
+    const summary = stage.querySelector("[data-testid=cond-summary]");
+    const said = notes.length ? "Now: " + notes.join("; ") + "." : "Normal network.";
+    if (summary.textContent !== said) summary.textContent = said;
     victim.querySelector("[data-field=carrier]").textContent = conditions.sim_swapped_to ? "No service (SIM moved)" : conditions.roaming ? "Roaming" : "Carrier";
   }
 
@@ -100,6 +120,7 @@
     draw(victim, "totp", state.totp || [], totp);
     drawConditions(state.conditions);
     document.dispatchEvent(new CustomEvent("sls:phone-state", { detail: state }));
+    if (news.length) announcer.textContent = news.splice(0).join(" ");
   }
 
   async function refresh() {
@@ -145,6 +166,6 @@
     if (answer.ok) { document.activeElement.blur(); apply(answer.data); }
   });
 
-  window.SLSPhone = { refresh: refresh };
+  window.SLSPhone = { refresh: refresh, announce: function (text) { news.push(text); } };
   SLS.poll(refresh, 1500);
 })();

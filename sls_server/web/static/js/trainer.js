@@ -17,6 +17,8 @@
   const clockOffset = root.querySelector("[data-testid=clock-offset]");
   const result = root.querySelector("[data-testid=attack-result]");
   const victims = root.querySelector("[data-testid=attack-user]");
+  const announcer = root.querySelector("[data-testid=feed-announcer]");
+  const SAY_EVERY_MS = 2000;
   const MAX_SHOWN = 200;
   const REFRESH_MS = 10000;
   const ALARM = /failed|locked|rejected|rate_limited|denied|refused|replaced|sign_in_failed|expired/;
@@ -76,6 +78,20 @@
     tick();
   }
 
+  /* The table is drawn anew on every change and every REFRESH_MS: a keyboard user's focus in it must not
+     fall back to the top of the page. It goes to the same control, or (an Unlock that is gone now that the
+     user is unlocked) to the user's row header. */
+  function keepFocus(was, table) {
+    if (!was) return;
+    const same = was.dataset.testid && table.querySelector("[data-testid='" + was.dataset.testid + "']");
+    const row = was.closest("tr[data-username]");
+    const header = row && table.querySelector("tr[data-username='" + row.dataset.username + "'] th");
+    const next = same || header;
+    if (!next) return;
+    if (next === header) next.tabIndex = -1;
+    next.focus();
+  }
+
   let usersTimer = null;
   let periodic = null;
   function refreshUsers() {
@@ -90,7 +106,9 @@
       const table = doc.querySelector("[data-testid=trainer-users]");
       if (!table) return;
       const drawn = document.importNode(table, true);
+      const focused = usersBox.contains(document.activeElement) ? document.activeElement : null;
       usersBox.replaceChildren(drawn);
+      keepFocus(focused, drawn);
       adopt(drawn);
     }, 300);
   }
@@ -120,6 +138,26 @@
     return parts.join(" · ");
   }
 
+  /* The feed list is not a live region: an attack adds dozens of events in a second, and a screen reader
+     would read out every one. This says one sentence per burst instead, at most every SAY_EVERY_MS; events
+     from before the page was drawn (the backlog a new connection replays; their ids, Redis stream ids, are
+     the server's wall-clock milliseconds) are not news. */
+  const drawnMs = Number(root.dataset.drawnMs);
+  let unsaid = [];
+  let sayTimer = null;
+  function say() {
+    sayTimer = null;
+    const last = unsaid[unsaid.length - 1];
+    const what = last.type + (last.user ? " for " + last.user : "") + (last.result ? ", " + last.result : "");
+    announcer.textContent = unsaid.length === 1 ? "New event: " + what + "." : unsaid.length + " new events; latest: " + what + ".";
+    unsaid = [];
+  }
+  function announce(e) {
+    if (Number(String(e.id).split("-")[0]) <= drawnMs) return;
+    unsaid.push(e);
+    if (!sayTimer) sayTimer = setTimeout(say, SAY_EVERY_MS);
+  }
+
   function show(e) {
     const tone = ALARM.test(e.type + " " + (e.result || "")) ? "bad" : GOOD.test(e.type) ? "good" : "";
     const item = SLS.el("li", { class: "feed-item " + tone, "data-testid": "feed-event", "data-type": e.type }, [
@@ -130,6 +168,7 @@
     feed.prepend(item);
     while (feed.children.length > MAX_SHOWN) feed.lastChild.remove();
     if (CHANGES.test(e.type)) refreshUsers();
+    announce(e);
   }
 
   const source = new EventSource(root.dataset.eventsUrl);
@@ -164,12 +203,14 @@
     event.preventDefault();
     const form = event.target;
     const button = form.querySelector("[type=submit]");
-    button.disabled = true;
+    if (button.getAttribute("aria-disabled") === "true") return;
+    /* aria-disabled, not disabled: a disabled button loses the keyboard focus to the top of the page */
+    button.setAttribute("aria-disabled", "true");
     result.textContent = "Attacking…";
     const answer = await SLS.call("POST", "/trainer/attack", {
       attack: form.attack.value, username: form.username.value, password: form.password.value || null,
     });
-    button.disabled = false;
+    button.removeAttribute("aria-disabled");
     if (!answer.ok) { result.textContent = answer.data.message || "The attack could not run."; return; }
     const r = answer.data;
     const counts = Object.entries(r.outcomes).map(function ([k, v]) { return v + " × " + k; }).join(", ");

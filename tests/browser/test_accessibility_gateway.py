@@ -1,0 +1,85 @@
+"""Gateway mode's login pages, checked as the portal's are (tests/browser/test_accessibility_pages.py):
+frame, contrast, names, target sizes and focus; the error tied to the fields; and the device list, which
+submits itself when a device is picked, not on the first arrow key of someone moving through it."""
+
+from __future__ import annotations
+
+from pprint import pformat
+from typing import Any
+
+import pytest
+from gateway_process import sls_gateway  # noqa: F401 - the fixture
+from playwright.sync_api import expect
+
+from .a11y_kit import (
+    contrast_failures,
+    expect_tied_to,
+    faint_fields,
+    frame_problems,
+    small_targets,
+    tab_through,
+    unnamed_controls,
+)
+from .pages_kit import PASSWORD, World
+
+LOGIN = "/sso/Login?forwardTo=22&RL=1&ip2loc=on"
+
+
+@pytest.fixture
+def gateway(browser: Any, sls_gateway: Any) -> Any:  # noqa: F811
+    return sls_gateway()
+
+
+@pytest.fixture
+def world(gateway: Any, admin_headers: dict[str, str]) -> World:
+    return World(gateway.url, admin_headers)
+
+
+def submit_password(page: Any, url: str, username: str, password: str = PASSWORD) -> None:
+    page.goto(url + LOGIN)
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Login").click()
+
+
+def test_the_gateway_pages_frame_contrast_names_targets_and_focus(world: World, page: Any) -> None:
+    world.user("mia", phone="+15555550163")
+    world.device("mia", "dscplus", pin="1357")
+    world.device("mia", "sms")
+    found: dict[str, list[str]] = {}
+
+    def visit(label: str) -> None:
+        page.wait_for_load_state("networkidle")
+        weak = [f"focus: {name} ({contrast:.2f}:1)" for name, contrast in tab_through(page) if contrast < 3]
+        found[label] = frame_problems(page) + contrast_failures(page) + unnamed_controls(page) + weak
+        found[label] += small_targets(page) + faint_fields(page)
+
+    page.goto(world.url + LOGIN)
+    visit("login")
+    submit_password(page, world.url, "mia", "not-the-password-1")
+    visit("login error")
+    for field in ("Username", "Password"):
+        expect_tied_to(page.get_by_label(field), page.get_by_test_id("gateway-error"))
+    submit_password(page, world.url, "mia")
+    visit("device list")
+    page.get_by_test_id("gateway-device-select").select_option(label="SMS")  # a tool's pick: submits itself
+    expect(page.get_by_test_id("gateway-twofactbase")).to_be_visible()
+    visit("code")
+    failing = {label: problems for label, problems in found.items() if problems}
+    assert not failing, pformat(failing, width=120)
+
+
+def test_arrowing_through_the_device_list_does_not_submit_it(world: World, page: Any) -> None:
+    world.user("mia", phone="+15555550163")
+    world.device("mia", "dscplus", pin="1357")
+    world.device("mia", "sms")
+    world.device("mia", "totp")
+    submit_password(page, world.url, "mia")
+    select = page.get_by_role("combobox", name="Second factor device")
+    select.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowDown")  # each a change event on a closed <select>
+    expect(page.get_by_test_id("gateway-twofactbase")).to_have_count(0)  # still choosing
+    expect(select).to_have_value(select.locator("option").nth(3).get_attribute("value") or "")
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("gateway-twofactbase")).to_be_visible()

@@ -1,0 +1,118 @@
+"""Every page a person reaches, checked in Chromium against WCAG 2.2 AA's machine-checkable parts: the
+page's frame (lang, title, one h1, landmarks), text contrast from the computed styles, an accessible name
+for every control, target sizes; and a visible focus indicator (3:1) on every element the Tab key reaches.
+One walk through the pages per test, since each test starts its own server."""
+
+from __future__ import annotations
+
+from pprint import pformat
+from typing import Any
+
+from playwright.sync_api import expect
+
+from .a11y_kit import (
+    contrast_failures,
+    faint_fields,
+    frame_problems,
+    small_targets,
+    tab_through,
+    unnamed_controls,
+)
+from .pages_kit import World, log_in_with_card, log_in_with_password, sign_in_trainer
+
+
+def audit(page: Any) -> list[str]:
+    looks = contrast_failures(page) + faint_fields(page) + small_targets(page)
+    return frame_problems(page) + looks + unnamed_controls(page)
+
+
+def seed(world: World) -> str:
+    """Users for each kind of step: a card (its id returned), SMS, an IB Key push, several devices."""
+    world.user("carol", phone="+15555550150")
+    card = str(world.device("carol", "dscplus", pin="2468")["device_id"])
+    world.user("erin", phone="+15555550151")
+    world.device("erin", "sms")
+    world.user("gina", phone="+15555550152")
+    world.ibkey("gina", "+15555550152")
+    world.user("iris", phone="+15555550153")
+    world.device("iris", "dscplus", pin="1111")
+    world.device("iris", "totp")
+    return card
+
+
+def test_every_page_has_its_frame_contrast_names_and_target_sizes(world: World, context: Any) -> None:
+    card = seed(world)
+    page = context.new_page()
+    found: dict[str, list[str]] = {}
+
+    def visit(label: str, path: str | None = None) -> None:
+        if path is not None:
+            page.goto(world.url + path)
+        page.wait_for_load_state("networkidle")
+        found[label] = audit(page)
+
+    visit("login", "/")
+    log_in_with_password(page, world.url, "carol", "not-the-password-1")
+    visit("login error")
+    for name, label in (("carol", "card step"), ("erin", "sms step"), ("iris", "device choice")):
+        log_in_with_password(page, world.url, name)
+        visit(label)
+    page.get_by_test_id("factor-option-dscplus").check()
+    page.get_by_test_id("factor-select-submit").click()
+    page.get_by_test_id("step-response").fill("00000000")
+    page.get_by_test_id("step-submit").click()
+    visit("card step, wrong response")
+    push = context.new_page()
+    log_in_with_password(push, world.url, "gina")
+    expect(push.get_by_test_id("push-status")).to_contain_text("Waiting")
+    visit("sim index", "/sim")
+    expect(page.get_by_role("link", name="Open gina's phone")).to_be_visible()  # one "Open phone" per user
+    visit("card", f"/sim/card/{card}")
+    visit("phone", "/sim/phone/gina")
+    page.get_by_test_id("phone-tab-ibkey").click()
+    expect(page.get_by_test_id("ibkey-notification")).to_have_count(1)
+    visit("phone, IBKR Mobile with a notification")
+    found["push step"] = audit(push)
+    visit("no such card", "/sim/card/nope")
+    visit("trainer sign-in", "/trainer")
+    sign_in_trainer(page, world)
+    visit("trainer console")
+    visit("docs (frame only: Swagger UI draws it)", "/docs")
+    found["docs (frame only: Swagger UI draws it)"] = frame_problems(page)
+    log_in_with_card(page, world, "nina")
+    visit("account")
+    page.get_by_test_id("withdraw-amount").fill("100")
+    page.get_by_test_id("withdraw-submit").click()
+    visit("verify your identity")
+    visit("logged out", "/logged-out?reason=idle")
+    failing = {label: problems for label, problems in found.items() if problems}
+    assert not failing, pformat(failing, width=120)
+
+
+def test_every_element_the_tab_key_reaches_shows_its_focus(world: World, context: Any) -> None:
+    """2.4.7 and 1.4.11: focusing an element changes its look, with 3:1 against what is behind it; the card's
+    keypad keys among them (their own key shadow once hid the ring)."""
+    card = seed(world)
+    page = context.new_page()
+    weak: dict[str, list[str]] = {}
+
+    def check(label: str) -> None:
+        reached = tab_through(page)
+        assert len(reached) > 3, f"{label}: the Tab key reached only {reached}"
+        weak[label] = [f"{name} ({contrast:.2f}:1)" for name, contrast in reached if contrast < 3]
+
+    page.goto(world.url + "/")
+    check("login")
+    log_in_with_password(page, world.url, "carol")
+    check("card step")
+    page.goto(f"{world.url}/sim/card/{card}")
+    check("card")
+    log_in_with_password(context.new_page(), world.url, "gina")
+    page.goto(world.url + "/sim/phone/gina")
+    page.get_by_test_id("phone-tab-ibkey").click()
+    expect(page.get_by_test_id("ibkey-notification")).to_have_count(1)
+    check("phone")
+    sign_in_trainer(page, world)
+    check("trainer console")
+    failing = {label: names for label, names in weak.items() if names}
+    assert not failing, pformat(failing, width=120)
