@@ -146,7 +146,7 @@ def gateway_login_select(txn_id: str) -> Any:
 
 @bp.post(f"{LOGIN}/<txn_id>/new-code")
 def gateway_login_new_code(txn_id: str) -> Any:
-    """"Didn't receive a security code?": a new code by SMS or by a voice callback, as on the portal's login
+    """ "Didn't receive a security code?": a new code by SMS or by a voice callback, as on the portal's login
     page. The attempts already made still count: a new code resets nothing."""
     require_browser_token()
     state = _state(txn_id)
