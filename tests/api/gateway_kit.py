@@ -4,6 +4,7 @@ test client as a form-posting browser would (the CSRF field, the sealed login co
 from __future__ import annotations
 
 import re
+import zlib
 from typing import Any
 
 from flask.testing import FlaskClient
@@ -60,3 +61,24 @@ class GatewayBrowser:
 
     def latest_code(self, user: str, **query: Any) -> TestResponse:
         return self.client.get("/sim/v1/outbox/latest-code", query_string={"user": user, **query})
+
+
+def make_user(
+    client: FlaskClient, headers: dict[str, str], name: str, *types: str, **extra: Any
+) -> dict[str, Any]:
+    """A user with the kit's password, a phone number of its own (from the name) and ``types`` enrolled."""
+    body = {
+        "username": name,
+        "password": PASSWORD,
+        "phone": f"+1555555{zlib.crc32(name.encode()) % 10000:04d}",
+        **extra,
+    }
+    created = client.post("/admin/v1/users", json=body, headers=headers)
+    assert created.status_code == 201, created.get_json()
+    devices = {}
+    for type_ in types:
+        params = {"type": type_, "pin": "1234"} if type_ == "dscplus" else {"type": type_}
+        enrolled = client.post(f"/admin/v1/users/{name}/devices", json=params, headers=headers)
+        assert enrolled.status_code == 201, enrolled.get_json()
+        devices[type_] = enrolled.get_json()
+    return {"user": created.get_json(), "devices": devices}

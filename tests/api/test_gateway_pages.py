@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import re
 import threading
-import zlib
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from gateway_kit import PASSWORD, GatewayBrowser, error_text
+from gateway_kit import PASSWORD, GatewayBrowser, error_text, make_user
 
 from sls_server import create_app
 from sls_server.store.embedded import EmbeddedRedis
@@ -32,26 +31,6 @@ def gateway_app(app_config: dict[str, Any]) -> Flask:
 @pytest.fixture
 def gw(gateway_app: Flask) -> FlaskClient:
     return gateway_app.test_client()
-
-
-def make_user(
-    client: FlaskClient, headers: dict[str, str], name: str, *types: str, **extra: Any
-) -> dict[str, Any]:
-    body = {
-        "username": name,
-        "password": PASSWORD,
-        "phone": f"+1555555{zlib.crc32(name.encode()) % 10000:04d}",
-        **extra,
-    }
-    created = client.post("/admin/v1/users", json=body, headers=headers)
-    assert created.status_code == 201, created.get_json()
-    devices = {}
-    for type_ in types:
-        params = {"type": type_, "pin": "1234"} if type_ == "dscplus" else {"type": type_}
-        enrolled = client.post(f"/admin/v1/users/{name}/devices", json=params, headers=headers)
-        assert enrolled.status_code == 201, enrolled.get_json()
-        devices[type_] = enrolled.get_json()
-    return {"user": created.get_json(), "devices": devices}
 
 
 def test_the_login_form_has_what_tools_look_for(gw: FlaskClient) -> None:
@@ -265,36 +244,3 @@ def test_a_redis_outage_mid_login_keeps_the_step_and_says_so(
         assert done.status_code == 303, error_text(done)
     finally:
         own.stop()
-
-
-def test_didnt_receive_a_code_sends_a_new_one_and_keeps_the_step(
-    gw: FlaskClient, admin_headers: dict[str, str]
-) -> None:
-    """The portal's "Didn't receive a security code?" on the gateway's code step too: a new code by SMS or a
-    voice call; a bad channel is told on the same step. A card's step offers none."""
-    phone = make_user(gw, admin_headers, "nico", "sms")["user"]["phone"]
-    browser = GatewayBrowser(gw)
-    path = browser.log_in("nico")
-    step = browser.step(path).get_data(as_text=True)
-    assert 'data-testid="gateway-new-code-sms"' in step and 'data-testid="gateway-new-code-voice"' in step
-
-    def codes() -> list[str]:
-        texts = gw.get(f"/sim/v1/phones/{phone}/messages").get_json()["messages"]
-        return [m["code"] for m in texts if m.get("code")]
-
-    assert len(codes()) == 1
-    bad = gw.post(f"{path}/new-code", data={"channel": "pigeon", "csrf_token": browser.csrf})
-    assert bad.status_code == 400 and error_text(bad) and 'id="twofactbase"' in bad.get_data(as_text=True)
-    unsigned = gw.post(f"{path}/new-code", data={"channel": "sms"})
-    assert unsigned.status_code == 403
-    assert len(codes()) == 1, "neither sent a code"
-    again = gw.post(f"{path}/new-code", data={"channel": "sms", "csrf_token": browser.csrf})
-    assert again.status_code == 303 and again.headers["Location"] == path
-    assert len(codes()) == 2
-    second = codes()[0]  # newest first
-    done = browser.answer(path, second)
-    assert done.status_code == 303 and done.headers["Location"] == "/sso/Dispatcher", error_text(done)
-
-    make_user(gw, admin_headers, "cara", "dscplus")
-    card_step = browser.step(GatewayBrowser(gw).log_in("cara")).get_data(as_text=True)
-    assert "gateway-new-code" not in card_step
