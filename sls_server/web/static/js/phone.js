@@ -12,10 +12,24 @@
   const news = [];
   const counted = {};
 
+  /* The buzz: a handset that got a text, a call or a notification shakes for a moment (where motion is
+     reduced, its frame lights up instead, without moving) and, on a device that can, vibrates. */
+  function buzz(root) {
+    root.classList.remove("buzz");
+    void root.offsetWidth; /* a buzz during a buzz starts again */
+    root.classList.add("buzz");
+    root.dataset.buzzes = String(Number(root.dataset.buzzes || 0) + 1);
+    if (navigator.vibrate) navigator.vibrate([120, 60, 120]);
+  }
+  [victim, attacker].forEach(function (root) {
+    root.addEventListener("animationend", function (event) { if (event.target === root) root.classList.remove("buzz"); });
+  });
+
   /* What arrived since the last poll, said once in one polite message (the buzz, for a screen reader):
      the first poll only counts what is already there, so opening the page reads nothing out. */
-  function arrived(key, count, say) {
-    if (key in counted && count > counted[key]) news.push(say(count - counted[key]));
+  function arrived(root, what, count, say) {
+    const key = root.dataset.handset + ":" + what;
+    if (key in counted && count > counted[key]) { news.push(say(count - counted[key])); buzz(root); }
     counted[key] = count;
   }
 
@@ -84,10 +98,10 @@
     draw(root, "messages", handset ? handset.messages : [], function (m) { return message(m, number); });
     draw(root, "calls", handset ? handset.calls : [], function (c) { return call(c, number); });
     const whose = root.dataset.handset === "attacker" ? "Attacker's handset: " : "";
-    arrived(root.dataset.handset + ":messages", handset ? handset.messages.length : 0, function (n) {
+    arrived(root, "messages", handset ? handset.messages.length : 0, function (n) {
       return whose + (n === 1 ? "a new text message." : n + " new text messages.");
     });
-    arrived(root.dataset.handset + ":calls", handset ? handset.calls.length : 0, function (n) {
+    arrived(root, "calls", handset ? handset.calls.length : 0, function (n) {
       return whose + (n === 1 ? "an incoming voice call." : n + " incoming voice calls.");
     });
   }
@@ -166,6 +180,7 @@
     if (answer.ok) { document.activeElement.blur(); apply(answer.data); }
   });
 
-  window.SLSPhone = { refresh: refresh, announce: function (text) { news.push(text); } };
+  /* IBKR Mobile's notifications arrive on the victim's handset: said, and buzzed, like a text */
+  window.SLSPhone = { refresh: refresh, announce: function (text) { news.push(text); buzz(victim); } };
   SLS.poll(refresh, 1500);
 })();

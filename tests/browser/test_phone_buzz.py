@@ -1,0 +1,53 @@
+"""The phone buzzes: a text, a call or an IBKR Mobile notification arriving makes its handset shake for a
+moment (a trainer's audience sees it from the back of the room), or, where the viewer asked for reduced
+motion, light up without moving. Opening the page buzzes for nothing already there."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+from playwright.sync_api import expect
+
+from .pages_kit import PASSWORD, World
+
+NUMBER = "+15555550191"
+
+
+def _open_phone(world: World, page: Any) -> Any:
+    world.user("bea", phone=NUMBER)
+    world.device("bea", "sms")  # its enrolment notice is already in the inbox
+    page.goto(f"{world.url}/sim/phone/bea")
+    victim = page.get_by_test_id("phone-victim")
+    expect(victim.locator("[data-field=number]")).to_have_text(NUMBER)  # the first poll is drawn
+    return victim
+
+
+def _animation(handset: Any) -> str:
+    """The animation the buzz runs here (the class is added by hand: the real one lasts a fraction of a
+    second, too short to read its style reliably while it runs)."""
+    return str(
+        handset.evaluate(
+            "el => { el.classList.add('buzz'); const a = getComputedStyle(el).animationName; "
+            "el.classList.remove('buzz'); return a; }"
+        )
+    )
+
+
+def test_a_text_arriving_buzzes_the_handset_once(world: World, page: Any) -> None:
+    victim = _open_phone(world, page)
+    expect(victim.locator("[data-testid=sms-message]")).to_have_count(1)
+    assert victim.get_attribute("data-buzzes") is None, "what was there before the page opened is no news"
+    started = requests.post(
+        world.url + "/api/v1/auth/login", json={"username": "bea", "password": PASSWORD}, timeout=10
+    )
+    assert started.status_code == 200, started.text
+    expect(victim).to_have_attribute("data-buzzes", "1", timeout=5000)
+    expect(victim).not_to_have_class("phone buzz", timeout=3000)  # it stops by itself
+    assert _animation(victim) == "phone-buzz"
+
+
+def test_with_reduced_motion_the_frame_lights_up_instead_of_shaking(world: World, page: Any) -> None:
+    page.emulate_media(reduced_motion="reduce")
+    victim = _open_phone(world, page)
+    assert _animation(victim) == "phone-glow"
