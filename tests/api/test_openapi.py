@@ -2,7 +2,7 @@
 
 Routes are discovered from ``app.url_map``, so a route added without its documentation (or documentation
 left behind by a removed route) fails here. A short live flow then checks that real answers, success and
-error alike, have the status, code and required fields the document promises.
+error alike, have the status, code, schema and headers the document promises (``spec_conformance``).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.test import TestResponse
+from spec_conformance import Conformance, error_codes
 
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "options", "head", "trace"}
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -70,18 +70,6 @@ def refs(node: Any) -> Iterator[str]:
     elif isinstance(node, list):
         for value in node:
             yield from refs(value)
-
-
-def error_codes(operation: dict[str, Any], status: int | str) -> set[str]:
-    """The codes an operation documents for one status: the ``error`` enums of its response schema."""
-    response = operation["responses"].get(str(status))
-    if response is None:
-        return set()
-    schema = response["content"]["application/json"]["schema"]
-    codes: set[str] = set()
-    for part in schema.get("allOf", [schema]):
-        codes.update(part.get("properties", {}).get("error", {}).get("enum", []))
-    return codes
 
 
 def all_error_codes(operation: dict[str, Any]) -> set[str]:
@@ -217,31 +205,6 @@ def test_validates_against_the_openapi_schema(spec: dict[str, Any]) -> None:
 
 
 # --- the document against real answers ----------------------------------------------------------------------
-
-
-class Conformance:
-    """Requests through the test client whose answers are checked against the document."""
-
-    def __init__(self, client: FlaskClient, spec: dict[str, Any]) -> None:
-        self.client = client
-        self.spec = spec
-        self.checked: set[tuple[str, str, int]] = set()
-
-    def call(self, method: str, path: str, template: str, status: int, **kwargs: Any) -> dict[str, Any]:
-        response: TestResponse = self.client.open(path, method=method.upper(), **kwargs)
-        assert response.status_code == status, (method, path, response.get_json())
-        operation = self.spec["paths"][template][method]
-        documented = operation["responses"].get(str(status))
-        assert documented is not None, f"{method} {template} answered {status}, which is not documented"
-        body = response.get_json()
-        if status >= 400:
-            assert body["error"] in error_codes(operation, status), f"{method} {template}: {body}"
-        else:
-            schema = resolve(self.spec, documented["content"]["application/json"]["schema"]["$ref"])
-            missing = set(schema.get("required", [])) - set(body)
-            assert not missing, f"{method} {template} {status}: documented fields {missing} absent"
-        self.checked.add((template, method, status))
-        return body  # type: ignore[no-any-return]
 
 
 def test_real_answers_match_the_document(
