@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from spec_conformance import Conformance, error_codes
+from spec_conformance import Conformance, error_codes, schema_errors
 
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "options", "head", "trace"}
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
@@ -202,6 +202,26 @@ def test_bodies_and_redis_errors_are_documented(spec: dict[str, Any]) -> None:
 def test_validates_against_the_openapi_schema(spec: dict[str, Any]) -> None:
     validator = pytest.importorskip("openapi_spec_validator")
     validator.validate(spec)
+
+
+def test_object_schemas_are_not_also_unions(spec: dict[str, Any]) -> None:
+    """An object that lists its properties and is also an ``anyOf``/``oneOf`` is read as a union by code
+    generators (openapi-python-client typed ``POST /api/v1/verify``'s body as ``Any``, with no model): a rule
+    across fields is written ``if``/``then``, which they skip and validators keep."""
+    for name, schema in spec["components"]["schemas"].items():
+        if "properties" in schema:
+            assert not {"anyOf", "oneOf"} & set(schema), f"{name}: properties and a top-level union"
+
+
+@pytest.mark.parametrize(
+    ("body", "valid"),
+    [({"purpose": "withdrawal"}, True), ({"txn_id": "alice~x"}, True), ({"response": "12345678"}, False)],
+)
+def test_step_up_needs_a_purpose_or_a_transaction(
+    spec: dict[str, Any], body: dict[str, str], valid: bool
+) -> None:
+    schema = spec["paths"]["/api/v1/verify"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert (not schema_errors(spec, schema, body)) is valid
 
 
 # --- the document against real answers ----------------------------------------------------------------------
