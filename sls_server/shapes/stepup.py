@@ -20,8 +20,10 @@ class StepUpRequest(Request):
     """Start with `purpose` (optionally `type` and `device_id`); finish with `txn_id` and `response`, or
     poll an app approval with `txn_id` alone."""
 
+    # "purpose or txn_id" as if/then, not a top-level anyOf: code generators read an object that is also a
+    # union as a union of its members (openapi-python-client typed the body as Any); validators keep it.
     model_config = ConfigDict(
-        json_schema_extra={"anyOf": [{"required": ["purpose"]}, {"required": ["txn_id"]}]}
+        json_schema_extra={"if": {"not": {"required": ["txn_id"]}}, "then": {"required": ["purpose"]}}
     )
 
     purpose: Purpose | None = Field(None, description="Start: what the verification is for.")

@@ -297,7 +297,7 @@ def test_no_key_or_code_in_clear_in_redis(world: World, app: Flask, redis_url: s
 
 
 def test_answers_match_the_openapi_document(world: World) -> None:
-    from test_openapi import Conformance
+    from spec_conformance import Conformance
 
     c = Conformance(world.client, world.client.get("/openapi.json").get_json())
     world.user("alice")

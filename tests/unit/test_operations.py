@@ -212,12 +212,19 @@ def test_the_operation_is_in_the_document_with_its_shared_errors() -> None:
     assert placed["responses"]["201"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/Placed"
     }
-    codes = {
-        status: response["content"]["application/json"]["schema"]["allOf"][1]["properties"]["error"]["enum"]
+    schemas = {
+        status: response["content"]["application/json"]["schema"]
         for status, response in placed["responses"].items()
         if status != "201"
     }
-    assert codes == {"400": ["invalid_request"], "409": ["taken"], "503": ["store_unavailable"]}
+    assert schemas == {
+        "400": {"$ref": "#/components/schemas/InvalidRequestError"},
+        "409": {"$ref": "#/components/schemas/TakenError"},
+        "503": {"$ref": "#/components/schemas/StoreUnavailableError"},
+    }
+    taken = spec["components"]["schemas"]["TakenError"]["allOf"]
+    assert taken[0] == {"$ref": "#/components/schemas/Error"}
+    assert taken[1]["properties"]["error"] == {"type": "string", "enum": ["taken"]}
     listed = spec["paths"]["/shop/v1/orders"]["get"]
     assert "503" not in listed["responses"], "store=False: no Redis, no store_unavailable"
     limit = next(p for p in listed["parameters"] if p["name"] == "limit")

@@ -261,6 +261,7 @@ def _live_session() -> dict[str, Any]:
     ok=LoggedOut,
     returns="The session is ended server-side; its token is dead at once.",
     security="session",
+    headers={"Set-Cookie": "When the session came as a cookie: that cookie, cleared (expired at once)."},
 )
 def logout() -> Response:
     session = core().sessions.logout(session_token(), now=now(), ip=client_ip())

@@ -3,7 +3,11 @@
 Every JSON Schema comes from a shape (``sls_server.shapes``) through pydantic, in one pass so shared shapes
 become one component each: request bodies as pydantic validates them, answers as the core returns them.
 Around them, per operation: path and query parameters, the success answer with its headers, and one error
-response per status listing the codes (``allOf: [Error, {properties: {error: {enum: [...]}}}]``).
+response per status: the component of its one code, or a ``oneOf`` of its codes' components with ``error`` as
+the discriminator. Each code is one component (``InvalidCredentialsError``: ``Error`` with ``error`` held to
+the code), so a generated client has one class per code, the same on every operation, and can tell codes
+apart by type; an inline schema per response made one class per operation and status (630 models from
+openapi-python-client, 473 numbered ``ErrorN`` classes from datamodel-code-generator).
 """
 
 from __future__ import annotations
@@ -36,6 +40,10 @@ class _Generator(GenerateJsonSchema):
 def build_spec(app: Flask) -> dict[str, Any]:
     found = operations(app)
     components, refs = _schemas(found)
+    codes = _error_components(found, refs[(Error, "serialization")])
+    if clash := codes.keys() & components.keys():
+        raise RuntimeError(f"shapes named like an error code's component: {sorted(clash)}")
+    components = dict(sorted({**components, **codes}.items()))
     paths: dict[str, dict[str, Any]] = {}
     for op in found:
         paths.setdefault(op.path, {})[op.method] = _operation(op, refs)
@@ -93,7 +101,7 @@ def _operation(op: Operation, refs: dict[Any, Schema]) -> dict[str, Any]:
     for error in op.errors:
         by_status.setdefault(error.status, []).append(error)
     for status in sorted(by_status):
-        responses[str(status)] = _error_response(by_status[status], refs[(Error, "serialization")])
+        responses[str(status)] = _error_response(by_status[status])
     described["responses"] = {status: _with_headers(op.path, status, r) for status, r in responses.items()}
     described["security"] = SECURITY[op.security] if op.security else []
     return described
@@ -112,10 +120,45 @@ def _success(op: Operation, refs: dict[Any, Schema]) -> dict[str, Any]:
     return response
 
 
-def _error_response(errors: list[ErrorClass], error_schema: Schema) -> dict[str, Any]:
+def _error_name(code: str) -> str:
+    """``invalid_credentials`` is the component ``InvalidCredentialsError``."""
+    return "".join(part.capitalize() for part in code.split("_")) + "Error"
+
+
+def _error_components(found: list[Operation], error_schema: Schema) -> dict[str, Schema]:
+    """One component per code any operation answers: the error body with ``error`` held to that code.
+
+    ``enum: [code]``, not ``const``: openapi-python-client cannot narrow ``Error``'s string to a literal."""
+    notes: dict[str, dict[str, None]] = {}
+    for op in found:
+        for error in op.errors:
+            notes.setdefault(error.code, {})[ERROR_NOTES.get(error.code, error.message)] = None
+    return {
+        _error_name(code): {
+            "description": "\n\n".join(texts),
+            "allOf": [
+                error_schema,
+                {
+                    "type": "object",
+                    "properties": {"error": {"type": "string", "enum": [code]}},
+                    "required": ["error"],
+                },
+            ],
+        }
+        for code, texts in notes.items()
+    }
+
+
+def _error_response(errors: list[ErrorClass]) -> dict[str, Any]:
     codes = list(dict.fromkeys(e.code for e in errors))
     lines = dict.fromkeys(f"`{e.code}`: {ERROR_NOTES.get(e.code, e.message)}" for e in errors)
-    schema = {"allOf": [error_schema, {"properties": {"error": {"enum": codes}}}]}
+    mapping = {code: REF.format(model=_error_name(code)) for code in codes}
+    schema: Schema = {"$ref": mapping[codes[0]]}
+    if len(codes) > 1:
+        schema = {
+            "oneOf": [{"$ref": ref} for ref in mapping.values()],
+            "discriminator": {"propertyName": "error", "mapping": mapping},
+        }
     return {"description": "\n\n".join(lines), "content": {"application/json": {"schema": schema}}}
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..common import SESSION_COOKIE
+from ..observe import REQUEST_ID_HEADER
 from ..security import CSP_API, CSP_PAGES, HEADERS
 
 DESCRIPTION = """\
@@ -32,7 +33,8 @@ value out of bounds is a 400 `invalid_request` whose `field` names it (`body` fo
 
 Every answer carries `Content-Security-Policy`, `X-Content-Type-Options: nosniff`,
 `Referrer-Policy: no-referrer` and `X-Frame-Options: DENY`, and `Cache-Control: no-store` unless it is a
-successful `/healthz`, `/readyz`, `/metrics` or `/openapi.json`. A state change under `/api/v1` that
+successful `/healthz`, `/readyz`, `/metrics` or `/openapi.json`; and `X-Request-Id`, the id of its line in
+the server's log. A state change under `/api/v1` that
 carries cookies but no `Authorization: Bearer` must come from this server's own origin (`Sec-Fetch-Site:
 same-origin|none`, or an `Origin` equal to ours), else 403 `cross_site_request`; clients that are not
 browsers (neither header) are not refused. A JSON body nesting deeper than 32 levels is a 400
@@ -74,7 +76,8 @@ PARAMETERS = {
     "account_id": "The multi-user account's id, as given when it was created (case-sensitive).",
 }
 
-#: What ``http.security`` adds to every answer, as OpenAPI header components.
+#: What ``http.security`` and ``http.observe`` add to every answer, as OpenAPI header components: a header
+#: the document leaves out is one a generated client never exposes.
 RESPONSE_HEADERS: dict[str, Any] = {
     "Content-Security-Policy": {
         "description": f"`{CSP_API}` on JSON and every other non-HTML answer (nothing may load or run); "
@@ -90,6 +93,13 @@ RESPONSE_HEADERS: dict[str, Any] = {
         "everything under /api, /admin and /sim, and every error. Only the successful answers of "
         "/healthz, /readyz, /metrics and /openapi.json go without.",
         "schema": {"type": "string", "const": "no-store"},
+    },
+    REQUEST_ID_HEADER: {
+        "description": "On every answer: this request's id, also in the server's log line for it; quote it "
+        "when reporting a problem. A fresh one, unless the request came through one of "
+        "`SLS_TRUSTED_PROXIES` with an `X-Request-Id` of its own (letters, digits, `.`, `_`, `-`; at "
+        "most 64).",
+        "schema": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$"},
     },
 }
 

@@ -1,0 +1,84 @@
+"""Real answers checked against /openapi.json, as a client generated from the document would read them.
+
+A generated client trusts the document wholesale: the status must be listed, the body must validate against
+the response's schema (types, enums, patterns, nullability, not only the required fields), and a header the
+server sends must be described, or generated code never exposes it. :class:`Conformance` sends requests
+through the Flask test client and holds every answer to all three.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.testing import FlaskClient
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+from werkzeug.test import TestResponse
+
+#: Headers of HTTP itself (framing, the server's), which no OpenAPI document lists.
+TRANSPORT_HEADERS = frozenset({"content-type", "content-length", "date", "server", "connection"})
+SPEC_URI = "urn:sls-emulator:openapi"
+
+
+def error_codes(spec: dict[str, Any], operation: dict[str, Any], status: int | str) -> set[str]:
+    """The codes an operation documents for one status: its response's component (or the ``oneOf`` of
+    them), each ``Error`` with ``error`` held to one code."""
+    response = operation["responses"].get(str(status))
+    if response is None:
+        return set()
+    schema = response["content"]["application/json"]["schema"]
+    codes: set[str] = set()
+    for choice in schema.get("oneOf", [schema]):
+        if "$ref" not in choice:
+            continue  # an inline answer (a success), no error code
+        component = spec["components"]["schemas"][choice["$ref"].removeprefix("#/components/schemas/")]
+        for part in component.get("allOf", [component]):
+            codes.update(part.get("properties", {}).get("error", {}).get("enum", []))
+    return codes
+
+
+def schema_errors(spec: dict[str, Any], schema: dict[str, Any], body: Any) -> list[str]:
+    """Why ``body`` does not validate against ``schema`` (its ``#/components`` refs resolved in ``spec``)."""
+    document = {**spec, "$defs": {"answer": schema}}  # the schema inside the document its refs point into
+    registry: Registry[Any] = Registry().with_resource(
+        SPEC_URI, Resource.from_contents(document, default_specification=DRAFT202012)
+    )
+    validator = Draft202012Validator({"$ref": f"{SPEC_URI}#/$defs/answer"}, registry=registry)
+    return [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(body)]
+
+
+def undocumented_headers(documented: dict[str, Any], response: TestResponse) -> set[str]:
+    """Headers the answer carries that its documented response does not describe."""
+    described = {name.lower() for name in documented.get("headers", {})}
+    sent = {name.lower() for name, _ in response.headers.items()}
+    return sent - described - TRANSPORT_HEADERS
+
+
+class Conformance:
+    """Requests through the test client whose answers are checked against the document."""
+
+    def __init__(self, client: FlaskClient, spec: dict[str, Any]) -> None:
+        self.client = client
+        self.spec = spec
+        self.checked: set[tuple[str, str, int]] = set()
+
+    def call(self, method: str, path: str, template: str, status: int, **kwargs: Any) -> dict[str, Any]:
+        response: TestResponse = self.client.open(path, method=method.upper(), **kwargs)
+        assert response.status_code == status, (method, path, response.get_json())
+        operation = self.spec["paths"][template][method]
+        documented = operation["responses"].get(str(status))
+        assert documented is not None, f"{method} {template} answered {status}, which is not documented"
+        where = f"{method} {template} {status}"
+        media = response.mimetype
+        assert media in documented["content"], f"{where}: {media} is not documented"
+        extra = undocumented_headers(documented, response)
+        assert not extra, f"{where}: headers {sorted(extra)} are sent but not documented"
+        body = response.get_json()
+        if status >= 400:
+            assert body["error"] in error_codes(self.spec, operation, status), f"{where}: {body}"
+        if media == "application/json":
+            wrong = schema_errors(self.spec, documented["content"][media]["schema"], body)
+            assert not wrong, f"{where}: the answer breaks its documented schema: {wrong}\n{body}"
+        self.checked.add((template, method, status))
+        return body  # type: ignore[no-any-return]
