@@ -15,6 +15,9 @@ from ..errors import Forbidden, NotFound, SlsError
 
 log = logging.getLogger("sls_server.http")
 
+#: Sent with every error whose body has ``retry_after`` (423 and 429): the same seconds.
+RETRY_AFTER = "Retry-After"
+
 _HTTP_CODES = {
     400: "invalid_request",
     404: "not_found",
@@ -79,7 +82,12 @@ def register_error_handlers(app: Flask) -> None:
     def sls_error(exc: SlsError) -> ResponseReturnValue:
         if exc.status >= 500:
             log.warning("%s: %s", exc.code, exc.message)
-        return jsonify(exc.body()), exc.status
+        response = jsonify(exc.body())
+        wait = exc.extra.get("retry_after")
+        if isinstance(wait, int) and not isinstance(wait, bool) and wait >= 0:
+            # the body's retry_after as RFC 9110's header too, which HTTP clients' retry logic reads
+            response.headers[RETRY_AFTER] = str(wait)
+        return response, exc.status
 
     @app.errorhandler(RequestEntityTooLarge)
     def too_large(_: RequestEntityTooLarge) -> ResponseReturnValue:

@@ -47,6 +47,7 @@ def test_threshold_locks_and_even_the_right_password_is_refused(alice: EnrolledU
         "message": locked.get_json()["message"],
     }
     assert calls == []  # the password was not even checked
+    assert locked.headers["Retry-After"] == "60", "the body's wait as RFC 9110's header too"
     assert [e["user"] for e in _events(alice.client, "account.locked")] == ["alice"]
 
 
@@ -89,6 +90,7 @@ def test_permanent_lock_needs_an_admin(app_config) -> None:
     _fail(user, 5)
     locked = _login(user)
     assert locked.status_code == 423 and "retry_after" not in locked.get_json()
+    assert "Retry-After" not in locked.headers, "only an admin lifts it: no wait to give"
     move_clock(client, ADMIN, 30 * 86400)
     assert _login(user).status_code == 423
     status = client.get("/admin/v1/users/pat/lockout", headers=ADMIN).get_json()
@@ -178,6 +180,7 @@ def test_per_address_throttle_across_accounts(app_config) -> None:
     limited = _login(user, ip="203.0.113.66")
     assert limited.status_code == 429
     assert limited.get_json()["error"] == "rate_limited" and 1 <= limited.get_json()["retry_after"] <= 60
+    assert limited.headers["Retry-After"] == str(limited.get_json()["retry_after"])
     assert _login(user, ip="198.51.100.1").status_code == 200  # another address is not affected
     move_clock(client, ADMIN, 61)
     assert _login(user, ip="203.0.113.66").status_code == 200

@@ -22,11 +22,14 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode
 from pydantic_core import CoreSchema
 
 from ...shapes.errors import Error
+from ..errors import RETRY_AFTER
 from ..operations import ErrorClass, Operation, Raw, operations, surfaces
 from ..security import may_be_stored
 from .texts import DESCRIPTION, ERROR_NOTES, PARAMETERS, RESPONSE_HEADERS, SECURITY, SECURITY_SCHEMES
 
 REF = "#/components/schemas/{model}"
+#: The statuses whose body may say ``retry_after``, and so carry ``Retry-After``.
+WAIT_STATUSES = frozenset({"423", "429"})
 Schema = dict[str, Any]
 
 
@@ -163,10 +166,13 @@ def _error_response(errors: list[ErrorClass]) -> dict[str, Any]:
 
 
 def _with_headers(path: str, status: str, response: dict[str, Any]) -> dict[str, Any]:
-    """The response with the security headers it carries (``Cache-Control`` by ``may_be_stored``)."""
-    names = [name for name in RESPONSE_HEADERS if name != "Cache-Control"]
+    """The response with the headers it carries (``Cache-Control`` by ``may_be_stored``, ``Retry-After`` on
+    the statuses that tell a client to wait)."""
+    names = [name for name in RESPONSE_HEADERS if name not in ("Cache-Control", RETRY_AFTER)]
     if not may_be_stored(path, int(status)):
         names.append("Cache-Control")
+    if status in WAIT_STATUSES:
+        names.append(RETRY_AFTER)
     headers = {name: {"$ref": f"#/components/headers/{name}"} for name in names}
     return {**response, "headers": {**response.get("headers", {}), **headers}}
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..common import SESSION_COOKIE
+from ..errors import RETRY_AFTER
 from ..observe import REQUEST_ID_HEADER
 from ..security import CSP_API, CSP_PAGES, HEADERS
 
@@ -93,6 +94,11 @@ RESPONSE_HEADERS: dict[str, Any] = {
         "everything under /api, /admin and /sim, and every error. Only the successful answers of "
         "/healthz, /readyz, /metrics and /openapi.json go without.",
         "schema": {"type": "string", "const": "no-store"},
+    },
+    RETRY_AFTER: {
+        "description": "On a 423 or 429 whose body has `retry_after`: the same number of seconds, for HTTP "
+        "clients whose retry logic reads the header (RFC 9110). Absent from a lock only an admin can lift.",
+        "schema": {"type": "string", "pattern": "^[0-9]+$"},
     },
     REQUEST_ID_HEADER: {
         "description": "On every answer: this request's id, also in the server's log line for it; quote it "
