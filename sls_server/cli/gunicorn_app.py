@@ -175,6 +175,27 @@ def quit_once(worker: Any) -> None:
     signal.signal(signal.SIGQUIT, handle_quit)
 
 
+def end_streams_on_exit(worker: Any) -> None:
+    """On SIGTERM (a graceful stop), tell the long answers to end (``sls_server.stopping``) before gunicorn's
+    own handler stops taking requests: the trainer's feed would otherwise hold the worker until the graceful
+    timeout, and be killed."""
+    from sls_server.stopping import request_stop
+
+    original = worker.handle_exit
+
+    def handle_exit(signum: int, frame: Any) -> None:
+        request_stop()
+        original(signum, frame)
+
+    signal.signal(signal.SIGTERM, handle_exit)
+
+
+def worker_signals(worker: Any) -> None:
+    """A worker's signal handlers once it is ready: quick quits run once, a graceful stop ends streams."""
+    quit_once(worker)
+    end_streams_on_exit(worker)
+
+
 def forwarded_allow_ips(app_config: Mapping[str, Any]) -> str:
     """gunicorn believes X-Forwarded-Proto (which decides ``request.is_secure``, so the ``Secure`` and
     ``__Host-`` session cookie) from these peers only: exactly ``SLS_TRUSTED_PROXIES``, '' when it is empty.
@@ -228,7 +249,7 @@ class SlsApplication(BaseApplication):
             "control_socket_disable": True,  # gunicorn >= 25: no shared ~/.gunicorn/gunicorn.ctl
             "forwarded_allow_ips": forwarded_allow_ips(self.app_config),
             "post_fork": self._post_fork,
-            "post_worker_init": quit_once,
+            "post_worker_init": worker_signals,
             "child_exit": self._child_exit,
             **(extra or {}),
         }

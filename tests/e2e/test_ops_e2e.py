@@ -194,3 +194,33 @@ def test_sls_state_export_and_import_between_two_servers(sls_serve, tmp_path: Pa
     assert shown.returncode == 0 and json.loads(shown.stdout)["username"] == "carol"
     again = first.sls("state", "import", str(saved))
     assert again.returncode == 1 and "exists already" in again.stderr
+
+
+def test_sigterm_ends_the_trainers_live_feed_instead_of_waiting_for_it(tmp_path: Path) -> None:
+    """The feed is a stream of up to 25 s: a graceful stop used to wait for it until gunicorn's graceful
+    timeout and then SIGKILL the worker. It now ends the stream at once, and the server exits cleanly."""
+    server = _own_server(tmp_path)
+    try:
+        browser = requests.Session()
+        page = browser.get(f"{server.url}/trainer", timeout=10).text
+        csrf = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+        signed = browser.post(
+            f"{server.url}/trainer/sign-in",
+            data={"token": ADMIN_TOKEN, "csrf_token": csrf},
+            allow_redirects=False,
+            timeout=10,
+        )
+        assert signed.status_code == 303
+        with browser.get(f"{server.url}/trainer/events", stream=True, timeout=60) as feed:
+            lines = feed.iter_lines(decode_unicode=True)
+            while next(lines) != "event: live":  # the stream is open and has read the trail
+                pass
+            server.process.send_signal(signal.SIGTERM)
+            for _ in lines:  # ends when the server closes the stream (the timeout above is a safety net)
+                pass
+        assert server.process.wait(timeout=60) == 0
+    finally:
+        if server.process.poll() is None:
+            server.process.kill()
+    log = server.log()
+    assert "SIGKILL" not in log and "WORKER TIMEOUT" not in log, log

@@ -3,7 +3,8 @@
 Each event goes out with ``id:`` set to its stream cursor, so the browser's ``EventSource``, reconnecting on
 its own, sends ``Last-Event-ID`` and the feed resumes right after the last event it showed. A stream lasts
 :data:`STREAM_S` seconds and then ends (the browser reconnects after ``retry:``): it never holds a gunicorn
-worker thread for good. Between reads it holds no Redis connection either: every :data:`POLL_S` it reads
+worker thread for good, and ends at once when the server is told to stop (``sls_server.stopping``). Between
+reads it holds no Redis connection either: every :data:`POLL_S` it reads
 what is new with one ``XRANGE`` through the event log's pool, never a blocking read.
 
 A Redis outage mid-stream is told, not thrown: the headers are long gone, so an exception would only cut the
@@ -22,6 +23,7 @@ from collections.abc import Iterator
 from flask import Response, jsonify, request, stream_with_context
 from flask.typing import ResponseReturnValue
 
+from ... import stopping
 from ...errors import StoreUnavailable
 from ...shapes.events import is_cursor
 from ..common import core
@@ -69,7 +71,8 @@ def _frames(cursor: str) -> Iterator[str]:
         elif time.monotonic() - quiet_since > KEEPALIVE_S:
             quiet_since = time.monotonic()
             yield ": still here\n\n"
-        time.sleep(POLL_S)  # the server's own pacing between reads; no test waits on it
+        if stopping.wait(POLL_S):  # the server's own pacing between reads, cut short by a shutdown
+            return
 
 
 @bp.get("/trainer/events")
