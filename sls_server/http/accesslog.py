@@ -12,9 +12,11 @@ stays bounded: a route pattern, or the one :data:`UNMATCHED` for every made-up p
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import RoutingException
+
+from .common import this_request
 
 ROUTE_KEY = "sls.route"
 UNMATCHED = "(unmatched)"
@@ -22,12 +24,14 @@ UNMATCHED = "(unmatched)"
 
 def route_pattern() -> str:
     """The matched rule's pattern; for a 405, the pattern of the route the path is; else :data:`UNMATCHED`."""
-    if request.url_rule is not None:
-        return request.url_rule.rule
-    refused = request.routing_exception
+    current = this_request()
+    rule = current.url_rule
+    if rule is not None:
+        return rule.rule
+    refused = current.routing_exception
     if not isinstance(refused, MethodNotAllowed) or not refused.valid_methods:
         return UNMATCHED
-    adapter = current_app.create_url_adapter(request)
+    adapter = current_app.create_url_adapter(current)
     if adapter is None:
         return UNMATCHED
     answered = next(iter(refused.valid_methods))
@@ -39,7 +43,7 @@ def route_pattern() -> str:
 
 
 def record_route() -> None:
-    request.environ[ROUTE_KEY] = route_pattern()
+    this_request().environ[ROUTE_KEY] = route_pattern()
 
 
 def register(app: Flask) -> None:

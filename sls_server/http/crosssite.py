@@ -31,7 +31,7 @@ from flask import Flask, request
 
 from ..auth.sessions import session_id
 from ..errors import NotAuthenticated
-from .common import bearer_token, extension, session_cookie
+from .common import bearer_token, extension, session_cookie, this_request
 from .csrf import CsrfTokens
 from .errors import CrossSiteRequest, CsrfTokenInvalid
 
@@ -60,11 +60,12 @@ def from_own_origin() -> bool:
 
 def judged() -> bool:
     """Whether :func:`refuse_cross_site` applies to this request (see the module's rule)."""
+    current = this_request()  # bound once (see its docstring): read up to four times here
     return (  # cheapest first: parsing the cookies is left for the requests every other test let through
-        request.method not in SAFE_METHODS
-        and not request.path.startswith(COOKIELESS_PREFIXES)
+        current.method not in SAFE_METHODS
+        and not current.path.startswith(COOKIELESS_PREFIXES)
         and bearer_token() is None
-        and bool(request.cookies)
+        and bool(current.cookies)
     )
 
 

@@ -19,12 +19,12 @@ import random
 import re
 import time
 
-from flask import Flask, Response, request
+from flask import Flask, Request, Response
 
 from ..accounts.clientip import in_networks, parse_ip, parse_network
 from ..telemetry import metrics
 from .accesslog import ROUTE_KEY, UNMATCHED
-from .common import core
+from .common import core, this_request
 
 REQUEST_ID_HEADER = "X-Request-Id"
 REQUEST_ID_KEY = "sls.request_id"
@@ -34,37 +34,43 @@ _ID_FORM = re.compile(r"[A-Za-z0-9._-]{1,64}")
 access_log = logging.getLogger("sls_server.access")
 
 
-def _from_trusted_proxy() -> bool:
+def _from_trusted_proxy(current: Request) -> bool:
     proxies = core().settings.trusted_proxies
-    if not proxies or not request.remote_addr:
+    if not proxies or not current.remote_addr:
         return False
     try:
-        peer = parse_ip(request.remote_addr)
+        peer = parse_ip(current.remote_addr)
     except ValueError:
         return False
     return in_networks(peer, [parse_network(cidr) for cidr in proxies])
 
 
-def request_id() -> str:
+def request_id(current: Request) -> str:
     """The id the proxy gave this request, if we trust the proxy and it is well formed; else a new one."""
-    given = request.headers.get(REQUEST_ID_HEADER, "")
-    if given and _ID_FORM.fullmatch(given) and _from_trusted_proxy():
+    given = current.headers.get(REQUEST_ID_HEADER, "")
+    if given and _ID_FORM.fullmatch(given) and _from_trusted_proxy(current):
         return given
     return f"{random.getrandbits(64):016x}"  # a handle to match lines by, not a secret: no system call
 
 
 def start() -> None:
-    request.environ[_STARTED_KEY] = time.perf_counter()
-    request.environ[REQUEST_ID_KEY] = request_id()
+    """The start time and the request id, in the WSGI environ (the request is bound once: see
+    :func:`~.common.this_request`)."""
+    current = this_request()
+    environ = current.environ
+    environ[_STARTED_KEY] = time.perf_counter()
+    environ[REQUEST_ID_KEY] = request_id(current)
 
 
 def finish(response: Response) -> Response:
-    started = request.environ.get(_STARTED_KEY)
+    current = this_request()  # bound once: this hook reads the request five times or more
+    environ = current.environ
+    started = environ.get(_STARTED_KEY)
     seconds = time.perf_counter() - started if isinstance(started, float) else 0.0
-    route = str(request.environ.get(ROUTE_KEY, UNMATCHED))
-    rid = str(request.environ.get(REQUEST_ID_KEY) or request_id())
+    route = str(environ.get(ROUTE_KEY, UNMATCHED))
+    rid = str(environ.get(REQUEST_ID_KEY) or request_id(current))
     response.headers[REQUEST_ID_HEADER] = rid
-    metrics.observe_request(route, request.method, response.status_code, seconds)
+    metrics.observe_request(route, current.method, response.status_code, seconds)
     if response.status_code == 503:  # only store_unavailable answers 503
         metrics.observe_redis_error("unavailable")
     if core().settings.log_format == "json":
@@ -72,7 +78,7 @@ def finish(response: Response) -> Response:
             "request",
             extra={
                 "request_id": rid,
-                "method": request.method,
+                "method": current.method,
                 "route": route,
                 "status": response.status_code,
                 "bytes": response.calculate_content_length(),

@@ -23,6 +23,7 @@ from pydantic_core import ErrorDetails, from_json
 
 from ..errors import InvalidRequest
 from ..shapes.common import refusal
+from .common import this_request
 from .json_provider import MAX_JSON_DEPTH, first_duplicate_key, nesting_exceeds
 
 Model = TypeVar("Model", bound=BaseModel)
@@ -71,10 +72,11 @@ MAX_ECHO_CHARS = 100
 def body(model: type[Model]) -> Model:
     """The request's JSON body as ``model``, or a 400 ``invalid_request`` naming the field (``body`` for a
     missing, undeclared, malformed or too deeply nested body, or one that is not an object)."""
-    raw = request.get_data(cache=True)
+    current = this_request()  # bound once: see its docstring
+    raw = current.get_data(cache=True)
     if not raw:
         raise InvalidRequest("a JSON object body is required", field="body")
-    if not request.is_json:
+    if not current.is_json:
         raise InvalidRequest("the body must be JSON, sent with Content-Type: application/json", field="body")
     if nesting_exceeds(raw):
         raise InvalidRequest(f"the body nests deeper than {MAX_JSON_DEPTH} levels", field="body")
