@@ -57,7 +57,7 @@
 
   function call(c, number) {
     const play = c.audio_url
-      ? SLS.el("button", { type: "button", class: "btn btn-dark btn-small", "data-testid": "call-play", "data-audio": c.audio_url, text: "▶ Play" })
+      ? SLS.el("button", { type: "button", class: "btn btn-dark btn-small", "data-testid": "call-play", "data-audio": c.audio_url, "data-focus-key": c.id, text: "▶ Play" })
       : SLS.el("span", { class: "muted", text: "(no audio on this server: read the transcript)" });
     return SLS.el("li", { class: "msg call", "data-testid": "call-entry" }, [
       SLS.el("p", { class: "msg-head" }, [SLS.el("strong", { text: "IBKR · voice callback" }), SLS.el("span", { class: "muted", text: when(c.at) })]),
@@ -85,7 +85,11 @@
     const json = JSON.stringify(items);
     if (drawn[key] === json) return;
     drawn[key] = json;
+    /* a keyboard user's focus on a control of the list (a call's Play) stays on it when the list is redrawn */
+    const focused = list.contains(document.activeElement) ? document.activeElement.dataset.focusKey : undefined;
     list.replaceChildren.apply(list, items.map(render));
+    const again = focused && list.querySelector("[data-focus-key='" + CSS.escape(focused) + "']");
+    if (again) again.focus();
     const empty = root.querySelector("[data-empty=" + name + "]");
     if (empty) empty.hidden = items.length > 0;
     const count = root.querySelector("[data-count=" + name + "]");

@@ -1,13 +1,17 @@
 """The phone buzzes: a text, a call or an IBKR Mobile notification arriving makes its handset shake for a
 moment (a trainer's audience sees it from the back of the room), or, where the viewer asked for reduced
-motion, light up without moving. Opening the page buzzes for nothing already there."""
+motion, light up without moving. Opening the page buzzes for nothing already there. And what arrives does
+not take a keyboard user's focus away."""
 
 from __future__ import annotations
 
 from typing import Any
 
+import pytest
 import requests
 from playwright.sync_api import expect
+
+from sls_server.sim import speech
 
 from .pages_kit import PASSWORD, World
 
@@ -51,3 +55,25 @@ def test_with_reduced_motion_the_frame_lights_up_instead_of_shaking(world: World
     page.emulate_media(reduced_motion="reduce")
     victim = _open_phone(world, page)
     assert _animation(victim) == "phone-glow"
+
+
+def test_a_keyboard_users_focus_on_play_survives_a_new_call(world: World, page: Any) -> None:
+    """A call arriving redraws the call log: the focus on a call's Play button fell to the top of the page."""
+    if not speech.available():
+        pytest.skip("espeak-ng not installed: calls have no Play button")
+    world.user("vera", phone="+15555550192")
+    world.device("vera", "voice")
+
+    def call_in() -> None:
+        body = {"username": "vera", "password": PASSWORD}
+        assert requests.post(world.url + "/api/v1/auth/login", json=body, timeout=10).status_code == 200
+
+    call_in()
+    page.goto(f"{world.url}/sim/phone/vera")
+    page.get_by_test_id("phone-tab-calls").click()
+    play = page.get_by_test_id("call-play")
+    expect(play).to_have_count(1)
+    play.focus()
+    call_in()
+    expect(play).to_have_count(2)  # the new call on top, drawn by the next poll
+    expect(play.nth(1)).to_be_focused()
