@@ -7,7 +7,7 @@ state change carries the page's CSRF token. Errors are JSON with the broker's se
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, get_args
 
 from flask import Response, jsonify, request
 from flask.typing import ResponseReturnValue
@@ -15,6 +15,7 @@ from flask.typing import ResponseReturnValue
 from devices.phone import Conditions, is_handset
 
 from ...errors import InvalidRequest, SlsError, UnknownDevice
+from ...shapes.devices import Platform
 from ...sim import speech
 from ...web.wording import explain
 from ..common import client_ip, core, now
@@ -23,6 +24,7 @@ from .kit import answers_json, require_browser_token
 from .simulators import authenticators, keypads, locked_out
 
 MAX_SHOWN = 20
+PLATFORMS: tuple[str, ...] = get_args(Platform)
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
@@ -275,8 +277,8 @@ def sim_ibkey_migrate(username: str) -> ResponseReturnValue:
     def migrate() -> dict[str, Any]:
         body = _body()
         platform = body.get("platform")
-        if platform not in ("android", "ios"):
-            raise InvalidRequest("platform must be android or ios", field="platform")
+        if platform not in PLATFORMS:  # the API's own declaration of the platforms (shapes.devices)
+            raise InvalidRequest(f"platform must be {' or '.join(PLATFORMS)}", field="platform")
         password = _text(body, "password", 1024) or ""
         user = core().users.get(username)
         return core().ibkey.migration.start(
