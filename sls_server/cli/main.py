@@ -29,6 +29,7 @@ from .demo import demo, world
 from .gateway_cmd import gateway
 from .gateway_state_cmd import gateway_state
 from .login_commands import answer, login, switch
+from .metrics_cmd import metrics
 from .phone_commands import phone
 from .respond import respond
 from .scenario_commands import scenario
@@ -52,6 +53,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "account",
             "sessions",
             "events",
+            "metrics",
             "clock",
             "state",
             "gateway-state",
@@ -138,6 +140,7 @@ for command in (
     account,
     sessions,
     events,
+    metrics,
     clock,
     wipe,
     openapi,

@@ -110,9 +110,7 @@ def test_version(runner: CliRunner) -> None:
 
 
 #: Operations outside /api/v1 that have no command of their own, and why.
-NO_COMMAND = {
-    ("get", "/metrics"): "Prometheus text for a scraper, not for people: curl $URL/metrics",
-}
+NO_COMMAND: dict[tuple[str, str], str] = {}
 
 
 def _routes_in(text: str) -> set[tuple[str, str]]:

@@ -1,0 +1,54 @@
+"""``sls metrics`` against a real ``sls serve``: the counters a login moved, read back through the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cli_world import DEMO_ENV, Demo, seeded
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def demo(sls_serve: Any, tmp_path: Path) -> Demo:
+    return seeded(sls_serve(workers=1, **DEMO_ENV), tmp_path / "cli-data")
+
+
+def attempts(demo: Demo) -> dict[tuple[str, str], float]:
+    return {
+        (s["labels"]["result"], s["labels"]["factor"]): s["value"]
+        for s in demo.json("metrics", "--name", "login_attempts")
+        if s["name"] == "sls_login_attempts_total"
+    }
+
+
+def test_a_login_shows_in_the_metrics(demo: Demo) -> None:
+    before = attempts(demo)
+    assert demo.json("login", "card-carl", "--auto")["state"] == "authenticated"
+    after = attempts(demo)
+    succeeded = [key for key in after if after[key] > before.get(key, 0.0)]
+    assert succeeded and all(result == "success" for result, _ in succeeded), after
+
+    shown = demo.ok("metrics").stdout
+    assert "sls_login_attempts_total" in shown and "sls_http_requests_total" in shown
+    assert "_bucket" not in shown  # buckets only with --json
+
+
+def test_name_filters_and_json_keeps_every_sample(demo: Demo) -> None:
+    every = demo.json("metrics")
+    assert any(s["name"].endswith("_bucket") for s in every)
+    assert {s["metric"] for s in every} >= {"sls_http_requests", "sls_http_request_duration_seconds"}
+    only = demo.json("metrics", "--name", "lockouts")
+    assert only == [s for s in every if "lockouts" in s["metric"]]
+
+
+def test_no_server_is_said_plainly(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from sls_server.cli.main import cli
+
+    env = {"SLS_DATA_DIR": str(tmp_path), "SLS_URL": "http://127.0.0.1:9", "SLS_ADMIN_TOKEN": ""}
+    result = CliRunner().invoke(cli, ["metrics"], env=env, prog_name="sls")
+    assert result.exit_code == 1 and "no server at http://127.0.0.1:9" in result.stderr
