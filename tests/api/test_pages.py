@@ -148,3 +148,22 @@ def test_the_trainer_feed_starts_from_its_backlog_for_a_cursor_redis_cannot_read
             assert _start_cursor() != given
     with app.test_request_context(headers={"Last-Event-ID": "1767225600000-3"}):
         assert _start_cursor() == "1767225600000-3"
+
+
+def test_a_refused_device_choice_is_read_with_the_device_group(
+    client: FlaskClient, alice: EnrolledUser, admin_headers: dict[str, str]
+) -> None:
+    """A screen reader on the device list hears why the choice was refused (WCAG 3.3.1): the alert
+    describes the radio group (not marked invalid: the group has no typed value)."""
+    added = client.post("/admin/v1/users/alice/devices", json={"type": "totp"}, headers=admin_headers)
+    assert added.status_code == 201, added.get_json()
+    path, token = start_page_login(client, alice)
+    chooser = client.get(path).get_data(as_text=True)
+    assert 'data-testid="factor-option-totp"' in chooser and "aria-describedby" not in chooser
+
+    refused = client.post(f"{path}/select", data={"device": "sms:nothing", "csrf_token": token})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and 'id="step-error"' in html
+    fieldset = re.search(r"<fieldset[^>]*>", html)
+    assert fieldset and 'aria-describedby="step-error"' in fieldset.group(0), html
+    assert "aria-invalid" not in fieldset.group(0)
