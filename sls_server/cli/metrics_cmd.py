@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from .admin_commands import admin_options, connect, server_errors
-from .output import CliError, print_json, print_renderable, table
+from .output import CliError, note, print_json, print_renderable, table
 
 #: Samples a person reading the table does not need: per-bucket counts and creation times.
 HIDDEN_SUFFIXES = ("_bucket", "_created")
@@ -76,4 +76,8 @@ def metrics(names: tuple[str, ...], url: str | None, admin_token: str | None, as
         for s in chosen
         if not s["name"].endswith(HIDDEN_SUFFIXES)
     ]
+    if not rows:  # a counter shows only once something was counted: say so rather than draw an empty table
+        wanted = " and ".join(repr(n) for n in names)
+        note(f"nothing counted yet{' with ' + wanted + ' in its name' if names else ''} on {client.url}")
+        return
     print_renderable(table(f"metrics of {client.url}", ["sample", "labels", "value"], rows, wrap=["labels"]))

@@ -25,6 +25,8 @@ def attempts(demo: Demo) -> dict[tuple[str, str], float]:
 
 
 def test_a_login_shows_in_the_metrics(demo: Demo) -> None:
+    nothing = demo.ok("metrics", "--name", "login_attempts")
+    assert nothing.stdout == "" and "nothing counted yet with 'login_attempts'" in nothing.stderr
     before = attempts(demo)
     assert demo.json("login", "card-carl", "--auto")["state"] == "authenticated"
     after = attempts(demo)
