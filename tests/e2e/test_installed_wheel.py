@@ -163,3 +163,27 @@ def test_the_readme_fixture_example_passes_through_the_installed_pytest_plugin(
     command = [venv / "bin" / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_portal.py"]
     out = run(command, project, clean_env)
     assert "1 passed" in out
+
+
+def test_a_project_with_its_own_scenarios_package_turns_the_plugin_off_as_the_readme_says(
+    venv: Path, project: Path, clean_env: dict[str, str]
+) -> None:
+    """The installed top-level ``scenarios`` hides a project's own (the README says so, and how to live
+    with it while the names stay): with the plugin loaded, the project's tests do not import; with it off,
+    they do. Once the package's names are its own, the first half fails: drop it then."""
+    (project / "scenarios").mkdir()
+    (project / "scenarios" / "__init__.py").write_text("")
+    (project / "scenarios" / "test_checkout.py").write_text("def test_checkout():\n    pass\n")
+    pytest_in_venv = [venv / "bin" / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+
+    clash = subprocess.run(
+        [str(p) for p in pytest_in_venv],
+        cwd=project,
+        env=clean_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert clash.returncode != 0 and "No module named 'scenarios" in clash.stdout + clash.stderr
+    (project / "pytest.ini").write_text("[pytest]\naddopts = -p no:sls_emulator\n")
+    assert "1 passed" in run(pytest_in_venv, project, clean_env)
