@@ -1,13 +1,15 @@
 """The package as a user gets it: ``pip install sls-emulator`` into their own project, no checkout anywhere.
 
 The sdist is built from this checkout, the wheel from that sdist alone (what a user's pip does with an
-sdist), with the build dependencies already installed (``--no-build-isolation``: no network). The wheel must
+sdist), by setuptools' backend in this environment (as ``pip wheel --no-build-isolation`` would: no network,
+so the build requirements must be installed: the test extra lists them). The wheel must
 hold every file of the source packages: every module, and every file the code reads at run time (the Lua
 scripts, templates, static files, the scenario schema, template and library, the data files). Then it is
 installed with ``--no-deps`` into a fresh venv that borrows this environment's dependencies (a ``.pth``
 line per site folder: not its ``.pth`` files, so an editable install of this checkout stays out), and, from
 a folder with no checkout, ``sls --help``, a library scenario in-process (embedded Redis, Lua, schema) and
-the README's pytest-fixture example through the ``pytest11`` entry point must all work from that venv.
+the README's pytest-fixture example through the ``pytest11`` entry point must all work from that venv; and
+the README's word on the top-level names (a project's own ``scenarios`` package) holds.
 """
 
 from __future__ import annotations
