@@ -18,6 +18,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from gunicorn import version_info as gunicorn_version
+
 from sls_server.cli.gunicorn_app import ACCESS_LOG_FORMAT
 from sls_server.store.embedded import free_port
 
@@ -58,9 +60,11 @@ def wait_ready(server: Server, timeout_s: float = 60.0) -> float:
     )
 
 
-def _spawn(command: list[str], env: dict[str, str], log_path: Path) -> subprocess.Popen[bytes]:
+def _spawn(
+    command: list[str], env: dict[str, str], log_path: Path, cwd: Path | None = None
+) -> subprocess.Popen[bytes]:
     with log_path.open("wb") as log:
-        return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+        return subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, cwd=cwd)
 
 
 def start_sls(
@@ -93,8 +97,11 @@ def start_baseline(workdir: Path, *, workers: int, threads: int, redis_url: str)
     """The bare Flask app of :mod:`bench.baseline` under gunicorn, as ``sls serve`` runs its workers."""
     port = free_port()
     env = {**os.environ, "BENCH_REDIS_URL": redis_url}
+    # Run in workdir, with -P: the caller's working folder must not reach sys.path, where a bench/ of the
+    # caller's own would shadow this package (`sls bench` in such a project found no bench.baseline).
+    # python -m puts the working folder first, and so does gunicorn (its chdir, before it reads --chdir).
     command = [
-        sys.executable, "-m", "gunicorn",
+        sys.executable, "-P", "-m", "gunicorn",
         "--bind", f"127.0.0.1:{port}",
         "--workers", str(workers),
         "--threads", str(threads),
@@ -107,8 +114,13 @@ def start_baseline(workdir: Path, *, workers: int, threads: int, redis_url: str)
         "--error-logfile", "-",
         "bench.baseline:create_app()",
     ]  # fmt: skip
+    # as `sls serve`: no shared ~/.gunicorn/gunicorn.ctl (gunicorn 25 added it, and the flag)
+    if gunicorn_version >= (25,):
+        command.insert(-1, "--no-control-socket")
     server = Server(
-        _spawn(command, env, workdir / "baseline.log"), f"http://127.0.0.1:{port}", workdir / "baseline.log"
+        _spawn(command, env, workdir / "baseline.log", cwd=workdir),
+        f"http://127.0.0.1:{port}",
+        workdir / "baseline.log",
     )
     wait_ready(server)
     return server

@@ -121,15 +121,24 @@ def bench(
     try:
         if lockout:
             from bench.lockout import FloodOptions, render, run_flood
-
+        else:
+            from bench.report import render
+            from bench.run import Options, run
+    except ImportError as exc:
+        # the bench package is in the wheel: what hides it is another one of that name in its place
+        raise CliError(
+            f"cannot import the bench package sls-emulator installs ({exc}): another package named bench "
+            "shadows it (a bench/ folder or bench.py on PYTHONPATH) or has overwritten it (another "
+            "distribution's top-level bench; pip install --force-reinstall --no-deps sls-emulator)",
+            EXIT_USAGE,
+        ) from None
+    try:
+        if lockout:
             report = run_flood(
                 FloodOptions(accounts, attempts, threshold, processes, clients, workers, threads, redis_url),
                 progress,
             )
         else:
-            from bench.report import render
-            from bench.run import Options, run
-
             report = run(
                 Options(
                     workers,
@@ -145,10 +154,6 @@ def bench(
                 ),
                 progress,
             )
-    except ImportError as exc:
-        raise CliError(
-            f"the bench package is missing ({exc}); install sls-emulator from its source", EXIT_USAGE
-        ) from None
     except RuntimeError as exc:
         raise CliError(str(exc)) from None
     if as_json:

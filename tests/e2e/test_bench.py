@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import urllib.request
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -14,6 +16,7 @@ from cluster.topology import LocalCluster
 
 from bench.flow import STEPS
 from bench.run import Options, run
+from bench.servers import start_baseline
 from sls_server.cli.main import cli
 
 pytestmark = pytest.mark.e2e
@@ -102,3 +105,29 @@ def test_the_step_cost_measures_both_apps_step_by_step_and_names_the_parts() -> 
     assert app_trips["flow"] == sum(app_trips[step] for step in STEPS) and app_trips["login"] >= 2
     assert all(report["redis_cpu_us_per_flow"][name] > 0 for name in ("app", "baseline"))
     assert len(report["profile"]["top"]) == 5 and report["profile"]["flows"] == 10
+
+
+def test_the_baseline_starts_in_a_project_that_has_a_bench_package_of_its_own(
+    redis_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`sls bench` run in a user's project whose own bench/ (a common name) would shadow this package: the
+    baseline's gunicorn put the working folder first on sys.path and found no ``bench.baseline`` there.
+    Nor does it leave gunicorn's control socket in the user's home, as `sls serve` does not."""
+    project = tmp_path / "project"
+    (project / "bench").mkdir(parents=True)
+    # the project's own package leaves a mark when imported (an editable install's finder would still find
+    # bench.baseline behind it, so the mark, not the start-up, is what tells)
+    mark = 'from pathlib import Path\n\nPath(__file__).with_name("imported").touch()\n'
+    (project / "bench" / "__init__.py").write_text(f'"""the project\'s own benchmarks"""\n{mark}')
+    monkeypatch.chdir(project)
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+
+    server = start_baseline(workdir, workers=1, threads=1, redis_url=redis_url)
+    try:
+        with urllib.request.urlopen(f"{server.url}/readyz", timeout=5) as answer:
+            assert answer.status == 200
+    finally:
+        server.stop()
+    assert not (project / "bench" / "imported").exists()
+    assert "Control socket" not in server.log_path.read_text()

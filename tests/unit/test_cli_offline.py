@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import socket
 import stat
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -132,3 +133,13 @@ def test_kept_logins_are_private_and_per_server(runner: CliRunner, tmp_path: Pat
     result = sls(runner, "whoami", "--url", "http://c:3")
     assert result.exit_code == 2
     assert_one_line_error(result, "no login kept", "sls login")
+
+
+def test_sls_bench_names_what_hides_its_package(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bench package ships in the wheel, so when it cannot be imported another package named bench is in
+    its place (a project's bench/ on PYTHONPATH, another distribution's top-level bench): the error said to
+    install from the source, which cannot help."""
+    monkeypatch.setitem(sys.modules, "bench.run", None)  # importing it now fails, as a shadowed bench would
+    result = sls(runner, "bench", "--duration", "1", "--seed-users", "0")
+    assert result.exit_code == 2
+    assert_one_line_error(result, "bench.run", "another package named bench", "--force-reinstall")
