@@ -7,9 +7,9 @@ FROM python:3.11-slim AS build
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY sls_server ./sls_server
-COPY devices ./devices
-COPY scenarios ./scenarios
-COPY bench ./bench
+COPY sls_devices ./sls_devices
+COPY sls_scenarios ./sls_scenarios
+COPY sls_bench ./sls_bench
 RUN pip install --no-cache-dir --prefix=/install .
 
 FROM python:3.11-slim

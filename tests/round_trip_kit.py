@@ -9,7 +9,7 @@ from typing import Any
 from conftest import EnrolledUser
 from redis.cluster import RedisCluster
 
-from bench.redis_stats import client_reads
+from sls_bench.redis_stats import client_reads
 from sls_server.store import connect
 
 #: Round trips per step, in a process that has seen the user before (``store/hints.py``: it knows their
@@ -30,7 +30,7 @@ CLUSTER_CEILING = {"login": 9, "verify": 5, "session": 1, "tickle": 1, "logout":
 
 def reads_by_server(observer: Any) -> dict[str, int]:
     """Each server's reads from its clients so far (a Cluster's per master), from one ``INFO all`` each
-    (``bench.redis_stats.client_reads``: its replicas' acknowledgements left out), which costs one read on
+    (``sls_bench.redis_stats.client_reads``: its replicas' acknowledgements left out), which costs one read on
     each server itself: :func:`own_reads`."""
     if isinstance(observer, RedisCluster):
         found = observer.info("all", target_nodes=RedisCluster.PRIMARIES)

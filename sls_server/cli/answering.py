@@ -19,8 +19,8 @@ import dataclasses
 import time
 from typing import Any
 
-from devices.dscplus import expected_response, hash_pin
-from devices.totp import TotpApp
+from sls_devices.dscplus import expected_response, hash_pin
+from sls_devices.totp import TotpApp
 
 from .admin_client import AdminClient, ApiError, segment
 from .demo_world import World

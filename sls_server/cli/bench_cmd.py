@@ -120,15 +120,15 @@ def bench(
     progress = (lambda text: note(text)) if as_json else (lambda text: note(f"... {text}"))
     try:
         if lockout:
-            from bench.lockout import FloodOptions, render, run_flood
+            from sls_bench.lockout import FloodOptions, render, run_flood
         else:
-            from bench.report import render
-            from bench.run import Options, run
+            from sls_bench.report import render
+            from sls_bench.run import Options, run
     except ImportError as exc:
         # the bench package is in the wheel: what hides it is another one of that name in its place
         raise CliError(
             f"cannot import the bench package sls-emulator installs ({exc}): another package named bench "
-            "shadows it (a bench/ folder or bench.py on PYTHONPATH) or has overwritten it (another "
+            "shadows it (a sls_bench/ folder or sls_bench.py on PYTHONPATH) or has overwritten it (another "
             "distribution's top-level bench; pip install --force-reinstall --no-deps sls-emulator)",
             EXIT_USAGE,
         ) from None

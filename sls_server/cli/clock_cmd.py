@@ -12,8 +12,9 @@ from .output import EXIT_USAGE, CliError, fields_table, print_json, print_render
 
 
 def parse_duration(text: str) -> int:
-    """``--advance``'s value, by the grammar a scenario's ``advance_clock`` shares (``scenarios.values``)."""
-    from scenarios.values import duration_seconds
+    """``--advance``'s value, by the grammar a scenario's ``advance_clock`` shares
+    (``sls_scenarios.values``)."""
+    from sls_scenarios.values import duration_seconds
 
     try:
         return duration_seconds(text)

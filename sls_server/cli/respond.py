@@ -6,7 +6,7 @@ import re
 
 import click
 
-from devices.dscplus import DSCPLUS_SUITE, KEY_LENGTH, InvalidPin, expected_response, hash_pin
+from sls_devices.dscplus import DSCPLUS_SUITE, KEY_LENGTH, InvalidPin, expected_response, hash_pin
 
 from .output import EXIT_USAGE, CliError, print_json, print_renderable
 

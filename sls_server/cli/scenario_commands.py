@@ -19,7 +19,7 @@ from .output import EXIT_FAILED, EXIT_USAGE, CliError, err, out, print_json, tab
 def _files(targets: tuple[str, ...], everything: bool) -> list[Path]:
     """The files named; a usage error when they are none (an empty folder, or only misnamed files), so a
     run or a validation of nothing can never look like a green one."""
-    from scenarios.loader import nothing_found, resolve
+    from sls_scenarios.loader import nothing_found, resolve
 
     if not targets and not everything:
         raise CliError("name scenarios (files, folders or library names) or give --all", EXIT_USAGE)
@@ -35,7 +35,7 @@ def _files(targets: tuple[str, ...], everything: bool) -> list[Path]:
 def _tagged(files: list[Path], tags: tuple[str, ...]) -> list[Path]:
     """The files with one of ``tags``, and every file that does not load: its tags cannot be read, and a
     broken file is reported as an error case, as without ``--tag``, never filtered out of sight."""
-    from scenarios.loader import ScenarioInvalid, load
+    from sls_scenarios.loader import ScenarioInvalid, load
 
     kept = []
     for file in files:
@@ -51,7 +51,7 @@ def _tagged(files: list[Path], tags: tuple[str, ...]) -> list[Path]:
 
 def _unique_names(files: list[Path]) -> None:
     """Refuse a run in which two files share a scenario name (reports and JUnit could not tell them apart)."""
-    from scenarios.loader import ScenarioInvalid, duplicate_names, load
+    from sls_scenarios.loader import ScenarioInvalid, duplicate_names, load
 
     loaded = []
     for file in files:
@@ -65,7 +65,7 @@ def _unique_names(files: list[Path]) -> None:
 
 
 def _load_all(files: list[Path]) -> list[Any]:
-    from scenarios.loader import ScenarioInvalid, load
+    from sls_scenarios.loader import ScenarioInvalid, load
 
     try:
         return [load(file) for file in files]
@@ -82,7 +82,7 @@ def _console(*, stderr: bool = False) -> Any:
 
 
 def _pace(value: str | None) -> float | None:
-    from scenarios.demo import parse_pace
+    from sls_scenarios.demo import parse_pace
 
     try:
         return parse_pace(value)
@@ -108,7 +108,7 @@ def scenario() -> None:
 
     \b
     A scenario sets up a world (users, devices, phones, the clock), then takes steps over the HTTP API
-    as the user, an attacker and the broker, and checks what happens. See scenarios/REFERENCE.md.
+    as the user, an attacker and the broker, and checks what happens. See sls_scenarios/REFERENCE.md.
     """
 
 
@@ -160,8 +160,8 @@ def run(
       sls scenario run my-tests/ --junit report.xml   # every *.scenario.yaml in a folder, for CI
       sls scenario run --all --server http://127.0.0.1:8000 --admin-token "$TOKEN" --json
     """
-    from scenarios.batch import run_batch
-    from scenarios.targets import TargetError
+    from sls_scenarios.batch import run_batch
+    from sls_scenarios.targets import TargetError
 
     files = _files(targets, everything)
     if tags:
@@ -242,7 +242,7 @@ def new(name: str, folder: Path, force: bool, as_json: bool) -> None:
     Example:
       sls scenario new my-login-check && sls scenario run my-login-check.scenario.yaml
     """
-    from scenarios.loader import new_file
+    from sls_scenarios.loader import new_file
 
     try:
         target = new_file(name, folder, force=force)
@@ -269,8 +269,8 @@ def validate(targets: tuple[str, ...], everything: bool, as_json: bool) -> None:
       sls scenario validate my-tests/*.scenario.yaml
       sls scenario validate --all --json
     """
-    from scenarios.batch import print_problems
-    from scenarios.loader import check_files
+    from sls_scenarios.batch import print_problems
+    from sls_scenarios.loader import check_files
 
     checked = check_files(_files(targets, everything))
     if as_json:
@@ -303,9 +303,9 @@ def demo(
       sls scenario demo phishing-relay               # Enter moves on after each narration
       sls scenario demo push-bombing --pace 3s       # hands-free
     """
-    from scenarios.demo import run_demo
-    from scenarios.server import ServerFailed
-    from scenarios.targets import TargetError
+    from sls_scenarios.demo import run_demo
+    from sls_scenarios.server import ServerFailed
+    from sls_scenarios.targets import TargetError
 
     (found,) = _load_all(_files((name,), False))
     try:
@@ -326,11 +326,11 @@ def reference(as_json: bool) -> None:
 
     \b
     Examples:
-      sls scenario reference > scenarios/REFERENCE.md
+      sls scenario reference > sls_scenarios/REFERENCE.md
       sls scenario reference --json > scenario.schema.json    # for an editor's YAML support
     """
-    from scenarios.reference import markdown
-    from scenarios.schema import schema
+    from sls_scenarios.reference import markdown
+    from sls_scenarios.schema import schema
 
     if as_json:
         print_json(schema())

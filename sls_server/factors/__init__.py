@@ -2,7 +2,7 @@
 
 A factor enrols a device (what it stores, what it hands out once), begins a login step on it (the
 prompt the page shows and what the transaction must remember) and checks an answer. Adding an
-authenticator is one module here (and its model in ``devices/``) plus one line in ``wiring.build_core``.
+authenticator is one module here (and its model in ``sls_devices/``) plus one line in ``wiring.build_core``.
 
 May import devices (the algorithms), store, events, errors, config and ``sim.phones`` (the carrier that
 delivers codes); never Flask, auth, accounts or http.
@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from devices.phone import mask_number
+from sls_devices.phone import mask_number
 
 from ..store.records import DeviceChanges, DeviceRecord, LoginTxn, PromptFields
 from .errors import UnsupportedDeviceType

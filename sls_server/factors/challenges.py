@@ -8,7 +8,7 @@ draw thousands of challenges a minute by switching factors, to wear out a card's
 fish for a challenge they hold a recorded response to.
 
 **Memory.** A card remembers the last ``SLS_CHALLENGE_HISTORY`` (100,000) challenges it was given, by their
-encoded bytes (RFC 6287 encodes "1" like "16": ``devices.ocra.encoded_question_key``), and is never given
+encoded bytes (RFC 6287 encodes "1" like "16": ``sls_devices.ocra.encoded_question_key``), and is never given
 one it remembers or an alias of it; older ones are forgotten, oldest first
 (``store/lua/claim_challenge.lua``). About 100 bytes each in Redis: at most ~10 MB for a card driven at the
 limit for a month, a few hundred bytes a day for a card in normal use. (The record used to grow without
@@ -35,7 +35,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from devices.ocra import OcraSuite, encoded_question_key
+from sls_devices.ocra import OcraSuite, encoded_question_key
 
 from ..config import Settings
 from ..events import EventLog

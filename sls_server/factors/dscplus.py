@@ -1,6 +1,6 @@
 """The Digital Security Card+ as a factor: enrol a card, give it fresh challenges, check its responses.
 
-The server verifies by running the same algorithm as the card (``devices.dscplus``) on the key and PIN
+The server verifies by running the same algorithm as the card (``sls_devices.dscplus``) on the key and PIN
 hash it keeps sealed. Challenges come from :class:`~.challenges.ChallengeIssuer`: limited per card and per
 user, never one the card remembers, tracked by their *encoded* bytes (RFC 6287's numeric encoding makes "1"
 and "16" alike, so tracking the digits would let an alias slip by); why a bounded memory is safe is there.
@@ -15,8 +15,8 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from devices.dscplus import DSCPLUS_SUITE, CardState, DscPlusCard, InvalidPin, expected_response
-from devices.ocra import OcraSuite
+from sls_devices.dscplus import DSCPLUS_SUITE, CardState, DscPlusCard, InvalidPin, expected_response
+from sls_devices.ocra import OcraSuite
 
 from ..errors import InvalidRequest
 from ..secretbox import SecretBox

@@ -21,7 +21,7 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from devices.phone import mask_number, security_code_text, voice_transcript
+from sls_devices.phone import mask_number, security_code_text, voice_transcript
 
 from ..errors import InvalidRequest
 from ..secretbox import SealError, SecretBox

@@ -17,8 +17,8 @@ from typing import Any
 
 import segno
 
-from devices.otp import hotp, time_step
-from devices.totp import DEFAULT_ISSUER, DIGITS, KEY_BYTES, MAX_PERIOD, MIN_PERIOD, TotpApp
+from sls_devices.otp import hotp, time_step
+from sls_devices.totp import DEFAULT_ISSUER, DIGITS, KEY_BYTES, MAX_PERIOD, MIN_PERIOD, TotpApp
 
 from ..errors import InvalidRequest
 from ..secretbox import SecretBox

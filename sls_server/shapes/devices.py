@@ -8,7 +8,7 @@ from typing_extensions import TypedDict
 from ..errors import InvalidRequest
 from .common import DeviceId, DeviceRef, FactorType, Label, Masked, Refusal, Request, UnixTime, Username
 
-#: What a TOTP app may be provisioned with (``devices.totp``): digits, hash, seconds per code.
+#: What a TOTP app may be provisioned with (``sls_devices.totp``): digits, hash, seconds per code.
 TotpDigits = Literal[6, 8]
 TotpAlgorithm = Literal["sha1", "sha256", "sha512"]
 TOTP_MIN_PERIOD = 15

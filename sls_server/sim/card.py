@@ -1,6 +1,6 @@
 """The user's side of the world: a person holding a DSC+ card and keying in PIN and challenge.
 
-The card model (``devices.dscplus``) decides; this module loads its state, lets it run, and writes back
+The card model (``sls_devices.dscplus``) decides; this module loads its state, lets it run, and writes back
 the counters it changed with compare-and-set, so two hands on one card cannot lose a wrong PIN.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from devices.dscplus import CardError, CardLocked, DscPlusCard, WrongPin
+from sls_devices.dscplus import CardError, CardLocked, DscPlusCard, WrongPin
 
 from ..accounts.devices import DeviceService
 from ..errors import InvalidRequest, UnknownDevice

@@ -1,4 +1,4 @@
-"""The DSC+ card as the simulator page draws it: key by key, driven by ``devices.dscplus_keypad``.
+"""The DSC+ card as the simulator page draws it: key by key, driven by ``sls_devices.dscplus_keypad``.
 
 Between two presses the keypad's state (the mode the display is in, the digits keyed so far and, once
 accepted, the PIN) travels with the page as a sealed token: AES-GCM under a key of its own, bound to the
@@ -17,8 +17,8 @@ import hmac
 import json
 from typing import Any
 
-from devices.dscplus import DscPlusCard
-from devices.dscplus_keypad import KEYS, DscPlusKeypad
+from sls_devices.dscplus import DscPlusCard
+from sls_devices.dscplus_keypad import KEYS, DscPlusKeypad
 
 from ..accounts.devices import DeviceService
 from ..errors import InvalidRequest, UnknownDevice

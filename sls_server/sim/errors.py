@@ -1,7 +1,7 @@
 """What the simulated user's side refuses: the card's keypad, the IB Key app, phones, speech.
 
-The device models' own exceptions (``devices.dscplus.WrongPin``, ``devices.ibkey.AppLocked``...) are the
-devices' words; these are what the server tells the client about them, named so they never collide.
+The device models' own exceptions (``sls_devices.dscplus.WrongPin``, ``sls_devices.ibkey.AppLocked``...)
+are the devices' words; these are what the server tells the client about them, named so they never collide.
 Named and placed by the rule in CONTRIBUTING.md ("Errors"); the hierarchy is ``sls_server.errors``.
 """
 

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from devices.phone import notice_text
+from sls_devices.phone import notice_text
 
 from ..store import Store
 from .phones import PhoneService

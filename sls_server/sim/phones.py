@@ -1,6 +1,6 @@
 """Delivering texts and voice calls to simulated phones, as a carrier would.
 
-Where a message lands is decided by ``devices.phone`` from the number's conditions (blocked SMS, delay,
+Where a message lands is decided by ``sls_devices.phone`` from the number's conditions (blocked SMS, delay,
 roaming, a SIM swapped to another handset); this service stores it in that handset's inbox or call log and
 records the event, which never carries the code itself. Sending is rate-limited per account and per
 number, because each text costs money and each one is another chance for an attacker (ASVS 2.4.1).
@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from devices.phone import SENDER, Conditions, mask_number, parse_code, route_call, route_sms
+from sls_devices.phone import SENDER, Conditions, mask_number, parse_code, route_call, route_sms
 
 from ..events import EventLog
 from ..store import Store
@@ -21,7 +21,7 @@ from .errors import SendLimited
 
 
 def conditions_from_record(record: PhoneConditions) -> Conditions:
-    """The network model's conditions (``devices.phone``) from what the store keeps."""
+    """The network model's conditions (``sls_devices.phone``) from what the store keeps."""
     return Conditions(
         carrier_blocks_sms=record.carrier_blocks_sms,
         roaming=record.roaming,

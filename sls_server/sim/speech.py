@@ -1,6 +1,6 @@
 """Voice callbacks as sound: the transcript spoken by ``espeak-ng``, when the machine has it.
 
-This is I/O (a child process), so it lives here and not in ``devices/``. The child gets a fixed argv and
+This is I/O (a child process), so it lives here and not in ``sls_devices/``. The child gets a fixed argv and
 the text on stdin: no shell, nothing from the request in the command line, and a timeout. Where
 ``espeak-ng`` is not installed the route says so (404 ``audio_unavailable``); the transcript is always
 there to read instead.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import EnrolledUser
 
-from devices.ocra import encoded_question_key
+from sls_devices.ocra import encoded_question_key
 
 
 def _respond(user: EnrolledUser, pin: str, challenge: str = "123456"):

@@ -10,7 +10,7 @@ from conftest import ADMIN_TOKEN, EnrolledUser, move_clock
 from flask.testing import FlaskClient
 from ibkey_world import World
 
-from devices.ocra import encoded_question_key
+from sls_devices.ocra import encoded_question_key
 from sls_server import create_app
 from sls_server.store import Store
 
@@ -137,7 +137,7 @@ def test_a_record_kept_before_the_bound_is_carried_over(redis_url: str) -> None:
 def test_racing_issues_never_pass_the_limit(app_config: dict[str, Any], redis_url: str) -> None:
     from concurrent.futures import ThreadPoolExecutor
 
-    from devices.ocra import OcraSuite
+    from sls_devices.ocra import OcraSuite
     from sls_server.factors import Begin
     from sls_server.factors.errors import ChallengeLimited
 

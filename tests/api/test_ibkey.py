@@ -213,7 +213,7 @@ def test_verify_identity_by_push_approval(world: World) -> None:
 
 def test_server_checks_the_signature_over_this_transaction(world: World, app: Flask) -> None:
     """The server's own check, called directly: only the phone's key over this very transaction passes."""
-    from devices import ibkey
+    from sls_devices import ibkey
 
     world.user("alice")
     phone = world.activated("alice", "android")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from conftest import EnrolledUser, move_clock
 from freezegun import freeze_time
 
-from devices.ocra import ocra
+from sls_devices.ocra import ocra
 
 
 def test_full_flow_password_challenge_card_response_session(alice: EnrolledUser) -> None:

@@ -15,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from phone_world import MASKED, PHONE, Phone, fresh_code, sam_phone  # noqa: F401 - sam_phone: "sam"
 
-from devices.phone import DIGIT_WORDS
+from sls_devices.phone import DIGIT_WORDS
 from sls_server import create_app
 from sls_server.store import connect, keys
 

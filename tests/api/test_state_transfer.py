@@ -10,7 +10,7 @@ from typing import Any
 from flask.testing import FlaskClient
 from ibkey_world import UNLOCK, World, push_login
 
-from devices.dscplus import expected_response
+from sls_devices.dscplus import expected_response
 from sls_server import create_app
 from sls_server.store import connect
 

@@ -14,9 +14,9 @@ import pytest
 from click.testing import CliRunner
 from cluster.topology import LocalCluster
 
-from bench.flow import STEPS
-from bench.run import Options, run
-from bench.servers import start_baseline
+from sls_bench.flow import STEPS
+from sls_bench.run import Options, run
+from sls_bench.servers import start_baseline
 from sls_server.cli.main import cli
 
 pytestmark = pytest.mark.e2e
@@ -80,8 +80,8 @@ def test_the_lockout_mode_reports_exact_locks_as_json() -> None:
 
 
 def test_the_step_cost_measures_both_apps_step_by_step_and_names_the_parts() -> None:
-    """``bench/step_cost.py`` in its own process: its ``--budget`` patches functions for good."""
-    command = [sys.executable, "-m", "bench.step_cost", "--flows", "20", "--blocks", "2", "--budget"]
+    """``sls_bench/step_cost.py`` in its own process: its ``--budget`` patches functions for good."""
+    command = [sys.executable, "-m", "sls_bench.step_cost", "--flows", "20", "--blocks", "2", "--budget"]
     done = subprocess.run(
         [*command, "--profile", "5", "--json"],
         capture_output=True,
@@ -111,12 +111,12 @@ def test_the_baseline_starts_in_a_project_that_has_a_bench_package_of_its_own(
     redis_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """`sls bench` run in a user's project whose own bench/ (a common name) would shadow this package: the
-    baseline's gunicorn put the working folder first on sys.path and found no ``bench.baseline`` there.
+    baseline's gunicorn put the working folder first on sys.path and found no ``sls_bench.baseline`` there.
     Nor does it leave gunicorn's control socket in the user's home, as `sls serve` does not."""
     project = tmp_path / "project"
     (project / "bench").mkdir(parents=True)
     # the project's own package leaves a mark when imported (an editable install's finder would still find
-    # bench.baseline behind it, so the mark, not the start-up, is what tells)
+    # sls_bench.baseline behind it, so the mark, not the start-up, is what tells)
     mark = 'from pathlib import Path\n\nPath(__file__).with_name("imported").touch()\n'
     (project / "bench" / "__init__.py").write_text(f'"""the project\'s own benchmarks"""\n{mark}')
     monkeypatch.chdir(project)

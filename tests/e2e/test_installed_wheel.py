@@ -9,7 +9,7 @@ installed with ``--no-deps`` into a fresh venv that borrows this environment's d
 line per site folder: not its ``.pth`` files, so an editable install of this checkout stays out), and, from
 a folder with no checkout, ``sls --help``, a library scenario in-process (embedded Redis, Lua, schema) and
 the README's pytest-fixture example through the ``pytest11`` entry point must all work from that venv; and
-the README's word on the top-level names (a project's own ``scenarios`` package) holds.
+a project's own ``devices``, ``scenarios`` and ``bench`` packages stay its own beside them.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from packaging.requirements import Requirement
 pytestmark = pytest.mark.e2e
 ROOT = Path(__file__).parents[2]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
-#: the top-level packages the wheel installs: sls_server, devices, scenarios, bench
+#: the top-level packages the wheel installs: sls_server, sls_devices, sls_scenarios, sls_bench
 PACKAGES = [name.rstrip("*") for name in PYPROJECT["tool"]["setuptools"]["packages"]["find"]["include"]]
 README = (ROOT / "README.md").read_text()
 FIXTURE_EXAMPLE = README.split("### For integration developers", 1)[1].split("\n```python\n", 1)[1]
@@ -132,10 +132,10 @@ def test_the_wheel_built_from_the_sdist_holds_every_file_of_the_packages(wheel: 
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = source_files()
     # the list is the source tree's own, so a new Lua script, template or scenario is counted the day it lands
-    assert {"sls_server/store/lua/login_verify.lua", "scenarios/scenario.schema.json"} <= expected
+    assert {"sls_server/store/lua/login_verify.lua", "sls_scenarios/scenario.schema.json"} <= expected
     assert any(name.startswith("sls_server/web/templates/") for name in expected)
     assert any(name.startswith("sls_server/web/static/") for name in expected)
-    assert any(name.startswith("scenarios/library/") for name in expected)
+    assert any(name.startswith("sls_scenarios/library/") for name in expected)
     assert sorted(expected - names) == []
     metadata = next(name for name in names if name.endswith(".dist-info/entry_points.txt"))
     entry_points = zipfile.ZipFile(wheel).read(metadata).decode()
@@ -167,25 +167,22 @@ def test_the_readme_fixture_example_passes_through_the_installed_pytest_plugin(
     assert "1 passed" in out
 
 
-def test_a_project_with_its_own_scenarios_package_turns_the_plugin_off_as_the_readme_says(
+def test_a_project_with_its_own_devices_scenarios_and_bench_packages_keeps_them(
     venv: Path, project: Path, clean_env: dict[str, str]
 ) -> None:
-    """The installed top-level ``scenarios`` hides a project's own (the README says so, and how to live
-    with it while the names stay): with the plugin loaded, the project's tests do not import; with it off,
-    they do. Once the package's names are its own, the first half fails: drop it then."""
-    (project / "scenarios").mkdir()
-    (project / "scenarios" / "__init__.py").write_text("")
-    (project / "scenarios" / "test_checkout.py").write_text("def test_checkout():\n    pass\n")
-    pytest_in_venv = [venv / "bin" / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider"]
-
-    clash = subprocess.run(
-        [str(p) for p in pytest_in_venv],
-        cwd=project,
-        env=clean_env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    """The installed packages are named ``sls_*``, so a project's own ``devices``, ``scenarios`` and ``bench``
+    (common names) are its own: its tests import them beside the loaded plugin, and the emulator's fixture
+    works in the same run. Under the old names the plugin's ``scenarios`` hid the project's, and its tests
+    did not import."""
+    for name in ("devices", "scenarios", "bench"):
+        (project / name).mkdir()
+        (project / name / "__init__.py").write_text(f"OWNER = 'project {name}'\n")
+    (project / "scenarios" / "test_checkout.py").write_text(
+        "import bench, devices, scenarios\n\n\ndef test_checkout():\n"
+        "    assert (bench.OWNER, devices.OWNER, scenarios.OWNER) == "
+        "('project bench', 'project devices', 'project scenarios')\n"
     )
-    assert clash.returncode != 0 and "No module named 'scenarios" in clash.stdout + clash.stderr
-    (project / "pytest.ini").write_text("[pytest]\naddopts = -p no:sls_emulator\n")
-    assert "1 passed" in run(pytest_in_venv, project, clean_env)
+    (project / "test_portal.py").write_text(FIXTURE_EXAMPLE)
+    (project / "pytest.ini").write_text("[pytest]\npythonpath = .\n")
+    command = [venv / "bin" / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+    assert "2 passed" in run(command, project, clean_env)

@@ -8,7 +8,7 @@ import pytest
 import requests
 from conftest import ADMIN_TOKEN
 
-from bench.lockout import flood, problems, scraped
+from sls_bench.lockout import flood, problems, scraped
 
 pytestmark = pytest.mark.e2e
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from scenarios.loader import library_files
-from scenarios.reference import markdown
+from sls_scenarios.loader import library_files
+from sls_scenarios.reference import markdown
 from sls_server.cli.main import cli
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from freezegun import freeze_time
 
-from scenarios.loader import library_dir, library_files, load
-from scenarios.runner import Runner
-from scenarios.targets import InProcessTarget
+from sls_scenarios.loader import library_dir, library_files, load
+from sls_scenarios.runner import Runner
+from sls_scenarios.targets import InProcessTarget
 
 DEFAULT_CLOCK = 1_893_488_400  # setup.clock's default, 2030-01-01T09:00:00Z
 
@@ -61,7 +61,7 @@ def test_a_scenario_sees_its_clock_frozen_at_setup_clock(target: InProcessTarget
 
 def test_advance_clock_takes_the_durations_sls_clock_takes(target: InProcessTarget, tmp_path: Path) -> None:
     """``advance_clock: 16m`` was refused ("a ${variable} holding seconds") while ``sls clock --advance
-    15m`` took it; both read one grammar now (``scenarios.values.duration_seconds``)."""
+    15m`` took it; both read one grammar now (``sls_scenarios.values.duration_seconds``)."""
     from sls_server.cli.clock_cmd import parse_duration
 
     assert [parse_duration(d) for d in ("900", "16m", "2h", "-1d", "30s")] == [900, 960, 7200, -86400, 30]
@@ -78,7 +78,7 @@ def test_advance_clock_takes_the_durations_sls_clock_takes(target: InProcessTarg
 
 
 def test_a_duration_the_runner_cannot_read_is_refused_at_validation(tmp_path: Path) -> None:
-    from scenarios.loader import ScenarioInvalid
+    from sls_scenarios.loader import ScenarioInvalid
 
     file = tmp_path / "soon.scenario.yaml"
     file.write_text(

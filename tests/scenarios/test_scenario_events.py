@@ -1,7 +1,7 @@
 """Event types in ``expect.events`` are checked at validation time against the types the server writes.
 
 QA: ``not_happened: [{type: login.succeded}]`` passed silently (no such event ever happens). The closed list
-lives in ``scenarios/event_types.py`` (the package reaches the server only over HTTP); the last two tests
+lives in ``sls_scenarios/event_types.py`` (the package reaches the server only over HTTP); the last two tests
 read the server's source so the list can neither miss a type the server writes nor keep one it does not.
 """
 
@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from scenarios.event_types import EVENT_TYPES
-from scenarios.loader import ScenarioInvalid, load
+from sls_scenarios.event_types import EVENT_TYPES
+from sls_scenarios.loader import ScenarioInvalid, load
 
 ROOT = Path(__file__).parents[2]
 SERVER = ROOT / "sls_server"

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from scenarios.loader import ScenarioInvalid, library_files, load, new_file
-from scenarios.reference import markdown
-from scenarios.schema import schema, step_types
-from scenarios.steps import load_all
+from sls_scenarios.loader import ScenarioInvalid, library_files, load, new_file
+from sls_scenarios.reference import markdown
+from sls_scenarios.schema import schema, step_types
+from sls_scenarios.steps import load_all
 
 ROOT = Path(__file__).parents[2]
 HEAD = """\
@@ -166,8 +166,8 @@ def test_the_template_is_a_valid_scenario(tmp_path: Path) -> None:
 def test_the_reference_is_generated_from_the_schema_and_committed() -> None:
     generated = markdown()
     assert all(f"### `{kind}`" in generated for kind in step_types())
-    committed = (ROOT / "scenarios" / "REFERENCE.md").read_text()
-    assert committed == generated, "regenerate: sls scenario reference > scenarios/REFERENCE.md"
+    committed = (ROOT / "sls_scenarios" / "REFERENCE.md").read_text()
+    assert committed == generated, "regenerate: sls scenario reference > sls_scenarios/REFERENCE.md"
 
 
 def test_the_readme_names_every_library_scenario() -> None:
@@ -214,7 +214,7 @@ steps:
 
 
 def test_the_clock_range_is_the_servers() -> None:
-    from scenarios.values import CLOCK_MAX, CLOCK_MIN
+    from sls_scenarios.values import CLOCK_MAX, CLOCK_MIN
     from sls_server.shapes.clock import CLOCK_MAX as SERVER_MAX
     from sls_server.shapes.clock import CLOCK_MIN as SERVER_MIN
 

@@ -20,7 +20,7 @@ INTEGRATION_TESTS = """
 import pytest
 import requests
 
-from scenarios.emulator import EmulatorError
+from sls_scenarios.emulator import EmulatorError
 
 
 def start(emulator, username, password):

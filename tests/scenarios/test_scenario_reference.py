@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from scenarios.loader import load
-from scenarios.reference import markdown
-from scenarios.runner import Runner
-from scenarios.schema import step_types
-from scenarios.targets import InProcessTarget
+from sls_scenarios.loader import load
+from sls_scenarios.reference import markdown
+from sls_scenarios.runner import Runner
+from sls_scenarios.schema import step_types
+from sls_scenarios.targets import InProcessTarget
 
 
 def sections() -> dict[str, str]:

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from scenarios import report
-from scenarios.loader import load
-from scenarios.runner import Runner, ScenarioResult
-from scenarios.targets import InProcessTarget
+from sls_scenarios import report
+from sls_scenarios.loader import load
+from sls_scenarios.runner import Runner, ScenarioResult
+from sls_scenarios.targets import InProcessTarget
 
 HEAD = """\
 name: {name}
@@ -166,7 +166,7 @@ def test_reports_say_the_same_as_the_results(target: InProcessTarget, tmp_path: 
 def test_python_m_scenarios_runner_runs_files_and_exits_by_the_result(tmp_path: Path) -> None:
     good = write(tmp_path, LOGIN, name="good")
     bad = write(tmp_path, "- login: alice\n  expect: {status: 418}\n", name="bad")
-    command = [sys.executable, "-m", "scenarios.runner"]
+    command = [sys.executable, "-m", "sls_scenarios.runner"]
     passed = subprocess.run([*command, str(good)], capture_output=True, text=True, timeout=120)
     assert passed.returncode == 0 and "PASSED" in passed.stdout, passed.stdout + passed.stderr
     failed = subprocess.run([*command, str(good), str(bad)], capture_output=True, text=True, timeout=120)
@@ -249,7 +249,7 @@ def test_an_answer_in_a_failure_message_is_shortened_whole(target: InProcessTarg
 
 def test_validation_and_reports_count_steps_alike(target: InProcessTarget, tmp_path: Path) -> None:
     """Validation said ``steps[4]`` where a report says ``step 5``: both say ``step 5`` now."""
-    from scenarios.loader import ScenarioInvalid
+    from sls_scenarios.loader import ScenarioInvalid
 
     steps = LOGIN + "- tickle:\n- logout:\n  expect: {status: 418}\n"
     ran = run(target, write(tmp_path, steps))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from scenarios.values import MISSING, UndefinedVariable, interpolate, lookup, match
+from sls_scenarios.values import MISSING, UndefinedVariable, interpolate, lookup, match
 
 ANSWER = {"factor": {"type": "ibkey", "match": "42"}, "factors": [{"type": "ibkey"}, {"type": "dscplus"}]}
 

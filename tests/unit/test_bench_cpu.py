@@ -1,4 +1,4 @@
-"""``bench.cpu.tree_cpu_s``: a server's CPU is its master's and every process it forked, however deep."""
+"""``sls_bench.cpu.tree_cpu_s``: a server's CPU is its master's and every process it forked, however deep."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from bench.cpu import tree_cpu_s
+from sls_bench.cpu import tree_cpu_s
 
 pytestmark = pytest.mark.skipif(sys.platform != "linux", reason="reads /proc")
 

@@ -137,9 +137,11 @@ def test_kept_logins_are_private_and_per_server(runner: CliRunner, tmp_path: Pat
 
 def test_sls_bench_names_what_hides_its_package(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
     """The bench package ships in the wheel, so when it cannot be imported another package named bench is in
-    its place (a project's bench/ on PYTHONPATH, another distribution's top-level bench): the error said to
-    install from the source, which cannot help."""
-    monkeypatch.setitem(sys.modules, "bench.run", None)  # importing it now fails, as a shadowed bench would
+    its place (a project's sls_bench/ on PYTHONPATH, another distribution's top-level sls_bench): the error
+    said to install from the source, which cannot help."""
+    monkeypatch.setitem(
+        sys.modules, "sls_bench.run", None
+    )  # importing it now fails, as a shadowed bench would
     result = sls(runner, "bench", "--duration", "1", "--seed-users", "0")
     assert result.exit_code == 2
-    assert_one_line_error(result, "bench.run", "another package named bench", "--force-reinstall")
+    assert_one_line_error(result, "sls_bench.run", "another package named bench", "--force-reinstall")

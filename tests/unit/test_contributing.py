@@ -10,7 +10,7 @@ import re
 from docs_kit import ROOT, code_blocks, inline_code, text
 from test_error_names import sls_errors
 
-import devices
+import sls_devices
 
 GUIDE = text("CONTRIBUTING.md")
 
@@ -29,7 +29,7 @@ def test_the_layout_names_every_package_of_the_server() -> None:
     # the left column: the folders each line is about
     named = [n for line in layout.splitlines() for n in re.findall(r"(\w+)/", re.match(r"[\w/ ]*", line)[0])]
     gone = [n for n in named if not (ROOT / n).is_dir() and not (ROOT / "sls_server" / n).is_dir()]
-    assert gone == [] and {"devices", "store", "gateway"} <= set(named), named
+    assert gone == [] and {"sls_devices", "store", "gateway"} <= set(named), named
     assert len(layout.splitlines()) == 10, "the section is called 'The layout in ten lines'"
 
 
@@ -52,7 +52,7 @@ def test_every_error_the_guide_names_exists() -> None:
             if name not in server:
                 problems.append(name)
         elif found := re.fullmatch(r"(\w+)\.([A-Z]\w+)", name):  # a device model's own: dscplus.WrongPin
-            module = importlib.import_module(f"{devices.__name__}.{found.group(1)}")
+            module = importlib.import_module(f"{sls_devices.__name__}.{found.group(1)}")
             if not isinstance(getattr(module, found.group(2), None), type):
                 problems.append(name)
     assert problems == [], f"errors the guide names that the code does not have: {problems}"

@@ -16,7 +16,7 @@ from docs_kit import DOCUMENTS, ROOT, help_texts, inline_code, prose, text
 from flask import Flask
 from test_error_names import sls_errors
 
-from scenarios.event_types import EVENT_TYPES
+from sls_scenarios.event_types import EVENT_TYPES
 from sls_server import create_app
 from sls_server.cli.gunicorn_errors import SERVER_FAULT
 
@@ -42,7 +42,7 @@ _CODE = re.compile(
     r"\b([45]\d\d)\)?`? `?([a-z]+(?:_[a-z]+)+)\b|error: ([a-z]+(?:_[a-z]+)+)|\"error\": ?\"(\w+)\""
 )
 #: Paths of this repository's folders that the documents name though they are not there, and why.
-ELSEWHERE = {"bench/profile_flow.py": "named as gone: folded into bench/step_cost.py"}
+ELSEWHERE = {"sls_bench/profile_flow.py": "named as gone: folded into sls_bench/step_cost.py"}
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from devices import dscplus, ocra
-from devices.dscplus import (
+from sls_devices import dscplus, ocra
+from sls_devices.dscplus import (
     DSCPLUS_SUITE,
     CardError,
     CardLocked,
@@ -24,7 +24,7 @@ from devices.dscplus import (
     WrongPin,
     expected_response,
 )
-from devices.dscplus_keypad import DscPlusKeypad
+from sls_devices.dscplus_keypad import DscPlusKeypad
 
 VECTORS_DIR = Path(__file__).parents[1] / "vectors"
 DERIVED = json.loads((VECTORS_DIR / "ocra_qn06_derived.json").read_text())

@@ -2,7 +2,7 @@
 
 Every ``SlsError`` subclass is found by importing every module of ``sls_server``, so an error defined
 anywhere, under any name, is held to the rule: a name used once, by no other exception of the codebase (the
-device models' own, ``devices.dscplus.WrongPin`` and the like, included), without an ``Error`` suffix,
+device models' own, ``sls_devices.dscplus.WrongPin`` and the like, included), without an ``Error`` suffix,
 defined in an ``errors`` module; and one code, one status.
 """
 
@@ -15,12 +15,12 @@ from collections import defaultdict
 from collections.abc import Iterator
 from types import ModuleType
 
-import devices
-import scenarios
+import sls_devices
+import sls_scenarios
 import sls_server
 from sls_server.errors import SlsError
 
-CODEBASE = ("sls_server", "devices", "scenarios")
+CODEBASE = ("sls_server", "sls_devices", "sls_scenarios")
 
 
 def _modules(package: ModuleType) -> Iterator[ModuleType]:
@@ -46,7 +46,7 @@ def other_exceptions() -> list[type[BaseException]]:
     """Every other exception class the codebase defines (device models, store, CLI, scenarios)."""
     return [
         value
-        for package in (devices, sls_server, scenarios)
+        for package in (sls_devices, sls_server, sls_scenarios)
         for module in _modules(package)
         for value in vars(module).values()
         if inspect.isclass(value)

@@ -1,4 +1,4 @@
-"""The IB Key app model (devices.ibkey): PIN rules, signing, key agreement and OCRA, with no server around."""
+"""The IB Key app model (sls_devices.ibkey): PIN rules, signing, key agreement and OCRA, no server around."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import dataclasses
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from devices import ibkey, ocra
-from devices.ibkey import IbKeyApp, KeyContext, Notification
+from sls_devices import ibkey, ocra
+from sls_devices.ibkey import IbKeyApp, KeyContext, Notification
 
 TXN = {
     "txn_id": "txn-abc",

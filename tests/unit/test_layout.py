@@ -33,10 +33,10 @@ CORE = (
 
 #: (the modules a rule covers, a predicate on an imported module name that must never hold, why)
 RULES: list[tuple[str, str, str]] = [
-    ("devices", "sls_server", "device models import nothing of the server"),
-    ("devices", "flask", "device models are pure: no Flask"),
-    ("devices", "redis", "device models are pure: no Redis"),
-    ("devices", "scenarios", "device models know no scenarios"),
+    ("sls_devices", "sls_server", "device models import nothing of the server"),
+    ("sls_devices", "flask", "device models are pure: no Flask"),
+    ("sls_devices", "redis", "device models are pure: no Redis"),
+    ("sls_devices", "sls_scenarios", "device models know no scenarios"),
     ("sls_server.store", "flask", "the store imports no Flask"),
     *[
         ("sls_server.store", f"sls_server.{pkg}", "the store imports nothing above it (errors excepted)")
@@ -64,7 +64,7 @@ RULES: list[tuple[str, str, str]] = [
         for name in (
             "flask",
             "werkzeug",
-            "devices",
+            "sls_devices",
             "sls_server.store",
             "sls_server.http",
             "sls_server.cli",
@@ -76,13 +76,13 @@ RULES: list[tuple[str, str, str]] = [
 SHAPES_MAY_IMPORT = ("pydantic", "pydantic_core", "typing_extensions", "sls_server.errors")
 
 
-#: What ``scenarios/`` may use of the server: the app factory, for the in-process transport, and
+#: What ``sls_scenarios/`` may use of the server: the app factory, for the in-process transport, and
 #: the embedded Redis, to boot its own; everything else it reaches over HTTP, like any client.
 SCENARIOS_MAY_USE = ("sls_server.create_app", "sls_server.store.embedded")
 
 
 def modules() -> Iterator[tuple[str, Path]]:
-    for top in ("sls_server", "devices", "scenarios"):
+    for top in ("sls_server", "sls_devices", "sls_scenarios"):
         for path in sorted((ROOT / top).rglob("*.py")):
             parts = list(path.relative_to(ROOT).with_suffix("").parts)
             yield ".".join(parts[:-1] if parts[-1] == "__init__" else parts), path
@@ -137,7 +137,7 @@ def test_scenarios_reach_the_server_only_over_http() -> None:
     reached = [
         f"{module} imports {name}"
         for module, path in modules()
-        if within(module, "scenarios")
+        if within(module, "sls_scenarios")
         for name in set(imports(module, path))
         if within(name, "sls_server")
         and name != "sls_server"
@@ -183,8 +183,8 @@ def test_views_never_reach_the_store_through_the_core() -> None:
         "sls_server.http",
         "sls_server.shapes",
         "sls_server.cli",
-        "devices",
-        "scenarios",
+        "sls_devices",
+        "sls_scenarios",
     ],
 )
 def test_each_package_says_what_it_holds_and_may_import(package: str) -> None:

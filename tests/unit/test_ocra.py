@@ -2,7 +2,7 @@
 ``test_ocra_inputs.py``).
 
 Expected values come only from the vector files (or, for layouts no vector covers, from
-bytes assembled by hand here and hashed with the standard library), never from devices.ocra.
+bytes assembled by hand here and hashed with the standard library), never from sls_devices.ocra.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 from ocra_vectors import DERIVED, DERIVED_VECTORS, DSC_SUITE, KEY32, PIN_SHA1, RFC, RFC_VECTORS
 
-from devices import ocra
-from devices.ocra import (
+from sls_devices import ocra
+from sls_devices.ocra import (
     InvalidChallenge,
     data_input,
     encode_question,

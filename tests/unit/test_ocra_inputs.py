@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from ocra_vectors import DERIVED_VECTORS, DSC_SUITE, KEY32, PIN_SHA1
 
-from devices import ocra
-from devices.ocra import (
+from sls_devices import ocra
+from sls_devices.ocra import (
     InvalidChallenge,
     InvalidOcraInput,
     MissingOcraInput,

@@ -1,7 +1,7 @@
 """RFC 4226 HOTP and RFC 6238 TOTP against every published vector, and the authenticator app model.
 
 Expected values come from the vector files, or from pyotp's own URI parser and generator as an
-independent reader of what ``devices.totp`` produces, never from the code under test.
+independent reader of what ``sls_devices.totp`` produces, never from the code under test.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 import pyotp
 import pytest
 
-from devices.otp import OtpError, b32, hotp, time_step, totp_at
-from devices.totp import KEY_BYTES, TotpApp
+from sls_devices.otp import OtpError, b32, hotp, time_step, totp_at
+from sls_devices.totp import KEY_BYTES, TotpApp
 
 VECTORS_DIR = Path(__file__).parents[1] / "vectors"
 HOTP = json.loads((VECTORS_DIR / "hotp_rfc4226.json").read_text())

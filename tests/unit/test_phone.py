@@ -1,11 +1,11 @@
-"""The phone model (``devices.phone``): where texts and calls land under each network condition, the
+"""The phone model (``sls_devices.phone``): where texts and calls land under each network condition, the
 masked number a login page shows, the voice transcript, and the code a script parses out of a text."""
 
 from __future__ import annotations
 
 import pytest
 
-from devices.phone import (
+from sls_devices.phone import (
     DIGIT_WORDS,
     Conditions,
     Delivery,

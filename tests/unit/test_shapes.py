@@ -9,8 +9,8 @@ from typing import Any, get_args
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from devices import ibkey, phone, totp
-from devices.dscplus import DSCPLUS_SUITE
+from sls_devices import ibkey, phone, totp
+from sls_devices.dscplus import DSCPLUS_SUITE
 from sls_server import create_app
 from sls_server.accounts import access, users
 from sls_server.auth.stepup import PURPOSES

@@ -20,7 +20,7 @@ _KEY_TEXT = re.compile(r"sls:|\{[a-z]+:")
 
 
 def _modules() -> Iterator[Path]:
-    for top in ("sls_server", "devices"):
+    for top in ("sls_server", "sls_devices"):
         yield from sorted((ROOT / top).rglob("*.py"))
 
 

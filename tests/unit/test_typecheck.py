@@ -17,7 +17,7 @@ from mypy import api
 
 ROOT = Path(__file__).parents[2]
 #: Exactly what is held to the strict check (the same list as ``[tool.mypy] files``).
-PATHS = ["devices", "sls_server", "scenarios", "bench", "scripts"]
+PATHS = ["sls_devices", "sls_server", "sls_scenarios", "sls_bench", "scripts"]
 #: A ``# type: ignore[code]`` must say why on its line: ``# type: ignore[code]  # because...``.
 _IGNORE = re.compile(r"#\s*type:\s*ignore(?P<codes>\[[^\]]*\])?(?P<rest>.*)$")
 

@@ -20,9 +20,9 @@ import hmac
 import secrets
 from typing import Any
 
-from devices import ibkey
-from devices.dscplus import expected_response
-from devices.phone import activation_code_text
+from sls_devices import ibkey
+from sls_devices.dscplus import expected_response
+from sls_devices.phone import activation_code_text
 
 from ...errors import InvalidRequest, UnknownDevice
 from ...secretbox import SecretBox

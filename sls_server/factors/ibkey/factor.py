@@ -22,8 +22,8 @@ from typing import Any
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from devices import ibkey
-from devices.ocra import OcraSuite
+from sls_devices import ibkey
+from sls_devices.ocra import OcraSuite
 
 from ...config import Settings
 from ...errors import InvalidRequest

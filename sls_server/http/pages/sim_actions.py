@@ -12,7 +12,7 @@ from typing import Any, get_args
 from flask import Response, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from devices.phone import Conditions, is_handset
+from sls_devices.phone import Conditions, is_handset
 
 from ...errors import InvalidRequest, SlsError, UnknownDevice
 from ...shapes.devices import Platform

@@ -14,7 +14,7 @@ from typing import Any
 from flask import Response, jsonify
 from flask.typing import ResponseReturnValue
 
-from devices.phone import Conditions, is_handset
+from sls_devices.phone import Conditions, is_handset
 
 from ...errors import InvalidRequest
 from ...shapes.phones import PhoneCalls, PhoneConditions, PhoneConditionsUpdate, PhoneMessages

@@ -25,8 +25,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from devices import ibkey
-from devices.ibkey import IbKeyApp
+from sls_devices import ibkey
+from sls_devices.ibkey import IbKeyApp
 
 from ...accounts.devices import ACTIVE, DeviceService
 from ...accounts.users import UserService, canonical_username

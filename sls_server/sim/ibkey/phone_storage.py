@@ -3,7 +3,7 @@
 It holds the platform, the PIN hash (sealed) or the biometric flag, the notification switch, the wrong-PIN
 count, the users on the phone with their private keys sealed under ``ibkey-app:<app>:<user>`` (a Redis
 dump shows no key), and the users being added (``pending``: username -> the server device waiting for
-activation). :meth:`PhoneApps.mutate` runs the pure model (``devices.ibkey``) and writes its state back
+activation). :meth:`PhoneApps.mutate` runs the pure model (``sls_devices.ibkey``) and writes its state back
 with compare-and-set, so two hands on one phone cannot lose a wrong PIN.
 """
 
@@ -14,9 +14,9 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import TypeVar
 
-from devices import ibkey
-from devices.ibkey import AppState, Credential, IbKeyApp, Notification
-from devices.ocra import OcraError
+from sls_devices import ibkey
+from sls_devices.ibkey import AppState, Credential, IbKeyApp, Notification
+from sls_devices.ocra import OcraError
 
 from ...errors import Conflict, InvalidRequest, SlsError
 from ...secretbox import SecretBox

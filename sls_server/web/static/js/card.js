@@ -1,4 +1,4 @@
-/* The DSC+ card: every key press goes to the server, where devices/dscplus_keypad.py decides what the
+/* The DSC+ card: every key press goes to the server, where sls_devices/dscplus_keypad.py decides what the
    display shows; the sealed keypad state comes back and goes with the next press. Presses are queued so
    fast clicking keeps their order. */
 "use strict";

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 import requests
 
-from devices.dscplus import expected_response, hash_pin
+from sls_devices.dscplus import expected_response, hash_pin
 
 WORDS = (
     "amber",

@@ -7,7 +7,7 @@ person pressing keys would, and renders what the card's display would show.
 
 from __future__ import annotations
 
-from devices.dscplus import CHALLENGE_LENGTH, PIN_LENGTH, CardLocked, DscPlusCard, WrongPin
+from sls_devices.dscplus import CHALLENGE_LENGTH, PIN_LENGTH, CardLocked, DscPlusCard, WrongPin
 
 __all__ = ["KEYS", "DscPlusKeypad"]
 

@@ -94,11 +94,11 @@ def start_sls(
 
 
 def start_baseline(workdir: Path, *, workers: int, threads: int, redis_url: str) -> Server:
-    """The bare Flask app of :mod:`bench.baseline` under gunicorn, as ``sls serve`` runs its workers."""
+    """The bare Flask app of :mod:`sls_bench.baseline` under gunicorn, as ``sls serve`` runs its workers."""
     port = free_port()
     env = {**os.environ, "BENCH_REDIS_URL": redis_url}
-    # Run in workdir, with -P: the caller's working folder must not reach sys.path, where a bench/ of the
-    # caller's own would shadow this package (`sls bench` in such a project found no bench.baseline).
+    # Run in workdir, with -P: the caller's working folder must not reach sys.path, where a package of the
+    # caller's own named like this one would shadow it (`sls bench` there found no baseline module).
     # python -m puts the working folder first, and so does gunicorn (its chdir, before it reads --chdir).
     command = [
         sys.executable, "-P", "-m", "gunicorn",
@@ -112,7 +112,7 @@ def start_baseline(workdir: Path, *, workers: int, threads: int, redis_url: str)
         "--access-logfile", "-",
         "--access-logformat", ACCESS_LOG_FORMAT,
         "--error-logfile", "-",
-        "bench.baseline:create_app()",
+        "sls_bench.baseline:create_app()",
     ]  # fmt: skip
     # as `sls serve`: no shared ~/.gunicorn/gunicorn.ctl (gunicorn 25 added it, and the flag)
     if gunicorn_version >= (25,):

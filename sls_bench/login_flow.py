@@ -1,6 +1,6 @@
 """The login-flow benchmark as a script: the same as ``sls bench`` (see ``sls bench --help``).
 
-python bench/login_flow.py --hash-profile standard --clients 16 --duration 20
+python sls_bench/login_flow.py --hash-profile standard --clients 16 --duration 20
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ SCHEMA_FILE = "scenario.schema.json"
 
 @functools.cache
 def schema() -> dict[str, Any]:
-    text = (resources.files("scenarios") / SCHEMA_FILE).read_text(encoding="utf-8")
+    text = (resources.files("sls_scenarios") / SCHEMA_FILE).read_text(encoding="utf-8")
     loaded: dict[str, Any] = json.loads(text)
     return loaded
 

@@ -15,7 +15,7 @@ import difflib
 import re
 from typing import Any
 
-from devices import dscplus, ibkey
+from sls_devices import dscplus, ibkey
 
 from .event_types import EVENT_TYPES
 from .loader import Positions, Problem, _dotted

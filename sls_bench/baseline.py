@@ -5,7 +5,7 @@ round trips the flow could make (one per request: a login is written, a verify r
 writes the session in one pipeline, the session is read, touched, deleted). No password hash, no card check,
 no lockout, no events: the price of those is what the ratio shows.
 
-Run by ``bench.servers.start_baseline`` under gunicorn with the settings ``sls serve`` uses;
+Run by ``sls_bench.servers.start_baseline`` under gunicorn with the settings ``sls serve`` uses;
 ``BENCH_REDIS_URL`` names the Redis, in any form ``SLS_REDIS_URL`` takes (on a Cluster the verify's pipeline
 goes to the two keys' masters, which may be two round trips).
 """

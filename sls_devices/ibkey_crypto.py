@@ -1,4 +1,4 @@
-"""IB Key's cryptography, shared by the app (``devices.ibkey``) and the server (``factors.ibkey``): one
+"""IB Key's cryptography, shared by the app (``sls_devices.ibkey``) and the server (``factors.ibkey``): one
 function for each step, so the two sides cannot drift apart.
 
 * Signing: Ed25519 over :func:`canonical_transaction`: a domain tag, then txn id, username, device id,
@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from devices import ocra
+from sls_devices import ocra
 
 IBKEY_SUITE = "OCRA-1:HOTP-SHA256-8:QN06"
 DECISIONS = ("approve", "deny")

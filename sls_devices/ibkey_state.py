@@ -1,6 +1,6 @@
 """What the IBKR Mobile app holds on a phone (:class:`AppState`, one :class:`Credential` per user activated on
 it), what it receives (:class:`Notification`) and the key pairs of an activation in progress
-(:class:`PendingActivation`). Plain records: the behaviour is :class:`devices.ibkey.IbKeyApp`'s.
+(:class:`PendingActivation`). Plain records: the behaviour is :class:`sls_devices.ibkey.IbKeyApp`'s.
 """
 
 from __future__ import annotations

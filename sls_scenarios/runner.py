@@ -5,7 +5,7 @@ reported with the reason (``xfailed``) and does not fail the run, but if it pass
 (``xpassed``): the mark is stale and must go, so a fixed server cannot hide behind it. One that needs server
 settings a running server lacks is ``skipped`` with the settings it needs: it does not fail the run either.
 
-``python -m scenarios.runner FILE...`` runs files with the plain report; ``sls scenario run`` is the full
+``python -m sls_scenarios.runner FILE...`` runs files with the plain report; ``sls scenario run`` is the full
 command (library names, JUnit, JSON, a running server).
 """
 
@@ -161,10 +161,10 @@ def run_paths(paths: Iterable[Path], runner: Runner) -> list[ScenarioResult]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m scenarios.runner FILE...``: run in-process, print each result; exit 0 only if all pass."""
+    """``python -m sls_scenarios.runner FILE...``: run in-process, print each result; 0 only if all pass."""
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m scenarios.runner", description=main.__doc__)
+    parser = argparse.ArgumentParser(prog="python -m sls_scenarios.runner", description=main.__doc__)
     parser.add_argument("files", nargs="+", type=Path, help="*.scenario.yaml files")
     parser.add_argument("--seed", type=int, default=0, help="fixes every random choice the runner makes")
     args = parser.parse_args(argv)

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from devices.dscplus import expected_response
+from sls_devices.dscplus import expected_response
 
 from .seed import Seeded
 
@@ -71,7 +71,7 @@ class Caller(Protocol):
 
 
 def one_flow(http_: Caller, user: Seeded, clock: Callable[[], float] = time.perf_counter) -> dict[str, float]:
-    """Seconds per step of one complete flow, by ``clock`` (wall time; ``bench/step_cost.py`` passes CPU
+    """Seconds per step of one complete flow, by ``clock`` (wall time; ``sls_bench/step_cost.py`` passes CPU
     time); ``FlowFailed`` naming the step that was refused."""
     marks: dict[str, float] = {}
     t0 = clock()

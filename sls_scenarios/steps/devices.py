@@ -32,7 +32,7 @@ def card(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outcom
     challenge = _challenge(world, device, body)
     pin = str(body.get("pin", device.pin or ""))
     if body.get("offline"):
-        from devices.dscplus import expected_response, hash_pin
+        from sls_devices.dscplus import expected_response, hash_pin
 
         secret = device.record.get("secret_hex")
         if not secret:

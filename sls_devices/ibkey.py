@@ -2,13 +2,13 @@
 
 Pure model: no Flask, no Redis, no I/O; time is passed in. The server verifies with the same functions.
 
-What the phone holds (:class:`AppState`, in ``devices.ibkey_state``): its platform, how it unlocks keys
+What the phone holds (:class:`AppState`, in ``sls_devices.ibkey_state``): its platform, how it unlocks keys
 (Android: a PIN of 4-6 letters or digits with at least one digit, kept as a salted scrypt hash; iOS: Touch
 ID / Face ID, simulated as a flag, no PIN), whether it takes notifications, and one :class:`Credential` per
 user activated on it (the seed's "Add User"): that user's Ed25519 signing key and the 32-byte OCRA key.
 Private keys never leave the phone: the server gets only the public key at activation.
 
-Activation agrees the OCRA key without sending it (X25519 + HKDF-SHA256, ``devices.ibkey_crypto``); the
+Activation agrees the OCRA key without sending it (X25519 + HKDF-SHA256, ``sls_devices.ibkey_crypto``); the
 server ends with the same 32 bytes.
 
 Push login: the server's notification carries the transaction id, a 32-byte nonce and three candidate
@@ -27,7 +27,7 @@ import re
 import secrets
 from typing import Any
 
-from devices.ibkey_crypto import (
+from sls_devices.ibkey_crypto import (
     DECISIONS,
     IBKEY_SUITE,
     KEY_BYTES,
@@ -41,7 +41,7 @@ from devices.ibkey_crypto import (
     sign,
     verify_signature,
 )
-from devices.ibkey_state import AppState, Credential, Notification, PendingActivation
+from sls_devices.ibkey_state import AppState, Credential, Notification, PendingActivation
 
 __all__ = [
     "DECISIONS",

@@ -7,7 +7,7 @@ prose and the reference code differ (odd-length numeric challenges), the
 reference code wins, because every published test vector and every deployed
 token was produced by it.
 
-Suites and the errors live in :mod:`devices.ocra_suite` (re-exported here). The DataInput hashed with HMAC
+Suites and the errors live in :mod:`sls_devices.ocra_suite` (re-exported here). The DataInput hashed with HMAC
 is::
 
     suite (ASCII) | 0x00 | C (8 bytes BE) | Q (128 bytes) | P (hash) | S (n bytes) | T (8 bytes BE)
@@ -22,7 +22,7 @@ import hmac
 import re
 from typing import TypedDict, Unpack
 
-from devices.ocra_suite import (
+from sls_devices.ocra_suite import (
     InvalidChallenge,
     InvalidOcraInput,
     MissingOcraInput,

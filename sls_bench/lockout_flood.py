@@ -1,6 +1,6 @@
 """The lockout flood as a script: the same as ``sls bench --lockout`` (see ``sls bench --help``).
 
-python bench/lockout_flood.py --accounts 500 --attempts 12
+python sls_bench/lockout_flood.py --accounts 500 --attempts 12
 """
 
 from __future__ import annotations

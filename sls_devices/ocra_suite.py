@@ -1,7 +1,7 @@
 """RFC 6287 OCRA's suites (``OCRA-1:HOTP-SHA256-8:QN06-PSHA1``) parsed strictly, and the errors of OCRA.
 
 The suite says which hash, how many digits, and which DataInput fields a response covers (counter, question
-format and length, PIN hash, session, time step); :mod:`devices.ocra` computes with it. Pure: no clock, no
+format and length, PIN hash, session, time step); :mod:`sls_devices.ocra` computes with it. Pure: no clock, no
 I/O.
 """
 

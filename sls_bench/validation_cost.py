@@ -8,7 +8,7 @@ The last line times one whole request through Flask and the registry (a route th
 and answers ``{}``, no core, no Redis): the floor a real request costs before it does any work.
 
     pip install msgspec            # a bench-time dependency only: the server does not use it
-    python bench/validation_cost.py [--rounds 7] [--number 20000]
+    python sls_bench/validation_cost.py [--rounds 7] [--number 20000]
 """
 
 from __future__ import annotations

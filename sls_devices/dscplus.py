@@ -25,7 +25,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from devices import ocra
+from sls_devices import ocra
 
 __all__ = [
     "CHALLENGE_LENGTH",

@@ -1,7 +1,7 @@
-"""The step reference (``scenarios/REFERENCE.md``), generated from the JSON Schema so it cannot drift.
+"""The step reference (``sls_scenarios/REFERENCE.md``), generated from the JSON Schema so it cannot drift.
 
 ``sls scenario reference`` prints it; a test fails when the committed file differs from what the schema
-generates (regenerate with ``sls scenario reference > scenarios/REFERENCE.md``).
+generates (regenerate with ``sls scenario reference > sls_scenarios/REFERENCE.md``).
 """
 
 from __future__ import annotations
@@ -78,7 +78,8 @@ def markdown() -> str:
     lines = [
         "# Scenario step reference",
         "",
-        "Generated from `scenarios/scenario.schema.json` by `sls scenario reference`; do not edit by hand.",
+        "Generated from `sls_scenarios/scenario.schema.json` by `sls scenario reference`; "
+        "do not edit by hand.",
         "",
         "Every step is a mapping with exactly one step type, plus these common keys:",
         "",

@@ -18,7 +18,7 @@ the app's flows under cProfile and shows the N functions with the most time of t
 is wall time (a CPU timer is a system call here, and would swamp what it measures): waiting for Redis shows
 as ``recv_into``.
 
-python bench/step_cost.py --flows 1000 --budget --profile 15
+python sls_bench/step_cost.py --flows 1000 --budget --profile 15
 """
 
 from __future__ import annotations
@@ -40,9 +40,9 @@ from typing import Any
 import redis.connection
 from flask import Flask
 
-from bench.flow import STEPS, one_flow
-from bench.redis_stats import RedisCounters
-from bench.seed import Seeder
+from sls_bench.flow import STEPS, one_flow
+from sls_bench.redis_stats import RedisCounters
+from sls_bench.seed import Seeder
 from sls_server.store.embedded import EmbeddedRedis
 
 SETTINGS = {"HASH_PROFILE": "test", "ADMIN_TOKEN": "p" * 24, "CHALLENGE_ISSUE_LIMIT": 1000}
@@ -50,7 +50,7 @@ USERS = 100  # flows rotate over them, as the benchmark's clients do
 
 
 class Wsgi:
-    """``bench.flow``'s caller, straight into a WSGI app: the environ gunicorn would build, no socket.
+    """``sls_bench.flow``'s caller, straight into a WSGI app: the environ gunicorn would build, no socket.
 
     Built by hand, not with werkzeug's ``EnvironBuilder``: that costs about 100 µs a request, which would
     land on both apps alike and flatten the ratio this measures."""
@@ -186,7 +186,7 @@ def profile_rows(profile: cProfile.Profile, flows: int, top: int) -> list[dict[s
 
 
 def measure(flows: int, blocks: int, budget: Budget | None, top: int = 0) -> dict[str, Any]:
-    from bench.baseline import create_app as baseline_app
+    from sls_bench.baseline import create_app as baseline_app
     from sls_server import create_app
 
     secret_key = secrets.token_bytes(32)

@@ -205,15 +205,15 @@ def new_file(name: str, folder: Path, *, force: bool = False) -> Path:
     target = folder / f"{name}{SUFFIX}"
     if target.exists() and not force:
         raise FileExistsError(f"{target} exists (--force overwrites it)")
-    template = (resources.files("scenarios") / "template.scenario.yaml").read_text(encoding="utf-8")
+    template = (resources.files("sls_scenarios") / "template.scenario.yaml").read_text(encoding="utf-8")
     folder.mkdir(parents=True, exist_ok=True)
     target.write_text(template.replace("__NAME__", name), encoding="utf-8")
     return target
 
 
 def library_dir() -> Path:
-    """The scenarios shipped in the package (``scenarios/library``)."""
-    return Path(str(resources.files("scenarios") / "library"))
+    """The scenarios shipped in the package (``sls_scenarios/library``)."""
+    return Path(str(resources.files("sls_scenarios") / "library"))
 
 
 def library_files() -> list[Path]:
