@@ -21,7 +21,7 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from devices.phone import mask_number, security_code_text, voice_transcript
+from devices.phone import mask_number, security_code_text, voice_transcript, whole_minutes
 
 from ..errors import InvalidRequest
 from ..secretbox import SealError, SecretBox
@@ -100,7 +100,7 @@ class _PhoneCodeFactor(abc.ABC):
         return {"sent_to": mask_number(number)}
 
     def _valid_minutes(self) -> int:
-        return max(1, -(-self._code_ttl // 60))
+        return whole_minutes(self._code_ttl)
 
 
 class SmsFactor(_PhoneCodeFactor):
