@@ -100,8 +100,8 @@ class SecondFactor:
             username, type_, device_id, default, now=now, device_ids=device_ids, devices=devices
         )
         txn_id = new_id(username, TXN_RANDOM_BYTES)
-        prompt = factor.begin(device, Begin(txn_id, username, now, purpose, mode))
         dies_at = now + LIFETIME_TTLS * self._challenge_ttl
+        prompt = factor.begin(device, Begin(txn_id, username, now, purpose, mode, dies_at))
         expires_at = min(now + (prompt.expires_in or self._challenge_ttl), dies_at)
         txn = LoginTxn(
             txn_id=txn_id,
@@ -143,7 +143,7 @@ class SecondFactor:
         txn_id = txn.txn_id
         raise_if_settled(txn, now)
         factor, device, _ = self._choice.pick(txn.username, type_, device_id, None, now=now)
-        prompt = factor.begin(device, Begin(txn_id, txn.username, now, txn.purpose, mode))
+        prompt = factor.begin(device, Begin(txn_id, txn.username, now, txn.purpose, mode, txn.dies_at))
         wanted = now + (prompt.expires_in or self._challenge_ttl)
         # "mode" decides how the step is answered (push or typed): a switch must not inherit the old one
         fields: PromptFields = {
