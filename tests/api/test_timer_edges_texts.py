@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Flask
 from ibkey_world import PHONES, World
-from phone_world import Phone
+from phone_world import Phone, sam_phone  # noqa: F401  (the sam fixture)
 
 from sls_server import create_app
 
@@ -53,3 +53,18 @@ def test_an_activation_code_works_for_as_long_as_its_text_says(
     done = world.activate(enrolled["device_id"], "alice", world.code(PHONES["alice"]), biometric=True)
     assert done.status_code == 200, done.get_json()  # was refused at 119 s
     assert promised <= TTL and "within 1 minute." in text, text
+
+
+def test_a_code_sent_late_in_a_login_says_how_long_the_login_has_left(sam: Phone) -> None:
+    """A login lives 900 s (3 challenge TTLs) in all; a new code asked for in its last 30 s said "valid for 5
+    minutes" and was refused 30 s later."""
+    begun = sam.move_clock(0)
+    txn_id = sam.login()["txn_id"]
+    for _ in range(3):
+        sam.move_clock(290)
+        fresh = sam.new_code(txn_id)
+    assert sam.move_clock(0) == begun + 870 and fresh["expires_at"] == begun + 900
+    text = sam.texts()[0]["text"]
+    assert "valid for 30 seconds." in text, text
+    sam.move_clock(29)
+    assert sam.verify(txn_id, sam.code()).status_code == 200

@@ -22,7 +22,7 @@ from typing import Any
 
 from devices import ibkey
 from devices.dscplus import expected_response
-from devices.phone import activation_code_text, whole_minutes
+from devices.phone import activation_code_text
 
 from ...errors import InvalidRequest, UnknownDevice
 from ...secretbox import SecretBox
@@ -76,7 +76,7 @@ class ActivationCodes:
                 "IB Key activation needs the user's phone number for the code", field="phone"
             )
         code = f"{secrets.randbelow(10**8):08d}"
-        text = activation_code_text(code, valid_minutes=whole_minutes(self._ttl))
+        text = activation_code_text(code, valid_s=self._ttl)
         sms = self._phones.send_sms(number, text, now=now, user=username, purpose="ibkey_activation")
         expires_at = now + self._ttl
         record: DeviceChanges = {
