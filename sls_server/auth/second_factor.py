@@ -199,9 +199,13 @@ class SecondFactor:
     def refuse_if_settled(self, txn: LoginTxn, now: int) -> None:
         """:func:`raise_if_settled`; a pending step found past its expiry is recorded expired first, so the
         410 stands if the clock is moved back (the step does not come back to life)."""
+        self.record_if_expired(txn, now)
+        raise_if_settled(txn, now)
+
+    def record_if_expired(self, txn: LoginTxn, now: int) -> None:
+        """A pending step past its expiry at ``now`` is marked expired, for good (a poll that says so too)."""
         if txn.state == "second_factor" and now >= txn.expires_at:
             self._store.logins.expire(txn.txn_id, now=now)
-        raise_if_settled(txn, now)
 
     def load(self, txn_id: str) -> LoginTxn:
         txn = self._store.logins.get(txn_id)
