@@ -58,9 +58,9 @@ def route_call(number: str, conditions: Conditions, *, now: int) -> Delivery:
 
 
 def how_long(seconds: int) -> str:
-    """How long a text may say a code lives that lives ``seconds``: whole minutes rounded down, never up, so a
-    user who takes the text at its word is never refused (90 s is "1 minute", not "2 minutes"); under a minute,
-    the seconds."""
+    """How long a text may say a code lives that lives ``seconds``: whole minutes rounded down, never up, so
+    a user who takes the text at its word is never refused (90 s is "1 minute", not "2 minutes"); under a
+    minute, the seconds."""
     if seconds < 60:
         return "1 second" if seconds == 1 else f"{max(seconds, 0)} seconds"
     minutes = seconds // 60

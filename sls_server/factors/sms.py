@@ -100,7 +100,7 @@ class _PhoneCodeFactor(abc.ABC):
         return {"sent_to": mask_number(number)}
 
     def _valid_s(self, step: Begin) -> int:
-        """What the code's text may promise: its TTL, or less when the login ends sooner (a switch late in it)."""
+        """What the code's text may promise: its TTL, or less when the login ends sooner (a late switch)."""
         if step.dies_at is None:
             return self._code_ttl
         return max(min(self._code_ttl, step.dies_at - step.now), 0)

@@ -4,8 +4,8 @@ request" 2FA handler (IBeam's ``EXTERNAL_REQUEST``), which fetches a code over p
 It reads the phone the way the user would (the inbox and the call log, through the phone service), so a
 blocked carrier, a delay or a swapped SIM change what it finds exactly as they change what the user sees.
 Notices and IB Key activation codes are not second-factor codes and are skipped, and so is a code older
-than its validity (``SLS_SMS_CODE_TTL``, from when it was sent, as the login's own expiry: a text a slow network
-delivered late is no younger for it). With ``wait`` it hands out only a code it has not handed out
+than its validity (``SLS_SMS_CODE_TTL``, from when it was sent, as the login's own expiry: a text a slow
+network delivered late is no younger for it). With ``wait`` it hands out only a code it has not handed out
 before, holding the request (at most ``wait`` seconds, bounded by the shape) until one arrives; the hand-out
 is one Lua step, so two callers waiting at once never get the same code.
 """

@@ -1,9 +1,9 @@
 """An IB Key push lives as long as its login, never longer: the app (``/sim/v1``) and the login (``/api/v1``)
 agree on when it ends.
 
-A login has one absolute lifetime (3 challenge TTLs from its start, 900 s by default); a push sent by a switch
-late in it was given ``SLS_PUSH_TTL`` (120 s) regardless, so the app listed it, with an ``expires_at`` past the
-login's, after the login had expired, and approving it there answered 410.
+A login has one absolute lifetime (3 challenge TTLs from its start, 900 s by default); a push sent by a
+switch late in it was given ``SLS_PUSH_TTL`` (120 s) regardless, so the app listed it, with an
+``expires_at`` past the login's, after the login had expired, and approving it there was refused.
 """
 
 from __future__ import annotations
