@@ -74,7 +74,7 @@ def account_page() -> ResponseReturnValue:
         session=session,
         body=session_body(session),
         factor_name=factor_name,
-        idle_minutes=core().settings.idle_timeout // 60,
+        idle=duration(core().settings.idle_timeout),  # as the logged-out page says it
         verified=fresh_step_ups(session),
         done=done if done in ("withdrawal", "change_contact") else None,
         ref=(request.args.get("ref") or "")[:32],
