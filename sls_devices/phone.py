@@ -57,17 +57,27 @@ def route_call(number: str, conditions: Conditions, *, now: int) -> Delivery:
     return Delivery(conditions.handset_for(number), now, True, notes)
 
 
-def security_code_text(code: str, *, valid_minutes: int) -> str:
+def how_long(seconds: int) -> str:
+    """How long a text may say a code lives that lives ``seconds``: whole minutes rounded down, never up, so
+    a user who takes the text at its word is never refused (90 s is "1 minute", not "2 minutes"); under a
+    minute, the seconds."""
+    if seconds < 60:
+        return "1 second" if seconds == 1 else f"{max(seconds, 0)} seconds"
+    minutes = seconds // 60
+    return "1 minute" if minutes == 1 else f"{minutes} minutes"
+
+
+def security_code_text(code: str, *, valid_s: int) -> str:
     return (
-        f"{SENDER}: Your security code is {code}. It is valid for {valid_minutes} minutes. "
+        f"{SENDER}: Your security code is {code}. It is valid for {how_long(valid_s)}. "
         "IBKR will never ask you for this code. Do not share it with anyone."
     )
 
 
-def activation_code_text(code: str, *, valid_minutes: int) -> str:
+def activation_code_text(code: str, *, valid_s: int) -> str:
     return (
-        f"{SENDER}: Your IBKR Mobile activation code is {code}. Enter it in the app within {valid_minutes} "
-        "minutes. If you did not request it, contact IBKR Client Services."
+        f"{SENDER}: Your IBKR Mobile activation code is {code}. Enter it in the app within "
+        f"{how_long(valid_s)}. If you did not request it, contact IBKR Client Services."
     )
 
 

@@ -60,6 +60,11 @@ class SessionExpired(NotAuthenticated):
     message = "The session has expired; log in again."
 
 
+class SessionLifetimeEnded(SessionExpired):
+    """Ended by the absolute lifetime (``session.expired_absolute``), not by inactivity: the same answer to an
+    API client; the pages tell the user which it was."""
+
+
 class AccountLocked(SlsError):
     code = "account_locked"
     status = 423

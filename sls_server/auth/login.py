@@ -149,6 +149,8 @@ class LoginService:
             state = "authenticated"
         if state == "second_factor":
             shown = "expired" if now >= txn.expires_at else "pending"
+            if shown == "expired":  # told so, it stays so if the clock goes back
+                self._store.logins.expire(txn_id, now=now)
         else:
             shown = state if state in ("authenticated", "denied") else "expired"
         reason = {

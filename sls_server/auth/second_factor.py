@@ -100,8 +100,8 @@ class SecondFactor:
             username, type_, device_id, default, now=now, device_ids=device_ids, devices=devices
         )
         txn_id = new_id(username, TXN_RANDOM_BYTES)
-        prompt = factor.begin(device, Begin(txn_id, username, now, purpose, mode))
         dies_at = now + LIFETIME_TTLS * self._challenge_ttl
+        prompt = factor.begin(device, Begin(txn_id, username, now, purpose, mode, dies_at))
         expires_at = min(now + (prompt.expires_in or self._challenge_ttl), dies_at)
         txn = LoginTxn(
             txn_id=txn_id,
@@ -141,9 +141,9 @@ class SecondFactor:
         """Another factor, or a new code on the same one ("didn't receive a security code?").
         ``txn`` is the step as the caller loaded it (to check whose it is); the switch itself is atomic."""
         txn_id = txn.txn_id
-        raise_if_settled(txn, now)
+        self.refuse_if_settled(txn, now)
         factor, device, _ = self._choice.pick(txn.username, type_, device_id, None, now=now)
-        prompt = factor.begin(device, Begin(txn_id, txn.username, now, txn.purpose, mode))
+        prompt = factor.begin(device, Begin(txn_id, txn.username, now, txn.purpose, mode, txn.dies_at))
         wanted = now + (prompt.expires_in or self._challenge_ttl)
         # "mode" decides how the step is answered (push or typed): a switch must not inherit the old one
         fields: PromptFields = {
@@ -196,6 +196,17 @@ class SecondFactor:
             and txn.notification_id == notification_id
         )
 
+    def refuse_if_settled(self, txn: LoginTxn, now: int) -> None:
+        """:func:`raise_if_settled`; a pending step found past its expiry is recorded expired first, so the
+        410 stands if the clock is moved back (the step does not come back to life)."""
+        self.record_if_expired(txn, now)
+        raise_if_settled(txn, now)
+
+    def record_if_expired(self, txn: LoginTxn, now: int) -> None:
+        """A pending step past its expiry at ``now`` is marked expired, for good (a poll that says so too)."""
+        if txn.state == "second_factor" and now >= txn.expires_at:
+            self._store.logins.expire(txn.txn_id, now=now)
+
     def load(self, txn_id: str) -> LoginTxn:
         txn = self._store.logins.get(txn_id)
         if not txn:
@@ -237,7 +248,7 @@ class SecondFactor:
             raise WrongMode("This step waits for approval in the app; poll the transaction instead.")
         if not factor.response_pattern.fullmatch(response):
             raise InvalidRequest(f"response does not have the form a {txn.factor} gives", field="response")
-        raise_if_settled(txn, now)
+        self.refuse_if_settled(txn, now)
         device = self._usable_device(txn, now=now, read=read)
         return device, factor.check(device, txn, response, now=now)
 
@@ -247,7 +258,7 @@ class SecondFactor:
         if txn.mode != "push":
             raise WrongMode("This step is not waiting for an app approval.")
         factor = cast(ApprovalFactor, self._factors.get(txn.factor))
-        raise_if_settled(txn, now)
+        self.refuse_if_settled(txn, now)
         device = self._usable_device(txn, now=now)
         verdict = factor.check_approval(device, txn, answer, now=now)
         if verdict == "valid" and answer.get("decision") == "deny":

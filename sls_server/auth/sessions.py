@@ -23,6 +23,7 @@ from .errors import (
     SessionActive,
     SessionExpired,
     SessionIpRejected,
+    SessionLifetimeEnded,
     SessionReplaced,
     SessionRevoked,
 )
@@ -263,7 +264,7 @@ class SessionService:
         self._events.record(
             f"session.{status}", at=now, user=touched.username, detail={"session_id": short_id(sid)}
         )
-        raise SessionExpired()
+        raise SessionLifetimeEnded() if status == "expired_absolute" else SessionExpired()
 
     def end(self, session_id_: str, *, now: int, reason: str = "logout") -> str | None:
         """Delete the session, then record why; the owner's name, or None if there was no such session.

@@ -76,6 +76,7 @@ class StepUp:
             if not self._steps.collect(txn_id, now=now):
                 state = txn.state
                 pending = state == "second_factor" and now < txn.expires_at
+                self._steps.record_if_expired(txn, now)  # told "expired", it stays so if the clock goes back
                 shown = "pending" if pending else ("denied" if state == "denied" else "expired")
                 return {"state": shown, "purpose": txn.purpose, "txn_id": txn_id}, None
         else:

@@ -49,6 +49,9 @@ class Begin:
     purpose: str = "login"
     mode: str | None = None
     """``"challenge"``: the user asked for challenge/response instead of a push (the IB Key page's link)."""
+    dies_at: int | None = None
+    """The login's absolute end (``LIFETIME_TTLS`` challenge TTLs from its start): what the step sends (a
+    push) must not outlive it, or the phone would offer what the login refuses."""
 
 
 class Factor(Protocol):

@@ -99,8 +99,11 @@ class _PhoneCodeFactor(abc.ABC):
     def _shown(self, number: str) -> dict[str, Any]:
         return {"sent_to": mask_number(number)}
 
-    def _valid_minutes(self) -> int:
-        return max(1, -(-self._code_ttl // 60))
+    def _valid_s(self, step: Begin) -> int:
+        """What the code's text may promise: its TTL, or less when the login ends sooner (a late switch)."""
+        if step.dies_at is None:
+            return self._code_ttl
+        return max(min(self._code_ttl, step.dies_at - step.now), 0)
 
 
 class SmsFactor(_PhoneCodeFactor):
@@ -111,7 +114,7 @@ class SmsFactor(_PhoneCodeFactor):
     device_types: tuple[str, ...] = ("sms",)
 
     def _deliver(self, number: str, code: str, step: Begin) -> None:
-        text = security_code_text(code, valid_minutes=self._valid_minutes())
+        text = security_code_text(code, valid_s=self._valid_s(step))
         # A carrier that blocks texts drops it silently: the login still says where it was sent, as at IB.
         self._phones.send_sms(number, text, now=step.now, user=step.username, purpose=step.purpose)
 

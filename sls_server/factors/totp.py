@@ -124,4 +124,7 @@ class TotpFactor:
             if hmac.compare_digest(expected.encode(), response.encode()):
                 matched.append(step)
         # Oldest first: a code that (by a one-in-a-million chance) matches two steps spends the earlier one.
-        return any(self._repo.accept_step(device.device_id, step) for step in matched)
+        return any(
+            self._repo.accept_step(device.device_id, step, current=current, drift=DRIFT_STEPS)
+            for step in matched
+        )

@@ -4,7 +4,8 @@ request" 2FA handler (IBeam's ``EXTERNAL_REQUEST``), which fetches a code over p
 It reads the phone the way the user would (the inbox and the call log, through the phone service), so a
 blocked carrier, a delay or a swapped SIM change what it finds exactly as they change what the user sees.
 Notices and IB Key activation codes are not second-factor codes and are skipped, and so is a code older
-than its validity (``SLS_SMS_CODE_TTL``). With ``wait`` it hands out only a code it has not handed out
+than its validity (``SLS_SMS_CODE_TTL``, from when it was sent, as the login's own expiry: a text a slow
+network delivered late is no younger for it). With ``wait`` it hands out only a code it has not handed out
 before, holding the request (at most ``wait`` seconds, bounded by the shape) until one arrives; the hand-out
 is one Lua step, so two callers waiting at once never get the same code.
 """
@@ -69,9 +70,14 @@ class Outbox:
             for item in received
             if item.get("code")
             and item.get("purpose") not in NOT_A_SECOND_FACTOR
-            and int(item["at"]) > now - self._code_ttl
+            and _sent_at(item) > now - self._code_ttl
         ]
         if not usable:
             return None
         newest = max(usable, key=lambda item: int(item["at"]))  # max keeps the first of equals: newest first
         return str(newest["id"]), str(newest["code"])
+
+
+def _sent_at(item: dict[str, Any]) -> int:
+    """When the code was sent: a text's ``sent_at`` (its ``at`` is the delivery), a call's ``at``."""
+    return int(item.get("sent_at", item["at"]))

@@ -74,7 +74,9 @@ class Device(TypedDict):
     suite: NotRequired[Suite]
     locked: NotRequired[Annotated[bool, Field(description="A DSC+ card locked by too many wrong PINs.")]]
     owner: NotRequired[Annotated[Username, Field(description="The user who enrolled it.")]]
-    expires_at: NotRequired[Annotated[UnixTime, Field(description="temporary: when the passcode lapses.")]]
+    expires_at: NotRequired[
+        Annotated[UnixTime, Field(description="temporary: when the passcode lapses (it works before).")]
+    ]
     shared_with: Annotated[list[Username], Field(description="dscplus: other users the card serves.")]
     factor_locked: Annotated[
         bool, Field(description="Disabled by too many wrong responses; `POST .../unlock` re-enables it.")
@@ -103,7 +105,9 @@ class ActivationWay(TypedDict):
         ]
     ]
     activation_expires_at: NotRequired[
-        Annotated[UnixTime, Field(description="ibkey: when the activation code stops working.")]
+        Annotated[
+            UnixTime, Field(description="ibkey: when the activation code stops working (it works before).")
+        ]
     ]
 
 

@@ -36,7 +36,14 @@ class Error(TypedDict):
     reason: NotRequired[
         Annotated[str, Field(description="Why, in a word: the password rule broken, a transaction's end.")]
     ]
-    retry_after: NotRequired[Annotated[Count, Field(description="Seconds to wait before trying again.")]]
+    retry_after: NotRequired[
+        Annotated[
+            Count,
+            Field(
+                description="Seconds to wait: exactly this much later, this refusal's lock or window is past."
+            ),
+        ]
+    ]
     purpose: NotRequired[Annotated[str, Field(description="`reauth_required`: the step-up purpose needed.")]]
     username: NotRequired[Annotated[str, Field(description="The user the refusal is about.")]]
     account_id: NotRequired[

@@ -130,7 +130,7 @@ class IbKeyNotification(TypedDict):
     ]
     purpose: Annotated[str, Field(description="`login` or a step-up purpose.")]
     sent_at: Annotated[UnixTime, Field(description="When it was sent.")]
-    expires_at: Annotated[UnixTime, Field(description="When it can no longer be answered.")]
+    expires_at: Annotated[UnixTime, Field(description="From this instant on it can no longer be answered.")]
 
 
 class IbKeyNotifications(TypedDict):

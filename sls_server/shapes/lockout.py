@@ -15,7 +15,10 @@ class LockoutBucket(TypedDict):
     locks: Annotated[int, Field(ge=0, description="How many times the bucket locked.")]
     locked: bool
     permanent: Annotated[bool, Field(description="Locked until an admin unlocks it.")]
-    retry_after: Annotated[Seconds | None, Field(description="Seconds until a timed lock ends; else null.")]
+    retry_after: Annotated[
+        Seconds | None,
+        Field(description="Seconds until a timed lock ends (then it no longer holds); else null."),
+    ]
 
 
 class LockoutStatus(TypedDict):

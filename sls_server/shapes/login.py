@@ -72,7 +72,7 @@ class LoginStarted(TypedDict):
 
     state: Literal["second_factor"]
     txn_id: Annotated[str, Field(description="The login transaction, for /verify, /factor and polling.")]
-    expires_at: Annotated[UnixTime, Field(description="When the prompt expires.")]
+    expires_at: Annotated[UnixTime, Field(description="When the prompt expires (answers count before it).")]
     factor: Factor
     factors: Annotated[list[FactorOption], Field(description="Every usable authenticator of the user.")]
     login_token: Annotated[
@@ -107,7 +107,9 @@ class FactorSwitched(TypedDict):
     """The new prompt; the attempt count carries over."""
 
     txn_id: Annotated[str, Field(description="The same login transaction.")]
-    expires_at: Annotated[UnixTime, Field(description="When the new prompt expires.")]
+    expires_at: Annotated[
+        UnixTime, Field(description="When the new prompt expires (answers count before it).")
+    ]
     factor: Factor
 
 
@@ -138,7 +140,7 @@ class LoginStatus(TypedDict):
 
     state: Literal["pending", "approved", "denied", "expired", "authenticated"]
     txn_id: str
-    expires_at: Annotated[UnixTime, Field(description="When the prompt expires.")]
+    expires_at: Annotated[UnixTime, Field(description="When the prompt expires (answers count before it).")]
     factor: FactorType
     reason: NotRequired[
         Annotated[

@@ -56,13 +56,17 @@ class StepUpAnswer(TypedDict):
     state: Literal["second_factor", "pending", "denied", "expired", "verified"]
     purpose: Purpose
     txn_id: NotRequired[str]
-    expires_at: NotRequired[Annotated[UnixTime, Field(description="When the prompt expires.")]]
+    expires_at: NotRequired[
+        Annotated[UnixTime, Field(description="When the prompt expires (answers count before it).")]
+    ]
     factor: NotRequired[Factor]
     factors: NotRequired[
         Annotated[list[FactorOption], Field(description="Start: every usable authenticator of the user.")]
     ]
     valid_until: NotRequired[
-        Annotated[UnixTime, Field(description="Verified: until when tasks for this purpose are allowed.")]
+        Annotated[
+            UnixTime, Field(description="Verified: tasks for this purpose are allowed before this instant.")
+        ]
     ]
     session: NotRequired[
         Annotated[SessionToken, Field(description="Verified: the rotated session; the old token is dead.")]

@@ -102,7 +102,7 @@ class CardKeypads:
             data = json.loads(self._box.open(state, context=f"dscplus-keypad:{device_id}"))
         except (SealError, ValueError):
             return None
-        if not 0 <= now - int(data.get("at", 0)) <= POWER_OFF_S:
+        if not 0 <= now - int(data.get("at", 0)) < POWER_OFF_S:  # alone for POWER_OFF_S: off
             return None
         snapshot = data.get("snapshot")
         return snapshot if isinstance(snapshot, dict) else None

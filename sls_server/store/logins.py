@@ -73,6 +73,10 @@ class LoginRepo:
         status, left = self._scripts("login_verify", _keys(txn_id), [now, outcome, ok_state])
         return str(status), int(left)
 
+    def expire(self, txn_id: str, *, now: int) -> bool:
+        """Mark a pending step found past its expiry at ``now`` as expired, for good (login_expire.lua)."""
+        return bool(self._scripts("login_expire", _keys(txn_id)[:1], [now]))
+
     def collect(self, txn_id: str, *, now: int) -> str:
         """'ok' for the one poll that takes an approved login's session, 'revoked', or 'no'."""
         return str(self._scripts("login_collect", _keys(txn_id), [now]))

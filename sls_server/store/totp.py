@@ -1,7 +1,9 @@
 """TOTP replay protection: the last time step each authenticator app was accepted at.
 
-The step lives on the device record (``last_step``) and only moves forward, in one Lua script, so a code
-is good once however many workers see it, and a code from before the last accepted one never is.
+The step lives on the device record (``last_step``, with the last few accepted in ``used_steps``) and only
+moves forward, in one Lua script, so a code is good once however many workers see it, and a code from before
+the last accepted one never is; only a clock moved back below a step accepted ahead of it lets the guard
+follow it back, and a step once accepted stays refused.
 """
 
 from __future__ import annotations
@@ -16,9 +18,12 @@ class TotpRepo:
         self._r = client
         self._scripts = scripts
 
-    def accept_step(self, device_id: str, step: int) -> bool:
-        """True if ``step`` is later than every step accepted before for this device (and is now the last)."""
-        return bool(self._scripts("totp_accept_step", [keys.device(device_id)], [int(step)]))
+    def accept_step(self, device_id: str, step: int, *, current: int | None = None, drift: int = 1) -> bool:
+        """True if ``step`` is later than every step accepted before for this device (and is now the last),
+        and was never accepted before. A step accepted ahead of ``current`` + ``drift`` (the clock was moved
+        back since) does not bar the present; ``current`` defaults to ``step``."""
+        now_step = int(step) if current is None else int(current)
+        return bool(self._scripts("totp_accept_step", [keys.device(device_id)], [int(step), now_step, drift]))
 
     def last_step(self, device_id: str) -> int | None:
         """The last accepted step, None if the app has not been used yet."""

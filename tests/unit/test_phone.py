@@ -100,8 +100,8 @@ def test_every_digit_has_its_word() -> None:
 @pytest.mark.parametrize(
     ("text", "code"),
     [
-        (security_code_text("012345", valid_minutes=5), "012345"),
-        (activation_code_text("98765432", valid_minutes=10), "98765432"),
+        (security_code_text("012345", valid_s=300), "012345"),
+        (activation_code_text("98765432", valid_s=600), "98765432"),
         (notice_text("Your phone number was changed."), None),
         ("Your code is 12345.", None),  # too short to be a code
         ("Ref 1234567890 only", None),  # too long: an account or phone number, not a code
@@ -113,7 +113,7 @@ def test_a_script_can_parse_the_code_out_of_a_text(text: str, code: str | None) 
 
 
 def test_the_security_text_says_how_long_the_code_lives() -> None:
-    text = security_code_text("123456", valid_minutes=5)
+    text = security_code_text("123456", valid_s=300)
     assert "123456" in text and "5 minutes" in text and text.startswith("IBKR:")
 
 

@@ -127,7 +127,9 @@ def test_lockout_state(store: Store) -> None:
             max_wait=600,
             permanent_after=0,
         )
-    assert store.lockout.state("alice") == {"all": LockoutState(failures=0, locks=1, locked_until=NOW + 60)}
+    assert store.lockout.state("alice") == {
+        "all": LockoutState(failures=0, locks=1, locked_until=NOW + 60, locked_at=NOW)
+    }
 
 
 def test_phones_access_and_events(store: Store) -> None:

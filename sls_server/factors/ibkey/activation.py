@@ -76,7 +76,7 @@ class ActivationCodes:
                 "IB Key activation needs the user's phone number for the code", field="phone"
             )
         code = f"{secrets.randbelow(10**8):08d}"
-        text = activation_code_text(code, valid_minutes=-(-self._ttl // 60))
+        text = activation_code_text(code, valid_s=self._ttl)
         sms = self._phones.send_sms(number, text, now=now, user=username, purpose="ibkey_activation")
         expires_at = now + self._ttl
         record: DeviceChanges = {

@@ -167,7 +167,7 @@ class IbKeyFactor:
             candidates=tuple(shown),
             purpose=step.purpose,
             sent_at=step.now,
-            expires_at=step.now + self.push_ttl,
+            expires_at=min(step.now + self.push_ttl, step.dies_at or step.now + self.push_ttl),
         )
         self.repo.deliver(device.app_id, notification, now=step.now)
         self._events.record(

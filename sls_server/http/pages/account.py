@@ -13,7 +13,7 @@ from typing import Any
 from flask import jsonify, redirect, request
 from flask.typing import ResponseReturnValue
 
-from ...auth.errors import SessionExpired
+from ...auth.errors import SessionExpired, SessionLifetimeEnded
 from ...auth.sessions import Session
 from ...errors import NotAuthenticated, SlsError, StoreUnavailable
 from ...web.wording import duration, factor_name
@@ -50,10 +50,16 @@ def session_body(session: Session) -> dict[str, Any]:
     }
 
 
+def expired_page(exc: SessionExpired) -> str:
+    """The logged-off page for an automatic logoff: inactivity, or the absolute lifetime (which the server
+    checks first, so a session whose idle end was capped at its lifetime's is told the lifetime ended it)."""
+    return "/logged-out?reason=" + ("absolute" if isinstance(exc, SessionLifetimeEnded) else "idle")
+
+
 def gone(exc: SlsError) -> ResponseReturnValue:
     """Where a browser without a live session goes: the logged-off page, or the login page."""
     if isinstance(exc, SessionExpired):
-        return redirect("/logged-out?reason=idle", 303)
+        return redirect(expired_page(exc), 303)
     if isinstance(exc, NotAuthenticated) and exc.code != "not_authenticated":
         return redirect("/logged-out?reason=ended", 303)
     return redirect("/", 303)
@@ -74,7 +80,7 @@ def account_page() -> ResponseReturnValue:
         session=session,
         body=session_body(session),
         factor_name=factor_name,
-        idle_minutes=core().settings.idle_timeout // 60,
+        idle=duration(core().settings.idle_timeout),  # as the logged-out page says it
         verified=fresh_step_ups(session),
         done=done if done in ("withdrawal", "change_contact") else None,
         ref=(request.args.get("ref") or "")[:32],
@@ -87,8 +93,8 @@ def account_page() -> ResponseReturnValue:
 def account_session() -> ResponseReturnValue:
     try:
         return jsonify(session_body(current_session(extend=False)))
-    except SessionExpired:
-        return jsonify({"state": "expired", "next": "/logged-out?reason=idle"})
+    except SessionExpired as exc:
+        return jsonify({"state": "expired", "next": expired_page(exc)})
     except StoreUnavailable:
         raise  # 503: the page keeps counting down and asks again, it does not log the user out
     except SlsError:
@@ -102,8 +108,8 @@ def account_tickle() -> ResponseReturnValue:
     try:
         require_form_token()
         return jsonify(session_body(current_session(extend=True)))
-    except SessionExpired:
-        return jsonify({"state": "expired", "next": "/logged-out?reason=idle"})
+    except SessionExpired as exc:
+        return jsonify({"state": "expired", "next": expired_page(exc)})
     except StoreUnavailable:
         raise
     except SlsError as exc:

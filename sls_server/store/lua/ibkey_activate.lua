@@ -18,6 +18,8 @@ if not stored then
   return {'burnt', 0}
 end
 if tonumber(ARGV[1]) >= tonumber(redis.call('HGET', KEYS[1], 'activation_expires_at')) then
+  -- spent: moving the clock back must not revive a code refused as expired
+  redis.call('HDEL', KEYS[1], 'activation_digest', 'activation_failures')
   return {'expired', 0}
 end
 if stored ~= ARGV[2] then

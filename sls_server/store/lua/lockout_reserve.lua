@@ -10,9 +10,16 @@ if redis.call('HGET', KEYS[1], 'permanent') == '1' then
   return {'permanent'}
 end
 local now = tonumber(ARGV[1])
-local locked_until = tonumber(redis.call('HGET', KEYS[1], 'locked_until') or '0')
-if locked_until > now then
+local lock = redis.call('HMGET', KEYS[1], 'locked_until', 'locked_at')
+local locked_until = tonumber(lock[1] or '0')
+local locked_at = tonumber(lock[2] or '0')
+if locked_until > now and locked_at <= now then
   return {'locked', locked_until}
+end
+if locked_until > 0 then
+  -- ended (it stays so if the clock is moved back into it), or placed after now (the clock was moved back:
+  -- not in force on the clock now, and kept it would last longer than its own wait)
+  redis.call('HDEL', KEYS[1], 'locked_until', 'locked_at')
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
 local failures = tonumber(redis.call('HGET', KEYS[1], 'failures') or '0')

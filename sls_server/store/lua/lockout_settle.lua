@@ -24,5 +24,5 @@ if permanent_after > 0 and locks >= permanent_after then
   return {'permanent', 0, locks}
 end
 local locked_until = now + math.min(tonumber(ARGV[5]) * locks, tonumber(ARGV[6]))
-redis.call('HSET', KEYS[1], 'locked_until', locked_until)
+redis.call('HSET', KEYS[1], 'locked_until', locked_until, 'locked_at', now)
 return {'locked', locked_until, locks}

@@ -21,6 +21,7 @@ end
 local now = tonumber(ARGV[1])
 local dies_at = tonumber(txn[4] or txn[2])
 if now >= tonumber(txn[2]) or now >= dies_at then
+  redis.call('HSET', KEYS[1], 'state', 'expired')  -- told so, it stays so if the clock goes back
   return {'expired'}
 end
 if redis.call('HINCRBY', KEYS[1], 'switches_left', -1) < 0 then

@@ -35,6 +35,13 @@ end
 if now >= tonumber(s['idle_expires_at']) then
   return finish('expired_idle')
 end
+-- step-ups no longer fresh are forgotten, so one found stale stays so if the clock is moved back
+for k, v in pairs(s) do
+  if string.sub(k, 1, 9) == 'verified:' and tonumber(v) <= now then
+    redis.call('HDEL', KEYS[1], k)
+    s[k] = nil
+  end
+end
 if ARGV[3] == 'end' then
   redis.call('DEL', KEYS[1])
   redis.call('ZREM', KEYS[3], ARGV[4])

@@ -1,7 +1,11 @@
 -- Accept a TOTP time step at most once per device, and never one older than the last accepted: the check
 -- and the write are one step, so two logins racing with the same code cannot both pass (replay).
--- KEYS[1] device hash   ARGV[1] candidate step (integer)
+-- A step accepted on a clock ahead of this one (the clock was moved back since) does not bar the present:
+-- the guard is then the latest accepted step that is not ahead, and every step in `used_steps` (the last
+-- RECENT accepted, newest last) is refused whatever the clock, so a code is still never taken twice.
+-- KEYS[1] device hash   ARGV[1] candidate step (integer)   ARGV[2] the current step   ARGV[3] drift (steps)
 -- Returns 1 if the step was accepted (and recorded as last_step), 0 otherwise.
+local RECENT = 16
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return 0  -- a deleted device accepts nothing, and must not come back as a stub
 end
@@ -9,9 +13,32 @@ local candidate = tonumber(ARGV[1])
 if not candidate then
   return redis.error_reply('candidate step is not a number')
 end
-local last = tonumber(redis.call('HGET', KEYS[1], 'last_step'))
+local newest = tonumber(ARGV[2]) + tonumber(ARGV[3])  -- the latest step the current clock accepts
+local fields = redis.call('HMGET', KEYS[1], 'last_step', 'used_steps')
+local last = tonumber(fields[1])
+local used = {}
+for step in string.gmatch(fields[2] or '', '%-?%d+') do
+  used[#used + 1] = tonumber(step)
+end
+if last and last > newest then
+  last = nil  -- accepted ahead of this clock: the guard is the latest used step that is not
+  for _, step in ipairs(used) do
+    if step <= newest and (not last or step > last) then
+      last = step
+    end
+  end
+end
 if last and last >= candidate then
   return 0
 end
-redis.call('HSET', KEYS[1], 'last_step', ARGV[1])
+for _, step in ipairs(used) do
+  if step == candidate then
+    return 0
+  end
+end
+used[#used + 1] = candidate
+while #used > RECENT do
+  table.remove(used, 1)
+end
+redis.call('HSET', KEYS[1], 'last_step', ARGV[1], 'used_steps', table.concat(used, ','))
 return 1

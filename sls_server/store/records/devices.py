@@ -7,7 +7,7 @@ fields are simply ``None`` on the others. Which type writes what:
 * ``dscplus``: ``serial``, ``suite``, ``sealed`` (key and PIN hash), ``pin_failures``, ``locked``,
   ``max_pin_failures`` (the card's own PIN counter, which the card, not the server, enforces);
 * ``sms`` / ``voice``: ``number``;
-* ``totp``: ``algorithm``, ``digits``, ``period``, ``sealed``, ``last_step`` (the replay guard);
+* ``totp``: ``algorithm``, ``digits``, ``period``, ``sealed``, ``last_step``, ``used_steps`` (replay guard);
 * ``temporary``: ``sealed``, ``expires_at``;
 * ``ibkey``: ``platform``, ``phone`` (where the activation code went), ``activation_digest``,
   ``activation_expires_at``, ``activation_failures``, ``activation_card`` (a migration confirmed with the
@@ -56,6 +56,8 @@ class DeviceRecord:
     digits: int | None = None
     period: int | None = None
     last_step: int | None = None
+    used_steps: str | None = None
+    """The last accepted steps, comma-separated (``totp_accept_step.lua`` reads and writes them)."""
     # ibkey
     platform: str | None = None
     phone: str | None = None
@@ -105,6 +107,7 @@ class DeviceRecord:
             digits=f.maybe_integer("digits"),
             period=f.maybe_integer("period"),
             last_step=f.maybe_integer("last_step"),
+            used_steps=f.maybe_text("used_steps"),
             platform=f.maybe_text("platform"),
             phone=f.maybe_text("phone"),
             activation_digest=f.maybe_text("activation_digest"),

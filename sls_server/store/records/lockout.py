@@ -15,6 +15,8 @@ class LockoutState:
     """Locks so far: each waits longer, and ``permanent_after`` of them lock for good."""
     locked_until: int | None = None
     permanent: bool = False
+    locked_at: int | None = None
+    """When the timed lock began: a lock placed after now (the clock was moved back) is not in force."""
 
     @classmethod
     def from_hash(cls, raw: dict[str, str]) -> LockoutState:
@@ -23,12 +25,15 @@ class LockoutState:
             failures=f.count("failures"),
             locks=f.count("locks"),
             locked_until=f.maybe_integer("locked_until"),
+            locked_at=f.maybe_integer("locked_at"),
             permanent=f.flag("permanent"),
         )
 
     def retry_after(self, now: int) -> int | None:
         """Seconds the timed lock has left, None when it is not running."""
         if self.locked_until is None or self.locked_until <= now:
+            return None
+        if self.locked_at is not None and self.locked_at > now:
             return None
         return self.locked_until - now
 

@@ -17,9 +17,9 @@
   let absoluteAt = Date.now() + Number(root.dataset.expiresIn) * 1000;
   let returnTo = null; /* what had the focus when the logoff warning took it */
 
+  /* The server says which limit ended the session (reason=idle or reason=absolute). */
   function leave(next) {
-    const idleFirst = idleAt <= absoluteAt;
-    window.location.assign(next.replace("reason=idle", idleFirst ? "reason=idle" : "reason=absolute"));
+    window.location.assign(next);
   }
 
   function apply(body) {

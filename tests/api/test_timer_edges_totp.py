@@ -1,0 +1,75 @@
+"""The TOTP app's ±1 step window at its edges, and the replay guard when the clock is moved back.
+
+The guard refused any step not later than the last one accepted. A TOTP login on a clock moved ahead (an
+idle-logoff demo: ``sls clock --advance 15m``) therefore locked the app out once the clock was put back
+(``sls clock --reset``, "real authenticator apps agree with the server again"): every code was refused
+until real time caught up with the step accepted ahead. A step accepted on a clock ahead of this one no
+longer bars the present, while a code already accepted, before or after the move, is never taken again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from freezegun.api import FrozenDateTimeFactory
+from test_totp import app_code, assert_refused, enrol_totp, frozen, log_in_with, make_user, server_now
+
+__all__ = ["frozen"]  # the fixture, imported for use here
+
+AHEAD = 900  # 15 min, as the README's idle-logoff demo moves it
+
+
+@pytest.fixture
+def tina(client: FlaskClient, admin_headers: dict[str, str], frozen: FrozenDateTimeFactory) -> dict[str, Any]:
+    return enrol_totp(client, admin_headers, make_user(client, admin_headers))
+
+
+def _move(client: FlaskClient, headers: dict[str, str], seconds: int) -> int:
+    moved = client.post("/admin/v1/clock", json={"advance_s": seconds}, headers=headers)
+    assert moved.status_code == 200
+    return int(moved.get_json()["now"])
+
+
+@pytest.mark.parametrize(("steps", "taken"), [(-2, False), (-1, True), (0, True), (1, True), (2, False)])
+def test_the_window_is_one_step_either_way_at_a_step_edge(
+    client: FlaskClient, admin_headers: dict[str, str], tina: dict[str, Any], steps: int, taken: bool
+) -> None:
+    now = server_now(client, admin_headers)
+    edge = _move(client, admin_headers, 30 - now % 30)  # the first second of a step
+    answered = log_in_with(client, "tina", app_code(tina, edge + 30 * steps))
+    if taken:
+        assert answered.status_code == 200, answered.get_json()
+    else:
+        assert_refused(answered)
+
+
+def test_putting_the_clock_back_does_not_lock_the_app_out(
+    client: FlaskClient, admin_headers: dict[str, str], tina: dict[str, Any]
+) -> None:
+    before = server_now(client, admin_headers)
+    used_before = app_code(tina, before)
+    assert log_in_with(client, "tina", used_before).status_code == 200
+    ahead = _move(client, admin_headers, AHEAD)
+    used_ahead = app_code(tina, ahead)
+    assert log_in_with(client, "tina", used_ahead).status_code == 200
+    back = _move(client, admin_headers, -AHEAD + 60)  # put back: two steps after the first login
+    answered = log_in_with(client, "tina", app_code(tina, back))
+    assert answered.status_code == 200, answered.get_json()  # was refused until the clock reached `ahead`
+    assert_refused(log_in_with(client, "tina", app_code(tina, back)))  # used: once only
+
+
+def test_codes_used_before_or_after_the_move_are_never_taken_again(
+    client: FlaskClient, admin_headers: dict[str, str], tina: dict[str, Any]
+) -> None:
+    before = server_now(client, admin_headers)
+    used_before = app_code(tina, before)
+    assert log_in_with(client, "tina", used_before).status_code == 200
+    ahead = _move(client, admin_headers, AHEAD)
+    used_ahead = app_code(tina, ahead)
+    assert log_in_with(client, "tina", used_ahead).status_code == 200
+    _move(client, admin_headers, -AHEAD + 30)  # one step after the first login: its code is in the window
+    assert_refused(log_in_with(client, "tina", used_before))
+    _move(client, admin_headers, AHEAD - 30)  # forward again, to the step used ahead
+    assert_refused(log_in_with(client, "tina", used_ahead))
