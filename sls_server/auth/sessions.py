@@ -163,7 +163,10 @@ class SessionService:
         self, session: Session, *, now: int, ip: str | None, verified: dict[str, int]
     ) -> tuple[str, Session]:
         """A new token for the same session after a step-up; the old token is dead at once (ASVS 7.2.4).
-        The absolute deadline stays: a step-up is a second factor, not a new login."""
+        The absolute deadline stays: a step-up is a second factor, not a new login. The session must still
+        be live when the new token is stored (checked in the same step), not only when the request began:
+        a session logged out, killed or replaced meanwhile stays ended (401), and of two step-ups racing on
+        one session only the first rotates it."""
         token, sid = new_token(session.username)
         record = SessionRecord(
             id=sid,
@@ -201,6 +204,10 @@ class SessionService:
         )
         if status == "refused":
             raise SessionActive()
+        if status == "replaced":  # a rotation whose session a newer login replaced meanwhile
+            raise SessionReplaced()
+        if status == "retired":  # a rotation whose session ended meanwhile (logout, kill, a racing rotation)
+            raise NotAuthenticated("The session ended before its step-up finished: log in again.")
         if status in ("missing", "used", "dead", "revoked", "expired"):  # the login, found settled or past
             raise_for_status(status)
         if status != "ok":  # disabled, deleted, or disabled and enabled again since the login began

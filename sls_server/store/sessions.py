@@ -51,8 +51,9 @@ class SessionRepo:
         ``concurrency`` is 'replace', 'refuse', or 'rotate' (a step-up's new token retiring ``retires``).
         ``epoch`` is the user's epoch the login began under. ``completes``: the login (its id) whose right
         answer earned the session, settled in the same step. Returns ('ok', ids of the sessions it replaced,
-        left as tombstones) or (refused | disabled | no_user | stale, or for ``completes`` a state the login
-        was found in: missing | used | dead | revoked | expired, []).
+        left as tombstones) or (refused | disabled | no_user | stale, for 'rotate' replaced | retired (the
+        session it retires is no longer live), or for ``completes`` a state the login was found in: missing
+        | used | dead | revoked | expired, []).
         """
         username = record.username
         session_keys = [keys.user(username), keys.user_sessions(username), keys.session(username, record.id)]

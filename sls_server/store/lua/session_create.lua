@@ -10,6 +10,7 @@
 -- KEYS[4] (optional) the login this session completes, its answer found right: settled in the same step, so
 -- racing right answers cannot both win, and a login refused a session (refuse, a disabled user) is not spent
 -- Returns {'ok', replaced ids...} | {'refused'} | {'disabled'} | {'no_user'} | {'stale'}
+--       | for 'rotate': {'replaced'} (a newer login replaced the session retired) | {'retired'} (it ended)
 --       | with KEYS[4]: {'missing'} | {'used'} | {'dead'} | {'revoked'} | {'expired'}
 local now = tonumber(ARGV[1])
 if KEYS[4] then
@@ -43,6 +44,17 @@ if user[2] == '1' then
 end
 if (user[3] or '') ~= ARGV[2] then
   return refuse('stale')
+end
+if ARGV[3] == 'rotate' then
+  -- the session a step-up retires must still be live now, not only when its request began: one logged out,
+  -- killed or replaced meanwhile is not brought back, and of two step-ups racing on it only one rotates it
+  local retired = redis.call('HMGET', ARGV[6] .. ARGV[7], 'state', 'idle_expires_at', 'expires_at')
+  if retired[1] == 'replaced' then
+    return {'replaced'}
+  end
+  if not retired[2] or tonumber(retired[2]) <= now or tonumber(retired[3]) <= now then
+    return {'retired'}
+  end
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
 local live = {}
