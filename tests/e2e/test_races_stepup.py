@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from functools import partial
 
 import pytest
 import requests
@@ -93,7 +93,11 @@ def _bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def _at_once(*calls: Callable[[requests.Session], requests.Response]) -> list[requests.Response]:
+#: One request of a race, on the connection it is handed.
+Call = Callable[[requests.Session], requests.Response]
+
+
+def _at_once(*calls: Call) -> list[requests.Response]:
     """Run the calls in threads released together from a barrier, each on its own warmed-up connection."""
     barrier = threading.Barrier(len(calls))
 
@@ -115,7 +119,7 @@ def test_racing_step_ups_of_one_session_rotate_it_once(sls_serve, redis_url: str
     for _ in range(ROUNDS):
         token = world.log_in()
         steps = [world.open_step_up(token, purpose) for purpose in ("withdrawal", "change_contact")]
-        answers = _at_once(*(lambda http, step=step: world.complete(http, token, step) for step in steps))
+        answers = _at_once(*(partial(world.complete, token=token, step=step) for step in steps))
         verified = [a.json()["session"]["token"] for a in answers if a.status_code == 200]
         assert verified, [a.text for a in answers]  # the first to rotate always wins
         live, indexed = _live_sessions_in_redis(redis_url, "alice", world.now())
@@ -126,11 +130,11 @@ def test_racing_step_ups_of_one_session_rotate_it_once(sls_serve, redis_url: str
     assert not doubled
 
 
-def _logout(world: World, token: str) -> Callable[[requests.Session], requests.Response]:
+def _logout(world: World, token: str) -> Call:
     return lambda http: http.post(f"{world.base}/api/v1/auth/logout", headers=_bearer(token), timeout=30)
 
 
-def _kill(world: World, token: str) -> Callable[[requests.Session], requests.Response]:
+def _kill(world: World, token: str) -> Call:
     listed = requests.get(f"{world.base}/admin/v1/users/alice/sessions", headers=ADMIN, timeout=10).json()
     (session,) = listed["sessions"]
     return lambda http: http.delete(
@@ -138,12 +142,12 @@ def _kill(world: World, token: str) -> Callable[[requests.Session], requests.Res
     )
 
 
-def _new_login(world: World, token: str) -> Callable[[requests.Session], requests.Response]:
+def _new_login(world: World, token: str) -> Call:
     login = world.start()
     return lambda http: world.finish(http, login)
 
 
-def _disable(world: World, token: str) -> Callable[[requests.Session], requests.Response]:
+def _disable(world: World, token: str) -> Call:
     return lambda http: http.post(f"{world.base}/admin/v1/users/alice/disable", headers=ADMIN, timeout=30)
 
 
@@ -158,7 +162,7 @@ def _disable(world: World, token: str) -> Callable[[requests.Session], requests.
     ids=["logout", "admin-kill", "disable", "new-login"],
 )
 def test_a_session_ended_while_its_step_up_rotates_stays_ended(
-    sls_serve, redis_url: str, ender: Callable[[World, str], Any], survivors: int
+    sls_serve, redis_url: str, ender: Callable[[World, str], Call], survivors: int
 ) -> None:
     world = World(sls_serve(workers=2, **LIMITS).url)
     resurrected = 0
@@ -167,7 +171,7 @@ def test_a_session_ended_while_its_step_up_rotates_stays_ended(
         token = world.log_in()
         step = world.open_step_up(token, "withdrawal")
         ending = ender(world, token)
-        stepped, ended = _at_once(lambda http: world.complete(http, token, step), ending)
+        stepped, ended = _at_once(partial(world.complete, token=token, step=step), ending)
         assert ended.status_code in (200, 401, 404), ended.text
         live, indexed = _live_sessions_in_redis(redis_url, "alice", world.now())
         if ended.status_code == 200:
