@@ -12,6 +12,7 @@ from ..events import EventLog
 from ..factors import FactorRegistry
 from ..store import Store
 from ..store.records import DeviceChanges, DeviceRecord
+from .errors import UserNotFound
 
 ACTIVE = "active"
 REVOKED = "revoked"
@@ -88,7 +89,9 @@ class DeviceService:
         )
         record = replace(record, **enrolment.record)
         self._store.devices.create(record)
-        self._store.users.add_device(username, device_id)
+        if not self._store.users.add_device(username, device_id):  # the user was deleted meanwhile
+            self._store.devices.delete(device_id)
+            raise UserNotFound()
         self._events.record("device.enrolled", at=now, user=username, factor=type_, device_id=device_id)
         self._notify(username, f"A new {factor.notice_name} was added to your account.", now=now)
         return {**public_device(record), **enrolment.once}
@@ -106,7 +109,9 @@ class DeviceService:
             raise InvalidRequest("only an active DSC+ card can be shared", field="share_device_id")
         if username not in record.users:
             self.update(device_id, lambda r: {"shared_with": (*r.shared_with, username)})
-            self._store.users.add_device(username, device_id)
+            if not self._store.users.add_device(username, device_id):  # the user was deleted meanwhile
+                self.update(device_id, lambda r: {"shared_with": without(r, username)})
+                raise UserNotFound()
             self._events.record(
                 "device.shared",
                 at=now,

@@ -7,7 +7,7 @@ import re
 
 from flask.typing import ResponseReturnValue
 
-from ...accounts.errors import IpRestricted
+from ...accounts.errors import IpRestricted, UserNotFound
 from ...auth.errors import (
     AccountDisabled,
     AccountLocked,
@@ -127,7 +127,7 @@ def activate_ib_key(device_id: str, body: IbKeyActivateRequest) -> ResponseRetur
     ok=IbKeyUserAdded,
     status=201,
     returns="A code was texted to that user's phone.",
-    errors=(*PASSWORD_ERRORS, SendLimited, UnknownApp, AlreadyActivated),
+    errors=(*PASSWORD_ERRORS, SendLimited, UnknownApp, AlreadyActivated, UserNotFound),
     parameters=PARAMETERS,
 )
 def add_ib_key_user(device_id: str, body: IbKeyAddUserRequest) -> ResponseReturnValue:
@@ -145,7 +145,7 @@ def add_ib_key_user(device_id: str, body: IbKeyAddUserRequest) -> ResponseReturn
     ok=IbKeyMigrationStarted,
     status=201,
     returns="A new IB Key waits for activation on this phone.",
-    errors=(*PASSWORD_ERRORS, SendLimited, NothingToMigrate),
+    errors=(*PASSWORD_ERRORS, SendLimited, NothingToMigrate, UserNotFound),
 )
 def migrate_ib_key(body: IbKeyMigrateRequest) -> ResponseReturnValue:
     """The broker's "Migrate IB Key", done entirely on the new phone: log in, ask to migrate, then
