@@ -41,6 +41,7 @@ from ...shapes.ibkey import (
     IbKeyUserAdded,
 )
 from ...sim.errors import (
+    ActivationInProgress,
     AlreadyActivated,
     AppLockedOut,
     NothingToMigrate,
@@ -97,6 +98,7 @@ def _ref(value: str, unknown: type[NotFound] = UnknownApp) -> str:
         InvalidActivationCode,
         ActivationCodeExpired,
         ActivationCodeUsed,
+        ActivationInProgress,
         Conflict,
     ),
     parameters=PARAMETERS,
@@ -106,7 +108,8 @@ def activate_ib_key(device_id: str, body: IbKeyActivateRequest) -> ResponseRetur
     (Android) or `biometric: true` (iOS). The app makes an Ed25519 key pair and agrees the OCRA key with the
     server (X25519 + HKDF-SHA256); the private key never leaves the phone. The code is good once, for 10
     minutes, and dies after 5 wrong tries (401 `invalid_activation_code` with `attempts_left`, then 410).
-    Activating replaces the user's IB Key on any other phone at once (`replaced`)."""
+    Activating replaces the user's IB Key on any other phone at once (`replaced`); one activation of a user
+    at a time: another one already running answers 409 `activation_in_progress` and spends nothing."""
     return core().ibkey.activate(
         _ref(device_id),
         body.username,
