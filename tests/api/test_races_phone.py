@@ -23,7 +23,7 @@ NUMBERS = ("+15555550101", "+15555550102")
 def test_racing_phone_changes_leave_the_devices_on_the_users_number(
     app: Flask, client: FlaskClient, admin_headers: dict[str, str]
 ) -> None:
-    sam = Phone(client, admin_headers)
+    Phone(client, admin_headers)  # sam, with an SMS device on PHONE
     voice = client.post("/admin/v1/users/sam/devices", json={"type": "voice"}, headers=admin_headers)
     assert voice.status_code == 201, voice.get_json()
     apart = 0
@@ -46,4 +46,4 @@ def test_racing_phone_changes_leave_the_devices_on_the_users_number(
         apart += any(number != user.phone for number in numbers)
         back = client.put("/admin/v1/users/sam/phone", json={"phone": PHONE}, headers=admin_headers)
         assert back.status_code == 200
-    assert sam.device["type"] == "sms" and not apart
+    assert not apart
