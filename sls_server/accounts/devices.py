@@ -12,6 +12,7 @@ from ..events import EventLog
 from ..factors import FactorRegistry
 from ..store import Store
 from ..store.records import DeviceChanges, DeviceRecord
+from .errors import UserNotFound
 
 ACTIVE = "active"
 REVOKED = "revoked"
@@ -88,16 +89,29 @@ class DeviceService:
         )
         record = replace(record, **enrolment.record)
         self._store.devices.create(record)
-        self._store.users.add_device(username, device_id)
+        if not self._store.users.add_device(username, device_id):  # the user was deleted meanwhile
+            self._store.devices.delete(device_id)
+            raise UserNotFound()
         self._events.record("device.enrolled", at=now, user=username, factor=type_, device_id=device_id)
         self._notify(username, f"A new {factor.notice_name} was added to your account.", now=now)
         return {**public_device(record), **enrolment.once}
 
     def follow_phone(self, username: str, phone: str) -> None:
-        """SMS and voice devices send to the number stored on them: move them to the user's new number."""
+        """SMS and voice devices send to the number stored on them: move them to the user's new number.
+
+        The number written is the one on the user's record when the device is written, read inside the
+        compare-and-set (after the device), not ``phone``: two changes racing would otherwise each move the
+        devices to their own number in whatever order the writes land, and the codes could go to a number
+        the user has already changed away from. The last device write read the last number, so the devices
+        end on it."""
         for device in self.of_user(username):
             if device.type in ("sms", "voice") and device.owner == username:
-                self.update(device.device_id, lambda _: {"number": phone})
+                self.update(device.device_id, lambda _: {"number": self._number_of(username, phone)})
+
+    def _number_of(self, username: str, fallback: str) -> str:
+        """The user's number as stored now; ``fallback`` (the new one) if the record has none any more."""
+        user = self._store.users.get(username)
+        return user.phone if user and user.phone else fallback
 
     def share(self, username: str, device_id: str, *, now: int) -> dict[str, Any]:
         """One physical card serving several users (the broker lets users share a security device)."""
@@ -106,7 +120,9 @@ class DeviceService:
             raise InvalidRequest("only an active DSC+ card can be shared", field="share_device_id")
         if username not in record.users:
             self.update(device_id, lambda r: {"shared_with": (*r.shared_with, username)})
-            self._store.users.add_device(username, device_id)
+            if not self._store.users.add_device(username, device_id):  # the user was deleted meanwhile
+                self.update(device_id, lambda r: {"shared_with": without(r, username)})
+                raise UserNotFound()
             self._events.record(
                 "device.shared",
                 at=now,

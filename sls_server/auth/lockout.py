@@ -221,8 +221,11 @@ class Lockout:
         return locked_now
 
     def device_succeeded(self, device: DeviceRecord) -> None:
+        """Clear the device's wrong responses (only if it had some, as read: no round trip otherwise). Never
+        its lock: a wrong response racing this one may have disabled it since it was read, and only an
+        administrator enables it again (:meth:`unlock_device`)."""
         if device.factor_failures:
-            self._repo.device_reset(device.device_id)
+            self._repo.device_success(device.device_id)
 
     def unlock_device(self, device: DeviceRecord, *, now: int) -> None:
         self._repo.device_reset(device.device_id)

@@ -190,6 +190,7 @@ class LoginService:
             ip=ip,
             epoch=txn.epoch or "",
             completes=txn.txn_id if settle else None,
+            prompt=txn.prompt if settle else "",
         )
         # the address that passed the password step is the one the user "knows"
         self._password.succeeded(name, txn.ip or ip, now=now)

@@ -262,7 +262,7 @@ class SecondFactor:
         device = self._usable_device(txn, now=now)
         verdict = factor.check_approval(device, txn, answer, now=now)
         if verdict == "valid" and answer.get("decision") == "deny":
-            status, _ = self._store.logins.settle(txn.txn_id, now=now, outcome="deny")
+            status, _ = self._store.logins.settle(txn.txn_id, now=now, outcome="deny", prompt=txn.prompt)
             if status != "denied":
                 raise_for_status(status)
             self._events.record(
@@ -325,7 +325,9 @@ class SecondFactor:
     ) -> DeviceRecord:
         """Settle the answer. ``ends``: a wrong answer that ends the step, whatever attempts are left."""
         outcome = "ok" if correct else "end" if ends else "bad"
-        status, left = self._store.logins.settle(txn.txn_id, now=now, outcome=outcome, ok_state=ok_state)
+        status, left = self._store.logins.settle(
+            txn.txn_id, now=now, outcome=outcome, ok_state=ok_state, prompt=txn.prompt
+        )
         if status == "bad":
             self._events.record(
                 "login.second_factor_failed",

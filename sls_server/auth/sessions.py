@@ -132,11 +132,13 @@ class SessionService:
         ip: str | None,
         epoch: str,
         completes: str | None = None,
+        prompt: str = "",
     ) -> tuple[str, Session]:
         """A new session for a login that began under the user's ``epoch``; refused if the user was disabled
         or deleted since (the same step checks it), or, under 'refuse', if another session is live.
         ``completes`` is the login whose right answer earned it, settled in the same step (one round trip,
-        and racing right answers cannot both win)."""
+        and racing right answers cannot both win); ``prompt``, the prompt of it that answer was checked
+        against (``LoginTxn.prompt``): replaced since by a new code or a switch, and nothing is created."""
         expires_at = now + self.absolute_timeout
         token, sid = new_token(username)
         record = SessionRecord(
@@ -152,7 +154,7 @@ class SessionService:
             epoch=epoch or None,
         )
         session, replaced = self._store_new(
-            record, now=now, concurrency=self.concurrency, epoch=epoch, completes=completes
+            record, now=now, concurrency=self.concurrency, epoch=epoch, completes=completes, prompt=prompt
         )
         for old in replaced:
             self._events.record(
@@ -164,7 +166,10 @@ class SessionService:
         self, session: Session, *, now: int, ip: str | None, verified: dict[str, int]
     ) -> tuple[str, Session]:
         """A new token for the same session after a step-up; the old token is dead at once (ASVS 7.2.4).
-        The absolute deadline stays: a step-up is a second factor, not a new login."""
+        The absolute deadline stays: a step-up is a second factor, not a new login. The session must still
+        be live when the new token is stored (checked in the same step), not only when the request began:
+        a session logged out, killed or replaced meanwhile stays ended (401), and of two step-ups racing on
+        one session only the first rotates it."""
         token, sid = new_token(session.username)
         record = SessionRecord(
             id=sid,
@@ -196,13 +201,25 @@ class SessionService:
         epoch: str,
         retires: str | None = None,
         completes: str | None = None,
+        prompt: str = "",
     ) -> tuple[Session, list[str]]:
         status, replaced = self._store.sessions.create(
-            record, now=now, concurrency=concurrency, epoch=epoch, retires=retires, completes=completes
+            record,
+            now=now,
+            concurrency=concurrency,
+            epoch=epoch,
+            retires=retires,
+            completes=completes,
+            prompt=prompt,
         )
         if status == "refused":
             raise SessionActive()
-        if status in ("missing", "used", "dead", "revoked", "expired"):  # the login, found settled or past
+        if status == "replaced":  # a rotation whose session a newer login replaced meanwhile
+            raise SessionReplaced()
+        if status == "retired":  # a rotation whose session ended meanwhile (logout, kill, a racing rotation)
+            raise NotAuthenticated("The session ended before its step-up finished: log in again.")
+        if status in ("missing", "used", "dead", "revoked", "switched", "expired"):
+            # the login, found settled, past, or its prompt replaced
             raise_for_status(status)
         if status != "ok":  # disabled, deleted, or disabled and enabled again since the login began
             raise AccountDisabled()

@@ -22,6 +22,8 @@ from .errors import (
 
 #: A step whose wrong answers used up its attempts (or a wrong number picked in the app) is over.
 ATTEMPTS_USED = "No attempts are left on this login (or step-up); start a new one."
+#: An answer to a prompt that a new code or another factor replaced while it was being checked.
+PROMPT_REPLACED = "That code or challenge was replaced by a new one meanwhile; answer the new one."
 
 
 def raise_if_settled(txn: LoginTxn, now: int) -> None:
@@ -39,7 +41,8 @@ def raise_if_settled(txn: LoginTxn, now: int) -> None:
 
 
 def raise_for_status(status: str) -> NoReturn:
-    """The refusal for a step a Lua script found ``missing``, ``used``, ``revoked``, ``exhausted`` or past."""
+    """The refusal for a step a Lua script found ``missing``, ``used``, ``revoked``, ``exhausted``,
+    ``switched`` (its prompt replaced: the step goes on, with the new one) or past."""
     if status == "missing":
         raise UnknownTransaction()
     if status == "used":
@@ -48,4 +51,6 @@ def raise_for_status(status: str) -> NoReturn:
         raise AccountDisabled()
     if status == "exhausted":
         raise LoginExhausted()
+    if status == "switched":
+        raise ChallengeExpired(PROMPT_REPLACED)
     raise ChallengeExpired()

@@ -82,17 +82,29 @@ class GatewayService:
 
     def establish(self, session: Session, *, paper: bool, now: int, ip: str | None) -> None:
         """The session a gateway login page just created becomes the gateway's; the one it held before, if
-        another, is ended (one gateway session at a time, as in the single-user gateway)."""
+        another, is ended (one gateway session at a time, as in the single-user gateway).
+
+        Unless the session is no longer live once the gateway has it: another login of the same user,
+        finishing at the same moment, replaced it after it was made and may have handed the gateway its own
+        session first. Ending that one would leave the gateway a dead session and the user no live one at
+        all; the gateway goes back to it instead. The check is one round trip more, in gateway mode's page
+        login only (the session is in its user's slot, the gateway's record in another)."""
         record = GatewayRecord(
             session_id=session.id, username=session.username, established_at=now, paper=paper
         )
         keep_s = max(session.expires_at - now, 1) + RECLAIM_MARGIN_S
         previous = self._repo.establish(self.instance, record, keep_s=keep_s)
+        live = self._store.sessions.touch(
+            session.id, now=now, idle_timeout=self._sessions.idle_timeout, mode="check"
+        )
+        if live.record is None:
+            self._repo.hand_back(self.instance, session.id, previous, keep_s=keep_s)
+            return
         self._events.record(
             "gateway.session_established", at=now, user=session.username, ip=ip, detail={"paper": paper}
         )
-        if previous and previous != session.id:
-            self._sessions.end(previous, now=now, reason="replaced_by_gateway_login")
+        if previous and previous.session_id != session.id:
+            self._sessions.end(previous.session_id, now=now, reason="replaced_by_gateway_login")
 
     # --- what the REST routes ask -------------------------------------------------------------------------
 

@@ -42,6 +42,11 @@ class AlreadyActivated(Conflict):
     message = "That user is already activated on this app."
 
 
+class ActivationInProgress(Conflict):
+    code = "activation_in_progress"
+    message = "Another IB Key activation of this user is in progress; try again in a moment."
+
+
 class NothingToMigrate(Conflict):
     code = "nothing_to_migrate"
     message = "This user has no active IB Key to migrate; activate one instead."

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from . import keys
 from .base import Client, Scripts, guarded, hash_reply
-from .records.codec import changes_hash, pairs
+from .records.codec import changes_hash, from_pairs, pairs
 from .records.gateway import BrokerageChanges, GatewayRecord
 
 #: The run-time daily reset field: ``HH:MM``, or ``off`` to override a configured one.
@@ -25,12 +25,22 @@ class GatewayRepo:
         raw = hash_reply(self._r.hgetall(keys.gateway_session(instance)))
         return GatewayRecord.from_hash(raw) if raw else None
 
-    def establish(self, instance: str, record: GatewayRecord, *, keep_s: int) -> str | None:
-        """Make ``record`` the gateway's session; the session id it held before, if any."""
+    def establish(self, instance: str, record: GatewayRecord, *, keep_s: int) -> GatewayRecord | None:
+        """Make ``record`` the gateway's session; the record it held before, if any."""
         previous = self._scripts(
             "gateway_establish", [keys.gateway_session(instance)], [keep_s, *pairs(record.to_hash())]
         )
-        return str(previous) if previous else None
+        return GatewayRecord.from_hash(from_pairs(previous)) if previous else None
+
+    def hand_back(
+        self, instance: str, session_id: str, previous: GatewayRecord | None, *, keep_s: int
+    ) -> bool:
+        """Put ``previous`` back (or nothing, for None) if the gateway still holds ``session_id``."""
+        back = pairs(previous.to_hash()) if previous else []
+        done = self._scripts(
+            "gateway_update", [keys.gateway_session(instance)], [session_id, "back", keep_s, *back]
+        )
+        return bool(done)
 
     def update(self, instance: str, session_id: str, changes: BrokerageChanges) -> bool:
         """Apply ``changes`` if the gateway still holds ``session_id``."""

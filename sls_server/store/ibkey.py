@@ -61,6 +61,15 @@ class IbKeyRepo:
 
     # --- the server's activation step --------------------------------------------------------------------
 
+    def hold_activation(self, username: str, token: str, *, lease_ms: int) -> bool:
+        """Take the user's activation lease (``keys.user_ibkey_activation``) for ``token``; False while
+        another activation of the user holds it. The lease is real time, not the app's clock: it only frees
+        the user again if a worker died holding it."""
+        return bool(self._r.set(keys.user_ibkey_activation(username), token, nx=True, px=lease_ms))
+
+    def release_activation(self, username: str, token: str) -> None:
+        self._scripts("lease_release", [keys.user_ibkey_activation(username)], [token])
+
     def activate(
         self, device_id: str, *, now: int, digest: str, max_failures: int, fields: DeviceChanges
     ) -> tuple[str, int]:

@@ -126,6 +126,12 @@ def send_window(scope: SendScope, who: str) -> str:
     return f"{PREFIX}{{rl:{scope}:{who}}}:window"
 
 
+def user_ibkey_activation(username: str) -> str:
+    """Held by the one IB Key activation of the user in progress (its token), with a lease: activating and
+    replacing the user's other IB Keys (other slots) run one at a time per user."""
+    return f"{PREFIX}{{u:{username}}}:ibkey_activation"
+
+
 def ibkey_app(app_id: str) -> str:
     """The IB Key app's own storage on the simulated phone; only the simulator reads it."""
     return f"{PREFIX}{{ibapp:{app_id}}}:app"

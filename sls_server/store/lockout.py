@@ -112,6 +112,11 @@ class LockoutRepo:
         failures, locked_now = self._scripts("device_failure", [keys.device(device_id)], [limit])
         return int(failures), bool(locked_now)
 
+    def device_success(self, device_id: str) -> bool:
+        """A right response: the count of wrong ones cleared, unless the device was disabled since it was
+        read (``device_success.lua``); True when cleared."""
+        return bool(self._scripts("device_success", [keys.device(device_id)], []))
+
     def device_reset(self, device_id: str) -> bool:
         fields = changes_hash({"factor_failures": 0, "factor_locked": False})
         return bool(self._scripts("hset_if_exists", [keys.device(device_id)], pairs(fields)))

@@ -66,11 +66,12 @@ class LoginRepo:
         return txn, UserAccess.from_hash(hash_reply(access)), devices[0] if devices else None
 
     def settle(
-        self, txn_id: str, *, now: int, outcome: str, ok_state: str = "authenticated"
+        self, txn_id: str, *, now: int, outcome: str, ok_state: str = "authenticated", prompt: str = ""
     ) -> tuple[str, int]:
-        """``outcome`` is 'ok', 'bad', 'deny' or 'end' (wrong, and the step ends at once); see
-        login_verify.lua for the statuses."""
-        status, left = self._scripts("login_verify", _keys(txn_id), [now, outcome, ok_state])
+        """``outcome`` is 'ok', 'bad', 'deny' or 'end' (wrong, and the step ends at once); ``prompt``: the
+        prompt the answer was checked against (``LoginTxn.prompt``), 'switched' if it was replaced since;
+        see login_verify.lua for the statuses."""
+        status, left = self._scripts("login_verify", _keys(txn_id), [now, outcome, ok_state, prompt])
         return str(status), int(left)
 
     def expire(self, txn_id: str, *, now: int) -> bool:

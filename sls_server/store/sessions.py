@@ -45,14 +45,17 @@ class SessionRepo:
         epoch: str,
         retires: str | None = None,
         completes: str | None = None,
+        prompt: str = "",
     ) -> tuple[str, list[str]]:
         """Store the session as the user's only live one, in one step.
 
         ``concurrency`` is 'replace', 'refuse', or 'rotate' (a step-up's new token retiring ``retires``).
         ``epoch`` is the user's epoch the login began under. ``completes``: the login (its id) whose right
-        answer earned the session, settled in the same step. Returns ('ok', ids of the sessions it replaced,
-        left as tombstones) or (refused | disabled | no_user | stale, or for ``completes`` a state the login
-        was found in: missing | used | dead | revoked | expired, []).
+        answer earned the session, settled in the same step, and ``prompt`` the prompt of it that answer was
+        checked against (``LoginTxn.prompt``: 'switched' if a new code or a switch replaced it). Returns
+        ('ok', ids of the sessions it replaced, left as tombstones) or (refused | disabled | no_user | stale,
+        for 'rotate' replaced | retired (the session it retires is no longer live), or for ``completes`` a
+        state the login was found in: missing | used | dead | revoked | switched | expired, []).
         """
         username = record.username
         session_keys = [keys.user(username), keys.user_sessions(username), keys.session(username, record.id)]
@@ -70,6 +73,7 @@ class SessionRepo:
                 keys.session_prefix(username),
                 retires or "",
                 record.expires_at - now + RECLAIM_MARGIN_S,
+                prompt,
                 *pairs(record.to_hash()),
             ],
         )

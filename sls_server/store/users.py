@@ -93,8 +93,12 @@ class UserRepo:
         """Set ``field`` to ``value`` only if it still holds ``expected`` (compare-and-set); else False."""
         return bool(self._scripts("replace_field", [keys.user(username)], [field, expected, value]))
 
-    def add_device(self, username: str, device_id: str) -> None:
-        self._r.sadd(keys.user_devices(username), device_id)
+    def add_device(self, username: str, device_id: str) -> bool:
+        """Add the device to the user's set; False (nothing written) if the user is gone, deleted while the
+        caller worked (``user_add_device.lua``)."""
+        return bool(
+            self._scripts("user_add_device", [keys.user(username), keys.user_devices(username)], [device_id])
+        )
 
     def remove_device(self, username: str, device_id: str) -> None:
         self._r.srem(keys.user_devices(username), device_id)

@@ -7,7 +7,7 @@ import re
 
 from flask.typing import ResponseReturnValue
 
-from ...accounts.errors import IpRestricted
+from ...accounts.errors import IpRestricted, UserNotFound
 from ...auth.errors import (
     AccountDisabled,
     AccountLocked,
@@ -41,6 +41,7 @@ from ...shapes.ibkey import (
     IbKeyUserAdded,
 )
 from ...sim.errors import (
+    ActivationInProgress,
     AlreadyActivated,
     AppLockedOut,
     NothingToMigrate,
@@ -97,6 +98,7 @@ def _ref(value: str, unknown: type[NotFound] = UnknownApp) -> str:
         InvalidActivationCode,
         ActivationCodeExpired,
         ActivationCodeUsed,
+        ActivationInProgress,
         Conflict,
     ),
     parameters=PARAMETERS,
@@ -106,7 +108,8 @@ def activate_ib_key(device_id: str, body: IbKeyActivateRequest) -> ResponseRetur
     (Android) or `biometric: true` (iOS). The app makes an Ed25519 key pair and agrees the OCRA key with the
     server (X25519 + HKDF-SHA256); the private key never leaves the phone. The code is good once, for 10
     minutes, and dies after 5 wrong tries (401 `invalid_activation_code` with `attempts_left`, then 410).
-    Activating replaces the user's IB Key on any other phone at once (`replaced`)."""
+    Activating replaces the user's IB Key on any other phone at once (`replaced`); one activation of a user
+    at a time: another one already running answers 409 `activation_in_progress` and spends nothing."""
     return core().ibkey.activate(
         _ref(device_id),
         body.username,
@@ -127,7 +130,7 @@ def activate_ib_key(device_id: str, body: IbKeyActivateRequest) -> ResponseRetur
     ok=IbKeyUserAdded,
     status=201,
     returns="A code was texted to that user's phone.",
-    errors=(*PASSWORD_ERRORS, SendLimited, UnknownApp, AlreadyActivated),
+    errors=(*PASSWORD_ERRORS, SendLimited, UnknownApp, AlreadyActivated, UserNotFound),
     parameters=PARAMETERS,
 )
 def add_ib_key_user(device_id: str, body: IbKeyAddUserRequest) -> ResponseReturnValue:
@@ -145,7 +148,7 @@ def add_ib_key_user(device_id: str, body: IbKeyAddUserRequest) -> ResponseReturn
     ok=IbKeyMigrationStarted,
     status=201,
     returns="A new IB Key waits for activation on this phone.",
-    errors=(*PASSWORD_ERRORS, SendLimited, NothingToMigrate),
+    errors=(*PASSWORD_ERRORS, SendLimited, NothingToMigrate, UserNotFound),
 )
 def migrate_ib_key(body: IbKeyMigrateRequest) -> ResponseReturnValue:
     """The broker's "Migrate IB Key", done entirely on the new phone: log in, ask to migrate, then

@@ -23,6 +23,7 @@ so a retry never repeats one.
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from sls_devices import ibkey
@@ -37,12 +38,15 @@ from ...factors.ibkey.factor import IbKeyFactor
 from ...secretbox import SecretBox
 from ...store import Store
 from ...store.records import UserRecord
-from ..errors import AlreadyActivated, UnknownApp
+from ..errors import ActivationInProgress, AlreadyActivated, UnknownApp
 from ..phones import PhoneService
 from .migration import Migration, activation_of
 from .phone_storage import PhoneApps, refusal
 
 REPLACED = "replaced"
+#: How long one activation may hold its user's lease (``IbKeyRepo.hold_activation``): far longer than an
+#: activation takes; it only matters if a worker dies holding it.
+ACTIVATION_LEASE_MS = 30_000
 
 
 class IbKeyAppService:
@@ -110,6 +114,30 @@ class IbKeyAppService:
             if not device_id:
                 raise UnknownDevice("No activation is waiting for that user on this app: add the user first.")
             self._apps.mutate(app_id, lambda a, _: a.unlock(**unlock))
+        token = secrets.token_hex(8)
+        if not self._repo.hold_activation(name, token, lease_ms=ACTIVATION_LEASE_MS):
+            raise ActivationInProgress()
+        try:
+            return self._activate_held(name, code, app, app_id, device_id, new_phone, number, now=now, ip=ip)
+        finally:
+            self._repo.release_activation(name, token)
+
+    def _activate_held(
+        self,
+        name: str,
+        code: str,
+        app: IbKeyApp,
+        app_id: str,
+        device_id: str,
+        new_phone: bool,
+        number: str | None,
+        *,
+        now: int,
+        ip: str | None,
+    ) -> dict[str, Any]:
+        """Spend the code, keep the keys on the phone, replace the user's other IB Keys: under the user's
+        activation lease (:meth:`activate`)."""
+        platform = app.state.platform
         started = IbKeyApp.begin_activation()
         server_public = self._factor.activation.activate(
             device_id,

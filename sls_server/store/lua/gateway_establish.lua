@@ -1,9 +1,13 @@
 -- The gateway's session is now this one (a single-user process: the newest browser login wins), in one step,
 -- so two logins racing leave one record, never a mix of both.
 -- KEYS[1] the gateway's session hash   ARGV[1] seconds until Redis may reclaim it   ARGV[2..] field, value pairs
--- Returns the session id the gateway held before, or false.
-local previous = redis.call('HGET', KEYS[1], 'session_id')
+-- Returns the record the gateway held before (field, value pairs: the caller may have to hand it back), or
+-- false.
+local previous = redis.call('HGETALL', KEYS[1])
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], unpack(ARGV, 2))
 redis.call('EXPIRE', KEYS[1], ARGV[1])
+if #previous == 0 then
+  return false
+end
 return previous

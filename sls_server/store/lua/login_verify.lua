@@ -4,8 +4,12 @@
 -- KEYS[1] login hash   KEYS[2] user hash   ARGV[1] now (unix s, the app clock)
 -- ARGV[2] 'ok' | 'bad' | 'deny' | 'end' (a wrong answer that ends the step at once, whatever attempts are left)
 -- ARGV[3] the state an 'ok' moves to ('authenticated' or 'approved')
--- Returns {status, attempts_left}: status is missing | used | dead | revoked | expired | ok | bad | denied.
-local txn = redis.call('HMGET', KEYS[1], 'state', 'expires_at', 'epoch')
+-- ARGV[4] the prompt the answer was checked against (its 'switches_left' as read; '' = not compared): a
+-- switch or a new code landing since replaced it, and an answer to a dead prompt settles nothing, right or
+-- wrong (so the refusal tells nothing about the answer either)
+-- Returns {status, attempts_left}: status is missing | used | dead | revoked | switched | expired | ok | bad
+-- | denied.
+local txn = redis.call('HMGET', KEYS[1], 'state', 'expires_at', 'epoch', 'switches_left')
 local state = txn[1]
 if not state then
   return {'missing', 0}
@@ -20,6 +24,9 @@ local user = redis.call('HMGET', KEYS[2], 'username', 'disabled', 'epoch')
 if not user[1] or user[2] == '1' or (user[3] or '') ~= (txn[3] or '') then
   redis.call('HSET', KEYS[1], 'state', 'revoked', 'settled_at', ARGV[1])
   return {'revoked', 0}
+end
+if (ARGV[4] or '') ~= '' and ARGV[4] ~= (txn[4] or '') then
+  return {'switched', 0}
 end
 local now = tonumber(ARGV[1])
 if now >= tonumber(txn[2]) then

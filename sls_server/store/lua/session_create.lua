@@ -6,14 +6,17 @@
 -- ARGV[3] 'replace' | 'refuse' | 'rotate' (a step-up's new token: only ARGV[7] ends)
 -- ARGV[4] new session id   ARGV[5] its absolute expiry   ARGV[6] key prefix of the user's sessions
 -- ARGV[7] the session a rotation retires ('' = none)   ARGV[8] seconds Redis keeps the hash (memory only)
--- ARGV[9..] field, value pairs of the new session
+-- ARGV[9] with KEYS[4]: the prompt its answer was checked against (the login's 'switches_left' as read;
+-- '' = not compared): a new code or a switch since replaced it, and the old answer does not settle it
+-- ARGV[10..] field, value pairs of the new session
 -- KEYS[4] (optional) the login this session completes, its answer found right: settled in the same step, so
 -- racing right answers cannot both win, and a login refused a session (refuse, a disabled user) is not spent
 -- Returns {'ok', replaced ids...} | {'refused'} | {'disabled'} | {'no_user'} | {'stale'}
---       | with KEYS[4]: {'missing'} | {'used'} | {'dead'} | {'revoked'} | {'expired'}
+--       | for 'rotate': {'replaced'} (a newer login replaced the session retired) | {'retired'} (it ended)
+--       | with KEYS[4]: {'missing'} | {'used'} | {'dead'} | {'revoked'} | {'switched'} | {'expired'}
 local now = tonumber(ARGV[1])
 if KEYS[4] then
-  local txn = redis.call('HMGET', KEYS[4], 'state', 'expires_at')
+  local txn = redis.call('HMGET', KEYS[4], 'state', 'expires_at', 'switches_left')
   if not txn[1] then
     return {'missing'}
   end
@@ -22,6 +25,9 @@ if KEYS[4] then
   end
   if txn[1] ~= 'second_factor' then
     return {txn[1] == 'revoked' and 'revoked' or 'dead'}
+  end
+  if ARGV[9] ~= '' and ARGV[9] ~= (txn[3] or '') then
+    return {'switched'}
   end
   if now >= tonumber(txn[2]) then
     redis.call('HSET', KEYS[4], 'state', 'expired')
@@ -43,6 +49,17 @@ if user[2] == '1' then
 end
 if (user[3] or '') ~= ARGV[2] then
   return refuse('stale')
+end
+if ARGV[3] == 'rotate' then
+  -- the session a step-up retires must still be live now, not only when its request began: one logged out,
+  -- killed or replaced meanwhile is not brought back, and of two step-ups racing on it only one rotates it
+  local retired = redis.call('HMGET', ARGV[6] .. ARGV[7], 'state', 'idle_expires_at', 'expires_at')
+  if retired[1] == 'replaced' then
+    return {'replaced'}
+  end
+  if not retired[2] or tonumber(retired[2]) <= now or tonumber(retired[3]) <= now then
+    return {'retired'}
+  end
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
 local live = {}
@@ -71,7 +88,7 @@ if ARGV[3] == 'replace' then
     out[#out + 1] = id
   end
 end
-redis.call('HSET', KEYS[3], unpack(ARGV, 9))
+redis.call('HSET', KEYS[3], unpack(ARGV, 10))
 redis.call('EXPIRE', KEYS[3], tonumber(ARGV[8]))
 redis.call('ZADD', KEYS[2], ARGV[5], ARGV[4])
 if KEYS[4] then

@@ -58,6 +58,15 @@ class LoginTxn:
     nonce: str | None = None
     notification_id: str | None = None
     code_sealed: str | None = field(default=None, repr=False)
+
+    @property
+    def prompt(self) -> str:
+        """Which prompt of the step this copy holds: every switch or new code spends one of
+        ``switches_left``, so the count names the prompt. The scripts that settle an answer compare it with
+        the stored one, so an answer checked against a prompt replaced meanwhile does not settle ('' for a
+        step from before the limit: not compared)."""
+        return "" if self.switches_left is None else str(self.switches_left)
+
     settled_at: int | None = None
     collected_at: int | None = None
 
