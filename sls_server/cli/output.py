@@ -12,8 +12,10 @@ table cell at all: they go on lines of their own (``print_secrets``), whole, wha
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -59,6 +61,29 @@ class CliError(click.ClickException):
 
     def show(self, file: Any = None) -> None:
         err().print(Text(f"error: {self.message}", style="bold red"), soft_wrap=True)
+
+
+class OutputFile(click.Path):
+    """A file a command writes (``-o``, ``--junit``, ``--qr-svg``, ``--pidfile``), checked as the options are
+    read: its folder must exist and be writable. So no command does its work first (enrols a device, runs
+    every scenario, fetches a recording) and then dies writing the result with a traceback; the mistake is a
+    usage error, exit 2, like a path that names a folder."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        path = Path(super().convert(value, param, ctx))
+        folder = path.parent
+        if not folder.is_dir():
+            self.fail(
+                f"{str(folder)!r} is not a folder that exists, so {str(path)!r} cannot be written.",
+                param,
+                ctx,
+            )
+        if not os.access(folder, os.W_OK | os.X_OK):
+            self.fail(f"the folder {str(folder)!r} is not writable.", param, ctx)
+        return path
 
 
 def warn(message: str) -> None:

@@ -16,7 +16,7 @@ import click
 
 from .admin_client import AdminClient
 from .admin_commands import admin_options, server_errors, when
-from .output import EXIT_USAGE, CliError, fields_table, note, print_json, print_renderable, table
+from .output import EXIT_USAGE, CliError, OutputFile, fields_table, note, print_json, print_renderable, table
 from .sim_access import sim_client, sim_token_option
 
 
@@ -202,7 +202,7 @@ def conditions(
 @click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputFile(),
     required=True,
     help="The WAV file to write.",
 )

@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from .admin_commands import connect
-from .output import EXIT_FAILED, EXIT_USAGE, CliError, err, out, print_json, table
+from .output import EXIT_FAILED, EXIT_USAGE, CliError, OutputFile, err, out, print_json, table
 
 
 def _files(targets: tuple[str, ...], everything: bool) -> list[Path]:
@@ -123,9 +123,7 @@ def scenario() -> None:
 @click.option("--sim-token", envvar="SLS_SIM_TOKEN", show_envvar=True, metavar="TOKEN",
               help="The server's /sim/v1 token, if it sets one (with --server).")  # fmt: skip
 @seed_option
-@click.option(
-    "--junit", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="Write JUnit XML."
-)
+@click.option("--junit", type=OutputFile(), metavar="FILE", help="Write JUnit XML.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON (progress goes to stderr).")
 @click.option("-v", "--verbose", is_flag=True, help="Show every round of a repeat and every parallel branch.")
 def run(
