@@ -13,6 +13,8 @@ import urllib.request
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from .output import EXIT_USAGE, CliError
+
 
 class ApiError(Exception):
     """The server answered with an error body: ``{"error": code, "message": ...}``."""
@@ -35,7 +37,13 @@ class NoServer(Exception):
 
 
 def segment(value: str) -> str:
-    """A path segment, quoted whole: ``+1555...`` stays a plus, a slash cannot reach another route."""
+    """A path segment, quoted whole: ``+1555...`` stays a plus, a slash cannot reach another route.
+
+    An empty name or one with a slash can reach no route at all (the server decodes ``%2F`` before routing):
+    a usage error, exit 2, rather than the server's 404 and a hint that it is too old for the command."""
+    if not value or "/" in value:
+        why = "is empty" if not value else "has a '/' in it"
+        raise CliError(f"{value!r} {why}, so it names nothing the server could have", EXIT_USAGE)
     return quote(value, safe="")
 
 
