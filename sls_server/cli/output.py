@@ -30,6 +30,9 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 
 
+#: The narrowest a prose column (``table``'s ``wrap``) is counted at when deciding whether ids fit whole.
+PROSE_MIN_WIDTH = 8
+
 #: The width of a console that writes to no terminal: wide enough that no table is cut or wrapped.
 UNBOUNDED_WIDTH = 4096
 
@@ -121,13 +124,23 @@ def titled(title: str | None, grid: Table) -> RenderableType:
 def table(
     title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, wrap: Iterable[str] = ()
 ) -> RenderableType:
-    """Columns stay on one line (ids and keys are copied whole) except those named in ``wrap``."""
+    """Columns stay on one line (ids and keys are copied whole) except those named in ``wrap`` (prose), which
+    give way first on a narrow terminal. On a terminal too narrow even for the ids and keys, they fold onto
+    the next line of their cell rather than lose their end: a cut device id, copied, names no device."""
     wrapping = set(wrap)
+    cells = [[show(value) for value in row] for row in rows]
+    widest = [max([len(column), *(len(row[i]) for row in cells)]) for i, column in enumerate(columns)]
+    # each column's padding and rule; a prose column keeps a few characters
+    needed = sum(
+        (PROSE_MIN_WIDTH if column in wrapping else width) + 3
+        for column, width in zip(columns, widest, strict=True)
+    )
+    whole = needed <= out().width
     grid = Table(header_style="bold", box=box.SIMPLE_HEAD)
     for column in columns:
-        grid.add_column(column, no_wrap=column not in wrapping, overflow="fold")
-    for row in rows:
-        grid.add_row(*(show(value) for value in row))
+        grid.add_column(column, no_wrap=whole and column not in wrapping, overflow="fold")
+    for row in cells:
+        grid.add_row(*row)
     return titled(title, grid)
 
 
