@@ -15,7 +15,7 @@ import click
 
 from .admin_client import segment
 from .admin_commands import admin_options, call, connect, server_errors, when
-from .output import CliError, fields_table, note, print_json, print_renderable, table
+from .output import CliError, confirm, fields_table, note, print_json, print_renderable, table
 
 EVENT_COLUMNS = ["at (UTC)", "type", "user", "ip", "factor", "device_id", "result", "detail"]
 
@@ -199,7 +199,7 @@ def wipe(yes: bool, url: str | None, admin_token: str | None, as_json: bool) -> 
       sls wipe --yes
     """
     if not yes:
-        click.confirm("Delete every user, device, session and event on this server?", abort=True, err=True)
+        confirm("Delete every user, device, session and event on this server?")
     result = call(url, admin_token, "POST", "/admin/v1/reset")
     if as_json:
         print_json(result)

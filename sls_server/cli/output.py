@@ -89,6 +89,20 @@ class OutputFile(click.Path):
         return path
 
 
+def confirm(question: str) -> None:
+    """Ask before what cannot be undone (commands with ``--yes``); no is "Aborted!", exit 1. When input ends
+    before any answer (stdin closed or empty, as in a CI job), a usage error naming --yes, exit 2."""
+    try:
+        agreed = click.confirm(question, err=True)
+    except click.Abort as exc:
+        if not isinstance(exc.__context__, EOFError):  # Ctrl-C: click's own "Aborted!"
+            raise
+        click.echo(err=True)  # end the prompt's line
+        raise CliError("no answer (the input ended): pass --yes to go ahead", EXIT_USAGE) from None
+    if not agreed:
+        raise click.Abort
+
+
 def warn(message: str) -> None:
     err().print(Text(f"warning: {message}", style="yellow"), soft_wrap=True)
 

@@ -12,7 +12,7 @@ import click
 from .admin_client import segment
 from .admin_commands import admin_options, call, connect, readable, server_errors, user, when
 from .device_commands import state_words
-from .output import fields_table, print_json, print_renderable, table
+from .output import confirm, fields_table, print_json, print_renderable, table
 
 
 def print_user(record: dict[str, Any], title: str) -> None:
@@ -125,7 +125,7 @@ def delete_user(username: str, yes: bool, url: str | None, admin_token: str | No
       sls user delete carol --yes
     """
     if not yes:
-        click.confirm(f"Delete {username}, their devices and sessions?", abort=True, err=True)
+        confirm(f"Delete {username}, their devices and sessions?")
     result = call(url, admin_token, "DELETE", f"/admin/v1/users/{segment(username)}")
     if as_json:
         print_json(result)
