@@ -22,7 +22,7 @@ from .answering import Answerer, Flow, done, wait_for_approval
 from .device_commands import DEVICE_TYPES
 from .hints import hint
 from .login_view import print_prompt, print_session, tools
-from .output import CliError, err, note
+from .output import CliError, ask, err, note
 from .sim_access import sim_token_option
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -100,8 +100,10 @@ def run_flow(
         offered = answerer.known(flow)
         if offered:
             note(f"demo.json knows the answer: {offered} (press Enter to use it)")
-        typed = click.prompt(
-            "Answer (or sms, voice, dscplus... to switch)", default=offered, show_default=False, err=True
+        typed = ask(
+            "Answer (or sms, voice, dscplus... to switch)",
+            instead=f"the {flow.kind} stays open: sls answer RESPONSE (or --auto)",
+            default=offered,
         ).strip()
         if typed.lower() in SWITCH_WORDS:
             with server_errors():
@@ -171,7 +173,7 @@ def login(
         if auto and known:
             password = str(known)
         else:
-            password = click.prompt(f"Password for {name}", hide_input=True, err=True)
+            password = ask(f"Password for {name}", instead="give --password", hide_input=True)
     seen = answerer.snapshot(name) if auto else []
     api = admin.with_token(None)
     with server_errors():

@@ -11,10 +11,13 @@ table cell at all: they go on lines of their own (``print_secrets``), whole, wha
 
 from __future__ import annotations
 
+import contextlib
+import getpass
 import json
 import os
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+import warnings
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -89,18 +92,47 @@ class OutputFile(click.Path):
         return path
 
 
+def ask(
+    question: str, *, instead: str, hide_input: bool = False, twice: bool = False, default: str | None = None
+) -> str:
+    """A value typed at a prompt on stderr (hidden: a password). When input ends before one is typed (stdin
+    closed or empty, as in a CI job), a usage error saying how to give it ``instead``, exit 2."""
+    with _answered(instead, end_line=not hide_input), warnings.catch_warnings():
+        # a password piped in is not echoed either; Python's warning would only add its own source line
+        warnings.simplefilter("ignore", getpass.GetPassWarning)
+        return str(
+            click.prompt(
+                question,
+                default=default,
+                show_default=False,
+                hide_input=hide_input,
+                confirmation_prompt=twice,
+                err=True,
+            )
+        )
+
+
 def confirm(question: str) -> None:
     """Ask before what cannot be undone (commands with ``--yes``); no is "Aborted!", exit 1. When input ends
-    before any answer (stdin closed or empty, as in a CI job), a usage error naming --yes, exit 2."""
-    try:
+    before any answer, a usage error naming --yes, exit 2."""
+    with _answered("pass --yes to go ahead"):
         agreed = click.confirm(question, err=True)
+    if not agreed:
+        raise click.Abort
+
+
+@contextlib.contextmanager
+def _answered(instead: str, *, end_line: bool = True) -> Iterator[None]:
+    """click's prompts turn both Ctrl-C and the end of input into Abort ("Aborted!", exit 1); the end of input
+    means nobody is there to answer: say what to pass instead."""
+    try:
+        yield
     except click.Abort as exc:
         if not isinstance(exc.__context__, EOFError):  # Ctrl-C: click's own "Aborted!"
             raise
-        click.echo(err=True)  # end the prompt's line
-        raise CliError("no answer (the input ended): pass --yes to go ahead", EXIT_USAGE) from None
-    if not agreed:
-        raise click.Abort
+        if end_line:  # the prompt's (getpass ends its own)
+            click.echo(err=True)
+        raise CliError(f"no answer (the input ended): {instead}", EXIT_USAGE) from None
 
 
 def warn(message: str) -> None:
