@@ -73,6 +73,16 @@ def _load_all(files: list[Path]) -> list[Any]:
         raise CliError(f"not a valid scenario:\n{exc}") from None
 
 
+def _load_one(name: str) -> Any:
+    """The one scenario ``name`` names (a library name or a file); a folder of several is a usage error."""
+    files = _files((name,), False)
+    if len(files) > 1:
+        shown = ", ".join(file.name for file in files[:3]) + (", ..." if len(files) > 3 else "")
+        raise CliError(f"{name} holds {len(files)} scenarios ({shown}): name one of them", EXIT_USAGE)
+    (found,) = _load_all(files)
+    return found
+
+
 def _console(*, stderr: bool = False) -> Any:
     """Progress and summary: the terminal's width, or 140 columns in a CI log (rich's 80 folds too much)."""
     from rich.console import Console
@@ -217,7 +227,7 @@ def show(name: str, as_json: bool) -> None:
       sls scenario show sim-swap
       sls scenario show sim-swap --json | jq '.steps | length'
     """
-    (found,) = _load_all(_files((name,), False))
+    found = _load_one(name)
     if as_json:
         print_json(found.data)
         return
@@ -305,7 +315,7 @@ def demo(
     from scenarios.server import ServerFailed
     from scenarios.targets import TargetError
 
-    (found,) = _load_all(_files((name,), False))
+    found = _load_one(name)
     try:
         screen = _console(stderr=as_json)
         result = run_demo(found, screen, pace=_pace(pace), server=server, admin_token=admin_token, seed=seed)
