@@ -27,6 +27,21 @@ F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_URL = "http://127.0.0.1:8000"
 
 
+def bearer(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A token option (or its SLS_* variable) as given, if an HTTP header can carry it: a line break or a
+    character outside Latin-1 (a copy from a rich-text page) is a usage error, not urllib's traceback. The
+    message never shows the token."""
+    if value is None:
+        return None
+    try:
+        value.encode("latin-1")
+    except UnicodeEncodeError as exc:
+        raise click.BadParameter(f"it has {value[exc.start]!r}, which an HTTP header cannot carry") from None
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise click.BadParameter("it has a line break or another control character: a token is one line")
+    return value
+
+
 def admin_options(func: F) -> F:
     """--url, --admin-token and --json on every command that talks to a server."""
     func = click.option("--json", "as_json", is_flag=True, help="Print the server's JSON instead of tables.")(
@@ -37,6 +52,7 @@ def admin_options(func: F) -> F:
         envvar="SLS_ADMIN_TOKEN",
         show_envvar=True,
         metavar="TOKEN",
+        callback=bearer,
         help="Bearer token of /admin/v1.  [default: demo.json's, else <data dir>/admin.token]",
     )(func)
     return click.option(

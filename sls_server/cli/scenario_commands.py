@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from .admin_commands import connect
+from .admin_commands import bearer, connect
 from .output import EXIT_FAILED, EXIT_USAGE, CliError, OutputFile, err, out, print_json, table
 
 
@@ -108,6 +108,7 @@ admin_token_option = click.option(
     envvar="SLS_ADMIN_TOKEN",
     show_envvar=True,
     metavar="TOKEN",
+    callback=bearer,
     help="The server's admin token (with --server).",
 )
 
@@ -130,7 +131,7 @@ def scenario() -> None:
 )
 @click.option("--server", metavar="URL", help="Run against this server (wiped before each scenario).")
 @admin_token_option
-@click.option("--sim-token", envvar="SLS_SIM_TOKEN", show_envvar=True, metavar="TOKEN",
+@click.option("--sim-token", envvar="SLS_SIM_TOKEN", show_envvar=True, metavar="TOKEN", callback=bearer,
               help="The server's /sim/v1 token, if it sets one (with --server).")  # fmt: skip
 @seed_option
 @click.option("--junit", type=OutputFile(), metavar="FILE", help="Write JUnit XML.")

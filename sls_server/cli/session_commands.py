@@ -14,7 +14,7 @@ import click
 
 from . import login_state
 from .admin_client import AdminClient
-from .admin_commands import admin_options, server_errors, when
+from .admin_commands import admin_options, bearer, server_errors, when
 from .answering import Flow
 from .device_commands import DEVICE_TYPES
 from .login_commands import answer_options, finish, run_flow
@@ -35,6 +35,7 @@ def session_options(func: F) -> F:
         envvar="SLS_SESSION_TOKEN",
         show_envvar=True,
         metavar="TOKEN",
+        callback=bearer,
         help="The session token.  [default: the one `sls login` kept]",
     )(func)
 
