@@ -21,7 +21,7 @@ import click
 from ..runtime import ADMIN_TOKEN_FILE
 from . import demofile
 from .admin_client import AdminClient, ApiError, NoServer
-from .output import EXIT_USAGE, CliError, fields_table, print_json, print_renderable
+from .output import EXIT_USAGE, CliError, HelpGroup, fields_table, print_json, print_renderable
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_URL = "http://127.0.0.1:8000"
@@ -172,7 +172,7 @@ def when(at: Any, *, short: bool = False) -> str:
 # --- the groups ----------------------------------------------------------------------------------------
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def user() -> None:
     """Users of a running server: create, list, show, delete; phone, lockout, allowlist (admin API).
 
@@ -183,7 +183,7 @@ def user() -> None:
     """
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def device() -> None:
     """Authenticators: enrol, list, revoke, unlock and reset them (admin API); work the simulated card, IB Key
     app and TOTP app (/sim/v1); compute a card's response offline.

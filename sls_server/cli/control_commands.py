@@ -15,7 +15,7 @@ import click
 
 from .admin_client import segment
 from .admin_commands import admin_options, call, connect, server_errors, when
-from .output import CliError, confirm, fields_table, note, print_json, print_renderable, table
+from .output import CliError, HelpGroup, confirm, fields_table, note, print_json, print_renderable, table
 
 EVENT_COLUMNS = ["at (UTC)", "type", "user", "ip", "factor", "device_id", "result", "detail"]
 
@@ -116,7 +116,7 @@ def events(
         note(f"next: sls events --since {cursor}{more}")
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def sessions() -> None:
     """Live sessions of a user: list them, end one (admin API).
 

@@ -112,6 +112,31 @@ def ask(
         )
 
 
+#: How much of a command's first sentence a group's --help lists: all of it, wrapped, in practice.
+SHORT_HELP_LIMIT = 100
+
+
+class HelpGroup(click.Group):
+    """A command group whose --help lists each command with the whole first sentence of its help, wrapped, as
+    ``sls --help`` does. click's default cuts it at the line's end ("Re-enable an authenticator the server
+    disabled after..."): on 80 columns, as in any pipe or CI log, that hid what tells one command from the
+    next (``device unlock`` from ``device reset``)."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = self.help_rows(ctx, self.list_commands(ctx))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+    def help_rows(self, ctx: click.Context, names: Iterable[str]) -> list[tuple[str, str]]:
+        rows = []
+        for name in names:
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=SHORT_HELP_LIMIT)))
+        return rows
+
+
 def confirm(question: str) -> None:
     """Ask before what cannot be undone (commands with ``--yes``); no is "Aborted!", exit 1. When input ends
     before any answer, a usage error naming --yes, exit 2."""

@@ -15,7 +15,17 @@ import click
 
 from .admin_client import AdminClient, segment
 from .admin_commands import admin_options, server_errors, when
-from .output import EXIT_USAGE, CliError, OutputFile, fields_table, note, print_json, print_renderable, table
+from .output import (
+    EXIT_USAGE,
+    CliError,
+    HelpGroup,
+    OutputFile,
+    fields_table,
+    note,
+    print_json,
+    print_renderable,
+    table,
+)
 from .sim_access import sim_client, sim_token_option
 
 
@@ -34,7 +44,7 @@ def _absolute(client: AdminClient, path: str | None) -> str | None:
     return f"{client.url}{path}" if path else None
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def phone() -> None:
     """Simulated phones: read texts and voice callbacks, set carrier conditions (/sim/v1/phones).
 

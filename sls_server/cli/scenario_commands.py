@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from .admin_commands import bearer, connect
-from .output import EXIT_FAILED, EXIT_USAGE, CliError, OutputFile, err, out, print_json, table
+from .output import EXIT_FAILED, EXIT_USAGE, CliError, HelpGroup, OutputFile, err, out, print_json, table
 
 
 def _files(targets: tuple[str, ...], everything: bool) -> list[Path]:
@@ -113,7 +113,7 @@ admin_token_option = click.option(
 )
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def scenario() -> None:
     """Scripted scenarios: the shipped library of procedures and attacks, or your own YAML files.
 

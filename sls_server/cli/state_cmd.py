@@ -15,10 +15,19 @@ from typing import Any
 import click
 
 from .admin_commands import admin_options, call
-from .output import EXIT_USAGE, CliError, OutputFile, fields_table, note, print_json, print_renderable
+from .output import (
+    EXIT_USAGE,
+    CliError,
+    HelpGroup,
+    OutputFile,
+    fields_table,
+    note,
+    print_json,
+    print_renderable,
+)
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def state() -> None:
     """Save the emulated world to a file, and load it again (admin API).
 
