@@ -9,7 +9,7 @@ import os
 
 import click
 
-from .output import EXIT_USAGE, CliError, note, print_json, print_renderable
+from .output import EXIT_USAGE, CliError, Seconds, note, print_json, print_renderable
 
 
 @click.command()
@@ -30,7 +30,7 @@ from .output import EXIT_USAGE, CliError, note, print_json, print_renderable
 )
 @click.option(
     "--duration",
-    type=click.FloatRange(1, 3600),
+    type=Seconds(1, 3600),
     default=10.0,
     show_default=True,
     help="Seconds per target (D).",

@@ -15,7 +15,17 @@ import click
 
 from .admin_client import segment
 from .admin_commands import admin_options, call, connect, server_errors, when
-from .output import CliError, HelpGroup, confirm, fields_table, note, print_json, print_renderable, table
+from .output import (
+    CliError,
+    HelpGroup,
+    Seconds,
+    confirm,
+    fields_table,
+    note,
+    print_json,
+    print_renderable,
+    table,
+)
 
 EVENT_COLUMNS = ["at (UTC)", "type", "user", "ip", "factor", "device_id", "result", "detail"]
 
@@ -55,7 +65,7 @@ def event_line(event: dict[str, Any]) -> str:
 @click.option("--follow", "-f", is_flag=True, help="Keep watching for new events until Ctrl-C.")
 @click.option(
     "--interval",
-    type=click.FloatRange(0.1, 60),
+    type=Seconds(0.1, 60),
     default=1.0,
     show_default=True,
     help="--follow: seconds between polls.",

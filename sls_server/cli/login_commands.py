@@ -22,7 +22,7 @@ from .answering import Answerer, Flow, done, wait_for_approval
 from .device_commands import DEVICE_TYPES
 from .hints import hint
 from .login_view import print_prompt, print_session, tools
-from .output import CliError, ask, err, note
+from .output import CliError, Seconds, ask, err, note
 from .sim_access import sim_token_option
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -44,7 +44,7 @@ def answer_options(func: F) -> F:
         click.option("--biometric", is_flag=True, help="--auto: unlock the iOS app with biometrics."),
         click.option(
             "--timeout",
-            type=click.FloatRange(1, 600),
+            type=Seconds(1, 600),
             default=120.0,
             show_default=True,
             help="Seconds to wait for an IB Key approval.",

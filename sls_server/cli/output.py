@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import getpass
 import json
+import math
 import os
 import sys
 import warnings
@@ -67,6 +68,18 @@ class CliError(click.ClickException):
 
     def show(self, file: Any = None) -> None:
         err().print(Text(f"error: {self.message}", style="bold red"), soft_wrap=True)
+
+
+class Seconds(click.FloatRange):
+    """A number of seconds within a range (``--timeout``, ``--interval``, ``--duration``). click's FloatRange
+    lets ``nan`` through (every comparison with it is false): a wait that never ends, or time.sleep's
+    ValueError with a traceback."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        seconds = super().convert(value, param, ctx)
+        if math.isnan(seconds):
+            self.fail(f"{value!r} is not a number of seconds.", param, ctx)
+        return seconds
 
 
 class OutputFile(click.Path):
