@@ -95,8 +95,11 @@ class AdminClient:
             raw = exc.read()
             exc.close()
             payload = _decode(raw, strict=False)
-            code = payload.get("error") if isinstance(payload.get("error"), str) else f"http_{exc.code}"
-            message = payload.get("message") or raw.decode(errors="replace")[:200] or exc.reason
+            if isinstance(payload.get("error"), str):
+                code, message = payload["error"], payload.get("message") or exc.reason
+            else:  # an HTML page, a proxy's 502: never printed (it would be lines of markup), only named
+                code = f"http_{exc.code}"
+                message = f"{exc.reason} (no error of the emulator's: is another server at {self.url}?)"
             raise ApiError(exc.code, str(code), str(message), payload) from None
         except urllib.error.URLError as exc:
             reason = exc.reason
