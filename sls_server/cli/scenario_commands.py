@@ -257,6 +257,8 @@ def new(name: str, folder: Path, force: bool, as_json: bool) -> None:
         target = new_file(name, folder, force=force)
     except (ValueError, FileExistsError) as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
+    except OSError as exc:  # the folder cannot be made or written (a file in its path, no permission)
+        raise CliError(f"--dir {folder}: {exc.strerror}: {exc.filename}", EXIT_USAGE) from None
     if as_json:
         print_json({"file": str(target)})
     else:

@@ -63,3 +63,11 @@ def test_state_import_of_a_file_that_is_not_text(
     assert result.exit_code == EXIT_USAGE, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert result.stderr.strip() == f"error: {target}: not UTF-8 text (byte {byte}), so not JSON"
+
+
+def test_scenario_new_in_a_folder_that_cannot_be_made(runner: CliRunner, tmp_path: Path) -> None:
+    folder = bad_path(tmp_path).parent / "sub"
+    result = sls(runner, "scenario", "new", "my-check", "--dir", str(folder), "--json")
+    assert result.exit_code == EXIT_USAGE, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert result.stderr.startswith(f"error: --dir {folder}: Not a directory") and result.stdout == ""
