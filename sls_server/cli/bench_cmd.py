@@ -8,8 +8,20 @@ from __future__ import annotations
 import os
 
 import click
+from redis.exceptions import RedisError
 
-from .output import EXIT_USAGE, CliError, Seconds, note, print_json, print_renderable
+from ..config import PARSERS
+from .output import EXIT_USAGE, CliError, Seconds, mask_url, note, print_json, print_renderable
+
+
+def checked_redis_url(value: str | None) -> str | None:
+    """--redis-url in a form the server takes (as SLS_REDIS_URL), else a usage error, not a traceback."""
+    if value is not None:
+        try:
+            PARSERS["redis_url"](value)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return value
 
 
 @click.command()
@@ -51,7 +63,10 @@ from .output import EXIT_USAGE, CliError, Seconds, note, print_json, print_rende
     help="Argon2id profile of the server; the hashing bound is measured with it.",
 )
 @click.option(
-    "--redis-url", metavar="URL", help="Use this Redis (it gets bench users).  [default: an embedded one]"
+    "--redis-url",
+    metavar="URL",
+    callback=lambda ctx, param, value: checked_redis_url(value),
+    help="Use this Redis (it gets bench users).  [default: an embedded one]",
 )
 @click.option(
     "--seed-users",
@@ -151,6 +166,8 @@ def bench(
         ) from None
     except RuntimeError as exc:
         raise CliError(str(exc)) from None
+    except RedisError as exc:  # --redis-url: nothing there, a password refused
+        raise CliError(f"Redis at {mask_url(redis_url)}: {exc}") from None
     if as_json:
         print_json(report)
     else:

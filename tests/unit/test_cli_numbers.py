@@ -1,6 +1,6 @@
-"""Seconds options refuse ``nan``: click's FloatRange let it through (every comparison with it is false), so
-``sls login --timeout nan`` waited for an approval forever and ``sls events --follow --interval nan`` died
-in time.sleep with a traceback."""
+"""Numbers and URLs the options take are checked as they are read. Seconds options refuse ``nan``: click's
+FloatRange let it through (every comparison with it is false), so ``sls login --timeout nan`` waited for an
+approval forever and ``sls events --follow --interval nan`` died in time.sleep with a traceback."""
 
 from __future__ import annotations
 
@@ -49,3 +49,11 @@ def test_login_timeout_nan_is_a_usage_error(runner: CliRunner) -> None:
     result = sls(runner, "login", "android-ann", "--password", "x" * 12, "--timeout", "nan", "--url", url)
     assert result.exit_code == EXIT_USAGE, result.output
     assert "Invalid value for '--timeout'" in result.stderr and "no server" not in result.stderr
+
+
+@pytest.mark.parametrize("url", ["notaurl", "http://127.0.0.1:6379"])
+def test_bench_redis_url_is_checked_before_anything_starts(runner: CliRunner, url: str) -> None:
+    """It raised the store's ValueError with a traceback, after starting a server to time its start-up."""
+    result = sls(runner, "bench", "--redis-url", url, "--duration", "1", "--rounds", "1", "--no-baseline")
+    assert result.exit_code == EXIT_USAGE, result.output
+    assert "Invalid value for '--redis-url'" in result.stderr and "must start with redis://" in result.stderr
