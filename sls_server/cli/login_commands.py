@@ -127,7 +127,9 @@ def run_flow(
 @click.option(
     "--factor", "factor_type", type=click.Choice(DEVICE_TYPES), help="Use this factor, not the default."
 )
-@click.option("--device", "device_id", metavar="DEVICE_ID", help="--factor: which device of that type.")
+@click.option(
+    "--device", "device_id", metavar="DEVICE_ID", help="Use this device (with --factor: of that type)."
+)
 @click.option(
     "--start-only", is_flag=True, help="Stop after the password: print the prompt, keep the login open."
 )
@@ -189,6 +191,8 @@ def login(
         )
         remember = _keeper(admin.url)
         remember(flow)
+        if device_id and not factor_type:  # the device says its type, as a step-up's does on the server
+            factor_type = factor_of(flow, device_id)
         if factor_type and (factor_type != flow.factor.get("type") or device_id):
             flow.switch(api, factor_type, device_id)
             remember(flow)
@@ -199,6 +203,16 @@ def login(
             flow, api, answerer, response=response, auto=auto, timeout=timeout, remember=remember
         )
     finish(admin.url, flow, result, as_json)
+
+
+def factor_of(flow: Flow, device_id: str) -> str:
+    """The type of the login's factor ``device_id`` (``--device`` without ``--factor``). A device that is not
+    one of them is said, with the ones there are, never ignored (the login went on with its default)."""
+    for factor in flow.factors:
+        if factor.get("device_id") == device_id:
+            return str(factor.get("type"))
+    offered = ", ".join(f"{f.get('type')} {f.get('device_id')}" for f in flow.factors) or "none"
+    raise CliError(f"--device {device_id}: not one of {flow.username}'s factors ({offered})")
 
 
 def _keeper(url: str) -> Callable[[Flow], None]:

@@ -50,7 +50,9 @@ def _session(admin: AdminClient, username: str | None, token: str | None) -> tup
 @click.option(
     "--factor", "factor_type", type=click.Choice(DEVICE_TYPES), help="Use this factor, not the default."
 )
-@click.option("--device", "device_id", metavar="DEVICE_ID", help="--factor: which device of that type.")
+@click.option(
+    "--device", "device_id", metavar="DEVICE_ID", help="Use this device (with --factor: of that type)."
+)
 @click.option(
     "--challenge",
     is_flag=True,
