@@ -14,14 +14,14 @@ from ..config import PARSERS
 from .output import EXIT_USAGE, CliError, Seconds, mask_url, note, print_json, print_renderable
 
 
-def checked_redis_url(value: str | None) -> str | None:
-    """--redis-url in a form the server takes (as SLS_REDIS_URL), else a usage error, not a traceback."""
+def check_redis_url(value: str | None) -> None:
+    """--redis-url in a form the server takes (as SLS_REDIS_URL), else a usage error before anything starts.
+    Checked when the command runs, not as the option is read: the README's placeholder URL still parses."""
     if value is not None:
         try:
             PARSERS["redis_url"](value)
         except ValueError as exc:
-            raise click.BadParameter(str(exc)) from None
-    return value
+            raise CliError(f"--redis-url: {exc}", EXIT_USAGE) from None
 
 
 @click.command()
@@ -65,7 +65,6 @@ def checked_redis_url(value: str | None) -> str | None:
 @click.option(
     "--redis-url",
     metavar="URL",
-    callback=lambda ctx, param, value: checked_redis_url(value),
     help="Use this Redis (it gets bench users).  [default: an embedded one]",
 )
 @click.option(
@@ -131,6 +130,7 @@ def bench(
       sls bench --hash-profile standard --clients 16 --duration 20 --json > bench.json
       sls bench --lockout --accounts 500 --attempts 12
     """
+    check_redis_url(redis_url)
     processes = client_processes or os.cpu_count() or 2
     progress = (lambda text: note(text)) if as_json else (lambda text: note(f"... {text}"))
     try:

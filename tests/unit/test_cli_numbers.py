@@ -53,7 +53,7 @@ def test_login_timeout_nan_is_a_usage_error(runner: CliRunner) -> None:
 
 @pytest.mark.parametrize("url", ["notaurl", "http://127.0.0.1:6379"])
 def test_bench_redis_url_is_checked_before_anything_starts(runner: CliRunner, url: str) -> None:
-    """It raised the store's ValueError with a traceback, after starting a server to time its start-up."""
+    """It raised the store's ValueError with a traceback, after timing a server's start-up."""
     result = sls(runner, "bench", "--redis-url", url, "--duration", "1", "--rounds", "1", "--no-baseline")
     assert result.exit_code == EXIT_USAGE, result.output
-    assert "Invalid value for '--redis-url'" in result.stderr and "must start with redis://" in result.stderr
+    assert result.stderr.startswith("error: --redis-url: must start with redis://"), result.stderr
