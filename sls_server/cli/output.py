@@ -7,6 +7,10 @@ When stdout is no terminal (a pipe, a file, a CI log), there is no screen width 
 columns would wrap ids mid-word and ellipsise values, so such output gets a console as wide as it needs and
 tables come out one row per line. One-time secrets (a card's key, an ``otpauth://`` URI) are never put in a
 table cell at all: they go on lines of their own (``print_secrets``), whole, whatever the width.
+
+And what the CLI asks and reads the same way everywhere: prompts (``ask``, ``confirm``: with no input, a
+usage error naming the option instead), output files (``OutputFile``), seconds (``Seconds``) and the groups'
+--help (``HelpGroup``). Exit codes: 0 done; 1 the server or the network said no; 2 the command line.
 """
 
 from __future__ import annotations
