@@ -13,10 +13,10 @@ import click
 
 from .admin_client import segment
 from .admin_commands import admin_options, call, when
-from .output import fields_table, print_json, print_renderable
+from .output import HelpGroup, fields_table, print_json, print_renderable
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def account() -> None:
     """Multi-user accounts and their IP allowlists (admin API).
 

@@ -13,6 +13,8 @@ import urllib.request
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from .output import EXIT_USAGE, CliError
+
 
 class ApiError(Exception):
     """The server answered with an error body: ``{"error": code, "message": ...}``."""
@@ -35,7 +37,13 @@ class NoServer(Exception):
 
 
 def segment(value: str) -> str:
-    """A path segment, quoted whole: ``+1555...`` stays a plus, a slash cannot reach another route."""
+    """A path segment, quoted whole: ``+1555...`` stays a plus, a slash cannot reach another route.
+
+    An empty name or one with a slash can reach no route at all (the server decodes ``%2F`` before routing):
+    a usage error, exit 2, rather than the server's 404 and a hint that it is too old for the command."""
+    if not value or "/" in value:
+        why = "is empty" if not value else "has a '/' in it"
+        raise CliError(f"{value!r} {why}, so it names nothing the server could have", EXIT_USAGE)
     return quote(value, safe="")
 
 
@@ -87,8 +95,11 @@ class AdminClient:
             raw = exc.read()
             exc.close()
             payload = _decode(raw, strict=False)
-            code = payload.get("error") if isinstance(payload.get("error"), str) else f"http_{exc.code}"
-            message = payload.get("message") or raw.decode(errors="replace")[:200] or exc.reason
+            if isinstance(payload.get("error"), str):
+                code, message = payload["error"], payload.get("message") or exc.reason
+            else:  # an HTML page, a proxy's 502: never printed (it would be lines of markup), only named
+                code = f"http_{exc.code}"
+                message = f"{exc.reason} (no error of the emulator's: is another server at {self.url}?)"
             raise ApiError(exc.code, str(code), str(message), payload) from None
         except urllib.error.URLError as exc:
             reason = exc.reason

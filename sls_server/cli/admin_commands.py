@@ -14,16 +14,32 @@ import contextlib
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import click
 
 from ..runtime import ADMIN_TOKEN_FILE
 from . import demofile
 from .admin_client import AdminClient, ApiError, NoServer
-from .output import CliError, fields_table, print_json, print_renderable
+from .output import EXIT_USAGE, CliError, HelpGroup, fields_table, print_json, print_renderable
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_URL = "http://127.0.0.1:8000"
+
+
+def bearer(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A token option (or its SLS_* variable) as given, if an HTTP header can carry it: a line break or a
+    character outside Latin-1 (a copy from a rich-text page) is a usage error, not urllib's traceback. The
+    message never shows the token."""
+    if value is None:
+        return None
+    try:
+        value.encode("latin-1")
+    except UnicodeEncodeError as exc:
+        raise click.BadParameter(f"it has {value[exc.start]!r}, which an HTTP header cannot carry") from None
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise click.BadParameter("it has a line break or another control character: a token is one line")
+    return value
 
 
 def admin_options(func: F) -> F:
@@ -36,6 +52,7 @@ def admin_options(func: F) -> F:
         envvar="SLS_ADMIN_TOKEN",
         show_envvar=True,
         metavar="TOKEN",
+        callback=bearer,
         help="Bearer token of /admin/v1.  [default: demo.json's, else <data dir>/admin.token]",
     )(func)
     return click.option(
@@ -51,13 +68,35 @@ def connect(url: str | None, token: str | None) -> AdminClient:
     """The server and token: the options (or SLS_URL / SLS_ADMIN_TOKEN), then demo.json, then the defaults."""
     data_dir = demofile.data_dir_from_env()
     demo = demofile.read(data_dir) or {}
-    url = url or demo.get("url") or DEFAULT_URL
+    if url:
+        url = server_url(url, "--url (or SLS_URL)")
+    else:
+        url = server_url(str(demo.get("url") or DEFAULT_URL), f"the url of {demofile.path(data_dir)}")
     if not token:
         token = demo.get("admin_token")
     if not token:
         with contextlib.suppress(OSError):
             token = (data_dir / ADMIN_TOKEN_FILE).read_text().strip() or None
     return AdminClient(url, token)
+
+
+def server_url(url: str, source: str) -> str:
+    """``url`` if a request can be sent to it, else a usage error (exit 2) naming it and where it came from
+    (``source``): a typo in --url, SLS_URL or demo.json is no server's fault, and never a traceback."""
+    problem = None
+    try:
+        parts = urlsplit(url)
+        _ = parts.port  # raises ValueError: not a number, or out of range
+    except ValueError as exc:
+        problem = str(exc)
+    else:
+        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+            problem = "it needs http:// or https:// and a host"
+        elif any(c.isspace() for c in url):
+            problem = "it has a space in it"
+    if problem:
+        raise CliError(f"{source}: {url!r} is not a server's URL like {DEFAULT_URL}: {problem}", EXIT_USAGE)
+    return url
 
 
 NO_ROUTE = "this server has no such route: is it an older version?"
@@ -133,7 +172,7 @@ def when(at: Any, *, short: bool = False) -> str:
 # --- the groups ----------------------------------------------------------------------------------------
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def user() -> None:
     """Users of a running server: create, list, show, delete; phone, lockout, allowlist (admin API).
 
@@ -144,7 +183,7 @@ def user() -> None:
     """
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def device() -> None:
     """Authenticators: enrol, list, revoke, unlock and reset them (admin API); work the simulated card, IB Key
     app and TOTP app (/sim/v1); compute a card's response offline.

@@ -8,8 +8,20 @@ from __future__ import annotations
 import os
 
 import click
+from redis.exceptions import RedisError
 
-from .output import EXIT_USAGE, CliError, note, print_json, print_renderable
+from ..config import PARSERS
+from .output import EXIT_USAGE, CliError, Seconds, mask_url, note, print_json, print_renderable
+
+
+def check_redis_url(value: str | None) -> None:
+    """--redis-url in a form the server takes (as SLS_REDIS_URL), else a usage error before anything starts.
+    Checked when the command runs, not as the option is read: the README's placeholder URL still parses."""
+    if value is not None:
+        try:
+            PARSERS["redis_url"](value)
+        except ValueError as exc:
+            raise CliError(f"--redis-url: {exc}", EXIT_USAGE) from None
 
 
 @click.command()
@@ -30,7 +42,7 @@ from .output import EXIT_USAGE, CliError, note, print_json, print_renderable
 )
 @click.option(
     "--duration",
-    type=click.FloatRange(1, 3600),
+    type=Seconds(1, 3600),
     default=10.0,
     show_default=True,
     help="Seconds per target (D).",
@@ -51,7 +63,9 @@ from .output import EXIT_USAGE, CliError, note, print_json, print_renderable
     help="Argon2id profile of the server; the hashing bound is measured with it.",
 )
 @click.option(
-    "--redis-url", metavar="URL", help="Use this Redis (it gets bench users).  [default: an embedded one]"
+    "--redis-url",
+    metavar="URL",
+    help="Use this Redis (it gets bench users).  [default: an embedded one]",
 )
 @click.option(
     "--seed-users",
@@ -116,6 +130,7 @@ def bench(
       sls bench --hash-profile standard --clients 16 --duration 20 --json > bench.json
       sls bench --lockout --accounts 500 --attempts 12
     """
+    check_redis_url(redis_url)
     processes = client_processes or os.cpu_count() or 2
     progress = (lambda text: note(text)) if as_json else (lambda text: note(f"... {text}"))
     try:
@@ -156,6 +171,8 @@ def bench(
             )
     except RuntimeError as exc:
         raise CliError(str(exc)) from None
+    except RedisError as exc:  # --redis-url: nothing there, a password refused
+        raise CliError(f"Redis at {mask_url(redis_url)}: {exc}") from None
     if as_json:
         print_json(report)
     else:

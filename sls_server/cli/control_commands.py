@@ -15,7 +15,17 @@ import click
 
 from .admin_client import segment
 from .admin_commands import admin_options, call, connect, server_errors, when
-from .output import CliError, fields_table, note, print_json, print_renderable, table
+from .output import (
+    CliError,
+    HelpGroup,
+    Seconds,
+    confirm,
+    fields_table,
+    note,
+    print_json,
+    print_renderable,
+    table,
+)
 
 EVENT_COLUMNS = ["at (UTC)", "type", "user", "ip", "factor", "device_id", "result", "detail"]
 
@@ -55,7 +65,7 @@ def event_line(event: dict[str, Any]) -> str:
 @click.option("--follow", "-f", is_flag=True, help="Keep watching for new events until Ctrl-C.")
 @click.option(
     "--interval",
-    type=click.FloatRange(0.1, 60),
+    type=Seconds(0.1, 60),
     default=1.0,
     show_default=True,
     help="--follow: seconds between polls.",
@@ -116,7 +126,7 @@ def events(
         note(f"next: sls events --since {cursor}{more}")
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def sessions() -> None:
     """Live sessions of a user: list them, end one (admin API).
 
@@ -199,7 +209,7 @@ def wipe(yes: bool, url: str | None, admin_token: str | None, as_json: bool) -> 
       sls wipe --yes
     """
     if not yes:
-        click.confirm("Delete every user, device, session and event on this server?", abort=True, err=True)
+        confirm("Delete every user, device, session and event on this server?")
     result = call(url, admin_token, "POST", "/admin/v1/reset")
     if as_json:
         print_json(result)

@@ -17,6 +17,7 @@ from .admin_commands import admin_options, connect, device, readable, server_err
 from .output import (
     EXIT_USAGE,
     CliError,
+    OutputFile,
     fields_table,
     note,
     print_json,
@@ -107,9 +108,7 @@ def next_steps(enrolled: dict[str, Any], username: str) -> None:
 )
 @click.option("--period", type=click.IntRange(15, 120), help="totp: seconds per code, 15-120.  [default: 30]")
 @click.option("--qr", is_flag=True, help="totp: also draw the otpauth QR code in the terminal, to scan.")
-@click.option(
-    "--qr-svg", type=click.Path(dir_okay=False, path_type=Path), help="totp: save the QR code as SVG."
-)
+@click.option("--qr-svg", type=OutputFile(), help="totp: save the QR code as SVG.")
 @click.option("--label", help="A name for the device, shown in login factor lists.")
 @admin_options
 def enroll(

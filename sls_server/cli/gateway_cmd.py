@@ -20,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .gateway_tls import ensure_certificate
-from .output import print_json, print_renderable
+from .output import OutputFile, print_json, print_renderable
 from .serve import banner, describe, run, start
 
 #: What the real gateway's command line carries, and IBeam's default ``IBEAM_GATEWAY_PROCESS_MATCH``.
@@ -74,9 +74,7 @@ def gateway_banner(facts: dict[str, Any]) -> Table:
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Worker processes.")
 @click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True, help="Threads each.")
 @click.option("--tls", is_flag=True, help="Serve HTTPS with a self-signed certificate kept in the data dir.")
-@click.option(
-    "--pidfile", type=click.Path(dir_okay=False, path_type=Path), help="Write the master's pid here."
-)
+@click.option("--pidfile", type=OutputFile(), help="Write the master's pid here.")
 @click.option("--redis-url", metavar="URL", help="Redis to use.  [env var: SLS_REDIS_URL; default: embedded]")
 @click.option(
     "--data-dir",

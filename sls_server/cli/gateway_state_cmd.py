@@ -12,7 +12,7 @@ from typing import Any
 import click
 
 from .admin_commands import admin_options, connect, server_errors, when
-from .output import fields_table, print_json, print_renderable
+from .output import HelpGroup, fields_table, print_json, print_renderable
 from .sim_access import sim_client, sim_token_option
 
 NOT_A_GATEWAY = (
@@ -21,7 +21,7 @@ NOT_A_GATEWAY = (
 )
 
 
-@click.group("gateway-state")
+@click.group("gateway-state", cls=HelpGroup)
 def gateway_state() -> None:
     """Look at and stage the gateway's session (a server started with `sls gateway`).
 

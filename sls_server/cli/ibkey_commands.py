@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, TypeVar
-from urllib.parse import quote
 
 import click
 
+from .admin_client import segment
 from .admin_commands import device, readable, when
 from .output import EXIT_USAGE, CliError, fields_table, print_json, print_renderable, print_response, table
 from .sim_access import sim_call, sim_options
@@ -31,7 +31,7 @@ def _unlock(pin: str | None, biometric: bool) -> dict[str, Any]:
 
 
 def _app(device_id: str, tail: str = "") -> str:
-    return f"/sim/v1/ibkey/{quote(device_id, safe='')}{tail}"
+    return f"/sim/v1/ibkey/{segment(device_id)}{tail}"
 
 
 def _show(result: dict[str, Any], title: str, as_json: bool) -> None:
@@ -123,7 +123,7 @@ def approve(
       sls device approve ibkey-0a1b2c3d4e5f 9f8e7d6c5b4a3210 --match 42 --pin 12ab
     """
     body = {"match": match, **_unlock(pin, biometric)}
-    path = _app(device_id, f"/notifications/{quote(notification_id, safe='')}/approve")
+    path = _app(device_id, f"/notifications/{segment(notification_id)}/approve")
     _show(sim_call(url, sim_token, "POST", path, body), f"notification {notification_id}", as_json)
 
 
@@ -149,7 +149,7 @@ def deny(
     Example:
       sls device deny ibkey-0a1b2c3d4e5f 9f8e7d6c5b4a3210 --biometric
     """
-    path = _app(device_id, f"/notifications/{quote(notification_id, safe='')}/deny")
+    path = _app(device_id, f"/notifications/{segment(notification_id)}/deny")
     _show(
         sim_call(url, sim_token, "POST", path, _unlock(pin, biometric)),
         f"notification {notification_id}",

@@ -22,7 +22,7 @@ from .answering import Answerer, Flow, done, wait_for_approval
 from .device_commands import DEVICE_TYPES
 from .hints import hint
 from .login_view import print_prompt, print_session, tools
-from .output import CliError, err, note
+from .output import CliError, Seconds, ask, err, note
 from .sim_access import sim_token_option
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -44,7 +44,7 @@ def answer_options(func: F) -> F:
         click.option("--biometric", is_flag=True, help="--auto: unlock the iOS app with biometrics."),
         click.option(
             "--timeout",
-            type=click.FloatRange(1, 600),
+            type=Seconds(1, 600),
             default=120.0,
             show_default=True,
             help="Seconds to wait for an IB Key approval.",
@@ -100,8 +100,10 @@ def run_flow(
         offered = answerer.known(flow)
         if offered:
             note(f"demo.json knows the answer: {offered} (press Enter to use it)")
-        typed = click.prompt(
-            "Answer (or sms, voice, dscplus... to switch)", default=offered, show_default=False, err=True
+        typed = ask(
+            "Answer (or sms, voice, dscplus... to switch)",
+            instead=f"the {flow.kind} stays open: sls answer RESPONSE (or --auto)",
+            default=offered,
         ).strip()
         if typed.lower() in SWITCH_WORDS:
             with server_errors():
@@ -125,7 +127,9 @@ def run_flow(
 @click.option(
     "--factor", "factor_type", type=click.Choice(DEVICE_TYPES), help="Use this factor, not the default."
 )
-@click.option("--device", "device_id", metavar="DEVICE_ID", help="--factor: which device of that type.")
+@click.option(
+    "--device", "device_id", metavar="DEVICE_ID", help="Use this device (with --factor: of that type)."
+)
 @click.option(
     "--start-only", is_flag=True, help="Stop after the password: print the prompt, keep the login open."
 )
@@ -171,7 +175,7 @@ def login(
         if auto and known:
             password = str(known)
         else:
-            password = click.prompt(f"Password for {name}", hide_input=True, err=True)
+            password = ask(f"Password for {name}", instead="give --password", hide_input=True)
     seen = answerer.snapshot(name) if auto else []
     api = admin.with_token(None)
     with server_errors():
@@ -187,6 +191,8 @@ def login(
         )
         remember = _keeper(admin.url)
         remember(flow)
+        if device_id and not factor_type:  # the device says its type, as a step-up's does on the server
+            factor_type = factor_of(flow, device_id)
         if factor_type and (factor_type != flow.factor.get("type") or device_id):
             flow.switch(api, factor_type, device_id)
             remember(flow)
@@ -197,6 +203,16 @@ def login(
             flow, api, answerer, response=response, auto=auto, timeout=timeout, remember=remember
         )
     finish(admin.url, flow, result, as_json)
+
+
+def factor_of(flow: Flow, device_id: str) -> str:
+    """The type of the login's factor ``device_id`` (``--device`` without ``--factor``). A device that is not
+    one of them is said, with the ones there are, never ignored (the login went on with its default)."""
+    for factor in flow.factors:
+        if factor.get("device_id") == device_id:
+            return str(factor.get("type"))
+    offered = ", ".join(f"{f.get('type')} {f.get('device_id')}" for f in flow.factors) or "none"
+    raise CliError(f"--device {device_id}: not one of {flow.username}'s factors ({offered})")
 
 
 def _keeper(url: str) -> Callable[[Flow], None]:

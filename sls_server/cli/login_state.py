@@ -12,10 +12,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+import click
+
 from . import demofile
-from .output import EXIT_USAGE, CliError
+from .output import EXIT_USAGE, CliError, warn
 
 FILENAME = "cli-logins.json"
+#: The command's context knows it has warned that the login could not be kept.
+UNKEPT = "sls.login_state.unkept"
 
 
 def path() -> Path:
@@ -37,7 +41,10 @@ def _server(data: dict[str, Any], url: str) -> dict[str, Any]:
 
 
 def remember(url: str, username: str, **fields: Any) -> None:
-    """Merge ``fields`` into what is kept for ``username`` (None deletes a field); they become the last."""
+    """Merge ``fields`` into what is kept for ``username`` (None deletes a field); they become the last.
+
+    A data folder that cannot be written (SLS_DATA_DIR a file, read-only) loses only the keeping: the login
+    on the server stands and is printed (--json: with its token), so it is said once, never a traceback."""
     data = _read()
     server = _server(data, url)
     entry = server["users"].setdefault(username, {})
@@ -47,7 +54,16 @@ def remember(url: str, username: str, **fields: Any) -> None:
         else:
             entry[key] = value
     server["last"] = username
-    demofile.write_private(path(), data)
+    try:
+        demofile.write_private(path(), data)
+    except OSError as exc:
+        said = click.get_current_context().meta  # one warning per command, however often it keeps
+        if not said.get(UNKEPT):
+            said[UNKEPT] = True
+            warn(
+                f"not kept in {path()} ({exc.strerror}; SLS_DATA_DIR must be a writable folder): "
+                "the next command will not find this login; pass it the session's --token"
+            )
 
 
 def recall(url: str, username: str | None) -> tuple[str, dict[str, Any]]:

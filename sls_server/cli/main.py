@@ -30,6 +30,7 @@ from .gateway_cmd import gateway
 from .gateway_state_cmd import gateway_state
 from .login_commands import answer, login, switch
 from .metrics_cmd import metrics
+from .output import HelpGroup
 from .phone_commands import phone
 from .respond import respond
 from .scenario_commands import scenario
@@ -66,31 +67,21 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 
 
-class SectionedGroup(click.Group):
+class SectionedGroup(HelpGroup):
     """``--help`` lists commands under the headings of ``SECTIONS``, in that order."""
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         listed: set[str] = set()
         for heading, names in SECTIONS:
-            rows = self._rows(ctx, [n for n in names if n in self.commands], formatter)
+            rows = self.help_rows(ctx, [n for n in names if n in self.commands])
             listed.update(names)
             if rows:
                 with formatter.section(heading):
                     formatter.write_dl(rows)
-        rest = self._rows(ctx, [n for n in self.list_commands(ctx) if n not in listed], formatter)
+        rest = self.help_rows(ctx, [n for n in self.list_commands(ctx) if n not in listed])
         if rest:
             with formatter.section("More"):
                 formatter.write_dl(rest)
-
-    def _rows(
-        self, ctx: click.Context, names: list[str], formatter: click.HelpFormatter
-    ) -> list[tuple[str, str]]:
-        rows = []
-        for name in names:
-            command = self.get_command(ctx, name)
-            if command is not None and not command.hidden:
-                rows.append((name, command.get_short_help_str(limit=100)))
-        return rows
 
 
 @click.group(cls=SectionedGroup, context_settings=CONTEXT)

@@ -7,13 +7,23 @@ When stdout is no terminal (a pipe, a file, a CI log), there is no screen width 
 columns would wrap ids mid-word and ellipsise values, so such output gets a console as wide as it needs and
 tables come out one row per line. One-time secrets (a card's key, an ``otpauth://`` URI) are never put in a
 table cell at all: they go on lines of their own (``print_secrets``), whole, whatever the width.
+
+And what the CLI asks and reads the same way everywhere: prompts (``ask``, ``confirm``: with no input, a
+usage error naming the option instead), output files (``OutputFile``), seconds (``Seconds``) and the groups'
+--help (``HelpGroup``). Exit codes: 0 done; 1 the server or the network said no; 2 the command line.
 """
 
 from __future__ import annotations
 
+import contextlib
+import getpass
 import json
+import math
+import os
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+import warnings
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -27,6 +37,9 @@ from rich.text import Text
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 
+
+#: The narrowest a prose column (``table``'s ``wrap``) is counted at when deciding whether ids fit whole.
+PROSE_MIN_WIDTH = 8
 
 #: The width of a console that writes to no terminal: wide enough that no table is cut or wrapped.
 UNBOUNDED_WIDTH = 4096
@@ -59,6 +72,109 @@ class CliError(click.ClickException):
 
     def show(self, file: Any = None) -> None:
         err().print(Text(f"error: {self.message}", style="bold red"), soft_wrap=True)
+
+
+class Seconds(click.FloatRange):
+    """A number of seconds within a range (``--timeout``, ``--interval``, ``--duration``). click's FloatRange
+    lets ``nan`` through (every comparison with it is false): a wait that never ends, or time.sleep's
+    ValueError with a traceback."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        seconds = super().convert(value, param, ctx)
+        if math.isnan(seconds):
+            self.fail(f"{value!r} is not a number of seconds.", param, ctx)
+        return seconds
+
+
+class OutputFile(click.Path):
+    """A file a command writes (``-o``, ``--junit``, ``--qr-svg``, ``--pidfile``), checked as the options are
+    read: its folder must exist and be writable. So no command does its work first (enrols a device, runs
+    every scenario, fetches a recording) and then dies writing the result with a traceback; the mistake is a
+    usage error, exit 2, like a path that names a folder."""
+
+    def __init__(self) -> None:
+        super().__init__(dir_okay=False, path_type=Path)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        path = Path(os.fsdecode(super().convert(value, param, ctx)))
+        folder = path.parent
+        if not folder.is_dir():
+            self.fail(
+                f"{str(folder)!r} is not a folder that exists, so {str(path)!r} cannot be written.",
+                param,
+                ctx,
+            )
+        if not os.access(folder, os.W_OK | os.X_OK):
+            self.fail(f"the folder {str(folder)!r} is not writable.", param, ctx)
+        return path
+
+
+def ask(
+    question: str, *, instead: str, hide_input: bool = False, twice: bool = False, default: str | None = None
+) -> str:
+    """A value typed at a prompt on stderr (hidden: a password). When input ends before one is typed (stdin
+    closed or empty, as in a CI job), a usage error saying how to give it ``instead``, exit 2."""
+    with _answered(instead, end_line=not hide_input), warnings.catch_warnings():
+        # a password piped in is not echoed either; Python's warning would only add its own source line
+        warnings.simplefilter("ignore", getpass.GetPassWarning)
+        return str(
+            click.prompt(
+                question,
+                default=default,
+                show_default=False,
+                hide_input=hide_input,
+                confirmation_prompt=twice,
+                err=True,
+            )
+        )
+
+
+#: How much of a command's first sentence a group's --help lists: all of it, wrapped, in practice.
+SHORT_HELP_LIMIT = 100
+
+
+class HelpGroup(click.Group):
+    """A command group whose --help lists each command with the whole first sentence of its help, wrapped, as
+    ``sls --help`` does. click's default cuts it at the line's end ("Re-enable an authenticator the server
+    disabled after..."): on 80 columns, as in any pipe or CI log, that hid what tells one command from the
+    next (``device unlock`` from ``device reset``)."""
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = self.help_rows(ctx, self.list_commands(ctx))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
+    def help_rows(self, ctx: click.Context, names: Iterable[str]) -> list[tuple[str, str]]:
+        rows = []
+        for name in names:
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=SHORT_HELP_LIMIT)))
+        return rows
+
+
+def confirm(question: str) -> None:
+    """Ask before what cannot be undone (commands with ``--yes``); no is "Aborted!", exit 1. When input ends
+    before any answer, a usage error naming --yes, exit 2."""
+    with _answered("pass --yes to go ahead"):
+        agreed = click.confirm(question, err=True)
+    if not agreed:
+        raise click.Abort
+
+
+@contextlib.contextmanager
+def _answered(instead: str, *, end_line: bool = True) -> Iterator[None]:
+    """click's prompts turn both Ctrl-C and the end of input into Abort ("Aborted!", exit 1); the end of input
+    means nobody is there to answer: say what to pass instead."""
+    try:
+        yield
+    except click.Abort as exc:
+        if not isinstance(exc.__context__, EOFError):  # Ctrl-C: click's own "Aborted!"
+            raise
+        if end_line:  # the prompt's (getpass ends its own)
+            click.echo(err=True)
+        raise CliError(f"no answer (the input ended): {instead}", EXIT_USAGE) from None
 
 
 def warn(message: str) -> None:
@@ -96,13 +212,23 @@ def titled(title: str | None, grid: Table) -> RenderableType:
 def table(
     title: str | None, columns: Sequence[str], rows: Iterable[Sequence[Any]], *, wrap: Iterable[str] = ()
 ) -> RenderableType:
-    """Columns stay on one line (ids and keys are copied whole) except those named in ``wrap``."""
+    """Columns stay on one line (ids and keys are copied whole) except those named in ``wrap`` (prose), which
+    give way first on a narrow terminal. On a terminal too narrow even for the ids and keys, they fold onto
+    the next line of their cell rather than lose their end: a cut device id, copied, names no device."""
     wrapping = set(wrap)
+    cells = [[show(value) for value in row] for row in rows]
+    widest = [max([len(column), *(len(row[i]) for row in cells)]) for i, column in enumerate(columns)]
+    # each column's padding and rule; a prose column keeps a few characters
+    needed = sum(
+        (PROSE_MIN_WIDTH if column in wrapping else width) + 3
+        for column, width in zip(columns, widest, strict=True)
+    )
+    whole = needed <= out().width
     grid = Table(header_style="bold", box=box.SIMPLE_HEAD)
     for column in columns:
-        grid.add_column(column, no_wrap=column not in wrapping, overflow="fold")
-    for row in rows:
-        grid.add_row(*(show(value) for value in row))
+        grid.add_column(column, no_wrap=whole and column not in wrapping, overflow="fold")
+    for row in cells:
+        grid.add_row(*row)
     return titled(title, grid)
 
 

@@ -10,19 +10,28 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import click
 
-from .admin_client import AdminClient
+from .admin_client import AdminClient, segment
 from .admin_commands import admin_options, server_errors, when
-from .output import EXIT_USAGE, CliError, fields_table, note, print_json, print_renderable, table
+from .output import (
+    EXIT_USAGE,
+    CliError,
+    HelpGroup,
+    OutputFile,
+    fields_table,
+    note,
+    print_json,
+    print_renderable,
+    table,
+)
 from .sim_access import sim_client, sim_token_option
 
 
 def _path(number: str, what: str) -> str:
     """The route for a handset; quoted, so ``+1555...`` reaches the server as a plus, not a space."""
-    return f"/sim/v1/phones/{quote(number, safe='')}/{what}"
+    return f"/sim/v1/phones/{segment(number)}/{what}"
 
 
 def _get(client: AdminClient, number: str, what: str) -> dict[str, Any]:
@@ -35,7 +44,7 @@ def _absolute(client: AdminClient, path: str | None) -> str | None:
     return f"{client.url}{path}" if path else None
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def phone() -> None:
     """Simulated phones: read texts and voice callbacks, set carrier conditions (/sim/v1/phones).
 
@@ -202,7 +211,7 @@ def conditions(
 @click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=OutputFile(),
     required=True,
     help="The WAV file to write.",
 )
@@ -227,7 +236,7 @@ def audio(
     """
     client = sim_client(url, sim_token)
     with server_errors():
-        wav = client.fetch("GET", _path(number, f"calls/{quote(call_id, safe='')}/audio"))
+        wav = client.fetch("GET", _path(number, f"calls/{segment(call_id)}/audio"))
     output.write_bytes(wav)
     if as_json:
         print_json({"number": number, "call_id": call_id, "saved": str(output), "bytes": len(wav)})

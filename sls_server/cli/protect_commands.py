@@ -7,10 +7,10 @@ unlock|reset`` in ``device_state``.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 import click
 
+from .admin_client import segment
 from .admin_commands import admin_options, connect, server_errors, user
 from .output import fields_table, print_json, print_renderable, table
 
@@ -24,7 +24,7 @@ def _call(
 
 
 def _user_path(username: str, tail: str) -> str:
-    return f"/admin/v1/users/{quote(username, safe='')}/{tail}"
+    return f"/admin/v1/users/{segment(username)}/{tail}"
 
 
 def _show(result: dict[str, Any], title: str, as_json: bool) -> None:

@@ -12,8 +12,8 @@ from typing import Any
 
 import click
 
-from .admin_commands import connect
-from .output import EXIT_FAILED, EXIT_USAGE, CliError, err, out, print_json, table
+from .admin_commands import bearer, connect
+from .output import EXIT_FAILED, EXIT_USAGE, CliError, HelpGroup, OutputFile, err, out, print_json, table
 
 
 def _files(targets: tuple[str, ...], everything: bool) -> list[Path]:
@@ -73,6 +73,16 @@ def _load_all(files: list[Path]) -> list[Any]:
         raise CliError(f"not a valid scenario:\n{exc}") from None
 
 
+def _load_one(name: str) -> Any:
+    """The one scenario ``name`` names (a library name or a file); a folder of several is a usage error."""
+    files = _files((name,), False)
+    if len(files) > 1:
+        shown = ", ".join(file.name for file in files[:3]) + (", ..." if len(files) > 3 else "")
+        raise CliError(f"{name} holds {len(files)} scenarios ({shown}): name one of them", EXIT_USAGE)
+    (found,) = _load_all(files)
+    return found
+
+
 def _console(*, stderr: bool = False) -> Any:
     """Progress and summary: the terminal's width, or 140 columns in a CI log (rich's 80 folds too much)."""
     from rich.console import Console
@@ -98,11 +108,12 @@ admin_token_option = click.option(
     envvar="SLS_ADMIN_TOKEN",
     show_envvar=True,
     metavar="TOKEN",
+    callback=bearer,
     help="The server's admin token (with --server).",
 )
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def scenario() -> None:
     """Scripted scenarios: the shipped library of procedures and attacks, or your own YAML files.
 
@@ -120,12 +131,10 @@ def scenario() -> None:
 )
 @click.option("--server", metavar="URL", help="Run against this server (wiped before each scenario).")
 @admin_token_option
-@click.option("--sim-token", envvar="SLS_SIM_TOKEN", show_envvar=True, metavar="TOKEN",
+@click.option("--sim-token", envvar="SLS_SIM_TOKEN", show_envvar=True, metavar="TOKEN", callback=bearer,
               help="The server's /sim/v1 token, if it sets one (with --server).")  # fmt: skip
 @seed_option
-@click.option(
-    "--junit", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE", help="Write JUnit XML."
-)
+@click.option("--junit", type=OutputFile(), metavar="FILE", help="Write JUnit XML.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON (progress goes to stderr).")
 @click.option("-v", "--verbose", is_flag=True, help="Show every round of a repeat and every parallel branch.")
 def run(
@@ -219,7 +228,7 @@ def show(name: str, as_json: bool) -> None:
       sls scenario show sim-swap
       sls scenario show sim-swap --json | jq '.steps | length'
     """
-    (found,) = _load_all(_files((name,), False))
+    found = _load_one(name)
     if as_json:
         print_json(found.data)
         return
@@ -248,6 +257,8 @@ def new(name: str, folder: Path, force: bool, as_json: bool) -> None:
         target = new_file(name, folder, force=force)
     except (ValueError, FileExistsError) as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
+    except OSError as exc:  # the folder cannot be made or written (a file in its path, no permission)
+        raise CliError(f"--dir {folder}: {exc.strerror}: {exc.filename}", EXIT_USAGE) from None
     if as_json:
         print_json({"file": str(target)})
     else:
@@ -307,7 +318,7 @@ def demo(
     from sls_scenarios.server import ServerFailed
     from sls_scenarios.targets import TargetError
 
-    (found,) = _load_all(_files((name,), False))
+    found = _load_one(name)
     try:
         screen = _console(stderr=as_json)
         result = run_demo(found, screen, pace=_pace(pace), server=server, admin_token=admin_token, seed=seed)

@@ -14,7 +14,7 @@ import click
 
 from . import login_state
 from .admin_client import AdminClient
-from .admin_commands import admin_options, server_errors, when
+from .admin_commands import admin_options, bearer, server_errors, when
 from .answering import Flow
 from .device_commands import DEVICE_TYPES
 from .login_commands import answer_options, finish, run_flow
@@ -35,6 +35,7 @@ def session_options(func: F) -> F:
         envvar="SLS_SESSION_TOKEN",
         show_envvar=True,
         metavar="TOKEN",
+        callback=bearer,
         help="The session token.  [default: the one `sls login` kept]",
     )(func)
 
@@ -49,7 +50,9 @@ def _session(admin: AdminClient, username: str | None, token: str | None) -> tup
 @click.option(
     "--factor", "factor_type", type=click.Choice(DEVICE_TYPES), help="Use this factor, not the default."
 )
-@click.option("--device", "device_id", metavar="DEVICE_ID", help="--factor: which device of that type.")
+@click.option(
+    "--device", "device_id", metavar="DEVICE_ID", help="Use this device (with --factor: of that type)."
+)
 @click.option(
     "--challenge",
     is_flag=True,

@@ -16,7 +16,7 @@ import click
 
 from . import demofile
 from .admin_client import AdminClient
-from .admin_commands import connect, server_errors
+from .admin_commands import bearer, connect, server_errors
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -27,6 +27,7 @@ def sim_token_option(func: F) -> F:
         envvar="SLS_SIM_TOKEN",
         show_envvar=True,
         metavar="TOKEN",
+        callback=bearer,
         help="Bearer token of /sim/v1, when the server sets SLS_SIM_TOKEN.  [default: demo.json's]",
     )(func)
 

@@ -15,10 +15,19 @@ from typing import Any
 import click
 
 from .admin_commands import admin_options, call
-from .output import EXIT_USAGE, CliError, fields_table, note, print_json, print_renderable
+from .output import (
+    EXIT_USAGE,
+    CliError,
+    HelpGroup,
+    OutputFile,
+    fields_table,
+    note,
+    print_json,
+    print_renderable,
+)
 
 
-@click.group()
+@click.group(cls=HelpGroup)
 def state() -> None:
     """Save the emulated world to a file, and load it again (admin API).
 
@@ -30,9 +39,7 @@ def state() -> None:
 
 
 @state.command("export")
-@click.option(
-    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File to write (mode 0600)."
-)
+@click.option("-o", "--output", type=OutputFile(), help="File to write (mode 0600).")
 @admin_options
 def export_state(output: Path | None, url: str | None, admin_token: str | None, as_json: bool) -> None:
     """Save users, devices (secrets sealed), allowlists, accounts, IB Key apps, phone conditions and the clock
@@ -83,6 +90,8 @@ def import_state(file: Path, replace: bool, url: str | None, admin_token: str | 
         raise CliError(f"{file}: {exc.strerror}", EXIT_USAGE) from None
     except json.JSONDecodeError as exc:
         raise CliError(f"{file}: not JSON ({exc.msg}, line {exc.lineno})", EXIT_USAGE) from None
+    except UnicodeDecodeError as exc:  # a binary file, or one in another encoding
+        raise CliError(f"{file}: not UTF-8 text (byte {exc.start}), so not JSON", EXIT_USAGE) from None
     if not isinstance(document, dict):
         raise CliError(f"{file}: not a state document (a JSON object)", EXIT_USAGE)
     query = {"replace": "true"} if replace else None

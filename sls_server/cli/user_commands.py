@@ -12,7 +12,7 @@ import click
 from .admin_client import segment
 from .admin_commands import admin_options, call, connect, readable, server_errors, user, when
 from .device_commands import state_words
-from .output import fields_table, print_json, print_renderable, table
+from .output import ask, confirm, fields_table, print_json, print_renderable, table
 
 
 def print_user(record: dict[str, Any], title: str) -> None:
@@ -37,13 +37,7 @@ def print_user(record: dict[str, Any], title: str) -> None:
 
 @user.command("add")
 @click.argument("username")
-@click.option(
-    "--password",
-    prompt=True,
-    hide_input=True,
-    confirmation_prompt=True,
-    help="The user's password; prompted for (twice, hidden) when not given.",
-)
+@click.option("--password", help="The user's password; prompted for (twice, hidden) when not given.")
 @click.option("--phone", metavar="+E164", help="Phone number for SMS and voice codes, e.g. +15551234567.")
 @click.option(
     "--allow", "allowlist", multiple=True, metavar="CIDR", help="Restrict logins to this range (repeatable)."
@@ -52,7 +46,7 @@ def print_user(record: dict[str, Any], title: str) -> None:
 @admin_options
 def add_user(
     username: str,
-    password: str,
+    password: str | None,
     phone: str | None,
     allowlist: tuple[str, ...],
     paper: bool,
@@ -68,6 +62,8 @@ def add_user(
       sls user add carol --password 'plum-sketch-harbour-9' --phone +15551234567
       sls user add dave --password 'quartz-meadow-lantern-3' --allow 203.0.113.0/24
     """
+    if password is None:
+        password = ask("Password", instead="give --password", hide_input=True, twice=True)
     client = connect(url, admin_token)
     with server_errors():
         created = client.create_user(username, password, phone, list(allowlist), paper=paper)
@@ -125,7 +121,7 @@ def delete_user(username: str, yes: bool, url: str | None, admin_token: str | No
       sls user delete carol --yes
     """
     if not yes:
-        click.confirm(f"Delete {username}, their devices and sessions?", abort=True, err=True)
+        confirm(f"Delete {username}, their devices and sessions?")
     result = call(url, admin_token, "DELETE", f"/admin/v1/users/{segment(username)}")
     if as_json:
         print_json(result)

@@ -1,0 +1,68 @@
+"""``sls login`` given what a script gives it: an answer prompt with no input (a CI job) is a usage error in
+one line saying the login stays open and how to answer it, exit 2, not click's bare "Aborted!" and exit 1;
+``--device`` without ``--factor`` logs in with that device (it was ignored: the default factor was used), and
+a device that is none of the user's is said, with the ones there are; a data folder that cannot be written
+(SLS_DATA_DIR a file) loses only the keeping of the login, said once, not the login (it was a traceback)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cli_world import DEMO_ENV, Demo, seeded, session_of
+from click.testing import CliRunner
+
+from sls_server.cli.main import cli
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def demo(sls_serve: Any, tmp_path: Path) -> Demo:
+    return seeded(sls_serve(workers=1, **DEMO_ENV), tmp_path / "cli-data")
+
+
+def test_an_answer_prompt_with_no_input_leaves_the_login_open(demo: Demo) -> None:
+    password = demo.user("card-carl")["password"]
+    asked = demo.sls("login", "card-carl", "--password", password, "--json", input="")
+    assert asked.exit_code == 2, asked.output
+    last = asked.stderr.splitlines()[-1]
+    assert last == "error: no answer (the input ended): the login stays open: sls answer RESPONSE (or --auto)"
+    assert "Aborted!" not in asked.stderr and asked.stdout == ""
+    answered = demo.json("answer", "--auto")
+    assert answered["state"] == "authenticated" and answered["username"] == "card-carl"
+
+
+def test_device_without_factor_uses_that_device(demo: Demo) -> None:
+    totp = demo.device("multi-mia", "totp")["device_id"]
+    result = demo.json("login", "multi-mia", "--device", totp, "--auto")
+    assert result["state"] == "authenticated"
+    succeeded = demo.json("events", "--user", "multi-mia", "--type", "login.succeeded")["events"]
+    assert succeeded[-1]["factor"] == "totp" and succeeded[-1]["device_id"] == totp
+
+
+def test_a_device_that_is_not_the_users_is_said(demo: Demo) -> None:
+    other = demo.device("card-carl", "dscplus")["device_id"]
+    refused = demo.sls("login", "multi-mia", "--device", other, "--auto", "--json")
+    assert refused.exit_code == 1, refused.output
+    line = refused.stderr.strip()
+    assert line.startswith(f"error: --device {other}: not one of multi-mia's factors (dscplus ")
+    assert "\n" not in line
+    assert refused.stdout == ""
+
+
+def test_a_data_folder_that_cannot_be_written_loses_only_the_keeping(demo: Demo, tmp_path: Path) -> None:
+    not_a_folder = tmp_path / "data-is-a-file"
+    not_a_folder.write_text("x")
+    tom = demo.user("totp-tom")
+    args = ["login", "totp-tom", "--password", tom["password"], "--auto", "--json", "--url", demo.server.url]
+    env = {"SLS_DATA_DIR": str(not_a_folder), "SLS_URL": "", "SLS_ADMIN_TOKEN": "", "SLS_SIM_TOKEN": ""}
+    result = CliRunner().invoke(cli, args, env=env)
+    assert result.exit_code == 0, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("warning: not kept in")]
+    assert len(warnings) == 1 and "SLS_DATA_DIR" in warnings[0], result.stderr
+    token = json.loads(result.stdout)["session"]["token"]
+    assert session_of(demo.server, token).status_code == 200  # the login stands

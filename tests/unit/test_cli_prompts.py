@@ -1,0 +1,93 @@
+"""Commands that ask (``sls wipe``, ``sls user delete``: are you sure; ``sls login``, ``sls user add``: the
+password) run by a script with nothing on stdin: a usage error in one line saying what to pass instead
+(--yes, --password), exit 2, rather than click's bare "Aborted!" and exit 1, the code of a server that said
+no. A person's "n" stays "Aborted!", exit 1; a password piped in works, without Python's GetPassWarning."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cli_kit import cli_runner, sls  # noqa: F401 - cli_runner: the "runner" fixture
+from click.testing import CliRunner
+
+from sls_server.cli.main import cli
+from sls_server.cli.output import EXIT_USAGE
+
+ASKING = [("wipe",), ("user", "delete", "carol")]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.mark.parametrize("args", ASKING, ids=" ".join)
+def test_no_answer_is_a_usage_error_naming_yes(runner: CliRunner, args: tuple[str, ...]) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    result = runner.invoke(cli, [*args, "--url", url], input="")
+    assert result.exit_code == EXIT_USAGE, result.output
+    lines = result.stderr.splitlines()
+    assert lines[-1] == "error: no answer (the input ended): pass --yes to go ahead", result.stderr
+    assert "Aborted!" not in result.stderr and "no server" not in result.stderr
+
+
+@pytest.mark.parametrize("args", ASKING, ids=" ".join)
+def test_no_stays_aborted(runner: CliRunner, args: tuple[str, ...]) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    result = runner.invoke(cli, [*args, "--url", url], input="n\n")
+    assert result.exit_code == 1, result.output
+    assert "Aborted!" in result.stderr and "no server" not in result.stderr
+
+
+@pytest.mark.parametrize("args", ASKING, ids=" ".join)
+def test_yes_asks_nothing(runner: CliRunner, args: tuple[str, ...]) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    result = sls(runner, *args, "--yes", "--url", url)
+    assert result.exit_code == 1 and f"no server at {url}" in result.stderr  # it went straight to the call
+
+
+PASSWORDS = [("login", "card-carl"), ("user", "add", "carol")]
+
+
+@pytest.mark.parametrize("args", PASSWORDS, ids=" ".join)
+def test_no_password_on_stdin_is_a_usage_error_naming_the_option(
+    runner: CliRunner, args: tuple[str, ...]
+) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    result = runner.invoke(cli, [*args, "--url", url, "--json"], input="")
+    assert result.exit_code == EXIT_USAGE, result.output
+    assert result.stderr.splitlines()[-1] == "error: no answer (the input ended): give --password"
+    assert "Aborted!" not in result.stderr and "no server" not in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("args", PASSWORDS, ids=" ".join)
+def test_a_piped_password_is_used(runner: CliRunner, args: tuple[str, ...]) -> None:
+    url = f"http://127.0.0.1:{free_port()}"
+    typed = "plum-sketch-9\n" * (2 if args[0] == "user" else 1)
+    result = runner.invoke(cli, [*args, "--url", url], input=typed)
+    assert result.exit_code == 1 and f"no server at {url}" in result.stderr  # it got as far as the call
+    assert "plum-sketch-9" not in result.output
+
+
+def test_a_password_piped_to_the_real_process_brings_no_python_warning(tmp_path: Path) -> None:
+    """Outside click's test runner the prompt is getpass's: on a pipe it warned with its own source line."""
+    url = f"http://127.0.0.1:{free_port()}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLS_")} | {"SLS_DATA_DIR": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-m", "sls_server.cli.main", "login", "card-carl", "--url", url],
+        input="plum-sketch-9\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1 and f"no server at {url}" in done.stderr, done.stderr
+    assert "GetPassWarning" not in done.stderr and "getpass.py" not in done.stderr, done.stderr

@@ -1,0 +1,53 @@
+"""A server URL that is no URL (a typo in --url, SLS_URL or demo.json) is a usage error in one line, exit 2,
+whichever command is given it: never a traceback from urllib, never "no server"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from cli_kit import assert_one_line_error, cli_runner, sls  # noqa: F401 - cli_runner: the "runner" fixture
+from click.testing import CliRunner
+
+from sls_server.cli import demofile
+
+NOT_URLS = [
+    ("notaurl", "http:// or https://"),
+    ("ftp://127.0.0.1", "http:// or https://"),
+    ("http://[::1", "Invalid IPv6 URL"),
+    ("http://127.0.0.1:80a", "Port"),
+    ("http://127.0.0.1:99999", "Port out of range"),
+    ("http://127.0.0.1 :8000", ""),
+]
+
+#: One command per way of reaching a server: admin, sim, the login API, status, the gateway's sim route.
+COMMANDS = [
+    ("user", "list"),
+    ("status",),
+    ("login", "card-carl", "--password", "amber-falcon-ridge-12", "--response", "12345678"),
+    ("phone", "inbox", "+15555550101"),
+    ("device", "card-status", "dscplus-0123456789ab"),
+    ("gateway-state", "latest-code", "--user", "card-carl"),
+]
+
+
+@pytest.mark.parametrize(("url", "why"), NOT_URLS, ids=[u for u, _ in NOT_URLS])
+def test_a_url_that_is_no_url_is_a_usage_error(runner: CliRunner, url: str, why: str) -> None:
+    result = sls(runner, "user", "list", "--url", url, "--json")
+    assert result.exit_code == 2, result.output
+    assert_one_line_error(result, "--url", repr(url), why)
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
+def test_every_kind_of_command_checks_the_url(runner: CliRunner, args: tuple[str, ...]) -> None:
+    result = sls(runner, *args, env={"SLS_URL": "http://[::1"})
+    assert result.exit_code == 2, result.output
+    assert_one_line_error(result, "--url", "'http://[::1'")
+
+
+def test_a_broken_url_in_demo_json_is_named(runner: CliRunner, tmp_path: Path) -> None:
+    demofile.write(tmp_path / "data", {"url": "127.0.0.1:8000", "admin_token": "t" * 20})
+    result = sls(runner, "clock")
+    assert result.exit_code == 2, result.output
+    assert_one_line_error(result, "demo.json", "'127.0.0.1:8000'", "http://")
