@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from sls_server.cli.output import EXIT_USAGE
 
-LIBRARY = Path(__file__).parents[2] / "scenarios" / "library"
+LIBRARY = Path(__file__).parents[2] / "sls_scenarios" / "library"
 
 
 @pytest.mark.parametrize("args", [("show",), ("demo", "--pace", "0")], ids=lambda a: a[0])
