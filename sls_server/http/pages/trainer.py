@@ -53,12 +53,14 @@ def users_view() -> list[dict[str, Any]]:
                 "failures": max((b["failures"] for b in lock["buckets"].values()), default=0),
                 "sessions": core().sessions.of_user(name, now=at),
                 "devices": [d for d in core().devices.of_user(name) if d.status != "revoked"],
+                "phone": record.phone,
+                "allowlist": core().ip_rules.user_allowlist(name)["ip_allowlist"],
             }
         )
     return shown
 
 
-def _json_guard() -> Response | None:
+def json_guard() -> Response | None:
     if not TRAINER.is_open():
         response = jsonify({"error": "trainer_sign_in_required", "message": "Sign in to the console first."})
         response.status_code = 401
@@ -81,6 +83,7 @@ def trainer_page() -> ResponseReturnValue:
         clock=core().clock.reading(),
         attacks=ATTACK_TITLES,
         factor_name=factor_name,
+        factor_types=core().factors.types(),
         # the feed's event ids are Redis stream ids, wall-clock milliseconds: those up to now are the backlog
         drawn_ms=int(time.time() * 1000),
         section="trainer",
@@ -109,7 +112,7 @@ def trainer_users() -> ResponseReturnValue:
     """The users table alone, with the server's clock on it: what the console redraws as events arrive and
     every few seconds (a lock lapses, the clock moves by ``sls clock``, a user is added: the table, the
     clock card, the lock countdowns and the victim list follow from this one answer)."""
-    refused = _json_guard()
+    refused = json_guard()
     if refused:
         return refused
     return page(
@@ -117,15 +120,18 @@ def trainer_users() -> ResponseReturnValue:
     )
 
 
-def _action(run: Callable[[dict[str, Any]], Any]) -> ResponseReturnValue:
-    refused = _json_guard()
+def action(run: Callable[[dict[str, Any]], Any], *, parse: bool = True) -> ResponseReturnValue:
+    """One console action: signed in, the page's CSRF token, then ``run`` on the JSON body; a refusal of
+    the core is its JSON error (``field`` and all), which the console shows next to the field it names.
+    ``parse=False``: ``run`` reads the body itself (a state document, validated straight from its bytes)."""
+    refused = json_guard()
     if refused:
         return refused
     try:
         require_browser_token()
-        return jsonify(run(request.get_json(silent=True) or {}))
+        return jsonify(run((request.get_json(silent=True) or {}) if parse else {}))
     except SlsError as exc:
-        response = jsonify({"error": exc.code, "message": exc.message})
+        response = jsonify(exc.body())  # with the field it names (and an entry's index), for the console
         response.status_code = exc.status
         return response
 
@@ -147,7 +153,7 @@ def trainer_clock() -> ResponseReturnValue:
         core().events.record("clock.moved", at=reading.now, detail={"offset_s": reading.offset_s})
         return reading.as_dict()
 
-    return _action(move)
+    return action(move)
 
 
 @bp.post("/trainer/attack")
@@ -162,7 +168,7 @@ def trainer_attack() -> ResponseReturnValue:
             raise InvalidRequest("password must be text", field="password")
         return Attacks(core()).run(kind, username, password=password or None, now=now())
 
-    return _action(attack)
+    return action(attack)
 
 
 @bp.post("/trainer/users/<username>/unlock")
@@ -172,4 +178,4 @@ def trainer_unlock(username: str) -> ResponseReturnValue:
         core().lockout.unlock(name, now=now())
         return {"unlocked": name}
 
-    return _action(unlock)
+    return action(unlock)

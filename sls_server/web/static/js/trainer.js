@@ -79,17 +79,24 @@
   }
 
   /* The table is drawn anew on every change and every REFRESH_MS: a keyboard user's focus in it must not
-     fall back to the top of the page. It goes to the same control, or (an Unlock that is gone now that the
-     user is unlocked) to the user's row header. */
+     fall back to the top of the page. It goes to the same control (the caret where it was, in a field), or
+     to the one that took its place (Disable and Enable share a `data-focus-as`); else, from a user's panel,
+     to that user's Manage button, from their row (an Unlock that is gone now that the user is unlocked) to
+     the row header; and for a user who is gone, to the table's heading. */
   function keepFocus(was, table) {
     if (!was) return;
-    const same = was.dataset.testid && table.querySelector("[data-testid='" + was.dataset.testid + "']");
-    const row = was.closest("tr[data-username]");
-    const header = row && table.querySelector("tr[data-username='" + row.dataset.username + "'] th");
-    const next = same || header;
+    const find = function (attr, value) { return value && table.querySelector("[" + attr + "='" + value + "']"); };
+    const row = was.closest("tr[data-username], tr[data-user-panel]");
+    const name = row && (row.dataset.username || row.dataset.userPanel);
+    const header = name && !row.dataset.userPanel && table.querySelector("tr[data-username='" + name + "'] th");
+    const next = find("data-testid", was.dataset.testid) || find("data-focus-as", was.dataset.focusAs) ||
+      (name && row.dataset.userPanel && find("data-manage", name)) || header || document.getElementById("users-title");
     if (!next) return;
-    if (next === header) next.tabIndex = -1;
+    if (next.tagName === "TH") next.tabIndex = -1;
     next.focus();
+    if (next.tagName === "INPUT" && was.tagName === "INPUT" && typeof was.selectionStart === "number") {
+      try { next.setSelectionRange(was.selectionStart, was.selectionEnd); } catch (e) { /* a field without a caret */ }
+    }
   }
 
   let usersTimer = null;
@@ -107,6 +114,9 @@
       if (!table) return;
       const drawn = document.importNode(table, true);
       const focused = usersBox.contains(document.activeElement) ? document.activeElement : null;
+      const shown = usersBox.querySelector("[data-testid=trainer-users]");
+      // trainer-admin.js carries over what the trainer has open or typed (panels, fields, their errors)
+      root.dispatchEvent(new CustomEvent("trainer:redraw", { detail: { from: shown, to: drawn } }));
       usersBox.replaceChildren(drawn);
       keepFocus(focused, drawn);
       adopt(drawn);
@@ -223,6 +233,7 @@
     refreshUsers();
   });
 
+  root.addEventListener("trainer:changed", refreshUsers); // an action of trainer-admin.js succeeded
   adopt(usersBox.querySelector("[data-testid=trainer-users]"));
   periodic = setTimeout(refreshUsers, REFRESH_MS);
 })();
