@@ -36,7 +36,8 @@
   }
   function showError(form, answer) {
     const data = answer.data || {};
-    const message = data.message || "The server refused it (" + answer.status + ").";
+    const entry = data.entry !== undefined ? ' ("' + data.entry + '")' : ""; // which one of a list was refused
+    const message = (data.message || "The server refused it (" + answer.status + ").") + entry;
     const named = data.field || (data.error === "user_exists" ? "username" : ""); // a 409 names no field
     const spot = form.querySelector("[data-field-error='" + named + "']") ||
       form.querySelector("[data-field-error='']") || form.querySelector("[data-field-error]");
@@ -59,9 +60,16 @@
     dialog.querySelector("[data-confirm-text]").textContent = text;
     dialog.querySelector("[value=yes]").textContent = yes;
     dialog.returnValue = "";
+    const opener = document.activeElement;
     dialog.showModal();
     return new Promise(function (resolve) {
-      dialog.addEventListener("close", function () { resolve(dialog.returnValue === "yes"); }, { once: true });
+      dialog.addEventListener("close", function () {
+        // the browser gives the focus back to the opener; a redraw while the dialog was open replaced it
+        const twin = opener && !opener.isConnected && opener.dataset.testid &&
+          root.querySelector("[data-testid='" + opener.dataset.testid + "']");
+        if (twin) twin.focus();
+        resolve(dialog.returnValue === "yes");
+      }, { once: true });
     });
   }
   dialog.addEventListener("click", function (event) {
@@ -175,15 +183,17 @@
     ["device_id", "Device id"], ["serial", "Card serial"], ["secret_hex", "Card key (hex; shown once)"],
     ["sent_to", "Activation code texted to"], ["challenge", "Activation challenge (key it into the card)"],
     ["secret_b32", "Authenticator secret (shown once)"], ["otpauth_uri", "Provisioning URI"],
-    ["passcode", "Temporary passcode (shown once)"], ["label", "Label"],
+    ["passcode", "Temporary passcode (shown once)"], ["expires_at", "Passcode valid until"],
   ];
   function showOnce(made, typeName, pin) {
     const device = made.device;
     const rows = [];
     ONCE.forEach(function ([key, title]) {
       if (device[key] === undefined || device[key] === null) return;
-      rows.push(SLS.el("dt", { text: title }), SLS.el("dd", { class: "mono", "data-testid": "once-" + key, text: String(device[key]) }));
+      const value = key === "expires_at" ? new Date(device[key] * 1000).toISOString().replace("T", " ").slice(0, 16) + " UTC" : String(device[key]);
+      rows.push(SLS.el("dt", { text: title }), SLS.el("dd", { class: "mono", "data-testid": "once-" + key, text: value }));
     });
+    if (device.type === "sms" || device.type === "voice") rows.push(SLS.el("dt", { text: "Codes go to" }), SLS.el("dd", { "data-testid": "once-label", text: device.label }));
     if (pin) rows.push(SLS.el("dt", { text: "Card PIN" }), SLS.el("dd", { class: "mono", "data-testid": "once-pin", text: pin }));
     const parts = [SLS.el("p", { class: "verdict good", text: made.username + " was added with " + typeName + "." }), SLS.el("dl", { class: "once-list" }, rows)];
     if (device.qr_svg) {

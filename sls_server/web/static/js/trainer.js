@@ -100,6 +100,8 @@
   }
 
   let usersTimer = null;
+  const shapeOf = function (table) { return table.outerHTML.replace(/ data-clock-(now|offset)="[^"]*"/g, ""); };
+  let drawnShape = null; // the last table drawn, as the server sent it (its clock aside)
   let periodic = null;
   function refreshUsers() {
     clearTimeout(usersTimer);
@@ -112,6 +114,11 @@
       const doc = new DOMParser().parseFromString(await response.text(), "text/html");
       const table = doc.querySelector("[data-testid=trainer-users]");
       if (!table) return;
+      // Nothing changed but the clock (most periodic reads): the table stays, and the focus, a screen
+      // reader's place and the trainer's half-typed words with it.
+      const shape = shapeOf(table);
+      if (shape === drawnShape) { adopt(table); return; }
+      drawnShape = shape;
       const drawn = document.importNode(table, true);
       const focused = usersBox.contains(document.activeElement) ? document.activeElement : null;
       const shown = usersBox.querySelector("[data-testid=trainer-users]");
@@ -234,6 +241,7 @@
   });
 
   root.addEventListener("trainer:changed", refreshUsers); // an action of trainer-admin.js succeeded
+  drawnShape = shapeOf(usersBox.querySelector("[data-testid=trainer-users]")); // before a countdown ticks in it
   adopt(usersBox.querySelector("[data-testid=trainer-users]"));
   periodic = setTimeout(refreshUsers, REFRESH_MS);
 })();

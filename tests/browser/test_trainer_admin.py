@@ -1,0 +1,158 @@
+"""The trainer console's administration in Chromium: what a trainer preparing a demo does without the CLI.
+Add a user with a card, watch them log in elsewhere, end their sessions, disable them, save the world,
+reset it and load it back; refusals shown next to the field they name; the table's redraws never taking the
+trainer's open panel, half-typed words or focus."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import requests
+from playwright.sync_api import expect
+
+from .pages_kit import PASSWORD, World, sign_in_trainer
+
+CARD_KEY = re.compile(r"^[0-9a-f]{40,}$")
+
+
+def card_login(world: World, name: str, device_id: str, pin: str) -> None:
+    """``name`` logs in with their card through the API, as from another machine."""
+    body = {"username": name, "password": PASSWORD}
+    started = requests.post(world.url + "/api/v1/auth/login", json=body, timeout=10)
+    assert started.status_code == 200, started.text
+    step = started.json()
+    response = world.card_response(device_id, pin, step["factor"]["challenge"])
+    done = requests.post(
+        f"{world.url}/api/v1/auth/login/{step['txn_id']}/verify",
+        json={"response": response},
+        headers={"X-Login-Token": step["login_token"]},
+        timeout=10,
+    )
+    assert done.status_code == 200, done.text
+
+
+def admin_get(world: World, path: str) -> Any:
+    answer = requests.get(world.url + "/admin/v1" + path, headers=world.admin, timeout=10)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def test_a_trainer_prepares_a_user_saves_the_world_resets_and_loads_it_back(
+    world: World, page: Any, tmp_path: Path
+) -> None:
+    sign_in_trainer(page, world)
+    page.get_by_test_id("add-user-username").fill("dana")
+    page.get_by_test_id("add-user-password").fill(PASSWORD)
+    page.get_by_test_id("add-user-type").select_option("dscplus")
+    page.get_by_test_id("add-user-pin").fill("2468")
+    page.get_by_test_id("add-user-submit").click()
+    result = page.get_by_test_id("add-user-result")
+    expect(result).to_contain_text("dana was added with")
+    expect(result.get_by_test_id("once-secret_hex")).to_have_text(CARD_KEY)
+    expect(result.get_by_test_id("once-pin")).to_have_text("2468")
+    card = result.get_by_test_id("once-device_id").inner_text()
+    expect(page.get_by_test_id("trainer-user-dana")).to_be_visible()
+    status = page.get_by_test_id("trainer-admin-status")
+    expect(status).to_contain_text("dana was added")
+
+    card_login(world, "dana", card, "2468")
+    expect(page.get_by_test_id("trainer-sessions-dana")).to_have_text("1 live")
+    page.get_by_test_id("trainer-manage-dana").click()
+    expect(page.get_by_test_id("trainer-manage-dana")).to_have_attribute("aria-expanded", "true")
+    page.get_by_test_id("trainer-end-sessions-dana").click()
+    expect(status).to_have_text("1 session of dana ended.")
+    expect(page.get_by_test_id("trainer-sessions-dana")).to_have_text("none")
+    assert admin_get(world, "/users/dana/sessions")["sessions"] == []
+
+    page.get_by_test_id("trainer-disable-dana").click()
+    expect(page.get_by_test_id("trainer-lock-dana")).to_contain_text("disabled")
+    expect(page.get_by_test_id("trainer-enable-dana")).to_be_focused()  # focus survives the redraw
+    assert admin_get(world, "/users/dana")["disabled"] is True
+
+    with page.expect_download() as saving:
+        page.get_by_test_id("world-save").click()
+    saved = tmp_path / saving.value.suggested_filename
+    saving.value.save_as(saved)
+    assert saved.name.startswith("sls-world-") and saved.suffix == ".json"
+    assert [u["record"]["username"] for u in json.loads(saved.read_text())["users"]] == ["dana"]
+    expect(status).to_contain_text("The world is saved as sls-world-")
+
+    page.get_by_test_id("world-reset").click()
+    expect(page.get_by_test_id("trainer-confirm")).to_be_visible()
+    page.get_by_test_id("trainer-confirm-yes").click()
+    expect(page.get_by_test_id("trainer-user-dana")).to_have_count(0)
+    assert admin_get(world, "/users")["users"] == []
+
+    page.get_by_test_id("world-file").set_input_files(str(saved))
+    page.get_by_test_id("world-load").click()
+    page.get_by_test_id("trainer-confirm-yes").click()
+    expect(status).to_contain_text("is loaded: 1 user, 1 device")
+    expect(page.get_by_test_id("trainer-lock-dana")).to_contain_text("disabled")
+    assert admin_get(world, "/users/dana")["devices"][0]["device_id"] == card
+
+
+def test_refusals_show_next_to_their_field_and_change_nothing(world: World, page: Any) -> None:
+    world.user("erin")
+    sign_in_trainer(page, world)
+    page.get_by_test_id("add-user-username").fill("dana")
+    page.get_by_test_id("add-user-password").fill(PASSWORD)
+    page.get_by_test_id("add-user-type").select_option("dscplus")
+    page.get_by_test_id("add-user-pin").fill("12")
+    page.get_by_test_id("add-user-submit").click()
+    expect(page.get_by_test_id("add-user-error-pin")).to_have_text("pin must be exactly 4 digits")
+    expect(page.get_by_test_id("add-user-pin")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_test_id("trainer-admin-status")).to_have_text("pin must be exactly 4 digits")
+    assert admin_get(world, "/users")["users"] == ["erin"]
+
+    page.get_by_test_id("trainer-manage-erin").click()
+    page.get_by_test_id("trainer-allowlist-erin").fill("203.0.113.7, not-an-address")
+    page.get_by_test_id("trainer-allowlist-save-erin").click()
+    expect(page.get_by_test_id("trainer-allowlist-error-erin")).to_contain_text("not-an-address")
+    assert admin_get(world, "/users/erin/ip-allowlist")["ip_allowlist"] == []
+
+    page.get_by_test_id("world-file").set_input_files(
+        {"name": "notes.json", "mimeType": "application/json", "buffer": b"not a world"}
+    )
+    page.get_by_test_id("world-load").click()
+    page.get_by_test_id("trainer-confirm-yes").click()
+    refused = "notes.json was not loaded, and nothing changed"
+    expect(page.get_by_test_id("world-error")).to_contain_text(refused)
+    assert admin_get(world, "/users")["users"] == ["erin"]
+
+
+def test_a_redraw_keeps_the_open_panel_the_words_typed_and_the_focus(world: World, page: Any) -> None:
+    world.user("erin")
+    sign_in_trainer(page, world)
+    page.get_by_test_id("trainer-manage-erin").click()
+    field = page.get_by_test_id("trainer-allowlist-erin")
+    field.fill("203.0.113.0/24")
+    field.focus()
+    world.user("zoe")  # an event: the table is drawn anew, with zoe in it
+    expect(page.get_by_test_id("trainer-user-zoe")).to_be_visible()
+    expect(page.get_by_test_id("trainer-panel-erin")).to_be_visible()
+    expect(field).to_have_value("203.0.113.0/24")
+    expect(field).to_be_focused()
+    page.keyboard.press("Enter")  # the field's form is submitted
+    expect(page.get_by_test_id("trainer-admin-status")).to_have_text("erin's IP allowlist: 203.0.113.0/24.")
+    assert admin_get(world, "/users/erin/ip-allowlist")["ip_allowlist"] == ["203.0.113.0/24"]
+
+
+def test_deleting_asks_first_and_cancel_changes_nothing(world: World, page: Any) -> None:
+    world.user("erin")
+    sign_in_trainer(page, world)
+    page.get_by_test_id("trainer-manage-erin").click()
+    page.get_by_test_id("trainer-delete-erin").click()
+    expect(page.get_by_test_id("trainer-confirm")).to_contain_text("Delete erin?")
+    page.get_by_test_id("trainer-confirm-no").click()
+    expect(page.get_by_test_id("trainer-admin-status")).to_have_text("Nothing was changed.")
+    assert admin_get(world, "/users")["users"] == ["erin"]
+    page.get_by_test_id("trainer-delete-erin").click()
+    world.user("zoe")  # the table is drawn anew behind the dialog: its Delete button is another one now
+    expect(page.get_by_test_id("trainer-user-zoe")).to_be_visible()
+    page.get_by_test_id("trainer-confirm-yes").click()
+    expect(page.get_by_test_id("trainer-user-erin")).to_have_count(0)
+    expect(page.locator("#users-title")).to_be_focused()  # the row is gone: focus on the table's heading
+    assert admin_get(world, "/users")["users"] == ["zoe"]
