@@ -6,10 +6,11 @@ with the field named and nothing changed, a half-created user or a half-loaded w
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
-from conftest import EnrolledUser
+from conftest import ADMIN_TOKEN, EnrolledUser
 from flask.testing import FlaskClient
 from page_forms import csrf, sign_in_to_console
 
@@ -40,6 +41,21 @@ def world(client: FlaskClient, headers: dict[str, str]) -> dict[str, Any]:
     document = admin(client, headers, "/state/export")
     document.pop("exported_at")
     return document  # type: ignore[no-any-return]
+
+
+def test_the_signed_in_console_keeps_the_pages_csp_with_its_new_controls(
+    client: FlaskClient, alice: EnrolledUser
+) -> None:
+    """No inline script, style or handler (the CSP forbids them), a CSRF token in every form that posts,
+    and the admin token nowhere in the page."""
+    Console(client)
+    html = client.get("/trainer").get_data(as_text=True)
+    assert 'data-testid="trainer-manage-alice"' in html and 'data-testid="world-save"' in html
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
+    assert not re.search(r"\son[a-z]+\s*=", html) and "style=" not in html
+    for form in re.findall(r"<form[^>]*method=\"post\"[^>]*>.*?</form>", html, flags=re.S):
+        assert 'name="csrf_token"' in form
+    assert ADMIN_TOKEN not in html
 
 
 def test_disable_enable_end_sessions_and_delete_are_what_the_admin_api_then_reports(
@@ -307,3 +323,25 @@ def test_loading_a_world_beside_one_that_has_its_users_is_refused_whole(
     )
     assert refused.status_code == 409 and refused.get_json()["error"] == "conflict"
     assert world(client, admin_headers) == before
+
+
+def test_a_world_larger_than_any_other_request_body_loads(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """A saved world may pass the 64 KiB every other body is held to, as ``/admin/v1/state/import`` allows."""
+    console = Console(client)
+    for n in range(120):
+        console.post(
+            "/trainer/users", {"username": f"user{n:03d}", "password": PASSWORD, "device": {"type": "totp"}}
+        )
+    document = client.post("/trainer/state/export", headers={"X-CSRF-Token": console.token}).get_data()
+    assert len(document) > 64 * 1024
+    console.post("/trainer/reset")
+    loaded = client.post(
+        "/trainer/state/import",
+        data=document,
+        content_type="application/json",
+        headers={"X-CSRF-Token": console.token},
+    )
+    assert loaded.status_code == 200, loaded.get_json()
+    assert len(admin(client, admin_headers, "/users")["users"]) == 120

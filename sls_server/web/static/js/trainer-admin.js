@@ -138,9 +138,11 @@
     const [body, words] = PANEL_FORMS[form.dataset.adminForm](form);
     await busy(form.querySelector("[type=submit]"), async function () {
       const answer = await SLS.call("POST", path(form.dataset.user) + "/" + form.dataset.adminForm, body);
-      clearErrors(form);
-      if (!answer.ok) { showError(form, answer); return; }
-      form.querySelectorAll("input").forEach(function (f) { f.defaultValue = f.value; }); // saved: the redraw may replace it
+      // the table may have been drawn anew meanwhile: the answer goes to the form on the page now
+      const live = usersBox.querySelector("[data-admin-form='" + form.dataset.adminForm + "'][data-user='" + form.dataset.user + "']") || form;
+      clearErrors(live);
+      if (!answer.ok) { showError(live, answer); return; }
+      live.querySelectorAll("input").forEach(function (f) { f.defaultValue = f.value; }); // saved: the redraw shows it as stored
       say(words(answer.data));
       changed();
     });
