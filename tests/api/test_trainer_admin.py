@@ -100,6 +100,30 @@ def test_a_card_locked_by_wrong_pins_is_reset_and_one_disabled_by_wrong_response
     console.post("/trainer/devices/nope-000/reset", status=404)
 
 
+def test_another_authenticator_is_enrolled_and_revoked_as_the_admin_api_then_reports(
+    client: FlaskClient, admin_headers: dict[str, str], alice: EnrolledUser
+) -> None:
+    console = Console(client)
+    made = console.post("/trainer/users/alice/devices", {"type": "totp", "pin": None})
+    assert made["type"] == "totp" and made["secret_b32"]  # what the enrolment returns once
+    listed = admin(client, admin_headers, "/users/alice/devices")["devices"]
+    assert [d["device_id"] for d in listed] == [alice.device_id, made["device_id"]]
+    refused = console.post("/trainer/users/alice/devices", {"type": "sms"}, status=400)
+    assert refused["field"] == "phone"  # the factor's own refusal: alice has no number
+    assert (
+        console.post("/trainer/users/alice/devices", {"type": "dscplus", "pin": "1"}, status=400)["field"]
+        == "pin"
+    )
+    assert len(admin(client, admin_headers, "/users/alice/devices")["devices"]) == 2
+    revoked = console.post(f"/trainer/users/alice/devices/{made['device_id']}/revoke")
+    assert revoked["status"] == "revoked"
+    statuses = {
+        d["device_id"]: d["status"] for d in admin(client, admin_headers, "/users/alice/devices")["devices"]
+    }
+    assert statuses == {alice.device_id: "active", made["device_id"]: "revoked"}
+    console.post(f"/trainer/users/alice/devices/{made['device_id']}-nope/revoke", status=404)
+
+
 def test_the_allowlist_and_the_phone_are_set_as_the_admin_api_stores_them(
     client: FlaskClient, admin_headers: dict[str, str], alice: EnrolledUser
 ) -> None:
@@ -205,6 +229,8 @@ def routes(card: str, document: dict[str, Any]) -> list[tuple[str, Any]]:
     """Every administration route with a body it would take."""
     return [
         ("/trainer/users", {"username": "dana", "password": PASSWORD, "device": {"type": "totp"}}),
+        ("/trainer/users/alice/devices", {"type": "totp"}),
+        (f"/trainer/users/alice/devices/{card}/revoke", {}),
         ("/trainer/users/alice/disable", {}),
         ("/trainer/users/alice/enable", {}),
         ("/trainer/users/alice/sessions/end", {}),

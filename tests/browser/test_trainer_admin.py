@@ -156,3 +156,37 @@ def test_deleting_asks_first_and_cancel_changes_nothing(world: World, page: Any)
     expect(page.get_by_test_id("trainer-user-erin")).to_have_count(0)
     expect(page.locator("#users-title")).to_be_focused()  # the row is gone: focus on the table's heading
     assert admin_get(world, "/users")["users"] == ["zoe"]
+
+
+def test_a_trainer_gives_a_user_a_card_from_the_panel_and_revokes_it(world: World, page: Any) -> None:
+    """The card's key is shown once in the user's panel and stays there through a redraw of the table; the
+    Revoke asks first."""
+    world.user("erin")
+    sign_in_trainer(page, world)
+    page.get_by_test_id("trainer-manage-erin").click()
+    expect(page.get_by_test_id("trainer-enrol-pin-erin")).to_be_visible()  # the first type: a card
+    page.get_by_test_id("trainer-enrol-type-erin").select_option("ibkey")
+    expect(page.get_by_test_id("trainer-enrol-pin-erin")).to_be_hidden()
+    expect(page.get_by_test_id("trainer-enrol-platform-erin")).to_be_visible()
+    page.get_by_test_id("trainer-enrol-submit-erin").click()  # erin has no phone for the activation code
+    expect(page.get_by_test_id("trainer-enrol-error-erin")).to_contain_text("phone")
+    page.get_by_test_id("trainer-enrol-type-erin").select_option("dscplus")
+    page.get_by_test_id("trainer-enrol-pin-erin").fill("1357")
+    page.get_by_test_id("trainer-enrol-submit-erin").click()
+    shown = page.get_by_test_id("trainer-enrol-result-erin")
+    expect(shown.get_by_test_id("once-secret_hex")).to_have_text(CARD_KEY)
+    expect(page.get_by_test_id("trainer-enrol-error-erin")).to_be_empty()
+    card = shown.get_by_test_id("once-device_id").inner_text()
+    expect(page.get_by_test_id(f"trainer-device-{card}")).to_be_visible()
+    page.get_by_test_id("trainer-enrol-type-erin").select_option("totp")
+    world.user("zoe")  # the table is drawn anew: the panel, its answer and the choice stay
+    expect(page.get_by_test_id("trainer-user-zoe")).to_be_visible()
+    expect(shown.get_by_test_id("once-pin")).to_have_text("1357")
+    expect(page.get_by_test_id("trainer-enrol-type-erin")).to_have_value("totp")
+    expect(page.get_by_test_id("trainer-enrol-pin-erin")).to_be_hidden()
+    page.get_by_test_id(f"trainer-device-revoke-{card}").click()
+    expect(page.get_by_test_id("trainer-confirm")).to_contain_text("Revoke erin's Digital Security Card+?")
+    page.get_by_test_id("trainer-confirm-yes").click()
+    expect(page.get_by_test_id(f"trainer-device-{card}")).to_have_count(0)
+    expect(page.get_by_test_id("trainer-admin-status")).to_contain_text("is revoked")
+    assert [d["status"] for d in admin_get(world, "/users/erin/devices")["devices"]] == ["revoked"]

@@ -116,7 +116,11 @@ def trainer_users() -> ResponseReturnValue:
     if refused:
         return refused
     return page(
-        "_trainer_users.html", users=users_view(), clock=core().clock.reading(), factor_name=factor_name
+        "_trainer_users.html",
+        users=users_view(),
+        clock=core().clock.reading(),
+        factor_name=factor_name,
+        factor_types=core().factors.types(),
     )
 
 

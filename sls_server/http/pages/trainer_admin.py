@@ -1,6 +1,7 @@
 """``/trainer`` administration: what a trainer preparing a demo would otherwise do with ``sls`` or the admin
 API. Add a user with one authenticator; per user, disable or enable them, end their sessions, delete them,
-reset or unlock a device, set their IP allowlist and phone number; save the world, load it, reset it.
+enrol another authenticator, revoke, reset or unlock a device, set their IP allowlist and phone number; save
+the world, load it, reset it.
 
 Each route calls the core service its ``/admin/v1`` twin calls (``http/admin/``), and validates with the
 twin's shapes (:func:`shaped` words a refusal as :mod:`..validation` does, naming the field), so the console
@@ -91,6 +92,35 @@ def trainer_add_user() -> ResponseReturnValue:
         return {"username": record.username, "phone": record.phone, "device": enrolled}
 
     return action(add)
+
+
+@bp.post("/trainer/users/<username>/devices")
+@answers_json
+def trainer_enrol_device(username: str) -> ResponseReturnValue:
+    """``POST /admin/v1/users/<u>/devices``: another authenticator for an existing user (a card to show a
+    second factor, an IB Key beside SMS); its answer holds what the enrolment returns once."""
+
+    def enrol(body: dict[str, Any]) -> dict[str, Any]:
+        name = core().users.get(username).username
+        device = shaped(DeviceEnrolRequest, {k: v for k, v in body.items() if v not in (None, "")})
+        if device.share_device_id is not None:
+            return core().devices.share(name, device.share_device_id, now=now())
+        return core().devices.enrol(name, device.type, device.model_dump(exclude_none=True), now=now())
+
+    return action(enrol)
+
+
+@bp.post("/trainer/users/<username>/devices/<device_id>/revoke")
+@answers_json
+def trainer_revoke_device(username: str, device_id: str) -> ResponseReturnValue:
+    """``DELETE /admin/v1/users/<u>/devices/<id>``: the device can no longer log in (it stays listed). The
+    console asks first."""
+
+    def revoke(_: dict[str, Any]) -> dict[str, Any]:
+        name = core().users.get(username).username
+        return core().devices.revoke(name, device_id, now=now())
+
+    return action(revoke)
 
 
 @bp.post("/trainer/users/<username>/disable")

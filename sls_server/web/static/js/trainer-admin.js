@@ -1,12 +1,13 @@
 /* The trainer console's administration (sls_server/http/pages/trainer_admin.py): add a user; per user,
-   disable or enable, end sessions, delete, reset or unlock a device, set the IP allowlist and the phone; save,
-   load and reset the world. Each is a POST with the page's CSRF token (SLS.call); the admin token never
-   reaches this script. A success says so in the live region and asks trainer.js to redraw the users table
-   (`trainer:changed`); a refusal is shown next to the field the server names, and said too.
+   disable or enable, end sessions, delete, enrol an authenticator, revoke, reset or unlock a device, set the
+   IP allowlist and the phone; save, load and reset the world. Each is a POST with the page's CSRF token
+   (SLS.call); the admin token never reaches this script. A success says so in the live region and asks
+   trainer.js to redraw the users table (`trainer:changed`); a refusal is shown next to the field the server
+   names, and said too.
 
-   trainer.js redraws the table every few seconds: before it swaps the table (`trainer:redraw`) this carries
-   over what the trainer has open or half-typed there (open panels, edited fields, their errors), so a redraw
-   never takes a word out from under their fingers. */
+   trainer.js redraws the table when it changed: before it swaps the table (`trainer:redraw`) this carries
+   over what the trainer has open or half-typed there (open panels, edited fields and choices, their errors,
+   an enrolment's answer), so a redraw never takes a word out from under their fingers. */
 "use strict";
 (function () {
   const root = document.querySelector("[data-trainer]");
@@ -42,7 +43,7 @@
     const spot = form.querySelector("[data-field-error='" + named + "']") ||
       form.querySelector("[data-field-error='']") || form.querySelector("[data-field-error]");
     spot.textContent = message;
-    const field = spot.id && form.querySelector("[aria-describedby~='" + spot.id + "']");
+    const field = named && form.querySelector("[name='" + named + "']");
     if (field) field.setAttribute("aria-invalid", "true");
     say(message, true);
   }
@@ -91,11 +92,14 @@
       return "Card " + (r.serial || r.device_id) + " is reset: unlocked, its wrong-PIN count zero."; }]; },
     "device-unlock": function (b) { return [devicePath(b.dataset.device) + "/unlock", function (r) {
       return r.device_id + " is unlocked."; }]; },
+    "device-revoke": function (b) { return [path(b.dataset.user) + "/devices/" + encodeURIComponent(b.dataset.device) + "/revoke", function () {
+      return b.dataset.user + "'s " + b.dataset.factor + " (" + b.dataset.device + ") is revoked."; }]; },
     "reset-world": function () { return ["/trainer/reset", function () {
       return "The world is reset: every user, device, session and event is gone."; }]; },
   };
   const ASK = {
     "delete": function (b) { return ["Delete " + b.dataset.user + "?", "Their devices, sessions and lockout state go with them.", "Delete " + b.dataset.user]; },
+    "device-revoke": function (b) { return ["Revoke " + b.dataset.user + "'s " + b.dataset.factor + "?", b.dataset.device + " can no longer log in; it stays listed as revoked.", "Revoke it"]; },
     "reset-world": function () { return ["Reset the world?", "Every user, device, session and event is deleted. Save the world first to keep it.", "Reset the world"]; },
   };
 
@@ -130,18 +134,25 @@
     "phone": function (form) {
       return [{ phone: form.phone.value.trim() }, function (r) { return r.username + "'s phone number is now " + r.phone + "."; }];
     },
+    "devices": function (form) {
+      const type = form.type.value, typeName = form.type.selectedOptions[0].textContent, user = form.dataset.user;
+      const body = { type: type, pin: type === "dscplus" ? form.pin.value : null, platform: type === "ibkey" ? form.platform.value : null };
+      return [body, function () { return user + " has a new " + typeName + "; what the enrolment returns is shown once, below the form."; },
+        function (live, r) { showOnce({ username: user, device: r }, user + " has a new " + typeName + ".", body.pin, live.querySelector("[data-once]")); live.pin.value = ""; }];
+    },
   };
   root.addEventListener("submit", async function (event) {
     const form = event.target.closest("[data-admin-form]");
     if (!form) return;
     event.preventDefault();
-    const [body, words] = PANEL_FORMS[form.dataset.adminForm](form);
+    const [body, words, after] = PANEL_FORMS[form.dataset.adminForm](form);
     await busy(form.querySelector("[type=submit]"), async function () {
       const answer = await SLS.call("POST", path(form.dataset.user) + "/" + form.dataset.adminForm, body);
       // the table may have been drawn anew meanwhile: the answer goes to the form on the page now
       const live = usersBox.querySelector("[data-admin-form='" + form.dataset.adminForm + "'][data-user='" + form.dataset.user + "']") || form;
       clearErrors(live);
       if (!answer.ok) { showError(live, answer); return; }
+      if (after) after(live, answer.data);
       live.querySelectorAll("input").forEach(function (f) { f.defaultValue = f.value; }); // saved: the redraw shows it as stored
       say(words(answer.data));
       changed();
@@ -164,21 +175,33 @@
       if (other && field.value !== field.defaultValue) other.value = field.value;
       if (other && field.hasAttribute("aria-invalid")) other.setAttribute("aria-invalid", "true");
     });
+    from.querySelectorAll("select[data-testid]").forEach(function (field) {
+      const other = twin(field);
+      const chosen = Array.from(field.options).find(function (o) { return o.defaultSelected; }) || field.options[0];
+      if (other && chosen && field.value !== chosen.value) other.value = field.value;
+    });
     from.querySelectorAll("[data-field-error][data-testid]").forEach(function (p) {
       const other = twin(p);
       if (other) other.textContent = p.textContent;
     });
+    from.querySelectorAll("[data-once][data-testid]").forEach(function (shown) {
+      const other = twin(shown);
+      if (other) other.replaceChildren.apply(other, Array.from(shown.childNodes));
+    });
+    to.querySelectorAll("[data-admin-form=devices]").forEach(showTypeFields);
   });
 
-  /* Add a user: only the chosen authenticator's own fields show. */
-  function showTypeFields() {
-    const type = addForm.type.value;
-    addForm.querySelectorAll("[data-for-types]").forEach(function (group) {
+  /* Adding a user or an authenticator: only the chosen authenticator's own fields show. */
+  function showTypeFields(form) {
+    const type = form.type.value;
+    form.querySelectorAll("[data-for-types]").forEach(function (group) {
       group.hidden = !group.dataset.forTypes.split(" ").includes(type);
     });
   }
-  addForm.type.addEventListener("change", showTypeFields);
-  showTypeFields();
+  root.addEventListener("change", function (event) {
+    if (event.target.name === "type" && event.target.form && event.target.form.querySelector("[data-for-types]")) showTypeFields(event.target.form);
+  });
+  showTypeFields(addForm);
 
   /* What the enrolment returns once, each under the name a person would look for. */
   const ONCE = [
@@ -187,7 +210,7 @@
     ["secret_b32", "Authenticator secret (shown once)"], ["otpauth_uri", "Provisioning URI"],
     ["passcode", "Temporary passcode (shown once)"], ["expires_at", "Passcode valid until"],
   ];
-  function showOnce(made, typeName, pin) {
+  function showOnce(made, verdict, pin, target) {
     const device = made.device;
     const rows = [];
     ONCE.forEach(function ([key, title]) {
@@ -197,7 +220,7 @@
     });
     if (device.type === "sms" || device.type === "voice") rows.push(SLS.el("dt", { text: "Codes go to" }), SLS.el("dd", { "data-testid": "once-label", text: device.label }));
     if (pin) rows.push(SLS.el("dt", { text: "Card PIN" }), SLS.el("dd", { class: "mono", "data-testid": "once-pin", text: pin }));
-    const parts = [SLS.el("p", { class: "verdict good", text: made.username + " was added with " + typeName + "." }), SLS.el("dl", { class: "once-list" }, rows)];
+    const parts = [SLS.el("p", { class: "verdict good", text: verdict }), SLS.el("dl", { class: "once-list" }, rows)];
     if (device.qr_svg) {
       parts.push(SLS.el("img", { class: "once-qr", alt: "QR code of the provisioning URI", "data-testid": "once-qr",
         src: "data:image/svg+xml;charset=utf-8," + encodeURIComponent(device.qr_svg) }));
@@ -205,7 +228,7 @@
     const simulator = device.type === "dscplus" ? "/sim/card/" + encodeURIComponent(device.device_id) : "/sim/phone/" + encodeURIComponent(made.username);
     parts.push(SLS.el("p", {}, [SLS.el("a", { href: simulator, target: "_blank", rel: "noopener", "data-testid": "once-open-sim",
       text: device.type === "dscplus" ? "Open the card" : "Open " + made.username + "'s phone" })]));
-    addResult.replaceChildren.apply(addResult, parts);
+    target.replaceChildren.apply(target, parts);
   }
 
   addForm.addEventListener("submit", async function (event) {
@@ -220,10 +243,10 @@
       clearErrors(addForm);
       if (!answer.ok) { addResult.replaceChildren(); showError(addForm, answer); return; }
       const typeName = addForm.type.selectedOptions[0].textContent;
-      showOnce(answer.data, typeName, device.pin);
+      showOnce(answer.data, answer.data.username + " was added with " + typeName + ".", device.pin, addResult);
       addForm.reset();
       addForm.type.value = type;
-      showTypeFields();
+      showTypeFields(addForm);
       say(answer.data.username + " was added with " + typeName + "; what the enrolment returns is shown once, below the form.");
       changed();
     });
