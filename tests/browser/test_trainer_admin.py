@@ -13,6 +13,7 @@ from typing import Any
 import requests
 from playwright.sync_api import expect
 
+from .a11y_kit import tab_to
 from .pages_kit import PASSWORD, World, sign_in_trainer
 
 CARD_KEY = re.compile(r"^[0-9a-f]{40,}$")
@@ -190,3 +191,28 @@ def test_a_trainer_gives_a_user_a_card_from_the_panel_and_revokes_it(world: Worl
     expect(page.get_by_test_id(f"trainer-device-{card}")).to_have_count(0)
     expect(page.get_by_test_id("trainer-admin-status")).to_contain_text("is revoked")
     assert [d["status"] for d in admin_get(world, "/users/erin/devices")["devices"]] == ["revoked"]
+
+
+def test_the_administration_with_the_keyboard_alone(world: World, page: Any) -> None:
+    """Tab and Enter reach every step; the dialog takes the focus to its safe answer, Escape cancels it and
+    gives the focus back; a button that gives way to its counterpart hands the focus on to it."""
+    world.user("erin")
+    sign_in_trainer(page, world)
+    manage = page.get_by_role("button", name="Manage erin")
+    tab_to(page, manage)
+    page.keyboard.press("Enter")
+    expect(manage).to_have_attribute("aria-expanded", "true")
+    page.keyboard.press("Tab")
+    expect(page.get_by_test_id("trainer-disable-erin")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("trainer-enable-erin")).to_be_focused()
+    expect(page.get_by_test_id("trainer-admin-status")).to_have_text("erin is disabled.")
+    page.keyboard.press("Tab")
+    expect(page.get_by_test_id("trainer-delete-erin")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("trainer-confirm-no")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.get_by_test_id("trainer-confirm")).to_be_hidden()
+    expect(page.get_by_test_id("trainer-delete-erin")).to_be_focused()
+    expect(page.get_by_test_id("trainer-admin-status")).to_have_text("Nothing was changed.")
+    assert admin_get(world, "/users")["users"] == ["erin"]
