@@ -2,8 +2,9 @@
    resumes from Last-Event-ID), the clock buttons, staged attacks, and the users table.
 
    The console keeps up with the server, whoever changes it (its own buttons, `sls clock`, the admin API, a
-   scenario): the users table is redrawn from /trainer/users when an event says something changed, every
-   REFRESH_MS in any case (a lock lapses without an event), and when a lock's countdown reaches zero. That
+   scenario): the users table is read from /trainer/users when an event says something changed, every
+   REFRESH_MS in any case (a lock lapses without an event), and when a lock's countdown reaches zero, and
+   drawn anew when it reads differently (trainer-admin.js keeps what the trainer had open in it). That
    one answer carries the server's clock, so the clock card, the lock countdowns and the victim list all
    follow from it; between two answers the clock and the countdowns tick here, every second. */
 "use strict";
