@@ -124,6 +124,19 @@ def test_another_authenticator_is_enrolled_and_revoked_as_the_admin_api_then_rep
     console.post(f"/trainer/users/alice/devices/{made['device_id']}-nope/revoke", status=404)
 
 
+def test_the_clock_is_frozen_and_thawed_as_the_admin_api_then_reports(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    console = Console(client)
+    assert console.post("/trainer/clock", {"step": "freeze"})["frozen"] is True
+    assert admin(client, admin_headers, "/clock")["frozen"] is True
+    assert console.post("/trainer/clock", {"step": "thaw"})["frozen"] is False
+    assert admin(client, admin_headers, "/clock")["frozen"] is False
+    kinds = [e["type"] for e in admin(client, admin_headers, "/events?type=clock.frozen")["events"]]
+    assert kinds == ["clock.frozen"]
+    assert console.post("/trainer/clock", {"step": "melt"}, status=400)["field"] == "step"
+
+
 def test_the_allowlist_and_the_phone_are_set_as_the_admin_api_stores_them(
     client: FlaskClient, admin_headers: dict[str, str], alice: EnrolledUser
 ) -> None:

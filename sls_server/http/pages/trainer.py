@@ -1,5 +1,5 @@
 """``/trainer``: the trainer's console. Users with their lock state, sessions and factors; the server's
-clock (+1 min, +15 min, +1 day, reset); attacks staged against a chosen user; and the live audit feed
+clock (+1 min, +15 min, +1 day, reset, freeze); attacks staged against a chosen user; and the live audit feed
 (``feed``). What the console administers (users, their devices, the saved world) is in ``trainer_admin``,
 through :func:`action` here. Signed in once per browser with the admin token (``access``); every action is
 a POST with the page's CSRF token, and the admin token itself never reaches JavaScript.
@@ -148,13 +148,21 @@ def trainer_clock() -> ResponseReturnValue:
         clock = core().clock
         if step == "reset":
             reading = clock.reset()
+        elif step in ("freeze", "thaw"):  # as ``POST /admin/v1/clock {"freeze": ...}`` does
+            reading = clock.reading()
+            if reading.frozen != (step == "freeze"):
+                reading = clock.freeze(step == "freeze")
+                kind = "clock.frozen" if reading.frozen else "clock.thawed"
+                core().events.record(kind, at=reading.now, detail={"offset_s": reading.offset_s})
+            return reading.as_dict()
         elif step in CLOCK_STEPS:
             moved = clock.advance_within(CLOCK_STEPS[step], CLOCK_MIN, CLOCK_MAX)
             if moved is None:
                 raise InvalidRequest("the clock would leave its range", field="step")
             reading = moved
         else:
-            raise InvalidRequest(f"step must be one of reset, {', '.join(CLOCK_STEPS)}", field="step")
+            steps = ", ".join(("reset", "freeze", "thaw", *CLOCK_STEPS))
+            raise InvalidRequest(f"step must be one of {steps}", field="step")
         core().events.record("clock.moved", at=reading.now, detail={"offset_s": reading.offset_s})
         return reading.as_dict()
 

@@ -1,5 +1,6 @@
 /* The trainer console: the live audit feed (server-sent events; EventSource reconnects by itself and
-   resumes from Last-Event-ID), the clock buttons, staged attacks, and the users table.
+   resumes from Last-Event-ID), the clock buttons (Freeze: a toggle, aria-pressed), staged attacks, and the
+   users table.
 
    The console keeps up with the server, whoever changes it (its own buttons, `sls clock`, the admin API, a
    scenario): the users table is read from /trainer/users when an event says something changed, every
@@ -28,7 +29,9 @@
   const CHANGES = /^(login|account|session|user|device|ip|card|stepup|clock)\./;
 
   /* The server's clock as last read: its time then, its offset, and when (here) it was read. */
-  const server = { now: 0, offset: 0, readAt: Date.now() };
+  const server = { now: 0, offset: 0, frozen: false, readAt: Date.now() };
+  const clockFrozen = root.querySelector("[data-testid=clock-frozen]");
+  const freezeButton = root.querySelector("[data-testid=clock-freeze]");
 
   function utc(seconds) {
     return new Date(seconds * 1000).toISOString().replace("T", " ").slice(0, 19) + " UTC";
@@ -40,17 +43,20 @@
 
   /* A new reading of the server's clock; the ticks restart from it, so each second shown is a whole one. */
   let ticker = null;
-  function readClock(now, offset) {
+  function readClock(now, offset, frozen) {
     server.now = Number(now);
     server.offset = Number(offset);
+    server.frozen = Boolean(frozen);
     server.readAt = Date.now();
+    clockFrozen.hidden = !server.frozen;
+    freezeButton.setAttribute("aria-pressed", String(server.frozen));
     clearInterval(ticker);
     ticker = setInterval(tick, 1000);
   }
 
   /* Every second: the clock card and the lock countdowns move on; a lock that reaches zero asks the server. */
   function tick() {
-    const gone = elapsed();
+    const gone = server.frozen ? 0 : elapsed(); // a frozen clock stands still, and every wait on it
     clockNow.textContent = utc(server.now + gone);
     clockOffset.textContent = "offset " + SLS.offset(server.offset);
     clockOffset.title = server.offset + " s";
@@ -74,7 +80,7 @@
   }
 
   function adopt(table) {
-    readClock(table.dataset.clockNow, table.dataset.clockOffset);
+    readClock(table.dataset.clockNow, table.dataset.clockOffset, table.dataset.clockFrozen === "true");
     syncVictims(table);
     tick();
   }
@@ -101,7 +107,7 @@
   }
 
   let usersTimer = null;
-  const shapeOf = function (table) { return table.outerHTML.replace(/ data-clock-(now|offset)="[^"]*"/g, ""); };
+  const shapeOf = function (table) { return table.outerHTML.replace(/ data-clock-(now|offset|frozen)="[^"]*"/g, ""); };
   let drawnShape = null; // the last table drawn, as the server sent it (its clock aside)
   let periodic = null;
   function refreshUsers() {
@@ -205,8 +211,10 @@
   root.addEventListener("click", async function (event) {
     const clockButton = event.target.closest("[data-clock]");
     if (clockButton) {
-      const answer = await SLS.call("POST", "/trainer/clock", { step: clockButton.dataset.clock });
-      if (answer.ok) { readClock(answer.data.now, answer.data.offset_s); tick(); }
+      let step = clockButton.dataset.clock;
+      if (step === "freeze" && clockButton.getAttribute("aria-pressed") === "true") step = "thaw";
+      const answer = await SLS.call("POST", "/trainer/clock", { step: step });
+      if (answer.ok) { readClock(answer.data.now, answer.data.offset_s, answer.data.frozen); tick(); }
       refreshUsers();
       return;
     }
