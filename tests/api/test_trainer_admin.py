@@ -12,35 +12,9 @@ from typing import Any
 import pytest
 from conftest import ADMIN_TOKEN, EnrolledUser
 from flask.testing import FlaskClient
-from page_forms import csrf, sign_in_to_console
+from page_forms import Console, admin, csrf, world
 
 PASSWORD = "Prism-Willow-Canyon-3"
-
-
-class Console:
-    """The console as its script drives it: signed in, the page's CSRF token on every POST."""
-
-    def __init__(self, client: FlaskClient) -> None:
-        self.client = client
-        self.token = sign_in_to_console(client)
-
-    def post(self, path: str, body: Any = None, status: int = 200) -> dict[str, Any]:
-        answer = self.client.post(path, json=body or {}, headers={"X-CSRF-Token": self.token})
-        assert answer.status_code == status, answer.get_json()
-        return answer.get_json()  # type: ignore[no-any-return]
-
-
-def admin(client: FlaskClient, headers: dict[str, str], path: str, status: int = 200) -> Any:
-    answer = client.get("/admin/v1" + path, headers=headers)
-    assert answer.status_code == status, answer.get_json()
-    return answer.get_json()
-
-
-def world(client: FlaskClient, headers: dict[str, str]) -> dict[str, Any]:
-    """Everything a saved world holds, as the admin API exports it (its timestamp aside)."""
-    document = admin(client, headers, "/state/export")
-    document.pop("exported_at")
-    return document  # type: ignore[no-any-return]
 
 
 def test_the_signed_in_console_keeps_the_pages_csp_with_its_new_controls(
@@ -252,6 +226,8 @@ def routes(card: str, document: dict[str, Any]) -> list[tuple[str, Any]]:
         (f"/trainer/devices/{card}/unlock", {}),
         ("/trainer/users/alice/ip-allowlist", {"ip_allowlist": ["203.0.113.7"]}),
         ("/trainer/users/alice/phone", {"phone": "+15555550199"}),
+        ("/trainer/users/alice/account", {"account_id": "U1234567"}),
+        ("/trainer/accounts/U1234567/ip-allowlist", {"ip_allowlist": ["203.0.113.7"]}),
         ("/trainer/state/export", {}),
         ("/trainer/state/import?replace=true", document),
         ("/trainer/reset", {}),

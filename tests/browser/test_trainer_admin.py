@@ -216,3 +216,23 @@ def test_the_administration_with_the_keyboard_alone(world: World, page: Any) -> 
     expect(page.get_by_test_id("trainer-delete-erin")).to_be_focused()
     expect(page.get_by_test_id("trainer-admin-status")).to_have_text("Nothing was changed.")
     assert admin_get(world, "/users")["users"] == ["erin"]
+
+
+def test_a_trainer_puts_two_users_in_an_account_and_restricts_it(world: World, page: Any) -> None:
+    world.user("erin")
+    world.user("fay")
+    sign_in_trainer(page, world)
+    for name in ("erin", "fay"):
+        page.get_by_test_id(f"trainer-manage-{name}").click()
+        page.get_by_test_id(f"trainer-account-{name}").fill("U1234567")
+        page.get_by_test_id(f"trainer-account-join-{name}").click()
+        expect(page.get_by_test_id(f"trainer-account-id-{name}")).to_have_text("U1234567")
+    expect(page.get_by_test_id("trainer-admin-status")).to_have_text(
+        "fay trades under account U1234567 (2 users)."
+    )
+    save = page.get_by_test_id("trainer-account-allowlist-save-fay")
+    expect(save).to_be_focused()  # the Put in button gave way to the account's list
+    page.get_by_test_id("trainer-account-allowlist-fay").fill("203.0.113.0/24")
+    save.click()
+    expect(page.get_by_test_id("trainer-account-allowlist-erin")).to_have_value("203.0.113.0/24")
+    assert admin_get(world, "/accounts/U1234567")["ip_allowlist"] == ["203.0.113.0/24"]

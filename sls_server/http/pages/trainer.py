@@ -44,6 +44,7 @@ def users_view() -> list[dict[str, Any]]:
         record = core().users.get(name)
         lock = core().lockout.status(name, now=at)
         waits = [b["retry_after"] for b in lock["buckets"].values() if b["locked"] and b["retry_after"]]
+        access = core().ip_rules.user_allowlist(name)
         shown.append(
             {
                 "username": name,
@@ -55,7 +56,8 @@ def users_view() -> list[dict[str, Any]]:
                 "sessions": core().sessions.of_user(name, now=at),
                 "devices": [d for d in core().devices.of_user(name) if d.status != "revoked"],
                 "phone": record.phone,
-                "allowlist": core().ip_rules.user_allowlist(name)["ip_allowlist"],
+                "allowlist": access["ip_allowlist"],
+                "account": core().ip_rules.account(access["account_id"]) if access["account_id"] else None,
             }
         )
     return shown

@@ -1,6 +1,6 @@
 /* The trainer console's administration (sls_server/http/pages/trainer_admin.py): add a user; per user,
    disable or enable, end sessions, delete, enrol an authenticator, revoke, reset or unlock a device, set the
-   IP allowlist and the phone; save, load and reset the world. Each is a POST with the page's CSRF token
+   IP allowlist and the phone, put them in an account and set its allowlist; save, load and reset the world. Each is a POST with the page's CSRF token
    (SLS.call); the admin token never reaches this script. A success says so in the live region and asks
    trainer.js to redraw the users table (`trainer:changed`); a refusal is shown next to the field the server
    names, and said too.
@@ -134,6 +134,15 @@
     "phone": function (form) {
       return [{ phone: form.phone.value.trim() }, function (r) { return r.username + "'s phone number is now " + r.phone + "."; }];
     },
+    "account": function (form) {
+      return [{ account_id: form.account_id.value.trim() }, function (r) {
+        return form.dataset.user + " trades under account " + r.account_id + " (" + plural(r.users.length, "user") + ")."; }];
+    },
+    "account-ip-allowlist": function (form) {
+      const entries = form.ip_allowlist.value.split(/[\s,]+/).filter(Boolean);
+      return [{ ip_allowlist: entries }, function (r) {
+        return "Account " + r.account_id + "'s IP allowlist: " + (r.ip_allowlist.length ? r.ip_allowlist.join(", ") : "none (unrestricted)") + "."; }];
+    },
     "devices": function (form) {
       const type = form.type.value, typeName = form.type.selectedOptions[0].textContent, user = form.dataset.user;
       const body = { type: type, pin: type === "dscplus" ? form.pin.value : null, platform: type === "ibkey" ? form.platform.value : null };
@@ -147,7 +156,9 @@
     event.preventDefault();
     const [body, words, after] = PANEL_FORMS[form.dataset.adminForm](form);
     await busy(form.querySelector("[type=submit]"), async function () {
-      const answer = await SLS.call("POST", path(form.dataset.user) + "/" + form.dataset.adminForm, body);
+      const url = form.dataset.account ? "/trainer/accounts/" + encodeURIComponent(form.dataset.account) + "/ip-allowlist"
+        : path(form.dataset.user) + "/" + form.dataset.adminForm;
+      const answer = await SLS.call("POST", url, body);
       // the table may have been drawn anew meanwhile: the answer goes to the form on the page now
       const live = usersBox.querySelector("[data-admin-form='" + form.dataset.adminForm + "'][data-user='" + form.dataset.user + "']") || form;
       clearErrors(live);
