@@ -62,9 +62,10 @@ def _text(body: dict[str, Any], key: str) -> str | None:
 @bp.post("/trainer/users")
 @answers_json
 def trainer_add_user() -> ResponseReturnValue:
-    """``POST /admin/v1/users`` then ``POST /admin/v1/users/<u>/devices``, as one form. Everything the two
-    shapes and the factor's type can refuse is checked before the user exists; should the enrolment still be
-    refused, the user is deleted again, so a refused form leaves nothing behind. The answer carries what
+    """``POST /admin/v1/users`` then ``POST /admin/v1/users/<u>/devices``, as one form. What the two shapes
+    refuse, an unknown type and a field the type needs (:data:`REQUIRED`, :data:`PHONE_FACTORS`) are refused
+    before the user exists; should the enrolment still be refused, the user is deleted again, so a refused
+    form leaves nothing behind. The answer carries what
     the enrolment returns once (a card's key, an app's secret, a passcode) for the trainer to read."""
 
     def add(body: dict[str, Any]) -> dict[str, Any]:
