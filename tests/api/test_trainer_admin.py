@@ -98,7 +98,7 @@ def test_another_authenticator_is_enrolled_and_revoked_as_the_admin_api_then_rep
     console.post(f"/trainer/users/alice/devices/{made['device_id']}-nope/revoke", status=404)
 
 
-def test_the_clock_is_frozen_and_thawed_as_the_admin_api_then_reports(
+def test_the_clock_is_frozen_thawed_and_set_as_the_admin_api_then_reports(
     client: FlaskClient, admin_headers: dict[str, str]
 ) -> None:
     console = Console(client)
@@ -109,6 +109,12 @@ def test_the_clock_is_frozen_and_thawed_as_the_admin_api_then_reports(
     kinds = [e["type"] for e in admin(client, admin_headers, "/events?type=clock.frozen")["events"]]
     assert kinds == ["clock.frozen"]
     assert console.post("/trainer/clock", {"step": "melt"}, status=400)["field"] == "step"
+    console.post("/trainer/clock", {"step": "freeze"})
+    assert console.post("/trainer/clock/set", {"set_at": 1956528000})["now"] == 1956528000
+    assert admin(client, admin_headers, "/clock")["now"] == 1956528000
+    for refused in ({"set_at": 946684799}, {"set_at": "tomorrow"}, {}):
+        assert console.post("/trainer/clock/set", refused, status=400)["field"] == "set_at", refused
+    assert admin(client, admin_headers, "/clock")["now"] == 1956528000
 
 
 def test_the_allowlist_and_the_phone_are_set_as_the_admin_api_stores_them(
@@ -230,6 +236,7 @@ def routes(card: str, document: dict[str, Any]) -> list[tuple[str, Any]]:
         ("/trainer/accounts/U1234567/ip-allowlist", {"ip_allowlist": ["203.0.113.7"]}),
         ("/trainer/state/export", {}),
         ("/trainer/state/import?replace=true", document),
+        ("/trainer/clock/set", {"set_at": 1956528000}),
         ("/trainer/reset", {}),
     ]
 

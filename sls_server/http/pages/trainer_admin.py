@@ -1,7 +1,7 @@
 """``/trainer`` administration: what a trainer preparing a demo would otherwise do with ``sls`` or the admin
 API. Add a user with one authenticator; per user, disable or enable them, end their sessions, delete them,
 enrol another authenticator, revoke, reset or unlock a device, set their IP allowlist and phone number, put
-them in an account and set its allowlist; save the world, load it, reset it.
+them in an account and set its allowlist; set the clock to an instant; save the world, load it, reset it.
 
 Each route calls the core service its ``/admin/v1`` twin calls (``http/admin/``), and validates with the
 twin's shapes (:func:`shaped` words a refusal as :mod:`..validation` does, naming the field), so the console
@@ -25,6 +25,7 @@ from ...accounts.errors import UnknownAccount
 from ...accounts.users import canonical_username
 from ...errors import InvalidRequest, SlsError
 from ...shapes.access import AccountCreate, IpAllowlist
+from ...shapes.clock import ClockMove
 from ...shapes.devices import DeviceEnrolRequest
 from ...shapes.state import StateDocument, StateImportQuery
 from ...shapes.users import UserCreate, UserPhoneRequest
@@ -242,6 +243,25 @@ def trainer_set_phone(username: str) -> ResponseReturnValue:
         return core().users.change_phone(username, phone, now=now())
 
     return action(put)
+
+
+@bp.post("/trainer/clock/set")
+@answers_json
+def trainer_set_clock() -> ResponseReturnValue:
+    """``POST /admin/v1/clock {"set_at": ...}``: the clock at an instant (a frozen one stays frozen there), to
+    stage a demo on a given day; refused outside 2000-01-01 .. 2100-01-01, the clock unchanged."""
+
+    def move(body: dict[str, Any]) -> dict[str, Any]:
+        if body.get("set_at") is None:  # the shape would ask for "one of advance_s or set_at"
+            raise InvalidRequest("set_at is required: the instant to set the clock to", field="set_at")
+        at = shaped(ClockMove, {"set_at": body["set_at"]}).set_at
+        assert at is not None  # given, and the shape keeps it
+        reading = core().clock.set_at(at)
+        detail = {"offset_s": reading.offset_s, "frozen": reading.frozen}
+        core().events.record("clock.moved", at=reading.now, detail=detail)
+        return reading.as_dict()
+
+    return action(move)
 
 
 @bp.post("/trainer/state/export")

@@ -1,6 +1,7 @@
 /* The trainer console's administration (sls_server/http/pages/trainer_admin.py): add a user; per user,
    disable or enable, end sessions, delete, enrol an authenticator, revoke, reset or unlock a device, set the
-   IP allowlist and the phone, put them in an account and set its allowlist; save, load and reset the world. Each is a POST with the page's CSRF token
+   IP allowlist and the phone, put them in an account and set its allowlist; set the clock to an instant;
+   save, load and reset the world. Each is a POST with the page's CSRF token
    (SLS.call); the admin token never reaches this script. A success says so in the live region and asks
    trainer.js to redraw the users table (`trainer:changed`); a refusal is shown next to the field the server
    names, and said too.
@@ -259,6 +260,22 @@
       addForm.type.value = type;
       showTypeFields(addForm);
       say(answer.data.username + " was added with " + typeName + "; what the enrolment returns is shown once, below the form.");
+      changed();
+    });
+  });
+
+  /* Set the clock to an instant, read as UTC (a datetime-local field has no zone); trainer.js shows it
+     from the table it redraws. */
+  const clockForm = root.querySelector("[data-form=clock-set]");
+  clockForm.addEventListener("submit", async function (event) {
+    event.preventDefault();
+    const typed = clockForm.set_at.value;
+    const at = typed ? Math.floor(Date.parse(typed + (typed.length === 16 ? ":00Z" : "Z")) / 1000) : null;
+    await busy(clockForm.querySelector("[type=submit]"), async function () {
+      const answer = await SLS.call("POST", "/trainer/clock/set", { set_at: Number.isNaN(at) ? null : at });
+      clearErrors(clockForm);
+      if (!answer.ok) { showError(clockForm, answer); return; }
+      say("The clock is set to " + new Date(answer.data.now * 1000).toISOString().replace("T", " ").slice(0, 19) + " UTC.");
       changed();
     });
   });
