@@ -1,10 +1,12 @@
 """What the page tests do as a browser would, without one: read a form's CSRF token, start a login on the
-login page, ask for a withdrawal (its step-up), sign in to the trainer console. Shared by ``test_pages.py``,
-``test_trainer_attacks.py`` and ``test_pages_outage.py``."""
+login page, ask for a withdrawal (its step-up), sign in to the trainer console and drive it (``Console``),
+and read back through the admin API what it changed. Shared by ``test_pages.py``, ``test_trainer_attacks.py``,
+``test_trainer_admin.py``, ``test_trainer_accounts.py`` and ``test_pages_outage.py``."""
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from conftest import ADMIN_TOKEN, EnrolledUser
 from flask.testing import FlaskClient
@@ -43,3 +45,29 @@ def open_withdrawal_step_up(client: FlaskClient, user: EnrolledUser) -> str:
     asked = client.post("/account/withdrawal", data=form)
     assert asked.status_code == 303 and asked.headers["Location"] == "/account/verify"
     return token
+
+
+class Console:
+    """The console as its script drives it: signed in, the page's CSRF token on every POST."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self.client = client
+        self.token = sign_in_to_console(client)
+
+    def post(self, path: str, body: Any = None, status: int = 200) -> dict[str, Any]:
+        answer = self.client.post(path, json=body or {}, headers={"X-CSRF-Token": self.token})
+        assert answer.status_code == status, answer.get_json()
+        return answer.get_json()  # type: ignore[no-any-return]
+
+
+def admin(client: FlaskClient, headers: dict[str, str], path: str, status: int = 200) -> Any:
+    answer = client.get("/admin/v1" + path, headers=headers)
+    assert answer.status_code == status, answer.get_json()
+    return answer.get_json()
+
+
+def world(client: FlaskClient, headers: dict[str, str]) -> dict[str, Any]:
+    """Everything a saved world holds, as the admin API exports it (its timestamp aside)."""
+    document = admin(client, headers, "/state/export")
+    document.pop("exported_at")
+    return document  # type: ignore[no-any-return]

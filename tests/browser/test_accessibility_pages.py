@@ -18,7 +18,7 @@ from .a11y_kit import (
     tab_through,
     unnamed_controls,
 )
-from .pages_kit import World, log_in_with_card, log_in_with_password, sign_in_trainer
+from .pages_kit import PASSWORD, World, log_in_with_card, log_in_with_password, sign_in_trainer
 
 
 def audit(page: Any) -> list[str]:
@@ -38,6 +38,21 @@ def seed(world: World) -> str:
     world.device("iris", "dscplus", pin="1111")
     world.device("iris", "totp")
     return card
+
+
+def open_the_console_s_administration(page: Any) -> None:
+    """The controls the console shows only on demand: carol's panel (a refused allowlist next to its
+    field), and what adding a user returns once."""
+    page.get_by_test_id("trainer-manage-carol").click()
+    page.get_by_test_id("trainer-allowlist-carol").fill("not-an-address")
+    page.get_by_test_id("trainer-allowlist-save-carol").click()
+    expect(page.get_by_test_id("trainer-allowlist-error-carol")).to_contain_text("not-an-address")
+    page.get_by_test_id("add-user-username").fill("tess")
+    page.get_by_test_id("add-user-password").fill(PASSWORD)
+    page.get_by_test_id("add-user-type").select_option("totp")
+    page.get_by_test_id("add-user-submit").click()
+    expect(page.get_by_test_id("once-qr")).to_be_visible()
+    expect(page.get_by_test_id("trainer-user-tess")).to_be_visible()  # the table redrawn since
 
 
 def test_every_page_has_its_frame_contrast_names_and_target_sizes(world: World, context: Any) -> None:
@@ -77,6 +92,11 @@ def test_every_page_has_its_frame_contrast_names_and_target_sizes(world: World, 
     visit("trainer sign-in", "/trainer")
     sign_in_trainer(page, world)
     visit("trainer console")
+    open_the_console_s_administration(page)
+    visit("trainer console: a user's panel with a refusal, a user just added")
+    page.get_by_test_id("trainer-delete-carol").click()
+    visit("trainer console: asking before a delete")
+    page.get_by_test_id("trainer-confirm-no").click()
     log_in_with_card(page, world, "nina")
     visit("account")
     page.get_by_test_id("withdraw-amount").fill("100")
@@ -125,6 +145,7 @@ def test_every_element_the_tab_key_reaches_shows_its_focus(world: World, context
     expect(page.get_by_test_id("ibkey-notification")).to_have_count(1)
     check("phone")
     sign_in_trainer(page, world)
+    open_the_console_s_administration(page)
     check("trainer console")
     failing = {label: names for label, names in weak.items() if names}
     assert not failing, pformat(failing, width=120)

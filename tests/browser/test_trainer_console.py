@@ -48,6 +48,35 @@ def test_clock_buttons_move_the_server_clock(world: World, page: Any) -> None:
     expect(moves.nth(1)).to_contain_text("offset +1 d 15 min")  # newest first: the +1 day move
 
 
+def test_freeze_stops_the_clock_shown_set_moves_it_and_a_thaw_made_elsewhere_shows(
+    world: World, page: Any
+) -> None:
+    """A frozen server clock stands still on the card too (the card counted on from its last reading); Set
+    takes the instant typed as UTC; the toggle follows ``sls clock --unfreeze``."""
+    page.clock.install()
+    sign_in(page, world)
+    freeze = page.get_by_test_id("clock-freeze")
+    expect(freeze).to_have_attribute("aria-pressed", "false")
+    freeze.click()
+    expect(freeze).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_test_id("clock-frozen")).to_be_visible()
+    clock = requests.get(world.url + "/admin/v1/clock", headers=world.admin, timeout=10).json()
+    assert clock["frozen"] is True
+    shown = page.get_by_test_id("clock-now").inner_text()  # drawn with the answer that set aria-pressed
+    page.clock.run_for(5_000)
+    assert page.get_by_test_id("clock-now").inner_text() == shown  # read at once: no later answer to wait for
+    page.get_by_test_id("clock-set-at").fill("2031-05-06T07:08:09")
+    page.get_by_test_id("clock-set").click()
+    expect(page.get_by_test_id("clock-now")).to_have_text("2031-05-06 07:08:09 UTC")  # read as UTC
+    assert (
+        requests.get(world.url + "/admin/v1/clock", headers=world.admin, timeout=10).json()["now"]
+        == 1935817689
+    )
+    world.post("/admin/v1/clock", {"freeze": False})  # as sls clock --unfreeze
+    expect(freeze).to_have_attribute("aria-pressed", "false")
+    expect(page.get_by_test_id("clock-frozen")).to_be_hidden()
+
+
 def test_the_console_follows_clock_moves_made_elsewhere_and_the_locks_they_lift(
     world: World, page: Any
 ) -> None:

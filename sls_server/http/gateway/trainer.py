@@ -9,7 +9,7 @@ from typing import Any, cast
 from ...errors import InvalidRequest
 from ...gateway.session import Staged
 from ..common import core, now
-from ..pages.trainer import _action
+from ..pages.trainer import action
 from .admin import state
 from .pages import bp
 
@@ -31,4 +31,4 @@ def trainer_gateway() -> Any:
             raise InvalidRequest(f"change must be one of {', '.join(CHANGES)}", field="change")
         return state(core().gateway.stage(cast(Staged, staged), now=now()))
 
-    return _action(change)
+    return action(change)

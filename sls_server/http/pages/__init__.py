@@ -1,7 +1,7 @@
 """The HTML pages: the login portal and its account page (``portal``, ``account``, ``stepup``), the simulated
-card and phone (``simulators``, ``sim_actions``), the trainer console (``trainer``, ``feed``) and the API
-reference (``docs``). Server-rendered from ``sls_server/web/templates``, with static files from
-``sls_server/web/static`` served here (no CDN, no build step).
+card and phone (``simulators``, ``sim_actions``), the trainer console (``trainer``, ``trainer_admin``,
+``feed``) and the API reference (``docs``). Server-rendered from ``sls_server/web/templates``, with static
+files from ``sls_server/web/static`` served here (no CDN, no build step).
 
 Views call the same core services as the JSON API (no second login implementation) and, like every view,
 never the store. The JSON error handler still answers for URLs outside these pages.
@@ -23,6 +23,27 @@ bp = Blueprint(
     static_url_path="/assets",
 )
 
-from . import account, docs, feed, portal, sim_actions, simulators, stepup, trainer  # noqa: E402
+from . import (  # noqa: E402
+    account,
+    docs,
+    feed,
+    portal,
+    sim_actions,
+    simulators,
+    stepup,
+    trainer,
+    trainer_admin,
+)
 
-__all__ = ["account", "bp", "docs", "feed", "portal", "sim_actions", "simulators", "stepup", "trainer"]
+__all__ = [
+    "account",
+    "bp",
+    "docs",
+    "feed",
+    "portal",
+    "sim_actions",
+    "simulators",
+    "stepup",
+    "trainer",
+    "trainer_admin",
+]

@@ -1,7 +1,8 @@
 """``/trainer``: the trainer's console. Users with their lock state, sessions and factors; the server's
-clock (+1 min, +15 min, +1 day, reset); attacks staged against a chosen user; and the live audit feed
-(``feed``). Signed in once per browser with the admin token (``access``); every action is a POST with the
-page's CSRF token, and the admin token itself never reaches JavaScript.
+clock (+1 min, +15 min, +1 day, reset, freeze); attacks staged against a chosen user; and the live audit feed
+(``feed``). What the console administers (users, their devices, the saved world) is in ``trainer_admin``,
+through :func:`action` here. Signed in once per browser with the admin token (``access``); every action is
+a POST with the page's CSRF token, and the admin token itself never reaches JavaScript.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ def users_view() -> list[dict[str, Any]]:
         record = core().users.get(name)
         lock = core().lockout.status(name, now=at)
         waits = [b["retry_after"] for b in lock["buckets"].values() if b["locked"] and b["retry_after"]]
+        access = core().ip_rules.user_allowlist(name)
         shown.append(
             {
                 "username": name,
@@ -53,12 +55,15 @@ def users_view() -> list[dict[str, Any]]:
                 "failures": max((b["failures"] for b in lock["buckets"].values()), default=0),
                 "sessions": core().sessions.of_user(name, now=at),
                 "devices": [d for d in core().devices.of_user(name) if d.status != "revoked"],
+                "phone": record.phone,
+                "allowlist": access["ip_allowlist"],
+                "account": core().ip_rules.account(access["account_id"]) if access["account_id"] else None,
             }
         )
     return shown
 
 
-def _json_guard() -> Response | None:
+def json_guard() -> Response | None:
     if not TRAINER.is_open():
         response = jsonify({"error": "trainer_sign_in_required", "message": "Sign in to the console first."})
         response.status_code = 401
@@ -81,6 +86,7 @@ def trainer_page() -> ResponseReturnValue:
         clock=core().clock.reading(),
         attacks=ATTACK_TITLES,
         factor_name=factor_name,
+        factor_types=core().factors.types(),
         # the feed's event ids are Redis stream ids, wall-clock milliseconds: those up to now are the backlog
         drawn_ms=int(time.time() * 1000),
         section="trainer",
@@ -109,23 +115,30 @@ def trainer_users() -> ResponseReturnValue:
     """The users table alone, with the server's clock on it: what the console redraws as events arrive and
     every few seconds (a lock lapses, the clock moves by ``sls clock``, a user is added: the table, the
     clock card, the lock countdowns and the victim list follow from this one answer)."""
-    refused = _json_guard()
+    refused = json_guard()
     if refused:
         return refused
     return page(
-        "_trainer_users.html", users=users_view(), clock=core().clock.reading(), factor_name=factor_name
+        "_trainer_users.html",
+        users=users_view(),
+        clock=core().clock.reading(),
+        factor_name=factor_name,
+        factor_types=core().factors.types(),
     )
 
 
-def _action(run: Callable[[dict[str, Any]], Any]) -> ResponseReturnValue:
-    refused = _json_guard()
+def action(run: Callable[[dict[str, Any]], Any], *, parse: bool = True) -> ResponseReturnValue:
+    """One console action: signed in, the page's CSRF token, then ``run`` on the JSON body; a refusal of
+    the core is its JSON error (``field`` and all), which the console shows next to the field it names.
+    ``parse=False``: ``run`` reads the body itself (a state document, validated straight from its bytes)."""
+    refused = json_guard()
     if refused:
         return refused
     try:
         require_browser_token()
-        return jsonify(run(request.get_json(silent=True) or {}))
+        return jsonify(run((request.get_json(silent=True) or {}) if parse else {}))
     except SlsError as exc:
-        response = jsonify({"error": exc.code, "message": exc.message})
+        response = jsonify(exc.body())  # with the field it names (and an entry's index), for the console
         response.status_code = exc.status
         return response
 
@@ -137,17 +150,25 @@ def trainer_clock() -> ResponseReturnValue:
         clock = core().clock
         if step == "reset":
             reading = clock.reset()
+        elif step in ("freeze", "thaw"):  # as ``POST /admin/v1/clock {"freeze": ...}`` does
+            reading = clock.reading()
+            if reading.frozen != (step == "freeze"):
+                reading = clock.freeze(step == "freeze")
+                kind = "clock.frozen" if reading.frozen else "clock.thawed"
+                core().events.record(kind, at=reading.now, detail={"offset_s": reading.offset_s})
+            return reading.as_dict()
         elif step in CLOCK_STEPS:
             moved = clock.advance_within(CLOCK_STEPS[step], CLOCK_MIN, CLOCK_MAX)
             if moved is None:
                 raise InvalidRequest("the clock would leave its range", field="step")
             reading = moved
         else:
-            raise InvalidRequest(f"step must be one of reset, {', '.join(CLOCK_STEPS)}", field="step")
+            steps = ", ".join(("reset", "freeze", "thaw", *CLOCK_STEPS))
+            raise InvalidRequest(f"step must be one of {steps}", field="step")
         core().events.record("clock.moved", at=reading.now, detail={"offset_s": reading.offset_s})
         return reading.as_dict()
 
-    return _action(move)
+    return action(move)
 
 
 @bp.post("/trainer/attack")
@@ -162,7 +183,7 @@ def trainer_attack() -> ResponseReturnValue:
             raise InvalidRequest("password must be text", field="password")
         return Attacks(core()).run(kind, username, password=password or None, now=now())
 
-    return _action(attack)
+    return action(attack)
 
 
 @bp.post("/trainer/users/<username>/unlock")
@@ -172,4 +193,4 @@ def trainer_unlock(username: str) -> ResponseReturnValue:
         core().lockout.unlock(name, now=now())
         return {"unlocked": name}
 
-    return _action(unlock)
+    return action(unlock)

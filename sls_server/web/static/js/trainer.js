@@ -1,9 +1,11 @@
 /* The trainer console: the live audit feed (server-sent events; EventSource reconnects by itself and
-   resumes from Last-Event-ID), the clock buttons, staged attacks, and the users table.
+   resumes from Last-Event-ID), the clock buttons (Freeze: a toggle, aria-pressed), staged attacks, and the
+   users table.
 
    The console keeps up with the server, whoever changes it (its own buttons, `sls clock`, the admin API, a
-   scenario): the users table is redrawn from /trainer/users when an event says something changed, every
-   REFRESH_MS in any case (a lock lapses without an event), and when a lock's countdown reaches zero. That
+   scenario): the users table is read from /trainer/users when an event says something changed, every
+   REFRESH_MS in any case (a lock lapses without an event), and when a lock's countdown reaches zero, and
+   drawn anew when it reads differently (trainer-admin.js keeps what the trainer had open in it). That
    one answer carries the server's clock, so the clock card, the lock countdowns and the victim list all
    follow from it; between two answers the clock and the countdowns tick here, every second. */
 "use strict";
@@ -27,7 +29,9 @@
   const CHANGES = /^(login|account|session|user|device|ip|card|stepup|clock)\./;
 
   /* The server's clock as last read: its time then, its offset, and when (here) it was read. */
-  const server = { now: 0, offset: 0, readAt: Date.now() };
+  const server = { now: 0, offset: 0, frozen: false, readAt: Date.now() };
+  const clockFrozen = root.querySelector("[data-testid=clock-frozen]");
+  const freezeButton = root.querySelector("[data-testid=clock-freeze]");
 
   function utc(seconds) {
     return new Date(seconds * 1000).toISOString().replace("T", " ").slice(0, 19) + " UTC";
@@ -39,17 +43,20 @@
 
   /* A new reading of the server's clock; the ticks restart from it, so each second shown is a whole one. */
   let ticker = null;
-  function readClock(now, offset) {
+  function readClock(now, offset, frozen) {
     server.now = Number(now);
     server.offset = Number(offset);
+    server.frozen = Boolean(frozen);
     server.readAt = Date.now();
+    clockFrozen.hidden = !server.frozen;
+    freezeButton.setAttribute("aria-pressed", String(server.frozen));
     clearInterval(ticker);
     ticker = setInterval(tick, 1000);
   }
 
   /* Every second: the clock card and the lock countdowns move on; a lock that reaches zero asks the server. */
   function tick() {
-    const gone = elapsed();
+    const gone = server.frozen ? 0 : elapsed(); // a frozen clock stands still, and every wait on it
     clockNow.textContent = utc(server.now + gone);
     clockOffset.textContent = "offset " + SLS.offset(server.offset);
     clockOffset.title = server.offset + " s";
@@ -73,26 +80,35 @@
   }
 
   function adopt(table) {
-    readClock(table.dataset.clockNow, table.dataset.clockOffset);
+    readClock(table.dataset.clockNow, table.dataset.clockOffset, table.dataset.clockFrozen === "true");
     syncVictims(table);
     tick();
   }
 
   /* The table is drawn anew on every change and every REFRESH_MS: a keyboard user's focus in it must not
-     fall back to the top of the page. It goes to the same control, or (an Unlock that is gone now that the
-     user is unlocked) to the user's row header. */
+     fall back to the top of the page. It goes to the same control (the caret where it was, in a field), or
+     to the one that took its place (Disable and Enable share a `data-focus-as`); else, from a user's panel,
+     to that user's Manage button, from their row (an Unlock that is gone now that the user is unlocked) to
+     the row header; and for a user who is gone, to the table's heading. */
   function keepFocus(was, table) {
     if (!was) return;
-    const same = was.dataset.testid && table.querySelector("[data-testid='" + was.dataset.testid + "']");
-    const row = was.closest("tr[data-username]");
-    const header = row && table.querySelector("tr[data-username='" + row.dataset.username + "'] th");
-    const next = same || header;
+    const find = function (attr, value) { return value && table.querySelector("[" + attr + "='" + value + "']"); };
+    const row = was.closest("tr[data-username], tr[data-user-panel]");
+    const name = row && (row.dataset.username || row.dataset.userPanel);
+    const header = name && !row.dataset.userPanel && table.querySelector("tr[data-username='" + name + "'] th");
+    const next = find("data-testid", was.dataset.testid) || find("data-focus-as", was.dataset.focusAs) ||
+      (name && row.dataset.userPanel && find("data-manage", name)) || header || document.getElementById("users-title");
     if (!next) return;
-    if (next === header) next.tabIndex = -1;
+    if (next.tagName === "TH") next.tabIndex = -1;
     next.focus();
+    if (next.tagName === "INPUT" && was.tagName === "INPUT" && typeof was.selectionStart === "number") {
+      try { next.setSelectionRange(was.selectionStart, was.selectionEnd); } catch (e) { /* a field without a caret */ }
+    }
   }
 
   let usersTimer = null;
+  const shapeOf = function (table) { return table.outerHTML.replace(/ data-clock-(now|offset|frozen)="[^"]*"/g, ""); };
+  let drawnShape = null; // the last table drawn, as the server sent it (its clock aside)
   let periodic = null;
   function refreshUsers() {
     clearTimeout(usersTimer);
@@ -105,8 +121,16 @@
       const doc = new DOMParser().parseFromString(await response.text(), "text/html");
       const table = doc.querySelector("[data-testid=trainer-users]");
       if (!table) return;
+      // Nothing changed but the clock (most periodic reads): the table stays, and the focus, a screen
+      // reader's place and the trainer's half-typed words with it.
+      const shape = shapeOf(table);
+      if (shape === drawnShape) { adopt(table); return; }
+      drawnShape = shape;
       const drawn = document.importNode(table, true);
       const focused = usersBox.contains(document.activeElement) ? document.activeElement : null;
+      const shown = usersBox.querySelector("[data-testid=trainer-users]");
+      // trainer-admin.js carries over what the trainer has open or typed (panels, fields, their errors)
+      root.dispatchEvent(new CustomEvent("trainer:redraw", { detail: { from: shown, to: drawn } }));
       usersBox.replaceChildren(drawn);
       keepFocus(focused, drawn);
       adopt(drawn);
@@ -187,8 +211,10 @@
   root.addEventListener("click", async function (event) {
     const clockButton = event.target.closest("[data-clock]");
     if (clockButton) {
-      const answer = await SLS.call("POST", "/trainer/clock", { step: clockButton.dataset.clock });
-      if (answer.ok) { readClock(answer.data.now, answer.data.offset_s); tick(); }
+      let step = clockButton.dataset.clock;
+      if (step === "freeze" && clockButton.getAttribute("aria-pressed") === "true") step = "thaw";
+      const answer = await SLS.call("POST", "/trainer/clock", { step: step });
+      if (answer.ok) { readClock(answer.data.now, answer.data.offset_s, answer.data.frozen); tick(); }
       refreshUsers();
       return;
     }
@@ -223,6 +249,8 @@
     refreshUsers();
   });
 
+  root.addEventListener("trainer:changed", refreshUsers); // an action of trainer-admin.js succeeded
+  drawnShape = shapeOf(usersBox.querySelector("[data-testid=trainer-users]")); // before a countdown ticks in it
   adopt(usersBox.querySelector("[data-testid=trainer-users]"));
   periodic = setTimeout(refreshUsers, REFRESH_MS);
 })();

@@ -1,0 +1,238 @@
+"""The trainer console's administration in Chromium: what a trainer preparing a demo does without the CLI.
+Add a user with a card, watch them log in elsewhere, end their sessions, disable them, save the world,
+reset it and load it back; refusals shown next to the field they name; the table's redraws never taking the
+trainer's open panel, half-typed words or focus."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import requests
+from playwright.sync_api import expect
+
+from .a11y_kit import tab_to
+from .pages_kit import PASSWORD, World, sign_in_trainer
+
+CARD_KEY = re.compile(r"^[0-9a-f]{40,}$")
+
+
+def card_login(world: World, name: str, device_id: str, pin: str) -> None:
+    """``name`` logs in with their card through the API, as from another machine."""
+    body = {"username": name, "password": PASSWORD}
+    started = requests.post(world.url + "/api/v1/auth/login", json=body, timeout=10)
+    assert started.status_code == 200, started.text
+    step = started.json()
+    response = world.card_response(device_id, pin, step["factor"]["challenge"])
+    done = requests.post(
+        f"{world.url}/api/v1/auth/login/{step['txn_id']}/verify",
+        json={"response": response},
+        headers={"X-Login-Token": step["login_token"]},
+        timeout=10,
+    )
+    assert done.status_code == 200, done.text
+
+
+def admin_get(world: World, path: str) -> Any:
+    answer = requests.get(world.url + "/admin/v1" + path, headers=world.admin, timeout=10)
+    assert answer.status_code == 200, answer.text
+    return answer.json()
+
+
+def test_a_trainer_prepares_a_user_saves_the_world_resets_and_loads_it_back(
+    world: World, page: Any, tmp_path: Path
+) -> None:
+    sign_in_trainer(page, world)
+    page.get_by_test_id("add-user-username").fill("dana")
+    page.get_by_test_id("add-user-password").fill(PASSWORD)
+    page.get_by_test_id("add-user-type").select_option("dscplus")
+    page.get_by_test_id("add-user-pin").fill("2468")
+    page.get_by_test_id("add-user-submit").click()
+    result = page.get_by_test_id("add-user-result")
+    expect(result).to_contain_text("dana was added with")
+    expect(result.get_by_test_id("once-secret_hex")).to_have_text(CARD_KEY)
+    expect(result.get_by_test_id("once-pin")).to_have_text("2468")
+    card = result.get_by_test_id("once-device_id").inner_text()
+    expect(page.get_by_test_id("trainer-user-dana")).to_be_visible()
+    status = page.get_by_test_id("trainer-admin-status")
+    expect(status).to_contain_text("dana was added")
+
+    card_login(world, "dana", card, "2468")
+    expect(page.get_by_test_id("trainer-sessions-dana")).to_have_text("1 live")
+    page.get_by_test_id("trainer-manage-dana").click()
+    expect(page.get_by_test_id("trainer-manage-dana")).to_have_attribute("aria-expanded", "true")
+    page.get_by_test_id("trainer-end-sessions-dana").click()
+    expect(status).to_have_text("1 session of dana ended.")
+    expect(page.get_by_test_id("trainer-sessions-dana")).to_have_text("none")
+    assert admin_get(world, "/users/dana/sessions")["sessions"] == []
+
+    page.get_by_test_id("trainer-disable-dana").click()
+    expect(page.get_by_test_id("trainer-lock-dana")).to_contain_text("disabled")
+    expect(page.get_by_test_id("trainer-enable-dana")).to_be_focused()  # focus survives the redraw
+    assert admin_get(world, "/users/dana")["disabled"] is True
+
+    with page.expect_download() as saving:
+        page.get_by_test_id("world-save").click()
+    saved = tmp_path / saving.value.suggested_filename
+    saving.value.save_as(saved)
+    assert saved.name.startswith("sls-world-") and saved.suffix == ".json"
+    assert [u["record"]["username"] for u in json.loads(saved.read_text())["users"]] == ["dana"]
+    expect(status).to_contain_text("The world is saved as sls-world-")
+
+    page.get_by_test_id("world-reset").click()
+    expect(page.get_by_test_id("trainer-confirm")).to_be_visible()
+    page.get_by_test_id("trainer-confirm-yes").click()
+    expect(page.get_by_test_id("trainer-user-dana")).to_have_count(0)
+    assert admin_get(world, "/users")["users"] == []
+
+    page.get_by_test_id("world-file").set_input_files(str(saved))
+    page.get_by_test_id("world-load").click()
+    page.get_by_test_id("trainer-confirm-yes").click()
+    expect(status).to_contain_text("is loaded: 1 user, 1 device")
+    expect(page.get_by_test_id("trainer-lock-dana")).to_contain_text("disabled")
+    assert admin_get(world, "/users/dana")["devices"][0]["device_id"] == card
+
+
+def test_refusals_show_next_to_their_field_and_change_nothing(world: World, page: Any) -> None:
+    world.user("erin")
+    sign_in_trainer(page, world)
+    page.get_by_test_id("add-user-username").fill("dana")
+    page.get_by_test_id("add-user-password").fill(PASSWORD)
+    page.get_by_test_id("add-user-type").select_option("dscplus")
+    page.get_by_test_id("add-user-pin").fill("12")
+    page.get_by_test_id("add-user-submit").click()
+    expect(page.get_by_test_id("add-user-error-pin")).to_have_text("pin must be exactly 4 digits")
+    expect(page.get_by_test_id("add-user-pin")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_test_id("trainer-admin-status")).to_have_text("pin must be exactly 4 digits")
+    assert admin_get(world, "/users")["users"] == ["erin"]
+
+    page.get_by_test_id("trainer-manage-erin").click()
+    page.get_by_test_id("trainer-allowlist-erin").fill("203.0.113.7, not-an-address")
+    page.get_by_test_id("trainer-allowlist-save-erin").click()
+    expect(page.get_by_test_id("trainer-allowlist-error-erin")).to_contain_text("not-an-address")
+    assert admin_get(world, "/users/erin/ip-allowlist")["ip_allowlist"] == []
+
+    page.get_by_test_id("world-file").set_input_files(
+        {"name": "notes.json", "mimeType": "application/json", "buffer": b"not a world"}
+    )
+    page.get_by_test_id("world-load").click()
+    page.get_by_test_id("trainer-confirm-yes").click()
+    refused = "notes.json was not loaded, and nothing changed"
+    expect(page.get_by_test_id("world-error")).to_contain_text(refused)
+    assert admin_get(world, "/users")["users"] == ["erin"]
+
+
+def test_a_redraw_keeps_the_open_panel_the_words_typed_and_the_focus(world: World, page: Any) -> None:
+    world.user("erin")
+    sign_in_trainer(page, world)
+    page.get_by_test_id("trainer-manage-erin").click()
+    field = page.get_by_test_id("trainer-allowlist-erin")
+    field.fill("203.0.113.0/24")
+    field.focus()
+    world.user("zoe")  # an event: the table is drawn anew, with zoe in it
+    expect(page.get_by_test_id("trainer-user-zoe")).to_be_visible()
+    expect(page.get_by_test_id("trainer-panel-erin")).to_be_visible()
+    expect(field).to_have_value("203.0.113.0/24")
+    expect(field).to_be_focused()
+    page.keyboard.press("Enter")  # the field's form is submitted
+    expect(page.get_by_test_id("trainer-admin-status")).to_have_text("erin's IP allowlist: 203.0.113.0/24.")
+    assert admin_get(world, "/users/erin/ip-allowlist")["ip_allowlist"] == ["203.0.113.0/24"]
+
+
+def test_deleting_asks_first_and_cancel_changes_nothing(world: World, page: Any) -> None:
+    world.user("erin")
+    sign_in_trainer(page, world)
+    page.get_by_test_id("trainer-manage-erin").click()
+    page.get_by_test_id("trainer-delete-erin").click()
+    expect(page.get_by_test_id("trainer-confirm")).to_contain_text("Delete erin?")
+    page.get_by_test_id("trainer-confirm-no").click()
+    expect(page.get_by_test_id("trainer-admin-status")).to_have_text("Nothing was changed.")
+    assert admin_get(world, "/users")["users"] == ["erin"]
+    page.get_by_test_id("trainer-delete-erin").click()
+    world.user("zoe")  # the table is drawn anew behind the dialog: its Delete button is another one now
+    expect(page.get_by_test_id("trainer-user-zoe")).to_be_visible()
+    page.get_by_test_id("trainer-confirm-yes").click()
+    expect(page.get_by_test_id("trainer-user-erin")).to_have_count(0)
+    expect(page.locator("#users-title")).to_be_focused()  # the row is gone: focus on the table's heading
+    assert admin_get(world, "/users")["users"] == ["zoe"]
+
+
+def test_a_trainer_gives_a_user_a_card_from_the_panel_and_revokes_it(world: World, page: Any) -> None:
+    """The card's key is shown once in the user's panel and stays there through a redraw of the table; the
+    Revoke asks first."""
+    world.user("erin")
+    sign_in_trainer(page, world)
+    page.get_by_test_id("trainer-manage-erin").click()
+    expect(page.get_by_test_id("trainer-enrol-pin-erin")).to_be_visible()  # the first type: a card
+    page.get_by_test_id("trainer-enrol-type-erin").select_option("ibkey")
+    expect(page.get_by_test_id("trainer-enrol-pin-erin")).to_be_hidden()
+    expect(page.get_by_test_id("trainer-enrol-platform-erin")).to_be_visible()
+    page.get_by_test_id("trainer-enrol-submit-erin").click()  # erin has no phone for the activation code
+    expect(page.get_by_test_id("trainer-enrol-error-erin")).to_contain_text("phone")
+    page.get_by_test_id("trainer-enrol-type-erin").select_option("dscplus")
+    page.get_by_test_id("trainer-enrol-pin-erin").fill("1357")
+    page.get_by_test_id("trainer-enrol-submit-erin").click()
+    shown = page.get_by_test_id("trainer-enrol-result-erin")
+    expect(shown.get_by_test_id("once-secret_hex")).to_have_text(CARD_KEY)
+    expect(page.get_by_test_id("trainer-enrol-error-erin")).to_be_empty()
+    card = shown.get_by_test_id("once-device_id").inner_text()
+    expect(page.get_by_test_id(f"trainer-device-{card}")).to_be_visible()
+    page.get_by_test_id("trainer-enrol-type-erin").select_option("totp")
+    world.user("zoe")  # the table is drawn anew: the panel, its answer and the choice stay
+    expect(page.get_by_test_id("trainer-user-zoe")).to_be_visible()
+    expect(shown.get_by_test_id("once-pin")).to_have_text("1357")
+    expect(page.get_by_test_id("trainer-enrol-type-erin")).to_have_value("totp")
+    expect(page.get_by_test_id("trainer-enrol-pin-erin")).to_be_hidden()
+    page.get_by_test_id(f"trainer-device-revoke-{card}").click()
+    expect(page.get_by_test_id("trainer-confirm")).to_contain_text("Revoke erin's Digital Security Card+?")
+    page.get_by_test_id("trainer-confirm-yes").click()
+    expect(page.get_by_test_id(f"trainer-device-{card}")).to_have_count(0)
+    expect(page.get_by_test_id("trainer-admin-status")).to_contain_text("is revoked")
+    assert [d["status"] for d in admin_get(world, "/users/erin/devices")["devices"]] == ["revoked"]
+
+
+def test_the_administration_with_the_keyboard_alone(world: World, page: Any) -> None:
+    """Tab and Enter reach every step; the dialog takes the focus to its safe answer, Escape cancels it and
+    gives the focus back; a button that gives way to its counterpart hands the focus on to it."""
+    world.user("erin")
+    sign_in_trainer(page, world)
+    manage = page.get_by_role("button", name="Manage erin")
+    tab_to(page, manage)
+    page.keyboard.press("Enter")
+    expect(manage).to_have_attribute("aria-expanded", "true")
+    page.keyboard.press("Tab")
+    expect(page.get_by_test_id("trainer-disable-erin")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("trainer-enable-erin")).to_be_focused()
+    expect(page.get_by_test_id("trainer-admin-status")).to_have_text("erin is disabled.")
+    page.keyboard.press("Tab")
+    expect(page.get_by_test_id("trainer-delete-erin")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("trainer-confirm-no")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(page.get_by_test_id("trainer-confirm")).to_be_hidden()
+    expect(page.get_by_test_id("trainer-delete-erin")).to_be_focused()
+    expect(page.get_by_test_id("trainer-admin-status")).to_have_text("Nothing was changed.")
+    assert admin_get(world, "/users")["users"] == ["erin"]
+
+
+def test_a_trainer_puts_two_users_in_an_account_and_restricts_it(world: World, page: Any) -> None:
+    world.user("erin")
+    world.user("fay")
+    sign_in_trainer(page, world)
+    for name in ("erin", "fay"):
+        page.get_by_test_id(f"trainer-manage-{name}").click()
+        page.get_by_test_id(f"trainer-account-{name}").fill("U1234567")
+        page.get_by_test_id(f"trainer-account-join-{name}").click()
+        expect(page.get_by_test_id(f"trainer-account-id-{name}")).to_have_text("U1234567")
+    expect(page.get_by_test_id("trainer-admin-status")).to_have_text(
+        "fay trades under account U1234567 (2 users)."
+    )
+    save = page.get_by_test_id("trainer-account-allowlist-save-fay")
+    expect(save).to_be_focused()  # the Put in button gave way to the account's list
+    page.get_by_test_id("trainer-account-allowlist-fay").fill("203.0.113.0/24")
+    save.click()
+    expect(page.get_by_test_id("trainer-account-allowlist-erin")).to_have_value("203.0.113.0/24")
+    assert admin_get(world, "/accounts/U1234567")["ip_allowlist"] == ["203.0.113.0/24"]
