@@ -175,7 +175,15 @@ def login(
         if auto and known:
             password = str(known)
         else:
-            password = ask(f"Password for {name}", instead="give --password", hide_input=True)
+            # --auto knows only the demo users' passwords, from the demo.json `sls demo` writes once it has
+            # seeded them: a script that started `sls demo` and waited only for /readyz gets here too early
+            instead = "give --password"
+            if auto:
+                instead += (
+                    f" (--auto finds no password for {name} in demo.json: not a demo user, or `sls demo`"
+                    " is still seeding)"
+                )
+            password = ask(f"Password for {name}", instead=instead, hide_input=True)
     seen = answerer.snapshot(name) if auto else []
     api = admin.with_token(None)
     with server_errors():

@@ -66,3 +66,14 @@ def test_a_data_folder_that_cannot_be_written_loses_only_the_keeping(demo: Demo,
     assert len(warnings) == 1 and "SLS_DATA_DIR" in warnings[0], result.stderr
     token = json.loads(result.stdout)["session"]["token"]
     assert session_of(demo.server, token).status_code == 200  # the login stands
+
+
+def test_auto_without_a_demo_password_says_where_it_looked(demo: Demo) -> None:
+    """A script that starts ``sls demo`` and waits only for ``/readyz`` can ask before the world is seeded
+    (demo.json not written yet): the error says where ``--auto`` looked, not only ``give --password``."""
+    demo.ok("user", "add", "zoe", "--password", "plum-sketch-harbour-9")
+    asked = demo.sls("login", "zoe", "--auto", input="")
+    assert asked.exit_code == 2, asked.output
+    last = asked.stderr.splitlines()[-1]
+    assert last.startswith("error: no answer (the input ended): give --password (--auto finds no password")
+    assert "zoe in demo.json" in last and "still seeding" in last
