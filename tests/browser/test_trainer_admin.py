@@ -236,3 +236,25 @@ def test_a_trainer_puts_two_users_in_an_account_and_restricts_it(world: World, p
     save.click()
     expect(page.get_by_test_id("trainer-account-allowlist-erin")).to_have_value("203.0.113.0/24")
     assert admin_get(world, "/accounts/U1234567")["ip_allowlist"] == ["203.0.113.0/24"]
+
+
+def test_on_a_phone_a_users_panel_stays_in_view_of_the_scrolled_table(world: World, browser: Any) -> None:
+    """At phone width the users table scrolls sideways; opening a panel from its Manage button (at the far
+    right) left the panel, as wide as the table, cut off at the left. It keeps to the visible part now."""
+    world.user("carol", phone="+15555550150")
+    world.device("carol", "dscplus", pin="2468")
+    phone = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = phone.new_page()
+        sign_in_trainer(page, world)
+        page.get_by_test_id("trainer-manage-carol").click()
+        panel = page.get_by_test_id("trainer-panel-carol").locator(".manage")
+        expect(panel).to_be_visible()
+        inside = panel.evaluate(
+            "(m) => { const wrap = m.closest('.table-wrap'), r = m.getBoundingClientRect(),"
+            " w = wrap.getBoundingClientRect();"
+            " return [w.left - 0.5 <= r.left, r.right <= w.right + 0.5, wrap.scrollLeft]; }"
+        )
+        assert inside[:2] == [True, True], inside
+    finally:
+        phone.close()
