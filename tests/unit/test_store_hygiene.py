@@ -81,3 +81,17 @@ def test_every_repository_hangs_off_store_on_one_scripts(redis_url: str) -> None
     assert set(reachable) == repo_classes, f"not on Store: {repo_classes - set(reachable)}"
     assert isinstance(store.scripts, Scripts)
     assert {id(repo._scripts) for repo in reachable.values()} == {id(store.scripts)}
+
+
+def test_the_scripts_that_judge_stamps_allow_the_skew_the_records_do() -> None:
+    """A stamp a little after a request's "now" is a racing request's; only one further ahead is from a
+    clock moved back. Lua cannot import the constant, so each script writes it: held to it here."""
+    from sls_server.store.records.lockout import STAMP_SKEW_S
+
+    lua = ROOT / "sls_server/store/lua"
+    for name in ("lockout_reserve.lua", "sliding_window.lua", "claim_challenge.lua"):
+        code = "\n".join(
+            line.split("--", 1)[0] for line in (lua / name).read_text().splitlines()
+        )  # the code, not its comments
+        skews = set(re.findall(r"now \+ (\d+)", code))
+        assert skews == {str(STAMP_SKEW_S)}, (name, skews)

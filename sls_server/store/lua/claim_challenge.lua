@@ -5,7 +5,7 @@
 -- the record always drops exactly the oldest.
 -- With KEYS[2], the claim is also the card's issuance: it counts in the card's sliding window of issues
 -- first, and claims nothing when the window is full (as sliding_window.lua, one slot: the card's; issues
--- stamped after now, the clock moved back, are dropped there as here).
+-- stamped more than 30 s after now, the clock moved back, are dropped there as here).
 -- KEYS[1] zset of remembered encodings   KEYS[2] (optional) zset of the card's issues
 -- ARGV[1] how many to remember   ARGV[2..] candidate encodings, then with KEYS[2]: now, window (s), limit,
 -- the issue's id (the last four)
@@ -16,7 +16,8 @@ if KEYS[2] then
   last_candidate = #ARGV - 4
   local now = tonumber(ARGV[#ARGV - 3])
   local window = tonumber(ARGV[#ARGV - 2])
-  redis.call('ZREMRANGEBYSCORE', KEYS[2], '(' .. now, '+inf')  -- issued after now: the clock went back
+  -- issued more than 30 s after now: the clock was moved back (as in sliding_window.lua)
+  redis.call('ZREMRANGEBYSCORE', KEYS[2], '(' .. (now + 30), '+inf')
   redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now - window)
   if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[#ARGV - 1]) then
     local oldest = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')

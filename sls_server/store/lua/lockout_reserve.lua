@@ -13,12 +13,15 @@ local now = tonumber(ARGV[1])
 local lock = redis.call('HMGET', KEYS[1], 'locked_until', 'locked_at')
 local locked_until = tonumber(lock[1] or '0')
 local locked_at = tonumber(lock[2] or '0')
-if locked_until > now and locked_at <= now then
+-- A lock placed up to 30 s after now (STAMP_SKEW_S in records/lockout.py) is another request's, racing
+-- this one across a second or slower to get here: it holds. Clearing it would hand this attempt, and the
+-- ones after it, a fresh count (the failures were reset when it was placed).
+if locked_until > now and locked_at <= now + 30 then
   return {'locked', locked_until}
 end
 if locked_until > 0 then
-  -- ended (it stays so if the clock is moved back into it), or placed after now (the clock was moved back:
-  -- not in force on the clock now, and kept it would last longer than its own wait)
+  -- ended (it stays so if the clock is moved back into it), or placed more than 30 s after now (the clock
+  -- was moved back: not in force on the clock now, and kept it would last longer than its own wait)
   redis.call('HDEL', KEYS[1], 'locked_until', 'locked_at')
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)

@@ -6,6 +6,14 @@ from dataclasses import dataclass
 
 from .codec import Fields
 
+#: How far after a request's "now" a stamp (a lock's start, an attempt in a window) may be and still be
+#: another request's: two requests racing across a second, or one slow between reading the clock and
+#: reaching Redis, disagree about "now" by that much, and a lock or attempt one of them made must hold for
+#: the other. A stamp further ahead is from a future the clock was moved back from: it has not happened on
+#: the clock in force, and is dropped. The Lua scripts that judge stamps (lockout_reserve, sliding_window,
+#: claim_challenge) write it as a literal; tests/unit/test_store_hygiene.py holds them to this value.
+STAMP_SKEW_S = 30
+
 
 @dataclass(frozen=True, slots=True)
 class LockoutState:
@@ -16,7 +24,8 @@ class LockoutState:
     locked_until: int | None = None
     permanent: bool = False
     locked_at: int | None = None
-    """When the timed lock began: a lock placed after now (the clock was moved back) is not in force."""
+    """When the timed lock began: one placed more than :data:`STAMP_SKEW_S` after now (the clock was moved
+    back) is not in force."""
 
     @classmethod
     def from_hash(cls, raw: dict[str, str]) -> LockoutState:
@@ -33,7 +42,7 @@ class LockoutState:
         """Seconds the timed lock has left, None when it is not running."""
         if self.locked_until is None or self.locked_until <= now:
             return None
-        if self.locked_at is not None and self.locked_at > now:
+        if self.locked_at is not None and self.locked_at > now + STAMP_SKEW_S:
             return None
         return self.locked_until - now
 
