@@ -163,4 +163,4 @@ def trainer_console(server: str) -> str:
             f"nothing answers at {server} ({type(exc).__name__}): is the server running? Start one with "
             "`sls serve` or `sls demo`, or leave out --server and the demo starts its own"
         ) from None
-    return f"trainer console: {where}" + ("" if found else "  (404 there: no trainer console; an sls server?)")
+    return f"trainer console: {where}" + ("" if found else "  (404 there: no trainer console; not sls?)")

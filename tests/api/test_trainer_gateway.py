@@ -1,6 +1,7 @@
 """The trainer console's daily-reset control in gateway mode (``http/gateway/trainer.py``): set and turned off
 as ``PUT /admin/v1/gateway/daily-reset`` sets it (its shape, its refusals by field), shown on the console's
-gateway card, behind the page's CSRF token and the trainer's sign-in; and absent outside gateway mode."""
+gateway card, behind the page's CSRF token and the trainer's sign-in (outside gateway mode it is absent:
+``test_trainer_sessions_events.py``)."""
 
 from __future__ import annotations
 
@@ -79,9 +80,3 @@ def test_without_the_page_s_csrf_token_or_the_sign_in_it_is_refused_and_changes_
         refused = gw.post(ROUTE, json={"at": "23:45"}, headers=headers)
         assert refused.status_code == 403 and refused.get_json()["error"] == "csrf_token_invalid"
     assert gateway_state(gw, admin_headers)["daily_reset"] is None
-
-
-def test_outside_gateway_mode_there_is_no_such_control(client: FlaskClient) -> None:
-    console = Console(client)
-    assert "gateway-daily-reset" not in client.get("/trainer").get_data(as_text=True)
-    assert client.post(ROUTE, json={"at": "23:45"}, headers={"X-CSRF-Token": console.token}).status_code == 404

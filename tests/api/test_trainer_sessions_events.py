@@ -177,7 +177,7 @@ def test_without_the_page_s_csrf_token_or_the_sign_in_they_are_refused_and_chang
     assert live_sessions(client, admin_headers, "alice") == [sid]
 
 
-def test_the_console_lists_each_live_session_with_its_own_end_button(
+def test_the_console_lists_each_session_with_its_end_button_and_the_search_but_no_gateway_card(
     client: FlaskClient, admin_headers: dict[str, str], enrol: Callable[..., EnrolledUser]
 ) -> None:
     Console(client)
@@ -190,3 +190,8 @@ def test_the_console_lists_each_live_session_with_its_own_end_button(
         assert f'data-testid="trainer-session-{sid}"' in html
         assert f'data-testid="trainer-end-session-{sid}"' in html
     assert 'data-testid="events-filter-user"' in html and 'data-testid="events-filter-submit"' in html
+    # the daily reset is gateway mode's (tests/api/test_trainer_gateway.py): no card, no route without it
+    assert "gateway-daily-reset" not in html
+    headers = {"X-CSRF-Token": csrf(html)}
+    answer = client.post("/trainer/gateway/daily-reset", json={"at": "23:45"}, headers=headers)
+    assert answer.status_code == 404

@@ -86,7 +86,8 @@ def test_the_trainer_searches_the_audit_trail_pages_on_and_sees_a_refusal_by_its
     expect(more).to_be_visible()
     more.focus()
     page.keyboard.press("Enter")
-    expect(page.get_by_test_id("events-filter-summary")).to_have_text("0 events (user Dana) after the last page.")
+    summary = page.get_by_test_id("events-filter-summary")
+    expect(summary).to_have_text("0 events (user Dana) after the last page.")
     expect(rows).to_have_count(0)
     expect(page.get_by_test_id("events-filter-submit")).to_be_focused()  # not dropped to the top of the page
 
