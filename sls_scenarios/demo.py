@@ -23,7 +23,7 @@ from .report import close_target
 from .runner import Runner, ScenarioResult
 from .server import ChildServer
 from .steps import StepResult
-from .targets import RemoteTarget
+from .targets import RemoteTarget, TargetError
 from .world import World
 
 SIDES = ("attacker", "defender")
@@ -150,12 +150,17 @@ def parse_pace(value: str | None) -> float | None:
 
 
 def trainer_console(server: str) -> str:
-    """Where the room watches the feed; said plainly when this server has no trainer console yet."""
+    """Where the room watches the feed. A server that does not answer at all is said here, before the demo's
+    title (``TargetError``): it used to be read as a server without a console, and the demo went on to fail
+    at its first step."""
     import requests
 
     where = f"{server.rstrip('/')}/trainer"
     try:
         found = requests.get(where, timeout=5).status_code != 404
-    except requests.RequestException:
-        found = False
-    return f"trainer console: {where}" + ("" if found else "  (this server has no trainer console yet: 404)")
+    except requests.RequestException as exc:
+        raise TargetError(
+            f"nothing answers at {server} ({type(exc).__name__}): is the server running? Start one with "
+            "`sls serve` or `sls demo`, or leave out --server and the demo starts its own"
+        ) from None
+    return f"trainer console: {where}" + ("" if found else "  (404 there: no trainer console; not sls?)")

@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from pydantic import Field
 from typing_extensions import TypedDict
 
-from .common import Query, Request, UnixTime, Username
+from .common import Query, Refusal, Request, UnixTime, Username
 
 DAILY_RESET_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
 #: The longest ``/sim/v1/outbox/latest-code?wait=`` the server holds a request for.
@@ -105,6 +105,6 @@ class GatewayState(TypedDict):
 
 
 class DailyResetRequest(Request):
-    at: Annotated[str | None, Field(pattern=DAILY_RESET_PATTERN)] = Field(
-        description="HH:MM (UTC, on the server's clock) of the daily reset; null: no daily reset."
-    )
+    at: Annotated[
+        str | None, Field(pattern=DAILY_RESET_PATTERN), Refusal("must be HH:MM (UTC), 00:00 to 23:59")
+    ] = Field(description="HH:MM (UTC, on the server's clock) of the daily reset; null: no daily reset.")

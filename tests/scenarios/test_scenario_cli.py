@@ -90,6 +90,17 @@ def test_run_against_a_server_needs_its_admin_token(monkeypatch, tmp_path: Path)
     )
 
 
+def test_a_demo_against_no_server_says_nothing_answers_there() -> None:
+    """It said "this server has no trainer console yet: 404", printed the demo's title, then failed at its
+    first step: nothing answered at all, no 404 was ever received."""
+    args = ("demo", "sim-swap", "--server", "http://127.0.0.1:9", "--admin-token", "t" * 20, "--pace", "0")
+    code, out, err = sls(*args)
+    assert code == 1 and "trainer console" not in out + err and "404" not in out + err
+    assert "error: nothing answers at http://127.0.0.1:9 (ConnectionError): is the server running?" in err
+    assert "sls serve" in err and "leave out --server" in err
+    assert "phished" not in out  # stopped before the scenario's title and description
+
+
 def test_reference_prints_the_generated_markdown() -> None:
     code, out, _ = sls("reference")
     assert code == 0 and out == markdown()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask.typing import ResponseReturnValue
 
 from ...errors import InvalidRequest
@@ -70,6 +72,12 @@ def move_clock(body: ClockMove) -> ResponseReturnValue:
 def list_events(query: EventsQuery) -> ResponseReturnValue:
     """Flood windows that have closed are summarised (`events.summary`) before the read, so their counts are
     there to read."""
+    return events_page(query)
+
+
+def events_page(query: EventsQuery) -> dict[str, Any]:
+    """The page of the audit trail ``query`` asks for: this route's answer, and the trainer console's
+    filtered read (``pages.trainer_events``), so the two read the trail alike."""
     found, cursor = core().events.page(
         since=query.since, user=query.user, type_=query.type, limit=query.limit, now=core().clock.now()
     )

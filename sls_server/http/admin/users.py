@@ -178,6 +178,12 @@ def list_user_sessions(username: str) -> ResponseReturnValue:
     errors=(UnknownSession,),
 )
 def kill_session(session_id: str) -> ResponseReturnValue:
+    return end_session(session_id)
+
+
+def end_session(session_id: str) -> dict[str, str]:
+    """One session ended by its whole id or its user and short id: this route's answer, and the trainer
+    console's End button (``pages.trainer_sessions``); 404 ``unknown_session`` when it names none live."""
     ended = core().sessions.kill(session_id, now=now())
     if ended is None:
         raise UnknownSession()

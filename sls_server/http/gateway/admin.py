@@ -98,5 +98,10 @@ def gateway_expire() -> Any:
 def gateway_daily_reset(body: DailyResetRequest) -> Any:
     """Every day at `at` (HH:MM UTC, on the server's clock: move it with `/admin/v1/clock`) the gateway's
     session ends, as the broker's daily reset ends it; `null`: no reset. Applies to the current session."""
+    return set_daily_reset(body)
+
+
+def set_daily_reset(body: DailyResetRequest) -> dict[str, Any]:
+    """The daily reset set as ``body`` says: this route's answer, and the trainer console's (``trainer``)."""
     core().gateway.set_daily_reset(body.at, now=now())
     return state(core().gateway.peek(now=now()))

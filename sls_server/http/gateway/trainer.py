@@ -1,6 +1,7 @@
 """The trainer console's gateway card (gateway mode only): drop the brokerage session, stage a competing
-session, expire the SSO session, in front of the room. Behind the console's sign-in and CSRF token, like its
-clock and attack buttons (``pages.trainer``), and on the same core calls as ``/admin/v1/gateway``."""
+session, expire the SSO session, in front of the room, and set (or turn off) the daily reset. Behind the
+console's sign-in and CSRF token, like its clock and attack buttons (``pages.trainer``), and on the same core
+calls and shapes as ``/admin/v1/gateway``."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ from typing import Any, cast
 
 from ...errors import InvalidRequest
 from ...gateway.session import Staged
+from ...shapes.gateway import DailyResetRequest
 from ..common import core, now
 from ..pages.trainer import action
-from .admin import state
+from ..pages.trainer_admin import shaped
+from .admin import set_daily_reset, state
 from .pages import bp
 
 CHANGES = ("drop", "compete", "expire")
@@ -19,8 +22,8 @@ CHANGES = ("drop", "compete", "expire")
 @bp.app_context_processor
 def gateway_mode() -> dict[str, Any]:
     """Tells every template (the trainer console's) that gateway mode is on: this blueprint is registered
-    only then."""
-    return {"gateway_mode": True}
+    only then; and how to read the daily reset, which only the console's gateway card calls."""
+    return {"gateway_mode": True, "gateway_daily_reset": lambda: core().gateway.daily_reset()}
 
 
 @bp.post("/trainer/gateway")
@@ -32,3 +35,17 @@ def trainer_gateway() -> Any:
         return state(core().gateway.stage(cast(Staged, staged), now=now()))
 
     return action(change)
+
+
+@bp.post("/trainer/gateway/daily-reset")
+def trainer_gateway_daily_reset() -> Any:
+    """``PUT /admin/v1/gateway/daily-reset``: ``{"at": "HH:MM"}`` sets it, ``{"at": null}`` turns it off
+    (the card's two buttons). A blank field is refused rather than read as "off": turning the reset off is
+    its own button, never an empty box submitted by mistake."""
+
+    def put(body: dict[str, Any]) -> dict[str, Any]:
+        if body.get("at") == "":
+            raise InvalidRequest("at is required: HH:MM (UTC), or Turn off for no daily reset", field="at")
+        return set_daily_reset(shaped(DailyResetRequest, body))
+
+    return action(put)

@@ -1,7 +1,8 @@
 """The HTML pages: the login portal and its account page (``portal``, ``account``, ``stepup``), the simulated
 card and phone (``simulators``, ``sim_actions``), the trainer console (``trainer``, ``trainer_admin``,
-``feed``) and the API reference (``docs``). Server-rendered from ``sls_server/web/templates``, with static
-files from ``sls_server/web/static`` served here (no CDN, no build step).
+``trainer_sessions``, ``trainer_events``, ``feed``) and the API reference (``docs``). Server-rendered from
+``sls_server/web/templates``, with static files from ``sls_server/web/static`` served here (no CDN, no build
+step).
 
 Views call the same core services as the JSON API (no second login implementation) and, like every view,
 never the store. The JSON error handler still answers for URLs outside these pages.
@@ -33,6 +34,8 @@ from . import (  # noqa: E402
     stepup,
     trainer,
     trainer_admin,
+    trainer_events,
+    trainer_sessions,
 )
 
 __all__ = [
@@ -46,4 +49,6 @@ __all__ = [
     "stepup",
     "trainer",
     "trainer_admin",
+    "trainer_events",
+    "trainer_sessions",
 ]

@@ -1,7 +1,8 @@
 """``/trainer``: the trainer's console. Users with their lock state, sessions and factors; the server's
 clock (+1 min, +15 min, +1 day, reset, freeze); attacks staged against a chosen user; and the live audit feed
 (``feed``). What the console administers (users, their devices, the saved world) is in ``trainer_admin``,
-through :func:`action` here. Signed in once per browser with the admin token (``access``); every action is
+ending sessions in ``trainer_sessions``, the audit trail's search in ``trainer_events``, all through
+:func:`action` here. Signed in once per browser with the admin token (``access``); every action is
 a POST with the page's CSRF token, and the admin token itself never reaches JavaScript.
 """
 

@@ -1,7 +1,8 @@
 """``/trainer`` administration: what a trainer preparing a demo would otherwise do with ``sls`` or the admin
-API. Add a user with one authenticator; per user, disable or enable them, end their sessions, delete them,
-enrol another authenticator, revoke, reset or unlock a device, set their IP allowlist and phone number, put
-them in an account and set its allowlist; set the clock to an instant; save the world, load it, reset it.
+API. Add a user with one authenticator; per user, disable or enable them, delete them, enrol another
+authenticator, revoke, reset or unlock a device, set their IP allowlist and phone number, put them in an
+account and set its allowlist; set the clock to an instant; save the world, load it, reset it. Ending
+sessions is in ``trainer_sessions``, the audit trail's filtered read in ``trainer_events``.
 
 Each route calls the core service its ``/admin/v1`` twin calls (``http/admin/``), and validates with the
 twin's shapes (:func:`shaped` words a refusal as :mod:`..validation` does, naming the field), so the console
@@ -138,21 +139,6 @@ def trainer_disable(username: str) -> ResponseReturnValue:
 def trainer_enable(username: str) -> ResponseReturnValue:
     """``POST /admin/v1/users/<u>/enable``."""
     return action(lambda _: core().users.set_disabled(username, False, now=now()))
-
-
-@bp.post("/trainer/users/<username>/sessions/end")
-@answers_json
-def trainer_end_sessions(username: str) -> ResponseReturnValue:
-    """Every live session of the user ended, each as ``DELETE /admin/v1/sessions/<id>`` ends one (the admin
-    API has no route for all at once; ``sls sessions end`` ends them one by one)."""
-
-    def end(_: dict[str, Any]) -> dict[str, Any]:
-        name = core().users.get(username).username
-        live = core().sessions.of_user(name, now=now())
-        ended = sum(1 for s in live if core().sessions.kill(s["id"], now=now()) is not None)
-        return {"username": name, "sessions_ended": ended}
-
-    return action(end)
 
 
 @bp.post("/trainer/users/<username>/delete")

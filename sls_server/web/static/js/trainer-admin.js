@@ -1,9 +1,9 @@
-/* The trainer console's administration (sls_server/http/pages/trainer_admin.py): add a user; per user,
-   disable or enable, end sessions, delete, enrol an authenticator, revoke, reset or unlock a device, set the
-   IP allowlist and the phone, put them in an account and set its allowlist; set the clock to an instant;
-   save, load and reset the world. Each is a POST with the page's CSRF token
-   (SLS.call); the admin token never reaches this script. A success says so in the live region and asks
-   trainer.js to redraw the users table (`trainer:changed`); a refusal is shown next to the field the server
+/* The trainer console's administration (sls_server/http/pages/trainer_admin.py, trainer_sessions.py): add a
+   user; per user, disable or enable, end all their sessions or one, delete, enrol an authenticator, revoke,
+   reset or unlock a device, set the IP allowlist and the phone, put them in an account and set its
+   allowlist; set the clock to an instant; save, load and reset the world. Each is a POST with the page's
+   CSRF token (SLS.call); the admin token never reaches this script. A success says so in the live region
+   and asks trainer.js to redraw the users table (`trainer:changed`); a refusal is shown next to the field the server
    names, and said too.
 
    trainer.js redraws the table when it changed: before it swaps the table (`trainer:redraw`) this carries
@@ -79,6 +79,9 @@
     if (button) dialog.close(button.value);
   });
 
+  /* For the console's other scripts (trainer-events.js, the gateway card's): one way to say, refuse, wait. */
+  SLS.trainer = { say: say, changed: changed, clearErrors: clearErrors, showError: showError, busy: busy };
+
   const path = function (name) { return "/trainer/users/" + encodeURIComponent(name); };
   const devicePath = function (id) { return "/trainer/devices/" + encodeURIComponent(id); };
   /* Each button's action: its route, and what its success says. */
@@ -88,6 +91,8 @@
     "enable": function (b) { return [path(b.dataset.user) + "/enable", function (r) { return r.username + " is enabled."; }]; },
     "end-sessions": function (b) { return [path(b.dataset.user) + "/sessions/end", function (r) {
       return plural(r.sessions_ended, "session") + " of " + r.username + " ended."; }]; },
+    "end-session": function (b) { return ["/trainer/sessions/" + encodeURIComponent(b.dataset.session) + "/end", function (r) {
+      return r.username + "'s session " + b.dataset.short + " ended."; }]; },
     "delete": function (b) { return [path(b.dataset.user) + "/delete", function (r) { return r.deleted + " is deleted."; }]; },
     "device-reset": function (b) { return [devicePath(b.dataset.device) + "/reset", function (r) {
       return "Card " + (r.serial || r.device_id) + " is reset: unlocked, its wrong-PIN count zero."; }]; },

@@ -1,0 +1,35 @@
+"""``/trainer/events/filter``: the audit trail read with a filter, beside the live feed (``feed``), for the
+trainer looking back at what one user did or where one kind of event happened.
+
+The form's fields are ``GET /admin/v1/events``'s query (``user``, ``type``, ``since``, ``limit``),
+validated with its shape (:class:`~sls_server.shapes.events.EventsQuery`) and read by its own function
+(:func:`..admin.control.events_page`), so the console filters, refuses and pages exactly as the admin API
+and ``sls events`` do. A POST with the page's CSRF token behind the trainer's sign-in, like every console
+action (:func:`.trainer.action`): the answer is the admin route's page, events and cursor.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.typing import ResponseReturnValue
+
+from ...shapes.events import EventsQuery
+from ..admin.control import events_page
+from . import bp
+from .kit import answers_json
+from .trainer import action
+from .trainer_admin import shaped
+
+FIELDS = ("user", "type", "since", "limit")
+
+
+@bp.post("/trainer/events/filter")
+@answers_json
+def trainer_filter_events() -> ResponseReturnValue:
+    def read(body: dict[str, Any]) -> dict[str, Any]:
+        # a blank field filters nothing, as an option left out of ``sls events`` does
+        given = {k: body[k] for k in FIELDS if body.get(k) not in (None, "")}
+        return events_page(shaped(EventsQuery, given))
+
+    return action(read)

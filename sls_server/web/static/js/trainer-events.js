@@ -1,0 +1,68 @@
+/* The trainer console's search of the audit trail (sls_server/http/pages/trainer_events.py): the form's
+   user, type and limit are GET /admin/v1/events's query, sent as the console's other actions are (a POST with
+   the page's CSRF token); the page comes back as the admin API answers it, oldest first, and is drawn as a
+   table with the columns `sls events` prints. "Next page" reads on from the page's cursor with the same
+   filter. A refusal is shown next to the field it names (SLS.trainer, from trainer-admin.js). */
+"use strict";
+(function () {
+  const form = document.querySelector("[data-form=events-filter]");
+  if (!form) return;
+  const card = form.closest("section");
+  const summary = card.querySelector("[data-testid=events-filter-summary]");
+  const result = card.querySelector("[data-testid=events-filter-result]");
+  const more = card.querySelector("[data-testid=events-filter-more]");
+  const COLUMNS = ["At (UTC)", "Type", "User", "Address", "Factor", "Device", "Result", "Detail"];
+  let asked = null; // the filter of the page shown, and its cursor: what "Next page" reads on from
+
+  function utc(seconds) {
+    return new Date(seconds * 1000).toISOString().replace("T", " ").slice(0, 19);
+  }
+
+  function row(e) {
+    const cells = [utc(e.at), e.type, e.user, e.ip, e.factor, e.device_id, e.result,
+      e.detail && Object.keys(e.detail).length ? JSON.stringify(e.detail) : null];
+    return SLS.el("tr", { "data-testid": "events-filter-event", "data-type": e.type },
+      cells.map(function (text, i) { return SLS.el(i === 1 ? "th" : "td", i === 1 ? { scope: "row", text: text || "" } : { text: text || "" }); }));
+  }
+
+  function draw(page, filter, next) {
+    const events = page.events;
+    const what = [filter.user && "user " + filter.user, filter.type && "type " + filter.type].filter(Boolean).join(", ");
+    summary.textContent = (events.length === 1 ? "1 event" : events.length + " events") + (what ? " (" + what + ")" : "") +
+      (next ? " after the last page." : ".") + (events.length === Number(filter.limit || 100) ? " There may be more: Next page." : "");
+    if (!events.length) {
+      if (document.activeElement === more) form.querySelector("[type=submit]").focus();
+      result.replaceChildren();
+      more.hidden = true;
+      return;
+    }
+    const head = SLS.el("thead", {}, [SLS.el("tr", {}, COLUMNS.map(function (c) { return SLS.el("th", { scope: "col", text: c }); }))]);
+    const table = SLS.el("table", { class: "table events-table" }, [
+      SLS.el("caption", { class: "visually-hidden", text: "Audit events found" }), head, SLS.el("tbody", {}, events.map(row)),
+    ]);
+    result.replaceChildren(table);
+    const focused = document.activeElement === more;
+    more.hidden = events.length < Number(filter.limit || 100) || !page.cursor;
+    if (focused && more.hidden) form.querySelector("[type=submit]").focus(); // not to the top of the page
+  }
+
+  async function search(filter, next) {
+    const T = SLS.trainer;
+    await T.busy(form.querySelector("[type=submit]"), async function () {
+      const answer = await SLS.call("POST", "/trainer/events/filter", filter);
+      T.clearErrors(form);
+      if (!answer.ok) { T.showError(form, answer); return; }
+      asked = { filter: filter, cursor: answer.data.cursor };
+      draw(answer.data, filter, next);
+    });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    search({ user: form.user.value.trim(), type: form.type.value.trim(), limit: form.limit.value.trim() }, false);
+  });
+  more.addEventListener("click", function () {
+    if (!asked) return;
+    search(Object.assign({}, asked.filter, { since: asked.cursor }), true);
+  });
+})();

@@ -1,0 +1,165 @@
+"""Three controls of the trainer console in Chromium: ending the one session a trainer picks from a user's
+panel, searching the audit trail (a filter, its pages, a refusal next to its field), and, in gateway mode,
+setting and turning off the gateway's daily reset. Each checked against what ``/admin/v1`` then reports, and
+the console with them walked as the accessibility tests walk every page."""
+
+from __future__ import annotations
+
+from pprint import pformat
+from typing import Any
+
+import pytest
+import requests
+from conftest import ADMIN_TOKEN
+from gateway_process import sls_gateway  # noqa: F401 - the fixture
+from playwright.sync_api import expect
+
+from .a11y_kit import (
+    contrast_failures,
+    expect_tied_to,
+    faint_fields,
+    frame_problems,
+    small_targets,
+    tab_through,
+    unnamed_controls,
+)
+from .pages_kit import World, sign_in_trainer
+from .test_trainer_admin import admin_get, card_login
+
+
+def audit(page: Any) -> list[str]:
+    """What tests/browser/test_accessibility_pages.py checks on every page, and the focus of every stop."""
+    page.wait_for_load_state("networkidle")
+    weak = [f"focus: {name} ({contrast:.2f}:1)" for name, contrast in tab_through(page, 120) if contrast < 3]
+    found = frame_problems(page) + contrast_failures(page) + faint_fields(page) + small_targets(page)
+    return found + unnamed_controls(page) + weak
+
+
+def card_user(world: World, name: str, pin: str) -> str:
+    world.user(name)
+    return str(world.device(name, "dscplus", pin=pin)["device_id"])
+
+
+def test_the_trainer_ends_the_one_session_picked_and_no_other(world: World, page: Any) -> None:
+    carol, dana = card_user(world, "carol", "2468"), card_user(world, "dana", "1357")
+    card_login(world, "carol", carol, "2468")
+    card_login(world, "dana", dana, "1357")
+    sign_in_trainer(page, world)
+    (carols,) = [s["id"] for s in admin_get(world, "/users/carol/sessions")["sessions"]]
+    page.get_by_test_id("trainer-manage-carol").click()
+    expect(page.get_by_test_id(f"trainer-session-{carols}")).to_contain_text("Digital Security Card+")
+    end = page.get_by_role("button", name=f"End carol's session {carols[:18]}")
+    end.click()
+    expect(page.get_by_test_id("trainer-admin-status")).to_have_text(f"carol's session {carols[:18]} ended.")
+    expect(page.get_by_test_id(f"trainer-session-{carols}")).to_have_count(0)
+    expect(page.get_by_test_id("trainer-sessions-carol")).to_have_text("none")
+    expect(page.get_by_test_id("trainer-sessions-dana")).to_have_text("1 live")
+    assert admin_get(world, "/users/carol/sessions")["sessions"] == []
+    assert len(admin_get(world, "/users/dana/sessions")["sessions"]) == 1
+    expect(page.get_by_test_id("trainer-panel-carol")).to_be_visible()  # the redraw keeps the panel open
+
+
+def test_the_trainer_searches_the_audit_trail_pages_on_and_sees_a_refusal_by_its_field(
+    world: World, page: Any
+) -> None:
+    for name in ("carol", "dana", "erin"):
+        world.user(name)
+    sign_in_trainer(page, world)
+    page.get_by_test_id("events-filter-type").fill("user.created")
+    page.get_by_test_id("events-filter-submit").click()
+    rows = page.get_by_test_id("events-filter-event")
+    expect(rows).to_have_count(3)
+    expect(page.get_by_test_id("events-filter-summary")).to_have_text("3 events (type user.created).")
+    assert rows.nth(0).get_attribute("data-type") == "user.created"
+    expect(rows.nth(0)).to_contain_text("carol")
+    expect(page.get_by_test_id("events-filter-more")).to_be_hidden()
+
+    page.get_by_test_id("events-filter-user").fill("Dana")
+    page.get_by_test_id("events-filter-type").fill("")
+    page.get_by_test_id("events-filter-limit").fill("1")
+    page.get_by_test_id("events-filter-submit").click()
+    expect(rows).to_have_count(1)
+    expect(rows.nth(0)).to_have_attribute("data-type", "user.created")
+    dana = admin_get(world, "/events?user=dana")["events"]
+    assert len(dana) == 1  # the page is full: there may be more
+    more = page.get_by_test_id("events-filter-more")
+    expect(more).to_be_visible()
+    more.focus()
+    page.keyboard.press("Enter")
+    summary = page.get_by_test_id("events-filter-summary")
+    expect(summary).to_have_text("0 events (user Dana) after the last page.")
+    expect(rows).to_have_count(0)
+    expect(page.get_by_test_id("events-filter-submit")).to_be_focused()  # not dropped to the top of the page
+
+    user = page.get_by_test_id("events-filter-user")
+    user.fill("not a user!")
+    page.get_by_test_id("events-filter-submit").click()
+    expect(page.get_by_test_id("events-filter-error-user")).to_have_text("user is not a valid username")
+    expect_tied_to(user, page.get_by_test_id("events-filter-error-user"))
+    page.get_by_test_id("events-filter-limit").fill("5000")
+    user.fill("carol")
+    page.get_by_test_id("events-filter-submit").click()
+    expect(page.get_by_test_id("events-filter-error-limit")).to_have_text("limit must be at most 1000")
+    expect(page.get_by_test_id("events-filter-error-user")).to_be_hidden()  # the earlier refusal is gone
+
+
+def test_the_console_with_its_session_and_search_controls_passes_the_accessibility_walk(
+    world: World, page: Any
+) -> None:
+    carol = card_user(world, "carol", "2468")
+    card_login(world, "carol", carol, "2468")
+    sign_in_trainer(page, world)
+    page.get_by_test_id("trainer-manage-carol").click()
+    page.get_by_test_id("events-filter-user").fill("carol")
+    page.get_by_test_id("events-filter-submit").click()
+    expect(page.get_by_test_id("events-filter-event").first).to_be_visible()
+    found = {"console: a session listed, a search's answer": audit(page)}
+    page.get_by_test_id("events-filter-limit").fill("0")
+    page.get_by_test_id("events-filter-submit").click()
+    expect(page.get_by_test_id("events-filter-error-limit")).to_be_visible()
+    found["console: a search refused"] = audit(page)
+    failing = {label: problems for label, problems in found.items() if problems}
+    assert not failing, pformat(failing, width=120)
+
+
+@pytest.fixture
+def gateway_world(browser: Any, sls_gateway: Any, admin_headers: dict[str, str]) -> World:  # noqa: F811
+    return World(sls_gateway().url, admin_headers)
+
+
+def gateway_state(world: World) -> Any:
+    return requests.get(world.url + "/admin/v1/gateway", headers=world.admin, timeout=10).json()
+
+
+def test_the_trainer_sets_the_gateway_s_daily_reset_and_turns_it_off(gateway_world: World, page: Any) -> None:
+    world = gateway_world
+    page.goto(world.url + "/trainer")
+    page.get_by_test_id("trainer-token").fill(ADMIN_TOKEN)
+    page.get_by_test_id("trainer-sign-in").click()
+    current = page.get_by_test_id("gateway-daily-reset-current")
+    expect(current).to_have_text("none")
+    field = page.get_by_test_id("gateway-daily-reset-at")
+    field.fill("23:45")
+    page.get_by_test_id("gateway-daily-reset-set").click()
+    expect(current).to_have_text("23:45 UTC")
+    expect(page.get_by_test_id("gateway-result")).to_contain_text("every day at 23:45 UTC")
+    assert gateway_state(world)["daily_reset"] == "23:45"
+
+    field.fill("25:00")
+    page.get_by_test_id("gateway-daily-reset-set").click()
+    error = page.get_by_test_id("gateway-daily-reset-error")
+    expect(error).to_have_text("at must be HH:MM (UTC), 00:00 to 23:59")
+    expect_tied_to(field, error)
+    expect(current).to_have_text("23:45 UTC")
+    assert gateway_state(world)["daily_reset"] == "23:45"
+    found = {"console in gateway mode: a daily reset refused": audit(page)}
+
+    page.get_by_test_id("gateway-daily-reset-off").click()
+    expect(current).to_have_text("none")
+    expect(error).to_be_hidden()
+    expect(field).to_have_value("")
+    assert gateway_state(world)["daily_reset"] is None
+    page.reload()
+    expect(page.get_by_test_id("gateway-daily-reset-current")).to_have_text("none")
+    failing = {label: problems for label, problems in found.items() if problems}
+    assert not failing, pformat(failing, width=120)
