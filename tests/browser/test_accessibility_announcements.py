@@ -107,6 +107,9 @@ def test_the_network_summary_is_not_rewritten_by_every_poll(world: World, page: 
 def test_the_trainer_feed_is_summarised_per_burst_not_read_event_by_event(world: World, page: Any) -> None:
     world.user("quinn")
     world.device("quinn", "dscplus", pin="1234")
+    # frozen, so no flood window closes mid-attack: its events.summary (of an address, no user) would be the
+    # latest event, and the sentence would name no user (seen on a slow machine crossing a minute)
+    world.post("/admin/v1/clock", {"freeze": True})
     sign_in_trainer(page, world)
     feed = page.get_by_test_id("event-feed")
     assert feed.get_attribute("aria-live") in (None, "off"), "every event of a burst would be read out"
