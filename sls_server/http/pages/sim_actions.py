@@ -304,6 +304,6 @@ def sim_ibkey_settings(app_id: str) -> ResponseReturnValue:
         enabled = _body().get("notifications")
         if not isinstance(enabled, bool):
             raise InvalidRequest("notifications must be true or false", field="notifications")
-        return core().ibkey.set_notifications(_id(app_id), enabled, now=now())
+        return core().ibkey.settings.notifications(_id(app_id), enabled, now=now())
 
     return _guarded(settings)
