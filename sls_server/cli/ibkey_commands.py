@@ -32,8 +32,8 @@ def _unlock(pin: str | None, biometric: bool, passcode: str | None = None) -> di
     chosen = {k: v for k, v in given.items() if v is not None}
     if len(chosen) != 1:
         raise CliError(
-            "--pin, --biometric or --passcode: give exactly one (Android uses a PIN, iOS biometrics, or the "
-            "iPhone's passcode where Touch ID / Face ID is not set up)",
+            "--pin or --biometric: give exactly one (Android uses a PIN, iOS biometrics; --passcode instead, "
+            "on an iPhone without Touch ID / Face ID set up)",
             EXIT_USAGE,
         )
     return chosen

@@ -79,7 +79,7 @@ def _text(body: dict[str, Any], name: str, max_len: int = 128, required: bool = 
 
 
 def _unlock(body: dict[str, Any]) -> dict[str, Any]:
-    """PIN (Android), Face ID / Touch ID or, on an iPhone without them, its passcode (iOS), as the app asks."""
+    """PIN (Android), Face ID / Touch ID or, on an iPhone without them, its passcode (iOS): as asked."""
     if body.get("biometric") is True:
         return {"biometric": True}
     if "passcode" in body:
