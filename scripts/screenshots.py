@@ -59,7 +59,7 @@ def seed(url: str) -> dict[str, Any]:
         return answered
 
     for name, phone in (("alice", "+15555550100"), ("bob", "+15555550101"), ("carol", "+15555550102")):
-        post("/admin/v1/users", {"username": name, "password": PASSWORD, "phone": phone})
+        post("/admin/v1/users", {"username": name, "password": PASSWORD, "phone": phone, "sms": False})
     card = post("/admin/v1/users/alice/devices", {"type": "dscplus", "pin": "1234"})
     post("/admin/v1/users/bob/devices", {"type": "sms"})
     ibkey = post("/admin/v1/users/carol/devices", {"type": "ibkey", "platform": "android"})

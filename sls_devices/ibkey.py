@@ -4,8 +4,10 @@ Pure model: no Flask, no Redis, no I/O; time is passed in. The server verifies w
 
 What the phone holds (:class:`AppState`, in ``sls_devices.ibkey_state``): its platform, how it unlocks keys
 (Android: a PIN of 4-6 letters or digits with at least one digit, kept as a salted scrypt hash; iOS: Touch
-ID / Face ID, simulated as a flag, no PIN), whether it takes notifications, and one :class:`Credential` per
-user activated on it (the seed's "Add User"): that user's Ed25519 signing key and the 32-byte OCRA key.
+ID / Face ID, simulated as a flag, or, on an iPhone where neither is set up, the iPhone's own passcode: "If
+Touch ID has not been activated, IB Key will prompt you to enter your smartphone's passcode", kept hashed as
+the PIN is), whether it takes notifications, and one :class:`Credential` per user activated on it (the seed's
+"Add User"): that user's Ed25519 signing key and the 32-byte OCRA key.
 Private keys never leave the phone: the server gets only the public key at activation.
 
 Activation agrees the OCRA key without sending it (X25519 + HKDF-SHA256, ``sls_devices.ibkey_crypto``); the
@@ -21,10 +23,6 @@ notifications off) the app answers challenges with OCRA ``OCRA-1:HOTP-SHA256-8:Q
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import re
-import secrets
 from typing import Any
 
 from sls_devices.ibkey_crypto import (
@@ -42,12 +40,30 @@ from sls_devices.ibkey_crypto import (
     verify_signature,
 )
 from sls_devices.ibkey_state import AppState, Credential, Notification, PendingActivation
+from sls_devices.ibkey_unlock import (
+    PASSCODE_RE,
+    PIN_RE,
+    AppLocked,
+    IbKeyError,
+    InvalidChoice,
+    InvalidPasscode,
+    InvalidPin,
+    UnknownUser,
+    UnlockRefused,
+    WrongPasscode,
+    WrongPin,
+    hash_pin,
+    validate_passcode,
+    validate_pin,
+    verify_pin,
+)
 
 __all__ = [
     "DECISIONS",
     "IBKEY_SUITE",
     "KEY_BYTES",
     "NONCE_BYTES",
+    "PASSCODE_RE",
     "PIN_ATTEMPTS",
     "PIN_RE",
     "PLATFORMS",
@@ -57,12 +73,14 @@ __all__ = [
     "IbKeyApp",
     "IbKeyError",
     "InvalidChoice",
+    "InvalidPasscode",
     "InvalidPin",
     "KeyContext",
     "Notification",
     "PendingActivation",
     "UnknownUser",
     "UnlockRefused",
+    "WrongPasscode",
     "WrongPin",
     "agree",
     "canonical_transaction",
@@ -71,6 +89,7 @@ __all__ = [
     "new_signing_key",
     "ocra_response",
     "sign",
+    "validate_passcode",
     "validate_pin",
     "verify_pin",
     "verify_signature",
@@ -79,67 +98,6 @@ __all__ = [
 PLATFORMS = ("android", "ios")
 PIN_ATTEMPTS = 10
 """Wrong PINs in a row before the app disables its keys (NIST 800-63B-4 §3.2.10 allows at most 10)."""
-
-# [0-9A-Za-z] rather than \w or isalnum(): those take non-ASCII letters and digits no keypad would send.
-PIN_RE = re.compile(r"^(?=[A-Za-z0-9]*[0-9])[A-Za-z0-9]{4,6}$")
-_SCRYPT = {"n": 2**14, "r": 8, "p": 1}
-
-
-class IbKeyError(Exception):
-    """Base of the app's refusals; ``code`` is what the server maps to an HTTP error."""
-
-    code = "ibkey_error"
-
-
-class InvalidPin(IbKeyError, ValueError):
-    code = "invalid_pin"
-
-
-class WrongPin(IbKeyError):
-    code = "wrong_pin"
-
-    def __init__(self, attempts_left: int) -> None:
-        self.attempts_left = attempts_left
-        super().__init__(
-            "wrong PIN; " + ("the app is now locked" if not attempts_left else f"{attempts_left} left")
-        )
-
-
-class AppLocked(IbKeyError):
-    code = "app_locked"
-
-
-class UnlockRefused(IbKeyError):
-    """The wrong kind of unlock for the platform, or a biometric scan that failed."""
-
-    code = "unlock_refused"
-
-
-class UnknownUser(IbKeyError):
-    code = "unknown_user"
-
-
-class InvalidChoice(IbKeyError, ValueError):
-    code = "invalid_choice"
-
-
-def validate_pin(pin: object) -> str:
-    if not isinstance(pin, str) or not PIN_RE.fullmatch(pin):
-        raise InvalidPin("the PIN must be 4-6 letters or digits 0-9, with at least one digit")
-    return pin
-
-
-def hash_pin(pin: str, salt: bytes | None = None) -> str:
-    """``scrypt$n$r$p$salt$hash``: parameters beside the hash, so they can be raised later."""
-    salt = salt or secrets.token_bytes(16)
-    digest = hashlib.scrypt(validate_pin(pin).encode(), salt=salt, dklen=32, **_SCRYPT)
-    return f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}${salt.hex()}${digest.hex()}"
-
-
-def verify_pin(pin: str, stored: str) -> bool:
-    _, n, r, p, salt, digest = stored.split("$")
-    got = hashlib.scrypt(pin.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p), dklen=32)
-    return hmac.compare_digest(got, bytes.fromhex(digest))
 
 
 # --- the app -------------------------------------------------------------------------------------------
@@ -153,36 +111,90 @@ class IbKeyApp:
 
     @classmethod
     def install(
-        cls, app_id: str, platform: str, *, pin: str | None = None, biometric: bool = False
+        cls,
+        app_id: str,
+        platform: str,
+        *,
+        pin: str | None = None,
+        biometric: bool = False,
+        passcode: str | None = None,
     ) -> IbKeyApp:
-        """A fresh app, its unlock set up the platform's way: a PIN on Android, biometrics on iOS."""
+        """A fresh app, its unlock set up the platform's way: a PIN on Android; on iOS Touch ID / Face ID,
+        or the iPhone's passcode on an iPhone without them ("depending on your smartphone's security
+        settings, you will be asked to use your Passcode, Touch ID, or Face ID")."""
         if platform not in PLATFORMS:
             raise ValueError(f"platform must be one of {PLATFORMS}")
         if platform == "android":
-            if biometric or pin is None:
-                raise UnlockRefused("IB Key on Android is protected by a PIN")
+            if biometric or passcode is not None or pin is None:
+                raise UnlockRefused("IB Key on Android is protected by a PIN", "pin")
             return cls(AppState(app_id, platform, pin_hash=hash_pin(pin)))
-        if pin is not None or biometric is not True:
-            raise UnlockRefused("IB Key on iOS is protected by Touch ID or Face ID, not a PIN")
+        if pin is not None or (biometric is True) == (passcode is not None):
+            raise UnlockRefused(
+                "IB Key on iOS is confirmed with Touch ID / Face ID, or the iPhone's passcode where they "
+                "are not set up; not a PIN",
+                "biometric",
+            )
+        if passcode is not None:
+            return cls(AppState(app_id, platform, pin_hash=hash_pin(passcode, passcode=True)))
         return cls(AppState(app_id, platform, biometric=True))
 
-    def unlock(self, *, pin: str | None = None, biometric: bool | None = None) -> None:
-        """Let the keys be used, or raise: a wrong PIN counts, and the app locks at ``PIN_ATTEMPTS``."""
+    def unlock(
+        self, *, pin: str | None = None, biometric: bool | None = None, passcode: str | None = None
+    ) -> None:
+        """Let the keys be used, or raise: a wrong PIN (or iPhone passcode) counts, and the app locks at
+        ``PIN_ATTEMPTS``."""
         st = self.state
         if st.locked:
             raise AppLocked("IB Key is locked after too many wrong PINs; activate it again")
         if st.platform == "ios":
-            if pin is not None or biometric is not True:
-                raise UnlockRefused("Touch ID / Face ID did not confirm; this app has no PIN")
+            if st.biometric:
+                if pin is not None or passcode is not None or biometric is not True:
+                    raise UnlockRefused(
+                        "Touch ID / Face ID did not confirm; this app has no PIN", "biometric"
+                    )
+                return
+            if pin is not None or biometric or passcode is None or st.pin_hash is None:
+                raise UnlockRefused(
+                    "Touch ID / Face ID is not set up on this iPhone: enter the iPhone's passcode", "passcode"
+                )
+            self._check(passcode, st.pin_hash, WrongPasscode)
             return
-        if biometric or pin is None or st.pin_hash is None:
-            raise UnlockRefused("enter the IB Key PIN")
-        if verify_pin(pin, st.pin_hash):
+        if biometric or passcode is not None or pin is None or st.pin_hash is None:
+            raise UnlockRefused("enter the IB Key PIN", "pin")
+        self._check(pin, st.pin_hash, WrongPin)
+
+    def _check(self, given: str, stored: str, wrong: type[WrongPin] | type[WrongPasscode]) -> None:
+        """A PIN or passcode against its hash: right clears the count, wrong counts towards the lock."""
+        st = self.state
+        if verify_pin(given, stored):
             st.pin_failures = 0
             return
         st.pin_failures = min(st.pin_failures + 1, PIN_ATTEMPTS)
         st.locked = st.pin_failures >= PIN_ATTEMPTS
-        raise WrongPin(attempts_left=PIN_ATTEMPTS - st.pin_failures)
+        raise wrong(attempts_left=PIN_ATTEMPTS - st.pin_failures)
+
+    @property
+    def unlocks_with(self) -> str:
+        """What the app asks for: ``pin`` (Android), ``biometric`` or ``passcode`` (iOS)."""
+        if self.state.platform == "android":
+            return "pin"
+        return "biometric" if self.state.biometric else "passcode"
+
+    def set_biometrics(self, enabled: bool, *, passcode: str) -> None:
+        """Touch ID / Face ID set up on the iPhone, or removed, in the phone's Settings: iOS asks for the
+        passcode either way. The first time the simulated iPhone is given one (an app activated with
+        biometrics), it becomes the phone's passcode; after that a wrong one counts as at an unlock."""
+        st = self.state
+        if st.platform != "ios":
+            raise UnlockRefused("only an iPhone's IB Key uses Touch ID / Face ID", "pin")
+        if st.locked:
+            raise AppLocked("IB Key is locked after too many wrong passcodes; activate it again")
+        if st.pin_hash is None:
+            st.pin_hash = hash_pin(passcode, passcode=True)
+        else:
+            validate_passcode(passcode)
+            self._check(passcode, st.pin_hash, WrongPasscode)
+        st.biometric = enabled
 
     @staticmethod
     def begin_activation() -> PendingActivation:

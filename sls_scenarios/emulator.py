@@ -134,7 +134,8 @@ class SlsEmulator:
     def create_user(
         self, username: str, password: str | None = None, phone: str | None = None, **extra: Any
     ) -> str:
-        """Create a user (``phone`` in E.164, ``ip_allowlist=[...]``); the password used (drawn if None)."""
+        """Create a user (``phone`` in E.164, ``ip_allowlist=[...]``); the password used (drawn if None). A
+        phone brings the SMS the broker enrols at account opening; ``sms=False`` leaves it out."""
         password = (
             password or "-".join(secrets.choice(WORDS) for _ in range(3)) + f"-{secrets.randbelow(90) + 10}"
         )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from .accounts.access import IpRestrictions
 from .accounts.devices import DeviceService
+from .accounts.opening import AccountOpening
 from .accounts.passwords import PasswordHasher
 from .accounts.users import UserService
 from .auth.lockout import Lockout, LockoutPolicy
@@ -44,6 +45,7 @@ class Core:
     events: EventLog
     users: UserService
     devices: DeviceService
+    opening: AccountOpening
     factors: FactorRegistry
     sessions: SessionService
     steps: SecondFactor
@@ -131,6 +133,7 @@ def build_core(settings: Settings, store: Store) -> Core:
         events=events,
         users=users,
         devices=devices,
+        opening=AccountOpening(users, devices),
         factors=factors,
         sessions=sessions,
         steps=steps,

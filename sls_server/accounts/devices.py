@@ -74,7 +74,12 @@ class DeviceService:
         self._events = events
         self._notify = notify or (lambda *args, **kwargs: None)
 
-    def enrol(self, username: str, type_: str, params: Mapping[str, Any], *, now: int) -> dict[str, Any]:
+    def enrol(
+        self, username: str, type_: str, params: Mapping[str, Any], *, now: int, at_opening: bool = False
+    ) -> dict[str, Any]:
+        """Enrol and tell the user on their phone; ``at_opening`` (the SMS every new account with a phone
+        gets, :mod:`.opening`) says so in the event's detail and texts no notice: nothing changed on an
+        account the user already had."""
         factor = self._factors.get(type_)
         device_id = new_device_id(type_)
         enrolment = factor.enrol(device_id, username, params, now=now)
@@ -92,8 +97,12 @@ class DeviceService:
         if not self._store.users.add_device(username, device_id):  # the user was deleted meanwhile
             self._store.devices.delete(device_id)
             raise UserNotFound()
-        self._events.record("device.enrolled", at=now, user=username, factor=type_, device_id=device_id)
-        self._notify(username, f"A new {factor.notice_name} was added to your account.", now=now)
+        detail = {"at_opening": True} if at_opening else None
+        self._events.record(
+            "device.enrolled", at=now, user=username, factor=type_, device_id=device_id, detail=detail
+        )
+        if not at_opening:
+            self._notify(username, f"A new {factor.notice_name} was added to your account.", now=now)
         return {**public_device(record), **enrolment.once}
 
     def follow_phone(self, username: str, phone: str) -> None:

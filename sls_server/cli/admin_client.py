@@ -122,7 +122,9 @@ class AdminClient:
         ip_allowlist: list[str] | None = None,
         *,
         paper: bool = False,
+        sms: bool | None = None,
     ) -> dict[str, Any]:
+        """``sms``: None leaves it to the server (SMS enrolled on a phone, as at account opening)."""
         body: dict[str, Any] = {"username": username, "password": password}
         if phone:
             body["phone"] = phone
@@ -130,6 +132,8 @@ class AdminClient:
             body["ip_allowlist"] = ip_allowlist
         if paper:
             body["paper"] = True
+        if sms is not None:
+            body["sms"] = sms
         return self.request("POST", "/admin/v1/users", body)
 
     def user(self, username: str) -> dict[str, Any]:

@@ -107,7 +107,9 @@ def seed(
             "ip_allowlist": list(user.ip_allowlist),
         }
         try:
-            client.create_user(user.username, user.password, user.phone, list(user.ip_allowlist))
+            created = client.create_user(
+                user.username, user.password, user.phone, list(user.ip_allowlist), sms=user.sms_at_opening
+            )
         except ApiError as exc:
             if exc.code != "user_exists":
                 raise
@@ -118,7 +120,7 @@ def seed(
                 "note": "kept from an earlier run; unknown",
             }
             continue
-        entry["devices"] = []
+        entry["devices"] = [{k: d[k] for k in KEPT if k in d} for d in created.get("devices", [])]
         made[user.username] = entry
         for spec in user.devices:
             entry["devices"].append(enrol(client, sim, user, spec, made))

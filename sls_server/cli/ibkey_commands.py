@@ -18,16 +18,25 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def unlock_options(func: F) -> F:
+    func = click.option(
+        "--passcode",
+        metavar="DIGITS",
+        help="iOS without Touch ID / Face ID set up: the iPhone's passcode, which IB Key asks for instead.",
+    )(func)
     func = click.option("--biometric", is_flag=True, help="iOS: confirm with Touch ID / Face ID.")(func)
     return click.option("--pin", metavar="PIN", help="Android: the app's PIN.")(func)
 
 
-def _unlock(pin: str | None, biometric: bool) -> dict[str, Any]:
-    if (pin is None) == (not biometric):
+def _unlock(pin: str | None, biometric: bool, passcode: str | None = None) -> dict[str, Any]:
+    given = {"pin": pin, "biometric": True if biometric else None, "passcode": passcode}
+    chosen = {k: v for k, v in given.items() if v is not None}
+    if len(chosen) != 1:
         raise CliError(
-            "--pin or --biometric: give exactly one (Android uses a PIN, iOS biometrics)", EXIT_USAGE
+            "--pin or --biometric: give exactly one (Android uses a PIN, iOS biometrics; --passcode instead, "
+            "on an iPhone without Touch ID / Face ID set up)",
+            EXIT_USAGE,
         )
-    return {"pin": pin} if pin is not None else {"biometric": True}
+    return chosen
 
 
 def _app(device_id: str, tail: str = "") -> str:
@@ -55,20 +64,28 @@ def activate(
     code: str,
     pin: str | None,
     biometric: bool,
+    passcode: str | None,
     url: str | None,
     sim_token: str | None,
     as_json: bool,
 ) -> None:
     """Activate IB Key on a simulated phone (POST /sim/v1/ibkey/<device_id>/activate).
 
-    Android sets (or, adding a user, enters) the app's PIN; iOS confirms with biometrics.
+    Android sets (or, adding a user, enters) the app's PIN; iOS confirms with biometrics, or with the
+    iPhone's passcode where Touch ID / Face ID is not set up (a new iPhone keeps it as its passcode).
 
     \b
     Examples:
       sls device activate ibkey-0a1b2c3d4e5f --username alice --password '...' --code 12345678 --pin 12ab
       sls device activate ibkey-0a1b2c3d4e5f --username bob --password '...' --code 87654321 --biometric
+      sls device activate ibkey-0a1b2c3d4e5f --username bob --password '...' --code 87654321 --passcode 482916
     """
-    body = {"username": username, "password": password, "activation_code": code, **_unlock(pin, biometric)}
+    body = {
+        "username": username,
+        "password": password,
+        "activation_code": code,
+        **_unlock(pin, biometric, passcode),
+    }
     _show(
         sim_call(url, sim_token, "POST", _app(device_id, "/activate"), body),
         f"IB Key active on {device_id}",
@@ -110,6 +127,7 @@ def approve(
     match: str,
     pin: str | None,
     biometric: bool,
+    passcode: str | None,
     url: str | None,
     sim_token: str | None,
     as_json: bool,
@@ -122,7 +140,7 @@ def approve(
     Example:
       sls device approve ibkey-0a1b2c3d4e5f 9f8e7d6c5b4a3210 --match 42 --pin 12ab
     """
-    body = {"match": match, **_unlock(pin, biometric)}
+    body = {"match": match, **_unlock(pin, biometric, passcode)}
     path = _app(device_id, f"/notifications/{segment(notification_id)}/approve")
     _show(sim_call(url, sim_token, "POST", path, body), f"notification {notification_id}", as_json)
 
@@ -137,6 +155,7 @@ def deny(
     notification_id: str,
     pin: str | None,
     biometric: bool,
+    passcode: str | None,
     url: str | None,
     sim_token: str | None,
     as_json: bool,
@@ -151,7 +170,7 @@ def deny(
     """
     path = _app(device_id, f"/notifications/{segment(notification_id)}/deny")
     _show(
-        sim_call(url, sim_token, "POST", path, _unlock(pin, biometric)),
+        sim_call(url, sim_token, "POST", path, _unlock(pin, biometric, passcode)),
         f"notification {notification_id}",
         as_json,
     )
@@ -169,6 +188,7 @@ def ibkey_respond(
     username: str | None,
     pin: str | None,
     biometric: bool,
+    passcode: str | None,
     url: str | None,
     sim_token: str | None,
     as_json: bool,
@@ -178,8 +198,9 @@ def ibkey_respond(
     \b
     Example:
       sls device ibkey-respond ibkey-0a1b2c3d4e5f --challenge 123456 --pin 12ab
+      sls device ibkey-respond ibkey-0a1b2c3d4e5f --challenge 123456 --passcode 482916   # iPhone, no Face ID
     """
-    body: dict[str, Any] = {"challenge": challenge, **_unlock(pin, biometric)}
+    body: dict[str, Any] = {"challenge": challenge, **_unlock(pin, biometric, passcode)}
     if username:
         body["username"] = username
     result = sim_call(url, sim_token, "POST", _app(device_id, "/respond"), body)

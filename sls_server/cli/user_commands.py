@@ -43,6 +43,12 @@ def print_user(record: dict[str, Any], title: str) -> None:
     "--allow", "allowlist", multiple=True, metavar="CIDR", help="Restrict logins to this range (repeatable)."
 )
 @click.option("--paper", is_flag=True, help="A paper trading user (gateway mode's page wants paper mode).")
+@click.option(
+    "--no-sms",
+    "no_sms",
+    is_flag=True,
+    help="No SMS authenticator on --phone (by default it is enrolled, as at the broker's account opening).",
+)
 @admin_options
 def add_user(
     username: str,
@@ -50,23 +56,28 @@ def add_user(
     phone: str | None,
     allowlist: tuple[str, ...],
     paper: bool,
+    no_sms: bool,
     url: str | None,
     admin_token: str | None,
     as_json: bool,
 ) -> None:
-    """Create a user (POST /admin/v1/users).
+    """Create a user (POST /admin/v1/users). With --phone the user gets an SMS authenticator on it at once,
+    as the broker enrols SMS at account opening; --no-sms leaves the user without one.
 
     \b
     Examples:
       sls user add carol                       # prompts for the password
       sls user add carol --password 'plum-sketch-harbour-9' --phone +15551234567
+      sls user add erin --password 'plum-sketch-harbour-9' --phone +15551234568 --no-sms
       sls user add dave --password 'quartz-meadow-lantern-3' --allow 203.0.113.0/24
     """
     if password is None:
         password = ask("Password", instead="give --password", hide_input=True, twice=True)
     client = connect(url, admin_token)
     with server_errors():
-        created = client.create_user(username, password, phone, list(allowlist), paper=paper)
+        created = client.create_user(
+            username, password, phone, list(allowlist), paper=paper, sms=False if no_sms else None
+        )
     if as_json:
         print_json(created)
     else:

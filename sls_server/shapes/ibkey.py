@@ -47,15 +47,29 @@ MatchNumber = Annotated[
 ]
 
 
+Passcode = Annotated[
+    str,
+    Field(
+        min_length=1,
+        max_length=16,
+        description="iOS without Touch ID / Face ID set up: the iPhone's own passcode (4 or 6 digits), which "
+        "IB Key asks for instead. A new phone refuses another form (400); an activated one counts a wrong "
+        "one (403 `wrong_passcode`), on the phone.",
+    ),
+]
+
+
 class Unlock(Request):
-    """How the app is unlocked: `pin` on Android, `biometric: true` (Touch ID / Face ID) on iOS."""
+    """How the app is unlocked: `pin` on Android; on iOS `biometric: true` (Touch ID / Face ID), or
+    `passcode` on an iPhone where they are not set up."""
 
     pin: Pin | None = None
     biometric: bool | None = Field(None, description="iOS: Touch ID / Face ID confirmed (must be true).")
+    passcode: Passcode | None = None
 
     def unlock(self) -> dict[str, Any]:
         """What the app is unlocked with: the fields given, as the app model takes them."""
-        return self.model_dump(include={"pin", "biometric"}, exclude_none=True)
+        return self.model_dump(include={"pin", "biometric", "passcode"}, exclude_none=True)
 
 
 class IbKeyActivateRequest(Unlock):
@@ -107,11 +121,22 @@ class IbKeyApp(TypedDict):
 
     app_id: AppId
     platform: Platform
-    unlock: Annotated[Literal["pin", "biometric"], Field(description="How the keys are unlocked.")]
+    unlock: Annotated[
+        Literal["pin", "biometric", "passcode"],
+        Field(
+            description="How the keys are unlocked: the app's PIN (Android), Touch ID / Face ID, or the "
+            "iPhone's passcode where they are not set up (iOS)."
+        ),
+    ]
     notifications: Annotated[bool, Field(description="Push notifications on; off means challenge/response.")]
-    locked: Annotated[bool, Field(description="Too many wrong PINs: the keys are disabled.")]
+    locked: Annotated[bool, Field(description="Too many wrong PINs (or passcodes): the keys are disabled.")]
     pin_attempts_left: Annotated[
-        int | None, Field(ge=0, description="Android: wrong PINs still allowed; null on iOS.")
+        int | None,
+        Field(
+            ge=0,
+            description="Wrong PINs (Android) or iPhone passcodes (iOS without Touch ID / Face ID) still "
+            "allowed; null with Touch ID / Face ID.",
+        ),
     ]
     users: Annotated[list[IbKeyAppUser], Field(description="The users activated on this phone.")]
     pending_users: Annotated[list[IbKeyAppUser], Field(description="Users added and awaiting activation.")]
@@ -166,6 +191,16 @@ class IbKeyRespondResponse(TypedDict):
 
 class IbKeySettings(Request):
     notifications: bool = Field(description="Receive push notifications.")
+
+
+class IbKeyBiometrics(Request):
+    """The iPhone's Settings, not the app's: Touch ID / Face ID set up or removed. iOS asks for the phone's
+    passcode either way; the simulated iPhone keeps the first one it is given as its passcode."""
+
+    enabled: bool = Field(
+        description="Touch ID / Face ID set up on the iPhone; false: IB Key asks for the passcode."
+    )
+    passcode: Passcode
 
 
 class IbKeyMigrateRequest(Request):

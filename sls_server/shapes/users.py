@@ -18,6 +18,14 @@ class UserCreate(Request):
     paper: bool = Field(
         False, description="A paper trading user (gateway mode's login page wants paper mode); default live."
     )
+    sms: bool | None = Field(
+        None,
+        description=(
+            "The SMS authenticator the broker enrols automatically at account opening, on `phone`. "
+            "Absent or null: enrolled when there is a phone; `false`: not (a test choosing its factors); "
+            "`true` without a phone: 400 naming `sms`."
+        ),
+    )
 
 
 class User(TypedDict):

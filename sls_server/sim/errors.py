@@ -16,6 +16,14 @@ class PinRejected(SlsError):
     message = "Wrong PIN."
 
 
+class PasscodeRejected(SlsError):
+    """The iPhone's passcode, mistyped where IB Key asks for it (no Touch ID / Face ID set up)."""
+
+    code = "wrong_passcode"
+    status = 403
+    message = "Wrong iPhone passcode."
+
+
 class CardLockedOut(SlsError):
     code = "card_locked"
     status = 423

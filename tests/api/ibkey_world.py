@@ -23,7 +23,12 @@ class World:
         self.headers = headers
 
     def user(self, name: str, *, phone: bool = True) -> str:
-        body = {"username": name, "password": PASSWORD, **({"phone": PHONES[name]} if phone else {})}
+        body = {
+            "username": name,
+            "password": PASSWORD,
+            "sms": False,
+            **({"phone": PHONES[name]} if phone else {}),
+        }
         created = self.client.post("/admin/v1/users", json=body, headers=self.headers)
         assert created.status_code == 201, created.get_json()
         return name

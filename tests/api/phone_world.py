@@ -28,7 +28,7 @@ class Phone:
         self.client, self.headers, self.username = client, headers, username
         created = client.post(
             "/admin/v1/users",
-            json={"username": username, "password": PASSWORD, "phone": PHONE},
+            json={"username": username, "password": PASSWORD, "phone": PHONE, "sms": False},
             headers=headers,
         )
         assert created.status_code == 201, created.get_json()

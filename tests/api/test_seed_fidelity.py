@@ -18,7 +18,7 @@ PASSWORD = "Correct-Horse-4-Battery"
 
 
 def _user(client: FlaskClient, name: str, phone: str) -> None:
-    body = {"username": name, "password": PASSWORD, "phone": phone}
+    body = {"username": name, "password": PASSWORD, "phone": phone, "sms": False}
     assert client.post("/admin/v1/users", json=body, headers=ADMIN).status_code == 201
 
 

@@ -32,7 +32,7 @@ def a_world(client: FlaskClient, headers: dict[str, str]) -> dict[str, str]:
     clock moved on. The card's key, once."""
     made = client.post(
         "/admin/v1/users",
-        json={"username": "carol", "password": PASSWORD, "phone": "+15550100009"},
+        json={"username": "carol", "password": PASSWORD, "phone": "+15550100009", "sms": False},
         headers=headers,
     )
     assert made.status_code == 201

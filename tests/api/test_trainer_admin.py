@@ -146,7 +146,7 @@ def test_a_user_added_with_an_authenticator_is_what_the_admin_api_reports(
     client: FlaskClient, admin_headers: dict[str, str], device: dict[str, str], phone: str, once: str
 ) -> None:
     console = Console(client)
-    body = {"username": "Dana", "password": PASSWORD, "phone": phone, "device": device}
+    body = {"username": "Dana", "password": PASSWORD, "phone": phone, "device": device, "sms": False}
     made = console.post("/trainer/users", body)
     assert made["username"] == "dana" and made["device"][once]  # what the enrolment returns once
     user = admin(client, admin_headers, "/users/dana")

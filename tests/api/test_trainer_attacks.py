@@ -17,7 +17,9 @@ PASSWORD = "Prism-Willow-Canyon-3"
 def victim(client: FlaskClient, headers: dict[str, str], name: str, type_: str, phone: str) -> None:
     """A user with a phone number and one device (a card gets the PIN 1234)."""
     made = client.post(
-        "/admin/v1/users", json={"username": name, "password": PASSWORD, "phone": phone}, headers=headers
+        "/admin/v1/users",
+        json={"username": name, "password": PASSWORD, "phone": phone, "sms": False},
+        headers=headers,
     )
     assert made.status_code == 201, made.get_json()
     device = {"type": type_, **({"pin": "1234"} if type_ == "dscplus" else {})}

@@ -28,7 +28,7 @@ class World:
         return answer.json()  # type: ignore[no-any-return]
 
     def user(self, name: str, phone: str | None = None) -> str:
-        self.post("/admin/v1/users", {"username": name, "password": PASSWORD, "phone": phone})
+        self.post("/admin/v1/users", {"username": name, "password": PASSWORD, "phone": phone, "sms": False})
         return name
 
     def device(self, name: str, type_: str, **params: Any) -> dict[str, Any]:

@@ -28,6 +28,11 @@ def test_users_from_the_cli(demo: Demo) -> None:
         "user", "add", "carol", "--password", PASSWORD, "--phone", "+15555550150", "--allow", "10.0.0.0/8"
     )
     assert created["username"] == "carol" and created["phone"] == "+15555550150"
+    assert [(d["type"], d["label"]) for d in created["devices"]] == [
+        ("sms", "SMS +1•••••••0150")
+    ]  # at opening
+    bare = demo.json("user", "add", "dora", "--password", PASSWORD, "--phone", "+15555550151", "--no-sms")
+    assert bare["phone"] == "+15555550151" and bare["devices"] == []
     assert demo.json("user", "allowlist", "carol")["ip_allowlist"] == ["10.0.0.0/8"]
     assert "carol" in demo.json("user", "list")["users"] and "card-carl" in demo.json("user", "list")["users"]
     shown = demo.ok("user", "show", "multi-mia").stdout

@@ -21,6 +21,20 @@ from sls_server.cli.demo_world import WORLD
 from sls_server.store.embedded import free_port
 
 pytestmark = pytest.mark.e2e
+#: Each demo user's authenticators, oldest first, as the README's demo table lists them.
+DEMO_TABLE = {
+    "card-carl": ["dscplus"],
+    "android-ann": ["ibkey"],
+    "iphone-ivy": ["ibkey"],
+    "sms-sam": ["sms"],
+    "voice-vic": ["voice"],
+    "totp-tom": ["totp"],
+    "multi-mia": ["dscplus", "ibkey", "sms", "totp"],
+    "office-olga": ["dscplus"],
+    "temp-tess": ["temporary"],
+    "shared-sue": ["dscplus"],
+    "shared-sid": ["dscplus"],
+}
 DONE = ("`sls world` prints it again", '"try":')  # what sls demo prints once demo.json is written
 
 
@@ -105,6 +119,15 @@ def test_demo_seeds_its_world_over_http_prints_it_and_cleans_up(demo: Any) -> No
         "active"
     }
     assert card_of(info, "shared-sid")["device_id"] == card_of(info, "shared-sue")["device_id"]
+    admin = {"Authorization": f"Bearer {info['admin_token']}"}
+    held = {  # the README's demo table, as the server has it: only sms-sam's SMS came at account opening
+        name: [
+            d["type"]
+            for d in requests.get(f"{server.url}/admin/v1/users/{name}", headers=admin).json()["devices"]
+        ]
+        for name in info["users"]
+    }
+    assert held == DEMO_TABLE
 
     carl = info["users"]["card-carl"]
     log_in(server.url, "card-carl", carl["password"], card_of(info, "card-carl")["secret_hex"], "1234", env)

@@ -22,7 +22,7 @@ def test_cli_drives_the_phone_over_http(sls_serve: Any, tmp_path: Any) -> None:
 
     server = sls_serve(workers=1)
     admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
-    body = {"username": "alice", "password": PASSWORD, "phone": PHONES["alice"]}
+    body = {"username": "alice", "password": PASSWORD, "phone": PHONES["alice"], "sms": False}
     assert requests.post(f"{server.url}/admin/v1/users", json=body, headers=admin, timeout=10).ok
     enrolled = requests.post(
         f"{server.url}/admin/v1/users/alice/devices",

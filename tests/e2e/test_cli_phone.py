@@ -38,7 +38,12 @@ def api(
 
 def test_read_codes_set_conditions_and_swap_a_sim_from_the_cli(sls_serve) -> None:  # type: ignore[no-untyped-def]
     server = sls_serve(workers=1)
-    assert api(server, "/admin/v1/users", {"username": "pat", "password": PASSWORD, "phone": PHONE}, True).ok
+    assert api(
+        server,
+        "/admin/v1/users",
+        {"username": "pat", "password": PASSWORD, "phone": PHONE, "sms": False},
+        True,
+    ).ok
     assert api(server, "/admin/v1/users/pat/devices", {"type": "sms"}, True).status_code == 201
 
     started = api(server, "/api/v1/auth/login", {"username": "pat", "password": PASSWORD}).json()

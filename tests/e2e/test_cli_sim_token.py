@@ -27,7 +27,7 @@ def _sls(env: dict[str, str], *args: str) -> Result:
 
 def test_sim_commands_send_the_sim_token(sls_serve: Any, tmp_path: Path) -> None:
     server = sls_serve(workers=1, SLS_SIM_TOKEN=SIM_TOKEN)
-    body = {"username": "alice", "password": PASSWORD, "phone": PHONE}
+    body = {"username": "alice", "password": PASSWORD, "phone": PHONE, "sms": False}
     assert requests.post(f"{server.url}/admin/v1/users", json=body, headers=ADMIN, timeout=10).ok
     enrolled = requests.post(
         f"{server.url}/admin/v1/users/alice/devices",

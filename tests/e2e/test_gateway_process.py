@@ -81,7 +81,7 @@ def test_a_tool_finds_it_by_its_command_line_and_stops_it(sls_gateway: Any) -> N
 
 def test_sls_gateway_state_drives_a_running_gateway(sls_gateway: Any) -> None:  # noqa: F811
     server = sls_gateway()
-    user = {"username": "sam", "password": "plum-sketch-harbour-9", "phone": "+15555550181"}
+    user = {"username": "sam", "password": "plum-sketch-harbour-9", "phone": "+15555550181", "sms": False}
     assert requests.post(f"{server.url}/admin/v1/users", json=user, headers=ADMIN, timeout=10).ok
     assert requests.post(
         f"{server.url}/admin/v1/users/sam/devices", json={"type": "sms"}, headers=ADMIN, timeout=10

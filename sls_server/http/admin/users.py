@@ -37,14 +37,18 @@ def _user_view(username: str) -> dict[str, Any]:
     body=UserCreate,
     ok=User,
     status=201,
-    returns="The new user, without devices.",
+    returns="The new user, with the SMS authenticator enrolled on their phone unless `sms` is false.",
     errors=(WeakPassword, UserExists),
 )
 def create_user(body: UserCreate) -> ResponseReturnValue:
     """400 `weak_password` with `reason` for a weak or blocklisted password; 400 `invalid_request` for a
-    malformed username, phone or allowlist entry (nothing is created then); 409 `user_exists`."""
+    malformed username, phone or allowlist entry, or `sms: true` without a phone (nothing is created then);
+    409 `user_exists`. A phone brings an SMS authenticator on it (event `device.enrolled` with
+    `detail.at_opening`), as at the broker's account opening, unless `sms` is false."""
     allowlist = parse_allowlist(body.ip_allowlist) if body.ip_allowlist else []
-    record = core().users.create(body.username, body.password, phone=body.phone, now=now(), paper=body.paper)
+    record, _ = core().opening.open(
+        body.username, body.password, phone=body.phone, sms=body.sms, now=now(), paper=body.paper
+    )
     if allowlist:  # parsed before the user exists, so a bad entry creates nothing
         core().ip_rules.set_user_allowlist(record.username, allowlist, now=now())
     return _user_view(record.username)

@@ -79,9 +79,11 @@ def _text(body: dict[str, Any], name: str, max_len: int = 128, required: bool = 
 
 
 def _unlock(body: dict[str, Any]) -> dict[str, Any]:
-    """PIN (Android) or Face ID / Touch ID (iOS), as the app asks."""
+    """PIN (Android), Face ID / Touch ID or, on an iPhone without them, its passcode (iOS): as asked."""
     if body.get("biometric") is True:
         return {"biometric": True}
+    if "passcode" in body:
+        return {"passcode": _text(body, "passcode", 16)}
     return {"pin": _text(body, "pin", 16)}
 
 
@@ -304,6 +306,21 @@ def sim_ibkey_settings(app_id: str) -> ResponseReturnValue:
         enabled = _body().get("notifications")
         if not isinstance(enabled, bool):
             raise InvalidRequest("notifications must be true or false", field="notifications")
-        return core().ibkey.set_notifications(_id(app_id), enabled, now=now())
+        return core().ibkey.settings.notifications(_id(app_id), enabled, now=now())
+
+    return _guarded(settings)
+
+
+@bp.post("/sim/ibkey/<app_id>/biometrics")
+def sim_ibkey_biometrics(app_id: str) -> ResponseReturnValue:
+    """The iPhone's Settings: Touch ID / Face ID set up or removed, confirmed with the iPhone's passcode."""
+
+    def settings() -> dict[str, Any]:
+        body = _body()
+        enabled = body.get("enabled")
+        if not isinstance(enabled, bool):
+            raise InvalidRequest("enabled must be true or false", field="enabled")
+        passcode = _text(body, "passcode", 16) or ""
+        return core().ibkey.settings.biometrics(_id(app_id), enabled, passcode=passcode, now=now())
 
     return _guarded(settings)

@@ -64,7 +64,8 @@ def _text(body: dict[str, Any], key: str) -> str | None:
 @bp.post("/trainer/users")
 @answers_json
 def trainer_add_user() -> ResponseReturnValue:
-    """``POST /admin/v1/users`` then ``POST /admin/v1/users/<u>/devices``, as one form. What the two shapes
+    """``POST /admin/v1/users`` then ``POST /admin/v1/users/<u>/devices``, as one form: with a phone, the user
+    also gets the SMS of account opening unless ``sms`` is false (the form's box). What the two shapes
     refuse, an unknown type and a field the type needs (:data:`REQUIRED`, :data:`PHONE_FACTORS`) are refused
     before the user exists; should the enrolment still be refused, the user is deleted again, so a refused
     form leaves nothing behind. The answer carries what
@@ -83,9 +84,16 @@ def trainer_add_user() -> ResponseReturnValue:
         needed, what = REQUIRED.get(device.type, ("", ""))
         if needed and device.share_device_id is None and getattr(device, needed) is None:
             raise InvalidRequest(f"{needed} is required: {what}", field=needed)
-        record = core().users.create(user.username, user.password, phone=user.phone, now=now())
+        # The SMS of account opening, as the admin API enrols it; the form's box unticked opts out. SMS
+        # chosen as the authenticator is that one, not a second SMS device on the same number.
+        sms = None if body.get("sms") is not False or device.type == "sms" else False
+        record, at_opening = core().opening.open(
+            user.username, user.password, phone=user.phone, sms=sms, now=now()
+        )
         try:
-            if device.share_device_id is not None:
+            if device.type == "sms" and at_opening is not None:
+                enrolled = at_opening
+            elif device.share_device_id is not None:
                 enrolled = core().devices.share(record.username, device.share_device_id, now=now())
             else:
                 params = device.model_dump(exclude_none=True)
@@ -93,7 +101,8 @@ def trainer_add_user() -> ResponseReturnValue:
         except SlsError:
             core().users.delete(record.username, now=now())
             raise
-        return {"username": record.username, "phone": record.phone, "device": enrolled}
+        opened = {"sms_at_opening": at_opening is not None}
+        return {"username": record.username, "phone": record.phone, "device": enrolled, **opened}
 
     return action(add)
 

@@ -31,6 +31,7 @@ from ...shapes.ibkey import (
     IbKeyAnswered,
     IbKeyApp,
     IbKeyApproveRequest,
+    IbKeyBiometrics,
     IbKeyDenyRequest,
     IbKeyMigrateRequest,
     IbKeyMigrationStarted,
@@ -45,6 +46,7 @@ from ...sim.errors import (
     AlreadyActivated,
     AppLockedOut,
     NothingToMigrate,
+    PasscodeRejected,
     PinRejected,
     SendLimited,
     UnknownApp,
@@ -60,7 +62,7 @@ PARAMETERS = {
     "device id of any user activated on it.",
     "notification_id": "The notification's `id`, from the phone's notification list.",
 }
-UNLOCK_ERRORS = (PinRejected, AppLockedOut, UnknownApp)
+UNLOCK_ERRORS = (PinRejected, PasscodeRejected, AppLockedOut, UnknownApp)
 ANSWER_ERRORS = (
     *UNLOCK_ERRORS,
     UnknownNotification,
@@ -105,11 +107,13 @@ def _ref(value: str, unknown: type[NotFound] = UnknownApp) -> str:
 )
 def activate_ib_key(device_id: str, body: IbKeyActivateRequest) -> ResponseReturnValue:
     """Username and password (counted by the login lockout), the code texted at enrolment, then `pin`
-    (Android) or `biometric: true` (iOS). The app makes an Ed25519 key pair and agrees the OCRA key with the
-    server (X25519 + HKDF-SHA256); the private key never leaves the phone. The code is good once, for 10
-    minutes, and dies after 5 wrong tries (401 `invalid_activation_code` with `attempts_left`, then 410).
-    Activating replaces the user's IB Key on any other phone at once (`replaced`); one activation of a user
-    at a time: another one already running answers 409 `activation_in_progress` and spends nothing."""
+    (Android) or `biometric: true` (iOS), or on an iPhone without Touch ID / Face ID set up its `passcode`
+    (a new iPhone keeps it as its passcode; IB Key asks for it from then on). The app makes an Ed25519 key
+    pair and agrees the OCRA key with the server (X25519 + HKDF-SHA256); the private key never leaves the
+    phone. The code is good once, for 10 minutes, and dies after 5 wrong tries (401
+    `invalid_activation_code` with `attempts_left`, then 410). Activating replaces the user's IB Key on
+    any other phone at once (`replaced`); one activation of a user at a time: another one already running
+    answers 409 `activation_in_progress` and spends nothing."""
     return core().ibkey.activate(
         _ref(device_id),
         body.username,
@@ -252,8 +256,10 @@ def deny_ib_key_notification(
     parameters=PARAMETERS,
 )
 def respond_ib_key_challenge(device_id: str, body: IbKeyRespondRequest) -> ResponseReturnValue:
-    """OCRA `OCRA-1:HOTP-SHA256-8:QN06` with the key agreed at activation. Android: `pin` (403 `wrong_pin`
-    with `pin_attempts_left`; 423 `app_locked` after 10); iOS: `biometric: true`."""
+    """OCRA `OCRA-1:HOTP-SHA256-8:QN06` with the key agreed at activation ("Generate Passcode"). Android:
+    `pin` (403 `wrong_pin` with `pin_attempts_left`; 423 `app_locked` after 10); iOS: `biometric: true`,
+    or `passcode` on an iPhone without Touch ID / Face ID (403 `wrong_passcode` with
+    `passcode_attempts_left`)."""
     return core().ibkey.respond(_ref(device_id), body.challenge, username=body.username, unlock=body.unlock())
 
 
@@ -270,4 +276,22 @@ def respond_ib_key_challenge(device_id: str, body: IbKeyRespondRequest) -> Respo
 )
 def set_ib_key_settings(device_id: str, body: IbKeySettings) -> ResponseReturnValue:
     """With notifications off, logins get a challenge instead of a push."""
-    return core().ibkey.set_notifications(_ref(device_id), body.notifications, now=now())
+    return core().ibkey.settings.notifications(_ref(device_id), body.notifications, now=now())
+
+
+@operation(
+    bp,
+    "put",
+    "/ibkey/<device_id>/biometrics",
+    summary="Set up or remove Touch ID / Face ID on the iPhone",
+    body=IbKeyBiometrics,
+    ok=IbKeyApp,
+    returns="The phone's state: `unlock` is `biometric`, or `passcode` without Touch ID / Face ID.",
+    errors=(*UNLOCK_ERRORS, InvalidRequest),
+    parameters=PARAMETERS,
+)
+def set_ib_key_biometrics(device_id: str, body: IbKeyBiometrics) -> ResponseReturnValue:
+    """The iPhone's Settings: without Touch ID / Face ID, IB Key asks for the iPhone's passcode to approve a
+    push or generate a response. iOS asks for the passcode either way; a wrong one is 403 `wrong_passcode`.
+    An Android phone: 400 naming `pin`."""
+    return core().ibkey.settings.biometrics(_ref(device_id), body.enabled, passcode=body.passcode, now=now())

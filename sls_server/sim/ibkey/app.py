@@ -42,6 +42,7 @@ from ..errors import ActivationInProgress, AlreadyActivated, UnknownApp
 from ..phones import PhoneService
 from .migration import Migration, activation_of
 from .phone_storage import PhoneApps, refusal
+from .settings import PhoneSettings
 
 REPLACED = "replaced"
 #: How long one activation may hold its user's lease (``IbKeyRepo.hold_activation``): far longer than an
@@ -75,6 +76,8 @@ class IbKeyAppService:
         self._events = events
         self.migration = Migration(password, devices, events)
         """Moving IB Key to a new smartphone, started on the new phone (``migration``)."""
+        self.settings = PhoneSettings(store, self._apps, devices, events, self.status)
+        """The app's notification switch and the iPhone's Touch ID / Face ID (``settings``)."""
 
     # --- activation, add user ------------------------------------------------------------------------------
 
@@ -105,7 +108,7 @@ class IbKeyAppService:
             try:
                 app = IbKeyApp.install(app_id, platform, **unlock)
             except ibkey.IbKeyError as exc:
-                raise refusal(exc, platform) from None
+                raise refusal(exc) from None
         else:  # Add User, or activating again: unlock the way this phone does
             app, pending = self._apps.load(app_id)
             platform = app.state.platform
@@ -231,7 +234,7 @@ class IbKeyAppService:
         return {
             "app_id": app_id,
             "platform": st.platform,
-            "unlock": "biometric" if st.biometric else "pin",
+            "unlock": app.unlocks_with,
             "notifications": st.notifications,
             "locked": st.locked,
             "pin_attempts_left": None if st.biometric else ibkey.PIN_ATTEMPTS - st.pin_failures,
@@ -282,25 +285,3 @@ class IbKeyAppService:
         return {
             "response": self._apps.mutate(app_id, lambda a, _: a.respond(challenge, username=name, **unlock))
         }
-
-    def set_notifications(self, ref: str, enabled: bool, *, now: int) -> dict[str, Any]:
-        """The app's notification switch; the app registers it with the server for each of its users."""
-        app_id = self._apps.resolve(ref)
-
-        def switch(a: IbKeyApp, _: dict[str, str]) -> IbKeyApp:
-            a.state.notifications = enabled
-            return a
-
-        app = self._apps.mutate(app_id, switch)
-        for credential in app.state.users.values():
-            device = self._store.devices.get(credential.device_id)
-            if device and device.app_id == app_id:
-                self._devices.update(credential.device_id, lambda _: {"push_enabled": enabled})
-        self._events.record(
-            "ibkey.settings_changed",
-            at=now,
-            factor="ibkey",
-            device_id=app_id,
-            detail={"app_id": app_id, "notifications": enabled},
-        )
-        return self.status(app_id)

@@ -23,15 +23,17 @@ from ...secretbox import SecretBox
 from ...store import Store
 from ...store.ibkey import IbKeyRepo
 from ...store.records import AppRecord, AppUser
-from ..errors import AppLockedOut, PinRejected, UnknownApp, UnknownNotification
+from ..errors import AppLockedOut, PasscodeRejected, PinRejected, UnknownApp, UnknownNotification
 
 T = TypeVar("T")
 
 
-def refusal(exc: Exception, platform: str) -> SlsError:
+def refusal(exc: Exception) -> SlsError:
     """The app's refusal as the contract's error."""
     if isinstance(exc, ibkey.WrongPin):
         return PinRejected(pin_attempts_left=exc.attempts_left)
+    if isinstance(exc, ibkey.WrongPasscode):
+        return PasscodeRejected(passcode_attempts_left=exc.attempts_left)
     if isinstance(exc, ibkey.AppLocked):
         return AppLockedOut()
     if isinstance(exc, ibkey.InvalidChoice):
@@ -40,7 +42,9 @@ def refusal(exc: Exception, platform: str) -> SlsError:
         return InvalidRequest(str(exc), field="username")
     if isinstance(exc, OcraError):
         return InvalidRequest(str(exc), field="challenge")
-    field = "biometric" if platform == "ios" and not isinstance(exc, ibkey.InvalidPin) else "pin"
+    if isinstance(exc, ibkey.UnlockRefused):
+        return InvalidRequest(str(exc), field=exc.expects)
+    field = "passcode" if isinstance(exc, ibkey.InvalidPasscode) else "pin"
     return InvalidRequest(str(exc), field=field)
 
 
@@ -132,7 +136,7 @@ class PhoneApps:
             outcome = self._repo.update_app(replace(sealed, version=record.version))
             if outcome == "ok":
                 if error is not None:
-                    raise refusal(error, app.state.platform) from None
+                    raise refusal(error) from None
                 return result
             if outcome == "missing":
                 raise UnknownApp()

@@ -1,5 +1,5 @@
 /* IBKR Mobile on the simulated phone: notifications with number matching, approve with the PIN (Android)
-   or Face ID (iOS), Generate Response for challenge/response, activation, Migrate IB Key, Add User, and the
+   or Face ID (iOS; the iPhone's passcode, on its keypad, where Face ID is not set up), Generate Response for challenge/response, activation, Migrate IB Key, Add User, and the
    notification switch. Drawn from the phone state phone.js fetches. */
 "use strict";
 (function () {
@@ -7,6 +7,7 @@
   if (!root) return;
   const message = root.querySelector("[data-testid=ibkey-message]");
   const pin = root.querySelector("[data-testid=ibkey-pin]");
+  const passcode = root.querySelector("[data-testid=ibkey-passcode]");
   let app = null;
   let drawnNotes = "";
   let drawnWaiting = "";
@@ -19,7 +20,22 @@
   }
 
   function unlock() {
-    return app && app.unlock === "biometric" ? { biometric: true } : { pin: pin.value };
+    if (app && app.unlock === "biometric") return { biometric: true };
+    return app && app.unlock === "passcode" ? { passcode: passcode.value } : { pin: pin.value };
+  }
+
+  /* What the app needs before it acts: false (and says so) while the PIN or passcode is still empty. */
+  function ready() {
+    const field = app.unlock === "pin" ? pin : app.unlock === "passcode" ? passcode : null;
+    if (!field || field.value) return true;
+    say(app.unlock === "pin" ? "Enter your PIN first." : "Enter your iPhone passcode first.", true);
+    field.focus();
+    return false;
+  }
+
+  function approved() {
+    if (app.unlock === "biometric") return "Face ID recognised. Approved.";
+    return app.unlock === "passcode" ? "Passcode accepted. Approved." : "Approved.";
   }
 
   async function act(url, body, done) {
@@ -49,11 +65,10 @@
     item.addEventListener("click", function (event) {
       const number = event.target.closest("[data-match]");
       if (number) {
-        if (app.unlock === "pin" && !pin.value) { say("Enter your PIN first.", true); pin.focus(); return; }
-        act(base + "approve", Object.assign({ match: number.dataset.match }, unlock()), function () {
-          return app.unlock === "biometric" ? "Face ID recognised. Approved." : "Approved.";
-        });
+        if (!ready()) return;
+        act(base + "approve", Object.assign({ match: number.dataset.match }, unlock()), approved);
       } else if (event.target.closest("[data-deny]")) {
+        if (app.unlock === "passcode" && !ready()) return;
         act(base + "deny", unlock(), function () { return "Denied."; });
       }
     });
@@ -73,7 +88,10 @@
       ios ? null : SLS.el("input", { name: "pin", type: "password", required: true, "data-testid": "ibkey-activate-pin" }),
       ios ? null : SLS.el("label", { text: "Repeat PIN" }),
       ios ? null : SLS.el("input", { name: "pin_repeat", type: "password", required: true, "data-testid": "ibkey-activate-pin-repeat" }),
-      SLS.el("button", { type: "submit", class: "btn btn-dark btn-small", "data-testid": "ibkey-activate-submit", text: ios ? "Activate with Face ID" : "Activate" }),
+      // An iPhone without Face ID set up confirms with its passcode ("Passcode, Touch ID, or Face ID").
+      ios ? SLS.el("label", { text: "iPhone Passcode, if Face ID is not set up (4 or 6 digits)" }) : null,
+      ios ? SLS.el("input", { name: "passcode", type: "password", inputmode: "numeric", maxlength: "6", "data-testid": "ibkey-activate-passcode" }) : null,
+      SLS.el("button", { type: "submit", class: "btn btn-dark btn-small", "data-testid": "ibkey-activate-submit", text: "Activate" }),
     ]);
     form.querySelectorAll("input").forEach(function (input) { input.setAttribute("aria-label", input.previousSibling.textContent); });
     form.addEventListener("submit", function (event) {
@@ -81,7 +99,9 @@
       const body = { username: form.username.value, password: form.password.value, activation_code: form.code.value };
       // Android asks for the chosen PIN twice (the broker's activation and migration steps: PIN, Repeat PIN).
       if (!ios && form.pin.value !== form.pin_repeat.value) { say("The PINs do not match: enter the same PIN twice.", true); form.pin_repeat.focus(); return; }
-      if (ios) body.biometric = true; else body.pin = form.pin.value;
+      if (ios && form.passcode.value) body.passcode = form.passcode.value;
+      else if (ios) body.biometric = true;
+      else body.pin = form.pin.value;
       act("/sim/ibkey/" + w.device_id + "/activate", body, function (done) {
         return "Activation successful for " + done.username + (done.replaced.length ? " (the old phone no longer works)." : ".");
       });
@@ -103,11 +123,15 @@
     }
     const count = document.querySelector("[data-count=ibkey]");
     if (!app) { count.textContent = ""; return; }
-    root.querySelector("[data-field=platform]").textContent = app.platform === "ios" ? "· iOS · Face ID" : "· Android · PIN";
+    root.querySelector("[data-field=platform]").textContent = app.platform === "android" ? "· Android · PIN" : app.unlock === "biometric" ? "· iOS · Face ID" : "· iOS · Passcode";
     // The app's own menu names: Generate Code on iOS, Generate Response on Android.
     root.querySelector("[data-testid=ibkey-generate-toggle]").textContent = app.platform === "ios" ? "Generate Code" : "Generate Response";
     root.querySelector("[data-unlock-pin]").hidden = app.unlock !== "pin";
-    root.querySelector("[data-unlock-bio]").hidden = app.unlock === "pin";
+    root.querySelector("[data-unlock-bio]").hidden = app.unlock !== "biometric";
+    root.querySelector("[data-unlock-passcode]").hidden = app.unlock !== "passcode";
+    root.querySelector("[data-ios-settings]").hidden = app.platform !== "ios";
+    const bio = root.querySelector("[data-testid=ibkey-biometrics-enabled]");
+    if (document.activeElement !== bio) bio.checked = app.unlock === "biometric";
     const toggle = root.querySelector("[data-setting=notifications]");
     if (document.activeElement !== toggle) toggle.checked = app.notifications;
     count.textContent = app.inbox.length ? String(app.inbox.length) : "";
@@ -137,9 +161,25 @@
   });
 
   root.querySelector("[data-form=unlock]").addEventListener("submit", function (event) { event.preventDefault(); });
+  root.querySelector("[data-form=unlock-passcode]").addEventListener("submit", function (event) { event.preventDefault(); });
+  root.querySelector("[data-testid=ibkey-passcode-keypad]").addEventListener("click", function (event) {
+    const key = event.target.closest("[data-passcode-key]");
+    if (!key) return;
+    const typed = passcode.value;
+    passcode.value = key.dataset.passcodeKey === "del" ? typed.slice(0, -1) : (typed + key.dataset.passcodeKey).slice(0, 6);
+  });
+  root.querySelector("[data-form=biometrics]").addEventListener("submit", function (event) {
+    event.preventDefault();
+    const form = event.target;
+    act("/sim/ibkey/" + app.app_id + "/biometrics", { enabled: form.enabled.checked, passcode: form.passcode.value }, function (done) {
+      form.passcode.value = "";
+      return done.unlock === "biometric" ? "Face ID set up: IB Key uses it." : "Face ID is not set up: IB Key asks for the iPhone passcode.";
+    });
+  });
   root.querySelector("[data-form=respond]").addEventListener("submit", async function (event) {
     event.preventDefault();
     const form = event.target;
+    if (app.unlock === "passcode" && !ready()) return;
     const data = await act("/sim/ibkey/" + app.app_id + "/respond", Object.assign({ challenge: form.challenge.value }, unlock()));
     if (data) { form.querySelector("[data-testid=ibkey-response]").textContent = data.response; say("Response generated."); }
   });

@@ -254,12 +254,12 @@
     const device = { type: type };
     if (type === "dscplus") device.pin = addForm.pin.value;
     if (type === "ibkey") device.platform = addForm.platform.value;
-    const body = { username: addForm.username.value.trim(), password: addForm.password.value, phone: addForm.phone.value.trim(), device: device };
+    const body = { username: addForm.username.value.trim(), password: addForm.password.value, phone: addForm.phone.value.trim(), sms: addForm.sms.checked, device: device };
     await busy(addForm.querySelector("[type=submit]"), async function () {
       const answer = await SLS.call("POST", "/trainer/users", body);
       clearErrors(addForm);
       if (!answer.ok) { addResult.replaceChildren(); showError(addForm, answer); return; }
-      const typeName = addForm.type.selectedOptions[0].textContent;
+      const typeName = addForm.type.selectedOptions[0].textContent + (answer.data.sms_at_opening && type !== "sms" ? " (and SMS, as at account opening)" : "");
       showOnce(answer.data, answer.data.username + " was added with " + typeName + ".", device.pin, addResult);
       addForm.reset();
       addForm.type.value = type;

@@ -1,0 +1,66 @@
+"""Settings of the simulated smartphone that change how IB Key works on it: the app's push notifications, and
+the iPhone's Touch ID / Face ID. Without Touch ID / Face ID set up, IB Key on iOS asks for the iPhone's
+passcode instead (the seed: "If Touch ID has not been activated, IB Key will prompt you to enter your
+smartphone's passcode"); removing or setting them up asks for that passcode, as iOS does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sls_devices.ibkey import IbKeyApp
+
+from ...accounts.devices import DeviceService
+from ...events import EventLog
+from ...store import Store
+from .phone_storage import PhoneApps
+
+
+class PhoneSettings:
+    def __init__(
+        self,
+        store: Store,
+        apps: PhoneApps,
+        devices: DeviceService,
+        events: EventLog,
+        status: Callable[[str], dict[str, Any]],
+    ) -> None:
+        self._store = store
+        self._apps = apps
+        self._devices = devices
+        self._events = events
+        self._status = status
+
+    def notifications(self, ref: str, enabled: bool, *, now: int) -> dict[str, Any]:
+        """The app's notification switch; the app registers it with the server for each of its users."""
+        app_id = self._apps.resolve(ref)
+
+        def switch(a: IbKeyApp, _: dict[str, str]) -> IbKeyApp:
+            a.state.notifications = enabled
+            return a
+
+        app = self._apps.mutate(app_id, switch)
+        for credential in app.state.users.values():
+            device = self._store.devices.get(credential.device_id)
+            if device and device.app_id == app_id:
+                self._devices.update(credential.device_id, lambda _: {"push_enabled": enabled})
+        self._changed(app_id, {"notifications": enabled}, now=now)
+        return self._status(app_id)
+
+    def biometrics(self, ref: str, enabled: bool, *, passcode: str, now: int) -> dict[str, Any]:
+        """Touch ID / Face ID set up (``enabled``) or removed on the iPhone: nothing changes on the server,
+        only what the app asks for. A wrong passcode is refused on the phone and counts, as at an unlock."""
+        app_id = self._apps.resolve(ref)
+        self._apps.mutate(app_id, lambda a, _: a.set_biometrics(enabled, passcode=passcode))
+        self._changed(app_id, {"biometrics": enabled}, now=now)
+        return self._status(app_id)
+
+    def _changed(self, app_id: str, what: dict[str, bool], *, now: int) -> None:
+        self._events.record(
+            "ibkey.settings_changed",
+            at=now,
+            factor="ibkey",
+            device_id=app_id,
+            detail={"app_id": app_id, **what},
+        )

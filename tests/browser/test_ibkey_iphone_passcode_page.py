@@ -1,0 +1,80 @@
+"""The phone page's IBKR Mobile on an iPhone without Face ID set up: the seed's "If Touch ID has not been
+activated, IB Key will prompt you to enter your smartphone's passcode". The page shows a passcode keypad; a
+wrong passcode is refused on the phone (the login still waits), the right one approves; the iPhone's
+Settings set Face ID up or remove it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+from playwright.sync_api import expect
+
+from .pages_kit import PASSWORD, World
+
+PASSCODE = "482916"
+
+
+def _iphone(world: World, name: str, phone: str, **unlock: Any) -> str:
+    world.user(name, phone=phone)
+    device = world.device(name, "ibkey", platform="ios")
+    code = next(m["code"] for m in world.messages(phone) if m["purpose"] == "ibkey_activation")
+    body = {"username": name, "password": PASSWORD, "activation_code": code, **unlock}
+    world.post(f"/sim/v1/ibkey/{device['device_id']}/activate", body, admin=False)
+    return str(device["device_id"])
+
+
+def _type(page: Any, digits: str) -> None:
+    for digit in digits:
+        page.get_by_test_id(f"ibkey-passcode-key-{digit}").click()
+
+
+def test_a_push_is_approved_with_the_passcode_keyed_on_the_iphones_keypad(world: World, page: Any) -> None:
+    _iphone(world, "quinn", "+15555550174", passcode=PASSCODE)
+    started = requests.post(
+        f"{world.url}/api/v1/auth/login", json={"username": "quinn", "password": PASSWORD}, timeout=10
+    ).json()
+    match = started["factor"]["match"]
+    poll = {"X-Login-Token": started["login_token"]}
+
+    def state() -> str:
+        url = f"{world.url}/api/v1/auth/login/{started['txn_id']}"
+        return str(requests.get(url, headers=poll, timeout=10).json()["state"])
+
+    page.goto(f"{world.url}/sim/phone/quinn")
+    page.get_by_test_id("phone-tab-ibkey").click()
+    expect(page.get_by_test_id("ibkey-passcode-keypad")).to_be_visible()
+    expect(page.get_by_text("Touch ID / Face ID is not set up on this iPhone")).to_be_visible()
+    expect(page.get_by_text("Face ID unlocks this app")).to_be_hidden()
+    expect(page.get_by_test_id("ibkey-pin")).to_be_hidden()
+
+    page.get_by_test_id(f"ibkey-match-{match}").click()  # nothing keyed yet
+    expect(page.get_by_test_id("ibkey-message")).to_have_text("Enter your iPhone passcode first.")
+    _type(page, "000000")
+    page.get_by_test_id(f"ibkey-match-{match}").click()
+    expect(page.get_by_test_id("ibkey-message")).to_contain_text("Wrong iPhone passcode")
+    assert state() == "pending"  # refused on the phone: the login never heard of it
+
+    for _ in range(6):
+        page.get_by_test_id("ibkey-passcode-delete").click()
+    expect(page.get_by_test_id("ibkey-passcode")).to_have_value("")
+    _type(page, PASSCODE)
+    page.get_by_test_id(f"ibkey-match-{match}").click()
+    expect(page.get_by_test_id("ibkey-message")).to_have_text("Passcode accepted. Approved.")
+    assert state() == "authenticated"
+
+
+def test_face_id_removed_in_the_iphones_settings_brings_the_keypad(world: World, page: Any) -> None:
+    _iphone(world, "rhea", "+15555550175", biometric=True)
+    page.goto(f"{world.url}/sim/phone/rhea")
+    page.get_by_test_id("phone-tab-ibkey").click()
+    expect(page.get_by_text("Face ID unlocks this app")).to_be_visible()
+    expect(page.get_by_test_id("ibkey-passcode-keypad")).to_be_hidden()
+    page.get_by_test_id("ibkey-biometrics-toggle").click()
+    expect(page.get_by_test_id("ibkey-biometrics-enabled")).to_be_checked()
+    page.get_by_test_id("ibkey-biometrics-enabled").uncheck()
+    page.get_by_test_id("ibkey-biometrics-passcode").fill(PASSCODE)
+    page.get_by_test_id("ibkey-biometrics-save").click()
+    expect(page.get_by_test_id("ibkey-message")).to_contain_text("asks for the iPhone passcode")
+    expect(page.get_by_test_id("ibkey-passcode-keypad")).to_be_visible()
+    expect(page.get_by_text("Face ID unlocks this app")).to_be_hidden()
