@@ -23,8 +23,9 @@ def new_device_id(type_: str) -> str:
 
 
 def lapsed(device: DeviceRecord, now: int) -> bool:
-    """A device with an end of validity (a temporary passcode) past it."""
-    return device.expires_at is not None and device.expires_at <= now
+    """A device with an end of validity (a temporary passcode) past it, or once found past it
+    (:meth:`DeviceService.lapse_seen`): a clock moved back does not bring it back."""
+    return device.lapsed_at is not None or (device.expires_at is not None and device.expires_at <= now)
 
 
 def public_device(record: DeviceRecord, *, now: int | None = None) -> dict[str, Any]:
@@ -154,8 +155,23 @@ class DeviceService:
         return sorted(devices, key=lambda r: (r.created_at, r.device_id))
 
     def listed(self, username: str, *, now: int) -> list[dict[str, Any]]:
-        """The admin's view of the user's devices, oldest first, a lapsed one shown as ``expired``."""
-        return [public_device(d, now=now) for d in self.of_user(username)]
+        """The admin's view of the user's devices, oldest first, a lapsed one shown as ``expired`` (and
+        recorded so: :meth:`lapse_seen`)."""
+        devices = self.of_user(username)
+        for device in devices:
+            self.lapse_seen(device, now=now)
+        return [public_device(d, now=now) for d in devices]
+
+    def lapse_seen(self, device: DeviceRecord, *, now: int) -> bool:
+        """Has ``device`` lapsed at ``now`` (:func:`lapsed`)? A lapse found for the first time is recorded on
+        the device (``lapsed_at``), so what a client is told now stands if the clock is moved back: a
+        temporary passcode refused or listed as lapsed is never offered again. The write rides with the
+        step's other writes (``write_behind``) where there is a block open."""
+        if not lapsed(device, now):
+            return False
+        if device.lapsed_at is None:
+            self._store.devices.record_lapse(device.device_id, now=now)
+        return True
 
     def active_of_user(
         self,

@@ -9,7 +9,7 @@ fields are simply ``None`` on the others. Which type writes what:
 * ``sms`` / ``voice``: ``number``;
 * ``totp``: ``algorithm``, ``digits``, ``period``, ``sealed``, ``last_step``, ``used_steps``, ``floor_step``
   (replay guard);
-* ``temporary``: ``sealed``, ``expires_at``;
+* ``temporary``: ``sealed``, ``expires_at``, ``lapsed_at`` (when it was first found past ``expires_at``);
 * ``ibkey``: ``platform``, ``phone`` (where the activation code went), ``activation_digest``,
   ``activation_expires_at``, ``activation_failures``, ``activation_card`` (a migration confirmed with the
   user's card instead of a text: the card that answers) and ``activation_challenge`` (the challenge the new
@@ -43,6 +43,8 @@ class DeviceRecord:
     replaced_at: int | None = None
     replaced_by: str | None = None
     expires_at: int | None = None
+    lapsed_at: int | None = None
+    """When the device was first found past ``expires_at`` (``device_lapse.lua``): lapsed for good."""
     sealed: str | None = field(default=None, repr=False)
     # dscplus
     serial: str | None = None
@@ -99,6 +101,7 @@ class DeviceRecord:
             replaced_at=f.maybe_integer("replaced_at"),
             replaced_by=f.maybe_text("replaced_by"),
             expires_at=f.maybe_integer("expires_at"),
+            lapsed_at=f.maybe_integer("lapsed_at"),
             sealed=f.maybe_text("sealed"),
             serial=f.maybe_text("serial"),
             suite=f.maybe_text("suite"),
