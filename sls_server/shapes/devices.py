@@ -75,7 +75,14 @@ class Device(TypedDict):
     locked: NotRequired[Annotated[bool, Field(description="A DSC+ card locked by too many wrong PINs.")]]
     owner: NotRequired[Annotated[Username, Field(description="The user who enrolled it.")]]
     expires_at: NotRequired[
-        Annotated[UnixTime, Field(description="temporary: when the passcode lapses (it works before).")]
+        Annotated[
+            UnixTime,
+            Field(
+                description="temporary: when the passcode lapses (it works before). Once found lapsed (a "
+                "login, a verify or this list at or after it: `status` `expired`), it stays lapsed if the "
+                "clock is moved back."
+            ),
+        ]
     ]
     shared_with: Annotated[list[Username], Field(description="dscplus: other users the card serves.")]
     factor_locked: Annotated[
