@@ -40,6 +40,17 @@ class LoginRepo:
             self._scripts("delete_indexed", [keys.user_logins(username)], [keys.login_prefix(username)])
         )
 
+    def end_for_device(self, username: str, device_id: str, *, now: int) -> int:
+        """End every login and step-up of the user in progress on ``device_id`` (just revoked or replaced),
+        in one step on the user's slot (``logins_end_for_device.lua``); how many."""
+        return int(
+            self._scripts(
+                "logins_end_for_device",
+                [keys.user_logins(username)],
+                [keys.login_prefix(username), device_id, now],
+            )
+        )
+
     def get(self, txn_id: str) -> LoginTxn | None:
         username = owner_of(txn_id)
         if username is None:

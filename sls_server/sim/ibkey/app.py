@@ -182,10 +182,11 @@ class IbKeyAppService:
         replaced = []
         for device in self._devices.active_of_user(username):
             if device.type == "ibkey" and device.device_id != keep:
-                self._devices.update(
+                written = self._devices.update(
                     device.device_id,
                     lambda _: {"status": REPLACED, "replaced_at": now, "replaced_by": keep},
                 )
+                self._devices.end_logins(device.device_id, written.users, now=now)
                 self._events.record(
                     "device.replaced",
                     at=now,

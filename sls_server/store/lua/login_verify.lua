@@ -7,8 +7,8 @@
 -- ARGV[4] the prompt the answer was checked against (its 'switches_left' as read; '' = not compared): a
 -- switch or a new code landing since replaced it, and an answer to a dead prompt settles nothing, right or
 -- wrong (so the refusal tells nothing about the answer either)
--- Returns {status, attempts_left}: status is missing | used | dead | revoked | switched | expired | ok | bad
--- | denied.
+-- Returns {status, attempts_left}: status is missing | used | dead | revoked | device_revoked (its device was
+-- revoked or replaced since: logins_end_for_device.lua) | switched | expired | ok | bad | denied.
 local txn = redis.call('HMGET', KEYS[1], 'state', 'expires_at', 'epoch', 'switches_left')
 local state = txn[1]
 if not state then
@@ -18,7 +18,7 @@ if state == 'authenticated' or state == 'approved' then
   return {'used', 0}
 end
 if state ~= 'second_factor' then
-  return {state == 'revoked' and 'revoked' or 'dead', 0}
+  return {(state == 'revoked' or state == 'device_revoked') and state or 'dead', 0}
 end
 local user = redis.call('HMGET', KEYS[2], 'username', 'disabled', 'epoch')
 if not user[1] or user[2] == '1' or (user[3] or '') ~= (txn[3] or '') then

@@ -13,7 +13,8 @@
 -- racing right answers cannot both win, and a login refused a session (refuse, a disabled user) is not spent
 -- Returns {'ok', replaced ids...} | {'refused'} | {'disabled'} | {'no_user'} | {'stale'}
 --       | for 'rotate': {'replaced'} (a newer login replaced the session retired) | {'retired'} (it ended)
---       | with KEYS[4]: {'missing'} | {'used'} | {'dead'} | {'revoked'} | {'switched'} | {'expired'}
+--       | with KEYS[4]: {'missing'} | {'used'} | {'dead'} | {'revoked'} | {'device_revoked'} (its device was
+--         revoked or replaced after the verify read it: logins_end_for_device.lua) | {'switched'} | {'expired'}
 local now = tonumber(ARGV[1])
 if KEYS[4] then
   local txn = redis.call('HMGET', KEYS[4], 'state', 'expires_at', 'switches_left')
@@ -24,7 +25,7 @@ if KEYS[4] then
     return {'used'}
   end
   if txn[1] ~= 'second_factor' then
-    return {txn[1] == 'revoked' and 'revoked' or 'dead'}
+    return {(txn[1] == 'revoked' or txn[1] == 'device_revoked') and txn[1] or 'dead'}
   end
   if ARGV[9] ~= '' and ARGV[9] ~= (txn[3] or '') then
     return {'switched'}

@@ -1,7 +1,8 @@
 """A login transaction (``keys.login``): a second-factor step of a login or a step-up, and how it settled.
 
 ``state`` is ``second_factor`` until a Lua script settles it: ``authenticated``, ``approved`` (a push,
-until the first poll collects it), ``failed``, ``denied``, ``expired``, ``exhausted`` or ``revoked``.
+until the first poll collects it), ``failed``, ``denied``, ``expired``, ``exhausted``, ``revoked`` (its user
+was disabled or deleted) or ``device_revoked`` (its device was revoked or replaced while it was in progress).
 """
 
 from __future__ import annotations
