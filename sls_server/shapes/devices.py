@@ -15,7 +15,8 @@ TOTP_MIN_PERIOD = 15
 TOTP_MAX_PERIOD = 120
 TEMPORARY_MAX_DAYS = 14
 DSCPLUS_SUITE = "OCRA-1:HOTP-SHA256-8:QN06-PSHA1"
-DeviceStatus = Literal["active", "revoked", "pending_activation", "replaced"]
+#: ``expired``: a temporary passcode past its validity (the admin's view; the record stays ``active``).
+DeviceStatus = Literal["active", "revoked", "pending_activation", "replaced", "expired"]
 Platform = Literal["android", "ios"]
 Serial = Annotated[
     str, Field(pattern=r"^5-[0-9]{4}-[0-9]{5}$", description="A DSC+ card's serial, as on its back.")
