@@ -44,8 +44,9 @@ from .migration import Migration, activation_of
 from .phone_storage import PhoneApps, refusal
 
 REPLACED = "replaced"
-#: How long one activation may hold its user's lease (``IbKeyRepo.hold_activation``): far longer than an
-#: activation takes; it only matters if a worker dies holding it.
+#: How long one activation may hold its user's lease (``IbKeyRepo.hold_activation``), in real time, not on
+#: the app clock (a lock between requests running now; why there): far longer than an activation takes
+#: (a few round trips of at most the store's 2 s timeout each); it only matters if a worker dies holding it.
 ACTIVATION_LEASE_MS = 30_000
 
 
