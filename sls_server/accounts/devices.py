@@ -183,33 +183,33 @@ class DeviceService:
 
     def revoke(self, username: str, device_id: str, *, now: int) -> dict[str, Any]:
         """Revoke at once (a correct response from it fails in the same second, even one being checked as
-        the revoke lands: :meth:`end_logins`); a user a card is merely shared with is taken off the card
+        the revoke lands: :meth:`stop_logins`); a user a card is merely shared with is taken off the card
         instead."""
         record = self.get(device_id)
         if username not in record.users:
             raise UnknownDevice()
         if record.owner == username:
             written = self.update(device_id, lambda _: {"status": REVOKED, "revoked_at": now})
-            self.end_logins(device_id, written.users, now=now)
+            self.stop_logins(device_id, written.users, now=now)
         else:
             self.update(device_id, lambda r: {"shared_with": without(r, username)})
             self._store.users.remove_device(username, device_id)
-            self.end_logins(device_id, (username,), now=now)
+            self.stop_logins(device_id, (username,), now=now)
         self._events.record("device.revoked", at=now, user=username, factor=record.type, device_id=device_id)
         name = self._factors.get(record.type).notice_name
         self._notify(username, f"Your {name} was removed from your account.", now=now)
         return public_device(self.get(device_id))
 
-    def end_logins(self, device_id: str, users: Sequence[str], *, now: int) -> None:
-        """End the logins and step-ups of ``users`` in progress on a device that no longer serves them (it was
-        just revoked or replaced: call this after that write). A verify reads the device in its first round
-        trip and creates the session, on the user's slot, in a later one; the device's record is on a slot
-        of its own, which the session's script cannot read on a Cluster. Ending the logins on each user's
-        slot after the device's write closes that window: a verify that read the device before the write
-        meets its login ended when it creates the session (``device_revoked``: 403 ``device_inactive``),
-        and one that reads it after the write sees the device gone."""
+    def stop_logins(self, device_id: str, users: Sequence[str], *, now: int) -> None:
+        """Stop the logins and step-ups of ``users`` in progress on a device that no longer serves them (it
+        was just revoked or replaced: call this after that write). A verify reads the device in its first
+        round trip and creates the session, on the user's slot, in a later one; the device's record is on a
+        slot of its own, which the session's script cannot read on a Cluster. Marking the logins on each
+        user's slot after the device's write closes that window (``LoginRepo.device_revoked``): a verify that
+        read the device before the write meets the mark when it creates the session (403
+        ``device_inactive``), and one that reads it after the write sees the device gone."""
         for user in users:
-            self._store.logins.end_for_device(user, device_id, now=now)
+            self._store.logins.device_revoked(user, device_id, now=now)
 
     def update(self, device_id: str, change: Change, *, tries: int = 8) -> DeviceRecord:
         """Apply ``change(record) -> fields`` with compare-and-set, re-reading on a concurrent write; the

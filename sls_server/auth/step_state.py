@@ -24,7 +24,7 @@ from .errors import (
 #: A step whose wrong answers used up its attempts (or a wrong number picked in the app) is over.
 ATTEMPTS_USED = "No attempts are left on this login (or step-up); start a new one."
 #: A step whose device was revoked (or, an IB Key, replaced by a new phone's) while it was in progress.
-DEVICE_GONE = "That authenticator was removed while this login (or step-up) was in progress; start a new one."
+DEVICE_GONE = "That authenticator was removed while this login (or step-up) was in progress."
 #: An answer to a prompt that a new code or another factor replaced while it was being checked.
 PROMPT_REPLACED = "That code or challenge was replaced by a new one meanwhile; answer the new one."
 

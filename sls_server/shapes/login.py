@@ -146,8 +146,8 @@ class LoginStatus(TypedDict):
         Annotated[
             Literal["too_many_wrong_responses", "account_disabled", "too_many_switches", "device_revoked"],
             Field(
-                description="Why the transaction ended early (`device_revoked`: its device was revoked, or "
-                "an IB Key replaced by a new phone's, while it was in progress)."
+                description="Why the transaction ended early (`device_revoked`: an app approval the poll had "
+                "not collected yet when its IB Key was revoked or replaced by a new phone's)."
             ),
         ]
     ]

@@ -40,12 +40,13 @@ class LoginRepo:
             self._scripts("delete_indexed", [keys.user_logins(username)], [keys.login_prefix(username)])
         )
 
-    def end_for_device(self, username: str, device_id: str, *, now: int) -> int:
-        """End every login and step-up of the user in progress on ``device_id`` (just revoked or replaced),
-        in one step on the user's slot (``logins_end_for_device.lua``); how many."""
+    def device_revoked(self, username: str, device_id: str, *, now: int) -> int:
+        """Mark every login and step-up of the user in progress on ``device_id`` (just revoked or replaced)
+        so no answer settles it on that device, and end an approved push not yet collected, in one step on
+        the user's slot (``logins_device_revoked.lua``); how many."""
         return int(
             self._scripts(
-                "logins_end_for_device",
+                "logins_device_revoked",
                 [keys.user_logins(username)],
                 [keys.login_prefix(username), device_id, now],
             )

@@ -4,9 +4,10 @@ The verify reads the login and its device in its first round trip, checks the re
 session, which settles the login (``session_create.lua``, on the user's slot). A revoke landing between the
 two (the device's record is on its own slot, which the session's script cannot read on a Cluster) went
 unseen: the verify, checked against the device as it was, handed out a session after the administrator had
-been told the card was revoked. Revoking now also ends, in one script per user on the user's slot, every
-login of theirs in progress on that device (``logins_end_for_device.lua``), after the device's own record:
-a verify that read the device before the revoke meets its login ended when it creates the session.
+been told the card was revoked. Revoking now also marks, in one script per user on the user's slot, every
+login of theirs in progress on that device (``logins_device_revoked.lua``), after the device's own record:
+a verify that read the device before the revoke meets the mark when it creates the session. The login stays
+pending, as after any revoke, and may switch to another factor; an approved push not yet collected ends.
 
 The revoke is a real admin request from another client, made while the verify is in flight: from the
 response's check (between the verify's read and its session), so the window is hit every time.
@@ -65,8 +66,7 @@ def test_a_card_revoked_while_its_response_is_checked_gets_no_session(
     assert done.status_code == 403, done.get_json()  # was 200: a session from a card already revoked
     assert done.get_json()["error"] == "device_inactive"
     assert not _sessions(alice, admin_headers)
-    status = alice.client.get(f"/api/v1/auth/login/{started['txn_id']}").get_json()
-    assert status["state"] == "expired" and status["reason"] == "device_revoked"
+    assert alice.client.get(f"/api/v1/auth/login/{started['txn_id']}").get_json()["state"] == "pending"
 
 
 @pytest.mark.parametrize("revoked_by", ["alice", "bob"])
@@ -76,7 +76,8 @@ def test_a_shared_card_revoked_while_a_sharer_verifies_gets_no_session(
     revoke_during_check: Callable[..., list[Any]],
     revoked_by: str,
 ) -> None:
-    """Revoked by its owner (the card goes, for everyone), or taken off the user it is shared with."""
+    """Revoked by its owner (the card goes, for everyone), or taken off the user it is shared with. The login
+    goes on with the user's own card."""
     alice = enrol("alice", "1234")
     bob = enrol("bob", "5678")
     share = {"type": "dscplus", "share_device_id": alice.device_id}
@@ -98,6 +99,12 @@ def test_a_shared_card_revoked_while_a_sharer_verifies_gets_no_session(
     assert done.status_code == 403, done.get_json()
     assert done.get_json()["error"] == "device_inactive"
     assert not _sessions(bob, admin_headers, "bob")
+    own = {"type": "dscplus", "device_id": bob.card["device_id"]}
+    switched = bob.client.post(f"/api/v1/auth/login/{txn['txn_id']}/factor", json=own)
+    assert switched.status_code == 200, switched.get_json()
+    bob.device_id, bob.pin = bob.card["device_id"], "5678"
+    answered = bob.verify(txn["txn_id"], bob.card_response(switched.get_json()["factor"]["challenge"]))
+    assert answered.status_code == 200, answered.get_json()
 
 
 def test_an_ib_key_revoked_after_it_approved_a_push_gives_the_poll_no_session(

@@ -187,7 +187,7 @@ class IbKeyAppService:
                     device.device_id,
                     lambda _: {"status": REPLACED, "replaced_at": now, "replaced_by": keep},
                 )
-                self._devices.end_logins(device.device_id, written.users, now=now)
+                self._devices.stop_logins(device.device_id, written.users, now=now)
                 self._events.record(
                     "device.replaced",
                     at=now,
