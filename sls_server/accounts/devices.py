@@ -23,8 +23,9 @@ def new_device_id(type_: str) -> str:
 
 
 def lapsed(device: DeviceRecord, now: int) -> bool:
-    """A device with an end of validity (a temporary passcode) past it."""
-    return device.expires_at is not None and device.expires_at <= now
+    """A device with an end of validity (a temporary passcode) past it, or once found past it
+    (:meth:`DeviceService.lapse_seen`): a clock moved back does not bring it back."""
+    return device.lapsed_at is not None or (device.expires_at is not None and device.expires_at <= now)
 
 
 def public_device(record: DeviceRecord, *, now: int | None = None) -> dict[str, Any]:
@@ -163,8 +164,23 @@ class DeviceService:
         return sorted(devices, key=lambda r: (r.created_at, r.device_id))
 
     def listed(self, username: str, *, now: int) -> list[dict[str, Any]]:
-        """The admin's view of the user's devices, oldest first, a lapsed one shown as ``expired``."""
-        return [public_device(d, now=now) for d in self.of_user(username)]
+        """The admin's view of the user's devices, oldest first, a lapsed one shown as ``expired`` (and
+        recorded so: :meth:`lapse_seen`)."""
+        devices = self.of_user(username)
+        for device in devices:
+            self.lapse_seen(device, now=now)
+        return [public_device(d, now=now) for d in devices]
+
+    def lapse_seen(self, device: DeviceRecord, *, now: int) -> bool:
+        """Has ``device`` lapsed at ``now`` (:func:`lapsed`)? A lapse found for the first time is recorded on
+        the device (``lapsed_at``), so what a client is told now stands if the clock is moved back: a
+        temporary passcode refused or listed as lapsed is never offered again. The write rides with the
+        step's other writes (``write_behind``) where there is a block open."""
+        if not lapsed(device, now):
+            return False
+        if device.lapsed_at is None:
+            self._store.devices.record_lapse(device.device_id, now=now)
+        return True
 
     def active_of_user(
         self,
@@ -175,20 +191,34 @@ class DeviceService:
         return [r for r in self.of_user(username, device_ids, devices) if r.status == ACTIVE]
 
     def revoke(self, username: str, device_id: str, *, now: int) -> dict[str, Any]:
-        """Revoke at once (a correct response from it fails in the same second); a user a card is merely
-        shared with is taken off the card instead."""
+        """Revoke at once (a correct response from it fails in the same second, even one being checked as
+        the revoke lands: :meth:`stop_logins`); a user a card is merely shared with is taken off the card
+        instead."""
         record = self.get(device_id)
         if username not in record.users:
             raise UnknownDevice()
         if record.owner == username:
-            self.update(device_id, lambda _: {"status": REVOKED, "revoked_at": now})
+            written = self.update(device_id, lambda _: {"status": REVOKED, "revoked_at": now})
+            self.stop_logins(device_id, written.users, now=now)
         else:
             self.update(device_id, lambda r: {"shared_with": without(r, username)})
             self._store.users.remove_device(username, device_id)
+            self.stop_logins(device_id, (username,), now=now)
         self._events.record("device.revoked", at=now, user=username, factor=record.type, device_id=device_id)
         name = self._factors.get(record.type).notice_name
         self._notify(username, f"Your {name} was removed from your account.", now=now)
         return public_device(self.get(device_id))
+
+    def stop_logins(self, device_id: str, users: Sequence[str], *, now: int) -> None:
+        """Stop the logins and step-ups of ``users`` in progress on a device that no longer serves them (it
+        was just revoked or replaced: call this after that write). A verify reads the device in its first
+        round trip and creates the session, on the user's slot, in a later one; the device's record is on a
+        slot of its own, which the session's script cannot read on a Cluster. Marking the logins on each
+        user's slot after the device's write closes that window (``LoginRepo.device_revoked``): a verify that
+        read the device before the write meets the mark when it creates the session (403
+        ``device_inactive``), and one that reads it after the write sees the device gone."""
+        for user in users:
+            self._store.logins.device_revoked(user, device_id, now=now)
 
     def update(self, device_id: str, change: Change, *, tries: int = 8) -> DeviceRecord:
         """Apply ``change(record) -> fields`` with compare-and-set, re-reading on a concurrent write; the

@@ -1,8 +1,9 @@
 """Which factor a second-factor step runs on: the user's usable (factor, device) pairs, and the pick.
 
 A device offers nothing while it is locked (``factor_locked``) or lapsed (a temporary passcode past its
-validity); a phone enrolled for SMS offers voice callbacks too (``FactorRegistry.serving``). The pick is the
-factor the client asked for, else the user's default device, else the first usable pair.
+validity, recorded so once found: ``DeviceService.lapse_seen``); a phone enrolled for SMS offers voice
+callbacks too (``FactorRegistry.serving``). The pick is the factor the client asked for, else the user's
+default device, else the first usable pair.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from ..accounts.devices import DeviceService, lapsed
+from ..accounts.devices import DeviceService
 from ..errors import InvalidRequest
 from ..factors import Factor, FactorRegistry
 from ..store.records import DeviceRecord
@@ -35,7 +36,7 @@ class FactorChoice:
         """(active devices, usable (factor, device) pairs): a locked or lapsed device offers nothing.
         ``device_ids``, ``devices``: the user's, if the caller read them with the user."""
         active = self._devices.active_of_user(username, device_ids, devices)
-        enrolled = [d for d in active if not lapsed(d, now)]
+        enrolled = [d for d in active if not self._devices.lapse_seen(d, now=now)]
         usable = [
             (factor.type, device)
             for device in enrolled

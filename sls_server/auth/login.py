@@ -157,6 +157,7 @@ class LoginService:
             "failed": "too_many_wrong_responses",
             "revoked": "account_disabled",
             "exhausted": "too_many_switches",
+            "device_revoked": "device_revoked",
         }.get(state)
         if reason:
             body["reason"] = reason

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any, cast
 
-from ..accounts.devices import ACTIVE, DeviceService, lapsed
+from ..accounts.devices import ACTIVE, DeviceService
 from ..errors import InvalidRequest
 from ..events import EventLog
 from ..factors import ApprovalFactor, Begin, Factor, FactorRegistry
@@ -308,7 +308,7 @@ class SecondFactor:
             raise DeviceInactive()
         if device.factor_locked:
             raise DeviceLocked()
-        if lapsed(device, now):
+        if self._devices.lapse_seen(device, now=now):
             raise DeviceInactive("That authenticator has lapsed (a temporary passcode past its validity).")
         return device
 

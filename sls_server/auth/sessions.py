@@ -218,7 +218,7 @@ class SessionService:
             raise SessionReplaced()
         if status == "retired":  # a rotation whose session ended meanwhile (logout, kill, a racing rotation)
             raise NotAuthenticated("The session ended before its step-up finished: log in again.")
-        if status in ("missing", "used", "dead", "revoked", "switched", "expired"):
+        if status in ("missing", "used", "dead", "revoked", "device_revoked", "switched", "expired"):
             # the login, found settled, past, or its prompt replaced
             raise_for_status(status)
         if status != "ok":  # disabled, deleted, or disabled and enabled again since the login began

@@ -15,6 +15,7 @@ from .errors import (
     AccountDisabled,
     ChallengeExpired,
     ChallengeUsed,
+    DeviceInactive,
     LoginExhausted,
     PushDenied,
     UnknownTransaction,
@@ -22,6 +23,8 @@ from .errors import (
 
 #: A step whose wrong answers used up its attempts (or a wrong number picked in the app) is over.
 ATTEMPTS_USED = "No attempts are left on this login (or step-up); start a new one."
+#: A step whose device was revoked (or, an IB Key, replaced by a new phone's) while it was in progress.
+DEVICE_GONE = "That authenticator was removed while this login (or step-up) was in progress."
 #: An answer to a prompt that a new code or another factor replaced while it was being checked.
 PROMPT_REPLACED = "That code or challenge was replaced by a new one meanwhile; answer the new one."
 
@@ -32,7 +35,7 @@ def raise_if_settled(txn: LoginTxn, now: int) -> None:
         raise ChallengeUsed()
     if txn.state == "denied":
         raise PushDenied()
-    if txn.state in ("revoked", "exhausted"):
+    if txn.state in ("revoked", "device_revoked", "exhausted"):
         raise_for_status(txn.state)
     if txn.state == "failed":  # the contract's 410 (start over), saying why: not the clock, the attempts
         raise ChallengeExpired(ATTEMPTS_USED)
@@ -41,14 +44,16 @@ def raise_if_settled(txn: LoginTxn, now: int) -> None:
 
 
 def raise_for_status(status: str) -> NoReturn:
-    """The refusal for a step a Lua script found ``missing``, ``used``, ``revoked``, ``exhausted``,
-    ``switched`` (its prompt replaced: the step goes on, with the new one) or past."""
+    """The refusal for a step a Lua script found ``missing``, ``used``, ``revoked``, ``device_revoked``,
+    ``exhausted``, ``switched`` (its prompt replaced: the step goes on, with the new one) or past."""
     if status == "missing":
         raise UnknownTransaction()
     if status == "used":
         raise ChallengeUsed()
     if status == "revoked":
         raise AccountDisabled()
+    if status == "device_revoked":
+        raise DeviceInactive(DEVICE_GONE)
     if status == "exhausted":
         raise LoginExhausted()
     if status == "switched":

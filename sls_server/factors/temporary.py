@@ -1,7 +1,8 @@
 """A temporary passcode for a user who lost their device (the broker's "temporary passcode" procedure).
 
 An admin issues it; it works for one user, for a few days (``SLS_TEMPORARY_PASSCODE_DAYS``), and then lapses
-by itself. The passcode is shown once and kept sealed.
+by itself, for good once found lapsed (``lapsed_at``: a clock moved back does not revive it). The passcode
+is shown once and kept sealed.
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ class TemporaryPasscodeFactor:
     def check(self, device: DeviceRecord, txn: LoginTxn, response: str, *, now: int) -> bool:
         if device.expires_at is None or device.sealed is None:
             raise CorruptRecord(f"temporary passcode {device.device_id} lacks its expiry or passcode")
-        if now >= device.expires_at:
+        if device.lapsed_at is not None or now >= device.expires_at:
             return False
         passcode = self._box.open(device.sealed, context=f"temporary:{device.device_id}")
         return hmac.compare_digest(passcode, response.upper().encode())

@@ -15,7 +15,8 @@ TOTP_MIN_PERIOD = 15
 TOTP_MAX_PERIOD = 120
 TEMPORARY_MAX_DAYS = 14
 DSCPLUS_SUITE = "OCRA-1:HOTP-SHA256-8:QN06-PSHA1"
-DeviceStatus = Literal["active", "revoked", "pending_activation", "replaced"]
+#: ``expired``: a temporary passcode past its validity (the admin's view; the record stays ``active``).
+DeviceStatus = Literal["active", "revoked", "pending_activation", "replaced", "expired"]
 Platform = Literal["android", "ios"]
 Serial = Annotated[
     str, Field(pattern=r"^5-[0-9]{4}-[0-9]{5}$", description="A DSC+ card's serial, as on its back.")
@@ -75,7 +76,14 @@ class Device(TypedDict):
     locked: NotRequired[Annotated[bool, Field(description="A DSC+ card locked by too many wrong PINs.")]]
     owner: NotRequired[Annotated[Username, Field(description="The user who enrolled it.")]]
     expires_at: NotRequired[
-        Annotated[UnixTime, Field(description="temporary: when the passcode lapses (it works before).")]
+        Annotated[
+            UnixTime,
+            Field(
+                description="temporary: when the passcode lapses (it works before). Once found lapsed (a "
+                "login, a verify or this list at or after it: `status` `expired`), it stays lapsed if the "
+                "clock is moved back."
+            ),
+        ]
     ]
     shared_with: Annotated[list[Username], Field(description="dscplus: other users the card serves.")]
     factor_locked: Annotated[

@@ -144,8 +144,11 @@ class LoginStatus(TypedDict):
     factor: FactorType
     reason: NotRequired[
         Annotated[
-            Literal["too_many_wrong_responses", "account_disabled", "too_many_switches"],
-            Field(description="Why the transaction ended early."),
+            Literal["too_many_wrong_responses", "account_disabled", "too_many_switches", "device_revoked"],
+            Field(
+                description="Why the transaction ended early (`device_revoked`: an app approval the poll had "
+                "not collected yet when its IB Key was revoked or replaced by a new phone's)."
+            ),
         ]
     ]
     session: NotRequired[

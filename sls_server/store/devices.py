@@ -46,6 +46,11 @@ class DeviceRepo:
         args = [str(version), *pairs(changes_hash(changes))]
         return str(self._scripts("update_hash_versioned", [keys.device(device_id)], args))
 
+    def record_lapse(self, device_id: str, *, now: int) -> None:
+        """Mark a device found past its end of validity at ``now`` as lapsed for good (``device_lapse.lua``),
+        now or with the open ``write_behind`` block's writes: nothing waits on it."""
+        self._scripts.later(self._r, "device_lapse", [keys.device(device_id)], [now])
+
     def claim_challenge(self, device_id: str, encodings: list[str], history: int) -> int:
         """Index (1-based) of the first candidate the card does not remember, 0 if it remembers them all.
         The claimed one is remembered; beyond the last ``history`` the oldest are forgotten."""

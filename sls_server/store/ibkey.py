@@ -63,8 +63,12 @@ class IbKeyRepo:
 
     def hold_activation(self, username: str, token: str, *, lease_ms: int) -> bool:
         """Take the user's activation lease (``keys.user_ibkey_activation``) for ``token``; False while
-        another activation of the user holds it. The lease is real time, not the app's clock: it only frees
-        the user again if a worker died holding it."""
+        another activation of the user holds it. The lease is real time (Redis's own expiry), not the app's
+        clock, on purpose: it is a lock between requests running now, not a timer any client is told of,
+        and its expiry only frees the user again if a worker died holding it. On the app clock, moving the
+        clock past it (``POST /admin/v1/clock``) while an activation holds it would let a second one in
+        beside it, and a frozen clock would keep a dead holder's lease for ever
+        (``tests/api/test_timer_edges_activation.py``)."""
         return bool(self._r.set(keys.user_ibkey_activation(username), token, nx=True, px=lease_ms))
 
     def release_activation(self, username: str, token: str) -> None:

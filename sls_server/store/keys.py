@@ -127,8 +127,9 @@ def send_window(scope: SendScope, who: str) -> str:
 
 
 def user_ibkey_activation(username: str) -> str:
-    """Held by the one IB Key activation of the user in progress (its token), with a lease: activating and
-    replacing the user's other IB Keys (other slots) run one at a time per user."""
+    """Held by the one IB Key activation of the user in progress (its token), with a lease in real time (the
+    one expiry not on the app clock: ``IbKeyRepo.hold_activation``): activating and replacing the user's
+    other IB Keys (other slots) run one at a time per user."""
     return f"{PREFIX}{{u:{username}}}:ibkey_activation"
 
 

@@ -40,6 +40,18 @@ class LoginRepo:
             self._scripts("delete_indexed", [keys.user_logins(username)], [keys.login_prefix(username)])
         )
 
+    def device_revoked(self, username: str, device_id: str, *, now: int) -> int:
+        """Mark every login and step-up of the user in progress on ``device_id`` (just revoked or replaced)
+        so no answer settles it on that device, and end an approved push not yet collected, in one step on
+        the user's slot (``logins_device_revoked.lua``); how many."""
+        return int(
+            self._scripts(
+                "logins_device_revoked",
+                [keys.user_logins(username)],
+                [keys.login_prefix(username), device_id, now],
+            )
+        )
+
     def get(self, txn_id: str) -> LoginTxn | None:
         username = owner_of(txn_id)
         if username is None:

@@ -1,9 +1,12 @@
 """TOTP replay protection: the last time step each authenticator app was accepted at.
 
-The step lives on the device record (``last_step``, with the last few accepted in ``used_steps``) and only
-moves forward, in one Lua script, so a code is good once however many workers see it, and a code from before
-the last accepted one never is; only a clock moved back below a step accepted ahead of it lets the guard
-follow it back, and a step once accepted stays refused.
+The step lives on the device record (``last_step``, with the 16 highest accepted in ``used_steps`` and the
+highest one ever dropped from them in ``floor_step``) and only moves forward, in one Lua script, so a code is
+good once however many workers see it, and a code from before the last accepted one never is; only a clock
+moved back below a step accepted ahead of it lets the guard follow it back, never to a step once accepted
+(each of the 16 highest is remembered, and every step at or below the floor is refused). Memory per device
+is bounded; the price is that a clock put back below the 17th highest step accepted refuses every code
+until it reaches that step again (RFC 6238 section 5.2's rule, there).
 """
 
 from __future__ import annotations

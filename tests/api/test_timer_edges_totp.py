@@ -73,3 +73,19 @@ def test_codes_used_before_or_after_the_move_are_never_taken_again(
     assert_refused(log_in_with(client, "tina", used_before))
     _move(client, admin_headers, AHEAD - 30)  # forward again, to the step used ahead
     assert_refused(log_in_with(client, "tina", used_ahead))
+
+
+def test_a_code_used_before_more_than_sixteen_newer_ones_stays_refused_when_the_clock_goes_back(
+    client: FlaskClient, admin_headers: dict[str, str], tina: dict[str, Any]
+) -> None:
+    """The guard kept the last 16 accepted steps: after 17 logins on a clock moved ahead, the first login's
+    code was no longer among them, none of them bars a clock put back, and the code was taken again."""
+    before = server_now(client, admin_headers)
+    used_before = app_code(tina, before)
+    assert log_in_with(client, "tina", used_before).status_code == 200
+    at = _move(client, admin_headers, AHEAD)
+    for _ in range(17):  # 17 newer codes, a step apart
+        assert log_in_with(client, "tina", app_code(tina, at)).status_code == 200
+        at = _move(client, admin_headers, 30)
+    _move(client, admin_headers, before - at)  # back to the first login's step: its code is in the window
+    assert_refused(log_in_with(client, "tina", used_before))  # was 200: a code taken twice

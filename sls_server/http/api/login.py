@@ -157,7 +157,8 @@ def start_login(body: LoginRequest) -> Response:
 def verify_login(txn_id: str, body: VerifyRequest) -> Response:
     """401 `invalid_response` with `attempts_left`; 410 `challenge_expired` (start over; also once the
     attempts are spent); 409 `challenge_used` (a replayed response); 404 `unknown_transaction`; 403
-    `device_inactive` (the device was revoked meanwhile); 400 `invalid_request` when the response does not
+    `device_inactive` (the device was revoked meanwhile, even while this response was being checked; the
+    login stays pending, for another factor); 400 `invalid_request` when the response does not
     have the form the factor gives; 423 `device_locked` when this answer was the last wrong one allowed (or
     it was disabled already); 409 `session_active` under SLS_SESSION_CONCURRENCY=refuse; 403
     `ip_restricted` from an address outside the user's allowlist; 403 `account_disabled` when the user was
@@ -188,6 +189,7 @@ def verify_login(txn_id: str, body: VerifyRequest) -> Response:
         ChallengeLimited,
         ChallengeSpaceExhausted,
         PushDenied,
+        DeviceInactive,
     ),
 )
 def switch_factor(txn_id: str, body: FactorSwitchRequest) -> ResponseReturnValue:
@@ -197,7 +199,8 @@ def switch_factor(txn_id: str, body: FactorSwitchRequest) -> ResponseReturnValue
     gets no notifications (`reason: requested`). A new code never resets the failure count; sends are
     rate-limited, and so are challenges per card and per user (429 `rate_limited` with `retry_after`). A
     login lives at most 3 challenge TTLs from its start, and may switch or ask again 5 times: the next
-    request ends it (429 `login_exhausted`)."""
+    request ends it (429 `login_exhausted`). 403 `device_inactive` for a login whose app approval was
+    collected by no poll before its IB Key was revoked or replaced (the login ended)."""
     return core().logins.switch(
         txn_id, login_token(), body.type, body.device_id, now=now(), ip=client_ip(), mode=body.mode
     )

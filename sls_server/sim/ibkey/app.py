@@ -45,8 +45,9 @@ from .phone_storage import PhoneApps, refusal
 from .settings import PhoneSettings
 
 REPLACED = "replaced"
-#: How long one activation may hold its user's lease (``IbKeyRepo.hold_activation``): far longer than an
-#: activation takes; it only matters if a worker dies holding it.
+#: How long one activation may hold its user's lease (``IbKeyRepo.hold_activation``), in real time, not on
+#: the app clock (a lock between requests running now; why there): far longer than an activation takes
+#: (a few round trips of at most the store's 2 s timeout each); it only matters if a worker dies holding it.
 ACTIVATION_LEASE_MS = 30_000
 
 
@@ -185,10 +186,11 @@ class IbKeyAppService:
         replaced = []
         for device in self._devices.active_of_user(username):
             if device.type == "ibkey" and device.device_id != keep:
-                self._devices.update(
+                written = self._devices.update(
                     device.device_id,
                     lambda _: {"status": REPLACED, "replaced_at": now, "replaced_by": keep},
                 )
+                self._devices.stop_logins(device.device_id, written.users, now=now)
                 self._events.record(
                     "device.replaced",
                     at=now,

@@ -7,9 +7,9 @@
 -- ARGV[4] the prompt the answer was checked against (its 'switches_left' as read; '' = not compared): a
 -- switch or a new code landing since replaced it, and an answer to a dead prompt settles nothing, right or
 -- wrong (so the refusal tells nothing about the answer either)
--- Returns {status, attempts_left}: status is missing | used | dead | revoked | switched | expired | ok | bad
--- | denied.
-local txn = redis.call('HMGET', KEYS[1], 'state', 'expires_at', 'epoch', 'switches_left')
+-- Returns {status, attempts_left}: status is missing | used | dead | revoked | device_revoked (its device was
+-- revoked or replaced since: logins_device_revoked.lua) | switched | expired | ok | bad | denied.
+local txn = redis.call('HMGET', KEYS[1], 'state', 'expires_at', 'epoch', 'switches_left', 'device_id', 'device_gone')
 local state = txn[1]
 if not state then
   return {'missing', 0}
@@ -18,12 +18,15 @@ if state == 'authenticated' or state == 'approved' then
   return {'used', 0}
 end
 if state ~= 'second_factor' then
-  return {state == 'revoked' and 'revoked' or 'dead', 0}
+  return {(state == 'revoked' or state == 'device_revoked') and state or 'dead', 0}
 end
 local user = redis.call('HMGET', KEYS[2], 'username', 'disabled', 'epoch')
 if not user[1] or user[2] == '1' or (user[3] or '') ~= (txn[3] or '') then
   redis.call('HSET', KEYS[1], 'state', 'revoked', 'settled_at', ARGV[1])
   return {'revoked', 0}
+end
+if txn[6] and txn[6] == txn[5] then
+  return {'device_revoked', 0}  -- revoked while the answer was checked (logins_device_revoked.lua): no spend
 end
 if (ARGV[4] or '') ~= '' and ARGV[4] ~= (txn[4] or '') then
   return {'switched', 0}

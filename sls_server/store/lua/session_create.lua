@@ -13,10 +13,11 @@
 -- racing right answers cannot both win, and a login refused a session (refuse, a disabled user) is not spent
 -- Returns {'ok', replaced ids...} | {'refused'} | {'disabled'} | {'no_user'} | {'stale'}
 --       | for 'rotate': {'replaced'} (a newer login replaced the session retired) | {'retired'} (it ended)
---       | with KEYS[4]: {'missing'} | {'used'} | {'dead'} | {'revoked'} | {'switched'} | {'expired'}
+--       | with KEYS[4]: {'missing'} | {'used'} | {'dead'} | {'revoked'} | {'device_revoked'} (its device was
+--         revoked or replaced after the verify read it: logins_device_revoked.lua) | {'switched'} | {'expired'}
 local now = tonumber(ARGV[1])
 if KEYS[4] then
-  local txn = redis.call('HMGET', KEYS[4], 'state', 'expires_at', 'switches_left')
+  local txn = redis.call('HMGET', KEYS[4], 'state', 'expires_at', 'switches_left', 'device_id', 'device_gone')
   if not txn[1] then
     return {'missing'}
   end
@@ -24,7 +25,10 @@ if KEYS[4] then
     return {'used'}
   end
   if txn[1] ~= 'second_factor' then
-    return {txn[1] == 'revoked' and 'revoked' or 'dead'}
+    return {(txn[1] == 'revoked' or txn[1] == 'device_revoked') and txn[1] or 'dead'}
+  end
+  if txn[5] and txn[5] == txn[4] then
+    return {'device_revoked'}  -- revoked after the verify read it (logins_device_revoked.lua)
   end
   if ARGV[9] ~= '' and ARGV[9] ~= (txn[3] or '') then
     return {'switched'}

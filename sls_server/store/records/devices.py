@@ -7,8 +7,9 @@ fields are simply ``None`` on the others. Which type writes what:
 * ``dscplus``: ``serial``, ``suite``, ``sealed`` (key and PIN hash), ``pin_failures``, ``locked``,
   ``max_pin_failures`` (the card's own PIN counter, which the card, not the server, enforces);
 * ``sms`` / ``voice``: ``number``;
-* ``totp``: ``algorithm``, ``digits``, ``period``, ``sealed``, ``last_step``, ``used_steps`` (replay guard);
-* ``temporary``: ``sealed``, ``expires_at``;
+* ``totp``: ``algorithm``, ``digits``, ``period``, ``sealed``, ``last_step``, ``used_steps``, ``floor_step``
+  (replay guard);
+* ``temporary``: ``sealed``, ``expires_at``, ``lapsed_at`` (when it was first found past ``expires_at``);
 * ``ibkey``: ``platform``, ``phone`` (where the activation code went), ``activation_digest``,
   ``activation_expires_at``, ``activation_failures``, ``activation_card`` (a migration confirmed with the
   user's card instead of a text: the card that answers) and ``activation_challenge`` (the challenge the new
@@ -42,6 +43,8 @@ class DeviceRecord:
     replaced_at: int | None = None
     replaced_by: str | None = None
     expires_at: int | None = None
+    lapsed_at: int | None = None
+    """When the device was first found past ``expires_at`` (``device_lapse.lua``): lapsed for good."""
     sealed: str | None = field(default=None, repr=False)
     # dscplus
     serial: str | None = None
@@ -57,7 +60,9 @@ class DeviceRecord:
     period: int | None = None
     last_step: int | None = None
     used_steps: str | None = None
-    """The last accepted steps, comma-separated (``totp_accept_step.lua`` reads and writes them)."""
+    """The highest accepted steps (at most 16), comma-separated, lowest first (``totp_accept_step.lua``)."""
+    floor_step: int | None = None
+    """The highest step dropped from ``used_steps``: it and every step below it are refused for good."""
     # ibkey
     platform: str | None = None
     phone: str | None = None
@@ -96,6 +101,7 @@ class DeviceRecord:
             replaced_at=f.maybe_integer("replaced_at"),
             replaced_by=f.maybe_text("replaced_by"),
             expires_at=f.maybe_integer("expires_at"),
+            lapsed_at=f.maybe_integer("lapsed_at"),
             sealed=f.maybe_text("sealed"),
             serial=f.maybe_text("serial"),
             suite=f.maybe_text("suite"),
@@ -108,6 +114,7 @@ class DeviceRecord:
             period=f.maybe_integer("period"),
             last_step=f.maybe_integer("last_step"),
             used_steps=f.maybe_text("used_steps"),
+            floor_step=f.maybe_integer("floor_step"),
             platform=f.maybe_text("platform"),
             phone=f.maybe_text("phone"),
             activation_digest=f.maybe_text("activation_digest"),

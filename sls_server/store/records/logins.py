@@ -1,7 +1,10 @@
 """A login transaction (``keys.login``): a second-factor step of a login or a step-up, and how it settled.
 
 ``state`` is ``second_factor`` until a Lua script settles it: ``authenticated``, ``approved`` (a push,
-until the first poll collects it), ``failed``, ``denied``, ``expired``, ``exhausted`` or ``revoked``.
+until the first poll collects it), ``failed``, ``denied``, ``expired``, ``exhausted``, ``revoked`` (its user
+was disabled or deleted) or ``device_revoked`` (an approved push whose device was revoked or replaced before
+the poll collected it). A pending step whose device was revoked or replaced stays pending, marked
+``device_gone``: no answer on that device settles it, and a switch to another factor moves it off the mark.
 """
 
 from __future__ import annotations
@@ -69,6 +72,8 @@ class LoginTxn:
 
     settled_at: int | None = None
     collected_at: int | None = None
+    device_gone: str | None = None
+    """The device this step was on when it was revoked or replaced (``logins_device_revoked.lua``)."""
 
     @classmethod
     def from_hash(cls, raw: dict[str, str]) -> LoginTxn:
@@ -97,6 +102,7 @@ class LoginTxn:
             code_sealed=f.maybe_text("code_sealed"),
             settled_at=f.maybe_integer("settled_at"),
             collected_at=f.maybe_integer("collected_at"),
+            device_gone=f.maybe_text("device_gone"),
         )
 
     def to_hash(self) -> dict[str, str]:
