@@ -171,3 +171,17 @@ def test_the_ib_key_app_s_password_screens_follow_the_setting(silent: FlaskClien
     silent.environ_base["REMOTE_ADDR"] = INSIDE
     added = silent.post(f"/sim/v1/ibkey/{enrolled}/users", json={"username": "bob", "password": PASSWORD})
     assert added.status_code == 201, added.get_json()
+
+
+def test_with_known_addresses_an_outsider_never_counts_against_the_user_s_new_addresses(
+    app_config: dict[str, Any],
+) -> None:
+    """SLS_LOCKOUT_KNOWN_IPS keeps addresses the user never logged in from in one bucket (``other``): an
+    outsider's attempts must not land there either, or a flood from outside would lock the user out of every
+    new address inside the list."""
+    client = create_app({**app_config, "IP_REFUSAL": "silent", "LOCKOUT_KNOWN_IPS": True}).test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    fence(client, "alice")
+    assert [login(client, "alice", WRONG).status_code for _ in range(6)] == [401] * 5 + [423]
+    client.environ_base["REMOTE_ADDR"] = INSIDE  # an address inside the list she never logged in from
+    alice.log_in()
