@@ -72,6 +72,10 @@ class Settings:
     lockout_known_ips: bool = False
     """Count failures from addresses the user never logged in from apart, so they cannot lock the user out
     of addresses they did log in from (lockout-as-DoS mitigation NIST 800-63B permits)."""
+    ip_refusal: str = "explicit"
+    """A login from outside the user's IP allowlist: ``explicit`` refuses it before the password (403
+    ip_restricted: the name is shown to have an allowlist); ``silent`` answers it as a wrong password for the
+    name (a dummy hash; counted apart, so the user is never locked out), the password never judged."""
     ip_throttle_limit: int = 30
     """Failed logins one client address may make across all accounts per window before 429 (stuffing)."""
     ip_throttle_window: int = 300
@@ -163,6 +167,7 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "lockout_max_wait": integer(1, 7 * 86400),
     "lockout_permanent_after": integer(0, 100),
     "lockout_known_ips": boolean,
+    "ip_refusal": choice("explicit", "silent"),
     "ip_throttle_limit": integer(1, 1_000_000),
     "ip_throttle_window": integer(1, 86400),
     "device_failure_limit": integer(1, 100),

@@ -122,7 +122,8 @@ def build_core(settings: Settings, store: Store) -> Core:
         challenge_ttl=settings.challenge_ttl,
         verify_attempts=settings.verify_attempts,
     )
-    password = PasswordStep(users, events, checks=[IpCheck(ip_rules, events), lockout])
+    ip_check = IpCheck(ip_rules, events, silent=settings.ip_refusal == "silent")
+    password = PasswordStep(users, events, checks=[ip_check, lockout])
     logins = LoginService(store, password, steps, sessions, events)
     stepup = StepUp(steps, sessions, events, validity=settings.stepup_validity)
     clock = Clock(store.clock)

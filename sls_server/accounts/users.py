@@ -195,7 +195,7 @@ class UserService:
                 name = None
             record = self._store.users.get(name) if name else None
         if record is None:
-            self._hasher.dummy_verify(password)
+            self.spend_a_check(password)
             return None
         stored = record.password_hash
         if not self._hasher.verify(password, stored):
@@ -203,6 +203,11 @@ class UserService:
         if self._hasher.needs_rehash(stored):
             self._rehash(record.username, password, stored, now=now)
         return record
+
+    def spend_a_check(self, password: str) -> None:
+        """As long as :meth:`check_password` takes for an unknown user, judging nothing: an attempt refused
+        without saying so (``SLS_IP_REFUSAL=silent``) costs what a wrong password costs."""
+        self._hasher.dummy_verify(password)
 
     def _rehash(self, name: str, password: str, stored: str, *, now: int) -> None:
         """Write the new hash only over the one just verified: a password changed meanwhile wins."""

@@ -4,7 +4,10 @@ The account check runs before the password is looked at: a locked account answer
 password, and an attempt is *reserved* in Redis before verification so racing requests cannot exceed the
 threshold (``store/lua/lockout_reserve.lua``). Failures are counted in buckets: one per account, or, with
 ``lockout_known_ips``, one for addresses the user has logged in from and one for all others, so strangers
-cannot lock the user out of their usual places (NIST 800-63B-4 §3.2.2 permits this).
+cannot lock the user out of their usual places (NIST 800-63B-4 §3.2.2 permits this). An attempt a check
+refused silently (:data:`SILENT_REFUSAL`: from outside the IP allowlist, ``SLS_IP_REFUSAL=silent``) counts in
+the user's decoy bucket instead, which locks like any other but is never the user's: the outsider sees what it
+would see at any name, and the user inside the list logs in all the same.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from typing import Any
 from ..config import Settings
 from ..events import EventLog
 from ..store.base import ScriptCall
-from ..store.lockout import BUCKETS, IP_WINDOW, LockoutRepo
+from ..store.lockout import BUCKETS, DECOY, IP_WINDOW, LockoutRepo
 from ..store.records import DeviceRecord
 from .errors import AccountDisabled, AccountLocked, RateLimited
 
@@ -28,6 +31,10 @@ BUSY = "Other logins to this account are being checked right now; try again in a
 BUSY_PAUSES_S = (0.005, 0.01, 0.02, 0.04, 0.08, 0.16, 0.32)
 #: How a busy reservation waits (tests replace it to settle the attempts in flight instead of waiting).
 _pause = time.sleep
+
+#: The note a check leaves on an attempt it refuses without saying so: it is answered as a wrong password
+#: (the password step does not judge the password) and counted in the user's decoy bucket.
+SILENT_REFUSAL = "silent_refusal"
 
 #: Starts the lock name of an attempt whose username cannot be one; no canonical username starts so.
 INVALID_PREFIX = "~"
@@ -104,7 +111,8 @@ class Lockout:
             if wait:
                 self._refused(attempt, "rate_limited")
                 raise RateLimited(retry_after=wait)
-        bucket = self._bucket(attempt.lock_name, attempt.ip)
+        silent = SILENT_REFUSAL in attempt.notes  # refused already: counted in the decoy, never the user's
+        bucket = DECOY if silent else self._bucket(attempt.lock_name, attempt.ip)
         attempt.notes["bucket"] = bucket
         status, until = self._reserve(attempt, bucket)
         if status == "ok":
@@ -195,7 +203,7 @@ class Lockout:
                 "permanent": state.permanent,
                 "retry_after": state.retry_after(now),
             }
-        locked = any(b["locked"] for b in buckets.values())
+        locked = any(b["locked"] for name, b in buckets.items() if name != DECOY)  # the decoy locks no one
         return {
             "username": username,
             "locked": locked,

@@ -22,7 +22,7 @@ from ..events import EventLog
 from ..store.base import ScriptCall
 from ..store.records import LoginView, UserAccess, UserRecord
 from .errors import InvalidCredentials
-from .lockout import event_subject, lock_name
+from .lockout import SILENT_REFUSAL, event_subject, lock_name
 
 
 @dataclass(frozen=True)
@@ -59,12 +59,17 @@ class LoginCheck(Protocol):
 
 
 class IpCheck:
-    """The IP allowlists as a login check: judged before the password, so a client at a wrong address learns
-    nothing about the password; an unknown username has no list and fails the password check as usual."""
+    """The IP allowlists as a login check, judged before the password: an attempt from outside the list never
+    has its password judged, so a client at a wrong address learns nothing about it. ``silent`` decides what
+    that client is told (``SLS_IP_REFUSAL``): ``explicit``, 403 ``ip_restricted`` at once (which tells it the
+    name is a user with a list); ``silent``, what a wrong password for the name would get (the attempt is
+    marked :data:`SILENT_REFUSAL`: the lockout counts it in the user's decoy bucket, the password step spends
+    a dummy hash). An unknown username has no list and fails the password check as usual."""
 
-    def __init__(self, restrictions: IpRestrictions, events: EventLog) -> None:
+    def __init__(self, restrictions: IpRestrictions, events: EventLog, *, silent: bool = False) -> None:
         self._restrictions = restrictions
         self._events = events
+        self._silent = silent
 
     def ask(self, attempt: Attempt) -> None:
         """Nothing: the rules are read with the user."""
@@ -80,7 +85,9 @@ class IpCheck:
             self._events.record_flood(
                 "ip.rejected", per="ip", at=attempt.now, user=name, ip=attempt.ip, result="login_refused"
             )
-            raise IpRestricted()
+            if not self._silent:
+                raise IpRestricted()
+            attempt.notes[SILENT_REFUSAL] = "ip_restricted"
 
     def after_password(self, attempt: Attempt, *, ok: bool) -> None:
         """Nothing: the address was judged before the password."""
@@ -120,6 +127,13 @@ class PasswordStep:
         )
         for check in self.checks:
             check.before_password(attempt)
+        if SILENT_REFUSAL in attempt.notes:
+            # Refused already, without saying so: a wrong password's cost and answer, the password unjudged
+            # (the check recorded why; no password_failed event, as no password failed).
+            self._users.spend_a_check(password)
+            for check in self.checks:
+                check.after_password(attempt, ok=False)
+            raise InvalidCredentials()
         user = self._users.check_password(username, password, now=now, view=view)
         for check in self.checks:
             check.after_password(attempt, ok=user is not None)

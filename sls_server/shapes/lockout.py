@@ -23,11 +23,15 @@ class LockoutBucket(TypedDict):
 
 class LockoutStatus(TypedDict):
     username: Username
-    locked: bool
+    locked: Annotated[bool, Field(description="A bucket of the user's own (not the decoy) is locked.")]
     threshold: Annotated[int, Field(ge=1, le=100, description="Failures that lock a bucket.")]
     buckets: Annotated[
         dict[str, LockoutBucket],
-        Field(description="`all`, or `known` and `other` with SLS_LOCKOUT_KNOWN_IPS."),
+        Field(
+            description="`all`, or `known` and `other` with SLS_LOCKOUT_KNOWN_IPS; `outside`: the decoy that "
+            "counts attempts from outside the IP allowlist with SLS_IP_REFUSAL=silent (its lock is not the "
+            "user's, so not in `locked`)."
+        ),
     ]
 
 

@@ -9,7 +9,11 @@ from .records import LockoutState
 from .records.codec import changes_hash, pairs
 from .writebehind import Queued, later
 
-BUCKETS = ("all", "known", "other")
+#: The decoy bucket: attempts from outside the user's IP allowlist with ``SLS_IP_REFUSAL=silent``, counted and
+#: locked by the same scripts as the user's own buckets (in the user's slot), so an outsider meets the same
+#: 401s and 423s as at any name, while the user's own buckets never see them.
+DECOY = "outside"
+BUCKETS = ("all", "known", "other", DECOY)
 #: The script that keeps an address's sliding window of password attempts.
 IP_WINDOW = "sliding_window"
 RESERVATION_S = 30

@@ -24,6 +24,7 @@ from sls_server import create_app
 from sls_server.errors import StoreUnavailable
 from sls_server.store import Store, connect, keys
 from sls_server.store import clock as clock_store
+from sls_server.store.lockout import DECOY
 from sls_server.store.records import Event
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -119,6 +120,24 @@ def test_racing_wrong_passwords_across_workers_lock_after_exactly_the_threshold(
     assert codes.count("account_locked") + codes.count("rate_limited") == 59  # locked, or asked to wait
     locked = requests.get(f"{server.url}/admin/v1/events?type=account.locked", headers=ADMIN, timeout=10)
     assert len(locked.json()["events"]) == 1
+
+
+def test_silent_ip_refusals_lock_the_decoy_on_its_user_s_master_and_the_user_still_logs_in(
+    cluster: LocalCluster, tmp_path: Path
+) -> None:
+    """SLS_IP_REFUSAL=silent: the decoy bucket's scripts run in the user's own slot, as the others' do."""
+    client = make_app(cluster, tmp_path, IP_REFUSAL="silent").test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    fence = {"ip_allowlist": ["10.0.0.0/8"]}
+    assert client.put("/admin/v1/users/alice/ip-allowlist", json=fence, headers=ADMIN).status_code == 200
+    outside = {"REMOTE_ADDR": "203.0.113.5"}
+    body = {"username": "alice", "password": alice.password}
+    codes = [client.post("/api/v1/auth/login", json=body, environ_base=outside).status_code for _ in range(6)]
+    assert codes == [401] * 5 + [423]
+    status = client.get("/admin/v1/users/alice/lockout", headers=ADMIN).get_json()
+    assert status["locked"] is False and status["buckets"][DECOY]["locked"] is True
+    client.environ_base["REMOTE_ADDR"] = "10.1.2.3"
+    alice.log_in()
 
 
 def test_a_clock_move_in_one_process_is_heard_by_another_over_cluster_pub_sub(
@@ -238,6 +257,8 @@ def test_every_key_of_a_user_is_in_one_slot_as_redis_cluster_computes_it(cluster
         keys.login("alice", "alice~y"),
         keys.lockout("alice", "all"),
         keys.lockout_inflight("alice", "all"),
+        keys.lockout("alice", DECOY),
+        keys.lockout_inflight("alice", DECOY),
         keys.known_ips("alice"),
         keys.user_access("alice"),
         keys.user_logins("alice"),

@@ -15,6 +15,7 @@ def test_defaults() -> None:
     assert (settings.challenge_ttl, settings.idle_timeout, settings.absolute_timeout) == (300, 900, 86400)
     assert settings.hash_profile == "standard"
     assert settings.redis_url is None
+    assert settings.ip_refusal == "explicit"  # today's 403 ip_restricted, which demos and clients rely on
 
 
 def test_environment_then_mapping_win_in_order() -> None:
@@ -48,6 +49,7 @@ def test_secret_key_hex_and_base64() -> None:
         ("SLS_VERIFY_ATTEMPTS", "0"),
         ("SLS_CARD_PIN_ATTEMPTS", "11"),
         ("SLS_REDIS_TIMEOUT", "x"),
+        ("SLS_IP_REFUSAL", "loud"),
     ],
 )
 def test_bad_environment_value_names_the_key(key: str, value: str) -> None:

@@ -110,8 +110,9 @@ def start_login(body: LoginRequest) -> Response:
     """401 `invalid_credentials` is the same for an unknown user and a wrong password, in body and timing.
     403 `no_second_factor` when the user has no active authenticator. 403 `ip_restricted` when the client's
     address is outside the user's IP allowlist: judged before the password, so the answer is the same
-    whatever was typed. 423 `account_locked` with `retry_after` (absent when only an admin can unlock) after
-    too many failures, whatever the password; 429 `rate_limited` with `retry_after` when one address fails
+    whatever was typed (under SLS_IP_REFUSAL=silent it is a wrong password's instead: 401, then 423). 423
+    `account_locked` with `retry_after` (absent when only an admin can unlock) after too many failures,
+    whatever the password; 429 `rate_limited` with `retry_after` when one address fails
     too often across accounts, when too many codes were sent, or (after a right password) when the card or
     the user has been issued SLS_CHALLENGE_ISSUE_LIMIT challenges in the last SLS_CHALLENGE_ISSUE_WINDOW
     seconds; 423 `device_locked` when every authenticator of the user is disabled by wrong responses; 403

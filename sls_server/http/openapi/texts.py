@@ -55,7 +55,8 @@ ERROR_NOTES = {
     "wrong_pin": "Wrong PIN; `pin_attempts_left` says how many the card still accepts.",
     "not_authenticated": "No session token or cookie, or one that is not a live session.",
     "ip_restricted": "The client's address is outside the IP allowlist of the user (or of their account). "
-    "The same body whatever the password; on a session route the session is ended too.",
+    "The same body whatever the password; on a session route the session is ended too. Under "
+    "SLS_IP_REFUSAL=silent a password step is answered as a wrong password instead (401, then 423).",
     "cross_site_request": "The request carried cookies but no `Authorization: Bearer`, and its "
     "`Sec-Fetch-Site` or `Origin` says it comes from another origin. Send the session as a bearer token, "
     "or make the request from this server's own pages; clients that are not browsers (no `Origin`, no "
