@@ -3,7 +3,8 @@
 A device offers nothing while it is locked (``factor_locked``) or lapsed (a temporary passcode past its
 validity, recorded so once found: ``DeviceService.lapse_seen``); a phone enrolled for SMS offers voice
 callbacks too (``FactorRegistry.serving``). The pick is the factor the client asked for, else the user's
-default device, else the first usable pair.
+default device (the last that worked), else the oldest usable pair that is not a code sent to the phone
+(:data:`PHONE_CODES`), else the oldest.
 """
 
 from __future__ import annotations
@@ -18,6 +19,12 @@ from ..store.records import DeviceRecord
 from .errors import DeviceLocked, NoSecondFactor
 
 Usable = list[tuple[str, DeviceRecord]]
+
+#: Codes sent to the phone's number, the weakest authenticators a user may hold (NIST SP 800-63B calls them
+#: restricted: a SIM swap or a ported number takes them). Every account opened with a phone has one (SMS at
+#: account opening), so with no factor asked for and no default yet, a card, IB Key or app the user also holds
+#: goes first, and the SMS stays in the list to switch to.
+PHONE_CODES = frozenset({"sms", "voice"})
 
 
 class FactorChoice:
@@ -68,8 +75,9 @@ class FactorChoice:
         ]
         if not matches:
             raise InvalidRequest("the user has no usable authenticator of that type", field="type")
-        if type_ is None and default:
-            matches = [m for m in matches if m[1].device_id == default] or matches
+        if type_ is None:
+            chosen = [m for m in matches if m[1].device_id == default] if default else []
+            matches = chosen or sorted(matches, key=lambda m: m[0] in PHONE_CODES)  # stable: oldest first
         name, device = matches[0]
         return self._factors.get(name), device, usable
 

@@ -92,7 +92,7 @@ class SecondFactor:
         devices: Sequence[DeviceRecord] | None = None,
         mode: str | None = None,
     ) -> dict[str, Any]:
-        """Open the step on the chosen, else the default, else the first usable factor; the client's body.
+        """Open the step on what ``FactorChoice.pick`` picks; the client's body.
         ``epoch`` is the user's, read with the password check (or the session's, for a step-up), and so are
         ``device_ids`` and ``devices`` if given. ``mode="challenge"``: IB Key's challenge/response, asked
         for instead of a push."""

@@ -166,3 +166,43 @@ def test_the_trainer_console_adds_the_sms_of_account_opening_unless_unticked(
     ]  # SMS chosen: that one, not a second on the number
     listed = client.get("/admin/v1/users/fay", headers=admin_headers).get_json()["devices"]
     assert [d["device_id"] for d in listed] == [chosen["device_id"]]
+
+
+def test_a_card_added_after_opening_is_prompted_before_the_sms_until_the_sms_is_the_one_that_worked(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """The SMS of account opening is the user's oldest authenticator but the weakest: with no factor asked
+    for and no default yet, the card goes first and the SMS stays in the list to switch to; once the SMS
+    was the one that worked, it is the default."""
+    [sms] = create(client, admin_headers, phone=PHONE)["devices"]
+    moved = client.post("/admin/v1/clock", json={"advance_s": 86400}, headers=admin_headers)  # a day later
+    assert moved.status_code == 200, moved.get_json()
+    card = client.post(
+        "/admin/v1/users/olive/devices", json={"type": "dscplus", "pin": "1234"}, headers=admin_headers
+    ).get_json()
+
+    def start() -> dict[str, Any]:
+        answer = client.post("/api/v1/auth/login", json={"username": "olive", "password": PASSWORD})
+        assert answer.status_code == 200, answer.get_json()
+        return answer.get_json()  # type: ignore[no-any-return]
+
+    started = start()
+    assert (started["factor"]["type"], started["factor"]["device_id"]) == ("dscplus", card["device_id"])
+    listed = {(f["type"], f["device_id"]) for f in started["factors"]}
+    assert {("sms", sms["device_id"]), ("voice", sms["device_id"])} <= listed
+
+    headers = {"X-Login-Token": started["login_token"]}
+    switched = client.post(
+        f"/api/v1/auth/login/{started['txn_id']}/factor", json={"type": "sms"}, headers=headers
+    )
+    assert switched.status_code == 200, switched.get_json()
+    messages = client.get(f"/sim/v1/phones/{PHONE}/messages").get_json()["messages"]
+    [code] = [m["code"] for m in messages if m.get("code")]  # the card's enrolment notice has none
+    done = client.post(
+        f"/api/v1/auth/login/{started['txn_id']}/verify", json={"response": code}, headers=headers
+    )
+    assert done.status_code == 200, done.get_json()
+    token = done.get_json()["session"]["token"]
+    client.post("/api/v1/auth/logout", headers={"Authorization": f"Bearer {token}"})
+
+    assert start()["factor"]["type"] == "sms"  # the last that worked
