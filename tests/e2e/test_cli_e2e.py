@@ -103,10 +103,12 @@ def test_cli_sets_up_a_user_who_logs_in_over_http(sls_serve: Any, tmp_path: Path
     assert "shown once" in enrolled.stderr
 
     listed = json.loads(sls("device", "list", "carol", *target, "--json", env=env).stdout)["devices"]
-    assert [(d["device_id"], d["label"], d["status"]) for d in listed] == [
-        (card["device_id"], "desk card", "active")
-    ]
-    assert "secret_hex" not in listed[0]
+    by_type = {d["type"]: (d["device_id"], d["label"], d["status"]) for d in listed}
+    assert by_type == {  # the SMS of account opening (a phone was given), and the card
+        "sms": (by_type["sms"][0], "SMS +1•••••••4567", "active"),
+        "dscplus": (card["device_id"], "desk card", "active"),
+    }
+    assert all("secret_hex" not in d for d in listed)
     table = sls("device", "list", "carol", *target, env=env).stdout
     assert card["device_id"] in table and card["serial"] in table
 
