@@ -93,7 +93,8 @@ def test_auto_answers_for_the_demo_iphone_with_its_passcode_once_face_id_is_off(
     password = demo.user("iphone-ivy")["password"]
     shown = demo.ok("login", "iphone-ivy", "--password", password, "--start-only").output
     assert f"--passcode {PASSCODE}" in shown and "--biometric" not in shown
-    demo.ok("switch", "ibkey", "--challenge", "--user", "iphone-ivy")
+    switched = demo.ok("switch", "ibkey", "--challenge", "--user", "iphone-ivy").output
+    assert f"--passcode {PASSCODE}" in switched and "--pin" not in switched  # the iPhone's, not a PIN
     assert demo.json("answer", "--auto", "--user", "iphone-ivy")["state"] == "authenticated"  # a response
     status = requests.get(f"{demo.server.url}/sim/v1/ibkey/{app['device_id']}", timeout=10).json()
     assert status["unlock"] == "passcode" and status["pin_attempts_left"] == 10
