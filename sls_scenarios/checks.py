@@ -90,6 +90,7 @@ class _Walk:
                 self.device(device["share"], (*where, "share"))
             self.name_device(device.get("as"), (*where, "as"))
             self.pin(device, where)
+            self.iphone(device, where)
 
     def name_device(self, name: str | None, path: tuple[Any, ...]) -> None:
         if not name:
@@ -160,6 +161,21 @@ class _Walk:
                 ibkey.validate_pin(pin)
         except ValueError as exc:
             self.problem((*path, "pin"), f"{kind} PIN {pin!r}: {exc}")
+
+    def iphone(self, device: dict[str, Any], path: tuple[Any, ...]) -> None:
+        """``passcode`` and ``biometrics`` are an iPhone's; one without Touch ID / Face ID activates with its
+        passcode, so it needs one."""
+        for key in ("passcode", "biometrics"):
+            if key in device and (device.get("type") != "ibkey" or device.get("platform") != "ios"):
+                self.problem((*path, key), f"`{key}` is an iPhone's: only for type ibkey, platform ios")
+        if device.get("biometrics") is False and "passcode" not in device:
+            self.problem((*path, "biometrics"), "an iPhone without Touch ID / Face ID needs its `passcode`")
+        passcode = device.get("passcode")
+        if isinstance(passcode, str) and "${" not in passcode:
+            try:
+                ibkey.validate_passcode(passcode)
+            except ValueError as exc:
+                self.problem((*path, "passcode"), f"iPhone passcode {passcode!r}: {exc}")
 
     def clock_move(self, body: Any, path: tuple[Any, ...]) -> None:
         """A duration written out must be one the runner (and ``sls clock --advance``) can read, and an

@@ -76,6 +76,7 @@ class SlsEmulator:
         self.timeout_s = timeout_s
         self._http = requests.Session()
         self._pins: dict[str, str] = {}
+        self._passcodes: dict[str, str] = {}  # iPhones without Touch ID / Face ID
 
     # --- plumbing ---------------------------------------------------------------------------------------
 
@@ -109,6 +110,7 @@ class SlsEmulator:
         """Wipe every user, device, session, lockout, inbox and event; the clock goes back to real time."""
         self.call("POST", "/admin/v1/reset", admin=True)
         self._pins.clear()
+        self._passcodes.clear()
 
     def advance_clock(self, seconds: int) -> int:
         """Move the server's clock (never sleep in a test); the new ``now``."""
@@ -159,11 +161,18 @@ class SlsEmulator:
         return Card(record["device_id"], record["serial"], record["secret_hex"], pin, record)
 
     def enroll_ibkey(
-        self, username: str, platform: str = "android", pin: str = "12ab", password: str | None = None
+        self,
+        username: str,
+        platform: str = "android",
+        pin: str = "12ab",
+        password: str | None = None,
+        *,
+        passcode: str | None = None,
     ) -> str:
         """Enrol IB Key and activate it on the simulated phone with the texted code; the device id.
 
-        Needs the user's phone and password (pass the one ``create_user`` returned).
+        Needs the user's phone and password (pass the one ``create_user`` returned). ``passcode`` (iOS): an
+        iPhone without Touch ID / Face ID, activated with its passcode, which ``approve_push`` then keys.
         """
         if password is None:
             raise EmulatorError("enroll_ibkey needs the user's password (create_user returns it)")
@@ -171,6 +180,9 @@ class SlsEmulator:
         user = self.call("GET", f"/admin/v1/users/{_segment(username)}", admin=True)
         code = self.latest_code(user["phone"], purpose="ibkey_activation")
         unlock: dict[str, Any] = {"biometric": True} if platform == "ios" else {"pin": pin}
+        if platform == "ios" and passcode is not None:
+            unlock = {"passcode": passcode}
+            self._passcodes[username] = passcode
         self.call(
             "POST",
             f"/sim/v1/ibkey/{_segment(record['device_id'])}/activate",
@@ -205,13 +217,15 @@ class SlsEmulator:
         *,
         match: str | None = None,
         txn_id: str | None = None,
+        passcode: str | None = None,
     ) -> dict[str, Any]:
         """Approve the IB Key notification on ``username``'s phone that offers ``match`` (the newest such).
 
         ``match`` is the number the login page shows (``factor["match"]`` of the login answer): number
         matching exists so that nobody but the one looking at that page can approve, so the emulator cannot
         guess it for you either. With several logins waiting (one second can hold them all), ``txn_id``
-        names the login whose push to approve.
+        names the login whose push to approve. The app is unlocked as the phone asks, unless ``pin``,
+        ``biometric`` or ``passcode`` (an iPhone's, without Touch ID / Face ID) says otherwise.
         """
         if match is None:
             raise EmulatorError(
@@ -227,11 +241,14 @@ class SlsEmulator:
         # several logins' pushes may share a second: the one offering the number is the login's own
         offering = [n for n in mine if str(match) in n.get("candidates", [])] or mine
         note = max(offering, key=lambda n: n.get("sent_at", 0))
-        if pin is None and not biometric:
-            state = self.call("GET", f"/sim/v1/ibkey/{_segment(device)}")
-            biometric = state.get("unlock") == "biometric"
-            pin = None if biometric else self._pins.get(username)
+        if pin is None and not biometric and passcode is None:  # the way the phone asks
+            asked = self.call("GET", f"/sim/v1/ibkey/{_segment(device)}").get("unlock")
+            biometric = asked == "biometric"
+            pin = self._pins.get(username) if asked == "pin" else None
+            passcode = self._passcodes.get(username) if asked == "passcode" else None
         unlock: dict[str, Any] = {"biometric": True} if biometric else ({"pin": pin} if pin else {})
+        if passcode is not None and not biometric:
+            unlock = {"passcode": passcode}
         path = f"/sim/v1/ibkey/{_segment(device)}/notifications/{_segment(note['id'])}/approve"
         approved: dict[str, Any] = self.call("POST", path, {"match": str(match), **unlock})
         return approved

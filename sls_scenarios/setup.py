@@ -17,7 +17,7 @@ from .steps.phones import set_conditions
 from .steps.world import enrol, instant
 from .targets import InProcessTarget, RemoteTarget
 from .transport import segment
-from .world import Actor, StepFailed, World
+from .world import Actor, Device, StepFailed, World
 
 DEFAULT_CLOCK = "2030-01-01T09:00:00Z"
 DEFAULT_ACTOR = "user"
@@ -79,9 +79,12 @@ def _device(world: World, spec: dict[str, Any]) -> None:
     if spec["type"] != "ibkey" or not spec.get("activate", True):
         return
     holder = world.actors[DEFAULT_ACTOR]
-    pin = None if spec.get("platform") == "ios" else str(spec.get("pin", "12ab"))
-    unlock: dict[str, Any] = {"biometric": True} if pin is None else {"pin": pin}
+    ios = spec.get("platform") == "ios"
+    pin = None if ios else str(spec.get("pin", "12ab"))
     device.pin = pin
+    device.passcode = str(spec["passcode"]) if ios and "passcode" in spec else None
+    device.biometrics = not ios or spec.get("biometrics", True) is not False
+    unlock = _unlock(device, what)
     body = {
         "username": spec["user"],
         "password": world.password(spec["user"]),
@@ -92,11 +95,28 @@ def _device(world: World, spec: dict[str, Any]) -> None:
     if activated.status != 200:
         raise StepFailed(f"{what}: activation answered {activated.brief()} {activated.body}")
     device.record["status"] = "active"
+    if device.passcode and device.biometrics:  # Face ID, and the passcode iOS asks for in Settings
+        path = f"/sim/v1/ibkey/{segment(device.device_id)}/biometrics"
+        given = world.sim(holder, "PUT", path, {"enabled": True, "passcode": device.passcode})
+        if given.status != 200:
+            raise StepFailed(f"{what}: the iPhone's passcode answered {given.brief()} {given.body}")
     if spec.get("notifications") is False:
         path = f"/sim/v1/ibkey/{segment(device.device_id)}/settings"
         switched = world.sim(holder, "PUT", path, {"notifications": False})
         if switched.status != 200:
             raise StepFailed(f"{what}: notifications off answered {switched.brief()}")
+
+
+def _unlock(device: Device, what: str) -> dict[str, Any]:
+    """How the phone is activated: the app's PIN (Android); Face ID, or the iPhone's passcode where the
+    setup says it has no Touch ID / Face ID (``biometrics: false``)."""
+    if device.pin is not None:
+        return {"pin": device.pin}
+    if device.biometrics:
+        return {"biometric": True}
+    if not device.passcode:
+        raise StepFailed(f"{what}: an iPhone without Touch ID / Face ID needs its `passcode`")
+    return {"passcode": device.passcode}
 
 
 def _mark_read(world: World) -> None:

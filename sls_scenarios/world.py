@@ -60,16 +60,23 @@ class Device:
     record: dict[str, Any]
     pin: str | None = None
     platform: str | None = None
+    #: An iPhone's own passcode, and whether Touch ID / Face ID is set up (without it IB Key asks for the
+    #: passcode instead).
+    passcode: str | None = None
+    biometrics: bool = True
 
     @property
     def device_id(self) -> str:
         return str(self.record["device_id"])
 
     def unlock(self, body: dict[str, Any]) -> dict[str, Any]:
-        """The PIN or biometric the step gives, else what the device was set up with."""
-        if "pin" in body or "biometric" in body:
-            return {k: body[k] for k in ("pin", "biometric") if k in body}
+        """The PIN, biometric or iPhone passcode the step gives, else what the device was set up with."""
+        given: dict[str, Any] = {k: body[k] for k in ("pin", "biometric", "passcode") if k in body}
+        if given:
+            return given
         if self.platform == "ios":
+            if not self.biometrics and self.passcode:
+                return {"passcode": self.passcode}
             return {"biometric": True}
         return {"pin": self.pin} if self.pin else {}
 

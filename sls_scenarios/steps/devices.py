@@ -1,6 +1,9 @@
 """What a person does with the authenticators they hold: the DSC+ card, the IB Key app and an authenticator
 app's code (``/sim/v1``).
 
+An iPhone without Touch ID / Face ID (the setup's ``biometrics: false``, an ``ibkey_activate`` with
+``passcode``, or ``ibkey_biometrics``) is unlocked with its passcode by default, as the phone then asks.
+
 The runner knows which number each login page shows (it started those logins), so ``ibkey_approve`` picks
 the right one by default, the way a user looking at the page would; ``pick: wrong`` is the tired guess that
 number matching is there to stop. A card's challenge defaults to the newest one shown for that card.
@@ -142,6 +145,8 @@ def ibkey_activate(world: World, actor: Actor, body: Any, step_: dict[str, Any])
     answer = world.sim(actor, "POST", f"/sim/v1/ibkey/{segment(device.device_id)}/activate", payload)
     if answer.status == 200 and "pin" in body and not device.pin:
         device.pin = str(body["pin"])
+    if answer.status == 200 and "passcode" in body:  # an iPhone without Touch ID / Face ID
+        device.passcode, device.biometrics = str(body["passcode"]), False
     return Outcome(answer, f"code {code}")
 
 
@@ -160,6 +165,23 @@ def ibkey_settings(world: World, actor: Actor, body: Any, step_: dict[str, Any])
     payload = {"notifications": bool(body["notifications"])}
     answer = world.sim(actor, "PUT", f"/sim/v1/ibkey/{segment(device.device_id)}/settings", payload)
     return Outcome(answer)
+
+
+@step("ibkey_biometrics")
+def ibkey_biometrics(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outcome:
+    """The iPhone's Settings, Face ID & Passcode: iOS asks for the passcode; later steps unlock the way the
+    phone then asks."""
+    device = world.device(str(body["device"]))
+    passcode = str(body.get("passcode") or device.passcode or "")
+    if not passcode:
+        raise StepFailed(f"{device.name}'s passcode is unknown: give `passcode` (or set it in the setup)")
+    payload = {"enabled": bool(body["enabled"]), "passcode": passcode}
+    answer = world.sim(actor, "PUT", f"/sim/v1/ibkey/{segment(device.device_id)}/biometrics", payload)
+    if answer.status == 200:
+        device.passcode = device.passcode or passcode
+        device.biometrics = bool(body["enabled"])
+    state = "set up" if body["enabled"] else "removed"
+    return Outcome(answer, f"Touch ID / Face ID {state}, passcode {passcode}")
 
 
 @step("totp_code")

@@ -7,7 +7,8 @@ answer the way the person holding the authenticator would:
 - from what the demo world says the user holds (``demo.json``): a card's response from its key and PIN, a
   TOTP code from the app's secret at the *server's* clock, a temporary passcode;
 - with ``--auto``, through the simulators too: the card keyed with its PIN, the text or call the phone got,
-  the IB Key app's approval or response.
+  the IB Key app's approval or response, unlocked the way the phone asks (``app_unlock``: the app's PIN,
+  Face ID, or an iPhone's passcode where Face ID is off).
 
 It never guesses: when it cannot know the answer it says what the user would do instead.
 """
@@ -23,6 +24,7 @@ from sls_devices.dscplus import expected_response, hash_pin
 from sls_devices.totp import TotpApp
 
 from .admin_client import AdminClient, ApiError, segment
+from .app_unlock import Given, unlock_for
 from .demo_world import World
 from .output import EXIT_USAGE, CliError
 
@@ -108,12 +110,14 @@ class Answerer:
         *,
         pin: str | None = None,
         biometric: bool = False,
+        passcode: str | None = None,
     ) -> None:
         self.admin = admin
         self.sim = sim
         self.world = world
         self.pin = pin
         self.biometric = biometric
+        self.given = Given(pin, biometric, passcode)
 
     # --- what the user holds, per demo.json -------------------------------------------------------------
 
@@ -190,16 +194,8 @@ class Answerer:
         )
 
     def unlock(self, device_id: str) -> dict[str, Any]:
-        if self.biometric:
-            return {"biometric": True}
-        if self.pin:
-            return {"pin": self.pin}
-        held = self.world.device(device_id)
-        if held.get("biometric"):
-            return {"biometric": True}
-        if held.get("pin"):
-            return {"pin": held["pin"]}
-        raise CliError("--pin or --biometric: how the IB Key app is unlocked is not in demo.json", EXIT_USAGE)
+        """The app's PIN, Face ID or the iPhone's passcode, as the phone asks (``app_unlock``)."""
+        return unlock_for(self.sim, device_id, self.world.device(device_id), self.given)
 
     def notification(self, flow: Flow) -> dict[str, Any] | None:
         device_id = segment(str(flow.factor.get("device_id", "")))

@@ -14,9 +14,11 @@ from .output import print_renderable, print_secrets, table
 
 
 def holds(device: dict[str, Any]) -> str:
-    """What the user holds for this device: the card's PIN, the app's PIN or biometrics."""
+    """What the user holds for this device: the card's PIN, the app's PIN or biometrics (and the iPhone's
+    passcode, for when they are off)."""
     if device.get("biometric"):
-        return "Face ID / Touch ID"
+        passcode = device.get("iphone_passcode")
+        return "Face ID / Touch ID" + (f" (iPhone passcode {passcode})" if passcode else "")
     if device.get("pin"):
         return ("app PIN " if device.get("type") == "ibkey" else "PIN ") + str(device["pin"])
     return ""

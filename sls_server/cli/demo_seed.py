@@ -63,7 +63,7 @@ def enrol(
         }
     enrolled = client.enrol_device(user.username, enrol_body(spec))
     record = {k: enrolled[k] for k in KEPT if k in enrolled}
-    held: dict[str, Any] = {k: spec[k] for k in ("pin", "biometric") if k in spec}
+    held: dict[str, Any] = {k: spec[k] for k in ("pin", "biometric", "iphone_passcode") if k in spec}
     if spec["type"] == "ibkey":
         try:
             record.update(activate(sim, user, spec, record["device_id"]))
@@ -85,6 +85,9 @@ def activate(sim: AdminClient, user: DemoUser, spec: dict[str, Any], device_id: 
         **unlock,
     }
     activated = sim.request("POST", f"/sim/v1/ibkey/{segment(device_id)}/activate", body)
+    if spec.get("iphone_passcode"):  # an iPhone with Face ID has a passcode too: Settings, Face ID & Passcode
+        iphone = {"enabled": True, "passcode": spec["iphone_passcode"]}
+        sim.request("PUT", f"/sim/v1/ibkey/{segment(device_id)}/biometrics", iphone)
     return {"app_id": activated.get("app_id"), "status": activated.get("status")}
 
 

@@ -21,7 +21,8 @@ class DemoUser:
     password: str
     phone: str
     #: Enrolment bodies (``POST /admin/v1/users/<u>/devices``), plus what the user holds: ``pin`` (a card's or
-    #: an Android app's), ``biometric`` (iOS); ``share_from`` names the user whose card this one shares.
+    #: an Android app's), ``biometric`` (iOS) and ``iphone_passcode`` (the iPhone's own, which IB Key asks
+    #: for when Face ID is off); ``share_from`` names the user whose card this one shares.
     devices: tuple[dict[str, Any], ...]
     ip_allowlist: tuple[str, ...] = ()
     #: The SMS the broker enrols at account opening, on ``phone``; the others are created with ``sms: false``
@@ -47,10 +48,10 @@ WORLD: tuple[DemoUser, ...] = (
     ),
     DemoUser(
         "iphone-ivy",
-        "IB Key on iOS: push approved with Face ID / Touch ID",
+        "IB Key on iOS: push approved with Face ID / Touch ID (without them, the iPhone's passcode)",
         "velvet-harbour-quartz-5",
         "+15555550103",
-        ({"type": "ibkey", "platform": "ios", "biometric": True},),
+        ({"type": "ibkey", "platform": "ios", "biometric": True, "iphone_passcode": "482916"},),
     ),
     DemoUser(
         "sms-sam",
@@ -126,7 +127,7 @@ DEMO_LIMITS: dict[str, tuple[int, int]] = {  # variable: (demo value, the server
 }
 
 #: Fields the user holds rather than the server: never sent in an enrolment body.
-HELD = ("pin", "biometric", "share_from")
+HELD = ("pin", "biometric", "iphone_passcode", "share_from")
 
 
 def enrol_body(spec: dict[str, Any]) -> dict[str, Any]:

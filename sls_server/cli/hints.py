@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from .answering import Answerer, Flow
+from .app_unlock import unlock_flags
 
 
 def hint(answerer: Answerer, flow: Flow) -> str:
@@ -16,8 +17,9 @@ def hint(answerer: Answerer, flow: Flow) -> str:
             f"Challenge {factor.get('challenge')}: key the PIN and the challenge into the card "
             f"(sls device card-respond {device_id} --pin {pin} --challenge {factor.get('challenge')})"
         )
+    if kind == "ibkey":
+        unlock = unlock_flags(answerer.sim, str(device_id), answerer.world.device(device_id), answerer.given)
     if kind == "ibkey" and flow.is_push:
-        unlock = "--biometric" if answerer.world.device(device_id).get("biometric") else f"--pin {pin}"
         found = None
         try:
             found = answerer.notification(flow)
@@ -31,7 +33,7 @@ def hint(answerer: Answerer, flow: Flow) -> str:
     if kind == "ibkey":
         return (
             f"Challenge {factor.get('challenge')} (no push: {factor.get('reason', 'challenge mode')}): "
-            f"sls device ibkey-respond {device_id} --challenge {factor.get('challenge')} --pin {pin}"
+            f"sls device ibkey-respond {device_id} --challenge {factor.get('challenge')} {unlock}"
         )
     if kind in ("sms", "voice"):
         number = answerer.world.user(flow.username).get("phone") or "<number>"

@@ -10,7 +10,7 @@ and the session it ends in (``sls whoami``, ``sls stepup``, ``sls logout`` use i
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 from rich.text import Text
@@ -19,41 +19,15 @@ from . import login_state
 from .admin_client import AdminClient, ApiError
 from .admin_commands import admin_options, server_errors
 from .answering import Answerer, Flow, done, wait_for_approval
+from .app_unlock import Given
 from .device_commands import DEVICE_TYPES
 from .hints import hint
-from .login_view import print_prompt, print_session, tools
-from .output import CliError, Seconds, ask, err, note
+from .login_view import answer_options, print_prompt, print_session, tools
+from .output import CliError, ask, err, note
 from .sim_access import sim_token_option
 
-F = TypeVar("F", bound=Callable[..., Any])
 #: Words the interactive prompt takes as "switch to this factor" rather than as an answer.
 SWITCH_WORDS = tuple(t for t in DEVICE_TYPES if t != "temporary")
-
-
-def answer_options(func: F) -> F:
-    """How to answer without typing: --auto (with --pin/--biometric), --timeout for an app approval."""
-    options = [
-        click.option(
-            "--auto",
-            is_flag=True,
-            help="Answer through the simulators: key the card, read the text or call, approve in the app.",
-        ),
-        click.option(
-            "--pin", metavar="PIN", help="--auto: the card's or IB Key app's PIN, if not in demo.json."
-        ),
-        click.option("--biometric", is_flag=True, help="--auto: unlock the iOS app with biometrics."),
-        click.option(
-            "--timeout",
-            type=Seconds(1, 600),
-            default=120.0,
-            show_default=True,
-            help="Seconds to wait for an IB Key approval.",
-        ),
-        sim_token_option,
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
 
 
 def verify_computed(flow: Flow, api: AdminClient, answer: str) -> dict[str, Any]:
@@ -146,6 +120,7 @@ def login(
     auto: bool,
     pin: str | None,
     biometric: bool,
+    passcode: str | None,
     timeout: float,
     sim_token: str | None,
     url: str | None,
@@ -168,7 +143,7 @@ def login(
       sls login sms-sam --auto --factor voice              # "didn't receive a code?": a callback
       TOKEN=$(sls login card-carl --auto --json | jq -r .session.token)
     """
-    admin, answerer = tools(url, admin_token, sim_token, pin, biometric)
+    admin, answerer = tools(url, admin_token, sim_token, Given(pin, biometric, passcode))
     name = username.strip().lower()
     if password is None:
         known = answerer.world.user(name).get("password")
@@ -279,7 +254,7 @@ def switch(
     if challenge and factor_type != "ibkey":
         hint = "'--challenge'"
         raise click.BadParameter("only IB Key has one: sls switch ibkey --challenge", param_hint=hint)
-    admin, answerer = tools(url, admin_token, sim_token, None, False)
+    admin, answerer = tools(url, admin_token, sim_token, Given())
     flow = pending(admin.url, username)
     with server_errors():
         answer = flow.switch(admin.with_token(None), factor_type, device_id, challenge=challenge)
@@ -298,6 +273,7 @@ def answer(
     auto: bool,
     pin: str | None,
     biometric: bool,
+    passcode: str | None,
     timeout: float,
     sim_token: str | None,
     url: str | None,
@@ -314,7 +290,7 @@ def answer(
       sls answer 73025816
       sls answer --auto --user sms-sam
     """
-    admin, answerer = tools(url, admin_token, sim_token, pin, biometric)
+    admin, answerer = tools(url, admin_token, sim_token, Given(pin, biometric, passcode))
     flow = pending(admin.url, username)
     with server_errors():
         result = run_flow(

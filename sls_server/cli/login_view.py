@@ -1,18 +1,57 @@
-"""What the login commands print (the open step, the session it ended in) and the clients and demo world
-they work with."""
+"""What the login commands print (the open step, the session it ended in), the clients and demo world they
+work with, and the options they answer with."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
 
 from . import login_state
 from .admin_client import AdminClient
 from .admin_commands import connect, when
 from .answering import Answerer, Flow
+from .app_unlock import Given
 from .demo_world import World
 from .hints import hint
-from .output import fields_table, note, print_json, print_renderable
-from .sim_access import sim_client
+from .output import Seconds, fields_table, note, print_json, print_renderable
+from .sim_access import sim_client, sim_token_option
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def answer_options(func: F) -> F:
+    """How to answer without typing: --auto (with --pin/--biometric/--passcode), --timeout for an app
+    approval."""
+    options = [
+        click.option(
+            "--auto",
+            is_flag=True,
+            help="Answer through the simulators: key the card, read the text or call, approve in the app.",
+        ),
+        click.option(
+            "--pin", metavar="PIN", help="--auto: the card's or IB Key app's PIN, if not in demo.json."
+        ),
+        click.option("--biometric", is_flag=True, help="--auto: unlock the iOS app with biometrics."),
+        click.option(
+            "--passcode",
+            metavar="DIGITS",
+            help="--auto: the iPhone's passcode, which IB Key asks for when Touch ID / Face ID is off "
+            "(the demo iPhone's is in demo.json).",
+        ),
+        click.option(
+            "--timeout",
+            type=Seconds(1, 600),
+            default=120.0,
+            show_default=True,
+            help="Seconds to wait for an IB Key approval.",
+        ),
+        sim_token_option,
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
 
 
 def print_session(result: dict[str, Any], username: str, as_json: bool, title: str) -> None:
@@ -51,10 +90,13 @@ def print_prompt(flow: Flow, answer: dict[str, Any], as_json: bool, answerer: An
 
 
 def tools(
-    url: str | None, admin_token: str | None, sim_token: str | None, pin: str | None, bio: bool
+    url: str | None, admin_token: str | None, sim_token: str | None, given: Given
 ) -> tuple[AdminClient, Answerer]:
     admin = connect(url, admin_token)
     world = World.load()
     if not world.serves(admin.url):
         world = World(None)
-    return admin, Answerer(admin, sim_client(admin.url, sim_token), world, pin=pin, biometric=bio)
+    sim = sim_client(admin.url, sim_token)
+    return admin, Answerer(
+        admin, sim, world, pin=given.pin, biometric=given.biometric, passcode=given.passcode
+    )

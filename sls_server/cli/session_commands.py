@@ -16,9 +16,10 @@ from . import login_state
 from .admin_client import AdminClient
 from .admin_commands import admin_options, bearer, server_errors, when
 from .answering import Flow
+from .app_unlock import Given
 from .device_commands import DEVICE_TYPES
-from .login_commands import answer_options, finish, run_flow
-from .login_view import print_prompt, tools
+from .login_commands import finish, run_flow
+from .login_view import answer_options, print_prompt, tools
 from .output import fields_table, print_json, print_renderable
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -73,6 +74,7 @@ def stepup(
     auto: bool,
     pin: str | None,
     biometric: bool,
+    passcode: str | None,
     timeout: float,
     sim_token: str | None,
     username: str | None,
@@ -93,7 +95,7 @@ def stepup(
       sls stepup --purpose withdrawal --challenge --start-only   # the Challenge Code, for IBKR Mobile
       TOKEN=$(sls stepup --purpose withdrawal --token "$TOKEN" --auto --json | jq -r .session.token)
     """
-    admin, answerer = tools(url, admin_token, sim_token, pin, biometric)
+    admin, answerer = tools(url, admin_token, sim_token, Given(pin, biometric, passcode))
     name, api = _session(admin, username, token)
     if challenge and factor_type not in (None, "ibkey"):
         hint = "'--challenge'"
@@ -156,7 +158,7 @@ def whoami(
       sls whoami
       sls whoami --tickle --user card-carl
     """
-    admin, _ = tools(url, admin_token, None, None, False)
+    admin, _ = tools(url, admin_token, None, Given())
     _, api = _session(admin, username, token)
     with server_errors():
         result = (
@@ -181,7 +183,7 @@ def logout(
     Example:
       sls logout
     """
-    admin, _ = tools(url, admin_token, None, None, False)
+    admin, _ = tools(url, admin_token, None, Given())
     name, api = _session(admin, username, token)
     with server_errors():
         result = api.request("POST", "/api/v1/auth/logout")
@@ -215,7 +217,7 @@ def withdraw(
     Example:
       sls stepup --purpose withdrawal --auto && sls withdraw 100 --currency USD
     """
-    admin, _ = tools(url, admin_token, None, None, False)
+    admin, _ = tools(url, admin_token, None, Given())
     _, api = _session(admin, username, token)
     with server_errors():
         result = api.request("POST", "/api/v1/withdrawals", {"amount": amount, "currency": currency})
@@ -245,7 +247,7 @@ def change_phone(
     Example:
       sls stepup --purpose change_contact --auto && sls change-phone +15555550199
     """
-    admin, _ = tools(url, admin_token, None, None, False)
+    admin, _ = tools(url, admin_token, None, Given())
     _, api = _session(admin, username, token)
     with server_errors():
         result = api.request("POST", "/api/v1/account/phone", {"phone": number})

@@ -77,6 +77,15 @@ def test_a_push_needs_the_number_on_the_page(sls_emulator):
     assert polled.json()["state"] == "authenticated"
 
 
+def test_an_iphone_without_face_id_approves_with_its_passcode(sls_emulator):
+    password = sls_emulator.create_user("ian", phone="+15550100010")
+    sls_emulator.enroll_ibkey("ian", platform="ios", password=password, passcode="482916")
+    started = start(sls_emulator, "ian", password)
+    with pytest.raises(EmulatorError, match="wrong_passcode"):
+        sls_emulator.approve_push("ian", match=started["factor"]["match"], passcode="000000")
+    assert sls_emulator.approve_push("ian", match=started["factor"]["match"])["state"] == "approved"
+
+
 def test_a_push_is_picked_by_its_login_when_several_wait(sls_emulator):
     password = sls_emulator.create_user("ivo", phone="+15550100008")
     sls_emulator.enroll_ibkey("ivo", platform="android", pin="8w8w", password=password)
@@ -143,7 +152,7 @@ def pytest_in(folder: Path, *args: str, **extra_env: str) -> subprocess.Complete
 def test_another_project_uses_the_fixture_and_its_scenario_files(tmp_path: Path) -> None:
     ran = pytest_in(project(tmp_path))
     assert ran.returncode == 0, ran.stdout + ran.stderr
-    assert "8 passed, 1 xfailed" in ran.stdout  # the README's example among them
+    assert "9 passed, 1 xfailed" in ran.stdout  # the README's example among them
 
 
 def test_a_failing_scenario_file_fails_with_its_steps_in_the_report(tmp_path: Path) -> None:
