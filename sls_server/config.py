@@ -120,6 +120,9 @@ class Settings:
     sim_token: str | None = None
     """Bearer token /sim/v1 then requires (16+ characters), for demos where the audience plays the attacker
     but the trainer still needs the simulated phone; unset: /sim/v1 is open (possession is the test)."""
+    metrics_token: str | None = None
+    """Bearer token /metrics then requires (16+ characters; Prometheus sends it as ``authorization:
+    credentials``); unset: /metrics is open, and tells whoever reads it how many logins each refusal ended."""
     redis_timeout: float = 2.0
     """Seconds a request waits on a silent Redis, once (no retry), before 503 store_unavailable."""
     log_level: str = "INFO"
@@ -187,6 +190,7 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "stepup_validity": integer(30, 3600),
     "sim_enabled": boolean,
     "sim_token": bearer_token,
+    "metrics_token": bearer_token,
     "redis_timeout": number(0.05, 60.0),
     "log_level": choice("debug", "info", "warning", "error"),
     "log_format": choice("text", "json"),
@@ -237,6 +241,21 @@ def load_settings(
     if settings.lockout_max_wait < settings.lockout_wait_increment:
         raise InvalidConfig("SLS_LOCKOUT_MAX_WAIT", "must not be shorter than SLS_LOCKOUT_WAIT_INCREMENT")
     return settings
+
+
+def metrics_exposure(settings: Settings) -> str | None:
+    """What an operator should hear once at start-up about ``SLS_IP_REFUSAL=silent`` beside an open /metrics.
+
+    Silent refusals are answered as wrong passwords but counted apart (``ip.rejected``,
+    ``result="ip_restricted"``), so whoever can read /metrics before and after a try learns the name has an
+    allowlist. A valid combination (a proxy may guard /metrics), hence a warning, not an error."""
+    if settings.ip_refusal != "silent" or settings.metrics_token is not None:
+        return None
+    return (
+        "SLS_IP_REFUSAL=silent with no SLS_METRICS_TOKEN: /metrics reveals silent refusals to whoever can "
+        "read it (its ip.rejected and ip_restricted counts); set SLS_METRICS_TOKEN or keep /metrics from "
+        "outsiders"
+    )
 
 
 def describe() -> list[tuple[str, str, str]]:

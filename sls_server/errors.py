@@ -16,6 +16,8 @@ class SlsError(Exception):
     code: str = "error"
     status: int = 400
     message: str = "The request failed."
+    challenge: str | None = None
+    """A 401's ``WWW-Authenticate`` value (RFC 9110), for a client that asks for credentials by it."""
 
     def __init__(self, message: str | None = None, **extra: Any) -> None:
         self.message = message or type(self).message

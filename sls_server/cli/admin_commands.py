@@ -121,6 +121,8 @@ def server_errors(no_route: str = NO_ROUTE) -> Iterator[None]:
             hint = " (pass --admin-token or set SLS_ADMIN_TOKEN; `sls demo` prints its token)"
         elif exc.code == "sim_token_required":
             hint = " (pass --sim-token or set SLS_SIM_TOKEN to the server's sim token)"
+        elif exc.code == "metrics_token_required":
+            hint = " (pass --metrics-token or set SLS_METRICS_TOKEN to the server's metrics token)"
         elif exc.code == "ip_restricted":
             hint = " (an IP allowlist: see `sls user allowlist <user>` and its account's)"
         elif exc.code == "not_found":

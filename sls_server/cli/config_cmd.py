@@ -20,7 +20,7 @@ from ..config import PARSERS, Settings, describe, env_name
 from .output import mask_url, print_json, print_renderable
 from .serve import CLI_ENV
 
-SECRET_KEYS = {"SLS_SECRET_KEY", "SLS_ADMIN_TOKEN", "SLS_SIM_TOKEN"}
+SECRET_KEYS = {"SLS_SECRET_KEY", "SLS_ADMIN_TOKEN", "SLS_SIM_TOKEN", "SLS_METRICS_TOKEN"}
 URL_KEYS = {"SLS_REDIS_URL", "SLS_URL"}
 #: Where an entry says its variable is set but read as unset (``note``), as the table shows it too.
 EMPTY_NOTE = "the variable is empty"
@@ -78,7 +78,8 @@ def _noting_empty(entry: dict[str, Any], raw: str | None) -> dict[str, Any]:
 def config(as_json: bool) -> None:
     """List every SLS_* setting: default, description and the effective value here.
 
-    Secrets (SLS_SECRET_KEY, SLS_ADMIN_TOKEN, SLS_SIM_TOKEN) are never printed; passwords in URLs are masked.
+    Secrets (SLS_SECRET_KEY, SLS_ADMIN_TOKEN, SLS_SIM_TOKEN, SLS_METRICS_TOKEN) are never printed; passwords
+    in URLs are masked.
     A value that `sls serve` would refuse is marked in red; an empty one is shown unset, as serve reads it.
 
     \b

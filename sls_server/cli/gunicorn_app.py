@@ -137,6 +137,29 @@ class DemoSeedFilter(logging.Filter):
         return record.levelno > logging.INFO or not _from_demo_seed(self._token)
 
 
+def log_to_stderr(json_logs: bool, level: str) -> None:
+    """The service's own log lines (logger ``sls_server``), beside gunicorn's, on stderr; as JSON objects with
+    ``SLS_LOG_FORMAT=json``. Set up in the master, before the fork, so its own lines (the start-up warning,
+    the embedded Redis's watchdog) are written as the workers' are, and every worker inherits the handler.
+    Idempotent."""
+    server_log = logging.getLogger("sls_server")
+    server_log.setLevel(level)
+    if server_log.handlers:
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    if json_logs:
+        from sls_server.telemetry.jsonlog import JsonFormatter
+
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(
+            logging.Formatter(
+                "[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S %z"
+            )
+        )
+    server_log.addHandler(handler)
+
+
 def json_logger_class(base: type) -> type:
     """gunicorn's logger for ``SLS_LOG_FORMAT=json``: its own lines as JSON objects, and no access line of its
     own (the app writes one per request, with the request id: ``http.observe``)."""
@@ -262,6 +285,7 @@ class SlsApplication(BaseApplication):
 
             self.options["logger_class"] = json_logger_class(self.options.get("logger_class", Logger))
         self._in_master_only = in_master_only
+        log_to_stderr(self._json_logs, log_level)
         hide_server_header()
         json_error_pages()
         super().__init__()
@@ -285,21 +309,7 @@ class SlsApplication(BaseApplication):
     def load(self) -> Any:
         from sls_server.app import create_app
 
-        server_log = logging.getLogger("sls_server")
-        if not server_log.handlers:  # the service's own log lines, beside gunicorn's, on stderr
-            handler = logging.StreamHandler(sys.stderr)
-            if self._json_logs:
-                from sls_server.telemetry.jsonlog import JsonFormatter
-
-                handler.setFormatter(JsonFormatter())
-            else:
-                handler.setFormatter(
-                    logging.Formatter(
-                        "[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s",
-                        "%Y-%m-%d %H:%M:%S %z",
-                    )
-                )
-            server_log.addHandler(handler)
+        server_log = logging.getLogger("sls_server")  # its handler: the master's (log_to_stderr), forked
         if self._quiet_token:
             for each in server_log.handlers:
                 each.addFilter(DemoSeedFilter(self._quiet_token))

@@ -11,7 +11,7 @@ from typing import Any
 
 import click
 
-from .admin_commands import admin_options, connect, server_errors
+from .admin_commands import admin_options, bearer, connect, server_errors
 from .output import CliError, note, print_json, print_renderable, table
 
 #: Samples a person reading the table does not need: per-bucket counts and creation times.
@@ -50,8 +50,18 @@ def _number(value: float) -> str:
     multiple=True,
     help="Only metrics whose name contains TEXT (repeatable), e.g. --name login --name lockouts.",
 )
+@click.option(
+    "--metrics-token",
+    envvar="SLS_METRICS_TOKEN",
+    show_envvar=True,
+    metavar="TOKEN",
+    callback=bearer,
+    help="Bearer token of /metrics, when the server sets SLS_METRICS_TOKEN.",
+)
 @admin_options
-def metrics(names: tuple[str, ...], url: str | None, admin_token: str | None, as_json: bool) -> None:
+def metrics(
+    names: tuple[str, ...], metrics_token: str | None, url: str | None, admin_token: str | None, as_json: bool
+) -> None:
     """The server's counters and latencies (GET /metrics), summed over its workers.
 
     Login attempts by result and factor, lockouts, texts, calls and pushes sent, active sessions, audit
@@ -63,8 +73,10 @@ def metrics(names: tuple[str, ...], url: str | None, admin_token: str | None, as
       sls metrics                       # the emulator's counters as a table
       sls metrics --name login          # sls_login_attempts_total by result and factor
       sls metrics --json | jq '.[] | select(.metric == "sls_lockouts")'
+      SLS_METRICS_TOKEN=... sls metrics  # a server that sets SLS_METRICS_TOKEN
     """
     client = connect(url, None)
+    client.token = metrics_token  # the only credential /metrics reads; never the admin token
     with server_errors():
         text = client.fetch("GET", "/metrics", headers={"Accept": "text/plain"}).decode()
     chosen = [s for s in samples(text) if all(n in s["metric"] for n in names)]

@@ -11,6 +11,7 @@ import atexit
 import contextlib
 import dataclasses
 import functools
+import logging
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -21,7 +22,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..config import Settings, load_settings
+from ..config import Settings, load_settings, metrics_exposure
 from ..errors import InvalidConfig
 from ..runtime import ADMIN_TOKEN_FILE, resolve_secrets, start_embedded_redis
 from ..store.embedded import EmbeddedRedis
@@ -32,6 +33,7 @@ from .gunicorn_app import Listener, SlsApplication
 from .output import EXIT_USAGE, CliError, mask_url, print_json, print_renderable
 
 F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger(__name__)
 
 #: Variables only the CLI reads (the server's own keys are in sls_server.config); ``sls config`` lists them.
 CLI_ENV: dict[str, tuple[str, str]] = {
@@ -235,6 +237,9 @@ def run(
         quiet_token=quiet_token,
         extra=gunicorn_options,
     )
+    warning = metrics_exposure(startup.settings)
+    if warning:  # once, in the master (its log handler is set up by now), not once per worker
+        log.warning(warning)
     sys.stdout.flush()  # forked workers must not inherit (and later repeat) buffered output
     sys.stderr.flush()
     application.run()

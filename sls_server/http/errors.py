@@ -1,6 +1,6 @@
-"""The HTTP layer's own refusals (its guards: the admin and sim tokens, the simulators' switch, cross-site
-requests; its lookups), and the one place that turns any failure into the contract's JSON error body, never
-a stack trace to the client. Named by the rule in CONTRIBUTING.md ("Errors")."""
+"""The HTTP layer's own refusals (its guards: the admin, sim and metrics tokens, the simulators' switch,
+cross-site requests; its lookups), and the one place that turns any failure into the contract's JSON error
+body, never a stack trace to the client. Named by the rule in CONTRIBUTING.md ("Errors")."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ log = logging.getLogger("sls_server.http")
 
 #: Sent with every error whose body has ``retry_after`` (423 and 429): the same seconds.
 RETRY_AFTER = "Retry-After"
+#: Sent with every error that has a ``challenge`` (RFC 9110): how to authenticate.
+WWW_AUTHENTICATE = "WWW-Authenticate"
 
 _HTTP_CODES = {
     400: "invalid_request",
@@ -44,6 +46,15 @@ class SimTokenRequired(SlsError):
     code = "sim_token_required"
     status = 401
     message = "This server protects /sim/v1: send Authorization: Bearer <sim token> (its SLS_SIM_TOKEN)."
+
+
+class MetricsTokenRequired(SlsError):
+    code = "metrics_token_required"
+    status = 401
+    message = (
+        "This server protects /metrics: send Authorization: Bearer <metrics token> (its SLS_METRICS_TOKEN)."
+    )
+    challenge = 'Bearer realm="metrics"'
 
 
 class CrossSiteRequest(Forbidden):
@@ -87,6 +98,8 @@ def register_error_handlers(app: Flask) -> None:
         if isinstance(wait, int) and not isinstance(wait, bool) and wait >= 0:
             # the body's retry_after as RFC 9110's header too, which HTTP clients' retry logic reads
             response.headers[RETRY_AFTER] = str(wait)
+        if exc.challenge:
+            response.headers[WWW_AUTHENTICATE] = exc.challenge
         return response, exc.status
 
     @app.errorhandler(RequestEntityTooLarge)

@@ -49,7 +49,7 @@ from ..errors import InvalidRequest, NotAuthenticated, SlsError, StoreUnavailabl
 from . import validation
 
 ErrorClass = type[SlsError]
-Security = Literal["session", "login", "admin", "sim"]
+Security = Literal["session", "login", "admin", "sim", "metrics"]
 #: A view returns the answer (shaped as its ``ok``), a pydantic model of it, or a finished response.
 View = Callable[..., ResponseReturnValue | BaseModel]
 

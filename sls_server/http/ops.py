@@ -9,7 +9,8 @@ from ..errors import StoreUnavailable
 from ..shapes.ops import Status
 from ..telemetry.metrics import CONTENT_TYPE
 from ..telemetry.scrape import scrape
-from .common import core
+from .common import bearer_matches, core
+from .errors import MetricsTokenRequired
 from .operations import Raw, operation, surface
 
 bp = Blueprint("ops", __name__)
@@ -40,6 +41,8 @@ def readyz() -> ResponseReturnValue:
     summary="Prometheus metrics",
     ok=Raw("text/plain", {"type": "string"}),
     returns="Prometheus text format (prometheus-client), summed over every worker of this server.",
+    errors=(MetricsTokenRequired,),
+    security="metrics",
     store=False,
 )
 def metrics() -> Response:
@@ -49,7 +52,14 @@ def metrics() -> Response:
     `sls_http_requests_total{route,method,status}` and `sls_http_request_duration_seconds{route,method}`
     (route patterns, never ids). Read from Redis at scrape time: `sls_active_sessions` and
     `sls_events_total{type}` (the trail's totals, the same from every instance), left out while Redis
-    cannot serve (the scrape still answers, and counts the Redis error)."""
+    cannot serve (the scrape still answers, and counts the Redis error).
+
+    Open, unless the server sets `SLS_METRICS_TOKEN`: then only `Authorization: Bearer <metrics token>`
+    reads it (401 `metrics_token_required` otherwise), since the counters tell apart refusals that
+    `SLS_IP_REFUSAL=silent` answers alike. The check is in memory: no Redis round trip."""
+    token = core().settings.metrics_token
+    if token is not None and not bearer_matches(token):
+        raise MetricsTokenRequired()
     return Response(scrape(core()), content_type=CONTENT_TYPE)
 
 

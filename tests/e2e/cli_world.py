@@ -31,7 +31,13 @@ class Demo:
     @property
     def env(self) -> dict[str, str]:
         """The CLI finds the server, its token and the world through demo.json, as after `sls demo`."""
-        return {"SLS_DATA_DIR": str(self.data_dir), "SLS_URL": "", "SLS_ADMIN_TOKEN": "", "SLS_SIM_TOKEN": ""}
+        return {
+            "SLS_DATA_DIR": str(self.data_dir),
+            "SLS_URL": "",
+            "SLS_ADMIN_TOKEN": "",
+            "SLS_SIM_TOKEN": "",
+            "SLS_METRICS_TOKEN": "",
+        }
 
     def sls(self, *args: str, input: str | None = None) -> Result:
         result = CliRunner().invoke(cli, list(args), env=self.env, prog_name="sls", input=input)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -54,3 +55,43 @@ def test_no_server_is_said_plainly(tmp_path: Path) -> None:
     env = {"SLS_DATA_DIR": str(tmp_path), "SLS_URL": "http://127.0.0.1:9", "SLS_ADMIN_TOKEN": ""}
     result = CliRunner().invoke(cli, ["metrics"], env=env, prog_name="sls")
     assert result.exit_code == 1 and "no server at http://127.0.0.1:9" in result.stderr
+
+
+METRICS_TOKEN = "prometheus-scrape-token-0123456789"
+WARNING = "reveals silent refusals"
+
+
+def _metrics(server_url: str, tmp_path: Path, *args: str, token: str = "") -> Any:
+    from click.testing import CliRunner
+
+    from sls_server.cli.main import cli
+
+    env = {
+        "SLS_DATA_DIR": str(tmp_path),
+        "SLS_URL": server_url,
+        "SLS_ADMIN_TOKEN": "",
+        "SLS_METRICS_TOKEN": token,
+    }
+    result = CliRunner().invoke(cli, ["metrics", *args], env=env, prog_name="sls")
+    assert "Traceback" not in result.output and METRICS_TOKEN not in result.output, result.output
+    return result
+
+
+def test_a_server_with_a_metrics_token_is_read_with_it(sls_serve: Any, tmp_path: Path) -> None:
+    server = sls_serve(workers=1, SLS_METRICS_TOKEN=METRICS_TOKEN, SLS_IP_REFUSAL="silent")
+    refused = _metrics(server.url, tmp_path)
+    assert refused.exit_code == 1, refused.output
+    assert "metrics_token_required" in refused.stderr and "--metrics-token" in refused.stderr
+    given = _metrics(server.url, tmp_path, "--json", "--metrics-token", METRICS_TOKEN)
+    assert given.exit_code == 0 and any(s["metric"] == "sls_http_requests" for s in json.loads(given.stdout))
+    from_env = _metrics(server.url, tmp_path, "--name", "http_requests", token=METRICS_TOKEN)
+    assert from_env.exit_code == 0 and "sls_http_requests_total" in from_env.stdout
+    log = server.log()
+    assert METRICS_TOKEN not in log and WARNING not in log  # silent, but /metrics is guarded
+
+
+def test_silent_refusals_beside_an_open_metrics_are_warned_of_once(sls_serve: Any) -> None:
+    server = sls_serve(workers=2, SLS_IP_REFUSAL="silent")
+    warned = [line for line in server.log().splitlines() if WARNING in line]
+    assert len(warned) == 1 and "[WARNING]" in warned[0] and "SLS_METRICS_TOKEN" in warned[0], warned
+    assert WARNING not in sls_serve(workers=1).log()  # explicit refusals: nothing to warn of

@@ -22,7 +22,7 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode
 from pydantic_core import CoreSchema
 
 from ...shapes.errors import Error
-from ..errors import RETRY_AFTER
+from ..errors import RETRY_AFTER, WWW_AUTHENTICATE
 from ..operations import ErrorClass, Operation, Raw, operations, surfaces
 from ..security import may_be_stored
 from .texts import DESCRIPTION, ERROR_NOTES, PARAMETERS, RESPONSE_HEADERS, SECURITY, SECURITY_SCHEMES
@@ -162,13 +162,22 @@ def _error_response(errors: list[ErrorClass]) -> dict[str, Any]:
             "oneOf": [{"$ref": ref} for ref in mapping.values()],
             "discriminator": {"propertyName": "error", "mapping": mapping},
         }
-    return {"description": "\n\n".join(lines), "content": {"application/json": {"schema": schema}}}
+    response: dict[str, Any] = {
+        "description": "\n\n".join(lines),
+        "content": {"application/json": {"schema": schema}},
+    }
+    if any(e.challenge for e in errors):
+        response["headers"] = {WWW_AUTHENTICATE: {"$ref": f"#/components/headers/{WWW_AUTHENTICATE}"}}
+    return response
 
 
 def _with_headers(path: str, status: str, response: dict[str, Any]) -> dict[str, Any]:
     """The response with the headers it carries (``Cache-Control`` by ``may_be_stored``, ``Retry-After`` on
-    the statuses that tell a client to wait)."""
-    names = [name for name in RESPONSE_HEADERS if name not in ("Cache-Control", RETRY_AFTER)]
+    the statuses that tell a client to wait; ``WWW-Authenticate``, with an error that has a challenge, is
+    :func:`_error_response`'s)."""
+    names = [
+        name for name in RESPONSE_HEADERS if name not in ("Cache-Control", RETRY_AFTER, WWW_AUTHENTICATE)
+    ]
     if not may_be_stored(path, int(status)):
         names.append("Cache-Control")
     if status in WAIT_STATUSES:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..common import SESSION_COOKIE
-from ..errors import RETRY_AFTER
+from ..errors import RETRY_AFTER, WWW_AUTHENTICATE
 from ..observe import REQUEST_ID_HEADER
 from ..security import CSP_API, CSP_PAGES, HEADERS
 
@@ -25,7 +25,8 @@ Three surfaces:
 * `/admin/v1`: test set-up and control (users, devices, sessions, the server's clock, events, reset),
   behind `Authorization: Bearer <admin token>`.
 
-Plus `/healthz`, `/readyz`, `/metrics` and this document. Every error is
+Plus `/healthz`, `/readyz`, `/metrics` and this document; `/metrics` needs `Authorization: Bearer <metrics
+token>` when the server sets `SLS_METRICS_TOKEN` (else 401 `metrics_token_required`). Every error is
 `{"error": "<code>", "message": "...", ...extra}`; codes are part of the contract. Times are Unix seconds
 of the server's clock, which `/admin/v1/clock` can move.
 
@@ -101,6 +102,11 @@ RESPONSE_HEADERS: dict[str, Any] = {
         "clients whose retry logic reads the header (RFC 9110). Absent from a lock only an admin can lift.",
         "schema": {"type": "string", "pattern": "^[0-9]+$"},
     },
+    WWW_AUTHENTICATE: {
+        "description": "On a 401 that names how to authenticate (`metrics_token_required`): RFC 9110's "
+        'challenge, `Bearer realm="metrics"`.',
+        "schema": {"type": "string"},
+    },
     REQUEST_ID_HEADER: {
         "description": "On every answer: this request's id, also in the server's log line for it; quote it "
         "when reporting a problem. A fresh one, unless the request came through one of "
@@ -121,6 +127,12 @@ SECURITY_SCHEMES: dict[str, Any] = {
         "scheme": "bearer",
         "description": "`/sim/v1`, only when the server sets `SLS_SIM_TOKEN` (a demo whose audience plays "
         "the attacker); otherwise the simulators need no credentials.",
+    },
+    "metricsToken": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "`/metrics`, only when the server sets `SLS_METRICS_TOKEN`; otherwise it needs no "
+        "credentials. The document is the same either way, so it lists both.",
     },
     "sessionToken": {
         "type": "http",
@@ -156,4 +168,6 @@ SECURITY: dict[str, list[dict[str, list[str]]]] = {
     "admin": [{"adminToken": []}],
     # open ({}) unless the server sets SLS_SIM_TOKEN; then the sim token
     "sim": [{}, {"simToken": []}],
+    # open ({}) unless the server sets SLS_METRICS_TOKEN; then the metrics token
+    "metrics": [{}, {"metricsToken": []}],
 }
