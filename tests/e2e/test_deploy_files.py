@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 import redis
+import requests
 import yaml
 
 from sls_server.cli.serve import CLI_ENV, serve
@@ -132,11 +133,9 @@ def test_the_start_commands_run_as_plain_processes_and_pass_their_healthchecks(t
         "--dir",
         str(tmp_path),
     ]
-    token, key = "deploy-test-token-0123456789", "ab" * 32
-    env = {
-        k: interpolate(str(v), {"SLS_ADMIN_TOKEN": token, "SLS_SECRET_KEY": key})
-        for k, v in SLS["environment"].items()
-    }
+    token, key, metrics = "deploy-test-token-0123456789", "ab" * 32, "deploy-metrics-token-0123456789"
+    given = {"SLS_ADMIN_TOKEN": token, "SLS_SECRET_KEY": key, "SLS_METRICS_TOKEN": metrics}
+    env = {k: interpolate(str(v), given) for k, v in SLS["environment"].items()}
     env["SLS_REDIS_URL"] = env["SLS_REDIS_URL"].replace(
         "redis://redis:6379", f"redis://127.0.0.1:{redis_port}"
     )
@@ -165,6 +164,9 @@ def test_the_start_commands_run_as_plain_processes_and_pass_their_healthchecks(t
         _wait(lambda: _answers(f"http://127.0.0.1:{sls_port}/readyz"), "sls serve", server)
         check = [c.replace(":8000/", f":{sls_port}/") for c in SLS["healthcheck"]["test"][1:]]
         assert subprocess.run(check, timeout=30).returncode == 0, shlex.join(check)
+        scrape = f"http://127.0.0.1:{sls_port}/metrics"  # the healthcheck works with /metrics guarded
+        assert requests.get(scrape, timeout=10).status_code == 401
+        assert requests.get(scrape, headers={"Authorization": f"Bearer {metrics}"}, timeout=10).ok
         assert json.loads((tmp_path / "sls.log").read_text().splitlines()[-1])["level"]  # SLS_LOG_FORMAT=json
     finally:
         for process in reversed(started):
