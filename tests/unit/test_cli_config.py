@@ -84,6 +84,25 @@ def test_config_still_hides_a_secret_that_is_set(runner: CliRunner) -> None:
     assert entries["SLS_SIM_TOKEN"]["value"] == "(set, hidden)" and "16" in entries["SLS_SIM_TOKEN"]["error"]
 
 
+def test_config_hides_the_metrics_token(runner: CliRunner) -> None:
+    secret = "a-very-secret-metrics-token-42"
+    for args in (("config", "--json"), ("config",)):
+        result = sls(runner, *args, env={"SLS_METRICS_TOKEN": secret})
+        assert result.exit_code == 0 and secret not in result.output, result.output
+    entries = {
+        e["name"]: e
+        for e in json.loads(sls(runner, "config", "--json", env={"SLS_METRICS_TOKEN": secret}).stdout)
+    }
+    assert entries["SLS_METRICS_TOKEN"]["value"] == "(set, hidden)"
+
+
+def test_serve_with_a_short_metrics_token_exits_2_naming_it(runner: CliRunner) -> None:
+    result = sls(runner, "serve", "--port", "0", env={"SLS_METRICS_TOKEN": "too-short"})
+    assert result.exit_code == 2, result.output
+    assert_one_line_error(result, "SLS_METRICS_TOKEN", "16")
+    assert "too-short" not in result.output
+
+
 def test_config_flags_a_value_serve_would_refuse(runner: CliRunner) -> None:
     result = sls(runner, "config", "--json", env={"SLS_CHALLENGE_TTL": "9999"})
     assert result.exit_code == 0
