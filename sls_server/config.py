@@ -122,7 +122,8 @@ class Settings:
     but the trainer still needs the simulated phone; unset: /sim/v1 is open (possession is the test)."""
     metrics_token: str | None = None
     """Bearer token /metrics then requires (16+ characters; Prometheus sends it as ``authorization:
-    credentials``); unset: /metrics is open, and tells whoever reads it how many logins each refusal ended."""
+    credentials``); unset: /metrics is open to anyone who reaches it, and its counts tell silent IP refusals
+    from wrong passwords."""
     redis_timeout: float = 2.0
     """Seconds a request waits on a silent Redis, once (no retry), before 503 store_unavailable."""
     log_level: str = "INFO"
