@@ -194,6 +194,11 @@ class EmbeddedRedis:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             preexec_fn=_die_with_parent,
+            # a process group of its own: a signal sent to ours (Ctrl-C in the terminal, `timeout`, `kill --
+            # -PGID`) stops the server, which finishes its requests and then stops this Redis itself; Redis
+            # stopping at the same signal would fail the requests in flight, and the watchdog would start it
+            # again mid-shutdown. It still dies with its parent (PR_SET_PDEATHSIG above).
+            start_new_session=True,
             umask=0o077,
         )
         self._wait_ready(timeout_s)

@@ -31,8 +31,9 @@ def _user(url: str, name: str = "alice") -> None:
     card_user_over_http(url, name, PASSWORD)
 
 
-def _own_server(tmp_path: Path, **env: str) -> ServerProcess:
-    """``sls serve`` with its own embedded Redis in ``tmp_path/data``, one worker."""
+def _own_server(tmp_path: Path, *, own_group: bool = False, **env: str) -> ServerProcess:
+    """``sls serve`` with its own embedded Redis in ``tmp_path/data``, one worker; ``own_group``: in a process
+    group of its own, as a shell's job is (a signal may go to the whole group, as Ctrl-C's or timeout's)."""
     port = free_port()
     log_path = tmp_path / "serve.log"
     environment = {
@@ -43,17 +44,23 @@ def _own_server(tmp_path: Path, **env: str) -> ServerProcess:
     }
     command = [sys.executable, "-m", "sls_server.cli.main", "serve", "--port", str(port), "--workers", "1"]
     with log_path.open("wb") as log:
-        process = subprocess.Popen(command, env=environment, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=own_group
+        )
     server = ServerProcess(process, f"http://127.0.0.1:{port}", log_path)
     wait_until_serving(server)
     return server
 
 
-def test_sigterm_lets_an_inflight_login_finish_and_leaves_the_aof_whole(tmp_path: Path) -> None:
+@pytest.mark.parametrize("to_the_group", [False, True], ids=["to-the-server", "to-its-process-group"])
+def test_sigterm_lets_an_inflight_login_finish_and_leaves_the_aof_whole(
+    tmp_path: Path, to_the_group: bool
+) -> None:
     """A strong-profile login is hashing (its lockout reservation is in Redis) when SIGTERM arrives: it
     still answers 200, the server exits cleanly, and a new redis-server loads the AOF with what was
-    written."""
-    server = _own_server(tmp_path, SLS_HASH_PROFILE="strong")
+    written. Sent to the whole process group (``timeout``, ``kill -- -PGID``), the embedded Redis must not
+    get it too: it would stop under the login still writing, and the watchdog would start it again."""
+    server = _own_server(tmp_path, own_group=to_the_group, SLS_HASH_PROFILE="strong")
     try:
         _user(server.url)
         socket = tmp_path / "data" / "redis" / "redis.sock"
@@ -76,7 +83,10 @@ def test_sigterm_lets_an_inflight_login_finish_and_leaves_the_aof_whole(tmp_path
             assert time.monotonic() < deadline and login.is_alive(), "the login never got to its hash"
             time.sleep(0.005)  # polling for the reservation, not waiting for time
         watcher.close()
-        server.process.send_signal(signal.SIGTERM)
+        if to_the_group:
+            os.killpg(server.process.pid, signal.SIGTERM)
+        else:
+            server.process.send_signal(signal.SIGTERM)
         login.join(timeout=60)
         assert answer["status"] == 200, answer
         assert answer["body"]["state"] == "second_factor"
@@ -86,6 +96,7 @@ def test_sigterm_lets_an_inflight_login_finish_and_leaves_the_aof_whole(tmp_path
             server.process.kill()
     log = server.log()
     assert "SIGKILL" not in log and "WORKER TIMEOUT" not in log, log
+    assert "starting it again" not in log, log  # the watchdog saw no Redis die under it
     assert not socket.exists(), "the embedded Redis was stopped (it removes its socket on a clean shutdown)"
     with EmbeddedRedis(tmp_path / "data" / "redis") as reopened:  # loads appendonly.aof, or fails to start
         client = redis.Redis.from_url(reopened.url, decode_responses=True)
