@@ -7,10 +7,12 @@
 - ``X-Content-Type-Options: nosniff``: a browser never reads a JSON or text answer as script or HTML.
 - ``Referrer-Policy: no-referrer``: a URL of ours (a transaction id, a device id) never leaks onward.
 - ``X-Frame-Options: DENY``: ``frame-ancestors 'none'`` for browsers that predate CSP 2.
-- ``Cache-Control: no-store`` on every answer except the successful ones of :data:`PUBLIC_DOCUMENTS`:
-  every ``/api``, ``/admin`` and ``/sim`` answer may carry a token, a key, a code or a passcode, every error
-  is about someone's request, and the coming pages will carry CSRF tokens; a rule by exception keeps a
-  route added later on the safe side. (Simplest honest rule: everything but four public documents.)
+- ``Cache-Control: no-store`` on every answer except the successful ones of :data:`PUBLIC_DOCUMENTS`
+  asked for without credentials: every ``/api``, ``/admin`` and ``/sim`` answer may carry a token, a key, a
+  code or a passcode, every error is about someone's request, and the coming pages will carry CSRF tokens;
+  a rule by exception keeps a route added later on the safe side. (Simplest honest rule: everything but four
+  public documents.) A request with ``Authorization`` gets ``no-store`` even there: ``/metrics`` behind
+  ``SLS_METRICS_TOKEN`` is for the scraper alone, and a cache between must not hand it to anyone else.
 
 The ``Server`` header is not ours to set here: ``sls serve`` removes gunicorn's (see ``cli.gunicorn_app``).
 """
@@ -34,14 +36,17 @@ HEADERS = {
 }
 
 
-def may_be_stored(path: str, status: int) -> bool:
-    return path in PUBLIC_DOCUMENTS and status < 400
+def may_be_stored(path: str, status: int, *, with_credentials: bool = False) -> bool:
+    return path in PUBLIC_DOCUMENTS and status < 400 and not with_credentials
 
 
 def add_security_headers(response: Response) -> Response:
     response.headers["Content-Security-Policy"] = CSP_PAGES if response.mimetype == "text/html" else CSP_API
     response.headers.update(HEADERS)
-    if not may_be_stored(request.path, response.status_code):
+    path = request.path
+    if path not in PUBLIC_DOCUMENTS or not may_be_stored(
+        path, response.status_code, with_credentials="Authorization" in request.headers
+    ):
         response.headers["Cache-Control"] = "no-store"
     return response
 

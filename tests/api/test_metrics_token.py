@@ -43,6 +43,7 @@ def test_unset_metrics_stay_open(client: FlaskClient) -> None:
     answer = client.get("/metrics")
     assert answer.status_code == 200 and answer.mimetype == "text/plain"
     assert "WWW-Authenticate" not in answer.headers
+    assert "no-store" not in answer.headers.get("Cache-Control", "")  # a public document, as before
 
 
 @pytest.mark.parametrize("authorization", WRONG)
@@ -68,6 +69,7 @@ def test_with_the_token_the_scrape_answers(guarded: FlaskClient, caplog: pytest.
         answer = guarded.get("/metrics", headers={"Authorization": f"{scheme} {METRICS_TOKEN}"})
         assert answer.status_code == 200 and answer.mimetype == "text/plain"
         assert "sls_http_requests_total" in answer.get_data(as_text=True)
+        assert answer.headers["Cache-Control"] == "no-store"  # for the scraper: no cache between hands it on
     assert METRICS_TOKEN not in caplog.text
 
 
