@@ -36,17 +36,15 @@ HEADERS = {
 }
 
 
-def may_be_stored(path: str, status: int, *, with_credentials: bool = False) -> bool:
-    return path in PUBLIC_DOCUMENTS and status < 400 and not with_credentials
+def may_be_stored(path: str, status: int) -> bool:
+    return path in PUBLIC_DOCUMENTS and status < 400
 
 
 def add_security_headers(response: Response) -> Response:
     response.headers["Content-Security-Policy"] = CSP_PAGES if response.mimetype == "text/html" else CSP_API
     response.headers.update(HEADERS)
-    path = request.path
-    if path not in PUBLIC_DOCUMENTS or not may_be_stored(
-        path, response.status_code, with_credentials="Authorization" in request.headers
-    ):
+    # the headers are looked at only for a public document (``and`` stops first on every other path)
+    if not (may_be_stored(request.path, response.status_code) and "Authorization" not in request.headers):
         response.headers["Cache-Control"] = "no-store"
     return response
 

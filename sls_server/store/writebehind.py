@@ -57,21 +57,21 @@ class Queued:
     def send(self, client: Any) -> Any:
         """Send it alone; its answer (an error reply raised). A script Redis lost (a restart) answers
         NOSCRIPT: loaded again, and sent once more."""
+        try:
+            return self._send_once(client)
+        except redis.exceptions.NoScriptError:
+            self.script.sha = client.script_load(self.script.script)
+            return self._send_once(client)
+
+    def _send_once(self, client: Any) -> Any:
         if isinstance(client, redis.Redis):  # one server: the batches' own lean round trip (``batch``)
             [answer] = send_all(client, [self])
-            if isinstance(answer, redis.exceptions.NoScriptError):
-                self.script.sha = client.script_load(self.script.script)
-                [answer] = send_all(client, [self])
             if isinstance(answer, Exception):
                 raise answer
             return answer
         if self.script is None:
             return client.execute_command(*self.args)
-        try:
-            return client.evalsha(self.script.sha, len(self.keys), *self.keys, *self.args)
-        except redis.exceptions.NoScriptError:
-            self.script.sha = client.script_load(self.script.script)
-            return client.evalsha(self.script.sha, len(self.keys), *self.keys, *self.args)
+        return client.evalsha(self.script.sha, len(self.keys), *self.keys, *self.args)
 
 
 #: The open block's queue in this thread (gunicorn's threads and the test client each have their own).
