@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 
 from conftest import EnrolledUser
 
@@ -87,3 +88,29 @@ def test_a_sealed_card_key_does_not_open_under_another_device_id(app, alice: Enr
     factor = app.extensions["sls"].factors.get("dscplus")
     with pytest.raises(SealError):
         factor.open_state(store.devices.get(bob.device_id))
+
+
+def test_a_temporary_passcode_and_a_texted_code_are_not_kept_in_clear(app, alice: EnrolledUser) -> None:
+    """ASVS 5.0 13.3.1 and 6.5.2 (NIST 800-63B-4 §3.1.2.2): the passcode an admin issues for a lost card and a
+    code texted at login live in Redis sealed, never as typed (the passcode is also sent in lower case)."""
+    admin = {"Authorization": "Bearer test-admin-token-0123456789"}
+    issued = alice.client.post(
+        "/admin/v1/users/alice/devices", json={"type": "temporary", "days": 2}, headers=admin
+    )
+    assert issued.status_code == 201, issued.get_json()
+    passcode = issued.get_json()["passcode"]
+    made = alice.client.post(
+        "/admin/v1/users",
+        json={"username": "sid", "password": "Velvet-Harbor-Sms-58", "phone": "+15555550177"},
+        headers=admin,
+    )
+    assert made.status_code == 201, made.get_json()
+    started = alice.client.post(
+        "/api/v1/auth/login", json={"username": "sid", "password": "Velvet-Harbor-Sms-58"}
+    )
+    assert started.get_json()["factor"]["type"] == "sms", started.get_json()
+    texts = alice.client.get("/sim/v1/phones/+15555550177/messages").get_json()["messages"]
+    code = next(m["code"] for m in texts if m["purpose"] == "login")
+    dump = _dump(app)
+    assert passcode not in dump and passcode.lower() not in dump
+    assert not re.search(rf"(?<![0-9]){code}(?![0-9])", dump)

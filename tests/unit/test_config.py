@@ -92,3 +92,13 @@ def test_generated_secrets_are_shared_through_the_data_dir(tmp_path: Path) -> No
     assert first.secret_key == second.secret_key and len(first.secret_key or b"") == 32
     assert first.admin_token == second.admin_token
     assert (tmp_path / "secret.key").stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("key", ["SMS_CODE_TTL", "PUSH_TTL", "ACTIVATION_CODE_TTL"])
+def test_out_of_band_codes_and_requests_cannot_be_configured_past_ten_minutes(key: str) -> None:
+    """ASVS 5.0 6.5.5, NIST 800-63B-4 §3.1.3.2 (and §4.1.2.2 for binding codes): an SMS or voice code, a push
+    and an activation code live at most 10 minutes, whatever an operator sets."""
+    assert getattr(load_settings({key: 600}, environ={}), key.lower()) == 600
+    with pytest.raises(InvalidConfig) as caught:
+        load_settings({}, environ={f"SLS_{key}": "601"})
+    assert caught.value.key == f"SLS_{key}"
