@@ -22,6 +22,7 @@ from . import (  # noqa: F401 - each *_commands module adds its commands to the 
 )
 from .account_commands import account
 from .admin_commands import device, user
+from .attack_cmd import attack
 from .bench_cmd import bench
 from .clock_cmd import clock
 from .config_cmd import config
@@ -57,6 +58,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "events",
             "metrics",
             "clock",
+            "attack",
             "state",
             "gateway-state",
             "wipe",
@@ -134,6 +136,7 @@ for command in (
     events,
     metrics,
     clock,
+    attack,
     wipe,
     openapi,
     phone,

@@ -6,17 +6,20 @@ lockout, the per-address throttle, the IB Key push limit and number matching, th
 calls alike) a SIM swap hijacks. Nothing is faked and nothing is bypassed; an attack only reports what the
 services answered, and why a refused attempt was refused (:func:`refusal`).
 
-The attacks that need the victim's password (push bombing, SIM swap) take it from the trainer, as if
-phished: the emulator cannot know it, it keeps only a hash.
+The attacks that need the victim's password (push bombing, SIM swap, phishing relay) take it from the trainer,
+as if phished: the emulator cannot know it, it keeps only a hash. The relay's victim acts in :mod:`.relay`.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Any
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, cast, get_args
 
-from ..errors import InvalidRequest, SlsError, StoreUnavailable
+from ..errors import InvalidRequest, SlsError
+from ..shapes.attacks import AttackKind, AttackReport
+from .attack_report import Report
+from .relay import codes_on_her_phone, login_codes, victim_types
 
 if TYPE_CHECKING:
     from ..wiring import Core
@@ -31,78 +34,26 @@ SPRAY_IP = "198.51.100.23"
 BRUTE_IP = "203.0.113.66"
 PUSH_IP = "198.51.100.77"
 SWAP_IP = "198.51.100.99"
+RELAY_IP = "203.0.113.200"
 ATTACKER_HANDSET = "attacker"
-KINDS = ("password_spray", "brute_force", "credential_stuffing", "push_bombing", "sim_swap")
+KINDS: tuple[str, ...] = get_args(AttackKind)
+#: The attacks that start from the victim's password, as if phished.
+PHISHED = ("push_bombing", "sim_swap", "phishing_relay")
 #: The factors whose code travels over the phone network, so follows the SIM: texts and calls alike.
 PHONE_FACTORS = ("sms", "voice")
-_RATE_LIMITS = {
-    "SendLimited": "the send limit refused another code to the phone",
-    "ChallengeLimited": "the card's challenge limit refused another challenge",
-}
-_REFUSALS = {
-    "invalid_credentials": "the password was wrong",
-    "account_locked": "the account is locked, whatever the password",
-    "account_disabled": "the account is disabled",
-    "ip_restricted": "IP restrictions refuse the attacker's address",
-    "no_second_factor": "the account has no active security device",
-    "device_locked": "every security device of the account is locked",
-}
-
-
-def refusal(exc: SlsError) -> str:
-    """Why the service refused an attempt, for the report: by the error's code (and, for the limits that
-    share ``rate_limited``, its class), never by parsing the service's English."""
-    if exc.code == "rate_limited":
-        reason = _RATE_LIMITS.get(type(exc).__name__, "the attacker's address is throttled")
-    else:
-        reason = _REFUSALS.get(exc.code, "the service refused it")
-    return f"{reason} ({exc.status} {exc.code})"
-
-
-@dataclass
-class Report:
-    kind: str
-    target: str
-    attempts: int = 0
-    outcomes: Counter[str] = field(default_factory=Counter)
-    #: Each refused attempt's reason (:func:`refusal`), counted, so the summary says what really stopped it.
-    refusals: Counter[str] = field(default_factory=Counter)
-    lines: list[str] = field(default_factory=list)
-    succeeded: bool = False
-
-    def refused(self, exc: SlsError) -> None:
-        """Count a refusal; an outage is not one (the attack stops: 503, as any request would)."""
-        if isinstance(exc, StoreUnavailable):
-            raise exc
-        self.outcomes[exc.code] += 1
-        self.refusals[refusal(exc)] += 1
-
-    def say_refusals(self) -> None:
-        for reason, count in self.refusals.most_common():
-            self.lines.append(f"{count} attempt{'s' if count != 1 else ''} refused: {reason}.")
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "target": self.target,
-            "attempts": self.attempts,
-            "outcomes": dict(self.outcomes),
-            "summary": " ".join(self.lines),
-            "attacker_succeeded": self.succeeded,
-        }
 
 
 class Attacks:
     def __init__(self, core: Core) -> None:
         self._core = core
 
-    def run(self, kind: str, username: str, *, password: str | None, now: int) -> dict[str, Any]:
+    def run(self, kind: str, username: str, *, password: str | None, now: int) -> AttackReport:
         if kind not in KINDS:
             raise InvalidRequest(f"attack must be one of {', '.join(KINDS)}", field="attack")
         name = self._core.users.get(username).username
-        if kind in ("push_bombing", "sim_swap") and not password:
+        if kind in PHISHED and not password:
             raise InvalidRequest("this attack needs the victim's password (as if phished)", field="password")
-        report = Report(kind, name)
+        report = Report(cast(AttackKind, kind), name)  # one of KINDS, checked above
         getattr(self, f"_{kind}")(report, password or "", now=now)
         return report.as_dict()
 
@@ -206,7 +157,7 @@ class Attacks:
         before = self._core.phones.conditions(number)
         self._core.phones.set_conditions(number, replace(before, sim_swapped_to=ATTACKER_HANDSET), now=now)
         report.lines.append(f"The SIM of {number} now sits in the attacker's handset.")
-        seen = self._codes_on_handset(number, now=now)
+        seen = login_codes(self._core, ATTACKER_HANDSET, number, now=now)
         started = self._try(report, report.target, password, SWAP_IP, now=now)
         if started is None:
             report.lines.append("No login started.")
@@ -229,7 +180,7 @@ class Attacks:
                     self._core.logins.switch(
                         started["txn_id"], started["login_token"], channel, None, now=now, ip=SWAP_IP
                     )
-                arrived = self._codes_on_handset(number, now=now, channel=channel)
+                arrived = login_codes(self._core, ATTACKER_HANDSET, number, now=now, channel=channel)
                 stolen = next((code for id_, code in arrived.items() if id_ not in seen), None)
                 if stolen is not None:  # the newest that came with this login
                     self._core.logins.verify(
@@ -249,21 +200,39 @@ class Attacks:
             return
         report.lines.append("No code reached the attacker: the swap did not get them in this time.")
 
-    def _codes_on_handset(self, number: str, *, now: int, channel: str | None = None) -> dict[str, str]:
-        """Login codes for ``number`` on the attacker's handset by message or call id, newest first: texts
-        (``sms``), calls (``voice``), or both. Only those sent to this victim: the handset holds every
-        swapped SIM's."""
-        phones = self._core.phones
-        items = []
-        if channel in (None, "sms"):
-            items += phones.messages(ATTACKER_HANDSET, now=now)
-        if channel in (None, "voice"):
-            items += phones.calls(ATTACKER_HANDSET, now=now)
-        return {
-            str(i["id"]): str(i["code"])
-            for i in items
-            if i.get("to") == number and i.get("purpose") == "login" and i.get("code")
-        }
+    def _phishing_relay(self, report: Report, password: str, *, now: int) -> None:
+        """A copy of the login page relays what the victim types to the real one, from the attacker's address:
+        the password, then her answer to whatever the second step asks (:func:`.relay.victim_types`)."""
+        seen = codes_on_her_phone(self._core, report.target, now=now)
+        started = self._try(report, report.target, password, RELAY_IP, now=now)
+        if started is None:
+            report.lines.append(f"The relayed password started no login from {RELAY_IP}.")
+            report.say_refusals()
+            return
+        factor = started["factor"]
+        report.lines.append(
+            f"The phishing page relayed {report.target}'s password from {RELAY_IP}, and showed her what the "
+            f"real page asked for: {self._title(factor)}."
+        )
+        typed = victim_types(self._core, report.target, factor, now=now, seen=seen)
+        report.lines.append(typed.says)
+        if typed.answer is None:
+            return
+        try:
+            self._core.logins.verify(
+                started["txn_id"], started["login_token"], typed.answer, now=now, ip=RELAY_IP
+            )
+        except SlsError as exc:
+            report.refused(exc)
+            report.say_refusals()
+            return
+        report.succeeded = True
+        report.outcomes["logged_in"] += 1
+        report.lines.append(
+            "The page relayed it within the login's lifetime and the attacker logged in: a code or a card's "
+            "response is not bound to the page it was typed into. What stops a relay: an IP allowlist (the "
+            "relay's address is outside it), or IB Key's number matching against a copied page."
+        )
 
     def _got_in(self, report: Report, channel: str) -> None:
         report.succeeded = True

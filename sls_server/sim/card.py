@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sls_devices.dscplus import CardError, CardLocked, DscPlusCard, WrongPin
+from sls_devices.dscplus import CardError, CardLocked, DscPlusCard, WrongPin, expected_response
 
 from ..accounts.devices import DeviceService
 from ..errors import InvalidRequest, UnknownDevice
@@ -57,6 +57,15 @@ class CardSimulator:
         if error is not None:
             raise InvalidRequest(str(error), field="challenge")
         return str(outcome["response"])
+
+    def holder_response(self, device_id: str, challenge: str) -> str | None:
+        """What the card shows its holder for ``challenge`` once she has keyed her PIN (None while it is
+        locked after wrong PINs): the staged phishing relay's victim (``relay``). Computed by the card's own
+        algorithm from the PIN's digest, the card's record; her keying it changes no counter."""
+        state = self._factor.open_state(self._card_record(device_id))
+        if state.locked:
+            return None
+        return expected_response(state.key, state.pin_sha1, challenge)
 
     def reset(self, device_id: str, *, now: int) -> DeviceRecord:
         """The admin's reset of a card that locked itself: unlocked, wrong-PIN count zero."""

@@ -48,6 +48,12 @@ def test_lockout_unlock_allowlist_and_device_unlock_from_the_cli(sls_serve) -> N
     assert refused.status_code == 403 and refused.json()["error"] == "ip_restricted"
     bad = sls(server, "user", "allowlist", "alice", "10.0.0.0/33")
     assert bad.returncode == 1 and "10.0.0.0/33" in bad.stderr
+    relayed = sls(server, "attack", "phishing-relay", "alice", "--password", PASSWORD, "--json")
+    assert relayed.returncode == 0, relayed.stderr  # a copy of the login page, relayed from outside the list
+    report = json.loads(relayed.stdout)
+    assert report["attacker_succeeded"] is False and report["outcomes"] == {"ip_restricted": 1}
+    unasked = sls(server, "attack", "sim-swap", "alice")  # no password given, and no terminal to ask at
+    assert unasked.returncode == 2 and "--password" in unasked.stderr
     assert (
         json.loads(sls(server, "user", "allowlist", "alice", "--clear", "--json").stdout)["ip_allowlist"]
         == []
@@ -64,3 +70,8 @@ def test_lockout_unlock_allowlist_and_device_unlock_from_the_cli(sls_serve) -> N
     device = json.loads(sls(server, "device", "unlock", card["device_id"], "--json").stdout)
     assert device["after"]["factor_locked"] is False and device["changed"] == []
     assert device["summary"] == [f"{card['device_id']} was not disabled by wrong responses: nothing changed."]
+
+    brute = sls(server, "attack", "brute-force", "alice")
+    assert brute.returncode == 0 and "The defences held." in brute.stdout, brute.stdout + brute.stderr
+    assert "423 account_locked" in brute.stdout
+    assert json.loads(sls(server, "user", "lockout", "alice", "--json").stdout)["locked"] is True

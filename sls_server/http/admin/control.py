@@ -1,4 +1,4 @@
-"""``/admin/v1`` control of the emulated world: its clock, the audit trail, a reset."""
+"""``/admin/v1`` control of the emulated world: its clock, the audit trail, staged attacks, a reset."""
 
 from __future__ import annotations
 
@@ -6,10 +6,13 @@ from typing import Any
 
 from flask.typing import ResponseReturnValue
 
+from ...accounts.errors import UserNotFound
 from ...errors import InvalidRequest
+from ...shapes.attacks import AttackReport, AttackRequest
 from ...shapes.clock import CLOCK_MAX, CLOCK_MIN, CLOCK_RANGE, MAX_CLOCK_S, Clock, ClockMove, ResetDone
 from ...shapes.events import EventsPage, EventsQuery
-from ..common import core
+from ...sim.attacks import Attacks
+from ..common import core, now
 from ..operations import operation
 from . import bp
 
@@ -94,3 +97,22 @@ def events_page(query: EventsQuery) -> dict[str, Any]:
 )
 def reset_emulator() -> ResponseReturnValue:
     return {"reset": True, "keys_deleted": core().reset_world()}
+
+
+@operation(
+    bp,
+    "post",
+    "/attacks",
+    summary="Stage an attack on a user",
+    body=AttackRequest,
+    ok=AttackReport,
+    returns="What the attacker tried, what the service answered, and whether the attacker got in.",
+    errors=(InvalidRequest, UserNotFound),
+)
+def stage_attack(body: AttackRequest) -> ResponseReturnValue:
+    """The trainer console's *Stage an attack*: the attacker drives the real login service from addresses in
+    the documentation ranges, so the lockout, the throttle, IB Key's limits and number matching fire for
+    real, and every attempt is in the audit trail. It changes what any such attacker would change (failures
+    counted, accounts locked, a SIM swapped, a session taken). 400 `invalid_request` when the attack needs
+    the victim's `password` and none is given."""
+    return Attacks(core()).run(body.attack, body.username, password=body.password, now=now())

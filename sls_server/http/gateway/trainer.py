@@ -11,8 +11,8 @@ from ...errors import InvalidRequest
 from ...gateway.session import Staged
 from ...shapes.gateway import DailyResetRequest
 from ..common import core, now
+from ..pages.kit import shaped
 from ..pages.trainer import action
-from ..pages.trainer_admin import shaped
 from .admin import set_daily_reset, state
 from .pages import bp
 

@@ -22,11 +22,13 @@ from typing import Any, TypeVar
 
 from flask import current_app, g, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
+from pydantic import BaseModel, ValidationError
 from werkzeug.wrappers import Response
 
 from ...errors import SlsError, StoreUnavailable
 from ...web.sealed import PageSeal
 from ...web.wording import explain
+from .. import validation
 from ..common import SECURE_SESSION_COOKIE, SESSION_COOKIE, core
 from ..crosssite import FORM_FIELD, FORM_HEADER, csrf_tokens
 from ..errors import CsrfTokenInvalid
@@ -36,6 +38,7 @@ BROWSER_COOKIE = "sls_browser"
 _BROWSER_ID = "browser:"
 log = logging.getLogger("sls_server.http")
 View = TypeVar("View", bound=Callable[..., ResponseReturnValue])
+Model = TypeVar("Model", bound=BaseModel)
 #: The endpoints whose answer a page's script reads as JSON (see :func:`answers_json`).
 JSON_ENDPOINTS: set[str] = set()
 #: A path's first segment: the page section it belongs to (the nav's highlight) and where that section starts.
@@ -143,3 +146,12 @@ def _unavailable(exc: StoreUnavailable) -> ResponseReturnValue:
     section = SECTIONS.get(request.path.strip("/").split("/")[0], "login")
     retry = request.path if request.method == "GET" else SECTION_HOMES[section]  # a form is not re-sent
     return page("unavailable.html", exc.status, section=section, retry=retry)
+
+
+def shaped(model: type[Model], given: dict[str, Any]) -> Model:
+    """``given`` as the ``/admin/v1`` twin's shape, or the 400 that route would answer (naming the field): a
+    console action allows and refuses exactly what its twin does."""
+    try:
+        return model.model_validate(given)
+    except ValidationError as exc:
+        raise validation.refused(model, exc, where="body") from None

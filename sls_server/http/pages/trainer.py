@@ -16,12 +16,13 @@ from flask import Response, jsonify, redirect, request
 from flask.typing import ResponseReturnValue
 
 from ...errors import InvalidRequest, SlsError
-from ...sim.attacks import KINDS, Attacks
+from ...shapes.attacks import AttackReport, AttackRequest
+from ...sim.attacks import Attacks
 from ...web.wording import duration, factor_name
 from ..common import core, now
 from . import bp
 from .access import TRAINER
-from .kit import page, require_browser_token
+from .kit import page, require_browser_token, shaped
 
 #: The admin clock's range (2000-01-01 .. 2100-01-01 UTC), as ``/admin/v1/clock`` keeps it.
 CLOCK_MIN, CLOCK_MAX = 946684800, 4102444800
@@ -33,6 +34,7 @@ ATTACK_TITLES = {
     "credential_stuffing": "Credential stuffing (many addresses)",
     "push_bombing": "Push bombing",
     "sim_swap": "SIM swap",
+    "phishing_relay": "Phishing relay (a copy of the login page)",
 }
 
 
@@ -174,15 +176,11 @@ def trainer_clock() -> ResponseReturnValue:
 
 @bp.post("/trainer/attack")
 def trainer_attack() -> ResponseReturnValue:
-    def attack(body: dict[str, Any]) -> dict[str, Any]:
-        kind, username, password = body.get("attack"), body.get("username"), body.get("password")
-        if kind not in KINDS:
-            raise InvalidRequest("choose an attack", field="attack")
-        if not isinstance(username, str) or not username:
-            raise InvalidRequest("choose a user", field="username")
-        if password is not None and (not isinstance(password, str) or len(password) > 1024):
-            raise InvalidRequest("password must be text", field="password")
-        return Attacks(core()).run(kind, username, password=password or None, now=now())
+    """``POST /admin/v1/attacks``'s twin: its shape, the same core."""
+
+    def attack(body: dict[str, Any]) -> AttackReport:
+        asked = shaped(AttackRequest, body)
+        return Attacks(core()).run(asked.attack, asked.username, password=asked.password, now=now())
 
     return action(attack)
 

@@ -15,11 +15,10 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import Response, request
 from flask.typing import ResponseReturnValue
-from pydantic import BaseModel, ValidationError
 
 from ...accounts.devices import public_device
 from ...accounts.errors import UnknownAccount
@@ -35,24 +34,15 @@ from .. import validation
 from ..admin.state import MAX_STATE_BYTES
 from ..common import core, now
 from . import bp
-from .kit import answers_json, require_browser_token
+from .kit import answers_json, require_browser_token, shaped
 from .trainer import action, json_guard
 
-Model = TypeVar("Model", bound=BaseModel)
 #: What the form must carry for an authenticator, checked before the user is created so that the common
 #: omissions refuse the form without a user created and taken back (the factor checks them again, and
 #: anything else it refuses still takes the user back): the phone the code goes to, the card's PIN, the
 #: smartphone's platform.
 PHONE_FACTORS = ("sms", "voice", "ibkey")
 REQUIRED = {"dscplus": ("pin", "the card's 4-digit PIN"), "ibkey": ("platform", "android or ios")}
-
-
-def shaped(model: type[Model], given: dict[str, Any]) -> Model:
-    """``given`` as the admin route's shape, or the 400 that route would answer (naming the field)."""
-    try:
-        return model.model_validate(given)
-    except ValidationError as exc:
-        raise validation.refused(model, exc, where="body") from None
 
 
 def _text(body: dict[str, Any], key: str) -> str | None:

@@ -17,9 +17,8 @@ from flask.typing import ResponseReturnValue
 from ...shapes.events import EventsQuery
 from ..admin.control import events_page
 from . import bp
-from .kit import answers_json
+from .kit import answers_json, shaped
 from .trainer import action
-from .trainer_admin import shaped
 
 FIELDS = ("user", "type", "since", "limit")
 

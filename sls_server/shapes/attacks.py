@@ -1,0 +1,45 @@
+"""Staged attacks (``sim.attacks``): what a trainer asks for, and the report read out to the room."""
+
+from typing import Annotated, Literal
+
+from pydantic import Field
+from typing_extensions import TypedDict
+
+from .common import Password, Request, Username, UsernameInput
+
+AttackKind = Literal[
+    "password_spray", "brute_force", "credential_stuffing", "push_bombing", "sim_swap", "phishing_relay"
+]
+"""Every attack the emulator can stage; ``sim.attacks.KINDS`` is read from here."""
+
+
+class AttackRequest(Request):
+    """One attack on one victim, run at once from attacker addresses in the documentation ranges (RFC 5737),
+    through the real login service: the defences fire for real and show in the audit trail."""
+
+    attack: AttackKind = Field(
+        description="`password_spray`, `brute_force` and `credential_stuffing` guess passwords; "
+        "`push_bombing`, `sim_swap` and `phishing_relay` start from the victim's password, as if phished "
+        "(give `password`)."
+    )
+    username: UsernameInput = Field(description="The victim.")
+    password: Password | None = Field(
+        None,
+        description="The victim's password, as if phished: needed by `push_bombing`, `sim_swap` and "
+        "`phishing_relay` (the emulator keeps only a hash, so it cannot know it).",
+    )
+
+
+class AttackReport(TypedDict):
+    kind: AttackKind
+    target: Username
+    attempts: Annotated[int, Field(ge=0, description="Password attempts the attacker made.")]
+    outcomes: Annotated[
+        dict[str, int],
+        Field(
+            description="Counts by outcome: the error codes the service answered (`account_locked`, "
+            "`rate_limited`, ...), and `password_accepted`, `push_sent`, `logged_in`."
+        ),
+    ]
+    summary: Annotated[str, Field(description="What happened and which defence acted, in sentences.")]
+    attacker_succeeded: Annotated[bool, Field(description="The attacker got a session.")]

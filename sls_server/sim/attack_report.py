@@ -1,0 +1,66 @@
+"""What a staged attack (:mod:`.attacks`) reports: its counts, and each refusal in the words a trainer reads
+out, taken from the error's code (and class), never from the service's English."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from ..errors import SlsError, StoreUnavailable
+from ..shapes.attacks import AttackKind, AttackReport
+
+_RATE_LIMITS = {
+    "SendLimited": "the send limit refused another code to the phone",
+    "ChallengeLimited": "the card's challenge limit refused another challenge",
+}
+_REFUSALS = {
+    "invalid_credentials": "the password was wrong",
+    "account_locked": "the account is locked, whatever the password",
+    "account_disabled": "the account is disabled",
+    "ip_restricted": "IP restrictions refuse the attacker's address",
+    "no_second_factor": "the account has no active security device",
+    "device_locked": "every security device of the account is locked",
+}
+
+
+def refusal(exc: SlsError) -> str:
+    """Why the service refused an attempt, for the report: by the error's code (and, for the limits that
+    share ``rate_limited``, its class), never by parsing the service's English."""
+    if exc.code == "rate_limited":
+        reason = _RATE_LIMITS.get(type(exc).__name__, "the attacker's address is throttled")
+    else:
+        reason = _REFUSALS.get(exc.code, "the service refused it")
+    return f"{reason} ({exc.status} {exc.code})"
+
+
+@dataclass
+class Report:
+    kind: AttackKind
+    target: str
+    attempts: int = 0
+    outcomes: Counter[str] = field(default_factory=Counter)
+    #: Each refused attempt's reason (:func:`refusal`), counted, so the summary says what really stopped it.
+    refusals: Counter[str] = field(default_factory=Counter)
+    lines: list[str] = field(default_factory=list)
+    succeeded: bool = False
+
+    def refused(self, exc: SlsError) -> None:
+        """Count a refusal; an outage is not one (the attack stops: 503, as any request would)."""
+        if isinstance(exc, StoreUnavailable):
+            raise exc
+        self.outcomes[exc.code] += 1
+        self.refusals[refusal(exc)] += 1
+
+    def say_refusals(self) -> None:
+        for reason, count in self.refusals.most_common():
+            self.lines.append(f"{count} attempt{'s' if count != 1 else ''} refused: {reason}.")
+
+    def as_dict(self) -> AttackReport:
+        return {
+            "kind": self.kind,
+            "target": self.target,
+            "attempts": self.attempts,
+            "outcomes": dict(self.outcomes),
+            "summary": " ".join(self.lines),
+            "attacker_succeeded": self.succeeded,
+        }

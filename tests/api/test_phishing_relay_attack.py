@@ -1,0 +1,109 @@
+"""The staged phishing relay (``sim/attacks.py``, ``sim/relay.py``): a copy of the login page forwards the
+victim's password and what she types to the real one. Through ``POST /admin/v1/attacks`` and its console twin
+``/trainer/attack``: what gets the attacker in must be what the real login service accepted, and what stops
+the relay must be a real defence (number matching, the IP allowlist), each in the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.testing import FlaskClient
+from ibkey_world import PASSWORD as IBKEY_PASSWORD
+from ibkey_world import World as IbkeyWorld
+from test_trainer_attacks import PASSWORD, attack, victim
+
+RELAY_IP = "203.0.113.200"
+
+
+def relay(client: FlaskClient, headers: dict[str, str], username: str, password: str) -> dict[str, Any]:
+    body = {"attack": "phishing_relay", "username": username, "password": password}
+    answer = client.post("/admin/v1/attacks", json=body, headers=headers)
+    assert answer.status_code == 200, answer.get_json()
+    return answer.get_json()  # type: ignore[no-any-return]
+
+
+def logins_from_relay(client: FlaskClient, headers: dict[str, str], username: str) -> list[dict[str, Any]]:
+    events = client.get(f"/admin/v1/events?user={username}&limit=1000", headers=headers).get_json()["events"]
+    return [e for e in events if e["type"] == "login.succeeded" and e.get("ip") == RELAY_IP]
+
+
+def test_a_relayed_card_response_logs_the_attacker_in(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    victim(client, admin_headers, "carl", "dscplus", "+15555550101")
+    result = relay(client, admin_headers, "carl", PASSWORD)
+    assert result["attacker_succeeded"] is True, result["summary"]
+    assert result["outcomes"] == {"password_accepted": 1, "logged_in": 1}
+    assert "keyed her PIN and the challenge into her card" in result["summary"]
+    assert len(logins_from_relay(client, admin_headers, "carl")) == 1  # the real service let it in
+    card = client.get("/admin/v1/users/carl", headers=admin_headers).get_json()["devices"][0]
+    assert (
+        card["factor_failures"] == 0 and card["locked"] is False
+    )  # she keyed the right PIN: nothing counted
+
+
+def test_a_relayed_text_gets_in_and_a_swapped_sim_leaves_her_nothing_to_type(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    victim(client, admin_headers, "sam", "sms", "+15555550104")
+    assert relay(client, admin_headers, "sam", PASSWORD)["attacker_succeeded"] is True
+    swapped = client.put("/sim/v1/phones/+15555550104/conditions", json={"sim_swapped_to": "attacker"})
+    assert swapped.status_code == 200, swapped.get_json()
+    result = relay(client, admin_headers, "sam", PASSWORD)
+    assert result["attacker_succeeded"] is False
+    assert "No text with a code reached her phone" in result["summary"]
+    assert len(logins_from_relay(client, admin_headers, "sam")) == 1
+
+
+def test_number_matching_stops_a_relayed_push_and_leaves_it_on_her_phone(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    world = IbkeyWorld(client, admin_headers)
+    world.user("alice")
+    app = world.activated("alice", "android")
+    result = relay(client, admin_headers, "alice", IBKEY_PASSWORD)
+    assert result["attacker_succeeded"] is False
+    assert "number matching" in result["summary"] and "live proxy" in result["summary"]
+    assert len(world.notifications(app)) == 1  # the push waits for her (or the trainer) to answer
+    assert logins_from_relay(client, admin_headers, "alice") == []
+
+
+def test_an_ip_allowlist_refuses_the_relay_before_the_password_is_judged(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    victim(client, admin_headers, "olga", "dscplus", "+15555550109")
+    listed = client.put(
+        "/admin/v1/users/olga/ip-allowlist", json={"ip_allowlist": ["192.0.2.0/24"]}, headers=admin_headers
+    )
+    assert listed.status_code == 200, listed.get_json()
+    result = relay(client, admin_headers, "olga", PASSWORD)
+    assert result["attacker_succeeded"] is False and result["outcomes"] == {"ip_restricted": 1}
+    assert "IP restrictions refuse the attacker's address" in result["summary"]
+
+
+def test_the_console_relays_an_authenticator_app_code(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    victim(client, admin_headers, "tom", "totp", "+15555550106")
+    result = attack(client, "phishing_relay", "tom", PASSWORD)
+    assert result["attacker_succeeded"] is True, result["summary"]
+    assert "authenticator app" in result["summary"]
+    assert len(logins_from_relay(client, admin_headers, "tom")) == 1
+
+
+def test_a_refused_request_names_its_field_and_attacks_no_one(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    victim(client, admin_headers, "carl", "dscplus", "+15555550101")
+    cases = [
+        ({"attack": "phishing_relay", "username": "carl"}, "password"),
+        ({"attack": "phishing_relay", "username": "carl", "password": ""}, "password"),
+        ({"attack": "keylogger", "username": "carl", "password": PASSWORD}, "attack"),
+        ({"attack": "brute_force", "username": ""}, "username"),
+    ]
+    for body, field in cases:
+        answer = client.post("/admin/v1/attacks", json=body, headers=admin_headers)
+        assert answer.status_code == 400 and answer.get_json()["field"] == field, (body, answer.get_json())
+    assert client.post("/admin/v1/attacks", json=cases[0][0]).status_code == 401  # the admin token's route
+    events = client.get("/admin/v1/events?limit=1000", headers=admin_headers).get_json()["events"]
+    assert not [e for e in events if e["type"].startswith("login.")]
