@@ -15,17 +15,8 @@ import click
 
 from .admin_client import segment
 from .admin_commands import admin_options, call, connect, server_errors, when
-from .output import (
-    CliError,
-    HelpGroup,
-    Seconds,
-    confirm,
-    fields_table,
-    note,
-    print_json,
-    print_renderable,
-    table,
-)
+from .output import CliError, HelpGroup, fields_table, note, print_json, print_renderable, table
+from .reading import Seconds, confirm
 
 EVENT_COLUMNS = ["at (UTC)", "type", "user", "ip", "factor", "device_id", "result", "detail"]
 

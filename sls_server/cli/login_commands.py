@@ -23,7 +23,8 @@ from .app_unlock import Given
 from .device_commands import DEVICE_TYPES
 from .hints import hint
 from .login_view import answer_options, print_prompt, print_session, tools
-from .output import CliError, ask, err, note
+from .output import CliError, err, note
+from .reading import ask
 from .sim_access import sim_token_option
 
 #: Words the interactive prompt takes as "switch to this factor" rather than as an answer.

@@ -8,22 +8,15 @@ columns would wrap ids mid-word and ellipsise values, so such output gets a cons
 tables come out one row per line. One-time secrets (a card's key, an ``otpauth://`` URI) are never put in a
 table cell at all: they go on lines of their own (``print_secrets``), whole, whatever the width.
 
-And what the CLI asks and reads the same way everywhere: prompts (``ask``, ``confirm``: with no input, a
-usage error naming the option instead), output files (``OutputFile``), seconds (``Seconds``) and the groups'
---help (``HelpGroup``). Exit codes: 0 done; 1 the server or the network said no; 2 the command line.
+And the groups' --help (``HelpGroup``); what the CLI asks and reads is ``reading``'s. Exit codes: 0 done;
+1 the server or the network said no; 2 the command line.
 """
 
 from __future__ import annotations
 
-import contextlib
-import getpass
 import json
-import math
-import os
 import sys
-import warnings
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from pathlib import Path
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -74,61 +67,6 @@ class CliError(click.ClickException):
         err().print(Text(f"error: {self.message}", style="bold red"), soft_wrap=True)
 
 
-class Seconds(click.FloatRange):
-    """A number of seconds within a range (``--timeout``, ``--interval``, ``--duration``). click's FloatRange
-    lets ``nan`` through (every comparison with it is false): a wait that never ends, or time.sleep's
-    ValueError with a traceback."""
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        seconds = super().convert(value, param, ctx)
-        if math.isnan(seconds):
-            self.fail(f"{value!r} is not a number of seconds.", param, ctx)
-        return seconds
-
-
-class OutputFile(click.Path):
-    """A file a command writes (``-o``, ``--junit``, ``--qr-svg``, ``--pidfile``), checked as the options are
-    read: its folder must exist and be writable. So no command does its work first (enrols a device, runs
-    every scenario, fetches a recording) and then dies writing the result with a traceback; the mistake is a
-    usage error, exit 2, like a path that names a folder."""
-
-    def __init__(self) -> None:
-        super().__init__(dir_okay=False, path_type=Path)
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        path = Path(os.fsdecode(super().convert(value, param, ctx)))
-        folder = path.parent
-        if not folder.is_dir():
-            self.fail(
-                f"{str(folder)!r} is not a folder that exists, so {str(path)!r} cannot be written.",
-                param,
-                ctx,
-            )
-        if not os.access(folder, os.W_OK | os.X_OK):
-            self.fail(f"the folder {str(folder)!r} is not writable.", param, ctx)
-        return path
-
-
-def ask(
-    question: str, *, instead: str, hide_input: bool = False, twice: bool = False, default: str | None = None
-) -> str:
-    """A value typed at a prompt on stderr (hidden: a password). When input ends before one is typed (stdin
-    closed or empty, as in a CI job), a usage error saying how to give it ``instead``, exit 2."""
-    with _answered(instead, end_line=not hide_input), warnings.catch_warnings():
-        # a password piped in is not echoed either; Python's warning would only add its own source line
-        warnings.simplefilter("ignore", getpass.GetPassWarning)
-        return str(
-            click.prompt(
-                question,
-                default=default,
-                show_default=False,
-                hide_input=hide_input,
-                confirmation_prompt=twice,
-                err=True,
-            )
-        )
-
-
 #: How much of a command's first sentence a group's --help lists: all of it, wrapped, in practice.
 SHORT_HELP_LIMIT = 100
 
@@ -152,29 +90,6 @@ class HelpGroup(click.Group):
             if command is not None and not command.hidden:
                 rows.append((name, command.get_short_help_str(limit=SHORT_HELP_LIMIT)))
         return rows
-
-
-def confirm(question: str) -> None:
-    """Ask before what cannot be undone (commands with ``--yes``); no is "Aborted!", exit 1. When input ends
-    before any answer, a usage error naming --yes, exit 2."""
-    with _answered("pass --yes to go ahead"):
-        agreed = click.confirm(question, err=True)
-    if not agreed:
-        raise click.Abort
-
-
-@contextlib.contextmanager
-def _answered(instead: str, *, end_line: bool = True) -> Iterator[None]:
-    """click's prompts turn both Ctrl-C and the end of input into Abort ("Aborted!", exit 1); the end of input
-    means nobody is there to answer: say what to pass instead."""
-    try:
-        yield
-    except click.Abort as exc:
-        if not isinstance(exc.__context__, EOFError):  # Ctrl-C: click's own "Aborted!"
-            raise
-        if end_line:  # the prompt's (getpass ends its own)
-            click.echo(err=True)
-        raise CliError(f"no answer (the input ended): {instead}", EXIT_USAGE) from None
 
 
 def warn(message: str) -> None:
