@@ -235,7 +235,7 @@ def status(url: str | None, admin_token: str | None, as_json: bool) -> None:
             fields_table(f"server {client.url}", {"live": alive.get("status"), "ready": is_ready})
         )
     if not is_ready:
-        raise CliError(f"not ready: {ready.get('error')}")
+        raise CliError(f"not ready: {ready.get('error')}", code="not_ready")
 
 
 @click.command("openapi")

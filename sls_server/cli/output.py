@@ -1,4 +1,5 @@
-"""Everything the CLI prints: rich tables and panels for people, JSON for scripts, red one-line errors.
+"""Everything the CLI prints: rich tables and panels for people, JSON for scripts, red one-line errors (with
+``--json``, one JSON object instead: ``CliError.show``, the one place a failure is told).
 
 Consoles are made per call, not at import, so they write to whatever ``sys.stdout`` / ``sys.stderr`` is
 at that moment (click's test runner swaps them). Nothing here ever wraps an error over two lines.
@@ -14,9 +15,10 @@ And the groups' --help (``HelpGroup``); what the CLI asks and reads is ``reading
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -56,15 +58,67 @@ def err() -> Console:
     return Console(stderr=True, highlight=False)
 
 
-class CliError(click.ClickException):
-    """A failure told in one red line, ``error: <message>``, on stderr; never a traceback."""
+#: The code a local failure tells with ``--json`` when it has none of its own: the command line or the
+#: configuration is wrong (exit 2), or something else stopped the command (exit 1).
+USAGE_CODE = "invalid_option"
+FAILED_CODE = "failed"
 
-    def __init__(self, message: str, exit_code: int = EXIT_FAILED) -> None:
+#: ``ctx.meta`` key: the word ``--json`` was on the command line (read before any option is parsed).
+JSON_ASKED = "sls.json_asked"
+
+
+class CliError(click.ClickException):
+    """A failure told in one red line, ``error: <message>``, on stderr; never a traceback. When the command
+    line asked for ``--json``, one JSON object on stderr instead, ``{"error": {"code", "message", "status"}}``
+    (stdout stays empty, the exit code is the same): ``code`` and ``status`` are the server's when it said
+    no (``said`` its own message, ``details`` the rest of its error body), else a local code and no status.
+    Whether JSON was asked for is read from the click context the error is raised in."""
+
+    def __init__(
+        self,
+        message: str,
+        exit_code: int = EXIT_FAILED,
+        *,
+        code: str | None = None,
+        status: int | None = None,
+        said: str | None = None,
+        details: Mapping[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.exit_code = exit_code  # type: ignore[misc]  # click declares a ClassVar, yet reads the instance's
+        self.code = code or (USAGE_CODE if exit_code == EXIT_USAGE else FAILED_CODE)
+        self.status = status
+        self.said = said if said is not None else message
+        self.details = dict(details or {})
+        self.as_json = json_asked(click.get_current_context(silent=True))
+
+    def as_dict(self) -> dict[str, Any]:
+        error: dict[str, Any] = {"code": self.code, "message": self.said, "status": self.status}
+        if self.details:
+            error["details"] = self.details
+        return {"error": error}
 
     def show(self, file: Any = None) -> None:
+        if self.as_json:
+            sys.stderr.write(json.dumps(self.as_dict()) + "\n")
+            sys.stderr.flush()
+            return
         err().print(Text(f"error: {self.message}", style="bold red"), soft_wrap=True)
+
+
+def json_asked(ctx: click.Context | None) -> bool:
+    """Whether the command line asked for ``--json``: the flag as parsed, or the word among the arguments
+    when the failure came before the flag was read (a bad value of an earlier option)."""
+    while ctx is not None:
+        if ctx.params.get("as_json") or ctx.meta.get(JSON_ASKED):
+            return True
+        ctx = ctx.parent
+    return False
+
+
+def _asks_json(args: Sequence[str]) -> bool:
+    given = list(args)
+    return "--json" in (given[: given.index("--")] if "--" in given else given)
 
 
 #: How much of a command's first sentence a group's --help lists: all of it, wrapped, in practice.
@@ -76,6 +130,15 @@ class HelpGroup(click.Group):
     ``sls --help`` does. click's default cuts it at the line's end ("Re-enable an authenticator the server
     disabled after..."): on 80 columns, as in any pipe or CI log, that hid what tells one command from the
     next (``device unlock`` from ``device reset``)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta[JSON_ASKED] = ctx.meta.get(JSON_ASKED) or _asks_json(args)
+        with _usage_errors(ctx):
+            return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _usage_errors(ctx):
+            return super().invoke(ctx)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = self.help_rows(ctx, self.list_commands(ctx))
@@ -90,6 +153,20 @@ class HelpGroup(click.Group):
             if command is not None and not command.hidden:
                 rows.append((name, command.get_short_help_str(limit=SHORT_HELP_LIMIT)))
         return rows
+
+
+@contextlib.contextmanager
+def _usage_errors(ctx: click.Context) -> Iterator[None]:
+    """click's own usage errors (an unknown option, a bad value: its usage text and ``Error: ...``) under a
+    group's commands: with ``--json``, a ``CliError`` like any other failure, so it is told as JSON."""
+    try:
+        yield
+    except click.UsageError as exc:
+        if not json_asked(ctx):
+            raise
+        failure = CliError(exc.format_message(), exc.exit_code, code=USAGE_CODE)
+        failure.as_json = True
+        raise failure from None
 
 
 def warn(message: str) -> None:
