@@ -3,9 +3,10 @@ server (options, environment, ``demo.json``), turning the server's errors into o
 ``user`` and ``device`` groups the ``*_commands`` modules add their commands to.
 
 The commands themselves live by group: ``user_commands`` (users), ``device_commands`` (enrol, list, revoke),
-``device_state`` (unlock, reset, the card and TOTP app), ``ibkey_commands`` (the IB Key app),
-``protect_commands`` (lockout, allowlists), ``account_commands``, ``control_commands`` (events, sessions,
-reset), ``login_commands`` and ``session_commands`` (the user's side of ``/api/v1``).
+``device_state`` (unlock, reset, the card and TOTP app), ``ibkey_commands`` (the IB Key app answering a
+login) and ``ibkey_setup_commands`` (activating it, its settings), ``protect_commands`` (lockout, allowlists),
+``account_commands``, ``control_commands`` (events, sessions, reset), ``login_commands`` and
+``session_commands`` (the user's side of ``/api/v1``).
 """
 
 from __future__ import annotations
