@@ -127,6 +127,7 @@ class _Walk:
         if kind == "enroll":
             self.name_device(body.get("as"), (*path, kind, "as"))
             self.pin(body, (*path, kind))
+            self.iphone(body, (*path, kind))
         if kind == "advance_clock":
             self.clock_move(body, (*path, kind))
         for name in IMPLICIT.get(kind, ()):

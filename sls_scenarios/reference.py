@@ -54,12 +54,23 @@ def _value(body: dict[str, Any]) -> list[str]:
     return ["Value, one of:", "", *shown, ""]
 
 
+def _in_place(sub: dict[str, Any]) -> dict[str, Any]:
+    """A key declared once in ``$defs`` for several mappings (the iPhone's ``passcode`` of the setup and of
+    ``enroll``) is shown as what it is, like a key declared in place; a structure stays a reference."""
+    ref = sub.get("$ref", "")
+    target = schema()["$defs"].get(ref.rsplit("/", 1)[-1]) if ref.startswith("#/$defs/") else None
+    if target is None or target.get("type") not in ("string", "boolean", "integer"):
+        return sub
+    return {**target, **{k: v for k, v in sub.items() if k != "$ref"}}
+
+
 def _properties(body: dict[str, Any]) -> list[str]:
     options = body.get("oneOf", [body])
     rows = []
     for option in options:
         required = set(option.get("required", []))
-        for name, sub in (option.get("properties") or {}).items():
+        for name, declared in (option.get("properties") or {}).items():
+            sub = _in_place(declared)
             need = "yes" if name in required else ""
             rows.append(f"| `{name}` | {_shape(sub)} | {need} | {sub.get('description', '')} |")
     if not rows:

@@ -12,7 +12,7 @@ import random
 from typing import Any
 
 from .loader import Scenario
-from .steps.devices import activation_code
+from .steps.devices import activation_code, tell_passcode
 from .steps.phones import set_conditions
 from .steps.world import enrol, instant
 from .targets import InProcessTarget, RemoteTarget
@@ -79,11 +79,7 @@ def _device(world: World, spec: dict[str, Any]) -> None:
     if spec["type"] != "ibkey" or not spec.get("activate", True):
         return
     holder = world.actors[DEFAULT_ACTOR]
-    ios = spec.get("platform") == "ios"
-    pin = None if ios else str(spec.get("pin", "12ab"))
-    device.pin = pin
-    device.passcode = str(spec["passcode"]) if ios and "passcode" in spec else None
-    device.biometrics = not ios or spec.get("biometrics", True) is not False
+    device.pin = None if spec.get("platform") == "ios" else str(spec.get("pin", "12ab"))
     unlock = _unlock(device, what)
     body = {
         "username": spec["user"],
@@ -95,11 +91,7 @@ def _device(world: World, spec: dict[str, Any]) -> None:
     if activated.status != 200:
         raise StepFailed(f"{what}: activation answered {activated.brief()} {activated.body}")
     device.record["status"] = "active"
-    if device.passcode and device.biometrics:  # Face ID, and the passcode iOS asks for in Settings
-        path = f"/sim/v1/ibkey/{segment(device.device_id)}/biometrics"
-        given = world.sim(holder, "PUT", path, {"enabled": True, "passcode": device.passcode})
-        if given.status != 200:
-            raise StepFailed(f"{what}: the iPhone's passcode answered {given.brief()} {given.body}")
+    tell_passcode(world, holder, device, unlock, what)
     if spec.get("notifications") is False:
         path = f"/sim/v1/ibkey/{segment(device.device_id)}/settings"
         switched = world.sim(holder, "PUT", path, {"notifications": False})

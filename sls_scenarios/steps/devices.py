@@ -1,8 +1,9 @@
 """What a person does with the authenticators they hold: the DSC+ card, the IB Key app and an authenticator
 app's code (``/sim/v1``).
 
-An iPhone without Touch ID / Face ID (the setup's ``biometrics: false``, an ``ibkey_activate`` with
-``passcode``, or ``ibkey_biometrics``) is unlocked with its passcode by default, as the phone then asks.
+An iPhone without Touch ID / Face ID (``biometrics: false`` in the setup or an ``enroll`` step, an
+``ibkey_activate`` with ``passcode``, or ``ibkey_biometrics``) is unlocked with its passcode by default, as
+the phone then asks.
 
 The runner knows which number each login page shows (it started those logins), so ``ibkey_approve`` picks
 the right one by default, the way a user looking at the page would; ``pick: wrong`` is the tired guess that
@@ -131,6 +132,18 @@ def activation_code(world: World, actor: Actor, user: str) -> str:
     return str(codes[0])  # newest first
 
 
+def tell_passcode(world: World, actor: Actor, device: Device, unlock: dict[str, Any], what: str) -> None:
+    """An iPhone just activated with Face ID whose passcode the scenario knows (the setup's or the
+    ``enroll`` step's ``passcode``): that passcode is the one iOS asks for in Settings, so the simulated
+    iPhone is given it now (``ibkey_biometrics`` with a wrong one is then refused, as on a real iPhone)."""
+    if not (unlock.get("biometric") and device.passcode):
+        return
+    path = f"/sim/v1/ibkey/{segment(device.device_id)}/biometrics"
+    given = world.sim(actor, "PUT", path, {"enabled": True, "passcode": device.passcode})
+    if given.status != 200:
+        raise StepFailed(f"{what}: the iPhone's passcode answered {given.brief()} {given.body}")
+
+
 @step("ibkey_activate")
 def ibkey_activate(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outcome:
     device = world.device(str(body["device"]))
@@ -141,12 +154,15 @@ def ibkey_activate(world: World, actor: Actor, body: Any, step_: dict[str, Any])
         "password": world.password(user, body.get("password")),
         "activation_code": code,
     }
-    payload.update(device.unlock(body))
+    unlock = device.unlock(body)
+    payload.update(unlock)
     answer = world.sim(actor, "POST", f"/sim/v1/ibkey/{segment(device.device_id)}/activate", payload)
     if answer.status == 200 and "pin" in body and not device.pin:
         device.pin = str(body["pin"])
     if answer.status == 200 and "passcode" in body:  # an iPhone without Touch ID / Face ID
         device.passcode, device.biometrics = str(body["passcode"]), False
+    if answer.status == 200:
+        tell_passcode(world, actor, device, unlock, f"ibkey_activate {device.name}")
     return Outcome(answer, f"code {code}")
 
 

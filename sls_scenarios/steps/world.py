@@ -66,8 +66,9 @@ def http(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outcom
 
 
 def enrol(world: World, spec: dict[str, Any]) -> tuple[Device | None, Response]:
-    """Enrol a device for ``spec['user']`` through the admin API and remember it under ``spec['as']``;
-    ``None`` and the refusal when the server says no."""
+    """Enrol a device for ``spec['user']`` through the admin API and remember it under ``spec['as']``, with
+    an iPhone's ``passcode`` and ``biometrics`` (the setup's and the ``enroll`` step's alike); ``None`` and
+    the refusal when the server says no."""
     user = str(spec["user"])
     payload: dict[str, Any] = {"type": spec["type"]}
     for key in ("platform", "days"):
@@ -84,6 +85,9 @@ def enrol(world: World, spec: dict[str, Any]) -> tuple[Device | None, Response]:
     pin = shared.pin if shared else (str(spec["pin"]) if "pin" in spec else payload.get("pin"))
     name = str(spec.get("as") or answer.body["device_id"])
     device = Device(name, user, str(spec["type"]), dict(answer.body), pin, spec.get("platform"))
+    if spec["type"] == "ibkey" and spec.get("platform") == "ios":  # how its activation will unlock
+        device.passcode = str(spec["passcode"]) if "passcode" in spec else None
+        device.biometrics = spec.get("biometrics", True) is not False
     world.devices[name] = device
     if spec.get("as"):
         world.variables[name] = device.record

@@ -3,9 +3,10 @@ server (options, environment, ``demo.json``), turning the server's errors into o
 ``user`` and ``device`` groups the ``*_commands`` modules add their commands to.
 
 The commands themselves live by group: ``user_commands`` (users), ``device_commands`` (enrol, list, revoke),
-``device_state`` (unlock, reset, the card and TOTP app), ``ibkey_commands`` (the IB Key app),
-``protect_commands`` (lockout, allowlists), ``account_commands``, ``control_commands`` (events, sessions,
-reset), ``login_commands`` and ``session_commands`` (the user's side of ``/api/v1``).
+``device_state`` (unlock, reset, the card and TOTP app), ``ibkey_commands`` (the IB Key app answering a
+login) and ``ibkey_setup_commands`` (activating it, its settings), ``protect_commands`` (lockout, allowlists),
+``account_commands``, ``control_commands`` (events, sessions, reset), ``login_commands`` and
+``session_commands`` (the user's side of ``/api/v1``).
 """
 
 from __future__ import annotations
@@ -105,16 +106,18 @@ UNTRUSTED = "a self-signed one (`sls gateway --tls`)? trust it: SSL_CERT_FILE=<d
 
 @contextlib.contextmanager
 def server_errors(no_route: str = NO_ROUTE) -> Iterator[None]:
-    """The server's error code and message in red, exit 1; no server at all, said plainly, exit 1.
+    """The server's error code and message in red, exit 1 (with --json, its code, message, status and the
+    rest of its error body as ``details``); no server at all, said plainly (``unreachable``), exit 1.
 
     ``no_route`` explains a 404 ``not_found``: the server lacks the route the command calls."""
     try:
         yield
     except NoServer as exc:
         if "CERTIFICATE_VERIFY_FAILED" in exc.reason:  # a server answered, with a certificate we do not trust
-            raise CliError(f"cannot trust the certificate of {exc.url} ({exc.reason}); {UNTRUSTED}") from None
+            told = f"cannot trust the certificate of {exc.url} ({exc.reason}); {UNTRUSTED}"
+            raise CliError(told, code="untrusted_certificate") from None
         hint = "start one with `sls demo` or `sls serve`"
-        raise CliError(f"no server at {exc.url} ({exc.reason}); {hint}") from None
+        raise CliError(f"no server at {exc.url} ({exc.reason}); {hint}", code="unreachable") from None
     except ApiError as exc:
         hint = ""
         if exc.code == "admin_token_required":
@@ -132,7 +135,8 @@ def server_errors(no_route: str = NO_ROUTE) -> Iterator[None]:
             hint = f" (verify your identity first: sls stepup --purpose {purpose})"
         extra = {k: v for k, v in exc.body.items() if k not in ("error", "message")}
         details = " (" + ", ".join(f"{k}={v}" for k, v in extra.items()) + ")" if extra else ""
-        raise CliError(f"{exc.code}: {exc.message}{details}{hint}") from None
+        told = f"{exc.code}: {exc.message}{details}{hint}"
+        raise CliError(told, code=exc.code, status=exc.status, said=exc.message, details=extra) from None
 
 
 def call(

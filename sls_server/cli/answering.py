@@ -264,9 +264,10 @@ def wait_for_approval(
         state = body.get("state")
         if state not in ("pending", "approved"):
             reason = f" ({body['reason']})" if body.get("reason") else ""
-            raise CliError(f"{flow.kind} {state}{reason}")
+            raise CliError(f"{flow.kind} {state}{reason}", code=f"{flow.kind}_{state}")
         if time.monotonic() >= deadline:
             raise CliError(
-                f"no approval within {timeout_s:g} s; the {flow.kind} is still waiting: sls answer"
+                f"no approval within {timeout_s:g} s; the {flow.kind} is still waiting: sls answer",
+                code="approval_timeout",
             )
         time.sleep(interval_s)  # a person is tapping a phone: the CLI waits for them (tests never sleep)

@@ -11,7 +11,8 @@ import click
 from redis.exceptions import RedisError
 
 from ..config import PARSERS
-from .output import EXIT_USAGE, CliError, Seconds, mask_url, note, print_json, print_renderable
+from .output import EXIT_USAGE, CliError, mask_url, note, print_json, print_renderable
+from .reading import Seconds
 
 
 def check_redis_url(value: str | None) -> None:

@@ -15,17 +15,8 @@ import click
 
 from .admin_client import segment
 from .admin_commands import admin_options, call, connect, server_errors, when
-from .output import (
-    CliError,
-    HelpGroup,
-    Seconds,
-    confirm,
-    fields_table,
-    note,
-    print_json,
-    print_renderable,
-    table,
-)
+from .output import CliError, HelpGroup, fields_table, note, print_json, print_renderable, table
+from .reading import Seconds, confirm
 
 EVENT_COLUMNS = ["at (UTC)", "type", "user", "ip", "factor", "device_id", "result", "detail"]
 
@@ -244,7 +235,7 @@ def status(url: str | None, admin_token: str | None, as_json: bool) -> None:
             fields_table(f"server {client.url}", {"live": alive.get("status"), "ready": is_ready})
         )
     if not is_ready:
-        raise CliError(f"not ready: {ready.get('error')}")
+        raise CliError(f"not ready: {ready.get('error')}", code="not_ready")
 
 
 @click.command("openapi")

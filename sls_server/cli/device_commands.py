@@ -17,7 +17,6 @@ from .admin_commands import admin_options, connect, device, readable, server_err
 from .output import (
     EXIT_USAGE,
     CliError,
-    OutputFile,
     fields_table,
     note,
     print_json,
@@ -26,6 +25,7 @@ from .output import (
     table,
     warn,
 )
+from .reading import OutputFile
 
 #: The authenticator types the server enrols (``POST /admin/v1/users/<u>/devices``); a test checks them
 #: against the server's own registry.

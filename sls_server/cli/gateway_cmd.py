@@ -20,7 +20,8 @@ from rich.table import Table
 from rich.text import Text
 
 from .gateway_tls import ensure_certificate
-from .output import OutputFile, print_json, print_renderable
+from .output import print_json, print_renderable
+from .reading import OutputFile
 from .serve import banner, describe, run, start
 
 #: What the real gateway's command line carries, and IBeam's default ``IBEAM_GATEWAY_PROCESS_MATCH``.

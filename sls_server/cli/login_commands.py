@@ -23,7 +23,8 @@ from .app_unlock import Given
 from .device_commands import DEVICE_TYPES
 from .hints import hint
 from .login_view import answer_options, print_prompt, print_session, tools
-from .output import CliError, ask, err, note
+from .output import CliError, err, note
+from .reading import ask
 from .sim_access import sim_token_option
 
 #: Words the interactive prompt takes as "switch to this factor" rather than as an answer.
@@ -38,10 +39,14 @@ def verify_computed(flow: Flow, api: AdminClient, answer: str) -> dict[str, Any]
         if exc.code != "invalid_response" or flow.factor.get("type") != "totp":
             raise
         period = flow.factor.get("period", 30)
-        raise CliError(
-            f"invalid_response: this time step's TOTP code was used already (a code is good once; "
+        said = (
+            f"this time step's TOTP code was used already (a code is good once; "
             f"attempts_left={exc.body.get('attempts_left')}); the next code comes within {period} s, "
             f"or move the clock on: sls clock --advance {period}s"
+        )
+        details = {k: v for k, v in exc.body.items() if k not in ("error", "message")}
+        raise CliError(
+            f"{exc.code}: {said}", code=exc.code, status=exc.status, said=said, details=details
         ) from None
 
 

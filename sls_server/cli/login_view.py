@@ -15,7 +15,8 @@ from .answering import Answerer, Flow
 from .app_unlock import Given
 from .demo_world import World
 from .hints import hint
-from .output import Seconds, fields_table, note, print_json, print_renderable
+from .output import fields_table, note, print_json, print_renderable
+from .reading import Seconds
 from .sim_access import sim_client, sim_token_option
 
 F = TypeVar("F", bound=Callable[..., Any])

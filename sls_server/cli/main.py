@@ -15,7 +15,7 @@ from . import (  # noqa: F401 - each *_commands module adds its commands to the 
     device_commands,
     device_state,
     ibkey_commands,
-    iphone_commands,
+    ibkey_setup_commands,
     protect_commands,
     user_commands,
     version,

@@ -1,4 +1,5 @@
-"""Everything the CLI prints: rich tables and panels for people, JSON for scripts, red one-line errors.
+"""Everything the CLI prints: rich tables and panels for people, JSON for scripts, red one-line errors (with
+``--json``, one JSON object instead: ``CliError.show``, the one place a failure is told).
 
 Consoles are made per call, not at import, so they write to whatever ``sys.stdout`` / ``sys.stderr`` is
 at that moment (click's test runner swaps them). Nothing here ever wraps an error over two lines.
@@ -8,22 +9,16 @@ columns would wrap ids mid-word and ellipsise values, so such output gets a cons
 tables come out one row per line. One-time secrets (a card's key, an ``otpauth://`` URI) are never put in a
 table cell at all: they go on lines of their own (``print_secrets``), whole, whatever the width.
 
-And what the CLI asks and reads the same way everywhere: prompts (``ask``, ``confirm``: with no input, a
-usage error naming the option instead), output files (``OutputFile``), seconds (``Seconds``) and the groups'
---help (``HelpGroup``). Exit codes: 0 done; 1 the server or the network said no; 2 the command line.
+And the groups' --help (``HelpGroup``); what the CLI asks and reads is ``reading``'s. Exit codes: 0 done;
+1 the server or the network said no; 2 the command line.
 """
 
 from __future__ import annotations
 
 import contextlib
-import getpass
 import json
-import math
-import os
 import sys
-import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -63,70 +58,67 @@ def err() -> Console:
     return Console(stderr=True, highlight=False)
 
 
-class CliError(click.ClickException):
-    """A failure told in one red line, ``error: <message>``, on stderr; never a traceback."""
+#: The code a local failure tells with ``--json`` when it has none of its own: the command line or the
+#: configuration is wrong (exit 2), or something else stopped the command (exit 1).
+USAGE_CODE = "invalid_option"
+FAILED_CODE = "failed"
 
-    def __init__(self, message: str, exit_code: int = EXIT_FAILED) -> None:
+#: ``ctx.meta`` key: the word ``--json`` was on the command line (read before any option is parsed).
+JSON_ASKED = "sls.json_asked"
+
+
+class CliError(click.ClickException):
+    """A failure told in one red line, ``error: <message>``, on stderr; never a traceback. When the command
+    line asked for ``--json``, one JSON object on stderr instead, ``{"error": {"code", "message", "status"}}``
+    (stdout stays empty, the exit code is the same): ``code`` and ``status`` are the server's when it said
+    no (``said`` its own message, ``details`` the rest of its error body), else a local code and no status.
+    Whether JSON was asked for is read from the click context the error is raised in."""
+
+    def __init__(
+        self,
+        message: str,
+        exit_code: int = EXIT_FAILED,
+        *,
+        code: str | None = None,
+        status: int | None = None,
+        said: str | None = None,
+        details: Mapping[str, Any] | None = None,
+    ) -> None:
         super().__init__(message)
         self.exit_code = exit_code  # type: ignore[misc]  # click declares a ClassVar, yet reads the instance's
+        self.code = code or (USAGE_CODE if exit_code == EXIT_USAGE else FAILED_CODE)
+        self.status = status
+        self.said = said if said is not None else message
+        self.details = dict(details or {})
+        self.as_json = json_asked(click.get_current_context(silent=True))
+
+    def as_dict(self) -> dict[str, Any]:
+        error: dict[str, Any] = {"code": self.code, "message": self.said, "status": self.status}
+        if self.details:
+            error["details"] = self.details
+        return {"error": error}
 
     def show(self, file: Any = None) -> None:
+        if self.as_json:
+            sys.stderr.write(json.dumps(self.as_dict()) + "\n")
+            sys.stderr.flush()
+            return
         err().print(Text(f"error: {self.message}", style="bold red"), soft_wrap=True)
 
 
-class Seconds(click.FloatRange):
-    """A number of seconds within a range (``--timeout``, ``--interval``, ``--duration``). click's FloatRange
-    lets ``nan`` through (every comparison with it is false): a wait that never ends, or time.sleep's
-    ValueError with a traceback."""
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        seconds = super().convert(value, param, ctx)
-        if math.isnan(seconds):
-            self.fail(f"{value!r} is not a number of seconds.", param, ctx)
-        return seconds
+def json_asked(ctx: click.Context | None) -> bool:
+    """Whether the command line asked for ``--json``: the flag as parsed, or the word among the arguments
+    when the failure came before the flag was read (a bad value of an earlier option)."""
+    while ctx is not None:
+        if ctx.params.get("as_json") or ctx.meta.get(JSON_ASKED):
+            return True
+        ctx = ctx.parent
+    return False
 
 
-class OutputFile(click.Path):
-    """A file a command writes (``-o``, ``--junit``, ``--qr-svg``, ``--pidfile``), checked as the options are
-    read: its folder must exist and be writable. So no command does its work first (enrols a device, runs
-    every scenario, fetches a recording) and then dies writing the result with a traceback; the mistake is a
-    usage error, exit 2, like a path that names a folder."""
-
-    def __init__(self) -> None:
-        super().__init__(dir_okay=False, path_type=Path)
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        path = Path(os.fsdecode(super().convert(value, param, ctx)))
-        folder = path.parent
-        if not folder.is_dir():
-            self.fail(
-                f"{str(folder)!r} is not a folder that exists, so {str(path)!r} cannot be written.",
-                param,
-                ctx,
-            )
-        if not os.access(folder, os.W_OK | os.X_OK):
-            self.fail(f"the folder {str(folder)!r} is not writable.", param, ctx)
-        return path
-
-
-def ask(
-    question: str, *, instead: str, hide_input: bool = False, twice: bool = False, default: str | None = None
-) -> str:
-    """A value typed at a prompt on stderr (hidden: a password). When input ends before one is typed (stdin
-    closed or empty, as in a CI job), a usage error saying how to give it ``instead``, exit 2."""
-    with _answered(instead, end_line=not hide_input), warnings.catch_warnings():
-        # a password piped in is not echoed either; Python's warning would only add its own source line
-        warnings.simplefilter("ignore", getpass.GetPassWarning)
-        return str(
-            click.prompt(
-                question,
-                default=default,
-                show_default=False,
-                hide_input=hide_input,
-                confirmation_prompt=twice,
-                err=True,
-            )
-        )
+def _asks_json(args: Sequence[str]) -> bool:
+    given = list(args)
+    return "--json" in (given[: given.index("--")] if "--" in given else given)
 
 
 #: How much of a command's first sentence a group's --help lists: all of it, wrapped, in practice.
@@ -138,6 +130,15 @@ class HelpGroup(click.Group):
     ``sls --help`` does. click's default cuts it at the line's end ("Re-enable an authenticator the server
     disabled after..."): on 80 columns, as in any pipe or CI log, that hid what tells one command from the
     next (``device unlock`` from ``device reset``)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta[JSON_ASKED] = ctx.meta.get(JSON_ASKED) or _asks_json(args)
+        with _usage_errors(ctx):
+            return super().parse_args(ctx, args)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _usage_errors(ctx):
+            return super().invoke(ctx)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = self.help_rows(ctx, self.list_commands(ctx))
@@ -154,27 +155,18 @@ class HelpGroup(click.Group):
         return rows
 
 
-def confirm(question: str) -> None:
-    """Ask before what cannot be undone (commands with ``--yes``); no is "Aborted!", exit 1. When input ends
-    before any answer, a usage error naming --yes, exit 2."""
-    with _answered("pass --yes to go ahead"):
-        agreed = click.confirm(question, err=True)
-    if not agreed:
-        raise click.Abort
-
-
 @contextlib.contextmanager
-def _answered(instead: str, *, end_line: bool = True) -> Iterator[None]:
-    """click's prompts turn both Ctrl-C and the end of input into Abort ("Aborted!", exit 1); the end of input
-    means nobody is there to answer: say what to pass instead."""
+def _usage_errors(ctx: click.Context) -> Iterator[None]:
+    """click's own usage errors (an unknown option, a bad value: its usage text and ``Error: ...``) under a
+    group's commands: with ``--json``, a ``CliError`` like any other failure, so it is told as JSON."""
     try:
         yield
-    except click.Abort as exc:
-        if not isinstance(exc.__context__, EOFError):  # Ctrl-C: click's own "Aborted!"
+    except click.UsageError as exc:
+        if not json_asked(ctx):
             raise
-        if end_line:  # the prompt's (getpass ends its own)
-            click.echo(err=True)
-        raise CliError(f"no answer (the input ended): {instead}", EXIT_USAGE) from None
+        failure = CliError(exc.format_message(), exc.exit_code, code=USAGE_CODE)
+        failure.as_json = True
+        raise failure from None
 
 
 def warn(message: str) -> None:

@@ -15,17 +15,8 @@ import click
 
 from .admin_client import AdminClient, segment
 from .admin_commands import admin_options, server_errors, when
-from .output import (
-    EXIT_USAGE,
-    CliError,
-    HelpGroup,
-    OutputFile,
-    fields_table,
-    note,
-    print_json,
-    print_renderable,
-    table,
-)
+from .output import EXIT_USAGE, CliError, HelpGroup, fields_table, note, print_json, print_renderable, table
+from .reading import OutputFile
 from .sim_access import sim_client, sim_token_option
 
 

@@ -13,7 +13,8 @@ from typing import Any
 import click
 
 from .admin_commands import bearer, connect
-from .output import EXIT_FAILED, EXIT_USAGE, CliError, HelpGroup, OutputFile, err, out, print_json, table
+from .output import EXIT_FAILED, EXIT_USAGE, CliError, HelpGroup, err, out, print_json, table
+from .reading import OutputFile
 
 
 def _files(targets: tuple[str, ...], everything: bool) -> list[Path]:

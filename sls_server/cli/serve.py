@@ -95,7 +95,7 @@ def config_errors() -> Iterator[None]:
     try:
         yield
     except InvalidConfig as exc:
-        raise CliError(exc.message, EXIT_USAGE) from None
+        raise CliError(exc.message, EXIT_USAGE, code=exc.code) from None
 
 
 @dataclasses.dataclass

@@ -15,16 +15,8 @@ from typing import Any
 import click
 
 from .admin_commands import admin_options, call
-from .output import (
-    EXIT_USAGE,
-    CliError,
-    HelpGroup,
-    OutputFile,
-    fields_table,
-    note,
-    print_json,
-    print_renderable,
-)
+from .output import EXIT_USAGE, CliError, HelpGroup, fields_table, note, print_json, print_renderable
+from .reading import OutputFile
 
 
 @click.group(cls=HelpGroup)

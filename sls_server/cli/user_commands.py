@@ -12,7 +12,8 @@ import click
 from .admin_client import segment
 from .admin_commands import admin_options, call, connect, readable, server_errors, user, when
 from .device_commands import state_words
-from .output import ask, confirm, fields_table, print_json, print_renderable, table
+from .output import fields_table, print_json, print_renderable, table
+from .reading import ask, confirm
 
 
 def print_user(record: dict[str, Any], title: str) -> None:

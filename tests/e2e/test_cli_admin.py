@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import requests
 from cli_world import DEMO_ENV, Demo, seeded, session_of
+from json_error_kit import json_error
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "plum-sketch-harbour-9"
@@ -45,6 +46,9 @@ def test_users_from_the_cli(demo: Demo) -> None:
     assert demo.json("user", "delete", "carol", "--yes") == {"deleted": "carol"}
     gone = demo.sls("user", "show", "carol")
     assert gone.exit_code == 1 and gone.stderr.startswith("error: unknown_user")
+    gone = demo.sls("user", "show", "carol", "--json")  # a script's: the server's code, in JSON
+    said = demo.admin("GET", "/admin/v1/users/carol").json()["message"]
+    assert gone.exit_code == 1 and json_error(gone, "unknown_user", status=404)["message"] == said
 
 
 def test_accounts_from_the_cli(demo: Demo) -> None:
@@ -89,6 +93,9 @@ def test_events_filtered_and_followed(demo: Demo) -> None:
         assert refused.exit_code == 1, refused.stderr
         assert refused.stderr.startswith("error: invalid_request") and "since" in refused.stderr
         assert "internal_error" not in refused.stderr
+    refused = demo.sls("events", "--since", "99999999999999999999-0", "--json")
+    told = json_error(refused, "invalid_request", "since", status=400)  # the rest of the body: details
+    assert refused.exit_code == 1 and told["details"] == {"field": "since"}
 
     follower = subprocess.Popen(
         [sys.executable, "-m", "sls_server.cli.main", "events", "--follow", "--json", "--user", "card-carl",
@@ -148,7 +155,8 @@ def test_a_voice_call_saved_as_audio(demo: Demo, tmp_path: Path) -> None:
         "phone", "audio", demo.user("voice-vic")["phone"], call["id"], "-o", str(target), "--json"
     )
     if call["audio_url"] is None:  # no speech synthesiser on this machine: the server says so, in one line
-        assert saved.exit_code == 1 and saved.stderr.startswith("error: ") and not target.exists()
+        assert saved.exit_code == 1 and not target.exists()
+        json_error(saved, "audio_unavailable", status=404)
         return
     assert saved.exit_code == 0, saved.output
     assert target.read_bytes()[:4] == b"RIFF" and json.loads(saved.stdout)["bytes"] == target.stat().st_size

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from cli_world import DEMO_ENV, Demo, seeded, session_of
 from click.testing import CliRunner
+from json_error_kit import json_error
 
 from sls_server.cli.main import cli
 
@@ -28,9 +29,10 @@ def test_an_answer_prompt_with_no_input_leaves_the_login_open(demo: Demo) -> Non
     password = demo.user("card-carl")["password"]
     asked = demo.sls("login", "card-carl", "--password", password, "--json", input="")
     assert asked.exit_code == 2, asked.output
-    last = asked.stderr.splitlines()[-1]
-    assert last == "error: no answer (the input ended): the login stays open: sls answer RESPONSE (or --auto)"
-    assert "Aborted!" not in asked.stderr and asked.stdout == ""
+    told = json_error(asked, "invalid_option", after_prompt=True)
+    stays = "the login stays open: sls answer RESPONSE (or --auto)"
+    assert told["message"] == f"no answer (the input ended): {stays}"
+    assert "Aborted!" not in asked.stderr
     answered = demo.json("answer", "--auto")
     assert answered["state"] == "authenticated" and answered["username"] == "card-carl"
 
@@ -47,10 +49,8 @@ def test_a_device_that_is_not_the_users_is_said(demo: Demo) -> None:
     other = demo.device("card-carl", "dscplus")["device_id"]
     refused = demo.sls("login", "multi-mia", "--device", other, "--auto", "--json")
     assert refused.exit_code == 1, refused.output
-    line = refused.stderr.strip()
-    assert line.startswith(f"error: --device {other}: not one of multi-mia's factors (dscplus ")
-    assert "\n" not in line
-    assert refused.stdout == ""
+    told = json_error(refused, "failed")
+    assert told["message"].startswith(f"--device {other}: not one of multi-mia's factors (dscplus ")
 
 
 def test_a_data_folder_that_cannot_be_written_loses_only_the_keeping(demo: Demo, tmp_path: Path) -> None:

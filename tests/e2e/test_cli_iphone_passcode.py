@@ -13,6 +13,7 @@ import requests
 from cli_world import DEMO_ENV, seeded
 from click.testing import CliRunner, Result
 from conftest import ADMIN_TOKEN
+from json_error_kit import json_error
 
 from sls_server.cli.main import cli
 
@@ -127,9 +128,10 @@ def test_auto_for_an_iphone_not_in_the_demo_takes_passcode_and_says_when_it_is_m
     login = ("login", "ivo", "--password", PASSWORD, "--auto")
     missing = sls(*login)
     assert missing.exit_code == 2, missing.output
-    assert missing.stderr.startswith("error: --passcode: Touch ID / Face ID is off on this iPhone")
+    json_error(missing, "invalid_option", "--passcode: Touch ID / Face ID is off on this iPhone")
     wrong = sls(*login, "--passcode", "000000")
-    assert wrong.exit_code == 1 and "wrong_passcode" in wrong.stderr and "000000" not in wrong.stderr
+    assert wrong.exit_code == 1 and "000000" not in wrong.stderr
+    json_error(wrong, "wrong_passcode", status=403)
     done = sls(*login, "--passcode", PASSCODE)
     assert done.exit_code == 0, done.output
     assert json.loads(done.stdout)["state"] == "authenticated"

@@ -146,7 +146,8 @@ def test_a_push_login_waits_for_the_approval(demo: Demo) -> None:
     assert denied.status_code == 200, denied.text
     out, err = process.communicate(timeout=60)
     assert process.returncode == 1 and out == ""
-    assert err.strip().splitlines()[-1] == "error: login denied"
+    told = {"error": {"code": "login_denied", "message": "login denied", "status": None}}
+    assert json.loads(err.strip().splitlines()[-1]) == told  # after the hint: one JSON object, the last line
 
 
 def test_a_sim_swap_from_the_cli(demo: Demo) -> None:

@@ -1,5 +1,6 @@
-"""A scenario's iPhone without Touch ID / Face ID: the setup's ``biometrics: false`` with the iPhone's
-``passcode``, ``passcode`` on the IB Key steps, and the ``ibkey_biometrics`` step (the iPhone's Settings).
+"""A scenario's iPhone without Touch ID / Face ID: ``biometrics: false`` with the iPhone's ``passcode`` in the
+setup or an ``enroll`` step, ``passcode`` on the IB Key steps, and the ``ibkey_biometrics`` step (the
+iPhone's Settings).
 The IB Key steps unlock the way the phone then asks, unless a step says otherwise."""
 
 from __future__ import annotations
@@ -101,6 +102,31 @@ def test_the_iphones_settings_and_a_passcode_activation_switch_how_the_steps_unl
     run(target, write(tmp_path, device, steps))
 
 
+def test_an_iphone_enrolled_in_a_step_is_activated_and_unlocked_as_its_passcode_and_biometrics_say(
+    target: InProcessTarget, tmp_path: Path
+) -> None:
+    """The ``enroll`` step's ``passcode`` and ``biometrics`` are the setup's: without Face ID,
+    ``ibkey_activate`` activates with the passcode and the steps key it; with Face ID, the passcode is the
+    one the iPhone's Settings ask for (a wrong one refused)."""
+    device = "{user: alice, type: totp}"
+    steps = """\
+    - enroll: {user: alice, type: ibkey, platform: ios, biometrics: false, passcode: "482916", as: bare}
+    - ibkey_activate: {device: bare, user: alice}
+    - http: {method: GET, path: "/sim/v1/ibkey/${bare.device_id}"}
+      expect: {json: {unlock: passcode}}
+    - login: alice
+    - ibkey_approve: {device: bare}
+      expect: {status: 200, json: {state: approved}}
+    - enroll: {user: alice, type: ibkey, platform: ios, passcode: "1357", as: face}
+    - ibkey_activate: {device: face, user: alice}
+    - ibkey_biometrics: {device: face, enabled: false, passcode: "2468"}
+      expect: {status: 403, json: {error: wrong_passcode}}
+    - ibkey_biometrics: {device: face, enabled: false}
+      expect: {status: 200, json: {unlock: passcode}}
+    """
+    run(target, write(tmp_path, device, steps))
+
+
 def test_passcode_and_biometrics_belong_to_an_iphone_and_one_without_face_id_needs_its_passcode(
     tmp_path: Path,
 ) -> None:
@@ -111,6 +137,7 @@ def test_passcode_and_biometrics_belong_to_an_iphone_and_one_without_face_id_nee
         + "    - {user: alice, type: ibkey, platform: ios, biometrics: false, as: b}\n"
         + '    - {user: alice, type: ibkey, platform: ios, passcode: "12345", as: c}\n'
         + "steps:\n  - login: alice\n    expect: {status: 200}\n"
+        + '  - enroll: {user: alice, type: ibkey, platform: ios, biometrics: false, passcode: "12a4"}\n'
     )
     with pytest.raises(ScenarioInvalid) as caught:
         load(file)
@@ -118,4 +145,5 @@ def test_passcode_and_biometrics_belong_to_an_iphone_and_one_without_face_id_nee
         "7:63: setup.devices[1].passcode: `passcode` is an iPhone's: only for type ibkey, platform ios",
         "8:61: setup.devices[2].biometrics: an iPhone without Touch ID / Face ID needs its `passcode`",
         "9:59: setup.devices[3].passcode: iPhone passcode '12345': the iPhone's passcode is 4 or 6 digits",
+        "13:84: step 2 enroll.passcode: iPhone passcode '12a4': the iPhone's passcode is 4 or 6 digits",
     ]

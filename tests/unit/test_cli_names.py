@@ -9,6 +9,7 @@ import socket
 import pytest
 from cli_kit import assert_one_line_error, cli_runner, sls  # noqa: F401 - cli_runner: the "runner" fixture
 from click.testing import CliRunner
+from json_error_kit import json_error
 
 from sls_server.cli.output import EXIT_USAGE
 
@@ -46,5 +47,4 @@ def test_a_name_no_route_can_take_is_a_usage_error(
     given = [name if a == "NAME" else a for a in args]
     result = sls(runner, *given, "--url", url, "--json", env={"SLS_ADMIN_TOKEN": "t" * 20})
     assert result.exit_code == EXIT_USAGE, result.output
-    assert_one_line_error(result, repr(name), why)
-    assert result.stdout == ""
+    json_error(result, "invalid_option", repr(name), why)

@@ -13,6 +13,7 @@ import click
 import pytest
 from cli_kit import assert_one_line_error, cli_runner, sls  # noqa: F401 - cli_runner: the "runner" fixture
 from click.testing import CliRunner
+from json_error_kit import json_error
 
 from sls_server.cli import demofile
 from sls_server.cli.main import cli
@@ -41,6 +42,27 @@ def test_admin_commands_say_when_no_server_answers(runner: CliRunner, args: tupl
     result = sls(runner, *args, "--url", url, "--admin-token", "t" * 20)
     assert result.exit_code == 1, result.output
     assert_one_line_error(result, f"no server at {url}", "sls demo")
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "said", "exit_code"),
+    [
+        (("clock",), "unreachable", "no server at http://127.0.0.1:", 1),
+        (("clock", "--advance", "soon"), "invalid_option", "--advance: 'soon' is not a duration", 2),
+        (("clock", "--frobnicate"), "invalid_option", "No such option '--frobnicate'", 2),  # click's own
+        (("events", "--limit", "many"), "invalid_option", "'many' is not a valid integer", 2),
+        (("nosuch",), "invalid_option", "No such command 'nosuch'", 2),
+    ],
+    ids=["no server", "own check", "unknown option", "bad type", "unknown command"],
+)
+def test_with_json_a_failure_is_one_json_object_on_stderr(
+    runner: CliRunner, args: tuple[str, ...], code: str, said: str, exit_code: int
+) -> None:
+    """A script that asked for JSON gets its error as JSON too, stdout empty, with the exit code as ever:
+    a local code (no HTTP status) for what no server said, click's usage errors included."""
+    result = sls(runner, *args, "--url", f"http://127.0.0.1:{free_port()}", "--json")
+    assert result.exit_code == exit_code, result.output
+    json_error(result, code, said)
 
 
 def test_admin_commands_find_the_demo_server(runner: CliRunner, tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from cli_kit import cli_runner, sls  # noqa: F401 - cli_runner: the "runner" fixture
 from click.testing import CliRunner
+from json_error_kit import json_error
 
 from sls_server.cli.output import EXIT_USAGE
 
@@ -70,4 +71,4 @@ def test_scenario_new_in_a_folder_that_cannot_be_made(runner: CliRunner, tmp_pat
     result = sls(runner, "scenario", "new", "my-check", "--dir", str(folder), "--json")
     assert result.exit_code == EXIT_USAGE, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    assert result.stderr.startswith(f"error: --dir {folder}: Not a directory") and result.stdout == ""
+    assert json_error(result, "invalid_option")["message"].startswith(f"--dir {folder}: Not a directory")

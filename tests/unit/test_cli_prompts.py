@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from cli_kit import cli_runner, sls  # noqa: F401 - cli_runner: the "runner" fixture
 from click.testing import CliRunner
+from json_error_kit import json_error
 
 from sls_server.cli.main import cli
 from sls_server.cli.output import EXIT_USAGE
@@ -62,9 +63,9 @@ def test_no_password_on_stdin_is_a_usage_error_naming_the_option(
     url = f"http://127.0.0.1:{free_port()}"
     result = runner.invoke(cli, [*args, "--url", url, "--json"], input="")
     assert result.exit_code == EXIT_USAGE, result.output
-    assert result.stderr.splitlines()[-1] == "error: no answer (the input ended): give --password"
+    told = json_error(result, "invalid_option", after_prompt=True)
+    assert told["message"] == "no answer (the input ended): give --password"
     assert "Aborted!" not in result.stderr and "no server" not in result.stderr
-    assert result.stdout == ""
 
 
 @pytest.mark.parametrize("args", PASSWORDS, ids=" ".join)

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from cli_kit import assert_one_line_error, cli_runner, sls  # noqa: F401 - cli_runner: the "runner" fixture
 from click.testing import CliRunner
+from json_error_kit import json_error
 
 from sls_server.cli import demofile
 
@@ -35,8 +36,7 @@ COMMANDS = [
 def test_a_url_that_is_no_url_is_a_usage_error(runner: CliRunner, url: str, why: str) -> None:
     result = sls(runner, "user", "list", "--url", url, "--json")
     assert result.exit_code == 2, result.output
-    assert_one_line_error(result, "--url", repr(url), why)
-    assert result.stdout == ""
+    json_error(result, "invalid_option", "--url", repr(url), why)
 
 
 @pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
