@@ -8,7 +8,8 @@ from rich.text import Text
 
 from ..sim.attacks import KINDS, PHISHED
 from .admin_commands import admin_options, call
-from .output import ask, fields_table, print_json, print_renderable
+from .output import fields_table, print_json, print_renderable
+from .reading import ask
 
 #: The kinds as typed on the command line: ``brute-force`` for the API's ``brute_force``.
 TYPED = {kind.replace("_", "-"): kind for kind in KINDS}
