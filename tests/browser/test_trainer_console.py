@@ -120,6 +120,27 @@ def test_the_lock_countdown_ticks_between_two_reads_of_the_table(world: World, p
     expect(wait).to_have_text(spoken(read - 5))
 
 
+def test_a_phishing_relay_staged_from_the_console_gets_in_with_the_card_response(
+    world: World, page: Any
+) -> None:
+    """The relay needs the phished password (the field's hint says so); with it, the console's verdict and the
+    feed show the attacker's session, which the real login service gave the relay's address."""
+    world.user("vera")
+    world.device("vera", "dscplus", pin="1234")
+    sign_in(page, world)
+    expect(page.locator("label[for=attack-password]")).to_contain_text("phishing relay")
+    page.get_by_test_id("attack-user").select_option("vera")
+    page.get_by_test_id("attack-kind").select_option("phishing_relay")
+    page.get_by_test_id("attack-run").click()
+    expect(page.get_by_test_id("attack-result")).to_contain_text("password")  # 400 naming the field
+    page.get_by_test_id("attack-password").fill(PASSWORD)
+    page.get_by_test_id("attack-run").click()
+    expect(page.get_by_test_id("attack-result")).to_contain_text("The attacker got in.")
+    expect(page.get_by_test_id("attack-result")).to_contain_text("keyed her PIN and the challenge")
+    succeeded = page.locator("[data-testid=feed-event][data-type='login.succeeded']")
+    expect(succeeded.first).to_contain_text("203.0.113.200")
+
+
 def spoken(seconds: int) -> str:
     """What the console shows for a wait (``SLS.duration``), with the no-break spaces it puts in."""
     minutes, secs = divmod(seconds, 60)
