@@ -1,4 +1,4 @@
-"""Cookie-authenticated state changes only from our own origin, and the CSRF tokens of the coming forms.
+"""Cookie-authenticated state changes only from our own origin, and the CSRF tokens of the pages' forms.
 
 **The rule** (:func:`refuse_cross_site`, a ``before_request`` hook). A request is judged when all hold:
 
@@ -20,7 +20,7 @@ every non-GET ``fetch``), and modern ones ``Sec-Fetch-Site`` on every request; a
 comes from a client that is not a browser (curl with a cookie jar, ``requests.Session``, a test client),
 which no other site can drive, so there is no forgery to stop.
 
-**CSRF tokens** for the HTML forms to come: :func:`form_token` renders one bound to the session cookie,
+**CSRF tokens** for the HTML forms: :func:`form_token` renders one bound to the session cookie,
 :func:`require_form_token` checks the ``csrf_token`` form field or ``X-CSRF-Token`` header (403
 ``csrf_token_invalid``). See ``sls_server/http/csrf.py`` for the construction.
 """

@@ -1,4 +1,4 @@
-"""CSRF tokens for the HTML forms of the coming web pages, bound to one session (or any other cookie).
+"""CSRF tokens for the HTML forms of the web pages, bound to one session (or any other cookie).
 
 A token is ``base64url(nonce || HMAC-SHA256(key, "sls-csrf-v1" || nonce || binding))``: the binding is
 what the browser's cookie identifies (the session id, the SHA-256 of the session token), the key is

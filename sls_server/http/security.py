@@ -2,14 +2,14 @@
 
 - ``Content-Security-Policy``: JSON and every other non-HTML answer get :data:`CSP_API`, which allows
   nothing (a JSON document opened in a browser loads and runs nothing, and cannot be framed). HTML answers
-  (the coming server-rendered pages) get :data:`CSP_PAGES`: scripts, styles, images and fetches from our
+  (the server-rendered pages) get :data:`CSP_PAGES`: scripts, styles, images and fetches from our
   own origin only, no inline script or style, no framing, forms post only to us.
 - ``X-Content-Type-Options: nosniff``: a browser never reads a JSON or text answer as script or HTML.
 - ``Referrer-Policy: no-referrer``: a URL of ours (a transaction id, a device id) never leaks onward.
 - ``X-Frame-Options: DENY``: ``frame-ancestors 'none'`` for browsers that predate CSP 2.
 - ``Cache-Control: no-store`` on every answer except the successful ones of :data:`PUBLIC_DOCUMENTS`
   asked for without credentials: every ``/api``, ``/admin`` and ``/sim`` answer may carry a token, a key, a
-  code or a passcode, every error is about someone's request, and the coming pages will carry CSRF tokens;
+  code or a passcode, every error is about someone's request, and the pages carry CSRF tokens;
   a rule by exception keeps a route added later on the safe side. (Simplest honest rule: everything but four
   public documents.) A request with ``Authorization`` gets ``no-store`` even there: ``/metrics`` behind
   ``SLS_METRICS_TOKEN`` is for the scraper alone, and a cache between must not hand it to anyone else.
