@@ -149,6 +149,28 @@ def test_a_push_login_waits_for_the_approval(demo: Demo) -> None:
     assert err.strip().splitlines()[-1] == "error: login denied"
 
 
+def test_answer_auto_collects_a_push_approved_on_the_phone_already(demo: Demo) -> None:
+    """The README's way: `--start-only`, the push approved with `sls device approve`, then `sls answer
+    --auto` collects the session (it said the notification was gone, and the session stayed uncollected)."""
+    ivy = demo.user("iphone-ivy")
+    start = demo.sls("login", "iphone-ivy", "--password", ivy["password"], "--start-only")
+    assert start.exit_code == 0 and "once approved, `sls answer` collects it" in start.stderr
+    started = json.loads((demo.data_dir / login_state.FILENAME).read_text())
+    pending = started[demo.server.url]["users"]["iphone-ivy"]["pending"]
+    app = demo.device("iphone-ivy", "ibkey")["device_id"]
+    note = next(
+        n
+        for n in demo.json("device", "notifications", app)["notifications"]
+        if n["txn_id"] == pending["txn_id"]
+    )
+    demo.ok("device", "approve", app, note["id"], "--match", pending["factor"]["match"], "--biometric")
+    result = demo.json("answer", "--auto")
+    assert result["state"] == "authenticated"
+    assert session_of(demo.server, result["session"]["token"]).status_code == 200
+    again = demo.sls("answer", "--auto")  # nothing left to collect: said so, not a wait
+    assert again.exit_code != 0 and "error:" in again.stderr
+
+
 def test_a_sim_swap_from_the_cli(demo: Demo) -> None:
     """The third 'try this' flow: the attacker's handset gets the code and finishes the login."""
     sam = demo.user("sms-sam")
