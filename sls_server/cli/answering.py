@@ -211,10 +211,10 @@ class Answerer:
             polled = flow.poll(self.admin)
             if done(polled):
                 return polled
-            state = polled.get("state")
+            if polled.get("state") not in ("pending", "approved"):
+                raise ended(flow, polled)  # denied, expired: as waiting for it would say
             raise CliError(
-                f"no notification for this {flow.kind} on the phone (expired, or answered already; "
-                f"the {flow.kind} is {state})"
+                f"no notification for this {flow.kind} on the phone (expired, or answered already)"
             )
         device_id = segment(str(flow.factor["device_id"]))
         body = {"match": flow.factor["match"], **self.unlock(str(flow.factor["device_id"]))}
@@ -263,6 +263,12 @@ class Answerer:
         )
 
 
+def ended(flow: Flow, body: dict[str, Any]) -> CliError:
+    """A step the app answered for good without a session: ``login denied``, ``login expired (...)``."""
+    reason = f" ({body['reason']})" if body.get("reason") else ""
+    return CliError(f"{flow.kind} {body.get('state')}{reason}")
+
+
 def wait_for_approval(
     flow: Flow, api: AdminClient, timeout_s: float, *, interval_s: float = 1.0
 ) -> dict[str, Any]:
@@ -272,10 +278,8 @@ def wait_for_approval(
         body = flow.poll(api)
         if done(body):
             return body
-        state = body.get("state")
-        if state not in ("pending", "approved"):
-            reason = f" ({body['reason']})" if body.get("reason") else ""
-            raise CliError(f"{flow.kind} {state}{reason}")
+        if body.get("state") not in ("pending", "approved"):
+            raise ended(flow, body)
         if time.monotonic() >= deadline:
             raise CliError(
                 f"no approval within {timeout_s:g} s; the {flow.kind} is still waiting: sls answer"
