@@ -10,9 +10,14 @@ import re
 from dataclasses import dataclass, field
 
 CODE_RE = re.compile(r"\b(\d{6,8})\b")
-E164_RE = re.compile(r"^\+[1-9][0-9]{6,14}$")
-HANDSET_RE = re.compile(r"^[A-Za-z0-9_.+-]{1,32}$")
-"""A handset's name: its own number, or a short name for a phone without one of its own (``attacker``)."""
+HANDSET_RE = re.compile(r"^(?:\+[1-9][0-9]{6,14}|[A-Za-z0-9_.+-]*[A-Za-z][A-Za-z0-9_.+-]*)$")
+"""A handset's name: its own number, or a short name for a phone without one of its own (``attacker``).
+
+A name has a letter: digits alone are a number whose ``+`` was left out (``15555550104``), and taken as a
+name they would address an empty phone of their own, so that a carrier block set on it silently blocks
+nothing. At most :data:`HANDSET_MAX` characters (the length is checked apart: Rust's regex engine, which
+validates the request shapes, has no look-ahead)."""
+HANDSET_MAX = 32
 DIGIT_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
 SENDER = "IBKR"
 MASK_DOTS = 7
@@ -96,7 +101,7 @@ def voice_transcript(code: str) -> str:
 
 def is_handset(name: str) -> bool:
     """Whether ``name`` can address a phone: an E.164 number, or a short handset name for a swapped SIM."""
-    return bool(E164_RE.fullmatch(name) or HANDSET_RE.fullmatch(name))
+    return len(name) <= HANDSET_MAX and bool(HANDSET_RE.fullmatch(name))
 
 
 def parse_code(text: str) -> str | None:

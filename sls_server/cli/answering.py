@@ -162,8 +162,8 @@ class Answerer:
 
     # --- through the simulators (--auto) ----------------------------------------------------------------
 
-    def automatic(self, flow: Flow) -> str | None:
-        """The answer for ``--auto``; None once a push has been approved (then poll)."""
+    def automatic(self, flow: Flow) -> str:
+        """The answer ``--auto`` types; a push has none to type (``run_flow`` calls :meth:`approve`)."""
         found = self.known(flow)
         if found is not None:
             return found
@@ -178,9 +178,6 @@ class Answerer:
                 self.sim.request("POST", f"/sim/v1/dscplus/{segment(device_id)}/respond", body)["response"]
             )
         if kind == "ibkey":
-            if flow.is_push:
-                self.approve(flow)
-                return None
             body = {"challenge": factor["challenge"], "username": flow.username, **self.unlock(device_id)}
             return str(
                 self.sim.request("POST", f"/sim/v1/ibkey/{segment(device_id)}/respond", body)["response"]
@@ -202,15 +199,29 @@ class Answerer:
         listed = self.sim.request("GET", f"/sim/v1/ibkey/{device_id}/notifications").get("notifications", [])
         return next((n for n in listed if n.get("txn_id") == flow.txn_id), None)
 
-    def approve(self, flow: Flow) -> None:
+    def approve(self, flow: Flow) -> dict[str, Any] | None:
+        """Approve the step's push in the app; the server's final body instead when it is approved already.
+
+        A push approved on the phone beforehand (``sls device approve``, as the README's flows do after
+        ``--start-only``) has left the notification list, and the session comes with the first poll after
+        the approval: so one poll collects it, rather than an error that the notification is gone.
+        """
         note = self.notification(flow)
         if note is None:
-            raise CliError("no notification for this login on the phone (expired, or answered already)")
+            polled = flow.poll(self.admin)
+            if done(polled):
+                return polled
+            if polled.get("state") not in ("pending", "approved"):
+                raise ended(flow, polled)  # denied, expired: as waiting for it would say
+            raise CliError(
+                f"no notification for this {flow.kind} on the phone (expired, or answered already)"
+            )
         device_id = segment(str(flow.factor["device_id"]))
         body = {"match": flow.factor["match"], **self.unlock(str(flow.factor["device_id"]))}
         self.sim.request(
             "POST", f"/sim/v1/ibkey/{device_id}/notifications/{segment(note['id'])}/approve", body
         )
+        return None
 
     def phone_of(self, username: str) -> str:
         number = self.world.user(username).get("phone")
@@ -252,6 +263,13 @@ class Answerer:
         )
 
 
+def ended(flow: Flow, body: dict[str, Any]) -> CliError:
+    """A step the app answered for good without a session: ``login denied``, ``login expired (...)``."""
+    state = body.get("state")
+    reason = f" ({body['reason']})" if body.get("reason") else ""
+    return CliError(f"{flow.kind} {state}{reason}", code=f"{flow.kind}_{state}")
+
+
 def wait_for_approval(
     flow: Flow, api: AdminClient, timeout_s: float, *, interval_s: float = 1.0
 ) -> dict[str, Any]:
@@ -261,10 +279,8 @@ def wait_for_approval(
         body = flow.poll(api)
         if done(body):
             return body
-        state = body.get("state")
-        if state not in ("pending", "approved"):
-            reason = f" ({body['reason']})" if body.get("reason") else ""
-            raise CliError(f"{flow.kind} {state}{reason}", code=f"{flow.kind}_{state}")
+        if body.get("state") not in ("pending", "approved"):
+            raise ended(flow, body)
         if time.monotonic() >= deadline:
             raise CliError(
                 f"no approval within {timeout_s:g} s; the {flow.kind} is still waiting: sls answer",

@@ -62,6 +62,12 @@ def show(state: dict[str, Any], title: str, as_json: bool) -> None:
     print_renderable(fields_table(title, rows))
 
 
+def staged(state: dict[str, Any], title: str, what: str) -> str:
+    """The table's title after a drop or a competing session: the server answers 200 with ``session``
+    null when there was no gateway session, and a title saying it was done would then be false."""
+    return title if state.get("session") is not None else f"no gateway session: no {what} to stage"
+
+
 def _call(url: str | None, admin_token: str | None, method: str, path: str, body: Any = None) -> Any:
     client = connect(url, admin_token)
     with server_errors(NOT_A_GATEWAY):
@@ -89,7 +95,8 @@ def drop(url: str | None, admin_token: str | None, as_json: bool) -> None:
     Example:
       sls gateway-state drop    # then: POST /v1/api/iserver/reauthenticate heals it
     """
-    show(_call(url, admin_token, "POST", "/admin/v1/gateway/drop"), "brokerage session dropped", as_json)
+    state = _call(url, admin_token, "POST", "/admin/v1/gateway/drop")
+    show(state, staged(state, "brokerage session dropped", "drop"), as_json)
 
 
 @gateway_state.command("compete")
@@ -101,7 +108,8 @@ def compete(url: str | None, admin_token: str | None, as_json: bool) -> None:
     Example:
       sls gateway-state compete
     """
-    show(_call(url, admin_token, "POST", "/admin/v1/gateway/compete"), "competing session", as_json)
+    state = _call(url, admin_token, "POST", "/admin/v1/gateway/compete")
+    show(state, staged(state, "competing session", "competing session"), as_json)
 
 
 @gateway_state.command("expire")

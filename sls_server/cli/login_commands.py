@@ -66,15 +66,14 @@ def run_flow(
             return flow.verify(api, response)
         if flow.is_push:
             if auto:
-                answerer.approve(flow)
+                collected = answerer.approve(flow)
+                if collected is not None:
+                    return collected
             else:
                 note(hint(answerer, flow))
             return wait_for_approval(flow, api, timeout)
         if auto:
-            answer = answerer.automatic(flow)
-            if answer is None:
-                return wait_for_approval(flow, api, timeout)
-            return verify_computed(flow, api, answer)
+            return verify_computed(flow, api, answerer.automatic(flow))
         note(hint(answerer, flow))
         offered = answerer.known(flow)
         if offered:

@@ -87,7 +87,10 @@ def print_prompt(flow: Flow, answer: dict[str, Any], as_json: bool, answerer: An
         shown["other factors"] = others
     print_renderable(fields_table(f"{flow.kind} of {flow.username}: {flow.factor.get('type')}", shown))
     note(hint(answerer, flow))
-    note("answer with `sls answer <response>` (or --auto), switch with `sls switch <type>`")
+    if flow.is_push:  # nothing to type: the approval is collected by a poll
+        note("once approved, `sls answer` collects it (--auto approves it), switch with `sls switch <type>`")
+    else:
+        note("answer with `sls answer <response>` (or --auto), switch with `sls switch <type>`")
 
 
 def tools(

@@ -60,7 +60,7 @@ def _find(items: Any) -> Refusal | None:
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{2,63}$"
 PHONE_PATTERN = r"^\+[1-9][0-9]{6,14}$"
 ACCOUNT_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
-HANDSET_PATTERN = r"^[A-Za-z0-9_.+-]{1,32}$"
+HANDSET_PATTERN = r"^(?:\+[1-9][0-9]{6,14}|[A-Za-z0-9_.+-]*[A-Za-z][A-Za-z0-9_.+-]*)$"
 
 # --- shared field types ----------------------------------------------------------------------------------
 
@@ -97,7 +97,7 @@ Handset = Annotated[
     Field(pattern=HANDSET_PATTERN, max_length=32, description="An E.164 number or a handset name."),
     Refusal(
         "must be an E.164 number like +15551234567, or a handset name of 1-32 letters, digits, '_', '.', "
-        "'+' or '-'"
+        "'+' or '-' with at least one letter"
     ),
 ]
 Password = Annotated[str, Field(min_length=1, max_length=1024, json_schema_extra={"format": "password"})]

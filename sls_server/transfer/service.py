@@ -15,6 +15,7 @@ first write. A Redis outage in the middle of the writes is the one way to leave 
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ..errors import Conflict
@@ -85,9 +86,16 @@ class StateTransfer:
         return document
 
     def _apps(self, devices: list[DeviceRecord]) -> list[AppRecord]:
-        """The simulated phones the IB Keys live on: each one's own, and the phone a user was added to."""
+        """The simulated phones the IB Keys live on: each one's own, and the phone a user was added to.
+
+        A user deleted since still has a key on a phone that serves others (a phone is not told of the
+        deletion), for a device that went with the user; the document leaves that key out, as it names a
+        device the document does not hold and the import would refuse the whole world for it."""
+        held = {d.device_id for d in devices}
         app_ids = {app_id for d in devices if d.type == "ibkey" for app_id in (d.app_id, d.handset) if app_id}
-        return [app for app in (self._store.ibkey.get_app(app_id) for app_id in sorted(app_ids)) if app]
+        apps = [app for app in (self._store.ibkey.get_app(app_id) for app_id in sorted(app_ids)) if app]
+        kept = [{name: u for name, u in app.users.items() if u.device_id in held} for app in apps]
+        return [replace(app, users=users) for app, users in zip(apps, kept, strict=True)]
 
     def _phones(self, users: list[dict[str, Any]], devices: list[DeviceRecord]) -> list[dict[str, Any]]:
         """The conditions of every number the world names, where they are not the normal network."""

@@ -74,6 +74,8 @@ def test_bad_input_gets_a_page_not_a_500(client: FlaskClient, alice: EnrolledUse
     assert client.get("/sim/card/nope").status_code == 404
     assert client.get("/sim/phone/%00").status_code == 404
     assert client.get("/account").status_code == 303
+    again = client.get("/login")  # the address bar after a refused password: the form, not a JSON 405
+    assert again.status_code == 303 and again.headers["Location"] == "/"
 
 
 def test_trainer_routes_need_the_signed_in_trainer(client: FlaskClient) -> None:

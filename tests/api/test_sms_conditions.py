@@ -81,6 +81,7 @@ BAD_CONDITIONS = [
     ({"sim_swapped_to": "a" * 33}, "sim_swapped_to"),
     ({"sim_swapped_to": 5555550123}, "sim_swapped_to"),
     ({"sim_swapped_to": "../../etc"}, "sim_swapped_to"),
+    ({"sim_swapped_to": "15555550999"}, "sim_swapped_to"),  # a number without its +
     ({"carier_blocks_sms": True}, "carier_blocks_sms"),
     ([True], "body"),
 ]
@@ -94,7 +95,9 @@ def test_bad_conditions_are_refused_naming_the_field(sam: Phone, body: Any, fiel
     assert sam.client.get(f"/sim/v1/phones/{PHONE}/conditions").get_json()["delivery_delay_s"] == 5
 
 
-@pytest.mark.parametrize("number", ["not%20a%20number", "a" * 33, "%3Cscript%3E", "x%3By"])
+@pytest.mark.parametrize(
+    "number", ["not%20a%20number", "a" * 33, "%3Cscript%3E", "x%3By", "15555550104", "%2B1555"]
+)
 @pytest.mark.parametrize("route", ["messages", "calls", "conditions"])
 def test_a_bad_number_in_the_path_is_refused(client: FlaskClient, number: str, route: str) -> None:
     answer = client.get(f"/sim/v1/phones/{number}/{route}")

@@ -8,7 +8,8 @@ import hashlib
 from typing import Any
 
 from flask.testing import FlaskClient
-from ibkey_world import UNLOCK, World, push_login
+from ibkey_world import PASSWORD as IBKEY_PASSWORD
+from ibkey_world import PHONES, UNLOCK, World, push_login
 
 from sls_devices.dscplus import expected_response
 from sls_server import create_app
@@ -194,3 +195,26 @@ def test_without_replace_a_clash_refuses_the_whole_document(
     assert clash.status_code == 409
     assert clash.get_json()["field"] == "users"
     assert snapshot(redis_url) == before
+
+
+def test_a_user_deleted_from_a_shared_phone_leaves_a_world_that_imports(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """Bob added to alice's phone (Add User), then deleted: his key stays on the phone, for a device gone
+    with him. The export named that device and its own import refused the world (400 `ibkey_apps`)."""
+    world = World(client, admin_headers)
+    world.user("alice")
+    world.user("bob")
+    app = world.activated("alice", "android")
+    added = client.post(f"/sim/v1/ibkey/{app}/users", json={"username": "bob", "password": IBKEY_PASSWORD})
+    assert added.status_code == 201, added.get_json()
+    assert world.activate(app, "bob", world.code(PHONES["bob"]), **UNLOCK["android"]).status_code == 200
+    assert client.delete("/admin/v1/users/bob", headers=admin_headers).status_code == 200
+
+    document = export(client, admin_headers)
+    loaded = client.post("/admin/v1/state/import?replace=true", json=document, headers=admin_headers)
+
+    assert loaded.status_code == 200, loaded.get_json()
+    started, note = push_login(world, "alice", app)  # alice's key on the phone came through
+    approved = world.approve(app, note, started["factor"]["match"], **UNLOCK["android"])
+    assert approved.status_code == 200, approved.get_json()

@@ -150,6 +150,34 @@ def test_a_push_login_waits_for_the_approval(demo: Demo) -> None:
     assert json.loads(err.strip().splitlines()[-1]) == told  # after the hint: one JSON object, the last line
 
 
+def test_answer_auto_collects_a_push_approved_on_the_phone_already(demo: Demo) -> None:
+    """The README's way: `--start-only`, the push answered with `sls device approve` (or deny), then `sls
+    answer --auto` collects the session (it said the notification was gone, and the session stayed
+    uncollected) or says the login was denied."""
+    ivy = demo.user("iphone-ivy")
+    app = demo.device("iphone-ivy", "ibkey")["device_id"]
+
+    def pushed() -> tuple[dict[str, Any], str]:
+        """A push login left open, and its notification's id on the phone."""
+        start = demo.ok("login", "iphone-ivy", "--password", ivy["password"], "--start-only")
+        assert "once approved, `sls answer` collects it" in start.stderr
+        kept = json.loads((demo.data_dir / login_state.FILENAME).read_text())
+        pending = kept[demo.server.url]["users"]["iphone-ivy"]["pending"]
+        listed = demo.json("device", "notifications", app)["notifications"]
+        return pending, next(n["id"] for n in listed if n["txn_id"] == pending["txn_id"])
+
+    pending, note = pushed()
+    demo.ok("device", "approve", app, note, "--match", pending["factor"]["match"], "--biometric")
+    result = demo.json("answer", "--auto")
+    assert result["state"] == "authenticated"
+    assert session_of(demo.server, result["session"]["token"]).status_code == 200
+
+    pending, note = pushed()
+    demo.ok("device", "deny", app, note, "--biometric")
+    denied = demo.sls("answer", "--auto")
+    assert denied.exit_code == 1 and denied.stderr.strip() == "error: login denied"
+
+
 def test_a_sim_swap_from_the_cli(demo: Demo) -> None:
     """The third 'try this' flow: the attacker's handset gets the code and finishes the login."""
     sam = demo.user("sms-sam")

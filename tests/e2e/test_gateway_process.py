@@ -105,6 +105,9 @@ def test_sls_gateway_state_drives_a_running_gateway(sls_gateway: Any) -> None:  
     reset = server.sls("gateway-state", "daily-reset", "23:45", "--json")
     assert json.loads(reset.stdout)["daily_reset"] == "23:45"
     assert json.loads(server.sls("gateway-state", "drop", "--json").stdout)["session"] is None
+    for staging in ("drop", "compete"):  # nothing to stage: said so, not "dropped"
+        said = server.sls("gateway-state", staging).stdout
+        assert "no gateway session" in said and "dropped" not in said
     wrong = server.sls("gateway-state", "daily-reset", "25:99")
     assert wrong.returncode == 1 and "invalid_request" in wrong.stderr
 

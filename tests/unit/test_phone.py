@@ -130,6 +130,8 @@ def test_the_security_text_says_how_long_the_code_lives() -> None:
         ("../etc", False),
         ("x;y", False),
         ("<script>", False),
+        ("15555550123", False),  # a number without its +: not a name of a phone of its own
+        ("+1555", False),
     ],
 )
 def test_which_names_address_a_handset(name: str, ok: bool) -> None:

@@ -132,6 +132,13 @@ def login_page() -> ResponseReturnValue:
     return login_form()
 
 
+@bp.get("/login")
+def login_again() -> ResponseReturnValue:
+    """A refused password re-renders the form at ``/login`` (the form's POST target), so that is what the
+    address bar shows: opening it again is a GET, which lands on the form rather than on a JSON 405."""
+    return redirect("/", 303)
+
+
 @bp.post("/login")
 def login_start() -> ResponseReturnValue:
     require_browser_token()

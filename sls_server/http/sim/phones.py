@@ -28,8 +28,8 @@ from . import bp
 _CALL_ID = re.compile(r"^[0-9a-f]{1,32}$")
 PARAMETERS = {
     "number": "The phone: an E.164 number (`+15551234567`, URL-encoded `%2B15551234567` if need be), or a "
-    "handset name (`attacker`) for a phone that holds a swapped SIM. 400 `invalid_request` with "
-    "`field: number` otherwise.",
+    "handset name (`attacker`: at least one letter) for a phone that holds a swapped SIM. 400 "
+    "`invalid_request` with `field: number` otherwise (digits without the `+` too).",
     "call_id": "The call's `id`, from the call log.",
 }
 WAV = Raw("audio/wav", {"type": "string", "contentMediaType": "audio/wav"})
@@ -40,7 +40,7 @@ def handset(number: str) -> str:
     if not is_handset(number):
         raise InvalidRequest(
             "number must be an E.164 number like +15551234567, or a handset name of 1-32 letters, digits, "
-            "'_', '.', '+' or '-'",
+            "'_', '.', '+' or '-' with at least one letter",
             field="number",
         )
     return number
