@@ -74,6 +74,11 @@ class FactorChoice:
             if (type_ is None or name == type_) and (device_id is None or device.device_id == device_id)
         ]
         if not matches:
+            if device_id is not None and any(type_ is None or name == type_ for name, _ in usable):
+                kind = (
+                    type_ or "authenticator"
+                )  # the type is fine: the device id is what names nothing usable
+                raise InvalidRequest(f"the user has no usable {kind} with that device_id", field="device_id")
             raise InvalidRequest("the user has no usable authenticator of that type", field="type")
         if type_ is None:
             chosen = [m for m in matches if m[1].device_id == default] if default else []

@@ -203,3 +203,20 @@ def test_login_status_moves_from_pending_to_authenticated(alice: EnrolledUser) -
     alice.verify(started["txn_id"], alice.card_response(started["factor"]["challenge"]))
     assert alice.client.get(status_url).get_json()["state"] == "authenticated"
     assert "session" not in alice.client.get(status_url).get_json()
+
+
+def test_a_switch_names_the_field_that_names_nothing_usable(alice: EnrolledUser) -> None:
+    """A wrong device id of a type the user has is the device id's fault, not the type's; a type the user
+    lacks is the type's. Either way the login goes on as it was."""
+    started = alice.start_login()
+    headers = {"X-Login-Token": started["login_token"]}
+    path = f"/api/v1/auth/login/{started['txn_id']}/factor"
+    for body, field in (
+        ({"type": "dscplus", "device_id": "dscplus-000000000000"}, "device_id"),
+        ({"type": "totp"}, "type"),
+        ({"type": "totp", "device_id": started["factor"]["device_id"]}, "type"),
+    ):
+        refused = alice.client.post(path, json=body, headers=headers)
+        assert refused.status_code == 400 and refused.get_json()["field"] == field, (body, refused.get_json())
+    done = alice.verify(started["txn_id"], alice.card_response(started["factor"]["challenge"]))
+    assert done.status_code == 200, done.get_json()
