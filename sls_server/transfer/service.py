@@ -142,7 +142,7 @@ class StateTransfer:
             if found:
                 raise Conflict(
                     f"{where}[{found[0]}] exists already on this server; "
-                    "import with replace to wipe the world first",
+                    "import with replace=true (sls state import --replace) to wipe the world first",
                     field=where,
                     index=found[0],
                 )
