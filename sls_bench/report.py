@@ -110,6 +110,16 @@ def render(report: dict[str, Any]) -> RenderableType:
     if report.get("baseline") and report["baseline"]["flows_per_s"]:
         ratio = report["app"]["flows_per_s"] / report["baseline"]["flows_per_s"]
         lines.append(Text(f"sls serve / baseline flows/s: {ratio:.2f}"))
+        by_round = report.get("share_by_round") or []
+        if len(by_round) > 1:
+            ordered = sorted(by_round)
+            lines.append(
+                Text(
+                    "the same, round by round: " + " ".join(f"{x:.2f}" for x in by_round) + f" (from "
+                    f"{ordered[0]:.2f} to {ordered[-1]:.2f}: a change smaller than that spread is not seen "
+                    "in one run)"
+                )
+            )
         lines.extend(_cpu_line(report))
     if "memory" in report:
         memory = report["memory"]

@@ -79,6 +79,8 @@ class Target:
         self.outcome = Outcome()
         self.counters = RedisCounters(redis_url)
         self.cpu_s: float | None = 0.0
+        self.rounds: list[float] = []
+        """Flows/s of each round it was driven."""
 
     def drive(self, clients: list[list[Seeded]], options: Options) -> None:
         self.counters.start()
@@ -92,6 +94,7 @@ class Target:
         cpu_after = tree_cpu_s(self.server.process.pid)
         self.counters.stop()
         self.outcome.add(part, parallel=False)
+        self.rounds.append(round(part.flows / part.elapsed_s, 2) if part.elapsed_s else 0.0)
         if self.cpu_s is not None and cpu_before is not None and cpu_after is not None:
             self.cpu_s += cpu_after - cpu_before
         else:
@@ -101,7 +104,12 @@ class Target:
         flows = self.outcome.flows + self.outcome.warmups  # the server and Redis served the warm-ups too
         cpu = None if self.cpu_s is None else self.cpu_s / max(flows, 1) * 1000
         redis_ = self.counters.per_flow(flows)
-        return {**summarise(self.outcome), "server_cpu_ms_per_flow": cpu, "redis": redis_}
+        return {
+            **summarise(self.outcome),
+            "flows_per_s_by_round": self.rounds,
+            "server_cpu_ms_per_flow": cpu,
+            "redis": redis_,
+        }
 
     def close(self) -> None:
         self.counters.close()
@@ -189,10 +197,23 @@ def _drive_both(
                     f"{options.processes} processes for {slice_s:g} s"
                 )
                 target.drive(clients, options)
-        return {name: target.report() for name, target in targets.items()}
+        reports: dict[str, Any] = {name: target.report() for name, target in targets.items()}
+        if "baseline" in reports:
+            reports["share_by_round"] = share_by_round(reports["app"], reports["baseline"])
+        return reports
     finally:
         for target in targets.values():
             target.close()
+
+
+def share_by_round(app: dict[str, Any], baseline: dict[str, Any]) -> list[float]:
+    """The app's flows/s over the baseline's in each round (the baseline's turn right after the app's). On a
+    machine the clients share, one round's share swings by a fifth or more from the next: the spread says
+    how far to trust the share of the whole run."""
+    return [
+        round(mine / theirs, 3) if theirs else 0.0
+        for mine, theirs in zip(app["flows_per_s_by_round"], baseline["flows_per_s_by_round"], strict=True)
+    ]
 
 
 def targets(report: dict[str, Any], options: Options) -> list[dict[str, Any]]:

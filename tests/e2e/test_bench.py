@@ -39,6 +39,10 @@ def test_a_small_run_measures_both_targets_and_every_number() -> None:
     assert report["app"]["redis"]["round_trips_per_flow"] > 5
     for name in ("app", "baseline"):  # each target's own processes and Redis, around its own slices
         assert report[name]["server_cpu_ms_per_flow"] > 0 and report[name]["redis"]["cpu_ms_per_flow"] > 0
+    mine, theirs = (report[name]["flows_per_s_by_round"] for name in ("app", "baseline"))
+    assert len(mine) == len(theirs) == 2 and min(mine + theirs) > 0  # each round's own throughput
+    shares = [a / b for a, b in zip(mine, theirs, strict=True)]
+    assert report["share_by_round"] == pytest.approx(shares, abs=0.001)
     assert report["memory"]["users"] == 2000 and report["memory"]["bytes_per_user"] > 200
     assert report["hashing"]["hashes_per_s"] > 0 and report["startup_s"] > 0
     assert {row["what"].split(",")[0] for row in report["targets"]} >= {
