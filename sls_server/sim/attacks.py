@@ -34,7 +34,7 @@ SPRAY_IP = "198.51.100.23"
 BRUTE_IP = "203.0.113.66"
 PUSH_IP = "198.51.100.77"
 SWAP_IP = "198.51.100.99"
-RELAY_IP = "203.0.113.200"
+RELAY_IP = "198.51.100.200"  # outside the demo office-olga's allowlist (203.0.113.0/24): it stops the relay
 ATTACKER_HANDSET = "attacker"
 KINDS: tuple[str, ...] = get_args(AttackKind)
 #: The attacks that start from the victim's password, as if phished.

@@ -12,7 +12,7 @@ from ibkey_world import PASSWORD as IBKEY_PASSWORD
 from ibkey_world import World as IbkeyWorld
 from test_trainer_attacks import PASSWORD, attack, victim
 
-RELAY_IP = "203.0.113.200"
+RELAY_IP = "198.51.100.200"
 
 
 def relay(client: FlaskClient, headers: dict[str, str], username: str, password: str) -> dict[str, Any]:

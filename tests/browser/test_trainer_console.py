@@ -138,7 +138,7 @@ def test_a_phishing_relay_staged_from_the_console_gets_in_with_the_card_response
     expect(page.get_by_test_id("attack-result")).to_contain_text("The attacker got in.")
     expect(page.get_by_test_id("attack-result")).to_contain_text("keyed her PIN and the challenge")
     succeeded = page.locator("[data-testid=feed-event][data-type='login.succeeded']")
-    expect(succeeded.first).to_contain_text("203.0.113.200")
+    expect(succeeded.first).to_contain_text("198.51.100.200")
 
 
 def spoken(seconds: int) -> str:

@@ -34,7 +34,7 @@ ATTACK_TITLES = {
     "credential_stuffing": "Credential stuffing (many addresses)",
     "push_bombing": "Push bombing",
     "sim_swap": "SIM swap",
-    "phishing_relay": "Phishing relay (a copy of the login page)",
+    "phishing_relay": "Phishing relay",
 }
 
 

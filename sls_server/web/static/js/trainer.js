@@ -244,7 +244,7 @@
       SLS.el("p", { class: r.attacker_succeeded ? "verdict bad" : "verdict good",
         text: r.attacker_succeeded ? "The attacker got in." : "The defences held." }),
       SLS.el("p", { text: r.summary }),
-      SLS.el("p", { class: "muted", text: r.attempts + " attempts: " + counts })
+      SLS.el("p", { class: "muted", text: r.attempts + (r.attempts === 1 ? " attempt: " : " attempts: ") + counts })
     );
     refreshUsers();
   });
