@@ -30,11 +30,15 @@ COMMON_PASSWORDS = (
     "iloveyou", "trading123", "Welcome1", "monkey123", "dragon2024",
 )  # fmt: skip
 DECOY_USERS = ("admin", "trader1", "jsmith", "test", "support")
+#: The attackers' addresses: documentation ranges, none in 203.0.113.0/24, the office the demo's office-olga
+#: may log in from, so her allowlist refuses every staged attack as it would a stranger's.
 SPRAY_IP = "198.51.100.23"
-BRUTE_IP = "203.0.113.66"
+BRUTE_IP = "198.51.100.66"
 PUSH_IP = "198.51.100.77"
 SWAP_IP = "198.51.100.99"
-RELAY_IP = "198.51.100.200"  # outside the demo office-olga's allowlist (203.0.113.0/24): it stops the relay
+RELAY_IP = "198.51.100.200"
+#: Credential stuffing's first address; each guess comes from the next one.
+STUFFING_BASE = "192.0.2."
 ATTACKER_HANDSET = "attacker"
 KINDS: tuple[str, ...] = get_args(AttackKind)
 #: The attacks that start from the victim's password, as if phished.
@@ -97,9 +101,9 @@ class Attacks:
     def _credential_stuffing(self, report: Report, _: str, *, now: int) -> None:
         """Leaked passwords from many addresses, one guess each: no address throttled, the account locks."""
         for i, password in enumerate(COMMON_PASSWORDS[: self._core.settings.lockout_threshold + 4]):
-            self._try(report, report.target, password, f"203.0.113.{10 + i}", now=now)
+            self._try(report, report.target, password, f"{STUFFING_BASE}{10 + i}", now=now)
         report.lines.append(
-            f"{report.attempts} guesses at {report.target}, each from another address (203.0.113.10-"
+            f"{report.attempts} guesses at {report.target}, each from another address ({STUFFING_BASE}10-"
             f"{9 + report.attempts}): no address is throttled, but the account lock counts them all."
         )
 

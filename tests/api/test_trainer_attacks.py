@@ -94,3 +94,20 @@ def test_push_bombing_an_ib_key_user_counts_the_pushes_and_the_limit(
     assert f"{limit} notifications reached" in result["summary"]
     assert "IB Key's challenge/response" in result["summary"]  # past the limit: no push, the app's code
     assert "the victim can still log in" in result["summary"]
+
+
+def test_an_office_allowlist_refuses_every_staged_attack(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """The demo's office-olga may log in only from 203.0.113.0/24: no staged attacker comes from there, so
+    each attack meets her allowlist (403 ip_restricted) and nothing else: no lock, no code, no session."""
+    victim(client, admin_headers, "olga", "dscplus", "+15555550109")
+    listed = client.put(
+        "/admin/v1/users/olga/ip-allowlist", json={"ip_allowlist": ["203.0.113.0/24"]}, headers=admin_headers
+    )
+    assert listed.status_code == 200, listed.get_json()
+    for kind in ("brute_force", "credential_stuffing", "push_bombing", "sim_swap", "phishing_relay"):
+        result = attack(client, kind, "olga", PASSWORD)
+        assert result["attacker_succeeded"] is False and set(result["outcomes"]) == {"ip_restricted"}, result
+    state = client.get("/admin/v1/users/olga/lockout", headers=admin_headers).get_json()
+    assert state["locked"] is False
