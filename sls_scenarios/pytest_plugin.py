@@ -94,10 +94,14 @@ def sls_emulator_server(
 
 @pytest.fixture(scope="session")
 def sls_emulator(sls_emulator_server: ChildServer) -> SlsEmulator:
-    """A client of a running emulator; its world is wiped before each test that uses it."""
+    """A client of a running emulator; its world is wiped before each test that uses it.
+
+    An ``SLS_SIM_TOKEN`` among the ini's settings guards the server's /sim/v1, so the client's own simulator
+    calls (``latest_code``, ``enroll_ibkey``, ``approve_push``...) carry it."""
     from .emulator import SlsEmulator
 
-    return SlsEmulator(sls_emulator_server.url, sls_emulator_server.admin_token)
+    server = sls_emulator_server
+    return SlsEmulator(server.url, server.admin_token, server.settings.get("SLS_SIM_TOKEN") or None)
 
 
 @pytest.fixture(autouse=True)

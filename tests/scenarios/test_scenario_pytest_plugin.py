@@ -133,7 +133,8 @@ def project(folder: Path) -> Path:
     (folder / "test_readme_example.py").write_text(README_EXAMPLE)
     (folder / "pytest.ini").write_text(
         "[pytest]\naddopts = -p no:cacheprovider\nsls_emulator_env =\n    SLS_LOCKOUT_THRESHOLD=2\n"
-    )
+        f"    SLS_SIM_TOKEN={SIM_TOKEN}\n"
+    )  # a guarded /sim/v1: the fixture's latest_code, enroll_ibkey and approve_push must send the token
     (folder / "test_integration.py").write_text(textwrap.dedent(INTEGRATION_TESTS))
     (folder / "login.scenario.yaml").write_text(
         SCENARIO.format(name="login", extra="", state="authenticated")
