@@ -210,3 +210,15 @@ def test_a_server_without_its_admin_token_is_one_usage_error(tmp_path: Path) -> 
     assert ran.returncode == 4, ran.stdout + ran.stderr  # pytest's usage error: nothing ran
     assert "--sls-admin-token" in ran.stderr and "SLS_ADMIN_TOKEN" in ran.stderr
     assert "Traceback" not in ran.stdout + ran.stderr and "TargetError" not in ran.stdout + ran.stderr
+
+
+def test_an_ini_setting_the_server_would_never_see_is_one_usage_error(tmp_path: Path) -> None:
+    """Integrator audit: ``SLS_LOCKOUT_THRESHOLD: 2`` (a YAML habit) reached the server as an environment
+    variable of that whole name, which it ignores: the tests ran on the default threshold, unexplained."""
+    (tmp_path / "pytest.ini").write_text(
+        "[pytest]\naddopts = -p no:cacheprovider\nsls_emulator_env =\n    SLS_LOCKOUT_THRESHOLD: 2\n"
+    )
+    (tmp_path / "test_uses_it.py").write_text("def test_it(sls_emulator):\n    pass\n")
+    ran = pytest_in(tmp_path)
+    assert ran.returncode == 4, ran.stdout + ran.stderr  # pytest's usage error: nothing ran
+    assert "'SLS_LOCKOUT_THRESHOLD: 2' is not SLS_NAME=value" in ran.stderr
