@@ -222,3 +222,18 @@ def test_an_ini_setting_the_server_would_never_see_is_one_usage_error(tmp_path: 
     ran = pytest_in(tmp_path)
     assert ran.returncode == 4, ran.stdout + ran.stderr  # pytest's usage error: nothing ran
     assert "'SLS_LOCKOUT_THRESHOLD: 2' is not SLS_NAME=value" in ran.stderr
+
+
+def test_a_misspelt_ini_setting_stops_the_fixture_naming_the_right_one(tmp_path: Path) -> None:
+    """Integrator audit: ``SLS_LOCKOUT_TRESHOLD=2`` in ``sls_emulator_env`` started the fixture's server
+    on the default threshold, silently: ``sls serve`` ignores ``SLS_*`` names it does not know."""
+    from sls_scenarios.server import ChildServer, ServerFailed
+
+    server = ChildServer(settings={"SLS_LOCKOUT_TRESHOLD": "2"}, data_dir=tmp_path)
+    try:
+        with pytest.raises(
+            ServerFailed, match=r"SLS_LOCKOUT_TRESHOLD \(did you mean SLS_LOCKOUT_THRESHOLD\?\)"
+        ):
+            server.start()
+    finally:
+        server.stop()
