@@ -57,12 +57,32 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """A server without its admin token is one usage error now, not the same traceback in every item."""
+    """A server without its admin token, or an ini setting the server would never see, is one usage error
+    now, not the same traceback (or a quietly default server) in every item."""
     if config.getoption("sls_server", None) and not _token(config, "admin"):
         raise pytest.UsageError(
             "--sls-server needs the server's admin token: give --sls-admin-token TOKEN or set "
             "SLS_ADMIN_TOKEN (the runner wipes the world and moves the clock through /admin/v1)"
         )
+    _emulator_settings(config)
+
+
+def _emulator_settings(config: pytest.Config) -> dict[str, str]:
+    """The ``sls_emulator_env`` lines as settings. Each reaches the server as an environment variable, and
+    the server reads only the ``SLS_*`` names it knows, so a line of another form (``SLS_X: 3``,
+    ``lockout_threshold=3``) would be dropped without a word: refused here instead."""
+    import re
+
+    settings = {}
+    for line in config.getini("sls_emulator_env"):
+        name, equals, value = line.partition("=")
+        if not equals or not re.fullmatch(r"SLS_[A-Z0-9_]+", name.strip()):
+            raise pytest.UsageError(
+                f"sls_emulator_env: {line!r} is not SLS_NAME=value (one setting per line, e.g. "
+                "SLS_LOCKOUT_THRESHOLD=3; the names are those `sls config` lists)"
+            )
+        settings[name.strip()] = value.strip()
+    return settings
 
 
 def _token(config: pytest.Config, kind: str) -> str | None:
@@ -83,10 +103,7 @@ def sls_emulator_server(
     """The ``sls serve`` child process behind ``sls_emulator`` (one per session)."""
     from .server import ChildServer
 
-    settings = {}
-    for line in pytestconfig.getini("sls_emulator_env"):
-        name, _, value = line.partition("=")
-        settings[name.strip()] = value.strip()
+    settings = _emulator_settings(pytestconfig)
     server = ChildServer(settings=settings, data_dir=tmp_path_factory.mktemp("sls-emulator")).start()
     yield server
     server.stop()
@@ -94,10 +111,14 @@ def sls_emulator_server(
 
 @pytest.fixture(scope="session")
 def sls_emulator(sls_emulator_server: ChildServer) -> SlsEmulator:
-    """A client of a running emulator; its world is wiped before each test that uses it."""
+    """A client of a running emulator; its world is wiped before each test that uses it.
+
+    An ``SLS_SIM_TOKEN`` among the ini's settings guards the server's /sim/v1, so the client's own simulator
+    calls (``latest_code``, ``enroll_ibkey``, ``approve_push``...) carry it."""
     from .emulator import SlsEmulator
 
-    return SlsEmulator(sls_emulator_server.url, sls_emulator_server.admin_token)
+    server = sls_emulator_server
+    return SlsEmulator(server.url, server.admin_token, server.settings.get("SLS_SIM_TOKEN") or None)
 
 
 @pytest.fixture(autouse=True)

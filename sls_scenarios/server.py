@@ -8,6 +8,8 @@ but the ones set here, so a developer's ``SLS_REDIS_URL`` can never point it at 
 
 from __future__ import annotations
 
+import difflib
+import json
 import os
 import secrets
 import subprocess
@@ -22,7 +24,8 @@ from sls_server.store.embedded import free_port
 
 
 class ServerFailed(RuntimeError):
-    """The child exited or did not answer; the message carries its log."""
+    """The child was given a setting it does not know, exited or did not answer; the message says which
+    (with its log)."""
 
 
 class ChildServer:
@@ -70,6 +73,7 @@ class ChildServer:
             sys.executable, "-P", "-m", "sls_server.cli.main", "serve",
             "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers),
         ]  # fmt: skip
+        self._refuse_unknown_settings()
         self.folder.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(
@@ -77,6 +81,25 @@ class ChildServer:
             )
         self._wait(timeout_s)
         return self
+
+    def _refuse_unknown_settings(self) -> None:
+        """``sls serve`` reads the ``SLS_*`` names it knows and ignores any other, so a misspelt setting
+        (``SLS_LOCKOUT_TRESHOLD``) would leave a server on its defaults without a word: ask the server's own
+        ``sls config`` which names it knows (a process, not an import: this package stays a client)."""
+        if not self.settings:
+            return
+        command = [sys.executable, "-P", "-m", "sls_server.cli.main", "config", "--json"]
+        listed = subprocess.run(
+            command, env=self.environment(), capture_output=True, text=True, timeout=60, check=False
+        )
+        known = {entry["name"] for entry in json.loads(listed.stdout or "[]")}
+        unknown = sorted(name for name in self.settings if known and name not in known)
+        if unknown:
+            named = ", ".join(
+                name + "".join(f" (did you mean {m}?)" for m in difflib.get_close_matches(name, known, 1))
+                for name in unknown
+            )
+            raise ServerFailed(f"not a setting of sls serve: {named}; `sls config` lists them all")
 
     def _wait(self, timeout_s: float) -> None:
         """Poll /healthz until the child answers: waiting on a condition, not on the clock."""

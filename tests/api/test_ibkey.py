@@ -351,3 +351,24 @@ def test_answers_match_the_openapi_document(world: World) -> None:
         json={"username": "bob", "password": PASSWORD},
     )
     assert len(c.checked) == 15
+
+
+def test_a_response_to_a_push_step_is_a_documented_409_wrong_mode(world: World) -> None:
+    """Integrator audit: a client that answers every step with ``/verify`` got 409 ``wrong_mode`` on a push
+    step, at login and at step-up, and /openapi.json named no such code for either route."""
+    from spec_conformance import Conformance
+
+    c = Conformance(world.client, world.client.get("/openapi.json").get_json())
+    world.user("alice")
+    app = world.activated("alice", "android")
+    started, note = push_login(world, "alice", app)
+    verify = "/api/v1/auth/login/{txn_id}/verify"
+    refused = c.call("post", verify.format(**started), verify, 409, json={"response": "12345678"})
+    assert refused["error"] == "wrong_mode"
+    assert world.approve(app, note, started["factor"]["match"], **UNLOCK["android"]).status_code == 200
+    bearer = {"Authorization": f"Bearer {world.poll(started['txn_id'])['session']['token']}"}
+    step = world.client.post("/api/v1/verify", json={"purpose": "withdrawal"}, headers=bearer).get_json()
+    assert step["factor"]["mode"] == "push"
+    answer = {"txn_id": step["txn_id"], "response": "12345678"}
+    refused = c.call("post", "/api/v1/verify", "/api/v1/verify", 409, json=answer, headers=bearer)
+    assert refused["error"] == "wrong_mode"

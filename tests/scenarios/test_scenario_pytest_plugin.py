@@ -133,7 +133,8 @@ def project(folder: Path) -> Path:
     (folder / "test_readme_example.py").write_text(README_EXAMPLE)
     (folder / "pytest.ini").write_text(
         "[pytest]\naddopts = -p no:cacheprovider\nsls_emulator_env =\n    SLS_LOCKOUT_THRESHOLD=2\n"
-    )
+        f"    SLS_SIM_TOKEN={SIM_TOKEN}\n"
+    )  # a guarded /sim/v1: the fixture's latest_code, enroll_ibkey and approve_push must send the token
     (folder / "test_integration.py").write_text(textwrap.dedent(INTEGRATION_TESTS))
     (folder / "login.scenario.yaml").write_text(
         SCENARIO.format(name="login", extra="", state="authenticated")
@@ -209,3 +210,30 @@ def test_a_server_without_its_admin_token_is_one_usage_error(tmp_path: Path) -> 
     assert ran.returncode == 4, ran.stdout + ran.stderr  # pytest's usage error: nothing ran
     assert "--sls-admin-token" in ran.stderr and "SLS_ADMIN_TOKEN" in ran.stderr
     assert "Traceback" not in ran.stdout + ran.stderr and "TargetError" not in ran.stdout + ran.stderr
+
+
+def test_an_ini_setting_the_server_would_never_see_is_one_usage_error(tmp_path: Path) -> None:
+    """Integrator audit: ``SLS_LOCKOUT_THRESHOLD: 2`` (a YAML habit) reached the server as an environment
+    variable of that whole name, which it ignores: the tests ran on the default threshold, unexplained."""
+    (tmp_path / "pytest.ini").write_text(
+        "[pytest]\naddopts = -p no:cacheprovider\nsls_emulator_env =\n    SLS_LOCKOUT_THRESHOLD: 2\n"
+    )
+    (tmp_path / "test_uses_it.py").write_text("def test_it(sls_emulator):\n    pass\n")
+    ran = pytest_in(tmp_path)
+    assert ran.returncode == 4, ran.stdout + ran.stderr  # pytest's usage error: nothing ran
+    assert "'SLS_LOCKOUT_THRESHOLD: 2' is not SLS_NAME=value" in ran.stderr
+
+
+def test_a_misspelt_ini_setting_stops_the_fixture_naming_the_right_one(tmp_path: Path) -> None:
+    """Integrator audit: ``SLS_LOCKOUT_TRESHOLD=2`` in ``sls_emulator_env`` started the fixture's server
+    on the default threshold, silently: ``sls serve`` ignores ``SLS_*`` names it does not know."""
+    from sls_scenarios.server import ChildServer, ServerFailed
+
+    server = ChildServer(settings={"SLS_LOCKOUT_TRESHOLD": "2"}, data_dir=tmp_path)
+    try:
+        with pytest.raises(
+            ServerFailed, match=r"SLS_LOCKOUT_TRESHOLD \(did you mean SLS_LOCKOUT_THRESHOLD\?\)"
+        ):
+            server.start()
+    finally:
+        server.stop()

@@ -20,6 +20,7 @@ from ...auth.errors import (
     PushDenied,
     ReauthRequired,
     UnknownTransaction,
+    WrongMode,
 )
 from ...auth.sessions import Session
 from ...factors.errors import ChallengeLimited
@@ -64,13 +65,15 @@ def _session() -> Session:
         SendLimited,
         LoginExhausted,
         PushDenied,
+        WrongMode,
     ),
 )
 def verify_identity(body: StepUpRequest) -> ResponseReturnValue:
     """Start with `{"purpose"}`: a challenge on the user's factor, like login (`"type": "ibkey", "mode":
     "challenge"`: IB Key's Challenge Code instead of a push, as the broker's procedure has it). Finish with
-    `{"txn_id", "response"}`, or poll an IB Key approval with `{"txn_id"}`. Verified: the session carries
-    the purpose for SLS_STEPUP_VALIDITY seconds and its token is rotated. 429 `rate_limited` with
+    `{"txn_id", "response"}`, or poll an IB Key approval with `{"txn_id"}` (a response to a push step is 409
+    `wrong_mode`). Verified: the session carries the purpose for SLS_STEPUP_VALIDITY seconds and its token
+    is rotated. 429 `rate_limited` with
     `retry_after` when the card or the user has been issued SLS_CHALLENGE_ISSUE_LIMIT challenges in the
     last SLS_CHALLENGE_ISSUE_WINDOW seconds."""
     session = _session()

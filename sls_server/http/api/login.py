@@ -24,6 +24,7 @@ from ...auth.errors import (
     SessionActive,
     SessionIpRejected,
     UnknownTransaction,
+    WrongMode,
 )
 from ...auth.login import Authenticated
 from ...auth.second_factor import LIFETIME_TTLS
@@ -153,6 +154,7 @@ def start_login(body: LoginRequest) -> Response:
         SessionIpRejected,
         AccountDisabled,
         LoginExhausted,
+        WrongMode,
     ),
 )
 def verify_login(txn_id: str, body: VerifyRequest) -> Response:
@@ -164,7 +166,8 @@ def verify_login(txn_id: str, body: VerifyRequest) -> Response:
     it was disabled already); 409 `session_active` under SLS_SESSION_CONCURRENCY=refuse; 403
     `ip_restricted` from an address outside the user's allowlist; 403 `account_disabled` when the user was
     disabled while the login was in progress; 401 `login_binding_required` without the login's
-    `login_token` (or with another)."""
+    `login_token` (or with another); 409 `wrong_mode` on an IB Key push step, which is approved in the app
+    and polled (`GET /api/v1/auth/login/<txn_id>`), not answered here."""
     result = core().logins.verify(txn_id, login_token(), body.response, now=now(), ip=client_ip())
     return _logged_in(result)
 
