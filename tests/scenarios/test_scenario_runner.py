@@ -258,3 +258,17 @@ def test_validation_and_reports_count_steps_alike(target: InProcessTarget, tmp_p
     with pytest.raises(ScenarioInvalid) as caught:
         load(broken)
     assert "step 5 pasword" in [p.where for p in caught.value.problems]
+
+
+def test_a_path_the_answer_lacks_names_what_it_has(target: InProcessTarget, tmp_path: Path) -> None:
+    """``status is missing`` was all a misspelt path got: the author had to rerun to learn it is ``state``.
+    Keys are named, never values (the session's token is one)."""
+    wrong = "{state: authenticated}", "{status: authenticated, session.idle_expire: 5, factors.9: x}"
+    result = run(target, write(tmp_path, LOGIN.replace(*wrong)))
+    assert "status is missing (expected 'authenticated'), did you mean 'state'? (the answer has " in (
+        result.message
+    )
+    assert "did you mean 'session.idle_expires_at'? (session has expires_at, idle_expires_at, token)" in (
+        result.message
+    )
+    assert "factors.9 is missing (expected 'x') (the answer has session, state)" in result.message
