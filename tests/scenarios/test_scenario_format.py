@@ -55,7 +55,7 @@ def test_each_step_types_examples_are_valid_steps(kind: str, n: int, tmp_path: P
     names = {"phone", "new_phone", "temp"} - {example.get("enroll", {}).get("as")}
     document["steps"] += [
         {"enroll": {"user": "alice", "type": "ibkey", "as": name}} for name in sorted(names)
-    ]
+    ] + [{"enroll": {"user": "alice", "type": "totp", "as": "app"}}]
     document["setup"]["users"].append({"username": "bob"})
     document["steps"].append({"capture": {"retry_after": "x", "response": "y"}, "expect": {"status": 200}})
     document["steps"].append(example)
@@ -131,6 +131,35 @@ def test_names_must_be_defined_before_use_and_something_must_be_checked(tmp_path
     assert any("${respnse} is used before any step sets it (did you mean 'response'?)" in p for p in found)
     assert any("no actor is called 'attacker'" in p and "add it under `actors`" in p for p in found)
     assert any("nothing is checked: add an `expect`" in p for p in found)
+
+
+def test_a_step_naming_a_device_of_another_type_is_told_at_its_line(tmp_path: Path) -> None:
+    """``ibkey_approve: {device: card}`` validated, then failed at run time with the card simulator's 404,
+    which did not say the name was the wrong one."""
+    head = HEAD.replace(
+        "as: card}", 'as: card}\n    - {user: alice, type: ibkey, platform: android, pin: "12ab", as: phone}'
+    )
+    found = problems(
+        tmp_path,
+        """\
+        - login: alice
+        - ibkey_approve: {device: card}
+        - card: {device: phone}
+        - choose_factor: {type: dscplus, device: phone}
+        - totp_code: {device: card}
+          expect: {status: 200}
+        - revoke: {user: alice, device: phone}
+        """,
+        head=head,
+    )
+    assert found == [
+        "11:29: step 2 ibkey_approve.device: 'card' is of type dscplus, expected type ibkey"
+        " (did you mean 'phone'?)",
+        "12:20: step 3 card.device: 'phone' is of type ibkey, expected type dscplus (did you mean 'card'?)",
+        "13:44: step 4 choose_factor.device: 'phone' is of type ibkey, expected type dscplus"
+        " (did you mean 'card'?)",
+        "14:25: step 5 totp_code.device: 'card' is of type dscplus, expected type totp (none is defined)",
+    ]
 
 
 def test_expect_and_capture_alone_are_steps_but_not_beside_another_step_type(tmp_path: Path) -> None:
