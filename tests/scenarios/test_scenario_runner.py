@@ -272,3 +272,15 @@ def test_a_path_the_answer_lacks_names_what_it_has(target: InProcessTarget, tmp_
         result.message
     )
     assert "factors.9 is missing (expected 'x') (the answer has session, state)" in result.message
+
+
+def test_a_repeat_that_stops_at_a_failed_round_tallies_that_rounds_answer(
+    target: InProcessTarget, tmp_path: Path
+) -> None:
+    """The title said ``6 of 6 rounds 401 invalid_credentials x5``: the sixth round's 423 was left out."""
+    steps = '- repeat:\n    times: 6\n    steps:\n    - login: {user: alice, password: "wrong-${i}"}\n'
+    result = run(target, write(tmp_path, steps + "      expect: {status: 401}\n"))
+    assert result.message.startswith("step 1.6.1 (login alice): status is 423 account_locked, expected 401")
+    assert (
+        result.steps[0].title == "repeat 6: 6 of 6 rounds 401 invalid_credentials x5, 423 account_locked x1"
+    )
