@@ -117,6 +117,17 @@ def test_top_level_typos_duplicates_and_broken_yaml(tmp_path: Path) -> None:
     assert broken[0].startswith("10:1:") or "not valid YAML" in broken[0]
 
 
+def test_an_unquoted_variable_inside_braces_is_told_to_be_quoted(tmp_path: Path) -> None:
+    """``{user: alice, password: wrong-${i}}`` got only PyYAML's ``expected ',' or '}', but got '{'``."""
+    found = problems(tmp_path, "- login: {user: alice, password: wrong-${i}}\n")
+    assert found == [
+        "9:43: not valid YAML: expected ',' or '}', but got '{';"
+        ' a ${variable} inside { } or [ ] needs quotes: "wrong-${i}"'
+    ]
+    found = problems(tmp_path, "- card: {device: card, challenge: ${challenge}}\n")
+    assert found[0].endswith('needs quotes: "${challenge}"')
+
+
 def test_names_must_be_defined_before_use_and_something_must_be_checked(tmp_path: Path) -> None:
     found = problems(
         tmp_path,
