@@ -284,3 +284,42 @@ def test_a_repeat_that_stops_at_a_failed_round_tallies_that_rounds_answer(
     assert (
         result.steps[0].title == "repeat 6: 6 of 6 rounds 401 invalid_credentials x5, 423 account_locked x1"
     )
+
+
+def test_reports_give_the_line_of_the_step_that_failed(target: InProcessTarget, tmp_path: Path) -> None:
+    """CI had ``step 1.1.2 (login alice)`` and the file, not where in it: a reader counted steps by hand."""
+    looped = """\
+    - repeat:
+        times: 2
+        steps:
+        - say: a round
+        - login: {user: alice, password: x}
+          expect: {status: 200}
+    """
+    raced = """\
+    - parallel:
+        branches:
+        - - {say: one}
+        - - login: alice
+            expect: {status: 418}
+      expect: {statuses: {'200': 1}}
+    """
+    wrong = LOGIN.replace("authenticated", "elated")
+    results = [
+        run(target, write(tmp_path, wrong, name="plain")),
+        run(target, write(tmp_path, looped, name="looped")),
+        run(target, write(tmp_path, raced, name="raced")),
+        run(target, write(tmp_path, wrong, name="marked", extra="expect_failure: a test of the report")),
+    ]
+    assert [r.line for r in results] == [12, 14, 13, 12], [r.message for r in results]
+    junit = tmp_path / "junit.xml"
+    report.write_junit(junit, results, seed=0)
+    cases = list(ET.parse(junit).getroot().iter("testcase"))
+    assert [case.get("line") for case in cases] == ["12", "14", "13", "12"]
+    failure = cases[1].find("failure")
+    assert failure is not None and failure.get("message", "").startswith(
+        f"{tmp_path / 'looped.scenario.yaml'}:14: step 1.1.2 (login alice): status is 401"
+    )
+    skipped = cases[3].find("skipped")
+    assert skipped is not None and "marked.scenario.yaml:12: step 3 (verify" in skipped.get("message", "")
+    assert report.as_json(results, seed=0, target="in-process")["scenarios"][0]["line"] == 12
