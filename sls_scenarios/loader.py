@@ -46,6 +46,8 @@ class Positions:
 
     values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    #: Unquoted scalars YAML read as something else than text, as written (``0123``, which YAML reads as 83).
+    written: dict[Path_, str] = field(default_factory=dict)
 
     def of(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
         """The position of ``path``, or of its nearest ancestor that has one."""
@@ -142,7 +144,10 @@ def _build(loader: yaml.SafeLoader, node: yaml.Node, path: Path_, positions: Pos
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_build(loader, item, (*path, i), positions, filename) for i, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+    value = loader.construct_object(node, deep=True)
+    if not isinstance(value, str) and isinstance(node, yaml.ScalarNode):
+        positions.written[path] = node.value
+    return value
 
 
 def _dotted(path: Path_) -> str:

@@ -128,6 +128,18 @@ def test_an_unquoted_variable_inside_braces_is_told_to_be_quoted(tmp_path: Path)
     assert found[0].endswith('needs quotes: "${challenge}"')
 
 
+def test_a_number_where_text_goes_is_shown_as_written_and_told_to_be_quoted(tmp_path: Path) -> None:
+    """``pin: 0123`` said ``expected a string, got 83``: YAML had read the unquoted PIN as octal."""
+    head = HEAD.replace('pin: "1234"', "pin: 0123").replace('phone: "+15550100001"', "phone: +15550100001")
+    found = problems(tmp_path, "- card: {device: card, pin: 1234}\n", head=head)
+    assert found == [
+        "5:32: setup.users[1].phone: expected a string, got +15550100001, which YAML reads as 15550100001:"
+        ' quote it, "+15550100001"',
+        '7:41: setup.devices[1].pin: expected a string, got 0123, which YAML reads as 83: quote it, "0123"',
+        '9:31: step 1 card.pin: expected a string, got 1234: quote it, "1234"',
+    ]
+
+
 def test_names_must_be_defined_before_use_and_something_must_be_checked(tmp_path: Path) -> None:
     found = problems(
         tmp_path,
