@@ -40,6 +40,8 @@ _IBKEY_ACTS = ("approve", "deny", "respond", "activate", "add_user", "settings",
 #: The type of device each step operates, by step type: a card step on the IB Key's name failed only at run
 #: time, with a 404 from the card's simulator that did not say the name was the wrong one.
 OPERATES = {"card": "dscplus", "totp_code": "totp"} | {f"ibkey_{act}": "ibkey" for act in _IBKEY_ACTS}
+#: Devices the broker refuses to enrol for a user without a phone number, and why they need one.
+NEEDS_PHONE = {"sms": "texts go to it", "voice": "calls go to it", "ibkey": "its activation code is texted"}
 
 
 class _Walk:
@@ -93,10 +95,15 @@ class _Walk:
                     self.problem(
                         ("setup", "accounts", i, "users", j), f"{name!r} is not a user of setup.users"
                     )
+        phoneless = {user["username"] for user in setup.get("users") or [] if not user.get("phone")}
         for i, device in enumerate(setup.get("devices") or []):
             where = ("setup", "devices", i)
             if device["user"] not in users:
                 self.problem((*where, "user"), f"{device['user']!r} is not a user of setup.users")
+            if device["user"] in phoneless and device["type"] in NEEDS_PHONE:
+                kind, why = device["type"], NEEDS_PHONE[device["type"]]
+                said = f"{kind} needs {device['user']!r} to have a `phone` in setup.users ({why})"
+                self.problem((*where, "type"), said)
             if "share" in device:
                 self.device(device["share"], (*where, "share"), device["type"])
             self.name_device(device.get("as"), device["type"], (*where, "as"))

@@ -140,6 +140,19 @@ def test_a_number_where_text_goes_is_shown_as_written_and_told_to_be_quoted(tmp_
     ]
 
 
+def test_a_texted_device_of_a_user_without_a_phone_is_told_at_its_line(tmp_path: Path) -> None:
+    """Validated, then every run was an error at setup: ``400 invalid_request {'error': ...}``, no line."""
+    head = HEAD.replace('{username: alice, phone: "+15550100001"}', "{username: alice}").replace(
+        "as: card}", "as: card}\n    - {user: alice, type: sms}\n    - {user: alice, type: ibkey, as: phone}"
+    )
+    found = problems(tmp_path, "- login: alice\n  expect: {status: 200}\n", head=head)
+    assert found == [
+        "8:27: setup.devices[2].type: sms needs 'alice' to have a `phone` in setup.users (texts go to it)",
+        "9:27: setup.devices[3].type: ibkey needs 'alice' to have a `phone` in setup.users"
+        " (its activation code is texted)",
+    ]
+
+
 def test_names_must_be_defined_before_use_and_something_must_be_checked(tmp_path: Path) -> None:
     found = problems(
         tmp_path,
