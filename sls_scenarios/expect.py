@@ -136,7 +136,8 @@ def _events(spec: dict[str, Any], world: World) -> list[str]:
         expected = wanted.get("count", {"ge": 1})
         problem = match(len(found), expected)
         if problem:
-            problems.append(f"events {_describe(wanted)}: {len(found)} happened, expected {_count(expected)}")
+            said = f"events {_describe(wanted)}: {len(found)} happened, expected {_count(expected)}"
+            problems.append(said + (_near(wanted, world) if not found else ""))
     for unwanted in spec.get("not_happened") or []:
         found = _matching(unwanted, world)
         if found:
@@ -145,6 +146,17 @@ def _events(spec: dict[str, Any], world: World) -> list[str]:
                 f"events {_describe(unwanted)}: {len(found)} happened, expected none (first: {first})"
             )
     return problems
+
+
+def _near(wanted: dict[str, Any], world: World) -> str:
+    """What the events of the wanted type said instead, in the fields ``wanted`` names: ``0 happened`` alone
+    did not tell a wrong ``ip`` from an event that never came."""
+    named = [key for key in EVENT_FIELDS if key in wanted]
+    others = world.events(type=wanted["type"])
+    if not others or not named:
+        return ""
+    first = ", ".join(f"{key}={others[-1].get(key)!r}" for key in named)
+    return f" ({len(others)} {wanted['type']} happened, the newest with {first})"
 
 
 def _matching(wanted: dict[str, Any], world: World) -> list[dict[str, Any]]:

@@ -323,3 +323,17 @@ def test_reports_give_the_line_of_the_step_that_failed(target: InProcessTarget, 
     skipped = cases[3].find("skipped")
     assert skipped is not None and "marked.scenario.yaml:12: step 3 (verify" in skipped.get("message", "")
     assert report.as_json(results, seed=0, target="in-process")["scenarios"][0]["line"] == 12
+
+
+def test_an_event_that_did_not_match_says_what_its_type_said_instead(
+    target: InProcessTarget, tmp_path: Path
+) -> None:
+    """``0 happened`` alone did not tell a wrong ``ip`` from an event that never came."""
+    wanted = "{type: login.succeeded, user: alice, ip: 198.51.100.7}"
+    result = run(target, write(tmp_path, LOGIN + f"- expect: {{events: {{happened: [{wanted}]}}}}\n"))
+    assert result.message.endswith(
+        "0 happened, expected at least one (1 login.succeeded happened, the newest with user='alice', "
+        "ip='127.0.0.1')"
+    )
+    never = run(target, write(tmp_path, LOGIN + "- expect: {events: {happened: [{type: push.sent}]}}\n"))
+    assert never.message.endswith("push.sent: 0 happened, expected at least one")
