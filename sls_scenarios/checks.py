@@ -1,12 +1,12 @@
 """What the schema cannot say about a scenario: names that must have been defined before they are used.
 
-Walked in document order, like the runner will: an actor must be in ``actors`` (or be ``user``), a device
-name must come from ``setup.devices`` or an earlier ``enroll``, a ``${variable}`` must be set by an earlier
-step, and a scenario must assert something (at least one ``expect``). An event type must be one the server
-writes (``event_types``): a misspelt one under ``not_happened`` would pass whatever the server did. Values
-only the setup would refuse (an instant, a duration, a PIN the device cannot take) are read here too.
-Catching these here turns a run that would fail (or wrongly pass) at step 14 into a validation error at
-line 52.
+Walked in document order, like the runner will: an actor must be in ``actors`` (or be ``user``), a device name
+must come from ``setup.devices`` or an earlier ``enroll`` (and be of the type its step operates), a
+``${variable}`` must be set by an earlier step, and a scenario must assert something (at least one
+``expect``). An event type must be one the server writes (``event_types``): a misspelt one under
+``not_happened`` would pass whatever the server did. Values only the setup would refuse (an instant, a
+duration, a PIN the device cannot take) are read here too. Catching these here turns a run that would fail (or
+wrongly pass) at step 14 into a validation error at line 52.
 """
 
 from __future__ import annotations
@@ -36,6 +36,12 @@ IMPLICIT: dict[str, tuple[str, ...]] = {
     "totp_code": ("code",),
 }
 ALWAYS = ("scenario",)
+_IBKEY_ACTS = ("approve", "deny", "respond", "activate", "add_user", "settings", "biometrics")
+#: The type of device each step operates, by step type: a card step on the IB Key's name failed only at run
+#: time, with a 404 from the card's simulator that did not say the name was the wrong one.
+OPERATES = {"card": "dscplus", "totp_code": "totp"} | {f"ibkey_{act}": "ibkey" for act in _IBKEY_ACTS}
+#: Devices the broker refuses to enrol for a user without a phone number, and why they need one.
+NEEDS_PHONE = {"sms": "texts go to it", "voice": "calls go to it", "ibkey": "its activation code is texted"}
 
 
 class _Walk:
@@ -44,7 +50,7 @@ class _Walk:
         self.problems: list[Problem] = []
         self.actors = {"user", *(data.get("actors") or {})}
         self.variables: set[str] = set(ALWAYS)
-        self.devices: set[str] = set()
+        self.devices: dict[str, str] = {}  # name -> type
         self.expects = 0
 
     def problem(self, path: tuple[Any, ...], message: str) -> None:
@@ -61,12 +67,19 @@ class _Walk:
     def define(self, name: str, path: tuple[Any, ...]) -> None:
         self.variables.add(name)
 
-    def device(self, value: Any, path: tuple[Any, ...]) -> None:
-        if isinstance(value, str) and IDENT.match(value) and value not in self.devices:
+    def device(self, value: Any, path: tuple[Any, ...], needs: Any = None) -> None:
+        """``value`` names a device defined earlier and, when the step operates one kind, of that kind."""
+        if not isinstance(value, str) or not IDENT.match(value):
+            return
+        if value not in self.devices:
             known = sorted(self.devices)
             close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
             hint = f" (did you mean {close[0]!r}?)" if close else f"; defined: {', '.join(known) or 'none'}"
             self.problem(path, f"no device is called {value!r}{hint}")
+        elif isinstance(needs, str) and self.devices[value] != needs:
+            fitting = sorted(name for name, kind in self.devices.items() if kind == needs)
+            hint = f"did you mean {' or '.join(map(repr, fitting))}?" if fitting else "none is defined"
+            self.problem(path, f"{value!r} is of type {self.devices[value]}, expected type {needs} ({hint})")
 
     def setup(self, setup: dict[str, Any]) -> None:
         if "clock" in setup:
@@ -82,22 +95,27 @@ class _Walk:
                     self.problem(
                         ("setup", "accounts", i, "users", j), f"{name!r} is not a user of setup.users"
                     )
+        phoneless = {user["username"] for user in setup.get("users") or [] if not user.get("phone")}
         for i, device in enumerate(setup.get("devices") or []):
             where = ("setup", "devices", i)
             if device["user"] not in users:
                 self.problem((*where, "user"), f"{device['user']!r} is not a user of setup.users")
+            if device["user"] in phoneless and device["type"] in NEEDS_PHONE:
+                kind, why = device["type"], NEEDS_PHONE[device["type"]]
+                said = f"{kind} needs {device['user']!r} to have a `phone` in setup.users ({why})"
+                self.problem((*where, "type"), said)
             if "share" in device:
-                self.device(device["share"], (*where, "share"))
-            self.name_device(device.get("as"), (*where, "as"))
+                self.device(device["share"], (*where, "share"), device["type"])
+            self.name_device(device.get("as"), device["type"], (*where, "as"))
             self.pin(device, where)
             self.iphone(device, where)
 
-    def name_device(self, name: str | None, path: tuple[Any, ...]) -> None:
+    def name_device(self, name: str | None, kind: str, path: tuple[Any, ...]) -> None:
         if not name:
             return
         if name in self.devices or name in self.variables:
             self.problem(path, f"{name!r} is already the name of a user, device or variable")
-        self.devices.add(name)
+        self.devices[name] = kind
         self.define(name, path)
 
     def steps(self, steps: list[dict[str, Any]], path: tuple[Any, ...]) -> None:
@@ -121,11 +139,13 @@ class _Walk:
         else:
             self.use(body, (*path, kind))
             if isinstance(body, dict):
-                for key in ("device", "share"):
-                    if key in body:
-                        self.device(body[key], (*path, kind, key))
+                needs = OPERATES.get(kind) or body.get("type")
+                if "device" in body:
+                    self.device(body["device"], (*path, kind, "device"), needs)
+                if "share" in body:
+                    self.device(body["share"], (*path, kind, "share"), needs)
         if kind == "enroll":
-            self.name_device(body.get("as"), (*path, kind, "as"))
+            self.name_device(body.get("as"), body["type"], (*path, kind, "as"))
             self.pin(body, (*path, kind))
             self.iphone(body, (*path, kind))
         if kind == "advance_clock":

@@ -7,7 +7,9 @@ in a report says what happened without rerunning anything.
 
 from __future__ import annotations
 
+import difflib
 from collections import Counter
+from collections.abc import Mapping
 from typing import Any
 
 from .transport import Response
@@ -51,9 +53,12 @@ def default_problems(response: Response | None) -> list[str]:
 def _answer(expectation: dict[str, Any], response: Response) -> list[str]:
     problems = []
     wanted = expectation.get("status")
+    # the answer expected, or a success: a field missing from it is a wrong path, worth naming what is there
+    as_expected = 200 <= response.status < 300
     if wanted is not None:
         allowed = wanted if isinstance(wanted, list) else [wanted]
-        if response.status not in allowed:
+        as_expected = response.status in allowed
+        if not as_expected:
             shown = " or ".join(str(s) for s in allowed)
             problems.append(f"status is {response.brief()}, expected {shown} ({_message(response)})")
     if "error" in expectation:
@@ -67,10 +72,42 @@ def _answer(expectation: dict[str, Any], response: Response) -> list[str]:
             if problem:
                 problems.append(f"error {problem}")
     for path, expected in (expectation.get("json") or {}).items():
-        problem = match(lookup(response.body, path), expected)
+        actual = lookup(response.body, path)
+        problem = match(actual, expected)
         if problem:
-            problems.append(f"{path} {problem}")
+            hint = _instead(response.body, path) if actual is MISSING and as_expected else ""
+            problems.append(f"{path} {problem}{hint}")
     return problems
+
+
+def _instead(body: Any, path: str) -> str:
+    """Where a path the answer lacks turns off: the keys of the object it reached, the nearest named first.
+
+    ``status is missing`` alone sent the author to rerun with a debugger to find the answer says ``state``.
+    Keys only, never values: a value may be a session token.
+    """
+    node, walked = body, []
+    for segment in path.split("."):
+        if isinstance(node, Mapping) and segment in node:
+            node = node[segment]
+        elif (
+            isinstance(node, list)
+            and segment.lstrip("-").isdigit()
+            and -len(node) <= int(segment) < len(node)
+        ):
+            node = node[int(segment)]
+        else:
+            break
+        walked.append(segment)
+    else:
+        return ""
+    if not isinstance(node, Mapping) or not node:
+        return ""
+    keys = sorted(str(key) for key in node)
+    close = difflib.get_close_matches(segment, keys, n=1, cutoff=0.6)
+    guess = f", did you mean {'.'.join([*walked, close[0]])!r}?" if close else ""
+    shown = ", ".join(keys[:12]) + (", ..." if len(keys) > 12 else "")
+    return f"{guess} ({'.'.join(walked) or 'the answer'} has {shown})"
 
 
 def _statuses(wanted: dict[str, Any], rounds: list[Response]) -> list[str]:
@@ -99,7 +136,8 @@ def _events(spec: dict[str, Any], world: World) -> list[str]:
         expected = wanted.get("count", {"ge": 1})
         problem = match(len(found), expected)
         if problem:
-            problems.append(f"events {_describe(wanted)}: {len(found)} happened, expected {_count(expected)}")
+            said = f"events {_describe(wanted)}: {len(found)} happened, expected {_count(expected)}"
+            problems.append(said + (_near(wanted, world) if not found else ""))
     for unwanted in spec.get("not_happened") or []:
         found = _matching(unwanted, world)
         if found:
@@ -108,6 +146,17 @@ def _events(spec: dict[str, Any], world: World) -> list[str]:
                 f"events {_describe(unwanted)}: {len(found)} happened, expected none (first: {first})"
             )
     return problems
+
+
+def _near(wanted: dict[str, Any], world: World) -> str:
+    """What the events of the wanted type said instead, in the fields ``wanted`` names: ``0 happened`` alone
+    did not tell a wrong ``ip`` from an event that never came."""
+    named = [key for key in EVENT_FIELDS if key in wanted]
+    others = world.events(type=wanted["type"])
+    if not others or not named:
+        return ""
+    first = ", ".join(f"{key}={others[-1].get(key)!r}" for key in named)
+    return f" ({len(others)} {wanted['type']} happened, the newest with {first})"
 
 
 def _matching(wanted: dict[str, Any], world: World) -> list[dict[str, Any]]:

@@ -46,6 +46,8 @@ class Positions:
 
     values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
     keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    #: Unquoted scalars YAML read as something else than text, as written (``0123``, which YAML reads as 83).
+    written: dict[Path_, str] = field(default_factory=dict)
 
     def of(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
         """The position of ``path``, or of its nearest ancestor that has one."""
@@ -104,12 +106,24 @@ def parse(text: str, filename: str) -> tuple[Any, Positions]:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise ScenarioInvalid(
-            [Problem(filename, line, column, "", f"not valid YAML: {exc.problem}")]
-        ) from None
+        said = f"not valid YAML: {exc.problem}"
+        lines, at = text.splitlines(), max(mark.column - 1, 0) if mark else 0
+        where = lines[mark.line] if mark and mark.line < len(lines) else ""
+        if where[at:].startswith("${"):
+            said += _quote_hint(where, at)
+        raise ScenarioInvalid([Problem(filename, line, column, "", said)]) from None
     finally:
         loader.dispose()
     return data, positions
+
+
+def _quote_hint(line: str, at: int) -> str:
+    """Inside ``{ }`` or ``[ ]`` the brace of an unquoted ``${name}`` is YAML's, and PyYAML's words
+    (``expected ',' or '}', but got '{'``) never say to quote it: show the value at ``at`` quoted."""
+    start = at
+    while start > 0 and line[start - 1] not in " ,{[":
+        start -= 1
+    return f'; a ${{variable}} inside {{ }} or [ ] needs quotes: "{line[start : line.find("}", at) + 1]}"'
 
 
 def _build(loader: yaml.SafeLoader, node: yaml.Node, path: Path_, positions: Positions, filename: str) -> Any:
@@ -130,7 +144,10 @@ def _build(loader: yaml.SafeLoader, node: yaml.Node, path: Path_, positions: Pos
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_build(loader, item, (*path, i), positions, filename) for i, item in enumerate(node.value)]
-    return loader.construct_object(node, deep=True)
+    value = loader.construct_object(node, deep=True)
+    if not isinstance(value, str) and isinstance(node, yaml.ScalarNode):
+        positions.written[path] = node.value
+    return value
 
 
 def _dotted(path: Path_) -> str:

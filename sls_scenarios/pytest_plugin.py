@@ -191,9 +191,8 @@ class ScenarioItem(pytest.Item):
             from .report import step_log
 
             result = excinfo.value.result
-            return "\n".join(
-                [f"{self.scenario.path}: {result.status}: {result.message}", *step_log(result.steps)]
-            )
+            where = f"{self.scenario.path}:{result.line}" if result.line else str(self.scenario.path)
+            return "\n".join([f"{where}: {result.status}: {result.message}", *step_log(result.steps)])
         return str(super().repr_failure(excinfo))
 
     def reportinfo(self) -> tuple[Path, int, str]:

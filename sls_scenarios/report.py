@@ -178,13 +178,16 @@ def write_junit(path: Path, results: list[ScenarioResult], *, seed: int) -> None
             file=result.file,
             time=f"{result.seconds:.3f}",
         )
+        if result.line:  # the failed step's line: CI annotates it, and the message says it for a reader
+            case.set("line", str(result.line))
         if result.status in ("failed", "xpassed"):
-            failure = ET.SubElement(case, "failure", message=result.message)
+            failure = ET.SubElement(case, "failure", message=_located(result))
             failure.text = "\n".join(step_log(result.steps))
         elif result.status == "error":
             ET.SubElement(case, "error", message=result.message).text = result.message
         elif result.status == "xfailed":
-            ET.SubElement(case, "skipped", type="pytest.xfail", message=f"expected failure: {result.reason}")
+            said = f"expected failure: {result.reason}; it failed at {_located(result)}"
+            ET.SubElement(case, "skipped", type="pytest.xfail", message=said)
         elif result.status == "skipped":
             ET.SubElement(case, "skipped", type="pytest.skip", message=result.message)
         ET.SubElement(case, "system-out").text = "\n".join(step_log(result.steps))
@@ -196,6 +199,11 @@ def write_junit(path: Path, results: list[ScenarioResult], *, seed: int) -> None
         element.tail = xml_safe(element.tail)
         element.attrib = {name: xml_safe(value) or "" for name, value in element.attrib.items()}
     ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
+
+
+def _located(result: ScenarioResult) -> str:
+    """The message after the file and line of the step that failed: ``probe.scenario.yaml:12: step 2 ...``."""
+    return f"{result.file}:{result.line}: {result.message}" if result.line else result.message
 
 
 #: What XML 1.0 cannot carry, even escaped: control characters but tab, newline and carriage return, lone

@@ -37,6 +37,7 @@ class ScenarioResult:
     steps: list[StepResult] = field(default_factory=list)
     message: str = ""
     reason: str | None = None  # the expect_failure mark
+    line: int | None = None  # where the failed step is written, for CI's annotations and an editor's jump
     description: str = ""
     tags: list[str] = field(default_factory=list)
 
@@ -66,6 +67,8 @@ class ScenarioResult:
             data["message"] = self.message
         if self.reason:
             data["expect_failure"] = self.reason
+        if self.line:
+            data["line"] = self.line
         return data
 
 
@@ -119,6 +122,7 @@ class Runner:
                     "failed",
                     f"step {failed.index} ({failed.title}): {failed.message}",
                 )
+                result.line = scenario.positions.of(_written_at(scenario.data["steps"], failed.index))[0]
         result.status = _marked(result, scenario.expect_failure)
         result.seconds = time.perf_counter() - started
         if self.listener:
@@ -136,6 +140,22 @@ class Runner:
             reset(world, clock)
         apply(world, setup)
         return world
+
+
+def _written_at(steps: list[dict[str, Any]], index: str) -> tuple[str | int, ...]:
+    """The document path of the step a report numbers ``index`` (``5.2.1``: step 1 of round 2 of step 5,
+    which is the first of step 5's ``steps``, or of its second branch)."""
+    first, *rest = (int(part) - 1 for part in index.split("."))
+    path: tuple[str | int, ...] = ("steps", first)
+    step = steps[first]
+    while len(rest) >= 2 and ("repeat" in step or "parallel" in step):
+        kind = "repeat" if "repeat" in step else "parallel"
+        (round_, inner, *rest), body = rest, step[kind]
+        if "branches" in body:
+            path, step = (*path, kind, "branches", round_, inner), body["branches"][round_][inner]
+        else:
+            path, step = (*path, kind, "steps", inner), body["steps"][inner]
+    return path
 
 
 def _marked(result: ScenarioResult, reason: str | None) -> str:

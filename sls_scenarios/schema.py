@@ -111,7 +111,13 @@ def _explain(error: ValidationError, positions: Positions, filename: str) -> lis
         hint = _suggest(str(instance), options)
         return [_at(positions, filename, path, f"{_show(instance)} is not one of {_list(options)}{hint}")]
     if kind == "type":
-        return [_at(positions, filename, path, f"expected {_shapes(error.schema)}, got {_show(instance)}")]
+        said = f"expected {_shapes(error.schema)}, got {_show(instance)}"
+        written = positions.written.get(path)
+        if written is not None and "string" in str(_mapping(error.schema).get("type")):
+            # pin: 0123 said "got 83": YAML reads an unquoted 0123 as octal, +15550100001 as a number
+            read = "" if written == str(instance) else f", which YAML reads as {_show(instance)}"
+            said = f'expected {_shapes(error.schema)}, got {written}{read}: quote it, "{written}"'
+        return [_at(positions, filename, path, said)]
     if kind == "pattern":
         described = _mapping(error.schema).get("description")
         shape = (

@@ -37,11 +37,11 @@ def repeat(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outc
             results = run_steps(world, body["steps"], judged_together="expect" in step_)
             round_result = StepResult(str(i), "round", f"round {i}", actor.name, children=results)
             children.append(round_result)
+            if world.last is not None and world.last is not before:
+                rounds.append(world.last)  # a failed round's too: the title told 401 x5 of 6 rounds run
             if any(r.status == "failed" for r in results):
                 round_result.status, round_result.message = "failed", "a step failed"
                 break
-            if world.last is not None and world.last is not before:
-                rounds.append(world.last)
     finally:
         if saved is MISSING:
             world.variables.pop("i", None)

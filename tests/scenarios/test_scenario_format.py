@@ -55,7 +55,7 @@ def test_each_step_types_examples_are_valid_steps(kind: str, n: int, tmp_path: P
     names = {"phone", "new_phone", "temp"} - {example.get("enroll", {}).get("as")}
     document["steps"] += [
         {"enroll": {"user": "alice", "type": "ibkey", "as": name}} for name in sorted(names)
-    ]
+    ] + [{"enroll": {"user": "alice", "type": "totp", "as": "app"}}]
     document["setup"]["users"].append({"username": "bob"})
     document["steps"].append({"capture": {"retry_after": "x", "response": "y"}, "expect": {"status": 200}})
     document["steps"].append(example)
@@ -117,6 +117,42 @@ def test_top_level_typos_duplicates_and_broken_yaml(tmp_path: Path) -> None:
     assert broken[0].startswith("10:1:") or "not valid YAML" in broken[0]
 
 
+def test_an_unquoted_variable_inside_braces_is_told_to_be_quoted(tmp_path: Path) -> None:
+    """``{user: alice, password: wrong-${i}}`` got only PyYAML's ``expected ',' or '}', but got '{'``."""
+    found = problems(tmp_path, "- login: {user: alice, password: wrong-${i}}\n")
+    assert found == [
+        "9:43: not valid YAML: expected ',' or '}', but got '{';"
+        ' a ${variable} inside { } or [ ] needs quotes: "wrong-${i}"'
+    ]
+    found = problems(tmp_path, "- card: {device: card, challenge: ${challenge}}\n")
+    assert found[0].endswith('needs quotes: "${challenge}"')
+
+
+def test_a_number_where_text_goes_is_shown_as_written_and_told_to_be_quoted(tmp_path: Path) -> None:
+    """``pin: 0123`` said ``expected a string, got 83``: YAML had read the unquoted PIN as octal."""
+    head = HEAD.replace('pin: "1234"', "pin: 0123").replace('phone: "+15550100001"', "phone: +15550100001")
+    found = problems(tmp_path, "- card: {device: card, pin: 1234}\n", head=head)
+    assert found == [
+        "5:32: setup.users[1].phone: expected a string, got +15550100001, which YAML reads as 15550100001:"
+        ' quote it, "+15550100001"',
+        '7:41: setup.devices[1].pin: expected a string, got 0123, which YAML reads as 83: quote it, "0123"',
+        '9:31: step 1 card.pin: expected a string, got 1234: quote it, "1234"',
+    ]
+
+
+def test_a_texted_device_of_a_user_without_a_phone_is_told_at_its_line(tmp_path: Path) -> None:
+    """Validated, then every run was an error at setup: ``400 invalid_request {'error': ...}``, no line."""
+    head = HEAD.replace('{username: alice, phone: "+15550100001"}', "{username: alice}").replace(
+        "as: card}", "as: card}\n    - {user: alice, type: sms}\n    - {user: alice, type: ibkey, as: phone}"
+    )
+    found = problems(tmp_path, "- login: alice\n  expect: {status: 200}\n", head=head)
+    assert found == [
+        "8:27: setup.devices[2].type: sms needs 'alice' to have a `phone` in setup.users (texts go to it)",
+        "9:27: setup.devices[3].type: ibkey needs 'alice' to have a `phone` in setup.users"
+        " (its activation code is texted)",
+    ]
+
+
 def test_names_must_be_defined_before_use_and_something_must_be_checked(tmp_path: Path) -> None:
     found = problems(
         tmp_path,
@@ -131,6 +167,35 @@ def test_names_must_be_defined_before_use_and_something_must_be_checked(tmp_path
     assert any("${respnse} is used before any step sets it (did you mean 'response'?)" in p for p in found)
     assert any("no actor is called 'attacker'" in p and "add it under `actors`" in p for p in found)
     assert any("nothing is checked: add an `expect`" in p for p in found)
+
+
+def test_a_step_naming_a_device_of_another_type_is_told_at_its_line(tmp_path: Path) -> None:
+    """``ibkey_approve: {device: card}`` validated, then failed at run time with the card simulator's 404,
+    which did not say the name was the wrong one."""
+    head = HEAD.replace(
+        "as: card}", 'as: card}\n    - {user: alice, type: ibkey, platform: android, pin: "12ab", as: phone}'
+    )
+    found = problems(
+        tmp_path,
+        """\
+        - login: alice
+        - ibkey_approve: {device: card}
+        - card: {device: phone}
+        - choose_factor: {type: dscplus, device: phone}
+        - totp_code: {device: card}
+          expect: {status: 200}
+        - revoke: {user: alice, device: phone}
+        """,
+        head=head,
+    )
+    assert found == [
+        "11:29: step 2 ibkey_approve.device: 'card' is of type dscplus, expected type ibkey"
+        " (did you mean 'phone'?)",
+        "12:20: step 3 card.device: 'phone' is of type ibkey, expected type dscplus (did you mean 'card'?)",
+        "13:44: step 4 choose_factor.device: 'phone' is of type ibkey, expected type dscplus"
+        " (did you mean 'card'?)",
+        "14:25: step 5 totp_code.device: 'card' is of type dscplus, expected type totp (none is defined)",
+    ]
 
 
 def test_expect_and_capture_alone_are_steps_but_not_beside_another_step_type(tmp_path: Path) -> None:

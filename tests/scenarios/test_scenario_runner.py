@@ -258,3 +258,82 @@ def test_validation_and_reports_count_steps_alike(target: InProcessTarget, tmp_p
     with pytest.raises(ScenarioInvalid) as caught:
         load(broken)
     assert "step 5 pasword" in [p.where for p in caught.value.problems]
+
+
+def test_a_path_the_answer_lacks_names_what_it_has(target: InProcessTarget, tmp_path: Path) -> None:
+    """``status is missing`` was all a misspelt path got: the author had to rerun to learn it is ``state``.
+    Keys are named, never values (the session's token is one)."""
+    wrong = "{state: authenticated}", "{status: authenticated, session.idle_expire: 5, factors.9: x}"
+    result = run(target, write(tmp_path, LOGIN.replace(*wrong)))
+    assert "status is missing (expected 'authenticated'), did you mean 'state'? (the answer has " in (
+        result.message
+    )
+    assert "did you mean 'session.idle_expires_at'? (session has expires_at, idle_expires_at, token)" in (
+        result.message
+    )
+    assert "factors.9 is missing (expected 'x') (the answer has session, state)" in result.message
+
+
+def test_a_repeat_that_stops_at_a_failed_round_tallies_that_rounds_answer(
+    target: InProcessTarget, tmp_path: Path
+) -> None:
+    """The title said ``6 of 6 rounds 401 invalid_credentials x5``: the sixth round's 423 was left out."""
+    steps = '- repeat:\n    times: 6\n    steps:\n    - login: {user: alice, password: "wrong-${i}"}\n'
+    result = run(target, write(tmp_path, steps + "      expect: {status: 401}\n"))
+    assert result.message.startswith("step 1.6.1 (login alice): status is 423 account_locked, expected 401")
+    assert (
+        result.steps[0].title == "repeat 6: 6 of 6 rounds 401 invalid_credentials x5, 423 account_locked x1"
+    )
+
+
+def test_reports_give_the_line_of_the_step_that_failed(target: InProcessTarget, tmp_path: Path) -> None:
+    """CI had ``step 1.1.2 (login alice)`` and the file, not where in it: a reader counted steps by hand."""
+    looped = """\
+    - repeat:
+        times: 2
+        steps:
+        - say: a round
+        - login: {user: alice, password: x}
+          expect: {status: 200}
+    """
+    raced = """\
+    - parallel:
+        branches:
+        - - {say: one}
+        - - login: alice
+            expect: {status: 418}
+      expect: {statuses: {'200': 1}}
+    """
+    wrong = LOGIN.replace("authenticated", "elated")
+    results = [
+        run(target, write(tmp_path, wrong, name="plain")),
+        run(target, write(tmp_path, looped, name="looped")),
+        run(target, write(tmp_path, raced, name="raced")),
+        run(target, write(tmp_path, wrong, name="marked", extra="expect_failure: a test of the report")),
+    ]
+    assert [r.line for r in results] == [12, 14, 13, 12], [r.message for r in results]
+    junit = tmp_path / "junit.xml"
+    report.write_junit(junit, results, seed=0)
+    cases = list(ET.parse(junit).getroot().iter("testcase"))
+    assert [case.get("line") for case in cases] == ["12", "14", "13", "12"]
+    failure = cases[1].find("failure")
+    assert failure is not None and failure.get("message", "").startswith(
+        f"{tmp_path / 'looped.scenario.yaml'}:14: step 1.1.2 (login alice): status is 401"
+    )
+    skipped = cases[3].find("skipped")
+    assert skipped is not None and "marked.scenario.yaml:12: step 3 (verify" in skipped.get("message", "")
+    assert report.as_json(results, seed=0, target="in-process")["scenarios"][0]["line"] == 12
+
+
+def test_an_event_that_did_not_match_says_what_its_type_said_instead(
+    target: InProcessTarget, tmp_path: Path
+) -> None:
+    """``0 happened`` alone did not tell a wrong ``ip`` from an event that never came."""
+    wanted = "{type: login.succeeded, user: alice, ip: 198.51.100.7}"
+    result = run(target, write(tmp_path, LOGIN + f"- expect: {{events: {{happened: [{wanted}]}}}}\n"))
+    assert result.message.endswith(
+        "0 happened, expected at least one (1 login.succeeded happened, the newest with user='alice', "
+        "ip='127.0.0.1')"
+    )
+    never = run(target, write(tmp_path, LOGIN + "- expect: {events: {happened: [{type: push.sent}]}}\n"))
+    assert never.message.endswith("push.sent: 0 happened, expected at least one")
