@@ -109,5 +109,7 @@ def test_an_office_allowlist_refuses_every_staged_attack(
     for kind in ("brute_force", "credential_stuffing", "push_bombing", "sim_swap", "phishing_relay"):
         result = attack(client, kind, "olga", PASSWORD)
         assert result["attacker_succeeded"] is False and set(result["outcomes"]) == {"ip_restricted"}, result
+        assert "IP restrictions refuse the attacker's address" in result["summary"]
+        assert "lock" not in result["summary"], result["summary"]  # no lock acted: none is claimed
     state = client.get("/admin/v1/users/olga/lockout", headers=admin_headers).get_json()
     assert state["locked"] is False
