@@ -19,8 +19,9 @@ from typing import Any
 from ..errors import SlsError
 from ..events import EventLog
 from ..store import Store
-from ..store.records import DeviceRecord, LoginTxn, UserAccess, UserRecord
-from .errors import LoginBindingRequired, UnknownTransaction
+from ..store.logins import LoginRead
+from ..store.records import LoginTxn, UserRecord
+from .errors import AccountDisabled, LoginBindingRequired, UnknownTransaction
 from .password_step import PasswordStep
 from .second_factor import SecondFactor
 from .sessions import Session, SessionService
@@ -120,28 +121,30 @@ class LoginService:
         ip: str | None,
         mode: str | None = None,
     ) -> dict[str, Any]:
-        txn, _, _ = self._login_txn(txn_id, login_token)
+        txn, _ = self._login_txn(txn_id, login_token)
         return self._steps.switch(txn, type_, device_id, now=now, ip=ip, mode=mode)
 
     def verify(
         self, txn_id: str, login_token: str | None, response: str, *, now: int, ip: str | None
     ) -> Authenticated:
-        txn, access, device = self._login_txn(txn_id, login_token)
+        txn, read = self._login_txn(txn_id, login_token)
         with self._store.write_behind():
-            self._sessions.require_ip(txn.username, ip, now=now, access=access)
+            self._sessions.require_ip(txn.username, ip, now=now, access=read.access)
             self._sessions.refuse_if_busy(txn.username, now=now)
-            self._steps.answer_unsettled(txn, response, now=now, ip=ip, read=device)
+            self._steps.answer_unsettled(txn, response, now=now, ip=ip, read=read.device)
             return self._finish(txn, now=now, ip=ip, settle=True)
 
     def status(
         self, txn_id: str, login_token: str | None, *, now: int, ip: str | None
     ) -> tuple[dict[str, Any], Authenticated | None]:
         """Where a login stands; once a push is approved, the first poll also gets the session."""
-        txn, access, _ = self._login_txn(txn_id, login_token)
+        txn, read = self._login_txn(txn_id, login_token)
         state = txn.state
+        if state in ("second_factor", "approved") and not read.user_stands:
+            raise AccountDisabled()  # disabled or deleted since it began: what its verify or collection says
         body: dict[str, Any] = {"txn_id": txn_id, "expires_at": txn.expires_at, "factor": txn.factor}
         if state == "approved":
-            self._sessions.require_ip(txn.username, ip, now=now, access=access)
+            self._sessions.require_ip(txn.username, ip, now=now, access=read.access)
             if self._steps.collect(txn_id, now=now):
                 with self._store.write_behind():
                     result = self._finish(txn, now=now, ip=ip)
@@ -163,20 +166,20 @@ class LoginService:
             body["reason"] = reason
         return {**body, "state": shown}, None
 
-    def _login_txn(
-        self, txn_id: str, login_token: str | None
-    ) -> tuple[LoginTxn, UserAccess, DeviceRecord | None]:
-        """The transaction, if the caller is the client it is bound to, its user's IP rules and perhaps its
-        device (read in the same round trip). A missing and a wrong token get the same answer, so the route
-        is no oracle for which transactions exist under which token."""
+    def _login_txn(self, txn_id: str, login_token: str | None) -> tuple[LoginTxn, LoginRead]:
+        """The transaction, if the caller is the client it is bound to, with what was read alongside it in
+        the same round trip (its user's IP rules and standing, perhaps its device). A missing and a wrong
+        token get the same answer, so the route is no oracle for which transactions exist under which
+        token."""
         if not login_token:
             raise LoginBindingRequired()
-        txn, access, device = self._steps.load_with_access(txn_id)
-        if txn.purpose != "login":
+        read = self._steps.load_with_access(txn_id)
+        txn = read.txn
+        if txn is None or txn.purpose != "login":
             raise UnknownTransaction()
         if not hmac.compare_digest(binding_digest(login_token), txn.binding or ""):
             raise LoginBindingRequired()
-        return txn, access, device
+        return txn, read
 
     def _finish(self, txn: LoginTxn, *, now: int, ip: str | None, settle: bool = False) -> Authenticated:
         """The session, the bookkeeping of a login that succeeded, and its event. ``settle``: the login's

@@ -24,7 +24,8 @@ from ..events import EventLog
 from ..factors import ApprovalFactor, Begin, Factor, FactorRegistry
 from ..store import Store
 from ..store.ids import new_id
-from ..store.records import DeviceRecord, LoginTxn, PromptFields, UserAccess
+from ..store.logins import LoginRead
+from ..store.records import DeviceRecord, LoginTxn, PromptFields
 from .errors import (
     AccountDisabled,
     DeviceInactive,
@@ -213,13 +214,13 @@ class SecondFactor:
             raise UnknownTransaction()
         return txn
 
-    def load_with_access(self, txn_id: str) -> tuple[LoginTxn, UserAccess, DeviceRecord | None]:
-        """The step, its user's IP rules and perhaps its device, read together (the login's verify judges the
-        address, then the response); the device is None when it was not read with them."""
-        txn, access, device = self._store.logins.get_with_access(txn_id)
-        if not txn:
+    def load_with_access(self, txn_id: str) -> LoginRead:
+        """The step, its user's IP rules and standing, and perhaps its device, read together (the login's
+        verify judges the address, then the response); the device is None when it was not read with them."""
+        read = self._store.logins.get_with_access(txn_id)
+        if not read.txn:
             raise UnknownTransaction()
-        return txn, access, device
+        return read
 
     def answer(self, txn: LoginTxn, response: str, *, now: int, ip: str | None) -> DeviceRecord:
         """Check a typed response (card, app code, SMS) to the step the caller loaded; the device once

@@ -6,6 +6,8 @@ settles it also reads the user record and refuses a step whose user was disabled
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from . import keys
 from .base import Client, Scripts, guarded, hash_reply
 from .hints import DeviceHints, devices_named
@@ -15,6 +17,19 @@ from .records.codec import changes_hash, pairs
 
 #: Redis TTLs only reclaim memory; expiry is decided by the app clock against the stored instants.
 RECLAIM_MARGIN_S = 3600
+
+
+class LoginRead(NamedTuple):
+    """A login as a step reads it, in one round trip (:meth:`LoginRepo.get_with_access`)."""
+
+    txn: LoginTxn | None
+    access: UserAccess
+    """Its user's IP rules."""
+    device: DeviceRecord | None
+    """Its device, when ``hints`` knew the user's devices; else None (look it up by ``txn.device_id``)."""
+    user_stands: bool
+    """The user still exists, is enabled and has the epoch the login began under: else no step of it can
+    succeed (the settling scripts check the same), and a poll can say so at once."""
 
 
 @guarded
@@ -59,23 +74,30 @@ class LoginRepo:
         raw = hash_reply(self._r.hgetall(keys.login(username, txn_id)))
         return LoginTxn.from_hash(raw) if raw else None
 
-    def get_with_access(self, txn_id: str) -> tuple[LoginTxn | None, UserAccess, DeviceRecord | None]:
-        """The transaction, its user's IP rules (one slot) and, when ``hints`` knew the user's devices, its
-        device, in one round trip: the verify step judges the address and checks the response before it
-        settles anything. The device is None when not read (look it up by ``txn.device_id``)."""
+    def get_with_access(self, txn_id: str) -> LoginRead:
+        """The transaction, its user's IP rules and standing (one slot) and, when ``hints`` knew the user's
+        devices, its device, in one round trip: the verify step judges the address and checks the response
+        before it settles anything."""
         username = owner_of(txn_id)
         if username is None:
-            return None, UserAccess(), None
+            return LoginRead(None, UserAccess(), None, False)
         hinted = self._hints.of(username)
         reads = [
             ("HGETALL", keys.login(username, txn_id)),
             ("HGETALL", keys.user_access(username)),
+            ("HMGET", keys.user(username), "username", "disabled", "epoch"),
             *(("HGETALL", keys.device(device_id)) for device_id in hinted),
         ]
-        (raw, access, *found), _ = self._scripts.together(reads, ())
+        (raw, access, user, *found), _ = self._scripts.together(reads, ())
         txn = LoginTxn.from_hash(hash_reply(raw)) if raw else None
         devices = devices_named([txn.device_id], hinted, found) if txn else None
-        return txn, UserAccess.from_hash(hash_reply(access)), devices[0] if devices else None
+        name, disabled, epoch = user
+        stands = (
+            txn is not None and name is not None and disabled != "1" and (epoch or "") == (txn.epoch or "")
+        )
+        return LoginRead(
+            txn, UserAccess.from_hash(hash_reply(access)), devices[0] if devices else None, stands
+        )
 
     def settle(
         self, txn_id: str, *, now: int, outcome: str, ok_state: str = "authenticated", prompt: str = ""

@@ -48,6 +48,26 @@ def test_a_push_approved_before_disabling_hands_out_no_session(
     assert "session" not in polled.get_json()
 
 
+def test_a_pending_push_polled_after_disabling_is_refused_at_once(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """A client polling a push that waits on the phone learns on its next poll that the login cannot succeed
+    (the answer its collection gives), rather than "pending" until it expires; enabling the user again does
+    not revive it."""
+    world = World(client, admin_headers)
+    world.user("alice")
+    phone = world.activated("alice", "ios")
+    started, _ = push_login(world, "alice", phone)
+    path = f"/api/v1/auth/login/{started['txn_id']}"
+    assert client.get(path).get_json()["state"] == "pending"
+    _disable(client, admin_headers)
+    polled = client.get(path)
+    assert polled.status_code == 403 and polled.get_json()["error"] == "account_disabled"
+    enabled = client.post("/admin/v1/users/alice/enable", headers=admin_headers)
+    assert enabled.status_code == 200, enabled.get_json()
+    assert client.get(path).status_code == 403
+
+
 def test_disabling_ends_step_ups_and_sessions_and_refuses_a_withdrawal(
     alice: EnrolledUser, admin_headers
 ) -> None:
