@@ -62,6 +62,7 @@ def test_the_gateway_pages_frame_contrast_names_targets_and_focus(world: World, 
         expect_tied_to(page.get_by_label(field), page.get_by_test_id("gateway-error"))
     submit_password(page, world.url, "mia")
     visit("device list")
+    page.wait_for_load_state("load")  # the script that submits a pick runs at the end of the body
     page.get_by_test_id("gateway-device-select").select_option(label="SMS")  # a tool's pick: submits itself
     expect(page.get_by_test_id("gateway-twofactbase")).to_be_visible()
     visit("code")

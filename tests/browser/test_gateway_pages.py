@@ -118,6 +118,7 @@ def test_factor_chosen_from_the_select_by_its_text(world: World, page: Any) -> N
     expect(page.locator("#twofactbase")).to_have_count(0)
     options = select.locator("option").all_inner_texts()
     assert {"Security Code Card", "Mobile Authenticator App", "SMS"} <= set(options)
+    page.wait_for_load_state("load")  # its script (at the end of the body) listens for the pick once loaded
     select.select_option(label="Mobile Authenticator App")  # the change submits it: no button pressed
     expect(page.locator("#twofactbase")).to_be_visible()
     code = requests.get(f"{world.url}/sim/v1/totp/{totp['device_id']}/code", timeout=10).json()["code"]
