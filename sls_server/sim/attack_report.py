@@ -51,6 +51,13 @@ class Report:
         self.outcomes[exc.code] += 1
         self.refusals[refusal(exc)] += 1
 
+    def guessed(self, said: str, *, defence: str, acted: str) -> None:
+        """A guessing attack's summary: ``said`` (what it tried), then ``defence`` only if the answers show it
+        acted (an ``acted`` error among the outcomes: an allowlist may have refused every guess first), then
+        what refused each attempt."""
+        self.lines.append(f"{said}; {defence}." if self.outcomes[acted] else f"{said}.")
+        self.say_refusals()
+
     def say_refusals(self) -> None:
         for reason, count in self.refusals.most_common():
             self.lines.append(f"{count} attempt{'s' if count != 1 else ''} refused: {reason}.")

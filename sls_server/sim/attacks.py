@@ -83,37 +83,34 @@ class Attacks:
                 if report.attempts >= budget:
                     break
                 self._try(report, user, password, SPRAY_IP, now=now)
-        said = f"{report.attempts} guesses over {len(targets)} accounts from {SPRAY_IP}"
-        if report.outcomes["rate_limited"]:
-            limit = self._core.settings.ip_throttle_limit
-            said += f"; after {limit} failures the address is throttled (429 rate_limited)"
-        report.lines.append(said + ".")
-        report.say_refusals()
+        limit = self._core.settings.ip_throttle_limit
+        report.guessed(
+            f"{report.attempts} guesses over {len(targets)} accounts from {SPRAY_IP}",
+            defence=f"after {limit} failures the address is throttled (429 rate_limited)",
+            acted="rate_limited",
+        )
 
     def _brute_force(self, report: Report, _: str, *, now: int) -> None:
-        """Many passwords against one account from one address: the account locks. Each guessing attack says a
-        defence acted only when the answers show it did (an allowlist may have refused every guess first)."""
+        """Many passwords against one account from one address: the account locks."""
         for password in COMMON_PASSWORDS[: self._core.settings.lockout_threshold + 3]:
             self._try(report, report.target, password, BRUTE_IP, now=now)
-        said = f"{report.attempts} guesses at {report.target} from {BRUTE_IP}"
-        if report.outcomes["account_locked"]:
-            threshold = self._core.settings.lockout_threshold
-            said += f"; the account locks after {threshold} (423 account_locked, whatever the password)"
-        report.lines.append(said + ".")
-        report.say_refusals()
+        threshold = self._core.settings.lockout_threshold
+        report.guessed(
+            f"{report.attempts} guesses at {report.target} from {BRUTE_IP}",
+            defence=f"the account locks after {threshold} (423 account_locked, whatever the password)",
+            acted="account_locked",
+        )
 
     def _credential_stuffing(self, report: Report, _: str, *, now: int) -> None:
         """Leaked passwords from many addresses, one guess each: no address throttled, the account locks."""
         for i, password in enumerate(COMMON_PASSWORDS[: self._core.settings.lockout_threshold + 4]):
             self._try(report, report.target, password, f"{STUFFING_BASE}{10 + i}", now=now)
-        said = (
+        report.guessed(
             f"{report.attempts} guesses at {report.target}, each from another address ({STUFFING_BASE}10-"
-            f"{9 + report.attempts})"
+            f"{9 + report.attempts})",
+            defence="no address is throttled, but the account lock counts them all",
+            acted="account_locked",
         )
-        if report.outcomes["account_locked"]:
-            said += ": no address is throttled, but the account lock counts them all"
-        report.lines.append(said + ".")
-        report.say_refusals()
 
     def _title(self, factor: dict[str, Any]) -> str:
         """What the report calls a factor of a login step: the factor's own title (and IB Key's mode)."""
