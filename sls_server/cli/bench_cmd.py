@@ -116,8 +116,9 @@ def bench(
 
     Starts `sls serve` (W workers x T threads) on an embedded Redis (or --redis-url), drives C clients in
     several processes through login -> challenge -> card response -> verify -> session -> tickle -> logout
-    for D seconds, and the baseline (a bare Flask app in bench/, same gunicorn settings, same routes, one
-    Redis round trip per request) with the same clients, in R alternating turns of D/R seconds each.
+    for D seconds, and the baseline (a bare Flask app, sls_bench/baseline.py, same gunicorn settings, same
+    routes, one Redis round trip per request) with the same clients, in R alternating turns of D/R seconds
+    each.
     Prints flows/s of both and their ratio, p50/p95/p99 per step, Redis round trips per flow, the CPU each
     costs per flow (its server's processes and Redis's own), Redis bytes per user (100,000 seeded), the
     start-up time to /readyz and the hashing bound of the profile. Run it on a quiet machine.

@@ -20,7 +20,7 @@ from sls_server.cli.main import cli
 
 ROOT = Path(__file__).parents[2]
 #: The documents users copy from.
-DOCUMENTS = ("README.md", "CONTRIBUTING.md", "sls_scenarios/REFERENCE.md")
+DOCUMENTS = ("README.md", "CONTRIBUTING.md", "docs/performance.md", "sls_scenarios/REFERENCE.md")
 
 _FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
 #: A Markdown code span: a run of backticks closed by a run of the same length (``x`` and `x` alike).

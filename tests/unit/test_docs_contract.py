@@ -189,16 +189,22 @@ def _anchor(heading: str) -> str:
     return re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
 
 
+def _anchors(document: str) -> set[str]:
+    return {_anchor(h) for h in re.findall(r"^#+ (.+)$", prose(document), re.MULTILINE)}
+
+
 def test_every_link_of_the_documents_leads_somewhere() -> None:
-    """``[Scaling out](#scaling-out)``: a heading of the same document; ``(docs/x.png)``: a file."""
+    """``[Scaling out](#scaling-out)``: a heading of the same document; ``(docs/x.png)``: a file;
+    ``(../README.md#performance)``: a heading of that file."""
     problems = []
     for name in DOCUMENTS:
-        document = prose(text(name))
-        anchors = {_anchor(h) for h in re.findall(r"^#+ (.+)$", document, re.MULTILINE)}
-        for target in re.findall(r"\]\(([^)\s]+)\)", document):
-            if target.startswith("#"):
-                if target[1:] not in anchors:
-                    problems.append(f"{name}: {target}: no such heading")
-            elif "://" not in target and not (ROOT / name).parent.joinpath(target).exists():
+        for target in re.findall(r"\]\(([^)\s]+)\)", prose(text(name))):
+            if "://" in target:
+                continue
+            path, _, heading = target.partition("#")
+            linked = (ROOT / name).parent.joinpath(path) if path else ROOT / name
+            if not linked.exists():
                 problems.append(f"{name}: {target}: no such file")
+            elif heading and heading not in _anchors(linked.read_text()):
+                problems.append(f"{name}: {target}: no such heading")
     assert problems == [], "\n".join(problems)
