@@ -1,9 +1,12 @@
 """The pytest plugin (entry point ``pytest11``, installed with the package): an emulator for your tests.
 
 * ``sls_emulator``: a real ``sls serve`` on a free port, with its own embedded Redis, data folder and admin
-  token, started once per test session and wiped before each test that uses it; the fixture is an
-  ``SlsEmulator`` client (``url``, ``admin_token``, ``create_user``, ``enroll_card``, ``latest_code``...).
-  Extra server settings come from the ``sls_emulator_env`` ini option (lines of ``SLS_NAME=value``).
+  token (unless ``sls_emulator_env`` gives one), started once per test session and wiped before each test
+  that uses it; the fixture is an ``SlsEmulator`` client (``url``, ``admin_token``, ``create_user``,
+  ``enroll_card``, ``latest_code``...).
+  Extra server settings come from the ``sls_emulator_env`` ini option (lines of ``SLS_NAME=value``); the
+  fixture's own calls use the ``SLS_ADMIN_TOKEN`` and ``SLS_SIM_TOKEN`` given there, and ``SLS_DATA_DIR`` is a
+  usage error (the fixture wipes its server's world before each test: it must be a world of its own).
 * ``*.scenario.yaml`` files are collected as tests, one item per scenario, run in-process (or against
   ``--sls-server``); a failure report lists the steps. ``expect_failure`` becomes a strict ``xfail``.
   A server's tokens come from ``--sls-admin-token``/``--sls-sim-token`` or, as for every ``sls`` command,
@@ -57,12 +60,36 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """A server without its admin token is one usage error now, not the same traceback in every item."""
+    """A server without its admin token, or a setting the fixture cannot take, is one usage error now, not
+    the same traceback in every item."""
     if config.getoption("sls_server", None) and not _token(config, "admin"):
         raise pytest.UsageError(
             "--sls-server needs the server's admin token: give --sls-admin-token TOKEN or set "
             "SLS_ADMIN_TOKEN (the runner wipes the world and moves the clock through /admin/v1)"
         )
+    _emulator_env(config)
+
+
+#: ``sls_emulator_env`` settings the fixture refuses, and why.
+REFUSED_ENV = {
+    "SLS_DATA_DIR": (
+        "the sls_emulator fixture wipes its server's world before each test, so the server keeps its "
+        "embedded Redis in a folder of the test session's own; in a folder of yours it could wipe the world "
+        "of an `sls demo` or `sls serve` kept there. Leave it out"
+    ),
+}
+
+
+def _emulator_env(config: pytest.Config) -> dict[str, str]:
+    """The ``sls_emulator_env`` lines as settings; ``pytest.UsageError`` naming one the fixture refuses."""
+    settings = {}
+    for line in config.getini("sls_emulator_env"):
+        name, _, value = line.partition("=")
+        settings[name.strip()] = value.strip()
+    for name, why in REFUSED_ENV.items():
+        if name in settings:
+            raise pytest.UsageError(f"sls_emulator_env: {name} cannot be set: {why}")
+    return settings
 
 
 def _token(config: pytest.Config, kind: str) -> str | None:
@@ -83,10 +110,7 @@ def sls_emulator_server(
     """The ``sls serve`` child process behind ``sls_emulator`` (one per session)."""
     from .server import ChildServer
 
-    settings = {}
-    for line in pytestconfig.getini("sls_emulator_env"):
-        name, _, value = line.partition("=")
-        settings[name.strip()] = value.strip()
+    settings = _emulator_env(pytestconfig)
     server = ChildServer(settings=settings, data_dir=tmp_path_factory.mktemp("sls-emulator")).start()
     yield server
     server.stop()
@@ -94,10 +118,12 @@ def sls_emulator_server(
 
 @pytest.fixture(scope="session")
 def sls_emulator(sls_emulator_server: ChildServer) -> SlsEmulator:
-    """A client of a running emulator; its world is wiped before each test that uses it."""
+    """A client of a running emulator; its world is wiped before each test that uses it. Its tokens are its
+    server's: the admin token ``sls_emulator_env`` gives (else one of its own), and the sim token it gives."""
     from .emulator import SlsEmulator
 
-    return SlsEmulator(sls_emulator_server.url, sls_emulator_server.admin_token)
+    server = sls_emulator_server
+    return SlsEmulator(server.url, server.admin_token, server.settings.get("SLS_SIM_TOKEN") or None)
 
 
 @pytest.fixture(autouse=True)
