@@ -213,6 +213,12 @@ class IbKeyApp:
         self.state.users[username] = credential
         return credential
 
+    def remove_user(self, username: str) -> bool:
+        """Drop a user's keys from the app (their account is gone: nothing they sign could work any more);
+        whether the app held them. Needs no unlock: the server's side decided it, not the person holding
+        the phone."""
+        return self.state.users.pop(username, None) is not None
+
     def _credential(self, username: str | None) -> Credential:
         if username is None:
             if len(self.state.users) != 1:

@@ -1,9 +1,12 @@
 """The pytest plugin (entry point ``pytest11``, installed with the package): an emulator for your tests.
 
 * ``sls_emulator``: a real ``sls serve`` on a free port, with its own embedded Redis, data folder and admin
-  token, started once per test session and wiped before each test that uses it; the fixture is an
-  ``SlsEmulator`` client (``url``, ``admin_token``, ``create_user``, ``enroll_card``, ``latest_code``...).
-  Extra server settings come from the ``sls_emulator_env`` ini option (lines of ``SLS_NAME=value``).
+  token (unless ``sls_emulator_env`` gives one), started once per test session and wiped before each test
+  that uses it; the fixture is an ``SlsEmulator`` client (``url``, ``admin_token``, ``create_user``,
+  ``enroll_card``, ``latest_code``...).
+  Extra server settings come from the ``sls_emulator_env`` ini option (lines of ``SLS_NAME=value``); the
+  fixture's own calls use the ``SLS_ADMIN_TOKEN`` and ``SLS_SIM_TOKEN`` given there, and ``SLS_DATA_DIR`` is a
+  usage error (the fixture wipes its server's world before each test: it must be a world of its own).
 * ``*.scenario.yaml`` files are collected as tests, one item per scenario, run in-process (or against
   ``--sls-server``); a failure report lists the steps. ``expect_failure`` becomes a strict ``xfail``.
   A server's tokens come from ``--sls-admin-token``/``--sls-sim-token`` or, as for every ``sls`` command,
@@ -57,8 +60,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """A server without its admin token, or an ini setting the server would never see, is one usage error
-    now, not the same traceback (or a quietly default server) in every item."""
+    """A server without its admin token, an ini setting the server would never see, or one the fixture
+    cannot take, is one usage error now, not the same traceback (or a quietly default server) in every
+    item."""
     if config.getoption("sls_server", None) and not _token(config, "admin"):
         raise pytest.UsageError(
             "--sls-server needs the server's admin token: give --sls-admin-token TOKEN or set "
@@ -67,10 +71,21 @@ def pytest_configure(config: pytest.Config) -> None:
     _emulator_settings(config)
 
 
+#: ``sls_emulator_env`` settings the fixture refuses, and why.
+REFUSED_ENV = {
+    "SLS_DATA_DIR": (
+        "the sls_emulator fixture wipes its server's world before each test, so the server keeps its "
+        "embedded Redis in a folder of the test session's own; in a folder of yours it could wipe the world "
+        "of an `sls demo` or `sls serve` kept there. Leave it out"
+    ),
+}
+
+
 def _emulator_settings(config: pytest.Config) -> dict[str, str]:
     """The ``sls_emulator_env`` lines as settings. Each reaches the server as an environment variable, and
     the server reads only the ``SLS_*`` names it knows, so a line of another form (``SLS_X: 3``,
-    ``lockout_threshold=3``) would be dropped without a word: refused here instead."""
+    ``lockout_threshold=3``) would be dropped without a word: refused here instead, as is a setting the
+    fixture cannot take (``REFUSED_ENV``)."""
     import re
 
     settings = {}
@@ -82,6 +97,9 @@ def _emulator_settings(config: pytest.Config) -> dict[str, str]:
                 "SLS_LOCKOUT_THRESHOLD=3; the names are those `sls config` lists)"
             )
         settings[name.strip()] = value.strip()
+    for name, why in REFUSED_ENV.items():
+        if name in settings:
+            raise pytest.UsageError(f"sls_emulator_env: {name} cannot be set: {why}")
     return settings
 
 
@@ -111,10 +129,9 @@ def sls_emulator_server(
 
 @pytest.fixture(scope="session")
 def sls_emulator(sls_emulator_server: ChildServer) -> SlsEmulator:
-    """A client of a running emulator; its world is wiped before each test that uses it.
-
-    An ``SLS_SIM_TOKEN`` among the ini's settings guards the server's /sim/v1, so the client's own simulator
-    calls (``latest_code``, ``enroll_ibkey``, ``approve_push``...) carry it."""
+    """A client of a running emulator; its world is wiped before each test that uses it. Its tokens are its
+    server's: the admin token ``sls_emulator_env`` gives (else one of its own), and the sim token it gives
+    (an ``SLS_SIM_TOKEN`` guards /sim/v1, so the client's ``latest_code``, ``approve_push``... carry it)."""
     from .emulator import SlsEmulator
 
     server = sls_emulator_server

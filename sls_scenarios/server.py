@@ -1,4 +1,5 @@
-"""A real ``sls serve`` child process on a free port, with a data folder, Redis and admin token of its own.
+"""A real ``sls serve`` child process on a free port, with a data folder and Redis of its own, and an admin
+token of its own unless its settings give one (``SLS_ADMIN_TOKEN``).
 
 Used by the pytest plugin (an emulator for another project's tests) and by ``sls scenario demo`` (a server
 the trainer's browser can open). Started as ``python -m sls_server.cli.main serve``, so this package stays a
@@ -38,11 +39,12 @@ class ChildServer:
         trust_local_proxy: bool = False,
     ) -> None:
         self.folder = Path(data_dir) if data_dir else Path(tempfile.mkdtemp(prefix="sls-emulator-"))
-        self.admin_token = secrets.token_urlsafe(24)
+        self.settings = dict(settings or {})
+        #: The server's and its clients': the one the settings give (``sls_emulator_env``), else its own.
+        self.admin_token = str(self.settings.get("SLS_ADMIN_TOKEN") or "") or secrets.token_urlsafe(24)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = self.folder / "server.log"
-        self.settings = dict(settings or {})
         self.workers = workers
         self.trust_local_proxy = trust_local_proxy
         self.process: subprocess.Popen[bytes] | None = None

@@ -32,6 +32,7 @@ from .sim.authenticator import AuthenticatorApp
 from .sim.card import CardSimulator
 from .sim.card_keypad import CardKeypads
 from .sim.ibkey.app import IbKeyAppService
+from .sim.ibkey.phone_storage import PhoneApps
 from .sim.notices import Notifier
 from .sim.phones import PhoneService
 from .store import Store
@@ -102,7 +103,14 @@ def build_core(settings: Settings, store: Store) -> Core:
     )
     notifier = Notifier(store, phones)
     devices = DeviceService(store, factors, events, notify=notifier.notify)
-    users = UserService(store, hasher, events, notify=notifier.notify, phone_moved=devices.follow_phone)
+    users = UserService(
+        store,
+        hasher,
+        events,
+        notify=notifier.notify,
+        phone_moved=devices.follow_phone,
+        leave_apps=PhoneApps(store, ibkey_factor.repo, box).forget_user,
+    )
     ip_rules = IpRestrictions(store, events)
     sessions = SessionService(
         store,

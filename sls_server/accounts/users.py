@@ -59,12 +59,16 @@ class UserService:
         events: EventLog,
         notify: Callable[..., object] | None = None,
         phone_moved: Callable[[str, str], None] | None = None,
+        leave_apps: Callable[[str], None] | None = None,
     ) -> None:
+        """``leave_apps(username)`` takes a user being deleted off the IB Key apps of the simulated phones
+        (the user's side, which accounts cannot import), while their devices still say which phones."""
         self._store = store
         self._hasher = hasher
         self._events = events
         self._notify = notify
         self._phone_moved = phone_moved
+        self._leave_apps = leave_apps
 
     def create(
         self, username: str, password: str, *, phone: str | None, now: int, paper: bool = False
@@ -134,9 +138,12 @@ class UserService:
         """The user, their devices (with their failure counts), sessions and lockout state. Revoking first
         ends the sessions and kills the logins in progress in one step, so nothing begun under this user can
         finish while the rest is deleted. Failed attempts on the name after this count again, as for any
-        unknown name."""
+        unknown name. The user leaves every IB Key app on a phone that held them (``leave_apps``), a phone
+        shared with other users included."""
         name = self.get(username).username
         ended = self._store.users.revoke(name, disabled=True, epoch=new_epoch()) or []
+        if self._leave_apps:
+            self._leave_apps(name)
         for device_id in self._store.users.device_ids(name):
             self._drop_device(name, device_id)
         self._store.access.forget_user(name)

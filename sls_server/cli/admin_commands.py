@@ -105,11 +105,13 @@ UNTRUSTED = "a self-signed one (`sls gateway --tls`)? trust it: SSL_CERT_FILE=<d
 
 
 @contextlib.contextmanager
-def server_errors(no_route: str = NO_ROUTE) -> Iterator[None]:
+def server_errors(no_route: str | None = None) -> Iterator[None]:
     """The server's error code and message in red, exit 1 (with --json, its code, message, status and the
     rest of its error body as ``details``); no server at all, said plainly (``unreachable``), exit 1.
 
-    ``no_route`` explains a 404 ``not_found``: the server lacks the route the command calls."""
+    A 404 ``not_found`` is a route the server lacks: told with ``NO_ROUTE`` after the server's words, or,
+    when the command knows what it means (``no_route``: a server not in gateway mode), by that alone, as
+    the message of --json's error too: the server's words only say that some URL was not found."""
     try:
         yield
     except NoServer as exc:
@@ -129,7 +131,9 @@ def server_errors(no_route: str = NO_ROUTE) -> Iterator[None]:
         elif exc.code == "ip_restricted":
             hint = " (an IP allowlist: see `sls user allowlist <user>` and its account's)"
         elif exc.code == "not_found":
-            hint = f" ({no_route})"
+            if no_route:
+                raise CliError(no_route, code=exc.code, status=exc.status) from None
+            hint = f" ({NO_ROUTE})"
         elif exc.code == "reauth_required":
             purpose = exc.body.get("purpose", "<purpose>")
             hint = f" (verify your identity first: sls stepup --purpose {purpose})"

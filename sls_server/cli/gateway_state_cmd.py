@@ -15,9 +15,10 @@ from .admin_commands import admin_options, connect, server_errors, when
 from .output import HelpGroup, fields_table, print_json, print_renderable
 from .sim_access import sim_client, sim_token_option
 
+#: A 404 ``not_found`` from any of these routes: the server has no gateway (``server_errors``' no_route).
 NOT_A_GATEWAY = (
-    "is this server in gateway mode? `sls gateway` serves it, on port 5000 by default: "
-    "--url http://127.0.0.1:5000 (sls demo and sls serve have no gateway)"
+    "the server at {url} is not in gateway mode: `sls gateway` serves one, on port 5000 by default "
+    "(--url http://127.0.0.1:5000); sls demo and sls serve have no gateway"
 )
 
 
@@ -70,7 +71,7 @@ def staged(state: dict[str, Any], title: str, what: str) -> str:
 
 def _call(url: str | None, admin_token: str | None, method: str, path: str, body: Any = None) -> Any:
     client = connect(url, admin_token)
-    with server_errors(NOT_A_GATEWAY):
+    with server_errors(NOT_A_GATEWAY.format(url=client.url)):
         return client.request(method, path, body)
 
 
@@ -154,7 +155,7 @@ def latest_code(username: str, wait: int, url: str | None, sim_token: str | None
     """
     client = sim_client(url, sim_token)
     client.timeout_s = max(client.timeout_s, wait + 10.0)
-    with server_errors(NOT_A_GATEWAY):
+    with server_errors(NOT_A_GATEWAY.format(url=client.url)):
         code = client.fetch("GET", "/sim/v1/outbox/latest-code", query={"user": username, "wait": str(wait)})
     if as_json:
         print_json({"code": code.decode()})

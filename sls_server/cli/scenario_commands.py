@@ -12,7 +12,8 @@ from typing import Any
 
 import click
 
-from .admin_commands import bearer, connect
+from .admin_client import AdminClient
+from .admin_commands import bearer, connect, server_errors, server_url
 from .output import EXIT_FAILED, EXIT_USAGE, CliError, HelpGroup, err, out, print_json, table
 from .reading import OutputFile
 
@@ -82,6 +83,14 @@ def _load_one(name: str) -> Any:
         raise CliError(f"{name} holds {len(files)} scenarios ({shown}): name one of them", EXIT_USAGE)
     (found,) = _load_all(files)
     return found
+
+
+def _check_server(server: str, admin_token: str) -> None:
+    """One admin call before any scenario runs: a wrong admin token (or no server at the URL) is one error,
+    told as every ``sls`` command tells it (exit 1), not the same error again in every scenario."""
+    client = AdminClient(server_url(server, "--server"), admin_token)
+    with server_errors():
+        client.request("GET", "/admin/v1/clock")
 
 
 def _console(*, stderr: bool = False) -> Any:
@@ -156,9 +165,10 @@ def run(
     A file that is not a valid scenario is an error case of the report (with or without --tag) and the
     others still run. In-process by default: an app and an embedded Redis of the run's own, wiped before
     each scenario.
-    With --server the runner is an HTTP client of that server: it needs the admin token, wipes the
-    server before each scenario, and sends actors' addresses as X-Forwarded-For, so the server must
-    trust this machine (SLS_TRUSTED_PROXIES=127.0.0.1/32); a scenario fails if an address did not take.
+    With --server the runner is an HTTP client of that server: it needs the admin token (checked once
+    before the first scenario: a wrong one, or no server there, is one error, exit 1), wipes the server
+    before each scenario, and sends actors' addresses as X-Forwarded-For, so the server must trust this
+    machine (SLS_TRUSTED_PROXIES=127.0.0.1/32); a scenario fails if an address did not take.
     A scenario needing setup.settings (gateway-controls: SLS_GATEWAY) is skipped with the reason (JUnit
     <skipped>), even by a server started with them, and does not fail the run: run it in-process, or
     with `sls scenario demo`, whose own server starts with them.
@@ -181,6 +191,8 @@ def run(
     _unique_names(files)
     if server and not admin_token:  # the one `sls demo` printed, as every server command finds it
         admin_token = connect(server, None).token
+    if server and admin_token:  # without one, the target refuses the run (a usage error) below
+        _check_server(server, admin_token)
     try:
         results, document = run_batch(
             files, _console(stderr=as_json), server=server, admin_token=admin_token, sim_token=sim_token,

@@ -16,6 +16,7 @@ import pytest
 import requests
 from conftest import ADMIN_TOKEN
 from gateway_process import sls_gateway  # noqa: F401 - the fixture
+from json_error_kit import json_error
 
 pytestmark = pytest.mark.e2e
 MATCH = "ibgroup.web.core.clientportal.gw.GatewayStart"
@@ -126,6 +127,25 @@ def test_the_cli_says_how_to_trust_the_gateways_certificate(sls_gateway: Any) ->
 
 
 def test_gateway_state_against_a_server_without_the_gateway_says_so(sls_serve: Any) -> None:
-    plain = sls_serve(workers=1).sls("gateway-state", "status")
-    assert plain.returncode == 1
-    assert "older version" not in plain.stderr and "sls gateway" in plain.stderr
+    """It printed the server's 404 words ("The requested URL was not found on the server. If you entered the
+    URL manually please check your spelling and try again.") before the hint, and as --json's message."""
+    server = sls_serve(workers=1)
+    told = (
+        f"error: the server at {server.url} is not in gateway mode: `sls gateway` serves one, on port 5000 "
+        "by default (--url http://127.0.0.1:5000); sls demo and sls serve have no gateway"
+    )
+
+    def sls(*args: str) -> subprocess.CompletedProcess[str]:
+        if args[1] != "latest-code":
+            return server.sls(*args)
+        # a simulator command: --url, no admin token
+        command = [sys.executable, "-m", "sls_server.cli.main", *args, "--url", server.url]
+        return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+
+    for args in (("status",), ("daily-reset", "23:45"), ("latest-code", "--user", "sam")):
+        plain = sls("gateway-state", *args)
+        assert plain.returncode == 1 and plain.stdout == "", plain
+        assert plain.stderr.strip() == told, plain.stderr
+        as_json = sls("gateway-state", *args, "--json")
+        assert as_json.returncode == 1
+        assert json_error(as_json, "not_found", status=404)["message"] == told.removeprefix("error: ")

@@ -238,3 +238,49 @@ def test_a_misspelt_ini_setting_stops_the_fixture_naming_the_right_one(tmp_path:
             server.start()
     finally:
         server.stop()
+
+
+OWN_TOKENS = """
+import requests
+
+
+def test_the_fixture_calls_with_the_tokens_the_ini_gave_its_server(sls_emulator):
+    assert sls_emulator.admin_token == "project-admin-token-0123456789"
+    users = requests.get(f"{sls_emulator.url}/admin/v1/users",
+                         headers={"Authorization": "Bearer project-admin-token-0123456789"})
+    assert users.status_code == 200, users.text
+    password = sls_emulator.create_user("sam", phone="+15550100009")
+    sls_emulator.enroll("sam", "sms")
+    started = requests.post(f"{sls_emulator.url}/api/v1/auth/login",
+                            json={"username": "sam", "password": password}).json()
+    code = sls_emulator.latest_code("+15550100009", purpose="login")  # /sim/v1, behind SLS_SIM_TOKEN
+    done = requests.post(f"{sls_emulator.url}/api/v1/auth/login/{started['txn_id']}/verify",
+                         json={"response": code}, headers={"X-Login-Token": started["login_token"]})
+    assert done.json()["state"] == "authenticated"
+"""
+
+
+def test_the_fixture_honours_the_tokens_of_sls_emulator_env(tmp_path: Path) -> None:
+    """SLS_ADMIN_TOKEN given in sls_emulator_env was silently replaced by a random one (the server and the
+    fixture both used that), and SLS_SIM_TOKEN reached the server but not the fixture's own /sim/v1 calls."""
+    (tmp_path / "pytest.ini").write_text(
+        "[pytest]\naddopts = -p no:cacheprovider\nsls_emulator_env =\n"
+        "    SLS_ADMIN_TOKEN=project-admin-token-0123456789\n    SLS_SIM_TOKEN=project-sim-token-0123456789\n"
+    )
+    (tmp_path / "test_tokens.py").write_text(textwrap.dedent(OWN_TOKENS))
+    ran = pytest_in(tmp_path)
+    assert ran.returncode == 0 and "1 passed" in ran.stdout, ran.stdout + ran.stderr
+
+
+def test_a_data_dir_in_sls_emulator_env_is_one_usage_error(tmp_path: Path) -> None:
+    """It was silently replaced by a folder of the session's own; honoured, the world the fixture wipes
+    before every test could be the one of a developer's ``sls demo`` in that folder."""
+    mine = tmp_path / "my-demo-data"
+    (tmp_path / "pytest.ini").write_text(
+        f"[pytest]\naddopts = -p no:cacheprovider\nsls_emulator_env =\n    SLS_DATA_DIR={mine}\n"
+    )
+    (tmp_path / "test_tokens.py").write_text(textwrap.dedent(OWN_TOKENS))
+    ran = pytest_in(tmp_path)
+    assert ran.returncode == 4, ran.stdout + ran.stderr  # pytest's usage error: nothing ran
+    assert "sls_emulator_env: SLS_DATA_DIR cannot be set" in ran.stderr, ran.stderr
+    assert "Traceback" not in ran.stdout + ran.stderr and not mine.exists()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ADMIN_TOKEN, ServerProcess
+from json_error_kit import json_error
 
 pytestmark = pytest.mark.e2e
 
@@ -95,6 +96,28 @@ def test_the_help_examples_run_all_against_a_server_passes(sls_serve: Callable[.
     statuses = {s["name"]: s["status"] for s in json.loads(ran.stdout)["scenarios"]}
     assert statuses.pop("gateway-controls") == "skipped"
     assert set(statuses.values()) == {"passed"}
+
+
+def test_a_wrong_admin_token_is_one_error_before_any_scenario(
+    sls_serve: Callable[..., ServerProcess], tmp_path: Path
+) -> None:
+    """It ran every scenario, each an error "setup: reset the world: POST /admin/v1/reset answered 401
+    admin_token_required", and only then failed."""
+    server = sls_serve(workers=1)
+    wrong = "not-this-servers-admin-token"
+    junit = tmp_path / "junit.xml"
+    args = ("run", "dscplus-login", "sim-swap", "--server", server.url, "--admin-token", wrong)
+    ran = sls(*args, "--junit", str(junit))
+    assert ran.returncode == 1 and ran.stdout == "", ran.stdout
+    assert ran.stderr.strip() == (
+        "error: admin_token_required: This route needs Authorization: Bearer <admin token>. "
+        "(pass --admin-token or set SLS_ADMIN_TOKEN; `sls demo` prints its token)"
+    )
+    assert not junit.exists()  # no scenario ran
+    as_json = sls(*args, "--json")
+    assert as_json.returncode == 1
+    json_error(as_json, "admin_token_required", status=401)
+    assert wrong not in ran.stderr + as_json.stderr
 
 
 def test_the_demo_narrates_and_shows_both_sides(sls_serve: Callable[..., ServerProcess]) -> None:

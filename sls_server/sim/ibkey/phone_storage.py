@@ -142,6 +142,23 @@ class PhoneApps:
                 raise UnknownApp()
         raise RuntimeError(f"IB Key app {app_id} kept changing")  # pragma: no cover
 
+    def forget_user(self, username: str) -> None:
+        """Take a user being deleted off every phone's app that holds them, activated or still being added,
+        with their pushes: the phones their IB Key devices name (``app_id``), read before those devices go.
+        The other users of a shared phone stay as they were; an app left without users stays installed."""
+
+        def leave(app: IbKeyApp, pending: dict[str, str]) -> None:
+            app.remove_user(username)
+            pending.pop(username, None)
+
+        devices = self._store.devices.get_many(self._store.users.device_ids(username))
+        for app_id in sorted({d.app_id for d in devices if d.type == "ibkey" and d.app_id}):
+            try:
+                self.mutate(app_id, leave)
+            except UnknownApp:  # the phone's record is gone (a world imported without it): nothing to drop
+                continue
+            self._repo.discard(app_id, *(n.id for n in self._repo.inbox(app_id) if n.username == username))
+
     def app_id_of(self, ref: str) -> str | None:
         """The phone a /sim id names: an app id, or the device id of any user on it."""
         if self._repo.get_app(ref):
