@@ -92,11 +92,13 @@ class SecondFactor:
         device_ids: Sequence[str] | None = None,
         devices: Sequence[DeviceRecord] | None = None,
         mode: str | None = None,
+        failed_before: int = 0,
     ) -> dict[str, Any]:
         """Open the step on what ``FactorChoice.pick`` picks; the client's body.
         ``epoch`` is the user's, read with the password check (or the session's, for a step-up), and so are
         ``device_ids`` and ``devices`` if given. ``mode="challenge"``: IB Key's challenge/response, asked
-        for instead of a push."""
+        for instead of a push. ``failed_before``: the wrong passwords since the last login, kept for the
+        notice that the login's success sends (``LoginTxn.failed_before``)."""
         factor, device, usable = self._choice.pick(
             username, type_, device_id, default, now=now, device_ids=device_ids, devices=devices
         )
@@ -118,6 +120,7 @@ class SecondFactor:
             switches_left=SWITCH_LIMIT,
             epoch=epoch or None,
             ip=ip,
+            failed_before=failed_before or None,
         )
         remembered: PromptFields = {**(extra or {}), **prompt.remembered}
         self._issued(username, factor, device, now=now, ip=ip, purpose=purpose)  # sent with the step itself
