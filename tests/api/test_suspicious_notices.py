@@ -48,7 +48,7 @@ def _log_in(sam: Phone) -> None:
 
 
 def _notices(client: FlaskClient, handset: str = PHONE) -> list[str]:
-    """The sign-in notices on ``handset``, newest first (not the one that told of the SMS device's enrolment)."""
+    """The sign-in notices on ``handset``, newest first (not the SMS device's enrolment notice)."""
     answer = client.get(f"/sim/v1/phones/{handset}/messages")
     assert answer.status_code == 200, answer.get_json()
     found = [m for m in answer.get_json()["messages"] if m["purpose"] == "notice"]
@@ -98,7 +98,7 @@ def test_a_lock_texts_once_and_the_login_after_it_names_the_failures(
     client: FlaskClient, admin_headers: dict[str, str]
 ) -> None:
     """At the default threshold (5) the five failures lock: one notice of the lock, none for the refusals
-    after it; the login once the wait is over names the five (the lock reset the lockout's count, not this)."""
+    after it; the login once the wait is over names the five (the lock reset the lockout's run, not this)."""
     sam = Phone(client, admin_headers)
     assert _fail(client, "sam", 8) == [401] * 5 + [423] * 3
     [locked] = _notices(client)
