@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import Settings
 from ..events import EventLog
@@ -23,7 +23,9 @@ from ..store.base import ScriptCall
 from ..store.lockout import BUCKETS, DECOY, IP_WINDOW, LockoutRepo, Reservation
 from ..store.records import DeviceRecord
 from .errors import AccountDisabled, AccountLocked, RateLimited
-from .suspicious import SuspiciousNotices
+
+if TYPE_CHECKING:
+    from .suspicious import SuspiciousNotices
 
 #: What a login is told while the account's remaining attempts are all being checked by other requests.
 BUSY = "Other logins to this account are being checked right now; try again in a second."
@@ -38,7 +40,7 @@ _pause = time.sleep
 SILENT_REFUSAL = "silent_refusal"
 
 #: The note the reservation leaves on an attempt it let through: the wrong passwords since the bucket's last
-#: login, which that login, if it succeeds, tells the user of (:class:`SuspiciousNotices`). Absent: none.
+#: login, which that login, if it succeeds, tells the user of (``suspicious.Suspicion``). Absent: none.
 FAILED_BEFORE = "failed_before"
 
 #: Starts the lock name of an attempt whose username cannot be one; no canonical username starts so.

@@ -25,7 +25,7 @@ from .errors import AccountDisabled, LoginBindingRequired, UnknownTransaction
 from .password_step import PasswordStep
 from .second_factor import SecondFactor
 from .sessions import Session, SessionService
-from .suspicious import SuspiciousNotices
+from .suspicious import Suspicion, SuspiciousNotices
 
 LOGIN_TOKEN_BYTES = 32
 
@@ -91,7 +91,7 @@ class LoginService:
         ip: str | None,
         admit: Callable[[UserRecord], None] | None,
     ) -> dict[str, Any]:
-        user, view, failed_before = self._password.admit(username, password, now=now, ip=ip)
+        user, view, notes = self._password.admit(username, password, now=now, ip=ip)
         if admit is not None:
             admit(user)
         name = user.username
@@ -107,7 +107,7 @@ class LoginService:
                 extra={"binding": binding_digest(login_token)},
                 device_ids=view.device_ids if view else None,
                 devices=view.devices if view else None,
-                failed_before=failed_before,
+                suspicion=Suspicion.from_notes(notes),
             )
         except SlsError as exc:  # repeatable at will by whoever has the password: counted, not each written
             self._events.record_flood("login.refused", per="ip", at=now, user=name, ip=ip, result=exc.code)
@@ -212,6 +212,7 @@ class LoginService:
             device_id=txn.device_id,
             result="success",
         )
-        if self._notices and txn.failed_before:  # read with the step: a clean login costs nothing here
-            self._notices.signed_in(name, txn.failed_before, now=now)
+        if self._notices and (txn.failed_before or txn.new_place):  # read with the step: no round trip
+            suspicion = Suspicion(txn.failed_before or 0, bool(txn.new_place))
+            self._notices.signed_in(name, suspicion, txn.ip or ip, now=now)
         return Authenticated(token, session)

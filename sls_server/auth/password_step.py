@@ -10,7 +10,7 @@ order, so none of them is a side door around the IP allowlist or the lockout.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple, Protocol
 
@@ -22,7 +22,7 @@ from ..events import EventLog
 from ..store.base import ScriptCall
 from ..store.records import LoginView, UserAccess, UserRecord
 from .errors import InvalidCredentials
-from .lockout import FAILED_BEFORE, SILENT_REFUSAL, event_subject, lock_name
+from .lockout import SILENT_REFUSAL, event_subject, lock_name
 
 
 @dataclass(frozen=True)
@@ -43,11 +43,11 @@ class Attempt:
 
 class Admitted(NamedTuple):
     """A password attempt let through: the user; what was read with the checks' first scripts (the login
-    picks a device from it); the wrong passwords since the account's last login (the lockout's note)."""
+    picks a device from it); the checks' notes on the attempt (what its success tells: ``Suspicion``)."""
 
     user: UserRecord
     view: LoginView | None
-    failed_before: int = 0
+    notes: Mapping[str, str]
 
 
 class LoginCheck(Protocol):
@@ -151,7 +151,7 @@ class PasswordStep:
                 f"{door}.password_failed", at=now, user=subject, ip=ip, result="failure", detail=extra or None
             )
             raise InvalidCredentials()
-        return Admitted(user, view, int(attempt.notes.get(FAILED_BEFORE, 0)))
+        return Admitted(user, view, attempt.notes)
 
     def succeeded(self, username: str, ip: str | None, *, now: int) -> None:
         for check in self.checks:

@@ -112,6 +112,11 @@ class LockoutRepo:
     def is_known_ip(self, username: str, ip: str) -> bool:
         return bool(self._r.sismember(keys.known_ips(username), ip))
 
+    def new_place(self, username: str, ip: str) -> ScriptCall:
+        """The call that answers 1 when ``ip`` is none of the addresses the user logged in from and there are
+        some (``new_place.lua``). A call, not a round trip: sent with the password step's read of the user."""
+        return ("new_place", [keys.known_ips(username)], [ip])
+
     def remember_ip(self, username: str, ip: str) -> None:
         later(self._r, Queued(("SADD", keys.known_ips(username), ip)))
 

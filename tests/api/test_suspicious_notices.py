@@ -41,9 +41,17 @@ def _fail(client: FlaskClient, username: str, times: int, ip: str = "203.0.113.9
     ]
 
 
-def _log_in(sam: Phone) -> None:
-    started = sam.login()
-    done = sam.verify(started["txn_id"], sam.code())
+def _log_in(sam: Phone, ip: str = "127.0.0.1") -> None:
+    started = sam.client.post(
+        "/api/v1/auth/login",
+        json={"username": sam.username, "password": PASSWORD},
+        environ_base={"REMOTE_ADDR": ip},
+    ).get_json()
+    done = sam.client.post(
+        f"/api/v1/auth/login/{started['txn_id']}/verify",
+        json={"response": sam.code()},
+        environ_base={"REMOTE_ADDR": ip},
+    )
     assert done.status_code == 200, done.get_json()
 
 
@@ -53,7 +61,7 @@ def _notices(client: FlaskClient, handset: str = PHONE) -> list[str]:
     assert answer.status_code == 200, answer.get_json()
     found = [m for m in answer.get_json()["messages"] if m["purpose"] == "notice"]
     assert all(m["code"] is None for m in found), found
-    return [m["text"] for m in found if "sign-in" in m["text"].lower()]
+    return [m["text"] for m in found if "was added to your account" not in m["text"]]
 
 
 def _notice_events(client: FlaskClient, headers: dict[str, str]) -> list[dict[str, Any]]:
@@ -145,6 +153,30 @@ def test_a_user_without_a_phone_is_told_nothing_and_logs_in(
     alice.log_in()
     _log_in(sam)
     assert [e["user"] for e in _notice_events(client, admin_headers)[enrolled:]] == ["sam"]
+
+
+def test_a_login_from_a_new_location_texts_its_address_once(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """A first login is no news; a login from an address the user never logged in from, when they have from
+    others, is told once (the address is remembered with it); failures and a new place make one notice."""
+    sam = Phone(client, admin_headers)
+    _log_in(sam, "192.0.2.10")
+    _log_in(sam, "192.0.2.10")
+    assert _notices(client) == []
+    _log_in(sam, "198.51.100.50")
+    _log_in(sam, "198.51.100.50")
+    _log_in(sam, "192.0.2.10")
+    assert _notices(client) == [
+        "IBKR: Your account was signed in to from a new location (IP address 198.51.100.50). If this was not "
+        "you, contact IBKR Client Services immediately."
+    ]
+    sam.move_clock(600)  # five codes texted: the SMS send limit's window over
+    _fail(client, "sam", 3, ip="198.51.100.51")
+    _log_in(sam, "198.51.100.51")
+    newest = _notices(client)[0]
+    assert "new location (IP address 198.51.100.51)" in newest and "3 failed sign-in attempts" in newest
+    assert len(_notices(client)) == 2
 
 
 def test_the_login_code_readers_read_the_code_not_a_newer_notice(

@@ -53,7 +53,9 @@ class LoginTxn:
     ip: str | None = None
     failed_before: int | None = None
     """Wrong passwords since the user's last login, as the password step found them (None: none); the
-    login tells the user if it succeeds (``auth/suspicious.py``)."""
+    login tells the user if it succeeds (``auth/suspicious.py``), and so for ``new_place``."""
+    new_place: bool | None = None
+    """The password step's address is none the user logged in from before (None: not new, or a step-up)."""
     binding: str | None = field(default=None, repr=False)
     """SHA-256 of the login token that binds the login to its client."""
     session_id: str | None = None
@@ -96,6 +98,7 @@ class LoginTxn:
             epoch=f.maybe_text("epoch"),
             ip=f.maybe_text("ip"),
             failed_before=f.maybe_integer("failed_before"),
+            new_place=f.maybe_flag("new_place"),
             binding=f.maybe_text("binding"),
             session_id=f.maybe_text("session_id"),
             challenge=f.maybe_text("challenge"),
