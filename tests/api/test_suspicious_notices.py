@@ -139,6 +139,30 @@ def test_racing_wrong_passwords_text_one_lock_notice(app: Flask, admin_headers: 
     assert all("locked after 5 failed" in n for n in _notices(sam.client))
 
 
+def test_a_lock_of_new_addresses_says_so_and_an_outsiders_decoy_lock_is_not_told(
+    app_config: dict[str, Any], admin_headers: dict[str, str]
+) -> None:
+    """With SLS_LOCKOUT_KNOWN_IPS, strangers' guesses lock only the addresses sam never logged in from, and
+    the notice says so. With an allowlist refused silently, an outsider's guesses lock the decoy bucket,
+    which keeps out no one but outsiders: sam is not told his account was locked, since it was not."""
+    client = create_app(
+        {**app_config, "LOCKOUT_KNOWN_IPS": True, "IP_REFUSAL": "silent", "IP_THROTTLE_LIMIT": 1000}
+    ).test_client()
+    sam = Phone(client, admin_headers)
+    _log_in(sam, "10.1.1.1")
+    assert _fail(client, "sam", 5) == [401] * 5
+    assert _notices(client) == [
+        "IBKR: Sign-in to your account from new locations was locked after 5 failed sign-in attempts. If "
+        "this was not you, contact IBKR Client Services immediately."
+    ]
+    fenced = client.put(
+        "/admin/v1/users/sam/ip-allowlist", json={"ip_allowlist": ["10.0.0.0/8"]}, headers=admin_headers
+    )
+    assert fenced.status_code == 200, fenced.get_json()
+    assert _fail(client, "sam", 6, ip="192.0.2.77") == [401] * 5 + [423]  # the decoy's lock
+    assert len(_notices(client)) == 1
+
+
 def test_a_user_without_a_phone_is_told_nothing_and_logs_in(
     roomy: Flask, admin_headers: dict[str, str]
 ) -> None:
