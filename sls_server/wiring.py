@@ -15,6 +15,7 @@ from .auth.password_step import IpCheck, PasswordStep
 from .auth.second_factor import SecondFactor
 from .auth.sessions import SessionService
 from .auth.stepup import StepUp
+from .auth.suspicious import NewPlaceCheck, SuspiciousNotices
 from .auth.tasks import SensitiveTasks
 from .clock import Clock
 from .config import Settings
@@ -120,7 +121,8 @@ def build_core(settings: Settings, store: Store) -> Core:
         concurrency=settings.session_concurrency,
         ip_guard=ip_rules.allowed,
     )
-    lockout = Lockout(store.lockout, events, LockoutPolicy.from_settings(settings))
+    notices = SuspiciousNotices(notifier.notify)
+    lockout = Lockout(store.lockout, events, LockoutPolicy.from_settings(settings), notices)
     steps = SecondFactor(
         store,
         devices,
@@ -131,8 +133,8 @@ def build_core(settings: Settings, store: Store) -> Core:
         verify_attempts=settings.verify_attempts,
     )
     ip_check = IpCheck(ip_rules, events, silent=settings.ip_refusal == "silent")
-    password = PasswordStep(users, events, checks=[ip_check, lockout])
-    logins = LoginService(store, password, steps, sessions, events)
+    password = PasswordStep(users, events, checks=[ip_check, lockout, NewPlaceCheck(store.lockout)])
+    logins = LoginService(store, password, steps, sessions, events, notices)
     stepup = StepUp(steps, sessions, events, validity=settings.stepup_validity)
     clock = Clock(store.clock)
     return Core(

@@ -15,14 +15,17 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..config import Settings
 from ..events import EventLog
 from ..store.base import ScriptCall
-from ..store.lockout import BUCKETS, DECOY, IP_WINDOW, LockoutRepo
+from ..store.lockout import BUCKETS, DECOY, IP_WINDOW, LockoutRepo, Reservation
 from ..store.records import DeviceRecord
 from .errors import AccountDisabled, AccountLocked, RateLimited
+
+if TYPE_CHECKING:
+    from .suspicious import SuspiciousNotices
 
 #: What a login is told while the account's remaining attempts are all being checked by other requests.
 BUSY = "Other logins to this account are being checked right now; try again in a second."
@@ -35,6 +38,10 @@ _pause = time.sleep
 #: The note a check leaves on an attempt it refuses without saying so: it is answered as a wrong password
 #: (the password step does not judge the password) and counted in the user's decoy bucket.
 SILENT_REFUSAL = "silent_refusal"
+
+#: The note the reservation leaves on an attempt it let through: the wrong passwords since the bucket's last
+#: login, which that login, if it succeeds, tells the user of (``suspicious.Suspicion``). Absent: none.
+FAILED_BEFORE = "failed_before"
 
 #: Starts the lock name of an attempt whose username cannot be one; no canonical username starts so.
 INVALID_PREFIX = "~"
@@ -86,10 +93,17 @@ def event_subject(lock: str) -> tuple[str | None, dict[str, Any]]:
 
 
 class Lockout:
-    def __init__(self, repo: LockoutRepo, events: EventLog, policy: LockoutPolicy) -> None:
+    def __init__(
+        self,
+        repo: LockoutRepo,
+        events: EventLog,
+        policy: LockoutPolicy,
+        notices: SuspiciousNotices | None = None,
+    ) -> None:
         self._repo = repo
         self._events = events
         self.policy = policy
+        self._notices = notices
 
     # --- LoginCheck ---------------------------------------------------------------------------------------
 
@@ -114,8 +128,10 @@ class Lockout:
         silent = SILENT_REFUSAL in attempt.notes  # refused already: counted in the decoy, never the user's
         bucket = DECOY if silent else self._bucket(attempt.lock_name, attempt.ip)
         attempt.notes["bucket"] = bucket
-        status, until = self._reserve(attempt, bucket)
+        status, until, failed = self._reserve(attempt, bucket)
         if status == "ok":
+            if failed:
+                attempt.notes[FAILED_BEFORE] = str(failed)
             return
         if status == "busy":
             # The account's last allowed attempts were still being checked after every pause (a long burst
@@ -132,22 +148,22 @@ class Lockout:
             raise AccountDisabled()
         raise AccountLocked("This account is locked; an administrator must unlock it.")
 
-    def _reserve(self, attempt: Any, bucket: str) -> tuple[str, int]:
+    def _reserve(self, attempt: Any, bucket: str) -> Reservation:
         """Reserve the attempt; while the account's remaining attempts are all in flight ('busy'), pause and
         ask again. Those attempts settle within a password hash: then a lock is a lock (423 for every
         guess past the threshold, as a flood expects) and a right password goes through (a burst of right
         passwords is not told the account is locked)."""
 
-        def reserve() -> tuple[str, int]:
+        def reserve() -> Reservation:
             threshold = self.policy.threshold
             return self._repo.reserve(
                 attempt.lock_name, bucket, now=attempt.now, threshold=threshold, attempt_id=attempt.id
             )
 
         for pause in BUSY_PAUSES_S:
-            status, until = reserve()
-            if status != "busy":
-                return status, until
+            reserved = reserve()
+            if reserved.status != "busy":
+                return reserved
             _pause(pause)
         return reserve()
 
@@ -181,6 +197,7 @@ class Lockout:
             self._events.record(
                 "account.locked", at=attempt.now, user=user, ip=attempt.ip, detail={**detail, **extra}
             )
+            self._tell_locked(attempt, user, permanent=status == "permanent")
 
     def login_succeeded(self, username: str, ip: str | None, *, now: int) -> None:
         self._repo.forget_failures(username, self._bucket(username, ip))
@@ -246,6 +263,21 @@ class Lockout:
         )
 
     # --- helpers ------------------------------------------------------------------------------------------
+
+    def _tell_locked(self, attempt: Any, user: str | None, *, permanent: bool) -> None:
+        """Text the user that their account was locked: once per lock, as only the settle that placed it
+        gets here. Not for the decoy bucket (its lock keeps out only those outside the allowlist, never the
+        user), nor for a name that cannot be a user."""
+        bucket = attempt.notes["bucket"]
+        if self._notices is None or user is None or bucket == DECOY:
+            return
+        self._notices.locked(
+            user,
+            self.policy.threshold,
+            new_places_only=bucket == "other",
+            permanent=permanent,
+            now=attempt.now,
+        )
 
     def _bucket(self, username: str, ip: str | None) -> str:
         if not self.policy.known_ips:

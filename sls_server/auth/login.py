@@ -25,6 +25,7 @@ from .errors import AccountDisabled, LoginBindingRequired, UnknownTransaction
 from .password_step import PasswordStep
 from .second_factor import SecondFactor
 from .sessions import Session, SessionService
+from .suspicious import Suspicion, SuspiciousNotices
 
 LOGIN_TOKEN_BYTES = 32
 
@@ -57,12 +58,14 @@ class LoginService:
         steps: SecondFactor,
         sessions: SessionService,
         events: EventLog,
+        notices: SuspiciousNotices | None = None,
     ) -> None:
         self._store = store
         self._password = password
         self._steps = steps
         self._sessions = sessions
         self._events = events
+        self._notices = notices
 
     def start(
         self,
@@ -88,7 +91,7 @@ class LoginService:
         ip: str | None,
         admit: Callable[[UserRecord], None] | None,
     ) -> dict[str, Any]:
-        user, view = self._password.admit(username, password, now=now, ip=ip)
+        user, view, notes = self._password.admit(username, password, now=now, ip=ip)
         if admit is not None:
             admit(user)
         name = user.username
@@ -104,6 +107,7 @@ class LoginService:
                 extra={"binding": binding_digest(login_token)},
                 device_ids=view.device_ids if view else None,
                 devices=view.devices if view else None,
+                suspicion=Suspicion.from_notes(notes),
             )
         except SlsError as exc:  # repeatable at will by whoever has the password: counted, not each written
             self._events.record_flood("login.refused", per="ip", at=now, user=name, ip=ip, result=exc.code)
@@ -208,4 +212,7 @@ class LoginService:
             device_id=txn.device_id,
             result="success",
         )
+        if self._notices and (txn.failed_before or txn.new_place):  # read with the step: no round trip
+            suspicion = Suspicion(txn.failed_before or 0, bool(txn.new_place))
+            self._notices.signed_in(name, suspicion, txn.ip or ip, now=now)
         return Authenticated(token, session)

@@ -10,9 +10,9 @@ order, so none of them is a side door around the IP allowlist or the lockout.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from ..accounts.access import IpRestrictions
 from ..accounts.errors import IpRestricted
@@ -39,6 +39,15 @@ class Attempt:
     """The user's IP rules as read with the user (None: read them if needed)."""
     answers: dict[str, Any] = field(default_factory=dict)
     """What the checks' :meth:`LoginCheck.ask` scripts answered, by script name."""
+
+
+class Admitted(NamedTuple):
+    """A password attempt let through: the user; what was read with the checks' first scripts (the login
+    picks a device from it); the checks' notes on the attempt (what its success tells: ``Suspicion``)."""
+
+    user: UserRecord
+    view: LoginView | None
+    notes: Mapping[str, str]
 
 
 class LoginCheck(Protocol):
@@ -108,13 +117,12 @@ class PasswordStep:
         """The user's record if every check lets the attempt through and the password is right; otherwise
         the check's error or ``InvalidCredentials``. ``door`` names the events (``login.password_failed``,
         ``ibkey.password_failed``)."""
-        user, _ = self.admit(username, password, now=now, ip=ip, door=door)
-        return user
+        return self.admit(username, password, now=now, ip=ip, door=door).user
 
     def admit(
         self, username: str, password: str, *, now: int, ip: str | None, door: str = "login"
-    ) -> tuple[UserRecord, LoginView | None]:
-        """:meth:`verify`, and the user as read with the checks' first scripts, before any of them judged:
+    ) -> Admitted:
+        """:meth:`verify`, with the user as read with the checks' first scripts, before any of them judged:
         one round trip (the login's next step picks a device from its devices)."""
         canonical = _canonical_or_none(username)
         attempt = Attempt(username, lock_name(username, canonical), ip, now)
@@ -143,7 +151,7 @@ class PasswordStep:
                 f"{door}.password_failed", at=now, user=subject, ip=ip, result="failure", detail=extra or None
             )
             raise InvalidCredentials()
-        return user, view
+        return Admitted(user, view, attempt.notes)
 
     def succeeded(self, username: str, ip: str | None, *, now: int) -> None:
         for check in self.checks:

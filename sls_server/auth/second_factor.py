@@ -37,6 +37,7 @@ from .errors import (
 from .factor_choice import FactorChoice
 from .lockout import Lockout
 from .step_state import raise_for_status, raise_if_settled
+from .suspicious import Suspicion
 
 #: A login transaction lives at most this many challenge TTLs (SLS_CHALLENGE_TTL) from its start: room for
 #: the first prompt, a new code and a switch to another factor, and no more.
@@ -92,16 +93,19 @@ class SecondFactor:
         device_ids: Sequence[str] | None = None,
         devices: Sequence[DeviceRecord] | None = None,
         mode: str | None = None,
+        suspicion: Suspicion | None = None,
     ) -> dict[str, Any]:
         """Open the step on what ``FactorChoice.pick`` picks; the client's body.
         ``epoch`` is the user's, read with the password check (or the session's, for a step-up), and so are
         ``device_ids`` and ``devices`` if given. ``mode="challenge"``: IB Key's challenge/response, asked
-        for instead of a push."""
+        for instead of a push. ``suspicion``: what the password step found, kept for the notice the login's
+        success sends (``LoginTxn.failed_before``, ``new_place``)."""
         factor, device, usable = self._choice.pick(
             username, type_, device_id, default, now=now, device_ids=device_ids, devices=devices
         )
         txn_id = new_id(username, TXN_RANDOM_BYTES)
         dies_at = now + LIFETIME_TTLS * self._challenge_ttl
+        found = suspicion or Suspicion()
         prompt = factor.begin(device, Begin(txn_id, username, now, purpose, mode, dies_at))
         expires_at = min(now + (prompt.expires_in or self._challenge_ttl), dies_at)
         txn = LoginTxn(
@@ -118,6 +122,8 @@ class SecondFactor:
             switches_left=SWITCH_LIMIT,
             epoch=epoch or None,
             ip=ip,
+            failed_before=found.failed_before or None,
+            new_place=found.new_place or None,
         )
         remembered: PromptFields = {**(extra or {}), **prompt.remembered}
         self._issued(username, factor, device, now=now, ip=ip, purpose=purpose)  # sent with the step itself

@@ -92,6 +92,7 @@ class Attacks:
 
     def _brute_force(self, report: Report, _: str, *, now: int) -> None:
         """Many passwords against one account from one address: the account locks."""
+        told = self._notices(report.target)
         for password in COMMON_PASSWORDS[: self._core.settings.lockout_threshold + 3]:
             self._try(report, report.target, password, BRUTE_IP, now=now)
         threshold = self._core.settings.lockout_threshold
@@ -100,9 +101,11 @@ class Attacks:
             defence=f"the account locks after {threshold} (423 account_locked, whatever the password)",
             acted="account_locked",
         )
+        self._say_if_told(report, told)
 
     def _credential_stuffing(self, report: Report, _: str, *, now: int) -> None:
         """Leaked passwords from many addresses, one guess each: no address throttled, the account locks."""
+        told = self._notices(report.target)
         for i, password in enumerate(COMMON_PASSWORDS[: self._core.settings.lockout_threshold + 4]):
             self._try(report, report.target, password, f"{STUFFING_BASE}{10 + i}", now=now)
         report.guessed(
@@ -111,6 +114,20 @@ class Attacks:
             defence="no address is throttled, but the account lock counts them all",
             acted="account_locked",
         )
+        self._say_if_told(report, told)
+
+    def _notices(self, username: str) -> set[str]:
+        """The ids of the notices on the user's own phone (a lock the attack placed texts one more)."""
+        number = self._core.users.get(username).phone
+        if not number:
+            return set()
+        return {m.id for m in self._core.store.phones.messages(number) if m.purpose == "notice"}
+
+    def _say_if_told(self, report: Report, before: set[str]) -> None:
+        """Say so when the attack's lock reached the victim's phone (ASVS 6.3.5): not if they have none, a
+        carrier dropped it, a swapped SIM took it, or the account was locked before the attack began."""
+        if self._notices(report.target) - before:
+            report.lines.append("The victim's phone got a text saying the account was locked.")
 
     def _title(self, factor: dict[str, Any]) -> str:
         """What the report calls a factor of a login step: the factor's own title (and IB Key's mode)."""

@@ -3,6 +3,8 @@ per-device response failures. Every count is one Lua step."""
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from . import keys
 from .base import Client, ScriptCall, Scripts, guarded, hash_reply
 from .records import LockoutState
@@ -20,6 +22,15 @@ RESERVATION_S = 30
 RECLAIM_S = 30 * 86400
 
 
+class Reservation(NamedTuple):
+    """What ``lockout_reserve.lua`` answered: 'ok', 'busy', 'locked' (``until``), 'disabled' or 'permanent';
+    with 'ok', ``failed``: the wrong passwords since the bucket's last login (a lock does not reset it)."""
+
+    status: str
+    until: int = 0
+    failed: int = 0
+
+
 @guarded
 class LockoutRepo:
     def __init__(self, client: Client, scripts: Scripts) -> None:
@@ -28,13 +39,13 @@ class LockoutRepo:
 
     def reserve(
         self, username: str, bucket: str, *, now: int, threshold: int, attempt_id: str
-    ) -> tuple[str, int]:
+    ) -> Reservation:
         result = self._scripts(
             "lockout_reserve",
             [keys.lockout(username, bucket), keys.lockout_inflight(username, bucket), keys.user(username)],
             [now, threshold, attempt_id, RESERVATION_S],
         )
-        return str(result[0]), int(result[1]) if len(result) > 1 else 0
+        return Reservation(str(result[0]), *(int(n) for n in result[1:]))
 
     def release(self, username: str, bucket: str, *, attempt_id: str) -> None:
         """A right password's reservation handed back: all ``lockout_settle.lua`` does for one, unanswered."""
@@ -83,7 +94,7 @@ class LockoutRepo:
 
     def forget_failures(self, username: str, bucket: str) -> None:
         """A completed login forgets the failures and the lock history of the bucket it came through."""
-        later(self._r, Queued(("HDEL", keys.lockout(username, bucket), "failures", "locks")))
+        later(self._r, Queued(("HDEL", keys.lockout(username, bucket), "failures", "locks", "failed")))
 
     def unlock(self, username: str) -> bool:
         names = [keys.lockout(username, b) for b in BUCKETS] + [
@@ -100,6 +111,11 @@ class LockoutRepo:
 
     def is_known_ip(self, username: str, ip: str) -> bool:
         return bool(self._r.sismember(keys.known_ips(username), ip))
+
+    def new_place(self, username: str, ip: str) -> ScriptCall:
+        """The call that answers 1 when ``ip`` is none of the addresses the user logged in from and there are
+        some (``new_place.lua``). A call, not a round trip: sent with the password step's read of the user."""
+        return ("new_place", [keys.known_ips(username)], [ip])
 
     def remember_ip(self, username: str, ip: str) -> None:
         later(self._r, Queued(("SADD", keys.known_ips(username), ip)))

@@ -113,3 +113,20 @@ def test_an_office_allowlist_refuses_every_staged_attack(
         assert "lock" not in result["summary"], result["summary"]  # no lock acted: none is claimed
     state = client.get("/admin/v1/users/olga/lockout", headers=admin_headers).get_json()
     assert state["locked"] is False
+
+
+def test_a_brute_force_lock_is_texted_to_the_victim_and_said_in_the_report(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """ASVS 6.3.5: the lock a brute force places texts the victim's phone once, and the report says so; a
+    second run meets the lock already in place, texts nothing, and says nothing of a text."""
+    victim(client, admin_headers, "vera", "dscplus", "+15555550110")
+    first = attack(client, "brute_force", "vera")
+    assert "The victim's phone got a text saying the account was locked." in first["summary"], first
+    again = attack(client, "brute_force", "vera")
+    assert set(again["outcomes"]) == {"account_locked"} and "got a text" not in again["summary"], again
+    texts = client.get("/sim/v1/phones/+15555550110/messages").get_json()["messages"]
+    assert [m["text"] for m in texts if "locked" in m["text"]] == [
+        "IBKR: Your account was locked after 5 failed sign-in attempts. If this was not you, contact IBKR "
+        "Client Services immediately."
+    ]

@@ -127,9 +127,13 @@ def test_lockout_state(store: Store) -> None:
             max_wait=600,
             permanent_after=0,
         )
-    assert store.lockout.state("alice") == {
-        "all": LockoutState(failures=0, locks=1, locked_until=NOW + 60, locked_at=NOW)
+    assert store.lockout.state("alice") == {  # the lock reset the count of its run, not of the failures
+        "all": LockoutState(failures=0, locks=1, locked_until=NOW + 60, failed=2, locked_at=NOW)
     }
+    reserved = store.lockout.reserve("alice", "all", now=NOW + 60, threshold=2, attempt_id="a2")
+    assert reserved == ("ok", 0, 2)  # what the login after the lock tells the user of
+    store.lockout.forget_failures("alice", "all")  # that login succeeded
+    assert store.lockout.state("alice") == {}
 
 
 def test_phones_access_and_events(store: Store) -> None:

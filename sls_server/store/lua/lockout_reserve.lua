@@ -2,7 +2,8 @@
 -- than `threshold` consecutive failures: settled failures plus attempts in flight must stay under it.
 -- KEYS[1] lock hash of the bucket   KEYS[2] in-flight zset of the bucket   KEYS[3] the user hash
 -- ARGV[1] now   ARGV[2] threshold   ARGV[3] attempt id   ARGV[4] seconds a reservation lives (crashed worker)
--- Returns {'ok'} | {'disabled'} | {'permanent'} | {'locked', until} | {'busy'}
+-- Returns {'ok', 0, failed} | {'disabled'} | {'permanent'} | {'locked', until} | {'busy'}: 'failed', the wrong
+-- passwords since the bucket's last login (lockout_settle.lua), for the login's notice if it succeeds
 if redis.call('HGET', KEYS[3], 'disabled') == '1' then
   return {'disabled'}
 end
@@ -25,10 +26,11 @@ if locked_until > 0 then
   redis.call('HDEL', KEYS[1], 'locked_until', 'locked_at')
 end
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
-local failures = tonumber(redis.call('HGET', KEYS[1], 'failures') or '0')
+local counts = redis.call('HMGET', KEYS[1], 'failures', 'failed')
+local failures = tonumber(counts[1] or '0')
 if failures + redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[2]) then
   return {'busy'}
 end
 redis.call('ZADD', KEYS[2], now + tonumber(ARGV[4]), ARGV[3])
 redis.call('EXPIRE', KEYS[2], tonumber(ARGV[4]) + 60)
-return {'ok'}
+return {'ok', 0, tonumber(counts[2] or '0')}

@@ -1,5 +1,6 @@
 -- Settle a reserved attempt: release the reservation and, for a wrong password, count the failure and lock
--- when the threshold is reached. Each lock waits longer (increment x locks so far, up to max_wait); after
+-- when the threshold is reached. 'failed' counts every wrong password since the last login (a lock resets
+-- 'failures', not it): the next login reads it (lockout_reserve.lua) to tell the user (ASVS 6.3.5). Each lock waits longer (increment x locks so far, up to max_wait); after
 -- `permanent_after` locks (0 = never) the account stays locked until an admin unlocks it.
 -- KEYS[1] lock hash   KEYS[2] in-flight zset
 -- ARGV[1] now   ARGV[2] attempt id   ARGV[3] '1' password right | '0' wrong   ARGV[4] threshold
@@ -11,6 +12,7 @@ if ARGV[3] == '1' then
 end
 local now = tonumber(ARGV[1])
 local failures = redis.call('HINCRBY', KEYS[1], 'failures', 1)
+redis.call('HINCRBY', KEYS[1], 'failed', 1)
 redis.call('EXPIRE', KEYS[1], tonumber(ARGV[8]))
 if failures < tonumber(ARGV[4]) then
   return {'failed', failures}

@@ -23,6 +23,8 @@ class LockoutState:
     """Locks so far: each waits longer, and ``permanent_after`` of them lock for good."""
     locked_until: int | None = None
     permanent: bool = False
+    failed: int = 0
+    """Wrong passwords since the last login (a lock resets ``failures``, not this): for its notice."""
     locked_at: int | None = None
     """When the timed lock began: one placed more than :data:`STAMP_SKEW_S` after now (the clock was moved
     back) is not in force."""
@@ -33,6 +35,7 @@ class LockoutState:
         return cls(
             failures=f.count("failures"),
             locks=f.count("locks"),
+            failed=f.count("failed"),
             locked_until=f.maybe_integer("locked_until"),
             locked_at=f.maybe_integer("locked_at"),
             permanent=f.flag("permanent"),

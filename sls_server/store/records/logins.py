@@ -51,6 +51,11 @@ class LoginTxn:
     switches_left: int | None = None
     epoch: str | None = None
     ip: str | None = None
+    failed_before: int | None = None
+    """Wrong passwords since the user's last login, as the password step found them (None: none); the
+    login tells the user if it succeeds (``auth/suspicious.py``), and so for ``new_place``."""
+    new_place: bool | None = None
+    """The password step's address is none the user logged in from before (None: not new, or a step-up)."""
     binding: str | None = field(default=None, repr=False)
     """SHA-256 of the login token that binds the login to its client."""
     session_id: str | None = None
@@ -92,6 +97,8 @@ class LoginTxn:
             switches_left=f.maybe_integer("switches_left"),
             epoch=f.maybe_text("epoch"),
             ip=f.maybe_text("ip"),
+            failed_before=f.maybe_integer("failed_before"),
+            new_place=f.maybe_flag("new_place"),
             binding=f.maybe_text("binding"),
             session_id=f.maybe_text("session_id"),
             challenge=f.maybe_text("challenge"),
