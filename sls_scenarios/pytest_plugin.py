@@ -216,6 +216,21 @@ class ScenarioItem(pytest.Item):
         return self.path, 0, f"scenario {self.name}"
 
 
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Against ``--sls-server``, its URL and admin token are checked once before the first scenario: a wrong
+    one stops the session with one message, not one error per scenario file."""
+    from .targets import RemoteTarget, TargetError
+
+    if not any(isinstance(item, ScenarioItem) for item in session.items):
+        return
+    target = _target(session.config)
+    if isinstance(target, RemoteTarget):
+        try:
+            target.check()
+        except TargetError as exc:
+            pytest.exit(f"sls-emulator: {exc}", returncode=pytest.ExitCode.USAGE_ERROR)
+
+
 def _target(config: pytest.Config) -> Any:
     """One target per test session: an in-process app on its own Redis, or --sls-server."""
     if _TARGET not in config.stash:

@@ -138,6 +138,23 @@ class RemoteTarget:
     def client(self, address: str | None) -> Client:
         return RemoteClient(self.url, address)
 
+    def check(self) -> None:
+        """One admin call before anything runs; ``TargetError`` when there is no server at the URL or it
+        refuses the admin token: said once, where each scenario's reset would say it again."""
+        try:
+            found = self._clock("GET", None)
+        except ConnectionError as exc:
+            raise TargetError(str(exc)) from None
+        if found.status in (401, 403):
+            raise TargetError(
+                f"{self.url} refused the admin token ({found.brief()}): give the one the server was started "
+                "with (--sls-admin-token or SLS_ADMIN_TOKEN)"
+            )
+        if found.status != 200:
+            raise TargetError(
+                f"{self.url} is not an sls-emulator server? GET /admin/v1/clock: {found.brief()}"
+            )
+
     def close(self) -> None:
         """Put the server's clock back as it was before the first scenario: running at its offset, or
         frozen at its instant. ``TargetError`` when the server did not take it back."""

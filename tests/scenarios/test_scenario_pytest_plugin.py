@@ -205,6 +205,28 @@ def test_scenario_files_run_against_a_server_with_its_tokens_from_options_or_env
     assert "1 passed, 1 skipped" in by_environment.stdout, by_environment.stdout
 
 
+def test_a_wrong_admin_token_or_no_server_stops_the_session_once(
+    sls_serve: Callable[..., ServerProcess], tmp_path: Path
+) -> None:
+    """Each scenario file was an error of its own ("setup: reset the world: ... 401"), the same one again."""
+    server = sls_serve(workers=1)
+    for name in ("one", "two"):
+        (tmp_path / f"{name}.scenario.yaml").write_text(TEXTED.replace("name: texted", f"name: {name}"))
+    wrong = pytest_in(
+        tmp_path, "-p", "no:cacheprovider", "--sls-server", server.url, "--sls-admin-token", "not-its-token"
+    )
+    assert wrong.returncode == 4, wrong.stdout + wrong.stderr  # pytest's usage error: nothing ran
+    said = wrong.stdout + wrong.stderr
+    assert said.count("refused the admin token (401 admin_token_required)") == 1, said
+    assert "not-its-token" not in said and "no tests ran" in said, said
+    nobody = pytest_in(
+        tmp_path, "-p", "no:cacheprovider", "--sls-server", "http://127.0.0.1:9", "--sls-admin-token", "x"
+    )
+    assert nobody.returncode == 4 and (nobody.stdout + nobody.stderr).count("no answer from") == 1, (
+        nobody.stdout
+    )
+
+
 def test_a_server_without_its_admin_token_is_one_usage_error(tmp_path: Path) -> None:
     (tmp_path / "texted.scenario.yaml").write_text(TEXTED)
     ran = pytest_in(tmp_path, "-p", "no:cacheprovider", "--sls-server", "http://127.0.0.1:9")
