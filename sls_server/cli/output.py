@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
@@ -161,12 +162,25 @@ def _usage_errors(ctx: click.Context) -> Iterator[None]:
     group's commands: with ``--json``, a ``CliError`` like any other failure, so it is told as JSON."""
     try:
         yield
-    except click.UsageError as exc:
+    except click.UsageError as raised:
+        exc = _hint_the_option(raised)
         if not json_asked(ctx):
-            raise
+            raise exc from None
         failure = CliError(exc.format_message(), exc.exit_code, code=USAGE_CODE)
         failure.as_json = True
         raise failure from None
+
+
+def _hint_the_option(exc: click.UsageError) -> click.UsageError:
+    """``sls clock advance 15m``: the extra word is one of the command's options without its dashes, so the
+    error says which (``did you mean --advance 15m?``), not only that the words were unexpected."""
+    found = re.fullmatch(r"Got unexpected extra arguments? \((\S+)(.*)\)", exc.message)
+    if found is None or exc.ctx is None:
+        return exc
+    option = "--" + found[1]
+    if not any(option in param.opts for param in exc.ctx.command.params):
+        return exc
+    return click.UsageError(f"{exc.message}; did you mean {option}{found[2]}?", exc.ctx)
 
 
 def warn(message: str) -> None:

@@ -65,6 +65,24 @@ def test_with_json_a_failure_is_one_json_object_on_stderr(
     json_error(result, code, said)
 
 
+@pytest.mark.parametrize(
+    ("args", "hint"),
+    [
+        (("clock", "advance", "15m"), "did you mean --advance 15m?"),
+        (("clock", "freeze"), "did you mean --freeze?"),
+        (("events", "limit", "5"), "did you mean --limit 5?"),
+    ],
+)
+def test_an_option_written_without_its_dashes_is_named(
+    runner: CliRunner, args: tuple[str, ...], hint: str
+) -> None:
+    """``sls clock advance 15m`` said only "Got unexpected extra arguments (advance 15m)"."""
+    result = sls(runner, *args)
+    assert result.exit_code == 2, result.output
+    assert hint in result.stderr, result.stderr
+    assert "did you mean" not in sls(runner, "clock", "later").stderr  # a word no option is named
+
+
 def test_admin_commands_find_the_demo_server(runner: CliRunner, tmp_path: Path) -> None:
     url = f"http://127.0.0.1:{free_port()}"
     demofile.write(tmp_path / "data", {"url": url, "admin_token": "t" * 20})
