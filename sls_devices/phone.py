@@ -86,8 +86,12 @@ def activation_code_text(code: str, *, valid_s: int) -> str:
     )
 
 
+#: The last sentence of every security notice.
+NOTICE_CLOSING = "If this was not you, contact IBKR Client Services immediately."
+
+
 def notice_text(what: str) -> str:
-    return f"{SENDER}: {what} If this was not you, contact IBKR Client Services immediately."
+    return f"{SENDER}: {what} {NOTICE_CLOSING}"
 
 
 def voice_transcript(code: str) -> str:

@@ -13,8 +13,11 @@ as if phished: the emulator cannot know it, it keeps only a hash. The relay's vi
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, get_args
+
+from sls_devices.phone import NOTICE_CLOSING, SENDER
 
 from ..errors import InvalidRequest, SlsError
 from ..shapes.attacks import AttackKind, AttackReport
@@ -57,7 +60,9 @@ class Attacks:
         if kind in PHISHED and not password:
             raise InvalidRequest("this attack needs the victim's password (as if phished)", field="password")
         report = Report(kind, name)
+        told = self._notices(name)
         getattr(self, f"_{kind}")(report, password or "", now=now)
+        self._say_what_her_phone_was_told(report, told)
         return report.as_dict()
 
     def _try(
@@ -92,7 +97,6 @@ class Attacks:
 
     def _brute_force(self, report: Report, _: str, *, now: int) -> None:
         """Many passwords against one account from one address: the account locks."""
-        told = self._notices(report.target)
         for password in COMMON_PASSWORDS[: self._core.settings.lockout_threshold + 3]:
             self._try(report, report.target, password, BRUTE_IP, now=now)
         threshold = self._core.settings.lockout_threshold
@@ -101,11 +105,9 @@ class Attacks:
             defence=f"the account locks after {threshold} (423 account_locked, whatever the password)",
             acted="account_locked",
         )
-        self._say_if_told(report, told)
 
     def _credential_stuffing(self, report: Report, _: str, *, now: int) -> None:
         """Leaked passwords from many addresses, one guess each: no address throttled, the account locks."""
-        told = self._notices(report.target)
         for i, password in enumerate(COMMON_PASSWORDS[: self._core.settings.lockout_threshold + 4]):
             self._try(report, report.target, password, f"{STUFFING_BASE}{10 + i}", now=now)
         report.guessed(
@@ -114,20 +116,23 @@ class Attacks:
             defence="no address is throttled, but the account lock counts them all",
             acted="account_locked",
         )
-        self._say_if_told(report, told)
 
-    def _notices(self, username: str) -> set[str]:
-        """The ids of the notices on the user's own phone (a lock the attack placed texts one more)."""
+    def _notices(self, username: str) -> dict[str, str]:
+        """The notices on the user's own phone, id to text, oldest first (ASVS 6.3.5: a lock the attack
+        placed, or its sign-in from a new address, texts one more)."""
         number = self._core.users.get(username).phone
         if not number:
-            return set()
-        return {m.id for m in self._core.store.phones.messages(number) if m.purpose == "notice"}
+            return {}
+        found = [m for m in self._core.store.phones.messages(number) if m.purpose == "notice"]
+        return {m.id: m.text for m in sorted(found, key=lambda m: m.at)}
 
-    def _say_if_told(self, report: Report, before: set[str]) -> None:
-        """Say so when the attack's lock reached the victim's phone (ASVS 6.3.5): not if they have none, a
-        carrier dropped it, a swapped SIM took it, or the account was locked before the attack began."""
-        if self._notices(report.target) - before:
-            report.lines.append("The victim's phone got a text saying the account was locked.")
+    def _say_what_her_phone_was_told(self, report: Report, before: Mapping[str, str]) -> None:
+        """Each notice the attack made reach the victim's own phone, in its words: nothing if she has none, a
+        carrier dropped it, a swapped SIM took it, or nothing new happened (a lock already in place)."""
+        for id_, text in self._notices(report.target).items():
+            if id_ not in before:
+                said = text.removeprefix(f"{SENDER}: ").removesuffix(f" {NOTICE_CLOSING}")
+                report.lines.append(f'The victim\'s phone got a text: "{said}"')
 
     def _title(self, factor: dict[str, Any]) -> str:
         """What the report calls a factor of a login step: the factor's own title (and IB Key's mode)."""

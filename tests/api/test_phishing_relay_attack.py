@@ -107,3 +107,26 @@ def test_a_refused_request_names_its_field_and_attacks_no_one(
     assert client.post("/admin/v1/attacks", json=cases[0][0]).status_code == 401  # the admin token's route
     events = client.get("/admin/v1/events?limit=1000", headers=admin_headers).get_json()["events"]
     assert not [e for e in events if e["type"].startswith("login.")]
+
+
+def test_the_relay_s_sign_in_from_a_new_address_is_texted_to_her_and_said(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """ASVS 6.3.5: she has logged in before from her own address, so the relay's sign-in from another texts
+    her a notice naming its address; the report quotes it (after the fact: the attacker is already in)."""
+    victim(client, admin_headers, "sam", "sms", "+15555550104")
+    started = client.post("/api/v1/auth/login", json={"username": "sam", "password": PASSWORD}).get_json()
+    texts = client.get("/sim/v1/phones/+15555550104/messages").get_json()["messages"]
+    done = client.post(
+        f"/api/v1/auth/login/{started['txn_id']}/verify",
+        json={"response": texts[0]["code"]},
+        headers={"X-Login-Token": started["login_token"]},
+    )
+    assert done.status_code == 200, done.get_json()
+    result = relay(client, admin_headers, "sam", PASSWORD)
+    assert result["attacker_succeeded"] is True, result["summary"]
+    told = "The victim's phone got a text: \"Your account was signed in to from a new location"
+    told += f' (IP address {RELAY_IP})."'
+    assert told in result["summary"], result["summary"]
+    again = relay(client, admin_headers, "sam", PASSWORD)  # the relay's address is known now: no news
+    assert again["attacker_succeeded"] is True and "got a text" not in again["summary"], again["summary"]

@@ -122,7 +122,8 @@ def test_a_brute_force_lock_is_texted_to_the_victim_and_said_in_the_report(
     second run meets the lock already in place, texts nothing, and says nothing of a text."""
     victim(client, admin_headers, "vera", "dscplus", "+15555550110")
     first = attack(client, "brute_force", "vera")
-    assert "The victim's phone got a text saying the account was locked." in first["summary"], first
+    told = 'The victim\'s phone got a text: "Your account was locked after 5 failed sign-in attempts."'
+    assert told in first["summary"], first
     again = attack(client, "brute_force", "vera")
     assert set(again["outcomes"]) == {"account_locked"} and "got a text" not in again["summary"], again
     texts = client.get("/sim/v1/phones/+15555550110/messages").get_json()["messages"]
