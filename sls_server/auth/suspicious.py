@@ -75,7 +75,7 @@ def sign_in_text(suspicion: Suspicion, ip: str | None) -> str | None:
     is shown whole, as brokers' new-location notices do: it is the user's own, or the attacker's."""
     said = []
     if suspicion.new_place and ip:
-        said.append(f"Your account was signed in to from a new location (IP address {ip}).")
+        said.append(f"Someone signed in to your account from a new location (IP address {ip}).")
     if suspicion.failed_before >= AFTER_FAILURES:
         said.append(
             f"{suspicion.failed_before} failed sign-in attempts were made on your account before this "

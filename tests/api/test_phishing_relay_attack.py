@@ -125,7 +125,7 @@ def test_the_relay_s_sign_in_from_a_new_address_is_texted_to_her_and_said(
     assert done.status_code == 200, done.get_json()
     result = relay(client, admin_headers, "sam", PASSWORD)
     assert result["attacker_succeeded"] is True, result["summary"]
-    told = "The victim's phone got a text: \"Your account was signed in to from a new location"
+    told = "The victim's phone got a text: \"Someone signed in to your account from a new location"
     told += f' (IP address {RELAY_IP})."'
     assert told in result["summary"], result["summary"]
     again = relay(client, admin_headers, "sam", PASSWORD)  # the relay's address is known now: no news

@@ -192,8 +192,8 @@ def test_a_login_from_a_new_location_texts_its_address_once(
     _log_in(sam, "198.51.100.50")
     _log_in(sam, "192.0.2.10")
     assert _notices(client) == [
-        "IBKR: Your account was signed in to from a new location (IP address 198.51.100.50). If this was not "
-        "you, contact IBKR Client Services immediately."
+        "IBKR: Someone signed in to your account from a new location (IP address 198.51.100.50). "
+        "If this was not you, contact IBKR Client Services immediately."
     ]
     sam.move_clock(600)  # five codes texted: the SMS send limit's window over
     _fail(client, "sam", 3, ip="198.51.100.51")
