@@ -56,13 +56,14 @@ class Attacks:
 
     def run(self, kind: AttackKind, username: str, *, password: str | None, now: int) -> AttackReport:
         """``kind`` as ``AttackRequest`` validated it (the admin route and its console twin both use it)."""
-        name = self._core.users.get(username).username
+        victim = self._core.users.get(username)
+        name = victim.username
         if kind in PHISHED and not password:
             raise InvalidRequest("this attack needs the victim's password (as if phished)", field="password")
         report = Report(kind, name)
-        told = self._notices(name)
+        told = self._notices(victim.phone)
         getattr(self, f"_{kind}")(report, password or "", now=now)
-        self._say_what_her_phone_was_told(report, told)
+        self._say_what_her_phone_was_told(report, victim.phone, told)
         return report.as_dict()
 
     def _try(
@@ -117,19 +118,20 @@ class Attacks:
             acted="account_locked",
         )
 
-    def _notices(self, username: str) -> dict[str, str]:
-        """The notices on the user's own phone, id to text, oldest first (ASVS 6.3.5: a lock the attack
-        placed, or its sign-in from a new address, texts one more)."""
-        number = self._core.users.get(username).phone
+    def _notices(self, number: str | None) -> dict[str, str]:
+        """The notices on the victim's own phone (``number``), id to text, oldest first (ASVS 6.3.5: a lock
+        the attack placed, or its sign-in from a new address, texts one more)."""
         if not number:
             return {}
         found = [m for m in self._core.store.phones.messages(number) if m.purpose == "notice"]
         return {m.id: m.text for m in sorted(found, key=lambda m: m.at)}
 
-    def _say_what_her_phone_was_told(self, report: Report, before: Mapping[str, str]) -> None:
+    def _say_what_her_phone_was_told(
+        self, report: Report, number: str | None, before: Mapping[str, str]
+    ) -> None:
         """Each notice the attack made reach the victim's own phone, in its words: nothing if she has none, a
         carrier dropped it, a swapped SIM took it, or nothing new happened (a lock already in place)."""
-        for id_, text in self._notices(report.target).items():
+        for id_, text in self._notices(number).items():
             if id_ not in before:
                 said = text.removeprefix(f"{SENDER}: ").removesuffix(f" {NOTICE_CLOSING}")
                 report.lines.append(f'The victim\'s phone got a text: "{said}"')
