@@ -96,6 +96,7 @@ def test_push_approved_in_the_app_moves_on_by_itself(world: World, page: Any) ->
     expect(push).to_be_visible()
     expect(page.locator(".login-step-notification")).to_have_count(0)  # off by default
     expect(page.locator("#twofactbase")).to_have_count(0)
+    page.wait_for_load_state("load")  # its script (at the end of the body) defines the function once loaded
     assert page.evaluate("typeof resendNotification") == "function"
     first = page.locator("#xyz-ibkey-match").inner_text()
     page.locator("a#resend-notification").click()  # a new push: a new number to pick
