@@ -1,9 +1,12 @@
 """Several commands in one round trip per Redis server they go to, their answers in the order given.
 
 On one Redis (plain, or the master Sentinel names) that is one pipeline: the commands packed and written
-on a pooled connection, then the answers read (a :class:`_Flight`), with redis-py's packing, parsing and
-reply callbacks but not its ``Pipeline`` object, which costs about 18 µs more CPU per batch of four and
-5 µs per single command (``sls_bench/batch_cost.py``), on each of the flow's eleven round trips. A refused
+on one connection, then the answers read (a :class:`_Flight`), with redis-py's parsing and reply callbacks
+but not its ``Pipeline`` object, which costs about 18 µs more CPU per batch of four and 5 µs per single
+command (``sls_bench/batch_cost.py``), on each of the flow's eleven round trips. The commands are packed
+by hiredis, as redis-py packs them when hiredis is there (it always is: a dependency), without the
+generator and the buffer splitting redis-py puts around it. On a plain Redis the connection is the
+thread's own (``pool.LeanPool.own_connection``), not one handed out by the pool each time. A refused
 or reset connection sends the batch again on a new one, as redis-py's pipeline does (``base.connect``'s
 ``Retry``). On a Redis Cluster it is one such pipeline per master that holds the commands' slots, each on a
 connection of that master's own pool, all of them written before any answer is read: a batch that reaches
@@ -36,6 +39,7 @@ import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+import hiredis
 import redis
 
 if TYPE_CHECKING:
@@ -111,17 +115,24 @@ class _Flight:
         self._client = client
         self._commands = commands
         self._connection: Any = None
+        self._pooled = False
         self._read = False
 
     def take(self) -> Any:
-        """A connection of the client's pool, held until :meth:`land`."""
-        self._connection = self._client.connection_pool.get_connection()
+        """The thread's own connection (``pool.LeanPool``), or one of the pool's, held until :meth:`land`."""
+        pool = self._client.connection_pool
+        own = getattr(pool, "own_connection", None)
+        self._pooled = own is None
+        self._connection = pool.get_connection() if own is None else own()
         return self._connection
 
     def send(self) -> None:
         connection = self._connection or self.take()
-        wire = [command.wire for command in self._commands]
-        connection.send_packed_command(connection.pack_commands(wire))
+        try:
+            packed = b"".join([hiredis.pack_command(command.wire) for command in self._commands])
+        except TypeError as exc:  # an argument Redis has no form for (None, a bool): as redis-py says it
+            raise redis.exceptions.DataError(str(exc)) from None
+        connection.send_packed_command([packed], check_health=False)
 
     def round_trip(self) -> list[Any]:
         self.send()
@@ -147,12 +158,13 @@ class _Flight:
         return replies
 
     def land(self) -> None:
-        """The connection back to its pool; closed first if answers may still be on their way."""
+        """The connection closed if answers may still be on their way; a pooled one back to its pool."""
         if self._connection is None:
             return
         if not self._read:
             self._connection.disconnect()
-        self._client.connection_pool.release(self._connection)
+        if self._pooled:
+            self._client.connection_pool.release(self._connection)
 
 
 def _followed(cluster: Any, command: Queued, redirect: Exception) -> Any:

@@ -1,18 +1,23 @@
 """The store's lean connection pool (``store/pool.py``) keeps redis-py's fork safety: it only stopped asking
-the kernel for the pid on every round trip."""
+the kernel for the pid on every round trip. The store's batches go on each thread's own connection, which
+no other thread, no forked child and no later batch may read another's answers from."""
 
 from __future__ import annotations
 
 import multiprocessing
 import os
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+import redis
 from conftest import TOPOLOGY
 
 from sls_server.store.base import connect
+from sls_server.store.batch import send_all
 from sls_server.store.pool import LeanPool
+from sls_server.store.writebehind import Queued
 
 single_redis_only = pytest.mark.skipif(TOPOLOGY != "single", reason="a plain redis:// URL's pool")
 
@@ -44,3 +49,66 @@ def test_connections_are_handed_out_without_a_deprecation_check(redis_url: str) 
         connection = pool.get_connection("GET")  # the argument redis-py's wrapper warns about
     pool.release(connection)
     assert pool.get_connection() is connection  # the same idle connection, back from the pool
+
+
+#: A script that keeps Redis busy for half a second, then answers 'late'.
+BUSY_HALF_A_SECOND = """
+local function now() local t = redis.call('TIME') return tonumber(t[1]) * 1e6 + tonumber(t[2]) end
+local until_ = now() + 500000
+while now() < until_ do end
+return 'late'
+"""
+
+
+def _batch_client_id(client: Any) -> int:
+    [answer] = send_all(client, [Queued(("CLIENT", "ID"))])
+    return int(answer)
+
+
+def _child_batch_client_id(client: Any, answers: Any) -> None:
+    answers.put(_batch_client_id(client))
+
+
+@single_redis_only
+def test_each_thread_batches_on_a_connection_of_its_own(redis_url: str) -> None:
+    client = connect(redis_url)
+    mine = _batch_client_id(client)
+    assert _batch_client_id(client) == mine, "a second batch of this thread took another connection"
+    with ThreadPoolExecutor(1) as pool:
+        other = pool.submit(_batch_client_id, client).result()
+    assert other != mine, "two threads shared one connection"
+    assert client.client_id() not in (mine, other), "redis-py's own commands took a thread's connection"
+    answers = multiprocessing.get_context("fork").Queue()
+    child = multiprocessing.get_context("fork").Process(target=_child_batch_client_id, args=(client, answers))
+    child.start()
+    child.join(timeout=30)
+    assert answers.get(timeout=5) not in (mine, other), "the child used its parent's socket"
+    assert _batch_client_id(client) == mine, "the parent's own connection was disturbed"
+
+
+@single_redis_only
+def test_a_batch_cut_off_before_its_answer_leaves_no_answer_for_the_next(redis_url: str) -> None:
+    """A timed-out batch's answer arrives later: the next batch of the same thread must not read it."""
+    client = connect(redis_url, timeout_s=0.2)
+    client.set("pool:test:key", "its own value")
+    slow = Queued(("EVAL", BUSY_HALF_A_SECOND, 0))
+    with pytest.raises(redis.exceptions.TimeoutError):
+        send_all(client, [slow])
+    answers: list[Any] = []
+    for _ in range(50):  # Redis is still busy with the slow script for up to a second: it answers BUSY
+        try:
+            answers = send_all(client, [Queued(("GET", "pool:test:key"))])
+            break
+        except redis.exceptions.TimeoutError:
+            continue
+    assert answers == ["its own value"]
+
+
+@single_redis_only
+def test_closing_the_pool_closes_the_threads_own_connections(redis_url: str) -> None:
+    client = connect(redis_url)
+    before = _batch_client_id(client)
+    client.connection_pool.disconnect()
+    after = _batch_client_id(client)  # opened again on use
+    assert after != before
+    assert before not in {int(c["id"]) for c in client.client_list()}, "the old connection is still open"
