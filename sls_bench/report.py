@@ -107,6 +107,11 @@ def render(report: dict[str, Any]) -> RenderableType:
             f"sls serve's flows/s is {report['app']['flows_per_s'] / hashing['hashes_per_s']:.1%} of it"
         ),
     ]
+    bound_by_round = hashing.get("hashes_per_s_by_round") or []
+    if options["hash_profile"] != "test" and len(bound_by_round) > 1:
+        flows_by_round = report["app"]["flows_per_s_by_round"]
+        shares = [flows / bound for flows, bound in zip(flows_by_round, bound_by_round, strict=True)]
+        lines.append(Text("the same, round by round: " + " ".join(f"{x:.2f}" for x in shares)))
     if report.get("baseline") and report["baseline"]["flows_per_s"]:
         ratio = report["app"]["flows_per_s"] / report["baseline"]["flows_per_s"]
         lines.append(Text(f"sls serve / baseline flows/s: {ratio:.2f}"))

@@ -1,14 +1,16 @@
 """``sls bench``: one run, in the order that keeps the numbers honest.
 
 1. Start-up: ``sls serve`` with its own embedded Redis, from ``Popen`` to ``/readyz``, then stopped.
-2. The hashing bound, on all cores, before any server runs.
-3. The flow users (each client its own few, so no two clients share a session), seeded into one Redis.
-4. ``sls serve`` (W x T, on that Redis) and the baseline (same gunicorn settings, same Redis), both
+2. The flow users (each client its own few, so no two clients share a session), seeded into one Redis.
+3. ``sls serve`` (W x T, on that Redis) and the baseline (same gunicorn settings, same Redis), both
    started; then the same C clients drive each in turn, R rounds of D/R seconds each, so that whatever
    else the machine is doing falls on both alike (one long run of each, one after the other, gave
    ratios from 0.39 to 0.56 for the same code on this project's shared 2-core machine); Redis counters
-   around each slice; both stopped.
-5. 100,000 users seeded with one card each, and their bytes in Redis.
+   around each slice. The hashing bound (all cores, the profile's Argon2id) takes its turn in each round
+   too, for D/R seconds while both servers idle: measured once before the servers, it and the flows fell
+   on different minutes of a machine whose speed drifts, and the share of it read from 0.62 to 0.90 for
+   the same code. Both stopped.
+4. 100,000 users seeded with one card each, and their bytes in Redis.
 """
 
 from __future__ import annotations
@@ -140,8 +142,6 @@ def run(options: Options, progress: Any = print) -> dict[str, Any]:
     )
     server.stop()
     report["startup_s"] = round(startup_s, 3)
-    progress(f"hashing bound: Argon2id '{options.hash_profile}' on {os.cpu_count()} cores")
-    report["hashing"] = hashing_bound(options.hash_profile)
 
     embedded = None if options.redis_url else EmbeddedRedis(workdir / "redis").start()
     redis_url = options.redis_url or embedded.url  # type: ignore[union-attr]  # one of the two is set
@@ -189,6 +189,7 @@ def _drive_both(
             )
             targets["baseline"] = Target(baseline, redis_url)
         slice_s = options.duration_s / options.rounds
+        bounds: list[dict[str, Any]] = []
         for turn in range(options.rounds):
             for name, target in targets.items():
                 shown = "sls serve" if name == "app" else "baseline (the bare Flask app)"
@@ -197,13 +198,31 @@ def _drive_both(
                     f"{options.processes} processes for {slice_s:g} s"
                 )
                 target.drive(clients, options)
+            progress(
+                f"round {turn + 1}/{options.rounds}, hashing bound: Argon2id '{options.hash_profile}' on "
+                f"{os.cpu_count()} cores for {slice_s:g} s"
+            )
+            bounds.append(hashing_bound(options.hash_profile, seconds=slice_s))
         reports: dict[str, Any] = {name: target.report() for name, target in targets.items()}
+        reports["hashing"] = hashing_by_round(bounds)
         if "baseline" in reports:
             reports["share_by_round"] = share_by_round(reports["app"], reports["baseline"])
         return reports
     finally:
         for target in targets.values():
             target.close()
+
+
+def hashing_by_round(bounds: list[dict[str, Any]]) -> dict[str, Any]:
+    """The bound over the whole run (its slices are of equal length: their rates' mean), and each slice's."""
+    rates = [bound["hashes_per_s"] for bound in bounds]
+    return {
+        "profile": bounds[0]["profile"],
+        "processes": bounds[0]["processes"],
+        "seconds": round(sum(bound["seconds"] for bound in bounds), 3),
+        "hashes_per_s": sum(rates) / len(rates),
+        "hashes_per_s_by_round": [round(rate, 2) for rate in rates],
+    }
 
 
 def share_by_round(app: dict[str, Any], baseline: dict[str, Any]) -> list[float]:

@@ -45,6 +45,7 @@ def test_a_small_run_measures_both_targets_and_every_number() -> None:
     assert report["share_by_round"] == pytest.approx(shares, abs=0.001)
     assert report["memory"]["users"] == 2000 and report["memory"]["bytes_per_user"] > 200
     assert report["hashing"]["hashes_per_s"] > 0 and report["startup_s"] > 0
+    assert len(report["hashing"]["hashes_per_s_by_round"]) == 2  # the bound takes its turn in each round
     assert {row["what"].split(",")[0] for row in report["targets"]} >= {
         "flows/s",
         "Redis round trips per flow",
