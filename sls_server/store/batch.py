@@ -6,7 +6,9 @@ but not its ``Pipeline`` object, which costs about 18 µs more CPU per batch of 
 command (``sls_bench/batch_cost.py``), on each of the flow's eleven round trips. The commands are packed
 by hiredis, as redis-py packs them when hiredis is there (it always is: a dependency), without the
 generator and the buffer splitting redis-py puts around it. On a plain Redis the connection is the
-thread's own (``pool.LeanPool.own_connection``), not one handed out by the pool each time. A refused
+thread's own (``pool.LeanPool.own_connection``), not one handed out by the pool each time; through Sentinel
+and on a Cluster's masters it is their pools' (redis-py builds a Cluster's per-master pools itself, of its
+own class, when it is given startup nodes). A refused
 or reset connection sends the batch again on a new one, as redis-py's pipeline does (``base.connect``'s
 ``Retry``). On a Redis Cluster it is one such pipeline per master that holds the commands' slots, each on a
 connection of that master's own pool, all of them written before any answer is read: a batch that reaches
