@@ -73,7 +73,12 @@ def connect(url: str, *, timeout_s: float = 2.0) -> Client:
         "health_check_interval": 0,
     }
     if target.kind == "cluster":
+        first_host, first_port = target.nodes[0]
         return _Cluster(
+            # given a URL, redis-py builds each master's pool of ``connection_pool_class`` (given only
+            # startup nodes, of its own class): the store's batches go on each thread's own connection there
+            url=f"redis://{f'[{first_host}]' if ':' in first_host else first_host}:{first_port}",
+            connection_pool_class=LeanPool,
             startup_nodes=[
                 ClusterNode(host, port)  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
                 for host, port in target.nodes

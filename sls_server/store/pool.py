@@ -1,4 +1,5 @@
-"""redis-py's connection pool for one Redis, minus the costs it pays on every round trip.
+"""redis-py's connection pool for one Redis (and each master of a Cluster), minus the costs it pays on every
+round trip.
 
 A py-spy profile of a worker under ``sls bench`` found them among redis-py's own lines:
 
@@ -14,7 +15,7 @@ A py-spy profile of a worker under ``sls bench`` found them among redis-py's own
 Everything else (the lock, the idle list, the check that a pooled connection holds no unread reply) is
 redis-py's, unchanged, for every command sent through redis-py.
 
-The store's own batches on one Redis (``batch``: every round trip of a login flow) skip the pool: each thread
+The store's own batches (``batch``: every round trip of a login flow) skip the pool: each thread
 has a connection of its own (:meth:`LeanPool.own_connection`). Handing a pooled connection out and taking
 it back cost about 15 µs of CPU a round trip here, most of it the check for an unread reply (three system
 calls: a timeout set to zero, a read, the timeout set back) and redis-py's observability hooks. A

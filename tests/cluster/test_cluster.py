@@ -48,6 +48,14 @@ def observed(cluster: LocalCluster) -> Iterator[tuple[Store, RedisCluster]]:
     observer.close()
 
 
+def warm(store: Store, user: str) -> None:
+    """This thread's connections open to the masters of the trail and of ``user``'s addresses (the store's
+    batches go on connections of the thread's own, each opened by its first batch), and the script loaded."""
+    with store.write_behind():
+        store.events.append(Event(1, "warm-up", user=user), retention_s=3600, window_s=60)
+        store.lockout.remember_ip(user, "192.0.2.9")
+
+
 def make_app(cluster: LocalCluster, tmp_path: Path, **config: Any) -> Flask:
     return create_app(
         {
@@ -276,8 +284,7 @@ def test_on_a_cluster_a_write_behind_block_sends_at_its_end_one_round_trip_per_m
     store, observer = observed
     events_at = observer.get_node_from_key(keys.EVENTS).name
     ips_at = observer.get_node_from_key(keys.known_ips("alice")).name
-    store.events.append(Event(1, "warm-up", user="alice"), retention_s=3600, window_s=60)  # script loaded
-    store.lockout.remember_ip("bob", "192.0.2.9")  # a connection open to the masters used below
+    warm(store, "alice")
     before = reads_by_server(observer)
     with store.write_behind():
         for n in range(3):
@@ -327,8 +334,7 @@ def test_on_a_cluster_a_batch_a_master_did_not_answer_fails_and_is_never_sent_ag
     _, observer = observed
     store = Store.from_url(cluster.url, timeout_s=0.3)
     try:
-        # the connections open, the script loaded: what follows is the batch alone
-        store.events.append(Event(1, "warm-up", user="alice"), retention_s=3600, window_s=60)
+        warm(store, "alice")  # what follows is the batch alone
         master = cluster.master_of(keys.EVENTS)
         with master.frozen(), pytest.raises(StoreUnavailable), store.write_behind():
             store.events.append(Event(1, "test.event", user="alice"), retention_s=3600, window_s=60)
@@ -356,8 +362,7 @@ def test_on_a_cluster_every_master_has_its_share_of_a_batch_before_any_answer_is
     )
     store = Store.from_url(cluster.url, timeout_s=0.3)
     try:
-        store.events.append(Event(1, "warm-up", user=name), retention_s=3600, window_s=60)
-        store.lockout.remember_ip(name, "192.0.2.8")  # connections open to both masters
+        warm(store, name)
         with cluster.master_of(keys.EVENTS).frozen(), pytest.raises(StoreUnavailable), store.write_behind():
             store.events.append(Event(1, "test.event", user=name), retention_s=3600, window_s=60)  # first
             store.lockout.remember_ip(name, "192.0.2.1")

@@ -112,3 +112,14 @@ def test_closing_the_pool_closes_the_threads_own_connections(redis_url: str) -> 
     after = _batch_client_id(client)  # opened again on use
     assert after != before
     assert before not in {int(c["id"]) for c in client.client_list()}, "the old connection is still open"
+
+
+@pytest.mark.skipif(TOPOLOGY == "sentinel", reason="through Sentinel the batches use redis-py's pool")
+def test_on_one_redis_and_on_each_cluster_master_a_thread_batches_on_its_own_connection(
+    redis_url: str,
+) -> None:
+    client = connect(redis_url)
+    mine = _batch_client_id(client)  # on a Cluster: the master of the slot of "ID", the command's key
+    assert _batch_client_id(client) == mine, "a second batch of this thread took another connection"
+    with ThreadPoolExecutor(1) as pool:
+        assert pool.submit(_batch_client_id, client).result() != mine, "two threads shared one connection"
