@@ -5,14 +5,13 @@ on one connection, then the answers read (a :class:`_Flight`), with redis-py's p
 but not its ``Pipeline`` object, which costs about 18 µs more CPU per batch of four and 5 µs per single
 command (``sls_bench/batch_cost.py``), on each of the flow's eleven round trips. The commands are packed
 by hiredis, as redis-py packs them when hiredis is there (it always is: a dependency), without the
-generator and the buffer splitting redis-py puts around it. On a plain Redis and on each master of a
-Cluster the connection is the thread's own (``pool.LeanPool.own_connection``), not one handed out by the
-pool each time; through Sentinel it is the pool's. A refused
-or reset connection sends the batch again on a new one, as redis-py's pipeline does (``base.connect``'s
-``Retry``). On a Redis Cluster it is one such pipeline per master that holds the commands' slots, each on a
-connection of that master's own pool, all of them written before any answer is read: a batch that reaches
-three masters waits about as long as one that reaches one. Not redis-py's cluster pipeline, which gets two
-things wrong for this store:
+generator and the buffer splitting redis-py puts around it. The connection is the thread's own
+(``pool.LeanPool.own_connection``), not one handed out by the pool each time; through Sentinel it is the
+pool's. A refused or reset connection sends the batch again on a new one, as redis-py's pipeline does
+(``base.connect``'s ``Retry``). On a Redis Cluster it is one such pipeline per master that holds the
+commands' slots, each on the thread's own connection to that master, all of them written before any
+answer is read: a batch that reaches three masters waits about as long as one that reaches one. Not
+redis-py's cluster pipeline, which gets two things wrong for this store:
 
 - after a connection error or a timeout it sends the commands again, one by one, when Redis may already
   have run them: a lockout reservation counted twice, an audit event written twice;
