@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import Flask
@@ -11,6 +11,30 @@ from flask import Flask
 from .config import MAX_BODY_BYTES, load_settings
 from .runtime import open_store, resolve_secrets
 from .wiring import build_core
+
+
+class SlsFlask(Flask):
+    """Flask, with each hook's and view's sync check made once rather than on every call.
+
+    Flask asks ``ensure_sync`` about every before- and after-request hook and the view on every request, and
+    each answer is an ``inspect`` walk over the function (a few microseconds, some seven times a request).
+    The answer for a function never changes, so it is kept: at most :data:`SYNC_CACHE` of them, the hooks,
+    views and handlers an app registers being far fewer (a function made per call, as
+    ``copy_current_request_context`` makes, is asked about anew once the cache is full)."""
+
+    SYNC_CACHE = 1024
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._sync: dict[Callable[..., Any], Callable[..., Any]] = {}
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        found = self._sync.get(func)
+        if found is None:
+            found = super().ensure_sync(func)
+            if len(self._sync) < self.SYNC_CACHE:
+                self._sync[func] = found
+        return found
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
@@ -21,7 +45,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from .http import register
     from .http.json_provider import SafeJSONProvider
 
-    app = Flask(__name__)
+    app = SlsFlask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.json = SafeJSONProvider(app)  # answers in build order; a nesting limit on every body parsed
     app.extensions["sls"] = core

@@ -10,6 +10,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic_core import to_json
+
 
 @dataclass(frozen=True, slots=True)
 class Event:
@@ -37,7 +39,18 @@ class Event:
         return {k: v for k, v in fields.items() if v is not None}
 
     def to_json(self) -> str:
-        return json.dumps(self.as_dict(), separators=(",", ":"), sort_keys=True)
+        """Compact, keys sorted by name at every level (what the trail has always held)."""
+        fields = {
+            "at": self.at,
+            "detail": _by_name(self.detail) if self.detail else None,
+            "device_id": self.device_id,
+            "factor": self.factor,
+            "ip": self.ip,
+            "result": self.result,
+            "type": self.type,
+            "user": self.user,
+        }
+        return to_json({k: v for k, v in fields.items() if v is not None}).decode()
 
     @classmethod
     def from_json(cls, raw: str) -> Event:
@@ -70,3 +83,12 @@ class EventRecord:
     def to_public(self) -> dict[str, Any]:
         """The id, then the fields in the order they are stored (sorted by name)."""
         return {"id": self.id, **dict(sorted(self.event.as_dict().items()))}
+
+
+def _by_name(value: Any) -> Any:
+    """``value`` with every mapping in it ordered by key, as ``json.dumps(sort_keys=True)`` writes it."""
+    if isinstance(value, dict):
+        return {k: _by_name(value[k]) for k in sorted(value)}
+    if isinstance(value, list | tuple):
+        return [_by_name(item) for item in value]
+    return value
