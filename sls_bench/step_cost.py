@@ -143,7 +143,7 @@ def time_parts(budget: Budget) -> None:
     budget.time(validation, "body", "request bodies validated")
     budget.time(observe, "start", "hook: request id, start time")
     budget.time(observe, "finish", "hook: metrics, X-Request-Id")
-    budget.time(security, "add_security_headers", "hook: security headers")
+    budget.time(security, "secured", "security headers")
     budget.time(crosssite, "refuse_cross_site", "hook: cross-site check")
 
 

@@ -109,6 +109,35 @@ def test_html_pages_get_the_pages_policy(app: Flask) -> None:
     assert answered.headers["X-Content-Type-Options"] == "nosniff"
 
 
+def test_an_answers_own_headers_give_way_to_ours_once_each(app: Flask) -> None:
+    """A view that sets a looser policy or a cache lifetime itself is overruled: one of each header, ours."""
+
+    @app.get("/test-only/loose")
+    def loose() -> Response:
+        answer = Response("<p>x</p>", content_type="Text/HTML; charset=utf-8")
+        answer.headers["Content-Security-Policy"] = "default-src *"
+        answer.headers["X-Frame-Options"] = "ALLOWALL"
+        answer.headers["Cache-Control"] = "public, max-age=600"
+        return answer
+
+    answered = app.test_client().get("/test-only/loose")
+    assert answered.headers.getlist("Content-Security-Policy") == [CSP_PAGES]
+    assert answered.headers.getlist("X-Frame-Options") == ["DENY"]
+    assert answered.headers.getlist("Cache-Control") == ["no-store"]
+    assert answered.headers.getlist("Referrer-Policy") == ["no-referrer"]
+
+
+def test_a_public_documents_own_cache_lifetime_stands_unless_asked_with_credentials(app: Flask) -> None:
+    """Only where an answer may be stored does its own ``Cache-Control`` survive; with ``Authorization`` it
+    is ``no-store`` even there."""
+    client = app.test_client()
+    plain = client.get("/openapi.json")
+    assert plain.status_code == 200 and plain.headers.get("Cache-Control") != "no-store"
+    assert plain.headers.getlist("Content-Security-Policy") == [CSP_API]
+    with_token = client.get("/openapi.json", headers={"Authorization": "Bearer anything"})
+    assert with_token.headers.getlist("Cache-Control") == ["no-store"]
+
+
 def test_the_document_describes_the_headers(client) -> None:  # type: ignore[no-untyped-def]
     spec = client.get("/openapi.json").get_json()
     headers = spec["components"]["headers"]
