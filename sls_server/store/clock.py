@@ -25,7 +25,9 @@ of a worker under ``sls bench``. So a request first asks the kernel, with a zero
 subscription's socket, whether anything came at all, and drains only then. That is exact: the drain runs
 until redis-py has no whole message left in its reader, so anything unread since is in the socket (a message
 cut in two leaves its rest there too), and a broken connection polls readable. A TLS socket can hold
-decrypted bytes the kernel does not see, so over ``rediss://`` every request drains.
+decrypted bytes the kernel does not see, so over ``rediss://`` every request drains. Each thread polls with
+a poll object of its own and takes the process's lock only to drain (``_OffsetCache._unchanged`` says why
+that is still exact): held across every poll, the lock had a busy worker's threads queue on each other.
 
 On a Cluster the guarantee above holds only while each process listens on the node that serves the
 channel's slot. After a failover the old master lives on as a replica, its subscribers still connected and
@@ -102,9 +104,16 @@ class _OffsetCache:
         self._offset: ClockState | None = None
         self._reconnected = False
         self._checked_at = time.monotonic()
-        self._poll: tuple[socket.socket, select.poll] | None = None
+        # once: redis-py's cluster class derives from a Protocol, and an isinstance against it costs
+        # microseconds every time it fails, which was every request on one Redis
+        self._on_cluster = isinstance(client, RedisCluster)
+        self._draining = False
+        self._polls = threading.local()  # each thread's poll object: one cannot be polled by two at once
 
     def get(self) -> ClockState:
+        quiet = self._unchanged()
+        if quiet is not None:
+            return quiet
         with self._lock:
             try:
                 self._listen()
@@ -118,6 +127,23 @@ class _OffsetCache:
                     return offset  # not listening: do not keep what no message would correct
                 self._offset = offset
             return self._offset
+
+    def _unchanged(self) -> ClockState | None:
+        """The clock kept, read without the lock when nothing can have changed it; None: take the lock.
+
+        The lock is for draining the subscription, which one thread at a time may do. Held across the poll
+        (a system call, which lets the other threads run and queue on the lock), it made every request of a
+        busy worker wait for the others' polls. Here a thread polls on its own: the kept clock is current if
+        the socket holds nothing and no other thread is draining it, in that order (a drain marks itself
+        before it reads the socket, and replaces the kept value before it unmarks), and the value read
+        before the poll is still the one kept after (a drain, a reconnection or ``forget`` in between
+        replaces it). On a Cluster the locked way always runs: it also checks where the channel lives."""
+        offset, pubsub = self._offset, self._pubsub
+        if offset is None or pubsub is None or self._reconnected or self._on_cluster:
+            return None
+        if self._may_have_news(pubsub) or self._draining or self._offset is not offset:
+            return None
+        return offset
 
     def forget(self) -> None:
         """The next read goes to Redis (after a reset deleted the offset along with everything else)."""
@@ -139,32 +165,37 @@ class _OffsetCache:
             pubsub.connection.register_connect_callback(self._on_reconnect)
             self._pubsub, self._offset, self._reconnected = pubsub, None, False
             self._checked_at = time.monotonic()
-        elif isinstance(self._client, RedisCluster) and time.monotonic() - self._checked_at >= RECHECK_S:
+        elif self._on_cluster and time.monotonic() - self._checked_at >= RECHECK_S:
             self._checked_at = time.monotonic()
             if not self._on_the_channels_master():
                 self._drop()
+                assert isinstance(self._client, RedisCluster)  # it is (_on_cluster): for the type checker
                 self._client.nodes_manager.initialize()
                 self._listen()
                 return
-        if not self._reconnected and not self._may_have_news():
+        if not self._reconnected and not self._may_have_news(self._pubsub):
             return
-        while (message := self._pubsub.get_message(timeout=0)) is not None:
-            if message.get("type") == "message":
-                self._offset = ClockState.parse(message["data"])
-        if self._reconnected:
-            self._offset, self._reconnected = None, False
+        self._draining = True  # before the first read of the socket: see _unchanged
+        try:
+            while (message := self._pubsub.get_message(timeout=0)) is not None:
+                if message.get("type") == "message":
+                    self._offset = ClockState.parse(message["data"])
+            if self._reconnected:
+                self._offset, self._reconnected = None, False
+        finally:
+            self._draining = False
 
-    def _may_have_news(self) -> bool:
+    def _may_have_news(self, pubsub: PubSub) -> bool:
         """Whether the subscription's socket has bytes (or an error) to read; see the module's docstring."""
-        assert self._pubsub is not None
-        sock = getattr(self._pubsub.connection, "_sock", None)
+        sock = getattr(pubsub.connection, "_sock", None)
         if not isinstance(sock, socket.socket) or isinstance(sock, ssl.SSLSocket):
             return True  # not connected (redis-py reconnects in the drain), or TLS: let redis-py look
-        if self._poll is None or self._poll[0] is not sock:
-            poller = select.poll()
-            poller.register(sock, select.POLLIN)
-            self._poll = (sock, poller)
-        return bool(self._poll[1].poll(0))
+        polls = self._polls
+        if getattr(polls, "sock", None) is not sock:
+            polls.poller = select.poll()
+            polls.poller.register(sock, select.POLLIN)
+            polls.sock = sock
+        return bool(polls.poller.poll(0))
 
     def _on_the_channels_master(self) -> bool:
         """Whether the node this process listens on still serves the channel's slot (see the docstring)."""
@@ -190,7 +221,7 @@ class _OffsetCache:
         if self._pubsub is not None:
             with contextlib.suppress(redis.exceptions.RedisError):  # closing a dead connection
                 self._pubsub.close()
-        self._pubsub, self._offset, self._poll = None, None, None
+        self._pubsub, self._offset = None, None
 
 
 @guarded

@@ -4,6 +4,7 @@ subscription falls back to reading Redis."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -40,6 +41,70 @@ def test_every_move_answered_is_seen_by_the_other_app_at_once(app_config: dict[s
     reader.offset()  # subscribed
     missed = [n for n in range(1, 1001) if mover.set_offset(n) != n or reader.offset() != n]
     assert missed == [], f"{len(missed)} of 1000 moves not seen by the next read"
+
+
+def test_no_thread_reads_a_clock_older_than_a_move_answered_before(app_config: dict[str, Any]) -> None:
+    """A worker's threads read the kept clock without its lock, each polling the subscription on its own;
+    only a drain takes the lock. A thread that polls while another drains finds the socket already empty:
+    it must see the drain under way and wait for it, not return the clock the drain is about to replace."""
+    mover = create_app(app_config).extensions["sls"].store.clock
+    reader = create_app(app_config).extensions["sls"].store.clock
+    reader.offset()  # subscribed
+    answered = [0]  # the last move whose answer came back
+    stale: list[tuple[int, int]] = []
+    reads = [0]
+    stop = threading.Event()
+
+    def read() -> None:
+        while not stop.is_set():
+            floor = answered[0]
+            seen = reader.offset()
+            reads[0] += 1
+            if seen < floor:
+                stale.append((floor, seen))
+
+    threads = [threading.Thread(target=read) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    try:
+        for n in range(1, 401):
+            assert mover.set_offset(n) == n
+            answered[0] = n
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    assert reads[0] > 400
+    assert stale == [], f"{len(stale)} reads older than a move answered before them, e.g. {stale[:3]}"
+
+
+def test_a_read_while_another_thread_drains_waits_for_the_drain(app_config: dict[str, Any]) -> None:
+    """The interleaving the threaded test above can only hope to meet, made on purpose: another thread reads
+    just after the drain took the message off the socket and before it replaced the kept clock. The socket
+    is empty by then; the read must still not answer with the old clock (None: it takes the lock)."""
+    mover = create_app(app_config).extensions["sls"].store.clock
+    reader = create_app(app_config).extensions["sls"].store.clock
+    assert reader.offset() == 0  # subscribed, the clock kept
+    cache = reader._cache  # white box: the lock-free read is the unit under test
+    pubsub = cache._pubsub
+    assert pubsub is not None
+    drain = pubsub.get_message
+    meanwhile: list[object] = []
+
+    def draining(*args: Any, **kwargs: Any) -> Any:
+        message = drain(*args, **kwargs)
+        if message is not None and message.get("type") == "message":
+            meanwhile.append(cache._unchanged())  # as another thread would, between the two
+        return message
+
+    pubsub.get_message = draining  # type: ignore[method-assign]  # observing the drain, then back
+    try:
+        mover.set_offset(42)
+        assert reader.offset() == 42
+    finally:
+        pubsub.get_message = drain  # type: ignore[method-assign]
+    assert meanwhile == [None]
+    assert cache._unchanged() is not None, "once drained and quiet, reads need no lock again"
 
 
 @single_redis_only
