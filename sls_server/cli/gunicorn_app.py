@@ -46,7 +46,8 @@ def hide_server_header() -> None:
         return
 
     def default_headers_without_server(self: wsgi.Response) -> list[str]:
-        return [line for line in original(self) if not line.lower().startswith("server:")]
+        # gunicorn writes the line as "Server: <version>\r\n" itself: no other case to look for
+        return [line for line in original(self) if not line.startswith("Server:")]
 
     # gunicorn has no setting for it (above): patching its class is the point, which mypy rightly flags.
     wsgi.Response.default_headers = default_headers_without_server  # type: ignore[method-assign]  # see above
