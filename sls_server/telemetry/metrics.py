@@ -18,7 +18,14 @@ import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, disable_created_metrics, generate_latest
+from prometheus_client import (
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    disable_created_metrics,
+    generate_latest,
+    values,
+)
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
@@ -29,6 +36,21 @@ from ..store.records import Event
 from .multiproc import MULTIPROC_ENV
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
+
+_PID = [os.getpid()]
+os.register_at_fork(after_in_child=lambda: _PID.__setitem__(0, os.getpid()))
+
+
+def _kept_pid() -> int:
+    """This process's id, renewed in every forked child: what prometheus_client watches to notice a fork."""
+    return _PID[0]
+
+
+if os.environ.get(MULTIPROC_ENV):
+    # In multiprocess mode each inc and observe asks os.getpid(), a system call, to notice a fork (some
+    # four a request); the documented identifier hook takes the kept one instead. Set before any value is
+    # made: the labelled children below make theirs on first use.
+    values.ValueClass = values.MultiProcessValue(process_identifier=_kept_pid)  # type: ignore[no-untyped-call]  # unannotated upstream
 
 disable_created_metrics()  # type: ignore[no-untyped-call]  # unannotated upstream; no ``*_created`` series: Prometheus reads resets from the counters themselves
 

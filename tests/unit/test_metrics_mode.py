@@ -5,6 +5,7 @@ would make every worker count in memory, and ``/metrics`` would show none of the
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -16,3 +17,28 @@ def test_loading_the_cli_leaves_prometheus_client_unimported() -> None:
     )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert loaded.stdout.strip() == "[]", loaded.stdout
+
+
+def test_in_multiprocess_mode_each_forked_process_counts_in_files_of_its_own(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The kept process id (no ``os.getpid()`` system call per count) is renewed in a forked child, so the
+    child's counts go to files named for it and the parent's stay in the parent's: a scrape sums both."""
+    code = (
+        "import os, sys\n"
+        "from sls_server.telemetry import metrics\n"
+        "from prometheus_client import values\n"
+        "assert values.ValueClass is not None\n"
+        "metrics.observe_request('/x', 'GET', 200, 0.01)\n"
+        "child = os.fork()\n"
+        "if child == 0:\n"
+        "    metrics.observe_request('/x', 'GET', 200, 0.01)\n"
+        "    metrics.observe_request('/x', 'GET', 200, 0.01)\n"
+        "    os._exit(0)\n"
+        "os.waitpid(child, 0)\n"
+        "print(os.getpid(), child)\n"
+        "print(metrics.render(metrics.ScrapeTime(lambda: 0, dict)).decode())\n"
+    )
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
+    parent, child = ran.stdout.splitlines()[0].split()
+    assert {p.name for p in tmp_path.iterdir()} >= {f"counter_{parent}.db", f"counter_{child}.db"}
+    assert 'sls_http_requests_total{method="GET",route="/x",status="200"} 3.0' in ran.stdout
