@@ -116,11 +116,24 @@ def observe_event(event: Event) -> None:
         if event.type == "ip.rejected" and event.result != "login_refused":
             return
         result, factor = step
-        LOGIN_ATTEMPTS.labels(result or event.result or "unknown", factor or event.factor or "unknown").inc()
+        _child(LOGIN_ATTEMPTS, result or event.result or "unknown", factor or event.factor or "unknown").inc()
     elif event.type in _LOCKS:
-        LOCKOUTS.labels(_LOCKS[event.type]).inc()
+        _child(LOCKOUTS, _LOCKS[event.type]).inc()
     elif event.type in _SENT:
-        MESSAGES_SENT.labels(_SENT[event.type]).inc()
+        _child(MESSAGES_SENT, _SENT[event.type]).inc()
+
+
+#: (counter, label values) -> its child, for the event counters as ``_request_children`` for requests.
+#: Bounded: results, factors and kinds are the server's own words, never a client's.
+_event_children: dict[tuple[Counter, tuple[str, ...]], Counter] = {}
+
+
+def _child(counter: Counter, *labels: str) -> Counter:
+    key = (counter, labels)
+    found = _event_children.get(key)
+    if found is None:
+        found = _event_children[key] = counter.labels(*labels)
+    return found
 
 
 #: Methods counted by name; any other token a client sends is counted as ``other``, so the series a client
