@@ -161,11 +161,9 @@ def log_to_stderr(json_logs: bool, level: str) -> None:
 
         handler.setFormatter(JsonFormatter())
     else:
-        handler.setFormatter(
-            logging.Formatter(
-                "[%(asctime)s] [%(process)d] [%(levelname)s] %(name)s: %(message)s", "%Y-%m-%d %H:%M:%S %z"
-            )
-        )
+        from sls_server.telemetry.textlog import TextFormatter
+
+        handler.setFormatter(TextFormatter())
     server_log.addHandler(handler)
 
 
