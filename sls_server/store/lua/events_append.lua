@@ -44,18 +44,21 @@ local function close(group, value)
   write(cjson.encode(summary), 'events.summary')
 end
 
--- windows that ended, and windows that start after now (the clock was moved back): neither is current
-local limit = tonumber(ARGV[4])
-local ended = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', now, 'LIMIT', 0, limit)
-local ahead = redis.call('ZRANGEBYSCORE', KEYS[4], '(' .. (now + window), '+inf', 'LIMIT', 0, limit)
-for _, due in ipairs({ended, ahead}) do
-  for _, group in ipairs(due) do
-    local value = redis.call('HGET', KEYS[3], group)
-    if value then
-      close(group, value)
+-- windows that ended, and windows that start after now (the clock was moved back): neither is current.
+-- Looked for only when a window is open at all: most appends meet none, and ZCARD is the cheap question.
+if redis.call('ZCARD', KEYS[4]) > 0 then
+  local limit = tonumber(ARGV[4])
+  local ended = redis.call('ZRANGEBYSCORE', KEYS[4], '-inf', now, 'LIMIT', 0, limit)
+  local ahead = redis.call('ZRANGEBYSCORE', KEYS[4], '(' .. (now + window), '+inf', 'LIMIT', 0, limit)
+  for _, due in ipairs({ended, ahead}) do
+    for _, group in ipairs(due) do
+      local value = redis.call('HGET', KEYS[3], group)
+      if value then
+        close(group, value)
+      end
+      redis.call('HDEL', KEYS[3], group)
+      redis.call('ZREM', KEYS[4], group)
     end
-    redis.call('HDEL', KEYS[3], group)
-    redis.call('ZREM', KEYS[4], group)
   end
 end
 
