@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar, cast
 
 from prometheus_client import (
     CollectorRegistry,
@@ -27,6 +28,7 @@ from prometheus_client import (
     values,
 )
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.metrics import MetricWrapperBase
 from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 
@@ -123,35 +125,30 @@ def observe_event(event: Event) -> None:
         _child(MESSAGES_SENT, _SENT[event.type]).inc()
 
 
-#: (counter, label values) -> its child, for the event counters as ``_request_children`` for requests.
-#: Bounded: results, factors and kinds are the server's own words, never a client's.
-_event_children: dict[tuple[Counter, tuple[str, ...]], Counter] = {}
+#: (metric, label values) -> its labelled child: ``labels()`` validates and locks on every call, and these
+#: are every request's and every event's bookkeeping. Bounded as the labels are: routes are patterns,
+#: methods a fixed set, results, factors and kinds the server's own words.
+_children: dict[tuple[MetricWrapperBase, tuple[str, ...]], MetricWrapperBase] = {}
+_M = TypeVar("_M", bound=MetricWrapperBase)
 
 
-def _child(counter: Counter, *labels: str) -> Counter:
-    key = (counter, labels)
-    found = _event_children.get(key)
+def _child(metric: _M, *labels: str) -> _M:
+    key = (metric, labels)
+    found = _children.get(key)
     if found is None:
-        found = _event_children[key] = counter.labels(*labels)
-    return found
+        found = _children[key] = metric.labels(*labels)
+    return cast(_M, found)
 
 
 #: Methods counted by name; any other token a client sends is counted as ``other``, so the series a client
 #: can create stay bounded (a route pattern is already bounded: an unmatched path counts as one pattern).
 METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
-#: (route, method, status) -> the two labelled children: ``labels()`` validates and locks on every call,
-#: and this is one request's bookkeeping. Bounded as the labels are.
-_request_children: dict[tuple[str, str, int], tuple[Counter, Histogram]] = {}
 
 
 def observe_request(route: str, method: str, status: int, seconds: float) -> None:
-    key = (route, method if method in METHODS else "other", status)
-    children = _request_children.get(key)
-    if children is None:
-        children = (REQUESTS.labels(key[0], key[1], str(status)), LATENCY.labels(key[0], key[1]))
-        _request_children[key] = children
-    children[0].inc()
-    children[1].observe(seconds)
+    counted = method if method in METHODS else "other"
+    _child(REQUESTS, route, counted, str(status)).inc()
+    _child(LATENCY, route, counted).observe(seconds)
 
 
 def observe_redis_error(kind: str) -> None:
