@@ -45,8 +45,9 @@ def test_every_move_answered_is_seen_by_the_other_app_at_once(app_config: dict[s
 
 def test_no_thread_reads_a_clock_older_than_a_move_answered_before(app_config: dict[str, Any]) -> None:
     """A worker's threads read the kept clock without its lock, each polling the subscription on its own;
-    only a drain takes the lock. A thread that polls while another drains finds the socket already empty:
-    it must see the drain under way and wait for it, not return the clock the drain is about to replace."""
+    only a drain takes the lock. Racing readers through 400 moves: none may read a clock older than a move
+    answered before it asked (this fails when a reader skips its poll). The narrower interleaving, a read
+    between a drain's taking the message and its replacing the clock, is made on purpose in the next test."""
     mover = create_app(app_config).extensions["sls"].store.clock
     reader = create_app(app_config).extensions["sls"].store.clock
     reader.offset()  # subscribed

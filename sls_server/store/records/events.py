@@ -40,17 +40,7 @@ class Event:
 
     def to_json(self) -> str:
         """Compact, keys sorted by name at every level (what the trail has always held)."""
-        fields = {
-            "at": self.at,
-            "detail": _by_name(self.detail) if self.detail else None,
-            "device_id": self.device_id,
-            "factor": self.factor,
-            "ip": self.ip,
-            "result": self.result,
-            "type": self.type,
-            "user": self.user,
-        }
-        return to_json({k: v for k, v in fields.items() if v is not None}).decode()
+        return to_json(_by_name(self.as_dict())).decode()
 
     @classmethod
     def from_json(cls, raw: str) -> Event:
