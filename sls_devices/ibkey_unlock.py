@@ -97,6 +97,24 @@ def hash_pin(pin: str, salt: bytes | None = None, *, passcode: bool = False) -> 
     return f"scrypt${_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}${salt.hex()}${digest.hex()}"
 
 
+def own_pin_hash(stored: str) -> bool:
+    """Whether ``stored`` is a hash as :func:`hash_pin` writes it: its parameters (the cost of every unlock)
+    exactly these, a 16-byte salt and a 32-byte digest in lower-case hex."""
+    parts = stored.split("$")
+    params = f"{_SCRYPT['n']}${_SCRYPT['r']}${_SCRYPT['p']}"
+    return (
+        len(parts) == 6
+        and parts[0] == "scrypt"
+        and "$".join(parts[1:4]) == params
+        and _hex_of(parts[4], 16)
+        and _hex_of(parts[5], 32)
+    )
+
+
+def _hex_of(text: str, size: int) -> bool:
+    return len(text) == 2 * size and all(c in "0123456789abcdef" for c in text)
+
+
 def verify_pin(pin: str, stored: str) -> bool:
     _, n, r, p, salt, digest = stored.split("$")
     got = hashlib.scrypt(pin.encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r), p=int(p), dklen=32)

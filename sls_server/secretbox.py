@@ -35,7 +35,12 @@ class SecretBox:
         version, _, payload = token.partition(":")
         if version != _VERSION:
             raise SealError(f"unknown sealing version {version!r}")
-        raw = base64.b64decode(payload)
+        try:
+            raw = base64.b64decode(payload, validate=True)
+        except ValueError:  # binascii.Error: not base64
+            raise SealError("sealed value is not base64") from None
+        if len(raw) <= _NONCE_BYTES:  # AES-GCM would refuse a short nonce with a ValueError, not a SealError
+            raise SealError("sealed value is too short to hold a nonce and a tag")
         try:
             return self._aead.decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], context.encode())
         except InvalidTag:

@@ -71,6 +71,13 @@ class Factor(Protocol):
 
     def check(self, device: DeviceRecord, txn: LoginTxn, response: str, *, now: int) -> bool: ...
 
+    def check_stored(self, device: DeviceRecord) -> None:
+        """Raise ``ValueError`` (a reason that shows no secret) unless this server could use ``device`` as
+        stored: its sealed secret opens under this server's key, as what this factor seals, and its settings
+        are ones the factor works with. A state import asks it of every device before writing anything, so a
+        record it accepted cannot fail a login later with a 500."""
+        ...
+
 
 #: What a signed answer from the app proves: ``valid`` (this login's approval or denial), ``wrong_number``
 #: (the phone's own signature over a number the login does not show: a user approving without looking, so the
@@ -108,6 +115,13 @@ class FactorRegistry:
         if factor_type == device.type or device.number is None:
             return device.label
         return f"{self.get(factor_type).title.capitalize()} {mask_number(device.number)}"
+
+    def check_stored(self, device: DeviceRecord) -> None:
+        """``ValueError`` unless ``device`` is of a type this server knows and its factor could use it."""
+        factor = self._factors.get(device.type)
+        if factor is None or device.type not in factor.device_types:
+            raise ValueError(f"type {device.type!r} is not a device type this server knows")
+        factor.check_stored(device)
 
     def serving(self, device_type: str) -> list[Factor]:
         """Every factor a device of this type can answer, its own type first."""

@@ -19,7 +19,7 @@ from sls_devices.dscplus import DSCPLUS_SUITE, CardState, DscPlusCard, InvalidPi
 from sls_devices.ocra import OcraSuite
 
 from ..errors import InvalidRequest
-from ..secretbox import SecretBox
+from ..secretbox import SealError, SecretBox
 from ..store.records import CorruptRecord, DeviceChanges, DeviceRecord, LoginTxn
 from . import Begin, Enrolment, Prompt
 from .challenges import ChallengeIssuer
@@ -87,6 +87,15 @@ class DscPlusFactor:
         state = self.open_state(device)
         expected = expected_response(state.key, state.pin_sha1, txn.challenge)
         return hmac.compare_digest(expected.encode(), response.encode())
+
+    def check_stored(self, device: DeviceRecord) -> None:
+        if device.suite != DSCPLUS_SUITE:
+            raise ValueError(f"a card's suite is {DSCPLUS_SUITE}")
+        try:
+            self.open_state(device)
+        except (SealError, CorruptRecord, KeyError, TypeError, json.JSONDecodeError):
+            raise ValueError("its sealed key does not open as a card's key and PIN hash") from None
+        # the card's own checks (key and digest lengths, PIN counts in range) raise ValueError as they are
 
     # --- the card's own state, for the simulator ----------------------------------------------------------
 

@@ -92,6 +92,12 @@ class _PhoneCodeFactor(abc.ABC):
             return False
         return hmac.compare_digest(expected, response.encode())
 
+    def check_stored(self, device: DeviceRecord) -> None:
+        """A phone device keeps no secret (each code is sealed on its login): it needs its number, whose form
+        the import checks with the users' numbers."""
+        if device.number is None:
+            raise ValueError("a phone device needs its number")
+
     @abc.abstractmethod
     def _deliver(self, number: str, code: str, step: Begin) -> None:
         """Send ``code`` to ``number`` (a text, a call), through the simulated carrier."""

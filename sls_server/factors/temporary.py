@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ..errors import InvalidRequest
-from ..secretbox import SecretBox
+from ..secretbox import SealError, SecretBox
 from ..store.records import CorruptRecord, DeviceChanges, DeviceRecord, LoginTxn
 from . import Begin, Enrolment, Prompt
 
@@ -47,6 +47,16 @@ class TemporaryPasscodeFactor:
             "label": f"temporary passcode until {datetime.fromtimestamp(expires_at, UTC):%Y-%m-%d %H:%M} UTC",
         }
         return Enrolment(record, {"passcode": passcode, "expires_at": expires_at})
+
+    def check_stored(self, device: DeviceRecord) -> None:
+        if device.expires_at is None or device.sealed is None:
+            raise ValueError("a temporary passcode needs its expiry and its sealed passcode")
+        try:
+            passcode = self._box.open(device.sealed, context=f"temporary:{device.device_id}")
+        except SealError:
+            raise ValueError("its sealed passcode does not open") from None
+        if not self.response_pattern.fullmatch(passcode.decode("ascii", errors="replace")):
+            raise ValueError("its sealed passcode is not one this server issues")
 
     def begin(self, device: DeviceRecord, step: Begin) -> Prompt:
         return Prompt({"expires_at": device.expires_at})

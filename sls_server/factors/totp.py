@@ -21,7 +21,7 @@ from sls_devices.otp import hotp, time_step
 from sls_devices.totp import DEFAULT_ISSUER, DIGITS, KEY_BYTES, MAX_PERIOD, MIN_PERIOD, TotpApp
 
 from ..errors import InvalidRequest
-from ..secretbox import SecretBox
+from ..secretbox import SealError, SecretBox
 from ..store.records import CorruptRecord, DeviceChanges, DeviceRecord, LoginTxn
 from ..store.totp import TotpRepo
 from . import Begin, Enrolment, Prompt
@@ -104,6 +104,12 @@ class TotpFactor:
         return TotpApp(
             secret, digits=digits, period=period, algorithm=algorithm, issuer=self._issuer, account=account
         )
+
+    def check_stored(self, device: DeviceRecord) -> None:
+        try:
+            self.app_of(device, account=device.owner)  # the app's own checks: algorithm, digits, period, key
+        except (SealError, CorruptRecord):
+            raise ValueError("its sealed secret does not open, or its parameters are missing") from None
 
     def begin(self, device: DeviceRecord, step: Begin) -> Prompt:
         """Nothing to issue or remember: the app shows the code; the page says how long it is."""

@@ -23,12 +23,13 @@ import hashlib
 import hmac
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar, get_args
 
 from ..accounts.clientip import parse_network
 from ..accounts.passwords import HASH_PROFILES
 from ..accounts.users import PHONE_RE, canonical_username
 from ..errors import InvalidRequest
+from ..shapes.devices import DeviceStatus
 from ..shapes.state import STATE_VERSION, StateDocument
 from ..store.records import AccountRecord, AppRecord, CorruptRecord, DeviceRecord, PhoneConditions, UserRecord
 from ..store.records.codec import dataclass_fields
@@ -42,6 +43,7 @@ _HASH_COSTS = frozenset(f"m={p.memory_kib},t={p.iterations},p={p.lanes}" for p i
 #: What ``PasswordHasher.hash`` draws and derives: a 16-byte salt, a 32-byte hash (a test imports a real
 #: hash of each profile, so these cannot drift from the hasher unnoticed).
 _SALT_BYTES, _HASH_BYTES = 16, 32
+DEVICE_STATUSES: tuple[str, ...] = get_args(DeviceStatus)
 
 
 def own_password_hash(encoded: str) -> bool:
@@ -79,6 +81,16 @@ class _Stored(Protocol):
 
 
 R = TypeVar("R", bound=_Stored)
+
+
+@dataclass(frozen=True)
+class RecordChecks:
+    """What only the running server can tell of a record: that its sealed secrets open under its key, as what
+    the record's kind seals, and that its settings are ones that kind works with (``FactorRegistry`` and the
+    phones' apps say). Each raises ``ValueError`` with a reason that shows no secret."""
+
+    device: Callable[[DeviceRecord], None]
+    app: Callable[[AppRecord], None]
 
 
 @dataclass
@@ -133,7 +145,12 @@ def _unique(where: str, names: list[str]) -> None:
 
 
 def plan(
-    document: StateDocument, *, secret_key: bytes, clock_bounds: tuple[int, int], system_now: int
+    document: StateDocument,
+    *,
+    secret_key: bytes,
+    checks: RecordChecks,
+    clock_bounds: tuple[int, int],
+    system_now: int,
 ) -> Plan:
     """The document as records, or the first reason it cannot be imported (a 400 naming it)."""
     if document.version != STATE_VERSION:
@@ -154,9 +171,9 @@ def plan(
         )
     result = Plan(clock_offset_s=document.settings.clock_offset_s)
     _users(document, result)
-    _devices(document, result)
+    _devices(document, result, checks.device)
     _accounts(document, result)
-    _apps_and_phones(document, result)
+    _apps_and_phones(document, result, checks.app)
     return result
 
 
@@ -185,20 +202,36 @@ def _users(document: StateDocument, result: Plan) -> None:
     _unique("users", [user.username for user in result.users])
 
 
-def _devices(document: StateDocument, result: Plan) -> None:
+def _devices(document: StateDocument, result: Plan, check: Callable[[DeviceRecord], None]) -> None:
     users = set(result.user_devices)
     for index, raw in enumerate(document.devices):
         device = _record("devices", index, raw, DeviceRecord.from_hash)
         missing = [name for name in device.users if name not in users]
         if missing:
             raise _refuse("devices", index, f"names user {missing[0]!r}, who is not in the document")
+        if device.status not in DEVICE_STATUSES:
+            raise _refuse("devices", index, f"status must be one of {', '.join(DEVICE_STATUSES)}")
+        for name in ("number", "phone"):
+            number = getattr(device, name)
+            if number is not None and not PHONE_RE.fullmatch(number):
+                raise _refuse("devices", index, f"{name} {number!r} is not a phone number in E.164 form")
+        try:
+            check(device)
+        except ValueError as exc:
+            raise _refuse("devices", index, f"not a {device.type} this server can use: {exc}") from None
         result.devices.append(device)
     _unique("devices", [device.device_id for device in result.devices])
-    known = {device.device_id for device in result.devices}
+    by_id = {device.device_id: device for device in result.devices}
     for index, user in enumerate(result.users):
-        unknown = [d for d in result.user_devices[user.username] if d not in known]
+        listed = result.user_devices[user.username]
+        unknown = [d for d in listed if d not in by_id]
         if unknown:
             raise _refuse("users", index, f"lists device {unknown[0]!r}, which is not in the document")
+        foreign = [d for d in listed if user.username not in by_id[d].users]
+        if foreign:  # a login would offer it, and its verify refuse it
+            raise _refuse(
+                "users", index, f"lists device {foreign[0]!r}, whose owner or shared_with does not name them"
+            )
 
 
 def _accounts(document: StateDocument, result: Plan) -> None:
@@ -219,13 +252,17 @@ def _accounts(document: StateDocument, result: Plan) -> None:
             )
 
 
-def _apps_and_phones(document: StateDocument, result: Plan) -> None:
+def _apps_and_phones(document: StateDocument, result: Plan, check: Callable[[AppRecord], None]) -> None:
     known = {device.device_id for device in result.devices}
     for index, raw in enumerate(document.ibkey_apps):
         app = _record("ibkey_apps", index, raw, AppRecord.from_hash)
         missing = [u.device_id for u in app.users.values() if u.device_id not in known]
         if missing:
             raise _refuse("ibkey_apps", index, f"holds device {missing[0]!r}, which is not in the document")
+        try:
+            check(app)
+        except ValueError as exc:
+            raise _refuse("ibkey_apps", index, f"not an app this server can use: {exc}") from None
         result.apps.append(app)
     _unique("ibkey_apps", [app.app_id for app in result.apps])
     for index, entry in enumerate(document.phones):

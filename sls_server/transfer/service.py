@@ -22,7 +22,7 @@ from ..errors import Conflict
 from ..shapes.clock import CLOCK_MAX, CLOCK_MIN
 from ..shapes.state import STATE_FORMAT, STATE_VERSION, StateCounts, StateDocument
 from ..store.records import AppRecord, DeviceRecord, PhoneConditions
-from .plan import Plan, key_check, plan
+from .plan import Plan, RecordChecks, key_check, plan
 
 if TYPE_CHECKING:
     from ..clock import Clock
@@ -32,16 +32,20 @@ if TYPE_CHECKING:
 
 
 class StateTransfer:
-    def __init__(self, store: Store, clock: Clock, events: EventLog, secret_key: bytes) -> None:
+    def __init__(
+        self, store: Store, clock: Clock, events: EventLog, secret_key: bytes, checks: RecordChecks
+    ) -> None:
         self._store = store
         self._clock = clock
         self._events = events
         self._key = secret_key
+        self._checks = checks
 
     @classmethod
     def of(cls, core: Core) -> StateTransfer:
         assert core.settings.secret_key is not None  # resolved before the core is built
-        return cls(core.store, core.clock, core.events, core.settings.secret_key)
+        checks = RecordChecks(device=core.factors.check_stored, app=core.ibkey.check_stored)
+        return cls(core.store, core.clock, core.events, core.settings.secret_key, checks)
 
     # --- export ------------------------------------------------------------------------------------------
 
@@ -113,7 +117,11 @@ class StateTransfer:
     def import_(self, document: StateDocument, *, replace: bool) -> StateCounts:
         """Check everything, then (after wiping the world, with ``replace``) write it all."""
         checked = plan(
-            document, secret_key=self._key, clock_bounds=(CLOCK_MIN, CLOCK_MAX), system_now=int(time.time())
+            document,
+            secret_key=self._key,
+            checks=self._checks,
+            clock_bounds=(CLOCK_MIN, CLOCK_MAX),
+            system_now=int(time.time()),
         )
         if not replace:
             self._refuse_clashes(checked)

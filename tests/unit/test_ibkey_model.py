@@ -55,6 +55,23 @@ def test_pin_is_stored_as_a_salted_hash() -> None:
     assert ibkey.verify_pin("1234", first) and not ibkey.verify_pin("1235", first)
 
 
+def test_a_pin_hash_is_known_as_the_apps_own_only_in_the_form_it_writes() -> None:
+    """What a state import asks of a phone's sealed PIN hash: its scrypt costs are what every unlock pays."""
+    made = ibkey.hash_pin("1234")
+    assert ibkey.own_pin_hash(made) and ibkey.own_pin_hash(ibkey.hash_pin("123456", passcode=True))
+    name, n, r, p, salt, digest = made.split("$")
+    for other in (
+        f"{name}${int(n) * 64}${r}${p}${salt}${digest}",  # 64 times the memory and time of an unlock
+        f"{name}${n}${r}${p}${salt[:-2]}${digest}",
+        f"{name}${n}${r}${p}${salt}${digest.upper()}",
+        f"bcrypt${n}${r}${p}${salt}${digest}",
+        f"{made}$",
+        "1234",
+        "",
+    ):
+        assert not ibkey.own_pin_hash(other), other
+
+
 def test_sign_verify_round_trip() -> None:
     private, public = ibkey.new_signing_key()
     message = ibkey.canonical_transaction(**TXN)

@@ -28,7 +28,7 @@ from sls_devices.ocra import OcraSuite
 from ...config import Settings
 from ...errors import InvalidRequest
 from ...events import EventLog
-from ...secretbox import SecretBox
+from ...secretbox import SealError, SecretBox
 from ...sim.phones import PhoneService
 from ...store import Store
 from ...store.ibkey import IbKeyRepo
@@ -205,6 +205,28 @@ class IbKeyFactor:
         key = self._box.open(device.ocra_sealed, context=seal_context(device.device_id))
         expected = ibkey.ocra_response(key, txn.challenge)
         return hmac.compare_digest(expected.encode(), response.encode())
+
+    def check_stored(self, device: DeviceRecord) -> None:
+        """Once activated, the phone's public key and the OCRA key it agreed (a device revoked before its
+        activation never had them)."""
+        if device.platform not in ibkey.PLATFORMS:
+            raise ValueError(f"platform must be one of {', '.join(ibkey.PLATFORMS)}")
+        if device.status == "active" and None in (device.public_key, device.ocra_sealed, device.app_id):
+            raise ValueError("an active IB Key needs its app_id, public_key and ocra_sealed")
+        if device.public_key is not None:
+            try:
+                public = bytes.fromhex(device.public_key)
+            except ValueError:
+                public = b""
+            if len(public) != ibkey.KEY_BYTES:
+                raise ValueError(f"public_key must be {ibkey.KEY_BYTES} bytes in hex")
+        if device.ocra_sealed is not None:
+            try:
+                key = self._box.open(device.ocra_sealed, context=seal_context(device.device_id))
+            except SealError:
+                raise ValueError("its sealed OCRA key does not open") from None
+            if len(key) != ibkey.KEY_BYTES:
+                raise ValueError("its sealed OCRA key is not one this server agrees")
 
     def check_approval(
         self, device: DeviceRecord, txn: LoginTxn, answer: Mapping[str, Any], *, now: int

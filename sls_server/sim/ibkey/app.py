@@ -37,7 +37,7 @@ from ...events import EventLog
 from ...factors.ibkey.factor import IbKeyFactor
 from ...secretbox import SecretBox
 from ...store import Store
-from ...store.records import UserRecord
+from ...store.records import AppRecord, UserRecord
 from ..errors import ActivationInProgress, AlreadyActivated, UnknownApp
 from ..phones import PhoneService
 from .migration import Migration, activation_of
@@ -228,6 +228,10 @@ class IbKeyAppService:
         }
 
     # --- using the app -------------------------------------------------------------------------------------
+
+    def check_stored(self, record: AppRecord) -> None:
+        """``ValueError`` unless a phone's app record would work here (a state import's check)."""
+        self._apps.check_stored(record)
 
     def status(self, ref: str) -> dict[str, Any]:
         app_id = self._apps.resolve(ref)

@@ -19,7 +19,7 @@ from sls_devices.ibkey import AppState, Credential, IbKeyApp, Notification
 from sls_devices.ocra import OcraError
 
 from ...errors import Conflict, InvalidRequest, SlsError
-from ...secretbox import SecretBox
+from ...secretbox import SealError, SecretBox
 from ...store import Store
 from ...store.ibkey import IbKeyRepo
 from ...store.records import AppRecord, AppUser
@@ -109,6 +109,23 @@ class PhoneApps:
             users,
         )
         return IbKeyApp(state), dict(record.pending)
+
+    def check_stored(self, record: AppRecord) -> None:
+        """``ValueError`` unless the app as stored opens and works on this server: each user's sealed keys and
+        the PIN hash open under its key, the keys have their lengths, the PIN hash is as the app makes it
+        (its parameters are what each unlock costs). A state import asks it of every app first."""
+        try:
+            app, _ = self.open(record)
+        except (SealError, KeyError, TypeError, ValueError):  # ValueError: bad JSON or hex inside
+            raise ValueError("its sealed keys or PIN hash do not open under this server's key") from None
+        state = app.state
+        if state.platform not in ibkey.PLATFORMS:
+            raise ValueError(f"platform must be one of {', '.join(ibkey.PLATFORMS)}")
+        if state.pin_hash is not None and not ibkey.own_pin_hash(state.pin_hash):
+            raise ValueError("its PIN hash is not one the app makes")
+        for name, credential in state.users.items():
+            if len(credential.signing_key) != ibkey.KEY_BYTES or len(credential.ocra_key) != ibkey.KEY_BYTES:
+                raise ValueError(f"the keys it holds for {name!r} are not {ibkey.KEY_BYTES} bytes each")
 
     def number(self, app_id: str) -> str | None:
         record = self._repo.get_app(app_id)

@@ -1,0 +1,26 @@
+"""Sealed device secrets: whatever is wrong with a sealed value, opening it is a ``SealError`` (the one
+failure its callers catch), never a ``ValueError`` from the base64 or AES-GCM layers beneath."""
+
+from __future__ import annotations
+
+import pytest
+
+from sls_server.secretbox import SealError, SecretBox
+
+
+def test_a_sealed_value_opens_under_its_key_and_context_only() -> None:
+    box = SecretBox(b"k" * 32)
+    sealed = box.seal(b"card key", context="dscplus:one")
+    assert box.open(sealed, context="dscplus:one") == b"card key"
+    with pytest.raises(SealError):
+        box.open(sealed, context="dscplus:two")
+    with pytest.raises(SealError):
+        SecretBox(b"j" * 32).open(sealed, context="dscplus:one")
+
+
+@pytest.mark.parametrize(
+    "token", ["v1:", "v1:AAAA", "v1:!!!", "v1:QUJD\n", "v2:AAAA", "AAAA", "v1:" + "A" * 16]
+)
+def test_a_malformed_sealed_value_is_a_seal_error(token: str) -> None:
+    with pytest.raises(SealError):
+        SecretBox(b"k" * 32).open(token, context="dscplus:one")
