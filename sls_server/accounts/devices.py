@@ -7,6 +7,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from sls_devices.phone import mask_number
+
 from ..errors import InvalidRequest, UnknownDevice
 from ..events import EventLog
 from ..factors import FactorRegistry
@@ -116,7 +118,7 @@ class DeviceService:
         end on it."""
         for device in self.of_user(username):
             if device.type in ("sms", "voice") and device.owner == username:
-                self.update(device.device_id, lambda _: {"number": self._number_of(username, phone)})
+                self.update(device.device_id, lambda r: _moved(r, self._number_of(username, phone)))
 
     def _number_of(self, username: str, fallback: str) -> str:
         """The user's number as stored now; ``fallback`` (the new one) if the record has none any more."""
@@ -232,3 +234,14 @@ class DeviceService:
             if outcome == "missing":
                 raise UnknownDevice()
         raise RuntimeError(f"device {device_id} kept changing under {tries} updates")  # pragma: no cover
+
+
+def _moved(device: DeviceRecord, number: str) -> DeviceChanges:
+    """A phone device moved to ``number``; a label that shows the old number (the one enrolment gives, "SMS
+    +1•••••••0177") shows the new one, so the login's list names the phone the code goes to. A label of the
+    user's own words stays."""
+    changes: DeviceChanges = {"number": number}
+    shown = mask_number(device.number) if device.number else None
+    if shown and device.label and device.label.endswith(shown):
+        changes["label"] = device.label.removesuffix(shown) + mask_number(number)
+    return changes

@@ -30,6 +30,7 @@ from ..accounts.passwords import HASH_PROFILES
 from ..accounts.users import PHONE_RE, canonical_username
 from ..errors import InvalidRequest
 from ..shapes.devices import DeviceStatus
+from ..shapes.phones import MAX_DELAY_S
 from ..shapes.state import STATE_VERSION, StateDocument
 from ..store.records import AccountRecord, AppRecord, CorruptRecord, DeviceRecord, PhoneConditions, UserRecord
 from ..store.records.codec import dataclass_fields
@@ -119,7 +120,11 @@ def _record(where: str, index: int, raw: Mapping[str, str], read: Callable[[dict
         raise _refuse(where, index, f"not a record this server can read ({exc})") from None
     written = record.to_hash()
     for name in sorted(set(raw) | set(written)):
-        if raw.get(name) != written.get(name):
+        if name not in raw:
+            raise _refuse(where, index, f"field {name!r} is missing")
+        if name not in written:
+            raise _refuse(where, index, f"field {name!r} is not one this server stores")
+        if raw[name] != written[name]:
             raise _refuse(where, index, f"field {name!r} is not as this server stores it")
     for name, value in _numbers(record):
         if not 0 <= value <= MAX_STORED_INT:
@@ -268,7 +273,8 @@ def _apps_and_phones(document: StateDocument, result: Plan, check: Callable[[App
     for index, entry in enumerate(document.phones):
         if not (PHONE_RE.fullmatch(entry.number) or entry.number == "attacker"):
             raise _refuse("phones", index, f"{entry.number!r} is not a phone number in E.164 form")
-        result.phones.append(
-            (entry.number, _record("phones", index, entry.conditions, PhoneConditions.from_hash))
-        )
+        conditions = _record("phones", index, entry.conditions, PhoneConditions.from_hash)
+        if (conditions.delivery_delay_s or 0) > MAX_DELAY_S:
+            raise _refuse("phones", index, f"delivery_delay_s must be at most {MAX_DELAY_S} seconds")
+        result.phones.append((entry.number, conditions))
     _unique("phones", [number for number, _ in result.phones])

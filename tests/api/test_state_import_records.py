@@ -165,3 +165,37 @@ def test_a_wrong_type_deep_in_the_document_is_named_by_its_json_path(
     assert body["message"].startswith(f"{written} must be"), body["message"]
     if "index" not in expected:
         assert "index" not in body and "entry" not in body
+
+
+@pytest.mark.parametrize(
+    ("conditions", "said"),
+    [
+        ({"delivery_delay_s": "60"}, "field 'carrier_blocks_sms' is missing"),
+        (
+            {"carrier_blocks_sms": "0", "roaming": "0", "delivery_delay_s": "60", "colour": "red"},
+            "field 'colour' is not one this server stores",
+        ),
+        (
+            {"carrier_blocks_sms": "0", "roaming": "0", "delivery_delay_s": "060"},
+            "is not as this server stores",
+        ),
+        ({"carrier_blocks_sms": "0", "roaming": "0", "delivery_delay_s": "3601"}, "at most 3600 seconds"),
+    ],
+)
+def test_a_phones_conditions_are_refused_by_what_is_wrong_with_them(
+    client: FlaskClient,
+    admin_headers: dict[str, str],
+    redis_url: str,
+    document: dict[str, Any],
+    conditions: dict[str, str],
+    said: str,
+) -> None:
+    """A field left out is named as missing, one added as unknown; a delay is held to what the phone's own
+    route takes (``PUT /sim/v1/phones/<number>/conditions`` refuses an hour and a second too)."""
+    changed = copy.deepcopy(document)
+    changed["phones"] = [{"number": "+15555550101", "conditions": conditions}]
+    before = snapshot(redis_url)
+    body = _import(client, admin_headers, changed).get_json()
+    assert (body["error"], body["field"], body["index"]) == ("invalid_request", "phones", 0), body
+    assert said in body["message"], body["message"]
+    assert snapshot(redis_url) == before
