@@ -167,7 +167,8 @@ def supervise(
     signal.signal(signal.SIGINT, pass_on)
     settings = startup.settings
     info: dict[str, Any] = {
-        **{k: facts[k] for k in ("url", "login_api", "admin_api", "openapi", "readyz", "redis", "redis_url")},
+        **{k: facts[k] for k in ("url", "login_page", "trainer", "simulators", "docs", "login_api")},
+        **{k: facts[k] for k in ("admin_api", "openapi", "readyz", "redis", "redis_url")},
         "admin_token": settings.admin_token,
         "data_dir": str(settings.data_dir),
         "created_at": int(time.time()),

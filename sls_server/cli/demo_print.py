@@ -36,15 +36,31 @@ def device_extra(device: dict[str, Any]) -> str:
     return ", ".join(words)
 
 
+#: The pages to open in a browser, as ``demo.json`` names them (an older ``demo.json`` has none of them).
+PAGES = (
+    ("Login page", "login_page"),
+    ("Trainer", "trainer"),
+    ("Devices", "simulators"),
+    ("API docs", "docs"),
+)
+
+ADMIN_HINT = "send it as 'Authorization: Bearer <token>' to /admin/v1 (sls commands read it from demo.json)"
+
+
 def print_tokens(info: dict[str, Any]) -> None:
-    token = Text.assemble(
-        ("Admin token  ", "bold"),
-        str(info.get("admin_token")),
-        "\n",
-        (
-            "send it as 'Authorization: Bearer <token>' to /admin/v1 (sls commands read it from demo.json)",
-            "dim",
-        ),
+    """The pages to open and the tokens, in the panel that ends the start-up (the banner has scrolled away
+    under the server's own lines by then)."""
+    token = Text()
+    for label, key in PAGES:
+        if info.get(key):
+            token.append_text(Text.assemble((f"{label:<13}", "bold"), str(info[key]), "\n"))
+    token.append_text(
+        Text.assemble(
+            ("Admin token  ", "bold"),
+            str(info.get("admin_token")),
+            "\n",
+            (ADMIN_HINT, "dim"),
+        )
     )
     if info.get("sim_token"):
         token.append_text(

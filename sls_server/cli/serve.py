@@ -152,6 +152,10 @@ def describe(startup: Startup, workers: int, threads: int) -> dict[str, Any]:
     url = startup.listener.url
     return {
         "url": url,
+        "login_page": f"{url}/",
+        "trainer": f"{url}/trainer",
+        "simulators": f"{url}/sim" if settings.sim_enabled else None,  # off: SLS_SIM_ENABLED=false
+        "docs": f"{url}/docs",
         "login_api": f"{url}/api/v1/auth/login",
         "admin_api": f"{url}/admin/v1",
         "openapi": f"{url}/openapi.json",
@@ -173,7 +177,12 @@ def banner(facts: dict[str, Any], title: str = "sls serve") -> Panel:
     grid.add_column(overflow="fold")  # a long path folds onto the next line; it is never cut short
     redis = facts["redis_url"] + (" (embedded, data in the data dir)" if facts["redis"] == "embedded" else "")
     source = facts["admin_token_from"]
+    devices = facts["simulators"]
     rows = {
+        "Login page": facts["login_page"],
+        "Trainer": f"{facts['trainer']}  (the console: users, clock, attacks, audit trail)",
+        **({"Devices": f"{devices}  (the simulated phones and cards)"} if devices else {}),
+        "API docs": facts["docs"],
         "Login API": facts["login_api"],
         "Admin API": facts["admin_api"],
         "OpenAPI": facts["openapi"],

@@ -112,6 +112,15 @@ def test_demo_seeds_its_world_over_http_prints_it_and_cleans_up(demo: Any) -> No
     info = json.loads(demo_file.read_text())
     assert info["url"] == server.url
     assert requests.get(f"{server.url}/readyz", timeout=10).json() == {"status": "ready"}
+    for key, path in (
+        ("login_page", "/"),
+        ("trainer", "/trainer"),
+        ("simulators", "/sim"),
+        ("docs", "/docs"),
+    ):
+        assert info[key] == f"{server.url}{path}"  # the pages a trainer opens, printed where they look first
+        assert requests.get(info[key], timeout=10).status_code == 200, key
+        assert info[key] in server.log(), key
     assert info["admin_token"] == (data_dir / "admin.token").read_text().strip()
     assert list(info["users"]) == [user.username for user in WORLD]
     assert info["users"]["office-olga"]["ip_allowlist"] == ["203.0.113.0/24"]
