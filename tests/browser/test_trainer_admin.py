@@ -258,3 +258,26 @@ def test_on_a_phone_a_users_panel_stays_in_view_of_the_scrolled_table(world: Wor
         assert inside[:2] == [True, True], inside
     finally:
         phone.close()
+
+
+def test_on_a_phone_the_console_itself_never_scrolls_sideways(world: World, browser: Any) -> None:
+    """Only the users table's own box scrolls: its visually hidden "Actions" header (absolutely placed)
+    escaped the box, which placed nothing, and widened the whole page by 64 px at 390 once the table was wide
+    enough to put that header past the screen's edge."""
+    for name in ("carol", "office-olga-long", "multi-mia-x"):
+        world.user(name, phone="+15555550150")
+        world.device(name, "dscplus", pin="2468")
+        world.device(name, "totp")
+    phone = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = phone.new_page()
+        sign_in_trainer(page, world)
+        expect(page.get_by_test_id("trainer-manage-carol")).to_be_visible()  # the table is drawn
+        page_width, table_width, view = page.evaluate(
+            "() => [document.documentElement.scrollWidth,"
+            " document.querySelector('.table-wrap').scrollWidth, window.innerWidth]"
+        )
+        assert table_width > view + 40  # far wider than a phone: its box scrolls, not the page
+        assert page_width <= view, (page_width, view)
+    finally:
+        phone.close()
