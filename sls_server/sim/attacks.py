@@ -189,12 +189,22 @@ class Attacks:
             return
         before = self._core.phones.conditions(number)
         self._core.phones.set_conditions(number, replace(before, sim_swapped_to=ATTACKER_HANDSET), now=now)
-        report.lines.append(f"The SIM of {number} now sits in the attacker's handset.")
+        was = " already" if before.sim_swapped_to == ATTACKER_HANDSET else " now"
+        report.lines.append(
+            f"The SIM of {number}{was} sits in the attacker's handset, and stays there until it is given "
+            f"back (the victim's phone page, or sls phone conditions {number} --restore-sim)."
+        )
         seen = login_codes(self._core, ATTACKER_HANDSET, number, now=now)
         started = self._try(report, report.target, password, SWAP_IP, now=now)
         if started is None:
             report.lines.append("No login started.")
             report.say_refusals()
+            if report.outcomes["account_locked"]:  # the right password, refused: a lock from before
+                report.lines.append(
+                    "The account was locked before this attack began (an earlier attack's lockout, still "
+                    "running), so the phished password got no further: unlock it (Users, or sls user unlock) "
+                    "to stage the swap again."
+                )
             return
         offered = [f["type"] for f in started["factors"]]
         channels = [t for t in PHONE_FACTORS if t in offered]

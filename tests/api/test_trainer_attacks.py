@@ -82,6 +82,35 @@ def test_attacks_on_a_locked_account_without_ib_key_say_it_is_locked_not_that_th
     assert "password was refused" not in swapped["summary"] and "locked" in swapped["summary"]
 
 
+def test_a_sim_swap_on_an_account_an_earlier_attack_locked_says_so_and_that_the_swap_stays(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """A trainer running brute force, then a SIM swap, on one victim: the swap's login meets the lock the
+    first attack left. The report says that lock came before, and that the SIM stays with the attacker (the
+    victim's next texts go there) until given back."""
+    victim(client, admin_headers, "sam", "sms", "+15555550104")
+    assert attack(client, "brute_force", "sam")["outcomes"]["account_locked"] > 0
+
+    swapped = attack(client, "sim_swap", "sam", PASSWORD)
+
+    assert swapped["attacker_succeeded"] is False and set(swapped["outcomes"]) == {"account_locked"}
+    assert "locked before this attack began" in swapped["summary"], swapped["summary"]
+    assert "stays there until it is given back" in swapped["summary"]
+    assert "--restore-sim" in swapped["summary"]
+    conditions = client.get("/sim/v1/phones/+15555550104/conditions").get_json()
+    assert conditions["sim_swapped_to"] == "attacker"
+    again = attack(client, "sim_swap", "sam", PASSWORD)
+    assert "already sits in the attacker's handset" in again["summary"], again["summary"]
+
+
+def test_a_sim_swap_whose_login_meets_no_lock_claims_none(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    victim(client, admin_headers, "vic", "voice", "+15555550105")
+    result = attack(client, "sim_swap", "vic", PASSWORD)
+    assert "locked before" not in result["summary"] and "now sits" in result["summary"]
+
+
 def test_push_bombing_an_ib_key_user_counts_the_pushes_and_the_limit(
     client: FlaskClient, admin_headers: dict[str, str]
 ) -> None:
