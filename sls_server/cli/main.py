@@ -149,10 +149,22 @@ device.add_command(respond)
 
 
 def main() -> None:
+    """``sls``: click's own handling, except that Ctrl-C exits 130 (the shell's code for an interrupt) rather
+    than click's "Aborted!" and 1, the code a refusal from the server gets: a script waiting on
+    ``sls events --follow`` or on a push login can tell the two apart."""
     try:
-        cli.main(prog_name="sls")
-    except KeyboardInterrupt:  # before gunicorn takes over the signals (e.g. while the demo seeds)
+        code = cli.main(prog_name="sls", standalone_mode=False)
+    except click.exceptions.Abort as exc:
+        if isinstance(exc.__cause__, KeyboardInterrupt):
+            sys.exit(130)  # click has already ended the line the interrupt cut
+        click.echo("Aborted!", err=True)  # a prompt answered "no", or its input ended
+        sys.exit(1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:  # before click's context, or after gunicorn let go of the signals
         sys.exit(130)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

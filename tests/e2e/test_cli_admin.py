@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -118,8 +119,10 @@ def test_events_filtered_and_followed(demo: Demo) -> None:
             if seen[-1]["type"] == "login.succeeded":
                 break
     finally:
-        follower.terminate()
-        follower.communicate(timeout=10)  # reads what is left and closes both pipes
+        follower.send_signal(signal.SIGINT)  # Ctrl-C, which --follow's help says ends it
+        _, stderr = follower.communicate(timeout=10)  # reads what is left and closes both pipes
+    assert follower.returncode == 130, stderr  # an interrupt, not click's "Aborted!" and 1 (a refusal's code)
+    assert "Aborted" not in stderr
     types = [e["type"] for e in seen]
     assert types[0] == "user.created" and "login.password_ok" in types and types[-1] == "login.succeeded"
     assert len({e["id"] for e in seen}) == len(seen)  # nothing shown twice
