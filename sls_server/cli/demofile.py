@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..config import PARSERS, Settings, env_name
+from .private_files import write_private
 
 FILENAME = "demo.json"
 
@@ -35,19 +36,15 @@ def read(data_dir: Path | None = None) -> dict[str, Any] | None:
 
 
 def write(data_dir: Path, info: dict[str, Any]) -> Path:
-    return write_private(path(data_dir), info)
+    return write_private_json(path(data_dir), info)
 
 
-def write_private(target: Path, info: dict[str, Any]) -> Path:
+def write_private_json(target: Path, info: dict[str, Any]) -> Path:
     """``info`` as JSON at ``target``, mode 0600 from the first byte, replaced atomically."""
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     try:
-        with os.fdopen(fd, "w") as handle:
-            os.fchmod(handle.fileno(), 0o600)
-            json.dump(info, handle, indent=2)
-            handle.write("\n")
+        write_private(temporary, (json.dumps(info, indent=2) + "\n").encode())
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise

@@ -25,6 +25,7 @@ from .output import (
     table,
     warn,
 )
+from .private_files import write_private
 from .reading import OutputFile
 
 #: The authenticator types the server enrols (``POST /admin/v1/users/<u>/devices``); a test checks them
@@ -172,9 +173,11 @@ def show_qr(uri: str, svg_path: Path | None, *, to_terminal: bool) -> None:
     import segno
 
     code = segno.make(uri, error="m", micro=False)
-    if svg_path is not None:
-        code.save(str(svg_path), kind="svg", scale=4)
-        note(f"QR code saved to {svg_path}")
+    if svg_path is not None:  # the picture holds the TOTP secret: private like the secret itself
+        drawing = io.BytesIO()
+        code.save(drawing, kind="svg", scale=4)
+        write_private(svg_path, drawing.getvalue())
+        note(f"QR code saved to {svg_path} (mode 0600: it holds the secret)")
     if to_terminal:
         drawn = io.StringIO()
         code.terminal(out=drawn, compact=True)

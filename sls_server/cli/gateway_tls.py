@@ -17,6 +17,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from .private_files import write_private
+
 FOLDER = "gateway-tls"
 CERT_FILE = "cert.pem"
 KEY_FILE = "key.pem"
@@ -80,9 +82,6 @@ def ensure_certificate(data_dir: Path, host: str) -> tuple[Path, Path]:
     key_bytes = key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     )
-    descriptor = os.open(key_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(key_bytes)
-    os.chmod(key_path, 0o600)
+    write_private(key_path, key_bytes)
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
     return cert_path, key_path

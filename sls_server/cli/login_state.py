@@ -55,7 +55,7 @@ def remember(url: str, username: str, **fields: Any) -> None:
             entry[key] = value
     server["last"] = username
     try:
-        demofile.write_private(path(), data)
+        demofile.write_private_json(path(), data)
     except OSError as exc:
         said = click.get_current_context().meta  # one warning per command, however often it keeps
         if not said.get(UNKEPT):

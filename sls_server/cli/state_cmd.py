@@ -7,7 +7,6 @@ a server with the same ``SLS_SECRET_KEY`` (the server says so, and changes nothi
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ import click
 
 from .admin_commands import admin_options, call
 from .output import EXIT_USAGE, CliError, HelpGroup, fields_table, note, print_json, print_renderable
+from .private_files import write_private
 from .reading import OutputFile
 
 
@@ -48,10 +48,7 @@ def export_state(output: Path | None, url: str | None, admin_token: str | None, 
     if output is None:
         print_json(document)
         return
-    fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        json.dump(document, handle, indent=1)
-    os.chmod(output, 0o600)  # an existing file keeps its old mode through O_CREAT
+    write_private(output, json.dumps(document, indent=1).encode())
     summary = {"file": str(output), **_counts(document)}
     if as_json:
         print_json(summary)
