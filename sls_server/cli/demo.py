@@ -130,6 +130,13 @@ def demo(host: str, port: int, workers: int, threads: int, keep: bool, as_json: 
     overrides, limits = demo_limits()
     startup = start(overrides, host, port)
     settings = startup.settings
+    if startup.embedded is not None and startup.embedded.shared:
+        startup.listener.close()
+        raise CliError(
+            f"another sls server already runs on the data folder {settings.data_dir} (its embedded Redis "
+            "answers): a second demo would wipe that world and take over demo.json. Stop it first, or give "
+            "this demo a folder of its own (SLS_DATA_DIR=/tmp/another sls demo)."
+        )
     previous = World(demofile.read(settings.data_dir) if keep else None)
     facts = describe(startup, workers, threads)
     if not as_json:

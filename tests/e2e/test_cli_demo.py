@@ -226,6 +226,32 @@ def test_demo_wipes_state_unless_keep(demo: Any) -> None:
     )
 
 
+def test_a_second_demo_on_a_running_demos_data_folder_is_refused_and_changes_nothing(demo: Any) -> None:
+    """It shared the first one's embedded Redis, wiped its world and took over demo.json (the CLI then
+    pointed at the second, which was gone once stopped)."""
+    env = clean_env(demo.data_dir)
+    first = demo()
+    sls("user", "add", "carol", "--password", "plum-sketch-harbour-9", env=env)
+    written = (demo.data_dir / "demo.json").read_text()
+    command = [
+        sys.executable,
+        "-m",
+        "sls_server.cli.main",
+        "demo",
+        "--port",
+        str(free_port()),
+        "--workers",
+        "1",
+    ]
+    second = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+    assert second.returncode == 1, second.stderr
+    assert "another sls server already runs on the data folder" in second.stderr
+    assert "Traceback" not in second.stderr
+    assert (demo.data_dir / "demo.json").read_text() == written
+    kept = json.loads(sls("user", "list", "--json", env=env).stdout)["users"]
+    assert "carol" in kept and first.process.poll() is None
+
+
 def test_demo_with_a_sim_token_and_the_default_push_limit(demo: Any) -> None:
     token = "trainer-sim-token-0123456789"
     server = demo("--json", SLS_SIM_TOKEN=token, SLS_PUSH_LIMIT="3")
