@@ -127,6 +127,8 @@ def run_demo(
             server, admin_token = child.url, child.admin_token
         target = RemoteTarget(server, admin_token, applied=settings if child else None, own=child is not None)
         console.print(trainer_console(server), style="bold", soft_wrap=True)
+        if child is not None:  # its token is made here and nobody else knows it: the console asks for it
+            console.print(f"sign in there with the admin token {child.admin_token}", soft_wrap=True)
         try:
             return Runner(target, seed=seed, listener=DemoReport(console, pace=pace)).run(scenario)
         finally:

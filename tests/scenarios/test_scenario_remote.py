@@ -4,6 +4,7 @@ through one that does not trust the runner, settings a server cannot take, and t
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -135,6 +136,8 @@ def test_the_demo_starts_and_stops_a_server_of_its_own() -> None:
     shown = sls("demo", "stolen-card-without-pin", "--pace", "0")
     assert shown.returncode == 0, shown.stdout + shown.stderr
     assert "trainer console: http://127.0.0.1:" in shown.stdout and "card.pin_locked" in shown.stdout
+    # the console asks for the admin token, which only the demo knows: it says it
+    assert re.search(r"sign in there with the admin token [A-Za-z0-9_-]{20,}", shown.stdout), shown.stdout
 
 
 def test_the_demo_server_ignores_modules_in_the_folder_it_is_started_from(tmp_path: Path) -> None:
