@@ -19,12 +19,22 @@ from .output import EXIT_USAGE, CliError
 class ApiError(Exception):
     """The server answered with an error body: ``{"error": code, "message": ...}``."""
 
-    def __init__(self, status: int, code: str, message: str, body: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        message: str,
+        body: dict[str, Any] | None = None,
+        *,
+        token_sent: bool = False,
+    ) -> None:
         super().__init__(f"{code}: {message}")
         self.status = status
         self.code = code
         self.message = message
         self.body = body or {}
+        self.token_sent = token_sent
+        """Whether the request carried a bearer token: a 401 then says that token was refused."""
 
 
 class NoServer(Exception):
@@ -100,7 +110,7 @@ class AdminClient:
             else:  # an HTML page, a proxy's 502: never printed (it would be lines of markup), only named
                 code = f"http_{exc.code}"
                 message = f"{exc.reason} (no error of the emulator's: is another server at {self.url}?)"
-            raise ApiError(exc.code, str(code), str(message), payload) from None
+            raise ApiError(exc.code, str(code), str(message), payload, token_sent=bool(self.token)) from None
         except urllib.error.URLError as exc:
             reason = exc.reason
             text = reason.strerror if isinstance(reason, OSError) and reason.strerror else str(reason)

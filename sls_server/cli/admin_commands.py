@@ -22,7 +22,7 @@ import click
 from ..runtime import ADMIN_TOKEN_FILE
 from . import demofile
 from .admin_client import AdminClient, ApiError, NoServer
-from .output import EXIT_USAGE, CliError, HelpGroup, fields_table, print_json, print_renderable
+from .output import EXIT_USAGE, CliError, HelpGroup, fields_table, mask_url, print_json, print_renderable
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_URL = "http://127.0.0.1:8000"
@@ -91,16 +91,41 @@ def server_url(url: str, source: str) -> str:
     except ValueError as exc:
         problem = str(exc)
     else:
+        if parts.password is not None:  # refused below, whatever else is wrong: never printed with it
+            url = mask_url(url) or url
         if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
             problem = "it needs http:// or https:// and a host"
         elif any(c.isspace() for c in url):
             problem = "it has a space in it"
+        elif parts.username is not None or parts.password is not None:
+            problem = "a user or password in it is never sent (the admin token signs in): leave it out"
     if problem:
         raise CliError(f"{source}: {url!r} is not a server's URL like {DEFAULT_URL}: {problem}", EXIT_USAGE)
     return url
 
 
 NO_ROUTE = "this server has no such route: is it an older version?"
+#: A 401's code -> (the token, its option, its variable), for the hint after the server's words.
+TOKEN_HINTS = {
+    "admin_token_required": (
+        "admin token",
+        "--admin-token",
+        "SLS_ADMIN_TOKEN",
+        " (pass --admin-token or set SLS_ADMIN_TOKEN; `sls demo` prints its token)",
+    ),
+    "sim_token_required": (
+        "sim token",
+        "--sim-token",
+        "SLS_SIM_TOKEN",
+        " (pass --sim-token or set SLS_SIM_TOKEN to the server's sim token)",
+    ),
+    "metrics_token_required": (
+        "metrics token",
+        "--metrics-token",
+        "SLS_METRICS_TOKEN",
+        " (pass --metrics-token or set SLS_METRICS_TOKEN to the server's metrics token)",
+    ),
+}
 UNTRUSTED = "a self-signed one (`sls gateway --tls`)? trust it: SSL_CERT_FILE=<data dir>/gateway-tls/cert.pem"
 
 
@@ -122,12 +147,11 @@ def server_errors(no_route: str | None = None) -> Iterator[None]:
         raise CliError(f"no server at {exc.url} ({exc.reason}); {hint}", code="unreachable") from None
     except ApiError as exc:
         hint = ""
-        if exc.code == "admin_token_required":
-            hint = " (pass --admin-token or set SLS_ADMIN_TOKEN; `sls demo` prints its token)"
-        elif exc.code == "sim_token_required":
-            hint = " (pass --sim-token or set SLS_SIM_TOKEN to the server's sim token)"
-        elif exc.code == "metrics_token_required":
-            hint = " (pass --metrics-token or set SLS_METRICS_TOKEN to the server's metrics token)"
+        if exc.code in TOKEN_HINTS:
+            given, flag, variable, missing = TOKEN_HINTS[exc.code]
+            hint = missing
+            if exc.token_sent:  # sent and refused is not missing: another server's token, or a typo
+                hint = f" (the {given} sent is not this server's: check {flag} or {variable})"
         elif exc.code == "ip_restricted":
             hint = " (an IP allowlist: see `sls user allowlist <user>` and its account's)"
         elif exc.code == "not_found":

@@ -146,6 +146,9 @@ def test_cli_reports_server_errors_and_moves_the_clock(sls_serve: Any, tmp_path:
         check=False,
     )
     assert no_token.returncode == 1 and "admin_token_required" in no_token.stderr
+    assert "the admin token sent is not this server's" in no_token.stderr  # given, and refused: not missing
+    missing = sls("device", "list", "dave", "--url", server.url, env=env, check=False)  # no token anywhere
+    assert missing.returncode == 1 and "(pass --admin-token or set SLS_ADMIN_TOKEN;" in missing.stderr
     unknown = sls("device", "revoke", "dave", "dscplus-000000000000", *target, env=env, check=False)
     assert unknown.returncode == 1 and "unknown_device" in unknown.stderr
 

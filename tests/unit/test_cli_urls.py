@@ -51,3 +51,17 @@ def test_a_broken_url_in_demo_json_is_named(runner: CliRunner, tmp_path: Path) -
     result = sls(runner, "clock")
     assert result.exit_code == 2, result.output
     assert_one_line_error(result, "demo.json", "'127.0.0.1:8000'", "http://")
+
+
+@pytest.mark.parametrize(
+    "url", ["http://u:pw123@127.0.0.1:8000/x", "http://u@127.0.0.1:8000", "http://:pw123@h"]
+)
+def test_a_url_with_a_user_or_password_is_a_usage_error_that_never_prints_the_password(
+    runner: CliRunner, url: str
+) -> None:
+    """urllib never sends them (the admin token signs in), and the name lookup then failed as "no server at
+    http://u:pw123@...", password and all."""
+    result = sls(runner, "user", "list", "--url", url)
+    assert result.exit_code == 2, result.output
+    assert_one_line_error(result, "--url", "a user or password in it is never sent")
+    assert "pw123" not in result.output + result.stderr
