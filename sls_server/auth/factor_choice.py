@@ -79,12 +79,22 @@ class FactorChoice:
                     type_ or "authenticator"
                 )  # the type is fine: the device id is what names nothing usable
                 raise InvalidRequest(f"the user has no usable {kind} with that device_id", field="device_id")
+            locked = [d for d in enrolled if d.factor_locked and type_ in self._served_by(d)]
+            if locked:  # it exists: say why it cannot be used rather than that there is none
+                raise InvalidRequest(
+                    f"the user's {type_} ({locked[0].device_id}) is disabled after too many wrong responses "
+                    "until an admin unlocks it",
+                    field="type",
+                )
             raise InvalidRequest("the user has no usable authenticator of that type", field="type")
         if type_ is None:
             chosen = [m for m in matches if m[1].device_id == default] if default else []
             matches = chosen or sorted(matches, key=lambda m: m[0] in PHONE_CODES)  # stable: oldest first
         name, device = matches[0]
         return self._factors.get(name), device, usable
+
+    def _served_by(self, device: DeviceRecord) -> list[str]:
+        return [factor.type for factor in self._factors.serving(device.type)]
 
     def entry(self, factor: str, device: DeviceRecord) -> dict[str, Any]:
         """One line of the client's list of factors: the type, the device and how the page labels it."""

@@ -152,6 +152,8 @@ def server_errors(no_route: str | None = None) -> Iterator[None]:
             hint = missing
             if exc.token_sent:  # sent and refused is not missing: another server's token, or a typo
                 hint = f" (the {given} sent is not this server's: check {flag} or {variable})"
+        elif exc.code == "device_locked":
+            hint = " (an admin unlocks it: sls device unlock <device_id>, or Unlock device in the console)"
         elif exc.code == "ip_restricted":
             hint = " (an IP allowlist: see `sls user allowlist <user>` and its account's)"
         elif exc.code == "not_found":

@@ -254,6 +254,35 @@ def test_ten_wrong_responses_in_a_row_disable_the_card(alice: EnrolledUser, enro
     assert unlocked["factor_locked"] is False and unlocked["factor_failures"] == 0
 
 
+def test_asking_for_a_disabled_card_says_it_is_disabled_not_that_there_is_none(alice: EnrolledUser) -> None:
+    """With the card disabled and an authenticator app to log in with, asking for the card named no card at
+    all ("no usable authenticator of that type")."""
+    app = alice.client.post("/admin/v1/users/alice/devices", json={"type": "totp"}, headers=ADMIN)
+    assert app.status_code == 201, app.get_json()
+    while not _events(alice.client, "device.locked"):
+        started = alice.start_login()
+        if started["factor"]["type"] != "dscplus":
+            break
+        for _ in range(3):
+            alice.verify(started["txn_id"], _wrong(alice, started))
+    started = alice.start_login()
+    assert started["factor"]["type"] == "totp"
+    asked = alice.client.post(
+        f"/api/v1/auth/login/{started['txn_id']}/factor",
+        json={"type": "dscplus"},
+        headers={"X-Login-Token": started["login_token"]},
+    )
+    assert asked.status_code == 400 and asked.get_json()["field"] == "type", asked.get_json()
+    assert "disabled after too many wrong responses" in asked.get_json()["message"]
+    assert alice.device_id in asked.get_json()["message"]
+    never = alice.client.post(
+        f"/api/v1/auth/login/{started['txn_id']}/factor",
+        json={"type": "sms"},
+        headers={"X-Login-Token": started["login_token"]},
+    )
+    assert never.get_json()["message"] == "the user has no usable authenticator of that type"
+
+
 def test_a_right_response_resets_the_card_count(alice: EnrolledUser) -> None:
     for _ in range(3):
         started = alice.start_login()
