@@ -254,8 +254,8 @@ class Attacks:
             return
         factor = started["factor"]
         report.lines.append(
-            f"The phishing page relayed {report.target}'s password from {RELAY_IP}, and showed her what the "
-            f"real page asked for: {self._title(factor)}."
+            f"The phishing page relayed {report.target}'s password from {RELAY_IP}, and showed the victim "
+            f"what the real page asked for: {self._title(factor)}."
         )
         typed = victim_types(self._core, report.target, factor, now=now, seen=seen)
         report.lines.append(typed.says)

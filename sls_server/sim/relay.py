@@ -41,25 +41,27 @@ def victim_types(
     if kind == "dscplus":
         response = core.cards.holder_response(factor["device_id"], factor["challenge"])
         if response is None:
-            return Typed(None, "Her card is locked after wrong PINs: it shows no response to type.")
-        return Typed(response, "She keyed her PIN and the challenge into her card and typed its response.")
+            return Typed(None, "The victim's card is locked after wrong PINs: it shows no response to type.")
+        keyed = "The victim keyed their PIN and the challenge into their card and typed its response."
+        return Typed(response, keyed)
     if kind in ("sms", "voice"):
         return _code_on_her_phone(core, username, kind, seen, now=now)
     if kind == "totp":
         shown = core.authenticator.code(factor["device_id"], now=now)
-        return Typed(str(shown["code"]), "She typed the code her authenticator app showed.")
+        return Typed(str(shown["code"]), "The victim typed the code their authenticator app showed.")
     if kind == "ibkey" and factor.get("mode") == "push":
         return Typed(
             None,
-            "IB Key sent a notification to her phone: approving it means picking the number shown on the "
-            "page that started the login, which is the attacker's, and the copied page does not show it. Any "
-            "pick is a guess, and a wrong one ends the login (number matching). It waits on her phone: "
-            "answer it there. A live proxy that copied the number onto its page as well would get through; "
-            "an IP allowlist stops both.",
+            "IB Key sent a notification to the victim's phone: approving it means picking the number shown "
+            "on the page that started the login, which is the attacker's, and the copied page does not show "
+            "it. Any pick is a guess, and a wrong one ends the login (number matching). It waits on their "
+            "phone: answer it there. A live proxy that copied the number onto its page as well would get "
+            "through; an IP allowlist stops both.",
         )
     return Typed(
         None,
-        "The login asked for what only she can produce (IB Key's challenge/response with her app's PIN, or a "
+        "The login asked for what only the victim can produce (IB Key's challenge/response with their app's "
+        "PIN, or a "
         "temporary passcode); typed into the page, it would be relayed like any code.",
     )
 
@@ -94,6 +96,7 @@ def _code_on_her_phone(core: Core, username: str, channel: str, seen: Collection
     code = next((code for id_, code in arrived.items() if id_ not in seen), None)
     if code is None:
         where = "text" if channel == "sms" else "call"
-        return Typed(None, f"No {where} with a code reached her phone (a SIM swap, or a carrier dropped it).")
-    said = "the code texted to her phone" if channel == "sms" else "the code the voice callback read out"
-    return Typed(code, f"She typed {said}.")
+        lost = f"No {where} with a code reached the victim's phone (a SIM swap, or a carrier dropped it)."
+        return Typed(None, lost)
+    said = "the code texted to their phone" if channel == "sms" else "the code the voice callback read out"
+    return Typed(code, f"The victim typed {said}.")

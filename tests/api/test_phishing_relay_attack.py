@@ -34,7 +34,7 @@ def test_a_relayed_card_response_logs_the_attacker_in(
     result = relay(client, admin_headers, "carl", PASSWORD)
     assert result["attacker_succeeded"] is True, result["summary"]
     assert result["outcomes"] == {"password_accepted": 1, "logged_in": 1}
-    assert "keyed her PIN and the challenge into her card" in result["summary"]
+    assert "keyed their PIN and the challenge into their card" in result["summary"]
     assert len(logins_from_relay(client, admin_headers, "carl")) == 1  # the real service let it in
     card = client.get("/admin/v1/users/carl", headers=admin_headers).get_json()["devices"][0]
     assert (
@@ -51,7 +51,7 @@ def test_a_relayed_text_gets_in_and_a_swapped_sim_leaves_her_nothing_to_type(
     assert swapped.status_code == 200, swapped.get_json()
     result = relay(client, admin_headers, "sam", PASSWORD)
     assert result["attacker_succeeded"] is False
-    assert "No text with a code reached her phone" in result["summary"]
+    assert "No text with a code reached the victim's phone" in result["summary"]
     assert len(logins_from_relay(client, admin_headers, "sam")) == 1
 
 

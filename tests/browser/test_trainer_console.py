@@ -136,7 +136,7 @@ def test_a_phishing_relay_staged_from_the_console_gets_in_with_the_card_response
     page.get_by_test_id("attack-password").fill(PASSWORD)
     page.get_by_test_id("attack-run").click()
     expect(page.get_by_test_id("attack-result")).to_contain_text("The attacker got in.")
-    expect(page.get_by_test_id("attack-result")).to_contain_text("keyed her PIN and the challenge")
+    expect(page.get_by_test_id("attack-result")).to_contain_text("keyed their PIN and the challenge")
     succeeded = page.locator("[data-testid=feed-event][data-type='login.succeeded']")
     expect(succeeded.first).to_contain_text("198.51.100.200")
 
