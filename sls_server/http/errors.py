@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify
+from flask import Flask, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
 from ..config import MAX_BODY_BYTES
 from ..errors import Forbidden, NotFound, SlsError
+from .common import core
 
 log = logging.getLogger("sls_server.http")
 
@@ -114,6 +115,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> ResponseReturnValue:
         status = exc.code or 500
+        if status == 404 and _a_browser_looking_for_a_page():
+            from .pages.kit import page  # the pages' own rendering (their token, their frame)
+
+            return page("not_found.html", 404, path=request.path, simulators=core().settings.sim_enabled)
         code = _HTTP_CODES.get(status, "http_error")
         response = jsonify({"error": code, "message": exc.description or exc.name})
         if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
@@ -124,3 +129,16 @@ def register_error_handlers(app: Flask) -> None:
     def unexpected(exc: Exception) -> ResponseReturnValue:
         log.exception("unhandled error")
         return jsonify({"error": "internal_error", "message": "An unexpected error occurred."}), 500
+
+
+#: Where only programs call: a 404 there stays the contract's JSON error, whatever the client accepts.
+_API_PREFIXES = ("/api/", "/admin/", "/sim/v1/", "/v1/", "/metrics", "/openapi")
+
+
+def _a_browser_looking_for_a_page() -> bool:
+    """A GET that prefers HTML, outside the APIs: a person at an address nothing serves, who is better
+    helped by the pages there are than by a JSON error."""
+    if request.method != "GET" or request.path.startswith(_API_PREFIXES):
+        return False
+    accepted = request.accept_mimetypes
+    return accepted.best_match(("application/json", "text/html")) == "text/html" and accepted["text/html"] > 0

@@ -89,6 +89,7 @@ def test_every_page_has_its_frame_contrast_names_and_target_sizes(world: World, 
     visit("phone, IBKR Mobile with a notification")
     found["push step"] = audit(push)
     visit("no such card", "/sim/card/nope")
+    visit("no such page", "/no/such/page")
     visit("trainer sign-in", "/trainer")
     sign_in_trainer(page, world)
     visit("trainer console")
