@@ -76,6 +76,9 @@ def test_bad_input_gets_a_page_not_a_500(client: FlaskClient, alice: EnrolledUse
     assert client.get("/account").status_code == 303
     again = client.get("/login")  # the address bar after a refused password: the form, not a JSON 405
     assert again.status_code == 303 and again.headers["Location"] == "/"
+    for step in ("verify", "select", "resend", "challenge"):  # after a step's refusal or its login's end
+        reopened = client.get(f"/login/some-login/{step}")
+        assert reopened.status_code == 303 and reopened.headers["Location"] == "/login/some-login", step
 
 
 def test_trainer_routes_need_the_signed_in_trainer(client: FlaskClient) -> None:

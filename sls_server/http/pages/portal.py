@@ -167,6 +167,17 @@ def _ended(txn_id: str) -> ResponseReturnValue:
     return login_form("This login has ended or was started in another browser. Please log in again.", 410)
 
 
+@bp.get("/login/<txn_id>/select")
+@bp.get("/login/<txn_id>/resend")
+@bp.get("/login/<txn_id>/challenge")
+@bp.get("/login/<txn_id>/verify")
+def login_step_again(txn_id: str) -> ResponseReturnValue:
+    """A step's form re-renders at the address it posted to (a wrong response, a login that ended), so that
+    is what the address bar shows: opening it again is a GET, which lands on the step (or on "this login has
+    ended") rather than on a JSON 405."""
+    return redirect(login_path(txn_id), 303)
+
+
 @bp.get("/login/<txn_id>")
 def login_step(txn_id: str) -> ResponseReturnValue:
     state = _state(txn_id)
