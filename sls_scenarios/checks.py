@@ -19,7 +19,7 @@ from sls_devices import dscplus, ibkey
 
 from .event_types import EVENT_TYPES
 from .loader import Positions, Problem, _dotted
-from .values import duration_seconds, parse_instant, references
+from .values import duration_seconds, is_reference, parse_instant, references
 
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 #: Variables a step sets by itself (besides its ``capture``), by step type.
@@ -154,6 +154,7 @@ class _Walk:
             self.define(name, path)
         self.use(step.get("expect"), (*path, "expect"))
         self.event_types(step.get("expect"), (*path, "expect"))
+        self.expectation(kind, step.get("expect"), (*path, "expect"))
         for name in step.get("capture") or {}:
             self.define(name, (*path, "capture"))
         if kind == "capture":
@@ -222,8 +223,29 @@ class _Walk:
                 where = (*path, "events", which, i, "type")
                 self.problem(where, f"the server writes no event {kind!r}{hint}")
 
+    def expectation(self, kind: str, expect: Any, path: tuple[Any, ...]) -> None:
+        """What only a run would find wrong with an ``expect``: ``statuses`` counts a ``repeat``'s or a
+        ``parallel``'s answers, and on any other step counted none, so it passed whatever the server said; a
+        ``regex`` that does not compile failed at run time as the runner's own bug."""
+        if not isinstance(expect, dict):
+            return
+        if "statuses" in expect and kind not in ("repeat", "parallel"):
+            self.problem(
+                (*path, "statuses"), f"`statuses` counts the answers of a repeat or parallel, not of a {kind}"
+            )
+        for where, pattern in _regexes(expect, path):
+            if isinstance(pattern, str) and not references(pattern):
+                try:
+                    re.compile(pattern)
+                except re.error as exc:
+                    self.problem(where, f"{pattern!r} is not a regular expression: {exc}")
+
     def flow(self, kind: str, body: dict[str, Any], path: tuple[Any, ...]) -> None:
         self.use(body.get("times"), (*path, "times"))
+        times = body.get("times")
+        if isinstance(times, str) and not is_reference(times):
+            said = f"times must be a whole number (or a ${{variable}} holding one), not {times!r}"
+            self.problem((*path, "times"), said)
         had_i = "i" in self.variables
         self.define("i", path)
         if kind == "parallel":
@@ -238,6 +260,21 @@ class _Walk:
             self.steps(body["steps"], (*path, "steps"))
         if not had_i:
             self.variables.discard("i")
+
+
+def _regexes(value: Any, path: tuple[Any, ...]) -> list[tuple[tuple[Any, ...], Any]]:
+    """Every ``{regex: pattern}`` matcher inside an expectation, with where it is."""
+    found: list[tuple[tuple[Any, ...], Any]] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == "regex":
+                found.append(((*path, key), item))
+            else:
+                found += _regexes(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _regexes(item, (*path, index))
+    return found
 
 
 def cross_check(data: dict[str, Any], positions: Positions, filename: str) -> list[Problem]:

@@ -14,6 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import quote
 
+#: Fields of an answer whose value opens something (a session, a login, a device): a failure message, which
+#: lands in CI logs and JUnit files, shows that they were there, never what they held.
+SECRET_FIELDS = frozenset(
+    {"token", "login_token", "password", "passcode", "code", "secret_hex", "secret_b32", "otpauth_uri"}
+)
+
 
 @dataclass
 class Response:
@@ -62,7 +68,9 @@ def _shortened(value: Any, depth: int, width: int) -> str:
             return f"{opening}...{closing}"
         pairs = list(value.items()) if isinstance(value, dict) else list(enumerate(value))
         shown = [
-            (f"{key!r}: " if isinstance(value, dict) else "") + _shortened(item, depth - 1, width)
+            f"{key!r}: '***'"
+            if isinstance(value, dict) and key in SECRET_FIELDS and isinstance(item, str)
+            else (f"{key!r}: " if isinstance(value, dict) else "") + _shortened(item, depth - 1, width)
             for key, item in pairs[:width]
         ]
         if len(pairs) > width:

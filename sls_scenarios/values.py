@@ -140,6 +140,11 @@ def interpolate(value: Any, variables: Mapping[str, Any]) -> Any:
     return value
 
 
+def is_reference(value: str) -> bool:
+    """Whether ``value`` is one ``${variable}`` and nothing else (a number a step reads may be one)."""
+    return _VAR.fullmatch(value.strip()) is not None
+
+
 def references(value: Any) -> list[str]:
     """The variable names (first segments) ``value`` refers to, for the loader's check."""
     if isinstance(value, str):

@@ -219,15 +219,26 @@ def list_(paths: tuple[str, ...], tags: tuple[str, ...], as_json: bool) -> None:
       sls scenario list --tag attack
       sls scenario list my-tests/ --json
     """
-    found = _load_all(_files(paths, not paths))
+    from sls_scenarios.loader import ScenarioInvalid, load
+
+    found, invalid = [], []
+    for file in _files(paths, not paths):  # every file read: one bad file does not hide the rest
+        try:
+            found.append(load(file))
+        except ScenarioInvalid as exc:
+            invalid.append(str(exc))
     found = [s for s in found if not tags or set(tags) & set(s.tags)]
     rows = [s.summary() for s in found]
     if as_json:
         print_json(rows)
-        return
-    columns = ["name", "tags", "description"]
-    shown = [[r[c] for c in columns] for r in rows]
-    _console().print(table(f"{len(rows)} scenarios", columns, shown, wrap=["description"]))
+    else:
+        columns = ["name", "tags", "description"]
+        shown = [[r[c] for c in columns] for r in rows]
+        _console().print(table(f"{len(rows)} scenarios", columns, shown, wrap=["description"]))
+    if invalid:
+        many = len(invalid) != 1
+        said = f"{len(invalid)} file{'s' if many else ''} {'are' if many else 'is'} not a valid scenario"
+        raise CliError(f"{said} (the others are listed):\n" + "\n".join(invalid))
 
 
 @scenario.command("show")

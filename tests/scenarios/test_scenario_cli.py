@@ -8,7 +8,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from sls_scenarios.loader import library_files
+from sls_scenarios.loader import library_files, new_file
 from sls_scenarios.reference import markdown
 from sls_server.cli.main import cli
 
@@ -163,3 +163,15 @@ def test_two_files_with_one_scenario_name_are_refused_naming_both(tmp_path: Path
     assert code == 1 and "scenario names must be unique" in err and str(library) in err and str(copy) in err
     code, out, _ = sls("validate", str(copy), "dscplus-login", "--json")
     assert [entry["valid"] for entry in json.loads(out)] == [False, False]
+
+
+def test_list_of_a_folder_lists_the_valid_files_and_names_every_invalid_one(tmp_path: Path) -> None:
+    """It stopped at the first invalid file and listed nothing."""
+    (tmp_path / "a-empty.scenario.yaml").write_text("")
+    new_file("b-good", tmp_path)
+    (tmp_path / "c-broken.scenario.yaml").write_text("name: [\n")
+    code, out, err = sls("list", str(tmp_path), "--json")
+    assert code == 1
+    assert len(json.loads(out)) == 1
+    assert "2 files are not a valid scenario" in err
+    assert "a-empty.scenario.yaml" in err and "c-broken.scenario.yaml" in err

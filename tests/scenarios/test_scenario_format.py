@@ -284,3 +284,54 @@ def test_the_clock_range_is_the_servers() -> None:
     from sls_server.shapes.clock import CLOCK_MIN as SERVER_MIN
 
     assert (CLOCK_MIN, CLOCK_MAX) == (SERVER_MIN, SERVER_MAX)
+
+
+def test_expectations_that_could_never_fail_or_would_break_the_runner_are_refused(tmp_path: Path) -> None:
+    """Each validated, then: ``json: {}`` passed a 401; ``statuses`` on a login or http step counted no rounds
+    and passed a 404; a regex that does not compile failed at run time as "a runner bug?"; ``times: many``
+    failed only when the step ran."""
+    empty = problems(tmp_path, "- login: {user: alice, password: totally-wrong}\n  expect: {json: {}}\n")
+    assert empty == [
+        "10:20: step 1 expect.json: {} should be non-empty"
+        " (Paths into the JSON answer and what they must be.)"
+    ]
+    found = problems(
+        tmp_path,
+        """\
+        - http: {method: GET, path: /api/v1/no-such-route}
+          expect: {statuses: {"200": 0}}
+        - login: alice
+          expect: {json: {factor.challenge: {regex: "[0-9"}}}
+        - repeat:
+            times: many
+            steps:
+              - login: {user: alice, password: "guess-${i}"}
+                expect: {statuses: {"401": 1}}
+        """,
+    )
+    assert found == [
+        "10:24: step 1 expect.statuses: `statuses` counts the answers of a repeat or parallel, not of a http",
+        "12:47: step 2 expect.json.factor.challenge.regex: '[0-9' is not a regular expression: unterminated"
+        " character set at position 0",
+        "14:14: step 3 repeat.times: times must be a whole number (or a ${variable} holding one), not 'many'",
+        "17:30: step 3 repeat.steps[1].expect.statuses:"
+        " `statuses` counts the answers of a repeat or parallel, not of a login",
+    ]
+
+
+def test_a_count_from_a_variable_a_regex_that_compiles_and_a_repeats_statuses_are_taken(
+    tmp_path: Path,
+) -> None:
+    file = tmp_path / "probe.scenario.yaml"
+    steps = """\
+    - login: alice
+      expect: {json: {factor.challenge: {regex: "[0-9]{6}"}}}
+      capture: {n: factor.type}
+    - repeat:
+        times: "${n}"
+        steps:
+          - login: {user: alice, password: "guess-${i}"}
+      expect: {statuses: {"401": 1}}
+    """
+    file.write_text(HEAD + textwrap.indent(textwrap.dedent(steps), "  "))
+    assert load(file).name == "probe"

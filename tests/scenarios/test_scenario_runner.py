@@ -247,6 +247,17 @@ def test_an_answer_in_a_failure_message_is_shortened_whole(target: InProcessTarg
     assert said.count("{") == said.count("}") and said.count("[") == said.count("]"), said
 
 
+def test_a_failure_message_shows_that_a_token_was_there_never_what_it_held(
+    target: InProcessTarget, tmp_path: Path
+) -> None:
+    """A failed check on a verify showed 31 of the session token's 43 characters, in the console, the JUnit
+    file and the pytest report: CI artefacts."""
+    steps = "- login: alice\n- card: {device: card}\n- verify: {}\n  expect: {status: 401}\n"
+    result = run(target, write(tmp_path, steps))
+    assert result.status == "failed" and "'token': '***'" in result.message, result.message
+    assert "alice~" not in result.message  # a session token begins with its user's name
+
+
 def test_validation_and_reports_count_steps_alike(target: InProcessTarget, tmp_path: Path) -> None:
     """Validation said ``steps[4]`` where a report says ``step 5``: both say ``step 5`` now."""
     from sls_scenarios.loader import ScenarioInvalid
