@@ -25,6 +25,7 @@ from .config_values import (
     choice,
     cidrs,
     daily_time,
+    host_names,
     instance_name,
     integer,
     number,
@@ -153,6 +154,10 @@ class Settings:
     gateway_instance: str = "default"
     """Name of this gateway's one session slot in Redis: gateway processes on one Redis share a session when
     they share a name, as a single gateway process would."""
+    gateway_hosts: tuple[str, ...] = ()
+    """Host names a gateway answers to besides 127.0.0.1, localhost and ::1 (comma-separated; ``sls gateway
+    --host`` adds its own): a request naming another Host gets 400, so a web page whose name is made to point
+    at this machine (DNS rebinding) cannot drive the gateway's REST routes, which need no credential."""
 
 
 PARSERS: dict[str, Callable[[Any], Any]] = {
@@ -202,6 +207,7 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "gateway_notification_step": boolean,
     "gateway_daily_reset": daily_time,
     "gateway_instance": instance_name,
+    "gateway_hosts": host_names,
 }
 
 

@@ -143,6 +143,30 @@ def daily_time(value: Any) -> str | None:
     return f"{int(match[1]):02d}:{match[2]}"
 
 
+#: A DNS name: dot-separated labels of letters, digits, '-' (and '_', which some internal names have).
+HOST_NAME = re.compile(r"(?=.{1,253}$)[a-z0-9_][a-z0-9_-]{0,62}(\.[a-z0-9_][a-z0-9_-]{0,62})*\.?")
+
+
+def host_names(value: Any) -> tuple[str, ...]:
+    """Host names or IP addresses, comma-separated, as a browser writes them in ``Host`` (lower-case, no port,
+    an IPv6 address without brackets)."""
+    items = value if isinstance(value, list | tuple) else str(value).split(",")
+    names = []
+    for item in (str(i).strip().lower() for i in items):
+        if not item:
+            continue
+        bare = item[1:-1] if item.startswith("[") and item.endswith("]") else item
+        try:
+            names.append(str(ipaddress.ip_address(bare)))
+            continue
+        except ValueError:
+            pass
+        if not HOST_NAME.fullmatch(item):
+            raise ValueError(f"{item!r} is not a host name or IP address (no port, no scheme)")
+        names.append(item.rstrip("."))
+    return tuple(names)
+
+
 def instance_name(value: Any) -> str:
     text = str(value).strip()
     if not re.fullmatch(r"[A-Za-z0-9_.-]{1,32}", text):

@@ -12,6 +12,7 @@ master and the workers take titles with that text in them (``setproctitle``, whi
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +20,14 @@ import click
 from rich.table import Table
 from rich.text import Text
 
+from ..config import env_name
 from .gateway_tls import ensure_certificate
 from .output import print_json, print_renderable
 from .reading import OutputFile
 from .serve import banner, describe, run, start
+
+#: Addresses that name no host: listening on every interface, the names come from SLS_GATEWAY_HOSTS.
+WILDCARDS = ("", "0.0.0.0", "::")
 
 #: What the real gateway's command line carries, and IBeam's default ``IBEAM_GATEWAY_PROCESS_MATCH``.
 GATEWAY_PROCESS_MATCH = "ibgroup.web.core.clientportal.gw.GatewayStart"
@@ -117,6 +122,8 @@ def gateway(
     """
     set_title(f"sls gateway [{process_match}] {host}:{port}")
     overrides: dict[str, Any] = {"gateway": True, "redis_url": redis_url, "data_dir": data_dir}
+    if host not in WILDCARDS:  # the address asked for is a name the gateway is known by
+        overrides["gateway_hosts"] = (*os.environ.get(env_name("gateway_hosts"), "").split(","), host)
     startup = start({k: v for k, v in overrides.items() if v is not None}, host, port)
     cert = key = None
     if tls:

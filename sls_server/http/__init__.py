@@ -14,16 +14,20 @@ from . import admin, api, ops, pages, sim
 from .accesslog import register as register_access_log
 from .crosssite import register as register_cross_site_checks
 from .errors import register_error_handlers
+from .hosts import register as register_host_check
 from .observe import register as register_observability
 from .security import register as register_security_headers
 
 
 def register(app: Flask) -> None:
+    settings = app.extensions["sls"].settings
+    if settings.gateway:  # first of the hooks: a request for another host goes no further
+        register_host_check(app, settings.gateway_hosts)
     register_access_log(app)
     register_cross_site_checks(app)
     for blueprint in (api.bp, sim.bp, admin.bp, ops.bp, pages.bp):
         app.register_blueprint(blueprint)
-    if app.extensions["sls"].settings.gateway:
+    if settings.gateway:
         from .gateway import register as register_gateway
 
         register_gateway(app)
