@@ -131,13 +131,15 @@ class GatewayService:
         """The brokerage session again, while the SSO session is valid (also taking it over from a competing
         platform)."""
         view = self.current(now=now, ip=ip, activity=True)
-        self._change(view.record, RESTORED, now=now, event="gateway.reauthenticated")
+        if not self._change(view.record, RESTORED, now=now, event="gateway.reauthenticated"):
+            raise NoGatewaySession()  # ended (or replaced) between the read and the change: nothing restored
         return replace(view, record=replace(view.record, **RESTORED))
 
     def logout(self, *, now: int, ip: str | None) -> None:
         """End the gateway's session for good: the session behind it too, as any logout does."""
         view = self.current(now=now, ip=ip, activity=False)
-        self._close(view.record, now=now, why="logout")
+        if not self._close(view.record, now=now, why="logout"):
+            raise NoGatewaySession()  # a racing logout (or expiry) ended it first: one "status: true" only
 
     # --- staging (admin, CLI, trainer, scenarios) ---------------------------------------------------------
 
@@ -200,15 +202,21 @@ class GatewayService:
         ends = min(session.idle_expires_at, session.expires_at, reset_at or session.expires_at)
         return GatewayView(record, session, ends, reset_at)
 
-    def _change(self, record: GatewayRecord, changes: BrokerageChanges, *, now: int, event: str) -> None:
-        if self._repo.update(self.instance, record.session_id, changes):
-            self._events.record(event, at=now, user=record.username, detail=dict(changes))
+    def _change(self, record: GatewayRecord, changes: BrokerageChanges, *, now: int, event: str) -> bool:
+        """Whether the change was made: False when the record is no longer the gateway's (ended, replaced)."""
+        if not self._repo.update(self.instance, record.session_id, changes):
+            return False
+        self._events.record(event, at=now, user=record.username, detail=dict(changes))
+        return True
 
-    def _close(self, record: GatewayRecord, *, now: int, why: str) -> None:
-        """End the gateway's session and the real one behind it (a logout, an expiry, the daily reset)."""
-        if self._repo.end(self.instance, record.session_id):
-            self._events.record("gateway.session_ended", at=now, user=record.username, result=why)
-            self._sessions.end(record.session_id, now=now, reason="logout" if why == "logout" else why)
+    def _close(self, record: GatewayRecord, *, now: int, why: str) -> bool:
+        """End the gateway's session and the real one behind it (a logout, an expiry, the daily reset);
+        whether this call ended it (of racing calls, one does)."""
+        if not self._repo.end(self.instance, record.session_id):
+            return False
+        self._events.record("gateway.session_ended", at=now, user=record.username, result=why)
+        self._sessions.end(record.session_id, now=now, reason="logout" if why == "logout" else why)
+        return True
 
     def _forget(self, record: GatewayRecord, *, now: int, why: str) -> None:
         """The real session ended by itself (its own event says how): the gateway lets go of it."""

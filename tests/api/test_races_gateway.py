@@ -69,3 +69,30 @@ def test_two_page_logins_of_one_user_at_once_leave_the_gateway_a_live_session(
         assert tickle.status_code in (200, 401), tickle.get_json()
         logged_out += tickle.status_code == 401
     assert not logged_out
+
+
+def test_logouts_racing_on_one_gateway_session_answer_true_once(
+    gateway_app: Flask, admin_headers: dict[str, str]
+) -> None:
+    """Each read the live session, then ended it: all answered ``{"status": true}`` though one ended it (one
+    ``gateway.session_ended``). The others now get what a logout without a session gets: 401 no_session."""
+    gw = gateway_app.test_client()
+    card = make_user(gw, admin_headers, "cora", "dscplus")["devices"]["dscplus"]["device_id"]
+    several = 0
+    for _ in range(10):
+        browser, path, response = _ready(gateway_app, card)
+        assert browser.answer(path, response).headers.get("Location") == "/sso/Dispatcher"
+        barrier = threading.Barrier(6)
+
+        def log_out(route: str, barrier: threading.Barrier = barrier) -> int:
+            own = gateway_app.test_client()
+            barrier.wait()
+            return own.post(route).status_code
+
+        routes = ["/v1/api/logout", "/v1/portal/logout"] * 3
+        with ThreadPoolExecutor(len(routes)) as pool:
+            codes = list(pool.map(log_out, routes))
+        assert sorted(codes) == [200] + [401] * 5, codes
+        several += codes.count(200) > 1
+    ended = gw.get("/admin/v1/events?type=gateway.session_ended&limit=100", headers=admin_headers).get_json()
+    assert len(ended["events"]) == 10 and not several
