@@ -201,6 +201,21 @@ def test_a_new_login_replaces_the_gateway_session(
     assert gw.get(f"/admin/v1/users/{sam}/sessions", headers=admin_headers).get_json()["sessions"] == []
 
 
+def test_the_same_user_logging_in_again_ends_the_older_session_once_in_the_trail(
+    gw: FlaskClient, gateway_app: Flask, sam: str, admin_headers: dict[str, str]
+) -> None:
+    """The new login replaced the older session (``session.replaced``); then the gateway ended it again as
+    ``session.replaced_by_gateway_login``: two endings of one session in the audit trail."""
+    logged_in(gw, sam)
+    first = gw.get("/admin/v1/gateway", headers=admin_headers).get_json()
+    logged_in(gateway_app.test_client(), sam)
+    assert gw.post("/v1/api/tickle").status_code == 200
+    events = gw.get("/admin/v1/events?limit=1000", headers=admin_headers).get_json()["events"]
+    ended = [e for e in events if e["type"].startswith("session.") and e["type"] != "session.created"]
+    assert [e["type"] for e in ended] == ["session.replaced"], ended
+    assert first  # the gateway held a session before the second login
+
+
 def test_disabling_the_user_ends_the_gateway_session(
     gw: FlaskClient, sam: str, admin_headers: dict[str, str]
 ) -> None:
