@@ -110,10 +110,11 @@ class GatewayService:
 
     def current(self, *, now: int, ip: str | None, activity: bool) -> GatewayView:
         """The gateway's live session, counting the call as activity when ``activity``; else 401
-        ``no_session`` (with ``reason`` when one just ended)."""
+        ``no_session`` (with ``reason``, how the last one ended, until the next login)."""
         record = self._repo.get(self.instance)
         if record is None:
-            raise NoGatewaySession()
+            why = self._repo.ended(self.instance)  # every caller learns it, until the next login
+            raise NoGatewaySession(reason=why) if why else NoGatewaySession()
         reset_at = self._reset_due(record, now=now)
         try:
             session = self._sessions.authenticate_id(record.session_id, now=now, ip=ip, extend=activity)
@@ -212,7 +213,7 @@ class GatewayService:
     def _close(self, record: GatewayRecord, *, now: int, why: str) -> bool:
         """End the gateway's session and the real one behind it (a logout, an expiry, the daily reset);
         whether this call ended it (of racing calls, one does)."""
-        if not self._repo.end(self.instance, record.session_id):
+        if not self._repo.end(self.instance, record.session_id, why=why):
             return False
         self._events.record("gateway.session_ended", at=now, user=record.username, result=why)
         self._sessions.end(record.session_id, now=now, reason="logout" if why == "logout" else why)
@@ -220,5 +221,5 @@ class GatewayService:
 
     def _forget(self, record: GatewayRecord, *, now: int, why: str) -> None:
         """The real session ended by itself (its own event says how): the gateway lets go of it."""
-        if self._repo.end(self.instance, record.session_id):
+        if self._repo.end(self.instance, record.session_id, why=why):
             self._events.record("gateway.session_ended", at=now, user=record.username, result=why)

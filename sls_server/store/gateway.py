@@ -13,6 +13,13 @@ from .records.gateway import BrokerageChanges, GatewayRecord
 
 #: The run-time daily reset field: ``HH:MM``, or ``off`` to override a configured one.
 DAILY_RESET = "daily_reset"
+#: Seconds why the gateway's last session ended stays news, if no login comes first.
+ENDED_KEEP_S = 3600
+
+
+def _session_keys(instance: str) -> list[str]:
+    """The gateway's session and why the last one ended: one slot (``{gw:<instance>}``), one script."""
+    return [keys.gateway_session(instance), keys.gateway_ended(instance)]
 
 
 @guarded
@@ -28,7 +35,7 @@ class GatewayRepo:
     def establish(self, instance: str, record: GatewayRecord, *, keep_s: int) -> GatewayRecord | None:
         """Make ``record`` the gateway's session; the record it held before, if any."""
         previous = self._scripts(
-            "gateway_establish", [keys.gateway_session(instance)], [keep_s, *pairs(record.to_hash())]
+            "gateway_establish", _session_keys(instance), [keep_s, *pairs(record.to_hash())]
         )
         return GatewayRecord.from_hash(from_pairs(previous)) if previous else None
 
@@ -37,22 +44,25 @@ class GatewayRepo:
     ) -> bool:
         """Put ``previous`` back (or nothing, for None) if the gateway still holds ``session_id``."""
         back = pairs(previous.to_hash()) if previous else []
-        done = self._scripts(
-            "gateway_update", [keys.gateway_session(instance)], [session_id, "back", keep_s, *back]
-        )
+        done = self._scripts("gateway_update", _session_keys(instance), [session_id, "back", keep_s, *back])
         return bool(done)
 
     def update(self, instance: str, session_id: str, changes: BrokerageChanges) -> bool:
         """Apply ``changes`` if the gateway still holds ``session_id``."""
         fields = changes_hash(dict(changes))
-        done = self._scripts(
-            "gateway_update", [keys.gateway_session(instance)], [session_id, "set", *pairs(fields)]
-        )
+        done = self._scripts("gateway_update", _session_keys(instance), [session_id, "set", *pairs(fields)])
         return bool(done)
 
-    def end(self, instance: str, session_id: str) -> bool:
-        """Forget the gateway's session if it is still ``session_id``."""
-        return bool(self._scripts("gateway_update", [keys.gateway_session(instance)], [session_id, "end"]))
+    def end(self, instance: str, session_id: str, *, why: str) -> bool:
+        """Forget the gateway's session if it is still ``session_id``, remembering ``why`` until the next
+        login (at most :data:`ENDED_KEEP_S`)."""
+        args: list[str | int] = [session_id, "end", why, ENDED_KEEP_S]
+        return bool(self._scripts("gateway_update", _session_keys(instance), args))
+
+    def ended(self, instance: str) -> str | None:
+        """Why the gateway's last session ended, while that is news (no login since, within the hour)."""
+        value = self._r.get(keys.gateway_ended(instance))
+        return value.decode() if isinstance(value, bytes) else value
 
     def daily_reset(self, instance: str) -> str | None:
         """The daily reset set at run time (``HH:MM`` or ``off``); None when only the setting decides."""

@@ -149,6 +149,12 @@ def gateway_session(instance: str) -> str:
     return f"{PREFIX}{{gw:{instance}}}:session"
 
 
+def gateway_ended(instance: str) -> str:
+    """Why the gateway's last session ended (``sso_expired``, ``logout``...), kept until the next login (or
+    an hour), so every client that calls meanwhile is told, not only the one that found it ended."""
+    return f"{PREFIX}{{gw:{instance}}}:ended"
+
+
 def gateway_config(instance: str) -> str:
     """What the gateway's behaviour was set to at run time (the daily reset), over its settings."""
     return f"{PREFIX}{{gw:{instance}}}:config"

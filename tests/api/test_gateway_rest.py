@@ -141,12 +141,15 @@ def test_an_sso_expiry_needs_the_login_page_again(
 ) -> None:
     logged_in(gw, sam)
     assert stage(gw, admin_headers, "expire")["session"] is None
-    for method, route in ROUTES:
-        assert call(gw, method, "/v1/api" + route).status_code == 401, route
+    for method, route in ROUTES:  # every caller is told why, not only the first (the staging itself ended it)
+        answer = call(gw, method, "/v1/api" + route)
+        assert answer.status_code == 401 and answer.get_json()["reason"] == "sso_expired", route
     events = gw.get("/admin/v1/events?type=gateway.session_ended", headers=admin_headers).get_json()["events"]
     assert [e["result"] for e in events] == ["sso_expired"]
     logged_in(gw, sam)
     assert gw.post("/v1/api/tickle").status_code == 200
+    assert gw.post("/v1/api/logout").status_code == 200
+    assert gw.post("/v1/api/tickle").get_json()["reason"] == "logout"  # the last ending is the news
 
 
 def test_automatic_logoff_applies_and_tickle_is_activity(
@@ -175,6 +178,8 @@ def test_the_daily_reset_ends_the_session_at_its_time(
     gw.post("/admin/v1/clock", json={"advance_s": 1}, headers=admin_headers)
     ended = gw.post("/v1/api/tickle")
     assert ended.status_code == 401 and ended.get_json()["reason"] == "daily_reset"
+    again = gw.get("/v1/api/sso/validate")  # the next caller too, until a login
+    assert again.status_code == 401 and again.get_json()["reason"] == "daily_reset"
     bad = gw.put("/admin/v1/gateway/daily-reset", json={"at": "25:00"}, headers=admin_headers)
     assert bad.status_code == 400 and bad.get_json()["field"] == "at"
 
