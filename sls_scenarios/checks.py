@@ -89,7 +89,6 @@ class _Walk:
             if users.count(user["username"]) > 1:
                 self.problem(("setup", "users", i), f"user {user['username']!r} is set up twice")
             self.define(user["username"], ("setup", "users", i))
-            self.password(user, ("setup", "users", i, "password"))
         for i, account in enumerate(setup.get("accounts") or []):
             for j, name in enumerate(account.get("users") or []):
                 if name not in users:
@@ -240,19 +239,6 @@ class _Walk:
                     re.compile(pattern)
                 except re.error as exc:
                     self.problem(where, f"{pattern!r} is not a regular expression: {exc}")
-
-    def password(self, user: dict[str, Any], path: tuple[Any, ...]) -> None:
-        """A password the server's policy refuses failed the whole run at setup, with no line: the same
-        policy, here (one given through a ``${variable}`` is the run's to judge)."""
-        from sls_server.accounts.passwords import PasswordRejected, check_password_policy
-
-        given = user.get("password")
-        if not isinstance(given, str) or references(given):
-            return
-        try:
-            check_password_policy(given, username=str(user["username"]))
-        except PasswordRejected as exc:
-            self.problem(path, f"the server refuses this password ({exc.reason}): {exc.message}")
 
     def flow(self, kind: str, body: dict[str, Any], path: tuple[Any, ...]) -> None:
         self.use(body.get("times"), (*path, "times"))

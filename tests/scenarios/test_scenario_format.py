@@ -335,24 +335,3 @@ def test_a_count_from_a_variable_a_regex_that_compiles_and_a_repeats_statuses_ar
     """
     file.write_text(HEAD + textwrap.indent(textwrap.dedent(steps), "  "))
     assert load(file).name == "probe"
-
-
-def test_a_password_the_server_refuses_is_told_at_its_line(tmp_path: Path) -> None:
-    """It validated, then every run failed at setup: "POST /admin/v1/users answered 400 weak_password", with
-    no file or line."""
-    head = HEAD.replace(
-        '{username: alice, phone: "+15550100001"}',
-        '{username: alice, phone: "+15550100001", password: short}',
-    )
-    found = problems(tmp_path, "- login: alice\n  expect: {status: 200}\n", head=head)
-    assert found == [
-        "5:58: setup.users[1].password: the server refuses this password (too_short):"
-        " Too short: use at least 8 characters."
-    ]
-    fine = HEAD.replace(
-        '{username: alice, phone: "+15550100001"}',
-        '{username: alice, phone: "+15550100001", password: plum-sketch-harbour-9}',
-    )
-    file = tmp_path / "fine.scenario.yaml"
-    file.write_text(fine + "  - login: alice\n    expect: {status: 200}\n")
-    assert load(file).name == "probe"
