@@ -141,11 +141,12 @@ class Lockout:
             if attempt.ip:
                 self._repo.refund_ip(attempt.ip, attempt.id)
             raise RateLimited(BUSY, retry_after=1)
+        if status == "disabled":
+            self._refused(attempt, "account_disabled")
+            raise AccountDisabled()
         self._refused(attempt, "account_locked")
         if status == "locked":
             raise AccountLocked(retry_after=until - attempt.now)
-        if status == "disabled":
-            raise AccountDisabled()
         raise AccountLocked("This account is locked; an administrator must unlock it.")
 
     def _reserve(self, attempt: Any, bucket: str) -> Reservation:

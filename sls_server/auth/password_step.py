@@ -21,7 +21,7 @@ from ..errors import InvalidRequest
 from ..events import EventLog
 from ..store.base import ScriptCall
 from ..store.records import LoginView, UserAccess, UserRecord
-from .errors import InvalidCredentials
+from .errors import AccountDisabled, InvalidCredentials
 from .lockout import SILENT_REFUSAL, event_subject, lock_name
 
 
@@ -133,8 +133,15 @@ class PasswordStep:
             access=view.access if view else None,
             answers={name: answer for (name, _, _), answer in zip(asked, answers, strict=True)},
         )
-        for check in self.checks:
-            check.before_password(attempt)
+        try:
+            for check in self.checks:
+                check.before_password(attempt)
+        except AccountDisabled:
+            # Said only to whoever knows the password: to anyone else a disabled account answers as a wrong
+            # password does, so its name is no oracle (ASVS 6.3.8). Nothing was reserved for the attempt.
+            if self._users.check_password(username, password, now=now, view=view) is None:
+                raise InvalidCredentials() from None
+            raise
         if SILENT_REFUSAL in attempt.notes:
             # Refused already, without saying so: a wrong password's cost and answer, the password unjudged
             # (the check recorded why; no password_failed event, as no password failed).

@@ -307,6 +307,22 @@ def test_disabled_user_is_refused_and_sessions_end(alice: EnrolledUser) -> None:
     assert _login(alice).status_code == 200
 
 
+def test_a_disabled_account_tells_only_whoever_knows_its_password(alice: EnrolledUser) -> None:
+    """ASVS 6.3.8: "disabled" for any password told a stranger the name is an account; a wrong password
+    gets what a wrong password for an unknown name gets."""
+    alice.client.post("/admin/v1/users/alice/disable", headers=ADMIN)
+    guessed = alice.client.post(
+        "/api/v1/auth/login", json={"username": "alice", "password": "not-hers-at-all-9"}
+    )
+    nobody = alice.client.post(
+        "/api/v1/auth/login", json={"username": "nobody-at-all", "password": "not-hers-at-all-9"}
+    )
+    assert guessed.status_code == nobody.status_code == 401
+    assert guessed.get_json() == nobody.get_json()
+    right = _login(alice)
+    assert right.status_code == 403 and right.get_json()["error"] == "account_disabled"
+
+
 @pytest.mark.parametrize(
     ("key", "value"),
     [
