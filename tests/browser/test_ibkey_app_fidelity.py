@@ -74,3 +74,27 @@ def test_a_migration_the_card_confirms_shows_the_challenge_on_the_new_phone(worl
     form.get_by_test_id("ibkey-activate-submit").click()
     expect(page.get_by_test_id("ibkey-message")).to_contain_text("Activation successful")
     assert _status(world, "pia", migrating["device_id"]) == "active"
+
+
+def test_android_add_user_asks_for_the_apps_own_pin_once(world: World, page: Any) -> None:
+    """The broker's Add User step is "Provide your PIN then tap on Activate": the app's PIN. The form asked
+    to choose a PIN and repeat it, and the server, which checks the app's PIN, answered "Wrong PIN" to the
+    new one, counting it towards locking the app."""
+    world.user("ann", phone="+15555550181")
+    world.ibkey("ann", "+15555550181", pin="12ab")
+    world.user("bob", phone="+15555550182")
+    page.goto(f"{world.url}/sim/phone/ann")
+    page.get_by_test_id("phone-tab-ibkey").click()
+    page.get_by_test_id("ibkey-add-toggle").click()
+    page.get_by_test_id("ibkey-add-username").fill("bob")
+    page.get_by_test_id("ibkey-add-password").fill(PASSWORD)
+    page.get_by_test_id("ibkey-add-submit").click()
+    form = page.get_by_test_id("ibkey-activate-form")
+    expect(form).to_contain_text("Add user to IB Key")
+    expect(form.get_by_test_id("ibkey-activate-pin-repeat")).to_have_count(0)
+    code = next(m["code"] for m in world.messages("+15555550182") if m["purpose"] == "ibkey_activation")
+    form.get_by_test_id("ibkey-activate-password").fill(PASSWORD)
+    form.get_by_test_id("ibkey-activate-code").fill(code)
+    form.get_by_test_id("ibkey-activate-pin").fill("12ab")
+    form.get_by_test_id("ibkey-activate-submit").click()
+    expect(page.get_by_test_id("ibkey-message")).to_contain_text("Activation successful for bob")

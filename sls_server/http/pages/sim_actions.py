@@ -150,6 +150,7 @@ def _ibkey_view(username: str) -> dict[str, Any]:
                 "device_id": p["device_id"],
                 "platform": app["platform"],
                 "migrate": False,
+                "adding": True,  # confirmed with this app's own PIN or passcode, not a new one
                 "username": p["username"],
             }
             for p in app["pending_users"]

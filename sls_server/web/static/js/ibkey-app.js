@@ -77,17 +77,21 @@
 
   function activation(w, username) {
     const ios = w.platform === "ios";
+    // A user added to this phone's app (Add User) is confirmed with the app's own PIN, once: the broker's step
+    // is "Provide your PIN then tap on Activate". Choosing a PIN (twice) is for an app activated anew.
+    const adding = Boolean(w.adding) && !ios;
+    const title = w.migrate ? "Migrate IB Key to this phone" : adding ? "Add user to IB Key" : "Activate IB Key";
     const form = SLS.el("form", { class: "form app-section", "data-testid": "ibkey-activate-form" }, [
-      SLS.el("p", { class: "notif-title", text: w.migrate ? "Migrate IB Key to this phone" : "Activate IB Key" }),
+      SLS.el("p", { class: "notif-title", text: title }),
       SLS.el("label", { text: "Username" }), SLS.el("input", { name: "username", value: username, required: true, "data-testid": "ibkey-activate-username" }),
       SLS.el("label", { text: "Password" }), SLS.el("input", { name: "password", type: "password", required: true, "data-testid": "ibkey-activate-password" }),
       // A migration confirmed by the user's DSC+ sends no text: the card's response to this challenge is the code.
       w.challenge ? SLS.el("p", { class: "muted", "data-testid": "ibkey-activate-challenge", text: "No text is sent: your Digital Security Card+ confirms this migration. Key in your PIN, then this Challenge Code: " + w.challenge }) : null,
       SLS.el("label", { text: w.challenge ? "Activation Code (your card's response)" : "Activation Code (from the SMS)" }), SLS.el("input", { name: "code", inputmode: "numeric", required: true, "data-testid": "ibkey-activate-code" }),
-      ios ? null : SLS.el("label", { text: "Choose a PIN (4-6 letters or digits, at least one digit)" }),
+      ios ? null : SLS.el("label", { text: adding ? "PIN (this app's PIN)" : "Choose a PIN (4-6 letters or digits, at least one digit)" }),
       ios ? null : SLS.el("input", { name: "pin", type: "password", required: true, "data-testid": "ibkey-activate-pin" }),
-      ios ? null : SLS.el("label", { text: "Repeat PIN" }),
-      ios ? null : SLS.el("input", { name: "pin_repeat", type: "password", required: true, "data-testid": "ibkey-activate-pin-repeat" }),
+      ios || adding ? null : SLS.el("label", { text: "Repeat PIN" }),
+      ios || adding ? null : SLS.el("input", { name: "pin_repeat", type: "password", required: true, "data-testid": "ibkey-activate-pin-repeat" }),
       // An iPhone without Face ID set up confirms with its passcode ("Passcode, Touch ID, or Face ID").
       ios ? SLS.el("label", { text: "iPhone Passcode, if Face ID is not set up (4 or 6 digits)" }) : null,
       ios ? SLS.el("input", { name: "passcode", type: "password", inputmode: "numeric", maxlength: "6", "data-testid": "ibkey-activate-passcode" }) : null,
@@ -98,7 +102,7 @@
       event.preventDefault();
       const body = { username: form.username.value, password: form.password.value, activation_code: form.code.value };
       // Android asks for the chosen PIN twice (the broker's activation and migration steps: PIN, Repeat PIN).
-      if (!ios && form.pin.value !== form.pin_repeat.value) { say("The PINs do not match: enter the same PIN twice.", true); form.pin_repeat.focus(); return; }
+      if (!ios && !adding && form.pin.value !== form.pin_repeat.value) { say("The PINs do not match: enter the same PIN twice.", true); form.pin_repeat.focus(); return; }
       if (ios && form.passcode.value) body.passcode = form.passcode.value;
       else if (ios) body.biometric = true;
       else body.pin = form.pin.value;
