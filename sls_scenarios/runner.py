@@ -20,7 +20,7 @@ from typing import Any, Protocol
 
 from .execute import run_steps
 from .loader import Scenario, ScenarioInvalid, load
-from .setup import DEFAULT_CLOCK, apply, new_world, reset
+from .setup import DEFAULT_CLOCK, SetupFailed, apply, new_world, reset
 from .steps import StepResult
 from .targets import InProcessTarget, RemoteTarget, SettingsUnavailable, TargetError, probe_addresses
 from .world import StepFailed, World
@@ -105,6 +105,9 @@ class Runner:
             world = self._world(scenario)
         except SettingsUnavailable as exc:
             result.status, result.message = "skipped", f"skipped: this scenario {exc}"
+        except SetupFailed as exc:  # an entry of the setup the server refused: named at its line
+            result.status, result.message = "error", f"setup: {exc}"
+            result.line = scenario.positions.of(exc.where)[0]
         except (TargetError, StepFailed, ConnectionError) as exc:
             result.status, result.message = "error", f"setup: {exc}"
         if self.listener:

@@ -9,6 +9,8 @@ of a step sees only what the steps caused.
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from .loader import Scenario
@@ -46,29 +48,60 @@ def reset(world: World, clock: Any) -> None:
     world.admin_ok("POST", "/admin/v1/clock", body, what="setup.clock")
 
 
+class SetupFailed(StepFailed):
+    """A setup entry the server refused, with where it is written, so the report names its line as it does a
+    step's (a password the server's policy refuses passes validation, which does not judge it)."""
+
+    def __init__(self, message: str, where: tuple[Any, ...]) -> None:
+        super().__init__(message)
+        self.where = where
+
+
+@contextmanager
+def _entry(*where: Any) -> Iterator[None]:
+    try:
+        yield
+    except SetupFailed:
+        raise
+    except StepFailed as exc:
+        raise SetupFailed(str(exc), where) from None
+
+
 def apply(world: World, setup: dict[str, Any]) -> None:
-    for spec in setup.get("users") or []:
-        password = spec.get("password") or world.new_password()
-        # A scenario's world is what its setup lists: no SMS of account opening beside its devices.
-        body = {"username": spec["username"], "password": password, "sms": False}
-        for key in ("phone", "ip_allowlist"):
-            if key in spec:
-                body[key] = spec[key]
-        world.admin_ok("POST", "/admin/v1/users", body, what=f"setup.users {spec['username']}")
-        record = {"username": spec["username"], "password": password, "phone": spec.get("phone")}
-        world.users[spec["username"]] = world.variables[spec["username"]] = record
-    for spec in setup.get("accounts") or []:
-        body = {"account_id": spec["id"], "users": spec.get("users") or []}
-        if "ip_allowlist" in spec:
-            body["ip_allowlist"] = spec["ip_allowlist"]
-        world.admin_ok("POST", "/admin/v1/accounts", body, what=f"setup.accounts {spec['id']}")
-    for spec in setup.get("devices") or []:
-        _device(world, spec)
+    for i, spec in enumerate(setup.get("users") or []):
+        with _entry("setup", "users", i):
+            _user(world, spec)
+    for i, spec in enumerate(setup.get("accounts") or []):
+        with _entry("setup", "accounts", i):
+            _account(world, spec)
+    for i, spec in enumerate(setup.get("devices") or []):
+        with _entry("setup", "devices", i):
+            _device(world, spec)
     for number, conditions in (setup.get("phones") or {}).items():
         answer = set_conditions(world, world.actors[DEFAULT_ACTOR], number, dict(conditions))
         if answer.status != 200:
-            raise StepFailed(f"setup.phones {number}: {answer.brief()} {answer.body}")
+            said = f"setup.phones {number}: {answer.brief()} {answer.body}"
+            raise SetupFailed(said, ("setup", "phones", number))
     _mark_read(world)
+
+
+def _user(world: World, spec: dict[str, Any]) -> None:
+    password = spec.get("password") or world.new_password()
+    # A scenario's world is what its setup lists: no SMS of account opening beside its devices.
+    body = {"username": spec["username"], "password": password, "sms": False}
+    for key in ("phone", "ip_allowlist"):
+        if key in spec:
+            body[key] = spec[key]
+    world.admin_ok("POST", "/admin/v1/users", body, what=f"setup.users {spec['username']}")
+    record = {"username": spec["username"], "password": password, "phone": spec.get("phone")}
+    world.users[spec["username"]] = world.variables[spec["username"]] = record
+
+
+def _account(world: World, spec: dict[str, Any]) -> None:
+    body = {"account_id": spec["id"], "users": spec.get("users") or []}
+    if "ip_allowlist" in spec:
+        body["ip_allowlist"] = spec["ip_allowlist"]
+    world.admin_ok("POST", "/admin/v1/accounts", body, what=f"setup.accounts {spec['id']}")
 
 
 def _device(world: World, spec: dict[str, Any]) -> None:

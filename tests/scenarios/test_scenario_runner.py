@@ -258,6 +258,24 @@ def test_a_failure_message_shows_that_a_token_was_there_never_what_it_held(
     assert "alice~" not in result.message  # a session token begins with its user's name
 
 
+def test_a_setup_entry_the_server_refuses_is_named_at_its_line(
+    target: InProcessTarget, tmp_path: Path
+) -> None:
+    """A password the server's policy refuses passes validation (which does not judge it); the run's error
+    named no file or line, and the JUnit case had no ``line``."""
+    file = tmp_path / "weak.scenario.yaml"
+    file.write_text(
+        HEAD.format(name="weak", extra="").replace(
+            '{username: alice, phone: "+15550100001"}',
+            '{username: alice, phone: "+15550100001", password: short}',
+        )
+        + "  - login: alice\n    expect: {status: 200}\n"
+    )
+    result = run(target, file)
+    assert result.status == "error" and "weak_password" in result.message, result.message
+    assert result.line == 6  # the user's entry under setup.users
+
+
 def test_validation_and_reports_count_steps_alike(target: InProcessTarget, tmp_path: Path) -> None:
     """Validation said ``steps[4]`` where a report says ``step 5``: both say ``step 5`` now."""
     from sls_scenarios.loader import ScenarioInvalid
