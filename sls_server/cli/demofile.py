@@ -14,6 +14,8 @@ from ..config import PARSERS, Settings, env_name
 from .private_files import write_private
 
 FILENAME = "demo.json"
+#: Where a running ``sls gateway`` says it listens, for ``sls gateway-state`` to find it beside a demo.
+GATEWAY_FILE = "gateway.json"
 
 
 def data_dir_from_env() -> Path:
@@ -50,3 +52,29 @@ def write_private_json(target: Path, info: dict[str, Any]) -> Path:
         raise
     os.replace(temporary, target)
     return target
+
+
+def write_gateway(data_dir: Path, url: str) -> None:
+    """``sls gateway`` says where it listens (kept until it stops, :func:`forget_gateway`)."""
+    write_private_json(data_dir / GATEWAY_FILE, {"url": url, "pid": os.getpid()})
+
+
+def forget_gateway(data_dir: Path) -> None:
+    """The gateway stopped: the file goes, unless another gateway has written its own since."""
+    target = data_dir / GATEWAY_FILE
+    try:
+        if json.loads(target.read_text()).get("pid") == os.getpid():
+            target.unlink()
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def gateway_url(data_dir: Path | None = None) -> str | None:
+    """Where the gateway serving the data folder listens, if one said so and its process still runs."""
+    try:
+        said = json.loads(((data_dir or data_dir_from_env()) / GATEWAY_FILE).read_text())
+        os.kill(int(said["pid"]), 0)  # no signal: is it still there?
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+    url = said.get("url")
+    return url if isinstance(url, str) else None

@@ -21,6 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..config import env_name
+from . import demofile
 from .gateway_tls import ensure_certificate
 from .output import print_json, print_renderable
 from .reading import OutputFile
@@ -139,4 +140,8 @@ def gateway(
         options.update(certfile=str(cert), keyfile=str(key))
     if pidfile:
         options["pidfile"] = str(pidfile.resolve())
-    run(startup, workers=workers, threads=threads, gunicorn_options=options)
+    demofile.write_gateway(startup.settings.data_dir, facts["url"])  # where `sls gateway-state` looks
+    try:
+        run(startup, workers=workers, threads=threads, gunicorn_options=options)
+    finally:
+        demofile.forget_gateway(startup.settings.data_dir)

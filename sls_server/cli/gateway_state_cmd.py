@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from . import demofile
 from .admin_commands import admin_options, connect, server_errors, when
 from .output import HelpGroup, fields_table, print_json, print_renderable
 from .sim_access import sim_client, sim_token_option
@@ -25,6 +26,9 @@ NOT_A_GATEWAY = (
 @click.group("gateway-state", cls=HelpGroup)
 def gateway_state() -> None:
     """Look at and stage the gateway's session (a server started with `sls gateway`).
+
+    Without --url (or SLS_URL), the gateway running on the data folder is found through the
+    <data dir>/gateway.json it writes while it runs: beside `sls demo`, the gateway, not the demo.
 
     \b
     Examples:
@@ -69,8 +73,14 @@ def staged(state: dict[str, Any], title: str, what: str) -> str:
     return title if state.get("session") is not None else f"no gateway session: no {what} to stage"
 
 
+def _gateway(url: str | None) -> str | None:
+    """``--url`` (or SLS_URL), else the gateway running on the data folder (``<data dir>/gateway.json``),
+    else what every command falls back to: beside a demo, that is the demo, which has no gateway."""
+    return url or demofile.gateway_url()
+
+
 def _call(url: str | None, admin_token: str | None, method: str, path: str, body: Any = None) -> Any:
-    client = connect(url, admin_token)
+    client = connect(_gateway(url), admin_token)
     with server_errors(NOT_A_GATEWAY.format(url=client.url)):
         return client.request(method, path, body)
 
@@ -153,7 +163,7 @@ def latest_code(username: str, wait: int, url: str | None, sim_token: str | None
     Example:
       sls gateway-state latest-code --user sam --wait 20
     """
-    client = sim_client(url, sim_token)
+    client = sim_client(_gateway(url), sim_token)
     client.timeout_s = max(client.timeout_s, wait + 10.0)
     with server_errors(NOT_A_GATEWAY.format(url=client.url)):
         code = client.fetch("GET", "/sim/v1/outbox/latest-code", query={"user": username, "wait": str(wait)})

@@ -111,6 +111,18 @@ def test_sls_gateway_state_drives_a_running_gateway(sls_gateway: Any) -> None:  
         assert "no gateway session" in said and "dropped" not in said
     wrong = server.sls("gateway-state", "daily-reset", "25:99")
     assert wrong.returncode == 1 and "invalid_request" in wrong.stderr
+    # without --url: the gateway running on the data folder, which said where it listens (gateway.json)
+    env = {**os.environ, "SLS_DATA_DIR": str(server.data_dir), "SLS_ADMIN_TOKEN": ADMIN_TOKEN}
+    env.pop("SLS_URL", None)
+    found = subprocess.run(
+        [sys.executable, "-m", "sls_server.cli.main", "gateway-state", "status", "--json"],
+        env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert found.returncode == 0, found.stderr
+    assert json.loads(found.stdout)["daily_reset"] == "23:45"
+    server.process.terminate()
+    assert server.process.wait(timeout=20) is not None
+    assert not (server.data_dir / "gateway.json").exists()  # it went with the gateway
 
 
 def test_the_cli_says_how_to_trust_the_gateways_certificate(sls_gateway: Any) -> None:  # noqa: F811
