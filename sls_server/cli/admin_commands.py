@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import click
 
+from ..config import env_name
 from ..runtime import ADMIN_TOKEN_FILE
 from . import demofile
 from .admin_client import AdminClient, ApiError, NoServer
@@ -105,26 +106,12 @@ def server_url(url: str, source: str) -> str:
 
 
 NO_ROUTE = "this server has no such route: is it an older version?"
-#: A 401's code -> (the token, its option, its variable), for the hint after the server's words.
+#: A 401's code -> the token it asks for (its option and variable follow from the name), and what to add
+#: after "pass --x-token or set SLS_X_TOKEN" when none was sent.
 TOKEN_HINTS = {
-    "admin_token_required": (
-        "admin token",
-        "--admin-token",
-        "SLS_ADMIN_TOKEN",
-        " (pass --admin-token or set SLS_ADMIN_TOKEN; `sls demo` prints its token)",
-    ),
-    "sim_token_required": (
-        "sim token",
-        "--sim-token",
-        "SLS_SIM_TOKEN",
-        " (pass --sim-token or set SLS_SIM_TOKEN to the server's sim token)",
-    ),
-    "metrics_token_required": (
-        "metrics token",
-        "--metrics-token",
-        "SLS_METRICS_TOKEN",
-        " (pass --metrics-token or set SLS_METRICS_TOKEN to the server's metrics token)",
-    ),
+    "admin_token_required": ("admin token", "; `sls demo` prints its token"),
+    "sim_token_required": ("sim token", " to the server's sim token"),
+    "metrics_token_required": ("metrics token", " to the server's metrics token"),
 }
 UNTRUSTED = "a self-signed one (`sls gateway --tls`)? trust it: SSL_CERT_FILE=<data dir>/gateway-tls/cert.pem"
 
@@ -148,8 +135,9 @@ def server_errors(no_route: str | None = None) -> Iterator[None]:
     except ApiError as exc:
         hint = ""
         if exc.code in TOKEN_HINTS:
-            given, flag, variable, missing = TOKEN_HINTS[exc.code]
-            hint = missing
+            given, more = TOKEN_HINTS[exc.code]
+            flag, variable = "--" + given.replace(" ", "-"), env_name(given.replace(" ", "_"))
+            hint = f" (pass {flag} or set {variable}{more})"
             if exc.token_sent:  # sent and refused is not missing: another server's token, or a typo
                 hint = f" (the {given} sent is not this server's: check {flag} or {variable})"
         elif exc.code == "device_locked":

@@ -1,6 +1,8 @@
-"""``<data dir>/demo.json``: what ``sls demo`` set up (URL, admin token, users), for the other commands.
+"""``<data dir>/demo.json``: what ``sls demo`` set up (URL, admin token, users), for the other commands; and
+``<data dir>/gateway.json``: where a running ``sls gateway`` listens, for ``sls gateway-state``.
 
-Written atomically with mode 0600: it holds the admin token, the demo users' passwords and their cards' keys.
+Written atomically with mode 0600: demo.json holds the admin token, the demo users' passwords and their cards'
+keys.
 """
 
 from __future__ import annotations
