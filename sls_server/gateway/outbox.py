@@ -74,10 +74,17 @@ class Outbox:
         ]
         if not usable:
             return None
-        newest = max(usable, key=lambda item: int(item["at"]))  # max keeps the first of equals: newest first
+        newest = max(usable, key=_sent_order)
         return str(newest["id"]), str(newest["code"])
 
 
 def _sent_at(item: dict[str, Any]) -> int:
     """When the code was sent: a text's ``sent_at`` (its ``at`` is the delivery), a call's ``at``."""
     return int(item.get("sent_at", item["at"]))
+
+
+def _sent_order(item: dict[str, Any]) -> tuple[int, int]:
+    """The login takes the code sent last, so that is the one to hand out: not the one that arrived last (a
+    slow network's text sent before a voice callback), nor whichever list was read first when a text and a
+    call share a second of the server's clock (``seq`` counts both on the handset)."""
+    return _sent_at(item), int(item.get("seq") or 0)

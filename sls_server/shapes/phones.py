@@ -11,6 +11,13 @@ from .common import Handset, Request, UnixTime
 #: The longest a carrier may hold back a text, in seconds of the server's clock.
 MAX_DELAY_S = 3600
 
+_Seq = Annotated[
+    int | None,
+    Field(
+        description="Its place among the texts and calls sent to this handset, from 1: it orders two sent in "
+        "the same second. Null on one kept from before the count began."
+    ),
+]
 _Code = Annotated[
     str | None, Field(description="The code parsed out of the text, for scripts; null when it carries none.")
 ]
@@ -30,6 +37,7 @@ PhoneMessage = TypedDict(
         "purpose": Annotated[
             str | None, Field(description="Why it was sent: `login`, a step-up purpose, `notice`, ...")
         ],
+        "seq": _Seq,
     },
 )
 PhoneMessage.__doc__ = "A text on the handset."
@@ -46,6 +54,7 @@ PhoneCall = TypedDict(
         ],
         "code": _Code,
         "purpose": Annotated[str | None, Field(description="Why the call was placed.")],
+        "seq": _Seq,
         "audio_url": Annotated[
             str | None,
             Field(description="The call as a WAV file, where the server can speak (espeak-ng); else null."),

@@ -94,6 +94,7 @@ class PhoneService:
             text=text,
             code=parse_code(text),
             purpose=purpose,
+            seq=self._store.phones.next_seq(delivery.handset) if delivery.delivered else None,
         )
         if delivery.delivered:
             self._store.phones.push_message(delivery.handset, message)
@@ -124,6 +125,7 @@ class PhoneService:
             transcript=transcript,
             code=code,
             purpose=purpose,
+            seq=self._store.phones.next_seq(delivery.handset),
         )
         self._store.phones.push_call(delivery.handset, record)
         self._events.record(

@@ -117,6 +117,11 @@ def phone_box(handset: str, box: str) -> str:
     return f"{PREFIX}{{p:{handset}}}:{box}"
 
 
+def phone_sent_count(handset: str) -> str:
+    """How many texts and calls were sent to the handset: each one's ``seq``, on its boxes' slot."""
+    return f"{PREFIX}{{p:{handset}}}:sent"
+
+
 #: What a send window counts: texts to a user, texts to a number, IB Key pushes to a user.
 SendScope = Literal["send:user", "send:number", "push"]
 

@@ -30,6 +30,10 @@ class PhoneRepo:
             pipe.hset(key, items=pairs(fields))
         pipe.execute()
 
+    def next_seq(self, handset: str) -> int:
+        """The ``seq`` of the next text or call to the handset: an order finer than a clock's second."""
+        return int(self._r.incr(keys.phone_sent_count(handset)))
+
     def push_message(self, handset: str, message: TextMessage) -> None:
         self._push(keys.phone_box(handset, MESSAGES), message.to_json())
 

@@ -46,8 +46,9 @@ CODE = Raw("text/plain", {"type": "string", "pattern": "^[0-9]{6,8}$"})
 )
 def latest_code(query: LatestCodeQuery) -> Any:
     """The newest SMS or voice-callback code the user's phone holds and is still valid (notices and IB Key
-    activation codes skipped). `wait=N`: the newest one not handed out by this route before, waiting up to N
-    seconds for it. 404 `no_code` when there is none (in time); 404 `unknown_user`."""
+    activation codes skipped); newest is the one sent last, which the login takes. `wait=N`: the newest one
+    not handed out by this route before, waiting up to N seconds for it. 404 `no_code` when there is none (in
+    time); 404 `unknown_user`."""
     try:
         username = canonical_username(query.user)
     except InvalidRequest:

@@ -17,7 +17,14 @@ from flask.typing import ResponseReturnValue
 from sls_devices.phone import Conditions, is_handset
 
 from ...errors import InvalidRequest
-from ...shapes.phones import PhoneCalls, PhoneConditions, PhoneConditionsUpdate, PhoneMessages
+from ...shapes.phones import (
+    PhoneCall,
+    PhoneCalls,
+    PhoneConditions,
+    PhoneConditionsUpdate,
+    PhoneMessage,
+    PhoneMessages,
+)
 from ...sim import speech
 from ...sim.errors import AudioFailed, AudioUnavailable
 from ..common import core, now
@@ -51,15 +58,18 @@ def _no_store(response: Response) -> Response:
     return response
 
 
+#: What a text and a call show, as their shapes declare it (a stored record may carry more).
+_MESSAGE_KEYS = tuple(PhoneMessage.__annotations__)
+_CALL_KEYS = tuple(key for key in PhoneCall.__annotations__ if key != "audio_url")
+
+
 def public_message(message: dict[str, Any]) -> dict[str, Any]:
-    keys = ("id", "at", "sent_at", "from", "to", "text", "code", "purpose")
-    return {key: message.get(key) for key in keys}
+    return {key: message.get(key) for key in _MESSAGE_KEYS}
 
 
 def public_call(number: str, call: dict[str, Any], *, audio: bool) -> dict[str, Any]:
-    keys = ("id", "at", "from", "to", "transcript", "code", "purpose")
     audio_url = f"/sim/v1/phones/{number}/calls/{call['id']}/audio" if audio else None
-    return {**{key: call.get(key) for key in keys}, "audio_url": audio_url}
+    return {**{key: call.get(key) for key in _CALL_KEYS}, "audio_url": audio_url}
 
 
 def conditions_view(number: str, conditions: Conditions) -> dict[str, Any]:

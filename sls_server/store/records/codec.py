@@ -78,6 +78,7 @@ def from_pairs(flat: Sequence[Any]) -> dict[str, str]:
 _FROM_JSON: dict[str, Callable[[Any], Any]] = {
     "str": str,
     "int": int,
+    "int | None": lambda value: None if value is None else int(value),
     "str | None": lambda value: None if value is None else str(value),
     "tuple[str, ...]": lambda value: tuple(str(item) for item in value),
 }

@@ -47,6 +47,9 @@ class TextMessage:
     code: str | None
     """The code the text carries, for scripts; the simulated handset is the user's, not the server's."""
     purpose: str
+    seq: int | None
+    """Its place among everything the handset was sent (texts and calls, from 1): orders two sent in one
+    second of the server's clock. None on a text kept from before it was counted."""
 
     def as_dict(self) -> dict[str, Any]:
         """The stored (and shown) form: ``from`` is a keyword in Python, ``sender`` here."""
@@ -69,6 +72,8 @@ class VoiceCall:
     transcript: str
     code: str | None
     purpose: str
+    seq: int | None
+    """As a text's: texts and calls to one handset share the count."""
 
     def as_dict(self) -> dict[str, Any]:
         """The stored (and shown) form, ``sender`` as ``from`` like a text's."""
