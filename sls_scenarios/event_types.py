@@ -21,6 +21,7 @@ EVENT_TYPES: frozenset[str] = frozenset(
         "ibkey.password_failed",
         # step-up and what it guards
         "stepup.challenge_issued",
+        "stepup.password_failed",
         "stepup.verified",
         "withdrawal.requested",
         # sessions, and why each ended

@@ -135,7 +135,7 @@ def build_core(settings: Settings, store: Store) -> Core:
     ip_check = IpCheck(ip_rules, events, silent=settings.ip_refusal == "silent")
     password = PasswordStep(users, events, checks=[ip_check, lockout, NewPlaceCheck(store.lockout)])
     logins = LoginService(store, password, steps, sessions, events, notices)
-    stepup = StepUp(steps, sessions, events, validity=settings.stepup_validity)
+    stepup = StepUp(steps, sessions, events, password, validity=settings.stepup_validity)
     clock = Clock(store.clock)
     return Core(
         settings=settings,

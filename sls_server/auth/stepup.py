@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..accounts.users import canonical_username
 from ..errors import InvalidRequest
 from ..events import EventLog
 from ..store.records import LoginTxn
-from .errors import ChallengeUsed, ReauthRequired, UnknownTransaction
+from .errors import ChallengeUsed, InvalidCredentials, ReauthRequired, UnknownTransaction
+from .password_step import PasswordStep
 from .second_factor import SecondFactor
 from .sessions import Session, SessionService
 
@@ -21,9 +23,16 @@ PURPOSES = ("withdrawal", "change_contact", "add_device", "change_security", "tr
 
 class StepUp:
     def __init__(
-        self, steps: SecondFactor, sessions: SessionService, events: EventLog, *, validity: int
+        self,
+        steps: SecondFactor,
+        sessions: SessionService,
+        events: EventLog,
+        password: PasswordStep,
+        *,
+        validity: int,
     ) -> None:
         self._steps = steps
+        self._password = password
         self._sessions = sessions
         self._events = events
         self.validity = validity
@@ -57,6 +66,21 @@ class StepUp:
             mode=mode,
         )
         return {"state": "second_factor", "purpose": purpose, **opened}
+
+    def confirm_password(
+        self, session: Session, username: str, password: str, *, now: int, ip: str | None
+    ) -> None:
+        """The username and password Client Portal asks for before a task's challenge ("How to verify your
+        identity", step 1), checked as a login's are: a wrong password counts towards the lockout and is
+        recorded (``stepup.password_failed``), a locked account or a refused address is refused. The name
+        must be the session's own user; another one is a wrong name, checked against nobody."""
+        try:
+            typed = canonical_username(username)
+        except InvalidRequest:
+            typed = None
+        if typed != session.username:
+            raise InvalidCredentials()
+        self._password.verify(session.username, password, now=now, ip=ip, door="stepup")
 
     def challenge_mode(self, session: Session, txn_id: str, *, now: int, ip: str | None) -> dict[str, Any]:
         """The pending step's push replaced by IB Key's Challenge/Response ("use Challenge/Response instead",

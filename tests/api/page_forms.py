@@ -44,7 +44,15 @@ def open_withdrawal_step_up(client: FlaskClient, user: EnrolledUser) -> str:
     form = {"amount": "2500", "currency": "EUR", "csrf_token": token}
     asked = client.post("/account/withdrawal", data=form)
     assert asked.status_code == 303 and asked.headers["Location"] == "/account/verify"
+    confirm_identity(client, user.username, user.password, token)
     return token
+
+
+def confirm_identity(client: FlaskClient, username: str, password: str, token: str) -> None:
+    """ "Verify your identity", step 1 (the broker's): the username and password; the challenge follows."""
+    form = {"username": username, "password": password, "csrf_token": token}
+    confirmed = client.post("/account/verify", data=form)
+    assert confirmed.status_code == 303 and confirmed.headers["Location"] == "/account/verify", confirmed.text
 
 
 class Console:

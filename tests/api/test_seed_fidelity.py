@@ -10,8 +10,9 @@ from typing import Any
 
 from conftest import ADMIN_TOKEN
 from flask.testing import FlaskClient
+from ibkey_world import PASSWORD as IBKEY_PASSWORD
 from ibkey_world import World, push_login
-from page_forms import csrf
+from page_forms import confirm_identity, csrf
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 PASSWORD = "Correct-Horse-4-Battery"
@@ -142,6 +143,7 @@ def test_verify_your_identity_page_offers_challenge_response_instead_of_the_push
     token = csrf(client.get("/account").get_data(as_text=True))
     asked = client.post("/account/withdrawal", data={"amount": "100", "currency": "USD", "csrf_token": token})
     assert asked.status_code == 303 and asked.headers["Location"] == "/account/verify"
+    confirm_identity(client, "alice", IBKEY_PASSWORD, token)
     pushed = client.get("/account/verify").get_data(as_text=True)
     assert 'data-testid="push-match"' in pushed and 'data-testid="push-use-challenge"' in pushed
     switched = client.post("/account/verify/challenge", data={"csrf_token": csrf(pushed)})

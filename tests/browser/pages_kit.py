@@ -73,6 +73,14 @@ def log_in_with_card(page: Any, world: World, name: str, pin: str = "4321") -> s
     return card_id
 
 
+def confirm_identity(page: Any, name: str, password: str = PASSWORD) -> None:
+    """ "Verify your identity", step 1 (the broker's): the username and password, then Continue."""
+    expect(page.get_by_test_id("verify-title")).to_have_text("Verify your identity")
+    page.get_by_test_id("verify-username").fill(name)
+    page.get_by_test_id("verify-password").fill(password)
+    page.get_by_test_id("verify-continue").click()
+
+
 def sign_in_trainer(page: Any, world: World) -> None:
     """Sign in to the trainer console with the admin token; the feed is live once it returns."""
     page.goto(world.url + "/trainer")

@@ -12,7 +12,14 @@ from typing import Any
 from playwright.sync_api import expect
 
 from .a11y_kit import expect_tied_to
-from .pages_kit import PASSWORD, World, log_in_with_card, log_in_with_password, sign_in_trainer
+from .pages_kit import (
+    PASSWORD,
+    World,
+    confirm_identity,
+    log_in_with_card,
+    log_in_with_password,
+    sign_in_trainer,
+)
 
 
 def test_errors_are_tied_to_the_fields_they_are_about(world: World, page: Any) -> None:
@@ -39,6 +46,9 @@ def test_errors_are_tied_to_the_fields_they_are_about(world: World, page: Any) -
     log_in_with_card(page, world, "nina")
     page.get_by_test_id("withdraw-amount").fill("100")
     page.get_by_test_id("withdraw-submit").click()
+    confirm_identity(page, "nina", "not-the-password")
+    expect_tied_to(page.get_by_test_id("verify-password"), page.get_by_test_id("step-error"))
+    confirm_identity(page, "nina")
     page.get_by_test_id("step-response").fill("00000000")
     page.get_by_test_id("step-submit").click()
     expect_tied_to(page.get_by_test_id("step-response"), page.get_by_test_id("step-error"))

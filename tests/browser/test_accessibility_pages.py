@@ -18,7 +18,14 @@ from .a11y_kit import (
     tab_through,
     unnamed_controls,
 )
-from .pages_kit import PASSWORD, World, log_in_with_card, log_in_with_password, sign_in_trainer
+from .pages_kit import (
+    PASSWORD,
+    World,
+    confirm_identity,
+    log_in_with_card,
+    log_in_with_password,
+    sign_in_trainer,
+)
 
 
 def audit(page: Any) -> list[str]:
@@ -102,6 +109,8 @@ def test_every_page_has_its_frame_contrast_names_and_target_sizes(world: World, 
     visit("account")
     page.get_by_test_id("withdraw-amount").fill("100")
     page.get_by_test_id("withdraw-submit").click()
+    visit("verify your identity: the username and password")
+    confirm_identity(page, "nina")
     visit("verify your identity")
     visit("logged out", "/logged-out?reason=idle")
     failing = {label: problems for label, problems in found.items() if problems}

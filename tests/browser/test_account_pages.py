@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 
 from sls_server.store.embedded import EmbeddedRedis
 
-from .pages_kit import PASSWORD, World, log_in_with_card, log_in_with_password
+from .pages_kit import PASSWORD, World, confirm_identity, log_in_with_card, log_in_with_password
 
 
 def test_wrong_passwords_then_the_lockout_message_with_the_wait(world: World, page: Any) -> None:
@@ -63,7 +63,10 @@ def test_withdrawal_asks_to_verify_identity_first(world: World, page: Any) -> No
     card_id = log_in_with_card(page, world, "nina", pin="8642")
     page.get_by_test_id("withdraw-amount").fill("2500")
     page.get_by_test_id("withdraw-submit").click()
-    expect(page.get_by_test_id("verify-title")).to_have_text("Verify your identity")
+    confirm_identity(page, "nina", "not-the-password")  # as at the broker: the password first
+    expect(page.get_by_test_id("step-error")).to_contain_text("username or password you entered is incorrect")
+    expect(page.get_by_test_id("step-challenge")).to_have_count(0)
+    confirm_identity(page, "nina")
     challenge = page.get_by_test_id("step-challenge").inner_text()
     page.get_by_test_id("step-response").fill("00000000")
     page.get_by_test_id("step-submit").click()
@@ -77,6 +80,7 @@ def test_changing_the_phone_number_needs_a_step_up_and_texts_both_numbers(world:
     card_id = log_in_with_card(page, world, "omar", pin="1593")
     page.get_by_test_id("phone-new").fill("+15555550199")
     page.get_by_test_id("phone-submit").click()
+    confirm_identity(page, "omar")
     challenge = page.get_by_test_id("step-challenge").inner_text()
     page.get_by_test_id("step-response").fill(world.card_response(card_id, "1593", challenge))
     page.get_by_test_id("step-submit").click()
@@ -108,6 +112,7 @@ def test_the_verified_line_goes_when_the_step_up_is_no_longer_fresh(world: World
     card_id = log_in_with_card(page, world, "vera", pin="2580")
     page.get_by_test_id("withdraw-amount").fill("100")
     page.get_by_test_id("withdraw-submit").click()
+    confirm_identity(page, "vera")
     challenge = page.get_by_test_id("step-challenge").inner_text()
     page.get_by_test_id("step-response").fill(world.card_response(card_id, "2580", challenge))
     page.get_by_test_id("step-submit").click()

@@ -2,7 +2,8 @@
 fresh second factor, through ``core().stepup`` exactly as ``/api/v1/verify`` does.
 
 The task waits, sealed in the ``sls_page_verify`` cookie (scoped to ``/account/verify``, bound to the
-session), while the user answers the challenge or approves the push; once verified the session token is
+session), while the user types their username and password (the broker's first step) and then answers the
+challenge or approves the push; once verified the session token is
 rotated (a new cookie), the task runs, and the account page says so. The task is checked before the
 step-up starts, so a typo never costs the user a challenge.
 """
@@ -78,14 +79,25 @@ def _begin(kind: str) -> ResponseReturnValue:
     if session.verified.get(task["purpose"], 0) > now():
         ref = _run(session, task)
         return redirect(f"/account?done={task['purpose']}&ref={ref}", 303)
+    return _keep(redirect(VERIFY_PATH, 303), session, {"task": task})
+
+
+def _confirm(session: Session, state: dict[str, Any]) -> ResponseReturnValue:
+    """Step 1 of the broker's "verify your identity": the username and password; then the challenge."""
+    username = request.form.get("username", "")
+    password = request.form.get("password", "")
+    if not username.strip() or not password:
+        return _verify_page(state, "Enter your username and password.", 400, invalid=True)
+    task = state["task"]
     try:
+        core().stepup.confirm_password(session, username, password, now=now(), ip=client_ip())
         opened = core().stepup.begin(
             session, task["purpose"], now=now(), ip=client_ip(), type_=None, device_id=None
         )
     except StoreUnavailable:
         raise
     except SlsError as exc:
-        return _problem(say(exc), exc.status)
+        return _verify_page(state, say(exc), exc.status, invalid=exc.status == 401)
     state = {"txn_id": opened["txn_id"], "factor": opened["factor"], "task": task}
     return _keep(redirect(VERIFY_PATH, 303), session, state)
 
@@ -114,12 +126,13 @@ def _pending(session: Session) -> dict[str, Any] | None:
 def _verify_page(
     state: dict[str, Any], message: str | None = None, status: int = 200, invalid: bool = False
 ) -> ResponseReturnValue:
-    """The step-up's prompt; `invalid`: the message is about the code typed, and the field says so."""
+    """The username and password, or once they were right the step-up's prompt; `invalid`: the message is
+    about what was typed, and the field says so."""
     return page(
         "verify.html",
         status,
         csrf_token=form_token(),
-        factor=state["factor"],
+        factor=state.get("factor"),
         task=state["task"],
         title=PURPOSE_TITLES[state["task"]["purpose"]],
         factor_name=factor_name,
@@ -162,6 +175,8 @@ def verify_submit() -> ResponseReturnValue:
     state = _pending(session)
     if not state:
         return redirect("/account", 303)
+    if "txn_id" not in state:
+        return _confirm(session, state)
     response = "".join(request.form.get("response", "").split())
     if not response or len(response) > 64:
         return _verify_page(state, "Enter the security code.", 400, invalid=True)
@@ -197,8 +212,8 @@ def verify_challenge_mode() -> ResponseReturnValue:
     except SlsError as exc:
         return gone(exc)
     state = _pending(session)
-    if not state:
-        return redirect("/account", 303)
+    if not state or "txn_id" not in state:
+        return redirect("/account" if not state else VERIFY_PATH, 303)
     try:
         switched = core().stepup.challenge_mode(session, state["txn_id"], now=now(), ip=client_ip())
     except StoreUnavailable:
@@ -226,7 +241,7 @@ def verify_status() -> ResponseReturnValue:
     except SlsError:
         return jsonify({"state": "ended", "message": "Your session has ended. Please log in again."})
     state = _pending(session)
-    if not state:
+    if not state or "txn_id" not in state:
         return jsonify({"state": "ended", "message": "Nothing is waiting for verification."})
     try:
         body, token = core().stepup.complete(session, state["txn_id"], None, now=now(), ip=client_ip())
