@@ -195,19 +195,20 @@ class SlsEmulator:
     # --- the user's side --------------------------------------------------------------------------------
 
     def latest_code(self, phone: str, purpose: str | None = None) -> str:
-        """The newest code texted or read out to ``phone`` (a tie in the same second goes to the call)."""
+        """The code sent last to ``phone``, by text or voice callback: the one a login takes. Ordered by when
+        it was sent, then by the handset's ``seq`` (a text and a call in one second of a frozen clock), not
+        by arrival: a slow network's text that arrives after the callback replacing it is not the one."""
         number = _segment(phone)
         texts = self.call("GET", f"/sim/v1/phones/{number}/messages")["messages"]
         calls = self.call("GET", f"/sim/v1/phones/{number}/calls")["calls"]
-        found: list[tuple[int, int, str]] = []
-        for rank, items in enumerate((texts, calls)):
-            for item in items:  # newest first: the first with a code is the newest of its kind
-                if item.get("code") and (purpose is None or item.get("purpose") == purpose):
-                    found.append((item.get("at", 0), rank, item["code"]))
-                    break
+        found = [
+            (int(item.get("sent_at", item["at"])), int(item.get("seq") or 0), str(item["code"]))
+            for item in (*texts, *calls)
+            if item.get("code") and (purpose is None or item.get("purpose") == purpose)
+        ]
         if not found:
             raise EmulatorError(f"no code has reached {phone}" + (f" ({purpose})" if purpose else ""))
-        return str(max(found)[2])
+        return max(found)[2]
 
     def approve_push(
         self,

@@ -69,7 +69,15 @@ def pytest_configure(config: pytest.Config) -> None:
             "SLS_ADMIN_TOKEN (the runner wipes the world and moves the clock through /admin/v1)"
         )
     _emulator_settings(config)
+    config.addinivalue_line(
+        "markers",
+        f"{KEEP_WORLD}: the sls_emulator fixture does not wipe the world before this test (for tests that "
+        "share what a module- or class-scoped fixture set up; that fixture calls sls_emulator.reset() first)",
+    )
 
+
+#: The mark of a test whose world is not wiped: it shares one a module- or class-scoped fixture set up.
+KEEP_WORLD = "sls_keep_world"
 
 #: ``sls_emulator_env`` settings the fixture refuses, and why.
 REFUSED_ENV = {
@@ -100,6 +108,11 @@ def _emulator_settings(config: pytest.Config) -> dict[str, str]:
     for name, why in REFUSED_ENV.items():
         if name in settings:
             raise pytest.UsageError(f"sls_emulator_env: {name} cannot be set: {why}")
+    port = settings.get("SLS_PORT", "0")
+    if not port.isascii() or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise pytest.UsageError(
+            f"sls_emulator_env: SLS_PORT={port} is not a port (1-65535; 0 picks a free one)"
+        )
     return settings
 
 
@@ -140,8 +153,10 @@ def sls_emulator(sls_emulator_server: ChildServer) -> SlsEmulator:
 
 @pytest.fixture(autouse=True)
 def _sls_emulator_fresh_world(request: pytest.FixtureRequest) -> None:
-    """Each test that uses ``sls_emulator`` starts from an empty world at the real time."""
-    if "sls_emulator" in request.fixturenames:
+    """Each test that uses ``sls_emulator`` starts from an empty world at the real time, unless it is marked
+    ``sls_keep_world``: pytest sets up a module-scoped fixture before this one runs, so a world such a
+    fixture built would be gone before its first test."""
+    if "sls_emulator" in request.fixturenames and request.node.get_closest_marker(KEEP_WORLD) is None:
         request.getfixturevalue("sls_emulator").reset()
 
 

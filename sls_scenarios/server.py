@@ -42,7 +42,8 @@ class ChildServer:
         self.settings = dict(settings or {})
         #: The server's and its clients': the one the settings give (``sls_emulator_env``), else its own.
         self.admin_token = str(self.settings.get("SLS_ADMIN_TOKEN") or "") or secrets.token_urlsafe(24)
-        self.port = free_port()
+        #: ``SLS_PORT`` in the settings, for a firewall or a range the machine allows; else a free one.
+        self.port = int(self.settings.get("SLS_PORT") or 0) or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = self.folder / "server.log"
         self.workers = workers

@@ -65,6 +65,18 @@ def test_a_texted_code_expires_with_the_clock(sls_emulator):
     assert late.status_code == 410 and late.json()["error"] == "challenge_expired"
 
 
+def test_the_code_sent_last_is_the_latest_in_one_second(sls_emulator):
+    password = sls_emulator.create_user("sid", phone="+15550100011")  # SMS enrolled at opening
+    sls_emulator.call("POST", "/admin/v1/clock", {"freeze": True}, admin=True)  # one second for all
+    started = start(sls_emulator, "sid", password)
+    for factor in ("voice", "sms"):
+        switched = requests.post(f"{sls_emulator.url}/api/v1/auth/login/{started['txn_id']}/factor",
+                                 json={"type": factor}, headers={"X-Login-Token": started["login_token"]})
+        assert switched.status_code == 200, switched.text
+    done = finish(sls_emulator, started, sls_emulator.latest_code("+15550100011"))
+    assert done.status_code == 200, done.text
+
+
 def test_a_push_needs_the_number_on_the_page(sls_emulator):
     password = sls_emulator.create_user("ivy", phone="+15550100007")
     sls_emulator.enroll_ibkey("ivy", platform="android", pin="9q9q", password=password)
@@ -109,6 +121,31 @@ def test_the_server_takes_settings_from_the_ini_file(sls_emulator):
     assert answers == [401, 401, 423]  # SLS_LOCKOUT_THRESHOLD=2 from pytest.ini
 """
 
+SHARED_WORLD = """
+import pytest
+import requests
+
+pytestmark = pytest.mark.sls_keep_world
+
+
+@pytest.fixture(scope="module")
+def olive(sls_emulator):
+    sls_emulator.reset()  # a world of this module's own, built once
+    password = sls_emulator.create_user("olive", phone="+15550100012")
+    return password, sls_emulator.enroll_card("olive", pin="1357")
+
+
+@pytest.mark.parametrize("attempt", [1, 2])
+def test_a_world_built_once_serves_each_test(sls_emulator, olive, attempt):
+    password, card = olive
+    body = {"username": "olive", "password": password}
+    started = requests.post(f"{sls_emulator.url}/api/v1/auth/login", json=body).json()
+    done = requests.post(f"{sls_emulator.url}/api/v1/auth/login/{started['txn_id']}/verify",
+                         json={"response": card.respond(started["factor"]["challenge"])},
+                         headers={"X-Login-Token": started["login_token"]})
+    assert done.status_code == 200, done.text
+"""
+
 SCENARIO = """\
 name: {name}
 description: A scenario in another project's test suite.
@@ -136,6 +173,7 @@ def project(folder: Path) -> Path:
         f"    SLS_SIM_TOKEN={SIM_TOKEN}\n"
     )  # a guarded /sim/v1: the fixture's latest_code, enroll_ibkey and approve_push must send the token
     (folder / "test_integration.py").write_text(textwrap.dedent(INTEGRATION_TESTS))
+    (folder / "test_shared_world.py").write_text(SHARED_WORLD)
     (folder / "login.scenario.yaml").write_text(
         SCENARIO.format(name="login", extra="", state="authenticated")
     )
@@ -153,7 +191,7 @@ def pytest_in(folder: Path, *args: str, **extra_env: str) -> subprocess.Complete
 def test_another_project_uses_the_fixture_and_its_scenario_files(tmp_path: Path) -> None:
     ran = pytest_in(project(tmp_path))
     assert ran.returncode == 0, ran.stdout + ran.stderr
-    assert "9 passed, 1 xfailed" in ran.stdout  # the README's example among them
+    assert "12 passed, 1 xfailed" in ran.stdout  # the README's example among them
 
 
 def test_a_failing_scenario_file_fails_with_its_steps_in_the_report(tmp_path: Path) -> None:
@@ -245,6 +283,19 @@ def test_an_ini_setting_the_server_would_never_see_is_one_usage_error(tmp_path: 
     ran = pytest_in(tmp_path)
     assert ran.returncode == 4, ran.stdout + ran.stderr  # pytest's usage error: nothing ran
     assert "'SLS_LOCKOUT_THRESHOLD: 2' is not SLS_NAME=value" in ran.stderr
+
+
+def test_the_fixtures_server_takes_the_port_the_ini_gives(tmp_path: Path) -> None:
+    """Integrator: behind a firewall, or on a machine that allows a range of ports, the fixture's server
+    needs a port of the project's choosing; a port that is none is a usage error before any test runs."""
+    from sls_scenarios.server import ChildServer, free_port
+
+    port = free_port()
+    assert ChildServer(settings={"SLS_PORT": str(port)}, data_dir=tmp_path).url.endswith(f":{port}")
+    (tmp_path / "pytest.ini").write_text("[pytest]\nsls_emulator_env =\n    SLS_PORT=http\n")
+    (tmp_path / "test_nothing.py").write_text("def test_nothing(sls_emulator):\n    pass\n")
+    ran = pytest_in(tmp_path)
+    assert ran.returncode == 4 and "SLS_PORT=http is not a port" in ran.stdout + ran.stderr
 
 
 def test_a_misspelt_ini_setting_stops_the_fixture_naming_the_right_one(tmp_path: Path) -> None:
