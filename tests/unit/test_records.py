@@ -172,7 +172,9 @@ def test_a_json_record_reads_back_what_it_wrote(record: Any) -> None:
 
 def test_a_json_record_keeps_its_shown_names_and_refuses_a_missing_field() -> None:
     text = JSON_RECORDS[1]
-    assert list(text.as_dict()) == ["id", "at", "sent_at", "from", "to", "text", "code", "purpose"]
+    assert list(text.as_dict()) == ["id", "at", "sent_at", "from", "to", "text", "code", "purpose", "seq"]
+    kept = '{"id":"m","at":1,"sent_at":1,"from":"IBKR","to":"+1","text":"t","code":null,"purpose":"login"}'
+    assert TextMessage.from_json(kept).seq is None  # a text kept from before texts were counted
     assert PushNotification.from_json(JSON_RECORDS[3].to_json()).candidates == ("12", "42", "77")
     with pytest.raises(CorruptRecord, match="'from'"):
         TextMessage.from_json('{"id":"m","at":1,"sent_at":1,"to":"+1","text":"t","purpose":"login"}')

@@ -47,7 +47,7 @@ class TextMessage:
     code: str | None
     """The code the text carries, for scripts; the simulated handset is the user's, not the server's."""
     purpose: str
-    seq: int | None
+    seq: int | None = None
     """Its place among everything the handset was sent (texts and calls, from 1): orders two sent in one
     second of the server's clock. None on a text kept from before it was counted."""
 
@@ -72,7 +72,7 @@ class VoiceCall:
     transcript: str
     code: str | None
     purpose: str
-    seq: int | None
+    seq: int | None = None
     """As a text's: texts and calls to one handset share the count."""
 
     def as_dict(self) -> dict[str, Any]:
