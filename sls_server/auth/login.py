@@ -149,11 +149,12 @@ class LoginService:
         body: dict[str, Any] = {"txn_id": txn_id, "expires_at": txn.expires_at, "factor": txn.factor}
         if state == "approved":
             self._sessions.require_ip(txn.username, ip, now=now, access=read.access)
-            if self._steps.collect(txn_id, now=now):
+            collected = self._steps.collect(txn_id, now=now)
+            if collected == "ok":
                 with self._store.write_behind():
                     result = self._finish(txn, now=now, ip=ip)
                 return {**body, **result.body()}, result
-            state = "authenticated"
+            state = "expired" if collected == "expired" else "authenticated"  # else a racing poll took it
         if state == "second_factor":
             shown = "expired" if now >= txn.expires_at else "pending"
             if shown == "expired":  # told so, it stays so if the clock goes back

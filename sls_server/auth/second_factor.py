@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from ..accounts.devices import ACTIVE, DeviceService
 from ..errors import InvalidRequest
@@ -46,6 +46,9 @@ LIFETIME_TTLS = 3
 #: kills it.
 SWITCH_LIMIT = 5
 TXN_RANDOM_BYTES = 18
+#: Seconds past a login's expiry its approved push may still be collected: a client polling every few
+#: seconds still gets a session for an approval made in the login's last second, and no later one.
+COLLECT_GRACE_S = 30
 
 
 #: What a push approval that does not match its login is told (the wrong number picked, or a bad signature).
@@ -302,12 +305,15 @@ class SecondFactor:
         )
         return "approved"
 
-    def collect(self, txn_id: str, *, now: int) -> bool:
-        """True for the one poll that takes an approved step; a step whose user was disabled is refused."""
-        outcome = self._store.logins.collect(txn_id, now=now)
+    def collect(self, txn_id: str, *, now: int) -> Literal["ok", "expired", "no"]:
+        """``ok`` for the one poll that takes an approved step; ``no`` when it is not approved (any more: a
+        racing poll took it). A step whose user was disabled is refused, and one left uncollected past its
+        expiry (and :data:`COLLECT_GRACE_S`) is ``expired``: no session outlives the login's lifetime by
+        more than a poll's interval."""
+        outcome = self._store.logins.collect(txn_id, now=now, grace_s=COLLECT_GRACE_S)
         if outcome == "revoked":
             raise AccountDisabled()
-        return outcome == "ok"
+        return "ok" if outcome == "ok" else "expired" if outcome == "expired" else "no"
 
     def _usable_device(self, txn: LoginTxn, *, now: int, read: DeviceRecord | None = None) -> DeviceRecord:
         device = read if read and read.device_id == txn.device_id else self._store.devices.get(txn.device_id)

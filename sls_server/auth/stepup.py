@@ -97,7 +97,7 @@ class StepUp:
         rotated session token."""
         txn = self._own(session, txn_id)
         if response is None:
-            if not self._steps.collect(txn_id, now=now):
+            if self._steps.collect(txn_id, now=now) != "ok":
                 state = txn.state
                 pending = state == "second_factor" and now < txn.expires_at
                 self._steps.record_if_expired(txn, now)  # told "expired", it stays so if the clock goes back

@@ -112,9 +112,10 @@ class LoginRepo:
         """Mark a pending step found past its expiry at ``now`` as expired, for good (login_expire.lua)."""
         return bool(self._scripts("login_expire", _keys(txn_id)[:1], [now]))
 
-    def collect(self, txn_id: str, *, now: int) -> str:
-        """'ok' for the one poll that takes an approved login's session, 'revoked', or 'no'."""
-        return str(self._scripts("login_collect", _keys(txn_id), [now]))
+    def collect(self, txn_id: str, *, now: int, grace_s: int) -> str:
+        """'ok' for the one poll that takes an approved login's session, 'revoked', 'expired' (left
+        uncollected ``grace_s`` past its expiry), or 'no'."""
+        return str(self._scripts("login_collect", _keys(txn_id), [now, grace_s]))
 
     def switch(self, txn_id: str, *, now: int, expires_at: int, fields: PromptFields) -> tuple[str, int]:
         """('ok', the new prompt's expiry, capped by the login's lifetime) or (why it is refused, 0)."""
