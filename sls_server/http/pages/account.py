@@ -13,7 +13,7 @@ from typing import Any
 from flask import jsonify, redirect, request
 from flask.typing import ResponseReturnValue
 
-from ...auth.errors import SessionExpired, SessionLifetimeEnded
+from ...auth.errors import SessionExpired, SessionLifetimeEnded, SessionReplaced, SessionRevoked
 from ...auth.sessions import Session
 from ...errors import NotAuthenticated, SlsError, StoreUnavailable
 from ...web.wording import duration, factor_name
@@ -24,7 +24,7 @@ from .kit import answers_json, drop_session_cookie, page
 
 #: Seconds before automatic logoff at which the page warns (and offers to stay logged in).
 WARN_BEFORE_S = 120
-REASONS = {"logout", "idle", "absolute", "ended"}
+REASONS = {"logout", "idle", "absolute", "replaced", "revoked", "ended"}
 
 
 def current_session(*, extend: bool) -> Session:
@@ -56,12 +56,23 @@ def expired_page(exc: SessionExpired) -> str:
     return "/logged-out?reason=" + ("absolute" if isinstance(exc, SessionLifetimeEnded) else "idle")
 
 
+def ended_page(exc: SlsError) -> str:
+    """The logged-off page for a session that ended otherwise. Only the first request after the end is told
+    why (a newer login, a disabled account); a later one, another tab's, finds no session at all, and the
+    page must not guess a cause (it used to say "you logged in elsewhere" after a plain idle logoff)."""
+    if isinstance(exc, SessionExpired):
+        return expired_page(exc)
+    if isinstance(exc, SessionReplaced):
+        return "/logged-out?reason=replaced"
+    if isinstance(exc, SessionRevoked):
+        return "/logged-out?reason=revoked"
+    return "/logged-out?reason=ended"
+
+
 def gone(exc: SlsError) -> ResponseReturnValue:
     """Where a browser without a live session goes: the logged-off page, or the login page."""
-    if isinstance(exc, SessionExpired):
-        return redirect(expired_page(exc), 303)
     if isinstance(exc, NotAuthenticated) and exc.code != "not_authenticated":
-        return redirect("/logged-out?reason=ended", 303)
+        return redirect(ended_page(exc), 303)
     return redirect("/", 303)
 
 
@@ -97,8 +108,8 @@ def account_session() -> ResponseReturnValue:
         return jsonify({"state": "expired", "next": expired_page(exc)})
     except StoreUnavailable:
         raise  # 503: the page keeps counting down and asks again, it does not log the user out
-    except SlsError:
-        return jsonify({"state": "ended", "next": "/logged-out?reason=ended"})
+    except SlsError as exc:
+        return jsonify({"state": "ended", "next": ended_page(exc)})
 
 
 @bp.post("/account/tickle")
@@ -113,7 +124,7 @@ def account_tickle() -> ResponseReturnValue:
     except StoreUnavailable:
         raise
     except SlsError as exc:
-        return jsonify({"state": "ended", "next": "/logged-out?reason=ended", "error": exc.code})
+        return jsonify({"state": "ended", "next": ended_page(exc), "error": exc.code})
 
 
 @bp.post("/logout")

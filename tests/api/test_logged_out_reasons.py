@@ -1,0 +1,57 @@
+"""The logged-off page says why the session ended only when it knows. The first request after the end is
+told (idle, the absolute limit, a newer login, a disabled account); a later one, another tab's, finds no
+session at all. That page used to say "you logged in elsewhere, or it was ended by Client Services" after
+a plain idle logoff, a false and alarming security message."""
+
+from __future__ import annotations
+
+from conftest import EnrolledUser, move_clock
+from flask.testing import FlaskClient
+
+from sls_server.http.common import SESSION_COOKIE
+
+
+def _poll(client: FlaskClient, token: str) -> dict:
+    client.set_cookie(SESSION_COOKIE, token)
+    answered = client.get("/account/session")
+    assert answered.status_code == 200
+    return answered.get_json()  # type: ignore[no-any-return]
+
+
+def _page_says(client: FlaskClient, target: str) -> str:
+    return client.get(target).get_data(as_text=True)
+
+
+def test_a_second_tab_after_an_idle_logoff_is_not_told_it_logged_in_elsewhere(
+    alice: EnrolledUser, admin_headers: dict[str, str]
+) -> None:
+    token = alice.log_in()
+    move_clock(alice.client, admin_headers, 15 * 60)
+    assert _poll(alice.client, token) == {"state": "expired", "next": "/logged-out?reason=idle"}
+    later = _poll(alice.client, token)
+    assert later == {"state": "ended", "next": "/logged-out?reason=ended"}
+    said = _page_says(alice.client, later["next"])
+    assert "Your session has ended." in said and "elsewhere" not in said and "Client Services" not in said
+
+
+def test_a_newer_login_is_named_as_the_cause(alice: EnrolledUser) -> None:
+    first = alice.log_in()
+    alice.log_in()  # SLS_SESSION_CONCURRENCY=replace: the first session is ended by this one
+    told = _poll(alice.client, first)
+    assert told == {"state": "ended", "next": "/logged-out?reason=replaced"}
+    assert "because you logged in elsewhere" in _page_says(alice.client, told["next"])
+
+
+def test_a_disabled_account_is_not_called_a_login_elsewhere(
+    alice: EnrolledUser, admin_headers: dict[str, str]
+) -> None:
+    """Disabling ends the user's sessions at once (no record is left to say why): the page says only that
+    the session ended."""
+    token = alice.log_in()
+    assert alice.client.post("/admin/v1/users/alice/disable", headers=admin_headers).status_code == 200
+    told = _poll(alice.client, token)
+    assert told["state"] == "ended" and told["next"] in (
+        "/logged-out?reason=revoked",
+        "/logged-out?reason=ended",
+    )
+    assert "elsewhere" not in _page_says(alice.client, told["next"])
