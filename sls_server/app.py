@@ -46,6 +46,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from .http.json_provider import SafeJSONProvider
 
     app = SlsFlask(__name__)
+    # An encoded slash in a path segment (/users/%2F/devices) arrives decoded; merged, it answered an HTML
+    # redirect to another route (the user named "devices"). Unmerged, it matches no route: a JSON 404.
+    app.url_map.merge_slashes = False
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.json = SafeJSONProvider(app)  # answers in build order; a nesting limit on every body parsed
     app.extensions["sls"] = core
