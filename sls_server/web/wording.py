@@ -66,8 +66,12 @@ def device_label(entry: dict[str, str | None]) -> str:
 
 
 def duration(seconds: int | float | None) -> str:
-    """``75`` -> ``1 min 15 s``; ``3600`` -> ``60 min``: a wait a person reads at a glance."""
+    """``75`` -> ``1 min 15 s``; ``3600`` -> ``60 min``; ``86400`` -> ``24 h``: a wait a person reads at a
+    glance (from two hours on, in hours and minutes)."""
     total = max(int(seconds or 0), 0)
+    if total >= 7200:
+        hours, minutes = divmod(total // 60, 60)
+        return f"{hours} h" + (f" {minutes} min" if minutes else "")
     minutes, secs = divmod(total, 60)
     if not minutes:
         return f"{secs} s"

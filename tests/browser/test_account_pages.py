@@ -120,3 +120,22 @@ def test_the_verified_line_goes_when_the_step_up_is_no_longer_fresh(world: World
     world.advance(5 * 60 + 1)  # past SLS_STEPUP_VALIDITY (5 min), well within the idle timeout
     expect(page.get_by_test_id("account-verified")).to_be_hidden()
     expect(page.get_by_test_id("account-username")).to_have_text("vera")
+
+
+def test_near_the_maximum_length_the_warning_offers_no_stay_logged_in(
+    sls_serve: Callable[..., Any], admin_headers: dict[str, str], page: Any
+) -> None:
+    """Activity cannot outlast the session's maximum length: the warning used to promise a logoff "after
+    15 min of inactivity" and offer Stay logged in, which extended nothing."""
+    server = sls_serve(workers=1, SLS_ABSOLUTE_TIMEOUT="1200")  # 20 min; idle stays 15
+    world = World(server.url, admin_headers)
+    log_in_with_card(page, world, "nora")
+    world.advance(10 * 60)
+    page.reload()  # activity: the idle end is now capped at the maximum length, 10 min away
+    world.advance(9 * 60)
+    warning = page.get_by_test_id("logoff-warning")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("maximum length of 20 min")
+    expect(page.get_by_test_id("logoff-warning-idle")).to_be_hidden()
+    expect(page.get_by_test_id("stay-logged-in")).to_be_hidden()
+    expect(warning).to_be_focused()

@@ -92,6 +92,7 @@ def account_page() -> ResponseReturnValue:
         body=session_body(session),
         factor_name=factor_name,
         idle=duration(core().settings.idle_timeout),  # as the logged-out page says it
+        absolute=duration(core().settings.absolute_timeout),
         verified=fresh_step_ups(session),
         done=done if done in ("withdrawal", "change_contact") else None,
         ref=(request.args.get("ref") or "")[:32],

@@ -10,6 +10,8 @@
   const warning = root.querySelector("[data-testid=logoff-warning]");
   const warningCount = root.querySelector("[data-testid=logoff-warning-countdown]");
   const stay = root.querySelector("[data-testid=stay-logged-in]");
+  const byIdle = root.querySelector("[data-testid=logoff-warning-idle]");
+  const byLimit = root.querySelector("[data-testid=logoff-warning-limit]");
   const unavailable = root.querySelector("[data-testid=session-unavailable]");
   const verified = root.querySelector("[data-testid=account-verified]");
   const warnBefore = Number(root.dataset.warnBefore);
@@ -37,10 +39,15 @@
     const left = (Math.min(idleAt, absoluteAt) - Date.now()) / 1000;
     countdown.textContent = SLS.clock(left);
     const warn = left <= warnBefore;
+    /* Near the session's maximum length activity extends nothing: say so, and offer no "Stay logged in". */
+    const atLimit = absoluteAt <= idleAt;
+    byIdle.hidden = atLimit;
+    byLimit.hidden = !atLimit;
+    stay.hidden = atLimit;
     if (warn && warning.hidden) {
       returnTo = document.activeElement !== document.body ? document.activeElement : null;
       warning.hidden = false;
-      stay.focus();
+      (atLimit ? warning : stay).focus();
     }
     if (!warn && !warning.hidden) {
       /* answered (here or in another tab): the focus goes back where the warning took it from */
