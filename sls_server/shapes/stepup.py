@@ -46,6 +46,17 @@ class StepUpRequest(Request):
     def _start_or_finish(self) -> Self:
         if self.txn_id is None and self.purpose is None:
             raise InvalidRequest("purpose is required (or txn_id, to finish a step-up)", field="purpose")
+        # One call starts or finishes, never both: a field of the other kind was silently ignored (a
+        # response beside purpose started a new step-up; a type beside txn_id was polled as if absent).
+        if self.txn_id is None and self.response is not None:
+            raise InvalidRequest("response finishes a step-up: send it with txn_id", field="response")
+        if self.txn_id is not None:
+            for name in ("purpose", "type", "device_id", "mode"):
+                if getattr(self, name) is not None:
+                    raise InvalidRequest(
+                        f"{name} starts a step-up; with txn_id send only response (or nothing, to poll)",
+                        field=name,
+                    )
         check_mode(self.mode, self.type)
         return self
 

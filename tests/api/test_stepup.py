@@ -246,3 +246,26 @@ def test_step_up_prompts_the_factor_the_user_logged_in_with(alice: EnrolledUser,
         "/api/v1/verify", json={"purpose": "withdrawal"}, headers=_bearer(done.get_json()["session"]["token"])
     ).get_json()
     assert step["factor"]["type"] == "totp" and step["factor"]["device_id"] == app["device_id"]
+
+
+def test_a_call_starts_or_finishes_a_step_up_never_both(alice: EnrolledUser) -> None:
+    """Fields of the other kind were ignored: a response beside purpose started a new step-up (the answer
+    dropped), and a purpose or type beside txn_id was answered as a plain finish or poll."""
+    auth = _bearer(alice.log_in())
+    opened = alice.client.post("/api/v1/verify", json={"purpose": "withdrawal"}, headers=auth).get_json()
+    refusals = [
+        ({"purpose": "withdrawal", "response": "12345678"}, "response"),
+        ({"txn_id": opened["txn_id"], "response": "12345678", "purpose": "change_contact"}, "purpose"),
+        ({"txn_id": opened["txn_id"], "type": "sms"}, "type"),
+    ]
+    for body, field in refusals:
+        refused = alice.client.post("/api/v1/verify", json=body, headers=auth)
+        assert refused.status_code == 400 and refused.get_json()["field"] == field, (body, refused.get_json())
+    issued = alice.client.get("/admin/v1/events?type=stepup.challenge_issued", headers=ADMIN).get_json()
+    assert len(issued["events"]) == 1  # nothing started, nothing answered
+    done = alice.client.post(
+        "/api/v1/verify",
+        json={"txn_id": opened["txn_id"], "response": alice.card_response(opened["factor"]["challenge"])},
+        headers=auth,
+    )
+    assert done.status_code == 200, done.get_json()  # no attempt was spent by the refusals
