@@ -178,19 +178,31 @@ class GatewayService:
 
     def daily_reset(self) -> str | None:
         """``HH:MM`` UTC of the daily reset (set at run time, else the setting); None: no daily reset."""
-        value = self._repo.daily_reset(self.instance)
-        if value is None:
-            return self._configured_reset
-        return None if value == "off" else value
+        return self._daily_reset()[0]
 
     def set_daily_reset(self, at: str | None, *, now: int) -> None:
-        self._repo.set_daily_reset(self.instance, at or "off")
+        """The new time applies from ``now`` on: the session ends at its next ``at`` after now, not at one
+        that passed before it was set (which would end it at once). A reset the old time made due first ends
+        the session, as the next request would have found, so a change never saves a session either."""
+        self.peek(now=now)
+        self._repo.set_daily_reset(self.instance, at or "off", since=now)
         self._events.record("gateway.daily_reset_set", at=now, detail={"at": at})
 
     # --- inside ----------------------------------------------------------------------------------------
 
+    def _daily_reset(self) -> tuple[str | None, int]:
+        """The daily reset's ``HH:MM`` (or None) and the instant it took effect: when it was set at run time,
+        else 0 (the setting's, in force since the server started)."""
+        value, since = self._repo.daily_reset(self.instance)
+        if value is None:
+            return self._configured_reset, 0
+        return (None if value == "off" else value), since
+
     def _reset_due(self, record: GatewayRecord, *, now: int) -> int | None:
-        reset_at = next_reset(record.established_at, self.daily_reset())
+        """The next daily reset of this session, counted from its login or from when the reset's time was
+        set, whichever is later; past it, the session is ended (``NoGatewaySession``)."""
+        hhmm, since = self._daily_reset()
+        reset_at = next_reset(max(record.established_at, since), hhmm)
         if reset_at is not None and now >= reset_at:
             self._close(record, now=now, why="daily_reset")
             raise NoGatewaySession(

@@ -7,12 +7,14 @@ which session the gateway holds in the same step, so a stale change never lands 
 from __future__ import annotations
 
 from . import keys
-from .base import Client, Scripts, guarded, hash_reply
+from .base import Client, Scripts, guarded, hash_reply, text
 from .records.codec import changes_hash, from_pairs, pairs
 from .records.gateway import BrokerageChanges, GatewayRecord
 
 #: The run-time daily reset field: ``HH:MM``, or ``off`` to override a configured one.
 DAILY_RESET = "daily_reset"
+#: When (app clock, Unix s) the run-time daily reset was last set: a reset counts only from then.
+DAILY_RESET_SINCE = "daily_reset_since"
 #: Seconds why the gateway's last session ended stays news, if no login comes first.
 ENDED_KEEP_S = 3600
 
@@ -64,13 +66,15 @@ class GatewayRepo:
         value = self._r.get(keys.gateway_ended(instance))
         return value.decode() if isinstance(value, bytes) else value
 
-    def daily_reset(self, instance: str) -> str | None:
-        """The daily reset set at run time (``HH:MM`` or ``off``); None when only the setting decides."""
-        value = self._r.hget(keys.gateway_config(instance), DAILY_RESET)
-        return str(value) if value else None
+    def daily_reset(self, instance: str) -> tuple[str | None, int]:
+        """The daily reset set at run time (``HH:MM`` or ``off``; None when only the setting decides), and the
+        app-clock instant it was set at (0 when never), read together."""
+        value, since = self._r.hmget(keys.gateway_config(instance), [DAILY_RESET, DAILY_RESET_SINCE])
+        return (text(value) if value else None), int(since or 0)
 
-    def set_daily_reset(self, instance: str, value: str) -> None:
-        self._r.hset(keys.gateway_config(instance), DAILY_RESET, value)
+    def set_daily_reset(self, instance: str, value: str, *, since: int) -> None:
+        """Set the daily reset and the instant it was set at, in one command (never one without the other)."""
+        self._r.hset(keys.gateway_config(instance), mapping={DAILY_RESET: value, DAILY_RESET_SINCE: since})
 
     def hand_out(self, handset: str, message_id: str, *, keep_s: int) -> bool:
         """True when ``message_id`` was not the last code handed out from ``handset`` (and now is)."""
