@@ -113,7 +113,7 @@ class GatewayService:
         ``no_session`` (with ``reason``, how the last one ended, until the next login)."""
         record = self._repo.get(self.instance)
         if record is None:
-            why = self._repo.ended(self.instance)  # every caller learns it, until the next login
+            why = self._repo.ended(self.instance, now=now)  # every caller learns it, until the next login
             raise NoGatewaySession(reason=why) if why else NoGatewaySession()
         reset_at = self._reset_due(record, now=now)
         try:
@@ -225,7 +225,7 @@ class GatewayService:
     def _close(self, record: GatewayRecord, *, now: int, why: str) -> bool:
         """End the gateway's session and the real one behind it (a logout, an expiry, the daily reset);
         whether this call ended it (of racing calls, one does)."""
-        if not self._repo.end(self.instance, record.session_id, why=why):
+        if not self._repo.end(self.instance, record.session_id, why=why, now=now):
             return False
         self._events.record("gateway.session_ended", at=now, user=record.username, result=why)
         self._sessions.end(record.session_id, now=now, reason="logout" if why == "logout" else why)
@@ -233,5 +233,5 @@ class GatewayService:
 
     def _forget(self, record: GatewayRecord, *, now: int, why: str) -> None:
         """The real session ended by itself (its own event says how): the gateway lets go of it."""
-        if self._repo.end(self.instance, record.session_id, why=why):
+        if self._repo.end(self.instance, record.session_id, why=why, now=now):
             self._events.record("gateway.session_ended", at=now, user=record.username, result=why)

@@ -15,6 +15,9 @@ from flask.testing import FlaskClient
 from gateway_kit import PASSWORD, logged_in
 
 from sls_server import create_app
+from sls_server.store import keys
+from sls_server.store.base import connect
+from sls_server.store.gateway import ENDED_KEEP_S
 
 DAY = 86400
 TEN = 1_893_492_000  # 2030-01-01T10:00:00Z
@@ -95,3 +98,36 @@ def test_a_reset_the_old_time_made_due_still_ends_the_session(
     assert _set(gw, admin_headers, "10:30")["session"] is None
     ended = gw.post("/v1/api/tickle")
     assert ended.status_code == 401 and ended.get_json()["reason"] == "daily_reset"
+
+
+def test_why_it_ended_is_news_for_an_hour_of_the_app_clock(
+    gw: FlaskClient, sam: str, admin_headers: dict[str, str]
+) -> None:
+    """Before, the reason was kept by a real-time Redis expiry: moving the clock three days left it news."""
+    _clock(gw, admin_headers, {"set_at": TEN, "freeze": True})
+    logged_in(gw, sam)
+    _set(gw, admin_headers, "10:10")
+    _clock(gw, admin_headers, {"advance_s": 600})
+    assert gw.post("/v1/api/tickle").get_json()["reason"] == "daily_reset"
+    _clock(gw, admin_headers, {"advance_s": 3599})
+    assert gw.post("/v1/api/tickle").get_json()["reason"] == "daily_reset"  # within the hour
+    _clock(gw, admin_headers, {"advance_s": 1})
+    after = gw.post("/v1/api/tickle")
+    assert after.status_code == 401 and after.get_json()["error"] == "no_session"
+    assert "reason" not in after.get_json()
+    _clock(gw, admin_headers, {"advance_s": 3 * DAY})
+    assert "reason" not in gw.post("/v1/api/tickle").get_json()
+
+
+def test_redis_keeps_the_news_long_enough_for_a_frozen_clock(
+    gw: FlaskClient, sam: str, admin_headers: dict[str, str], redis_url: str
+) -> None:
+    """Redis keeps it a week of real time, a backstop that an hour of a frozen clock does not outrun."""
+    _clock(gw, admin_headers, {"set_at": TEN, "freeze": True})
+    logged_in(gw, sam)
+    assert gw.post("/admin/v1/gateway/expire", headers=admin_headers).status_code == 200
+    instance = gw.application.extensions["sls"].gateway.instance
+    store = connect(redis_url)
+    assert store.ttl(keys.gateway_ended(instance)) > ENDED_KEEP_S * 24
+    store.close()
+    assert gw.post("/v1/api/tickle").get_json()["reason"] == "sso_expired"
