@@ -245,9 +245,11 @@ class ClockRepo:
         self.set_at(system_now + seconds, system_now=system_now)
         return seconds
 
-    def set_at(self, at: int, *, system_now: int) -> ClockState:
-        """Make "now" ``at``: a running clock runs on from there, a frozen one stands there."""
-        return self._change([at - system_now, keys.CLOCK_CHANNEL, system_now, "keep"])[0]
+    def set_at(self, at: int, *, system_now: int, freeze: bool = False) -> ClockState:
+        """Make "now" ``at``: a running clock runs on from there, a frozen one stands there; with ``freeze``,
+        it stands there either way (one step: no reader sees it run from ``at`` first)."""
+        mode = "freeze" if freeze else "keep"
+        return self._change([at - system_now, keys.CLOCK_CHANNEL, system_now, mode])[0]
 
     def reset(self, *, system_now: int) -> ClockState:
         """Back to system time, running (a frozen clock thaws), from any state, in one script; the clock as it
