@@ -163,9 +163,14 @@ class AdminClient:
         return self.request("GET", "/admin/v1/clock")
 
     def move_clock(
-        self, *, advance_s: int | None = None, set_at: int | None = None, freeze: bool | None = None
+        self,
+        *,
+        advance_s: int | None = None,
+        set_at: int | None = None,
+        freeze: bool | None = None,
+        reset: bool | None = None,
     ) -> dict[str, Any]:
-        given = {"advance_s": advance_s, "set_at": set_at, "freeze": freeze}
+        given = {"advance_s": advance_s, "set_at": set_at, "freeze": freeze, "reset": reset or None}
         return self.request("POST", "/admin/v1/clock", {k: v for k, v in given.items() if v is not None})
 
 

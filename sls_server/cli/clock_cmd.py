@@ -82,12 +82,8 @@ def clock(
     at = parse_instant(set_at) if set_at is not None else None
     client = connect(url, admin_token)
     with server_errors():
-        if reset:
-            # thawed first, so the offset read is exact and stays so while it is taken back
-            reading = client.move_clock(freeze=False)
-            offset = int(reading.get("offset_s") or 0)
-            if offset:
-                reading = client.move_clock(advance_s=-offset)
+        if reset:  # one request, one step on the server: from any state, and never half done
+            reading = client.move_clock(reset=True)
         elif advance_s is None and at is None and freeze is None:
             reading = client.clock()
         else:

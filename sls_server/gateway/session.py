@@ -113,7 +113,7 @@ class GatewayService:
         ``no_session`` (with ``reason``, how the last one ended, until the next login)."""
         record = self._repo.get(self.instance)
         if record is None:
-            why = self._repo.ended(self.instance)  # every caller learns it, until the next login
+            why = self._repo.ended(self.instance, now=now)  # every caller learns it, until the next login
             raise NoGatewaySession(reason=why) if why else NoGatewaySession()
         reset_at = self._reset_due(record, now=now)
         try:
@@ -178,19 +178,31 @@ class GatewayService:
 
     def daily_reset(self) -> str | None:
         """``HH:MM`` UTC of the daily reset (set at run time, else the setting); None: no daily reset."""
-        value = self._repo.daily_reset(self.instance)
-        if value is None:
-            return self._configured_reset
-        return None if value == "off" else value
+        return self._daily_reset()[0]
 
     def set_daily_reset(self, at: str | None, *, now: int) -> None:
-        self._repo.set_daily_reset(self.instance, at or "off")
+        """The new time applies from ``now`` on: the session ends at its next ``at`` after now, not at one
+        that passed before it was set (which would end it at once). A reset the old time made due first ends
+        the session, as the next request would have found, so a change never saves a session either."""
+        self.peek(now=now)
+        self._repo.set_daily_reset(self.instance, at or "off", since=now)
         self._events.record("gateway.daily_reset_set", at=now, detail={"at": at})
 
     # --- inside ----------------------------------------------------------------------------------------
 
+    def _daily_reset(self) -> tuple[str | None, int]:
+        """The daily reset's ``HH:MM`` (or None) and the instant it took effect: when it was set at run time,
+        else 0 (the setting's, in force since the server started)."""
+        value, since = self._repo.daily_reset(self.instance)
+        if value is None:
+            return self._configured_reset, 0
+        return (None if value == "off" else value), since
+
     def _reset_due(self, record: GatewayRecord, *, now: int) -> int | None:
-        reset_at = next_reset(record.established_at, self.daily_reset())
+        """The next daily reset of this session, counted from its login or from when the reset's time was
+        set, whichever is later; past it, the session is ended (``NoGatewaySession``)."""
+        hhmm, since = self._daily_reset()
+        reset_at = next_reset(max(record.established_at, since), hhmm)
         if reset_at is not None and now >= reset_at:
             self._close(record, now=now, why="daily_reset")
             raise NoGatewaySession(
@@ -213,7 +225,7 @@ class GatewayService:
     def _close(self, record: GatewayRecord, *, now: int, why: str) -> bool:
         """End the gateway's session and the real one behind it (a logout, an expiry, the daily reset);
         whether this call ended it (of racing calls, one does)."""
-        if not self._repo.end(self.instance, record.session_id, why=why):
+        if not self._repo.end(self.instance, record.session_id, why=why, now=now):
             return False
         self._events.record("gateway.session_ended", at=now, user=record.username, result=why)
         self._sessions.end(record.session_id, now=now, reason="logout" if why == "logout" else why)
@@ -221,5 +233,5 @@ class GatewayService:
 
     def _forget(self, record: GatewayRecord, *, now: int, why: str) -> None:
         """The real session ended by itself (its own event says how): the gateway lets go of it."""
-        if self._repo.end(self.instance, record.session_id, why=why):
+        if self._repo.end(self.instance, record.session_id, why=why, now=now):
             self._events.record("gateway.session_ended", at=now, user=record.username, result=why)

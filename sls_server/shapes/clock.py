@@ -36,9 +36,10 @@ class Clock(TypedDict):
 
 class ClockMove(Request):
     """One of `advance_s` (move by seconds, negative goes back) or `set_at`, or `freeze`, or `freeze` with one
-    of them (the clock is frozen or thawed first, then moved). The clock stays within
-    2000-01-01T00:00:00Z .. 2100-01-01T00:00:00Z: a move that would leave that range is a 400
-    `invalid_request` naming the field, and the clock is unchanged."""
+    of them (the clock is frozen or thawed first, then moved), or `reset` alone (back to real time, running).
+    The clock stays within 2000-01-01T00:00:00Z .. 2100-01-01T00:00:00Z: a move that would leave that range
+    is a 400 `invalid_request` naming the field, and the clock is unchanged; a running clock that reaches
+    2100-01-01 stands there until moved or reset."""
 
     advance_s: int | None = Field(
         None,
@@ -57,6 +58,11 @@ class ClockMove(Request):
         description="`true`: the clock stops where it stands and moves only with `advance_s`/`set_at`; "
         "`false`: it runs on from where it stands.",
     )
+    reset: Annotated[Literal[True] | None, Refusal("must be true (or left out)")] = Field(
+        None,
+        description="`true`: back to real time (offset 0, running), from any state and in one step, however "
+        "far the clock is from real time; given alone.",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -65,9 +71,16 @@ class ClockMove(Request):
         counts as absent; ``freeze`` alone is a change too."""
         if isinstance(data, dict):
             moves = sum(data.get(name) is not None for name in _MOVES)
+            if data.get("reset") is not None:
+                if moves or data.get("freeze") is not None:
+                    raise InvalidRequest(
+                        "reset is given alone: not with advance_s, set_at or freeze", field="reset"
+                    )
+                return data
             if moves > 1 or (moves == 0 and data.get("freeze") is None):
                 raise InvalidRequest(
-                    "give exactly one of advance_s or set_at (with or without freeze), or freeze alone",
+                    "give exactly one of advance_s or set_at (with or without freeze), or freeze alone, "
+                    "or reset alone",
                     field="advance_s",
                 )
         return data
@@ -76,8 +89,9 @@ class ClockMove(Request):
     def __get_pydantic_json_schema__(
         cls, schema: CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
-        """One alternative per move, each with its field alone (and an optional ``freeze``), and ``freeze``
-        alone, so the document says what the validator above does (which also lets the others be null)."""
+        """One alternative per move, each with its field alone (and an optional ``freeze``), ``freeze`` alone
+        and ``reset`` alone, so the document says what the validator above does (which also lets the others be
+        null)."""
         generated = handler.resolve_ref_schema(handler(schema))
         properties = generated["properties"]
 
@@ -94,14 +108,15 @@ class ClockMove(Request):
             }
             for name in _MOVES
         ]
-        alternatives.append(
+        alternatives += [
             {
                 "type": "object",
-                "properties": {"freeze": field("freeze")},
-                "required": ["freeze"],
+                "properties": {name: field(name)},
+                "required": [name],
                 "additionalProperties": False,
             }
-        )
+            for name in ("freeze", "reset")
+        ]
         for key in ("properties", "required", "additionalProperties", "type"):
             generated.pop(key, None)
         generated["oneOf"] = alternatives

@@ -11,7 +11,8 @@ from typing import Annotated, Literal
 from pydantic import Field
 from typing_extensions import TypedDict
 
-from .common import Query, Request
+from .clock import CLOCK_MAX, CLOCK_MIN, CLOCK_RANGE
+from .common import Query, Refusal, Request
 
 STATE_FORMAT = "sls-emulator/state"
 STATE_VERSION = 1
@@ -42,6 +43,14 @@ class StatePhone(Request):
 
 class StateSettings(Request):
     clock_offset_s: int = Field(description="Seconds the emulated clock ran ahead of system time.")
+    clock_frozen_at: Annotated[int | None, Refusal(f"is {CLOCK_RANGE}")] = Field(
+        None,
+        ge=CLOCK_MIN,
+        le=CLOCK_MAX,
+        description="Present when the clock was frozen: the instant it stood at, where an import with "
+        "`replace` freezes it again (`clock_offset_s` is then ignored). Absent (as in documents written "
+        "before it existed): the clock was running, and runs on at `clock_offset_s`.",
+    )
 
 
 class StateDocument(Request):

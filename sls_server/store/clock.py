@@ -245,13 +245,17 @@ class ClockRepo:
         self.set_at(system_now + seconds, system_now=system_now)
         return seconds
 
-    def set_at(self, at: int, *, system_now: int) -> ClockState:
-        """Make "now" ``at``: a running clock runs on from there, a frozen one stands there."""
-        return self._change("clock_set", [at - system_now, keys.CLOCK_CHANNEL, system_now, "keep"])
+    def set_at(self, at: int, *, system_now: int, freeze: bool = False) -> ClockState:
+        """Make "now" ``at``: a running clock runs on from there, a frozen one stands there; with ``freeze``,
+        it stands there either way (one step: no reader sees it run from ``at`` first)."""
+        mode = "freeze" if freeze else "keep"
+        return self._change([at - system_now, keys.CLOCK_CHANNEL, system_now, mode])[0]
 
-    def reset(self) -> None:
-        """Back to system time, running (a frozen clock thaws)."""
-        self._change("clock_set", [0, keys.CLOCK_CHANNEL, int(time.time()), "run"])
+    def reset(self, *, system_now: int) -> ClockState:
+        """Back to system time, running (a frozen clock thaws), from any state, in one script; the clock as it
+        was just before, read in that same step, so what the reset undid (a thaw too, or not) is exact even
+        when another change races it."""
+        return self._change([0, keys.CLOCK_CHANNEL, system_now, "run"])[1]
 
     def advance_within(self, seconds: int, *, system_now: int, lo: int, hi: int) -> tuple[bool, ClockState]:
         """Move by ``seconds`` unless the new "now" (at ``system_now``) leaves ``[lo, hi]``; atomically.
@@ -267,11 +271,14 @@ class ClockRepo:
             self._delivered()
         return bool(moved), ClockState.parse(value)
 
-    def freeze(self, frozen: bool, *, system_now: int) -> ClockState:
+    def freeze(self, frozen: bool, *, system_now: int, lo: int, hi: int) -> ClockState:
         """Stop the clock where it stands (``True``: only a move changes "now" from then on), or let it run
-        on from there (``False``); the clock as it is afterwards. Already so: nothing is written."""
+        on from there (``False``); the clock as it is afterwards. Already so: nothing is written. Where it
+        stands is held within ``[lo, hi]``, as :class:`~sls_server.clock.Clock` shows it to every reader."""
         changed, value = self._scripts(
-            "clock_freeze", [keys.CLOCK_OFFSET], ["1" if frozen else "0", system_now, keys.CLOCK_CHANNEL]
+            "clock_freeze",
+            [keys.CLOCK_OFFSET],
+            ["1" if frozen else "0", system_now, keys.CLOCK_CHANNEL, lo, hi],
         )
         if changed:
             self._delivered()
@@ -283,10 +290,11 @@ class ClockRepo:
         self._delivered()
         self._cache.forget()
 
-    def _change(self, script: str, args: list[str | int]) -> ClockState:
-        state = ClockState.parse(self._scripts(script, [keys.CLOCK_OFFSET], args))
+    def _change(self, args: list[str | int]) -> tuple[ClockState, ClockState]:
+        """``clock_set``: the clock written, and the one it replaced."""
+        written, before = self._scripts("clock_set", [keys.CLOCK_OFFSET], args)
         self._delivered()
-        return state
+        return ClockState.parse(written), ClockState.parse(before)
 
     def _delivered(self) -> None:
         """Return once the message just published is in every local subscriber's socket: any command

@@ -7,14 +7,20 @@ which session the gateway holds in the same step, so a stale change never lands 
 from __future__ import annotations
 
 from . import keys
-from .base import Client, Scripts, guarded, hash_reply
+from .base import Client, Scripts, guarded, hash_reply, text
 from .records.codec import changes_hash, from_pairs, pairs
 from .records.gateway import BrokerageChanges, GatewayRecord
 
 #: The run-time daily reset field: ``HH:MM``, or ``off`` to override a configured one.
 DAILY_RESET = "daily_reset"
-#: Seconds why the gateway's last session ended stays news, if no login comes first.
+#: When (app clock, Unix s) the run-time daily reset was last set: a reset counts only from then.
+DAILY_RESET_SINCE = "daily_reset_since"
+#: Seconds of the app clock why the gateway's last session ended stays news, if no login comes first: the
+#: instant it ended is stored with it and compared at read, so moving the clock crosses the hour at once.
 ENDED_KEEP_S = 3600
+#: Seconds of real time after which Redis reclaims that news: a backstop only, a week, so that it does not cut
+#: the app clock's hour short on a clock frozen (or moved slowly) while a trainer or a test suite runs.
+ENDED_BACKSTOP_S = 7 * 86400
 
 
 def _session_keys(instance: str) -> list[str]:
@@ -53,24 +59,32 @@ class GatewayRepo:
         done = self._scripts("gateway_update", _session_keys(instance), [session_id, "set", *pairs(fields)])
         return bool(done)
 
-    def end(self, instance: str, session_id: str, *, why: str) -> bool:
-        """Forget the gateway's session if it is still ``session_id``, remembering ``why`` until the next
-        login (at most :data:`ENDED_KEEP_S`)."""
-        args: list[str | int] = [session_id, "end", why, ENDED_KEEP_S]
+    def end(self, instance: str, session_id: str, *, why: str, now: int) -> bool:
+        """Forget the gateway's session if it is still ``session_id``, remembering ``why`` and when (``now``,
+        on the app clock) until the next login, or :data:`ENDED_KEEP_S` of the app clock."""
+        args: list[str | int] = [session_id, "end", why, ENDED_BACKSTOP_S, now]
         return bool(self._scripts("gateway_update", _session_keys(instance), args))
 
-    def ended(self, instance: str) -> str | None:
-        """Why the gateway's last session ended, while that is news (no login since, within the hour)."""
+    def ended(self, instance: str, *, now: int) -> str | None:
+        """Why the gateway's last session ended, while that is news: no login since, and less than
+        :data:`ENDED_KEEP_S` of the app clock since it ended (a clock put back before then finds it news)."""
         value = self._r.get(keys.gateway_ended(instance))
-        return value.decode() if isinstance(value, bytes) else value
+        if not value:
+            return None
+        at, _, why = text(value).partition(" ")
+        if not why or not at.lstrip("-").isdigit():
+            return None  # not written by this version (the reason alone): its hour cannot be told
+        return why if now - int(at) < ENDED_KEEP_S else None
 
-    def daily_reset(self, instance: str) -> str | None:
-        """The daily reset set at run time (``HH:MM`` or ``off``); None when only the setting decides."""
-        value = self._r.hget(keys.gateway_config(instance), DAILY_RESET)
-        return str(value) if value else None
+    def daily_reset(self, instance: str) -> tuple[str | None, int]:
+        """The daily reset set at run time (``HH:MM`` or ``off``; None when only the setting decides), and the
+        app-clock instant it was set at (0 when never), read together."""
+        value, since = self._r.hmget(keys.gateway_config(instance), [DAILY_RESET, DAILY_RESET_SINCE])
+        return (text(value) if value else None), int(since or 0)
 
-    def set_daily_reset(self, instance: str, value: str) -> None:
-        self._r.hset(keys.gateway_config(instance), DAILY_RESET, value)
+    def set_daily_reset(self, instance: str, value: str, *, since: int) -> None:
+        """Set the daily reset and the instant it was set at, in one command (never one without the other)."""
+        self._r.hset(keys.gateway_config(instance), mapping={DAILY_RESET: value, DAILY_RESET_SINCE: since})
 
     def hand_out(self, handset: str, message_id: str, *, keep_s: int) -> bool:
         """True when ``message_id`` was not the last code handed out from ``handset`` (and now is)."""

@@ -155,8 +155,9 @@ def gateway_session(instance: str) -> str:
 
 
 def gateway_ended(instance: str) -> str:
-    """Why the gateway's last session ended (``sso_expired``, ``logout``...), kept until the next login (or
-    an hour), so every client that calls meanwhile is told, not only the one that found it ended."""
+    """Why the gateway's last session ended (``sso_expired``, ``logout``...) and when, on the app clock, kept
+    until the next login (or an hour of that clock), so every client that calls meanwhile is told, not only
+    the one that found it ended."""
     return f"{PREFIX}{{gw:{instance}}}:ended"
 
 

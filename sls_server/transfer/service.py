@@ -2,7 +2,9 @@
 
 What travels: users (password hashes as stored: Argon2id with their parameters), their devices (keys and PIN
 hashes sealed under the server's key, as stored), IP allowlists, multi-user accounts, the simulated phones'
-IB Key apps (their private keys sealed too) and network conditions, and the clock's offset. What does not:
+IB Key apps (their private keys sealed too) and network conditions, and the clock: its offset, and the
+instant it stood at when it was frozen (``settings.clock_frozen_at``, so it comes back frozen there; a
+document without it, as written before it existed, is a running clock). What does not:
 sessions, logins in progress, lockout counters, rate-limit windows, inboxes, the audit trail, and the
 challenges each card remembers (an imported card may, rarely, be given a challenge it was given before the
 export). A fixture starts logged out and unlocked; records' compare-and-set versions start again at 0.
@@ -25,7 +27,7 @@ from ..store.records import AppRecord, DeviceRecord, PhoneConditions
 from .plan import Plan, RecordChecks, key_check, plan
 
 if TYPE_CHECKING:
-    from ..clock import Clock
+    from ..clock import Clock, ClockReading
     from ..events import EventLog
     from ..store import Store
     from ..wiring import Core
@@ -50,7 +52,8 @@ class StateTransfer:
     # --- export ------------------------------------------------------------------------------------------
 
     def export(self) -> dict[str, Any]:
-        store, now = self._store, self._clock.now()
+        store, clock = self._store, self._clock.reading()
+        now = clock.now
         users: list[dict[str, Any]] = []
         device_ids: set[str] = set()
         for name in store.users.usernames():
@@ -79,7 +82,7 @@ class StateTransfer:
             "version": STATE_VERSION,
             "exported_at": now,
             "key_check": key_check(self._key),
-            "settings": {"clock_offset_s": store.clock.offset()},
+            "settings": _clock_settings(clock),
             "users": users,
             "devices": [device.to_hash() for device in devices],
             "accounts": accounts,
@@ -116,18 +119,23 @@ class StateTransfer:
 
     def import_(self, document: StateDocument, *, replace: bool) -> StateCounts:
         """Check everything, then (after wiping the world, with ``replace``) write it all."""
+        system_now = int(time.time())
+        frozen_at = document.settings.clock_frozen_at
+        if frozen_at is not None:  # a frozen clock's offset is where it stands from now (the shape bounds it)
+            settings = document.settings.model_copy(update={"clock_offset_s": frozen_at - system_now})
+            document = document.model_copy(update={"settings": settings})
         checked = plan(
             document,
             secret_key=self._key,
             checks=self._checks,
             clock_bounds=(CLOCK_MIN, CLOCK_MAX),
-            system_now=int(time.time()),
+            system_now=system_now,
         )
         if not replace:
             self._refuse_clashes(checked)
         if replace:
             self._store.reset()
-        self._write(checked, clock=replace)
+        self._write(checked, clock=replace, frozen_at=frozen_at)
         counts = _counts(document.model_dump())
         self._events.record("state.imported", at=self._clock.now(), detail={**counts, "replaced": replace})
         return counts
@@ -155,7 +163,7 @@ class StateTransfer:
                     index=found[0],
                 )
 
-    def _write(self, checked: Plan, *, clock: bool) -> None:
+    def _write(self, checked: Plan, *, clock: bool, frozen_at: int | None) -> None:
         store = self._store
         for user in checked.users:
             store.users.create(user)
@@ -175,8 +183,18 @@ class StateTransfer:
             store.ibkey.create_app(app)
         for number, conditions in checked.phones:
             store.phones.set_conditions(number, conditions)
-        if clock:
+        if clock and frozen_at is not None:
+            store.clock.set_at(frozen_at, system_now=int(time.time()), freeze=True)
+        elif clock:
             store.clock.set_offset(checked.clock_offset_s)
+
+
+def _clock_settings(clock: ClockReading) -> dict[str, int]:
+    """The clock as a document keeps it: its offset, and where it stands if frozen (left out when running,
+    so a running clock's document reads as before the field existed)."""
+    if clock.frozen:
+        return {"clock_offset_s": clock.offset_s, "clock_frozen_at": clock.now}
+    return {"clock_offset_s": clock.offset_s}
 
 
 def _counts(document: dict[str, Any]) -> StateCounts:

@@ -63,6 +63,18 @@ class GatewayBrowser:
         return self.client.get("/sim/v1/outbox/latest-code", query_string={"user": user, **query})
 
 
+def logged_in(client: FlaskClient, username: str) -> GatewayBrowser:
+    """A page login with the SMS code fetched from the outbox hook, as IBeam's EXTERNAL_REQUEST does."""
+    browser = GatewayBrowser(client)
+    path = browser.log_in(username)
+    code = browser.latest_code(username)
+    assert code.status_code == 200
+    done = browser.answer(path, code.get_data(as_text=True))
+    assert done.status_code == 303 and done.headers["Location"] == "/sso/Dispatcher"
+    assert "Client login succeeds" in client.get("/sso/Dispatcher").get_data(as_text=True)
+    return browser
+
+
 def make_user(
     client: FlaskClient, headers: dict[str, str], name: str, *types: str, **extra: Any
 ) -> dict[str, Any]:

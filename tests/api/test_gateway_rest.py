@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from gateway_kit import PASSWORD, GatewayBrowser
+from gateway_kit import PASSWORD, logged_in
 
 from sls_server import create_app
 
@@ -45,18 +45,6 @@ def sam(gw: FlaskClient, admin_headers: dict[str, str]) -> str:
         gw.post("/admin/v1/users/sam/devices", json={"type": "sms"}, headers=admin_headers).status_code == 201
     )
     return "sam"
-
-
-def logged_in(client: FlaskClient, username: str) -> GatewayBrowser:
-    """A page login with the SMS code fetched from the outbox hook, as IBeam's EXTERNAL_REQUEST does."""
-    browser = GatewayBrowser(client)
-    path = browser.log_in(username)
-    code = browser.latest_code(username)
-    assert code.status_code == 200
-    done = browser.answer(path, code.get_data(as_text=True))
-    assert done.status_code == 303 and done.headers["Location"] == "/sso/Dispatcher"
-    assert "Client login succeeds" in client.get("/sso/Dispatcher").get_data(as_text=True)
-    return browser
 
 
 def call(client: FlaskClient, method: str, path: str) -> Any:

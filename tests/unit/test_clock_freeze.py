@@ -80,7 +80,8 @@ def test_a_reset_thaws_the_clock(app_config: dict[str, Any]) -> None:
         core.clock.set_at(AT)
         core.clock.freeze(True)
         assert other.clock.reading().frozen
-        reading = core.clock.reset()
+        was, reading = core.clock.reset()
+        assert (was.now, was.frozen) == (AT, True)
         assert (reading.now, reading.offset_s, reading.frozen) == (T0, 0, False)
         assert (other.clock.now(), other.clock.reading().frozen) == (T0, False)
         core.clock.freeze(True)

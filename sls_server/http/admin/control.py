@@ -7,6 +7,7 @@ from typing import Any
 from flask.typing import ResponseReturnValue
 
 from ...accounts.errors import UserNotFound
+from ...clock import ClockReading
 from ...errors import InvalidRequest
 from ...shapes.attacks import AttackReport, AttackRequest
 from ...shapes.clock import CLOCK_MAX, CLOCK_MIN, CLOCK_RANGE, MAX_CLOCK_S, Clock, ClockMove, ResetDone
@@ -38,7 +39,10 @@ def move_clock(body: ClockMove) -> ResponseReturnValue:
     at once, and `freeze` stops it between moves, so a scripted run sees the same instants every time.
     `freeze` is applied first, so `{"freeze": true, "set_at": t}` stands at exactly `t`. 400
     `invalid_request` unless one move, `freeze` or both are given, or when the clock would leave
-    2000-01-01 .. 2100-01-01 (`field` names the one at fault; the move is not made)."""
+    2000-01-01 .. 2100-01-01 (`field` names the one at fault; the move is not made). `reset` alone puts the
+    clock back to real time, running, in one step from any state (no bound applies to it)."""
+    if body.reset:
+        return reset_clock().as_dict()
     clock = core().clock
     reading = clock.reading()
     if body.freeze is not None and body.freeze != reading.frozen:
@@ -61,6 +65,18 @@ def move_clock(body: ClockMove) -> ResponseReturnValue:
     detail = {"offset_s": reading.offset_s, "frozen": reading.frozen}
     core().events.record("clock.moved", at=reading.now, detail=detail)
     return reading.as_dict()
+
+
+def reset_clock() -> ClockReading:
+    """Back to real time, running, in one step, with the events of every other change it amounts to:
+    ``clock.thawed`` when it was frozen, then ``clock.moved``. This route's ``{"reset": true}`` and the
+    trainer console's reset button (``pages.trainer``) both come here, so both leave the same trail."""
+    before, after = core().clock.reset()
+    if before.frozen:
+        core().events.record("clock.thawed", at=after.now, detail={"offset_s": after.offset_s})
+    detail = {"offset_s": after.offset_s, "frozen": after.frozen}
+    core().events.record("clock.moved", at=after.now, detail=detail)
+    return after
 
 
 @operation(

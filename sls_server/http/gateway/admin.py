@@ -97,7 +97,9 @@ def gateway_expire() -> Any:
 )
 def gateway_daily_reset(body: DailyResetRequest) -> Any:
     """Every day at `at` (HH:MM UTC, on the server's clock: move it with `/admin/v1/clock`) the gateway's
-    session ends, as the broker's daily reset ends it; `null`: no reset. Applies to the current session."""
+    session ends, as the broker's daily reset ends it; `null`: no reset. Applies to the current session from
+    now on: its next reset is the first `at` after this change (or after its login, if later), never one that
+    passed before the change; a reset the old time had already made due ends it, as any request would."""
     return set_daily_reset(body)
 
 

@@ -19,6 +19,7 @@ from ...errors import InvalidRequest, SlsError
 from ...shapes.attacks import AttackReport, AttackRequest
 from ...sim.attacks import Attacks
 from ...web.wording import duration, factor_name
+from ..admin.control import reset_clock
 from ..common import core, now
 from . import bp
 from .access import TRAINER
@@ -151,16 +152,16 @@ def trainer_clock() -> ResponseReturnValue:
     def move(body: dict[str, Any]) -> dict[str, Any]:
         step = body.get("step")
         clock = core().clock
-        if step == "reset":
-            reading = clock.reset()
-        elif step in ("freeze", "thaw"):  # as ``POST /admin/v1/clock {"freeze": ...}`` does
+        if step == "reset":  # as ``POST /admin/v1/clock {"reset": true}`` does, with the same events
+            return reset_clock().as_dict()
+        if step in ("freeze", "thaw"):  # as ``POST /admin/v1/clock {"freeze": ...}`` does
             reading = clock.reading()
             if reading.frozen != (step == "freeze"):
                 reading = clock.freeze(step == "freeze")
                 kind = "clock.frozen" if reading.frozen else "clock.thawed"
                 core().events.record(kind, at=reading.now, detail={"offset_s": reading.offset_s})
             return reading.as_dict()
-        elif step in CLOCK_STEPS:
+        if step in CLOCK_STEPS:
             moved = clock.advance_within(CLOCK_STEPS[step], CLOCK_MIN, CLOCK_MAX)
             if moved is None:
                 raise InvalidRequest("the clock would leave its range", field="step")
