@@ -69,7 +69,9 @@ class ClockMove(Request):
     def _one_move(cls, data: Any) -> Any:
         """Checked first, so ``{"advance_s": 1, "set_at": 5}`` is refused for giving both, not for 5. A null
         counts as absent; ``freeze`` alone is a change too."""
-        if isinstance(data, dict):
+        if isinstance(data, dict) and not set(data) - set(cls.model_fields):
+            # (A key of no field is left to the model's own refusal, which names it: {"offset_s": 5} was
+            # told to give advance_s or set_at, naming advance_s.)
             moves = sum(data.get(name) is not None for name in _MOVES)
             if data.get("reset") is not None:
                 if moves or data.get("freeze") is not None:

@@ -136,3 +136,8 @@ def test_the_document_offers_reset_alone(client: FlaskClient) -> None:
     alternatives = client.get("/openapi.json").get_json()["components"]["schemas"]["ClockMove"]["oneOf"]
     alone = next(a for a in alternatives if a["required"] == ["reset"])
     assert set(alone["properties"]) == {"reset"} and alone["additionalProperties"] is False
+
+
+def test_an_unknown_field_is_named_not_advance_s(client: FlaskClient, admin_headers: dict[str, str]) -> None:
+    refused = client.post("/admin/v1/clock", json={"offset_s": 5}, headers=admin_headers)
+    assert refused.status_code == 400 and refused.get_json()["field"] == "offset_s", refused.get_json()
