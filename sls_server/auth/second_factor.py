@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Any, cast
+from typing import Any, NoReturn, cast
 
 from ..accounts.devices import ACTIVE, DeviceService
-from ..errors import InvalidRequest
+from ..errors import InvalidRequest, SlsError, StoreUnavailable
 from ..events import EventLog
 from ..factors import ApprovalFactor, Begin, Factor, FactorRegistry
 from ..store import Store
@@ -53,6 +53,11 @@ PUSH_MISMATCH = (
     "The number picked is not the one the login shows, so this login is refused; start a new one. If you did "
     "not start it, someone else has your password: change it."
 )
+
+
+def _refuse_switch(outcome: str) -> NoReturn:
+    """The refusal for a switch a Lua step did not make (login_switch_reserve.lua, ..._commit.lua)."""
+    raise_for_status({"authenticated": "used", "approved": "used", "failed": "dead"}.get(outcome, outcome))
 
 
 class SecondFactor:
@@ -120,6 +125,7 @@ class SecondFactor:
             dies_at=dies_at,
             attempts_left=self._verify_attempts,
             switches_left=SWITCH_LIMIT,
+            prompt_no=SWITCH_LIMIT,
             epoch=epoch or None,
             ip=ip,
             failed_before=found.failed_before or None,
@@ -146,11 +152,30 @@ class SecondFactor:
         mode: str | None = None,
     ) -> dict[str, Any]:
         """Another factor, or a new code on the same one ("didn't receive a security code?").
-        ``txn`` is the step as the caller loaded it (to check whose it is); the switch itself is atomic."""
+        ``txn`` is the step as the caller loaded it (to check whose it is).
+
+        The switch is reserved first, atomically (``LoginRepo.reserve_switch``: the step still pending, one
+        of its :data:`SWITCH_LIMIT` spent), and only then is the new prompt sent: a refused request (the
+        limit reached, the step settled or expired) texts, calls, pushes or draws nothing, however many race.
+        A prompt the factor refuses before sending anything (a send limit, a card's challenge limit) gives
+        the switch back, so only what was sent counts against the limit; a failure of the store itself keeps
+        it spent (fail closed: whether it sent is unknown). Of racing switches that all sent, the newest
+        reservation's prompt is the one written; an older one is told its prompt was replaced (410)."""
         txn_id = txn.txn_id
         self.refuse_if_settled(txn, now)
         factor, device, _ = self._choice.pick(txn.username, type_, device_id, None, now=now)
-        prompt = factor.begin(device, Begin(txn_id, txn.username, now, txn.purpose, mode, txn.dies_at))
+        outcome, ticket = self._store.logins.reserve_switch(txn_id, now=now)
+        if outcome != "ok":
+            _refuse_switch(outcome)
+        try:
+            prompt = factor.begin(device, Begin(txn_id, txn.username, now, txn.purpose, mode, txn.dies_at))
+        except StoreUnavailable:
+            raise
+        except SlsError:
+            self._store.logins.release_switch(txn_id, ticket=ticket)
+            raise
+        # recorded once sent, whatever the commit finds: the audit trail shows every prompt that went out
+        self._issued(txn.username, factor, device, now=now, ip=ip, purpose=txn.purpose)
         wanted = now + (prompt.expires_in or self._challenge_ttl)
         # "mode" decides how the step is answered (push or typed): a switch must not inherit the old one
         fields: PromptFields = {
@@ -159,12 +184,11 @@ class SecondFactor:
             "mode": None,
             **prompt.remembered,
         }
-        outcome, expires_at = self._store.logins.switch(txn_id, now=now, expires_at=wanted, fields=fields)
+        outcome, expires_at = self._store.logins.commit_switch(
+            txn_id, now=now, ticket=ticket, expires_at=wanted, fields=fields
+        )
         if outcome != "ok":
-            raise_for_status(
-                {"authenticated": "used", "approved": "used", "failed": "dead"}.get(outcome, outcome)
-            )
-        self._issued(txn.username, factor, device, now=now, ip=ip, purpose=txn.purpose)
+            _refuse_switch(outcome)
         return {
             "txn_id": txn_id,
             "expires_at": expires_at,

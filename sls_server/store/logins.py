@@ -116,10 +116,28 @@ class LoginRepo:
         """'ok' for the one poll that takes an approved login's session, 'revoked', or 'no'."""
         return str(self._scripts("login_collect", _keys(txn_id), [now]))
 
-    def switch(self, txn_id: str, *, now: int, expires_at: int, fields: PromptFields) -> tuple[str, int]:
-        """('ok', the new prompt's expiry, capped by the login's lifetime) or (why it is refused, 0)."""
-        result = self._scripts("login_switch", _keys(txn_id), [now, expires_at, *pairs(changes_hash(fields))])
+    def reserve_switch(self, txn_id: str, *, now: int) -> tuple[str, int]:
+        """('ok', the reservation's ticket) or (why it is refused, 0): one of the step's switches spent
+        before its prompt is sent (login_switch_reserve.lua), so a refused request sends nothing."""
+        result = self._scripts("login_switch_reserve", _keys(txn_id), [now])
         return str(result[0]), int(result[1]) if len(result) > 1 else 0
+
+    def commit_switch(
+        self, txn_id: str, *, now: int, ticket: int, expires_at: int, fields: PromptFields
+    ) -> tuple[str, int]:
+        """('ok', the new prompt's expiry, capped by the login's lifetime) or (why it was not written, 0):
+        'switched' when a later reservation stands (login_switch_commit.lua)."""
+        result = self._scripts(
+            "login_switch_commit",
+            _keys(txn_id),
+            [now, ticket, expires_at, *pairs(changes_hash(fields))],
+        )
+        return str(result[0]), int(result[1]) if len(result) > 1 else 0
+
+    def release_switch(self, txn_id: str, *, ticket: int) -> bool:
+        """Give back a reserved switch whose prompt was refused before anything was sent, if it is still the
+        newest reservation (login_switch_release.lua); True when given back."""
+        return bool(self._scripts("login_switch_release", _keys(txn_id)[:1], [ticket]))
 
 
 def _owner(txn_id: str) -> str:

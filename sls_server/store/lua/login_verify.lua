@@ -4,12 +4,12 @@
 -- KEYS[1] login hash   KEYS[2] user hash   ARGV[1] now (unix s, the app clock)
 -- ARGV[2] 'ok' | 'bad' | 'deny' | 'end' (a wrong answer that ends the step at once, whatever attempts are left)
 -- ARGV[3] the state an 'ok' moves to ('authenticated' or 'approved')
--- ARGV[4] the prompt the answer was checked against (its 'switches_left' as read; '' = not compared): a
+-- ARGV[4] the prompt the answer was checked against (its 'prompt_no' as read; '' = not compared): a
 -- switch or a new code landing since replaced it, and an answer to a dead prompt settles nothing, right or
 -- wrong (so the refusal tells nothing about the answer either)
 -- Returns {status, attempts_left}: status is missing | used | dead | revoked | device_revoked (its device was
 -- revoked or replaced since: logins_device_revoked.lua) | switched | expired | ok | bad | denied.
-local txn = redis.call('HMGET', KEYS[1], 'state', 'expires_at', 'epoch', 'switches_left', 'device_id', 'device_gone')
+local txn = redis.call('HMGET', KEYS[1], 'state', 'expires_at', 'epoch', 'prompt_no', 'device_id', 'device_gone')
 local state = txn[1]
 if not state then
   return {'missing', 0}

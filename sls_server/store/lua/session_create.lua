@@ -6,7 +6,7 @@
 -- ARGV[3] 'replace' | 'refuse' | 'rotate' (a step-up's new token: only ARGV[7] ends)
 -- ARGV[4] new session id   ARGV[5] its absolute expiry   ARGV[6] key prefix of the user's sessions
 -- ARGV[7] the session a rotation retires ('' = none)   ARGV[8] seconds Redis keeps the hash (memory only)
--- ARGV[9] with KEYS[4]: the prompt its answer was checked against (the login's 'switches_left' as read;
+-- ARGV[9] with KEYS[4]: the prompt its answer was checked against (the login's 'prompt_no' as read;
 -- '' = not compared): a new code or a switch since replaced it, and the old answer does not settle it
 -- ARGV[10..] field, value pairs of the new session
 -- KEYS[4] (optional) the login this session completes, its answer found right: settled in the same step, so
@@ -17,7 +17,7 @@
 --         revoked or replaced after the verify read it: logins_device_revoked.lua) | {'switched'} | {'expired'}
 local now = tonumber(ARGV[1])
 if KEYS[4] then
-  local txn = redis.call('HMGET', KEYS[4], 'state', 'expires_at', 'switches_left', 'device_id', 'device_gone')
+  local txn = redis.call('HMGET', KEYS[4], 'state', 'expires_at', 'prompt_no', 'device_id', 'device_gone')
   if not txn[1] then
     return {'missing'}
   end

@@ -49,6 +49,11 @@ class LoginTxn:
     """The transaction's absolute end, whatever is switched or resent (None: a transaction from before
     the limit, which ends with its prompt)."""
     switches_left: int | None = None
+    """Switches and new codes the step may still ask for: one is reserved before its prompt is sent
+    (``login_switch_reserve.lua``), and given back if the prompt is refused before anything was sent."""
+    prompt_no: int | None = None
+    """Names the current prompt: :data:`switches_left` as the step began (its first prompt), else the ticket
+    of the switch that wrote it (``login_switch_commit.lua``). None: a step from before prompts were named."""
     epoch: str | None = None
     ip: str | None = None
     failed_before: int | None = None
@@ -69,11 +74,12 @@ class LoginTxn:
 
     @property
     def prompt(self) -> str:
-        """Which prompt of the step this copy holds: every switch or new code spends one of
-        ``switches_left``, so the count names the prompt. The scripts that settle an answer compare it with
-        the stored one, so an answer checked against a prompt replaced meanwhile does not settle ('' for a
-        step from before the limit: not compared)."""
-        return "" if self.switches_left is None else str(self.switches_left)
+        """Which prompt of the step this copy holds (:data:`prompt_no`). The scripts that settle an answer
+        compare it with the stored one, so an answer checked against a prompt replaced meanwhile does not
+        settle ('' for a step from before prompts were named: not compared). Not ``switches_left``: that
+        count moves when a switch is reserved, before its prompt is sent and written, and an answer read in
+        between would then be checked against the old prompt under the new one's name."""
+        return "" if self.prompt_no is None else str(self.prompt_no)
 
     settled_at: int | None = None
     collected_at: int | None = None
@@ -95,6 +101,7 @@ class LoginTxn:
             attempts_left=f.count("attempts_left"),
             dies_at=f.maybe_integer("dies_at"),
             switches_left=f.maybe_integer("switches_left"),
+            prompt_no=f.maybe_integer("prompt_no"),
             epoch=f.maybe_text("epoch"),
             ip=f.maybe_text("ip"),
             failed_before=f.maybe_integer("failed_before"),
