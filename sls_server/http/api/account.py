@@ -23,7 +23,7 @@ from ...auth.errors import (
     WrongMode,
 )
 from ...auth.sessions import Session
-from ...factors.errors import ChallengeLimited
+from ...factors.errors import ChallengeLimited, CodeReplayed
 from ...shapes.stepup import (
     PhoneChange,
     PhoneChanged,
@@ -56,6 +56,7 @@ def _session() -> Session:
     errors=(
         UnknownTransaction,
         ChallengeUsed,
+        CodeReplayed,
         ChallengeExpired,
         InvalidResponse,
         DeviceInactive,
