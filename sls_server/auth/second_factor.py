@@ -35,7 +35,7 @@ from .errors import (
     WrongMode,
 )
 from .factor_choice import FactorChoice
-from .lockout import Lockout
+from .lockout import Lockout, raise_locked
 from .step_state import raise_for_status, raise_if_settled
 from .suspicious import Suspicion
 
@@ -99,12 +99,14 @@ class SecondFactor:
         devices: Sequence[DeviceRecord] | None = None,
         mode: str | None = None,
         suspicion: Suspicion | None = None,
+        lock_bucket: str | None = None,
     ) -> dict[str, Any]:
         """Open the step on what ``FactorChoice.pick`` picks; the client's body.
         ``epoch`` is the user's, read with the password check (or the session's, for a step-up), and so are
         ``device_ids`` and ``devices`` if given. ``mode="challenge"``: IB Key's challenge/response, asked
         for instead of a push. ``suspicion``: what the password step found, kept for the notice the login's
-        success sends (``LoginTxn.failed_before``, ``new_place``)."""
+        success sends (``LoginTxn.failed_before``, ``new_place``). ``lock_bucket``: the lockout bucket the
+        login's password was counted in, whose lock refuses its answer (``LoginTxn.lock_bucket``)."""
         factor, device, usable = self._choice.pick(
             username, type_, device_id, default, now=now, device_ids=device_ids, devices=devices
         )
@@ -130,6 +132,7 @@ class SecondFactor:
             ip=ip,
             failed_before=found.failed_before or None,
             new_place=found.new_place or None,
+            lock_bucket=lock_bucket,
         )
         remembered: PromptFields = {**(extra or {}), **prompt.remembered}
         self._issued(username, factor, device, now=now, ip=ip, purpose=purpose)  # sent with the step itself
@@ -252,11 +255,14 @@ class SecondFactor:
             raise UnknownTransaction()
         return read
 
-    def answer(self, txn: LoginTxn, response: str, *, now: int, ip: str | None) -> DeviceRecord:
+    def answer(
+        self, txn: LoginTxn, response: str, *, now: int, ip: str | None, lock_bucket: str | None = None
+    ) -> DeviceRecord:
         """Check a typed response (card, app code, SMS) to the step the caller loaded; the device once
-        accepted, else an error. Settling re-checks the stored state atomically, so a stale copy is safe."""
+        accepted, else an error. Settling re-checks the stored state atomically, so a stale copy is safe;
+        ``lock_bucket``: a lockout bucket whose lock, judged in the same step, refuses it (423)."""
         device, correct = self._checked(txn, response, now=now)
-        return self._settle(txn, device, correct, now=now, ip=ip)
+        return self._settle(txn, device, correct, now=now, ip=ip, lock_bucket=lock_bucket)
 
     def answer_unsettled(
         self, txn: LoginTxn, response: str, *, now: int, ip: str | None, read: DeviceRecord | None = None
@@ -265,8 +271,8 @@ class SecondFactor:
         with ``completes``): a wrong answer is settled (and refused) here, a right one is left to the
         session's creation. ``read``: the step's device if read with the step (:meth:`load_with_access`)."""
         device, correct = self._checked(txn, response, now=now, read=read)
-        if not correct:
-            self._settle(txn, device, False, now=now, ip=ip)  # raises: the attempt spent, or the step dead
+        if not correct:  # raises: the attempt spent, the step dead, or (a lock since the read) 423, unspent
+            self._settle(txn, device, False, now=now, ip=ip, lock_bucket=txn.lock_bucket)
         if self._lockout:
             self._lockout.device_succeeded(device)
         return device
@@ -326,12 +332,25 @@ class SecondFactor:
         )
         return "approved"
 
-    def collect(self, txn_id: str, *, now: int) -> bool:
-        """True for the one poll that takes an approved step; a step whose user was disabled is refused."""
-        outcome = self._store.logins.collect(txn_id, now=now)
+    def collect(self, txn_id: str, *, now: int, lock_bucket: str | None = None) -> bool:
+        """True for the one poll that takes an approved step; a step whose user was disabled is refused, and
+        so is one while ``lock_bucket`` is locked (423; it stays approved, for a poll after the lock)."""
+        outcome, until = self._store.logins.collect(txn_id, now=now, lock_bucket=lock_bucket)
         if outcome == "revoked":
             raise AccountDisabled()
+        if outcome == "locked":
+            raise_locked(until, now=now)
         return outcome == "ok"
+
+    def lock_bucket_for(self, username: str, ip: str | None) -> str | None:
+        """The lockout bucket a request of the user from ``ip`` counts in (a step-up's); None without a
+        lockout."""
+        return self._lockout.bucket_of(username, ip) if self._lockout else None
+
+    def refuse_if_locked(self, username: str, bucket: str | None, *, now: int) -> None:
+        """423 ``account_locked`` while the user's ``bucket`` is locked, before any answer is checked."""
+        if self._lockout and bucket:
+            self._lockout.refuse_if_locked(username, bucket, now=now)
 
     def _usable_device(self, txn: LoginTxn, *, now: int, read: DeviceRecord | None = None) -> DeviceRecord:
         device = read if read and read.device_id == txn.device_id else self._store.devices.get(txn.device_id)
@@ -353,12 +372,21 @@ class SecondFactor:
         ip: str | None,
         ok_state: str = "authenticated",
         ends: bool = False,
+        lock_bucket: str | None = None,
     ) -> DeviceRecord:
-        """Settle the answer. ``ends``: a wrong answer that ends the step, whatever attempts are left."""
+        """Settle the answer. ``ends``: a wrong answer that ends the step, whatever attempts are left;
+        ``lock_bucket``: a lockout bucket whose lock refuses the answer, right or wrong, settling nothing."""
         outcome = "ok" if correct else "end" if ends else "bad"
         status, left = self._store.logins.settle(
-            txn.txn_id, now=now, outcome=outcome, ok_state=ok_state, prompt=txn.prompt
+            txn.txn_id,
+            now=now,
+            outcome=outcome,
+            ok_state=ok_state,
+            prompt=txn.prompt,
+            lock_bucket=lock_bucket,
         )
+        if status == "locked":
+            raise_locked(left, now=now)
         if status == "bad":
             self._events.record(
                 "login.second_factor_failed",

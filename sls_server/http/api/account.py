@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask.typing import ResponseReturnValue
 
 from ...auth.errors import (
+    AccountLocked,
     ChallengeExpired,
     ChallengeUsed,
     DeviceInactive,
@@ -58,6 +59,7 @@ def _session() -> Session:
         ChallengeUsed,
         CodeReplayed,
         ChallengeExpired,
+        AccountLocked,
         InvalidResponse,
         DeviceInactive,
         DeviceLocked,

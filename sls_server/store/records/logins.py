@@ -61,6 +61,10 @@ class LoginTxn:
     login tells the user if it succeeds (``auth/suspicious.py``), and so for ``new_place``."""
     new_place: bool | None = None
     """The password step's address is none the user logged in from before (None: not new, or a step-up)."""
+    lock_bucket: str | None = None
+    """The lockout bucket the login's password was counted in (``auth.lockout``): while it is locked the
+    login's answer is refused (423) and no session is made; None for a step-up (whose request's bucket is
+    judged when it is answered)."""
     binding: str | None = field(default=None, repr=False)
     """SHA-256 of the login token that binds the login to its client."""
     session_id: str | None = None
@@ -106,6 +110,7 @@ class LoginTxn:
             ip=f.maybe_text("ip"),
             failed_before=f.maybe_integer("failed_before"),
             new_place=f.maybe_flag("new_place"),
+            lock_bucket=f.maybe_text("lock_bucket"),
             binding=f.maybe_text("binding"),
             session_id=f.maybe_text("session_id"),
             challenge=f.maybe_text("challenge"),
