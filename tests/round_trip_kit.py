@@ -16,8 +16,8 @@ from sls_server.store import connect
 #: device ids). login: the user, their IP rules, device ids and devices, with the address's window; the
 #: lockout reservation; the challenge's windows and its claim (carrying the reservations handed back and
 #: ``login.password_ok``); the login stored (carrying ``login.challenge_issued``). verify: the login, the IP
-#: rules and the device; the session, which settles the login; the bookkeeping and the event. session,
-#: tickle: one script. logout: the script that checks and ends the session; the event.
+#: rules, the lockout buckets and the device; the session, which settles the login; the bookkeeping and the
+#: event. session, tickle: one script. logout: the script that checks and ends the session; the event.
 BUDGET = {"login": 4, "verify": 3, "session": 1, "tickle": 1, "logout": 2}
 
 #: On a three-master Cluster a batch costs one round trip per master its keys reach (``store/batch.py``), so

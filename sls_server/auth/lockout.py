@@ -15,13 +15,13 @@ from __future__ import annotations
 import hashlib
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from ..config import Settings
 from ..events import EventLog
 from ..store.base import ScriptCall
 from ..store.lockout import BUCKETS, DECOY, IP_WINDOW, LockoutRepo, Reservation
-from ..store.records import DeviceRecord
+from ..store.records import DeviceRecord, LockoutState
 from .errors import AccountDisabled, AccountLocked, RateLimited
 
 if TYPE_CHECKING:
@@ -45,6 +45,29 @@ FAILED_BEFORE = "failed_before"
 
 #: Starts the lock name of an attempt whose username cannot be one; no canonical username starts so.
 INVALID_PREFIX = "~"
+
+#: The note the reservation leaves on an attempt: the bucket it was counted in, which a login that follows
+#: keeps (``LoginTxn.lock_bucket``) so that its second factor is refused while that bucket is locked.
+BUCKET = "bucket"
+
+#: What a lock only an administrator lifts (``SLS_LOCKOUT_PERMANENT_AFTER``) says instead of a wait.
+PERMANENT = "This account is locked; an administrator must unlock it."
+
+
+def raise_locked(until: int, *, now: int) -> NoReturn:
+    """423 ``account_locked`` for a lock in force until ``until`` (0: until an administrator unlocks it),
+    with ``retry_after`` (and so the Retry-After header) for a timed one, as the password step answers."""
+    if not until:
+        raise AccountLocked(PERMANENT)
+    raise AccountLocked(retry_after=max(until - now, 1))
+
+
+def raise_if_locked(state: LockoutState | None, *, now: int) -> None:
+    """:func:`raise_locked` if ``state`` (a bucket as read) is locked at ``now``, judged as
+    ``lockout_reserve.lua`` judges it (``LockoutState.locked``)."""
+    if state is None or not state.locked(now):
+        return
+    raise_locked(0 if state.permanent else now + (state.retry_after(now) or 0), now=now)
 
 
 @dataclass(frozen=True)
@@ -127,7 +150,7 @@ class Lockout:
                 raise RateLimited(retry_after=wait)
         silent = SILENT_REFUSAL in attempt.notes  # refused already: counted in the decoy, never the user's
         bucket = DECOY if silent else self._bucket(attempt.lock_name, attempt.ip)
-        attempt.notes["bucket"] = bucket
+        attempt.notes[BUCKET] = bucket
         status, until, failed = self._reserve(attempt, bucket)
         if status == "ok":
             if failed:
@@ -145,9 +168,7 @@ class Lockout:
             self._refused(attempt, "account_disabled")
             raise AccountDisabled()
         self._refused(attempt, "account_locked")
-        if status == "locked":
-            raise AccountLocked(retry_after=until - attempt.now)
-        raise AccountLocked("This account is locked; an administrator must unlock it.")
+        raise_locked(until if status == "locked" else 0, now=attempt.now)
 
     def _reserve(self, attempt: Any, bucket: str) -> Reservation:
         """Reserve the attempt; while the account's remaining attempts are all in flight ('busy'), pause and
@@ -174,12 +195,12 @@ class Lockout:
         if ok:
             if attempt.ip:
                 self._repo.refund_ip(attempt.ip, attempt.id)
-            self._repo.release(attempt.lock_name, attempt.notes["bucket"], attempt_id=attempt.id)
+            self._repo.release(attempt.lock_name, attempt.notes[BUCKET], attempt_id=attempt.id)
             return
         p = self.policy
         status, until, locks = self._repo.settle(
             attempt.lock_name,
-            attempt.notes["bucket"],
+            attempt.notes[BUCKET],
             now=attempt.now,
             attempt_id=attempt.id,
             ok=ok,
@@ -189,7 +210,7 @@ class Lockout:
             permanent_after=p.permanent_after,
         )
         if status in ("locked", "permanent"):
-            detail: dict[str, Any] = {"lock_number": locks, "bucket": attempt.notes["bucket"]}
+            detail: dict[str, Any] = {"lock_number": locks, "bucket": attempt.notes[BUCKET]}
             if status == "locked":
                 detail["wait_s"] = until - attempt.now
             else:
@@ -204,6 +225,14 @@ class Lockout:
         self._repo.forget_failures(username, self._bucket(username, ip))
         if ip:
             self._repo.remember_ip(username, ip)
+
+    def bucket_of(self, username: str, ip: str | None) -> str:
+        """The bucket a request of ``username`` from ``ip`` counts in (a step-up's, judged when answered)."""
+        return self._bucket(username, ip)
+
+    def refuse_if_locked(self, username: str, bucket: str, *, now: int) -> None:
+        """423 while ``bucket`` of the user is locked (one read): a step-up answered during a lock."""
+        raise_if_locked(self._repo.state(username).get(bucket), now=now)
 
     # --- admin --------------------------------------------------------------------------------------------
 
@@ -269,7 +298,7 @@ class Lockout:
         """Text the user that their account was locked: once per lock, as only the settle that placed it
         gets here. Not for the decoy bucket (its lock keeps out only those outside the allowlist, never the
         user), nor for a name that cannot be a user."""
-        bucket = attempt.notes["bucket"]
+        bucket = attempt.notes[BUCKET]
         if self._notices is None or user is None or bucket == DECOY:
             return
         self._notices.locked(

@@ -22,6 +22,7 @@ from ..store import Store
 from ..store.logins import LoginRead
 from ..store.records import LoginTxn, UserRecord
 from .errors import AccountDisabled, LoginBindingRequired, UnknownTransaction
+from .lockout import BUCKET, raise_if_locked
 from .password_step import PasswordStep
 from .second_factor import SecondFactor
 from .sessions import Session, SessionService
@@ -108,6 +109,7 @@ class LoginService:
                 device_ids=view.device_ids if view else None,
                 devices=view.devices if view else None,
                 suspicion=Suspicion.from_notes(notes),
+                lock_bucket=notes.get(BUCKET),
             )
         except SlsError as exc:  # repeatable at will by whoever has the password: counted, not each written
             self._events.record_flood("login.refused", per="ip", at=now, user=name, ip=ip, result=exc.code)
@@ -131,9 +133,17 @@ class LoginService:
     def verify(
         self, txn_id: str, login_token: str | None, response: str, *, now: int, ip: str | None
     ) -> Authenticated:
+        """The session for a right response. While the lockout bucket the login's password was counted in
+        is locked, every answer, right or wrong, gets 423 ``account_locked`` (with ``retry_after``), as the
+        password step does, and changes nothing: no attempt spent, no session. The login is not consumed: a
+        timed lock refuses while it lasts (it ends nothing), so once it ends the login may be answered again
+        if its own expiry has not passed. The lock is read with the login (no round trip more) and judged
+        again in the scripts that settle it (``session_create.lua``, ``login_verify.lua``, on the user's
+        slot), so a lock placed while the response is checked still refuses it."""
         txn, read = self._login_txn(txn_id, login_token)
         with self._store.write_behind():
             self._sessions.require_ip(txn.username, ip, now=now, access=read.access)
+            raise_if_locked(read.lock, now=now)
             self._sessions.refuse_if_busy(txn.username, now=now)
             self._steps.answer_unsettled(txn, response, now=now, ip=ip, read=read.device)
             return self._finish(txn, now=now, ip=ip, settle=True)
@@ -147,9 +157,10 @@ class LoginService:
         if state in ("second_factor", "approved") and not read.user_stands:
             raise AccountDisabled()  # disabled or deleted since it began: what its verify or collection says
         body: dict[str, Any] = {"txn_id": txn_id, "expires_at": txn.expires_at, "factor": txn.factor}
-        if state == "approved":
+        if state == "approved":  # its session, once, unless the account is locked (423, as verify is)
             self._sessions.require_ip(txn.username, ip, now=now, access=read.access)
-            collected = self._steps.collect(txn_id, now=now)
+            raise_if_locked(read.lock, now=now)
+            collected = self._steps.collect(txn_id, now=now, lock_bucket=txn.lock_bucket)
             if collected == "ok":
                 with self._store.write_behind():
                     result = self._finish(txn, now=now, ip=ip)
@@ -200,6 +211,7 @@ class LoginService:
             epoch=txn.epoch or "",
             completes=txn.txn_id if settle else None,
             prompt=txn.prompt if settle else "",
+            lock_bucket=txn.lock_bucket if settle else None,
         )
         # the address that passed the password step is the one the user "knows"
         self._password.succeeded(name, txn.ip or ip, now=now)

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Any, Literal, cast
+from typing import Any, Literal, NoReturn, cast
 
 from ..accounts.devices import ACTIVE, DeviceService
-from ..errors import InvalidRequest
+from ..errors import InvalidRequest, SlsError, StoreUnavailable
 from ..events import EventLog
 from ..factors import ApprovalFactor, Begin, Factor, FactorRegistry
 from ..store import Store
@@ -35,7 +35,7 @@ from .errors import (
     WrongMode,
 )
 from .factor_choice import FactorChoice
-from .lockout import Lockout
+from .lockout import Lockout, raise_locked
 from .step_state import raise_for_status, raise_if_settled
 from .suspicious import Suspicion
 
@@ -56,6 +56,11 @@ PUSH_MISMATCH = (
     "The number picked is not the one the login shows, so this login is refused; start a new one. If you did "
     "not start it, someone else has your password: change it."
 )
+
+
+def _refuse_switch(outcome: str) -> NoReturn:
+    """The refusal for a switch a Lua step did not make (login_switch_reserve.lua, ..._commit.lua)."""
+    raise_for_status({"authenticated": "used", "approved": "used", "failed": "dead"}.get(outcome, outcome))
 
 
 class SecondFactor:
@@ -97,12 +102,14 @@ class SecondFactor:
         devices: Sequence[DeviceRecord] | None = None,
         mode: str | None = None,
         suspicion: Suspicion | None = None,
+        lock_bucket: str | None = None,
     ) -> dict[str, Any]:
         """Open the step on what ``FactorChoice.pick`` picks; the client's body.
         ``epoch`` is the user's, read with the password check (or the session's, for a step-up), and so are
         ``device_ids`` and ``devices`` if given. ``mode="challenge"``: IB Key's challenge/response, asked
         for instead of a push. ``suspicion``: what the password step found, kept for the notice the login's
-        success sends (``LoginTxn.failed_before``, ``new_place``)."""
+        success sends (``LoginTxn.failed_before``, ``new_place``). ``lock_bucket``: the lockout bucket the
+        login's password was counted in, whose lock refuses its answer (``LoginTxn.lock_bucket``)."""
         factor, device, usable = self._choice.pick(
             username, type_, device_id, default, now=now, device_ids=device_ids, devices=devices
         )
@@ -123,10 +130,12 @@ class SecondFactor:
             dies_at=dies_at,
             attempts_left=self._verify_attempts,
             switches_left=SWITCH_LIMIT,
+            prompt_no=SWITCH_LIMIT,
             epoch=epoch or None,
             ip=ip,
             failed_before=found.failed_before or None,
             new_place=found.new_place or None,
+            lock_bucket=lock_bucket,
         )
         remembered: PromptFields = {**(extra or {}), **prompt.remembered}
         self._issued(username, factor, device, now=now, ip=ip, purpose=purpose)  # sent with the step itself
@@ -149,11 +158,30 @@ class SecondFactor:
         mode: str | None = None,
     ) -> dict[str, Any]:
         """Another factor, or a new code on the same one ("didn't receive a security code?").
-        ``txn`` is the step as the caller loaded it (to check whose it is); the switch itself is atomic."""
+        ``txn`` is the step as the caller loaded it (to check whose it is).
+
+        The switch is reserved first, atomically (``LoginRepo.reserve_switch``: the step still pending, one
+        of its :data:`SWITCH_LIMIT` spent), and only then is the new prompt sent: a refused request (the
+        limit reached, the step settled or expired) texts, calls, pushes or draws nothing, however many race.
+        A prompt the factor refuses before sending anything (a send limit, a card's challenge limit) gives
+        the switch back, so only what was sent counts against the limit; a failure of the store itself keeps
+        it spent (fail closed: whether it sent is unknown). Of racing switches that all sent, the newest
+        reservation's prompt is the one written; an older one is told its prompt was replaced (410)."""
         txn_id = txn.txn_id
         self.refuse_if_settled(txn, now)
         factor, device, _ = self._choice.pick(txn.username, type_, device_id, None, now=now)
-        prompt = factor.begin(device, Begin(txn_id, txn.username, now, txn.purpose, mode, txn.dies_at))
+        outcome, ticket = self._store.logins.reserve_switch(txn_id, now=now)
+        if outcome != "ok":
+            _refuse_switch(outcome)
+        try:
+            prompt = factor.begin(device, Begin(txn_id, txn.username, now, txn.purpose, mode, txn.dies_at))
+        except StoreUnavailable:
+            raise
+        except SlsError:
+            self._store.logins.release_switch(txn_id, ticket=ticket)
+            raise
+        # recorded once sent, whatever the commit finds: the audit trail shows every prompt that went out
+        self._issued(txn.username, factor, device, now=now, ip=ip, purpose=txn.purpose)
         wanted = now + (prompt.expires_in or self._challenge_ttl)
         # "mode" decides how the step is answered (push or typed): a switch must not inherit the old one
         fields: PromptFields = {
@@ -162,12 +190,11 @@ class SecondFactor:
             "mode": None,
             **prompt.remembered,
         }
-        outcome, expires_at = self._store.logins.switch(txn_id, now=now, expires_at=wanted, fields=fields)
+        outcome, expires_at = self._store.logins.commit_switch(
+            txn_id, now=now, ticket=ticket, expires_at=wanted, fields=fields
+        )
         if outcome != "ok":
-            raise_for_status(
-                {"authenticated": "used", "approved": "used", "failed": "dead"}.get(outcome, outcome)
-            )
-        self._issued(txn.username, factor, device, now=now, ip=ip, purpose=txn.purpose)
+            _refuse_switch(outcome)
         return {
             "txn_id": txn_id,
             "expires_at": expires_at,
@@ -231,11 +258,14 @@ class SecondFactor:
             raise UnknownTransaction()
         return read
 
-    def answer(self, txn: LoginTxn, response: str, *, now: int, ip: str | None) -> DeviceRecord:
+    def answer(
+        self, txn: LoginTxn, response: str, *, now: int, ip: str | None, lock_bucket: str | None = None
+    ) -> DeviceRecord:
         """Check a typed response (card, app code, SMS) to the step the caller loaded; the device once
-        accepted, else an error. Settling re-checks the stored state atomically, so a stale copy is safe."""
+        accepted, else an error. Settling re-checks the stored state atomically, so a stale copy is safe;
+        ``lock_bucket``: a lockout bucket whose lock, judged in the same step, refuses it (423)."""
         device, correct = self._checked(txn, response, now=now)
-        return self._settle(txn, device, correct, now=now, ip=ip)
+        return self._settle(txn, device, correct, now=now, ip=ip, lock_bucket=lock_bucket)
 
     def answer_unsettled(
         self, txn: LoginTxn, response: str, *, now: int, ip: str | None, read: DeviceRecord | None = None
@@ -244,8 +274,8 @@ class SecondFactor:
         with ``completes``): a wrong answer is settled (and refused) here, a right one is left to the
         session's creation. ``read``: the step's device if read with the step (:meth:`load_with_access`)."""
         device, correct = self._checked(txn, response, now=now, read=read)
-        if not correct:
-            self._settle(txn, device, False, now=now, ip=ip)  # raises: the attempt spent, or the step dead
+        if not correct:  # raises: the attempt spent, the step dead, or (a lock since the read) 423, unspent
+            self._settle(txn, device, False, now=now, ip=ip, lock_bucket=txn.lock_bucket)
         if self._lockout:
             self._lockout.device_succeeded(device)
         return device
@@ -305,15 +335,32 @@ class SecondFactor:
         )
         return "approved"
 
-    def collect(self, txn_id: str, *, now: int) -> Literal["ok", "expired", "no"]:
+    def collect(
+        self, txn_id: str, *, now: int, lock_bucket: str | None = None
+    ) -> Literal["ok", "expired", "no"]:
         """``ok`` for the one poll that takes an approved step; ``no`` when it is not approved (any more: a
-        racing poll took it). A step whose user was disabled is refused, and one left uncollected past its
-        expiry (and :data:`COLLECT_GRACE_S`) is ``expired``: no session outlives the login's lifetime by
-        more than a poll's interval."""
-        outcome = self._store.logins.collect(txn_id, now=now, grace_s=COLLECT_GRACE_S)
+        racing poll took it). A step whose user was disabled is refused, and so is one while ``lock_bucket``
+        is locked (423; it stays approved, for a poll after the lock); one left uncollected past its expiry
+        (and :data:`COLLECT_GRACE_S`) is ``expired``: no session outlives the login's lifetime by more than
+        a poll's interval."""
+        outcome, until = self._store.logins.collect(
+            txn_id, now=now, grace_s=COLLECT_GRACE_S, lock_bucket=lock_bucket
+        )
         if outcome == "revoked":
             raise AccountDisabled()
+        if outcome == "locked":
+            raise_locked(until, now=now)
         return "ok" if outcome == "ok" else "expired" if outcome == "expired" else "no"
+
+    def lock_bucket_for(self, username: str, ip: str | None) -> str | None:
+        """The lockout bucket a request of the user from ``ip`` counts in (a step-up's); None without a
+        lockout."""
+        return self._lockout.bucket_of(username, ip) if self._lockout else None
+
+    def refuse_if_locked(self, username: str, bucket: str | None, *, now: int) -> None:
+        """423 ``account_locked`` while the user's ``bucket`` is locked, before any answer is checked."""
+        if self._lockout and bucket:
+            self._lockout.refuse_if_locked(username, bucket, now=now)
 
     def _usable_device(self, txn: LoginTxn, *, now: int, read: DeviceRecord | None = None) -> DeviceRecord:
         device = read if read and read.device_id == txn.device_id else self._store.devices.get(txn.device_id)
@@ -335,12 +382,21 @@ class SecondFactor:
         ip: str | None,
         ok_state: str = "authenticated",
         ends: bool = False,
+        lock_bucket: str | None = None,
     ) -> DeviceRecord:
-        """Settle the answer. ``ends``: a wrong answer that ends the step, whatever attempts are left."""
+        """Settle the answer. ``ends``: a wrong answer that ends the step, whatever attempts are left;
+        ``lock_bucket``: a lockout bucket whose lock refuses the answer, right or wrong, settling nothing."""
         outcome = "ok" if correct else "end" if ends else "bad"
         status, left = self._store.logins.settle(
-            txn.txn_id, now=now, outcome=outcome, ok_state=ok_state, prompt=txn.prompt
+            txn.txn_id,
+            now=now,
+            outcome=outcome,
+            ok_state=ok_state,
+            prompt=txn.prompt,
+            lock_bucket=lock_bucket,
         )
+        if status == "locked":
+            raise_locked(left, now=now)
         if status == "bad":
             self._events.record(
                 "login.second_factor_failed",

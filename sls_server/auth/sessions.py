@@ -27,6 +27,7 @@ from .errors import (
     SessionReplaced,
     SessionRevoked,
 )
+from .lockout import raise_locked
 from .step_state import raise_for_status
 
 TOKEN_BYTES = 32
@@ -133,12 +134,15 @@ class SessionService:
         epoch: str,
         completes: str | None = None,
         prompt: str = "",
+        lock_bucket: str | None = None,
     ) -> tuple[str, Session]:
         """A new session for a login that began under the user's ``epoch``; refused if the user was disabled
         or deleted since (the same step checks it), or, under 'refuse', if another session is live.
         ``completes`` is the login whose right answer earned it, settled in the same step (one round trip,
         and racing right answers cannot both win); ``prompt``, the prompt of it that answer was checked
-        against (``LoginTxn.prompt``): replaced since by a new code or a switch, and nothing is created."""
+        against (``LoginTxn.prompt``): replaced since by a new code or a switch, and nothing is created;
+        ``lock_bucket`` (with ``completes``), the lockout bucket its password was counted in: locked by the
+        time the session would be stored, 423 ``account_locked``, nothing created, the login left as it is."""
         expires_at = now + self.absolute_timeout
         token, sid = new_token(username)
         record = SessionRecord(
@@ -154,7 +158,13 @@ class SessionService:
             epoch=epoch or None,
         )
         session, replaced = self._store_new(
-            record, now=now, concurrency=self.concurrency, epoch=epoch, completes=completes, prompt=prompt
+            record,
+            now=now,
+            concurrency=self.concurrency,
+            epoch=epoch,
+            completes=completes,
+            prompt=prompt,
+            lock_bucket=lock_bucket,
         )
         for old in replaced:
             self._events.record(
@@ -202,6 +212,7 @@ class SessionService:
         retires: str | None = None,
         completes: str | None = None,
         prompt: str = "",
+        lock_bucket: str | None = None,
     ) -> tuple[Session, list[str]]:
         status, replaced = self._store.sessions.create(
             record,
@@ -211,7 +222,10 @@ class SessionService:
             retires=retires,
             completes=completes,
             prompt=prompt,
+            lock_bucket=lock_bucket,
         )
+        if status == "locked":  # the login's lockout bucket, locked after its verify read it
+            raise_locked(int(replaced[0]), now=now)
         if status == "refused":
             raise SessionActive()
         if status == "replaced":  # a rotation whose session a newer login replaced meanwhile

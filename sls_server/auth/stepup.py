@@ -94,17 +94,23 @@ class StepUp:
         self, session: Session, txn_id: str, response: str | None, *, now: int, ip: str | None
     ) -> tuple[dict[str, Any], str | None]:
         """A typed response, or (no response) a poll for an app approval. The body and, once verified, the
-        rotated session token."""
+        rotated session token. While the lockout bucket this request counts in is locked, 423
+        ``account_locked`` and nothing changes, as for a login's verify (``LoginService.verify``): judged
+        before the answer is checked (a read of its own: a step-up is no login's hot path) and again in the
+        script that settles the step (``login_verify.lua``, ``login_collect.lua``). The step stays pending,
+        answerable once the lock ends, within its own expiry."""
         txn = self._own(session, txn_id)
+        bucket = self._steps.lock_bucket_for(session.username, ip)
+        self._steps.refuse_if_locked(session.username, bucket, now=now)
         if response is None:
-            if self._steps.collect(txn_id, now=now) != "ok":
+            if self._steps.collect(txn_id, now=now, lock_bucket=bucket) != "ok":
                 state = txn.state
                 pending = state == "second_factor" and now < txn.expires_at
                 self._steps.record_if_expired(txn, now)  # told "expired", it stays so if the clock goes back
                 shown = "pending" if pending else ("denied" if state == "denied" else "expired")
                 return {"state": shown, "purpose": txn.purpose, "txn_id": txn_id}, None
         else:
-            self._steps.answer(txn, response, now=now, ip=ip)
+            self._steps.answer(txn, response, now=now, ip=ip, lock_bucket=bucket)
         valid_until = now + self.validity
         token, rotated = self._sessions.rotate(session, now=now, ip=ip, verified={txn.purpose: valid_until})
         self._events.record(

@@ -32,17 +32,17 @@ SWITCH_WORDS = tuple(t for t in DEVICE_TYPES if t != "temporary")
 
 
 def verify_computed(flow: Flow, api: AdminClient, answer: str) -> dict[str, Any]:
-    """Verify an answer the CLI worked out; a refused TOTP code can then only be one already used."""
+    """Verify an answer the CLI worked out; a TOTP code told ``challenge_used`` is one already used, which
+    the server answers without spending an attempt: say when the next one comes."""
     try:
         return flow.verify(api, answer)
     except ApiError as exc:
-        if exc.code != "invalid_response" or flow.factor.get("type") != "totp":
+        if not _totp_replayed(flow, exc):
             raise
         period = flow.factor.get("period", 30)
         said = (
-            f"this time step's TOTP code was used already (a code is good once; "
-            f"attempts_left={exc.body.get('attempts_left')}); the next code comes within {period} s, "
-            f"or move the clock on: sls clock --advance {period}s"
+            f"this time step's TOTP code was used already (a code is good once; no attempt was spent); "
+            f"the next code comes within {period} s, or move the clock on: sls clock --advance {period}s"
         )
         details = {k: v for k, v in exc.body.items() if k not in ("error", "message")}
         raise CliError(
@@ -91,10 +91,18 @@ def run_flow(
         try:
             return flow.verify(api, typed)
         except ApiError as exc:
+            if _totp_replayed(flow, exc):  # no attempt spent: the next code can be typed
+                err().print(Text(exc.message, style="red"), soft_wrap=True)
+                continue
             if exc.code != "invalid_response" or not exc.body.get("attempts_left"):
                 raise
             left = exc.body["attempts_left"]
             err().print(Text(f"{exc.message} ({left} attempt(s) left)", style="red"), soft_wrap=True)
+
+
+def _totp_replayed(flow: Flow, exc: ApiError) -> bool:
+    """The server's answer to an authenticator-app code whose time step was used already."""
+    return exc.code == "challenge_used" and flow.factor.get("type") == "totp"
 
 
 @click.command("login")

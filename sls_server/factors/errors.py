@@ -1,4 +1,5 @@
-"""What the second factors refuse: device types, challenge and push limits, IB Key activation codes.
+"""What the second factors refuse: device types, challenge and push limits, replayed app codes, IB Key
+activation codes.
 
 Named and placed by the rule in CONTRIBUTING.md ("Errors"); the hierarchy is ``sls_server.errors``.
 """
@@ -25,6 +26,16 @@ class ChallengeSpaceExhausted(Conflict):
 
     code = "challenge_space_exhausted"
     message = "No challenge this authenticator does not remember could be drawn; try again."
+
+
+class CodeReplayed(Conflict):
+    """A right authenticator-app code whose time step was accepted already, or is older than one accepted
+    (RFC 6238 section 5.2): the contract's replayed response, as a DSC+ challenge answered twice is
+    (``auth.errors.ChallengeUsed``). No wrong guess, so it spends no attempt and counts no failure on the
+    app: counted as one, a code typed twice (or a phone ahead of the server) disabled the app after ten."""
+
+    code = "challenge_used"
+    message = "This code (or a later one) was used already; wait for the app's next code."
 
 
 class InvalidActivationCode(SlsError):

@@ -4,7 +4,8 @@ Nothing is issued at login: the app computes the code from the shared secret and
 checks against *its* clock (the one ``/admin/v1/clock`` moves), never a time the client sends, and allows
 one step of drift either way. Each accepted step is recorded and only later steps are accepted after it
 (RFC 6238 section 5.2, RFC 4226's counter that never moves back), atomically in Redis: a code, once used,
-is dead on every worker.
+is dead on every worker. A right code whose step is spent is a replay (409 ``challenge_used``,
+:class:`~.errors.CodeReplayed`), never a wrong response: it costs the login no attempt and the app no failure.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from ..secretbox import SealError, SecretBox
 from ..store.records import CorruptRecord, DeviceChanges, DeviceRecord, LoginTxn
 from ..store.totp import TotpRepo
 from . import Begin, Enrolment, Prompt
+from .errors import CodeReplayed
 
 #: Steps of clock drift tolerated either side of the server's current step (RFC 6238 section 5.2).
 DRIFT_STEPS = 1
@@ -129,8 +131,14 @@ class TotpFactor:
             expected = hotp(key, step, digits=digits, algorithm=algorithm)
             if hmac.compare_digest(expected.encode(), response.encode()):
                 matched.append(step)
+        if not matched:
+            return False
         # Oldest first: a code that (by a one-in-a-million chance) matches two steps spends the earlier one.
-        return any(
+        if any(
             self._repo.accept_step(device.device_id, step, current=current, drift=DRIFT_STEPS)
             for step in matched
-        )
+        ):
+            return True
+        # The right code, but its step is spent: a replay, not a wrong guess. Raised before the login settles
+        # anything, so it spends no attempt and counts no failure on the app (nor locks it).
+        raise CodeReplayed()

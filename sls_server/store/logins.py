@@ -12,11 +12,15 @@ from . import keys
 from .base import Client, Scripts, guarded, hash_reply
 from .hints import DeviceHints, devices_named
 from .ids import owner_of
-from .records import DeviceRecord, LoginTxn, PromptFields, UserAccess
+from .lockout import BUCKETS, DECOY
+from .records import DeviceRecord, LockoutState, LoginTxn, PromptFields, UserAccess
 from .records.codec import changes_hash, pairs
 
 #: Redis TTLs only reclaim memory; expiry is decided by the app clock against the stored instants.
 RECLAIM_MARGIN_S = 3600
+#: The lockout buckets a login's password can have been counted in (never the decoy: an attempt counted
+#: there is refused before any second factor), read with the login since its bucket is known only after.
+LOGIN_BUCKETS = tuple(b for b in BUCKETS if b != DECOY)
 
 
 class LoginRead(NamedTuple):
@@ -30,6 +34,9 @@ class LoginRead(NamedTuple):
     user_stands: bool
     """The user still exists, is enabled and has the epoch the login began under: else no step of it can
     succeed (the settling scripts check the same), and a poll can say so at once."""
+    lock: LockoutState | None = None
+    """The lockout bucket the login's password was counted in (``LoginTxn.lock_bucket``), as read with it;
+    None when it names none (a step-up)."""
 
 
 @guarded
@@ -86,41 +93,79 @@ class LoginRepo:
             ("HGETALL", keys.login(username, txn_id)),
             ("HGETALL", keys.user_access(username)),
             ("HMGET", keys.user(username), "username", "disabled", "epoch"),
+            *(("HGETALL", keys.lockout(username, bucket)) for bucket in LOGIN_BUCKETS),
             *(("HGETALL", keys.device(device_id)) for device_id in hinted),
         ]
-        (raw, access, user, *found), _ = self._scripts.together(reads, ())
+        (raw, access, user, *rest), _ = self._scripts.together(reads, ())
+        buckets, found = rest[: len(LOGIN_BUCKETS)], rest[len(LOGIN_BUCKETS) :]
         txn = LoginTxn.from_hash(hash_reply(raw)) if raw else None
+        lock = None
+        if txn and txn.lock_bucket in LOGIN_BUCKETS:
+            lock = LockoutState.from_hash(hash_reply(buckets[LOGIN_BUCKETS.index(txn.lock_bucket)]))
         devices = devices_named([txn.device_id], hinted, found) if txn else None
         name, disabled, epoch = user
         stands = (
             txn is not None and name is not None and disabled != "1" and (epoch or "") == (txn.epoch or "")
         )
         return LoginRead(
-            txn, UserAccess.from_hash(hash_reply(access)), devices[0] if devices else None, stands
+            txn, UserAccess.from_hash(hash_reply(access)), devices[0] if devices else None, stands, lock
         )
 
     def settle(
-        self, txn_id: str, *, now: int, outcome: str, ok_state: str = "authenticated", prompt: str = ""
+        self,
+        txn_id: str,
+        *,
+        now: int,
+        outcome: str,
+        ok_state: str = "authenticated",
+        prompt: str = "",
+        lock_bucket: str | None = None,
     ) -> tuple[str, int]:
         """``outcome`` is 'ok', 'bad', 'deny' or 'end' (wrong, and the step ends at once); ``prompt``: the
         prompt the answer was checked against (``LoginTxn.prompt``), 'switched' if it was replaced since;
-        see login_verify.lua for the statuses."""
-        status, left = self._scripts("login_verify", _keys(txn_id), [now, outcome, ok_state, prompt])
+        ``lock_bucket``: a lockout bucket whose lock refuses the answer ('locked', until); see
+        login_verify.lua for the statuses."""
+        status, left = self._scripts(
+            "login_verify", _locked_by(txn_id, lock_bucket), [now, outcome, ok_state, prompt]
+        )
         return str(status), int(left)
 
     def expire(self, txn_id: str, *, now: int) -> bool:
         """Mark a pending step found past its expiry at ``now`` as expired, for good (login_expire.lua)."""
         return bool(self._scripts("login_expire", _keys(txn_id)[:1], [now]))
 
-    def collect(self, txn_id: str, *, now: int, grace_s: int) -> str:
-        """'ok' for the one poll that takes an approved login's session, 'revoked', 'expired' (left
-        uncollected ``grace_s`` past its expiry), or 'no'."""
-        return str(self._scripts("login_collect", _keys(txn_id), [now, grace_s]))
-
-    def switch(self, txn_id: str, *, now: int, expires_at: int, fields: PromptFields) -> tuple[str, int]:
-        """('ok', the new prompt's expiry, capped by the login's lifetime) or (why it is refused, 0)."""
-        result = self._scripts("login_switch", _keys(txn_id), [now, expires_at, *pairs(changes_hash(fields))])
+    def collect(
+        self, txn_id: str, *, now: int, grace_s: int, lock_bucket: str | None = None
+    ) -> tuple[str, int]:
+        """('ok', 0) for the one poll that takes an approved login's session, ('revoked', 0), ('expired', 0)
+        (left uncollected ``grace_s`` past its expiry), ('no', 0), or ('locked', until: 0 for a lock only an
+        admin lifts) while ``lock_bucket``, the lockout bucket the login's password was counted in, is
+        locked: the login is left approved (login_collect.lua)."""
+        result = self._scripts("login_collect", _locked_by(txn_id, lock_bucket), [now, grace_s])
         return str(result[0]), int(result[1]) if len(result) > 1 else 0
+
+    def reserve_switch(self, txn_id: str, *, now: int) -> tuple[str, int]:
+        """('ok', the reservation's ticket) or (why it is refused, 0): one of the step's switches spent
+        before its prompt is sent (login_switch_reserve.lua), so a refused request sends nothing."""
+        result = self._scripts("login_switch_reserve", _keys(txn_id), [now])
+        return str(result[0]), int(result[1]) if len(result) > 1 else 0
+
+    def commit_switch(
+        self, txn_id: str, *, now: int, ticket: int, expires_at: int, fields: PromptFields
+    ) -> tuple[str, int]:
+        """('ok', the new prompt's expiry, capped by the login's lifetime) or (why it was not written, 0):
+        'switched' when a later reservation stands (login_switch_commit.lua)."""
+        result = self._scripts(
+            "login_switch_commit",
+            _keys(txn_id),
+            [now, ticket, expires_at, *pairs(changes_hash(fields))],
+        )
+        return str(result[0]), int(result[1]) if len(result) > 1 else 0
+
+    def release_switch(self, txn_id: str, *, ticket: int) -> bool:
+        """Give back a reserved switch whose prompt was refused before anything was sent, if it is still the
+        newest reservation (login_switch_release.lua); True when given back."""
+        return bool(self._scripts("login_switch_release", _keys(txn_id)[:1], [ticket]))
 
 
 def _owner(txn_id: str) -> str:
@@ -134,3 +179,11 @@ def _keys(txn_id: str) -> list[str]:
     """The login and its user; callers hold a loaded transaction, so the id is well formed."""
     username = _owner(txn_id)
     return [keys.login(username, txn_id), keys.user(username)]
+
+
+def _locked_by(txn_id: str, lock_bucket: str | None) -> list[str]:
+    """:func:`_keys`, and the lockout bucket whose lock a script judges with them (the user's slot)."""
+    found = _keys(txn_id)
+    if lock_bucket in LOGIN_BUCKETS:
+        found.append(keys.lockout(_owner(txn_id), lock_bucket))
+    return found

@@ -46,6 +46,7 @@ class SessionRepo:
         retires: str | None = None,
         completes: str | None = None,
         prompt: str = "",
+        lock_bucket: str | None = None,
     ) -> tuple[str, list[str]]:
         """Store the session as the user's only live one, in one step.
 
@@ -56,11 +57,15 @@ class SessionRepo:
         ('ok', ids of the sessions it replaced, left as tombstones) or (refused | disabled | no_user | stale,
         for 'rotate' replaced | retired (the session it retires is no longer live), or for ``completes`` a
         state the login was found in: missing | used | dead | revoked | switched | expired, []).
+        ``lock_bucket`` (with ``completes``): the lockout bucket the login's password was counted in, judged
+        in the same step: ('locked', [until, or '0' for a lock only an admin lifts]), the login left as is.
         """
         username = record.username
         session_keys = [keys.user(username), keys.user_sessions(username), keys.session(username, record.id)]
         if completes is not None:
             session_keys.append(keys.login(username, completes))
+            if lock_bucket is not None:
+                session_keys.append(keys.lockout(username, lock_bucket))
         result = self._scripts(
             "session_create",
             session_keys,

@@ -207,7 +207,8 @@ def test_the_login_code_readers_read_the_code_not_a_newer_notice(
     client: FlaskClient, admin_headers: dict[str, str]
 ) -> None:
     """Sam's login texts a code; then someone else's guesses lock the account, so the newest text is the
-    lock notice. It carries no code, and the readers of the latest code read the login's."""
+    lock notice. It carries no code, and the readers of the latest code read the login's (which the login
+    takes once the lock has ended: while it lasts, 423)."""
     sam = Phone(client, admin_headers)
     started = sam.login()
     code = sam.code()
@@ -217,5 +218,8 @@ def test_the_login_code_readers_read_the_code_not_a_newer_notice(
     core = client.application.extensions["sls"]
     assert list(login_codes(core, PHONE, PHONE, now=core.clock.now()).values()) == [code]
     assert core.outbox._newest(PHONE, now=core.clock.now())[1] == code
+    locked = sam.verify(started["txn_id"], code)  # the login's code, refused while the account is locked
+    assert locked.status_code == 423 and locked.get_json()["error"] == "account_locked", locked.get_json()
+    sam.move_clock(locked.get_json()["retry_after"])  # the lock's wait, well within the code's life
     done = sam.verify(started["txn_id"], code)
     assert done.status_code == 200, done.get_json()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask.typing import ResponseReturnValue
 
 from ...auth.errors import (
+    AccountLocked,
     ChallengeExpired,
     ChallengeUsed,
     DeviceInactive,
@@ -23,7 +24,7 @@ from ...auth.errors import (
     WrongMode,
 )
 from ...auth.sessions import Session
-from ...factors.errors import ChallengeLimited
+from ...factors.errors import ChallengeLimited, CodeReplayed
 from ...shapes.stepup import (
     PhoneChange,
     PhoneChanged,
@@ -56,7 +57,9 @@ def _session() -> Session:
     errors=(
         UnknownTransaction,
         ChallengeUsed,
+        CodeReplayed,
         ChallengeExpired,
+        AccountLocked,
         InvalidResponse,
         DeviceInactive,
         DeviceLocked,

@@ -28,7 +28,7 @@ from ...auth.errors import (
 )
 from ...auth.login import Authenticated
 from ...auth.second_factor import LIFETIME_TTLS
-from ...factors.errors import ChallengeLimited, ChallengeSpaceExhausted
+from ...factors.errors import ChallengeLimited, ChallengeSpaceExhausted, CodeReplayed
 from ...shapes.login import Authenticated as AuthenticatedShape
 from ...shapes.login import (
     FactorSwitched,
@@ -148,7 +148,9 @@ def start_login(body: LoginRequest) -> Response:
         DeviceInactive,
         UnknownTransaction,
         ChallengeUsed,
+        CodeReplayed,
         ChallengeExpired,
+        AccountLocked,
         DeviceLocked,
         SessionActive,
         SessionIpRejected,
@@ -159,15 +161,19 @@ def start_login(body: LoginRequest) -> Response:
 )
 def verify_login(txn_id: str, body: VerifyRequest) -> Response:
     """401 `invalid_response` with `attempts_left`; 410 `challenge_expired` (start over; also once the
-    attempts are spent); 409 `challenge_used` (a replayed response); 404 `unknown_transaction`; 403
-    `device_inactive` (the device was revoked meanwhile, even while this response was being checked; the
-    login stays pending, for another factor); 400 `invalid_request` when the response does not
-    have the form the factor gives; 423 `device_locked` when this answer was the last wrong one allowed (or
-    it was disabled already); 409 `session_active` under SLS_SESSION_CONCURRENCY=refuse; 403
-    `ip_restricted` from an address outside the user's allowlist; 403 `account_disabled` when the user was
-    disabled while the login was in progress; 401 `login_binding_required` without the login's
-    `login_token` (or with another); 409 `wrong_mode` on an IB Key push step, which is approved in the app
-    and polled (`GET /api/v1/auth/login/<txn_id>`), not answered here."""
+    attempts are spent); 409 `challenge_used` (a replayed response: an answered login's, or an authenticator
+    app's code whose time step was used already; no attempt is spent); 404 `unknown_transaction`; 423
+    `account_locked` (with `retry_after`, and the Retry-After header; absent when only an admin can unlock)
+    while the account is locked, whatever the response: nothing is spent, no session is made, and the login
+    stays answerable once the lock ends, within its own expiry; 403 `device_inactive` (the device was revoked
+    meanwhile, even while this response was being checked; the login stays pending, for another factor); 400
+    `invalid_request` when the response does not have the form the factor gives; 423 `device_locked` when this
+    answer was the last wrong one allowed (or it was disabled already); 409 `session_active` under
+    SLS_SESSION_CONCURRENCY=refuse; 403 `ip_restricted` from an address outside the user's allowlist; 403
+    `account_disabled` when the user was disabled while the login was in progress; 401
+    `login_binding_required` without the login's `login_token` (or with another); 409 `wrong_mode` on an IB
+    Key push step, which is approved in the app and polled (`GET /api/v1/auth/login/<txn_id>`), not answered
+    here."""
     result = core().logins.verify(txn_id, login_token(), body.response, now=now(), ip=client_ip())
     return _logged_in(result)
 
@@ -219,7 +225,7 @@ def switch_factor(txn_id: str, body: FactorSwitchRequest) -> ResponseReturnValue
     returns="Where the login transaction stands; the first poll after an approval carries the session.",
     headers={"Set-Cookie": f"Once approved, on the poll that carries the session: {SESSION_SET_COOKIE}"},
     security="login",
-    errors=(UnknownTransaction, AccountDisabled, SessionIpRejected, SessionActive),
+    errors=(UnknownTransaction, AccountDisabled, AccountLocked, SessionIpRejected, SessionActive),
 )
 def get_login_status(txn_id: str) -> ResponseReturnValue:
     body, result = core().logins.status(txn_id, login_token(), now=now(), ip=client_ip())

@@ -1,21 +1,37 @@
 -- Hand out an approved login's session exactly once: the first poll after approval wins; a login whose user
 -- was disabled or deleted since it began is dead instead, and so is one its client left uncollected past
--- its expiry and the grace a poll needs (an approval in the login's last second is still taken).
--- KEYS[1] login hash   KEYS[2] user hash   ARGV[1] now   ARGV[2] seconds of grace after expires_at
--- Returns 'ok' for the one caller that moves 'approved' to 'authenticated', 'revoked', 'expired', or 'no'.
+-- its expiry and the grace a poll needs (an approval in the login's last second is still taken); while the
+-- lockout bucket its password was counted in is locked, it is handed to no one and left approved (to be
+-- collected once the lock ends, within its life and that grace).
+-- KEYS[1] login hash   KEYS[2] user hash   KEYS[3] (optional) the login's lockout bucket
+-- ARGV[1] now   ARGV[2] seconds of grace after expires_at
+-- Returns {'ok'} for the one caller that moves 'approved' to 'authenticated', {'revoked'}, {'expired'},
+-- {'no'}, or {'locked', until} (0: until an admin unlocks it).
 local txn = redis.call('HMGET', KEYS[1], 'state', 'epoch', 'expires_at')
 if txn[1] ~= 'approved' then
-  return 'no'
+  return {'no'}
 end
 local now = tonumber(ARGV[1])
 if now >= (tonumber(txn[3]) or 0) + tonumber(ARGV[2]) then
   redis.call('HSET', KEYS[1], 'state', 'expired', 'settled_at', ARGV[1])
-  return 'expired'
+  return {'expired'}
 end
 local user = redis.call('HMGET', KEYS[2], 'username', 'disabled', 'epoch')
 if not user[1] or user[2] == '1' or (user[3] or '') ~= (txn[2] or '') then
   redis.call('HSET', KEYS[1], 'state', 'revoked', 'settled_at', ARGV[1])
-  return 'revoked'
+  return {'revoked'}
+end
+if KEYS[3] then
+  -- as lockout_reserve.lua judges a lock: in force until 'locked_until', unless stamped more than 30 s
+  -- (STAMP_SKEW_S in records/lockout.py) after now (the clock was moved back)
+  local lock = redis.call('HMGET', KEYS[3], 'permanent', 'locked_until', 'locked_at')
+  if lock[1] == '1' then
+    return {'locked', 0}
+  end
+  local locked_until = tonumber(lock[2] or '0')
+  if locked_until > now and tonumber(lock[3] or '0') <= now + 30 then
+    return {'locked', locked_until}
+  end
 end
 redis.call('HSET', KEYS[1], 'state', 'authenticated', 'collected_at', ARGV[1])
-return 'ok'
+return {'ok'}

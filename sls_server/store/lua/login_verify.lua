@@ -4,12 +4,15 @@
 -- KEYS[1] login hash   KEYS[2] user hash   ARGV[1] now (unix s, the app clock)
 -- ARGV[2] 'ok' | 'bad' | 'deny' | 'end' (a wrong answer that ends the step at once, whatever attempts are left)
 -- ARGV[3] the state an 'ok' moves to ('authenticated' or 'approved')
--- ARGV[4] the prompt the answer was checked against (its 'switches_left' as read; '' = not compared): a
+-- ARGV[4] the prompt the answer was checked against (its 'prompt_no' as read; '' = not compared): a
 -- switch or a new code landing since replaced it, and an answer to a dead prompt settles nothing, right or
 -- wrong (so the refusal tells nothing about the answer either)
+-- KEYS[3] (optional) the lockout bucket the step's password was (or its request would be) counted in: while
+-- it is locked, no answer settles anything, right or wrong (a lock placed after the answer was read holds)
 -- Returns {status, attempts_left}: status is missing | used | dead | revoked | device_revoked (its device was
--- revoked or replaced since: logins_device_revoked.lua) | switched | expired | ok | bad | denied.
-local txn = redis.call('HMGET', KEYS[1], 'state', 'expires_at', 'epoch', 'switches_left', 'device_id', 'device_gone')
+-- revoked or replaced since: logins_device_revoked.lua) | switched | expired | ok | bad | denied; or
+-- {'locked', until} (0: until an admin unlocks it).
+local txn = redis.call('HMGET', KEYS[1], 'state', 'expires_at', 'epoch', 'prompt_no', 'device_id', 'device_gone')
 local state = txn[1]
 if not state then
   return {'missing', 0}
@@ -35,6 +38,18 @@ local now = tonumber(ARGV[1])
 if now >= tonumber(txn[2]) then
   redis.call('HSET', KEYS[1], 'state', 'expired')
   return {'expired', 0}
+end
+if KEYS[3] then
+  -- as lockout_reserve.lua judges a lock: in force until 'locked_until', unless stamped more than 30 s
+  -- (STAMP_SKEW_S in records/lockout.py) after now (the clock was moved back)
+  local lock = redis.call('HMGET', KEYS[3], 'permanent', 'locked_until', 'locked_at')
+  if lock[1] == '1' then
+    return {'locked', 0}
+  end
+  local locked_until = tonumber(lock[2] or '0')
+  if locked_until > now and tonumber(lock[3] or '0') <= now + 30 then
+    return {'locked', locked_until}
+  end
 end
 if ARGV[2] == 'ok' then
   redis.call('HSET', KEYS[1], 'state', ARGV[3], 'settled_at', ARGV[1])

@@ -6,18 +6,21 @@
 -- ARGV[3] 'replace' | 'refuse' | 'rotate' (a step-up's new token: only ARGV[7] ends)
 -- ARGV[4] new session id   ARGV[5] its absolute expiry   ARGV[6] key prefix of the user's sessions
 -- ARGV[7] the session a rotation retires ('' = none)   ARGV[8] seconds Redis keeps the hash (memory only)
--- ARGV[9] with KEYS[4]: the prompt its answer was checked against (the login's 'switches_left' as read;
+-- ARGV[9] with KEYS[4]: the prompt its answer was checked against (the login's 'prompt_no' as read;
 -- '' = not compared): a new code or a switch since replaced it, and the old answer does not settle it
 -- ARGV[10..] field, value pairs of the new session
 -- KEYS[4] (optional) the login this session completes, its answer found right: settled in the same step, so
 -- racing right answers cannot both win, and a login refused a session (refuse, a disabled user) is not spent
+-- KEYS[5] (optional, with KEYS[4]) the lockout bucket the login's password was counted in: while it is locked
+-- no session is made and the login is left as it is (a lock placed after the verify read it still holds)
 -- Returns {'ok', replaced ids...} | {'refused'} | {'disabled'} | {'no_user'} | {'stale'}
 --       | for 'rotate': {'replaced'} (a newer login replaced the session retired) | {'retired'} (it ended)
 --       | with KEYS[4]: {'missing'} | {'used'} | {'dead'} | {'revoked'} | {'device_revoked'} (its device was
 --         revoked or replaced after the verify read it: logins_device_revoked.lua) | {'switched'} | {'expired'}
+--       | with KEYS[5]: {'locked', until} (0: until an admin unlocks it)
 local now = tonumber(ARGV[1])
 if KEYS[4] then
-  local txn = redis.call('HMGET', KEYS[4], 'state', 'expires_at', 'switches_left', 'device_id', 'device_gone')
+  local txn = redis.call('HMGET', KEYS[4], 'state', 'expires_at', 'prompt_no', 'device_id', 'device_gone')
   if not txn[1] then
     return {'missing'}
   end
@@ -36,6 +39,18 @@ if KEYS[4] then
   if now >= tonumber(txn[2]) then
     redis.call('HSET', KEYS[4], 'state', 'expired')
     return {'expired'}
+  end
+  if KEYS[5] then
+    -- as lockout_reserve.lua judges a lock: in force until 'locked_until', unless stamped more than 30 s
+    -- (STAMP_SKEW_S in records/lockout.py) after now (the clock was moved back)
+    local lock = redis.call('HMGET', KEYS[5], 'permanent', 'locked_until', 'locked_at')
+    if lock[1] == '1' then
+      return {'locked', 0}
+    end
+    local locked_until = tonumber(lock[2] or '0')
+    if locked_until > now and tonumber(lock[3] or '0') <= now + 30 then
+      return {'locked', locked_until}
+    end
   end
 end
 local function refuse(status)

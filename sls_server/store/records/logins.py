@@ -49,6 +49,11 @@ class LoginTxn:
     """The transaction's absolute end, whatever is switched or resent (None: a transaction from before
     the limit, which ends with its prompt)."""
     switches_left: int | None = None
+    """Switches and new codes the step may still ask for: one is reserved before its prompt is sent
+    (``login_switch_reserve.lua``), and given back if the prompt is refused before anything was sent."""
+    prompt_no: int | None = None
+    """Names the current prompt: :data:`switches_left` as the step began (its first prompt), else the ticket
+    of the switch that wrote it (``login_switch_commit.lua``). None: a step from before prompts were named."""
     epoch: str | None = None
     ip: str | None = None
     failed_before: int | None = None
@@ -56,6 +61,10 @@ class LoginTxn:
     login tells the user if it succeeds (``auth/suspicious.py``), and so for ``new_place``."""
     new_place: bool | None = None
     """The password step's address is none the user logged in from before (None: not new, or a step-up)."""
+    lock_bucket: str | None = None
+    """The lockout bucket the login's password was counted in (``auth.lockout``): while it is locked the
+    login's answer is refused (423) and no session is made; None for a step-up (whose request's bucket is
+    judged when it is answered)."""
     binding: str | None = field(default=None, repr=False)
     """SHA-256 of the login token that binds the login to its client."""
     session_id: str | None = None
@@ -69,11 +78,12 @@ class LoginTxn:
 
     @property
     def prompt(self) -> str:
-        """Which prompt of the step this copy holds: every switch or new code spends one of
-        ``switches_left``, so the count names the prompt. The scripts that settle an answer compare it with
-        the stored one, so an answer checked against a prompt replaced meanwhile does not settle ('' for a
-        step from before the limit: not compared)."""
-        return "" if self.switches_left is None else str(self.switches_left)
+        """Which prompt of the step this copy holds (:data:`prompt_no`). The scripts that settle an answer
+        compare it with the stored one, so an answer checked against a prompt replaced meanwhile does not
+        settle ('' for a step from before prompts were named: not compared). Not ``switches_left``: that
+        count moves when a switch is reserved, before its prompt is sent and written, and an answer read in
+        between would then be checked against the old prompt under the new one's name."""
+        return "" if self.prompt_no is None else str(self.prompt_no)
 
     settled_at: int | None = None
     collected_at: int | None = None
@@ -95,10 +105,12 @@ class LoginTxn:
             attempts_left=f.count("attempts_left"),
             dies_at=f.maybe_integer("dies_at"),
             switches_left=f.maybe_integer("switches_left"),
+            prompt_no=f.maybe_integer("prompt_no"),
             epoch=f.maybe_text("epoch"),
             ip=f.maybe_text("ip"),
             failed_before=f.maybe_integer("failed_before"),
             new_place=f.maybe_flag("new_place"),
+            lock_bucket=f.maybe_text("lock_bucket"),
             binding=f.maybe_text("binding"),
             session_id=f.maybe_text("session_id"),
             challenge=f.maybe_text("challenge"),

@@ -1,0 +1,34 @@
+-- Reserve one switch of a pending second-factor step, BEFORE the new prompt is sent: another factor (M2FS) or
+-- a fresh code, keeping its attempt count (a new code must not reset failures: NIST 800-63B-4 §3.1.3.2). A
+-- login has one absolute lifetime from its start ('dies_at') and a fixed number of switches; the one past the
+-- limit kills the login, so it cannot be kept alive or used to drain a card's challenges. Reserved first, so a
+-- request refused here sends nothing, however many race: at most the limit's worth are ever sent.
+-- The current prompt stays as it is (still answerable) until login_switch_commit.lua writes the new one.
+-- KEYS[1] login hash   KEYS[2] user hash   ARGV[1] now
+-- Returns {'ok', ticket}: the 'switches_left' this reservation left, which names it for the commit (and the
+-- release, login_switch_release.lua); or {reason}: missing | revoked | expired | exhausted | the settled state.
+local txn = redis.call('HMGET', KEYS[1], 'state', 'expires_at', 'epoch', 'dies_at')
+local state = txn[1]
+if not state then
+  return {'missing'}
+end
+if state ~= 'second_factor' then
+  return {state}
+end
+local user = redis.call('HMGET', KEYS[2], 'username', 'disabled', 'epoch')
+if not user[1] or user[2] == '1' or (user[3] or '') ~= (txn[3] or '') then
+  redis.call('HSET', KEYS[1], 'state', 'revoked', 'settled_at', ARGV[1])
+  return {'revoked'}
+end
+local now = tonumber(ARGV[1])
+local dies_at = tonumber(txn[4] or txn[2])
+if now >= tonumber(txn[2]) or now >= dies_at then
+  redis.call('HSET', KEYS[1], 'state', 'expired')  -- told so, it stays so if the clock goes back
+  return {'expired'}
+end
+local left = redis.call('HINCRBY', KEYS[1], 'switches_left', -1)
+if left < 0 then
+  redis.call('HSET', KEYS[1], 'state', 'exhausted', 'settled_at', ARGV[1])
+  return {'exhausted'}
+end
+return {'ok', left}
