@@ -195,15 +195,35 @@ class DeviceService:
     def revoke(self, username: str, device_id: str, *, now: int) -> dict[str, Any]:
         """Revoke at once (a correct response from it fails in the same second, even one being checked as
         the revoke lands: :meth:`stop_logins`); a user a card is merely shared with is taken off the card
-        instead."""
+        instead.
+
+        Only the revoke that changes the device records ``device.revoked`` and texts the notice: the change
+        is decided inside the compare-and-set (:meth:`update`), so of revokes racing exactly one finds the
+        device active. The owner revoking a device revoked already is told the device as it is (200, the
+        route is idempotent, as DELETE is) and nothing is written, recorded or sent; a sharer taken off the
+        card already has no such device any more (404 ``unknown_device``), whichever racing revoke won."""
         record = self.get(device_id)
         if username not in record.users:
             raise UnknownDevice()
+        changed: list[bool] = []
+
+        def revoked(current: DeviceRecord) -> DeviceChanges:
+            changed[:] = [current.status != REVOKED]
+            return {"status": REVOKED, "revoked_at": now} if changed[0] else {}
+
+        def taken_off(current: DeviceRecord) -> DeviceChanges:
+            changed[:] = [username in current.shared_with]
+            return {"shared_with": without(current, username)} if changed[0] else {}
+
         if record.owner == username:
-            written = self.update(device_id, lambda _: {"status": REVOKED, "revoked_at": now})
+            written = self.update(device_id, revoked)
+            if not changed[0]:
+                return public_device(written)
             self.stop_logins(device_id, written.users, now=now)
         else:
-            self.update(device_id, lambda r: {"shared_with": without(r, username)})
+            self.update(device_id, taken_off)
+            if not changed[0]:
+                raise UnknownDevice()
             self._store.users.remove_device(username, device_id)
             self.stop_logins(device_id, (username,), now=now)
         self._events.record("device.revoked", at=now, user=username, factor=record.type, device_id=device_id)
@@ -224,10 +244,13 @@ class DeviceService:
 
     def update(self, device_id: str, change: Change, *, tries: int = 8) -> DeviceRecord:
         """Apply ``change(record) -> fields`` with compare-and-set, re-reading on a concurrent write; the
-        device as written."""
+        device as written. A change of no fields writes nothing (the device as read): a caller deciding
+        from the device as it is that there is nothing to do (:meth:`revoke`) leaves it untouched."""
         for _ in range(tries):
             record = self.get(device_id)
             fields = change(record)
+            if not fields:
+                return record
             outcome = self._store.devices.update(device_id, record.version, fields)
             if outcome == "ok":
                 return replace(record, **fields, version=record.version + 1)

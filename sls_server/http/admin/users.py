@@ -137,10 +137,13 @@ def list_devices(username: str) -> ResponseReturnValue:
     "/users/<username>/devices/<device_id>",
     summary="Revoke a device",
     ok=Device,
-    returns="The device, now revoked.",
+    returns="The device, now revoked (as it is, if it was revoked already).",
     errors=(*USER_ERRORS, UnknownDevice),
 )
 def revoke_device(username: str, device_id: str) -> ResponseReturnValue:
+    """Idempotent: revoking a device revoked already answers it as it is and records and texts nothing
+    again; only the revoke that changed it writes `device.revoked` and the notice. A user a card was shared
+    with is taken off it instead; once off, 404 `unknown_device`."""
     name = core().users.get(username).username
     return core().devices.revoke(name, device_id, now=now())
 
