@@ -101,7 +101,10 @@ Handset = Annotated[
     ),
 ]
 Password = Annotated[str, Field(min_length=1, max_length=1024, json_schema_extra={"format": "password"})]
-Label = Annotated[str, Field(description="A name for people, like `dscplus 5-1234-56789`.")]
+LABEL_MAX = 64
+Label = Annotated[
+    str, Field(max_length=LABEL_MAX, description="A name for people, like `dscplus 5-1234-56789`.")
+]
 SixDigits = Annotated[
     str,
     Field(pattern=r"^[0-9]{6}$", max_length=16, description="The 6 digits the login page shows."),

@@ -35,7 +35,7 @@ class DeviceEnrolRequest(Request):
         description="The authenticator type; 400 `unsupported_device_type` lists what this server knows.",
         examples=["dscplus"],
     )
-    label: Label | None = Field(None, max_length=64)
+    label: Label | None = None
     share_device_id: DeviceRef | None = Field(
         None, description="dscplus: share this existing card with the user instead of a new one."
     )
