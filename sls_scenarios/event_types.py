@@ -59,6 +59,8 @@ EVENT_TYPES: frozenset[str] = frozenset(
         "card.reset",
         "challenge.rate_limited",
         "ibkey.migration_started",
+        "ibkey.activation_failed",
+        "ibkey.activation_code_burnt",
         "ibkey.settings_changed",
         "push.sent",
         "push.approved",

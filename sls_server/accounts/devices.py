@@ -14,10 +14,13 @@ from ..events import EventLog
 from ..factors import FactorRegistry
 from ..store import Store
 from ..store.records import DeviceChanges, DeviceRecord
-from .errors import UserNotFound
+from .errors import DeviceExists, UserNotFound
 
 ACTIVE = "active"
 REVOKED = "revoked"
+#: Devices that are the user's phone number: an SMS device takes voice callbacks too
+#: (``factors.sms.VoiceFactor``), so one of either per number serves every code the phone can receive.
+PHONE_TYPES = ("sms", "voice")
 
 
 def new_device_id(type_: str) -> str:
@@ -97,6 +100,8 @@ class DeviceService:
         )
         record = replace(record, **enrolment.record)
         self._store.devices.create(record)
+        if type_ in PHONE_TYPES:
+            self._claim_phone(username, record)
         if not self._store.users.add_device(username, device_id):  # the user was deleted meanwhile
             self._store.devices.delete(device_id)
             raise UserNotFound()
@@ -108,6 +113,35 @@ class DeviceService:
             self._notify(username, f"A new {factor.notice_name} was added to your account.", now=now)
         return {**public_device(record), **enrolment.once}
 
+    def _claim_phone(self, username: str, record: DeviceRecord) -> None:
+        """One active SMS or voice device per user and number, or the login would list the phone twice (two
+        "SMS +1•••0170", and a voice callback from each): a second is refused (409 ``device_exists``) and
+        its record, written but not yet the user's, deleted, before any notice. Exact under racing
+        enrolments: each claims the user's phone device (``UserRepo.claim_phone_device``, a compare-and-set
+        on the user's hash) over the holder it read and found stale (revoked, deleted, on another number);
+        the loser re-reads and finds the winner. The user's own list is read too, for devices no claim
+        names (a state import, records older than the claim)."""
+        for _ in range(8):
+            held = self._store.users.phone_device(username)
+            holder = self._store.devices.get(held) if held and held != record.device_id else None
+            candidates = [*self.active_of_user(username), *([holder] if holder else [])]
+            for other in candidates:
+                if (
+                    other.device_id != record.device_id
+                    and other.status == ACTIVE
+                    and other.type in PHONE_TYPES
+                    and other.owner == username
+                    and other.number == record.number
+                ):
+                    self._store.devices.delete(record.device_id)
+                    raise DeviceExists(_phone_taken(other), device_id=other.device_id, type=other.type)
+            if self._store.users.claim_phone_device(username, held, record.device_id):
+                return
+            if self._store.users.get(username) is None:  # deleted meanwhile: the claim can never land
+                self._store.devices.delete(record.device_id)
+                raise UserNotFound()
+        raise RuntimeError(f"the phone device of {username} kept changing")  # pragma: no cover
+
     def follow_phone(self, username: str, phone: str) -> None:
         """SMS and voice devices send to the number stored on them: move them to the user's new number.
 
@@ -117,7 +151,7 @@ class DeviceService:
         the user has already changed away from. The last device write read the last number, so the devices
         end on it."""
         for device in self.of_user(username):
-            if device.type in ("sms", "voice") and device.owner == username:
+            if device.type in PHONE_TYPES and device.owner == username:
                 self.update(device.device_id, lambda r: _moved(r, self._number_of(username, phone)))
 
     def _number_of(self, username: str, fallback: str) -> str:
@@ -195,15 +229,35 @@ class DeviceService:
     def revoke(self, username: str, device_id: str, *, now: int) -> dict[str, Any]:
         """Revoke at once (a correct response from it fails in the same second, even one being checked as
         the revoke lands: :meth:`stop_logins`); a user a card is merely shared with is taken off the card
-        instead."""
+        instead.
+
+        Only the revoke that changes the device records ``device.revoked`` and texts the notice: the change
+        is decided inside the compare-and-set (:meth:`update`), so of revokes racing exactly one finds the
+        device active. The owner revoking a device revoked already is told the device as it is (200, the
+        route is idempotent, as DELETE is) and nothing is written, recorded or sent; a sharer taken off the
+        card already has no such device any more (404 ``unknown_device``), whichever racing revoke won."""
         record = self.get(device_id)
         if username not in record.users:
             raise UnknownDevice()
+        changed: list[bool] = []
+
+        def revoked(current: DeviceRecord) -> DeviceChanges:
+            changed[:] = [current.status != REVOKED]
+            return {"status": REVOKED, "revoked_at": now} if changed[0] else {}
+
+        def taken_off(current: DeviceRecord) -> DeviceChanges:
+            changed[:] = [username in current.shared_with]
+            return {"shared_with": without(current, username)} if changed[0] else {}
+
         if record.owner == username:
-            written = self.update(device_id, lambda _: {"status": REVOKED, "revoked_at": now})
+            written = self.update(device_id, revoked)
+            if not changed[0]:
+                return public_device(written)
             self.stop_logins(device_id, written.users, now=now)
         else:
-            self.update(device_id, lambda r: {"shared_with": without(r, username)})
+            self.update(device_id, taken_off)
+            if not changed[0]:
+                raise UnknownDevice()
             self._store.users.remove_device(username, device_id)
             self.stop_logins(device_id, (username,), now=now)
         self._events.record("device.revoked", at=now, user=username, factor=record.type, device_id=device_id)
@@ -224,10 +278,13 @@ class DeviceService:
 
     def update(self, device_id: str, change: Change, *, tries: int = 8) -> DeviceRecord:
         """Apply ``change(record) -> fields`` with compare-and-set, re-reading on a concurrent write; the
-        device as written."""
+        device as written. A change of no fields writes nothing (the device as read): a caller deciding
+        from the device as it is that there is nothing to do (:meth:`revoke`) leaves it untouched."""
         for _ in range(tries):
             record = self.get(device_id)
             fields = change(record)
+            if not fields:
+                return record
             outcome = self._store.devices.update(device_id, record.version, fields)
             if outcome == "ok":
                 return replace(record, **fields, version=record.version + 1)
@@ -245,3 +302,17 @@ def _moved(device: DeviceRecord, number: str) -> DeviceChanges:
     if shown and device.label and device.label.endswith(shown):
         changes["label"] = device.label.removesuffix(shown) + mask_number(number)
     return changes
+
+
+def _phone_taken(device: DeviceRecord) -> str:
+    """Why a second phone device is refused, and what to do instead."""
+    number = mask_number(device.number) if device.number else "the user's phone"
+    if device.type == "sms":
+        return (
+            f"{number} is enrolled for SMS already ({device.device_id}), which takes voice callbacks too; "
+            "nothing was added"
+        )
+    return (
+        f"{number} is enrolled for voice callbacks already ({device.device_id}); revoke it first to "
+        "enrol the phone for SMS instead"
+    )

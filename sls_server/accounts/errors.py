@@ -43,3 +43,10 @@ class AccountExists(Conflict):
 class UserInAnotherAccount(Conflict):
     code = "user_in_account"
     message = "The user already belongs to another account."
+
+
+class DeviceExists(Conflict):
+    """A second SMS or voice device on a phone that has one: the login would list the phone twice."""
+
+    code = "device_exists"
+    message = "The user's phone is enrolled already."

@@ -141,8 +141,8 @@ def enroll(
       sls device enroll dave --share dscplus-1d68b218dc44       # dave uses carol's card too
       sls device enroll carol --type ibkey --platform android   # activation code goes by SMS
       sls device enroll carol --type totp --digits 8 --algorithm sha256 --period 60 --qr
-      sls device enroll carol --type sms                        # codes to the user's phone
-      sls device enroll carol --type voice                      # codes read out by a callback
+      sls device enroll erin --type sms                         # codes to a phone added with --no-sms
+      sls device enroll vic --type voice                        # callbacks only (SMS takes them too)
       sls device enroll carol --type temporary --days 2         # for a lost device
     """
     if (qr or qr_svg) and type_ != "totp":

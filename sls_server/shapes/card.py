@@ -6,13 +6,13 @@ from pydantic import Field
 from typing_extensions import TypedDict
 
 from .common import DeviceId, EightDigits, Request, SixDigits
-from .devices import Serial, Suite
+from .devices import CardPin, Serial, Suite
 
 
 class CardRespondRequest(Request):
     """What the user keys into the card."""
 
-    pin: str = Field(min_length=1, max_length=16, description="The card's PIN.")
+    pin: CardPin
     challenge: SixDigits
 
 

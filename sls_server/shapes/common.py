@@ -101,7 +101,22 @@ Handset = Annotated[
     ),
 ]
 Password = Annotated[str, Field(min_length=1, max_length=1024, json_schema_extra={"format": "password"})]
-Label = Annotated[str, Field(description="A name for people, like `dscplus 5-1234-56789`.")]
+LABEL_MAX = 64
+#: Text for people, read on pages and in a terminal: no control character (C0, DEL, C1), which could move a
+#: terminal's cursor or colour what follows (``\x1b[31m``) or cut the text short (NUL), and no bidirectional
+#: override or isolate (U+202A-U+202E, U+2066-U+2069), which shows the text around it reversed ("Trojan
+#: Source", CVE-2021-42574). ``[^...]`` of code points: the same in pydantic's Rust regex and Python's ``re``.
+PRINTABLE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]*$"
+Label = Annotated[
+    str,
+    Field(
+        max_length=LABEL_MAX,
+        pattern=PRINTABLE_PATTERN,
+        description="A name for people, like `dscplus 5-1234-56789`: at most 64 characters, no control "
+        "characters or bidirectional overrides.",
+    ),
+    Refusal("must be at most 64 characters, without control characters or bidirectional overrides"),
+]
 SixDigits = Annotated[
     str,
     Field(pattern=r"^[0-9]{6}$", max_length=16, description="The 6 digits the login page shows."),

@@ -18,6 +18,15 @@ DSCPLUS_SUITE = "OCRA-1:HOTP-SHA256-8:QN06-PSHA1"
 #: ``expired``: a temporary passcode past its validity (the admin's view; the record stays ``active``).
 DeviceStatus = Literal["active", "revoked", "pending_activation", "replaced", "expired"]
 Platform = Literal["android", "ios"]
+#: A DSC+ card's PIN as its keypad types it: ``sls_devices.dscplus.PIN_LENGTH`` ASCII digits (``[0-9]``, not
+#: ``\d``, which matches any script's digits). Enrolment sets one and the card in the hand is keyed with one:
+#: anything else could not be typed, so it is a 400 and counts no wrong PIN.
+CARD_PIN_PATTERN = r"^[0-9]{4}$"
+CardPin = Annotated[
+    str,
+    Field(pattern=CARD_PIN_PATTERN, description="The card's PIN: 4 digits (0-9)."),
+    Refusal("must be exactly 4 digits (0-9)"),
+]
 Serial = Annotated[
     str, Field(pattern=r"^5-[0-9]{4}-[0-9]{5}$", description="A DSC+ card's serial, as on its back.")
 ]
@@ -35,13 +44,11 @@ class DeviceEnrolRequest(Request):
         description="The authenticator type; 400 `unsupported_device_type` lists what this server knows.",
         examples=["dscplus"],
     )
-    label: Label | None = Field(None, max_length=64)
+    label: Label | None = None
     share_device_id: DeviceRef | None = Field(
         None, description="dscplus: share this existing card with the user instead of a new one."
     )
-    pin: Annotated[str | None, Refusal("must be exactly 4 digits")] = Field(
-        None, pattern=r"^[0-9]{4}$", description="dscplus: the card's PIN, 4 digits."
-    )
+    pin: CardPin | None = Field(None, description="dscplus: the card's PIN, 4 digits (0-9).")
     platform: Platform | None = Field(None, description="ibkey: the smartphone's platform.")
     days: int | None = Field(
         None, ge=1, le=TEMPORARY_MAX_DAYS, description="temporary: days the passcode stays valid."

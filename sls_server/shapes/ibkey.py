@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Field, WithJsonSchema
 from typing_extensions import TypedDict
 
-from .common import EightDigits, Password, Request, SixDigits, UnixTime
+from .common import EightDigits, Password, Refusal, Request, SixDigits, UnixTime
 from .devices import ActivationWay, Platform
 
 ServerDeviceId = Annotated[
@@ -15,14 +15,18 @@ ServerDeviceId = Annotated[
 AppId = Annotated[
     str, Field(description="The phone's id: the device id of the first IB Key activated on it.")
 ]
+#: What the Android app's PIN field can take: 4-6 ASCII letters or digits (``[0-9]``, not ``\d``). Anything
+#: else is a 400 that counts nothing; a PIN of that form the app would not let the user choose (no digit,
+#: ``sls_devices.ibkey_unlock.PIN_RE``) is refused by a new phone (400), a wrong PIN to an activated one.
+APP_PIN_PATTERN = r"^[A-Za-z0-9]{4,6}$"
 Pin = Annotated[
     str,
     Field(
-        min_length=1,
-        max_length=16,
+        pattern=APP_PIN_PATTERN,
         description="Android: the app's PIN (4-6 letters or digits, one digit at least). A new phone refuses "
-        "another form (400); an activated one counts it as a wrong PIN, as the real app's keypad would.",
+        "another one (400); an activated one counts a wrong one, as the real app's keypad would.",
     ),
+    Refusal("must be 4-6 letters (A-Z, a-z) or digits (0-9)"),
 ]
 
 
@@ -47,14 +51,16 @@ MatchNumber = Annotated[
 ]
 
 
+#: An iPhone passcode as its keypad takes it: 4 or 6 ASCII digits (``sls_devices.ibkey_unlock.PASSCODE_RE``).
+PASSCODE_PATTERN = r"^(?:[0-9]{4}|[0-9]{6})$"
 Passcode = Annotated[
     str,
+    Refusal("must be 4 or 6 digits (0-9)"),
     Field(
-        min_length=1,
-        max_length=16,
+        pattern=PASSCODE_PATTERN,
         description="iOS without Touch ID / Face ID set up: the iPhone's own passcode (4 or 6 digits), which "
-        "IB Key asks for instead. A new phone refuses another form (400); an activated one counts a wrong "
-        "one (403 `wrong_passcode`), on the phone.",
+        "IB Key asks for instead. Another form is a 400; an activated phone counts a wrong one (403 "
+        "`wrong_passcode`).",
     ),
 ]
 

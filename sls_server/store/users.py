@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from . import keys
-from .base import Client, ScriptCall, Scripts, guarded, hash_reply, texts
+from .base import Client, ScriptCall, Scripts, guarded, hash_reply, text, texts
 from .hints import DeviceHints, devices_named
 from .records import LoginView, UserAccess, UserChanges, UserRecord
 from .records.codec import changes_hash, pairs
@@ -92,6 +92,18 @@ class UserRepo:
     ) -> bool:
         """Set ``field`` to ``value`` only if it still holds ``expected`` (compare-and-set); else False."""
         return bool(self._scripts("replace_field", [keys.user(username)], [field, expected, value]))
+
+    def phone_device(self, username: str) -> str | None:
+        """The device last claimed as the user's phone device (:meth:`claim_phone_device`), maybe stale: it
+        may have been revoked or deleted since."""
+        value = self._r.hget(keys.user(username), "phone_device")
+        return None if value is None else text(value)
+
+    def claim_phone_device(self, username: str, held: str | None, device_id: str) -> bool:
+        """Make ``device_id`` the user's phone device if the claim is still ``held`` (None: unclaimed) and the
+        user exists, in one step (``swap_field.lua``): of enrolments racing one wins, the others re-read."""
+        args = ["phone_device", held or "", device_id]
+        return bool(self._scripts("swap_field", [keys.user(username)], args))
 
     def add_device(self, username: str, device_id: str) -> bool:
         """Add the device to the user's set; False (nothing written) if the user is gone, deleted while the

@@ -25,11 +25,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, TypeVar, get_args
 
+from pydantic import TypeAdapter, ValidationError
+
 from ..accounts.clientip import parse_network
 from ..accounts.passwords import HASH_PROFILES
-from ..accounts.users import PHONE_RE, canonical_username
+from ..accounts.users import canonical_username
 from ..errors import InvalidRequest
-from ..shapes.devices import DeviceStatus
+from ..shapes.common import Handset, Label, Phone
+from ..shapes.devices import DeviceStatus, Serial
 from ..shapes.phones import MAX_DELAY_S
 from ..shapes.state import STATE_VERSION, StateDocument
 from ..store.records import AccountRecord, AppRecord, CorruptRecord, DeviceRecord, PhoneConditions, UserRecord
@@ -45,6 +48,38 @@ _HASH_COSTS = frozenset(f"m={p.memory_kib},t={p.iterations},p={p.lanes}" for p i
 #: hash of each profile, so these cannot drift from the hasher unnoticed).
 _SALT_BYTES, _HASH_BYTES = 16, 32
 DEVICE_STATUSES: tuple[str, ...] = get_args(DeviceStatus)
+#: The admin and sim APIs' own rules for the text fields a record shares with a request or an answer
+#: (``shapes.common``, ``shapes.devices``): a record may hold only what those routes would take or write.
+_PHONE: TypeAdapter[str] = TypeAdapter(Phone)
+_RULES: dict[str, TypeAdapter[str]] = {
+    "phone": _PHONE,
+    "number": _PHONE,
+    "label": TypeAdapter(Label),
+    "serial": TypeAdapter(Serial),
+    "handset": TypeAdapter(Handset),
+}
+
+
+def _accepts(rule: TypeAdapter[str], value: str) -> bool:
+    try:
+        rule.validate_python(value, strict=True)
+    except ValidationError:
+        return False
+    return True
+
+
+def _shaped(where: str, index: int, record: object, names: tuple[str, ...]) -> None:
+    """Refuse a field the API would refuse, by the API's own rule (:data:`_RULES`). The value is not
+    echoed: it may be long or unprintable."""
+    for name in names:
+        value = getattr(record, name)
+        if value is None:
+            continue
+        try:
+            _RULES[name].validate_python(value, strict=True)
+        except ValidationError as exc:
+            reason = exc.errors()[0]["msg"]
+            raise _refuse(where, index, f"{name} is not one the API accepts: {reason}") from None
 
 
 def own_password_hash(encoded: str) -> bool:
@@ -185,6 +220,7 @@ def plan(
 def _users(document: StateDocument, result: Plan) -> None:
     for index, entry in enumerate(document.users):
         user = _record("users", index, entry.record, UserRecord.from_hash)
+        _shaped("users", index, user, ("phone",))
         if not own_password_hash(user.password_hash):  # never echoed: it is a secret of sorts
             raise _refuse("users", index, "password_hash is not an Argon2id hash as this server makes them")
         try:
@@ -216,10 +252,7 @@ def _devices(document: StateDocument, result: Plan, check: Callable[[DeviceRecor
             raise _refuse("devices", index, f"names user {missing[0]!r}, who is not in the document")
         if device.status not in DEVICE_STATUSES:
             raise _refuse("devices", index, f"status must be one of {', '.join(DEVICE_STATUSES)}")
-        for name in ("number", "phone"):
-            number = getattr(device, name)
-            if number is not None and not PHONE_RE.fullmatch(number):
-                raise _refuse("devices", index, f"{name} {number!r} is not a phone number in E.164 form")
+        _shaped("devices", index, device, ("number", "phone", "label", "serial", "handset"))
         try:
             check(device)
         except ValueError as exc:
@@ -261,6 +294,7 @@ def _apps_and_phones(document: StateDocument, result: Plan, check: Callable[[App
     known = {device.device_id for device in result.devices}
     for index, raw in enumerate(document.ibkey_apps):
         app = _record("ibkey_apps", index, raw, AppRecord.from_hash)
+        _shaped("ibkey_apps", index, app, ("number",))
         missing = [u.device_id for u in app.users.values() if u.device_id not in known]
         if missing:
             raise _refuse("ibkey_apps", index, f"holds device {missing[0]!r}, which is not in the document")
@@ -271,7 +305,7 @@ def _apps_and_phones(document: StateDocument, result: Plan, check: Callable[[App
         result.apps.append(app)
     _unique("ibkey_apps", [app.app_id for app in result.apps])
     for index, entry in enumerate(document.phones):
-        if not (PHONE_RE.fullmatch(entry.number) or entry.number == "attacker"):
+        if entry.number != "attacker" and not _accepts(_PHONE, entry.number):
             raise _refuse("phones", index, f"{entry.number!r} is not a phone number in E.164 form")
         conditions = _record("phones", index, entry.conditions, PhoneConditions.from_hash)
         if (conditions.delivery_delay_s or 0) > MAX_DELAY_S:

@@ -39,7 +39,7 @@ def gw(gateway_app: Flask) -> FlaskClient:
 
 @pytest.fixture
 def sam(gw: FlaskClient, admin_headers: dict[str, str]) -> str:
-    body = {"username": "sam", "password": PASSWORD, "phone": "+15555550171"}
+    body = {"username": "sam", "password": PASSWORD, "phone": "+15555550171", "sms": False}
     assert gw.post("/admin/v1/users", json=body, headers=admin_headers).status_code == 201
     assert (
         gw.post("/admin/v1/users/sam/devices", json={"type": "sms"}, headers=admin_headers).status_code == 201
@@ -185,7 +185,7 @@ def test_logout_answers_exactly_and_ends_the_session(
 def test_a_new_login_replaces_the_gateway_session(
     gw: FlaskClient, gateway_app: Flask, sam: str, admin_headers: dict[str, str]
 ) -> None:
-    body = {"username": "tom", "password": PASSWORD, "phone": "+15555550172"}
+    body = {"username": "tom", "password": PASSWORD, "phone": "+15555550172", "sms": False}
     gw.post("/admin/v1/users", json=body, headers=admin_headers)
     gw.post("/admin/v1/users/tom/devices", json={"type": "sms"}, headers=admin_headers)
     logged_in(gw, sam)

@@ -63,7 +63,8 @@ def test_an_admin_gives_an_existing_user_a_phone_and_sms_then_works(client: Flas
 
 
 def test_a_voice_callback_is_listed_as_one_and_notices_name_the_device(client: FlaskClient) -> None:
-    _user(client, "sam", phone="+15555550143")
+    body = {"username": "sam", "password": PASSWORD, "phone": "+15555550143", "sms": False}
+    assert client.post("/admin/v1/users", json=body, headers=ADMIN).status_code == 201
     _enrol(client, "sam", type="sms")
     started = _login(client, "sam")
     labels = {f["type"]: f["label"] for f in started["factors"]}

@@ -10,7 +10,7 @@ import pytest
 from pydantic import TypeAdapter, ValidationError
 
 from sls_devices import ibkey, phone, totp
-from sls_devices.dscplus import DSCPLUS_SUITE
+from sls_devices.dscplus import DSCPLUS_SUITE, PIN_LENGTH
 from sls_server import create_app
 from sls_server.accounts import access, users
 from sls_server.auth.stepup import PURPOSES
@@ -27,6 +27,8 @@ def test_patterns_are_the_cores() -> None:
     assert users.PHONE_RE.pattern == common.PHONE_PATTERN
     assert access.ACCOUNT_ID_RE.pattern == common.ACCOUNT_ID_PATTERN
     assert phone.HANDSET_RE.pattern == common.HANDSET_PATTERN
+    assert f"^[0-9]{{{PIN_LENGTH}}}$" == devices.CARD_PIN_PATTERN
+    assert ibkey.PASSCODE_RE.pattern == ibkey_shapes.PASSCODE_PATTERN
 
 
 def test_limits_are_the_cores() -> None:

@@ -25,6 +25,7 @@ from sls_devices.dscplus import expected_response
 from sls_devices.phone import activation_code_text
 
 from ...errors import InvalidRequest, UnknownDevice
+from ...events import EventLog
 from ...secretbox import SecretBox
 from ...sim.phones import PhoneService
 from ...store import Store
@@ -50,10 +51,12 @@ class ActivationCodes:
         repo: IbKeyRepo,
         phones: PhoneService,
         card: DscPlusFactor,
+        events: EventLog,
         *,
         pepper: bytes,
         ttl: int,
     ) -> None:
+        self._events = events
         self._box = box
         self._store = store
         self._repo = repo
@@ -142,10 +145,15 @@ class ActivationCodes:
         signing_public: bytes,
         agreement_public: bytes,
         now: int,
+        ip: str | None = None,
     ) -> bytes:
         """Spend the code, store the public key and the agreed OCRA key; return the server's X25519 half.
 
         The server's X25519 private key lives only for this call: what it keeps is the derived key, sealed.
+        A refused code is an attempt on the user's second factor, so it goes in the audit trail (never the
+        code): ``ibkey.activation_failed`` for each wrong or dead code, and ``ibkey.activation_code_burnt``
+        once, by the attempt that killed it (the fifth wrong one, or the first past its validity: the
+        script reports each of those once, ``ibkey_activate.lua``).
         """
         device = self._store.devices.get(device_id)
         if not device or device.type != "ibkey" or device.owner != username:
@@ -167,6 +175,8 @@ class ActivationCodes:
             max_failures=ACTIVATION_ATTEMPTS,
             fields=fields,
         )
+        if status in ("wrong", "expired", "burnt"):
+            self._refused(device_id, username, status, left, now=now, ip=ip)
         if status == "wrong":
             raise InvalidActivationCode(attempts_left=left)
         if status in ("expired", "burnt"):
@@ -176,3 +186,29 @@ class ActivationCodes:
         if status != "ok":
             raise UnknownDevice("That IB Key is not waiting for activation.")
         return server_public
+
+    def _refused(
+        self, device_id: str, username: str, status: str, left: int, *, now: int, ip: str | None
+    ) -> None:
+        """Record a refused code: why, the tries it leaves, and the code's death if this attempt killed it."""
+        reason = {"wrong": "wrong_code", "expired": "expired", "burnt": "code_dead"}[status]
+        detail: dict[str, Any] = {"reason": reason}
+        if status == "wrong":
+            detail["attempts_left"] = left
+        types = ["ibkey.activation_failed"]
+        if status == "expired" or (status == "wrong" and left == 0):
+            types.append("ibkey.activation_code_burnt")
+        for type_ in types:
+            burnt = type_ == "ibkey.activation_code_burnt"
+            self._events.record(
+                type_,
+                at=now,
+                user=username,
+                ip=ip,
+                factor="ibkey",
+                device_id=device_id,
+                result=None if burnt else "failure",
+                detail={"reason": "too_many_wrong_codes" if reason == "wrong_code" else reason}
+                if burnt
+                else detail,
+            )

@@ -99,7 +99,7 @@ class IbKeyFactor:
         pepper = HKDF(hashes.SHA256(), 32, salt=None, info=info).derive(settings.secret_key)
         repo = store.ibkey
         codes = ActivationCodes(
-            box, store, repo, phones, card, pepper=pepper, ttl=settings.activation_code_ttl
+            box, store, repo, phones, card, events, pepper=pepper, ttl=settings.activation_code_ttl
         )
         limits = {"push_limit": settings.push_limit, "push_window": settings.push_window}
         issuer = ChallengeIssuer(store.devices, events, ChallengePolicy.from_settings(settings))

@@ -8,7 +8,7 @@ from flask.typing import ResponseReturnValue
 
 from ...accounts.access import parse_allowlist
 from ...accounts.devices import public_device
-from ...accounts.errors import UserExists, UserNotFound, WeakPassword
+from ...accounts.errors import DeviceExists, UserExists, UserNotFound, WeakPassword
 from ...accounts.users import canonical_username, public_user
 from ...errors import InvalidRequest, UnknownDevice
 from ...factors.errors import UnsupportedDeviceType
@@ -105,12 +105,14 @@ def set_user_phone(username: str, body: UserPhoneRequest) -> ResponseReturnValue
     ok=DeviceEnrolled,
     status=201,
     returns="The new device, with its key returned this once.",
-    errors=(*USER_ERRORS, UnsupportedDeviceType, UnknownDevice),
+    errors=(*USER_ERRORS, UnsupportedDeviceType, UnknownDevice, DeviceExists),
 )
 def enrol_device(username: str, body: DeviceEnrolRequest) -> ResponseReturnValue:
     """dscplus: `{"type": "dscplus", "pin": "1234"}` returns the card's `serial`, `suite` and `secret_hex` so
     tests can compute responses themselves. `{"type": "dscplus", "share_device_id": ...}` lets the user use
-    an existing card instead (404 `unknown_device` if there is none)."""
+    an existing card instead (404 `unknown_device` if there is none). sms and voice: one active device per
+    phone number; a second is 409 `device_exists` (`device_id`, `type`: the one there), nothing sent. An
+    SMS phone takes voice callbacks too."""
     name = core().users.get(username).username
     if body.share_device_id is not None:
         return core().devices.share(name, body.share_device_id, now=now())
@@ -137,10 +139,13 @@ def list_devices(username: str) -> ResponseReturnValue:
     "/users/<username>/devices/<device_id>",
     summary="Revoke a device",
     ok=Device,
-    returns="The device, now revoked.",
+    returns="The device, now revoked (as it is, if it was revoked already).",
     errors=(*USER_ERRORS, UnknownDevice),
 )
 def revoke_device(username: str, device_id: str) -> ResponseReturnValue:
+    """Idempotent: revoking a device revoked already answers it as it is and records and texts nothing
+    again; only the revoke that changed it writes `device.revoked` and the notice. A user a card was shared
+    with is taken off it instead; once off, 404 `unknown_device`."""
     name = core().users.get(username).username
     return core().devices.revoke(name, device_id, now=now())
 

@@ -16,11 +16,12 @@ from sls_devices.phone import Conditions, is_handset
 
 from ...errors import InvalidRequest, SlsError, UnknownDevice
 from ...shapes.devices import Platform
+from ...shapes.ibkey import Unlock
 from ...sim import speech
 from ...web.wording import explain
 from ..common import client_ip, core, now
 from . import bp
-from .kit import answers_json, require_browser_token
+from .kit import answers_json, require_browser_token, shaped
 from .simulators import authenticators, keypads, locked_out
 
 MAX_SHOWN = 20
@@ -79,12 +80,13 @@ def _text(body: dict[str, Any], name: str, max_len: int = 128, required: bool = 
 
 
 def _unlock(body: dict[str, Any]) -> dict[str, Any]:
-    """PIN (Android), Face ID / Touch ID or, on an iPhone without them, its passcode (iOS): as asked."""
+    """PIN (Android), Face ID / Touch ID or, on an iPhone without them, its passcode (iOS): as asked, held
+    to the ``Unlock`` shape of the ``/sim/v1`` twin (a PIN or passcode the keypad could not type is a 400
+    that counts no wrong try)."""
     if body.get("biometric") is True:
         return {"biometric": True}
-    if "passcode" in body:
-        return {"passcode": _text(body, "passcode", 16)}
-    return {"pin": _text(body, "pin", 16)}
+    name = "passcode" if "passcode" in body else "pin"
+    return shaped(Unlock, {name: _text(body, name, 16)}).unlock()
 
 
 # --- the card ----------------------------------------------------------------------------------------------

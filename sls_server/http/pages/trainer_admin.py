@@ -75,8 +75,10 @@ def trainer_add_user() -> ResponseReturnValue:
         if needed and device.share_device_id is None and getattr(device, needed) is None:
             raise InvalidRequest(f"{needed} is required: {what}", field=needed)
         # The SMS of account opening, as the admin API enrols it; the form's box unticked opts out. SMS
-        # chosen as the authenticator is that one, not a second SMS device on the same number.
-        sms = None if body.get("sms") is not False or device.type == "sms" else False
+        # chosen as the authenticator is that one, not a second SMS device on the same number; voice chosen
+        # is the phone's device instead of it (one SMS or voice device per number: 409 `device_exists`).
+        opening_sms = body.get("sms") is not False and device.type != "voice"
+        sms = None if opening_sms or device.type == "sms" else False
         record, at_opening = core().opening.open(
             user.username, user.password, phone=user.phone, sms=sms, now=now()
         )

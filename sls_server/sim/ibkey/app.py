@@ -151,6 +151,7 @@ class IbKeyAppService:
             signing_public=started.signing_public,
             agreement_public=started.agreement_public,
             now=now,
+            ip=ip,
         )
 
         def keep(a: IbKeyApp, pending: dict[str, str]) -> None:

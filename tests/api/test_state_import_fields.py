@@ -1,0 +1,71 @@
+"""State import holds a record's text fields to the rules the admin API holds them to.
+
+A user ``phone`` of "bad", an IB Key app ``number`` of "junk", a device ``label`` of 100,000 characters or a
+``serial`` of "\\u0000" were imported as given, though no route would ever have stored them (and pages and
+the CLI show them). Each is now a 400 naming the list and the ``index``, by the same shape the routes
+validate with (``transfer.plan._RULES``), and Redis is left as it was.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from test_state_transfer import a_world, export, snapshot
+
+
+@pytest.fixture
+def document(client: FlaskClient, admin_headers: dict[str, str]) -> dict[str, Any]:
+    a_world(client, admin_headers)
+    return export(client, admin_headers)
+
+
+def _index(entries: list[dict[str, Any]], test: Callable[[dict[str, Any]], bool]) -> int:
+    return next(i for i, entry in enumerate(entries) if test(entry))
+
+
+CASES = [
+    ("users", lambda e: bool(e["record"].get("phone")), ("record", "phone"), "bad", "phone"),
+    ("ibkey_apps", lambda e: bool(e.get("number")), ("number",), "junk", "number"),
+    ("devices", lambda e: e["type"] == "dscplus", ("label",), "x" * 100_000, "label"),
+    ("devices", lambda e: e["type"] == "dscplus", ("serial",), "\u0000", "serial"),
+    ("devices", lambda e: e["type"] == "ibkey", ("phone",), "12345", "phone"),
+]
+
+
+@pytest.mark.parametrize(("where", "which", "path", "value", "name"), CASES)
+def test_a_field_the_admin_api_would_refuse_is_refused_naming_the_entry(
+    client: FlaskClient,
+    admin_headers: dict[str, str],
+    redis_url: str,
+    document: dict[str, Any],
+    where: str,
+    which: Callable[[dict[str, Any]], bool],
+    path: tuple[str, ...],
+    value: str,
+    name: str,
+) -> None:
+    changed = copy.deepcopy(document)
+    index = _index(changed[where], which)
+    place = changed[where][index]
+    for part in path[:-1]:
+        place = place[part]
+    place[path[-1]] = value
+    before = snapshot(redis_url)
+    answer = client.post("/admin/v1/state/import?replace=true", json=changed, headers=admin_headers)
+    assert answer.status_code == 400, answer.get_json()
+    body = answer.get_json()
+    assert (body["error"], body["field"], body["index"]) == ("invalid_request", where, index), body
+    assert body["message"].startswith(f"{where}[{index}]: {name} "), body["message"]
+    assert value not in body["message"] or len(value) < 6
+    assert snapshot(redis_url) == before
+
+
+def test_the_document_as_exported_still_imports(
+    client: FlaskClient, admin_headers: dict[str, str], document: dict[str, Any]
+) -> None:
+    answer = client.post("/admin/v1/state/import?replace=true", json=document, headers=admin_headers)
+    assert answer.status_code == 200, answer.get_json()
