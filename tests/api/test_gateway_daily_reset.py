@@ -30,7 +30,7 @@ def gw(app_config: dict[str, Any]) -> FlaskClient:
 
 @pytest.fixture
 def sam(gw: FlaskClient, admin_headers: dict[str, str]) -> str:
-    body = {"username": "sam", "password": PASSWORD, "phone": "+15555550171"}
+    body = {"username": "sam", "password": PASSWORD, "phone": "+15555550171", "sms": False}
     assert gw.post("/admin/v1/users", json=body, headers=admin_headers).status_code == 201
     enrolled = gw.post("/admin/v1/users/sam/devices", json={"type": "sms"}, headers=admin_headers)
     assert enrolled.status_code == 201
@@ -71,7 +71,7 @@ def test_tomorrow_s_reset_is_the_one_that_ends_it(
 ) -> None:
     long_lived = {"IDLE_TIMEOUT": DAY, "ABSOLUTE_TIMEOUT": 2 * DAY}  # alive until tomorrow's reset
     gw = create_app({**app_config, "GATEWAY": True, **long_lived}).test_client()
-    body = {"username": "sam", "password": PASSWORD, "phone": "+15555550171"}
+    body = {"username": "sam", "password": PASSWORD, "phone": "+15555550171", "sms": False}
     assert gw.post("/admin/v1/users", json=body, headers=admin_headers).status_code == 201
     assert (
         gw.post("/admin/v1/users/sam/devices", json={"type": "sms"}, headers=admin_headers).status_code == 201

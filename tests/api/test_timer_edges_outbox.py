@@ -24,7 +24,7 @@ DELAY = 120
 @pytest.fixture
 def gw(app_config: dict[str, Any], admin_headers: dict[str, str]) -> FlaskClient:
     client = create_app({**app_config, "GATEWAY": True}).test_client()
-    body = {"username": "sam", "password": PASSWORD, "phone": PHONE}
+    body = {"username": "sam", "password": PASSWORD, "phone": PHONE, "sms": False}
     assert client.post("/admin/v1/users", json=body, headers=admin_headers).status_code == 201
     enrolled = client.post("/admin/v1/users/sam/devices", json={"type": "sms"}, headers=admin_headers)
     assert enrolled.status_code == 201

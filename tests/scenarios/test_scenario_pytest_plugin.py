@@ -57,7 +57,6 @@ def test_each_test_starts_from_an_empty_world(sls_emulator):
 
 def test_a_texted_code_expires_with_the_clock(sls_emulator):
     password = sls_emulator.create_user("sam", phone="+15550100009")
-    sls_emulator.enroll("sam", "sms")
     started = start(sls_emulator, "sam", password)
     code = sls_emulator.latest_code("+15550100009")
     sls_emulator.advance_clock(301)
@@ -323,7 +322,6 @@ def test_the_fixture_calls_with_the_tokens_the_ini_gave_its_server(sls_emulator)
                          headers={"Authorization": "Bearer project-admin-token-0123456789"})
     assert users.status_code == 200, users.text
     password = sls_emulator.create_user("sam", phone="+15550100009")
-    sls_emulator.enroll("sam", "sms")
     started = requests.post(f"{sls_emulator.url}/api/v1/auth/login",
                             json={"username": "sam", "password": password}).json()
     code = sls_emulator.latest_code("+15550100009", purpose="login")  # /sim/v1, behind SLS_SIM_TOKEN
