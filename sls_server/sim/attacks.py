@@ -22,6 +22,7 @@ from sls_devices.phone import NOTICE_CLOSING, SENDER
 from ..errors import InvalidRequest, SlsError
 from ..shapes.attacks import AttackKind, AttackReport
 from .attack_report import Report
+from .ibkey_takeover import move_ibkey
 from .relay import codes_on_her_phone, login_codes, victim_types
 
 if TYPE_CHECKING:
@@ -210,9 +211,18 @@ class Attacks:
         channels = [t for t in PHONE_FACTORS if t in offered]
         if not channels:
             names = ", ".join(dict.fromkeys(self._title(f) for f in started["factors"]))
+            if self._has_ibkey(report.target):
+                report.lines.append(
+                    f"The victim has no SMS or voice-callback factor ({names}): no login code goes over the "
+                    "phone network."
+                )
+                move_ibkey(
+                    self._core, report, password, handset=ATTACKER_HANDSET, number=number, ip=SWAP_IP, now=now
+                )
+                return
             report.lines.append(
-                f"The victim has no SMS or voice-callback factor ({names}): nothing of the login goes over "
-                "the phone network, so the swap gains nothing."
+                f"The victim has no SMS or voice-callback factor ({names}) and no IB Key to migrate: nothing "
+                "of the login goes over the phone network, so the swap gains nothing."
             )
             return
         current = started["factor"]["type"]
@@ -283,5 +293,7 @@ class Attacks:
         how = "read the SMS code" if channel == "sms" else "answered the voice callback, heard the code"
         report.lines.append(
             f"The attacker {how} on their handset and logged in: SMS and voice callbacks are restricted "
-            "authenticators (NIST SP 800-63B); IB Key or a card would have stopped this."
+            "authenticators (NIST SP 800-63B). A card would have stopped this; IB Key alone would not, as "
+            "its migration to a new phone texts the activation code to this same number unless a card is "
+            "active."
         )

@@ -160,3 +160,49 @@ def test_a_brute_force_lock_is_texted_to_the_victim_and_said_in_the_report(
         "IBKR: Your account was locked after 5 failed sign-in attempts. If this was not you, contact IBKR "
         "Client Services immediately."
     ]
+
+
+def test_a_sim_swap_moves_an_ib_key_user_s_ib_key_to_the_attacker_through_migration(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """The seed's migration texts its activation code to the number IB Key was activated with, unless a card
+    is active: with that number's SIM and the phished password, the attacker activates IB Key on their own
+    handset, which replaces the victim's, and logs in with it.
+    The report must not say the swap gains nothing."""
+    world = IbkeyWorld(client, admin_headers)
+    world.user("alice")
+    old = world.activated("alice", "android")
+    result = attack(client, "sim_swap", "alice", IBKEY_PASSWORD)
+    assert result["attacker_succeeded"] is True, result["summary"]
+    assert result["outcomes"]["ibkey_moved"] == 1 and result["outcomes"]["logged_in"] == 1, result
+    assert "gains nothing" not in result["summary"]
+    assert "Migrate IB Key" in result["summary"] and "replaced the victim's IB Key" in result["summary"]
+    devices = client.get("/admin/v1/users/alice", headers=admin_headers).get_json()["devices"]
+    assert {d["device_id"]: d["status"] for d in devices}[old] == "replaced"
+
+
+def test_a_sim_swap_cannot_migrate_ib_key_past_an_active_card_and_names_it(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    world = IbkeyWorld(client, admin_headers)
+    world.user("alice")
+    old = world.activated("alice", "android")
+    card = client.post(
+        "/admin/v1/users/alice/devices", json={"type": "dscplus", "pin": "1234"}, headers=admin_headers
+    )
+    assert card.status_code == 201, card.get_json()
+    result = attack(client, "sim_swap", "alice", IBKEY_PASSWORD)
+    assert result["attacker_succeeded"] is False, result["summary"]
+    assert "a card is active for this user" in result["summary"], result["summary"]
+    devices = client.get("/admin/v1/users/alice", headers=admin_headers).get_json()["devices"]
+    assert {d["device_id"]: d["status"] for d in devices}[old] == "active"
+
+
+def test_a_sim_swap_on_an_sms_user_does_not_claim_ib_key_would_have_stopped_it(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    victim(client, admin_headers, "sam", "sms", "+15555550104")
+    result = attack(client, "sim_swap", "sam", PASSWORD)
+    assert result["attacker_succeeded"] is True, result["summary"]
+    assert "IB Key or a card would have stopped this" not in result["summary"]
+    assert "A card would have stopped this" in result["summary"]
