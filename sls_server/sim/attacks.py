@@ -21,9 +21,9 @@ from sls_devices.phone import NOTICE_CLOSING, SENDER
 
 from ..errors import InvalidRequest, SlsError
 from ..shapes.attacks import AttackKind, AttackReport
-from .attack_report import Report
+from .attack_report import Report, attempt, factor_title
 from .ibkey_takeover import move_ibkey
-from .relay import codes_on_her_phone, login_codes, victim_types
+from .relay import ATTACKER_HANDSET, PHONE_FACTORS, login_codes, phishing_relay
 
 if TYPE_CHECKING:
     from ..wiring import Core
@@ -40,15 +40,11 @@ SPRAY_IP = "198.51.100.23"
 BRUTE_IP = "198.51.100.66"
 PUSH_IP = "198.51.100.77"
 SWAP_IP = "198.51.100.99"
-RELAY_IP = "198.51.100.200"
 #: Credential stuffing's first address; each guess comes from the next one.
 STUFFING_BASE = "192.0.2."
-ATTACKER_HANDSET = "attacker"
 KINDS: tuple[str, ...] = get_args(AttackKind)
 #: The attacks that start from the victim's password, as if phished.
 PHISHED = ("push_bombing", "sim_swap", "phishing_relay")
-#: The factors whose code travels over the phone network, so follows the SIM: texts and calls alike.
-PHONE_FACTORS = ("sms", "voice")
 
 
 class Attacks:
@@ -62,6 +58,14 @@ class Attacks:
         if kind in PHISHED and not password:
             raise InvalidRequest("this attack needs the victim's password (as if phished)", field="password")
         report = Report(kind, name)
+        if kind in PHISHED and self._core.users.check_password(name, password or "", now=now) is None:
+            report.not_run = True
+            report.lines.append(
+                f"That is not {name}'s password, so the attack did not run: it starts from the victim's "
+                "phished password. Nothing was sent and no failure was counted; give their password to stage "
+                "it."
+            )
+            return report.as_dict()
         told = self._notices(victim.phone)
         getattr(self, f"_{kind}")(report, password or "", now=now)
         self._say_what_her_phone_was_told(report, victim.phone, told)
@@ -70,15 +74,7 @@ class Attacks:
     def _try(
         self, report: Report, username: str, password: str, ip: str, *, now: int
     ) -> dict[str, Any] | None:
-        """One password attempt; the started login when the password was right."""
-        report.attempts += 1
-        try:
-            started = self._core.logins.start(username, password, now=now, ip=ip)
-        except SlsError as exc:
-            report.refused(exc)
-            return None
-        report.outcomes["password_accepted"] += 1
-        return started
+        return attempt(self._core, report, username, password, ip, now=now)
 
     def _password_spray(self, report: Report, _: str, *, now: int) -> None:
         """A few common passwords across many accounts from one address: the per-address throttle stops it."""
@@ -138,9 +134,7 @@ class Attacks:
                 report.lines.append(f'The victim\'s phone got a text: "{said}"')
 
     def _title(self, factor: dict[str, Any]) -> str:
-        """What the report calls a factor of a login step: the factor's own title (and IB Key's mode)."""
-        title = self._core.factors.get(factor["type"]).title
-        return f"{title} challenge/response" if factor.get("mode") == "challenge" else title
+        return factor_title(self._core, factor)
 
     def _has_ibkey(self, username: str) -> bool:
         return any(d.type == "ibkey" and d.status == "active" for d in self._core.devices.of_user(username))
@@ -254,38 +248,7 @@ class Attacks:
         report.lines.append("No code reached the attacker: the swap did not get them in this time.")
 
     def _phishing_relay(self, report: Report, password: str, *, now: int) -> None:
-        """A copy of the login page relays what the victim types to the real one, from the attacker's address:
-        the password, then her answer to whatever the second step asks (:func:`.relay.victim_types`)."""
-        seen = codes_on_her_phone(self._core, report.target, now=now)
-        started = self._try(report, report.target, password, RELAY_IP, now=now)
-        if started is None:
-            report.lines.append(f"The relayed password started no login from {RELAY_IP}.")
-            report.say_refusals()
-            return
-        factor = started["factor"]
-        report.lines.append(
-            f"The phishing page relayed {report.target}'s password from {RELAY_IP}, and showed the victim "
-            f"what the real page asked for: {self._title(factor)}."
-        )
-        typed = victim_types(self._core, report.target, factor, now=now, seen=seen)
-        report.lines.append(typed.says)
-        if typed.answer is None:
-            return
-        try:
-            self._core.logins.verify(
-                started["txn_id"], started["login_token"], typed.answer, now=now, ip=RELAY_IP
-            )
-        except SlsError as exc:
-            report.refused(exc)
-            report.say_refusals()
-            return
-        report.succeeded = True
-        report.outcomes["logged_in"] += 1
-        report.lines.append(
-            "The page relayed it within the login's lifetime and the attacker logged in: a code or a card's "
-            "response is not bound to the page it was typed into. What stops a relay: an IP allowlist (the "
-            "relay's address is outside it), or IB Key's number matching against a copied page."
-        )
+        phishing_relay(self._core, report, password, now=now)
 
     def _got_in(self, report: Report, channel: str) -> None:
         report.succeeded = True

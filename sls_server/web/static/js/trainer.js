@@ -25,6 +25,13 @@
   const REFRESH_MS = 10000;
   const ALARM = /failed|locked|rejected|rate_limited|denied|refused|replaced|sign_in_failed|expired/;
   const GOOD = /succeeded|approved|verified|unlocked|activated/;
+  /* An attack report's verdict: its class and words. "not_run" (a password that is not the victim's) is
+     neither side's win. */
+  const VERDICTS = {
+    attacker_got_in: ["bad", "The attacker got in."],
+    defences_held: ["good", "The defences held."],
+    not_run: ["neutral", "The attack could not run."],
+  };
   /* Events after which the table (or the clock) may read differently. */
   const CHANGES = /^(login|account|session|user|device|ip|card|stepup|clock)\./;
 
@@ -77,7 +84,14 @@
     const chosen = victims.value;
     victims.replaceChildren.apply(victims, names.map(function (name) { return SLS.el("option", { value: name, text: name }); }));
     if (names.includes(chosen)) victims.value = chosen;
+    else forgetPassword();
   }
+
+  /* The phished password belongs to one victim: kept when the victim changes, it would be tried against
+     another account (a failure counted there) and the attack could not run. */
+  const phished = root.querySelector("[data-testid=attack-password]");
+  function forgetPassword() { phished.value = ""; }
+  victims.addEventListener("change", forgetPassword);
 
   function adopt(table) {
     readClock(table.dataset.clockNow, table.dataset.clockOffset, table.dataset.clockFrozen === "true");
@@ -240,9 +254,9 @@
     if (!answer.ok) { result.textContent = answer.data.message || "The attack could not run."; return; }
     const r = answer.data;
     const counts = Object.entries(r.outcomes).map(function ([k, v]) { return v + " × " + k; }).join(", ");
+    const verdict = VERDICTS[r.verdict] || VERDICTS.defences_held;
     result.replaceChildren(
-      SLS.el("p", { class: r.attacker_succeeded ? "verdict bad" : "verdict good",
-        text: r.attacker_succeeded ? "The attacker got in." : "The defences held." }),
+      SLS.el("p", { class: "verdict " + verdict[0], "data-verdict": r.verdict, text: verdict[1] }),
       SLS.el("p", { text: r.summary }),
       SLS.el("p", { class: "muted", text: r.attempts + (r.attempts === 1 ? " attempt: " : " attempts: ") + counts })
     );
