@@ -33,7 +33,11 @@ COMMON_PASSWORDS = (
     "123456", "password", "Winter2025!", "qwerty123", "letmein1", "Summer2024", "Password1!",
     "iloveyou", "trading123", "Welcome1", "monkey123", "dragon2024",
 )  # fmt: skip
-DECOY_USERS = ("admin", "trader1", "jsmith", "test", "support")
+#: The names a spray tries besides its victim: made up, so a spray never leaves failures on another real
+#: account of the class (each would then lock after fewer typos in the next demo).
+DECOY_USERS = (
+    "admin", "trader1", "jsmith", "test", "support", "backoffice", "mwilson", "demo", "info", "guest",
+)  # fmt: skip
 #: The attackers' addresses: documentation ranges, none in 203.0.113.0/24, the office the demo's office-olga
 #: may log in from, so her allowlist refuses every staged attack as it would a stranger's.
 SPRAY_IP = "198.51.100.23"
@@ -77,9 +81,11 @@ class Attacks:
         return attempt(self._core, report, username, password, ip, now=now)
 
     def _password_spray(self, report: Report, _: str, *, now: int) -> None:
-        """A few common passwords across many accounts from one address: the per-address throttle stops it."""
-        others = [u for u in self._core.users.names() if u != report.target]
-        targets = [report.target, *others[:5], *DECOY_USERS]
+        """A few common passwords across many accounts from one address: the per-address throttle stops it.
+        The accounts are the victim and made-up names (:data:`DECOY_USERS`, none a real user), and the report
+        says what failures the victim is left with: the spray damages no one the trainer did not pick."""
+        real = set(self._core.users.names())
+        targets = [report.target, *(name for name in DECOY_USERS if name not in real)]
         budget = self._core.settings.ip_throttle_limit + 5
         for password in COMMON_PASSWORDS:
             for user in targets:
@@ -88,10 +94,27 @@ class Attacks:
                 self._try(report, user, password, SPRAY_IP, now=now)
         limit = self._core.settings.ip_throttle_limit
         report.guessed(
-            f"{report.attempts} guesses over {len(targets)} accounts from {SPRAY_IP}",
+            f"{report.attempts} guesses over {len(targets)} accounts from {SPRAY_IP} ({report.target} and "
+            f"{len(targets) - 1} made-up names)",
             defence=f"after {limit} failures the address is throttled (429 rate_limited)",
             acted="rate_limited",
         )
+        self._say_failures_left(report, now=now)
+
+    def _say_failures_left(self, report: Report, *, now: int) -> None:
+        """The failed sign-ins a guessing attack left on the victim short of a lock: they count towards the
+        next lock (a brute force, or the victim's own typos), until Clear in the console's Users table."""
+        state = self._core.lockout.status(report.target, now=now)
+        if state["locked"]:
+            return
+        left = max((b["failures"] for b in state["buckets"].values()), default=0)
+        if left:
+            threshold = self._core.settings.lockout_threshold
+            report.lines.append(
+                f"{report.target} is left with {left} failed sign-in{'s' if left != 1 else ''}, which count "
+                f"towards the lock at {threshold}: Clear in Users (or sls user unlock {report.target}) "
+                "resets them."
+            )
 
     def _brute_force(self, report: Report, _: str, *, now: int) -> None:
         """Many passwords against one account from one address: the account locks."""

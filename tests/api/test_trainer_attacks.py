@@ -206,3 +206,22 @@ def test_a_sim_swap_on_an_sms_user_does_not_claim_ib_key_would_have_stopped_it(
     assert result["attacker_succeeded"] is True, result["summary"]
     assert "IB Key or a card would have stopped this" not in result["summary"]
     assert "A card would have stopped this" in result["summary"]
+
+
+def test_a_password_spray_leaves_no_failures_on_accounts_the_trainer_did_not_pick(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """A spray on one victim used to guess at five other real users too, leaving each a few failures short
+    of a lock: the next demo's brute force locked early, and live logins after two typos. Now it guesses at
+    the victim and made-up names; the failures it leaves on the victim are said, and Clear resets them."""
+    victim(client, admin_headers, "ann", "dscplus", "+15555550102")
+    victim(client, admin_headers, "bob", "dscplus", "+15555550103")
+    result = attack(client, "password_spray", "ann")
+    assert result["outcomes"]["rate_limited"] > 0, result
+    bob = client.get("/admin/v1/users/bob/lockout", headers=admin_headers).get_json()
+    assert not bob["locked"] and all(b["failures"] == 0 for b in bob["buckets"].values()), bob
+    ann = client.get("/admin/v1/users/ann/lockout", headers=admin_headers).get_json()
+    left = max(b["failures"] for b in ann["buckets"].values())
+    assert left > 0 and f"ann is left with {left} failed sign-ins" in result["summary"], result["summary"]
+    table = client.get("/trainer/users").get_data(as_text=True)
+    assert 'data-testid="trainer-clear-ann"' in table and 'data-testid="trainer-clear-bob"' not in table
