@@ -23,7 +23,9 @@
   const SAY_EVERY_MS = 2000;
   const MAX_SHOWN = 200;
   const REFRESH_MS = 10000;
-  const ALARM = /failed|locked|rejected|rate_limited|denied|refused|replaced|sign_in_failed|expired/;
+  /* "locked" only as a word of its own (account.locked, card.pin_locked, device_locked): never inside
+     "unlocked", which GOOD colours. */
+  const ALARM = /failed|(^|[._ ])locked|rejected|rate_limited|denied|refused|replaced|sign_in_failed|expired/;
   const GOOD = /succeeded|approved|verified|unlocked|activated/;
   /* An attack report's verdict: its class and words. "not_run" (a password that is not the victim's) is
      neither side's win. */
@@ -161,13 +163,23 @@
     return name + " " + value;
   }
 
+  /* An events.summary in a sentence, its window in clock times like the feed's own (UTC):
+     "6 × login.refused 06:27–06:28, 5 folded into this line", never the window's Unix seconds. */
+  function summaryText(d) {
+    const hm = function (s) { return new Date(s * 1000).toISOString().slice(11, 16); };
+    const said = d.count + " × " + d.type + " " + hm(d.window_start) + "–" + hm(d.window_end);
+    return d.suppressed ? said + ", " + d.suppressed + " folded into this line" : said;
+  }
+
   function describe(e) {
     const parts = [];
     if (e.user) parts.push(e.user);
     if (e.ip) parts.push("from " + e.ip);
     if (e.factor) parts.push(e.factor);
     if (e.result) parts.push(e.result);
-    if (e.detail) {
+    if (e.type === "events.summary" && e.detail && typeof e.detail.window_start === "number") {
+      parts.push(summaryText(e.detail));
+    } else if (e.detail) {
       Object.entries(e.detail).forEach(function ([k, v]) {
         const said = detailText(k, v);
         if (said) parts.push(said);
