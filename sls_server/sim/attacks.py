@@ -60,7 +60,7 @@ class Attacks:
         victim = self._core.users.get(username)
         name = victim.username
         if kind in PHISHED and not password:
-            raise InvalidRequest("this attack needs the victim's password (as if phished)", field="password")
+            raise InvalidRequest("This attack needs the victim's password, as if phished.", field="password")
         report = Report(kind, name)
         if kind in PHISHED and self._core.users.check_password(name, password or "", now=now) is None:
             report.not_run = True

@@ -59,3 +59,14 @@ def test_a_defence_that_acted_is_still_called_held(
     victim(client, admin_headers, "carl", "dscplus", "+15555550101")
     result = attack(client, "brute_force", "carl")
     assert result["verdict"] == "defences_held" and result["attacker_succeeded"] is False
+
+
+def test_an_attack_without_the_phished_password_is_refused_in_a_sentence(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """The console shows the message as it is: a sentence, capitalised and ended."""
+    victim(client, admin_headers, "sam", "sms", "+15555550104")
+    body = {"attack": "sim_swap", "username": "sam"}
+    answer = client.post("/admin/v1/attacks", json=body, headers=admin_headers)
+    assert answer.status_code == 400 and answer.get_json()["field"] == "password"
+    assert answer.get_json()["message"] == "This attack needs the victim's password, as if phished."
