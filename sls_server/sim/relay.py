@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import SlsError
-from ..factors.ibkey.factor import IbKeyFactor
-from ..factors.temporary import TemporaryPasscodeFactor
 from .attack_report import Report, attempt, factor_title
 
 if TYPE_CHECKING:
@@ -70,6 +68,11 @@ def victim_types(
             "phone: answer it there. A live proxy that copied the number onto its page as well would get "
             "through; an IP allowlist stops both.",
         )
+    # Imported here, not at the top: the CLI imports this module (``sim.attacks.KINDS``), and the factors pull
+    # in the metrics, which the CLI must not load (tests/unit/test_metrics_mode.py).
+    from ..factors.ibkey.factor import IbKeyFactor
+    from ..factors.temporary import TemporaryPasscodeFactor
+
     if kind == "ibkey":
         found = core.factors.get("ibkey")
         device = core.store.devices.get(factor["device_id"])
