@@ -279,7 +279,8 @@ class Attacks:
         how = "read the SMS code" if channel == "sms" else "answered the voice callback, heard the code"
         report.lines.append(
             f"The attacker {how} on their handset and logged in: SMS and voice callbacks are restricted "
-            "authenticators (NIST SP 800-63B). A card would have stopped this; IB Key alone would not, as "
-            "its migration to a new phone texts the activation code to this same number unless a card is "
-            "active."
+            "authenticators (NIST SP 800-63B), and while the account offers one, its other factors do not "
+            "help. A card, with SMS and voice callbacks taken off the account, would have stopped this; IB "
+            "Key alone would not, as its migration to a new phone texts the activation code to this same "
+            "number unless a card is active."
         )

@@ -205,7 +205,7 @@ def test_a_sim_swap_on_an_sms_user_does_not_claim_ib_key_would_have_stopped_it(
     result = attack(client, "sim_swap", "sam", PASSWORD)
     assert result["attacker_succeeded"] is True, result["summary"]
     assert "IB Key or a card would have stopped this" not in result["summary"]
-    assert "A card would have stopped this" in result["summary"]
+    assert "A card, with SMS and voice callbacks taken off" in result["summary"]
 
 
 def test_a_password_spray_leaves_no_failures_on_accounts_the_trainer_did_not_pick(
