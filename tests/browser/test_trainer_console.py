@@ -240,3 +240,4 @@ def test_the_phished_password_is_forgotten_when_the_victim_changes_and_a_wrong_o
     expect(verdict).to_have_text("The attack could not run.")
     expect(verdict).to_have_attribute("data-verdict", "not_run")
     expect(page.get_by_test_id("attack-result")).to_contain_text("That is not walt's password")
+    expect(page.get_by_test_id("attack-result")).to_contain_text("0 attempts.")  # no dangling "0 attempts:"

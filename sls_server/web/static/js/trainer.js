@@ -270,7 +270,7 @@
     result.replaceChildren(
       SLS.el("p", { class: "verdict " + verdict[0], "data-verdict": r.verdict, text: verdict[1] }),
       SLS.el("p", { text: r.summary }),
-      SLS.el("p", { class: "muted", text: r.attempts + (r.attempts === 1 ? " attempt: " : " attempts: ") + counts })
+      SLS.el("p", { class: "muted", text: r.attempts + (r.attempts === 1 ? " attempt" : " attempts") + (counts ? ": " + counts : ".") })
     );
     refreshUsers();
   });
