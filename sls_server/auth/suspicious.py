@@ -71,7 +71,8 @@ class NewPlaceCheck:
 
 
 def sign_in_text(suspicion: Suspicion, ip: str | None) -> str | None:
-    """What a login tells, None when nothing (``notice_text`` adds the broker's closing line). The address
+    """What a login tells, None when nothing (``notice_text`` adds the broker's closing line, the notice's one
+    piece of advice: a second, "change your password", stacked two instructions in one text). The address
     is shown whole, as brokers' new-location notices do: it is the user's own, or the attacker's."""
     said = []
     if suspicion.new_place and ip:
@@ -79,7 +80,7 @@ def sign_in_text(suspicion: Suspicion, ip: str | None) -> str | None:
     if suspicion.failed_before >= AFTER_FAILURES:
         said.append(
             f"{suspicion.failed_before} failed sign-in attempts were made on your account before this "
-            "sign-in. If they were not yours, change your password."
+            "sign-in."
         )
     return " ".join(said) or None
 

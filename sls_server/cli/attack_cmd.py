@@ -13,6 +13,13 @@ from .reading import ask
 
 #: The kinds as typed on the command line: ``brute-force`` for the API's ``brute_force``.
 TYPED = {kind.replace("_", "-"): kind for kind in KINDS}
+#: The report's ``verdict``, as the trainer reads it out: a phished password that is not the victim's stops
+#: the attack before it starts, which is no win for the defences.
+VERDICTS = {
+    "attacker_got_in": ("The attacker got in.", "bold red"),
+    "defences_held": ("The defences held.", "bold green"),
+    "not_run": ("The attack could not run.", "bold yellow"),
+}
 
 
 @click.command("attack")
@@ -40,7 +47,7 @@ def attack(
       phishing-relay        a copy of the login page relays the password and what the victim types
     It changes what a real attacker would (failures counted, an account locked, a SIM swapped, a session
     taken): `sls user unlock`, `sls phone conditions NUMBER --restore-sim` and `sls wipe` put things back.
-    Exits 0 whether or not the attacker got in; --json says which (`attacker_succeeded`).
+    Exits 0 whether or not the attacker got in; --json says which (`attacker_succeeded`, `verdict`).
 
     \b
     Examples:
@@ -56,9 +63,8 @@ def attack(
     if as_json:
         print_json(report)
         return
-    got_in = bool(report.get("attacker_succeeded"))
-    verdict = "The attacker got in." if got_in else "The defences held."
-    print_renderable(Text(verdict, style="bold red" if got_in else "bold green"))
+    verdict, style = VERDICTS.get(str(report.get("verdict")), VERDICTS["defences_held"])
+    print_renderable(Text(verdict, style=style))
     click.echo(str(report.get("summary", "")))
     outcomes = report.get("outcomes") or {}
     if outcomes:

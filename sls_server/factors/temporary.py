@@ -68,3 +68,13 @@ class TemporaryPasscodeFactor:
             return False
         passcode = self._box.open(device.sealed, context=f"temporary:{device.device_id}")
         return hmac.compare_digest(passcode, response.upper().encode())
+
+    def held(self, device: DeviceRecord, *, now: int) -> str | None:
+        """The passcode as its user was given it (client services read it out; she keeps it on paper), None
+        once lapsed: what the staged phishing relay's victim types (``sim.relay``), as she would type it on
+        the real page."""
+        if device.sealed is None or device.expires_at is None or device.lapsed_at is not None:
+            return None
+        if now >= device.expires_at:
+            return None
+        return self._box.open(device.sealed, context=f"temporary:{device.device_id}").decode("ascii")

@@ -12,6 +12,10 @@ AttackKind = Literal[
 ]
 """Every attack the emulator can stage; ``sim.attacks.KINDS`` is read from here."""
 
+AttackVerdict = Literal["attacker_got_in", "defences_held", "not_run"]
+"""How a staged attack ended: ``not_run`` when it could not start (a phished password that is not the
+victim's), which is no win for either side."""
+
 
 class AttackRequest(Request):
     """One attack on one victim, run at once from attacker addresses in the documentation ranges (RFC 5737),
@@ -42,4 +46,13 @@ class AttackReport(TypedDict):
         ),
     ]
     summary: Annotated[str, Field(description="What happened and which defence acted, in sentences.")]
-    attacker_succeeded: Annotated[bool, Field(description="The attacker got a session.")]
+    attacker_succeeded: Annotated[
+        bool, Field(description="The attacker got a session, or took over the victim's IB Key.")
+    ]
+    verdict: Annotated[
+        AttackVerdict,
+        Field(
+            description="`attacker_got_in`; `defences_held`; or `not_run`: the password given is not the "
+            "victim's, so a phished-password attack did not start (nothing was sent or counted)."
+        ),
+    ]

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from ..errors import SlsError, StoreUnavailable
-from ..shapes.attacks import AttackKind, AttackReport
+from ..shapes.attacks import AttackKind, AttackReport, AttackVerdict
+
+if TYPE_CHECKING:
+    from ..wiring import Core
 
 _RATE_LIMITS = {
     "SendLimited": "the send limit refused another code to the phone",
@@ -43,6 +47,9 @@ class Report:
     refusals: Counter[str] = field(default_factory=Counter)
     lines: list[str] = field(default_factory=list)
     succeeded: bool = False
+    #: The attack never ran (a phished password that is not the victim's): neither side won, so the verdict
+    #: is neither "the attacker got in" nor "the defences held".
+    not_run: bool = False
 
     def refused(self, exc: SlsError) -> None:
         """Count a refusal; an outage is not one (the attack stops: 503, as any request would)."""
@@ -62,6 +69,11 @@ class Report:
         for reason, count in self.refusals.most_common():
             self.lines.append(f"{count} attempt{'s' if count != 1 else ''} refused: {reason}.")
 
+    def verdict(self) -> AttackVerdict:
+        if self.not_run:
+            return "not_run"
+        return "attacker_got_in" if self.succeeded else "defences_held"
+
     def as_dict(self) -> AttackReport:
         return {
             "kind": self.kind,
@@ -70,4 +82,25 @@ class Report:
             "outcomes": dict(self.outcomes),
             "summary": " ".join(self.lines),
             "attacker_succeeded": self.succeeded,
+            "verdict": self.verdict(),
         }
+
+
+def attempt(
+    core: Core, report: Report, username: str, password: str, ip: str, *, now: int
+) -> dict[str, Any] | None:
+    """One password attempt by the attacker; the started login when the password was right."""
+    report.attempts += 1
+    try:
+        started = core.logins.start(username, password, now=now, ip=ip)
+    except SlsError as exc:
+        report.refused(exc)
+        return None
+    report.outcomes["password_accepted"] += 1
+    return started
+
+
+def factor_title(core: Core, factor: dict[str, Any]) -> str:
+    """What the report calls a factor of a login step: the factor's own title (and IB Key's mode)."""
+    title = core.factors.get(factor["type"]).title
+    return f"{title} challenge/response" if factor.get("mode") == "challenge" else title

@@ -21,8 +21,9 @@ from sls_devices.phone import NOTICE_CLOSING, SENDER
 
 from ..errors import InvalidRequest, SlsError
 from ..shapes.attacks import AttackKind, AttackReport
-from .attack_report import Report
-from .relay import codes_on_her_phone, login_codes, victim_types
+from .attack_report import Report, attempt, factor_title
+from .ibkey_takeover import move_ibkey
+from .relay import ATTACKER_HANDSET, PHONE_FACTORS, login_codes, phishing_relay
 
 if TYPE_CHECKING:
     from ..wiring import Core
@@ -32,22 +33,22 @@ COMMON_PASSWORDS = (
     "123456", "password", "Winter2025!", "qwerty123", "letmein1", "Summer2024", "Password1!",
     "iloveyou", "trading123", "Welcome1", "monkey123", "dragon2024",
 )  # fmt: skip
-DECOY_USERS = ("admin", "trader1", "jsmith", "test", "support")
+#: The names a spray tries besides its victim: made up, so a spray never leaves failures on another real
+#: account of the class (each would then lock after fewer typos in the next demo).
+DECOY_USERS = (
+    "admin", "trader1", "jsmith", "test", "support", "backoffice", "mwilson", "demo", "info", "guest",
+)  # fmt: skip
 #: The attackers' addresses: documentation ranges, none in 203.0.113.0/24, the office the demo's office-olga
 #: may log in from, so her allowlist refuses every staged attack as it would a stranger's.
 SPRAY_IP = "198.51.100.23"
 BRUTE_IP = "198.51.100.66"
 PUSH_IP = "198.51.100.77"
 SWAP_IP = "198.51.100.99"
-RELAY_IP = "198.51.100.200"
 #: Credential stuffing's first address; each guess comes from the next one.
 STUFFING_BASE = "192.0.2."
-ATTACKER_HANDSET = "attacker"
 KINDS: tuple[str, ...] = get_args(AttackKind)
 #: The attacks that start from the victim's password, as if phished.
 PHISHED = ("push_bombing", "sim_swap", "phishing_relay")
-#: The factors whose code travels over the phone network, so follows the SIM: texts and calls alike.
-PHONE_FACTORS = ("sms", "voice")
 
 
 class Attacks:
@@ -59,8 +60,16 @@ class Attacks:
         victim = self._core.users.get(username)
         name = victim.username
         if kind in PHISHED and not password:
-            raise InvalidRequest("this attack needs the victim's password (as if phished)", field="password")
+            raise InvalidRequest("This attack needs the victim's password, as if phished.", field="password")
         report = Report(kind, name)
+        if kind in PHISHED and self._core.users.check_password(name, password or "", now=now) is None:
+            report.not_run = True
+            report.lines.append(
+                f"That is not {name}'s password, so the attack did not run: it starts from the victim's "
+                "phished password. Nothing was sent and no failure was counted; give their password to stage "
+                "it."
+            )
+            return report.as_dict()
         told = self._notices(victim.phone)
         getattr(self, f"_{kind}")(report, password or "", now=now)
         self._say_what_her_phone_was_told(report, victim.phone, told)
@@ -69,20 +78,14 @@ class Attacks:
     def _try(
         self, report: Report, username: str, password: str, ip: str, *, now: int
     ) -> dict[str, Any] | None:
-        """One password attempt; the started login when the password was right."""
-        report.attempts += 1
-        try:
-            started = self._core.logins.start(username, password, now=now, ip=ip)
-        except SlsError as exc:
-            report.refused(exc)
-            return None
-        report.outcomes["password_accepted"] += 1
-        return started
+        return attempt(self._core, report, username, password, ip, now=now)
 
     def _password_spray(self, report: Report, _: str, *, now: int) -> None:
-        """A few common passwords across many accounts from one address: the per-address throttle stops it."""
-        others = [u for u in self._core.users.names() if u != report.target]
-        targets = [report.target, *others[:5], *DECOY_USERS]
+        """A few common passwords across many accounts from one address: the per-address throttle stops it.
+        The accounts are the victim and made-up names (:data:`DECOY_USERS`, none a real user), and the report
+        says what failures the victim is left with: the spray damages no one the trainer did not pick."""
+        real = set(self._core.users.names())
+        targets = [report.target, *(name for name in DECOY_USERS if name not in real)]
         budget = self._core.settings.ip_throttle_limit + 5
         for password in COMMON_PASSWORDS:
             for user in targets:
@@ -91,10 +94,27 @@ class Attacks:
                 self._try(report, user, password, SPRAY_IP, now=now)
         limit = self._core.settings.ip_throttle_limit
         report.guessed(
-            f"{report.attempts} guesses over {len(targets)} accounts from {SPRAY_IP}",
+            f"{report.attempts} guesses over {len(targets)} accounts from {SPRAY_IP} ({report.target} and "
+            f"{len(targets) - 1} made-up names)",
             defence=f"after {limit} failures the address is throttled (429 rate_limited)",
             acted="rate_limited",
         )
+        self._say_failures_left(report, now=now)
+
+    def _say_failures_left(self, report: Report, *, now: int) -> None:
+        """The failed sign-ins a guessing attack left on the victim short of a lock: they count towards the
+        next lock (a brute force, or the victim's own typos), until Clear in the console's Users table."""
+        state = self._core.lockout.status(report.target, now=now)
+        if state["locked"]:
+            return
+        left = max((b["failures"] for b in state["buckets"].values()), default=0)
+        if left:
+            threshold = self._core.settings.lockout_threshold
+            report.lines.append(
+                f"{report.target} is left with {left} failed sign-in{'s' if left != 1 else ''}, which count "
+                f"towards the lock at {threshold}: Clear in Users (or sls user unlock {report.target}) "
+                "resets them."
+            )
 
     def _brute_force(self, report: Report, _: str, *, now: int) -> None:
         """Many passwords against one account from one address: the account locks."""
@@ -137,9 +157,7 @@ class Attacks:
                 report.lines.append(f'The victim\'s phone got a text: "{said}"')
 
     def _title(self, factor: dict[str, Any]) -> str:
-        """What the report calls a factor of a login step: the factor's own title (and IB Key's mode)."""
-        title = self._core.factors.get(factor["type"]).title
-        return f"{title} challenge/response" if factor.get("mode") == "challenge" else title
+        return factor_title(self._core, factor)
 
     def _has_ibkey(self, username: str) -> bool:
         return any(d.type == "ibkey" and d.status == "active" for d in self._core.devices.of_user(username))
@@ -210,9 +228,18 @@ class Attacks:
         channels = [t for t in PHONE_FACTORS if t in offered]
         if not channels:
             names = ", ".join(dict.fromkeys(self._title(f) for f in started["factors"]))
+            if self._has_ibkey(report.target):
+                report.lines.append(
+                    f"The victim has no SMS or voice-callback factor ({names}): no login code goes over the "
+                    "phone network."
+                )
+                move_ibkey(
+                    self._core, report, password, handset=ATTACKER_HANDSET, number=number, ip=SWAP_IP, now=now
+                )
+                return
             report.lines.append(
-                f"The victim has no SMS or voice-callback factor ({names}): nothing of the login goes over "
-                "the phone network, so the swap gains nothing."
+                f"The victim has no SMS or voice-callback factor ({names}) and no IB Key to migrate: nothing "
+                "of the login goes over the phone network, so the swap gains nothing."
             )
             return
         current = started["factor"]["type"]
@@ -244,38 +271,7 @@ class Attacks:
         report.lines.append("No code reached the attacker: the swap did not get them in this time.")
 
     def _phishing_relay(self, report: Report, password: str, *, now: int) -> None:
-        """A copy of the login page relays what the victim types to the real one, from the attacker's address:
-        the password, then her answer to whatever the second step asks (:func:`.relay.victim_types`)."""
-        seen = codes_on_her_phone(self._core, report.target, now=now)
-        started = self._try(report, report.target, password, RELAY_IP, now=now)
-        if started is None:
-            report.lines.append(f"The relayed password started no login from {RELAY_IP}.")
-            report.say_refusals()
-            return
-        factor = started["factor"]
-        report.lines.append(
-            f"The phishing page relayed {report.target}'s password from {RELAY_IP}, and showed the victim "
-            f"what the real page asked for: {self._title(factor)}."
-        )
-        typed = victim_types(self._core, report.target, factor, now=now, seen=seen)
-        report.lines.append(typed.says)
-        if typed.answer is None:
-            return
-        try:
-            self._core.logins.verify(
-                started["txn_id"], started["login_token"], typed.answer, now=now, ip=RELAY_IP
-            )
-        except SlsError as exc:
-            report.refused(exc)
-            report.say_refusals()
-            return
-        report.succeeded = True
-        report.outcomes["logged_in"] += 1
-        report.lines.append(
-            "The page relayed it within the login's lifetime and the attacker logged in: a code or a card's "
-            "response is not bound to the page it was typed into. What stops a relay: an IP allowlist (the "
-            "relay's address is outside it), or IB Key's number matching against a copied page."
-        )
+        phishing_relay(self._core, report, password, now=now)
 
     def _got_in(self, report: Report, channel: str) -> None:
         report.succeeded = True
@@ -283,5 +279,8 @@ class Attacks:
         how = "read the SMS code" if channel == "sms" else "answered the voice callback, heard the code"
         report.lines.append(
             f"The attacker {how} on their handset and logged in: SMS and voice callbacks are restricted "
-            "authenticators (NIST SP 800-63B); IB Key or a card would have stopped this."
+            "authenticators (NIST SP 800-63B), and while the account offers one, its other factors do not "
+            "help. A card, with SMS and voice callbacks taken off the account, would have stopped this; IB "
+            "Key alone would not, as its migration to a new phone texts the activation code to this same "
+            "number unless a card is active."
         )

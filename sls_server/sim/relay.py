@@ -10,8 +10,10 @@ computes once she has keyed the right PIN; the emulator never knows the PIN itse
 What she cannot type is an IB Key push: it asks her to pick, on her phone, the number shown on the page that
 started the login, which is the attacker's. This page does not show it (a copy of the page, not a live proxy
 of it), so any pick is a guess, and a wrong one ends the login. The push is left on her phone for the trainer
-to answer. Nor can the emulator type for her what only she knows: IB Key's challenge/response (her app's PIN)
-or a temporary passcode.
+to answer. Everything else she would type, and it is relayed like any code: IB Key's challenge/response (what
+her unlocked app shows, computed from the key it shares with the server, as the card's is) and a temporary
+passcode (as issued to her). After a SIM swap left in place her phone gets no code, but the attacker's
+handset does: the relay reads it there.
 """
 
 from __future__ import annotations
@@ -20,8 +22,16 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..errors import SlsError
+from .attack_report import Report, attempt, factor_title
+
 if TYPE_CHECKING:
     from ..wiring import Core
+
+RELAY_IP = "198.51.100.200"
+ATTACKER_HANDSET = "attacker"
+#: The factors whose code travels over the phone network, so follows the SIM: texts and calls alike.
+PHONE_FACTORS = ("sms", "voice")
 
 
 @dataclass(frozen=True)
@@ -58,12 +68,31 @@ def victim_types(
             "phone: answer it there. A live proxy that copied the number onto its page as well would get "
             "through; an IP allowlist stops both.",
         )
-    return Typed(
-        None,
-        "The login asked for what only the victim can produce (IB Key's challenge/response with their app's "
-        "PIN, or a "
-        "temporary passcode); typed into the page, it would be relayed like any code.",
-    )
+    # Imported here, not at the top: the CLI imports this module (``sim.attacks.KINDS``), and the factors pull
+    # in the metrics, which the CLI must not load (tests/unit/test_metrics_mode.py).
+    from ..factors.ibkey.factor import IbKeyFactor
+    from ..factors.temporary import TemporaryPasscodeFactor
+
+    if kind == "ibkey":
+        found = core.factors.get("ibkey")
+        device = core.store.devices.get(factor["device_id"])
+        response = None
+        if isinstance(found, IbKeyFactor) and device is not None:
+            response = found.holder_response(device, str(factor["challenge"]))
+        if response is None:
+            return Typed(None, "The victim's IB Key shows no response: it was never activated.")
+        said = "The victim unlocked IB Key on their phone, entered the challenge and typed the response."
+        return Typed(response, said)
+    if kind == "temporary":
+        held = core.factors.get("temporary")
+        device = core.store.devices.get(factor["device_id"])
+        passcode = (
+            held.held(device, now=now) if isinstance(held, TemporaryPasscodeFactor) and device else None
+        )
+        if passcode is None:
+            return Typed(None, "The victim's temporary passcode has lapsed: there is nothing to type.")
+        return Typed(passcode, "The victim typed the temporary passcode client services gave them.")
+    return Typed(None, f"The login asked for something the victim cannot type ({kind}).")
 
 
 def codes_on_her_phone(core: Core, username: str, *, now: int, channel: str | None = None) -> dict[str, str]:
@@ -100,3 +129,60 @@ def _code_on_her_phone(core: Core, username: str, channel: str, seen: Collection
         return Typed(None, lost)
     said = "the code texted to their phone" if channel == "sms" else "the code the voice callback read out"
     return Typed(code, f"The victim typed {said}.")
+
+
+def phishing_relay(core: Core, report: Report, password: str, *, now: int) -> None:
+    """A copy of the login page relays what the victim types to the real one, from the attacker's address:
+    the password, then her answer to whatever the second step asks (:func:`victim_types`)."""
+    number = core.users.get(report.target).phone
+    seen = codes_on_her_phone(core, report.target, now=now)
+    seen_swapped = login_codes(core, ATTACKER_HANDSET, number, now=now) if number else {}
+    started = attempt(core, report, report.target, password, RELAY_IP, now=now)
+    if started is None:
+        report.lines.append(f"The relayed password started no login from {RELAY_IP}.")
+        report.say_refusals()
+        return
+    factor = started["factor"]
+    report.lines.append(
+        f"The phishing page relayed {report.target}'s password from {RELAY_IP}, and showed the victim "
+        f"what the real page asked for: {factor_title(core, factor)}."
+    )
+    typed = victim_types(core, report.target, factor, now=now, seen=seen)
+    report.lines.append(typed.says)
+    answer = typed.answer
+    if answer is None and number and factor["type"] in PHONE_FACTORS:
+        answer = _code_on_swapped_sim(core, report, number, factor["type"], seen_swapped, now=now)
+    if answer is None:
+        return
+    try:
+        core.logins.verify(started["txn_id"], started["login_token"], answer, now=now, ip=RELAY_IP)
+    except SlsError as exc:
+        report.refused(exc)
+        report.say_refusals()
+        return
+    report.succeeded = True
+    report.outcomes["logged_in"] += 1
+    if typed.answer is None:
+        report.lines.append("The attacker typed it into the real page and logged in.")
+        return
+    report.lines.append(
+        "The page relayed it within the login's lifetime and the attacker logged in: a code or a card's "
+        "response is not bound to the page it was typed into. What stops a relay: an IP allowlist (the "
+        "relay's address is outside it), or IB Key's number matching against a copied page."
+    )
+
+
+def _code_on_swapped_sim(
+    core: Core, report: Report, number: str, channel: str, seen: Collection[str], *, now: int
+) -> str | None:
+    """The login's code where a SIM swap left in place sent it: the attacker's handset (None: not there)."""
+    if core.phones.conditions(number).sim_swapped_to != ATTACKER_HANDSET:
+        return None
+    arrived = login_codes(core, ATTACKER_HANDSET, number, now=now, channel=channel)
+    code = next((code for id_, code in arrived.items() if id_ not in seen), None)
+    if code is not None:
+        report.lines.append(
+            f"The SIM of {number} is still swapped to the attacker's handset (a SIM swap never given back), "
+            f"so the code went there: the attacker does not even need the victim to type it."
+        )
+    return code

@@ -35,6 +35,18 @@ IBKEY_CHALLENGE_STEPS = (
     "Enter the response string from IB Key in the Response field and select Log in.",
 )
 
+#: Why a login asks for IB Key's challenge/response when the user did not ask for it (``factor.reason``): the
+#: page says so in one line, so a switch from the push is not a mystery. The seed's "IB Key Use Without
+#: Notifications" names a phone without Internet (roaming, out of coverage) as one such case; this emulator's
+#: server knows a simulated phone roams, so it sends no push then, and says why. A user who asked
+#: ("requested") needs no reason.
+IBKEY_CHALLENGE_REASONS = {
+    "push_limited": "Too many notifications were sent to your phone; use Challenge/Response.",
+    "roaming": "Your phone cannot receive notifications now (it is roaming, without Internet), so none was "
+    "sent; use Challenge/Response.",
+    "notifications_off": "Notifications are turned off in IBKR Mobile on your phone; use Challenge/Response.",
+}
+
 #: The same steps on "verify your identity" (step-up), whose button is Continue: the broker's "How to verify
 #: your identity using your Secure Login Device" ends each procedure with "click Continue".
 CARD_VERIFY_STEPS = (

@@ -42,17 +42,20 @@ def test_a_relayed_card_response_logs_the_attacker_in(
     )  # she keyed the right PIN: nothing counted
 
 
-def test_a_relayed_text_gets_in_and_a_swapped_sim_leaves_her_nothing_to_type(
+def test_a_relayed_text_gets_in_and_a_swapped_sim_hands_the_attacker_the_code_itself(
     client: FlaskClient, admin_headers: dict[str, str]
 ) -> None:
+    """A SIM swap left in place: her phone gets nothing to type, but the code went to the attacker's
+    handset. That is the attacker's win, never "the defences held"."""
     victim(client, admin_headers, "sam", "sms", "+15555550104")
     assert relay(client, admin_headers, "sam", PASSWORD)["attacker_succeeded"] is True
     swapped = client.put("/sim/v1/phones/+15555550104/conditions", json={"sim_swapped_to": "attacker"})
     assert swapped.status_code == 200, swapped.get_json()
     result = relay(client, admin_headers, "sam", PASSWORD)
-    assert result["attacker_succeeded"] is False
+    assert result["attacker_succeeded"] is True and result["verdict"] == "attacker_got_in", result
     assert "No text with a code reached the victim's phone" in result["summary"]
-    assert len(logins_from_relay(client, admin_headers, "sam")) == 1
+    assert "still swapped to the attacker's handset" in result["summary"], result["summary"]
+    assert len(logins_from_relay(client, admin_headers, "sam")) == 2
 
 
 def test_number_matching_stops_a_relayed_push_and_leaves_it_on_her_phone(

@@ -81,7 +81,10 @@ def test_a_login_after_five_wrong_passwords_texts_one_notice_naming_them(
     assert _notices(sam.client) == []
     _log_in(sam)
     [notice] = _notices(sam.client)
-    assert "5 failed sign-in attempts" in notice and "change your password" in notice
+    assert "5 failed sign-in attempts" in notice and "change your password" not in notice  # one advice line
+    assert notice.endswith(
+        "before this sign-in. If this was not you, contact IBKR Client Services immediately."
+    )
     assert WRONG not in notice and PASSWORD not in notice
     [event] = _notice_events(sam.client, admin_headers)[enrolled:]
     assert event["user"] == "sam" and event["detail"]["to"] != PHONE  # masked, as for every text

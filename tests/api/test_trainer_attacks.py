@@ -160,3 +160,68 @@ def test_a_brute_force_lock_is_texted_to_the_victim_and_said_in_the_report(
         "IBKR: Your account was locked after 5 failed sign-in attempts. If this was not you, contact IBKR "
         "Client Services immediately."
     ]
+
+
+def test_a_sim_swap_moves_an_ib_key_user_s_ib_key_to_the_attacker_through_migration(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """The seed's migration texts its activation code to the number IB Key was activated with, unless a card
+    is active: with that number's SIM and the phished password, the attacker activates IB Key on their own
+    handset, which replaces the victim's, and logs in with it.
+    The report must not say the swap gains nothing."""
+    world = IbkeyWorld(client, admin_headers)
+    world.user("alice")
+    old = world.activated("alice", "android")
+    result = attack(client, "sim_swap", "alice", IBKEY_PASSWORD)
+    assert result["attacker_succeeded"] is True, result["summary"]
+    assert result["outcomes"]["ibkey_moved"] == 1 and result["outcomes"]["logged_in"] == 1, result
+    assert "gains nothing" not in result["summary"]
+    assert "Migrate IB Key" in result["summary"] and "replaced the victim's IB Key" in result["summary"]
+    devices = client.get("/admin/v1/users/alice", headers=admin_headers).get_json()["devices"]
+    assert {d["device_id"]: d["status"] for d in devices}[old] == "replaced"
+
+
+def test_a_sim_swap_cannot_migrate_ib_key_past_an_active_card_and_names_it(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    world = IbkeyWorld(client, admin_headers)
+    world.user("alice")
+    old = world.activated("alice", "android")
+    card = client.post(
+        "/admin/v1/users/alice/devices", json={"type": "dscplus", "pin": "1234"}, headers=admin_headers
+    )
+    assert card.status_code == 201, card.get_json()
+    result = attack(client, "sim_swap", "alice", IBKEY_PASSWORD)
+    assert result["attacker_succeeded"] is False, result["summary"]
+    assert "a card is active for this user" in result["summary"], result["summary"]
+    devices = client.get("/admin/v1/users/alice", headers=admin_headers).get_json()["devices"]
+    assert {d["device_id"]: d["status"] for d in devices}[old] == "active"
+
+
+def test_a_sim_swap_on_an_sms_user_does_not_claim_ib_key_would_have_stopped_it(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    victim(client, admin_headers, "sam", "sms", "+15555550104")
+    result = attack(client, "sim_swap", "sam", PASSWORD)
+    assert result["attacker_succeeded"] is True, result["summary"]
+    assert "IB Key or a card would have stopped this" not in result["summary"]
+    assert "A card, with SMS and voice callbacks taken off" in result["summary"]
+
+
+def test_a_password_spray_leaves_no_failures_on_accounts_the_trainer_did_not_pick(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """A spray on one victim used to guess at five other real users too, leaving each a few failures short
+    of a lock: the next demo's brute force locked early, and live logins after two typos. Now it guesses at
+    the victim and made-up names; the failures it leaves on the victim are said, and Clear resets them."""
+    victim(client, admin_headers, "ann", "dscplus", "+15555550102")
+    victim(client, admin_headers, "bob", "dscplus", "+15555550103")
+    result = attack(client, "password_spray", "ann")
+    assert result["outcomes"]["rate_limited"] > 0, result
+    bob = client.get("/admin/v1/users/bob/lockout", headers=admin_headers).get_json()
+    assert not bob["locked"] and all(b["failures"] == 0 for b in bob["buckets"].values()), bob
+    ann = client.get("/admin/v1/users/ann/lockout", headers=admin_headers).get_json()
+    left = max(b["failures"] for b in ann["buckets"].values())
+    assert left > 0 and f"ann is left with {left} failed sign-ins" in result["summary"], result["summary"]
+    table = client.get("/trainer/users").get_data(as_text=True)
+    assert 'data-testid="trainer-clear-ann"' in table and 'data-testid="trainer-clear-bob"' not in table

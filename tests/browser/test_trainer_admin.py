@@ -178,17 +178,17 @@ def test_a_trainer_gives_a_user_a_card_from_the_panel_and_revokes_it(world: Worl
     expect(shown.get_by_test_id("once-secret_hex")).to_have_text(CARD_KEY)
     expect(page.get_by_test_id("trainer-enrol-error-erin")).to_be_empty()
     card = shown.get_by_test_id("once-device_id").inner_text()
-    expect(page.get_by_test_id(f"trainer-device-{card}")).to_be_visible()
+    expect(page.get_by_test_id(f"trainer-device-erin-{card}")).to_be_visible()
     page.get_by_test_id("trainer-enrol-type-erin").select_option("totp")
     world.user("zoe")  # the table is drawn anew: the panel, its answer and the choice stay
     expect(page.get_by_test_id("trainer-user-zoe")).to_be_visible()
     expect(shown.get_by_test_id("once-pin")).to_have_text("1357")
     expect(page.get_by_test_id("trainer-enrol-type-erin")).to_have_value("totp")
     expect(page.get_by_test_id("trainer-enrol-pin-erin")).to_be_hidden()
-    page.get_by_test_id(f"trainer-device-revoke-{card}").click()
+    page.get_by_test_id(f"trainer-device-revoke-erin-{card}").click()
     expect(page.get_by_test_id("trainer-confirm")).to_contain_text("Revoke erin's Digital Security Card+?")
     page.get_by_test_id("trainer-confirm-yes").click()
-    expect(page.get_by_test_id(f"trainer-device-{card}")).to_have_count(0)
+    expect(page.get_by_test_id(f"trainer-device-erin-{card}")).to_have_count(0)
     expect(page.get_by_test_id("trainer-admin-status")).to_contain_text("is revoked")
     assert [d["status"] for d in admin_get(world, "/users/erin/devices")["devices"]] == ["revoked"]
 

@@ -219,3 +219,25 @@ def test_the_attacker_handset_says_which_number_each_text_and_call_was_meant_for
     expect(call).to_have_count(1)
     expect(call.get_by_test_id("msg-to")).to_have_text("Sent to +15555550172")
     expect(page.get_by_test_id("phone-victim").get_by_test_id("msg-to")).to_have_count(0)
+
+
+def test_the_phished_password_is_forgotten_when_the_victim_changes_and_a_wrong_one_runs_no_attack(
+    world: World, page: Any
+) -> None:
+    """A password typed for one victim is not tried against the next (it would count a failure there); one
+    that is not the victim's gets a neutral verdict, never "The defences held"."""
+    world.user("vera")
+    world.user("walt")
+    sign_in(page, world)
+    page.get_by_test_id("attack-user").select_option("vera")
+    page.get_by_test_id("attack-kind").select_option("phishing_relay")
+    page.get_by_test_id("attack-password").fill(PASSWORD)
+    page.get_by_test_id("attack-user").select_option("walt")
+    expect(page.get_by_test_id("attack-password")).to_have_value("")
+    page.get_by_test_id("attack-password").fill("Not-Walts-Password-7")
+    page.get_by_test_id("attack-run").click()
+    verdict = page.locator("[data-testid=attack-result] .verdict")
+    expect(verdict).to_have_text("The attack could not run.")
+    expect(verdict).to_have_attribute("data-verdict", "not_run")
+    expect(page.get_by_test_id("attack-result")).to_contain_text("That is not walt's password")
+    expect(page.get_by_test_id("attack-result")).to_contain_text("0 attempts.")  # no dangling "0 attempts:"

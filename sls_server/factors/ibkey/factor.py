@@ -206,6 +206,16 @@ class IbKeyFactor:
         expected = ibkey.ocra_response(key, txn.challenge)
         return hmac.compare_digest(expected.encode(), response.encode())
 
+    def holder_response(self, device: DeviceRecord, challenge: str) -> str | None:
+        """The response the user's app shows for ``challenge`` once she has unlocked it (same OCRA key: the
+        phone and the server agreed it at activation); None for an IB Key never activated. The staged phishing
+        relay's victim types it (``sim.relay``); the emulator does not know her app's PIN, so it computes
+        what the unlocked app would."""
+        if device.ocra_sealed is None:
+            return None
+        key = self._box.open(device.ocra_sealed, context=seal_context(device.device_id))
+        return ibkey.ocra_response(key, challenge)
+
     def check_stored(self, device: DeviceRecord) -> None:
         """Once activated, the phone's public key and the OCRA key it agreed (a device revoked before its
         activation never had them)."""

@@ -15,7 +15,13 @@ from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as BaseResponse
 
 from ...errors import SlsError, StoreUnavailable
-from ...web.wording import CARD_STEPS, IBKEY_CHALLENGE_STEPS, device_label, factor_name
+from ...web.wording import (
+    CARD_STEPS,
+    IBKEY_CHALLENGE_REASONS,
+    IBKEY_CHALLENGE_STEPS,
+    device_label,
+    factor_name,
+)
 from ..common import client_ip, core, now
 from . import bp
 from .kit import (
@@ -119,6 +125,7 @@ def step_view(
         device_label=device_label,
         card_steps=CARD_STEPS,
         ibkey_steps=IBKEY_CHALLENGE_STEPS,
+        ibkey_reasons=IBKEY_CHALLENGE_REASONS,
         message=message,
         invalid=invalid,
         notice=NOTICES.get(request.args.get("notice", "")),

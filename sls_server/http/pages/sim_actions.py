@@ -104,6 +104,13 @@ def sim_card_key(device_id: str) -> ResponseReturnValue:
     return _guarded(press)
 
 
+@bp.get("/sim/card/<device_id>/state")
+def sim_card_state(device_id: str) -> ResponseReturnValue:
+    """Whether the card is locked, polled by the card page: a reset by the trainer or an admin (or a lock by
+    wrong PINs on another tab) shows without a key press, as the phone page follows its phone."""
+    return _guarded(lambda: keypads().card(_id(device_id)), changes=False)
+
+
 # --- the phone ----------------------------------------------------------------------------------------------
 
 

@@ -20,7 +20,13 @@ from werkzeug.wrappers import Response as BaseResponse
 from ...accounts.users import PHONE_RE
 from ...auth.sessions import Session
 from ...errors import SlsError, StoreUnavailable
-from ...web.wording import CARD_VERIFY_STEPS, IBKEY_VERIFY_STEPS, factor_name, verification_ended
+from ...web.wording import (
+    CARD_VERIFY_STEPS,
+    IBKEY_CHALLENGE_REASONS,
+    IBKEY_VERIFY_STEPS,
+    factor_name,
+    verification_ended,
+)
 from ..common import client_ip, core, now
 from ..crosssite import form_token, require_form_token
 from . import bp
@@ -138,6 +144,7 @@ def _verify_page(
         factor_name=factor_name,
         card_steps=CARD_VERIFY_STEPS,
         ibkey_steps=IBKEY_VERIFY_STEPS,
+        ibkey_reasons=IBKEY_CHALLENGE_REASONS,
         message=message,
         invalid=invalid,
         section="account",

@@ -19,12 +19,28 @@
     state = answer.data.state;
     display.textContent = answer.data.display;
     card.classList.toggle("dsc-on", answer.data.on);
+    locked = Boolean(answer.data.locked);
     status.textContent = answer.data.locked ? "This card is locked after too many wrong PINs." : "";
   }
 
   function enqueue(key) {
     queue = queue.then(function () { return press(key); });
   }
+
+  /* The card follows changes made elsewhere, as the phone page does: polled, so a card Client Services
+     (the trainer, an admin) reset stops showing LOCKED at once, and it comes back off, as a reset card is;
+     a card locked from another tab shows LOCKED. A key press in flight wins: the poll waits for the queue. */
+  let locked = card.classList.contains("dsc-on") && display.textContent.trim() === "LOCKED";
+  SLS.poll(async function () {
+    await queue;
+    const answer = await SLS.call("GET", card.dataset.stateUrl);
+    if (!answer.ok || answer.data.locked === locked) return;
+    locked = answer.data.locked;
+    state = null;
+    display.textContent = locked ? "LOCKED" : "";
+    card.classList.toggle("dsc-on", locked);
+    status.textContent = locked ? "This card is locked after too many wrong PINs." : "This card was reset: press the power button to start.";
+  }, 1500);
 
   card.addEventListener("click", function (event) {
     const button = event.target.closest("[data-key]");

@@ -33,6 +33,13 @@
     return false;
   }
 
+  /* The PIN (or passcode) unlocks one answer: the app asks for it again for the next notification, as the
+     real one does, rather than leaving it typed on a phone anyone in the room can pick up. */
+  function forgetUnlock() {
+    pin.value = "";
+    passcode.value = "";
+  }
+
   function approved() {
     if (app.unlock === "biometric") return "Face ID recognised. Approved.";
     return app.unlock === "passcode" ? "Passcode accepted. Approved." : "Approved.";
@@ -66,10 +73,10 @@
       const number = event.target.closest("[data-match]");
       if (number) {
         if (!ready()) return;
-        act(base + "approve", Object.assign({ match: number.dataset.match }, unlock()), approved);
+        act(base + "approve", Object.assign({ match: number.dataset.match }, unlock()), approved).then(forgetUnlock);
       } else if (event.target.closest("[data-deny]")) {
         if (app.unlock === "passcode" && !ready()) return;
-        act(base + "deny", unlock(), function () { return "Denied."; });
+        act(base + "deny", unlock(), function () { return "Denied."; }).then(forgetUnlock);
       }
     });
     return item;

@@ -13,13 +13,14 @@
   const counted = {};
 
   /* The buzz: a handset that got a text, a call or a notification shakes for a moment (where motion is
-     reduced, its frame lights up instead, without moving) and, on a device that can, vibrates. */
+     reduced, its frame lights up instead, without moving) and, on a device that can, vibrates: only once the
+     viewer has touched the page, since a browser refuses (and logs a warning for) vibration before that. */
   function buzz(root) {
     root.classList.remove("buzz");
     void root.offsetWidth; /* a buzz during a buzz starts again */
     root.classList.add("buzz");
     root.dataset.buzzes = String(Number(root.dataset.buzzes || 0) + 1);
-    if (navigator.vibrate) navigator.vibrate([120, 60, 120]);
+    if (navigator.vibrate && navigator.userActivation && navigator.userActivation.hasBeenActive) navigator.vibrate([120, 60, 120]);
   }
   [victim, attacker].forEach(function (root) {
     root.addEventListener("animationend", function (event) { if (event.target === root) root.classList.remove("buzz"); });

@@ -23,8 +23,17 @@
   const SAY_EVERY_MS = 2000;
   const MAX_SHOWN = 200;
   const REFRESH_MS = 10000;
-  const ALARM = /failed|locked|rejected|rate_limited|denied|refused|replaced|sign_in_failed|expired/;
+  /* "locked" only as a word of its own (account.locked, card.pin_locked, device_locked): never inside
+     "unlocked", which GOOD colours. */
+  const ALARM = /failed|(^|[._ ])locked|rejected|rate_limited|denied|refused|replaced|sign_in_failed|expired/;
   const GOOD = /succeeded|approved|verified|unlocked|activated/;
+  /* An attack report's verdict: its class and words. "not_run" (a password that is not the victim's) is
+     neither side's win. */
+  const VERDICTS = {
+    attacker_got_in: ["bad", "The attacker got in."],
+    defences_held: ["good", "The defences held."],
+    not_run: ["neutral", "The attack could not run."],
+  };
   /* Events after which the table (or the clock) may read differently. */
   const CHANGES = /^(login|account|session|user|device|ip|card|stepup|clock)\./;
 
@@ -77,7 +86,14 @@
     const chosen = victims.value;
     victims.replaceChildren.apply(victims, names.map(function (name) { return SLS.el("option", { value: name, text: name }); }));
     if (names.includes(chosen)) victims.value = chosen;
+    else forgetPassword();
   }
+
+  /* The phished password belongs to one victim: kept when the victim changes, it would be tried against
+     another account (a failure counted there) and the attack could not run. */
+  const phished = root.querySelector("[data-testid=attack-password]");
+  function forgetPassword() { phished.value = ""; }
+  victims.addEventListener("change", forgetPassword);
 
   function adopt(table) {
     readClock(table.dataset.clockNow, table.dataset.clockOffset, table.dataset.clockFrozen === "true");
@@ -147,13 +163,23 @@
     return name + " " + value;
   }
 
+  /* An events.summary in a sentence, its window in clock times like the feed's own (UTC):
+     "6 × login.refused 06:27–06:28, 5 folded into this line", never the window's Unix seconds. */
+  function summaryText(d) {
+    const hm = function (s) { return new Date(s * 1000).toISOString().slice(11, 16); };
+    const said = d.count + " × " + d.type + " " + hm(d.window_start) + "–" + hm(d.window_end);
+    return d.suppressed ? said + ", " + d.suppressed + " folded into this line" : said;
+  }
+
   function describe(e) {
     const parts = [];
     if (e.user) parts.push(e.user);
     if (e.ip) parts.push("from " + e.ip);
     if (e.factor) parts.push(e.factor);
     if (e.result) parts.push(e.result);
-    if (e.detail) {
+    if (e.type === "events.summary" && e.detail && typeof e.detail.window_start === "number") {
+      parts.push(summaryText(e.detail));
+    } else if (e.detail) {
       Object.entries(e.detail).forEach(function ([k, v]) {
         const said = detailText(k, v);
         if (said) parts.push(said);
@@ -240,11 +266,11 @@
     if (!answer.ok) { result.textContent = answer.data.message || "The attack could not run."; return; }
     const r = answer.data;
     const counts = Object.entries(r.outcomes).map(function ([k, v]) { return v + " × " + k; }).join(", ");
+    const verdict = VERDICTS[r.verdict] || VERDICTS.defences_held;
     result.replaceChildren(
-      SLS.el("p", { class: r.attacker_succeeded ? "verdict bad" : "verdict good",
-        text: r.attacker_succeeded ? "The attacker got in." : "The defences held." }),
+      SLS.el("p", { class: "verdict " + verdict[0], "data-verdict": r.verdict, text: verdict[1] }),
       SLS.el("p", { text: r.summary }),
-      SLS.el("p", { class: "muted", text: r.attempts + (r.attempts === 1 ? " attempt: " : " attempts: ") + counts })
+      SLS.el("p", { class: "muted", text: r.attempts + (r.attempts === 1 ? " attempt" : " attempts") + (counts ? ": " + counts : ".") })
     );
     refreshUsers();
   });
