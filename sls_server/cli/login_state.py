@@ -9,6 +9,7 @@ around; ``--user`` picks among several users, else the last one that logged in i
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +77,17 @@ def recall(url: str, username: str | None) -> tuple[str, dict[str, Any]]:
 
 
 def session_token(url: str, username: str | None, token: str | None) -> tuple[str | None, str]:
-    """The session token to use: the one given, else the one ``sls login`` kept (and for whom)."""
+    """The session token to use: the one given, else the one ``sls login`` kept (and for whom). A token
+    given empty (``--token "$TOKEN"`` after a login that failed, ``SLS_SESSION_TOKEN=``) is a usage error:
+    falling back to the kept session would act as whoever logged in last."""
+    given_empty = token is not None and not token.strip()
+    # click reads an empty variable as unset, so SLS_SESSION_TOKEN= is looked at here
+    if given_empty or (token is None and os.environ.get("SLS_SESSION_TOKEN", "unset").strip() == ""):
+        raise CliError(
+            "--token is empty (or SLS_SESSION_TOKEN is set empty): did the login that should have given it "
+            "fail? Leave it out to use the session `sls login` kept",
+            EXIT_USAGE,
+        )
     if token:
         return username, token
     name, kept = recall(url, username)
