@@ -61,7 +61,9 @@ class Child:
         return self.code
 
 
-def serve_in_child(startup: Startup, workers: int, threads: int, quiet_token: str) -> NoReturn:
+def serve_in_child(
+    startup: Startup, workers: int, threads: int, quiet_token: str, *, as_json: bool = False
+) -> NoReturn:
     """The gunicorn master. It leaves by ``os._exit``: the parent's exit handlers (the Redis) are not its."""
     code = 1
     try:
@@ -69,7 +71,7 @@ def serve_in_child(startup: Startup, workers: int, threads: int, quiet_token: st
             import ctypes
 
             ctypes.CDLL(None).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-        run(startup, workers=workers, threads=threads, quiet_token=quiet_token)
+        run(startup, workers=workers, threads=threads, quiet_token=quiet_token, access_to_stderr=as_json)
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
@@ -146,7 +148,7 @@ def demo(host: str, port: int, workers: int, threads: int, keep: bool, as_json: 
     sys.stderr.flush()
     pid = os.fork()
     if pid == 0:
-        serve_in_child(startup, workers, threads, quiet_token)
+        serve_in_child(startup, workers, threads, quiet_token, as_json=as_json)
     startup.listener.close()  # the child's copy serves; this one would only hold the port
     if startup.embedded:  # this process started the redis-server, so it is the one that can watch it
         atexit.register(Watchdog(startup.embedded).start().stop)  # runs before the server's own stop

@@ -184,6 +184,21 @@ def json_logger_class(base: type) -> type:
     return JsonLogger
 
 
+def stderr_access_class(base: type) -> type:
+    """gunicorn's logger with its access lines on stderr, where ``accesslog = "-"`` puts them on stdout: for
+    ``--json``, whose stdout a program reads as JSON. (A path like /dev/stderr opens a second file
+    description: on a redirected stderr, gunicorn's own later lines overwrite the access lines.)"""
+
+    class StderrAccessLogger(base):  # type: ignore[misc]  # gunicorn's Logger, or the demo's quiet one
+        def setup(self, cfg: Any) -> None:
+            super().setup(cfg)
+            for handler in self.access_log.handlers:
+                if isinstance(handler, logging.StreamHandler) and handler.stream is sys.stdout:
+                    handler.setStream(sys.stderr)
+
+    return StderrAccessLogger
+
+
 def quit_once(worker: Any) -> None:
     """Make a worker's quick-quit handler run once, whatever else arrives meanwhile.
 
@@ -260,6 +275,7 @@ class SlsApplication(BaseApplication):
         in_master_only: list[Callable[[], None]],
         quiet_token: str | None = None,
         extra: Mapping[str, Any] | None = None,
+        access_to_stderr: bool = False,
     ) -> None:
         self.app_config = dict(app_config)
         self.options: dict[str, Any] = {
@@ -291,6 +307,10 @@ class SlsApplication(BaseApplication):
             from gunicorn.glogging import Logger
 
             self.options["logger_class"] = json_logger_class(self.options.get("logger_class", Logger))
+        elif access_to_stderr:
+            from gunicorn.glogging import Logger
+
+            self.options["logger_class"] = stderr_access_class(self.options.get("logger_class", Logger))
         self._in_master_only = in_master_only
         log_to_stderr(self._json_logs, log_level)
         hide_server_header()

@@ -214,9 +214,11 @@ def run(
     threads: int,
     quiet_token: str | None = None,
     gunicorn_options: dict[str, Any] | None = None,
+    access_to_stderr: bool = False,
 ) -> None:
     """Hand over to gunicorn; returns only by SystemExit (SIGTERM/SIGINT), when atexit stops the Redis.
-    ``gunicorn_options`` adds to (or overrides) the server's own (``sls gateway``: TLS, pidfile, titles)."""
+    ``gunicorn_options`` adds to (or overrides) the server's own (``sls gateway``: TLS, pidfile, titles).
+    ``access_to_stderr``: stdout holds a program's JSON (``--json``), so the access log goes to stderr."""
     config = worker_config(startup.settings)
     with config_errors():
         handed_over = load_settings(config, environ={})  # what every worker will build its app from
@@ -245,6 +247,7 @@ def run(
         in_master_only=in_master_only,
         quiet_token=quiet_token,
         extra=gunicorn_options,
+        access_to_stderr=access_to_stderr,
     )
     warning = metrics_exposure(startup.settings)
     if warning:  # once, in the master (its log handler is set up by now), not once per worker
@@ -280,8 +283,9 @@ def serve(
     """Run the emulator: gunicorn workers around one Redis.
 
     Every other setting comes from SLS_* environment variables (see `sls config`). The access log goes
-    to stdout: method, route pattern (/api/v1/auth/login/<txn_id>/verify, never the ids themselves),
-    status, size, duration; never headers, cookies or bodies.
+    to stdout (to stderr with --json or SLS_LOG_FORMAT=json, where stdout holds JSON only): method, route
+    pattern (/api/v1/auth/login/<txn_id>/verify, never the ids themselves), status, size, duration; never
+    headers, cookies or bodies. With SLS_LOG_FORMAT=json the start-up facts are one JSON line, as --json.
 
     \b
     Examples:
@@ -292,8 +296,8 @@ def serve(
     overrides: dict[str, Any] = {"redis_url": redis_url, "data_dir": data_dir}
     startup = start({k: v for k, v in overrides.items() if v is not None}, host, port)
     facts = describe(startup, workers, threads)
-    if as_json:
+    if as_json or startup.settings.log_format == "json":  # a log collector reads every line as JSON
         print_json(facts, compact=True)
     else:
         print_renderable(banner(facts))
-    run(startup, workers=workers, threads=threads)
+    run(startup, workers=workers, threads=threads, access_to_stderr=as_json)
