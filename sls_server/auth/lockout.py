@@ -236,9 +236,13 @@ class Lockout:
 
     # --- admin --------------------------------------------------------------------------------------------
 
-    def unlock(self, username: str, *, now: int) -> None:
-        self._repo.unlock(username)
-        self._events.record("account.unlocked", at=now, user=username)
+    def unlock(self, username: str, *, now: int) -> bool:
+        """Clear the user's locks and failure counts; True (and ``account.unlocked`` in the trail) only when
+        there was something to clear: the trail records what happened, not what was asked."""
+        cleared = self._repo.unlock(username)
+        if cleared:
+            self._events.record("account.unlocked", at=now, user=username)
+        return cleared
 
     def status(self, username: str, *, now: int) -> dict[str, Any]:
         buckets = {}
@@ -282,7 +286,11 @@ class Lockout:
         if device.factor_failures:
             self._repo.device_success(device.device_id)
 
-    def unlock_device(self, device: DeviceRecord, *, now: int) -> None:
+    def unlock_device(self, device: DeviceRecord, *, now: int) -> bool:
+        """Enable an authenticator disabled by wrong responses (and clear its count); True, with
+        ``device.unlocked`` in the trail, only when the device as read had either to clear."""
+        if not (device.factor_locked or device.factor_failures):
+            return False
         self._repo.device_reset(device.device_id)
         self._events.record(
             "device.unlocked",
@@ -291,6 +299,7 @@ class Lockout:
             factor=device.type,
             device_id=device.device_id,
         )
+        return True
 
     # --- helpers ------------------------------------------------------------------------------------------
 

@@ -70,8 +70,17 @@ class CardSimulator:
     def reset(self, device_id: str, *, now: int) -> DeviceRecord:
         """The admin's reset of a card that locked itself: unlocked, wrong-PIN count zero."""
         record = self._card_record(device_id)
-        updated = self._devices.update(device_id, lambda _: {"pin_failures": 0, "locked": False})
-        self._events.record("card.reset", at=now, user=record.owner, factor="dscplus", device_id=device_id)
+        cleared: list[bool] = []
+
+        def change(current: DeviceRecord) -> DeviceChanges:
+            """Nothing to write (nor to record) for a card neither locked nor counting wrong PINs."""
+            cleared[:] = [bool(current.pin_failures or current.locked)]
+            return {"pin_failures": 0, "locked": False} if cleared[0] else {}
+
+        updated = self._devices.update(device_id, change)
+        if cleared and cleared[0]:  # as the write that stood judged it (a compare-and-set may re-read)
+            owner = record.owner
+            self._events.record("card.reset", at=now, user=owner, factor="dscplus", device_id=device_id)
         return updated
 
     def status(self, device_id: str) -> dict[str, object]:
