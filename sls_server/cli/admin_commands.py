@@ -100,6 +100,8 @@ def server_url(url: str, source: str) -> str:
             problem = "it has a space in it"
         elif parts.username is not None or parts.password is not None:
             problem = "a user or password in it is never sent (the admin token signs in): leave it out"
+        elif parts.query or parts.fragment or url.rstrip().endswith(("?", "#")):
+            problem = "a query or fragment (?... or #...) has no place in it: each command adds its own path"
     if problem:
         raise CliError(f"{source}: {url!r} is not a server's URL like {DEFAULT_URL}: {problem}", EXIT_USAGE)
     return url

@@ -65,3 +65,14 @@ def test_a_url_with_a_user_or_password_is_a_usage_error_that_never_prints_the_pa
     assert result.exit_code == 2, result.output
     assert_one_line_error(result, "--url", "a user or password in it is never sent")
     assert "pw123" not in result.output + result.stderr
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:8000?x=1", "http://127.0.0.1:8000/#f", "http://127.0.0.1:8000?"]
+)
+def test_a_url_with_a_query_or_fragment_is_a_usage_error(runner: CliRunner, url: str) -> None:
+    """Each command adds its own path after the URL, so a query landed in the middle of it: the server
+    answered an HTML page and the CLI said "the server did not answer with JSON"."""
+    result = sls(runner, "user", "list", "--url", url)
+    assert result.exit_code == 2, result.output
+    assert_one_line_error(result, "--url", "a query or fragment")
