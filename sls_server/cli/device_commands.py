@@ -50,6 +50,8 @@ def enrol_body(type_: str, label: str | None, given: dict[str, Any]) -> dict[str
     for option, only, field in ONLY_FOR:
         if given.get(field) is not None and type_ != only:
             raise CliError(f"{option}: only for --type {only}, not {type_}", EXIT_USAGE)
+    if given.get("pin") is not None and given.get("share_device_id") is not None:
+        raise CliError("--pin: a shared card keeps its owner's PIN (leave it out with --share)", EXIT_USAGE)
     if type_ == "dscplus" and given.get("pin") is None and given.get("share_device_id") is None:
         raise CliError("--pin: a DSC+ card needs its 4-digit PIN (or --share DEVICE_ID)", EXIT_USAGE)
     if type_ == "ibkey" and given.get("platform") is None:

@@ -66,6 +66,8 @@ class DeviceEnrolRequest(Request):
     def _only_cards_are_shared(self) -> Self:
         if self.share_device_id is not None and self.type != "dscplus":
             raise InvalidRequest("only a DSC+ card can be shared", field="share_device_id")
+        if self.share_device_id is not None and self.pin is not None:  # it was silently ignored
+            raise InvalidRequest("a shared card keeps its owner's PIN: leave pin out", field="pin")
         return self
 
 

@@ -269,3 +269,16 @@ def test_a_call_starts_or_finishes_a_step_up_never_both(alice: EnrolledUser) -> 
         headers=auth,
     )
     assert done.status_code == 200, done.get_json()  # no attempt was spent by the refusals
+
+
+def test_a_shared_card_is_enrolled_without_a_pin_of_its_own(alice: EnrolledUser) -> None:
+    """The PIN beside share_device_id was silently ignored (the card keeps its owner's): now a 400 naming
+    it, and nothing enrolled."""
+    created = alice.client.post(
+        "/admin/v1/users", json={"username": "bob", "password": alice.password}, headers=ADMIN
+    )
+    assert created.status_code == 201
+    body = {"type": "dscplus", "share_device_id": alice.device_id, "pin": "9999"}
+    refused = alice.client.post("/admin/v1/users/bob/devices", json=body, headers=ADMIN)
+    assert refused.status_code == 400 and refused.get_json()["field"] == "pin", refused.get_json()
+    assert alice.client.get("/admin/v1/users/bob/devices", headers=ADMIN).get_json()["devices"] == []

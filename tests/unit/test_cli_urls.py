@@ -76,3 +76,9 @@ def test_a_url_with_a_query_or_fragment_is_a_usage_error(runner: CliRunner, url:
     result = sls(runner, "user", "list", "--url", url)
     assert result.exit_code == 2, result.output
     assert_one_line_error(result, "--url", "a query or fragment")
+
+
+def test_a_pin_beside_share_is_a_usage_error(runner: CliRunner) -> None:
+    result = sls(runner, "device", "enroll", "erin", "--share", "dscplus-1d68b218dc44", "--pin", "9999")
+    assert result.exit_code == 2, result.output
+    assert_one_line_error(result, "--pin", "keeps its owner's PIN")
