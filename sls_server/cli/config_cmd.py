@@ -17,6 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..config import PARSERS, Settings, describe, env_name
+from . import demofile
 from .output import mask_url, print_json, print_renderable
 from .serve import CLI_ENV
 
@@ -59,12 +60,21 @@ def rows() -> list[dict[str, Any]]:
     for name, (default, doc) in CLI_ENV.items():
         raw = os.environ.get(name)
         entry = {"name": name, "default": default, "description": doc, "scope": "cli"}
+        kept = _demo_url() if name == "SLS_URL" else None
         if raw:
             entry.update(source="env", value=shown_value(name, raw))
+        elif kept:  # where the commands will go: the running demo's (or gateway's) demo.json
+            entry.update(source="demo.json", value=shown_value(name, kept))
         else:  # click ignores an empty variable
             entry.update(source="default", value=default)
         entries.append(_noting_empty(entry, raw))
     return entries
+
+
+def _demo_url() -> str | None:
+    """The url of the data folder's demo.json, which every command uses when SLS_URL is not set."""
+    url = (demofile.read(demofile.data_dir_from_env()) or {}).get("url")
+    return str(url) if url else None
 
 
 def _noting_empty(entry: dict[str, Any], raw: str | None) -> dict[str, Any]:
@@ -96,7 +106,9 @@ def config(as_json: bool) -> None:
     grid.add_column("value", overflow="fold", max_width=40)
     grid.add_column("what it does (default)", min_width=30)
     for entry in entries:
-        value = Text(str(entry["value"]), style="green" if entry["source"] == "env" else "dim")
+        value = Text(str(entry["value"]), style="dim" if entry["source"] == "default" else "green")
+        if entry["source"] == "demo.json":
+            value.append(" (demo.json)", style="dim")
         if "note" in entry:
             value.append(f" ({entry['note']})", style="yellow")
         if "error" in entry:

@@ -28,6 +28,17 @@ def test_config_json_lists_the_keys_with_defaults(runner: CliRunner) -> None:
     assert entries["SLS_CHALLENGE_TTL"]["description"]
 
 
+def test_config_shows_the_url_demo_json_gives_as_in_effect(runner: CliRunner, tmp_path: Path) -> None:
+    """Every command goes to demo.json's url when SLS_URL is unset; the table said only "demo.json's url,
+    else http://127.0.0.1:8000", not the value in effect."""
+    from sls_server.cli import demofile
+
+    demofile.write(tmp_path / "data", {"url": "http://127.0.0.1:18123", "admin_token": "t" * 20})
+    entries = {e["name"]: e for e in json.loads(sls(runner, "config", "--json").stdout)}
+    assert entries["SLS_URL"]["value"] == "http://127.0.0.1:18123"
+    assert entries["SLS_URL"]["source"] == "demo.json"
+
+
 def test_config_shows_environment_values_and_hides_secrets(runner: CliRunner) -> None:
     token = "a-very-secret-admin-token-42"
     key = "ab" * 32
