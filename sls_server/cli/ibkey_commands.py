@@ -150,7 +150,7 @@ def ibkey_respond(
     """The app's response to a challenge, when push is unavailable (POST /sim/v1/ibkey/<device_id>/respond).
 
     \b
-    Example:
+    Examples:
       sls device ibkey-respond ibkey-0a1b2c3d4e5f --challenge 123456 --pin 12ab
       sls device ibkey-respond ibkey-0a1b2c3d4e5f --challenge 123456 --passcode 482916   # iPhone, no Face ID
     """

@@ -41,6 +41,12 @@ def phone() -> None:
 
     \b
     NUMBER is an E.164 number (+15555550100) or a handset name (attacker) that holds a swapped SIM.
+
+    
+    Examples:
+      sls phone inbox +15555550104 --code              # the code sms-sam was just texted
+      sls phone conditions +15555550104 --sim-swapped-to attacker
+      sls phone inbox attacker                         # what the swapped SIM now receives
     """
 
 

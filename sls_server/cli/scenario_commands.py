@@ -130,6 +130,12 @@ def scenario() -> None:
     \b
     A scenario sets up a world (users, devices, phones, the clock), then takes steps over the HTTP API
     as the user, an attacker and the broker, and checks what happens. See sls_scenarios/REFERENCE.md.
+
+    
+    Examples:
+      sls scenario list
+      sls scenario run --all --junit report.xml
+      sls scenario demo sim-swap                       # narrated, for a class
     """
 
 
