@@ -349,6 +349,14 @@ def demo(
     from sls_scenarios.targets import TargetError
 
     found = _load_one(name)
+    if server and not admin_token:  # the one `sls demo` printed, as every server command finds it
+        admin_token = connect(server, None).token
+    if server and admin_token:  # the token checked before the narration starts, as `sls scenario run` does
+        try:
+            _check_server(server, admin_token)
+        except CliError as exc:
+            if exc.code != "unreachable":  # nothing there: the demo says so its own way, below
+                raise
     try:
         screen = _console(stderr=as_json)
         result = run_demo(found, screen, pace=_pace(pace), server=server, admin_token=admin_token, seed=seed)

@@ -121,6 +121,19 @@ def test_a_wrong_admin_token_is_one_error_before_any_scenario(
     assert wrong not in ran.stderr + as_json.stderr
 
 
+def test_a_demo_with_a_wrong_admin_token_is_one_error_before_the_narration(
+    sls_serve: Callable[..., ServerProcess],
+) -> None:
+    """It printed its banner on stdout, then "error: setup: reset the world: ... answered 401" there too,
+    with stderr empty."""
+    server = sls_serve(workers=1)
+    shown = sls(
+        "demo", "push-bombing", "--pace", "0", "--server", server.url, "--admin-token", "not-this-one-0123"
+    )
+    assert shown.returncode == 1 and shown.stdout == "", shown.stdout
+    assert shown.stderr.startswith("error: admin_token_required:"), shown.stderr
+
+
 def test_the_demo_narrates_and_shows_both_sides(sls_serve: Callable[..., ServerProcess]) -> None:
     server = sls_serve(workers=1, SLS_TRUSTED_PROXIES="127.0.0.1/32")
     shown = sls("demo", "push-bombing", "--pace", "0", "--server", server.url, "--admin-token", ADMIN_TOKEN)
