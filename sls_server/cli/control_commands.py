@@ -213,7 +213,8 @@ def wipe(yes: bool, url: str | None, admin_token: str | None, as_json: bool) -> 
 def status(url: str | None, admin_token: str | None, as_json: bool) -> None:
     """Is the server up, and can it write to Redis? (GET /healthz, GET /readyz).
 
-    Exits 1 when it is not ready, so scripts can wait on it.
+    Exits 1 when it is not ready, so scripts can wait on it; the report is printed either way (with --json
+    on stdout, and the not_ready error on stderr), as not ready is its answer, not a failure to get one.
 
     \b
     Example:
