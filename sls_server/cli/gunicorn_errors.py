@@ -19,10 +19,17 @@ SERVER_FAULT = "internal_error"
 CLIENT_FAULT = "invalid_request"
 
 
+#: What a refusal is about, where gunicorn's status says: as every 4xx of the contract names its field.
+FIELDS = {414: "path", 431: "headers", 400: "request"}
+
+
 def error_body(status: int, reason: str) -> bytes:
     code = SERVER_FAULT if status >= 500 and status != 501 else CLIENT_FAULT
     message = f"The server refused the request before reading it: {reason} (HTTP {status})."
-    return json.dumps({"error": code, "message": message}, separators=(",", ":")).encode()
+    body = {"error": code, "message": message}
+    if status in FIELDS:
+        body["field"] = FIELDS[status]
+    return json.dumps(body, separators=(",", ":")).encode()
 
 
 def write_json_error(sock: socket.socket, status_int: int, reason: str, mesg: str) -> None:

@@ -105,8 +105,9 @@ def test_what_gunicorn_refuses_before_the_app_is_a_json_error_that_echoes_nothin
     secretish = "tok-" + "s" * 9000
     too_long = requests.get(f"{server.url}/api/v1/auth/login/{'a' * 5000}", timeout=10)
     too_big = requests.get(f"{server.url}/api/v1/session", headers={"X-Login-Token": secretish}, timeout=10)
-    for answer, status in ((too_long, 414), (too_big, 431)):
+    for answer, status, field in ((too_long, 414, "path"), (too_big, 431, "headers")):
         assert answer.status_code == status
+        assert answer.json()["field"] == field  # named, as every refusal of the contract is
         assert answer.headers["Content-Type"] == "application/json"
         assert answer.json()["error"] == "invalid_request" and f"HTTP {status}" in answer.json()["message"]
         assert "aaaa" not in answer.text and "sss" not in answer.text
