@@ -103,9 +103,9 @@ def test_refusals_show_next_to_their_field_and_change_nothing(world: World, page
     page.get_by_test_id("add-user-type").select_option("dscplus")
     page.get_by_test_id("add-user-pin").fill("12")
     page.get_by_test_id("add-user-submit").click()
-    expect(page.get_by_test_id("add-user-error-pin")).to_have_text("pin must be exactly 4 digits")
+    expect(page.get_by_test_id("add-user-error-pin")).to_have_text("pin must be exactly 4 digits (0-9)")
     expect(page.get_by_test_id("add-user-pin")).to_have_attribute("aria-invalid", "true")
-    expect(page.get_by_test_id("trainer-admin-status")).to_have_text("pin must be exactly 4 digits")
+    expect(page.get_by_test_id("trainer-admin-status")).to_have_text("pin must be exactly 4 digits (0-9)")
     assert admin_get(world, "/users")["users"] == ["erin"]
 
     page.get_by_test_id("trainer-manage-erin").click()
