@@ -16,20 +16,21 @@ from .output import fields_table, print_json, print_renderable, table
 from .reading import ask, confirm
 
 
-def print_user(record: dict[str, Any], title: str) -> None:
-    print_renderable(
-        fields_table(
-            title,
-            {
-                "username": record.get("username"),
-                "phone": record.get("phone"),
-                "created": when(record.get("created_at")),
-                "disabled": record.get("disabled"),
-                "paper": record.get("paper"),
-                "devices": len(record.get("devices") or []),
-            },
-        )
-    )
+def print_user(record: dict[str, Any], title: str, access: dict[str, Any] | None = None) -> None:
+    """The user; ``access``: their IP allowlist and account (GET .../ip-allowlist), where it was read."""
+    shown: dict[str, Any] = {
+        "username": record.get("username"),
+        "phone": record.get("phone"),
+        "created": when(record.get("created_at")),
+        "disabled": record.get("disabled"),
+        "paper": record.get("paper"),
+        "devices": len(record.get("devices") or []),
+    }
+    if access is not None:
+        shown["IP allowlist"] = ", ".join(access.get("ip_allowlist") or []) or "none (any address)"
+        if access.get("account_id"):
+            shown["account"] = f"{access['account_id']} (its allowlist applies too)"
+    print_renderable(fields_table(title, shown))
     devices = record.get("devices") or []
     if devices:
         rows = [[d.get("device_id"), d.get("type"), d.get("status"), state_words(d)] for d in devices]
@@ -106,7 +107,7 @@ def list_users(url: str | None, admin_token: str | None, as_json: bool) -> None:
 @click.argument("username")
 @admin_options
 def show_user(username: str, url: str | None, admin_token: str | None, as_json: bool) -> None:
-    """A user, their phone and their devices (GET /admin/v1/users/<username>).
+    """A user, their phone, IP allowlist and devices (GET /admin/v1/users/<username>, .../ip-allowlist).
 
     \b
     Example:
@@ -116,7 +117,8 @@ def show_user(username: str, url: str | None, admin_token: str | None, as_json: 
     if as_json:
         print_json(result)
     else:
-        print_user(result, f"user {result.get('username', username)}")
+        access = call(url, admin_token, "GET", f"/admin/v1/users/{segment(username)}/ip-allowlist")
+        print_user(result, f"user {result.get('username', username)}", access)
 
 
 @user.command("delete")

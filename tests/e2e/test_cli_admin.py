@@ -36,6 +36,7 @@ def test_users_from_the_cli(demo: Demo) -> None:
     bare = demo.json("user", "add", "dora", "--password", PASSWORD, "--phone", "+15555550151", "--no-sms")
     assert bare["phone"] == "+15555550151" and bare["devices"] == []
     assert demo.json("user", "allowlist", "carol")["ip_allowlist"] == ["10.0.0.0/8"]
+    assert "10.0.0.0/8" in demo.ok("user", "show", "carol").stdout  # it was set, so it is shown
     assert "carol" in demo.json("user", "list")["users"] and "card-carl" in demo.json("user", "list")["users"]
     shown = demo.ok("user", "show", "multi-mia").stdout
     for kind in ("dscplus", "ibkey", "sms", "totp"):
