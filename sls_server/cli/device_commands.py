@@ -252,4 +252,9 @@ def revoke(username: str, device_id: str, url: str | None, admin_token: str | No
     if as_json:
         print_json(revoked)
         return
-    print_renderable(fields_table(f"device {device_id} of {username}", readable(revoked)))
+    owner = revoked.get("owner")
+    if owner and owner != username.strip().lower():  # a share ended: the card itself stays its owner's
+        title = f"{username} no longer uses {device_id}; it stays {owner}'s"
+    else:
+        title = f"device {device_id} of {username}: {revoked.get('status')}"
+    print_renderable(fields_table(title, readable(revoked)))

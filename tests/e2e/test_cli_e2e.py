@@ -170,6 +170,11 @@ def test_cli_reports_server_errors_and_moves_the_clock(sls_serve: Any, tmp_path:
         sls("device", "revoke", "dave", card["device_id"], *target, "--json", env=env).stdout
     )
     assert revoked["status"] == "revoked"
+    card = json.loads(sls("device", "enroll", "dave", "--pin", PIN, *target, "--json", env=env).stdout)
+    sls("user", "add", "erin", "--password", PASSWORD, *target, env=env)
+    sls("device", "enroll", "erin", "--share", card["device_id"], *target, env=env)
+    unshared = sls("device", "revoke", "erin", card["device_id"], *target, env=env).stdout
+    assert f"erin no longer uses {card['device_id']}; it stays dave's" in " ".join(unshared.split())
 
 
 def test_serve_refuses_a_port_in_use_in_one_line(redis_url: str, tmp_path: Path) -> None:
