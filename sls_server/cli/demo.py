@@ -26,12 +26,12 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 
 from ..store.embedded_watch import Watchdog
 from . import demofile
-from .admin_client import AdminClient, ApiError
+from .admin_client import AdminClient, ApiError, NoServer
 from .demo_print import print_all
 from .demo_seed import seed, try_this, wait_until_ready
 from .demo_world import DEMO_LIMITS, WORLD, World
 from .gunicorn_app import DEMO_SEED_HEADER
-from .output import CliError, err, print_json, print_renderable
+from .output import CliError, err, print_json, print_renderable, warn
 from .serve import Startup, banner, describe, run, server_options, start
 
 
@@ -225,3 +225,24 @@ def world(as_json: bool) -> None:
         print_json(info)
     else:
         print_all(info)
+    _warn_if_gone(info)
+
+
+def _warn_if_gone(info: dict[str, Any]) -> None:
+    """demo.json outlives its world: after `sls wipe`, or with the demo stopped, it still lists every user
+    and password as if they could log in. One look at the server says whether they still can (stderr)."""
+    client = AdminClient(str(info.get("url")), info.get("admin_token"), timeout_s=3.0)
+    try:
+        held = set(client.request("GET", "/admin/v1/users").get("users") or [])
+    except NoServer:
+        warn(f"no server answers at {client.url}: start it again with `sls demo --keep`")
+        return
+    except ApiError:
+        return  # another server there now, or another token: nothing to say about this world
+    missing = sorted(set(info["users"]) - held)
+    if missing:
+        warn(
+            f"{len(missing)} of this world's {len(info['users'])} users are no longer on the server "
+            f"({', '.join(missing[:3])}{', ...' if len(missing) > 3 else ''}): wiped or deleted since; "
+            "`sls demo` seeds them again"
+        )
