@@ -82,3 +82,11 @@ def test_a_pin_beside_share_is_a_usage_error(runner: CliRunner) -> None:
     result = sls(runner, "device", "enroll", "erin", "--share", "dscplus-1d68b218dc44", "--pin", "9999")
     assert result.exit_code == 2, result.output
     assert_one_line_error(result, "--pin", "keeps its owner's PIN")
+
+
+@pytest.mark.parametrize("at", ["25:99", "7:30", "noon"])
+def test_a_daily_reset_that_is_no_time_is_a_usage_error(runner: CliRunner, at: str) -> None:
+    """Only the server checked it (exit 1), and a server not in gateway mode answered about that instead."""
+    result = sls(runner, "gateway-state", "daily-reset", at)
+    assert result.exit_code == 2, result.output
+    assert_one_line_error(result, "is not HH:MM")
