@@ -49,6 +49,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # An encoded slash in a path segment (/users/%2F/devices) arrives decoded; merged, it answered an HTML
     # redirect to another route (the user named "devices"). Unmerged, it matches no route: a JSON 404.
     app.url_map.merge_slashes = False
+    # No answer to OPTIONS of Flask's own (a 200 with an empty text/html body): the service serves no CORS
+    # preflight (cross-site requests are refused), so an OPTIONS is a 405 in the contract's JSON, with Allow.
+    app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     app.json = SafeJSONProvider(app)  # answers in build order; a nesting limit on every body parsed
     app.extensions["sls"] = core

@@ -24,3 +24,10 @@ def test_an_encoded_or_doubled_slash_is_a_json_not_found(
     answer = client.open(path, method=method, headers=admin_headers, json={"type": "totp"})
     assert answer.status_code == 404, (answer.status_code, answer.headers.get("Location"))
     assert answer.is_json and answer.get_json()["error"] == "not_found"
+
+
+def test_options_is_a_json_405_naming_the_methods(client: FlaskClient) -> None:
+    """Flask answered OPTIONS itself: 200 with an empty text/html body, outside the contract."""
+    answer = client.open("/api/v1/auth/login", method="OPTIONS")
+    assert answer.status_code == 405 and answer.is_json, (answer.status_code, answer.content_type)
+    assert answer.get_json()["error"] == "method_not_allowed" and "POST" in answer.headers["Allow"]
