@@ -160,6 +160,8 @@ def _message(model: type[BaseModel], error: ErrorDetails, subject: str) -> str:
         return f"unknown field {subject!r}; this body takes {', '.join(model.model_fields)}"
     if kind == "string_too_short" and context.get("min_length") == 1:
         return f"{subject} must not be empty"
+    if kind in ("too_short", "too_long") and isinstance(error.get("input"), str):
+        kind = "string_" + kind  # a length checked after a validator: pydantic says items, not characters
     if kind not in _TYPE_ERRORS:
         declared = refusal(model, str(error["loc"][0]))
         if declared:
