@@ -36,13 +36,13 @@ class UnknownTransaction(NotFound):
 class InvalidResponse(SlsError):
     code = "invalid_response"
     status = 401
-    message = "The response does not match the challenge."
+    message = "That response or code is not the one this prompt expects."  # a card's, an SMS's, an app's
 
 
 class ChallengeExpired(SlsError):
     code = "challenge_expired"
     status = 410
-    message = "The challenge has expired; start the login again."
+    message = "This prompt has expired; start again (the login, or the verification)."
 
 
 class ChallengeUsed(Conflict):

@@ -50,9 +50,10 @@ ERROR_NOTES = {
     "item of a list).",
     "weak_password": "The password breaks the policy; `reason` names the rule.",
     "unsupported_device_type": "The message lists the types this server knows; `field` is `type`.",
-    "invalid_response": "The response does not match the challenge; `attempts_left` says how many remain.",
-    "challenge_expired": "The challenge expired or the transaction ended (too many wrong responses): "
-    "start the login again.",
+    "invalid_response": "The response or code is not the one the prompt expects; `attempts_left` says how "
+    "many remain.",
+    "challenge_expired": "The prompt expired or the transaction ended (too many wrong responses): start the "
+    "login (or the step-up) again.",
     "wrong_pin": "Wrong PIN; `pin_attempts_left` says how many the card still accepts.",
     "not_authenticated": "No session token or cookie, or one that is not a live session.",
     "ip_restricted": "The client's address is outside the IP allowlist of the user (or of their account). "
