@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import functools
 import logging
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Any, TypeAlias, TypeVar
 
 import redis
@@ -147,6 +149,16 @@ def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+#: A script's line that takes in ``lua/lib/<name>.lua`` where it stands: a helper several scripts share (a
+#: script runs alone in Redis, with no module system to load one from).
+INCLUDE = re.compile(r"^-- include: ([a-z_]+)$", re.MULTILINE)
+
+
+def script_source(text: str, lib: Traversable) -> str:
+    """A script's text with its includes taken in."""
+    return INCLUDE.sub(lambda found: (lib / f"{found.group(1)}.lua").read_text(), text)
+
+
 class Scripts:
     """Every ``lua/*.lua`` file, registered once per client; redis-py reloads one after a Redis restart."""
 
@@ -154,7 +166,9 @@ class Scripts:
         self._client = client
         folder = resources.files("sls_server.store") / "lua"
         self._scripts = {
-            entry.name.removesuffix(".lua"): client.register_script(entry.read_text())
+            entry.name.removesuffix(".lua"): client.register_script(
+                script_source(entry.read_text(), folder / "lib")
+            )
             for entry in folder.iterdir()
             if entry.name.endswith(".lua")
         }

@@ -89,9 +89,32 @@ def test_the_scripts_that_judge_stamps_allow_the_skew_the_records_do() -> None:
     from sls_server.store.records.lockout import STAMP_SKEW_S
 
     lua = ROOT / "sls_server/store/lua"
-    for name in ("lockout_reserve.lua", "sliding_window.lua", "claim_challenge.lua"):
+    for name in ("lockout_reserve.lua", "sliding_window.lua", "claim_challenge.lua", "lib/lock_refusal.lua"):
         code = "\n".join(
             line.split("--", 1)[0] for line in (lua / name).read_text().splitlines()
         )  # the code, not its comments
         skews = set(re.findall(r"now \+ (\d+)", code))
         assert skews == {str(STAMP_SKEW_S)}, (name, skews)
+
+
+def test_a_script_takes_in_the_helpers_it_names_and_judges_a_lock_one_way() -> None:
+    """Three scripts judged a lockout bucket with the same twelve lines; they now take in
+    ``lua/lib/lock_refusal.lua``, which the loader puts where each says ``-- include: lock_refusal``."""
+    from importlib import resources
+
+    from sls_server.store.base import INCLUDE, script_source
+
+    folder = resources.files("sls_server.store") / "lua"
+    including = []
+    for entry in folder.iterdir():
+        if not entry.name.endswith(".lua"):
+            continue
+        text = entry.read_text()
+        source = script_source(text, folder / "lib")
+        assert not INCLUDE.search(source), entry.name  # every include taken in
+        if INCLUDE.search(text):
+            including.append(entry.name)
+            assert "local function lock_refusal(" in source
+        judged_here = "'permanent', 'locked_until', 'locked_at'" in text
+        assert not judged_here, f"{entry.name} judges a lock itself: include lock_refusal"
+    assert sorted(including) == ["login_collect.lua", "login_verify.lua", "session_create.lua"]

@@ -7,6 +7,7 @@
 -- ARGV[1] now   ARGV[2] seconds of grace after expires_at
 -- Returns {'ok'} for the one caller that moves 'approved' to 'authenticated', {'revoked'}, {'expired'},
 -- {'no'}, or {'locked', until} (0: until an admin unlocks it).
+-- include: lock_refusal
 local txn = redis.call('HMGET', KEYS[1], 'state', 'epoch', 'expires_at')
 if txn[1] ~= 'approved' then
   return {'no'}
@@ -22,15 +23,9 @@ if not user[1] or user[2] == '1' or (user[3] or '') ~= (txn[2] or '') then
   return {'revoked'}
 end
 if KEYS[3] then
-  -- as lockout_reserve.lua judges a lock: in force until 'locked_until', unless stamped more than 30 s
-  -- (STAMP_SKEW_S in records/lockout.py) after now (the clock was moved back)
-  local lock = redis.call('HMGET', KEYS[3], 'permanent', 'locked_until', 'locked_at')
-  if lock[1] == '1' then
-    return {'locked', 0}
-  end
-  local locked_until = tonumber(lock[2] or '0')
-  if locked_until > now and tonumber(lock[3] or '0') <= now + 30 then
-    return {'locked', locked_until}
+  local refused = lock_refusal(KEYS[3], now)
+  if refused then
+    return refused
   end
 end
 redis.call('HSET', KEYS[1], 'state', 'authenticated', 'collected_at', ARGV[1])

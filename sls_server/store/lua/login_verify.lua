@@ -12,6 +12,7 @@
 -- Returns {status, attempts_left}: status is missing | used | dead | revoked | device_revoked (its device was
 -- revoked or replaced since: logins_device_revoked.lua) | switched | expired | ok | bad | denied; or
 -- {'locked', until} (0: until an admin unlocks it).
+-- include: lock_refusal
 local txn = redis.call('HMGET', KEYS[1], 'state', 'expires_at', 'epoch', 'prompt_no', 'device_id', 'device_gone')
 local state = txn[1]
 if not state then
@@ -40,15 +41,9 @@ if now >= tonumber(txn[2]) then
   return {'expired', 0}
 end
 if KEYS[3] then
-  -- as lockout_reserve.lua judges a lock: in force until 'locked_until', unless stamped more than 30 s
-  -- (STAMP_SKEW_S in records/lockout.py) after now (the clock was moved back)
-  local lock = redis.call('HMGET', KEYS[3], 'permanent', 'locked_until', 'locked_at')
-  if lock[1] == '1' then
-    return {'locked', 0}
-  end
-  local locked_until = tonumber(lock[2] or '0')
-  if locked_until > now and tonumber(lock[3] or '0') <= now + 30 then
-    return {'locked', locked_until}
+  local refused = lock_refusal(KEYS[3], now)
+  if refused then
+    return refused
   end
 end
 if ARGV[2] == 'ok' then

@@ -18,6 +18,7 @@
 --       | with KEYS[4]: {'missing'} | {'used'} | {'dead'} | {'revoked'} | {'device_revoked'} (its device was
 --         revoked or replaced after the verify read it: logins_device_revoked.lua) | {'switched'} | {'expired'}
 --       | with KEYS[5]: {'locked', until} (0: until an admin unlocks it)
+-- include: lock_refusal
 local now = tonumber(ARGV[1])
 if KEYS[4] then
   local txn = redis.call('HMGET', KEYS[4], 'state', 'expires_at', 'prompt_no', 'device_id', 'device_gone')
@@ -41,15 +42,9 @@ if KEYS[4] then
     return {'expired'}
   end
   if KEYS[5] then
-    -- as lockout_reserve.lua judges a lock: in force until 'locked_until', unless stamped more than 30 s
-    -- (STAMP_SKEW_S in records/lockout.py) after now (the clock was moved back)
-    local lock = redis.call('HMGET', KEYS[5], 'permanent', 'locked_until', 'locked_at')
-    if lock[1] == '1' then
-      return {'locked', 0}
-    end
-    local locked_until = tonumber(lock[2] or '0')
-    if locked_until > now and tonumber(lock[3] or '0') <= now + 30 then
-      return {'locked', locked_until}
+    local refused = lock_refusal(KEYS[5], now)
+    if refused then
+      return refused
     end
   end
 end
