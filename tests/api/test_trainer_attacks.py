@@ -225,3 +225,16 @@ def test_a_password_spray_leaves_no_failures_on_accounts_the_trainer_did_not_pic
     assert left > 0 and f"ann is left with {left} failed sign-ins" in result["summary"], result["summary"]
     table = client.get("/trainer/users").get_data(as_text=True)
     assert 'data-testid="trainer-clear-ann"' in table and 'data-testid="trainer-clear-bob"' not in table
+
+
+def test_after_the_takeover_the_victims_phone_says_ib_key_moved(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """The victim's phone page drew the attacker's app (their login requests and all) as if it were on
+    the victim's phone: it now says IB Key moved to the other handset."""
+    world = IbkeyWorld(client, admin_headers)
+    world.user("alice")
+    world.activated("alice", "android")
+    assert attack(client, "sim_swap", "alice", IBKEY_PASSWORD)["attacker_succeeded"] is True
+    shown = client.get("/sim/phone/alice/state").get_json()["ibkey"]
+    assert shown["app"] is None and shown["moved_to"] == "attacker", shown

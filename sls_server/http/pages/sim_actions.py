@@ -14,6 +14,7 @@ from flask.typing import ResponseReturnValue
 
 from sls_devices.phone import Conditions, is_handset
 
+from ...accounts.users import PHONE_RE
 from ...errors import InvalidRequest, SlsError, UnknownDevice
 from ...shapes.devices import Platform
 from ...shapes.ibkey import Unlock
@@ -134,9 +135,17 @@ def _handset_view(handset: str) -> dict[str, Any]:
 
 
 def _ibkey_view(username: str) -> dict[str, Any]:
-    """IBKR Mobile on this user's phone: the active app (status, notifications) and activations waiting."""
+    """IBKR Mobile on this user's phone: the active app (status, notifications) and activations waiting.
+
+    An IB Key migrated to a handset that is no phone number (the attacker's, holding a swapped SIM) is not on
+    this phone: the page says it moved instead of showing that app, whose notifications only its holder
+    sees (it used to draw the attacker's app, login requests and all, on the victim's phone)."""
     devices = [d for d in core().devices.of_user(username) if d.type == "ibkey"]
     active = next((d for d in devices if d.status == "active"), None)
+    elsewhere = active.handset if active else None  # a number is a phone; a name, a swapped SIM's holder
+    moved_to = elsewhere if elsewhere and not PHONE_RE.fullmatch(elsewhere) else None
+    if moved_to:
+        active = None
     app: dict[str, Any] | None = None
     if active:
         app = core().ibkey.status(active.device_id)
@@ -164,7 +173,7 @@ def _ibkey_view(username: str) -> dict[str, Any]:
             }
             for p in app["pending_users"]
         ]
-    return {"app": app, "waiting": waiting}
+    return {"app": app, "waiting": waiting, "moved_to": moved_to}
 
 
 def phone_state(username: str) -> dict[str, Any]:

@@ -124,7 +124,10 @@
     username = event.detail.username;
     const state = event.detail.ibkey;
     app = state.app;
-    root.querySelector("[data-ibkey-none]").hidden = Boolean(app) || state.waiting.length > 0;
+    root.querySelector("[data-ibkey-none]").hidden = Boolean(app) || state.waiting.length > 0 || Boolean(state.moved_to);
+    const moved = root.querySelector("[data-ibkey-moved]");
+    moved.hidden = !state.moved_to;
+    moved.querySelector("[data-field=moved-to]").textContent = state.moved_to || "";
     root.querySelector("[data-ibkey-active]").hidden = !app;
     const waiting = JSON.stringify(state.waiting);
     if (waiting !== drawnWaiting) {
