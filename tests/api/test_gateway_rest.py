@@ -215,7 +215,7 @@ def test_disabling_the_user_ends_the_gateway_session(
     logged_in(gw, sam)
     assert gw.post(f"/admin/v1/users/{sam}/disable", headers=admin_headers).status_code == 200
     ended = gw.post("/v1/api/tickle")
-    assert ended.status_code == 401 and ended.get_json()["reason"] == "session_ended"  # disabling killed it
+    assert ended.status_code == 401 and ended.get_json()["reason"] == "session_revoked"  # the user disabled
 
 
 def test_other_sites_browsers_are_refused(gw: FlaskClient, sam: str) -> None:

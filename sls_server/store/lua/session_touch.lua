@@ -5,7 +5,8 @@
 -- ARGV[1] now   ARGV[2] idle timeout (s)   ARGV[4] session id
 -- ARGV[3] 'extend' (the idle expiry, a request's activity) | 'check' (only) | 'end' (a logout: ended in the
 -- same step, and the record returned as it was)
--- A session ended by a newer login keeps a tombstone (state 'replaced') so its holder learns why, once.
+-- A session ended by a newer login or a disabled account keeps a tombstone (state 'replaced', 'revoked') so
+-- its holder learns why, once.
 -- Returns {'ok', {session field, value, ...}, {IP rules field, value, ...}} | {'missing'}
 --       | {'expired_absolute' | 'expired_idle' | 'replaced' | 'revoked', username}
 local fields = redis.call('HGETALL', KEYS[1])
@@ -21,8 +22,8 @@ local function finish(status)
   redis.call('ZREM', KEYS[3], ARGV[4])
   return {status, s['username']}
 end
-if s['state'] == 'replaced' then
-  return finish('replaced')
+if s['state'] == 'replaced' or s['state'] == 'revoked' then
+  return finish(s['state'])
 end
 local user = redis.call('HMGET', KEYS[2], 'username', 'disabled', 'epoch')
 if not user[1] or user[2] == '1' or (user[3] or '') ~= (s['epoch'] or '') then

@@ -10,7 +10,7 @@ for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
   for i = 1, #fields, 2 do
     s[fields[i]] = fields[i + 1]
   end
-  if #fields == 0 or s['state'] == 'replaced' or tonumber(s['idle_expires_at']) <= now then
+  if #fields == 0 or s['state'] == 'replaced' or s['state'] == 'revoked' or tonumber(s['idle_expires_at']) <= now then
     redis.call('ZREM', KEYS[1], id)
   else
     out[#out + 1] = id

@@ -1,4 +1,4 @@
--- Disable (or re-enable) a user and, on disabling, end every session of theirs in the same step. A new
+-- Disable (or re-enable) a user and, on disabling, end every session of theirs in the same step (tombstones). A new
 -- epoch makes every login and step-up they had in progress dead too: each later step compares epochs.
 -- KEYS[1] user hash   KEYS[2] the user's session index
 -- ARGV[1] '1' disable | '0' enable   ARGV[2] the new epoch ('' = keep)   ARGV[3] key prefix of the user's sessions
@@ -13,7 +13,11 @@ end
 local ended = {}
 if ARGV[1] == '1' then
   for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
-    if redis.call('DEL', ARGV[3] .. id) == 1 then
+    -- ended, kept as a tombstone (state 'revoked', as a newer login leaves 'replaced') so its holder is
+    -- told why once; the record's own expiry reclaims it
+    local key = ARGV[3] .. id
+    if redis.call('EXISTS', key) == 1 and redis.call('HGET', key, 'state') ~= 'replaced' then
+      redis.call('HSET', key, 'state', 'revoked')
       ended[#ended + 1] = id
     end
   end
