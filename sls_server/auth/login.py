@@ -127,7 +127,10 @@ class LoginService:
         ip: str | None,
         mode: str | None = None,
     ) -> dict[str, Any]:
-        txn, _ = self._login_txn(txn_id, login_token)
+        txn, read = self._login_txn(txn_id, login_token)
+        # A locked account gets no new code either (423, as its verify): anyone holding the password could
+        # otherwise keep texting and calling its owner while the lock lasts. Read with the login.
+        raise_if_locked(read.lock, now=now)
         return self._steps.switch(txn, type_, device_id, now=now, ip=ip, mode=mode)
 
     def verify(

@@ -53,6 +53,9 @@ class StepUp:
         identity" procedure."""
         if purpose not in PURPOSES:
             raise InvalidRequest(f"purpose must be one of {', '.join(PURPOSES)}", field="purpose")
+        # no challenge, code or push while the account is locked (423), as no answer is taken then either
+        bucket = self._steps.lock_bucket_for(session.username, ip)
+        self._steps.refuse_if_locked(session.username, bucket, now=now)
         opened = self._steps.open(
             session.username,
             now=now,

@@ -143,3 +143,29 @@ def test_an_approved_push_is_not_collected_while_locked(
     move_clock(client, ADMIN, WAIT)
     collected = world.poll(started["txn_id"])  # left approved: the first poll after the lock takes it
     assert collected["state"] == "authenticated" and "session" in collected
+
+
+def _codes(client: FlaskClient) -> list[str]:
+    texts = client.get("/sim/v1/phones/+15555550177/messages").get_json()["messages"]
+    return [m["id"] for m in texts if m["purpose"] != "notice"]
+
+
+def test_no_new_code_or_step_up_is_sent_while_locked(
+    client: FlaskClient, admin_headers: dict[str, str], enrol: Any
+) -> None:
+    """Anyone holding the password could keep texting and calling the owner of a locked account: a factor
+    switch (a new code) and a step-up's start sent theirs while verify already answered 423."""
+    sam = enrol("sam", "1357")
+    assert (
+        client.put("/admin/v1/users/sam/phone", json={"phone": "+15555550177"}, headers=ADMIN).status_code
+        == 200
+    )
+    assert client.post("/admin/v1/users/sam/devices", json={"type": "sms"}, headers=ADMIN).status_code == 201
+    session = sam.log_in()
+    started = sam.start_login()
+    codes_before = _codes(client)
+    _lock(sam)
+    _assert_locked(client.post(f"/api/v1/auth/login/{started['txn_id']}/factor", json={"type": "sms"}))
+    auth = {"Authorization": f"Bearer {session}"}
+    _assert_locked(client.post("/api/v1/verify", json={"purpose": "withdrawal", "type": "sms"}, headers=auth))
+    assert _codes(client) == codes_before  # the lock's notice came; no code did

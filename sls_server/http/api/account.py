@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask.typing import ResponseReturnValue
 
 from ...auth.errors import (
+    AccountDisabled,
     AccountLocked,
     ChallengeExpired,
     ChallengeUsed,
@@ -24,7 +25,7 @@ from ...auth.errors import (
     WrongMode,
 )
 from ...auth.sessions import Session
-from ...factors.errors import ChallengeLimited, CodeReplayed
+from ...factors.errors import ChallengeLimited, ChallengeSpaceExhausted, CodeReplayed
 from ...shapes.stepup import (
     PhoneChange,
     PhoneChanged,
@@ -65,10 +66,12 @@ def _session() -> Session:
         DeviceLocked,
         NoSecondFactor,
         ChallengeLimited,
+        ChallengeSpaceExhausted,
         SendLimited,
         LoginExhausted,
         PushDenied,
         WrongMode,
+        AccountDisabled,
     ),
 )
 def verify_identity(body: StepUpRequest) -> ResponseReturnValue:

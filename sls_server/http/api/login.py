@@ -196,6 +196,7 @@ def verify_login(txn_id: str, body: VerifyRequest) -> Response:
         SendLimited,
         LoginExhausted,
         AccountDisabled,
+        AccountLocked,
         ChallengeLimited,
         ChallengeSpaceExhausted,
         PushDenied,
