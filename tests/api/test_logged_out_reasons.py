@@ -51,3 +51,16 @@ def test_a_disabled_account_is_named_as_the_cause(alice: EnrolledUser, admin_hea
     assert told == {"state": "ended", "next": "/logged-out?reason=revoked"}
     assert "the account was disabled or removed" in _page_says(alice.client, told["next"])
     assert _poll(alice.client, token)["next"] == "/logged-out?reason=ended"  # told once, as a newer login
+
+
+def test_a_bad_form_token_is_a_403_not_a_logout(alice: EnrolledUser) -> None:
+    """A form without its CSRF token was answered as if the session had ended (a redirect to the login page,
+    the tickle's "ended"), while the session lived on: a Log out that did not log out, among others."""
+    token = alice.log_in()
+    alice.client.set_cookie("sls_session", token)
+    for path, form in (("/logout", {}), ("/account/withdrawal", {"amount": "5"}), ("/account/verify", {})):
+        refused = alice.client.post(path, data=form)
+        assert refused.status_code == 403, (path, refused.status_code, refused.headers.get("Location"))
+    tickled = alice.client.post("/account/tickle")
+    assert tickled.status_code == 403 and tickled.get_json()["error"] == "csrf_token_invalid"
+    assert _poll(alice.client, token)["state"] == "active"  # the session lives on, as the user must be told

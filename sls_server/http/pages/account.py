@@ -117,8 +117,8 @@ def account_session() -> ResponseReturnValue:
 @answers_json
 def account_tickle() -> ResponseReturnValue:
     """ "Stay logged in": activity, as any request in a session is."""
+    require_form_token()  # a bad form token is its own 403, never taken for a logout
     try:
-        require_form_token()
         return jsonify(session_body(current_session(extend=True)))
     except SessionExpired as exc:
         return jsonify({"state": "expired", "next": expired_page(exc)})
@@ -130,8 +130,8 @@ def account_tickle() -> ResponseReturnValue:
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
+    require_form_token()  # a bad form token is its own 403, never taken for a logout
     try:
-        require_form_token()
         session = current_session(extend=False)
     except StoreUnavailable:
         raise

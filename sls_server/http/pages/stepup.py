@@ -72,8 +72,8 @@ def _problem(message: str, status: int) -> tuple[str, int]:
 
 
 def _begin(kind: str) -> ResponseReturnValue:
+    require_form_token()  # a bad form token is its own 403, never taken for a logout
     try:
-        require_form_token()
         session = current_session(extend=True)
     except StoreUnavailable:
         raise  # an outage is not a logout (kit._unavailable answers it)
@@ -172,8 +172,8 @@ def verify_page() -> ResponseReturnValue:
 
 @bp.post(VERIFY_PATH)
 def verify_submit() -> ResponseReturnValue:
+    require_form_token()  # a bad form token is its own 403, never taken for a logout
     try:
-        require_form_token()
         session = current_session(extend=True)
     except StoreUnavailable:
         raise  # an outage is not a logout (kit._unavailable answers it)
@@ -211,8 +211,8 @@ def verify_submit() -> ResponseReturnValue:
 def verify_challenge_mode() -> ResponseReturnValue:
     """ "Not receiving notifications? Use Challenge/Response instead": the broker's verify-your-identity
     procedure for IB Key (a Challenge Code for the app, a passcode field here) in place of the push."""
+    require_form_token()  # a bad form token is its own 403, never taken for a logout
     try:
-        require_form_token()
         session = current_session(extend=True)
     except StoreUnavailable:
         raise
