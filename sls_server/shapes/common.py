@@ -105,8 +105,13 @@ LABEL_MAX = 64
 #: Text for people, read on pages and in a terminal: no control character (C0, DEL, C1), which could move a
 #: terminal's cursor or colour what follows (``\x1b[31m``) or cut the text short (NUL), and no bidirectional
 #: override or isolate (U+202A-U+202E, U+2066-U+2069), which shows the text around it reversed ("Trojan
-#: Source", CVE-2021-42574). ``[^...]`` of code points: the same in pydantic's Rust regex and Python's ``re``.
-PRINTABLE_PATTERN = r"^[^\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]*$"
+#: Source", CVE-2021-42574), nor the other invisible direction marks (U+200E, U+200F, U+061C), line and
+#: paragraph separators (U+2028, U+2029), zero-width space (U+200B) or byte-order mark (U+FEFF), each of which
+#: hides in a name or breaks it across lines. ``[^...]`` of code points: the same in pydantic's Rust regex and
+#: Python's ``re``.
+PRINTABLE_PATTERN = (
+    r"^[^\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]*$"
+)
 Label = Annotated[
     str,
     Field(

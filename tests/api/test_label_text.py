@@ -24,6 +24,13 @@ BAD = [
     "\u202doverride",
     "\u2066isolate\u2069",
     "\u2068first strong",
+    "left\u200emark",  # the invisible direction marks the overrides' list missed
+    "right\u200fmark",
+    "arabic\u061cmark",
+    "line\u2028separator",
+    "paragraph\u2029separator",
+    "zero\u200bwidth",
+    "\ufeffbyte order mark",
 ]
 
 
