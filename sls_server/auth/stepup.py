@@ -76,12 +76,21 @@ class StepUp:
         """The username and password Client Portal asks for before a task's challenge ("How to verify your
         identity", step 1), checked as a login's are: a wrong password counts towards the lockout and is
         recorded (``stepup.password_failed``), a locked account or a refused address is refused. The name
-        must be the session's own user; another one is a wrong name, checked against nobody."""
+        must be the session's own user; another one is a wrong name, checked against nobody and counted
+        against nobody, but recorded as the session user's failed attempt (every attempt is an event)."""
         try:
             typed = canonical_username(username)
         except InvalidRequest:
             typed = None
         if typed != session.username:
+            self._events.record(
+                "stepup.password_failed",
+                at=now,
+                user=session.username,
+                ip=ip,
+                result="failure",
+                detail={"reason": "another_username"},
+            )
             raise InvalidCredentials()
         self._password.verify(session.username, password, now=now, ip=ip, door="stepup")
 

@@ -46,6 +46,7 @@ def test_the_password_comes_before_the_challenge(alice: EnrolledUser) -> None:
     assert wrong.status_code == 401
     said = wrong.get_data(as_text=True)
     assert "username or password you entered is incorrect" in said and 'aria-invalid="true"' in said
+    assert 'value="alice"' in said  # the name stays typed, as on the login page
     assert 'data-testid="step-challenge"' not in said
     failed = _events(alice.client, "stepup.password_failed")
     assert [e["user"] for e in failed] == ["alice"] and WRONG not in json.dumps(failed)
@@ -83,7 +84,11 @@ def test_another_users_name_is_a_wrong_name_and_counts_against_nobody(
     token = _ask_for_withdrawal(alice)
     other = _confirm(alice, token, "bob", bob.password)
     assert other.status_code == 401 and 'data-testid="step-challenge"' not in other.get_data(as_text=True)
-    assert _events(alice.client, "stepup.password_failed") == []
+    failed = _events(alice.client, "stepup.password_failed")  # every attempt is an event, counted or not
+    assert [(e["user"], e["detail"]) for e in failed] == [("alice", {"reason": "another_username"})]
+    assert bob.password not in json.dumps(failed)
+    lockout = alice.client.get("/admin/v1/users/bob/lockout", headers=ADMIN).get_json()
+    assert not any(bucket["failures"] for bucket in lockout["buckets"].values())  # counted against nobody
     assert _events(alice.client, "stepup.challenge_issued") == []
 
 

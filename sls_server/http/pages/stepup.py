@@ -93,7 +93,7 @@ def _confirm(session: Session, state: dict[str, Any]) -> ResponseReturnValue:
     username = request.form.get("username", "")
     password = request.form.get("password", "")
     if not username.strip() or not password:
-        return _verify_page(state, "Enter your username and password.", 400, invalid=True)
+        return _verify_page(state, "Enter your username and password.", 400, invalid=True, username=username)
     task = state["task"]
     try:
         core().stepup.confirm_password(session, username, password, now=now(), ip=client_ip())
@@ -103,7 +103,7 @@ def _confirm(session: Session, state: dict[str, Any]) -> ResponseReturnValue:
     except StoreUnavailable:
         raise
     except SlsError as exc:
-        return _verify_page(state, say(exc), exc.status, invalid=exc.status == 401)
+        return _verify_page(state, say(exc), exc.status, invalid=exc.status == 401, username=username)
     state = {"txn_id": opened["txn_id"], "factor": opened["factor"], "task": task}
     return _keep(redirect(VERIFY_PATH, 303), session, state)
 
@@ -130,7 +130,11 @@ def _pending(session: Session) -> dict[str, Any] | None:
 
 
 def _verify_page(
-    state: dict[str, Any], message: str | None = None, status: int = 200, invalid: bool = False
+    state: dict[str, Any],
+    message: str | None = None,
+    status: int = 200,
+    invalid: bool = False,
+    username: str = "",
 ) -> ResponseReturnValue:
     """The username and password, or once they were right the step-up's prompt; `invalid`: the message is
     about what was typed, and the field says so."""
@@ -147,6 +151,7 @@ def _verify_page(
         ibkey_reasons=IBKEY_CHALLENGE_REASONS,
         message=message,
         invalid=invalid,
+        username=username[:128],  # kept after a wrong password, as the login page keeps it
         section="account",
     )
 
