@@ -22,7 +22,7 @@ from sls_devices.phone import NOTICE_CLOSING, SENDER
 from ..errors import InvalidRequest, SlsError
 from ..shapes.attacks import AttackKind, AttackReport
 from .attack_report import Report, attempt, factor_title
-from .ibkey_takeover import move_ibkey
+from .ibkey_takeover import confirm_on_app, held_by, move_ibkey
 from .relay import ATTACKER_HANDSET, PHONE_FACTORS, login_codes, phishing_relay
 
 if TYPE_CHECKING:
@@ -164,6 +164,10 @@ class Attacks:
 
     def _push_bombing(self, report: Report, password: str, *, now: int) -> None:
         """The password is known; the attacker logs in again and again, hoping a tired user taps Approve."""
+        app = held_by(self._core, report.target, ATTACKER_HANDSET)
+        if app is not None:
+            self._approve_on_own_app(report, password, app, now=now)
+            return
         limit = self._core.settings.push_limit
         asked_for: Counter[str] = Counter()
         for _ in range(limit + 2):
@@ -197,6 +201,28 @@ class Attacks:
             shown = ", ".join(f"{name} ({count})" for name, count in asked_for.items())
             report.lines.append(f"Logins that got past the password asked for {shown}: no notification.")
         report.say_refusals()
+
+    def _approve_on_own_app(self, report: Report, password: str, app: str, *, now: int) -> None:
+        """Push bombing a user whose IB Key an earlier SIM swap moved to the attacker's handset: the pushes
+        would reach the attacker's own app, so there is no one to wear down. One login, approved there."""
+        report.lines.append(
+            f"{report.target}'s only active IB Key is the one the attacker activated on their own handset in "
+            "an earlier SIM swap (never taken back): its notifications reach the attacker's app, not the "
+            "victim's phone, so the attacker needs no bombing."
+        )
+        started = self._try(report, report.target, password, PUSH_IP, now=now)
+        if started is None:
+            report.say_refusals()
+            return
+        if not confirm_on_app(self._core, report, app, started, ip=PUSH_IP, now=now):
+            report.lines.append("The attacker's own IB Key did not get them in this time.")
+            return
+        report.succeeded = True
+        report.outcomes["logged_in"] += 1
+        report.lines.append(
+            "They started one login and approved it on their own app, picking the number their own page "
+            "showed, and logged in; the victim's phone got nothing."
+        )
 
     def _sim_swap(self, report: Report, password: str, *, now: int) -> None:
         """Port the victim's number to the attacker's handset, then log in with the code that reaches it: a
