@@ -238,6 +238,16 @@ class Attacks:
             f"The SIM of {number}{was} sits in the attacker's handset, and stays there until it is given "
             f"back (the victim's phone page, or sls phone conditions {number} --restore-sim)."
         )
+        active = self._core.devices.active_of_user(report.target)
+        if self._has_ibkey(report.target) and not any(d.type in PHONE_FACTORS for d in active):
+            # Straight to the migration: a login would only send a push to the victim's phone, left there.
+            names = ", ".join(dict.fromkeys(self._core.factors.get(d.type).title for d in active))
+            report.lines.append(
+                f"The victim has no SMS or voice-callback factor ({names}): no login code goes over the "
+                "phone network."
+            )
+            self._take_ibkey(report, password, number, now=now)
+            return
         seen = login_codes(self._core, ATTACKER_HANDSET, number, now=now)
         started = self._try(report, report.target, password, SWAP_IP, now=now)
         if started is None:
@@ -259,9 +269,7 @@ class Attacks:
                     f"The victim has no SMS or voice-callback factor ({names}): no login code goes over the "
                     "phone network."
                 )
-                move_ibkey(
-                    self._core, report, password, handset=ATTACKER_HANDSET, number=number, ip=SWAP_IP, now=now
-                )
+                self._take_ibkey(report, password, number, now=now)
                 return
             report.lines.append(
                 f"The victim has no SMS or voice-callback factor ({names}) and no IB Key to migrate: nothing "
@@ -295,6 +303,10 @@ class Attacks:
             report.say_refusals()
             return
         report.lines.append("No code reached the attacker: the swap did not get them in this time.")
+
+    def _take_ibkey(self, report: Report, password: str, number: str, *, now: int) -> None:
+        """Migrate the victim's IB Key to the attacker's handset."""
+        move_ibkey(self._core, report, password, handset=ATTACKER_HANDSET, number=number, ip=SWAP_IP, now=now)
 
     def _phishing_relay(self, report: Report, password: str, *, now: int) -> None:
         phishing_relay(self._core, report, password, now=now)

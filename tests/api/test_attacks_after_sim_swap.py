@@ -29,6 +29,12 @@ def swapped(world: IbkeyWorld, name: str = "alice") -> tuple[str, str]:
     return old, active[0]
 
 
+def order(event: dict[str, Any]) -> tuple[int, int]:
+    """Where an event falls in the trail: its id's two halves (the clock stands still in a test)."""
+    ms, _, seq = event["id"].partition("-")
+    return int(ms), int(seq)
+
+
 def logins_from(world: IbkeyWorld, name: str, ip: str) -> list[dict[str, Any]]:
     return [e for e in world.events("login.succeeded", name) if e.get("ip") == ip]
 
@@ -78,3 +84,18 @@ def test_push_bombing_after_a_sim_swap_needs_no_bombing_the_attacker_approves_on
     assert len(world.events("push.sent", "alice")) == pushes_before + 1  # one push, to the attacker's app
     assert len(logins_from(world, "alice", PUSH_IP)) == 1
     assert world.notifications(old) == waiting
+
+
+def test_a_sim_swap_on_an_ib_key_user_goes_straight_to_the_migration_and_leaves_her_phone_no_push(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """With no SMS or voice callback there is no login code to steal: a login first only sent a push to the
+    victim's real phone, abandoned there and unreported."""
+    world = IbkeyWorld(client, admin_headers)
+    old, _ = swapped(world)
+    assert world.notifications(old) == []
+    assert [e for e in world.events("push.sent", "alice") if e["device_id"] == old] == []
+    started = order(world.events("ibkey.migration_started", "alice")[0])
+    before = [e for e in world.events("login.password_ok", "alice") if order(e) < started]
+    assert before == [], before
+
