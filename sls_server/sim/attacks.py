@@ -22,7 +22,7 @@ from sls_devices.phone import NOTICE_CLOSING, SENDER
 from ..errors import InvalidRequest, SlsError
 from ..shapes.attacks import AttackKind, AttackReport
 from .attack_report import Report, attempt, factor_title
-from .ibkey_takeover import confirm_on_app, held_by, move_ibkey
+from .ibkey_takeover import confirm_on_app, held_by, log_in_on_app, move_ibkey
 from .relay import ATTACKER_HANDSET, PHONE_FACTORS, login_codes, phishing_relay
 
 if TYPE_CHECKING:
@@ -305,8 +305,23 @@ class Attacks:
         report.lines.append("No code reached the attacker: the swap did not get them in this time.")
 
     def _take_ibkey(self, report: Report, password: str, number: str, *, now: int) -> None:
-        """Migrate the victim's IB Key to the attacker's handset."""
-        move_ibkey(self._core, report, password, handset=ATTACKER_HANDSET, number=number, ip=SWAP_IP, now=now)
+        """Migrate the victim's IB Key to the attacker's handset, unless an earlier swap already did: then
+        the attacker logs in with the one they hold, and no second IB Key is enrolled."""
+        held = held_by(self._core, report.target, ATTACKER_HANDSET)
+        if held is None:
+            move_ibkey(
+                self._core, report, password, handset=ATTACKER_HANDSET, number=number, ip=SWAP_IP, now=now
+            )
+            return
+        report.lines.append(
+            f"The attacker already holds {report.target}'s IB Key: an earlier SIM swap activated it on their "
+            "handset, and it is still the user's only active one. There is nothing more to take, so no "
+            "migration was started."
+        )
+        if log_in_on_app(self._core, report, held, password, ip=SWAP_IP, now=now):
+            report.succeeded = True
+            report.outcomes["logged_in"] += 1
+            report.lines.append("The attacker logged in again, confirming the login on that IB Key.")
 
     def _phishing_relay(self, report: Report, password: str, *, now: int) -> None:
         phishing_relay(self._core, report, password, now=now)

@@ -84,7 +84,7 @@ def move_ibkey(
         "which needs no old phone): the activation code was texted to the victim's number, so it reached "
         f"the swapped SIM, and the attacker activated IB Key with it.{replaced}"
     )
-    if _log_in(core, report, device_id, password, ip=ip, now=now):
+    if log_in_on_app(core, report, device_id, password, ip=ip, now=now):
         report.outcomes["logged_in"] += 1
         report.lines.append("The attacker then logged in, confirming the login on their own IB Key.")
     report.lines.append(
@@ -108,7 +108,7 @@ def held_by(core: Core, username: str, handset: str) -> str | None:
     )
 
 
-def _log_in(core: Core, report: Report, app: str, password: str, *, ip: str, now: int) -> bool:
+def log_in_on_app(core: Core, report: Report, app: str, password: str, *, ip: str, now: int) -> bool:
     """A login confirmed on the attacker's new IB Key (:func:`confirm_on_app`); True when it ended in a
     session."""
     try:

@@ -99,3 +99,16 @@ def test_a_sim_swap_on_an_ib_key_user_goes_straight_to_the_migration_and_leaves_
     before = [e for e in world.events("login.password_ok", "alice") if order(e) < started]
     assert before == [], before
 
+
+def test_a_second_sim_swap_says_the_attacker_already_holds_ib_key_and_enrols_no_other(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    world = IbkeyWorld(client, admin_headers)
+    _, held = swapped(world)
+    devices = client.get("/admin/v1/users/alice/devices", headers=admin_headers).get_json()["devices"]
+    again = attack(client, "sim_swap", "alice", IBKEY_PASSWORD)
+    assert again["verdict"] == "attacker_got_in", again["summary"]
+    assert "already holds alice's IB Key" in again["summary"], again["summary"]
+    assert "replaced the victim's IB Key" not in again["summary"]
+    after = client.get("/admin/v1/users/alice/devices", headers=admin_headers).get_json()["devices"]
+    assert len(after) == len(devices) and world.device("alice", held)["status"] == "active"
