@@ -12,7 +12,6 @@ as if phished: the emulator cannot know it, it keeps only a hash. The relay's vi
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, get_args
@@ -22,7 +21,8 @@ from sls_devices.phone import NOTICE_CLOSING, SENDER
 from ..errors import InvalidRequest, SlsError
 from ..shapes.attacks import AttackKind, AttackReport
 from .attack_report import Report, attempt, factor_title
-from .ibkey_takeover import confirm_on_app, held_by, log_in_on_app, move_ibkey
+from .ibkey_takeover import held_by, log_in_on_app, move_ibkey
+from .push_bombing import has_ibkey, push_bombing
 from .relay import ATTACKER_HANDSET, PHONE_FACTORS, login_codes, phishing_relay
 
 if TYPE_CHECKING:
@@ -42,7 +42,6 @@ DECOY_USERS = (
 #: may log in from, so her allowlist refuses every staged attack as it would a stranger's.
 SPRAY_IP = "198.51.100.23"
 BRUTE_IP = "198.51.100.66"
-PUSH_IP = "198.51.100.77"
 SWAP_IP = "198.51.100.99"
 #: Credential stuffing's first address; each guess comes from the next one.
 STUFFING_BASE = "192.0.2."
@@ -160,69 +159,10 @@ class Attacks:
         return factor_title(self._core, factor)
 
     def _has_ibkey(self, username: str) -> bool:
-        return any(d.type == "ibkey" and d.status == "active" for d in self._core.devices.of_user(username))
+        return has_ibkey(self._core, username)
 
     def _push_bombing(self, report: Report, password: str, *, now: int) -> None:
-        """The password is known; the attacker logs in again and again, hoping a tired user taps Approve."""
-        app = held_by(self._core, report.target, ATTACKER_HANDSET)
-        if app is not None:
-            self._approve_on_own_app(report, password, app, now=now)
-            return
-        limit = self._core.settings.push_limit
-        asked_for: Counter[str] = Counter()
-        for _ in range(limit + 2):
-            started = self._try(report, report.target, password, PUSH_IP, now=now)
-            if started is None:
-                continue
-            factor = started["factor"]
-            if factor["type"] != "ibkey" and any(f["type"] == "ibkey" for f in started["factors"]):
-                try:
-                    factor = self._core.logins.switch(
-                        started["txn_id"], started["login_token"], "ibkey", None, now=now, ip=PUSH_IP
-                    )["factor"]
-                except SlsError as exc:
-                    report.refused(exc)
-                    continue
-            if factor["type"] == "ibkey" and factor.get("mode") == "push":
-                report.outcomes["push_sent"] += 1
-            else:
-                asked_for[self._title(factor)] += 1
-        pushes = report.outcomes["push_sent"]
-        if pushes:
-            report.lines.append(
-                f"{pushes} notification{'s' if pushes != 1 else ''} reached the victim's phone, each "
-                "with three numbers to pick from (number matching, and a wrong pick ends that login); past "
-                f"{limit} per window the server sends no more: those logins ask for IB Key's "
-                "challenge/response, which needs the phone in hand, and the victim can still log in."
-            )
-        elif not self._has_ibkey(report.target):
-            report.lines.append(f"{report.target} has no IB Key: there is no app to bomb with notifications.")
-        if asked_for:
-            shown = ", ".join(f"{name} ({count})" for name, count in asked_for.items())
-            report.lines.append(f"Logins that got past the password asked for {shown}: no notification.")
-        report.say_refusals()
-
-    def _approve_on_own_app(self, report: Report, password: str, app: str, *, now: int) -> None:
-        """Push bombing a user whose IB Key an earlier SIM swap moved to the attacker's handset: the pushes
-        would reach the attacker's own app, so there is no one to wear down. One login, approved there."""
-        report.lines.append(
-            f"{report.target}'s only active IB Key is the one the attacker activated on their own handset in "
-            "an earlier SIM swap (never taken back): its notifications reach the attacker's app, not the "
-            "victim's phone, so the attacker needs no bombing."
-        )
-        started = self._try(report, report.target, password, PUSH_IP, now=now)
-        if started is None:
-            report.say_refusals()
-            return
-        if not confirm_on_app(self._core, report, app, started, ip=PUSH_IP, now=now):
-            report.lines.append("The attacker's own IB Key did not get them in this time.")
-            return
-        report.succeeded = True
-        report.outcomes["logged_in"] += 1
-        report.lines.append(
-            "They started one login and approved it on their own app, picking the number their own page "
-            "showed, and logged in; the victim's phone got nothing."
-        )
+        push_bombing(self._core, report, password, now=now)
 
     def _sim_swap(self, report: Report, password: str, *, now: int) -> None:
         """Port the victim's number to the attacker's handset, then log in with the code that reaches it: a
