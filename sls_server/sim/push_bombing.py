@@ -32,6 +32,7 @@ def push_bombing(core: Core, report: Report, password: str, *, now: int) -> None
         return
     limit = core.settings.push_limit
     asked_for: Counter[str] = Counter()
+    limited = 0  # logins the push limit answered with a challenge (the factor's reason "push_limited")
     for _ in range(limit + 2):
         started = attempt(core, report, report.target, password, PUSH_IP, now=now)
         if started is None:
@@ -48,15 +49,21 @@ def push_bombing(core: Core, report: Report, password: str, *, now: int) -> None
         if factor["type"] == "ibkey" and factor.get("mode") == "push":
             report.outcomes["push_sent"] += 1
         else:
+            limited += factor.get("reason") == "push_limited"
             asked_for[factor_title(core, factor)] += 1
     pushes = report.outcomes["push_sent"]
     if pushes:
-        report.lines.append(
-            f"{pushes} notification{'s' if pushes != 1 else ''} reached the victim's phone, each "
-            "with three numbers to pick from (number matching, and a wrong pick ends that login); past "
-            f"{limit} per window the server sends no more: those logins ask for IB Key's "
-            "challenge/response, which needs the phone in hand, and the victim can still log in."
+        said = (
+            f"{pushes} notification{'s' if pushes != 1 else ''} reached the victim's phone, each with three "
+            "numbers to pick from (number matching, and a wrong pick ends that login)"
         )
+        if limited:  # said only when the limit acted: a login it answered with a challenge instead
+            said += (
+                f"; past {limit} per window the server sent no more: {limited} later login"
+                f"{'s' if limited != 1 else ''} asked for IB Key's challenge/response instead, which needs "
+                "the phone in hand"
+            )
+        report.lines.append(f"{said}, and the victim can still log in.")
     elif not has_ibkey(core, report.target):
         report.lines.append(f"{report.target} has no IB Key: there is no app to bomb with notifications.")
     if asked_for:
