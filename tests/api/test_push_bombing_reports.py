@@ -47,6 +47,10 @@ def with_sms_first(world: IbkeyWorld, name: str = "alice") -> str:
     return app
 
 
+def login_texts(world: IbkeyWorld) -> list[dict[str, Any]]:
+    return [e for e in world.events("sms.sent", "alice") if e["detail"]["purpose"] == "login"]
+
+
 def client_get(world: IbkeyWorld, path: str) -> dict[str, Any]:
     answer = world.client.get(path, headers=world.headers)
     assert answer.status_code == 200, answer.get_json()
@@ -64,3 +68,41 @@ def test_the_push_limit_is_named_only_when_it_acted(
     assert world.events("push.rate_limited") == []
     assert "per window the server sent no more" not in result["summary"], result["summary"]
     assert "IB Key's challenge/response" not in result["summary"]
+
+
+def test_codes_the_bombing_texted_and_the_send_limit_it_left_on_the_victim_are_said(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """Each login texted her a code before its push; past the send limit the attacker's logins were refused,
+    and so is hers now: never "the victim can still log in"."""
+    world = IbkeyWorld(client, admin_headers)
+    with_sms_first(world)
+    result = attack(client, "push_bombing", "alice", PASSWORD)
+    texts = login_texts(world)
+    assert f"{len(texts) - 1} logins sent a code to the victim's phone" in result["summary"], result[
+        "summary"
+    ]
+    assert "the victim's own logins that begin with a text are refused too" in result["summary"]
+    assert "the victim can still log in" not in result["summary"]
+    hers = client.post("/api/v1/auth/login", json={"username": "alice", "password": PASSWORD})
+    assert hers.status_code == 429, hers.get_json()  # as said
+    minutes = -(-hers.get_json()["retry_after"] // 60)
+    assert f"for about {minutes} min" in result["summary"], result["summary"]
+
+
+def test_with_the_sim_still_swapped_the_first_login_s_text_gets_the_attacker_in(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    world = IbkeyWorld(client, admin_headers)
+    app = with_sms_first(world)
+    put = client.put(f"/sim/v1/phones/{PHONES['alice']}/conditions", json={"sim_swapped_to": "attacker"})
+    assert put.status_code == 200, put.get_json()
+    texts_before = len(login_texts(world))
+    pushes_before = len(world.events("push.sent", "alice"))
+    result = attack(client, "push_bombing", "alice", PASSWORD)
+    assert result["verdict"] == "attacker_got_in" and result["attempts"] == 1, result
+    assert "the first login's code went there" in result["summary"], result["summary"]
+    assert len(login_texts(world)) == texts_before + 1
+    assert len(world.events("push.sent", "alice")) == pushes_before and world.notifications(app) == []
+    logins = [e for e in world.events("login.succeeded", "alice") if e.get("ip") == "198.51.100.77"]
+    assert len(logins) == 1
