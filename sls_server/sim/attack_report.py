@@ -63,6 +63,19 @@ class Report:
         if exc.code == "rate_limited":
             self.waits[type(exc).__name__] = int(exc.extra.get("retry_after") or 0)
 
+    def relabel(self, code: str, count: int, reason: str) -> None:
+        """Say ``count`` of the refusals with ``code`` in ``reason``'s words instead: an attack that knows
+        whose account refused them says so (a spray's made-up names are not its victim)."""
+        for key in [k for k in self.refusals if k.endswith(f" {code})")]:
+            moved = min(count, self.refusals[key])
+            if not moved:
+                continue
+            count -= moved
+            self.refusals[key] -= moved
+            if not self.refusals[key]:
+                del self.refusals[key]
+            self.refusals[f"{reason}{key[key.rindex(' (') :]}"] += moved
+
     def guessed(self, said: str, *, defence: str, acted: str) -> None:
         """A guessing attack's summary: ``said`` (what it tried), then ``defence`` only if the answers show it
         acted (an ``acted`` error among the outcomes: an allowlist may have refused every guess first), then
