@@ -21,10 +21,18 @@ from sls_devices.phone import NOTICE_CLOSING, SENDER
 from ..errors import InvalidRequest, SlsError
 from ..shapes.attacks import AttackKind, AttackReport
 from .attack_report import Report, attempt, factor_title
-from .guessing import brute_force, credential_stuffing, password_spray
+from .guessing import (
+    BRUTE_IP,
+    COMMON_PASSWORDS,
+    SPRAY_IP,
+    STUFFING_BASE,
+    brute_force,
+    credential_stuffing,
+    password_spray,
+)
 from .ibkey_takeover import held_by, log_in_on_app, move_ibkey
-from .push_bombing import has_ibkey, push_bombing
-from .relay import ATTACKER_HANDSET, PHONE_FACTORS, login_codes, phishing_relay
+from .push_bombing import PUSH_IP, has_ibkey, push_bombing
+from .relay import ATTACKER_HANDSET, PHONE_FACTORS, RELAY_IP, login_codes, phishing_relay
 
 if TYPE_CHECKING:
     from ..wiring import Core
@@ -36,6 +44,14 @@ SWAP_IP = "198.51.100.99"
 KINDS: tuple[str, ...] = get_args(AttackKind)
 #: The attacks that start from the victim's password, as if phished.
 PHISHED = ("push_bombing", "sim_swap", "phishing_relay")
+
+
+def attacker_addresses(core: Core) -> tuple[str, ...]:
+    """Every address a staged attack comes from, credential stuffing's one a guess: the trainer's feed
+    shows what came from one as the attacker's doing, so an approval or a login from there is no good news."""
+    stuffing = len(COMMON_PASSWORDS[: core.settings.lockout_threshold + 4])
+    own = (SPRAY_IP, BRUTE_IP, PUSH_IP, SWAP_IP, RELAY_IP)
+    return (*own, *(f"{STUFFING_BASE}{10 + i}" for i in range(stuffing)))
 
 
 class Attacks:
