@@ -35,6 +35,7 @@ def push_bombing(core: Core, report: Report, password: str, *, now: int) -> None
     asked_for: Counter[str] = Counter()
     limited = 0  # logins the push limit answered with a challenge (the factor's reason "push_limited")
     codes: Counter[str] = Counter()  # logins that began by sending a code over the phone network
+    instead: Counter[str] = Counter()  # later logins the send limit began on another factor
     number = core.users.get(report.target).phone or ""
     swapped = bool(number) and core.phones.conditions(number).sim_swapped_to == ATTACKER_HANDSET
     seen = login_codes(core, ATTACKER_HANDSET, number, now=now) if swapped else {}
@@ -47,6 +48,8 @@ def push_bombing(core: Core, report: Report, password: str, *, now: int) -> None
             codes[factor_title(core, factor)] += 1
             if swapped and _log_in_with_swapped_code(core, report, started, number, seen, now=now):
                 return
+        elif codes:  # her logins began with a code, this one not: the send limit refused to begin it
+            instead[core.factors.get(factor["type"]).title] += 1
         if factor["type"] != "ibkey" and any(f["type"] == "ibkey" for f in started["factors"]):
             try:
                 factor = core.logins.switch(
@@ -62,7 +65,7 @@ def push_bombing(core: Core, report: Report, password: str, *, now: int) -> None
             asked_for[factor_title(core, factor)] += 1
     pushes = report.outcomes["push_sent"]
     if codes:
-        _say_codes_sent(core, report, codes, number, swapped=swapped)
+        _say_codes_sent(core, report, codes, instead, number, swapped=swapped)
     if pushes:
         said = (
             f"{pushes} notification{'s' if pushes != 1 else ''} reached the victim's phone, each with three "
@@ -134,16 +137,27 @@ def _log_in_with_swapped_code(
     return True
 
 
-def _say_codes_sent(core: Core, report: Report, codes: Counter[str], number: str, *, swapped: bool) -> None:
+def _say_codes_sent(
+    core: Core, report: Report, codes: Counter[str], instead: Counter[str], number: str, *, swapped: bool
+) -> None:
     """The codes the attacker's logins sent before switching to IB Key, where they went, and what the SMS
-    send limit they ran into does to the victim: it counts per account and per number, whoever asked, so
-    her own logins that begin with a text are refused until it clears."""
+    send limit they ran into does to the victim: it counts per account and per number, whoever asked. A
+    user with other factors has her logins begin on one of them until it clears (``instead``); one with
+    none has them refused (the start's ``SendLimited``)."""
     sent = sum(codes.values())
     where = "the attacker's handset (the swapped SIM)" if swapped else "the victim's phone"
     report.lines.append(
         f"{report.target}'s login begins with {', '.join(codes)} (the device of the last login is offered "
         f"first): {sent} login{'s' if sent != 1 else ''} sent a code to {where} before switching to IB Key."
     )
+    if instead:
+        later = sum(instead.values())
+        report.lines.append(
+            f"Then the send limit refused more codes to {number} (it counts per account and per number, "
+            f"whoever asked): {later} later login{'s' if later != 1 else ''} began with "
+            f"{', '.join(instead)} instead, the next of the user's factors, as the victim's own will until "
+            "it clears."
+        )
     wait = report.waits.get("SendLimited")
     if wait is not None:
         report.lines.append(
