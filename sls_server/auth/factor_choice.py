@@ -93,6 +93,13 @@ class FactorChoice:
         name, device = matches[0]
         return self._factors.get(name), device, usable
 
+    @staticmethod
+    def in_order(usable: Usable, *, skip: tuple[str, str]) -> Usable:
+        """The usable pairs but ``skip`` (a factor type and device id), in the order :meth:`pick` prefers
+        them with no default: the phone codes last, else the oldest first."""
+        others = [(name, d) for name, d in usable if (name, d.device_id) != skip]
+        return sorted(others, key=lambda m: m[0] in PHONE_CODES)
+
     def _served_by(self, device: DeviceRecord) -> list[str]:
         return [factor.type for factor in self._factors.serving(device.type)]
 

@@ -21,7 +21,7 @@ from typing import Any, Literal, NoReturn, cast
 from ..accounts.devices import ACTIVE, DeviceService
 from ..errors import InvalidRequest, SlsError, StoreUnavailable
 from ..events import EventLog
-from ..factors import ApprovalFactor, Begin, Factor, FactorRegistry
+from ..factors import ApprovalFactor, Begin, Factor, FactorRegistry, Prompt
 from ..store import Store
 from ..store.ids import new_id
 from ..store.logins import LoginRead
@@ -34,7 +34,7 @@ from .errors import (
     UnknownTransaction,
     WrongMode,
 )
-from .factor_choice import FactorChoice
+from .factor_choice import FactorChoice, Usable
 from .lockout import Lockout, raise_locked
 from .step_state import raise_for_status, raise_if_settled
 from .suspicious import Suspicion
@@ -116,7 +116,11 @@ class SecondFactor:
         txn_id = new_id(username, TXN_RANDOM_BYTES)
         dies_at = now + LIFETIME_TTLS * self._challenge_ttl
         found = suspicion or Suspicion()
-        prompt = factor.begin(device, Begin(txn_id, username, now, purpose, mode, dies_at))
+        step = Begin(txn_id, username, now, purpose, mode, dies_at)
+        if type_ is None and device_id is None:  # the server's pick: another may open if it cannot
+            factor, device, prompt = self._begin_picked(factor, device, usable, step)
+        else:
+            prompt = factor.begin(device, step)
         expires_at = min(now + (prompt.expires_in or self._challenge_ttl), dies_at)
         txn = LoginTxn(
             txn_id=txn_id,
@@ -146,6 +150,30 @@ class SecondFactor:
             "factor": {"type": factor.type, "device_id": device.device_id, **prompt.shown},
             "factors": [self._choice.entry(name, d) for name, d in usable],
         }
+
+    def _begin_picked(
+        self, factor: Factor, device: DeviceRecord, usable: Usable, step: Begin
+    ) -> tuple[Factor, DeviceRecord, Prompt]:
+        """Begin the step on the factor the server picked (the last login's device, M2FS) or, when a rate
+        limit refuses to begin it (the SMS send limit, a card's challenge limit: ``rate_limited``), on the
+        next usable one in the pick's order. Whoever spent the limit (the user, or an attacker with her
+        password flooding texts) no longer refuses the whole login of a user who holds other factors: the
+        step opens on one of them, and the limited one stays refused on a switch. With none that begins,
+        the first refusal stands."""
+        try:
+            return factor, device, factor.begin(device, step)
+        except SlsError as exc:
+            if exc.code != "rate_limited":
+                raise
+            refused = exc
+        for name, other in self._choice.in_order(usable, skip=(factor.type, device.device_id)):
+            candidate = self._factors.get(name)
+            try:
+                return candidate, other, candidate.begin(other, step)
+            except SlsError as exc:
+                if exc.code != "rate_limited":
+                    raise
+        raise refused
 
     def switch(
         self,

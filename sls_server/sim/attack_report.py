@@ -46,6 +46,9 @@ class Report:
     #: Each refused attempt's reason (:func:`refusal`), counted, so the summary says what really stopped it.
     refusals: Counter[str] = field(default_factory=Counter)
     lines: list[str] = field(default_factory=list)
+    #: The seconds each rate limit that refused an attempt said to wait (its last ``retry_after``), by the
+    #: error's class: the limits that share ``rate_limited`` outlast the attack, and may hit the victim too.
+    waits: dict[str, int] = field(default_factory=dict)
     succeeded: bool = False
     #: The attack never ran (a phished password that is not the victim's): neither side won, so the verdict
     #: is neither "the attacker got in" nor "the defences held".
@@ -57,6 +60,21 @@ class Report:
             raise exc
         self.outcomes[exc.code] += 1
         self.refusals[refusal(exc)] += 1
+        if exc.code == "rate_limited":
+            self.waits[type(exc).__name__] = int(exc.extra.get("retry_after") or 0)
+
+    def relabel(self, code: str, count: int, reason: str) -> None:
+        """Say ``count`` of the refusals with ``code`` in ``reason``'s words instead: an attack that knows
+        whose account refused them says so (a spray's made-up names are not its victim)."""
+        for key in [k for k in self.refusals if k.endswith(f" {code})")]:
+            moved = min(count, self.refusals[key])
+            if not moved:
+                continue
+            count -= moved
+            self.refusals[key] -= moved
+            if not self.refusals[key]:
+                del self.refusals[key]
+            self.refusals[f"{reason}{key[key.rindex(' (') :]}"] += moved
 
     def guessed(self, said: str, *, defence: str, acted: str) -> None:
         """A guessing attack's summary: ``said`` (what it tried), then ``defence`` only if the answers show it

@@ -12,7 +12,6 @@ as if phished: the emulator cannot know it, it keeps only a hash. The relay's vi
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, get_args
@@ -22,33 +21,37 @@ from sls_devices.phone import NOTICE_CLOSING, SENDER
 from ..errors import InvalidRequest, SlsError
 from ..shapes.attacks import AttackKind, AttackReport
 from .attack_report import Report, attempt, factor_title
-from .ibkey_takeover import move_ibkey
-from .relay import ATTACKER_HANDSET, PHONE_FACTORS, login_codes, phishing_relay
+from .guessing import (
+    BRUTE_IP,
+    COMMON_PASSWORDS,
+    SPRAY_IP,
+    STUFFING_BASE,
+    brute_force,
+    credential_stuffing,
+    password_spray,
+)
+from .ibkey_takeover import held_by, log_in_on_app, move_ibkey
+from .push_bombing import PUSH_IP, has_ibkey, push_bombing
+from .relay import ATTACKER_HANDSET, PHONE_FACTORS, RELAY_IP, login_codes, phishing_relay
 
 if TYPE_CHECKING:
     from ..wiring import Core
 
-#: Passwords every spray and stuffing list starts with (all refused by the password policy, so never real).
-COMMON_PASSWORDS = (
-    "123456", "password", "Winter2025!", "qwerty123", "letmein1", "Summer2024", "Password1!",
-    "iloveyou", "trading123", "Welcome1", "monkey123", "dragon2024",
-)  # fmt: skip
-#: The names a spray tries besides its victim: made up, so a spray never leaves failures on another real
-#: account of the class (each would then lock after fewer typos in the next demo).
-DECOY_USERS = (
-    "admin", "trader1", "jsmith", "test", "support", "backoffice", "mwilson", "demo", "info", "guest",
-)  # fmt: skip
-#: The attackers' addresses: documentation ranges, none in 203.0.113.0/24, the office the demo's office-olga
-#: may log in from, so her allowlist refuses every staged attack as it would a stranger's.
-SPRAY_IP = "198.51.100.23"
-BRUTE_IP = "198.51.100.66"
-PUSH_IP = "198.51.100.77"
+#: The attackers' addresses: documentation ranges (RFC 5737), none in 203.0.113.0/24, the office the demo's
+#: office-olga may log in from, so her allowlist refuses every staged attack as it would a stranger's. The
+#: guessing attacks' own are in :mod:`.guessing`, push bombing's in :mod:`.push_bombing`.
 SWAP_IP = "198.51.100.99"
-#: Credential stuffing's first address; each guess comes from the next one.
-STUFFING_BASE = "192.0.2."
 KINDS: tuple[str, ...] = get_args(AttackKind)
 #: The attacks that start from the victim's password, as if phished.
 PHISHED = ("push_bombing", "sim_swap", "phishing_relay")
+
+
+def attacker_addresses(core: Core) -> tuple[str, ...]:
+    """Every address a staged attack comes from, credential stuffing's one a guess: the trainer's feed
+    shows what came from one as the attacker's doing, so an approval or a login from there is no good news."""
+    stuffing = len(COMMON_PASSWORDS[: core.settings.lockout_threshold + 4])
+    own = (SPRAY_IP, BRUTE_IP, PUSH_IP, SWAP_IP, RELAY_IP)
+    return (*own, *(f"{STUFFING_BASE}{10 + i}" for i in range(stuffing)))
 
 
 class Attacks:
@@ -81,62 +84,13 @@ class Attacks:
         return attempt(self._core, report, username, password, ip, now=now)
 
     def _password_spray(self, report: Report, _: str, *, now: int) -> None:
-        """A few common passwords across many accounts from one address: the per-address throttle stops it.
-        The accounts are the victim and made-up names (:data:`DECOY_USERS`, none a real user), and the report
-        says what failures the victim is left with: the spray damages no one the trainer did not pick."""
-        real = set(self._core.users.names())
-        targets = [report.target, *(name for name in DECOY_USERS if name not in real)]
-        budget = self._core.settings.ip_throttle_limit + 5
-        for password in COMMON_PASSWORDS:
-            for user in targets:
-                if report.attempts >= budget:
-                    break
-                self._try(report, user, password, SPRAY_IP, now=now)
-        limit = self._core.settings.ip_throttle_limit
-        report.guessed(
-            f"{report.attempts} guesses over {len(targets)} accounts from {SPRAY_IP} ({report.target} and "
-            f"{len(targets) - 1} made-up names)",
-            defence=f"after {limit} failures the address is throttled (429 rate_limited)",
-            acted="rate_limited",
-        )
-        self._say_failures_left(report, now=now)
-
-    def _say_failures_left(self, report: Report, *, now: int) -> None:
-        """The failed sign-ins a guessing attack left on the victim short of a lock: they count towards the
-        next lock (a brute force, or the victim's own typos), until Clear in the console's Users table."""
-        state = self._core.lockout.status(report.target, now=now)
-        if state["locked"]:
-            return
-        left = max((b["failures"] for b in state["buckets"].values()), default=0)
-        if left:
-            threshold = self._core.settings.lockout_threshold
-            report.lines.append(
-                f"{report.target} is left with {left} failed sign-in{'s' if left != 1 else ''}, which count "
-                f"towards the lock at {threshold}: Clear in Users (or sls user unlock {report.target}) "
-                "resets them."
-            )
+        password_spray(self._core, report, now=now)
 
     def _brute_force(self, report: Report, _: str, *, now: int) -> None:
-        """Many passwords against one account from one address: the account locks."""
-        for password in COMMON_PASSWORDS[: self._core.settings.lockout_threshold + 3]:
-            self._try(report, report.target, password, BRUTE_IP, now=now)
-        threshold = self._core.settings.lockout_threshold
-        report.guessed(
-            f"{report.attempts} guesses at {report.target} from {BRUTE_IP}",
-            defence=f"the account locks after {threshold} (423 account_locked, whatever the password)",
-            acted="account_locked",
-        )
+        brute_force(self._core, report, now=now)
 
     def _credential_stuffing(self, report: Report, _: str, *, now: int) -> None:
-        """Leaked passwords from many addresses, one guess each: no address throttled, the account locks."""
-        for i, password in enumerate(COMMON_PASSWORDS[: self._core.settings.lockout_threshold + 4]):
-            self._try(report, report.target, password, f"{STUFFING_BASE}{10 + i}", now=now)
-        report.guessed(
-            f"{report.attempts} guesses at {report.target}, each from another address ({STUFFING_BASE}10-"
-            f"{9 + report.attempts})",
-            defence="no address is throttled, but the account lock counts them all",
-            acted="account_locked",
-        )
+        credential_stuffing(self._core, report, now=now)
 
     def _notices(self, number: str | None) -> dict[str, str]:
         """The notices on the victim's own phone (``number``), id to text, oldest first (ASVS 6.3.5: a lock
@@ -160,43 +114,10 @@ class Attacks:
         return factor_title(self._core, factor)
 
     def _has_ibkey(self, username: str) -> bool:
-        return any(d.type == "ibkey" and d.status == "active" for d in self._core.devices.of_user(username))
+        return has_ibkey(self._core, username)
 
     def _push_bombing(self, report: Report, password: str, *, now: int) -> None:
-        """The password is known; the attacker logs in again and again, hoping a tired user taps Approve."""
-        limit = self._core.settings.push_limit
-        asked_for: Counter[str] = Counter()
-        for _ in range(limit + 2):
-            started = self._try(report, report.target, password, PUSH_IP, now=now)
-            if started is None:
-                continue
-            factor = started["factor"]
-            if factor["type"] != "ibkey" and any(f["type"] == "ibkey" for f in started["factors"]):
-                try:
-                    factor = self._core.logins.switch(
-                        started["txn_id"], started["login_token"], "ibkey", None, now=now, ip=PUSH_IP
-                    )["factor"]
-                except SlsError as exc:
-                    report.refused(exc)
-                    continue
-            if factor["type"] == "ibkey" and factor.get("mode") == "push":
-                report.outcomes["push_sent"] += 1
-            else:
-                asked_for[self._title(factor)] += 1
-        pushes = report.outcomes["push_sent"]
-        if pushes:
-            report.lines.append(
-                f"{pushes} notification{'s' if pushes != 1 else ''} reached the victim's phone, each "
-                "with three numbers to pick from (number matching, and a wrong pick ends that login); past "
-                f"{limit} per window the server sends no more: those logins ask for IB Key's "
-                "challenge/response, which needs the phone in hand, and the victim can still log in."
-            )
-        elif not self._has_ibkey(report.target):
-            report.lines.append(f"{report.target} has no IB Key: there is no app to bomb with notifications.")
-        if asked_for:
-            shown = ", ".join(f"{name} ({count})" for name, count in asked_for.items())
-            report.lines.append(f"Logins that got past the password asked for {shown}: no notification.")
-        report.say_refusals()
+        push_bombing(self._core, report, password, now=now)
 
     def _sim_swap(self, report: Report, password: str, *, now: int) -> None:
         """Port the victim's number to the attacker's handset, then log in with the code that reaches it: a
@@ -212,6 +133,16 @@ class Attacks:
             f"The SIM of {number}{was} sits in the attacker's handset, and stays there until it is given "
             f"back (the victim's phone page, or sls phone conditions {number} --restore-sim)."
         )
+        active = self._core.devices.active_of_user(report.target)
+        if self._has_ibkey(report.target) and not any(d.type in PHONE_FACTORS for d in active):
+            # Straight to the migration: a login would only send a push to the victim's phone, left there.
+            names = ", ".join(dict.fromkeys(self._core.factors.get(d.type).title for d in active))
+            report.lines.append(
+                f"The victim has no SMS or voice-callback factor ({names}): no login code goes over the "
+                "phone network."
+            )
+            self._take_ibkey(report, password, number, now=now)
+            return
         seen = login_codes(self._core, ATTACKER_HANDSET, number, now=now)
         started = self._try(report, report.target, password, SWAP_IP, now=now)
         if started is None:
@@ -233,9 +164,7 @@ class Attacks:
                     f"The victim has no SMS or voice-callback factor ({names}): no login code goes over the "
                     "phone network."
                 )
-                move_ibkey(
-                    self._core, report, password, handset=ATTACKER_HANDSET, number=number, ip=SWAP_IP, now=now
-                )
+                self._take_ibkey(report, password, number, now=now)
                 return
             report.lines.append(
                 f"The victim has no SMS or voice-callback factor ({names}) and no IB Key to migrate: nothing "
@@ -269,6 +198,25 @@ class Attacks:
             report.say_refusals()
             return
         report.lines.append("No code reached the attacker: the swap did not get them in this time.")
+
+    def _take_ibkey(self, report: Report, password: str, number: str, *, now: int) -> None:
+        """Migrate the victim's IB Key to the attacker's handset, unless an earlier swap already did: then
+        the attacker logs in with the one they hold, and no second IB Key is enrolled."""
+        held = held_by(self._core, report.target, ATTACKER_HANDSET)
+        if held is None:
+            move_ibkey(
+                self._core, report, password, handset=ATTACKER_HANDSET, number=number, ip=SWAP_IP, now=now
+            )
+            return
+        report.lines.append(
+            f"The attacker already holds {report.target}'s IB Key: an earlier SIM swap activated it on their "
+            "handset, and it is still the user's only active one. There is nothing more to take, so no "
+            "migration was started."
+        )
+        if log_in_on_app(self._core, report, held, password, ip=SWAP_IP, now=now):
+            report.succeeded = True
+            report.outcomes["logged_in"] += 1
+            report.lines.append("The attacker logged in again, confirming the login on that IB Key.")
 
     def _phishing_relay(self, report: Report, password: str, *, now: int) -> None:
         phishing_relay(self._core, report, password, now=now)

@@ -84,7 +84,7 @@ def move_ibkey(
         "which needs no old phone): the activation code was texted to the victim's number, so it reached "
         f"the swapped SIM, and the attacker activated IB Key with it.{replaced}"
     )
-    if _log_in(core, report, device_id, password, ip=ip, now=now):
+    if log_in_on_app(core, report, device_id, password, ip=ip, now=now):
         report.outcomes["logged_in"] += 1
         report.lines.append("The attacker then logged in, confirming the login on their own IB Key.")
     report.lines.append(
@@ -93,12 +93,42 @@ def move_ibkey(
     )
 
 
-def _log_in(core: Core, report: Report, app: str, password: str, *, ip: str, now: int) -> bool:
-    """A login confirmed on the attacker's new IB Key: the push (they see the number on their own page), or
-    the app's challenge/response when no push is sent; True when it ended in a session."""
+def held_by(core: Core, username: str, handset: str) -> str | None:
+    """The id of ``username``'s active IB Key when it sits on ``handset`` (the attacker's, where an earlier
+    swap's :func:`move_ibkey` put it), else None. The migration writes the new phone's ``handset`` on the
+    device record, and activation replaces every other IB Key of the user, so this one device is where every
+    later IB Key step of her logins goes: a push to the attacker's app, or a challenge it answers."""
+    return next(
+        (
+            d.device_id
+            for d in core.devices.active_of_user(username)
+            if d.type == "ibkey" and d.handset == handset
+        ),
+        None,
+    )
+
+
+def log_in_on_app(core: Core, report: Report, app: str, password: str, *, ip: str, now: int) -> bool:
+    """A login confirmed on the attacker's new IB Key (:func:`confirm_on_app`); True when it ended in a
+    session."""
+    try:
+        started = core.logins.start(report.target, password, now=now, ip=ip)
+    except SlsError as exc:
+        report.refused(exc)
+        report.say_refusals()
+        return False
+    return confirm_on_app(core, report, app, started, ip=ip, now=now)
+
+
+def confirm_on_app(
+    core: Core, report: Report, app: str, started: dict[str, Any], *, ip: str, now: int
+) -> bool:
+    """Confirm the login ``started`` (``LoginService.start``'s answer) on the attacker's IB Key ``app``: the
+    push (they see the number on the page they started themselves), or the app's challenge/response when no
+    push is sent; True when it ended in a session. Shared by every attack that meets an IB Key the attacker
+    already holds, so each confirms the way the app really does."""
     name = report.target
     try:
-        started = core.logins.start(name, password, now=now, ip=ip)
         txn, token = started["txn_id"], started["login_token"]
         factor: dict[str, Any] = started["factor"]
         if factor["type"] != "ibkey":

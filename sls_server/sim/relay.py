@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import SlsError
 from .attack_report import Report, attempt, factor_title
+from .ibkey_takeover import confirm_on_app, held_by
 
 if TYPE_CHECKING:
     from ..wiring import Core
@@ -147,6 +148,9 @@ def phishing_relay(core: Core, report: Report, password: str, *, now: int) -> No
         f"The phishing page relayed {report.target}'s password from {RELAY_IP}, and showed the victim "
         f"what the real page asked for: {factor_title(core, factor)}."
     )
+    if factor["type"] == "ibkey" and factor["device_id"] == held_by(core, report.target, ATTACKER_HANDSET):
+        _confirm_on_attackers_ib_key(core, report, started, now=now)
+        return
     typed = victim_types(core, report.target, factor, now=now, seen=seen)
     report.lines.append(typed.says)
     answer = typed.answer
@@ -186,3 +190,29 @@ def _code_on_swapped_sim(
             f"so the code went there: the attacker does not even need the victim to type it."
         )
     return code
+
+
+def _confirm_on_attackers_ib_key(core: Core, report: Report, started: dict[str, Any], *, now: int) -> None:
+    """The login's IB Key is the one an earlier SIM swap moved to the attacker's handset: its push (or
+    challenge) reaches the attacker's app, not her phone, so the attacker confirms it there and the victim
+    is not asked for anything. Said as such: number matching cannot help when the app is the attacker's."""
+    push = started["factor"].get("mode") == "push"
+    where = (
+        "its notification went to the attacker's app, not the victim's phone: the attacker saw the number "
+        "on the page they had started themselves and picked it on their own app"
+        if push
+        else "the attacker's app, not the victim's, computed the response to its challenge"
+    )
+    report.lines.append(
+        f"{report.target}'s only active IB Key is the one the attacker activated on their own handset in an "
+        f"earlier SIM swap (never taken back), so {where}."
+    )
+    if not confirm_on_app(core, report, started["factor"]["device_id"], started, ip=RELAY_IP, now=now):
+        report.lines.append("The attacker's own IB Key did not get them in this time.")
+        return
+    report.succeeded = True
+    report.outcomes["logged_in"] += 1
+    report.lines.append(
+        "The attacker logged in without the victim typing anything. Until IB Key is activated again on the "
+        "victim's own phone (and the SIM given back), every login's IB Key step goes to the attacker."
+    )

@@ -9,7 +9,7 @@ from typing import Any
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import World
+from .pages_kit import PASSWORD, World
 from .test_trainer_console import sign_in
 
 
@@ -43,3 +43,17 @@ def test_a_flood_summary_says_clock_times_and_a_sentence(world: World, page: Any
         re.compile("4 \u00d7 ip\\.rejected \\d\\d:\\d\\d\u2013\\d\\d:\\d\\d, 3 folded into this line")
     )
     expect(summary).not_to_contain_text("window start")
+
+
+def test_a_staged_sim_swap_s_takeover_is_an_alarm_not_good_news(world: World, page: Any) -> None:
+    """The swap's login succeeds from the attacker's address, with a code texted to the swapped SIM: by its
+    outcome alone the feed showed it green. Its source makes it an alarm."""
+    world.user("sam", phone="+15555550161")
+    world.post("/admin/v1/users/sam/devices", {"type": "sms"})
+    sign_in(page, world)
+    world.post("/admin/v1/attacks", {"attack": "sim_swap", "username": "sam", "password": PASSWORD})
+    bad = re.compile(r"\bbad\b")
+    for kind in ("phone.conditions_changed", "login.succeeded"):
+        expect(page.locator(f"[data-testid=feed-event][data-type='{kind}']")).to_have_class(bad)
+    code = page.locator("[data-testid=feed-event][data-type='sms.sent']").filter(has_text="purpose login")
+    expect(code).to_have_class(bad)  # it went to the attacker's handset

@@ -17,7 +17,7 @@ from flask.typing import ResponseReturnValue
 
 from ...errors import InvalidRequest, SlsError
 from ...shapes.attacks import AttackReport, AttackRequest
-from ...sim.attacks import Attacks
+from ...sim.attacks import Attacks, attacker_addresses
 from ...web.wording import duration, factor_name
 from ..admin.control import reset_clock
 from ..common import core, now
@@ -91,6 +91,7 @@ def trainer_page() -> ResponseReturnValue:
         attacks=ATTACK_TITLES,
         factor_name=factor_name,
         factor_types=core().factors.types(),
+        attacker_ips=" ".join(attacker_addresses(core())),
         # the feed's event ids are Redis stream ids, wall-clock milliseconds: those up to now are the backlog
         drawn_ms=int(time.time() * 1000),
         section="trainer",

@@ -27,6 +27,9 @@
      "unlocked", which GOOD colours. */
   const ALARM = /failed|(^|[._ ])locked|rejected|rate_limited|denied|refused|replaced|sign_in_failed|expired/;
   const GOOD = /succeeded|approved|verified|unlocked|activated/;
+  /* The staged attacks' addresses (sim/attacks.py): what came from one is the attacker's doing, so an
+     activation, an approval or a login from there is an alarm, not good news. */
+  const ATTACKERS = new Set((root.dataset.attackerIps || "").split(" ").filter(Boolean));
   /* An attack report's verdict: its class and words. "not_run" (a password that is not the victim's) is
      neither side's win. */
   const VERDICTS = {
@@ -208,8 +211,17 @@
     if (!sayTimer) sayTimer = setTimeout(say, SAY_EVERY_MS);
   }
 
+  /* Bad news by outcome (ALARM) or by source: an attacker's address, a SIM swapped to another handset
+     (phone.conditions_changed), a text or call that went to one (its notes). Then good news by outcome. */
+  function toneOf(e) {
+    const d = e.detail || {};
+    const swapped = d.sim_swapped === true || (Array.isArray(d.notes) && d.notes.includes("sim_swapped"));
+    if (ALARM.test(e.type + " " + (e.result || "")) || ATTACKERS.has(e.ip) || swapped) return "bad";
+    return GOOD.test(e.type) ? "good" : "";
+  }
+
   function show(e) {
-    const tone = ALARM.test(e.type + " " + (e.result || "")) ? "bad" : GOOD.test(e.type) ? "good" : "";
+    const tone = toneOf(e);
     const item = SLS.el("li", { class: "feed-item " + tone, "data-testid": "feed-event", "data-type": e.type }, [
       SLS.el("span", { class: "feed-time mono", text: new Date(e.at * 1000).toISOString().slice(11, 19) }),
       SLS.el("span", { class: "feed-type mono", text: e.type }),
