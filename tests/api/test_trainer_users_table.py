@@ -37,7 +37,9 @@ def test_a_pin_locked_card_is_flagged_in_its_user_s_row(
     assert "locked" not in row(client.get("/trainer/users").get_data(as_text=True), "carl")
     for _ in range(3):
         client.post(f"/sim/v1/dscplus/{card}/respond", json={"pin": "9999", "challenge": "123456"})
-    assert "card locked: wrong PINs" in row(client.get("/trainer/users").get_data(as_text=True), "carl")
+    shown = row(client.get("/trainer/users").get_data(as_text=True), "carl")
+    assert "card locked: wrong PINs" in shown
+    assert 'data-testid="trainer-card-locked-carl"' in shown  # in the Account cell too, seen at phone width
 
 
 def test_a_shared_card_s_controls_have_test_ids_unique_on_the_page(

@@ -110,7 +110,7 @@ def test_sls_gateway_state_drives_a_running_gateway(sls_gateway: Any) -> None:  
         said = server.sls("gateway-state", staging).stdout
         assert "no gateway session" in said and "dropped" not in said
     wrong = server.sls("gateway-state", "daily-reset", "25:99")
-    assert wrong.returncode == 1 and "invalid_request" in wrong.stderr
+    assert wrong.returncode == 2 and "is not HH:MM" in wrong.stderr  # refused before any request
     # without --url: the gateway running on the data folder, which said where it listens (gateway.json)
     env = {**os.environ, "SLS_DATA_DIR": str(server.data_dir), "SLS_ADMIN_TOKEN": ADMIN_TOKEN}
     env.pop("SLS_URL", None)
