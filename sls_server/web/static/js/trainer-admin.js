@@ -95,7 +95,7 @@
       return r.username + "'s session " + b.dataset.short + " ended."; }]; },
     "delete": function (b) { return [path(b.dataset.user) + "/delete", function (r) { return r.deleted + " is deleted."; }]; },
     "device-reset": function (b) { return [devicePath(b.dataset.device) + "/reset", function (r) {
-      return "Card " + (r.serial || r.device_id) + " is reset: unlocked, its wrong-PIN count zero."; }]; },
+      return "Card " + r.device_id + (r.serial ? " (serial " + r.serial + ")" : "") + " is reset: unlocked, its wrong-PIN count zero."; }]; },
     "device-unlock": function (b) { return [devicePath(b.dataset.device) + "/unlock", function (r) {
       return r.device_id + " is unlocked."; }]; },
     "device-revoke": function (b) { return [path(b.dataset.user) + "/devices/" + encodeURIComponent(b.dataset.device) + "/revoke", function () {
