@@ -141,7 +141,7 @@ class UserService:
         unknown name. The user leaves every IB Key app on a phone that held them (``leave_apps``), a phone
         shared with other users included."""
         name = self.get(username).username
-        ended = self._store.users.revoke(name, disabled=True, epoch=new_epoch()) or []
+        ended = self._store.users.revoke(name, disabled=True, epoch=new_epoch(), tombstones=False) or []
         if self._leave_apps:
             self._leave_apps(name)
         for device_id in self._store.users.device_ids(name):

@@ -77,13 +77,22 @@ class UserRepo:
             pairs(changes_hash({"default_device": device_id})),
         )
 
-    def revoke(self, username: str, *, disabled: bool, epoch: str | None) -> list[str] | None:
+    def revoke(
+        self, username: str, *, disabled: bool, epoch: str | None, tombstones: bool = True
+    ) -> list[str] | None:
         """Set the disabled flag and, if given, a new epoch (killing every login in progress); disabling
-        ends every session in the same step. The ended session ids, or None if there is no such user."""
+        ends every session in the same step, each left a tombstone to tell its holder why (``tombstones``
+        False: deleted, for a user being deleted, whose keys must all go). The ended session ids, or None if
+        there is no such user."""
         ended = self._scripts(
             "user_revoke",
             [keys.user(username), keys.user_sessions(username)],
-            ["1" if disabled else "0", epoch or "", keys.session_prefix(username)],
+            [
+                "1" if disabled else "0",
+                epoch or "",
+                keys.session_prefix(username),
+                "1" if tombstones else "0",
+            ],
         )
         return None if ended is None else [str(sid) for sid in ended]
 

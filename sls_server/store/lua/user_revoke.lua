@@ -2,6 +2,7 @@
 -- epoch makes every login and step-up they had in progress dead too: each later step compares epochs.
 -- KEYS[1] user hash   KEYS[2] the user's session index
 -- ARGV[1] '1' disable | '0' enable   ARGV[2] the new epoch ('' = keep)   ARGV[3] key prefix of the user's sessions
+-- ARGV[4] '1': leave each ended session a tombstone | '0': delete it (the user is being deleted)
 -- Returns false if there is no such user, else {ended session ids...}.
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return false
@@ -16,7 +17,11 @@ if ARGV[1] == '1' then
     -- ended, kept as a tombstone (state 'revoked', as a newer login leaves 'replaced') so its holder is
     -- told why once; the record's own expiry reclaims it
     local key = ARGV[3] .. id
-    if redis.call('EXISTS', key) == 1 and redis.call('HGET', key, 'state') ~= 'replaced' then
+    if ARGV[4] == '0' then
+      if redis.call('DEL', key) == 1 then
+        ended[#ended + 1] = id
+      end
+    elseif redis.call('EXISTS', key) == 1 and redis.call('HGET', key, 'state') ~= 'replaced' then
       redis.call('HSET', key, 'state', 'revoked')
       ended[#ended + 1] = id
     end
