@@ -18,6 +18,7 @@ EVENT_TYPES: frozenset[str] = frozenset(
         "login.challenge_issued",
         "login.second_factor_failed",
         "login.succeeded",
+        "login.code_replayed",
         "ibkey.password_failed",
         # step-up and what it guards
         "stepup.challenge_issued",

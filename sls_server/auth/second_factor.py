@@ -22,6 +22,7 @@ from ..accounts.devices import ACTIVE, DeviceService
 from ..errors import InvalidRequest, SlsError, StoreUnavailable
 from ..events import EventLog
 from ..factors import ApprovalFactor, Begin, Factor, FactorRegistry, Prompt
+from ..factors.errors import CodeReplayed
 from ..store import Store
 from ..store.ids import new_id
 from ..store.logins import LoginRead
@@ -292,7 +293,7 @@ class SecondFactor:
         """Check a typed response (card, app code, SMS) to the step the caller loaded; the device once
         accepted, else an error. Settling re-checks the stored state atomically, so a stale copy is safe;
         ``lock_bucket``: a lockout bucket whose lock, judged in the same step, refuses it (423)."""
-        device, correct = self._checked(txn, response, now=now)
+        device, correct = self._checked(txn, response, now=now, ip=ip)
         return self._settle(txn, device, correct, now=now, ip=ip, lock_bucket=lock_bucket)
 
     def answer_unsettled(
@@ -301,7 +302,7 @@ class SecondFactor:
         """:meth:`answer` for a login whose session settles it in the same step (``SessionService.create``
         with ``completes``): a wrong answer is settled (and refused) here, a right one is left to the
         session's creation. ``read``: the step's device if read with the step (:meth:`load_with_access`)."""
-        device, correct = self._checked(txn, response, now=now, read=read)
+        device, correct = self._checked(txn, response, now=now, ip=ip, read=read)
         if not correct:  # raises: the attempt spent, the step dead, or (a lock since the read) 423, unspent
             self._settle(txn, device, False, now=now, ip=ip, lock_bucket=txn.lock_bucket)
         if self._lockout:
@@ -309,7 +310,13 @@ class SecondFactor:
         return device
 
     def _checked(
-        self, txn: LoginTxn, response: str, *, now: int, read: DeviceRecord | None = None
+        self,
+        txn: LoginTxn,
+        response: str,
+        *,
+        now: int,
+        ip: str | None,
+        read: DeviceRecord | None = None,
     ) -> tuple[DeviceRecord, bool]:
         factor = self._factors.get(txn.factor)
         if txn.mode == "push":
@@ -318,7 +325,20 @@ class SecondFactor:
             raise InvalidRequest(f"response does not have the form a {txn.factor} gives", field="response")
         self.refuse_if_settled(txn, now)
         device = self._usable_device(txn, now=now, read=read)
-        return device, factor.check(device, txn, response, now=now)
+        try:
+            return device, factor.check(device, txn, response, now=now)
+        except CodeReplayed:
+            # costs nothing (no attempt, no failure on the app), but is an attempt: the trail has every one
+            self._events.record(
+                "login.code_replayed",
+                at=now,
+                user=txn.username,
+                ip=ip,
+                factor=txn.factor,
+                device_id=txn.device_id,
+                result="failure",
+            )
+            raise
 
     def answer_push(self, txn_id: str, answer: Mapping[str, Any], *, now: int, ip: str | None) -> str:
         """The app's signed approval or denial; 'approved' or 'denied', else an error."""

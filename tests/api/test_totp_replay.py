@@ -58,6 +58,8 @@ def test_replays_in_one_login_spend_no_attempt_and_leave_it_answerable(
     assert app["status"] == "active" and app["factor_failures"] == 0
     assert _events(client, admin_headers, "login.second_factor_failed") == []
     assert _events(client, admin_headers, "device.locked") == []
+    replayed = _events(client, admin_headers, "login.code_replayed")  # every attempt is in the trail
+    assert len(replayed) == REPLAYS and used not in str(replayed)
     later = client.post("/admin/v1/clock", json={"advance_s": 30}, headers=admin_headers).get_json()["now"]
     fresh = app_code(tina, later)
     wrong = f"{(int(fresh) + 1) % 10**6:06d}"
