@@ -28,6 +28,7 @@ from typing import Any, ClassVar, Protocol, TypeVar, get_args
 from pydantic import TypeAdapter, ValidationError
 
 from ..accounts.clientip import parse_network
+from ..accounts.devices import ACTIVE, PHONE_TYPES
 from ..accounts.passwords import HASH_PROFILES
 from ..accounts.users import canonical_username
 from ..errors import InvalidRequest
@@ -259,6 +260,17 @@ def _devices(document: StateDocument, result: Plan, check: Callable[[DeviceRecor
             raise _refuse("devices", index, f"not a {device.type} this server can use: {exc}") from None
         result.devices.append(device)
     _unique("devices", [device.device_id for device in result.devices])
+    first_on: dict[tuple[str, str], int] = {}  # enrolment's rule: one SMS or voice device per user and phone
+    for index, device in enumerate(result.devices):
+        if device.type in PHONE_TYPES and device.status == ACTIVE and device.number:
+            first = first_on.setdefault((device.owner, device.number), index)
+            if first != index:
+                raise _refuse(
+                    "devices",
+                    index,
+                    f"is a second SMS or voice device of {device.owner!r} on one phone (devices[{first}]), "
+                    "which enrolment refuses (409 device_exists)",
+                )
     by_id = {device.device_id: device for device in result.devices}
     for index, user in enumerate(result.users):
         listed = result.user_devices[user.username]

@@ -69,3 +69,26 @@ def test_the_document_as_exported_still_imports(
 ) -> None:
     answer = client.post("/admin/v1/state/import?replace=true", json=document, headers=admin_headers)
     assert answer.status_code == 200, answer.get_json()
+
+
+def test_a_second_phone_device_on_one_phone_is_refused(
+    client: FlaskClient, admin_headers: dict[str, str], redis_url: str
+) -> None:
+    """Enrolment refuses a second SMS or voice device for one user and phone (409 device_exists); the import
+    stored one, and the login then listed the phone twice."""
+    a_world(client, admin_headers)
+    enrolled = client.post("/admin/v1/users/carol/devices", json={"type": "sms"}, headers=admin_headers)
+    assert enrolled.status_code == 201, enrolled.get_json()
+    changed = export(client, admin_headers)
+    first = _index(changed["devices"], lambda e: e["type"] in ("sms", "voice") and e["status"] == "active")
+    twin = {**changed["devices"][first], "device_id": "sms-0123456789ab"}
+    changed["devices"].append(twin)
+    owner = _index(changed["users"], lambda e: e["record"]["username"] == twin["owner"])
+    changed["users"][owner]["devices"].append(twin["device_id"])
+    before = snapshot(redis_url)
+    answer = client.post("/admin/v1/state/import?replace=true", json=changed, headers=admin_headers)
+    assert answer.status_code == 400, answer.get_json()
+    body = answer.get_json()
+    assert (body["field"], body["index"]) == ("devices", len(changed["devices"]) - 1), body
+    assert "second SMS or voice device" in body["message"]
+    assert snapshot(redis_url) == before
