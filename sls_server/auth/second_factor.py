@@ -329,16 +329,30 @@ class SecondFactor:
             return device, factor.check(device, txn, response, now=now)
         except CodeReplayed:
             # costs nothing (no attempt, no failure on the app), but is an attempt: the trail has every one
-            self._events.record(
-                "login.code_replayed",
-                at=now,
-                user=txn.username,
-                ip=ip,
-                factor=txn.factor,
-                device_id=txn.device_id,
-                result="failure",
-            )
+            self._record_step("login.code_replayed", txn, now=now, ip=ip, result="failure")
             raise
+
+    def _record_step(
+        self,
+        type_: str,
+        txn: LoginTxn,
+        *,
+        now: int,
+        ip: str | None,
+        result: str,
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        """An event of a step's answer, named by its login's user, factor and device."""
+        self._events.record(
+            type_,
+            at=now,
+            user=txn.username,
+            ip=ip,
+            factor=txn.factor,
+            device_id=txn.device_id,
+            result=result,
+            detail=detail,
+        )
 
     def answer_push(self, txn_id: str, answer: Mapping[str, Any], *, now: int, ip: str | None) -> str:
         """The app's signed approval or denial; 'approved' or 'denied', else an error."""
@@ -353,15 +367,7 @@ class SecondFactor:
             status, _ = self._store.logins.settle(txn.txn_id, now=now, outcome="deny", prompt=txn.prompt)
             if status != "denied":
                 raise_for_status(status)
-            self._events.record(
-                "push.denied",
-                at=now,
-                user=txn.username,
-                ip=ip,
-                factor=txn.factor,
-                device_id=txn.device_id,
-                result="denied",
-            )
+            self._record_step("push.denied", txn, now=now, ip=ip, result="denied")
             return "denied"
         self._settle(
             txn,
@@ -372,15 +378,7 @@ class SecondFactor:
             ok_state="approved",
             ends=verdict == "wrong_number",
         )
-        self._events.record(
-            "push.approved",
-            at=now,
-            user=txn.username,
-            ip=ip,
-            factor=txn.factor,
-            device_id=txn.device_id,
-            result="approved",
-        )
+        self._record_step("push.approved", txn, now=now, ip=ip, result="approved")
         return "approved"
 
     def collect(
@@ -446,13 +444,11 @@ class SecondFactor:
         if status == "locked":
             raise_locked(left, now=now)
         if status == "bad":
-            self._events.record(
+            self._record_step(
                 "login.second_factor_failed",
-                at=now,
-                user=txn.username,
+                txn,
+                now=now,
                 ip=ip,
-                factor=txn.factor,
-                device_id=txn.device_id,
                 result="failure",
                 detail={"attempts_left": left},
             )
