@@ -8,6 +8,7 @@
 -- Returns {'ok'} for the one caller that moves 'approved' to 'authenticated', {'revoked'}, {'expired'},
 -- {'no'}, or {'locked', until} (0: until an admin unlocks it).
 -- include: lock_refusal
+-- include: user_stands
 local txn = redis.call('HMGET', KEYS[1], 'state', 'epoch', 'expires_at')
 if txn[1] ~= 'approved' then
   return {'no'}
@@ -17,8 +18,7 @@ if now >= (tonumber(txn[3]) or 0) + tonumber(ARGV[2]) then
   redis.call('HSET', KEYS[1], 'state', 'expired', 'settled_at', ARGV[1])
   return {'expired'}
 end
-local user = redis.call('HMGET', KEYS[2], 'username', 'disabled', 'epoch')
-if not user[1] or user[2] == '1' or (user[3] or '') ~= (txn[2] or '') then
+if not user_stands(KEYS[2], txn[2]) then
   redis.call('HSET', KEYS[1], 'state', 'revoked', 'settled_at', ARGV[1])
   return {'revoked'}
 end

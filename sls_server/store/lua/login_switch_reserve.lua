@@ -7,6 +7,7 @@
 -- KEYS[1] login hash   KEYS[2] user hash   ARGV[1] now
 -- Returns {'ok', ticket}: the 'switches_left' this reservation left, which names it for the commit (and the
 -- release, login_switch_release.lua); or {reason}: missing | revoked | expired | exhausted | the settled state.
+-- include: user_stands
 local txn = redis.call('HMGET', KEYS[1], 'state', 'expires_at', 'epoch', 'dies_at')
 local state = txn[1]
 if not state then
@@ -15,8 +16,7 @@ end
 if state ~= 'second_factor' then
   return {state}
 end
-local user = redis.call('HMGET', KEYS[2], 'username', 'disabled', 'epoch')
-if not user[1] or user[2] == '1' or (user[3] or '') ~= (txn[3] or '') then
+if not user_stands(KEYS[2], txn[3]) then
   redis.call('HSET', KEYS[1], 'state', 'revoked', 'settled_at', ARGV[1])
   return {'revoked'}
 end

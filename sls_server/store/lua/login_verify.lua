@@ -13,6 +13,7 @@
 -- revoked or replaced since: logins_device_revoked.lua) | switched | expired | ok | bad | denied; or
 -- {'locked', until} (0: until an admin unlocks it).
 -- include: lock_refusal
+-- include: user_stands
 local txn = redis.call('HMGET', KEYS[1], 'state', 'expires_at', 'epoch', 'prompt_no', 'device_id', 'device_gone')
 local state = txn[1]
 if not state then
@@ -24,8 +25,7 @@ end
 if state ~= 'second_factor' then
   return {(state == 'revoked' or state == 'device_revoked') and state or 'dead', 0}
 end
-local user = redis.call('HMGET', KEYS[2], 'username', 'disabled', 'epoch')
-if not user[1] or user[2] == '1' or (user[3] or '') ~= (txn[3] or '') then
+if not user_stands(KEYS[2], txn[3]) then
   redis.call('HSET', KEYS[1], 'state', 'revoked', 'settled_at', ARGV[1])
   return {'revoked', 0}
 end

@@ -9,6 +9,7 @@
 -- its holder learns why, once.
 -- Returns {'ok', {session field, value, ...}, {IP rules field, value, ...}} | {'missing'}
 --       | {'expired_absolute' | 'expired_idle' | 'replaced' | 'revoked', username}
+-- include: user_stands
 local fields = redis.call('HGETALL', KEYS[1])
 if #fields == 0 then
   return {'missing'}
@@ -25,8 +26,7 @@ end
 if s['state'] == 'replaced' or s['state'] == 'revoked' then
   return finish(s['state'])
 end
-local user = redis.call('HMGET', KEYS[2], 'username', 'disabled', 'epoch')
-if not user[1] or user[2] == '1' or (user[3] or '') ~= (s['epoch'] or '') then
+if not user_stands(KEYS[2], s['epoch']) then
   return finish('revoked')
 end
 local now = tonumber(ARGV[1])
