@@ -79,6 +79,13 @@ def victim_types(
         device = core.store.devices.get(factor["device_id"])
         response = None
         if isinstance(found, IbKeyFactor) and device is not None:
+            app = found.repo.get_app(device.app_id) if device.app_id else None
+            if app is not None and app.locked:
+                return Typed(
+                    None,
+                    "The victim's IB Key app is locked after too many wrong PINs: it shows no response to "
+                    "type until IB Key is enrolled and activated again.",
+                )
             response = found.holder_response(device, str(factor["challenge"]))
         if response is None:
             return Typed(None, "The victim's IB Key shows no response: it was never activated.")

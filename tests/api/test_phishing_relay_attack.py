@@ -9,8 +9,11 @@ from typing import Any
 
 from flask.testing import FlaskClient
 from ibkey_world import PASSWORD as IBKEY_PASSWORD
+from ibkey_world import UNLOCK
 from ibkey_world import World as IbkeyWorld
 from test_trainer_attacks import PASSWORD, attack, victim
+
+from sls_devices.ibkey import PIN_ATTEMPTS
 
 RELAY_IP = "198.51.100.200"
 
@@ -133,3 +136,22 @@ def test_the_relay_s_sign_in_from_a_new_address_is_texted_to_her_and_said(
     assert told in result["summary"], result["summary"]
     again = relay(client, admin_headers, "sam", PASSWORD)  # the relay's address is known now: no news
     assert again["attacker_succeeded"] is True and "got a text" not in again["summary"], again["summary"]
+
+
+def test_a_victim_whose_ib_key_app_is_locked_has_no_response_to_relay(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """Her app locked itself after wrong PINs: it shows her no response for the challenge, so there is
+    nothing to type into the copied page and the relay gets no further (as with a locked card)."""
+    world = IbkeyWorld(client, admin_headers)
+    world.user("alice")
+    app = world.activated("alice", "android")
+    world.roam("alice")  # a roaming phone is asked for challenge/response, which she would type
+    for _ in range(PIN_ATTEMPTS):
+        assert world.respond(app, "123456", username="alice", pin="0000").status_code == 403
+    locked = world.respond(app, "123456", username="alice", **UNLOCK["android"])
+    assert locked.status_code == 423 and locked.get_json()["error"] == "app_locked"
+    result = relay(client, admin_headers, "alice", IBKEY_PASSWORD)
+    assert result["attacker_succeeded"] is False, result["summary"]
+    assert "locked" in result["summary"] and "unlocked IB Key" not in result["summary"], result["summary"]
+    assert logins_from_relay(client, admin_headers, "alice") == []
