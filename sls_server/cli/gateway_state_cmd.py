@@ -69,10 +69,10 @@ def show(state: dict[str, Any], title: str, as_json: bool) -> None:
     print_renderable(fields_table(title, rows))
 
 
-def staged(state: dict[str, Any], title: str, what: str) -> str:
-    """The table's title after a drop or a competing session: the server answers 200 with ``session``
-    null when there was no gateway session, and a title saying it was done would then be false."""
-    return title if state.get("session") is not None else f"no gateway session: no {what} to stage"
+def staged(state: dict[str, Any], title: str, nothing: str) -> str:
+    """The table's title after a drop, a competing session or an expiry: the server answers 200 with
+    ``session`` null when there was no gateway session, and a title saying it was done would then be false."""
+    return title if state.get("session") is not None else f"no gateway session: {nothing}"
 
 
 def _gateway(url: str | None) -> str | None:
@@ -109,7 +109,7 @@ def drop(url: str | None, admin_token: str | None, as_json: bool) -> None:
       sls gateway-state drop    # then: POST /v1/api/iserver/reauthenticate heals it
     """
     state = _call(url, admin_token, "POST", "/admin/v1/gateway/drop")
-    show(state, staged(state, "brokerage session dropped", "drop"), as_json)
+    show(state, staged(state, "brokerage session dropped", "no drop to stage"), as_json)
 
 
 @gateway_state.command("compete")
@@ -122,7 +122,7 @@ def compete(url: str | None, admin_token: str | None, as_json: bool) -> None:
       sls gateway-state compete
     """
     state = _call(url, admin_token, "POST", "/admin/v1/gateway/compete")
-    show(state, staged(state, "competing session", "competing session"), as_json)
+    show(state, staged(state, "competing session", "no competing session to stage"), as_json)
 
 
 @gateway_state.command("expire")
@@ -134,7 +134,10 @@ def expire(url: str | None, admin_token: str | None, as_json: bool) -> None:
     Example:
       sls gateway-state expire  # the tool must log in through /sso/Login again
     """
-    show(_call(url, admin_token, "POST", "/admin/v1/gateway/expire"), "SSO session expired", as_json)
+    # the answer's session is null after an expiry and when there was none: looked at first, to say which
+    before = _call(url, admin_token, "GET", "/admin/v1/gateway")
+    state = _call(url, admin_token, "POST", "/admin/v1/gateway/expire")
+    show(state, staged(before, "SSO session expired", "no SSO session to expire"), as_json)
 
 
 @gateway_state.command("daily-reset")

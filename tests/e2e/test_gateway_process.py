@@ -106,9 +106,9 @@ def test_sls_gateway_state_drives_a_running_gateway(sls_gateway: Any) -> None:  
     reset = server.sls("gateway-state", "daily-reset", "23:45", "--json")
     assert json.loads(reset.stdout)["daily_reset"] == "23:45"
     assert json.loads(server.sls("gateway-state", "drop", "--json").stdout)["session"] is None
-    for staging in ("drop", "compete"):  # nothing to stage: said so, not "dropped"
+    for staging in ("drop", "compete", "expire"):  # nothing to stage: said so, not "dropped" or "expired"
         said = server.sls("gateway-state", staging).stdout
-        assert "no gateway session" in said and "dropped" not in said
+        assert "no gateway session" in said and "dropped" not in said and "expired" not in said, said
     wrong = server.sls("gateway-state", "daily-reset", "25:99")
     assert wrong.returncode == 2 and "is not HH:MM" in wrong.stderr  # refused before any request
     # without --url: the gateway running on the data folder, which said where it listens (gateway.json)
