@@ -47,6 +47,8 @@ LIFETIME_TTLS = 3
 #: kills it.
 SWITCH_LIMIT = 5
 TXN_RANDOM_BYTES = 18
+#: The ``prompt_no`` of a step's first prompt; a switch's prompt takes its reservation's ticket, from 1 up.
+FIRST_PROMPT = 0
 #: Seconds past a login's expiry its approved push may still be collected: a client polling every few
 #: seconds still gets a session for an approval made in the login's last second, and no later one.
 COLLECT_GRACE_S = 30
@@ -135,7 +137,7 @@ class SecondFactor:
             dies_at=dies_at,
             attempts_left=self._verify_attempts,
             switches_left=SWITCH_LIMIT,
-            prompt_no=SWITCH_LIMIT,
+            prompt_no=FIRST_PROMPT,
             epoch=epoch or None,
             ip=ip,
             failed_before=found.failed_before or None,
@@ -193,9 +195,10 @@ class SecondFactor:
         of its :data:`SWITCH_LIMIT` spent), and only then is the new prompt sent: a refused request (the
         limit reached, the step settled or expired) texts, calls, pushes or draws nothing, however many race.
         A prompt the factor refuses before sending anything (a send limit, a card's challenge limit) gives
-        the switch back, so only what was sent counts against the limit; a failure of the store itself keeps
-        it spent (fail closed: whether it sent is unknown). Of racing switches that all sent, the newest
-        reservation's prompt is the one written; an older one is told its prompt was replaced (410)."""
+        the switch back, even while others race it, so only what was sent counts against the limit; a
+        failure of the store itself keeps it spent (fail closed: whether it sent is unknown). Of racing
+        switches that all sent, the newest reservation's prompt is the one written; an older one is told its
+        prompt was replaced (410)."""
         txn_id = txn.txn_id
         self.refuse_if_settled(txn, now)
         factor, device, _ = self._choice.pick(txn.username, type_, device_id, None, now=now)
@@ -207,7 +210,7 @@ class SecondFactor:
         except StoreUnavailable:
             raise
         except SlsError:
-            self._store.logins.release_switch(txn_id, ticket=ticket)
+            self._store.logins.release_switch(txn_id)
             raise
         # recorded once sent, whatever the commit finds: the audit trail shows every prompt that went out
         self._issued(txn.username, factor, device, now=now, ip=ip, purpose=txn.purpose)

@@ -162,10 +162,10 @@ class LoginRepo:
         )
         return str(result[0]), int(result[1]) if len(result) > 1 else 0
 
-    def release_switch(self, txn_id: str, *, ticket: int) -> bool:
-        """Give back a reserved switch whose prompt was refused before anything was sent, if it is still the
-        newest reservation (login_switch_release.lua); True when given back."""
-        return bool(self._scripts("login_switch_release", _keys(txn_id)[:1], [ticket]))
+    def release_switch(self, txn_id: str) -> bool:
+        """Give back a reserved switch whose prompt was refused before anything was sent, while the step is
+        pending (login_switch_release.lua); True when given back. Once per reservation."""
+        return bool(self._scripts("login_switch_release", _keys(txn_id)[:1], []))
 
 
 def _owner(txn_id: str) -> str:

@@ -78,10 +78,10 @@ def test_a_login_and_a_switch_that_clears_the_push_mode(store: Store) -> None:
     store.logins.create(txn, now=NOW)
     assert store.logins.get(txn.txn_id) == txn
     fields = {"factor": "dscplus", "device_id": "card", "mode": None, "challenge": "123456"}
-    assert store.logins.reserve_switch(txn.txn_id, now=NOW + 1) == ("ok", 4)
+    assert store.logins.reserve_switch(txn.txn_id, now=NOW + 1) == ("ok", 1)
     assert store.logins.get(txn.txn_id) == replace(txn, switches_left=4)  # the prompt still as it was
     committed = store.logins.commit_switch(
-        txn.txn_id, now=NOW + 1, ticket=4, expires_at=NOW + 61, fields=fields
+        txn.txn_id, now=NOW + 1, ticket=1, expires_at=NOW + 61, fields=fields
     )
     assert committed == ("ok", NOW + 61)
     switched = store.logins.get(txn.txn_id)
@@ -93,19 +93,20 @@ def test_a_login_and_a_switch_that_clears_the_push_mode(store: Store) -> None:
         challenge="123456",
         expires_at=NOW + 61,
         switches_left=4,
-        prompt_no=4,
+        prompt_no=1,
     )
-    assert store.logins.reserve_switch(txn.txn_id, now=NOW + 2) == ("ok", 3)
+    # two racing switches: the older one's prompt is refused before sending and given back, though a later
+    # reservation stands; the later one's prompt is written, then it too is given back (a send refused after)
     assert store.logins.reserve_switch(txn.txn_id, now=NOW + 2) == ("ok", 2)
-    assert not store.logins.release_switch(txn.txn_id, ticket=3)  # a later one stands: stays spent
-    assert store.logins.commit_switch(
-        txn.txn_id, now=NOW + 2, ticket=3, expires_at=NOW + 62, fields=fields
-    ) == (
-        "switched",
-        0,
-    )
-    assert store.logins.release_switch(txn.txn_id, ticket=2)
+    assert store.logins.reserve_switch(txn.txn_id, now=NOW + 2) == ("ok", 3)
+    assert store.logins.release_switch(txn.txn_id)
     assert store.logins.get(txn.txn_id) == replace(switched, switches_left=3)
+    assert store.logins.commit_switch(
+        txn.txn_id, now=NOW + 2, ticket=2, expires_at=NOW + 62, fields=fields
+    ) == ("switched", 0)  # an older reservation never overwrites a newer one's prompt
+    assert store.logins.release_switch(txn.txn_id)
+    assert store.logins.get(txn.txn_id) == replace(switched, switches_left=4)  # nothing sent: none spent
+    assert store.logins.reserve_switch(txn.txn_id, now=NOW + 3) == ("ok", 4)  # tickets never repeat
     assert store.logins.get("not-an-id") is None
 
 

@@ -8,7 +8,7 @@
 -- Returns {'ok', expires_at} | {'switched'} (a later reservation stands) | {'missing'} | {'revoked'}
 --       | {the settled state}
 -- include: user_stands
-local txn = redis.call('HMGET', KEYS[1], 'state', 'expires_at', 'epoch', 'dies_at', 'switches_left')
+local txn = redis.call('HMGET', KEYS[1], 'state', 'expires_at', 'epoch', 'dies_at', 'switch_seq')
 local state = txn[1]
 if not state then
   return {'missing'}

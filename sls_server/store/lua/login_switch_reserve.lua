@@ -5,8 +5,8 @@
 -- request refused here sends nothing, however many race: at most the limit's worth are ever sent.
 -- The current prompt stays as it is (still answerable) until login_switch_commit.lua writes the new one.
 -- KEYS[1] login hash   KEYS[2] user hash   ARGV[1] now
--- Returns {'ok', ticket}: the 'switches_left' this reservation left, which names it for the commit (and the
--- release, login_switch_release.lua); or {reason}: missing | revoked | expired | exhausted | the settled state.
+-- Returns {'ok', ticket}: the step's reservations so far ('switch_seq', 1 for its first), which names this one
+-- for the commit; or {reason}: missing | revoked | expired | exhausted | the settled state.
 -- include: user_stands
 local txn = redis.call('HMGET', KEYS[1], 'state', 'expires_at', 'epoch', 'dies_at')
 local state = txn[1]
@@ -31,4 +31,4 @@ if left < 0 then
   redis.call('HSET', KEYS[1], 'state', 'exhausted', 'settled_at', ARGV[1])
   return {'exhausted'}
 end
-return {'ok', left}
+return {'ok', redis.call('HINCRBY', KEYS[1], 'switch_seq', 1)}

@@ -52,8 +52,9 @@ class LoginTxn:
     """Switches and new codes the step may still ask for: one is reserved before its prompt is sent
     (``login_switch_reserve.lua``), and given back if the prompt is refused before anything was sent."""
     prompt_no: int | None = None
-    """Names the current prompt: :data:`switches_left` as the step began (its first prompt), else the ticket
-    of the switch that wrote it (``login_switch_commit.lua``). None: a step from before prompts were named."""
+    """Names the current prompt: 0 for the step's first, else the ticket of the switch that wrote it (its
+    reservation's number, 1 up: ``login_switch_reserve.lua``, ``login_switch_commit.lua``). None: a step from
+    before prompts were named."""
     epoch: str | None = None
     ip: str | None = None
     failed_before: int | None = None
