@@ -98,23 +98,37 @@ def test_the_scripts_that_judge_stamps_allow_the_skew_the_records_do() -> None:
 
 
 def test_a_script_takes_in_the_helpers_it_names_and_judges_a_lock_one_way() -> None:
-    """Three scripts judged a lockout bucket with the same twelve lines; they now take in
-    ``lua/lib/lock_refusal.lua``, which the loader puts where each says ``-- include: lock_refusal``."""
+    """Three scripts judged a lockout bucket with the same twelve lines, and five whether the user still
+    stands behind a step or session; they take in ``lua/lib/lock_refusal.lua`` and
+    ``lua/lib/user_stands.lua``, which the loader puts where each says ``-- include: <name>``."""
     from importlib import resources
 
     from sls_server.store.base import INCLUDE, script_source
 
     folder = resources.files("sls_server.store") / "lua"
-    including = []
+    including: dict[str, list[str]] = {"lock_refusal": [], "user_stands": []}
     for entry in folder.iterdir():
         if not entry.name.endswith(".lua"):
             continue
         text = entry.read_text()
         source = script_source(text, folder / "lib")
         assert not INCLUDE.search(source), entry.name  # every include taken in
-        if INCLUDE.search(text):
-            including.append(entry.name)
-            assert "local function lock_refusal(" in source
+        for name in INCLUDE.findall(text):
+            including[name].append(entry.name)
+            assert f"local function {name}(" in source
         judged_here = "'permanent', 'locked_until', 'locked_at'" in text
         assert not judged_here, f"{entry.name} judges a lock itself: include lock_refusal"
-    assert sorted(including) == ["login_collect.lua", "login_verify.lua", "session_create.lua"]
+        standing_here = "'username', 'disabled', 'epoch')\nif not user[1] or" in text
+        assert not standing_here, f"{entry.name} judges the user's standing itself: include user_stands"
+    assert sorted(including["lock_refusal"]) == [
+        "login_collect.lua",
+        "login_verify.lua",
+        "session_create.lua",
+    ]
+    assert sorted(including["user_stands"]) == [
+        "login_collect.lua",
+        "login_switch_commit.lua",
+        "login_switch_reserve.lua",
+        "login_verify.lua",
+        "session_touch.lua",
+    ]
