@@ -12,6 +12,7 @@ from .accounts.users import UserService
 from .auth.lockout import Lockout, LockoutPolicy
 from .auth.login import LoginService
 from .auth.password_step import IpCheck, PasswordStep
+from .auth.prompts import Prompts
 from .auth.second_factor import SecondFactor
 from .auth.sessions import SessionService
 from .auth.stepup import StepUp
@@ -123,19 +124,19 @@ def build_core(settings: Settings, store: Store) -> Core:
     )
     notices = SuspiciousNotices(notifier.notify)
     lockout = Lockout(store.lockout, events, LockoutPolicy.from_settings(settings), notices)
-    steps = SecondFactor(
+    prompts = Prompts(
         store,
         devices,
         factors,
         events,
-        lockout,
         challenge_ttl=settings.challenge_ttl,
         verify_attempts=settings.verify_attempts,
     )
+    steps = SecondFactor(store, devices, factors, events, lockout)
     ip_check = IpCheck(ip_rules, events, silent=settings.ip_refusal == "silent")
     password = PasswordStep(users, events, checks=[ip_check, lockout, NewPlaceCheck(store.lockout)])
-    logins = LoginService(store, password, steps, sessions, events, notices)
-    stepup = StepUp(steps, sessions, events, password, validity=settings.stepup_validity)
+    logins = LoginService(store, password, prompts, steps, sessions, events, notices)
+    stepup = StepUp(prompts, steps, sessions, events, password, validity=settings.stepup_validity)
     clock = Clock(store.clock)
     return Core(
         settings=settings,

@@ -24,6 +24,7 @@ from ..store.records import LoginTxn, UserRecord
 from .errors import AccountDisabled, LoginBindingRequired, UnknownTransaction
 from .lockout import BUCKET, raise_if_locked
 from .password_step import PasswordStep
+from .prompts import Prompts
 from .second_factor import SecondFactor
 from .sessions import Session, SessionService
 from .suspicious import Suspicion, SuspiciousNotices
@@ -56,6 +57,7 @@ class LoginService:
         self,
         store: Store,
         password: PasswordStep,
+        prompts: Prompts,
         steps: SecondFactor,
         sessions: SessionService,
         events: EventLog,
@@ -63,6 +65,7 @@ class LoginService:
     ) -> None:
         self._store = store
         self._password = password
+        self._prompts = prompts
         self._steps = steps
         self._sessions = sessions
         self._events = events
@@ -99,7 +102,7 @@ class LoginService:
         self._events.record("login.password_ok", at=now, user=name, ip=ip, result="success")
         login_token = secrets.token_urlsafe(LOGIN_TOKEN_BYTES)
         try:
-            opened = self._steps.open(
+            opened = self._prompts.open(
                 name,
                 now=now,
                 ip=ip,
@@ -131,7 +134,7 @@ class LoginService:
         # A locked account gets no new code either (423, as its verify): anyone holding the password could
         # otherwise keep texting and calling its owner while the lock lasts. Read with the login.
         raise_if_locked(read.lock, now=now)
-        return self._steps.switch(txn, type_, device_id, now=now, ip=ip, mode=mode)
+        return self._prompts.switch(txn, type_, device_id, now=now, ip=ip, mode=mode)
 
     def verify(
         self, txn_id: str, login_token: str | None, response: str, *, now: int, ip: str | None

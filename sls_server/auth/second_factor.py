@@ -1,32 +1,24 @@
-"""A second-factor step, for a login or a step-up: pick a factor (``factor_choice``), issue its prompt,
-switch factors, settle (a settled step's refusals: ``step_state``).
+"""Answering a second-factor step, for a login or a step-up (its prompt is issued by ``prompts``; a settled
+step's refusals are ``step_state``'s).
 
 The step lives in a login transaction in Redis. Answers settle in one Lua step (``login_verify.lua``), so a
-response is accepted once; switching factors or asking for a new code keeps the attempt count; push
-approvals move the step to 'approved' and the session is then handed out once, to the first poll.
-
-A transaction has one absolute lifetime from its start, :data:`LIFETIME_TTLS` challenge TTLs: a switch or a
-new code restarts the prompt's own expiry but never past it, and a login may switch or ask again
-:data:`SWITCH_LIMIT` times; the next request kills it. Without both, a client holding a password could keep
-a login alive forever and draw challenge after challenge from a card. It also remembers the user's epoch
-(:func:`sls_server.accounts.users.new_epoch`), so disabling the user kills it at its next step.
+response is accepted once, and racing answers cannot both win or both spend the same attempt; push approvals
+move the step to 'approved' and the session is then handed out once, to the first poll.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import replace
-from typing import Any, Literal, NoReturn, cast
+from collections.abc import Mapping
+from typing import Any, Literal, cast
 
 from ..accounts.devices import ACTIVE, DeviceService
-from ..errors import InvalidRequest, SlsError, StoreUnavailable
+from ..errors import InvalidRequest
 from ..events import EventLog
-from ..factors import ApprovalFactor, Begin, Factor, FactorRegistry, Prompt
+from ..factors import ApprovalFactor, FactorRegistry
 from ..factors.errors import CodeReplayed
 from ..store import Store
-from ..store.ids import new_id
 from ..store.logins import LoginRead
-from ..store.records import DeviceRecord, LoginTxn, PromptFields
+from ..store.records import DeviceRecord, LoginTxn
 from .errors import (
     AccountDisabled,
     DeviceInactive,
@@ -35,20 +27,9 @@ from .errors import (
     UnknownTransaction,
     WrongMode,
 )
-from .factor_choice import FactorChoice, Usable
 from .lockout import Lockout, raise_locked
-from .step_state import raise_for_status, raise_if_settled
-from .suspicious import Suspicion
+from .step_state import raise_for_status, record_if_expired, refuse_if_settled
 
-#: A login transaction lives at most this many challenge TTLs (SLS_CHALLENGE_TTL) from its start: room for
-#: the first prompt, a new code and a switch to another factor, and no more.
-LIFETIME_TTLS = 3
-#: Factor switches plus new codes ("didn't receive a security code?") one login may ask for; one more
-#: kills it.
-SWITCH_LIMIT = 5
-TXN_RANDOM_BYTES = 18
-#: The ``prompt_no`` of a step's first prompt; a switch's prompt takes its reservation's ticket, from 1 up.
-FIRST_PROMPT = 0
 #: Seconds past a login's expiry its approved push may still be collected: a client polling every few
 #: seconds still gets a session for an approval made in the login's last second, and no later one.
 COLLECT_GRACE_S = 30
@@ -61,11 +42,6 @@ PUSH_MISMATCH = (
 )
 
 
-def _refuse_switch(outcome: str) -> NoReturn:
-    """The refusal for a switch a Lua step did not make (login_switch_reserve.lua, ..._commit.lua)."""
-    raise_for_status({"authenticated": "used", "approved": "used", "failed": "dead"}.get(outcome, outcome))
-
-
 class SecondFactor:
     def __init__(
         self,
@@ -74,186 +50,12 @@ class SecondFactor:
         factors: FactorRegistry,
         events: EventLog,
         lockout: Lockout | None,
-        *,
-        challenge_ttl: int,
-        verify_attempts: int,
     ) -> None:
         self._store = store
         self._devices = devices
         self._factors = factors
         self._events = events
         self._lockout = lockout
-        self._challenge_ttl = challenge_ttl
-        self._verify_attempts = verify_attempts
-        self._choice = FactorChoice(devices, factors)
-
-    # --- issuing -----------------------------------------------------------------------------------------
-
-    def open(
-        self,
-        username: str,
-        *,
-        now: int,
-        ip: str | None,
-        purpose: str = "login",
-        default: str | None = None,
-        extra: PromptFields | None = None,
-        type_: str | None = None,
-        device_id: str | None = None,
-        epoch: str = "",
-        device_ids: Sequence[str] | None = None,
-        devices: Sequence[DeviceRecord] | None = None,
-        mode: str | None = None,
-        suspicion: Suspicion | None = None,
-        lock_bucket: str | None = None,
-    ) -> dict[str, Any]:
-        """Open the step on what ``FactorChoice.pick`` picks; the client's body.
-        ``epoch`` is the user's, read with the password check (or the session's, for a step-up), and so are
-        ``device_ids`` and ``devices`` if given. ``mode="challenge"``: IB Key's challenge/response, asked
-        for instead of a push. ``suspicion``: what the password step found, kept for the notice the login's
-        success sends (``LoginTxn.failed_before``, ``new_place``). ``lock_bucket``: the lockout bucket the
-        login's password was counted in, whose lock refuses its answer (``LoginTxn.lock_bucket``)."""
-        factor, device, usable = self._choice.pick(
-            username, type_, device_id, default, now=now, device_ids=device_ids, devices=devices
-        )
-        txn_id = new_id(username, TXN_RANDOM_BYTES)
-        dies_at = now + LIFETIME_TTLS * self._challenge_ttl
-        found = suspicion or Suspicion()
-        step = Begin(txn_id, username, now, purpose, mode, dies_at)
-        if type_ is None and device_id is None:  # the server's pick: another may open if it cannot
-            factor, device, prompt = self._begin_picked(factor, device, usable, step)
-        else:
-            prompt = factor.begin(device, step)
-        expires_at = min(now + (prompt.expires_in or self._challenge_ttl), dies_at)
-        txn = LoginTxn(
-            txn_id=txn_id,
-            username=username,
-            purpose=purpose,
-            state="second_factor",
-            factor=factor.type,
-            device_id=device.device_id,
-            created_at=now,
-            expires_at=expires_at,
-            dies_at=dies_at,
-            attempts_left=self._verify_attempts,
-            switches_left=SWITCH_LIMIT,
-            prompt_no=FIRST_PROMPT,
-            epoch=epoch or None,
-            ip=ip,
-            failed_before=found.failed_before or None,
-            new_place=found.new_place or None,
-            lock_bucket=lock_bucket,
-        )
-        remembered: PromptFields = {**(extra or {}), **prompt.remembered}
-        self._issued(username, factor, device, now=now, ip=ip, purpose=purpose)  # sent with the step itself
-        self._store.logins.create(replace(txn, **remembered), now=now)
-        return {
-            "txn_id": txn_id,
-            "expires_at": expires_at,
-            "factor": {"type": factor.type, "device_id": device.device_id, **prompt.shown},
-            "factors": [self._choice.entry(name, d) for name, d in usable],
-        }
-
-    def _begin_picked(
-        self, factor: Factor, device: DeviceRecord, usable: Usable, step: Begin
-    ) -> tuple[Factor, DeviceRecord, Prompt]:
-        """Begin the step on the factor the server picked (the last login's device, M2FS) or, when a rate
-        limit refuses to begin it (the SMS send limit, a card's challenge limit: ``rate_limited``), on the
-        next usable one in the pick's order. Whoever spent the limit (the user, or an attacker with her
-        password flooding texts) no longer refuses the whole login of a user who holds other factors: the
-        step opens on one of them, and the limited one stays refused on a switch. With none that begins,
-        the first refusal stands."""
-        try:
-            return factor, device, factor.begin(device, step)
-        except SlsError as exc:
-            if exc.code != "rate_limited":
-                raise
-            refused = exc
-        for name, other in self._choice.in_order(usable, skip=(factor.type, device.device_id)):
-            candidate = self._factors.get(name)
-            try:
-                return candidate, other, candidate.begin(other, step)
-            except SlsError as exc:
-                if exc.code != "rate_limited":
-                    raise
-        raise refused
-
-    def switch(
-        self,
-        txn: LoginTxn,
-        type_: str,
-        device_id: str | None,
-        *,
-        now: int,
-        ip: str | None,
-        mode: str | None = None,
-    ) -> dict[str, Any]:
-        """Another factor, or a new code on the same one ("didn't receive a security code?").
-        ``txn`` is the step as the caller loaded it (to check whose it is).
-
-        The switch is reserved first, atomically (``LoginRepo.reserve_switch``: the step still pending, one
-        of its :data:`SWITCH_LIMIT` spent), and only then is the new prompt sent: a refused request (the
-        limit reached, the step settled or expired) texts, calls, pushes or draws nothing, however many race.
-        A prompt the factor refuses before sending anything (a send limit, a card's challenge limit) gives
-        the switch back, even while others race it, so only what was sent counts against the limit; a
-        failure of the store itself keeps it spent (fail closed: whether it sent is unknown). Of racing
-        switches that all sent, the newest reservation's prompt is the one written; an older one is told its
-        prompt was replaced (410)."""
-        txn_id = txn.txn_id
-        self.refuse_if_settled(txn, now)
-        factor, device, _ = self._choice.pick(txn.username, type_, device_id, None, now=now)
-        outcome, ticket = self._store.logins.reserve_switch(txn_id, now=now)
-        if outcome != "ok":
-            _refuse_switch(outcome)
-        try:
-            prompt = factor.begin(device, Begin(txn_id, txn.username, now, txn.purpose, mode, txn.dies_at))
-        except StoreUnavailable:
-            raise
-        except SlsError:
-            self._store.logins.release_switch(txn_id)
-            raise
-        # recorded once sent, whatever the commit finds: the audit trail shows every prompt that went out
-        self._issued(txn.username, factor, device, now=now, ip=ip, purpose=txn.purpose)
-        wanted = now + (prompt.expires_in or self._challenge_ttl)
-        # "mode" decides how the step is answered (push or typed): a switch must not inherit the old one
-        fields: PromptFields = {
-            "factor": factor.type,
-            "device_id": device.device_id,
-            "mode": None,
-            **prompt.remembered,
-        }
-        outcome, expires_at = self._store.logins.commit_switch(
-            txn_id, now=now, ticket=ticket, expires_at=wanted, fields=fields
-        )
-        if outcome != "ok":
-            _refuse_switch(outcome)
-        return {
-            "txn_id": txn_id,
-            "expires_at": expires_at,
-            "factor": {"type": factor.type, "device_id": device.device_id, **prompt.shown},
-        }
-
-    def _issued(
-        self,
-        username: str,
-        factor: Factor,
-        device: DeviceRecord,
-        *,
-        now: int,
-        ip: str | None,
-        purpose: str,
-    ) -> None:
-        self._events.record(
-            "login.challenge_issued" if purpose == "login" else "stepup.challenge_issued",
-            at=now,
-            user=username,
-            ip=ip,
-            factor=factor.type,
-            device_id=device.device_id,
-            detail=None if purpose == "login" else {"purpose": purpose},
-        )
-
-    # --- settling ----------------------------------------------------------------------------------------
 
     def awaits_push(self, txn_id: str, notification_id: str) -> bool:
         """Does the step still wait for this push: not answered, not switched to another prompt, not ended?"""
@@ -265,16 +67,9 @@ class SecondFactor:
             and txn.notification_id == notification_id
         )
 
-    def refuse_if_settled(self, txn: LoginTxn, now: int) -> None:
-        """:func:`raise_if_settled`; a pending step found past its expiry is recorded expired first, so the
-        410 stands if the clock is moved back (the step does not come back to life)."""
-        self.record_if_expired(txn, now)
-        raise_if_settled(txn, now)
-
     def record_if_expired(self, txn: LoginTxn, now: int) -> None:
-        """A pending step past its expiry at ``now`` is marked expired, for good (a poll that says so too)."""
-        if txn.state == "second_factor" and now >= txn.expires_at:
-            self._store.logins.expire(txn.txn_id, now=now)
+        """:func:`step_state.record_if_expired`, for a step-up's poll."""
+        record_if_expired(self._store.logins, txn, now)
 
     def load(self, txn_id: str) -> LoginTxn:
         txn = self._store.logins.get(txn_id)
@@ -326,7 +121,7 @@ class SecondFactor:
             raise WrongMode("This step waits for approval in the app; poll the transaction instead.")
         if not factor.response_pattern.fullmatch(response):
             raise InvalidRequest(f"response does not have the form a {txn.factor} gives", field="response")
-        self.refuse_if_settled(txn, now)
+        refuse_if_settled(self._store.logins, txn, now)
         device = self._usable_device(txn, now=now, read=read)
         try:
             return device, factor.check(device, txn, response, now=now)
@@ -363,7 +158,7 @@ class SecondFactor:
         if txn.mode != "push":
             raise WrongMode("This step is not waiting for an app approval.")
         factor = cast(ApprovalFactor, self._factors.get(txn.factor))
-        self.refuse_if_settled(txn, now)
+        refuse_if_settled(self._store.logins, txn, now)
         device = self._usable_device(txn, now=now)
         verdict = factor.check_approval(device, txn, answer, now=now)
         if verdict == "valid" and answer.get("decision") == "deny":

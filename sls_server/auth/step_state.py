@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import NoReturn
 
+from ..store.logins import LoginRepo
 from ..store.records import LoginTxn
 from .errors import (
     AccountDisabled,
@@ -27,6 +28,19 @@ ATTEMPTS_USED = "No attempts are left on this login (or step-up); start a new on
 DEVICE_GONE = "That authenticator was removed while this login (or step-up) was in progress."
 #: An answer to a prompt that a new code or another factor replaced while it was being checked.
 PROMPT_REPLACED = "That code or challenge was replaced by a new one meanwhile; answer the new one."
+
+
+def refuse_if_settled(logins: LoginRepo, txn: LoginTxn, now: int) -> None:
+    """:func:`raise_if_settled`; a pending step found past its expiry is recorded expired first, so the 410
+    stands if the clock is moved back (the step does not come back to life)."""
+    record_if_expired(logins, txn, now)
+    raise_if_settled(txn, now)
+
+
+def record_if_expired(logins: LoginRepo, txn: LoginTxn, now: int) -> None:
+    """A pending step past its expiry at ``now`` is marked expired, for good (a poll that says so too)."""
+    if txn.state == "second_factor" and now >= txn.expires_at:
+        logins.expire(txn.txn_id, now=now)
 
 
 def raise_if_settled(txn: LoginTxn, now: int) -> None:

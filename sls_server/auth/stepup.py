@@ -15,6 +15,7 @@ from ..events import EventLog
 from ..store.records import LoginTxn
 from .errors import ChallengeUsed, InvalidCredentials, ReauthRequired, UnknownTransaction
 from .password_step import PasswordStep
+from .prompts import Prompts
 from .second_factor import SecondFactor
 from .sessions import Session, SessionService
 
@@ -24,6 +25,7 @@ PURPOSES = ("withdrawal", "change_contact", "add_device", "change_security", "tr
 class StepUp:
     def __init__(
         self,
+        prompts: Prompts,
         steps: SecondFactor,
         sessions: SessionService,
         events: EventLog,
@@ -31,6 +33,7 @@ class StepUp:
         *,
         validity: int,
     ) -> None:
+        self._prompts = prompts
         self._steps = steps
         self._password = password
         self._sessions = sessions
@@ -56,7 +59,7 @@ class StepUp:
         # no challenge, code or push while the account is locked (423), as no answer is taken then either
         bucket = self._steps.lock_bucket_for(session.username, ip)
         self._steps.refuse_if_locked(session.username, bucket, now=now)
-        opened = self._steps.open(
+        opened = self._prompts.open(
             session.username,
             now=now,
             ip=ip,
@@ -100,7 +103,7 @@ class StepUp:
         txn = self._own(session, txn_id)
         if txn.factor != "ibkey":
             raise InvalidRequest("only an IB Key step has a Challenge/Response mode", field="txn_id")
-        return self._steps.switch(txn, "ibkey", txn.device_id, now=now, ip=ip, mode="challenge")
+        return self._prompts.switch(txn, "ibkey", txn.device_id, now=now, ip=ip, mode="challenge")
 
     def complete(
         self, session: Session, txn_id: str, response: str | None, *, now: int, ip: str | None

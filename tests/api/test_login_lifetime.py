@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from conftest import EnrolledUser, move_clock
 
-from sls_server.auth.second_factor import LIFETIME_TTLS, SWITCH_LIMIT
+from sls_server.auth.prompts import LIFETIME_TTLS, SWITCH_LIMIT
 
 TTL = 300  # SLS_CHALLENGE_TTL's default, which the app fixture keeps
 

@@ -23,7 +23,7 @@ from ibkey_world import World
 from phone_world import Phone
 
 from sls_server import create_app
-from sls_server.auth.second_factor import SWITCH_LIMIT
+from sls_server.auth.prompts import SWITCH_LIMIT
 
 RACERS = 30
 

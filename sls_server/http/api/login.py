@@ -27,7 +27,7 @@ from ...auth.errors import (
     WrongMode,
 )
 from ...auth.login import Authenticated
-from ...auth.second_factor import LIFETIME_TTLS
+from ...auth.prompts import LIFETIME_TTLS
 from ...factors.errors import ChallengeLimited, ChallengeSpaceExhausted, CodeReplayed
 from ...shapes.login import Authenticated as AuthenticatedShape
 from ...shapes.login import (
