@@ -222,6 +222,10 @@ class LoginService:
         # the address that passed the password step is the one the user "knows"
         self._password.succeeded(name, txn.ip or ip, now=now)
         self._store.users.remember_device(name, txn.device_id)  # M2FS: offered first next time
+        # what the sign-in notice tells the user, in the trail too: a trainer's feed shows the new place
+        noticed: dict[str, Any] = {"new_place": True} if txn.new_place else {}
+        if txn.failed_before:
+            noticed["failed_before"] = txn.failed_before
         self._events.record(
             "login.succeeded",
             at=now,
@@ -230,6 +234,7 @@ class LoginService:
             factor=txn.factor,
             device_id=txn.device_id,
             result="success",
+            detail=noticed or None,
         )
         if self._notices and (txn.failed_before or txn.new_place):  # read with the step: no round trip
             suspicion = Suspicion(txn.failed_before or 0, bool(txn.new_place))

@@ -204,6 +204,17 @@ def test_a_login_from_a_new_location_texts_its_address_once(
     newest = _notices(client)[0]
     assert "new location (IP address 198.51.100.51)" in newest and "3 failed sign-in attempts" in newest
     assert len(_notices(client)) == 2
+    # the trail says what each notice said, on the login itself (the trainer's feed shows a new place)
+    answer = client.get("/admin/v1/events?type=login.succeeded&user=sam&limit=100", headers=admin_headers)
+    said = [(e["ip"], e.get("detail")) for e in answer.get_json()["events"]]
+    assert said == [
+        ("192.0.2.10", None),
+        ("192.0.2.10", None),
+        ("198.51.100.50", {"new_place": True}),
+        ("198.51.100.50", None),
+        ("192.0.2.10", None),
+        ("198.51.100.51", {"new_place": True, "failed_before": 3}),
+    ]
 
 
 def test_the_login_code_readers_read_the_code_not_a_newer_notice(

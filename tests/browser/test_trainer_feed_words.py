@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pyotp
 import requests
 from playwright.sync_api import expect
 
@@ -57,3 +58,42 @@ def test_a_staged_sim_swap_s_takeover_is_an_alarm_not_good_news(world: World, pa
         expect(page.locator(f"[data-testid=feed-event][data-type='{kind}']")).to_have_class(bad)
     code = page.locator("[data-testid=feed-event][data-type='sms.sent']").filter(has_text="purpose login")
     expect(code).to_have_class(bad)  # it went to the attacker's handset
+
+
+def test_a_sign_in_from_a_new_place_is_amber_and_says_so(
+    browser: Any, sls_serve: Any, admin_headers: dict[str, str], page: Any
+) -> None:
+    """A login from an address the user never signed in from (their sign-in notice's news) is amber, from any
+    address, not only the staged attacks' own: a scenario's attacker, or the user on the road. Behind a proxy
+    the server believes, so each login names its address."""
+    server = sls_serve(workers=1, SLS_TRUSTED_PROXIES="127.0.0.1/32")
+    world = World(server.url, admin_headers)
+    world.user("tess")
+    secret = world.device("tess", "totp")["secret_b32"]
+    sign_in(page, world)
+
+    def log_in(address: str) -> None:
+        headers = {"X-Forwarded-For": address}
+        body = {"username": "tess", "password": PASSWORD}
+        started = requests.post(
+            world.url + "/api/v1/auth/login", json=body, headers=headers, timeout=10
+        ).json()
+        world.advance(30)  # a fresh time step: the last code is refused as a replay
+        clock = requests.get(world.url + "/admin/v1/clock", headers=world.admin, timeout=10).json()
+        code = pyotp.TOTP(secret).at(clock["now"])
+        done = requests.post(
+            f"{world.url}/api/v1/auth/login/{started['txn_id']}/verify",
+            json={"response": code},
+            headers={**headers, "X-Login-Token": started["login_token"]},
+            timeout=10,
+        )
+        assert done.status_code == 200, done.text
+
+    log_in("198.51.100.10")  # a first login is no news (and the address no staged attack's)
+    log_in("203.0.113.77")
+    logins = page.locator("[data-testid=feed-event][data-type='login.succeeded']")
+    expect(logins).to_have_count(2)
+    expect(logins.first).to_have_class(re.compile(r"\bwarn\b"))  # newest first
+    expect(logins.first).to_contain_text("from 203.0.113.77")
+    expect(logins.first).to_contain_text("new place")
+    expect(logins.last).to_have_class(re.compile(r"\bgood\b"))

@@ -163,6 +163,7 @@
     if (seconds) return name + " " + (key === "offset_s" ? SLS.offset(value) : SLS.duration(value));
     if (Array.isArray(value)) return value.length ? name + " " + value.join(", ").replace(/_/g, " ") : null;
     if (value !== null && typeof value === "object") return null;
+    if (value === true) return name; // "new place", not "new place true"
     return name + " " + value;
   }
 
@@ -212,11 +213,14 @@
   }
 
   /* Bad news by outcome (ALARM) or by source: an attacker's address, a SIM swapped to another handset
-     (phone.conditions_changed), a text or call that went to one (its notes). Then good news by outcome. */
+     (phone.conditions_changed), a text or call that went to one (its notes). Then a sign-in from an address
+     the user never signed in from (its notice's news: the attacker's, from anywhere, or the user on the
+     road), amber. Then good news by outcome. */
   function toneOf(e) {
     const d = e.detail || {};
     const swapped = d.sim_swapped === true || (Array.isArray(d.notes) && d.notes.includes("sim_swapped"));
     if (ALARM.test(e.type + " " + (e.result || "")) || ATTACKERS.has(e.ip) || swapped) return "bad";
+    if (d.new_place === true) return "warn";
     return GOOD.test(e.type) ? "good" : "";
   }
 
