@@ -220,6 +220,29 @@ def test_a_user_deleted_from_a_shared_phone_leaves_a_world_that_imports(
     assert approved.status_code == 200, approved.get_json()
 
 
+def test_the_owner_of_a_shared_card_deleted_leaves_a_world_that_imports(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """Deleting a card's owner deletes the card, and the user it was shared with kept its id in their device
+    list: the export named a device it did not hold, and its own import refused the world (400 ``users``)."""
+    for name in ("sue", "sid"):
+        body = {"username": name, "password": PASSWORD, "phone": "+15550100010", "sms": False}
+        assert client.post("/admin/v1/users", json=body, headers=admin_headers).status_code == 201
+    card = client.post(
+        "/admin/v1/users/sue/devices", json={"type": "dscplus", "pin": "2468"}, headers=admin_headers
+    )
+    share = {"type": "dscplus", "share_device_id": card.get_json()["device_id"]}
+    assert client.post("/admin/v1/users/sid/devices", json=share, headers=admin_headers).status_code == 201
+    assert client.delete("/admin/v1/users/sue", headers=admin_headers).status_code == 200
+
+    document = export(client, admin_headers)
+    loaded = client.post("/admin/v1/state/import?replace=true", json=document, headers=admin_headers)
+
+    assert loaded.status_code == 200, loaded.get_json()
+    assert [(u["record"]["username"], u["devices"]) for u in document["users"]] == [("sid", [])]
+    assert without_time(export(client, admin_headers)) == without_time(document)
+
+
 def test_a_document_over_the_import_limit_is_refused_naming_that_limit(
     client: FlaskClient, admin_headers: dict[str, str], redis_url: str
 ) -> None:
