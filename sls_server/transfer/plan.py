@@ -282,6 +282,10 @@ def _devices(document: StateDocument, result: Plan, check: Callable[[DeviceRecor
             raise _refuse(
                 "users", index, f"lists device {foreign[0]!r}, whose owner or shared_with does not name them"
             )
+    for index, device in enumerate(result.devices):
+        unlisted = [name for name in device.users if device.device_id not in result.user_devices[name]]
+        if unlisted:  # the device would be theirs, and their login would not offer it
+            raise _refuse("devices", index, f"names user {unlisted[0]!r}, whose device list does not hold it")
 
 
 def _accounts(document: StateDocument, result: Plan) -> None:

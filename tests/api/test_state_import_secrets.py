@@ -229,3 +229,16 @@ def test_an_account_and_its_members_must_name_each_other(
     unlisted = copy.deepcopy(document)
     unlisted["accounts"][0]["members"] = []
     assert "U1234567" in refused(keyed, admin_headers, redis_url, unlisted, "users", carol)
+
+
+def test_a_device_naming_a_user_who_does_not_list_it_is_refused(
+    keyed: FlaskClient, admin_headers: dict[str, str], redis_url: str, document: Document
+) -> None:
+    """Carol's card, left out of her own device list: imported, the card still named her its owner, and her
+    login said she had no second factor."""
+    card = device_of(document, "dscplus")
+    card_id = document["devices"][card]["device_id"]
+    carol = next(i for i, u in enumerate(document["users"]) if u["record"]["username"] == "carol")
+    broken = copy.deepcopy(document)
+    broken["users"][carol]["devices"].remove(card_id)
+    assert "carol" in refused(keyed, admin_headers, redis_url, broken, "devices", card)
