@@ -19,6 +19,10 @@ USER sls
 WORKDIR /home/sls
 ENV SLS_DATA_DIR=/home/sls/data \
     PYTHONUNBUFFERED=1
+# Made here, as sls: a named volume mounted on it (docker-compose.yml's sls-data) takes this folder's owner
+# when first used. Without it Docker makes the mount point root's, and the server, which writes its
+# generated admin token and secret key there, cannot start.
+RUN mkdir -m 0700 /home/sls/data
 EXPOSE 8000
 # gunicorn finishes in-flight requests within 10 s of SIGTERM; `docker stop` waits 10 s by default.
 STOPSIGNAL SIGTERM

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from gunicorn.app.base import BaseApplication
 
-from .gunicorn_errors import json_error_pages
+from .gunicorn_errors import json_error_pages, quiet_refusals
 from .output import EXIT_USAGE, CliError
 
 if TYPE_CHECKING:  # imported when used, so ``sls`` commands that serve nothing never load it
@@ -315,6 +315,7 @@ class SlsApplication(BaseApplication):
         log_to_stderr(self._json_logs, log_level)
         hide_server_header()
         json_error_pages()
+        quiet_refusals()
         super().__init__()
 
     def _post_fork(self, server: Any, worker: Any) -> None:

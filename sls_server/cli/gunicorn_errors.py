@@ -5,12 +5,16 @@ A request gunicorn refuses before the app sees it (a request line over its limit
 the client sent, while the contract says every error is ``{"error", "message"}``. gunicorn has no setting
 for its error pages: its workers call ``gunicorn.util.write_error``, which is replaced here, once, in the
 master before the workers fork (as ``gunicorn_app.hide_server_header`` does for the ``Server`` header).
-The answer never repeats the client's input: gunicorn's message can hold a header's value.
+The answer never repeats the client's input: gunicorn's message can hold a header's value. Nor does the
+log: gunicorn's warning for the refusal quotes the header line or request line it could not parse (a
+token whose header lost its colon, a transaction id in a path), and :class:`QuietRefusals` cuts the quote.
 """
 
 from __future__ import annotations
 
 import json
+import logging
+import re
 import socket
 
 #: The contract's codes: a client's malformed request is ``invalid_request``; gunicorn's own failure (500,
@@ -53,3 +57,26 @@ def json_error_pages() -> None:
     from gunicorn import util
 
     util.write_error = write_json_error
+
+
+#: gunicorn's warning for a request it refuses (``gunicorn.workers.base.Worker.handle_error``).
+REFUSAL_PREFIX = "Invalid request from ip="
+#: Where its reason starts quoting the client (``Invalid HTTP Header: 'Authorization Bearer ...'``).
+_QUOTED = re.compile(r":\s*['\"].*\Z", re.DOTALL)
+
+
+class QuietRefusals(logging.Filter):
+    """Keeps what was wrong with a refused request (``Invalid HTTP Header``) and drops what was sent."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if message.startswith(REFUSAL_PREFIX):
+            record.msg, record.args = _QUOTED.sub("", message), ()
+        return True
+
+
+def quiet_refusals() -> None:
+    """On gunicorn's error logger, whose setup keeps a logger's filters. Idempotent."""
+    error_log = logging.getLogger("gunicorn.error")
+    if not any(isinstance(each, QuietRefusals) for each in error_log.filters):
+        error_log.addFilter(QuietRefusals())

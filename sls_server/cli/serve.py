@@ -10,8 +10,8 @@ from __future__ import annotations
 import atexit
 import contextlib
 import dataclasses
-import functools
 import logging
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -230,10 +230,7 @@ def run(
         ]
         raise CliError(f"internal error: settings {', '.join(changed)} change on the way to the workers")
     metrics_dir = prepare_multiprocess_dir()  # before the fork: each worker's metrics go to files there
-    remove_metrics = functools.partial(remove_multiprocess_dir, metrics_dir)
-    atexit.register(remove_metrics)
     in_master_only: list[Callable[[], None]] = [startup.embedded.stop] if startup.embedded else []
-    in_master_only.append(remove_metrics)
     if startup.embedded:
         watchdog = Watchdog(startup.embedded).start()
         atexit.register(watchdog.stop)  # after the server's own stop, so it runs first (atexit is LIFO)
@@ -254,7 +251,14 @@ def run(
         log.warning(warning)
     sys.stdout.flush()  # forked workers must not inherit (and later repeat) buffered output
     sys.stderr.flush()
-    application.run()
+    master = os.getpid()
+    try:
+        application.run()
+    finally:
+        # Here, not in an exit handler: ``sls demo``'s master is a forked child that leaves by os._exit.
+        # A worker's exit unwinds through here too (gunicorn forks inside run()): the folder is not its own.
+        if os.getpid() == master:
+            remove_multiprocess_dir(metrics_dir)
 
 
 @click.command()

@@ -2,8 +2,8 @@
 session beside it (``session``), what the gateway's REST routes answer (``answers``), and the outbox hook
 that hands a tool the code the user's simulated phone received (``outbox``).
 
-May import auth, accounts, sim (the outbox reads the simulated phone), store, shapes, events, errors, clock
-and config; never Flask, http or cli.
+May import auth, accounts, sim (the outbox reads the simulated phone), store, shapes, events, errors, clock,
+config and stopping (a waiting outbox ends on a graceful stop); never Flask, http or cli.
 """
 
 from __future__ import annotations

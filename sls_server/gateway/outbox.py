@@ -6,8 +6,9 @@ blocked carrier, a delay or a swapped SIM change what it finds exactly as they c
 Notices and IB Key activation codes are not second-factor codes and are skipped, and so is a code older
 than its validity (``SLS_SMS_CODE_TTL``, from when it was sent, as the login's own expiry: a text a slow
 network delivered late is no younger for it). With ``wait`` it hands out only a code it has not handed out
-before, holding the request (at most ``wait`` seconds, bounded by the shape) until one arrives; the hand-out
-is one Lua step, so two callers waiting at once never get the same code.
+before, holding the request (at most ``wait`` seconds, bounded by the shape) until one arrives, or until the
+server is asked to stop (``sls_server.stopping``: the wait outlasts gunicorn's graceful timeout, which would
+kill the request); the hand-out is one Lua step, so two callers waiting at once never get the same code.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from .. import stopping
 from ..accounts.users import UserService
 from ..clock import Clock
 from ..sim.phones import PhoneService
@@ -54,7 +56,8 @@ class Outbox:
                     return code
             if look + 1 == looks or time.monotonic() >= deadline:
                 break
-            time.sleep(POLL_S)
+            if stopping.wait(POLL_S):  # a graceful stop: answer now, as when the wait runs out, not be killed
+                break
         if wait_s:
             raise NoCode(f"No new security code arrived on this user's phone within {wait_s} s.")
         raise NoCode()

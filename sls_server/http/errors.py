@@ -108,7 +108,7 @@ def register_error_handlers(app: Flask) -> None:
         body = {
             "error": "invalid_request",
             "field": "body",
-            "message": f"the body is larger than {MAX_BODY_BYTES // 1024} KiB",
+            "message": f"the body is larger than {_size(request.max_content_length or MAX_BODY_BYTES)}",
         }
         return jsonify(body), 400
 
@@ -142,3 +142,8 @@ def _a_browser_looking_for_a_page() -> bool:
         return False
     accepted = request.accept_mimetypes
     return accepted.best_match(("application/json", "text/html")) == "text/html" and accepted["text/html"] > 0
+
+
+def _size(limit: int) -> str:
+    """The limit the refused request was under (a state import's is larger than every other body's)."""
+    return f"{limit // (1024 * 1024)} MiB" if limit % (1024 * 1024) == 0 else f"{limit // 1024} KiB"

@@ -71,7 +71,7 @@ def finish(response: Response) -> Response:
     rid = str(environ.get(REQUEST_ID_KEY) or request_id(current))
     response.headers[REQUEST_ID_HEADER] = rid
     metrics.observe_request(route, current.method, response.status_code, seconds)
-    if response.status_code == 503:  # only store_unavailable answers 503
+    if response.status_code == 503 and _store_unavailable(response):
         metrics.observe_redis_error("unavailable")
     if core().settings.log_format == "json":
         access_log.info(
@@ -86,6 +86,15 @@ def finish(response: Response) -> Response:
             },
         )
     return response
+
+
+def _store_unavailable(response: Response) -> bool:
+    """Whether a 503 is Redis's: ``store_unavailable`` as JSON, or a page saying so. A JSON 503 naming
+    another cause (``audio_failed``: espeak-ng failed the simulated call's audio) is not."""
+    if not response.is_json:
+        return True
+    body = response.get_json(silent=True)
+    return not isinstance(body, dict) or body.get("error") == "store_unavailable"
 
 
 def register(app: Flask) -> None:

@@ -282,6 +282,10 @@ def _devices(document: StateDocument, result: Plan, check: Callable[[DeviceRecor
             raise _refuse(
                 "users", index, f"lists device {foreign[0]!r}, whose owner or shared_with does not name them"
             )
+    for index, device in enumerate(result.devices):
+        unlisted = [name for name in device.users if device.device_id not in result.user_devices[name]]
+        if unlisted:  # the device would be theirs, and their login would not offer it
+            raise _refuse("devices", index, f"names user {unlisted[0]!r}, whose device list does not hold it")
 
 
 def _accounts(document: StateDocument, result: Plan) -> None:
@@ -291,14 +295,25 @@ def _accounts(document: StateDocument, result: Plan) -> None:
         missing = [name for name in entry.members if name not in users]
         if missing:
             raise _refuse("accounts", index, f"names member {missing[0]!r}, who is not in the document")
+        # A user belongs to one account and names it; a member who does not would be shown under this
+        # account's allowlist while their login never applies it.
+        elsewhere = [name for name in entry.members if result.user_accounts.get(name) != account.account_id]
+        if elsewhere:
+            raise _refuse(
+                "accounts", index, f"names member {elsewhere[0]!r}, whose own entry names another account"
+            )
         result.accounts.append((account, list(entry.members)))
     _unique("accounts", [account.account_id for account, _ in result.accounts])
-    known = {account.account_id for account, _ in result.accounts}
+    members = {account.account_id: set(names) for account, names in result.accounts}
     for index, user in enumerate(result.users):
         account_id = result.user_accounts.get(user.username)
-        if account_id is not None and account_id not in known:
+        if account_id is not None and account_id not in members:
             raise _refuse(
                 "users", index, f"trades under account {account_id!r}, which is not in the document"
+            )
+        if account_id is not None and user.username not in members[account_id]:
+            raise _refuse(
+                "users", index, f"trades under account {account_id!r}, whose members do not name them"
             )
 
 

@@ -72,6 +72,11 @@ class StateTransfer:
                 }
             )
         devices = store.devices.get_many(sorted(device_ids))
+        # An id left in a user's list for a device gone (a card shared with them whose owner was deleted)
+        # names nothing: left out, or the document would name a device it does not hold.
+        held = {device.device_id for device in devices}
+        for entry in users:
+            entry["devices"] = [d for d in entry["devices"] if d in held]
         accounts = []
         for account_id in store.inventory.account_ids():
             found = store.access.account(account_id)

@@ -96,6 +96,26 @@ def test_a_hung_espeak_is_a_clear_503(sam: Phone, monkeypatch: pytest.MonkeyPatc
     assert answer.status_code == 503 and answer.get_json()["error"] == "audio_failed"
 
 
+def test_a_hung_espeak_is_no_redis_error_in_the_metrics(sam: Phone, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its 503 is ``audio_failed``, not ``store_unavailable``: counted as a Redis outage, a slow espeak-ng
+    would page whoever watches ``sls_redis_errors_total``."""
+
+    def hang(argv: list[str], **kwargs: Any) -> Any:
+        raise subprocess.TimeoutExpired(argv, kwargs["timeout"])
+
+    def outages() -> float:
+        text = sam.client.get("/metrics").get_data(as_text=True)
+        found = re.search(r'^sls_redis_errors_total\{kind="unavailable"\} (\S+)$', text, re.MULTILINE)
+        return float(found.group(1)) if found else 0.0
+
+    monkeypatch.setattr(speech.shutil, "which", lambda _name: "/usr/bin/espeak-ng")
+    monkeypatch.setattr(speech.subprocess, "run", hang)
+    sam.new_code(sam.login()["txn_id"], "voice")
+    before = outages()
+    assert sam.client.get(sam.calls()[0]["audio_url"]).status_code == 503
+    assert outages() == before
+
+
 def test_wav_sizes_are_written_for_a_piped_render() -> None:
     pcm = b"\x01\x02" * 50
     fmt = b"fmt " + struct.pack("<IHHIIHH", 16, 1, 1, 22050, 44100, 2, 16)

@@ -201,3 +201,44 @@ def test_a_user_listing_a_device_that_does_not_name_them_is_refused(
     broken = copy.deepcopy(document)
     broken["users"][alice]["devices"].append(card)
     assert "owner or shared_with" in refused(keyed, admin_headers, redis_url, broken, "users", alice)
+
+
+def test_an_account_and_its_members_must_name_each_other(
+    keyed: FlaskClient, admin_headers: dict[str, str], redis_url: str, document: Document
+) -> None:
+    """A user belongs to one account, and both sides say so: the account's members and the user's
+    ``account``. Before, an account listing alice, whose own entry named none, was imported: the account
+    (and its allowlist) showed her as a member, and her login ignored its allowlist."""
+    carol, alice = (
+        next(i for i, u in enumerate(document["users"]) if u["record"]["username"] == name)
+        for name in ("carol", "alice")
+    )
+    assert document["users"][carol]["account"] == "U1234567"
+    assert document["users"][alice]["account"] is None
+
+    outsider = copy.deepcopy(document)
+    outsider["accounts"][0]["members"].append("alice")
+    assert "alice" in refused(keyed, admin_headers, redis_url, outsider, "accounts", 0)
+
+    twice = copy.deepcopy(document)
+    second = copy.deepcopy(twice["accounts"][0])
+    second["record"]["account_id"] = "U7654321"
+    twice["accounts"].append(second)  # carol a member of two accounts
+    assert "carol" in refused(keyed, admin_headers, redis_url, twice, "accounts", 1)
+
+    unlisted = copy.deepcopy(document)
+    unlisted["accounts"][0]["members"] = []
+    assert "U1234567" in refused(keyed, admin_headers, redis_url, unlisted, "users", carol)
+
+
+def test_a_device_naming_a_user_who_does_not_list_it_is_refused(
+    keyed: FlaskClient, admin_headers: dict[str, str], redis_url: str, document: Document
+) -> None:
+    """Carol's card, left out of her own device list: imported, the card still named her its owner, and her
+    login said she had no second factor."""
+    card = device_of(document, "dscplus")
+    card_id = document["devices"][card]["device_id"]
+    carol = next(i for i, u in enumerate(document["users"]) if u["record"]["username"] == "carol")
+    broken = copy.deepcopy(document)
+    broken["users"][carol]["devices"].remove(card_id)
+    assert "carol" in refused(keyed, admin_headers, redis_url, broken, "devices", card)

@@ -218,3 +218,56 @@ def test_a_user_deleted_from_a_shared_phone_leaves_a_world_that_imports(
     started, note = push_login(world, "alice", app)  # alice's key on the phone came through
     approved = world.approve(app, note, started["factor"]["match"], **UNLOCK["android"])
     assert approved.status_code == 200, approved.get_json()
+
+
+def test_the_owner_of_a_shared_card_deleted_leaves_a_world_that_imports(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """Deleting a card's owner deletes the card, and the user it was shared with kept its id in their device
+    list: the export named a device it did not hold, and its own import refused the world (400 ``users``)."""
+    for name in ("sue", "sid"):
+        body = {"username": name, "password": PASSWORD, "phone": "+15550100010", "sms": False}
+        assert client.post("/admin/v1/users", json=body, headers=admin_headers).status_code == 201
+    card = client.post(
+        "/admin/v1/users/sue/devices", json={"type": "dscplus", "pin": "2468"}, headers=admin_headers
+    )
+    share = {"type": "dscplus", "share_device_id": card.get_json()["device_id"]}
+    assert client.post("/admin/v1/users/sid/devices", json=share, headers=admin_headers).status_code == 201
+    assert client.delete("/admin/v1/users/sue", headers=admin_headers).status_code == 200
+
+    document = export(client, admin_headers)
+    loaded = client.post("/admin/v1/state/import?replace=true", json=document, headers=admin_headers)
+
+    assert loaded.status_code == 200, loaded.get_json()
+    assert [(u["record"]["username"], u["devices"]) for u in document["users"]] == [("sid", [])]
+    assert without_time(export(client, admin_headers)) == without_time(document)
+
+
+def test_a_document_over_the_import_limit_is_refused_naming_that_limit(
+    client: FlaskClient, admin_headers: dict[str, str], redis_url: str
+) -> None:
+    """The import takes up to 64 MiB (every other body 64 KiB): a refusal names the limit that applied, or a
+    trainer with a 65 MiB world is told to stay under 64 KiB."""
+    from sls_server.http.admin.state import MAX_STATE_BYTES
+
+    a_world(client, admin_headers)
+    before = snapshot(redis_url)
+    too_big = b" " * (MAX_STATE_BYTES + 1)
+
+    refused = client.post(
+        "/admin/v1/state/import?replace=true",
+        data=too_big,
+        headers={**admin_headers, "Content-Type": "application/json"},
+    )
+
+    assert refused.status_code == 400
+    body = refused.get_json()
+    assert (body["error"], body["field"]) == ("invalid_request", "body")
+    assert body["message"] == "the body is larger than 64 MiB"
+    assert snapshot(redis_url) == before
+    other = client.post(
+        "/admin/v1/users",
+        data=b" " * (64 * 1024 + 1),
+        headers={**admin_headers, "Content-Type": "application/json"},
+    )
+    assert (other.status_code, other.get_json()["message"]) == (400, "the body is larger than 64 KiB")

@@ -288,3 +288,16 @@ def test_demo_with_the_simulators_off_seeds_what_needs_no_phone(demo: Any) -> No
         clean_env(demo.data_dir),
     )
     assert stop(server) == 0
+
+
+def test_demo_removes_its_workers_metric_files_when_it_stops(demo: Any, tmp_path: Path) -> None:
+    """The gunicorn master of ``sls demo`` is a forked child that leaves by ``os._exit``, so exit handlers
+    never ran there: every demo left its ``sls-metrics-*`` folder behind in the temporary folder."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    server = demo(TMPDIR=str(temporary))
+    assert requests.get(f"{server.url}/healthz", timeout=10).ok  # a worker has counted a request
+    assert len(list(temporary.glob("sls-metrics-*"))) == 1
+
+    assert stop(server) == 0
+    assert list(temporary.glob("sls-metrics-*")) == []

@@ -100,6 +100,21 @@ def test_the_image_runs_as_a_user_on_a_slim_base_with_its_data_in_the_volume() -
     assert REDIS["healthcheck"]["test"] == ["CMD", "redis-cli", "ping"]
 
 
+def test_the_image_makes_its_data_folder_as_its_user_so_the_volume_is_writable() -> None:
+    """Docker gives a named volume, when it is first mounted, the owner of the folder the image has at that
+    path; with no such folder, root's (0755). The compose file leaves SLS_ADMIN_TOKEN and SLS_SECRET_KEY
+    empty by default, so the server writes them into SLS_DATA_DIR: the image must make that folder as its
+    non-root user, or ``docker compose up`` stops at start with a permission error on the volume."""
+    data_dir = re.search(r"SLS_DATA_DIR=(\S+)", instruction("ENV"))
+    assert data_dir
+    steps = dockerfile()
+    user_at = max(i for i, (name, _) in enumerate(steps) if name == "USER")
+    made = [args for name, args in steps[user_at + 1 :] if name == "RUN" and "mkdir" in args]
+    assert any(data_dir.group(1) in args.split() for args in made), (
+        f"no RUN mkdir {data_dir.group(1)} after USER {steps[user_at][1]}"
+    )
+
+
 def _wait(check: Any, what: str, process: subprocess.Popen[bytes], timeout_s: float = 30) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:

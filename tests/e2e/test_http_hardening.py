@@ -122,6 +122,30 @@ def test_what_gunicorn_refuses_before_the_app_is_a_json_error_that_echoes_nothin
     assert json.loads(body)["error"] == "invalid_request" and b"extra-words" not in body
 
 
+def test_what_gunicorn_refuses_is_logged_without_what_was_sent(sls_serve) -> None:
+    """gunicorn's warning for a request it refuses quoted the offending header line or request line: a client
+    that left the colon out of ``Authorization: Bearer <token>`` had its session token in the server's log,
+    and a request line it could not parse put the transaction id of its path there."""
+    server = sls_serve(workers=1)
+    token, txn = "alice~" + "t" * 30, "alice~" + "x" * 20
+    host, port = server.url.removeprefix("http://").split(":")
+    sent = (
+        f"GET /api/v1/session HTTP/1.1\r\nHost: x\r\nAuthorization Bearer {token}\r\n\r\n",
+        f"POST /api/v1/auth/login/{txn}/verify\r\nHost: x\r\n\r\n",
+        f"POST /api/v1/auth/login/{txn}/verify HTTP/1.1 {txn}\r\nHost: x\r\n\r\n",
+        f"G\x01T /api/v1/auth/login/{txn}/verify HTTP/1.1\r\nHost: x\r\n\r\n",
+    )
+    for request in sent:
+        with socket.create_connection((host, int(port)), timeout=10) as raw:
+            raw.sendall(request.encode())
+            assert raw.recv(4096).startswith(b"HTTP/1.1 400 ")
+
+    log = _wait_for_log(server, *["Invalid request from ip="] * len(sent))
+    assert log.count("Invalid request from ip=") == len(sent), log
+    assert "alice~" not in log, log
+    assert "Invalid HTTP Header" in log  # what was wrong is still said
+
+
 def test_forwarded_proto_from_an_untrusted_peer_is_ignored(sls_serve) -> None:
     """127.0.0.1 is in gunicorn's default forwarded_allow_ips; no SLS_TRUSTED_PROXIES: nobody is believed."""
     server = sls_serve(workers=1)

@@ -235,6 +235,54 @@ def test_sigterm_ends_the_trainers_live_feed_instead_of_waiting_for_it(tmp_path:
     assert "SIGKILL" not in log and "WORKER TIMEOUT" not in log, log
 
 
+def test_sigterm_ends_a_wait_for_a_code_instead_of_killing_it(tmp_path: Path) -> None:
+    """``/sim/v1/outbox/latest-code?wait=30`` (a gateway tool's 2FA handler) slept on through a graceful
+    stop: gunicorn's 10 s ran out, the worker was killed and the tool's request cut off without an answer.
+    It now answers at once, as the wait running out does (404 ``no_code``), and the server exits cleanly."""
+    server = _own_server(tmp_path, SLS_GATEWAY="true", SLS_HASH_PROFILE="test")
+    answers: list[requests.Response | BaseException] = []
+    try:
+        body = {"username": "alice", "password": PASSWORD, "phone": "+15550100001"}
+        assert requests.post(f"{server.url}/admin/v1/users", json=body, headers=ADMIN, timeout=10).ok
+
+        def wait_for_a_code() -> None:
+            try:
+                answers.append(
+                    requests.get(
+                        f"{server.url}/sim/v1/outbox/latest-code",
+                        params={"user": "alice", "wait": "30"},
+                        timeout=60,
+                    )
+                )
+            except requests.RequestException as exc:
+                answers.append(exc)
+
+        socket = tmp_path / "data" / "redis" / "redis.sock"
+        watcher = redis.Redis(unix_socket_path=str(socket), decode_responses=True)
+        served = int(watcher.info("stats")["total_commands_processed"])
+        waiting = threading.Thread(target=wait_for_a_code)
+        waiting.start()
+        deadline, asked = time.monotonic() + 30, 1  # ``asked``: this loop's own INFO commands, left out
+        while (
+            int(watcher.info("stats")["total_commands_processed"]) - served - asked < 20
+        ):  # route looks again
+            asked += 1
+            assert time.monotonic() < deadline and waiting.is_alive(), "the wait never began"
+            time.sleep(0.01)  # polling Redis for the route's reads, not waiting for time
+        watcher.close()
+        server.process.send_signal(signal.SIGTERM)
+        waiting.join(timeout=60)
+        assert server.process.wait(timeout=60) == 0
+    finally:
+        if server.process.poll() is None:
+            server.process.kill()
+    log = server.log()
+    assert "SIGKILL" not in log and "WORKER TIMEOUT" not in log, log
+    (answer,) = answers
+    assert isinstance(answer, requests.Response), answer
+    assert answer.status_code == 404 and answer.json()["error"] == "no_code"
+
+
 @pytest.mark.parametrize(
     ("flags", "env"), [(["--json"], {}), ([], {"SLS_LOG_FORMAT": "json"})], ids=["--json", "json-logs"]
 )
