@@ -40,6 +40,8 @@ def write_json_error(sock: socket.socket, status_int: int, reason: str, mesg: st
     """``gunicorn.util.write_error``'s signature; ``mesg`` is left out on purpose (see the module)."""
     from gunicorn import util
 
+    from ..telemetry.requestid import fresh_request_id
+
     body = error_body(status_int, reason)
     head = (
         f"HTTP/1.1 {status_int} {reason}\r\n"
@@ -47,6 +49,7 @@ def write_json_error(sock: socket.socket, status_int: int, reason: str, mesg: st
         "Content-Type: application/json\r\n"
         "X-Content-Type-Options: nosniff\r\n"
         "Cache-Control: no-store\r\n"
+        f"X-Request-Id: {fresh_request_id()}\r\n"  # as every answer has, though no line of the app logs it
         f"Content-Length: {len(body)}\r\n\r\n"
     )
     util.write_nonblock(sock, head.encode("latin-1") + body)

@@ -3,7 +3,7 @@ one access line per request.
 
 The request id comes from ``X-Request-Id`` only when the peer is one of ``SLS_TRUSTED_PROXIES`` (a proxy that
 assigned it) and it looks like an id (letters, digits, ``.-_``, at most 64); otherwise a fresh random one
-(``random``'s generator, which every forked worker reseeds: an id matches lines, it guards nothing).
+(``telemetry.requestid``).
 Either way it is sent back in ``X-Request-Id`` and logged, so a client's report can be matched to a line.
 
 The access line names the route *pattern* (``/api/v1/auth/login/<txn_id>/verify``), never the path (it holds
@@ -15,7 +15,6 @@ is switched off and this hook writes the line instead, with the request id.
 from __future__ import annotations
 
 import logging
-import random
 import re
 import time
 
@@ -23,6 +22,7 @@ from flask import Flask, Request, Response
 
 from ..accounts.clientip import in_networks, parse_ip, parse_network
 from ..telemetry import metrics
+from ..telemetry.requestid import fresh_request_id
 from .accesslog import ROUTE_KEY, UNMATCHED
 from .common import core, this_request
 
@@ -50,7 +50,7 @@ def request_id(current: Request) -> str:
     given = current.headers.get(REQUEST_ID_HEADER, "")
     if given and _ID_FORM.fullmatch(given) and _from_trusted_proxy(current):
         return given
-    return f"{random.getrandbits(64):016x}"  # a handle to match lines by, not a secret: no system call
+    return fresh_request_id()
 
 
 def start() -> None:

@@ -111,6 +111,7 @@ def test_what_gunicorn_refuses_before_the_app_is_a_json_error_that_echoes_nothin
         assert answer.headers["Content-Type"] == "application/json"
         assert answer.json()["error"] == "invalid_request" and f"HTTP {status}" in answer.json()["message"]
         assert "aaaa" not in answer.text and "sss" not in answer.text
+        assert re.fullmatch(r"[0-9a-f]{16}", answer.headers["X-Request-Id"])  # every answer carries one
     host, port = server.url.removeprefix("http://").split(":")
     with socket.create_connection((host, int(port)), timeout=10) as raw:
         raw.sendall(b"GET /healthz HTTP/1.1 extra-words\r\nHost: x\r\n\r\n")
