@@ -22,7 +22,7 @@ from flask import Flask, Request, Response
 
 from ..accounts.clientip import in_networks, parse_ip, parse_network
 from ..telemetry import metrics
-from ..telemetry.requestid import fresh_request_id
+from ..telemetry.requestid import current_request_id, fresh_request_id
 from .accesslog import ROUTE_KEY, UNMATCHED
 from .common import core, this_request
 
@@ -59,7 +59,13 @@ def start() -> None:
     current = this_request()
     environ = current.environ
     environ[_STARTED_KEY] = time.perf_counter()
-    environ[REQUEST_ID_KEY] = request_id(current)
+    environ[REQUEST_ID_KEY] = rid = request_id(current)
+    current_request_id.set(rid)  # for the other lines this request logs (``telemetry.jsonlog``)
+
+
+def forget(_error: BaseException | None) -> None:
+    """Past the request, its thread's lines carry no id (the next request sets its own)."""
+    current_request_id.set(None)
 
 
 def finish(response: Response) -> Response:
@@ -102,4 +108,5 @@ def register(app: Flask) -> None:
     by one still gets an id); ``finish`` after the other ``after_request`` hooks, with the final status."""
     app.before_request_funcs.setdefault(None, []).insert(0, start)
     app.after_request_funcs.setdefault(None, []).insert(0, finish)
+    app.teardown_request(forget)
     metrics.count_store_bugs(logging.getLogger("sls_server.http"))

@@ -2,9 +2,11 @@
 
 Fields: ``ts`` (UTC, ISO 8601 with milliseconds), ``level``, ``logger``, ``pid``, ``message``, and for the
 per-request access line (``sls_server.access``) ``request_id``, ``method``, ``route`` (the pattern, never
-the path), ``status``, ``bytes`` and ``duration_ms``. Only fields named in :data:`ACCESS_FIELDS` are taken
-from a record's extras, so nothing a caller attaches by accident (a header, a body) reaches the line. The
-messages themselves are the same as in text mode, which never carry a password, PIN, code, key or token.
+the path), ``status``, ``bytes`` and ``duration_ms``; any other line written while a request is served
+(an audit event, a refusal, a Redis outage) carries that request's ``request_id`` too. Only fields named
+in :data:`ACCESS_FIELDS` are taken from a record's extras, so nothing a caller attaches by accident (a
+header, a body) reaches the line. The messages themselves are the same as in text mode, which never carry
+a password, PIN, code, key or token.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import json
 import logging
 from datetime import UTC, datetime
 from typing import Any
+
+from .requestid import current_request_id
 
 ACCESS_FIELDS = ("request_id", "method", "route", "status", "bytes", "duration_ms")
 
@@ -29,6 +33,8 @@ class JsonFormatter(logging.Formatter):
         for name in ACCESS_FIELDS:
             if name in record.__dict__:
                 line[name] = record.__dict__[name]
+        if "request_id" not in line and (serving := current_request_id.get()) is not None:
+            line["request_id"] = serving  # a line written while a request is served: its id
         if record.exc_info:
             line["error"] = self.formatException(record.exc_info)
         return json.dumps(line, separators=(",", ":"), default=str)

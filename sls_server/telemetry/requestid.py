@@ -6,6 +6,11 @@ lines, it guards nothing, and it costs no system call. Standard library only: gu
 from __future__ import annotations
 
 import random
+from contextvars import ContextVar
+
+#: The id of the request this thread is serving (None between requests): every JSON log line written while
+#: serving it carries it (``jsonlog``), so an event's or a refusal's line can be matched to its access line.
+current_request_id: ContextVar[str | None] = ContextVar("sls_request_id", default=None)
 
 
 def fresh_request_id() -> str:

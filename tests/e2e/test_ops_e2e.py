@@ -169,6 +169,11 @@ def test_json_logs_one_line_per_request_with_its_id_and_nothing_secret(sls_serve
     assert line["route"] == "/api/v1/auth/login/<txn_id>/verify"
     assert (line["method"], line["status"]) == ("POST", 401)
     assert isinstance(line["duration_ms"], float)
+    lines = [json.loads(line) for line in server.log().splitlines() if line.startswith("{")]
+    failed = [line for line in lines if str(line.get("message")).startswith("login.second_factor_failed")]
+    assert [line.get("request_id") for line in failed] == [rid], "the event's line names its request"
+    served = [line for line in lines if line.get("request_id") and line.get("logger") != "sls_server.access"]
+    assert {line["request_id"] for line in served} <= {line["request_id"] for line in access_lines()}
     log = server.log()
     for secret in (PASSWORD, txn, started.json()["login_token"], ADMIN_TOKEN):
         assert secret not in log
