@@ -36,6 +36,7 @@ nothing more, on one Redis as on a Cluster.
 from __future__ import annotations
 
 import logging
+import select
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -89,6 +90,7 @@ def _per_master(cluster: Any, commands: Sequence[Queued]) -> list[Any]:
     answers: list[Any] = [None] * len(commands)
     try:
         for flight, _ in flights:
+            flight.take(reopen=True)
             flight.send()
         for flight, positions in flights:
             for position, reply in zip(positions, flight.read(), strict=True):
@@ -118,12 +120,17 @@ class _Flight:
         self._pooled = False
         self._read = False
 
-    def take(self) -> Any:
-        """The thread's own connection (``pool.LeanPool``), or one of the pool's, held until :meth:`land`."""
+    def take(self, *, reopen: bool = False) -> Any:
+        """The thread's own connection (``pool.LeanPool``), or one of the pool's, held until :meth:`land`.
+        ``reopen``: closed first if Redis closed it while it sat idle (:func:`_closed_by_redis`), so the send
+        opens a new one; on a Cluster, which sends nothing again after a connection error, the batch would
+        otherwise go out on the dead socket and fail (one Redis retries such a batch: ``base.connect``)."""
         pool = self._client.connection_pool
         own = getattr(pool, "own_connection", None)
         self._pooled = own is None
         self._connection = pool.get_connection() if own is None else own()
+        if reopen and _closed_by_redis(self._connection):
+            self._connection.disconnect()
         return self._connection
 
     def send(self) -> None:
@@ -165,6 +172,19 @@ class _Flight:
             self._connection.disconnect()
         if self._pooled:
             self._client.connection_pool.release(self._connection)
+
+
+def _closed_by_redis(connection: Any) -> bool:
+    """Whether Redis closed ``connection`` while it sat idle (its ``timeout`` setting, a restart, ``CLIENT
+    KILL``, a firewall's idle cut): the socket polls readable though nothing of ours awaits an answer on it (a
+    batch that left answers unread closed it itself: :meth:`_Flight.land`), so what it holds is the end of the
+    stream. One zero-timeout poll, no read; nothing has been sent on it, so opening another is safe."""
+    sock = getattr(connection, "_sock", None)
+    if sock is None:
+        return False
+    poller = select.poll()
+    poller.register(sock, select.POLLIN)
+    return bool(poller.poll(0))
 
 
 def _followed(cluster: Any, command: Queued, redirect: Exception) -> Any:
