@@ -61,7 +61,8 @@ def connect(url: str, *, timeout_s: float = 2.0) -> Client:
     connection (Redis restarted, a pooled socket gone stale, a master that failed over) is retried at once
     on a new connection, twice, so service resumes by itself without a failed first request: through
     Sentinel the new connection asks the Sentinels for the master again, on a Cluster the client reads the
-    slot map again first.
+    slot map again first. The store's batches (``batch``) are never sent again once on their way: a
+    connection lost then fails the request, since Redis may have run them.
 
     A Cluster client reads the slot map when it is made, so a cluster none of whose startup nodes answers
     raises ``RedisClusterException`` here (the caller reports it as a configuration problem at start-up);
@@ -97,8 +98,14 @@ def connect(url: str, *, timeout_s: float = 2.0) -> Client:
     )
     if target.kind == "sentinel":
         assert target.master_name is not None
-        # the socket options reach the Sentinels too
-        sentinels = Sentinel(list(target.nodes), **options)  # type: ignore[no-untyped-call]  # unannotated
+        # the Sentinels are asked with the same timeouts and no retry of their own: redis-py's default tries
+        # each one 11 times with backoff, so Sentinels that refuse or do not answer held every request for
+        # tens of seconds before its 503. One that fails is passed over for the next; none left, the master's
+        # ``retry`` decides
+        asked = {name: options[name] for name in ("socket_timeout", "socket_connect_timeout")}
+        sentinels = Sentinel(  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
+            list(target.nodes), sentinel_kwargs={**asked, "retry": Retry(NoBackoff(), 0)}, **options
+        )
         master: redis.Redis = sentinels.master_for(  # type: ignore[no-untyped-call]  # unannotated too
             target.master_name,
             db=target.db,

@@ -7,11 +7,13 @@ command (``sls_bench/batch_cost.py``), on each of the flow's eleven round trips.
 by hiredis, as redis-py packs them when hiredis is there (it always is: a dependency), without the
 generator and the buffer splitting redis-py puts around it. The connection is the thread's own
 (``pool.LeanPool.own_connection``), not one handed out by the pool each time; through Sentinel it is the
-pool's. A refused or reset connection sends the batch again on a new one, as redis-py's pipeline does
-(``base.connect``'s ``Retry``). On a Redis Cluster it is one such pipeline per master that holds the
-commands' slots, each on the thread's own connection to that master, all of them written before any
-answer is read: a batch that reaches three masters waits about as long as one that reaches one. Not
-redis-py's cluster pipeline, which gets two things wrong for this store:
+pool's. A refused connection is tried again (``base.connect``'s ``Retry``), and one Redis closed while it
+sat idle is opened again before the batch goes out; a connection lost once the batch is on its way fails it
+and sends nothing again (redis-py's own pipeline would, counting a wrong password twice). On a Redis
+Cluster it is one such pipeline per master that holds the commands' slots, each on the thread's own
+connection to that master, all of them written before any answer is read: a batch that reaches three
+masters waits about as long as one that reaches one. Not redis-py's cluster pipeline, which gets two things
+wrong for this store:
 
 - after a connection error or a timeout it sends the commands again, one by one, when Redis may already
   have run them: a lockout reservation counted twice, an audit event written twice;
@@ -36,6 +38,7 @@ nothing more, on one Redis as on a Cluster.
 from __future__ import annotations
 
 import logging
+import select
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -63,12 +66,15 @@ def send_all(client: Any, commands: Sequence[Queued]) -> list[Any]:
 
 
 def _pipeline(client: redis.Redis, commands: Sequence[Queued]) -> list[Any]:
-    """One server's batch as a :class:`_Flight`, retried as redis-py retries its own pipeline: a refused or
-    reset connection (the client's ``Retry``: see ``base.connect``) sends the batch again on a new one."""
+    """One server's batch as a :class:`_Flight`, sent once. A connection Redis closed while it sat idle is
+    opened again before anything goes out on it (``take(reopen=True)``), and a refused connection is tried
+    again by the connect itself (the client's ``Retry``: see ``base.connect``); once the batch is on its way,
+    a lost connection fails it, as on a Cluster: Redis may have run it, and sent again a wrong password was
+    counted twice."""
     flight = _Flight(client, list(commands))
     try:
-        connection = flight.take()
-        return list(connection.retry.call_with_retry(flight.round_trip, flight.drop))
+        flight.take(reopen=True)
+        return flight.round_trip()
     finally:
         flight.land()
 
@@ -89,6 +95,7 @@ def _per_master(cluster: Any, commands: Sequence[Queued]) -> list[Any]:
     answers: list[Any] = [None] * len(commands)
     try:
         for flight, _ in flights:
+            flight.take(reopen=True)
             flight.send()
         for flight, positions in flights:
             for position, reply in zip(positions, flight.read(), strict=True):
@@ -118,12 +125,17 @@ class _Flight:
         self._pooled = False
         self._read = False
 
-    def take(self) -> Any:
-        """The thread's own connection (``pool.LeanPool``), or one of the pool's, held until :meth:`land`."""
+    def take(self, *, reopen: bool = False) -> Any:
+        """The thread's own connection (``pool.LeanPool``), or one of the pool's, held until :meth:`land`.
+        ``reopen``: closed first if Redis closed it while it sat idle (:func:`_closed_by_redis`), so the send
+        opens a new one: nothing is sent again after a connection error, so the batch would otherwise go
+        out on the dead socket and fail."""
         pool = self._client.connection_pool
         own = getattr(pool, "own_connection", None)
         self._pooled = own is None
         self._connection = pool.get_connection() if own is None else own()
+        if reopen and _closed_by_redis(self._connection):
+            self._connection.disconnect()
         return self._connection
 
     def send(self) -> None:
@@ -137,11 +149,6 @@ class _Flight:
     def round_trip(self) -> list[Any]:
         self.send()
         return self.read()
-
-    def drop(self, _error: Exception) -> None:
-        """Before a retry: the connection closed (it reconnects on the next send), its answers unread."""
-        self._read = False
-        self._connection.disconnect()
 
     def read(self) -> list[Any]:
         """The answers in order, Redis's error replies as values (a pipeline's ``raise_on_error=False``)."""
@@ -165,6 +172,19 @@ class _Flight:
             self._connection.disconnect()
         if self._pooled:
             self._client.connection_pool.release(self._connection)
+
+
+def _closed_by_redis(connection: Any) -> bool:
+    """Whether Redis closed ``connection`` while it sat idle (its ``timeout`` setting, a restart, ``CLIENT
+    KILL``, a firewall's idle cut): the socket polls readable though nothing of ours awaits an answer on it (a
+    batch that left answers unread closed it itself: :meth:`_Flight.land`), so what it holds is the end of the
+    stream. One zero-timeout poll, no read; nothing has been sent on it, so opening another is safe."""
+    sock = getattr(connection, "_sock", None)
+    if sock is None:
+        return False
+    poller = select.poll()
+    poller.register(sock, select.POLLIN)
+    return bool(poller.poll(0))
 
 
 def _followed(cluster: Any, command: Queued, redirect: Exception) -> Any:

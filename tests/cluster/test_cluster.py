@@ -255,6 +255,22 @@ def test_a_crashed_master_answers_503_until_its_replica_takes_over_then_no_locko
     assert wrong_password(client, "carol") == 423
 
 
+def test_a_connection_a_master_closed_while_idle_is_opened_again_without_a_503(
+    cluster: LocalCluster, tmp_path: Path
+) -> None:
+    """A thread's own connection to a master (``pool.LeanPool``) that the master closed while it sat idle (its
+    ``timeout`` setting, a restart within the node timeout, ``CLIENT KILL``, a firewall's idle cut) is opened
+    again before a batch goes out on it, as on one Redis: the first request after such a cut answered 503
+    though every master was up (on each thread, for each master)."""
+    client = make_app(cluster, tmp_path).test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    alice.log_in()  # this thread's connections open to the masters the flow reaches
+    for node in cluster.live_nodes():
+        if node.role() == "master":
+            node.call("CLIENT", "KILL", "TYPE", "normal")  # every client but the clock's subscription
+    assert alice.log_in()  # password, challenge, response: every step answered on a new connection
+
+
 def test_every_key_of_a_user_is_in_one_slot_as_redis_cluster_computes_it(cluster: LocalCluster) -> None:
     """The hash tags in ``keys`` are what make one user's scripts single-slot; ask the cluster itself."""
     node = cluster.live_nodes()[0]

@@ -4,6 +4,9 @@ when the old master's connection fails or turns read-only)."""
 
 from __future__ import annotations
 
+import socket
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +17,7 @@ from flask.testing import FlaskClient
 from cluster.sentinel_topology import LocalSentinel
 from cluster.topology import poll
 from sls_server import create_app
+from sls_server.store.embedded import free_port
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 WRONG = "wrong-password-x"
@@ -82,3 +86,41 @@ def _moves(core: Any, offset: int) -> bool:
         return bool(core.store.clock.set_offset(offset) == offset)
     except Exception:  # the old master, read-only now, until the client asks the Sentinels again
         return False
+
+
+@pytest.fixture(params=["refused", "frozen"])
+def sentinels_not_answering(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A ``redis+sentinel://`` URL none of whose Sentinels answers: three ports nothing listens on (every
+    connection refused), or one that takes connections and never replies (a frozen host)."""
+    if request.param == "refused":
+        yield "redis+sentinel://" + ",".join(f"127.0.0.1:{free_port()}" for _ in range(3)) + "/mymaster"
+        return
+    with socket.create_server(("127.0.0.1", 0)) as frozen:
+        yield f"redis+sentinel://127.0.0.1:{frozen.getsockname()[1]}/mymaster"
+
+
+def test_with_no_sentinel_answering_requests_answer_503_within_a_few_redis_timeouts(
+    sentinels_not_answering: str, tmp_path: Path
+) -> None:
+    """redis-py asks a Sentinel up to 11 times with backoff unless told otherwise: a login waited 76 s for
+    its 503 with three Sentinels refusing, /readyz 35 s (a load balancer's probe long gone)."""
+    timeout_s = 0.5
+    app = create_app(
+        {
+            "REDIS_URL": sentinels_not_answering,
+            "REDIS_TIMEOUT": timeout_s,
+            "DATA_DIR": str(tmp_path / "data"),
+            "HASH_PROFILE": "test",
+            "ADMIN_TOKEN": ADMIN_TOKEN,
+        }
+    )
+    client = app.test_client()
+    for send in (
+        lambda: client.get("/readyz"),
+        lambda: client.post("/api/v1/auth/login", json={"username": "alice", "password": WRONG}),
+    ):
+        started = time.monotonic()
+        answer = send()
+        took = time.monotonic() - started
+        assert answer.status_code == 503 and answer.get_json()["error"] == "store_unavailable"
+        assert took < 10 * timeout_s, f"answered after {took:.1f} s"

@@ -3,6 +3,8 @@ without a restart. A real redis-server process is stopped and started on the sam
 
 from __future__ import annotations
 
+import socket
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -88,3 +90,87 @@ def test_sls_serve_fails_closed_and_recovers(own_redis: EmbeddedRedis, sls_serve
         )
         assert login.status_code == 200, login.text
     assert "Traceback" not in server.log()
+
+
+class AnswerCutter:
+    """A TCP front for a unix-socket Redis that, once armed with some bytes, passes on the first request
+    holding them and then closes the client's connection instead of passing on Redis's answer: Redis ran it,
+    the client never hears (a connection lost mid-request: a reset, a proxy's cut, a CLIENT KILL)."""
+
+    def __init__(self, upstream: str) -> None:
+        self._upstream = upstream
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.url = f"redis://127.0.0.1:{self._listener.getsockname()[1]}/0"
+        self.armed: bytes | None = None
+        self.cut = 0
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def close(self) -> None:
+        self._listener.close()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:  # closed: the test is over
+                return
+            redis_side = socket.socket(socket.AF_UNIX)
+            redis_side.connect(self._upstream)
+            cutting = threading.Event()
+            threading.Thread(target=self._requests, args=(client, redis_side, cutting), daemon=True).start()
+            threading.Thread(target=self._answers, args=(client, redis_side, cutting), daemon=True).start()
+
+    def _requests(self, client: socket.socket, redis_side: socket.socket, cutting: threading.Event) -> None:
+        while data := _received(client):
+            if self.armed is not None and self.armed in data:
+                self.armed = None
+                cutting.set()
+            redis_side.sendall(data)
+
+    def _answers(self, client: socket.socket, redis_side: socket.socket, cutting: threading.Event) -> None:
+        while data := _received(redis_side):
+            if cutting.is_set():
+                self.cut += 1
+                break
+            client.sendall(data)
+        for end in (client, redis_side):
+            end.shutdown(socket.SHUT_RDWR)
+            end.close()
+
+
+def _received(end: socket.socket) -> bytes:
+    try:
+        return end.recv(65536)
+    except OSError:  # the other thread closed it
+        return b""
+
+
+def test_a_batch_whose_answer_was_lost_is_not_sent_again(own_redis: EmbeddedRedis, tmp_path: Path) -> None:
+    """One wrong password counts once even when the connection is lost after Redis counted it and before its
+    answer came back: the batch was sent again on a new connection, and counted twice (a lockout after fewer
+    wrong passwords than the threshold). Such a request answers 503; a batch is sent again only when nothing
+    of it went out (a connection refused, or one Redis had closed before it was used)."""
+    cutter = AnswerCutter(own_redis.url.removeprefix("unix://"))
+    try:
+        app = create_app(
+            {
+                "REDIS_URL": cutter.url,
+                "DATA_DIR": str(tmp_path / "d"),
+                "HASH_PROFILE": "test",
+                "ADMIN_TOKEN": ADMIN_TOKEN,
+            }
+        )
+        client = app.test_client()
+        client.post("/admin/v1/users", json={"username": "bob", "password": PASSWORD}, headers=ADMIN)
+        wrong = {"username": "bob", "password": "wrong-password-x"}
+        assert client.post("/api/v1/auth/login", json=wrong).status_code == 401  # the settling script loaded
+        cutter.armed = app.extensions["sls"].store.scripts._scripts["lockout_settle"].sha.encode()
+
+        lost = client.post("/api/v1/auth/login", json=wrong)
+        assert cutter.cut == 1
+        assert lost.status_code == 503 and lost.get_json()["error"] == "store_unavailable"
+        lockout = client.get("/admin/v1/users/bob/lockout", headers=ADMIN).get_json()
+        assert lockout["buckets"]["all"]["failures"] == 2, "the wrong password Redis counted, once"
+        assert client.post("/api/v1/auth/login", json=wrong).status_code == 401  # a new connection serves
+    finally:
+        cutter.close()
