@@ -16,6 +16,7 @@ from pathlib import Path
 from .config import Settings
 from .config_values import parse_key_text
 from .errors import InvalidConfig, StoreUnavailable
+from .secretbox import key_check
 from .store import Store
 from .store.embedded import EmbeddedRedis, EmbeddedRedisError
 
@@ -81,3 +82,31 @@ def open_store(settings: Settings) -> tuple[Settings, Store]:
         # only a Cluster client connects when made (to read the slot map): say which setting to check
         reason = exc.__cause__ or exc
         raise InvalidConfig("SLS_REDIS_URL", f"no node of the Redis Cluster answered ({reason})") from None
+
+
+def claim_secret_key(settings: Settings) -> None:
+    """Refuse to serve a Redis whose secrets are sealed under another ``SLS_SECRET_KEY``: two instances on
+    one Redis with keys of their own (each data folder makes one) would each answer 500 for the other's
+    cards and apps. The first server records its key's check (``Store.claim_key_check``); a later one must
+    match it. A Redis that does not answer now is not judged: the server starts and answers 503 until it is
+    back, as always."""
+    assert settings.secret_key is not None and settings.redis_url is not None
+    mine = key_check(settings.secret_key)
+    try:
+        store = Store.from_url(settings.redis_url, timeout_s=settings.redis_timeout)
+        try:
+            recorded = store.claim_key_check(mine)
+        finally:
+            store.close()
+    except StoreUnavailable:
+        log.warning(
+            "Redis did not answer at start-up: which secret key its data is sealed under is unchecked"
+        )
+        return
+    if recorded != mine:
+        raise InvalidConfig(
+            "SLS_SECRET_KEY",
+            "this Redis holds secrets sealed under another key (another server's, or an earlier one of "
+            "this data folder's): start with that server's SLS_SECRET_KEY (its data folder's secret.key), "
+            "on a Redis of its own, or after emptying this one (sls wipe, through the server with that key)",
+        )

@@ -7,6 +7,8 @@ ciphertext copied from one card's record into another's does not open.
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import secrets
 
 from cryptography.exceptions import InvalidTag
@@ -14,6 +16,14 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 _VERSION = "v1"
 _NONCE_BYTES = 12
+#: The label :func:`key_check` signs (its first use named it: a state document's ``key_check``).
+_KEY_CHECK_LABEL = b"sls-emulator state document: key check v1"
+
+
+def key_check(secret_key: bytes) -> str:
+    """Names the server's secret key without revealing it: HMAC-SHA256 of a fixed label under the key. A
+    state document carries it, and Redis keeps the one its sealed secrets are under (``runtime``)."""
+    return hmac.new(secret_key, _KEY_CHECK_LABEL, hashlib.sha256).hexdigest()
 
 
 class SealError(Exception):

@@ -24,7 +24,7 @@ from rich.text import Text
 
 from ..config import Settings, load_settings, metrics_exposure
 from ..errors import InvalidConfig
-from ..runtime import ADMIN_TOKEN_FILE, resolve_secrets, start_embedded_redis
+from ..runtime import ADMIN_TOKEN_FILE, claim_secret_key, resolve_secrets, start_embedded_redis
 from ..store.embedded import EmbeddedRedis
 from ..store.embedded_watch import Watchdog
 from ..telemetry.multiproc import prepare_multiprocess_dir, remove_multiprocess_dir
@@ -123,8 +123,11 @@ def start(overrides: dict[str, Any], host: str, port: int) -> Startup:
             if settings.redis_url is None:
                 embedded = start_embedded_redis(settings)
                 settings = dataclasses.replace(settings, redis_url=embedded.url)
+            claim_secret_key(settings)
     except BaseException:
         listener.close()
+        if embedded is not None:
+            embedded.stop()
         raise
     return Startup(settings, listener, embedded, token_source)
 

@@ -89,6 +89,12 @@ class Store:
         """
         self.client.set(keys.READY_PROBE, "1", px=READY_PROBE_TTL_MS)
 
+    def claim_key_check(self, check: str) -> str:
+        """The key check (``secretbox.key_check``) of the key this Redis's secrets are sealed under: the one
+        recorded, else ``check``, recorded now. Not kept over :meth:`reset` (nothing sealed is left)."""
+        self.client.set(keys.SECRET_KEY_CHECK, check, nx=True)
+        return text(self.client.get(keys.SECRET_KEY_CHECK))
+
     def reset(self) -> int:
         """Delete every key of ours (not FLUSHDB: the Redis may be shared with other data)."""
         deleted = 0

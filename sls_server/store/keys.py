@@ -21,6 +21,9 @@ USERS_INDEX = f"{PREFIX}{{index}}:users"
 EVENTS = f"{PREFIX}{{events}}:stream"
 METRICS = f"{PREFIX}{{events}}:metrics"
 READY_PROBE = f"{PREFIX}{{ready}}:probe"
+#: Which ``SLS_SECRET_KEY`` sealed this Redis's secrets (``secretbox.key_check``): a server with another
+#: key refuses to start on it (``runtime.claim_secret_key``).
+SECRET_KEY_CHECK = f"{PREFIX}{{keycheck}}:secret_key"
 #: Open flood windows (group -> "start count") and their end instants: beside the stream, one slot.
 EVENT_WINDOWS = f"{PREFIX}{{events}}:windows"
 EVENT_WINDOWS_DUE = f"{PREFIX}{{events}}:windows_due"

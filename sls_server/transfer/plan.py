@@ -19,7 +19,6 @@ from __future__ import annotations
 import base64
 import binascii
 import dataclasses
-import hashlib
 import hmac
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from ..accounts.devices import ACTIVE, PHONE_TYPES
 from ..accounts.passwords import HASH_PROFILES
 from ..accounts.users import canonical_username
 from ..errors import InvalidRequest
+from ..secretbox import key_check
 from ..shapes.common import Handset, Label, Phone
 from ..shapes.devices import DeviceStatus, Serial
 from ..shapes.phones import MAX_DELAY_S
@@ -39,7 +39,6 @@ from ..shapes.state import STATE_VERSION, StateDocument
 from ..store.records import AccountRecord, AppRecord, CorruptRecord, DeviceRecord, PhoneConditions, UserRecord
 from ..store.records.codec import dataclass_fields
 
-_KEY_CHECK_LABEL = b"sls-emulator state document: key check v1"
 #: The largest whole number a record may hold: Lua's numbers are exact up to here.
 MAX_STORED_INT = 2**53 - 1
 #: The cost parameters the hasher writes, one set per ``SLS_HASH_PROFILE``: a hash made under any profile
@@ -104,11 +103,6 @@ def _base64_of(text: str, size: int) -> bool:
     except (binascii.Error, ValueError):  # ValueError: not ASCII
         return False
     return len(decoded) == size and base64.b64encode(decoded).rstrip(b"=") == text.encode()
-
-
-def key_check(secret_key: bytes) -> str:
-    """Names the server's secret key without revealing it: HMAC-SHA256 of a fixed label under the key."""
-    return hmac.new(secret_key, _KEY_CHECK_LABEL, hashlib.sha256).hexdigest()
 
 
 class _Stored(Protocol):

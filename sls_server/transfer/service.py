@@ -21,10 +21,11 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ..errors import Conflict
+from ..secretbox import key_check
 from ..shapes.clock import CLOCK_MAX, CLOCK_MIN
 from ..shapes.state import STATE_FORMAT, STATE_VERSION, StateCounts, StateDocument
 from ..store.records import AppRecord, DeviceRecord, PhoneConditions
-from .plan import Plan, RecordChecks, key_check, plan
+from .plan import Plan, RecordChecks, plan
 
 if TYPE_CHECKING:
     from ..clock import Clock, ClockReading

@@ -127,3 +127,18 @@ def test_a_clock_move_on_one_instance_is_seen_by_the_other_on_its_next_request(
     assert back.status_code == 200, back.text
     for _ in range(6):  # and back, moved from the other side
         assert _now(a) - before < DAY // 2
+
+
+def test_an_instance_with_another_secret_key_refuses_to_start_on_the_same_redis(
+    sls_serve: Any, redis_url: str
+) -> None:
+    """Each data folder makes a key of its own: a second instance started on another folder would seal and
+    open secrets under another key, and answer 500 for the first one's cards. It refuses to start instead,
+    naming the setting; one with the same key starts and serves the first one's users."""
+    first = sls_serve(workers=1, SLS_SECRET_KEY="11" * 32)
+    _user(first.url, "kim")
+    with pytest.raises(RuntimeError, match="SLS_SECRET_KEY.*sealed under another key"):
+        sls_serve(workers=1, SLS_SECRET_KEY="22" * 32)
+    second = sls_serve(workers=1, SLS_SECRET_KEY="11" * 32)
+    assert _login(second.url, "kim", PASSWORD).status_code == 200
+    assert requests.get(f"{first.url}/readyz", timeout=10).status_code == 200  # the refusal stopped nothing
