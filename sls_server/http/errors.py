@@ -70,6 +70,18 @@ class GatewayCrossSite(CrossSiteRequest):
     message = "The gateway's REST routes answer tools and the gateway's own pages, not pages of other sites."
 
 
+class GatewayRouteNotEmulated(NotFound):
+    """A path under the gateway's prefixes that gateway mode lacks: most are real routes of the gateway (its
+    accounts, portfolio, orders, market data), which a client such as ibind calls; it is told so."""
+
+    message = (
+        "sls gateway emulates only the gateway's login and session routes, under /v1/api and /v1/portal: "
+        "POST /tickle, GET or POST /iserver/auth/status, POST /iserver/reauthenticate, "
+        "POST /iserver/auth/ssodh/init, POST /logout, GET /sso/validate. This route (accounts, portfolio, "
+        "orders, contracts, market data...) is not emulated."
+    )
+
+
 class CsrfTokenInvalid(Forbidden):
     code = "csrf_token_invalid"
     message = "The form's CSRF token is missing or not this session's; reload the page and try again."
@@ -119,6 +131,8 @@ def register_error_handlers(app: Flask) -> None:
             from .pages.kit import page  # the pages' own rendering (their token, their frame)
 
             return page("not_found.html", 404, path=request.path, simulators=core().settings.sim_enabled)
+        if status == 404 and request.path.startswith(_GATEWAY_PREFIXES) and core().settings.gateway:
+            return sls_error(GatewayRouteNotEmulated())
         code = _HTTP_CODES.get(status, "http_error")
         response = jsonify({"error": code, "message": exc.description or exc.name})
         if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
@@ -131,6 +145,8 @@ def register_error_handlers(app: Flask) -> None:
         return jsonify({"error": "internal_error", "message": "An unexpected error occurred."}), 500
 
 
+#: The gateway's REST prefixes (gateway mode's blueprints there serve only the session routes).
+_GATEWAY_PREFIXES = ("/v1/api/", "/v1/portal/")
 #: Where only programs call: a 404 there stays the contract's JSON error, whatever the client accepts.
 _API_PREFIXES = ("/api/", "/admin/", "/sim/v1/", "/v1/", "/metrics", "/openapi")
 

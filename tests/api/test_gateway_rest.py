@@ -72,6 +72,32 @@ def test_the_routes_exist_only_in_gateway_mode(client: FlaskClient) -> None:
         assert client.get(path).status_code in (404, 405), path
 
 
+@pytest.mark.parametrize("prefix", PREFIXES)
+@pytest.mark.parametrize(
+    ("method", "route"),
+    [
+        ("get", "/iserver/accounts"),  # ibind's receive_brokerage_accounts()
+        ("get", "/portfolio/accounts"),
+        ("get", "/iserver/marketdata/snapshot?conids=265598&fields=31"),
+        ("post", "/iserver/account/U1234567/orders"),
+    ],
+)
+def test_a_route_of_the_gateway_that_is_not_emulated_says_so(
+    gw: FlaskClient, sam: str, prefix: str, method: str, route: str
+) -> None:
+    """A client (ibind) calling the gateway's data routes learns that gateway mode does not have them and
+    which routes it does have, not that the URL may be misspelt."""
+    logged_in(gw, sam)
+    answer = call(gw, method, prefix + route)
+    assert answer.status_code == 404
+    body = answer.get_json()
+    assert body["error"] == "not_found"
+    assert "not emulated" in body["message"] and "spelling" not in body["message"]
+    for _, emulated in ROUTES:
+        assert emulated.partition("?")[0] in body["message"], emulated
+    assert call(gw, "get", prefix + "/tickle").status_code == 405  # a route it has, by another method
+
+
 def test_tickle_and_validate_after_a_page_login(gw: FlaskClient, sam: str) -> None:
     logged_in(gw, sam)
     tickle = gw.post("/v1/api/tickle").get_json()

@@ -132,6 +132,7 @@ def test_wrong_password_says_exactly_the_gateways_text(world: World, page: Any) 
     world.user("walt")
     world.device("walt", "dscplus", pin="1111")
     submit_password(page, world.url, "walt")  # the right one first: the error box stays hidden
+    expect(page.locator("#twofactbase")).to_be_visible()
     expect(page.locator(ERROR)).to_be_hidden()
     submit_password(page, world.url, "walt", "wrong-Password-77")
     expect(page.locator(ERROR)).to_be_visible()
@@ -146,10 +147,14 @@ def test_paper_user_in_live_mode_then_the_toggle(world: World, page: Any) -> Non
         "You have selected the Live Account Mode, but the specified user is a Paper Trading user. "
         "Please select the correct Login mode."
     )
+    # IBeam (login_handler.py, step_paper_toggle) clicks the toggle and submits again, typing nothing: the
+    # gateway's page shows its errors in place, so what was typed is still there
+    expect(page.locator("input[name=password]")).to_have_value(PASSWORD)
     page.locator("label[for=toggle1]").click()  # IBeam's paper toggle
     expect(page.locator("input#toggle1")).to_be_checked()
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator(SUBMIT).click()
+    # the old error goes as the form is sent, before any answer: IBeam looks for errors right after its click
+    click = f"document.querySelector('{SUBMIT}').click()"
+    assert page.evaluate(f"() => {{ {click}; return document.querySelector('{ERROR}').hidden; }}")
     challenge = page.locator(".xyz-challenge").inner_text()
     page.locator("#xyz-field-bronze-response").fill(world.card_response(card["device_id"], "4321", challenge))
     page.locator("#xyz-field-bronze-response").press("Enter")

@@ -1,5 +1,6 @@
-/* Gateway mode's login page: the device list submits itself, the paper/live toggle says its mode, and the
-   IB Key step polls until the push is approved. resendNotification() is a global function, as tools expect
+/* Gateway mode's login page: the form is sent in the background (its errors shown in place), the device
+   list submits itself, the paper/live toggle says its mode, and the IB Key step polls until the push is
+   approved. resendNotification() is a global function, as tools expect
    (driver.execute_script("resendNotification()")); the link calls it through a listener, since the page's
    CSP allows no inline handler. */
 "use strict";
@@ -28,6 +29,50 @@ function showError(text) {
   box.hidden = false;
 }
 
+/* The login form is sent in the background, as the gateway's own page sends it: a refusal (a wrong password,
+   the paper/live mismatch, a lock) shows in place, what was typed still in the fields and the toggle as it
+   was, so a tool that only flips the toggle and submits again (IBeam's paper step) sends what it typed. The
+   old error goes as the form is sent, before any answer: a tool that looks for an error right after its click
+   must not read the last one. Never sent twice: a second send would be a second password attempt. */
+function sendLoginInPlace(form) {
+  const box = document.querySelector(".xyz-errormessage");
+  const fields = [form.elements.namedItem("username"), form.elements.namedItem("password")];
+  function refused(text) {
+    showError(text);
+    fields.forEach(function (field) {
+      if (!field) return;
+      field.setAttribute("aria-invalid", "true");
+      field.setAttribute("aria-describedby", box ? box.id : "");
+    });
+  }
+  form.addEventListener("submit", async function (event) {
+    event.preventDefault();
+    if (box) { box.hidden = true; box.textContent = ""; }
+    fields.forEach(function (field) {
+      if (field) { field.removeAttribute("aria-invalid"); field.removeAttribute("aria-describedby"); }
+    });
+    let answer;
+    try {
+      answer = await fetch(form.action, {
+        method: "POST", body: new URLSearchParams(new FormData(form)), credentials: "same-origin",
+      });
+    } catch (e) {
+      refused("The login could not be sent: check the connection and try again.");
+      return;
+    }
+    if (answer.redirected) { window.location.assign(answer.url); return; }
+    const text = await answer.text();
+    let message = "";
+    if ((answer.headers.get("Content-Type") || "").indexOf("json") >= 0) {
+      try { message = JSON.parse(text).message || ""; } catch (e) { message = ""; }
+    } else {
+      const said = new DOMParser().parseFromString(text, "text/html").querySelector(".xyz-errormessage");
+      message = said ? said.textContent.trim() : "";
+    }
+    refused(message || "The login could not be completed: reload the page and try again.");
+  });
+}
+
 (function () {
   /* The device list submits itself when a device is picked (as the gateway's does, and as tools expect),
      but not while the keyboard moves through a closed list: there each arrow key is a change, and the first
@@ -49,6 +94,9 @@ function showError(text) {
       if (!keyed) submit();
     });
   });
+
+  const login = document.querySelector("form.xyzform-username");
+  if (login && window.fetch && window.DOMParser) sendLoginInPlace(login);
 
   const toggle = document.getElementById("toggle1");
   const shown = document.querySelector(".xyz-toggle-state");
