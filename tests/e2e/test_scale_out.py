@@ -137,7 +137,7 @@ def test_an_instance_with_another_secret_key_refuses_to_start_on_the_same_redis(
     naming the setting; one with the same key starts and serves the first one's users."""
     first = sls_serve(workers=1, SLS_SECRET_KEY="11" * 32)
     _user(first.url, "kim")
-    with pytest.raises(RuntimeError, match="SLS_SECRET_KEY.*sealed under another key"):
+    with pytest.raises(RuntimeError, match=r"SLS_SECRET_KEY.*sealed under another key"):
         sls_serve(workers=1, SLS_SECRET_KEY="22" * 32)
     second = sls_serve(workers=1, SLS_SECRET_KEY="11" * 32)
     assert _login(second.url, "kim", PASSWORD).status_code == 200
