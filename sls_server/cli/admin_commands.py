@@ -62,18 +62,21 @@ def admin_options(func: F) -> F:
         envvar="SLS_URL",
         show_envvar=True,
         metavar="URL",
-        help=f"Server to talk to.  [default: demo.json's url, else {DEFAULT_URL}]",
+        help=f"Server to talk to.  [default: demo.json's url, else a running gateway's, else {DEFAULT_URL}]",
     )(func)
 
 
 def connect(url: str | None, token: str | None) -> AdminClient:
-    """The server and token: the options (or SLS_URL / SLS_ADMIN_TOKEN), then demo.json, then the defaults."""
+    """The server and token: the options (or SLS_URL / SLS_ADMIN_TOKEN), then demo.json, then a gateway
+    running alone on the data folder (``sls gateway``: its gateway.json), then the defaults."""
     data_dir = demofile.data_dir_from_env()
     demo = demofile.read(data_dir) or {}
     if url:
         url = server_url(url, "--url (or SLS_URL)")
-    else:
+    elif demo.get("url") or not (gateway := demofile.gateway_url(data_dir)):
         url = server_url(str(demo.get("url") or DEFAULT_URL), f"the url of {demofile.path(data_dir)}")
+    else:
+        url = server_url(gateway, f"the url of {data_dir / demofile.GATEWAY_FILE}")
     if not token:
         token = demo.get("admin_token")
     if not token:

@@ -41,7 +41,10 @@ CLI_ENV: dict[str, tuple[str, str]] = {
     "SLS_PORT": ("8000", "TCP port `sls serve` and `sls demo` listen on (0: any free port)."),
     "SLS_WORKERS": ("2", "gunicorn worker processes; they share all state through Redis."),
     "SLS_THREADS": ("4", "Threads per worker (1: gunicorn's sync worker)."),
-    "SLS_URL": ("demo.json's url, else http://127.0.0.1:8000", "Server the admin commands talk to."),
+    "SLS_URL": (
+        "demo.json's url, else a running gateway's, else http://127.0.0.1:8000",
+        "Server the admin commands talk to.",
+    ),
 }
 
 

@@ -43,7 +43,7 @@ def sim_options(func: F) -> F:
         envvar="SLS_URL",
         show_envvar=True,
         metavar="URL",
-        help="Server to talk to.  [default: demo.json's url, else http://127.0.0.1:8000]",
+        help="Server to talk to.  [default: demo.json's url, else a running gateway's, else http://127.0.0.1:8000]",
     )(func)
 
 

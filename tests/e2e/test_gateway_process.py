@@ -120,6 +120,13 @@ def test_sls_gateway_state_drives_a_running_gateway(sls_gateway: Any) -> None:  
     )  # fmt: skip
     assert found.returncode == 0, found.stderr
     assert json.loads(found.stdout)["daily_reset"] == "23:45"
+    # and so does every other command (no demo on the folder): the README's staging moves the clock
+    clock = subprocess.run(
+        [sys.executable, "-m", "sls_server.cli.main", "clock", "--advance", "15m", "--json"],
+        env=env, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert clock.returncode == 0, clock.stderr
+    assert json.loads(clock.stdout)["offset_s"] == 900
     server.process.terminate()
     assert server.process.wait(timeout=20) is not None
     assert not (server.data_dir / "gateway.json").exists()  # it went with the gateway
