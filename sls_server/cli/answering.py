@@ -172,7 +172,8 @@ class Answerer:
         if kind == "dscplus":
             pin = self.pin or self.world.device(device_id).get("pin")
             if not pin:
-                raise CliError("--pin: the card's PIN is not in demo.json; give it to key it in", EXIT_USAGE)
+                unknown = self.world.lacks("the card's PIN")
+                raise CliError(f"--pin: {unknown}; give it to key it in", EXIT_USAGE)
             body = {"pin": pin, "challenge": factor["challenge"]}
             return str(
                 self.sim.request("POST", f"/sim/v1/dscplus/{segment(device_id)}/respond", body)["response"]
@@ -231,7 +232,8 @@ class Answerer:
             except ApiError:
                 number = None
         if not number:
-            raise CliError(f"{username}'s phone number is unknown (not in demo.json; no admin token to ask)")
+            unknown = self.world.lacks(f"{username}'s phone number")
+            raise CliError(f"{unknown}, and no admin token to ask the server")
         return str(number)
 
     def snapshot(self, username: str) -> list[str]:

@@ -158,6 +158,13 @@ class World:
     def user(self, username: str) -> dict[str, Any]:
         return self.users.get(username.strip().lower()) or {}
 
+    def lacks(self, what: str) -> str:
+        """Says that ``what`` is not known, and why: not in the demo's world, or no demo world at hand (none
+        written, or another server's: a command sent elsewhere with --url knows no PIN or phone of it)."""
+        if self.users:
+            return f"{what} is not in demo.json"
+        return f"{what} is unknown here: no demo.json of this server's demo (sls demo writes one)"
+
     def device(self, device_id: str | None) -> dict[str, Any]:
         """Everything the world knows of a device, from every user that holds it (a shared card's key is
         in its owner's entry, its PIN in both)."""

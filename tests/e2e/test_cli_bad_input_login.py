@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from cli_world import DEMO_ENV, Demo, seeded, session_of
 from click.testing import CliRunner
+from conftest import ADMIN_TOKEN, card_user_over_http
 from json_error_kit import json_error
 
 from sls_server.cli.main import cli
@@ -77,3 +78,20 @@ def test_auto_without_a_demo_password_says_where_it_looked(demo: Demo) -> None:
     last = asked.stderr.splitlines()[-1]
     assert last.startswith("error: no answer (the input ended): give --password (--auto finds no password")
     assert "zoe in demo.json" in last and "still seeding" in last
+
+
+def test_auto_on_a_server_no_demo_describes_names_what_is_missing(sls_serve: Any, tmp_path: Path) -> None:
+    """``--auto`` against a server that is not the demo's (--url, no demo.json of it): the card's PIN is not
+    "missing from demo.json" (there is no demo world at all); it says so, and that --pin gives it."""
+    server = sls_serve(workers=1)
+    card_user_over_http(server.url, "kim", "quartz-meadow-lantern-3")
+    env = {"SLS_DATA_DIR": str(tmp_path / "elsewhere")}  # a data folder no demo ever wrote
+    runner = CliRunner()
+    args = ["login", "kim", "--password", "quartz-meadow-lantern-3", "--auto", "--url", server.url]
+    refused = runner.invoke(cli, [*args, "--admin-token", ADMIN_TOKEN], env=env)
+    assert refused.exit_code == 2, refused.output
+    assert "the card's PIN is unknown here: no demo.json of this server's demo" in refused.output
+    assert "--pin" in refused.output
+    keyed = runner.invoke(cli, [*args, "--pin", "1234", "--admin-token", ADMIN_TOKEN, "--json"], env=env)
+    assert keyed.exit_code == 0, keyed.output
+    assert json.loads(keyed.stdout)["state"] == "authenticated"
