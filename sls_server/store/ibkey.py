@@ -68,8 +68,13 @@ class IbKeyRepo:
         and its expiry only frees the user again if a worker died holding it. On the app clock, moving the
         clock past it (``POST /admin/v1/clock``) while an activation holds it would let a second one in
         beside it, and a frozen clock would keep a dead holder's lease for ever
-        (``tests/api/test_timer_edges_activation.py``)."""
-        return bool(self._r.set(keys.user_ibkey_activation(username), token, nx=True, px=lease_ms))
+        (``tests/api/test_timer_edges_activation.py``). Taken again for the same ``token`` (the client's
+        retry of a SET whose answer was lost on the way, after Redis took it) it is still this holder's."""
+        key = keys.user_ibkey_activation(username)
+        if self._r.set(key, token, nx=True, px=lease_ms):
+            return True
+        held = self._r.get(key)
+        return held is not None and text(held) == token
 
     def release_activation(self, username: str, token: str) -> None:
         self._scripts("lease_release", [keys.user_ibkey_activation(username)], [token])

@@ -185,3 +185,16 @@ def test_an_ib_key_app_and_its_inbox(store: Store) -> None:
     push = PushNotification("n1", "alice~t", "alice", "ibkey-1", "ff", ("12", "42"), "login", NOW, NOW + 60)
     store.ibkey.deliver("app", push, now=NOW)
     assert store.ibkey.inbox("app") == [push] and store.ibkey.notification("app", "n1") == push
+
+
+def test_an_activation_lease_is_its_holders_again_and_no_one_elses(store: Store) -> None:
+    """redis-py sends a command again on a new connection when the first one's answer was lost: the lease's
+    SET may then find the lease its own first send took. The token says whose it is: the same holder's
+    again, never another's, and released only by its holder."""
+    assert store.ibkey.hold_activation("alice", "token-1", lease_ms=60_000)
+    assert store.ibkey.hold_activation("alice", "token-1", lease_ms=60_000)  # the retry of a lost answer
+    assert not store.ibkey.hold_activation("alice", "token-2", lease_ms=60_000)
+    store.ibkey.release_activation("alice", "token-2")  # not its holder: nothing released
+    assert not store.ibkey.hold_activation("alice", "token-3", lease_ms=60_000)
+    store.ibkey.release_activation("alice", "token-1")
+    assert store.ibkey.hold_activation("alice", "token-2", lease_ms=60_000)
