@@ -31,7 +31,7 @@ from sls_server.store.embedded import EmbeddedRedis
 
 from .flow import Http
 from .seed import Seeder
-from .servers import start_sls
+from .servers import bench_key, start_sls
 
 WRONG = "wrong-Passphrase-0-flood"
 
@@ -135,7 +135,7 @@ def scraped(url: str, name: str) -> float:
 
 def run_flood(options: FloodOptions, progress: Any = print) -> dict[str, Any]:
     workdir = Path(tempfile.mkdtemp(prefix="sls-flood-"))
-    secret_key = secrets.token_bytes(32)
+    secret_key = bench_key(options.redis_url)
     embedded = None if options.redis_url else EmbeddedRedis(workdir / "redis").start()
     redis_url = options.redis_url or embedded.url  # type: ignore[union-attr]  # one of the two is set
     settings = {

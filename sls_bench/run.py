@@ -31,7 +31,7 @@ from .flow import STEPS
 from .hashing import hashing_bound
 from .redis_stats import RedisCounters
 from .seed import Seeded, Seeder
-from .servers import Server, start_baseline, start_sls
+from .servers import Server, bench_key, start_baseline, start_sls
 
 USERS_PER_CLIENT = 4
 ADMIN_TOKEN = "bench-admin-token-" + "0" * 16
@@ -124,7 +124,7 @@ def run(options: Options, progress: Any = print) -> dict[str, Any]:
         "machine": {"cpus": os.cpu_count(), "load_avg": os.getloadavg(), "python": platform.python_version()},
         "options": {k: v for k, v in vars(options).items() if k != "redis_url"},
     }
-    secret_key = secrets.token_bytes(32)
+    secret_key = bench_key(options.redis_url)
     settings = {
         "SLS_SECRET_KEY": secret_key.hex(),
         "SLS_ADMIN_TOKEN": ADMIN_TOKEN,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -20,8 +21,25 @@ from pathlib import Path
 
 from gunicorn import version_info as gunicorn_version
 
+from sls_server.cli import demofile
 from sls_server.cli.gunicorn_app import ACCESS_LOG_FORMAT
+from sls_server.config_values import parse_key_text
+from sls_server.runtime import read_or_create
 from sls_server.store.embedded import free_port
+
+#: Where the bench keeps its key for a Redis it is given (``--redis-url``), in the data folder.
+BENCH_KEY_FILE = "bench.key"
+
+
+def bench_key(redis_url: str | None) -> bytes:
+    """The secret key the bench's servers and its seeding share. A Redis of the run's own (embedded) gets a
+    fresh one; a Redis it is given, the same one every run, kept in the data folder (``bench.key``, 0600): a
+    Redis keeps the check of the key its secrets are sealed under, and a server with another one refuses to
+    start on it (``runtime.claim_secret_key``), so a second run with a fresh key would be refused."""
+    if redis_url is None:
+        return secrets.token_bytes(32)
+    kept = read_or_create(demofile.data_dir_from_env() / BENCH_KEY_FILE, secrets.token_bytes(32).hex())
+    return parse_key_text(kept)
 
 
 @dataclass

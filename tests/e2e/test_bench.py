@@ -136,3 +136,30 @@ def test_the_baseline_starts_in_a_project_that_has_a_bench_package_of_its_own(
         server.stop()
     assert not (project / "bench" / "imported").exists()
     assert "Control socket" not in server.log_path.read_text()
+
+
+def test_runs_on_a_given_redis_share_one_key_and_a_foreign_one_is_refused(
+    redis_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Redis keeps the check of the key its secrets are sealed under, and a server with another refuses to
+    start on it. The bench's servers on a Redis it is given (``--redis-url``) keep one key across runs (its
+    data folder's ``bench.key``): a second run starts; a Redis a server with another key already uses does
+    not take the bench's."""
+    monkeypatch.setenv("SLS_DATA_DIR", str(tmp_path / "data"))
+    small = Options(
+        workers=1,
+        clients=2,
+        processes=1,
+        duration_s=0.5,
+        seed_users=0,
+        rounds=1,
+        redis_url=redis_url,
+        baseline=False,
+    )
+    for _ in range(2):
+        report = run(small, progress=lambda _: None)
+        assert report["app"]["flows"] > 0 and report["app"]["errors"] == 0
+    assert (tmp_path / "data" / "bench.key").stat().st_mode & 0o777 == 0o600
+    monkeypatch.setenv("SLS_DATA_DIR", str(tmp_path / "another-machine"))  # another key
+    with pytest.raises(RuntimeError, match="sealed under another key"):
+        run(small, progress=lambda _: None)
