@@ -232,6 +232,17 @@ def test_object_schemas_are_not_also_unions(spec: dict[str, Any]) -> None:
             assert not {"anyOf", "oneOf"} & set(schema), f"{name}: properties and a top-level union"
 
 
+def test_an_authenticator_type_to_enrol_is_one_of_the_known_types(spec: dict[str, Any]) -> None:
+    """``POST /admin/v1/users/<u>/devices`` takes the same closed set of types the answers list (the 400
+    ``unsupported_device_type`` for any other stays): a generated client types ``type`` as that union, not
+    ``string``, so a typo fails to compile instead of at the server."""
+    schemas = spec["components"]["schemas"]
+    known = schemas["DeviceEnrolled"]["properties"]["type"]["enum"]
+    assert schemas["DeviceEnrolRequest"]["properties"]["type"]["enum"] == known
+    body = {"type": "carrier-pigeon"}
+    assert schema_errors(spec, {"$ref": "#/components/schemas/DeviceEnrolRequest"}, body)
+
+
 @pytest.mark.parametrize(
     ("body", "valid"),
     [({"purpose": "withdrawal"}, True), ({"txn_id": "alice~x"}, True), ({"response": "12345678"}, False)],
