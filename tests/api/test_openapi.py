@@ -243,6 +243,14 @@ def test_an_authenticator_type_to_enrol_is_one_of_the_known_types(spec: dict[str
     assert schema_errors(spec, {"$ref": "#/components/schemas/DeviceEnrolRequest"}, body)
 
 
+def test_a_push_names_its_purpose_from_a_closed_set(spec: dict[str, Any]) -> None:
+    """A push in the IB Key app is for a login or for one of the step-up purposes: the document says which,
+    so a generated client can switch on it exhaustively."""
+    schemas = spec["components"]["schemas"]
+    step_ups = schemas["StepUpAnswer"]["properties"]["purpose"]["enum"]
+    assert schemas["IbKeyNotification"]["properties"]["purpose"]["enum"] == ["login", *step_ups]
+
+
 @pytest.mark.parametrize(
     ("body", "valid"),
     [({"purpose": "withdrawal"}, True), ({"txn_id": "alice~x"}, True), ({"response": "12345678"}, False)],
