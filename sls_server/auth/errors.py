@@ -74,6 +74,7 @@ class AccountLocked(SlsError):
 class RateLimited(SlsError):
     code = "rate_limited"
     status = 429
+    always = ("retry_after",)
     message = "Too many failed logins from this address; wait and try again."
 
 

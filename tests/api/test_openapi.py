@@ -17,6 +17,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from spec_conformance import Conformance, error_codes, schema_errors
 
+from sls_server.auth.errors import RateLimited
+
 HTTP_METHODS = {"get", "put", "post", "delete", "patch", "options", "head", "trace"}
 IGNORED_METHODS = {"HEAD", "OPTIONS"}
 PASSWORD = "vernal-Quartz-harbor-71"
@@ -256,6 +258,22 @@ def test_a_push_names_its_purpose_from_a_closed_set(spec: dict[str, Any]) -> Non
     schemas = spec["components"]["schemas"]
     step_ups = schemas["StepUpAnswer"]["properties"]["purpose"]["enum"]
     assert schemas["IbKeyNotification"]["properties"]["purpose"]["enum"] == ["login", *step_ups]
+
+
+def test_a_rate_limit_always_says_how_long_to_wait(spec: dict[str, Any]) -> None:
+    """Every 429 ``rate_limited`` carries ``retry_after`` (a login's address, a card's challenges, a phone's
+    codes): the document requires it, so a typed client reads a number, not ``number | undefined``. A lock
+    (423 ``account_locked``) may have none (only an admin lifts it), and stays optional."""
+    schemas = spec["components"]["schemas"]
+
+    def required(component: str) -> set[str]:
+        return {name for part in schemas[component]["allOf"] for name in part.get("required", [])}
+
+    assert required("RateLimitedError") == {"error", "retry_after"}
+    assert required("AccountLockedError") == {"error"}
+    assert required("LoginExhaustedError") == {"error"}  # 429 too, but nothing to wait for: start again
+    with pytest.raises(TypeError, match="retry_after"):  # the declaration holds the code that raises it
+        RateLimited()
 
 
 @pytest.mark.parametrize(

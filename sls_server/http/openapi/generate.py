@@ -135,9 +135,12 @@ def _error_components(found: list[Operation], error_schema: Schema) -> dict[str,
 
     ``enum: [code]``, not ``const``: openapi-python-client cannot narrow ``Error``'s string to a literal."""
     notes: dict[str, dict[str, None]] = {}
+    always: dict[str, list[str]] = {}  # per code: the extras every class answering with it carries
     for op in found:
         for error in op.errors:
             notes.setdefault(error.code, {})[ERROR_NOTES.get(error.code, error.message)] = None
+            shared = always.setdefault(error.code, list(error.always))
+            always[error.code] = [name for name in shared if name in error.always]
     return {
         _error_name(code): {
             "description": "\n\n".join(texts),
@@ -146,7 +149,7 @@ def _error_components(found: list[Operation], error_schema: Schema) -> dict[str,
                 {
                     "type": "object",
                     "properties": {"error": {"type": "string", "enum": [code]}},
-                    "required": ["error"],
+                    "required": ["error", *always[code]],
                 },
             ],
         }
