@@ -38,6 +38,7 @@ class InvalidRequest(SlsError):
 
     code = "invalid_request"
     status = 400
+    always = ("field",)
 
     def __init__(self, message: str, *, field: str, **extra: Any) -> None:
         super().__init__(message, field=field, **extra)

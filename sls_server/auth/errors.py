@@ -36,6 +36,7 @@ class UnknownTransaction(NotFound):
 class InvalidResponse(SlsError):
     code = "invalid_response"
     status = 401
+    always = ("attempts_left",)
     message = "That response or code is not the one this prompt expects."  # a card's, an SMS's, an app's
 
 
@@ -133,4 +134,5 @@ class SessionIpRejected(Forbidden):
 class ReauthRequired(SlsError):
     code = "reauth_required"
     status = 401
+    always = ("purpose",)
     message = "This task needs a fresh identity verification: POST /api/v1/verify first."

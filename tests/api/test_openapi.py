@@ -277,6 +277,26 @@ def test_a_rate_limit_always_says_how_long_to_wait(spec: dict[str, Any]) -> None
 
 
 @pytest.mark.parametrize(
+    ("component", "always"),
+    [
+        ("InvalidRequestError", {"field"}),
+        ("InvalidResponseError", {"attempts_left"}),
+        ("WeakPasswordError", {"field", "reason"}),
+        ("ReauthRequiredError", {"purpose"}),
+        ("DeviceExistsError", {"device_id", "type"}),
+    ],
+)
+def test_the_extras_a_code_always_carries_are_required(
+    spec: dict[str, Any], component: str, always: set[str]
+) -> None:
+    """What the server sends with every answer of a code (the field at fault, the attempts left, the
+    purpose to verify for, the device that holds the number) is required by its component, so a typed
+    client reads it without a check for ``undefined``."""
+    parts = spec["components"]["schemas"][component]["allOf"]
+    assert {name for part in parts for name in part.get("required", [])} == {"error", *always}
+
+
+@pytest.mark.parametrize(
     ("body", "valid"),
     [({"purpose": "withdrawal"}, True), ({"txn_id": "alice~x"}, True), ({"response": "12345678"}, False)],
 )
