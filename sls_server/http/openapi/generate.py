@@ -43,7 +43,9 @@ class _Generator(GenerateJsonSchema):
 def build_spec(app: Flask) -> dict[str, Any]:
     found = operations(app)
     components, refs = _schemas(found)
-    codes = _error_components(found, refs[(Error, "serialization")])
+    error_ref = refs[(Error, "serialization")]
+    error_properties = components[error_ref["$ref"].rsplit("/", 1)[1]]["properties"]
+    codes = _error_components(found, error_ref, error_properties)
     if clash := codes.keys() & components.keys():
         raise RuntimeError(f"shapes named like an error code's component: {sorted(clash)}")
     components = dict(sorted({**components, **codes}.items()))
@@ -130,10 +132,16 @@ def _error_name(code: str) -> str:
     return "".join(part.capitalize() for part in code.split("_")) + "Error"
 
 
-def _error_components(found: list[Operation], error_schema: Schema) -> dict[str, Schema]:
-    """One component per code any operation answers: the error body with ``error`` held to that code.
+def _error_components(
+    found: list[Operation], error_schema: Schema, error_properties: dict[str, Schema]
+) -> dict[str, Schema]:
+    """One component per code any operation answers: the error body with ``error`` held to that code, and
+    the extras every class of the code carries (``SlsError.always``) required.
 
-    ``enum: [code]``, not ``const``: openapi-python-client cannot narrow ``Error``'s string to a literal."""
+    ``enum: [code]``, not ``const``: openapi-python-client cannot narrow ``Error``'s string to a literal.
+    A required extra is listed again beside ``error`` (``Error``'s own schema for it): openapi-typescript
+    and @hey-api/openapi-ts skip a required name whose property is declared only in another ``allOf``
+    part, and left the field optional."""
     notes: dict[str, dict[str, None]] = {}
     always: dict[str, list[str]] = {}  # per code: the extras every class answering with it carries
     for op in found:
@@ -148,7 +156,10 @@ def _error_components(found: list[Operation], error_schema: Schema) -> dict[str,
                 error_schema,
                 {
                     "type": "object",
-                    "properties": {"error": {"type": "string", "enum": [code]}},
+                    "properties": {
+                        "error": {"type": "string", "enum": [code]},
+                        **{name: error_properties[name] for name in always[code]},
+                    },
                     "required": ["error", *always[code]],
                 },
             ],
