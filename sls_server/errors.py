@@ -18,8 +18,13 @@ class SlsError(Exception):
     message: str = "The request failed."
     challenge: str | None = None
     """A 401's ``WWW-Authenticate`` value (RFC 9110), for a client that asks for credentials by it."""
+    always: tuple[str, ...] = ()
+    """Extras every answer of this class carries: /openapi.json marks them required for its code, so one
+    raised without them is a bug here, refused at once rather than sent."""
 
     def __init__(self, message: str | None = None, **extra: Any) -> None:
+        if missing := [name for name in type(self).always if name not in extra]:
+            raise TypeError(f"{type(self).__name__} needs {', '.join(missing)}")
         self.message = message or type(self).message
         self.extra = extra
         super().__init__(self.message)
@@ -33,6 +38,7 @@ class InvalidRequest(SlsError):
 
     code = "invalid_request"
     status = 400
+    always = ("field",)
 
     def __init__(self, message: str, *, field: str, **extra: Any) -> None:
         super().__init__(message, field=field, **extra)

@@ -21,6 +21,7 @@ class UserExists(Conflict):
 class WeakPassword(SlsError):
     code = "weak_password"
     status = 400
+    always = ("field", "reason")
 
 
 class IpRestricted(Forbidden):
@@ -49,4 +50,5 @@ class DeviceExists(Conflict):
     """A second SMS or voice device on a phone that has one: the login would list the phone twice."""
 
     code = "device_exists"
+    always = ("device_id", "type")
     message = "The user's phone is enrolled already."

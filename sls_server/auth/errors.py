@@ -36,6 +36,7 @@ class UnknownTransaction(NotFound):
 class InvalidResponse(SlsError):
     code = "invalid_response"
     status = 401
+    always = ("attempts_left",)
     message = "That response or code is not the one this prompt expects."  # a card's, an SMS's, an app's
 
 
@@ -74,6 +75,7 @@ class AccountLocked(SlsError):
 class RateLimited(SlsError):
     code = "rate_limited"
     status = 429
+    always = ("retry_after",)
     message = "Too many failed logins from this address; wait and try again."
 
 
@@ -132,4 +134,5 @@ class SessionIpRejected(Forbidden):
 class ReauthRequired(SlsError):
     code = "reauth_required"
     status = 401
+    always = ("purpose",)
     message = "This task needs a fresh identity verification: POST /api/v1/verify first."

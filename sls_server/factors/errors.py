@@ -17,6 +17,7 @@ class UnsupportedDeviceType(SlsError):
 class ChallengeLimited(SlsError):
     code = "rate_limited"
     status = 429
+    always = ("retry_after",)
     message = "Too many challenges were issued for this authenticator or account lately; wait and try again."
 
 

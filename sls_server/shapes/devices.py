@@ -1,6 +1,6 @@
 """Authenticators as the admin enrols, lists, revokes and resets them (``/admin/v1/.../devices``)."""
 
-from typing import Annotated, Literal, NotRequired, Self
+from typing import Annotated, Literal, NotRequired, Self, get_args
 
 from pydantic import Field, model_validator
 from typing_extensions import TypedDict
@@ -38,11 +38,14 @@ Suite = Annotated[
 class DeviceEnrolRequest(Request):
     """`type` plus that type's parameters. `share_device_id` shares an existing DSC+ card instead."""
 
+    # Validated as any string, so that an unknown type is 400 `unsupported_device_type` (from the factor
+    # registry) rather than `invalid_request`; documented as the closed set, so generated clients type it.
     type: str = Field(
         min_length=1,
         max_length=32,
         description="The authenticator type; 400 `unsupported_device_type` lists what this server knows.",
         examples=["dscplus"],
+        json_schema_extra={"enum": list(get_args(FactorType))},
     )
     label: Label | None = None
     share_device_id: DeviceRef | None = Field(

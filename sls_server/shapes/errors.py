@@ -7,6 +7,8 @@ from typing import Annotated, Any, NotRequired
 from pydantic import Field
 from typing_extensions import TypedDict
 
+from .common import FactorType
+
 Count = Annotated[int, Field(ge=0)]
 
 
@@ -50,3 +52,7 @@ class Error(TypedDict):
         Annotated[str, Field(description="`user_in_account`: the account the user trades under.")]
     ]
     status: NotRequired[Annotated[str, Field(description="`/readyz`: `unavailable`.")]]
+    device_id: NotRequired[
+        Annotated[str, Field(description="`device_exists`: the device that holds the number already.")]
+    ]
+    type: NotRequired[Annotated[FactorType, Field(description="`device_exists`: that device's type.")]]

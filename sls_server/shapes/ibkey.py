@@ -8,6 +8,7 @@ from typing_extensions import TypedDict
 
 from .common import EightDigits, Password, Refusal, Request, SixDigits, UnixTime
 from .devices import ActivationWay, Platform
+from .stepup import Purpose
 
 ServerDeviceId = Annotated[
     str, Field(description="A server device record: one per user per phone.", examples=["ibkey-0a1b2c3d4e5f"])
@@ -159,7 +160,7 @@ class IbKeyNotification(TypedDict):
         list[Annotated[str, Field(pattern=r"^[0-9]{2}$")]],
         Field(description="Three numbers; the login page shows one."),
     ]
-    purpose: Annotated[str, Field(description="`login` or a step-up purpose.")]
+    purpose: Annotated[Literal["login", Purpose], Field(description="`login` or a step-up purpose.")]
     sent_at: Annotated[UnixTime, Field(description="When it was sent.")]
     expires_at: Annotated[UnixTime, Field(description="From this instant on it can no longer be answered.")]
 

@@ -63,6 +63,7 @@ class NothingToMigrate(Conflict):
 class SendLimited(SlsError):
     code = "rate_limited"
     status = 429
+    always = ("retry_after",)
     message = "Too many codes were sent recently; wait before asking for another."
 
 

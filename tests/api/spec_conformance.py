@@ -1,9 +1,10 @@
 """Real answers checked against /openapi.json, as a client generated from the document would read them.
 
 A generated client trusts the document wholesale: the status must be listed, the body must validate against
-the response's schema (types, enums, patterns, nullability, not only the required fields), and a header the
-server sends must be described, or generated code never exposes it. :class:`Conformance` sends requests
-through the Flask test client and holds every answer to all three.
+the response's schema (types, enums, patterns, nullability, not only the required fields), and a header or a
+body field the server sends must be described, or generated code never exposes it (the answers' schemas leave
+``additionalProperties`` open, so the check closes every object schema of an answer itself).
+:class:`Conformance` sends requests through the Flask test client and holds every answer to all three.
 """
 
 from __future__ import annotations
@@ -48,6 +49,21 @@ def schema_errors(spec: dict[str, Any], schema: dict[str, Any], body: Any) -> li
     return [f"{list(e.absolute_path)}: {e.message}" for e in validator.iter_errors(body)]
 
 
+def closed(node: Any, in_all_of: bool = False) -> Any:
+    """``node`` with ``unevaluatedProperties: false`` on each object schema that lists ``properties`` (not
+    on the parts of an ``allOf``, which each see only their own): a field the schema does not name is an
+    error."""
+    if isinstance(node, list):
+        return [closed(item, in_all_of) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: closed(value, key == "allOf") for key, value in node.items()}
+    open_ended = "additionalProperties" in node or "unevaluatedProperties" in node
+    if "properties" in node and not open_ended and not in_all_of:
+        out["unevaluatedProperties"] = False
+    return out
+
+
 def undocumented_headers(documented: dict[str, Any], response: TestResponse) -> set[str]:
     """Headers the answer carries that its documented response does not describe."""
     described = {name.lower() for name in documented.get("headers", {})}
@@ -61,6 +77,7 @@ class Conformance:
     def __init__(self, client: FlaskClient, spec: dict[str, Any]) -> None:
         self.client = client
         self.spec = spec
+        self.answers = closed(spec)  # every field of an answer must be documented
         self.checked: set[tuple[str, str, int]] = set()
 
     def call(self, method: str, path: str, template: str, status: int, **kwargs: Any) -> dict[str, Any]:
@@ -78,7 +95,9 @@ class Conformance:
         if status >= 400:
             assert body["error"] in error_codes(self.spec, operation, status), f"{where}: {body}"
         if media == "application/json":
-            wrong = schema_errors(self.spec, documented["content"][media]["schema"], body)
+            answer = self.answers["paths"][template][method]["responses"][str(status)]
+            schema = answer["content"][media]["schema"]
+            wrong = schema_errors(self.answers, schema, body)
             assert not wrong, f"{where}: the answer breaks its documented schema: {wrong}\n{body}"
         self.checked.add((template, method, status))
         return body  # type: ignore[no-any-return]

@@ -86,3 +86,17 @@ def test_clock_and_state_match_the_document(c: Conformance, admin_headers: dict[
     replace = {"query_string": {"replace": "true"}, **admin}
     c.call("post", "/admin/v1/state/import", "/admin/v1/state/import", 200, json=exported, **replace)
     c.call("post", "/admin/v1/state/import", "/admin/v1/state/import", 400, json={"format": "x"}, **admin)
+
+
+def test_a_refused_second_phone_device_names_the_one_held_as_documented(
+    c: Conformance, admin_headers: dict[str, str]
+) -> None:
+    """409 `device_exists` says which device holds the number already (`device_id`, `type`): fields a typed
+    client can read only if the error schema names them."""
+    devices = "/admin/v1/users/{username}/devices"
+    held = c.call("get", "/admin/v1/users/sam/devices", devices, 200, headers=admin_headers)["devices"][0]
+    refused = c.call(
+        "post", "/admin/v1/users/sam/devices", devices, 409, json={"type": "voice"}, headers=admin_headers
+    )
+    assert refused["error"] == "device_exists"
+    assert (refused["device_id"], refused["type"]) == (held["device_id"], "sms")

@@ -43,7 +43,9 @@ class _Generator(GenerateJsonSchema):
 def build_spec(app: Flask) -> dict[str, Any]:
     found = operations(app)
     components, refs = _schemas(found)
-    codes = _error_components(found, refs[(Error, "serialization")])
+    error_ref = refs[(Error, "serialization")]
+    error_properties = components[error_ref["$ref"].rsplit("/", 1)[1]]["properties"]
+    codes = _error_components(found, error_ref, error_properties)
     if clash := codes.keys() & components.keys():
         raise RuntimeError(f"shapes named like an error code's component: {sorted(clash)}")
     components = dict(sorted({**components, **codes}.items()))
@@ -58,6 +60,8 @@ def build_spec(app: Flask) -> dict[str, Any]:
             "description": DESCRIPTION,
             "license": {"name": "Apache-2.0", "identifier": "Apache-2.0"},
         },
+        # OpenAPI's own default, said aloud: the host that served the document (linters refuse none)
+        "servers": [{"url": "/", "description": "The server that served this document."}],
         # one entry per tag: several blueprints may share one (gateway mode's /admin/v1/gateway is admin)
         "tags": list({s.tag: {"name": s.tag, "description": s.description} for s in surfaces(app)}.values()),
         "paths": paths,
@@ -128,14 +132,23 @@ def _error_name(code: str) -> str:
     return "".join(part.capitalize() for part in code.split("_")) + "Error"
 
 
-def _error_components(found: list[Operation], error_schema: Schema) -> dict[str, Schema]:
-    """One component per code any operation answers: the error body with ``error`` held to that code.
+def _error_components(
+    found: list[Operation], error_schema: Schema, error_properties: dict[str, Schema]
+) -> dict[str, Schema]:
+    """One component per code any operation answers: the error body with ``error`` held to that code, and
+    the extras every class of the code carries (``SlsError.always``) required.
 
-    ``enum: [code]``, not ``const``: openapi-python-client cannot narrow ``Error``'s string to a literal."""
+    ``enum: [code]``, not ``const``: openapi-python-client cannot narrow ``Error``'s string to a literal.
+    A required extra is listed again beside ``error`` (``Error``'s own schema for it): openapi-typescript
+    and @hey-api/openapi-ts skip a required name whose property is declared only in another ``allOf``
+    part, and left the field optional."""
     notes: dict[str, dict[str, None]] = {}
+    always: dict[str, list[str]] = {}  # per code: the extras every class answering with it carries
     for op in found:
         for error in op.errors:
             notes.setdefault(error.code, {})[ERROR_NOTES.get(error.code, error.message)] = None
+            shared = always.setdefault(error.code, list(error.always))
+            always[error.code] = [name for name in shared if name in error.always]
     return {
         _error_name(code): {
             "description": "\n\n".join(texts),
@@ -143,8 +156,11 @@ def _error_components(found: list[Operation], error_schema: Schema) -> dict[str,
                 error_schema,
                 {
                     "type": "object",
-                    "properties": {"error": {"type": "string", "enum": [code]}},
-                    "required": ["error"],
+                    "properties": {
+                        "error": {"type": "string", "enum": [code]},
+                        **{name: error_properties[name] for name in always[code]},
+                    },
+                    "required": ["error", *always[code]],
                 },
             ],
         }
