@@ -117,6 +117,26 @@ def test_top_level_typos_duplicates_and_broken_yaml(tmp_path: Path) -> None:
     assert broken[0].startswith("10:1:") or "not valid YAML" in broken[0]
 
 
+def test_an_alias_that_contains_itself_or_expands_too_far_is_a_problem_not_a_recursion_error(
+    tmp_path: Path,
+) -> None:
+    """``steps: &a [..., {repeat: {steps: *a}}]`` crashed `sls scenario run` and pytest's collection with a
+    RecursionError traceback (no report written): the alias is told at its line, as any other problem."""
+    loop = HEAD.replace("steps:\n", "steps: &a\n")
+    steps = "- login: alice\n  expect: {status: 200}\n- repeat: {times: 2, steps: *a}\n"
+    found = problems(tmp_path, steps, loop)
+    assert found == ["11:24: step 2 repeat.steps: an alias here refers to a node that contains it (a loop)"]
+    bomb = "\n".join(
+        [f"x0: &x0 [{', '.join(['login'] * 10)}]"]
+        + [f"x{n}: &x{n} [{', '.join([f'*x{n - 1}'] * 10)}]" for n in range(1, 8)]
+    )
+    file = tmp_path / "bomb.scenario.yaml"
+    file.write_text(HEAD.replace("steps:\n", bomb + "\nsteps:\n") + "  - login: alice\n")
+    with pytest.raises(ScenarioInvalid) as caught:
+        load(file)
+    assert "aliases expand to more than" in str(caught.value)
+
+
 def test_an_unquoted_variable_inside_braces_is_told_to_be_quoted(tmp_path: Path) -> None:
     """``{user: alice, password: wrong-${i}}`` got only PyYAML's ``expected ',' or '}', but got '{'``."""
     found = problems(tmp_path, "- login: {user: alice, password: wrong-${i}}\n")
