@@ -152,11 +152,16 @@ def _near(wanted: dict[str, Any], world: World) -> str:
     """What the events of the wanted type said instead, in the fields ``wanted`` names: ``0 happened`` alone
     did not tell a wrong ``ip`` from an event that never came."""
     named = [key for key in EVENT_FIELDS if key in wanted]
+    paths = list(wanted.get("detail") or {})  # the paths into `detail` it named: the sign-in notice's
     others = world.events(type=wanted["type"])
-    if not others or not named:
+    if not others or not (named or paths):
         return ""
-    first = ", ".join(f"{key}={others[-1].get(key)!r}" for key in named)
-    return f" ({len(others)} {wanted['type']} happened, the newest with {first})"
+    newest, detail = others[-1], others[-1].get("detail") or {}
+    said = [f"{key}={newest.get(key)!r}" for key in named]
+    for path in paths:
+        value = lookup(detail, path)
+        said.append(f"detail.{path} missing" if value is MISSING else f"detail.{path}={value!r}")
+    return f" ({len(others)} {wanted['type']} happened, the newest with {', '.join(said)})"
 
 
 def _matching(wanted: dict[str, Any], world: World) -> list[dict[str, Any]]:

@@ -366,3 +366,19 @@ def test_an_event_that_did_not_match_says_what_its_type_said_instead(
     )
     never = run(target, write(tmp_path, LOGIN + "- expect: {events: {happened: [{type: push.sent}]}}\n"))
     assert never.message.endswith("push.sent: 0 happened, expected at least one")
+
+
+def test_an_event_whose_detail_did_not_match_says_what_its_detail_said_instead(
+    target: InProcessTarget, tmp_path: Path
+) -> None:
+    """QA checking a sign-in notice (``detail: {new_place: true}``) read only ``the newest with
+    user='alice'``: the field that failed, ``detail.new_place``, was never shown."""
+    wanted = "{type: login.succeeded, user: alice, detail: {new_place: true, failed_before: {ge: 3}}}"
+    result = run(target, write(tmp_path, LOGIN + f"- expect: {{events: {{happened: [{wanted}]}}}}\n"))
+    assert result.message.endswith(
+        "0 happened, expected at least one (1 login.succeeded happened, the newest with user='alice', "
+        "detail.new_place missing, detail.failed_before missing)"
+    ), result.message
+    wanted = "{type: login.succeeded, detail: {new_place: false}}"
+    result = run(target, write(tmp_path, LOGIN + f"- expect: {{events: {{happened: [{wanted}]}}}}\n"))
+    assert result.message.endswith("(1 login.succeeded happened, the newest with detail.new_place missing)")
