@@ -382,3 +382,23 @@ def test_an_event_whose_detail_did_not_match_says_what_its_detail_said_instead(
     wanted = "{type: login.succeeded, detail: {new_place: false}}"
     result = run(target, write(tmp_path, LOGIN + f"- expect: {{events: {{happened: [{wanted}]}}}}\n"))
     assert result.message.endswith("(1 login.succeeded happened, the newest with detail.new_place missing)")
+
+
+def test_an_events_fields_take_matchers_as_the_reference_says(
+    target: InProcessTarget, tmp_path: Path
+) -> None:
+    """The reference: "a value in `json`, `error` or an event field is a literal ... or a matcher"; the schema
+    refused ``ip: {regex: ...}`` (``expected a string, got a mapping``), so one address range was no check."""
+    wanted = "{type: login.succeeded, user: {in: [alice, bob]}, ip: {regex: '127[.].*'}, factor: {ne: sms}}"
+    unwanted = "{type: login.succeeded, ip: {not_in: ['127.0.0.1']}}"
+    steps = LOGIN + f"- expect: {{events: {{happened: [{wanted}], not_happened: [{unwanted}]}}}}\n"
+    result = run(target, write(tmp_path, steps))
+    assert result.status == "passed", result.message
+    missed = run(
+        target,
+        write(
+            tmp_path,
+            LOGIN + "- expect: {events: {happened: [{type: login.succeeded, ip: {regex: '10[.].*'}}]}}\n",
+        ),
+    )
+    assert missed.message.endswith("the newest with ip='127.0.0.1')"), missed.message
