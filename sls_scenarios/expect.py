@@ -25,7 +25,7 @@ def check(
     """Why ``expectation`` does not hold (an empty list when it does)."""
     expectation = interpolate(expectation, world.variables)
     problems: list[str] = []
-    needs_answer = any(key in expectation for key in ("status", "error", "json"))
+    needs_answer = any(key in expectation for key in ("status", "error", "json", "headers"))
     if needs_answer and response is None:
         return ["there is no answer to check yet"]
     if response is not None:
@@ -77,6 +77,21 @@ def _answer(expectation: dict[str, Any], response: Response) -> list[str]:
         if problem:
             hint = _instead(response.body, path) if actual is MISSING and as_expected else ""
             problems.append(f"{path} {problem}{hint}")
+    problems += _headers(expectation.get("headers") or {}, response)
+    return problems
+
+
+def _headers(wanted: dict[str, Any], response: Response) -> list[str]:
+    """Header names in any case (HTTP's rule); a missing one names those the answer has."""
+    by_name = {name.lower(): value for name, value in response.headers.items()}
+    problems = []
+    for name, expected in wanted.items():
+        actual = by_name.get(name.lower(), MISSING)
+        problem = match(actual, expected)
+        if problem:
+            names = ", ".join(sorted(response.headers))
+            had = f" (the answer's headers: {names})" if actual is MISSING else ""
+            problems.append(f"header {name} {problem}{had}")
     return problems
 
 

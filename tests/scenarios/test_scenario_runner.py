@@ -402,3 +402,25 @@ def test_an_events_fields_take_matchers_as_the_reference_says(
         ),
     )
     assert missed.message.endswith("the newest with ip='127.0.0.1')"), missed.message
+
+
+def test_expect_checks_the_answers_headers(target: InProcessTarget, tmp_path: Path) -> None:
+    """QA: a lock's ``Retry-After`` header (the README: sent with every 423 and 429 that has ``retry_after``,
+    for clients whose retry logic reads it) could not be checked at all: ``expect`` had no ``headers``."""
+    locked = """\
+    - repeat:
+        times: 5
+        steps: [{login: {user: alice, password: 'guess-${i}'}}]
+      expect: {statuses: {"401": 5}}
+    - login: alice
+      expect:
+        status: 423
+        headers: {retry-after: '60', Content-Type: {regex: 'application/json.*'}}
+    """
+    result = run(target, write(tmp_path, locked))
+    assert result.status == "passed", result.message
+    wrong = locked.replace("retry-after: '60'", "Retry-After: '61', X-Nothing: {exists: true}")
+    result = run(target, write(tmp_path, wrong))
+    assert "header Retry-After is '60', expected '61'" in result.message, result.message
+    assert "header X-Nothing is missing (the answer's headers: " in result.message
+    assert "Retry-After" in result.message.split("the answer's headers: ")[1]
