@@ -189,6 +189,28 @@ def test_names_must_be_defined_before_use_and_something_must_be_checked(tmp_path
     assert any("nothing is checked: add an `expect`" in p for p in found)
 
 
+def test_a_step_naming_a_user_the_setup_never_made_is_told_at_its_line(tmp_path: Path) -> None:
+    """QA: ``login: alcie`` (a typo) was ``valid`` and failed only at run time ("give a password"); so did
+    ``read_sms: {user: bob}`` for a user without a phone in the setup. A user made otherwise (an ``http``
+    call to /admin/v1/users) is still reachable: with a ``password``, or a ``phone``."""
+    found = problems(
+        tmp_path,
+        """\
+        - login: alcie
+          expect: {status: 200}
+        - read_sms: {user: bob}
+        - login: {user: mallory, password: pw}
+          expect: {status: 401}
+        - read_sms: {user: mallory, phone: "+15550100009"}
+        """,
+    )
+    assert found == [
+        "9:12: step 1 login: 'alcie' is not a user of setup.users (did you mean 'alice'?); "
+        "a user made otherwise needs a `password`",
+        "11:22: step 2 read_sms.user: 'bob' has no phone in setup.users; a number of another needs `phone`",
+    ]
+
+
 def test_a_step_naming_a_device_of_another_type_is_told_at_its_line(tmp_path: Path) -> None:
     """``ibkey_approve: {device: card}`` validated, then failed at run time with the card simulator's 404,
     which did not say the name was the wrong one."""
