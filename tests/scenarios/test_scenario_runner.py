@@ -424,3 +424,23 @@ def test_expect_checks_the_answers_headers(target: InProcessTarget, tmp_path: Pa
     assert "header Retry-After is '60', expected '61'" in result.message, result.message
     assert "header X-Nothing is missing (the answer's headers: " in result.message
     assert "Retry-After" in result.message.split("the answer's headers: ")[1]
+
+
+def test_a_round_or_branch_reports_the_time_its_steps_took(target: InProcessTarget, tmp_path: Path) -> None:
+    """Every round of a repeat and branch of a parallel showed ``0 ms`` (console, JSON ``ms: 0.0``), whatever
+    its steps took: a CI dashboard read a slow round as free."""
+    steps = """\
+    - repeat:
+        times: 2
+        steps: [{login: {user: alice, password: 'guess-${i}'}}]
+      expect: {statuses: {"401": 2}}
+    - parallel:
+        times: 2
+        steps: [{login: {user: alice, password: 'other-${i}'}}]
+      expect: {statuses: {"401": 2}}
+    """
+    result = run(target, write(tmp_path, steps))
+    assert result.status == "passed", result.message
+    for looped in result.steps:
+        for part in looped.children:
+            assert part.ms > 0 and part.ms == sum(step.ms for step in part.children), (part.title, part.ms)
