@@ -262,6 +262,13 @@ class _Walk:
             self.problem(
                 (*path, "statuses"), f"`statuses` counts the answers of a repeat or parallel, not of a {kind}"
             )
+        for key in ("status", "error", "json", "headers"):
+            if kind == "parallel" and key in expect:  # its branches answer at once: none is "the" answer
+                self.problem(
+                    (*path, key),
+                    "a parallel has no one answer to check: count its branches' answers with `statuses` "
+                    "(`statuses: {'200': N}`), or check an answer in a branch's own step",
+                )
         for where, pattern in _regexes(expect, path):
             if isinstance(pattern, str) and not references(pattern):
                 try:

@@ -211,6 +211,24 @@ def test_a_step_naming_a_user_the_setup_never_made_is_told_at_its_line(tmp_path:
     ]
 
 
+def test_a_parallel_expecting_one_answer_is_told_to_count_them(tmp_path: Path) -> None:
+    """QA: ``parallel`` with ``expect: {status: 200}`` was valid and failed at run time with "there is no
+    answer to check yet", after two answers of 200: a parallel has no one answer, `statuses` counts them."""
+    found = problems(
+        tmp_path,
+        """\
+        - parallel: {times: 2, steps: [{login: alice}]}
+          expect: {status: 200, json: {state: x}}
+        """,
+    )
+    assert found == [
+        "10:22: step 1 expect.status: a parallel has no one answer to check: count its branches' answers "
+        "with `statuses` (`statuses: {'200': N}`), or check an answer in a branch's own step",
+        "10:33: step 1 expect.json: a parallel has no one answer to check: count its branches' answers "
+        "with `statuses` (`statuses: {'200': N}`), or check an answer in a branch's own step",
+    ]
+
+
 def test_a_step_naming_a_device_of_another_type_is_told_at_its_line(tmp_path: Path) -> None:
     """``ibkey_approve: {device: card}`` validated, then failed at run time with the card simulator's 404,
     which did not say the name was the wrong one."""
