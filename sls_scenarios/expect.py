@@ -76,6 +76,9 @@ def _answer(expectation: dict[str, Any], response: Response) -> list[str]:
         problem = match(actual, expected)
         if problem:
             hint = _instead(response.body, path) if actual is MISSING and as_expected else ""
+            if actual is MISSING and not isinstance(response.body, dict | list):  # an HTML page, nothing
+                kind = {k.lower(): v for k, v in response.headers.items()}.get("content-type", "no content")
+                hint = f" (the answer is not JSON: {kind})"
             problems.append(f"{path} {problem}{hint}")
     problems += _headers(expectation.get("headers") or {}, response)
     return problems

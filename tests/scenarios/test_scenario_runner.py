@@ -444,3 +444,13 @@ def test_a_round_or_branch_reports_the_time_its_steps_took(target: InProcessTarg
     for looped in result.steps:
         for part in looped.children:
             assert part.ms > 0 and part.ms == sum(step.ms for step in part.children), (part.title, part.ms)
+
+
+def test_a_json_path_into_an_answer_that_is_not_json_says_so(target: InProcessTarget, tmp_path: Path) -> None:
+    """``http: {method: GET, path: /}`` with ``json: {a: 1}`` failed with ``a is missing (expected 1)``: the
+    login page's HTML has no ``a``, but the reader was not told the answer was not JSON at all."""
+    steps = "- http: {method: GET, path: /}\n  expect: {status: 200, json: {state: ready}}\n"
+    result = run(target, write(tmp_path, steps))
+    assert result.message.endswith(
+        "state is missing (expected 'ready') (the answer is not JSON: text/html; charset=utf-8)"
+    ), result.message
