@@ -177,7 +177,8 @@ def run_paths(paths: Iterable[Path], runner: Runner) -> list[ScenarioResult]:
         try:
             scenario = load(path)
         except ScenarioInvalid as exc:
-            results.append(ScenarioResult(Path(path).name, str(path), "error", message=str(exc)))
+            first = exc.problems[0].line if exc.problems else None  # CI annotates the file there
+            results.append(ScenarioResult(Path(path).name, str(path), "error", message=str(exc), line=first))
             continue
         results.append(runner.run(scenario))
     return results

@@ -4,6 +4,7 @@ through click's runner as a user would type them."""
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -149,6 +150,13 @@ def test_with_tag_an_invalid_file_is_an_error_case_and_the_others_still_run(tmp_
         assert code == 1 and statuses["good"] == "passed", tags
         assert statuses["broken.scenario.yaml"] == "error" and ("other" in statuses) == (not tags), tags
         assert 'errors="1"' in junit.read_text()
+        # the file's first problem's line, as a failed step's: CI annotates the file there
+        broken = next(s for s in json.loads(out)["scenarios"] if s["status"] == "error")
+        assert broken["line"] == 4 and broken["message"].startswith(
+            f"{folder / 'broken.scenario.yaml'}:4:"
+        ), broken
+        case = next(c for c in ET.parse(junit).getroot().iter("testcase") if c.find("error") is not None)
+        assert case.get("line") == "4", ET.tostring(case)
 
 
 def test_two_files_with_one_scenario_name_are_refused_naming_both(tmp_path: Path) -> None:
