@@ -76,7 +76,10 @@ def _properties(body: dict[str, Any]) -> list[str]:
         for name, declared in (option.get("properties") or {}).items():
             sub = _in_place(declared)
             need = "yes" if name in required else ""
-            rows.append(f"| `{name}` | {_shape(sub)} | {need} | {sub.get('description', '')} |")
+            meaning = sub.get("description", "")
+            if sub.get("minLength", 1) > 1 and sub.get("type") == "string":  # what validate refuses, up front
+                meaning += f" At least {sub['minLength']} characters."
+            rows.append(f"| `{name}` | {_shape(sub)} | {need} | {meaning.strip()} |")
     if not rows:
         return []
     return ["| key | value | required | meaning |", "|---|---|---|---|", *rows, ""]

@@ -229,6 +229,24 @@ def test_a_parallel_expecting_one_answer_is_told_to_count_them(tmp_path: Path) -
     ]
 
 
+def test_a_too_short_description_says_how_long_it_must_be(tmp_path: Path) -> None:
+    """``description: x`` got "'x' is too short (What it shows, in a sentence or two.)": not how long, and
+    the reference gives no minimum either."""
+    found = problems(
+        tmp_path,
+        "- login: alice\n  expect: {status: 200}\n",
+        HEAD.replace("description: A scenario written to probe the loader.", "description: Logs in"),
+    )
+    assert found == [
+        "2:14: description: 'Logs in' is too short: at least 10 characters"
+        " (What it shows, in a sentence or two.)"
+    ]
+    assert (
+        "| `description` | string | yes | What it shows, in a sentence or two. At least 10 characters. |"
+        in (markdown())
+    )
+
+
 def test_a_step_naming_a_device_of_another_type_is_told_at_its_line(tmp_path: Path) -> None:
     """``ibkey_approve: {device: card}`` validated, then failed at run time with the card simulator's 404,
     which did not say the name was the wrong one."""
