@@ -454,3 +454,25 @@ def test_a_json_path_into_an_answer_that_is_not_json_says_so(target: InProcessTa
     assert result.message.endswith(
         "state is missing (expected 'ready') (the answer is not JSON: text/html; charset=utf-8)"
     ), result.message
+
+
+def test_read_sms_of_notices_without_expect_needs_a_notice_not_a_code(
+    target: InProcessTarget, tmp_path: Path
+) -> None:
+    """``read_sms: {user: alice, purpose: notice}`` after a sign-in notice failed with "no new text with a
+    code reached": a notice never carries a code. Without ``expect`` it needs a new text of that kind."""
+    steps = """\
+    - repeat:
+        times: 3
+        steps: [{login: {user: alice, password: 'guess-${i}'}}]
+      expect: {statuses: {"401": 3}}
+    - login: alice
+    - card: {device: card}
+    - verify: {}
+    - read_sms: {user: alice, purpose: notice}
+    """
+    result = run(target, write(tmp_path, steps))
+    assert result.status == "passed", result.message
+    assert result.steps[-1].title.endswith("1 new, no code"), result.steps[-1].title
+    none = run(target, write(tmp_path, LOGIN + "- read_sms: {user: alice, purpose: notice}\n"))
+    assert none.message.endswith("no new text of purpose notice reached +15550100001"), none.message
