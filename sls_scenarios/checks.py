@@ -275,6 +275,10 @@ class _Walk:
                     re.compile(pattern)
                 except re.error as exc:
                     self.problem(where, f"{pattern!r} is not a regular expression: {exc}")
+        for where, ends in _regexes(expect, path, "between"):  # [60, 1] fails whatever the server says
+            numbers = isinstance(ends, list) and all(isinstance(e, int | float) for e in ends)
+            if numbers and len(ends) == 2 and ends[0] > ends[1]:
+                self.problem(where, f"{ends!r} can never hold: write the low end first")
 
     def flow(self, kind: str, body: dict[str, Any], path: tuple[Any, ...]) -> None:
         self.use(body.get("times"), (*path, "times"))
@@ -298,18 +302,18 @@ class _Walk:
             self.variables.discard("i")
 
 
-def _regexes(value: Any, path: tuple[Any, ...]) -> list[tuple[tuple[Any, ...], Any]]:
-    """Every ``{regex: pattern}`` matcher inside an expectation, with where it is."""
+def _regexes(value: Any, path: tuple[Any, ...], op: str = "regex") -> list[tuple[tuple[Any, ...], Any]]:
+    """Every ``{regex: pattern}`` matcher (or another ``op``) inside an expectation, with where it is."""
     found: list[tuple[tuple[Any, ...], Any]] = []
     if isinstance(value, dict):
         for key, item in value.items():
-            if key == "regex":
+            if key == op:
                 found.append(((*path, key), item))
             else:
-                found += _regexes(item, (*path, key))
+                found += _regexes(item, (*path, key), op)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            found += _regexes(item, (*path, index))
+            found += _regexes(item, (*path, index), op)
     return found
 
 

@@ -247,6 +247,15 @@ def test_a_too_short_description_says_how_long_it_must_be(tmp_path: Path) -> Non
     )
 
 
+def test_a_between_whose_ends_are_swapped_is_refused(tmp_path: Path) -> None:
+    """``retry_after: {between: [60, 1]}`` was valid and failed whatever the server said ("is 42, expected
+    between [60, 1]"), which read like a server bug."""
+    found = problems(tmp_path, "- login: alice\n  expect: {json: {retry_after: {between: [60, 1]}}}\n")
+    assert found == [
+        "10:44: step 1 expect.json.retry_after.between: [60, 1] can never hold: write the low end first"
+    ]
+
+
 def test_a_step_naming_a_device_of_another_type_is_told_at_its_line(tmp_path: Path) -> None:
     """``ibkey_approve: {device: card}`` validated, then failed at run time with the card simulator's 404,
     which did not say the name was the wrong one."""
