@@ -256,6 +256,17 @@ def test_a_between_whose_ends_are_swapped_is_refused(tmp_path: Path) -> None:
     ]
 
 
+def test_a_name_that_does_not_fit_says_what_fits(tmp_path: Path) -> None:
+    """``name: e`` got "'e' does not fit: it should be unique, kebab-case": ``e`` is kebab-case; the pattern
+    also wants 2 to 64 characters, which nothing said."""
+    for name in ("e", "My-Check"):
+        found = problems(tmp_path, "- login: alice\n  expect: {status: 200}\n", HEAD.replace("probe", name))
+        assert found == [
+            f"1:7: name: {name!r} does not fit: it should be unique, kebab-case (2 to 64 lower-case letters, "
+            "digits and hyphens, starting with a letter or digit): how `sls scenario run NAME` finds it."
+        ], found
+
+
 def test_a_step_naming_a_device_of_another_type_is_told_at_its_line(tmp_path: Path) -> None:
     """``ibkey_approve: {device: card}`` validated, then failed at run time with the card simulator's 404,
     which did not say the name was the wrong one."""
