@@ -75,6 +75,10 @@ def test_run_exit_codes_json_and_junit(tmp_path: Path) -> None:
         "concurrent-guessing-race",
         "push-bombing",
     }
+    # a tag no scenario has (a typo, or the wrong folder): the tags there are, the closest first
+    code, _, err = sls("run", "--all", "--tag", "rcae")
+    assert code == 2 and "no scenario has the tag rcae (did you mean race?); the tags: " in err, err
+    assert "attack" in err.split("the tags: ")[1] and "lockout" in err.split("the tags: ")[1], err
 
 
 def test_run_against_a_server_needs_its_admin_token(monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
