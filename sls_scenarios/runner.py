@@ -104,7 +104,7 @@ class Runner:
         try:
             world = self._world(scenario)
         except SettingsUnavailable as exc:
-            result.status, result.message = "skipped", f"skipped: this scenario {exc}"
+            result.status, result.message = "skipped", f"this scenario {exc}"
         except SetupFailed as exc:  # an entry of the setup the server refused: named at its line
             result.status, result.message = "error", f"setup: {exc}"
             result.line = scenario.positions.of(exc.where)[0]
