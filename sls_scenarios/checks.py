@@ -40,6 +40,10 @@ _IBKEY_ACTS = ("approve", "deny", "respond", "activate", "add_user", "settings",
 #: The type of device each step operates, by step type: a card step on the IB Key's name failed only at run
 #: time, with a 404 from the card's simulator that did not say the name was the wrong one.
 OPERATES = {"card": "dscplus", "totp_code": "totp"} | {f"ibkey_{act}": "ibkey" for act in _IBKEY_ACTS}
+#: Steps that type a user's password, the setup's unless they give one; and steps that reach a user's phone,
+#: the setup's number unless they give one: a misspelt user of either failed only at run time.
+NEEDS_PASSWORD = ("login", "ibkey_activate", "ibkey_add_user")
+NEEDS_NUMBER = ("read_sms", "read_call", "phone_conditions")
 #: Devices the broker refuses to enrol for a user without a phone number, and why they need one.
 NEEDS_PHONE = {"sms": "texts go to it", "voice": "calls go to it", "ibkey": "its activation code is texted"}
 
@@ -52,6 +56,8 @@ class _Walk:
         self.variables: set[str] = set(ALWAYS)
         self.devices: dict[str, str] = {}  # name -> type
         self.expects = 0
+        #: The setup's users, each with whether it has a phone; None when a username is a ${variable}.
+        self.users: dict[str, bool] | None = {}
 
     def problem(self, path: tuple[Any, ...], message: str) -> None:
         line, column = self.positions.of(path)
@@ -85,6 +91,9 @@ class _Walk:
         if "clock" in setup:
             self.instant(setup["clock"], ("setup", "clock"))
         users = [u["username"] for u in setup.get("users") or []]
+        self.users = {u["username"]: bool(u.get("phone")) for u in setup.get("users") or []}
+        if any("${" in name for name in users):
+            self.users = None
         for i, user in enumerate(setup.get("users") or []):
             if users.count(user["username"]) > 1:
                 self.problem(("setup", "users", i), f"user {user['username']!r} is set up twice")
@@ -144,6 +153,7 @@ class _Walk:
                     self.device(body["device"], (*path, kind, "device"), needs)
                 if "share" in body:
                     self.device(body["share"], (*path, kind, "share"), needs)
+        self.setup_user(kind, body, (*path, kind))
         if kind == "enroll":
             self.name_device(body.get("as"), body["type"], (*path, kind, "as"))
             self.pin(body, (*path, kind))
@@ -160,6 +170,25 @@ class _Walk:
         if kind == "capture":
             for name in body:
                 self.define(name, path)
+
+    def setup_user(self, kind: str, body: Any, path: tuple[Any, ...]) -> None:
+        """A user whose password or phone the step takes from the setup must be one of the setup's."""
+        if self.users is None:
+            return
+        user, where = (body, path) if isinstance(body, str) else (None, path)
+        if isinstance(body, dict):
+            user, where = body.get("user"), (*path, "user")
+        if not isinstance(user, str) or "${" in user:
+            return
+        close = difflib.get_close_matches(user, sorted(self.users), n=1, cutoff=0.6)
+        hint = f" (did you mean {close[0]!r}?)" if close and close[0] != user else ""
+        given = body if isinstance(body, dict) else {}
+        if kind in NEEDS_PASSWORD and user not in self.users and "password" not in given:
+            said = f"{user!r} is not a user of setup.users{hint}; a user made otherwise needs a `password`"
+            self.problem(where, said)
+        if kind in NEEDS_NUMBER and not self.users.get(user) and "phone" not in given:
+            said = f"{user!r} has no phone in setup.users{hint}; a number of another needs `phone`"
+            self.problem(where, said)
 
     def instant(self, value: Any, path: tuple[Any, ...]) -> None:
         """An instant written out must be one the server's clock can be set to."""
@@ -233,12 +262,23 @@ class _Walk:
             self.problem(
                 (*path, "statuses"), f"`statuses` counts the answers of a repeat or parallel, not of a {kind}"
             )
+        for key in ("status", "error", "json", "headers"):
+            if kind == "parallel" and key in expect:  # its branches answer at once: none is "the" answer
+                self.problem(
+                    (*path, key),
+                    "a parallel has no one answer to check: count its branches' answers with `statuses` "
+                    "(`statuses: {'200': N}`), or check an answer in a branch's own step",
+                )
         for where, pattern in _regexes(expect, path):
             if isinstance(pattern, str) and not references(pattern):
                 try:
                     re.compile(pattern)
                 except re.error as exc:
                     self.problem(where, f"{pattern!r} is not a regular expression: {exc}")
+        for where, ends in _regexes(expect, path, "between"):  # [60, 1] fails whatever the server says
+            numbers = isinstance(ends, list) and all(isinstance(e, int | float) for e in ends)
+            if numbers and len(ends) == 2 and ends[0] > ends[1]:
+                self.problem(where, f"{ends!r} can never hold: write the low end first")
 
     def flow(self, kind: str, body: dict[str, Any], path: tuple[Any, ...]) -> None:
         self.use(body.get("times"), (*path, "times"))
@@ -262,18 +302,18 @@ class _Walk:
             self.variables.discard("i")
 
 
-def _regexes(value: Any, path: tuple[Any, ...]) -> list[tuple[tuple[Any, ...], Any]]:
-    """Every ``{regex: pattern}`` matcher inside an expectation, with where it is."""
+def _regexes(value: Any, path: tuple[Any, ...], op: str = "regex") -> list[tuple[tuple[Any, ...], Any]]:
+    """Every ``{regex: pattern}`` matcher (or another ``op``) inside an expectation, with where it is."""
     found: list[tuple[tuple[Any, ...], Any]] = []
     if isinstance(value, dict):
         for key, item in value.items():
-            if key == "regex":
+            if key == op:
                 found.append(((*path, key), item))
             else:
-                found += _regexes(item, (*path, key))
+                found += _regexes(item, (*path, key), op)
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            found += _regexes(item, (*path, index))
+            found += _regexes(item, (*path, index), op)
     return found
 
 

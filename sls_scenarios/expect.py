@@ -25,7 +25,7 @@ def check(
     """Why ``expectation`` does not hold (an empty list when it does)."""
     expectation = interpolate(expectation, world.variables)
     problems: list[str] = []
-    needs_answer = any(key in expectation for key in ("status", "error", "json"))
+    needs_answer = any(key in expectation for key in ("status", "error", "json", "headers"))
     if needs_answer and response is None:
         return ["there is no answer to check yet"]
     if response is not None:
@@ -76,7 +76,25 @@ def _answer(expectation: dict[str, Any], response: Response) -> list[str]:
         problem = match(actual, expected)
         if problem:
             hint = _instead(response.body, path) if actual is MISSING and as_expected else ""
+            if actual is MISSING and not isinstance(response.body, dict | list):  # an HTML page, nothing
+                kind = {k.lower(): v for k, v in response.headers.items()}.get("content-type", "no content")
+                hint = f" (the answer is not JSON: {kind})"
             problems.append(f"{path} {problem}{hint}")
+    problems += _headers(expectation.get("headers") or {}, response)
+    return problems
+
+
+def _headers(wanted: dict[str, Any], response: Response) -> list[str]:
+    """Header names in any case (HTTP's rule); a missing one names those the answer has."""
+    by_name = {name.lower(): value for name, value in response.headers.items()}
+    problems = []
+    for name, expected in wanted.items():
+        actual = by_name.get(name.lower(), MISSING)
+        problem = match(actual, expected)
+        if problem:
+            names = ", ".join(sorted(response.headers))
+            had = f" (the answer's headers: {names})" if actual is MISSING else ""
+            problems.append(f"header {name} {problem}{had}")
     return problems
 
 
@@ -152,11 +170,16 @@ def _near(wanted: dict[str, Any], world: World) -> str:
     """What the events of the wanted type said instead, in the fields ``wanted`` names: ``0 happened`` alone
     did not tell a wrong ``ip`` from an event that never came."""
     named = [key for key in EVENT_FIELDS if key in wanted]
+    paths = list(wanted.get("detail") or {})  # the paths into `detail` it named: the sign-in notice's
     others = world.events(type=wanted["type"])
-    if not others or not named:
+    if not others or not (named or paths):
         return ""
-    first = ", ".join(f"{key}={others[-1].get(key)!r}" for key in named)
-    return f" ({len(others)} {wanted['type']} happened, the newest with {first})"
+    newest, detail = others[-1], others[-1].get("detail") or {}
+    said = [f"{key}={newest.get(key)!r}" for key in named]
+    for path in paths:
+        value = lookup(detail, path)
+        said.append(f"detail.{path} missing" if value is MISSING else f"detail.{path}={value!r}")
+    return f" ({len(others)} {wanted['type']} happened, the newest with {', '.join(said)})"
 
 
 def _matching(wanted: dict[str, Any], world: World) -> list[dict[str, Any]]:

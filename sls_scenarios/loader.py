@@ -102,7 +102,7 @@ def parse(text: str, filename: str) -> tuple[Any, Positions]:
     try:
         node = loader.get_single_node()
         positions = Positions()
-        data = _build(loader, node, (), positions, filename) if node is not None else None
+        data = _Builder(loader, positions, filename).build(node, (), (1, 1)) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -126,28 +126,64 @@ def _quote_hint(line: str, at: int) -> str:
     return f'; a ${{variable}} inside {{ }} or [ ] needs quotes: "{line[start : line.find("}", at) + 1]}"'
 
 
-def _build(loader: yaml.SafeLoader, node: yaml.Node, path: Path_, positions: Positions, filename: str) -> Any:
-    positions.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
-    if isinstance(node, yaml.MappingNode):
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key = loader.construct_object(key_node, deep=True)
-            line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
-            if not isinstance(key, str | int | float | bool) or key is None:
-                raise ScenarioInvalid([Problem(filename, line, column, "", "a key must be a plain word")])
-            key = str(key)
-            if key in result:
-                where = _dotted(path)
-                raise ScenarioInvalid([Problem(filename, line, column, where, f"duplicate key {key!r}")])
-            positions.keys[(*path, key)] = (line, column)
-            result[key] = _build(loader, value_node, (*path, key), positions, filename)
-        return result
-    if isinstance(node, yaml.SequenceNode):
-        return [_build(loader, item, (*path, i), positions, filename) for i, item in enumerate(node.value)]
-    value = loader.construct_object(node, deep=True)
-    if not isinstance(value, str) and isinstance(node, yaml.ScalarNode):
-        positions.written[path] = node.value
-    return value
+# Values a document may hold once its aliases are expanded: far above any scenario, far below what a
+# "billion laughs" of nested aliases would make of a few lines.
+MAX_VALUES = 100_000
+
+
+class _Builder:
+    """Builds the document from PyYAML's node graph, noting where each value and key is written. An alias is
+    the very node of its anchor: one inside the node it names (``steps: &a [..., {steps: *a}]``) would
+    recurse until Python's RecursionError, and nested aliases can multiply a few lines into millions of
+    values; both are problems of the file, told at a line."""
+
+    def __init__(self, loader: yaml.SafeLoader, positions: Positions, filename: str) -> None:
+        self.loader, self.positions, self.filename = loader, positions, filename
+        self.open: set[int] = set()  # the nodes being built: this node's ancestors
+        self.values = 0
+
+    def problem(self, at: tuple[int, int], path: Path_, said: str) -> ScenarioInvalid:
+        return ScenarioInvalid([Problem(self.filename, at[0], at[1], _dotted(path), said)])
+
+    def build(self, node: yaml.Node, path: Path_, at: tuple[int, int]) -> Any:
+        """``at``: where the value is written (an alias's own place is not kept by PyYAML: its key's)."""
+        if id(node) in self.open:
+            raise self.problem(at, path, "an alias here refers to a node that contains it (a loop)")
+        self.values += 1
+        if self.values > MAX_VALUES:
+            raise self.problem(at, path, f"aliases expand to more than {MAX_VALUES} values")
+        self.open.add(id(node))
+        try:
+            return self._build(node, path)
+        finally:
+            self.open.discard(id(node))
+
+    def _build(self, node: yaml.Node, path: Path_) -> Any:
+        positions, filename = self.positions, self.filename
+        here = (node.start_mark.line + 1, node.start_mark.column + 1)
+        positions.values[path] = here
+        if isinstance(node, yaml.MappingNode):
+            result: dict[str, Any] = {}
+            for key_node, value_node in node.value:
+                line, column = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise ScenarioInvalid([Problem(filename, line, column, "", "a key must be a plain word")])
+                key = self.loader.construct_object(key_node, deep=True)
+                if not isinstance(key, str | int | float | bool) or key is None:
+                    raise ScenarioInvalid([Problem(filename, line, column, "", "a key must be a plain word")])
+                key = str(key)
+                if key in result:
+                    where = _dotted(path)
+                    raise ScenarioInvalid([Problem(filename, line, column, where, f"duplicate key {key!r}")])
+                positions.keys[(*path, key)] = (line, column)
+                result[key] = self.build(value_node, (*path, key), (line, column))
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i), here) for i, item in enumerate(node.value)]
+        value = self.loader.construct_object(node, deep=True)
+        if not isinstance(value, str) and isinstance(node, yaml.ScalarNode):
+            positions.written[path] = node.value
+        return value
 
 
 def _dotted(path: Path_) -> str:

@@ -211,7 +211,9 @@ class ScenarioItem(pytest.Item):
         result = Runner(_target(self.config), seed=self.config.getoption("sls_seed")).run(self.scenario)
         self.user_properties.append(("seconds", round(result.seconds, 3)))
         if result.status == "skipped":
-            pytest.skip(result.message)
+            # at the scenario file (pytest -rs showed this plugin's source line), in pytest's own words
+            said = result.message.replace("(without --server)", "(without --sls-server)")
+            raise pytest.skip.Exception(said, _use_item_location=True)
         if result.status == "error":
             raise ScenarioBroken(result)
         if result.status in ("failed", "xfailed"):

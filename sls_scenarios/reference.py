@@ -28,8 +28,12 @@ def _shape(sub: dict[str, Any]) -> str:
         return "list of steps"
     if sub.get("type") == "array" and sub.get("items", {}).get("$ref") == "#/$defs/steps":
         return "list of lists of steps"
+    if sub.get("$ref") in ("#/$defs/matcher", "#/$defs/expected"):  # the paragraph below the table says
+        return "matcher" if sub["$ref"].endswith("matcher") else "literal or matcher"
     if "$ref" in sub:
         return f"see *{sub['$ref'].rsplit('/', 1)[-1]}*"
+    if "anyOf" in sub:
+        return " or ".join(_shape(option) for option in sub["anyOf"])
     if "enum" in sub:
         return " \\| ".join(f"`{v}`" for v in sub["enum"])
     if "oneOf" in sub:
@@ -72,7 +76,10 @@ def _properties(body: dict[str, Any]) -> list[str]:
         for name, declared in (option.get("properties") or {}).items():
             sub = _in_place(declared)
             need = "yes" if name in required else ""
-            rows.append(f"| `{name}` | {_shape(sub)} | {need} | {sub.get('description', '')} |")
+            meaning = sub.get("description", "")
+            if sub.get("minLength", 1) > 1 and sub.get("type") == "string":  # what validate refuses, up front
+                meaning += f" At least {sub['minLength']} characters."
+            rows.append(f"| `{name}` | {_shape(sub)} | {need} | {meaning.strip()} |")
     if not rows:
         return []
     return ["| key | value | required | meaning |", "|---|---|---|---|", *rows, ""]
@@ -86,6 +93,7 @@ def _example(example: Any) -> list[str]:
 def markdown() -> str:
     doc = schema()
     defs = doc["$defs"]
+    events = defs["expectation"]["properties"]["events"]
     lines = [
         "# Scenario step reference",
         "",
@@ -98,9 +106,16 @@ def markdown() -> str:
         "A request step without `expect` must answer 2xx. `expect` holds any of:",
         "",
         *_properties(defs["expectation"]),
+        "`events` holds:",
+        "",
+        *_properties(events),
+        "Each event of `happened` or `not_happened`:",
+        "",
+        *_properties(events["properties"]["happened"]["items"]),
         'A value in `json`, `error` or an event field is a literal (compared exactly: `60` is not `"60"`) or '
         "a matcher, a mapping of operators that must all hold: "
         + ", ".join(f"`{op}`" for op in defs["matcher"]["properties"])
+        + " (`regex` must match the whole value: `{regex: '127[.].*'}`, not `'^127'`)"
         + ". Paths are dotted (`factor.challenge`), numbers index lists (`factors.0.type`), `*` maps over a "
         "list (`factors.*.type`). `${name.path}` fills in a variable.",
         "",

@@ -104,7 +104,7 @@ class Runner:
         try:
             world = self._world(scenario)
         except SettingsUnavailable as exc:
-            result.status, result.message = "skipped", f"skipped: this scenario {exc}"
+            result.status, result.message = "skipped", f"this scenario {exc}"
         except SetupFailed as exc:  # an entry of the setup the server refused: named at its line
             result.status, result.message = "error", f"setup: {exc}"
             result.line = scenario.positions.of(exc.where)[0]
@@ -177,7 +177,8 @@ def run_paths(paths: Iterable[Path], runner: Runner) -> list[ScenarioResult]:
         try:
             scenario = load(path)
         except ScenarioInvalid as exc:
-            results.append(ScenarioResult(Path(path).name, str(path), "error", message=str(exc)))
+            first = exc.problems[0].line if exc.problems else None  # CI annotates the file there
+            results.append(ScenarioResult(Path(path).name, str(path), "error", message=str(exc), line=first))
             continue
         results.append(runner.run(scenario))
     return results

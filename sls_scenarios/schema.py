@@ -126,6 +126,11 @@ def _explain(error: ValidationError, positions: Positions, filename: str) -> lis
             else f"it should match /{error.validator_value}/"
         )
         return [_at(positions, filename, path, f"{_show(instance)} does not fit: {shape}")]
+    if kind == "minLength" and isinstance(instance, str):
+        described = _mapping(error.schema).get("description")
+        hint = f" ({described})" if described else ""
+        least = f"at least {error.validator_value} characters"
+        return [_at(positions, filename, path, f"{_show(instance)} is too short: {least}{hint}")]
     if kind == "propertyNames":
         return [_at(positions, filename, path, f"{error.message}")]
     described = _mapping(error.schema).get("description")

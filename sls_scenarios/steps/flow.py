@@ -35,7 +35,8 @@ def repeat(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outc
             world.variables["i"] = i
             before = world.last
             results = run_steps(world, body["steps"], judged_together="expect" in step_)
-            round_result = StepResult(str(i), "round", f"round {i}", actor.name, children=results)
+            took = sum(r.ms for r in results)
+            round_result = StepResult(str(i), "round", f"round {i}", actor.name, ms=took, children=results)
             children.append(round_result)
             if world.last is not None and world.last is not before:
                 rounds.append(world.last)  # a failed round's too: the title told 401 x5 of 6 rounds run
@@ -104,7 +105,9 @@ def parallel(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Ou
     with ThreadPoolExecutor(max_workers=threads) as pool:
         outcomes = list(pool.map(branch, range(len(plans))))
     children = [
-        StepResult(str(i), "branch", f"branch {i}", actor.name, children=results)
+        StepResult(
+            str(i), "branch", f"branch {i}", actor.name, ms=sum(r.ms for r in results), children=results
+        )
         for i, results in enumerate(outcomes, start=1)
     ]
     rounds = [w.last for w in worlds if w.last is not None]

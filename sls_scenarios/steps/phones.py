@@ -49,6 +49,8 @@ def read_sms(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Ou
     if answer.status != 200:
         return Outcome(answer)
     summary, missing = _took_code(world, new, world.phone_of(body), "text")
+    if body.get("purpose") == "notice":  # a notice carries no code: without `expect`, one must have come
+        missing = None if new else [f"no new text of purpose notice reached {world.phone_of(body)}"]
     return Outcome(answer, summary, unexpected=missing)
 
 

@@ -51,6 +51,24 @@ def _tagged(files: list[Path], tags: tuple[str, ...]) -> list[Path]:
     return kept
 
 
+def _no_such_tag(files: list[Path], tags: tuple[str, ...]) -> str:
+    """No scenario has any of ``tags``: say which tags there are (a typo, or the wrong folder)."""
+    import difflib
+
+    from sls_scenarios.loader import ScenarioInvalid, load
+
+    known: set[str] = set()
+    for file in files:
+        try:
+            known.update(load(file).tags)
+        except ScenarioInvalid:
+            continue
+    close = [m for tag in tags for m in difflib.get_close_matches(tag, sorted(known), n=1, cutoff=0.6)]
+    hint = f" (did you mean {', '.join(close)}?)" if close else ""
+    there = f"; the tags: {', '.join(sorted(known))}" if known else "; these scenarios have no tags"
+    return f"no scenario has the tag {', '.join(tags)}{hint}{there}"
+
+
 def _unique_names(files: list[Path]) -> None:
     """Refuse a run in which two files share a scenario name (reports and JUnit could not tell them apart)."""
     from sls_scenarios.loader import ScenarioInvalid, duplicate_names, load
@@ -191,9 +209,10 @@ def run(
 
     files = _files(targets, everything)
     if tags:
+        among = files
         files = _tagged(files, tags)
         if not files:
-            raise CliError(f"no scenario has the tag {', '.join(tags)}", EXIT_USAGE)
+            raise CliError(_no_such_tag(among, tags), EXIT_USAGE)
     _unique_names(files)
     if server and not admin_token:  # the one `sls demo` printed, as every server command finds it
         admin_token = connect(server, None).token

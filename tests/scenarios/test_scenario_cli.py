@@ -4,6 +4,7 @@ through click's runner as a user would type them."""
 from __future__ import annotations
 
 import json
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -74,6 +75,10 @@ def test_run_exit_codes_json_and_junit(tmp_path: Path) -> None:
         "concurrent-guessing-race",
         "push-bombing",
     }
+    # a tag no scenario has (a typo, or the wrong folder): the tags there are, the closest first
+    code, _, err = sls("run", "--all", "--tag", "rcae")
+    assert code == 2 and "no scenario has the tag rcae (did you mean race?); the tags: " in err, err
+    assert "attack" in err.split("the tags: ")[1] and "lockout" in err.split("the tags: ")[1], err
 
 
 def test_run_against_a_server_needs_its_admin_token(monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -149,6 +154,13 @@ def test_with_tag_an_invalid_file_is_an_error_case_and_the_others_still_run(tmp_
         assert code == 1 and statuses["good"] == "passed", tags
         assert statuses["broken.scenario.yaml"] == "error" and ("other" in statuses) == (not tags), tags
         assert 'errors="1"' in junit.read_text()
+        # the file's first problem's line, as a failed step's: CI annotates the file there
+        broken = next(s for s in json.loads(out)["scenarios"] if s["status"] == "error")
+        assert broken["line"] == 4 and broken["message"].startswith(
+            f"{folder / 'broken.scenario.yaml'}:4:"
+        ), broken
+        case = next(c for c in ET.parse(junit).getroot().iter("testcase") if c.find("error") is not None)
+        assert case.get("line") == "4", ET.tostring(case)
 
 
 def test_two_files_with_one_scenario_name_are_refused_naming_both(tmp_path: Path) -> None:

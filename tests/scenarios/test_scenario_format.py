@@ -117,6 +117,26 @@ def test_top_level_typos_duplicates_and_broken_yaml(tmp_path: Path) -> None:
     assert broken[0].startswith("10:1:") or "not valid YAML" in broken[0]
 
 
+def test_an_alias_that_contains_itself_or_expands_too_far_is_a_problem_not_a_recursion_error(
+    tmp_path: Path,
+) -> None:
+    """``steps: &a [..., {repeat: {steps: *a}}]`` crashed `sls scenario run` and pytest's collection with a
+    RecursionError traceback (no report written): the alias is told at its line, as any other problem."""
+    loop = HEAD.replace("steps:\n", "steps: &a\n")
+    steps = "- login: alice\n  expect: {status: 200}\n- repeat: {times: 2, steps: *a}\n"
+    found = problems(tmp_path, steps, loop)
+    assert found == ["11:24: step 2 repeat.steps: an alias here refers to a node that contains it (a loop)"]
+    bomb = "\n".join(
+        [f"x0: &x0 [{', '.join(['login'] * 10)}]"]
+        + [f"x{n}: &x{n} [{', '.join([f'*x{n - 1}'] * 10)}]" for n in range(1, 8)]
+    )
+    file = tmp_path / "bomb.scenario.yaml"
+    file.write_text(HEAD.replace("steps:\n", bomb + "\nsteps:\n") + "  - login: alice\n")
+    with pytest.raises(ScenarioInvalid) as caught:
+        load(file)
+    assert "aliases expand to more than" in str(caught.value)
+
+
 def test_an_unquoted_variable_inside_braces_is_told_to_be_quoted(tmp_path: Path) -> None:
     """``{user: alice, password: wrong-${i}}`` got only PyYAML's ``expected ',' or '}', but got '{'``."""
     found = problems(tmp_path, "- login: {user: alice, password: wrong-${i}}\n")
@@ -167,6 +187,84 @@ def test_names_must_be_defined_before_use_and_something_must_be_checked(tmp_path
     assert any("${respnse} is used before any step sets it (did you mean 'response'?)" in p for p in found)
     assert any("no actor is called 'attacker'" in p and "add it under `actors`" in p for p in found)
     assert any("nothing is checked: add an `expect`" in p for p in found)
+
+
+def test_a_step_naming_a_user_the_setup_never_made_is_told_at_its_line(tmp_path: Path) -> None:
+    """QA: ``login: alcie`` (a typo) was ``valid`` and failed only at run time ("give a password"); so did
+    ``read_sms: {user: bob}`` for a user without a phone in the setup. A user made otherwise (an ``http``
+    call to /admin/v1/users) is still reachable: with a ``password``, or a ``phone``."""
+    found = problems(
+        tmp_path,
+        """\
+        - login: alcie
+          expect: {status: 200}
+        - read_sms: {user: bob}
+        - login: {user: mallory, password: pw}
+          expect: {status: 401}
+        - read_sms: {user: mallory, phone: "+15550100009"}
+        """,
+    )
+    assert found == [
+        "9:12: step 1 login: 'alcie' is not a user of setup.users (did you mean 'alice'?); "
+        "a user made otherwise needs a `password`",
+        "11:22: step 2 read_sms.user: 'bob' has no phone in setup.users; a number of another needs `phone`",
+    ]
+
+
+def test_a_parallel_expecting_one_answer_is_told_to_count_them(tmp_path: Path) -> None:
+    """QA: ``parallel`` with ``expect: {status: 200}`` was valid and failed at run time with "there is no
+    answer to check yet", after two answers of 200: a parallel has no one answer, `statuses` counts them."""
+    found = problems(
+        tmp_path,
+        """\
+        - parallel: {times: 2, steps: [{login: alice}]}
+          expect: {status: 200, json: {state: x}}
+        """,
+    )
+    assert found == [
+        "10:22: step 1 expect.status: a parallel has no one answer to check: count its branches' answers "
+        "with `statuses` (`statuses: {'200': N}`), or check an answer in a branch's own step",
+        "10:33: step 1 expect.json: a parallel has no one answer to check: count its branches' answers "
+        "with `statuses` (`statuses: {'200': N}`), or check an answer in a branch's own step",
+    ]
+
+
+def test_a_too_short_description_says_how_long_it_must_be(tmp_path: Path) -> None:
+    """``description: x`` got "'x' is too short (What it shows, in a sentence or two.)": not how long, and
+    the reference gives no minimum either."""
+    found = problems(
+        tmp_path,
+        "- login: alice\n  expect: {status: 200}\n",
+        HEAD.replace("description: A scenario written to probe the loader.", "description: Logs in"),
+    )
+    assert found == [
+        "2:14: description: 'Logs in' is too short: at least 10 characters"
+        " (What it shows, in a sentence or two.)"
+    ]
+    assert (
+        "| `description` | string | yes | What it shows, in a sentence or two. At least 10 characters. |"
+        in (markdown())
+    )
+
+
+def test_a_between_whose_ends_are_swapped_is_refused(tmp_path: Path) -> None:
+    """``retry_after: {between: [60, 1]}`` was valid and failed whatever the server said ("is 42, expected
+    between [60, 1]"), which read like a server bug."""
+    found = problems(tmp_path, "- login: alice\n  expect: {json: {retry_after: {between: [60, 1]}}}\n")
+    assert found == [
+        "10:44: step 1 expect.json.retry_after.between: [60, 1] can never hold: write the low end first"
+    ]
+
+
+def test_a_name_that_does_not_fit_says_what_fits(tmp_path: Path) -> None:
+    """``name: e`` got "'e' does not fit: it should be unique, kebab-case": ``e`` is kebab-case; the pattern
+    also wants 2 to 64 characters, which nothing said."""
+    for name in ("e", "My-Check"):
+        found = problems(tmp_path, "- login: alice\n  expect: {status: 200}\n", HEAD.replace("probe", name))
+        assert found == [
+            f"1:7: name: {name!r} does not fit: it should be unique, kebab-case (2 to 64 lower-case letters, "
+            "digits and hyphens, starting with a letter or digit): how `sls scenario run NAME` finds it."
+        ], found
 
 
 def test_a_step_naming_a_device_of_another_type_is_told_at_its_line(tmp_path: Path) -> None:

@@ -232,9 +232,20 @@ def test_scenario_files_run_against_a_server_with_its_tokens_from_options_or_env
         )
     )  # settings this server lacks: skipped with them named, as by sls scenario run
     by_options = pytest_in(
-        tmp_path, "--sls-server", server.url, "--sls-admin-token", ADMIN_TOKEN, "--sls-sim-token", SIM_TOKEN
+        tmp_path,
+        "-rs",
+        "--sls-server",
+        server.url,
+        "--sls-admin-token",
+        ADMIN_TOKEN,
+        "--sls-sim-token",
+        SIM_TOKEN,
     )
     assert by_options.returncode == 0 and "1 passed, 1 skipped" in by_options.stdout, by_options.stdout
+    # the skip names the scenario file (not the plugin's source line) and pytest's own option
+    skipped = next(line for line in by_options.stdout.splitlines() if line.startswith("SKIPPED"))
+    assert skipped.startswith("SKIPPED [1] tight.scenario.yaml"), skipped
+    assert "SLS_LOCKOUT_THRESHOLD=2" in skipped and "(without --sls-server)" in skipped, skipped
     by_environment = pytest_in(
         tmp_path, "--sls-server", server.url, SLS_ADMIN_TOKEN=ADMIN_TOKEN, SLS_SIM_TOKEN=SIM_TOKEN
     )

@@ -55,3 +55,17 @@ def test_totp_code_reads_the_apps_code_for_verify(target: InProcessTarget, tmp_p
     result = Runner(target).run(load(file))
     assert result.status == "passed", result.message
     assert "totp_code app" in result.steps[1].title and "s left)" in result.steps[1].title
+
+
+def test_the_reference_says_what_an_event_expectation_holds() -> None:
+    """QA writing ``events`` from the reference alone found only "Audit events ... must, or must not, have
+    happened": not ``happened``/``not_happened``, nor that an event is picked by ``user``, ``ip``,
+    ``detail.<path>`` (the sign-in notice's ``detail.new_place``) or counted with ``count``."""
+    text = markdown()
+    _, _, rest = text.partition("`events` holds")
+    assert rest, "the reference never says what `events` holds"
+    table = rest.split("\n\n## ")[0]
+    for key in ("happened", "not_happened", "type", "user", "ip", "factor", "device_id", "result"):
+        assert f"| `{key}` |" in table, key
+    assert "| `detail` | mapping |" in table and "new_place" in table
+    assert "| `count` |" in table and "at least one" in table

@@ -83,6 +83,8 @@ def test_settings_a_running_server_cannot_take_skip_the_scenario(
     result = data["scenarios"][0]
     assert ran.returncode == 0 and result["status"] == "skipped" and data["totals"]["skipped"] == 1
     assert "SLS_LOCKOUT_THRESHOLD=2" in result["message"] and "cannot take over HTTP" in result["message"]
+    # the status says "skipped" once: the console read "skipped in 0.00s: skipped: this scenario ..."
+    assert result["message"].startswith("this scenario needs server settings"), result["message"]
     case = ET.parse(junit).getroot().find("testsuite/testcase/skipped")
     assert case is not None and "SLS_LOCKOUT_THRESHOLD=2" in (case.get("message") or "")
 

@@ -366,3 +366,113 @@ def test_an_event_that_did_not_match_says_what_its_type_said_instead(
     )
     never = run(target, write(tmp_path, LOGIN + "- expect: {events: {happened: [{type: push.sent}]}}\n"))
     assert never.message.endswith("push.sent: 0 happened, expected at least one")
+
+
+def test_an_event_whose_detail_did_not_match_says_what_its_detail_said_instead(
+    target: InProcessTarget, tmp_path: Path
+) -> None:
+    """QA checking a sign-in notice (``detail: {new_place: true}``) read only ``the newest with
+    user='alice'``: the field that failed, ``detail.new_place``, was never shown."""
+    wanted = "{type: login.succeeded, user: alice, detail: {new_place: true, failed_before: {ge: 3}}}"
+    result = run(target, write(tmp_path, LOGIN + f"- expect: {{events: {{happened: [{wanted}]}}}}\n"))
+    assert result.message.endswith(
+        "0 happened, expected at least one (1 login.succeeded happened, the newest with user='alice', "
+        "detail.new_place missing, detail.failed_before missing)"
+    ), result.message
+    wanted = "{type: login.succeeded, detail: {new_place: false}}"
+    result = run(target, write(tmp_path, LOGIN + f"- expect: {{events: {{happened: [{wanted}]}}}}\n"))
+    assert result.message.endswith("(1 login.succeeded happened, the newest with detail.new_place missing)")
+
+
+def test_an_events_fields_take_matchers_as_the_reference_says(
+    target: InProcessTarget, tmp_path: Path
+) -> None:
+    """The reference: "a value in `json`, `error` or an event field is a literal ... or a matcher"; the schema
+    refused ``ip: {regex: ...}`` (``expected a string, got a mapping``), so one address range was no check."""
+    wanted = "{type: login.succeeded, user: {in: [alice, bob]}, ip: {regex: '127[.].*'}, factor: {ne: sms}}"
+    unwanted = "{type: login.succeeded, ip: {not_in: ['127.0.0.1']}}"
+    steps = LOGIN + f"- expect: {{events: {{happened: [{wanted}], not_happened: [{unwanted}]}}}}\n"
+    result = run(target, write(tmp_path, steps))
+    assert result.status == "passed", result.message
+    missed = run(
+        target,
+        write(
+            tmp_path,
+            LOGIN + "- expect: {events: {happened: [{type: login.succeeded, ip: {regex: '10[.].*'}}]}}\n",
+        ),
+    )
+    assert missed.message.endswith("the newest with ip='127.0.0.1')"), missed.message
+
+
+def test_expect_checks_the_answers_headers(target: InProcessTarget, tmp_path: Path) -> None:
+    """QA: a lock's ``Retry-After`` header (the README: sent with every 423 and 429 that has ``retry_after``,
+    for clients whose retry logic reads it) could not be checked at all: ``expect`` had no ``headers``."""
+    locked = """\
+    - repeat:
+        times: 5
+        steps: [{login: {user: alice, password: 'guess-${i}'}}]
+      expect: {statuses: {"401": 5}}
+    - login: alice
+      expect:
+        status: 423
+        headers: {retry-after: '60', Content-Type: {regex: 'application/json.*'}}
+    """
+    result = run(target, write(tmp_path, locked))
+    assert result.status == "passed", result.message
+    wrong = locked.replace("retry-after: '60'", "Retry-After: '61', X-Nothing: {exists: true}")
+    result = run(target, write(tmp_path, wrong))
+    assert "header Retry-After is '60', expected '61'" in result.message, result.message
+    assert "header X-Nothing is missing (the answer's headers: " in result.message
+    assert "Retry-After" in result.message.split("the answer's headers: ")[1]
+
+
+def test_a_round_or_branch_reports_the_time_its_steps_took(target: InProcessTarget, tmp_path: Path) -> None:
+    """Every round of a repeat and branch of a parallel showed ``0 ms`` (console, JSON ``ms: 0.0``), whatever
+    its steps took: a CI dashboard read a slow round as free."""
+    steps = """\
+    - repeat:
+        times: 2
+        steps: [{login: {user: alice, password: 'guess-${i}'}}]
+      expect: {statuses: {"401": 2}}
+    - parallel:
+        times: 2
+        steps: [{login: {user: alice, password: 'other-${i}'}}]
+      expect: {statuses: {"401": 2}}
+    """
+    result = run(target, write(tmp_path, steps))
+    assert result.status == "passed", result.message
+    for looped in result.steps:
+        for part in looped.children:
+            assert part.ms > 0 and part.ms == sum(step.ms for step in part.children), (part.title, part.ms)
+
+
+def test_a_json_path_into_an_answer_that_is_not_json_says_so(target: InProcessTarget, tmp_path: Path) -> None:
+    """``http: {method: GET, path: /}`` with ``json: {a: 1}`` failed with ``a is missing (expected 1)``: the
+    login page's HTML has no ``a``, but the reader was not told the answer was not JSON at all."""
+    steps = "- http: {method: GET, path: /}\n  expect: {status: 200, json: {state: ready}}\n"
+    result = run(target, write(tmp_path, steps))
+    assert result.message.endswith(
+        "state is missing (expected 'ready') (the answer is not JSON: text/html; charset=utf-8)"
+    ), result.message
+
+
+def test_read_sms_of_notices_without_expect_needs_a_notice_not_a_code(
+    target: InProcessTarget, tmp_path: Path
+) -> None:
+    """``read_sms: {user: alice, purpose: notice}`` after a sign-in notice failed with "no new text with a
+    code reached": a notice never carries a code. Without ``expect`` it needs a new text of that kind."""
+    steps = """\
+    - repeat:
+        times: 3
+        steps: [{login: {user: alice, password: 'guess-${i}'}}]
+      expect: {statuses: {"401": 3}}
+    - login: alice
+    - card: {device: card}
+    - verify: {}
+    - read_sms: {user: alice, purpose: notice}
+    """
+    result = run(target, write(tmp_path, steps))
+    assert result.status == "passed", result.message
+    assert result.steps[-1].title.endswith("1 new, no code"), result.steps[-1].title
+    none = run(target, write(tmp_path, LOGIN + "- read_sms: {user: alice, purpose: notice}\n"))
+    assert none.message.endswith("no new text of purpose notice reached +15550100001"), none.message
