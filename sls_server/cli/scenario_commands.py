@@ -247,11 +247,14 @@ def list_(paths: tuple[str, ...], tags: tuple[str, ...], as_json: bool) -> None:
     from sls_scenarios.loader import ScenarioInvalid, load
 
     found, invalid = [], []
-    for file in _files(paths, not paths):  # every file read: one bad file does not hide the rest
+    files = _files(paths, not paths)
+    for file in files:  # every file read: one bad file does not hide the rest
         try:
             found.append(load(file))
         except ScenarioInvalid as exc:
             invalid.append(str(exc))
+    if tags and found and not [s for s in found if set(tags) & set(s.tags)]:
+        raise CliError(_no_such_tag(files, tags), EXIT_USAGE)  # as ``run --tag`` says it
     found = [s for s in found if not tags or set(tags) & set(s.tags)]
     rows = [s.summary() for s in found]
     if as_json:

@@ -79,6 +79,8 @@ def test_run_exit_codes_json_and_junit(tmp_path: Path) -> None:
     code, _, err = sls("run", "--all", "--tag", "rcae")
     assert code == 2 and "no scenario has the tag rcae (did you mean race?); the tags: " in err, err
     assert "attack" in err.split("the tags: ")[1] and "lockout" in err.split("the tags: ")[1], err
+    code, _, err = sls("list", "--tag", "rcae")  # the list says the same, not an empty table
+    assert code == 2 and "no scenario has the tag rcae (did you mean race?)" in err, err
 
 
 def test_run_against_a_server_needs_its_admin_token(monkeypatch, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
