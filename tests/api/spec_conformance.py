@@ -71,6 +71,18 @@ def undocumented_headers(documented: dict[str, Any], response: TestResponse) -> 
     return sent - described - TRANSPORT_HEADERS
 
 
+def missing_headers(spec: dict[str, Any], documented: dict[str, Any], response: TestResponse) -> set[str]:
+    """Headers the documented response marks required (a typed client relies on them) that the answer
+    lacks."""
+    required = set()
+    for name, header in documented.get("headers", {}).items():
+        ref = header.get("$ref", "")
+        found = spec["components"]["headers"][ref.rsplit("/", 1)[1]] if ref else header
+        if found.get("required"):
+            required.add(name.lower())
+    return required - {name.lower() for name, _ in response.headers.items()}
+
+
 class Conformance:
     """Requests through the test client whose answers are checked against the document."""
 
@@ -91,6 +103,8 @@ class Conformance:
         assert media in documented["content"], f"{where}: {media} is not documented"
         extra = undocumented_headers(documented, response)
         assert not extra, f"{where}: headers {sorted(extra)} are sent but not documented"
+        lacking = missing_headers(self.spec, documented, response)
+        assert not lacking, f"{where}: headers {sorted(lacking)} are documented as always sent but missing"
         body = response.get_json()
         if status >= 400:
             assert body["error"] in error_codes(self.spec, operation, status), f"{where}: {body}"

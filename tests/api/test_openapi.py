@@ -426,3 +426,30 @@ def test_real_answers_match_the_document(
     c.call("get", "/readyz", "/readyz", 200)
 
     assert len(c.checked) >= 30
+
+
+def test_headers_always_sent_are_required_and_a_429_always_says_when_to_retry(
+    client: FlaskClient, spec: dict[str, Any]
+) -> None:
+    """A typed client reads a required header without a check: the request id, the security headers, and a
+    429's Retry-After (every ``rate_limited`` carries ``retry_after``); a 423's may be absent (a lock only an
+    admin lifts), so it stays optional."""
+    components = spec["components"]["headers"]
+    for name in ("X-Request-Id", "X-Content-Type-Options", "Content-Security-Policy"):
+        assert components[name]["required"] is True, name
+    waits = [
+        (status, answer["headers"]["Retry-After"]["$ref"].rsplit("/", 1)[1])
+        for path in spec["paths"].values()
+        for operation in path.values()
+        for status, answer in operation["responses"].items()
+        if status in ("423", "429")
+    ]
+    assert waits and {status for status, _ in waits} == {"423", "429"}
+    for status, component in waits:
+        assert components[component].get("required", False) is (status == "429"), (status, component)
+    for i in range(100):  # one address's failures past its throttle: a 429 with both, in step
+        answer = client.post("/api/v1/auth/login", json={"username": f"nobody-{i}", "password": "x" * 12})
+        if answer.status_code == 429:
+            break
+    assert answer.status_code == 429, answer.get_json()
+    assert answer.headers["Retry-After"] == str(answer.get_json()["retry_after"])

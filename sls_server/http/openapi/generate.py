@@ -25,7 +25,15 @@ from ...shapes.errors import Error
 from ..errors import RETRY_AFTER, WWW_AUTHENTICATE
 from ..operations import ErrorClass, Operation, Raw, operations, surfaces
 from ..security import may_be_stored
-from .texts import DESCRIPTION, ERROR_NOTES, PARAMETERS, RESPONSE_HEADERS, SECURITY, SECURITY_SCHEMES
+from .texts import (
+    DESCRIPTION,
+    ERROR_NOTES,
+    PARAMETERS,
+    RESPONSE_HEADERS,
+    RETRY_AFTER_ALWAYS,
+    SECURITY,
+    SECURITY_SCHEMES,
+)
 
 REF = "#/components/schemas/{model}"
 #: The statuses whose body may say ``retry_after``, and so carry ``Retry-After``.
@@ -191,14 +199,14 @@ def _with_headers(path: str, status: str, response: dict[str, Any]) -> dict[str,
     """The response with the headers it carries (``Cache-Control`` by ``may_be_stored``, ``Retry-After`` on
     the statuses that tell a client to wait; ``WWW-Authenticate``, with an error that has a challenge, is
     :func:`_error_response`'s)."""
-    names = [
-        name for name in RESPONSE_HEADERS if name not in ("Cache-Control", RETRY_AFTER, WWW_AUTHENTICATE)
-    ]
+    own = ("Cache-Control", RETRY_AFTER, RETRY_AFTER_ALWAYS, WWW_AUTHENTICATE)
+    names = [name for name in RESPONSE_HEADERS if name not in own]
     if not may_be_stored(path, int(status)):
         names.append("Cache-Control")
-    if status in WAIT_STATUSES:
-        names.append(RETRY_AFTER)
     headers = {name: {"$ref": f"#/components/headers/{name}"} for name in names}
+    if status in WAIT_STATUSES:  # a 429's always, a 423's unless the lock is for an admin to lift
+        component = RETRY_AFTER_ALWAYS if status == "429" else RETRY_AFTER
+        headers[RETRY_AFTER] = {"$ref": f"#/components/headers/{component}"}
     return {**response, "headers": {**response.get("headers", {}), **headers}}
 
 

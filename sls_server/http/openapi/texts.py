@@ -10,6 +10,10 @@ from ..errors import RETRY_AFTER, WWW_AUTHENTICATE
 from ..observe import REQUEST_ID_HEADER
 from ..security import CSP_API, CSP_PAGES, HEADERS
 
+#: The component of ``Retry-After`` as a 429 carries it: always (every ``rate_limited`` has ``retry_after``),
+#: where a 423's may be absent (a lock only an admin lifts). One header, two components.
+RETRY_AFTER_ALWAYS = f"{RETRY_AFTER}.always"
+
 DESCRIPTION = """\
 An emulator of Interactive Brokers' Secure Login System (SLS): password login followed by a second factor
 from a simulated authenticator (a DSC+ card, IB Key, SMS, a voice callback, a TOTP app), sessions with idle
@@ -88,10 +92,15 @@ RESPONSE_HEADERS: dict[str, Any] = {
     "Content-Security-Policy": {
         "description": f"`{CSP_API}` on JSON and every other non-HTML answer (nothing may load or run); "
         f"`{CSP_PAGES}` on HTML pages.",
+        "required": True,
         "schema": {"type": "string"},
     },
     **{
-        name: {"description": "On every answer.", "schema": {"type": "string", "const": value}}
+        name: {
+            "description": "On every answer.",
+            "required": True,
+            "schema": {"type": "string", "const": value},
+        }
         for name, value in HEADERS.items()
     },
     "Cache-Control": {
@@ -101,8 +110,14 @@ RESPONSE_HEADERS: dict[str, Any] = {
         "schema": {"type": "string", "const": "no-store"},
     },
     RETRY_AFTER: {
-        "description": "On a 423 or 429 whose body has `retry_after`: the same number of seconds, for HTTP "
-        "clients whose retry logic reads the header (RFC 9110). Absent from a lock only an admin can lift.",
+        "description": "On a 423 whose body has `retry_after`: the same number of seconds, for HTTP clients "
+        "whose retry logic reads the header (RFC 9110). Absent from a lock only an admin can lift.",
+        "schema": {"type": "string", "pattern": "^[0-9]+$"},
+    },
+    RETRY_AFTER_ALWAYS: {
+        "description": "On every 429: the body's `retry_after`, the same number of seconds, for HTTP clients "
+        "whose retry logic reads the header (RFC 9110).",
+        "required": True,
         "schema": {"type": "string", "pattern": "^[0-9]+$"},
     },
     WWW_AUTHENTICATE: {
@@ -115,6 +130,7 @@ RESPONSE_HEADERS: dict[str, Any] = {
         "when reporting a problem. A fresh one, unless the request came through one of "
         "`SLS_TRUSTED_PROXIES` with an `X-Request-Id` of its own (letters, digits, `.`, `_`, `-`; at "
         "most 64).",
+        "required": True,
         "schema": {"type": "string", "pattern": "^[A-Za-z0-9._-]{1,64}$"},
     },
 }
