@@ -10,11 +10,15 @@
     presets: [window.SwaggerUIBundle.presets.apis],
     layout: "BaseLayout",
   });
-  /* Swagger UI draws the request body's editor without a label (its title is empty), so a screen reader
-     says only "edit text"; it is named here as Swagger redraws it. */
+  /* Swagger UI draws the request body's editor and the document's server list without a label (their
+     titles are empty), so a screen reader says only "edit text" or "combo box"; they are named here as
+     Swagger redraws them. */
   const name = () => {
     node.querySelectorAll("textarea.body-param__text:not([aria-label])").forEach((box) => {
       box.setAttribute("aria-label", "Request body (JSON)");
+    });
+    node.querySelectorAll("select#servers:not([aria-label])").forEach((list) => {
+      list.setAttribute("aria-label", "Server");
     });
   };
   new MutationObserver(name).observe(node, { childList: true, subtree: true });
