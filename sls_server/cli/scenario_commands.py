@@ -16,91 +16,7 @@ from .admin_client import AdminClient
 from .admin_commands import bearer, connect, server_errors, server_url
 from .output import EXIT_FAILED, EXIT_USAGE, CliError, HelpGroup, err, out, print_json, table
 from .reading import OutputFile
-
-
-def _files(targets: tuple[str, ...], everything: bool) -> list[Path]:
-    """The files named; a usage error when they are none (an empty folder, or only misnamed files), so a
-    run or a validation of nothing can never look like a green one."""
-    from sls_scenarios.loader import nothing_found, resolve
-
-    if not targets and not everything:
-        raise CliError("name scenarios (files, folders or library names) or give --all", EXIT_USAGE)
-    try:
-        files = resolve(list(targets), everything=everything)
-    except LookupError as exc:
-        raise CliError(str(exc), EXIT_USAGE) from None
-    if not files:
-        raise CliError(nothing_found(list(targets)), EXIT_USAGE)
-    return files
-
-
-def _tagged(files: list[Path], tags: tuple[str, ...]) -> list[Path]:
-    """The files with one of ``tags``, and every file that does not load: its tags cannot be read, and a
-    broken file is reported as an error case, as without ``--tag``, never filtered out of sight."""
-    from sls_scenarios.loader import ScenarioInvalid, load
-
-    kept = []
-    for file in files:
-        try:
-            scenario = load(file)
-        except ScenarioInvalid:
-            kept.append(file)
-            continue
-        if set(tags) & set(scenario.tags):
-            kept.append(file)
-    return kept
-
-
-def _no_such_tag(files: list[Path], tags: tuple[str, ...]) -> str:
-    """No scenario has any of ``tags``: say which tags there are (a typo, or the wrong folder)."""
-    import difflib
-
-    from sls_scenarios.loader import ScenarioInvalid, load
-
-    known: set[str] = set()
-    for file in files:
-        try:
-            known.update(load(file).tags)
-        except ScenarioInvalid:
-            continue
-    close = [m for tag in tags for m in difflib.get_close_matches(tag, sorted(known), n=1, cutoff=0.6)]
-    hint = f" (did you mean {', '.join(close)}?)" if close else ""
-    there = f"; the tags: {', '.join(sorted(known))}" if known else "; these scenarios have no tags"
-    return f"no scenario has the tag {', '.join(tags)}{hint}{there}"
-
-
-def _unique_names(files: list[Path]) -> None:
-    """Refuse a run in which two files share a scenario name (reports and JUnit could not tell them apart)."""
-    from sls_scenarios.loader import ScenarioInvalid, duplicate_names, load
-
-    loaded = []
-    for file in files:
-        try:
-            loaded.append(load(file))
-        except ScenarioInvalid:
-            continue  # reported as an error case of the run
-    clashes = duplicate_names(loaded)
-    if clashes:
-        raise CliError("\n".join(str(p) for p in clashes), EXIT_USAGE)
-
-
-def _load_all(files: list[Path]) -> list[Any]:
-    from sls_scenarios.loader import ScenarioInvalid, load
-
-    try:
-        return [load(file) for file in files]
-    except ScenarioInvalid as exc:
-        raise CliError(f"not a valid scenario:\n{exc}") from None
-
-
-def _load_one(name: str) -> Any:
-    """The one scenario ``name`` names (a library name or a file); a folder of several is a usage error."""
-    files = _files((name,), False)
-    if len(files) > 1:
-        shown = ", ".join(file.name for file in files[:3]) + (", ..." if len(files) > 3 else "")
-        raise CliError(f"{name} holds {len(files)} scenarios ({shown}): name one of them", EXIT_USAGE)
-    (found,) = _load_all(files)
-    return found
+from .scenario_files import gather, load_one, no_such_tag, tagged, unique_names
 
 
 def _check_server(server: str, admin_token: str) -> None:
@@ -207,13 +123,13 @@ def run(
     from sls_scenarios.batch import run_batch
     from sls_scenarios.targets import TargetError
 
-    files = _files(targets, everything)
+    files = gather(targets, everything)
     if tags:
         among = files
-        files = _tagged(files, tags)
+        files = tagged(files, tags)
         if not files:
-            raise CliError(_no_such_tag(among, tags), EXIT_USAGE)
-    _unique_names(files)
+            raise CliError(no_such_tag(among, tags), EXIT_USAGE)
+    unique_names(files)
     if server and not admin_token:  # the one `sls demo` printed, as every server command finds it
         admin_token = connect(server, None).token
     if server and admin_token:  # without one, the target refuses the run (a usage error) below
@@ -247,14 +163,14 @@ def list_(paths: tuple[str, ...], tags: tuple[str, ...], as_json: bool) -> None:
     from sls_scenarios.loader import ScenarioInvalid, load
 
     found, invalid = [], []
-    files = _files(paths, not paths)
+    files = gather(paths, not paths)
     for file in files:  # every file read: one bad file does not hide the rest
         try:
             found.append(load(file))
         except ScenarioInvalid as exc:
             invalid.append(str(exc))
     if tags and found and not [s for s in found if set(tags) & set(s.tags)]:
-        raise CliError(_no_such_tag(files, tags), EXIT_USAGE)  # as ``run --tag`` says it
+        raise CliError(no_such_tag(files, tags), EXIT_USAGE)  # as ``run --tag`` says it
     found = [s for s in found if not tags or set(tags) & set(s.tags)]
     rows = [s.summary() for s in found]
     if as_json:
@@ -280,7 +196,7 @@ def show(name: str, as_json: bool) -> None:
       sls scenario show sim-swap
       sls scenario show sim-swap --json | jq '.steps | length'
     """
-    found = _load_one(name)
+    found = load_one(name)
     if as_json:
         print_json(found.data)
         return
@@ -335,7 +251,7 @@ def validate(targets: tuple[str, ...], everything: bool, as_json: bool) -> None:
     from sls_scenarios.batch import print_problems
     from sls_scenarios.loader import check_files
 
-    checked = check_files(_files(targets, everything))
+    checked = check_files(gather(targets, everything))
     if as_json:
         print_json(checked)
     else:
@@ -370,7 +286,7 @@ def demo(
     from sls_scenarios.server import ServerFailed
     from sls_scenarios.targets import TargetError
 
-    found = _load_one(name)
+    found = load_one(name)
     if server and not admin_token:  # the one `sls demo` printed, as every server command finds it
         admin_token = connect(server, None).token
     if server and admin_token:  # the token checked before the narration starts, as `sls scenario run` does
