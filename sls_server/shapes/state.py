@@ -15,7 +15,10 @@ from .clock import CLOCK_MAX, CLOCK_MIN, CLOCK_RANGE
 from .common import Query, Refusal, Request
 
 STATE_FORMAT = "sls-emulator/state"
-STATE_VERSION = 1
+STATE_VERSION = 2
+#: The versions this server reads: 1 had no ``users[].lockout``, ``users[].known_ips`` or
+#: ``settings.gateway_daily_reset`` (read as none of them), 2 added them.
+READABLE_VERSIONS = (1, 2)
 #: The most entries of any one list a document may hold (a fixture, not a production database).
 MAX_ENTRIES = 100_000
 
@@ -29,6 +32,18 @@ class StateUser(Request):
     devices: list[str] = Field([], description="Ids of the devices the user may log in with.")
     allowlist: list[str] = Field([], description="The user's own IP allowlist (CIDRs); empty: none.")
     account: str | None = Field(None, description="The multi-user account the user trades under.")
+    lockout: dict[str, Fields] = Field(
+        {},
+        description="The user's lockout buckets (`all`, `known`, `other`, `outside`) as the store keeps "
+        "them: failures, locks so far, a timed lock's instants, a permanent lock (version 2; none: "
+        "unlocked).",
+    )
+    known_ips: list[str] = Field(
+        [],
+        max_length=MAX_ENTRIES,
+        description="Addresses the user has logged in from (`SLS_LOCKOUT_KNOWN_IPS`, new-place notices; "
+        "version 2).",
+    )
 
 
 class StateAccount(Request):
@@ -58,7 +73,10 @@ class StateDocument(Request):
     another key refuses the document (400 naming `key_check`) and changes nothing."""
 
     format: Literal["sls-emulator/state"] = Field(description="Always `sls-emulator/state`.")
-    version: int = Field(description="The document's version; this server reads version 1.")
+    version: int = Field(
+        description="The document's version: this server writes 2 and reads 1 and 2 (a version 1 document "
+        "has no lockout buckets, known addresses or gateway daily reset: none of them is set)."
+    )
     exported_at: int = Field(description="The exporting server's clock when it was made (Unix seconds).")
     key_check: str = Field(
         pattern=r"^[0-9a-f]{64}$",

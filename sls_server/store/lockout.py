@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from . import keys
-from .base import Client, ScriptCall, Scripts, guarded, hash_reply
+from .base import Client, ScriptCall, Scripts, guarded, hash_reply, text
 from .records import LockoutState
 from .records.codec import changes_hash, pairs
 from .writebehind import Queued, later
@@ -108,6 +108,24 @@ class LockoutRepo:
         names = [keys.lockout(username, b) for b in BUCKETS]
         names += [keys.lockout_inflight(username, b) for b in BUCKETS]
         return int(self._r.delete(*names, keys.known_ips(username)))
+
+    def known_ips(self, username: str) -> list[str]:
+        """The addresses the user has logged in from, sorted."""
+        return sorted(text(ip) for ip in self._r.smembers(keys.known_ips(username)))
+
+    def restore(self, username: str, buckets: dict[str, LockoutState], known_ips: list[str]) -> None:
+        """Make the user's buckets and known addresses exactly these (a state import), in one transaction
+        on the user's slot: nothing in flight, no bucket or address but these. A bucket expires as
+        ``lockout_settle.lua`` leaves it, :data:`RECLAIM_S` on."""
+        pipe = self._r.pipeline(transaction=True)
+        pipe.delete(*(keys.lockout(username, b) for b in BUCKETS), keys.known_ips(username))
+        pipe.delete(*(keys.lockout_inflight(username, b) for b in BUCKETS))
+        for bucket, state in buckets.items():
+            pipe.hset(keys.lockout(username, bucket), items=pairs(state.to_hash()))
+            pipe.expire(keys.lockout(username, bucket), RECLAIM_S)
+        if known_ips:
+            pipe.sadd(keys.known_ips(username), *known_ips)
+        pipe.execute()
 
     def is_known_ip(self, username: str, ip: str) -> bool:
         return bool(self._r.sismember(keys.known_ips(username), ip))

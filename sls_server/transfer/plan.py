@@ -22,6 +22,7 @@ import dataclasses
 import hmac
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from ipaddress import ip_address
 from typing import Any, ClassVar, Protocol, TypeVar, get_args
 
 from pydantic import TypeAdapter, ValidationError
@@ -35,8 +36,17 @@ from ..secretbox import key_check
 from ..shapes.common import Handset, Label, Phone
 from ..shapes.devices import DeviceStatus, Serial
 from ..shapes.phones import MAX_DELAY_S
-from ..shapes.state import STATE_VERSION, StateDocument
-from ..store.records import AccountRecord, AppRecord, CorruptRecord, DeviceRecord, PhoneConditions, UserRecord
+from ..shapes.state import READABLE_VERSIONS, StateDocument
+from ..store.lockout import BUCKETS
+from ..store.records import (
+    AccountRecord,
+    AppRecord,
+    CorruptRecord,
+    DeviceRecord,
+    LockoutState,
+    PhoneConditions,
+    UserRecord,
+)
 from ..store.records.codec import dataclass_fields
 
 #: The largest whole number a record may hold: Lua's numbers are exact up to here.
@@ -132,6 +142,8 @@ class Plan:
     user_devices: dict[str, list[str]] = field(default_factory=dict)
     allowlists: dict[str, list[str]] = field(default_factory=dict)
     user_accounts: dict[str, str] = field(default_factory=dict)
+    lockouts: dict[str, dict[str, LockoutState]] = field(default_factory=dict)
+    known_ips: dict[str, list[str]] = field(default_factory=dict)
     devices: list[DeviceRecord] = field(default_factory=list)
     accounts: list[tuple[AccountRecord, list[str]]] = field(default_factory=list)
     apps: list[AppRecord] = field(default_factory=list)
@@ -143,22 +155,28 @@ def _refuse(where: str, index: int, what: str) -> InvalidRequest:
     return InvalidRequest(f"{where}[{index}]: {what}", field=where, index=index)
 
 
-def _record(where: str, index: int, raw: Mapping[str, str], read: Callable[[dict[str, str]], R]) -> R:
+def _record(
+    where: str, index: int, raw: Mapping[str, str], read: Callable[[dict[str, str]], R], part: str = ""
+) -> R:
+    """``raw`` read as a record, or refused naming ``where``, ``index`` and (for a record inside an entry,
+    such as a lockout bucket) ``part``."""
     try:
         record = read(dict(raw))
     except (CorruptRecord, ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise _refuse(where, index, f"not a record this server can read ({exc})") from None
+        raise _refuse(where, index, f"{part}not a record this server can read ({exc})") from None
     written = record.to_hash()
     for name in sorted(set(raw) | set(written)):
         if name not in raw:
-            raise _refuse(where, index, f"field {name!r} is missing")
+            raise _refuse(where, index, f"{part}field {name!r} is missing")
         if name not in written:
-            raise _refuse(where, index, f"field {name!r} is not one this server stores")
+            raise _refuse(where, index, f"{part}field {name!r} is not one this server stores")
         if raw[name] != written[name]:
-            raise _refuse(where, index, f"field {name!r} is not as this server stores it")
+            raise _refuse(where, index, f"{part}field {name!r} is not as this server stores it")
     for name, value in _numbers(record):
         if not 0 <= value <= MAX_STORED_INT:
-            raise _refuse(where, index, f"field {name!r} must be a whole number from 0 to {MAX_STORED_INT}")
+            raise _refuse(
+                where, index, f"{part}field {name!r} must be a whole number from 0 to {MAX_STORED_INT}"
+            )
     return record
 
 
@@ -188,9 +206,10 @@ def plan(
     system_now: int,
 ) -> Plan:
     """The document as records, or the first reason it cannot be imported (a 400 naming it)."""
-    if document.version != STATE_VERSION:
+    if document.version not in READABLE_VERSIONS:
+        readable = " and ".join(str(v) for v in READABLE_VERSIONS)
         raise InvalidRequest(
-            f"this server reads state documents of version {STATE_VERSION}, not {document.version}",
+            f"this server reads state documents of versions {readable}, not {document.version}",
             field="version",
         )
     if not hmac.compare_digest(document.key_check, key_check(secret_key)):
@@ -229,6 +248,8 @@ def _users(document: StateDocument, result: Plan) -> None:
                 parse_network(cidr)
             except ValueError:
                 raise _refuse("users", index, f"allowlist entry {cidr!r} is not an IP range") from None
+        result.lockouts[user.username] = _lockout(index, entry.lockout)
+        result.known_ips[user.username] = _known_ips(index, entry.known_ips)
         result.users.append(user)
         result.user_devices[user.username] = list(entry.devices)
         if entry.allowlist:
@@ -236,6 +257,32 @@ def _users(document: StateDocument, result: Plan) -> None:
         if entry.account:
             result.user_accounts[user.username] = entry.account
     _unique("users", [user.username for user in result.users])
+
+
+def _lockout(index: int, buckets: Mapping[str, Mapping[str, str]]) -> dict[str, LockoutState]:
+    """The user's lockout buckets, each one a bucket the login counts in, as the store writes it."""
+    states = {}
+    for bucket, raw in buckets.items():
+        if bucket not in BUCKETS:
+            raise _refuse("users", index, f"lockout bucket {bucket!r} is not one of {', '.join(BUCKETS)}")
+        states[bucket] = _record("users", index, raw, LockoutState.from_hash, f"lockout bucket {bucket!r}: ")
+    return states
+
+
+def _known_ips(index: int, addresses: list[str]) -> list[str]:
+    """The user's known addresses, each one an IP address written as the server writes one."""
+    for address in addresses:
+        try:
+            canonical = str(ip_address(address)) == address
+        except ValueError:
+            canonical = False
+        if not canonical:
+            raise _refuse(
+                "users", index, f"known_ips entry {address!r} is not an IP address in canonical form"
+            )
+    if len(set(addresses)) != len(addresses):
+        raise _refuse("users", index, "known_ips holds an address twice")
+    return sorted(addresses)
 
 
 def _devices(document: StateDocument, result: Plan, check: Callable[[DeviceRecord], None]) -> None:

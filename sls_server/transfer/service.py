@@ -2,12 +2,15 @@
 
 What travels: users (password hashes as stored: Argon2id with their parameters), their devices (keys and PIN
 hashes sealed under the server's key, as stored), IP allowlists, multi-user accounts, the simulated phones'
-IB Key apps (their private keys sealed too) and network conditions, and the clock: its offset, and the
-instant it stood at when it was frozen (``settings.clock_frozen_at``, so it comes back frozen there; a
-document without it, as written before it existed, is a running clock). What does not:
-sessions, logins in progress, lockout counters, rate-limit windows, inboxes, the audit trail, and the
-challenges each card remembers (an imported card may, rarely, be given a challenge it was given before the
-export). A fixture starts logged out and unlocked; records' compare-and-set versions start again at 0.
+IB Key apps (their private keys sealed too) and network conditions, the users' lockout buckets (a lock,
+timed or for good, and the failures and locks counted toward the next: version 2) and the addresses they
+logged in from (which bucket a login counts in, and new-place notices: version 2), and the clock: its
+offset, and the instant it stood at when it was frozen (``settings.clock_frozen_at``, so it comes back
+frozen there; a document without it, as written before it existed, is a running clock). What does not:
+sessions, logins in progress and the attempts being checked in them, rate-limit windows, inboxes, the
+audit trail, and the challenges each card remembers (an imported card may, rarely, be given a challenge it
+was given before the export). A fixture starts logged out; records' compare-and-set versions start again
+at 0.
 
 An import that is refused changes nothing: the whole document is read into records and checked before the
 first write. A Redis outage in the middle of the writes is the one way to leave part of a document written
@@ -70,6 +73,8 @@ class StateTransfer:
                     "devices": listed,
                     "allowlist": list(access.allowlist),
                     "account": access.account_id,
+                    "lockout": {b: state.to_hash() for b, state in store.lockout.state(name).items()},
+                    "known_ips": store.lockout.known_ips(name),
                 }
             )
         devices = store.devices.get_many(sorted(device_ids))
@@ -141,7 +146,7 @@ class StateTransfer:
             self._refuse_clashes(checked)
         if replace:
             self._store.reset()
-        self._write(checked, clock=replace, frozen_at=frozen_at)
+        self._write(checked, replaced=replace, frozen_at=frozen_at)
         counts = _counts(document.model_dump())
         self._events.record("state.imported", at=self._clock.now(), detail={**counts, "replaced": replace})
         return counts
@@ -169,7 +174,8 @@ class StateTransfer:
                     index=found[0],
                 )
 
-    def _write(self, checked: Plan, *, clock: bool, frozen_at: int | None) -> None:
+    def _write(self, checked: Plan, *, replaced: bool, frozen_at: int | None) -> None:
+        """Write the checked records; the world's settings (the clock) only over a world ``replaced``."""
         store = self._store
         for user in checked.users:
             store.users.create(user)
@@ -185,13 +191,17 @@ class StateTransfer:
             store.access.add_members(account.account_id, members)
         for username, account_id in checked.user_accounts.items():
             store.access.link_account(username, account_id)
+        for username, buckets in checked.lockouts.items():
+            known = checked.known_ips[username]
+            if buckets or known or not replaced:  # not wiped first: what counted at the name before goes
+                store.lockout.restore(username, buckets, known)
         for app in checked.apps:
             store.ibkey.create_app(app)
         for number, conditions in checked.phones:
             store.phones.set_conditions(number, conditions)
-        if clock and frozen_at is not None:
+        if replaced and frozen_at is not None:
             store.clock.set_at(frozen_at, system_now=int(time.time()), freeze=True)
-        elif clock:
+        elif replaced:
             store.clock.set_offset(checked.clock_offset_s)
 
 

@@ -170,7 +170,7 @@ def test_unreadable_documents_name_what_is_wrong(client: FlaskClient, admin_head
     a_world(client, admin_headers)
     good = export(client, admin_headers)
     cases: list[tuple[str, Any, str]] = [
-        ("version", 2, "version"),
+        ("version", 3, "version"),
         ("format", "something-else", "format"),
         ("key_check", "not hex", "key_check"),
     ]

@@ -30,13 +30,15 @@ def allow_a_large_document() -> None:
     "/state/export",
     summary="Export the world",
     ok=StateDocument,
-    returns="Users, devices (secrets sealed), allowlists, accounts, IB Key apps, phones' conditions, clock.",
+    returns="Users (with their lockouts), devices (secrets sealed), allowlists, accounts, IB Key apps, "
+    "phones' conditions, clock.",
 )
 def export_state() -> Any:
     """A versioned document to save a prepared world (a trainer's) or a fixture (QA's), and load it again
     with `POST /admin/v1/state/import`. Password hashes and sealed secrets travel as stored; the document
-    opens only in a server with the same `SLS_SECRET_KEY` (`key_check` names it). Sessions, logins in
-    progress, lockout counters, inboxes and the audit trail are not in it."""
+    opens only in a server with the same `SLS_SECRET_KEY` (`key_check` names it). Users' lockouts and known
+    addresses are in it; sessions, logins in progress, rate-limit windows, inboxes and the audit trail are
+    not."""
     return StateTransfer.of(core()).export()
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .codec import Fields
+from .codec import Fields, dataclass_fields, to_hash
 
 #: How far after a request's "now" a stamp (a lock's start, an attempt in a window) may be and still be
 #: another request's: two requests racing across a second, or one slow between reading the clock and
@@ -40,6 +40,10 @@ class LockoutState:
             locked_at=f.maybe_integer("locked_at"),
             permanent=f.flag("permanent"),
         )
+
+    def to_hash(self) -> dict[str, str]:
+        """The bucket as the scripts read it (a state document carries it so, ``sls_server.transfer``)."""
+        return to_hash(dataclass_fields(self))
 
     def retry_after(self, now: int) -> int | None:
         """Seconds the timed lock has left, None when it is not running."""
