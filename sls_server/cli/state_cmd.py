@@ -34,8 +34,9 @@ def state() -> None:
 @click.option("-o", "--output", type=OutputFile(), help="File to write (mode 0600).")
 @admin_options
 def export_state(output: Path | None, url: str | None, admin_token: str | None, as_json: bool) -> None:
-    """Save users, devices (secrets sealed), allowlists, accounts, IB Key apps, phone conditions and the clock
-    (GET/POST /admin/v1/state/export: the two answer alike).
+    """Save users (with their lockouts), devices (secrets sealed), allowlists, accounts, IB Key apps, phone
+    conditions, the clock and the gateway's daily reset (GET/POST /admin/v1/state/export: the two answer
+    alike).
 
     Without -o the document goes to stdout. With -o a summary is printed (--json: as JSON).
 
@@ -58,7 +59,9 @@ def export_state(output: Path | None, url: str | None, admin_token: str | None, 
 
 @state.command("import")
 @click.argument("file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
-@click.option("--replace", is_flag=True, help="Wipe the world first, and take the document's clock.")
+@click.option(
+    "--replace", is_flag=True, help="Wipe the world first, and take the document's clock and daily reset."
+)
 @admin_options
 def import_state(file: Path, replace: bool, url: str | None, admin_token: str | None, as_json: bool) -> None:
     """Load a saved world (POST /admin/v1/state/import); FILE may be - for stdin.

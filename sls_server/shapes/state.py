@@ -1,5 +1,6 @@
-"""The state document: a saved world (users, devices with their secrets sealed, allowlists, accounts, the
-simulated phones' IB Key apps and network conditions, the clock), exported and imported whole.
+"""The state document: a saved world (users with their lockouts, devices with their secrets sealed,
+allowlists, accounts, the simulated phones' IB Key apps and network conditions, the clock and the gateway's
+daily reset), exported and imported whole. What is in it and why: ``sls_server.transfer.service``.
 
 Records travel in their stored form (each one a map of field to text, as the store writes it), so the
 encoding lives in one place, the store's typed records; the server checks every record by reading it back
@@ -13,6 +14,7 @@ from typing_extensions import TypedDict
 
 from .clock import CLOCK_MAX, CLOCK_MIN, CLOCK_RANGE
 from .common import Query, Refusal, Request
+from .gateway import DAILY_RESET_PATTERN
 
 STATE_FORMAT = "sls-emulator/state"
 STATE_VERSION = 2
@@ -56,6 +58,19 @@ class StatePhone(Request):
     conditions: Fields
 
 
+class StateDailyReset(Request):
+    """The gateway's daily reset as set at run time (``PUT /admin/v1/gateway/daily-reset``)."""
+
+    at: Annotated[
+        str | None, Field(pattern=DAILY_RESET_PATTERN), Refusal("must be HH:MM (UTC), 00:00 to 23:59")
+    ] = Field(
+        description="HH:MM (UTC) of the daily reset; null: turned off, whatever the configuration says."
+    )
+    since: Annotated[int, Refusal(f"is {CLOCK_RANGE}")] = Field(
+        ge=0, le=CLOCK_MAX, description="When it was set (the server's clock): a reset counts only from then."
+    )
+
+
 class StateSettings(Request):
     clock_offset_s: int = Field(description="Seconds the emulated clock ran ahead of system time.")
     clock_frozen_at: Annotated[int | None, Refusal(f"is {CLOCK_RANGE}")] = Field(
@@ -65,6 +80,12 @@ class StateSettings(Request):
         description="Present when the clock was frozen: the instant it stood at, where an import with "
         "`replace` freezes it again (`clock_offset_s` is then ignored). Absent (as in documents written "
         "before it existed): the clock was running, and runs on at `clock_offset_s`.",
+    )
+    gateway_daily_reset: StateDailyReset | None = Field(
+        None,
+        description="The gateway's daily reset as set at run time, which an import with `replace` sets again "
+        "(for the importing server's `SLS_GATEWAY_INSTANCE`). Absent: none was set, and the configuration "
+        "(`SLS_GATEWAY_DAILY_RESET`) decides (version 2).",
     )
 
 
@@ -95,7 +116,8 @@ class StateDocument(Request):
 class StateImportQuery(Query):
     replace: bool = Field(
         False,
-        description="Wipe the world first (and take the document's clock). Without it the document is "
+        description="Wipe the world first (and take the document's settings: the clock, the gateway's daily "
+        "reset). Without it the document is "
         "added, and any user, device, account or app it names that exists already refuses it whole.",
     )
 

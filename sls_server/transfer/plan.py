@@ -149,6 +149,8 @@ class Plan:
     apps: list[AppRecord] = field(default_factory=list)
     phones: list[tuple[str, PhoneConditions]] = field(default_factory=list)
     clock_offset_s: int = 0
+    #: The gateway's daily reset set at run time, as the store keeps it (``HH:MM`` or ``off``) and since when.
+    daily_reset: tuple[str, int] | None = None
 
 
 def _refuse(where: str, index: int, what: str) -> InvalidRequest:
@@ -224,6 +226,9 @@ def plan(
             "the clock offset puts the clock outside 2000-01-01 .. 2100-01-01", field="settings"
         )
     result = Plan(clock_offset_s=document.settings.clock_offset_s)
+    daily_reset = document.settings.gateway_daily_reset
+    if daily_reset is not None:
+        result.daily_reset = (daily_reset.at or "off", daily_reset.since)
     _users(document, result)
     _devices(document, result, checks.device)
     _accounts(document, result)

@@ -1,16 +1,30 @@
 """Export the world as a state document, and import one: checked whole first (``plan``), then written.
 
-What travels: users (password hashes as stored: Argon2id with their parameters), their devices (keys and PIN
-hashes sealed under the server's key, as stored), IP allowlists, multi-user accounts, the simulated phones'
-IB Key apps (their private keys sealed too) and network conditions, the users' lockout buckets (a lock,
-timed or for good, and the failures and locks counted toward the next: version 2) and the addresses they
-logged in from (which bucket a login counts in, and new-place notices: version 2), and the clock: its
-offset, and the instant it stood at when it was frozen (``settings.clock_frozen_at``, so it comes back
-frozen there; a document without it, as written before it existed, is a running clock). What does not:
-sessions, logins in progress and the attempts being checked in them, rate-limit windows, inboxes, the
-audit trail, and the challenges each card remembers (an imported card may, rarely, be given a challenge it
-was given before the export). A fixture starts logged out; records' compare-and-set versions start again
-at 0.
+What is in a document is "a prepared world": what an administrator, a trainer or a scenario set up and
+expects to find again, which lasts until someone changes it. What is out is traffic through that world:
+what a login, a code or a push leaves behind on its way, which ends on its own. Key by key (``store.keys``):
+
+In (``users``): the user record (password hash as stored: Argon2id with its parameters; phone, disabled
+flag and its epoch, paper, the device offered first), their device list, IP allowlist and account, their
+lockout buckets (a timed lock, a lock only an admin lifts, and the failures and locks counted toward the
+next: ``users[].lockout``) and the addresses they logged in from (which bucket a login counts in, and the
+new-place notice: ``users[].known_ips``). In (``devices``): every device record, keys and PIN hashes
+sealed under the server's key as stored, with its label, status, wrong-response count and lock, a card's
+PIN failures and lock, an IB Key's activation (pending or done), a TOTP's last steps. In: accounts and
+their members, the simulated phones' IB Key apps (keys sealed; their PIN lock), the network conditions of
+every number the world names, and the settings changed at run time (``settings``): the clock (its offset,
+or the instant it stands at when frozen: ``clock_frozen_at``) and the gateway's daily reset
+(``gateway_daily_reset``, this server's ``SLS_GATEWAY_INSTANCE``).
+
+Out, as traffic: sessions and the gateway's session (and why its last one ended), logins in progress and
+the password attempts being checked (``lockout_inflight``), codes in flight (inboxes and call logs, their
+send counters and the outbox cursor, IB Key push inboxes, an activation's lease), rate windows (an
+address's attempts, challenge issuance, sends and pushes), the audit trail and metrics, the challenges a
+card remembers (an imported card may, rarely, be given a challenge it was given before the export), the
+readiness probe, and the secret key's check (the document carries its own: ``key_check``). Out too: the
+conditions of a number no user or device has (they reach no one), and lockout counts at a name that is
+no user's (guesses at it). Records' compare-and-set versions start again at 0. Version 1 documents, written
+before the lockouts, known addresses and daily reset were carried, import with none of them.
 
 An import that is refused changes nothing: the whole document is read into records and checked before the
 first write. A Redis outage in the middle of the writes is the one way to leave part of a document written
@@ -39,8 +53,16 @@ if TYPE_CHECKING:
 
 class StateTransfer:
     def __init__(
-        self, store: Store, clock: Clock, events: EventLog, secret_key: bytes, checks: RecordChecks
+        self,
+        store: Store,
+        clock: Clock,
+        events: EventLog,
+        secret_key: bytes,
+        checks: RecordChecks,
+        *,
+        gateway_instance: str,
     ) -> None:
+        self._gateway_instance = gateway_instance
         self._store = store
         self._clock = clock
         self._events = events
@@ -49,9 +71,11 @@ class StateTransfer:
 
     @classmethod
     def of(cls, core: Core) -> StateTransfer:
-        assert core.settings.secret_key is not None  # resolved before the core is built
+        settings = core.settings
+        assert settings.secret_key is not None  # resolved before the core is built
         checks = RecordChecks(device=core.factors.check_stored, app=core.ibkey.check_stored)
-        return cls(core.store, core.clock, core.events, core.settings.secret_key, checks)
+        key, instance = settings.secret_key, settings.gateway_instance
+        return cls(core.store, core.clock, core.events, key, checks, gateway_instance=instance)
 
     # --- export ------------------------------------------------------------------------------------------
 
@@ -93,7 +117,7 @@ class StateTransfer:
             "version": STATE_VERSION,
             "exported_at": now,
             "key_check": key_check(self._key),
-            "settings": _clock_settings(clock),
+            "settings": {**_clock_settings(clock), **self._gateway_settings()},
             "users": users,
             "devices": [device.to_hash() for device in devices],
             "accounts": accounts,
@@ -102,6 +126,13 @@ class StateTransfer:
         }
         self._events.record("state.exported", at=now, detail=dict(_counts(document)))
         return document
+
+    def _gateway_settings(self) -> dict[str, Any]:
+        """The daily reset set at run time (left out when none was: the configuration decides)."""
+        value, since = self._store.gateway.daily_reset(self._gateway_instance)
+        if value is None:
+            return {}
+        return {"gateway_daily_reset": {"at": None if value == "off" else value, "since": since}}
 
     def _apps(self, devices: list[DeviceRecord]) -> list[AppRecord]:
         """The simulated phones the IB Keys live on: each one's own, and the phone a user was added to.
@@ -175,7 +206,8 @@ class StateTransfer:
                 )
 
     def _write(self, checked: Plan, *, replaced: bool, frozen_at: int | None) -> None:
-        """Write the checked records; the world's settings (the clock) only over a world ``replaced``."""
+        """Write the checked records; the world's settings (the clock, the gateway's daily reset) only over
+        a world ``replaced``."""
         store = self._store
         for user in checked.users:
             store.users.create(user)
@@ -203,6 +235,9 @@ class StateTransfer:
             store.clock.set_at(frozen_at, system_now=int(time.time()), freeze=True)
         elif replaced:
             store.clock.set_offset(checked.clock_offset_s)
+        if replaced and checked.daily_reset is not None:
+            value, since = checked.daily_reset
+            store.gateway.set_daily_reset(self._gateway_instance, value, since=since)
 
 
 def _clock_settings(clock: ClockReading) -> dict[str, int]:

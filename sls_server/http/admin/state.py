@@ -31,7 +31,7 @@ def allow_a_large_document() -> None:
     summary="Export the world",
     ok=StateDocument,
     returns="Users (with their lockouts), devices (secrets sealed), allowlists, accounts, IB Key apps, "
-    "phones' conditions, clock.",
+    "phones' conditions, clock, the gateway's daily reset.",
 )
 def export_state() -> Any:
     """A versioned document to save a prepared world (a trainer's) or a fixture (QA's), and load it again
@@ -71,7 +71,8 @@ def import_state(body: StateDocument, query: StateImportQuery) -> Any:
     """The whole document is checked before anything is written: a document this server cannot read (another
     version, another secret key, a record it does not store that way, a reference to a missing user or
     device) is a 400 `invalid_request` naming the list and `index`, and nothing changed. With `replace=true`
-    the world is wiped first and the document's clock offset taken; without it the document is added, and a
-    user, device, account or app that exists already refuses it whole (409 `conflict`)."""
+    the world is wiped first and the document's settings taken (the clock, the gateway's daily reset);
+    without it the document is added, and a user, device, account or app that exists already refuses it
+    whole (409 `conflict`)."""
     counts = StateTransfer.of(core()).import_(body, replace=query.replace)
     return {"imported": counts, "replaced": query.replace}
