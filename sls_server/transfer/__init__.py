@@ -2,8 +2,8 @@
 read and written through the store's repositories and typed records, so the encoding stays in the store.
 
 May import the store, the shapes, ``secretbox``-free standard crypto (an HMAC names the key) and the
-accounts' pure rules (usernames, IP ranges); never Flask. ``plan`` checks a whole document first;
-``service`` writes only a document that passed.
+accounts' pure rules (usernames, IP ranges); never Flask. ``plan`` checks a whole document first (each
+record read by ``reading``); ``service`` writes only a document that passed.
 """
 
 from .service import StateTransfer

@@ -3,7 +3,7 @@
 A user ``phone`` of "bad", an IB Key app ``number`` of "junk", a device ``label`` of 100,000 characters or a
 ``serial`` of "\\u0000" were imported as given, though no route would ever have stored them (and pages and
 the CLI show them). Each is now a 400 naming the list and the ``index``, by the same shape the routes
-validate with (``transfer.plan._RULES``), and Redis is left as it was.
+validate with (``transfer.reading.RULES``), and Redis is left as it was.
 """
 
 from __future__ import annotations
