@@ -116,13 +116,15 @@ class LockoutRepo:
     def restore(self, username: str, buckets: dict[str, LockoutState], known_ips: list[str]) -> None:
         """Make the user's buckets and known addresses exactly these (a state import), in one transaction
         on the user's slot: nothing in flight, no bucket or address but these. A bucket expires as
-        ``lockout_settle.lua`` leaves it, :data:`RECLAIM_S` on."""
+        ``lockout_settle.lua`` leaves it: :data:`RECLAIM_S` on, but a permanent lock never (its PERSIST),
+        else a month without a try would lift a lock only an admin may lift."""
         pipe = self._r.pipeline(transaction=True)
         pipe.delete(*(keys.lockout(username, b) for b in BUCKETS), keys.known_ips(username))
         pipe.delete(*(keys.lockout_inflight(username, b) for b in BUCKETS))
         for bucket, state in buckets.items():
             pipe.hset(keys.lockout(username, bucket), items=pairs(state.to_hash()))
-            pipe.expire(keys.lockout(username, bucket), RECLAIM_S)
+            if not state.permanent:
+                pipe.expire(keys.lockout(username, bucket), RECLAIM_S)
         if known_ips:
             pipe.sadd(keys.known_ips(username), *known_ips)
         pipe.execute()

@@ -17,6 +17,8 @@ from conftest import ADMIN_TOKEN, EnrolledUser, move_clock
 from flask.testing import FlaskClient
 
 from sls_server import create_app
+from sls_server.store import keys
+from sls_server.store.base import connect
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 HOME, STRANGER = "192.0.2.10", "203.0.113.99"
@@ -59,6 +61,8 @@ def _same(first: dict[str, Any], second: dict[str, Any]) -> None:
 
 
 def test_a_user_locked_until_an_admin_unlocks_them_comes_back_locked(app_config: dict[str, Any]) -> None:
+    """Locked for good, in Redis too: the bucket has no TTL after the import, as ``lockout_settle.lua`` leaves
+    it (PERSIST), so thirty days without a try do not lift the lock by reclaiming the key."""
     client = create_app({**app_config, "LOCKOUT_PERMANENT_AFTER": 2}).test_client()
     pat = EnrolledUser(client, ADMIN, "pat", "1234")
     _fail(pat, 5)
@@ -73,6 +77,9 @@ def test_a_user_locked_until_an_admin_unlocks_them_comes_back_locked(app_config:
     locked = _login(pat)
     assert locked.status_code == 423 and "retry_after" not in locked.get_json()
     assert client.get("/admin/v1/users/pat/lockout", headers=ADMIN).get_json() == status
+    store = connect(app_config["REDIS_URL"])
+    assert store.ttl(keys.lockout("pat", "all")) == -1, "a permanent lock must not expire"
+    store.close()
     _same(_export(client), document)
     assert client.post("/admin/v1/users/pat/unlock", headers=ADMIN).get_json()["locked"] is False
     assert _login(pat).status_code == 200
@@ -89,6 +96,9 @@ def test_a_timed_lock_comes_back_with_its_wait_and_the_locks_so_far(app_config: 
     _reload(client, document)
 
     assert _login(pat).status_code == 423
+    store = connect(app_config["REDIS_URL"])
+    assert store.ttl(keys.lockout("pat", "all")) > 0, "a timed lock's bucket is reclaimed in time, as before"
+    store.close()
     move_clock(client, ADMIN, waiting.get_json()["retry_after"])
     _fail(pat, 5)  # the second lock, as before the save: for good
     assert client.get("/admin/v1/users/pat/lockout", headers=ADMIN).get_json()["buckets"]["all"]["permanent"]
