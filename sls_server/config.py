@@ -78,7 +78,8 @@ class Settings:
     ip_restricted: the name is shown to have an allowlist); ``silent`` answers it as a wrong password for the
     name (a dummy hash; counted apart, so the user is never locked out), the password never judged."""
     ip_throttle_limit: int = 30
-    """Failed logins one client address may make across all accounts per window before 429 (stuffing)."""
+    """Failed logins one client address (an IPv6 address: its /64) may make across all accounts per window
+    before 429 (stuffing)."""
     ip_throttle_window: int = 300
     """Seconds of the per-address sliding window."""
     device_failure_limit: int = 10

@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from ..accounts.clientip import client_block
 from ..config import Settings
 from ..events import EventLog
 from ..store.base import ScriptCall
@@ -131,11 +132,12 @@ class Lockout:
     # --- LoginCheck ---------------------------------------------------------------------------------------
 
     def ask(self, attempt: Any) -> ScriptCall | None:
-        """The address's window, reserved with the read of the user (it only counts the address)."""
+        """The address's window, reserved with the read of the user (it only counts the address; an IPv6
+        address's /64, :func:`client_block`, so rotating through one's own /64 earns no fresh window)."""
         if not attempt.ip:
             return None
         return self._repo.ip_window(
-            attempt.ip,
+            client_block(attempt.ip),
             now=attempt.now,
             window=self.policy.ip_window,
             limit=self.policy.ip_limit,
@@ -162,7 +164,7 @@ class Lockout:
             # handed back.
             self._refused(attempt, "busy")
             if attempt.ip:
-                self._repo.refund_ip(attempt.ip, attempt.id)
+                self._repo.refund_ip(client_block(attempt.ip), attempt.id)
             raise RateLimited(BUSY, retry_after=1)
         if status == "disabled":
             self._refused(attempt, "account_disabled")
@@ -194,7 +196,7 @@ class Lockout:
         waits on them: they ride with the step's next round trip); a wrong one is counted, answered."""
         if ok:
             if attempt.ip:
-                self._repo.refund_ip(attempt.ip, attempt.id)
+                self._repo.refund_ip(client_block(attempt.ip), attempt.id)
             self._repo.release(attempt.lock_name, attempt.notes[BUCKET], attempt_id=attempt.id)
             return
         p = self.policy
