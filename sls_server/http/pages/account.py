@@ -15,6 +15,7 @@ from flask.typing import ResponseReturnValue
 
 from ...auth.errors import SessionExpired, SessionLifetimeEnded, SessionReplaced, SessionRevoked
 from ...auth.sessions import Session
+from ...auth.tasks import REQUEST_ID_RE
 from ...errors import NotAuthenticated, SlsError, StoreUnavailable
 from ...web.wording import duration, factor_name
 from ..common import client_ip, core, now, session_cookie
@@ -89,6 +90,9 @@ def account_page() -> ResponseReturnValue:
     except SlsError as exc:
         return gone(exc)
     done = request.args.get("done")
+    ref = request.args.get("ref") or ""
+    if done == "withdrawal" and not REQUEST_ID_RE.fullmatch(ref):
+        done = None  # the banner names a reference a withdrawal was given, never text a link brought along
     return page(
         "account.html",
         csrf_token=form_token(),
@@ -99,7 +103,7 @@ def account_page() -> ResponseReturnValue:
         absolute=duration(core().settings.absolute_timeout),
         verified=fresh_step_ups(session),
         done=done if done in ("withdrawal", "change_contact") else None,
-        ref=(request.args.get("ref") or "")[:32],
+        ref=ref,
         section="account",
     )
 
