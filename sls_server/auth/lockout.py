@@ -166,7 +166,7 @@ class Lockout:
             if attempt.ip:
                 self._repo.refund_ip(client_block(attempt.ip), attempt.id)
             raise RateLimited(BUSY, retry_after=1)
-        if status == "disabled":
+        if status == "disabled":  # reserved as an 'ok' is: after_password settles it (a wrong one counts)
             self._refused(attempt, "account_disabled")
             raise AccountDisabled()
         self._refused(attempt, "account_locked")
