@@ -5,6 +5,7 @@ limit while it is disabled, to log in with it once it is enabled again."""
 from __future__ import annotations
 
 from conftest import ADMIN_TOKEN, EnrolledUser, move_clock
+from test_metrics import delta, samples
 
 from sls_server import create_app
 
@@ -70,3 +71,20 @@ def test_an_outsider_at_a_disabled_account_under_silent_refusal_learns_nothing_o
         environ_base={"REMOTE_ADDR": "192.0.2.9"},
     )
     assert inside.status_code == 403 and inside.get_json()["error"] == "account_disabled"
+
+
+def test_metrics_count_a_wrong_password_at_a_disabled_account_as_a_wrong_password(
+    alice: EnrolledUser,
+) -> None:
+    """``/metrics`` is open unless ``SLS_METRICS_TOKEN`` is set: a counter of ``account_disabled`` refusals
+    that a wrong password moves would tell whoever reads it which name it just tried is a disabled account."""
+    assert alice.client.post("/admin/v1/users/alice/disable", headers=ADMIN).status_code == 200
+    disabled = 'sls_login_attempts_total{factor="password",result="account_disabled"}'
+    wrong = 'sls_login_attempts_total{factor="password",result="invalid_credentials"}'
+    before = samples(alice.client)
+    assert _try(alice, "alice", WRONG) == 401
+    after = samples(alice.client)
+    assert delta(before, after, disabled) == 0
+    assert delta(before, after, wrong) == 1
+    assert _try(alice, "alice", alice.password) == 403
+    assert delta(after, samples(alice.client), disabled) == 1  # the owner's right password: the refusal
