@@ -125,7 +125,7 @@ class Settings:
     metrics_token: str | None = None
     """Bearer token /metrics then requires (16+ characters; Prometheus sends it as ``authorization:
     credentials``); unset: /metrics is open to anyone who reaches it, and its counts tell silent IP refusals
-    from wrong passwords."""
+    from wrong passwords, and a real user's lock (its notice texted) from a made-up name's."""
     redis_timeout: float = 2.0
     """Seconds a request waits on a silent Redis, once (no retry), before 503 store_unavailable."""
     log_level: str = "INFO"
