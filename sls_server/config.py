@@ -78,7 +78,8 @@ class Settings:
     ip_restricted: the name is shown to have an allowlist); ``silent`` answers it as a wrong password for the
     name (a dummy hash; counted apart, so the user is never locked out), the password never judged."""
     ip_throttle_limit: int = 30
-    """Failed logins one client address may make across all accounts per window before 429 (stuffing)."""
+    """Failed logins one client address (an IPv6 address: its /64) may make across all accounts per window
+    before 429 (stuffing)."""
     ip_throttle_window: int = 300
     """Seconds of the per-address sliding window."""
     device_failure_limit: int = 10
@@ -124,7 +125,7 @@ class Settings:
     metrics_token: str | None = None
     """Bearer token /metrics then requires (16+ characters; Prometheus sends it as ``authorization:
     credentials``); unset: /metrics is open to anyone who reaches it, and its counts tell silent IP refusals
-    from wrong passwords."""
+    from wrong passwords, and a real user's lock (its notice texted) from a made-up name's."""
     redis_timeout: float = 2.0
     """Seconds a request waits on a silent Redis, once (no retry), before 503 store_unavailable."""
     log_level: str = "INFO"

@@ -22,6 +22,9 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 #: More trusted hops than this in one header is not a real proxy chain; stop rather than walk on.
 MAX_HOPS = 64
+#: The IPv6 prefix one client is counted by in per-address limits: a home line or a cloud host is handed a
+#: whole /64 (often a /56 or /48), so address by address it could give every guess an address of its own.
+CLIENT_V6_PREFIX = 64
 _MAPPED = ipaddress.IPv6Network("::ffff:0:0/96")
 
 
@@ -55,6 +58,19 @@ def parse_network(text: str) -> IPNetwork:
         assert mapped is not None  # inside ::ffff:0:0/96, so it is mapped
         return ipaddress.IPv4Network((mapped, network.prefixlen - 96))
     return network
+
+
+def client_block(ip: str) -> str:
+    """What a per-address limit counts ``ip`` (normalised, as :func:`resolve_client_ip` gives it) under: an
+    IPv4 address itself, an IPv6 address its /64 (``2001:db8:1:2::/64``). Text that is no address is counted
+    as it is."""
+    try:
+        address = parse_ip(ip)
+    except ValueError:
+        return ip
+    if isinstance(address, ipaddress.IPv6Address):
+        return str(ipaddress.IPv6Network((address, CLIENT_V6_PREFIX), strict=False))
+    return str(address)
 
 
 def network_text(network: IPNetwork) -> str:

@@ -17,6 +17,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from ..accounts.clientip import client_block
 from ..config import Settings
 from ..events import EventLog
 from ..store.base import ScriptCall
@@ -49,6 +50,10 @@ INVALID_PREFIX = "~"
 #: The note the reservation leaves on an attempt: the bucket it was counted in, which a login that follows
 #: keeps (``LoginTxn.lock_bucket``) so that its second factor is refused while that bucket is locked.
 BUCKET = "bucket"
+
+#: The note the reservation leaves on an attempt at a disabled account: said, and recorded as a refusal, only
+#: once the password proves right (a wrong one is a wrong password, in the trail and /metrics as anywhere).
+DISABLED = "disabled"
 
 #: What a lock only an administrator lifts (``SLS_LOCKOUT_PERMANENT_AFTER``) says instead of a wait.
 PERMANENT = "This account is locked; an administrator must unlock it."
@@ -131,11 +136,12 @@ class Lockout:
     # --- LoginCheck ---------------------------------------------------------------------------------------
 
     def ask(self, attempt: Any) -> ScriptCall | None:
-        """The address's window, reserved with the read of the user (it only counts the address)."""
+        """The address's window, reserved with the read of the user (it only counts the address; an IPv6
+        address's /64, :func:`client_block`, so rotating through one's own /64 earns no fresh window)."""
         if not attempt.ip:
             return None
         return self._repo.ip_window(
-            attempt.ip,
+            client_block(attempt.ip),
             now=attempt.now,
             window=self.policy.ip_window,
             limit=self.policy.ip_limit,
@@ -162,10 +168,10 @@ class Lockout:
             # handed back.
             self._refused(attempt, "busy")
             if attempt.ip:
-                self._repo.refund_ip(attempt.ip, attempt.id)
+                self._repo.refund_ip(client_block(attempt.ip), attempt.id)
             raise RateLimited(BUSY, retry_after=1)
-        if status == "disabled":
-            self._refused(attempt, "account_disabled")
+        if status == "disabled":  # reserved as an 'ok' is: after_password settles it (a wrong one counts)
+            attempt.notes[DISABLED] = "1"
             raise AccountDisabled()
         self._refused(attempt, "account_locked")
         raise_locked(until if status == "locked" else 0, now=attempt.now)
@@ -191,11 +197,14 @@ class Lockout:
 
     def after_password(self, attempt: Any, *, ok: bool) -> None:
         """A right password hands back the address's reservation and the account's, unanswered (nothing
-        waits on them: they ride with the step's next round trip); a wrong one is counted, answered."""
+        waits on them: they ride with the step's next round trip), and at a disabled account is recorded as
+        the refusal it gets; a wrong one is counted, answered."""
         if ok:
             if attempt.ip:
-                self._repo.refund_ip(attempt.ip, attempt.id)
+                self._repo.refund_ip(client_block(attempt.ip), attempt.id)
             self._repo.release(attempt.lock_name, attempt.notes[BUCKET], attempt_id=attempt.id)
+            if DISABLED in attempt.notes:
+                self._refused(attempt, "account_disabled")
             return
         p = self.policy
         status, until, locks = self._repo.settle(

@@ -133,15 +133,16 @@ class PasswordStep:
             access=view.access if view else None,
             answers={name: answer for (name, _, _), answer in zip(asked, answers, strict=True)},
         )
+        disabled = False
         try:
             for check in self.checks:
                 check.before_password(attempt)
         except AccountDisabled:
             # Said only to whoever knows the password: to anyone else a disabled account answers as a wrong
-            # password does, so its name is no oracle (ASVS 6.3.8). Nothing was reserved for the attempt.
-            if self._users.check_password(username, password, now=now, view=view) is None:
-                raise InvalidCredentials() from None
-            raise
+            # password does, and counts and locks as any name does, so its name is no oracle (ASVS 6.3.8)
+            # and its password no free guess. The lockout judged the attempt first and reserved it: it is
+            # settled below like any other.
+            disabled = True
         if SILENT_REFUSAL in attempt.notes:
             # Refused already, without saying so: a wrong password's cost and answer, the password unjudged
             # (the check recorded why; no password_failed event, as no password failed).
@@ -158,6 +159,8 @@ class PasswordStep:
                 f"{door}.password_failed", at=now, user=subject, ip=ip, result="failure", detail=extra or None
             )
             raise InvalidCredentials()
+        if disabled:
+            raise AccountDisabled()
         return Admitted(user, view, attempt.notes)
 
     def succeeded(self, username: str, ip: str | None, *, now: int) -> None:

@@ -17,6 +17,8 @@ from .sessions import Session
 from .stepup import StepUp
 
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
+#: What a withdrawal's ``request_id`` looks like (``withdraw`` draws them): the account page shows no other.
+REQUEST_ID_RE = re.compile(r"^wd-[0-9a-f]{12}$")
 MAX_AMOUNT = 10**9
 
 

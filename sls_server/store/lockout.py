@@ -24,7 +24,8 @@ RECLAIM_S = 30 * 86400
 
 class Reservation(NamedTuple):
     """What ``lockout_reserve.lua`` answered: 'ok', 'busy', 'locked' (``until``), 'disabled' or 'permanent';
-    with 'ok', ``failed``: the wrong passwords since the bucket's last login (a lock does not reset it)."""
+    with 'ok', ``failed``: the wrong passwords since the bucket's last login (a lock does not reset it).
+    'disabled' comes only where 'ok' would, with the attempt reserved: it is settled as any other."""
 
     status: str
     until: int = 0

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from sls_server.accounts.clientip import network_text, normalise_ip, parse_network, resolve_client_ip
+from sls_server.accounts.clientip import (
+    client_block,
+    network_text,
+    normalise_ip,
+    parse_network,
+    resolve_client_ip,
+)
 
 PROXIES = ("10.0.0.0/8", "2001:db8:ffff::/48")
 
@@ -80,6 +86,20 @@ def test_a_very_long_chain_of_trusted_hops_stops_without_error() -> None:
 )
 def test_normalise_ip(text: str, expected: str) -> None:
     assert normalise_ip(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("ip", "expected"),
+    [
+        ("203.0.113.5", "203.0.113.5"),
+        ("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64"),
+        ("2001:db8:1:2::1", "2001:db8:1:2::/64"),
+        ("::1", "::/64"),
+        ("not-an-address", "not-an-address"),
+    ],
+)
+def test_per_address_limits_count_an_ipv6_client_by_its_64(ip: str, expected: str) -> None:
+    assert client_block(ip) == expected
 
 
 @pytest.mark.parametrize("text", ["", "hello", "203.0.113.0/24", "1.2.3", "010.0.0.1"])

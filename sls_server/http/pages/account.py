@@ -15,16 +15,21 @@ from flask.typing import ResponseReturnValue
 
 from ...auth.errors import SessionExpired, SessionLifetimeEnded, SessionReplaced, SessionRevoked
 from ...auth.sessions import Session
+from ...auth.tasks import REQUEST_ID_RE
 from ...errors import NotAuthenticated, SlsError, StoreUnavailable
 from ...web.wording import duration, factor_name
 from ..common import client_ip, core, now, session_cookie
 from ..crosssite import form_token, require_form_token
 from . import bp
-from .kit import answers_json, drop_session_cookie, page
+from .kit import answers_json, drop_cookie, drop_session_cookie, page
 
 #: Seconds before automatic logoff at which the page warns (and offers to stay logged in).
 WARN_BEFORE_S = 120
 REASONS = {"logout", "idle", "absolute", "replaced", "revoked", "ended"}
+#: The task waiting for a step-up ("verify your identity", ``stepup``): its sealed cookie and the one path
+#: it is sent to. Here because logging out drops it with the session cookie.
+VERIFY_COOKIE = "sls_page_verify"
+VERIFY_PATH = "/account/verify"
 
 
 def current_session(*, extend: bool) -> Session:
@@ -85,6 +90,9 @@ def account_page() -> ResponseReturnValue:
     except SlsError as exc:
         return gone(exc)
     done = request.args.get("done")
+    ref = request.args.get("ref") or ""
+    if done == "withdrawal" and not REQUEST_ID_RE.fullmatch(ref):
+        done = None  # the banner names a reference a withdrawal was given, never text a link brought along
     return page(
         "account.html",
         csrf_token=form_token(),
@@ -95,7 +103,7 @@ def account_page() -> ResponseReturnValue:
         absolute=duration(core().settings.absolute_timeout),
         verified=fresh_step_ups(session),
         done=done if done in ("withdrawal", "change_contact") else None,
-        ref=(request.args.get("ref") or "")[:32],
+        ref=ref,
         section="account",
     )
 
@@ -140,6 +148,9 @@ def logout() -> ResponseReturnValue:
     core().sessions.end(session.id, now=now())
     answer = redirect("/logged-out?reason=logout", 303)
     drop_session_cookie(answer)
+    # A task waiting for a step-up ends with the session that asked for it. Its cookie is never sent here
+    # (its path is the verify page's), so it is dropped whether or not the browser holds one.
+    drop_cookie(answer, VERIFY_COOKIE, path=VERIFY_PATH)
     return answer
 
 

@@ -1,10 +1,11 @@
 """Step-up on the account page ("verify your identity"): a withdrawal and a new phone number each need a
 fresh second factor, through ``core().stepup`` exactly as ``/api/v1/verify`` does.
 
-The task waits, sealed in the ``sls_page_verify`` cookie (scoped to ``/account/verify``, bound to the
-session), while the user types their username and password (the broker's first step) and then answers the
-challenge or approves the push; once verified the session token is
-rotated (a new cookie), the task runs, and the account page says so. The task is checked before the
+The task waits, sealed in the ``sls_page_verify`` cookie (scoped to ``/account/verify``, sealed to the
+session's id: a task left waiting at a logout is not offered again in the user's next session, which never
+asked for it; logging out drops the cookie too), while the user types their username and password (the
+broker's first step) and then answers the challenge or approves the push; once verified the session token
+is rotated (a new cookie), the task runs, and the account page says so. The task is checked before the
 step-up starts, so a typo never costs the user a challenge.
 """
 
@@ -30,12 +31,10 @@ from ...web.wording import (
 from ..common import client_ip, core, now
 from ..crosssite import form_token, require_form_token
 from . import bp
-from .account import current_session, gone
+from .account import VERIFY_COOKIE, VERIFY_PATH, current_session, gone
 from .kit import answers_json, drop_cookie, page, say, seal, set_cookie, set_session_cookie
 from .portal import ends_step
 
-VERIFY_COOKIE = "sls_page_verify"
-VERIFY_PATH = "/account/verify"
 _AMOUNT = re.compile(r"^[0-9]{1,9}$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 PURPOSE_TITLES = {"withdrawal": "Withdraw funds", "change_contact": "Change your phone number"}
@@ -108,9 +107,15 @@ def _confirm(session: Session, state: dict[str, Any]) -> ResponseReturnValue:
     return _keep(redirect(VERIFY_PATH, 303), session, state)
 
 
+def _context(session: Session) -> str:
+    """What the pending task is sealed to: this session (its id), not the user, whose next session must not
+    find a task asked for in this one."""
+    return f"verify:{session.id}"
+
+
 def _keep(answer: BaseResponse, session: Session, state: dict[str, Any]) -> BaseResponse:
     """The pending task and its prompt, sealed in the cookie the verify page reads."""
-    sealed = seal("verify").seal(state, f"verify:{session.username}")
+    sealed = seal("verify").seal(state, _context(session))
     set_cookie(answer, VERIFY_COOKIE, sealed, path=VERIFY_PATH, max_age=3 * core().settings.challenge_ttl)
     return answer
 
@@ -126,7 +131,7 @@ def account_phone() -> ResponseReturnValue:
 
 
 def _pending(session: Session) -> dict[str, Any] | None:
-    return seal("verify").open(request.cookies.get(VERIFY_COOKIE), f"verify:{session.username}")
+    return seal("verify").open(request.cookies.get(VERIFY_COOKIE), _context(session))
 
 
 def _verify_page(

@@ -2,11 +2,12 @@
 -- than `threshold` consecutive failures: settled failures plus attempts in flight must stay under it.
 -- KEYS[1] lock hash of the bucket   KEYS[2] in-flight zset of the bucket   KEYS[3] the user hash
 -- ARGV[1] now   ARGV[2] threshold   ARGV[3] attempt id   ARGV[4] seconds a reservation lives (crashed worker)
--- Returns {'ok', 0, failed} | {'disabled'} | {'permanent'} | {'locked', until} | {'busy'}: 'failed', the wrong
--- passwords since the bucket's last login (lockout_settle.lua), for the login's notice if it succeeds
-if redis.call('HGET', KEYS[3], 'disabled') == '1' then
-  return {'disabled'}
-end
+-- Returns {'ok', 0, failed} | {'disabled', 0, failed} | {'permanent'} | {'locked', until} | {'busy'}: 'failed',
+-- the wrong passwords since the bucket's last login (lockout_settle.lua), for the login's notice if it succeeds.
+-- A disabled user is judged as any name is (locked, busy, or reserved), and only then said to be disabled,
+-- with the attempt reserved: the caller settles it like any other, so wrong passwords at a disabled account
+-- lock it as they lock any name (else its never-ending 401s would tell it from a made-up name, and let a
+-- guesser try its password without limit until it is enabled again).
 if redis.call('HGET', KEYS[1], 'permanent') == '1' then
   return {'permanent'}
 end
@@ -33,4 +34,7 @@ if failures + redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[2]) then
 end
 redis.call('ZADD', KEYS[2], now + tonumber(ARGV[4]), ARGV[3])
 redis.call('EXPIRE', KEYS[2], tonumber(ARGV[4]) + 60)
+if redis.call('HGET', KEYS[3], 'disabled') == '1' then
+  return {'disabled', 0, tonumber(counts[2] or '0')}
+end
 return {'ok', 0, tonumber(counts[2] or '0')}
