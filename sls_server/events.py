@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Literal
 
+from .accounts.clientip import client_block
 from .store.events import EventRepo
 from .store.records import Event
 from .telemetry.metrics import observe_event
@@ -63,9 +64,12 @@ class EventLog:
     ) -> str | None:
         """Record an event an outsider can repeat at will: per (type, result, client ``ip`` or ``user``) and
         window, only the first is written (its id is returned; None when it was counted instead), and the
-        window's count arrives as an ``events.summary`` event once the window has closed."""
+        window's count arrives as an ``events.summary`` event once the window has closed. An address is
+        grouped as the throttle counts it (an IPv6 client by its /64, which the summary names): one client
+        rotating addresses inside its /64 must not write an event per request."""
         event = self._event(type_, at, user, ip, factor, device_id, result, detail)
-        group = {"type": type_, "result": result or "", per: (ip if per == "ip" else user) or "-"}
+        client = (client_block(ip) if ip else None) if per == "ip" else user
+        group = {"type": type_, "result": result or "", per: client or "-"}
         event_id = self._repo.append_grouped(
             event, retention_s=self.retention_s, window_s=self.window_s, group=group
         )

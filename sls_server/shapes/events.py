@@ -93,7 +93,12 @@ class Event(TypedDict):
             ),
         ]
     ]
-    ip: NotRequired[Annotated[str, Field(description="The client's address.")]]
+    ip: NotRequired[
+        Annotated[
+            str,
+            Field(description="The client's address; in an `events.summary` of an IPv6 client, its /64."),
+        ]
+    ]
     factor: NotRequired[FactorType]
     device_id: NotRequired[str]
     result: NotRequired[Annotated[str, Field(description="`success`, `failure` or a reason.")]]
