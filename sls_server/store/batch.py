@@ -45,6 +45,8 @@ from typing import TYPE_CHECKING, Any
 import hiredis
 import redis
 
+from .faults import error_code
+
 if TYPE_CHECKING:
     from .writebehind import Queued
 
@@ -110,6 +112,45 @@ def _per_master(cluster: Any, commands: Sequence[Queued]) -> list[Any]:
         _followed(cluster, command, answer) if isinstance(answer, REDIRECTED) else answer
         for command, answer in zip(commands, answers, strict=True)
     ]
+
+
+class NodeUnanswered(redis.exceptions.ConnectionError):
+    """A node of :func:`send_per_node` did not answer (refused, reset, timed out): ``node`` names it
+    (host:port), ``code`` is what went wrong (``faults.error_code`` of the cause)."""
+
+    def __init__(self, node: str, code: str) -> None:
+        super().__init__(f"{node} did not answer ({code})")
+        self.node = node
+        self.code = code
+
+
+def send_per_node(cluster: Any, shares: Sequence[tuple[Any, Sequence[Queued]]]) -> list[list[Any]]:
+    """Each ``(node, commands)`` share on the thread's own connection to that cluster node, every share
+    written before any answer is read (as :func:`send_all` sends each master's); per share its answers,
+    Redis's error replies as values. For commands addressed to a node rather than routed by key (the
+    readiness probe asks each master): nothing is followed or sent again. The first node that does not
+    answer raises :class:`NodeUnanswered`, and the shares after it are not waited for: one frozen node
+    costs one timeout, not one each."""
+    flights = [
+        (node.name, _Flight(cluster.get_redis_connection(node), list(commands))) for node, commands in shares
+    ]
+    try:
+        for name, flight in flights:
+            try:
+                flight.take(reopen=True)
+                flight.send()
+            except UNANSWERED as exc:
+                raise NodeUnanswered(name, error_code(exc)) from exc
+        answers = []
+        for name, flight in flights:
+            try:
+                answers.append(flight.read())
+            except UNANSWERED as exc:
+                raise NodeUnanswered(name, error_code(exc)) from exc
+        return answers
+    finally:
+        for _, flight in flights:
+            flight.land()
 
 
 class _Flight:
