@@ -91,22 +91,25 @@ def _per_master(cluster: Any, commands: Sequence[Queued]) -> list[Any]:
         _read_slot_map(cluster)
         raise
     flights = [
-        (_Flight(cluster.get_redis_connection(node), [commands[p] for p in positions]), positions)
+        (node.name, _Flight(cluster.get_redis_connection(node), [commands[p] for p in positions]), positions)
         for node, positions in groups.values()
     ]
     answers: list[Any] = [None] * len(commands)
+    at = None  # the master being written to or read from
     try:
-        for flight, _ in flights:
+        for name, flight, _ in flights:
+            at = name
             flight.take(reopen=True)
             flight.send()
-        for flight, positions in flights:
+        for name, flight, positions in flights:
+            at = name
             for position, reply in zip(positions, flight.read(), strict=True):
                 answers[position] = reply
     except UNANSWERED:
-        _read_slot_map(cluster)
+        _read_slot_map(cluster, failed=at)
         raise
     finally:
-        for flight, _ in flights:
+        for _, flight, _ in flights:
             flight.land()
     return [
         _followed(cluster, command, answer) if isinstance(answer, REDIRECTED) else answer
@@ -238,11 +241,13 @@ def _followed(cluster: Any, command: Queued, redirect: Exception) -> Any:
         return exc
 
 
-def _read_slot_map(cluster: Any) -> None:
+def _read_slot_map(cluster: Any, *, failed: str | None = None) -> None:
     """Read the cluster's slot map again after a master did not answer, as redis-py's cluster client does
-    after a command of its own fails that way. If no node answers either, the map stays as it was: the
-    batch fails anyway, and the next request's failure asks again."""
+    after a command of its own fails that way, asking the master that did not answer (``failed``) last:
+    redis-py asks the nodes in a random order, and a frozen master asked first cost the request a second
+    timeout. If no node answers either, the map stays as it was: the batch fails anyway, and the next
+    request's failure asks again."""
     try:
-        cluster.nodes_manager.initialize()
+        cluster.nodes_manager.initialize(last_failed_node_name=failed)
     except (redis.exceptions.RedisError, redis.exceptions.RedisClusterException) as exc:
         log.info("Redis Cluster slot map not read again: %s", type(exc).__name__)
