@@ -50,6 +50,26 @@ class _Cluster(RedisCluster):
     )
 
 
+class _RetryNoTimeout(Retry):
+    """The cluster client's ``Retry``: refused or reset connections, a cluster down, slots moved; no timeout.
+
+    redis-py's cluster transactions (``pipeline(transaction=True)``: MULTI/EXEC) copy the client's ``Retry``
+    and add the cluster's retryable errors to it, a timeout among them: a transaction a frozen master did not
+    answer was sent twice more (three timeouts before the 503), and one that had run (a phone's inbox
+    pushed to) could run again. A timeout added here is left out.
+    """
+
+    def __init__(self, retries: int) -> None:
+        super().__init__(NoBackoff(), retries, supported_errors=(redis.exceptions.ConnectionError,))
+
+    def update_supported_errors(self, specified_errors: Iterable[type[Exception]]) -> None:
+        super().update_supported_errors(
+            error
+            for error in specified_errors
+            if not issubclass(error, (redis.exceptions.TimeoutError, TimeoutError))
+        )
+
+
 def connect(url: str, *, timeout_s: float = 2.0) -> Client:
     """A client for ``url`` (see :mod:`.urls`) that gives up within ``timeout_s`` when Redis does not answer,
     so the caller can say 503.
@@ -88,7 +108,7 @@ def connect(url: str, *, timeout_s: float = 2.0) -> Client:
             ],
             username=target.username,
             password=target.password,
-            retry=Retry(NoBackoff(), retries=2),  # the cluster client uses only the count
+            retry=_RetryNoTimeout(retries=2),
             **options,
         )
     retry = Retry(
