@@ -15,7 +15,8 @@ from redis import cluster as redis_cluster_module
 
 from cluster.topology import LocalCluster
 from sls_server import create_app
-from sls_server.store import keys
+from sls_server.errors import StoreUnavailable
+from sls_server.store import Store, keys
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 TIMEOUT_S = 0.3
@@ -82,3 +83,31 @@ def test_a_transaction_a_frozen_master_did_not_answer_is_not_sent_again(
         took = time.monotonic() - started
     assert answer.status_code == 503, answer.get_json()
     assert took < 1.8 * TIMEOUT_S, f"answered after {took:.2f} s"
+
+
+@pytest.mark.parametrize("read", ["lockout state", "devices"])
+def test_reads_of_several_keys_a_frozen_master_did_not_answer_are_not_sent_again(
+    cluster: LocalCluster, read: str
+) -> None:
+    """redis-py's cluster pipeline (``transaction=False``) sends each command that timed out again alone,
+    each waiting its own timeout, and then the whole pipeline again: a user's lockout buckets took 16
+    timeouts to fail, five devices' records 19, long enough for the cluster to fail the master over."""
+    store = Store.from_url(cluster.url, timeout_s=TIMEOUT_S)
+    try:
+        frozen = cluster.master_of(keys.user("alice"))
+        devices = [f"d{n}" for n in range(300) if cluster.master_of(keys.device(f"d{n}")) is frozen][:5]
+
+        def run() -> object:
+            if read == "devices":
+                return store.devices.get_many(devices)
+            return store.lockout.state("alice")
+
+        assert not run()  # connections open: what follows is the read alone
+        with frozen.frozen():
+            started = time.monotonic()
+            with pytest.raises(StoreUnavailable):
+                run()
+            took = time.monotonic() - started
+        assert took < 1.8 * TIMEOUT_S, f"failed after {took:.2f} s"
+    finally:
+        store.close()
