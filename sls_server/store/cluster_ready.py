@@ -10,8 +10,10 @@ the probe: it waits about one Redis timeout however many masters there are or ar
 
 A failed probe reads the slot map again before the next one (the master that did not answer asked last),
 so the first probe after a replica's promotion already asks the new master: a server kept out of rotation
-gets no requests that would refresh its map for it. A write answered with a redirect (the map changed
-under it: a failover, a slot moved) reads the map and probes once more.
+gets no requests that would refresh its map for it. That read asks one node after another, so a probe
+after a failed one can wait a second timeout if another node is frozen too and is asked first. A write
+answered with a redirect (the map changed under it: a failover, a slot moved) reads the map and probes
+once more.
 
 What is wrong is said in the ``StoreUnavailable``'s message: a master's address and a Redis error code or
 cluster state, never a command's arguments.
