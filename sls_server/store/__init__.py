@@ -10,12 +10,14 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 
 import redis
+from redis.cluster import RedisCluster
 
 from ..errors import StoreUnavailable
 from . import keys
 from .access import AccessRepo
 from .base import Client, Scripts, connect, guarded, text
 from .clock import ClockRepo
+from .cluster_ready import ClusterReadiness
 from .devices import DeviceRepo
 from .events import EventRepo
 from .faults import OUTAGE_ERRORS, StoreBug, is_outage
@@ -58,6 +60,9 @@ class Store:
         self.ibkey = IbKeyRepo(client, scripts)
         self.inventory = InventoryRepo(client, scripts)  # operators' whole-keyspace reads
         self.gateway = GatewayRepo(client, scripts)
+        self._cluster_ready = (
+            ClusterReadiness(client, READY_PROBE_TTL_MS) if isinstance(client, RedisCluster) else None
+        )
 
     @classmethod
     def from_url(cls, url: str, *, timeout_s: float = 2.0) -> Store:
@@ -84,9 +89,13 @@ class Store:
         ``noeviction``, a read-only replica after a failover, stopped after a failed save (MISCONF), short
         of replicas (NOREPLICAS); and every login writes. So write a tiny key that expires by itself.
         Chosen over comparing INFO's ``used_memory`` with ``maxmemory``, which sees only the OOM case and
-        misreads an evicting policy (where sitting at maxmemory is normal) as an outage. On a Cluster it
-        probes the master that holds the probe key's slot.
+        misreads an evicting policy (where sitting at maxmemory is normal) as an outage. On a Cluster every
+        master takes such a write and must see every slot served (``cluster_ready``), and the error's
+        message names what is wrong.
         """
+        if self._cluster_ready is not None:
+            self._cluster_ready.check()
+            return
         self.client.set(keys.READY_PROBE, "1", px=READY_PROBE_TTL_MS)
 
     def claim_key_check(self, check: str) -> str:

@@ -15,11 +15,11 @@ import redis
 from redis.backoff import ExponentialBackoff, NoBackoff
 from redis.cluster import ClusterNode, RedisCluster
 from redis.retry import Retry
-from redis.sentinel import Sentinel
 
 from ..errors import StoreUnavailable
 from .faults import StoreBug, error_code, is_outage
 from .pool import LeanPool
+from .sentinels import sentinel_master
 from .urls import parse_redis_url
 from .writebehind import Carrier, Queued, carrying, later, resolved
 
@@ -48,6 +48,26 @@ class _Cluster(RedisCluster):
     ERRORS_ALLOW_RETRY = tuple(  # type: ignore[assignment]  # typed as redis-py's own four-class tuple
         error for error in RedisCluster.ERRORS_ALLOW_RETRY if error is not redis.exceptions.TimeoutError
     )
+
+
+class _RetryNoTimeout(Retry):
+    """The cluster client's ``Retry``: refused or reset connections, a cluster down, slots moved; no timeout.
+
+    redis-py's cluster transactions (``pipeline(transaction=True)``: MULTI/EXEC) copy the client's ``Retry``
+    and add the cluster's retryable errors to it, a timeout among them: a transaction a frozen master did not
+    answer was sent twice more (three timeouts before the 503), and one that had run (a phone's inbox
+    pushed to) could run again. A timeout added here is left out.
+    """
+
+    def __init__(self, retries: int) -> None:
+        super().__init__(NoBackoff(), retries, supported_errors=(redis.exceptions.ConnectionError,))
+
+    def update_supported_errors(self, specified_errors: Iterable[type[Exception]]) -> None:
+        super().update_supported_errors(
+            error
+            for error in specified_errors
+            if not issubclass(error, (redis.exceptions.TimeoutError, TimeoutError))
+        )
 
 
 def connect(url: str, *, timeout_s: float = 2.0) -> Client:
@@ -88,7 +108,7 @@ def connect(url: str, *, timeout_s: float = 2.0) -> Client:
             ],
             username=target.username,
             password=target.password,
-            retry=Retry(NoBackoff(), retries=2),  # the cluster client uses only the count
+            retry=_RetryNoTimeout(retries=2),
             **options,
         )
     retry = Retry(
@@ -97,24 +117,7 @@ def connect(url: str, *, timeout_s: float = 2.0) -> Client:
         supported_errors=(redis.exceptions.ConnectionError,),
     )
     if target.kind == "sentinel":
-        assert target.master_name is not None
-        # the Sentinels are asked with the same timeouts and no retry of their own: redis-py's default tries
-        # each one 11 times with backoff, so Sentinels that refuse or do not answer held every request for
-        # tens of seconds before its 503. One that fails is passed over for the next; none left, the master's
-        # ``retry`` decides
-        asked = {name: options[name] for name in ("socket_timeout", "socket_connect_timeout")}
-        sentinels = Sentinel(  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
-            list(target.nodes), sentinel_kwargs={**asked, "retry": Retry(NoBackoff(), 0)}, **options
-        )
-        master: redis.Redis = sentinels.master_for(  # type: ignore[no-untyped-call]  # unannotated too
-            target.master_name,
-            db=target.db,
-            username=target.username,
-            password=target.password,
-            retry=retry,
-            **options,
-        )
-        return master
+        return sentinel_master(target, retry, options)  # each Sentinel asked for a share of the timeout
     return redis.Redis.from_pool(LeanPool.from_url(url, retry=retry, **options))
 
 

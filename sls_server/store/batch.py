@@ -45,6 +45,8 @@ from typing import TYPE_CHECKING, Any
 import hiredis
 import redis
 
+from .faults import error_code
+
 if TYPE_CHECKING:
     from .writebehind import Queued
 
@@ -89,27 +91,69 @@ def _per_master(cluster: Any, commands: Sequence[Queued]) -> list[Any]:
         _read_slot_map(cluster)
         raise
     flights = [
-        (_Flight(cluster.get_redis_connection(node), [commands[p] for p in positions]), positions)
+        (node.name, _Flight(cluster.get_redis_connection(node), [commands[p] for p in positions]), positions)
         for node, positions in groups.values()
     ]
     answers: list[Any] = [None] * len(commands)
+    at = None  # the master being written to or read from
     try:
-        for flight, _ in flights:
+        for name, flight, _ in flights:
+            at = name
             flight.take(reopen=True)
             flight.send()
-        for flight, positions in flights:
+        for name, flight, positions in flights:
+            at = name
             for position, reply in zip(positions, flight.read(), strict=True):
                 answers[position] = reply
     except UNANSWERED:
-        _read_slot_map(cluster)
+        _read_slot_map(cluster, failed=at)
         raise
     finally:
-        for flight, _ in flights:
+        for _, flight, _ in flights:
             flight.land()
     return [
         _followed(cluster, command, answer) if isinstance(answer, REDIRECTED) else answer
         for command, answer in zip(commands, answers, strict=True)
     ]
+
+
+class NodeUnanswered(redis.exceptions.ConnectionError):
+    """A node of :func:`send_per_node` did not answer (refused, reset, timed out): ``node`` names it
+    (host:port), ``code`` is what went wrong (``faults.error_code`` of the cause)."""
+
+    def __init__(self, node: str, code: str) -> None:
+        super().__init__(f"{node} did not answer ({code})")
+        self.node = node
+        self.code = code
+
+
+def send_per_node(cluster: Any, shares: Sequence[tuple[Any, Sequence[Queued]]]) -> list[list[Any]]:
+    """Each ``(node, commands)`` share on the thread's own connection to that cluster node, every share
+    written before any answer is read (as :func:`send_all` sends each master's); per share its answers,
+    Redis's error replies as values. For commands addressed to a node rather than routed by key (the
+    readiness probe asks each master): nothing is followed or sent again. The first node that does not
+    answer raises :class:`NodeUnanswered`, and the shares after it are not waited for: one frozen node
+    costs one timeout, not one each."""
+    flights = [
+        (node.name, _Flight(cluster.get_redis_connection(node), list(commands))) for node, commands in shares
+    ]
+    try:
+        for name, flight in flights:
+            try:
+                flight.take(reopen=True)
+                flight.send()
+            except UNANSWERED as exc:
+                raise NodeUnanswered(name, error_code(exc)) from exc
+        answers = []
+        for name, flight in flights:
+            try:
+                answers.append(flight.read())
+            except UNANSWERED as exc:
+                raise NodeUnanswered(name, error_code(exc)) from exc
+        return answers
+    finally:
+        for _, flight in flights:
+            flight.land()
 
 
 class _Flight:
@@ -197,11 +241,13 @@ def _followed(cluster: Any, command: Queued, redirect: Exception) -> Any:
         return exc
 
 
-def _read_slot_map(cluster: Any) -> None:
+def _read_slot_map(cluster: Any, *, failed: str | None = None) -> None:
     """Read the cluster's slot map again after a master did not answer, as redis-py's cluster client does
-    after a command of its own fails that way. If no node answers either, the map stays as it was: the
-    batch fails anyway, and the next request's failure asks again."""
+    after a command of its own fails that way, asking the master that did not answer (``failed``) last:
+    redis-py asks the nodes in a random order, and a frozen master asked first cost the request a second
+    timeout. If no node answers either, the map stays as it was: the batch fails anyway, and the next
+    request's failure asks again."""
     try:
-        cluster.nodes_manager.initialize()
+        cluster.nodes_manager.initialize(last_failed_node_name=failed)
     except (redis.exceptions.RedisError, redis.exceptions.RedisClusterException) as exc:
         log.info("Redis Cluster slot map not read again: %s", type(exc).__name__)

@@ -117,6 +117,11 @@ class _OffsetCache:
         with self._lock:
             try:
                 self._listen()
+            except redis.exceptions.TimeoutError:
+                # Redis (or, through Sentinel, every Sentinel) did not answer within the timeout: reading the
+                # offset now would wait as long again, and a request's budget is one wait (``base.connect``)
+                self._drop()
+                raise
             except redis.exceptions.RedisError:
                 # the subscription broke (Redis restarted, a proxy cut it): messages may have been missed,
                 # so forget the cache and read Redis now; the next request subscribes again

@@ -6,7 +6,8 @@ found with one pipeline per batch: a cost in round trips proportional to the key
 or the export that asked, not by the login path.
 
 On a Redis Cluster both work unchanged: the cluster client's ``SCAN`` walks every master in turn (never a
-replica, so no key is counted twice), and a non-transactional pipeline sends each read to its key's master.
+replica, so no key is counted twice), and each batch's reads go one pipeline per master (``batch``), never
+sent again after a timeout (redis-py's cluster pipeline sent each read that timed out again alone).
 """
 
 from __future__ import annotations
@@ -29,10 +30,9 @@ class InventoryRepo:
         """Sessions neither ended, replaced, idle past their timeout nor past their absolute lifetime."""
         live = 0
         for batch in self._batches(keys.session("*", "*")):
-            pipe = self._r.pipeline(transaction=False)
-            for key in batch:
-                pipe.hmget(key, "state", "idle_expires_at", "expires_at")
-            for state, idle_until, until in pipe.execute():
+            reads = [("HMGET", key, "state", "idle_expires_at", "expires_at") for key in batch]
+            found, _ = self._scripts.together(reads, [])
+            for state, idle_until, until in found:
                 if state != "replaced" and idle_until and until and min(int(idle_until), int(until)) > now:
                     live += 1
         return live

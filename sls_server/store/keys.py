@@ -29,6 +29,11 @@ EVENT_WINDOWS = f"{PREFIX}{{events}}:windows"
 EVENT_WINDOWS_DUE = f"{PREFIX}{{events}}:windows_due"
 
 
+def ready_probe(tag: int) -> str:
+    """One of the keys /readyz writes on a Redis Cluster, one in a slot of each master (``cluster_ready``)."""
+    return f"{PREFIX}{{ready:{tag}}}:probe"
+
+
 def user(username: str) -> str:
     return f"{PREFIX}{{u:{username}}}:user"
 

@@ -83,14 +83,12 @@ class LockoutRepo:
         return str(padded[0]), int(padded[1]), int(padded[2])
 
     def state(self, username: str) -> dict[str, LockoutState]:
-        """The buckets that hold anything, by name."""
-        pipe = self._r.pipeline(transaction=False)
-        for bucket in BUCKETS:
-            pipe.hgetall(keys.lockout(username, bucket))
+        """The buckets that hold anything, by name (one round trip: ``Scripts.together``)."""
+        found, _ = self._scripts.together([("HGETALL", keys.lockout(username, b)) for b in BUCKETS], [])
         return {
-            bucket: LockoutState.from_hash(hash_reply(found))
-            for bucket, found in zip(BUCKETS, pipe.execute(), strict=True)
-            if found
+            bucket: LockoutState.from_hash(hash_reply(raw))
+            for bucket, raw in zip(BUCKETS, found, strict=True)
+            if raw
         }
 
     def forget_failures(self, username: str, bucket: str) -> None:

@@ -123,6 +123,35 @@ def test_a_frozen_redis_answers_503_within_the_timeout(world: World) -> None:
     assert world.session().status_code == 200
 
 
+def test_a_frozen_redis_costs_a_process_with_no_clock_subscription_one_timeout_too(
+    world: World, tmp_path: Path
+) -> None:
+    """A process not yet subscribed to the clock's channel (just started, or its subscription broken)
+    subscribes first and waits for the confirmation: it used to read the offset after that wait timed out,
+    and so waited a second timeout before its 503."""
+    fresh = create_app(
+        {
+            "REDIS_URL": world.redis.url,
+            "DATA_DIR": str(tmp_path / "fresh"),
+            "HASH_PROFILE": "test",
+            "ADMIN_TOKEN": ADMIN_TOKEN,
+            "REDIS_TIMEOUT": TIMEOUT_S,
+        }
+    ).test_client()
+    pid = world.redis.process.pid  # type: ignore[union-attr]
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        answer = fresh.post("/api/v1/auth/login", json={"username": "alice", "password": PASSWORD})
+        took = time.monotonic() - started
+    finally:
+        os.kill(pid, signal.SIGCONT)
+    assert refused(answer), (answer.status_code, answer.get_json())
+    assert took < TIMEOUT_S + MARGIN_S, f"answered after {took:.2f} s"
+    thawed = fresh.post("/api/v1/auth/login", json={"username": "alice", "password": PASSWORD})
+    assert thawed.status_code == 200, thawed.get_json()
+
+
 # --- out of memory and other refusals ---------------------------------------------------------------------
 
 
