@@ -5,12 +5,16 @@ the response's schema (types, enums, patterns, nullability, not only the require
 body field the server sends must be described, or generated code never exposes it (the answers' schemas leave
 ``additionalProperties`` open, so the check closes every object schema of an answer itself).
 :class:`Conformance` sends requests through the Flask test client and holds every answer to all three.
+The ``spec`` fixture (``from spec_conformance import served_spec``) and :func:`operations` serve the tests of
+the document itself, split by subject over ``test_openapi*.py``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
@@ -20,6 +24,22 @@ from werkzeug.test import TestResponse
 #: Headers of HTTP itself (framing, the server's), which no OpenAPI document lists.
 TRANSPORT_HEADERS = frozenset({"content-type", "content-length", "date", "server", "connection"})
 SPEC_URI = "urn:sls-emulator:openapi"
+HTTP_METHODS = {"get", "put", "post", "delete", "patch", "options", "head", "trace"}
+
+
+@pytest.fixture(name="spec")
+def served_spec(client: FlaskClient) -> dict[str, Any]:
+    response = client.get("/openapi.json")
+    assert response.status_code == 200
+    assert response.is_json
+    return response.get_json()  # type: ignore[no-any-return]
+
+
+def operations(spec: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if method in HTTP_METHODS:
+                yield path, method, operation
 
 
 def error_codes(spec: dict[str, Any], operation: dict[str, Any], status: int | str) -> set[str]:

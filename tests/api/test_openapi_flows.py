@@ -1,7 +1,7 @@
 """Whole flows an integration runs, every answer held to /openapi.json (status, schema, headers): an SMS
 login with the code read from the simulated phone, a step-up before a withdrawal, a lockout, an IP
 allowlist's refusal, the admin's clock and the state's export and import. The card flow is in
-``test_openapi``, IB Key's in ``test_ibkey``."""
+``test_openapi_answers``, IB Key's in ``test_ibkey``."""
 
 from __future__ import annotations
 

@@ -1,59 +1,17 @@
 """The runner in-process: a failed expectation fails its step and the scenario, steps without ``expect``
 must succeed, expected failures are strict, settings build their own app, ``--seed`` fixes the runner's
-choices, and the reports (JSON, JUnit) say the same as the console."""
+choices. What the reports say is in ``test_scenario_reports``, what a failure's message says in
+``test_scenario_failure_messages``."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import textwrap
-import xml.etree.ElementTree as ET
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from runner_kit import HEAD, LOGIN, in_process, run, write  # noqa: F401 - in_process: "target"
 
-from sls_scenarios import report
-from sls_scenarios.loader import load
-from sls_scenarios.runner import Runner, ScenarioResult
 from sls_scenarios.targets import InProcessTarget
-
-HEAD = """\
-name: {name}
-description: A scenario written by a test of the runner.
-{extra}
-setup:
-  users:
-    - {{username: alice, phone: "+15550100001"}}
-  devices:
-    - {{user: alice, type: dscplus, pin: "1234", as: card}}
-steps:
-"""
-
-
-@pytest.fixture(scope="module")
-def target() -> Iterator[InProcessTarget]:
-    made = InProcessTarget()
-    yield made
-    made.close()
-
-
-def write(tmp_path: Path, steps: str, *, name: str = "probe", extra: str = "") -> Path:
-    file = tmp_path / f"{name}.scenario.yaml"
-    file.write_text(HEAD.format(name=name, extra=extra) + textwrap.indent(textwrap.dedent(steps), "  "))
-    return file
-
-
-def run(target: InProcessTarget, file: Path, seed: int = 0) -> ScenarioResult:
-    return Runner(target, seed=seed).run(load(file))
-
-
-LOGIN = """\
-- login: alice
-- card: {device: card}
-- verify: {}
-  expect: {json: {state: authenticated}}
-"""
 
 
 def test_a_scenario_whose_expectations_hold_passes(target: InProcessTarget, tmp_path: Path) -> None:
@@ -144,47 +102,6 @@ def test_a_race_is_judged_by_the_counts_of_its_branches(target: InProcessTarget,
     assert "5 of 8 ended with 401, expected 8" in result.message
 
 
-def test_reports_say_the_same_as_the_results(target: InProcessTarget, tmp_path: Path) -> None:
-    results = [
-        run(target, write(tmp_path, LOGIN, name="good")),
-        run(target, write(tmp_path, "- login: alice\n  expect: {status: 418}\n", name="bad")),
-    ]
-    data = report.as_json(results, seed=3, target="in-process")
-    assert data["ok"] is False and data["totals"]["passed"] == 1 and data["totals"]["failed"] == 1
-    assert data["scenarios"][1]["steps"][0]["status"] == "failed"
-    junit = tmp_path / "junit.xml"
-    report.write_junit(junit, results, seed=3)
-    suite = ET.parse(junit).getroot().find("testsuite")
-    assert suite is not None and suite.get("tests") == "2" and suite.get("failures") == "1"
-    cases = {case.get("name"): case for case in suite.iter("testcase")}
-    assert cases["good"].find("failure") is None
-    failure = cases["bad"].find("failure")
-    assert failure is not None and "expected 418" in (failure.get("message") or "")
-    assert "FAIL 1 [user] login alice" in (failure.text or "")
-
-
-def test_python_m_scenarios_runner_runs_files_and_exits_by_the_result(tmp_path: Path) -> None:
-    good = write(tmp_path, LOGIN, name="good")
-    bad = write(tmp_path, "- login: alice\n  expect: {status: 418}\n", name="bad")
-    command = [sys.executable, "-m", "sls_scenarios.runner"]
-    passed = subprocess.run([*command, str(good)], capture_output=True, text=True, timeout=120)
-    assert passed.returncode == 0 and "PASSED" in passed.stdout, passed.stdout + passed.stderr
-    failed = subprocess.run([*command, str(good), str(bad)], capture_output=True, text=True, timeout=120)
-    assert failed.returncode == 1 and "FAILED   bad" in failed.stdout
-
-
-def test_the_readme_example_runs_green(target: InProcessTarget, tmp_path: Path) -> None:
-    readme = (Path(__file__).parents[2] / "README.md").read_text()
-    section = readme[readme.index("## Scenarios") :]
-    example = section[
-        section.index("```yaml\n") + len("```yaml\n") : section.index("```\n", section.index("```yaml"))
-    ]
-    file = tmp_path / "readme.scenario.yaml"
-    file.write_text(example)
-    result = run(target, file)
-    assert result.status == "passed", result.message
-
-
 def test_the_login_binding_travels_as_a_header_as_the_cookie_or_not_at_all(
     target: InProcessTarget, tmp_path: Path
 ) -> None:
@@ -198,64 +115,6 @@ def test_the_login_binding_travels_as_a_header_as_the_cookie_or_not_at_all(
     """
     result = run(target, write(tmp_path, textwrap.dedent(steps)))
     assert result.status == "passed", result.message
-
-
-def test_junit_stays_well_formed_whatever_characters_a_scenario_holds(
-    target: InProcessTarget, tmp_path: Path
-) -> None:
-    """A terminal colour or a bell in a narration, a step's name or an answer used to land in the XML as
-    it was: XML 1.0 cannot carry it, and ``ElementTree.parse`` (like any CI's reader) refused the file."""
-    steps = """\
-    - say: "copied \\e[1mbold\\e[0m \\a"
-    - login: alice
-      name: "label \\x01 \\uFFFE"
-      expect: {status: 418}
-    """
-    result = run(target, write(tmp_path, textwrap.dedent(steps), name="control"))
-    assert result.status == "failed" and "\x01" in result.message
-    junit = tmp_path / "junit.xml"
-    report.write_junit(junit, [result], seed=0)
-    suite = ET.parse(junit).getroot().find("testsuite")
-    assert suite is not None
-    failure = suite.find("testcase/failure")
-    assert failure is not None and "label \\x01 \\ufffe" in (failure.get("message") or "")
-    assert "copied \\x1b[1mbold\\x1b[0m \\x07" in (failure.text or "")
-
-
-def test_an_unexpected_refusal_is_the_headline_not_the_field_it_lacks(
-    target: InProcessTarget, tmp_path: Path
-) -> None:
-    """A step expecting only ``json`` that got a 401 used to headline ``users is missing``; the cause was
-    only in the log."""
-    steps = "- http: {method: GET, path: /admin/v1/users}\n  expect: {json: {users: {len: 0}}}\n"
-    result = run(target, write(tmp_path, steps))
-    assert result.status == "failed"
-    assert result.message.startswith("step 1 (http GET /admin/v1/users): answered 401 admin_token_required (")
-    assert result.message.endswith("; users is missing (expected len 0)")
-    named = run(target, write(tmp_path, steps.replace("json:", "status: 401, json:")))
-    assert "answered 401" not in named.message and "users is missing" in named.message
-
-
-def test_an_answer_in_a_failure_message_is_shortened_whole(target: InProcessTarget, tmp_path: Path) -> None:
-    """An expected failure's message cut the answer at 200 characters, mid-structure (``'factors': [``)."""
-    mark = "expect_failure: the server answers a login with no 418 (a test of the message)"
-    result = run(target, write(tmp_path, "- login: alice\n  expect: {status: 418}\n", extra=mark))
-    assert result.status == "xfailed"
-    said = result.message[result.message.index("expected 418 (") + len("expected 418 (") : -1]
-    assert said.startswith("{'state': 'second_factor'") and said.endswith("}"), said
-    assert len(said) <= 200 and "..." in said
-    assert said.count("{") == said.count("}") and said.count("[") == said.count("]"), said
-
-
-def test_a_failure_message_shows_that_a_token_was_there_never_what_it_held(
-    target: InProcessTarget, tmp_path: Path
-) -> None:
-    """A failed check on a verify showed 31 of the session token's 43 characters, in the console, the JUnit
-    file and the pytest report: CI artefacts."""
-    steps = "- login: alice\n- card: {device: card}\n- verify: {}\n  expect: {status: 401}\n"
-    result = run(target, write(tmp_path, steps))
-    assert result.status == "failed" and "'token': '***'" in result.message, result.message
-    assert "alice~" not in result.message  # a session token begins with its user's name
 
 
 def test_a_setup_entry_the_server_refuses_is_named_at_its_line(
@@ -274,114 +133,6 @@ def test_a_setup_entry_the_server_refuses_is_named_at_its_line(
     result = run(target, file)
     assert result.status == "error" and "weak_password" in result.message, result.message
     assert result.line == 6  # the user's entry under setup.users
-
-
-def test_validation_and_reports_count_steps_alike(target: InProcessTarget, tmp_path: Path) -> None:
-    """Validation said ``steps[4]`` where a report says ``step 5``: both say ``step 5`` now."""
-    from sls_scenarios.loader import ScenarioInvalid
-
-    steps = LOGIN + "- tickle:\n- logout:\n  expect: {status: 418}\n"
-    ran = run(target, write(tmp_path, steps))
-    assert ran.message.startswith("step 5 (logout): ")
-    broken = write(tmp_path, steps.replace("- logout:", "- logout: {}\n  pasword: x"), name="broken")
-    with pytest.raises(ScenarioInvalid) as caught:
-        load(broken)
-    assert "step 5 pasword" in [p.where for p in caught.value.problems]
-
-
-def test_a_path_the_answer_lacks_names_what_it_has(target: InProcessTarget, tmp_path: Path) -> None:
-    """``status is missing`` was all a misspelt path got: the author had to rerun to learn it is ``state``.
-    Keys are named, never values (the session's token is one)."""
-    wrong = "{state: authenticated}", "{status: authenticated, session.idle_expire: 5, factors.9: x}"
-    result = run(target, write(tmp_path, LOGIN.replace(*wrong)))
-    assert "status is missing (expected 'authenticated'), did you mean 'state'? (the answer has " in (
-        result.message
-    )
-    assert "did you mean 'session.idle_expires_at'? (session has expires_at, idle_expires_at, token)" in (
-        result.message
-    )
-    assert "factors.9 is missing (expected 'x') (the answer has session, state)" in result.message
-
-
-def test_a_repeat_that_stops_at_a_failed_round_tallies_that_rounds_answer(
-    target: InProcessTarget, tmp_path: Path
-) -> None:
-    """The title said ``6 of 6 rounds 401 invalid_credentials x5``: the sixth round's 423 was left out."""
-    steps = '- repeat:\n    times: 6\n    steps:\n    - login: {user: alice, password: "wrong-${i}"}\n'
-    result = run(target, write(tmp_path, steps + "      expect: {status: 401}\n"))
-    assert result.message.startswith("step 1.6.1 (login alice): status is 423 account_locked, expected 401")
-    assert (
-        result.steps[0].title == "repeat 6: 6 of 6 rounds 401 invalid_credentials x5, 423 account_locked x1"
-    )
-
-
-def test_reports_give_the_line_of_the_step_that_failed(target: InProcessTarget, tmp_path: Path) -> None:
-    """CI had ``step 1.1.2 (login alice)`` and the file, not where in it: a reader counted steps by hand."""
-    looped = """\
-    - repeat:
-        times: 2
-        steps:
-        - say: a round
-        - login: {user: alice, password: x}
-          expect: {status: 200}
-    """
-    raced = """\
-    - parallel:
-        branches:
-        - - {say: one}
-        - - login: alice
-            expect: {status: 418}
-      expect: {statuses: {'200': 1}}
-    """
-    wrong = LOGIN.replace("authenticated", "elated")
-    results = [
-        run(target, write(tmp_path, wrong, name="plain")),
-        run(target, write(tmp_path, looped, name="looped")),
-        run(target, write(tmp_path, raced, name="raced")),
-        run(target, write(tmp_path, wrong, name="marked", extra="expect_failure: a test of the report")),
-    ]
-    assert [r.line for r in results] == [12, 14, 13, 12], [r.message for r in results]
-    junit = tmp_path / "junit.xml"
-    report.write_junit(junit, results, seed=0)
-    cases = list(ET.parse(junit).getroot().iter("testcase"))
-    assert [case.get("line") for case in cases] == ["12", "14", "13", "12"]
-    failure = cases[1].find("failure")
-    assert failure is not None and failure.get("message", "").startswith(
-        f"{tmp_path / 'looped.scenario.yaml'}:14: step 1.1.2 (login alice): status is 401"
-    )
-    skipped = cases[3].find("skipped")
-    assert skipped is not None and "marked.scenario.yaml:12: step 3 (verify" in skipped.get("message", "")
-    assert report.as_json(results, seed=0, target="in-process")["scenarios"][0]["line"] == 12
-
-
-def test_an_event_that_did_not_match_says_what_its_type_said_instead(
-    target: InProcessTarget, tmp_path: Path
-) -> None:
-    """``0 happened`` alone did not tell a wrong ``ip`` from an event that never came."""
-    wanted = "{type: login.succeeded, user: alice, ip: 198.51.100.7}"
-    result = run(target, write(tmp_path, LOGIN + f"- expect: {{events: {{happened: [{wanted}]}}}}\n"))
-    assert result.message.endswith(
-        "0 happened, expected at least one (1 login.succeeded happened, the newest with user='alice', "
-        "ip='127.0.0.1')"
-    )
-    never = run(target, write(tmp_path, LOGIN + "- expect: {events: {happened: [{type: push.sent}]}}\n"))
-    assert never.message.endswith("push.sent: 0 happened, expected at least one")
-
-
-def test_an_event_whose_detail_did_not_match_says_what_its_detail_said_instead(
-    target: InProcessTarget, tmp_path: Path
-) -> None:
-    """QA checking a sign-in notice (``detail: {new_place: true}``) read only ``the newest with
-    user='alice'``: the field that failed, ``detail.new_place``, was never shown."""
-    wanted = "{type: login.succeeded, user: alice, detail: {new_place: true, failed_before: {ge: 3}}}"
-    result = run(target, write(tmp_path, LOGIN + f"- expect: {{events: {{happened: [{wanted}]}}}}\n"))
-    assert result.message.endswith(
-        "0 happened, expected at least one (1 login.succeeded happened, the newest with user='alice', "
-        "detail.new_place missing, detail.failed_before missing)"
-    ), result.message
-    wanted = "{type: login.succeeded, detail: {new_place: false}}"
-    result = run(target, write(tmp_path, LOGIN + f"- expect: {{events: {{happened: [{wanted}]}}}}\n"))
-    assert result.message.endswith("(1 login.succeeded happened, the newest with detail.new_place missing)")
 
 
 def test_an_events_fields_take_matchers_as_the_reference_says(
@@ -424,36 +175,6 @@ def test_expect_checks_the_answers_headers(target: InProcessTarget, tmp_path: Pa
     assert "header Retry-After is '60', expected '61'" in result.message, result.message
     assert "header X-Nothing is missing (the answer's headers: " in result.message
     assert "Retry-After" in result.message.split("the answer's headers: ")[1]
-
-
-def test_a_round_or_branch_reports_the_time_its_steps_took(target: InProcessTarget, tmp_path: Path) -> None:
-    """Every round of a repeat and branch of a parallel showed ``0 ms`` (console, JSON ``ms: 0.0``), whatever
-    its steps took: a CI dashboard read a slow round as free."""
-    steps = """\
-    - repeat:
-        times: 2
-        steps: [{login: {user: alice, password: 'guess-${i}'}}]
-      expect: {statuses: {"401": 2}}
-    - parallel:
-        times: 2
-        steps: [{login: {user: alice, password: 'other-${i}'}}]
-      expect: {statuses: {"401": 2}}
-    """
-    result = run(target, write(tmp_path, steps))
-    assert result.status == "passed", result.message
-    for looped in result.steps:
-        for part in looped.children:
-            assert part.ms > 0 and part.ms == sum(step.ms for step in part.children), (part.title, part.ms)
-
-
-def test_a_json_path_into_an_answer_that_is_not_json_says_so(target: InProcessTarget, tmp_path: Path) -> None:
-    """``http: {method: GET, path: /}`` with ``json: {a: 1}`` failed with ``a is missing (expected 1)``: the
-    login page's HTML has no ``a``, but the reader was not told the answer was not JSON at all."""
-    steps = "- http: {method: GET, path: /}\n  expect: {status: 200, json: {state: ready}}\n"
-    result = run(target, write(tmp_path, steps))
-    assert result.message.endswith(
-        "state is missing (expected 'ready') (the answer is not JSON: text/html; charset=utf-8)"
-    ), result.message
 
 
 def test_read_sms_of_notices_without_expect_needs_a_notice_not_a_code(

@@ -1,0 +1,150 @@
+"""/openapi.json against real answers: a short live flow whose answers, success and error alike, have the
+status, code, schema and headers the document promises (``spec_conformance``), and the headers a typed
+client reads without a check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.testing import FlaskClient
+from spec_conformance import Conformance, served_spec  # noqa: F401 - served_spec: "spec"
+
+PASSWORD = "vernal-Quartz-harbor-71"
+
+
+def test_real_answers_match_the_document(
+    client: FlaskClient, spec: dict[str, Any], admin_headers: dict[str, str]
+) -> None:
+    c = Conformance(client, spec)
+    admin = {"headers": admin_headers}
+
+    c.call("get", "/admin/v1/users", "/admin/v1/users", 401)
+    c.call("post", "/admin/v1/users", "/admin/v1/users", 400, json={"username": "alice"}, **admin)
+    c.call(
+        "post",
+        "/admin/v1/users",
+        "/admin/v1/users",
+        201,
+        json={"username": "alice", "password": PASSWORD},
+        **admin,
+    )
+    c.call(
+        "post",
+        "/admin/v1/users",
+        "/admin/v1/users",
+        409,
+        json={"username": "alice", "password": PASSWORD},
+        **admin,
+    )
+    c.call("get", "/admin/v1/users/nobody", "/admin/v1/users/{username}", 404, **admin)
+    card = c.call(
+        "post",
+        "/admin/v1/users/alice/devices",
+        "/admin/v1/users/{username}/devices",
+        201,
+        json={"type": "dscplus", "pin": "1234"},
+        **admin,
+    )
+    c.call(
+        "post",
+        "/admin/v1/users/alice/devices",
+        "/admin/v1/users/{username}/devices",
+        400,
+        json={"type": "carrier-pigeon"},
+        **admin,
+    )
+    c.call("get", "/admin/v1/users/alice", "/admin/v1/users/{username}", 200, **admin)
+
+    c.call(
+        "post",
+        "/api/v1/auth/login",
+        "/api/v1/auth/login",
+        401,
+        json={"username": "alice", "password": "wrong password entirely"},
+    )
+    started = c.call(
+        "post",
+        "/api/v1/auth/login",
+        "/api/v1/auth/login",
+        200,
+        json={"username": "alice", "password": PASSWORD},
+    )
+    txn, challenge = started["txn_id"], started["factor"]["challenge"]
+    c.call("get", f"/api/v1/auth/login/{txn}", "/api/v1/auth/login/{txn_id}", 200)
+    c.call(
+        "post",
+        "/api/v1/auth/login/nope/verify",
+        "/api/v1/auth/login/{txn_id}/verify",
+        404,
+        json={"response": "12345678"},
+        headers={"X-Login-Token": started["login_token"]},
+    )
+    wrong_binding = {"X-Login-Token": "not-this-logins-token"}
+    c.call("get", f"/api/v1/auth/login/{txn}", "/api/v1/auth/login/{txn_id}", 401, headers=wrong_binding)
+
+    respond = f"/sim/v1/dscplus/{card['device_id']}/respond"
+    c.call(
+        "post",
+        respond,
+        "/sim/v1/dscplus/{device_id}/respond",
+        403,
+        json={"pin": "9999", "challenge": challenge},
+    )
+    answer = c.call(
+        "post",
+        respond,
+        "/sim/v1/dscplus/{device_id}/respond",
+        200,
+        json={"pin": "1234", "challenge": challenge},
+    )
+    c.call("get", f"/sim/v1/dscplus/{card['device_id']}", "/sim/v1/dscplus/{device_id}", 200)
+    c.call("get", "/sim/v1/dscplus/dscplus-000000000000", "/sim/v1/dscplus/{device_id}", 404)
+
+    verify = f"/api/v1/auth/login/{txn}/verify"
+    c.call("post", verify, "/api/v1/auth/login/{txn_id}/verify", 200, json=answer)
+    c.call("post", verify, "/api/v1/auth/login/{txn_id}/verify", 409, json=answer)
+    c.call("get", "/api/v1/session", "/api/v1/session", 200)  # the cookie from /verify
+    c.call("post", "/api/v1/session/tickle", "/api/v1/session/tickle", 200)
+    c.call("get", "/admin/v1/users/alice/sessions", "/admin/v1/users/{username}/sessions", 200, **admin)
+
+    c.call("post", "/api/v1/auth/logout", "/api/v1/auth/logout", 200)
+    c.call("get", "/api/v1/session", "/api/v1/session", 401)
+
+    c.call("get", "/admin/v1/clock", "/admin/v1/clock", 200, **admin)
+    c.call("post", "/admin/v1/clock", "/admin/v1/clock", 400, json={}, **admin)
+    c.call("post", "/admin/v1/clock", "/admin/v1/clock", 200, json={"advance_s": 60}, **admin)
+    c.call("get", "/admin/v1/events", "/admin/v1/events", 200, query_string={"user": "alice"}, **admin)
+    c.call("get", "/admin/v1/events", "/admin/v1/events", 400, query_string={"limit": "0"}, **admin)
+    c.call("delete", "/admin/v1/sessions/unknown", "/admin/v1/sessions/{session_id}", 404, **admin)
+    c.call("post", "/admin/v1/reset", "/admin/v1/reset", 200, **admin)
+    c.call("get", "/healthz", "/healthz", 200)
+    c.call("get", "/readyz", "/readyz", 200)
+
+    assert len(c.checked) >= 30
+
+
+def test_headers_always_sent_are_required_and_a_429_always_says_when_to_retry(
+    client: FlaskClient, spec: dict[str, Any]
+) -> None:
+    """A typed client reads a required header without a check: the request id, the security headers, and a
+    429's Retry-After (every ``rate_limited`` carries ``retry_after``); a 423's may be absent (a lock only an
+    admin lifts), so it stays optional."""
+    components = spec["components"]["headers"]
+    for name in ("X-Request-Id", "X-Content-Type-Options", "Content-Security-Policy"):
+        assert components[name]["required"] is True, name
+    waits = [
+        (status, answer["headers"]["Retry-After"]["$ref"].rsplit("/", 1)[1])
+        for path in spec["paths"].values()
+        for operation in path.values()
+        for status, answer in operation["responses"].items()
+        if status in ("423", "429")
+    ]
+    assert waits and {status for status, _ in waits} == {"423", "429"}
+    for status, component in waits:
+        assert components[component].get("required", False) is (status == "429"), (status, component)
+    for i in range(100):  # one address's failures past its throttle: a 429 with both, in step
+        answer = client.post("/api/v1/auth/login", json={"username": f"nobody-{i}", "password": "x" * 12})
+        if answer.status_code == 429:
+            break
+    assert answer.status_code == 429, answer.get_json()
+    assert answer.headers["Retry-After"] == str(answer.get_json()["retry_after"])

@@ -1,0 +1,113 @@
+"""What a failed step's message tells its reader: the refusal before the field it lacks, an answer cut
+whole, a token's presence but never its value, the keys a missing path could have meant, and what an
+event that did not match said instead."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from runner_kit import LOGIN, in_process, run, write  # noqa: F401 - in_process: "target"
+
+from sls_scenarios.targets import InProcessTarget
+
+
+def test_an_unexpected_refusal_is_the_headline_not_the_field_it_lacks(
+    target: InProcessTarget, tmp_path: Path
+) -> None:
+    """A step expecting only ``json`` that got a 401 used to headline ``users is missing``; the cause was
+    only in the log."""
+    steps = "- http: {method: GET, path: /admin/v1/users}\n  expect: {json: {users: {len: 0}}}\n"
+    result = run(target, write(tmp_path, steps))
+    assert result.status == "failed"
+    assert result.message.startswith("step 1 (http GET /admin/v1/users): answered 401 admin_token_required (")
+    assert result.message.endswith("; users is missing (expected len 0)")
+    named = run(target, write(tmp_path, steps.replace("json:", "status: 401, json:")))
+    assert "answered 401" not in named.message and "users is missing" in named.message
+
+
+def test_an_answer_in_a_failure_message_is_shortened_whole(target: InProcessTarget, tmp_path: Path) -> None:
+    """An expected failure's message cut the answer at 200 characters, mid-structure (``'factors': [``)."""
+    mark = "expect_failure: the server answers a login with no 418 (a test of the message)"
+    result = run(target, write(tmp_path, "- login: alice\n  expect: {status: 418}\n", extra=mark))
+    assert result.status == "xfailed"
+    said = result.message[result.message.index("expected 418 (") + len("expected 418 (") : -1]
+    assert said.startswith("{'state': 'second_factor'") and said.endswith("}"), said
+    assert len(said) <= 200 and "..." in said
+    assert said.count("{") == said.count("}") and said.count("[") == said.count("]"), said
+
+
+def test_a_failure_message_shows_that_a_token_was_there_never_what_it_held(
+    target: InProcessTarget, tmp_path: Path
+) -> None:
+    """A failed check on a verify showed 31 of the session token's 43 characters, in the console, the JUnit
+    file and the pytest report: CI artefacts."""
+    steps = "- login: alice\n- card: {device: card}\n- verify: {}\n  expect: {status: 401}\n"
+    result = run(target, write(tmp_path, steps))
+    assert result.status == "failed" and "'token': '***'" in result.message, result.message
+    assert "alice~" not in result.message  # a session token begins with its user's name
+
+
+def test_a_path_the_answer_lacks_names_what_it_has(target: InProcessTarget, tmp_path: Path) -> None:
+    """``status is missing`` was all a misspelt path got: the author had to rerun to learn it is ``state``.
+    Keys are named, never values (the session's token is one)."""
+    wrong = "{state: authenticated}", "{status: authenticated, session.idle_expire: 5, factors.9: x}"
+    result = run(target, write(tmp_path, LOGIN.replace(*wrong)))
+    assert "status is missing (expected 'authenticated'), did you mean 'state'? (the answer has " in (
+        result.message
+    )
+    assert "did you mean 'session.idle_expires_at'? (session has expires_at, idle_expires_at, token)" in (
+        result.message
+    )
+    assert "factors.9 is missing (expected 'x') (the answer has session, state)" in result.message
+
+
+def test_a_repeat_that_stops_at_a_failed_round_tallies_that_rounds_answer(
+    target: InProcessTarget, tmp_path: Path
+) -> None:
+    """The title said ``6 of 6 rounds 401 invalid_credentials x5``: the sixth round's 423 was left out."""
+    steps = '- repeat:\n    times: 6\n    steps:\n    - login: {user: alice, password: "wrong-${i}"}\n'
+    result = run(target, write(tmp_path, steps + "      expect: {status: 401}\n"))
+    assert result.message.startswith("step 1.6.1 (login alice): status is 423 account_locked, expected 401")
+    assert (
+        result.steps[0].title == "repeat 6: 6 of 6 rounds 401 invalid_credentials x5, 423 account_locked x1"
+    )
+
+
+def test_an_event_that_did_not_match_says_what_its_type_said_instead(
+    target: InProcessTarget, tmp_path: Path
+) -> None:
+    """``0 happened`` alone did not tell a wrong ``ip`` from an event that never came."""
+    wanted = "{type: login.succeeded, user: alice, ip: 198.51.100.7}"
+    result = run(target, write(tmp_path, LOGIN + f"- expect: {{events: {{happened: [{wanted}]}}}}\n"))
+    assert result.message.endswith(
+        "0 happened, expected at least one (1 login.succeeded happened, the newest with user='alice', "
+        "ip='127.0.0.1')"
+    )
+    never = run(target, write(tmp_path, LOGIN + "- expect: {events: {happened: [{type: push.sent}]}}\n"))
+    assert never.message.endswith("push.sent: 0 happened, expected at least one")
+
+
+def test_an_event_whose_detail_did_not_match_says_what_its_detail_said_instead(
+    target: InProcessTarget, tmp_path: Path
+) -> None:
+    """QA checking a sign-in notice (``detail: {new_place: true}``) read only ``the newest with
+    user='alice'``: the field that failed, ``detail.new_place``, was never shown."""
+    wanted = "{type: login.succeeded, user: alice, detail: {new_place: true, failed_before: {ge: 3}}}"
+    result = run(target, write(tmp_path, LOGIN + f"- expect: {{events: {{happened: [{wanted}]}}}}\n"))
+    assert result.message.endswith(
+        "0 happened, expected at least one (1 login.succeeded happened, the newest with user='alice', "
+        "detail.new_place missing, detail.failed_before missing)"
+    ), result.message
+    wanted = "{type: login.succeeded, detail: {new_place: false}}"
+    result = run(target, write(tmp_path, LOGIN + f"- expect: {{events: {{happened: [{wanted}]}}}}\n"))
+    assert result.message.endswith("(1 login.succeeded happened, the newest with detail.new_place missing)")
+
+
+def test_a_json_path_into_an_answer_that_is_not_json_says_so(target: InProcessTarget, tmp_path: Path) -> None:
+    """``http: {method: GET, path: /}`` with ``json: {a: 1}`` failed with ``a is missing (expected 1)``: the
+    login page's HTML has no ``a``, but the reader was not told the answer was not JSON at all."""
+    steps = "- http: {method: GET, path: /}\n  expect: {status: 200, json: {state: ready}}\n"
+    result = run(target, write(tmp_path, steps))
+    assert result.message.endswith(
+        "state is missing (expected 'ready') (the answer is not JSON: text/html; charset=utf-8)"
+    ), result.message
