@@ -5,6 +5,7 @@ body, never a stack trace to the client. Named by the rule in CONTRIBUTING.md ("
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 from flask import Flask, jsonify, request
 from flask.typing import ResponseReturnValue
@@ -21,10 +22,14 @@ RETRY_AFTER = "Retry-After"
 #: Sent with every error that has a ``challenge`` (RFC 9110): how to authenticate.
 WWW_AUTHENTICATE = "WWW-Authenticate"
 
+#: Sent with every 405 (RFC 9110): the methods the route takes.
+ALLOW = "Allow"
+#: The order ``Allow`` lists methods in, whatever order the route declared them (one answer, one header).
+_METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
 _HTTP_CODES = {
     400: "invalid_request",
     404: "not_found",
-    405: "method_not_allowed",
     406: "not_acceptable",
     415: "unsupported_media_type",
 }
@@ -87,6 +92,16 @@ class CsrfTokenInvalid(Forbidden):
     message = "The form's CSRF token is missing or not this session's; reload the page and try again."
 
 
+class WrongMethod(SlsError):
+    """A route was sent a method it does not take (``OPTIONS`` too: no CORS preflight is served). Every
+    operation of /openapi.json lists it, with ``Allow``, so a generated client has the shape of the answer
+    to a method its server does not (or no longer) take."""
+
+    code = "method_not_allowed"
+    status = 405
+    message = "This route does not take that method; the Allow header lists the ones it takes."
+
+
 class UnknownSession(SlsError):
     code = "unknown_session"
     status = 404
@@ -133,11 +148,10 @@ def register_error_handlers(app: Flask) -> None:
             return page("not_found.html", 404, path=request.path, simulators=core().settings.sim_enabled)
         if status == 404 and request.path.startswith(_GATEWAY_PREFIXES) and core().settings.gateway:
             return sls_error(GatewayRouteNotEmulated())
+        if isinstance(exc, MethodNotAllowed):
+            return _wrong_method(exc.valid_methods or ())
         code = _HTTP_CODES.get(status, "http_error")
-        response = jsonify({"error": code, "message": exc.description or exc.name})
-        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
-            response.headers["Allow"] = ", ".join(exc.valid_methods)
-        return response, status
+        return jsonify({"error": code, "message": exc.description or exc.name}), status
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> ResponseReturnValue:
@@ -149,6 +163,22 @@ def register_error_handlers(app: Flask) -> None:
 _GATEWAY_PREFIXES = ("/v1/api/", "/v1/portal/")
 #: Where only programs call: a 404 there stays the contract's JSON error, whatever the client accepts.
 _API_PREFIXES = ("/api/", "/admin/", "/sim/v1/", "/v1/", "/metrics", "/openapi")
+
+
+def _wrong_method(allowed: Iterable[str]) -> ResponseReturnValue:
+    """The 405 in the contract's body, naming the methods the route takes, which ``Allow`` lists in one
+    order (werkzeug's came in the order of a set, so two answers of one route could differ)."""
+    methods = sorted(set(allowed), key=lambda m: (*_METHOD_ORDER, m).index(m))
+    said = f"This route takes {', '.join(methods)}, not {_said(request.method)}." if methods else None
+    refusal = WrongMethod(said)
+    response = jsonify(refusal.body())
+    response.headers[ALLOW] = ", ".join(methods)
+    return response, refusal.status
+
+
+def _said(method: str) -> str:
+    """The request's method, named when it is one of HTTP's own (an invented one is not echoed)."""
+    return method if method in _METHOD_ORDER or method in ("CONNECT", "TRACE") else "that method"
 
 
 def _a_browser_looking_for_a_page() -> bool:

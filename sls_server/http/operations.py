@@ -15,7 +15,8 @@ What every operation of a surface shares is declared once, with :func:`surface`:
 and their refusals (the admin token; the simulators' switch and token), and the refusal of state changes
 (``cross_site_request`` under ``/api/v1``). The registry adds the rest by rule: ``invalid_request`` where
 there is a body or a query, ``store_unavailable`` unless ``store=False``, the session's refusals with
-``security="session"`` and ``login_binding_required`` with ``security="login"``.
+``security="session"`` and ``login_binding_required`` with ``security="login"``; and on every operation
+``method_not_allowed`` (405, with ``Allow``), what its path answers a method it does not take.
 
 Why in-house, and not spectree or flask-openapi3 (both evaluated): spectree silently turns malformed JSON
 into ``{}`` (so a broken client gets "username is required" instead of "the body is not valid JSON"),
@@ -47,6 +48,7 @@ from ..auth.errors import (
 )
 from ..errors import InvalidRequest, NotAuthenticated, SlsError, StoreUnavailable
 from . import validation
+from .errors import WrongMethod
 
 ErrorClass = type[SlsError]
 Security = Literal["session", "login", "admin", "sim", "metrics"]
@@ -165,6 +167,7 @@ def operation(
         shared += _IMPLIED_ERRORS.get(chosen, ())
         if store:
             shared.append(StoreUnavailable)
+        shared.append(WrongMethod)  # the path's answer to any method it lacks: OpenAPI has no place per path
         where.operations.append(
             Operation(
                 method=method,

@@ -111,10 +111,24 @@ class Conformance:
         self.spec = spec
         self.answers = closed(spec)  # every field of an answer must be documented
         self.checked: set[tuple[str, str, int]] = set()
+        self.response: TestResponse | None = None
+        """The last answer, for what a test checks beyond the document (a header's value)."""
+
+    def declared_method(self, template: str, method: str, status: int) -> str:
+        """``method``, or for a method the path lacks, one the path has: the path answers the others, and
+        each of its operations declares that answer (the 405 with ``Allow``), OpenAPI having no place for it
+        per path."""
+        item = self.spec["paths"][template]
+        if method in item:
+            return method
+        assert status == 405, f"{method} {template}: a method the path lacks can only be a 405"
+        return next(declared for declared in item if declared in HTTP_METHODS)
 
     def call(self, method: str, path: str, template: str, status: int, **kwargs: Any) -> dict[str, Any]:
         response: TestResponse = self.client.open(path, method=method.upper(), **kwargs)
+        self.response = response
         assert response.status_code == status, (method, path, response.get_json())
+        method = self.declared_method(template, method, status)
         operation = self.spec["paths"][template][method]
         documented = operation["responses"].get(str(status))
         assert documented is not None, f"{method} {template} answered {status}, which is not documented"

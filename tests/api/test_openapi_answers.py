@@ -4,10 +4,14 @@ client reads without a check."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
-from spec_conformance import Conformance, served_spec  # noqa: F401 - served_spec: "spec"
+from spec_conformance import HTTP_METHODS, Conformance, served_spec  # noqa: F401 - served_spec: "spec"
+
+from sls_server import create_app
 
 PASSWORD = "vernal-Quartz-harbor-71"
 
@@ -148,3 +152,28 @@ def test_headers_always_sent_are_required_and_a_429_always_says_when_to_retry(
             break
     assert answer.status_code == 429, answer.get_json()
     assert answer.headers["Retry-After"] == str(answer.get_json()["retry_after"])
+
+
+@pytest.mark.parametrize("gateway", [False, True], ids=["standard", "gateway mode"])
+def test_a_method_a_path_lacks_is_the_405_the_document_declares(
+    app_config: dict[str, Any], admin_headers: dict[str, str], gateway: bool
+) -> None:
+    """The TypeScript client found no 405 in the document: every path answers a method it does not take
+    with ``method_not_allowed`` and an ``Allow`` naming the methods it does take (HEAD with a GET), which
+    each of its operations declares, so a generated client has the shape."""
+    client = create_app({**app_config, "GATEWAY": gateway}).test_client()
+    spec = client.get("/openapi.json").get_json()
+    c = Conformance(client, spec)
+    routes = client.application.url_map.bind("localhost")
+    for template, item in spec["paths"].items():
+        taken = [method.upper() for method in item if method in HTTP_METHODS]
+        path = re.sub(r"{[^}]+}", "x", template)
+        lacked = next(m for m in ("PUT", "DELETE", "PATCH", "POST") if m not in taken)
+        for wrong in (lacked, "OPTIONS"):
+            body = c.call(wrong.lower(), path, template, 405, headers=admin_headers)
+            assert body["error"] == "method_not_allowed", (wrong, template, body)
+            allow = c.response.headers["Allow"].split(", ") if c.response else []
+            assert {*taken, *(["HEAD"] if "GET" in taken else [])} <= set(allow), (wrong, template, allow)
+            assert set(allow) == set(routes.allowed_methods(path))  # a page's GET too (/sim/v1/ibkey/migrate)
+            assert body["message"] == f"This route takes {', '.join(allow)}, not {wrong}."
+    assert len(c.checked) == len(spec["paths"])

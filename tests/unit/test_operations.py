@@ -219,9 +219,11 @@ def test_the_operation_is_in_the_document_with_its_shared_errors() -> None:
     }
     assert schemas == {
         "400": {"$ref": "#/components/schemas/InvalidRequestError"},
+        "405": {"$ref": "#/components/schemas/MethodNotAllowedError"},  # every operation's, with Allow
         "409": {"$ref": "#/components/schemas/TakenError"},
         "503": {"$ref": "#/components/schemas/StoreUnavailableError"},
     }
+    assert set(placed["responses"]["405"]["headers"]) >= {"Allow", "X-Request-Id"}
     taken = spec["components"]["schemas"]["TakenError"]["allOf"]
     assert taken[0] == {"$ref": "#/components/schemas/Error"}
     assert taken[1]["properties"]["error"] == {"type": "string", "enum": ["taken"]}

@@ -22,7 +22,7 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode
 from pydantic_core import CoreSchema
 
 from ...shapes.errors import Error
-from ..errors import RETRY_AFTER, WWW_AUTHENTICATE
+from ..errors import ALLOW, RETRY_AFTER, WWW_AUTHENTICATE
 from ..operations import ErrorClass, Operation, Raw, operations, surfaces
 from ..security import may_be_stored
 from .texts import (
@@ -197,9 +197,9 @@ def _error_response(errors: list[ErrorClass]) -> dict[str, Any]:
 
 def _with_headers(path: str, status: str, response: dict[str, Any]) -> dict[str, Any]:
     """The response with the headers it carries (``Cache-Control`` by ``may_be_stored``, ``Retry-After`` on
-    the statuses that tell a client to wait; ``WWW-Authenticate``, with an error that has a challenge, is
-    :func:`_error_response`'s)."""
-    own = ("Cache-Control", RETRY_AFTER, RETRY_AFTER_ALWAYS, WWW_AUTHENTICATE)
+    the statuses that tell a client to wait, ``Allow`` on a 405; ``WWW-Authenticate``, with an error that
+    has a challenge, is :func:`_error_response`'s)."""
+    own = ("Cache-Control", RETRY_AFTER, RETRY_AFTER_ALWAYS, WWW_AUTHENTICATE, ALLOW)
     names = [name for name in RESPONSE_HEADERS if name not in own]
     if not may_be_stored(path, int(status)):
         names.append("Cache-Control")
@@ -207,6 +207,8 @@ def _with_headers(path: str, status: str, response: dict[str, Any]) -> dict[str,
     if status in WAIT_STATUSES:  # a 429's always, a 423's unless the lock is for an admin to lift
         component = RETRY_AFTER_ALWAYS if status == "429" else RETRY_AFTER
         headers[RETRY_AFTER] = {"$ref": f"#/components/headers/{component}"}
+    if status == "405":
+        headers[ALLOW] = {"$ref": f"#/components/headers/{ALLOW}"}
     return {**response, "headers": {**response.get("headers", {}), **headers}}
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..common import SESSION_COOKIE
-from ..errors import RETRY_AFTER, WWW_AUTHENTICATE
+from ..errors import ALLOW, RETRY_AFTER, WWW_AUTHENTICATE
 from ..observe import REQUEST_ID_HEADER
 from ..security import CSP_API, CSP_PAGES, HEADERS
 
@@ -33,6 +33,9 @@ Plus `/healthz`, `/readyz`, `/metrics` and this document; `/metrics` needs `Auth
 token>` when the server sets `SLS_METRICS_TOKEN` (else 401 `metrics_token_required`). Every error is
 `{"error": "<code>", "message": "...", ...extra}`; codes are part of the contract. Times are Unix seconds
 of the server's clock, which `/admin/v1/clock` can move.
+
+A path sent a method it does not take (`OPTIONS` too: no CORS preflight is served) answers 405
+`method_not_allowed` with `Allow` listing the methods it takes; every operation declares that answer.
 
 Request bodies are JSON objects with the fields their schema lists: an unknown field, a wrong type or a
 value out of bounds is a 400 `invalid_request` whose `field` names it (`body` for the body as a whole).
@@ -124,6 +127,12 @@ RESPONSE_HEADERS: dict[str, Any] = {
         "description": "On a 401 that names how to authenticate (`metrics_token_required`): RFC 9110's "
         'challenge, `Bearer realm="metrics"`.',
         "schema": {"type": "string"},
+    },
+    ALLOW: {
+        "description": "On every 405 `method_not_allowed`: the methods the path takes (RFC 9110), as "
+        "`GET, HEAD, POST`; a path with a GET takes HEAD too (the GET's answer without its body).",
+        "required": True,
+        "schema": {"type": "string", "pattern": "^[A-Z]+(, [A-Z]+)*$"},
     },
     REQUEST_ID_HEADER: {
         "description": "On every answer: this request's id, also in the server's log line for it; quote it "
