@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from flask import request
 from pydantic import BaseModel, ValidationError
-from pydantic_core import ErrorDetails, from_json
+from pydantic_core import ErrorDetails, from_json, to_json
 
 from ..errors import InvalidRequest
 from ..shapes.common import refusal
@@ -84,7 +84,48 @@ def body(model: type[Model]) -> Model:
     try:
         return model.model_validate_json(raw)
     except ValidationError as exc:
-        raise refused(model, exc, where="body") from None
+        error = exc
+    whole = whole_numbers(raw, error)
+    if whole is not None:
+        try:
+            return model.model_validate_json(whole)
+        except ValidationError as exc:
+            error = exc
+    raise refused(model, error, where="body") from None
+
+
+def whole_numbers(raw: bytes, exc: ValidationError) -> bytes | None:
+    """The body again with each number refused as no integer but whose fraction is zero (``0.0``, ``6e1``)
+    written as the integer it is; ``None`` if no refusal was of that kind.
+
+    JSON has one number type, and the document's ``integer`` is JSON Schema's: any number whose fraction is
+    zero, so a client validating against it sends ``{"advance_s": 0.0}`` (Python's ``json.dumps`` of a
+    computed delta) in good faith. The shapes are strict (``"900"`` is no integer, ``1`` no boolean), and
+    pydantic's strict integer refuses every float: such a body is read a second time, only after a
+    refusal, so a body of integers costs nothing more."""
+    places = [
+        error["loc"]
+        for error in exc.errors(include_url=False)
+        if error["type"] == "int_type"
+        and isinstance(error.get("input"), float)
+        and error["input"].is_integer()
+    ]
+    if not places:
+        return None
+    document = from_json(raw)
+    changed = False
+    for loc in places:
+        parent: Any = document
+        try:
+            for part in loc[:-1]:
+                parent = parent[part]
+            value = parent[loc[-1]]
+        except (KeyError, IndexError, TypeError):  # a place inside a union's choice: not the body's own path
+            continue
+        if isinstance(value, float) and value.is_integer():
+            parent[loc[-1]] = int(value)
+            changed = True
+    return to_json(document) if changed else None
 
 
 def strict_json(raw: bytes) -> None:

@@ -38,7 +38,8 @@ A path sent a method it does not take (`OPTIONS` too: no CORS preflight is serve
 `method_not_allowed` with `Allow` listing the methods it takes; every operation declares that answer.
 
 Request bodies are JSON objects with the fields their schema lists: an unknown field, a wrong type or a
-value out of bounds is a 400 `invalid_request` whose `field` names it (`body` for the body as a whole).
+value out of bounds is a 400 `invalid_request` whose `field` names it (`body` for the body as a whole). An
+`integer` is JSON Schema's: any number whose fraction is zero (`60.0` is `60`); a string is none.
 
 Every answer carries `Content-Security-Policy`, `X-Content-Type-Options: nosniff`,
 `Referrer-Policy: no-referrer` and `X-Frame-Options: DENY`, and `Cache-Control: no-store` unless it is a
