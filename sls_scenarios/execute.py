@@ -30,7 +30,7 @@ def title_of(kind: str, body: Any, step: dict[str, Any]) -> str:
     """A short human line for the step (``login alice``, ``card card``), unless it names itself."""
     if step.get("name"):
         return str(step["name"])
-    if isinstance(body, str | int) and kind not in ("say",):
+    if isinstance(body, str | int | float) and kind not in ("say",):
         return f"{kind} {body}"
     if kind == "say":
         return f"say {' '.join(str(body).split())}"

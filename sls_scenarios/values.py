@@ -47,19 +47,28 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
 }
 
 
-_DURATION = re.compile(r"([+-]?[0-9]+)([smhd]?)")
+_DURATION = re.compile(r"([+-]?[0-9]+)(?:\.0+)?([smhd]?)")
 _UNIT_S = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
 DURATION_FORMS = "900, 15m, 2h or -1d"
 
 
-def duration_seconds(text: str | int) -> int:
+def duration_seconds(text: str | float) -> int:
     """Seconds in a duration like ``900``, ``15m``, ``2h`` or ``-1d``; ``ValueError`` otherwise.
 
     One grammar for every way a person moves the clock: ``sls clock --advance`` and a scenario's
-    ``advance_clock`` both read it here, so what one accepts the other does.
+    ``advance_clock`` both read it here, so what one accepts the other does, and what
+    ``POST /admin/v1/clock`` takes: a whole number of seconds, zero included, also when written with a
+    zero fraction (``0.0``, ``60.0``, ``15.0m``), as JSON Schema's ``integer`` (the scenario schema's and the
+    server's) has it.
     """
-    if isinstance(text, int) and not isinstance(text, bool):
+    if isinstance(text, bool):
+        raise ValueError(f"{text!r} is not a duration like {DURATION_FORMS}")
+    if isinstance(text, int):
         return text
+    if isinstance(text, float):
+        if not text.is_integer():
+            raise ValueError(f"{text!r} is not a whole number of seconds, like {DURATION_FORMS}")
+        return int(text)
     match = _DURATION.fullmatch(str(text).strip())
     if match is None:
         raise ValueError(f"{text!r} is not a duration like {DURATION_FORMS}")

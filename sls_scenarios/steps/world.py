@@ -29,7 +29,7 @@ def advance_clock(world: World, actor: Actor, body: Any, step_: dict[str, Any]) 
         payload = {"set_at": instant(body["to"])}
     else:
         seconds: Any = body.get("seconds") if isinstance(body, dict) else body
-        if not isinstance(seconds, int | str) or isinstance(seconds, bool):
+        if not isinstance(seconds, int | float | str) or isinstance(seconds, bool):
             raise StepFailed(f"advance_clock needs a duration like {DURATION_FORMS}, got {seconds!r}")
         try:
             payload = {"advance_s": duration_seconds(seconds)}

@@ -93,3 +93,30 @@ def test_a_duration_the_runner_cannot_read_is_refused_at_validation(tmp_path: Pa
         "4:20: 'soon' is not a duration like 900, 15m, 2h or -1d",
         "5:30: '5 minutes' is not a duration like 900, 15m, 2h or -1d",
     ]
+
+
+def test_a_zero_move_or_whole_seconds_written_with_a_fraction_move_the_clock_as_the_server_does(
+    target: InProcessTarget, tmp_path: Path
+) -> None:
+    """``advance_clock: 0.0`` validated (the schema's ``integer`` is JSON Schema's, which ``0.0`` is) and then
+    failed at run time ("advance_clock needs a duration like 900, 15m, 2h or -1d, got 0.0"), and
+    ``sls clock --advance 60.0`` was refused, where ``POST /admin/v1/clock`` takes ``{"advance_s": 60.0}``.
+    A zero move is valid in all three; a fraction of a second in none."""
+    from sls_server.cli.clock_cmd import parse_duration
+    from sls_server.cli.output import CliError
+
+    spelt = ("0", "-0", "0s", "0.0", "60.0", "15.0m")
+    assert [parse_duration(d) for d in spelt] == [0, 0, 0, 0, 60, 900]
+    with pytest.raises(CliError, match=r"'0\.5' is not a duration"):
+        parse_duration("0.5")
+    file = tmp_path / "zero.scenario.yaml"
+    file.write_text(
+        "name: zero\ndescription: Moves of nothing, and whole seconds written with a fraction.\nsteps:\n"
+        '  - advance_clock: 0\n  - advance_clock: "0s"\n  - advance_clock: {seconds: 0}\n'
+        "  - advance_clock: 0.0\n  - advance_clock: 60.0\n  - advance_clock: {seconds: 1.0e+2}\n"
+        "  - http: {method: GET, path: /admin/v1/clock, auth: admin}\n"
+        f"    expect: {{json: {{now: {DEFAULT_CLOCK + 160}}}}}\n"
+    )
+    result = Runner(target).run(load(file))
+    assert result.status == "passed", result.message
+    assert result.steps[4].title == "advance_clock 60.0: now 2030-01-01 09:01:00Z", result.steps[4].title
