@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from flask import Flask, jsonify, request
+from flask import Flask, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
 
@@ -146,6 +146,11 @@ def register_error_handlers(app: Flask) -> None:
             from .pages.kit import page  # the pages' own rendering (their token, their frame)
 
             return page("not_found.html", 404, path=request.path, simulators=core().settings.sim_enabled)
+        if status == 404 and (methods := _methods_without_the_slash()):
+            takes = ", ".join(methods)
+            return sls_error(
+                NotFound(f"No route ends with a slash: without it, this path is one, which takes {takes}.")
+            )
         if status == 404 and request.path.startswith(_GATEWAY_PREFIXES) and core().settings.gateway:
             return sls_error(GatewayRouteNotEmulated())
         if isinstance(exc, MethodNotAllowed):
@@ -168,12 +173,29 @@ _API_PREFIXES = ("/api/", "/admin/", "/sim/v1/", "/v1/", "/metrics", "/openapi")
 def _wrong_method(allowed: Iterable[str]) -> ResponseReturnValue:
     """The 405 in the contract's body, naming the methods the route takes, which ``Allow`` lists in one
     order (werkzeug's came in the order of a set, so two answers of one route could differ)."""
-    methods = sorted(set(allowed), key=lambda m: (*_METHOD_ORDER, m).index(m))
+    methods = _in_order(allowed)
     said = f"This route takes {', '.join(methods)}, not {_said(request.method)}." if methods else None
     refusal = WrongMethod(said)
     response = jsonify(refusal.body())
     response.headers[ALLOW] = ", ".join(methods)
     return response, refusal.status
+
+
+def _methods_without_the_slash() -> list[str]:
+    """The methods the request's path takes without its trailing slash (none: no route is there either).
+
+    A client joining a base URL and a path (``/admin/v1/clock/``) got werkzeug's "The requested URL was not
+    found on the server", which sent it looking for a typo. No route is redirected (a 308 would resend a
+    POST's body on a second request): the 404 says what to send instead, without echoing the path."""
+    path = request.path
+    if len(path) < 2 or not path.endswith("/"):
+        return []
+    routes = current_app.url_map.bind_to_environ(request.environ)
+    return _in_order(routes.allowed_methods(path.rstrip("/")))
+
+
+def _in_order(methods: Iterable[str]) -> list[str]:
+    return sorted(set(methods), key=lambda m: (*_METHOD_ORDER, m).index(m))
 
 
 def _said(method: str) -> str:

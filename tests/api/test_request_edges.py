@@ -40,3 +40,32 @@ def test_a_text_too_long_after_its_validator_is_said_in_characters(client: Flask
     answer = client.post(path, json={"match": "ABCDEFGH", "pin": "12ab"})
     assert answer.status_code == 400 and answer.get_json()["field"] == "match", answer.get_json()
     assert answer.get_json()["message"].startswith("match must be at most 4 characters"), answer.get_json()
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "takes"),
+    [
+        ("POST", "/admin/v1/clock/", "GET, HEAD, POST"),
+        ("GET", "/api/v1/session/", "GET, HEAD"),
+        ("POST", "/api/v1/auth/login/alice~txn-9/verify/", "POST"),
+        ("GET", "/healthz/", "GET, HEAD"),
+    ],
+)
+def test_a_trailing_slash_is_a_not_found_saying_the_path_without_it_is_a_route(
+    client: FlaskClient, admin_headers: dict[str, str], method: str, path: str, takes: str
+) -> None:
+    """A client joining a base URL and a path got werkzeug's "The requested URL was not found on the server.
+    If you entered the URL manually please check your spelling": nothing said the slash was the problem."""
+    answer = client.open(path, method=method, headers=admin_headers, json={"advance_s": 1})
+    assert answer.status_code == 404 and answer.is_json, answer.status_code
+    assert answer.get_json() == {
+        "error": "not_found",
+        "message": f"No route ends with a slash: without it, this path is one, which takes {takes}.",
+    }
+    assert "txn-9" not in answer.get_data(as_text=True)  # the path (an id in it) is not echoed
+
+
+def test_a_path_that_is_no_route_with_or_without_its_slash_is_a_plain_not_found(client: FlaskClient) -> None:
+    answer = client.get("/api/v1/nothing-here/")
+    assert answer.status_code == 404 and answer.get_json()["error"] == "not_found"
+    assert "slash" not in answer.get_json()["message"]
