@@ -40,14 +40,19 @@ def write_json_error(sock: socket.socket, status_int: int, reason: str, mesg: st
     """``gunicorn.util.write_error``'s signature; ``mesg`` is left out on purpose (see the module)."""
     from gunicorn import util
 
+    from ..http.security import CSP_API, HEADERS
     from ..telemetry.requestid import fresh_request_id
 
     body = error_body(status_int, reason)
+    # the security headers every answer of the app has (the document requires them on every answer)
+    secured = "".join(
+        f"{name}: {value}\r\n" for name, value in (("Content-Security-Policy", CSP_API), *HEADERS.items())
+    )
     head = (
         f"HTTP/1.1 {status_int} {reason}\r\n"
         "Connection: close\r\n"
         "Content-Type: application/json\r\n"
-        "X-Content-Type-Options: nosniff\r\n"
+        f"{secured}"
         "Cache-Control: no-store\r\n"
         f"X-Request-Id: {fresh_request_id()}\r\n"  # as every answer has, though no line of the app logs it
         f"Content-Length: {len(body)}\r\n\r\n"
