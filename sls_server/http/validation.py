@@ -153,7 +153,17 @@ def strict_json(raw: bytes) -> None:
 
 
 def query(model: type[Model]) -> Model:
-    """The query string as ``model`` (the first value of a repeated parameter), or a 400 naming it."""
+    """The query string as ``model``, or a 400 naming the parameter at fault.
+
+    A parameter the model has, given twice (``?user=alice&user=bob``), is refused, as a body's key given
+    twice is: read as its first value, it answered alice's events to a client that asked for both (or that
+    a proxy read as bob). Parameters the model does not have are ignored, repeated or not (a cache-buster
+    must not break a poller)."""
+    for name in model.model_fields:
+        if len(request.args.getlist(name)) > 1:
+            raise InvalidRequest(
+                f"{name} is given more than once; each parameter may appear once", field=name
+            )
     try:
         return model.model_validate(request.args.to_dict())
     except ValidationError as exc:

@@ -32,7 +32,8 @@ class Request(BaseModel):
 
 class Query(BaseModel):
     """Query parameters: text by nature, so numbers are parsed from it; parameters nobody reads are ignored
-    (a cache-buster must not break a poller)."""
+    (a cache-buster must not break a poller); one the model has, given twice, is refused
+    (``http.validation.query``)."""
 
     model_config = ConfigDict(extra="ignore", frozen=True)
 

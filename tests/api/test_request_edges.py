@@ -69,3 +69,29 @@ def test_a_path_that_is_no_route_with_or_without_its_slash_is_a_plain_not_found(
     answer = client.get("/api/v1/nothing-here/")
     assert answer.status_code == 404 and answer.get_json()["error"] == "not_found"
     assert "slash" not in answer.get_json()["message"]
+
+
+@pytest.mark.parametrize("query", ["limit=1&limit=2", "user=alice&user=bob", "type=a&since=1-0&type=b"])
+def test_a_query_parameter_given_twice_is_refused_naming_it(
+    client: FlaskClient, admin_headers: dict[str, str], query: str
+) -> None:
+    """``?user=alice&user=bob`` answered alice's events alone (the first value was read): a client asking
+    for both was told nothing, and a proxy reading the last saw another request. A body's key given twice is
+    refused; so is a parameter."""
+    answer = client.get(f"/admin/v1/events?{query}", headers=admin_headers)
+    name = query.split("=")[0]
+    assert answer.status_code == 400, answer.get_json()
+    assert answer.get_json() == {
+        "error": "invalid_request",
+        "field": name,
+        "message": f"{name} is given more than once; each parameter may appear once",
+    }
+
+
+def test_a_query_parameter_no_route_reads_is_ignored_even_twice(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """A cache-buster must not break a poller."""
+    answer = client.get("/admin/v1/events?_=1&_=2&limit=5", headers=admin_headers)
+    assert answer.status_code == 200, answer.get_json()
+    assert client.get("/admin/v1/clock?advance_s=60&advance_s=1", headers=admin_headers).status_code == 200

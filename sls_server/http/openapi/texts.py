@@ -43,7 +43,9 @@ A request line over 4 KB (414) or headers over their limits (431) are refused be
 
 Request bodies are JSON objects with the fields their schema lists: an unknown field, a wrong type or a
 value out of bounds is a 400 `invalid_request` whose `field` names it (`body` for the body as a whole). An
-`integer` is JSON Schema's: any number whose fraction is zero (`60.0` is `60`); a string is none.
+`integer` is JSON Schema's: any number whose fraction is zero (`60.0` is `60`); a string is none. Query
+parameters an operation does not list are ignored (a cache-buster does not break a poller); one it lists,
+given twice, is a 400 `invalid_request` naming it.
 
 Every answer carries `Content-Security-Policy`, `X-Content-Type-Options: nosniff`,
 `Referrer-Policy: no-referrer` and `X-Frame-Options: DENY`, and `Cache-Control: no-store` unless it is a
