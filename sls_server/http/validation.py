@@ -14,6 +14,7 @@ as the allowlists always have, so ``index`` is always a position in the list ``f
 
 from __future__ import annotations
 
+import codecs
 from collections.abc import Sequence
 from typing import Any, TypeVar
 
@@ -140,7 +141,7 @@ def strict_json(raw: bytes) -> None:
     try:
         document = from_json(raw, allow_inf_nan=False)
     except ValueError:
-        raise InvalidRequest("the body is not valid JSON", field="body") from None
+        raise InvalidRequest(not_json(raw), field="body") from None
     if not isinstance(document, dict) or raw.count(b":") == len(document):
         return  # not an object: the shape refuses it anyway
     try:
@@ -150,6 +151,20 @@ def strict_json(raw: bytes) -> None:
     if duplicate is not None:
         where = json_path(duplicate)
         raise InvalidRequest(f"{where} is given more than once; each key may appear once", field=where)
+
+
+def not_json(raw: bytes) -> str:
+    """Why a body is no JSON, where the cause is its encoding rather than its syntax: JSON sent over a
+    network is UTF-8 without a byte order mark (RFC 8259, 8.1), which some clients (PowerShell's, an editor
+    saving "UTF-8 with BOM") break; "not valid JSON" alone sent their authors hunting for a syntax error in a
+    body that looks right."""
+    if raw.startswith(codecs.BOM_UTF8):
+        return "the body is not valid JSON: it starts with a byte order mark; send UTF-8 without one"
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "the body is not valid JSON: it is not UTF-8 (JSON is UTF-8, whatever charset is declared)"
+    return "the body is not valid JSON"
 
 
 def query(model: type[Model]) -> Model:

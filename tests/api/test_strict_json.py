@@ -140,3 +140,22 @@ def test_first_duplicate_key_says_where() -> None:
     )
     assert first_duplicate_key('{"a": 1, "b": {"a": 1}, "c": [{"a": 1}, {"a": 1}]}') is None
     assert first_duplicate_key('{"n": ' + "9" * 5000 + ', "n": 1}') == ("n",)  # no number is too long
+
+
+@pytest.mark.parametrize(
+    ("raw", "why"),
+    [
+        (b'\xef\xbb\xbf{"advance_s": 60}', "it starts with a byte order mark; send UTF-8 without one"),
+        ('{"username": "\xe9t\xe9", "password": "x"}'.encode("latin-1"), "it is not UTF-8"),
+    ],
+)
+def test_a_body_in_the_wrong_encoding_is_told_so(client: FlaskClient, raw: bytes, why: str) -> None:
+    """A body saved "UTF-8 with BOM", or in Latin-1 under ``charset=latin-1``, got "the body is not valid
+    JSON" alone: its author looked for a syntax error in a body that reads right."""
+    answer = client.post(
+        "/admin/v1/clock", data=raw, content_type="application/json; charset=latin-1", headers=ADMIN
+    )
+    assert answer.status_code == 400
+    assert answer.get_json()["field"] == "body"
+    assert answer.get_json()["message"].startswith("the body is not valid JSON: ")
+    assert why in answer.get_json()["message"], answer.get_json()
