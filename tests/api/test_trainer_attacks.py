@@ -168,13 +168,15 @@ def test_a_sim_swap_moves_an_ib_key_user_s_ib_key_to_the_attacker_through_migrat
     """The seed's migration texts its activation code to the number IB Key was activated with, unless a card
     is active: with that number's SIM and the phished password, the attacker activates IB Key on their own
     handset, which replaces the victim's, and logs in with it.
-    The report must not say the swap gains nothing."""
+    The report must not say the swap gains nothing, nor count the login it got in with as no attempt
+    (it said "0 attempts" beside "logged_in")."""
     world = IbkeyWorld(client, admin_headers)
     world.user("alice")
     old = world.activated("alice", "android")
     result = attack(client, "sim_swap", "alice", IBKEY_PASSWORD)
     assert result["attacker_succeeded"] is True, result["summary"]
     assert result["outcomes"]["ibkey_moved"] == 1 and result["outcomes"]["logged_in"] == 1, result
+    assert result["attempts"] == 1 and result["outcomes"]["password_accepted"] == 1, result
     assert "gains nothing" not in result["summary"]
     assert "Migrate IB Key" in result["summary"] and "replaced the victim's IB Key" in result["summary"]
     devices = client.get("/admin/v1/users/alice", headers=admin_headers).get_json()["devices"]
