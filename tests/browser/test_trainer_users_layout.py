@@ -1,0 +1,34 @@
+"""The console's Users table at 1280 px, as a trainer sees it right after an attack: a user whose account and
+card are both locked, beside a user with four authenticators. The table used to grow wider than its card
+(the Account cell kept "locked 1 min 56 s" and "card locked" on one line, a locked card's chip never wrapped),
+so Unlock and Manage sat out of sight behind a sideways scroll, just when the trainer needed them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+from playwright.sync_api import expect
+
+from .pages_kit import World
+from .test_trainer_console import sign_in
+
+
+def test_a_locked_account_and_card_keep_unlock_and_manage_in_sight(world: World, page: Any) -> None:
+    world.user("carl", phone="+15555550171")
+    card = world.device("carl", "dscplus", pin="1234")["device_id"]
+    world.user("mia", phone="+15555550172")
+    for kind in ("dscplus", "sms", "totp", "temporary"):
+        world.device("mia", kind, **({"pin": "2468"} if kind == "dscplus" else {}))
+    for _ in range(3):  # three wrong PINs lock the card itself
+        wrong = {"pin": "0000", "challenge": "123456"}
+        requests.post(f"{world.url}/sim/v1/dscplus/{card}/respond", json=wrong, timeout=10)
+    world.post("/admin/v1/attacks", {"attack": "brute_force", "username": "carl"})
+    sign_in(page, world)
+    expect(page.get_by_test_id("trainer-card-locked-carl")).to_be_visible()
+    expect(page.get_by_test_id("trainer-lock-carl")).to_contain_text("locked")
+    wrap = page.locator("[data-users]")
+    wide, shown = wrap.evaluate("(el) => [el.scrollWidth, el.clientWidth]")
+    assert wide <= shown, f"the users table is {wide} px wide in a {shown} px card: a sideways scroll"
+    for button in ("trainer-unlock-carl", "trainer-manage-carl", "trainer-manage-mia"):
+        expect(page.get_by_test_id(button)).to_be_in_viewport(ratio=1)
