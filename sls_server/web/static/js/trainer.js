@@ -178,7 +178,7 @@
   function describe(e) {
     const parts = [];
     if (e.user) parts.push(e.user);
-    if (e.ip) parts.push("from " + e.ip);
+    if (e.ip) parts.push("from " + e.ip + (ATTACKERS.has(e.ip) ? " (attacker)" : "")); // why the line is red
     if (e.factor) parts.push(e.factor);
     if (e.result) parts.push(e.result);
     if (e.type === "events.summary" && e.detail && typeof e.detail.window_start === "number") {
