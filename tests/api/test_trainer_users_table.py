@@ -8,6 +8,8 @@ import re
 from collections import Counter
 
 from flask.testing import FlaskClient
+from ibkey_world import PASSWORD as IBKEY_PASSWORD
+from ibkey_world import World as IbkeyWorld
 from page_forms import Console
 
 PASSWORD = "Prism-Willow-Canyon-3"
@@ -56,3 +58,22 @@ def test_a_shared_card_s_controls_have_test_ids_unique_on_the_page(
     for name in ("sue", "sid"):
         for control in ("trainer-device", "trainer-device-revoke", "trainer-device-reset"):
             assert ids[f"{control}-{name}-{card}"] == 1, (control, name)
+
+
+def test_an_ib_key_a_sim_swap_moved_to_the_attacker_is_flagged_in_its_user_s_row(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """After a staged SIM swap migrates a user's IB Key to the attacker's handset, every later login of hers
+    is confirmed there; the row showed just "IB Key (IBKR Mobile)", as if nothing had happened."""
+    world = IbkeyWorld(client, admin_headers)
+    world.user("alice")
+    world.activated("alice", "android")
+    Console(client)
+    before = row(client.get("/trainer/users").get_data(as_text=True), "alice")
+    assert "attacker" not in before and "trainer-ibkey-taken-alice" not in before
+    body = {"attack": "sim_swap", "username": "alice", "password": IBKEY_PASSWORD}
+    swapped = client.post("/admin/v1/attacks", json=body, headers=admin_headers).get_json()
+    assert swapped["outcomes"]["ibkey_moved"] == 1, swapped
+    shown = row(client.get("/trainer/users").get_data(as_text=True), "alice")
+    assert "(on the attacker&#39;s handset)" in shown, shown
+    assert 'data-testid="trainer-ibkey-taken-alice"' in shown  # in the Account cell too, seen at phone width
