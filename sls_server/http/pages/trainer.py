@@ -64,6 +64,8 @@ def users_view() -> list[dict[str, Any]]:
                 "devices": devices,
                 "held_by": {d.device_id: held_by(d.handset) for d in devices if d.status == "active"},
                 "phone": record.phone,
+                # a swap left in place: the next demo's texts and calls to her still reach the attacker
+                "sim_swapped": bool(record.phone and core().phones.conditions(record.phone).sim_swapped_to),
                 "allowlist": access["ip_allowlist"],
                 "account": core().ip_rules.account(access["account_id"]) if access["account_id"] else None,
             }
