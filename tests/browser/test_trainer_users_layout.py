@@ -10,7 +10,7 @@ from typing import Any
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import World
+from .pages_kit import PASSWORD, World
 from .test_trainer_console import sign_in
 
 
@@ -32,3 +32,16 @@ def test_a_locked_account_and_card_keep_unlock_and_manage_in_sight(world: World,
     assert wide <= shown, f"the users table is {wide} px wide in a {shown} px card: a sideways scroll"
     for button in ("trainer-unlock-carl", "trainer-manage-carl", "trainer-manage-mia"):
         expect(page.get_by_test_id(button)).to_be_in_viewport(ratio=1)
+
+
+def test_a_sim_given_back_on_the_phone_clears_its_flag_at_once(world: World, page: Any) -> None:
+    """The table redraws on the events that change it; a SIM given back (phone.conditions_changed) was not
+    one of them, so its "SIM swapped" flag stayed up to the next periodic read, 10 s later."""
+    world.user("sam", phone="+15555550191")
+    world.device("sam", "sms")
+    sign_in(page, world)
+    world.post("/admin/v1/attacks", {"attack": "sim_swap", "username": "sam", "password": PASSWORD})
+    flag = page.get_by_test_id("trainer-sim-swapped-sam")
+    expect(flag).to_be_visible()
+    world.put("/sim/v1/phones/+15555550191/conditions", {"sim_swapped_to": None})
+    expect(flag).to_have_count(0, timeout=3000)

@@ -38,7 +38,7 @@
     not_run: ["neutral", "The attack could not run."],
   };
   /* Events after which the table (or the clock) may read differently. */
-  const CHANGES = /^(login|account|session|user|device|ip|card|stepup|clock)\./;
+  const CHANGES = /^(login|account|session|user|device|ip|card|stepup|clock|phone)\./; // phone: a SIM swapped or back
 
   /* The server's clock as last read: its time then, its offset, and when (here) it was read. */
   const server = { now: 0, offset: 0, frozen: false, readAt: Date.now() };
