@@ -149,6 +149,7 @@ def phishing_relay(core: Core, report: Report, password: str, *, now: int) -> No
     if started is None:
         report.lines.append(f"The relayed password started no login from {RELAY_IP}.")
         report.say_refusals()
+        report.say_send_limit_from_before("relay")
         return
     factor = started["factor"]
     report.lines.append(

@@ -240,3 +240,19 @@ def test_after_the_takeover_the_victims_phone_says_ib_key_moved(
     assert attack(client, "sim_swap", "alice", IBKEY_PASSWORD)["attacker_succeeded"] is True
     shown = client.get("/sim/phone/alice/state").get_json()["ibkey"]
     assert shown["app"] is None and shown["moved_to"] == "attacker", shown
+
+
+def test_a_swap_or_relay_after_push_bombing_a_voice_user_says_the_send_limit_came_first(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """Push bombing a voice-only user calls her until the send limit refuses more codes; a SIM swap or a
+    relay staged next was refused before any code went out, and its report read only "the defences held",
+    as if the swap or the relay had been stopped."""
+    victim(client, admin_headers, "vic", "voice", "+15555550105")
+    attack(client, "push_bombing", "vic", PASSWORD)  # each of its logins calls her: the send limit's count
+    for kind, named in (("sim_swap", "SIM swap"), ("phishing_relay", "relay")):
+        result = attack(client, kind, "vic", PASSWORD)
+        assert result["outcomes"] == {"rate_limited": 1}, result
+        said = "The phone's send limit was already reached (an earlier attack's codes count for a while)"
+        assert said in result["summary"], result["summary"]
+        assert f"then stage the {named} again." in result["summary"], result["summary"]
