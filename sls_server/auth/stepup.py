@@ -123,7 +123,10 @@ class StepUp:
                 pending = state == "second_factor" and now < txn.expires_at
                 self._steps.record_if_expired(txn, now)  # told "expired", it stays so if the clock goes back
                 shown = "pending" if pending else ("denied" if state == "denied" else "expired")
-                return {"state": shown, "purpose": txn.purpose, "txn_id": txn_id}, None
+                body: dict[str, Any] = {"state": shown, "purpose": txn.purpose, "txn_id": txn_id}
+                if state == "failed":  # ended by a wrong answer (a wrong number picked), not by its clock
+                    body["reason"] = "too_many_wrong_responses"
+                return body, None
         else:
             self._steps.answer(txn, response, now=now, ip=ip, lock_bucket=bucket)
         valid_until = now + self.validity

@@ -67,6 +67,15 @@ class StepUpAnswer(TypedDict):
     state: Literal["second_factor", "pending", "denied", "expired", "verified"]
     purpose: Purpose
     txn_id: NotRequired[str]
+    reason: NotRequired[
+        Annotated[
+            Literal["too_many_wrong_responses"],
+            Field(
+                description="Poll, `expired`: the step was ended early by a wrong answer (a wrong number "
+                "picked in the app), not by its clock."
+            ),
+        ]
+    ]
     expires_at: NotRequired[
         Annotated[UnixTime, Field(description="When the prompt expires (answers count before it).")]
     ]

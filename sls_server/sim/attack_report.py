@@ -83,6 +83,20 @@ class Report:
         self.lines.append(f"{said}; {defence}." if self.outcomes[acted] else f"{said}.")
         self.say_refusals()
 
+    def say_send_limit_from_before(self, attack: str) -> None:
+        """A send limit already reached (an earlier attack's codes, a push bombing's say) refused this
+        attack's login before any code went out: said, with when it lifts, so the room is not told the
+        defences held against this attack when it never reached the victim's phone."""
+        wait = self.waits.get("SendLimited")
+        if wait is None:
+            return
+        minutes = max(1, -(-wait // 60))
+        self.lines.append(
+            "The phone's send limit was already reached (an earlier attack's codes count for a while), so "
+            f"the login was refused before any code was sent. It lifts in about {minutes} min: move the "
+            f"clock on, then stage the {attack} again."
+        )
+
     def say_refusals(self) -> None:
         for reason, count in self.refusals.most_common():
             self.lines.append(f"{count} attempt{'s' if count != 1 else ''} refused: {reason}.")

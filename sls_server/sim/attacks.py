@@ -148,6 +148,7 @@ class Attacks:
         if started is None:
             report.lines.append("No login started.")
             report.say_refusals()
+            report.say_send_limit_from_before("SIM swap")
             if report.outcomes["account_locked"]:  # the right password, refused: a lock from before
                 report.lines.append(
                     "The account was locked before this attack began (an earlier attack's lockout, still "

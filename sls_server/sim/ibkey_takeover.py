@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..errors import SlsError
-from .attack_report import Report
+from .attack_report import Report, attempt
 
 if TYPE_CHECKING:
     from ..wiring import Core
@@ -110,11 +110,9 @@ def held_by(core: Core, username: str, handset: str) -> str | None:
 
 def log_in_on_app(core: Core, report: Report, app: str, password: str, *, ip: str, now: int) -> bool:
     """A login confirmed on the attacker's new IB Key (:func:`confirm_on_app`); True when it ended in a
-    session."""
-    try:
-        started = core.logins.start(report.target, password, now=now, ip=ip)
-    except SlsError as exc:
-        report.refused(exc)
+    session. The login is one of the attack's attempts (:func:`attempt`), counted as any other."""
+    started = attempt(core, report, report.target, password, ip, now=now)
+    if started is None:
         report.say_refusals()
         return False
     return confirm_on_app(core, report, app, started, ip=ip, now=now)

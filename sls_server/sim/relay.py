@@ -149,6 +149,7 @@ def phishing_relay(core: Core, report: Report, password: str, *, now: int) -> No
     if started is None:
         report.lines.append(f"The relayed password started no login from {RELAY_IP}.")
         report.say_refusals()
+        report.say_send_limit_from_before("relay")
         return
     factor = started["factor"]
     report.lines.append(
@@ -158,6 +159,8 @@ def phishing_relay(core: Core, report: Report, password: str, *, now: int) -> No
     if factor["type"] == "ibkey" and factor["device_id"] == held_by(core, report.target, ATTACKER_HANDSET):
         _confirm_on_attackers_ib_key(core, report, started, now=now)
         return
+    if factor["type"] == "ibkey" and factor.get("reason") in _NO_PUSH:
+        report.lines.append(_no_push(core, str(factor["reason"])))
     typed = victim_types(core, report.target, factor, now=now, seen=seen)
     report.lines.append(typed.says)
     answer = typed.answer
@@ -180,6 +183,30 @@ def phishing_relay(core: Core, report: Report, password: str, *, now: int) -> No
         "The page relayed it within the login's lifetime and the attacker logged in: a code or a card's "
         "response is not bound to the page it was typed into. What stops a relay: an IP allowlist (the "
         "relay's address is outside it), or IB Key's number matching against a copied page."
+    )
+
+
+#: Why IB Key asked the relayed login for challenge/response rather than a push, in the report's words.
+_NO_PUSH = {
+    "push_limited": "the push limit ({limit} notifications per {window}) was already reached by earlier "
+    "logins (a push bombing staged just before?); once the window has passed (move the clock on), the relay "
+    "meets a push again",
+    "roaming": "the victim's phone is roaming, and IB Key sends a roaming phone no notification",
+    "notifications_off": "notifications are turned off in the victim's IBKR Mobile",
+}
+
+
+def _no_push(core: Core, reason: str) -> str:
+    """Why this login's IB Key step is a challenge the victim types, not the push whose number matching
+    stops a relay: without it the report read as if number matching had failed (a relay staged right after
+    push bombing met the push limit, and the attacker got in)."""
+    window = core.settings.push_window
+    said = _NO_PUSH[reason].format(
+        limit=core.settings.push_limit, window=f"{window // 60} min" if window % 60 == 0 else f"{window} s"
+    )
+    return (
+        f"IB Key asked for challenge/response, not a push: {said}. So number matching, which a copied page "
+        "cannot get past, was not in play, and a typed response is relayed like any code."
     )
 
 

@@ -108,6 +108,7 @@ def test_a_second_sim_swap_says_the_attacker_already_holds_ib_key_and_enrols_no_
     devices = client.get("/admin/v1/users/alice/devices", headers=admin_headers).get_json()["devices"]
     again = attack(client, "sim_swap", "alice", IBKEY_PASSWORD)
     assert again["verdict"] == "attacker_got_in", again["summary"]
+    assert again["attempts"] == 1 and again["outcomes"]["password_accepted"] == 1, again
     assert "already holds alice's IB Key" in again["summary"], again["summary"]
     assert "replaced the victim's IB Key" not in again["summary"]
     after = client.get("/admin/v1/users/alice/devices", headers=admin_headers).get_json()["devices"]

@@ -35,11 +35,15 @@ def test_a_second_tab_after_an_idle_logoff_is_not_told_it_logged_in_elsewhere(
 
 
 def test_a_newer_login_is_named_as_the_cause(alice: EnrolledUser) -> None:
+    """Without saying it was hers: the newer login may be an attacker's (a staged phishing relay or SIM swap
+    ends the victim's session this way), and the page told her "you logged in elsewhere"."""
     first = alice.log_in()
     alice.log_in()  # SLS_SESSION_CONCURRENCY=replace: the first session is ended by this one
     told = _poll(alice.client, first)
     assert told == {"state": "ended", "next": "/logged-out?reason=replaced"}
-    assert "because you logged in elsewhere" in _page_says(alice.client, told["next"])
+    said = _page_says(alice.client, told["next"])
+    assert "ended by a newer login to your account" in said and "If that was not you" in said, said
+    assert "you logged in elsewhere" not in said
 
 
 def test_a_disabled_account_is_named_as_the_cause(alice: EnrolledUser, admin_headers: dict[str, str]) -> None:

@@ -155,3 +155,32 @@ def test_a_victim_whose_ib_key_app_is_locked_has_no_response_to_relay(
     assert result["attacker_succeeded"] is False, result["summary"]
     assert "locked" in result["summary"] and "unlocked IB Key" not in result["summary"], result["summary"]
     assert logins_from_relay(client, admin_headers, "alice") == []
+
+
+def test_a_relay_right_after_push_bombing_says_the_push_limit_made_ib_key_ask_for_a_challenge(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """A trainer stages push bombing, then the relay on the same victim: the push limit answers the relayed
+    login with challenge/response, which she types, and the attacker gets in. The report said only that
+    number matching stops a relay, as if it had failed; it now says why there was no push to match."""
+    world = IbkeyWorld(client, admin_headers)
+    world.user("alice")
+    world.activated("alice", "android")
+    bombed = attack(client, "push_bombing", "alice", IBKEY_PASSWORD)
+    assert "challenge/response instead" in bombed["summary"], bombed["summary"]
+    result = relay(client, admin_headers, "alice", IBKEY_PASSWORD)
+    assert result["verdict"] == "attacker_got_in", result["summary"]
+    assert "IB Key asked for challenge/response, not a push: the push limit (" in result["summary"]
+    assert "number matching, which a copied page cannot get past, was not in play" in result["summary"]
+
+
+def test_a_relay_on_a_roaming_phone_says_why_ib_key_sent_no_push(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    world = IbkeyWorld(client, admin_headers)
+    world.user("alice")
+    world.activated("alice", "android")
+    world.roam("alice")
+    result = relay(client, admin_headers, "alice", IBKEY_PASSWORD)
+    assert result["verdict"] == "attacker_got_in", result["summary"]
+    assert "not a push: the victim's phone is roaming" in result["summary"], result["summary"]

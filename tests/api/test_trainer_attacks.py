@@ -168,13 +168,15 @@ def test_a_sim_swap_moves_an_ib_key_user_s_ib_key_to_the_attacker_through_migrat
     """The seed's migration texts its activation code to the number IB Key was activated with, unless a card
     is active: with that number's SIM and the phished password, the attacker activates IB Key on their own
     handset, which replaces the victim's, and logs in with it.
-    The report must not say the swap gains nothing."""
+    The report must not say the swap gains nothing, nor count the login it got in with as no attempt
+    (it said "0 attempts" beside "logged_in")."""
     world = IbkeyWorld(client, admin_headers)
     world.user("alice")
     old = world.activated("alice", "android")
     result = attack(client, "sim_swap", "alice", IBKEY_PASSWORD)
     assert result["attacker_succeeded"] is True, result["summary"]
     assert result["outcomes"]["ibkey_moved"] == 1 and result["outcomes"]["logged_in"] == 1, result
+    assert result["attempts"] == 1 and result["outcomes"]["password_accepted"] == 1, result
     assert "gains nothing" not in result["summary"]
     assert "Migrate IB Key" in result["summary"] and "replaced the victim's IB Key" in result["summary"]
     devices = client.get("/admin/v1/users/alice", headers=admin_headers).get_json()["devices"]
@@ -238,3 +240,19 @@ def test_after_the_takeover_the_victims_phone_says_ib_key_moved(
     assert attack(client, "sim_swap", "alice", IBKEY_PASSWORD)["attacker_succeeded"] is True
     shown = client.get("/sim/phone/alice/state").get_json()["ibkey"]
     assert shown["app"] is None and shown["moved_to"] == "attacker", shown
+
+
+def test_a_swap_or_relay_after_push_bombing_a_voice_user_says_the_send_limit_came_first(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """Push bombing a voice-only user calls her until the send limit refuses more codes; a SIM swap or a
+    relay staged next was refused before any code went out, and its report read only "the defences held",
+    as if the swap or the relay had been stopped."""
+    victim(client, admin_headers, "vic", "voice", "+15555550105")
+    attack(client, "push_bombing", "vic", PASSWORD)  # each of its logins calls her: the send limit's count
+    for kind, named in (("sim_swap", "SIM swap"), ("phishing_relay", "relay")):
+        result = attack(client, kind, "vic", PASSWORD)
+        assert result["outcomes"] == {"rate_limited": 1}, result
+        said = "The phone's send limit was already reached (an earlier attack's codes count for a while)"
+        assert said in result["summary"], result["summary"]
+        assert f"then stage the {named} again." in result["summary"], result["summary"]

@@ -8,6 +8,8 @@ import re
 from collections import Counter
 
 from flask.testing import FlaskClient
+from ibkey_world import PASSWORD as IBKEY_PASSWORD
+from ibkey_world import World as IbkeyWorld
 from page_forms import Console
 
 PASSWORD = "Prism-Willow-Canyon-3"
@@ -56,3 +58,43 @@ def test_a_shared_card_s_controls_have_test_ids_unique_on_the_page(
     for name in ("sue", "sid"):
         for control in ("trainer-device", "trainer-device-revoke", "trainer-device-reset"):
             assert ids[f"{control}-{name}-{card}"] == 1, (control, name)
+
+
+def test_an_ib_key_a_sim_swap_moved_to_the_attacker_is_flagged_in_its_user_s_row(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """After a staged SIM swap migrates a user's IB Key to the attacker's handset, every later login of hers
+    is confirmed there; the row showed just "IB Key (IBKR Mobile)", as if nothing had happened."""
+    world = IbkeyWorld(client, admin_headers)
+    world.user("alice")
+    world.activated("alice", "android")
+    Console(client)
+    before = row(client.get("/trainer/users").get_data(as_text=True), "alice")
+    assert "attacker" not in before and "trainer-ibkey-taken-alice" not in before
+    body = {"attack": "sim_swap", "username": "alice", "password": IBKEY_PASSWORD}
+    swapped = client.post("/admin/v1/attacks", json=body, headers=admin_headers).get_json()
+    assert swapped["outcomes"]["ibkey_moved"] == 1, swapped
+    shown = row(client.get("/trainer/users").get_data(as_text=True), "alice")
+    assert "(on the attacker&#39;s handset)" in shown, shown
+    assert 'data-testid="trainer-ibkey-taken-alice"' in shown  # in the Account cell too, seen at phone width
+
+
+def test_a_sim_swap_left_in_place_is_flagged_in_its_user_s_row_with_the_way_to_the_phone(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """The swap stays until the SIM is given back; the table said nothing of it, so the next demo's texts to
+    her went to the attacker's handset unannounced. The flag goes once the SIM is restored."""
+    client.post(
+        "/admin/v1/users",
+        json={"username": "sam", "password": PASSWORD, "phone": "+15555550104"},
+        headers=admin_headers,
+    )
+    Console(client)
+    assert "SIM swapped" not in row(client.get("/trainer/users").get_data(as_text=True), "sam")
+    body = {"attack": "sim_swap", "username": "sam", "password": PASSWORD}
+    assert client.post("/admin/v1/attacks", json=body, headers=admin_headers).get_json()["attacker_succeeded"]
+    shown = row(client.get("/trainer/users").get_data(as_text=True), "sam")
+    assert 'data-testid="trainer-sim-swapped-sam"' in shown and "SIM swapped" in shown, shown
+    restored = client.put("/sim/v1/phones/+15555550104/conditions", json={"sim_swapped_to": None})
+    assert restored.status_code == 200, restored.get_json()
+    assert "SIM swapped" not in row(client.get("/trainer/users").get_data(as_text=True), "sam")

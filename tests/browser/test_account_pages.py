@@ -139,3 +139,32 @@ def test_near_the_maximum_length_the_warning_offers_no_stay_logged_in(
     expect(page.get_by_test_id("logoff-warning-idle")).to_be_hidden()
     expect(page.get_by_test_id("stay-logged-in")).to_be_hidden()
     expect(warning).to_be_focused()
+
+
+def test_a_wrong_number_picked_for_a_step_up_is_said_as_such(world: World, context: Any) -> None:
+    """Verify your identity by IB Key push, and a wrong number picked in the app: the page said "The
+    notification expired", though it was number matching that ended the verification."""
+    world.user("ivan", phone="+15555550146")
+    world.ibkey("ivan", "+15555550146", pin="24ab")
+    page = context.new_page()
+    phone = context.new_page()
+    phone.goto(f"{world.url}/sim/phone/ivan")
+    phone.get_by_test_id("phone-tab-ibkey").click()
+
+    def pick(right: bool) -> None:
+        match = page.get_by_test_id("push-match").inner_text()
+        expect(phone.get_by_test_id("ibkey-notification")).to_have_count(1)
+        phone.get_by_test_id("ibkey-pin").fill("24ab")
+        shown = f"[data-match='{match}']" if right else f"[data-match]:not([data-match='{match}'])"
+        phone.locator(shown).first.click()
+
+    log_in_with_password(page, world.url, "ivan")
+    pick(right=True)
+    expect(page.get_by_test_id("account-username")).to_have_text("ivan")
+    page.get_by_test_id("withdraw-amount").fill("2500")
+    page.get_by_test_id("withdraw-submit").click()
+    confirm_identity(page, "ivan")
+    pick(right=False)
+    expect(page.get_by_test_id("push-status")).to_have_text(
+        "The number selected on your phone was not this one, so this verification has ended."
+    )

@@ -98,3 +98,26 @@ def test_android_add_user_asks_for_the_apps_own_pin_once(world: World, page: Any
     form.get_by_test_id("ibkey-activate-pin").fill("12ab")
     form.get_by_test_id("ibkey-activate-submit").click()
     expect(page.get_by_test_id("ibkey-message")).to_contain_text("Activation successful for bob")
+
+
+def test_android_deny_and_generate_response_ask_for_the_pin_first(world: World, page: Any) -> None:
+    """Deny and Generate Response with the PIN left empty showed the server's words, "pin is required",
+    where Approve says "Enter your PIN first." and puts the focus on the PIN, as the app asks for it."""
+    world.user("rita", phone="+15555550191")
+    world.ibkey("rita", "+15555550191", pin="12ab")
+    world.post("/api/v1/auth/login", {"username": "rita", "password": PASSWORD}, admin=False)  # a push
+    page.goto(f"{world.url}/sim/phone/rita")
+    page.get_by_test_id("phone-tab-ibkey").click()
+    expect(page.get_by_test_id("ibkey-notification")).to_have_count(1)
+    page.get_by_test_id("ibkey-deny").click()
+    expect(page.get_by_test_id("ibkey-message")).to_have_text("Enter your PIN first.")
+    expect(page.get_by_test_id("ibkey-pin")).to_be_focused()
+    expect(page.get_by_test_id("ibkey-notification")).to_have_count(1)  # nothing was sent
+    page.get_by_test_id("ibkey-generate-toggle").click()
+    page.get_by_test_id("ibkey-challenge").fill("123456")
+    page.get_by_test_id("ibkey-generate").click()
+    expect(page.get_by_test_id("ibkey-message")).to_have_text("Enter your PIN first.")
+    page.get_by_test_id("ibkey-pin").fill("12ab")
+    page.get_by_test_id("ibkey-deny").click()
+    expect(page.get_by_test_id("ibkey-message")).to_have_text("Denied.")
+    expect(page.get_by_test_id("ibkey-notification")).to_have_count(0)

@@ -130,6 +130,33 @@ def test_ibkey_push_approved_in_the_simulated_app_moves_the_login_on(world: Worl
     expect(login.get_by_test_id("account-username")).to_have_text("gina")  # no click on the login page
 
 
+def test_a_wrong_number_picked_in_the_app_is_said_as_such_on_the_phone_and_the_login_page(
+    world: World, context: Any
+) -> None:
+    """Number matching, as a trainer shows it: a wrong pick ends the login. The phone said "The security code
+    you entered is not valid" (the login page's words for a typed code) and the login page "The notification
+    has expired"; each now says what happened."""
+    world.user("hana", phone="+15555550145")
+    world.ibkey("hana", "+15555550145", pin="24ab")
+    login = context.new_page()
+    log_in_with_password(login, world.url, "hana")
+    match = login.get_by_test_id("push-match").inner_text()
+    phone = context.new_page()
+    phone.goto(f"{world.url}/sim/phone/hana")
+    phone.get_by_test_id("phone-tab-ibkey").click()
+    wrong = phone.locator(f"[data-match]:not([data-match='{match}'])").first
+    phone.get_by_test_id("ibkey-pin").fill("24ab")
+    wrong.click()
+    said = phone.get_by_test_id("ibkey-message")
+    expect(said).to_contain_text("The number picked is not the one the login shows")
+    expect(said).not_to_contain_text("security code")
+    status = login.get_by_test_id("push-status")
+    expect(status).to_have_text(
+        "The number selected on your phone was not this one, so this login has ended. Please log in again."
+    )
+    expect(login.get_by_test_id("push-restart")).to_be_visible()
+
+
 def test_ibkey_challenge_response_instead_of_the_push(world: World, context: Any) -> None:
     world.user("hugo", phone="+15555550145")
     world.ibkey("hugo", "+15555550145", pin="9z9z")

@@ -132,10 +132,15 @@ def test_a_phishing_relay_staged_from_the_console_gets_in_with_the_card_response
     page.get_by_test_id("attack-user").select_option("vera")
     page.get_by_test_id("attack-kind").select_option("phishing_relay")
     page.get_by_test_id("attack-run").click()
-    expect(page.get_by_test_id("attack-result")).to_contain_text("password")  # 400 naming the field
+    # the 400 names the field: its words beside it, the field marked and focused for the password
+    expect(page.get_by_test_id("attack-password-error")).to_contain_text("needs the victim's password")
+    expect(page.get_by_test_id("attack-password")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_test_id("attack-password")).to_be_focused()
     page.get_by_test_id("attack-password").fill(PASSWORD)
     page.get_by_test_id("attack-run").click()
     expect(page.get_by_test_id("attack-result")).to_contain_text("The attacker got in.")
+    expect(page.get_by_test_id("attack-password-error")).to_be_empty()
+    expect(page.get_by_test_id("attack-password")).not_to_have_attribute("aria-invalid", "true")
     expect(page.get_by_test_id("attack-result")).to_contain_text("keyed their PIN and the challenge")
     succeeded = page.locator("[data-testid=feed-event][data-type='login.succeeded']")
     expect(succeeded.first).to_contain_text("198.51.100.200")

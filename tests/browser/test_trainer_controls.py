@@ -23,7 +23,7 @@ from .a11y_kit import (
     tab_through,
     unnamed_controls,
 )
-from .pages_kit import World, sign_in_trainer
+from .pages_kit import PASSWORD, World, sign_in_trainer
 from .test_trainer_admin import admin_get, card_login
 
 
@@ -101,6 +101,28 @@ def test_the_trainer_searches_the_audit_trail_pages_on_and_sees_a_refusal_by_its
     page.get_by_test_id("events-filter-submit").click()
     expect(page.get_by_test_id("events-filter-error-limit")).to_have_text("limit must be at most 1000")
     expect(page.get_by_test_id("events-filter-error-user")).to_be_hidden()  # the earlier refusal is gone
+
+
+def test_a_search_s_table_fits_the_page_at_1280_px(world: World, page: Any) -> None:
+    """Its eight columns sat in the console's left column (754 px): the dates broke over three lines and
+    the Detail column, raw JSON, was cut off behind a sideways scroll. It now has the page's width, an
+    instant and a name keep to one line, and the detail wraps between its fields."""
+    world.user("sam", phone="+15555550181")
+    world.device("sam", "sms")
+    body = {"attack": "sim_swap", "username": "sam", "password": PASSWORD}
+    assert world.post("/admin/v1/attacks", body)["verdict"] == "attacker_got_in"
+    sign_in_trainer(page, world)
+    page.get_by_test_id("events-filter-user").fill("sam")
+    page.get_by_test_id("events-filter-submit").click()
+    rows = page.get_by_test_id("events-filter-event")
+    code = rows.filter(has_text='"purpose": "login"')
+    expect(code).to_have_count(1)
+    result = page.get_by_test_id("events-filter-result")
+    wide, shown = result.evaluate("(el) => [el.scrollWidth, el.clientWidth]")
+    assert wide <= shown, f"the search's table is {wide} px wide in {shown} px: a sideways scroll"
+    at = code.locator("td").first
+    line = at.evaluate("(el) => parseFloat(getComputedStyle(el).lineHeight)")
+    assert at.bounding_box()["height"] < 2 * line + 20, "the instant is on one line"
 
 
 def test_the_console_with_its_session_and_search_controls_passes_the_accessibility_walk(

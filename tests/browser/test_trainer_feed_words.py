@@ -97,3 +97,17 @@ def test_a_sign_in_from_a_new_place_is_amber_and_says_so(
     expect(logins.first).to_contain_text("from 203.0.113.77")
     expect(logins.first).to_contain_text("new place")
     expect(logins.last).to_have_class(re.compile(r"\bgood\b"))
+
+
+def test_a_staged_attack_s_address_is_named_the_attacker_s_in_the_feed(world: World, page: Any) -> None:
+    """A staged attack's lines are red for their address alone (a password_ok, a success): the feed says
+    whose address it is, so the room knows why, and the user's own address says nothing of the kind."""
+    world.user("uma")
+    sign_in(page, world)
+    wrong = {"username": "uma", "password": "not-uma-password-1"}
+    requests.post(world.url + "/api/v1/auth/login", json=wrong, timeout=10)
+    world.post("/admin/v1/attacks", {"attack": "brute_force", "username": "uma"})
+    failed = page.locator("[data-testid=feed-event][data-type='login.password_failed']")
+    expect(failed.first).to_contain_text("from 198.51.100.66 (attacker)")
+    expect(failed.last).to_contain_text("from 127.0.0.1")
+    expect(failed.last).not_to_contain_text("attacker")

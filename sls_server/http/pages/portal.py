@@ -277,6 +277,15 @@ def login_verify(txn_id: str) -> ResponseReturnValue:
     return answer
 
 
+#: Why a push step ended, by the status's ``reason``, where its state alone ("expired") would misstate it: a
+#: wrong number picked in the app (number matching) ends the login at once.
+PUSH_ENDED = {
+    "too_many_wrong_responses": "The number selected on your phone was not this one, so this login has "
+    "ended. Please log in again.",
+    "device_revoked": "This security device was removed from your account. Please log in again.",
+}
+
+
 @bp.get("/login/<txn_id>/status")
 @answers_json
 def login_status(txn_id: str) -> ResponseReturnValue:
@@ -300,4 +309,5 @@ def login_status(txn_id: str) -> ResponseReturnValue:
         "denied": "The login was denied on your phone.",
         "expired": "The notification has expired. Please log in again.",
     }
-    return jsonify({"state": body["state"], "message": messages.get(body["state"], "")})
+    said = PUSH_ENDED.get(body.get("reason", "")) or messages.get(body["state"], "")
+    return jsonify({"state": body["state"], "message": said})

@@ -37,8 +37,13 @@ def _id(value: str) -> str:
     return value
 
 
-def _refused(exc: SlsError) -> Response:
-    body = {"error": exc.code, "message": explain(exc.code, exc.message, exc.extra, kind=type(exc).__name__)}
+def _refused(exc: SlsError, *, own: tuple[str, ...] = ()) -> Response:
+    """The refusal in the pages' words (:func:`explain`), or, for the codes in ``own``, in the service's own:
+    words written for the one holding the device, which the login page's would misstate."""
+    said = (
+        exc.message if exc.code in own else explain(exc.code, exc.message, exc.extra, kind=type(exc).__name__)
+    )
+    body = {"error": exc.code, "message": said}
     for extra in ("attempts_left", "pin_attempts_left", "retry_after", "field"):
         if extra in exc.extra:
             body[extra] = exc.extra[extra]
@@ -47,7 +52,7 @@ def _refused(exc: SlsError) -> Response:
     return response
 
 
-def _guarded(action: Any, *, changes: bool = True) -> Response:
+def _guarded(action: Any, *, changes: bool = True, own: tuple[str, ...] = ()) -> Response:
     reason = locked_out()
     if reason:
         message = "The simulators are switched off." if reason == "disabled" else "Enter the sim token first."
@@ -59,7 +64,7 @@ def _guarded(action: Any, *, changes: bool = True) -> Response:
             require_browser_token()
         return jsonify(action())
     except SlsError as exc:
-        return _refused(exc)
+        return _refused(exc, own=own)
 
 
 def _body() -> dict[str, Any]:
@@ -258,7 +263,10 @@ def sim_ibkey_answer(app_id: str, notification_id: str, decision: str) -> Respon
             ip=client_ip(),
         )
 
-    return _guarded(answer)
+    # A wrong number picked: the service says so to the phone's holder ("If you did not start it, someone
+    # else has your password"); the pages' words for the code were the login page's, "The security code you
+    # entered is not valid".
+    return _guarded(answer, own=("invalid_response",))
 
 
 @bp.post("/sim/ibkey/<app_id>/respond")

@@ -268,7 +268,10 @@ def verify_status() -> ResponseReturnValue:
         return jsonify({"state": "ended", "message": say(exc)})
     if token is None:
         messages = {"denied": "The request was denied on your phone.", "expired": "The notification expired."}
-        return jsonify({"state": body["state"], "message": messages.get(body["state"], "")})
+        said = messages.get(body["state"], "")
+        if body.get("reason") == "too_many_wrong_responses":  # number matching: "expired" would misstate it
+            said = "The number selected on your phone was not this one, so this verification has ended."
+        return jsonify({"state": body["state"], "message": said})
     answer, _ = _verified(state, token)
     set_session_cookie(answer, token)
     drop_cookie(answer, VERIFY_COOKIE, path=VERIFY_PATH)

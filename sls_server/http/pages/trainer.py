@@ -15,9 +15,11 @@ from typing import Any
 from flask import Response, jsonify, redirect, request
 from flask.typing import ResponseReturnValue
 
+from ...accounts.users import PHONE_RE
 from ...errors import InvalidRequest, SlsError
 from ...shapes.attacks import AttackReport, AttackRequest
 from ...sim.attacks import Attacks, attacker_addresses
+from ...sim.relay import ATTACKER_HANDSET
 from ...web.wording import duration, factor_name
 from ..admin.control import reset_clock
 from ..common import core, now
@@ -49,6 +51,7 @@ def users_view() -> list[dict[str, Any]]:
         lock = core().lockout.status(name, now=at)
         waits = [b["retry_after"] for b in lock["buckets"].values() if b["locked"] and b["retry_after"]]
         access = core().ip_rules.user_allowlist(name)
+        devices = [d for d in core().devices.of_user(name) if d.status != "revoked"]
         shown.append(
             {
                 "username": name,
@@ -58,13 +61,25 @@ def users_view() -> list[dict[str, Any]]:
                 "lock_wait_s": max(waits) if waits else None,
                 "failures": max((b["failures"] for b in lock["buckets"].values()), default=0),
                 "sessions": core().sessions.of_user(name, now=at),
-                "devices": [d for d in core().devices.of_user(name) if d.status != "revoked"],
+                "devices": devices,
+                "held_by": {d.device_id: held_by(d.handset) for d in devices if d.status == "active"},
                 "phone": record.phone,
+                # a swap left in place: the next demo's texts and calls to her still reach the attacker
+                "sim_swapped": bool(record.phone and core().phones.conditions(record.phone).sim_swapped_to),
                 "allowlist": access["ip_allowlist"],
                 "account": core().ip_rules.account(access["account_id"]) if access["account_id"] else None,
             }
         )
     return shown
+
+
+def held_by(handset: str | None) -> str | None:
+    """Who holds an IB Key migrated to a handset that is no phone number, in the table's words: after a
+    staged SIM swap, the attacker. The table showed it as the victim's IB Key, with nothing to tell the room
+    it now answers the attacker's logins."""
+    if not handset or PHONE_RE.fullmatch(handset):
+        return None
+    return "the attacker's handset" if handset == ATTACKER_HANDSET else f"handset {handset}"
 
 
 def json_guard() -> Response | None:

@@ -75,7 +75,7 @@
         if (!ready()) return;
         act(base + "approve", Object.assign({ match: number.dataset.match }, unlock()), approved).then(forgetUnlock);
       } else if (event.target.closest("[data-deny]")) {
-        if (app.unlock === "passcode" && !ready()) return;
+        if (!ready()) return; // a denial is signed too: the app asks for its PIN first, not the server
         act(base + "deny", unlock(), function () { return "Denied."; }).then(forgetUnlock);
       }
     });
@@ -193,7 +193,7 @@
   root.querySelector("[data-form=respond]").addEventListener("submit", async function (event) {
     event.preventDefault();
     const form = event.target;
-    if (app.unlock === "passcode" && !ready()) return;
+    if (!ready()) return;
     const data = await act("/sim/ibkey/" + app.app_id + "/respond", Object.assign({ challenge: form.challenge.value }, unlock()));
     if (data) { form.querySelector("[data-testid=ibkey-response]").textContent = data.response; say("Response generated."); }
   });

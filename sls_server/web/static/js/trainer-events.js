@@ -18,9 +18,15 @@
     return new Date(seconds * 1000).toISOString().replace("T", " ").slice(0, 19);
   }
 
+  /* The detail as JSON with a space after each colon and comma, so a long one wraps between its fields
+     rather than inside a phone number. */
+  function spaced(detail) {
+    return JSON.stringify(detail, null, 1).replace(/\n\s*/g, " "); // a string's own newline is escaped: untouched
+  }
+
   function row(e) {
     const cells = [utc(e.at), e.type, e.user, e.ip, e.factor, e.device_id, e.result,
-      e.detail && Object.keys(e.detail).length ? JSON.stringify(e.detail) : null];
+      e.detail && Object.keys(e.detail).length ? spaced(e.detail) : null];
     return SLS.el("tr", { "data-testid": "events-filter-event", "data-type": e.type },
       cells.map(function (text, i) { return SLS.el(i === 1 ? "th" : "td", i === 1 ? { scope: "row", text: text || "" } : { text: text || "" }); }));
   }

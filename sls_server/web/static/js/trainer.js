@@ -38,7 +38,7 @@
     not_run: ["neutral", "The attack could not run."],
   };
   /* Events after which the table (or the clock) may read differently. */
-  const CHANGES = /^(login|account|session|user|device|ip|card|stepup|clock)\./;
+  const CHANGES = /^(login|account|session|user|device|ip|card|stepup|clock|phone)\./; // phone: a SIM swapped or back
 
   /* The server's clock as last read: its time then, its offset, and when (here) it was read. */
   const server = { now: 0, offset: 0, frozen: false, readAt: Date.now() };
@@ -178,7 +178,7 @@
   function describe(e) {
     const parts = [];
     if (e.user) parts.push(e.user);
-    if (e.ip) parts.push("from " + e.ip);
+    if (e.ip) parts.push("from " + e.ip + (ATTACKERS.has(e.ip) ? " (attacker)" : "")); // why the line is red
     if (e.factor) parts.push(e.factor);
     if (e.result) parts.push(e.result);
     if (e.type === "events.summary" && e.detail && typeof e.detail.window_start === "number") {
@@ -267,6 +267,18 @@
     }
   });
 
+  /* A refused attack (no phished password, a victim deleted meanwhile): the words beside the field the
+     server names, which is marked invalid and takes the focus, so the trainer types there next; they used to
+     replace the last report, with no field marked. */
+  function refused(form, answer) {
+    const named = answer.data.field || "";
+    const spot = form.querySelector("[data-field-error='" + named + "']") || form.querySelector("[data-field-error='']");
+    spot.textContent = answer.data.message || "The attack could not run (" + answer.status + ").";
+    result.textContent = "";
+    const field = named && form.querySelector("[name='" + named + "']");
+    if (field) { field.setAttribute("aria-invalid", "true"); field.focus(); }
+  }
+
   root.querySelector("[data-form=attack]").addEventListener("submit", async function (event) {
     event.preventDefault();
     const form = event.target;
@@ -274,12 +286,13 @@
     if (button.getAttribute("aria-disabled") === "true") return;
     /* aria-disabled, not disabled: a disabled button loses the keyboard focus to the top of the page */
     button.setAttribute("aria-disabled", "true");
+    SLS.trainer.clearErrors(form);
     result.textContent = "Attacking…";
     const answer = await SLS.call("POST", "/trainer/attack", {
       attack: form.attack.value, username: form.username.value, password: form.password.value || null,
     });
     button.removeAttribute("aria-disabled");
-    if (!answer.ok) { result.textContent = answer.data.message || "The attack could not run."; return; }
+    if (!answer.ok) { refused(form, answer); return; }
     const r = answer.data;
     const counts = Object.entries(r.outcomes).map(function ([k, v]) { return v + " × " + k; }).join(", ");
     const verdict = VERDICTS[r.verdict] || VERDICTS.defences_held;

@@ -1,0 +1,52 @@
+"""The trainer console's Present toggle (``static/js/trainer-present.js``): the live feed alone, over the
+whole window, in type a room reads off a projector; the console's own feed lines are .84rem, which the back
+of a room cannot read. The rest of the page is inert meanwhile; Esc leaves; a reload keeps it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from playwright.sync_api import expect
+
+from .a11y_kit import contrast_failures, small_targets
+from .pages_kit import World
+from .test_trainer_console import sign_in
+
+
+def font_px(locator: Any) -> float:
+    return float(locator.evaluate("(el) => parseFloat(getComputedStyle(el).fontSize)"))
+
+
+def test_present_shows_the_feed_alone_in_large_type_and_esc_leaves(world: World, page: Any) -> None:
+    world.user("pete")
+    sign_in(page, world)
+    toggle = page.get_by_test_id("feed-present")
+    expect(toggle).to_have_attribute("aria-pressed", "false")
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-pressed", "true")
+    world.post("/admin/v1/attacks", {"attack": "brute_force", "username": "pete"})
+    locked = page.locator("[data-testid=feed-event][data-type='account.locked']")
+    expect(locked).to_be_visible()
+    assert font_px(locked) >= 24, "the room reads the feed from the back: large type"
+    box = page.locator("section.feed").bounding_box()
+    assert box is not None and box["width"] >= 1280 and box["height"] >= 800, box
+    # the console behind it takes neither a click nor the keyboard while the room watches the feed
+    assert page.get_by_test_id("attack-run").evaluate("(el) => el.closest('[inert]') !== null")
+    assert not contrast_failures(page) and not small_targets(page)
+    page.keyboard.press("Escape")
+    expect(toggle).to_have_attribute("aria-pressed", "false")
+    expect(toggle).to_be_focused()
+    assert font_px(locked) < 16
+    assert page.get_by_test_id("attack-run").evaluate("(el) => el.closest('[inert]') === null")
+
+
+def test_a_reload_while_presenting_keeps_presenting(world: World, page: Any) -> None:
+    sign_in(page, world)
+    page.get_by_test_id("feed-present").click()
+    page.reload()
+    expect(page.get_by_test_id("feed-state")).to_have_text("live")
+    expect(page.get_by_test_id("feed-present")).to_have_attribute("aria-pressed", "true")
+    page.get_by_test_id("feed-present").click()
+    page.reload()
+    expect(page.get_by_test_id("feed-state")).to_have_text("live")
+    expect(page.get_by_test_id("feed-present")).to_have_attribute("aria-pressed", "false")
