@@ -43,7 +43,7 @@ def attack(
       brute-force           many passwords at one account: the account lock
       credential-stuffing   leaked passwords, each from another address: the lock counts them all
       push-bombing          the phished password, again and again: number matching, the push limit
-      sim-swap              the victim's number moved to the attacker's handset: SMS and voice fall
+      sim-swap              the victim's number on the attacker's SIM: texts and calls go to the attacker
       phishing-relay        a copy of the login page relays the password and what the victim types
     It changes what a real attacker would (failures counted, an account locked, a SIM swapped, a session
     taken): `sls user unlock`, `sls phone conditions NUMBER --restore-sim` and `sls wipe` put things back.
