@@ -89,7 +89,7 @@ class Prompts:
         txn_id = new_id(username, TXN_RANDOM_BYTES)
         dies_at = now + LIFETIME_TTLS * self._challenge_ttl
         found = suspicion or Suspicion()
-        step = Begin(txn_id, username, now, purpose, mode, dies_at)
+        step = Begin(txn_id, username, now, purpose, mode, dies_at, ip)
         if type_ is None and device_id is None:  # the server's pick: another may open if it cannot
             factor, device, prompt = self._begin_picked(factor, device, usable, step)
         else:
@@ -176,7 +176,9 @@ class Prompts:
         if outcome != "ok":
             _refuse_switch(outcome)
         try:
-            prompt = factor.begin(device, Begin(txn_id, txn.username, now, txn.purpose, mode, txn.dies_at))
+            prompt = factor.begin(
+                device, Begin(txn_id, txn.username, now, txn.purpose, mode, txn.dies_at, ip)
+            )
         except StoreUnavailable:
             raise
         except SlsError:

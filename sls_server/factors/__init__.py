@@ -52,6 +52,9 @@ class Begin:
     dies_at: int | None = None
     """The login's absolute end (``LIFETIME_TTLS`` challenge TTLs from its start): what the step sends (a
     push) must not outlive it, or the phone would offer what the login refuses."""
+    ip: str | None = None
+    """The address the login or switch came from: the trail names it beside what was sent (a push bombing's
+    pushes are the attacker's)."""
 
 
 class Factor(Protocol):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from ibkey_world import UNLOCK, World, push_login
+from ibkey_world import PASSWORD, UNLOCK, World, push_login
 
 
 @pytest.fixture
@@ -62,3 +62,29 @@ def test_m2fs_switch_from_a_push_to_the_card_and_the_default_is_remembered(world
     late = world.approve(app, note, note["candidates"][0], pin=UNLOCK["android"]["pin"])
     assert late.status_code in (404, 409), late.get_json()  # the login is settled: the push can't be used
     assert world.login(name)["factor"]["type"] == "dscplus"  # the card is now the remembered default
+
+
+def test_a_push_names_the_address_of_the_login_that_sent_it(world: World) -> None:
+    """The audit trail (and the trainer's feed, which marks an attacker's address) says from where the login
+    that sent a push came: a push bombing's pushes are the attacker's, sent on a login opened or switched
+    from the attacker's address."""
+    name = world.user("alice")
+    world.activated(name, "android")
+    world.client.post(
+        f"/admin/v1/users/{name}/devices", json={"type": "dscplus", "pin": "1234"}, headers=world.headers
+    )
+    attacker = {"REMOTE_ADDR": "198.51.100.66"}
+    started = world.client.post(
+        "/api/v1/auth/login", json={"username": name, "password": PASSWORD}, environ_base=attacker
+    ).get_json()
+    if started["factor"]["type"] != "ibkey":
+        switched = world.client.post(
+            f"/api/v1/auth/login/{started['txn_id']}/factor", json={"type": "ibkey"}, environ_base=attacker
+        )
+        assert switched.status_code == 200, switched.get_json()
+    again = world.client.post(
+        f"/api/v1/auth/login/{started['txn_id']}/factor", json={"type": "ibkey"}, environ_base=attacker
+    )
+    assert again.status_code == 200, again.get_json()  # a new push on the same login: sent by a switch
+    pushes = world.events("push.sent", name)
+    assert len(pushes) >= 2 and {e.get("ip") for e in pushes} == {"198.51.100.66"}, pushes

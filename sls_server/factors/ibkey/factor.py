@@ -174,6 +174,7 @@ class IbKeyFactor:
             "push.sent",
             at=step.now,
             user=step.username,
+            ip=step.ip,
             factor=self.type,
             device_id=device.device_id,
             detail={"notification_id": notification_id, "purpose": step.purpose},
