@@ -56,10 +56,9 @@ class PhoneRepo:
         self._r.zrem(keys.send_window(scope, who), member)
 
     def _push(self, key: str, value: str) -> None:
-        pipe = self._r.pipeline(transaction=True)
-        pipe.lpush(key, value)
-        pipe.ltrim(key, 0, KEEP_MESSAGES - 1)
-        pipe.execute()
+        """One script, never a MULTI/EXEC: redis-py sends a transaction again after a lost connection, when
+        Redis may have run it, and the text showed twice; the script's batch is never sent again."""
+        self._scripts("list_push_capped", [key], [value, KEEP_MESSAGES])
 
     def _box(self, key: str) -> list[str]:
         return texts(self._r.lrange(key, 0, -1))
