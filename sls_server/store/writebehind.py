@@ -55,23 +55,37 @@ class Queued:
         return ("EVALSHA", self.script.sha, len(self.keys), *self.keys, *self.args)
 
     def send(self, client: Any) -> Any:
-        """Send it alone; its answer (an error reply raised). A script Redis lost (a restart) answers
-        NOSCRIPT: loaded again, and sent once more."""
+        """Send it alone, in a batch of one (``batch``: never sent again once on its way); its answer (an
+        error reply raised). A script Redis lost (a restart) answers NOSCRIPT: loaded again, and sent once
+        more (Redis ran nothing the first time)."""
         try:
             return self._send_once(client)
         except redis.exceptions.NoScriptError:
             self.script.sha = client.script_load(self.script.script)
             return self._send_once(client)
 
+    def follow(self, cluster: Any) -> Any:
+        """Send it through redis-py's cluster client itself, which follows a redirect (``MOVED``, ``ASK``) and
+        learns the new slot map from it: for a command a master answered with one, so ran nothing. Its answer
+        (an error reply raised); a lost script loaded again, as :meth:`send` does."""
+        try:
+            return self._routed(cluster)
+        except redis.exceptions.NoScriptError:
+            self.script.sha = cluster.script_load(self.script.script)
+            return self._routed(cluster)
+
     def _send_once(self, client: Any) -> Any:
-        if isinstance(client, redis.Redis):  # one server: the batches' own lean round trip (``batch``)
-            [answer] = send_all(client, [self])
-            if isinstance(answer, Exception):
-                raise answer
-            return answer
+        # On a Cluster too: redis-py's cluster client sends a command again after a lost connection, when
+        # the master may have run it (a wrong password was counted twice).
+        [answer] = send_all(client, [self])
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    def _routed(self, cluster: Any) -> Any:
         if self.script is None:
-            return client.execute_command(*self.args)
-        return client.evalsha(self.script.sha, len(self.keys), *self.keys, *self.args)
+            return cluster.execute_command(*self.args)
+        return cluster.evalsha(self.script.sha, len(self.keys), *self.keys, *self.args)
 
 
 #: The open block's queue in this thread (gunicorn's threads and the test client each have their own).
