@@ -24,6 +24,7 @@ class PhoneRepo:
     def set_conditions(self, number: str, conditions: PhoneConditions) -> None:
         key = keys.phone_conditions(number)
         fields = conditions.to_hash()
+        # a MULTI/EXEC redis-py sends again after a lost connection: harmless, twice leaves the same hash
         pipe = self._r.pipeline(transaction=True)
         pipe.delete(key)
         if fields:
@@ -32,6 +33,7 @@ class PhoneRepo:
 
     def next_seq(self, handset: str) -> int:
         """The ``seq`` of the next text or call to the handset: an order finer than a clock's second."""
+        # sent again by redis-py after a lost connection, a number is skipped: harmless, it only orders
         return int(self._r.incr(keys.phone_sent_count(handset)))
 
     def push_message(self, handset: str, message: TextMessage) -> None:
