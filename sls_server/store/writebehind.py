@@ -26,7 +26,7 @@ from typing import Any
 import redis
 
 from ..errors import StoreUnavailable
-from .batch import send_all
+from .batch import send_all, send_per_node
 from .faults import StoreBug, error_code, is_outage
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ class Queued:
         try:
             return self._send_once(client)
         except redis.exceptions.NoScriptError:
-            self.script.sha = client.script_load(self.script.script)
+            self._load(client)
             return self._send_once(client)
 
     def follow(self, cluster: Any) -> Any:
@@ -71,8 +71,21 @@ class Queued:
         try:
             return self._routed(cluster)
         except redis.exceptions.NoScriptError:
-            self.script.sha = cluster.script_load(self.script.script)
+            self._load(cluster)
             return self._routed(cluster)
+
+    def _load(self, client: Any) -> None:
+        """The script loaded where it was missing. On a Cluster only on the master of its key, the one that
+        answered NOSCRIPT: redis-py's ``script_load`` loads it on every master in turn, and a frozen master
+        made a request on a healthy one wait its timeout, then fail."""
+        if isinstance(client, redis.Redis):
+            self.script.sha = client.script_load(self.script.script)
+            return
+        node = client.get_node_from_key(self.key)
+        [[sha]] = send_per_node(client, [(node, [Queued(("SCRIPT", "LOAD", self.script.script))])])
+        if isinstance(sha, Exception):
+            raise sha
+        self.script.sha = sha
 
     def _send_once(self, client: Any) -> Any:
         # On a Cluster too: redis-py's cluster client sends a command again after a lost connection, when
