@@ -3,7 +3,8 @@ reply came back (a reset, a proxy's cut, a CLIENT KILL), when a client cannot te
 
 In front of one Redis it is the client's URL (:attr:`AnswerCutter.url`); in front of one master of a Redis
 Cluster the client is told to reach that master through it (:func:`route_through`), while every other node and
-the slot map stay as the cluster says.
+the slot map stay as the cluster says; behind Sentinel, the master is looked up there instead
+(:func:`master_through`).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import threading
+from collections.abc import Iterator
 from typing import Any
 
 
@@ -86,3 +88,17 @@ def route_through(cluster_client: Any, master: str, cutter: AnswerCutter) -> Non
 
     cluster_client.nodes_manager.address_remap = remap
     cluster_client.nodes_manager.initialize()
+
+
+@contextlib.contextmanager
+def master_through(sentinel_client: Any, cutter: AnswerCutter) -> Iterator[None]:
+    """For the block, have a client found through Sentinel reach its master through ``cutter``: the Sentinels'
+    answer replaced by the cutter's address, and the open connections closed so the next ones go there."""
+    manager = sentinel_client.connection_pool.sentinel_manager
+    manager.discover_master = lambda _name: ("127.0.0.1", cutter.port)
+    sentinel_client.connection_pool.disconnect()
+    try:
+        yield
+    finally:
+        del manager.discover_master
+        sentinel_client.connection_pool.disconnect()
