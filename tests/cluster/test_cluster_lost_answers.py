@@ -1,6 +1,7 @@
 """On a real Redis Cluster, a command whose answer was lost (the connection to its master cut after Redis ran
 it) is never sent again: the request answers 503 and what it wrote is there once. The cut is made by a proxy
-in front of one master (``tests/answer_cutter.py``) that the store's own client is routed through."""
+in front of one master (``tests/answer_cutter.py``) that the store's own client is routed through. What sent
+nothing (a connection refused) is still tried again: the first request after a failover is served."""
 
 from __future__ import annotations
 
