@@ -138,6 +138,6 @@ def test_a_script_a_master_lost_is_loaded_there_alone_while_another_master_is_fr
             store.phones.push_message(handset, replace(text, id="m2"))
             took = time.monotonic() - started
         assert [message.id for message in store.phones.messages(handset)] == ["m2", "m1"]
-        assert took < 0.5 * TIMEOUT_S, f"answered after {took:.2f} s"
+        assert took < TIMEOUT_S, f"answered after {took:.2f} s: it waited on the frozen master"
     finally:
         store.close()
