@@ -60,6 +60,7 @@ class AccessRepo:
 
     def account(self, account_id: str) -> tuple[AccountRecord, list[str]] | None:
         """(the account, its members sorted) or None; one round trip, both keys in one slot."""
+        # a MULTI/EXEC redis-py sends again after a lost connection: harmless, it only reads
         pipe = self._r.pipeline(transaction=True)
         pipe.hgetall(keys.account(account_id))
         pipe.smembers(keys.account_members(account_id))

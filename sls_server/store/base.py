@@ -81,8 +81,9 @@ def connect(url: str, *, timeout_s: float = 2.0) -> Client:
     connection (Redis restarted, a pooled socket gone stale, a master that failed over) is retried at once
     on a new connection, twice, so service resumes by itself without a failed first request: through
     Sentinel the new connection asks the Sentinels for the master again, on a Cluster the client reads the
-    slot map again first. The store's batches (``batch``) are never sent again once on their way: a
-    connection lost then fails the request, since Redis may have run them.
+    slot map again first (the store's batches: ``batch._per_master``). The store's batches (``batch``), and
+    the scripts and writes it sends alone (batches of one: ``writebehind.Queued.send``), are never sent again
+    once on their way: a connection lost then fails the request, since Redis may have run them.
 
     A Cluster client reads the slot map when it is made, so a cluster none of whose startup nodes answers
     raises ``RedisClusterException`` here (the caller reports it as a configuration problem at start-up);

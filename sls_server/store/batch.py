@@ -29,7 +29,12 @@ where Redis says it did not run it:
 - ``NOSCRIPT`` is an answer like any other, for the caller (``writebehind.resolved``: sent again alone,
   which loads the script);
 - a master that does not answer fails the whole batch (the request's 503) and sends nothing again; the
-  cluster client reads its slot map again first, so the next request finds a replica promoted meanwhile.
+  cluster client reads its slot map again first, so the next request finds a replica promoted meanwhile;
+- a connection refused sent nothing: every master's connection is opened before anything is written, and a
+  refusal reads the slot map again and tries the batch again (a replica promoted the client had not heard of).
+
+A script or command the store sends alone goes this way too, as a batch of one (``writebehind.Queued``):
+redis-py's cluster client sends a command again after a lost connection, as its pipeline does.
 
 The pipelines are not transactions: each command is atomic (one command or one Lua script on one slot),
 nothing more, on one Redis as on a Cluster.
@@ -82,6 +87,33 @@ def _pipeline(client: redis.Redis, commands: Sequence[Queued]) -> list[Any]:
 
 
 def _per_master(cluster: Any, commands: Sequence[Queued]) -> list[Any]:
+    """Each master's share on the thread's own connection to it. Every connection is open before anything is
+    written: a connection refused (a master gone, the slot map not yet telling of the replica promoted in
+    its place) has sent nothing anywhere, so the slot map is read again and the batch tried again, as often
+    as the client's ``Retry`` says (``base.connect``), which carries a request across a failover as redis-py
+    does. Once anything is written, nothing is sent again."""
+    for tries_left in range(cluster.retry.get_retries(), -1, -1):
+        flights = _flights(cluster, commands)
+        try:
+            try:
+                at = None  # the master being connected to
+                for name, flight, _ in flights:
+                    at = name
+                    flight.take(reopen=True).connect()
+            except UNANSWERED as exc:
+                _read_slot_map(cluster, failed=at)
+                if tries_left and not isinstance(exc, redis.exceptions.TimeoutError):
+                    continue  # refused or reset before anything was written: nothing ran
+                raise
+            return _written_and_read(cluster, commands, flights)
+        finally:
+            for _, flight, _ in flights:
+                flight.land()
+    raise AssertionError("unreachable: the last try returns or raises")
+
+
+def _flights(cluster: Any, commands: Sequence[Queued]) -> list[tuple[str, _Flight, list[int]]]:
+    """One flight per master the commands' slots live on (the client's slot map), with their positions."""
     groups: dict[str, tuple[Any, list[int]]] = {}
     try:
         for position, command in enumerate(commands):
@@ -90,16 +122,21 @@ def _per_master(cluster: Any, commands: Sequence[Queued]) -> list[Any]:
     except redis.exceptions.SlotNotCoveredError:  # the map the client holds has a hole: read it again
         _read_slot_map(cluster)
         raise
-    flights = [
+    return [
         (node.name, _Flight(cluster.get_redis_connection(node), [commands[p] for p in positions]), positions)
         for node, positions in groups.values()
     ]
+
+
+def _written_and_read(
+    cluster: Any, commands: Sequence[Queued], flights: list[tuple[str, _Flight, list[int]]]
+) -> list[Any]:
+    """Every share written, then every answer read; a master that does not answer fails the batch."""
     answers: list[Any] = [None] * len(commands)
     at = None  # the master being written to or read from
     try:
         for name, flight, _ in flights:
             at = name
-            flight.take(reopen=True)
             flight.send()
         for name, flight, positions in flights:
             at = name
@@ -108,9 +145,6 @@ def _per_master(cluster: Any, commands: Sequence[Queued]) -> list[Any]:
     except UNANSWERED:
         _read_slot_map(cluster, failed=at)
         raise
-    finally:
-        for _, flight, _ in flights:
-            flight.land()
     return [
         _followed(cluster, command, answer) if isinstance(answer, REDIRECTED) else answer
         for command, answer in zip(commands, answers, strict=True)
@@ -236,7 +270,7 @@ def _followed(cluster: Any, command: Queued, redirect: Exception) -> Any:
     slot map from it); Redis's error reply, if any, as a value like the pipeline's."""
     log.info("Redis Cluster redirected a batched command: %s", type(redirect).__name__)
     try:
-        return command.send(cluster)
+        return command.follow(cluster)
     except redis.exceptions.ResponseError as exc:
         return exc
 

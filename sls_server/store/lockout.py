@@ -117,6 +117,7 @@ class LockoutRepo:
         on the user's slot: nothing in flight, no bucket or address but these. A bucket expires as
         ``lockout_settle.lua`` leaves it: :data:`RECLAIM_S` on, but a permanent lock never (its PERSIST),
         else a month without a try would lift a lock only an admin may lift."""
+        # a MULTI/EXEC redis-py sends again after a lost connection: harmless, twice leaves the same state
         pipe = self._r.pipeline(transaction=True)
         pipe.delete(*(keys.lockout(username, b) for b in BUCKETS), keys.known_ips(username))
         pipe.delete(*(keys.lockout_inflight(username, b) for b in BUCKETS))

@@ -24,6 +24,7 @@ class PhoneRepo:
     def set_conditions(self, number: str, conditions: PhoneConditions) -> None:
         key = keys.phone_conditions(number)
         fields = conditions.to_hash()
+        # a MULTI/EXEC redis-py sends again after a lost connection: harmless, twice leaves the same hash
         pipe = self._r.pipeline(transaction=True)
         pipe.delete(key)
         if fields:
@@ -32,6 +33,7 @@ class PhoneRepo:
 
     def next_seq(self, handset: str) -> int:
         """The ``seq`` of the next text or call to the handset: an order finer than a clock's second."""
+        # sent again by redis-py after a lost connection, a number is skipped: harmless, it only orders
         return int(self._r.incr(keys.phone_sent_count(handset)))
 
     def push_message(self, handset: str, message: TextMessage) -> None:
@@ -56,10 +58,9 @@ class PhoneRepo:
         self._r.zrem(keys.send_window(scope, who), member)
 
     def _push(self, key: str, value: str) -> None:
-        pipe = self._r.pipeline(transaction=True)
-        pipe.lpush(key, value)
-        pipe.ltrim(key, 0, KEEP_MESSAGES - 1)
-        pipe.execute()
+        """One script, never a MULTI/EXEC: redis-py sends a transaction again after a lost connection, when
+        Redis may have run it, and the text showed twice; the script's batch is never sent again."""
+        self._scripts("list_push_capped", [key], [value, KEEP_MESSAGES])
 
     def _box(self, key: str) -> list[str]:
         return texts(self._r.lrange(key, 0, -1))

@@ -26,7 +26,7 @@ from typing import Any
 import redis
 
 from ..errors import StoreUnavailable
-from .batch import send_all
+from .batch import send_all, send_per_node
 from .faults import StoreBug, error_code, is_outage
 
 log = logging.getLogger(__name__)
@@ -55,23 +55,50 @@ class Queued:
         return ("EVALSHA", self.script.sha, len(self.keys), *self.keys, *self.args)
 
     def send(self, client: Any) -> Any:
-        """Send it alone; its answer (an error reply raised). A script Redis lost (a restart) answers
-        NOSCRIPT: loaded again, and sent once more."""
+        """Send it alone, in a batch of one (``batch``: never sent again once on its way); its answer (an
+        error reply raised). A script Redis lost (a restart) answers NOSCRIPT: loaded again, and sent once
+        more (Redis ran nothing the first time)."""
         try:
             return self._send_once(client)
         except redis.exceptions.NoScriptError:
-            self.script.sha = client.script_load(self.script.script)
+            self._load(client)
             return self._send_once(client)
 
+    def follow(self, cluster: Any) -> Any:
+        """Send it through redis-py's cluster client itself, which follows a redirect (``MOVED``, ``ASK``) and
+        learns the new slot map from it: for a command a master answered with one, so ran nothing. Its answer
+        (an error reply raised); a lost script loaded again, as :meth:`send` does."""
+        try:
+            return self._routed(cluster)
+        except redis.exceptions.NoScriptError:
+            self._load(cluster)
+            return self._routed(cluster)
+
+    def _load(self, client: Any) -> None:
+        """The script loaded where it was missing. On a Cluster only on the master of its key, the one that
+        answered NOSCRIPT: redis-py's ``script_load`` loads it on every master in turn, and a frozen master
+        made a request on a healthy one wait its timeout, then fail."""
+        if isinstance(client, redis.Redis):
+            self.script.sha = client.script_load(self.script.script)
+            return
+        node = client.get_node_from_key(self.key)
+        [[sha]] = send_per_node(client, [(node, [Queued(("SCRIPT", "LOAD", self.script.script))])])
+        if isinstance(sha, Exception):
+            raise sha
+        self.script.sha = sha
+
     def _send_once(self, client: Any) -> Any:
-        if isinstance(client, redis.Redis):  # one server: the batches' own lean round trip (``batch``)
-            [answer] = send_all(client, [self])
-            if isinstance(answer, Exception):
-                raise answer
-            return answer
+        # On a Cluster too: redis-py's cluster client sends a command again after a lost connection, when
+        # the master may have run it (a wrong password was counted twice).
+        [answer] = send_all(client, [self])
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    def _routed(self, cluster: Any) -> Any:
         if self.script is None:
-            return client.execute_command(*self.args)
-        return client.evalsha(self.script.sha, len(self.keys), *self.keys, *self.args)
+            return cluster.execute_command(*self.args)
+        return cluster.evalsha(self.script.sha, len(self.keys), *self.keys, *self.args)
 
 
 #: The open block's queue in this thread (gunicorn's threads and the test client each have their own).

@@ -5,6 +5,7 @@ nothing that timed out is sent again (``store/base.py``)."""
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from cluster.topology import LocalCluster
 from sls_server import create_app
 from sls_server.errors import StoreUnavailable
 from sls_server.store import Store, keys
+from sls_server.store.records import TextMessage
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 TIMEOUT_S = 0.3
@@ -109,5 +111,33 @@ def test_reads_of_several_keys_a_frozen_master_did_not_answer_are_not_sent_again
                 run()
             took = time.monotonic() - started
         assert took < 1.8 * TIMEOUT_S, f"failed after {took:.2f} s"
+    finally:
+        store.close()
+
+
+def test_a_script_a_master_lost_is_loaded_there_alone_while_another_master_is_frozen(
+    cluster: LocalCluster,
+) -> None:
+    """After NOSCRIPT, redis-py's ``script_load`` on a Cluster loads the script on every master in turn: a
+    frozen master made a request on a healthy one wait its timeout, then fail. Only the master that answered
+    NOSCRIPT loads it now."""
+    store = Store.from_url(cluster.url, timeout_s=TIMEOUT_S)
+    try:
+        frozen = cluster.master_of(keys.user("alice"))
+        handset = next(
+            number
+            for number in (f"+1555000{n:04d}" for n in range(300))
+            if cluster.master_of(keys.phone_box(number, "messages")) is not frozen
+        )
+        healthy = cluster.master_of(keys.phone_box(handset, "messages"))
+        text = TextMessage("m1", 1, 1, "IBKR", handset, "hi", None, "notice")
+        store.phones.push_message(handset, text)  # connections open, the script loaded
+        healthy.call("SCRIPT", "FLUSH")
+        with frozen.frozen():
+            started = time.monotonic()
+            store.phones.push_message(handset, replace(text, id="m2"))
+            took = time.monotonic() - started
+        assert [message.id for message in store.phones.messages(handset)] == ["m2", "m1"]
+        assert took < TIMEOUT_S, f"answered after {took:.2f} s: it waited on the frozen master"
     finally:
         store.close()

@@ -12,12 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from answer_cutter import AnswerCutter, master_through
 from conftest import ADMIN_TOKEN, EnrolledUser
 from flask.testing import FlaskClient
 
 from cluster.sentinel_topology import LocalSentinel
 from cluster.topology import MASTER_NAME, poll
 from sls_server import create_app
+from sls_server.store import keys
 from sls_server.store.embedded import free_port
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -170,3 +172,36 @@ def test_a_frozen_sentinel_before_good_ones_costs_the_first_request_a_share_of_o
         dave = {"username": "dave", "password": "Correct-Horse-Battery-9"}
         made = client.post("/admin/v1/users", json=dave, headers=ADMIN)
         assert made.status_code == 201, made.get_json()  # written on the new master
+
+
+def test_a_text_whose_answer_was_lost_lands_in_the_inbox_once(
+    sentinel: LocalSentinel, tmp_path: Path
+) -> None:
+    """A text pushed to a phone's inbox when the connection to the master is lost after Redis stored it: the
+    push was a MULTI/EXEC pipeline, which redis-py sends again after a lost connection (the text stored
+    twice, the login answered 200). It answers 503 now, and the text is there once."""
+    app = create_app(
+        {
+            "REDIS_URL": sentinel.url,
+            "DATA_DIR": str(tmp_path / "data"),
+            "HASH_PROFILE": "test",
+            "ADMIN_TOKEN": ADMIN_TOKEN,
+        }
+    )
+    client = app.test_client()
+    phone = "+15555550123"
+    user = {"username": "sam", "password": "Velvet-Harbor-Sms-58", "phone": phone, "sms": False}
+    assert client.post("/admin/v1/users", json=user, headers=ADMIN).status_code == 201
+    assert client.post("/admin/v1/users/sam/devices", json={"type": "sms"}, headers=ADMIN).status_code == 201
+    master = sentinel.current_master()
+    cutter = AnswerCutter(("127.0.0.1", master.port))
+    try:
+        with master_through(app.extensions["sls"].store.client, cutter):
+            cutter.armed = keys.phone_box(phone, "messages").encode()
+            lost = client.post("/api/v1/auth/login", json={"username": "sam", "password": user["password"]})
+            assert cutter.cut == 1
+    finally:
+        cutter.close()
+    assert lost.status_code == 503 and lost.get_json()["error"] == "store_unavailable"
+    inbox = client.get(f"/sim/v1/phones/{phone}/messages").get_json()["messages"]
+    assert [text["purpose"] for text in inbox if text["purpose"] == "login"] == ["login"], "stored once"

@@ -3,16 +3,16 @@ without a restart. A real redis-server process is stopped and started on the sam
 
 from __future__ import annotations
 
-import socket
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import requests
+from answer_cutter import AnswerCutter
 from conftest import ADMIN_TOKEN, card_user_over_http
 
 from sls_server import create_app
+from sls_server.store import keys
 from sls_server.store.embedded import EmbeddedRedis
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -92,59 +92,6 @@ def test_sls_serve_fails_closed_and_recovers(own_redis: EmbeddedRedis, sls_serve
     assert "Traceback" not in server.log()
 
 
-class AnswerCutter:
-    """A TCP front for a unix-socket Redis that, once armed with some bytes, passes on the first request
-    holding them and then closes the client's connection instead of passing on Redis's answer: Redis ran it,
-    the client never hears (a connection lost mid-request: a reset, a proxy's cut, a CLIENT KILL)."""
-
-    def __init__(self, upstream: str) -> None:
-        self._upstream = upstream
-        self._listener = socket.create_server(("127.0.0.1", 0))
-        self.url = f"redis://127.0.0.1:{self._listener.getsockname()[1]}/0"
-        self.armed: bytes | None = None
-        self.cut = 0
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def close(self) -> None:
-        self._listener.close()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                client, _ = self._listener.accept()
-            except OSError:  # closed: the test is over
-                return
-            redis_side = socket.socket(socket.AF_UNIX)
-            redis_side.connect(self._upstream)
-            cutting = threading.Event()
-            threading.Thread(target=self._requests, args=(client, redis_side, cutting), daemon=True).start()
-            threading.Thread(target=self._answers, args=(client, redis_side, cutting), daemon=True).start()
-
-    def _requests(self, client: socket.socket, redis_side: socket.socket, cutting: threading.Event) -> None:
-        while data := _received(client):
-            if self.armed is not None and self.armed in data:
-                self.armed = None
-                cutting.set()
-            redis_side.sendall(data)
-
-    def _answers(self, client: socket.socket, redis_side: socket.socket, cutting: threading.Event) -> None:
-        while data := _received(redis_side):
-            if cutting.is_set():
-                self.cut += 1
-                break
-            client.sendall(data)
-        for end in (client, redis_side):
-            end.shutdown(socket.SHUT_RDWR)
-            end.close()
-
-
-def _received(end: socket.socket) -> bytes:
-    try:
-        return end.recv(65536)
-    except OSError:  # the other thread closed it
-        return b""
-
-
 def test_a_batch_whose_answer_was_lost_is_not_sent_again(own_redis: EmbeddedRedis, tmp_path: Path) -> None:
     """One wrong password counts once even when the connection is lost after Redis counted it and before its
     answer came back: the batch was sent again on a new connection, and counted twice (a lockout after fewer
@@ -172,5 +119,38 @@ def test_a_batch_whose_answer_was_lost_is_not_sent_again(own_redis: EmbeddedRedi
         lockout = client.get("/admin/v1/users/bob/lockout", headers=ADMIN).get_json()
         assert lockout["buckets"]["all"]["failures"] == 2, "the wrong password Redis counted, once"
         assert client.post("/api/v1/auth/login", json=wrong).status_code == 401  # a new connection serves
+    finally:
+        cutter.close()
+
+
+def test_a_text_whose_answer_was_lost_lands_in_the_inbox_once(
+    own_redis: EmbeddedRedis, tmp_path: Path
+) -> None:
+    """A login code texted to the phone lands in its inbox once even when the connection is lost after Redis
+    stored it and before its answer came back: the push was a MULTI/EXEC pipeline, which redis-py sends again
+    after a lost connection, and the phone showed two texts of one code. Such a request answers 503."""
+    cutter = AnswerCutter(own_redis.url.removeprefix("unix://"))
+    phone = "+15555550123"
+    try:
+        app = create_app(
+            {
+                "REDIS_URL": cutter.url,
+                "DATA_DIR": str(tmp_path / "d"),
+                "HASH_PROFILE": "test",
+                "ADMIN_TOKEN": ADMIN_TOKEN,
+            }
+        )
+        client = app.test_client()
+        user = {"username": "sam", "password": PASSWORD, "phone": phone, "sms": False}
+        assert client.post("/admin/v1/users", json=user, headers=ADMIN).status_code == 201
+        enrolled = client.post("/admin/v1/users/sam/devices", json={"type": "sms"}, headers=ADMIN)
+        assert enrolled.status_code == 201, enrolled.get_json()
+        cutter.armed = keys.phone_box(phone, "messages").encode()
+
+        lost = client.post("/api/v1/auth/login", json={"username": "sam", "password": PASSWORD})
+        assert cutter.cut == 1
+        assert lost.status_code == 503 and lost.get_json()["error"] == "store_unavailable"
+        inbox = client.get(f"/sim/v1/phones/{phone}/messages").get_json()["messages"]
+        assert [text["purpose"] for text in inbox if text["purpose"] == "login"] == ["login"], "stored once"
     finally:
         cutter.close()

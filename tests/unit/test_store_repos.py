@@ -7,7 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from sls_server.store import Store
+from sls_server.store import Store, phones
 from sls_server.store.records import (
     AccountRecord,
     AppRecord,
@@ -149,6 +149,14 @@ def test_lockout_state(store: Store) -> None:
     assert reserved == ("ok", 0, 2)  # what the login after the lock tells the user of
     store.lockout.forget_failures("alice", "all")  # that login succeeded
     assert store.lockout.state("alice") == {}
+
+
+def test_an_inbox_keeps_its_newest_texts_only(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(phones, "KEEP_MESSAGES", 3)
+    sent = [TextMessage(f"m{n}", NOW + n, NOW + n, "IBKR", "+1555", "hi", None, "notice") for n in range(5)]
+    for text in sent:
+        store.phones.push_message("+1555", text)
+    assert store.phones.messages("+1555") == sent[:1:-1]
 
 
 def test_phones_access_and_events(store: Store) -> None:
