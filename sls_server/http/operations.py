@@ -16,7 +16,8 @@ and their refusals (the admin token; the simulators' switch and token), and the 
 (``cross_site_request`` under ``/api/v1``). The registry adds the rest by rule: ``invalid_request`` where
 there is a body or a query, ``store_unavailable`` unless ``store=False``, the session's refusals with
 ``security="session"`` and ``login_binding_required`` with ``security="login"``; and on every operation
-``method_not_allowed`` (405, with ``Allow``), what its path answers a method it does not take.
+``method_not_allowed`` (405, with ``Allow``), what its path answers a method it does not take, and what
+gunicorn answers before any route: ``uri_too_long`` (414) and ``headers_too_large`` (431).
 
 Why in-house, and not spectree or flask-openapi3 (both evaluated): spectree silently turns malformed JSON
 into ``{}`` (so a broken client gets "username is required" instead of "the body is not valid JSON"),
@@ -48,7 +49,7 @@ from ..auth.errors import (
 )
 from ..errors import InvalidRequest, NotAuthenticated, SlsError, StoreUnavailable
 from . import validation
-from .errors import WrongMethod
+from .errors import HeadersTooLarge, UriTooLong, WrongMethod
 
 ErrorClass = type[SlsError]
 Security = Literal["session", "login", "admin", "sim", "metrics"]
@@ -168,6 +169,7 @@ def operation(
         if store:
             shared.append(StoreUnavailable)
         shared.append(WrongMethod)  # the path's answer to any method it lacks: OpenAPI has no place per path
+        shared += (UriTooLong, HeadersTooLarge)  # gunicorn's, before any route (``cli.gunicorn_errors``)
         where.operations.append(
             Operation(
                 method=method,
