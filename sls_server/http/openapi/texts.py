@@ -43,6 +43,8 @@ their limits with 431 `headers_too_large` (`field`: `headers`); every operation 
 
 Request bodies are JSON objects with the fields their schema lists: an unknown field, a wrong type or a
 value out of bounds is a 400 `invalid_request` whose `field` names it (`body` for the body as a whole). An
+operation under `/api/v1`, `/sim/v1` or `/admin/v1` without a request body refuses one (anything but none or
+`{}`) with a 400 `invalid_request` naming `body`: an option it does not have is never silently ignored. An
 `integer` is JSON Schema's: any number whose fraction is zero (`60.0` is `60`); a string is none. Query
 parameters an operation does not list are ignored (a cache-buster does not break a poller); one it lists,
 given twice, is a 400 `invalid_request` naming it.
