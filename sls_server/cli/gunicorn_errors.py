@@ -2,12 +2,14 @@
 
 A request gunicorn refuses before the app sees it (a request line over its limit: 414; headers over theirs:
 431; a malformed request line or header: 400) was answered with gunicorn's HTML page, which also echoed what
-the client sent, while the contract says every error is ``{"error", "message"}``. gunicorn has no setting
-for its error pages: its workers call ``gunicorn.util.write_error``, which is replaced here, once, in the
-master before the workers fork (as ``gunicorn_app.hide_server_header`` does for the ``Server`` header).
-The answer never repeats the client's input: gunicorn's message can hold a header's value. Nor does the
-log: gunicorn's warning for the refusal quotes the header line or request line it could not parse (a
-token whose header lost its colon, a transaction id in a path), and :class:`QuietRefusals` cuts the quote.
+the client sent, while the contract says every error is ``{"error", "message"}``, each code with one
+status (the refusals' classes are in ``http/errors.py``: ``uri_too_long``, ``headers_too_large``...).
+gunicorn has no setting for its error pages: its workers call ``gunicorn.util.write_error``, which is
+replaced here, once, in the master before the workers fork (as ``gunicorn_app.hide_server_header`` does
+for the ``Server`` header). The answer never repeats the client's input: gunicorn's message can hold a
+header's value. Nor does the log: gunicorn's warning for the refusal quotes the header line or request
+line it could not parse (a token whose header lost its colon, a transaction id in a path), and
+:class:`QuietRefusals` cuts the quote.
 """
 
 from __future__ import annotations
@@ -16,24 +18,48 @@ import json
 import logging
 import re
 import socket
+from typing import Any
 
-#: The contract's codes: a client's malformed request is ``invalid_request``; gunicorn's own failure (500,
-#: a configuration problem) is ``internal_error``.
+from ..errors import Forbidden, InvalidRequest, SlsError
+
+#: gunicorn's own failure (500, a configuration problem): the code the app's unexpected errors answer with.
 SERVER_FAULT = "internal_error"
-CLIENT_FAULT = "invalid_request"
-
 
 #: What a refusal is about, where gunicorn's status says: as every 4xx of the contract names its field.
-FIELDS = {414: "path", 431: "headers", 400: "request"}
+FIELDS = {414: "path", 431: "headers", 400: "request", 417: "headers", 501: "headers"}
 
 
-def error_body(status: int, reason: str) -> bytes:
-    code = SERVER_FAULT if status >= 500 and status != 501 else CLIENT_FAULT
+def refusal_class(status: int) -> type[SlsError] | None:
+    """The error of each status gunicorn answers by itself (``Worker.handle_error``), each with its own code,
+    so one code keeps one status (a 414 and a 431 said ``invalid_request``, the 400's code); ``None`` for
+    a server fault."""
+    from ..http.errors import ExpectationRefused, HeadersTooLarge, TransferCodingRefused, UriTooLong
+
+    return {
+        400: InvalidRequest,
+        403: Forbidden,  # a PROXY line from an address not allowed to send one, a TLS failure
+        414: UriTooLong,
+        417: ExpectationRefused,
+        431: HeadersTooLarge,
+        501: TransferCodingRefused,
+    }.get(status)
+
+
+def answer(status: int, reason: str) -> tuple[int, str, bytes]:
+    """(status, reason, JSON body) of gunicorn's refusal. A status this module does not know (a later
+    gunicorn's) is answered as the 400 or 500 of its family, whose codes are the contract's."""
+    refused = refusal_class(status)
+    if refused is None and status < 500:
+        status, reason, refused = 400, "Bad Request", InvalidRequest
+    elif refused is None and status != 500:
+        status, reason = 500, "Internal Server Error"
     message = f"The server refused the request before reading it: {reason} (HTTP {status})."
-    body = {"error": code, "message": message}
-    if status in FIELDS:
-        body["field"] = FIELDS[status]
-    return json.dumps(body, separators=(",", ":")).encode()
+    body: dict[str, Any]
+    if refused is None:
+        body = {"error": SERVER_FAULT, "message": message}
+    else:
+        body = refused(message, **({"field": FIELDS[status]} if status in FIELDS else {})).body()
+    return status, reason, json.dumps(body, separators=(",", ":")).encode()
 
 
 def write_json_error(sock: socket.socket, status_int: int, reason: str, mesg: str) -> None:
@@ -43,7 +69,7 @@ def write_json_error(sock: socket.socket, status_int: int, reason: str, mesg: st
     from ..http.security import CSP_API, HEADERS
     from ..telemetry.requestid import fresh_request_id
 
-    body = error_body(status_int, reason)
+    status_int, reason, body = answer(status_int, reason)
     # the security headers every answer of the app has (the document requires them on every answer)
     secured = "".join(
         f"{name}: {value}\r\n" for name, value in (("Content-Security-Policy", CSP_API), *HEADERS.items())

@@ -8,7 +8,7 @@ config and stopping (a waiting outbox ends on a graceful stop); never Flask, htt
 
 from __future__ import annotations
 
-from .errors import LoginModeMismatch, NoCode, NoGatewaySession
+from .errors import LoginModeMismatch, NoCode, NoGatewaySession, OutboxBusy
 from .outbox import Outbox
 from .session import GatewayService, GatewayView, login_mode
 
@@ -19,5 +19,6 @@ __all__ = [
     "NoCode",
     "NoGatewaySession",
     "Outbox",
+    "OutboxBusy",
     "login_mode",
 ]

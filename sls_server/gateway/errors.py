@@ -1,9 +1,9 @@
 """What gateway mode tells a client it refused: no gateway session, a login in the wrong paper/live mode, no
-code on the phone for the outbox hook."""
+code on the phone for the outbox hook, or too many of its requests waiting for one."""
 
 from __future__ import annotations
 
-from ..errors import Forbidden, NotAuthenticated, NotFound
+from ..errors import Forbidden, NotAuthenticated, NotFound, SlsError
 
 PAPER_USER_IN_LIVE_MODE = (
     "You have selected the Live Account Mode, but the specified user is a Paper Trading user. "
@@ -28,3 +28,16 @@ class LoginModeMismatch(Forbidden):
 class NoCode(NotFound):
     code = "no_code"
     message = "No security code has arrived on this user's phone."
+
+
+class OutboxBusy(SlsError):
+    """Too many ``latest-code?wait=`` requests of this worker process wait already: each holds a thread, and
+    logins need theirs (``gateway.outbox.MAX_WAITERS``)."""
+
+    code = "outbox_busy"
+    status = 429
+    always = ("retry_after",)
+    message = (
+        "Too many requests are waiting for a code on this server already; ask again after retry_after "
+        "seconds (a request without wait is answered at once)."
+    )

@@ -9,10 +9,13 @@ network delivered late is no younger for it). With ``wait`` it hands out only a 
 before, holding the request (at most ``wait`` seconds, bounded by the shape) until one arrives, or until the
 server is asked to stop (``sls_server.stopping``: the wait outlasts gunicorn's graceful timeout, which would
 kill the request); the hand-out is one Lua step, so two callers waiting at once never get the same code.
+A waiting request holds a worker thread, so only :data:`MAX_WAITERS` of a process wait at once: eight of them
+held every thread of ``sls serve``'s default 2 workers x 4 threads, and no login was answered for 30 s.
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any
 
@@ -21,12 +24,18 @@ from ..accounts.users import UserService
 from ..clock import Clock
 from ..sim.phones import PhoneService
 from ..store import Store
-from .errors import NoCode
+from .errors import NoCode, OutboxBusy
 
 #: Purposes of texts that carry a code but are no second factor.
 NOT_A_SECOND_FACTOR = frozenset({"notice", "ibkey_activation"})
 #: How often a waiting request looks at the phone again.
 POLL_S = 0.1
+#: How many requests of one process may wait for a code at once. Each holds a worker thread for up to 30 s:
+#: of ``sls serve``'s default 4 threads a worker, 2 are always left for logins, whatever a tool (or anyone
+#: who reaches /sim/v1) sends. One more is answered at once with 429 ``outbox_busy``.
+MAX_WAITERS = 2
+#: The ``retry_after`` of that 429: a waiter's next look at the phone is as soon.
+BUSY_RETRY_S = 1
 
 
 class Outbox:
@@ -38,29 +47,53 @@ class Outbox:
         self._phones = phones
         self._clock = clock
         self._code_ttl = code_ttl
+        self._waiters = threading.BoundedSemaphore(MAX_WAITERS)  # this process's: the app is built per worker
 
     def latest_code(self, username: str, *, wait_s: int) -> str:
         """The newest code now (``wait_s`` 0), or the newest not handed out before, waiting up to ``wait_s``
-        seconds for one; 404 ``no_code`` otherwise (``unknown_user`` for no such user)."""
+        seconds for one; 404 ``no_code`` otherwise (``unknown_user`` for no such user), 429 ``outbox_busy``
+        when :data:`MAX_WAITERS` requests of this process wait already and there is no code to hand out."""
         number = self._users.get(username).phone
         if number is None:
             raise NoCode("This user has no phone number, so no code reaches them.")
         deadline = time.monotonic() + wait_s
-        looks = 1 + int(wait_s / POLL_S)  # bounded by count too: a frozen or jumping clock cannot stretch it
-        for look in range(looks):
-            found = self._newest(number, now=self._clock.now())
-            if found is not None:
-                message_id, code = found
-                fresh = self._repo.hand_out(number, message_id, keep_s=self._code_ttl)
-                if fresh or wait_s == 0:
-                    return code
-            if look + 1 == looks or time.monotonic() >= deadline:
+        code = self._look(number, wait_s=wait_s)
+        if code is not None:
+            return code
+        if not wait_s:
+            raise NoCode()
+        if not self._waiters.acquire(blocking=False):
+            raise OutboxBusy(retry_after=BUSY_RETRY_S)
+        try:
+            code = self._wait(number, wait_s=wait_s, deadline=deadline)
+        finally:
+            self._waiters.release()
+        if code is None:
+            raise NoCode(f"No new security code arrived on this user's phone within {wait_s} s.")
+        return code
+
+    def _look(self, number: str, *, wait_s: int) -> str | None:
+        """The code to hand out now: the newest (``wait_s`` 0), or the newest not handed out before."""
+        found = self._newest(number, now=self._clock.now())
+        if found is None:
+            return None
+        message_id, code = found
+        fresh = self._repo.hand_out(number, message_id, keep_s=self._code_ttl)
+        return code if fresh or wait_s == 0 else None
+
+    def _wait(self, number: str, *, wait_s: int, deadline: float) -> str | None:
+        """Look again every :data:`POLL_S` until a code not handed out before arrives or the wait ends."""
+        for _ in range(
+            int(wait_s / POLL_S)
+        ):  # bounded by count too: a frozen or jumping clock cannot stretch it
+            if time.monotonic() >= deadline:
                 break
             if stopping.wait(POLL_S):  # a graceful stop: answer now, as when the wait runs out, not be killed
                 break
-        if wait_s:
-            raise NoCode(f"No new security code arrived on this user's phone within {wait_s} s.")
-        raise NoCode()
+            code = self._look(number, wait_s=wait_s)
+            if code is not None:
+                return code
+        return None
 
     def _newest(self, number: str, *, now: int) -> tuple[str, str] | None:
         """(id, code) of the newest usable code the phone holds at ``now``: texts and voice calls alike."""

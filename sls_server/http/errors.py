@@ -102,6 +102,45 @@ class WrongMethod(SlsError):
     message = "This route does not take that method; the Allow header lists the ones it takes."
 
 
+# --- what gunicorn refuses before the app (``cli.gunicorn_errors``): each status its own code -------------
+
+
+class UriTooLong(SlsError):
+    """A request line (method, path and query) over gunicorn's 4 KB. Every operation of /openapi.json lists
+    it: any path can be sent with a query long enough."""
+
+    code = "uri_too_long"
+    status = 414
+    message = "The request line (path and query) is longer than the server reads (4 KB)."
+    always = ("field",)
+
+
+class HeadersTooLarge(SlsError):
+    """Headers over gunicorn's limits (8 KB a header, 100 of them). Every operation of /openapi.json lists
+    it, as any request can carry a cookie jar too large."""
+
+    code = "headers_too_large"
+    status = 431
+    message = "The request's headers are larger than the server reads (8 KB a header, 100 headers)."
+    always = ("field",)
+
+
+class ExpectationRefused(SlsError):
+    """An ``Expect`` header gunicorn does not meet (it meets only ``100-continue``)."""
+
+    code = "expectation_failed"
+    status = 417
+    message = "The request's Expect header asks for what the server does not do."
+
+
+class TransferCodingRefused(SlsError):
+    """A ``Transfer-Encoding`` gunicorn does not decode (it decodes ``chunked`` alone)."""
+
+    code = "unsupported_transfer_coding"
+    status = 501
+    message = "The request's Transfer-Encoding is not one the server decodes (chunked)."
+
+
 class UnknownSession(SlsError):
     code = "unknown_session"
     status = 404

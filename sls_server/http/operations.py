@@ -14,9 +14,12 @@ does three things with one declaration:
 What every operation of a surface shares is declared once, with :func:`surface`: its tag, its credentials
 and their refusals (the admin token; the simulators' switch and token), and the refusal of state changes
 (``cross_site_request`` under ``/api/v1``). The registry adds the rest by rule: ``invalid_request`` where
-there is a body or a query, ``store_unavailable`` unless ``store=False``, the session's refusals with
-``security="session"`` and ``login_binding_required`` with ``security="login"``; and on every operation
-``method_not_allowed`` (405, with ``Allow``), what its path answers a method it does not take.
+there is a body or a query, and under ``/api/v1``, ``/sim/v1`` and ``/admin/v1`` where there is none (a body
+sent there is refused, not ignored: :data:`NO_BODY_PREFIXES`), ``store_unavailable`` unless
+``store=False``, the session's refusals with ``security="session"`` and ``login_binding_required`` with
+``security="login"``; and on every operation
+``method_not_allowed`` (405, with ``Allow``), what its path answers a method it does not take, and what
+gunicorn answers before any route: ``uri_too_long`` (414) and ``headers_too_large`` (431).
 
 Why in-house, and not spectree or flask-openapi3 (both evaluated): spectree silently turns malformed JSON
 into ``{}`` (so a broken client gets "username is required" instead of "the body is not valid JSON"),
@@ -48,7 +51,7 @@ from ..auth.errors import (
 )
 from ..errors import InvalidRequest, NotAuthenticated, SlsError, StoreUnavailable
 from . import validation
-from .errors import WrongMethod
+from .errors import HeadersTooLarge, UriTooLong, WrongMethod
 
 ErrorClass = type[SlsError]
 Security = Literal["session", "login", "admin", "sim", "metrics"]
@@ -56,6 +59,9 @@ Security = Literal["session", "login", "admin", "sim", "metrics"]
 View = Callable[..., ResponseReturnValue | BaseModel]
 
 SAFE_METHODS = frozenset({"get", "head", "options"})
+#: Where an operation declared without a body refuses one (``validation.no_body``). Not the gateway's
+#: ``/v1/api`` routes: real clients of the gateway (ibind) send bodies to ``ssodh/init`` and others.
+NO_BODY_PREFIXES = ("/api/v1/", "/sim/v1/", "/admin/v1/")
 #: What a request presenting (or lacking) a session can be refused with.
 SESSION_ERRORS: tuple[ErrorClass, ...] = (
     NotAuthenticated,
@@ -159,8 +165,11 @@ def operation(
     where = _SURFACES[bp]
     chosen: Security | None = where.security if security == "surface" else security
 
+    full_rule = f"{bp.url_prefix or ''}{rule}"
+    refuses_body = body is None and full_rule.startswith(NO_BODY_PREFIXES)
+
     def register(view: View) -> View:
-        shared: list[ErrorClass] = [InvalidRequest] if body or query else []
+        shared: list[ErrorClass] = [InvalidRequest] if body or query or refuses_body else []
         shared += where.errors
         if method not in SAFE_METHODS:
             shared += where.unsafe_errors
@@ -168,10 +177,11 @@ def operation(
         if store:
             shared.append(StoreUnavailable)
         shared.append(WrongMethod)  # the path's answer to any method it lacks: OpenAPI has no place per path
+        shared += (UriTooLong, HeadersTooLarge)  # gunicorn's, before any route (``cli.gunicorn_errors``)
         where.operations.append(
             Operation(
                 method=method,
-                path=openapi_path(f"{bp.url_prefix or ''}{rule}"),
+                path=openapi_path(full_rule),
                 operation_id=camel_case(view.__name__),
                 summary=summary,
                 description=description or inspect.getdoc(view),
@@ -193,6 +203,8 @@ def operation(
             given: dict[str, Any] = dict(path)
             if body is not None:
                 given["body"] = validation.body(body)
+            elif refuses_body:
+                validation.no_body()
             if query is not None:
                 given["query"] = validation.query(query)
             answer = view(**given)

@@ -95,6 +95,25 @@ def body(model: type[Model]) -> Model:
     raise refused(model, error, where="body") from None
 
 
+def no_body() -> None:
+    """A 400 naming ``body`` when a route that takes none is sent one.
+
+    ``POST /admin/v1/reset {"keep_users": true}`` wiped everything, and the caller believed its option was
+    honoured: a body nothing reads is refused, not ignored. No body, or an empty JSON object (``{}``, which
+    some clients send with every POST), says nothing and passes."""
+    raw = this_request().get_data(cache=True)
+    if not raw.strip() or (raw.lstrip().startswith(b"{") and _empty_object(raw)):
+        return
+    raise InvalidRequest("this route takes no body; send the request without one", field="body")
+
+
+def _empty_object(raw: bytes) -> bool:
+    try:
+        return bool(from_json(raw) == {})
+    except ValueError:
+        return False
+
+
 def whole_numbers(raw: bytes, exc: ValidationError) -> bytes | None:
     """The body again with each number refused as no integer but whose fraction is zero (``0.0``, ``6e1``)
     written as the integer it is; ``None`` if no refusal was of that kind.

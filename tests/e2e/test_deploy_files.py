@@ -70,7 +70,7 @@ def test_the_compose_and_docker_commands_are_sls_serve_with_options_that_exist()
     assert SLS["command"] == cmd, "compose runs what the image runs"
     params = serve_params(cmd)
     assert params["host"] == "0.0.0.0"
-    published = [str(p).split(":") for p in SLS["ports"]]
+    published = [str(p).rsplit(":", 1) for p in SLS["ports"]]
     assert [container for _, container in published] == [str(params["port"])]
     assert instruction("EXPOSE") == str(params["port"])
     for test in (
@@ -78,6 +78,21 @@ def test_the_compose_and_docker_commands_are_sls_serve_with_options_that_exist()
         ["CMD", *json.loads(instruction("HEALTHCHECK").split(" CMD ", 1)[1])],
     ):
         assert healthcheck_url(test) == f"http://127.0.0.1:{params['port']}/readyz"
+
+
+def test_the_compose_file_publishes_the_port_on_this_machine_only() -> None:
+    """/sim/v1 (anyone's simulated phone and card) and /metrics are open by default: "8000:8000" published
+    them on every interface of the host. The file says what to set before publishing it wider, and passes
+    those settings through from the host."""
+    assert [str(p) for p in SLS["ports"]] == ["127.0.0.1:8000:8000"]
+    text = (ROOT / "docker-compose.yml").read_text()
+    comment = " ".join(line.strip().lstrip("#") for line in text.splitlines() if line.strip().startswith("#"))
+    for setting in ("SLS_SIM_TOKEN", "SLS_SIM_ENABLED=false", "SLS_METRICS_TOKEN"):
+        assert setting in comment, setting
+        assert setting.split("=")[0] in SLS["environment"], setting
+    open_by_default = {k: interpolate(str(v), {}) for k, v in SLS["environment"].items()}
+    settings = load_settings(environ=open_by_default)
+    assert settings.sim_enabled and settings.sim_token is None  # the defaults that call for 127.0.0.1
 
 
 def test_the_environment_names_only_settings_that_exist_and_valid_values() -> None:

@@ -3,12 +3,16 @@ document marks required on every answer, as the app's answers do."""
 
 from __future__ import annotations
 
+import inspect
 import json
+import re
 import socket
 
 import pytest
+from gunicorn.workers.base import Worker
+from test_error_names import sls_errors
 
-from sls_server.cli.gunicorn_errors import write_json_error
+from sls_server.cli.gunicorn_errors import SERVER_FAULT, answer, refusal_class, write_json_error
 from sls_server.http.errors import ALLOW
 from sls_server.http.openapi.texts import RESPONSE_HEADERS, RETRY_AFTER_ALWAYS
 from sls_server.http.security import CSP_API
@@ -43,4 +47,37 @@ def test_a_refusal_before_the_app_carries_every_header_an_answer_always_has(stat
     for name, header in EVERY_ANSWER.items():
         assert headers[name] == header["schema"].get("const", headers[name]), name
     assert headers["Content-Security-Policy"] == CSP_API
-    assert json.loads(body)["error"] == "invalid_request" and "secret" not in body
+    refused = refusal_class(status)
+    assert refused is not None and json.loads(body)["error"] == refused.code and "secret" not in body
+
+
+#: Every status gunicorn answers a request with by itself (``Worker.handle_error``), read from its source so
+#: a later gunicorn's new one is seen here.
+GUNICORN_STATUSES = sorted({int(n) for n in re.findall(r"status_int = (\d{3})", inspect.getsource(Worker))})
+
+
+def test_every_refusal_gunicorn_answers_has_a_code_of_its_own_status() -> None:
+    """gunicorn's 414 and 431 (and 417, 501, 403) said ``invalid_request``, the 400's code: the contract's
+    "one code, one status", which ``test_error_names`` holds for the app's errors, did not hold for these."""
+    assert {400, 414, 431, 500} <= set(GUNICORN_STATUSES)
+    statuses: dict[str, set[int]] = {SERVER_FAULT: {500}}
+    for error in sls_errors():
+        statuses.setdefault(error.code, set()).add(error.status)
+    for status in GUNICORN_STATUSES:
+        sent, _, body = answer(status, "Reason")
+        code = json.loads(body)["error"]
+        assert sent == status, status
+        assert statuses.get(code) == {status}, (status, code, statuses.get(code))
+    assert json.loads(answer(414, "URI Too Long")[2]) == {
+        "error": "uri_too_long",
+        "message": "The server refused the request before reading it: URI Too Long (HTTP 414).",
+        "field": "path",
+    }
+    assert json.loads(answer(431, "Request Header Fields Too Large")[2])["error"] == "headers_too_large"
+
+
+@pytest.mark.parametrize(("status", "family"), [(418, 400), (502, 500)])
+def test_a_status_gunicorn_did_not_answer_before_is_its_familys_400_or_500(status: int, family: int) -> None:
+    sent, _, body = answer(status, "Something")
+    assert sent == family
+    assert json.loads(body)["error"] == ("invalid_request" if family == 400 else SERVER_FAULT)

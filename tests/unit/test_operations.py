@@ -221,6 +221,8 @@ def test_the_operation_is_in_the_document_with_its_shared_errors() -> None:
         "400": {"$ref": "#/components/schemas/InvalidRequestError"},
         "405": {"$ref": "#/components/schemas/MethodNotAllowedError"},  # every operation's, with Allow
         "409": {"$ref": "#/components/schemas/TakenError"},
+        "414": {"$ref": "#/components/schemas/UriTooLongError"},  # gunicorn's, before any route
+        "431": {"$ref": "#/components/schemas/HeadersTooLargeError"},
         "503": {"$ref": "#/components/schemas/StoreUnavailableError"},
     }
     assert set(placed["responses"]["405"]["headers"]) >= {"Allow", "X-Request-Id"}

@@ -3,7 +3,8 @@
 
 It stands for reading the phone, so it is guarded like all of ``/sim/v1`` (``SLS_SIM_ENABLED``,
 ``SLS_SIM_TOKEN``). ``wait=N`` holds the request up to N seconds (at most 30) for a code it has not handed
-out yet, so a handler that asks as soon as the page wants a code gets the one on its way.
+out yet, so a handler that asks as soon as the page wants a code gets the one on its way; only a few wait at
+once in each worker process (``gateway.outbox.MAX_WAITERS``), so they never hold every thread logins need.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from flask import Blueprint, Response
 from ...accounts.errors import UserNotFound
 from ...accounts.users import canonical_username
 from ...errors import InvalidRequest
-from ...gateway import NoCode
+from ...gateway import NoCode, OutboxBusy
 from ...shapes.gateway import LatestCodeQuery
 from ..common import core
 from ..errors import SimTokenRequired, SimulatorDisabled
@@ -42,13 +43,14 @@ CODE = Raw("text/plain", {"type": "string", "pattern": "^[0-9]{6,8}$"})
     query=LatestCodeQuery,
     ok=CODE,
     returns="The code's digits, nothing else (no newline).",
-    errors=(UserNotFound, NoCode),
+    errors=(UserNotFound, NoCode, OutboxBusy),
 )
 def latest_code(query: LatestCodeQuery) -> Any:
     """The newest SMS or voice-callback code the user's phone holds and is still valid (notices and IB Key
     activation codes skipped); newest is the one sent last, which the login takes. `wait=N`: the newest one
     not handed out by this route before, waiting up to N seconds for it. 404 `no_code` when there is none (in
-    time); 404 `unknown_user`."""
+    time); 404 `unknown_user`. A wait holds one of the server's threads, so at most 2 wait at once in each
+    worker process; with no code to hand out at once, one more is 429 `outbox_busy` with `retry_after`."""
     try:
         username = canonical_username(query.user)
     except InvalidRequest:

@@ -38,11 +38,13 @@ A path sent a method it does not take (`OPTIONS` too: no CORS preflight is serve
 `method_not_allowed` with `Allow` listing the methods it takes; every operation declares that answer. A
 path with a GET takes HEAD too: the GET's status and headers, no body. A path this document does not list
 is a 404 `not_found` (one that ends with a slash says whether the path without it is a route: none is).
-A request line over 4 KB (414) or headers over their limits (431) are refused before any route, as a 400
-`invalid_request` is, with `field` `path` or `headers`.
+A request line over 4 KB is refused before any route with 414 `uri_too_long` (`field`: `path`), headers over
+their limits with 431 `headers_too_large` (`field`: `headers`); every operation declares both.
 
 Request bodies are JSON objects with the fields their schema lists: an unknown field, a wrong type or a
 value out of bounds is a 400 `invalid_request` whose `field` names it (`body` for the body as a whole). An
+operation under `/api/v1`, `/sim/v1` or `/admin/v1` without a request body refuses one (anything but none or
+`{}`) with a 400 `invalid_request` naming `body`: an option it does not have is never silently ignored. An
 `integer` is JSON Schema's: any number whose fraction is zero (`60.0` is `60`); a string is none. Query
 parameters an operation does not list are ignored (a cache-buster does not break a poller); one it lists,
 given twice, is a 400 `invalid_request` naming it.
