@@ -77,6 +77,7 @@ class ChildServer:
             "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers),
         ]  # fmt: skip
         self._refuse_unknown_settings()
+        self._refuse_taken_port()
         self.folder.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(
@@ -103,6 +104,22 @@ class ChildServer:
                 for name in unknown
             )
             raise ServerFailed(f"not a setting of sls serve: {named}; `sls config` lists them all")
+
+    def _refuse_taken_port(self) -> None:
+        """A port something already listens on is refused now: ``sls serve`` would retry binding it for
+        seconds while ``/healthz`` there answered for the other server, and this client would then use
+        (and wipe) that one's world, or be refused its admin calls with a 401 that says nothing of why."""
+        import socket
+
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds it
+            try:
+                probe.bind(("127.0.0.1", self.port))
+            except OSError as exc:
+                raise ServerFailed(
+                    f"port {self.port} is taken ({exc.strerror}): another server listens there; give "
+                    "SLS_PORT a free port, or leave it out and a free one is picked"
+                ) from None
 
     def _wait(self, timeout_s: float) -> None:
         """Poll /healthz until the child answers: waiting on a condition, not on the clock."""
