@@ -4,11 +4,13 @@ it: each worker is a session of its own and starts a server of its own."""
 from __future__ import annotations
 
 import socket
+import textwrap
 from pathlib import Path
 
 import pytest
+from test_scenario_pytest_plugin import pytest_in
 
-from sls_scenarios.server import ChildServer, ServerFailed
+from sls_scenarios.server import ChildServer, ServerFailed, free_port
 
 pytestmark = pytest.mark.e2e
 
@@ -28,3 +30,44 @@ def test_a_port_something_listens_on_is_refused_saying_so(tmp_path: Path) -> Non
         finally:
             server.stop()
         assert server.process is None  # refused before any child started
+
+
+WHERE = """
+import os
+
+
+def test_where(sls_emulator):
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    with open(os.path.join(os.environ["URLS"], worker + ".url"), "a") as urls:
+        print(sls_emulator.url, file=urls)
+    sls_emulator.create_user("carol")
+"""
+
+
+def test_each_xdist_worker_takes_its_own_port_from_sls_port(tmp_path: Path) -> None:
+    """``SLS_PORT=P`` with ``-n 2``: both workers started ``sls serve`` on P; one bound it and both
+    fixtures used that one server, wiping each other's world before every test. Worker ``gwN`` now takes
+    ``P + N``."""
+    port = free_port()
+    while not _free(port + 1):
+        port = free_port()
+    (tmp_path / "pytest.ini").write_text(
+        "[pytest]\naddopts = -p no:cacheprovider\nsls_emulator_env =\n"
+        f"    SLS_PORT={port}\n    SLS_ADMIN_TOKEN=project-admin-token-0123456789\n"
+    )
+    for n in range(4):
+        (tmp_path / f"test_where_{n}.py").write_text(textwrap.dedent(WHERE))
+    (tmp_path / "runs").mkdir()
+    ran = pytest_in(tmp_path, "-n", "2", URLS=str(tmp_path / "runs"))
+    assert ran.returncode == 0 and "4 passed" in ran.stdout, ran.stdout + ran.stderr
+    urls = {path.stem: set(path.read_text().split()) for path in tmp_path.glob("runs/*.url")}
+    assert urls == {"gw0": {f"http://127.0.0.1:{port}"}, "gw1": {f"http://127.0.0.1:{port + 1}"}}
+
+
+def _free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
