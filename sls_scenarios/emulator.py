@@ -107,8 +107,10 @@ class SlsEmulator:
     # --- the world --------------------------------------------------------------------------------------
 
     def reset(self) -> None:
-        """Wipe every user, device, session, lockout, inbox and event; the clock goes back to real time."""
+        """Wipe every user, device, session, lockout, inbox and event; the clock goes back to real time, and
+        this client forgets the cookies of logins made through ``call``."""
         self.call("POST", "/admin/v1/reset", admin=True)
+        self._http.cookies.clear()  # a login made through ``call`` leaves its cookies: not the next test's
         self._pins.clear()
         self._passcodes.clear()
 

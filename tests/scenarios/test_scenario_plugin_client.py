@@ -1,0 +1,34 @@
+"""The ``sls_emulator`` fixture's client between tests: it is one object for the whole session, so whatever
+it keeps must not carry one test's state into the next."""
+
+from __future__ import annotations
+
+import pytest
+
+from sls_scenarios.emulator import EmulatorError, SlsEmulator
+
+pytestmark = pytest.mark.e2e
+
+
+def session_refusal(emulator: SlsEmulator) -> object:
+    with pytest.raises(EmulatorError) as refused:
+        emulator.call("GET", "/api/v1/session")
+    return refused.value.body
+
+
+def test_a_reset_client_carries_no_cookie_of_a_login_before_it(sls_emulator: SlsEmulator) -> None:
+    """A test that logged in through ``call`` left the login's and the session's cookies in the fixture's
+    jar, and the wipe before the next test kept them: that test's every call, admin and sim included,
+    carried a dead user session (``GET /api/v1/session`` said "No valid session" to a client that never
+    logged in)."""
+    fresh = session_refusal(SlsEmulator(sls_emulator.url, sls_emulator.admin_token, sls_emulator.sim_token))
+    password = sls_emulator.create_user("carol", sms=False)
+    card = sls_emulator.enroll_card("carol")
+    started = sls_emulator.call("POST", "/api/v1/auth/login", {"username": "carol", "password": password})
+    answer = {"response": card.respond(started["factor"]["challenge"])}
+    assert sls_emulator.call("POST", f"/api/v1/auth/login/{started['txn_id']}/verify", answer)["session"]
+    assert sls_emulator.call("GET", "/api/v1/session")["username"] == "carol"  # the jar's session cookie
+
+    sls_emulator.reset()  # what the plugin does before each test
+
+    assert session_refusal(sls_emulator) == fresh
