@@ -59,6 +59,9 @@ class Card:
     record: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def respond(self, challenge: str, pin: str | None = None) -> str:
+        """The 8-digit response the card shows for ``challenge``, computed offline (RFC 6287 OCRA over the
+        card's key and the PIN's SHA-1). Another ``pin`` computes with that one, which the server refuses as
+        a wrong response; the card's own PIN check and lock are the simulator's (``/sim/v1/dscplus``)."""
         return expected_response(bytes.fromhex(self.secret_hex), hash_pin(pin or self.pin), challenge)
 
 
@@ -67,6 +70,14 @@ def _segment(value: str) -> str:
 
 
 class SlsEmulator:
+    """A client of a running emulator: the ``sls_emulator`` fixture is one, for the server it started.
+
+    ``url`` is where the code under test logs in; the methods set up the world (users, devices, the clock)
+    through ``/admin/v1`` with ``admin_token``, and act as the user (read a code, approve a push) through
+    ``/sim/v1`` with ``sim_token`` when the server guards it. Any refusal is an ``EmulatorError``. Build one
+    yourself for a server you started: ``SlsEmulator(url, admin_token)``.
+    """
+
     def __init__(
         self, url: str, admin_token: str, sim_token: str | None = None, *, timeout_s: float = 30
     ) -> None:
@@ -159,6 +170,8 @@ class SlsEmulator:
         return enrolled
 
     def enroll_card(self, username: str, pin: str = "1234") -> Card:
+        """Enrol a DSC+ card with ``pin``; the ``Card``, whose ``respond(challenge)`` answers a login's
+        challenge (its key is handed out once, at enrolment, as the broker's token file is)."""
         record = self.enroll(username, "dscplus", pin=pin)
         return Card(record["device_id"], record["serial"], record["secret_hex"], pin, record)
 
