@@ -248,6 +248,31 @@ class SlsEmulator:
                 "approve_push needs match=: the number the login page shows "
                 "(factor['match'] of the login answer); number matching forbids guessing it"
             )
+        return self._answer_push("approve", username, txn_id, match, pin, biometric, passcode)
+
+    def deny_push(
+        self,
+        username: str,
+        pin: str | None = None,
+        biometric: bool = False,
+        *,
+        txn_id: str | None = None,
+        passcode: str | None = None,
+    ) -> dict[str, Any]:
+        """Deny the newest IB Key notification on ``username``'s phone (``txn_id``: that login's), as a user
+        who did not start that login does: the login ends (``push.denied``). Unlocked as ``approve_push``."""
+        return self._answer_push("deny", username, txn_id, None, pin, biometric, passcode)
+
+    def _answer_push(
+        self,
+        answer: str,
+        username: str,
+        txn_id: str | None,
+        match: str | None,
+        pin: str | None,
+        biometric: bool,
+        passcode: str | None,
+    ) -> dict[str, Any]:
         device = self._ibkey_of(username)
         notes = self.call("GET", f"/sim/v1/ibkey/{_segment(device)}/notifications")["notifications"]
         mine = [n for n in notes if n.get("username") == username and txn_id in (None, n.get("txn_id"))]
@@ -265,9 +290,10 @@ class SlsEmulator:
         unlock: dict[str, Any] = {"biometric": True} if biometric else ({"pin": pin} if pin else {})
         if passcode is not None and not biometric:
             unlock = {"passcode": passcode}
-        path = f"/sim/v1/ibkey/{_segment(device)}/notifications/{_segment(note['id'])}/approve"
-        approved: dict[str, Any] = self.call("POST", path, {"match": str(match), **unlock})
-        return approved
+        path = f"/sim/v1/ibkey/{_segment(device)}/notifications/{_segment(note['id'])}/{answer}"
+        picked = {"match": str(match)} if match is not None else {}
+        answered: dict[str, Any] = self.call("POST", path, {**picked, **unlock})
+        return answered
 
     def _ibkey_of(self, username: str) -> str:
         devices = self.call("GET", f"/admin/v1/users/{_segment(username)}/devices", admin=True)["devices"]

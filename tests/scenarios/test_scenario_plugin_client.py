@@ -4,6 +4,7 @@ it keeps must not carry one test's state into the next."""
 from __future__ import annotations
 
 import pytest
+import requests
 
 from sls_scenarios.emulator import EmulatorError, SlsEmulator
 
@@ -32,3 +33,25 @@ def test_a_reset_client_carries_no_cookie_of_a_login_before_it(sls_emulator: Sls
     sls_emulator.reset()  # what the plugin does before each test
 
     assert session_refusal(sls_emulator) == fresh
+
+
+def test_a_push_the_user_did_not_ask_for_is_denied_and_ends_the_login(sls_emulator: SlsEmulator) -> None:
+    """An integration must handle the user who taps Deny; the fixture could only approve a push, so a test
+    of that path had to find the notification and unlock the app through raw ``/sim/v1`` calls."""
+    password = sls_emulator.create_user("ann", phone="+15550100005", sms=False)
+    sls_emulator.enroll_ibkey("ann", "android", "12ab", password=password)
+    started = requests.post(
+        f"{sls_emulator.url}/api/v1/auth/login", json={"username": "ann", "password": password}, timeout=30
+    ).json()
+    assert started["factor"]["mode"] == "push"
+
+    denied = sls_emulator.deny_push("ann", txn_id=started["txn_id"])
+
+    assert denied["state"] == "denied" and denied["txn_id"] == started["txn_id"]
+    poll = requests.get(
+        f"{sls_emulator.url}/api/v1/auth/login/{started['txn_id']}",
+        headers={"X-Login-Token": started["login_token"]},
+        timeout=30,
+    )
+    assert poll.json()["state"] == "denied" and "session" not in poll.json(), poll.text
+    assert [e["type"] for e in sls_emulator.events(user="ann", type="push.denied")] == ["push.denied"]
