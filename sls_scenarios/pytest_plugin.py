@@ -10,7 +10,9 @@
   Under pytest-xdist each worker is a session with a server of its own; with ``SLS_PORT`` given, worker
   ``gwN`` takes ``SLS_PORT + N``.
 * ``*.scenario.yaml`` files are collected as tests, one item per scenario, run in-process (or against
-  ``--sls-server``); a failure report lists the steps. ``expect_failure`` becomes a strict ``xfail``.
+  ``--sls-server``), not on the fixture's server: ``sls_emulator_env`` does not reach them (a scenario's
+  settings are its ``setup.settings``); a failure report lists the steps. ``expect_failure`` becomes a
+  strict ``xfail``.
   A server's tokens come from ``--sls-admin-token``/``--sls-sim-token`` or, as for every ``sls`` command,
   ``SLS_ADMIN_TOKEN``/``SLS_SIM_TOKEN``; ``--sls-server`` without an admin token is a usage error before
   anything runs.
