@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sls_server.store.embedded import free_port
+from sls_server.store.embedded import _die_with_parent, free_port
 
 
 class ServerFailed(RuntimeError):
@@ -80,8 +80,14 @@ class ChildServer:
         self._refuse_taken_port()
         self.folder.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("wb") as log:
+            # dies with us: a pytest killed (CI's timeout, an xdist worker lost) left it serving, and its
+            # Redis with it, holding the port, as the embedded Redis is kept from doing
             self.process = subprocess.Popen(
-                command, env=self.environment(), stdout=log, stderr=subprocess.STDOUT
+                command,
+                env=self.environment(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                preexec_fn=_die_with_parent,
             )
         self._wait(timeout_s)
         return self

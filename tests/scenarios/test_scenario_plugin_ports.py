@@ -1,10 +1,15 @@
-"""The fixture's server and its port under pytest-xdist, as a project running its suite with ``-n 2`` meets
-it: each worker is a session of its own and starts a server of its own."""
+"""The fixture's server, its port and its life, as a project running its suite with ``-n 2`` meets them:
+each worker is a session of its own and starts a server of its own, which must end with it."""
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
+import subprocess
+import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -71,3 +76,40 @@ def _free(port: int) -> bool:
         except OSError:
             return False
         return True
+
+
+OWNER = """
+import sys
+from pathlib import Path
+from sls_scenarios.server import ChildServer
+
+server = ChildServer(data_dir=Path(sys.argv[1])).start()
+print(server.process.pid, flush=True)
+sys.stdin.read()  # until killed
+"""
+
+
+def test_the_fixtures_server_dies_with_the_test_session_that_started_it(tmp_path: Path) -> None:
+    """A pytest killed outright (CI's job timeout, a lost xdist worker) runs no teardown: its ``sls serve``
+    and that server's Redis stayed up, serving, holding their port, for good."""
+    command = [sys.executable, "-c", OWNER, str(tmp_path)]
+    with subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) as owner:
+        assert owner.stdout is not None
+        child = int(owner.stdout.readline())
+        owner.kill()
+    try:
+        deadline = time.monotonic() + 30
+        while _alive(child) and time.monotonic() < deadline:
+            time.sleep(0.1)  # polling a condition with a deadline
+        assert not _alive(child), f"sls serve (pid {child}) outlived the session that started it"
+    finally:
+        if _alive(child):
+            os.kill(child, signal.SIGTERM)
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie waiting for its reaper has ended)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0] != "Z"
+    except (FileNotFoundError, IndexError):
+        return False
