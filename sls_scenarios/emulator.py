@@ -129,6 +129,13 @@ class SlsEmulator:
         """Move the server's clock (never sleep in a test); the new ``now``."""
         return int(self.call("POST", "/admin/v1/clock", {"advance_s": int(seconds)}, admin=True)["now"])
 
+    def freeze_clock(self, at: int | None = None) -> int:
+        """Stop the server's clock (at ``at``, Unix seconds, if given); the ``now`` it stands at. Frozen, an
+        instant a test asserts (``idle_expires_at``, a ``retry_after``) is exact: real seconds spent on
+        requests never move it, only ``advance_clock``. The wipe before the next test thaws it."""
+        body: dict[str, Any] = {"freeze": True, **({"set_at": int(at)} if at is not None else {})}
+        return int(self.call("POST", "/admin/v1/clock", body, admin=True)["now"])
+
     def events(self, user: str | None = None, type: str | None = None) -> list[dict[str, Any]]:
         """Audit events, oldest first, every page."""
         found: list[dict[str, Any]] = []

@@ -55,3 +55,20 @@ def test_a_push_the_user_did_not_ask_for_is_denied_and_ends_the_login(sls_emulat
     )
     assert poll.json()["state"] == "denied" and "session" not in poll.json(), poll.text
     assert [e["type"] for e in sls_emulator.events(user="ann", type="push.denied")] == ["push.denied"]
+
+
+def test_a_frozen_clock_makes_every_instant_a_test_asserts_exact(sls_emulator: SlsEmulator) -> None:
+    """The fixture's clock ran in real time with no way to stop it but a raw admin call, so a test of the
+    idle logoff could not assert its instants exactly, as the scenarios (frozen) do."""
+    now = sls_emulator.freeze_clock(at=1893488400)
+    assert now == 1893488400
+    password = sls_emulator.create_user("carol", sms=False)
+    card = sls_emulator.enroll_card("carol")
+    started = sls_emulator.call("POST", "/api/v1/auth/login", {"username": "carol", "password": password})
+    answer = {"response": card.respond(started["factor"]["challenge"])}
+    sls_emulator.call("POST", f"/api/v1/auth/login/{started['txn_id']}/verify", answer)
+    assert sls_emulator.call("GET", "/api/v1/session")["idle_expires_at"] == now + 900
+    assert sls_emulator.advance_clock(899) == now + 899
+    sls_emulator.call("GET", "/api/v1/session")  # one second before the logoff: alive, and idle restarts
+    sls_emulator.reset()
+    assert sls_emulator.call("GET", "/admin/v1/clock", admin=True)["frozen"] is False
