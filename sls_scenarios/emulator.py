@@ -8,13 +8,12 @@ response is computed offline from the key its enrolment returned (RFC 6287), lik
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
 import requests
 
-from sls_devices.dscplus import expected_response, hash_pin
+from .card import Card as Card  # re-exported: the README names sls_scenarios.emulator.Card
 
 WORDS = (
     "amber",
@@ -46,23 +45,6 @@ class EmulatorError(RuntimeError):
     def __init__(self, message: str, status: int = 0, code: str | None = None, body: Any = None) -> None:
         super().__init__(message)
         self.status, self.code, self.body = status, code, body
-
-
-@dataclass
-class Card:
-    """An enrolled DSC+ card: ``respond(challenge)`` is what keying PIN and challenge into it shows."""
-
-    device_id: str
-    serial: str
-    secret_hex: str
-    pin: str
-    record: dict[str, Any] = field(default_factory=dict, repr=False)
-
-    def respond(self, challenge: str, pin: str | None = None) -> str:
-        """The 8-digit response the card shows for ``challenge``, computed offline (RFC 6287 OCRA over the
-        card's key and the PIN's SHA-1). Another ``pin`` computes with that one, which the server refuses as
-        a wrong response; the card's own PIN check and lock are the simulator's (``/sim/v1/dscplus``)."""
-        return expected_response(bytes.fromhex(self.secret_hex), hash_pin(pin or self.pin), challenge)
 
 
 def _segment(value: str) -> str:
