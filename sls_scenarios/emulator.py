@@ -8,13 +8,12 @@ response is computed offline from the key its enrolment returned (RFC 6287), lik
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
 import requests
 
-from sls_devices.dscplus import expected_response, hash_pin
+from .card import Card as Card  # re-exported: the README names sls_scenarios.emulator.Card
 
 WORDS = (
     "amber",
@@ -48,25 +47,19 @@ class EmulatorError(RuntimeError):
         self.status, self.code, self.body = status, code, body
 
 
-@dataclass
-class Card:
-    """An enrolled DSC+ card: ``respond(challenge)`` is what keying PIN and challenge into it shows."""
-
-    device_id: str
-    serial: str
-    secret_hex: str
-    pin: str
-    record: dict[str, Any] = field(default_factory=dict, repr=False)
-
-    def respond(self, challenge: str, pin: str | None = None) -> str:
-        return expected_response(bytes.fromhex(self.secret_hex), hash_pin(pin or self.pin), challenge)
-
-
 def _segment(value: str) -> str:
     return quote(value, safe="")
 
 
 class SlsEmulator:
+    """A client of a running emulator: the ``sls_emulator`` fixture is one, for the server it started.
+
+    ``url`` is where the code under test logs in; the methods set up the world (users, devices, the clock)
+    through ``/admin/v1`` with ``admin_token``, and act as the user (read a code, approve a push) through
+    ``/sim/v1`` with ``sim_token`` when the server guards it. Any refusal is an ``EmulatorError``. Build one
+    yourself for a server you started: ``SlsEmulator(url, admin_token)``.
+    """
+
     def __init__(
         self, url: str, admin_token: str, sim_token: str | None = None, *, timeout_s: float = 30
     ) -> None:
@@ -107,14 +100,23 @@ class SlsEmulator:
     # --- the world --------------------------------------------------------------------------------------
 
     def reset(self) -> None:
-        """Wipe every user, device, session, lockout, inbox and event; the clock goes back to real time."""
+        """Wipe every user, device, session, lockout, inbox and event; the clock goes back to real time, and
+        this client forgets the cookies of logins made through ``call``."""
         self.call("POST", "/admin/v1/reset", admin=True)
+        self._http.cookies.clear()  # a login made through ``call`` leaves its cookies: not the next test's
         self._pins.clear()
         self._passcodes.clear()
 
     def advance_clock(self, seconds: int) -> int:
         """Move the server's clock (never sleep in a test); the new ``now``."""
         return int(self.call("POST", "/admin/v1/clock", {"advance_s": int(seconds)}, admin=True)["now"])
+
+    def freeze_clock(self, at: int | None = None) -> int:
+        """Stop the server's clock (at ``at``, Unix seconds, if given); the ``now`` it stands at. Frozen, an
+        instant a test asserts (``idle_expires_at``, a ``retry_after``) is exact: real seconds spent on
+        requests never move it, only ``advance_clock``. The wipe before the next test thaws it."""
+        body: dict[str, Any] = {"freeze": True, **({"set_at": int(at)} if at is not None else {})}
+        return int(self.call("POST", "/admin/v1/clock", body, admin=True)["now"])
 
     def events(self, user: str | None = None, type: str | None = None) -> list[dict[str, Any]]:
         """Audit events, oldest first, every page."""
@@ -157,6 +159,8 @@ class SlsEmulator:
         return enrolled
 
     def enroll_card(self, username: str, pin: str = "1234") -> Card:
+        """Enrol a DSC+ card with ``pin``; the ``Card``, whose ``respond(challenge)`` answers a login's
+        challenge (its key is handed out once, at enrolment, as the broker's token file is)."""
         record = self.enroll(username, "dscplus", pin=pin)
         return Card(record["device_id"], record["serial"], record["secret_hex"], pin, record)
 
@@ -233,6 +237,31 @@ class SlsEmulator:
                 "approve_push needs match=: the number the login page shows "
                 "(factor['match'] of the login answer); number matching forbids guessing it"
             )
+        return self._answer_push("approve", username, txn_id, match, pin, biometric, passcode)
+
+    def deny_push(
+        self,
+        username: str,
+        pin: str | None = None,
+        biometric: bool = False,
+        *,
+        txn_id: str | None = None,
+        passcode: str | None = None,
+    ) -> dict[str, Any]:
+        """Deny the newest IB Key notification on ``username``'s phone (``txn_id``: that login's), as a user
+        who did not start that login does: the login ends (``push.denied``). Unlocked as ``approve_push``."""
+        return self._answer_push("deny", username, txn_id, None, pin, biometric, passcode)
+
+    def _answer_push(
+        self,
+        answer: str,
+        username: str,
+        txn_id: str | None,
+        match: str | None,
+        pin: str | None,
+        biometric: bool,
+        passcode: str | None,
+    ) -> dict[str, Any]:
         device = self._ibkey_of(username)
         notes = self.call("GET", f"/sim/v1/ibkey/{_segment(device)}/notifications")["notifications"]
         mine = [n for n in notes if n.get("username") == username and txn_id in (None, n.get("txn_id"))]
@@ -250,9 +279,10 @@ class SlsEmulator:
         unlock: dict[str, Any] = {"biometric": True} if biometric else ({"pin": pin} if pin else {})
         if passcode is not None and not biometric:
             unlock = {"passcode": passcode}
-        path = f"/sim/v1/ibkey/{_segment(device)}/notifications/{_segment(note['id'])}/approve"
-        approved: dict[str, Any] = self.call("POST", path, {"match": str(match), **unlock})
-        return approved
+        path = f"/sim/v1/ibkey/{_segment(device)}/notifications/{_segment(note['id'])}/{answer}"
+        picked = {"match": str(match)} if match is not None else {}
+        answered: dict[str, Any] = self.call("POST", path, {**picked, **unlock})
+        return answered
 
     def _ibkey_of(self, username: str) -> str:
         devices = self.call("GET", f"/admin/v1/users/{_segment(username)}/devices", admin=True)["devices"]

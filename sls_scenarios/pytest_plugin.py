@@ -7,8 +7,12 @@
   Extra server settings come from the ``sls_emulator_env`` ini option (lines of ``SLS_NAME=value``); the
   fixture's own calls use the ``SLS_ADMIN_TOKEN`` and ``SLS_SIM_TOKEN`` given there, and ``SLS_DATA_DIR`` is a
   usage error (the fixture wipes its server's world before each test: it must be a world of its own).
+  Under pytest-xdist each worker is a session with a server of its own; with ``SLS_PORT`` given, worker
+  ``gwN`` takes ``SLS_PORT + N``.
 * ``*.scenario.yaml`` files are collected as tests, one item per scenario, run in-process (or against
-  ``--sls-server``); a failure report lists the steps. ``expect_failure`` becomes a strict ``xfail``.
+  ``--sls-server``), not on the fixture's server: ``sls_emulator_env`` does not reach them (a scenario's
+  settings are its ``setup.settings``); a failure report lists the steps. ``expect_failure`` becomes a
+  strict ``xfail``.
   A server's tokens come from ``--sls-admin-token``/``--sls-sim-token`` or, as for every ``sls`` command,
   ``SLS_ADMIN_TOKEN``/``SLS_SIM_TOKEN``; ``--sls-server`` without an admin token is a usage error before
   anything runs.
@@ -116,6 +120,21 @@ def _emulator_settings(config: pytest.Config) -> dict[str, str]:
     return settings
 
 
+def _worker_port(settings: dict[str, str]) -> dict[str, str]:
+    """Under pytest-xdist each worker is a session of its own and starts its own server, so one
+    ``SLS_PORT`` for all would clash: worker ``gwN`` takes ``SLS_PORT + N`` (the range a firewall opens)."""
+    import os
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    port = int(settings.get("SLS_PORT") or 0)
+    if not port or not worker.startswith("gw") or not worker[2:].isdigit():
+        return settings
+    mine = port + int(worker[2:])
+    if mine > 65535:
+        raise pytest.UsageError(f"sls_emulator_env: SLS_PORT={port} + worker {worker} is past 65535")
+    return {**settings, "SLS_PORT": str(mine)}
+
+
 def _token(config: pytest.Config, kind: str) -> str | None:
     """``--sls-<kind>-token``, else ``SLS_<KIND>_TOKEN``: the names every ``sls`` command reads."""
     import os
@@ -134,7 +153,7 @@ def sls_emulator_server(
     """The ``sls serve`` child process behind ``sls_emulator`` (one per session)."""
     from .server import ChildServer
 
-    settings = _emulator_settings(pytestconfig)
+    settings = _worker_port(_emulator_settings(pytestconfig))
     server = ChildServer(settings=settings, data_dir=tmp_path_factory.mktemp("sls-emulator")).start()
     yield server
     server.stop()

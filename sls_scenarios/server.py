@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sls_server.store.embedded import free_port
+from sls_server.store.embedded import _die_with_parent, free_port
 
 
 class ServerFailed(RuntimeError):
@@ -77,10 +77,17 @@ class ChildServer:
             "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers),
         ]  # fmt: skip
         self._refuse_unknown_settings()
+        self._refuse_taken_port()
         self.folder.mkdir(parents=True, exist_ok=True)
         with self.log_path.open("wb") as log:
+            # dies with us: a pytest killed (CI's timeout, an xdist worker lost) left it serving, and its
+            # Redis with it, holding the port, as the embedded Redis is kept from doing
             self.process = subprocess.Popen(
-                command, env=self.environment(), stdout=log, stderr=subprocess.STDOUT
+                command,
+                env=self.environment(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                preexec_fn=_die_with_parent,
             )
         self._wait(timeout_s)
         return self
@@ -103,6 +110,22 @@ class ChildServer:
                 for name in unknown
             )
             raise ServerFailed(f"not a setting of sls serve: {named}; `sls config` lists them all")
+
+    def _refuse_taken_port(self) -> None:
+        """A port something already listens on is refused now: ``sls serve`` would retry binding it for
+        seconds while ``/healthz`` there answered for the other server, and this client would then use
+        (and wipe) that one's world, or be refused its admin calls with a 401 that says nothing of why."""
+        import socket
+
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds it
+            try:
+                probe.bind(("127.0.0.1", self.port))
+            except OSError as exc:
+                raise ServerFailed(
+                    f"port {self.port} is taken ({exc.strerror}): another server listens there; give "
+                    "SLS_PORT a free port, or leave it out and a free one is picked"
+                ) from None
 
     def _wait(self, timeout_s: float) -> None:
         """Poll /healthz until the child answers: waiting on a condition, not on the clock."""

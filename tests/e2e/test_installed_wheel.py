@@ -186,3 +186,20 @@ def test_a_project_with_its_own_devices_scenarios_and_bench_packages_keeps_them(
     (project / "pytest.ini").write_text("[pytest]\npythonpath = .\n")
     command = [venv / "bin" / "python", "-m", "pytest", "-q", "-p", "no:cacheprovider"]
     assert "2 passed" in run(command, project, clean_env)
+
+
+def test_a_project_type_checks_its_tests_against_the_installed_fixture_client(
+    venv: Path, project: Path, clean_env: dict[str, str]
+) -> None:
+    """The README names ``SlsEmulator`` "for type hints", so a project running ``mypy --strict`` on its tests
+    must get the package's hints: every package carries ``py.typed`` (PEP 561). Without it mypy refused the
+    import (``import-untyped``: "missing library stubs or py.typed marker") and every hint was ``Any``."""
+    (project / "test_typed.py").write_text(
+        "from sls_scenarios.emulator import Card, SlsEmulator\n\n\n"
+        "def test_card(sls_emulator: SlsEmulator) -> None:\n"
+        "    card: Card = sls_emulator.enroll_card('carol')\n"
+        "    response: str = card.respond('123456')\n"
+        "    assert response\n"
+    )
+    command = [venv / "bin" / "python", "-m", "mypy", "--strict", "--no-incremental", "test_typed.py"]
+    assert "Success" in run(command, project, clean_env, timeout=300)

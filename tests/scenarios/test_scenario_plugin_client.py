@@ -1,0 +1,74 @@
+"""The ``sls_emulator`` fixture's client between tests: it is one object for the whole session, so whatever
+it keeps must not carry one test's state into the next."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from sls_scenarios.emulator import EmulatorError, SlsEmulator
+
+pytestmark = pytest.mark.e2e
+
+
+def session_refusal(emulator: SlsEmulator) -> object:
+    with pytest.raises(EmulatorError) as refused:
+        emulator.call("GET", "/api/v1/session")
+    return refused.value.body
+
+
+def test_a_reset_client_carries_no_cookie_of_a_login_before_it(sls_emulator: SlsEmulator) -> None:
+    """A test that logged in through ``call`` left the login's and the session's cookies in the fixture's
+    jar, and the wipe before the next test kept them: that test's every call, admin and sim included,
+    carried a dead user session (``GET /api/v1/session`` said "No valid session" to a client that never
+    logged in)."""
+    fresh = session_refusal(SlsEmulator(sls_emulator.url, sls_emulator.admin_token, sls_emulator.sim_token))
+    password = sls_emulator.create_user("carol", sms=False)
+    card = sls_emulator.enroll_card("carol")
+    started = sls_emulator.call("POST", "/api/v1/auth/login", {"username": "carol", "password": password})
+    answer = {"response": card.respond(started["factor"]["challenge"])}
+    assert sls_emulator.call("POST", f"/api/v1/auth/login/{started['txn_id']}/verify", answer)["session"]
+    assert sls_emulator.call("GET", "/api/v1/session")["username"] == "carol"  # the jar's session cookie
+
+    sls_emulator.reset()  # what the plugin does before each test
+
+    assert session_refusal(sls_emulator) == fresh
+
+
+def test_a_push_the_user_did_not_ask_for_is_denied_and_ends_the_login(sls_emulator: SlsEmulator) -> None:
+    """An integration must handle the user who taps Deny; the fixture could only approve a push, so a test
+    of that path had to find the notification and unlock the app through raw ``/sim/v1`` calls."""
+    password = sls_emulator.create_user("ann", phone="+15550100005", sms=False)
+    sls_emulator.enroll_ibkey("ann", "android", "12ab", password=password)
+    started = requests.post(
+        f"{sls_emulator.url}/api/v1/auth/login", json={"username": "ann", "password": password}, timeout=30
+    ).json()
+    assert started["factor"]["mode"] == "push"
+
+    denied = sls_emulator.deny_push("ann", txn_id=started["txn_id"])
+
+    assert denied["state"] == "denied" and denied["txn_id"] == started["txn_id"]
+    poll = requests.get(
+        f"{sls_emulator.url}/api/v1/auth/login/{started['txn_id']}",
+        headers={"X-Login-Token": started["login_token"]},
+        timeout=30,
+    )
+    assert poll.json()["state"] == "denied" and "session" not in poll.json(), poll.text
+    assert [e["type"] for e in sls_emulator.events(user="ann", type="push.denied")] == ["push.denied"]
+
+
+def test_a_frozen_clock_makes_every_instant_a_test_asserts_exact(sls_emulator: SlsEmulator) -> None:
+    """The fixture's clock ran in real time with no way to stop it but a raw admin call, so a test of the
+    idle logoff could not assert its instants exactly, as the scenarios (frozen) do."""
+    now = sls_emulator.freeze_clock(at=1893488400)
+    assert now == 1893488400
+    password = sls_emulator.create_user("carol", sms=False)
+    card = sls_emulator.enroll_card("carol")
+    started = sls_emulator.call("POST", "/api/v1/auth/login", {"username": "carol", "password": password})
+    answer = {"response": card.respond(started["factor"]["challenge"])}
+    sls_emulator.call("POST", f"/api/v1/auth/login/{started['txn_id']}/verify", answer)
+    assert sls_emulator.call("GET", "/api/v1/session")["idle_expires_at"] == now + 900
+    assert sls_emulator.advance_clock(899) == now + 899
+    sls_emulator.call("GET", "/api/v1/session")  # one second before the logoff: alive, and idle restarts
+    sls_emulator.reset()
+    assert sls_emulator.call("GET", "/admin/v1/clock", admin=True)["frozen"] is False
