@@ -51,7 +51,7 @@ class _Sentinels(Sentinel):
             except redis.exceptions.ConnectionError:
                 continue
             state = masters.get(service_name) if isinstance(masters, dict) else None
-            if state and self.check_master_state(state, service_name):  # type: ignore[no-untyped-call]
+            if state and self.check_master_state(state, service_name):  # type: ignore[no-untyped-call]  # redis-py: unannotated
                 self.sentinels[0], self.sentinels[position] = sentinel, self.sentinels[0]
                 return state["ip"], int(state["port"])
         if waited:
