@@ -4,6 +4,7 @@ of a room cannot read. The rest of the page is inert meanwhile; Esc leaves; a re
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from playwright.sync_api import expect
@@ -11,6 +12,8 @@ from playwright.sync_api import expect
 from .a11y_kit import contrast_failures, small_targets
 from .pages_kit import World
 from .test_trainer_console import sign_in
+
+LIVE = re.compile(r"^live")
 
 
 def font_px(locator: Any) -> float:
@@ -44,9 +47,11 @@ def test_a_reload_while_presenting_keeps_presenting(world: World, page: Any) -> 
     sign_in(page, world)
     page.get_by_test_id("feed-present").click()
     page.reload()
-    expect(page.get_by_test_id("feed-state")).to_have_text("live")
+    # "live", or "live, every 3 s" while the stream the reload left behind still holds its slot (feed.py)
+    expect(page.get_by_test_id("feed-state")).to_have_text(LIVE)
     expect(page.get_by_test_id("feed-present")).to_have_attribute("aria-pressed", "true")
     page.get_by_test_id("feed-present").click()
     page.reload()
-    expect(page.get_by_test_id("feed-state")).to_have_text("live")
+    # "live", or "live, every 3 s" while the stream the reload left behind still holds its slot (feed.py)
+    expect(page.get_by_test_id("feed-state")).to_have_text(LIVE)
     expect(page.get_by_test_id("feed-present")).to_have_attribute("aria-pressed", "false")

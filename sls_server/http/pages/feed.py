@@ -11,16 +11,22 @@ A Redis outage mid-stream is told, not thrown: the headers are long gone, so an 
 connection with a traceback in the log. The feed sends one ``outage`` event the console shows, logs one
 warning, and ends; the browser reconnects after ``retry:`` and the feed resumes from its last id once Redis
 answers again.
+
+Each stream holds a gunicorn worker thread, and a console open in many tabs (a projector, a laptop, a tab
+left behind) must not take them all from the logins: a process keeps at most :data:`MAX_STREAMS` open at
+once. One more is read once and ends, with a longer ``retry:`` and a ``crowded`` event the console shows:
+that tab's feed goes on as a poll every :data:`CROWDED_RETRY_MS`.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from collections.abc import Iterator
 
-from flask import Response, jsonify, request, stream_with_context
+from flask import Response, current_app, jsonify, request, stream_with_context
 from flask.typing import ResponseReturnValue
 
 from ... import stopping
@@ -35,7 +41,10 @@ POLL_S = 0.25
 RETRY_MS = 1000
 #: A first connection starts this far back (Redis stream ids are Redis's wall-clock milliseconds).
 BACKLOG_MS = 30 * 60 * 1000
-KEEPALIVE_S = 10.0
+KEEPALIVE_S = 3.0  # also how soon a stream whose tab was closed or reloaded ends: its next write fails
+#: Streams one process keeps open at once: of ``sls serve``'s 4 threads a worker, 2 stay with the logins.
+MAX_STREAMS = 2
+CROWDED_RETRY_MS = 3000
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +56,25 @@ def _start_cursor() -> str:
     return f"{max(int(time.time() * 1000) - BACKLOG_MS, 0)}-0"
 
 
-def _frames(cursor: str) -> Iterator[str]:
-    yield f"retry: {RETRY_MS}\n\n"
+def _streams() -> threading.BoundedSemaphore:
+    """This app's open streams (one app per worker process)."""
+    slots: threading.BoundedSemaphore = current_app.extensions.setdefault(
+        "sls.feed_streams", threading.BoundedSemaphore(MAX_STREAMS)
+    )
+    return slots
+
+
+def _frames(cursor: str, streams: threading.BoundedSemaphore) -> Iterator[str]:
+    held = streams.acquire(blocking=False)  # taken when the answer starts, given back however it ends
+    try:
+        yield from _read(cursor, crowded=not held)
+    finally:
+        if held:
+            streams.release()
+
+
+def _read(cursor: str, *, crowded: bool) -> Iterator[str]:
+    yield f"retry: {CROWDED_RETRY_MS if crowded else RETRY_MS}\n\n"
     events = core().events
     deadline = time.monotonic() + STREAM_S
     quiet_since = time.monotonic()
@@ -64,7 +90,9 @@ def _frames(cursor: str) -> Iterator[str]:
             yield f"id: {event['id']}\nevent: audit\ndata: {json.dumps(event, separators=(',', ':'))}\n\n"
         if not live:  # the console says "live" once the trail could be read, not when the connection opened
             live = True
-            yield "event: live\ndata: {}\n\n"
+            yield f"event: {'crowded' if crowded else 'live'}\ndata: {{}}\n\n"
+        if crowded:
+            return
         cursor = next_cursor or cursor
         if found:
             quiet_since = time.monotonic()
@@ -81,5 +109,5 @@ def trainer_events() -> ResponseReturnValue:
         response = jsonify({"error": "trainer_sign_in_required", "message": "Sign in to the console first."})
         response.status_code = 401
         return response
-    stream = stream_with_context(_frames(_start_cursor()))
+    stream = stream_with_context(_frames(_start_cursor(), _streams()))
     return Response(stream, mimetype="text/event-stream", headers={"X-Accel-Buffering": "no"})

@@ -240,11 +240,14 @@
   const source = new EventSource(root.dataset.eventsUrl);
   // "live" once the server could read the trail (its `live` event), not when the connection opens: during
   // a Redis outage each reconnect opens, then says `outage` and ends.
-  function feedIs(state, text) { feedState.dataset.state = state; feedState.textContent = text; feedState.className = "feed-state " + state; }
+  function feedIs(state, text, look) { feedState.dataset.state = state; feedState.textContent = text; feedState.className = "feed-state " + (look || state); }
   source.addEventListener("live", function () { feedIs("live", "live"); });
+  // the server keeps a few streams open per process; this tab's feed is read every few seconds instead
+  source.addEventListener("crowded", function () { feedIs("polling", "live, every 3 s", "live"); });
   source.addEventListener("outage", function () { feedIs("outage", "Redis unreachable: retrying…"); });
   source.addEventListener("error", function () {
-    if (feedState.dataset.state !== "outage") feedIs("reconnecting", "reconnecting…"); // keep saying why
+    const why = feedState.dataset.state; // keep saying why: an outage, or a feed read every few seconds
+    if (why !== "outage" && why !== "polling") feedIs("reconnecting", "reconnecting…");
   });
   source.addEventListener("audit", function (message) {
     try { show(JSON.parse(message.data)); } catch (err) { /* a malformed frame is skipped */ }
