@@ -41,7 +41,7 @@ POLL_S = 0.25
 RETRY_MS = 1000
 #: A first connection starts this far back (Redis stream ids are Redis's wall-clock milliseconds).
 BACKLOG_MS = 30 * 60 * 1000
-KEEPALIVE_S = 3.0  # also how soon a stream whose tab was closed or reloaded ends: its next write fails
+KEEPALIVE_S = 3.0  # also how soon a stream whose tab was closed or reloaded ends: a write to it fails
 #: Streams one process keeps open at once: of ``sls serve``'s 4 threads a worker, 2 stay with the logins.
 MAX_STREAMS = 2
 CROWDED_RETRY_MS = 3000
