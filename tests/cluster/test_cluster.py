@@ -32,13 +32,6 @@ WRONG = "wrong-password-x"
 
 
 @pytest.fixture
-def cluster(redis_cluster: LocalCluster) -> LocalCluster:
-    redis_cluster.wait_healthy()  # a failover test before may still be settling its replica
-    redis_cluster.flush()
-    return redis_cluster
-
-
-@pytest.fixture
 def observed(cluster: LocalCluster) -> Iterator[tuple[Store, RedisCluster]]:
     """The store under test and a client of its own to look at the cluster with, both closed after."""
     store, observer = Store.from_url(cluster.url), connect(cluster.url)

@@ -24,13 +24,6 @@ PHONE = "+15555550123"
 
 
 @pytest.fixture
-def cluster(redis_cluster: LocalCluster) -> LocalCluster:
-    redis_cluster.wait_healthy()  # a failover test before may still be settling its replica
-    redis_cluster.flush()
-    return redis_cluster
-
-
-@pytest.fixture
 def app(cluster: LocalCluster, tmp_path: Path) -> Flask:
     return create_app(
         {

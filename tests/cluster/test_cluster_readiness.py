@@ -20,13 +20,6 @@ TIMEOUT_S = 0.4
 
 
 @pytest.fixture
-def cluster(redis_cluster: LocalCluster) -> LocalCluster:
-    redis_cluster.wait_healthy()  # a failover test before may still be settling its replica
-    redis_cluster.flush()
-    return redis_cluster
-
-
-@pytest.fixture
 def client(cluster: LocalCluster, tmp_path: Path) -> FlaskClient:
     app = create_app(
         {

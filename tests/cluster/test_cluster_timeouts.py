@@ -24,13 +24,6 @@ ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 TIMEOUT_S = 0.3
 
 
-@pytest.fixture
-def cluster(redis_cluster: LocalCluster) -> LocalCluster:
-    redis_cluster.wait_healthy()  # a failover test before may still be settling its replica
-    redis_cluster.flush()
-    return redis_cluster
-
-
 def make_client(cluster: LocalCluster, tmp_path: Path) -> FlaskClient:
     return create_app(
         {
