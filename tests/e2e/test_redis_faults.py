@@ -10,6 +10,7 @@ import pytest
 import requests
 from answer_cutter import AnswerCutter
 from conftest import ADMIN_TOKEN, card_user_over_http
+from flask import Flask
 
 from sls_server import create_app
 from sls_server.store import keys
@@ -92,65 +93,61 @@ def test_sls_serve_fails_closed_and_recovers(own_redis: EmbeddedRedis, sls_serve
     assert "Traceback" not in server.log()
 
 
-def test_a_batch_whose_answer_was_lost_is_not_sent_again(own_redis: EmbeddedRedis, tmp_path: Path) -> None:
+@pytest.fixture
+def cut(own_redis: EmbeddedRedis, tmp_path: Path) -> Iterator[tuple[AnswerCutter, Flask]]:
+    """An app whose Redis connection goes through an :class:`AnswerCutter`, which can lose one answer."""
+    cutter = AnswerCutter(own_redis.url.removeprefix("unix://"))
+    try:
+        yield (
+            cutter,
+            create_app(
+                {
+                    "REDIS_URL": cutter.url,
+                    "DATA_DIR": str(tmp_path / "d"),
+                    "HASH_PROFILE": "test",
+                    "ADMIN_TOKEN": ADMIN_TOKEN,
+                }
+            ),
+        )
+    finally:
+        cutter.close()
+
+
+def test_a_batch_whose_answer_was_lost_is_not_sent_again(cut: tuple[AnswerCutter, Flask]) -> None:
     """One wrong password counts once even when the connection is lost after Redis counted it and before its
     answer came back: the batch was sent again on a new connection, and counted twice (a lockout after fewer
     wrong passwords than the threshold). Such a request answers 503; a batch is sent again only when nothing
     of it went out (a connection refused, or one Redis had closed before it was used)."""
-    cutter = AnswerCutter(own_redis.url.removeprefix("unix://"))
-    try:
-        app = create_app(
-            {
-                "REDIS_URL": cutter.url,
-                "DATA_DIR": str(tmp_path / "d"),
-                "HASH_PROFILE": "test",
-                "ADMIN_TOKEN": ADMIN_TOKEN,
-            }
-        )
-        client = app.test_client()
-        client.post("/admin/v1/users", json={"username": "bob", "password": PASSWORD}, headers=ADMIN)
-        wrong = {"username": "bob", "password": "wrong-password-x"}
-        assert client.post("/api/v1/auth/login", json=wrong).status_code == 401  # the settling script loaded
-        cutter.armed = app.extensions["sls"].store.scripts._scripts["lockout_settle"].sha.encode()
+    cutter, app = cut
+    client = app.test_client()
+    client.post("/admin/v1/users", json={"username": "bob", "password": PASSWORD}, headers=ADMIN)
+    wrong = {"username": "bob", "password": "wrong-password-x"}
+    assert client.post("/api/v1/auth/login", json=wrong).status_code == 401  # the settling script loaded
+    cutter.armed = app.extensions["sls"].store.scripts._scripts["lockout_settle"].sha.encode()
 
-        lost = client.post("/api/v1/auth/login", json=wrong)
-        assert cutter.cut == 1
-        assert lost.status_code == 503 and lost.get_json()["error"] == "store_unavailable"
-        lockout = client.get("/admin/v1/users/bob/lockout", headers=ADMIN).get_json()
-        assert lockout["buckets"]["all"]["failures"] == 2, "the wrong password Redis counted, once"
-        assert client.post("/api/v1/auth/login", json=wrong).status_code == 401  # a new connection serves
-    finally:
-        cutter.close()
+    lost = client.post("/api/v1/auth/login", json=wrong)
+    assert cutter.cut == 1
+    assert lost.status_code == 503 and lost.get_json()["error"] == "store_unavailable"
+    lockout = client.get("/admin/v1/users/bob/lockout", headers=ADMIN).get_json()
+    assert lockout["buckets"]["all"]["failures"] == 2, "the wrong password Redis counted, once"
+    assert client.post("/api/v1/auth/login", json=wrong).status_code == 401  # a new connection serves
 
 
-def test_a_text_whose_answer_was_lost_lands_in_the_inbox_once(
-    own_redis: EmbeddedRedis, tmp_path: Path
-) -> None:
+def test_a_text_whose_answer_was_lost_lands_in_the_inbox_once(cut: tuple[AnswerCutter, Flask]) -> None:
     """A login code texted to the phone lands in its inbox once even when the connection is lost after Redis
     stored it and before its answer came back: the push was a MULTI/EXEC pipeline, which redis-py sends again
     after a lost connection, and the phone showed two texts of one code. Such a request answers 503."""
-    cutter = AnswerCutter(own_redis.url.removeprefix("unix://"))
+    cutter, app = cut
     phone = "+15555550123"
-    try:
-        app = create_app(
-            {
-                "REDIS_URL": cutter.url,
-                "DATA_DIR": str(tmp_path / "d"),
-                "HASH_PROFILE": "test",
-                "ADMIN_TOKEN": ADMIN_TOKEN,
-            }
-        )
-        client = app.test_client()
-        user = {"username": "sam", "password": PASSWORD, "phone": phone, "sms": False}
-        assert client.post("/admin/v1/users", json=user, headers=ADMIN).status_code == 201
-        enrolled = client.post("/admin/v1/users/sam/devices", json={"type": "sms"}, headers=ADMIN)
-        assert enrolled.status_code == 201, enrolled.get_json()
-        cutter.armed = keys.phone_box(phone, "messages").encode()
+    client = app.test_client()
+    user = {"username": "sam", "password": PASSWORD, "phone": phone, "sms": False}
+    assert client.post("/admin/v1/users", json=user, headers=ADMIN).status_code == 201
+    enrolled = client.post("/admin/v1/users/sam/devices", json={"type": "sms"}, headers=ADMIN)
+    assert enrolled.status_code == 201, enrolled.get_json()
+    cutter.armed = keys.phone_box(phone, "messages").encode()
 
-        lost = client.post("/api/v1/auth/login", json={"username": "sam", "password": PASSWORD})
-        assert cutter.cut == 1
-        assert lost.status_code == 503 and lost.get_json()["error"] == "store_unavailable"
-        inbox = client.get(f"/sim/v1/phones/{phone}/messages").get_json()["messages"]
-        assert [text["purpose"] for text in inbox if text["purpose"] == "login"] == ["login"], "stored once"
-    finally:
-        cutter.close()
+    lost = client.post("/api/v1/auth/login", json={"username": "sam", "password": PASSWORD})
+    assert cutter.cut == 1
+    assert lost.status_code == 503 and lost.get_json()["error"] == "store_unavailable"
+    inbox = client.get(f"/sim/v1/phones/{phone}/messages").get_json()["messages"]
+    assert [text["purpose"] for text in inbox if text["purpose"] == "login"] == ["login"], "stored once"
