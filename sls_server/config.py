@@ -126,6 +126,9 @@ class Settings:
     """Bearer token /metrics then requires (16+ characters; Prometheus sends it as ``authorization:
     credentials``); unset: /metrics is open to anyone who reaches it, and its counts tell silent IP refusals
     from wrong passwords, and a real user's lock (its notice texted) from a made-up name's."""
+    threads: int = 4
+    """Threads per worker process (1: gunicorn's sync worker), as ``sls serve --threads`` sets them. Half,
+    rounded down, may serve long-held requests at once (outbox waits, the trainer's live feeds)."""
     redis_timeout: float = 2.0
     """Seconds a request waits on a silent Redis, once (no retry), before 503 store_unavailable."""
     log_level: str = "INFO"
@@ -198,6 +201,7 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "sim_enabled": boolean,
     "sim_token": bearer_token,
     "metrics_token": bearer_token,
+    "threads": integer(1, 64),
     "redis_timeout": number(0.05, 60.0),
     "log_level": choice("debug", "info", "warning", "error"),
     "log_format": choice("text", "json"),

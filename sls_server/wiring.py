@@ -29,6 +29,7 @@ from .factors.sms import SmsFactor, VoiceFactor
 from .factors.temporary import TemporaryPasscodeFactor
 from .factors.totp import TotpFactor
 from .gateway import GatewayService, Outbox
+from .long_held import LongHeld
 from .secretbox import SecretBox
 from .sim.authenticator import AuthenticatorApp
 from .sim.card import CardSimulator
@@ -65,6 +66,7 @@ class Core:
     ibkey: IbKeyAppService
     gateway: GatewayService
     outbox: Outbox
+    long_held: LongHeld
 
     def check_ready(self) -> None:
         """Raise ``StoreUnavailable`` unless Redis takes a write (``/readyz``)."""
@@ -138,6 +140,7 @@ def build_core(settings: Settings, store: Store) -> Core:
     logins = LoginService(store, password, prompts, steps, sessions, events, notices)
     stepup = StepUp(prompts, steps, sessions, events, password, validity=settings.stepup_validity)
     clock = Clock(store.clock)
+    long_held = LongHeld(settings.threads)
     return Core(
         settings=settings,
         store=store,
@@ -177,5 +180,6 @@ def build_core(settings: Settings, store: Store) -> Core:
             instance=settings.gateway_instance,
             daily_reset=settings.gateway_daily_reset,
         ),
-        outbox=Outbox(store, users, phones, clock, code_ttl=settings.sms_code_ttl),
+        outbox=Outbox(store, users, phones, clock, code_ttl=settings.sms_code_ttl, long_held=long_held),
+        long_held=long_held,
     )

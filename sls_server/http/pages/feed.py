@@ -13,24 +13,25 @@ warning, and ends; the browser reconnects after ``retry:`` and the feed resumes 
 answers again.
 
 Each stream holds a gunicorn worker thread, and a console open in many tabs (a projector, a laptop, a tab
-left behind) must not take them all from the logins: a process keeps at most :data:`MAX_STREAMS` open at
-once. One more is read once and ends, with a longer ``retry:`` and a ``crowded`` event the console shows:
-that tab's feed goes on as a poll every :data:`CROWDED_RETRY_MS`.
+left behind) must not take them all from the logins: a stream takes a place in the process's budget of
+long-held requests (:mod:`sls_server.long_held`: half its threads, shared with the outbox's waits). With none
+free it is read once and ends, with a longer ``retry:`` and a ``crowded`` event the console shows: that tab's
+feed goes on as a poll every :data:`CROWDED_RETRY_MS`.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
 from collections.abc import Iterator
 
-from flask import Response, current_app, jsonify, request, stream_with_context
+from flask import Response, jsonify, request, stream_with_context
 from flask.typing import ResponseReturnValue
 
 from ... import stopping
 from ...errors import StoreUnavailable
+from ...long_held import LongHeld
 from ...shapes.events import is_cursor
 from ..common import core
 from . import bp
@@ -42,8 +43,6 @@ RETRY_MS = 1000
 #: A first connection starts this far back (Redis stream ids are Redis's wall-clock milliseconds).
 BACKLOG_MS = 30 * 60 * 1000
 KEEPALIVE_S = 3.0  # also how soon a stream whose tab was closed or reloaded ends: a write to it fails
-#: Streams one process keeps open at once: of ``sls serve``'s 4 threads a worker, 2 stay with the logins.
-MAX_STREAMS = 2
 CROWDED_RETRY_MS = 3000
 
 log = logging.getLogger(__name__)
@@ -56,21 +55,10 @@ def _start_cursor() -> str:
     return f"{max(int(time.time() * 1000) - BACKLOG_MS, 0)}-0"
 
 
-def _streams() -> threading.BoundedSemaphore:
-    """This app's open streams (one app per worker process)."""
-    slots: threading.BoundedSemaphore = current_app.extensions.setdefault(
-        "sls.feed_streams", threading.BoundedSemaphore(MAX_STREAMS)
-    )
-    return slots
-
-
-def _frames(cursor: str, streams: threading.BoundedSemaphore) -> Iterator[str]:
-    held = streams.acquire(blocking=False)  # taken when the answer starts, given back however it ends
-    try:
-        yield from _read(cursor, crowded=not held)
-    finally:
-        if held:
-            streams.release()
+def _frames(cursor: str, long_held: LongHeld) -> Iterator[str]:
+    # the place is taken when the answer starts and given back however it ends
+    with long_held.place("trainer_feed") as placed:
+        yield from _read(cursor, crowded=not placed)
 
 
 def _read(cursor: str, *, crowded: bool) -> Iterator[str]:
@@ -109,5 +97,5 @@ def trainer_events() -> ResponseReturnValue:
         response = jsonify({"error": "trainer_sign_in_required", "message": "Sign in to the console first."})
         response.status_code = 401
         return response
-    stream = stream_with_context(_frames(_start_cursor(), _streams()))
+    stream = stream_with_context(_frames(_start_cursor(), core().long_held))
     return Response(stream, mimetype="text/event-stream", headers={"X-Accel-Buffering": "no"})
