@@ -1,6 +1,7 @@
-"""The HTML pages: the login portal and its account page (``portal``, ``account``, ``stepup``), the simulated
-card and phone (``simulators``, ``sim_actions``), the trainer console (``trainer``, ``trainer_admin``,
-``trainer_sessions``, ``trainer_events``, ``feed``) and the API reference (``docs``). Server-rendered from
+"""The HTML pages: the login portal and its account page (``portal``, ``account``, ``stepup``, and
+``outcome``, which their forms' POSTs redirect through), the simulated card and phone (``simulators``,
+``sim_actions``), the trainer console (``trainer``, ``trainer_admin``, ``trainer_sessions``,
+``trainer_events``, ``feed``) and the API reference (``docs``). Server-rendered from
 ``sls_server/web/templates``, with static files from ``sls_server/web/static`` served here (no CDN, no build
 step).
 
@@ -28,6 +29,7 @@ from . import (  # noqa: E402
     account,
     docs,
     feed,
+    outcome,
     portal,
     sim_actions,
     simulators,
@@ -43,6 +45,7 @@ __all__ = [
     "bp",
     "docs",
     "feed",
+    "outcome",
     "portal",
     "sim_actions",
     "simulators",

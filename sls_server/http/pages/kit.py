@@ -5,7 +5,8 @@ and rendering with the common context.
 before a session exists (the login, the trainer's and the simulators' sign-in, their actions) are bound to
 ``sls_browser``: a random HttpOnly, SameSite=Strict cookie this module sets on the first page a browser
 sees. The token rides in the form's hidden ``csrf_token`` field, or, for the pages' scripts, in the
-``X-CSRF-Token`` header, read from the page's ``<meta name="csrf-token">``.
+``X-CSRF-Token`` header, read from the page's ``<meta name="csrf-token">``. What a form's POST tells the
+page it redirects to (``outcome``) is bound to ``sls_browser`` too.
 
 **Outages.** A Redis outage (``StoreUnavailable``) is never a logout, a missing device or an ended login:
 views let it through (``except StoreUnavailable: raise`` before any ``except SlsError``) and
@@ -47,7 +48,8 @@ SECTION_HOMES = {"account": "/account", "sim": "/sim", "trainer": "/trainer", "l
 
 
 def seal(label: str) -> PageSeal:
-    """The page sealer for one use (``login``, ``verify``, ``trainer``, ``sim``, ``keypad``), made once."""
+    """The page sealer for one use (``login``, ``verify``, ``outcome``, ``trainer``, ``sim``, ``keypad``),
+    made once."""
     seals: dict[str, PageSeal] = current_app.extensions.setdefault("sls_page_seals", {})
     if label not in seals:
         secret_key = core().settings.secret_key
@@ -70,7 +72,8 @@ def drop_cookie(response: Response, name: str, *, path: str) -> None:
 # --- CSRF ---------------------------------------------------------------------------------------------
 
 
-def _browser_id() -> str:
+def browser_id() -> str:
+    """This browser's ``sls_browser`` id: a new one (set on this answer) for a browser that has none."""
     if "sls_browser" not in g:
         g.sls_browser = request.cookies.get(BROWSER_COOKIE) or ""
         if len(g.sls_browser) < 20:
@@ -88,7 +91,7 @@ def _keep_browser_cookie(response: Response) -> Response:
 
 def browser_token() -> str:
     """A CSRF token for a form shown before any session (bound to this browser's ``sls_browser``)."""
-    return csrf_tokens().issue(_BROWSER_ID + _browser_id())
+    return csrf_tokens().issue(_BROWSER_ID + browser_id())
 
 
 def require_browser_token() -> None:
