@@ -1,7 +1,7 @@
-"""The HTML pages: the login portal and its account page (``portal``, ``account``, ``stepup``, and
-``outcome``, which their forms' POSTs redirect through), the simulated card and phone (``simulators``,
-``sim_actions``), the trainer console (``trainer``, ``trainer_admin``, ``trainer_sessions``,
-``trainer_events``, ``feed``) and the API reference (``docs``). Server-rendered from
+"""The HTML pages: the login portal and its account page (``portal``, with ``portal_push`` the push wait's
+poll; ``account``, ``stepup``, and ``outcome``, which their forms' POSTs redirect through), the simulated
+card and phone (``simulators``, ``sim_actions``), the trainer console (``trainer``, ``trainer_admin``,
+``trainer_sessions``, ``trainer_events``, ``feed``) and the API reference (``docs``). Server-rendered from
 ``sls_server/web/templates``, with static files from ``sls_server/web/static`` served here (no CDN, no build
 step).
 
@@ -31,6 +31,7 @@ from . import (  # noqa: E402
     feed,
     outcome,
     portal,
+    portal_push,
     sim_actions,
     simulators,
     stepup,
@@ -47,6 +48,7 @@ __all__ = [
     "feed",
     "outcome",
     "portal",
+    "portal_push",
     "sim_actions",
     "simulators",
     "stepup",

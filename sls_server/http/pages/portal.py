@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, redirect, request
+from flask import redirect, request
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -28,7 +28,6 @@ from ...web.wording import (
 from ..common import client_ip, core, now
 from . import bp
 from .kit import (
-    answers_json,
     drop_cookie,
     page,
     require_browser_token,
@@ -89,7 +88,7 @@ def login_path(txn_id: str) -> str:
     return f"/login/{txn_id}"
 
 
-def _state(txn_id: str) -> dict[str, Any] | None:
+def login_state(txn_id: str) -> dict[str, Any] | None:
     return seal("login").open(request.cookies.get(LOGIN_COOKIE), f"login:{txn_id}")
 
 
@@ -207,7 +206,7 @@ def login_step_again(txn_id: str) -> ResponseReturnValue:
 @bp.get("/login/<txn_id>")
 def login_step(txn_id: str) -> ResponseReturnValue:
     """The step, with what its last POST was told (a wrong code, a new code sent) once."""
-    state = _state(txn_id)
+    state = login_state(txn_id)
     if not state:
         return login_form(ENDED, 410)
     said = told()
@@ -255,7 +254,7 @@ def _start_over(txn_id: str, exc: SlsError) -> ResponseReturnValue:
 @bp.post("/login/<txn_id>/select")
 def login_select(txn_id: str) -> ResponseReturnValue:
     require_browser_token()
-    state = _state(txn_id)
+    state = login_state(txn_id)
     if not state:
         return _ended()
     type_, _, device_id = request.form.get("device", "").partition(":")
@@ -271,7 +270,7 @@ def login_select(txn_id: str) -> ResponseReturnValue:
 @bp.post("/login/<txn_id>/resend")
 def login_resend(txn_id: str) -> ResponseReturnValue:
     require_browser_token()
-    state = _state(txn_id)
+    state = login_state(txn_id)
     if not state:
         return _ended()
     channel = request.form.get("channel")
@@ -286,7 +285,7 @@ def login_resend(txn_id: str) -> ResponseReturnValue:
 @bp.post("/login/<txn_id>/challenge")
 def login_challenge_mode(txn_id: str) -> ResponseReturnValue:
     require_browser_token()
-    state = _state(txn_id)
+    state = login_state(txn_id)
     if not state:
         return _ended()
     return _switch(txn_id, state, "ibkey", state["factor"]["device_id"], "challenge")
@@ -295,7 +294,7 @@ def login_challenge_mode(txn_id: str) -> ResponseReturnValue:
 @bp.post("/login/<txn_id>/verify")
 def login_verify(txn_id: str) -> ResponseReturnValue:
     require_browser_token()
-    state = _state(txn_id)
+    state = login_state(txn_id)
     if not state:
         return _ended()
     response = "".join(request.form.get("response", "").split())
@@ -313,39 +312,3 @@ def login_verify(txn_id: str) -> ResponseReturnValue:
     set_session_cookie(answer, done.token)
     drop_cookie(answer, LOGIN_COOKIE, path=login_path(txn_id))
     return answer
-
-
-#: Why a push step ended, by the status's ``reason``, where its state alone ("expired") would misstate it: a
-#: wrong number picked in the app (number matching) ends the login at once.
-PUSH_ENDED = {
-    "too_many_wrong_responses": "The number selected on your phone was not this one, so this login has "
-    "ended. Please log in again.",
-    "device_revoked": "This security device was removed from your account. Please log in again.",
-}
-
-
-@bp.get("/login/<txn_id>/status")
-@answers_json
-def login_status(txn_id: str) -> ResponseReturnValue:
-    """What the waiting page polls while the user approves the push in the app (an outage: 503, and the
-    page polls on)."""
-    state = _state(txn_id)
-    if not state:
-        return jsonify({"state": "ended", "message": "This login has ended. Please log in again."})
-    try:
-        body, result = core().logins.status(txn_id, state["token"], now=now(), ip=client_ip())
-    except StoreUnavailable:
-        raise
-    except SlsError as exc:
-        return jsonify({"state": "ended", "message": say(exc)})
-    if result is not None:
-        answer = jsonify({"state": "authenticated", "next": "/account"})
-        set_session_cookie(answer, result.token)
-        drop_cookie(answer, LOGIN_COOKIE, path=login_path(txn_id))
-        return answer
-    messages = {
-        "denied": "The login was denied on your phone.",
-        "expired": "The notification has expired. Please log in again.",
-    }
-    said = PUSH_ENDED.get(body.get("reason", "")) or messages.get(body["state"], "")
-    return jsonify({"state": body["state"], "message": said})
