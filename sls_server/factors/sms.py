@@ -122,7 +122,9 @@ class SmsFactor(_PhoneCodeFactor):
     def _deliver(self, number: str, code: str, step: Begin) -> None:
         text = security_code_text(code, valid_s=self._valid_s(step))
         # A carrier that blocks texts drops it silently: the login still says where it was sent, as at IB.
-        self._phones.send_sms(number, text, now=step.now, user=step.username, purpose=step.purpose)
+        self._phones.send_sms(
+            number, text, now=step.now, user=step.username, ip=step.ip, purpose=step.purpose
+        )
 
 
 class VoiceFactor(_PhoneCodeFactor):
@@ -136,7 +138,13 @@ class VoiceFactor(_PhoneCodeFactor):
 
     def _deliver(self, number: str, code: str, step: Begin) -> None:
         self._phones.call(
-            number, voice_transcript(code), code=code, now=step.now, user=step.username, purpose=step.purpose
+            number,
+            voice_transcript(code),
+            code=code,
+            now=step.now,
+            user=step.username,
+            ip=step.ip,
+            purpose=step.purpose,
         )
 
     def _shown(self, number: str) -> dict[str, Any]:

@@ -83,7 +83,12 @@ class PhoneService:
                 )
                 raise SendLimited(retry_after=wait)
 
-    def send_sms(self, number: str, text: str, *, now: int, user: str | None, purpose: str) -> dict[str, Any]:
+    def send_sms(
+        self, number: str, text: str, *, now: int, user: str | None, ip: str | None, purpose: str
+    ) -> dict[str, Any]:
+        """Text ``number``; ``ip`` is the address of the login or step-up that asked for the code (None for a
+        notice or an activation code): the event names it, as ``push.sent`` does, so a relayed login's
+        texts are the attacker's in the trail and the trainer's feed."""
         delivery = route_sms(number, self.conditions(number), now=now)
         message = TextMessage(
             id=secrets.token_hex(6),
@@ -102,6 +107,7 @@ class PhoneService:
             "sms.sent",
             at=now,
             user=user,
+            ip=ip,
             result="delivered" if delivery.delivered else "dropped",
             detail={"to": mask_number(number), "purpose": purpose, "notes": list(delivery.notes)},
         )
@@ -113,9 +119,18 @@ class PhoneService:
         }
 
     def call(
-        self, number: str, transcript: str, *, code: str | None, now: int, user: str | None, purpose: str
+        self,
+        number: str,
+        transcript: str,
+        *,
+        code: str | None,
+        now: int,
+        user: str | None,
+        ip: str | None,
+        purpose: str,
     ) -> dict[str, Any]:
-        """A voice callback; ``code`` is what the transcript reads out, kept for scripts like an SMS's."""
+        """A voice callback; ``code`` is what the transcript reads out, kept for scripts like an SMS's;
+        ``ip``, the address of the login or step-up that asked for it (as :meth:`send_sms`'s)."""
         delivery = route_call(number, self.conditions(number), now=now)
         record = VoiceCall(
             id=secrets.token_hex(6),
@@ -132,6 +147,7 @@ class PhoneService:
             "voice.called",
             at=now,
             user=user,
+            ip=ip,
             result="answered",
             detail={"to": mask_number(number), "purpose": purpose, "notes": list(delivery.notes)},
         )
