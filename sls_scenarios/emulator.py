@@ -199,9 +199,11 @@ class SlsEmulator:
     # --- the user's side --------------------------------------------------------------------------------
 
     def latest_code(self, phone: str, purpose: str | None = None) -> str:
-        """The code sent last to ``phone``, by text or voice callback: the one a login takes. Ordered by when
-        it was sent, then by the handset's ``seq`` (a text and a call in one second of a frozen clock), not
-        by arrival: a slow network's text that arrives after the callback replacing it is not the one."""
+        """The code sent last to ``phone``, by text or voice callback, of any purpose unless ``purpose`` names
+        one (``"login"``, a step-up's such as ``"withdrawal"``, ``"ibkey_activation"``): each text and call
+        keeps what it was sent for, so a step-up's code sent after a login's is not taken for it. Ordered by
+        when it was sent, then by the handset's ``seq`` (a text and a call in one second of a frozen clock),
+        not by arrival: a slow network's text that arrives after the callback replacing it is not the one."""
         number = _segment(phone)
         texts = self.call("GET", f"/sim/v1/phones/{number}/messages")["messages"]
         calls = self.call("GET", f"/sim/v1/phones/{number}/calls")["calls"]
