@@ -169,17 +169,17 @@ class SlsEmulator:
         username: str,
         platform: str = "android",
         pin: str = "12ab",
-        password: str | None = None,
         *,
+        password: str,
         passcode: str | None = None,
     ) -> str:
         """Enrol IB Key and activate it on the simulated phone with the texted code; the device id.
 
-        Needs the user's phone and password (pass the one ``create_user`` returned). ``passcode`` (iOS): an
-        iPhone without Touch ID / Face ID, activated with its passcode, which ``approve_push`` then keys.
+        Needs the user's phone and ``password`` (the one ``create_user`` returned): the activation asks for
+        it, so the signature does too, and a call without it fails the type check, not the test at run time.
+        ``passcode`` (iOS): an iPhone without Touch ID / Face ID, activated with its passcode, which
+        ``approve_push`` then keys.
         """
-        if password is None:
-            raise EmulatorError("enroll_ibkey needs the user's password (create_user returns it)")
         record = self.enroll(username, "ibkey", platform=platform)
         user = self.call("GET", f"/admin/v1/users/{_segment(username)}", admin=True)
         code = self.latest_code(user["phone"], purpose="ibkey_activation")
