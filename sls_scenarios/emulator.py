@@ -222,23 +222,19 @@ class SlsEmulator:
         pin: str | None = None,
         biometric: bool = False,
         *,
-        match: str | None = None,
+        match: str,
         txn_id: str | None = None,
         passcode: str | None = None,
     ) -> dict[str, Any]:
         """Approve the IB Key notification on ``username``'s phone that offers ``match`` (the newest such).
 
-        ``match`` is the number the login page shows (``factor["match"]`` of the login answer): number
-        matching exists so that nobody but the one looking at that page can approve, so the emulator cannot
-        guess it for you either. With several logins waiting (one second can hold them all), ``txn_id``
-        names the login whose push to approve. The app is unlocked as the phone asks, unless ``pin``,
-        ``biometric`` or ``passcode`` (an iPhone's, without Touch ID / Face ID) says otherwise.
+        ``match`` is the number the login page shows (``factor["match"]`` of the login answer), required:
+        number matching exists so that nobody but the one looking at that page can approve, so the emulator
+        cannot guess it for you either (a call without it fails the type check). With several logins
+        waiting (one second can hold them all), ``txn_id`` names the login whose push to approve. The app is
+        unlocked as the phone asks, unless ``pin``, ``biometric`` or ``passcode`` (an iPhone's, without
+        Touch ID / Face ID) says otherwise.
         """
-        if match is None:
-            raise EmulatorError(
-                "approve_push needs match=: the number the login page shows "
-                "(factor['match'] of the login answer); number matching forbids guessing it"
-            )
         return self._answer_push("approve", username, txn_id, match, pin, biometric, passcode)
 
     def deny_push(

@@ -4,42 +4,65 @@ hints must say what a call needs."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import pytest
 from mypy import api
 
 ROOT = Path(__file__).parents[2]
 
 USAGE = """\
+from typing import Any
+
 from sls_scenarios.emulator import SlsEmulator
 
 
-def with_password(emulator: SlsEmulator, password: str) -> str:
-    return emulator.enroll_ibkey("ann", "android", "12ab", password=password)
+def typed_right(emulator: SlsEmulator, password: str, match: str) -> None:
+    emulator.enroll_ibkey("ann", "android", "12ab", password=password)
+    emulator.approve_push("ann", match=match)
 
 
 def without_password(emulator: SlsEmulator) -> str:
-    return emulator.enroll_ibkey("ann", "android")
+    return emulator.enroll_ibkey("ann", "android")  # needs password
+
+
+def without_match(emulator: SlsEmulator) -> dict[str, Any]:
+    return emulator.approve_push("ann")  # needs match
 """
 
 
-def test_enroll_ibkey_without_the_password_it_needs_fails_the_type_check(tmp_path: Path) -> None:
-    """``enroll_ibkey`` typed ``password`` as optional (``None`` by default) and refused a call without it
-    only at run time: the type check passed a test that could never work. Only the call without it is
-    flagged now, on its line, naming the argument."""
-    usage = tmp_path / "usage.py"
+@pytest.fixture(scope="module")
+def flagged(tmp_path_factory: pytest.TempPathFactory) -> dict[int, str]:
+    """mypy's errors on ``USAGE``, by line, checked as the project checks its own code (strict)."""
+    folder = tmp_path_factory.mktemp("usage")
+    usage = folder / "usage.py"
     usage.write_text(USAGE)
-    stdout, stderr, status = api.run(
+    config = str(ROOT / "pyproject.toml")
+    stdout, stderr, _ = api.run(
         [
             "--config-file",
-            str(ROOT / "pyproject.toml"),
+            config,
             "--cache-dir",
-            str(tmp_path / "cache"),
+            str(folder / "cache"),
             "--follow-imports",
             "silent",
             str(usage),
         ]
     )
-    errors = [line for line in stdout.splitlines() if ": error:" in line]
-    assert status == 1 and len(errors) == 1, f"{stdout}{stderr}"
-    assert errors[0].startswith(f"{usage}:9:") and 'argument "password"' in errors[0], errors
+    found = re.findall(rf"^{re.escape(str(usage))}:(\d+): error: (.*)$", stdout, flags=re.M)
+    assert stderr == "", stderr
+    return {int(line): message for line, message in found}
+
+
+def _line(marker: str) -> int:
+    return next(n for n, text in enumerate(USAGE.splitlines(), start=1) if marker in text)
+
+
+def test_only_the_calls_without_what_they_need_fail_the_type_check(flagged: dict[int, str]) -> None:
+    """``enroll_ibkey`` typed ``password``, and ``approve_push`` typed ``match``, as optional (``None`` by
+    default) while each refused a call without it at run time: the type check passed a test that could
+    never work. Now each such call is flagged on its line, naming the argument, and the right ones pass."""
+    assert sorted(flagged) == [_line("needs password"), _line("needs match")], flagged
+    assert 'argument "password"' in flagged[_line("needs password")]
+    assert 'argument "match"' in flagged[_line("needs match")]
