@@ -3,6 +3,7 @@ for type hints, and its methods are what their tests call, so each says what it 
 
 from __future__ import annotations
 
+import ast
 import inspect
 import re
 from pathlib import Path
@@ -54,3 +55,20 @@ def test_the_readme_names_each_client_method_with_the_parameters_it_takes(name: 
         said = {part.split("=")[0].strip() for part in shown.split(",") if part.strip()}
         said = {word for word in said if not word.startswith("*")}
         assert said == named, f"README: {name}({shown}); the signature's: {sorted(named)}"
+
+
+@pytest.mark.parametrize("name", public(emulator.SlsEmulator))
+def test_the_readme_shows_each_default_and_marks_what_is_required(name: str) -> None:
+    """``enroll_ibkey(username, platform, pin, ...)`` read as if the platform and the app's PIN had to be
+    given, while they default to ``"android"`` and ``"12ab"`` (the PIN ``approve_push`` then keys). A
+    parameter with a default is written ``name=default``; one without, bare or (a keyword) ``name=...``."""
+    parameters = inspect.signature(getattr(emulator.SlsEmulator, name)).parameters
+    for shown in re.findall(rf"`{name}\(([^`]*)\)`", _client_paragraph()):
+        for part in (p.strip() for p in shown.split(",") if p.strip() and not p.strip().startswith("*")):
+            word, _, value = (s.strip() for s in part.partition("="))
+            default = parameters[word].default
+            if default is inspect.Parameter.empty:
+                assert value in ("", "..."), f"README: {name}({shown}): {word} has no default"
+            else:
+                assert value and value != "...", f"README: {name}({shown}): {word} defaults to {default!r}"
+                assert ast.literal_eval(value) == default, f"README: {name}({shown}): {word}={default!r}"
