@@ -74,7 +74,7 @@ class _PhoneCodeFactor(abc.ABC):
         if number is None:
             raise CorruptRecord(f"phone device {device.device_id} has no number")
         # Counted before sending: a refused send must neither reach the phone nor replace the live code.
-        self._phones.limit(step.username, number, now=step.now)
+        self._phones.limit(step.username, number, now=step.now, ip=step.ip)
         code = new_code()
         self._deliver(number, code, step)
         sealed = self._box.seal(code.encode(), context=code_context(step.txn_id))

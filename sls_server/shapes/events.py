@@ -98,7 +98,8 @@ class Event(TypedDict):
             str,
             Field(
                 description="The client's address; for `push.sent`, `sms.sent` and `voice.called`, that of "
-                "the login or step-up that sent it (absent for a notice or an activation code); in an "
+                "the login or step-up that asked for it (absent for a notice or an activation code), and for "
+                "`push.rate_limited` and `sms.rate_limited`, that of the request refused; in an "
                 "`events.summary` of an IPv6 client, its /64."
             ),
         ]

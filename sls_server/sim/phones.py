@@ -63,9 +63,10 @@ class PhoneService:
         )
         return conditions
 
-    def limit(self, username: str, number: str, *, now: int) -> None:
+    def limit(self, username: str, number: str, *, now: int, ip: str | None) -> None:
         """One more code sent to this account and this number, or 429 ``rate_limited`` with ``retry_after``.
-        A send refused by the second window gives back its place in the first."""
+        A send refused by the second window gives back its place in the first. ``ip``: the client that asked
+        for the text, which the refusal's event names (as ``sms.sent`` would have)."""
         member = secrets.token_hex(8)
         counted: list[tuple[SendScope, str]] = []
         windows: list[tuple[SendScope, str]] = [("send:user", username), ("send:number", number)]
@@ -79,7 +80,12 @@ class PhoneService:
                 for earlier, whom in counted:
                     self._store.phones.unhit(earlier, whom, member)
                 self._events.record_flood(  # repeatable at will: counted per user and window
-                    "sms.rate_limited", per="user", at=now, user=username, detail={"to": mask_number(number)}
+                    "sms.rate_limited",
+                    per="user",
+                    at=now,
+                    user=username,
+                    ip=ip,
+                    detail={"to": mask_number(number)},
                 )
                 raise SendLimited(retry_after=wait)
 

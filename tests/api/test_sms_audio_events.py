@@ -89,6 +89,20 @@ def test_texts_and_calls_name_the_address_of_the_login_or_step_up_that_asked(sam
     ]
 
 
+def test_a_text_refused_by_the_send_limit_names_the_address_that_asked(sam: Phone) -> None:
+    """``sms.rate_limited`` named no address either: a flood of texts by whoever has the password read as the
+    user's own. It names the client whose login the limit refused (the first of its window, which is the
+    one written)."""
+    sam.client.environ_base["REMOTE_ADDR"] = "203.0.113.66"
+    for _ in range(5):  # SLS_SMS_SEND_LIMIT: 5 texts per window
+        sam.login()
+    assert sam.login(status=429)["error"] == "rate_limited"
+    events = sam.client.get(
+        "/admin/v1/events", query_string={"type": "sms.rate_limited"}, headers=sam.headers
+    ).get_json()["events"]
+    assert [(e["user"], e.get("ip"), e["detail"]["to"]) for e in events] == [("sam", "203.0.113.66", MASKED)]
+
+
 def test_the_phone_routes_answer_as_documented(sam: Phone) -> None:
     spec = sam.client.get("/openapi.json").get_json()
     schemas = spec["components"]["schemas"]
@@ -178,11 +192,11 @@ def test_a_send_refused_for_the_number_does_not_use_up_the_account(app_config) -
 
     core = create_app({**app_config, "SMS_SEND_LIMIT": 2}).extensions["sls"]
     now = core.clock.now()
-    core.phones.limit("amy", "+15555550001", now=now)
-    core.phones.limit("amy", "+15555550001", now=now)
+    core.phones.limit("amy", "+15555550001", now=now, ip=None)
+    core.phones.limit("amy", "+15555550001", now=now, ip=None)
     with pytest.raises(SendLimited):
-        core.phones.limit("ben", "+15555550001", now=now)  # the number is full
-    core.phones.limit("ben", "+15555550002", now=now)
-    core.phones.limit("ben", "+15555550002", now=now)  # ben's own two sends are intact
+        core.phones.limit("ben", "+15555550001", now=now, ip=None)  # the number is full
+    core.phones.limit("ben", "+15555550002", now=now, ip=None)
+    core.phones.limit("ben", "+15555550002", now=now, ip=None)  # ben's own two sends are intact
     with pytest.raises(SendLimited):
-        core.phones.limit("ben", "+15555550003", now=now)
+        core.phones.limit("ben", "+15555550003", now=now, ip=None)
