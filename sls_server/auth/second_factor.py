@@ -118,6 +118,8 @@ class SecondFactor:
     ) -> tuple[DeviceRecord, bool]:
         factor = self._factors.get(txn.factor)
         if txn.mode == "push":
+            # a push the user denied (or one past its expiry) is over: say so, rather than "poll instead"
+            refuse_if_settled(self._store.logins, txn, now)
             raise WrongMode("This step waits for approval in the app; poll the transaction instead.")
         if not factor.response_pattern.fullmatch(response):
             raise InvalidRequest(f"response does not have the form a {txn.factor} gives", field="response")

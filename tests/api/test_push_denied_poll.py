@@ -43,6 +43,22 @@ def test_a_denied_push_s_poll_says_denied_with_no_reason_for_good(world: World, 
     assert world.notifications(app) == []
 
 
+def test_a_response_sent_to_a_denied_push_login_is_told_it_was_denied(
+    world: World, spec: dict[str, Any]
+) -> None:
+    """A client that posts a response to a push login the user denied is told the login is over (401
+    ``push_denied``, as the poll and a factor switch say), not 409 ``wrong_mode`` ("poll instead"), which sent
+    it polling a login that had ended."""
+    world.user("alice")
+    app = world.activated("alice", "android")
+    started, note = push_login(world, "alice", app)
+    assert world.deny(app, note, pin="12ab").status_code == 200
+    path = POLL.format(txn_id=started["txn_id"]) + "/verify"
+    body = {"response": "123456", "login_token": started["login_token"]}
+    answered = Conformance(world.client, spec).call("post", path, POLL + "/verify", 401, json=body)
+    assert answered["error"] == "push_denied"  # and the document lists it for this route
+
+
 @pytest.mark.parametrize(
     ("schema", "answered"),
     [
