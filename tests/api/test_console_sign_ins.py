@@ -234,3 +234,11 @@ def test_with_redis_down_the_console_and_simulators_refuse_and_let_no_one_in(
 def test_the_sign_in_page_states_the_configured_lifetimes(client: FlaskClient) -> None:
     text = client.get("/trainer").get_data(as_text=True)
     assert "for 10 min without use and 60 min at most" in text
+
+
+def test_signing_in_again_ends_the_browser_s_earlier_sign_in(client: FlaskClient) -> None:
+    sign_in_to_console(client)
+    earlier = copy_of(client)
+    sign_in_to_console(client)
+    assert not in_console(earlier)
+    assert in_console(client)

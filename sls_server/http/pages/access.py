@@ -4,9 +4,9 @@ The token is typed once into a form (POST, CSRF-checked) and never reaches JavaS
 Signing in opens a server-side sign-in (``auth.console``): what the browser keeps is a sealed, HttpOnly,
 SameSite=Strict cookie scoped to the console's or the simulators' path, carrying only the sign-in's random
 id. Every request checks that id in Redis (one round trip; a Redis outage is a 503, never a way in), so
-signing out, an idle or absolute deadline passed, an operator ending every sign-in, or the token changed on
-the server each void a copied cookie too. Wrong tokens are answered after the same constant-time comparison
-and written to the audit trail (``trainer.sign_in_failed``).
+signing out (or in again), an idle or absolute deadline passed, an operator ending every sign-in, or the
+token changed on the server each void a copied cookie too. Wrong tokens are answered after the same
+constant-time comparison and written to the audit trail (``trainer.sign_in_failed``).
 """
 
 from __future__ import annotations
@@ -68,6 +68,9 @@ class Door:
             )
             return False
         console = core().console
+        replaced = self._held_id()
+        if replaced is not None:  # a browser signing in again: its earlier sign-in (and any copy of it) ends
+            console.close(replaced)
         sign_in_id = console.open(self.name, self._fingerprint(token), now=wall_now())
         set_cookie(
             response,
