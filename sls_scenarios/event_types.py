@@ -91,6 +91,7 @@ EVENT_TYPES: frozenset[str] = frozenset(
         "trainer.signed_out",
         "console.sign_ins_ended",
         "sim.signed_in",
+        "sim.signed_out",
         "sim.sign_in_failed",
         "events.summary",
     }

@@ -242,3 +242,16 @@ def test_signing_in_again_ends_the_browser_s_earlier_sign_in(client: FlaskClient
     sign_in_to_console(client)
     assert not in_console(earlier)
     assert in_console(client)
+
+
+def test_a_copied_simulators_cookie_stops_working_when_its_browser_signs_out(client: FlaskClient) -> None:
+    sign_in_to_simulators(client)
+    thief = copy_of(client, "sls_sim_access", "/sim")
+    index = client.get("/sim").get_data(as_text=True)
+    assert 'data-testid="sim-sign-out"' in index
+
+    signed_out = client.post("/sim/sign-out", data={"csrf_token": csrf(index)})
+
+    assert signed_out.status_code == 303 and signed_out.headers["Location"] == "/sim"
+    assert not in_simulators(thief) and not in_simulators(client)
+    assert client.post("/sim/sign-out", data={"csrf_token": "forged"}).status_code == 403

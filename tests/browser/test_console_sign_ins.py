@@ -34,7 +34,7 @@ def test_sign_out_everywhere_signs_out_a_browser_holding_a_copy_of_the_cookie(
         elsewhere.close()
 
 
-def test_the_simulators_sign_in_ends_when_the_operator_ends_them_all(
+def test_the_simulators_sign_in_ends_when_the_operator_ends_them_all_and_on_sign_out(
     browser: Any, sls_serve: Any, page: Any, admin_headers: dict[str, str]
 ) -> None:
     server = sls_serve(workers=1, SLS_SIM_TOKEN=SIM_TOKEN)
@@ -47,4 +47,8 @@ def test_the_simulators_sign_in_ends_when_the_operator_ends_them_all(
 
     assert ended.status_code == 200 and ended.json() == {"trainer": 0, "sim": 1}
     page.reload()
+    expect(page.get_by_test_id("sim-token")).to_be_visible()
+    page.get_by_test_id("sim-token").fill(SIM_TOKEN)
+    page.get_by_test_id("sim-token-submit").click()
+    page.get_by_test_id("sim-sign-out").click()
     expect(page.get_by_test_id("sim-token")).to_be_visible()
