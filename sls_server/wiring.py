@@ -9,6 +9,7 @@ from .accounts.devices import DeviceService
 from .accounts.opening import AccountOpening
 from .accounts.passwords import PasswordHasher
 from .accounts.users import UserService
+from .auth.console import ConsoleSignIns
 from .auth.lockout import Lockout, LockoutPolicy
 from .auth.login import LoginService
 from .auth.password_step import IpCheck, PasswordStep
@@ -67,6 +68,7 @@ class Core:
     gateway: GatewayService
     outbox: Outbox
     long_held: LongHeld
+    console: ConsoleSignIns
 
     def check_ready(self) -> None:
         """Raise ``StoreUnavailable`` unless Redis takes a write (``/readyz``)."""
@@ -182,4 +184,9 @@ def build_core(settings: Settings, store: Store) -> Core:
         ),
         outbox=Outbox(store, users, phones, clock, code_ttl=settings.sms_code_ttl, long_held=long_held),
         long_held=long_held,
+        console=ConsoleSignIns(
+            store,
+            idle_timeout=settings.console_idle_timeout,
+            absolute_timeout=settings.console_absolute_timeout,
+        ),
     )

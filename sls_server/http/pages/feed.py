@@ -10,7 +10,8 @@ what is new with one ``XRANGE`` through the event log's pool, never a blocking r
 A Redis outage mid-stream is told, not thrown: the headers are long gone, so an exception would only cut the
 connection with a traceback in the log. The feed sends one ``outage`` event the console shows, logs one
 warning, and ends; the browser reconnects after ``retry:`` and the feed resumes from its last id once Redis
-answers again.
+answers again. An outage that keeps the console's sign-in from being checked is told the same way, before
+any event is read: the stream is still refused, and the browser still retries.
 
 Each stream holds a gunicorn worker thread, and a console open in many tabs (a projector, a laptop, a tab
 left behind) must not take them all from the logins: a stream takes a place in the process's budget of
@@ -71,8 +72,7 @@ def _read(cursor: str, *, crowded: bool) -> Iterator[str]:
         try:
             found, next_cursor = events.page(since=cursor, limit=200, now=core().clock.now())
         except StoreUnavailable as exc:
-            log.warning("%s: the trainer's live feed ends until Redis answers (%s)", exc.code, exc.message)
-            yield f"event: outage\ndata: {json.dumps(exc.body(), separators=(',', ':'))}\n\n"
+            yield _outage(exc)
             return
         for event in found:
             yield f"id: {event['id']}\nevent: audit\ndata: {json.dumps(event, separators=(',', ':'))}\n\n"
@@ -91,9 +91,18 @@ def _read(cursor: str, *, crowded: bool) -> Iterator[str]:
             return
 
 
+def _outage(exc: StoreUnavailable) -> str:
+    log.warning("%s: the trainer's live feed ends until Redis answers (%s)", exc.code, exc.message)
+    return f"event: outage\ndata: {json.dumps(exc.body(), separators=(',', ':'))}\n\n"
+
+
 @bp.get("/trainer/events")
 def trainer_events() -> ResponseReturnValue:
-    if not TRAINER.is_open():
+    try:
+        signed_in = TRAINER.is_open()
+    except StoreUnavailable as exc:  # the sign-in cannot be checked: told as the feed's outage, nothing read
+        return Response(f"retry: {RETRY_MS}\n\n" + _outage(exc), mimetype="text/event-stream")
+    if not signed_in:
         response = jsonify({"error": "trainer_sign_in_required", "message": "Sign in to the console first."})
         response.status_code = 401
         return response

@@ -21,7 +21,7 @@ from ...shapes.attacks import AttackReport, AttackRequest
 from ...sim.attacks import Attacks, attacker_addresses
 from ...sim.relay import ATTACKER_HANDSET
 from ...web.wording import duration, factor_name
-from ..admin.control import reset_clock
+from ..admin.control import end_console_sign_ins, reset_clock
 from ..common import core, now
 from . import bp
 from .access import TRAINER
@@ -97,6 +97,8 @@ def trainer_page() -> ResponseReturnValue:
             "trainer_signin.html",
             401 if request.args.get("failed") else 200,
             failed=bool(request.args.get("failed")),
+            idle=duration(core().console.idle_timeout),
+            lifetime=duration(core().console.absolute_timeout),
             section="trainer",
         )
     return page(
@@ -127,6 +129,18 @@ def trainer_sign_out() -> ResponseReturnValue:
     require_browser_token()
     answer = redirect("/trainer", 303)
     TRAINER.sign_out(answer)
+    return answer
+
+
+@bp.post("/trainer/sign-ins/end")
+def trainer_end_sign_ins() -> ResponseReturnValue:
+    """``DELETE /admin/v1/console/sign-ins`` from the console: every browser signed in to it or to the
+    simulator pages, this one too, must sign in again (a console left open elsewhere, a copied cookie)."""
+    require_browser_token()
+    answer = redirect("/trainer", 303)
+    if TRAINER.is_open():
+        end_console_sign_ins()
+        TRAINER.sign_out(answer)
     return answer
 
 
