@@ -22,7 +22,7 @@ from ..store import Store
 from ..store.logins import LoginRead
 from ..store.records import LoginTxn, UserRecord
 from .errors import AccountDisabled, LoginBindingRequired, UnknownTransaction
-from .lockout import BUCKET, raise_if_locked
+from .lockout_terms import BUCKET, raise_if_locked
 from .password_step import PasswordStep
 from .prompts import Prompts
 from .second_factor import SecondFactor

@@ -27,7 +27,8 @@ from .errors import (
     UnknownTransaction,
     WrongMode,
 )
-from .lockout import Lockout, raise_locked
+from .lockout import Lockout
+from .lockout_terms import raise_locked
 from .step_state import raise_for_status, record_if_expired, refuse_if_settled
 
 #: Seconds past a login's expiry its approved push may still be collected: a client polling every few

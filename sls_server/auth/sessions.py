@@ -27,7 +27,7 @@ from .errors import (
     SessionReplaced,
     SessionRevoked,
 )
-from .lockout import raise_locked
+from .lockout_terms import raise_locked
 from .step_state import raise_for_status
 
 TOKEN_BYTES = 32
