@@ -26,7 +26,8 @@ from .lockout_terms import BUCKET, raise_if_locked
 from .password_step import PasswordStep
 from .prompts import Prompts
 from .second_factor import SecondFactor
-from .sessions import Session, SessionService
+from .session_state import Session
+from .sessions import SessionService
 from .suspicious import Suspicion, SuspiciousNotices
 
 LOGIN_TOKEN_BYTES = 32
