@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal, cast
 
-from ..accounts.devices import ACTIVE, DeviceService
+from ..accounts.device_terms import ACTIVE
+from ..accounts.devices import DeviceService
 from ..errors import InvalidRequest
 from ..events import EventLog
 from ..factors import ApprovalFactor, FactorRegistry
