@@ -18,7 +18,7 @@ from typing import Any
 from sls_devices import dscplus, ibkey
 
 from .event_types import EVENT_TYPES
-from .loader import Positions, Problem, _dotted
+from .positions import Positions, Problem, dotted
 from .values import duration_seconds, is_reference, parse_instant, references
 
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -61,7 +61,7 @@ class _Walk:
 
     def problem(self, path: tuple[Any, ...], message: str) -> None:
         line, column = self.positions.of(path)
-        self.problems.append(Problem(self.filename, line, column, _dotted(path), message))
+        self.problems.append(Problem(self.filename, line, column, dotted(path), message))
 
     def use(self, value: Any, path: tuple[Any, ...]) -> None:
         for name in references(value):

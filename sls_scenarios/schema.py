@@ -21,7 +21,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from .loader import Positions, Problem, _dotted
+from .positions import Positions, Problem, dotted
 
 SCHEMA_FILE = "scenario.schema.json"
 
@@ -74,7 +74,7 @@ def _at(
     positions: Positions, filename: str, path: tuple[Any, ...], message: str, *, key: bool = False
 ) -> Problem:
     line, column = positions.of(path, key=key)
-    return Problem(filename, line, column, _dotted(path), message)
+    return Problem(filename, line, column, dotted(path), message)
 
 
 def _explain(error: ValidationError, positions: Positions, filename: str) -> list[Problem]:

@@ -55,7 +55,8 @@ def list_(paths: tuple[str, ...], tags: tuple[str, ...], as_json: bool) -> None:
       sls scenario list --tag attack
       sls scenario list my-tests/ --json
     """
-    from sls_scenarios.loader import ScenarioInvalid, load
+    from sls_scenarios.loader import load
+    from sls_scenarios.positions import ScenarioInvalid
 
     found, invalid = [], []
     files = gather(paths, not paths)
@@ -114,7 +115,7 @@ def new(name: str, folder: Path, force: bool, as_json: bool) -> None:
     Example:
       sls scenario new my-login-check && sls scenario run my-login-check.scenario.yaml
     """
-    from sls_scenarios.loader import new_file
+    from sls_scenarios.files import new_file
 
     try:
         target = new_file(name, folder, force=force)
