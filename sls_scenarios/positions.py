@@ -9,12 +9,15 @@ here, beneath all three.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
 
 Path_ = tuple[str | int, ...]
+#: Tells a problem at a path of the document (a check's way to say what it found, and where).
+Report = Callable[[tuple[Any, ...], str], None]
 
 
 @dataclass(frozen=True)

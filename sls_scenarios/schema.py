@@ -90,7 +90,7 @@ def _explain(error: ValidationError, positions: Positions, filename: str) -> lis
                 positions,
                 filename,
                 (*path, k),
-                f"unknown key {k!r}{_suggest(k, allowed)}; expected {_list(allowed)}",
+                f"unknown key {k!r}{suggest(k, allowed)}; expected {_list(allowed)}",
                 key=True,
             )
             for k in extra
@@ -108,7 +108,7 @@ def _explain(error: ValidationError, positions: Positions, filename: str) -> lis
         return [_at(positions, filename, path, f"missing {_list(missing)}")]
     if kind == "enum":
         options = [str(o) for o in _items(error.validator_value)]
-        hint = _suggest(str(instance), options)
+        hint = suggest(str(instance), options)
         return [_at(positions, filename, path, f"{_show(instance)} is not one of {_list(options)}{hint}")]
     if kind == "type":
         said = f"expected {_shapes(error.schema)}, got {_show(instance)}"
@@ -150,7 +150,7 @@ def _unknown_step(instance: Any) -> str:
     candidates = [k for k in instance if k not in common_keys()]
     if not candidates:
         return f"this step has no step type: add one of {_list(types)}"
-    hints = [f"unknown step type {k!r}{_suggest(k, types)}" for k in candidates]
+    hints = [f"unknown step type {k!r}{suggest(k, types)}" for k in candidates]
     if all("did you mean" not in h for h in hints):
         hints.append(f"a step is one of {_list(types)}")
     return "; ".join(hints)
@@ -241,9 +241,11 @@ def _article(kind: str) -> str:
     }.get(kind, f"a {kind}")
 
 
-def _suggest(word: str, options: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+def suggest(word: str, options: Iterable[str], *, otherwise: str = "", cutoff: float = 0.6) -> str:
+    """`` (did you mean 'x'?)`` for the option closest to a misspelt ``word``; ``otherwise`` when none is
+    close. Every problem that names an unknown word (a key, a step, a variable, a device...) says it so."""
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=cutoff)
+    return f" (did you mean {close[0]!r}?)" if close else otherwise
 
 
 def _list(items: Iterable[str]) -> str:
