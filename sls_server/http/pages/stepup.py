@@ -23,7 +23,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as BaseResponse
 
 from ...accounts.users import PHONE_RE
-from ...auth.sessions import Session
+from ...auth.session_state import Session
 from ...errors import SlsError, StoreUnavailable
 from ...web.wording import (
     CARD_VERIFY_STEPS,

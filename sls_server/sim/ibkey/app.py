@@ -29,7 +29,8 @@ from typing import Any
 from sls_devices import ibkey
 from sls_devices.ibkey import IbKeyApp
 
-from ...accounts.devices import ACTIVE, DeviceService
+from ...accounts.device_terms import ACTIVE
+from ...accounts.devices import DeviceService
 from ...accounts.users import UserService, canonical_username
 from ...auth import PasswordStep, SecondFactor
 from ...errors import UnknownDevice
