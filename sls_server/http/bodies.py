@@ -29,6 +29,10 @@ if TYPE_CHECKING:
     from _typeshed import WriteableBuffer
 
 
+class BodyOverLimit(RequestEntityTooLarge):
+    """The body itself is over the limit (werkzeug raises its 413 for a form's parts too: ``refusals``)."""
+
+
 class CappedBody(io.RawIOBase):
     """A body of no declared length, readable up to ``limit`` bytes; a byte more raises the 413."""
 
@@ -46,7 +50,7 @@ class CappedBody(io.RawIOBase):
         data = self._raw.read(min(len(view), self._limit + 1 - self._taken))
         self._taken += len(data)
         if self._taken > self._limit:
-            raise RequestEntityTooLarge()
+            raise BodyOverLimit()
         view[: len(data)] = data
         return len(data)
 
@@ -62,7 +66,7 @@ class BodyRequest(Request):
         declared, limit = self.content_length, self.max_content_length
         if declared is not None:
             if limit is not None and declared > limit:
-                raise RequestEntityTooLarge()
+                raise BodyOverLimit()
             return cast(IO[bytes], LimitedStream(raw, declared))  # ends early: ClientDisconnected
         if limit is not None:
             return cast(IO[bytes], CappedBody(raw, limit))

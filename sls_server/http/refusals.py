@@ -18,6 +18,7 @@ from werkzeug.exceptions import (
 
 from ..config import MAX_BODY_BYTES
 from ..errors import InvalidRequest, SlsError
+from .bodies import BodyOverLimit
 from .errors import AnswerNotAcceptable, BodyIncomplete, MediaTypeRefused, RangeNotSatisfiable
 
 #: The blueprints of the pages (the portal, the simulators, the trainer; the gateway's login page).
@@ -37,7 +38,7 @@ def werkzeug_refusal(exc: HTTPException) -> SlsError | None:
     as ``None``, the unexpected error's 500."""
     limit = request.max_content_length or MAX_BODY_BYTES
     if isinstance(exc, RequestEntityTooLarge):
-        return InvalidRequest(f"the body is larger than {size(limit)}", field="body")
+        return InvalidRequest(_too_large(exc, limit), field="body")
     if isinstance(exc, ClientDisconnected):
         declared = request.content_length
         said = f" ({declared} bytes)" if declared is not None else ""
@@ -55,6 +56,16 @@ def werkzeug_refusal(exc: HTTPException) -> SlsError | None:
     if isinstance(exc, BadRequest) or 400 <= status < 500:
         return InvalidRequest(f"the request could not be read ({exc.name})", field="request")
     return None
+
+
+def _too_large(exc: RequestEntityTooLarge, limit: int) -> str:
+    """What was too large: the body, or (werkzeug raises the same 413 for it) a form's parts within a body
+    under the limit, which was told "the body is larger than 64 KiB" of a body of 58."""
+    declared = request.content_length
+    if isinstance(exc, BodyOverLimit) or (declared is not None and declared > limit):
+        return f"the body is larger than {size(limit)}"
+    parts, memory = request.max_form_parts, request.max_form_memory_size
+    return f"the form holds more than {parts} parts, or a field (not a file) of more than {memory} bytes"
 
 
 def a_page_was_asked_for() -> bool:
