@@ -156,6 +156,15 @@ class RangeNotSatisfiable(SlsError):
     always = ("field",)
 
 
+class PreconditionRefused(SlsError):
+    """An ``If-Match`` a static file does not meet (``http.files``)."""
+
+    code = "precondition_failed"
+    status = 412
+    message = "The file does not match the If-Match header; ask without it for the file as it is now."
+    always = ("field",)
+
+
 class AnswerNotAcceptable(SlsError):
     """An ``Accept`` header that no answer of the route meets."""
 

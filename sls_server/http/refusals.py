@@ -11,6 +11,7 @@ from werkzeug.exceptions import (
     ClientDisconnected,
     HTTPException,
     NotAcceptable,
+    PreconditionFailed,
     RequestedRangeNotSatisfiable,
     RequestEntityTooLarge,
     UnsupportedMediaType,
@@ -19,7 +20,13 @@ from werkzeug.exceptions import (
 from ..config import MAX_BODY_BYTES
 from ..errors import InvalidRequest, SlsError
 from .bodies import BodyOverLimit
-from .errors import AnswerNotAcceptable, BodyIncomplete, MediaTypeRefused, RangeNotSatisfiable
+from .errors import (
+    AnswerNotAcceptable,
+    BodyIncomplete,
+    MediaTypeRefused,
+    PreconditionRefused,
+    RangeNotSatisfiable,
+)
 
 #: The blueprints of the pages (the portal, the simulators, the trainer; the gateway's login page).
 _PAGE_BLUEPRINTS = ("pages", "gateway_pages")
@@ -48,6 +55,8 @@ def werkzeug_refusal(exc: HTTPException) -> SlsError | None:
         )
     if isinstance(exc, RequestedRangeNotSatisfiable):
         return RangeNotSatisfiable(field="Range")
+    if isinstance(exc, PreconditionFailed):
+        return PreconditionRefused(field="If-Match")
     if isinstance(exc, NotAcceptable):
         return AnswerNotAcceptable(field="Accept")
     if isinstance(exc, UnsupportedMediaType):

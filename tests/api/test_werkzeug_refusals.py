@@ -168,3 +168,14 @@ def test_a_form_of_too_many_parts_under_the_body_limit_is_not_said_too_large(cli
     html = answer.get_data(as_text=True)
     assert "larger than 64 KiB" not in html
     assert "the form holds more than 1000 parts, or a field (not a file) of more than 500000 bytes" in html
+
+
+def test_an_if_match_a_file_fails_is_precondition_failed_not_the_file(client: FlaskClient) -> None:
+    """Werkzeug's 412 kept the body: the whole stylesheet, as text/css, under an error status."""
+    answer = client.get(STYLESHEET, headers={"If-Match": '"not-this-one"'})
+    assert answer.status_code == 412 and answer.is_json, (answer.status_code, answer.content_type)
+    assert answer.get_json() == {
+        "error": "precondition_failed",
+        "field": "If-Match",
+        "message": "The file does not match the If-Match header; ask without it for the file as it is now.",
+    }
