@@ -18,10 +18,11 @@ read from a body that is refused (``http.refusals`` words both).
 from __future__ import annotations
 
 import io
-from typing import IO, TYPE_CHECKING, cast
+from typing import IO, TYPE_CHECKING, Any, NoReturn, cast
 
 from flask import Request
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
+from werkzeug.formparser import FormDataParser
 from werkzeug.utils import cached_property
 from werkzeug.wsgi import LimitedStream, get_input_stream
 
@@ -31,6 +32,23 @@ if TYPE_CHECKING:
 
 class BodyOverLimit(RequestEntityTooLarge):
     """The body itself is over the limit (werkzeug raises its 413 for a form's parts too: ``refusals``)."""
+
+
+class BodyUnreadable(BadRequest):
+    """A body that is not what its ``Content-Type`` says: a form werkzeug cannot parse (read as no form at
+    all, it was refused as a missing CSRF token), JSON that is none (Flask's ``BadRequest`` named no field).
+    ``refusals`` answers its description as 400 ``invalid_request`` naming ``body``."""
+
+
+class StrictFormParser(FormDataParser):
+    """Werkzeug's form parser, which refuses a malformed form rather than reading it as an empty one."""
+
+    def parse(self, *args: Any, **kwargs: Any) -> Any:
+        self.silent = False
+        try:
+            return super().parse(*args, **kwargs)
+        except ValueError as exc:  # werkzeug's words for the form's fault ("Missing boundary"), no input
+            raise BodyUnreadable(f"the form is malformed ({exc})") from None
 
 
 class CappedBody(io.RawIOBase):
@@ -56,7 +74,15 @@ class CappedBody(io.RawIOBase):
 
 
 class BodyRequest(Request):
-    """Flask's request, whose body stream keeps to the declared length under gunicorn too (the module's)."""
+    """Flask's request, whose body stream keeps to the declared length under gunicorn too (the module's),
+    and whose form or JSON, malformed, is refused naming the body."""
+
+    form_data_parser_class = StrictFormParser
+
+    def on_json_loading_failed(self, e: ValueError | None) -> NoReturn:
+        if e is None:
+            raise BodyUnreadable("the body must be JSON, sent with Content-Type: application/json")
+        raise BodyUnreadable("the body is not valid JSON")
 
     @cached_property
     def stream(self) -> IO[bytes]:

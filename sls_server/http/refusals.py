@@ -19,7 +19,7 @@ from werkzeug.exceptions import (
 
 from ..config import MAX_BODY_BYTES
 from ..errors import InvalidRequest, SlsError
-from .bodies import BodyOverLimit
+from .bodies import BodyOverLimit, BodyUnreadable
 from .errors import (
     AnswerNotAcceptable,
     BodyIncomplete,
@@ -53,6 +53,8 @@ def werkzeug_refusal(exc: HTTPException) -> SlsError | None:
             f"The body ended before the length its Content-Length header declared{said}; send it again.",
             field="body",
         )
+    if isinstance(exc, BodyUnreadable):
+        return InvalidRequest(exc.description or "the body cannot be read", field="body")
     if isinstance(exc, RequestedRangeNotSatisfiable):
         return RangeNotSatisfiable(field="Range")
     if isinstance(exc, PreconditionFailed):

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from conftest import ADMIN_TOKEN, EnrolledUser
-from flask import Flask
+from flask import Flask, request
 from flask.testing import FlaskClient
 from page_forms import csrf
 from spec_conformance import error_codes, operations, served_spec  # noqa: F401 - served_spec: "spec"
@@ -178,4 +178,43 @@ def test_an_if_match_a_file_fails_is_precondition_failed_not_the_file(client: Fl
         "error": "precondition_failed",
         "field": "If-Match",
         "message": "The file does not match the If-Match header; ask without it for the file as it is now.",
+    }
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "reason"),
+    [
+        (
+            b'--XX\r\nContent-Disposition: form-data; name="a"\r\n\r\nv',
+            "multipart/form-data; boundary=XX",
+            "",
+        ),
+        (b"csrf_token=x", "multipart/form-data", "Missing boundary"),
+    ],
+)
+def test_a_malformed_form_is_refused_naming_the_body_not_read_as_an_empty_one(
+    client: FlaskClient, body: bytes, content_type: str, reason: str
+) -> None:
+    """Werkzeug read a form it could not parse as no form at all: the page said the CSRF token was missing
+    (a JSON 403), which sent its sender looking for a token it had sent."""
+    answer = client.post("/login", data=body, content_type=content_type)
+    assert answer.status_code == 400 and answer.mimetype == "text/html", (answer.status_code, answer.mimetype)
+    html = answer.get_data(as_text=True)
+    assert "the form is malformed (" in html and reason in html
+    assert 'data-testid="refused-code">invalid_request<' in html
+
+
+def test_json_flask_cannot_decode_is_refused_naming_the_body(app: Flask) -> None:
+    """Flask's own ``BadRequest`` for ``request.get_json()`` (a view reading JSON itself) named no field."""
+    with app.test_request_context(
+        "/trainer/clock", method="POST", data=b"{", content_type="application/json"
+    ):
+        with pytest.raises(HTTPException) as raised:
+            request.get_json()
+        refusal = werkzeug_refusal(raised.value)
+    assert refusal is not None
+    assert refusal.body() == {
+        "error": "invalid_request",
+        "message": "the body is not valid JSON",
+        "field": "body",
     }
