@@ -167,7 +167,7 @@ def test_a_form_of_too_many_parts_under_the_body_limit_is_not_said_too_large(cli
     assert answer.status_code == 400 and answer.mimetype == "text/html"
     html = answer.get_data(as_text=True)
     assert "larger than 64 KiB" not in html
-    assert "the form holds more than 1000 parts, or a field (not a file) of more than 500000 bytes" in html
+    assert "The form holds more than 1000 parts, or a field (not a file) of more than 500000 bytes" in html
 
 
 def test_an_if_match_a_file_fails_is_precondition_failed_not_the_file(client: FlaskClient) -> None:
@@ -200,7 +200,7 @@ def test_a_malformed_form_is_refused_naming_the_body_not_read_as_an_empty_one(
     answer = client.post("/login", data=body, content_type=content_type)
     assert answer.status_code == 400 and answer.mimetype == "text/html", (answer.status_code, answer.mimetype)
     html = answer.get_data(as_text=True)
-    assert "the form is malformed (" in html and reason in html
+    assert "The form is malformed (" in html and reason in html
     assert 'data-testid="refused-code">invalid_request<' in html
 
 
