@@ -31,7 +31,9 @@ from .errors import (
 #: The blueprints of the pages (the portal, the simulators, the trainer; the gateway's login page).
 _PAGE_BLUEPRINTS = ("pages", "gateway_pages")
 #: Page routes that serve files, not pages: a refusal there is HTML only for a browser that prefers it.
-_FILE_ENDPOINTS = ("pages.static", "pages.api_docs_viewer")
+_FILE_ENDPOINTS = frozenset({"pages.static", "pages.api_docs_viewer"})
+#: What a page's form is sent as (a script of the pages sends JSON).
+_FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
 #: Where only programs call: a 404 there stays the contract's JSON error, whatever the client accepts.
 _API_PREFIXES = ("/api/", "/admin/", "/sim/v1/", "/v1/", "/metrics", "/openapi")
 
@@ -80,14 +82,15 @@ def _too_large(exc: RequestEntityTooLarge, limit: int) -> str:
 
 
 def a_page_was_asked_for() -> bool:
-    """Whether the refused request came from a page (a form it sent, a page it asked for), which is answered
-    with an error page as the pages' other refusals are; a route a page's script reads (``answers_json``),
-    a static file and every API answer the contract's JSON."""
+    """Whether the refused request is a person's at a page, answered with an error page: a form a page sent
+    (urlencoded or multipart), or a page route asked for by a browser that prefers HTML. A page's script
+    (``SLS.call``: a JSON body or none, ``Accept: */*``), a route marked ``answers_json``, a static file
+    fetched by a page and every API keep the contract's JSON, which the script reads."""
     from .pages.kit import JSON_ENDPOINTS
 
     endpoint = request.endpoint or ""
-    if request.blueprint in _PAGE_BLUEPRINTS and endpoint not in JSON_ENDPOINTS:
-        return endpoint not in _FILE_ENDPOINTS or a_browser_looking_for_a_page()
+    if request.blueprint in _PAGE_BLUEPRINTS and endpoint not in JSON_ENDPOINTS | _FILE_ENDPOINTS:
+        return request.mimetype in _FORMS or _prefers_html()
     return a_browser_looking_for_a_page()
 
 
@@ -96,6 +99,10 @@ def a_browser_looking_for_a_page() -> bool:
     helped by the pages there are than by a JSON error."""
     if request.method != "GET" or request.path.startswith(_API_PREFIXES):
         return False
+    return _prefers_html()
+
+
+def _prefers_html() -> bool:
     accepted = request.accept_mimetypes
     return accepted.best_match(("application/json", "text/html")) == "text/html" and accepted["text/html"] > 0
 

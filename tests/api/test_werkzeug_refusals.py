@@ -12,7 +12,7 @@ import pytest
 from conftest import ADMIN_TOKEN, EnrolledUser
 from flask import Flask, request
 from flask.testing import FlaskClient
-from page_forms import csrf
+from page_forms import Console, csrf
 from spec_conformance import error_codes, operations, served_spec  # noqa: F401 - served_spec: "spec"
 from werkzeug.exceptions import (
     BadRequest,
@@ -218,3 +218,13 @@ def test_json_flask_cannot_decode_is_refused_naming_the_body(app: Flask) -> None
         "message": "the body is not valid JSON",
         "field": "body",
     }
+
+
+def test_a_page_scripts_json_call_cut_short_keeps_the_json_error(client: FlaskClient) -> None:
+    """The scripts of the pages (``SLS.call``) read the JSON error and show its message; an error page is for
+    a person whose form was refused."""
+    console = Console(client)
+    sent = {"Content-Type": "application/json", "X-CSRF-Token": console.token}
+    answer = cut_short(client, "/trainer/clock", b'{"step": "fre', 40, **sent)
+    assert answer.status_code == 400 and answer.is_json, (answer.status_code, answer.content_type)
+    assert (answer.get_json()["error"], answer.get_json()["field"]) == ("body_incomplete", "body")
