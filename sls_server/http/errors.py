@@ -1,6 +1,7 @@
 """The HTTP layer's own refusals (its guards: the admin, sim and metrics tokens, the simulators' switch,
-cross-site requests; its lookups), and the one place that turns any failure into the contract's JSON error
-body, never a stack trace to the client. Named by the rule in CONTRIBUTING.md ("Errors")."""
+cross-site requests; its lookups; what Werkzeug refuses by itself, worded by ``refusals``), and the one
+place that turns any failure into the contract's JSON error body, never a stack trace to the client. Named
+by the rule in CONTRIBUTING.md ("Errors")."""
 
 from __future__ import annotations
 
