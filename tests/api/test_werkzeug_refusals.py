@@ -228,3 +228,9 @@ def test_a_page_scripts_json_call_cut_short_keeps_the_json_error(client: FlaskCl
     answer = cut_short(client, "/trainer/clock", b'{"step": "fre', 40, **sent)
     assert answer.status_code == 400 and answer.is_json, (answer.status_code, answer.content_type)
     assert (answer.get_json()["error"], answer.get_json()["field"]) == ("body_incomplete", "body")
+
+
+def test_if_match_star_is_met_by_the_file(client: FlaskClient) -> None:
+    """``*`` is met by any current representation (RFC 9110, 13.1.1); werkzeug answered it with a 412."""
+    with client.get(STYLESHEET, headers={"If-Match": "*"}) as answer:
+        assert (answer.status_code, answer.mimetype) == (200, "text/css")
