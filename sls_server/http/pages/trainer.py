@@ -170,11 +170,24 @@ def action(run: Callable[[dict[str, Any]], Any], *, parse: bool = True) -> Respo
         return refused
     try:
         require_browser_token()
-        return jsonify(run((request.get_json(silent=True) or {}) if parse else {}))
+        return jsonify(run(console_body() if parse else {}))
     except SlsError as exc:
         response = jsonify(exc.body())  # with the field it names (and an entry's index), for the console
         response.status_code = exc.status
         return response
+
+
+def console_body() -> dict[str, Any]:
+    """A console action's JSON object; no body is ``{}`` (an action with nothing to say). Anything else is
+    a 400 naming ``body``: read leniently (``get_json(silent=True) or {}``), malformed JSON ran the action
+    on ``{}`` (``/trainer/reset`` sent ``garbage`` reset the world; a field was said to be missing that had
+    been sent), and a JSON list reached the action, whose ``.get`` answered a 500."""
+    if not request.get_data(cache=True).strip():
+        return {}
+    given = request.get_json(silent=True)
+    if not isinstance(given, dict):
+        raise InvalidRequest("the body must be a JSON object, sent as application/json", field="body")
+    return given
 
 
 @bp.post("/trainer/clock")
