@@ -198,21 +198,25 @@ class UnknownCall(NotFound):
 # --- the handler --------------------------------------------------------------------------------------------
 
 
+def answer_error(exc: SlsError) -> ResponseReturnValue:
+    """The contract's JSON error, with the headers its body implies (the pages' handler falls back on it for
+    a script's request)."""
+    if exc.status >= 500:
+        log.warning("%s: %s", exc.code, exc.message)
+    response = jsonify(exc.body())
+    wait = exc.extra.get("retry_after")
+    if isinstance(wait, int) and not isinstance(wait, bool) and wait >= 0:
+        # the body's retry_after as RFC 9110's header too, which HTTP clients' retry logic reads
+        response.headers[RETRY_AFTER] = str(wait)
+    if exc.challenge:
+        response.headers[WWW_AUTHENTICATE] = exc.challenge
+    return response, exc.status
+
+
 def register_error_handlers(app: Flask) -> None:
     from .refusals import a_browser_looking_for_a_page, a_page_was_asked_for, werkzeug_refusal
 
-    @app.errorhandler(SlsError)
-    def sls_error(exc: SlsError) -> ResponseReturnValue:
-        if exc.status >= 500:
-            log.warning("%s: %s", exc.code, exc.message)
-        response = jsonify(exc.body())
-        wait = exc.extra.get("retry_after")
-        if isinstance(wait, int) and not isinstance(wait, bool) and wait >= 0:
-            # the body's retry_after as RFC 9110's header too, which HTTP clients' retry logic reads
-            response.headers[RETRY_AFTER] = str(wait)
-        if exc.challenge:
-            response.headers[WWW_AUTHENTICATE] = exc.challenge
-        return response, exc.status
+    sls_error = app.errorhandler(SlsError)(answer_error)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> ResponseReturnValue:

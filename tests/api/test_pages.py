@@ -41,11 +41,26 @@ def test_static_files_are_served_by_the_app(client: FlaskClient) -> None:
     assert client.get("/docs/viewer/index.html").status_code == 404  # its inline script is never served
 
 
-def test_login_form_needs_its_csrf_token(client: FlaskClient, alice: EnrolledUser) -> None:
+def test_login_form_needs_its_csrf_token(
+    client: FlaskClient, alice: EnrolledUser, admin_headers: dict[str, str]
+) -> None:
+    """Refused as a page, with the way back, not as the JSON a script reads: a person whose page went
+    stale (its token no longer this browser's) saw a bare JSON object."""
     client.get("/")
     refused = client.post("/login", data={"username": "alice", "password": alice.password})
-    assert refused.status_code == 403
-    assert refused.get_json()["error"] == "csrf_token_invalid"
+    assert refused.status_code == 403 and refused.mimetype == "text/html", refused.content_type
+    html = refused.get_data(as_text=True)
+    assert 'data-testid="refused-code">csrf_token_invalid<' in html and "reload the page" in html
+    assert 'href="/"' in html  # back to the login page, for a fresh form
+    events = client.get("/admin/v1/events?user=alice", headers=admin_headers).get_json()["events"]
+    assert not any(e["type"].startswith("login.") for e in events)  # nothing was tried
+
+
+def test_a_page_script_refused_for_its_csrf_token_keeps_the_json_error(client: FlaskClient) -> None:
+    """A page's script (a JSON body, ``Accept: */*``) reads the contract's error, as before."""
+    client.get("/")
+    refused = client.post("/login", json={"username": "alice", "password": "x"}, headers={"Accept": "*/*"})
+    assert refused.status_code == 403 and refused.get_json()["error"] == "csrf_token_invalid"
 
 
 def test_the_login_binding_lives_in_a_scoped_strict_cookie(client: FlaskClient, alice: EnrolledUser) -> None:

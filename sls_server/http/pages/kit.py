@@ -32,7 +32,7 @@ from ...web.wording import explain
 from .. import validation
 from ..common import SECURE_SESSION_COOKIE, SESSION_COOKIE, core
 from ..crosssite import FORM_FIELD, FORM_HEADER, csrf_tokens
-from ..errors import CsrfTokenInvalid
+from ..errors import CsrfTokenInvalid, answer_error
 from . import bp
 
 BROWSER_COOKIE = "sls_browser"
@@ -149,6 +149,15 @@ def _unavailable(exc: StoreUnavailable) -> ResponseReturnValue:
     section = SECTIONS.get(request.path.strip("/").split("/")[0], "login")
     retry = request.path if request.method == "GET" else SECTION_HOMES[section]  # a form is not re-sent
     return page("unavailable.html", exc.status, section=section, retry=retry)
+
+
+@bp.errorhandler(SlsError)
+def _refused(exc: SlsError) -> ResponseReturnValue:
+    """A refusal no view turned into its page (a form's CSRF token gone stale, a cross-site form): a person
+    at a page is shown the refused page with the way back, a page's script the contract's JSON it reads."""
+    from ..refusals import a_page_was_asked_for
+
+    return refused_page(exc) if a_page_was_asked_for() else answer_error(exc)
 
 
 def shaped(model: type[Model], given: dict[str, Any]) -> Model:
