@@ -79,7 +79,7 @@ def scenario() -> None:
 @click.option(
     "--tag", "tags", multiple=True, metavar="TAG", help="Only scenarios with this tag (repeatable)."
 )
-@click.option("--server", metavar="URL", help="Run against this server (wiped before each scenario).")
+@click.option("--server", metavar="URL", help="Run against this server (its world is put back after).")
 @admin_token_option
 @click.option("--sim-token", envvar="SLS_SIM_TOKEN", show_envvar=True, metavar="TOKEN", callback=bearer,
               help="The server's /sim/v1 token, if it sets one (with --server).")  # fmt: skip
@@ -106,9 +106,10 @@ def run(
     others still run. In-process by default: an app and an embedded Redis of the run's own, wiped before
     each scenario.
     With --server the runner is an HTTP client of that server: it needs the admin token (checked once
-    before the first scenario: a wrong one, or no server there, is one error, exit 1), wipes the server
-    before each scenario, and sends actors' addresses as X-Forwarded-For, so the server must trust this
-    machine (SLS_TRUSTED_PROXIES=127.0.0.1/32); a scenario fails if an address did not take.
+    before the first scenario: a wrong one, or no server there, is one error, exit 1), saves the server's
+    world (state export), wipes it before each scenario and puts the saved world back after the last, and
+    sends actors' addresses as X-Forwarded-For, so the server must trust this machine
+    (SLS_TRUSTED_PROXIES=127.0.0.1/32); a scenario fails if an address did not take.
     A scenario needing setup.settings (gateway-controls: SLS_GATEWAY) is skipped with the reason (JUnit
     <skipped>), even by a server started with them, and does not fail the run: run it in-process, or
     with `sls scenario demo`, whose own server starts with them.
@@ -263,7 +264,9 @@ def validate(targets: tuple[str, ...], everything: bool, as_json: bool) -> None:
 @scenario.command("demo")
 @click.argument("name", metavar="NAME|PATH")
 @click.option("--pace", metavar="TIME", help="Wait this long at each narration instead of for Enter (2s, 0).")
-@click.option("--server", metavar="URL", help="Use this server (it is wiped) instead of starting one.")
+@click.option(
+    "--server", metavar="URL", help="Use this server (its world is put back after) instead of starting one."
+)
 @admin_token_option
 @seed_option
 @click.option("--json", "as_json", is_flag=True, help="Show the demo on stderr; print the result as JSON.")

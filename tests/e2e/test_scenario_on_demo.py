@@ -1,0 +1,74 @@
+"""Scenarios on a server that already has a world: ``sls demo``'s, seeded by its own code on a real ``sls
+serve`` with its roomier limits. The scenarios run as they do anywhere (each on a wiped world), and the demo
+world comes back afterwards: its users, passwords, devices and keys, so the class carries on."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cli_world import DEMO_ENV, Demo, seeded
+from conftest import ADMIN_TOKEN, ServerProcess
+
+pytestmark = pytest.mark.e2e
+KEPT = ("users", "devices", "accounts", "ibkey_apps", "phones")
+
+
+def scenario(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "sls_server.cli.main", "scenario", *args]
+    environment = {**os.environ, **(env or {})}
+    return subprocess.run(command, capture_output=True, text=True, timeout=300, check=False, env=environment)
+
+
+def world_of(demo: Demo) -> dict[str, Any]:
+    """The world as its export shows it; without each record's write counter (``version``), which an import
+    starts again."""
+    found = demo.admin("GET", "/admin/v1/state/export")
+    assert found.status_code == 200, found.text
+    document = found.json()
+    return {
+        kind: [{k: v for k, v in record.items() if k != "version"} for record in document[kind]]
+        for kind in KEPT
+    }
+
+
+@pytest.fixture
+def demo(sls_serve: Callable[..., ServerProcess], tmp_path: Path) -> Demo:
+    server = sls_serve(workers=1, SLS_TRUSTED_PROXIES="127.0.0.1/32", **DEMO_ENV)
+    return seeded(server, tmp_path / "demo")
+
+
+def still_logs_in(demo: Demo) -> None:
+    """A demo user logs in with demo.json's password and the card it describes: the keys came back too."""
+    carl = demo.user("card-carl")
+    done = demo.ok("login", "card-carl", "--password", carl["password"], "--auto")
+    assert "authenticated" in done.output or "session" in done.output, done.output
+
+
+def test_a_run_against_a_demo_server_puts_its_world_back(demo: Demo) -> None:
+    before = world_of(demo)
+    names = ("sim-swap", "phishing-relay", "dscplus-login")
+    ran = scenario("run", *names, "--server", demo.server.url, "--admin-token", ADMIN_TOKEN)
+    assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-3000:]
+    assert "3 passed" in ran.stdout, ran.stdout[-2000:]
+    assert world_of(demo) == before
+    assert "alice" not in demo.admin("GET", "/admin/v1/users").json()["users"]
+    still_logs_in(demo)
+
+
+def test_a_trainer_demo_on_the_class_server_puts_its_world_back(demo: Demo) -> None:
+    before = world_of(demo)
+    # the admin token from demo.json, as a trainer's terminal finds it
+    shown = scenario(
+        "demo", "stolen-card-without-pin", "--pace", "0", "--server", demo.server.url, env=demo.env
+    )
+    assert shown.returncode == 0, shown.stdout[-3000:] + shown.stderr[-3000:]
+    assert f"trainer console: {demo.server.url}/trainer" in shown.stdout
+    assert "card.pin_locked" in shown.stdout and "every step as expected" in shown.stdout
+    assert world_of(demo) == before
+    still_logs_in(demo)
