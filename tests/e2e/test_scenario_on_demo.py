@@ -4,16 +4,22 @@ world comes back afterwards: its users, passwords, devices and keys, so the clas
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from cli_world import DEMO_ENV, Demo, seeded
-from conftest import ADMIN_TOKEN, ServerProcess
+from conftest import ADMIN_TOKEN, ServerProcess, wait_until_serving
+from test_cli_demo import wait_for_world
+from test_cli_e2e import clean_env
+
+from sls_server.store.embedded import free_port
 
 pytestmark = pytest.mark.e2e
 KEPT = ("users", "devices", "accounts", "ibkey_apps", "phones")
@@ -72,3 +78,44 @@ def test_a_trainer_demo_on_the_class_server_puts_its_world_back(demo: Demo) -> N
     assert "card.pin_locked" in shown.stdout and "every step as expected" in shown.stdout
     assert world_of(demo) == before
     still_logs_in(demo)
+
+
+@pytest.fixture
+def sls_demo(tmp_path: Path) -> Iterator[tuple[ServerProcess, dict[str, str]]]:
+    """A real ``sls demo`` (stopped by its pid afterwards) and the environment that finds it by its
+    demo.json, as a trainer's second terminal does."""
+    env = clean_env(tmp_path / "demo-data")
+    port = free_port()
+    log_path = tmp_path / "demo.log"
+    command = [sys.executable, "-m", "sls_server.cli.main", "demo", "--port", str(port), "--workers", "1"]
+    with log_path.open("wb") as log_file:
+        process = subprocess.Popen(command, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+    server = ServerProcess(process, f"http://127.0.0.1:{port}", log_path)
+    try:
+        wait_until_serving(server)
+        wait_for_world(server)
+        yield server, env
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+def test_scenarios_with_actors_at_other_addresses_run_on_sls_demo(
+    sls_demo: tuple[ServerProcess, dict[str, str]],
+) -> None:
+    """``sls demo`` believes this machine's X-Forwarded-For: the attacker of a scenario appears at its own
+    address on the class's server (it stopped at setup: "should reach the server from 198.51.100.10, but it
+    saw 127.0.0.1"), and the demo world is there again afterwards."""
+    server, env = sls_demo
+    ran = scenario("run", "ip-allowlist", "phishing-relay", "--server", server.url, "--json", env=env)
+    assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-3000:]
+    statuses = {s["name"]: s["status"] for s in json.loads(ran.stdout)["scenarios"]}
+    assert statuses == {"ip-allowlist": "passed", "phishing-relay": "passed"}
+    info = json.loads((Path(env["SLS_DATA_DIR"]) / "demo.json").read_text())
+    headers = {"Authorization": f"Bearer {info['admin_token']}"}
+    users = requests.get(f"{server.url}/admin/v1/users", headers=headers, timeout=10).json()["users"]
+    assert sorted(users) == sorted(info["users"])
