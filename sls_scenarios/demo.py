@@ -10,7 +10,7 @@ server (one it starts, unless ``--server`` names one) so the room can watch the 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from rich.console import Console, Group
@@ -113,8 +113,10 @@ def run_demo(
     server: str | None = None,
     admin_token: str | None = None,
     seed: int = 0,
+    known: Mapping[str, Any] | None = None,
 ) -> ScenarioResult:
-    """Replay ``scenario`` for a room: against ``server``, or a server started for it and stopped after.
+    """Replay ``scenario`` for a room: against ``server`` (known to run with ``known`` settings beyond the
+    defaults: a demo's raised limits), or a server started for it and stopped after.
 
     A started server trusts this machine's ``X-Forwarded-For`` (each actor appears at its own address) and
     runs with the scenario's settings. ``ServerFailed``/``TargetError`` when there is no server to use.
@@ -124,8 +126,8 @@ def run_demo(
     try:
         if server is None:
             child = ChildServer(settings=settings, trust_local_proxy=True).start()
-            server, admin_token = child.url, child.admin_token
-        target = RemoteTarget(server, admin_token, applied=settings if child else None, own=child is not None)
+            server, admin_token, known = child.url, child.admin_token, settings
+        target = RemoteTarget(server, admin_token, applied=known, own=child is not None)
         console.print(trainer_console(server), style="bold", soft_wrap=True)
         if child is not None:  # its token is made here and nobody else knows it: the console asks for it
             console.print(f"sign in there with the admin token {child.admin_token}", soft_wrap=True)

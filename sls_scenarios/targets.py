@@ -4,7 +4,8 @@ In-process (the default) there is one embedded redis-server and one app per run;
 ``setup.settings`` differ gets an app built with them, on the same Redis (apps are cached per settings).
 The world is wiped between scenarios through the API (``POST /admin/v1/reset``), like any client would.
 
-Against a server, settings cannot be applied over HTTP: a scenario that needs any is skipped with the reason.
+Against a server, settings cannot be applied over HTTP: a scenario that needs one the server is not known to
+run with (its own, a demo's raised limits, else the defaults) is skipped with the reason.
 Actor addresses travel as ``X-Forwarded-For``; ``probe_addresses`` proves the server believed them, because
 a server that does not trust the runner would silently see every actor at the runner's own address.
 
@@ -47,6 +48,26 @@ def _without_sls_environment() -> Iterator[None]:
         yield
     finally:
         os.environ.update(saved)
+
+
+def settings_lacking(settings: Mapping[str, Any], applied: Mapping[str, str]) -> dict[str, str | None]:
+    """The settings of ``settings`` a server is not known to run with, each with the value it is known to
+    have (``None``: its default). It runs with ``applied``, else the defaults (``sls config``), as for every
+    scenario that names no setting: so a limit a scenario names at its default runs on an ordinary server,
+    and is refused by a demo whose demo.json says it is raised."""
+    wanted = {name: str(value) for name, value in settings.items()}
+    if not set(wanted) - set(applied):
+        defaults: dict[str, str] = {}
+    else:
+        from .server import server_defaults  # a process that answers: only when a scenario needs it
+
+        defaults = server_defaults()
+    lacking: dict[str, str | None] = {}
+    for name, value in wanted.items():
+        has = applied.get(name, defaults.get(name))
+        if has is None or has.lower() != value.lower():
+            lacking[name] = applied.get(name)
+    return lacking
 
 
 class InProcessTarget:
@@ -129,12 +150,31 @@ class RemoteTarget:
         #: The server's world before the first scenario wiped it, put back by :meth:`close`.
         self._world_before: dict[str, Any] | None = None
 
+    def lacks(self, settings: Mapping[str, Any]) -> dict[str, str | None]:
+        """The settings of ``settings`` the server is not known to run with, each with the value it is known
+        to have (``None``: its default, taken as for every scenario that names no setting). What it runs with
+        is ``applied``, else the default (``sls config``), so a limit a scenario names at its default runs on
+        an ordinary server, and is refused by a demo whose demo.json says it is raised."""
+        from .server import server_defaults  # a process that answers: only when a scenario names a setting
+
+        wanted = {name: str(value) for name, value in settings.items()}
+        defaults = server_defaults() if set(wanted) - set(self.applied) else {}
+        lacking: dict[str, str | None] = {}
+        for name, value in wanted.items():
+            has = self.applied.get(name, defaults.get(name))
+            if has is None or has.lower() != value.lower():
+                lacking[name] = self.applied.get(name)
+        return lacking
+
     def prepare(self, settings: Mapping[str, Any]) -> None:
-        if {k: str(v) for k, v in settings.items()} != self.applied and settings:
-            names = ", ".join(f"{k}={v}" for k, v in settings.items())
+        lacking = settings_lacking(settings, self.applied)
+        if lacking:
+            names = ", ".join(f"{k}={settings[k]}" for k in lacking)
+            known = ", ".join(f"{k}={v}" for k, v in lacking.items() if v is not None)
             raise SettingsUnavailable(
-                f"needs server settings ({names}) that a running server cannot take over HTTP; "
-                "run it in-process (without --server)"
+                f"needs server settings ({names}) that a running server cannot take over HTTP"
+                + (f" (it runs with {known})" if known else "")
+                + "; run it in-process (without --server)"
             )
         if not self.own and self._world_before is None:
             saved = self._admin("GET", "/admin/v1/state/export", None)

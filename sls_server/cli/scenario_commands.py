@@ -17,6 +17,7 @@ from .admin_commands import bearer, connect, server_errors, server_url
 from .output import EXIT_FAILED, EXIT_USAGE, CliError, HelpGroup, err, out, print_json, table
 from .reading import OutputFile
 from .scenario_files import gather, load_one, no_such_tag, tagged, unique_names
+from .scenario_server import known_settings
 
 
 def _check_server(server: str, admin_token: str) -> None:
@@ -138,7 +139,7 @@ def run(
     try:
         results, document = run_batch(
             files, _console(stderr=as_json), server=server, admin_token=admin_token, sim_token=sim_token,
-            seed=seed, verbose=verbose, junit=junit,
+            seed=seed, verbose=verbose, junit=junit, known=known_settings(server) if server else None,
         )  # fmt: skip
     except TargetError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
@@ -290,6 +291,8 @@ def demo(
     from sls_scenarios.targets import TargetError
 
     found = load_one(name)
+    screen = _console(stderr=as_json)
+    known = known_settings(server) if server else None
     if server and not admin_token:  # the one `sls demo` printed, as every server command finds it
         admin_token = connect(server, None).token
     if server and admin_token:  # the token checked before the narration starts, as `sls scenario run` does
@@ -299,8 +302,9 @@ def demo(
             if exc.code != "unreachable":  # nothing there: the demo says so its own way, below
                 raise
     try:
-        screen = _console(stderr=as_json)
-        result = run_demo(found, screen, pace=_pace(pace), server=server, admin_token=admin_token, seed=seed)
+        result = run_demo(
+            found, screen, pace=_pace(pace), server=server, admin_token=admin_token, seed=seed, known=known
+        )
     except (ServerFailed, TargetError) as exc:
         raise CliError(str(exc)) from None
     if as_json:

@@ -119,3 +119,21 @@ def test_scenarios_with_actors_at_other_addresses_run_on_sls_demo(
     headers = {"Authorization": f"Bearer {info['admin_token']}"}
     users = requests.get(f"{server.url}/admin/v1/users", headers=headers, timeout=10).json()["users"]
     assert sorted(users) == sorted(info["users"])
+
+
+def test_a_scenario_counting_on_a_limit_sls_demo_raises_is_not_run_there(
+    sls_demo: tuple[ServerProcess, dict[str, str]],
+) -> None:
+    """push-bombing counts on three pushes (SLS_PUSH_LIMIT=3), which sls demo raises to 20: it failed at its
+    second step on the class's server ("push.sent: 5 happened, expected 3"). A run against the demo skips
+    it, with the value the demo has."""
+    server, env = sls_demo
+    ran = scenario("run", "push-bombing", "sms-send-limit", "--server", server.url, "--json", env=env)
+    assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-3000:]
+    results = {s["name"]: s for s in json.loads(ran.stdout)["scenarios"]}
+    assert {name: s["status"] for name, s in results.items()} == {
+        "push-bombing": "skipped",
+        "sms-send-limit": "skipped",
+    }
+    assert "(it runs with SLS_PUSH_LIMIT=20)" in results["push-bombing"]["message"]
+    assert "(it runs with SLS_SMS_SEND_LIMIT=20)" in results["sms-send-limit"]["message"]
