@@ -17,7 +17,7 @@ from .admin_commands import bearer, connect, server_errors, server_url
 from .output import EXIT_FAILED, EXIT_USAGE, CliError, HelpGroup, err, out, print_json, table
 from .reading import OutputFile
 from .scenario_files import gather, load_one, no_such_tag, tagged, unique_names
-from .scenario_server import known_settings
+from .scenario_server import demo_server, known_settings
 
 
 def _check_server(server: str, admin_token: str) -> None:
@@ -268,18 +268,28 @@ def validate(targets: tuple[str, ...], everything: bool, as_json: bool) -> None:
 @click.option(
     "--server", metavar="URL", help="Use this server (its world is put back after) instead of starting one."
 )
+@click.option("--own-server", is_flag=True, help="Start a server of its own even when `sls demo` runs.")
 @admin_token_option
 @seed_option
 @click.option("--json", "as_json", is_flag=True, help="Show the demo on stderr; print the result as JSON.")
 def demo(
-    name: str, pace: str | None, server: str | None, admin_token: str | None, seed: int, as_json: bool
+    name: str,
+    pace: str | None,
+    server: str | None,
+    own_server: bool,
+    admin_token: str | None,
+    seed: int,
+    as_json: bool,
 ) -> None:
     """Trainer mode: narrate a scenario step by step, attacker and defender side by side.
 
     \b
-    Without --server it starts `sls serve` on a free port (trusting this machine's X-Forwarded-For, so
-    each actor appears at its own address) and prints the trainer console's URL (/trainer) to open
-    for the room; it stops the server at the end.
+    Without --server it plays on the running `sls demo` (the one demo.json names), the server the class
+    has open, and puts that demo's world back afterwards; a scenario needing settings the demo lacks
+    (push-bombing: SLS_PUSH_LIMIT=3, raised by sls demo) says so and plays on a server of its own.
+    With no demo running (or --own-server) it starts `sls serve` on a free port (trusting this machine's
+    X-Forwarded-For, so each actor appears at its own address) and prints the trainer console's URL
+    (/trainer) to open for the room; it stops the server at the end.
 
     \b
     Examples:
@@ -292,7 +302,7 @@ def demo(
 
     found = load_one(name)
     screen = _console(stderr=as_json)
-    known = known_settings(server) if server else None
+    server, admin_token, known = demo_server(found, server, admin_token, own=own_server, say=screen.print)
     if server and not admin_token:  # the one `sls demo` printed, as every server command finds it
         admin_token = connect(server, None).token
     if server and admin_token:  # the token checked before the narration starts, as `sls scenario run` does

@@ -1,8 +1,12 @@
-"""What a server a scenario command is given is known to run with: a running ``sls demo`` raises limits
-(its demo.json lists them), which a scenario counting on a limit's default must not be run against.
+"""Which server ``sls scenario demo`` plays on, and what a server is known to run with: a running ``sls demo``
+(its demo.json names its URL, admin token and raised limits) is the server the trainer's class is looking
+at, so a demo plays there rather than on a server of its own nobody has open.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
 
 from . import demofile
 
@@ -20,3 +24,56 @@ def known_settings(server: str) -> dict[str, str]:
         for name, entry in limits.items()
         if isinstance(entry, dict) and "value" in entry
     }
+
+
+def running_demo() -> dict[str, Any] | None:
+    """demo.json's ``url`` and ``admin_token`` when a server answers at that URL; ``None`` when there is no
+    demo.json, or the demo it describes has stopped (its file stays behind)."""
+    import requests
+
+    demo = demofile.read() or {}
+    url = demo.get("url")
+    if not isinstance(url, str) or not url:
+        return None
+    try:
+        requests.get(f"{url.rstrip('/')}/healthz", timeout=3).raise_for_status()
+    except requests.RequestException:
+        return None
+    return {"url": url, "admin_token": demo.get("admin_token")}
+
+
+def demo_server(
+    scenario: Any, server: str | None, admin_token: str | None, *, own: bool, say: Callable[..., Any]
+) -> tuple[str | None, str | None, dict[str, str] | None]:
+    """Where ``sls scenario demo`` plays ``scenario`` (a loaded ``Scenario``): the ``--server`` given; else
+    the running demo, unless ``own`` or the scenario needs settings it lacks (``say`` tells the trainer
+    which, and why); else ``None``: a server of its own. The URL, admin token and known settings."""
+    from sls_scenarios.targets import settings_lacking  # here: ``sls --help`` imports no scenario code
+
+    if server is not None:
+        return server, admin_token, known_settings(server)
+    if own:
+        return None, admin_token, None
+    demo = running_demo()
+    if demo is None:
+        return None, admin_token, None
+    settings = (scenario.data.get("setup") or {}).get("settings") or {}
+    known = known_settings(demo["url"])
+    lacking = settings_lacking(settings, known)
+    if lacking:
+        needs = " ".join(f"{name}={settings[name]}" for name in lacking)
+        has = ", ".join(f"{name}={value}" for name, value in lacking.items() if value is not None)
+        say(
+            f"{scenario.name} needs {needs}, which the running demo at {demo['url']} lacks"
+            + (f" (it runs with {has})" if has else "")
+            + f": it plays on a server of its own. To play it on the class's server, start the demo "
+            f"with `{needs} sls demo`.",
+            style="dim", soft_wrap=True, markup=False,
+        )  # fmt: skip
+        return None, admin_token, None
+    say(
+        f"on the running demo at {demo['url']} (demo.json): its world is put back after the scenario "
+        "(--own-server: a server of its own instead)",
+        style="dim", soft_wrap=True, markup=False,
+    )  # fmt: skip
+    return demo["url"], admin_token or demo["admin_token"], known

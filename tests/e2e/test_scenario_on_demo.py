@@ -121,13 +121,39 @@ def test_scenarios_with_actors_at_other_addresses_run_on_sls_demo(
     assert sorted(users) == sorted(info["users"])
 
 
+def test_a_trainer_demo_plays_on_the_running_sls_demo(sls_demo: tuple[ServerProcess, dict[str, str]]) -> None:
+    """Without --server, ``sls scenario demo`` plays on the demo demo.json names, the server the class has
+    open (it started a server of its own nobody was looking at), and puts the demo's world back."""
+    server, env = sls_demo
+    shown = scenario("demo", "phishing-relay", "--pace", "0", env=env)
+    assert shown.returncode == 0, shown.stdout[-3000:] + shown.stderr[-3000:]
+    assert f"on the running demo at {server.url} (demo.json)" in shown.stdout
+    assert f"trainer console: {server.url}/trainer" in shown.stdout
+    assert "every step as expected" in shown.stdout
+    info = json.loads((Path(env["SLS_DATA_DIR"]) / "demo.json").read_text())
+    headers = {"Authorization": f"Bearer {info['admin_token']}"}
+    users = requests.get(f"{server.url}/admin/v1/users", headers=headers, timeout=10).json()["users"]
+    assert sorted(users) == sorted(info["users"])
+    own = scenario("demo", "stolen-card-without-pin", "--pace", "0", "--own-server", env=env)
+    assert own.returncode == 0, own.stdout[-3000:] + own.stderr[-3000:]
+    assert "trainer console: http://127.0.0.1:" in own.stdout and server.url not in own.stdout
+
+
 def test_a_scenario_counting_on_a_limit_sls_demo_raises_is_not_run_there(
     sls_demo: tuple[ServerProcess, dict[str, str]],
 ) -> None:
     """push-bombing counts on three pushes (SLS_PUSH_LIMIT=3), which sls demo raises to 20: it failed at its
-    second step on the class's server ("push.sent: 5 happened, expected 3"). A run against the demo skips
-    it, with the value the demo has."""
+    second step on the class's server ("push.sent: 5 happened, expected 3"). The demo now plays it on a
+    server of its own, saying why, and a run against the demo skips it with the value the demo has."""
     server, env = sls_demo
+    shown = scenario("demo", "push-bombing", "--pace", "0", env=env)
+    assert shown.returncode == 0, shown.stdout[-3000:] + shown.stderr[-3000:]
+    assert (
+        f"push-bombing needs SLS_PUSH_LIMIT=3, which the running demo at {server.url} lacks (it runs with "
+        "SLS_PUSH_LIMIT=20): it plays on a server of its own" in shown.stdout
+    ), shown.stdout[:2000]
+    assert f"trainer console: {server.url}/trainer" not in shown.stdout
+    assert "push.rate_limited" in shown.stdout and "every step as expected" in shown.stdout
     ran = scenario("run", "push-bombing", "sms-send-limit", "--server", server.url, "--json", env=env)
     assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-3000:]
     results = {s["name"]: s for s in json.loads(ran.stdout)["scenarios"]}
