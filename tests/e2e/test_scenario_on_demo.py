@@ -137,6 +137,15 @@ def test_a_trainer_demo_plays_on_the_running_sls_demo(sls_demo: tuple[ServerProc
     own = scenario("demo", "stolen-card-without-pin", "--pace", "0", "--own-server", env=env)
     assert own.returncode == 0, own.stdout[-3000:] + own.stderr[-3000:]
     assert "trainer console: http://127.0.0.1:" in own.stdout and server.url not in own.stdout
+    # a setting demo.json cannot vouch for (SLS_GATEWAY): a server of its own, and no advice to start a
+    # demo with it, which would be taken to lack it all the same
+    gateway = scenario("demo", "gateway-controls", "--pace", "0", env=env)
+    assert gateway.returncode == 0, gateway.stdout[-3000:] + gateway.stderr[-3000:]
+    said = gateway.stdout.splitlines()[0]
+    assert said == (
+        f"gateway-controls needs SLS_GATEWAY=True, which the running demo at {server.url} lacks: it plays on "
+        "a server of its own."
+    ), said
 
 
 def test_a_scenario_counting_on_a_limit_sls_demo_raises_is_not_run_there(
