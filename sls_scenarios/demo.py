@@ -3,8 +3,9 @@
 Each ``say`` is shown as narration and the demo waits (for Enter, or ``--pace`` seconds); each step is shown
 on its side, what the attacker does and sees on the left, the defender (the user, their phone and card) on
 the right, and beside them the audit events it caused: the broker's view. The demo runs against a real
-server (one it starts, unless ``--server`` names one) so the room can watch the trainer console
-(``/trainer``) in a browser at the same time.
+server (one it starts, unless it is given one: ``--server``, or the running ``sls demo`` the command finds)
+so the room can watch the trainer console (``/trainer``) in a browser at the same time; a server it did not
+start gets its world back afterwards (``targets.RemoteTarget``).
 """
 
 from __future__ import annotations

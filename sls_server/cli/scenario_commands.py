@@ -295,6 +295,7 @@ def demo(
     Examples:
       sls scenario demo phishing-relay               # Enter moves on after each narration
       sls scenario demo push-bombing --pace 3s       # hands-free
+      sls scenario demo sim-swap --own-server        # not on the running sls demo
     """
     from sls_scenarios.demo import run_demo
     from sls_scenarios.server import ServerFailed
