@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import stat
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -19,6 +21,7 @@ from conftest import ADMIN_TOKEN, ServerProcess, wait_until_serving
 from test_cli_demo import wait_for_world
 from test_cli_e2e import clean_env
 
+from sls_scenarios.targets import RemoteTarget, TargetError
 from sls_server.store.embedded import free_port
 
 pytestmark = pytest.mark.e2e
@@ -172,3 +175,33 @@ def test_a_scenario_counting_on_a_limit_sls_demo_raises_is_not_run_there(
     }
     assert "(it runs with SLS_PUSH_LIMIT=20)" in results["push-bombing"]["message"]
     assert "(it runs with SLS_SMS_SEND_LIMIT=20)" in results["sms-send-limit"]["message"]
+
+
+def test_a_world_the_server_does_not_take_back_is_left_in_a_file(
+    sls_serve: Callable[..., ServerProcess],
+) -> None:
+    """The world saved before the first wipe is the only copy: when the server is gone by the time it is to
+    be loaded back, it is written to a private file, named with the command that loads it."""
+    server = sls_serve(workers=1)
+    headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    body = {"username": "kept-kim", "password": "Amber-birch-cobalt-42", "sms": False}
+    made = requests.post(f"{server.url}/admin/v1/users", json=body, headers=headers, timeout=10)
+    assert made.status_code == 201, made.text
+    target = RemoteTarget(server.url, ADMIN_TOKEN)
+    target.prepare({})  # what the runner does before the first scenario: the world is saved
+    server.process.terminate()
+    server.process.wait(timeout=20)
+    with pytest.raises(TargetError) as raised:
+        target.close()
+    message = str(raised.value)
+    found = re.search(
+        r"it is saved in (\S+): load it with `sls state import \1 --replace --url (\S+)`", message
+    )
+    assert found is not None and found.group(2) == server.url, message
+    kept = Path(found.group(1))
+    try:
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o600  # password hashes, sealed keys
+        assert [user["record"]["username"] for user in json.loads(kept.read_text())["users"]] == ["kept-kim"]
+        assert "Amber-birch-cobalt-42" not in message + kept.read_text()
+    finally:
+        kept.unlink()
