@@ -150,22 +150,6 @@ class RemoteTarget:
         #: The server's world before the first scenario wiped it, put back by :meth:`close`.
         self._world_before: dict[str, Any] | None = None
 
-    def lacks(self, settings: Mapping[str, Any]) -> dict[str, str | None]:
-        """The settings of ``settings`` the server is not known to run with, each with the value it is known
-        to have (``None``: its default, taken as for every scenario that names no setting). What it runs with
-        is ``applied``, else the default (``sls config``), so a limit a scenario names at its default runs on
-        an ordinary server, and is refused by a demo whose demo.json says it is raised."""
-        from .server import server_defaults  # a process that answers: only when a scenario names a setting
-
-        wanted = {name: str(value) for name, value in settings.items()}
-        defaults = server_defaults() if set(wanted) - set(self.applied) else {}
-        lacking: dict[str, str | None] = {}
-        for name, value in wanted.items():
-            has = self.applied.get(name, defaults.get(name))
-            if has is None or has.lower() != value.lower():
-                lacking[name] = self.applied.get(name)
-        return lacking
-
     def prepare(self, settings: Mapping[str, Any]) -> None:
         lacking = settings_lacking(settings, self.applied)
         if lacking:
