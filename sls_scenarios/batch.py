@@ -3,6 +3,7 @@ then the summary, the JUnit file and the JSON document. Kept here so the command
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +24,14 @@ def run_batch(
     seed: int = 0,
     verbose: bool = False,
     junit: Path | None = None,
+    known: Mapping[str, Any] | None = None,
 ) -> tuple[list[ScenarioResult], dict[str, Any]]:
-    """Run ``files`` in-process, or against ``server``; the results and their JSON document.
+    """Run ``files`` in-process, or against ``server`` (known to run with ``known`` settings beyond the
+    defaults); the results and their JSON document.
 
     ``TargetError`` before anything runs when the server cannot be used (no admin token).
     """
-    target = RemoteTarget(server, admin_token, sim_token) if server else InProcessTarget()
+    target = RemoteTarget(server, admin_token, sim_token, applied=known) if server else InProcessTarget()
     try:
         listener = report.ConsoleReport(console, verbose=verbose)
         results = run_paths(files, Runner(target, seed=seed, listener=listener))

@@ -3,14 +3,15 @@
 Each ``say`` is shown as narration and the demo waits (for Enter, or ``--pace`` seconds); each step is shown
 on its side, what the attacker does and sees on the left, the defender (the user, their phone and card) on
 the right, and beside them the audit events it caused: the broker's view. The demo runs against a real
-server (one it starts, unless ``--server`` names one) so the room can watch the trainer console
-(``/trainer``) in a browser at the same time.
+server (one it starts, unless it is given one: ``--server``, or the running ``sls demo`` the command finds)
+so the room can watch the trainer console (``/trainer``) in a browser at the same time; a server it did not
+start gets its world back afterwards (``targets.RemoteTarget``).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from rich.console import Console, Group
@@ -113,8 +114,10 @@ def run_demo(
     server: str | None = None,
     admin_token: str | None = None,
     seed: int = 0,
+    known: Mapping[str, Any] | None = None,
 ) -> ScenarioResult:
-    """Replay ``scenario`` for a room: against ``server``, or a server started for it and stopped after.
+    """Replay ``scenario`` for a room: against ``server`` (known to run with ``known`` settings beyond the
+    defaults: a demo's raised limits), or a server started for it and stopped after.
 
     A started server trusts this machine's ``X-Forwarded-For`` (each actor appears at its own address) and
     runs with the scenario's settings. ``ServerFailed``/``TargetError`` when there is no server to use.
@@ -124,8 +127,8 @@ def run_demo(
     try:
         if server is None:
             child = ChildServer(settings=settings, trust_local_proxy=True).start()
-            server, admin_token = child.url, child.admin_token
-        target = RemoteTarget(server, admin_token, applied=settings if child else None, own=child is not None)
+            server, admin_token, known = child.url, child.admin_token, settings
+        target = RemoteTarget(server, admin_token, applied=known, own=child is not None)
         console.print(trainer_console(server), style="bold", soft_wrap=True)
         if child is not None:  # its token is made here and nobody else knows it: the console asks for it
             console.print(f"sign in there with the admin token {child.admin_token}", soft_wrap=True)

@@ -10,6 +10,7 @@ but the ones set here, so a developer's ``SLS_REDIS_URL`` can never point it at 
 from __future__ import annotations
 
 import difflib
+import functools
 import json
 import os
 import secrets
@@ -22,6 +23,16 @@ from pathlib import Path
 from typing import Any
 
 from sls_server.store.embedded import _die_with_parent, free_port
+
+
+@functools.cache
+def server_defaults() -> dict[str, str]:
+    """Every setting's default, as ``sls config --json`` tells it in an environment without ``SLS_*``: what a
+    server given by URL is taken to run with (a process, not an import: this package stays a client)."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith("SLS_")}
+    command = [sys.executable, "-P", "-m", "sls_server.cli.main", "config", "--json"]
+    listed = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
+    return {entry["name"]: str(entry["default"]) for entry in json.loads(listed.stdout or "[]")}
 
 
 class ServerFailed(RuntimeError):

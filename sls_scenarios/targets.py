@@ -4,17 +4,22 @@ In-process (the default) there is one embedded redis-server and one app per run;
 ``setup.settings`` differ gets an app built with them, on the same Redis (apps are cached per settings).
 The world is wiped between scenarios through the API (``POST /admin/v1/reset``), like any client would.
 
-Against a server, settings cannot be applied over HTTP: a scenario that needs any is skipped with the reason.
+Against a server, settings cannot be applied over HTTP: a scenario that needs one the server is not known to
+run with (its own, a demo's raised limits, else the defaults) is skipped with the reason.
 Actor addresses travel as ``X-Forwarded-For``; ``probe_addresses`` proves the server believed them, because
 a server that does not trust the runner would silently see every actor at the runner's own address.
 
-Every scenario runs on a frozen clock (``setup.reset``), so a server the runner did not start itself gets
-its clock back as it was, running or frozen, when the target is closed.
+Every scenario starts from a wiped world on a frozen clock (``setup.reset``). A server the runner did not
+start itself is someone's: a trainer's prepared demo world, a tester's fixture. Its world is saved
+(``GET /admin/v1/state/export``) before the first wipe and put back (``POST /admin/v1/state/import``,
+``replace``) when the target is closed, and its clock as it was, running or frozen; a world that cannot be
+saved is never wiped.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import secrets
 import shutil
@@ -43,6 +48,26 @@ def _without_sls_environment() -> Iterator[None]:
         yield
     finally:
         os.environ.update(saved)
+
+
+def settings_lacking(settings: Mapping[str, Any], applied: Mapping[str, str]) -> dict[str, str | None]:
+    """The settings of ``settings`` a server is not known to run with, each with the value it is known to
+    have (``None``: its default). It runs with ``applied``, else the defaults (``sls config``), as for every
+    scenario that names no setting: so a limit a scenario names at its default runs on an ordinary server,
+    and is refused by a demo whose demo.json says it is raised."""
+    wanted = {name: str(value) for name, value in settings.items()}
+    if not set(wanted) - set(applied):
+        defaults: dict[str, str] = {}
+    else:
+        from .server import server_defaults  # a process that answers: only when a scenario needs it
+
+        defaults = server_defaults()
+    lacking: dict[str, str | None] = {}
+    for name, value in wanted.items():
+        has = applied.get(name, defaults.get(name))
+        if has is None or has.lower() != value.lower():
+            lacking[name] = applied.get(name)
+    return lacking
 
 
 class InProcessTarget:
@@ -122,14 +147,27 @@ class RemoteTarget:
         #: The runner started this server (and stops it): nothing of it needs to be put back.
         self.own = own
         self._clock_before: dict[str, Any] | None = None
+        #: The server's world before the first scenario wiped it, put back by :meth:`close`.
+        self._world_before: dict[str, Any] | None = None
 
     def prepare(self, settings: Mapping[str, Any]) -> None:
-        if {k: str(v) for k, v in settings.items()} != self.applied and settings:
-            names = ", ".join(f"{k}={v}" for k, v in settings.items())
+        lacking = settings_lacking(settings, self.applied)
+        if lacking:
+            names = ", ".join(f"{k}={settings[k]}" for k in lacking)
+            known = ", ".join(f"{k}={v}" for k, v in lacking.items() if v is not None)
             raise SettingsUnavailable(
-                f"needs server settings ({names}) that a running server cannot take over HTTP; "
-                "run it in-process (without --server)"
+                f"needs server settings ({names}) that a running server cannot take over HTTP"
+                + (f" (it runs with {known})" if known else "")
+                + "; run it in-process (without --server)"
             )
+        if not self.own and self._world_before is None:
+            saved = self._admin("GET", "/admin/v1/state/export", None)
+            if saved.status != 200 or not isinstance(saved.body, dict):
+                raise TargetError(
+                    f"cannot save {self.url}'s world before wiping it (GET /admin/v1/state/export answered "
+                    f"{saved.brief()}: {saved.said()}): nothing was changed"
+                )
+            self._world_before = saved.body
         if not self.own and self._clock_before is None:
             found = self._clock("GET", None)
             if found.status == 200 and isinstance(found.body, dict):  # else the reset says what is wrong
@@ -156,8 +194,12 @@ class RemoteTarget:
             )
 
     def close(self) -> None:
-        """Put the server's clock back as it was before the first scenario: running at its offset, or
-        frozen at its instant. ``TargetError`` when the server did not take it back."""
+        """Put the server's world back as it was before the first scenario, then its clock: running at its
+        offset, or frozen at its instant. ``TargetError`` when the server did not take either back (a world
+        it refused is kept in a file, with the command that loads it)."""
+        world, self._world_before = self._world_before, None
+        if world is not None:
+            self._put_back(world)
         before, self._clock_before = self._clock_before, None
         if before is None:
             return
@@ -173,9 +215,33 @@ class RemoteTarget:
                 f"could not put {self.url}'s clock back as it was ({before}): {thawed.brief()} {thawed.body}"
             )
 
+    def _put_back(self, world: dict[str, Any]) -> None:
+        """``POST /admin/v1/state/import?replace=true`` with the saved document: the scenarios' users go and
+        the saved ones come back, with their passwords, devices and keys as they were."""
+        try:
+            loaded = self._admin("POST", "/admin/v1/state/import", world, query={"replace": "true"})
+        except ConnectionError as exc:
+            problem = str(exc)
+        else:
+            if loaded.status == 200:
+                return
+            problem = f"POST /admin/v1/state/import answered {loaded.brief()}: {loaded.said()}"
+        descriptor, name = tempfile.mkstemp(prefix="sls-world-", suffix=".json")  # 0600: password hashes
+        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+            json.dump(world, file)
+        raise TargetError(
+            f"could not put {self.url}'s world back as it was ({problem}); it is saved in {name}: load it "
+            f"with `sls state import {name} --replace --url {self.url}`"
+        )
+
     def _clock(self, method: str, body: dict[str, Any] | None) -> Response:
+        return self._admin(method, "/admin/v1/clock", body)
+
+    def _admin(
+        self, method: str, path: str, body: dict[str, Any] | None, query: dict[str, Any] | None = None
+    ) -> Response:
         auth = {"Authorization": f"Bearer {self.admin_token}"}
-        return self.client(None).request(method, "/admin/v1/clock", json_body=body, headers=auth)
+        return self.client(None).request(method, path, json_body=body, headers=auth, query=query)
 
 
 def probe_addresses(target: InProcessTarget | RemoteTarget, addresses: Mapping[str, str]) -> None:

@@ -90,6 +90,17 @@ def demo_limits() -> tuple[dict[str, int], dict[str, dict[str, int]]]:
     return chosen, shown
 
 
+#: Whose ``X-Forwarded-For`` the demo believes, unless ``SLS_TRUSTED_PROXIES`` is set (even empty): this
+#: machine's alone. ``sls scenario demo`` and ``run --server`` on the class's server send each actor's
+#: address that way (an attacker at 203.0.113.66); a browser on another machine can claim none.
+LOCAL_PROXY = "127.0.0.1/32"
+
+
+def demo_trust() -> dict[str, str]:
+    """``SLS_TRUSTED_PROXIES`` for the demo's server, unless the environment sets it."""
+    return {} if "SLS_TRUSTED_PROXIES" in os.environ else {"SLS_TRUSTED_PROXIES": LOCAL_PROXY}
+
+
 def seed_world(
     info: dict[str, Any], previous: World, keep: bool, quiet_token: str, child: Child
 ) -> dict[str, Any]:
@@ -120,7 +131,9 @@ def demo(host: str, port: int, workers: int, threads: int, keep: bool, as_json: 
     passwords, phones and PINs, and saved in <data dir>/demo.json (mode 0600), where the other commands
     find the server and its token. Push, SMS and challenge limits are roomier than the defaults
     (SLS_PUSH_LIMIT=20, SLS_SMS_SEND_LIMIT=20, SLS_CHALLENGE_ISSUE_LIMIT=100) unless set in the
-    environment. The state is wiped first unless --keep. Then it serves like `sls serve` until Ctrl-C.
+    environment. X-Forwarded-For is believed from this machine alone (SLS_TRUSTED_PROXIES=127.0.0.1/32
+    unless set), so `sls scenario demo` shows each actor at its own address on it. The state is wiped
+    first unless --keep. Then it serves like `sls serve` until Ctrl-C.
 
     \b
     Examples:
@@ -129,7 +142,8 @@ def demo(host: str, port: int, workers: int, threads: int, keep: bool, as_json: 
       SLS_PUSH_LIMIT=3 sls demo                # show the push-fatigue defence at its default
       SLS_DATA_DIR=/tmp/sls sls demo --json
     """
-    overrides, limits = demo_limits()
+    chosen, limits = demo_limits()
+    overrides: dict[str, Any] = {**chosen, **demo_trust()}
     startup = start(overrides, host, port)
     settings = startup.settings
     if startup.embedded is not None and startup.embedded.shared:

@@ -18,6 +18,7 @@ from .output import EXIT_FAILED, EXIT_USAGE, CliError, print_json
 from .reading import OutputFile
 from .scenario_commands import console, scenario
 from .scenario_files import gather, load_one, no_such_tag, tagged, unique_names
+from .scenario_server import demo_server, known_settings
 
 seed_option = click.option(
     "--seed", type=int, default=0, show_default=True, help="Fixes every random choice the runner makes."
@@ -55,7 +56,7 @@ def _pace(value: str | None) -> float | None:
 @click.option(
     "--tag", "tags", multiple=True, metavar="TAG", help="Only scenarios with this tag (repeatable)."
 )
-@click.option("--server", metavar="URL", help="Run against this server (wiped before each scenario).")
+@click.option("--server", metavar="URL", help="Run against this server (its world is put back after).")
 @admin_token_option
 @click.option("--sim-token", envvar="SLS_SIM_TOKEN", show_envvar=True, metavar="TOKEN", callback=bearer,
               help="The server's /sim/v1 token, if it sets one (with --server).")  # fmt: skip
@@ -82,9 +83,10 @@ def run(
     others still run. In-process by default: an app and an embedded Redis of the run's own, wiped before
     each scenario.
     With --server the runner is an HTTP client of that server: it needs the admin token (checked once
-    before the first scenario: a wrong one, or no server there, is one error, exit 1), wipes the server
-    before each scenario, and sends actors' addresses as X-Forwarded-For, so the server must trust this
-    machine (SLS_TRUSTED_PROXIES=127.0.0.1/32); a scenario fails if an address did not take.
+    before the first scenario: a wrong one, or no server there, is one error, exit 1), saves the server's
+    world (state export), wipes it before each scenario and puts the saved world back after the last, and
+    sends actors' addresses as X-Forwarded-For, so the server must trust this machine
+    (SLS_TRUSTED_PROXIES=127.0.0.1/32); a scenario fails if an address did not take.
     A scenario needing setup.settings (gateway-controls: SLS_GATEWAY) is skipped with the reason (JUnit
     <skipped>), even by a server started with them, and does not fail the run: run it in-process, or
     with `sls scenario demo`, whose own server starts with them.
@@ -113,7 +115,7 @@ def run(
     try:
         results, document = run_batch(
             files, console(stderr=as_json), server=server, admin_token=admin_token, sim_token=sim_token,
-            seed=seed, verbose=verbose, junit=junit,
+            seed=seed, verbose=verbose, junit=junit, known=known_settings(server) if server else None,
         )  # fmt: skip
     except TargetError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
@@ -126,30 +128,45 @@ def run(
 @scenario.command("demo")
 @click.argument("name", metavar="NAME|PATH")
 @click.option("--pace", metavar="TIME", help="Wait this long at each narration instead of for Enter (2s, 0).")
-@click.option("--server", metavar="URL", help="Use this server (it is wiped) instead of starting one.")
+@click.option(
+    "--server", metavar="URL", help="Use this server (its world is put back after) instead of starting one."
+)
+@click.option("--own-server", is_flag=True, help="Start a server of its own even when `sls demo` runs.")
 @admin_token_option
 @seed_option
 @click.option("--json", "as_json", is_flag=True, help="Show the demo on stderr; print the result as JSON.")
 def demo(
-    name: str, pace: str | None, server: str | None, admin_token: str | None, seed: int, as_json: bool
+    name: str,
+    pace: str | None,
+    server: str | None,
+    own_server: bool,
+    admin_token: str | None,
+    seed: int,
+    as_json: bool,
 ) -> None:
     """Trainer mode: narrate a scenario step by step, attacker and defender side by side.
 
     \b
-    Without --server it starts `sls serve` on a free port (trusting this machine's X-Forwarded-For, so
-    each actor appears at its own address) and prints the trainer console's URL (/trainer) to open
-    for the room; it stops the server at the end.
+    Without --server it plays on the running `sls demo` (the one demo.json names), the server the class
+    has open, and puts that demo's world back afterwards; a scenario needing settings the demo lacks
+    (push-bombing: SLS_PUSH_LIMIT=3, raised by sls demo) says so and plays on a server of its own.
+    With no demo running (or --own-server) it starts `sls serve` on a free port (trusting this machine's
+    X-Forwarded-For, so each actor appears at its own address) and prints the trainer console's URL
+    (/trainer) to open for the room; it stops the server at the end.
 
     \b
     Examples:
       sls scenario demo phishing-relay               # Enter moves on after each narration
       sls scenario demo push-bombing --pace 3s       # hands-free
+      sls scenario demo sim-swap --own-server        # not on the running sls demo
     """
     from sls_scenarios.demo import run_demo
     from sls_scenarios.server import ServerFailed
     from sls_scenarios.targets import TargetError
 
     found = load_one(name)
+    screen = console(stderr=as_json)
+    server, admin_token, known = demo_server(found, server, admin_token, own=own_server, say=screen.print)
     if server and not admin_token:  # the one `sls demo` printed, as every server command finds it
         admin_token = connect(server, None).token
     if server and admin_token:  # the token checked before the narration starts, as `sls scenario run` does
@@ -159,8 +176,9 @@ def demo(
             if exc.code != "unreachable":  # nothing there: the demo says so its own way, below
                 raise
     try:
-        screen = console(stderr=as_json)
-        result = run_demo(found, screen, pace=_pace(pace), server=server, admin_token=admin_token, seed=seed)
+        result = run_demo(
+            found, screen, pace=_pace(pace), server=server, admin_token=admin_token, seed=seed, known=known
+        )
     except (ServerFailed, TargetError) as exc:
         raise CliError(str(exc)) from None
     if as_json:

@@ -4,6 +4,7 @@ through one that does not trust the runner, settings a server cannot take, and t
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -18,9 +19,20 @@ from json_error_kit import json_error
 pytestmark = pytest.mark.e2e
 
 
-def sls(*args: str, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+def sls(
+    *args: str, timeout: float = 180, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     command = [sys.executable, "-m", "sls_server.cli.main", "scenario", *args]
-    return subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+    environment = {**os.environ, **(env or {})}
+    return subprocess.run(
+        command, capture_output=True, text=True, timeout=timeout, check=False, env=environment
+    )
+
+
+def no_demo(folder: Path) -> dict[str, str]:
+    """A data folder without demo.json: ``sls scenario demo`` plays on a running ``sls demo`` when there is
+    one, and a developer's own must not take these tests' place."""
+    return {"SLS_DATA_DIR": str(folder)}
 
 
 def test_library_scenarios_with_actors_pass_against_a_server_that_trusts_the_runner(
@@ -147,8 +159,8 @@ def test_the_demo_narrates_and_shows_both_sides(sls_serve: Callable[..., ServerP
     assert "push.rate_limited" in text  # the broker's view of the flood
 
 
-def test_the_demo_starts_and_stops_a_server_of_its_own() -> None:
-    shown = sls("demo", "stolen-card-without-pin", "--pace", "0")
+def test_the_demo_starts_and_stops_a_server_of_its_own(tmp_path: Path) -> None:
+    shown = sls("demo", "stolen-card-without-pin", "--pace", "0", env=no_demo(tmp_path))
     assert shown.returncode == 0, shown.stdout + shown.stderr
     assert "trainer console: http://127.0.0.1:" in shown.stdout and "card.pin_locked" in shown.stdout
     # the console asks for the admin token, which only the demo knows: it says it
@@ -163,6 +175,7 @@ def test_the_demo_server_ignores_modules_in_the_folder_it_is_started_from(tmp_pa
     shown = subprocess.run(
         [str(sls_script), "scenario", "demo", "stolen-card-without-pin", "--pace", "0"],
         cwd=tmp_path,
+        env={**os.environ, **no_demo(tmp_path / "data")},
         capture_output=True,
         text=True,
         timeout=180,

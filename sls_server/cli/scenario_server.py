@@ -1,0 +1,85 @@
+"""Which server ``sls scenario demo`` plays on, and what a server is known to run with: a running ``sls demo``
+(its demo.json names its URL, admin token and raised limits) is the server the trainer's class is looking
+at, so a demo plays there rather than on a server of its own nobody has open.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from . import demofile
+
+
+def known_settings(server: str) -> dict[str, str]:
+    """The settings ``server`` is known to run with beyond the defaults: the raised limits demo.json lists
+    (``SLS_PUSH_LIMIT=20``...) when it is that demo's server; else none, and it is taken to run at its
+    defaults, as every scenario naming no setting takes it."""
+    demo = demofile.read() or {}
+    if str(demo.get("url") or "").rstrip("/") != server.rstrip("/"):
+        return {}
+    limits = demo.get("limits") or {}
+    return {
+        name: str(entry["value"])
+        for name, entry in limits.items()
+        if isinstance(entry, dict) and "value" in entry
+    }
+
+
+def running_demo() -> dict[str, Any] | None:
+    """demo.json's ``url`` and ``admin_token`` when a server answers at that URL; ``None`` when there is no
+    demo.json, or the demo it describes has stopped (its file stays behind)."""
+    import requests
+
+    demo = demofile.read() or {}
+    url = demo.get("url")
+    if not isinstance(url, str) or not url:
+        return None
+    try:
+        requests.get(f"{url.rstrip('/')}/healthz", timeout=3).raise_for_status()
+    except requests.RequestException:
+        return None
+    return {"url": url, "admin_token": demo.get("admin_token")}
+
+
+def demo_server(
+    scenario: Any, server: str | None, admin_token: str | None, *, own: bool, say: Callable[..., Any]
+) -> tuple[str | None, str | None, dict[str, str] | None]:
+    """Where ``sls scenario demo`` plays ``scenario`` (a loaded ``Scenario``): the ``--server`` given; else
+    the running demo, unless ``own`` or the scenario needs settings it lacks (``say`` tells the trainer
+    which, and why); else ``None``: a server of its own. The URL, admin token and known settings."""
+    from sls_scenarios.targets import settings_lacking  # here: ``sls --help`` imports no scenario code
+
+    if server is not None:
+        return server, admin_token, known_settings(server)
+    if own:
+        return None, admin_token, None
+    demo = running_demo()
+    if demo is None:
+        return None, admin_token, None
+    settings = (scenario.data.get("setup") or {}).get("settings") or {}
+    known = known_settings(demo["url"])
+    lacking = settings_lacking(settings, known)
+    if lacking:
+        needs = " ".join(f"{name}={settings[name]}" for name in lacking)
+        has = ", ".join(f"{name}={value}" for name, value in lacking.items() if value is not None)
+        # a raised limit is put back by starting the demo with the default; demo.json records no other
+        # setting, so a demo started with one would still be taken to lack it: no advice that loops
+        advice = (
+            f" To play it on the class's server, start the demo with `{needs} sls demo`."
+            if all(value is not None for value in lacking.values())
+            else ""
+        )
+        say(
+            f"{scenario.name} needs {needs}, which the running demo at {demo['url']} lacks"
+            + (f" (it runs with {has})" if has else "")
+            + f": it plays on a server of its own.{advice}",
+            style="dim", soft_wrap=True, markup=False,
+        )  # fmt: skip
+        return None, admin_token, None
+    say(
+        f"on the running demo at {demo['url']} (demo.json): its world is put back after the scenario "
+        "(--own-server: a server of its own instead)",
+        style="dim", soft_wrap=True, markup=False,
+    )  # fmt: skip
+    return demo["url"], admin_token or demo["admin_token"], known

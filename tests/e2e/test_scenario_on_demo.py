@@ -1,0 +1,207 @@
+"""Scenarios on a server that already has a world: ``sls demo``'s, seeded by its own code on a real ``sls
+serve`` with its roomier limits. The scenarios run as they do anywhere (each on a wiped world), and the demo
+world comes back afterwards: its users, passwords, devices and keys, so the class carries on."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import stat
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from cli_world import DEMO_ENV, Demo, seeded
+from conftest import ADMIN_TOKEN, ServerProcess, wait_until_serving
+from test_cli_demo import wait_for_world
+from test_cli_e2e import clean_env
+
+from sls_scenarios.targets import RemoteTarget, TargetError
+from sls_server.store.embedded import free_port
+
+pytestmark = pytest.mark.e2e
+KEPT = ("users", "devices", "accounts", "ibkey_apps", "phones")
+
+
+def scenario(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "sls_server.cli.main", "scenario", *args]
+    environment = {**os.environ, **(env or {})}
+    return subprocess.run(command, capture_output=True, text=True, timeout=300, check=False, env=environment)
+
+
+def world_of(demo: Demo) -> dict[str, Any]:
+    """The world as its export shows it; without each record's write counter (``version``), which an import
+    starts again."""
+    found = demo.admin("GET", "/admin/v1/state/export")
+    assert found.status_code == 200, found.text
+    document = found.json()
+    return {
+        kind: [{k: v for k, v in record.items() if k != "version"} for record in document[kind]]
+        for kind in KEPT
+    }
+
+
+@pytest.fixture
+def demo(sls_serve: Callable[..., ServerProcess], tmp_path: Path) -> Demo:
+    server = sls_serve(workers=1, SLS_TRUSTED_PROXIES="127.0.0.1/32", **DEMO_ENV)
+    return seeded(server, tmp_path / "demo")
+
+
+def still_logs_in(demo: Demo) -> None:
+    """A demo user logs in with demo.json's password and the card it describes: the keys came back too."""
+    carl = demo.user("card-carl")
+    done = demo.ok("login", "card-carl", "--password", carl["password"], "--auto")
+    assert "authenticated" in done.output or "session" in done.output, done.output
+
+
+def test_a_run_against_a_demo_server_puts_its_world_back(demo: Demo) -> None:
+    before = world_of(demo)
+    names = ("sim-swap", "phishing-relay", "dscplus-login")
+    ran = scenario("run", *names, "--server", demo.server.url, "--admin-token", ADMIN_TOKEN)
+    assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-3000:]
+    assert "3 passed" in ran.stdout, ran.stdout[-2000:]
+    assert world_of(demo) == before
+    assert "alice" not in demo.admin("GET", "/admin/v1/users").json()["users"]
+    still_logs_in(demo)
+
+
+def test_a_trainer_demo_on_the_class_server_puts_its_world_back(demo: Demo) -> None:
+    before = world_of(demo)
+    # the admin token from demo.json, as a trainer's terminal finds it
+    shown = scenario(
+        "demo", "stolen-card-without-pin", "--pace", "0", "--server", demo.server.url, env=demo.env
+    )
+    assert shown.returncode == 0, shown.stdout[-3000:] + shown.stderr[-3000:]
+    assert f"trainer console: {demo.server.url}/trainer" in shown.stdout
+    assert "card.pin_locked" in shown.stdout and "every step as expected" in shown.stdout
+    assert world_of(demo) == before
+    still_logs_in(demo)
+
+
+@pytest.fixture
+def sls_demo(tmp_path: Path) -> Iterator[tuple[ServerProcess, dict[str, str]]]:
+    """A real ``sls demo`` (stopped by its pid afterwards) and the environment that finds it by its
+    demo.json, as a trainer's second terminal does."""
+    env = clean_env(tmp_path / "demo-data")
+    port = free_port()
+    log_path = tmp_path / "demo.log"
+    command = [sys.executable, "-m", "sls_server.cli.main", "demo", "--port", str(port), "--workers", "1"]
+    with log_path.open("wb") as log_file:
+        process = subprocess.Popen(command, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+    server = ServerProcess(process, f"http://127.0.0.1:{port}", log_path)
+    try:
+        wait_until_serving(server)
+        wait_for_world(server)
+        yield server, env
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+def test_scenarios_with_actors_at_other_addresses_run_on_sls_demo(
+    sls_demo: tuple[ServerProcess, dict[str, str]],
+) -> None:
+    """``sls demo`` believes this machine's X-Forwarded-For: the attacker of a scenario appears at its own
+    address on the class's server (it stopped at setup: "should reach the server from 198.51.100.10, but it
+    saw 127.0.0.1"), and the demo world is there again afterwards."""
+    server, env = sls_demo
+    ran = scenario("run", "ip-allowlist", "phishing-relay", "--server", server.url, "--json", env=env)
+    assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-3000:]
+    statuses = {s["name"]: s["status"] for s in json.loads(ran.stdout)["scenarios"]}
+    assert statuses == {"ip-allowlist": "passed", "phishing-relay": "passed"}
+    info = json.loads((Path(env["SLS_DATA_DIR"]) / "demo.json").read_text())
+    headers = {"Authorization": f"Bearer {info['admin_token']}"}
+    users = requests.get(f"{server.url}/admin/v1/users", headers=headers, timeout=10).json()["users"]
+    assert sorted(users) == sorted(info["users"])
+
+
+def test_a_trainer_demo_plays_on_the_running_sls_demo(sls_demo: tuple[ServerProcess, dict[str, str]]) -> None:
+    """Without --server, ``sls scenario demo`` plays on the demo demo.json names, the server the class has
+    open (it started a server of its own nobody was looking at), and puts the demo's world back."""
+    server, env = sls_demo
+    shown = scenario("demo", "phishing-relay", "--pace", "0", env=env)
+    assert shown.returncode == 0, shown.stdout[-3000:] + shown.stderr[-3000:]
+    assert f"on the running demo at {server.url} (demo.json)" in shown.stdout
+    assert f"trainer console: {server.url}/trainer" in shown.stdout
+    assert "every step as expected" in shown.stdout
+    info = json.loads((Path(env["SLS_DATA_DIR"]) / "demo.json").read_text())
+    headers = {"Authorization": f"Bearer {info['admin_token']}"}
+    users = requests.get(f"{server.url}/admin/v1/users", headers=headers, timeout=10).json()["users"]
+    assert sorted(users) == sorted(info["users"])
+    own = scenario("demo", "stolen-card-without-pin", "--pace", "0", "--own-server", env=env)
+    assert own.returncode == 0, own.stdout[-3000:] + own.stderr[-3000:]
+    assert "trainer console: http://127.0.0.1:" in own.stdout and server.url not in own.stdout
+    # a setting demo.json cannot vouch for (SLS_GATEWAY): a server of its own, and no advice to start a
+    # demo with it, which would be taken to lack it all the same
+    gateway = scenario("demo", "gateway-controls", "--pace", "0", env=env)
+    assert gateway.returncode == 0, gateway.stdout[-3000:] + gateway.stderr[-3000:]
+    said = gateway.stdout.splitlines()[0]
+    assert said == (
+        f"gateway-controls needs SLS_GATEWAY=True, which the running demo at {server.url} lacks: it plays on "
+        "a server of its own."
+    ), said
+
+
+def test_a_scenario_counting_on_a_limit_sls_demo_raises_is_not_run_there(
+    sls_demo: tuple[ServerProcess, dict[str, str]],
+) -> None:
+    """push-bombing counts on three pushes (SLS_PUSH_LIMIT=3), which sls demo raises to 20: it failed at its
+    second step on the class's server ("push.sent: 5 happened, expected 3"). The demo now plays it on a
+    server of its own, saying why, and a run against the demo skips it with the value the demo has."""
+    server, env = sls_demo
+    shown = scenario("demo", "push-bombing", "--pace", "0", env=env)
+    assert shown.returncode == 0, shown.stdout[-3000:] + shown.stderr[-3000:]
+    assert (
+        f"push-bombing needs SLS_PUSH_LIMIT=3, which the running demo at {server.url} lacks (it runs with "
+        "SLS_PUSH_LIMIT=20): it plays on a server of its own" in shown.stdout
+    ), shown.stdout[:2000]
+    assert f"trainer console: {server.url}/trainer" not in shown.stdout
+    assert "push.rate_limited" in shown.stdout and "every step as expected" in shown.stdout
+    ran = scenario("run", "push-bombing", "sms-send-limit", "--server", server.url, "--json", env=env)
+    assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-3000:]
+    results = {s["name"]: s for s in json.loads(ran.stdout)["scenarios"]}
+    assert {name: s["status"] for name, s in results.items()} == {
+        "push-bombing": "skipped",
+        "sms-send-limit": "skipped",
+    }
+    assert "(it runs with SLS_PUSH_LIMIT=20)" in results["push-bombing"]["message"]
+    assert "(it runs with SLS_SMS_SEND_LIMIT=20)" in results["sms-send-limit"]["message"]
+
+
+def test_a_world_the_server_does_not_take_back_is_left_in_a_file(
+    sls_serve: Callable[..., ServerProcess],
+) -> None:
+    """The world saved before the first wipe is the only copy: when the server is gone by the time it is to
+    be loaded back, it is written to a private file, named with the command that loads it."""
+    server = sls_serve(workers=1)
+    headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    body = {"username": "kept-kim", "password": "Amber-birch-cobalt-42", "sms": False}
+    made = requests.post(f"{server.url}/admin/v1/users", json=body, headers=headers, timeout=10)
+    assert made.status_code == 201, made.text
+    target = RemoteTarget(server.url, ADMIN_TOKEN)
+    target.prepare({})  # what the runner does before the first scenario: the world is saved
+    server.process.terminate()
+    server.process.wait(timeout=20)
+    with pytest.raises(TargetError) as raised:
+        target.close()
+    message = str(raised.value)
+    found = re.search(
+        r"it is saved in (\S+): load it with `sls state import \1 --replace --url (\S+)`", message
+    )
+    assert found is not None and found.group(2) == server.url, message
+    kept = Path(found.group(1))
+    try:
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o600  # password hashes, sealed keys
+        assert [user["record"]["username"] for user in json.loads(kept.read_text())["users"]] == ["kept-kim"]
+        assert "Amber-birch-cobalt-42" not in message + kept.read_text()
+    finally:
+        kept.unlink()
