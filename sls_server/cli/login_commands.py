@@ -75,7 +75,7 @@ def run_flow(
         if auto:
             return verify_computed(flow, api, answerer.automatic(flow))
         note(hint(answerer, flow))
-        offered = answerer.known(flow)
+        offered = answerer.offer(flow)
         if offered:
             note(f"demo.json knows the answer: {offered} (press Enter to use it)")
         typed = ask(
