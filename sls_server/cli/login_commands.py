@@ -31,6 +31,14 @@ from .sim_access import sim_token_option
 SWITCH_WORDS = tuple(t for t in DEVICE_TYPES if t != "temporary")
 
 
+def switch_words(flow: Flow) -> list[str]:
+    """The factor types the prompt offers to switch to: this login's own (a type the user lacks was refused
+    by the server, and ended the command); for a code, its own type too: a new one."""
+    current = flow.factor.get("type")
+    types = dict.fromkeys(str(f.get("type")) for f in flow.factors)
+    return [t for t in types if t in SWITCH_WORDS and (t != current or t in ("sms", "voice"))]
+
+
 def verify_computed(flow: Flow, api: AdminClient, answer: str) -> dict[str, Any]:
     """Verify an answer the CLI worked out; a TOTP code told ``challenge_used`` is one already used, which
     the server answers without spending an attempt: say when the next one comes."""
@@ -78,11 +86,15 @@ def run_flow(
         offered = answerer.offer(flow)
         if offered:
             note(f"demo.json knows the answer: {offered} (press Enter to use it)")
+        switchable = switch_words(flow)
         typed = ask(
-            "Answer (or sms, voice, dscplus... to switch)",
+            f"Answer (or {', '.join(switchable)} to switch)" if switchable else "Answer",
             instead=f"the {flow.kind} stays open: sls answer RESPONSE (or --auto)",
             default=offered,
         ).strip()
+        if typed.lower() in SWITCH_WORDS and typed.lower() not in switchable:
+            err().print(Text(f"{flow.username} has no {typed.lower()} to switch to", style="red"))
+            continue
         if typed.lower() in SWITCH_WORDS:
             with server_errors():
                 flow.switch(api, typed.lower(), None)
