@@ -151,6 +151,10 @@ def server_errors(no_route: str | None = None) -> Iterator[None]:
             hint = " (`sls user list` shows the users there are)"
         elif exc.code == "unknown_device":
             hint = " (`sls device list USER` shows a user's devices)"
+        elif exc.code == "account_locked":
+            hint = " (it lapses by itself; `sls user unlock USER` lifts it now)"
+        elif exc.code == "no_second_factor":
+            hint = " (`sls device list USER` shows why; `sls device enroll USER` adds one)"
         elif exc.code == "ip_restricted":
             hint = " (an IP allowlist: see `sls user allowlist <user>` and its account's)"
         elif exc.code == "not_found":
