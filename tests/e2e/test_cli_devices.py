@@ -23,6 +23,7 @@ def lock_the_card_by_pins(demo: Demo, device_id: str) -> None:
     for left in ("2", "1", "0"):
         wrong = demo.sls("device", "card-respond", device_id, "--pin", "9999", "--challenge", "123456")
         assert wrong.exit_code == 1 and f"pin_attempts_left={left}" in wrong.stderr
+        assert ("sls device reset DEVICE_ID" in wrong.stderr) == (left == "0")  # the last one locks it
     assert demo.json("device", "card-status", device_id)["locked"] is True
 
 
@@ -42,6 +43,10 @@ def test_a_card_locked_by_wrong_pins_needs_reset_and_unlock_says_so(demo: Demo) 
     # demo.json's key, and the login went through), and the prompt offers none either
     refused = demo.sls("login", "card-carl", "--auto")
     assert refused.exit_code == 1 and refused.stderr.startswith("error: card_locked"), refused.output
+    assert (
+        "(the card is locked now: `sls device reset DEVICE_ID`, or Reset card in the console)"
+        in refused.stderr
+    )
     prompted = demo.sls("login", "card-carl", "--password", demo.user("card-carl")["password"], input="\n")
     assert prompted.exit_code == 2 and "demo.json knows the answer" not in prompted.stderr, prompted.output
 
