@@ -179,11 +179,8 @@ class Answerer:
             return False
 
     def automatic(self, flow: Flow) -> str:
-        """The answer ``--auto`` types; a push has none to type (``run_flow`` calls :meth:`approve`).
-
-        A card is keyed on the simulator, not computed from demo.json's key: a card locked by wrong PINs
-        answers ``card_locked``, as the README's lock demonstration needs. Its key serves only when the
-        simulators are closed to this client (``SLS_SIM_ENABLED=false``, or a sim token not given)."""
+        """The answer ``--auto`` types; a push has none to type (``run_flow`` calls :meth:`approve`). A card
+        is keyed on the simulator, so one locked by wrong PINs answers ``card_locked``."""
         factor = flow.factor
         kind, device_id = factor.get("type"), str(factor.get("device_id", ""))
         if kind == "dscplus":
@@ -205,6 +202,7 @@ class Answerer:
         )
 
     def _key_the_card(self, flow: Flow, device_id: str) -> str:
+        """demo.json's key serves only when the simulators are closed to this client."""
         pin = self.pin or self.world.device(device_id).get("pin")
         if not pin:
             unknown = self.world.lacks("the card's PIN")

@@ -22,21 +22,10 @@ from .answering import Answerer, Flow, done, wait_for_approval
 from .app_unlock import Given
 from .device_commands import DEVICE_TYPES
 from .hints import hint
-from .login_view import answer_options, print_prompt, print_session, tools
+from .login_view import SWITCH_WORDS, answer_options, print_prompt, print_session, switch_words, tools
 from .output import CliError, err, note
 from .reading import ask
 from .sim_access import sim_token_option
-
-#: Words the interactive prompt takes as "switch to this factor" rather than as an answer.
-SWITCH_WORDS = tuple(t for t in DEVICE_TYPES if t != "temporary")
-
-
-def switch_words(flow: Flow) -> list[str]:
-    """The factor types the prompt offers to switch to: this login's own (a type the user lacks was refused
-    by the server, and ended the command); for a code, its own type too: a new one."""
-    current = flow.factor.get("type")
-    types = dict.fromkeys(str(f.get("type")) for f in flow.factors)
-    return [t for t in types if t in SWITCH_WORDS and (t != current or t in ("sms", "voice"))]
 
 
 def verify_computed(flow: Flow, api: AdminClient, answer: str) -> dict[str, Any]:
