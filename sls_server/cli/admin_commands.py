@@ -151,9 +151,7 @@ def server_errors(no_route: str | None = None) -> Iterator[None]:
             hint = " (`sls user list` shows the users there are)"
         elif exc.code == "unknown_device":
             hint = " (`sls device list USER` shows a user's devices)"
-        elif exc.code == "card_locked" or (
-            exc.code == "wrong_pin" and exc.body.get("pin_attempts_left") == 0
-        ):
+        elif exc.code == "card_locked":  # not wrong_pin's last try: the IB Key app's PIN answers it too
             hint = " (the card is locked now: `sls device reset DEVICE_ID`, or Reset card in the console)"
         elif exc.code == "account_locked":
             hint = " (it lapses by itself; `sls user unlock USER` lifts it now)"
