@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sls_server.accounts.devices import new_device_id
+from sls_server.accounts.device_terms import new_device_id
 from sls_server.accounts.passwords import PasswordHasher
 from sls_server.accounts.users import new_epoch
 from sls_server.factors.dscplus import DscPlusFactor

@@ -22,7 +22,7 @@ from pathlib import Path
 from gunicorn import version_info as gunicorn_version
 
 from sls_server.cli import demofile
-from sls_server.cli.gunicorn_app import ACCESS_LOG_FORMAT
+from sls_server.cli.gunicorn_logs import ACCESS_LOG_FORMAT
 from sls_server.config_values import parse_key_text
 from sls_server.runtime import read_or_create
 from sls_server.store.embedded import free_port

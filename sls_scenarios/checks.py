@@ -3,23 +3,22 @@
 Walked in document order, like the runner will: an actor must be in ``actors`` (or be ``user``), a device name
 must come from ``setup.devices`` or an earlier ``enroll`` (and be of the type its step operates), a
 ``${variable}`` must be set by an earlier step, and a scenario must assert something (at least one
-``expect``). An event type must be one the server writes (``event_types``): a misspelt one under
-``not_happened`` would pass whatever the server did. Values only the setup would refuse (an instant, a
-duration, a PIN the device cannot take) are read here too. Catching these here turns a run that would fail (or
+``expect``). On the way, each value only the run would refuse (an instant, a duration, a PIN the device
+cannot take: ``value_checks``) and each ``expect`` that could not fail or could never hold
+(``expect_checks``) is judged where it is written. Catching these here turns a run that would fail (or
 wrongly pass) at step 14 into a validation error at line 52.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
 from typing import Any
 
-from sls_devices import dscplus, ibkey
-
-from .event_types import EVENT_TYPES
-from .loader import Positions, Problem, _dotted
-from .values import duration_seconds, is_reference, parse_instant, references
+from .expect_checks import event_types, expectation
+from .positions import Positions, Problem, dotted
+from .schema import suggest
+from .value_checks import clock_move, instant, iphone, pin
+from .values import is_reference, references
 
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 #: Variables a step sets by itself (besides its ``capture``), by step type.
@@ -61,13 +60,12 @@ class _Walk:
 
     def problem(self, path: tuple[Any, ...], message: str) -> None:
         line, column = self.positions.of(path)
-        self.problems.append(Problem(self.filename, line, column, _dotted(path), message))
+        self.problems.append(Problem(self.filename, line, column, dotted(path), message))
 
     def use(self, value: Any, path: tuple[Any, ...]) -> None:
         for name in references(value):
             if name not in self.variables:
-                close = difflib.get_close_matches(name, sorted(self.variables), n=1, cutoff=0.6)
-                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                hint = suggest(name, self.variables)
                 self.problem(path, f"${{{name}}} is used before any step sets it{hint}")
 
     def define(self, name: str, path: tuple[Any, ...]) -> None:
@@ -79,8 +77,7 @@ class _Walk:
             return
         if value not in self.devices:
             known = sorted(self.devices)
-            close = difflib.get_close_matches(value, known, n=1, cutoff=0.6)
-            hint = f" (did you mean {close[0]!r}?)" if close else f"; defined: {', '.join(known) or 'none'}"
+            hint = suggest(value, known, otherwise=f"; defined: {', '.join(known) or 'none'}")
             self.problem(path, f"no device is called {value!r}{hint}")
         elif isinstance(needs, str) and self.devices[value] != needs:
             fitting = sorted(name for name, kind in self.devices.items() if kind == needs)
@@ -89,7 +86,7 @@ class _Walk:
 
     def setup(self, setup: dict[str, Any]) -> None:
         if "clock" in setup:
-            self.instant(setup["clock"], ("setup", "clock"))
+            instant(setup["clock"], ("setup", "clock"), self.problem)
         users = [u["username"] for u in setup.get("users") or []]
         self.users = {u["username"]: bool(u.get("phone")) for u in setup.get("users") or []}
         if any("${" in name for name in users):
@@ -116,8 +113,8 @@ class _Walk:
             if "share" in device:
                 self.device(device["share"], (*where, "share"), device["type"])
             self.name_device(device.get("as"), device["type"], (*where, "as"))
-            self.pin(device, where)
-            self.iphone(device, where)
+            pin(device, where, self.problem)
+            iphone(device, where, self.problem)
 
     def name_device(self, name: str | None, kind: str, path: tuple[Any, ...]) -> None:
         if not name:
@@ -138,8 +135,7 @@ class _Walk:
         body = step[kind]
         actor = step.get("actor", "user")
         if actor not in self.actors:
-            close = difflib.get_close_matches(actor, sorted(self.actors), n=1, cutoff=0.5)
-            hint = f" (did you mean {close[0]!r}?)" if close else "; add it under `actors`"
+            hint = suggest(actor, self.actors, otherwise="; add it under `actors`", cutoff=0.5)
             self.problem((*path, "actor"), f"no actor is called {actor!r}{hint}")
         if "expect" in step:
             self.expects += 1
@@ -156,15 +152,15 @@ class _Walk:
         self.setup_user(kind, body, (*path, kind))
         if kind == "enroll":
             self.name_device(body.get("as"), body["type"], (*path, kind, "as"))
-            self.pin(body, (*path, kind))
-            self.iphone(body, (*path, kind))
+            pin(body, (*path, kind), self.problem)
+            iphone(body, (*path, kind), self.problem)
         if kind == "advance_clock":
-            self.clock_move(body, (*path, kind))
+            clock_move(body, (*path, kind), self.problem)
         for name in IMPLICIT.get(kind, ()):
             self.define(name, path)
         self.use(step.get("expect"), (*path, "expect"))
-        self.event_types(step.get("expect"), (*path, "expect"))
-        self.expectation(kind, step.get("expect"), (*path, "expect"))
+        event_types(step.get("expect"), (*path, "expect"), self.problem)
+        expectation(kind, step.get("expect"), (*path, "expect"), self.problem)
         for name in step.get("capture") or {}:
             self.define(name, (*path, "capture"))
         if kind == "capture":
@@ -180,8 +176,7 @@ class _Walk:
             user, where = body.get("user"), (*path, "user")
         if not isinstance(user, str) or "${" in user:
             return
-        close = difflib.get_close_matches(user, sorted(self.users), n=1, cutoff=0.6)
-        hint = f" (did you mean {close[0]!r}?)" if close and close[0] != user else ""
+        hint = "" if user in self.users else suggest(user, self.users)
         given = body if isinstance(body, dict) else {}
         if kind in NEEDS_PASSWORD and user not in self.users and "password" not in given:
             said = f"{user!r} is not a user of setup.users{hint}; a user made otherwise needs a `password`"
@@ -189,96 +184,6 @@ class _Walk:
         if kind in NEEDS_NUMBER and not self.users.get(user) and "phone" not in given:
             said = f"{user!r} has no phone in setup.users{hint}; a number of another needs `phone`"
             self.problem(where, said)
-
-    def instant(self, value: Any, path: tuple[Any, ...]) -> None:
-        """An instant written out must be one the server's clock can be set to."""
-        if isinstance(value, str) and "${" in value:
-            return
-        try:
-            parse_instant(value)
-        except ValueError as exc:
-            self.problem(path, str(exc))
-
-    def pin(self, device: dict[str, Any], path: tuple[Any, ...]) -> None:
-        """A PIN the device could never take (a card's keypad enters 4 digits; the IB Key app wants 4-6
-        letters or digits) fails its enrolment or activation: say so at its line instead."""
-        pin, kind = device.get("pin"), device.get("type")
-        if not isinstance(pin, str) or "${" in pin or "share" in device:
-            return
-        try:
-            if kind == "dscplus":
-                dscplus.hash_pin(pin)
-            elif kind == "ibkey" and device.get("platform") != "ios":
-                ibkey.validate_pin(pin)
-        except ValueError as exc:
-            self.problem((*path, "pin"), f"{kind} PIN {pin!r}: {exc}")
-
-    def iphone(self, device: dict[str, Any], path: tuple[Any, ...]) -> None:
-        """``passcode`` and ``biometrics`` are an iPhone's; one without Touch ID / Face ID activates with its
-        passcode, so it needs one."""
-        for key in ("passcode", "biometrics"):
-            if key in device and (device.get("type") != "ibkey" or device.get("platform") != "ios"):
-                self.problem((*path, key), f"`{key}` is an iPhone's: only for type ibkey, platform ios")
-        if device.get("biometrics") is False and "passcode" not in device:
-            self.problem((*path, "biometrics"), "an iPhone without Touch ID / Face ID needs its `passcode`")
-        passcode = device.get("passcode")
-        if isinstance(passcode, str) and "${" not in passcode:
-            try:
-                ibkey.validate_passcode(passcode)
-            except ValueError as exc:
-                self.problem((*path, "passcode"), f"iPhone passcode {passcode!r}: {exc}")
-
-    def clock_move(self, body: Any, path: tuple[Any, ...]) -> None:
-        """A duration written out must be one the runner (and ``sls clock --advance``) can read, and an
-        instant one the server's clock can be set to."""
-        if isinstance(body, dict) and "to" in body:
-            self.instant(body["to"], (*path, "to"))
-        seconds, where = (body.get("seconds"), (*path, "seconds")) if isinstance(body, dict) else (body, path)
-        if isinstance(seconds, str) and "${" not in seconds:
-            try:
-                duration_seconds(seconds)
-            except ValueError as exc:
-                self.problem(where, str(exc))
-
-    def event_types(self, expectation: Any, path: tuple[Any, ...]) -> None:
-        events = expectation.get("events") if isinstance(expectation, dict) else None
-        for which in ("happened", "not_happened"):
-            for i, wanted in enumerate((events or {}).get(which) or []):
-                kind = wanted.get("type")
-                if not isinstance(kind, str) or "${" in kind or kind in EVENT_TYPES:
-                    continue
-                close = difflib.get_close_matches(kind, sorted(EVENT_TYPES), n=1, cutoff=0.6)
-                hint = f" (did you mean {close[0]!r}?)" if close else "; `sls scenario reference` lists them"
-                where = (*path, "events", which, i, "type")
-                self.problem(where, f"the server writes no event {kind!r}{hint}")
-
-    def expectation(self, kind: str, expect: Any, path: tuple[Any, ...]) -> None:
-        """What only a run would find wrong with an ``expect``: ``statuses`` counts a ``repeat``'s or a
-        ``parallel``'s answers, and on any other step counted none, so it passed whatever the server said; a
-        ``regex`` that does not compile failed at run time as the runner's own bug."""
-        if not isinstance(expect, dict):
-            return
-        if "statuses" in expect and kind not in ("repeat", "parallel"):
-            self.problem(
-                (*path, "statuses"), f"`statuses` counts the answers of a repeat or parallel, not of a {kind}"
-            )
-        for key in ("status", "error", "json", "headers"):
-            if kind == "parallel" and key in expect:  # its branches answer at once: none is "the" answer
-                self.problem(
-                    (*path, key),
-                    "a parallel has no one answer to check: count its branches' answers with `statuses` "
-                    "(`statuses: {'200': N}`), or check an answer in a branch's own step",
-                )
-        for where, pattern in _regexes(expect, path):
-            if isinstance(pattern, str) and not references(pattern):
-                try:
-                    re.compile(pattern)
-                except re.error as exc:
-                    self.problem(where, f"{pattern!r} is not a regular expression: {exc}")
-        for where, ends in _regexes(expect, path, "between"):  # [60, 1] fails whatever the server says
-            numbers = isinstance(ends, list) and all(isinstance(e, int | float) for e in ends)
-            if numbers and len(ends) == 2 and ends[0] > ends[1]:
-                self.problem(where, f"{ends!r} can never hold: write the low end first")
 
     def flow(self, kind: str, body: dict[str, Any], path: tuple[Any, ...]) -> None:
         self.use(body.get("times"), (*path, "times"))
@@ -300,21 +205,6 @@ class _Walk:
             self.steps(body["steps"], (*path, "steps"))
         if not had_i:
             self.variables.discard("i")
-
-
-def _regexes(value: Any, path: tuple[Any, ...], op: str = "regex") -> list[tuple[tuple[Any, ...], Any]]:
-    """Every ``{regex: pattern}`` matcher (or another ``op``) inside an expectation, with where it is."""
-    found: list[tuple[tuple[Any, ...], Any]] = []
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if key == op:
-                found.append(((*path, key), item))
-            else:
-                found += _regexes(item, (*path, key), op)
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            found += _regexes(item, (*path, index), op)
-    return found
 
 
 def cross_check(data: dict[str, Any], positions: Positions, filename: str) -> list[Problem]:

@@ -169,20 +169,20 @@ class SlsEmulator:
         username: str,
         platform: str = "android",
         pin: str = "12ab",
-        password: str | None = None,
         *,
+        password: str,
         passcode: str | None = None,
         card: Card | None = None,
     ) -> str:
         """Enrol IB Key and activate it on the simulated phone with the texted code; the device id.
 
-        Needs the user's phone and password (pass the one ``create_user`` returned). ``passcode`` (iOS): an
-        iPhone without Touch ID / Face ID, activated with its passcode, which ``approve_push`` then keys.
+        Needs the user's phone and ``password`` (the one ``create_user`` returned): the activation asks for
+        it, so the signature does too, and a call without it fails the type check, not the test at run time.
+        ``passcode`` (iOS): an iPhone without Touch ID / Face ID, activated with its passcode, which
+        ``approve_push`` then keys.
         A user who had IB Key and has an active DSC+ card gets no text: the new phone is activated with the
         card's response to a challenge, as at the broker, so pass ``card`` (what ``enroll_card`` returned).
         """
-        if password is None:
-            raise EmulatorError("enroll_ibkey needs the user's password (create_user returns it)")
         record = self.enroll(username, "ibkey", platform=platform)
         if record.get("activation") == "card":
             if card is None:
@@ -211,9 +211,11 @@ class SlsEmulator:
     # --- the user's side --------------------------------------------------------------------------------
 
     def latest_code(self, phone: str, purpose: str | None = None) -> str:
-        """The code sent last to ``phone``, by text or voice callback: the one a login takes. Ordered by when
-        it was sent, then by the handset's ``seq`` (a text and a call in one second of a frozen clock), not
-        by arrival: a slow network's text that arrives after the callback replacing it is not the one."""
+        """The code sent last to ``phone``, by text or voice callback, of any purpose unless ``purpose`` names
+        one (``"login"``, a step-up's such as ``"withdrawal"``, ``"ibkey_activation"``): each text and call
+        keeps what it was sent for, so a step-up's code sent after a login's is not taken for it. Ordered by
+        when it was sent, then by the handset's ``seq`` (a text and a call in one second of a frozen clock),
+        not by arrival: a slow network's text that arrives after the callback replacing it is not the one."""
         number = _segment(phone)
         texts = self.call("GET", f"/sim/v1/phones/{number}/messages")["messages"]
         calls = self.call("GET", f"/sim/v1/phones/{number}/calls")["calls"]
@@ -232,23 +234,19 @@ class SlsEmulator:
         pin: str | None = None,
         biometric: bool = False,
         *,
-        match: str | None = None,
+        match: str,
         txn_id: str | None = None,
         passcode: str | None = None,
     ) -> dict[str, Any]:
         """Approve the IB Key notification on ``username``'s phone that offers ``match`` (the newest such).
 
-        ``match`` is the number the login page shows (``factor["match"]`` of the login answer): number
-        matching exists so that nobody but the one looking at that page can approve, so the emulator cannot
-        guess it for you either. With several logins waiting (one second can hold them all), ``txn_id``
-        names the login whose push to approve. The app is unlocked as the phone asks, unless ``pin``,
-        ``biometric`` or ``passcode`` (an iPhone's, without Touch ID / Face ID) says otherwise.
+        ``match`` is the number the login page shows (``factor["match"]`` of the login answer), required:
+        number matching exists so that nobody but the one looking at that page can approve, so the emulator
+        cannot guess it for you either (a call without it fails the type check). With several logins
+        waiting (one second can hold them all), ``txn_id`` names the login whose push to approve. The app is
+        unlocked as the phone asks, unless ``pin``, ``biometric`` or ``passcode`` (an iPhone's, without
+        Touch ID / Face ID) says otherwise.
         """
-        if match is None:
-            raise EmulatorError(
-                "approve_push needs match=: the number the login page shows "
-                "(factor['match'] of the login answer); number matching forbids guessing it"
-            )
         return self._answer_push("approve", username, txn_id, match, pin, biometric, passcode)
 
     def deny_push(

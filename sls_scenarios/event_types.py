@@ -88,7 +88,10 @@ EVENT_TYPES: frozenset[str] = frozenset(
         "state.imported",
         "trainer.signed_in",
         "trainer.sign_in_failed",
+        "trainer.signed_out",
+        "console.sign_ins_ended",
         "sim.signed_in",
+        "sim.signed_out",
         "sim.sign_in_failed",
         "events.summary",
     }

@@ -29,13 +29,14 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from .files import SUFFIX  # light: names and folders only
+
 if TYPE_CHECKING:
     from .emulator import SlsEmulator
     from .loader import Scenario
     from .runner import ScenarioResult
     from .server import ChildServer
 
-SUFFIX = ".scenario.yaml"
 _TARGET = pytest.StashKey[Any]()
 
 
@@ -204,7 +205,8 @@ class ScenarioBroken(_ScenarioProblem):
 
 class ScenarioFile(pytest.File):
     def collect(self) -> Iterator[pytest.Item]:
-        from .loader import ScenarioInvalid, load
+        from .loader import load
+        from .positions import ScenarioInvalid
 
         try:
             scenario = load(self.path)

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .execute import run_steps
-from .loader import Scenario, ScenarioInvalid, load
+from .loader import Scenario, load
+from .positions import ScenarioInvalid
 from .setup import DEFAULT_CLOCK, SetupFailed, apply, new_world, reset
 from .steps import StepResult
 from .targets import InProcessTarget, RemoteTarget, SettingsUnavailable, TargetError, probe_addresses

@@ -21,7 +21,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from .loader import Positions, Problem, _dotted
+from .positions import Positions, Problem, dotted
 
 SCHEMA_FILE = "scenario.schema.json"
 
@@ -74,7 +74,7 @@ def _at(
     positions: Positions, filename: str, path: tuple[Any, ...], message: str, *, key: bool = False
 ) -> Problem:
     line, column = positions.of(path, key=key)
-    return Problem(filename, line, column, _dotted(path), message)
+    return Problem(filename, line, column, dotted(path), message)
 
 
 def _explain(error: ValidationError, positions: Positions, filename: str) -> list[Problem]:
@@ -90,7 +90,7 @@ def _explain(error: ValidationError, positions: Positions, filename: str) -> lis
                 positions,
                 filename,
                 (*path, k),
-                f"unknown key {k!r}{_suggest(k, allowed)}; expected {_list(allowed)}",
+                f"unknown key {k!r}{suggest(k, allowed)}; expected {_list(allowed)}",
                 key=True,
             )
             for k in extra
@@ -108,7 +108,7 @@ def _explain(error: ValidationError, positions: Positions, filename: str) -> lis
         return [_at(positions, filename, path, f"missing {_list(missing)}")]
     if kind == "enum":
         options = [str(o) for o in _items(error.validator_value)]
-        hint = _suggest(str(instance), options)
+        hint = suggest(str(instance), options)
         return [_at(positions, filename, path, f"{_show(instance)} is not one of {_list(options)}{hint}")]
     if kind == "type":
         said = f"expected {_shapes(error.schema)}, got {_show(instance)}"
@@ -150,7 +150,7 @@ def _unknown_step(instance: Any) -> str:
     candidates = [k for k in instance if k not in common_keys()]
     if not candidates:
         return f"this step has no step type: add one of {_list(types)}"
-    hints = [f"unknown step type {k!r}{_suggest(k, types)}" for k in candidates]
+    hints = [f"unknown step type {k!r}{suggest(k, types)}" for k in candidates]
     if all("did you mean" not in h for h in hints):
         hints.append(f"a step is one of {_list(types)}")
     return "; ".join(hints)
@@ -241,9 +241,11 @@ def _article(kind: str) -> str:
     }.get(kind, f"a {kind}")
 
 
-def _suggest(word: str, options: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f" (did you mean {close[0]!r}?)" if close else ""
+def suggest(word: str, options: Iterable[str], *, otherwise: str = "", cutoff: float = 0.6) -> str:
+    """`` (did you mean 'x'?)`` for the option closest to a misspelt ``word``; ``otherwise`` when none is
+    close. Every problem that names an unknown word (a key, a step, a variable, a device...) says it so."""
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=cutoff)
+    return f" (did you mean {close[0]!r}?)" if close else otherwise
 
 
 def _list(items: Iterable[str]) -> str:

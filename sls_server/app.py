@@ -43,9 +43,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     core = build_core(settings, store)
 
     from .http import register
+    from .http.bodies import BodyRequest
+    from .http.files import FileResponse
     from .http.json_provider import SafeJSONProvider
 
     app = SlsFlask(__name__)
+    # A body read whole as declared, under gunicorn too: never its first part taken for all of it (bodies.py);
+    # a file's failed If-Match is an error, not a 412 carrying the file (files.py).
+    app.request_class = BodyRequest
+    app.response_class = FileResponse
     # An encoded slash in a path segment (/users/%2F/devices) arrives decoded; merged, it answered an HTML
     # redirect to another route (the user named "devices"). Unmerged, it matches no route: a JSON 404.
     app.url_map.merge_slashes = False

@@ -122,10 +122,19 @@ class Settings:
     sim_token: str | None = None
     """Bearer token /sim/v1 then requires (16+ characters), for demos where the audience plays the attacker
     but the trainer still needs the simulated phone; unset: /sim/v1 is open (possession is the test)."""
+    console_idle_timeout: int = 1800
+    """Seconds without a request after which a sign-in to the trainer console or the simulator pages ends
+    (30 min: NIST 800-63B-3 AAL2 idle; an open console polls, so only a left tab idles out). Wall clock."""
+    console_absolute_timeout: int = 43200
+    """Seconds a sign-in to the console or the simulator pages lasts at all (12 h: a training day, NIST AAL2
+    and AAL3 re-authentication). On the wall clock: moving the emulated clock signs no one out."""
     metrics_token: str | None = None
     """Bearer token /metrics then requires (16+ characters; Prometheus sends it as ``authorization:
     credentials``); unset: /metrics is open to anyone who reaches it, and its counts tell silent IP refusals
     from wrong passwords, and a real user's lock (its notice texted) from a made-up name's."""
+    threads: int = 4
+    """Threads per worker process (1: gunicorn's sync worker), as ``sls serve --threads`` sets them. Half,
+    rounded down, may serve long-held requests at once (outbox waits, the trainer's live feeds)."""
     redis_timeout: float = 2.0
     """Seconds a request waits on a silent Redis, once (no retry), before 503 store_unavailable."""
     log_level: str = "INFO"
@@ -197,7 +206,10 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "stepup_validity": integer(30, 3600),
     "sim_enabled": boolean,
     "sim_token": bearer_token,
+    "console_idle_timeout": integer(60, 86400),
+    "console_absolute_timeout": integer(300, 7 * 86400),
     "metrics_token": bearer_token,
+    "threads": integer(1, 64),
     "redis_timeout": number(0.05, 60.0),
     "log_level": choice("debug", "info", "warning", "error"),
     "log_format": choice("text", "json"),
@@ -246,6 +258,10 @@ def load_settings(
     settings = Settings(**values)
     if settings.absolute_timeout < settings.idle_timeout:
         raise InvalidConfig("SLS_ABSOLUTE_TIMEOUT", "must not be shorter than SLS_IDLE_TIMEOUT")
+    if settings.console_absolute_timeout < settings.console_idle_timeout:
+        raise InvalidConfig(
+            "SLS_CONSOLE_ABSOLUTE_TIMEOUT", "must not be shorter than SLS_CONSOLE_IDLE_TIMEOUT"
+        )
     if settings.lockout_max_wait < settings.lockout_wait_increment:
         raise InvalidConfig("SLS_LOCKOUT_MAX_WAIT", "must not be shorter than SLS_LOCKOUT_WAIT_INCREMENT")
     return settings

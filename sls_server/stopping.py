@@ -3,7 +3,7 @@
 A graceful shutdown lets in-flight requests finish, but the trainer's live feed is a stream that lasts
 :data:`~sls_server.http.pages.feed.STREAM_S` seconds: left alone it would hold the worker until gunicorn's
 graceful timeout and be killed. ``sls serve`` asks for the stop when a worker gets its signal
-(``cli.gunicorn_app``); the feed waits on :func:`wait` between its reads, so it ends at once and the browser
+(``cli.worker_signals``); the feed waits on :func:`wait` between its reads, so it ends at once and the browser
 reconnects to whichever server is still up.
 """
 

@@ -9,6 +9,7 @@ from .accounts.devices import DeviceService
 from .accounts.opening import AccountOpening
 from .accounts.passwords import PasswordHasher
 from .accounts.users import UserService
+from .auth.console import ConsoleSignIns
 from .auth.lockout import Lockout, LockoutPolicy
 from .auth.login import LoginService
 from .auth.password_step import IpCheck, PasswordStep
@@ -29,6 +30,7 @@ from .factors.sms import SmsFactor, VoiceFactor
 from .factors.temporary import TemporaryPasscodeFactor
 from .factors.totp import TotpFactor
 from .gateway import GatewayService, Outbox
+from .long_held import LongHeld
 from .secretbox import SecretBox
 from .sim.authenticator import AuthenticatorApp
 from .sim.card import CardSimulator
@@ -65,6 +67,8 @@ class Core:
     ibkey: IbKeyAppService
     gateway: GatewayService
     outbox: Outbox
+    long_held: LongHeld
+    console: ConsoleSignIns
 
     def check_ready(self) -> None:
         """Raise ``StoreUnavailable`` unless Redis takes a write (``/readyz``)."""
@@ -138,6 +142,7 @@ def build_core(settings: Settings, store: Store) -> Core:
     logins = LoginService(store, password, prompts, steps, sessions, events, notices)
     stepup = StepUp(prompts, steps, sessions, events, password, validity=settings.stepup_validity)
     clock = Clock(store.clock)
+    long_held = LongHeld(settings.threads)
     return Core(
         settings=settings,
         store=store,
@@ -177,5 +182,11 @@ def build_core(settings: Settings, store: Store) -> Core:
             instance=settings.gateway_instance,
             daily_reset=settings.gateway_daily_reset,
         ),
-        outbox=Outbox(store, users, phones, clock, code_ttl=settings.sms_code_ttl),
+        outbox=Outbox(store, users, phones, clock, code_ttl=settings.sms_code_ttl, long_held=long_held),
+        long_held=long_held,
+        console=ConsoleSignIns(
+            store,
+            idle_timeout=settings.console_idle_timeout,
+            absolute_timeout=settings.console_absolute_timeout,
+        ),
     )

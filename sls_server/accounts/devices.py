@@ -1,68 +1,19 @@
-"""Devices of a user: enrol, list, revoke. The type-specific work is the factor's."""
+"""Devices of a user: enrol, share, list, revoke, update. The type-specific work is the factor's."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
-
-from sls_devices.phone import mask_number
 
 from ..errors import InvalidRequest, UnknownDevice
 from ..events import EventLog
 from ..factors import FactorRegistry
 from ..store import Store
 from ..store.records import DeviceChanges, DeviceRecord
+from .device_terms import ACTIVE, REVOKED, lapsed, new_device_id, public_device, without
 from .errors import DeviceExists, UserNotFound
-
-ACTIVE = "active"
-REVOKED = "revoked"
-#: Devices that are the user's phone number: an SMS device takes voice callbacks too
-#: (``factors.sms.VoiceFactor``), so one of either per number serves every code the phone can receive.
-PHONE_TYPES = ("sms", "voice")
-
-
-def new_device_id(type_: str) -> str:
-    return f"{type_}-{secrets.token_hex(6)}"
-
-
-def lapsed(device: DeviceRecord, now: int) -> bool:
-    """A device with an end of validity (a temporary passcode) past it, or once found past it
-    (:meth:`DeviceService.lapse_seen`): a clock moved back does not bring it back."""
-    return device.lapsed_at is not None or (device.expires_at is not None and device.expires_at <= now)
-
-
-def public_device(record: DeviceRecord, *, now: int | None = None) -> dict[str, Any]:
-    """The admin's view: a type's own fields only on devices of that type, never a secret. Given ``now``, a
-    device past its validity (a temporary passcode) shows as ``expired``, whatever its record says."""
-    expired = now is not None and lapsed(record, now) and record.status == ACTIVE
-    view: dict[str, Any] = {
-        "device_id": record.device_id,
-        "type": record.type,
-        "label": record.label,
-        "status": "expired" if expired else record.status,
-        "created_at": record.created_at,
-    }
-    if record.serial is not None:
-        view["serial"] = record.serial
-    if record.suite is not None:
-        view["suite"] = record.suite
-    if record.locked is not None:
-        view["locked"] = record.locked
-    view["owner"] = record.owner
-    if record.expires_at is not None:
-        view["expires_at"] = record.expires_at
-    view["shared_with"] = list(record.shared_with)
-    view["factor_locked"] = record.factor_locked
-    view["factor_failures"] = record.factor_failures
-    return view
-
-
-def without(device: DeviceRecord, username: str) -> tuple[str, ...]:
-    """The users a device is shared with, ``username`` taken off."""
-    return tuple(u for u in device.shared_with if u != username)
-
+from .phone_devices import PHONE_TYPES, moved, phone_taken
 
 #: (username, what happened, now) -> tell the user on their phone
 Notify = Callable[..., object]
@@ -134,7 +85,7 @@ class DeviceService:
                     and other.number == record.number
                 ):
                     self._store.devices.delete(record.device_id)
-                    raise DeviceExists(_phone_taken(other), device_id=other.device_id, type=other.type)
+                    raise DeviceExists(phone_taken(other), device_id=other.device_id, type=other.type)
             if self._store.users.claim_phone_device(username, held, record.device_id):
                 return
             if self._store.users.get(username) is None:  # deleted meanwhile: the claim can never land
@@ -152,7 +103,7 @@ class DeviceService:
         end on it."""
         for device in self.of_user(username):
             if device.type in PHONE_TYPES and device.owner == username:
-                self.update(device.device_id, lambda r: _moved(r, self._number_of(username, phone)))
+                self.update(device.device_id, lambda r: moved(r, self._number_of(username, phone)))
 
     def _number_of(self, username: str, fallback: str) -> str:
         """The user's number as stored now; ``fallback`` (the new one) if the record has none any more."""
@@ -291,28 +242,3 @@ class DeviceService:
             if outcome == "missing":
                 raise UnknownDevice()
         raise RuntimeError(f"device {device_id} kept changing under {tries} updates")  # pragma: no cover
-
-
-def _moved(device: DeviceRecord, number: str) -> DeviceChanges:
-    """A phone device moved to ``number``; a label that shows the old number (the one enrolment gives, "SMS
-    +1•••••••0177") shows the new one, so the login's list names the phone the code goes to. A label of the
-    user's own words stays."""
-    changes: DeviceChanges = {"number": number}
-    shown = mask_number(device.number) if device.number else None
-    if shown and device.label and device.label.endswith(shown):
-        changes["label"] = device.label.removesuffix(shown) + mask_number(number)
-    return changes
-
-
-def _phone_taken(device: DeviceRecord) -> str:
-    """Why a second phone device is refused, and what to do instead."""
-    number = mask_number(device.number) if device.number else "the user's phone"
-    if device.type == "sms":
-        return (
-            f"{number} is enrolled for SMS already ({device.device_id}), which takes voice callbacks too; "
-            "nothing was added"
-        )
-    return (
-        f"{number} is enrolled for voice callbacks already ({device.device_id}); revoke it first to "
-        "enrol the phone for SMS instead"
-    )

@@ -13,7 +13,7 @@ from ..store import Store
 from ..store.base import ScriptCall
 from ..store.ids import short_id
 from ..store.records import LoginView, UserRecord
-from .devices import without
+from .device_terms import without
 from .errors import UserExists, UserNotFound, WeakPassword
 from .passwords import PasswordHasher, PasswordRejected, check_password_policy
 

@@ -22,11 +22,12 @@ from ..store import Store
 from ..store.logins import LoginRead
 from ..store.records import LoginTxn, UserRecord
 from .errors import AccountDisabled, LoginBindingRequired, UnknownTransaction
-from .lockout import BUCKET, raise_if_locked
+from .lockout_terms import BUCKET, raise_if_locked
 from .password_step import PasswordStep
 from .prompts import Prompts
 from .second_factor import SecondFactor
-from .sessions import Session, SessionService
+from .session_state import Session
+from .sessions import SessionService
 from .suspicious import Suspicion, SuspiciousNotices
 
 LOGIN_TOKEN_BYTES = 32

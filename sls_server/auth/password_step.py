@@ -22,7 +22,7 @@ from ..events import EventLog
 from ..store.base import ScriptCall
 from ..store.records import LoginView, UserAccess, UserRecord
 from .errors import AccountDisabled, InvalidCredentials
-from .lockout import SILENT_REFUSAL, event_subject, lock_name
+from .lockout_terms import SILENT_REFUSAL, event_subject, lock_name
 
 
 @dataclass(frozen=True)

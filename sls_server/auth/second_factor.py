@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Literal, cast
 
-from ..accounts.devices import ACTIVE, DeviceService
+from ..accounts.device_terms import ACTIVE
+from ..accounts.devices import DeviceService
 from ..errors import InvalidRequest
 from ..events import EventLog
 from ..factors import ApprovalFactor, FactorRegistry
@@ -27,7 +28,8 @@ from .errors import (
     UnknownTransaction,
     WrongMode,
 )
-from .lockout import Lockout, raise_locked
+from .lockout import Lockout
+from .lockout_terms import raise_locked
 from .step_state import raise_for_status, record_if_expired, refuse_if_settled
 
 #: Seconds past a login's expiry its approved push may still be collected: a client polling every few
@@ -118,6 +120,8 @@ class SecondFactor:
     ) -> tuple[DeviceRecord, bool]:
         factor = self._factors.get(txn.factor)
         if txn.mode == "push":
+            # a push the user denied (or one past its expiry) is over: say so, rather than "poll instead"
+            refuse_if_settled(self._store.logins, txn, now)
             raise WrongMode("This step waits for approval in the app; poll the transaction instead.")
         if not factor.response_pattern.fullmatch(response):
             told = f"response must be {factor.response_form} ({factor.title})"

@@ -1,22 +1,20 @@
-"""Sessions: 256-bit random tokens, kept server-side under the token's SHA-256, idle and absolute expiry.
+"""Sessions' rules: created (one live per user, or refused), rotated on step-up, used with idle and absolute
+expiry and the address rule checked on every request, ended and recorded.
 
-Only the hash is stored, so a dump of Redis holds no usable token. Tokens and ids name their user
-(``alice~<random>``, ``alice~<sha256 hex>``: :mod:`.store.ids`), so a session lives under its user's hash tag
-and one script checks the user (disabled? deleted?) every time the session is used.
+A session lives under its user's hash tag (its id names the user: ``session_tokens``), so one script checks
+the user (disabled? deleted?) every time the session is used.
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from ..errors import NotAuthenticated, StoreUnavailable
 from ..events import EventLog
 from ..store import Store
-from ..store.ids import SEPARATOR, new_id, owner_of, short_id
+from ..store.ids import short_id
 from ..store.records import SessionRecord, UserAccess
 from .errors import (
     AccountDisabled,
@@ -27,69 +25,16 @@ from .errors import (
     SessionReplaced,
     SessionRevoked,
 )
-from .lockout import raise_locked
+from .lockout_terms import raise_locked
+from .session_state import Session
+from .session_tokens import new_token, session_id
 from .step_state import raise_for_status
-
-TOKEN_BYTES = 32
 
 log = logging.getLogger(__name__)
 
 
 #: (username, client address, the user's rules if already read) -> may this address use the user's session?
 IpGuard = Callable[[str, "str | None", "UserAccess | None"], bool]
-
-
-def session_id(token: str) -> str | None:
-    """The session's public id (``alice~<sha256 of the token>``); None for a token of no user."""
-    owner = owner_of(token)
-    if owner is None:
-        return None
-    return f"{owner}{SEPARATOR}{hashlib.sha256(token.encode()).hexdigest()}"
-
-
-def new_token(username: str) -> tuple[str, str]:
-    """A fresh token for ``username`` and the id its session is stored under."""
-    token = new_id(username, TOKEN_BYTES)
-    sid = session_id(token)
-    assert sid is not None  # a token made for a username always names it
-    return token, sid
-
-
-@dataclass(frozen=True)
-class Session:
-    id: str
-    username: str
-    authenticated_at: int
-    idle_expires_at: int
-    expires_at: int
-    factor: str
-    device_id: str | None
-    epoch: str = ""
-    verified: dict[str, int] = field(default_factory=dict)
-    """Step-up verifications on this session: purpose -> until (unix s)."""
-
-    @classmethod
-    def from_record(cls, record: SessionRecord) -> Session:
-        return cls(
-            id=record.id,
-            username=record.username,
-            authenticated_at=record.authenticated_at,
-            idle_expires_at=record.idle_expires_at,
-            expires_at=record.expires_at,
-            factor=record.factor,
-            device_id=record.device_id,
-            epoch=record.epoch or "",
-            verified=dict(record.verified),
-        )
-
-    def public(self) -> dict[str, Any]:
-        return {
-            "username": self.username,
-            "authenticated_at": self.authenticated_at,
-            "idle_expires_at": self.idle_expires_at,
-            "expires_at": self.expires_at,
-            "factor": self.factor,
-        }
 
 
 class SessionService:

@@ -17,7 +17,8 @@ from .errors import ChallengeUsed, InvalidCredentials, ReauthRequired, UnknownTr
 from .password_step import PasswordStep
 from .prompts import Prompts
 from .second_factor import SecondFactor
-from .sessions import Session, SessionService
+from .session_state import Session
+from .sessions import SessionService
 
 PURPOSES = ("withdrawal", "change_contact", "add_device", "change_security", "trade_permissions")
 

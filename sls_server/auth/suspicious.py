@@ -23,7 +23,7 @@ from typing import Any
 from ..accounts.devices import Notify
 from ..store.base import ScriptCall
 from ..store.lockout import LockoutRepo
-from .lockout import FAILED_BEFORE, INVALID_PREFIX
+from .lockout_terms import FAILED_BEFORE, INVALID_PREFIX
 
 #: Wrong passwords since the last login that the next login tells of. One or two are the user's own typos,
 #: and a notice after every one of them teaches the user to ignore notices; three is past a typo, and

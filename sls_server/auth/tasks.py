@@ -13,7 +13,7 @@ from typing import Any
 from ..accounts.users import UserService
 from ..errors import InvalidRequest
 from ..events import EventLog
-from .sessions import Session
+from .session_state import Session
 from .stepup import StepUp
 
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")

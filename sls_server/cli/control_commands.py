@@ -1,5 +1,5 @@
-"""``sls events``, ``sls sessions list|end``, ``sls wipe``, ``sls status`` and ``sls openapi``: watching and
-controlling a running server.
+"""``sls events``, ``sls sessions list|end|end-console``, ``sls wipe``, ``sls status`` and ``sls openapi``:
+watching and controlling a running server.
 
 ``events --follow`` polls ``GET /admin/v1/events`` with the cursor the server hands back: each call returns
 what came after the last one, so nothing is shown twice and nothing is missed, however long it runs.
@@ -134,12 +134,13 @@ def events(
 
 @click.group(cls=HelpGroup)
 def sessions() -> None:
-    """Live sessions of a user: list them, end one (admin API).
+    """Live sessions of a user: list them, end one; end every sign-in to the console (admin API).
 
     \b
     Examples:
       sls sessions list card-carl
       sls sessions end card-carl~3f2a...    # an id as the list prints it
+      sls sessions end-console
     """
 
 
@@ -200,6 +201,23 @@ def end_session(session_id: str, url: str | None, admin_token: str | None, as_js
         print_json(result)
     else:
         click.echo(f"ended session {result.get('ended', session_id)} of {result.get('username')}")
+
+
+@sessions.command("end-console")
+@admin_options
+def end_console(url: str | None, admin_token: str | None, as_json: bool) -> None:
+    """End every sign-in to the trainer console and the simulator pages, on every browser: a copied cookie
+    opens nothing after this (DELETE /admin/v1/console/sign-ins). The tokens are unchanged.
+
+    \b
+    Example:
+      sls sessions end-console
+    """
+    result = call(url, admin_token, "DELETE", "/admin/v1/console/sign-ins")
+    if as_json:
+        print_json(result)
+    else:
+        click.echo(f"ended {result.get('trainer', 0)} console and {result.get('sim', 0)} simulator sign-ins")
 
 
 @click.command("wipe")

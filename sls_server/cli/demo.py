@@ -30,7 +30,7 @@ from .admin_client import AdminClient, ApiError, NoServer
 from .demo_print import print_all
 from .demo_seed import seed, try_this, wait_until_ready
 from .demo_world import DEMO_LIMITS, WORLD, World
-from .gunicorn_app import DEMO_SEED_HEADER
+from .gunicorn_logs import DEMO_SEED_HEADER
 from .output import CliError, err, print_json, print_renderable, warn
 from .serve import Startup, banner, describe, run, server_options, start
 

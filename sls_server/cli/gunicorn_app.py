@@ -9,26 +9,17 @@ from __future__ import annotations
 
 import atexit
 import errno
-import hmac
 import logging
-import signal
 import socket
-import sys
-from collections.abc import Callable, Mapping, MutableMapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
 from .gunicorn_errors import json_error_pages, quiet_refusals
+from .gunicorn_logs import ACCESS_LOG_FORMAT, DemoSeedFilter, log_to_stderr, logger_class
 from .output import EXIT_USAGE, CliError
-
-if TYPE_CHECKING:  # imported when used, so ``sls`` commands that serve nothing never load it
-    from gunicorn.glogging import Logger
-
-#: method, route pattern (``/api/v1/auth/login/<txn_id>/verify``, set by ``http.accesslog``), status, bytes,
-#: duration. Never the path (it carries transaction, device and session ids), the query, headers, cookies
-#: or bodies: the Authorization header holds the admin token and session tokens, bodies hold passwords.
-ACCESS_LOG_FORMAT = '%(h)s "%(m)s %({sls.route}e)s" %(s)s %(B)s %(M)sms'
+from .worker_signals import worker_signals
 
 
 def hide_server_header() -> None:
@@ -96,151 +87,6 @@ class Listener:
             self.sock = None
 
 
-#: The header ``sls demo`` sends while it seeds its world, with a random value of that run: those requests
-#: stay out of the access log and the server's INFO lines, so the world it prints is not buried under its own
-#: set-up. Nothing else is hidden, and the audit trail (events) records them all the same.
-DEMO_SEED_HEADER = "X-SLS-Demo-Seed"
-
-
-def quiet_logger_class(token: str) -> type[Logger]:
-    """gunicorn's logger, minus the access lines of requests that carry ``DEMO_SEED_HEADER: token``."""
-    from gunicorn.glogging import Logger
-
-    environ_key = "HTTP_" + DEMO_SEED_HEADER.upper().replace("-", "_")
-
-    class DemoSeedQuietLogger(Logger):
-        def access(self, resp: Any, req: Any, environ: MutableMapping[str, Any], request_time: Any) -> None:
-            given = str(environ.get(environ_key, ""))
-            if given and hmac.compare_digest(given.encode(), token.encode()):
-                return  # the same test as _from_demo_seed, on gunicorn's environ (no Flask request here)
-            super().access(resp, req, environ, request_time)
-
-    return DemoSeedQuietLogger
-
-
-def _from_demo_seed(token: str) -> bool:
-    """Does the request being served carry ``DEMO_SEED_HEADER: token``? False outside a request."""
-    from flask import has_request_context, request
-
-    given = request.headers.get(DEMO_SEED_HEADER, "") if has_request_context() else ""
-    return bool(given) and hmac.compare_digest(given.encode(), token.encode())
-
-
-class DemoSeedFilter(logging.Filter):
-    """Drops the server's INFO lines (one per audit event) of ``sls demo``'s seeding requests, like their
-    access lines; a warning or error of theirs is still logged."""
-
-    def __init__(self, token: str) -> None:
-        super().__init__()
-        self._token = token
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return record.levelno > logging.INFO or not _from_demo_seed(self._token)
-
-
-def log_to_stderr(json_logs: bool, level: str) -> None:
-    """The service's own log lines (logger ``sls_server``), beside gunicorn's, on stderr; as JSON objects with
-    ``SLS_LOG_FORMAT=json``. Set up in the master, before the fork, so its own lines (the start-up warning,
-    the embedded Redis's watchdog) are written as the workers' are, and every worker inherits the handler.
-    Idempotent.
-
-    A served request writes two lines or more (its access line, one per audit event). No format here or
-    gunicorn's names the calling function, its line or the thread, so the records skip finding them (the
-    logging HOWTO's "Optimization": the caller's frame walk, the thread's name, the process's name), about
-    7 µs of CPU a line here; the pid, which the formats print, is still taken."""
-    logging._srcfile = None  # the documented switch (a private name, but the HOWTO gives it)
-    logging.logThreads = False
-    logging.logMultiprocessing = False
-    server_log = logging.getLogger("sls_server")
-    server_log.setLevel(level)
-    if server_log.handlers:
-        return
-    handler = logging.StreamHandler(sys.stderr)
-    if json_logs:
-        from sls_server.telemetry.jsonlog import JsonFormatter
-
-        handler.setFormatter(JsonFormatter())
-    else:
-        from sls_server.telemetry.textlog import TextFormatter
-
-        handler.setFormatter(TextFormatter())
-    server_log.addHandler(handler)
-
-
-def json_logger_class(base: type) -> type:
-    """gunicorn's logger for ``SLS_LOG_FORMAT=json``: its own lines as JSON objects, and no access line of its
-    own (the app writes one per request, with the request id: ``http.observe``)."""
-    from sls_server.telemetry.jsonlog import JsonFormatter
-
-    class JsonLogger(base):  # type: ignore[misc]  # gunicorn's Logger, or the demo's quiet one
-        def setup(self, cfg: Any) -> None:
-            super().setup(cfg)
-            for handler in self.error_log.handlers:
-                handler.setFormatter(JsonFormatter())
-
-        def access(self, resp: Any, req: Any, environ: dict[str, Any], request_time: Any) -> None:
-            return
-
-    return JsonLogger
-
-
-def stderr_access_class(base: type) -> type:
-    """gunicorn's logger with its access lines on stderr, where ``accesslog = "-"`` puts them on stdout: for
-    ``--json``, whose stdout a program reads as JSON. (A path like /dev/stderr opens a second file
-    description: on a redirected stderr, gunicorn's own later lines overwrite the access lines.)"""
-
-    class StderrAccessLogger(base):  # type: ignore[misc]  # gunicorn's Logger, or the demo's quiet one
-        def setup(self, cfg: Any) -> None:
-            super().setup(cfg)
-            for handler in self.access_log.handlers:
-                if isinstance(handler, logging.StreamHandler) and handler.stream is sys.stdout:
-                    handler.setStream(sys.stderr)
-
-    return StderrAccessLogger
-
-
-def quit_once(worker: Any) -> None:
-    """Make a worker's quick-quit handler run once, whatever else arrives meanwhile.
-
-    Ctrl-C sends SIGINT to the whole process group, so each worker gets it from the terminal and, a moment
-    later, SIGQUIT from the master. gunicorn's gthread worker answers both with ``handle_quit``, which shuts
-    its thread pool down under a non-reentrant lock: a second signal landing inside the first handler blocks
-    on that lock for good, and the master waits ``graceful_timeout`` before it SIGKILLs the worker (found in
-    a fresh-clone walk: Ctrl-C sometimes took 10 s and logged "Worker was sent SIGKILL"). The first quit
-    signal now ignores the others, then runs the worker's own handler.
-    """
-    original = worker.handle_quit
-
-    def handle_quit(signum: int, frame: Any) -> None:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGQUIT, signal.SIG_IGN)
-        original(signum, frame)
-
-    signal.signal(signal.SIGINT, handle_quit)
-    signal.signal(signal.SIGQUIT, handle_quit)
-
-
-def end_streams_on_exit(worker: Any) -> None:
-    """On SIGTERM (a graceful stop), tell the long answers to end (``sls_server.stopping``) before gunicorn's
-    own handler stops taking requests: the trainer's feed would otherwise hold the worker until the graceful
-    timeout, and be killed."""
-    from sls_server.stopping import request_stop
-
-    original = worker.handle_exit
-
-    def handle_exit(signum: int, frame: Any) -> None:
-        request_stop()
-        original(signum, frame)
-
-    signal.signal(signal.SIGTERM, handle_exit)
-
-
-def worker_signals(worker: Any) -> None:
-    """A worker's signal handlers once it is ready: quick quits run once, a graceful stop ends streams."""
-    quit_once(worker)
-    end_streams_on_exit(worker)
-
-
 def forwarded_allow_ips(app_config: Mapping[str, Any]) -> str:
     """gunicorn believes X-Forwarded-Proto (which decides ``request.is_secure``, so the ``Secure`` and
     ``__Host-`` session cookie) from these peers only: exactly ``SLS_TRUSTED_PROXIES``, '' when it is empty.
@@ -301,16 +147,14 @@ class SlsApplication(BaseApplication):
         }
         self._quiet_token = quiet_token
         self._json_logs = log_format(self.app_config) == "json"
-        if quiet_token:
-            self.options["logger_class"] = quiet_logger_class(quiet_token)
-        if self._json_logs:
-            from gunicorn.glogging import Logger
-
-            self.options["logger_class"] = json_logger_class(self.options.get("logger_class", Logger))
-        elif access_to_stderr:
-            from gunicorn.glogging import Logger
-
-            self.options["logger_class"] = stderr_access_class(self.options.get("logger_class", Logger))
+        chosen = logger_class(
+            self.options.get("logger_class"),
+            quiet_token=quiet_token,
+            json_logs=self._json_logs,
+            access_to_stderr=access_to_stderr,
+        )
+        if chosen is not None:
+            self.options["logger_class"] = chosen
         self._in_master_only = in_master_only
         log_to_stderr(self._json_logs, log_level)
         hide_server_header()

@@ -11,12 +11,13 @@ import sys
 
 import click
 
-from . import (  # noqa: F401 - each *_commands module adds its commands to the user/device groups
+from . import (  # noqa: F401 - each *_commands module adds its commands to the user/device/scenario groups
     device_commands,
     device_state,
     ibkey_commands,
     ibkey_setup_commands,
     protect_commands,
+    scenario_run_commands,
     user_commands,
     version,
 )

@@ -13,7 +13,7 @@ from .output import EXIT_USAGE, CliError
 def gather(targets: tuple[str, ...], everything: bool) -> list[Path]:
     """The files named; a usage error when they are none (an empty folder, or only misnamed files), so a
     run or a validation of nothing can never look like a green one."""
-    from sls_scenarios.loader import nothing_found, resolve
+    from sls_scenarios.files import nothing_found, resolve
 
     if not targets and not everything:
         raise CliError("name scenarios (files, folders or library names) or give --all", EXIT_USAGE)
@@ -29,7 +29,8 @@ def gather(targets: tuple[str, ...], everything: bool) -> list[Path]:
 def tagged(files: list[Path], tags: tuple[str, ...]) -> list[Path]:
     """The files with one of ``tags``, and every file that does not load: its tags cannot be read, and a
     broken file is reported as an error case, as without ``--tag``, never filtered out of sight."""
-    from sls_scenarios.loader import ScenarioInvalid, load
+    from sls_scenarios.loader import load
+    from sls_scenarios.positions import ScenarioInvalid
 
     kept = []
     for file in files:
@@ -47,7 +48,8 @@ def no_such_tag(files: list[Path], tags: tuple[str, ...]) -> str:
     """No scenario has any of ``tags``: say which tags there are (a typo, or the wrong folder)."""
     import difflib
 
-    from sls_scenarios.loader import ScenarioInvalid, load
+    from sls_scenarios.loader import load
+    from sls_scenarios.positions import ScenarioInvalid
 
     known: set[str] = set()
     for file in files:
@@ -63,7 +65,8 @@ def no_such_tag(files: list[Path], tags: tuple[str, ...]) -> str:
 
 def unique_names(files: list[Path]) -> None:
     """Refuse a run in which two files share a scenario name (reports and JUnit could not tell them apart)."""
-    from sls_scenarios.loader import ScenarioInvalid, duplicate_names, load
+    from sls_scenarios.loader import duplicate_names, load
+    from sls_scenarios.positions import ScenarioInvalid
 
     loaded = []
     for file in files:
@@ -77,7 +80,8 @@ def unique_names(files: list[Path]) -> None:
 
 
 def load_all(files: list[Path]) -> list[Any]:
-    from sls_scenarios.loader import ScenarioInvalid, load
+    from sls_scenarios.loader import load
+    from sls_scenarios.positions import ScenarioInvalid
 
     try:
         return [load(file) for file in files]

@@ -40,7 +40,6 @@ CLI_ENV: dict[str, tuple[str, str]] = {
     "SLS_HOST": ("127.0.0.1", "Address `sls serve` and `sls demo` listen on (0.0.0.0: every interface)."),
     "SLS_PORT": ("8000", "TCP port `sls serve` and `sls demo` listen on (0: any free port)."),
     "SLS_WORKERS": ("2", "gunicorn worker processes; they share all state through Redis."),
-    "SLS_THREADS": ("4", "Threads per worker (1: gunicorn's sync worker)."),
     "SLS_URL": (
         "demo.json's url, else a running gateway's, else http://127.0.0.1:8000",
         "Server the admin commands talk to.",
@@ -231,14 +230,16 @@ def run(
     """Hand over to gunicorn; returns only by SystemExit (SIGTERM/SIGINT), when atexit stops the Redis.
     ``gunicorn_options`` adds to (or overrides) the server's own (``sls gateway``: TLS, pidfile, titles).
     ``access_to_stderr``: stdout holds a program's JSON (``--json``), so the access log goes to stderr."""
-    config = worker_config(startup.settings)
+    # The workers' apps size their budget of long-held requests (``long_held``) by gunicorn's own threads.
+    settings = dataclasses.replace(startup.settings, threads=threads)
+    config = worker_config(settings)
     with config_errors():
         handed_over = load_settings(config, environ={})  # what every worker will build its app from
-    if handed_over != startup.settings:
+    if handed_over != settings:
         changed = [
             f.name
             for f in dataclasses.fields(Settings)
-            if getattr(handed_over, f.name) != getattr(startup.settings, f.name)
+            if getattr(handed_over, f.name) != getattr(settings, f.name)
         ]
         raise CliError(f"internal error: settings {', '.join(changed)} change on the way to the workers")
     metrics_dir = prepare_multiprocess_dir()  # before the fork: each worker's metrics go to files there

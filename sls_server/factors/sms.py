@@ -75,7 +75,7 @@ class _PhoneCodeFactor(abc.ABC):
         if number is None:
             raise CorruptRecord(f"phone device {device.device_id} has no number")
         # Counted before sending: a refused send must neither reach the phone nor replace the live code.
-        self._phones.limit(step.username, number, now=step.now)
+        self._phones.limit(step.username, number, now=step.now, ip=step.ip)
         code = new_code()
         self._deliver(number, code, step)
         sealed = self._box.seal(code.encode(), context=code_context(step.txn_id))
@@ -123,7 +123,9 @@ class SmsFactor(_PhoneCodeFactor):
     def _deliver(self, number: str, code: str, step: Begin) -> None:
         text = security_code_text(code, valid_s=self._valid_s(step))
         # A carrier that blocks texts drops it silently: the login still says where it was sent, as at IB.
-        self._phones.send_sms(number, text, now=step.now, user=step.username, purpose=step.purpose)
+        self._phones.send_sms(
+            number, text, now=step.now, user=step.username, ip=step.ip, purpose=step.purpose
+        )
 
 
 class VoiceFactor(_PhoneCodeFactor):
@@ -137,7 +139,13 @@ class VoiceFactor(_PhoneCodeFactor):
 
     def _deliver(self, number: str, code: str, step: Begin) -> None:
         self._phones.call(
-            number, voice_transcript(code), code=code, now=step.now, user=step.username, purpose=step.purpose
+            number,
+            voice_transcript(code),
+            code=code,
+            now=step.now,
+            user=step.username,
+            ip=step.ip,
+            purpose=step.purpose,
         )
 
     def _shown(self, number: str) -> dict[str, Any]:

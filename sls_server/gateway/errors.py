@@ -31,8 +31,8 @@ class NoCode(NotFound):
 
 
 class OutboxBusy(SlsError):
-    """Too many ``latest-code?wait=`` requests of this worker process wait already: each holds a thread, and
-    logins need theirs (``gateway.outbox.MAX_WAITERS``)."""
+    """This worker process's long-held requests (``latest-code?wait=`` and the trainer's live feeds) fill its
+    budget already: each holds a thread, and logins need theirs (``sls_server.long_held``)."""
 
     code = "outbox_busy"
     status = 429

@@ -9,19 +9,21 @@ network delivered late is no younger for it). With ``wait`` it hands out only a 
 before, holding the request (at most ``wait`` seconds, bounded by the shape) until one arrives, or until the
 server is asked to stop (``sls_server.stopping``: the wait outlasts gunicorn's graceful timeout, which would
 kill the request); the hand-out is one Lua step, so two callers waiting at once never get the same code.
-A waiting request holds a worker thread, so only :data:`MAX_WAITERS` of a process wait at once: eight of them
-held every thread of ``sls serve``'s default 2 workers x 4 threads, and no login was answered for 30 s.
+A waiting request holds a worker thread: eight of them held every thread of ``sls serve``'s default 2 workers
+x 4 threads, and no login was answered for 30 s. So a wait takes a place in the process's budget of long-held
+requests (:mod:`sls_server.long_held`: half its threads, shared with the trainer's live feeds), or is answered
+at once with 429 ``outbox_busy``.
 """
 
 from __future__ import annotations
 
-import threading
 import time
 from typing import Any
 
 from .. import stopping
 from ..accounts.users import UserService
 from ..clock import Clock
+from ..long_held import LongHeld
 from ..sim.phones import PhoneService
 from ..store import Store
 from .errors import NoCode, OutboxBusy
@@ -30,29 +32,32 @@ from .errors import NoCode, OutboxBusy
 NOT_A_SECOND_FACTOR = frozenset({"notice", "ibkey_activation"})
 #: How often a waiting request looks at the phone again.
 POLL_S = 0.1
-#: How many requests of one process may wait for a code at once. Each holds a worker thread for up to 30 s:
-#: of ``sls serve``'s default 4 threads a worker, 2 are always left for logins, whatever a tool (or anyone
-#: who reaches /sim/v1) sends. One more is answered at once with 429 ``outbox_busy``.
-MAX_WAITERS = 2
 #: The ``retry_after`` of that 429: a waiter's next look at the phone is as soon.
 BUSY_RETRY_S = 1
 
 
 class Outbox:
     def __init__(
-        self, store: Store, users: UserService, phones: PhoneService, clock: Clock, *, code_ttl: int
+        self,
+        store: Store,
+        users: UserService,
+        phones: PhoneService,
+        clock: Clock,
+        *,
+        code_ttl: int,
+        long_held: LongHeld,
     ) -> None:
         self._repo = store.gateway
         self._users = users
         self._phones = phones
         self._clock = clock
         self._code_ttl = code_ttl
-        self._waiters = threading.BoundedSemaphore(MAX_WAITERS)  # this process's: the app is built per worker
+        self._long_held = long_held  # this process's: the app is built per worker
 
     def latest_code(self, username: str, *, wait_s: int) -> str:
         """The newest code now (``wait_s`` 0), or the newest not handed out before, waiting up to ``wait_s``
         seconds for one; 404 ``no_code`` otherwise (``unknown_user`` for no such user), 429 ``outbox_busy``
-        when :data:`MAX_WAITERS` requests of this process wait already and there is no code to hand out."""
+        when there is no code to hand out and the process's long-held requests fill its budget already."""
         number = self._users.get(username).phone
         if number is None:
             raise NoCode("This user has no phone number, so no code reaches them.")
@@ -62,12 +67,10 @@ class Outbox:
             return code
         if not wait_s:
             raise NoCode()
-        if not self._waiters.acquire(blocking=False):
-            raise OutboxBusy(retry_after=BUSY_RETRY_S)
-        try:
+        with self._long_held.place("outbox_wait") as placed:
+            if not placed:
+                raise OutboxBusy(retry_after=BUSY_RETRY_S)
             code = self._wait(number, wait_s=wait_s, deadline=deadline)
-        finally:
-            self._waiters.release()
         if code is None:
             raise NoCode(f"No new security code arrived on this user's phone within {wait_s} s.")
         return code

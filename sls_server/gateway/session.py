@@ -17,7 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from ..auth.sessions import Session, SessionService
+from ..auth.session_state import Session
+from ..auth.sessions import SessionService
 from ..errors import SlsError, StoreUnavailable
 from ..events import EventLog
 from ..store import Store

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import time
 from typing import Any, TypeVar
 
 from flask import Request, current_app, g, request
@@ -53,6 +54,12 @@ def now() -> int:
     if found is None:
         found = g.sls_now = core().clock.now()
     return int(found)
+
+
+def wall_now() -> int:
+    """The wall clock, for what the emulated clock must not move: the console's and the simulators' sign-ins
+    (``auth.console``), which the trainer's +1 day must not end."""
+    return int(time.time())
 
 
 def client_ip() -> str | None:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from flask import Flask, request
 
-from ..auth.sessions import session_id
+from ..auth.session_tokens import session_id
 from ..errors import NotAuthenticated
 from .common import bearer_token, extension, session_cookie, this_request
 from .csrf import CsrfTokens

@@ -1,6 +1,7 @@
 """The HTTP layer's own refusals (its guards: the admin, sim and metrics tokens, the simulators' switch,
-cross-site requests; its lookups), and the one place that turns any failure into the contract's JSON error
-body, never a stack trace to the client. Named by the rule in CONTRIBUTING.md ("Errors")."""
+cross-site requests; its lookups; what Werkzeug refuses by itself, worded by ``refusals``), and the one
+place that turns any failure into the contract's JSON error body, never a stack trace to the client. Named
+by the rule in CONTRIBUTING.md ("Errors")."""
 
 from __future__ import annotations
 
@@ -9,9 +10,8 @@ from collections.abc import Iterable
 
 from flask import Flask, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
-from werkzeug.exceptions import HTTPException, MethodNotAllowed, RequestEntityTooLarge
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from ..config import MAX_BODY_BYTES
 from ..errors import Forbidden, NotFound, SlsError
 from .common import core
 
@@ -26,13 +26,6 @@ WWW_AUTHENTICATE = "WWW-Authenticate"
 ALLOW = "Allow"
 #: The order ``Allow`` lists methods in, whatever order the route declared them (one answer, one header).
 _METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
-
-_HTTP_CODES = {
-    400: "invalid_request",
-    404: "not_found",
-    406: "not_acceptable",
-    415: "unsupported_media_type",
-}
 
 # --- refusals -----------------------------------------------------------------------------------------------
 
@@ -141,6 +134,56 @@ class TransferCodingRefused(SlsError):
     message = "The request's Transfer-Encoding is not one the server decodes (chunked)."
 
 
+# --- what Werkzeug refuses by itself (``werkzeug_refusal``): each its own code, one status each -----------
+
+
+class BodyIncomplete(SlsError):
+    """A body that ended before the length its ``Content-Length`` declared: cut short on the way (a client
+    or proxy that closed early). Read as it came, it was "not valid JSON", or a form missing its last
+    fields; nothing is done with it. Every operation that reads a body lists it."""
+
+    code = "body_incomplete"
+    status = 400
+    message = "The body ended before the length its Content-Length header declared; send it again."
+    always = ("field",)
+
+
+class RangeNotSatisfiable(SlsError):
+    """A ``Range`` header no byte of the file answers (the pages' static files, the API viewer's)."""
+
+    code = "range_not_satisfiable"
+    status = 416
+    message = "The Range header asks for bytes this file does not have; ask without Range for all of it."
+    always = ("field",)
+
+
+class PreconditionRefused(SlsError):
+    """An ``If-Match`` a static file does not meet (``http.files``)."""
+
+    code = "precondition_failed"
+    status = 412
+    message = "The file does not match the If-Match header; ask without it for the file as it is now."
+    always = ("field",)
+
+
+class AnswerNotAcceptable(SlsError):
+    """An ``Accept`` header that no answer of the route meets."""
+
+    code = "not_acceptable"
+    status = 406
+    message = "The Accept header allows no media type this route answers in."
+    always = ("field",)
+
+
+class MediaTypeRefused(SlsError):
+    """A body of a media type the route does not read."""
+
+    code = "unsupported_media_type"
+    status = 415
+    message = "The body's Content-Type is not one this route reads."
+    always = ("field",)
+
+
 class UnknownSession(SlsError):
     code = "unknown_session"
     status = 404
@@ -155,33 +198,30 @@ class UnknownCall(NotFound):
 # --- the handler --------------------------------------------------------------------------------------------
 
 
-def register_error_handlers(app: Flask) -> None:
-    @app.errorhandler(SlsError)
-    def sls_error(exc: SlsError) -> ResponseReturnValue:
-        if exc.status >= 500:
-            log.warning("%s: %s", exc.code, exc.message)
-        response = jsonify(exc.body())
-        wait = exc.extra.get("retry_after")
-        if isinstance(wait, int) and not isinstance(wait, bool) and wait >= 0:
-            # the body's retry_after as RFC 9110's header too, which HTTP clients' retry logic reads
-            response.headers[RETRY_AFTER] = str(wait)
-        if exc.challenge:
-            response.headers[WWW_AUTHENTICATE] = exc.challenge
-        return response, exc.status
+def answer_error(exc: SlsError) -> ResponseReturnValue:
+    """The contract's JSON error, with the headers its body implies (the pages' handler falls back on it for
+    a script's request)."""
+    if exc.status >= 500:
+        log.warning("%s: %s", exc.code, exc.message)
+    response = jsonify(exc.body())
+    wait = exc.extra.get("retry_after")
+    if isinstance(wait, int) and not isinstance(wait, bool) and wait >= 0:
+        # the body's retry_after as RFC 9110's header too, which HTTP clients' retry logic reads
+        response.headers[RETRY_AFTER] = str(wait)
+    if exc.challenge:
+        response.headers[WWW_AUTHENTICATE] = exc.challenge
+    return response, exc.status
 
-    @app.errorhandler(RequestEntityTooLarge)
-    def too_large(_: RequestEntityTooLarge) -> ResponseReturnValue:
-        body = {
-            "error": "invalid_request",
-            "field": "body",
-            "message": f"the body is larger than {_size(request.max_content_length or MAX_BODY_BYTES)}",
-        }
-        return jsonify(body), 400
+
+def register_error_handlers(app: Flask) -> None:
+    from .refusals import a_browser_looking_for_a_page, a_page_was_asked_for, werkzeug_refusal
+
+    sls_error = app.errorhandler(SlsError)(answer_error)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> ResponseReturnValue:
         status = exc.code or 500
-        if status == 404 and _a_browser_looking_for_a_page():
+        if status == 404 and a_browser_looking_for_a_page():
             from .pages.kit import page  # the pages' own rendering (their token, their frame)
 
             return page("not_found.html", 404, path=request.path, simulators=core().settings.sim_enabled)
@@ -192,10 +232,19 @@ def register_error_handlers(app: Flask) -> None:
             )
         if status == 404 and request.path.startswith(_GATEWAY_PREFIXES) and core().settings.gateway:
             return sls_error(GatewayRouteNotEmulated())
+        if status == 404:
+            return sls_error(NotFound(exc.description))
         if isinstance(exc, MethodNotAllowed):
             return _wrong_method(exc.valid_methods or ())
-        code = _HTTP_CODES.get(status, "http_error")
-        return jsonify({"error": code, "message": exc.description or exc.name}), status
+        refusal = werkzeug_refusal(exc)
+        if refusal is None:
+            log.warning("werkzeug answered %s: %s", status, exc.name)
+            return jsonify({"error": "internal_error", "message": "An unexpected error occurred."}), 500
+        if a_page_was_asked_for():
+            from .pages.kit import refused_page  # the pages' own rendering (their token, their frame)
+
+            return refused_page(refusal)
+        return sls_error(refusal)
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> ResponseReturnValue:
@@ -205,8 +254,6 @@ def register_error_handlers(app: Flask) -> None:
 
 #: The gateway's REST prefixes (gateway mode's blueprints there serve only the session routes).
 _GATEWAY_PREFIXES = ("/v1/api/", "/v1/portal/")
-#: Where only programs call: a 404 there stays the contract's JSON error, whatever the client accepts.
-_API_PREFIXES = ("/api/", "/admin/", "/sim/v1/", "/v1/", "/metrics", "/openapi")
 
 
 def _wrong_method(allowed: Iterable[str]) -> ResponseReturnValue:
@@ -240,17 +287,3 @@ def _in_order(methods: Iterable[str]) -> list[str]:
 def _said(method: str) -> str:
     """The request's method, named when it is one of HTTP's own (an invented one is not echoed)."""
     return method if method in _METHOD_ORDER or method in ("CONNECT", "TRACE") else "that method"
-
-
-def _a_browser_looking_for_a_page() -> bool:
-    """A GET that prefers HTML, outside the APIs: a person at an address nothing serves, who is better
-    helped by the pages there are than by a JSON error."""
-    if request.method != "GET" or request.path.startswith(_API_PREFIXES):
-        return False
-    accepted = request.accept_mimetypes
-    return accepted.best_match(("application/json", "text/html")) == "text/html" and accepted["text/html"] > 0
-
-
-def _size(limit: int) -> str:
-    """The limit the refused request was under (a state import's is larger than every other body's)."""
-    return f"{limit // (1024 * 1024)} MiB" if limit % (1024 * 1024) == 0 else f"{limit // 1024} KiB"

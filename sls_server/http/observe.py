@@ -8,7 +8,7 @@ Either way it is sent back in ``X-Request-Id`` and logged, so a client's report 
 
 The access line names the route *pattern* (``/api/v1/auth/login/<txn_id>/verify``), never the path (it holds
 transaction, device and session ids), never headers, cookies, query or body: nothing secret, no transaction
-id. In text mode gunicorn writes the access line (``cli.gunicorn_app.ACCESS_LOG_FORMAT``); in JSON mode it
+id. In text mode gunicorn writes the access line (``cli.gunicorn_logs.ACCESS_LOG_FORMAT``); in JSON mode it
 is switched off and this hook writes the line instead, with the request id.
 """
 

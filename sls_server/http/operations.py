@@ -15,11 +15,11 @@ What every operation of a surface shares is declared once, with :func:`surface`:
 and their refusals (the admin token; the simulators' switch and token), and the refusal of state changes
 (``cross_site_request`` under ``/api/v1``). The registry adds the rest by rule: ``invalid_request`` where
 there is a body or a query, and under ``/api/v1``, ``/sim/v1`` and ``/admin/v1`` where there is none (a body
-sent there is refused, not ignored: :data:`NO_BODY_PREFIXES`), ``store_unavailable`` unless
-``store=False``, the session's refusals with ``security="session"`` and ``login_binding_required`` with
-``security="login"``; and on every operation
-``method_not_allowed`` (405, with ``Allow``), what its path answers a method it does not take, and what
-gunicorn answers before any route: ``uri_too_long`` (414) and ``headers_too_large`` (431).
+sent there is refused, not ignored: :data:`NO_BODY_PREFIXES`); ``body_incomplete`` wherever a body is read
+(one cut short before its ``Content-Length``); ``store_unavailable`` unless ``store=False``, the session's
+refusals with ``security="session"`` and ``login_binding_required`` with ``security="login"``; and on every
+operation ``method_not_allowed`` (405, with ``Allow``), what its path answers a method it does not take,
+and what gunicorn answers before any route: ``uri_too_long`` (414) and ``headers_too_large`` (431).
 
 Why in-house, and not spectree or flask-openapi3 (both evaluated): spectree silently turns malformed JSON
 into ``{}`` (so a broken client gets "username is required" instead of "the body is not valid JSON"),
@@ -51,7 +51,7 @@ from ..auth.errors import (
 )
 from ..errors import InvalidRequest, NotAuthenticated, SlsError, StoreUnavailable
 from . import validation
-from .errors import HeadersTooLarge, UriTooLong, WrongMethod
+from .errors import BodyIncomplete, HeadersTooLarge, UriTooLong, WrongMethod
 
 ErrorClass = type[SlsError]
 Security = Literal["session", "login", "admin", "sim", "metrics"]
@@ -170,6 +170,8 @@ def operation(
 
     def register(view: View) -> View:
         shared: list[ErrorClass] = [InvalidRequest] if body or query or refuses_body else []
+        if body or refuses_body:  # the body is read: it may end before its Content-Length
+            shared.append(BodyIncomplete)
         shared += where.errors
         if method not in SAFE_METHODS:
             shared += where.unsafe_errors

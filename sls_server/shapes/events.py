@@ -96,7 +96,12 @@ class Event(TypedDict):
     ip: NotRequired[
         Annotated[
             str,
-            Field(description="The client's address; in an `events.summary` of an IPv6 client, its /64."),
+            Field(
+                description="The client's address; for `push.sent`, `sms.sent` and `voice.called`, that of "
+                "the login or step-up that asked for it (absent for a notice or an activation code), and for "
+                "`push.rate_limited` and `sms.rate_limited`, that of the request refused; in an "
+                "`events.summary` of an IPv6 client, its /64."
+            ),
         ]
     ]
     factor: NotRequired[FactorType]

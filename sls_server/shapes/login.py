@@ -138,7 +138,17 @@ class Authenticated(TypedDict):
 class LoginStatus(TypedDict):
     """Where a login stands. Once an app approved it, the first poll is `authenticated` with the session."""
 
-    state: Literal["pending", "approved", "denied", "expired", "authenticated"]
+    state: Annotated[
+        Literal["pending", "authenticated", "denied", "expired"],
+        Field(
+            description="`pending`: waiting for the answer (the app's approval, or a typed code) until "
+            "`expires_at`. `authenticated`: logged in; the first poll after the app's approval carries "
+            "`session`, later ones do not. `denied`: the user tapped Deny in the app; the login is over for "
+            "good (its polls say `denied` even past `expires_at`), with no `reason`, and a factor switch on "
+            "it answers 401 `push_denied`: start a new one. `expired`: over without a session: its time "
+            "ran out or, with `reason`, something ended it early."
+        ),
+    ]
     txn_id: str
     expires_at: Annotated[UnixTime, Field(description="When the prompt expires (answers count before it).")]
     factor: FactorType

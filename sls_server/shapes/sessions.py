@@ -54,3 +54,10 @@ class LoggedOut(TypedDict):
 class SessionEnded(TypedDict):
     ended: Annotated[str, Field(description="The session id.")]
     username: Username
+
+
+class ConsoleSignInsEnded(TypedDict):
+    """Every sign-in to the trainer console and the simulator pages ended: each browser must sign in again."""
+
+    trainer: Annotated[int, Field(ge=0, description="Live sign-ins to the trainer console that ended.")]
+    sim: Annotated[int, Field(ge=0, description="Live sign-ins to the simulator pages that ended.")]

@@ -64,7 +64,16 @@ class StepUpRequest(Request):
 class StepUpAnswer(TypedDict):
     """The prompt (start), where the step stands (poll), or `verified` with a rotated session token."""
 
-    state: Literal["second_factor", "pending", "denied", "expired", "verified"]
+    state: Annotated[
+        Literal["second_factor", "pending", "denied", "expired", "verified"],
+        Field(
+            description="`second_factor`: the step opened, with its prompt. A poll (`txn_id` alone): "
+            "`pending` while it waits for the app; `denied` once the user tapped Deny in the app (over for "
+            "good, with no `reason`: open a new step-up); `expired` "
+            "when its time ran out or, with `reason`, a wrong number picked in the app ended it. "
+            "`verified`: done, the session token rotated."
+        ),
+    ]
     purpose: Purpose
     txn_id: NotRequired[str]
     reason: NotRequired[

@@ -21,5 +21,7 @@ class Notifier:
             number = user.phone if user else None
         if not number:
             return False
-        self._phones.send_sms(number, notice_text(what), now=now, user=username, purpose="notice")
+        self._phones.send_sms(  # no login asked for a notice: no address to name
+            number, notice_text(what), now=now, user=username, ip=None, purpose="notice"
+        )
         return True

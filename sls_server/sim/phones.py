@@ -63,9 +63,10 @@ class PhoneService:
         )
         return conditions
 
-    def limit(self, username: str, number: str, *, now: int) -> None:
+    def limit(self, username: str, number: str, *, now: int, ip: str | None) -> None:
         """One more code sent to this account and this number, or 429 ``rate_limited`` with ``retry_after``.
-        A send refused by the second window gives back its place in the first."""
+        A send refused by the second window gives back its place in the first. ``ip``: the client that asked
+        for the text, which the refusal's event names (as ``sms.sent`` would have)."""
         member = secrets.token_hex(8)
         counted: list[tuple[SendScope, str]] = []
         windows: list[tuple[SendScope, str]] = [("send:user", username), ("send:number", number)]
@@ -79,11 +80,21 @@ class PhoneService:
                 for earlier, whom in counted:
                     self._store.phones.unhit(earlier, whom, member)
                 self._events.record_flood(  # repeatable at will: counted per user and window
-                    "sms.rate_limited", per="user", at=now, user=username, detail={"to": mask_number(number)}
+                    "sms.rate_limited",
+                    per="user",
+                    at=now,
+                    user=username,
+                    ip=ip,
+                    detail={"to": mask_number(number)},
                 )
                 raise SendLimited(retry_after=wait)
 
-    def send_sms(self, number: str, text: str, *, now: int, user: str | None, purpose: str) -> dict[str, Any]:
+    def send_sms(
+        self, number: str, text: str, *, now: int, user: str | None, ip: str | None, purpose: str
+    ) -> dict[str, Any]:
+        """Text ``number``; ``ip`` is the address of the login or step-up that asked for the code (None for a
+        notice or an activation code): the event names it, as ``push.sent`` does, so a relayed login's
+        texts are the attacker's in the trail and the trainer's feed."""
         delivery = route_sms(number, self.conditions(number), now=now)
         message = TextMessage(
             id=secrets.token_hex(6),
@@ -102,6 +113,7 @@ class PhoneService:
             "sms.sent",
             at=now,
             user=user,
+            ip=ip,
             result="delivered" if delivery.delivered else "dropped",
             detail={"to": mask_number(number), "purpose": purpose, "notes": list(delivery.notes)},
         )
@@ -113,9 +125,18 @@ class PhoneService:
         }
 
     def call(
-        self, number: str, transcript: str, *, code: str | None, now: int, user: str | None, purpose: str
+        self,
+        number: str,
+        transcript: str,
+        *,
+        code: str | None,
+        now: int,
+        user: str | None,
+        ip: str | None,
+        purpose: str,
     ) -> dict[str, Any]:
-        """A voice callback; ``code`` is what the transcript reads out, kept for scripts like an SMS's."""
+        """A voice callback; ``code`` is what the transcript reads out, kept for scripts like an SMS's;
+        ``ip``, the address of the login or step-up that asked for it (as :meth:`send_sms`'s)."""
         delivery = route_call(number, self.conditions(number), now=now)
         record = VoiceCall(
             id=secrets.token_hex(6),
@@ -132,6 +153,7 @@ class PhoneService:
             "voice.called",
             at=now,
             user=user,
+            ip=ip,
             result="answered",
             detail={"to": mask_number(number), "purpose": purpose, "notes": list(delivery.notes)},
         )

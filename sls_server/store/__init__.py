@@ -18,6 +18,7 @@ from .access import AccessRepo
 from .base import Client, Scripts, connect, guarded, text
 from .clock import ClockRepo
 from .cluster_ready import ClusterReadiness
+from .console import ConsoleSignInRepo
 from .devices import DeviceRepo
 from .events import EventRepo
 from .faults import OUTAGE_ERRORS, StoreBug, is_outage
@@ -60,6 +61,7 @@ class Store:
         self.ibkey = IbKeyRepo(client, scripts)
         self.inventory = InventoryRepo(client, scripts)  # operators' whole-keyspace reads
         self.gateway = GatewayRepo(client, scripts)
+        self.console = ConsoleSignInRepo(client, scripts)  # the console's and simulators' sign-ins
         self._cluster_ready = (
             ClusterReadiness(client, READY_PROBE_TTL_MS) if isinstance(client, RedisCluster) else None
         )
@@ -105,10 +107,14 @@ class Store:
         return text(self.client.get(keys.SECRET_KEY_CHECK))
 
     def reset(self) -> int:
-        """Delete every key of ours (not FLUSHDB: the Redis may be shared with other data)."""
+        """Delete every key of ours (not FLUSHDB: the Redis may be shared with other data) but the sign-ins
+        to the console and the simulator pages: a trainer who resets the world from the console stays
+        signed in to it (they are the operator's access, not the world)."""
         deleted = 0
         batch: list[str] = []
         for key in self.client.scan_iter(match=keys.EVERY_KEY, count=1000):
+            if text(key).startswith(keys.CONSOLE):
+                continue
             batch.append(text(key))
             if len(batch) >= 500:
                 deleted += self.client.unlink(*batch)

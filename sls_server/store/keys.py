@@ -27,11 +27,26 @@ SECRET_KEY_CHECK = f"{PREFIX}{{keycheck}}:secret_key"
 #: Open flood windows (group -> "start count") and their end instants: beside the stream, one slot.
 EVENT_WINDOWS = f"{PREFIX}{{events}}:windows"
 EVENT_WINDOWS_DUE = f"{PREFIX}{{events}}:windows_due"
+#: Sign-ins to the trainer console and the simulator pages (``auth.console``): one slot for all of them, so
+#: one script can end them all at once. Not the world: a reset keeps them, a state document leaves them out.
+CONSOLE = f"{PREFIX}{{console}}:"
+#: Their index (zset: SHA-256 of the sign-in's id -> its absolute deadline), for ending them all at once.
+CONSOLE_SIGN_INS = f"{CONSOLE}sign_ins"
 
 
 def ready_probe(tag: int) -> str:
     """One of the keys /readyz writes on a Redis Cluster, one in a slot of each master (``cluster_ready``)."""
     return f"{PREFIX}{{ready:{tag}}}:probe"
+
+
+def console_sign_in(digest: str) -> str:
+    """One sign-in to the console or the simulator pages, under the SHA-256 of its id (never the id)."""
+    return f"{CONSOLE}sign_in:{digest}"
+
+
+def console_sign_in_prefix() -> str:
+    """What :func:`console_sign_in` puts before the digest: the script ending them all builds each key."""
+    return console_sign_in("")
 
 
 def user(username: str) -> str:

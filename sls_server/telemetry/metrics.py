@@ -22,6 +22,7 @@ from typing import TypeVar, cast
 from prometheus_client import (
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     disable_created_metrics,
     generate_latest,
@@ -97,6 +98,23 @@ LATENCY = Histogram(
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0),
     registry=REGISTRY,
 )
+#: Gauges of each worker's budget of long-held requests (``sls_server.long_held``), summed over the live
+#: workers; set only when an app is built and when such a request starts or ends, never by a login.
+LONG_HELD_BUDGET = Gauge(
+    "sls_long_held_budget",
+    "Requests that may hold a worker thread for seconds at once (outbox waits, trainer feeds): half of "
+    "each worker's threads, summed over the live workers.",
+    multiprocess_mode="livesum",
+    registry=REGISTRY,
+)
+LONG_HELD = Gauge(
+    "sls_long_held_requests",
+    "Requests holding a worker thread for seconds now, by kind (outbox_wait, trainer_feed), summed over the "
+    "live workers.",
+    ["kind"],
+    multiprocess_mode="livesum",
+    registry=REGISTRY,
+)
 
 #: event type -> (result, factor) of a login step; ``None`` takes it from the event.
 _LOGIN_STEPS: dict[str, tuple[str | None, str | None]] = {
@@ -149,6 +167,15 @@ def observe_request(route: str, method: str, status: int, seconds: float) -> Non
     counted = method if method in METHODS else "other"
     _child(REQUESTS, route, counted, str(status)).inc()
     _child(LATENCY, route, counted).observe(seconds)
+
+
+def set_long_held_budget(size: int) -> None:
+    """This process's budget (with several apps in one process, as in tests: the last one built)."""
+    LONG_HELD_BUDGET.set(size)
+
+
+def observe_long_held(kind: str, change: int) -> None:
+    _child(LONG_HELD, kind).inc(change)
 
 
 def observe_redis_error(kind: str) -> None:

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from typing import get_args
 
 from ..accounts.clientip import parse_network
-from ..accounts.devices import ACTIVE, PHONE_TYPES
+from ..accounts.device_terms import ACTIVE
+from ..accounts.phone_devices import PHONE_TYPES
 from ..accounts.users import canonical_username
 from ..errors import InvalidRequest
 from ..secretbox import key_check

@@ -88,3 +88,18 @@ def test_a_push_names_the_address_of_the_login_that_sent_it(world: World) -> Non
     assert again.status_code == 200, again.get_json()  # a new push on the same login: sent by a switch
     pushes = world.events("push.sent", name)
     assert len(pushes) >= 2 and {e.get("ip") for e in pushes} == {"198.51.100.66"}, pushes
+
+
+def test_a_push_refused_by_the_push_limit_names_the_address_that_asked(world: World) -> None:
+    """``push.rate_limited`` named no address: a push bombing's refusals read as the user's own. It names the
+    client whose login the limit refused, as ``push.sent`` does."""
+    name = world.user("alice")
+    world.activated(name, "android")
+    attacker = {"REMOTE_ADDR": "198.51.100.66"}
+    for expected in ("push", "push", "push", "challenge"):  # SLS_PUSH_LIMIT: 3 pushes per window
+        started = world.client.post(
+            "/api/v1/auth/login", json={"username": name, "password": PASSWORD}, environ_base=attacker
+        ).get_json()
+        assert started["factor"]["mode"] == expected, started
+    assert started["factor"]["reason"] == "push_limited"
+    assert [e.get("ip") for e in world.events("push.rate_limited", name)] == ["198.51.100.66"]

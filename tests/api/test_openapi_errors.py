@@ -54,7 +54,7 @@ def test_verify_documents_its_error_codes(spec: dict[str, Any]) -> None:
     verify = spec["paths"]["/api/v1/auth/login/{txn_id}/verify"]["post"]
     codes = all_error_codes(spec, verify)
     assert {"invalid_response", "challenge_expired", "challenge_used", "unknown_transaction"} <= codes
-    assert error_codes(spec, verify, 401) == {"invalid_response", "login_binding_required"}
+    assert error_codes(spec, verify, 401) == {"invalid_response", "login_binding_required", "push_denied"}
     assert error_codes(spec, verify, 410) == {"challenge_expired"}
     assert error_codes(spec, verify, 409) == {"challenge_used", "session_active", "wrong_mode"}
     assert error_codes(spec, verify, 404) == {"unknown_transaction"}

@@ -41,11 +41,26 @@ def test_static_files_are_served_by_the_app(client: FlaskClient) -> None:
     assert client.get("/docs/viewer/index.html").status_code == 404  # its inline script is never served
 
 
-def test_login_form_needs_its_csrf_token(client: FlaskClient, alice: EnrolledUser) -> None:
+def test_login_form_needs_its_csrf_token(
+    client: FlaskClient, alice: EnrolledUser, admin_headers: dict[str, str]
+) -> None:
+    """Refused as a page, with the way back, not as the JSON a script reads: a person whose page went
+    stale (its token no longer this browser's) saw a bare JSON object."""
     client.get("/")
     refused = client.post("/login", data={"username": "alice", "password": alice.password})
-    assert refused.status_code == 403
-    assert refused.get_json()["error"] == "csrf_token_invalid"
+    assert refused.status_code == 403 and refused.mimetype == "text/html", refused.content_type
+    html = refused.get_data(as_text=True)
+    assert 'data-testid="refused-code">csrf_token_invalid<' in html and "reload the page" in html
+    assert 'href="/"' in html  # back to the login page, for a fresh form
+    events = client.get("/admin/v1/events?user=alice", headers=admin_headers).get_json()["events"]
+    assert not any(e["type"].startswith("login.") for e in events)  # nothing was tried
+
+
+def test_a_page_script_refused_for_its_csrf_token_keeps_the_json_error(client: FlaskClient) -> None:
+    """A page's script (a JSON body, ``Accept: */*``) reads the contract's error, as before."""
+    client.get("/")
+    refused = client.post("/login", json={"username": "alice", "password": "x"}, headers={"Accept": "*/*"})
+    assert refused.status_code == 403 and refused.get_json()["error"] == "csrf_token_invalid"
 
 
 def test_the_login_binding_lives_in_a_scoped_strict_cookie(client: FlaskClient, alice: EnrolledUser) -> None:
@@ -66,17 +81,19 @@ def test_the_login_binding_lives_in_a_scoped_strict_cookie(client: FlaskClient, 
 
 def test_bad_input_gets_a_page_not_a_500(client: FlaskClient, alice: EnrolledUser) -> None:
     token = csrf(client.get("/").get_data(as_text=True))
-    empty = client.post("/login", data={"username": "", "password": "", "csrf_token": token})
+    form = {"username": "", "password": "", "csrf_token": token}
+    empty = client.post("/login", data=form, follow_redirects=True)
     assert empty.status_code == 400 and b"Enter your username and password" in empty.data
-    wrong = client.post("/login", data={"username": "alice", "password": "x" * 5000, "csrf_token": token})
-    assert wrong.status_code == 400
+    form = {"username": "alice", "password": "x" * 5000, "csrf_token": token}
+    wrong = client.post("/login", data=form, follow_redirects=True)
+    assert wrong.status_code == 400 and [r.status_code for r in wrong.history] == [303]
     assert client.get("/login/not-a-login").status_code == 410
     assert client.get("/sim/card/nope").status_code == 404
     assert client.get("/sim/phone/%00").status_code == 404
     assert client.get("/account").status_code == 303
-    again = client.get("/login")  # the address bar after a refused password: the form, not a JSON 405
+    again = client.get("/login")  # the form's target opened as a GET: the form, not a JSON 405
     assert again.status_code == 303 and again.headers["Location"] == "/"
-    for step in ("verify", "select", "resend", "challenge"):  # after a step's refusal or its login's end
+    for step in ("verify", "select", "resend", "challenge"):  # a step's form target opened as a GET
         reopened = client.get(f"/login/some-login/{step}")
         assert reopened.status_code == 303 and reopened.headers["Location"] == "/login/some-login", step
 
@@ -92,17 +109,19 @@ def test_the_last_wrong_response_ends_the_login_with_a_sentence_saying_so(
 ) -> None:
     path, token = start_page_login(client, alice)
     attempts = client.application.extensions["sls"].settings.verify_attempts
+    form = {"response": "00000000", "csrf_token": token}
     for left in range(attempts - 1, 0, -1):
-        wrong = client.post(path + "/verify", data={"response": "00000000", "csrf_token": token})
+        wrong = client.post(path + "/verify", data=form, follow_redirects=True)
         assert f"{left} attempt" in wrong.get_data(as_text=True)
         assert 'data-testid="step-response"' in wrong.get_data(as_text=True)
-    last = client.post(path + "/verify", data={"response": "00000000", "csrf_token": token})
+    last = client.post(path + "/verify", data=form, follow_redirects=True)
     html = last.get_data(as_text=True)
-    assert last.status_code == 401
+    assert last.status_code == 401 and last.request.path == "/"
     assert "no attempts are left" in html and "log in again" in html
     assert 'data-testid="login-form"' in html, "back at the password: the way to start again"
     assert 'data-testid="step-response"' not in html
-    dropped = next(c for c in last.headers.getlist("Set-Cookie") if c.startswith("sls_page_login="))
+    [posted] = last.history
+    dropped = next(c for c in posted.headers.getlist("Set-Cookie") if c.startswith("sls_page_login="))
     assert "Max-Age=0" in dropped or "expires=Thu, 01 Jan 1970" in dropped
 
 
@@ -111,12 +130,13 @@ def test_the_last_wrong_step_up_response_ends_the_verification_with_a_way_back(
 ) -> None:
     token = open_withdrawal_step_up(client, alice)
     attempts = client.application.extensions["sls"].settings.verify_attempts
+    form = {"response": "00000000", "csrf_token": token}
     for _ in range(attempts - 1):
-        wrong = client.post("/account/verify", data={"response": "00000000", "csrf_token": token})
+        wrong = client.post("/account/verify", data=form, follow_redirects=True)
         assert 'data-testid="step-response"' in wrong.get_data(as_text=True)
-    last = client.post("/account/verify", data={"response": "00000000", "csrf_token": token})
+    last = client.post("/account/verify", data=form, follow_redirects=True)
     html = last.get_data(as_text=True)
-    assert last.status_code == 401
+    assert last.status_code == 401 and last.request.path == "/account/problem"
     assert "no attempts are left" in html and 'data-testid="account-back"' in html
     assert 'data-testid="step-response"' not in html and "log in again" not in html
     assert client.get("/account/verify").headers["Location"] == "/account", "nothing waits any more"
@@ -166,7 +186,8 @@ def test_a_refused_device_choice_is_read_with_the_device_group(
     chooser = client.get(path).get_data(as_text=True)
     assert 'data-testid="factor-option-totp"' in chooser and "aria-describedby" not in chooser
 
-    refused = client.post(f"{path}/select", data={"device": "sms:nothing", "csrf_token": token})
+    form = {"device": "sms:nothing", "csrf_token": token}
+    refused = client.post(f"{path}/select", data=form, follow_redirects=True)
     html = refused.get_data(as_text=True)
     assert refused.status_code == 400 and 'id="step-error"' in html
     fieldset = re.search(r"<fieldset[^>]*>", html)

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from conftest import EnrolledUser
 from flask.testing import FlaskClient
-from page_forms import open_withdrawal_step_up, sign_in_to_console, start_page_login
+from page_forms import csrf, open_withdrawal_step_up, sign_in_to_console, start_page_login
 
 from sls_server import create_app
 from sls_server.store.embedded import EmbeddedRedis
@@ -75,6 +75,11 @@ def test_html_pages_answer_an_error_page_not_a_redirect_or_not_found(outage: Out
     )
     assert_unavailable_page(client.post("/account/phone", data={**form, "phone": "+15555550100"}), "a task")
     assert_unavailable_page(client.post("/logout", data=form), "log out")
+    browser = {"csrf_token": csrf(client.get("/").get_data(as_text=True))}  # the login form needs no state
+    password = {**browser, "username": "alice", "password": outage.alice.password}
+    assert_unavailable_page(client.post("/login", data=password), "a password")
+    code = {**browser, "response": "12345678"}
+    assert_unavailable_page(client.post(outage.login_path + "/verify", data=code), "a login's code")
     assert_unavailable_page(client.get("/sim"), "the simulators")
     assert_unavailable_page(client.get("/sim/phone/alice"), "a phone")
     assert_unavailable_page(client.get(f"/sim/card/{outage.alice.device_id}"), "a card")

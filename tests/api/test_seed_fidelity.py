@@ -51,8 +51,9 @@ def test_a_voice_only_phone_is_offered_a_new_call_not_a_text(client: FlaskClient
     path, html = _page_login(client, "vic")
     assert 'data-testid="resend-voice"' in html
     assert 'data-testid="resend-sms"' not in html
-    refused = client.post(f"{path}/resend", data={"channel": "sms", "csrf_token": csrf(html)})
-    assert refused.status_code == 400
+    form = {"channel": "sms", "csrf_token": csrf(html)}
+    refused = client.post(f"{path}/resend", data=form, follow_redirects=True)
+    assert refused.status_code == 400 and refused.request.path == path
     said = _text(refused.get_data(as_text=True))
     assert "Choose Voice." in said and "no usable authenticator" not in said
     called = client.post(f"{path}/resend", data={"channel": "voice", "csrf_token": csrf(html)})

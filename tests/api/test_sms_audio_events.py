@@ -60,6 +60,49 @@ def test_sends_and_calls_are_events_that_carry_no_code(sam: Phone) -> None:
     assert "5555550123" not in dumped and "security code is" not in dumped
 
 
+def test_texts_and_calls_name_the_address_of_the_login_or_step_up_that_asked(sam: Phone) -> None:
+    """``sms.sent`` and ``voice.called`` carried no address, while ``push.sent`` names its login's: a relayed
+    login's texts and calls stood in the trail (and the trainer's feed, which marks an attacker's address)
+    as if the user had asked for them. Each names the client that began the login, switched it or opened
+    the step-up; never the number in full. A notice, which no client asked for, names none."""
+    relay, user = "203.0.113.66", "198.51.100.7"
+    sam.client.environ_base["REMOTE_ADDR"] = relay
+    started = sam.login()
+    sam.new_code(started["txn_id"], "voice")
+    done = sam.verify(started["txn_id"], sam.calls()[0]["code"])
+    assert done.status_code == 200, done.get_json()
+    sam.client.environ_base["REMOTE_ADDR"] = user
+    bearer = {"Authorization": f"Bearer {done.get_json()['session']['token']}"}
+    opened = sam.client.post("/api/v1/verify", json={"purpose": "withdrawal", "type": "sms"}, headers=bearer)
+    assert opened.status_code == 200, opened.get_json()
+    events = sam.client.get("/admin/v1/events", query_string={"limit": "1000"}, headers=sam.headers)
+    sent = [
+        (e["type"], e["detail"]["purpose"], e.get("ip"), e["detail"]["to"])
+        for e in events.get_json()["events"]
+        if e["type"] in ("sms.sent", "voice.called")
+    ]
+    assert sent == [
+        ("sms.sent", "notice", None, MASKED),  # the enrolment's notice: no login asked for it
+        ("sms.sent", "login", relay, MASKED),
+        ("voice.called", "login", relay, MASKED),
+        ("sms.sent", "withdrawal", user, MASKED),
+    ]
+
+
+def test_a_text_refused_by_the_send_limit_names_the_address_that_asked(sam: Phone) -> None:
+    """``sms.rate_limited`` named no address either: a flood of texts by whoever has the password read as the
+    user's own. It names the client whose login the limit refused (the first of its window, which is the
+    one written)."""
+    sam.client.environ_base["REMOTE_ADDR"] = "203.0.113.66"
+    for _ in range(5):  # SLS_SMS_SEND_LIMIT: 5 texts per window
+        sam.login()
+    assert sam.login(status=429)["error"] == "rate_limited"
+    events = sam.client.get(
+        "/admin/v1/events", query_string={"type": "sms.rate_limited"}, headers=sam.headers
+    ).get_json()["events"]
+    assert [(e["user"], e.get("ip"), e["detail"]["to"]) for e in events] == [("sam", "203.0.113.66", MASKED)]
+
+
 def test_the_phone_routes_answer_as_documented(sam: Phone) -> None:
     spec = sam.client.get("/openapi.json").get_json()
     schemas = spec["components"]["schemas"]
@@ -149,11 +192,11 @@ def test_a_send_refused_for_the_number_does_not_use_up_the_account(app_config) -
 
     core = create_app({**app_config, "SMS_SEND_LIMIT": 2}).extensions["sls"]
     now = core.clock.now()
-    core.phones.limit("amy", "+15555550001", now=now)
-    core.phones.limit("amy", "+15555550001", now=now)
+    core.phones.limit("amy", "+15555550001", now=now, ip=None)
+    core.phones.limit("amy", "+15555550001", now=now, ip=None)
     with pytest.raises(SendLimited):
-        core.phones.limit("ben", "+15555550001", now=now)  # the number is full
-    core.phones.limit("ben", "+15555550002", now=now)
-    core.phones.limit("ben", "+15555550002", now=now)  # ben's own two sends are intact
+        core.phones.limit("ben", "+15555550001", now=now, ip=None)  # the number is full
+    core.phones.limit("ben", "+15555550002", now=now, ip=None)
+    core.phones.limit("ben", "+15555550002", now=now, ip=None)  # ben's own two sends are intact
     with pytest.raises(SendLimited):
-        core.phones.limit("ben", "+15555550003", now=now)
+        core.phones.limit("ben", "+15555550003", now=now, ip=None)

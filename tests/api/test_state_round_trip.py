@@ -31,7 +31,7 @@ TRAFFIC = re.compile(
     r"|rl:[^}]+\}:window"
     r"|ibpush:[^}]+\}:inbox"
     r"|gw:[^}]+\}:(?:session|ended)"
-    r"|events\}:.*|ready\}:probe|keycheck\}:secret_key"
+    r"|events\}:.*|ready\}:probe|keycheck\}:secret_key|console\}:.*"
     r")$"
 )
 

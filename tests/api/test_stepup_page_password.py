@@ -32,8 +32,12 @@ def _ask_for_withdrawal(user: EnrolledUser) -> str:
 
 
 def _confirm(user: EnrolledUser, token: str, username: str, password: str) -> TestResponse:
+    """Step 1's form sent: the verify page it redirects to (the refusal, or the challenge)."""
     form = {"username": username, "password": password, "csrf_token": token}
-    return user.client.post("/account/verify", data=form)
+    confirmed = user.client.post("/account/verify", data=form, follow_redirects=True)
+    assert [r.status_code for r in confirmed.history] == [303]
+    assert confirmed.request.path == "/account/verify"
+    return confirmed
 
 
 def test_the_password_comes_before_the_challenge(alice: EnrolledUser) -> None:
@@ -53,8 +57,8 @@ def test_the_password_comes_before_the_challenge(alice: EnrolledUser) -> None:
     assert _events(alice.client, "stepup.challenge_issued") == []
 
     right = _confirm(alice, token, "Alice", alice.password)  # names are case-insensitive, as at login
-    assert right.status_code == 303 and right.headers["Location"] == "/account/verify"
-    challenged = alice.client.get("/account/verify").get_data(as_text=True)
+    challenged = right.get_data(as_text=True)
+    assert right.status_code == 200 and "incorrect" not in challenged
     found = re.search(r'data-testid="step-challenge">(\d+)<', challenged)
     assert found and 'data-testid="verify-password"' not in challenged
     form = {"response": alice.card_response(found.group(1)), "csrf_token": token}

@@ -1,7 +1,7 @@
 """The trainer's live feed holds a worker thread per open stream; a console open in many tabs must not take
-every thread from the logins. A process keeps ``feed.MAX_STREAMS`` open at once; one more is read once and
-ends at once, telling the console (``crowded``) and the browser (a longer ``retry:``) to read it again in a
-few seconds."""
+every thread from the logins. A process keeps at most its budget of long-held requests open at once (half of
+``SLS_THREADS``, 4 by default: 2; ``sls_server.long_held``); one more is read once and ends at once, telling
+the console (``crowded``) and the browser (a longer ``retry:``) to read it again in a few seconds."""
 
 from __future__ import annotations
 
@@ -12,6 +12,9 @@ from flask.testing import FlaskClient
 from page_forms import sign_in_to_console
 
 from sls_server.http.pages import feed
+from sls_server.long_held import budget_for
+
+DEFAULT_BUDGET = budget_for(4)  # SLS_THREADS' default, which the test client's app assumes
 
 
 def _hold(client: FlaskClient, started: threading.Event, done: threading.Event, heads: list[str]) -> None:
@@ -44,7 +47,7 @@ def test_a_stream_beyond_those_a_process_keeps_open_is_read_once_and_ends(
     done = threading.Event()
     heads: list[str] = []
     tabs: list[threading.Thread] = []
-    for _ in range(feed.MAX_STREAMS):
+    for _ in range(DEFAULT_BUDGET):
         started = threading.Event()
         tab = threading.Thread(target=_hold, args=(client, started, done, heads))
         tab.start()
@@ -57,7 +60,7 @@ def test_a_stream_beyond_those_a_process_keeps_open_is_read_once_and_ends(
         extra_tab = threading.Thread(target=lambda: read.append(_whole(client)), daemon=True)
         extra_tab.start()
         extra_tab.join(10)
-        assert read, "a stream beyond MAX_STREAMS must end after one read"
+        assert read, "a stream beyond the budget must end after one read"
         [extra] = read
     finally:
         done.set()

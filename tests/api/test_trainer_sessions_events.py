@@ -14,7 +14,7 @@ from conftest import EnrolledUser
 from flask.testing import FlaskClient
 from page_forms import Console, admin, csrf, world
 
-from sls_server.auth.sessions import session_id
+from sls_server.auth.session_tokens import session_id
 
 
 def live_sessions(client: FlaskClient, headers: dict[str, str], name: str) -> list[str]:

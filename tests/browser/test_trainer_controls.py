@@ -14,6 +14,8 @@ from conftest import ADMIN_TOKEN
 from gateway_process import sls_gateway  # noqa: F401 - the fixture
 from playwright.sync_api import expect
 
+from sls_server.sim.relay import RELAY_IP
+
 from .a11y_kit import (
     contrast_failures,
     expect_tied_to,
@@ -123,6 +125,23 @@ def test_a_search_s_table_fits_the_page_at_1280_px(world: World, page: Any) -> N
     at = code.locator("td").first
     line = at.evaluate("(el) => parseFloat(getComputedStyle(el).lineHeight)")
     assert at.bounding_box()["height"] < 2 * line + 20, "the instant is on one line"
+
+
+def test_a_search_names_a_staged_attack_s_address_the_attacker_s(world: World, page: Any) -> None:
+    """The live feed says "from 198.51.100.200 (attacker)"; the search's Address column gave the bare
+    address, so a trainer looking back could not tell a relayed login's text from the user's own."""
+    world.user("sam", phone="+15555550182")
+    world.device("sam", "sms")
+    body = {"attack": "phishing_relay", "username": "sam", "password": PASSWORD}
+    assert world.post("/admin/v1/attacks", body)["verdict"] == "attacker_got_in"
+    world.post("/api/v1/auth/login", {"username": "sam", "password": PASSWORD}, admin=False)  # the user's own
+    sign_in_trainer(page, world)
+    page.get_by_test_id("events-filter-type").fill("sms.sent")
+    page.get_by_test_id("events-filter-submit").click()
+    rows = page.get_by_test_id("events-filter-event").filter(has_text='"purpose": "login"')
+    expect(rows).to_have_count(2)
+    expect(rows.nth(0).locator("td").nth(2)).to_have_text(f"{RELAY_IP} (attacker)")
+    expect(rows.nth(1).locator("td").nth(2)).to_have_text("127.0.0.1")
 
 
 def test_the_console_with_its_session_and_search_controls_passes_the_accessibility_walk(

@@ -10,6 +10,8 @@ import pyotp
 import requests
 from playwright.sync_api import expect
 
+from sls_server.sim.relay import RELAY_IP
+
 from .pages_kit import PASSWORD, World
 from .test_trainer_console import sign_in
 
@@ -58,6 +60,21 @@ def test_a_staged_sim_swap_s_takeover_is_an_alarm_not_good_news(world: World, pa
         expect(page.locator(f"[data-testid=feed-event][data-type='{kind}']")).to_have_class(bad)
     code = page.locator("[data-testid=feed-event][data-type='sms.sent']").filter(has_text="purpose login")
     expect(code).to_have_class(bad)  # it went to the attacker's handset
+
+
+def test_a_relayed_login_s_text_is_the_attacker_s(world: World, page: Any) -> None:
+    """A phishing relay's login texts the victim's own phone: nothing in the line said from where
+    it was asked for, so it stood grey, as if she had asked for the code herself. It names the relay's
+    address now (as a push names its login's), and is red for it."""
+    world.user("sam", phone="+15555550162")
+    world.post("/admin/v1/users/sam/devices", {"type": "sms"})
+    sign_in(page, world)
+    world.post("/admin/v1/attacks", {"attack": "phishing_relay", "username": "sam", "password": PASSWORD})
+    bad = re.compile(r"\bbad\b")
+    text = page.locator("[data-testid=feed-event][data-type='sms.sent']").filter(has_text="purpose login")
+    expect(text).to_have_class(bad)
+    expect(text).to_contain_text(f"from {RELAY_IP} (attacker)")
+    expect(text).not_to_contain_text("5555550162")  # the number stays masked
 
 
 def test_a_sign_in_from_a_new_place_is_amber_and_says_so(

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 import requests
 from cli_world import DEMO_ENV, Demo, seeded, session_of
+from conftest import ADMIN_TOKEN
 from json_error_kit import json_error
 
 pytestmark = pytest.mark.e2e
@@ -79,6 +80,21 @@ def test_sessions_listed_and_ended(demo: Demo) -> None:
     assert session_of(demo.server, token).status_code == 401
     unknown = demo.sls("sessions", "end", "nope")
     assert unknown.exit_code == 1 and "unknown_session" in unknown.stderr
+
+
+def test_every_console_sign_in_ended_from_the_cli(demo: Demo) -> None:
+    browser = requests.Session()
+    page = browser.get(f"{demo.server.url}/trainer", timeout=10).text
+    csrf = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+    form = {"token": ADMIN_TOKEN, "csrf_token": csrf}
+    signed = browser.post(f"{demo.server.url}/trainer/sign-in", data=form, allow_redirects=False, timeout=10)
+    assert signed.status_code == 303
+    assert browser.get(f"{demo.server.url}/trainer/users", timeout=10).status_code == 200
+
+    assert demo.json("sessions", "end-console") == {"trainer": 1, "sim": 0}
+
+    assert browser.get(f"{demo.server.url}/trainer/users", timeout=10).status_code == 401
+    assert "ended 0 console and 0 simulator sign-ins" in demo.ok("sessions", "end-console").stdout
 
 
 def test_events_filtered_and_followed(demo: Demo) -> None:

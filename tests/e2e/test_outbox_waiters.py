@@ -11,21 +11,24 @@ import pytest
 import requests
 from conftest import ADMIN_TOKEN, ServerProcess, card_user_over_http
 
-from sls_server.gateway.outbox import BUSY_RETRY_S, MAX_WAITERS
+from sls_server.gateway.outbox import BUSY_RETRY_S
+from sls_server.long_held import budget_for
 
 pytestmark = pytest.mark.e2e
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 PASSWORD = "Quiet-Harbour-Waits-41"
-THREADS = 4
+THREADS = 6
+WAITERS = budget_for(THREADS)  # 3: half the threads; the fixed bound was 2 whatever --threads said
 
 
 def test_waiters_beyond_the_bound_are_refused_at_once_and_a_login_still_answers(
     sls_serve: Callable[..., ServerProcess],
 ) -> None:
     """Eight waits (``sls serve``'s default 2 workers x 4 threads) held every thread for 30 s, and no login
-    was answered meanwhile. Now, on one worker of 4 threads, two wait; the other six are answered at once
-    with 429 ``outbox_busy`` and ``Retry-After``; a login is answered while the two still wait, and they
-    end (404 ``no_code``) when the server is asked to stop."""
+    was answered meanwhile. Now, on one worker of 6 threads (``SLS_THREADS``, which reaches the app), three
+    wait, as /metrics shows; the other nine are answered at once with 429 ``outbox_busy`` and
+    ``Retry-After``; a login is answered while the three still wait, and they end (404 ``no_code``) when the
+    server is asked to stop."""
     server = sls_serve(workers=1, SLS_GATEWAY="true", SLS_THREADS=str(THREADS))
     made = requests.post(
         f"{server.url}/admin/v1/users",
@@ -55,24 +58,27 @@ def test_waiters_beyond_the_bound_are_refused_at_once_and_a_login_still_answers(
     waiting = [threading.Thread(target=wait_for_a_code, daemon=True) for _ in range(sent)]
     for thread in waiting:
         thread.start()
-    refused = [answers.get(timeout=15) for _ in range(sent - MAX_WAITERS)]  # at once, not after 30 s
+    refused = [answers.get(timeout=15) for _ in range(sent - WAITERS)]  # at once, not after 30 s
     for answer in refused:
         assert isinstance(answer, requests.Response), answer
         assert answer.status_code == 429, answer.text
         assert answer.json()["error"] == "outbox_busy"
         assert answer.json()["retry_after"] == BUSY_RETRY_S
         assert answer.headers["Retry-After"] == str(BUSY_RETRY_S)
-    assert answers.empty()  # the other two still wait, each on a thread of its own
+    assert answers.empty()  # the other three still wait, each on a thread of its own
+    metrics = requests.get(f"{server.url}/metrics", timeout=10).text.splitlines()
+    assert f"sls_long_held_budget {float(WAITERS)}" in metrics
+    assert f'sls_long_held_requests{{kind="outbox_wait"}} {float(WAITERS)}' in metrics
 
     login = requests.post(
         f"{server.url}/api/v1/auth/login", json={"username": "lena", "password": PASSWORD}, timeout=10
     )
     assert login.status_code == 200, login.text
     assert login.json()["state"] == "second_factor"
-    assert answers.empty(), "the login was answered while both waits went on"
+    assert answers.empty(), "the login was answered while the waits went on"
 
     server.process.terminate()  # a graceful stop ends the waits at once
-    ended = [answers.get(timeout=30) for _ in range(MAX_WAITERS)]
+    ended = [answers.get(timeout=30) for _ in range(WAITERS)]
     for answer in ended:
         assert isinstance(answer, requests.Response), answer
         assert answer.status_code == 404 and answer.json()["error"] == "no_code"

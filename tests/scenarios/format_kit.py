@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from sls_scenarios.loader import ScenarioInvalid, load
+from sls_scenarios.loader import load
+from sls_scenarios.positions import ScenarioInvalid
 
 HEAD = """\
 name: probe

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from sls_scenarios.loader import library_files, new_file
+from sls_scenarios.files import library_files, new_file
 from sls_scenarios.reference import markdown
 from sls_server.cli.main import cli
 

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from freezegun import freeze_time
 
-from sls_scenarios.loader import library_dir, library_files, load
+from sls_scenarios.files import library_dir, library_files
+from sls_scenarios.loader import load
 from sls_scenarios.runner import Runner
 from sls_scenarios.targets import InProcessTarget
 
@@ -78,7 +79,7 @@ def test_advance_clock_takes_the_durations_sls_clock_takes(target: InProcessTarg
 
 
 def test_a_duration_the_runner_cannot_read_is_refused_at_validation(tmp_path: Path) -> None:
-    from sls_scenarios.loader import ScenarioInvalid
+    from sls_scenarios.positions import ScenarioInvalid
 
     file = tmp_path / "soon.scenario.yaml"
     file.write_text(

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from sls_scenarios.event_types import EVENT_TYPES
-from sls_scenarios.loader import ScenarioInvalid, load
+from sls_scenarios.loader import load
+from sls_scenarios.positions import ScenarioInvalid
 
 ROOT = Path(__file__).parents[2]
 SERVER = ROOT / "sls_server"

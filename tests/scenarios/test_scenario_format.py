@@ -10,7 +10,8 @@ import pytest
 from format_kit import HEAD
 from jsonschema import Draft202012Validator
 
-from sls_scenarios.loader import library_files, load, new_file
+from sls_scenarios.files import library_files, new_file
+from sls_scenarios.loader import load
 from sls_scenarios.reference import markdown
 from sls_scenarios.schema import schema, step_types
 from sls_scenarios.steps import load_all

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from sls_scenarios.loader import ScenarioInvalid, load
+from sls_scenarios.loader import load
+from sls_scenarios.positions import ScenarioInvalid
 from sls_scenarios.runner import Runner, ScenarioResult
 from sls_scenarios.targets import InProcessTarget
 

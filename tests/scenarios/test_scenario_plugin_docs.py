@@ -3,7 +3,10 @@ for type hints, and its methods are what their tests call, so each says what it 
 
 from __future__ import annotations
 
+import ast
 import inspect
+import re
+from pathlib import Path
 
 import pytest
 
@@ -25,3 +28,47 @@ def test_the_fixture_client_and_what_it_returns_have_a_docstring_on_every_public
         if getattr(owner, name).__qualname__.startswith(owner.__name__) and not getattr(owner, name).__doc__
     ]
     assert undocumented == [], f"{owner.__name__}: {undocumented}"
+
+
+README = (Path(__file__).parents[2] / "README.md").read_text()
+
+
+def _client_paragraph() -> str:
+    """The README's list of the fixture client's methods, on one line."""
+    section = README[README.index("### For integration developers") : README.index("### The library")]
+    return " ".join(section.split())
+
+
+@pytest.mark.parametrize("name", public(emulator.SlsEmulator))
+def test_the_readme_names_each_client_method_with_the_parameters_it_takes(name: str) -> None:
+    """The README said ``latest_code(phone)``, while ``purpose=`` picks a login's code from a step-up's or an
+    activation's, and ``deny_push(username, txn_id=None)`` without the unlock it takes as ``approve_push``
+    does: a developer reading the list could not know they were there. Each method is written with every
+    parameter of its signature (``**`` ones aside), and none it does not have."""
+    written = re.findall(rf"`{name}\(([^`]*)\)`", _client_paragraph())
+    assert written, f"the README does not show {name}(...)"
+    parameters = inspect.signature(getattr(emulator.SlsEmulator, name)).parameters.values()
+    named = {
+        p.name for p in parameters if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+    }
+    for shown in written:
+        said = {part.split("=")[0].strip() for part in shown.split(",") if part.strip()}
+        said = {word for word in said if not word.startswith("*")}
+        assert said == named, f"README: {name}({shown}); the signature's: {sorted(named)}"
+
+
+@pytest.mark.parametrize("name", public(emulator.SlsEmulator))
+def test_the_readme_shows_each_default_and_marks_what_is_required(name: str) -> None:
+    """``enroll_ibkey(username, platform, pin, ...)`` read as if the platform and the app's PIN had to be
+    given, while they default to ``"android"`` and ``"12ab"`` (the PIN ``approve_push`` then keys). A
+    parameter with a default is written ``name=default``; one without, bare or (a keyword) ``name=...``."""
+    parameters = inspect.signature(getattr(emulator.SlsEmulator, name)).parameters
+    for shown in re.findall(rf"`{name}\(([^`]*)\)`", _client_paragraph()):
+        for part in (p.strip() for p in shown.split(",") if p.strip() and not p.strip().startswith("*")):
+            word, _, value = (s.strip() for s in part.partition("="))
+            default = parameters[word].default
+            if default is inspect.Parameter.empty:
+                assert value in ("", "..."), f"README: {name}({shown}): {word} has no default"
+            else:
+                assert value and value != "...", f"README: {name}({shown}): {word} defaults to {default!r}"
+                assert ast.literal_eval(value) == default, f"README: {name}({shown}): {word}={default!r}"

@@ -82,7 +82,7 @@ def test_junit_stays_well_formed_whatever_characters_a_scenario_holds(
 
 def test_validation_and_reports_count_steps_alike(target: InProcessTarget, tmp_path: Path) -> None:
     """Validation said ``steps[4]`` where a report says ``step 5``: both say ``step 5`` now."""
-    from sls_scenarios.loader import ScenarioInvalid
+    from sls_scenarios.positions import ScenarioInvalid
 
     steps = LOGIN + "- tickle:\n- logout:\n  expect: {status: 418}\n"
     ran = run(target, write(tmp_path, steps))

@@ -50,6 +50,8 @@ def test_secret_key_hex_and_base64() -> None:
         ("SLS_CARD_PIN_ATTEMPTS", "11"),
         ("SLS_REDIS_TIMEOUT", "x"),
         ("SLS_IP_REFUSAL", "loud"),
+        ("SLS_THREADS", "0"),
+        ("SLS_THREADS", "65"),
     ],
 )
 def test_bad_environment_value_names_the_key(key: str, value: str) -> None:

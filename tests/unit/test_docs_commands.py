@@ -25,7 +25,7 @@ from docs_kit import (
     text,
 )
 
-from sls_scenarios.loader import library_files
+from sls_scenarios.files import library_files
 
 
 def test_every_sls_line_of_a_shell_block_parses(runner: CliRunner) -> None:

@@ -30,7 +30,7 @@ def test_a_worker_quits_once_whatever_else_arrives_meanwhile() -> None:
     import os
     import signal
 
-    from sls_server.cli.gunicorn_app import quit_once
+    from sls_server.cli.worker_signals import quit_once
 
     calls: list[int] = []
 

@@ -27,6 +27,7 @@ CORE = (
     "errors",
     "wiring",
     "secretbox",
+    "long_held",
     "telemetry",
     "transfer",
 )

@@ -43,7 +43,7 @@ def test_the_readme_names_the_command_line_s_own_variables() -> None:
     assert [name for name in CLI_ENV if f"`{name}`" not in README] == []
     plain = {name: default for name, (default, _) in CLI_ENV.items() if " " not in default}
     words = " ".join(README.split())
-    assert len(plain) == 4 and [n for n, d in plain.items() if f"`{n}` (`{d}`)" not in words] == []
+    assert len(plain) == 3 and [n for n, d in plain.items() if f"`{n}` (`{d}`)" not in words] == []
 
 
 #: ``SLS_X`` (then at most 40 characters of the same clause) ``(default 5``, ``(15 min``, ``(3 per 10 min``.

@@ -80,7 +80,8 @@ class ActivationCodes:
             )
         code = f"{secrets.randbelow(10**8):08d}"
         text = activation_code_text(code, valid_s=self._ttl)
-        sms = self._phones.send_sms(number, text, now=now, user=username, purpose="ibkey_activation")
+        # asked for by an enrolment, not by a login or step-up: no client address to name
+        sms = self._phones.send_sms(number, text, now=now, user=username, ip=None, purpose="ibkey_activation")
         expires_at = now + self._ttl
         record: DeviceChanges = {
             "phone": number,

@@ -144,6 +144,7 @@ class IbKeyFactor:
                 per="user",
                 at=step.now,
                 user=step.username,
+                ip=step.ip,
                 factor=self.type,
                 device_id=device.device_id,
             )

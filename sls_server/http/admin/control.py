@@ -1,4 +1,5 @@
-"""``/admin/v1`` control of the emulated world: its clock, the audit trail, staged attacks, a reset."""
+"""``/admin/v1`` control of the emulated world: its clock, the audit trail, staged attacks, a reset; and the
+sign-ins to the trainer console and the simulator pages, ended all at once."""
 
 from __future__ import annotations
 
@@ -12,8 +13,9 @@ from ...errors import InvalidRequest
 from ...shapes.attacks import AttackReport, AttackRequest
 from ...shapes.clock import CLOCK_MAX, CLOCK_MIN, CLOCK_RANGE, MAX_CLOCK_S, Clock, ClockMove, ResetDone
 from ...shapes.events import EventsPage, EventsQuery
+from ...shapes.sessions import ConsoleSignInsEnded
 from ...sim.attacks import Attacks
-from ..common import core, now
+from ..common import core, now, wall_now
 from ..operations import operation
 from . import bp
 
@@ -113,6 +115,23 @@ def events_page(query: EventsQuery) -> dict[str, Any]:
 )
 def reset_emulator() -> ResponseReturnValue:
     return {"reset": True, "keys_deleted": core().reset_world()}
+
+
+@operation(
+    bp,
+    "delete",
+    "/console/sign-ins",
+    summary="End every sign-in to the trainer console and the simulator pages",
+    ok=ConsoleSignInsEnded,
+    returns="How many live sign-ins ended, per door; every browser must sign in again.",
+)
+def end_console_sign_ins() -> ResponseReturnValue:
+    """A console left signed in on a shared machine, or a cookie that may have been copied: every sign-in
+    ends on the server at once, so no copy of any cookie opens `/trainer` or `/sim` again. The tokens stay
+    as they are; `POST /admin/v1/reset` keeps the sign-ins (they are not the world)."""
+    ended = core().console.end_all(now=wall_now())
+    core().events.record("console.sign_ins_ended", at=now(), detail=dict(ended))
+    return ended
 
 
 @operation(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask.typing import ResponseReturnValue
 
-from ...accounts.devices import public_device
+from ...accounts.device_terms import public_device
 from ...errors import UnknownDevice
 from ...shapes.devices import Device
 from ...shapes.lockout import LockoutStatus, UserDisabled

@@ -7,7 +7,7 @@ from typing import Any
 from flask.typing import ResponseReturnValue
 
 from ...accounts.access import parse_allowlist
-from ...accounts.devices import public_device
+from ...accounts.device_terms import public_device
 from ...accounts.errors import DeviceExists, UserExists, UserNotFound, WeakPassword
 from ...accounts.users import canonical_username, public_user
 from ...errors import InvalidRequest, UnknownDevice

@@ -24,7 +24,7 @@ from ...auth.errors import (
     UnknownTransaction,
     WrongMode,
 )
-from ...auth.sessions import Session
+from ...auth.session_state import Session
 from ...factors.errors import ChallengeLimited, ChallengeSpaceExhausted, CodeReplayed
 from ...shapes.stepup import (
     PhoneChange,

@@ -157,6 +157,7 @@ def start_login(body: LoginRequest) -> Response:
         AccountDisabled,
         LoginExhausted,
         WrongMode,
+        PushDenied,
     ),
 )
 def verify_login(txn_id: str, body: VerifyRequest) -> Response:
@@ -173,7 +174,7 @@ def verify_login(txn_id: str, body: VerifyRequest) -> Response:
     `account_disabled` when the user was disabled while the login was in progress; 401
     `login_binding_required` without the login's `login_token` (or with another); 409 `wrong_mode` on an IB
     Key push step, which is approved in the app and polled (`GET /api/v1/auth/login/<txn_id>`), not answered
-    here."""
+    here; 401 `push_denied` when the user denied that push (the login is over)."""
     result = core().logins.verify(txn_id, login_token(), body.response, now=now(), ip=client_ip())
     return _logged_in(result)
 

@@ -4,7 +4,7 @@
 It stands for reading the phone, so it is guarded like all of ``/sim/v1`` (``SLS_SIM_ENABLED``,
 ``SLS_SIM_TOKEN``). ``wait=N`` holds the request up to N seconds (at most 30) for a code it has not handed
 out yet, so a handler that asks as soon as the page wants a code gets the one on its way; only a few wait at
-once in each worker process (``gateway.outbox.MAX_WAITERS``), so they never hold every thread logins need.
+once in each worker process (``sls_server.long_held``), so they never hold every thread logins need.
 """
 
 from __future__ import annotations
@@ -49,8 +49,9 @@ def latest_code(query: LatestCodeQuery) -> Any:
     """The newest SMS or voice-callback code the user's phone holds and is still valid (notices and IB Key
     activation codes skipped); newest is the one sent last, which the login takes. `wait=N`: the newest one
     not handed out by this route before, waiting up to N seconds for it. 404 `no_code` when there is none (in
-    time); 404 `unknown_user`. A wait holds one of the server's threads, so at most 2 wait at once in each
-    worker process; with no code to hand out at once, one more is 429 `outbox_busy` with `retry_after`."""
+    time); 404 `unknown_user`. A wait holds one of the server's threads, so waits and trainer feeds together
+    hold at most half of a worker process's threads (`SLS_THREADS`, 4 by default: 2); with no code to hand out
+    at once, one more is 429 `outbox_busy` with `retry_after`."""
     try:
         username = canonical_username(query.user)
     except InvalidRequest:

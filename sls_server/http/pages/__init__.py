@@ -1,4 +1,5 @@
-"""The HTML pages: the login portal and its account page (``portal``, ``account``, ``stepup``), the simulated
+"""The HTML pages: the login portal and its account page (``portal``, with ``portal_push`` the push wait's
+poll; ``account``, ``stepup``, and ``outcome``, which their forms' POSTs redirect through), the simulated
 card and phone (``simulators``, ``sim_actions``), the trainer console (``trainer``, ``trainer_admin``,
 ``trainer_sessions``, ``trainer_events``, ``feed``) and the API reference (``docs``). Server-rendered from
 ``sls_server/web/templates``, with static files from ``sls_server/web/static`` served here (no CDN, no build
@@ -28,7 +29,9 @@ from . import (  # noqa: E402
     account,
     docs,
     feed,
+    outcome,
     portal,
+    portal_push,
     sim_actions,
     simulators,
     stepup,
@@ -43,7 +46,9 @@ __all__ = [
     "bp",
     "docs",
     "feed",
+    "outcome",
     "portal",
+    "portal_push",
     "sim_actions",
     "simulators",
     "stepup",

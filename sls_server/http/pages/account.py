@@ -14,7 +14,7 @@ from flask import jsonify, redirect, request
 from flask.typing import ResponseReturnValue
 
 from ...auth.errors import SessionExpired, SessionLifetimeEnded, SessionReplaced, SessionRevoked
-from ...auth.sessions import Session
+from ...auth.session_state import Session
 from ...auth.tasks import REQUEST_ID_RE
 from ...errors import NotAuthenticated, SlsError, StoreUnavailable
 from ...web.wording import duration, factor_name

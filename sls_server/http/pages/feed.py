@@ -10,27 +10,29 @@ what is new with one ``XRANGE`` through the event log's pool, never a blocking r
 A Redis outage mid-stream is told, not thrown: the headers are long gone, so an exception would only cut the
 connection with a traceback in the log. The feed sends one ``outage`` event the console shows, logs one
 warning, and ends; the browser reconnects after ``retry:`` and the feed resumes from its last id once Redis
-answers again.
+answers again. An outage that keeps the console's sign-in from being checked is told the same way, before
+any event is read: the stream is still refused, and the browser still retries.
 
 Each stream holds a gunicorn worker thread, and a console open in many tabs (a projector, a laptop, a tab
-left behind) must not take them all from the logins: a process keeps at most :data:`MAX_STREAMS` open at
-once. One more is read once and ends, with a longer ``retry:`` and a ``crowded`` event the console shows:
-that tab's feed goes on as a poll every :data:`CROWDED_RETRY_MS`.
+left behind) must not take them all from the logins: a stream takes a place in the process's budget of
+long-held requests (:mod:`sls_server.long_held`: half its threads, shared with the outbox's waits). With none
+free it is read once and ends, with a longer ``retry:`` and a ``crowded`` event the console shows: that tab's
+feed goes on as a poll every :data:`CROWDED_RETRY_MS`.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import threading
 import time
 from collections.abc import Iterator
 
-from flask import Response, current_app, jsonify, request, stream_with_context
+from flask import Response, jsonify, request, stream_with_context
 from flask.typing import ResponseReturnValue
 
 from ... import stopping
 from ...errors import StoreUnavailable
+from ...long_held import LongHeld
 from ...shapes.events import is_cursor
 from ..common import core
 from . import bp
@@ -42,8 +44,6 @@ RETRY_MS = 1000
 #: A first connection starts this far back (Redis stream ids are Redis's wall-clock milliseconds).
 BACKLOG_MS = 30 * 60 * 1000
 KEEPALIVE_S = 3.0  # also how soon a stream whose tab was closed or reloaded ends: a write to it fails
-#: Streams one process keeps open at once: of ``sls serve``'s 4 threads a worker, 2 stay with the logins.
-MAX_STREAMS = 2
 CROWDED_RETRY_MS = 3000
 
 log = logging.getLogger(__name__)
@@ -56,21 +56,10 @@ def _start_cursor() -> str:
     return f"{max(int(time.time() * 1000) - BACKLOG_MS, 0)}-0"
 
 
-def _streams() -> threading.BoundedSemaphore:
-    """This app's open streams (one app per worker process)."""
-    slots: threading.BoundedSemaphore = current_app.extensions.setdefault(
-        "sls.feed_streams", threading.BoundedSemaphore(MAX_STREAMS)
-    )
-    return slots
-
-
-def _frames(cursor: str, streams: threading.BoundedSemaphore) -> Iterator[str]:
-    held = streams.acquire(blocking=False)  # taken when the answer starts, given back however it ends
-    try:
-        yield from _read(cursor, crowded=not held)
-    finally:
-        if held:
-            streams.release()
+def _frames(cursor: str, long_held: LongHeld) -> Iterator[str]:
+    # the place is taken when the answer starts and given back however it ends
+    with long_held.place("trainer_feed") as placed:
+        yield from _read(cursor, crowded=not placed)
 
 
 def _read(cursor: str, *, crowded: bool) -> Iterator[str]:
@@ -83,8 +72,7 @@ def _read(cursor: str, *, crowded: bool) -> Iterator[str]:
         try:
             found, next_cursor = events.page(since=cursor, limit=200, now=core().clock.now())
         except StoreUnavailable as exc:
-            log.warning("%s: the trainer's live feed ends until Redis answers (%s)", exc.code, exc.message)
-            yield f"event: outage\ndata: {json.dumps(exc.body(), separators=(',', ':'))}\n\n"
+            yield _outage(exc)
             return
         for event in found:
             yield f"id: {event['id']}\nevent: audit\ndata: {json.dumps(event, separators=(',', ':'))}\n\n"
@@ -103,11 +91,20 @@ def _read(cursor: str, *, crowded: bool) -> Iterator[str]:
             return
 
 
+def _outage(exc: StoreUnavailable) -> str:
+    log.warning("%s: the trainer's live feed ends until Redis answers (%s)", exc.code, exc.message)
+    return f"event: outage\ndata: {json.dumps(exc.body(), separators=(',', ':'))}\n\n"
+
+
 @bp.get("/trainer/events")
 def trainer_events() -> ResponseReturnValue:
-    if not TRAINER.is_open():
+    try:
+        signed_in = TRAINER.is_open()
+    except StoreUnavailable as exc:  # the sign-in cannot be checked: told as the feed's outage, nothing read
+        return Response(f"retry: {RETRY_MS}\n\n" + _outage(exc), mimetype="text/event-stream")
+    if not signed_in:
         response = jsonify({"error": "trainer_sign_in_required", "message": "Sign in to the console first."})
         response.status_code = 401
         return response
-    stream = stream_with_context(_frames(_start_cursor(), _streams()))
+    stream = stream_with_context(_frames(_start_cursor(), core().long_held))
     return Response(stream, mimetype="text/event-stream", headers={"X-Accel-Buffering": "no"})

@@ -5,7 +5,8 @@ and rendering with the common context.
 before a session exists (the login, the trainer's and the simulators' sign-in, their actions) are bound to
 ``sls_browser``: a random HttpOnly, SameSite=Strict cookie this module sets on the first page a browser
 sees. The token rides in the form's hidden ``csrf_token`` field, or, for the pages' scripts, in the
-``X-CSRF-Token`` header, read from the page's ``<meta name="csrf-token">``.
+``X-CSRF-Token`` header, read from the page's ``<meta name="csrf-token">``. What a form's POST tells the
+page it redirects to (``outcome``) is bound to ``sls_browser`` too.
 
 **Outages.** A Redis outage (``StoreUnavailable``) is never a logout, a missing device or an ended login:
 views let it through (``except StoreUnavailable: raise`` before any ``except SlsError``) and
@@ -31,7 +32,7 @@ from ...web.wording import explain
 from .. import validation
 from ..common import SECURE_SESSION_COOKIE, SESSION_COOKIE, core
 from ..crosssite import FORM_FIELD, FORM_HEADER, csrf_tokens
-from ..errors import CsrfTokenInvalid
+from ..errors import CsrfTokenInvalid, answer_error
 from . import bp
 
 BROWSER_COOKIE = "sls_browser"
@@ -47,7 +48,8 @@ SECTION_HOMES = {"account": "/account", "sim": "/sim", "trainer": "/trainer", "l
 
 
 def seal(label: str) -> PageSeal:
-    """The page sealer for one use (``login``, ``verify``, ``trainer``, ``sim``, ``keypad``), made once."""
+    """The page sealer for one use (``login``, ``verify``, ``outcome``, ``trainer``, ``sim``, ``keypad``),
+    made once."""
     seals: dict[str, PageSeal] = current_app.extensions.setdefault("sls_page_seals", {})
     if label not in seals:
         secret_key = core().settings.secret_key
@@ -70,7 +72,8 @@ def drop_cookie(response: Response, name: str, *, path: str) -> None:
 # --- CSRF ---------------------------------------------------------------------------------------------
 
 
-def _browser_id() -> str:
+def browser_id() -> str:
+    """This browser's ``sls_browser`` id: a new one (set on this answer) for a browser that has none."""
     if "sls_browser" not in g:
         g.sls_browser = request.cookies.get(BROWSER_COOKIE) or ""
         if len(g.sls_browser) < 20:
@@ -88,7 +91,7 @@ def _keep_browser_cookie(response: Response) -> Response:
 
 def browser_token() -> str:
     """A CSRF token for a form shown before any session (bound to this browser's ``sls_browser``)."""
-    return csrf_tokens().issue(_BROWSER_ID + _browser_id())
+    return csrf_tokens().issue(_BROWSER_ID + browser_id())
 
 
 def require_browser_token() -> None:
@@ -148,6 +151,15 @@ def _unavailable(exc: StoreUnavailable) -> ResponseReturnValue:
     return page("unavailable.html", exc.status, section=section, retry=retry)
 
 
+@bp.errorhandler(SlsError)
+def _refused(exc: SlsError) -> ResponseReturnValue:
+    """A refusal no view turned into its page (a form's CSRF token gone stale, a cross-site form): a person
+    at a page is shown the refused page with the way back, a page's script the contract's JSON it reads."""
+    from ..refusals import a_page_was_asked_for
+
+    return refused_page(exc) if a_page_was_asked_for() else answer_error(exc)
+
+
 def shaped(model: type[Model], given: dict[str, Any]) -> Model:
     """``given`` as the ``/admin/v1`` twin's shape, or the 400 that route would answer (naming the field): a
     console action allows and refuses exactly what its twin does."""
@@ -155,3 +167,13 @@ def shaped(model: type[Model], given: dict[str, Any]) -> Model:
         return model.model_validate(given)
     except ValidationError as exc:
         raise validation.refused(model, exc, where="body") from None
+
+
+def refused_page(exc: SlsError) -> tuple[str, int]:
+    """A refusal of a page's request told as a page (what was wrong, and the way back to where the person
+    was), not the JSON error a script reads: a form sent too large, or cut short on the way."""
+    section = SECTIONS.get(request.path.strip("/").split("/")[0], "login")
+    back = request.path if request.method == "GET" else SECTION_HOMES[section]  # a form is not re-sent
+    if request.blueprint == "gateway_pages":
+        back = "/sso/Login"  # the gateway's login page, where a tool driving it starts again
+    return page("refused.html", exc.status, section=section, back=back, refusal=exc.message, code=exc.code)

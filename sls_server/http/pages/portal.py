@@ -4,13 +4,16 @@ The login's binding (``login_token``) and the prompt the step shows (the challen
 masked phone) live in one sealed cookie, ``sls_page_login``, HttpOnly, SameSite=Strict and scoped to this
 login's own path (``/login/<txn_id>``): never in the HTML, and two logins in two tabs keep their own. So a
 reload shows the same step, and any worker can serve it.
+
+Every form here answers 303 to a GET (``outcome``): a wrong password to ``/``, a wrong code or a refused
+choice to the step, a login that ended to ``/``; so a reload or Back never sends a password or a code again.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, jsonify, redirect, request
+from flask import redirect, request
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -25,7 +28,6 @@ from ...web.wording import (
 from ..common import client_ip, core, now
 from . import bp
 from .kit import (
-    answers_json,
     drop_cookie,
     page,
     require_browser_token,
@@ -34,6 +36,7 @@ from .kit import (
     set_cookie,
     set_session_cookie,
 )
+from .outcome import tell, told
 
 LOGIN_COOKIE = "sls_page_login"
 #: Refusals after which this login cannot go on: the page starts over at the password.
@@ -85,7 +88,7 @@ def login_path(txn_id: str) -> str:
     return f"/login/{txn_id}"
 
 
-def _state(txn_id: str) -> dict[str, Any] | None:
+def login_state(txn_id: str) -> dict[str, Any] | None:
     return seal("login").open(request.cookies.get(LOGIN_COOKIE), f"login:{txn_id}")
 
 
@@ -107,7 +110,12 @@ def login_form(message: str | None = None, status: int = 200, username: str = ""
 
 
 def step_view(
-    txn_id: str, state: dict[str, Any], message: str | None = None, status: int = 200, invalid: bool = False
+    txn_id: str,
+    state: dict[str, Any],
+    message: str | None = None,
+    status: int = 200,
+    invalid: bool = False,
+    notice: str = "",
 ) -> ResponseReturnValue:
     """The login's step; `invalid`: the message is about the code typed, and the field says so."""
     factor = state["factor"]
@@ -128,7 +136,7 @@ def step_view(
         ibkey_reasons=IBKEY_CHALLENGE_REASONS,
         message=message,
         invalid=invalid,
-        notice=NOTICES.get(request.args.get("notice", "")),
+        notice=NOTICES.get(notice),
         action_base=login_path(txn_id),
         section="login",
     )
@@ -136,14 +144,20 @@ def step_view(
 
 @bp.get("/")
 def login_page() -> ResponseReturnValue:
-    return login_form()
+    """The form, with what the last POST here was told (a wrong password, a lock, an ended login) once."""
+    said = told()
+    return login_form(said.get("message"), said.get("status", 200), said.get("username", ""))
 
 
 @bp.get("/login")
 def login_again() -> ResponseReturnValue:
-    """A refused password re-renders the form at ``/login`` (the form's POST target), so that is what the
-    address bar shows: opening it again is a GET, which lands on the form rather than on a JSON 405."""
+    """The form's POST target, opened as a GET (a bookmark, a typed address): the form, not a JSON 405."""
     return redirect("/", 303)
+
+
+def _refused(message: str, status: int, username: str = "") -> ResponseReturnValue:
+    """Back to the form, which says why, with the username still typed."""
+    return tell("/", message, status, username=username)
 
 
 @bp.post("/login")
@@ -152,13 +166,15 @@ def login_start() -> ResponseReturnValue:
     username = request.form.get("username", "").strip()
     password = request.form.get("password", "")
     if not username or not password:
-        return login_form("Enter your username and password.", 400, username[:128])
+        return _refused("Enter your username and password.", 400, username[:128])
     if len(username) > 128 or len(password) > 1024:
-        return login_form("The username or password you entered is incorrect. Please try again.", 400)
+        return _refused("The username or password you entered is incorrect. Please try again.", 400)
     try:
         started = core().logins.start(username, password, now=now(), ip=client_ip())
+    except StoreUnavailable:
+        raise  # the outage page (kit._unavailable), not a refusal
     except SlsError as exc:
-        return login_form(say(exc), exc.status, username)
+        return _refused(say(exc), exc.status, username)
     txn_id = started["txn_id"]
     state = {
         "token": started["login_token"],
@@ -170,8 +186,12 @@ def login_start() -> ResponseReturnValue:
     return _keep(redirect(login_path(txn_id), 303), txn_id, state)
 
 
-def _ended(txn_id: str) -> ResponseReturnValue:
-    return login_form("This login has ended or was started in another browser. Please log in again.", 410)
+ENDED = "This login has ended or was started in another browser. Please log in again."
+
+
+def _ended() -> ResponseReturnValue:
+    """A step's form posted for a login this browser holds no binding for: back to the form, which says so."""
+    return tell("/", ENDED, 410)
 
 
 @bp.get("/login/<txn_id>/select")
@@ -179,16 +199,30 @@ def _ended(txn_id: str) -> ResponseReturnValue:
 @bp.get("/login/<txn_id>/challenge")
 @bp.get("/login/<txn_id>/verify")
 def login_step_again(txn_id: str) -> ResponseReturnValue:
-    """A step's form re-renders at the address it posted to (a wrong response, a login that ended), so that
-    is what the address bar shows: opening it again is a GET, which lands on the step (or on "this login has
-    ended") rather than on a JSON 405."""
+    """A step's form target opened as a GET: the step (or "this login has ended"), not a JSON 405."""
     return redirect(login_path(txn_id), 303)
 
 
 @bp.get("/login/<txn_id>")
 def login_step(txn_id: str) -> ResponseReturnValue:
-    state = _state(txn_id)
-    return step_view(txn_id, state) if state else _ended(txn_id)
+    """The step, with what its last POST was told (a wrong code, a new code sent) once."""
+    state = login_state(txn_id)
+    if not state:
+        return login_form(ENDED, 410)
+    said = told()
+    return step_view(
+        txn_id,
+        state,
+        said.get("message"),
+        said.get("status", 200),
+        invalid=said.get("invalid", False),
+        notice=said.get("notice", ""),
+    )
+
+
+def _refuse_step(txn_id: str, message: str, status: int, invalid: bool = False) -> ResponseReturnValue:
+    """Back to the step, which says why; `invalid`: about the code typed."""
+    return tell(login_path(txn_id), message, status, invalid=invalid)
 
 
 def _switch(
@@ -199,19 +233,20 @@ def _switch(
         switched = core().logins.switch(
             txn_id, state["token"], type_, device_id, now=now(), ip=client_ip(), mode=mode
         )
+    except StoreUnavailable:
+        raise  # the outage page (kit._unavailable), not a refusal
     except SlsError as exc:
         if ends_step(exc):
             return _start_over(txn_id, exc)
-        return step_view(txn_id, state, say(exc), exc.status)
+        return _refuse_step(txn_id, say(exc), exc.status)
     state = {**state, "factor": switched["factor"], "chosen": True}
     notice = mode or (type_ if type_ in ("sms", "voice") else "")
-    target = login_path(txn_id) + (f"?notice={notice}" if notice else "")
-    return _keep(redirect(target, 303), txn_id, state)
+    return _keep(tell(login_path(txn_id), notice=notice), txn_id, state)
 
 
 def _start_over(txn_id: str, exc: SlsError) -> ResponseReturnValue:
-    body, status = login_form(say(exc), exc.status)
-    response = Response(body, status, mimetype="text/html")
+    """The login cannot go on: its binding dropped, back to the form, which says why."""
+    response = tell("/", say(exc), exc.status)
     drop_cookie(response, LOGIN_COOKIE, path=login_path(txn_id))
     return response
 
@@ -219,13 +254,13 @@ def _start_over(txn_id: str, exc: SlsError) -> ResponseReturnValue:
 @bp.post("/login/<txn_id>/select")
 def login_select(txn_id: str) -> ResponseReturnValue:
     require_browser_token()
-    state = _state(txn_id)
+    state = login_state(txn_id)
     if not state:
-        return _ended(txn_id)
+        return _ended()
     type_, _, device_id = request.form.get("device", "").partition(":")
     choice = next((f for f in state["factors"] if f["type"] == type_ and f["device_id"] == device_id), None)
     if choice is None:
-        return step_view(txn_id, state, "Select a second factor device.", 400)
+        return _refuse_step(txn_id, "Select a second factor device.", 400)
     current = state["factor"]
     if (current["type"], current["device_id"]) == (type_, device_id):
         return _keep(redirect(login_path(txn_id), 303), txn_id, {**state, "chosen": True})
@@ -235,79 +270,45 @@ def login_select(txn_id: str) -> ResponseReturnValue:
 @bp.post("/login/<txn_id>/resend")
 def login_resend(txn_id: str) -> ResponseReturnValue:
     require_browser_token()
-    state = _state(txn_id)
+    state = login_state(txn_id)
     if not state:
-        return _ended(txn_id)
+        return _ended()
     channel = request.form.get("channel")
     offered = resend_channels(state["factors"])
     if channel not in offered:
         names = " or ".join(RESEND_NAMES[c] for c in offered)
         said = f"Choose {names}." if names else "No code is sent to this device."
-        return step_view(txn_id, state, said, 400)
+        return _refuse_step(txn_id, said, 400)
     return _switch(txn_id, state, channel, None, None)
 
 
 @bp.post("/login/<txn_id>/challenge")
 def login_challenge_mode(txn_id: str) -> ResponseReturnValue:
     require_browser_token()
-    state = _state(txn_id)
+    state = login_state(txn_id)
     if not state:
-        return _ended(txn_id)
+        return _ended()
     return _switch(txn_id, state, "ibkey", state["factor"]["device_id"], "challenge")
 
 
 @bp.post("/login/<txn_id>/verify")
 def login_verify(txn_id: str) -> ResponseReturnValue:
     require_browser_token()
-    state = _state(txn_id)
+    state = login_state(txn_id)
     if not state:
-        return _ended(txn_id)
+        return _ended()
     response = "".join(request.form.get("response", "").split())
     if not response or len(response) > 64:
-        return step_view(txn_id, state, "Enter the security code.", 400, invalid=True)
+        return _refuse_step(txn_id, "Enter the security code.", 400, invalid=True)
     try:
         done = core().logins.verify(txn_id, state["token"], response, now=now(), ip=client_ip())
+    except StoreUnavailable:
+        raise  # the outage page (kit._unavailable), not a refusal
     except SlsError as exc:
         if ends_step(exc):
             return _start_over(txn_id, exc)
-        return step_view(txn_id, state, say(exc), exc.status, invalid=exc.status == 401)
+        return _refuse_step(txn_id, say(exc), exc.status, invalid=exc.status == 401)
     answer = redirect("/account", 303)
     set_session_cookie(answer, done.token)
     drop_cookie(answer, LOGIN_COOKIE, path=login_path(txn_id))
     return answer
-
-
-#: Why a push step ended, by the status's ``reason``, where its state alone ("expired") would misstate it: a
-#: wrong number picked in the app (number matching) ends the login at once.
-PUSH_ENDED = {
-    "too_many_wrong_responses": "The number selected on your phone was not this one, so this login has "
-    "ended. Please log in again.",
-    "device_revoked": "This security device was removed from your account. Please log in again.",
-}
-
-
-@bp.get("/login/<txn_id>/status")
-@answers_json
-def login_status(txn_id: str) -> ResponseReturnValue:
-    """What the waiting page polls while the user approves the push in the app (an outage: 503, and the
-    page polls on)."""
-    state = _state(txn_id)
-    if not state:
-        return jsonify({"state": "ended", "message": "This login has ended. Please log in again."})
-    try:
-        body, result = core().logins.status(txn_id, state["token"], now=now(), ip=client_ip())
-    except StoreUnavailable:
-        raise
-    except SlsError as exc:
-        return jsonify({"state": "ended", "message": say(exc)})
-    if result is not None:
-        answer = jsonify({"state": "authenticated", "next": "/account"})
-        set_session_cookie(answer, result.token)
-        drop_cookie(answer, LOGIN_COOKIE, path=login_path(txn_id))
-        return answer
-    messages = {
-        "denied": "The login was denied on your phone.",
-        "expired": "The notification has expired. Please log in again.",
-    }
-    said = PUSH_ENDED.get(body.get("reason", "")) or messages.get(body["state"], "")
-    return jsonify({"state": body["state"], "message": said})

@@ -63,7 +63,17 @@ def world() -> list[dict[str, Any]]:
 def sim_index() -> ResponseReturnValue:
     if locked_out():
         return door()
-    return page("sim_index.html", users=world(), factor_name=factor_name, section="sim")
+    signed_in = core().settings.sim_token is not None  # behind the sim token: this browser signed in
+    return page("sim_index.html", users=world(), factor_name=factor_name, signed_in=signed_in, section="sim")
+
+
+@bp.post("/sim/sign-out")
+def sim_sign_out() -> ResponseReturnValue:
+    """The sim token's sign-in ended on the server, then its cookie dropped: a copy of it opens nothing."""
+    require_browser_token()
+    answer = redirect("/sim", 303)
+    SIMULATORS.sign_out(answer)
+    return answer
 
 
 @bp.post("/sim/unlock")

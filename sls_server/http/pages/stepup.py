@@ -7,6 +7,10 @@ asked for it; logging out drops the cookie too), while the user types their user
 broker's first step) and then answers the challenge or approves the push; once verified the session token
 is rotated (a new cookie), the task runs, and the account page says so. The task is checked before the
 step-up starts, so a typo never costs the user a challenge.
+
+Every form here answers 303 to a GET (``outcome``): a wrong password or code to the verify page, a step-up
+that cannot go on (or a task typed wrong) to ``/account/problem``; so a reload or Back never sends a
+password or a code again.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as BaseResponse
 
 from ...accounts.users import PHONE_RE
-from ...auth.sessions import Session
+from ...auth.session_state import Session
 from ...errors import SlsError, StoreUnavailable
 from ...web.wording import (
     CARD_VERIFY_STEPS,
@@ -33,11 +37,14 @@ from ..crosssite import form_token, require_form_token
 from . import bp
 from .account import VERIFY_COOKIE, VERIFY_PATH, current_session, gone
 from .kit import answers_json, drop_cookie, page, say, seal, set_cookie, set_session_cookie
+from .outcome import tell, told
 from .portal import ends_step
 
 _AMOUNT = re.compile(r"^[0-9]{1,9}$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 PURPOSE_TITLES = {"withdrawal": "Withdraw funds", "change_contact": "Change your phone number"}
+#: "We could not do that": what a task's form or its step-up was refused for, with the way back.
+PROBLEM_PATH = "/account/problem"
 
 
 def _task_from_form(kind: str) -> tuple[dict[str, Any] | None, str | None]:
@@ -66,8 +73,38 @@ def _run(session: Session, task: dict[str, Any]) -> str:
     return str(done["request_id"])
 
 
-def _problem(message: str, status: int) -> tuple[str, int]:
-    return page("account_problem.html", status, csrf_token=form_token(), message=message, section="account")
+def _problem(message: str, status: int) -> BaseResponse:
+    """To the problem page, which says why once; whatever waits for a step-up is left as it is."""
+    return tell(PROBLEM_PATH, message, status)
+
+
+def _ended(exc: SlsError) -> BaseResponse:
+    """The step-up is spent (the form would only be told it expired): the task starts again."""
+    said = verification_ended(exc.code, exc.message, exc.extra, kind=type(exc).__name__)
+    ended = _problem(said, exc.status)
+    drop_cookie(ended, VERIFY_COOKIE, path=VERIFY_PATH)
+    return ended
+
+
+@bp.get(PROBLEM_PATH)
+def account_problem() -> ResponseReturnValue:
+    """What the last task's form or step-up was refused for, once; then the account page."""
+    try:
+        current_session(extend=True)
+    except StoreUnavailable:
+        raise  # an outage is not a logout (kit._unavailable answers it)
+    except SlsError as exc:
+        return gone(exc)
+    said = told()
+    if not said.get("message"):
+        return redirect("/account", 303)
+    return page(
+        "account_problem.html",
+        said.get("status", 400),
+        csrf_token=form_token(),
+        message=said["message"],
+        section="account",
+    )
 
 
 def _begin(kind: str) -> ResponseReturnValue:
@@ -92,7 +129,7 @@ def _confirm(session: Session, state: dict[str, Any]) -> ResponseReturnValue:
     username = request.form.get("username", "")
     password = request.form.get("password", "")
     if not username.strip() or not password:
-        return _verify_page(state, "Enter your username and password.", 400, invalid=True, username=username)
+        return _refuse("Enter your username and password.", 400, invalid=True, username=username)
     task = state["task"]
     try:
         core().stepup.confirm_password(session, username, password, now=now(), ip=client_ip())
@@ -102,7 +139,7 @@ def _confirm(session: Session, state: dict[str, Any]) -> ResponseReturnValue:
     except StoreUnavailable:
         raise
     except SlsError as exc:
-        return _verify_page(state, say(exc), exc.status, invalid=exc.status == 401, username=username)
+        return _refuse(say(exc), exc.status, invalid=exc.status == 401, username=username)
     state = {"txn_id": opened["txn_id"], "factor": opened["factor"], "task": task}
     return _keep(redirect(VERIFY_PATH, 303), session, state)
 
@@ -132,6 +169,11 @@ def account_phone() -> ResponseReturnValue:
 
 def _pending(session: Session) -> dict[str, Any] | None:
     return seal("verify").open(request.cookies.get(VERIFY_COOKIE), _context(session))
+
+
+def _refuse(message: str, status: int, invalid: bool = False, username: str = "") -> BaseResponse:
+    """Back to the verify page, which says why once; `username`: kept typed (never the password)."""
+    return tell(VERIFY_PATH, message, status, invalid=invalid, username=username[:128])
 
 
 def _verify_page(
@@ -177,7 +219,16 @@ def verify_page() -> ResponseReturnValue:
     except SlsError as exc:
         return gone(exc)
     state = _pending(session)
-    return _verify_page(state) if state else redirect("/account", 303)
+    if not state:
+        return redirect("/account", 303)
+    said = told()
+    return _verify_page(
+        state,
+        said.get("message"),
+        said.get("status", 200),
+        invalid=said.get("invalid", False),
+        username=said.get("username", ""),
+    )
 
 
 @bp.post(VERIFY_PATH)
@@ -196,19 +247,15 @@ def verify_submit() -> ResponseReturnValue:
         return _confirm(session, state)
     response = "".join(request.form.get("response", "").split())
     if not response or len(response) > 64:
-        return _verify_page(state, "Enter the security code.", 400, invalid=True)
+        return _refuse("Enter the security code.", 400, invalid=True)
     try:
         _, token = core().stepup.complete(session, state["txn_id"], response, now=now(), ip=client_ip())
     except StoreUnavailable:
         raise
     except SlsError as exc:
-        if ends_step(exc):  # spent: the form would only be told it expired; the task starts again
-            said = verification_ended(exc.code, exc.message, exc.extra, kind=type(exc).__name__)
-            body, status = _problem(said, exc.status)
-            ended = Response(body, status, mimetype="text/html")
-            drop_cookie(ended, VERIFY_COOKIE, path=VERIFY_PATH)
-            return ended
-        return _verify_page(state, say(exc), exc.status, invalid=exc.status == 401)
+        if ends_step(exc):
+            return _ended(exc)
+        return _refuse(say(exc), exc.status, invalid=exc.status == 401)
     assert token is not None  # a typed response either verifies or raises
     _, target = _verified(state, token)
     answer = redirect(target, 303)
@@ -237,12 +284,8 @@ def verify_challenge_mode() -> ResponseReturnValue:
         raise
     except SlsError as exc:
         if ends_step(exc):
-            said = verification_ended(exc.code, exc.message, exc.extra, kind=type(exc).__name__)
-            body, status = _problem(said, exc.status)
-            ended = Response(body, status, mimetype="text/html")
-            drop_cookie(ended, VERIFY_COOKIE, path=VERIFY_PATH)
-            return ended
-        return _verify_page(state, say(exc), exc.status)
+            return _ended(exc)
+        return _refuse(say(exc), exc.status)
     return _keep(redirect(VERIFY_PATH, 303), session, {**state, "factor": switched["factor"]})
 
 

@@ -21,7 +21,7 @@ from ...shapes.attacks import AttackReport, AttackRequest
 from ...sim.attacks import Attacks, attacker_addresses
 from ...sim.relay import ATTACKER_HANDSET
 from ...web.wording import duration, factor_name
-from ..admin.control import reset_clock
+from ..admin.control import end_console_sign_ins, reset_clock
 from ..common import core, now
 from . import bp
 from .access import TRAINER
@@ -97,6 +97,8 @@ def trainer_page() -> ResponseReturnValue:
             "trainer_signin.html",
             401 if request.args.get("failed") else 200,
             failed=bool(request.args.get("failed")),
+            idle=duration(core().console.idle_timeout),
+            lifetime=duration(core().console.absolute_timeout),
             section="trainer",
         )
     return page(
@@ -130,6 +132,18 @@ def trainer_sign_out() -> ResponseReturnValue:
     return answer
 
 
+@bp.post("/trainer/sign-ins/end")
+def trainer_end_sign_ins() -> ResponseReturnValue:
+    """``DELETE /admin/v1/console/sign-ins`` from the console: every browser signed in to it or to the
+    simulator pages, this one too, must sign in again (a console left open elsewhere, a copied cookie)."""
+    require_browser_token()
+    answer = redirect("/trainer", 303)
+    if TRAINER.is_open():
+        end_console_sign_ins()
+        TRAINER.sign_out(answer)
+    return answer
+
+
 @bp.get("/trainer/users")
 def trainer_users() -> ResponseReturnValue:
     """The users table alone, with the server's clock on it: what the console redraws as events arrive and
@@ -156,11 +170,24 @@ def action(run: Callable[[dict[str, Any]], Any], *, parse: bool = True) -> Respo
         return refused
     try:
         require_browser_token()
-        return jsonify(run((request.get_json(silent=True) or {}) if parse else {}))
+        return jsonify(run(console_body() if parse else {}))
     except SlsError as exc:
         response = jsonify(exc.body())  # with the field it names (and an entry's index), for the console
         response.status_code = exc.status
         return response
+
+
+def console_body() -> dict[str, Any]:
+    """A console action's JSON object; no body is ``{}`` (an action with nothing to say). Anything else is
+    a 400 naming ``body``: read leniently (``get_json(silent=True) or {}``), malformed JSON ran the action
+    on ``{}`` (``/trainer/reset`` sent ``garbage`` reset the world; a field was said to be missing that had
+    been sent), and a JSON list reached the action, whose ``.get`` answered a 500."""
+    if not request.get_data(cache=True).strip():
+        return {}
+    given = request.get_json(silent=True)
+    if not isinstance(given, dict):
+        raise InvalidRequest("the body must be a JSON object, sent as application/json", field="body")
+    return given
 
 
 @bp.post("/trainer/clock")

@@ -20,7 +20,7 @@ from typing import Any
 from flask import Response, request
 from flask.typing import ResponseReturnValue
 
-from ...accounts.devices import public_device
+from ...accounts.device_terms import public_device
 from ...accounts.errors import UnknownAccount
 from ...accounts.users import canonical_username
 from ...errors import InvalidRequest, SlsError

@@ -29,7 +29,8 @@ from typing import Any
 from sls_devices import ibkey
 from sls_devices.ibkey import IbKeyApp
 
-from ...accounts.devices import ACTIVE, DeviceService
+from ...accounts.device_terms import ACTIVE
+from ...accounts.devices import DeviceService
 from ...accounts.users import UserService, canonical_username
 from ...auth import PasswordStep, SecondFactor
 from ...errors import UnknownDevice
@@ -214,7 +215,7 @@ class IbKeyAppService:
         if device and device.status == ACTIVE:
             raise AlreadyActivated()
         if user.phone:
-            self._phones.limit(name, user.phone, now=now)  # the user asked for a text: it costs
+            self._phones.limit(name, user.phone, now=now, ip=ip)  # the user asked for a text: it costs
         enrolled = self._devices.enrol(name, "ibkey", {"platform": app.state.platform}, now=now)
         device_id = enrolled["device_id"]
         handset = self._apps.number(app_id)  # the smartphone this user's pushes go to

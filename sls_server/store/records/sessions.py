@@ -1,4 +1,4 @@
-"""A session (``keys.session``), stored under the SHA-256 of its token (``auth.sessions``)."""
+"""A session (``keys.session``), stored under the SHA-256 of its token (``auth.session_tokens``)."""
 
 from __future__ import annotations
 

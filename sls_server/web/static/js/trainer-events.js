@@ -2,7 +2,8 @@
    user, type and limit are GET /admin/v1/events's query, sent as the console's other actions are (a POST with
    the page's CSRF token); the page comes back as the admin API answers it, oldest first, and is drawn as a
    table with the columns `sls events` prints. "Next page" reads on from the page's cursor with the same
-   filter. A refusal is shown next to the field it names (SLS.trainer, from trainer-admin.js). */
+   filter. A refusal is shown next to the field it names (SLS.trainer, from trainer-admin.js). A staged
+   attack's address is named the attacker's, as the live feed names it (trainer.js). */
 "use strict";
 (function () {
   const form = document.querySelector("[data-form=events-filter]");
@@ -12,6 +13,7 @@
   const result = card.querySelector("[data-testid=events-filter-result]");
   const more = card.querySelector("[data-testid=events-filter-more]");
   const COLUMNS = ["At (UTC)", "Type", "User", "Address", "Factor", "Device", "Result", "Detail"];
+  const ATTACKERS = new Set((form.closest("[data-trainer]").dataset.attackerIps || "").split(" ").filter(Boolean));
   let asked = null; // the filter of the page shown, and its cursor: what "Next page" reads on from
 
   function utc(seconds) {
@@ -25,7 +27,8 @@
   }
 
   function row(e) {
-    const cells = [utc(e.at), e.type, e.user, e.ip, e.factor, e.device_id, e.result,
+    const address = e.ip && ATTACKERS.has(e.ip) ? e.ip + " (attacker)" : e.ip;
+    const cells = [utc(e.at), e.type, e.user, address, e.factor, e.device_id, e.result,
       e.detail && Object.keys(e.detail).length ? spaced(e.detail) : null];
     return SLS.el("tr", { "data-testid": "events-filter-event", "data-type": e.type },
       cells.map(function (text, i) { return SLS.el(i === 1 ? "th" : "td", i === 1 ? { scope: "row", text: text || "" } : { text: text || "" }); }));

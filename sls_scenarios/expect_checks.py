@@ -1,0 +1,71 @@
+"""What only a run would find wrong with a step's ``expect``: an event type the server never writes, a
+``statuses`` on a step that answers once, one answer checked on a ``parallel``, a ``regex`` that does not
+compile, a ``between`` that can never hold.
+
+An expectation that cannot fail is worse than a failing one (a misspelt event type under ``not_happened``
+passes whatever the server did), so the cross-checks (``checks``) judge each ``expect`` with these.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .event_types import EVENT_TYPES
+from .positions import Report
+from .schema import suggest
+from .values import references
+
+
+def event_types(expectation: Any, path: tuple[Any, ...], report: Report) -> None:
+    events = expectation.get("events") if isinstance(expectation, dict) else None
+    for which in ("happened", "not_happened"):
+        for i, wanted in enumerate((events or {}).get(which) or []):
+            kind = wanted.get("type")
+            if not isinstance(kind, str) or "${" in kind or kind in EVENT_TYPES:
+                continue
+            hint = suggest(kind, EVENT_TYPES, otherwise="; `sls scenario reference` lists them")
+            where = (*path, "events", which, i, "type")
+            report(where, f"the server writes no event {kind!r}{hint}")
+
+
+def expectation(kind: str, expect: Any, path: tuple[Any, ...], report: Report) -> None:
+    """What only a run would find wrong with an ``expect``: ``statuses`` counts a ``repeat``'s or a
+    ``parallel``'s answers, and on any other step counted none, so it passed whatever the server said; a
+    ``regex`` that does not compile failed at run time as the runner's own bug."""
+    if not isinstance(expect, dict):
+        return
+    if "statuses" in expect and kind not in ("repeat", "parallel"):
+        report((*path, "statuses"), f"`statuses` counts the answers of a repeat or parallel, not of a {kind}")
+    for key in ("status", "error", "json", "headers"):
+        if kind == "parallel" and key in expect:  # its branches answer at once: none is "the" answer
+            report(
+                (*path, key),
+                "a parallel has no one answer to check: count its branches' answers with `statuses` "
+                "(`statuses: {'200': N}`), or check an answer in a branch's own step",
+            )
+    for where, pattern in _regexes(expect, path):
+        if isinstance(pattern, str) and not references(pattern):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                report(where, f"{pattern!r} is not a regular expression: {exc}")
+    for where, ends in _regexes(expect, path, "between"):  # [60, 1] fails whatever the server says
+        numbers = isinstance(ends, list) and all(isinstance(e, int | float) for e in ends)
+        if numbers and len(ends) == 2 and ends[0] > ends[1]:
+            report(where, f"{ends!r} can never hold: write the low end first")
+
+
+def _regexes(value: Any, path: tuple[Any, ...], op: str = "regex") -> list[tuple[tuple[Any, ...], Any]]:
+    """Every ``{regex: pattern}`` matcher (or another ``op``) inside an expectation, with where it is."""
+    found: list[tuple[tuple[Any, ...], Any]] = []
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if key == op:
+                found.append(((*path, key), item))
+            else:
+                found += _regexes(item, (*path, key), op)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            found += _regexes(item, (*path, index), op)
+    return found

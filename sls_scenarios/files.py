@@ -1,0 +1,86 @@
+"""Which files are scenarios: the library shipped in the package, the paths and names a command is given
+(a folder means its ``*.scenario.yaml``, a name a library scenario), and a new file from the template.
+
+Apart from reading a file (``loader``), because finding one is about names and folders only: the CLI and
+the tests find files before any is loaded.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+SUFFIX = ".scenario.yaml"
+
+
+def new_file(name: str, folder: Path, *, force: bool = False) -> Path:
+    """Write the commented template as ``folder/name.scenario.yaml``; ``ValueError``/``FileExistsError``."""
+    import re
+
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,63}", name):
+        raise ValueError("NAME is lower-case letters, digits and dashes (kebab-case), 2-64 long")
+    target = folder / f"{name}{SUFFIX}"
+    if target.exists() and not force:
+        raise FileExistsError(f"{target} exists (--force overwrites it)")
+    template = (resources.files("sls_scenarios") / "template.scenario.yaml").read_text(encoding="utf-8")
+    folder.mkdir(parents=True, exist_ok=True)
+    target.write_text(template.replace("__NAME__", name), encoding="utf-8")
+    return target
+
+
+def library_dir() -> Path:
+    """The scenarios shipped in the package (``sls_scenarios/library``)."""
+    return Path(str(resources.files("sls_scenarios") / "library"))
+
+
+def library_files() -> list[Path]:
+    return sorted(library_dir().glob(f"*{SUFFIX}"))
+
+
+def nothing_found(targets: list[str]) -> str:
+    """Why ``targets`` named no scenario, and which YAML files there were passed over for their name."""
+    folders = [Path(t) for t in targets if Path(t).is_dir()]
+    passed_over = sorted(
+        str(file)
+        for folder in folders
+        for pattern in ("*.yml", "*.yaml")
+        for file in folder.rglob(pattern)
+        if not file.name.endswith(SUFFIX)
+    )
+    where = ", ".join(targets) or "nothing named"
+    message = f"no scenario found in {where}: only files named *{SUFFIX} are collected"
+    if passed_over:
+        shown = ", ".join(passed_over[:5]) + (
+            f" and {len(passed_over) - 5} more" if len(passed_over) > 5 else ""
+        )
+        message += f"; passed over {shown} (name a scenario NAME{SUFFIX})"
+    return message
+
+
+def resolve(targets: list[str], *, everything: bool = False) -> list[Path]:
+    """Files for ``targets``: paths (a folder means its ``*.scenario.yaml``), else library names.
+
+    A name matches a library file's stem or its ``name``; an unknown one raises ``LookupError`` with the
+    closest names, so a typo is told, not silently skipped.
+    """
+    files: list[Path] = list(library_files()) if everything else []
+    names = {p.name[: -len(SUFFIX)]: p for p in library_files()}
+    for target in targets:
+        candidate = Path(target)
+        if candidate.is_dir():
+            files.extend(sorted(candidate.rglob(f"*{SUFFIX}")))
+        elif candidate.is_file():
+            files.append(candidate)
+        elif target in names:
+            files.append(names[target])
+        else:
+            import difflib
+
+            close = difflib.get_close_matches(target, list(names), n=3, cutoff=0.5)
+            hint = f"; did you mean {', '.join(close)}?" if close else "; `sls scenario list` shows them"
+            raise LookupError(f"no file and no library scenario named {target!r}{hint}")
+    unique: list[Path] = []
+    for file in files:
+        if file.resolve() not in {u.resolve() for u in unique}:
+            unique.append(file)
+    return unique

@@ -1,0 +1,70 @@
+"""Values written out in a scenario that only the run would refuse: an instant the server's clock cannot be
+set to, a duration the runner cannot read, a PIN or iPhone passcode the device cannot take.
+
+Each is judged by the same code that would refuse it at run time (``values``, the device models), so a
+validation says at its line what step 14 would have failed on; the cross-checks (``checks``) call these
+where such a value is written, in the setup or in a step.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sls_devices import dscplus, ibkey
+
+from .positions import Report
+from .values import duration_seconds, parse_instant
+
+
+def instant(value: Any, path: tuple[Any, ...], report: Report) -> None:
+    """An instant written out must be one the server's clock can be set to."""
+    if isinstance(value, str) and "${" in value:
+        return
+    try:
+        parse_instant(value)
+    except ValueError as exc:
+        report(path, str(exc))
+
+
+def pin(device: dict[str, Any], path: tuple[Any, ...], report: Report) -> None:
+    """A PIN the device could never take (a card's keypad enters 4 digits; the IB Key app wants 4-6
+    letters or digits) fails its enrolment or activation: say so at its line instead."""
+    pin, kind = device.get("pin"), device.get("type")
+    if not isinstance(pin, str) or "${" in pin or "share" in device:
+        return
+    try:
+        if kind == "dscplus":
+            dscplus.hash_pin(pin)
+        elif kind == "ibkey" and device.get("platform") != "ios":
+            ibkey.validate_pin(pin)
+    except ValueError as exc:
+        report((*path, "pin"), f"{kind} PIN {pin!r}: {exc}")
+
+
+def iphone(device: dict[str, Any], path: tuple[Any, ...], report: Report) -> None:
+    """``passcode`` and ``biometrics`` are an iPhone's; one without Touch ID / Face ID activates with its
+    passcode, so it needs one."""
+    for key in ("passcode", "biometrics"):
+        if key in device and (device.get("type") != "ibkey" or device.get("platform") != "ios"):
+            report((*path, key), f"`{key}` is an iPhone's: only for type ibkey, platform ios")
+    if device.get("biometrics") is False and "passcode" not in device:
+        report((*path, "biometrics"), "an iPhone without Touch ID / Face ID needs its `passcode`")
+    passcode = device.get("passcode")
+    if isinstance(passcode, str) and "${" not in passcode:
+        try:
+            ibkey.validate_passcode(passcode)
+        except ValueError as exc:
+            report((*path, "passcode"), f"iPhone passcode {passcode!r}: {exc}")
+
+
+def clock_move(body: Any, path: tuple[Any, ...], report: Report) -> None:
+    """A duration written out must be one the runner (and ``sls clock --advance``) can read, and an
+    instant one the server's clock can be set to."""
+    if isinstance(body, dict) and "to" in body:
+        instant(body["to"], (*path, "to"), report)
+    seconds, where = (body.get("seconds"), (*path, "seconds")) if isinstance(body, dict) else (body, path)
+    if isinstance(seconds, str) and "${" not in seconds:
+        try:
+            duration_seconds(seconds)
+        except ValueError as exc:
+            report(where, str(exc))

@@ -1,0 +1,58 @@
+"""What a device record means, read the same by everyone: its statuses, a new id, whether it has lapsed, the
+users it is shared with, and the administrator's view of it.
+
+The login's second factor, the IB Key app, the state import and the admin views read devices without
+changing them; these rules are theirs as much as the device service's (``devices.DeviceService``, which
+enrols, revokes and updates devices), so they live apart from it.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from ..store.records import DeviceRecord
+
+ACTIVE = "active"
+REVOKED = "revoked"
+
+
+def new_device_id(type_: str) -> str:
+    return f"{type_}-{secrets.token_hex(6)}"
+
+
+def lapsed(device: DeviceRecord, now: int) -> bool:
+    """A device with an end of validity (a temporary passcode) past it, or once found past it
+    (``devices.DeviceService.lapse_seen``): a clock moved back does not bring it back."""
+    return device.lapsed_at is not None or (device.expires_at is not None and device.expires_at <= now)
+
+
+def public_device(record: DeviceRecord, *, now: int | None = None) -> dict[str, Any]:
+    """The admin's view: a type's own fields only on devices of that type, never a secret. Given ``now``, a
+    device past its validity (a temporary passcode) shows as ``expired``, whatever its record says."""
+    expired = now is not None and lapsed(record, now) and record.status == ACTIVE
+    view: dict[str, Any] = {
+        "device_id": record.device_id,
+        "type": record.type,
+        "label": record.label,
+        "status": "expired" if expired else record.status,
+        "created_at": record.created_at,
+    }
+    if record.serial is not None:
+        view["serial"] = record.serial
+    if record.suite is not None:
+        view["suite"] = record.suite
+    if record.locked is not None:
+        view["locked"] = record.locked
+    view["owner"] = record.owner
+    if record.expires_at is not None:
+        view["expires_at"] = record.expires_at
+    view["shared_with"] = list(record.shared_with)
+    view["factor_locked"] = record.factor_locked
+    view["factor_failures"] = record.factor_failures
+    return view
+
+
+def without(device: DeviceRecord, username: str) -> tuple[str, ...]:
+    """The users a device is shared with, ``username`` taken off."""
+    return tuple(u for u in device.shared_with if u != username)

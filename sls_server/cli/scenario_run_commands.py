@@ -1,0 +1,169 @@
+"""``sls scenario run`` and ``sls scenario demo``: the commands that run scenarios, in-process or against a
+server (``--server``, checked once with the admin token before the first scenario).
+
+Apart from the commands that only read scenario files (``scenario_commands``, which holds the group these
+join), because these alone reach a server, take its tokens and the runner's seed, and exit by the outcome.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .admin_client import AdminClient
+from .admin_commands import bearer, connect, server_errors, server_url
+from .output import EXIT_FAILED, EXIT_USAGE, CliError, print_json
+from .reading import OutputFile
+from .scenario_commands import console, scenario
+from .scenario_files import gather, load_one, no_such_tag, tagged, unique_names
+
+seed_option = click.option(
+    "--seed", type=int, default=0, show_default=True, help="Fixes every random choice the runner makes."
+)
+admin_token_option = click.option(
+    "--admin-token",
+    envvar="SLS_ADMIN_TOKEN",
+    show_envvar=True,
+    metavar="TOKEN",
+    callback=bearer,
+    help="The server's admin token (with --server).",
+)
+
+
+def _check_server(server: str, admin_token: str) -> None:
+    """One admin call before any scenario runs: a wrong admin token (or no server at the URL) is one error,
+    told as every ``sls`` command tells it (exit 1), not the same error again in every scenario."""
+    client = AdminClient(server_url(server, "--server"), admin_token)
+    with server_errors():
+        client.request("GET", "/admin/v1/clock")
+
+
+def _pace(value: str | None) -> float | None:
+    from sls_scenarios.demo import parse_pace
+
+    try:
+        return parse_pace(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--pace") from None
+
+
+@scenario.command("run")
+@click.argument("targets", nargs=-1, metavar="PATH|NAME...")
+@click.option("--all", "everything", is_flag=True, help="Run every scenario of the shipped library.")
+@click.option(
+    "--tag", "tags", multiple=True, metavar="TAG", help="Only scenarios with this tag (repeatable)."
+)
+@click.option("--server", metavar="URL", help="Run against this server (wiped before each scenario).")
+@admin_token_option
+@click.option("--sim-token", envvar="SLS_SIM_TOKEN", show_envvar=True, metavar="TOKEN", callback=bearer,
+              help="The server's /sim/v1 token, if it sets one (with --server).")  # fmt: skip
+@seed_option
+@click.option("--junit", type=OutputFile(), metavar="FILE", help="Write JUnit XML.")
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON (progress goes to stderr).")
+@click.option("-v", "--verbose", is_flag=True, help="Show every round of a repeat and every parallel branch.")
+def run(
+    targets: tuple[str, ...],
+    everything: bool,
+    tags: tuple[str, ...],
+    server: str | None,
+    admin_token: str | None,
+    sim_token: str | None,
+    seed: int,
+    junit: Path | None,
+    as_json: bool,
+    verbose: bool,
+) -> None:
+    """Run scenarios; exit 0 only when every one passed (or failed as it declared it would).
+
+    \b
+    A file that is not a valid scenario is an error case of the report (with or without --tag) and the
+    others still run. In-process by default: an app and an embedded Redis of the run's own, wiped before
+    each scenario.
+    With --server the runner is an HTTP client of that server: it needs the admin token (checked once
+    before the first scenario: a wrong one, or no server there, is one error, exit 1), wipes the server
+    before each scenario, and sends actors' addresses as X-Forwarded-For, so the server must trust this
+    machine (SLS_TRUSTED_PROXIES=127.0.0.1/32); a scenario fails if an address did not take.
+    A scenario needing setup.settings (gateway-controls: SLS_GATEWAY) is skipped with the reason (JUnit
+    <skipped>), even by a server started with them, and does not fail the run: run it in-process, or
+    with `sls scenario demo`, whose own server starts with them.
+
+    \b
+    Examples:
+      sls scenario run --all                          # the whole library, in-process
+      sls scenario run dscplus-login push-bombing     # library scenarios by name
+      sls scenario run my-tests/ --junit report.xml   # every *.scenario.yaml in a folder, for CI
+      sls scenario run --all --server http://127.0.0.1:8000 --admin-token "$TOKEN" --json
+    """
+    from sls_scenarios.batch import run_batch
+    from sls_scenarios.targets import TargetError
+
+    files = gather(targets, everything)
+    if tags:
+        among = files
+        files = tagged(files, tags)
+        if not files:
+            raise CliError(no_such_tag(among, tags), EXIT_USAGE)
+    unique_names(files)
+    if server and not admin_token:  # the one `sls demo` printed, as every server command finds it
+        admin_token = connect(server, None).token
+    if server and admin_token:  # without one, the target refuses the run (a usage error) below
+        _check_server(server, admin_token)
+    try:
+        results, document = run_batch(
+            files, console(stderr=as_json), server=server, admin_token=admin_token, sim_token=sim_token,
+            seed=seed, verbose=verbose, junit=junit,
+        )  # fmt: skip
+    except TargetError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+    if as_json:
+        print_json(document)
+    if not results or not all(r.ok for r in results):
+        sys.exit(EXIT_FAILED)
+
+
+@scenario.command("demo")
+@click.argument("name", metavar="NAME|PATH")
+@click.option("--pace", metavar="TIME", help="Wait this long at each narration instead of for Enter (2s, 0).")
+@click.option("--server", metavar="URL", help="Use this server (it is wiped) instead of starting one.")
+@admin_token_option
+@seed_option
+@click.option("--json", "as_json", is_flag=True, help="Show the demo on stderr; print the result as JSON.")
+def demo(
+    name: str, pace: str | None, server: str | None, admin_token: str | None, seed: int, as_json: bool
+) -> None:
+    """Trainer mode: narrate a scenario step by step, attacker and defender side by side.
+
+    \b
+    Without --server it starts `sls serve` on a free port (trusting this machine's X-Forwarded-For, so
+    each actor appears at its own address) and prints the trainer console's URL (/trainer) to open
+    for the room; it stops the server at the end.
+
+    \b
+    Examples:
+      sls scenario demo phishing-relay               # Enter moves on after each narration
+      sls scenario demo push-bombing --pace 3s       # hands-free
+    """
+    from sls_scenarios.demo import run_demo
+    from sls_scenarios.server import ServerFailed
+    from sls_scenarios.targets import TargetError
+
+    found = load_one(name)
+    if server and not admin_token:  # the one `sls demo` printed, as every server command finds it
+        admin_token = connect(server, None).token
+    if server and admin_token:  # the token checked before the narration starts, as `sls scenario run` does
+        try:
+            _check_server(server, admin_token)
+        except CliError as exc:
+            if exc.code != "unreachable":  # nothing there: the demo says so its own way, below
+                raise
+    try:
+        screen = console(stderr=as_json)
+        result = run_demo(found, screen, pace=_pace(pace), server=server, admin_token=admin_token, seed=seed)
+    except (ServerFailed, TargetError) as exc:
+        raise CliError(str(exc)) from None
+    if as_json:
+        print_json(result.as_dict())
+    if not result.ok:
+        sys.exit(EXIT_FAILED)

@@ -1,0 +1,59 @@
+"""Post/Redirect/Get for the login and step-up pages: what a form's POST tells the page it redirects to.
+
+A form answered with a rendered page is re-sent by a reload or by Back/Forward (the browser asks "resend?"),
+and each re-sent password or code spends one more attempt against the lockout. So every form of the login
+(``portal``) and of "verify your identity" (``stepup``) answers 303 to a GET page, and the outcome that page
+shows (the refusal's sentence, its status, whether it is about what was typed, the username to keep typed, a
+notice) travels in ``sls_page_outcome``: sealed like the rest of the pages' state (``kit.seal``), bound to
+this browser (``sls_browser``) and to the one path it is for, HttpOnly, SameSite=Strict, scoped to that path.
+It never holds a password, a code or a response. The GET that reads it drops it, so the sentence is shown
+once: a reload shows the page as it now stands, not a refusal that did not happen again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, redirect, request
+from werkzeug.wrappers import Response
+
+from . import bp
+from .kit import browser_id, drop_cookie, seal, set_cookie
+
+OUTCOME_COOKIE = "sls_page_outcome"
+#: Seconds of wall-clock time the outcome waits for its GET, which the browser asks for at once.
+OUTCOME_MAX_AGE = 120
+
+
+def _context(path: str) -> str:
+    return f"outcome:{path}:{browser_id()}"
+
+
+def tell(path: str, message: str | None = None, status: int = 200, **more: Any) -> Response:
+    """The 303 to ``path``, whose GET shows ``message`` (answered with ``status``) and ``more`` once."""
+    answer = redirect(path, 303)
+    said = {"message": message, "status": status, **more}
+    set_cookie(
+        answer, OUTCOME_COOKIE, seal("outcome").seal(said, _context(path)), path=path, max_age=OUTCOME_MAX_AGE
+    )
+    return answer
+
+
+def told() -> dict[str, Any]:
+    """What the POST before told this page (empty when nothing was, or it was already shown); read once."""
+    path = request.path
+    for token in request.cookies.getlist(OUTCOME_COOKIE):  # one per path: "/"'s reaches every page
+        said = seal("outcome").open(token, _context(path))
+        if said is not None:
+            g.sls_outcome_shown = path
+            return said
+    return {}
+
+
+@bp.after_request
+def _forget_what_was_shown(response: Response) -> Response:
+    """The outcome is dropped once a page showed it; an outage's 503 did not show it, so it waits."""
+    shown = g.get("sls_outcome_shown")
+    if shown and response.status_code < 500:
+        drop_cookie(response, OUTCOME_COOKIE, path=shown)
+    return response
