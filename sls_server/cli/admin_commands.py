@@ -152,7 +152,7 @@ def server_errors(no_route: str | None = None) -> Iterator[None]:
         elif exc.code == "unknown_device":
             hint = " (`sls device list USER` shows a user's devices)"
         elif exc.code == "card_locked":  # not wrong_pin's last try: the IB Key app's PIN answers it too
-            hint = " (the card is locked now: `sls device reset DEVICE_ID`, or Reset card in the console)"
+            hint = " (`sls device reset DEVICE_ID` resets it, or Reset card in the console)"
         elif exc.code == "account_locked":
             hint = " (it lapses by itself; `sls user unlock USER` lifts it now)"
         elif exc.code == "no_second_factor":
