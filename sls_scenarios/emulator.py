@@ -172,6 +172,7 @@ class SlsEmulator:
         *,
         password: str,
         passcode: str | None = None,
+        card: Card | None = None,
     ) -> str:
         """Enrol IB Key and activate it on the simulated phone with the texted code; the device id.
 
@@ -179,10 +180,21 @@ class SlsEmulator:
         it, so the signature does too, and a call without it fails the type check, not the test at run time.
         ``passcode`` (iOS): an iPhone without Touch ID / Face ID, activated with its passcode, which
         ``approve_push`` then keys.
+        A user who had IB Key and has an active DSC+ card gets no text: the new phone is activated with the
+        card's response to a challenge, as at the broker, so pass ``card`` (what ``enroll_card`` returned).
         """
         record = self.enroll(username, "ibkey", platform=platform)
-        user = self.call("GET", f"/admin/v1/users/{_segment(username)}", admin=True)
-        code = self.latest_code(user["phone"], purpose="ibkey_activation")
+        if record.get("activation") == "card":
+            if card is None:
+                raise EmulatorError(
+                    f"{username} has an active DSC+ card, so the new IB Key is activated with the card's "
+                    f"response to challenge {record.get('challenge')}, not a texted code: pass card= (the "
+                    "Card enroll_card returned)"
+                )
+            code = card.respond(str(record["challenge"]))
+        else:
+            user = self.call("GET", f"/admin/v1/users/{_segment(username)}", admin=True)
+            code = self.latest_code(user["phone"], purpose="ibkey_activation")
         unlock: dict[str, Any] = {"biometric": True} if platform == "ios" else {"pin": pin}
         if platform == "ios" and passcode is not None:
             unlock = {"passcode": passcode}

@@ -94,7 +94,9 @@ def summary(console: Console, results: list[ScenarioResult]) -> None:
     for column in ("scenario", "result", "steps", "time", "why"):
         grid.add_column(column, overflow="fold", no_wrap=column in ("scenario", "result"))
     for result in results:
-        shown = result.message if not result.ok or result.status == "skipped" else result.reason
+        # a failure where its step is written (file:line), as JUnit says it: a terminal's reader jumps there
+        shown = _located(result) if result.status in ("failed", "xpassed") else None
+        shown = shown or (result.message if not result.ok or result.status == "skipped" else result.reason)
         why = (shown or "").strip().splitlines()
         why_text = why[0] if why else ""
         why_text = why_text if len(why_text) <= 160 else why_text[:157] + "..."

@@ -124,7 +124,8 @@ class SecondFactor:
             refuse_if_settled(self._store.logins, txn, now)
             raise WrongMode("This step waits for approval in the app; poll the transaction instead.")
         if not factor.response_pattern.fullmatch(response):
-            raise InvalidRequest(f"response does not have the form a {txn.factor} gives", field="response")
+            told = f"response must be {factor.response_form} ({factor.title})"
+            raise InvalidRequest(told, field="response")
         refuse_if_settled(self._store.logins, txn, now)
         device = self._usable_device(txn, now=now, read=read)
         try:

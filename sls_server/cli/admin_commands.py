@@ -147,6 +147,16 @@ def server_errors(no_route: str | None = None) -> Iterator[None]:
                 hint = f" (the {given} sent is not this server's: check {flag} or {variable})"
         elif exc.code == "device_locked":
             hint = " (an admin unlocks it: sls device unlock <device_id>, or Unlock device in the console)"
+        elif exc.code == "unknown_user":
+            hint = " (`sls user list` shows the users there are)"
+        elif exc.code == "unknown_device":
+            hint = " (`sls device list USER` shows a user's devices)"
+        elif exc.code == "card_locked":  # not wrong_pin's last try: the IB Key app's PIN answers it too
+            hint = " (`sls device reset DEVICE_ID` resets it, or Reset card in the console)"
+        elif exc.code == "account_locked":
+            hint = " (it lapses by itself; `sls user unlock USER` lifts it now)"
+        elif exc.code == "no_second_factor":
+            hint = " (`sls device list USER` shows why; `sls device enroll USER` adds one)"
         elif exc.code == "ip_restricted":
             hint = " (an IP allowlist: see `sls user allowlist <user>` and its account's)"
         elif exc.code == "not_found":

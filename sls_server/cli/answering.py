@@ -29,6 +29,8 @@ from .demo_world import World
 from .output import EXIT_USAGE, CliError
 
 LOGIN_TOKEN_HEADER = "X-Login-Token"
+#: The simulators' refusals of this client (switched off, or guarded by a sim token it lacks).
+SIM_CLOSED = ("simulator_disabled", "sim_token_required")
 
 
 @dataclasses.dataclass
@@ -162,22 +164,30 @@ class Answerer:
 
     # --- through the simulators (--auto) ----------------------------------------------------------------
 
+    def offer(self, flow: Flow) -> str | None:
+        """What the prompt offers: the answer the user's device would give, so none from a card that locked
+        itself after wrong PINs (it shows ``LOCKED``, not a response)."""
+        device_id = str(flow.factor.get("device_id", ""))
+        if flow.factor.get("type") == "dscplus" and self._card_locked(device_id):
+            return None
+        return self.known(flow)
+
+    def _card_locked(self, device_id: str) -> bool:
+        try:
+            return bool(self.sim.request("GET", f"/sim/v1/dscplus/{segment(device_id)}").get("locked"))
+        except Exception:  # simulator off or guarded: nothing says the card is locked
+            return False
+
     def automatic(self, flow: Flow) -> str:
-        """The answer ``--auto`` types; a push has none to type (``run_flow`` calls :meth:`approve`)."""
-        found = self.known(flow)
-        if found is not None:
-            return found
+        """The answer ``--auto`` types; a push has none to type (``run_flow`` calls :meth:`approve`). A card
+        is keyed on the simulator, so one locked by wrong PINs answers ``card_locked``."""
         factor = flow.factor
         kind, device_id = factor.get("type"), str(factor.get("device_id", ""))
         if kind == "dscplus":
-            pin = self.pin or self.world.device(device_id).get("pin")
-            if not pin:
-                unknown = self.world.lacks("the card's PIN")
-                raise CliError(f"--pin: {unknown}; give it to key it in", EXIT_USAGE)
-            body = {"pin": pin, "challenge": factor["challenge"]}
-            return str(
-                self.sim.request("POST", f"/sim/v1/dscplus/{segment(device_id)}/respond", body)["response"]
-            )
+            return self._key_the_card(flow, device_id)
+        found = self.known(flow)
+        if found is not None:
+            return found
         if kind == "ibkey":
             body = {"challenge": factor["challenge"], "username": flow.username, **self.unlock(device_id)}
             return str(
@@ -190,6 +200,23 @@ class Answerer:
         raise CliError(
             f"--response: nothing simulates a {kind} answer; type it (the passcode the admin gave)"
         )
+
+    def _key_the_card(self, flow: Flow, device_id: str) -> str:
+        """demo.json's key serves only when the simulators are closed to this client."""
+        pin = self.pin or self.world.device(device_id).get("pin")
+        if not pin:
+            unknown = self.world.lacks("the card's PIN")
+            raise CliError(f"--pin: {unknown}; give it to key it in", EXIT_USAGE)
+        body = {"pin": pin, "challenge": flow.factor["challenge"]}
+        try:
+            return str(
+                self.sim.request("POST", f"/sim/v1/dscplus/{segment(device_id)}/respond", body)["response"]
+            )
+        except ApiError as exc:
+            found = self.known(flow) if exc.code in SIM_CLOSED else None
+            if found is None:
+                raise
+            return found
 
     def unlock(self, device_id: str) -> dict[str, Any]:
         """The app's PIN, Face ID or the iPhone's passcode, as the phone asks (``app_unlock``)."""

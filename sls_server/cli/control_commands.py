@@ -46,6 +46,19 @@ def event_line(event: dict[str, Any]) -> str:
     return "  ".join(str(p) for p in parts)
 
 
+def warn_unknown_type(type_: str) -> None:
+    """A type no server writes finds nothing, silently, like a typo's ``login.sucess``: say so, with the
+    nearest type (the server's list, as the scenarios check theirs: ``sls_scenarios.event_types``)."""
+    import difflib
+
+    from sls_scenarios.event_types import EVENT_TYPES
+
+    if type_ not in EVENT_TYPES:
+        near = difflib.get_close_matches(type_, sorted(EVENT_TYPES), 1)
+        guess = f" (did you mean {near[0]}?)" if near else ""
+        note(f"no event type is called {type_!r}{guess}; `sls events` shows the types the trail holds")
+
+
 @click.command("events")
 @click.option("--user", metavar="USERNAME", help="Only this user's events.")
 @click.option("--type", "type_", metavar="TYPE", help="Only events of this type, e.g. login.succeeded.")
@@ -84,6 +97,8 @@ def events(
       sls events --type login.succeeded --json
       sls events --follow                          # in a second terminal, while you log in
     """
+    if type_:
+        warn_unknown_type(type_)
     client = connect(url, admin_token)
     query: dict[str, str] = {"limit": str(limit)}
     if user:

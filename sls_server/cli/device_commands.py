@@ -13,6 +13,9 @@ from typing import Any
 
 import click
 
+from sls_devices.phone import mask_number
+
+from .admin_client import AdminClient, ApiError, NoServer
 from .admin_commands import admin_options, connect, device, readable, server_errors, when
 from .output import (
     EXIT_USAGE,
@@ -70,8 +73,20 @@ def print_enrolled(enrolled: dict[str, Any], title: str) -> None:
     print_secrets("Shown once, keep it now:", {k: enrolled.get(k) for k in ONCE})
 
 
-def next_steps(enrolled: dict[str, Any], username: str) -> None:
-    """What to do with the new device, on stderr (so --json output stays clean)."""
+def texted_number(client: AdminClient, username: str, sent_to: Any) -> str:
+    """The whole number behind the masked ``sent_to``, for a command to copy: the user's phone when it is
+    that number (an activation code goes to the number the active IB Key was activated with, which may be
+    an older one), else ``<number>``."""
+    try:
+        phone = client.user(username).get("phone")
+    except (ApiError, NoServer):
+        return "<number>"
+    return str(phone) if phone and mask_number(str(phone)) == sent_to else "<number>"
+
+
+def next_steps(enrolled: dict[str, Any], username: str, client: AdminClient) -> None:
+    """What to do with the new device, on stderr (so --json output stays clean). An IB Key is activated
+    with a texted code, or, when the user has an active card, with the card's response (no text)."""
     device_id = enrolled.get("device_id", "<device_id>")
     kind = enrolled.get("type")
     if "secret_hex" in enrolled:
@@ -80,10 +95,22 @@ def next_steps(enrolled: dict[str, Any], username: str) -> None:
             "sls device respond --secret-hex <hex> --pin <pin> --challenge <6 digits>"
         )
     elif kind == "ibkey":
+        unlock = "--biometric" if enrolled.get("platform") == "ios" else "--pin 12ab"
+        if enrolled.get("activation") == "card":
+            card, challenge = enrolled.get("card_device_id"), enrolled.get("challenge")
+            got = (
+                f"No text: {username}'s card confirms the new phone. Key its PIN and the challenge into it: "
+                f"`sls device card-respond {card} --pin <PIN> --challenge {challenge}`"
+            )
+            code = "<response>"
+        else:
+            number = texted_number(client, username, enrolled.get("sent_to"))
+            sent_to = enrolled.get("sent_to")
+            got = f"The activation code was texted to {sent_to}: `sls phone inbox {number} --code`"
+            code = "<code>"
         note(
-            f"The activation code was texted to {enrolled.get('sent_to')}: read it with "
-            f"`sls phone inbox <number>`, then `sls device activate {device_id} --username {username} "
-            "--password ... --code <code> --pin 12ab` (Android) or `--biometric` (iOS)."
+            f"{got}; then `sls device activate {device_id} --username {username} --password ... "
+            f"--code {code} {unlock}`."
         )
     elif kind == "totp":
         warn("the otpauth URI and secret are shown once; add them to an authenticator app now (--qr)")
@@ -168,7 +195,7 @@ def enroll(
         print_enrolled(enrolled, f"{type_} enrolled for {username}")
     if enrolled.get("otpauth_uri") and (qr or qr_svg):
         show_qr(enrolled["otpauth_uri"], qr_svg, to_terminal=qr and not as_json)
-    next_steps(enrolled, username)
+    next_steps(enrolled, username, client)
 
 
 def show_qr(uri: str, svg_path: Path | None, *, to_terminal: bool) -> None:

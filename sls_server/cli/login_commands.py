@@ -22,13 +22,10 @@ from .answering import Answerer, Flow, done, wait_for_approval
 from .app_unlock import Given
 from .device_commands import DEVICE_TYPES
 from .hints import hint
-from .login_view import answer_options, print_prompt, print_session, tools
+from .login_view import SWITCH_WORDS, answer_options, print_prompt, print_session, switch_words, tools
 from .output import CliError, err, note
 from .reading import ask
 from .sim_access import sim_token_option
-
-#: Words the interactive prompt takes as "switch to this factor" rather than as an answer.
-SWITCH_WORDS = tuple(t for t in DEVICE_TYPES if t != "temporary")
 
 
 def verify_computed(flow: Flow, api: AdminClient, answer: str) -> dict[str, Any]:
@@ -75,14 +72,18 @@ def run_flow(
         if auto:
             return verify_computed(flow, api, answerer.automatic(flow))
         note(hint(answerer, flow))
-        offered = answerer.known(flow)
+        offered = answerer.offer(flow)
         if offered:
             note(f"demo.json knows the answer: {offered} (press Enter to use it)")
+        switchable = switch_words(flow)
         typed = ask(
-            "Answer (or sms, voice, dscplus... to switch)",
+            f"Answer (or {', '.join(switchable)} to switch)" if switchable else "Answer",
             instead=f"the {flow.kind} stays open: sls answer RESPONSE (or --auto)",
             default=offered,
         ).strip()
+        if typed.lower() in SWITCH_WORDS and typed.lower() not in switchable:
+            err().print(Text(f"{flow.username} has no {typed.lower()} to switch to", style="red"))
+            continue
         if typed.lower() in SWITCH_WORDS:
             with server_errors():
                 flow.switch(api, typed.lower(), None)

@@ -14,12 +14,24 @@ from .admin_commands import connect, when
 from .answering import Answerer, Flow
 from .app_unlock import Given
 from .demo_world import World
+from .device_commands import DEVICE_TYPES
 from .hints import hint
 from .output import fields_table, note, print_json, print_renderable
 from .reading import Seconds
 from .sim_access import sim_client, sim_token_option
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+#: Words the interactive prompt takes as "switch to this factor" rather than as an answer.
+SWITCH_WORDS = tuple(t for t in DEVICE_TYPES if t != "temporary")
+
+
+def switch_words(flow: Flow) -> list[str]:
+    """The factor types the prompt offers to switch to: this login's own (a type the user lacks was refused
+    by the server, and ended the command); for a code, its own type too: a new one."""
+    current = flow.factor.get("type")
+    types = dict.fromkeys(str(f.get("type")) for f in flow.factors)
+    return [t for t in types if t in SWITCH_WORDS and (t != current or t in ("sms", "voice"))]
 
 
 def answer_options(func: F) -> F:

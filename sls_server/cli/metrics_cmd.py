@@ -48,7 +48,7 @@ def _number(value: float) -> str:
     "names",
     metavar="TEXT",
     multiple=True,
-    help="Only metrics whose name contains TEXT (repeatable), e.g. --name login --name lockouts.",
+    help="Only metrics whose name contains TEXT; repeated, any of them: --name login --name lockouts.",
 )
 @click.option(
     "--metrics-token",
@@ -79,7 +79,8 @@ def metrics(
     client.token = metrics_token  # the only credential /metrics reads; never the admin token
     with server_errors():
         text = client.fetch("GET", "/metrics", headers={"Accept": "text/plain"}).decode()
-    chosen = [s for s in samples(text) if all(n in s["metric"] for n in names)]
+    # any of the names, in the metric's name or in the sample's as the table shows it (sls_events_total)
+    chosen = [s for s in samples(text) if not names or any(n in s["metric"] or n in s["name"] for n in names)]
     if as_json:
         print_json(chosen)
         return
@@ -89,7 +90,7 @@ def metrics(
         if not s["name"].endswith(HIDDEN_SUFFIXES)
     ]
     if not rows:  # a counter shows only once something was counted: say so rather than draw an empty table
-        wanted = " and ".join(repr(n) for n in names)
+        wanted = " or ".join(repr(n) for n in names)
         note(f"nothing counted yet{' with ' + wanted + ' in its name' if names else ''} on {client.url}")
         return
     print_renderable(table(f"metrics of {client.url}", ["sample", "labels", "value"], rows, wrap=["labels"]))

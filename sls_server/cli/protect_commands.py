@@ -72,11 +72,37 @@ def lockout(username: str, url: str | None, admin_token: str | None, as_json: bo
 def unlock(username: str, url: str | None, admin_token: str | None, as_json: bool) -> None:
     """Unlock an account locked by failed logins (POST /admin/v1/users/<username>/unlock).
 
+    It also forgets failed sign-ins short of a lock (the console's Clear) and the count of earlier locks
+    (each makes the next wait longer); it says which it did.
+
     \b
     Example:
       sls user unlock alice
     """
-    _show_lockout(_call(url, admin_token, "POST", _user_path(username, "unlock")), as_json)
+    before = _call(url, admin_token, "GET", _user_path(username, "lockout"))
+    after = _call(url, admin_token, "POST", _user_path(username, "unlock"))
+    if as_json:
+        print_json(after)
+        return
+    click.echo(_unlocked(username, before))
+    if after.get("locked") or after.get("buckets"):  # a lock the unlock could not lift: show what is left
+        _show_lockout(after, as_json=False)
+
+
+def _unlocked(username: str, before: dict[str, Any]) -> str:
+    """What the unlock changed, in a sentence: the state after it is always "not locked", which read as if
+    there had been nothing to do."""
+    buckets = list(before.get("buckets", {}).values())
+    failures = sum(int(b.get("failures") or 0) for b in buckets)
+    locks = sum(int(b.get("locks") or 0) for b in buckets)
+    counts = [f"{failures} failed sign-in(s)"] * bool(failures)
+    counts += [f"{locks} lock(s), so a next lock waits the shortest time"] * bool(locks)
+    forgotten = f"; forgotten: {' and '.join(counts)}" if counts else ""
+    if before.get("locked"):
+        return f"Unlocked {username}: they may log in again{forgotten}."
+    if counts:
+        return f"{username} was not locked{forgotten}."
+    return f"{username} was not locked and had no failed sign-ins: nothing changed."
 
 
 @user.command("disable")

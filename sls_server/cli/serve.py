@@ -166,6 +166,8 @@ def describe(startup: Startup, workers: int, threads: int) -> dict[str, Any]:
         "openapi": f"{url}/openapi.json",
         "readyz": f"{url}/readyz",
         "redis": "embedded" if startup.embedded else "external",
+        # another sls server on this data folder started it (sls gateway beside sls demo): one world
+        "redis_shared": bool(startup.embedded and startup.embedded.shared),
         "redis_url": mask_url(settings.redis_url),
         "data_dir": str(settings.data_dir),
         "admin_token_from": startup.token_source,
@@ -181,6 +183,10 @@ def banner(facts: dict[str, Any], title: str = "sls serve") -> Panel:
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(overflow="fold")  # a long path folds onto the next line; it is never cut short
     redis = facts["redis_url"] + (" (embedded, data in the data dir)" if facts["redis"] == "embedded" else "")
+    if facts.get("redis_shared"):
+        redis = (
+            facts["redis_url"] + " (embedded, shared with the sls server already running on this data dir)"
+        )
     source = facts["admin_token_from"]
     devices = facts["simulators"]
     rows = {

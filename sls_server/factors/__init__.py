@@ -65,6 +65,8 @@ class Factor(Protocol):
     """What a notice calls the device ("A new {notice_name} was added", "Your {notice_name} was removed"):
     for SMS and voice that is the phone number, not the messages or the call."""
     response_pattern: re.Pattern[str]
+    response_form: str
+    """``response_pattern`` in words ("8 digits"), for the 400 that refuses an answer of another form."""
     device_types: tuple[str, ...]
     """The device types this factor runs on (voice callbacks run on the phone enrolled for SMS)."""
 

@@ -45,6 +45,7 @@ class DscPlusFactor:
     title = "Digital Security Card+"
     notice_name = title
     response_pattern = re.compile(r"^[0-9]{8}$")
+    response_form = "8 digits"
     device_types: tuple[str, ...] = ("dscplus",)
 
     def __init__(self, box: SecretBox, issuer: ChallengeIssuer, *, pin_attempts: int) -> None:

@@ -51,6 +51,7 @@ class _PhoneCodeFactor(abc.ABC):
     notice_name: str
     label_prefix: str
     response_pattern = re.compile(rf"^[0-9]{{{CODE_DIGITS}}}$")
+    response_form = f"{CODE_DIGITS} digits"
     device_types: tuple[str, ...]
 
     def __init__(self, box: SecretBox, phones: PhoneService, users: UserRepo, *, code_ttl: int) -> None:

@@ -29,6 +29,7 @@ class TemporaryPasscodeFactor:
     title = "temporary passcode"
     notice_name = title
     response_pattern = re.compile(rf"^[{ALPHABET}]{{{LENGTH}}}$", re.IGNORECASE)
+    response_form = f"{LENGTH} letters and digits"
     device_types: tuple[str, ...] = ("temporary",)
 
     def __init__(self, box: SecretBox, *, default_days: int) -> None:

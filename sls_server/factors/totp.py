@@ -68,6 +68,7 @@ class TotpFactor:
     notice_name = title
     #: Apps differ in length (6 or 8); ``check`` holds each device to its own.
     response_pattern = re.compile(r"^[0-9]{6,8}$")
+    response_form = "6 or 8 digits"
     device_types: tuple[str, ...] = ("totp",)
 
     def __init__(self, box: SecretBox, repo: TotpRepo, *, issuer: str = DEFAULT_ISSUER) -> None:

@@ -220,3 +220,19 @@ def test_a_switch_names_the_field_that_names_nothing_usable(alice: EnrolledUser)
         assert refused.status_code == 400 and refused.get_json()["field"] == field, (body, refused.get_json())
     done = alice.verify(started["txn_id"], alice.card_response(started["factor"]["challenge"]))
     assert done.status_code == 200, done.get_json()
+
+
+def test_an_answer_of_the_wrong_form_is_refused_saying_the_form(alice: EnrolledUser) -> None:
+    """It said 'response does not have the form a dscplus gives': what form, it did not say."""
+    started = alice.start_login()
+    refused = alice.verify(started["txn_id"], "123")
+    assert refused.status_code == 400
+    assert refused.get_json() == {
+        "error": "invalid_request",
+        "message": "response must be 8 digits (Digital Security Card+)",
+        "field": "response",
+    }
+    assert (
+        alice.verify(started["txn_id"], alice.card_response(started["factor"]["challenge"])).status_code
+        == 200
+    )

@@ -38,6 +38,13 @@ def test_a_card_locked_by_wrong_pins_needs_reset_and_unlock_says_so(demo: Demo) 
     card = demo.device("card-carl", "dscplus")["device_id"]
     lock_the_card_by_pins(demo, card)
     assert "card locked by wrong PINs (sls device reset)" in demo.ok("device", "list", "card-carl").stdout
+    # --auto keys the card, as the user would: a locked card gives no response (it computed one from
+    # demo.json's key, and the login went through), and the prompt offers none either
+    refused = demo.sls("login", "card-carl", "--auto")
+    assert refused.exit_code == 1 and refused.stderr.startswith("error: card_locked"), refused.output
+    assert "(`sls device reset DEVICE_ID` resets it, or Reset card in the console)" in refused.stderr
+    prompted = demo.sls("login", "card-carl", "--password", demo.user("card-carl")["password"], input="\n")
+    assert prompted.exit_code == 2 and "demo.json knows the answer" not in prompted.stderr, prompted.output
 
     unlocked = demo.ok("device", "unlock", card)
     assert f"{card} was not disabled by wrong responses: nothing changed." in unlocked.stdout

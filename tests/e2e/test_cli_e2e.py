@@ -151,6 +151,22 @@ def test_cli_reports_server_errors_and_moves_the_clock(sls_serve: Any, tmp_path:
     assert missing.returncode == 1 and "(pass --admin-token or set SLS_ADMIN_TOKEN;" in missing.stderr
     unknown = sls("device", "revoke", "dave", "dscplus-000000000000", *target, env=env, check=False)
     assert unknown.returncode == 1 and "unknown_device" in unknown.stderr
+    assert "(`sls device list USER` shows a user's devices)" in unknown.stderr  # what to do, not just no
+    nobody = sls("attack", "brute-force", "nobody", *target, env=env, check=False)
+    assert nobody.stderr.strip() == (
+        "error: unknown_user: No such user. (`sls user list` shows the users there are)"
+    )
+    told = json.loads(sls("user", "show", "nobody", *target, "--json", env=env, check=False).stderr)
+    assert told["error"]["message"] == "No such user."  # --json keeps the server's words alone
+    bare = sls("login", "dave", "--password", PASSWORD, *target, env=env, check=False)  # no factor yet
+    assert bare.returncode == 1 and bare.stderr.startswith("error: no_second_factor"), bare.stderr
+    assert "(`sls device list USER` shows why; `sls device enroll USER` adds one)" in bare.stderr
+    for _ in range(5):
+        sls("login", "dave", "--password", "wrong-password-0", *target, env=env, check=False)
+    locked = sls("login", "dave", "--password", PASSWORD, *target, env=env, check=False)
+    assert locked.returncode == 1 and locked.stderr.startswith("error: account_locked"), locked.stderr
+    assert "(it lapses by itself; `sls user unlock USER` lifts it now)" in locked.stderr
+    sls("user", "unlock", "dave", *target, env=env)
 
     before = json.loads(sls("clock", *target, "--json", env=env).stdout)
     moved = json.loads(sls("clock", "--advance", "15m", *target, "--json", env=env).stdout)

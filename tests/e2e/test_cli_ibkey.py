@@ -89,3 +89,44 @@ def test_cli_drives_the_phone_over_http(sls_serve: Any, tmp_path: Any) -> None:
         cli, ["device", "approve", app, "nope", "--match", "42", "--pin", "12ab"], env=env
     )
     assert wrong.exit_code == 1 and "unknown_notification" in wrong.stderr
+
+
+def test_enroll_says_the_commands_that_activate_the_phone_and_they_do(sls_serve: Any, tmp_path: Any) -> None:
+    """``sls device enroll --type ibkey`` prints the next commands: the whole number to read the texted code
+    from (it said ``<number>``), and for a user with an active card, which activates by the card's response
+    and gets no text, the card's command (it said the code was "texted to None")."""
+    import re
+    import shlex
+
+    from click.testing import CliRunner
+    from conftest import ADMIN_TOKEN
+
+    from sls_server.cli.main import cli
+
+    server = sls_serve(workers=1)
+    env = {"SLS_DATA_DIR": str(tmp_path / "cli"), "SLS_URL": server.url, "SLS_ADMIN_TOKEN": ADMIN_TOKEN}
+
+    def sls(*args: str) -> Any:
+        result = CliRunner().invoke(cli, list(args), env=env, prog_name="sls")
+        assert result.exit_code == 0, result.output
+        return result
+
+    def commands(told: str) -> list[list[str]]:
+        return [shlex.split(c) for c in re.findall(r"`sls ([^`]+)`", told)]
+
+    sls("user", "add", "alice", "--password", PASSWORD, "--phone", PHONES["alice"])
+    sls("device", "enroll", "alice", "--type", "dscplus", "--pin", "2468")
+    told = sls("device", "enroll", "alice", "--type", "ibkey", "--platform", "android").stderr
+    read, activate = commands(told)
+    assert read == ["phone", "inbox", PHONES["alice"], "--code"], told
+    code = sls(*read).stdout.strip()
+    given = [code if a == "<code>" else PASSWORD if a == "..." else a for a in activate]
+    assert json.loads(sls(*given, "--json").stdout)["status"] == "active"
+
+    told = sls("device", "enroll", "alice", "--type", "ibkey", "--platform", "ios").stderr
+    assert "texted" not in told and "None" not in told, told
+    respond, activate = commands(told)
+    assert respond[:2] == ["device", "card-respond"], told
+    response = sls(*[("2468" if a == "<PIN>" else a) for a in respond]).stdout.strip()
+    given = [response if a == "<response>" else PASSWORD if a == "..." else a for a in activate]
+    assert "--biometric" in given and json.loads(sls(*given, "--json").stdout)["status"] == "active"

@@ -234,3 +234,31 @@ def test_a_reused_totp_step_is_explained(demo: Demo) -> None:
     assert "used already" in again.stderr and "sls clock --advance 30s" in again.stderr
     demo.ok("clock", "--advance", "30s")
     assert demo.json("login", "totp-tom", "--auto")["state"] == "authenticated"
+
+
+def test_a_code_hint_names_the_phone_of_a_user_not_in_the_demo_world(demo: Demo) -> None:
+    """A user of your own is not in demo.json: the hint asks the server for the number, so the command it
+    prints is one to copy (it said `sls phone inbox <number>`)."""
+    made = demo.admin(
+        "POST",
+        "/admin/v1/users",
+        {"username": "frank", "password": "quartz-meadow-4", "phone": "+15555550153"},
+    )
+    assert made.status_code == 201, made.text
+    started = demo.ok("login", "frank", "--password", "quartz-meadow-4", "--start-only")
+    assert "by sms: sls phone inbox +15555550153" in started.stderr
+    switched = demo.ok("switch", "voice")
+    assert "by voice: sls phone calls +15555550153" in switched.stderr
+
+
+def test_the_prompt_offers_to_switch_only_to_factors_the_login_has(demo: Demo) -> None:
+    """The prompt said "Answer (or sms, voice, dscplus... to switch)" to every user; card-carl, who has only
+    his card, typed sms as offered, and the server's refusal ended the command."""
+    carl = demo.user("card-carl")
+    result = demo.sls("login", "card-carl", input=f"{carl['password']}\nsms\n\n")
+    assert result.exit_code == 0, result.output  # told, asked again, then Enter: the card's answer
+    assert "card-carl has no sms to switch to" in result.stderr
+    assert "Answer: " in result.stderr and "(or" not in result.stderr
+    sam = demo.user("sms-sam")
+    asked = demo.sls("login", "sms-sam", input=f"{sam['password']}\n")
+    assert "Answer (or sms, voice to switch): " in asked.stderr, asked.output

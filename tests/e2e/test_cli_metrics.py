@@ -47,6 +47,17 @@ def test_name_filters_and_json_keeps_every_sample(demo: Demo) -> None:
     assert only == [s for s in every if "lockouts" in s["metric"]]
 
 
+def test_name_takes_the_sample_names_the_table_shows_and_any_of_several(demo: Demo) -> None:
+    """--name matched the metric's name only (sls_login_attempts), so the sample name the table shows,
+    sls_login_attempts_total, found nothing; and several --name had all to match one name, so the help's
+    own example, --name login --name lockouts, never showed anything."""
+    demo.json("login", "card-carl", "--auto")
+    shown = demo.json("metrics", "--name", "sls_login_attempts_total")
+    assert shown and {s["name"] for s in shown} == {"sls_login_attempts_total"}
+    both = demo.json("metrics", "--name", "login_attempts", "--name", "sessions")
+    assert {s["metric"] for s in both} == {"sls_login_attempts", "sls_active_sessions"}
+
+
 def test_no_server_is_said_plainly(tmp_path: Path) -> None:
     from click.testing import CliRunner
 

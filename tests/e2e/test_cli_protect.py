@@ -75,3 +75,29 @@ def test_lockout_unlock_allowlist_and_device_unlock_from_the_cli(sls_serve) -> N
     assert brute.returncode == 0 and "The defences held." in brute.stdout, brute.stdout + brute.stderr
     assert "423 account_locked" in brute.stdout
     assert json.loads(sls(server, "user", "lockout", "alice", "--json").stdout)["locked"] is True
+
+
+def test_unlock_says_what_it_changed(sls_serve) -> None:
+    """The state after an unlock is always "not locked": printed alone, with an empty table, it read as if
+    the account had never been locked. The command says what it lifted or forgot."""
+    server = sls_serve(workers=1)
+    assert sls(server, "user", "add", "alice", "--password", PASSWORD).returncode == 0
+
+    def fail(times: int) -> None:
+        for _ in range(times):
+            requests.post(
+                f"{server.url}/api/v1/auth/login",
+                json={"username": "alice", "password": "nope-nope-nope"},
+                timeout=10,
+            )
+
+    fail(5)
+    told = sls(server, "user", "unlock", "alice")
+    assert told.returncode == 0 and told.stdout.startswith("Unlocked alice: they may log in again"), told
+    assert "1 lock(s)" in told.stdout and "not locked" not in told.stdout
+    nothing = sls(server, "user", "unlock", "alice").stdout
+    assert nothing.strip() == "alice was not locked and had no failed sign-ins: nothing changed."
+    fail(2)
+    assert sls(server, "user", "unlock", "alice").stdout.strip() == (
+        "alice was not locked; forgotten: 2 failed sign-in(s)."
+    )

@@ -189,3 +189,15 @@ def test_list_of_a_folder_lists_the_valid_files_and_names_every_invalid_one(tmp_
     assert len(json.loads(out)) == 1
     assert "2 files are not a valid scenario" in err
     assert "a-empty.scenario.yaml" in err and "c-broken.scenario.yaml" in err
+
+
+def test_the_summary_of_a_failed_run_names_the_file_and_line_of_the_failed_step(tmp_path: Path) -> None:
+    """The terminal's summary said only 'step 1 (http GET /healthz): ...'; JUnit alone gave the file and
+    line, where a reader of the run in a terminal goes to fix it."""
+    failing = tmp_path / "failing.scenario.yaml"
+    failing.write_text(
+        "name: failing\ndescription: A scenario that must fail.\nsteps:\n"
+        "  - http: {method: GET, path: /healthz}\n    expect: {status: 418}\n"
+    )
+    code, out, _ = sls("run", str(failing))
+    assert code == 1 and f"{failing}:4: step 1" in " ".join(out.split()), out

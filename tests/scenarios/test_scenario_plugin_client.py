@@ -72,3 +72,35 @@ def test_a_frozen_clock_makes_every_instant_a_test_asserts_exact(sls_emulator: S
     sls_emulator.call("GET", "/api/v1/session")  # one second before the logoff: alive, and idle restarts
     sls_emulator.reset()
     assert sls_emulator.call("GET", "/admin/v1/clock", admin=True)["frozen"] is False
+
+
+def test_a_new_ib_key_for_a_user_with_a_card_is_activated_by_the_card(sls_emulator: SlsEmulator) -> None:
+    """A user who has IB Key and an active DSC+ card gets a new phone activated by the card's response, and
+    no text: ``enroll_ibkey`` read the old activation code from the inbox, and the activation was refused
+    as a wrong code. Given the ``Card``, it answers the card's challenge; without it, it says so."""
+    password = sls_emulator.create_user("mia", phone="+15550100006", sms=False)
+    card = sls_emulator.enroll_card("mia", pin="2468")
+    first = sls_emulator.enroll_ibkey("mia", "android", "12ab", password=password)
+
+    with pytest.raises(EmulatorError, match="card=") as refused:
+        sls_emulator.enroll_ibkey("mia", "ios", password=password)
+    assert "challenge" in str(refused.value)
+
+    second = sls_emulator.enroll_ibkey("mia", "ios", password=password, card=card)
+
+    assert second != first
+    states = {
+        d["device_id"]: d["status"]
+        for d in sls_emulator.call("GET", "/admin/v1/users/mia/devices", admin=True)["devices"]
+    }
+    assert states[second] == "active"
+    started = requests.post(
+        f"{sls_emulator.url}/api/v1/auth/login", json={"username": "mia", "password": password}, timeout=30
+    ).json()
+    pushed = requests.post(
+        f"{sls_emulator.url}/api/v1/auth/login/{started['txn_id']}/factor",
+        json={"type": "ibkey"},
+        headers={"X-Login-Token": started["login_token"]},
+        timeout=30,
+    ).json()
+    assert sls_emulator.approve_push("mia", match=pushed["factor"]["match"])["state"] == "approved"

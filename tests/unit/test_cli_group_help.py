@@ -11,9 +11,8 @@ from cli_kit import cli_runner, sls  # noqa: F401 - cli_runner: the "runner" fix
 from click.testing import CliRunner
 
 from sls_server.cli.main import cli
+from sls_server.cli.output import SHORT_HELP_LIMIT
 
-#: What ``sls --help`` gives each command of the top level: its first sentence up to 100 characters.
-SHORT_HELP_LIMIT = 100
 GROUPS = sorted(name for name, command in cli.commands.items() if isinstance(command, click.Group))
 
 
@@ -36,3 +35,22 @@ def test_device_unlock_and_reset_are_told_apart(runner: CliRunner) -> None:
     listed = words(sls(runner, "device", "--help").stdout)
     assert "reset Unlock a DSC+ card that locked itself after wrong PINs" in listed
     assert "unlock Re-enable an authenticator the server disabled after wrong responses." in listed
+
+
+def _every_group(group: click.Group, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], click.Group]]:
+    found = [(path, group)]
+    for name, command in group.commands.items():
+        if isinstance(command, click.Group):
+            found += _every_group(command, (*path, name))
+    return found
+
+
+@pytest.mark.parametrize("path", [p for p, _ in _every_group(cli)], ids=lambda p: " ".join(p) or "sls")
+def test_no_listed_command_is_cut_short(runner: CliRunner, path: tuple[str, ...]) -> None:
+    """At 100 characters, eight first sentences were cut: "Use another factor on the open login, or ask for
+    a new code (POST...", "Stage an attack ..., as the trainer console does: the attacker..."."""
+    group = dict(_every_group(cli))[path]
+    listed = words(sls(runner, *path, "--help").stdout.split("Options:")[1])
+    for name, command in group.commands.items():
+        if not command.hidden:
+            assert words(command.get_short_help_str(limit=10_000)) in listed, (name, listed)

@@ -134,3 +134,13 @@ def test_a_fields_table_folds_long_values_on_a_narrow_terminal() -> None:
     text = console.export_text()
     assert "a_rather_long_field_name" in text and "…" not in text
     assert "".join(text.split()).count("x" * 70 + "END") == 1
+
+
+def test_events_of_a_type_no_server_writes_says_so_with_the_nearest(runner: CliRunner) -> None:
+    """``sls events --type login.sucess`` printed '0 event(s)' and an empty table, as if nothing had
+    happened; a type the server writes is asked for without a word."""
+    url = "http://127.0.0.1:9"  # nobody: the warning comes before the request
+    typo = sls(runner, "events", "--type", "login.sucess", "--url", url)
+    assert "no event type is called 'login.sucess' (did you mean login.succeeded?)" in typo.stderr
+    known = sls(runner, "events", "--type", "login.succeeded", "--url", url)
+    assert "no event type" not in known.stderr and known.exit_code == typo.exit_code == 1

@@ -55,6 +55,7 @@ class IbKeyFactor:
     title = "IB Key (IBKR Mobile)"
     notice_name = title
     response_pattern = re.compile(r"^[0-9]{8}$")
+    response_form = "8 digits"
     device_types: tuple[str, ...] = ("ibkey",)
 
     def __init__(
