@@ -170,6 +170,10 @@ class Settings:
     at this machine (DNS rebinding) cannot drive the gateway's REST routes, which need no credential."""
 
 
+#: The settings whose values are secrets: ``sls config`` never prints them and demo.json never records them.
+SECRETS = frozenset({"secret_key", "admin_token", "sim_token", "metrics_token"})
+
+
 PARSERS: dict[str, Callable[[Any], Any]] = {
     "redis_url": redis_url,
     "data_dir": path,

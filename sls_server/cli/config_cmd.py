@@ -16,12 +16,12 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from ..config import PARSERS, Settings, describe, env_name
+from ..config import PARSERS, SECRETS, Settings, describe, env_name
 from . import demofile
 from .output import mask_url, print_json, print_renderable
 from .serve import CLI_ENV
 
-SECRET_KEYS = {"SLS_SECRET_KEY", "SLS_ADMIN_TOKEN", "SLS_SIM_TOKEN", "SLS_METRICS_TOKEN"}
+SECRET_KEYS = {env_name(name) for name in SECRETS}
 URL_KEYS = {"SLS_REDIS_URL", "SLS_URL"}
 #: Where an entry says its variable is set but read as unset (``note``), as the table shows it too.
 EMPTY_NOTE = "the variable is empty"

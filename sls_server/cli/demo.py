@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import dataclasses
 import os
 import secrets
 import signal
@@ -132,14 +133,16 @@ def demo(host: str, port: int, workers: int, threads: int, keep: bool, as_json: 
     find the server and its token. Push, SMS and challenge limits are roomier than the defaults
     (SLS_PUSH_LIMIT=20, SLS_SMS_SEND_LIMIT=20, SLS_CHALLENGE_ISSUE_LIMIT=100) unless set in the
     environment. X-Forwarded-For is believed from this machine alone (SLS_TRUSTED_PROXIES=127.0.0.1/32
-    unless set), so `sls scenario demo` shows each actor at its own address on it. The state is wiped
-    first unless --keep. Then it serves like `sls serve` until Ctrl-C.
+    unless set), so `sls scenario demo` shows each actor at its own address on it. demo.json records the
+    settings that differ from the defaults (no secret), so the scenario commands know what the demo runs
+    with. The state is wiped first unless --keep. Then it serves like `sls serve` until Ctrl-C.
 
     \b
     Examples:
       sls demo
       sls demo --port 8080 --keep
       SLS_PUSH_LIMIT=3 sls demo                # show the push-fatigue defence at its default
+      SLS_GATEWAY=True sls demo                # gateway-controls then plays on it too
       SLS_DATA_DIR=/tmp/sls sls demo --json
     """
     chosen, limits = demo_limits()
@@ -189,6 +192,7 @@ def supervise(
     signal.signal(signal.SIGTERM, pass_on)
     signal.signal(signal.SIGINT, pass_on)
     settings = startup.settings
+    running = dataclasses.replace(settings, threads=facts["threads"])  # --threads, as run() hands it on
     info: dict[str, Any] = {
         **{k: facts[k] for k in ("url", "login_page", "trainer", "simulators", "docs", "login_api")},
         **{k: facts[k] for k in ("admin_api", "openapi", "readyz", "redis", "redis_url")},
@@ -196,6 +200,8 @@ def supervise(
         "data_dir": str(settings.data_dir),
         "created_at": int(time.time()),
         "limits": limits,
+        # what it runs with, beyond the defaults (the raised limits too): `sls scenario` reads it
+        "settings": demofile.settings_beyond_defaults(running),
         "demo_file": str(demofile.path(settings.data_dir)),
     }
     if settings.sim_token:  # the trainer's key to /sim/v1; the simulator commands read it from demo.json

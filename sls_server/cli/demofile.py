@@ -7,15 +7,19 @@ keys.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from pathlib import Path
 from typing import Any
 
-from ..config import PARSERS, Settings, env_name
+from ..config import PARSERS, SECRETS, Settings, env_name
 from .private_files import write_private
 
 FILENAME = "demo.json"
+#: Settings demo.json never records: the secrets, and where the state is (its ``data_dir`` and ``redis_url``
+#: entries say so, the URL with any password masked).
+UNRECORDED = SECRETS | {"data_dir", "redis_url"}
 #: Where a running ``sls gateway`` says it listens, for ``sls gateway-state`` to find it beside a demo.
 GATEWAY_FILE = "gateway.json"
 
@@ -37,6 +41,19 @@ def read(data_dir: Path | None = None) -> dict[str, Any] | None:
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) else None
+
+
+def settings_beyond_defaults(settings: Settings) -> dict[str, str]:
+    """The settings ``settings`` gives other values than the defaults, by variable, as text (a list joined
+    with commas), never one of :data:`UNRECORDED`. demo.json's ``settings``: ``sls scenario`` reads them to
+    know what the demo runs with (``SLS_GATEWAY=True``...), since no setting can be asked of a server."""
+    recorded: dict[str, str] = {}
+    for field in dataclasses.fields(Settings):
+        value = getattr(settings, field.name)
+        if field.name in UNRECORDED or value == field.default:
+            continue
+        recorded[env_name(field.name)] = ",".join(value) if isinstance(value, tuple) else str(value)
+    return recorded
 
 
 def write(data_dir: Path, info: dict[str, Any]) -> Path:

@@ -87,9 +87,10 @@ def run(
     world (state export), wipes it before each scenario and puts the saved world back after the last, and
     sends actors' addresses as X-Forwarded-For, so the server must trust this machine
     (SLS_TRUSTED_PROXIES=127.0.0.1/32); a scenario fails if an address did not take.
-    A scenario needing setup.settings (gateway-controls: SLS_GATEWAY) is skipped with the reason (JUnit
-    <skipped>), even by a server started with them, and does not fail the run: run it in-process, or
-    with `sls scenario demo`, whose own server starts with them.
+    A scenario needing setup.settings (gateway-controls: SLS_GATEWAY) the server is not known to run with
+    is skipped with the reason (JUnit <skipped>) and does not fail the run: run it in-process, or with `sls
+    scenario demo`, whose own server starts with them. A server is known to run with the defaults, or, the
+    running `sls demo`, with the settings its demo.json records.
 
     \b
     Examples:

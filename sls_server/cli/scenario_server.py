@@ -1,6 +1,6 @@
 """Which server ``sls scenario demo`` plays on, and what a server is known to run with: a running ``sls demo``
-(its demo.json names its URL, admin token and raised limits) is the server the trainer's class is looking
-at, so a demo plays there rather than on a server of its own nobody has open.
+(its demo.json names its URL, admin token and the settings it runs with) is the server the trainer's class
+is looking at, so a demo plays there rather than on a server of its own nobody has open.
 """
 
 from __future__ import annotations
@@ -8,22 +8,28 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from ..config import env_name
 from . import demofile
 
 
 def known_settings(server: str) -> dict[str, str]:
-    """The settings ``server`` is known to run with beyond the defaults: the raised limits demo.json lists
-    (``SLS_PUSH_LIMIT=20``...) when it is that demo's server; else none, and it is taken to run at its
-    defaults, as every scenario naming no setting takes it."""
+    """The settings ``server`` is known to run with beyond the defaults: those demo.json records
+    (``SLS_GATEWAY=True``, the raised ``SLS_PUSH_LIMIT=20``...) when it is that demo's server; else none, and
+    it is taken to run at its defaults, as every scenario naming no setting takes it. A demo.json written
+    before it recorded ``settings`` still tells its raised limits."""
     demo = demofile.read() or {}
     if str(demo.get("url") or "").rstrip("/") != server.rstrip("/"):
         return {}
     limits = demo.get("limits") or {}
-    return {
+    known = {
         name: str(entry["value"])
         for name, entry in limits.items()
         if isinstance(entry, dict) and "value" in entry
     }
+    recorded = demo.get("settings")
+    if isinstance(recorded, dict):
+        known.update({str(name): str(value) for name, value in recorded.items()})
+    return known
 
 
 def running_demo() -> dict[str, Any] | None:
@@ -60,14 +66,15 @@ def demo_server(
     settings = (scenario.data.get("setup") or {}).get("settings") or {}
     known = known_settings(demo["url"])
     lacking = settings_lacking(settings, known)
+    unrecorded = {env_name(name) for name in demofile.UNRECORDED}
     if lacking:
         needs = " ".join(f"{name}={settings[name]}" for name in lacking)
         has = ", ".join(f"{name}={value}" for name, value in lacking.items() if value is not None)
-        # a raised limit is put back by starting the demo with the default; demo.json records no other
-        # setting, so a demo started with one would still be taken to lack it: no advice that loops
+        # demo.json records every setting the demo runs with but the secrets and where its state is: a demo
+        # started with those would still be taken to lack them, so no advice that loops
         advice = (
             f" To play it on the class's server, start the demo with `{needs} sls demo`."
-            if all(value is not None for value in lacking.values())
+            if not any(name in unrecorded for name in lacking)
             else ""
         )
         say(

@@ -4,6 +4,7 @@ world comes back afterwards: its users, passwords, devices and keys, so the clas
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -83,16 +84,18 @@ def test_a_trainer_demo_on_the_class_server_puts_its_world_back(demo: Demo) -> N
     still_logs_in(demo)
 
 
-@pytest.fixture
-def sls_demo(tmp_path: Path) -> Iterator[tuple[ServerProcess, dict[str, str]]]:
-    """A real ``sls demo`` (stopped by its pid afterwards) and the environment that finds it by its
-    demo.json, as a trainer's second terminal does."""
+@contextlib.contextmanager
+def running_demo(tmp_path: Path, **settings: str) -> Iterator[tuple[ServerProcess, dict[str, str]]]:
+    """A real ``sls demo`` started with ``settings`` in its environment (stopped by its pid afterwards),
+    and the environment that finds it by its demo.json, as a trainer's second terminal does."""
     env = clean_env(tmp_path / "demo-data")
     port = free_port()
     log_path = tmp_path / "demo.log"
     command = [sys.executable, "-m", "sls_server.cli.main", "demo", "--port", str(port), "--workers", "1"]
     with log_path.open("wb") as log_file:
-        process = subprocess.Popen(command, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            command, env={**env, **settings}, stdout=log_file, stderr=subprocess.STDOUT
+        )
     server = ServerProcess(process, f"http://127.0.0.1:{port}", log_path)
     try:
         wait_until_serving(server)
@@ -105,6 +108,12 @@ def sls_demo(tmp_path: Path) -> Iterator[tuple[ServerProcess, dict[str, str]]]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=5)
+
+
+@pytest.fixture
+def sls_demo(tmp_path: Path) -> Iterator[tuple[ServerProcess, dict[str, str]]]:
+    with running_demo(tmp_path) as found:
+        yield found
 
 
 def test_scenarios_with_actors_at_other_addresses_run_on_sls_demo(
@@ -147,7 +156,8 @@ def test_a_trainer_demo_plays_on_the_running_sls_demo(sls_demo: tuple[ServerProc
     said = gateway.stdout.splitlines()[0]
     assert said == (
         f"gateway-controls needs SLS_GATEWAY=True, which the running demo at {server.url} lacks: it plays on "
-        "a server of its own."
+        "a server of its own. To play it on the class's server, start the demo with `SLS_GATEWAY=True sls "
+        "demo`."
     ), said
 
 
@@ -175,6 +185,42 @@ def test_a_scenario_counting_on_a_limit_sls_demo_raises_is_not_run_there(
     }
     assert "(it runs with SLS_PUSH_LIMIT=20)" in results["push-bombing"]["message"]
     assert "(it runs with SLS_SMS_SEND_LIMIT=20)" in results["sms-send-limit"]["message"]
+
+
+METRICS_TOKEN = "metrics-token-0123456789abcdef"
+
+
+def test_a_demo_started_with_other_settings_records_them_and_scenarios_needing_them_play_on_it(
+    tmp_path: Path,
+) -> None:
+    """``SLS_GATEWAY=True sls demo``: demo.json recorded only the limits it raised, so gateway-controls never
+    played on it ("needs SLS_GATEWAY=True, which the running demo lacks"), and a limit set in the environment
+    (``SLS_PUSH_LIMIT=7``) was taken for the default, so push-bombing ran there and failed. demo.json now
+    records every setting that differs from its default, but no secret."""
+    started = running_demo(tmp_path, SLS_GATEWAY="True", SLS_PUSH_LIMIT="7", SLS_METRICS_TOKEN=METRICS_TOKEN)
+    with started as (server, env):
+        info = json.loads((Path(env["SLS_DATA_DIR"]) / "demo.json").read_text())
+        recorded = info["settings"]
+        assert recorded["SLS_GATEWAY"] == "True" and recorded["SLS_PUSH_LIMIT"] == "7"
+        assert recorded["SLS_SMS_SEND_LIMIT"] == "20"  # a limit the demo raised, as "limits" says too
+        assert recorded["SLS_TRUSTED_PROXIES"] == "127.0.0.1/32"
+        secret = {"SLS_METRICS_TOKEN", "SLS_ADMIN_TOKEN", "SLS_SECRET_KEY", "SLS_SIM_TOKEN", "SLS_REDIS_URL"}
+        assert not secret & set(recorded), recorded
+        assert METRICS_TOKEN not in json.dumps(recorded) and info["admin_token"] not in json.dumps(recorded)
+
+        shown = scenario("demo", "gateway-controls", "--pace", "0", env=env)
+        assert shown.returncode == 0, shown.stdout[-3000:] + shown.stderr[-3000:]
+        assert f"on the running demo at {server.url} (demo.json)" in shown.stdout, shown.stdout[:2000]
+        assert "every step as expected" in shown.stdout
+
+        ran = scenario("run", "gateway-controls", "push-bombing", "--server", server.url, "--json", env=env)
+        assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-3000:]
+        results = {s["name"]: s for s in json.loads(ran.stdout)["scenarios"]}
+        assert {name: s["status"] for name, s in results.items()} == {
+            "gateway-controls": "passed",
+            "push-bombing": "skipped",
+        }
+        assert "(it runs with SLS_PUSH_LIMIT=7)" in results["push-bombing"]["message"]
 
 
 def test_a_world_the_server_does_not_take_back_is_left_in_a_file(
