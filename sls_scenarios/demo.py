@@ -115,18 +115,23 @@ def run_demo(
     admin_token: str | None = None,
     seed: int = 0,
     known: Mapping[str, Any] | None = None,
+    port: int | None = None,
+    port_named: str = "--port",
 ) -> ScenarioResult:
     """Replay ``scenario`` for a room: against ``server`` (known to run with ``known`` settings beyond the
-    defaults: a demo's raised limits), or a server started for it and stopped after.
+    defaults: a demo's), or a server started for it on ``port`` (else a free one) and stopped after.
 
     A started server trusts this machine's ``X-Forwarded-For`` (each actor appears at its own address) and
-    runs with the scenario's settings. ``ServerFailed``/``TargetError`` when there is no server to use.
+    runs with the scenario's settings. ``ServerFailed``/``TargetError`` when there is no server to use (a
+    taken ``port`` is refused naming ``port_named``, before anything is shown).
     """
     settings = (scenario.data.get("setup") or {}).get("settings") or {}
     child = None
     try:
         if server is None:
-            child = ChildServer(settings=settings, trust_local_proxy=True).start()
+            child = ChildServer(
+                settings=settings, trust_local_proxy=True, port=port, port_named=port_named
+            ).start()
             server, admin_token, known = child.url, child.admin_token, settings
         target = RemoteTarget(server, admin_token, applied=known, own=child is not None)
         console.print(trainer_console(server), style="bold", soft_wrap=True)

@@ -48,13 +48,18 @@ class ChildServer:
         data_dir: Path | None = None,
         workers: int = 1,
         trust_local_proxy: bool = False,
+        port: int | None = None,
+        port_named: str = "SLS_PORT",
     ) -> None:
         self.folder = Path(data_dir) if data_dir else Path(tempfile.mkdtemp(prefix="sls-emulator-"))
         self.settings = dict(settings or {})
         #: The server's and its clients': the one the settings give (``sls_emulator_env``), else its own.
         self.admin_token = str(self.settings.get("SLS_ADMIN_TOKEN") or "") or secrets.token_urlsafe(24)
-        #: ``SLS_PORT`` in the settings, for a firewall or a range the machine allows; else a free one.
-        self.port = int(self.settings.get("SLS_PORT") or 0) or free_port()
+        #: ``port`` (``sls scenario demo --port``: the URL a trainer gave the class), else ``SLS_PORT`` in the
+        #: settings, for a firewall or a range the machine allows; else (or 0) a free one.
+        self.port = port or int(self.settings.get("SLS_PORT") or 0) or free_port()
+        #: Where the port was given, for the refusal of a taken one to name.
+        self.port_named = port_named
         self.url = f"http://127.0.0.1:{self.port}"
         self.log_path = self.folder / "server.log"
         self.workers = workers
@@ -135,7 +140,7 @@ class ChildServer:
             except OSError as exc:
                 raise ServerFailed(
                     f"port {self.port} is taken ({exc.strerror}): another server listens there; give "
-                    "SLS_PORT a free port, or leave it out and a free one is picked"
+                    f"{self.port_named} a free port (0 picks one)"
                 ) from None
 
     def _wait(self, timeout_s: float) -> None:

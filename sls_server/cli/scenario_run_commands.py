@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from .admin_client import AdminClient
 from .admin_commands import bearer, connect, server_errors, server_url
@@ -133,6 +134,14 @@ def run(
     "--server", metavar="URL", help="Use this server (its world is put back after) instead of starting one."
 )
 @click.option("--own-server", is_flag=True, help="Start a server of its own even when `sls demo` runs.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    envvar="SLS_PORT",
+    show_envvar=True,
+    help="Port of the server it starts of its own (0 or unset: a free one); given here, it starts one "
+    "even when `sls demo` runs.",
+)
 @admin_token_option
 @seed_option
 @click.option("--json", "as_json", is_flag=True, help="Show the demo on stderr; print the result as JSON.")
@@ -141,6 +150,7 @@ def demo(
     pace: str | None,
     server: str | None,
     own_server: bool,
+    port: int | None,
     admin_token: str | None,
     seed: int,
     as_json: bool,
@@ -151,23 +161,32 @@ def demo(
     Without --server it plays on the running `sls demo` (the one demo.json names), the server the class
     has open, and puts that demo's world back afterwards; a scenario needing settings the demo lacks
     (push-bombing: SLS_PUSH_LIMIT=3, raised by sls demo) says so and plays on a server of its own.
-    With no demo running (or --own-server) it starts `sls serve` on a free port (trusting this machine's
-    X-Forwarded-For, so each actor appears at its own address) and prints the trainer console's URL
-    (/trainer) to open for the room; it stops the server at the end.
+    With no demo running (or --own-server, or --port) it starts `sls serve` on a free port, or the one
+    --port (or SLS_PORT) gives, refusing a taken one (trusting this machine's X-Forwarded-For, so each
+    actor appears at its own address) and prints the trainer console's URL (/trainer) to open for the
+    room; it stops the server at the end.
 
     \b
     Examples:
       sls scenario demo phishing-relay               # Enter moves on after each narration
       sls scenario demo push-bombing --pace 3s       # hands-free
       sls scenario demo sim-swap --own-server        # not on the running sls demo
+      sls scenario demo sim-swap --port 8100         # its own server, at a URL the class knows
     """
     from sls_scenarios.demo import run_demo
     from sls_scenarios.server import ServerFailed
     from sls_scenarios.targets import TargetError
 
+    given = click.get_current_context().get_parameter_source("port") is ParameterSource.COMMANDLINE
+    if given and server is not None:
+        raise CliError(
+            "--port is the port of a server of its own; --server names a running one: give one or the other",
+            EXIT_USAGE,
+        )
     found = load_one(name)
     screen = console(stderr=as_json)
-    server, admin_token, known = demo_server(found, server, admin_token, own=own_server, say=screen.print)
+    own = own_server or given
+    server, admin_token, known = demo_server(found, server, admin_token, own=own, say=screen.print)
     if server and not admin_token:  # the one `sls demo` printed, as every server command finds it
         admin_token = connect(server, None).token
     if server and admin_token:  # the token checked before the narration starts, as `sls scenario run` does
@@ -178,8 +197,9 @@ def demo(
                 raise
     try:
         result = run_demo(
-            found, screen, pace=_pace(pace), server=server, admin_token=admin_token, seed=seed, known=known
-        )
+            found, screen, pace=_pace(pace), server=server, admin_token=admin_token, seed=seed, known=known,
+            port=port, port_named="--port" if given else "SLS_PORT",
+        )  # fmt: skip
     except (ServerFailed, TargetError) as exc:
         raise CliError(str(exc)) from None
     if as_json:

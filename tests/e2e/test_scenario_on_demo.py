@@ -137,7 +137,8 @@ def test_a_trainer_demo_plays_on_the_running_sls_demo(sls_demo: tuple[ServerProc
     """Without --server, ``sls scenario demo`` plays on the demo demo.json names, the server the class has
     open (it started a server of its own nobody was looking at), and puts the demo's world back."""
     server, env = sls_demo
-    shown = scenario("demo", "phishing-relay", "--pace", "0", env=env)
+    # SLS_PORT is the port of a server of its own, were one needed: it does not take the demo's place
+    shown = scenario("demo", "phishing-relay", "--pace", "0", env={**env, "SLS_PORT": str(free_port())})
     assert shown.returncode == 0, shown.stdout[-3000:] + shown.stderr[-3000:]
     assert f"on the running demo at {server.url} (demo.json)" in shown.stdout
     assert f"trainer console: {server.url}/trainer" in shown.stdout
@@ -149,6 +150,10 @@ def test_a_trainer_demo_plays_on_the_running_sls_demo(sls_demo: tuple[ServerProc
     own = scenario("demo", "stolen-card-without-pin", "--pace", "0", "--own-server", env=env)
     assert own.returncode == 0, own.stdout[-3000:] + own.stderr[-3000:]
     assert "trainer console: http://127.0.0.1:" in own.stdout and server.url not in own.stdout
+    port = free_port()  # --port asks for a server of its own at a URL the class was given
+    placed = scenario("demo", "stolen-card-without-pin", "--pace", "0", "--port", str(port), env=env)
+    assert placed.returncode == 0, placed.stdout[-3000:] + placed.stderr[-3000:]
+    assert f"trainer console: http://127.0.0.1:{port}/trainer" in placed.stdout, placed.stdout[:2000]
     # a setting demo.json cannot vouch for (SLS_GATEWAY): a server of its own, and no advice to start a
     # demo with it, which would be taken to lack it all the same
     gateway = scenario("demo", "gateway-controls", "--pace", "0", env=env)
