@@ -206,11 +206,17 @@ def supervise(
     }
     if settings.sim_token:  # the trainer's key to /sim/v1; the simulator commands read it from demo.json
         info["sim_token"] = settings.sim_token
+    # The last demo's demo.json names this URL too: a scenario command reading it now would take the server
+    # for a seeded demo and wipe the world being seeded (which then fails). Marked, they refuse to.
+    before = demofile.read(settings.data_dir)
+    demofile.write(settings.data_dir, {**info, "seeding": True})
     try:
         info["users"] = seed_world(info, previous, keep, quiet_token, child)
     except Exception as exc:  # whatever went wrong, the server must not outlive its supervisor
         child.signal(signal.SIGTERM)
         child.wait()
+        if before is not None:  # as it was: with --keep, the kept world's passwords are there alone
+            demofile.write(settings.data_dir, before)
         if stopping:
             return 0
         message = exc.message if isinstance(exc, CliError | ApiError) else f"{type(exc).__name__}: {exc}"
@@ -239,6 +245,9 @@ def world(as_json: bool) -> None:
       PW=$(sls world --json | jq -r '.users["card-carl"].password')
     """
     info = demofile.read()
+    if info and info.get("seeding"):
+        url = info.get("url")
+        raise CliError(f"the sls demo at {url} is still seeding its world: it prints it when it is ready")
     if not info or not isinstance(info.get("users"), dict):
         raise CliError(f"no demo world in {demofile.path()}: start one with `sls demo`")
     if as_json:

@@ -19,7 +19,7 @@ from .output import EXIT_FAILED, EXIT_USAGE, CliError, print_json
 from .reading import OutputFile
 from .scenario_commands import console, scenario
 from .scenario_files import gather, load_one, no_such_tag, tagged, unique_names
-from .scenario_server import demo_server, known_settings
+from .scenario_server import demo_server, known_settings, refuse_while_seeding
 
 seed_option = click.option(
     "--seed", type=int, default=0, show_default=True, help="Fixes every random choice the runner makes."
@@ -110,6 +110,8 @@ def run(
         if not files:
             raise CliError(no_such_tag(among, tags), EXIT_USAGE)
     unique_names(files)
+    if server:
+        refuse_while_seeding(server)
     if server and not admin_token:  # the one `sls demo` printed, as every server command finds it
         admin_token = connect(server, None).token
     if server and admin_token:  # without one, the target refuses the run (a usage error) below
@@ -186,6 +188,8 @@ def demo(
     found = load_one(name)
     screen = console(stderr=as_json)
     own = own_server or given
+    if server is not None:
+        refuse_while_seeding(server)
     server, admin_token, known = demo_server(found, server, admin_token, own=own, say=screen.print)
     if server and not admin_token:  # the one `sls demo` printed, as every server command finds it
         admin_token = connect(server, None).token

@@ -10,6 +10,7 @@ from typing import Any
 
 from ..config import env_name
 from . import demofile
+from .output import CliError
 
 
 def known_settings(server: str) -> dict[str, str]:
@@ -45,7 +46,20 @@ def running_demo() -> dict[str, Any] | None:
         requests.get(f"{url.rstrip('/')}/healthz", timeout=3).raise_for_status()
     except requests.RequestException:
         return None
+    refuse_while_seeding(url)
     return {"url": url, "admin_token": demo.get("admin_token")}
+
+
+def refuse_while_seeding(server: str) -> None:
+    """``CliError`` when ``server`` is the ``sls demo`` still seeding its world (demo.json's ``seeding``): a
+    scenario's first wipe would pull the world out from under the seeding, which then fails and stops the
+    demo."""
+    demo = demofile.read() or {}
+    if demo.get("seeding") and str(demo.get("url") or "").rstrip("/") == server.rstrip("/"):
+        raise CliError(
+            f"the sls demo at {server} is still seeding its world: run this again once it has printed it "
+            "(`sls world` then shows it)"
+        )
 
 
 def demo_server(

@@ -8,6 +8,7 @@ import contextlib
 import json
 import os
 import re
+import signal
 import stat
 import subprocess
 import sys
@@ -23,9 +24,11 @@ from test_cli_demo import wait_for_world
 from test_cli_e2e import clean_env
 
 from sls_scenarios.targets import RemoteTarget, TargetError
+from sls_server.cli.demo_world import WORLD
 from sls_server.store.embedded import free_port
 
 pytestmark = pytest.mark.e2e
+NAMES = sorted(user.username for user in WORLD)
 KEPT = ("users", "devices", "accounts", "ibkey_apps", "phones")
 
 
@@ -226,6 +229,45 @@ def test_a_demo_started_with_other_settings_records_them_and_scenarios_needing_t
             "push-bombing": "skipped",
         }
         assert "(it runs with SLS_PUSH_LIMIT=7)" in results["push-bombing"]["message"]
+
+
+def test_scenarios_wait_for_a_restarted_demo_to_seed_its_world(tmp_path: Path) -> None:
+    """A restarted ``sls demo`` answers before its world is seeded, and the last demo's demo.json names the
+    same URL and token: a scenario started then took it for a seeded demo and wiped the world being seeded,
+    so the seeding failed ("No IB Key of that user has that id") and the demo stopped. demo.json now says the
+    world is being seeded, and the scenario commands refuse to touch it until it is there."""
+    data_dir = tmp_path / "demo-data"
+    env = clean_env(data_dir, SLS_ADMIN_TOKEN=ADMIN_TOKEN)
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    data_dir.mkdir()
+    (data_dir / "demo.json").write_text(json.dumps({"url": url, "admin_token": ADMIN_TOKEN, "users": {}}))
+    log_path = tmp_path / "demo.log"
+    command = [sys.executable, "-m", "sls_server.cli.main", "demo", "--port", str(port), "--workers", "1"]
+    with log_path.open("wb") as log_file:
+        process = subprocess.Popen(command, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+    server = ServerProcess(process, url, log_path)
+    try:
+        wait_until_serving(server)
+        process.send_signal(signal.SIGSTOP)  # the supervisor, which seeds: held mid-seeding
+        try:
+            assert json.loads((data_dir / "demo.json").read_text())["seeding"] is True
+            shown = scenario("demo", "dscplus-login", "--pace", "0", env=env)
+            ran = scenario("run", "dscplus-login", "--server", url, env=env)
+        finally:
+            process.send_signal(signal.SIGCONT)
+        for refused in (shown, ran):
+            assert refused.returncode == 1, refused.stdout[-3000:] + refused.stderr[-3000:]
+            assert f"the sls demo at {url} is still seeding its world" in refused.stderr
+        wait_for_world(server)
+        info = json.loads((data_dir / "demo.json").read_text())
+        assert "seeding" not in info and sorted(info["users"]) == NAMES
+        headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+        users = requests.get(f"{url}/admin/v1/users", headers=headers, timeout=10).json()["users"]
+        assert sorted(users) == NAMES
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
 
 
 def test_a_world_the_server_does_not_take_back_is_left_in_a_file(
