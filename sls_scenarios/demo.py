@@ -113,13 +113,15 @@ def run_demo(
     pace: float | None,
     server: str | None = None,
     admin_token: str | None = None,
+    sim_token: str | None = None,
     seed: int = 0,
     known: Mapping[str, Any] | None = None,
     port: int | None = None,
     port_named: str = "--port",
 ) -> ScenarioResult:
     """Replay ``scenario`` for a room: against ``server`` (known to run with ``known`` settings beyond the
-    defaults: a demo's), or a server started for it on ``port`` (else a free one) and stopped after.
+    defaults: a demo's; its /sim/v1 behind ``sim_token``, if it sets one), or a server started for it on
+    ``port`` (else a free one) and stopped after.
 
     A started server trusts this machine's ``X-Forwarded-For`` (each actor appears at its own address) and
     runs with the scenario's settings. ``ServerFailed``/``TargetError`` when there is no server to use (a
@@ -133,7 +135,8 @@ def run_demo(
                 settings=settings, trust_local_proxy=True, port=port, port_named=port_named
             ).start()
             server, admin_token, known = child.url, child.admin_token, settings
-        target = RemoteTarget(server, admin_token, applied=known, own=child is not None)
+            sim_token = str(settings["SLS_SIM_TOKEN"]) if "SLS_SIM_TOKEN" in settings else None
+        target = RemoteTarget(server, admin_token, sim_token, applied=known, own=child is not None)
         console.print(trainer_console(server), style="bold", soft_wrap=True)
         if child is not None:  # its token is made here and nobody else knows it: the console asks for it
             console.print(f"sign in there with the admin token {child.admin_token}", soft_wrap=True)

@@ -19,7 +19,7 @@ from .output import EXIT_FAILED, EXIT_USAGE, CliError, print_json
 from .reading import OutputFile
 from .scenario_commands import console, scenario
 from .scenario_files import gather, load_one, no_such_tag, tagged, unique_names
-from .scenario_server import demo_server, known_settings, refuse_while_seeding
+from .scenario_server import demo_server, demo_sim_token, known_settings, refuse_while_seeding
 
 seed_option = click.option(
     "--seed", type=int, default=0, show_default=True, help="Fixes every random choice the runner makes."
@@ -32,6 +32,11 @@ admin_token_option = click.option(
     callback=bearer,
     help="The server's admin token (with --server).",
 )
+
+sim_token_option = click.option(
+    "--sim-token", envvar="SLS_SIM_TOKEN", show_envvar=True, metavar="TOKEN", callback=bearer,
+    help="The server's /sim/v1 token, if it sets one (with --server).  [default: demo.json's, on its demo]",
+)  # fmt: skip
 
 
 def _check_server(server: str, admin_token: str) -> None:
@@ -59,8 +64,7 @@ def _pace(value: str | None) -> float | None:
 )
 @click.option("--server", metavar="URL", help="Run against this server (its world is put back after).")
 @admin_token_option
-@click.option("--sim-token", envvar="SLS_SIM_TOKEN", show_envvar=True, metavar="TOKEN", callback=bearer,
-              help="The server's /sim/v1 token, if it sets one (with --server).")  # fmt: skip
+@sim_token_option
 @seed_option
 @click.option("--junit", type=OutputFile(), metavar="FILE", help="Write JUnit XML.")
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON (progress goes to stderr).")
@@ -114,6 +118,8 @@ def run(
         refuse_while_seeding(server)
     if server and not admin_token:  # the one `sls demo` printed, as every server command finds it
         admin_token = connect(server, None).token
+    if server and not sim_token:  # a demo started with SLS_SIM_TOKEN keeps it in demo.json
+        sim_token = demo_sim_token(server)
     if server and admin_token:  # without one, the target refuses the run (a usage error) below
         _check_server(server, admin_token)
     try:
@@ -145,6 +151,7 @@ def run(
     "even when `sls demo` runs.",
 )
 @admin_token_option
+@sim_token_option
 @seed_option
 @click.option("--json", "as_json", is_flag=True, help="Show the demo on stderr; print the result as JSON.")
 def demo(
@@ -154,6 +161,7 @@ def demo(
     own_server: bool,
     port: int | None,
     admin_token: str | None,
+    sim_token: str | None,
     seed: int,
     as_json: bool,
 ) -> None:
@@ -193,6 +201,8 @@ def demo(
     server, admin_token, known = demo_server(found, server, admin_token, own=own, say=screen.print)
     if server and not admin_token:  # the one `sls demo` printed, as every server command finds it
         admin_token = connect(server, None).token
+    if server and not sim_token:  # a demo started with SLS_SIM_TOKEN keeps it in demo.json
+        sim_token = demo_sim_token(server)
     if server and admin_token:  # the token checked before the narration starts, as `sls scenario run` does
         try:
             _check_server(server, admin_token)
@@ -201,8 +211,8 @@ def demo(
                 raise
     try:
         result = run_demo(
-            found, screen, pace=_pace(pace), server=server, admin_token=admin_token, seed=seed, known=known,
-            port=port, port_named="--port" if given else "SLS_PORT",
+            found, screen, pace=_pace(pace), server=server, admin_token=admin_token, sim_token=sim_token,
+            seed=seed, known=known, port=port, port_named="--port" if given else "SLS_PORT",
         )  # fmt: skip
     except (ServerFailed, TargetError) as exc:
         raise CliError(str(exc)) from None

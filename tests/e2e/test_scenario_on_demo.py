@@ -231,6 +231,20 @@ def test_a_demo_started_with_other_settings_records_them_and_scenarios_needing_t
         assert "(it runs with SLS_PUSH_LIMIT=7)" in results["push-bombing"]["message"]
 
 
+def test_scenarios_on_a_demo_with_a_sim_token_use_the_token_demo_json_keeps(tmp_path: Path) -> None:
+    """``SLS_SIM_TOKEN=... sls demo`` (the audience plays the attacker; the trainer keeps the phones): the
+    scenario commands found the admin token in demo.json but not the sim token, so every scenario reading a
+    phone or keying a card failed on the demo with 401 sim_token_required."""
+    with running_demo(tmp_path, SLS_SIM_TOKEN="trainer-sim-token-0123456789") as (server, env):
+        shown = scenario("demo", "sim-swap", "--pace", "0", env=env)
+        assert shown.returncode == 0, shown.stdout[-3000:] + shown.stderr[-3000:]
+        assert f"on the running demo at {server.url} (demo.json)" in shown.stdout
+        assert "every step as expected" in shown.stdout
+        ran = scenario("run", "dscplus-login", "--server", server.url, "--json", env=env)
+        assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-3000:]
+        assert [s["status"] for s in json.loads(ran.stdout)["scenarios"]] == ["passed"]
+
+
 def test_scenarios_wait_for_a_restarted_demo_to_seed_its_world(tmp_path: Path) -> None:
     """A restarted ``sls demo`` answers before its world is seeded, and the last demo's demo.json names the
     same URL and token: a scenario started then took it for a seeded demo and wiped the world being seeded,

@@ -167,6 +167,19 @@ def test_the_demo_starts_and_stops_a_server_of_its_own(tmp_path: Path) -> None:
     assert re.search(r"sign in there with the admin token [A-Za-z0-9_-]{20,}", shown.stdout), shown.stdout
 
 
+def test_a_demo_of_a_scenario_setting_a_sim_token_reaches_its_phones(tmp_path: Path) -> None:
+    """A scenario with ``SLS_SIM_TOKEN`` in ``setup.settings``: the server the demo started guarded /sim/v1
+    with it, but the demo's runner sent no token (401 sim_token_required at the first phone it read)."""
+    library = Path(__file__).parents[2] / "sls_scenarios" / "library" / "sim-swap.scenario.yaml"
+    text = library.read_text().replace("name: sim-swap\n", "name: sim-swap-token\n", 1)
+    text = text.replace("setup:\n", "setup:\n  settings: {SLS_SIM_TOKEN: trainer-sim-token-0123456789}\n", 1)
+    scenario_file = tmp_path / "sim-swap-token.scenario.yaml"
+    scenario_file.write_text(text)
+    shown = sls("demo", str(scenario_file), "--pace", "0", env=no_demo(tmp_path / "data"))
+    assert shown.returncode == 0, shown.stdout[-3000:] + shown.stderr[-3000:]
+    assert "every step as expected" in shown.stdout
+
+
 def test_the_demo_server_ignores_modules_in_the_folder_it_is_started_from(tmp_path: Path) -> None:
     """A project of one's own often has a ``devices.py``: the demo's ``sls serve`` must import this package's
     ``devices``, not the one in the working folder (``python -m`` puts that folder first on sys.path)."""
