@@ -1,5 +1,6 @@
-"""Post/Redirect/Get on the trainer console's sign-in form (``pages.outcome``): a wrong token answers 303 to
-the page the form was on, whose GET says so once, from a sealed cookie. The console's redirected to
+"""Post/Redirect/Get on the trainer console's and the simulators' sign-in forms (``pages.outcome``): a wrong
+token answers 303 to the page the form was on, whose GET says so once, from a sealed cookie. The simulators'
+form answered its POST with the rendered refusal (a reload sent the token again); the console's redirected to
 ``/trainer?failed=1``, which said "wrong token" again on every reload of that address."""
 
 from __future__ import annotations
@@ -54,3 +55,36 @@ def test_a_wrong_admin_token_redirects_and_is_said_once(
     signed = client.post("/trainer/sign-in", data={"token": ADMIN_TOKEN, "csrf_token": token})
     assert signed.status_code == 303 and signed.headers["Location"] == "/trainer"
     assert _shown(client.get("/trainer"), "trainer-sign-out")
+
+
+def test_a_wrong_sim_token_redirects_to_the_page_it_was_typed_on_and_is_said_once(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    door = client.get("/sim/phone/alice")
+    assert door.status_code == 401 and _shown(door, "sim-token") and not _shown(door, "sim-token-error")
+    form = {"token": WRONG, "next": "/sim/phone/alice", "csrf_token": csrf(door.get_data(as_text=True))}
+    posted = client.post("/sim/unlock", data=form)
+    assert posted.status_code == 303 and posted.headers["Location"] == "/sim/phone/alice"
+    assert WRONG not in " ".join(posted.headers.getlist("Set-Cookie"))
+    assert _sign_in_failures(client, admin_headers, "sim") == 1
+
+    shown = client.get("/sim/phone/alice")
+    html = shown.get_data(as_text=True)
+    assert shown.status_code == 401 and _shown(shown, "sim-token-error") and "sim token" in html
+    assert 'value="/sim/phone/alice"' in html and WRONG not in html
+    again = client.get("/sim/phone/alice")
+    assert again.status_code == 401 and _shown(again, "sim-token") and not _shown(again, "sim-token-error")
+    assert not _shown(client.get("/sim"), "sim-token-error"), "said on the page it was typed on alone"
+    assert _sign_in_failures(client, admin_headers, "sim") == 1
+
+    signed = client.post("/sim/unlock", data={**form, "token": SIM_TOKEN})
+    assert signed.status_code == 303 and signed.headers["Location"] == "/sim/phone/alice"
+    assert client.get("/sim").status_code == 200
+
+
+def test_a_sim_token_refusal_goes_back_only_to_a_simulator_page(client: FlaskClient) -> None:
+    token = csrf(client.get("/sim").get_data(as_text=True))
+    for elsewhere in ("https://evil.example/sim", "//evil.example/sim", "/trainer"):
+        posted = client.post("/sim/unlock", data={"token": WRONG, "next": elsewhere, "csrf_token": token})
+        assert posted.status_code == 303 and posted.headers["Location"] == "/sim", elsewhere
+        assert _shown(client.get("/sim"), "sim-token-error"), elsewhere
