@@ -2,10 +2,11 @@
 
 A form answered with a rendered page is re-sent by a reload or by Back/Forward (the browser asks "resend?"),
 and each re-sent password, code or token spends one more attempt against the lockout or the audit trail. So
-every form of the login (``portal``), of "verify your identity" (``stepup``) and of the trainer console's and
-the simulators' sign-in (``trainer``, ``simulators``) answers 303 to a GET page, and the outcome that page
-shows (the refusal's sentence, its status, whether it is about what was typed, the username to keep typed, a
-notice) travels in ``sls_page_outcome``: sealed like the rest of the pages' state (``kit.seal``), bound to
+every form of the login (``portal``), of "verify your identity" (``stepup``), of the trainer console's and
+the simulators' sign-in (``trainer``, ``simulators``) and of gateway mode's login page (``gateway.pages``)
+answers 303 to a GET page, and the outcome that page shows (the refusal's sentence, its status, whether it
+is about what was typed, the username and the paper/live toggle to keep as sent, a notice) travels in
+``sls_page_outcome``: sealed like the rest of the pages' state (``kit.seal``), bound to
 this browser (``sls_browser``) and to the one path it is for, HttpOnly, SameSite=Strict, scoped to that path.
 It never holds a password, a code, a response or a token. The GET that reads it drops it, so the sentence is
 shown once: a reload shows the page as it now stands, not a refusal that did not happen again.
