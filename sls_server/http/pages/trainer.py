@@ -25,7 +25,7 @@ from ..admin.control import end_console_sign_ins, reset_clock
 from ..common import core, now
 from . import bp
 from .access import TRAINER
-from .kit import page, require_browser_token, shaped
+from .kit import answers_json, page, require_browser_token, shaped
 from .outcome import tell, told
 
 #: The admin clock's range (2000-01-01 .. 2100-01-01 UTC), as ``/admin/v1/clock`` keeps it.
@@ -199,6 +199,7 @@ def console_body() -> dict[str, Any]:
 
 
 @bp.post("/trainer/clock")
+@answers_json
 def trainer_clock() -> ResponseReturnValue:
     def move(body: dict[str, Any]) -> dict[str, Any]:
         step = body.get("step")
@@ -227,6 +228,7 @@ def trainer_clock() -> ResponseReturnValue:
 
 
 @bp.post("/trainer/attack")
+@answers_json
 def trainer_attack() -> ResponseReturnValue:
     """``POST /admin/v1/attacks``'s twin: its shape, the same core."""
 
@@ -238,6 +240,7 @@ def trainer_attack() -> ResponseReturnValue:
 
 
 @bp.post("/trainer/users/<username>/unlock")
+@answers_json
 def trainer_unlock(username: str) -> ResponseReturnValue:
     def unlock(_: dict[str, Any]) -> dict[str, Any]:
         name = core().users.get(username).username
