@@ -37,7 +37,7 @@ from .account import VERIFY_COOKIE, VERIFY_PATH, current_session, gone
 from .account_tasks import PURPOSE_TITLES, run_task, task_from_form
 from .kit import answers_json, drop_cookie, page, say, seal, set_cookie, set_session_cookie
 from .outcome import tell, told
-from .portal import ends_step
+from .step_ends import ends_step
 
 #: "We could not do that": what a task's form or its step-up was refused for, with the way back.
 PROBLEM_PATH = "/account/problem"
