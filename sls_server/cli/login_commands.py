@@ -18,7 +18,7 @@ from rich.text import Text
 from . import login_state
 from .admin_client import AdminClient, ApiError
 from .admin_commands import admin_options, server_errors
-from .answering import Answerer, Flow, done, wait_for_approval
+from .answering import Answerer
 from .app_unlock import Given
 from .device_commands import DEVICE_TYPES
 from .hints import hint
@@ -26,6 +26,7 @@ from .login_view import SWITCH_WORDS, answer_options, print_prompt, print_sessio
 from .output import CliError, err, note
 from .reading import ask
 from .sim_access import sim_token_option
+from .step_flow import Flow, done, wait_for_approval
 
 
 def verify_computed(flow: Flow, api: AdminClient, answer: str) -> dict[str, Any]:
