@@ -10,6 +10,8 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+from sls_devices.phone import mask_number
+
 from .card import Card as Card  # re-exported: the README names sls_scenarios.emulator.Card
 from .emulator_http import EmulatorError as EmulatorError  # re-exported: the README names it
 from .emulator_http import EmulatorHttp, segment
@@ -53,6 +55,7 @@ class SlsEmulator(EmulatorHttp):
         super().__init__(url, admin_token, sim_token, timeout_s=timeout_s)
         self._pins: dict[str, str] = {}  # the app PIN each user's IB Key was activated with
         self._passcodes: dict[str, str] = {}  # iPhones without Touch ID / Face ID
+        self._texted: dict[str, str] = {}  # IB Key device id: the number its activation code was texted to
 
     # --- the world --------------------------------------------------------------------------------------
 
@@ -63,6 +66,7 @@ class SlsEmulator(EmulatorHttp):
         self._http.cookies.clear()  # a login made through ``call`` leaves its cookies: not the next test's
         self._pins.clear()
         self._passcodes.clear()
+        self._texted.clear()
 
     def advance_clock(self, seconds: int) -> int:
         """Move the server's clock (never sleep in a test); the new ``now``."""
@@ -139,8 +143,12 @@ class SlsEmulator(EmulatorHttp):
         ``approve_push`` then keys.
         A user who had IB Key and has an active DSC+ card gets no text: the new phone is activated with the
         card's response to a challenge, as at the broker, so pass ``card`` (what ``enroll_card`` returned).
+        A user who had IB Key and no card gets the code on the number that IB Key was activated with, which
+        after a phone change is not the user's phone (``_texted_number``).
         """
+        active = self._active_ibkeys(username)  # before the enrolment: what a migration replaces
         record = self.enroll(username, "ibkey", platform=platform)
+        number = next((self._texted[d] for d in active if d in self._texted), None)
         if record.get("activation") == "card":
             if card is None:
                 raise EmulatorError(
@@ -150,8 +158,8 @@ class SlsEmulator(EmulatorHttp):
                 )
             code = card.respond(str(record["challenge"]))
         else:
-            user = self.call("GET", f"/admin/v1/users/{segment(username)}", admin=True)
-            code = self.latest_code(user["phone"], purpose="ibkey_activation")
+            number = self._texted_number(username, number, str(record.get("sent_to", "")))
+            code = self.latest_code(number, purpose="ibkey_activation")
         unlock: dict[str, Any] = {"biometric": True} if platform == "ios" else {"pin": pin}
         if platform == "ios" and passcode is not None:
             unlock = {"passcode": passcode}
@@ -163,7 +171,25 @@ class SlsEmulator(EmulatorHttp):
         )
         if platform != "ios":
             self._pins[username] = pin
+        if number is not None:  # a card's migration keeps the number on the new IB Key, as the server does
+            self._texted[str(record["device_id"])] = number
         return str(record["device_id"])
+
+    def _texted_number(self, username: str, migrated_from: str | None, sent_to: str) -> str:
+        """The number the server texted the activation code to, of those this client can know: the one the
+        user's active IB Key was activated with, when this client activated it (a migration: the broker texts
+        "the mobile phone number you originally used to activate IB Key", even after a phone change), else
+        the user's phone as the server has it now. The answer's masked ``sent_to`` tells which."""
+        user = self.call("GET", f"/admin/v1/users/{segment(username)}", admin=True)
+        candidates = [n for n in (migrated_from, user.get("phone")) if n]
+        for number in candidates:
+            if not sent_to or mask_number(number) == sent_to:
+                return str(number)
+        raise EmulatorError(
+            f"{username}'s activation code went to {sent_to}, the number their active IB Key was activated "
+            "with (a migration texts that number, as the broker's does), which this client did not activate: "
+            'read it with latest_code(<that number>, purpose="ibkey_activation")'
+        )
 
     # --- the user's side --------------------------------------------------------------------------------
 
@@ -251,9 +277,14 @@ class SlsEmulator(EmulatorHttp):
         answered: dict[str, Any] = self.call("POST", path, {**picked, **unlock})
         return answered
 
-    def _ibkey_of(self, username: str) -> str:
+    def _active_ibkeys(self, username: str) -> list[str]:
         devices = self.call("GET", f"/admin/v1/users/{segment(username)}/devices", admin=True)["devices"]
-        active = [d["device_id"] for d in devices if d.get("type") == "ibkey" and d.get("status") == "active"]
+        return [
+            str(d["device_id"]) for d in devices if d.get("type") == "ibkey" and d.get("status") == "active"
+        ]
+
+    def _ibkey_of(self, username: str) -> str:
+        active = self._active_ibkeys(username)
         if not active:
             raise EmulatorError(f"{username} has no active IB Key")
         return str(active[-1])
