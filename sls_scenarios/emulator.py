@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import secrets
 from typing import Any
-from urllib.parse import quote
 
-import requests
+from sls_devices.phone import mask_number
 
 from .card import Card as Card  # re-exported: the README names sls_scenarios.emulator.Card
+from .emulator_http import EmulatorError as EmulatorError  # re-exported: the README names it
+from .emulator_http import EmulatorHttp, segment
 
 WORDS = (
     "amber",
@@ -39,19 +40,7 @@ WORDS = (
 )
 
 
-class EmulatorError(RuntimeError):
-    """The emulator said no: ``status``, ``code`` and the body are kept for the test to look at."""
-
-    def __init__(self, message: str, status: int = 0, code: str | None = None, body: Any = None) -> None:
-        super().__init__(message)
-        self.status, self.code, self.body = status, code, body
-
-
-def _segment(value: str) -> str:
-    return quote(value, safe="")
-
-
-class SlsEmulator:
+class SlsEmulator(EmulatorHttp):
     """A client of a running emulator: the ``sls_emulator`` fixture is one, for the server it started.
 
     ``url`` is where the code under test logs in; the methods set up the world (users, devices, the clock)
@@ -63,39 +52,10 @@ class SlsEmulator:
     def __init__(
         self, url: str, admin_token: str, sim_token: str | None = None, *, timeout_s: float = 30
     ) -> None:
-        self.url = url.rstrip("/")
-        self.admin_token = admin_token
-        self.sim_token = sim_token
-        self.timeout_s = timeout_s
-        self._http = requests.Session()
-        self._pins: dict[str, str] = {}
+        super().__init__(url, admin_token, sim_token, timeout_s=timeout_s)
+        self._pins: dict[str, str] = {}  # the app PIN each user's IB Key was activated with
         self._passcodes: dict[str, str] = {}  # iPhones without Touch ID / Face ID
-
-    # --- plumbing ---------------------------------------------------------------------------------------
-
-    def call(
-        self,
-        method: str,
-        path: str,
-        json: Any = None,
-        *,
-        admin: bool = False,
-        query: dict[str, Any] | None = None,
-    ) -> Any:
-        """One request; the JSON answer, or ``EmulatorError`` for anything but 2xx."""
-        token = self.admin_token if admin else (self.sim_token if path.startswith("/sim/") else None)
-        headers = {"Authorization": f"Bearer {token}"} if token else {}
-        answer = self._http.request(
-            method, self.url + path, json=json, params=query, headers=headers, timeout=self.timeout_s
-        )
-        body = answer.json() if answer.content and "json" in answer.headers.get("Content-Type", "") else None
-        if not 200 <= answer.status_code < 300:
-            code = body.get("error") if isinstance(body, dict) else None
-            message = body.get("message") if isinstance(body, dict) else answer.text[:200]
-            raise EmulatorError(
-                f"{method} {path}: {answer.status_code} {code}: {message}", answer.status_code, code, body
-            )
-        return body
+        self._texted: dict[str, str] = {}  # IB Key device id: the number its activation code was texted to
 
     # --- the world --------------------------------------------------------------------------------------
 
@@ -106,6 +66,7 @@ class SlsEmulator:
         self._http.cookies.clear()  # a login made through ``call`` leaves its cookies: not the next test's
         self._pins.clear()
         self._passcodes.clear()
+        self._texted.clear()
 
     def advance_clock(self, seconds: int) -> int:
         """Move the server's clock (never sleep in a test); the new ``now``."""
@@ -154,7 +115,7 @@ class SlsEmulator:
     def enroll(self, username: str, type: str, **body: Any) -> dict[str, Any]:
         """Enrol any authenticator (``dscplus``, ``ibkey``, ``sms``, ``voice``, ``totp``, ``temporary``)."""
         enrolled: dict[str, Any] = self.call(
-            "POST", f"/admin/v1/users/{_segment(username)}/devices", {"type": type, **body}, admin=True
+            "POST", f"/admin/v1/users/{segment(username)}/devices", {"type": type, **body}, admin=True
         )
         return enrolled
 
@@ -182,8 +143,12 @@ class SlsEmulator:
         ``approve_push`` then keys.
         A user who had IB Key and has an active DSC+ card gets no text: the new phone is activated with the
         card's response to a challenge, as at the broker, so pass ``card`` (what ``enroll_card`` returned).
+        A user who had IB Key and no card gets the code on the number that IB Key was activated with, which
+        after a phone change is not the user's phone (``_texted_number``).
         """
+        active = self._active_ibkeys(username)  # before the enrolment: what a migration replaces
         record = self.enroll(username, "ibkey", platform=platform)
+        number = next((self._texted[d] for d in active if d in self._texted), None)
         if record.get("activation") == "card":
             if card is None:
                 raise EmulatorError(
@@ -193,20 +158,38 @@ class SlsEmulator:
                 )
             code = card.respond(str(record["challenge"]))
         else:
-            user = self.call("GET", f"/admin/v1/users/{_segment(username)}", admin=True)
-            code = self.latest_code(user["phone"], purpose="ibkey_activation")
+            number = self._texted_number(username, number, str(record.get("sent_to", "")))
+            code = self.latest_code(number, purpose="ibkey_activation")
         unlock: dict[str, Any] = {"biometric": True} if platform == "ios" else {"pin": pin}
         if platform == "ios" and passcode is not None:
             unlock = {"passcode": passcode}
             self._passcodes[username] = passcode
         self.call(
             "POST",
-            f"/sim/v1/ibkey/{_segment(record['device_id'])}/activate",
+            f"/sim/v1/ibkey/{segment(record['device_id'])}/activate",
             {"username": username, "password": password, "activation_code": code, **unlock},
         )
         if platform != "ios":
             self._pins[username] = pin
+        if number is not None:  # a card's migration keeps the number on the new IB Key, as the server does
+            self._texted[str(record["device_id"])] = number
         return str(record["device_id"])
+
+    def _texted_number(self, username: str, migrated_from: str | None, sent_to: str) -> str:
+        """The number the server texted the activation code to, of those this client can know: the one the
+        user's active IB Key was activated with, when this client activated it (a migration: the broker texts
+        "the mobile phone number you originally used to activate IB Key", even after a phone change), else
+        the user's phone as the server has it now. The answer's masked ``sent_to`` tells which."""
+        user = self.call("GET", f"/admin/v1/users/{segment(username)}", admin=True)
+        candidates = [n for n in (migrated_from, user.get("phone")) if n]
+        for number in candidates:
+            if not sent_to or mask_number(number) == sent_to:
+                return str(number)
+        raise EmulatorError(
+            f"{username}'s activation code went to {sent_to}, the number their active IB Key was activated "
+            "with (a migration texts that number, as the broker's does), which this client did not activate: "
+            'read it with latest_code(<that number>, purpose="ibkey_activation")'
+        )
 
     # --- the user's side --------------------------------------------------------------------------------
 
@@ -216,7 +199,7 @@ class SlsEmulator:
         keeps what it was sent for, so a step-up's code sent after a login's is not taken for it. Ordered by
         when it was sent, then by the handset's ``seq`` (a text and a call in one second of a frozen clock),
         not by arrival: a slow network's text that arrives after the callback replacing it is not the one."""
-        number = _segment(phone)
+        number = segment(phone)
         texts = self.call("GET", f"/sim/v1/phones/{number}/messages")["messages"]
         calls = self.call("GET", f"/sim/v1/phones/{number}/calls")["calls"]
         found = [
@@ -273,7 +256,7 @@ class SlsEmulator:
         passcode: str | None,
     ) -> dict[str, Any]:
         device = self._ibkey_of(username)
-        notes = self.call("GET", f"/sim/v1/ibkey/{_segment(device)}/notifications")["notifications"]
+        notes = self.call("GET", f"/sim/v1/ibkey/{segment(device)}/notifications")["notifications"]
         mine = [n for n in notes if n.get("username") == username and txn_id in (None, n.get("txn_id"))]
         if not mine:
             which = f" from login {txn_id}" if txn_id else ""
@@ -282,21 +265,26 @@ class SlsEmulator:
         offering = [n for n in mine if str(match) in n.get("candidates", [])] or mine
         note = max(offering, key=lambda n: n.get("sent_at", 0))
         if pin is None and not biometric and passcode is None:  # the way the phone asks
-            asked = self.call("GET", f"/sim/v1/ibkey/{_segment(device)}").get("unlock")
+            asked = self.call("GET", f"/sim/v1/ibkey/{segment(device)}").get("unlock")
             biometric = asked == "biometric"
             pin = self._pins.get(username) if asked == "pin" else None
             passcode = self._passcodes.get(username) if asked == "passcode" else None
         unlock: dict[str, Any] = {"biometric": True} if biometric else ({"pin": pin} if pin else {})
         if passcode is not None and not biometric:
             unlock = {"passcode": passcode}
-        path = f"/sim/v1/ibkey/{_segment(device)}/notifications/{_segment(note['id'])}/{answer}"
+        path = f"/sim/v1/ibkey/{segment(device)}/notifications/{segment(note['id'])}/{answer}"
         picked = {"match": str(match)} if match is not None else {}
         answered: dict[str, Any] = self.call("POST", path, {**picked, **unlock})
         return answered
 
+    def _active_ibkeys(self, username: str) -> list[str]:
+        devices = self.call("GET", f"/admin/v1/users/{segment(username)}/devices", admin=True)["devices"]
+        return [
+            str(d["device_id"]) for d in devices if d.get("type") == "ibkey" and d.get("status") == "active"
+        ]
+
     def _ibkey_of(self, username: str) -> str:
-        devices = self.call("GET", f"/admin/v1/users/{_segment(username)}/devices", admin=True)["devices"]
-        active = [d["device_id"] for d in devices if d.get("type") == "ibkey" and d.get("status") == "active"]
+        active = self._active_ibkeys(username)
         if not active:
             raise EmulatorError(f"{username} has no active IB Key")
         return str(active[-1])
@@ -304,7 +292,7 @@ class SlsEmulator:
     def phone_conditions(self, phone: str, **conditions: Any) -> dict[str, Any]:
         """Set a number's network conditions (``carrier_blocks_sms``, ``roaming``, ``delivery_delay_s``,
         ``sim_swapped_to``), keeping the others."""
-        path = f"/sim/v1/phones/{_segment(phone)}/conditions"
+        path = f"/sim/v1/phones/{segment(phone)}/conditions"
         current = self.call("GET", path)
         keys = ("carrier_blocks_sms", "roaming", "delivery_delay_s", "sim_swapped_to")
         changed: dict[str, Any] = self.call("PUT", path, {k: current.get(k) for k in keys} | conditions)

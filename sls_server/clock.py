@@ -21,7 +21,8 @@ import time
 from dataclasses import dataclass
 
 from .shapes.clock import CLOCK_MAX, CLOCK_MIN
-from .store.clock import UNBOUNDED, ClockRepo, ClockState
+from .store.clock import UNBOUNDED, ClockRepo
+from .store.clock_state import ClockState
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ and parsed per key: Flask's ``from_prefixed_env`` would JSON-decode them, turnin
 digits into an int or a hex secret such as ``1e40...`` into a float. A bad value raises
 :class:`InvalidConfig` naming the key, which the CLI prints as one line. How each kind of value is read
 (integers in bounds, booleans, tokens, keys, CIDRs) is :mod:`.config_values`; which key reads which, with
-which bounds, is :data:`PARSERS` here.
+which bounds, is :data:`PARSERS` here; every key as the rows ``sls config`` prints is :mod:`.config_table`.
 """
 
 from __future__ import annotations
@@ -284,34 +284,3 @@ def metrics_exposure(settings: Settings) -> str | None:
         "read it (its ip.rejected and ip_restricted counts); set SLS_METRICS_TOKEN or keep /metrics from "
         "outsiders"
     )
-
-
-def describe() -> list[tuple[str, str, str]]:
-    """(variable, default, doc) for every key: feeds ``sls config`` and keeps the README table honest."""
-    import ast
-    import inspect
-    import itertools
-
-    source = inspect.getsource(Settings)
-    docs: dict[str, str] = {}
-    cls = ast.parse(source).body[0]
-    assert isinstance(cls, ast.ClassDef)
-    for node, following in itertools.pairwise(cls.body):
-        if (
-            isinstance(node, ast.AnnAssign)
-            and isinstance(node.target, ast.Name)
-            and isinstance(following, ast.Expr)
-            and isinstance(following.value, ast.Constant)
-            and isinstance(following.value.value, str)
-        ):
-            docs[node.target.id] = following.value.value
-    rows = []
-    for f in fields(Settings):
-        default = f.default
-        shown = "(unset)" if default is None else str(default)
-        if f.name == "data_dir":
-            shown = "user data dir/sls-emulator"
-        elif default == ():
-            shown = "(empty)"
-        rows.append((env_name(f.name), shown, docs.get(f.name, "")))
-    return rows

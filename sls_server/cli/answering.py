@@ -1,8 +1,6 @@
-"""A second-factor step in progress (a login or a step-up) and the ways to answer it.
+"""The ways to answer a second-factor step in progress (a ``step_flow.Flow``: a login or a step-up).
 
-:class:`Flow` speaks ``/api/v1`` for one step: it sends the login's binding (``X-Login-Token``) or the
-session token, verifies a typed answer, polls an app approval, switches factor. :class:`Answerer` finds the
-answer the way the person holding the authenticator would:
+:class:`Answerer` finds the answer the way the person holding the authenticator would:
 
 - from what the demo world says the user holds (``demo.json``): a card's response from its key and PIN, a
   TOTP code from the app's secret at the *server's* clock, a temporary passcode;
@@ -16,8 +14,6 @@ It never guesses: when it cannot know the answer it says what the user would do 
 from __future__ import annotations
 
 import base64
-import dataclasses
-import time
 from typing import Any
 
 from sls_devices.dscplus import expected_response, hash_pin
@@ -27,80 +23,10 @@ from .admin_client import AdminClient, ApiError, segment
 from .app_unlock import Given, unlock_for
 from .demo_world import World
 from .output import EXIT_USAGE, CliError
+from .step_flow import Flow, done, ended
 
-LOGIN_TOKEN_HEADER = "X-Login-Token"
 #: The simulators' refusals of this client (switched off, or guarded by a sim token it lacks).
 SIM_CLOSED = ("simulator_disabled", "sim_token_required")
-
-
-@dataclasses.dataclass
-class Flow:
-    kind: str  # "login" or "stepup"
-    username: str
-    txn_id: str
-    factor: dict[str, Any]
-    factors: list[dict[str, Any]] = dataclasses.field(default_factory=list)
-    login_token: str | None = None
-    session_token: str | None = None
-    purpose: str | None = None
-    seen: list[str] = dataclasses.field(default_factory=list)  # texts and calls there before the code
-
-    @classmethod
-    def from_saved(cls, saved: dict[str, Any]) -> Flow:
-        known = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in saved.items() if k in known})
-
-    def saved(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
-
-    def _api(self, base: AdminClient) -> AdminClient:
-        return base.with_token(self.session_token if self.kind == "stepup" else None)
-
-    def _headers(self) -> dict[str, str]:
-        return {LOGIN_TOKEN_HEADER: self.login_token} if self.kind == "login" and self.login_token else {}
-
-    def verify(self, base: AdminClient, response: str) -> dict[str, Any]:
-        if self.kind == "login":
-            path = f"/api/v1/auth/login/{segment(self.txn_id)}/verify"
-            return self._api(base).request("POST", path, {"response": response}, headers=self._headers())
-        body = {"txn_id": self.txn_id, "response": response}
-        return self._api(base).request("POST", "/api/v1/verify", body)
-
-    def poll(self, base: AdminClient) -> dict[str, Any]:
-        if self.kind == "login":
-            path = f"/api/v1/auth/login/{segment(self.txn_id)}"
-            return self._api(base).request("GET", path, headers=self._headers())
-        return self._api(base).request("POST", "/api/v1/verify", {"txn_id": self.txn_id})
-
-    def switch(
-        self, base: AdminClient, type_: str, device_id: str | None, *, challenge: bool = False
-    ) -> dict[str, Any]:
-        """Another factor, or a new code on this one; ``challenge``: IB Key's challenge/response instead of a
-        push. A step-up has no switch route: it begins again."""
-        body: dict[str, Any] = {"type": type_, **({"device_id": device_id} if device_id else {})}
-        if challenge:
-            body["mode"] = "challenge"
-        if self.kind == "login":
-            path = f"/api/v1/auth/login/{segment(self.txn_id)}/factor"
-            answer = self._api(base).request("POST", path, body, headers=self._headers())
-        else:
-            answer = self._api(base).request("POST", "/api/v1/verify", {"purpose": self.purpose, **body})
-            self.txn_id = answer.get("txn_id", self.txn_id)
-            self.factors = answer.get("factors") or self.factors
-        self.factor = answer.get("factor") or self.factor
-        return answer
-
-    @property
-    def is_push(self) -> bool:
-        return self.factor.get("type") == "ibkey" and self.factor.get("mode") == "push"
-
-    @property
-    def code_purpose(self) -> str:
-        return "login" if self.kind == "login" else str(self.purpose)
-
-
-def done(body: dict[str, Any]) -> bool:
-    return body.get("state") in ("authenticated", "verified") and "session" in body
 
 
 class Answerer:
@@ -290,29 +216,3 @@ class Answerer:
             "a swapped SIM?); "
             "try --factor voice, `sls phone conditions`, or `sls clock --advance`"
         )
-
-
-def ended(flow: Flow, body: dict[str, Any]) -> CliError:
-    """A step the app answered for good without a session: ``login denied``, ``login expired (...)``."""
-    state = body.get("state")
-    reason = f" ({body['reason']})" if body.get("reason") else ""
-    return CliError(f"{flow.kind} {state}{reason}", code=f"{flow.kind}_{state}")
-
-
-def wait_for_approval(
-    flow: Flow, api: AdminClient, timeout_s: float, *, interval_s: float = 1.0
-) -> dict[str, Any]:
-    """Poll until the app approves (the session comes with the first poll after), denies, or time runs out."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        body = flow.poll(api)
-        if done(body):
-            return body
-        if body.get("state") not in ("pending", "approved"):
-            raise ended(flow, body)
-        if time.monotonic() >= deadline:
-            raise CliError(
-                f"no approval within {timeout_s:g} s; the {flow.kind} is still waiting: sls answer",
-                code="approval_timeout",
-            )
-        time.sleep(interval_s)  # a person is tapping a phone: the CLI waits for them (tests never sleep)

@@ -16,7 +16,8 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from ..config import PARSERS, SECRETS, Settings, describe, env_name
+from ..config import PARSERS, SECRETS, Settings, env_name
+from ..config_table import describe
 from . import demofile
 from .output import mask_url, print_json, print_renderable
 from .serve import CLI_ENV

@@ -25,7 +25,8 @@ from . import demofile
 from .gateway_tls import ensure_certificate
 from .output import print_json, print_renderable
 from .reading import OutputFile
-from .serve import banner, describe, run, start
+from .serve import run, start
+from .serve_banner import banner, describe
 
 #: Addresses that name no host: listening on every interface, the names come from SLS_GATEWAY_HOSTS.
 WILDCARDS = ("", "0.0.0.0", "::")

@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 from .admin_client import NoServer
-from .answering import Answerer, Flow
+from .answering import Answerer
 from .app_unlock import unlock_flags
 from .output import CliError
+from .step_flow import Flow
 
 
 def hint(answerer: Answerer, flow: Flow) -> str:

@@ -2,9 +2,9 @@
 
 ``sls login USER`` walks the whole flow: the password, then the second factor it is prompted for (or another
 with ``--factor``), answered with ``--response``, from what ``demo.json`` says the user holds, through the
-simulators with ``--auto``, by waiting for an IB Key approval, or typed at a prompt. It keeps the login's
-``login_token`` while the login is open (``sls switch`` and ``sls answer`` continue it from another command)
-and the session it ends in (``sls whoami``, ``sls stepup``, ``sls logout`` use it).
+simulators with ``--auto``, by waiting for an IB Key approval, or typed at a prompt (``step_loop``). It keeps
+the login's ``login_token`` while the login is open (``sls switch`` and ``sls answer`` continue it from
+another command) and the session it ends in (``sls whoami``, ``sls stepup``, ``sls logout`` use it).
 """
 
 from __future__ import annotations
@@ -13,97 +13,17 @@ from collections.abc import Callable
 from typing import Any
 
 import click
-from rich.text import Text
 
 from . import login_state
-from .admin_client import AdminClient, ApiError
 from .admin_commands import admin_options, server_errors
-from .answering import Answerer, Flow, done, wait_for_approval
 from .app_unlock import Given
 from .device_commands import DEVICE_TYPES
-from .hints import hint
-from .login_view import SWITCH_WORDS, answer_options, print_prompt, print_session, switch_words, tools
-from .output import CliError, err, note
+from .login_view import answer_options, print_prompt, print_session, tools
+from .output import CliError
 from .reading import ask
 from .sim_access import sim_token_option
-
-
-def verify_computed(flow: Flow, api: AdminClient, answer: str) -> dict[str, Any]:
-    """Verify an answer the CLI worked out; a TOTP code told ``challenge_used`` is one already used, which
-    the server answers without spending an attempt: say when the next one comes."""
-    try:
-        return flow.verify(api, answer)
-    except ApiError as exc:
-        if not _totp_replayed(flow, exc):
-            raise
-        period = flow.factor.get("period", 30)
-        said = (
-            f"this time step's TOTP code was used already (a code is good once; no attempt was spent); "
-            f"the next code comes within {period} s, or move the clock on: sls clock --advance {period}s"
-        )
-        details = {k: v for k, v in exc.body.items() if k not in ("error", "message")}
-        raise CliError(
-            f"{exc.code}: {said}", code=exc.code, status=exc.status, said=said, details=details
-        ) from None
-
-
-def run_flow(
-    flow: Flow,
-    api: AdminClient,
-    answerer: Answerer,
-    *,
-    response: str | None,
-    auto: bool,
-    timeout: float,
-    remember: Callable[[Flow], None],
-) -> dict[str, Any]:
-    """Answer the step until it is done; the server's final body (with the session)."""
-    while True:
-        if response is not None:
-            return flow.verify(api, response)
-        if flow.is_push:
-            if auto:
-                collected = answerer.approve(flow)
-                if collected is not None:
-                    return collected
-            else:
-                note(hint(answerer, flow))
-            return wait_for_approval(flow, api, timeout)
-        if auto:
-            return verify_computed(flow, api, answerer.automatic(flow))
-        note(hint(answerer, flow))
-        offered = answerer.offer(flow)
-        if offered:
-            note(f"demo.json knows the answer: {offered} (press Enter to use it)")
-        switchable = switch_words(flow)
-        typed = ask(
-            f"Answer (or {', '.join(switchable)} to switch)" if switchable else "Answer",
-            instead=f"the {flow.kind} stays open: sls answer RESPONSE (or --auto)",
-            default=offered,
-        ).strip()
-        if typed.lower() in SWITCH_WORDS and typed.lower() not in switchable:
-            err().print(Text(f"{flow.username} has no {typed.lower()} to switch to", style="red"))
-            continue
-        if typed.lower() in SWITCH_WORDS:
-            with server_errors():
-                flow.switch(api, typed.lower(), None)
-            remember(flow)
-            continue
-        try:
-            return flow.verify(api, typed)
-        except ApiError as exc:
-            if _totp_replayed(flow, exc):  # no attempt spent: the next code can be typed
-                err().print(Text(exc.message, style="red"), soft_wrap=True)
-                continue
-            if exc.code != "invalid_response" or not exc.body.get("attempts_left"):
-                raise
-            left = exc.body["attempts_left"]
-            err().print(Text(f"{exc.message} ({left} attempt(s) left)", style="red"), soft_wrap=True)
-
-
-def _totp_replayed(flow: Flow, exc: ApiError) -> bool:
-    """The server's answer to an authenticator-app code whose time step was used already."""
-    return exc.code == "challenge_used" and flow.factor.get("type") == "totp"
+from .step_flow import Flow, done
+from .step_loop import run_flow
 
 
 @click.command("login")

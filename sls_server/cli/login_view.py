@@ -11,7 +11,7 @@ import click
 from . import login_state
 from .admin_client import AdminClient
 from .admin_commands import connect, when
-from .answering import Answerer, Flow
+from .answering import Answerer
 from .app_unlock import Given
 from .demo_world import World
 from .device_commands import DEVICE_TYPES
@@ -19,6 +19,7 @@ from .hints import hint
 from .output import fields_table, note, print_json, print_renderable
 from .reading import Seconds
 from .sim_access import sim_client, sim_token_option
+from .step_flow import Flow
 
 F = TypeVar("F", bound=Callable[..., Any])
 

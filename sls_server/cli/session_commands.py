@@ -15,12 +15,13 @@ import click
 from . import login_state
 from .admin_client import AdminClient
 from .admin_commands import admin_options, bearer, server_errors, when
-from .answering import Flow
 from .app_unlock import Given
 from .device_commands import DEVICE_TYPES
-from .login_commands import finish, run_flow
+from .login_commands import finish
 from .login_view import answer_options, print_prompt, tools
 from .output import fields_table, print_json, print_renderable
+from .step_flow import Flow
+from .step_loop import run_flow
 
 F = TypeVar("F", bound=Callable[..., Any])
 #: What a step-up can be for (the server's list); withdrawal and change_contact guard the two routes here.

@@ -7,11 +7,12 @@ encoding lives in one place, the store's typed records; the server checks every 
 through them before it writes anything.
 """
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from typing_extensions import TypedDict
 
+from ..errors import InvalidRequest
 from .clock import CLOCK_MAX, CLOCK_MIN, CLOCK_RANGE
 from .common import Query, Refusal, Request
 from .gateway import DAILY_RESET_PATTERN
@@ -111,6 +112,21 @@ class StateDocument(Request):
         max_length=MAX_ENTRIES, description="The simulated phones' IB Key apps (their keys sealed)."
     )
     phones: list[StatePhone] = Field(max_length=MAX_ENTRIES)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _a_world_document(cls, data: Any) -> Any:
+        """Checked before every other field: a file that is no export at all (``{}``, some other JSON) was
+        told "format is required", as if a world document lacked one field; it is told what it is not, and
+        where a world document comes from."""
+        if isinstance(data, dict) and data.get("format") != STATE_FORMAT:
+            said = "format is missing" if "format" not in data else f'format is not "{STATE_FORMAT}"'
+            raise InvalidRequest(
+                f"{said}: this is not a world document, which is what `sls state export` (GET "
+                "/admin/v1/state/export) writes; import a file one of them wrote",
+                field="format",
+            )
+        return data
 
 
 class StateImportQuery(Query):

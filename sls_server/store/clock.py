@@ -1,7 +1,7 @@
 """The clock: one value in Redis, so every worker and instance agrees on "now".
 
-The value is the offset from system time (``120``), or, for a clock frozen until moved, the instant it
-stands at (``frozen:1893488400``): see :class:`ClockState`. Both live in one key, so every change is one
+The value is the offset from system time (``120``), or, for a clock frozen until moved, the instant it stands
+at (``frozen:1893488400``): see ``clock_state.ClockState``. Both live in one key, so every change is one
 script and one message, and a worker can never hold a frozen flag from one change and an offset from another.
 
 Every request needs "now", so reading the clock from Redis each time cost a round trip per request. Each
@@ -49,49 +49,19 @@ import socket
 import ssl
 import threading
 import time
-from dataclasses import dataclass
 
 import redis
 from redis.client import PubSub
 from redis.cluster import RedisCluster
 
 from . import keys
-from .base import Client, Scripts, guarded, socket_timeout, text
+from .base import Client, Scripts, guarded, socket_timeout
+from .clock_state import ClockState
 
 #: "No bound" for an unbounded move, well inside the doubles Lua computes with.
 UNBOUNDED = 2**52
 #: Seconds between checks that a Cluster subscription is still on the channel's master.
 RECHECK_S = 2.0
-_FROZEN = "frozen:"
-
-
-@dataclass(frozen=True)
-class ClockState:
-    """What the clock's key holds: running ``offset`` seconds ahead of system time, or ``frozen_at``: standing
-    at that instant whatever the system time does, until a move (scenarios need the same instants every run).
-    """
-
-    offset: int = 0
-    frozen_at: int | None = None
-
-    @classmethod
-    def parse(cls, value: object) -> ClockState:
-        """From the key's (or a message's) value; nothing stored is a running clock at offset 0."""
-        raw = text(value) if value else "0"
-        if raw.startswith(_FROZEN):
-            return cls(frozen_at=int(raw[len(_FROZEN) :]))
-        return cls(offset=int(raw))
-
-    @property
-    def frozen(self) -> bool:
-        return self.frozen_at is not None
-
-    def now(self, system_now: int) -> int:
-        return self.frozen_at if self.frozen_at is not None else system_now + self.offset
-
-    def offset_at(self, system_now: int) -> int:
-        """Seconds ahead of ``system_now`` (a frozen clock falls behind as real time passes)."""
-        return self.now(system_now) - system_now
 
 
 class _OffsetCache:

@@ -1,5 +1,6 @@
 """Driving gateway mode in-process: an app with SLS_GATEWAY on, and its login page worked through the Flask
-test client as a form-posting browser would (the CSRF field, the sealed login cookie, the redirects)."""
+test client as a form-posting browser would (the CSRF field, the sealed login cookie, the redirects, and the
+GET a refused form's 303 leads to, which says why)."""
 
 from __future__ import annotations
 
@@ -52,6 +53,17 @@ class GatewayBrowser:
 
     def step(self, path: str) -> TestResponse:
         return self.client.get(path)
+
+    def shown(self, posted: TestResponse) -> TestResponse:
+        """What the browser shows after a form's POST: the page its 303 leads to (Post/Redirect/Get)."""
+        assert posted.status_code == 303, (posted.status_code, error_text(posted))
+        return self.client.get(posted.headers["Location"])
+
+    def refused(self, username: str, password: str = PASSWORD, *, paper: bool = False) -> TestResponse:
+        """The form sent and refused: the form again (its 303 followed), saying why."""
+        posted = self.submit(username, password, paper=paper)
+        assert posted.headers.get("Location") == "/sso/Login", posted.headers.get("Location")
+        return self.shown(posted)
 
     def answer(self, path: str, response: str) -> TestResponse:
         return self.client.post(f"{path}/verify", data={"response": response, "csrf_token": self.csrf})

@@ -33,7 +33,9 @@ def test_didnt_receive_a_code_sends_a_new_one_and_keeps_the_step(
         return [m["code"] for m in texts if m.get("code")]
 
     assert len(codes()) == 1
-    bad = gw.post(f"{path}/new-code", data={"channel": "pigeon", "csrf_token": browser.csrf})
+    posted = gw.post(f"{path}/new-code", data={"channel": "pigeon", "csrf_token": browser.csrf})
+    assert posted.headers["Location"] == path  # to the step, which says why
+    bad = browser.shown(posted)
     assert bad.status_code == 400 and error_text(bad) and 'id="twofactbase"' in bad.get_data(as_text=True)
     unsigned = gw.post(f"{path}/new-code", data={"channel": "sms"})
     assert unsigned.status_code == 403
@@ -62,8 +64,9 @@ def test_a_new_code_past_the_send_limit_is_told_on_the_same_step(
     answers = [
         gw.post(f"{path}/new-code", data={"channel": "sms", "csrf_token": browser.csrf}) for _ in range(limit)
     ]
-    refused = answers[-1]
-    assert [a.status_code for a in answers[:-1]] == [303] * (limit - 1)
+    assert [a.status_code for a in answers] == [303] * limit
+    assert answers[-1].headers["Location"] == path  # to the step, which says why
+    refused = browser.shown(answers[-1])
     assert refused.status_code == 429 and error_text(refused), refused.get_data(as_text=True)[:300]
     assert 'id="twofactbase"' in refused.get_data(as_text=True), "the same step, not the password form"
     assert browser.step(path).status_code == 200, "the login goes on"

@@ -47,9 +47,9 @@ def test_the_login_form_has_what_tools_look_for(gw: FlaskClient) -> None:
 
 def test_wrong_password_says_the_gateways_words(gw: FlaskClient, admin_headers: dict[str, str]) -> None:
     make_user(gw, admin_headers, "carl", "dscplus")
-    page = GatewayBrowser(gw).submit("carl", "not-the-Password-1")
+    page = GatewayBrowser(gw).refused("carl", "not-the-Password-1")
     assert error_text(page) == "Invalid username password combination"
-    unknown = GatewayBrowser(gw).submit("nobody", "not-the-Password-1")
+    unknown = GatewayBrowser(gw).refused("nobody", "not-the-Password-1")
     assert error_text(unknown) == "Invalid username password combination"
 
 
@@ -58,10 +58,10 @@ def test_a_lock_after_failed_logins_is_said_and_refuses_the_right_password(
 ) -> None:
     make_user(gw, admin_headers, "lena", "dscplus")
     for _ in range(3):
-        assert error_text(GatewayBrowser(gw).submit("lena", "wrong-Password-22")) == (
+        assert error_text(GatewayBrowser(gw).refused("lena", "wrong-Password-22")) == (
             "Invalid username password combination"
         )
-    locked = GatewayBrowser(gw).submit("lena")
+    locked = GatewayBrowser(gw).refused("lena")
     assert locked.status_code == 423
     assert error_text(locked).startswith("Too many failed login attempts. Please try again in")
 
@@ -72,10 +72,10 @@ def test_a_paper_user_in_live_mode_is_told_before_any_code_is_sent(
     made = make_user(gw, admin_headers, "penny", "sms", paper=True)
     assert made["user"]["paper"] is True
     browser = GatewayBrowser(gw)
-    refused = browser.submit("penny")
+    refused = browser.refused("penny")
     assert error_text(refused) == PAPER_IN_LIVE
     assert browser.latest_code("penny").status_code == 404  # no SMS went out
-    wrong_password = browser.submit("penny", "not-the-Password-1")
+    wrong_password = browser.refused("penny", "not-the-Password-1")
     assert error_text(wrong_password) == "Invalid username password combination"  # no mode oracle
     path = browser.log_in("penny", paper=True)
     code = browser.latest_code("penny").get_data(as_text=True)
@@ -89,9 +89,11 @@ def test_a_wrong_code_says_failed_and_starts_over(gw: FlaskClient, admin_headers
     path = browser.log_in("sid")
     step = browser.step(path).get_data(as_text=True)
     assert re.search(r'<div id="twofactbase"', step) and 'id="xyz-field-bronze-response"' in step
-    failed = browser.answer(
+    posted = browser.answer(
         path, "000000" if browser.latest_code("sid").get_data() != b"000000" else "111111"
     )
+    assert posted.headers["Location"] == "/sso/Login"  # no code in the address
+    failed = browser.shown(posted)
     assert error_text(failed) == "failed"
     assert 'name="username"' in failed.get_data(as_text=True)  # back at the form, ready for another attempt
     assert browser.step(path).status_code == 303  # the ended login's page sends a reload to a clean form
@@ -124,7 +126,8 @@ def test_several_devices_are_a_select_by_the_brokers_names(
     chosen = browser.select(path, card)
     assert chosen.status_code == 303
     assert 'id="xyz-challenge"' in browser.step(path).get_data(as_text=True)
-    assert browser.select(path, "dscplus:not-a-device").status_code == 400
+    refused = browser.shown(browser.select(path, "dscplus:not-a-device"))
+    assert refused.status_code == 400 and error_text(refused) == "Select a second factor device."
 
 
 def test_the_live_profile_and_the_notification_step(

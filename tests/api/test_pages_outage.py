@@ -120,3 +120,49 @@ def test_the_trainer_feed_is_live_again_once_redis_answers(outage: Outage) -> No
             break
     answer.close()
     assert head.startswith("retry: ") and "event: live" in head and "event: outage" not in head
+
+
+SIM_TOKEN = "outage-sim-token-0123456789"
+
+
+@pytest.fixture
+def behind_tokens(app_config: dict[str, Any], tmp_path: Path) -> Iterator[tuple[FlaskClient, str]]:
+    """An app with ``SLS_SIM_TOKEN`` on its own redis-server, this browser signed in to the console and the
+    simulators (each action first checks that sign-in in Redis), then the redis-server stopped; the
+    console's CSRF token."""
+    own = EmbeddedRedis(tmp_path / "own-redis").start()
+    try:
+        app = create_app({**app_config, "REDIS_URL": own.url, "REDIS_TIMEOUT": 0.5, "SIM_TOKEN": SIM_TOKEN})
+        client = app.test_client()
+        token = sign_in_to_console(client)
+        signed = client.post("/sim/unlock", data={"token": SIM_TOKEN, "next": "/sim", "csrf_token": token})
+        assert signed.status_code == 303 and client.get("/sim").status_code == 200
+        own.stop()
+        yield client, token
+    finally:
+        own.stop()
+
+
+def test_every_simulator_and_console_action_a_script_reads_answers_the_json_503(
+    behind_tokens: tuple[FlaskClient, str],
+) -> None:
+    """The card's, the phone's and IBKR Mobile's actions (``sim_actions``) and the console's clock, attack and
+    unlock answered an outage with the HTML error page (they were not marked ``answers_json``): the page's
+    script, which reads JSON, could not tell it from a broken page."""
+    client, token = behind_tokens
+    app = client.application
+    urls = app.url_map.bind("localhost")
+    module = "sls_server.http.pages.sim_actions"
+    actions = [
+        rule
+        for rule in app.url_map.iter_rules()
+        if app.view_functions[rule.endpoint].__module__ == module
+        or rule.endpoint in ("pages.trainer_clock", "pages.trainer_attack", "pages.trainer_unlock")
+    ]
+    assert len(actions) >= 14, [rule.rule for rule in actions]
+    for rule in actions:
+        path = urls.build(rule.endpoint, {name: "approve" for name in rule.arguments})
+        method = "POST" if "POST" in (rule.methods or ()) else "GET"
+        answer = client.open(path, method=method, json={}, headers={"X-CSRF-Token": token})
+        assert answer.mimetype == "application/json", f"{method} {path}: {answer.mimetype}"
+        assert_unavailable_json(answer, f"{method} {path}")

@@ -185,6 +185,23 @@ def test_unreadable_documents_name_what_is_wrong(client: FlaskClient, admin_head
     assert "nobody" in answer.get_json()["message"]
 
 
+def test_a_document_that_is_no_world_says_so_and_what_to_do(
+    client: FlaskClient, admin_headers: dict[str, str], redis_url: str
+) -> None:
+    """``sls state import`` of ``{}`` (or of any JSON that is not an export) was told only "format is
+    required", as if one field were missing from a world document; it now says the file is not one, and
+    where one comes from. Still a 400 naming ``format``, and nothing changes."""
+    a_world(client, admin_headers)
+    before = snapshot(redis_url)
+    for document in ({}, {"users": []}, {"format": "something-else"}, {"format": 7}):
+        answer = client.post("/admin/v1/state/import?replace=true", json=document, headers=admin_headers)
+        said = answer.get_json()
+        assert (answer.status_code, said["field"]) == (400, "format"), (document, said)
+        assert "not a world document" in said["message"], (document, said)
+        assert "sls state export" in said["message"] and "/admin/v1/state/export" in said["message"]
+    assert snapshot(redis_url) == before
+
+
 def test_without_replace_a_clash_refuses_the_whole_document(
     client: FlaskClient, admin_headers: dict[str, str], redis_url: str
 ) -> None:

@@ -162,6 +162,26 @@ def test_paper_user_in_live_mode_then_the_toggle(world: World, page: Any) -> Non
     assert requests.get(f"{world.url}/v1/api/sso/validate", timeout=10).json()["LOGIN_TYPE"] == 2
 
 
+def test_a_wrong_code_says_failed_once_and_a_reload_resends_nothing(world: World, page: Any) -> None:
+    """IBeam reads ``failed`` after pressing Enter on the code; the form it is back at answered a GET, so a
+    reload asks for the form again: no code re-sent, no "Confirm Form Resubmission"."""
+    world.user("gail")
+    world.device("gail", "dscplus", pin="2468")
+    submit_password(page, world.url, "gail")
+    page.locator("#xyz-field-bronze-response").fill("00000000")
+    page.locator("#xyz-field-bronze-response").press("Enter")
+    expect(page.locator(ERROR)).to_have_text("failed")
+    assert page.url == world.url + "/sso/Login"  # no code in the address
+    methods: list[str] = []
+    dialogs: list[str] = []
+    page.on("request", lambda request: methods.append(request.method))
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.type), dialog.dismiss()))
+    page.reload()
+    expect(page.locator(".login input[name=username]")).to_be_visible()
+    expect(page.locator(ERROR)).to_be_hidden()  # said once
+    assert "POST" not in methods and dialogs == []
+
+
 def log_in_by_card(world: World, page: Any, username: str, device_id: str, pin: str) -> None:
     submit_password(page, world.url, username)
     challenge = page.locator(".xyz-challenge").inner_text()

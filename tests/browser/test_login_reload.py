@@ -1,6 +1,7 @@
-"""Reloading the login page after a wrong answer, in Chromium: every form's POST answers 303 to a GET, so a
-reload (or Back and Forward) asks for the page again and never re-sends the password or the code, with no
-"Confirm Form Resubmission" and no attempt spent against the lockout."""
+"""Reloading the login page (and the trainer console's sign-in) after a wrong answer, in Chromium: every
+form's POST answers 303 to a GET, so a reload (or Back and Forward) asks for the page again and never re-sends
+the password, the code or the token, with no "Confirm Form Resubmission" and no attempt spent against the
+lockout; the refusal is said once."""
 
 from __future__ import annotations
 
@@ -82,3 +83,27 @@ def test_a_reload_after_a_wrong_code_resends_nothing(world: World, page: Any) ->
     assert page.url == step_url
     assert "POST" not in methods and dialogs == []
     assert _wrong_codes(world) == 1
+
+
+def _sign_in_failures(world: World) -> int:
+    path = "/admin/v1/events?type=trainer.sign_in_failed&limit=100"
+    return len(requests.get(world.url + path, headers=world.admin, timeout=10).json()["events"])
+
+
+def test_a_reload_after_a_wrong_admin_token_resends_nothing(world: World, page: Any) -> None:
+    page.goto(world.url + "/trainer")
+    page.get_by_test_id("trainer-token").fill("wrong-token-0000000000")
+    page.get_by_test_id("trainer-sign-in").click()
+    expect(page.get_by_test_id("trainer-error")).to_be_visible()
+    assert page.url == world.url + "/trainer"  # nothing about the refusal in the address
+    assert _sign_in_failures(world) == 1
+
+    methods, dialogs = _watch(page)
+    page.reload()
+    expect(page.get_by_test_id("trainer-token")).to_be_visible()
+    expect(page.get_by_test_id("trainer-error")).to_have_count(0)  # said once: nothing was refused again
+    page.go_back()
+    page.go_forward()
+    expect(page.get_by_test_id("trainer-token")).to_be_visible()
+    assert "POST" not in methods and dialogs == []
+    assert _sign_in_failures(world) == 1

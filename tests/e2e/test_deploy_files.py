@@ -24,7 +24,8 @@ import requests
 import yaml
 
 from sls_server.cli.serve import CLI_ENV, serve
-from sls_server.config import describe, load_settings
+from sls_server.config import load_settings
+from sls_server.config_table import describe
 from sls_server.store.embedded import find_redis_server, free_port
 
 pytestmark = pytest.mark.e2e

@@ -104,3 +104,28 @@ def test_a_new_ib_key_for_a_user_with_a_card_is_activated_by_the_card(sls_emulat
         timeout=30,
     ).json()
     assert sls_emulator.approve_push("mia", match=pushed["factor"]["match"])["state"] == "approved"
+
+
+def test_a_new_ib_key_after_a_phone_change_reads_the_code_where_it_was_texted(
+    sls_emulator: SlsEmulator,
+) -> None:
+    """A migration texts its code to the number the active IB Key was activated with (the broker's "the
+    mobile phone number you originally used to activate IB Key"), which after ``PUT
+    /admin/v1/users/<u>/phone`` (``sls user phone``) is not the user's phone: ``enroll_ibkey`` read the new
+    number's inbox and found no code. It reads the inbox the code went to; a client that did not activate
+    that IB Key says where."""
+    password = sls_emulator.create_user("ann", phone="+15550100005", sms=False)
+    first = sls_emulator.enroll_ibkey("ann", "android", "12ab", password=password)
+    sls_emulator.call("PUT", "/admin/v1/users/ann/phone", {"phone": "+15550100007"}, admin=True)
+
+    second = sls_emulator.enroll_ibkey("ann", "ios", password=password)
+    third = sls_emulator.enroll_ibkey("ann", "android", "34cd", password=password)
+
+    states = {
+        d["device_id"]: d["status"]
+        for d in sls_emulator.call("GET", "/admin/v1/users/ann/devices", admin=True)["devices"]
+    }
+    assert (states[first], states[second], states[third]) == ("replaced", "replaced", "active")
+    fresh = SlsEmulator(sls_emulator.url, sls_emulator.admin_token, sls_emulator.sim_token)
+    with pytest.raises(EmulatorError, match=r"\+1•+0005, the number their active IB Key was activated with"):
+        fresh.enroll_ibkey("ann", "android", password=password)

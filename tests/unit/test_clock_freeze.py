@@ -16,7 +16,7 @@ from conftest import TOPOLOGY
 from freezegun import freeze_time
 
 from sls_server import create_app
-from sls_server.store.clock import ClockState
+from sls_server.store.clock_state import ClockState
 
 START = "2026-01-01 00:00:00"
 T0 = 1767225600  # START in Unix seconds

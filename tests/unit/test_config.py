@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sls_server.config import describe, load_settings
+from sls_server.config import load_settings
+from sls_server.config_table import describe
 from sls_server.errors import InvalidConfig
 
 

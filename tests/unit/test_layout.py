@@ -24,6 +24,7 @@ CORE = (
     "clock",
     "config",
     "config_values",
+    "config_table",
     "errors",
     "wiring",
     "secretbox",

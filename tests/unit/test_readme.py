@@ -10,7 +10,7 @@ from pathlib import Path
 from docs_kit import DOCUMENTS, help_texts, text
 
 from sls_server.cli.serve import CLI_ENV
-from sls_server.config import describe
+from sls_server.config_table import describe
 
 README = (Path(__file__).parents[2] / "README.md").read_text()
 _ROW = re.compile(r"^\| `(SLS_\w+)` \| `([^`]*)` \|", re.MULTILINE)

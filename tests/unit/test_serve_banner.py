@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from sls_server.cli.serve import banner, describe, start
+from sls_server.cli.serve import start
+from sls_server.cli.serve_banner import banner, describe
 
 
 def shown(facts: dict[str, object]) -> str:

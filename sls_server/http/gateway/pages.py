@@ -7,6 +7,12 @@ The login's binding (``login_token``) and its prompt live in one sealed, HttpOnl
 login's own path (``/sso/Login/<txn_id>``), never in the HTML. A completed login makes its session the
 gateway's (``core().gateway.establish``); the REST routes then use it, not a cookie. Forms carry the pages'
 CSRF token (bound to ``sls_browser``), which tools that submit by pressing Enter send all the same.
+
+Every form's refusal answers 303 to a GET page (Post/Redirect/Get, ``pages.outcome``): a wrong password, a
+lock or the paper/live mismatch to the form, a wrong code (``failed``) to the form, a device or channel not
+offered, or a send limit, to the step; the GET says it once. A refusal rendered in answer to the POST was
+sent again by a reload: the password (one more failure toward the lock) or a new code's request (one more
+text). An outage ends nothing and is answered in place (503, the same form or step), as on the other pages.
 """
 
 from __future__ import annotations
@@ -27,11 +33,13 @@ from ..pages.kit import (
     seal,
     set_cookie,
 )
+from ..pages.outcome import _forget_what_was_shown, tell, told
 from ..pages.portal import resend_channels, several_devices
 from .wording import WRONG_CREDENTIALS, device_options, gateway_says
 
 bp = Blueprint("gateway_pages", __name__)
 bp.after_request(_keep_browser_cookie)  # the pages' own hook: sets sls_browser, which binds the CSRF tokens
+bp.after_request(_forget_what_was_shown)  # and theirs that drops an outcome once a page showed it
 
 LOGIN_COOKIE = "sls_gw_login"
 DONE_COOKIE = "sls_gw_done"
@@ -66,10 +74,15 @@ def login_form(error: str | None = None, status: int = 200, username: str = "", 
 
 
 def _start_over(txn_id: str, error: str, status: int) -> Response:
-    body, code = login_form(error, status)
-    response = Response(body, code, mimetype="text/html")
+    """The login cannot go on: its binding dropped, back to the form, which says why."""
+    response = tell(LOGIN, error, status)
     drop_cookie(response, LOGIN_COOKIE, path=login_path(txn_id))
     return response
+
+
+def _refuse_step(txn_id: str, error: str, status: int) -> Response:
+    """Back to the step, which says why; the login goes on."""
+    return tell(login_path(txn_id), error, status)
 
 
 def step_view(txn_id: str, state: dict[str, Any], error: str | None = None, status: int = 200) -> Any:
@@ -94,8 +107,12 @@ def step_view(txn_id: str, state: dict[str, Any], error: str | None = None, stat
 
 @bp.get(LOGIN)
 def gateway_login_page() -> Any:
-    """``?forwardTo=22&RL=1&ip2loc=on`` and the like are accepted and change nothing."""
-    return login_form()
+    """``?forwardTo=22&RL=1&ip2loc=on`` and the like are accepted and change nothing. What the last POST here
+    was told (a wrong password, a wrong code's ``failed``) is shown once, the username and toggle as sent."""
+    said = told()
+    return login_form(
+        said.get("message"), said.get("status", 200), said.get("username", ""), said.get("paper", False)
+    )
 
 
 @bp.post(LOGIN)
@@ -105,11 +122,13 @@ def gateway_login_start() -> Any:
     password = request.form.get("password", "")
     paper = request.form.get("paper") == "on"
     if not username or not password or len(username) > 128 or len(password) > 1024:
-        return login_form(WRONG_CREDENTIALS, 400, username[:128], paper)
+        return tell(LOGIN, WRONG_CREDENTIALS, 400, username=username[:128], paper=paper)
     try:
         started = core().logins.start(username, password, now=now(), ip=client_ip(), admit=login_mode(paper))
-    except SlsError as exc:
+    except StoreUnavailable as exc:  # an outage refused nothing: the same form, to send again
         return login_form(gateway_says(exc), exc.status, username, paper)
+    except SlsError as exc:
+        return tell(LOGIN, gateway_says(exc), exc.status, username=username, paper=paper)
     txn_id = started["txn_id"]
     state = {
         "token": started["login_token"],
@@ -124,9 +143,13 @@ def gateway_login_start() -> Any:
 
 @bp.get(f"{LOGIN}/<txn_id>")
 def gateway_login_step(txn_id: str) -> Any:
-    """A login that ended (or a reload after it) goes back to a clean form: no error a tool would count."""
+    """A login that ended (or a reload after it) goes back to a clean form: no error a tool would count. What
+    the step's last POST was told (a device not offered, a send limit) is shown once."""
     state = _state(txn_id)
-    return step_view(txn_id, state) if state else redirect(LOGIN, 303)
+    if not state:
+        return redirect(LOGIN, 303)
+    said = told()
+    return step_view(txn_id, state, said.get("message"), said.get("status", 200))
 
 
 @bp.post(f"{LOGIN}/<txn_id>/select")
@@ -137,7 +160,7 @@ def gateway_login_select(txn_id: str) -> Any:
         return redirect(LOGIN, 303)
     type_, _, device_id = request.form.get("device", "").partition(":")
     if not any(f["type"] == type_ and f["device_id"] == device_id for f in state["factors"]):
-        return step_view(txn_id, state, "Select a second factor device.", 400)
+        return _refuse_step(txn_id, "Select a second factor device.", 400)
     current = state["factor"]
     if (current["type"], current["device_id"]) == (type_, device_id):
         return _keep(redirect(login_path(txn_id), 303), txn_id, {**state, "chosen": True})
@@ -154,7 +177,7 @@ def gateway_login_new_code(txn_id: str) -> Any:
         return redirect(LOGIN, 303)
     channel = request.form.get("channel", "")
     if channel not in resend_channels(state["factors"]):
-        return step_view(txn_id, state, "No new code can be sent to this device.", 400)
+        return _refuse_step(txn_id, "No new code can be sent to this device.", 400)
     return _switch(txn_id, state, channel, None)
 
 
@@ -163,9 +186,11 @@ def _switch(txn_id: str, state: dict[str, Any], type_: str, device_id: str | Non
     send limit) keeps the step, one that ends it starts over at the form."""
     try:
         switched = core().logins.switch(txn_id, state["token"], type_, device_id, now=now(), ip=client_ip())
+    except StoreUnavailable as exc:  # an outage ends nothing: the same step, to try again
+        return step_view(txn_id, state, gateway_says(exc), exc.status)
     except SlsError as exc:
-        if isinstance(exc, StoreUnavailable) or exc.code not in ENDS_LOGIN:
-            return step_view(txn_id, state, gateway_says(exc), exc.status)
+        if exc.code not in ENDS_LOGIN:
+            return _refuse_step(txn_id, gateway_says(exc), exc.status)
         return _start_over(txn_id, gateway_says(exc), exc.status)
     state = {**state, "factor": switched["factor"], "chosen": True}
     return _keep(redirect(login_path(txn_id), 303), txn_id, state)

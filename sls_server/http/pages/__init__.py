@@ -1,6 +1,7 @@
 """The HTML pages: the login portal and its account page (``portal``, with ``portal_push`` the push wait's
-poll; ``account``, ``stepup``, and ``outcome``, which their forms' POSTs redirect through), the simulated
-card and phone (``simulators``, ``sim_actions``), the trainer console (``trainer``, ``trainer_admin``,
+poll; ``account``, ``stepup`` with ``account_tasks`` the tasks it verifies, ``step_ends`` the refusals that
+end a step of either, and ``outcome``, which their forms' POSTs redirect through), the simulated card and
+phone (``simulators``, ``sim_actions``), the trainer console (``trainer``, ``trainer_admin``,
 ``trainer_sessions``, ``trainer_events``, ``feed``) and the API reference (``docs``). Server-rendered from
 ``sls_server/web/templates``, with static files from ``sls_server/web/static`` served here (no CDN, no build
 step).

@@ -1,13 +1,15 @@
-"""Post/Redirect/Get for the login and step-up pages: what a form's POST tells the page it redirects to.
+"""Post/Redirect/Get for the pages' forms: what a form's POST tells the page it redirects to.
 
 A form answered with a rendered page is re-sent by a reload or by Back/Forward (the browser asks "resend?"),
-and each re-sent password or code spends one more attempt against the lockout. So every form of the login
-(``portal``) and of "verify your identity" (``stepup``) answers 303 to a GET page, and the outcome that page
-shows (the refusal's sentence, its status, whether it is about what was typed, the username to keep typed, a
-notice) travels in ``sls_page_outcome``: sealed like the rest of the pages' state (``kit.seal``), bound to
+and each re-sent password, code or token spends one more attempt against the lockout or the audit trail. So
+every form of the login (``portal``), of "verify your identity" (``stepup``), of the trainer console's and
+the simulators' sign-in (``trainer``, ``simulators``) and of gateway mode's login page (``gateway.pages``)
+answers 303 to a GET page, and the outcome that page shows (the refusal's sentence, its status, whether it
+is about what was typed, the username and the paper/live toggle to keep as sent, a notice) travels in
+``sls_page_outcome``: sealed like the rest of the pages' state (``kit.seal``), bound to
 this browser (``sls_browser``) and to the one path it is for, HttpOnly, SameSite=Strict, scoped to that path.
-It never holds a password, a code or a response. The GET that reads it drops it, so the sentence is shown
-once: a reload shows the page as it now stands, not a refusal that did not happen again.
+It never holds a password, a code, a response or a token. The GET that reads it drops it, so the sentence is
+shown once: a reload shows the page as it now stands, not a refusal that did not happen again.
 """
 
 from __future__ import annotations

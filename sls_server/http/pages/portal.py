@@ -37,31 +37,9 @@ from .kit import (
     set_session_cookie,
 )
 from .outcome import tell, told
+from .step_ends import ends_step
 
 LOGIN_COOKIE = "sls_page_login"
-#: Refusals after which this login cannot go on: the page starts over at the password.
-FATAL = frozenset(
-    {
-        "challenge_expired",
-        "challenge_used",
-        "login_exhausted",
-        "account_disabled",
-        "unknown_transaction",
-        "login_binding_required",
-        "push_denied",
-        "device_locked",
-        "session_active",
-        "ip_restricted",
-    }
-)
-
-
-def ends_step(exc: SlsError) -> bool:
-    """Whether this refusal leaves no way on for the step: a fatal one, or a wrong answer that used the last
-    attempt (the step is spent; the next answer would only be told the code expired)."""
-    return exc.code in FATAL or (exc.code == "invalid_response" and exc.extra.get("attempts_left") == 0)
-
-
 #: The two options of "Didn't receive a security code?", as the broker names them.
 RESEND_NAMES = {"sms": "SMS", "voice": "Voice"}
 

@@ -31,6 +31,7 @@ PLATFORMS: tuple[str, ...] = get_args(Platform)
 
 
 @bp.post("/sim/card/<device_id>/keys")
+@answers_json
 def sim_card_key(device_id: str) -> ResponseReturnValue:
     def press() -> dict[str, Any]:
         body = json_body()
@@ -43,6 +44,7 @@ def sim_card_key(device_id: str) -> ResponseReturnValue:
 
 
 @bp.get("/sim/card/<device_id>/state")
+@answers_json
 def sim_card_state(device_id: str) -> ResponseReturnValue:
     """Whether the card is locked, polled by the card page: a reset by the trainer or an admin (or a lock by
     wrong PINs on another tab) shows without a key press, as the phone page follows its phone."""
@@ -53,11 +55,13 @@ def sim_card_state(device_id: str) -> ResponseReturnValue:
 
 
 @bp.get("/sim/phone/<username>/state")
+@answers_json
 def sim_phone_state(username: str) -> ResponseReturnValue:
     return guarded(lambda: phone_state(username), changes=False)
 
 
 @bp.post("/sim/phone/<username>/conditions")
+@answers_json
 def sim_phone_conditions(username: str) -> ResponseReturnValue:
     def change() -> dict[str, Any]:
         body = json_body()
@@ -98,6 +102,7 @@ def sim_call_audio(handset: str, call_id: str) -> ResponseReturnValue:
 
 
 @bp.post("/sim/ibkey/<app_id>/notifications/<notification_id>/<decision>")
+@answers_json
 def sim_ibkey_answer(app_id: str, notification_id: str, decision: str) -> ResponseReturnValue:
     def answer() -> dict[str, Any]:
         if decision not in ("approve", "deny"):
@@ -121,6 +126,7 @@ def sim_ibkey_answer(app_id: str, notification_id: str, decision: str) -> Respon
 
 
 @bp.post("/sim/ibkey/<app_id>/respond")
+@answers_json
 def sim_ibkey_respond(app_id: str) -> ResponseReturnValue:
     def respond() -> dict[str, Any]:
         body = json_body()
@@ -136,6 +142,7 @@ def sim_ibkey_respond(app_id: str) -> ResponseReturnValue:
 
 
 @bp.post("/sim/ibkey/<ref>/activate")
+@answers_json
 def sim_ibkey_activate(ref: str) -> ResponseReturnValue:
     def activate() -> dict[str, Any]:
         body = json_body()
@@ -153,6 +160,7 @@ def sim_ibkey_activate(ref: str) -> ResponseReturnValue:
 
 
 @bp.post("/sim/phone/<username>/ibkey/migrate")
+@answers_json
 def sim_ibkey_migrate(username: str) -> ResponseReturnValue:
     """The app's "Migrate IB Key" on this user's phone: the same service as ``POST /sim/v1/ibkey/migrate``,
     with the phone's own number as the new handset (so its conditions, roaming say, still apply)."""
@@ -172,6 +180,7 @@ def sim_ibkey_migrate(username: str) -> ResponseReturnValue:
 
 
 @bp.post("/sim/ibkey/<app_id>/users")
+@answers_json
 def sim_ibkey_add_user(app_id: str) -> ResponseReturnValue:
     def add() -> dict[str, Any]:
         body = json_body()
@@ -182,6 +191,7 @@ def sim_ibkey_add_user(app_id: str) -> ResponseReturnValue:
 
 
 @bp.post("/sim/ibkey/<app_id>/settings")
+@answers_json
 def sim_ibkey_settings(app_id: str) -> ResponseReturnValue:
     def settings() -> dict[str, Any]:
         enabled = json_body().get("notifications")
@@ -193,6 +203,7 @@ def sim_ibkey_settings(app_id: str) -> ResponseReturnValue:
 
 
 @bp.post("/sim/ibkey/<app_id>/biometrics")
+@answers_json
 def sim_ibkey_biometrics(app_id: str) -> ResponseReturnValue:
     """The iPhone's Settings: Touch ID / Face ID set up or removed, confirmed with the iPhone's passcode."""
 

@@ -23,6 +23,7 @@ from ..common import core
 from . import bp
 from .access import SIMULATORS
 from .kit import page, require_browser_token
+from .outcome import tell, told
 
 
 def keypads() -> CardKeypads:
@@ -43,10 +44,19 @@ def locked_out() -> str | None:
     return None
 
 
-def door(message: str | None = None, status: int | None = None) -> ResponseReturnValue:
+#: What the sim token's form is told after a wrong token (once: a reload shows the form as it stands).
+WRONG_SIM_TOKEN = "That is not this server's sim token."
+
+
+def door() -> ResponseReturnValue:
+    """The sim token's form (or "switched off") where a page was asked for, with what its last POST was
+    told (a wrong token) once."""
     reason = locked_out()
-    code = status or (403 if reason == "disabled" else 401)
-    return page("sim_door.html", code, reason=reason, message=message, next=request.path, section="sim")
+    said = told()
+    code = 403 if reason == "disabled" else said.get("status", 401)
+    return page(
+        "sim_door.html", code, reason=reason, message=said.get("message"), next=request.path, section="sim"
+    )
 
 
 def world() -> list[dict[str, Any]]:
@@ -78,13 +88,15 @@ def sim_sign_out() -> ResponseReturnValue:
 
 @bp.post("/sim/unlock")
 def sim_unlock() -> ResponseReturnValue:
+    """303 back to the page the form was on either way (``outcome``): a wrong token is said there once. A
+    rendered refusal was sent again, token and all, by a reload or Back."""
     require_browser_token()
     target = request.form.get("next", "/sim")
     target = target if target.startswith("/sim") and "//" not in target else "/sim"
     answer = redirect(target, 303)
     if SIMULATORS.sign_in(request.form.get("token", ""), answer):
         return answer
-    return door("That is not this server's sim token.", 401)
+    return tell(target, WRONG_SIM_TOKEN, 401)
 
 
 @bp.get("/sim/card/<device_id>")

@@ -1,12 +1,12 @@
 """Step-up on the account page ("verify your identity"): a withdrawal and a new phone number each need a
 fresh second factor, through ``core().stepup`` exactly as ``/api/v1/verify`` does.
 
-The task waits, sealed in the ``sls_page_verify`` cookie (scoped to ``/account/verify``, sealed to the
-session's id: a task left waiting at a logout is not offered again in the user's next session, which never
-asked for it; logging out drops the cookie too), while the user types their username and password (the
-broker's first step) and then answers the challenge or approves the push; once verified the session token
-is rotated (a new cookie), the task runs, and the account page says so. The task is checked before the
-step-up starts, so a typo never costs the user a challenge.
+The task (``account_tasks``) waits, sealed in the ``sls_page_verify`` cookie (scoped to ``/account/verify``,
+sealed to the session's id: a task left waiting at a logout is not offered again in the user's next session,
+which never asked for it; logging out drops the cookie too), while the user types their username and password
+(the broker's first step) and then answers the challenge or approves the push; once verified the session token
+is rotated (a new cookie), the task runs, and the account page says so. The task is checked before the step-up
+starts, so a typo never costs the user a challenge.
 
 Every form here answers 303 to a GET (``outcome``): a wrong password or code to the verify page, a step-up
 that cannot go on (or a task typed wrong) to ``/account/problem``; so a reload or Back never sends a
@@ -15,14 +15,12 @@ password or a code again.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask import Response, jsonify, redirect, request
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as BaseResponse
 
-from ...accounts.users import PHONE_RE
 from ...auth.session_state import Session
 from ...errors import SlsError, StoreUnavailable
 from ...web.wording import (
@@ -36,41 +34,13 @@ from ..common import client_ip, core, now
 from ..crosssite import form_token, require_form_token
 from . import bp
 from .account import VERIFY_COOKIE, VERIFY_PATH, current_session, gone
+from .account_tasks import PURPOSE_TITLES, run_task, task_from_form
 from .kit import answers_json, drop_cookie, page, say, seal, set_cookie, set_session_cookie
 from .outcome import tell, told
-from .portal import ends_step
+from .step_ends import ends_step
 
-_AMOUNT = re.compile(r"^[0-9]{1,9}$")
-_CURRENCY = re.compile(r"^[A-Z]{3}$")
-PURPOSE_TITLES = {"withdrawal": "Withdraw funds", "change_contact": "Change your phone number"}
 #: "We could not do that": what a task's form or its step-up was refused for, with the way back.
 PROBLEM_PATH = "/account/problem"
-
-
-def _task_from_form(kind: str) -> tuple[dict[str, Any] | None, str | None]:
-    """The task as typed, or a sentence saying what is wrong with it."""
-    if kind == "withdrawal":
-        amount = request.form.get("amount", "").strip()
-        currency = request.form.get("currency", "USD").strip().upper()
-        if not _AMOUNT.fullmatch(amount) or int(amount) < 1:
-            return None, "Enter a whole amount between 1 and 999,999,999."
-        if not _CURRENCY.fullmatch(currency):
-            return None, "Choose a currency."
-        return {"purpose": "withdrawal", "amount": int(amount), "currency": currency}, None
-    phone = request.form.get("phone", "").strip().replace(" ", "")
-    if not PHONE_RE.fullmatch(phone):
-        return None, "Enter the new number in international form, like +15551234567."
-    return {"purpose": "change_contact", "phone": phone}, None
-
-
-def _run(session: Session, task: dict[str, Any]) -> str:
-    """Carry out a verified task through the same core step as ``/api/v1/withdrawals`` and
-    ``/api/v1/account/phone`` (which checks the step-up itself); a reference to show."""
-    if task["purpose"] == "change_contact":
-        core().tasks.change_phone(session, task["phone"], now=now())
-        return ""
-    done = core().tasks.withdraw(session, task["amount"], task["currency"], now=now(), ip=client_ip())
-    return str(done["request_id"])
 
 
 def _problem(message: str, status: int) -> BaseResponse:
@@ -115,11 +85,11 @@ def _begin(kind: str) -> ResponseReturnValue:
         raise  # an outage is not a logout (kit._unavailable answers it)
     except SlsError as exc:
         return gone(exc)
-    task, problem = _task_from_form(kind)
+    task, problem = task_from_form(kind)
     if task is None:
         return _problem(problem or "Check the form and try again.", 400)
     if session.verified.get(task["purpose"], 0) > now():
-        ref = _run(session, task)
+        ref = run_task(session, task)
         return redirect(f"/account?done={task['purpose']}&ref={ref}", 303)
     return _keep(redirect(VERIFY_PATH, 303), session, {"task": task})
 
@@ -205,7 +175,7 @@ def _verify_page(
 
 def _verified(state: dict[str, Any], token: str) -> tuple[Response, str]:
     session = core().sessions.authenticate(token, now=now(), ip=client_ip())
-    ref = _run(session, state["task"])
+    ref = run_task(session, state["task"])
     target = f"/account?done={state['task']['purpose']}&ref={ref}"
     return jsonify({"state": "verified", "next": target}), target
 

@@ -25,7 +25,8 @@ from ..admin.control import end_console_sign_ins, reset_clock
 from ..common import core, now
 from . import bp
 from .access import TRAINER
-from .kit import page, require_browser_token, shaped
+from .kit import answers_json, page, require_browser_token, shaped
+from .outcome import tell, told
 
 #: The admin clock's range (2000-01-01 .. 2100-01-01 UTC), as ``/admin/v1/clock`` keeps it.
 CLOCK_MIN, CLOCK_MAX = 946684800, 4102444800
@@ -90,13 +91,18 @@ def json_guard() -> Response | None:
     return None
 
 
+#: What the sign-in form is told after a wrong admin token (once: a reload shows the form as it stands).
+WRONG_ADMIN_TOKEN = "That is not this server's admin token."
+
+
 @bp.get("/trainer")
 def trainer_page() -> ResponseReturnValue:
     if not TRAINER.is_open():
+        said = told()
         return page(
             "trainer_signin.html",
-            401 if request.args.get("failed") else 200,
-            failed=bool(request.args.get("failed")),
+            said.get("status", 200),
+            message=said.get("message"),
             idle=duration(core().console.idle_timeout),
             lifetime=duration(core().console.absolute_timeout),
             section="trainer",
@@ -117,11 +123,13 @@ def trainer_page() -> ResponseReturnValue:
 
 @bp.post("/trainer/sign-in")
 def trainer_sign_in() -> ResponseReturnValue:
+    """303 to ``/trainer`` either way (``outcome``): a wrong token is said there once, in a sealed cookie (a
+    ``?failed=1`` in the address said it again on every reload, and a bookmark kept it)."""
     require_browser_token()
     answer = redirect("/trainer", 303)
     if TRAINER.sign_in(request.form.get("token", "")[:256], answer):
         return answer
-    return redirect("/trainer?failed=1", 303)
+    return tell("/trainer", WRONG_ADMIN_TOKEN, 401)
 
 
 @bp.post("/trainer/sign-out")
@@ -191,6 +199,7 @@ def console_body() -> dict[str, Any]:
 
 
 @bp.post("/trainer/clock")
+@answers_json
 def trainer_clock() -> ResponseReturnValue:
     def move(body: dict[str, Any]) -> dict[str, Any]:
         step = body.get("step")
@@ -219,6 +228,7 @@ def trainer_clock() -> ResponseReturnValue:
 
 
 @bp.post("/trainer/attack")
+@answers_json
 def trainer_attack() -> ResponseReturnValue:
     """``POST /admin/v1/attacks``'s twin: its shape, the same core."""
 
@@ -230,6 +240,7 @@ def trainer_attack() -> ResponseReturnValue:
 
 
 @bp.post("/trainer/users/<username>/unlock")
+@answers_json
 def trainer_unlock(username: str) -> ResponseReturnValue:
     def unlock(_: dict[str, Any]) -> dict[str, Any]:
         name = core().users.get(username).username

@@ -33,7 +33,8 @@ function showError(text) {
    the paper/live mismatch, a lock) shows in place, what was typed still in the fields and the toggle as it
    was, so a tool that only flips the toggle and submits again (IBeam's paper step) sends what it typed. The
    old error goes as the form is sent, before any answer: a tool that looks for an error right after its click
-   must not read the last one. Never sent twice: a second send would be a second password attempt. */
+   must not read the last one. Never sent twice: a second send would be a second password attempt. Without
+   this script (or fetch) the form is an ordinary one: its POST answers 303 to the page that says why. */
 function sendLoginInPlace(form) {
   const box = document.querySelector(".xyz-errormessage");
   const fields = [form.elements.namedItem("username"), form.elements.namedItem("password")];
@@ -60,7 +61,10 @@ function sendLoginInPlace(form) {
       refused("The login could not be sent: check the connection and try again.");
       return;
     }
-    if (answer.redirected) { window.location.assign(answer.url); return; }
+    /* A refusal answers 303 back to this form, whose GET (followed here) says it once: read it in place.
+       Any other page (the second factor's step) is the login going on: open it. */
+    const back = new URL(answer.url).pathname === new URL(form.action).pathname;
+    if (answer.redirected && !back) { window.location.assign(answer.url); return; }
     const text = await answer.text();
     let message = "";
     if ((answer.headers.get("Content-Type") || "").indexOf("json") >= 0) {

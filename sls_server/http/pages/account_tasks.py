@@ -1,0 +1,48 @@
+"""The account page's sensitive tasks, a withdrawal and a new phone number: read from their forms and, once
+the step-up (``stepup``) has verified the user, carried out.
+
+Apart from the step-up pages because what a task *is* (its fields, how a typo is told, which core step runs
+it) does not change with how the user is verified: the verify page only waits for it, sealed.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import request
+
+from ...accounts.users import PHONE_RE
+from ...auth.session_state import Session
+from ..common import client_ip, core, now
+
+_AMOUNT = re.compile(r"^[0-9]{1,9}$")
+_CURRENCY = re.compile(r"^[A-Z]{3}$")
+#: The verify page's title for each task.
+PURPOSE_TITLES = {"withdrawal": "Withdraw funds", "change_contact": "Change your phone number"}
+
+
+def task_from_form(kind: str) -> tuple[dict[str, Any] | None, str | None]:
+    """The task as typed, or a sentence saying what is wrong with it."""
+    if kind == "withdrawal":
+        amount = request.form.get("amount", "").strip()
+        currency = request.form.get("currency", "USD").strip().upper()
+        if not _AMOUNT.fullmatch(amount) or int(amount) < 1:
+            return None, "Enter a whole amount between 1 and 999,999,999."
+        if not _CURRENCY.fullmatch(currency):
+            return None, "Choose a currency."
+        return {"purpose": "withdrawal", "amount": int(amount), "currency": currency}, None
+    phone = request.form.get("phone", "").strip().replace(" ", "")
+    if not PHONE_RE.fullmatch(phone):
+        return None, "Enter the new number in international form, like +15551234567."
+    return {"purpose": "change_contact", "phone": phone}, None
+
+
+def run_task(session: Session, task: dict[str, Any]) -> str:
+    """Carry out a verified task through the same core step as ``/api/v1/withdrawals`` and
+    ``/api/v1/account/phone`` (which checks the step-up itself); a reference to show."""
+    if task["purpose"] == "change_contact":
+        core().tasks.change_phone(session, task["phone"], now=now())
+        return ""
+    done = core().tasks.withdraw(session, task["amount"], task["currency"], now=now(), ip=client_ip())
+    return str(done["request_id"])
