@@ -12,6 +12,7 @@ import signal
 import stat
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -245,6 +246,20 @@ def test_scenarios_on_a_demo_with_a_sim_token_use_the_token_demo_json_keeps(tmp_
         assert [s["status"] for s in json.loads(ran.stdout)["scenarios"]] == ["passed"]
 
 
+def wait_for_seeding_mark(demo_file: Path, process: subprocess.Popen[bytes], timeout_s: float = 30.0) -> None:
+    """Poll demo.json until ``sls demo`` has marked it ``seeding`` (another process is working: a condition,
+    not the clock)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise AssertionError("sls demo exited before it marked demo.json")
+        with contextlib.suppress(OSError, ValueError):  # being written: read it again
+            if json.loads(demo_file.read_text()).get("seeding") is True:
+                return
+        time.sleep(0.005)
+    raise AssertionError(f"sls demo never marked demo.json seeding in {timeout_s}s")
+
+
 def test_scenarios_wait_for_a_restarted_demo_to_seed_its_world(tmp_path: Path) -> None:
     """A restarted ``sls demo`` answers before its world is seeded, and the last demo's demo.json names the
     same URL and token: a scenario started then took it for a seeded demo and wiped the world being seeded,
@@ -262,9 +277,14 @@ def test_scenarios_wait_for_a_restarted_demo_to_seed_its_world(tmp_path: Path) -
         process = subprocess.Popen(command, env=env, stdout=log_file, stderr=subprocess.STDOUT)
     server = ServerProcess(process, url, log_path)
     try:
-        wait_until_serving(server)
-        process.send_signal(signal.SIGSTOP)  # the supervisor, which seeds: held mid-seeding
+        # The supervisor marks demo.json, then waits for its server to answer before its first seeding
+        # request: held as soon as the mark is there, it has seeded nothing, however fast the machine.
+        wait_for_seeding_mark(data_dir / "demo.json", process)
+        process.send_signal(signal.SIGSTOP)
         try:
+            wait_until_serving(
+                server
+            )  # the server (a child of its own) starts on while its supervisor is held
             assert json.loads((data_dir / "demo.json").read_text())["seeding"] is True
             shown = scenario("demo", "dscplus-login", "--pace", "0", env=env)
             ran = scenario("run", "dscplus-login", "--server", url, env=env)
