@@ -210,7 +210,7 @@ def supervise(
     # The last demo's demo.json names this URL too: a scenario command reading it now would take the server
     # for a seeded demo and wipe the world being seeded (which then fails). Marked, they refuse to.
     before = demofile.read(settings.data_dir)
-    demofile.write(settings.data_dir, {**info, "seeding": True})
+    demofile.write(settings.data_dir, {**info, "seeding": True, "seeding_pid": os.getpid()})
     try:
         info["users"] = seed_world(info, previous, keep, quiet_token, child)
     except Exception as exc:  # whatever went wrong, the server must not outlive its supervisor

@@ -153,7 +153,7 @@ class World:
 
     def serves(self, url: str) -> bool:
         """Is the demo world the one on this server? Keys of another server's cards would only mislead."""
-        return bool(self.users) and self.info.get("url", "").rstrip("/") == url.rstrip("/")
+        return bool(self.users) and demofile.same_server(str(self.info.get("url", "")), url)
 
     def user(self, username: str) -> dict[str, Any]:
         return self.users.get(username.strip().lower()) or {}

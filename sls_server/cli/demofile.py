@@ -12,6 +12,7 @@ import json
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..config import PARSERS, SECRETS, Settings, env_name
 from .private_files import write_private
@@ -56,6 +57,50 @@ def settings_beyond_defaults(settings: Settings) -> dict[str, str]:
     return recorded
 
 
+def naming(server: str, data_dir: Path | None = None) -> dict[str, Any] | None:
+    """The last demo's information when it is the demo at ``server``, however the address is spelled
+    (``localhost`` or ``127.0.0.1``, a trailing slash, capitals); else None."""
+    demo = read(data_dir)
+    url = demo.get("url") if demo else None
+    return demo if isinstance(url, str) and same_server(url, server) else None
+
+
+def same_server(one: str, other: str) -> bool:
+    """Whether two URLs reach the same server, however spelled: ``localhost`` is ``127.0.0.1``, a default
+    port the same as none, a trailing slash or capitals no difference."""
+    return _address(one) == _address(other)
+
+
+def _address(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url.strip().lower())
+    host = parts.hostname or ""
+    try:
+        port = parts.port or {"http": 80, "https": 443}.get(parts.scheme)
+    except ValueError:  # a port that is none: no server's
+        port = None
+    return parts.scheme, "127.0.0.1" if host == "localhost" else host, port
+
+
+def still_seeding(demo: dict[str, Any]) -> bool:
+    """Whether the demo that marked demo.json ``seeding`` is still at it: a demo killed mid-seed (SIGKILL)
+    leaves the mark behind, and the process it names is gone. A mark naming no process (a demo.json written
+    before marks named one) is taken at its word."""
+    if not demo.get("seeding"):
+        return False
+    pid = demo.get("seeding_pid")
+    return not isinstance(pid, int) or still_running(pid)
+
+
+def still_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # no signal: is it still there?
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # there, another user's
+        return True
+    return True
+
+
 def write(data_dir: Path, info: dict[str, Any]) -> Path:
     return write_private_json(path(data_dir), info)
 
@@ -92,7 +137,8 @@ def gateway_url(data_dir: Path | None = None) -> str | None:
     """Where the gateway serving the data folder listens, if one said so and its process still runs."""
     try:
         said = json.loads(((data_dir or data_dir_from_env()) / GATEWAY_FILE).read_text())
-        os.kill(int(said["pid"]), 0)  # no signal: is it still there?
+        if not still_running(int(said["pid"])):
+            return None
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
     url = said.get("url")

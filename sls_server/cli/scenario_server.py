@@ -18,8 +18,8 @@ def known_settings(server: str) -> dict[str, str]:
     (``SLS_GATEWAY=True``, the raised ``SLS_PUSH_LIMIT=20``...) when it is that demo's server; else none, and
     it is taken to run at its defaults, as every scenario naming no setting takes it. A demo.json written
     before it recorded ``settings`` still tells its raised limits."""
-    demo = demofile.read() or {}
-    if str(demo.get("url") or "").rstrip("/") != server.rstrip("/"):
+    demo = demofile.naming(server)
+    if demo is None:
         return {}
     limits = demo.get("limits") or {}
     known = {
@@ -36,8 +36,8 @@ def known_settings(server: str) -> dict[str, str]:
 def demo_sim_token(server: str) -> str | None:
     """The ``sim_token`` demo.json keeps when ``server`` is that demo's (an ``sls demo`` started with
     ``SLS_SIM_TOKEN``): the runner reads the simulated phones and keys the cards through /sim/v1."""
-    demo = demofile.read() or {}
-    if str(demo.get("url") or "").rstrip("/") != server.rstrip("/"):
+    demo = demofile.naming(server)
+    if demo is None:
         return None
     token = demo.get("sim_token")
     return token if isinstance(token, str) and token else None
@@ -64,8 +64,8 @@ def refuse_while_seeding(server: str) -> None:
     """``CliError`` when ``server`` is the ``sls demo`` still seeding its world (demo.json's ``seeding``): a
     scenario's first wipe would pull the world out from under the seeding, which then fails and stops the
     demo."""
-    demo = demofile.read() or {}
-    if demo.get("seeding") and str(demo.get("url") or "").rstrip("/") == server.rstrip("/"):
+    demo = demofile.naming(server)
+    if demo is not None and demofile.still_seeding(demo):
         raise CliError(
             f"the sls demo at {server} is still seeding its world: run this again once it has printed it "
             "(`sls world` then shows it)"
