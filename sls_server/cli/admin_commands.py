@@ -44,18 +44,25 @@ def bearer(ctx: click.Context, param: click.Parameter, value: str | None) -> str
     return value
 
 
-def admin_options(func: F) -> F:
-    """--url, --admin-token and --json on every command that talks to a server."""
-    func = click.option("--json", "as_json", is_flag=True, help="Print the server's JSON instead of tables.")(
-        func
-    )
-    func = click.option(
+def admin_token_option(help_text: str) -> Callable[[F], F]:
+    """``--admin-token`` (or ``SLS_ADMIN_TOKEN``), read as a bearer token: one declaration, every command."""
+    return click.option(
         "--admin-token",
         envvar="SLS_ADMIN_TOKEN",
         show_envvar=True,
         metavar="TOKEN",
         callback=bearer,
-        help="Bearer token of /admin/v1.  [default: demo.json's, else <data dir>/admin.token]",
+        help=help_text,
+    )
+
+
+def admin_options(func: F) -> F:
+    """--url, --admin-token and --json on every command that talks to a server."""
+    func = click.option("--json", "as_json", is_flag=True, help="Print the server's JSON instead of tables.")(
+        func
+    )
+    func = admin_token_option(
+        "Bearer token of /admin/v1.  [default: demo.json's, else <data dir>/admin.token]"
     )(func)
     return click.option(
         "--url",

@@ -14,7 +14,7 @@ import click
 from click.core import ParameterSource
 
 from .admin_client import AdminClient
-from .admin_commands import bearer, connect, server_errors, server_url
+from .admin_commands import admin_token_option, bearer, connect, server_errors, server_url
 from .output import EXIT_FAILED, EXIT_USAGE, CliError, print_json
 from .reading import OutputFile
 from .scenario_commands import console, scenario
@@ -24,14 +24,7 @@ from .scenario_server import demo_server, demo_sim_token, known_settings, refuse
 seed_option = click.option(
     "--seed", type=int, default=0, show_default=True, help="Fixes every random choice the runner makes."
 )
-admin_token_option = click.option(
-    "--admin-token",
-    envvar="SLS_ADMIN_TOKEN",
-    show_envvar=True,
-    metavar="TOKEN",
-    callback=bearer,
-    help="The server's admin token (with --server).",
-)
+server_token_option = admin_token_option("The server's admin token (with --server).")
 
 sim_token_option = click.option(
     "--sim-token", envvar="SLS_SIM_TOKEN", show_envvar=True, metavar="TOKEN", callback=bearer,
@@ -63,7 +56,7 @@ def _pace(value: str | None) -> float | None:
     "--tag", "tags", multiple=True, metavar="TAG", help="Only scenarios with this tag (repeatable)."
 )
 @click.option("--server", metavar="URL", help="Run against this server (its world is put back after).")
-@admin_token_option
+@server_token_option
 @sim_token_option
 @seed_option
 @click.option("--junit", type=OutputFile(), metavar="FILE", help="Write JUnit XML.")
@@ -150,7 +143,7 @@ def run(
     help="Port of the server it starts of its own (0 or unset: a free one); given here, it starts one "
     "even when `sls demo` runs.",
 )
-@admin_token_option
+@server_token_option
 @sim_token_option
 @seed_option
 @click.option("--json", "as_json", is_flag=True, help="Show the demo on stderr; print the result as JSON.")
