@@ -123,10 +123,11 @@ def test_the_api_reference_reads_well_with_an_operation_open(world: World, page:
     the editor; checked with an operation opened for "Try it out", where most of Swagger's controls are."""
     page.goto(world.url + "/docs")
     # Swagger UI parses and draws the whole document before it shows an operation: more than expect's 5 s
-    # once, on a fresh-clone CI run sharing two cores with other work
+    # once, on a fresh-clone CI run sharing two cores with other work; and its page is still busy drawing
+    # when the first click lands (a click timed out after 10 s once, at a load average of 10)
     expect(page.locator(".opblock-summary").first).to_be_visible(timeout=30_000)
-    page.locator(".opblock-post .opblock-summary").first.click()
-    page.get_by_role("button", name="Try it out").first.click()
+    page.locator(".opblock-post .opblock-summary").first.click(timeout=30_000)
+    page.get_by_role("button", name="Try it out").first.click(timeout=30_000)
     expect(page.get_by_role("textbox", name="Request body (JSON)")).to_be_visible()
     found = audit(page)  # every operation's summary, and one opened: one walk of the page (a long one)
     assert not found, pformat(found, width=120)
