@@ -52,3 +52,23 @@ def test_a_worker_quits_once_whatever_else_arrives_meanwhile() -> None:
     finally:
         for sig, handler in saved.items():
             signal.signal(sig, handler)
+
+
+def test_a_worker_freezes_what_it_built_so_a_full_collection_skips_it(app_config) -> None:
+    """A full collection in a worker must not walk the app it built at start-up (tens of thousands of
+    objects, every thread stalled meanwhile): ``load`` leaves them in the collector's permanent generation."""
+    import gc
+    from types import SimpleNamespace
+
+    from flask import Flask
+
+    from sls_server.cli.gunicorn_app import SlsApplication
+
+    gc.unfreeze()
+    try:
+        worker = SimpleNamespace(app_config=app_config, _quiet_token=None)  # all that load reads
+        app = SlsApplication.load(worker)  # type: ignore[arg-type]  # duck-typed: see the line above
+        assert isinstance(app, Flask)
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        gc.unfreeze()  # this test process goes on collecting as before
