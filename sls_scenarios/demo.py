@@ -118,10 +118,12 @@ def run_demo(
     known: Mapping[str, Any] | None = None,
     port: int | None = None,
     port_named: str = "--port",
+    host: str = "127.0.0.1",
 ) -> ScenarioResult:
     """Replay ``scenario`` for a room: against ``server`` (known to run with ``known`` settings beyond the
     defaults: a demo's; its /sim/v1 behind ``sim_token``, if it sets one), or a server started for it on
-    ``port`` (else a free one) and stopped after.
+    ``host`` and ``port`` (else a free one) and stopped after: the console's URL printed is the one the room
+    opens (this machine's address on its network when it listens on every interface).
 
     A started server trusts this machine's ``X-Forwarded-For`` (each actor appears at its own address) and
     runs with the scenario's settings. ``ServerFailed``/``TargetError`` when there is no server to use (a
@@ -132,12 +134,13 @@ def run_demo(
     try:
         if server is None:
             child = ChildServer(
-                settings=settings, trust_local_proxy=True, port=port, port_named=port_named
+                settings=settings, trust_local_proxy=True, port=port, port_named=port_named, host=host
             ).start()
             server, admin_token, known = child.url, child.admin_token, settings
             sim_token = str(settings["SLS_SIM_TOKEN"]) if "SLS_SIM_TOKEN" in settings else None
         target = RemoteTarget(server, admin_token, sim_token, applied=known, own=child is not None)
-        console.print(trainer_console(server), style="bold", soft_wrap=True)
+        shown = child.public_url if child is not None else server
+        console.print(trainer_console(server, shown), style="bold", soft_wrap=True)
         if child is not None:  # its token is made here and nobody else knows it: the console asks for it
             console.print(f"sign in there with the admin token {child.admin_token}", soft_wrap=True)
         try:
@@ -162,13 +165,15 @@ def parse_pace(value: str | None) -> float | None:
     return number / 1000 if found.group(2) == "ms" else number
 
 
-def trainer_console(server: str) -> str:
-    """Where the room watches the feed. A server that does not answer at all is said here, before the demo's
-    title (``TargetError``): it used to be read as a server without a console, and the demo went on to fail
-    at its first step."""
+def trainer_console(server: str, shown: str | None = None) -> str:
+    """Where the room watches the feed: at ``shown``, the URL other machines reach ``server`` at, when it is
+    not the one this process uses (a server listening on every interface). A server that does not answer at
+    all is said here, before the demo's title (``TargetError``): it used to be read as a server without a
+    console, and the demo went on to fail at its first step."""
     import requests
 
     where = f"{server.rstrip('/')}/trainer"
+    room = f"{(shown or server).rstrip('/')}/trainer"
     try:
         found = requests.get(where, timeout=5).status_code != 404
     except requests.RequestException as exc:
@@ -176,4 +181,7 @@ def trainer_console(server: str) -> str:
             f"nothing answers at {server} ({type(exc).__name__}): is the server running? Start one with "
             "`sls serve` or `sls demo`, or leave out --server and the demo starts its own"
         ) from None
-    return f"trainer console: {where}" + ("" if found else "  (404 there: no trainer console; not sls?)")
+    said = f"trainer console: {room}" + ("" if found else "  (404 there: no trainer console; not sls?)")
+    if room != where:  # every interface: the room's is this machine's address; here, loopback answers too
+        said += f"\n(it listens on every interface; on this machine also {where})"
+    return said

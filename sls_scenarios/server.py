@@ -35,6 +35,31 @@ def server_defaults() -> dict[str, str]:
     return {entry["name"]: str(entry["default"]) for entry in json.loads(listed.stdout or "[]")}
 
 
+#: Addresses that name no one interface: the server listens on every one, and this process reaches it on the
+#: loopback address of the family.
+WILDCARDS = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}
+
+
+def http_url(host: str, port: int) -> str:
+    """``http://host:port``, an IPv6 address in brackets."""
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def outward_address() -> str:
+    """This machine's address on its network, as another machine there reaches it: the source address the
+    routing table picks for a packet leaving it (a UDP socket is only connected, nothing is sent; the address
+    is a documentation one, RFC 5737). With no route out, the machine's name, which its network may know."""
+    import socket
+
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        try:
+            probe.connect(("203.0.113.1", 9))
+            address = str(probe.getsockname()[0])
+        except OSError:
+            address = ""
+    return address if address and not address.startswith("127.") else socket.gethostname()
+
+
 class ServerFailed(RuntimeError):
     """The child was given a setting it does not know, exited or did not answer; the message says which
     (with its log)."""
@@ -50,6 +75,7 @@ class ChildServer:
         trust_local_proxy: bool = False,
         port: int | None = None,
         port_named: str = "SLS_PORT",
+        host: str = "127.0.0.1",
     ) -> None:
         self.folder = Path(data_dir) if data_dir else Path(tempfile.mkdtemp(prefix="sls-emulator-"))
         self.settings = dict(settings or {})
@@ -60,7 +86,11 @@ class ChildServer:
         self.port = port or int(self.settings.get("SLS_PORT") or 0) or free_port()
         #: Where the port was given, for the refusal of a taken one to name.
         self.port_named = port_named
-        self.url = f"http://127.0.0.1:{self.port}"
+        #: Where it listens (``sls scenario demo --host``): loopback unless a room's browsers must reach it.
+        self.host = host
+        #: Where this process (the runner, ``/healthz``) reaches it; ``public_url``: where other machines do.
+        self.url = http_url(WILDCARDS.get(host, host), self.port)
+        self.public_url = http_url(outward_address(), self.port) if host in WILDCARDS else self.url
         self.log_path = self.folder / "server.log"
         self.workers = workers
         self.trust_local_proxy = trust_local_proxy
@@ -82,15 +112,34 @@ class ChildServer:
             }
         )
         if self.trust_local_proxy:  # actors' addresses arrive as X-Forwarded-For from this machine
-            env["SLS_TRUSTED_PROXIES"] = "127.0.0.1/32"
+            env["SLS_TRUSTED_PROXIES"] = ",".join(self._own_addresses())
         return env
+
+    def _own_addresses(self) -> list[str]:
+        """The addresses this process's requests come from: loopback, or the address it reaches the server at
+        when it listens on one interface only (``--host 192.0.2.10``: a connection to a local address comes
+        from that address). Only this machine sends from them: another's X-Forwarded-For is never believed."""
+        import ipaddress
+        import socket
+
+        found = ["127.0.0.1/32"]
+        reached = WILDCARDS.get(self.host, self.host)
+        try:
+            infos = socket.getaddrinfo(reached, self.port, type=socket.SOCK_STREAM)
+        except socket.gaierror:
+            return found  # it cannot listen there either: ``_refuse_taken_port`` says so
+        for info in infos:
+            network = str(ipaddress.ip_network(str(info[4][0]).split("%")[0]))
+            if network not in found:
+                found.append(network)
+        return found
 
     def start(self, timeout_s: float = 60.0) -> ChildServer:
         # -P: the caller's working folder is not put first on sys.path, so a devices.py or scenarios/ of the
         # project the tests run in cannot shadow this package's own (python -m would import them instead).
         command = [
             sys.executable, "-P", "-m", "sls_server.cli.main", "serve",
-            "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers),
+            "--host", self.host, "--port", str(self.port), "--workers", str(self.workers),
         ]  # fmt: skip
         self._refuse_unknown_settings()
         self._refuse_taken_port()
@@ -131,13 +180,28 @@ class ChildServer:
         """A port something already listens on is refused now: ``sls serve`` would retry binding it for
         seconds while ``/healthz`` there answered for the other server, and this client would then use
         (and wipe) that one's world, or be refused its admin calls with a 401 that says nothing of why."""
+        import errno
         import socket
 
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:  # as ``sls serve`` binds it: the first address the host has
+            family, kind, proto, _, address = socket.getaddrinfo(
+                self.host or None, self.port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+            )[0]
+        except socket.gaierror as exc:
+            raise ServerFailed(
+                f"cannot listen on {self.host!r} ({exc.strerror}): give --host (or SLS_HOST) an address or "
+                "name of this machine, 0.0.0.0 for every interface"
+            ) from None
+        with socket.socket(family, kind, proto) as probe:
             probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds it
             try:
-                probe.bind(("127.0.0.1", self.port))
+                probe.bind(address)
             except OSError as exc:
+                if exc.errno != errno.EADDRINUSE:  # an address of another machine's, say
+                    raise ServerFailed(
+                        f"cannot listen on {self.host} port {self.port} ({exc.strerror}): give --host (or "
+                        "SLS_HOST) an address of this machine, 0.0.0.0 for every interface"
+                    ) from None
                 raise ServerFailed(
                     f"port {self.port} is taken ({exc.strerror}): another server listens there; give "
                     f"{self.port_named} a free port (0 picks one)"

@@ -7,8 +7,9 @@ import click
 from rich.text import Text
 
 from ..sim.attacks import KINDS, PHISHED
-from .admin_commands import admin_options, call
-from .output import fields_table, print_json, print_renderable
+from .admin_commands import admin_options, connect, server_errors
+from .demo_world import World
+from .output import fields_table, note, print_json, print_renderable
 from .reading import ask
 
 #: The kinds as typed on the command line: ``brute-force`` for the API's ``brute_force``.
@@ -27,8 +28,8 @@ VERDICTS = {
 @click.argument("username")
 @click.option(
     "--password",
-    help="The victim's password, as if phished: push-bombing, sim-swap and phishing-relay start from it "
-    "(asked for, hidden, when not given).",
+    help="The victim's password, as if phished: push-bombing, sim-swap and phishing-relay start from it.  "
+    "[default: demo.json's for a demo user on the demo's server, else asked for, hidden]",
 )
 @admin_options
 def attack(
@@ -48,18 +49,25 @@ def attack(
     It changes what a real attacker would (failures counted, an account locked, a SIM swapped, a session
     taken): `sls user unlock`, `sls phone conditions NUMBER --restore-sim` and `sls wipe` put things back.
     Exits 0 whether or not the attacker got in; --json says which (`attacker_succeeded`, `verdict`).
+    The phished password of a demo user on the running `sls demo` is demo.json's unless --password gives
+    another; any other user's is asked for (hidden).
 
     \b
     Examples:
       sls attack brute-force card-carl
-      sls attack phishing-relay card-carl --password "$PASSWORD"    # the card's response is relayed
-      sls attack push-bombing android-ann --password "$PASSWORD" --json | jq .attacker_succeeded
+      sls attack phishing-relay card-carl           # a demo user: demo.json's password, the card relayed
+      sls attack sim-swap alice --password "$PASSWORD"
+      sls attack push-bombing android-ann --json | jq .attacker_succeeded
     """
     chosen = TYPED[kind]
+    client = connect(url, admin_token)
     if chosen in PHISHED and not password:
-        password = ask(f"{username}'s password (as if phished)", instead="give --password", hide_input=True)
+        password = demo_password(client.url, username) or ask(
+            f"{username}'s password (as if phished)", instead="give --password", hide_input=True
+        )
     body = {"attack": chosen, "username": username, "password": password or None}
-    report = call(url, admin_token, "POST", "/admin/v1/attacks", body)
+    with server_errors():
+        report = client.request("POST", "/admin/v1/attacks", body)
     if as_json:
         print_json(report)
         return
@@ -70,3 +78,16 @@ def attack(
     if outcomes:
         shown = {"attempts": report.get("attempts", 0), **outcomes}
         print_renderable(fields_table(f"{kind} on {report.get('target', username)}", shown))
+
+
+def demo_password(server: str, username: str) -> str | None:
+    """The password demo.json keeps for ``username`` when ``server`` is that demo's: the trainer staging an
+    attack on a demo user has it printed already, and typing it again only slows the class. Said on stderr
+    (never the password itself), so the trainer knows which was used. ``None`` for anyone else, or another
+    server (the same name there is another account)."""
+    world = World.load()
+    known = world.user(username).get("password") if world.serves(server) else None
+    if not isinstance(known, str) or not known:
+        return None
+    note(f"{username}'s password, as if phished: demo.json's (--password gives another)")
+    return known

@@ -20,6 +20,7 @@ from .reading import OutputFile
 from .scenario_commands import console, scenario
 from .scenario_files import gather, load_one, no_such_tag, tagged, unique_names
 from .scenario_server import demo_server, demo_sim_token, known_settings, refuse_while_seeding
+from .serve import host_option
 
 seed_option = click.option(
     "--seed", type=int, default=0, show_default=True, help="Fixes every random choice the runner makes."
@@ -143,6 +144,10 @@ def run(
     help="Port of the server it starts of its own (0 or unset: a free one); given here, it starts one "
     "even when `sls demo` runs.",
 )
+@host_option(
+    "Address the server it starts of its own listens on; 0.0.0.0 for every interface, so a class's "
+    "browsers on other machines can open it; given here, it starts one even when `sls demo` runs."
+)
 @server_token_option
 @sim_token_option
 @seed_option
@@ -153,6 +158,7 @@ def demo(
     server: str | None,
     own_server: bool,
     port: int | None,
+    host: str,
     admin_token: str | None,
     sim_token: str | None,
     seed: int,
@@ -164,10 +170,12 @@ def demo(
     Without --server it plays on the running `sls demo` (the one demo.json names), the server the class
     has open, and puts that demo's world back afterwards; a scenario needing settings the demo lacks
     (push-bombing: SLS_PUSH_LIMIT=3, raised by sls demo) says so and plays on a server of its own.
-    With no demo running (or --own-server, or --port) it starts `sls serve` on a free port, or the one
+    With no demo running (or --own-server, --port or --host) it starts `sls serve` on a free port, or the one
     --port (or SLS_PORT) gives, refusing a taken one (trusting this machine's X-Forwarded-For, so each
     actor appears at its own address) and prints the trainer console's URL (/trainer) to open for the
-    room; it stops the server at the end.
+    room; it stops the server at the end. That server listens on 127.0.0.1, this machine alone, unless
+    --host (or SLS_HOST) says where: --host 0.0.0.0 lets the class's browsers in from their own machines,
+    and the console's URL printed is then this machine's address on its network.
 
     \b
     Examples:
@@ -175,20 +183,25 @@ def demo(
       sls scenario demo push-bombing --pace 3s       # hands-free
       sls scenario demo sim-swap --own-server        # not on the running sls demo
       sls scenario demo sim-swap --port 8100         # its own server, at a URL the class knows
+      sls scenario demo sim-swap --host 0.0.0.0 --port 8100   # ... open to the class's machines
     """
     from sls_scenarios.demo import run_demo
     from sls_scenarios.server import ServerFailed
     from sls_scenarios.targets import TargetError
 
-    given = click.get_current_context().get_parameter_source("port") is ParameterSource.COMMANDLINE
-    if given and server is not None:
-        raise CliError(
-            "--port is the port of a server of its own; --server names a running one: give one or the other",
-            EXIT_USAGE,
-        )
+    context = click.get_current_context()
+    given = context.get_parameter_source("port") is ParameterSource.COMMANDLINE
+    host_given = context.get_parameter_source("host") is ParameterSource.COMMANDLINE
+    for option, what, placed in (("--port", "port", given), ("--host", "address", host_given)):
+        if placed and server is not None:
+            raise CliError(
+                f"{option} is the {what} of a server of its own; --server names a running one: give one or "
+                "the other",
+                EXIT_USAGE,
+            )
     found = load_one(name)
     screen = console(stderr=as_json)
-    own = own_server or given
+    own = own_server or given or host_given
     if server is not None:
         refuse_while_seeding(server)
     server, admin_token, known = demo_server(found, server, admin_token, own=own, say=screen.print)
@@ -205,7 +218,7 @@ def demo(
     try:
         result = run_demo(
             found, screen, pace=_pace(pace), server=server, admin_token=admin_token, sim_token=sim_token,
-            seed=seed, known=known, port=port, port_named="--port" if given else "SLS_PORT",
+            seed=seed, known=known, port=port, port_named="--port" if given else "SLS_PORT", host=host,
         )  # fmt: skip
     except (ServerFailed, TargetError) as exc:
         raise CliError(str(exc)) from None

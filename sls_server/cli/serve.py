@@ -35,7 +35,11 @@ log = logging.getLogger(__name__)
 
 #: Variables only the CLI reads (the server's own keys are in sls_server.config); ``sls config`` lists them.
 CLI_ENV: dict[str, tuple[str, str]] = {
-    "SLS_HOST": ("127.0.0.1", "Address `sls serve` and `sls demo` listen on (0.0.0.0: every interface)."),
+    "SLS_HOST": (
+        "127.0.0.1",
+        "Address `sls serve`, `sls demo` and `sls scenario demo`'s own server listen on (0.0.0.0: every "
+        "interface).",
+    ),
     "SLS_PORT": ("8000", "TCP port `sls serve` and `sls demo` listen on (0: any free port)."),
     "SLS_WORKERS": ("2", "gunicorn worker processes; they share all state through Redis."),
     "SLS_URL": (
@@ -45,17 +49,23 @@ CLI_ENV: dict[str, tuple[str, str]] = {
 }
 
 
+def host_option(help_text: str = "Address to listen on; 0.0.0.0 for every interface.") -> Callable[[F], F]:
+    """``--host`` (or ``SLS_HOST``), the address a server listens on: one declaration for ``serve``, ``demo``
+    and the server ``sls scenario demo`` starts of its own, so the default and the variable never differ."""
+    return click.option(
+        "--host",
+        default="127.0.0.1",
+        envvar="SLS_HOST",
+        show_default=True,
+        show_envvar=True,
+        help=help_text,
+    )
+
+
 def server_options(func: F) -> F:
     """--host, --port, --workers, --threads: shared by ``serve`` and ``demo``."""
     options = [
-        click.option(
-            "--host",
-            default="127.0.0.1",
-            envvar="SLS_HOST",
-            show_default=True,
-            show_envvar=True,
-            help="Address to listen on; 0.0.0.0 for every interface.",
-        ),
+        host_option(),
         click.option(
             "--port",
             type=click.IntRange(0, 65535),

@@ -1,5 +1,6 @@
 """What gateway mode tells a client it refused: no gateway session, a login in the wrong paper/live mode, no
-code on the phone for the outbox hook, or too many of its requests waiting for one."""
+code on the phone for the outbox hook, or no room for one more wait for a code (the long-held requests, waits
+and the trainer's live feeds alike, fill the worker's budget)."""
 
 from __future__ import annotations
 
@@ -37,7 +38,10 @@ class OutboxBusy(SlsError):
     code = "outbox_busy"
     status = 429
     always = ("retry_after",)
+    #: True whichever kind holds the places: the trainer's live feeds fill the budget as well as code waits.
     message = (
-        "Too many requests are waiting for a code on this server already; ask again after retry_after "
-        "seconds (a request without wait is answered at once)."
+        "No room for another long wait on this server process: waits for a code and the trainer console's "
+        "live feeds together may hold only half its threads (none when it runs one), the rest kept for "
+        "logins, and none of that half is free now; ask again after retry_after seconds (a request without "
+        "wait is answered at once)."
     )

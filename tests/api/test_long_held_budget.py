@@ -216,3 +216,40 @@ def test_the_budget_and_its_use_are_on_metrics(
         graceful_stop()
         waits.ended()
     assert sample(waiting) == before
+
+
+def assert_says_why(answer: TestResponse) -> None:
+    """The refusal names both kinds that share the budget: it used to speak of code waits alone, though
+    the trainer's live feeds fill it as well (a tool refused while nothing else waited for a code was told
+    that too many requests were waiting for one)."""
+    message = answer.get_json()["message"]
+    assert "waits for a code and the trainer console's live feeds" in message, message
+    assert "half its threads (none when it runs one)" in message and "retry_after seconds" in message, message
+
+
+def test_a_wait_refused_because_the_feeds_fill_the_budget_says_so(
+    app_config: dict[str, Any], admin_headers: dict[str, str], graceful_stop: Callable[[], None]
+) -> None:
+    """Four threads, two live feeds open (the console in two tabs): the budget is full and no code wait is
+    held; the wait refused is told that the feeds count, with the code and status of the API contract."""
+    app = gateway_app(app_config, admin_headers, 4)
+    streams = Streams(app)
+    try:
+        assert "event: live" in streams.open()
+        assert "event: live" in streams.open()
+        assert long_held(app).in_use() == {"outbox_wait": 0, "trainer_feed": 2}
+        refused = app.test_client().get(LATEST, query_string=WAIT)
+        assert_busy(refused)
+        assert_says_why(refused)
+    finally:
+        graceful_stop()
+        streams.ended()
+
+
+def test_a_wait_refused_on_one_thread_is_told_the_same(
+    app_config: dict[str, Any], admin_headers: dict[str, str]
+) -> None:
+    """gunicorn's sync worker: nothing holds a place, the budget is none; the message still holds."""
+    refused = gateway_app(app_config, admin_headers, 1).test_client().get(LATEST, query_string=WAIT)
+    assert_busy(refused)
+    assert_says_why(refused)

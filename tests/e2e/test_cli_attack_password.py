@@ -1,0 +1,55 @@
+"""``sls attack``'s phished password: a demo user's is demo.json's on the demo's server, as the trainer
+staging a relay already has it printed; anyone else's (or on another server) is still asked for.
+
+It used to be asked for every time, even for card-carl on the running demo."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cli_world import DEMO_ENV, Demo, seeded
+
+pytestmark = pytest.mark.e2e
+PASSWORD = "plum-sketch-harbour-9"
+
+
+@pytest.fixture
+def demo(sls_serve: Any, tmp_path: Path) -> Demo:
+    return seeded(sls_serve(workers=1, **DEMO_ENV), tmp_path / "cli-data")
+
+
+def test_a_demo_user_is_attacked_with_demo_json_password(demo: Demo) -> None:
+    """No --password and nobody to ask (no input): the relay runs from demo.json's password, says so on
+    stderr, and never prints it."""
+    relayed = demo.sls("attack", "phishing-relay", "card-carl", "--json")
+    assert relayed.exit_code == 0, relayed.output
+    report = json.loads(relayed.stdout)
+    assert report["verdict"] != "not_run" and report["target"] == "card-carl", report
+    assert "card-carl's password, as if phished: demo.json's" in relayed.stderr
+    assert demo.user("card-carl")["password"] not in relayed.output
+
+
+def test_a_password_given_is_the_one_tried(demo: Demo) -> None:
+    """--password still wins: a wrong one is the attack that could not run, as before."""
+    wrong = demo.json("attack", "phishing-relay", "card-carl", "--password", "not-her-password-1")
+    assert wrong["verdict"] == "not_run"
+
+
+def test_anyone_else_is_asked_for(demo: Demo) -> None:
+    """A user demo.json does not know is asked for (hidden); with nobody to answer, a usage error."""
+    demo.ok("user", "add", "alice", "--password", PASSWORD, "--phone", "+15555550150")
+    unasked = demo.sls("attack", "sim-swap", "alice")
+    assert unasked.exit_code == 2 and "--password" in unasked.stderr
+    asked = demo.sls("attack", "sim-swap", "alice", "--json", input=PASSWORD + "\n")
+    assert asked.exit_code == 0 and "alice's password (as if phished)" in asked.stderr, asked.output
+    assert json.loads(asked.stdout)["verdict"] != "not_run"
+
+
+def test_on_another_server_a_demo_name_is_asked_for(demo: Demo) -> None:
+    """card-carl on a server demo.json does not describe is another account: its password is not known."""
+    elsewhere = demo.sls("attack", "phishing-relay", "card-carl", "--url", "http://127.0.0.1:9")
+    assert elsewhere.exit_code == 2 and "--password" in elsewhere.stderr
+    assert "demo.json's" not in elsewhere.stderr

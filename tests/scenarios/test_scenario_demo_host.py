@@ -1,0 +1,122 @@
+"""``sls scenario demo --host``: the server a demo starts of its own listens where the trainer said, so a
+class's browsers on other machines can open it, and the console's URL printed is the one they open.
+
+It listened on 127.0.0.1 alone, with no option to change it: the room could only watch the projector."""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+import requests
+from test_scenario_remote import no_demo, sls
+
+from sls_scenarios.server import outward_address
+
+pytestmark = pytest.mark.e2e
+SCENARIO = "stolen-card-without-pin"  # its attacker has an address of its own: the runner must be trusted
+
+
+def network_address() -> str:
+    """This machine's address on its network; the test is skipped on a machine with none."""
+    address = outward_address()
+    if not re.fullmatch(r"\d+\.\d+\.\d+\.\d+", address) or address.startswith("127."):
+        pytest.skip(f"no network address to reach this machine at (only {address!r})")
+    return address
+
+
+def lines_until(stream: queue.Queue[str | None], marker: str, timeout_s: float = 120) -> list[str]:
+    """The lines the demo printed up to the first holding ``marker``; waits on its output, with a deadline,
+    and not past its end (``None``: the demo exited)."""
+    seen: list[str] = []
+    deadline = time.monotonic() + timeout_s
+    while not seen or marker not in seen[-1]:
+        try:
+            line = stream.get(timeout=max(deadline - time.monotonic(), 0))
+        except queue.Empty:
+            line = None
+        if line is None:
+            raise AssertionError(f"the demo never printed {marker!r}:\n" + "".join(seen))
+        seen.append(line)
+    return seen
+
+
+def read_into(stream: queue.Queue[str | None], lines: Iterable[str]) -> None:
+    """Every line of the demo's output, then ``None`` once it ends."""
+    for line in lines:
+        stream.put(line)
+    stream.put(None)
+
+
+def test_a_demo_on_every_interface_is_opened_at_this_machines_address(tmp_path: Path) -> None:
+    """--host 0.0.0.0: the URL printed for the room is this machine's network address, and the server answers
+    there while the demo waits for Enter; the actors' addresses still take (the scenario passes)."""
+    address = network_address()
+    command = [sys.executable, "-m", "sls_server.cli.main", "scenario", "demo", SCENARIO, "--host", "0.0.0.0"]
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, **no_demo(tmp_path)},
+    )
+    assert process.stdin is not None and process.stdout is not None
+    printed: queue.Queue[str | None] = queue.Queue()
+    reader = threading.Thread(target=read_into, args=(printed, process.stdout), daemon=True)
+    reader.start()
+    try:
+        shown = lines_until(printed, "trainer console:")
+        console = re.search(r"trainer console: (http://\S+)/trainer", shown[-1])
+        assert console is not None, "".join(shown)
+        room = console.group(1)
+        assert re.fullmatch(rf"http://{re.escape(address)}:\d+", room), room
+        answered = requests.get(f"{room}/healthz", timeout=10)  # from the network address, not loopback
+        assert answered.status_code == 200
+        port = room.rsplit(":", 1)[1]
+        told = lines_until(printed, "on this machine also")[-1]
+        assert f"http://127.0.0.1:{port}/trainer" in told
+    finally:
+        process.stdin.close()  # no more Enter: the demo plays on without pauses, to its end
+        code = process.wait(timeout=180)
+        reader.join(10)
+        process.stdout.close()
+    rest = list(iter(printed.get_nowait, None))  # up to the end the reader marked
+    assert code == 0, "".join(rest)
+    assert "card.pin_locked" in "".join(rest)
+
+
+def test_a_demo_on_one_address_is_opened_there_and_trusts_the_runner(tmp_path: Path) -> None:
+    """--host ADDRESS: it listens there alone, and the runner, which reaches it there (not on loopback), is
+    still believed when it sends each actor's address."""
+    address = network_address()
+    shown = sls("demo", SCENARIO, "--pace", "0", "--host", address, env=no_demo(tmp_path))
+    assert shown.returncode == 0, shown.stdout + shown.stderr
+    assert re.search(rf"trainer console: http://{re.escape(address)}:\d+/trainer\n", shown.stdout)
+    assert "on this machine also" not in shown.stdout and "card.pin_locked" in shown.stdout
+
+
+def test_a_host_with_a_server_given_is_a_usage_error(tmp_path: Path) -> None:
+    """--server names a server that runs: there is no server of its own for --host to place."""
+    shown = sls(
+        "demo", "sim-swap", "--server", "http://127.0.0.1:9", "--admin-token", "t" * 20, "--host", "0.0.0.0",
+        env=no_demo(tmp_path),
+    )  # fmt: skip
+    assert shown.returncode == 2, shown.stdout + shown.stderr
+    assert "--host is the address of a server of its own" in shown.stderr
+
+
+def test_an_address_of_no_interface_here_is_refused_naming_host(tmp_path: Path) -> None:
+    """An address this machine does not have (a documentation one) is refused before the demo begins."""
+    shown = sls("demo", SCENARIO, "--pace", "0", "--host", "198.51.100.7", env=no_demo(tmp_path))
+    assert shown.returncode == 1, shown.stdout + shown.stderr
+    assert "cannot listen on 198.51.100.7" in shown.stderr and "give --host (or SLS_HOST)" in shown.stderr
+    assert "Traceback" not in shown.stderr and "trainer console" not in shown.stdout
