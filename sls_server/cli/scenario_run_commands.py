@@ -19,7 +19,13 @@ from .output import EXIT_FAILED, EXIT_USAGE, CliError, print_json
 from .reading import OutputFile
 from .scenario_commands import console, scenario
 from .scenario_files import gather, load_one, no_such_tag, tagged, unique_names
-from .scenario_server import demo_server, demo_sim_token, known_settings, refuse_while_seeding
+from .scenario_server import (
+    demo_server,
+    demo_sim_token,
+    known_settings,
+    own_port,
+    refuse_while_seeding,
+)
 from .serve import host_option
 
 seed_option = click.option(
@@ -171,11 +177,12 @@ def demo(
     has open, and puts that demo's world back afterwards; a scenario needing settings the demo lacks
     (push-bombing: SLS_PUSH_LIMIT=3, raised by sls demo) says so and plays on a server of its own.
     With no demo running (or --own-server, --port or --host) it starts `sls serve` on a free port, or the one
-    --port (or SLS_PORT) gives, refusing a taken one (trusting this machine's X-Forwarded-For, so each
-    actor appears at its own address) and prints the trainer console's URL (/trainer) to open for the
-    room; it stops the server at the end. That server listens on 127.0.0.1, this machine alone, unless
-    --host (or SLS_HOST) says where: --host 0.0.0.0 lets the class's browsers in from their own machines,
-    and the console's URL printed is then this machine's address on its network.
+    --port (or SLS_PORT, unless it names the running demo's port) gives, refusing a taken one (trusting
+    this machine's X-Forwarded-For, so each actor appears at its own address) and prints the trainer
+    console's URL (/trainer) to open for the room; it stops the server at the end. That server listens on
+    127.0.0.1, this machine alone, unless --host (or SLS_HOST) says where: --host 0.0.0.0 lets the class's
+    browsers in from their own machines, and the console's URL printed is then this machine's address on
+    its network.
 
     \b
     Examples:
@@ -205,6 +212,8 @@ def demo(
     if server is not None:
         refuse_while_seeding(server)
     server, admin_token, known = demo_server(found, server, admin_token, own=own, say=screen.print)
+    if server is None and not given:
+        port = own_port(port, say=screen.print)
     if server and not admin_token:  # the one `sls demo` printed, as every server command finds it
         admin_token = connect(server, None).token
     if server and not sim_token:  # a demo started with SLS_SIM_TOKEN keeps it in demo.json

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 from ..config import env_name
 from . import demofile
@@ -114,3 +115,18 @@ def demo_server(
         style="dim", soft_wrap=True, markup=False,
     )  # fmt: skip
     return demo["url"], admin_token or demo["admin_token"], known
+
+
+def own_port(port: int | None, *, say: Callable[..., Any]) -> int | None:
+    """The port for a server of its own, from ``SLS_PORT`` (never ``--port``, taken at its word): a trainer
+    who exported it to start ``sls demo`` named the demo's own port, which the demo holds, so the server of
+    its own takes a free one instead of refusing a taken port."""
+    demo = running_demo() if port else None
+    if demo is None or urlsplit(demo["url"]).port != port:
+        return port
+    say(
+        f"SLS_PORT={port} is the running demo's port: the server of its own takes a free one "
+        "(--port names one)",
+        style="dim", soft_wrap=True, markup=False,
+    )  # fmt: skip
+    return None

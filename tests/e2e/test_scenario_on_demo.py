@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -177,8 +178,11 @@ def test_a_scenario_counting_on_a_limit_sls_demo_raises_is_not_run_there(
     second step on the class's server ("push.sent: 5 happened, expected 3"). The demo now plays it on a
     server of its own, saying why, and a run against the demo skips it with the value the demo has."""
     server, env = sls_demo
-    shown = scenario("demo", "push-bombing", "--pace", "0", env=env)
+    # a trainer who exported SLS_PORT to start the demo: the server of its own must not take the demo's port
+    demo_port = str(urlsplit(server.url).port)
+    shown = scenario("demo", "push-bombing", "--pace", "0", env={**env, "SLS_PORT": demo_port})
     assert shown.returncode == 0, shown.stdout[-3000:] + shown.stderr[-3000:]
+    assert f"SLS_PORT={demo_port} is the running demo's port" in shown.stdout, shown.stdout[:2000]
     assert (
         f"push-bombing needs SLS_PUSH_LIMIT=3, which the running demo at {server.url} lacks (it runs with "
         "SLS_PUSH_LIMIT=20): it plays on a server of its own" in shown.stdout
