@@ -7,6 +7,11 @@
 - ``X-Content-Type-Options: nosniff``: a browser never reads a JSON or text answer as script or HTML.
 - ``Referrer-Policy: no-referrer``: a URL of ours (a transaction id, a device id) never leaks onward.
 - ``X-Frame-Options: DENY``: ``frame-ancestors 'none'`` for browsers that predate CSP 2.
+- ``Strict-Transport-Security`` (:data:`HSTS`) on every answer served over HTTPS (the scheme gunicorn
+  settles, believing ``X-Forwarded-Proto`` only from ``SLS_TRUSTED_PROXIES``; ASVS 5.0 3.4.1): once a
+  browser has reached us over TLS it never again sends the session cookie, a password or a code over plain
+  HTTP, where the first request would be open to a downgrade. Never over plain HTTP, where RFC 6797 §7.2
+  has browsers ignore it and it would pin nothing.
 - ``Cache-Control: no-store`` on every answer except the successful ones of :data:`PUBLIC_DOCUMENTS`
   asked for without credentials: every ``/api``, ``/admin`` and ``/sim`` answer may carry a token, a key, a
   code or a passcode, every error is about someone's request, and the pages carry CSRF tokens;
@@ -32,6 +37,8 @@ CSP_PAGES = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
     "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
+#: A year, this host and its subdomains (ASVS 5.0 3.4.1: at least a year; L2: subdomains too).
+HSTS = "max-age=31536000; includeSubDomains"
 #: Answers that never carry anything secret, so caches may keep them (when they succeed).
 PUBLIC_DOCUMENTS = frozenset({"/healthz", "/readyz", "/metrics", "/openapi.json"})
 
@@ -44,8 +51,9 @@ Header = tuple[str, str]
 _API = [("Content-Security-Policy", CSP_API), *HEADERS.items()]
 _PAGES = [("Content-Security-Policy", CSP_PAGES), *HEADERS.items()]
 _NO_STORE = ("Cache-Control", "no-store")
+_HSTS = ("Strict-Transport-Security", HSTS)
 #: What an answer's own headers may not say, as the names are compared (lower case).
-_OURS = frozenset(name.lower() for name, _ in _API)
+_OURS = frozenset(name.lower() for name, _ in [*_API, _HSTS])
 _OURS_AND_CACHE = _OURS | {"cache-control"}
 
 
@@ -68,6 +76,8 @@ def secured(environ: WSGIEnvironment, status: str, headers: Iterable[Header]) ->
     replaced = _OURS if storable else _OURS_AND_CACHE
     kept = [header for header in answered if header[0].lower() not in replaced]
     kept.extend(_PAGES if mimetype == "text/html" else _API)
+    if environ.get("wsgi.url_scheme") == "https":
+        kept.append(_HSTS)
     if not storable:
         kept.append(_NO_STORE)
     return kept

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from conftest import EnrolledUser, move_clock
 from flask.testing import FlaskClient
+from page_forms import start_page_login
 from phone_world import Phone, sam_phone  # noqa: F401 - sam_phone: "sam"
 
 
@@ -177,3 +178,27 @@ def test_codes_and_responses_are_compared_in_constant_time(
     seen.clear()
     assert client.post(f"/api/v1/auth/login/{txn_id}/verify", json={"response": typed}).status_code == 401
     assert typed.encode() in seen or typed in seen
+
+
+def test_a_session_token_planted_before_the_login_is_never_adopted(alice: EnrolledUser) -> None:
+    """ASVS 5.0 7.2.4 (session fixation): a session cookie an attacker planted in the browser before the login
+    (here one of their own earlier sessions of alice, and a made-up one) is not what the login hands out. The
+    page login sets a fresh token, the planted ones answer 401, and the fresh one is alice's."""
+    planted = alice.log_in()  # a real token, so that adopting it would be seen
+    client = alice.client
+    client.set_cookie("sls_session", planted)
+    path, csrf_token = start_page_login(client, alice)
+    step = client.get(path).get_data(as_text=True)
+    found = re.search(r'data-testid="step-challenge">(\d{6})<', step)
+    assert found, "the card's challenge on the step page"
+    done = client.post(
+        path + "/verify", data={"response": alice.card_response(found.group(1)), "csrf_token": csrf_token}
+    )
+    assert done.status_code == 303 and done.headers["Location"] == "/account", done.get_data(as_text=True)
+    fresh = client.get_cookie("sls_session")
+    assert fresh is not None and fresh.value != planted
+    for stale in (planted, f"alice~{'A' * 43}"):
+        answer = client.get("/api/v1/session", headers={"Authorization": f"Bearer {stale}"})
+        assert answer.status_code == 401, answer.get_json()
+    mine = client.get("/api/v1/session", headers={"Authorization": f"Bearer {fresh.value}"})
+    assert mine.status_code == 200 and mine.get_json()["username"] == "alice"

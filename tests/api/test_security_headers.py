@@ -13,7 +13,7 @@ import pytest
 from conftest import ADMIN_TOKEN, EnrolledUser
 from flask import Flask, Response
 
-from sls_server.http.security import CSP_API, CSP_PAGES
+from sls_server.http.security import CSP_API, CSP_PAGES, HSTS
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
@@ -136,6 +136,29 @@ def test_a_public_documents_own_cache_lifetime_stands_unless_asked_with_credenti
     assert plain.headers.getlist("Content-Security-Policy") == [CSP_API]
     with_token = client.get("/openapi.json", headers={"Authorization": "Bearer anything"})
     assert with_token.headers.getlist("Cache-Control") == ["no-store"]
+
+
+@pytest.mark.parametrize("path", ["/", "/api/v1/session", "/healthz", "/api/v1/nowhere", "/admin/v1/users"])
+def test_over_https_every_answer_pins_https_and_over_http_none_does(app: Flask, path: str) -> None:
+    """ASVS 5.0 3.4.1: served over TLS, every answer (a page, an error, a public document) carries
+    `Strict-Transport-Security` of at least a year and the subdomains, once, whatever the view set; so a
+    browser that reached us over HTTPS never sends the session cookie or a password over plain HTTP again.
+    Over plain HTTP, where RFC 6797 has browsers ignore it, it is not sent."""
+
+    @app.get("/test-only/own-hsts")
+    def own_hsts() -> Response:
+        answer = Response("{}", mimetype="application/json")
+        answer.headers["Strict-Transport-Security"] = "max-age=0"
+        return answer
+
+    secure = app.test_client().get(path, base_url="https://sls.example")
+    assert secure.headers.getlist("Strict-Transport-Security") == [HSTS], path
+    max_age = int(HSTS.split("max-age=")[1].split(";")[0])
+    assert max_age >= 365 * 86400 and "includeSubDomains" in HSTS
+    plain = app.test_client().get(path, base_url="http://sls.example")
+    assert "Strict-Transport-Security" not in plain.headers, path
+    overruled = app.test_client().get("/test-only/own-hsts", base_url="https://sls.example")
+    assert overruled.headers.getlist("Strict-Transport-Security") == [HSTS]
 
 
 def test_the_document_describes_the_headers(client) -> None:  # type: ignore[no-untyped-def]

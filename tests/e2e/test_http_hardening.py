@@ -14,7 +14,7 @@ import pytest
 import requests
 from conftest import ADMIN_TOKEN
 
-from sls_server.http.security import CSP_API
+from sls_server.http.security import CSP_API, HSTS
 
 pytestmark = pytest.mark.e2e
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -158,6 +158,7 @@ def test_forwarded_proto_from_an_untrusted_peer_is_ignored(sls_serve) -> None:
     cookie = done.headers["Set-Cookie"]
     assert cookie.startswith("sls_session="), cookie
     assert "secure" not in cookie.lower().replace("__host-", ""), cookie
+    assert "Strict-Transport-Security" not in done.headers  # a forged scheme pins nothing either
 
 
 def test_forwarded_proto_from_a_trusted_proxy_makes_the_cookie_secure(sls_serve) -> None:
@@ -167,8 +168,10 @@ def test_forwarded_proto_from_a_trusted_proxy_makes_the_cookie_secure(sls_serve)
     cookie = done.headers["Set-Cookie"]
     assert cookie.startswith("__Host-sls_session="), cookie
     assert "; Secure" in cookie, cookie
+    assert done.headers["Strict-Transport-Security"] == HSTS  # ASVS 5.0 3.4.1
     plain = _verify(server.url, password, card, {})  # the same proxy, saying plain HTTP
     assert plain.headers["Set-Cookie"].startswith("sls_session=")
+    assert "Strict-Transport-Security" not in plain.headers
 
 
 # --- the access log -------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import Any
 from ..common import SESSION_COOKIE
 from ..errors import ALLOW, RETRY_AFTER, WWW_AUTHENTICATE
 from ..observe import REQUEST_ID_HEADER
-from ..security import CSP_API, CSP_PAGES, HEADERS
+from ..security import CSP_API, CSP_PAGES, HEADERS, HSTS
 
 #: The component of ``Retry-After`` as a 429 carries it: always (every ``rate_limited`` has ``retry_after``),
 #: where a 423's may be absent (a lock only an admin lifts). One header, two components.
@@ -50,9 +50,10 @@ parameters an operation does not list are ignored (a cache-buster does not break
 given twice, is a 400 `invalid_request` naming it.
 
 Every answer carries `Content-Security-Policy`, `X-Content-Type-Options: nosniff`,
-`Referrer-Policy: no-referrer` and `X-Frame-Options: DENY`, and `Cache-Control: no-store` unless it is a
-successful `/healthz`, `/readyz`, `/metrics` or `/openapi.json`; and `X-Request-Id`, the id of its line in
-the server's log. A state change under `/api/v1` that
+`Referrer-Policy: no-referrer` and `X-Frame-Options: DENY` (and, served over HTTPS,
+`Strict-Transport-Security: max-age=31536000; includeSubDomains`), and `Cache-Control: no-store` unless
+it is a successful `/healthz`, `/readyz`, `/metrics` or `/openapi.json`; and `X-Request-Id`, the id of its
+line in the server's log. A state change under `/api/v1` that
 carries cookies but no `Authorization: Bearer` must come from this server's own origin (`Sec-Fetch-Site:
 same-origin|none`, or an `Origin` equal to ours), else 403 `cross_site_request`; clients that are not
 browsers (neither header) are not refused. A JSON body nesting deeper than 32 levels is a 400
@@ -114,6 +115,11 @@ RESPONSE_HEADERS: dict[str, Any] = {
             "schema": {"type": "string", "const": value},
         }
         for name, value in HEADERS.items()
+    },
+    "Strict-Transport-Security": {
+        "description": f"`{HSTS}` on every answer served over HTTPS (behind a proxy in "
+        "SLS_TRUSTED_PROXIES that says so in `X-Forwarded-Proto`); never over plain HTTP.",
+        "schema": {"type": "string", "const": HSTS},
     },
     "Cache-Control": {
         "description": "`no-store` on every answer that may carry a token, key, code or passcode: "
