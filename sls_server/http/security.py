@@ -5,7 +5,11 @@
   (the server-rendered pages) get :data:`CSP_PAGES`: scripts, styles, images and fetches from our
   own origin only, no inline script or style, no framing, forms post only to us.
 - ``X-Content-Type-Options: nosniff``: a browser never reads a JSON or text answer as script or HTML.
-- ``Referrer-Policy: no-referrer``: a URL of ours (a transaction id, a device id) never leaks onward.
+- ``Referrer-Policy: same-origin``: a URL of ours (a transaction id, a device id) never leaks onward, while
+  our own forms still say where they come from. ``no-referrer`` made a browser send ``Origin: null`` with a
+  form's POST, and one outside a secure context (plain HTTP to a network address: a class's browsers at
+  ``sls demo --host 0.0.0.0``) sends no ``Sec-Fetch-Site`` either, so every sign-in was refused as
+  cross-site.
 - ``X-Frame-Options: DENY``: ``frame-ancestors 'none'`` for browsers that predate CSP 2.
 - ``Strict-Transport-Security`` (:data:`HSTS`) on every answer served over HTTPS (the scheme gunicorn
   settles, believing ``X-Forwarded-Proto`` only from ``SLS_TRUSTED_PROXIES``; ASVS 5.0 3.4.1): once a
@@ -44,7 +48,7 @@ PUBLIC_DOCUMENTS = frozenset({"/healthz", "/readyz", "/metrics", "/openapi.json"
 
 HEADERS = {
     "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",
     "X-Frame-Options": "DENY",
 }
 Header = tuple[str, str]

@@ -63,7 +63,7 @@ def test_every_answer_carries_the_security_headers(
     assert answered.status_code == status, answered.get_data(as_text=True)[:200]
     assert answered.headers["Content-Security-Policy"] == CSP_API
     assert answered.headers["X-Content-Type-Options"] == "nosniff"
-    assert answered.headers["Referrer-Policy"] == "no-referrer"
+    assert answered.headers["Referrer-Policy"] == "same-origin"
     assert answered.headers["X-Frame-Options"] == "DENY"
     assert "Server" not in answered.headers
     if path in PUBLIC_DOCUMENTS and status < 400:
@@ -124,7 +124,7 @@ def test_an_answers_own_headers_give_way_to_ours_once_each(app: Flask) -> None:
     assert answered.headers.getlist("Content-Security-Policy") == [CSP_PAGES]
     assert answered.headers.getlist("X-Frame-Options") == ["DENY"]
     assert answered.headers.getlist("Cache-Control") == ["no-store"]
-    assert answered.headers.getlist("Referrer-Policy") == ["no-referrer"]
+    assert answered.headers.getlist("Referrer-Policy") == ["same-origin"]
 
 
 def test_a_public_documents_own_cache_lifetime_stands_unless_asked_with_credentials(app: Flask) -> None:

@@ -1,12 +1,11 @@
 """The room's view of a server ``sls scenario demo --host 0.0.0.0`` starts: a browser on another machine opens
 the trainer console at this machine's network address (over plain HTTP, not a secure context) and signs in.
 
-Known to fail today (strict: it XPASSes, and fails, once fixed): such a browser sends no ``Sec-Fetch-Site``
-(only secure contexts, and http://localhost is one, get it), and the pages' ``Referrer-Policy: no-referrer``
-makes it send ``Origin: null`` on a form's POST, so ``http.crosssite`` refuses every cookie-bearing POST
-(the console's sign-in, the portal's login) as cross-site. ``Referrer-Policy: same-origin`` would send the
-real Origin to our own pages and still no referrer onward. The same holds for ``sls serve`` and ``sls demo``
-with ``--host 0.0.0.0``."""
+Such a browser sends no ``Sec-Fetch-Site`` (only secure contexts, and http://localhost is one, get it), so
+``http.crosssite`` judges its form posts by ``Origin``; under the pages' former ``Referrer-Policy:
+no-referrer`` that was ``Origin: null``, and every cookie-bearing POST (the console's sign-in, the portal's
+login) was refused as cross-site. ``Referrer-Policy: same-origin`` sends the real Origin to our own pages
+and still no referrer onward. The same held for ``sls serve`` and ``sls demo`` with ``--host 0.0.0.0``."""
 
 from __future__ import annotations
 
@@ -33,10 +32,6 @@ def room_server(browser: Any, tmp_path: Path) -> Iterator[ChildServer]:
         server.stop()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Origin: null from a non-secure context is refused as cross-site (see the module docstring)",
-)
 def test_a_browser_on_another_machine_signs_in_to_the_console(room_server: ChildServer, page: Any) -> None:
     assert not room_server.public_url.startswith("http://127."), room_server.public_url
     page.goto(f"{room_server.public_url}/trainer")

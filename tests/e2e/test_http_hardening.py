@@ -52,7 +52,7 @@ def test_no_server_header_and_the_security_headers_over_real_http(sls_serve) -> 
         values = {key.lower(): value for key, value in headers}
         assert values["content-security-policy"] == CSP_API, name
         assert values["x-content-type-options"] == "nosniff", name
-        assert values["referrer-policy"] == "no-referrer", name
+        assert values["referrer-policy"] == "same-origin", name
     assert dict(answers["login"])["Cache-Control"] == "no-store"
     assert all("gunicorn" not in value.lower() for headers in answers.values() for _, value in headers)
 

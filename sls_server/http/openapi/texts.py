@@ -50,7 +50,7 @@ parameters an operation does not list are ignored (a cache-buster does not break
 given twice, is a 400 `invalid_request` naming it.
 
 Every answer carries `Content-Security-Policy`, `X-Content-Type-Options: nosniff`,
-`Referrer-Policy: no-referrer` and `X-Frame-Options: DENY` (and, served over HTTPS,
+`Referrer-Policy: same-origin` and `X-Frame-Options: DENY` (and, served over HTTPS,
 `Strict-Transport-Security: max-age=31536000; includeSubDomains`), and `Cache-Control: no-store` unless
 it is a successful `/healthz`, `/readyz`, `/metrics` or `/openapi.json`; and `X-Request-Id`, the id of its
 line in the server's log. A state change under `/api/v1` that
