@@ -123,8 +123,10 @@ class Settings:
     """Bearer token /sim/v1 then requires (16+ characters), for demos where the audience plays the attacker
     but the trainer still needs the simulated phone; unset: /sim/v1 is open (possession is the test)."""
     console_idle_timeout: int = 1800
-    """Seconds without a request after which a sign-in to the trainer console or the simulator pages ends
-    (30 min: NIST 800-63B-3 AAL2 idle; an open console polls, so only a left tab idles out). Wall clock."""
+    """Seconds without the person's activity after which a sign-in to the trainer console or the simulator
+    pages ends (30 min: NIST 800-63B-3 AAL2 idle). Activity is a page opened, a click's or a form's request;
+    the pages' own polls (``X-SLS-Background: 1``) and the live feed do not count, so a console left open
+    idles out too. Wall clock."""
     console_absolute_timeout: int = 43200
     """Seconds a sign-in to the console or the simulator pages lasts at all (12 h: a training day, NIST AAL2
     and AAL3 re-authentication). On the wall clock: moving the emulated clock signs no one out."""

@@ -28,14 +28,17 @@ class ConsoleSignInRepo:
             [now, door, fingerprint, idle_until, until, digest, RECLAIM_MARGIN_S],
         )
 
-    def touch(self, digest: str, *, door: str, fingerprint: str, now: int, idle_timeout: int) -> str:
-        """Check the sign-in and extend its idle deadline, in one round trip: 'ok', or why it does not open
-        ``door`` ('missing', 'other_door', 'token_changed', 'expired_absolute', 'expired_idle')."""
+    def touch(
+        self, digest: str, *, door: str, fingerprint: str, now: int, idle_timeout: int, activity: bool
+    ) -> str:
+        """Check the sign-in and, for a person's ``activity``, extend its idle deadline, in one round trip:
+        'ok', or why it does not open ``door`` ('missing', 'other_door', 'token_changed', 'expired_absolute',
+        'expired_idle'). A page's own polls pass ``activity=False``: checked, never kept alive by them."""
         return str(
             self._scripts(
                 "console_sign_in_touch",
                 [keys.console_sign_in(digest), keys.CONSOLE_SIGN_INS],
-                [now, door, fingerprint, idle_timeout, digest, RECLAIM_MARGIN_S],
+                [now, door, fingerprint, idle_timeout, digest, RECLAIM_MARGIN_S, 1 if activity else 0],
             )
         )
 

@@ -7,6 +7,13 @@ id. Every request checks that id in Redis (one round trip; a Redis outage is a 5
 signing out (or in again), an idle or absolute deadline passed, an operator ending every sign-in, or the
 token changed on the server each void a copied cookie too. Wrong tokens are answered after the same
 constant-time comparison and written to the audit trail (``trainer.sign_in_failed``).
+
+What counts as the person's activity, which moves the idle deadline on: every request, except those the pages'
+scripts make on their own, which carry :data:`BACKGROUND_HEADER` (``X-SLS-Background: 1``: the console's
+users refresh, the phone's and the card's polls) and the live feed's stream (``feed``, which cannot set a
+header and never counts). Those only check the sign-in: a console left open idles out though its tabs poll.
+A sign-in that ended by a deadline says so (:meth:`Door.ended`), to the page's script in its 401 and to the
+sign-in form it is sent back to.
 """
 
 from __future__ import annotations
@@ -18,8 +25,25 @@ from dataclasses import dataclass
 from flask import g, request
 from werkzeug.wrappers import Response
 
+from ...errors import InvalidRequest
+from ...web.wording import duration
 from ..common import client_ip, core, now, wall_now
 from .kit import drop_cookie, seal, set_cookie
+
+#: The request header the pages' scripts set on what they ask on their own (polls, refreshes): such a request
+#: checks the sign-in without counting as the person's activity. Its one value is ``1``.
+BACKGROUND_HEADER = "X-SLS-Background"
+
+
+def background() -> bool:
+    """Whether the page's script asked this on its own (:data:`BACKGROUND_HEADER`); a value other than ``1``
+    is a 400 naming the header, not a guess either way."""
+    given = request.headers.get(BACKGROUND_HEADER)
+    if given is None:
+        return False
+    if given.strip() != "1":
+        raise InvalidRequest(f"{BACKGROUND_HEADER} must be 1 when sent", field=BACKGROUND_HEADER)
+    return True
 
 
 @dataclass(frozen=True)
@@ -44,21 +68,47 @@ class Door:
         sign_in_id = held.get("id") if held else None
         return sign_in_id if isinstance(sign_in_id, str) and sign_in_id else None
 
-    def is_open(self) -> bool:
+    def is_open(self, *, activity: bool | None = None) -> bool:
         """Whether this browser holds a live sign-in here, earned with the token in force now. Asked once
-        per request (the answer is kept for the rest of it)."""
-        checked: dict[str, bool] = g.setdefault("sls_doors_checked", {})
+        per request (the answer is kept for the rest of it). ``activity``: whether the request moves the
+        idle deadline on; by default it does unless the page's script marked it (:func:`background`)."""
+        checked: dict[str, str] = g.setdefault("sls_doors_checked", {})
         if self.name not in checked:
-            checked[self.name] = self._check()
-        return checked[self.name]
+            checked[self.name] = self._check(not background() if activity is None else activity)
+        return checked[self.name] == "ok"
 
-    def _check(self) -> bool:
+    def recheck(self) -> bool:
+        """Ask again, as no activity: a long-held answer (the live feed) ends when its sign-in does."""
+        g.setdefault("sls_doors_checked", {})[self.name] = self._check(False)
+        return self.is_open()
+
+    def _check(self, activity: bool) -> str:
         token = self.token()
         sign_in_id = self._held_id()
         if not token or sign_in_id is None:
-            return False
-        found = core().console.check(self.name, sign_in_id, self._fingerprint(token), now=wall_now())
-        return found == "ok"
+            return "missing"
+        fingerprint = self._fingerprint(token)
+        return core().console.check(self.name, sign_in_id, fingerprint, now=wall_now(), activity=activity)
+
+    def ended(self) -> str | None:
+        """Why this browser's sign-in ended, in a sentence, when a deadline ended it (asked after
+        :meth:`is_open` said no); None for no sign-in, or one ended otherwise."""
+        found = g.get("sls_doors_checked", {}).get(self.name)
+        console = core().console
+        if found == "expired_idle":
+            return f"Signed out after {duration(console.idle_timeout)} of inactivity. Sign in again."
+        if found == "expired_absolute":
+            return f"Signed out: a sign-in lasts {duration(console.absolute_timeout)} at most. Sign in again."
+        return None
+
+    def refusal(self, error: str, message: str) -> dict[str, str]:
+        """The 401's body for a page's script: ``error``, and the sentence it shows. A sign-in a deadline
+        ended says why (``reason``: 'expired_idle' or 'expired_absolute'), and the script sends the person
+        to the sign-in form, which says it too."""
+        ended = self.ended()
+        if ended is None:
+            return {"error": error, "message": message}
+        return {"error": error, "message": ended, "reason": g.sls_doors_checked[self.name]}
 
     def sign_in(self, typed: str, response: Response) -> bool:
         token = self.token()

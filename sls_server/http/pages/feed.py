@@ -13,6 +13,11 @@ warning, and ends; the browser reconnects after ``retry:`` and the feed resumes 
 answers again. An outage that keeps the console's sign-in from being checked is told the same way, before
 any event is read: the stream is still refused, and the browser still retries.
 
+The stream is never the person's activity (``access``): opening it, reconnecting and holding it only check the
+console's sign-in, so a console left open on a projector still idles out. An open stream checks again every
+:data:`RECHECK_S`; once its sign-in has ended (signed out, ended by an operator, idled out) it sends one
+``signed_out`` event, with why, and ends: the console goes to the sign-in form, which says why too.
+
 Each stream holds a gunicorn worker thread, and a console open in many tabs (a projector, a laptop, a tab
 left behind) must not take them all from the logins: a stream takes a place in the process's budget of
 long-held requests (:mod:`sls_server.long_held`: half its threads, shared with the outbox's waits). With none
@@ -27,7 +32,7 @@ import logging
 import time
 from collections.abc import Iterator
 
-from flask import Response, jsonify, request, stream_with_context
+from flask import Response, request, stream_with_context
 from flask.typing import ResponseReturnValue
 
 from ... import stopping
@@ -37,6 +42,7 @@ from ...shapes.events import is_cursor
 from ..common import core
 from . import bp
 from .access import TRAINER
+from .trainer import signed_out
 
 STREAM_S = 25.0
 POLL_S = 0.25
@@ -44,6 +50,9 @@ RETRY_MS = 1000
 #: A first connection starts this far back (Redis stream ids are Redis's wall-clock milliseconds).
 BACKLOG_MS = 30 * 60 * 1000
 KEEPALIVE_S = 3.0  # also how soon a stream whose tab was closed or reloaded ends: a write to it fails
+#: How often an open stream checks its sign-in again (never as activity): one signed out, ended by an operator
+#: or idled out ends its stream within this, with a ``signed_out`` event that sends the page to the sign-in.
+RECHECK_S = 2.0
 CROWDED_RETRY_MS = 3000
 
 log = logging.getLogger(__name__)
@@ -66,10 +75,15 @@ def _read(cursor: str, *, crowded: bool) -> Iterator[str]:
     yield f"retry: {CROWDED_RETRY_MS if crowded else RETRY_MS}\n\n"
     events = core().events
     deadline = time.monotonic() + STREAM_S
-    quiet_since = time.monotonic()
+    quiet_since = checked_at = time.monotonic()
     live = False
     while time.monotonic() < deadline:
         try:
+            if time.monotonic() - checked_at >= RECHECK_S:
+                checked_at = time.monotonic()
+                if not TRAINER.recheck():
+                    yield _signed_out()
+                    return
             found, next_cursor = events.page(since=cursor, limit=200, now=core().clock.now())
         except StoreUnavailable as exc:
             yield _outage(exc)
@@ -91,6 +105,13 @@ def _read(cursor: str, *, crowded: bool) -> Iterator[str]:
             return
 
 
+def _signed_out() -> str:
+    """The stream's last frame once its sign-in has ended: the console leaves for the sign-in form, which
+    says why (a stream that only ended would be opened again, and refused, with nothing said)."""
+    body = TRAINER.refusal("trainer_sign_in_required", "Sign in to the console first.")
+    return f"event: signed_out\ndata: {json.dumps(body, separators=(',', ':'))}\n\n"
+
+
 def _outage(exc: StoreUnavailable) -> str:
     log.warning("%s: the trainer's live feed ends until Redis answers (%s)", exc.code, exc.message)
     return f"event: outage\ndata: {json.dumps(exc.body(), separators=(',', ':'))}\n\n"
@@ -99,12 +120,10 @@ def _outage(exc: StoreUnavailable) -> str:
 @bp.get("/trainer/events")
 def trainer_events() -> ResponseReturnValue:
     try:
-        signed_in = TRAINER.is_open()
+        signed_in = TRAINER.is_open(activity=False)  # an EventSource sets no header: never activity
     except StoreUnavailable as exc:  # the sign-in cannot be checked: told as the feed's outage, nothing read
         return Response(f"retry: {RETRY_MS}\n\n" + _outage(exc), mimetype="text/event-stream")
     if not signed_in:
-        response = jsonify({"error": "trainer_sign_in_required", "message": "Sign in to the console first."})
-        response.status_code = 401
-        return response
+        return signed_out()
     stream = stream_with_context(_frames(_start_cursor(), core().long_held))
     return Response(stream, mimetype="text/event-stream", headers={"X-Accel-Buffering": "no"})

@@ -15,6 +15,7 @@ from flask import Response, jsonify, request
 
 from ...errors import InvalidRequest, SlsError, UnknownDevice
 from ...shapes.ibkey import Unlock
+from .access import SIMULATORS
 from .kit import require_browser_token, say, shaped
 from .simulators import locked_out
 
@@ -44,10 +45,13 @@ def refused(exc: SlsError, *, own: tuple[str, ...] = ()) -> Response:
 
 def guarded(action: Any, *, changes: bool = True, own: tuple[str, ...] = ()) -> Response:
     reason = locked_out()
-    if reason:
-        message = "The simulators are switched off." if reason == "disabled" else "Enter the sim token first."
-        response = jsonify({"error": f"sim_{reason}", "message": message})
-        response.status_code = 403 if reason == "disabled" else 401
+    if reason == "disabled":
+        response = jsonify({"error": "sim_disabled", "message": "The simulators are switched off."})
+        response.status_code = 403
+        return response
+    if reason:  # why the sign-in ended, when a deadline ended it: the page sends the person to the form
+        response = jsonify(SIMULATORS.refusal("sim_token", "Enter the sim token first."))
+        response.status_code = 401
         return response
     try:
         if changes:

@@ -55,7 +55,13 @@ def door() -> ResponseReturnValue:
     said = told()
     code = 403 if reason == "disabled" else said.get("status", 401)
     return page(
-        "sim_door.html", code, reason=reason, message=said.get("message"), next=request.path, section="sim"
+        "sim_door.html",
+        code,
+        reason=reason,
+        message=said.get("message"),
+        ended=SIMULATORS.ended(),  # why this browser is asked for the token again: idled out, at its limit
+        next=request.path,
+        section="sim",
     )
 
 

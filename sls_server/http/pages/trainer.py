@@ -84,11 +84,17 @@ def held_by(handset: str | None) -> str | None:
 
 
 def json_guard() -> Response | None:
+    """The 401 a console script reads when this browser is not signed in (and why, when a deadline ended
+    the sign-in: ``access.Door.refusal``), else None."""
     if not TRAINER.is_open():
-        response = jsonify({"error": "trainer_sign_in_required", "message": "Sign in to the console first."})
-        response.status_code = 401
-        return response
+        return signed_out()
     return None
+
+
+def signed_out() -> Response:
+    response = jsonify(TRAINER.refusal("trainer_sign_in_required", "Sign in to the console first."))
+    response.status_code = 401
+    return response
 
 
 #: What the sign-in form is told after a wrong admin token (once: a reload shows the form as it stands).
@@ -103,6 +109,7 @@ def trainer_page() -> ResponseReturnValue:
             "trainer_signin.html",
             said.get("status", 200),
             message=said.get("message"),
+            ended=TRAINER.ended(),  # why this browser is asked to sign in again: idled out, at its limit
             idle=duration(core().console.idle_timeout),
             lifetime=duration(core().console.absolute_timeout),
             section="trainer",

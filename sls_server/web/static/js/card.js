@@ -33,7 +33,7 @@
   let locked = card.classList.contains("dsc-on") && display.textContent.trim() === "LOCKED";
   SLS.poll(async function () {
     await queue;
-    const answer = await SLS.call("GET", card.dataset.stateUrl);
+    const answer = await SLS.call("GET", card.dataset.stateUrl, undefined, { background: true }); // not the viewer's activity
     if (!answer.ok || answer.data.locked === locked) return;
     locked = answer.data.locked;
     state = null;

@@ -6,8 +6,25 @@ window.SLS = (function () {
     return meta ? meta.content : "";
   }
 
-  async function call(method, url, body) {
+  /* What a page's script asks on its own (a poll, a refresh; never a click's request) carries this header:
+     the trainer console's and the simulators' sign-in is then checked but not kept alive by it, so a page
+     left open still signs out after its idle time (sls_server/http/pages/access.py). */
+  const BACKGROUND = { "X-SLS-Background": "1" };
+
+  /* The console's or the simulators' sign-in has ended (401 trainer_sign_in_required or sim_token): the
+     page is reloaded, and shows the sign-in form with why (signed out after so long without activity),
+     instead of failing quietly. True when it did. */
+  const SIGNED_OUT = new Set(["trainer_sign_in_required", "sim_token"]);
+  function signedOut(status, data) {
+    if (status !== 401 || !data || !SIGNED_OUT.has(data.error)) return false;
+    window.location.reload();
+    return true;
+  }
+
+  /* A JSON call with the page's CSRF token; `background: true` in `how` for one the script makes on its own. */
+  async function call(method, url, body, how) {
     const options = { method: method, headers: { "X-CSRF-Token": csrfToken() }, credentials: "same-origin" };
+    if (how && how.background) Object.assign(options.headers, BACKGROUND);
     if (body !== undefined) {
       options.headers["Content-Type"] = "application/json";
       options.body = JSON.stringify(body);
@@ -15,6 +32,7 @@ window.SLS = (function () {
     const response = await fetch(url, options);
     let data = {};
     try { data = await response.json(); } catch (e) { data = {}; }
+    signedOut(response.status, data);
     return { ok: response.ok, status: response.status, data: data };
   }
 
@@ -86,5 +104,5 @@ window.SLS = (function () {
   });
   openDetails(window.location.hash);
 
-  return { call: call, poll: poll, clock: clock, duration: duration, offset: offset, el: el, csrfToken: csrfToken };
+  return { call: call, background: BACKGROUND, signedOut: signedOut, poll: poll, clock: clock, duration: duration, offset: offset, el: el, csrfToken: csrfToken };
 })();

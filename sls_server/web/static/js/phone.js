@@ -143,7 +143,7 @@
   }
 
   async function refresh() {
-    const answer = await SLS.call("GET", stage.dataset.stateUrl);
+    const answer = await SLS.call("GET", stage.dataset.stateUrl, undefined, { background: true }); // not the viewer's activity
     if (answer.ok) apply(answer.data);
     else if (answer.status === 401 || answer.status === 403) { window.location.reload(); return false; }
     return true;

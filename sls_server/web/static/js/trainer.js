@@ -2,6 +2,11 @@
    resumes from Last-Event-ID), the clock buttons (Freeze: a toggle, aria-pressed), staged attacks, and the
    users table.
 
+   What this script asks on its own (the users table's refresh, the feed) is not the trainer's activity: the
+   refresh carries SLS.background, the feed never counts (sls_server/http/pages/access.py), so a console
+   left open still signs out after its idle time; the feed's `signed_out` event, or a refresh's 401, then
+   reloads the page, which shows the sign-in form and why.
+
    The console keeps up with the server, whoever changes it (its own buttons, `sls clock`, the admin API, a
    scenario): the users table is read from /trainer/users when an event says something changed, every
    REFRESH_MS in any case (a lock lapses without an event), and when a lock's countdown reaches zero, and
@@ -135,7 +140,14 @@
       clearTimeout(periodic);
       periodic = setTimeout(refreshUsers, REFRESH_MS);
       let response;
-      try { response = await fetch(root.dataset.usersUrl, { credentials: "same-origin" }); } catch (e) { return; }
+      // on its own (every REFRESH_MS, after an event): checks the sign-in, never keeps it alive
+      try { response = await fetch(root.dataset.usersUrl, { credentials: "same-origin", headers: SLS.background }); } catch (e) { return; }
+      if (response.status === 401) {
+        let refusal = {};
+        try { refusal = await response.json(); } catch (e) { refusal = {}; }
+        SLS.signedOut(response.status, refusal); // idled out, signed out elsewhere: to the sign-in form, told why
+        return;
+      }
       if (!response.ok) return;
       const doc = new DOMParser().parseFromString(await response.text(), "text/html");
       const table = doc.querySelector("[data-testid=trainer-users]");
@@ -245,9 +257,13 @@
   // the server keeps a few streams open per process; this tab's feed is read every few seconds instead
   source.addEventListener("crowded", function () { feedIs("polling", "live, every 3 s", "live"); });
   source.addEventListener("outage", function () { feedIs("outage", "Redis unreachable: retrying…"); });
+  // the sign-in ended (idled out, signed out, ended by an operator): to the sign-in form, which says why
+  source.addEventListener("signed_out", function () { source.close(); window.location.reload(); });
   source.addEventListener("error", function () {
     const why = feedState.dataset.state; // keep saying why: an outage, or a feed read every few seconds
     if (why !== "outage" && why !== "polling") feedIs("reconnecting", "reconnecting…");
+    // a reconnect refused (401: the browser gives up on it) asks the users table, whose 401 says why
+    if (source.readyState === EventSource.CLOSED) refreshUsers();
   });
   source.addEventListener("audit", function (message) {
     try { show(JSON.parse(message.data)); } catch (err) { /* a malformed frame is skipped */ }
