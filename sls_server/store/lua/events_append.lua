@@ -6,8 +6,9 @@
 -- wall clock in ms (ARGV[8]) or the floor it passes (ARGV[9]: past the highest id that worker has seen),
 -- whichever is higher, and always past the stream's last generated id, so the stream keeps one order.
 --
--- Retention: the trim point is Redis's clock (TIME, not the emulated clock: moving it must not erase the
--- trail) minus the retention, measured on the ids. `MINID ~` drops whole stream nodes, so at most one node
+-- Retention: the trim point is the retention before Redis's clock (TIME) or the app's wall clock, whichever
+-- is behind (never the emulated clock: moving it must not erase the trail), so an event is kept at least
+-- the retention on both, with the ids on the app's. `MINID ~` drops whole stream nodes, so at most one node
 -- (<= 100 entries) older than the retention lingers.
 --
 -- Floods: an event with a group (ARGV[7], e.g. {"ip":"…","result":"rate_limited","type":"login.refused"})
@@ -25,7 +26,8 @@
 local now = tonumber(ARGV[1])
 local window = tonumber(ARGV[3])
 local t = redis.call('TIME')
-local minid = math.max(tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - tonumber(ARGV[2]), 0)
+local redis_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local minid = math.max(math.min(redis_ms, tonumber(ARGV[8])) - tonumber(ARGV[2]), 0)
 
 local function id_of(text)
   local ms, seq = string.match(text, '^(%d+)-(%d+)$')
