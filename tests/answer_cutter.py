@@ -56,18 +56,33 @@ class AnswerCutter:
             if self.armed is not None and self.armed in data:
                 self.armed = None
                 cutting.set()
-            redis_side.sendall(data)
+            if not _passed(redis_side, data):
+                break
+        _close(client, redis_side)  # a client gone is gone for Redis too (a replica's link, say)
 
     def _answers(self, client: socket.socket, redis_side: socket.socket, cutting: threading.Event) -> None:
         while data := _received(redis_side):
             if cutting.is_set():
                 self.cut += 1
                 break
-            client.sendall(data)
-        for end in (client, redis_side):
-            with contextlib.suppress(OSError):  # the other side closed it first
-                end.shutdown(socket.SHUT_RDWR)
-            end.close()
+            if not _passed(client, data):
+                break
+        _close(client, redis_side)
+
+
+def _passed(end: socket.socket, data: bytes) -> bool:
+    try:
+        end.sendall(data)
+    except OSError:  # that side closed, or the other thread closed it
+        return False
+    return True
+
+
+def _close(*ends: socket.socket) -> None:
+    for end in ends:
+        with contextlib.suppress(OSError):  # the other side, or the other thread, closed it first
+            end.shutdown(socket.SHUT_RDWR)
+        end.close()
 
 
 def _received(end: socket.socket) -> bytes:

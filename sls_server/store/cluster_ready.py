@@ -5,7 +5,7 @@ with another master down, its slots served by nobody until a replica is promoted
 login of a user on that master answered 503. So here every master the client's slot map names takes a
 short-lived write of a key in one of its own slots, and tells in the same round trip how it sees the
 cluster (``CLUSTER INFO``: state ok, every slot assigned, none failed). Every master's share is written
-before the first answer is read (``batch.send_per_node``), and the first master that does not answer ends
+before the first answer is read (``flights.send_per_node``), and the first master that does not answer ends
 the probe: it waits about one Redis timeout however many masters there are or are frozen.
 
 A failed probe reads the slot map again before the next one (the master that did not answer asked last),
@@ -31,8 +31,9 @@ from redis.crc import REDIS_CLUSTER_HASH_SLOTS, key_slot
 
 from ..errors import StoreUnavailable
 from . import keys
-from .batch import REDIRECTED, NodeUnanswered, send_per_node
 from .faults import error_code, is_outage
+from .flights import NodeUnanswered, send_per_node
+from .redirects import REDIRECTED
 from .writebehind import Queued
 
 log = logging.getLogger(__name__)

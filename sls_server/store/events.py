@@ -2,7 +2,7 @@
 
 The trail is trimmed by *age*, never by count: a count cap let anyone push the whole history out with a few
 minutes of refused logins. Events are kept at least the retention (``SLS_EVENT_RETENTION``), measured on the
-stream ids, which are Redis's wall clock; older ones go in whole stream nodes (``XADD … MINID ~``), so at
+stream ids against Redis's clock; older ones go in whole stream nodes (``XADD … MINID ~``), so at
 most one node (<= 100 entries) past the retention lingers. Memory is therefore the event rate times the
 retention: an event takes about 130-180 bytes in the stream (measured on Redis 6.2), so 1 million events is
 about 150 MB, and a sustained 10 events/s for the default 7 days (6 million) about 1 GB; watch Redis's
@@ -13,11 +13,22 @@ windows), not O(requests), and wrong passwords stop at ``SLS_IP_THROTTLE_LIMIT``
 What can still raise the rate needs a secret (a right password costs an Argon2id hash), is bounded per user
 (challenges by their issuance limit), or is the unauthenticated ``/sim/v1`` surface, which deployments
 exposed to strangers switch off (``SLS_SIM_ENABLED``). Needs Redis >= 6.2 (``XADD MINID``).
+
+The ids are the readers' cursors (a reader asks for what came after the last id it saw), so no id may come
+below one a reader holds. Redis's own ids (``XADD *``) are its wall clock: after a failover the promoted
+replica may lack the last events, and if its clock is behind the old master's its ids fell below cursors
+readers held, and they never saw those events. So the ids are the app's wall clock instead (the one the
+trainer's feed already counts its backlog on), and never below a floor this worker passes: past the highest
+id it has seen, one it was answered (a grouped append's), read, or given as a reader's cursor (one within
+:data:`CURSOR_AHEAD_MS` of its clock: a made-up cursor far ahead cannot push every later id there). Redis
+still keeps them in one order: an id is always past the stream's last (``lua/events_append.lua``).
 """
 
 from __future__ import annotations
 
 import json
+import threading
+import time
 
 from . import keys
 from .base import Client, Scripts, guarded, text
@@ -25,6 +36,10 @@ from .records import Event, EventRecord
 
 #: Closed flood windows summarised per append at most, so one call stays short after a quiet spell.
 CLOSE_PER_CALL = 50
+
+#: How far past this worker's clock a reader's cursor may be and still raise the floor of its ids (an hour:
+#: far more than two machines' clocks disagree by, and as far as a made-up cursor can push the ids ahead).
+CURSOR_AHEAD_MS = 3_600_000
 
 
 EVENT_KEYS = [keys.EVENTS, keys.METRICS, keys.EVENT_WINDOWS, keys.EVENT_WINDOWS_DUE]
@@ -34,8 +49,36 @@ def _json(value: dict[str, str]) -> str:
     return json.dumps(value, separators=(",", ":"), sort_keys=True)
 
 
-def _append_args(event: Event, retention_s: int, window_s: int, group: str) -> list[str | int]:
-    return [event.at, retention_s * 1000, window_s, CLOSE_PER_CALL, event.to_json(), event.type, group]
+def _append_args(
+    event: Event, retention_s: int, window_s: int, group: str, floor: tuple[int, str]
+) -> list[str | int]:
+    return [
+        event.at,
+        retention_s * 1000,
+        window_s,
+        CLOSE_PER_CALL,
+        event.to_json(),
+        event.type,
+        group,
+        *floor,
+    ]
+
+
+def _parsed(event_id: str) -> tuple[int, int]:
+    ms, _, seq = event_id.partition("-")
+    return int(ms), int(seq or 0)
+
+
+def _wall_ms() -> int:
+    return int(time.time() * 1000)
+
+
+def _believable(cursor: str) -> bool:
+    """Whether a reader's cursor can be an id this trail issued: within :data:`CURSOR_AHEAD_MS` of this
+    worker's clock, and a sequence number a millisecond's events could reach (a huge one, valid as a stream
+    id, would leave no room for the ids after it)."""
+    ms, seq = _parsed(cursor)
+    return ms <= _wall_ms() + CURSOR_AHEAD_MS and seq < 2**32
 
 
 @guarded
@@ -43,37 +86,66 @@ class EventRepo:
     def __init__(self, client: Client, scripts: Scripts) -> None:
         self._r = client
         self._scripts = scripts
+        self._seen = (0, 0)  # the highest event id this worker has seen
+        self._seen_lock = threading.Lock()
 
     def append(self, event: Event, *, retention_s: int, window_s: int) -> None:
         """Write ``event`` (with the open ``write_behind`` block's writes, if any). Any flood window that has
         closed is summarised on the way."""
         self._scripts.later(
-            self._r, "events_append", EVENT_KEYS, _append_args(event, retention_s, window_s, "")
+            self._r,
+            "events_append",
+            EVENT_KEYS,
+            _append_args(event, retention_s, window_s, "", self._floor()),
         )
 
     def append_grouped(
         self, event: Event, *, retention_s: int, window_s: int, group: dict[str, str]
     ) -> str | None:
         """Write ``event`` if it is the ``group``'s first in its window (its id), else count it (None)."""
+        floor = self._floor()
         result = self._scripts(
-            "events_append", EVENT_KEYS, _append_args(event, retention_s, window_s, _json(group))
+            "events_append", EVENT_KEYS, _append_args(event, retention_s, window_s, _json(group), floor)
         )
-        return str(result) if result else None
+        if not result:
+            return None
+        self._saw(str(result))
+        return str(result)
 
     def close_windows(self, *, now: int, retention_s: int, window_s: int) -> None:
         """Summarise flood windows that have closed, so a reader sees their counts without a new event."""
         self._scripts(
-            "events_append", EVENT_KEYS, [now, retention_s * 1000, window_s, CLOSE_PER_CALL, "", "", ""]
+            "events_append",
+            EVENT_KEYS,
+            [now, retention_s * 1000, window_s, CLOSE_PER_CALL, "", "", "", *self._floor()],
         )
 
     def read(self, *, since: str | None, count: int) -> list[EventRecord]:
+        """The events after ``since`` (a reader's cursor, which raises this worker's floor)."""
+        if since and _believable(since):
+            self._saw(since)
         start = f"({since}" if since else "-"
         rows = self._r.xrange(keys.EVENTS, min=start, max="+", count=count) or []
-        return [
+        records = [
             EventRecord(text(event_id), Event.from_json(text(fields["e"])))
             for event_id, fields in rows
             if event_id is not None and fields is not None
         ]
+        if records:
+            self._saw(records[-1].id)
+        return records
+
+    def _floor(self) -> tuple[int, str]:
+        """The app's wall clock (ms) and the lowest id this worker lets the next event have: past the
+        highest it has seen."""
+        ms, seq = self._seen
+        return _wall_ms(), f"{ms}-{seq + 1}"
+
+    def _saw(self, event_id: str) -> None:
+        seen = _parsed(event_id)
+        with self._seen_lock:
+            if seen > self._seen:
+                self._seen = seen
 
     def counters(self) -> dict[str, int]:
         return {text(name): int(value) for name, value in self._r.hgetall(keys.METRICS).items()}

@@ -20,7 +20,7 @@ has a connection of its own (:meth:`LeanPool.own_connection`). Handing a pooled 
 it back cost about 15 µs of CPU a round trip here, most of it the check for an unread reply (three system
 calls: a timeout set to zero, a read, the timeout set back) and redis-py's observability hooks. A
 connection only one thread's batches ever use needs no such check: a batch that did not read all its
-answers closes the connection (``batch._Flight.land``), which the next batch opens again. The connections
+answers closes the connection (``flights.Flight.land``), which the next batch opens again. The connections
 have the pool's settings and close with it (:meth:`LeanPool.disconnect`), or when their thread ends (the
 thread's data goes, and redis-py closes a connection it collects); a forked child makes its own. They are
 not counted against the pool's ``max_connections``: that count only ever goes down when a connection comes

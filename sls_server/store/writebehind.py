@@ -26,8 +26,9 @@ from typing import Any
 import redis
 
 from ..errors import StoreUnavailable
-from .batch import send_all, send_per_node
+from .batch import send_all
 from .faults import StoreBug, error_code, is_outage
+from .flights import send_per_node
 
 log = logging.getLogger(__name__)
 
@@ -64,16 +65,6 @@ class Queued:
             self._load(client)
             return self._send_once(client)
 
-    def follow(self, cluster: Any) -> Any:
-        """Send it through redis-py's cluster client itself, which follows a redirect (``MOVED``, ``ASK``) and
-        learns the new slot map from it: for a command a master answered with one, so ran nothing. Its answer
-        (an error reply raised); a lost script loaded again, as :meth:`send` does."""
-        try:
-            return self._routed(cluster)
-        except redis.exceptions.NoScriptError:
-            self._load(cluster)
-            return self._routed(cluster)
-
     def _load(self, client: Any) -> None:
         """The script loaded where it was missing. On a Cluster only on the master of its key, the one that
         answered NOSCRIPT: redis-py's ``script_load`` loads it on every master in turn, and a frozen master
@@ -94,11 +85,6 @@ class Queued:
         if isinstance(answer, Exception):
             raise answer
         return answer
-
-    def _routed(self, cluster: Any) -> Any:
-        if self.script is None:
-            return cluster.execute_command(*self.args)
-        return cluster.evalsha(self.script.sha, len(self.keys), *self.keys, *self.args)
 
 
 #: The open block's queue in this thread (gunicorn's threads and the test client each have their own).

@@ -1,8 +1,15 @@
 -- Append to the audit trail, trimmed by age, with floods of one kind of refusal folded into counts.
 --
--- Retention: the stream's ids are Redis's own wall clock in ms (XADD *), so the trim point is that clock
--- minus the retention (TIME, not the app clock: moving the emulated clock must not erase the trail).
--- `MINID ~` drops whole stream nodes, so at most one node (<= 100 entries) older than the retention lingers.
+-- Ids: readers page with a cursor, the last id they saw, so an id below one a reader holds is never read by
+-- it. XADD * took Redis's wall clock, and after a failover the promoted replica may lack the last events and
+-- run behind the old master's clock: its ids fell below cursors readers held. So ids are explicit: the app's
+-- wall clock in ms (ARGV[8]) or the floor it passes (ARGV[9]: past the highest id that worker has seen),
+-- whichever is higher, and always past the stream's last generated id, so the stream keeps one order.
+--
+-- Retention: the trim point is the retention before Redis's clock (TIME) or the app's wall clock, whichever
+-- is behind (never the emulated clock: moving it must not erase the trail), so an event is kept at least
+-- the retention on both, with the ids on the app's. `MINID ~` drops whole stream nodes, so at most one node
+-- (<= 100 entries) older than the retention lingers.
 --
 -- Floods: an event with a group (ARGV[7], e.g. {"ip":"…","result":"rate_limited","type":"login.refused"})
 -- is written only when it is the first of its group in the current window; later ones in that window only
@@ -14,15 +21,52 @@
 -- KEYS[4] zset of open groups scored by window end
 -- ARGV[1] now (app clock, s)   ARGV[2] retention (ms)   ARGV[3] window (s)   ARGV[4] most windows to close
 -- ARGV[5] event JSON ('' = only close due windows)   ARGV[6] its type   ARGV[7] group JSON ('' = always write)
+-- ARGV[8] the app's wall clock (ms)   ARGV[9] the lowest id the app allows ('ms-seq')
 -- Returns the id of the event written, or false when it was folded into its group's count.
 local now = tonumber(ARGV[1])
 local window = tonumber(ARGV[3])
 local t = redis.call('TIME')
-local minid = math.max(tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - tonumber(ARGV[2]), 0)
+local redis_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local minid = math.max(math.min(redis_ms, tonumber(ARGV[8])) - tonumber(ARGV[2]), 0)
+
+local function id_of(text)
+  local ms, seq = string.match(text, '^(%d+)-(%d+)$')
+  return {tonumber(ms), tonumber(seq)}
+end
+
+local function below(a, b)
+  return a[1] < b[1] or (a[1] == b[1] and a[2] < b[2])
+end
+
+-- the next id: the floor (the app's clock, or past what it has seen), past the stream's last generated id
+local next_id = nil
+local function take_id()
+  if next_id == nil then
+    next_id = {tonumber(ARGV[8]), 0}
+    local floor = id_of(ARGV[9])
+    if below(next_id, floor) then
+      next_id = floor
+    end
+    if redis.call('EXISTS', KEYS[1]) == 1 then
+      local info = redis.call('XINFO', 'STREAM', KEYS[1])
+      for i = 1, #info, 2 do
+        if info[i] == 'last-generated-id' then
+          local last = id_of(info[i + 1])
+          if not below(last, next_id) then
+            next_id = {last[1], last[2] + 1}
+          end
+        end
+      end
+    end
+  end
+  local id = string.format('%d-%d', next_id[1], next_id[2])
+  next_id = {next_id[1], next_id[2] + 1}
+  return id
+end
 
 local function write(json, type)
   redis.call('HINCRBY', KEYS[2], type, 1)
-  return redis.call('XADD', KEYS[1], 'MINID', '~', minid, '*', 'e', json)
+  return redis.call('XADD', KEYS[1], 'MINID', '~', minid, take_id(), 'e', json)
 end
 
 local function parse(value)

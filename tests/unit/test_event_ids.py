@@ -1,0 +1,81 @@
+"""The audit trail's ids, the cursors its readers hold, never fall below one a reader already has, even after
+a failover to a replica that lacks the last events and whose clock is behind the old master's: the ids are
+the app's wall clock, never below the highest this worker has seen (``store/events.py``).
+
+A real failover with a lost tail and skewed clocks cannot be staged on one machine, so the replica's state is
+made by hand: the stream as it was before the lost event (``DUMP``, then ``RESTORE``), and "a clock ahead" an
+id written in the future."""
+
+from __future__ import annotations
+
+import time
+
+import redis
+from freezegun import freeze_time
+
+from sls_server.events import EventLog
+from sls_server.store import Store, keys
+
+RETENTION = 3600
+AHEAD_MS = 50 * 60 * 1000  # the old master's clock ahead of the new one's, more than any failover takes
+
+
+def _log(redis_url: str) -> tuple[EventLog, redis.Redis]:
+    store = Store.from_url(redis_url)
+    return EventLog(store.events, retention_s=RETENTION, window_s=60), store.client
+
+
+def _future_id() -> str:
+    return f"{int(time.time() * 1000) + AHEAD_MS}-0"
+
+
+def test_a_reader_holding_an_id_the_failover_lost_sees_what_is_written_after_it(redis_url: str) -> None:
+    """The reader read an event the old master wrote on its clock ahead, which never reached the replica; the
+    new master's clock is behind that id. Its ids were Redis's clock: below the cursor, so never read."""
+    events, r = _log(redis_url)
+    events.record("user.created", at=1, user="alice")
+    replica = r.dump(keys.EVENTS)  # what the replica had when the old master died
+    r.xadd(keys.EVENTS, {"e": '{"at":2,"type":"user.deleted","user":"alice"}'}, id=_future_id())
+    read, cursor = events.page()
+    assert [e["type"] for e in read] == ["user.created", "user.deleted"]
+    assert replica is not None
+    r.restore(keys.EVENTS, 0, replica, replace=True)  # the failover: the replica's stream, the tail lost
+
+    events.record("user.created", at=3, user="bob")
+    after, _ = events.page(since=cursor)
+    assert [(e["type"], e["user"]) for e in after] == [("user.created", "bob")]
+
+
+def test_a_cursor_a_reader_brings_raises_the_ids_this_worker_writes_next(redis_url: str) -> None:
+    """A worker that never saw the lost event but serves the reader's next read writes past its cursor."""
+    events, _ = _log(redis_url)
+    cursor = _future_id()  # an id the old master issued, lost with it, and read through another worker
+    assert events.page(since=cursor)[0] == []
+    events.record("user.created", at=1, user="carol")
+    assert [e["user"] for e in events.page(since=cursor)[0]] == ["carol"]
+
+
+def test_a_cursor_far_past_the_clock_is_not_taken_as_a_floor(redis_url: str) -> None:
+    """A made-up cursor a day ahead (or with a sequence no millisecond reaches) pushes no id there."""
+    events, r = _log(redis_url)
+    day = int(time.time() * 1000) + 86_400_000
+    events.page(since=f"{day}-0")
+    events.page(since=f"{int(time.time() * 1000)}-{2**63}")
+    events.record("user.created", at=1, user="dave")
+    [(written, _)] = r.xrange(keys.EVENTS)
+    ms, seq = (int(part) for part in written.split("-"))
+    assert ms < day and seq < 2**32
+
+
+def test_the_ids_are_the_app_clock_not_redis_and_stay_in_one_order(redis_url: str) -> None:
+    """The ids follow the app's wall clock (a day ahead of Redis's here), and an id already in the stream
+    past it (written when the ids were Redis's clock, on a clock ahead) still comes first."""
+    events, r = _log(redis_url)
+    tomorrow_ms = (int(time.time()) + 86_400) * 1000
+    with freeze_time(time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(tomorrow_ms / 1000))):
+        events.record("user.created", at=1, user="erin")
+    r.xadd(keys.EVENTS, {"e": '{"at":2,"type":"user.deleted","user":"erin"}'}, id=f"{tomorrow_ms + 5000}-0")
+    with freeze_time(time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime(tomorrow_ms / 1000))):
+        events.record("user.created", at=3, user="frank")
+    ids = [event_id for event_id, _ in r.xrange(keys.EVENTS)]
+    assert ids == [f"{tomorrow_ms}-0", f"{tomorrow_ms + 5000}-0", f"{tomorrow_ms + 5000}-1"]
