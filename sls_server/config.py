@@ -145,8 +145,9 @@ class Settings:
     """``text`` for people; ``json``: one JSON object per line (one per request: request id, route pattern,
     status, duration), for a log collector."""
     event_retention: int = 7 * 86400
-    """Seconds audit events are kept, whatever their number (trimmed by age on Redis's clock, never by count,
-    so a flood cannot push the history out); memory grows with events per second times this."""
+    """Seconds audit events are kept, whatever their number (trimmed by age on Redis's clock or the app's,
+    whichever is behind, never by count, so a flood cannot push the history out); memory grows with events
+    per second times this."""
     event_summary_window: int = 60
     """Seconds of a flood window: refusals an outsider can repeat (throttled, locked, IP-rejected) are written
     once per client, reason and window, and the rest counted into one events.summary event."""

@@ -2,16 +2,16 @@
 
 The trail is trimmed by *age*, never by count: a count cap let anyone push the whole history out with a few
 minutes of refused logins. Events are kept at least the retention (``SLS_EVENT_RETENTION``), measured on the
-stream ids against Redis's clock; older ones go in whole stream nodes (``XADD … MINID ~``), so at
-most one node (<= 100 entries) past the retention lingers. Memory is therefore the event rate times the
-retention: an event takes about 130-180 bytes in the stream (measured on Redis 6.2), so 1 million events is
-about 150 MB, and a sustained 10 events/s for the default 7 days (6 million) about 1 GB; watch Redis's
-``used_memory`` and shorten the retention rather than cap the count. The rate an outsider can cause is
-bounded per client: refusals (what anyone can repeat without a secret) are folded into one event plus one
-``events.summary`` per client, reason and window (``append(..., group=...)``), so a flood costs O(addresses x
-windows), not O(requests), and wrong passwords stop at ``SLS_IP_THROTTLE_LIMIT`` per address and window.
-What can still raise the rate needs a secret (a right password costs an Argon2id hash), is bounded per user
-(challenges by their issuance limit), or is the unauthenticated ``/sim/v1`` surface, which deployments
+stream ids against Redis's clock or the app's, whichever is behind; older ones go in whole stream nodes
+(``XADD … MINID ~``), so at most one node (<= 100 entries) past the retention lingers. Memory is therefore the
+event rate times the retention: an event takes about 130-180 bytes in the stream (measured on Redis 6.2), so 1
+million events is about 150 MB, and a sustained 10 events/s for the default 7 days (6 million) about 1 GB;
+watch Redis's ``used_memory`` and shorten the retention rather than cap the count. The rate an outsider can
+cause is bounded per client: refusals (what anyone can repeat without a secret) are folded into one event plus
+one ``events.summary`` per client, reason and window (``append(..., group=...)``), so a flood costs
+O(addresses x windows), not O(requests), and wrong passwords stop at ``SLS_IP_THROTTLE_LIMIT`` per address and
+window. What can still raise the rate needs a secret (a right password costs an Argon2id hash), is bounded per
+user (challenges by their issuance limit), or is the unauthenticated ``/sim/v1`` surface, which deployments
 exposed to strangers switch off (``SLS_SIM_ENABLED``). Needs Redis >= 6.2 (``XADD MINID``).
 
 The ids are the readers' cursors (a reader asks for what came after the last id it saw), so no id may come

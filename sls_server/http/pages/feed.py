@@ -47,7 +47,7 @@ from .trainer import signed_out
 STREAM_S = 25.0
 POLL_S = 0.25
 RETRY_MS = 1000
-#: A first connection starts this far back (Redis stream ids are Redis's wall-clock milliseconds).
+#: A first connection starts this far back (the trail's ids are the app's wall-clock milliseconds).
 BACKLOG_MS = 30 * 60 * 1000
 KEEPALIVE_S = 3.0  # also how soon a stream whose tab was closed or reloaded ends: a write to it fails
 #: How often an open stream checks its sign-in again (never as activity): one signed out, ended by an operator

@@ -122,7 +122,7 @@ def trainer_page() -> ResponseReturnValue:
         factor_name=factor_name,
         factor_types=core().factors.types(),
         attacker_ips=" ".join(attacker_addresses(core())),
-        # the feed's event ids are Redis stream ids, wall-clock milliseconds: those up to now are the backlog
+        # the feed's event ids are the app's wall-clock ms (store/events.py): those up to now are the backlog
         drawn_ms=int(time.time() * 1000),
         section="trainer",
     )
