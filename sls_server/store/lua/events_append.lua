@@ -38,35 +38,53 @@ local function below(a, b)
   return a[1] < b[1] or (a[1] == b[1] and a[2] < b[2])
 end
 
--- the next id: the floor (the app's clock, or past what it has seen), past the stream's last generated id
+-- The next id: the app's clock, or the floor when that is higher (the first write), then one past the last
+-- written here. Usually past the stream's last id too, and XADD takes it as it is: one command. When it is not
+-- (an event written in the same millisecond by another worker, a clock behind another's), XADD refuses it and
+-- changes nothing, and only then is the stream's last id read (XINFO STREAM builds a reply of its first and
+-- last entries: too dear to ask for on every append) and the id taken past it.
 local next_id = nil
-local function take_id()
-  if next_id == nil then
-    next_id = {tonumber(ARGV[8]), 0}
-    local floor = id_of(ARGV[9])
-    if below(next_id, floor) then
-      next_id = floor
-    end
-    if redis.call('EXISTS', KEYS[1]) == 1 then
-      local info = redis.call('XINFO', 'STREAM', KEYS[1])
-      for i = 1, #info, 2 do
-        if info[i] == 'last-generated-id' then
-          local last = id_of(info[i + 1])
-          if not below(last, next_id) then
-            next_id = {last[1], last[2] + 1}
-          end
-        end
-      end
-    end
+
+local function first_candidate()
+  local id = {tonumber(ARGV[8]), 0}
+  local floor = id_of(ARGV[9])
+  if below(id, floor) then
+    id = floor
   end
-  local id = string.format('%d-%d', next_id[1], next_id[2])
-  next_id = {next_id[1], next_id[2] + 1}
   return id
 end
 
-local function write(json, type)
-  redis.call('HINCRBY', KEYS[2], type, 1)
-  return redis.call('XADD', KEYS[1], 'MINID', '~', minid, take_id(), 'e', json)
+local function past_last(candidate)
+  if redis.call('EXISTS', KEYS[1]) == 0 then
+    return candidate  -- refused for another reason: the second try raises it
+  end
+  local info = redis.call('XINFO', 'STREAM', KEYS[1])
+  for i = 1, #info, 2 do
+    if info[i] == 'last-generated-id' then
+      local last = id_of(info[i + 1])
+      if not below(last, candidate) then
+        return {last[1], last[2] + 1}
+      end
+    end
+  end
+  return candidate
+end
+
+local function id_text(id)
+  return string.format('%d-%d', id[1], id[2])
+end
+
+local function write(json, kind)
+  redis.call('HINCRBY', KEYS[2], kind, 1)
+  local id = next_id or first_candidate()
+  local added = redis.pcall('XADD', KEYS[1], 'MINID', '~', minid, id_text(id), 'e', json)
+  if type(added) == 'table' and added.err then
+    -- at or below the stream's last id; any other refusal is raised by the second try as it stands
+    id = past_last(id)
+    added = redis.call('XADD', KEYS[1], 'MINID', '~', minid, id_text(id), 'e', json)
+  end
+  next_id = {id[1], id[2] + 1}
+  return added
 end
 
 local function parse(value)
