@@ -75,7 +75,6 @@ local function id_text(id)
 end
 
 local function write(json, kind)
-  redis.call('HINCRBY', KEYS[2], kind, 1)
   local id = next_id or first_candidate()
   local added = redis.pcall('XADD', KEYS[1], 'MINID', '~', minid, id_text(id), 'e', json)
   if type(added) == 'table' and added.err then
@@ -84,6 +83,7 @@ local function write(json, kind)
     added = redis.call('XADD', KEYS[1], 'MINID', '~', minid, id_text(id), 'e', json)
   end
   next_id = {id[1], id[2] + 1}
+  redis.call('HINCRBY', KEYS[2], kind, 1)  -- counted once written: a refused event leaves no count behind
   return added
 end
 
