@@ -9,12 +9,14 @@ from typing import Any
 from flask import Flask
 
 from .config import MAX_BODY_BYTES, load_settings
+from .http.routing import CachedBuilderRule
 from .runtime import open_store, resolve_secrets
 from .wiring import build_core
 
 
 class SlsFlask(Flask):
-    """Flask, with each hook's and view's sync check made once rather than on every call.
+    """Flask, with each hook's and view's sync check made once rather than on every call, and each URL rule's
+    builders compiled once a process (:class:`~.http.routing.CachedBuilderRule`).
 
     Flask asks ``ensure_sync`` about every before- and after-request hook and the view on every request, and
     each answer is an ``inspect`` walk over the function (a few microseconds, some seven times a request).
@@ -23,6 +25,7 @@ class SlsFlask(Flask):
     ``copy_current_request_context`` makes, is asked about anew once the cache is full)."""
 
     SYNC_CACHE = 1024
+    url_rule_class = CachedBuilderRule
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
