@@ -40,4 +40,3 @@ class CachedBuilderRule(Rule):
             if len(self._builders) < self.CACHE_SIZE:
                 self._builders[key] = builder
         return builder
-

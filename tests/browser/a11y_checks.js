@@ -87,3 +87,24 @@ function faintFields() {
     return best < 3 ? [`${e.outerHTML.slice(0, 60)}: ${best.toFixed(2)}:1`] : [];
   });
 }
+
+function controlsToAsk(controls) {
+  /* 4.1.2: of the controls given (a locator's, in its order), the indices of the visible ones whose accessible
+     name is not plain from their markup, for Chromium's accessibility tree to be asked about. Plain: a
+     non-empty aria-label, a button's own rendered text, or a label's text, where no aria-labelledby could
+     override it and no part of that text is aria-hidden. Asking Chromium is a round trip per control, and
+     Swagger UI has hundreds. Indices, not marks: the phone's and the login's pages redraw as they poll. */
+  const rendered = (el) => (el.innerText || "").trim() && !el.querySelector("[aria-hidden]");
+  const plain = (el) => {
+    if (el.hasAttribute("aria-labelledby")) return false;
+    if ((el.getAttribute("aria-label") || "").trim()) return true;
+    if (el.tagName === "BUTTON") return Boolean(rendered(el));
+    return [...(el.labels || [])].some(rendered);
+  };
+  return controls.flatMap((el, i) => {
+    /* visible as Playwright's is_visible has it: a closed <details> keeps its content's boxes */
+    const box = el.getBoundingClientRect();
+    const shown = el.checkVisibility() && box.width && box.height && getComputedStyle(el).visibility !== "hidden";
+    return shown && !plain(el) ? [i] : [];
+  });
+}
