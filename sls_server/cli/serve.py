@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 import click
 
-from ..config import Settings, load_settings, metrics_exposure
+from ..config import Settings, load_settings, metrics_exposure, simulators_exposure
 from ..errors import InvalidConfig
 from ..runtime import ADMIN_TOKEN_FILE, claim_secret_key, resolve_secrets, start_embedded_redis
 from ..store.embedded import EmbeddedRedis
@@ -159,6 +159,13 @@ def worker_config(settings: Settings) -> dict[str, Any]:
     return config
 
 
+def startup_warnings(startup: Startup) -> list[str]:
+    """Valid settings an operator should still hear about once: each warning says what is exposed, and how
+    to close it."""
+    said = (metrics_exposure(startup.settings), simulators_exposure(startup.settings, startup.listener.host))
+    return [warning for warning in said if warning]
+
+
 def run(
     startup: Startup,
     *,
@@ -200,8 +207,9 @@ def run(
         extra=gunicorn_options,
         access_to_stderr=access_to_stderr,
     )
-    warning = metrics_exposure(startup.settings)
-    if warning:  # once, in the master (its log handler is set up by now), not once per worker
+    for warning in startup_warnings(
+        startup
+    ):  # once, in the master (its log handler is set up), not per worker
         log.warning(warning)
     sys.stdout.flush()  # forked workers must not inherit (and later repeat) buffered output
     sys.stderr.flush()

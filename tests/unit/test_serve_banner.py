@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from sls_server.cli.serve import start
+from sls_server.cli.serve import start, startup_warnings
 from sls_server.cli.serve_banner import banner, describe
+from sls_server.config import load_settings, simulators_exposure
 
 
 def shown(facts: dict[str, object]) -> str:
@@ -43,3 +44,44 @@ def test_a_second_server_on_one_data_folder_says_it_shares_the_first_ones_redis(
         first.listener.close()
         assert first.embedded is not None
         first.embedded.stop()
+
+
+@pytest.mark.parametrize(
+    ("host", "environ", "warned"),
+    [
+        ("0.0.0.0", {}, True),
+        ("", {}, True),
+        ("::", {}, True),
+        ("192.0.2.10", {}, True),
+        ("emulator.example", {}, True),
+        ("0.0.0.0", {"SLS_SIM_TOKEN": "a-sim-token-of-twenty-chars"}, False),
+        ("0.0.0.0", {"SLS_SIM_ENABLED": "false"}, False),
+        ("127.0.0.1", {}, False),
+        ("127.0.0.2", {}, False),
+        ("::1", {}, False),
+        ("localhost", {}, False),
+    ],
+)
+def test_open_simulators_beyond_loopback_are_a_start_up_warning(
+    host: str, environ: dict[str, str], warned: bool
+) -> None:
+    """Anyone reaching such a server reads every user's texted codes and approves their pushes."""
+    said = simulators_exposure(load_settings({}, environ=environ), host)
+    assert (said is not None) is warned, said
+    if said is not None:
+        assert "SLS_SIM_TOKEN" in said and "SLS_SIM_ENABLED=false" in said and "127.0.0.1" in said
+
+
+@pytest.mark.parametrize(("host", "warned"), [("0.0.0.0", True), ("127.0.0.1", False)])
+def test_the_server_about_to_start_says_the_warning_its_address_calls_for(
+    host: str, warned: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in [n for n in os.environ if n.startswith("SLS_")]:
+        monkeypatch.delenv(name)
+    overrides = {"data_dir": str(tmp_path), "hash_profile": "test", "redis_url": "redis://127.0.0.1:1/0"}
+    startup = start(overrides, host, 0)
+    try:
+        said = [warning for warning in startup_warnings(startup) if "/sim/v1" in warning]
+    finally:
+        startup.listener.close()
+    assert bool(said) is warned, said
