@@ -55,15 +55,19 @@ def _fuzzer(operation: Any, mode: GenerationMode, headers: dict[str, str] | None
     return fuzz
 
 
-def test_no_generated_request_breaks_the_contract(fuzzed_app: Flask) -> None:
+@pytest.mark.parametrize("surface", SURFACES)
+def test_no_generated_request_breaks_the_contract(fuzzed_app: Flask, surface: str) -> None:
+    """One surface per test, so the three share the workers rather than one worker taking them all."""
     schema = schemathesis.openapi.from_wsgi("/openapi.json", fuzzed_app)
     sent = [0]
+    fuzzed = 0
     broken: list[str] = []
     for result in schema.get_all_operations():
         operation = result.ok()
-        if not operation.path.startswith(SURFACES):
+        if not operation.path.startswith(surface):
             continue
-        headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"} if operation.path.startswith("/admin/") else None
+        fuzzed += 1
+        headers = {"Authorization": f"Bearer {ADMIN_TOKEN}"} if surface == "/admin/v1" else None
         for mode in GenerationMode:
             try:
                 _fuzzer(operation, mode, headers, sent)()
@@ -72,4 +76,6 @@ def test_no_generated_request_breaks_the_contract(fuzzed_app: Flask) -> None:
             except (Exception, BaseExceptionGroup) as exc:  # collected: one report naming every failure
                 broken.append(f"{operation.method.upper()} {operation.path} ({mode.value} data): {exc}")
     assert not broken, "\n\n".join(broken)
-    assert sent[0] >= 1000, f"only {sent[0]} generated requests"
+    assert fuzzed >= 10, f"only {fuzzed} operations under {surface}"
+    # Half the examples asked for, on average: schemathesis stops early where a schema has few distinct cases.
+    assert sent[0] >= EXAMPLES * fuzzed, f"only {sent[0]} generated requests for {fuzzed} operations"
