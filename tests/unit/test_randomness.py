@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from sls_server.factors import challenges, sms
+from sls_server.factors.ibkey.factor import draw_nonce, draw_numbers
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("sls_server", "sls_devices")
@@ -70,3 +71,33 @@ def test_codes_are_six_digits_drawn_evenly(draw: Callable[[], str]) -> None:
         expected = len(drawn) / 10
         chi_square = sum((counts[str(d)] - expected) ** 2 / expected for d in range(10))
         assert chi_square < 50, (position, sorted(counts.items()))
+
+
+def test_push_nonces_are_256_bits_all_distinct_and_evenly_spread() -> None:
+    """The API test sees three nonces, all the push limit lets a login draw; here 10,000 from the function
+    the factor calls: 32 bytes each, no repeat, and the byte values spread as a uniform draw spreads them
+    (a chi-square of the 256 counts under 400: p = 2e-8 with 255 degrees of freedom), which a nonce with a
+    fixed or counted part fails."""
+    drawn = [draw_nonce() for _ in range(10_000)]
+    assert all(len(bytes.fromhex(nonce)) == 32 for nonce in drawn)
+    assert len(set(drawn)) == len(drawn)
+    counts = Counter(b for nonce in drawn for b in bytes.fromhex(nonce))
+    expected = 32 * len(drawn) / 256
+    chi_square = sum((counts[value] - expected) ** 2 / expected for value in range(256))
+    assert chi_square < 400, chi_square
+
+
+def test_number_matching_offers_three_distinct_numbers_the_shown_one_among_them_evenly_drawn() -> None:
+    """A blind pick must be right one time in three, and no number likelier than another: the shown number
+    spreads evenly over 10..99 (chi-square of the 90 counts under 190: p = 3e-9 with 89 degrees of freedom)
+    and sits at each of the three places about as often."""
+    draws = [draw_numbers() for _ in range(9_000)]
+    for match, shown in draws:
+        assert len(set(shown)) == 3 and match in shown
+        assert all(10 <= int(n) <= 99 for n in shown)
+    counts = Counter(int(match) for match, _ in draws)
+    expected = len(draws) / 90
+    chi_square = sum((counts[n] - expected) ** 2 / expected for n in range(10, 100))
+    assert chi_square < 190, chi_square
+    places = Counter(shown.index(match) for match, shown in draws)
+    assert all(abs(places[i] - len(draws) / 3) < 300 for i in range(3)), places

@@ -152,13 +152,8 @@ class IbKeyFactor:
             # challenge/response, as the broker's "IB Key without notifications" describes. The pushes stop
             # for whoever floods them, and the user holding the phone can still log in.
             return self._challenge(device, step, "push_limited")
-        match = str(10 + secrets.randbelow(90))
-        candidates = {match}
-        while len(candidates) < 3:
-            candidates.add(str(10 + secrets.randbelow(90)))
-        shown = list(candidates)
-        secrets.SystemRandom().shuffle(shown)
-        nonce = secrets.token_bytes(ibkey.NONCE_BYTES).hex()
+        match, shown = draw_numbers()
+        nonce = draw_nonce()
         notification_id = secrets.token_hex(8)
         notification = PushNotification(
             id=notification_id,
@@ -280,3 +275,22 @@ class IbKeyFactor:
         if decision == "deny" or hmac.compare_digest(match.encode(), txn.match.encode()):
             return "valid"
         return "wrong_number"
+
+
+def draw_numbers() -> tuple[str, list[str]]:
+    """Number matching: the two-digit number the login page shows, and the three the app offers, it among
+    them in a random order. Uniform over 10..99, so a blind pick in the app is right one time in three and a
+    guess of the number itself one time in ninety (tests/unit/test_randomness.py)."""
+    match = str(10 + secrets.randbelow(90))
+    candidates = {match}
+    while len(candidates) < 3:
+        candidates.add(str(10 + secrets.randbelow(90)))
+    shown = list(candidates)
+    secrets.SystemRandom().shuffle(shown)
+    return match, shown
+
+
+def draw_nonce() -> str:
+    """A push's nonce, which the app's signature covers: 256 bits from the OS's CSPRNG, so an approval
+    signed for one push never matches another (tests/unit/test_randomness.py draws 10,000)."""
+    return secrets.token_bytes(ibkey.NONCE_BYTES).hex()
