@@ -108,6 +108,15 @@ def log_format(app_config: Mapping[str, Any]) -> str:
     return load_settings(app_config, environ={}).log_format
 
 
+def pre_request(worker: Any, req: Any) -> None:
+    """gunicorn's own hook (a debug line), and the request's ``force_close`` for the app's refusals
+    (``http.connection``)."""
+    from sls_server.http.connection import hold
+
+    hold(req.force_close)
+    worker.log.debug("%s %s", req.method, req.path)
+
+
 class SlsApplication(BaseApplication):
     """gunicorn's master for ``sls serve`` and ``sls demo``."""
 
@@ -142,6 +151,7 @@ class SlsApplication(BaseApplication):
             "control_socket_disable": True,  # gunicorn >= 25: no shared ~/.gunicorn/gunicorn.ctl
             "forwarded_allow_ips": forwarded_allow_ips(self.app_config),
             "post_fork": self._post_fork,
+            "pre_request": pre_request,
             "post_worker_init": worker_signals,
             "child_exit": self._child_exit,
             **(extra or {}),

@@ -20,6 +20,7 @@ from werkzeug.exceptions import (
 from ..config import MAX_BODY_BYTES
 from ..errors import InvalidRequest, SlsError
 from .bodies import BodyOverLimit, BodyUnreadable
+from .connection import close_after
 from .errors import (
     AnswerNotAcceptable,
     BodyIncomplete,
@@ -47,6 +48,8 @@ def werkzeug_refusal(exc: HTTPException) -> SlsError | None:
     as ``None``, the unexpected error's 500."""
     limit = request.max_content_length or MAX_BODY_BYTES
     if isinstance(exc, RequestEntityTooLarge):
+        if _body_over(exc, limit):
+            close_after()  # the body's rest is left unread: more than the server drains before a reuse
         return InvalidRequest(_too_large(exc, limit), field="body")
     if isinstance(exc, ClientDisconnected):
         declared = request.content_length
@@ -71,11 +74,16 @@ def werkzeug_refusal(exc: HTTPException) -> SlsError | None:
     return None
 
 
+def _body_over(exc: RequestEntityTooLarge, limit: int) -> bool:
+    """Whether the body itself is over the limit, not a form's parts within a body under it."""
+    declared = request.content_length
+    return isinstance(exc, BodyOverLimit) or (declared is not None and declared > limit)
+
+
 def _too_large(exc: RequestEntityTooLarge, limit: int) -> str:
     """What was too large: the body, or (werkzeug raises the same 413 for it) a form's parts within a body
     under the limit, which was told "the body is larger than 64 KiB" of a body of 58."""
-    declared = request.content_length
-    if isinstance(exc, BodyOverLimit) or (declared is not None and declared > limit):
+    if _body_over(exc, limit):
         return f"the body is larger than {size(limit)}"
     parts, memory = request.max_form_parts, request.max_form_memory_size
     return f"the form holds more than {parts} parts, or a field (not a file) of more than {memory} bytes"

@@ -230,3 +230,53 @@ def test_the_access_log_names_routes_not_ids(sls_serve) -> None:
     assert len(access) >= 10, log
     for secret in (card["device_id"], session_id, "alice", "/healthz?"):
         assert not [line for line in access if secret in line], f"{secret!r} is in the access log"
+
+
+def _answer_then_next(raw: socket.socket, request: bytes) -> tuple[bytes, bytes]:
+    """Send ``request`` (with its body), read the answer, then ask for /healthz on the same connection:
+    the answer's head and what the second request got (b"" when the connection was closed)."""
+    raw.sendall(request)
+    reply = b""
+    while b"\r\n\r\n" not in reply or len(reply.partition(b"\r\n\r\n")[2]) < _length(reply):
+        reply += raw.recv(65536)
+    head = reply.partition(b"\r\n\r\n")[0]
+    try:
+        raw.sendall(b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        after = raw.recv(65536)
+    except (BrokenPipeError, ConnectionResetError):  # closed with bytes unread: the peer's RST
+        after = b""
+    return head, after
+
+
+def _length(reply: bytes) -> int:
+    found = re.search(rb"\r\nContent-Length: (\d+)\r\n", reply.partition(b"\r\n\r\n")[0] + b"\r\n")
+    return int(found.group(1)) if found else 0
+
+
+@pytest.mark.parametrize("size", [70_000, 2_000_000])
+def test_a_body_refused_unread_closes_the_connection_and_says_so(sls_serve, size: int) -> None:
+    """Past the 64 KiB limit the body is refused unread, more than gunicorn drains before it reuses a
+    connection: it closed the connection after an answer that said ``Connection: keep-alive``. The answer
+    now says ``close``; a body the app reads and refuses keeps the connection open, and says so."""
+    server = sls_serve(workers=1)
+    host, port = server.url.removeprefix("http://").split(":")
+    body = b'{"username": "' + b"a" * size + b'"}'
+    with socket.create_connection((host, int(port)), timeout=10) as raw:
+        head, after = _answer_then_next(  # the first 64 KiB: the answer comes without the rest
+            raw,
+            b"POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            + f"Content-Length: {len(body)}\r\n\r\n".encode()
+            + body[: 64 * 1024],
+        )
+    assert head.startswith(b"HTTP/1.1 400 ") and b"\r\nConnection: close" in head, head
+    assert after == b""
+    small = b'{"username": 1}'
+    with socket.create_connection((host, int(port)), timeout=10) as raw:
+        head, after = _answer_then_next(
+            raw,
+            b"POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            + f"Content-Length: {len(small)}\r\n\r\n".encode()
+            + small,
+        )
+    assert head.startswith(b"HTTP/1.1 400 ") and b"\r\nConnection: keep-alive" in head, head
+    assert after.startswith(b"HTTP/1.1 200 "), after
