@@ -30,6 +30,7 @@ EVENT_TYPES: frozenset[str] = frozenset(
         "session.replaced",
         "session.logout",
         "session.killed",
+        "session.ended_by_user",
         "session.expired_idle",
         "session.expired_absolute",
         "session.replaced_by_gateway_login",

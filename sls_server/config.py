@@ -95,8 +95,9 @@ class Settings:
     bounds memory per card (about 100 bytes each) while a recorded response stays useless for this many
     later challenges."""
     session_concurrency: str = "replace"
-    """One session per user: ``replace`` ends the older one (it gets 401 session_replaced), ``refuse`` refuses
-    the new login while one is live."""
+    """Sessions per user: ``replace`` keeps one, a new login ending the older (it gets 401 session_replaced);
+    ``refuse`` keeps one, refusing the new login while one is live; ``allow`` keeps each login's, which the
+    user lists and ends (GET /api/v1/sessions)."""
     trusted_proxies: tuple[str, ...] = ()
     """Comma-separated CIDRs of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed;
     empty: the socket's address and scheme, whatever the headers say."""
@@ -201,7 +202,7 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "challenge_issue_limit": integer(1, 1000),
     "challenge_issue_window": integer(1, 86400),
     "challenge_history": integer(10, 500_000),
-    "session_concurrency": choice("replace", "refuse"),
+    "session_concurrency": choice("replace", "refuse", "allow"),
     "trusted_proxies": cidrs,
     "sms_code_ttl": integer(60, 600),
     "sms_send_limit": integer(1, 1000),

@@ -162,7 +162,7 @@ def build_core(settings: Settings, store: Store) -> Core:
         phones=phones,
         notifier=notifier,
         stepup=stepup,
-        tasks=SensitiveTasks(stepup, users, events),
+        tasks=SensitiveTasks(stepup, users, events, sessions),
         ip_rules=ip_rules,
         ibkey=IbKeyAppService(
             store,

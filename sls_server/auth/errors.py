@@ -126,6 +126,13 @@ class SessionActive(Conflict):
     message = "This user already has a live session; log out there first (one session per user)."
 
 
+class UnknownSession(NotFound):
+    """Also another user's session, to its user: a session id is never an oracle of whose sessions exist."""
+
+    code = "unknown_session"
+    message = "No live session has that id."
+
+
 class SessionIpRejected(Forbidden):
     code = "ip_restricted"
     message = "This address may not use the session; it has been ended."

@@ -1,5 +1,6 @@
-"""Sessions' rules: created (one live per user, or refused), rotated on step-up, used with idle and absolute
-expiry and the address rule checked on every request, ended and recorded.
+"""Sessions' rules: created (one live per user, replacing or refused, or under ``allow`` several), rotated on
+step-up, used with idle and absolute expiry and the address rule checked on every request, listed and ended
+(by their user, an administrator, a logout) and recorded.
 
 A session lives under its user's hash tag (its id names the user: ``session_tokens``), so one script checks
 the user (disabled? deleted?) every time the session is used.
@@ -11,10 +12,10 @@ import logging
 from collections.abc import Callable
 from typing import Any, Literal
 
-from ..errors import NotAuthenticated, StoreUnavailable
+from ..errors import InvalidRequest, NotAuthenticated, StoreUnavailable
 from ..events import EventLog
 from ..store import Store
-from ..store.ids import short_id
+from ..store.ids import owner_of_prefix, short_id
 from ..store.records import SessionRecord, UserAccess
 from .errors import (
     AccountDisabled,
@@ -242,18 +243,27 @@ class SessionService:
         )
         raise SessionLifetimeEnded() if status == "expired_absolute" else SessionExpired()
 
-    def end(self, session_id_: str, *, now: int, reason: str = "logout") -> str | None:
+    def end(
+        self,
+        session_id_: str,
+        *,
+        now: int,
+        reason: str = "logout",
+        ip: str | None = None,
+        by: str | None = None,
+    ) -> str | None:
         """Delete the session, then record why; the owner's name, or None if there was no such session.
 
         Once Redis has deleted the session it is ended, which is what the caller asked for: if the audit
         event cannot be written after that (Redis out of memory refuses the XADD but not the DEL, or went
         away in between), the session stays ended and the caller is not told otherwise; the event goes to
         the error log instead of the stream, so it is not lost silently. Both in one script is not an
-        option: the stream lives in another Cluster slot than the session.
+        option: the stream lives in another Cluster slot than the session. ``ip`` and ``by`` (the session that
+        asked, when a user ends another of theirs) go into the event, so the trail says from where.
         """
         username = self._store.sessions.end(session_id_)
         if username:
-            self._record_end(username, session_id_, now=now, reason=reason)
+            self._record_end(username, session_id_, now=now, reason=reason, ip=ip, by=by)
         return username
 
     def kill(self, session_id_: str, *, now: int) -> tuple[str, str] | None:
@@ -263,11 +273,15 @@ class SessionService:
         username = self.end(whole, now=now, reason="killed") if whole else None
         return (whole, username) if whole and username else None
 
-    def _record_end(self, username: str, sid: str, *, now: int, reason: str) -> None:
-        """Record why a session ended, once it has ended (see :meth:`end`)."""
+    def _record_end(
+        self, username: str, sid: str, *, now: int, reason: str, ip: str | None = None, by: str | None = None
+    ) -> None:
+        """Record why a session ended, once it has ended (see :meth:`end`); ids as events show them, short."""
         detail = {"session_id": short_id(sid)}
+        if by is not None:
+            detail["by_session_id"] = short_id(by)
         try:
-            self._events.record(f"session.{reason}", at=now, user=username, detail=detail)
+            self._events.record(f"session.{reason}", at=now, user=username, ip=ip, detail=detail)
         except StoreUnavailable:
             log.error(
                 "audit event session.%s at=%s user=%s session_id=%s not written (store unavailable); "
@@ -283,3 +297,25 @@ class SessionService:
             {**Session.from_record(r).public(), "id": r.id, "ip": r.ip, "last_seen_at": r.last_seen_at}
             for r in self._store.sessions.for_user(username, now=now)
         ]
+
+    def own(self, session: Session, *, now: int) -> list[dict[str, Any]]:
+        """The live sessions of ``session``'s user as that user sees them (ASVS 7.5.2): what the admin sees,
+        the asking one marked ``current`` so "log out the others" can be told apart from "log out"."""
+        return [{**s, "current": s["id"] == session.id} for s in self.of_user(session.username, now=now)]
+
+    def own_id(self, session: Session, given: str, *, now: int) -> str | None:
+        """The whole id of the one live session of ``session``'s own user that ``given`` names (a whole id, or
+        ``<username>~`` and a unique prefix of 12 hex digits or more, as events show it); None otherwise.
+        Another user's id is never looked up: to its asker it is the same nothing as an unknown one. Matched
+        against the live list, not the index, so a session past its time is nothing to end either. 400
+        ``invalid_request`` naming ``session_id`` when ``given`` is no session id of anyone's."""
+        owner = owner_of_prefix(given)
+        if owner is None:
+            raise InvalidRequest(
+                "session_id must be a session's id as GET /api/v1/sessions lists it", field="session_id"
+            )
+        if owner != session.username:
+            return None
+        live = [r.id for r in self._store.sessions.for_user(session.username, now=now)]
+        matches = [sid for sid in live if sid.startswith(given)]
+        return matches[0] if len(matches) == 1 else None

@@ -1,5 +1,6 @@
 """The sensitive tasks a session may do only after a fresh step-up ("verify your identity"): changing the
-phone number, and a withdrawal (the emulator's stand-in for moving money; it moves none).
+phone number, a withdrawal (the emulator's stand-in for moving money; it moves none), and ending the user's
+other sessions (ASVS 7.5.2: seeing them needs only the session, ending them a fresh factor).
 
 Each task checks the step-up itself, so no caller (a JSON route, a web page, a gateway) can forget it.
 """
@@ -13,7 +14,9 @@ from typing import Any
 from ..accounts.users import UserService
 from ..errors import InvalidRequest
 from ..events import EventLog
+from .errors import UnknownSession
 from .session_state import Session
+from .sessions import SessionService
 from .stepup import StepUp
 
 CURRENCY_RE = re.compile(r"^[A-Z]{3}$")
@@ -22,11 +25,18 @@ REQUEST_ID_RE = re.compile(r"^wd-[0-9a-f]{12}$")
 MAX_AMOUNT = 10**9
 
 
+#: Why a session ended, in its event (``session.ended_by_user``), when its own user ended it from another.
+ENDED_BY_USER = "ended_by_user"
+
+
 class SensitiveTasks:
-    def __init__(self, stepup: StepUp, users: UserService, events: EventLog) -> None:
+    def __init__(
+        self, stepup: StepUp, users: UserService, events: EventLog, sessions: SessionService
+    ) -> None:
         self._stepup = stepup
         self._users = users
         self._events = events
+        self._sessions = sessions
 
     def change_phone(self, session: Session, phone: str, *, now: int) -> dict[str, str | None]:
         self._stepup.require(session, "change_contact", now=now)
@@ -55,3 +65,33 @@ class SensitiveTasks:
             "currency": currency,
             "note": "simulated: the emulator moves no money",
         }
+
+    def sessions(self, session: Session, *, now: int) -> list[dict[str, Any]]:
+        """The user's live sessions, this one marked: no step-up, as seeing them changes nothing."""
+        return self._sessions.own(session, now=now)
+
+    def end_session(self, session: Session, given: str, *, now: int, ip: str | None) -> list[str]:
+        """End one other live session of the user, named by its id; its token is dead at once. 404
+        ``unknown_session`` for an id that is no live session of this user's (another user's included); 400
+        for the asking session itself, which logs out instead. The step-up is checked first: without one the
+        id is never looked at."""
+        self._stepup.require(session, "change_security", now=now)
+        sid = self._sessions.own_id(session, given, now=now)
+        if sid == session.id:
+            raise InvalidRequest(
+                "session_id is the session asking: end it with POST /api/v1/auth/logout", field="session_id"
+            )
+        if sid is None or not self._sessions.end(sid, now=now, reason=ENDED_BY_USER, ip=ip, by=session.id):
+            raise UnknownSession()  # none, or one that ended between the lookup and now
+        return [sid]
+
+    def end_other_sessions(self, session: Session, *, now: int, ip: str | None) -> list[str]:
+        """End every live session of the user but the asking one ("log out everywhere else"); the ids ended,
+        none when there were no others (the one-session rules leave none)."""
+        self._stepup.require(session, "change_security", now=now)
+        others = [s["id"] for s in self._sessions.own(session, now=now) if not s["current"]]
+        return [
+            sid
+            for sid in others
+            if self._sessions.end(sid, now=now, reason=ENDED_BY_USER, ip=ip, by=session.id)
+        ]

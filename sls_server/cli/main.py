@@ -38,7 +38,7 @@ from .phone_commands import phone
 from .respond import respond
 from .scenario_commands import scenario
 from .serve import serve
-from .session_commands import change_phone, logout, stepup, whoami, withdraw
+from .session_commands import change_phone, logout, my_sessions, stepup, whoami, withdraw
 from .state_cmd import state
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 110}
@@ -47,7 +47,17 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Run the emulator", ("demo", "world", "serve", "gateway", "status", "config", "bench")),
     (
         "Log in as a user (/api/v1)",
-        ("login", "switch", "answer", "stepup", "whoami", "withdraw", "change-phone", "logout"),
+        (
+            "login",
+            "switch",
+            "answer",
+            "stepup",
+            "whoami",
+            "my-sessions",
+            "withdraw",
+            "change-phone",
+            "logout",
+        ),
     ),
     (
         "Set up and control (/admin/v1)",
@@ -127,6 +137,7 @@ for command in (
     answer,
     stepup,
     whoami,
+    my_sessions,
     withdraw,
     change_phone,
     logout,

@@ -1,4 +1,5 @@
-"""``sls stepup``, ``sls whoami``, ``sls logout``, ``sls withdraw``, ``sls change-phone``: inside a session.
+"""``sls stepup``, ``sls whoami``, ``sls my-sessions``, ``sls logout``, ``sls withdraw``,
+``sls change-phone``: inside a session.
 
 The session token comes from ``--token`` (or ``SLS_SESSION_TOKEN``), else from the last ``sls login`` of
 ``--user`` (or of whoever logged in last). A step-up rotates the token: the new one is kept (and printed),
@@ -11,15 +12,16 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
+from rich.console import RenderableType
 
 from . import login_state
-from .admin_client import AdminClient
+from .admin_client import AdminClient, segment
 from .admin_commands import admin_options, bearer, server_errors, when
 from .app_unlock import Given
 from .device_commands import DEVICE_TYPES
 from .login_commands import finish
 from .login_view import answer_options, print_prompt, tools
-from .output import fields_table, print_json, print_renderable
+from .output import fields_table, print_json, print_renderable, table
 from .step_flow import Flow
 from .step_loop import run_flow
 
@@ -87,8 +89,8 @@ def stepup(
     """Verify your identity for a sensitive task, inside a session (POST /api/v1/verify).
 
     Answered like a login (--response, --auto, a prompt, or waiting for the app). The session token is
-    rotated: the new one is printed and kept. Then `sls withdraw` or `sls change-phone` within 5 minutes
-    (SLS_STEPUP_VALIDITY).
+    rotated: the new one is printed and kept. Then `sls withdraw`, `sls change-phone` or
+    `sls my-sessions --end-others` within 5 minutes (SLS_STEPUP_VALIDITY).
 
     \b
     Examples:
@@ -170,6 +172,89 @@ def whoami(
         return
     shown = {k: when(v) if k.endswith("_at") else v for k, v in result.items()}
     print_renderable(fields_table(f"session of {result.get('username')}", shown))
+
+
+@click.command("my-sessions")
+@click.option(
+    "--end",
+    "end_id",
+    metavar="SESSION_ID",
+    help="End this other session of yours (an id as the list prints it); needs a fresh step-up.",
+)
+@click.option(
+    "--end-others", is_flag=True, help="End every session of yours but this one; needs a fresh step-up."
+)
+@session_options
+@admin_options
+def my_sessions(
+    end_id: str | None,
+    end_others: bool,
+    username: str | None,
+    token: str | None,
+    url: str | None,
+    admin_token: str | None,
+    as_json: bool,
+) -> None:
+    """Your own live sessions, this one marked (GET /api/v1/sessions); end one, or all the others.
+
+    Ending needs `sls stepup --purpose change_security` within 5 minutes (SLS_STEPUP_VALIDITY), else 401
+    reauth_required: --end SESSION_ID is DELETE /api/v1/sessions/<session_id>, --end-others is POST
+    /api/v1/sessions/end-others. The sessions ended are dead at once; this one lives on. With the default
+    SLS_SESSION_CONCURRENCY=replace a user has one session; `allow` keeps every login's.
+
+    \b
+    Examples:
+      sls my-sessions --user card-carl
+      sls stepup --purpose change_security --auto && sls my-sessions --end-others
+      sls my-sessions --end card-carl~3f9a0c1d2e4b    # an id as the list prints it, or its first 12 digits
+    """
+    if end_id is not None and end_others:
+        raise click.UsageError("give --end SESSION_ID or --end-others, not both")
+    admin, _ = tools(url, admin_token, None, Given())
+    _, api = _session(admin, username, token)
+    with server_errors():
+        if end_id is not None:
+            result = api.request("DELETE", f"/api/v1/sessions/{segment(end_id)}")
+        elif end_others:
+            result = api.request("POST", "/api/v1/sessions/end-others")
+        else:
+            result = api.request("GET", "/api/v1/sessions")
+    if as_json:
+        print_json(result)
+    elif "ended" in result:
+        ended = result.get("ended") or []
+        click.echo(f"ended {len(ended)} session(s)" + "".join(f"\n  {sid}" for sid in ended))
+    else:
+        print_renderable(_own_sessions_table(result.get("sessions") or []))
+
+
+def _own_sessions_table(sessions: list[dict[str, Any]]) -> RenderableType:
+    """The list as `sls sessions list` prints the admin's, with the asking session marked "this"."""
+    columns = [
+        "",
+        "id",
+        "ip",
+        "factor",
+        "authenticated (UTC)",
+        "last seen (UTC)",
+        "idle ends (UTC)",
+        "ends (UTC)",
+    ]
+    rows = [
+        [
+            "this" if s.get("current") else "",
+            s.get("id"),
+            s.get("ip"),
+            s.get("factor"),
+            when(s.get("authenticated_at"), short=True),
+            when(s.get("last_seen_at"), short=True),
+            when(s.get("idle_expires_at"), short=True),
+            when(s.get("expires_at"), short=True),
+        ]
+        for s in sessions
+    ]
+    owner = sessions[0].get("username") if sessions else None
+    return table(f"your live sessions ({owner})" if owner else "your live sessions", columns, rows)
 
 
 @click.command("logout")

@@ -184,12 +184,6 @@ class MediaTypeRefused(SlsError):
     always = ("field",)
 
 
-class UnknownSession(SlsError):
-    code = "unknown_session"
-    status = 404
-    message = "No live session has that id."
-
-
 class UnknownCall(NotFound):
     code = "unknown_call"
     message = "This handset received no call with that id."

@@ -1,4 +1,5 @@
-"""Sessions: the token a login or a step-up hands out, who a session is, and the admin's list of them."""
+"""Sessions: the token a login or a step-up hands out, who a session is, the admin's list of them, and the
+user's own list (marked with the asking one) and what ending some of it ended."""
 
 from typing import Annotated, Literal
 
@@ -44,6 +45,26 @@ class SessionInfo(Session):
 
 class SessionList(TypedDict):
     sessions: Annotated[list[SessionInfo], Field(description="The user's live sessions.")]
+
+
+class OwnSession(SessionInfo):
+    """A live session as its own user sees it."""
+
+    current: Annotated[bool, Field(description="This is the session asking (this browser, this client).")]
+
+
+class OwnSessionList(TypedDict):
+    """The caller's live sessions: every login of theirs not ended, the asking one marked `current`."""
+
+    sessions: Annotated[list[OwnSession], Field(description="The caller's live sessions, the oldest first.")]
+
+
+class OwnSessionsEnded(TypedDict):
+    """Ended at once: their tokens are dead; the asking session lives on."""
+
+    ended: Annotated[
+        list[str], Field(description="The ids of the sessions ended (none when there were no others).")
+    ]
 
 
 class LoggedOut(TypedDict):

@@ -48,9 +48,10 @@ class SessionRepo:
         prompt: str = "",
         lock_bucket: str | None = None,
     ) -> tuple[str, list[str]]:
-        """Store the session as the user's only live one, in one step.
+        """Store the session, in one step, as the user's only live one, or (under 'allow') beside the others.
 
-        ``concurrency`` is 'replace', 'refuse', or 'rotate' (a step-up's new token retiring ``retires``).
+        ``concurrency`` is 'replace', 'refuse', 'allow', or 'rotate' (a step-up's new token retiring
+        ``retires``).
         ``epoch`` is the user's epoch the login began under. ``completes``: the login (its id) whose right
         answer earned the session, settled in the same step, and ``prompt`` the prompt of it that answer was
         checked against (``LoginTxn.prompt``: 'switched' if a new code or a switch replaced it). Returns

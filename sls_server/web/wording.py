@@ -8,6 +8,7 @@ message, so a new refusal is still explained, never turned into a 500.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 FACTOR_NAMES = {
@@ -88,6 +89,14 @@ def duration(seconds: int | float | None) -> str:
     if not minutes:
         return f"{secs} s"
     return f"{minutes} min" + (f" {secs} s" if secs else "")
+
+
+def moment(at: int | None) -> str:
+    """``1893499200`` -> ``2030-01-01 12:00 UTC``: an instant of the server's clock (which the trainer moves),
+    in UTC as the rest of the emulator shows time, so a page and ``sls`` agree on it."""
+    if not isinstance(at, int):
+        return "an unknown time"
+    return datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def explain(code: str, message: str, extra: dict[str, Any], *, kind: str = "") -> str:

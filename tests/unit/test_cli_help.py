@@ -39,6 +39,7 @@ def test_every_command_is_listed() -> None:
         ("answer",),
         ("stepup",),
         ("whoami",),
+        ("my-sessions",),
         ("logout",),
         ("withdraw",),
         ("change-phone",),

@@ -10,13 +10,13 @@ from ...accounts.access import parse_allowlist
 from ...accounts.device_terms import public_device
 from ...accounts.errors import DeviceExists, UserExists, UserNotFound, WeakPassword
 from ...accounts.users import canonical_username, public_user
+from ...auth.errors import UnknownSession
 from ...errors import InvalidRequest, UnknownDevice
 from ...factors.errors import UnsupportedDeviceType
 from ...shapes.devices import Device, DeviceEnrolled, DeviceEnrolRequest, DeviceList
 from ...shapes.sessions import SessionEnded, SessionList
 from ...shapes.users import User, UserCreate, UserDeleted, UserList, UserPhoneChanged, UserPhoneRequest
 from ..common import core, now
-from ..errors import UnknownSession
 from ..operations import operation
 from . import bp
 

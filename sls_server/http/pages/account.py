@@ -1,5 +1,5 @@
 """The account page after login: who is logged in, the automatic-logoff countdown, the warning before it,
-log out, and the logged-off page.
+the user's live sessions (this browser's marked), log out, and the logged-off page.
 
 The countdown reads the server's clock (the one ``/admin/v1/clock`` moves): the page polls
 ``/account/session``, which looks at the session *without* counting as activity, so watching the countdown
@@ -8,6 +8,7 @@ never keeps a session alive; "Stay logged in" (``/account/tickle``) does, as any
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import jsonify, redirect, request
@@ -17,12 +18,14 @@ from ...auth.errors import SessionExpired, SessionLifetimeEnded, SessionReplaced
 from ...auth.session_state import Session
 from ...auth.tasks import REQUEST_ID_RE
 from ...errors import NotAuthenticated, SlsError, StoreUnavailable
-from ...web.wording import duration, factor_name
+from ...web.wording import duration, factor_name, moment
 from ..common import client_ip, core, now, session_cookie
 from ..crosssite import form_token, require_form_token
 from . import bp
 from .kit import answers_json, drop_cookie, drop_session_cookie, page
 
+#: What ``?done=change_security&ref=`` may carry: how many other sessions were logged out.
+ENDED_COUNT_RE = re.compile(r"^[0-9]{1,4}$")
 #: Seconds before automatic logoff at which the page warns (and offers to stay logged in).
 WARN_BEFORE_S = 120
 REASONS = {"logout", "idle", "absolute", "replaced", "revoked", "ended"}
@@ -93,6 +96,9 @@ def account_page() -> ResponseReturnValue:
     ref = request.args.get("ref") or ""
     if done == "withdrawal" and not REQUEST_ID_RE.fullmatch(ref):
         done = None  # the banner names a reference a withdrawal was given, never text a link brought along
+    if done == "change_security" and not ENDED_COUNT_RE.fullmatch(ref):
+        done = None  # likewise the count of sessions logged out: a number, never text
+    own = core().tasks.sessions(session, now=now())
     return page(
         "account.html",
         csrf_token=form_token(),
@@ -102,8 +108,11 @@ def account_page() -> ResponseReturnValue:
         idle=duration(core().settings.idle_timeout),  # as the logged-out page says it
         absolute=duration(core().settings.absolute_timeout),
         verified=fresh_step_ups(session),
-        done=done if done in ("withdrawal", "change_contact") else None,
+        done=done if done in ("withdrawal", "change_contact", "change_security") else None,
         ref=ref,
+        own_sessions=own,
+        others=sum(1 for s in own if not s["current"]),
+        moment=moment,
         section="account",
     )
 

@@ -1,5 +1,5 @@
-"""The account page's sensitive tasks, a withdrawal and a new phone number: read from their forms and, once
-the step-up (``stepup``) has verified the user, carried out.
+"""The account page's sensitive tasks, a withdrawal, a new phone number and logging out the user's other
+sessions: read from their forms and, once the step-up (``stepup``) has verified the user, carried out.
 
 Apart from the step-up pages because what a task *is* (its fields, how a typo is told, which core step runs
 it) does not change with how the user is verified: the verify page only waits for it, sealed.
@@ -19,11 +19,17 @@ from ..common import client_ip, core, now
 _AMOUNT = re.compile(r"^[0-9]{1,9}$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 #: The verify page's title for each task.
-PURPOSE_TITLES = {"withdrawal": "Withdraw funds", "change_contact": "Change your phone number"}
+PURPOSE_TITLES = {
+    "withdrawal": "Withdraw funds",
+    "change_contact": "Change your phone number",
+    "change_security": "Log out your other sessions",
+}
 
 
 def task_from_form(kind: str) -> tuple[dict[str, Any] | None, str | None]:
     """The task as typed, or a sentence saying what is wrong with it."""
+    if kind == "end_other_sessions":
+        return {"purpose": "change_security"}, None  # nothing typed: which sessions is decided once verified
     if kind == "withdrawal":
         amount = request.form.get("amount", "").strip()
         currency = request.form.get("currency", "USD").strip().upper()
@@ -39,8 +45,11 @@ def task_from_form(kind: str) -> tuple[dict[str, Any] | None, str | None]:
 
 
 def run_task(session: Session, task: dict[str, Any]) -> str:
-    """Carry out a verified task through the same core step as ``/api/v1/withdrawals`` and
-    ``/api/v1/account/phone`` (which checks the step-up itself); a reference to show."""
+    """Carry out a verified task through the same core step as ``/api/v1/withdrawals``,
+    ``/api/v1/account/phone`` and ``/api/v1/sessions/end-others`` (which checks the step-up itself); a
+    reference to show (for sessions, how many were logged out)."""
+    if task["purpose"] == "change_security":
+        return str(len(core().tasks.end_other_sessions(session, now=now(), ip=client_ip())))
     if task["purpose"] == "change_contact":
         core().tasks.change_phone(session, task["phone"], now=now())
         return ""

@@ -1,5 +1,5 @@
-"""Step-up on the account page ("verify your identity"): a withdrawal and a new phone number each need a
-fresh second factor, through ``core().stepup`` exactly as ``/api/v1/verify`` does.
+"""Step-up on the account page ("verify your identity"): a withdrawal, a new phone number and logging out the
+other sessions each need a fresh second factor, through ``core().stepup`` exactly as ``/api/v1/verify`` does.
 
 The task (``account_tasks``) waits, sealed in the ``sls_page_verify`` cookie (scoped to ``/account/verify``,
 sealed to the session's id: a task left waiting at a logout is not offered again in the user's next session,
@@ -135,6 +135,11 @@ def account_withdrawal() -> ResponseReturnValue:
 @bp.post("/account/phone")
 def account_phone() -> ResponseReturnValue:
     return _begin("change_contact")
+
+
+@bp.post("/account/sessions/end-others")
+def account_end_other_sessions() -> ResponseReturnValue:
+    return _begin("end_other_sessions")
 
 
 def _pending(session: Session) -> dict[str, Any] | None:

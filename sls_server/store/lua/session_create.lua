@@ -3,7 +3,7 @@
 -- written together, so no live session is ever missing from the user's index.
 -- KEYS[1] user hash   KEYS[2] the user's session index (zset: id -> absolute expiry)   KEYS[3] new session hash
 -- ARGV[1] now   ARGV[2] the user epoch the login began under
--- ARGV[3] 'replace' | 'refuse' | 'rotate' (a step-up's new token: only ARGV[7] ends)
+-- ARGV[3] 'replace' | 'refuse' | 'allow' (the live ones stay) | 'rotate' (a step-up's new token: only ARGV[7] ends)
 -- ARGV[4] new session id   ARGV[5] its absolute expiry   ARGV[6] key prefix of the user's sessions
 -- ARGV[7] the session a rotation retires ('' = none)   ARGV[8] seconds Redis keeps the hash (memory only)
 -- ARGV[9] with KEYS[4]: the prompt its answer was checked against (the login's 'prompt_no' as read;

@@ -1,0 +1,75 @@
+"""The account page's "Your sessions" (ASVS 7.5.2): this browser's session marked among the user's others, and
+"Log out your other sessions" through the page's verify-your-identity step; the others' tokens die, this
+browser stays logged in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import requests
+from playwright.sync_api import expect
+
+from .pages_kit import PASSWORD, World, confirm_identity, log_in_with_card
+
+
+@pytest.fixture
+def server(browser: Any, sls_serve: Callable[..., Any]) -> Any:
+    """A server that keeps each login's session (SLS_SESSION_CONCURRENCY=allow), so there are others."""
+    return sls_serve(workers=1, SLS_SESSION_CONCURRENCY="allow")
+
+
+def _log_in_over_the_api(world: World, name: str, card_id: str, pin: str) -> str:
+    """Another client's login (a script, another computer): its session token."""
+    http = requests.Session()
+    started = http.post(
+        f"{world.url}/api/v1/auth/login", json={"username": name, "password": PASSWORD}, timeout=10
+    )
+    assert started.status_code == 200, started.text
+    body = started.json()
+    response = world.card_response(card_id, pin, body["factor"]["challenge"])
+    done = http.post(
+        f"{world.url}/api/v1/auth/login/{body['txn_id']}/verify",
+        json={"response": response},
+        headers={"X-Login-Token": body["login_token"]},
+        timeout=10,
+    )
+    assert done.status_code == 200, done.text
+    return str(done.json()["session"]["token"])
+
+
+def _alive(world: World, token: str) -> int:
+    headers = {"Authorization": f"Bearer {token}"}
+    return requests.get(f"{world.url}/api/v1/session", headers=headers, timeout=10).status_code
+
+
+def test_your_sessions_marks_this_browser_and_logs_out_the_others_after_verifying(
+    world: World, page: Any
+) -> None:
+    card_id = log_in_with_card(page, world, "sara", pin="2468")
+    expect(page.get_by_test_id("own-session")).to_have_count(1)
+    expect(page.get_by_test_id("own-session-current")).to_have_text("This browser")
+    expect(page.get_by_test_id("no-other-sessions")).to_be_visible()
+    expect(page.get_by_test_id("end-other-sessions")).to_have_count(0)
+
+    others = [_log_in_over_the_api(world, "sara", card_id, "2468") for _ in range(2)]
+    page.reload()
+    expect(page.get_by_test_id("own-session")).to_have_count(3)
+    expect(page.locator("[data-testid=own-session][data-current=true]")).to_have_count(1)
+    expect(page.get_by_test_id("own-session-current")).to_have_count(1)
+    page.get_by_test_id("end-other-sessions").click()
+
+    confirm_identity(page, "sara")  # the page's verify-your-identity step, as for its other tasks
+    expect(page.get_by_test_id("verify-step")).to_contain_text("Log out your other sessions")
+    challenge = page.get_by_test_id("step-challenge").inner_text()
+    page.get_by_test_id("step-response").fill(world.card_response(card_id, "2468", challenge))
+    page.get_by_test_id("step-submit").click()
+
+    expect(page.get_by_test_id("account-done")).to_contain_text("Your other sessions were logged out (2)")
+    expect(page.get_by_test_id("own-session")).to_have_count(1)
+    expect(page.get_by_test_id("own-session-current")).to_be_visible()
+    expect(page.get_by_test_id("no-other-sessions")).to_be_visible()
+    assert [_alive(world, token) for token in others] == [401, 401]
+    page.reload()
+    expect(page.get_by_test_id("account-username")).to_have_text("sara")  # this browser stays logged in
