@@ -23,7 +23,16 @@ from ..config import env_name
 from ..runtime import ADMIN_TOKEN_FILE
 from . import demofile
 from .admin_client import AdminClient, ApiError, NoServer
-from .output import EXIT_USAGE, CliError, HelpGroup, fields_table, mask_url, print_json, print_renderable
+from .output import (
+    EXIT_USAGE,
+    CliError,
+    HelpGroup,
+    fields_table,
+    mask_url,
+    print_json,
+    print_renderable,
+    table,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 DEFAULT_URL = "http://127.0.0.1:8000"
@@ -213,6 +222,24 @@ def when(at: Any, *, short: bool = False) -> str:
     if short:
         return moment.strftime("%Y-%m-%d %H:%M")
     return f"{moment.strftime('%Y-%m-%d %H:%M:%S')} UTC ({at})"
+
+
+def sessions_table(title: str, sessions: list[dict[str, Any]]) -> Any:
+    """Live sessions as the admin's list and the user's own print them; a "this" column when the rows say
+    which one is asking (``current``, in the user's own list)."""
+    mark = any("current" in s for s in sessions)
+    times = ["authenticated (UTC)", "last seen (UTC)", "idle ends (UTC)", "ends (UTC)"]
+    columns = ([""] if mark else []) + ["id", "ip", "factor", *times]
+    rows = [
+        (["this" if s.get("current") else ""] if mark else [])
+        + [s.get("id"), s.get("ip"), s.get("factor")]
+        + [
+            when(s.get(k), short=True)
+            for k in ("authenticated_at", "last_seen_at", "idle_expires_at", "expires_at")
+        ]
+        for s in sessions
+    ]
+    return table(title, columns, rows)
 
 
 # --- the groups ----------------------------------------------------------------------------------------

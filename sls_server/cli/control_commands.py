@@ -14,7 +14,7 @@ from typing import Any
 import click
 
 from .admin_client import segment
-from .admin_commands import admin_options, call, connect, server_errors, when
+from .admin_commands import admin_options, call, connect, server_errors, sessions_table, when
 from .output import CliError, HelpGroup, fields_table, note, print_json, print_renderable, table
 from .reading import Seconds, confirm
 
@@ -158,28 +158,7 @@ def list_sessions(username: str, url: str | None, admin_token: str | None, as_js
     if as_json:
         print_json(result)
         return
-    columns = [
-        "id",
-        "ip",
-        "factor",
-        "authenticated (UTC)",
-        "last seen (UTC)",
-        "idle ends (UTC)",
-        "ends (UTC)",
-    ]
-    rows = [
-        [
-            s.get("id"),
-            s.get("ip"),
-            s.get("factor"),
-            when(s.get("authenticated_at"), short=True),
-            when(s.get("last_seen_at"), short=True),
-            when(s.get("idle_expires_at"), short=True),
-            when(s.get("expires_at"), short=True),
-        ]
-        for s in result.get("sessions") or []
-    ]
-    print_renderable(table(f"live sessions of {username}", columns, rows))
+    print_renderable(sessions_table(f"live sessions of {username}", result.get("sessions") or []))
 
 
 @sessions.command("end")

@@ -12,16 +12,15 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
-from rich.console import RenderableType
 
 from . import login_state
 from .admin_client import AdminClient, segment
-from .admin_commands import admin_options, bearer, server_errors, when
+from .admin_commands import admin_options, bearer, server_errors, sessions_table, when
 from .app_unlock import Given
 from .device_commands import DEVICE_TYPES
 from .login_commands import finish
 from .login_view import answer_options, print_prompt, tools
-from .output import fields_table, print_json, print_renderable, table
+from .output import fields_table, print_json, print_renderable
 from .step_flow import Flow
 from .step_loop import run_flow
 
@@ -225,36 +224,11 @@ def my_sessions(
         ended = result.get("ended") or []
         click.echo(f"ended {len(ended)} session(s)" + "".join(f"\n  {sid}" for sid in ended))
     else:
-        print_renderable(_own_sessions_table(result.get("sessions") or []))
-
-
-def _own_sessions_table(sessions: list[dict[str, Any]]) -> RenderableType:
-    """The list as `sls sessions list` prints the admin's, with the asking session marked "this"."""
-    columns = [
-        "",
-        "id",
-        "ip",
-        "factor",
-        "authenticated (UTC)",
-        "last seen (UTC)",
-        "idle ends (UTC)",
-        "ends (UTC)",
-    ]
-    rows = [
-        [
-            "this" if s.get("current") else "",
-            s.get("id"),
-            s.get("ip"),
-            s.get("factor"),
-            when(s.get("authenticated_at"), short=True),
-            when(s.get("last_seen_at"), short=True),
-            when(s.get("idle_expires_at"), short=True),
-            when(s.get("expires_at"), short=True),
-        ]
-        for s in sessions
-    ]
-    owner = sessions[0].get("username") if sessions else None
-    return table(f"your live sessions ({owner})" if owner else "your live sessions", columns, rows)
+        sessions = result.get("sessions") or []
+        owner = sessions[0].get("username") if sessions else None
+        print_renderable(
+            sessions_table(f"your live sessions ({owner})" if owner else "your live sessions", sessions)
+        )
 
 
 @click.command("logout")
