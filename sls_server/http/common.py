@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from flask import Request, current_app, g, request
 
 from ..accounts.clientip import resolve_client_ip
+from ..auth.session_state import Session
 from ..wiring import Core
 
 SESSION_COOKIE = "sls_session"
@@ -98,3 +99,9 @@ def session_cookie() -> str | None:
 def session_token() -> str | None:
     """The bearer token if the request has one (it wins over a cookie), else the session cookie."""
     return bearer_token() or session_cookie()
+
+
+def caller_session() -> Session:
+    """The caller's live session, from :func:`session_token`; using it counts as activity (the idle expiry
+    moves), and without one it is 401 as the session rules say (``auth.sessions``)."""
+    return core().sessions.authenticate(session_token(), now=now(), ip=client_ip())

@@ -24,7 +24,6 @@ from ...auth.errors import (
     UnknownTransaction,
     WrongMode,
 )
-from ...auth.session_state import Session
 from ...factors.errors import ChallengeLimited, ChallengeSpaceExhausted, CodeReplayed
 from ...shapes.stepup import (
     PhoneChange,
@@ -35,14 +34,10 @@ from ...shapes.stepup import (
     WithdrawalRequest,
 )
 from ...sim.errors import SendLimited
-from ..common import client_ip, core, now, session_token
+from ..common import caller_session, client_ip, core, now
 from ..operations import operation
 from . import bp
 from .login import with_session_cookie
-
-
-def _session() -> Session:
-    return core().sessions.authenticate(session_token(), now=now(), ip=client_ip())
 
 
 @operation(
@@ -82,7 +77,7 @@ def verify_identity(body: StepUpRequest) -> ResponseReturnValue:
     is rotated. 429 `rate_limited` with
     `retry_after` when the card or the user has been issued SLS_CHALLENGE_ISSUE_LIMIT challenges in the
     last SLS_CHALLENGE_ISSUE_WINDOW seconds."""
-    session = _session()
+    session = caller_session()
     if body.txn_id is None:
         assert body.purpose is not None  # the shape requires one of the two
         return core().stepup.begin(
@@ -111,7 +106,7 @@ def verify_identity(body: StepUpRequest) -> ResponseReturnValue:
 )
 def change_phone(body: PhoneChange) -> ResponseReturnValue:
     """401 `reauth_required` without a fresh `change_contact` verification."""
-    return core().tasks.change_phone(_session(), body.phone, now=now())
+    return core().tasks.change_phone(caller_session(), body.phone, now=now())
 
 
 @operation(
@@ -128,4 +123,4 @@ def change_phone(body: PhoneChange) -> ResponseReturnValue:
 def request_withdrawal(body: WithdrawalRequest) -> ResponseReturnValue:
     """401 `reauth_required` without a fresh `withdrawal` verification."""
     assert body.currency is not None  # declared nullable for the document; the shape's validator made it USD
-    return core().tasks.withdraw(_session(), body.amount, body.currency, now=now(), ip=client_ip())
+    return core().tasks.withdraw(caller_session(), body.amount, body.currency, now=now(), ip=client_ip())

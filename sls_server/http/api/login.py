@@ -40,7 +40,15 @@ from ...shapes.login import (
 )
 from ...shapes.sessions import LoggedOut, Session
 from ...sim.errors import SendLimited
-from ..common import SECURE_SESSION_COOKIE, SESSION_COOKIE, client_ip, core, now, session_token
+from ..common import (
+    SECURE_SESSION_COOKIE,
+    SESSION_COOKIE,
+    caller_session,
+    client_ip,
+    core,
+    now,
+    session_token,
+)
 from ..operations import operation
 from . import bp
 
@@ -265,7 +273,7 @@ def tickle_session() -> ResponseReturnValue:
 def _live_session() -> dict[str, Any]:
     """The caller's session as its owner sees it; reading it counts as activity (pushes back the idle
     expiry), so ``GET /session`` and ``POST /session/tickle`` both keep it alive."""
-    return core().sessions.authenticate(session_token(), now=now(), ip=client_ip()).public()
+    return caller_session().public()
 
 
 @operation(

@@ -9,9 +9,8 @@ from __future__ import annotations
 from flask.typing import ResponseReturnValue
 
 from ...auth.errors import ReauthRequired, UnknownSession
-from ...auth.session_state import Session
 from ...shapes.sessions import OwnSessionList, OwnSessionsEnded
-from ..common import client_ip, core, now, session_token
+from ..common import caller_session, client_ip, core, now
 from ..operations import operation
 from . import bp
 
@@ -20,10 +19,6 @@ SESSION_ID = (
     "token>`), or `<username>~` and the 12-digit `session_id` an audit event shows (any unique prefix of 12 "
     "digits or more)."
 )
-
-
-def current_session() -> Session:
-    return core().sessions.authenticate(session_token(), now=now(), ip=client_ip())
 
 
 @operation(
@@ -39,7 +34,7 @@ def list_own_sessions() -> ResponseReturnValue:
     """Every live session of the caller's user, as the admin's list shows it, the asking one `current:
     true`. Under SLS_SESSION_CONCURRENCY=replace (the default) or refuse that is only the caller's; with
     `allow` each login keeps its own. Counts as activity."""
-    return {"sessions": core().tasks.sessions(current_session(), now=now())}
+    return {"sessions": core().tasks.sessions(caller_session(), now=now())}
 
 
 @operation(
@@ -58,7 +53,7 @@ def end_own_session(session_id: str) -> ResponseReturnValue:
     that is no live session of the caller's user (another user's is the same 404, and lives on); 400
     `invalid_request` (`field: session_id`) for what is no session id at all, or for the caller's own session
     (`POST /api/v1/auth/logout` ends that). Recorded as `session.ended_by_user`."""
-    ended = core().tasks.end_session(current_session(), session_id, now=now(), ip=client_ip())
+    ended = core().tasks.end_session(caller_session(), session_id, now=now(), ip=client_ip())
     return {"ended": ended}
 
 
@@ -75,4 +70,4 @@ def end_own_session(session_id: str) -> ResponseReturnValue:
 def end_other_sessions() -> ResponseReturnValue:
     """ "Log out everywhere else": 401 `reauth_required` without a fresh `change_security` verification.
     Each one ended is recorded as `session.ended_by_user`; `ended` is empty when there were none."""
-    return {"ended": core().tasks.end_other_sessions(current_session(), now=now(), ip=client_ip())}
+    return {"ended": core().tasks.end_other_sessions(caller_session(), now=now(), ip=client_ip())}
