@@ -39,6 +39,11 @@ from .errors import InvalidConfig
 PREFIX = "SLS_"
 MAX_BODY_BYTES = 64 * 1024  # the contract's limit on request bodies
 
+#: What the server generates into ``data_dir`` when the setting is unset (``runtime``), and where the CLI
+#: reads the admin token back from.
+SECRET_KEY_FILE = "secret.key"
+ADMIN_TOKEN_FILE = "admin.token"
+
 
 @dataclass(frozen=True)
 class Settings:

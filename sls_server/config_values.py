@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .store.urls import parse_redis_url
+from .redis_urls import parse_redis_url
 
 
 def integer(lo: int, hi: int) -> Callable[[Any], int]:
@@ -75,7 +75,7 @@ def optional_text(value: Any) -> str | None:
 
 
 def redis_url(value: Any) -> str | None:
-    """One Redis, a Sentinel-watched master or a Cluster (``store.urls`` reads all three, here and when
+    """One Redis, a Sentinel-watched master or a Cluster (``redis_urls`` reads all three, here and when
     connecting), so a malformed one stops start-up naming ``SLS_REDIS_URL``, not the first request."""
     text = optional_text(value)
     if text:

@@ -13,7 +13,7 @@ import os
 import secrets
 from pathlib import Path
 
-from .config import Settings
+from .config import ADMIN_TOKEN_FILE, SECRET_KEY_FILE, Settings
 from .config_values import parse_key_text
 from .errors import InvalidConfig, StoreUnavailable
 from .secretbox import key_check
@@ -21,9 +21,6 @@ from .store import Store
 from .store.embedded import EmbeddedRedis, EmbeddedRedisError
 
 log = logging.getLogger(__name__)
-
-SECRET_KEY_FILE = "secret.key"
-ADMIN_TOKEN_FILE = "admin.token"
 
 
 def read_or_create(path: Path, make: str) -> str:

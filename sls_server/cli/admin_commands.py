@@ -19,8 +19,7 @@ from urllib.parse import urlsplit
 
 import click
 
-from ..config import env_name
-from ..runtime import ADMIN_TOKEN_FILE
+from ..config import ADMIN_TOKEN_FILE, env_name
 from . import demofile
 from .admin_client import AdminClient, ApiError, NoServer
 from .output import (

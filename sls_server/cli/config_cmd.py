@@ -20,7 +20,7 @@ from ..config import PARSERS, SECRETS, Settings, env_name
 from ..config_table import describe
 from . import demofile
 from .output import mask_url, print_json, print_renderable
-from .serve import CLI_ENV
+from .server_options import CLI_ENV
 
 SECRET_KEYS = {env_name(name) for name in SECRETS}
 URL_KEYS = {"SLS_REDIS_URL", "SLS_URL"}

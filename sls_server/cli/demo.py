@@ -33,8 +33,9 @@ from .demo_seed import seed, try_this, wait_until_ready
 from .demo_world import DEMO_LIMITS, WORLD, World
 from .gunicorn_logs import DEMO_SEED_HEADER
 from .output import CliError, err, print_json, print_renderable, warn
-from .serve import Startup, run, server_options, start
+from .serve import Startup, run, start
 from .serve_banner import banner, describe
+from .server_options import server_options
 
 
 class Child:

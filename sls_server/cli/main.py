@@ -1,45 +1,21 @@
 """The ``sls`` command group. Run as the ``sls`` console script or ``python -m sls_server.cli.main``.
 
 Commands are registered here, by section, so ``sls --help`` reads as a map of the product rather than an
-alphabetical list. A module that brings a command of its own adds one line below (``SECTIONS`` names where
-it shows; anything unnamed is listed under "More").
+alphabetical list. A module that brings a command of its own adds one line to ``COMMANDS`` (``SECTIONS``
+names where it shows; anything unnamed is listed under "More").
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping, MutableMapping
+from importlib import import_module
+from typing import Any
 
 import click
 
-from . import (  # noqa: F401 - each *_commands module adds its commands to the user/device/scenario groups
-    device_commands,
-    device_state,
-    ibkey_commands,
-    ibkey_setup_commands,
-    protect_commands,
-    scenario_run_commands,
-    user_commands,
-    version,
-)
-from .account_commands import account
-from .admin_commands import device, user
-from .attack_cmd import attack
-from .bench_cmd import bench
-from .clock_cmd import clock
-from .config_cmd import config
-from .control_commands import events, openapi, sessions, status, wipe
-from .demo import demo, world
-from .gateway_cmd import gateway
-from .gateway_state_cmd import gateway_state
-from .login_commands import answer, login, switch
-from .metrics_cmd import metrics
+from . import version
 from .output import HelpGroup
-from .phone_commands import phone
-from .respond import respond
-from .scenario_commands import scenario
-from .serve import serve
-from .session_commands import change_phone, logout, my_sessions, stepup, whoami, withdraw
-from .state_cmd import state
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 110}
 
@@ -77,17 +53,93 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     ("The user's side of the world (/sim/v1)", ("phone",)),
-    ("Scripted scenarios", ("scenario", "scenarios")),
+    ("Scripted scenarios", ("scenario",)),
 )
 
+#: Where each command is defined (``module:attribute`` in this package), then the modules that add
+#: subcommands to it (``module``: its decorators do; ``module:attribute``: a command added here). A command's
+#: modules are imported when it is asked for, not before: ``sls login`` no longer imports gunicorn, redis-py
+#: and pydantic for ``serve``, ``attack`` and the settings (tests/unit/test_cli_lazy.py).
+COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "serve": ("serve:serve", ()),
+    "gateway": ("gateway_cmd:gateway", ()),
+    "gateway-state": ("gateway_state_cmd:gateway_state", ()),
+    "demo": ("demo:demo", ()),
+    "world": ("demo:world", ()),
+    "status": ("control_commands:status", ()),
+    "config": ("config_cmd:config", ()),
+    "login": ("login_commands:login", ()),
+    "switch": ("login_commands:switch", ()),
+    "answer": ("login_commands:answer", ()),
+    "stepup": ("session_commands:stepup", ()),
+    "whoami": ("session_commands:whoami", ()),
+    "my-sessions": ("session_commands:my_sessions", ()),
+    "withdraw": ("session_commands:withdraw", ()),
+    "change-phone": ("session_commands:change_phone", ()),
+    "logout": ("session_commands:logout", ()),
+    "user": ("admin_commands:user", ("user_commands", "protect_commands")),
+    "device": (
+        "admin_commands:device",
+        ("device_commands", "device_state", "ibkey_commands", "ibkey_setup_commands", "respond:respond"),
+    ),
+    "account": ("account_commands:account", ()),
+    "sessions": ("control_commands:sessions", ()),
+    "events": ("control_commands:events", ()),
+    "metrics": ("metrics_cmd:metrics", ()),
+    "clock": ("clock_cmd:clock", ()),
+    "attack": ("attack_cmd:attack", ()),
+    "wipe": ("control_commands:wipe", ()),
+    "openapi": ("control_commands:openapi", ()),
+    "phone": ("phone_commands:phone", ()),
+    "scenario": ("scenario_commands:scenario", ("scenario_run_commands",)),
+    "bench": ("bench_cmd:bench", ()),
+    "state": ("state_cmd:state", ()),
+}
 
-class SectionedGroup(HelpGroup):
+
+def _attribute(where: str) -> Any:
+    module, _, name = where.partition(":")
+    return getattr(import_module(f"{__package__}.{module}"), name)
+
+
+class LazyGroup(HelpGroup):
+    """A group that imports a command's module when the command is asked for (click's documented pattern:
+    ``list_commands`` names them all, ``get_command`` loads one)."""
+
+    def __init__(self, *args: Any, lazy: Mapping[str, tuple[str, tuple[str, ...]]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = dict(lazy)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy:
+            where, additions = self.lazy[cmd_name]
+            command: click.Command = _attribute(where)
+            for addition in additions:
+                if ":" in addition and isinstance(command, click.Group):
+                    command.add_command(_attribute(addition))
+                else:
+                    import_module(f"{__package__}.{addition}")  # its decorators add its commands
+            self.add_command(command, cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+    def load_all(self) -> MutableMapping[str, click.Command]:
+        """Every command, loaded: for what reads the whole tree at once (the checks of the docs and help)."""
+        ctx = click.Context(self)
+        for name in self.lazy:
+            self.get_command(ctx, name)
+        return self.commands
+
+
+class SectionedGroup(LazyGroup):
     """``--help`` lists commands under the headings of ``SECTIONS``, in that order."""
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         listed: set[str] = set()
         for heading, names in SECTIONS:
-            rows = self.help_rows(ctx, [n for n in names if n in self.commands])
+            rows = self.help_rows(ctx, names)
             listed.update(names)
             if rows:
                 with formatter.section(heading):
@@ -98,7 +150,7 @@ class SectionedGroup(HelpGroup):
                 formatter.write_dl(rest)
 
 
-@click.group(cls=SectionedGroup, context_settings=CONTEXT)
+@click.group(cls=SectionedGroup, context_settings=CONTEXT, lazy=COMMANDS)
 @click.version_option(version(), "-V", "--version", prog_name="sls", message="%(prog)s %(version)s")
 def cli() -> None:
     """sls-emulator: an emulator of a broker's Secure Login System (Interactive Brokers' SLS).
@@ -122,42 +174,6 @@ def cli() -> None:
 
     Every command has --help with an example, and --json. Settings are SLS_* variables: `sls config`.
     """
-
-
-for command in (
-    serve,
-    gateway,
-    gateway_state,
-    demo,
-    world,
-    status,
-    config,
-    login,
-    switch,
-    answer,
-    stepup,
-    whoami,
-    my_sessions,
-    withdraw,
-    change_phone,
-    logout,
-    user,
-    device,
-    account,
-    sessions,
-    events,
-    metrics,
-    clock,
-    attack,
-    wipe,
-    openapi,
-    phone,
-    scenario,
-    bench,
-    state,
-):
-    cli.add_command(command)
-device.add_command(respond)
 
 
 def main() -> None:

@@ -26,7 +26,7 @@ from .scenario_server import (
     own_port,
     refuse_while_seeding,
 )
-from .serve import host_option
+from .server_options import host_option
 
 seed_option = click.option(
     "--seed", type=int, default=0, show_default=True, help="Fixes every random choice the runner makes."

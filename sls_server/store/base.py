@@ -17,10 +17,10 @@ from redis.cluster import ClusterNode, RedisCluster
 from redis.retry import Retry
 
 from ..errors import StoreUnavailable
+from ..redis_urls import parse_redis_url
 from .faults import StoreBug, error_code, is_outage
 from .pool import LeanPool
 from .sentinels import sentinel_master
-from .urls import parse_redis_url
 from .writebehind import Carrier, Queued, carrying, later, resolved
 
 T = TypeVar("T")

@@ -30,7 +30,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 from redis.sentinel import MasterNotFoundError, Sentinel
 
-from .urls import RedisTarget
+from ..redis_urls import RedisTarget
 
 
 class SentinelsUnanswered(redis.exceptions.TimeoutError):

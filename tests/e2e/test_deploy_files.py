@@ -23,7 +23,8 @@ import redis
 import requests
 import yaml
 
-from sls_server.cli.serve import CLI_ENV, serve
+from sls_server.cli.serve import serve
+from sls_server.cli.server_options import CLI_ENV
 from sls_server.config import load_settings
 from sls_server.config_table import describe
 from sls_server.store.embedded import find_redis_server, free_port

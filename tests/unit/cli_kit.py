@@ -13,6 +13,9 @@ from click.testing import CliRunner, Result
 
 from sls_server.cli.main import cli
 
+# `sls` imports a command's module when the command is asked for: what walks `cli.commands` needs them all.
+cli.load_all()
+
 
 @pytest.fixture(name="runner")
 def cli_runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:

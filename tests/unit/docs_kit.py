@@ -18,6 +18,9 @@ import click
 
 from sls_server.cli.main import cli
 
+# `sls` imports a command's module when the command is asked for: what walks `cli.commands` needs them all.
+cli.load_all()
+
 ROOT = Path(__file__).parents[2]
 #: The documents users copy from.
 DOCUMENTS = ("README.md", "CONTRIBUTING.md", "docs/performance.md", "sls_scenarios/REFERENCE.md")

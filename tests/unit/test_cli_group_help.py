@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from sls_server.cli.main import cli
 from sls_server.cli.output import SHORT_HELP_LIMIT
 
-GROUPS = sorted(name for name, command in cli.commands.items() if isinstance(command, click.Group))
+GROUPS = sorted(name for name, command in cli.load_all().items() if isinstance(command, click.Group))
 
 
 def words(text: str) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from docs_kit import DOCUMENTS, help_texts, text
 
-from sls_server.cli.serve import CLI_ENV
+from sls_server.cli.server_options import CLI_ENV
 from sls_server.config_table import describe
 
 README = (Path(__file__).parents[2] / "README.md").read_text()
