@@ -76,24 +76,33 @@ def redis_sentinel(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalSe
     sentinel.stop()
 
 
-@pytest.fixture
-def redis_url(request: pytest.FixtureRequest) -> str:
-    """An empty Redis of the session's topology (``SLS_TEST_REDIS``), as a ``SLS_REDIS_URL``."""
+@pytest.fixture(scope="session")
+def redis_session(request: pytest.FixtureRequest) -> EmbeddedRedis | LocalCluster | LocalSentinel:
+    """The session's Redis, of its topology (``SLS_TEST_REDIS``), as it is: tests take :func:`redis_url`."""
     if TOPOLOGY == "cluster":
-        cluster: LocalCluster = request.getfixturevalue("redis_cluster")
-        cluster.flush()
-        return cluster.url
+        return request.getfixturevalue("redis_cluster")  # type: ignore[no-any-return]
     if TOPOLOGY == "sentinel":
-        sentinel: LocalSentinel = request.getfixturevalue("redis_sentinel")
-        sentinel.flush()
-        return sentinel.url
-    import redis
+        return request.getfixturevalue("redis_sentinel")  # type: ignore[no-any-return]
+    return request.getfixturevalue("redis_server")  # type: ignore[no-any-return]
 
-    server: EmbeddedRedis = request.getfixturevalue("redis_server")
-    client = redis.Redis.from_url(server.url)
-    client.flushall()
-    client.close()
-    return server.url
+
+def empty(redis_session: EmbeddedRedis | LocalCluster | LocalSentinel) -> str:
+    """Flush the session's Redis; its URL."""
+    if isinstance(redis_session, EmbeddedRedis):
+        import redis
+
+        client = redis.Redis.from_url(redis_session.url)
+        client.flushall()
+        client.close()
+    else:
+        redis_session.flush()
+    return redis_session.url
+
+
+@pytest.fixture
+def redis_url(redis_session: EmbeddedRedis | LocalCluster | LocalSentinel) -> str:
+    """An empty Redis of the session's topology (``SLS_TEST_REDIS``), as a ``SLS_REDIS_URL``."""
+    return empty(redis_session)
 
 
 @pytest.fixture
@@ -165,49 +174,64 @@ class ServerProcess:
         return subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
 
 
+def start_server(redis_url: str, folder: Path, workers: int = 2, **env: str) -> ServerProcess:
+    """A ``sls serve`` child on a free port, its data and log in ``folder``, answering once this returns."""
+    port = free_port()
+    log_path = folder / f"serve-{port}.log"
+    environment = {
+        **os.environ,
+        "SLS_ADMIN_TOKEN": ADMIN_TOKEN,
+        "SLS_HASH_PROFILE": "test",
+        "SLS_DATA_DIR": str(folder / "serve-data"),
+        **env,
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "sls_server.cli.main",
+        "serve",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--redis-url",
+        redis_url,
+    ]
+    with log_path.open("wb") as log_file:
+        process = subprocess.Popen(command, env=environment, stdout=log_file, stderr=subprocess.STDOUT)
+    server = ServerProcess(process, f"http://127.0.0.1:{port}", log_path)
+    try:
+        wait_until_serving(server)
+    except BaseException:
+        stop_server(server)
+        raise
+    return server
+
+
+def stop_server(server: ServerProcess) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
+
+
 @pytest.fixture
 def sls_serve(redis_url: str, tmp_path: Path) -> Iterator[Callable[..., ServerProcess]]:
     """Start ``sls serve`` processes (``--workers`` etc. as keyword arguments); all are stopped afterwards."""
     started: list[ServerProcess] = []
 
     def start(workers: int = 2, redis: str | None = None, **env: str) -> ServerProcess:
-        port = free_port()
-        log_path = tmp_path / f"serve-{port}.log"
-        environment = {
-            **os.environ,
-            "SLS_ADMIN_TOKEN": ADMIN_TOKEN,
-            "SLS_HASH_PROFILE": "test",
-            "SLS_DATA_DIR": str(tmp_path / "serve-data"),
-            **env,
-        }
-        command = [
-            sys.executable,
-            "-m",
-            "sls_server.cli.main",
-            "serve",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            str(workers),
-            "--redis-url",
-            redis or redis_url,
-        ]
-        with log_path.open("wb") as log_file:
-            process = subprocess.Popen(command, env=environment, stdout=log_file, stderr=subprocess.STDOUT)
-        server = ServerProcess(process, f"http://127.0.0.1:{port}", log_path)
+        server = start_server(redis or redis_url, tmp_path, workers, **env)
         started.append(server)
-        wait_until_serving(server)
         return server
 
     yield start
     for server in started:
-        server.process.terminate()
-        try:
-            server.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.process.kill()
+        stop_server(server)
 
 
 def wait_until_serving(server: ServerProcess, timeout_s: float = 30.0) -> None:

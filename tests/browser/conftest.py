@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from conftest import ServerProcess, empty, start_server, stop_server
+
+from sls_server.store import Store
 
 from .pages_kit import World
 
@@ -48,9 +51,32 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
+@pytest.fixture(scope="session")
+def shared_server(
+    browser: Any, redis_session: Any, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerProcess]:
+    """One ``sls serve`` for this process's browser tests that need no settings of their own: starting one
+    per test was about a fifth of each test's time (a test with settings of its own takes ``sls_serve``)."""
+    # Session fixtures come before a test's own: the Redis may still hold the last test's, secrets sealed
+    # under another server's key among them, which a server refuses to start on.
+    server = start_server(empty(redis_session), tmp_path_factory.mktemp("browser-server"), workers=1)
+    yield server
+    stop_server(server)
+
+
 @pytest.fixture
-def server(browser: Any, sls_serve: Callable[..., Any]) -> Any:
-    return sls_serve(workers=1)
+def server(shared_server: ServerProcess, redis_url: str) -> ServerProcess:
+    """The shared server on an emptied Redis (``redis_url`` flushed it), as a server just started would be:
+    its worker told that the clock is gone (the worker keeps the clock it last heard, and a flush says
+    nothing), so a clock a test before moved does not outlive it."""
+    if shared_server.process.poll() is not None:
+        pytest.fail(f"the shared browser server exited:\n{shared_server.log()}")
+    store = Store.from_url(redis_url)
+    try:
+        store.clock.announce_reset()
+    finally:
+        store.close()
+    return shared_server
 
 
 @pytest.fixture
