@@ -103,6 +103,10 @@ class Settings:
     """Sessions per user: ``replace`` keeps one, a new login ending the older (it gets 401 session_replaced);
     ``refuse`` keeps one, refusing the new login while one is live; ``allow`` keeps each login's, which the
     user lists and ends (GET /api/v1/sessions)."""
+    session_limit: int = 10
+    """Live sessions a user may hold under ``SLS_SESSION_CONCURRENCY=allow``, 1..100: a login past it
+    ends the user's oldest (401 session_replaced), so logins in a loop cannot fill Redis with one user's
+    sessions."""
     trusted_proxies: tuple[str, ...] = ()
     """Comma-separated CIDRs of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed;
     empty: the socket's address and scheme, whatever the headers say."""
@@ -208,6 +212,7 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "challenge_issue_window": integer(1, 86400),
     "challenge_history": integer(10, 500_000),
     "session_concurrency": choice("replace", "refuse", "allow"),
+    "session_limit": integer(1, 100),
     "trusted_proxies": cidrs,
     "sms_code_ttl": integer(60, 600),
     "sms_send_limit": integer(1, 1000),

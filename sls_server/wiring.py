@@ -124,6 +124,7 @@ def build_core(settings: Settings, store: Store) -> Core:
         idle_timeout=settings.idle_timeout,
         absolute_timeout=settings.absolute_timeout,
         concurrency=settings.session_concurrency,
+        limit=settings.session_limit,
         ip_guard=ip_rules.allowed,
     )
     notices = SuspiciousNotices(notifier.notify)

@@ -47,6 +47,7 @@ class SessionService:
         idle_timeout: int,
         absolute_timeout: int,
         concurrency: str = "replace",
+        limit: int = 10,
         ip_guard: IpGuard | None = None,
     ) -> None:
         self._store = store
@@ -54,6 +55,7 @@ class SessionService:
         self.idle_timeout = idle_timeout
         self.absolute_timeout = absolute_timeout
         self.concurrency = concurrency
+        self.limit = limit
         self._ip_guard = ip_guard
 
     def require_ip(
@@ -164,6 +166,7 @@ class SessionService:
             record,
             now=now,
             concurrency=concurrency,
+            limit=self.limit,
             epoch=epoch,
             retires=retires,
             completes=completes,

@@ -42,6 +42,7 @@ class SessionRepo:
         *,
         now: int,
         concurrency: str,
+        limit: int,
         epoch: str,
         retires: str | None = None,
         completes: str | None = None,
@@ -51,7 +52,7 @@ class SessionRepo:
         """Store the session, in one step, as the user's only live one, or (under 'allow') beside the others.
 
         ``concurrency`` is 'replace', 'refuse', 'allow', or 'rotate' (a step-up's new token retiring
-        ``retires``).
+        ``retires``). Under 'allow', ``limit`` live sessions at most: the oldest beyond it are replaced.
         ``epoch`` is the user's epoch the login began under. ``completes``: the login (its id) whose right
         answer earned the session, settled in the same step, and ``prompt`` the prompt of it that answer was
         checked against (``LoginTxn.prompt``: 'switched' if a new code or a switch replaced it). Returns
@@ -80,6 +81,7 @@ class SessionRepo:
                 retires or "",
                 record.expires_at - now + RECLAIM_MARGIN_S,
                 prompt,
+                limit,
                 *pairs(record.to_hash()),
             ],
         )

@@ -58,7 +58,9 @@ def test_racing_sessions_that_settle_one_login_have_one_winner(redis_url: str) -
             factor="dscplus",
             device_id="card",
         )
-        return store.sessions.create(record, now=1001, concurrency="refuse", epoch="e1", completes=TXN1)[0]
+        return store.sessions.create(
+            record, now=1001, concurrency="refuse", limit=10, epoch="e1", completes=TXN1
+        )[0]
 
     with ThreadPoolExecutor(16) as pool:
         outcomes = list(pool.map(create, range(64)))
@@ -76,15 +78,21 @@ def test_a_session_refused_leaves_its_login_unspent_and_a_stale_epoch_kills_it(r
     def session(n: int) -> SessionRecord:
         return SessionRecord(f"alice~{n:064x}", "alice", 1001, 1900, 9000, 1001, "dscplus", "card")
 
-    assert store.sessions.create(session(1), now=1001, concurrency="refuse", epoch="e1")[0] == "ok"
-    refused = store.sessions.create(session(2), now=1001, concurrency="refuse", epoch="e1", completes=TXN1)
+    assert store.sessions.create(session(1), now=1001, concurrency="refuse", limit=10, epoch="e1")[0] == "ok"
+    refused = store.sessions.create(
+        session(2), now=1001, concurrency="refuse", limit=10, epoch="e1", completes=TXN1
+    )
     assert refused[0] == "refused"
     assert store.logins.get(TXN1).state == "second_factor"  # type: ignore[union-attr]  # not spent
-    stale = store.sessions.create(session(3), now=1001, concurrency="replace", epoch="e0", completes=TXN1)
+    stale = store.sessions.create(
+        session(3), now=1001, concurrency="replace", limit=10, epoch="e0", completes=TXN1
+    )
     assert stale[0] == "stale"
     assert store.logins.get(TXN1).state == "revoked"  # type: ignore[union-attr]
     store.logins.create(_txn(TXN2, attempts_left=3), now=1000)
-    late = store.sessions.create(session(4), now=2001, concurrency="replace", epoch="e1", completes=TXN2)
+    late = store.sessions.create(
+        session(4), now=2001, concurrency="replace", limit=10, epoch="e1", completes=TXN2
+    )
     assert late[0] == "expired"
 
 

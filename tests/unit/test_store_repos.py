@@ -122,7 +122,7 @@ def test_a_session_reads_back_extended_and_listed(store: Store) -> None:
         epoch="e1",
         verified={"withdrawal": NOW + 300},
     )
-    assert store.sessions.create(session, now=NOW, concurrency="replace", epoch="e1") == ("ok", [])
+    assert store.sessions.create(session, now=NOW, concurrency="replace", limit=10, epoch="e1") == ("ok", [])
     touched = store.sessions.touch(session.id, now=NOW + 10, idle_timeout=600, mode="extend")
     assert touched.status == "ok"
     assert touched.record == replace(session, idle_expires_at=NOW + 610, last_seen_at=NOW + 10)

@@ -8,7 +8,8 @@
 -- ARGV[7] the session a rotation retires ('' = none)   ARGV[8] seconds Redis keeps the hash (memory only)
 -- ARGV[9] with KEYS[4]: the prompt its answer was checked against (the login's 'prompt_no' as read;
 -- '' = not compared): a new code or a switch since replaced it, and the old answer does not settle it
--- ARGV[10..] field, value pairs of the new session
+-- ARGV[10] under 'allow', the live sessions a user may hold: the oldest beyond it are replaced, this one included
+-- ARGV[11..] field, value pairs of the new session
 -- KEYS[4] (optional) the login this session completes, its answer found right: settled in the same step, so
 -- racing right answers cannot both win, and a login refused a session (refuse, a disabled user) is not spent
 -- KEYS[5] (optional, with KEYS[4]) the lockout bucket the login's password was counted in: while it is locked
@@ -95,14 +96,20 @@ if ARGV[3] == 'refuse' and #live > 0 then
   return refuse('refused')
 end
 local out = {'ok'}
+local ending = 0
 if ARGV[3] == 'replace' then
-  for _, id in ipairs(live) do
-    redis.call('HSET', ARGV[6] .. id, 'state', 'replaced')
-    redis.call('ZREM', KEYS[2], id)
-    out[#out + 1] = id
-  end
+  ending = #live
+elseif ARGV[3] == 'allow' then
+  -- the oldest first: the index orders by absolute expiry, which a session's fixed lifetime puts in the
+  -- order of the logins (those of one second in any order)
+  ending = #live + 1 - tonumber(ARGV[10])
 end
-redis.call('HSET', KEYS[3], unpack(ARGV, 10))
+for i = 1, ending do
+  redis.call('HSET', ARGV[6] .. live[i], 'state', 'replaced')
+  redis.call('ZREM', KEYS[2], live[i])
+  out[#out + 1] = live[i]
+end
+redis.call('HSET', KEYS[3], unpack(ARGV, 11))
 redis.call('EXPIRE', KEYS[3], tonumber(ARGV[8]))
 redis.call('ZADD', KEYS[2], ARGV[5], ARGV[4])
 if KEYS[4] then
