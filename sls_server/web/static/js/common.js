@@ -21,10 +21,15 @@ window.SLS = (function () {
     return true;
   }
 
+  /* When this page last asked something that counts as the person's activity (its load, or a call without
+     `background`): the console's idle warning counts from it. */
+  let lastActivity = Date.now();
+
   /* A JSON call with the page's CSRF token; `background: true` in `how` for one the script makes on its own. */
   async function call(method, url, body, how) {
     const options = { method: method, headers: { "X-CSRF-Token": csrfToken() }, credentials: "same-origin" };
     if (how && how.background) Object.assign(options.headers, BACKGROUND);
+    else lastActivity = Date.now();
     if (body !== undefined) {
       options.headers["Content-Type"] = "application/json";
       options.body = JSON.stringify(body);
@@ -104,5 +109,5 @@ window.SLS = (function () {
   });
   openDetails(window.location.hash);
 
-  return { call: call, background: BACKGROUND, signedOut: signedOut, poll: poll, clock: clock, duration: duration, offset: offset, el: el, csrfToken: csrfToken };
+  return { call: call, lastActivity: function () { return lastActivity; }, background: BACKGROUND, signedOut: signedOut, poll: poll, clock: clock, duration: duration, offset: offset, el: el, csrfToken: csrfToken };
 })();
