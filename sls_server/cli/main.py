@@ -118,10 +118,12 @@ class LazyGroup(HelpGroup):
             where, additions = self.lazy[cmd_name]
             command: click.Command = _attribute(where)
             for addition in additions:
-                if ":" in addition and isinstance(command, click.Group):
+                if ":" not in addition:
+                    import_module(f"{__package__}.{addition}")  # its decorators add its commands
+                elif isinstance(command, click.Group):
                     command.add_command(_attribute(addition))
                 else:
-                    import_module(f"{__package__}.{addition}")  # its decorators add its commands
+                    raise TypeError(f"{where} is no group: {addition} cannot be added to it")
             self.add_command(command, cmd_name)
         return super().get_command(ctx, cmd_name)
 
