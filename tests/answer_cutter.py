@@ -52,10 +52,13 @@ class AnswerCutter:
             threading.Thread(target=self._answers, args=(client, redis_side, cutting), daemon=True).start()
 
     def _requests(self, client: socket.socket, redis_side: socket.socket, cutting: threading.Event) -> None:
+        tail = b""  # the end of what came before: TCP is a stream, and a request can arrive in two reads
         while data := _received(client):
-            if self.armed is not None and self.armed in data:
+            armed = self.armed
+            if armed is not None and armed in tail + data:
                 self.armed = None
                 cutting.set()
+            tail = (tail + data)[-256:]
             if not _passed(redis_side, data):
                 break
         _close(client, redis_side)  # a client gone is gone for Redis too (a replica's link, say)
