@@ -25,16 +25,24 @@ window.SLS = (function () {
      `background`): the console's idle warning counts from it. */
   let lastActivity = Date.now();
 
-  /* A JSON call with the page's CSRF token; `background: true` in `how` for one the script makes on its own. */
-  async function call(method, url, body, how) {
-    const options = { method: method, headers: { "X-CSRF-Token": csrfToken() }, credentials: "same-origin" };
-    if (how && how.background) Object.assign(options.headers, BACKGROUND);
+  /* Every request a page's script makes: the page's CSRF token, and either the background mark or, for a
+     request the person's click made, the page's note of activity. `background: true` in `how` for one the
+     script makes on its own. */
+  function request(url, options, how) {
+    const headers = Object.assign({ "X-CSRF-Token": csrfToken() }, options.headers || {});
+    if (how && how.background) Object.assign(headers, BACKGROUND);
     else lastActivity = Date.now();
+    return fetch(url, Object.assign({}, options, { headers: headers, credentials: "same-origin" }));
+  }
+
+  /* A JSON call through `request`: its body sent as JSON, its answer read as JSON. */
+  async function call(method, url, body, how) {
+    const options = { method: method, headers: {} };
     if (body !== undefined) {
       options.headers["Content-Type"] = "application/json";
       options.body = JSON.stringify(body);
     }
-    const response = await fetch(url, options);
+    const response = await request(url, options, how);
     let data = {};
     try { data = await response.json(); } catch (e) { data = {}; }
     signedOut(response.status, data);
@@ -109,5 +117,5 @@ window.SLS = (function () {
   });
   openDetails(window.location.hash);
 
-  return { call: call, lastActivity: function () { return lastActivity; }, background: BACKGROUND, signedOut: signedOut, poll: poll, clock: clock, duration: duration, offset: offset, el: el, csrfToken: csrfToken };
+  return { call: call, request: request, lastActivity: function () { return lastActivity; }, background: BACKGROUND, signedOut: signedOut, poll: poll, clock: clock, duration: duration, offset: offset, el: el };
 })();

@@ -289,7 +289,7 @@
   saveForm.addEventListener("submit", async function (event) {
     event.preventDefault();
     await busy(saveForm.querySelector("[type=submit]"), async function () {
-      const response = await fetch(saveForm.action, { method: "POST", headers: { "X-CSRF-Token": SLS.csrfToken() }, credentials: "same-origin" });
+      const response = await SLS.request(saveForm.action, { method: "POST" });
       if (!response.ok) { say("The world could not be saved (" + response.status + ").", true); return; }
       const named = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
       const name = named ? named[1] : "sls-world.json";
@@ -314,9 +314,8 @@
       return;
     }
     await busy(loadForm.querySelector("[type=submit]"), async function () {
-      const response = await fetch("/trainer/state/import?replace=" + replace, {
-        method: "POST", body: await file.text(), credentials: "same-origin",
-        headers: { "X-CSRF-Token": SLS.csrfToken(), "Content-Type": "application/json" },
+      const response = await SLS.request("/trainer/state/import?replace=" + replace, {
+        method: "POST", body: await file.text(), headers: { "Content-Type": "application/json" },
       });
       let data = {};
       try { data = await response.json(); } catch (e) { data = {}; }
