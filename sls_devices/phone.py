@@ -79,6 +79,15 @@ def security_code_text(code: str, *, valid_s: int) -> str:
     )
 
 
+def number_check_text(code: str, *, valid_s: int) -> str:
+    """The text a new number gets before it replaces the old one on the account (proof that its holder has
+    it: NIST SP 800-63B-4 treats a new number as a new authenticator)."""
+    return (
+        f"{SENDER}: Your code to confirm this phone number is {code}. It is valid for {how_long(valid_s)}. "
+        "If you did not ask to add this number to an account, ignore this message."
+    )
+
+
 def activation_code_text(code: str, *, valid_s: int) -> str:
     return (
         f"{SENDER}: Your IBKR Mobile activation code is {code}. Enter it in the app within "

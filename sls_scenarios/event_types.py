@@ -42,6 +42,8 @@ EVENT_TYPES: frozenset[str] = frozenset(
         "user.disabled",
         "user.enabled",
         "user.password_rehashed",
+        "user.phone_change_requested",
+        "user.phone_change_failed",
         "user.phone_changed",
         "account.created",
         "account.user_added",

@@ -8,6 +8,8 @@ from .accounts.access import IpRestrictions
 from .accounts.devices import DeviceService
 from .accounts.opening import AccountOpening
 from .accounts.passwords import PasswordHasher
+from .accounts.phone_change import PhoneChanges
+from .accounts.phone_change import pepper_from as phone_change_pepper
 from .accounts.users import UserService
 from .auth.console import ConsoleSignIns
 from .auth.lockout import Lockout, LockoutPolicy
@@ -163,7 +165,19 @@ def build_core(settings: Settings, store: Store) -> Core:
         phones=phones,
         notifier=notifier,
         stepup=stepup,
-        tasks=SensitiveTasks(stepup, users, events, sessions),
+        tasks=SensitiveTasks(
+            stepup,
+            PhoneChanges(
+                store.phone_changes,
+                users,
+                phones,
+                events,
+                pepper=phone_change_pepper(settings.secret_key),
+                code_ttl=settings.sms_code_ttl,
+            ),
+            events,
+            sessions,
+        ),
         ip_rules=ip_rules,
         ibkey=IbKeyAppService(
             store,

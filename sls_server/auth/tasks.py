@@ -11,7 +11,7 @@ import re
 import secrets
 from typing import Any
 
-from ..accounts.users import UserService
+from ..accounts.phone_change import PhoneChanges
 from ..errors import InvalidRequest
 from ..events import EventLog
 from .errors import UnknownSession
@@ -31,16 +31,26 @@ ENDED_BY_USER = "ended_by_user"
 
 class SensitiveTasks:
     def __init__(
-        self, stepup: StepUp, users: UserService, events: EventLog, sessions: SessionService
+        self, stepup: StepUp, phone_changes: PhoneChanges, events: EventLog, sessions: SessionService
     ) -> None:
         self._stepup = stepup
-        self._users = users
+        self._phone_changes = phone_changes
         self._events = events
         self._sessions = sessions
 
-    def change_phone(self, session: Session, phone: str, *, now: int) -> dict[str, str | None]:
+    def change_phone(
+        self, session: Session, phone: str, code: str | None, *, now: int, ip: str | None
+    ) -> dict[str, Any]:
+        """Without ``code``, text one to the new number (``code_sent``); with it, change the number
+        (``changed``). Both need the fresh step-up: one that lapses between them means verifying again."""
         self._stepup.require(session, "change_contact", now=now)
-        return self._users.change_phone(session.username, phone, now=now)
+        if code is None:
+            return self._phone_changes.request(session.username, session.id, phone, now=now, ip=ip)
+        return self._phone_changes.confirm(session.username, session.id, phone, code, now=now, ip=ip)
+
+    def pending_phone(self, session: Session, *, now: int) -> dict[str, Any] | None:
+        """The new number this session is confirming, if any (no step-up: seeing it changes nothing)."""
+        return self._phone_changes.pending(session.username, session.id, now=now)
 
     def withdraw(
         self, session: Session, amount: int, currency: str, *, now: int, ip: str | None

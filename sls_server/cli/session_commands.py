@@ -8,6 +8,7 @@ the old one is dead.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -16,11 +17,14 @@ import click
 from . import login_state
 from .admin_client import AdminClient, segment
 from .admin_commands import admin_options, bearer, server_errors, sessions_table, when
+from .answering import Answerer
 from .app_unlock import Given
 from .device_commands import DEVICE_TYPES
 from .login_commands import finish
 from .login_view import answer_options, print_prompt, tools
-from .output import fields_table, print_json, print_renderable
+from .output import CliError, fields_table, print_json, print_renderable
+from .reading import ask
+from .sim_access import sim_token_option
 from .step_flow import Flow
 from .step_loop import run_flow
 
@@ -289,10 +293,16 @@ def withdraw(
 
 @click.command("change-phone")
 @click.argument("number", metavar="+E164")
+@click.option("--code", metavar="DIGITS", help="The code texted to NUMBER: finish a change asked for before.")
+@click.option("--auto", is_flag=True, help="Read the code off the simulated phone NUMBER and finish at once.")
+@sim_token_option
 @session_options
 @admin_options
 def change_phone(
     number: str,
+    code: str | None,
+    auto: bool,
+    sim_token: str | None,
     username: str | None,
     token: str | None,
     url: str | None,
@@ -301,17 +311,59 @@ def change_phone(
 ) -> None:
     """The user changes their own phone number; needs a fresh step-up (POST /api/v1/account/phone).
 
-    Both the old and the new number get a notice. An administrator sets it with `sls user phone`.
+    The server first texts a 6-digit code to NUMBER and changes nothing: the number becomes the account's
+    when the code comes back, from this session, before it expires. This command asks for the code
+    (typed at the prompt, --code, or --auto off the simulated phone); without a terminal it stops after
+    the text, to be finished with --code. Both numbers then get a notice. An administrator sets a number
+    without a code with `sls user phone`.
 
     \b
-    Example:
-      sls stepup --purpose change_contact --auto && sls change-phone +15555550199
+    Examples:
+      sls stepup --purpose change_contact --auto && sls change-phone +15555550199 --auto
+      sls change-phone +15555550199 && sls change-phone +15555550199 --code 123456
     """
-    admin, _ = tools(url, admin_token, None, Given())
+    if code is not None and auto:
+        raise click.BadParameter("give --code or --auto, not both", param_hint="'--code'")
+    admin, answerer = tools(url, admin_token, sim_token, Given())
     _, api = _session(admin, username, token)
     with server_errors():
-        result = api.request("POST", "/api/v1/account/phone", {"phone": number})
+        if code is None:
+            seen = _texts_on(answerer, number) if auto else set()
+            sent = api.request("POST", "/api/v1/account/phone", {"phone": number})
+            if auto:
+                code = _texted_code(answerer, number, seen)
+            elif not as_json and sys.stdin.isatty():
+                code = ask(f"Code sent to {sent['sent_to']}", instead="--code DIGITS").strip()
+            else:
+                if as_json:
+                    print_json(sent)
+                else:
+                    print_renderable(fields_table("code sent", sent))
+                    click.echo(f"Then: sls change-phone {number} --code DIGITS", err=True)
+                return
+        result = api.request("POST", "/api/v1/account/phone", {"phone": number, "code": code})
     if as_json:
         print_json(result)
     else:
         print_renderable(fields_table("phone changed", result))
+
+
+def _texts_on(answerer: Answerer, number: str) -> set[str]:
+    """The texts on the simulated phone before the code was asked for: the code is in none of them."""
+    messages = answerer.sim.request("GET", f"/sim/v1/phones/{segment(number)}/messages")["messages"]
+    return {str(m["id"]) for m in messages}
+
+
+def _texted_code(answerer: Answerer, number: str, seen: set[str]) -> str:
+    messages = answerer.sim.request("GET", f"/sim/v1/phones/{segment(number)}/messages")["messages"]
+    for message in messages:  # newest first
+        if (
+            message.get("purpose") == "phone_change"
+            and message.get("code")
+            and str(message["id"]) not in seen
+        ):
+            return str(message["code"])
+    raise CliError(
+        f"no code reached {number} (carrier blocking texts? a delivery delay? a swapped SIM?); "
+        "see `sls phone inbox` and `sls phone conditions`"
+    )

@@ -29,7 +29,7 @@ from ..store import Store
 from .errors import NoCode, OutboxBusy
 
 #: Purposes of texts that carry a code but are no second factor.
-NOT_A_SECOND_FACTOR = frozenset({"notice", "ibkey_activation"})
+NOT_A_SECOND_FACTOR = frozenset({"notice", "ibkey_activation", "phone_change"})
 #: How often a waiting request looks at the phone again.
 POLL_S = 0.1
 #: The ``retry_after`` of that 429: a waiter's next look at the phone is as soon.

@@ -103,15 +103,37 @@ class StepUpAnswer(TypedDict):
 
 
 class PhoneChange(Request):
+    """Send `phone` alone to have a code texted to it; send it again with that `code` to make it the
+    account's number. Until then the account keeps its old number."""
+
     phone: Phone
+    code: Annotated[str | None, Refusal("must be the 6 digits texted to the new number")] = Field(
+        None,
+        pattern=r"^[0-9]{6}$",
+        description="The code texted to `phone` by the first call; omit it to have one sent.",
+    )
 
 
 class PhoneChanged(TypedDict):
-    """Changed; both numbers were told."""
+    """`code_sent`: a code went to the new number, nothing changed yet. `changed`: the number is the
+    account's now, and both numbers were told."""
 
-    username: Username
-    phone: Annotated[str, Field(description="The new number.")]
-    previous_phone: Annotated[str | None, Field(description="The number before; null if there was none.")]
+    state: Annotated[
+        Literal["code_sent", "changed"],
+        Field(description="`code_sent` after the first call, `changed` after the one with the code."),
+    ]
+    sent_to: NotRequired[Annotated[str, Field(description="Code sent: the new number, masked.")]]
+    expires_at: NotRequired[
+        Annotated[UnixTime, Field(description="Code sent: the code is good before this instant.")]
+    ]
+    attempts_left: NotRequired[
+        Annotated[int, Field(description="Code sent: wrong codes it takes before it dies.")]
+    ]
+    username: NotRequired[Username]
+    phone: NotRequired[Annotated[str, Field(description="Changed: the new number.")]]
+    previous_phone: NotRequired[
+        Annotated[str | None, Field(description="Changed: the number before; null if there was none.")]
+    ]
 
 
 class WithdrawalRequest(Request):

@@ -28,6 +28,7 @@ from .ibkey import IbKeyRepo
 from .inventory import InventoryRepo
 from .lockout import LockoutRepo
 from .logins import LoginRepo
+from .phone_changes import PhoneChangeRepo
 from .phones import PhoneRepo
 from .sessions import SessionRepo
 from .totp import TotpRepo
@@ -54,6 +55,7 @@ class Store:
         self.logins = LoginRepo(client, scripts, hints)
         self.lockout = LockoutRepo(client, scripts)
         self.phones = PhoneRepo(client, scripts)
+        self.phone_changes = PhoneChangeRepo(client, scripts)
         self.sessions = SessionRepo(client, scripts)
         self.events = EventRepo(client, scripts)
         self.access = AccessRepo(client, scripts)

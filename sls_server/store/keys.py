@@ -80,6 +80,11 @@ def user_challenge_issues(username: str) -> str:
     return f"{PREFIX}{{u:{username}}}:issued"
 
 
+def user_phone_change(username: str) -> str:
+    """A new number the user asked for, waiting for the code texted to it (``store.phone_changes``)."""
+    return f"{PREFIX}{{u:{username}}}:phone_change"
+
+
 def login(username: str, txn_id: str) -> str:
     return f"{PREFIX}{{u:{username}}}:login:{txn_id}"
 

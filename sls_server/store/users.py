@@ -58,7 +58,10 @@ class UserRepo:
         """The user's own keys in one DEL (one slot: atomic), then the name leaves the index (another slot,
         so another command: a cluster pipeline cannot carry a multi-key DEL)."""
         deleted = self._r.delete(
-            keys.user(username), keys.user_devices(username), keys.user_challenge_issues(username)
+            keys.user(username),
+            keys.user_devices(username),
+            keys.user_challenge_issues(username),
+            keys.user_phone_change(username),
         )
         self._r.srem(keys.USERS_INDEX, username)
         return bool(deleted)

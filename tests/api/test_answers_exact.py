@@ -129,6 +129,8 @@ def test_every_answer_of_a_full_flow_is_exactly_its_shape(strict: Flask) -> None
         auth = {"Authorization": f"Bearer {done['session']['token']}"}
     _json(c.post("/api/v1/withdrawals", json={"amount": 5}, headers=auth))
     _json(c.post("/api/v1/account/phone", json={"phone": "+15555550999"}, headers=auth))
+    texted = _json(c.get("/sim/v1/phones/+15555550999/messages"))["messages"][0]["code"]
+    _json(c.post("/api/v1/account/phone", json={"phone": "+15555550999", "code": texted}, headers=auth))
 
     _json(c.get(f"/sim/v1/dscplus/{card['device_id']}"))
     _json(c.get(f"/sim/v1/phones/{PHONE}/messages"))

@@ -31,6 +31,11 @@ class World:
         self.post("/admin/v1/users", {"username": name, "password": PASSWORD, "phone": phone, "sms": False})
         return name
 
+    def phone_of(self, name: str) -> str | None:
+        answer = requests.get(f"{self.url}/admin/v1/users/{name}", headers=self.admin, timeout=10)
+        assert answer.status_code == 200, answer.text
+        return answer.json()["phone"]  # type: ignore[no-any-return]
+
     def device(self, name: str, type_: str, **params: Any) -> dict[str, Any]:
         return self.post(f"/admin/v1/users/{name}/devices", {"type": type_, **params})
 

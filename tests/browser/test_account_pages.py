@@ -76,7 +76,7 @@ def test_withdrawal_asks_to_verify_identity_first(world: World, page: Any) -> No
     expect(page.get_by_test_id("account-done")).to_contain_text("withdrawal request was accepted")
 
 
-def test_changing_the_phone_number_needs_a_step_up_and_texts_both_numbers(world: World, page: Any) -> None:
+def test_changing_the_phone_number_needs_a_step_up_and_the_code_sent_to_it(world: World, page: Any) -> None:
     card_id = log_in_with_card(page, world, "omar", pin="1593")
     page.get_by_test_id("phone-new").fill("+15555550199")
     page.get_by_test_id("phone-submit").click()
@@ -84,9 +84,26 @@ def test_changing_the_phone_number_needs_a_step_up_and_texts_both_numbers(world:
     challenge = page.get_by_test_id("step-challenge").inner_text()
     page.get_by_test_id("step-response").fill(world.card_response(card_id, "1593", challenge))
     page.get_by_test_id("step-submit").click()
+    expect(page.get_by_test_id("account-done")).to_contain_text("We sent a code to +1•••••••0199")
+    expect(page.get_by_test_id("phone-pending")).to_have_text("+1•••••••0199")
+    texted = [m for m in world.messages("+15555550199") if m["purpose"] == "phone_change"]
+    assert len(texted) == 1 and world.phone_of("omar") == "+15555550160"  # not changed yet
+    code = texted[0]["code"]
+
+    page.get_by_test_id("phone-code").fill(f"{(int(code) + 1) % 10**6:06d}")
+    page.get_by_test_id("phone-confirm").click()
+    expect(page.get_by_test_id("account-message")).to_contain_text("not valid. 4 attempts left")
+    expect(page.get_by_test_id("phone-code")).to_have_attribute("aria-invalid", "true")
+    page.reload()  # the refusal was told once; a reload sends no code again
+    expect(page.get_by_test_id("account-message")).to_have_count(0)
+
+    page.get_by_test_id("phone-code").fill(code)
+    page.get_by_test_id("phone-confirm").click()
     expect(page.get_by_test_id("account-done")).to_contain_text("phone number was changed")
-    assert any("phone number" in m["text"] for m in world.messages("+15555550199"))
-    assert any("phone number" in m["text"] for m in world.messages("+15555550160"))
+    expect(page.get_by_test_id("phone-new")).to_be_visible()  # the number's own form again
+    assert world.phone_of("omar") == "+15555550199"
+    assert any("was changed" in m["text"] for m in world.messages("+15555550199"))
+    assert any("was changed" in m["text"] for m in world.messages("+15555550160"))
 
 
 def test_a_redis_outage_is_not_a_logout_on_the_account_page(

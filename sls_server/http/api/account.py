@@ -97,16 +97,18 @@ def verify_identity(body: StepUpRequest) -> ResponseReturnValue:
     bp,
     "post",
     "/account/phone",
-    summary="Change the phone number (needs a fresh step-up)",
+    summary="Change the phone number: a code to the new number, then the change (needs a fresh step-up)",
     body=PhoneChange,
     ok=PhoneChanged,
-    returns="Changed; both numbers got a notice.",
+    returns="`code_sent` (nothing changed yet), or `changed` (both numbers got a notice).",
     security="session",
-    errors=(ReauthRequired,),
+    errors=(ReauthRequired, InvalidResponse, ChallengeExpired, SendLimited),
 )
 def change_phone(body: PhoneChange) -> ResponseReturnValue:
-    """401 `reauth_required` without a fresh `change_contact` verification."""
-    return core().tasks.change_phone(caller_session(), body.phone, now=now())
+    """401 `reauth_required` without a fresh `change_contact` verification, for either call. With `code`:
+    401 `invalid_response` for a wrong one (five kill it), 410 `challenge_expired` when no code for this
+    session and number lives (expired, killed, replaced by a newer request, or never sent)."""
+    return core().tasks.change_phone(caller_session(), body.phone, body.code, now=now(), ip=client_ip())
 
 
 @operation(

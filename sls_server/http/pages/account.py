@@ -23,9 +23,12 @@ from ..common import client_ip, core, now, session_cookie
 from ..crosssite import form_token, require_form_token
 from . import bp
 from .kit import answers_json, drop_cookie, drop_session_cookie, page
+from .outcome import told
 
 #: What ``?done=change_security&ref=`` may carry: how many other sessions were logged out.
 ENDED_COUNT_RE = re.compile(r"^[0-9]{1,4}$")
+#: What ``?done=`` may say was done (a banner each): a task, or where a new number's change stands.
+DONE = ("withdrawal", "change_contact", "change_security", "phone_code_sent", "phone_code_limited")
 #: Seconds before automatic logoff at which the page warns (and offers to stay logged in).
 WARN_BEFORE_S = 120
 REASONS = {"logout", "idle", "absolute", "replaced", "revoked", "ended"}
@@ -99,16 +102,21 @@ def account_page() -> ResponseReturnValue:
     if done == "change_security" and not ENDED_COUNT_RE.fullmatch(ref):
         done = None  # likewise the count of sessions logged out: a number, never text
     own = core().tasks.sessions(session, now=now())
+    said = told()
     return page(
         "account.html",
+        said.get("status", 200),
         csrf_token=form_token(),
+        message=said.get("message"),
+        invalid=said.get("invalid", False),
+        phone_pending=core().tasks.pending_phone(session, now=now()),
         session=session,
         body=session_body(session),
         factor_name=factor_name,
         idle=duration(core().settings.idle_timeout),  # as the logged-out page says it
         absolute=duration(core().settings.absolute_timeout),
         verified=fresh_step_ups(session),
-        done=done if done in ("withdrawal", "change_contact", "change_security") else None,
+        done=done if done in DONE else None,
         ref=ref,
         own_sessions=own,
         others=sum(1 for s in own if not s["current"]),

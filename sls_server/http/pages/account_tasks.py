@@ -14,6 +14,7 @@ from flask import request
 
 from ...accounts.users import PHONE_RE
 from ...auth.session_state import Session
+from ...sim.errors import SendLimited
 from ..common import client_ip, core, now
 
 _AMOUNT = re.compile(r"^[0-9]{1,9}$")
@@ -26,7 +27,7 @@ PURPOSE_TITLES = {
 }
 
 
-def task_from_form(kind: str) -> tuple[dict[str, Any] | None, str | None]:
+def task_from_form(kind: str, session: Session) -> tuple[dict[str, Any] | None, str | None]:
     """The task as typed, or a sentence saying what is wrong with it."""
     if kind == "end_other_sessions":
         return {"purpose": "change_security"}, None  # nothing typed: which sessions is decided once verified
@@ -41,17 +42,24 @@ def task_from_form(kind: str) -> tuple[dict[str, Any] | None, str | None]:
     phone = request.form.get("phone", "").strip().replace(" ", "")
     if not PHONE_RE.fullmatch(phone):
         return None, "Enter the new number in international form, like +15551234567."
+    if core().users.get(session.username).phone == phone:
+        return None, "That is already your number."
     return {"purpose": "change_contact", "phone": phone}, None
 
 
 def run_task(session: Session, task: dict[str, Any]) -> str:
     """Carry out a verified task through the same core step as ``/api/v1/withdrawals``,
-    ``/api/v1/account/phone`` and ``/api/v1/sessions/end-others`` (which checks the step-up itself); a
-    reference to show (for sessions, how many were logged out)."""
+    ``/api/v1/account/phone`` and ``/api/v1/sessions/end-others`` (which checks the step-up itself); where
+    the browser goes next: the account page, saying what was done. A new number is only texted its code
+    here (the account page then asks for it, ``phone_confirm``), or refused for the codes sent lately."""
     if task["purpose"] == "change_security":
-        return str(len(core().tasks.end_other_sessions(session, now=now(), ip=client_ip())))
+        ended = len(core().tasks.end_other_sessions(session, now=now(), ip=client_ip()))
+        return f"/account?done=change_security&ref={ended}"
     if task["purpose"] == "change_contact":
-        core().tasks.change_phone(session, task["phone"], now=now())
-        return ""
+        try:
+            core().tasks.change_phone(session, task["phone"], None, now=now(), ip=client_ip())
+        except SendLimited:
+            return "/account?done=phone_code_limited"
+        return "/account?done=phone_code_sent"
     done = core().tasks.withdraw(session, task["amount"], task["currency"], now=now(), ip=client_ip())
-    return str(done["request_id"])
+    return f"/account?done=withdrawal&ref={done['request_id']}"

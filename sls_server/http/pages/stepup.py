@@ -85,12 +85,11 @@ def _begin(kind: str) -> ResponseReturnValue:
         raise  # an outage is not a logout (kit._unavailable answers it)
     except SlsError as exc:
         return gone(exc)
-    task, problem = task_from_form(kind)
+    task, problem = task_from_form(kind, session)
     if task is None:
         return _problem(problem or "Check the form and try again.", 400)
     if session.verified.get(task["purpose"], 0) > now():
-        ref = run_task(session, task)
-        return redirect(f"/account?done={task['purpose']}&ref={ref}", 303)
+        return redirect(run_task(session, task), 303)
     return _keep(redirect(VERIFY_PATH, 303), session, {"task": task})
 
 
@@ -180,8 +179,7 @@ def _verify_page(
 
 def _verified(state: dict[str, Any], token: str) -> tuple[Response, str]:
     session = core().sessions.authenticate(token, now=now(), ip=client_ip())
-    ref = run_task(session, state["task"])
-    target = f"/account?done={state['task']['purpose']}&ref={ref}"
+    target = run_task(session, state["task"])
     return jsonify({"state": "verified", "next": target}), target
 
 

@@ -1,0 +1,48 @@
+"""The account page's last step of a new phone number: the code texted to it, typed back.
+
+The step-up (``stepup``) verified the user and texted the code (``account_tasks.run_task``); the account page
+then shows the code's form in place of the number's, for as long as the code lives, read from the server
+(``SensitiveTasks.pending_phone``): no cookie carries the number. Every answer is a 303 to the account page,
+which says once what happened (``outcome``), so a reload never sends a code again.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import redirect, request
+from flask.typing import ResponseReturnValue
+
+from ...errors import SlsError, StoreUnavailable
+from ..common import client_ip, core, now
+from ..crosssite import require_form_token
+from . import bp
+from .account import current_session, gone
+from .kit import say
+from .outcome import tell
+
+_CODE = re.compile(r"^[0-9]{6}$")
+
+
+@bp.post("/account/phone/confirm")
+def account_phone_confirm() -> ResponseReturnValue:
+    require_form_token()  # a bad form token is its own 403, never taken for a logout
+    try:
+        session = current_session(extend=True)
+    except StoreUnavailable:
+        raise  # an outage is not a logout (kit._unavailable answers it)
+    except SlsError as exc:
+        return gone(exc)
+    pending = core().tasks.pending_phone(session, now=now())
+    if pending is None:
+        return tell("/account", "No code is waiting any more: enter the new number again.", 410)
+    code = "".join(request.form.get("code", "").split())
+    if not _CODE.fullmatch(code):
+        return tell("/account", "Enter the 6-digit code we sent to your new number.", 400, invalid=True)
+    try:
+        core().tasks.change_phone(session, pending["phone"], code, now=now(), ip=client_ip())
+    except StoreUnavailable:
+        raise
+    except SlsError as exc:
+        return tell("/account", say(exc), exc.status, invalid=exc.code == "invalid_response")
+    return redirect("/account?done=change_contact", 303)
