@@ -8,13 +8,13 @@ from .accounts.access import IpRestrictions
 from .accounts.devices import DeviceService
 from .accounts.opening import AccountOpening
 from .accounts.passwords import PasswordHasher
-from .accounts.phone_change import PhoneChanges
-from .accounts.phone_change import pepper_from as phone_change_pepper
 from .accounts.users import UserService
 from .auth.console import ConsoleSignIns
 from .auth.lockout import Lockout, LockoutPolicy
 from .auth.login import LoginService
 from .auth.password_step import IpCheck, PasswordStep
+from .auth.phone_change import PhoneChanges
+from .auth.phone_change import pepper_from as phone_change_pepper
 from .auth.prompts import Prompts
 from .auth.second_factor import SecondFactor
 from .auth.sessions import SessionService

@@ -11,10 +11,10 @@ import re
 import secrets
 from typing import Any
 
-from ..accounts.phone_change import PhoneChanges
 from ..errors import InvalidRequest
 from ..events import EventLog
 from .errors import UnknownSession
+from .phone_change import PhoneChanges
 from .session_state import Session
 from .sessions import SessionService
 from .stepup import StepUp

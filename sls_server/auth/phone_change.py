@@ -14,25 +14,35 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-from typing import Any
+from typing import Any, Protocol
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from sls_devices.phone import mask_number, number_check_text
 
-from ..auth.errors import ChallengeExpired, InvalidResponse
+from ..accounts.users import PHONE_RE, UserService
 from ..errors import InvalidRequest
 from ..events import EventLog
 from ..factors.sms import new_code
-from ..sim.phones import PhoneService
 from ..store.phone_changes import PhoneChangeRepo
-from .users import PHONE_RE, UserService
+from .errors import ChallengeExpired, InvalidResponse
 
 #: Wrong codes a new number's confirmation takes before the code dies (as for an IB Key activation code).
 CONFIRM_ATTEMPTS = 5
 #: What the code's door is called in its texts' and events' ``purpose``.
 PURPOSE = "phone_change"
+
+
+class Texts(Protocol):
+    """The simulated carrier (``sim.phones.PhoneService``), as the broker's side sees it: limits and sends.
+    A protocol, so the login rules need not import the user's side of the world."""
+
+    def limit(self, username: str, number: str, *, now: int, ip: str | None) -> None: ...
+
+    def send_sms(
+        self, number: str, text: str, *, now: int, user: str | None, ip: str | None, purpose: str
+    ) -> Any: ...
 
 
 def pepper_from(secret_key: bytes) -> bytes:
@@ -45,7 +55,7 @@ class PhoneChanges:
         self,
         repo: PhoneChangeRepo,
         users: UserService,
-        phones: PhoneService,
+        phones: Texts,
         events: EventLog,
         *,
         pepper: bytes,
