@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import jsonify, redirect, request
+from flask import abort, jsonify, redirect, request
 from flask.typing import ResponseReturnValue
+from werkzeug.wrappers import Response as BaseResponse
 
 from ...auth.errors import SessionExpired, SessionLifetimeEnded, SessionReplaced, SessionRevoked
 from ...auth.session_state import Session
@@ -40,6 +41,18 @@ VERIFY_PATH = "/account/verify"
 
 def current_session(*, extend: bool) -> Session:
     return core().sessions.authenticate(session_cookie(), now=now(), ip=client_ip(), extend=extend)
+
+
+def page_session(*, extend: bool) -> Session:
+    """The session of a page's request; a browser without a live one is sent where :func:`gone` says (the
+    answer raised, so a view reads on as if logged in). An outage is raised as it is: it is not a logout
+    (``kit._unavailable`` answers it)."""
+    try:
+        return current_session(extend=extend)
+    except StoreUnavailable:
+        raise
+    except SlsError as exc:
+        abort(gone(exc))
 
 
 def fresh_step_ups(session: Session) -> list[str]:
@@ -80,7 +93,7 @@ def ended_page(exc: SlsError) -> str:
     return "/logged-out?reason=ended"
 
 
-def gone(exc: SlsError) -> ResponseReturnValue:
+def gone(exc: SlsError) -> BaseResponse:
     """Where a browser without a live session goes: the logged-off page, or the login page."""
     if isinstance(exc, NotAuthenticated) and exc.code != "not_authenticated":
         return redirect(ended_page(exc), 303)
@@ -89,12 +102,7 @@ def gone(exc: SlsError) -> ResponseReturnValue:
 
 @bp.get("/account")
 def account_page() -> ResponseReturnValue:
-    try:
-        session = current_session(extend=True)
-    except StoreUnavailable:
-        raise  # an outage is not a logout (kit._unavailable answers it)
-    except SlsError as exc:
-        return gone(exc)
+    session = page_session(extend=True)
     done = request.args.get("done")
     ref = request.args.get("ref") or ""
     if done == "withdrawal" and not REQUEST_ID_RE.fullmatch(ref):
@@ -156,12 +164,7 @@ def account_tickle() -> ResponseReturnValue:
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
     require_form_token()  # a bad form token is its own 403, never taken for a logout
-    try:
-        session = current_session(extend=False)
-    except StoreUnavailable:
-        raise
-    except SlsError as exc:
-        return gone(exc)
+    session = page_session(extend=False)
     core().sessions.end(session.id, now=now())
     answer = redirect("/logged-out?reason=logout", 303)
     drop_session_cookie(answer)

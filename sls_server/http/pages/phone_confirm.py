@@ -17,7 +17,7 @@ from ...errors import SlsError, StoreUnavailable
 from ..common import client_ip, core, now
 from ..crosssite import require_form_token
 from . import bp
-from .account import current_session, gone
+from .account import page_session
 from .kit import say
 from .outcome import tell
 
@@ -27,12 +27,7 @@ _CODE = re.compile(r"^[0-9]{6}$")
 @bp.post("/account/phone/confirm")
 def account_phone_confirm() -> ResponseReturnValue:
     require_form_token()  # a bad form token is its own 403, never taken for a logout
-    try:
-        session = current_session(extend=True)
-    except StoreUnavailable:
-        raise  # an outage is not a logout (kit._unavailable answers it)
-    except SlsError as exc:
-        return gone(exc)
+    session = page_session(extend=True)
     pending = core().tasks.pending_phone(session, now=now())
     if pending is None:
         return tell("/account", "No code is waiting any more: enter the new number again.", 410)

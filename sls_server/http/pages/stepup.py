@@ -33,7 +33,7 @@ from ...web.wording import (
 from ..common import client_ip, core, now
 from ..crosssite import form_token, require_form_token
 from . import bp
-from .account import VERIFY_COOKIE, VERIFY_PATH, current_session, gone
+from .account import VERIFY_COOKIE, VERIFY_PATH, current_session, page_session
 from .account_tasks import PURPOSE_TITLES, run_task, task_from_form
 from .kit import answers_json, drop_cookie, page, say, seal, set_cookie, set_session_cookie
 from .outcome import tell, told
@@ -59,12 +59,7 @@ def _ended(exc: SlsError) -> BaseResponse:
 @bp.get(PROBLEM_PATH)
 def account_problem() -> ResponseReturnValue:
     """What the last task's form or step-up was refused for, once; then the account page."""
-    try:
-        current_session(extend=True)
-    except StoreUnavailable:
-        raise  # an outage is not a logout (kit._unavailable answers it)
-    except SlsError as exc:
-        return gone(exc)
+    page_session(extend=True)
     said = told()
     if not said.get("message"):
         return redirect("/account", 303)
@@ -79,12 +74,7 @@ def account_problem() -> ResponseReturnValue:
 
 def _begin(kind: str) -> ResponseReturnValue:
     require_form_token()  # a bad form token is its own 403, never taken for a logout
-    try:
-        session = current_session(extend=True)
-    except StoreUnavailable:
-        raise  # an outage is not a logout (kit._unavailable answers it)
-    except SlsError as exc:
-        return gone(exc)
+    session = page_session(extend=True)
     task, problem = task_from_form(kind, session)
     if task is None:
         return _problem(problem or "Check the form and try again.", 400)
@@ -185,12 +175,7 @@ def _verified(state: dict[str, Any], token: str) -> tuple[Response, str]:
 
 @bp.get(VERIFY_PATH)
 def verify_page() -> ResponseReturnValue:
-    try:
-        session = current_session(extend=True)
-    except StoreUnavailable:
-        raise  # an outage is not a logout (kit._unavailable answers it)
-    except SlsError as exc:
-        return gone(exc)
+    session = page_session(extend=True)
     state = _pending(session)
     if not state:
         return redirect("/account", 303)
@@ -207,12 +192,7 @@ def verify_page() -> ResponseReturnValue:
 @bp.post(VERIFY_PATH)
 def verify_submit() -> ResponseReturnValue:
     require_form_token()  # a bad form token is its own 403, never taken for a logout
-    try:
-        session = current_session(extend=True)
-    except StoreUnavailable:
-        raise  # an outage is not a logout (kit._unavailable answers it)
-    except SlsError as exc:
-        return gone(exc)
+    session = page_session(extend=True)
     state = _pending(session)
     if not state:
         return redirect("/account", 303)
@@ -242,12 +222,7 @@ def verify_challenge_mode() -> ResponseReturnValue:
     """ "Not receiving notifications? Use Challenge/Response instead": the broker's verify-your-identity
     procedure for IB Key (a Challenge Code for the app, a passcode field here) in place of the push."""
     require_form_token()  # a bad form token is its own 403, never taken for a logout
-    try:
-        session = current_session(extend=True)
-    except StoreUnavailable:
-        raise
-    except SlsError as exc:
-        return gone(exc)
+    session = page_session(extend=True)
     state = _pending(session)
     if not state or "txn_id" not in state:
         return redirect("/account" if not state else VERIFY_PATH, 303)
