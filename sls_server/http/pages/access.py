@@ -132,6 +132,19 @@ class Door:
         core().events.record(f"{self.name}.signed_in", at=now(), ip=client_ip())
         return True
 
+    def idle_warning(self, stay_url: str) -> dict[str, object]:
+        """What ``_idle_warning.html`` shows on a page behind this door: the sign-in's idle time, and the read
+        its *Stay signed in* asks for (one that counts as activity)."""
+        idle_s = core().console.idle_timeout
+        what = "This console signs you out" if self.name == "trainer" else "The simulator pages sign you out"
+        return {
+            "door": self.name,
+            "what": what,
+            "idle": duration(idle_s),
+            "idle_s": idle_s,
+            "stay_url": stay_url,
+        }
+
     def sign_out(self, response: Response) -> None:
         """End this browser's sign-in on the server, then drop its cookie: a copy of it opens nothing."""
         sign_in_id = self._held_id()

@@ -48,6 +48,12 @@ def locked_out() -> str | None:
 WRONG_SIM_TOKEN = "That is not this server's sim token."
 
 
+def signed_in_warning() -> dict[str, object] | None:
+    """The idle warning of a page behind the sim token (a sign-in that idles out); none for open pages. Its
+    *Stay signed in* reads the page again."""
+    return SIMULATORS.idle_warning(request.path) if core().settings.sim_token is not None else None
+
+
 def door() -> ResponseReturnValue:
     """The sim token's form (or "switched off") where a page was asked for, with what its last POST was
     told (a wrong token) once."""
@@ -80,7 +86,14 @@ def sim_index() -> ResponseReturnValue:
     if locked_out():
         return door()
     signed_in = core().settings.sim_token is not None  # behind the sim token: this browser signed in
-    return page("sim_index.html", users=world(), factor_name=factor_name, signed_in=signed_in, section="sim")
+    return page(
+        "sim_index.html",
+        users=world(),
+        factor_name=factor_name,
+        signed_in=signed_in,
+        idle_warning=signed_in_warning(),
+        section="sim",
+    )
 
 
 @bp.post("/sim/sign-out")
@@ -115,7 +128,7 @@ def sim_card(device_id: str) -> ResponseReturnValue:
         raise  # an outage is not a missing card (kit._unavailable answers it)
     except (UnknownDevice, SlsError):
         return page("sim_missing.html", 404, what="card", section="sim")
-    return page("sim_card.html", card=card, section="sim")
+    return page("sim_card.html", card=card, idle_warning=signed_in_warning(), section="sim")
 
 
 @bp.get("/sim/phone/<username>")
@@ -128,4 +141,10 @@ def sim_phone(username: str) -> ResponseReturnValue:
         raise  # an outage is not a missing phone
     except (UserNotFound, SlsError):
         return page("sim_missing.html", 404, what="phone", section="sim")
-    return page("sim_phone.html", username=user.username, phone=user.phone, section="sim")
+    return page(
+        "sim_phone.html",
+        username=user.username,
+        phone=user.phone,
+        idle_warning=signed_in_warning(),
+        section="sim",
+    )

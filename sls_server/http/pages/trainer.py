@@ -124,8 +124,7 @@ def trainer_page() -> ResponseReturnValue:
         attacker_ips=" ".join(attacker_addresses(core())),
         # the feed's event ids are the app's wall-clock ms (store/events.py): those up to now are the backlog
         drawn_ms=int(time.time() * 1000),
-        idle_s=core().console.idle_timeout,
-        idle=duration(core().console.idle_timeout),
+        idle_warning=TRAINER.idle_warning("/trainer/users"),
         section="trainer",
     )
 
