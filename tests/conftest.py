@@ -20,9 +20,12 @@ from flask.testing import FlaskClient
 from freezegun import freeze_time
 
 from sls_server import create_app
+from sls_server.cli.demo_world import DEMO_LIMITS
 from sls_server.store.embedded import EmbeddedRedis, free_port
 
 ADMIN_TOKEN = "test-admin-token-0123456789"
+#: The demo's roomier limits, as ``sls demo`` sets them.
+DEMO_ENV = {name: str(value) for name, (value, _) in DEMO_LIMITS.items()}
 FROZEN_AT = "2030-01-01 12:00:00"
 VECTORS = Path(__file__).parent / "vectors"
 
@@ -217,6 +220,34 @@ def stop_server(server: ServerProcess) -> None:
     except subprocess.TimeoutExpired:
         server.process.kill()
         server.process.wait()
+
+
+def fresh(server: ServerProcess, redis_url: str) -> ServerProcess:
+    """A server shared by a process's tests, handed to the next test on an emptied Redis (``redis_url``
+    flushed it) as a server just started would be: its workers told that the clock is gone (a worker keeps
+    the clock it last heard, and a flush says nothing), so a clock a test before moved does not outlive it."""
+    if server.process.poll() is not None:
+        pytest.fail(f"a shared sls serve exited:\n{server.log()}")
+    from sls_server.store import Store
+
+    store = Store.from_url(redis_url)
+    try:
+        store.clock.announce_reset()
+    finally:
+        store.close()
+    return server
+
+
+@pytest.fixture(scope="session")
+def demo_server(
+    redis_session: EmbeddedRedis | LocalCluster | LocalSentinel, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ServerProcess]:
+    """One ``sls serve`` with the demo's limits for this process's CLI tests that need no settings of their
+    own (``tests/e2e/cli_world.py``'s ``seeded`` seeds it for each): a server start per test was most of a
+    short CLI test's time. Started on a flushed Redis: it may hold another server's sealed secrets."""
+    server = start_server(empty(redis_session), tmp_path_factory.mktemp("demo-server"), workers=1, **DEMO_ENV)
+    yield server
+    stop_server(server)
 
 
 @pytest.fixture

@@ -13,9 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from conftest import ServerProcess, empty, start_server, stop_server
-
-from sls_server.store import Store
+from conftest import ServerProcess, empty, fresh, start_server, stop_server
 
 from .pages_kit import World
 
@@ -66,17 +64,8 @@ def shared_server(
 
 @pytest.fixture
 def server(shared_server: ServerProcess, redis_url: str) -> ServerProcess:
-    """The shared server on an emptied Redis (``redis_url`` flushed it), as a server just started would be:
-    its worker told that the clock is gone (the worker keeps the clock it last heard, and a flush says
-    nothing), so a clock a test before moved does not outlive it."""
-    if shared_server.process.poll() is not None:
-        pytest.fail(f"the shared browser server exited:\n{shared_server.log()}")
-    store = Store.from_url(redis_url)
-    try:
-        store.clock.announce_reset()
-    finally:
-        store.close()
-    return shared_server
+    """The shared server on an emptied Redis, as a server just started would be (``fresh``)."""
+    return fresh(shared_server, redis_url)
 
 
 @pytest.fixture

@@ -15,11 +15,8 @@ from conftest import ADMIN_TOKEN, ServerProcess
 from sls_server.cli import demofile
 from sls_server.cli.admin_client import AdminClient
 from sls_server.cli.demo_seed import seed, try_this
-from sls_server.cli.demo_world import DEMO_LIMITS, World
+from sls_server.cli.demo_world import World
 from sls_server.cli.main import cli
-
-#: The demo's roomier limits, as ``sls demo`` sets them.
-DEMO_ENV = {name: str(value) for name, (value, _) in DEMO_LIMITS.items()}
 
 
 @dataclass

@@ -9,12 +9,11 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 import requests
-from cli_world import DEMO_ENV, Demo, seeded, session_of
-from conftest import ADMIN_TOKEN
+from cli_world import Demo, seeded, session_of
+from conftest import ADMIN_TOKEN, ServerProcess, fresh
 from json_error_kit import json_error
 
 pytestmark = pytest.mark.e2e
@@ -22,8 +21,8 @@ PASSWORD = "plum-sketch-harbour-9"
 
 
 @pytest.fixture
-def demo(sls_serve: Any, tmp_path: Path) -> Demo:
-    return seeded(sls_serve(workers=1, **DEMO_ENV), tmp_path / "cli-data")
+def demo(demo_server: ServerProcess, redis_url: str, tmp_path: Path) -> Demo:
+    return seeded(fresh(demo_server, redis_url), tmp_path / "cli-data")
 
 
 def test_users_from_the_cli(demo: Demo) -> None:

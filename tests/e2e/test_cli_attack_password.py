@@ -7,18 +7,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
-from cli_world import DEMO_ENV, Demo, seeded
+from cli_world import Demo, seeded
+from conftest import ServerProcess, fresh
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "plum-sketch-harbour-9"
 
 
 @pytest.fixture
-def demo(sls_serve: Any, tmp_path: Path) -> Demo:
-    return seeded(sls_serve(workers=1, **DEMO_ENV), tmp_path / "cli-data")
+def demo(demo_server: ServerProcess, redis_url: str, tmp_path: Path) -> Demo:
+    return seeded(fresh(demo_server, redis_url), tmp_path / "cli-data")
 
 
 def test_a_demo_user_is_attacked_with_demo_json_password(demo: Demo) -> None:

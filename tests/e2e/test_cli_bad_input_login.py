@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_world import DEMO_ENV, Demo, seeded, session_of
+from cli_world import Demo, seeded, session_of
 from click.testing import CliRunner
-from conftest import ADMIN_TOKEN, card_user_over_http
+from conftest import ADMIN_TOKEN, ServerProcess, card_user_over_http, fresh
 from json_error_kit import json_error
 
 from sls_server.cli.main import cli
@@ -22,8 +22,8 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def demo(sls_serve: Any, tmp_path: Path) -> Demo:
-    return seeded(sls_serve(workers=1, **DEMO_ENV), tmp_path / "cli-data")
+def demo(demo_server: ServerProcess, redis_url: str, tmp_path: Path) -> Demo:
+    return seeded(fresh(demo_server, redis_url), tmp_path / "cli-data")
 
 
 def test_an_answer_prompt_with_no_input_leaves_the_login_open(demo: Demo) -> None:

@@ -5,17 +5,17 @@ identity" procedure, whose Challenge Code goes into IBKR Mobile), against the de
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
-from cli_world import DEMO_ENV, Demo, seeded
+from cli_world import Demo, seeded
+from conftest import ServerProcess, fresh
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def demo(sls_serve: Any, tmp_path: Path) -> Demo:
-    return seeded(sls_serve(workers=1, **DEMO_ENV), tmp_path / "cli-data")
+def demo(demo_server: ServerProcess, redis_url: str, tmp_path: Path) -> Demo:
+    return seeded(fresh(demo_server, redis_url), tmp_path / "cli-data")
 
 
 def test_challenge_response_instead_of_the_push_for_a_login_and_a_step_up(demo: Demo) -> None:

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 import requests
-from cli_world import DEMO_ENV, Demo, seeded
+from cli_world import Demo, seeded
+from conftest import DEMO_ENV
 
 pytestmark = pytest.mark.e2e
 

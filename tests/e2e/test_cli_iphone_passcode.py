@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 import requests
-from cli_world import DEMO_ENV, seeded
+from cli_world import seeded
 from click.testing import CliRunner, Result
-from conftest import ADMIN_TOKEN
+from conftest import ADMIN_TOKEN, DEMO_ENV
 from json_error_kit import json_error
 
 from sls_server.cli.main import cli

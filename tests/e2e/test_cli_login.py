@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 import requests
-from cli_world import DEMO_ENV, Demo, seeded, session_of
+from cli_world import Demo, seeded, session_of
+from conftest import ServerProcess, fresh
 
 from sls_server.cli import login_state
 
@@ -21,8 +22,8 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def demo(sls_serve: Any, tmp_path: Path) -> Demo:
-    return seeded(sls_serve(workers=1, **DEMO_ENV), tmp_path / "cli-data")
+def demo(demo_server: ServerProcess, redis_url: str, tmp_path: Path) -> Demo:
+    return seeded(fresh(demo_server, redis_url), tmp_path / "cli-data")
 
 
 def test_every_demo_user_logs_in_with_auto(demo: Demo) -> None:

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_world import DEMO_ENV, Demo, seeded
+from cli_world import Demo, seeded
+from conftest import DEMO_ENV
 
 pytestmark = pytest.mark.e2e
 

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_world import DEMO_ENV, Demo, seeded, session_of
+from cli_world import Demo, seeded, session_of
+from conftest import DEMO_ENV
 
 pytestmark = pytest.mark.e2e
 
