@@ -194,6 +194,27 @@ def test_racing_wrong_codes_are_each_counted(nina: PhoneUser, app: Any) -> None:
     assert nina.phone() == OLD
 
 
+def test_the_right_code_sent_twice_at_once_changes_the_number_once(nina: PhoneUser, app: Any) -> None:
+    token = nina.verified_session()
+    nina.ask(token)
+    code = nina.code_texted()
+
+    def confirm(_: int) -> int:
+        answer = app.test_client().post(
+            "/api/v1/account/phone", json={"phone": NEW, "code": code}, headers=_bearer(token)
+        )
+        return int(answer.status_code)
+
+    with ThreadPoolExecutor(6) as pool:
+        statuses = sorted(pool.map(confirm, range(6)))
+    assert statuses == [200] + [410] * 5  # one winner; the code was spent by it
+    changed = nina.client.get(
+        "/admin/v1/events", query_string={"type": "user.phone_changed"}, headers=ADMIN
+    ).get_json()["events"]
+    assert len(changed) == 1
+    assert nina.phone() == NEW
+
+
 def test_a_code_past_its_time_is_refused_and_spent(app_config: dict[str, Any]) -> None:
     # a step-up that outlives the code (600 s against 300), so the code's own expiry answers
     client = create_app({**app_config, "STEPUP_VALIDITY": 600}).test_client()
