@@ -173,8 +173,7 @@ def whoami(
     if as_json:
         print_json(result)
         return
-    shown = {k: when(v) if k.endswith("_at") else v for k, v in result.items()}
-    print_renderable(fields_table(f"session of {result.get('username')}", shown))
+    print_renderable(fields_table(f"session of {result.get('username')}", _with_times(result)))
 
 
 @click.command("my-sessions")
@@ -338,7 +337,7 @@ def change_phone(
                 if as_json:
                     print_json(sent)
                 else:
-                    print_renderable(fields_table("code sent", sent))
+                    print_renderable(fields_table("code sent", _with_times(sent)))
                     click.echo(f"Then: sls change-phone {number} --code DIGITS", err=True)
                 return
         result = api.request("POST", "/api/v1/account/phone", {"phone": number, "code": code})
@@ -346,6 +345,11 @@ def change_phone(
         print_json(result)
     else:
         print_renderable(fields_table("phone changed", result))
+
+
+def _with_times(result: dict[str, Any]) -> dict[str, Any]:
+    """An answer's instants (``*_at``, Unix seconds) as a person reads them, for a table."""
+    return {k: when(v) if k.endswith("_at") else v for k, v in result.items()}
 
 
 def _texts_on(answerer: Answerer, number: str) -> set[str]:

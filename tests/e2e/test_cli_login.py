@@ -219,8 +219,12 @@ def test_step_up_then_withdraw_and_automatic_logoff(demo: Demo) -> None:
     assert pushed["state"] == "verified"
     sent = demo.json("change-phone", "+15555550199")  # no terminal: it stops after the text
     assert sent["state"] == "code_sent" and sent["sent_to"] == "+1•••••••0199"
-    changed = demo.json("change-phone", "+15555550199", "--auto")  # a new code, read off the phone
+    texted = demo.json("phone", "inbox", "+15555550199")["messages"]
+    code = next(m["code"] for m in texted if m["purpose"] == "phone_change")
+    changed = demo.json("change-phone", "+15555550199", "--code", code)
     assert changed["state"] == "changed" and changed["phone"] == "+15555550199"
+    again = demo.json("change-phone", "+15555550198", "--auto")  # its code read off the simulated phone
+    assert again["state"] == "changed" and again["previous_phone"] == "+15555550199"
 
     demo.ok("clock", "--advance", "901")
     expired = demo.sls("whoami", "--user", "card-carl")
