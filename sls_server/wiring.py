@@ -65,6 +65,7 @@ class Core:
     notifier: Notifier
     stepup: StepUp
     tasks: SensitiveTasks
+    phone_changes: PhoneChanges
     ip_rules: IpRestrictions
     ibkey: IbKeyAppService
     gateway: GatewayService
@@ -146,6 +147,14 @@ def build_core(settings: Settings, store: Store) -> Core:
     stepup = StepUp(prompts, steps, sessions, events, password, validity=settings.stepup_validity)
     clock = Clock(store.clock)
     long_held = LongHeld(settings.threads)
+    phone_changes = PhoneChanges(
+        store.phone_changes,
+        users,
+        phones,
+        events,
+        pepper=phone_change_pepper(settings.secret_key),
+        code_ttl=settings.sms_code_ttl,
+    )
     return Core(
         settings=settings,
         store=store,
@@ -165,19 +174,8 @@ def build_core(settings: Settings, store: Store) -> Core:
         phones=phones,
         notifier=notifier,
         stepup=stepup,
-        tasks=SensitiveTasks(
-            stepup,
-            PhoneChanges(
-                store.phone_changes,
-                users,
-                phones,
-                events,
-                pepper=phone_change_pepper(settings.secret_key),
-                code_ttl=settings.sms_code_ttl,
-            ),
-            events,
-            sessions,
-        ),
+        tasks=SensitiveTasks(stepup, phone_changes, events, sessions),
+        phone_changes=phone_changes,
         ip_rules=ip_rules,
         ibkey=IbKeyAppService(
             store,

@@ -141,6 +141,12 @@ class PhoneChanges:
         phone, expires_at = found
         return {"phone": phone, "sent_to": mask_number(phone), "expires_at": expires_at}
 
+    def waiting_number(self, username: str, *, now: int) -> str | None:
+        """The new number a code went to and is waiting on, for the simulated phone: the person holds the new
+        SIM too, so the phone page shows its texts beside the old number's."""
+        found = self._repo.waiting(username)
+        return found[0] if found is not None and found[1] > now else None
+
     def _digest(self, username: str, session_id: str, phone: str, code: str) -> str:
         bound = f"{username}:{session_id}:{phone}:{code}"
         return hmac.new(self._pepper, bound.encode(), hashlib.sha256).hexdigest()

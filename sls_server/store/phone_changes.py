@@ -64,5 +64,9 @@ class PhoneChangeRepo:
             return None
         return text(phone), int(text(expires_at))
 
-    def drop(self, username: str) -> None:
-        self._r.delete(keys.user_phone_change(username))
+    def waiting(self, username: str) -> tuple[str, int] | None:
+        """The number the user asked for, whichever session asked, and its code's deadline."""
+        phone, expires_at = self._r.hmget(keys.user_phone_change(username), ["phone", "expires_at"])
+        if phone is None or expires_at is None:
+            return None
+        return text(phone), int(text(expires_at))

@@ -88,7 +88,12 @@ def test_changing_the_phone_number_needs_a_step_up_and_the_code_sent_to_it(world
     expect(page.get_by_test_id("phone-pending")).to_have_text("+1•••••••0199")
     texted = [m for m in world.messages("+15555550199") if m["purpose"] == "phone_change"]
     assert len(texted) == 1 and world.phone_of("omar") == "+15555550160"  # not changed yet
-    code = texted[0]["code"]
+    phone = page.context.new_page()  # the person holds the new SIM too: its text shows on their phone
+    phone.goto(world.url + "/sim/phone/omar")
+    on_the_phone = phone.get_by_test_id("sms-message").filter(has_text="Sent to +15555550199")
+    expect(on_the_phone).to_have_count(1)
+    code = on_the_phone.get_by_test_id("sms-code").inner_text()
+    assert code == texted[0]["code"]
 
     page.get_by_test_id("phone-code").fill(f"{(int(code) + 1) % 10**6:06d}")
     page.get_by_test_id("phone-confirm").click()

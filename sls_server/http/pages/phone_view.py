@@ -37,6 +37,15 @@ def handset_view(handset: str) -> dict[str, Any]:
     return {"number": handset, "messages": messages, "calls": calls}
 
 
+def _together(own: dict[str, Any], other: dict[str, Any]) -> dict[str, Any]:
+    """One handset's texts and calls with another's, newest first (each keeps the number it was sent to)."""
+    merged = {"number": own["number"]}
+    for what in ("messages", "calls"):
+        items = sorted([*own[what], *other[what]], key=lambda item: item["at"], reverse=True)
+        merged[what] = items[:MAX_SHOWN]
+    return merged
+
+
 def ibkey_view(username: str) -> dict[str, Any]:
     """IBKR Mobile on this user's phone: the active app (status, notifications) and activations waiting.
 
@@ -92,6 +101,9 @@ def phone_state(username: str) -> dict[str, Any]:
             "sim_swapped_to": conditions.sim_swapped_to,
         }
         state["handset"] = handset_view(number)
+        waiting = core().phone_changes.waiting_number(user.username, now=now())
+        if waiting and waiting != number:  # the new SIM is the person's too: its texts show, "Sent to" it
+            state["handset"] = _together(state["handset"], handset_view(waiting))
         swapped = conditions.sim_swapped_to
         state["attacker"] = handset_view(swapped) if swapped else None
     state["ibkey"] = ibkey_view(user.username)
