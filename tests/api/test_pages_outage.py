@@ -74,6 +74,8 @@ def test_html_pages_answer_an_error_page_not_a_redirect_or_not_found(outage: Out
         client.post("/account/verify", data={**form, "response": "1"}), "a step-up answer"
     )
     assert_unavailable_page(client.post("/account/phone", data={**form, "phone": "+15555550100"}), "a task")
+    confirm = {**form, "code": "123456"}
+    assert_unavailable_page(client.post("/account/phone/confirm", data=confirm), "a new number's code")
     assert_unavailable_page(client.post("/logout", data=form), "log out")
     browser = {"csrf_token": csrf(client.get("/").get_data(as_text=True))}  # the login form needs no state
     password = {**browser, "username": "alice", "password": outage.alice.password}

@@ -5,6 +5,7 @@ the number changed only when that code comes back, from the same session, in tim
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from flask.testing import FlaskClient
 
 from sls_server.app import create_app
 from sls_server.store import keys
+from sls_server.store.embedded import EmbeddedRedis
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 OLD, NEW = "+15555550123", "+15555550999"
@@ -331,3 +333,23 @@ def test_deleting_the_user_drops_a_change_waiting_for_its_code(nina: PhoneUser, 
     assert redis.exists(keys.user_phone_change("nina"))
     assert nina.client.delete("/admin/v1/users/nina", headers=ADMIN).status_code in (200, 204)
     assert not redis.exists(keys.user_phone_change("nina"))
+
+
+def test_with_redis_down_the_code_is_refused_503_and_kept_for_later(
+    app_config: dict[str, Any], tmp_path: Path
+) -> None:
+    own = EmbeddedRedis(tmp_path / "own-redis", appendonly=True).start()
+    try:
+        client = create_app({**app_config, "REDIS_URL": own.url, "REDIS_TIMEOUT": 0.5}).test_client()
+        nina = PhoneUser(client, ADMIN, "nina", "1234")
+        token = nina.verified_session()
+        nina.ask(token)
+        code = nina.code_texted()
+        own.stop()
+        down = nina.confirm(token, code)
+        assert down.status_code == 503 and down.get_json()["error"] == "store_unavailable"
+        own.start()
+        assert nina.phone() == OLD  # nothing half-written
+        assert nina.confirm(token, code).status_code == 200  # the code was not spent by the outage
+    finally:
+        own.stop()
