@@ -291,7 +291,7 @@ def withdraw(
 
 
 @click.command("change-phone")
-@click.argument("number", metavar="+E164")
+@click.argument("number", metavar="NUMBER")
 @click.option("--code", metavar="DIGITS", help="The code texted to NUMBER: finish a change asked for before.")
 @click.option("--auto", is_flag=True, help="Read the code off the simulated phone NUMBER and finish at once.")
 @sim_token_option
@@ -310,7 +310,8 @@ def change_phone(
 ) -> None:
     """The user changes their own phone number; needs a fresh step-up (POST /api/v1/account/phone).
 
-    The server first texts a 6-digit code to NUMBER and changes nothing: the number becomes the account's
+    The server first texts a 6-digit code to NUMBER (E.164, like +15555550199) and changes nothing: the
+    number becomes the account's
     when the code comes back, from this session, before it expires. This command asks for the code
     (typed at the prompt, --code, or --auto off the simulated phone); without a terminal it stops after
     the text, to be finished with --code. Both numbers then get a notice. An administrator sets a number
@@ -319,7 +320,8 @@ def change_phone(
     \b
     Examples:
       sls stepup --purpose change_contact --auto && sls change-phone +15555550199 --auto
-      sls change-phone +15555550199 && sls change-phone +15555550199 --code 123456
+      sls change-phone +15555550199                 # asks for the code texted to it
+      sls change-phone +15555550199 --code 123456   # finishes a change asked for before
     """
     if code is not None and auto:
         raise click.BadParameter("give --code or --auto, not both", param_hint="'--code'")
