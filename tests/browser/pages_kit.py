@@ -92,3 +92,14 @@ def sign_in_trainer(page: Any, world: World) -> None:
     page.get_by_test_id("trainer-token").fill(world.admin["Authorization"].removeprefix("Bearer "))
     page.get_by_test_id("trainer-sign-in").click()
     expect(page.get_by_test_id("feed-state")).to_have_text("live")
+
+
+def ask_for_a_new_number(page: Any, world: World, name: str, card_id: str, pin: str, number: str) -> None:
+    """On the account page: a new phone number asked for, and the step-up it needs answered with the card;
+    the page then waits for the code texted to the number."""
+    page.get_by_test_id("phone-new").fill(number)
+    page.get_by_test_id("phone-submit").click()
+    confirm_identity(page, name)
+    challenge = page.get_by_test_id("step-challenge").inner_text()
+    page.get_by_test_id("step-response").fill(world.card_response(card_id, pin, challenge))
+    page.get_by_test_id("step-submit").click()

@@ -21,6 +21,7 @@ from .a11y_kit import (
 from .pages_kit import (
     PASSWORD,
     World,
+    ask_for_a_new_number,
     confirm_identity,
     log_in_with_card,
     log_in_with_password,
@@ -113,12 +114,7 @@ def test_every_page_has_its_frame_contrast_names_and_target_sizes(world: World, 
     confirm_identity(page, "nina")
     visit("verify your identity")
     page.goto(world.url + "/account")
-    page.get_by_test_id("phone-new").fill("+15555550199")
-    page.get_by_test_id("phone-submit").click()
-    confirm_identity(page, "nina")
-    challenge = page.get_by_test_id("step-challenge").inner_text()
-    page.get_by_test_id("step-response").fill(world.card_response(nina_card, "4321", challenge))
-    page.get_by_test_id("step-submit").click()
+    ask_for_a_new_number(page, world, "nina", nina_card, "4321", "+15555550199")
     visit("account: a code sent to a new number")
     page.get_by_test_id("phone-code").fill("12345")  # a digit short, sent past the browser's own check,
     page.get_by_test_id("phone-code").evaluate("field => field.form.noValidate = true")  # for the server's

@@ -12,7 +12,14 @@ from playwright.sync_api import expect
 
 from sls_server.store.embedded import EmbeddedRedis
 
-from .pages_kit import PASSWORD, World, confirm_identity, log_in_with_card, log_in_with_password
+from .pages_kit import (
+    PASSWORD,
+    World,
+    ask_for_a_new_number,
+    confirm_identity,
+    log_in_with_card,
+    log_in_with_password,
+)
 
 
 def test_wrong_passwords_then_the_lockout_message_with_the_wait(world: World, page: Any) -> None:
@@ -78,12 +85,7 @@ def test_withdrawal_asks_to_verify_identity_first(world: World, page: Any) -> No
 
 def test_changing_the_phone_number_needs_a_step_up_and_the_code_sent_to_it(world: World, page: Any) -> None:
     card_id = log_in_with_card(page, world, "omar", pin="1593")
-    page.get_by_test_id("phone-new").fill("+15555550199")
-    page.get_by_test_id("phone-submit").click()
-    confirm_identity(page, "omar")
-    challenge = page.get_by_test_id("step-challenge").inner_text()
-    page.get_by_test_id("step-response").fill(world.card_response(card_id, "1593", challenge))
-    page.get_by_test_id("step-submit").click()
+    ask_for_a_new_number(page, world, "omar", card_id, "1593", "+15555550199")
     expect(page.get_by_test_id("account-done")).to_contain_text("We sent a code to +1•••••••0199")
     expect(page.get_by_test_id("phone-pending")).to_have_text("+1•••••••0199")
     texted = [m for m in world.messages("+15555550199") if m["purpose"] == "phone_change"]
