@@ -195,7 +195,8 @@ class SlsEmulator(EmulatorHttp):
 
     def latest_code(self, phone: str, purpose: str | None = None) -> str:
         """The code sent last to ``phone``, by text or voice callback, of any purpose unless ``purpose`` names
-        one (``"login"``, a step-up's such as ``"withdrawal"``, ``"ibkey_activation"``): each text and call
+        one (``"login"``, a step-up's such as ``"withdrawal"``, ``"ibkey_activation"``, ``"phone_change"``
+        for the code a new number gets before it is the account's): each text and call
         keeps what it was sent for, so a step-up's code sent after a login's is not taken for it. Ordered by
         when it was sent, then by the handset's ``seq`` (a text and a call in one second of a frozen clock),
         not by arrival: a slow network's text that arrives after the callback replacing it is not the one."""
