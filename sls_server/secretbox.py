@@ -12,7 +12,9 @@ import hmac
 import secrets
 
 from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 _VERSION = "v1"
 _NONCE_BYTES = 12
@@ -24,6 +26,13 @@ def key_check(secret_key: bytes) -> str:
     """Names the server's secret key without revealing it: HMAC-SHA256 of a fixed label under the key. A
     state document carries it, and Redis keeps the one its sealed secrets are under (``runtime``)."""
     return hmac.new(secret_key, _KEY_CHECK_LABEL, hashlib.sha256).hexdigest()
+
+
+def pepper(secret_key: bytes, purpose: bytes) -> bytes:
+    """A 32-byte key for one use of the server's secret key (HKDF-SHA256, ``purpose`` as its info): the
+    HMAC key under which a short code is kept as a digest, so a Redis dump does not hand the code over to a
+    brute force (IB Key activation codes, a new phone number's code)."""
+    return HKDF(hashes.SHA256(), 32, salt=None, info=purpose).derive(secret_key)
 
 
 class SealError(Exception):

@@ -16,15 +16,13 @@ import hashlib
 import hmac
 from typing import Any, Protocol
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
 from sls_devices.phone import mask_number, number_check_text
 
 from ..accounts.users import PHONE_RE, UserService
 from ..errors import InvalidRequest
 from ..events import EventLog
 from ..factors.sms import new_code
+from ..secretbox import pepper as derive_pepper
 from ..store.phone_changes import PhoneChangeRepo
 from .errors import ChallengeExpired, InvalidResponse
 
@@ -47,7 +45,7 @@ class Texts(Protocol):
 
 def pepper_from(secret_key: bytes) -> bytes:
     """The digests' key: derived from the server's secret key, never stored in Redis."""
-    return HKDF(hashes.SHA256(), 32, salt=None, info=b"sls phone change code").derive(secret_key)
+    return derive_pepper(secret_key, b"sls phone change code")
 
 
 class PhoneChanges:

@@ -19,9 +19,6 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-
 from sls_devices import ibkey
 from sls_devices.ocra import OcraSuite
 
@@ -29,6 +26,7 @@ from ...config import Settings
 from ...errors import InvalidRequest
 from ...events import EventLog
 from ...secretbox import SealError, SecretBox
+from ...secretbox import pepper as derive_pepper
 from ...sim.phones import PhoneService
 from ...store import Store
 from ...store.ibkey import IbKeyRepo
@@ -96,8 +94,7 @@ class IbKeyFactor:
         """Its Redis repository, and a pepper for activation codes derived from the server's secret key."""
         if settings.secret_key is None:
             raise ValueError("the IB Key factor needs the server's secret key")
-        info = b"sls ibkey activation code"
-        pepper = HKDF(hashes.SHA256(), 32, salt=None, info=info).derive(settings.secret_key)
+        pepper = derive_pepper(settings.secret_key, b"sls ibkey activation code")
         repo = store.ibkey
         codes = ActivationCodes(
             box, store, repo, phones, card, events, pepper=pepper, ttl=settings.activation_code_ttl
