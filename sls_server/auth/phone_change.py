@@ -133,10 +133,10 @@ class PhoneChanges:
 
     def pending(self, username: str, session_id: str, *, now: int) -> dict[str, Any] | None:
         """The number this session is confirming, while its code lives (the account page's code form)."""
-        found = self._repo.pending(username, session_id=session_id)
-        if found is None or found[1] <= now:
+        found = self._repo.waiting(username)
+        if found is None or found[1] <= now or found[2] != session_id:
             return None
-        phone, expires_at = found
+        phone, expires_at, _ = found
         return {"phone": phone, "sent_to": mask_number(phone), "expires_at": expires_at}
 
     def waiting_number(self, username: str, *, now: int) -> str | None:

@@ -55,18 +55,11 @@ class PhoneChangeRepo:
         )
         return cast(ConfirmStatus, text(status)), int(left)
 
-    def pending(self, username: str, *, session_id: str) -> tuple[str, int] | None:
-        """The number this session asked for and has not confirmed yet, and its code's deadline."""
-        owner, phone, expires_at = self._r.hmget(
-            keys.user_phone_change(username), ["session_id", "phone", "expires_at"]
+    def waiting(self, username: str) -> tuple[str, int, str] | None:
+        """The number the user asked for, its code's deadline, and the session that asked."""
+        phone, expires_at, session_id = self._r.hmget(
+            keys.user_phone_change(username), ["phone", "expires_at", "session_id"]
         )
-        if owner is None or phone is None or expires_at is None or text(owner) != session_id:
+        if phone is None or expires_at is None or session_id is None:
             return None
-        return text(phone), int(text(expires_at))
-
-    def waiting(self, username: str) -> tuple[str, int] | None:
-        """The number the user asked for, whichever session asked, and its code's deadline."""
-        phone, expires_at = self._r.hmget(keys.user_phone_change(username), ["phone", "expires_at"])
-        if phone is None or expires_at is None:
-            return None
-        return text(phone), int(text(expires_at))
+        return text(phone), int(text(expires_at)), text(session_id)
