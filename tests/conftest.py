@@ -36,6 +36,14 @@ VECTORS = Path(__file__).parent / "vectors"
 freezegun.configure(extend_ignore_list=["_pytest.timing"])
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n logical`` (pyproject's addopts): half as many workers again as this process may use CPUs.
+    The suite waits on what it starts (servers coming up, Chromium, other processes' answers) as much as it
+    computes: on two CPUs, 779 s with three workers against 918 s with two (docs/performance.md)."""
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, cpus * 3 // 2)
+
+
 @pytest.fixture(autouse=True)
 def frozen_time(request: pytest.FixtureRequest) -> Iterator[None]:
     """API tests run at a frozen instant, so every expiry they assert is exact, never off by a second that
