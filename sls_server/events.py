@@ -15,6 +15,7 @@ import logging
 from typing import Any, Literal
 
 from .accounts.clientip import client_block
+from .accounts.name_refs import NameRefs
 from .store.events import EventRepo
 from .store.records import Event
 from .telemetry.metrics import observe_event
@@ -26,8 +27,16 @@ MAX_PAGE = 1000
 
 
 class EventLog:
-    def __init__(self, repo: EventRepo, *, retention_s: int = 7 * 86400, window_s: int = 60) -> None:
+    def __init__(
+        self,
+        repo: EventRepo,
+        *,
+        retention_s: int = 7 * 86400,
+        window_s: int = 60,
+        name_refs: NameRefs | None = None,
+    ) -> None:
         self._repo = repo
+        self._name_refs = name_refs
         self.retention_s = retention_s
         self.window_s = window_s
 
@@ -109,11 +118,14 @@ class EventLog:
 
         The cursor advances over events the filter skipped too, so a poller never re-reads them. Given
         ``now``, flood windows that have closed are summarised first, so their counts are there to read.
+        ``user`` also finds the attempts at that name when no user had it (``detail.name_ref``): whoever
+        asks knows the name already.
         """
         if now is not None:
             self._repo.close_windows(now=now, retention_s=self.retention_s, window_s=self.window_s)
         found: list[dict[str, Any]] = []
         cursor = since
+        ref = self._name_refs.ref(user) if user is not None and self._name_refs is not None else None
         while len(found) < limit:
             batch = self._repo.read(since=cursor, count=MAX_PAGE)
             if not batch:
@@ -121,7 +133,7 @@ class EventLog:
             for record in batch:
                 cursor = record.id
                 event = record.event
-                if (user is None or event.user == user) and (type_ is None or event.type == type_):
+                if _about(event, user, ref) and (type_ is None or event.type == type_):
                     found.append(record.to_public())
                     if len(found) >= limit:
                         break
@@ -129,6 +141,13 @@ class EventLog:
 
     def counters(self) -> dict[str, int]:
         return self._repo.counters()
+
+
+def _about(event: Event, user: str | None, ref: str | None) -> bool:
+    """Is ``event`` about ``user`` (None: anyone), by name, or by the reference of a name no user had?"""
+    if user is None or event.user == user:
+        return True
+    return ref is not None and event.user is None and (event.detail or {}).get("name_ref") == ref
 
 
 def _fields(event: Event) -> str:

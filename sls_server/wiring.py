@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from .accounts.access import IpRestrictions
 from .accounts.devices import DeviceService
+from .accounts.name_refs import NameRefs
 from .accounts.opening import AccountOpening
 from .accounts.passwords import PasswordHasher
 from .accounts.users import UserService
@@ -89,8 +90,12 @@ def build_core(settings: Settings, store: Store) -> Core:
     if settings.secret_key is None:
         raise ValueError("build_core needs a resolved secret key (see runtime.resolve_secrets)")
     box = SecretBox(settings.secret_key)
+    name_refs = NameRefs(settings.secret_key)
     events = EventLog(
-        store.events, retention_s=settings.event_retention, window_s=settings.event_summary_window
+        store.events,
+        retention_s=settings.event_retention,
+        window_s=settings.event_summary_window,
+        name_refs=name_refs,
     )
     phones = PhoneService(
         store, events, send_limit=settings.sms_send_limit, send_window=settings.sms_send_window
@@ -142,7 +147,9 @@ def build_core(settings: Settings, store: Store) -> Core:
     )
     steps = SecondFactor(store, devices, factors, events, lockout)
     ip_check = IpCheck(ip_rules, events, silent=settings.ip_refusal == "silent")
-    password = PasswordStep(users, events, checks=[ip_check, lockout, NewPlaceCheck(store.lockout)])
+    password = PasswordStep(
+        users, events, name_refs, checks=[ip_check, lockout, NewPlaceCheck(store.lockout)]
+    )
     logins = LoginService(store, password, prompts, steps, sessions, events, notices)
     stepup = StepUp(prompts, steps, sessions, events, password, validity=settings.stepup_validity)
     clock = Clock(store.clock)

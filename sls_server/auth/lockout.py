@@ -29,7 +29,6 @@ from .lockout_terms import (
     DISABLED,
     FAILED_BEFORE,
     SILENT_REFUSAL,
-    event_subject,
     raise_if_locked,
     raise_locked,
 )
@@ -175,9 +174,13 @@ class Lockout:
                 detail["wait_s"] = until - attempt.now
             else:
                 detail["permanent"] = True
-            user, extra = event_subject(attempt.lock_name)
+            user = attempt.subject.user
             self._events.record(
-                "account.locked", at=attempt.now, user=user, ip=attempt.ip, detail={**detail, **extra}
+                "account.locked",
+                at=attempt.now,
+                user=user,
+                ip=attempt.ip,
+                detail={**detail, **attempt.subject.detail},
             )
             self._tell_locked(attempt, user, permanent=status == "permanent")
 
@@ -286,13 +289,12 @@ class Lockout:
     def _refused(self, attempt: Any, result: str) -> None:
         """Anyone can repeat a refused attempt at will: one event per address, reason and window, the rest
         counted (``EventLog.record_flood``), so refusals cannot flood the trail."""
-        user, extra = event_subject(attempt.lock_name)
         self._events.record_flood(
             "login.refused",
             per="ip",
             at=attempt.now,
-            user=user,
+            user=attempt.subject.user,
             ip=attempt.ip,
             result=result,
-            detail=extra or None,
+            detail=dict(attempt.subject.detail) or None,
         )

@@ -9,8 +9,10 @@ they live apart from it: one meaning each, read by every module that judges or t
 from __future__ import annotations
 
 import hashlib
-from typing import Any, NoReturn
+from collections.abc import Mapping
+from typing import Any, NamedTuple, NoReturn
 
+from ..accounts.name_refs import NameRefs
 from ..store.records import LockoutState
 from .errors import AccountLocked
 
@@ -61,13 +63,25 @@ def lock_name(username: str, canonical: str | None) -> str:
     return INVALID_PREFIX + hashlib.sha256(username.encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
 
-def event_subject(lock: str) -> tuple[str | None, dict[str, Any]]:
-    """(``user``, extra ``detail``) of an event about an attempt counted under ``lock``.
+class EventSubject(NamedTuple):
+    """Whom an event about a password attempt names: ``user``, a canonical username, only when such a user
+    exists; else no ``user``, and ``detail`` says why, with the name's reference (``accounts.name_refs``).
 
-    Events publish only canonical usernames in ``user`` (the schema's pattern). A digest lock name stays
-    out of the trail altogether: it is an unsalted hash of whatever was typed as the username, which is
-    sometimes the password typed into the wrong field. ``invalid_username`` says why there is no user.
-    """
-    if lock.startswith(INVALID_PREFIX):
-        return None, {"invalid_username": True}
-    return lock, {}
+    Events publish only existing users' names. What was typed as a username is sometimes the password typed
+    into the wrong field: a name no user has stays out of the trail (and the log lines written from it), and
+    so does the lock name of one that cannot be a username (an unsalted hash of what was typed)."""
+
+    user: str | None
+    detail: Mapping[str, Any]
+
+
+#: Whom an attempt names before the user has been read: no one (nothing is recorded before then).
+NO_ONE = EventSubject(None, {"unknown_username": True})
+
+
+def event_subject(lock: str, *, exists: bool, refs: NameRefs) -> EventSubject:
+    """The :class:`EventSubject` of an attempt counted under ``lock``, whose user ``exists`` or not."""
+    if exists and not lock.startswith(INVALID_PREFIX):
+        return EventSubject(lock, {})
+    why = "invalid_username" if lock.startswith(INVALID_PREFIX) else "unknown_username"
+    return EventSubject(None, {why: True, "name_ref": refs.ref(lock)})

@@ -16,13 +16,14 @@ from typing import Any, NamedTuple, Protocol
 
 from ..accounts.access import IpRestrictions
 from ..accounts.errors import IpRestricted
+from ..accounts.name_refs import NameRefs
 from ..accounts.users import UserService, canonical_username
 from ..errors import InvalidRequest
 from ..events import EventLog
 from ..store.base import ScriptCall
 from ..store.records import LoginView, UserAccess, UserRecord
 from .errors import AccountDisabled, InvalidCredentials
-from .lockout_terms import SILENT_REFUSAL, event_subject, lock_name
+from .lockout_terms import NO_ONE, SILENT_REFUSAL, EventSubject, event_subject, lock_name
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,8 @@ class Attempt:
     """The user's IP rules as read with the user (None: read them if needed)."""
     answers: dict[str, Any] = field(default_factory=dict)
     """What the checks' :meth:`LoginCheck.ask` scripts answered, by script name."""
+    subject: EventSubject = NO_ONE
+    """Whom its events name: the user if one has the name (known once the user was read)."""
 
 
 class Admitted(NamedTuple):
@@ -106,9 +109,12 @@ class IpCheck:
 
 
 class PasswordStep:
-    def __init__(self, users: UserService, events: EventLog, checks: Sequence[LoginCheck]) -> None:
+    def __init__(
+        self, users: UserService, events: EventLog, refs: NameRefs, checks: Sequence[LoginCheck]
+    ) -> None:
         self._users = users
         self._events = events
+        self._refs = refs
         self.checks = tuple(checks)
 
     def verify(
@@ -132,6 +138,9 @@ class PasswordStep:
             attempt,
             access=view.access if view else None,
             answers={name: answer for (name, _, _), answer in zip(asked, answers, strict=True)},
+            subject=event_subject(
+                attempt.lock_name, exists=view is not None and view.user is not None, refs=self._refs
+            ),
         )
         disabled = False
         try:
@@ -154,9 +163,14 @@ class PasswordStep:
         for check in self.checks:
             check.after_password(attempt, ok=user is not None)
         if user is None:
-            subject, extra = event_subject(attempt.lock_name)
+            subject = attempt.subject
             self._events.record(
-                f"{door}.password_failed", at=now, user=subject, ip=ip, result="failure", detail=extra or None
+                f"{door}.password_failed",
+                at=now,
+                user=subject.user,
+                ip=ip,
+                result="failure",
+                detail=dict(subject.detail) or None,
             )
             raise InvalidCredentials()
         if disabled:

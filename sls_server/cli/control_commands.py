@@ -60,7 +60,11 @@ def warn_unknown_type(type_: str) -> None:
 
 
 @click.command("events")
-@click.option("--user", metavar="USERNAME", help="Only this user's events.")
+@click.option(
+    "--user",
+    metavar="USERNAME",
+    help="Only this user's events; for a name no user has, the attempts at it.",
+)
 @click.option("--type", "type_", metavar="TYPE", help="Only events of this type, e.g. login.succeeded.")
 @click.option("--since", metavar="CURSOR", help="Start after this cursor (printed with each page).")
 @click.option(

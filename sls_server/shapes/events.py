@@ -52,7 +52,8 @@ class EventsQuery(Query):
     user: str | None = Field(
         None,
         max_length=256,
-        description="Only this user's events (case-insensitive; 400 if not a valid username).",
+        description="Only this user's events (case-insensitive; 400 if not a valid username), or, when no "
+        "user has the name, the attempts at it (`detail.name_ref`).",
     )
     type: str | None = Field(
         None, max_length=64, description="Only events of this type.", examples=["login.succeeded"]
@@ -86,10 +87,12 @@ class Event(TypedDict):
         Annotated[
             Username,
             Field(
-                description="The canonical (lower-case) username the event is about, whether or not such a "
-                "user exists. Absent when there is none: an attempt whose username cannot be one carries "
-                "`detail.invalid_username: true` instead (it is counted and locked all the same), and an "
-                "`events.summary` grouped by address."
+                description="The canonical (lower-case) username of the user the event is about. Absent "
+                "when there is none: an attempt at a name no user has carries `detail.unknown_username: "
+                "true` instead, and one at a name that cannot be a username `detail.invalid_username: true`, "
+                "each with `detail.name_ref`, a keyed reference shared by every attempt at that name (the "
+                "name itself may be a password typed into the wrong field; it is counted and locked all the "
+                "same, and `?user=` finds its events); an `events.summary` is grouped by address."
             ),
         ]
     ]

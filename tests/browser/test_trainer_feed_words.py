@@ -128,3 +128,22 @@ def test_a_staged_attack_s_address_is_named_the_attacker_s_in_the_feed(world: Wo
     expect(failed.first).to_contain_text("from 198.51.100.66 (attacker)")
     expect(failed.last).to_contain_text("from 127.0.0.1")
     expect(failed.last).not_to_contain_text("attacker")
+
+
+def test_a_name_no_user_has_shows_as_its_reference_never_as_typed(world: World, page: Any) -> None:
+    """A password typed into the name field reaches the feed as "a name no user has #<ref>", the same
+    reference for each try at it, and the typed text nowhere on the page."""
+    world.user("uma")
+    sign_in(page, world)
+    for name in ("Hunter2-Is-My-Pass", "Hunter2-Is-My-Pass", "uma"):
+        requests.post(
+            world.url + "/api/v1/auth/login", json={"username": name, "password": "x-x-x-x-x-1"}, timeout=10
+        )
+    failed = page.locator("[data-testid=feed-event][data-type='login.password_failed']")
+    expect(failed).to_have_count(3)
+    texts = failed.all_inner_texts()  # newest first
+    refs = {m[1] for text in texts if (m := re.search(r"a name no user has #([0-9a-f]{12})", text))}
+    assert len(refs) == 1 and sum("a name no user has #" in text for text in texts) == 2, texts
+    assert next(text for text in texts if "name no user" not in text).split("\n")[-1].startswith("uma ·")
+    assert "unknown username" not in " ".join(texts) and "name ref" not in " ".join(texts)
+    assert "hunter2" not in page.content().lower()

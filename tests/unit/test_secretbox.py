@@ -3,8 +3,11 @@ failure its callers catch), never a ``ValueError`` from the base64 or AES-GCM la
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 
+from sls_server.accounts.name_refs import NameRefs
 from sls_server.secretbox import SealError, SecretBox
 
 
@@ -24,3 +27,18 @@ def test_a_sealed_value_opens_under_its_key_and_context_only() -> None:
 def test_a_malformed_sealed_value_is_a_seal_error(token: str) -> None:
     with pytest.raises(SealError):
         SecretBox(b"k" * 32).open(token, context="dscplus:one")
+
+
+def test_a_name_reference_is_keyed_by_the_secret_key() -> None:
+    """The trail's reference to a name no user has (``accounts.name_refs``) is one name's alone, and
+    unreadable without the server's key: not a plain digest that a word list would undo."""
+    name = "correct-horse-battery-9"
+    ours, theirs = NameRefs(bytes(range(32))), NameRefs(bytes(range(1, 33)))
+    assert ours.ref(name) == NameRefs(bytes(range(32))).ref(name)
+    assert ours.ref(name) != theirs.ref(name)
+    assert ours.ref(name) != ours.ref("correct-horse-battery-8")
+    assert ours.ref(name) not in {
+        hashlib.sha256(name.encode()).hexdigest()[:12],
+        hashlib.sha1(name.encode()).hexdigest()[:12],
+    }
+    assert len(ours.ref(name)) == 12 and int(ours.ref(name), 16) >= 0
