@@ -29,9 +29,12 @@ def key_check(secret_key: bytes) -> str:
 
 
 def pepper(secret_key: bytes, purpose: bytes) -> bytes:
-    """A 32-byte key for one use of the server's secret key (HKDF-SHA256, ``purpose`` as its info): the
-    HMAC key under which a short code is kept as a digest, so a Redis dump does not hand the code over to a
-    brute force (IB Key activation codes, a new phone number's code)."""
+    """A 32-byte key for one use of the server's secret key (HKDF-SHA256, ``purpose`` as its info). Every
+    use but two takes its own key so: the digests of short codes (IB Key activation codes, a new phone
+    number's code), the references to names no user has, the pages' sealed cookies, the card keypad's box,
+    CSRF tokens, the console's token fingerprints. The two that take the secret key itself were written to
+    Redis before this existed, and must still open there: :class:`SecretBox` over device secrets and
+    :func:`key_check`."""
     return HKDF(hashes.SHA256(), 32, salt=None, info=purpose).derive(secret_key)
 
 

@@ -22,6 +22,8 @@ import hashlib
 import hmac
 import secrets
 
+from ..secretbox import pepper
+
 NONCE_BYTES = 16
 _MAC_BYTES = hashlib.sha256().digest_size
 _CONTEXT = b"sls-csrf-v1"
@@ -31,7 +33,7 @@ class CsrfTokens:
     def __init__(self, secret_key: bytes) -> None:
         if len(secret_key) < 32:
             raise ValueError("the CSRF key is derived from a 32-byte secret key")
-        self._key = hmac.new(secret_key, b"sls-csrf-token-key", hashlib.sha256).digest()
+        self._key = pepper(secret_key, b"sls-csrf-token-key")
 
     def _mac(self, nonce: bytes, binding: str) -> bytes:
         return hmac.new(self._key, _CONTEXT + nonce + binding.encode(), hashlib.sha256).digest()

@@ -12,8 +12,6 @@ runs the keypad on a fresh read of the record and writes them back with compare-
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 from typing import Any
 
@@ -24,7 +22,7 @@ from ..accounts.devices import DeviceService
 from ..errors import InvalidRequest, UnknownDevice
 from ..events import EventLog
 from ..factors.dscplus import DscPlusFactor, card_counters
-from ..secretbox import SealError, SecretBox
+from ..secretbox import SealError, SecretBox, pepper
 from ..store.records import DeviceChanges, DeviceRecord
 
 POWER_OFF_S = 120
@@ -37,7 +35,7 @@ class CardKeypads:
         self._devices = devices
         self._factor = factor
         self._events = events
-        self._box = SecretBox(hmac.new(secret_key, b"sls-dscplus-keypad", hashlib.sha256).digest())
+        self._box = SecretBox(pepper(secret_key, b"sls-dscplus-keypad"))
 
     def card(self, device_id: str) -> dict[str, Any]:
         """What is printed on the card and whether it is locked (the page draws it)."""

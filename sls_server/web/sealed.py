@@ -11,19 +11,17 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
-import hmac
 import json
 from typing import Any
 
-from ..secretbox import SealError, SecretBox
+from ..secretbox import SealError, SecretBox, pepper
 
 MAX_SEALED_CHARS = 3800  # a cookie holds about 4 KB
 
 
 class PageSeal:
     def __init__(self, secret_key: bytes, label: str) -> None:
-        self._box = SecretBox(hmac.new(secret_key, f"sls-pages:{label}".encode(), hashlib.sha256).digest())
+        self._box = SecretBox(pepper(secret_key, f"sls-pages:{label}".encode()))
 
     def seal(self, value: dict[str, Any], context: str) -> str:
         sealed = self._box.seal(json.dumps(value, separators=(",", ":")).encode(), context=context)

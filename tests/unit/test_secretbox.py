@@ -4,6 +4,8 @@ failure its callers catch), never a ``ValueError`` from the base64 or AES-GCM la
 from __future__ import annotations
 
 import hashlib
+import re
+from pathlib import Path
 
 import pytest
 
@@ -42,3 +44,23 @@ def test_a_name_reference_is_keyed_by_the_secret_key() -> None:
         hashlib.sha1(name.encode()).hexdigest()[:12],
     }
     assert len(ours.ref(name)) == 12 and int(ours.ref(name), 16) >= 0
+
+
+def test_the_secret_key_is_keyed_into_nothing_but_its_derivation_and_the_two_older_uses() -> None:
+    """Each use of the server's secret key takes its own key from ``secretbox.pepper`` (HKDF, one purpose
+    each). Only :class:`SecretBox` over device secrets and :func:`key_check`, both kept in Redis from
+    before, take the key itself. An HMAC keyed with it anywhere else is a second way to derive a key: it
+    fails here."""
+    root = Path(__file__).parents[2] / "sls_server"
+    keyed = re.compile(r"hmac\.new\(\s*[\w.]*secret_key\b")
+    found = [
+        f"{path.relative_to(root)}:{n}"
+        for path in root.rglob("*.py")
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if keyed.search(line) and path.name != "secretbox.py"
+    ]
+    assert found == []
+    wiring = (root / "wiring.py").read_text()
+    assert wiring.count("SecretBox(settings.secret_key)") == 1, (
+        "device secrets: the one box on the key itself"
+    )

@@ -26,6 +26,7 @@ from flask import g, request
 from werkzeug.wrappers import Response
 
 from ...errors import InvalidRequest
+from ...secretbox import pepper
 from ...web.wording import duration
 from ..common import client_ip, core, now, wall_now
 from .kit import drop_cookie, seal, set_cookie
@@ -59,8 +60,11 @@ class Door:
         return settings.admin_token if self.name == "trainer" else settings.sim_token
 
     def _fingerprint(self, token: str) -> str:
-        secret_key = core().settings.secret_key or b""
-        return hmac.new(secret_key, f"{self.name}:{token}".encode(), hashlib.sha256).hexdigest()[:32]
+        """What a sign-in keeps of the token it was made with, so that a new token ends it: a keyed digest."""
+        secret_key = core().settings.secret_key
+        assert secret_key is not None  # resolved at start-up
+        key = pepper(secret_key, b"sls console token fingerprint")
+        return hmac.new(key, f"{self.name}:{token}".encode(), hashlib.sha256).hexdigest()[:32]
 
     def _held_id(self) -> str | None:
         """The sign-in id this browser's cookie carries, if the cookie is one of ours."""
