@@ -1,7 +1,8 @@
 """gunicorn, run from Python: a master that forks N workers, each building its own app from a mapping.
 
-No preload: every worker calls ``create_app(config)`` after the fork, so no Redis connection or lock is
-shared across processes. The listening socket is bound by the CLI before anything else starts (a port in
+No preload of the app: every worker calls ``create_app(config)`` after the fork, so no Redis connection,
+thread or lock is shared across processes. Only its modules are imported before the fork (``serve.run``),
+and shared. The listening socket is bound by the CLI before anything else starts (a port in
 use is a clear error, not gunicorn's five retries) and handed over as ``fd://N``.
 """
 
