@@ -147,12 +147,12 @@ def run(
         startup
     ):  # once, in the master (its log handler is set up), not per worker
         log.warning(warning)
-    import sls_server.app  # noqa: F401  # see below
-
     # The app's modules, imported once here and shared by the forked workers (copy-on-write) instead of
     # imported again by each: about 0.6 s of CPU a worker at start. Importing them builds nothing that a
     # fork breaks (no thread, no connection: create_app, after the fork, makes those); the metrics' files,
     # whose folder is set just above, follow each worker's pid.
+    import sls_server.app  # noqa: F401
+
     sys.stdout.flush()  # forked workers must not inherit (and later repeat) buffered output
     sys.stderr.flush()
     master = os.getpid()
