@@ -5,6 +5,7 @@ the console with them walked as the accessibility tests walk every page."""
 
 from __future__ import annotations
 
+import re
 from pprint import pformat
 from typing import Any
 
@@ -59,6 +60,32 @@ def test_the_trainer_ends_the_one_session_picked_and_no_other(world: World, page
     assert admin_get(world, "/users/carol/sessions")["sessions"] == []
     assert len(admin_get(world, "/users/dana/sessions")["sessions"]) == 1
     expect(page.get_by_test_id("trainer-panel-carol")).to_be_visible()  # the redraw keeps the panel open
+
+
+def test_the_trainer_finds_the_tries_at_a_name_no_user_has_by_that_name_and_never_sees_it(
+    world: World, page: Any
+) -> None:
+    """The audit search by a name no user has finds the tries at it (the trail keeps its keyed reference, not
+    the name), and shows the reference where the name would be, as the live feed does (``SLS.nameless``)."""
+    world.user("carol")
+    for name in ("Violet-Comet-2030", "Violet-Comet-2030", "dana"):
+        requests.post(
+            world.url + "/api/v1/auth/login", json={"username": name, "password": "x-x-x-x-x-1"}, timeout=10
+        )
+    sign_in_trainer(page, world)
+    page.get_by_test_id("events-filter-user").fill("violet-comet-2030")
+    page.get_by_test_id("events-filter-submit").click()
+    rows = page.get_by_test_id("events-filter-event")
+    expect(rows).to_have_count(2)
+    for n in range(2):
+        expect(rows.nth(n)).to_have_attribute("data-type", "login.password_failed")
+        expect(rows.nth(n).locator("td").nth(1)).to_have_text(
+            re.compile(r"^a name no user has #[0-9a-f]{12}$")
+        )
+    assert len({rows.nth(n).locator("td").nth(1).inner_text() for n in range(2)}) == 1, (
+        "one name, one reference"
+    )
+    assert "violet-comet" not in page.get_by_test_id("events-filter-event").first.inner_text().lower()
 
 
 def test_the_trainer_searches_the_audit_trail_pages_on_and_sees_a_refusal_by_its_field(

@@ -104,6 +104,16 @@ window.SLS = (function () {
     return node;
   }
 
+  /* An audit event about a name no user has carries no user (the name may be a password typed into the
+     name field) but a keyed reference, shown where the name would be: "a name no user has #3f9a1c2b7d4e".
+     Null for an event that names its user, or none. NAMELESS_KEYS: the detail fields that sentence says. */
+  const NAMELESS = { unknown_username: "a name no user has", invalid_username: "not a username" };
+  const NAMELESS_KEYS = Object.keys(NAMELESS).concat(["name_ref"]);
+  function nameless(detail) {
+    const why = Object.keys(NAMELESS).find(function (k) { return detail && detail[k] === true; });
+    return why ? NAMELESS[why] + (detail.name_ref ? " #" + detail.name_ref : "") : null;
+  }
+
   /* A link to a <details> (the login step's "Use another device") opens it: the browser itself only
      scrolls to a fragment, and a closed <details> shows nothing but its summary. */
   function openDetails(hash) {
@@ -117,5 +127,5 @@ window.SLS = (function () {
   });
   openDetails(window.location.hash);
 
-  return { call: call, request: request, lastActivity: function () { return lastActivity; }, background: BACKGROUND, signedOut: signedOut, poll: poll, clock: clock, duration: duration, offset: offset, el: el };
+  return { call: call, request: request, lastActivity: function () { return lastActivity; }, background: BACKGROUND, signedOut: signedOut, poll: poll, clock: clock, duration: duration, offset: offset, el: el, nameless: nameless, NAMELESS_KEYS: NAMELESS_KEYS };
 })();

@@ -28,7 +28,7 @@
 
   function row(e) {
     const address = e.ip && ATTACKERS.has(e.ip) ? e.ip + " (attacker)" : e.ip;
-    const cells = [utc(e.at), e.type, e.user, address, e.factor, e.device_id, e.result,
+    const cells = [utc(e.at), e.type, e.user || SLS.nameless(e.detail), address, e.factor, e.device_id, e.result,
       e.detail && Object.keys(e.detail).length ? spaced(e.detail) : null];
     return SLS.el("tr", { "data-testid": "events-filter-event", "data-type": e.type },
       cells.map(function (text, i) { return SLS.el(i === 1 ? "th" : "td", i === 1 ? { scope: "row", text: text || "" } : { text: text || "" }); }));

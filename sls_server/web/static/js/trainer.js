@@ -187,18 +187,11 @@
     return d.suppressed ? said + ", " + d.suppressed + " folded into this line" : said;
   }
 
-  /* A name no user has is never in the trail (it may be a password typed into the name field): its
-     events carry a keyed reference instead, shown where the name would be, so the room still sees one name
-     tried again and again, or many names tried once each. */
-  const NAMELESS = { unknown_username: "a name no user has", invalid_username: "not a username" };
-  function nameless(d) {
-    const why = Object.keys(NAMELESS).find(function (k) { return d && d[k] === true; });
-    return why ? NAMELESS[why] + (d.name_ref ? " #" + d.name_ref : "") : null;
-  }
-
   function describe(e) {
     const parts = [];
-    const unnamed = e.user ? null : nameless(e.detail);
+    // a name no user has is never in the trail: its reference stands where the name would (SLS.nameless),
+    // so the room still sees one name tried again and again, or many names tried once each
+    const unnamed = e.user ? null : SLS.nameless(e.detail);
     if (e.user) parts.push(e.user);
     else if (unnamed) parts.push(unnamed);
     if (e.ip) parts.push("from " + e.ip + (ATTACKERS.has(e.ip) ? " (attacker)" : "")); // why the line is red
@@ -208,7 +201,7 @@
       parts.push(summaryText(e.detail));
     } else if (e.detail) {
       Object.entries(e.detail).forEach(function ([k, v]) {
-        if (unnamed && (k in NAMELESS || k === "name_ref")) return; // said above, in the name's place
+        if (unnamed && SLS.NAMELESS_KEYS.includes(k)) return; // said above, in the name's place
         const said = detailText(k, v);
         if (said) parts.push(said);
       });
@@ -226,7 +219,7 @@
   function say() {
     sayTimer = null;
     const last = unsaid[unsaid.length - 1];
-    const who = last.user || nameless(last.detail);
+    const who = last.user || SLS.nameless(last.detail);
     const what = last.type + (who ? " for " + who : "") + (last.result ? ", " + last.result : "");
     announcer.textContent = unsaid.length === 1 ? "New event: " + what + "." : unsaid.length + " new events; latest: " + what + ".";
     unsaid = [];
