@@ -18,6 +18,7 @@ sign-in form it is sent back to.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 from dataclasses import dataclass
@@ -47,6 +48,12 @@ def background() -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=4)
+def _fingerprint_key(secret_key: bytes) -> bytes:
+    """The key of the console's token fingerprints, derived once per secret key, not on every request."""
+    return pepper(secret_key, b"sls console token fingerprint")
+
+
 @dataclass(frozen=True)
 class Door:
     """One place a token opens: its cookie, the path it is scoped to, and which setting holds the token."""
@@ -63,8 +70,8 @@ class Door:
         """What a sign-in keeps of the token it was made with, so that a new token ends it: a keyed digest."""
         secret_key = core().settings.secret_key
         assert secret_key is not None  # resolved at start-up
-        key = pepper(secret_key, b"sls console token fingerprint")
-        return hmac.new(key, f"{self.name}:{token}".encode(), hashlib.sha256).hexdigest()[:32]
+        digest = hmac.new(_fingerprint_key(secret_key), f"{self.name}:{token}".encode(), hashlib.sha256)
+        return digest.hexdigest()[:32]
 
     def _held_id(self) -> str | None:
         """The sign-in id this browser's cookie carries, if the cookie is one of ours."""
