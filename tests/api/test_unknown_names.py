@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 
 import pytest
 from conftest import ADMIN_TOKEN, EnrolledUser
@@ -19,18 +20,23 @@ TYPED_PASSWORD = "Correct-Horse-Battery-9"
 ATTEMPT_TYPES = {"login.password_failed", "account.locked", "login.refused"}
 
 
-def attempts_at(client: FlaskClient, name: str, times: int) -> list[int]:
+def attempts_at(client: FlaskClient, *names: str) -> list[int]:
+    """One wrong password at each name, in order: the statuses."""
     return [
         client.post("/api/v1/auth/login", json={"username": name, "password": "whatever-it-is"}).status_code
-        for _ in range(times)
+        for name in names
     ]
+
+
+def failed_passwords(client: FlaskClient) -> list[dict[str, Any]]:
+    return [e for e in all_events(client) if e["type"] == "login.password_failed"]
 
 
 def test_a_password_typed_as_the_name_is_written_nowhere(
     client: FlaskClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    statuses = attempts_at(client, TYPED_PASSWORD, 7)  # wrong five times, locked, refused
+    statuses = attempts_at(client, *[TYPED_PASSWORD] * 7)  # wrong five times, locked, refused
     assert statuses[:5] == [401] * 5 and 423 in statuses[5:]
     events = [e for e in all_events(client) if e["type"] in ATTEMPT_TYPES]
     assert {e["type"] for e in events} == ATTEMPT_TYPES
@@ -43,10 +49,8 @@ def test_a_password_typed_as_the_name_is_written_nowhere(
 def test_a_user_is_still_named_and_each_unknown_name_has_its_own_reference(
     alice: EnrolledUser, client: FlaskClient
 ) -> None:
-    attempts_at(client, "alice", 1)
-    attempts_at(client, "mallory", 2)
-    attempts_at(client, "trent", 1)
-    failed = [e for e in all_events(client) if e["type"] == "login.password_failed"]
+    attempts_at(client, "alice", "mallory", "mallory", "trent")
+    failed = failed_passwords(client)
     assert [e.get("user") for e in failed] == ["alice", None, None, None]
     assert "name_ref" not in failed[0].get("detail", {})
     mallory, again, trent = (e["detail"]["name_ref"] for e in failed[1:])
@@ -56,9 +60,7 @@ def test_a_user_is_still_named_and_each_unknown_name_has_its_own_reference(
 def test_an_administrator_who_knows_the_name_finds_its_attempts(
     alice: EnrolledUser, client: FlaskClient
 ) -> None:
-    attempts_at(client, "mallory", 2)
-    attempts_at(client, "trent", 1)
-    attempts_at(client, "alice", 1)
+    attempts_at(client, "mallory", "mallory", "trent", "alice")
 
     def of(user: str) -> list[str]:
         page = client.get("/admin/v1/events", query_string={"user": user}, headers=ADMIN).get_json()
@@ -71,11 +73,10 @@ def test_an_administrator_who_knows_the_name_finds_its_attempts(
 
 
 def test_an_account_created_after_the_attempts_is_named_from_then_on(client: FlaskClient) -> None:
-    attempts_at(client, "mallory", 1)
+    attempts_at(client, "mallory")
     created = client.post(
         "/admin/v1/users", json={"username": "mallory", "password": "Tr0ub4dor-and-3-more"}, headers=ADMIN
     )
     assert created.status_code == 201
-    attempts_at(client, "mallory", 1)
-    failed = [e for e in all_events(client) if e["type"] == "login.password_failed"]
-    assert [e.get("user") for e in failed] == [None, "mallory"]
+    attempts_at(client, "mallory")
+    assert [e.get("user") for e in failed_passwords(client)] == [None, "mallory"]
