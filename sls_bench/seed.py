@@ -22,7 +22,7 @@ from sls_server.accounts.device_terms import new_device_id
 from sls_server.accounts.passwords import PasswordHasher
 from sls_server.accounts.users import new_epoch
 from sls_server.factors.dscplus import DscPlusFactor
-from sls_server.secretbox import SecretBox
+from sls_server.secretbox import device_box
 from sls_server.store import connect, keys
 from sls_server.store.records import DeviceRecord, UserRecord
 from sls_server.store.records.codec import pairs
@@ -50,7 +50,7 @@ class Seeder:
     def __init__(self, redis_url: str, secret_key: bytes, hash_profile: str) -> None:
         self._url = redis_url
         self._r = connect(redis_url, timeout_s=30)  # any SLS_REDIS_URL; the pipelines are large
-        self._card = DscPlusFactor(SecretBox(secret_key), issuer=None, pin_attempts=3)  # type: ignore[arg-type]  # enrol never issues a challenge
+        self._card = DscPlusFactor(device_box(secret_key), issuer=None, pin_attempts=3)  # type: ignore[arg-type]  # enrol never issues a challenge
         self._hash = PasswordHasher(hash_profile).hash(PASSWORD)
 
     def seed(self, prefix: str, count: int) -> tuple[list[Seeded], float]:

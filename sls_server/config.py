@@ -53,7 +53,8 @@ class Settings:
     data_dir: Path = Path(platformdirs.user_data_dir("sls-emulator"))
     """Embedded Redis data (AOF on, 0600 files, 0700 socket), the generated secret key and admin token."""
     secret_key: bytes | None = None
-    """32 bytes (64 hex or base64) for AES-256-GCM of device keys at rest; unset: generated into data_dir."""
+    """32 bytes (64 hex or base64): each use (device keys at rest, cookies, CSRF) derives its own key from it;
+    unset: generated into data_dir."""
     admin_token: str | None = None
     """Bearer token of /admin/v1; unset: generated into data_dir (``sls demo`` prints it)."""
     hash_profile: str = "standard"

@@ -92,7 +92,7 @@ def claim_secret_key(settings: Settings) -> None:
     try:
         store = Store.from_url(settings.redis_url, timeout_s=settings.redis_timeout)
         try:
-            recorded = store.claim_key_check(mine)
+            recorded = store.claim_key_check(mine, first_form=key_check(settings.secret_key, form=1))
         finally:
             store.close()
     except StoreUnavailable:

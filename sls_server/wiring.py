@@ -34,7 +34,7 @@ from .factors.temporary import TemporaryPasscodeFactor
 from .factors.totp import TotpFactor
 from .gateway import GatewayService, Outbox
 from .long_held import LongHeld
-from .secretbox import SecretBox
+from .secretbox import device_box
 from .sim.authenticator import AuthenticatorApp
 from .sim.card import CardSimulator
 from .sim.card_keypad import CardKeypads
@@ -89,7 +89,7 @@ class Core:
 def build_core(settings: Settings, store: Store) -> Core:
     if settings.secret_key is None:
         raise ValueError("build_core needs a resolved secret key (see runtime.resolve_secrets)")
-    box = SecretBox(settings.secret_key)
+    box = device_box(settings.secret_key)
     name_refs = NameRefs(settings.secret_key)
     events = EventLog(
         store.events,

@@ -18,10 +18,13 @@ from .common import Query, Refusal, Request
 from .gateway import DAILY_RESET_PATTERN
 
 STATE_FORMAT = "sls-emulator/state"
-STATE_VERSION = 2
+STATE_VERSION = 3
 #: The versions this server reads: 1 had no ``users[].lockout``, ``users[].known_ips`` or
-#: ``settings.gateway_daily_reset`` (read as none of them), 2 added them.
-READABLE_VERSIONS = (1, 2)
+#: ``settings.gateway_daily_reset`` (read as none of them), 2 added them, 3 has the second form of
+#: ``key_check`` (``secretbox.key_check``) and may hold secrets sealed as ``v2`` (``secretbox.device_box``).
+READABLE_VERSIONS = (1, 2, 3)
+#: The first version whose ``key_check`` is of the second form.
+KEY_CHECK_FORM_2 = 3
 #: The most entries of any one list a document may hold (a fixture, not a production database).
 MAX_ENTRIES = 100_000
 
@@ -96,13 +99,15 @@ class StateDocument(Request):
 
     format: Literal["sls-emulator/state"] = Field(description="Always `sls-emulator/state`.")
     version: int = Field(
-        description="The document's version: this server writes 2 and reads 1 and 2 (a version 1 document "
-        "has no lockout buckets, known addresses or gateway daily reset: none of them is set)."
+        description="The document's version: this server writes 3 and reads 1, 2 and 3 (a version 1 document "
+        "has no lockout buckets, known addresses or gateway daily reset: none of them is set; versions 1 and "
+        "2 carry `key_check` in its first form, and their sealed secrets are all `v1`)."
     )
     exported_at: int = Field(description="The exporting server's clock when it was made (Unix seconds).")
     key_check: str = Field(
         pattern=r"^[0-9a-f]{64}$",
-        description="HMAC-SHA256 of a fixed label under the server's secret key: names it, reveals nothing.",
+        description="HMAC-SHA256 of a fixed label under a key derived from the server's secret key (under "
+        "the secret key itself before version 3): names it, reveals nothing.",
     )
     settings: StateSettings
     users: list[StateUser] = Field(max_length=MAX_ENTRIES)

@@ -102,11 +102,11 @@ class Store:
             return
         self.client.set(keys.READY_PROBE, "1", px=READY_PROBE_TTL_MS)
 
-    def claim_key_check(self, check: str) -> str:
+    def claim_key_check(self, check: str, *, first_form: str) -> str:
         """The key check (``secretbox.key_check``) of the key this Redis's secrets are sealed under: the one
-        recorded, else ``check``, recorded now. Not kept over :meth:`reset` (nothing sealed is left)."""
-        self.client.set(keys.SECRET_KEY_CHECK, check, nx=True)
-        return text(self.client.get(keys.SECRET_KEY_CHECK))
+        recorded, else ``check``, recorded now; a recorded ``first_form`` (the same key's check as written
+        before) is replaced by ``check``. Not kept over :meth:`reset` (nothing sealed is left)."""
+        return text(self.scripts("key_check_claim", [keys.SECRET_KEY_CHECK], [check, first_form]))
 
     def reset(self) -> int:
         """Delete every key of ours (not FLUSHDB: the Redis may be shared with other data) but the sign-ins

@@ -20,7 +20,7 @@ from ..errors import InvalidRequest
 from ..secretbox import key_check
 from ..shapes.devices import DeviceStatus
 from ..shapes.phones import MAX_DELAY_S
-from ..shapes.state import READABLE_VERSIONS, StateDocument
+from ..shapes.state import KEY_CHECK_FORM_2, READABLE_VERSIONS, StateDocument
 from ..store.records import AccountRecord, AppRecord, DeviceRecord, LockoutState, PhoneConditions, UserRecord
 from .reading import (
     PHONE,
@@ -76,12 +76,14 @@ def plan(
 ) -> Plan:
     """The document as records, or the first reason it cannot be imported (a 400 naming it)."""
     if document.version not in READABLE_VERSIONS:
-        readable = " and ".join(str(v) for v in READABLE_VERSIONS)
+        *first, last = (str(v) for v in READABLE_VERSIONS)
+        readable = f"{', '.join(first)} and {last}" if first else last
         raise InvalidRequest(
             f"this server reads state documents of versions {readable}, not {document.version}",
             field="version",
         )
-    if not hmac.compare_digest(document.key_check, key_check(secret_key)):
+    form = 2 if document.version >= KEY_CHECK_FORM_2 else 1
+    if not hmac.compare_digest(document.key_check, key_check(secret_key, form=form)):
         raise InvalidRequest(
             "the document's device secrets are sealed under another SLS_SECRET_KEY than this server's: "
             "import it into a server started with the key it was exported under",

@@ -16,7 +16,7 @@ from flask.testing import FlaskClient
 from test_state_transfer import a_world, export, snapshot
 
 from sls_server import create_app
-from sls_server.secretbox import SecretBox
+from sls_server.secretbox import device_box
 
 KEY = bytes.fromhex("5a" * 32)
 Document = dict[str, Any]
@@ -89,7 +89,8 @@ def test_a_sealed_secret_that_does_not_open_is_refused(
     moved = next(  # another device's sealed value: it opens under the key, but not for this record
         d[f] for d in document["devices"] for f in ("sealed", "ocra_sealed") if d.get(f) and d[f] != real
     )
-    for broken in ("v1:!!!", "v1:AAAA", "v2:" + real[3:], flipped, moved):
+    # a v2 value relabelled v1 (as if under the secret key itself), or given a version that does not exist
+    for broken in ("v1:!!!", "v1:AAAA", "v1:" + real[3:], "v9:" + real[3:], flipped, moved):
         message = refused(
             keyed,
             admin_headers,
@@ -106,7 +107,7 @@ def sealed_as(document: Document, index: int, secret: bytes) -> Document:
     """The device re-sealed, properly, around ``secret``: it opens, but holds what its kind never seals."""
     device = document["devices"][index]
     context = {"dscplus": "dscplus", "totp": "totp", "temporary": "temporary"}[device["type"]]
-    sealed = SecretBox(KEY).seal(secret, context=f"{context}:{device['device_id']}")
+    sealed = device_box(KEY).seal(secret, context=f"{context}:{device['device_id']}")
     return changed(document, "devices", index, sealed=sealed)
 
 
@@ -167,7 +168,7 @@ def test_settings_the_device_kind_does_not_work_with_are_refused(
 def app_resealed(document: Document, edit: Callable[[dict[str, Any]], None]) -> Document:
     """The phone's app with its PIN hash opened, changed by ``edit`` and sealed again under the key."""
     app = document["ibkey_apps"][0]
-    box, context = SecretBox(KEY), f"ibkey-app:{app['app_id']}:pin"
+    box, context = device_box(KEY), f"ibkey-app:{app['app_id']}:pin"
     parts = {"hash": box.open(app["pin_sealed"], context=context).decode()}
     edit(parts)
     return changed(document, "ibkey_apps", 0, pin_sealed=box.seal(parts["hash"].encode(), context=context))

@@ -17,6 +17,7 @@ from conftest import ADMIN_TOKEN, EnrolledUser, move_clock
 from flask.testing import FlaskClient
 
 from sls_server import create_app
+from sls_server.secretbox import key_check
 from sls_server.store import keys
 from sls_server.store.base import connect
 
@@ -120,12 +121,15 @@ def test_the_users_usual_address_comes_back_known(app_config: dict[str, Any]) ->
 
 
 def test_a_version_1_document_still_imports_and_another_version_is_refused_naming_both(
-    client: FlaskClient,
+    app_config: dict[str, Any],
 ) -> None:
+    key = bytes(range(32))
+    client = create_app({**app_config, "SECRET_KEY": key.hex()}).test_client()
     EnrolledUser(client, ADMIN, "pat", "1234")
     document = _export(client)
     old = copy.deepcopy(document)
     old["version"] = 1
+    old["key_check"] = key_check(key, form=1)  # as servers before version 3 wrote it
     for user in old["users"]:
         del user["lockout"], user["known_ips"]
 
@@ -133,11 +137,11 @@ def test_a_version_1_document_still_imports_and_another_version_is_refused_namin
     _same(_export(client), document)
 
     refused = client.post(
-        "/admin/v1/state/import?replace=true", json={**document, "version": 3}, headers=ADMIN
+        "/admin/v1/state/import?replace=true", json={**document, "version": 4}, headers=ADMIN
     )
     assert refused.status_code == 400
     assert refused.get_json()["field"] == "version"
-    assert "1 and 2, not 3" in refused.get_json()["message"]
+    assert "1, 2 and 3, not 4" in refused.get_json()["message"]
 
 
 def test_a_lockout_bucket_or_address_the_server_would_not_write_is_refused_naming_the_user(

@@ -96,6 +96,13 @@ def test_a_world_exported_wiped_and_imported_is_the_same_world_and_logs_in(
         "replaced": True,
     }
     assert without_time(export(client, admin_headers)) == without_time(document)
+    logs_in(client, admin_headers, held)
+    assert World(client, admin_headers).events("state.imported")[0]["detail"]["replaced"] is True
+
+
+def logs_in(client: FlaskClient, headers: dict[str, str], held: dict[str, str]) -> None:
+    """``a_world``'s users log in after an import: carol with her card, alice with a push approved in her
+    app (so the card's sealed key, and the phone's sealed private key, opened)."""
     started = client.post("/api/v1/auth/login", json={"username": "carol", "password": PASSWORD}).get_json()
     response = expected_response(
         bytes.fromhex(held["card"]), hashlib.sha1(b"2468").digest(), started["factor"]["challenge"]
@@ -106,12 +113,11 @@ def test_a_world_exported_wiped_and_imported_is_the_same_world_and_logs_in(
         headers={"X-Login-Token": started["login_token"]},
     )
     assert done.status_code == 200 and done.get_json()["state"] == "authenticated"
-    world = World(client, admin_headers)  # the phone's sealed private key signs after the import too
+    world = World(client, headers)  # the phone's sealed private key signs after the import too
     started, note = push_login(world, "alice", held["app"])
     approved = world.approve(held["app"], note, started["factor"]["match"], **UNLOCK["android"])
     assert approved.status_code == 200, approved.get_json()
     assert world.poll(started["txn_id"])["state"] == "authenticated"
-    assert world.events("state.imported")[0]["detail"]["replaced"] is True
 
 
 def test_the_export_answers_post_as_the_contract_names_it_and_get_alike(
@@ -170,7 +176,7 @@ def test_unreadable_documents_name_what_is_wrong(client: FlaskClient, admin_head
     a_world(client, admin_headers)
     good = export(client, admin_headers)
     cases: list[tuple[str, Any, str]] = [
-        ("version", 3, "version"),
+        ("version", 4, "version"),
         ("format", "something-else", "format"),
         ("key_check", "not hex", "key_check"),
     ]

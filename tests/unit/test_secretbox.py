@@ -4,13 +4,14 @@ failure its callers catch), never a ``ValueError`` from the base64 or AES-GCM la
 from __future__ import annotations
 
 import hashlib
+import hmac
 import re
 from pathlib import Path
 
 import pytest
 
 from sls_server.accounts.name_refs import NameRefs
-from sls_server.secretbox import SealError, SecretBox
+from sls_server.secretbox import SealError, SecretBox, device_box, key_check
 
 
 def test_a_sealed_value_opens_under_its_key_and_context_only() -> None:
@@ -46,11 +47,11 @@ def test_a_name_reference_is_keyed_by_the_secret_key() -> None:
     assert len(ours.ref(name)) == 12 and int(ours.ref(name), 16) >= 0
 
 
-def test_the_secret_key_is_keyed_into_nothing_but_its_derivation_and_the_two_older_uses() -> None:
+def test_the_secret_key_is_keyed_into_nothing_but_its_derivation() -> None:
     """Each use of the server's secret key takes its own key from ``secretbox.pepper`` (HKDF, one purpose
-    each). Only :class:`SecretBox` over device secrets and :func:`key_check`, both kept in Redis from
-    before, take the key itself. An HMAC keyed with it anywhere else is a second way to derive a key: it
-    fails here."""
+    each). The key itself only opens what was sealed under it before (``v1``) and checks a key check of the
+    first form, both inside ``secretbox.py``. An HMAC keyed with it anywhere else is a second way to derive
+    a key: it fails here."""
     root = Path(__file__).parents[2] / "sls_server"
     keyed = re.compile(r"hmac\.new\(\s*[\w.]*secret_key\b")
     found = [
@@ -60,7 +61,29 @@ def test_the_secret_key_is_keyed_into_nothing_but_its_derivation_and_the_two_old
         if keyed.search(line) and path.name != "secretbox.py"
     ]
     assert found == []
+    boxes = re.compile(r"SecretBox\(\s*[\w.]*secret_key\b")  # a box straight on the key itself
+    assert [str(p.relative_to(root)) for p in root.rglob("*.py") if boxes.search(p.read_text())] == []
     wiring = (root / "wiring.py").read_text()
-    assert wiring.count("SecretBox(settings.secret_key)") == 1, (
-        "device secrets: the one box on the key itself"
-    )
+    assert wiring.count("device_box(settings.secret_key)") == 1, "device secrets: their one box"
+
+
+def test_device_secrets_seal_under_their_own_key_and_what_was_sealed_before_still_opens() -> None:
+    key = bytes(range(32))
+    box, before = device_box(key), SecretBox(key).seal(b"card key", context="dscplus:one")
+    sealed = box.seal(b"card key", context="dscplus:one")
+    assert sealed.startswith("v2:") and before.startswith("v1:")
+    assert box.open(sealed, context="dscplus:one") == box.open(before, context="dscplus:one") == b"card key"
+    with pytest.raises(SealError):  # the key itself does not open a v2 value
+        SecretBox(key, version="v2").open(sealed, context="dscplus:one")
+    with pytest.raises(SealError):  # nor does another key's box open either
+        device_box(bytes(range(1, 33))).open(before, context="dscplus:one")
+    with pytest.raises(SealError):
+        box.open("v1:" + sealed[3:], context="dscplus:one")
+
+
+def test_the_key_check_has_two_forms_and_each_names_one_key() -> None:
+    key, other = bytes(range(32)), bytes(range(1, 33))
+    checks = {key_check(key), key_check(key, form=1), key_check(other), key_check(other, form=1)}
+    assert len(checks) == 4 and all(re.fullmatch(r"[0-9a-f]{64}", check) for check in checks)
+    label = b"sls-emulator state document: key check v1"  # the first form: HMAC under the key itself
+    assert key_check(key, form=1) == hmac.new(key, label, hashlib.sha256).hexdigest()
