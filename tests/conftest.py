@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -341,6 +342,13 @@ def enrol(client: FlaskClient, admin_headers: dict[str, str]) -> Callable[..., E
 @pytest.fixture
 def alice(enrol: Callable[..., EnrolledUser]) -> EnrolledUser:
     return enrol("alice", "1234")
+
+
+def words(text: str) -> set[str]:
+    """The runs of letters and digits in ``text``: where a short secret (a PIN, a code, a card's response) is
+    looked for, not as a substring. "2468" turns up inside a random hex id or a timestamp now and then
+    (about once in 65,536 hex windows), and a test that looked for it so failed by chance."""
+    return set(re.findall(r"[A-Za-z0-9]+", text))
 
 
 def move_clock(client: FlaskClient, headers: dict[str, str], seconds: int) -> int:

@@ -7,7 +7,7 @@ import base64
 import hashlib
 import re
 
-from conftest import EnrolledUser
+from conftest import EnrolledUser, words
 
 
 def _dump(app) -> str:
@@ -57,16 +57,10 @@ def test_events_carry_no_secrets(app, alice: EnrolledUser, admin_headers) -> Non
     token = alice.verify(started["txn_id"], response).get_json()["session"]["token"]
     alice.client.post("/api/v1/auth/login", json={"username": "alice", "password": "a-wrong-password"})
     events = alice.client.get("/admin/v1/events?limit=1000", headers=admin_headers).get_data(as_text=True)
-    for secret in (
-        alice.password,
-        "a-wrong-password",
-        alice.pin,
-        response,
-        token,
-        alice.card["secret_hex"],
-        started["factor"]["challenge"],
-    ):
+    for secret in (alice.password, "a-wrong-password", token, alice.card["secret_hex"]):
         assert secret not in events
+    for short in (alice.pin, response, started["factor"]["challenge"]):  # digits, as in any timestamp
+        assert short not in words(events)
 
 
 def test_event_recorder_refuses_secret_fields(app) -> None:
