@@ -125,8 +125,8 @@ class Settings:
     """Seconds an IB Key push notification can be approved."""
     activation_code_ttl: int = 600
     """Seconds an IB Key activation code sent by SMS stays valid (single use; at most 10 minutes)."""
-    temporary_passcode_days: int = 3
-    """Days an admin-issued temporary passcode (for a lost device) stays valid."""
+    temporary_passcode_days: int = 2
+    """Days an admin-issued temporary passcode (for a lost device) stays valid; the broker's: 2 (KB69)."""
     stepup_validity: int = 300
     """Seconds a step-up verification ("verify your identity") counts as fresh for sensitive routes."""
     sim_enabled: bool = True

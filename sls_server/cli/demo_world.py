@@ -97,10 +97,10 @@ WORLD: tuple[DemoUser, ...] = (
     ),
     DemoUser(
         "temp-tess",
-        "temporary passcode for a lost device (valid 3 days)",
+        "temporary passcode for a lost device (valid 2 days)",
         "saffron-pebble-orchid-9",
         "+15555550109",
-        ({"type": "temporary", "days": 3},),
+        ({"type": "temporary", "days": 2},),
     ),
     DemoUser(
         "shared-sue",

@@ -1,8 +1,13 @@
 """A temporary passcode for a user who lost their device (the broker's "temporary passcode" procedure).
 
-An admin issues it; it works for one user, for a few days (``SLS_TEMPORARY_PASSCODE_DAYS``), and then lapses
-by itself, for good once found lapsed (``lapsed_at``: a clock moved back does not revive it). The passcode
-is shown once and kept sealed.
+An admin issues it; it works for one user, as often as needed, for a few days
+(``SLS_TEMPORARY_PASSCODE_DAYS``, 2 by default: the full access the broker's gives, KB69), and then lapses by
+itself, for good once found lapsed (``lapsed_at``: a clock moved back does not revive it). The passcode is
+shown once and kept sealed.
+
+Not emulated from KB69: the ten more days in which the broker's passcode still opens Client Portal, only to
+print the online security card (no online security card exists here), and the broker's policy of never
+issuing consecutive temporary passcodes (an admin here may issue another).
 """
 
 from __future__ import annotations

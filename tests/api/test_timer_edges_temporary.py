@@ -94,3 +94,24 @@ def test_a_passcode_the_admin_was_shown_expired_stays_expired_when_the_clock_goe
     listed = client.get("/admin/v1/users/tess/devices", headers=ADMIN).get_json()["devices"]
     assert [d["status"] for d in listed] == ["expired"]  # was active
     assert _start(client).get_json()["error"] == "no_second_factor"
+
+
+def test_by_default_a_passcode_gives_the_brokers_two_days_and_serves_every_login_in_them(
+    client: FlaskClient,
+) -> None:
+    """KB69: a temporary passcode gives full access for 2 days; it is a passcode for those days, not a
+    one-time code, so each login in them takes it again."""
+    made = client.post("/admin/v1/users", json={"username": "tess", "password": PASSWORD}, headers=ADMIN)
+    assert made.status_code == 201, made.get_json()
+    frozen = client.post("/admin/v1/clock", json={"freeze": True}, headers=ADMIN)  # no second passes unseen
+    assert frozen.status_code == 200, frozen.get_json()
+    now = frozen.get_json()["now"]
+    issued = client.post("/admin/v1/users/tess/devices", json={"type": "temporary"}, headers=ADMIN).get_json()
+    assert issued["expires_at"] - now == 2 * 86400
+    for at in (now, now + 86400, issued["expires_at"] - 1):
+        _to(client, at)
+        started = _start(client)
+        assert started.status_code == 200, started.get_json()
+        assert _verify(client, started.get_json(), issued["passcode"]).status_code == 200
+    _to(client, issued["expires_at"])
+    assert _start(client).get_json()["error"] == "no_second_factor"
