@@ -12,7 +12,7 @@ from ..factors import FactorRegistry
 from ..store import Store
 from ..store.records import DeviceChanges, DeviceRecord
 from .device_terms import ACTIVE, REVOKED, lapsed, new_device_id, public_device, without
-from .errors import DeviceExists, UserNotFound
+from .errors import ConsecutiveTemporaryPasscode, DeviceExists, UserNotFound
 from .phone_devices import PHONE_TYPES, moved, phone_taken
 
 #: (username, what happened, now) -> tell the user on their phone
@@ -53,9 +53,7 @@ class DeviceService:
         self._store.devices.create(record)
         if type_ in PHONE_TYPES:
             self._claim_phone(username, record)
-        if not self._store.users.add_device(username, device_id):  # the user was deleted meanwhile
-            self._store.devices.delete(device_id)
-            raise UserNotFound()
+        self._join(username, record)
         detail = {"at_opening": True} if at_opening else None
         self._events.record(
             "device.enrolled", at=now, user=username, factor=type_, device_id=device_id, detail=detail
@@ -63,6 +61,18 @@ class DeviceService:
         if not at_opening:
             self._notify(username, f"A new {factor.notice_name} was added to your account.", now=now)
         return {**public_device(record), **enrolment.once}
+
+    def _join(self, username: str, record: DeviceRecord) -> None:
+        """Add the new device to the user's set, or delete it and refuse: the user is gone (404, deleted while
+        the enrolment worked), or it is a temporary passcode right after another (409, KB69: the broker
+        restores a physical device instead), judged in the same step as the add."""
+        added, followed = self._store.users.add_device(username, record.device_id, joined_as=record.type)
+        if added == "added":
+            return
+        self._store.devices.delete(record.device_id)
+        if added == "consecutive":
+            raise ConsecutiveTemporaryPasscode(device_id=followed)
+        raise UserNotFound()
 
     def _claim_phone(self, username: str, record: DeviceRecord) -> None:
         """One active SMS or voice device per user and number, or the login would list the phone twice (two
@@ -117,7 +127,8 @@ class DeviceService:
             raise InvalidRequest("only an active DSC+ card can be shared", field="share_device_id")
         if username not in record.users:
             self.update(device_id, lambda r: {"shared_with": (*r.shared_with, username)})
-            if not self._store.users.add_device(username, device_id):  # the user was deleted meanwhile
+            added, _ = self._store.users.add_device(username, device_id, joined_as=record.type)
+            if added == "no_user":  # the user was deleted meanwhile
                 self.update(device_id, lambda r: {"shared_with": without(r, username)})
                 raise UserNotFound()
             self._events.record(

@@ -52,3 +52,14 @@ class DeviceExists(Conflict):
     code = "device_exists"
     always = ("device_id", "type")
     message = "The user's phone is enrolled already."
+
+
+class ConsecutiveTemporaryPasscode(Conflict):
+    """KB69: the broker issues no temporary passcode right after another; it restores a physical device."""
+
+    code = "consecutive_temporary_passcode"
+    always = ("device_id",)
+    message = (
+        "The user's newest authenticator is a temporary passcode already, and the broker issues none right "
+        "after another: enrol a card, IB Key or another authenticator instead."
+    )

@@ -5,9 +5,10 @@ An admin issues it; it works for one user, as often as needed, for a few days
 itself, for good once found lapsed (``lapsed_at``: a clock moved back does not revive it). The passcode is
 shown once and kept sealed.
 
-Not emulated from KB69: the ten more days in which the broker's passcode still opens Client Portal, only to
-print the online security card (no online security card exists here), and the broker's policy of never
-issuing consecutive temporary passcodes (an admin here may issue another).
+As the broker's, none is issued right after another (KB69): ``user_add_device.lua`` refuses it while the
+device that joined the user last is a temporary passcode. Not emulated from KB69: the ten more days in which
+the broker's passcode still opens Client Portal, only to print the online security card (no online security
+card exists here).
 """
 
 from __future__ import annotations

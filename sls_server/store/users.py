@@ -11,6 +11,10 @@ from .hints import DeviceHints, devices_named
 from .records import LoginView, UserAccess, UserChanges, UserRecord
 from .records.codec import changes_hash, pairs
 
+#: What ``user_add_device.lua`` answers (:meth:`UserRepo.add_device`).
+AddDevice = Literal["added", "no_user", "consecutive"]
+_ADDED: dict[str, AddDevice] = {"added": "added", "no_user": "no_user", "consecutive": "consecutive"}
+
 
 @guarded
 class UserRepo:
@@ -117,12 +121,14 @@ class UserRepo:
         args = ["phone_device", held or "", device_id]
         return bool(self._scripts("swap_field", [keys.user(username)], args))
 
-    def add_device(self, username: str, device_id: str) -> bool:
-        """Add the device to the user's set; False (nothing written) if the user is gone, deleted while the
-        caller worked (``user_add_device.lua``)."""
-        return bool(
-            self._scripts("user_add_device", [keys.user(username), keys.user_devices(username)], [device_id])
-        )
+    def add_device(self, username: str, device_id: str, *, joined_as: str = "") -> tuple[AddDevice, str]:
+        """Add the device to the user's set (``user_add_device.lua``): ('added', ''), or ('no_user', '') with
+        nothing written if the user is gone, deleted while the caller worked. ``joined_as``, the device's
+        type, applies the broker's rule for temporary passcodes: ('consecutive', the passcode it would
+        follow) with nothing written. Empty (a state import) applies nothing."""
+        keys_ = [keys.user(username), keys.user_devices(username)]
+        answer = texts(self._scripts("user_add_device", keys_, [device_id, joined_as]))
+        return _ADDED[answer[0]], (answer[1] if len(answer) > 1 else "")
 
     def remove_device(self, username: str, device_id: str) -> None:
         self._r.srem(keys.user_devices(username), device_id)

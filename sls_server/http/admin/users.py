@@ -8,7 +8,13 @@ from flask.typing import ResponseReturnValue
 
 from ...accounts.access import parse_allowlist
 from ...accounts.device_terms import public_device
-from ...accounts.errors import DeviceExists, UserExists, UserNotFound, WeakPassword
+from ...accounts.errors import (
+    ConsecutiveTemporaryPasscode,
+    DeviceExists,
+    UserExists,
+    UserNotFound,
+    WeakPassword,
+)
 from ...accounts.users import canonical_username, public_user
 from ...auth.errors import UnknownSession
 from ...errors import InvalidRequest, UnknownDevice
@@ -105,14 +111,16 @@ def set_user_phone(username: str, body: UserPhoneRequest) -> ResponseReturnValue
     ok=DeviceEnrolled,
     status=201,
     returns="The new device, with its key returned this once.",
-    errors=(*USER_ERRORS, UnsupportedDeviceType, UnknownDevice, DeviceExists),
+    errors=(*USER_ERRORS, UnsupportedDeviceType, UnknownDevice, DeviceExists, ConsecutiveTemporaryPasscode),
 )
 def enrol_device(username: str, body: DeviceEnrolRequest) -> ResponseReturnValue:
     """dscplus: `{"type": "dscplus", "pin": "1234"}` returns the card's `serial`, `suite` and `secret_hex` so
     tests can compute responses themselves. `{"type": "dscplus", "share_device_id": ...}` lets the user use
     an existing card instead (404 `unknown_device` if there is none). sms and voice: one active device per
     phone number; a second is 409 `device_exists` (`device_id`, `type`: the one there), nothing sent. An
-    SMS phone takes voice callbacks too."""
+    SMS phone takes voice callbacks too. temporary: not right after another (KB69): while the user's newest
+    device is a temporary passcode, live, lapsed or revoked, a new one is 409 `consecutive_temporary_passcode`
+    (`device_id`: that one)."""
     name = core().users.get(username).username
     if body.share_device_id is not None:
         return core().devices.share(name, body.share_device_id, now=now())

@@ -24,6 +24,9 @@ class UserRecord:
     """The device of the last completed login, offered first next time (M2FS)."""
     paper: bool = False
     """A paper trading user (gateway mode's login page refuses them in live mode); live by default."""
+    temporary_passcode: str | None = None
+    """The temporary passcode that joined the user's devices last, until any other device joins: another
+    is refused meanwhile (KB69; written only by ``user_add_device.lua``)."""
 
     @classmethod
     def from_hash(cls, raw: dict[str, str]) -> UserRecord:
@@ -37,6 +40,7 @@ class UserRecord:
             epoch=f.maybe_text("epoch"),
             default_device=f.maybe_text("default_device"),
             paper=f.flag("paper"),
+            temporary_passcode=f.maybe_text("temporary_passcode"),
         )
 
     def to_hash(self) -> dict[str, str]:
