@@ -171,6 +171,11 @@ def _devices(document: StateDocument, result: Plan, check: Callable[[DeviceRecor
             raise refuse(
                 "users", index, f"lists device {foreign[0]!r}, whose owner or shared_with does not name them"
             )
+        passcode = user.temporary_passcode
+        if passcode is not None and (passcode not in listed or by_id[passcode].type != "temporary"):
+            raise refuse(
+                "users", index, f"temporary_passcode {passcode!r} is not a temporary passcode it lists"
+            )
     for index, device in enumerate(result.devices):
         unlisted = [name for name in device.users if device.device_id not in result.user_devices[name]]
         if unlisted:  # the device would be theirs, and their login would not offer it

@@ -99,3 +99,18 @@ def test_a_saved_world_keeps_the_rule(client: FlaskClient, redis_url: str) -> No
     assert loaded.status_code == 200, loaded.get_json()
 
     _refused(client, redis_url, "tess", first["device_id"])
+
+
+def test_a_saved_world_whose_user_names_no_passcode_of_theirs_is_refused(
+    client: FlaskClient, redis_url: str
+) -> None:
+    _user(client, "tess")
+    card = _enrol(client, "tess", type="dscplus", pin="1234").get_json()
+    saved = client.get("/admin/v1/state/export", headers=ADMIN).get_json()
+    for named in (card["device_id"], "temporary-000000000000"):  # a card; a passcode not in the document
+        saved["users"][0]["record"]["temporary_passcode"] = named
+        before = snapshot(redis_url)
+        refused = client.post("/admin/v1/state/import?replace=true", json=saved, headers=ADMIN)
+        assert refused.status_code == 400, refused.get_json()
+        assert (refused.get_json()["field"], refused.get_json()["index"]) == ("users", 0)
+        assert snapshot(redis_url) == before
