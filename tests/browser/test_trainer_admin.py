@@ -281,3 +281,19 @@ def test_on_a_phone_the_console_itself_never_scrolls_sideways(world: World, brow
         assert page_width <= view, (page_width, view)
     finally:
         phone.close()
+
+
+def test_a_second_temporary_passcode_is_refused_in_the_panel_with_the_brokers_reason(
+    world: World, page: Any
+) -> None:
+    """KB69: no temporary passcode right after another. The console says why next to the form, and the
+    user keeps the one passcode."""
+    world.user("erin")
+    sign_in_trainer(page, world)
+    page.get_by_test_id("trainer-manage-erin").click()
+    page.get_by_test_id("trainer-enrol-type-erin").select_option("temporary")
+    page.get_by_test_id("trainer-enrol-submit-erin").click()
+    expect(page.get_by_test_id("trainer-enrol-result-erin").get_by_test_id("once-passcode")).to_be_visible()
+    page.get_by_test_id("trainer-enrol-submit-erin").click()
+    expect(page.get_by_test_id("trainer-enrol-error-erin")).to_contain_text("temporary passcode already")
+    assert [d["type"] for d in admin_get(world, "/users/erin/devices")["devices"]] == ["temporary"]
