@@ -26,7 +26,7 @@ class UserRecord:
     """A paper trading user (gateway mode's login page refuses them in live mode); live by default."""
     temporary_passcode: str | None = None
     """The temporary passcode that joined the user's devices last, until any other device joins: another
-    is refused meanwhile (KB69; written only by ``user_add_device.lua``)."""
+    is refused meanwhile (KB69; written by ``user_add_device.lua``, and by a state import as it was saved)."""
 
     @classmethod
     def from_hash(cls, raw: dict[str, str]) -> UserRecord:
