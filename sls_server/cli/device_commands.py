@@ -131,7 +131,12 @@ def next_steps(enrolled: dict[str, Any], username: str, client: AdminClient) -> 
 @click.option("--pin", help="dscplus: the card's 4-digit PIN.")
 @click.option("--share", "share_device_id", metavar="DEVICE_ID", help="dscplus: share an existing card.")
 @click.option("--platform", type=click.Choice(["android", "ios"]), help="ibkey: the smartphone's platform.")
-@click.option("--days", type=click.IntRange(1, 14), help="temporary: days the passcode stays valid.")
+@click.option(
+    "--days",
+    type=click.IntRange(1, 14),
+    help="temporary: days the passcode stays valid (default SLS_TEMPORARY_PASSCODE_DAYS, 2). None is issued "
+    "right after another: enrol a real device first.",
+)
 @click.option("--digits", type=click.Choice(["6", "8"]), help="totp: digits the app shows.  [default: 6]")
 @click.option(
     "--algorithm", type=click.Choice(["sha1", "sha256", "sha512"]), help="totp: HMAC hash.  [default: sha1]"
