@@ -31,6 +31,9 @@ def test_dscplus_login_with_the_response_keyed_on_the_simulated_card(world: Worl
     card = context.new_page()
     card.goto(f"{world.url}/sim")
     card.get_by_test_id("sim-open-card-carol").click()
+    # A link's click waits only for the new page to begin: its buttons show before card.js (at the end of
+    # the body) listens, and a press then went nowhere on a loaded machine. page.goto waits for this itself.
+    card.wait_for_load_state("load")
     card.get_by_test_id("card-power").click()
     expect(card.get_by_test_id("card-display")).to_have_text("PIN>")
     key_in(card, "2468")
@@ -43,6 +46,30 @@ def test_dscplus_login_with_the_response_keyed_on_the_simulated_card(world: Worl
     login.get_by_test_id("step-submit").click()
     expect(login.get_by_test_id("account-username")).to_have_text("carol")
     assert card_id
+
+
+def test_a_press_the_network_lost_is_said_so_and_the_next_one_works(world: World, page: Any) -> None:
+    """A key press that gets no answer at all (the connection dropped) used to leave a rejected promise in
+    the card's queue, which swallowed every later press: the card stayed dark until a reload."""
+    world.user("dora")
+    card_id = world.device("dora", "dscplus", pin="1357")["device_id"]
+    page.goto(f"{world.url}/sim/card/{card_id}")
+    dropped: list[str] = []
+
+    def drop_once(route: Any) -> None:
+        if dropped:
+            route.continue_()
+        else:
+            dropped.append(route.request.url)
+            route.abort("connectionreset")
+
+    page.route("**/keys", drop_once)
+    page.get_by_test_id("card-power").click()
+    expect(page.get_by_test_id("card-status")).to_contain_text("did not respond")
+    assert dropped
+    page.get_by_test_id("card-power").click()
+    expect(page.get_by_test_id("card-display")).to_have_text("PIN>")
+    expect(page.get_by_test_id("card-status")).to_be_empty()
 
 
 def test_the_card_locks_after_three_wrong_pins(world: World, page: Any) -> None:

@@ -23,8 +23,12 @@
     status.textContent = answer.data.locked ? "This card is locked after too many wrong PINs." : "";
   }
 
+  /* A press the network lost (no answer at all) is said so, and the queue goes on: a rejected press left
+     in it would swallow every later one, and the card would stay dark until the page was reloaded. */
   function enqueue(key) {
-    queue = queue.then(function () { return press(key); });
+    queue = queue.then(function () { return press(key); }).catch(function () {
+      status.textContent = "The card did not respond: press the key again.";
+    });
   }
 
   /* The card follows changes made elsewhere, as the phone page does: polled, so a card Client Services
