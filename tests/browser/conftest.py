@@ -17,6 +17,9 @@ from conftest import ServerProcess, empty, fresh, start_server, stop_server
 
 from .pages_kit import World
 
+#: How long an action or an assertion waits for the page.
+EXPECT_TIMEOUT_MS = 10_000
+
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -40,9 +43,12 @@ def browser() -> Iterator[Any]:
     if executable is None:
         _unavailable("Chromium is not installed (apt-get install -y chromium)")
     try:
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import expect, sync_playwright
     except ImportError:
         _unavailable("the playwright package is not installed (pip install -e '.[test]')")
+    # Assertions wait as long as actions do (the context's default below), not Playwright's 5 s: on CI's two
+    # CPUs with three test workers, a page's answer to a press or a moved clock has once taken longer.
+    expect.set_options(timeout=EXPECT_TIMEOUT_MS)
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
         yield launched
@@ -76,7 +82,7 @@ def world(server: Any, admin_headers: dict[str, str]) -> World:
 @pytest.fixture
 def context(browser: Any) -> Iterator[Any]:
     ctx = browser.new_context(viewport={"width": 1280, "height": 800})
-    ctx.set_default_timeout(10_000)
+    ctx.set_default_timeout(EXPECT_TIMEOUT_MS)
     yield ctx
     ctx.close()
 
