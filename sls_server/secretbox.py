@@ -16,6 +16,7 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Mapping
+from typing import Literal
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
@@ -40,7 +41,7 @@ def pepper(secret_key: bytes, purpose: bytes) -> bytes:
     return HKDF(hashes.SHA256(), 32, salt=None, info=purpose).derive(secret_key)
 
 
-def key_check(secret_key: bytes, *, form: int = 2) -> str:
+def key_check(secret_key: bytes, *, form: Literal[1, 2] = 2) -> str:
     """Names the server's secret key without revealing it: HMAC-SHA256 of a fixed label. A state document
     carries it, and Redis keeps the one its sealed secrets are under (``runtime``). Form 2, written now, is
     under a key derived for it; form 1, written before, under the secret key itself (still read: a state

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hmac
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import get_args
+from typing import Literal, get_args
 
 from ..accounts.clientip import parse_network
 from ..accounts.device_terms import ACTIVE
@@ -82,7 +82,7 @@ def plan(
             f"this server reads state documents of versions {readable}, not {document.version}",
             field="version",
         )
-    form = 2 if document.version >= KEY_CHECK_FORM_2 else 1
+    form: Literal[1, 2] = 2 if document.version >= KEY_CHECK_FORM_2 else 1
     if not hmac.compare_digest(document.key_check, key_check(secret_key, form=form)):
         raise InvalidRequest(
             "the document's device secrets are sealed under another SLS_SECRET_KEY than this server's: "
