@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from conftest import ServerProcess, empty, fresh, start_server, stop_server
 
+from .journal import JOURNAL, Journal, add_to_report
 from .pages_kit import World
 
 #: How long an action or an assertion waits for the page.
@@ -80,9 +81,19 @@ def world(server: Any, admin_headers: dict[str, str]) -> World:
 
 
 @pytest.fixture
-def context(browser: Any) -> Iterator[Any]:
+def journal(request: pytest.FixtureRequest) -> Journal:
+    """This test's browser journal, printed with its failure: a test that opens a context of its own
+    passes it to ``journal.watch``."""
+    kept = Journal()
+    request.node.stash[JOURNAL] = kept
+    return kept
+
+
+@pytest.fixture
+def context(browser: Any, journal: Journal) -> Iterator[Any]:
     ctx = browser.new_context(viewport={"width": 1280, "height": 800})
     ctx.set_default_timeout(EXPECT_TIMEOUT_MS)
+    journal.watch(ctx)
     yield ctx
     ctx.close()
 
@@ -90,6 +101,13 @@ def context(browser: Any) -> Iterator[Any]:
 @pytest.fixture
 def page(context: Any) -> Any:
     return context.new_page()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A failed browser test's report carries its journal (see ``journal.py``)."""
+    outcome = yield
+    add_to_report(item, outcome.get_result())
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -9,16 +9,18 @@ from typing import Any
 import requests
 from playwright.sync_api import expect
 
+from .journal import Journal
 from .pages_kit import World, sign_in_trainer
 
 SIM_TOKEN = "sim-token-for-the-trainer-0123"
 
 
 def test_sign_out_everywhere_signs_out_a_browser_holding_a_copy_of_the_cookie(
-    world: World, page: Any, browser: Any
+    world: World, page: Any, browser: Any, journal: Journal
 ) -> None:
     sign_in_trainer(page, world)
     elsewhere = browser.new_context()
+    journal.watch(elsewhere)
     try:
         elsewhere.add_cookies(page.context.cookies())
         copy = elsewhere.new_page()

@@ -14,6 +14,7 @@ import requests
 from playwright.sync_api import expect
 
 from .a11y_kit import tab_to
+from .journal import Journal
 from .pages_kit import PASSWORD, World, sign_in_trainer
 
 CARD_KEY = re.compile(r"^[0-9a-f]{40,}$")
@@ -238,12 +239,15 @@ def test_a_trainer_puts_two_users_in_an_account_and_restricts_it(world: World, p
     assert admin_get(world, "/accounts/U1234567")["ip_allowlist"] == ["203.0.113.0/24"]
 
 
-def test_on_a_phone_a_users_panel_stays_in_view_of_the_scrolled_table(world: World, browser: Any) -> None:
+def test_on_a_phone_a_users_panel_stays_in_view_of_the_scrolled_table(
+    world: World, browser: Any, journal: Journal
+) -> None:
     """At phone width the users table scrolls sideways; opening a panel from its Manage button (at the far
     right) left the panel, as wide as the table, cut off at the left. It keeps to the visible part now."""
     world.user("carol", phone="+15555550150")
     world.device("carol", "dscplus", pin="2468")
     phone = browser.new_context(viewport={"width": 390, "height": 844})
+    journal.watch(phone)
     try:
         page = phone.new_page()
         sign_in_trainer(page, world)
@@ -260,7 +264,9 @@ def test_on_a_phone_a_users_panel_stays_in_view_of_the_scrolled_table(world: Wor
         phone.close()
 
 
-def test_on_a_phone_the_console_itself_never_scrolls_sideways(world: World, browser: Any) -> None:
+def test_on_a_phone_the_console_itself_never_scrolls_sideways(
+    world: World, browser: Any, journal: Journal
+) -> None:
     """Only the users table's own box scrolls: its visually hidden "Actions" header (absolutely placed)
     escaped the box, which placed nothing, and widened the whole page by 64 px at 390 once the table was wide
     enough to put that header past the screen's edge."""
@@ -269,6 +275,7 @@ def test_on_a_phone_the_console_itself_never_scrolls_sideways(world: World, brow
         world.device(name, "dscplus", pin="2468")
         world.device(name, "totp")
     phone = browser.new_context(viewport={"width": 390, "height": 844})
+    journal.watch(phone)
     try:
         page = phone.new_page()
         sign_in_trainer(page, world)
