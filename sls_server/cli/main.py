@@ -74,8 +74,8 @@ COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "stepup": ("session_commands:stepup", ()),
     "whoami": ("session_commands:whoami", ()),
     "my-sessions": ("session_commands:my_sessions", ()),
-    "withdraw": ("session_commands:withdraw", ()),
-    "change-phone": ("session_commands:change_phone", ()),
+    "withdraw": ("sensitive_commands:withdraw", ()),
+    "change-phone": ("sensitive_commands:change_phone", ()),
     "logout": ("session_commands:logout", ()),
     "user": ("admin_commands:user", ("user_commands", "protect_commands")),
     "device": (

@@ -1,5 +1,5 @@
-"""``sls stepup``, ``sls whoami``, ``sls my-sessions``, ``sls logout``, ``sls withdraw``,
-``sls change-phone``: inside a session.
+"""``sls stepup``, ``sls whoami``, ``sls my-sessions``, ``sls logout``: inside a session (the tasks a step-up
+guards are in ``sensitive_commands``).
 
 The session token comes from ``--token`` (or ``SLS_SESSION_TOKEN``), else from the last ``sls login`` of
 ``--user`` (or of whoever logged in last). A step-up rotates the token: the new one is kept (and printed),
@@ -8,7 +8,6 @@ the old one is dead.
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -17,19 +16,17 @@ import click
 from . import login_state
 from .admin_client import AdminClient, segment
 from .admin_commands import admin_options, bearer, server_errors, sessions_table, when
-from .answering import Answerer
 from .app_unlock import Given
 from .device_commands import DEVICE_TYPES
 from .login_commands import finish
 from .login_view import answer_options, print_prompt, tools
-from .output import CliError, fields_table, print_json, print_renderable
-from .reading import ask
-from .sim_access import sim_token_option
+from .output import fields_table, print_json, print_renderable
 from .step_flow import Flow
 from .step_loop import run_flow
 
 F = TypeVar("F", bound=Callable[..., Any])
-#: What a step-up can be for (the server's list); withdrawal and change_contact guard the two routes here.
+#: What a step-up can be for (the server's list); withdrawal and change_contact guard two routes
+#: (``sensitive_commands``).
 PURPOSES = ("withdrawal", "change_contact", "add_device", "change_security", "trade_permissions")
 
 
@@ -47,7 +44,9 @@ def session_options(func: F) -> F:
     )(func)
 
 
-def _session(admin: AdminClient, username: str | None, token: str | None) -> tuple[str | None, AdminClient]:
+def session_api(
+    admin: AdminClient, username: str | None, token: str | None
+) -> tuple[str | None, AdminClient]:
     name, session_token = login_state.session_token(admin.url, username, token)
     return name, admin.with_token(session_token)
 
@@ -102,7 +101,7 @@ def stepup(
       TOKEN=$(sls stepup --purpose withdrawal --token "$TOKEN" --auto --json | jq -r .session.token)
     """
     admin, answerer = tools(url, admin_token, sim_token, Given(pin, biometric, passcode))
-    name, api = _session(admin, username, token)
+    name, api = session_api(admin, username, token)
     if challenge and factor_type not in (None, "ibkey"):
         hint = "'--challenge'"
         raise click.BadParameter("IB Key's only: leave out --factor, or --factor ibkey", param_hint=hint)
@@ -165,7 +164,7 @@ def whoami(
       sls whoami --tickle --user card-carl
     """
     admin, _ = tools(url, admin_token, None, Given())
-    _, api = _session(admin, username, token)
+    _, api = session_api(admin, username, token)
     with server_errors():
         result = (
             api.request("POST", "/api/v1/session/tickle") if tickle else api.request("GET", "/api/v1/session")
@@ -173,7 +172,7 @@ def whoami(
     if as_json:
         print_json(result)
         return
-    print_renderable(fields_table(f"session of {result.get('username')}", _with_times(result)))
+    print_renderable(fields_table(f"session of {result.get('username')}", with_times(result)))
 
 
 @click.command("my-sessions")
@@ -213,7 +212,7 @@ def my_sessions(
     if end_id is not None and end_others:
         raise click.UsageError("give --end SESSION_ID or --end-others, not both")
     admin, _ = tools(url, admin_token, None, Given())
-    _, api = _session(admin, username, token)
+    _, api = session_api(admin, username, token)
     with server_errors():
         if end_id is not None:
             result = api.request("DELETE", f"/api/v1/sessions/{segment(end_id)}")
@@ -247,7 +246,7 @@ def logout(
       sls logout
     """
     admin, _ = tools(url, admin_token, None, Given())
-    name, api = _session(admin, username, token)
+    name, api = session_api(admin, username, token)
     with server_errors():
         result = api.request("POST", "/api/v1/auth/logout")
     login_state.remember(admin.url, str(result.get("username") or name), session=None)
@@ -257,119 +256,6 @@ def logout(
         click.echo(f"logged out {result.get('username')}")
 
 
-@click.command("withdraw")
-@click.argument("amount", type=click.IntRange(1, 10**9))
-@click.option("--currency", default="USD", show_default=True, help="A 3-letter ISO code.")
-@session_options
-@admin_options
-def withdraw(
-    amount: int,
-    currency: str,
-    username: str | None,
-    token: str | None,
-    url: str | None,
-    admin_token: str | None,
-    as_json: bool,
-) -> None:
-    """Request a withdrawal (simulated: no money moves); needs a fresh step-up (POST /api/v1/withdrawals).
-
-    The body sent is {"amount": AMOUNT, "currency": CURRENCY}. Without `sls stepup --purpose withdrawal`
-    in the last 5 minutes: 401 reauth_required.
-
-    \b
-    Example:
-      sls stepup --purpose withdrawal --auto && sls withdraw 100 --currency USD
-    """
-    admin, _ = tools(url, admin_token, None, Given())
-    _, api = _session(admin, username, token)
-    with server_errors():
-        result = api.request("POST", "/api/v1/withdrawals", {"amount": amount, "currency": currency})
-    if as_json:
-        print_json(result)
-    else:
-        print_renderable(fields_table("withdrawal", result))
-
-
-@click.command("change-phone")
-@click.argument("number", metavar="NUMBER")
-@click.option("--code", metavar="DIGITS", help="The code texted to NUMBER: finish a change asked for before.")
-@click.option("--auto", is_flag=True, help="Read the code off the simulated phone NUMBER and finish at once.")
-@sim_token_option
-@session_options
-@admin_options
-def change_phone(
-    number: str,
-    code: str | None,
-    auto: bool,
-    sim_token: str | None,
-    username: str | None,
-    token: str | None,
-    url: str | None,
-    admin_token: str | None,
-    as_json: bool,
-) -> None:
-    """The user changes their own phone number; needs a fresh step-up (POST /api/v1/account/phone).
-
-    The server first texts a 6-digit code to NUMBER (E.164, like +15555550199) and changes nothing: the
-    number becomes the account's
-    when the code comes back, from this session, before it expires. This command asks for the code
-    (typed at the prompt, --code, or --auto off the simulated phone); without a terminal it stops after
-    the text, to be finished with --code. Both numbers then get a notice. An administrator sets a number
-    without a code with `sls user phone`.
-
-    \b
-    Examples:
-      sls stepup --purpose change_contact --auto && sls change-phone +15555550199 --auto
-      sls change-phone +15555550199                 # asks for the code texted to it
-      sls change-phone +15555550199 --code 123456   # finishes a change asked for before
-    """
-    if code is not None and auto:
-        raise click.BadParameter("give --code or --auto, not both", param_hint="'--code'")
-    admin, answerer = tools(url, admin_token, sim_token, Given())
-    _, api = _session(admin, username, token)
-    with server_errors():
-        if code is None:
-            seen = _texts_on(answerer, number) if auto else set()
-            sent = api.request("POST", "/api/v1/account/phone", {"phone": number})
-            if auto:
-                code = _texted_code(answerer, number, seen)
-            elif not as_json and sys.stdin.isatty():
-                code = ask(f"Code sent to {sent['sent_to']}", instead="--code DIGITS").strip()
-            else:
-                if as_json:
-                    print_json(sent)
-                else:
-                    print_renderable(fields_table("code sent", _with_times(sent)))
-                    click.echo(f"Then: sls change-phone {number} --code DIGITS", err=True)
-                return
-        result = api.request("POST", "/api/v1/account/phone", {"phone": number, "code": code})
-    if as_json:
-        print_json(result)
-    else:
-        print_renderable(fields_table("phone changed", result))
-
-
-def _with_times(result: dict[str, Any]) -> dict[str, Any]:
+def with_times(result: dict[str, Any]) -> dict[str, Any]:
     """An answer's instants (``*_at``, Unix seconds) as a person reads them, for a table."""
     return {k: when(v) if k.endswith("_at") else v for k, v in result.items()}
-
-
-def _texts_on(answerer: Answerer, number: str) -> set[str]:
-    """The texts on the simulated phone before the code was asked for: the code is in none of them."""
-    messages = answerer.sim.request("GET", f"/sim/v1/phones/{segment(number)}/messages")["messages"]
-    return {str(m["id"]) for m in messages}
-
-
-def _texted_code(answerer: Answerer, number: str, seen: set[str]) -> str:
-    messages = answerer.sim.request("GET", f"/sim/v1/phones/{segment(number)}/messages")["messages"]
-    for message in messages:  # newest first
-        if (
-            message.get("purpose") == "phone_change"
-            and message.get("code")
-            and str(message["id"]) not in seen
-        ):
-            return str(message["code"])
-    raise CliError(
-        f"no code reached {number} (carrier blocking texts? a delivery delay? a swapped SIM?); "
-        "see `sls phone inbox` and `sls phone conditions`"
-    )

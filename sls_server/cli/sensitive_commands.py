@@ -1,0 +1,132 @@
+"""``sls withdraw`` and ``sls change-phone``: the tasks that need a fresh step-up (``sls stepup``), inside a
+session kept as ``session_commands`` keeps it.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .admin_client import segment
+from .admin_commands import admin_options, server_errors
+from .answering import Answerer
+from .app_unlock import Given
+from .login_view import tools
+from .output import CliError, fields_table, print_json, print_renderable
+from .reading import ask
+from .session_commands import session_api, session_options, with_times
+from .sim_access import sim_token_option
+
+
+@click.command("withdraw")
+@click.argument("amount", type=click.IntRange(1, 10**9))
+@click.option("--currency", default="USD", show_default=True, help="A 3-letter ISO code.")
+@session_options
+@admin_options
+def withdraw(
+    amount: int,
+    currency: str,
+    username: str | None,
+    token: str | None,
+    url: str | None,
+    admin_token: str | None,
+    as_json: bool,
+) -> None:
+    """Request a withdrawal (simulated: no money moves); needs a fresh step-up (POST /api/v1/withdrawals).
+
+    The body sent is {"amount": AMOUNT, "currency": CURRENCY}. Without `sls stepup --purpose withdrawal`
+    in the last 5 minutes: 401 reauth_required.
+
+    \b
+    Example:
+      sls stepup --purpose withdrawal --auto && sls withdraw 100 --currency USD
+    """
+    admin, _ = tools(url, admin_token, None, Given())
+    _, api = session_api(admin, username, token)
+    with server_errors():
+        result = api.request("POST", "/api/v1/withdrawals", {"amount": amount, "currency": currency})
+    if as_json:
+        print_json(result)
+    else:
+        print_renderable(fields_table("withdrawal", result))
+
+
+@click.command("change-phone")
+@click.argument("number", metavar="NUMBER")
+@click.option("--code", metavar="DIGITS", help="The code texted to NUMBER: finish a change asked for before.")
+@click.option("--auto", is_flag=True, help="Read the code off the simulated phone NUMBER and finish at once.")
+@sim_token_option
+@session_options
+@admin_options
+def change_phone(
+    number: str,
+    code: str | None,
+    auto: bool,
+    sim_token: str | None,
+    username: str | None,
+    token: str | None,
+    url: str | None,
+    admin_token: str | None,
+    as_json: bool,
+) -> None:
+    """The user changes their own phone number; needs a fresh step-up (POST /api/v1/account/phone).
+
+    The server first texts a 6-digit code to NUMBER (E.164, like +15555550199) and changes nothing: the
+    number becomes the account's
+    when the code comes back, from this session, before it expires. This command asks for the code
+    (typed at the prompt, --code, or --auto off the simulated phone); without a terminal it stops after
+    the text, to be finished with --code. Both numbers then get a notice. An administrator sets a number
+    without a code with `sls user phone`.
+
+    \b
+    Examples:
+      sls stepup --purpose change_contact --auto && sls change-phone +15555550199 --auto
+      sls change-phone +15555550199                 # asks for the code texted to it
+      sls change-phone +15555550199 --code 123456   # finishes a change asked for before
+    """
+    if code is not None and auto:
+        raise click.BadParameter("give --code or --auto, not both", param_hint="'--code'")
+    admin, answerer = tools(url, admin_token, sim_token, Given())
+    _, api = session_api(admin, username, token)
+    with server_errors():
+        if code is None:
+            seen = _texts_on(answerer, number) if auto else set()
+            sent = api.request("POST", "/api/v1/account/phone", {"phone": number})
+            if auto:
+                code = _texted_code(answerer, number, seen)
+            elif not as_json and sys.stdin.isatty():
+                code = ask(f"Code sent to {sent['sent_to']}", instead="--code DIGITS").strip()
+            else:
+                if as_json:
+                    print_json(sent)
+                else:
+                    print_renderable(fields_table("code sent", with_times(sent)))
+                    click.echo(f"Then: sls change-phone {number} --code DIGITS", err=True)
+                return
+        result = api.request("POST", "/api/v1/account/phone", {"phone": number, "code": code})
+    if as_json:
+        print_json(result)
+    else:
+        print_renderable(fields_table("phone changed", result))
+
+
+def _texts_on(answerer: Answerer, number: str) -> set[str]:
+    """The texts on the simulated phone before the code was asked for: the code is in none of them."""
+    messages = answerer.sim.request("GET", f"/sim/v1/phones/{segment(number)}/messages")["messages"]
+    return {str(m["id"]) for m in messages}
+
+
+def _texted_code(answerer: Answerer, number: str, seen: set[str]) -> str:
+    messages = answerer.sim.request("GET", f"/sim/v1/phones/{segment(number)}/messages")["messages"]
+    for message in messages:  # newest first
+        if (
+            message.get("purpose") == "phone_change"
+            and message.get("code")
+            and str(message["id"]) not in seen
+        ):
+            return str(message["code"])
+    raise CliError(
+        f"no code reached {number} (carrier blocking texts? a delivery delay? a swapped SIM?); "
+        "see `sls phone inbox` and `sls phone conditions`"
+    )
