@@ -20,8 +20,9 @@ from typing import Any, TypeVar
 
 import click
 
-from ..config import ADMIN_TOKEN_FILE, Settings, load_settings, metrics_exposure, simulators_exposure
+from ..config import ADMIN_TOKEN_FILE, Settings, load_settings
 from ..errors import InvalidConfig
+from ..exposure import metrics_exposure, simulators_exposure
 from ..runtime import claim_secret_key, resolve_secrets, start_embedded_redis
 from ..store.embedded import EmbeddedRedis
 from ..store.embedded_watch import Watchdog

@@ -17,8 +17,9 @@ from flask.testing import FlaskClient
 from round_trip_kit import own_reads, reads
 
 from sls_server import create_app
-from sls_server.config import load_settings, metrics_exposure
+from sls_server.config import load_settings
 from sls_server.errors import InvalidConfig
+from sls_server.exposure import metrics_exposure
 from sls_server.store import connect
 
 METRICS_TOKEN = "prometheus-scrape-token-0123456789"

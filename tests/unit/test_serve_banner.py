@@ -11,7 +11,8 @@ from rich.console import Console
 
 from sls_server.cli.serve import start, startup_warnings
 from sls_server.cli.serve_banner import banner, describe
-from sls_server.config import load_settings, simulators_exposure
+from sls_server.config import load_settings
+from sls_server.exposure import simulators_exposure
 
 
 def shown(facts: dict[str, object]) -> str:
