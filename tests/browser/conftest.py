@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -82,20 +82,34 @@ def world(server: Any, admin_headers: dict[str, str]) -> World:
 
 @pytest.fixture
 def journal(request: pytest.FixtureRequest) -> Journal:
-    """This test's browser journal, printed with its failure: a test that opens a context of its own
-    passes it to ``journal.watch``."""
+    """This test's browser journal, printed with its failure (contexts come from ``open_context``)."""
     kept = Journal()
     request.node.stash[JOURNAL] = kept
     return kept
 
 
 @pytest.fixture
-def context(browser: Any, journal: Journal) -> Iterator[Any]:
-    ctx = browser.new_context(viewport={"width": 1280, "height": 800})
-    ctx.set_default_timeout(EXPECT_TIMEOUT_MS)
-    journal.watch(ctx)
-    yield ctx
-    ctx.close()
+def open_context(browser: Any, journal: Journal) -> Iterator[Callable[..., Any]]:
+    """Opens browser contexts (``browser.new_context``'s arguments; 1280 x 800 unless ``viewport`` says), each
+    written in this test's journal and closed after the test's report: a failure's report shows the pages
+    as they were."""
+    opened: list[Any] = []
+
+    def open_one(**options: Any) -> Any:
+        ctx = browser.new_context(**{"viewport": {"width": 1280, "height": 800}, **options})
+        ctx.set_default_timeout(EXPECT_TIMEOUT_MS)
+        journal.watch(ctx)
+        opened.append(ctx)
+        return ctx
+
+    yield open_one
+    for ctx in opened:
+        ctx.close()
+
+
+@pytest.fixture
+def context(open_context: Callable[..., Any]) -> Any:
+    return open_context()
 
 
 @pytest.fixture

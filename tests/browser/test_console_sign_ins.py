@@ -9,31 +9,26 @@ from typing import Any
 import requests
 from playwright.sync_api import expect
 
-from .journal import Journal
 from .pages_kit import World, sign_in_trainer
 
 SIM_TOKEN = "sim-token-for-the-trainer-0123"
 
 
 def test_sign_out_everywhere_signs_out_a_browser_holding_a_copy_of_the_cookie(
-    world: World, page: Any, browser: Any, journal: Journal
+    world: World, page: Any, open_context: Any
 ) -> None:
     sign_in_trainer(page, world)
-    elsewhere = browser.new_context()
-    journal.watch(elsewhere)
-    try:
-        elsewhere.add_cookies(page.context.cookies())
-        copy = elsewhere.new_page()
-        copy.goto(world.url + "/trainer")
-        expect(copy.get_by_test_id("trainer-sign-out")).to_be_visible()
+    elsewhere = open_context()
+    elsewhere.add_cookies(page.context.cookies())
+    copy = elsewhere.new_page()
+    copy.goto(world.url + "/trainer")
+    expect(copy.get_by_test_id("trainer-sign-out")).to_be_visible()
 
-        page.get_by_test_id("trainer-sign-out-all").click()
+    page.get_by_test_id("trainer-sign-out-all").click()
 
-        expect(page.get_by_test_id("trainer-token")).to_be_visible()
-        copy.reload()
-        expect(copy.get_by_test_id("trainer-token")).to_be_visible()
-    finally:
-        elsewhere.close()
+    expect(page.get_by_test_id("trainer-token")).to_be_visible()
+    copy.reload()
+    expect(copy.get_by_test_id("trainer-token")).to_be_visible()
 
 
 def test_the_simulators_sign_in_ends_when_the_operator_ends_them_all_and_on_sign_out(

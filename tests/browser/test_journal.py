@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -65,3 +66,17 @@ def test_a_journal_keeps_its_first_entries_and_counts_the_rest() -> None:
     assert f"line {MAX_ENTRIES - 1}" in text
     assert f"line {MAX_ENTRIES}" not in text
     assert text.endswith("... and 3 more entries, not kept")
+
+
+def test_every_browser_context_a_test_opens_is_journalled() -> None:
+    """Contexts come from the ``open_context`` fixture (``context`` and ``page`` included), which writes them
+    in the journal; one opened straight on the browser would fail without a word of what its pages did."""
+    here = Path(__file__).parent
+    straight = [
+        f"{path.name}:{number}"
+        for path in sorted(here.glob("*.py"))
+        if path.name not in ("conftest.py", Path(__file__).name)
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if "browser.new_context(" in line
+    ]
+    assert straight == []

@@ -72,25 +72,19 @@ def test_a_press_the_network_lost_is_said_so_and_the_next_one_works(world: World
     expect(page.get_by_test_id("card-status")).to_be_empty()
 
 
-def test_on_a_phone_what_the_card_says_about_a_press_is_in_view(
-    world: World, browser: Any, journal: Any
-) -> None:
+def test_on_a_phone_what_the_card_says_about_a_press_is_in_view(world: World, open_context: Any) -> None:
     """The card's message sat at the end of the procedure, which a phone's width puts below the card: a
     press the network lost was said so out of view. It is under the card now."""
     world.user("dora")
     card_id = world.device("dora", "dscplus", pin="1357")["device_id"]
-    phone = browser.new_context(viewport={"width": 390, "height": 844})
-    journal.watch(phone)
-    try:
-        page = phone.new_page()
-        page.goto(f"{world.url}/sim/card/{card_id}")
-        page.route("**/keys", lambda route: route.abort("connectionreset"))
-        page.get_by_test_id("card-power").click()
-        expect(page.get_by_test_id("card-status")).to_contain_text("did not respond")
-        expect(page.get_by_test_id("card-status")).to_be_in_viewport()
-        expect(page.get_by_test_id("card-key-ok")).to_be_in_viewport()
-    finally:
-        phone.close()
+    phone = open_context(viewport={"width": 390, "height": 844})
+    page = phone.new_page()
+    page.goto(f"{world.url}/sim/card/{card_id}")
+    page.route("**/keys", lambda route: route.abort("connectionreset"))
+    page.get_by_test_id("card-power").click()
+    expect(page.get_by_test_id("card-status")).to_contain_text("did not respond")
+    expect(page.get_by_test_id("card-status")).to_be_in_viewport()
+    expect(page.get_by_test_id("card-key-ok")).to_be_in_viewport()
 
 
 def test_the_card_locks_after_three_wrong_pins(world: World, page: Any) -> None:

@@ -14,7 +14,6 @@ import requests
 from playwright.sync_api import expect
 
 from .a11y_kit import tab_to
-from .journal import Journal
 from .pages_kit import PASSWORD, World, sign_in_trainer
 
 CARD_KEY = re.compile(r"^[0-9a-f]{40,}$")
@@ -240,33 +239,27 @@ def test_a_trainer_puts_two_users_in_an_account_and_restricts_it(world: World, p
 
 
 def test_on_a_phone_a_users_panel_stays_in_view_of_the_scrolled_table(
-    world: World, browser: Any, journal: Journal
+    world: World, open_context: Any
 ) -> None:
     """At phone width the users table scrolls sideways; opening a panel from its Manage button (at the far
     right) left the panel, as wide as the table, cut off at the left. It keeps to the visible part now."""
     world.user("carol", phone="+15555550150")
     world.device("carol", "dscplus", pin="2468")
-    phone = browser.new_context(viewport={"width": 390, "height": 844})
-    journal.watch(phone)
-    try:
-        page = phone.new_page()
-        sign_in_trainer(page, world)
-        page.get_by_test_id("trainer-manage-carol").click()
-        panel = page.get_by_test_id("trainer-panel-carol").locator(".manage")
-        expect(panel).to_be_visible()
-        inside = panel.evaluate(
-            "(m) => { const wrap = m.closest('.table-wrap'), r = m.getBoundingClientRect(),"
-            " w = wrap.getBoundingClientRect();"
-            " return [w.left - 0.5 <= r.left, r.right <= w.right + 0.5, wrap.scrollLeft]; }"
-        )
-        assert inside[:2] == [True, True], inside
-    finally:
-        phone.close()
+    phone = open_context(viewport={"width": 390, "height": 844})
+    page = phone.new_page()
+    sign_in_trainer(page, world)
+    page.get_by_test_id("trainer-manage-carol").click()
+    panel = page.get_by_test_id("trainer-panel-carol").locator(".manage")
+    expect(panel).to_be_visible()
+    inside = panel.evaluate(
+        "(m) => { const wrap = m.closest('.table-wrap'), r = m.getBoundingClientRect(),"
+        " w = wrap.getBoundingClientRect();"
+        " return [w.left - 0.5 <= r.left, r.right <= w.right + 0.5, wrap.scrollLeft]; }"
+    )
+    assert inside[:2] == [True, True], inside
 
 
-def test_on_a_phone_the_console_itself_never_scrolls_sideways(
-    world: World, browser: Any, journal: Journal
-) -> None:
+def test_on_a_phone_the_console_itself_never_scrolls_sideways(world: World, open_context: Any) -> None:
     """Only the users table's own box scrolls: its visually hidden "Actions" header (absolutely placed)
     escaped the box, which placed nothing, and widened the whole page by 64 px at 390 once the table was wide
     enough to put that header past the screen's edge."""
@@ -274,20 +267,16 @@ def test_on_a_phone_the_console_itself_never_scrolls_sideways(
         world.user(name, phone="+15555550150")
         world.device(name, "dscplus", pin="2468")
         world.device(name, "totp")
-    phone = browser.new_context(viewport={"width": 390, "height": 844})
-    journal.watch(phone)
-    try:
-        page = phone.new_page()
-        sign_in_trainer(page, world)
-        expect(page.get_by_test_id("trainer-manage-carol")).to_be_visible()  # the table is drawn
-        page_width, table_width, view = page.evaluate(
-            "() => [document.documentElement.scrollWidth,"
-            " document.querySelector('.table-wrap').scrollWidth, window.innerWidth]"
-        )
-        assert table_width > view + 40  # far wider than a phone: its box scrolls, not the page
-        assert page_width <= view, (page_width, view)
-    finally:
-        phone.close()
+    phone = open_context(viewport={"width": 390, "height": 844})
+    page = phone.new_page()
+    sign_in_trainer(page, world)
+    expect(page.get_by_test_id("trainer-manage-carol")).to_be_visible()  # the table is drawn
+    page_width, table_width, view = page.evaluate(
+        "() => [document.documentElement.scrollWidth,"
+        " document.querySelector('.table-wrap').scrollWidth, window.innerWidth]"
+    )
+    assert table_width > view + 40  # far wider than a phone: its box scrolls, not the page
+    assert page_width <= view, (page_width, view)
 
 
 def test_a_second_temporary_passcode_is_refused_in_the_panel_with_the_brokers_reason(
