@@ -141,8 +141,10 @@ def test_a_frozen_sentinel_before_good_ones_costs_the_first_request_a_share_of_o
     sentinel: LocalSentinel, tmp_path: Path
 ) -> None:
     """Each Sentinel is asked for its share of the timeout (here a quarter), so the good one after the frozen
-    one answers within the same request, and is asked first from then on."""
-    timeout_s = 0.8
+    one answers within the same request, and is asked first from then on. The first request may take its
+    quarter and then as long again for finding the master and writing to it on a loaded machine (CI once took
+    0.47 s with a 0.2 s share), but not the whole timeout a frozen Sentinel used to cost, nor more."""
+    timeout_s = 2.0
     with socket.create_server(("127.0.0.1", 0)) as frozen:
         nodes = [f"127.0.0.1:{frozen.getsockname()[1]}", *(node.address for node in sentinel.sentinels)]
         app = create_app(
@@ -160,7 +162,7 @@ def test_a_frozen_sentinel_before_good_ones_costs_the_first_request_a_share_of_o
             started = time.monotonic()
             assert client.get("/readyz").status_code == 200
             took.append(time.monotonic() - started)
-        assert took[0] < timeout_s / 2, f"the first answered after {took[0]:.2f} s"
+        assert took[0] < timeout_s * 3 / 4, f"the first answered after {took[0]:.2f} s"
         assert took[1] < timeout_s / 4, f"the second answered after {took[1]:.2f} s"
 
         old = sentinel.current_master()
