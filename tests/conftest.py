@@ -14,6 +14,7 @@ from typing import Any
 import freezegun
 import pytest
 import requests
+import server_log_kit
 from cluster.sentinel_topology import LocalSentinel
 from cluster.topology import LocalCluster
 from flask import Flask
@@ -43,6 +44,18 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     computes: on two CPUs, 779 s with three workers against 918 s with two (docs/performance.md)."""
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return max(1, cpus * 3 // 2)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    server_log_kit.forget()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A failed test's report carries what the servers it used logged meanwhile (``server_log_kit``)."""
+    outcome = yield
+    server_log_kit.add_to_report(outcome.get_result())
 
 
 @pytest.fixture(autouse=True)
@@ -214,6 +227,7 @@ def start_server(redis_url: str, folder: Path, workers: int = 2, **env: str) -> 
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(command, env=environment, stdout=log_file, stderr=subprocess.STDOUT)
     server = ServerProcess(process, f"http://127.0.0.1:{port}", log_path)
+    server_log_kit.follow(server.url, log_path, from_start=True)
     try:
         wait_until_serving(server)
     except BaseException:
@@ -237,6 +251,7 @@ def fresh(server: ServerProcess, redis_url: str) -> ServerProcess:
     the clock it last heard, and a flush says nothing), so a clock a test before moved does not outlive it."""
     if server.process.poll() is not None:
         pytest.fail(f"a shared sls serve exited:\n{server.log()}")
+    server_log_kit.follow(server.url, server.log_path)
     from sls_server.store import Store
 
     store = Store.from_url(redis_url)
