@@ -36,13 +36,24 @@ def _cpu_line(report: dict[str, Any]) -> list[Text]:
         if server is None:
             return []
         spent[name] = server + report[name]["redis"]["cpu_ms_per_flow"]
-    return [
+    lines = [
         Text(
             f"CPU per flow, server and Redis: sls serve {spent['app']:.2f} ms, baseline "
             f"{spent['baseline']:.2f} ms; their inverse ratio, the share were CPU the only bound: "
             f"{spent['baseline'] / spent['app']:.2f}"
         )
     ]
+    for name, shown in (("app", "sls serve"), ("baseline", "baseline")):
+        parts = report[name]["server_cpu"]
+        lines.append(
+            Text(
+                f"{shown}'s server per flow: {parts['user_ms_per_flow']:.2f} ms user, "
+                f"{parts['system_ms_per_flow']:.2f} ms system; context switches "
+                f"{parts['voluntary_switches_per_flow']:.1f} voluntary (a thread waiting: on Redis, the "
+                f"GIL, a client), {parts['involuntary_switches_per_flow']:.1f} involuntary"
+            )
+        )
+    return lines
 
 
 def _ms(value: float | None) -> str:

@@ -26,7 +26,7 @@ from typing import Any
 from sls_server.store.embedded import EmbeddedRedis
 
 from .clients import Outcome, drive
-from .cpu import tree_cpu_s
+from .cpu import NOTHING, Usage, tree_usage
 from .flow import STEPS
 from .hashing import hashing_bound
 from .redis_stats import RedisCounters
@@ -73,6 +73,23 @@ def summarise(outcome: Outcome) -> dict[str, Any]:
     }
 
 
+def per_flow(usage: Usage | None, flows: int) -> dict[str, Any]:
+    """A server's usage per flow: ``server_cpu_ms_per_flow``, user and system time together (what the share
+    is bound by), and ``server_cpu``, its parts and the context switches (``None`` where not measured)."""
+    if usage is None:
+        return {"server_cpu_ms_per_flow": None, "server_cpu": None}
+    flows = max(flows, 1)
+    return {
+        "server_cpu_ms_per_flow": usage.cpu_s / flows * 1000,
+        "server_cpu": {
+            "user_ms_per_flow": usage.user_s / flows * 1000,
+            "system_ms_per_flow": usage.system_s / flows * 1000,
+            "voluntary_switches_per_flow": usage.voluntary_switches / flows,
+            "involuntary_switches_per_flow": usage.involuntary_switches / flows,
+        },
+    }
+
+
 class Target:
     """One server under test: its outcome and Redis counters, summed over the rounds it was driven."""
 
@@ -80,36 +97,36 @@ class Target:
         self.server = server
         self.outcome = Outcome()
         self.counters = RedisCounters(redis_url)
-        self.cpu_s: float | None = 0.0
+        self.usage: Usage | None = NOTHING
+        """The server's processes' CPU and context switches, summed over the slices it was driven."""
         self.rounds: list[float] = []
         """Flows/s of each round it was driven."""
 
     def drive(self, clients: list[list[Seeded]], options: Options) -> None:
         self.counters.start()
-        cpu_before = tree_cpu_s(self.server.process.pid)
+        before = tree_usage(self.server.process.pid)
         part = drive(
             self.server.url,
             clients,
             processes=options.processes,
             duration_s=options.duration_s / options.rounds,
         )
-        cpu_after = tree_cpu_s(self.server.process.pid)
+        after = tree_usage(self.server.process.pid)
         self.counters.stop()
         self.outcome.add(part, parallel=False)
         self.rounds.append(round(part.flows / part.elapsed_s, 2) if part.elapsed_s else 0.0)
-        if self.cpu_s is not None and cpu_before is not None and cpu_after is not None:
-            self.cpu_s += cpu_after - cpu_before
+        if self.usage is not None and before is not None and after is not None:
+            self.usage += after - before
         else:
-            self.cpu_s = None  # not Linux: not measured, rather than a part of it
+            self.usage = None  # not Linux: not measured, rather than a part of it
 
     def report(self) -> dict[str, Any]:
         flows = self.outcome.flows + self.outcome.warmups  # the server and Redis served the warm-ups too
-        cpu = None if self.cpu_s is None else self.cpu_s / max(flows, 1) * 1000
         redis_ = self.counters.per_flow(flows)
         return {
             **summarise(self.outcome),
             "flows_per_s_by_round": self.rounds,
-            "server_cpu_ms_per_flow": cpu,
+            **per_flow(self.usage, flows),
             "redis": redis_,
         }
 

@@ -39,6 +39,12 @@ def test_a_small_run_measures_both_targets_and_every_number() -> None:
     assert report["app"]["redis"]["round_trips_per_flow"] > 5
     for name in ("app", "baseline"):  # each target's own processes and Redis, around its own slices
         assert report[name]["server_cpu_ms_per_flow"] > 0 and report[name]["redis"]["cpu_ms_per_flow"] > 0
+        parts = report[name]["server_cpu"]
+        assert parts["user_ms_per_flow"] + parts["system_ms_per_flow"] == pytest.approx(
+            report[name]["server_cpu_ms_per_flow"]
+        )
+        # each request waits for its Redis answer, and a worker's threads for each other
+        assert parts["voluntary_switches_per_flow"] > 1
     mine, theirs = (report[name]["flows_per_s_by_round"] for name in ("app", "baseline"))
     assert len(mine) == len(theirs) == 2 and min(mine + theirs) > 0  # each round's own throughput
     shares = [a / b for a, b in zip(mine, theirs, strict=True)]
