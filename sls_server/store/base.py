@@ -49,6 +49,36 @@ class _Cluster(RedisCluster):
         error for error in RedisCluster.ERRORS_ALLOW_RETRY if error is not redis.exceptions.TimeoutError
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # before redis-py's constructor, which already hands out connections to read the slot map
+        self._pools_handed_out: set[Any] = set()
+        super().__init__(*args, **kwargs)
+
+    def get_redis_connection(self, node: ClusterNode) -> redis.Redis:
+        """The node's client, as redis-py's; its pool remembered, to be closed by :meth:`close`."""
+        client = super().get_redis_connection(node)
+        self._pools_handed_out.add(client.connection_pool)
+        return client
+
+    def close(self) -> None:
+        """Every connection closed, as ``Redis.close`` closes one Redis's.
+
+        redis-py's cluster close asks each node's client to close, and a node's client built on a pool it was
+        given (ours: ``connection_pool_class``) leaves that pool open, so every connection, the threads' own
+        ones too, stayed open until the cycle collector came to it. A node dropped from the slot map since
+        (a failed master) is no longer in it at all: its pool is remembered from when it was handed out."""
+        pools = {*self._pools_handed_out}
+        nodes = getattr(self, "nodes_manager", None)  # None: redis-py's constructor failed before making it
+        if nodes is not None:
+            pools.update(
+                node.redis_connection.connection_pool
+                for node in list(nodes.nodes_cache.values())
+                if node.redis_connection is not None
+            )
+        super().close()
+        for pool in pools:
+            pool.disconnect()
+
 
 class _RetryNoTimeout(Retry):
     """The cluster client's ``Retry``: refused or reset connections, a cluster down, slots moved; no timeout.
