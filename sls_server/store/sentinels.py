@@ -59,6 +59,20 @@ class _Sentinels(Sentinel):
         raise MasterNotFoundError(f"No master found for {service_name!r}")
 
 
+class _MasterThroughSentinels(redis.Redis):
+    """The master's client, whose ``close`` also closes the connections to the Sentinels it asked.
+
+    redis-py's closes the master's pool only, and each Sentinel's client kept its connection open until the
+    collector came to it (a server, or a test, that closed its store still held one socket per Sentinel
+    asked)."""
+
+    def close(self) -> None:
+        super().close()
+        manager = getattr(self.connection_pool, "sentinel_manager", None)
+        for sentinel in getattr(manager, "sentinels", ()):
+            sentinel.close()
+
+
 def sentinel_master(target: RedisTarget, retry: Retry, options: dict[str, Any]) -> redis.Redis:
     """The client of the master ``target`` names, found through its Sentinels; ``options`` are the master's
     connection settings (``base.connect``), whose ``socket_timeout`` the Sentinels share."""
@@ -76,6 +90,7 @@ def sentinel_master(target: RedisTarget, retry: Retry, options: dict[str, Any]) 
     )
     master: redis.Redis = sentinels.master_for(  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
         target.master_name,
+        redis_class=_MasterThroughSentinels,
         db=target.db,
         username=target.username,
         password=target.password,

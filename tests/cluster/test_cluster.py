@@ -264,19 +264,15 @@ def test_a_connection_a_master_closed_while_idle_is_opened_again_without_a_503(
     assert alice.log_in()  # password, challenge, response: every step answered on a new connection
 
 
-def _normal_clients(cluster: LocalCluster) -> dict[int, int]:
-    """Per live node, the clients connected to it that are neither a replica's link nor this count's own."""
-    return {
-        node.port: len(node.call("CLIENT", "LIST", "TYPE", "normal").splitlines()) - 1
-        for node in cluster.live_nodes()
-    }
+def _clients(cluster: LocalCluster) -> dict[int, int]:
+    return {node.port: node.clients() for node in cluster.live_nodes()}
 
 
 def test_closing_the_store_closes_every_connection_it_opened_on_every_master(cluster: LocalCluster) -> None:
     """``Store.close`` on a Cluster closes each master's connections: the pooled ones and each thread's own,
     as on one Redis. redis-py's cluster close leaves open a node's pool it was given (the store's
     ``LeanPool``), and its connections stayed open until the cycle collector came to them."""
-    before = _normal_clients(cluster)
+    before = _clients(cluster)
     store = Store.from_url(cluster.url)
     users = ["alice", "bob", "carol", "dave"]
     for user in users:
@@ -284,12 +280,12 @@ def test_closing_the_store_closes_every_connection_it_opened_on_every_master(clu
     with ThreadPoolExecutor(max_workers=2) as pool:  # connections of other threads' own
         list(pool.map(lambda user: warm(store, user), users))
     store.clock.state()  # the clock's subscription, and a read
-    opened = _normal_clients(cluster)
+    opened = _clients(cluster)
     assert sum(opened.values()) >= sum(before.values()) + 3, (before, opened)
     store.close()
     poll(  # Redis notices a closed connection at its next look at the socket
         "every connection the store opened to be closed",
-        lambda: all(count <= before[port] for port, count in _normal_clients(cluster).items()),
+        lambda: all(count <= before[port] for port, count in _clients(cluster).items()),
         timeout_s=10,
     )
 

@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 from cluster.sentinel_topology import LocalSentinel
 from cluster.topology import MASTER_NAME, poll
 from sls_server import create_app
-from sls_server.store import keys
+from sls_server.store import Store, keys
 from sls_server.store.embedded import free_port
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -35,6 +35,29 @@ def sentinel(redis_sentinel: LocalSentinel) -> LocalSentinel:
 
 def wrong_password(client: FlaskClient, username: str) -> int:
     return client.post("/api/v1/auth/login", json={"username": username, "password": WRONG}).status_code
+
+
+def _clients(sentinel: LocalSentinel) -> dict[int, int]:
+    return {node.port: node.clients() for node in (sentinel.master, sentinel.replica, *sentinel.sentinels)}
+
+
+def test_closing_the_store_closes_its_connections_to_the_master_and_to_the_sentinels(
+    sentinel: LocalSentinel,
+) -> None:
+    """redis-py's master client closes the master's pool only: each Sentinel it asked kept a connection
+    open until the collector came to it."""
+    before = _clients(sentinel)
+    store = Store.from_url(sentinel.url)
+    store.clock.set_offset(0)  # the master looked up through a Sentinel, and a write on the master
+    opened = _clients(sentinel)
+    asked = [node for node in sentinel.sentinels if opened[node.port] > before[node.port]]
+    assert asked and opened[sentinel.current_master().port] > before[sentinel.current_master().port]
+    store.close()
+    poll(  # Redis notices a closed connection at its next look at the socket
+        "every connection the store opened to be closed",
+        lambda: all(count <= before[port] for port, count in _clients(sentinel).items()),
+        timeout_s=10,
+    )
 
 
 def test_a_sentinel_failover_loses_no_lockout_and_the_app_follows_the_new_master(

@@ -171,6 +171,12 @@ class Node:
         with self.client() as client:
             return client.execute_command(*args)
 
+    def clients(self) -> int:
+        """Clients connected to this node, subscribers included; neither replication links nor this count."""
+        with self.client() as client:
+            listed = [client.execute_command("CLIENT", "LIST", "TYPE", kind) for kind in ("normal", "pubsub")]
+        return sum(len(text.splitlines()) for text in listed) - 1
+
     def info(self, section: str) -> dict[str, Any]:
         """``INFO <section>`` as redis-py parses it (numbers as ints, ``slaveN`` as dicts)."""
         with self.client() as client:
