@@ -13,7 +13,6 @@ rules, and no truncation or case folding when verifying.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import string
@@ -26,6 +25,8 @@ from itertools import pairwise
 
 from cryptography.exceptions import InvalidKey
 from cryptography.hazmat.primitives.kdf.argon2 import Argon2id
+
+from .derivation_turns import turn
 
 __all__ = [
     "HASH_PROFILES",
@@ -48,11 +49,6 @@ _HASH_BYTES = 32
 _MIN_EMBEDDED_USERNAME = 4
 # Stripped from the end before the second blocklist lookup, so "Password123!" counts as "password".
 _TRAILING_NOISE = string.digits + string.punctuation + string.whitespace
-#: OpenSSL derives a multi-lane Argon2id on threads of its own; two such derivations at once in one process
-#: hang or fail ("Not enough memory to derive key": cryptography 50, OpenSSL 3), which under the ``strong``
-#: profile (p=4) made concurrent logins stall a worker's threads for good or answer 500. They take turns; the
-#: lanes still run in parallel, so the cores stay busy. Single-lane ones (``standard``) run side by side.
-_MULTI_LANE = threading.Lock()
 _PHC_RE = re.compile(
     r"\$argon2id\$v=19\$m=(?P<m>\d+),t=(?P<t>\d+),p=(?P<p>\d+)\$(?P<salt>[A-Za-z0-9+/]+)\$(?P<hash>[A-Za-z0-9+/]+)"
 )
@@ -105,11 +101,6 @@ def normalize(password: str) -> str:
     return unicodedata.normalize("NFKC", password)
 
 
-def _turn(lanes: int) -> contextlib.AbstractContextManager[object]:
-    """Where a derivation of ``lanes`` lanes waits for its turn (see :data:`_MULTI_LANE`)."""
-    return _MULTI_LANE if lanes > 1 else contextlib.nullcontext()
-
-
 def _to_bytes(password: str) -> bytes:
     # "surrogatepass" keeps lone surrogates (possible from JSON "\ud800") exact instead of raising.
     return normalize(password).encode("utf-8", "surrogatepass")
@@ -148,7 +139,7 @@ class PasswordHasher:
             lanes=self.profile.lanes,
             memory_cost=self.profile.memory_kib,
         )
-        with _turn(self.profile.lanes):
+        with turn(self.profile.lanes):
             return kdf.derive_phc_encoded(_to_bytes(password))
 
     def verify(self, password: str, encoded: str) -> bool:
@@ -163,7 +154,7 @@ class PasswordHasher:
         key = _to_bytes(password)
         params = _phc_params(encoded)
         try:
-            with _turn(params[2] if params else 1):
+            with turn(params[2] if params else 1):
                 Argon2id.verify_phc_encoded(key, encoded)
         except (InvalidKey, ValueError):
             return False

@@ -175,9 +175,12 @@ class SlsApplication(BaseApplication):
         super().__init__()
 
     def _post_fork(self, server: Any, worker: Any) -> None:
+        from sls_server.accounts.derivation_turns import share_cores
+
         # Workers inherit the master's atexit handlers; the embedded Redis belongs to the master alone.
         for handler in self._in_master_only:
             atexit.unregister(handler)
+        share_cores(self.options["workers"])  # password hashes at once: the worker's share of the cores
 
     def _child_exit(self, server: Any, worker: Any) -> None:
         from sls_server.telemetry.multiproc import worker_exited

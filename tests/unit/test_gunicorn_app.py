@@ -72,3 +72,25 @@ def test_a_worker_freezes_what_it_built_so_a_full_collection_skips_it(app_config
         assert gc.get_freeze_count() > 10_000
     finally:
         gc.unfreeze()  # this test process goes on collecting as before
+
+
+def test_a_forked_worker_takes_its_share_of_the_cores_for_password_hashes() -> None:
+    """As many workers as cores: one Argon2id derivation at a time in each (``derivation_turns``)."""
+    import os
+    import threading
+    from types import SimpleNamespace
+
+    from sls_server.accounts.derivation_turns import share_cores, turn
+    from sls_server.cli.gunicorn_app import SlsApplication
+
+    cores = len(os.sched_getaffinity(0))
+    master = SimpleNamespace(_in_master_only=[], options={"workers": cores})  # all that _post_fork reads
+    try:
+        SlsApplication._post_fork(master, server=None, worker=None)  # type: ignore[arg-type]  # duck-typed
+        slots = turn(1)
+        assert isinstance(slots, threading.BoundedSemaphore)
+        assert slots.acquire(blocking=False)
+        assert not slots.acquire(blocking=False)
+        slots.release()
+    finally:
+        share_cores(1)  # this test process: every core again
