@@ -264,32 +264,6 @@ def test_a_connection_a_master_closed_while_idle_is_opened_again_without_a_503(
     assert alice.log_in()  # password, challenge, response: every step answered on a new connection
 
 
-def _clients(cluster: LocalCluster) -> dict[int, int]:
-    return {node.port: node.clients() for node in cluster.live_nodes()}
-
-
-def test_closing_the_store_closes_every_connection_it_opened_on_every_master(cluster: LocalCluster) -> None:
-    """``Store.close`` on a Cluster closes each master's connections: the pooled ones and each thread's own,
-    as on one Redis. redis-py's cluster close leaves open a node's pool it was given (the store's
-    ``LeanPool``), and its connections stayed open until the cycle collector came to them."""
-    before = _clients(cluster)
-    store = Store.from_url(cluster.url)
-    users = ["alice", "bob", "carol", "dave"]
-    for user in users:
-        warm(store, user)
-    with ThreadPoolExecutor(max_workers=2) as pool:  # connections of other threads' own
-        list(pool.map(lambda user: warm(store, user), users))
-    store.clock.state()  # the clock's subscription, and a read
-    opened = _clients(cluster)
-    assert sum(opened.values()) >= sum(before.values()) + 3, (before, opened)
-    store.close()
-    poll(  # Redis notices a closed connection at its next look at the socket
-        "every connection the store opened to be closed",
-        lambda: all(count <= before[port] for port, count in _clients(cluster).items()),
-        timeout_s=10,
-    )
-
-
 def test_every_key_of_a_user_is_in_one_slot_as_redis_cluster_computes_it(cluster: LocalCluster) -> None:
     """The hash tags in ``keys`` are what make one user's scripts single-slot; ask the cluster itself."""
     node = cluster.live_nodes()[0]
