@@ -7,8 +7,10 @@ the cores, and each switch throws away what the caches held for the other. Measu
 machine, ``standard`` verifies in one process: 107 a second on 2 threads, 98 on 4, 81 on 8. A ``sls serve``
 worker has 4 threads and its 2 workers share the 2 cores, so under a flood of logins 8 derivations ran at
 once. Now each process runs at most its share of the cores' derivations, and the others wait for a turn (on
-a semaphore, without the GIL). ``sls bench --hash-profile standard`` served 65.6 and 65.3 flows/s against
-62.3 and 60.4 before, for less CPU a flow, and a login p99 no worse (docs/performance.md).
+a semaphore, without the GIL). ``sls bench --hash-profile standard`` served 66.2 to 68.5 flows/s against 60.9
+to 64.4 before, for 8 % less CPU a flow. The price is paid in a saturated server's tails: a login waiting for
+its turn holds its worker thread, and the p99s rose in three runs of four (docs/performance.md, "A ninth
+step").
 
 A process learns its share from :func:`share_cores`: a gunicorn worker is told how many workers there are
 (``cli.gunicorn_app``). Until then, its share is every core it may run on.
