@@ -11,40 +11,52 @@ from rich.text import Text
 from .flow import STEPS
 
 
+def _targets_driven(report: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    """The servers the run drove, in the order of their turns: (key, name shown, result)."""
+    names = {"app": "sls serve", "against": f"sls serve @ {report['options'].get('against')}"}
+    return [
+        (key, names.get(key, key), report[key]) for key in ("app", "against", "baseline") if report.get(key)
+    ]
+
+
 def _steps(report: dict[str, Any]) -> Table:
     table = Table(title="latency per step (ms)", title_justify="left", header_style="bold")
     table.add_column("step")
-    targets = [("sls serve", report["app"])]
-    if report.get("baseline"):
-        targets.append(("baseline", report["baseline"]))
-    for name, _ in targets:
+    targets = _targets_driven(report)
+    for _, name, _ in targets:
         for p in ("p50", "p95", "p99"):
             table.add_column(f"{name} {p}", justify="right")
     for step in (*STEPS, "flow"):
         cells = [
-            f"{result['steps'][step][f'{p}_ms']:.1f}" for _, result in targets for p in ("p50", "p95", "p99")
+            f"{result['steps'][step][f'{p}_ms']:.1f}"
+            for _, _, result in targets
+            for p in ("p50", "p95", "p99")
         ]
         table.add_row(step, *cells)
     return table
 
 
+def _spent(result: dict[str, Any]) -> float | None:
+    """A target's CPU per flow, its server's processes and Redis: on shared cores, what bounds its flows/s."""
+    server = result["server_cpu_ms_per_flow"]
+    return None if server is None else server + result["redis"]["cpu_ms_per_flow"]
+
+
 def _cpu_line(report: dict[str, Any]) -> list[Text]:
     """Each target's CPU per flow (its server's processes and Redis): on shared cores, the share's bound."""
-    spent = {}
-    for name in ("app", "baseline"):
-        server = report[name]["server_cpu_ms_per_flow"]
-        if server is None:
-            return []
-        spent[name] = server + report[name]["redis"]["cpu_ms_per_flow"]
-    lines = [
-        Text(
-            f"CPU per flow, server and Redis: sls serve {spent['app']:.2f} ms, baseline "
-            f"{spent['baseline']:.2f} ms; their inverse ratio, the share were CPU the only bound: "
-            f"{spent['baseline'] / spent['app']:.2f}"
+    lines = []
+    mine, theirs = _spent(report["app"]), _spent(report["baseline"]) if report.get("baseline") else None
+    if mine is not None and theirs is not None:
+        lines.append(
+            Text(
+                f"CPU per flow, server and Redis: sls serve {mine:.2f} ms, baseline {theirs:.2f} ms; their "
+                f"inverse ratio, the share were CPU the only bound: {theirs / mine:.2f}"
+            )
         )
-    ]
-    for name, shown in (("app", "sls serve"), ("baseline", "baseline")):
-        parts = report[name]["server_cpu"]
+    for _, shown, result in _targets_driven(report):
+        parts = result["server_cpu"]
+        if parts is None:  # not Linux
+            continue
         lines.append(
             Text(
                 f"{shown}'s server per flow: {parts['user_ms_per_flow']:.2f} ms user, "
@@ -74,20 +86,18 @@ def _throughput(report: dict[str, Any]) -> Table:
         "Redis CPU ms/flow",
     ):
         table.add_column(column, justify="left" if column == "target" else "right")
-    for name in ("app", "baseline"):
-        result = report.get(name)
-        if result:
-            table.add_row(
-                "sls serve" if name == "app" else "baseline",
-                str(result["flows"]),
-                f"{result['seconds']:.1f}",
-                f"{result['flows_per_s']:.1f}",
-                str(result["errors"]),
-                f"{result['redis']['round_trips_per_flow']:.2f}",
-                f"{result['redis']['commands_per_flow']:.1f}",
-                _ms(result["server_cpu_ms_per_flow"]),
-                _ms(result["redis"]["cpu_ms_per_flow"]),
-            )
+    for _, shown, result in _targets_driven(report):
+        table.add_row(
+            shown,
+            str(result["flows"]),
+            f"{result['seconds']:.1f}",
+            f"{result['flows_per_s']:.1f}",
+            str(result["errors"]),
+            f"{result['redis']['round_trips_per_flow']:.2f}",
+            f"{result['redis']['commands_per_flow']:.1f}",
+            _ms(result["server_cpu_ms_per_flow"]),
+            _ms(result["redis"]["cpu_ms_per_flow"]),
+        )
     return table
 
 
@@ -136,7 +146,6 @@ def render(report: dict[str, Any]) -> RenderableType:
                     "in one run)"
                 )
             )
-        lines.extend(_cpu_line(report))
     if "memory" in report:
         memory = report["memory"]
         lines.append(
@@ -147,7 +156,40 @@ def render(report: dict[str, Any]) -> RenderableType:
                 f"{memory['used_memory_delta_per_user']:.0f} bytes per user"
             )
         )
-    for name in ("app", "baseline"):
-        for sample in (report.get(name) or {}).get("error_samples", []):
-            lines.append(Text(f"{name} error: {sample}", style="red"))
+    lines.extend(_cpu_line(report))
+    lines.extend(_change(report))
+    for _, shown, result in _targets_driven(report):
+        for sample in result.get("error_samples", []):
+            lines.append(Text(f"{shown} error: {sample}", style="red"))
     return Group(*lines, _throughput(report), _steps(report), _targets(report))
+
+
+def _change(report: dict[str, Any]) -> list[Text]:
+    """``--against``: this code's flows/s and CPU against the other code's, overall and round by round."""
+    other = report.get("against")
+    if not other or not other["flows_per_s"]:
+        return []
+    label = report["options"].get("against")
+    ratio = report["app"]["flows_per_s"] / other["flows_per_s"]
+    lines = [Text(f"sls serve / sls serve @ {label} flows/s: {ratio:.3f}")]
+    by_round = report.get("change_by_round") or []
+    if len(by_round) > 1:
+        ordered = sorted(by_round)
+        lines.append(
+            Text(
+                "the same, round by round: " + " ".join(f"{x:.3f}" for x in by_round) + f" (from "
+                f"{ordered[0]:.3f} to {ordered[-1]:.3f}; run it with --against the same code to see this "
+                "machine's spread)"
+            )
+        )
+    mine, theirs = _spent(report["app"]), _spent(other)
+    if mine is not None and theirs is not None:
+        lines.append(
+            Text(
+                f"CPU per flow, server and Redis: {mine:.2f} ms against {theirs:.2f} ms "
+                f"({mine / theirs - 1:+.1%}); "
+                f"Redis round trips per flow: {report['app']['redis']['round_trips_per_flow']:.2f} against "
+                f"{other['redis']['round_trips_per_flow']:.2f}"
+            )
+        )
+    return lines

@@ -2,19 +2,20 @@
 
 1. Start-up: ``sls serve`` with its own embedded Redis, from ``Popen`` to ``/readyz``, then stopped.
 2. The flow users (each client its own few, so no two clients share a session), seeded into one Redis.
-3. ``sls serve`` (W x T, on that Redis) and the baseline (same gunicorn settings, same Redis), both
-   started; then the same C clients drive each in turn, R rounds of D/R seconds each, so that whatever
-   else the machine is doing falls on both alike (one long run of each, one after the other, gave
-   ratios from 0.39 to 0.56 for the same code on this project's shared 2-core machine); Redis counters
-   around each slice. The hashing bound (all cores, the profile's Argon2id) takes its turn in each round
-   too, for D/R seconds while both servers idle: measured once before the servers, it and the flows fell
-   on different minutes of a machine whose speed drifts, and the share of it read from 0.62 to 0.90 for
-   the same code. Both stopped.
+3. ``sls serve`` (W x T, on that Redis), the baseline (same gunicorn settings, same Redis) and, with
+   ``--against``, ``sls serve`` from another checkout, all started; then the same C clients drive each in
+   turn, R rounds of D/R seconds each, so that whatever else the machine is doing falls on all alike (one
+   long run of each, one after the other, gave ratios from 0.39 to 0.56 for the same code on this
+   project's shared 2-core machine); Redis counters around each slice. The hashing bound (all cores, the
+   profile's Argon2id) takes its turn in each round too, for D/R seconds while the servers idle: measured
+   once before the servers, it and the flows fell on different minutes of a machine whose speed drifts,
+   and the share of it read from 0.62 to 0.90 for the same code. All stopped.
 4. 100,000 users seeded with one card each, and their bytes in Redis.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import platform
 import secrets
@@ -25,13 +26,11 @@ from typing import Any
 
 from sls_server.store.embedded import EmbeddedRedis
 
-from .clients import Outcome, drive
-from .cpu import NOTHING, Usage, tree_usage
-from .flow import STEPS
+from .against import OtherCode, checked_out
 from .hashing import hashing_bound
-from .redis_stats import RedisCounters
 from .seed import Seeded, Seeder
-from .servers import Server, bench_key, start_baseline, start_sls
+from .servers import bench_key, start_baseline, start_sls
+from .target import Target
 
 USERS_PER_CLIENT = 4
 ADMIN_TOKEN = "bench-admin-token-" + "0" * 16
@@ -49,94 +48,19 @@ class Options:
     seed_users: int = 100_000
     baseline: bool = True
     rounds: int = 4
-
-
-def percentile(values: list[float], pct: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
-
-
-def summarise(outcome: Outcome) -> dict[str, Any]:
-    steps = {
-        step: {f"p{p}_ms": round(percentile(outcome.timings[step], p) * 1000, 2) for p in (50, 95, 99)}
-        for step in (*STEPS, "flow")
-    }
-    return {
-        "flows": outcome.flows,
-        "seconds": round(outcome.elapsed_s, 3),
-        "flows_per_s": round(outcome.flows / outcome.elapsed_s, 2) if outcome.elapsed_s else 0.0,
-        "errors": outcome.errors,
-        "error_samples": outcome.error_samples[:5],
-        "steps": steps,
-    }
-
-
-def per_flow(usage: Usage | None, flows: int) -> dict[str, Any]:
-    """A server's usage per flow: ``server_cpu_ms_per_flow``, user and system time together (what the share
-    is bound by), and ``server_cpu``, its parts and the context switches (``None`` where not measured)."""
-    if usage is None:
-        return {"server_cpu_ms_per_flow": None, "server_cpu": None}
-    flows = max(flows, 1)
-    return {
-        "server_cpu_ms_per_flow": usage.cpu_s / flows * 1000,
-        "server_cpu": {
-            "user_ms_per_flow": usage.user_s / flows * 1000,
-            "system_ms_per_flow": usage.system_s / flows * 1000,
-            "voluntary_switches_per_flow": usage.voluntary_switches / flows,
-            "involuntary_switches_per_flow": usage.involuntary_switches / flows,
-        },
-    }
-
-
-class Target:
-    """One server under test: its outcome and Redis counters, summed over the rounds it was driven."""
-
-    def __init__(self, server: Server, redis_url: str) -> None:
-        self.server = server
-        self.outcome = Outcome()
-        self.counters = RedisCounters(redis_url)
-        self.usage: Usage | None = NOTHING
-        """The server's processes' CPU and context switches, summed over the slices it was driven."""
-        self.rounds: list[float] = []
-        """Flows/s of each round it was driven."""
-
-    def drive(self, clients: list[list[Seeded]], options: Options) -> None:
-        self.counters.start()
-        before = tree_usage(self.server.process.pid)
-        part = drive(
-            self.server.url,
-            clients,
-            processes=options.processes,
-            duration_s=options.duration_s / options.rounds,
-        )
-        after = tree_usage(self.server.process.pid)
-        self.counters.stop()
-        self.outcome.add(part, parallel=False)
-        self.rounds.append(round(part.flows / part.elapsed_s, 2) if part.elapsed_s else 0.0)
-        if self.usage is not None and before is not None and after is not None:
-            self.usage += after - before
-        else:
-            self.usage = None  # not Linux: not measured, rather than a part of it
-
-    def report(self) -> dict[str, Any]:
-        flows = self.outcome.flows + self.outcome.warmups  # the server and Redis served the warm-ups too
-        redis_ = self.counters.per_flow(flows)
-        return {
-            **summarise(self.outcome),
-            "flows_per_s_by_round": self.rounds,
-            **per_flow(self.usage, flows),
-            "redis": redis_,
-        }
-
-    def close(self) -> None:
-        self.counters.close()
-        self.server.stop()
+    against: str | None = None
+    """Another checkout (a folder or a git revision) whose ``sls serve`` takes its turns too."""
 
 
 def run(options: Options, progress: Any = print) -> dict[str, Any]:
+    """One run; ``--against`` is checked out and checked before anything starts, and removed after."""
     workdir = Path(tempfile.mkdtemp(prefix="sls-bench-"))
+    with contextlib.ExitStack() as stack:
+        other = stack.enter_context(checked_out(options.against, workdir)) if options.against else None
+        return _run(options, workdir, other, progress)
+
+
+def _run(options: Options, workdir: Path, other: OtherCode | None, progress: Any) -> dict[str, Any]:
     report: dict[str, Any] = {
         "machine": {"cpus": os.cpu_count(), "load_avg": os.getloadavg(), "python": platform.python_version()},
         "options": {k: v for k, v in vars(options).items() if k != "redis_url"},
@@ -167,7 +91,7 @@ def run(options: Options, progress: Any = print) -> dict[str, Any]:
         tag = secrets.token_hex(3)
         users, _ = seeder.seed(f"bench-{tag}", options.clients * USERS_PER_CLIENT)
         clients = [users[i * USERS_PER_CLIENT : (i + 1) * USERS_PER_CLIENT] for i in range(options.clients)]
-        report.update(_drive_both(workdir, redis_url, settings, clients, options, progress))
+        report.update(_drive(workdir, redis_url, settings, clients, options, other, progress))
         if options.seed_users:
             progress(f"memory: {options.seed_users:,} users with one card each")
             before = seeder.used_memory()
@@ -186,20 +110,35 @@ def run(options: Options, progress: Any = print) -> dict[str, Any]:
     return report
 
 
-def _drive_both(
+def _drive(
     workdir: Path,
     redis_url: str,
     settings: dict[str, str],
     clients: list[list[Seeded]],
     options: Options,
+    other: OtherCode | None,
     progress: Any,
 ) -> dict[str, Any]:
-    """``sls serve`` and (unless left out) the baseline, driven in turns: {"app": ..., "baseline": ...}."""
+    """``sls serve``, the other code's (``--against``) and the baseline (unless left out), driven in turns:
+    {"app": ..., "against": ..., "baseline": ...}."""
     app, _ = start_sls(
         workdir, workers=options.workers, threads=options.threads, redis_url=redis_url, settings=settings
     )
     targets = {"app": Target(app, redis_url)}
+    shown = {"app": "sls serve", "baseline": "baseline (the bare Flask app)"}
     try:
+        if other is not None:
+            before, _ = start_sls(
+                workdir,
+                workers=options.workers,
+                threads=options.threads,
+                redis_url=redis_url,
+                settings=settings,
+                name="against",
+                code=other,
+            )
+            targets["against"] = Target(before, redis_url)
+            shown["against"] = f"sls serve from {other.label}"
         if options.baseline:
             baseline = start_baseline(
                 workdir, workers=options.workers, threads=options.threads, redis_url=redis_url
@@ -208,13 +147,13 @@ def _drive_both(
         slice_s = options.duration_s / options.rounds
         bounds: list[dict[str, Any]] = []
         for turn in range(options.rounds):
-            for name, target in targets.items():
-                shown = "sls serve" if name == "app" else "baseline (the bare Flask app)"
+            for name in turns(list(targets), turn):
+                target = targets[name]
                 progress(
-                    f"round {turn + 1}/{options.rounds}, {shown}: {options.clients} clients in "
+                    f"round {turn + 1}/{options.rounds}, {shown[name]}: {options.clients} clients in "
                     f"{options.processes} processes for {slice_s:g} s"
                 )
-                target.drive(clients, options)
+                target.drive(clients, processes=options.processes, duration_s=slice_s)
             progress(
                 f"round {turn + 1}/{options.rounds}, hashing bound: Argon2id '{options.hash_profile}' on "
                 f"{os.cpu_count()} cores for {slice_s:g} s"
@@ -224,10 +163,21 @@ def _drive_both(
         reports["hashing"] = hashing_by_round(bounds)
         if "baseline" in reports:
             reports["share_by_round"] = share_by_round(reports["app"], reports["baseline"])
+        if "against" in reports:
+            reports["change_by_round"] = share_by_round(reports["app"], reports["against"])
         return reports
     finally:
         for target in targets.values():
             target.close()
+
+
+def turns(names: list[str], turn: int) -> list[str]:
+    """The order the targets take their turns in round ``turn``: as started, except that this code and the
+    other code (``--against``) swap places every other round, so neither always follows the hashing
+    bound's slice or always precedes the baseline's."""
+    if turn % 2 and names[:2] == ["app", "against"]:
+        return ["against", "app", *names[2:]]
+    return names
 
 
 def hashing_by_round(bounds: list[dict[str, Any]]) -> dict[str, Any]:
@@ -243,9 +193,9 @@ def hashing_by_round(bounds: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def share_by_round(app: dict[str, Any], baseline: dict[str, Any]) -> list[float]:
-    """The app's flows/s over the baseline's in each round (the baseline's turn right after the app's). On a
-    machine the clients share, one round's share swings by a fifth or more from the next: the spread says
-    how far to trust the share of the whole run."""
+    """The app's flows/s over the baseline's (or the other code's) in each round, their turns in the same
+    round. On a machine the clients share, one round's share swings by a fifth or more from the next: the
+    spread says how far to trust the share of the whole run."""
     return [
         round(mine / theirs, 3) if theirs else 0.0
         for mine, theirs in zip(app["flows_per_s_by_round"], baseline["flows_per_s_by_round"], strict=True)

@@ -27,6 +27,8 @@ from sls_server.config_values import parse_key_text
 from sls_server.runtime import read_or_create
 from sls_server.store.embedded import free_port
 
+from .against import OtherCode
+
 #: Where the bench keeps its key for a Redis it is given (``--redis-url``), in the data folder.
 BENCH_KEY_FILE = "bench.key"
 
@@ -93,11 +95,14 @@ def start_sls(
     redis_url: str | None,
     settings: dict[str, str],
     name: str = "sls",
+    code: OtherCode | None = None,
 ) -> tuple[Server, float]:
-    """``sls serve`` with ``settings`` (SLS_* variables); without ``redis_url``, its own embedded Redis.
-    Returns the server and its start-to-ready seconds."""
+    """``sls serve`` with ``settings`` (SLS_* variables); without ``redis_url``, its own embedded Redis; with
+    ``code``, that checkout's (``--against``). Returns the server and its start-to-ready seconds."""
     port = free_port()
     env = {**os.environ, "SLS_DATA_DIR": str(workdir / f"{name}-data"), **settings}
+    if code is not None:
+        env = code.environ(env)
     # -P: the working folder does not go first on sys.path, so a devices.py there cannot shadow the package
     command = [sys.executable, "-P", "-m", "sls_server.cli.main", "serve", "--port", str(port)]
     command += ["--workers", str(workers), "--threads", str(threads)]

@@ -76,6 +76,13 @@ def check_redis_url(value: str | None) -> None:
     help="Users seeded with one card each to measure Redis bytes per user; 0 skips it.",
 )
 @click.option("--no-baseline", is_flag=True, help="Skip the baseline app.")
+@click.option(
+    "--against",
+    metavar="PATH|REV",
+    help="Also serve another checkout's code, in the same turns and on the same Redis: a folder holding "
+    "sls_server/, or a git revision of this checkout (checked out for the run, removed after). A change "
+    "measured against the code before it.",
+)
 @click.option("--lockout", is_flag=True, help="Run the lockout flood instead (see --accounts, --attempts).")
 @click.option(
     "--accounts", type=click.IntRange(1, 100_000), default=200, show_default=True, help="--lockout: accounts."
@@ -106,6 +113,7 @@ def bench(
     redis_url: str | None,
     seed_users: int,
     no_baseline: bool,
+    against: str | None,
     lockout: bool,
     accounts: int,
     attempts: int,
@@ -123,6 +131,9 @@ def bench(
     costs per flow (its server's processes and Redis's own), Redis bytes per user (100,000 seeded), the
     start-up time to /readyz and the hashing bound of the profile. Run it on a quiet machine.
 
+    --against runs a second `sls serve` from other code in every round too, and prints this code's flows/s
+    and CPU per flow against it, round by round: `--against .` (the same code) shows this machine's spread.
+
     --lockout floods N accounts with wrong passwords from several processes at once and checks that each
     got exactly SLS_LOCKOUT_THRESHOLD invalid_credentials before it locked.
 
@@ -130,12 +141,17 @@ def bench(
     Examples:
       sls bench
       sls bench --hash-profile standard --clients 16 --duration 20 --json > bench.json
+      sls bench --against HEAD~1 --rounds 8 --seed-users 0   # this commit against the one before
       sls bench --lockout --accounts 500 --attempts 12
     """
     check_redis_url(redis_url)
+    if lockout and against:
+        raise CliError("--against: not with --lockout (the flood measures locks, not a change)", EXIT_USAGE)
     processes = client_processes or os.cpu_count() or 2
     progress = (lambda text: note(text)) if as_json else (lambda text: note(f"... {text}"))
     try:
+        from sls_bench.against import AgainstRefused
+
         if lockout:
             from sls_bench.lockout import FloodOptions, render, run_flood
         else:
@@ -168,9 +184,12 @@ def bench(
                     seed_users,
                     not no_baseline,
                     rounds,
+                    against,
                 ),
                 progress,
             )
+    except AgainstRefused as exc:
+        raise CliError(f"--against {exc}", EXIT_USAGE) from None
     except RuntimeError as exc:
         raise CliError(str(exc)) from None
     except RedisError as exc:  # --redis-url: nothing there, a password refused

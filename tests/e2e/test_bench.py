@@ -5,6 +5,7 @@ speed is what the bench measures, not what a test may assume)."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import urllib.request
@@ -13,13 +14,18 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from cluster.topology import LocalCluster
+from rich.console import Console
 
+import sls_server
 from sls_bench.flow import STEPS
+from sls_bench.report import render
 from sls_bench.run import Options, run
 from sls_bench.servers import start_baseline
 from sls_server.cli.main import cli
 
 pytestmark = pytest.mark.e2e
+
+CHECKOUT = Path(sls_server.__file__).resolve().parent.parent
 
 
 def test_a_small_run_measures_both_targets_and_every_number() -> None:
@@ -57,6 +63,37 @@ def test_a_small_run_measures_both_targets_and_every_number() -> None:
         "Redis round trips per flow",
         "Redis bytes per user with one card",
     }
+
+
+def test_another_checkout_takes_its_turns_beside_this_code(tmp_path: Path) -> None:
+    """``--against``: a second ``sls serve`` from the other folder's code serves every round on the same
+    Redis, and the report sets this code's flows/s against its own, round by round."""
+    other = tmp_path / "before"
+    shutil.copytree(
+        CHECKOUT / "sls_server", other / "sls_server", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    init = other / "sls_server" / "__init__.py"  # the other code leaves a mark where it is imported from
+    init.write_text(
+        init.read_text() + '\nfrom pathlib import Path\nPath(__file__).with_name("imported").touch()\n'
+    )
+
+    options = Options(
+        clients=2, processes=2, duration_s=1.0, seed_users=0, rounds=2, baseline=False, against=str(other)
+    )
+    report = run(options, progress=lambda _: None)
+
+    assert (other / "sls_server" / "imported").exists()  # the other server ran the other code
+    for name in ("app", "against"):
+        assert report[name]["flows"] > 0 and report[name]["errors"] == 0, report[name]["error_samples"]
+        assert report[name]["server_cpu_ms_per_flow"] > 0
+    mine, theirs = (report[name]["flows_per_s_by_round"] for name in ("app", "against"))
+    assert len(mine) == len(theirs) == 2
+    shares = [a / b for a, b in zip(mine, theirs, strict=True)]
+    assert report["change_by_round"] == pytest.approx(shares, abs=0.001)
+    assert "baseline" not in report and report["options"]["against"] == str(other)
+    shown = Console(width=200, record=True)
+    shown.print(render(report))
+    assert f"sls serve / sls serve @ {other} flows/s" in shown.export_text()
 
 
 def test_a_small_run_on_a_cluster_counts_every_master(redis_cluster: LocalCluster) -> None:
