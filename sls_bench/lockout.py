@@ -134,7 +134,12 @@ def scraped(url: str, name: str) -> float:
 
 
 def run_flood(options: FloodOptions, progress: Any = print) -> dict[str, Any]:
-    workdir = Path(tempfile.mkdtemp(prefix="sls-flood-"))
+    """One flood; its working folder (the server's log and data, the embedded Redis) is removed after."""
+    with tempfile.TemporaryDirectory(prefix="sls-flood-", ignore_cleanup_errors=True) as folder:
+        return _flood_in(Path(folder), options, progress)
+
+
+def _flood_in(workdir: Path, options: FloodOptions, progress: Any) -> dict[str, Any]:
     secret_key = bench_key(options.redis_url)
     embedded = None if options.redis_url else EmbeddedRedis(workdir / "redis").start()
     redis_url = options.redis_url or embedded.url  # type: ignore[union-attr]  # one of the two is set

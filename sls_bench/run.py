@@ -53,9 +53,13 @@ class Options:
 
 
 def run(options: Options, progress: Any = print) -> dict[str, Any]:
-    """One run; ``--against`` is checked out and checked before anything starts, and removed after."""
-    workdir = Path(tempfile.mkdtemp(prefix="sls-bench-"))
+    """One run; ``--against`` is checked out and checked before anything starts, and removed after. So is
+    the working folder (the servers' logs and data, the embedded Redis and its AOF, tens of MB a run): a
+    server that does not start is reported with the end of its log."""
     with contextlib.ExitStack() as stack:
+        workdir = Path(
+            stack.enter_context(tempfile.TemporaryDirectory(prefix="sls-bench-", ignore_cleanup_errors=True))
+        )
         other = stack.enter_context(checked_out(options.against, workdir)) if options.against else None
         return _run(options, workdir, other, progress)
 

@@ -8,6 +8,7 @@ import json
 import shutil
 import subprocess
 import sys
+import tempfile
 import urllib.request
 from pathlib import Path
 
@@ -65,9 +66,15 @@ def test_a_small_run_measures_both_targets_and_every_number() -> None:
     }
 
 
-def test_another_checkout_takes_its_turns_beside_this_code(tmp_path: Path) -> None:
+def test_another_checkout_takes_its_turns_beside_this_code(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """``--against``: a second ``sls serve`` from the other folder's code serves every round on the same
-    Redis, and the report sets this code's flows/s against its own, round by round."""
+    Redis, and the report sets this code's flows/s against its own, round by round. The run's working
+    folder (logs, data, the embedded Redis's AOF) is gone after it."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
     other = tmp_path / "before"
     shutil.copytree(
         CHECKOUT / "sls_server", other / "sls_server", ignore=shutil.ignore_patterns("__pycache__")
@@ -91,6 +98,7 @@ def test_another_checkout_takes_its_turns_beside_this_code(tmp_path: Path) -> No
     shares = [a / b for a, b in zip(mine, theirs, strict=True)]
     assert report["change_by_round"] == pytest.approx(shares, abs=0.001)
     assert "baseline" not in report and report["options"]["against"] == str(other)
+    assert list(temporary.iterdir()) == []
     shown = Console(width=200, record=True)
     shown.print(render(report))
     assert f"sls serve / sls serve @ {other} flows/s" in shown.export_text()
@@ -117,7 +125,10 @@ def test_a_small_run_on_a_cluster_counts_every_master(redis_cluster: LocalCluste
     assert all(count > 0 for count in held), held
 
 
-def test_the_lockout_mode_reports_exact_locks_as_json() -> None:
+def test_the_lockout_mode_reports_exact_locks_as_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     result = CliRunner().invoke(
         cli, ["bench", "--lockout", "--accounts", "6", "--attempts", "8", "--clients", "4", "--json"]
     )
@@ -125,6 +136,7 @@ def test_the_lockout_mode_reports_exact_locks_as_json() -> None:
     report = json.loads(result.stdout)
     assert report["every_lock_exact"] is True and report["metrics_agree"] is True
     assert report["attempts"] == 48
+    assert list(tmp_path.iterdir()) == []  # its working folder, the embedded Redis's too, removed
 
 
 def test_the_step_cost_measures_both_apps_step_by_step_and_names_the_parts() -> None:
