@@ -14,6 +14,7 @@ import functools
 import json
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -78,6 +79,8 @@ class ChildServer:
         host: str = "127.0.0.1",
     ) -> None:
         self.folder = Path(data_dir) if data_dir else Path(tempfile.mkdtemp(prefix="sls-emulator-"))
+        #: A folder made here is this server's to remove when it stops; one it was given is the caller's.
+        self._made_folder = data_dir is None
         self.settings = dict(settings or {})
         #: The server's and its clients': the one the settings give (``sls_emulator_env``), else its own.
         self.admin_token = str(self.settings.get("SLS_ADMIN_TOKEN") or "") or secrets.token_urlsafe(24)
@@ -135,6 +138,15 @@ class ChildServer:
         return found
 
     def start(self, timeout_s: float = 60.0) -> ChildServer:
+        """The child, answering ``/healthz``; else ``ServerFailed`` (with its log), nothing left running."""
+        try:
+            self._start(timeout_s)
+        except BaseException:
+            self.stop()  # the refusal carries the log already
+            raise
+        return self
+
+    def _start(self, timeout_s: float) -> None:
         # -P: the caller's working folder is not put first on sys.path, so a devices.py or scenarios/ of the
         # project the tests run in cannot shadow this package's own (python -m would import them instead).
         command = [
@@ -155,7 +167,6 @@ class ChildServer:
                 preexec_fn=_die_with_parent,
             )
         self._wait(timeout_s)
-        return self
 
     def _refuse_unknown_settings(self) -> None:
         """``sls serve`` reads the ``SLS_*`` names it knows and ignores any other, so a misspelt setting
@@ -220,7 +231,6 @@ class ChildServer:
                     return
             except (requests.ConnectionError, requests.Timeout):
                 time.sleep(0.05)  # not up yet: poll again
-        self.stop()
         raise ServerFailed(f"sls serve did not answer within {timeout_s:.0f}s:\n{self.log()}")
 
     def log(self) -> str:
@@ -230,11 +240,14 @@ class ChildServer:
             return "(no log)"
 
     def stop(self) -> None:
-        if self.process is None or self.process.poll() is not None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=5)
+        """Stop the child (SIGTERM, then SIGKILL after 15 s). A folder it made itself goes with it (its data,
+        the embedded Redis's AOF, the log): ``sls scenario demo`` left one in the temporary folder a run."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)
+        if self._made_folder:
+            shutil.rmtree(self.folder, ignore_errors=True)
