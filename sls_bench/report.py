@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from typing import Any
 
 from rich.console import Group, RenderableType
@@ -177,9 +178,10 @@ def _change(report: dict[str, Any]) -> list[Text]:
         ordered = sorted(by_round)
         lines.append(
             Text(
-                "the same, round by round: " + " ".join(f"{x:.3f}" for x in by_round) + f" (from "
-                f"{ordered[0]:.3f} to {ordered[-1]:.3f}; run it with --against the same code to see this "
-                "machine's spread)"
+                "the same, round by round: " + " ".join(f"{x:.3f}" for x in by_round) + f" (median "
+                f"{statistics.median(by_round):.3f}, from {ordered[0]:.3f} to {ordered[-1]:.3f}: one round "
+                "the machine disturbed moves the whole run's ratio, not the median; --against the same "
+                "code shows the spread)"
             )
         )
     mine, theirs = _spent(report["app"]), _spent(other)
