@@ -132,15 +132,18 @@ def _drive(
     shown = {"app": "sls serve", "baseline": "baseline (the bare Flask app)"}
     try:
         if other is not None:
-            before, _ = start_sls(
-                workdir,
-                workers=options.workers,
-                threads=options.threads,
-                redis_url=redis_url,
-                settings=settings,
-                name="against",
-                code=other,
-            )
+            try:
+                before, _ = start_sls(
+                    workdir,
+                    workers=options.workers,
+                    threads=options.threads,
+                    redis_url=redis_url,
+                    settings=settings,
+                    name="against",
+                    code=other,
+                )
+            except RuntimeError as exc:  # code too far back for this Redis, its settings or its users
+                raise RuntimeError(f"--against {other.label}: its sls serve did not start: {exc}") from None
             targets["against"] = Target(before, redis_url)
             shown["against"] = f"sls serve from {other.label}"
         if options.baseline:

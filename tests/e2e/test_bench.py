@@ -104,6 +104,21 @@ def test_another_checkout_takes_its_turns_beside_this_code(
     assert f"sls serve / sls serve @ {other} flows/s" in shown.export_text()
 
 
+def test_other_code_whose_server_does_not_start_is_named(tmp_path: Path) -> None:
+    """Code too far back to serve on this run's Redis, settings or users: the run ends naming --against and
+    the server's own last words, not a bare URL that did not answer."""
+    other = tmp_path / "before"
+    shutil.copytree(
+        CHECKOUT / "sls_server", other / "sls_server", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    (other / "sls_server" / "cli" / "main.py").write_text('raise SystemExit("this code cannot serve")\n')
+
+    options = Options(clients=1, processes=1, duration_s=1.0, seed_users=0, rounds=1, against=str(other))
+    with pytest.raises(RuntimeError, match=f"--against {other}: its sls serve did not start") as failed:
+        run(options, progress=lambda _: None)
+    assert "this code cannot serve" in str(failed.value)
+
+
 def test_a_small_run_on_a_cluster_counts_every_master(redis_cluster: LocalCluster) -> None:
     """``--redis-url redis+cluster://...``: both targets, the seeding and the counters work on a cluster."""
     redis_cluster.wait_healthy()  # a failover test before may still be settling its replica
