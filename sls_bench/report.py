@@ -142,9 +142,9 @@ def render(report: dict[str, Any]) -> RenderableType:
             ordered = sorted(by_round)
             lines.append(
                 Text(
-                    "the same, round by round: " + " ".join(f"{x:.2f}" for x in by_round) + f" (median "
-                    f"{statistics.median(by_round):.2f}, from {ordered[0]:.2f} to {ordered[-1]:.2f}: a change "
-                    "smaller than that spread is not seen in one run; --against measures one)"
+                    "the same, round by round: " + " ".join(f"{x:.2f}" for x in by_round) + " (median "
+                    f"{statistics.median(by_round):.2f}, from {ordered[0]:.2f} to {ordered[-1]:.2f}: a "
+                    "change smaller than that spread is not seen in one run; --against measures one)"
                 )
             )
     if "memory" in report:
