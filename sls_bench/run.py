@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import platform
 import secrets
@@ -125,23 +126,21 @@ def _drive(
 ) -> dict[str, Any]:
     """``sls serve``, the other code's (``--against``) and the baseline (unless left out), driven in turns:
     {"app": ..., "against": ..., "baseline": ...}."""
-    app, _ = start_sls(
-        workdir, workers=options.workers, threads=options.threads, redis_url=redis_url, settings=settings
+    serve = functools.partial(
+        start_sls,
+        workdir,
+        workers=options.workers,
+        threads=options.threads,
+        redis_url=redis_url,
+        settings=settings,
     )
+    app, _ = serve()
     targets = {"app": Target(app, redis_url)}
     shown = {"app": "sls serve", "baseline": "baseline (the bare Flask app)"}
     try:
         if other is not None:
             try:
-                before, _ = start_sls(
-                    workdir,
-                    workers=options.workers,
-                    threads=options.threads,
-                    redis_url=redis_url,
-                    settings=settings,
-                    name="against",
-                    code=other,
-                )
+                before, _ = serve(name="against", code=other)
             except RuntimeError as exc:  # code too far back for this Redis, its settings or its users
                 raise RuntimeError(f"--against {other.label}: its sls serve did not start: {exc}") from None
             targets["against"] = Target(before, redis_url)
