@@ -83,6 +83,13 @@ def check_redis_url(value: str | None) -> None:
     "sls_server/, or a git revision of this checkout (checked out for the run, removed after). A change "
     "measured against the code before it.",
 )
+@click.option(
+    "--fail-below",
+    type=click.FloatRange(0, 10, min_open=True),
+    metavar="RATIO",
+    help="With --against: exit 1 when this code serves less than RATIO times the other's flows/s (the "
+    "median of the rounds), so a CI job can stop a change that slows the login down.",
+)
 @click.option("--lockout", is_flag=True, help="Run the lockout flood instead (see --accounts, --attempts).")
 @click.option(
     "--accounts", type=click.IntRange(1, 100_000), default=200, show_default=True, help="--lockout: accounts."
@@ -114,6 +121,7 @@ def bench(
     seed_users: int,
     no_baseline: bool,
     against: str | None,
+    fail_below: float | None,
     lockout: bool,
     accounts: int,
     attempts: int,
@@ -137,20 +145,29 @@ def bench(
     --lockout floods N accounts with wrong passwords from several processes at once and checks that each
     got exactly SLS_LOCKOUT_THRESHOLD invalid_credentials before it locked.
 
+    Exits 1 when a check fails (a lock not exact; with --fail-below, a change slower than allowed), after
+    printing the report.
+
     \b
     Examples:
       sls bench
       sls bench --hash-profile standard --clients 16 --duration 20 --json > bench.json
       sls bench --against HEAD~1 --rounds 8 --seed-users 0   # this commit against the one before
+      sls bench --against origin/main --rounds 8 --seed-users 0 --no-baseline --fail-below 0.95
       sls bench --lockout --accounts 500 --attempts 12
     """
     check_redis_url(redis_url)
     if lockout and against:
         raise CliError("--against: not with --lockout (the flood measures locks, not a change)", EXIT_USAGE)
+    if fail_below is not None and not against:
+        raise CliError(
+            "--fail-below: only with --against (the code a change is measured against)", EXIT_USAGE
+        )
     processes = client_processes or os.cpu_count() or 2
     progress = (lambda text: note(text)) if as_json else (lambda text: note(f"... {text}"))
     try:
         from sls_bench.against import AgainstRefused
+        from sls_bench.verdict import change_failure, lockout_failure
 
         if lockout:
             from sls_bench.lockout import FloodOptions, render, run_flood
@@ -198,3 +215,10 @@ def bench(
         print_json(report)
     else:
         print_renderable(render(report))
+    failed = None
+    if lockout:
+        failed = lockout_failure(report)
+    elif fail_below is not None:
+        failed = change_failure(report, fail_below)
+    if failed:
+        raise CliError(failed, code="check_failed")  # after the report: CI reads the status

@@ -104,6 +104,26 @@ def test_another_checkout_takes_its_turns_beside_this_code(
     assert f"sls serve / sls serve @ {other} flows/s" in shown.export_text()
 
 
+def test_fail_below_sets_the_exit_status_from_the_median_change(tmp_path: Path) -> None:
+    """A CI job's guard: the report is printed either way, and the status says whether this code served at
+    least RATIO times the other's flows/s. Against a copy of itself, the ratio is about 1."""
+    other = tmp_path / "before"
+    shutil.copytree(
+        CHECKOUT / "sls_server", other / "sls_server", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    base = ["bench", "--against", str(other), "--duration", "2", "--rounds", "2", "--seed-users", "0"]
+    base += ["--no-baseline", "--clients", "2", "--client-processes", "2", "--json"]
+
+    slower = CliRunner().invoke(cli, [*base, "--fail-below", "9"])
+    assert slower.exit_code == 1, slower.stderr[-1500:]
+    assert len(json.loads(slower.stdout)["change_by_round"]) == 2  # the report, all the same
+    error = json.loads(slower.stderr.splitlines()[-1])["error"]  # after the progress lines
+    assert error["code"] == "check_failed" and "below --fail-below 9" in error["message"]
+
+    kept = CliRunner().invoke(cli, [*base, "--fail-below", "0.1"])
+    assert kept.exit_code == 0, kept.output
+
+
 def test_other_code_whose_server_does_not_start_is_named(tmp_path: Path) -> None:
     """Code too far back to serve on this run's Redis, settings or users: the run ends naming --against and
     the server's own last words, not a bare URL that did not answer."""
