@@ -12,7 +12,7 @@ from redis.exceptions import RedisError
 
 from ..config import PARSERS
 from .output import EXIT_USAGE, CliError, mask_url, note, print_json, print_renderable
-from .reading import Seconds
+from .reading import Number, Seconds
 
 
 def check_redis_url(value: str | None) -> None:
@@ -85,7 +85,7 @@ def check_redis_url(value: str | None) -> None:
 )
 @click.option(
     "--fail-below",
-    type=click.FloatRange(0, 10, min_open=True),
+    type=Number(0, 10, min_open=True),
     metavar="RATIO",
     help="With --against: exit 1 when this code serves less than RATIO times the other's flows/s (the "
     "median of the rounds), so a CI job can stop a change that slows the login down.",

@@ -20,16 +20,24 @@ import click
 from .output import EXIT_USAGE, CliError
 
 
-class Seconds(click.FloatRange):
-    """A number of seconds within a range (``--timeout``, ``--interval``, ``--duration``). click's FloatRange
-    lets ``nan`` through (every comparison with it is false): a wait that never ends, or time.sleep's
-    ValueError with a traceback."""
+class Number(click.FloatRange):
+    """A number within a range (``sls bench --fail-below``). click's FloatRange lets ``nan`` through (every
+    comparison with it is false): a floor nothing is ever below, a wait that never ends."""
+
+    what = "a number"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        seconds = super().convert(value, param, ctx)
-        if math.isnan(seconds):
-            self.fail(f"{value!r} is not a number of seconds.", param, ctx)
-        return seconds
+        number = super().convert(value, param, ctx)
+        if math.isnan(number):
+            self.fail(f"{value!r} is not {self.what}.", param, ctx)
+        return number
+
+
+class Seconds(Number):
+    """A number of seconds within a range (``--timeout``, ``--interval``, ``--duration``): ``nan`` would be a
+    wait that never ends, or time.sleep's ValueError with a traceback."""
+
+    what = "a number of seconds"
 
 
 class OutputFile(click.Path):
