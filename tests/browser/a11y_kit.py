@@ -47,8 +47,8 @@ def tab_through(page: Any, limit: int = 80) -> list[tuple[str, float]]:
     for _ in range(limit):
         page.keyboard.press("Tab")
         focused = page.evaluate_handle("document.activeElement")
-        if page.evaluate("(el) => el === document.body", focused):
-            continue  # past the last element, before the first again
+        if page.evaluate("(el) => el === null || el === document.body", focused):
+            continue  # past the last element, before the first again (null: while a page replaces another)
         name = str(page.evaluate("(el) => el.outerHTML.slice(0, 70)", focused))
         if any(name == seen for seen, _ in reached):
             break

@@ -157,6 +157,7 @@ def test_every_element_the_tab_key_reaches_shows_its_focus(world: World, context
     page.goto(world.url + "/")
     check("login")
     log_in_with_password(page, world.url, "carol")
+    expect(page.get_by_test_id("step-challenge")).to_be_visible()  # tabbed once the card step is shown
     check("card step")
     page.goto(f"{world.url}/sim/card/{card}")
     check("card")
