@@ -128,7 +128,7 @@ class _OffsetCache:
     def _listen(self) -> None:
         if self._pubsub is None:
             # subscribed (confirmed) before reading, so a change between the two is heard, not missed
-            pubsub = self._client.pubsub()  # type: ignore[no-untyped-call]  # redis-py leaves pubsub() unannotated
+            pubsub = self._client.pubsub()  # type: ignore[no-untyped-call, unused-ignore]  # typed in redis 8.2
             pubsub.subscribe(keys.CLOCK_CHANNEL)
             while (confirmed := pubsub.get_message(timeout=self._client_timeout())) is None or confirmed.get(
                 "type"
@@ -137,7 +137,10 @@ class _OffsetCache:
                     raise redis.exceptions.TimeoutError("no confirmation of the clock subscription")
             # redis-py reconnects a broken subscription by itself, and messages sent in the gap are lost:
             # hear of every reconnection, so the offset is read again after one
-            pubsub.connection.register_connect_callback(self._on_reconnect)
+            connection = pubsub.connection  # opened by the subscribe above
+            if connection is None:
+                raise redis.exceptions.ConnectionError("the clock subscription has no connection")
+            connection.register_connect_callback(self._on_reconnect)
             self._pubsub, self._offset, self._reconnected = pubsub, None, False
             self._checked_at = time.monotonic()
         elif self._on_cluster and time.monotonic() - self._checked_at >= RECHECK_S:

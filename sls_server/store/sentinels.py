@@ -85,10 +85,10 @@ def sentinel_master(target: RedisTarget, retry: Retry, options: dict[str, Any]) 
         "socket_connect_timeout": min(share, 1.0),
         "retry": Retry(NoBackoff(), 0),
     }
-    sentinels = _Sentinels(  # type: ignore[no-untyped-call]  # redis-py leaves Sentinel unannotated
+    sentinels = _Sentinels(  # type: ignore[no-untyped-call, unused-ignore]  # unannotated before redis 8.2
         list(target.nodes), sentinel_kwargs=asked, **options
     )
-    master: redis.Redis = sentinels.master_for(  # type: ignore[no-untyped-call]  # redis-py leaves it unannotated
+    master: redis.Redis = sentinels.master_for(  # type: ignore[no-untyped-call, unused-ignore]  # as above
         target.master_name,
         redis_class=_MasterThroughSentinels,
         db=target.db,
