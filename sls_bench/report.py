@@ -137,16 +137,13 @@ def render(report: dict[str, Any]) -> RenderableType:
     if report.get("baseline") and report["baseline"]["flows_per_s"]:
         ratio = report["app"]["flows_per_s"] / report["baseline"]["flows_per_s"]
         lines.append(Text(f"sls serve / baseline flows/s: {ratio:.2f}"))
-        by_round = report.get("share_by_round") or []
-        if len(by_round) > 1:
-            ordered = sorted(by_round)
-            lines.append(
-                Text(
-                    "the same, round by round: " + " ".join(f"{x:.2f}" for x in by_round) + " (median "
-                    f"{statistics.median(by_round):.2f}, from {ordered[0]:.2f} to {ordered[-1]:.2f}: a "
-                    "change smaller than that spread is not seen in one run; --against measures one)"
-                )
+        lines.extend(
+            _by_round(
+                report.get("share_by_round") or [],
+                2,
+                "a change smaller than that spread is not seen in one run; --against measures one",
             )
+        )
     if "memory" in report:
         memory = report["memory"]
         lines.append(
@@ -173,17 +170,14 @@ def _change(report: dict[str, Any]) -> list[Text]:
     label = report["options"].get("against")
     ratio = report["app"]["flows_per_s"] / other["flows_per_s"]
     lines = [Text(f"sls serve / sls serve @ {label} flows/s: {ratio:.3f}")]
-    by_round = report.get("change_by_round") or []
-    if len(by_round) > 1:
-        ordered = sorted(by_round)
-        lines.append(
-            Text(
-                "the same, round by round: " + " ".join(f"{x:.3f}" for x in by_round) + f" (median "
-                f"{statistics.median(by_round):.3f}, from {ordered[0]:.3f} to {ordered[-1]:.3f}: one round "
-                "the machine disturbed moves the whole run's ratio, not the median; --against the same "
-                "code shows the spread)"
-            )
+    lines.extend(
+        _by_round(
+            report.get("change_by_round") or [],
+            3,
+            "one round the machine disturbed moves the whole run's ratio, not the median; --against the "
+            "same code shows the spread",
         )
+    )
     mine, theirs = _spent(report["app"]), _spent(other)
     if mine is not None and theirs is not None:
         lines.append(
@@ -195,3 +189,17 @@ def _change(report: dict[str, Any]) -> list[Text]:
             )
         )
     return lines
+
+
+def _by_round(ratios: list[float], digits: int, why: str) -> list[Text]:
+    """A ratio's rounds, their median and their spread (nothing for a run of one round)."""
+    if len(ratios) < 2:
+        return []
+    ordered = sorted(ratios)
+    shown = " ".join(f"{x:.{digits}f}" for x in ratios)
+    return [
+        Text(
+            f"the same, round by round: {shown} (median {statistics.median(ratios):.{digits}f}, from "
+            f"{ordered[0]:.{digits}f} to {ordered[-1]:.{digits}f}: {why})"
+        )
+    ]
