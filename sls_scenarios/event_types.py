@@ -89,6 +89,7 @@ EVENT_TYPES: frozenset[str] = frozenset(
         "emulator.reset",
         "state.exported",
         "state.imported",
+        "secrets.resealed",
         "trainer.signed_in",
         "trainer.sign_in_failed",
         "trainer.signed_out",

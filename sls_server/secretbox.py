@@ -65,6 +65,11 @@ class SecretBox:
         self._version = version
         self._aeads = {name: AESGCM(each) for name, each in keys.items()}
 
+    @property
+    def version(self) -> str:
+        """The version this box seals as (an older one it only opens)."""
+        return self._version
+
     def seal(self, plaintext: bytes, context: str) -> str:
         nonce = secrets.token_bytes(_NONCE_BYTES)
         sealed = self._aeads[self._version].encrypt(nonce, plaintext, context.encode())
@@ -85,6 +90,18 @@ class SecretBox:
             return aead.decrypt(raw[:_NONCE_BYTES], raw[_NONCE_BYTES:], context.encode())
         except InvalidTag:
             raise SealError("sealed value does not open under this key and context") from None
+
+    def resealed(self, token: str, context: str) -> str | None:
+        """``token`` sealed again as this box's version, or None when it already is: what was sealed under
+        an older key moves to the current one (``SealError`` if it does not open)."""
+        if sealed_as(token) == self._version:
+            return None
+        return self.seal(self.open(token, context), context)
+
+
+def sealed_as(token: str) -> str:
+    """The version a sealed value names (its prefix): which key it is under, read without opening it."""
+    return token.partition(":")[0]
 
 
 def device_box(secret_key: bytes) -> SecretBox:

@@ -43,6 +43,7 @@ from .sim.ibkey.phone_storage import PhoneApps
 from .sim.notices import Notifier
 from .sim.phones import PhoneService
 from .store import Store
+from .transfer.reseal import Resealer
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ class Core:
     outbox: Outbox
     long_held: LongHeld
     console: ConsoleSignIns
+    resealer: Resealer
 
     def check_ready(self) -> None:
         """Raise ``StoreUnavailable`` unless Redis takes a write (``/readyz``)."""
@@ -162,6 +164,17 @@ def build_core(settings: Settings, store: Store) -> Core:
         pepper=phone_change_pepper(settings.secret_key),
         code_ttl=settings.sms_code_ttl,
     )
+    ibkey_apps = IbKeyAppService(
+        store,
+        box,
+        ibkey_factor,
+        devices=devices,
+        users=users,
+        password=password,
+        phones=phones,
+        steps=steps,
+        events=events,
+    )
     return Core(
         settings=settings,
         store=store,
@@ -184,17 +197,8 @@ def build_core(settings: Settings, store: Store) -> Core:
         tasks=SensitiveTasks(stepup, phone_changes, events, sessions),
         phone_changes=phone_changes,
         ip_rules=ip_rules,
-        ibkey=IbKeyAppService(
-            store,
-            box,
-            ibkey_factor,
-            devices=devices,
-            users=users,
-            password=password,
-            phones=phones,
-            steps=steps,
-            events=events,
-        ),
+        ibkey=ibkey_apps,
+        resealer=Resealer(box, factors, ibkey_apps),
         gateway=GatewayService(
             store,
             sessions,

@@ -1,4 +1,5 @@
 """``sls state export|import``: save the world of a running server to a file, and load it back.
+``sls state secrets|reseal``: count its sealed secrets by the key each is under, and seal the old ones again.
 
 The file holds password hashes and sealed device secrets: it is written with mode 0600, and it opens only in
 a server with the same ``SLS_SECRET_KEY`` (the server says so, and changes nothing, when the key differs).
@@ -21,12 +22,14 @@ from .reading import OutputFile
 
 @click.group(cls=HelpGroup)
 def state() -> None:
-    """Save the emulated world to a file, and load it again (admin API).
+    """Save the emulated world to a file, and load it again; re-seal its secrets (admin API).
 
     \b
     Examples:
       sls state export -o world.json
       sls state import world.json --replace
+      sls state secrets
+      sls state reseal
     """
 
 
@@ -96,6 +99,64 @@ def import_state(file: Path, replace: bool, url: str | None, admin_token: str | 
     )
     if not replace:
         note("added to the world that was there; --replace wipes it first")
+
+
+@state.command("secrets")
+@admin_options
+def sealed_secrets(url: str | None, admin_token: str | None, as_json: bool) -> None:
+    """Count the sealed secrets by the key each is under (GET /admin/v1/state/secrets).
+
+    Devices' secrets and the IB Key apps' keys are sealed as v2, under a key derived from SLS_SECRET_KEY. A
+    server before v2 sealed them under SLS_SECRET_KEY itself (v1); `sls state reseal` moves those. This
+    reads every record and changes nothing.
+
+    \b
+    Examples:
+      sls state secrets
+      sls state secrets --json | jq .older
+    """
+    result = call(url, admin_token, "GET", "/admin/v1/state/secrets")
+    if as_json:
+        print_json(result)
+        return
+    print_renderable(fields_table("sealed secrets", _sealed_rows(result)))
+    if result["older"]:
+        note(f"{result['older']} sealed under an older key: `sls state reseal` seals them again")
+
+
+@state.command("reseal")
+@admin_options
+def reseal(url: str | None, admin_token: str | None, as_json: bool) -> None:
+    """Seal again, under the current key, every secret sealed under SLS_SECRET_KEY itself
+    (POST /admin/v1/state/secrets/reseal).
+
+    Record by record, with compare-and-set: logins go on meanwhile and nothing they change is undone.
+    Running it again changes nothing more, and finishes a run that was cut short.
+
+    \b
+    Examples:
+      sls state reseal
+      sls state reseal --json
+    """
+    result = call(url, admin_token, "POST", "/admin/v1/state/secrets/reseal", {})
+    if as_json:
+        print_json(result)
+        return
+    print_renderable(fields_table("re-sealed", {"sealed again": result["resealed"], **_sealed_rows(result)}))
+
+
+def _sealed_rows(result: dict[str, Any]) -> dict[str, Any]:
+    """The counts by version, in words: "v2 12, v1 2" (nothing sealed: "none")."""
+
+    def by_version(counts: dict[str, int]) -> str:
+        return ", ".join(f"{v} {n}" for v, n in sorted(counts.items(), reverse=True)) or "none"
+
+    return {
+        "sealing version": result["sealing_version"],
+        "devices": by_version(result["devices"]),
+        "IB Key apps": by_version(result["ibkey_apps"]),
+        "under an older key": result["older"],
+    }
 
 
 def _counts(document: dict[str, Any]) -> dict[str, int]:

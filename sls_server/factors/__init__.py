@@ -20,6 +20,15 @@ from sls_devices.phone import mask_number
 from ..store.records import DeviceChanges, DeviceRecord, LoginTxn, PromptFields
 from .errors import UnsupportedDeviceType
 
+#: The device record's field a factor keeps its sealed secret in (an IB Key's is its copy of the OCRA key).
+SealedField = Literal["sealed", "ocra_sealed"]
+
+
+def sealed_to(device_type: str, device_id: str) -> str:
+    """What a device's secret is sealed to (the box's associated data): its type and id, so a ciphertext
+    copied into another device's record, or read as another type's, does not open."""
+    return f"{device_type}:{device_id}"
+
 
 @dataclass(frozen=True)
 class Enrolment:
@@ -69,6 +78,9 @@ class Factor(Protocol):
     """``response_pattern`` in words ("8 digits"), for the 400 that refuses an answer of another form."""
     device_types: tuple[str, ...]
     """The device types this factor runs on (voice callbacks run on the phone enrolled for SMS)."""
+    sealed_field: SealedField | None
+    """Where a device of this factor's own type keeps its secret, sealed to :func:`sealed_to`; None: it
+    keeps none (a phone: the codes are drawn for each login)."""
 
     def enrol(self, device_id: str, username: str, params: Mapping[str, Any], *, now: int) -> Enrolment: ...
 
@@ -127,6 +139,11 @@ class FactorRegistry:
         if factor is None or device.type not in factor.device_types:
             raise ValueError(f"type {device.type!r} is not a device type this server knows")
         factor.check_stored(device)
+
+    def sealed_field(self, device: DeviceRecord) -> SealedField | None:
+        """The field holding ``device``'s sealed secret (None: it has none, or is of no type known here)."""
+        factor = self._factors.get(device.type)
+        return factor.sealed_field if factor is not None else None
 
     def serving(self, device_type: str) -> list[Factor]:
         """Every factor a device of this type can answer, its own type first."""

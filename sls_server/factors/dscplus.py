@@ -21,7 +21,7 @@ from sls_devices.ocra import OcraSuite
 from ..errors import InvalidRequest
 from ..secretbox import SealError, SecretBox
 from ..store.records import CorruptRecord, DeviceChanges, DeviceRecord, LoginTxn
-from . import Begin, Enrolment, Prompt
+from . import Begin, Enrolment, Prompt, SealedField, sealed_to
 from .challenges import ChallengeIssuer
 from .errors import ChallengeSpaceExhausted
 
@@ -47,6 +47,7 @@ class DscPlusFactor:
     response_pattern = re.compile(r"^[0-9]{8}$")
     response_form = "8 digits"
     device_types: tuple[str, ...] = ("dscplus",)
+    sealed_field: SealedField | None = "sealed"
 
     def __init__(self, box: SecretBox, issuer: ChallengeIssuer, *, pin_attempts: int) -> None:
         self._box = box
@@ -67,7 +68,7 @@ class DscPlusFactor:
         record: DeviceChanges = {
             "serial": serial,
             "suite": DSCPLUS_SUITE,
-            "sealed": self._box.seal(secret, context=f"dscplus:{device_id}"),
+            "sealed": self._box.seal(secret, context=sealed_to(self.type, device_id)),
             **card_counters(card.state),
         }
         return Enrolment(
@@ -103,7 +104,7 @@ class DscPlusFactor:
     def open_state(self, device: DeviceRecord) -> CardState:
         if device.sealed is None:
             raise CorruptRecord(f"card {device.device_id} has no sealed key")
-        secret = json.loads(self._box.open(device.sealed, context=f"dscplus:{device.device_id}"))
+        secret = json.loads(self._box.open(device.sealed, context=sealed_to(self.type, device.device_id)))
         return CardState(
             key=bytes.fromhex(secret["key"]),
             pin_sha1=bytes.fromhex(secret["pin_sha1"]),

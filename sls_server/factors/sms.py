@@ -28,7 +28,7 @@ from ..secretbox import SealError, SecretBox
 from ..sim.phones import PhoneService
 from ..store.records import CorruptRecord, DeviceRecord, LoginTxn
 from ..store.users import UserRepo
-from . import Begin, Enrolment, Prompt
+from . import Begin, Enrolment, Prompt, SealedField
 
 CODE_DIGITS = 6
 
@@ -53,6 +53,7 @@ class _PhoneCodeFactor(abc.ABC):
     response_pattern = re.compile(rf"^[0-9]{{{CODE_DIGITS}}}$")
     response_form = f"{CODE_DIGITS} digits"
     device_types: tuple[str, ...]
+    sealed_field: SealedField | None = None
 
     def __init__(self, box: SecretBox, phones: PhoneService, users: UserRepo, *, code_ttl: int) -> None:
         self._box = box

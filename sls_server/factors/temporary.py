@@ -23,7 +23,7 @@ from typing import Any
 from ..errors import InvalidRequest
 from ..secretbox import SealError, SecretBox
 from ..store.records import CorruptRecord, DeviceChanges, DeviceRecord, LoginTxn
-from . import Begin, Enrolment, Prompt
+from . import Begin, Enrolment, Prompt, SealedField, sealed_to
 
 #: No 0/O or 1/I/L: the passcode is read out over the phone by client services.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -37,6 +37,7 @@ class TemporaryPasscodeFactor:
     response_pattern = re.compile(rf"^[{ALPHABET}]{{{LENGTH}}}$", re.IGNORECASE)
     response_form = f"{LENGTH} letters and digits"
     device_types: tuple[str, ...] = ("temporary",)
+    sealed_field: SealedField | None = "sealed"
 
     def __init__(self, box: SecretBox, *, default_days: int) -> None:
         self._box = box
@@ -49,7 +50,7 @@ class TemporaryPasscodeFactor:
         passcode = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
         expires_at = now + days * 86400
         record: DeviceChanges = {
-            "sealed": self._box.seal(passcode.encode(), context=f"temporary:{device_id}"),
+            "sealed": self._box.seal(passcode.encode(), context=sealed_to(self.type, device_id)),
             "expires_at": expires_at,
             "label": f"temporary passcode until {datetime.fromtimestamp(expires_at, UTC):%Y-%m-%d %H:%M} UTC",
         }
@@ -59,7 +60,7 @@ class TemporaryPasscodeFactor:
         if device.expires_at is None or device.sealed is None:
             raise ValueError("a temporary passcode needs its expiry and its sealed passcode")
         try:
-            passcode = self._box.open(device.sealed, context=f"temporary:{device.device_id}")
+            passcode = self._box.open(device.sealed, context=sealed_to(self.type, device.device_id))
         except SealError:
             raise ValueError("its sealed passcode does not open") from None
         if not self.response_pattern.fullmatch(passcode.decode("ascii", errors="replace")):
@@ -73,7 +74,7 @@ class TemporaryPasscodeFactor:
             raise CorruptRecord(f"temporary passcode {device.device_id} lacks its expiry or passcode")
         if device.lapsed_at is not None or now >= device.expires_at:
             return False
-        passcode = self._box.open(device.sealed, context=f"temporary:{device.device_id}")
+        passcode = self._box.open(device.sealed, context=sealed_to(self.type, device.device_id))
         return hmac.compare_digest(passcode, response.upper().encode())
 
     def held(self, device: DeviceRecord, *, now: int) -> str | None:
@@ -84,4 +85,4 @@ class TemporaryPasscodeFactor:
             return None
         if now >= device.expires_at:
             return None
-        return self._box.open(device.sealed, context=f"temporary:{device.device_id}").decode("ascii")
+        return self._box.open(device.sealed, context=sealed_to(self.type, device.device_id)).decode("ascii")

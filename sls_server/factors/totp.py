@@ -25,7 +25,7 @@ from ..errors import InvalidRequest
 from ..secretbox import SealError, SecretBox
 from ..store.records import CorruptRecord, DeviceChanges, DeviceRecord, LoginTxn
 from ..store.totp import TotpRepo
-from . import Begin, Enrolment, Prompt
+from . import Begin, Enrolment, Prompt, SealedField, sealed_to
 from .errors import CodeReplayed
 
 #: Steps of clock drift tolerated either side of the server's current step (RFC 6238 section 5.2).
@@ -70,6 +70,7 @@ class TotpFactor:
     response_pattern = re.compile(r"^[0-9]{6,8}$")
     response_form = "6 or 8 digits"
     device_types: tuple[str, ...] = ("totp",)
+    sealed_field: SealedField | None = "sealed"
 
     def __init__(self, box: SecretBox, repo: TotpRepo, *, issuer: str = DEFAULT_ISSUER) -> None:
         self._box = box
@@ -85,7 +86,7 @@ class TotpFactor:
             "algorithm": algorithm,
             "digits": digits,
             "period": period,
-            "sealed": self._box.seal(app.secret, context=f"totp:{device_id}"),
+            "sealed": self._box.seal(app.secret, context=sealed_to(self.type, device_id)),
         }
         uri = app.provisioning_uri()
         once = {
@@ -103,7 +104,7 @@ class TotpFactor:
         digits, period, algorithm, sealed = device.digits, device.period, device.algorithm, device.sealed
         if digits is None or period is None or algorithm is None or sealed is None:
             raise CorruptRecord(f"TOTP device {device.device_id} lacks its parameters")
-        secret = self._box.open(sealed, context=f"totp:{device.device_id}")
+        secret = self._box.open(sealed, context=sealed_to(self.type, device.device_id))
         return TotpApp(
             secret, digits=digits, period=period, algorithm=algorithm, issuer=self._issuer, account=account
         )
@@ -124,7 +125,7 @@ class TotpFactor:
             raise CorruptRecord(f"TOTP device {device.device_id} lacks its parameters")
         if len(response) != digits:
             return False
-        key = self._box.open(sealed, context=f"totp:{device.device_id}")
+        key = self._box.open(sealed, context=sealed_to(self.type, device.device_id))
         current = time_step(now, period)
         matched: list[int] = []
         for step in range(max(current - DRIFT_STEPS, 0), current + DRIFT_STEPS + 1):

@@ -154,3 +154,50 @@ class StateCounts(TypedDict):
 class StateImported(TypedDict):
     imported: StateCounts
     replaced: Annotated[bool, Field(description="Whether the world was wiped first.")]
+
+
+Versions = Annotated[
+    dict[str, int],
+    Field(
+        description="How many sealed values name each version: `v2` is under the device secrets' own "
+        "key (derived from `SLS_SECRET_KEY`), `v1` under `SLS_SECRET_KEY` itself (sealed before there was "
+        "a `v2`)."
+    ),
+]
+
+
+class SealedSecrets(TypedDict):
+    sealing_version: Annotated[str, Field(description="The version this server seals new values as (`v2`).")]
+    devices: Annotated[
+        Versions,
+        Field(
+            description="Devices' secrets: a card's key and PIN hash, a TOTP secret, a temporary passcode, "
+            "the server's copy of an IB Key's OCRA key (one value a device)."
+        ),
+    ]
+    ibkey_apps: Annotated[
+        Versions,
+        Field(description="The simulated phones' IB Key apps: each user's private keys, and the PIN hash."),
+    ]
+    older: Annotated[
+        int,
+        Field(
+            description="Values under an older key than `sealing_version`: what a re-seal moves (0: none)."
+        ),
+    ]
+
+
+class SecretsResealed(SealedSecrets):
+    resealed: Annotated[
+        int,
+        Field(
+            description="Values this call sealed again as `sealing_version` (the counts above are after it)."
+        ),
+    ]
+    unopened: Annotated[
+        list[str],
+        Field(
+            description="Devices and IB Key apps whose values do not open under this server's key (sealed "
+            "under another, or moved from another record): left as they are, counted under their version."
+        ),
+    ]

@@ -1,5 +1,6 @@
 """Reads across the whole keyspace, for operators and never for a request: the live sessions a Prometheus
-scrape reports, and the accounts a state export lists (accounts have no index of their own).
+scrape reports, the accounts a state export lists (accounts have no index of their own), and every device
+and IB Key app whose secrets are re-sealed (a device a user's list no longer names has secrets too).
 
 Each walks the keys with ``SCAN`` (batches of 1000, so Redis is never blocked for long) and reads what it
 found with one pipeline per batch: a cost in round trips proportional to the keyspace, paid by the scrape
@@ -12,7 +13,7 @@ sent again after a timeout (redis-py's cluster pipeline sent each read that time
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from . import keys
 from .base import Client, Scripts, guarded, text
@@ -39,10 +40,20 @@ class InventoryRepo:
 
     def account_ids(self) -> list[str]:
         """Every multi-user account's id, sorted."""
-        head, _, tail = keys.account("\0").partition("\0")
-        return sorted(
-            key[len(head) : -len(tail)] for batch in self._batches(keys.account("*")) for key in batch
-        )
+        return self._ids(keys.account)
+
+    def device_ids(self) -> list[str]:
+        """Every device record's id, sorted."""
+        return self._ids(keys.device)
+
+    def app_ids(self) -> list[str]:
+        """Every simulated phone's IB Key app id, sorted."""
+        return self._ids(keys.ibkey_app)
+
+    def _ids(self, key_of: Callable[[str], str]) -> list[str]:
+        """The ids in every key ``key_of`` makes (the id is the part between its fixed head and tail)."""
+        head, _, tail = key_of("\0").partition("\0")
+        return sorted(key[len(head) : -len(tail)] for batch in self._batches(key_of("*")) for key in batch)
 
     def _batches(self, pattern: str) -> Iterator[list[str]]:
         batch: list[str] = []

@@ -3,9 +3,11 @@ read and written through the store's repositories and typed records, so the enco
 
 May import the store, the shapes, ``secretbox``-free standard crypto (an HMAC names the key) and the
 accounts' pure rules (usernames, IP ranges); never Flask. ``plan`` checks a whole document first (each
-record read by ``reading``); ``service`` writes only a document that passed.
+record read by ``reading``); ``service`` writes only a document that passed. ``reseal`` seals again what was
+sealed under the secret key itself, in the world stored and in a document imported.
 """
 
+from .reseal import SecretsAtRest
 from .service import StateTransfer
 
-__all__ = ["StateTransfer"]
+__all__ = ["SecretsAtRest", "StateTransfer"]

@@ -10,7 +10,9 @@ lockout buckets (a timed lock, a lock only an admin lifts, and the failures and 
 next: ``users[].lockout``) and the addresses they logged in from (which bucket a login counts in, and the
 new-place notice: ``users[].known_ips``). In (``devices``): every device record, keys and PIN hashes
 sealed under the server's key as stored, with its label, status, wrong-response count and lock, a card's
-PIN failures and lock, an IB Key's activation (pending or done), a TOTP's last steps. In: accounts and
+PIN failures and lock, an IB Key's activation (pending or done), a TOTP's last steps (an import writes a
+value sealed under the secret key itself, by a server before ``v2``, sealed as this server seals: ``reseal``).
+In: accounts and
 their members, the simulated phones' IB Key apps (keys sealed; their PIN lock), the network conditions of
 every number the world names, and the settings changed at run time (``settings``): the clock (its offset,
 or the instant it stands at when frozen: ``clock_frozen_at``) and the gateway's daily reset
@@ -49,6 +51,7 @@ from ..shapes.clock import CLOCK_MAX, CLOCK_MIN
 from ..shapes.state import STATE_FORMAT, STATE_VERSION, StateCounts, StateDocument
 from ..store.records import AppRecord, DeviceRecord, PhoneConditions
 from .plan import Plan, RecordChecks, plan
+from .reseal import Resealer
 
 if TYPE_CHECKING:
     from ..clock import Clock, ClockReading
@@ -65,9 +68,11 @@ class StateTransfer:
         events: EventLog,
         secret_key: bytes,
         checks: RecordChecks,
+        resealer: Resealer,
         *,
         gateway_instance: str,
     ) -> None:
+        self._resealer = resealer
         self._gateway_instance = gateway_instance
         self._store = store
         self._clock = clock
@@ -81,7 +86,8 @@ class StateTransfer:
         assert settings.secret_key is not None  # resolved before the core is built
         checks = RecordChecks(device=core.factors.check_stored, app=core.ibkey.check_stored)
         key, instance = settings.secret_key, settings.gateway_instance
-        return cls(core.store, core.clock, core.events, key, checks, gateway_instance=instance)
+        resealer = core.resealer
+        return cls(core.store, core.clock, core.events, key, checks, resealer, gateway_instance=instance)
 
     # --- export ------------------------------------------------------------------------------------------
 
@@ -217,8 +223,8 @@ class StateTransfer:
         store = self._store
         for user in checked.users:
             store.users.create(user)
-        for device in checked.devices:
-            store.devices.create(device)
+        for device in checked.devices:  # what was sealed under the key itself is sealed as now (``reseal``)
+            store.devices.create(self._resealer.device_record(device))
         for username, device_ids in checked.user_devices.items():
             for device_id in device_ids:
                 store.users.add_device(username, device_id)
@@ -234,7 +240,7 @@ class StateTransfer:
             if buckets or known or not replaced:  # not wiped first: what counted at the name before goes
                 store.lockout.restore(username, buckets, known)
         for app in checked.apps:
-            store.ibkey.create_app(app)
+            store.ibkey.create_app(self._resealer.app(app) or app)
         for number, conditions in checked.phones:
             store.phones.set_conditions(number, conditions)
         if replaced and frozen_at is not None:

@@ -97,8 +97,9 @@ def test_a_world_sealed_and_checked_under_the_key_itself_still_imports_and_logs_
 
     assert loaded.status_code == 200, loaded.get_json()
     logs_in(keyed, admin_headers, held)
-    again = export(keyed, admin_headers)  # version 3 now, the old values carried as they are
+    again = export(keyed, admin_headers)  # version 3 now, the old values sealed again as they were imported
     assert (again["version"], again["key_check"]) == (3, key_check(KEY))
+    assert {value.partition(":")[0] for value in sealed_values(again)} == {"v2"}
 
 
 def test_a_version_2_document_with_the_new_key_check_is_refused_naming_it(

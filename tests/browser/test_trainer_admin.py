@@ -10,8 +10,12 @@ import re
 from pathlib import Path
 from typing import Any
 
+import redis
 import requests
 from playwright.sync_api import expect
+
+from sls_server.secretbox import SecretBox, device_box
+from sls_server.store import keys
 
 from .a11y_kit import tab_to
 from .pages_kit import PASSWORD, World, sign_in_trainer
@@ -293,3 +297,31 @@ def test_a_second_temporary_passcode_is_refused_in_the_panel_with_the_brokers_re
     page.get_by_test_id("trainer-enrol-submit-erin").click()
     expect(page.get_by_test_id("trainer-enrol-error-erin")).to_contain_text("temporary passcode already")
     assert [d["type"] for d in admin_get(world, "/users/erin/devices")["devices"]] == ["temporary"]
+
+
+def test_the_console_reseals_a_card_an_older_server_sealed_under_the_key_itself(
+    sls_serve: Any, admin_headers: dict[str, str], redis_url: str, page: Any
+) -> None:
+    key = bytes.fromhex("6c" * 32)
+    world = World(sls_serve(workers=1, SLS_SECRET_KEY=key.hex()).url, admin_headers)
+    world.user("erin")
+    card = world.device("erin", "dscplus", pin="1357")["device_id"]
+    where, context = keys.device(card), f"dscplus:{card}"
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    try:
+        sealed = device_box(key).open(client.hget(where, "sealed"), context)
+        client.hset(where, "sealed", SecretBox(key).seal(sealed, context))  # as a server before v2 left it
+        assert admin_get(world, "/state/secrets")["older"] == 1
+        sign_in_trainer(page, world)
+        status = page.get_by_test_id("trainer-admin-status")
+
+        page.get_by_test_id("world-reseal").click()
+
+        expect(status).to_have_text("1 secret sealed again as v2; none is left under the secret key itself.")
+        assert client.hget(where, "sealed").startswith("v2:")
+        assert admin_get(world, "/state/secrets")["older"] == 0
+        card_login(world, "erin", card, "1357")
+        page.get_by_test_id("world-reseal").click()
+        expect(status).to_have_text("Nothing to re-seal: every secret is sealed as v2.")
+    finally:
+        client.close()

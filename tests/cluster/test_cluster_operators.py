@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 
 from cluster.topology import LocalCluster
 from sls_server import create_app
+from sls_server.secretbox import SecretBox, device_box
 from sls_server.store import keys
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -84,3 +85,33 @@ def export(client: FlaskClient) -> dict[str, Any]:
     answer = client.get("/admin/v1/state/export", headers=ADMIN)
     assert answer.status_code == 200, answer.get_json()
     return answer.get_json()  # type: ignore[no-any-return]
+
+
+def test_old_secrets_on_every_master_are_counted_and_resealed(
+    redis_cluster: LocalCluster, tmp_path: Path
+) -> None:
+    """The re-seal walks every master's keys: cards sealed under the secret key itself (``v1``) on all
+    three are counted, sealed again as ``v2``, and log in."""
+    redis_cluster.wait_healthy()
+    redis_cluster.flush()
+    key = bytes.fromhex("7d" * 32)
+    config = {"REDIS_URL": redis_cluster.url, "DATA_DIR": str(tmp_path / "data"), "HASH_PROFILE": "test"}
+    client = create_app({**config, "ADMIN_TOKEN": ADMIN_TOKEN, "SECRET_KEY": key.hex()}).test_client()
+    users = [EnrolledUser(client, ADMIN, f"card{n:02d}", "1234") for n in range(12)]
+    devices = [keys.device(user.device_id) for user in users]
+    assert len(masters_holding(redis_cluster, devices)) == 3
+    for user, where in zip(users, devices, strict=True):
+        context = f"dscplus:{user.device_id}"
+        with redis_cluster.master_of(where).client() as node:
+            sealed = device_box(key).open(node.hget(where, "sealed"), context)
+            node.hset(where, "sealed", SecretBox(key).seal(sealed, context))  # as a server before v2 left it
+
+    counted = client.get("/admin/v1/state/secrets", headers=ADMIN).get_json()
+    assert (counted["devices"], counted["older"]) == ({"v1": 12}, 12)
+    done = client.post("/admin/v1/state/secrets/reseal", json={}, headers=ADMIN).get_json()
+
+    assert (done["resealed"], done["devices"], done["older"]) == (12, {"v2": 12}, 0)
+    for where in devices:
+        with redis_cluster.master_of(where).client() as node:
+            assert node.hget(where, "sealed").startswith("v2:")
+    assert all(user.log_in() for user in users[:3])

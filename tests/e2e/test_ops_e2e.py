@@ -3,6 +3,7 @@ loads afterwards, JSON logs with request ids and nothing secret, and ``sls state
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import signal
@@ -19,6 +20,8 @@ import redis
 import requests
 from conftest import ADMIN_TOKEN, ServerProcess, card_user_over_http, wait_until_serving
 
+from sls_devices.dscplus import expected_response
+from sls_server.secretbox import SecretBox, device_box
 from sls_server.store import keys
 from sls_server.store.embedded import EmbeddedRedis, free_port
 
@@ -330,3 +333,52 @@ def test_stdout_holds_only_json_when_a_program_reads_it(
     assert lines and all(json.loads(line) for line in lines), out.read_text()
     assert json.loads(lines[0])["url"] == server.url  # the start-up facts
     assert "/api/v1/session" in err.read_text()  # the access line, on stderr
+
+
+def test_sls_state_secrets_and_reseal_move_an_old_cards_key_and_it_still_logs_in(
+    sls_serve, redis_url: str
+) -> None:
+    """A card sealed by a server before ``v2`` (under the secret key itself): ``sls state secrets`` counts
+    it, ``sls state reseal`` seals it again under the current key, and the card's next login works."""
+    key = bytes.fromhex("5b" * 32)
+    server = sls_serve(workers=1, SLS_SECRET_KEY=key.hex())
+    card = card_user_over_http(server.url, "carol", PASSWORD, pin="2468")
+    context = f"dscplus:{card['device_id']}"
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    try:
+        stored = client.hget(keys.device(card["device_id"]), "sealed")
+        old = SecretBox(key).seal(device_box(key).open(stored, context), context)  # as stored before v2
+        client.hset(keys.device(card["device_id"]), "sealed", old)
+
+        counted = server.sls("state", "secrets")
+        assert counted.returncode == 0, counted.stderr
+        assert "v1 1" in counted.stdout and "sls state reseal" in counted.stderr
+        moved = server.sls("state", "reseal", "--json")
+        assert moved.returncode == 0, moved.stderr
+        assert json.loads(moved.stdout) == {
+            "sealing_version": "v2",
+            "devices": {"v2": 1},
+            "ibkey_apps": {},
+            "older": 0,
+            "resealed": 1,
+            "unopened": [],
+        }
+        now = client.hget(keys.device(card["device_id"]), "sealed")
+        assert now.startswith("v2:") and device_box(key).open(now, context) == device_box(key).open(
+            old, context
+        )
+    finally:
+        client.close()
+    started = requests.post(
+        f"{server.url}/api/v1/auth/login", json={"username": "carol", "password": PASSWORD}, timeout=60
+    ).json()
+    response = expected_response(
+        bytes.fromhex(card["secret_hex"]), hashlib.sha1(b"2468").digest(), started["factor"]["challenge"]
+    )
+    done = requests.post(
+        f"{server.url}/api/v1/auth/login/{started['txn_id']}/verify",
+        json={"response": response},
+        headers={"X-Login-Token": started["login_token"]},
+        timeout=60,
+    )
+    assert done.status_code == 200 and done.json()["state"] == "authenticated", done.text

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sls_server.accounts.name_refs import NameRefs
-from sls_server.secretbox import SealError, SecretBox, device_box, key_check
+from sls_server.secretbox import SealError, SecretBox, device_box, key_check, sealed_as
 
 
 def test_a_sealed_value_opens_under_its_key_and_context_only() -> None:
@@ -87,3 +87,22 @@ def test_the_key_check_has_two_forms_and_each_names_one_key() -> None:
     assert len(checks) == 4 and all(re.fullmatch(r"[0-9a-f]{64}", check) for check in checks)
     label = b"sls-emulator state document: key check v1"  # the first form: HMAC under the key itself
     assert key_check(key, form=1) == hmac.new(key, label, hashlib.sha256).hexdigest()
+
+
+def test_a_value_sealed_before_is_sealed_again_as_now_and_a_current_one_is_left_alone() -> None:
+    key = bytes.fromhex("2e" * 32)
+    box, before = device_box(key), SecretBox(key)
+    old = before.seal(b"card key", "dscplus:d1")
+    assert (sealed_as(old), box.version) == ("v1", "v2")
+
+    again = box.resealed(old, "dscplus:d1")
+
+    assert again is not None and sealed_as(again) == "v2"
+    assert box.open(again, "dscplus:d1") == b"card key"
+    with pytest.raises(SealError):  # the key itself no longer opens it, under any version's name
+        SecretBox(key, version="v2").open(again, "dscplus:d1")
+    assert box.resealed(again, "dscplus:d1") is None  # already current: not sealed anew
+    with pytest.raises(SealError):  # bound to its record: another context does not open it to re-seal
+        box.resealed(old, "dscplus:d2")
+    with pytest.raises(SealError):  # another key's value
+        box.resealed(SecretBox(bytes.fromhex("3f" * 32)).seal(b"x", "dscplus:d1"), "dscplus:d1")

@@ -31,7 +31,7 @@ from ...sim.phones import PhoneService
 from ...store import Store
 from ...store.ibkey import IbKeyRepo
 from ...store.records import DeviceChanges, DeviceRecord
-from .. import Begin
+from .. import Begin, sealed_to
 from ..dscplus import DscPlusFactor
 from ..errors import ActivationCodeExpired, ActivationCodeUsed, InvalidActivationCode
 
@@ -40,7 +40,7 @@ ACTIVATION_ATTEMPTS = 5
 
 def seal_context(device_id: str) -> str:
     """What the server's copy of a device's OCRA key is sealed to (a copied ciphertext does not open)."""
-    return f"ibkey:{device_id}"
+    return sealed_to("ibkey", device_id)
 
 
 class ActivationCodes:

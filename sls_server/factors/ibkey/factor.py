@@ -38,7 +38,7 @@ from ...store.records import (
     PromptFields,
     PushNotification,
 )
-from .. import Approval, Begin, Enrolment, Prompt
+from .. import Approval, Begin, Enrolment, Prompt, SealedField
 from ..challenges import ChallengeIssuer, ChallengePolicy
 from ..dscplus import DscPlusFactor
 from ..errors import ChallengeSpaceExhausted
@@ -55,6 +55,7 @@ class IbKeyFactor:
     response_pattern = re.compile(r"^[0-9]{8}$")
     response_form = "8 digits"
     device_types: tuple[str, ...] = ("ibkey",)
+    sealed_field: SealedField | None = "ocra_sealed"
 
     def __init__(
         self,

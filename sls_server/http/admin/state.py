@@ -7,8 +7,8 @@ from typing import Any
 from flask import request
 
 from ...errors import Conflict
-from ...shapes.state import StateDocument, StateImported, StateImportQuery
-from ...transfer import StateTransfer
+from ...shapes.state import SealedSecrets, SecretsResealed, StateDocument, StateImported, StateImportQuery
+from ...transfer import SecretsAtRest, StateTransfer
 from ..common import core
 from ..operations import operation
 from . import bp
@@ -76,3 +76,36 @@ def import_state(body: StateDocument, query: StateImportQuery) -> Any:
     whole (409 `conflict`)."""
     counts = StateTransfer.of(core()).import_(body, replace=query.replace)
     return {"imported": counts, "replaced": query.replace}
+
+
+@operation(
+    bp,
+    "get",
+    "/state/secrets",
+    summary="Count the sealed secrets by key",
+    ok=SealedSecrets,
+    returns="How many sealed values name each version, and how many are under an older key.",
+)
+def sealed_secrets() -> Any:
+    """Devices' secrets and the simulated phones' IB Key keys are sealed (AES-256-GCM) under a key derived
+    from `SLS_SECRET_KEY`: version `v2`. A server before `v2` sealed them under `SLS_SECRET_KEY` itself
+    (`v1`), and those stay `v1` until re-sealed (`POST /admin/v1/state/secrets/reseal`) or enrolled again.
+    Reads every device and app (a walk of the keyspace), opens none, changes nothing."""
+    return SecretsAtRest.of(core()).survey()
+
+
+@operation(
+    bp,
+    "post",
+    "/state/secrets/reseal",
+    summary="Re-seal old secrets under the current key",
+    ok=SecretsResealed,
+    returns="How many values were sealed again, and the counts after.",
+    errors=(Conflict,),
+)
+def reseal_secrets() -> Any:
+    """Seal every value under an older key (`v1`: `SLS_SECRET_KEY` itself) again as `v2`, record by record
+    with compare-and-set, so a login or a wrong PIN meanwhile is never undone. Logins go on throughout.
+    Running it again changes nothing more; a record that kept changing under it is a 409 `conflict`, and
+    running it again finishes the rest. Records a `secrets.resealed` event."""
+    return SecretsAtRest.of(core()).reseal()

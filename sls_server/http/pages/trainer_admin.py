@@ -1,7 +1,8 @@
 """``/trainer`` administration: what a trainer preparing a demo would otherwise do with ``sls`` or the admin
 API. Add a user with one authenticator; per user, disable or enable them, delete them, enrol another
 authenticator, revoke, reset or unlock a device, set their IP allowlist and phone number, put them in an
-account and set its allowlist; set the clock to an instant; save the world, load it, reset it. Ending
+account and set its allowlist; set the clock to an instant; save the world, load it, reset it, re-seal its
+old secrets. Ending
 sessions is in ``trainer_sessions``, the audit trail's filtered read in ``trainer_events``.
 
 Each route calls the core service its ``/admin/v1`` twin calls (``http/admin/``), and validates with the
@@ -29,7 +30,7 @@ from ...shapes.clock import ClockMove
 from ...shapes.devices import DeviceEnrolRequest
 from ...shapes.state import StateDocument, StateImportQuery
 from ...shapes.users import UserCreate, UserPhoneRequest
-from ...transfer import StateTransfer
+from ...transfer import SecretsAtRest, StateTransfer
 from .. import validation
 from ..admin.state import MAX_STATE_BYTES
 from ..common import core, now
@@ -283,6 +284,14 @@ def trainer_load_world() -> ResponseReturnValue:
         return {"imported": StateTransfer.of(core()).import_(document, replace=replace), "replaced": replace}
 
     return action(load, parse=False)
+
+
+@bp.post("/trainer/state/secrets/reseal")
+@answers_json
+def trainer_reseal_secrets() -> ResponseReturnValue:
+    """``POST /admin/v1/state/secrets/reseal``: what an older server sealed under the secret key itself,
+    sealed again under the current key (a world loaded from an old file is re-sealed as it loads)."""
+    return action(lambda _: dict(SecretsAtRest.of(core()).reseal()))
 
 
 @bp.post("/trainer/reset")

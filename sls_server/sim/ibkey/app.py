@@ -235,6 +235,12 @@ class IbKeyAppService:
         """``ValueError`` unless a phone's app record would work here (a state import's check)."""
         self._apps.check_stored(record)
 
+    def sealed_versions(self, record: AppRecord) -> list[str]:
+        return self._apps.sealed_versions(record)
+
+    def resealed(self, record: AppRecord) -> AppRecord | None:
+        return self._apps.resealed(record)
+
     def status(self, ref: str) -> dict[str, Any]:
         app_id = self._apps.resolve(ref)
         app, pending = self._apps.load(app_id)

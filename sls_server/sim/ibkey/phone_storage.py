@@ -19,7 +19,7 @@ from sls_devices.ibkey import AppState, Credential, IbKeyApp, Notification
 from sls_devices.ocra import OcraError
 
 from ...errors import Conflict, InvalidRequest, SlsError
-from ...secretbox import SealError, SecretBox
+from ...secretbox import SealError, SecretBox, sealed_as
 from ...store import Store
 from ...store.ibkey import IbKeyRepo
 from ...store.records import AppRecord, AppUser
@@ -109,6 +109,20 @@ class PhoneApps:
             users,
         )
         return IbKeyApp(state), dict(record.pending)
+
+    def sealed_versions(self, record: AppRecord) -> list[str]:
+        """The version of each value the app keeps sealed (each user's keys, the PIN hash): the key it is
+        under, read without opening it."""
+        sealed = [user.sealed for user in record.users.values()]
+        return [sealed_as(value) for value in (*sealed, record.pin_sealed) if value]
+
+    def resealed(self, record: AppRecord) -> AppRecord | None:
+        """The app as stored with every value sealed as the box seals now, at the version read (for a
+        compare-and-set write); None when each one already is. ``SealError`` if one does not open."""
+        if all(version == self._box.version for version in self.sealed_versions(record)):
+            return None
+        app, pending = self.open(record)
+        return replace(self.seal(app, pending, number=record.number), version=record.version)
 
     def check_stored(self, record: AppRecord) -> None:
         """``ValueError`` unless the app as stored opens and works on this server: each user's sealed keys and

@@ -102,6 +102,9 @@
       return b.dataset.user + "'s " + b.dataset.factor + " (" + b.dataset.device + ") is revoked."; }]; },
     "reset-world": function () { return ["/trainer/reset", function () {
       return "The world is reset: every user, device, session and event is gone."; }]; },
+    "reseal": function () { return ["/trainer/state/secrets/reseal", function (r) {
+      return r.resealed ? plural(r.resealed, "secret") + " sealed again as " + r.sealing_version + "; none is left under the secret key itself."
+        : "Nothing to re-seal: every secret is sealed as " + r.sealing_version + "."; }]; },
   };
   const ASK = {
     "delete": function (b) { return ["Delete " + b.dataset.user + "?", "Their devices, sessions and lockout state go with them.", "Delete " + b.dataset.user]; },
