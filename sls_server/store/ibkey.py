@@ -33,6 +33,13 @@ class IbKeyRepo:
         raw = hash_reply(self._r.hgetall(keys.ibkey_app(app_id)))
         return AppRecord.from_hash(raw) if raw else None
 
+    def get_apps(self, app_ids: list[str]) -> list[AppRecord]:
+        """The apps that exist, in one round trip (per master on a Cluster: ``Scripts.together``)."""
+        if not app_ids:
+            return []
+        found, _ = self._scripts.together([("HGETALL", keys.ibkey_app(a)) for a in app_ids], [])
+        return [AppRecord.from_hash(hash_reply(raw)) for raw in found if raw]
+
     def update_app(self, record: AppRecord) -> str:
         """Write the app back if nobody wrote since ``record.version`` was read: 'ok', 'conflict' or
         'missing'. Every field but the version (the script bumps it)."""

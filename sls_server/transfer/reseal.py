@@ -20,9 +20,9 @@ finished by running it again. A state import re-seals what it writes the same wa
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Generic, Literal, Protocol, TypeVar
 
 from ..errors import Conflict
 from ..factors import FactorRegistry, sealed_to
@@ -38,6 +38,10 @@ if TYPE_CHECKING:
 
 #: Writes a record may lose to others changing it before the walk gives up on it (a 409: run it again).
 ATTEMPTS = 8
+#: Records read in one round trip (per master): as many as a ``SCAN`` batch.
+BATCH = 1000
+R = TypeVar("R", DeviceRecord, AppRecord)
+T = TypeVar("T")
 
 
 class AppSealing(Protocol):
@@ -91,102 +95,6 @@ class Resealer:
         return self._apps.resealed(record)
 
 
-class SecretsAtRest:
-    """Counts the sealed values by the key each is under, and re-seals those under an older one."""
-
-    def __init__(self, store: Store, resealer: Resealer, events: EventLog, clock: Clock) -> None:
-        self._store = store
-        self._resealer = resealer
-        self._events = events
-        self._clock = clock
-
-    @classmethod
-    def of(cls, core: Core) -> SecretsAtRest:
-        return cls(core.store, core.resealer, core.events, core.clock)
-
-    def survey(self) -> SealedSecrets:
-        """Every sealed value's version, read without opening any (a walk of the keyspace, no writes)."""
-        devices: Counter[str] = Counter()
-        apps: Counter[str] = Counter()
-        for device_id in self._store.inventory.device_ids():
-            device = self._store.devices.get(device_id)
-            devices.update(self._resealer.device_versions(device) if device else [])
-        for app_id in self._store.inventory.app_ids():
-            app = self._store.ibkey.get_app(app_id)
-            apps.update(self._resealer.app_versions(app) if app else [])
-        return self._counts(devices, apps)
-
-    def reseal(self) -> SecretsResealed:
-        """Seal every value under an older key again, record by record; then what is stored now. A record
-        whose values do not open here is left as it is and named in ``unopened``."""
-        version = self._resealer.version
-        walks = (
-            ("devices", self._store.inventory.device_ids(), self._reseal_device),
-            ("ibkey_apps", self._store.inventory.app_ids(), self._reseal_app),
-        )
-        counts: dict[str, Counter[str]] = {"devices": Counter(), "ibkey_apps": Counter()}
-        moved = {"devices": 0, "ibkey_apps": 0}
-        unopened: list[str] = []
-        for kind, record_ids, attempt in walks:
-            for record_id in record_ids:
-                done = self._settle(record_id, attempt)
-                if done.resealed:
-                    moved[kind] += sum(v != version for v in done.before)
-                    counts[kind].update([version] * len(done.before))
-                else:
-                    counts[kind].update(done.before)
-                if not done.opened:
-                    unopened.append(record_id)
-        detail = {**moved, "unopened": len(unopened)}
-        self._events.record("secrets.resealed", at=self._clock.now(), detail=detail)
-        found = self._counts(counts["devices"], counts["ibkey_apps"])
-        return {**found, "resealed": moved["devices"] + moved["ibkey_apps"], "unopened": unopened}
-
-    def _settle(self, record_id: str, attempt: Callable[[str], Settled | None]) -> Settled:
-        """Run one record's compare-and-set ``attempt`` until it is not beaten to the write."""
-        for _ in range(ATTEMPTS):
-            done = attempt(record_id)
-            if done is not None:
-                return done
-        raise Conflict(f"{record_id} kept changing while its secrets were re-sealed; run the re-seal again")
-
-    def _reseal_device(self, device_id: str) -> Settled | None:
-        device = self._store.devices.get(device_id)
-        if device is None:
-            return Settled()
-        before = tuple(self._resealer.device_versions(device))
-        try:
-            changes = self._resealer.device(device)
-        except SealError:
-            return Settled(before, opened=False)
-        if changes is None:
-            return Settled(before)
-        return _outcome(self._store.devices.update(device_id, device.version, changes), before)
-
-    def _reseal_app(self, app_id: str) -> Settled | None:
-        app = self._store.ibkey.get_app(app_id)
-        if app is None:
-            return Settled()
-        before = tuple(self._resealer.app_versions(app))
-        try:
-            again = self._resealer.app(app)
-        except SealError:
-            return Settled(before, opened=False)
-        if again is None:
-            return Settled(before)
-        return _outcome(self._store.ibkey.update_app(again), before)
-
-    def _counts(self, devices: Counter[str], apps: Counter[str]) -> SealedSecrets:
-        version = self._resealer.version
-        older = sum(n for v, n in (devices + apps).items() if v != version)
-        return {
-            "sealing_version": version,
-            "devices": dict(devices),
-            "ibkey_apps": dict(apps),
-            "older": older,
-        }
-
-
 @dataclass(frozen=True)
 class Settled:
     """One record after its turn: the versions its values named when read (none: it is gone, or keeps
@@ -197,8 +105,136 @@ class Settled:
     opened: bool = True
 
 
-def _outcome(written: str, before: tuple[str, ...]) -> Settled | None:
-    """A compare-and-set write's answer: done, the record gone meanwhile, or beaten to it (None: again)."""
-    if written == "ok":
-        return Settled(before, resealed=True)
-    return Settled() if written == "missing" else None
+@dataclass(frozen=True)
+class Kind(Generic[R]):
+    """One kind of record that keeps sealed values, as the walk reads and writes it."""
+
+    name: Literal["devices", "ibkey_apps"]
+    ids: Callable[[], list[str]]
+    read_many: Callable[[list[str]], list[R]]
+    """The records of those ids that exist, in one round trip (per master)."""
+    read_one: Callable[[str], R | None]
+    id_of: Callable[[R], str]
+    versions: Callable[[R], list[str]]
+    write: Callable[[R], str | None]
+    """Seal the record's old values again and write it with compare-and-set: 'ok', 'conflict' or
+    'missing'; None when nothing needed it; ``SealError`` when a value does not open."""
+
+
+class SecretsAtRest:
+    """Counts the sealed values by the key each is under, and re-seals those under an older one."""
+
+    def __init__(self, store: Store, resealer: Resealer, events: EventLog, clock: Clock) -> None:
+        self._resealer = resealer
+        self._events = events
+        self._clock = clock
+        self._kinds: tuple[Kind[DeviceRecord], Kind[AppRecord]] = (
+            Kind(
+                "devices",
+                store.inventory.device_ids,
+                store.devices.get_many,
+                store.devices.get,
+                lambda device: device.device_id,
+                resealer.device_versions,
+                lambda device: _written(
+                    resealer.device(device),
+                    lambda changes: store.devices.update(device.device_id, device.version, changes),
+                ),
+            ),
+            Kind(
+                "ibkey_apps",
+                store.inventory.app_ids,
+                store.ibkey.get_apps,
+                store.ibkey.get_app,
+                lambda app: app.app_id,
+                resealer.app_versions,
+                lambda app: _written(resealer.app(app), store.ibkey.update_app),
+            ),
+        )
+
+    @classmethod
+    def of(cls, core: Core) -> SecretsAtRest:
+        return cls(core.store, core.resealer, core.events, core.clock)
+
+    def survey(self) -> SealedSecrets:
+        """Every sealed value's version, read without opening any (a walk of the keyspace, no writes)."""
+        devices, apps = self._kinds
+        return self._counts({"devices": _versions(devices), "ibkey_apps": _versions(apps)})
+
+    def reseal(self) -> SecretsResealed:
+        """Seal every value under an older key again, record by record; then what is stored now. A record
+        whose values do not open here is left as it is and named in ``unopened``."""
+        devices, apps = self._kinds
+        walked = {"devices": self._reseal(devices), "ibkey_apps": self._reseal(apps)}
+        moved = {name: done[1] for name, done in walked.items()}
+        unopened = [record_id for done in walked.values() for record_id in done[2]]
+        detail = {**moved, "unopened": len(unopened)}
+        self._events.record("secrets.resealed", at=self._clock.now(), detail=detail)
+        counts = {name: done[0] for name, done in walked.items()}
+        return {**self._counts(counts), "resealed": sum(moved.values()), "unopened": unopened}
+
+    def _reseal(self, kind: Kind[R]) -> tuple[Counter[str], int, list[str]]:
+        """One kind's walk: the versions its values name now, how many moved, the records not opened."""
+        version = self._resealer.version
+        counts: Counter[str] = Counter()
+        moved = 0
+        unopened: list[str] = []
+        for record in _batches(kind):
+            done = self._settle(kind, record)
+            if done.resealed:
+                moved += sum(v != version for v in done.before)
+                counts.update([version] * len(done.before))
+            else:
+                counts.update(done.before)
+            if not done.opened:
+                unopened.append(kind.id_of(record))
+        return counts, moved, unopened
+
+    def _settle(self, kind: Kind[R], record: R) -> Settled:
+        """Write one record until the write is not beaten by another: a record changed since it was read
+        is read again, never overwritten with what was read before."""
+        found: R | None = record
+        for _ in range(ATTEMPTS):
+            if found is None:  # deleted meanwhile
+                return Settled()
+            before = tuple(kind.versions(found))
+            try:
+                written = kind.write(found)
+            except SealError:
+                return Settled(before, opened=False)
+            if written is None:
+                return Settled(before)
+            if written == "ok":
+                return Settled(before, resealed=True)
+            if written == "missing":
+                return Settled()
+            found = kind.read_one(kind.id_of(record))
+        raise Conflict(
+            f"{kind.id_of(record)} kept changing while its secrets were re-sealed; run the re-seal again"
+        )
+
+    def _counts(self, counts: dict[str, Counter[str]]) -> SealedSecrets:
+        version = self._resealer.version
+        older = sum(n for each in counts.values() for v, n in each.items() if v != version)
+        return {
+            "sealing_version": version,
+            "devices": dict(counts["devices"]),
+            "ibkey_apps": dict(counts["ibkey_apps"]),
+            "older": older,
+        }
+
+
+def _versions(kind: Kind[R]) -> Counter[str]:
+    return Counter(version for record in _batches(kind) for version in kind.versions(record))
+
+
+def _batches(kind: Kind[R]) -> Iterator[R]:
+    """Every record of the kind, read :data:`BATCH` at a time."""
+    ids = kind.ids()
+    for start in range(0, len(ids), BATCH):
+        yield from kind.read_many(ids[start : start + BATCH])
+
+
+def _written(new: T | None, write: Callable[[T], str]) -> str | None:
+    """``write``'s answer for what is to be written; None when there is nothing."""
+    return None if new is None else write(new)

@@ -187,8 +187,8 @@ class AppRepoWithAHand(IbKeyRepo):
         self.__dict__.update(repo.__dict__)
         self._meanwhile: Callable[[], None] | None = meanwhile
 
-    def get_app(self, app_id: str) -> AppRecord | None:
-        found = super().get_app(app_id)
+    def get_apps(self, app_ids: list[str]) -> list[AppRecord]:
+        found = super().get_apps(app_ids)
         if self._meanwhile is not None:
             hand, self._meanwhile = self._meanwhile, None
             hand()
