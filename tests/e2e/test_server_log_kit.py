@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,10 @@ def test_a_failed_report_carries_the_lines_its_server_wrote(
 ) -> None:
     server = sls_serve(workers=1)
     assert requests.get(f"{server.url}/readyz", timeout=10).status_code == 200
+    # the worker writes its access line after the answer has gone: on CI the report once came first
+    deadline = time.monotonic() + 10
+    while '"GET /readyz" 200' not in server.log() and time.monotonic() < deadline:
+        time.sleep(0.01)  # polling the log file for the line, not waiting for time to pass
 
     item = request.node
     failed = item.ihook.pytest_runtest_makereport(item=item, call=pytest.CallInfo.from_call(_fails, "call"))
