@@ -143,6 +143,9 @@ def reseal(url: str | None, admin_token: str | None, as_json: bool) -> None:
         print_json(result)
         return
     print_renderable(fields_table("re-sealed", {"sealed again": result["resealed"], **_sealed_rows(result)}))
+    if result["unopened"]:
+        left = ", ".join(result["unopened"])
+        note(f"left as they were, their values not opening under this server's key: {left}")
 
 
 def _sealed_rows(result: dict[str, Any]) -> dict[str, Any]:

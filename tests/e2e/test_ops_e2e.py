@@ -339,7 +339,8 @@ def test_sls_state_secrets_and_reseal_move_an_old_cards_key_and_it_still_logs_in
     sls_serve, redis_url: str
 ) -> None:
     """A card sealed by a server before ``v2`` (under the secret key itself): ``sls state secrets`` counts
-    it, ``sls state reseal`` seals it again under the current key, and the card's next login works."""
+    it, ``sls state reseal`` seals it again under the current key, and the card's next login works; a card
+    sealed under another key is named and left as it was."""
     key = bytes.fromhex("5b" * 32)
     server = sls_serve(workers=1, SLS_SECRET_KEY=key.hex())
     card = card_user_over_http(server.url, "carol", PASSWORD, pin="2468")
@@ -363,6 +364,13 @@ def test_sls_state_secrets_and_reseal_move_an_old_cards_key_and_it_still_logs_in
             "resealed": 1,
             "unopened": [],
         }
+        other = card_user_over_http(server.url, "dave", PASSWORD)  # a card another server's key sealed
+        foreign = SecretBox(bytes.fromhex("5c" * 32)).seal(b"{}", f"dscplus:{other['device_id']}")
+        client.hset(keys.device(other["device_id"]), "sealed", foreign)
+        told = server.sls("state", "reseal")
+        assert told.returncode == 0, told.stderr
+        assert "sealed again" in told.stdout and other["device_id"] in told.stderr  # named, left as it was
+        assert client.hget(keys.device(other["device_id"]), "sealed") == foreign
         now = client.hget(keys.device(card["device_id"]), "sealed")
         assert now.startswith("v2:") and device_box(key).open(now, context) == device_box(key).open(
             old, context
