@@ -24,6 +24,7 @@ EVENT_TYPES: frozenset[str] = frozenset(
         "stepup.challenge_issued",
         "stepup.password_failed",
         "stepup.verified",
+        "password_change.password_failed",
         "withdrawal.requested",
         # sessions, and why each ended
         "session.rotated",
@@ -42,6 +43,7 @@ EVENT_TYPES: frozenset[str] = frozenset(
         "user.disabled",
         "user.enabled",
         "user.password_rehashed",
+        "user.password_changed",
         "user.phone_change_requested",
         "user.phone_change_failed",
         "user.phone_changed",

@@ -194,7 +194,7 @@ def build_core(settings: Settings, store: Store) -> Core:
         phones=phones,
         notifier=notifier,
         stepup=stepup,
-        tasks=SensitiveTasks(stepup, phone_changes, events, sessions),
+        tasks=SensitiveTasks(stepup, phone_changes, events, sessions, password, users),
         phone_changes=phone_changes,
         ip_rules=ip_rules,
         ibkey=ibkey_apps,

@@ -13,6 +13,7 @@ rules, and no truncation or case folding when verifying.
 
 from __future__ import annotations
 
+import hmac
 import os
 import re
 import string
@@ -37,6 +38,7 @@ __all__ = [
     "PasswordRejected",
     "check_password_policy",
     "normalize",
+    "same_password",
 ]
 
 MIN_LENGTH = 8
@@ -104,6 +106,11 @@ def normalize(password: str) -> str:
 def _to_bytes(password: str) -> bytes:
     # "surrogatepass" keeps lone surrogates (possible from JSON "\ud800") exact instead of raising.
     return normalize(password).encode("utf-8", "surrogatepass")
+
+
+def same_password(a: str, b: str) -> bool:
+    """Whether ``a`` and ``b`` are one password as the hash sees it (after NFKC), in constant time."""
+    return hmac.compare_digest(_to_bytes(a), _to_bytes(b))
 
 
 def _phc_params(encoded: str) -> tuple[int, int, int, int] | None:

@@ -138,6 +138,16 @@ class SessionIpRejected(Forbidden):
     message = "This address may not use the session; it has been ended."
 
 
+class WrongPassword(Forbidden):
+    """The current password typed to change it was wrong. Not ``invalid_credentials``: inside a session a 401
+    would read as the session's end, and the user is known, so there is no name to keep secret. Counted
+    towards the lockout as a login's wrong password is."""
+
+    code = "wrong_password"
+    always = ("field",)
+    message = "The current password is incorrect."
+
+
 class ReauthRequired(SlsError):
     code = "reauth_required"
     status = 401

@@ -1,6 +1,6 @@
 """The sensitive tasks a session may do only after a fresh step-up ("verify your identity"): changing the
-phone number, a withdrawal (the emulator's stand-in for moving money; it moves none), and ending the user's
-other sessions (ASVS 7.5.2: seeing them needs only the session, ending them a fresh factor).
+phone number or the password, a withdrawal (the emulator's stand-in for moving money; it moves none), and
+ending the user's other sessions (ASVS 7.5.2: seeing them needs only the session, ending them a fresh factor).
 
 Each task checks the step-up itself, so no caller (a JSON route, a web page, a gateway) can forget it.
 """
@@ -11,9 +11,11 @@ import re
 import secrets
 from typing import Any
 
+from ..accounts.users import UserService
 from ..errors import InvalidRequest
 from ..events import EventLog
-from .errors import UnknownSession
+from .errors import InvalidCredentials, UnknownSession, WrongPassword
+from .password_step import PasswordStep
 from .phone_change import PhoneChanges
 from .session_state import Session
 from .sessions import SessionService
@@ -31,12 +33,20 @@ ENDED_BY_USER = "ended_by_user"
 
 class SensitiveTasks:
     def __init__(
-        self, stepup: StepUp, phone_changes: PhoneChanges, events: EventLog, sessions: SessionService
+        self,
+        stepup: StepUp,
+        phone_changes: PhoneChanges,
+        events: EventLog,
+        sessions: SessionService,
+        password: PasswordStep,
+        users: UserService,
     ) -> None:
         self._stepup = stepup
         self._phone_changes = phone_changes
         self._events = events
         self._sessions = sessions
+        self._password = password
+        self._users = users
 
     def change_phone(
         self, session: Session, phone: str, code: str | None, *, now: int, ip: str | None
@@ -51,6 +61,27 @@ class SensitiveTasks:
     def pending_phone(self, session: Session, *, now: int) -> dict[str, Any] | None:
         """The new number this session is confirming, if any (no step-up: seeing it changes nothing)."""
         return self._phone_changes.pending(session.username, session.id, now=now)
+
+    def change_password(
+        self, session: Session, current: str, new: str, *, end_others: bool, now: int, ip: str | None
+    ) -> dict[str, Any]:
+        """The user's own new password (ASVS 6.2.3: the current one and the new one), after a fresh
+        ``change_security`` step-up. The new one is judged first, so a weak choice costs no guess; the
+        current one is checked as a login's is (a wrong one is 403 ``wrong_password``, counted towards the
+        lockout and recorded as ``password_change.password_failed``; a locked account is refused before it
+        is looked at). ``end_others`` logs out every other session of the user (ASVS 7.4.3), as
+        :meth:`end_other_sessions` does; this one lives on."""
+        self._stepup.require(session, "change_security", now=now)
+        self._users.check_new_password(session.username, new, field="new_password")
+        try:
+            verified = self._password.verify(
+                session.username, current, now=now, ip=ip, door="password_change"
+            )
+        except InvalidCredentials:
+            raise WrongPassword(field="current_password") from None
+        self._users.change_password(verified, current, new, now=now)
+        ended = self.end_other_sessions(session, now=now, ip=ip) if end_others else []
+        return {"state": "changed", "username": session.username, "sessions_ended": ended}
 
     def withdraw(
         self, session: Session, amount: int, currency: str, *, now: int, ip: str | None

@@ -1,5 +1,5 @@
 """Step-up ("verify your identity") inside a session, and the sensitive tasks it guards: changing the phone
-number and requesting a withdrawal."""
+number or the password, and requesting a withdrawal."""
 
 from typing import Annotated, Literal, NotRequired, Self, get_args
 
@@ -7,7 +7,7 @@ from pydantic import ConfigDict, Field, field_validator, model_validator
 from typing_extensions import TypedDict
 
 from ..errors import InvalidRequest
-from .common import DeviceRef, FactorType, Phone, Refusal, Request, UnixTime, Username
+from .common import DeviceRef, FactorType, Password, Phone, Refusal, Request, UnixTime, Username
 from .login import ChallengeMode, Factor, FactorOption, check_mode
 from .sessions import SessionToken
 
@@ -133,6 +133,34 @@ class PhoneChanged(TypedDict):
     phone: NotRequired[Annotated[str, Field(description="Changed: the new number.")]]
     previous_phone: NotRequired[
         Annotated[str | None, Field(description="Changed: the number before; null if there was none.")]
+    ]
+
+
+class PasswordChange(Request):
+    """The current password and the new one. The new one must meet the policy a new user's does (8 to 128
+    characters, not common, not the username, not a run like abcd1234) and differ from the current one."""
+
+    current_password: Password = Field(
+        description="The password now: a wrong one counts towards the lockout."
+    )
+    new_password: Password = Field(description="The password from now on.")
+    end_other_sessions: bool = Field(
+        True,
+        description="Log out every other session of the user as the password changes (this one lives on). "
+        "True when absent: whoever else held a session with the old password is out.",
+    )
+
+
+class PasswordChanged(TypedDict):
+    """The new password is the account's; the user's phone was told."""
+
+    state: Literal["changed"]
+    username: Username
+    sessions_ended: Annotated[
+        list[str],
+        Field(
+            description="The ids of the other sessions logged out (none when not asked for, or none lived)."
+        ),
     ]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask.typing import ResponseReturnValue
 
+from ...accounts.errors import WeakPassword
 from ...auth.errors import (
     AccountDisabled,
     AccountLocked,
@@ -20,12 +21,17 @@ from ...auth.errors import (
     LoginExhausted,
     NoSecondFactor,
     PushDenied,
+    RateLimited,
     ReauthRequired,
     UnknownTransaction,
     WrongMode,
+    WrongPassword,
 )
+from ...errors import Conflict
 from ...factors.errors import ChallengeLimited, ChallengeSpaceExhausted, CodeReplayed
 from ...shapes.stepup import (
+    PasswordChange,
+    PasswordChanged,
     PhoneChange,
     PhoneChanged,
     StepUpAnswer,
@@ -109,6 +115,34 @@ def change_phone(body: PhoneChange) -> ResponseReturnValue:
     401 `invalid_response` for a wrong one (five kill it), 410 `challenge_expired` when no code for this
     session and number lives (expired, killed, replaced by a newer request, or never sent)."""
     return core().tasks.change_phone(caller_session(), body.phone, body.code, now=now(), ip=client_ip())
+
+
+@operation(
+    bp,
+    "post",
+    "/account/password",
+    summary="Change the password: the current one and the new one (needs a fresh step-up)",
+    body=PasswordChange,
+    ok=PasswordChanged,
+    returns="`changed`: log in with the new password from now on; the user's phone got a notice.",
+    security="session",
+    errors=(ReauthRequired, WeakPassword, WrongPassword, AccountLocked, RateLimited, Conflict),
+)
+def change_password(body: PasswordChange) -> ResponseReturnValue:
+    """401 `reauth_required` without a fresh `change_security` verification. 400 `weak_password` (with
+    `reason`) for a new password the policy refuses, judged before the current one is looked at; 400
+    `invalid_request` for a new one equal to the current one. 403 `wrong_password` for a wrong current
+    password: counted towards the lockout like a login's, so enough of them lock the account (423
+    `account_locked`). 409 `conflict` when another change won a race with this one. Other sessions are
+    logged out unless `end_other_sessions` is false."""
+    return core().tasks.change_password(
+        caller_session(),
+        body.current_password,
+        body.new_password,
+        end_others=body.end_other_sessions,
+        now=now(),
+        ip=client_ip(),
+    )
 
 
 @operation(
