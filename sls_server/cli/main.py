@@ -32,6 +32,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "my-sessions",
             "withdraw",
             "change-phone",
+            "change-password",
             "logout",
         ),
     ),
@@ -76,6 +77,7 @@ COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "my-sessions": ("session_commands:my_sessions", ()),
     "withdraw": ("sensitive_commands:withdraw", ()),
     "change-phone": ("sensitive_commands:change_phone", ()),
+    "change-password": ("sensitive_commands:change_password", ()),
     "logout": ("session_commands:logout", ()),
     "user": ("admin_commands:user", ("user_commands", "protect_commands")),
     "device": (

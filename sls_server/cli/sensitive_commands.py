@@ -1,5 +1,5 @@
-"""``sls withdraw`` and ``sls change-phone``: the tasks that need a fresh step-up (``sls stepup``), inside a
-session kept as ``session_commands`` keeps it.
+"""``sls withdraw``, ``sls change-phone`` and ``sls change-password``: the tasks that need a fresh step-up
+(``sls stepup``), inside a session kept as ``session_commands`` keeps it.
 """
 
 from __future__ import annotations
@@ -109,6 +109,53 @@ def change_phone(
         print_json(result)
     else:
         print_renderable(fields_table("phone changed", result))
+
+
+@click.command("change-password")
+@click.option("--current", metavar="PASSWORD", help="The password now; prompted for (hidden) when not given.")
+@click.option(
+    "--new", "new", metavar="PASSWORD", help="The new password; prompted for twice (hidden) when not given."
+)
+@click.option("--keep-other-sessions", is_flag=True, help="Leave the user's other sessions logged in.")
+@session_options
+@admin_options
+def change_password(
+    current: str | None,
+    new: str | None,
+    keep_other_sessions: bool,
+    username: str | None,
+    token: str | None,
+    url: str | None,
+    admin_token: str | None,
+    as_json: bool,
+) -> None:
+    """The user changes their own password; needs a fresh step-up (POST /api/v1/account/password).
+
+    The current password and the new one are both asked for (ASVS 6.2.3); the new one must meet the policy a
+    new user's does. A wrong current password is refused (403 wrong_password) and counts towards the
+    lockout, as a wrong login does. The user's other sessions are logged out unless --keep-other-sessions;
+    the phone gets a notice. Without `sls stepup --purpose change_security` in the last 5 minutes: 401
+    reauth_required. `--auto` logins read a demo user's password from demo.json, which keeps the old one:
+    log in with --password afterwards.
+
+    \b
+    Examples:
+      sls stepup --purpose change_security --auto && sls change-password     # prompts for both
+      sls change-password --current 'copper-lantern-meadow-7' --new 'violet-harbour-lantern-42'
+    """
+    if current is None:
+        current = ask("Current password", instead="--current PASSWORD", hide_input=True)
+    if new is None:
+        new = ask("New password", instead="--new PASSWORD", hide_input=True, twice=True)
+    admin, _ = tools(url, admin_token, None, Given())
+    _, api = session_api(admin, username, token)
+    body = {"current_password": current, "new_password": new, "end_other_sessions": not keep_other_sessions}
+    with server_errors():
+        result = api.request("POST", "/api/v1/account/password", body)
+    if as_json:
+        print_json(result)
+    else:
+        print_renderable(fields_table("password changed", result))
 
 
 def _texts_on(answerer: Answerer, number: str) -> set[str]:

@@ -270,3 +270,23 @@ def test_the_prompt_offers_to_switch_only_to_factors_the_login_has(demo: Demo) -
     sam = demo.user("sms-sam")
     asked = demo.sls("login", "sms-sam", input=f"{sam['password']}\n")
     assert "Answer (or sms, voice to switch): " in asked.stderr, asked.output
+
+
+def test_change_password_after_a_step_up_from_the_prompts(demo: Demo) -> None:
+    old, new = demo.user("card-carl")["password"], "violet-harbour-lantern-42"
+    demo.json("login", "card-carl", "--auto")
+    refused = demo.sls("change-password", "--current", old, "--new", new)
+    assert refused.exit_code == 1
+    assert "reauth_required" in refused.stderr and "sls stepup --purpose change_security" in refused.stderr
+    assert demo.json("stepup", "--purpose", "change_security", "--auto")["state"] == "verified"
+    wrong = demo.sls("change-password", "--current", "not-carls-password-1", "--new", new)
+    assert wrong.exit_code == 1 and wrong.stderr.startswith("error: wrong_password")
+    assert "not-carls-password-1" not in wrong.output
+    mistyped = demo.sls("change-password", "--json", input=f"{old}\n{new}\n{new}x\n")  # no second match
+    assert mistyped.exit_code != 0 and "do not match" in mistyped.stderr.lower()
+    changed = demo.sls("change-password", "--json", input=f"{old}\n{new}\n{new}\n")
+    assert changed.exit_code == 0, changed.output
+    assert json.loads(changed.stdout) == {"state": "changed", "username": "card-carl", "sessions_ended": []}
+    assert new not in changed.output and old not in changed.output  # prompts hide what is typed
+    assert demo.sls("login", "card-carl", "--password", old, "--start-only").exit_code == 1
+    assert demo.json("login", "card-carl", "--password", new, "--start-only")["state"] == "second_factor"

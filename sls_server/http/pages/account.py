@@ -26,10 +26,20 @@ from . import bp
 from .kit import answers_json, drop_cookie, drop_session_cookie, page
 from .outcome import told
 
-#: What ``?done=change_security&ref=`` may carry: how many other sessions were logged out.
+#: What ``?done=change_security&ref=`` (and ``password_changed``) may carry: how many other sessions were
+#: logged out.
 ENDED_COUNT_RE = re.compile(r"^[0-9]{1,4}$")
-#: What ``?done=`` may say was done (a banner each): a task, or where a new number's change stands.
-DONE = ("withdrawal", "change_contact", "change_security", "phone_code_sent", "phone_code_limited")
+#: What ``?done=`` may say was done (a banner each): a task, or where a new number's or password's change
+#: stands.
+DONE = (
+    "withdrawal",
+    "change_contact",
+    "change_security",
+    "phone_code_sent",
+    "phone_code_limited",
+    "password_ready",
+    "password_changed",
+)
 #: Seconds before automatic logoff at which the page warns (and offers to stay logged in).
 WARN_BEFORE_S = 120
 REASONS = {"logout", "idle", "absolute", "replaced", "revoked", "ended"}
@@ -107,7 +117,7 @@ def account_page() -> ResponseReturnValue:
     ref = request.args.get("ref") or ""
     if done == "withdrawal" and not REQUEST_ID_RE.fullmatch(ref):
         done = None  # the banner names a reference a withdrawal was given, never text a link brought along
-    if done == "change_security" and not ENDED_COUNT_RE.fullmatch(ref):
+    if done in ("change_security", "password_changed") and not ENDED_COUNT_RE.fullmatch(ref):
         done = None  # likewise the count of sessions logged out: a number, never text
     own = core().tasks.sessions(session, now=now())
     said = told()

@@ -1,5 +1,6 @@
-"""The account page's sensitive tasks, a withdrawal, a new phone number and logging out the user's other
-sessions: read from their forms and, once the step-up (``stepup``) has verified the user, carried out.
+"""The account page's sensitive tasks, a withdrawal, a new phone number, a new password and logging out the
+user's other sessions: read from their forms and, once the step-up (``stepup``) has verified the user, carried
+out.
 
 Apart from the step-up pages because what a task *is* (its fields, how a typo is told, which core step runs
 it) does not change with how the user is verified: the verify page only waits for it, sealed.
@@ -19,7 +20,7 @@ from ..common import client_ip, core, now
 
 _AMOUNT = re.compile(r"^[0-9]{1,9}$")
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
-#: The verify page's title for each task.
+#: The verify page's title for each task, by what it verifies for.
 PURPOSE_TITLES = {
     "withdrawal": "Withdraw funds",
     "change_contact": "Change your phone number",
@@ -27,10 +28,18 @@ PURPOSE_TITLES = {
 }
 
 
+def task_title(task: dict[str, Any]) -> str:
+    """The verify page's title for a waiting task: a new password is verified for ``change_security`` too."""
+    return "Change your password" if task.get("kind") == "password" else PURPOSE_TITLES[task["purpose"]]
+
+
 def task_from_form(kind: str, session: Session) -> tuple[dict[str, Any] | None, str | None]:
     """The task as typed, or a sentence saying what is wrong with it."""
     if kind == "end_other_sessions":
         return {"purpose": "change_security"}, None  # nothing typed: which sessions is decided once verified
+    if kind == "password":
+        # Verified first, typed after (``password_form``): no password waits, sealed, for the step-up.
+        return {"purpose": "change_security", "kind": "password"}, None
     if kind == "withdrawal":
         amount = request.form.get("amount", "").strip()
         currency = request.form.get("currency", "USD").strip().upper()
@@ -51,7 +60,10 @@ def run_task(session: Session, task: dict[str, Any]) -> str:
     """Carry out a verified task through the same core step as ``/api/v1/withdrawals``,
     ``/api/v1/account/phone`` and ``/api/v1/sessions/end-others`` (which checks the step-up itself); where
     the browser goes next: the account page, saying what was done. A new number is only texted its code
-    here (the account page then asks for it, ``phone_confirm``), or refused for the codes sent lately."""
+    here (the account page then asks for it, ``phone_confirm``), or refused for the codes sent lately; a
+    new password is only made possible here (the account page then shows its form, ``password_form``)."""
+    if task.get("kind") == "password":
+        return "/account?done=password_ready"
     if task["purpose"] == "change_security":
         ended = len(core().tasks.end_other_sessions(session, now=now(), ip=client_ip()))
         return f"/account?done=change_security&ref={ended}"

@@ -1,5 +1,6 @@
-"""Step-up on the account page ("verify your identity"): a withdrawal, a new phone number and logging out the
-other sessions each need a fresh second factor, through ``core().stepup`` exactly as ``/api/v1/verify`` does.
+"""Step-up on the account page ("verify your identity"): a withdrawal, a new phone number, a new password and
+logging out the other sessions each need a fresh second factor, through ``core().stepup`` exactly as
+``/api/v1/verify`` does.
 
 The task (``account_tasks``) waits, sealed in the ``sls_page_verify`` cookie (scoped to ``/account/verify``,
 sealed to the session's id: a task left waiting at a logout is not offered again in the user's next session,
@@ -34,7 +35,7 @@ from ..common import client_ip, core, now
 from ..crosssite import form_token, require_form_token
 from . import bp
 from .account import VERIFY_COOKIE, VERIFY_PATH, current_session, page_session
-from .account_tasks import PURPOSE_TITLES, run_task, task_from_form
+from .account_tasks import run_task, task_from_form, task_title
 from .kit import answers_json, drop_cookie, page, say, seal, set_cookie, set_session_cookie
 from .outcome import tell, told
 from .step_ends import ends_step
@@ -126,6 +127,11 @@ def account_phone() -> ResponseReturnValue:
     return _begin("change_contact")
 
 
+@bp.post("/account/password")
+def account_password() -> ResponseReturnValue:
+    return _begin("password")
+
+
 @bp.post("/account/sessions/end-others")
 def account_end_other_sessions() -> ResponseReturnValue:
     return _begin("end_other_sessions")
@@ -155,7 +161,7 @@ def _verify_page(
         csrf_token=form_token(),
         factor=state.get("factor"),
         task=state["task"],
-        title=PURPOSE_TITLES[state["task"]["purpose"]],
+        title=task_title(state["task"]),
         factor_name=factor_name,
         card_steps=CARD_VERIFY_STEPS,
         ibkey_steps=IBKEY_VERIFY_STEPS,

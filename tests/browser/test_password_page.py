@@ -1,0 +1,98 @@
+"""The account page's *Password* card (ASVS 6.2.3, 7.4.3): verify your identity first, then the current
+password and the new one typed twice; a typo is told beside the fields, the new password logs in, the old
+one no longer, the other sessions are logged out and the phone gets a notice."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import requests
+from playwright.sync_api import expect
+
+from .pages_kit import PASSWORD, World, confirm_identity, log_in_with_card
+
+NEW = "Violet-Harbour-Lantern-42"
+
+
+@pytest.fixture
+def server(browser: Any, sls_serve: Callable[..., Any]) -> Any:
+    """A server that keeps each login's session (SLS_SESSION_CONCURRENCY=allow), so there are others."""
+    return sls_serve(workers=1, SLS_SESSION_CONCURRENCY="allow")
+
+
+def _login_status(world: World, name: str, password: str) -> int:
+    body = {"username": name, "password": password}
+    return requests.post(f"{world.url}/api/v1/auth/login", json=body, timeout=10).status_code
+
+
+def _other_session(world: World, name: str, card_id: str, pin: str) -> str:
+    http = requests.Session()
+    body = http.post(
+        f"{world.url}/api/v1/auth/login", json={"username": name, "password": PASSWORD}, timeout=10
+    ).json()
+    response = world.card_response(card_id, pin, body["factor"]["challenge"])
+    done = http.post(
+        f"{world.url}/api/v1/auth/login/{body['txn_id']}/verify",
+        json={"response": response},
+        headers={"X-Login-Token": body["login_token"]},
+        timeout=10,
+    )
+    assert done.status_code == 200, done.text
+    return str(done.json()["session"]["token"])
+
+
+def test_a_new_password_after_verifying_with_typos_told_beside_the_fields(world: World, page: Any) -> None:
+    card_id = log_in_with_card(page, world, "pete", pin="2468")
+    other = _other_session(world, "pete", card_id, "2468")
+    page.reload()
+    expect(page.get_by_test_id("password-form")).to_have_count(0)  # nothing to type before verifying
+    page.get_by_test_id("password-start").click()
+
+    confirm_identity(page, "pete")
+    expect(page.get_by_test_id("verify-step")).to_contain_text("Change your password")
+    challenge = page.get_by_test_id("step-challenge").inner_text()
+    page.get_by_test_id("step-response").fill(world.card_response(card_id, "2468", challenge))
+    page.get_by_test_id("step-submit").click()
+    expect(page.get_by_test_id("account-done")).to_contain_text("Identity verified")
+
+    form = page.get_by_test_id("password-form")
+    expect(page.get_by_test_id("password-current")).to_have_attribute("autocomplete", "current-password")
+    expect(page.get_by_test_id("password-new")).to_have_attribute("autocomplete", "new-password")
+    page.get_by_test_id("password-current").fill(PASSWORD)
+    page.get_by_test_id("password-new").fill(NEW)
+    page.get_by_test_id("password-confirm").fill(NEW + "x")
+    page.get_by_test_id("password-submit").click()
+    expect(page.get_by_test_id("account-message")).to_have_text("The two new passwords do not match.")
+    expect(page.get_by_test_id("password-new")).to_have_attribute("aria-invalid", "true")
+
+    page.get_by_test_id("password-current").fill("Not-His-Password-1")
+    page.get_by_test_id("password-new").fill(NEW)
+    page.get_by_test_id("password-confirm").fill(NEW)
+    page.get_by_test_id("password-submit").click()
+    expect(page.get_by_test_id("account-message")).to_have_text("The current password is incorrect.")
+
+    page.get_by_test_id("password-current").fill(PASSWORD)
+    page.get_by_test_id("password-new").fill("password123!")
+    page.get_by_test_id("password-confirm").fill("password123!")
+    page.get_by_test_id("password-submit").click()
+    expect(page.get_by_test_id("account-message")).to_contain_text("Choose another new password.")
+
+    page.get_by_test_id("password-current").fill(PASSWORD)
+    page.get_by_test_id("password-new").fill(NEW)
+    page.get_by_test_id("password-confirm").fill(NEW)
+    expect(page.get_by_test_id("password-end-others")).to_be_checked()
+    form.get_by_test_id("password-submit").click()
+    expect(page.get_by_test_id("account-done")).to_contain_text("Your password was changed.")
+    expect(page.get_by_test_id("account-done")).to_contain_text("Your other sessions were logged out (1)")
+    expect(page.get_by_test_id("no-other-sessions")).to_be_visible()
+
+    headers = {"Authorization": f"Bearer {other}"}
+    assert requests.get(f"{world.url}/api/v1/session", headers=headers, timeout=10).status_code == 401
+    assert _login_status(world, "pete", PASSWORD) == 401
+    assert _login_status(world, "pete", NEW) == 200
+    notices = [m["text"] for m in world.messages("+15555550160") if m["purpose"] == "notice"]
+    assert any("password on your account was changed" in text for text in notices)
+    page.reload()
+    expect(page.get_by_test_id("account-username")).to_have_text("pete")  # this browser stays logged in
