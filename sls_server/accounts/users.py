@@ -100,29 +100,35 @@ class UserService:
         except PasswordRejected as exc:
             raise WeakPassword(exc.message, field=field, reason=exc.reason) from None
 
-    def change_password(self, verified: UserRecord, current: str, new: str, *, now: int) -> None:
+    def change_password(self, verified: UserRecord, current: str, new: str, *, now: int) -> int:
         """Store ``new`` over the hash ``current`` was just checked against (``verified``, as read then), by
         compare-and-set: a hash replaced meanwhile by another change wins, 409 ``conflict`` and nothing
         written. A hash replaced only by a rehash of the same password (:meth:`check_password` upgrading its
-        profile) is still ``current``'s, so the write is tried once more over it. The user's phone is told
-        (ASVS 6.3.7), as for a new number. The caller checked the step-up, the current password and the
-        policy (:meth:`check_new_password`)."""
+        profile) is still ``current``'s, so the write is tried once more over it. The same step ends every
+        login of the user in progress, which passed the old password (a phisher's, waiting on a push), and
+        draws the password a new epoch, so one racing it stores no step; how many logins ended. The user's
+        phone is told (ASVS 6.3.7), as for a new number. The caller checked the step-up, the current password
+        and the policy (:meth:`check_new_password`)."""
         if same_password(current, new):
             raise InvalidRequest("new_password must differ from the current password", field="new_password")
         name = verified.username
-        stored = verified.password_hash
         fresh = self._hasher.hash(new)
-        if not self._store.users.replace_field(name, "password_hash", stored, fresh):
+        epoch = new_epoch()
+        ended = self._store.users.change_password(name, verified.password_hash, fresh, epoch, now=now)
+        if ended is None:
             again = self._store.users.get(name)
             if again is None:
                 raise UserNotFound()
-            if not self._hasher.verify(current, again.password_hash) or not self._store.users.replace_field(
-                name, "password_hash", again.password_hash, fresh
-            ):
+            if self._hasher.verify(current, again.password_hash):
+                ended = self._store.users.change_password(name, again.password_hash, fresh, epoch, now=now)
+            if ended is None:
                 raise Conflict("The password was changed by another request meanwhile; nothing was changed.")
-        self._events.record("user.password_changed", at=now, user=name)
+        self._events.record(
+            "user.password_changed", at=now, user=name, detail={"logins_ended": ended} if ended else None
+        )
         if self._notify:
             self._notify(name, "The password on your account was changed.", now=now)
+        return ended
 
     def names(self) -> list[str]:
         return self._store.users.usernames()

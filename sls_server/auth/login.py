@@ -109,6 +109,7 @@ class LoginService:
                 ip=ip,
                 default=user.default_device,
                 epoch=user.epoch or "",
+                password_epoch=user.password_epoch or "",
                 extra={"binding": binding_digest(login_token)},
                 device_ids=view.device_ids if view else None,
                 devices=view.devices if view else None,

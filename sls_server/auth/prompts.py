@@ -21,6 +21,7 @@ from ..factors import Begin, Factor, FactorRegistry, Prompt
 from ..store import Store
 from ..store.ids import new_id
 from ..store.records import DeviceRecord, LoginTxn, PromptFields
+from .errors import InvalidCredentials
 from .factor_choice import FactorChoice, Usable
 from .step_state import raise_for_status, refuse_if_settled
 from .suspicious import Suspicion
@@ -76,13 +77,17 @@ class Prompts:
         mode: str | None = None,
         suspicion: Suspicion | None = None,
         lock_bucket: str | None = None,
+        password_epoch: str | None = None,
     ) -> dict[str, Any]:
         """Open the step on what ``FactorChoice.pick`` picks; the client's body.
         ``epoch`` is the user's, read with the password check (or the session's, for a step-up), and so are
         ``device_ids`` and ``devices`` if given. ``mode="challenge"``: IB Key's challenge/response, asked
         for instead of a push. ``suspicion``: what the password step found, kept for the notice the login's
         success sends (``LoginTxn.failed_before``, ``new_place``). ``lock_bucket``: the lockout bucket the
-        login's password was counted in, whose lock refuses its answer (``LoginTxn.lock_bucket``)."""
+        login's password was counted in, whose lock refuses its answer (``LoginTxn.lock_bucket``).
+        ``password_epoch``: a login's, the user's as its password was checked ('' for none yet); a password
+        changed since then stores no step, and the login is refused as a wrong password is (it was one by
+        then). None for a step-up, whose session's password is not in question."""
         factor, device, usable = self._choice.pick(
             username, type_, device_id, default, now=now, device_ids=device_ids, devices=devices
         )
@@ -116,7 +121,8 @@ class Prompts:
         )
         remembered: PromptFields = {**(extra or {}), **prompt.remembered}
         self._issued(username, factor, device, now=now, ip=ip, purpose=purpose)  # sent with the step itself
-        self._store.logins.create(replace(txn, **remembered), now=now)
+        if not self._store.logins.create(replace(txn, **remembered), now=now, password_epoch=password_epoch):
+            raise InvalidCredentials()
         return {
             "txn_id": txn_id,
             "expires_at": expires_at,

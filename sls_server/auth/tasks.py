@@ -69,7 +69,8 @@ class SensitiveTasks:
         ``change_security`` step-up. The new one is judged first, so a weak choice costs no guess; the
         current one is checked as a login's is (a wrong one is 403 ``wrong_password``, counted towards the
         lockout and recorded as ``password_change.password_failed``; a locked account is refused before it
-        is looked at). ``end_others`` logs out every other session of the user (ASVS 7.4.3), as
+        is looked at). Every login of the user still in progress ends: it passed the old password.
+        ``end_others`` logs out every other session of the user (ASVS 7.4.3), as
         :meth:`end_other_sessions` does; this one lives on."""
         self._stepup.require(session, "change_security", now=now)
         self._users.check_new_password(session.username, new, field="new_password")
@@ -79,9 +80,14 @@ class SensitiveTasks:
             )
         except InvalidCredentials:
             raise WrongPassword(field="current_password") from None
-        self._users.change_password(verified, current, new, now=now)
+        logins = self._users.change_password(verified, current, new, now=now)
         ended = self.end_other_sessions(session, now=now, ip=ip) if end_others else []
-        return {"state": "changed", "username": session.username, "sessions_ended": ended}
+        return {
+            "state": "changed",
+            "username": session.username,
+            "sessions_ended": ended,
+            "logins_ended": logins,
+        }
 
     def withdraw(
         self, session: Session, amount: int, currency: str, *, now: int, ip: str | None

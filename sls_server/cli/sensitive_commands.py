@@ -70,7 +70,7 @@ def change_phone(
     admin_token: str | None,
     as_json: bool,
 ) -> None:
-    """The user changes their own phone number; needs a fresh step-up (POST /api/v1/account/phone).
+    """The user changes their own phone number (POST /api/v1/account/phone); needs a fresh step-up.
 
     The server first texts a 6-digit code to NUMBER (E.164, like +15555550199) and changes nothing: the
     number becomes the account's

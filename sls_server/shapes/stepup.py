@@ -162,6 +162,14 @@ class PasswordChanged(TypedDict):
             description="The ids of the other sessions logged out (none when not asked for, or none lived)."
         ),
     ]
+    logins_ended: Annotated[
+        int,
+        Field(
+            ge=0,
+            description="Logins of the user that were past the old password and waiting on their second "
+            "factor (a push someone else started, say), ended: none can finish now.",
+        ),
+    ]
 
 
 class WithdrawalRequest(Request):

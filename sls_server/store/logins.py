@@ -46,14 +46,20 @@ class LoginRepo:
         self._scripts = scripts
         self._hints = hints
 
-    def create(self, txn: LoginTxn, *, now: int) -> None:
+    def create(self, txn: LoginTxn, *, now: int, password_epoch: str | None = None) -> bool:
+        """Store the step; with ``password_epoch`` (a login: the user's as its password was checked, '' for
+        none yet), only if the password has not changed since (``user_password_change.lua``): False then,
+        and nothing is stored."""
         username = _owner(txn.txn_id)
         reclaim_at = (txn.dies_at or txn.expires_at) + RECLAIM_MARGIN_S
         ttl = max(reclaim_at - now, RECLAIM_MARGIN_S)
-        self._scripts(
-            "login_create",
-            [keys.login(username, txn.txn_id), keys.user_logins(username)],
-            [now, ttl, txn.txn_id, *pairs(txn.to_hash())],
+        guard = [] if password_epoch is None else [keys.user(username)]
+        return bool(
+            self._scripts(
+                "login_create",
+                [keys.login(username, txn.txn_id), keys.user_logins(username), *guard],
+                [now, ttl, txn.txn_id, password_epoch or "", *pairs(txn.to_hash())],
+            )
         )
 
     def forget_user(self, username: str) -> int:

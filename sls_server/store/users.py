@@ -109,6 +109,19 @@ class UserRepo:
         """Set ``field`` to ``value`` only if it still holds ``expected`` (compare-and-set); else False."""
         return bool(self._scripts("replace_field", [keys.user(username)], [field, expected, value]))
 
+    def change_password(
+        self, username: str, expected: str, value: str, password_epoch: str, *, now: int
+    ) -> int | None:
+        """Replace the password hash ``expected`` with ``value`` under a new ``password_epoch``, and end
+        the user's logins in progress, in one step (``user_password_change.lua``): how many logins ended;
+        None, and nothing written, when the hash is no longer ``expected``."""
+        answer = self._scripts(
+            "user_password_change",
+            [keys.user(username), keys.user_logins(username)],
+            [expected, value, password_epoch, keys.login_prefix(username), now],
+        )
+        return int(answer[1]) if text(answer[0]) == "changed" else None
+
     def phone_device(self, username: str) -> str | None:
         """The device last claimed as the user's phone device (:meth:`claim_phone_device`), maybe stale: it
         may have been revoked or deleted since."""

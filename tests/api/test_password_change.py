@@ -14,7 +14,9 @@ from flask.testing import FlaskClient
 from sls_server import create_app
 from sls_server.accounts.passwords import PasswordHasher
 from sls_server.errors import Conflict
-from sls_server.store import connect, keys
+from sls_server.store import Store, connect, keys
+from sls_server.store.ids import new_id
+from sls_server.store.records import LoginTxn, UserRecord
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 PHONE = "+15555550123"
@@ -283,3 +285,55 @@ def test_of_two_racing_changes_exactly_one_wins(paula: PasswordUser, redis_url: 
     )  # the current password changed under it, seen at the check or the write
     assert PasswordHasher("test").verify(winner, stored_hash(redis_url))
     assert len(paula.events("user.password_changed")) == 1
+
+
+def test_a_login_in_progress_with_the_old_password_cannot_finish(paula: PasswordUser) -> None:
+    """Someone with the phished password waits at the second factor (a push the user might approve by
+    mistake, a card response read over the phone): the change ends that login, whatever comes after."""
+    phisher = paula.client.application.test_client()
+    started = phisher.post("/api/v1/auth/login", json={"username": "paula", "password": paula.password})
+    assert started.status_code == 200
+    pending = started.get_json()
+    token = paula.verified()  # the user's own login and step-up, meanwhile
+    changed = paula.change(token)
+    assert changed.get_json()["logins_ended"] == 1
+    [event] = paula.events("user.password_changed")
+    assert event["detail"] == {"logins_ended": 1}
+    answer = paula.card_response(pending["factor"]["challenge"])  # the right answer, too late
+    late = phisher.post(
+        f"/api/v1/auth/login/{pending['txn_id']}/verify",
+        json={"response": answer},
+        headers={"X-Login-Token": pending["login_token"]},
+    )
+    assert late.status_code == 410 and late.get_json()["error"] == "challenge_expired"
+    assert paula.events("login.succeeded") and len(paula.events("login.succeeded")) == 1  # the user's own
+
+
+def test_a_step_up_in_progress_is_the_session_s_and_lives_on(paula: PasswordUser) -> None:
+    token = paula.verified()
+    opened = paula.client.post(
+        "/api/v1/verify", json={"purpose": "withdrawal"}, headers=_bearer(token)
+    ).get_json()
+    changed = paula.change(token, end_other_sessions=False)
+    assert changed.get_json()["logins_ended"] == 0
+    answer = paula.card_response(opened["factor"]["challenge"])
+    done = paula.client.post(
+        "/api/v1/verify", json={"txn_id": opened["txn_id"], "response": answer}, headers=_bearer(token)
+    )
+    assert done.status_code == 200 and done.get_json()["state"] == "verified"
+
+
+def test_a_login_checked_before_the_change_and_stored_after_it_stores_nothing(redis_url: str) -> None:
+    """The race the sweep alone would miss: a login's password checked under the old epoch, its step stored
+    once the change has swept the logins. ``login_create.lua`` compares the epoch in the same step."""
+    store = Store.from_url(redis_url)
+    store.users.create(UserRecord("paula", password_hash="hash-before", created_at=1))
+    assert store.users.change_password("paula", "hash-before", "hash-after", "epoch-1", now=2) == 0
+    txn_id = new_id("paula", 16)
+    txn = LoginTxn(txn_id, "paula", "login", "second_factor", "dscplus", "dscplus-1", 2, 100, 3)
+    assert store.logins.create(txn, now=3, password_epoch="") is False  # read before the change
+    assert store.logins.get(txn_id) is None
+    assert store.logins.create(txn, now=3, password_epoch="epoch-1") is True  # read after it
+    assert store.logins.get(txn_id) is not None
+    assert store.users.change_password("paula", "hash-before", "hash-again", "epoch-2", now=4) is None
+    assert store.users.get("paula").password_hash == "hash-after"  # type: ignore[union-attr]

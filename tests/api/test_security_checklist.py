@@ -65,6 +65,29 @@ def test_password_fields_let_a_password_manager_fill_them_and_paste_work(
     assert parsed.handlers == []
 
 
+def test_the_account_page_s_new_password_fields_let_a_password_manager_fill_them(alice: EnrolledUser) -> None:
+    """ASVS 5.0 6.2.7 on the account page's *Password* card, shown once the user verified for it: the current
+    password as `current-password`, the new one (twice) as `new-password`, the username beside them for the
+    manager to file it under, and nothing that blocks paste."""
+    token = alice.log_in()  # the API's login sets the session cookie the pages read
+    bearer = {"Authorization": f"Bearer {token}"}
+    opened = alice.client.post(
+        "/api/v1/verify", json={"purpose": "change_security"}, headers=bearer
+    ).get_json()
+    response = alice.card_response(opened["factor"]["challenge"])
+    done = alice.client.post(
+        "/api/v1/verify", json={"txn_id": opened["txn_id"], "response": response}, headers=bearer
+    )
+    assert done.status_code == 200, done.get_json()  # the rotated session's cookie is set too
+    parsed = _Inputs()
+    parsed.feed(alice.client.get("/account").get_data(as_text=True))
+    asked = {i.get("name"): (i.get("type"), i.get("autocomplete")) for i in parsed.inputs}
+    assert asked["current_password"] == ("password", "current-password")
+    assert asked["new_password"] == asked["confirm_password"] == ("password", "new-password")
+    assert asked["username"] == ("text", "username")
+    assert parsed.handlers == []
+
+
 def test_no_password_hint_or_knowledge_question_and_never_email(client: FlaskClient) -> None:
     """ASVS 5.0 6.4.2: no password hints or knowledge-based questions; NIST 800-63B-4 §3.1.3.1 (and ASVS
     6.3.6): email is never an out-of-band factor. Read from the published contract, which every request and

@@ -286,7 +286,12 @@ def test_change_password_after_a_step_up_from_the_prompts(demo: Demo) -> None:
     assert mistyped.exit_code != 0 and "do not match" in mistyped.stderr.lower()
     changed = demo.sls("change-password", "--json", input=f"{old}\n{new}\n{new}\n")
     assert changed.exit_code == 0, changed.output
-    assert json.loads(changed.stdout) == {"state": "changed", "username": "card-carl", "sessions_ended": []}
+    assert json.loads(changed.stdout) == {
+        "state": "changed",
+        "username": "card-carl",
+        "sessions_ended": [],
+        "logins_ended": 0,
+    }
     assert new not in changed.output and old not in changed.output  # prompts hide what is typed
     assert demo.sls("login", "card-carl", "--password", old, "--start-only").exit_code == 1
     assert demo.json("login", "card-carl", "--password", new, "--start-only")["state"] == "second_factor"

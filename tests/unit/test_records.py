@@ -70,7 +70,16 @@ IBKEY = DeviceRecord(
     push_enabled=False,
 )
 RECORDS: list[Any] = [
-    UserRecord("alice", SECRET, 1, phone="+15555550100", disabled=True, epoch="e1", default_device="d"),
+    UserRecord(
+        "alice",
+        SECRET,
+        1,
+        phone="+15555550100",
+        disabled=True,
+        epoch="e1",
+        default_device="d",
+        password_epoch="p1",
+    ),
     UserRecord("bob", SECRET, 2),
     CARD,
     IBKEY,

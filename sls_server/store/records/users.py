@@ -24,6 +24,9 @@ class UserRecord:
     """The device of the last completed login, offered first next time (M2FS)."""
     paper: bool = False
     """A paper trading user (gateway mode's login page refuses them in live mode); live by default."""
+    password_epoch: str | None = None
+    """Drawn anew when the user changes their password: a login whose password was checked under another
+    stores no step (``login_create.lua``); None until the first change."""
     temporary_passcode: str | None = None
     """The temporary passcode that joined the user's devices last, until any other device joins: another
     is refused meanwhile (KB69; written by ``user_add_device.lua``, and by a state import as it was saved)."""
@@ -40,6 +43,7 @@ class UserRecord:
             epoch=f.maybe_text("epoch"),
             default_device=f.maybe_text("default_device"),
             paper=f.flag("paper"),
+            password_epoch=f.maybe_text("password_epoch"),
             temporary_passcode=f.maybe_text("temporary_passcode"),
         )
 
