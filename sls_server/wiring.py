@@ -194,7 +194,9 @@ def build_core(settings: Settings, store: Store) -> Core:
         phones=phones,
         notifier=notifier,
         stepup=stepup,
-        tasks=SensitiveTasks(stepup, phone_changes, events, sessions, password, users),
+        tasks=SensitiveTasks(
+            stepup, phone_changes, events, sessions, password, users, ip_rules, notifier.notify
+        ),
         phone_changes=phone_changes,
         ip_rules=ip_rules,
         ibkey=ibkey_apps,

@@ -138,12 +138,23 @@ class IpRestrictions:
         access = self._store.access.user_access(username)
         return {"username": username, "ip_allowlist": list(access.allowlist), "account_id": access.account_id}
 
-    def set_user_allowlist(self, username: str, entries: object, *, now: int) -> dict[str, Any]:
-        """Replace the list of an existing user (the caller checked); an empty list lifts the restriction."""
+    def set_user_allowlist(
+        self, username: str, entries: object, *, now: int, by_user: bool = False
+    ) -> dict[str, Any]:
+        """Replace the list of an existing user (the caller checked); an empty list lifts the restriction.
+        ``by_user``: the user set it themselves (the event says so), not an administrator."""
         parsed = parse_allowlist(entries)
         self._store.access.set_user_allowlist(username, parsed)
-        self._events.record("ip.allowlist_changed", at=now, user=username, detail={"entries": len(parsed)})
+        detail: dict[str, Any] = {"entries": len(parsed)}
+        if by_user:
+            detail["by"] = "user"
+        self._events.record("ip.allowlist_changed", at=now, user=username, detail=detail)
         return self.user_allowlist(username)
+
+    def account_allowlist_of(self, username: str) -> list[str]:
+        """The list of the account the user trades under, which the user's own narrows (none: empty)."""
+        account_id = self._store.access.user_access(username).account_id
+        return list(self._store.access.account_allowlist(account_id) or ()) if account_id else []
 
     # --- multi-user accounts --------------------------------------------------------------------------
 
@@ -228,3 +239,12 @@ class IpRestrictions:
         current = self._store.access.user_access(name).account_id
         if current and current != account_id:
             raise UserInAnotherAccount(username=name, account_id=current)
+
+
+def admits(entries: list[str], ip: str | None) -> bool:
+    """Whether a parsed, non-empty list lets ``ip`` in (an address that cannot be read is never shown to)."""
+    try:
+        address = parse_ip(ip or "")
+    except ValueError:
+        return False
+    return in_networks(address, _networks(tuple(entries)))

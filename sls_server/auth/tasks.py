@@ -1,6 +1,7 @@
 """The sensitive tasks a session may do only after a fresh step-up ("verify your identity"): changing the
-phone number or the password, a withdrawal (the emulator's stand-in for moving money; it moves none), and
-ending the user's other sessions (ASVS 7.5.2: seeing them needs only the session, ending them a fresh factor).
+phone number, the password or the IP restrictions, a withdrawal (the emulator's stand-in for moving money; it
+moves none), and ending the user's other sessions (ASVS 7.5.2: seeing them needs only the session, ending them
+a fresh factor).
 
 Each task checks the step-up itself, so no caller (a JSON route, a web page, a gateway) can forget it.
 """
@@ -9,8 +10,10 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
 from typing import Any
 
+from ..accounts.access import IpRestrictions, admits, parse_allowlist
 from ..accounts.users import UserService
 from ..errors import InvalidRequest
 from ..events import EventLog
@@ -40,6 +43,8 @@ class SensitiveTasks:
         sessions: SessionService,
         password: PasswordStep,
         users: UserService,
+        ip_rules: IpRestrictions,
+        notify: Callable[..., object],
     ) -> None:
         self._stepup = stepup
         self._phone_changes = phone_changes
@@ -47,6 +52,8 @@ class SensitiveTasks:
         self._sessions = sessions
         self._password = password
         self._users = users
+        self._ip_rules = ip_rules
+        self._notify = notify
 
     def change_phone(
         self, session: Session, phone: str, code: str | None, *, now: int, ip: str | None
@@ -88,6 +95,41 @@ class SensitiveTasks:
             "sessions_ended": ended,
             "logins_ended": logins,
         }
+
+    def ip_restrictions(self, session: Session, *, ip: str | None) -> dict[str, Any]:
+        """The user's own allowlist, their account's (which theirs narrows) and the address asking: no
+        step-up, as seeing them changes nothing."""
+        name = session.username
+        return {
+            **self._ip_rules.user_allowlist(name),
+            "account_ip_allowlist": self._ip_rules.account_allowlist_of(name),
+            "your_address": ip,
+        }
+
+    def set_ip_restrictions(
+        self, session: Session, entries: object, *, now: int, ip: str | None
+    ) -> dict[str, Any]:
+        """The user's own IP Restrictions ("enable IP Restrictions via the Client Portal"), after a fresh
+        ``change_security`` step-up; an empty list turns them off. A list that leaves out the address asking
+        is refused: every request of a session is checked against the list, so it would log the user out at
+        once and keep them out (only an administrator could undo it). The phone is told."""
+        self._stepup.require(session, "change_security", now=now)
+        parsed = parse_allowlist(entries)
+        if parsed and not admits(parsed, ip):
+            raise InvalidRequest(
+                f"ip_allowlist must include the address you are using now ({ip or 'unknown'}): "
+                "without it you would be logged out, and could not log in again",
+                field="ip_allowlist",
+                your_address=ip,
+            )
+        self._ip_rules.set_user_allowlist(session.username, parsed, now=now, by_user=True)
+        what = (
+            "IP Restrictions on your account were turned off."
+            if not parsed
+            else ("IP Restrictions on your account were changed.")
+        )
+        self._notify(session.username, what, now=now)
+        return self.ip_restrictions(session, ip=ip)
 
     def withdraw(
         self, session: Session, amount: int, currency: str, *, now: int, ip: str | None

@@ -1,5 +1,6 @@
 """IP restrictions: a user's own allowlist, multi-user accounts and theirs (``/admin/v1/.../ip-allowlist``,
-``/admin/v1/accounts``). The core parses and normalises the entries; here are their outer limits."""
+``/admin/v1/accounts``), and the user's own view and change of theirs (``/api/v1/account/ip-allowlist``). The
+core parses and normalises the entries; here are their outer limits."""
 
 from typing import Annotated
 
@@ -52,6 +53,24 @@ class UserIpAllowlist(TypedDict):
     username: Username
     ip_allowlist: list[str]
     account_id: Annotated[str | None, Field(description="The user's account, whose list also applies.")]
+
+
+class OwnIpRestrictions(UserIpAllowlist):
+    """The user's own list (empty: IP Restrictions off), their account's, and where this request came from."""
+
+    account_ip_allowlist: Annotated[
+        list[str],
+        Field(
+            description="The list of the user's account (set by its administrator; empty: none): an "
+            "address must pass both."
+        ),
+    ]
+    your_address: Annotated[
+        str | None,
+        Field(
+            description="The address this request came from, as the server reads it (a list must hold it)."
+        ),
+    ]
 
 
 class AccountCreate(Request):

@@ -27,8 +27,9 @@ from ...auth.errors import (
     WrongMode,
     WrongPassword,
 )
-from ...errors import Conflict
+from ...errors import Conflict, InvalidRequest
 from ...factors.errors import ChallengeLimited, ChallengeSpaceExhausted, CodeReplayed
+from ...shapes.access import IpAllowlist, OwnIpRestrictions
 from ...shapes.stepup import (
     PasswordChange,
     PasswordChanged,
@@ -143,6 +144,41 @@ def change_password(body: PasswordChange) -> ResponseReturnValue:
         now=now(),
         ip=client_ip(),
     )
+
+
+@operation(
+    bp,
+    "get",
+    "/account/ip-allowlist",
+    summary="Your IP Restrictions: the addresses you may log in from",
+    ok=OwnIpRestrictions,
+    returns="Your list (empty: off), your account's, and the address asking.",
+    security="session",
+)
+def get_ip_restrictions() -> ResponseReturnValue:
+    """Seeing them needs only the session."""
+    return core().tasks.ip_restrictions(caller_session(), ip=client_ip())
+
+
+@operation(
+    bp,
+    "put",
+    "/account/ip-allowlist",
+    summary="Set your IP Restrictions (needs a fresh step-up); an empty list turns them off",
+    body=IpAllowlist,
+    ok=OwnIpRestrictions,
+    returns="The list as stored, normalised; your phone got a notice.",
+    security="session",
+    errors=(ReauthRequired, InvalidRequest),
+)
+def set_ip_restrictions(body: IpAllowlist) -> ResponseReturnValue:
+    """401 `reauth_required` without a fresh `change_security` verification. Logins on every platform, and
+    every request of a session, are then allowed only from these addresses (and the account's, if it has a
+    list). A list without the address asking (`your_address`) is 400 `invalid_request` with `field:
+    ip_allowlist`: this session would end at once and the user could not log in again. One bad entry is 400
+    with its `index` and `entry`; nothing is stored either way. Recorded as `ip.allowlist_changed` with
+    `by: user`."""
+    return core().tasks.set_ip_restrictions(caller_session(), body.ip_allowlist, now=now(), ip=client_ip())
 
 
 @operation(
