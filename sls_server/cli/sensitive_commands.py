@@ -1,5 +1,5 @@
-"""``sls withdraw``, ``sls change-phone`` and ``sls change-password``: the tasks that need a fresh step-up
-(``sls stepup``), inside a session kept as ``session_commands`` keeps it.
+"""``sls withdraw``, ``sls change-phone``, ``sls change-password`` and ``sls my-allowlist``: the tasks that
+need a fresh step-up (``sls stepup``), inside a session kept as ``session_commands`` keeps it.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from .admin_commands import admin_options, server_errors
 from .answering import Answerer
 from .app_unlock import Given
 from .login_view import tools
-from .output import CliError, fields_table, print_json, print_renderable
+from .output import CliError, fields_table, print_json, print_renderable, table
 from .reading import ask
 from .session_commands import session_api, session_options, with_times
 from .sim_access import sim_token_option
@@ -156,6 +156,57 @@ def change_password(
         print_json(result)
     else:
         print_renderable(fields_table("password changed", result))
+
+
+@click.command("my-allowlist")
+@click.argument("entries", nargs=-1, metavar="[ADDRESS|CIDR]...")
+@click.option("--clear", is_flag=True, help="Turn IP Restrictions off: log in from any address again.")
+@session_options
+@admin_options
+def my_allowlist(
+    entries: tuple[str, ...],
+    clear: bool,
+    username: str | None,
+    token: str | None,
+    url: str | None,
+    admin_token: str | None,
+    as_json: bool,
+) -> None:
+    """The user's own IP Restrictions: show them, or set them after a fresh step-up (GET/PUT
+    /api/v1/account/ip-allowlist).
+
+    With no addresses it shows the user's list, their account's and the address the server sees. With
+    addresses (IPv4/IPv6, or CIDR ranges) it replaces the list, which must hold that address: without it the
+    session would end at once and the user could not log in again. Setting needs `sls stepup --purpose
+    change_security` in the last 5 minutes; the phone gets a notice. An administrator sets anyone's with
+    `sls user allowlist`.
+
+    \b
+    Examples:
+      sls my-allowlist                                              # show
+      sls stepup --purpose change_security --auto && sls my-allowlist 127.0.0.1 203.0.113.0/24
+      sls my-allowlist --clear                                      # off
+    """
+    if clear and entries:
+        raise click.UsageError("give entries or --clear, not both")
+    admin, _ = tools(url, admin_token, None, Given())
+    _, api = session_api(admin, username, token)
+    with server_errors():
+        if clear or entries:
+            result = api.request("PUT", "/api/v1/account/ip-allowlist", {"ip_allowlist": list(entries)})
+        else:
+            result = api.request("GET", "/api/v1/account/ip-allowlist")
+    if as_json:
+        print_json(result)
+        return
+    listed = result.get("ip_allowlist") or []
+    title = f"{result['username']}: " + (
+        "IP Restrictions off" if not listed else f"logins only from {len(listed)} address(es)"
+    )
+    rows = [[entry, "yours"] for entry in listed]
+    rows += [[entry, f"account {result['account_id']}"] for entry in result.get("account_ip_allowlist") or []]
+    print_renderable(table(title, ["allowed", "list"], rows))
+    click.echo(f"Your address, as the server sees it: {result.get('your_address') or 'unknown'}", err=True)
 
 
 def _texts_on(answerer: Answerer, number: str) -> set[str]:

@@ -295,3 +295,21 @@ def test_change_password_after_a_step_up_from_the_prompts(demo: Demo) -> None:
     assert new not in changed.output and old not in changed.output  # prompts hide what is typed
     assert demo.sls("login", "card-carl", "--password", old, "--start-only").exit_code == 1
     assert demo.json("login", "card-carl", "--password", new, "--start-only")["state"] == "second_factor"
+
+
+def test_my_allowlist_shows_then_sets_after_a_step_up_and_clears(demo: Demo) -> None:
+    demo.json("login", "card-carl", "--auto")
+    seen = demo.json("my-allowlist")
+    assert seen["ip_allowlist"] == [] and seen["your_address"] == "127.0.0.1"
+    shown = demo.ok("my-allowlist")
+    assert "IP Restrictions off" in shown.stdout and "127.0.0.1" in shown.stderr
+    refused = demo.sls("my-allowlist", "127.0.0.1")
+    assert refused.exit_code == 1 and "sls stepup --purpose change_security" in refused.stderr
+    demo.json("stepup", "--purpose", "change_security", "--auto")
+    shut_out = demo.sls("my-allowlist", "198.51.100.0/24")
+    assert shut_out.exit_code == 1 and "must include the address you are using now" in shut_out.stderr
+    set_ = demo.json("my-allowlist", "127.0.0.1", "198.51.100.7/24")
+    assert set_["ip_allowlist"] == ["127.0.0.1", "198.51.100.0/24"]
+    assert "logins only from 2 address(es)" in demo.ok("my-allowlist").stdout
+    assert demo.json("my-allowlist", "--clear")["ip_allowlist"] == []
+    assert demo.sls("my-allowlist", "--clear", "127.0.0.1").exit_code == 2

@@ -1,8 +1,8 @@
 """The HTML pages: the login portal and its account page (``portal``, with ``portal_push`` the push wait's
 poll; ``account``, ``stepup`` with ``account_tasks`` the tasks it verifies, ``phone_confirm`` a new number's
-code and ``password_form`` a new password, ``step_ends`` the refusals that end a step of either, and
-``outcome``, which their forms' POSTs redirect through), the simulated card and phone (``simulators``,
-``sim_actions``), the trainer console (``trainer``, ``trainer_admin``, ``trainer_sessions``,
+code, ``password_form`` a new password and ``ip_form`` IP Restrictions, ``step_ends`` the refusals that end a
+step of either, and ``outcome``, which their forms' POSTs redirect through), the simulated card and phone
+(``simulators``, ``sim_actions``), the trainer console (``trainer``, ``trainer_admin``, ``trainer_sessions``,
 ``trainer_events``, ``feed``) and the API reference (``docs``). Server-rendered from
 ``sls_server/web/templates``, with static files from ``sls_server/web/static`` served here (no CDN, no build
 step).
@@ -31,6 +31,7 @@ from . import (  # noqa: E402
     account,
     docs,
     feed,
+    ip_form,
     outcome,
     password_form,
     phone_confirm,
@@ -50,6 +51,7 @@ __all__ = [
     "bp",
     "docs",
     "feed",
+    "ip_form",
     "outcome",
     "password_form",
     "phone_confirm",

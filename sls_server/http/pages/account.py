@@ -39,6 +39,8 @@ DONE = (
     "phone_code_limited",
     "password_ready",
     "password_changed",
+    "ip_allowlist_ready",
+    "ip_allowlist_saved",
 )
 #: Seconds before automatic logoff at which the page warns (and offers to stay logged in).
 WARN_BEFORE_S = 120
@@ -128,6 +130,7 @@ def account_page() -> ResponseReturnValue:
         message=said.get("message"),
         invalid=said.get("invalid", False),
         phone_pending=core().tasks.pending_phone(session, now=now()),
+        ip=core().tasks.ip_restrictions(session, ip=client_ip()),
         session=session,
         body=session_body(session),
         factor_name=factor_name,

@@ -1,6 +1,6 @@
-"""The account page's sensitive tasks, a withdrawal, a new phone number, a new password and logging out the
-user's other sessions: read from their forms and, once the step-up (``stepup``) has verified the user, carried
-out.
+"""The account page's sensitive tasks, a withdrawal, a new phone number, a new password, IP Restrictions and
+logging out the user's other sessions: read from their forms and, once the step-up (``stepup``) has verified
+the user, carried out.
 
 Apart from the step-up pages because what a task *is* (its fields, how a typo is told, which core step runs
 it) does not change with how the user is verified: the verify page only waits for it, sealed.
@@ -28,18 +28,23 @@ PURPOSE_TITLES = {
 }
 
 
+#: The verify page's title for the tasks verified for ``change_security`` whose fields come after it.
+KIND_TITLES = {"password": "Change your password", "ip_allowlist": "Change your IP Restrictions"}
+
+
 def task_title(task: dict[str, Any]) -> str:
-    """The verify page's title for a waiting task: a new password is verified for ``change_security`` too."""
-    return "Change your password" if task.get("kind") == "password" else PURPOSE_TITLES[task["purpose"]]
+    """The verify page's title for a waiting task."""
+    return KIND_TITLES.get(task.get("kind", ""), "") or PURPOSE_TITLES[task["purpose"]]
 
 
 def task_from_form(kind: str, session: Session) -> tuple[dict[str, Any] | None, str | None]:
     """The task as typed, or a sentence saying what is wrong with it."""
     if kind == "end_other_sessions":
         return {"purpose": "change_security"}, None  # nothing typed: which sessions is decided once verified
-    if kind == "password":
-        # Verified first, typed after (``password_form``): no password waits, sealed, for the step-up.
-        return {"purpose": "change_security", "kind": "password"}, None
+    if kind in KIND_TITLES:
+        # Verified first, typed after (``password_form``, ``ip_form``): nothing typed waits for the step-up,
+        # and no password ever waits in a cookie.
+        return {"purpose": "change_security", "kind": kind}, None
     if kind == "withdrawal":
         amount = request.form.get("amount", "").strip()
         currency = request.form.get("currency", "USD").strip().upper()
@@ -61,9 +66,10 @@ def run_task(session: Session, task: dict[str, Any]) -> str:
     ``/api/v1/account/phone`` and ``/api/v1/sessions/end-others`` (which checks the step-up itself); where
     the browser goes next: the account page, saying what was done. A new number is only texted its code
     here (the account page then asks for it, ``phone_confirm``), or refused for the codes sent lately; a
-    new password is only made possible here (the account page then shows its form, ``password_form``)."""
-    if task.get("kind") == "password":
-        return "/account?done=password_ready"
+    new password or new IP Restrictions are only made possible here (the account page then shows their forms,
+    ``password_form``, ``ip_form``)."""
+    if task.get("kind") in KIND_TITLES:
+        return f"/account?done={task['kind']}_ready"
     if task["purpose"] == "change_security":
         ended = len(core().tasks.end_other_sessions(session, now=now(), ip=client_ip()))
         return f"/account?done=change_security&ref={ended}"

@@ -132,6 +132,11 @@ def account_password() -> ResponseReturnValue:
     return _begin("password")
 
 
+@bp.post("/account/ip-allowlist")
+def account_ip_allowlist() -> ResponseReturnValue:
+    return _begin("ip_allowlist")
+
+
 @bp.post("/account/sessions/end-others")
 def account_end_other_sessions() -> ResponseReturnValue:
     return _begin("end_other_sessions")
