@@ -129,6 +129,7 @@ def account_page() -> ResponseReturnValue:
         csrf_token=form_token(),
         message=said.get("message"),
         invalid=said.get("invalid", False),
+        ip_typed=said.get("ip_typed"),  # a refused IP Restrictions list, kept to be mended
         phone_pending=core().tasks.pending_phone(session, now=now()),
         ip=core().tasks.ip_restrictions(session, ip=client_ip()),
         session=session,

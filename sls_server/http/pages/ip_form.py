@@ -22,6 +22,8 @@ from .outcome import tell
 
 #: What separates the entries typed: lines, commas, spaces.
 _SEPARATORS = re.compile(r"[\s,]+")
+#: The most of a refused list the page keeps typed for the user to mend (the outcome rides in a cookie).
+KEEP_TYPED_CHARS = 1500
 
 
 def _said(exc: SlsError) -> str:
@@ -48,5 +50,7 @@ def account_ip_allowlist_save() -> ResponseReturnValue:
     except StoreUnavailable:
         raise
     except SlsError as exc:
-        return tell("/account", _said(exc), exc.status, invalid=exc.status == 400)
+        typed = "\n".join(entries)
+        kept = {"ip_typed": typed} if len(typed) <= KEEP_TYPED_CHARS else {}
+        return tell("/account", _said(exc), exc.status, invalid=exc.status == 400, **kept)
     return redirect("/account?done=ip_allowlist_saved", 303)
