@@ -75,6 +75,8 @@ def test_every_page_has_its_frame_contrast_names_and_target_sizes(world: World, 
         found[label] = audit(page)
 
     visit("login", "/")
+    page.get_by_test_id("vk-toggle").click()
+    visit("login: the virtual keyboard open")
     log_in_with_password(page, world.url, "carol", "not-the-password-1")
     visit("login error")
     for name, label in (("carol", "card step"), ("erin", "sms step"), ("iris", "device choice")):
@@ -121,6 +123,16 @@ def test_every_page_has_its_frame_contrast_names_and_target_sizes(world: World, 
     page.get_by_test_id("phone-confirm").click()
     expect(page.get_by_test_id("account-message")).to_be_visible()
     visit("account: a new number's code refused")
+    page.get_by_test_id("password-start").click()
+    confirm_identity(page, "nina")
+    challenge = page.get_by_test_id("step-challenge").inner_text()
+    page.get_by_test_id("step-response").fill(world.card_response(nina_card, "4321", challenge))
+    page.get_by_test_id("step-submit").click()
+    expect(page.get_by_test_id("password-form")).to_be_visible()
+    page.get_by_test_id("ip-entries").fill("198.51.100.0/24")  # without this browser's address: refused
+    page.get_by_test_id("ip-save").click()
+    expect(page.get_by_test_id("account-message")).to_be_visible()
+    visit("account: the password and IP Restrictions forms, a list refused")
     visit("logged out", "/logged-out?reason=idle")
     failing = {label: problems for label, problems in found.items() if problems}
     assert not failing, pformat(failing, width=120)
