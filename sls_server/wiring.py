@@ -13,6 +13,7 @@ from .accounts.users import UserService
 from .auth.console import ConsoleSignIns
 from .auth.lockout import Lockout, LockoutPolicy
 from .auth.login import LoginService
+from .auth.password_reset import PasswordResets
 from .auth.password_step import IpCheck, PasswordStep
 from .auth.phone_change import PhoneChanges
 from .auth.phone_change import pepper_from as phone_change_pepper
@@ -67,6 +68,7 @@ class Core:
     notifier: Notifier
     stepup: StepUp
     tasks: SensitiveTasks
+    password_resets: PasswordResets
     phone_changes: PhoneChanges
     ip_rules: IpRestrictions
     ibkey: IbKeyAppService
@@ -198,6 +200,7 @@ def build_core(settings: Settings, store: Store) -> Core:
             stepup, phone_changes, events, sessions, password, users, ip_rules, notifier.notify
         ),
         phone_changes=phone_changes,
+        password_resets=PasswordResets(users, sessions),
         ip_rules=ip_rules,
         ibkey=ibkey_apps,
         resealer=Resealer(box, factors, ibkey_apps),

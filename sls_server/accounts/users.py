@@ -19,6 +19,8 @@ from .passwords import PasswordHasher, PasswordRejected, check_password_policy, 
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 PHONE_RE = re.compile(r"^\+[1-9][0-9]{6,14}$")
+#: Writes an administrator's new password tries before giving up on a hash that keeps changing under it.
+SET_TRIES = 8
 
 
 def new_epoch() -> str:
@@ -123,12 +125,38 @@ class UserService:
                 ended = self._store.users.change_password(name, again.password_hash, fresh, epoch, now=now)
             if ended is None:
                 raise Conflict("The password was changed by another request meanwhile; nothing was changed.")
-        self._events.record(
-            "user.password_changed", at=now, user=name, detail={"logins_ended": ended} if ended else None
-        )
-        if self._notify:
-            self._notify(name, "The password on your account was changed.", now=now)
+        self._password_changed(name, ended, now=now)
         return ended
+
+    def set_password(self, username: str, password: str, *, now: int) -> int:
+        """An administrator's new password for the user (Client Services resetting a forgotten one): the
+        policy applies and no current password is asked. It goes over whatever hash is there, by
+        compare-and-set on the hash as read (read again when another write landed in between), with the same
+        end of logins in progress and new epoch as the user's own change; the phone is told. How many logins
+        ended. Sessions are the caller's to end (``PasswordResets``)."""
+        name = self.get(username).username
+        self.check_new_password(name, password)
+        fresh = self._hasher.hash(password)
+        epoch = new_epoch()
+        for _ in range(SET_TRIES):
+            ended = self._store.users.change_password(
+                name, self.get(name).password_hash, fresh, epoch, now=now
+            )
+            if ended is not None:
+                self._password_changed(name, ended, now=now, by="admin")
+                return ended
+        raise Conflict(
+            "The password kept changing under this write; nothing was changed."
+        )  # pragma: no cover
+
+    def _password_changed(self, name: str, logins_ended: int, *, now: int, by: str | None = None) -> None:
+        detail: dict[str, Any] = {"logins_ended": logins_ended} if logins_ended else {}
+        if by:
+            detail["by"] = by
+        self._events.record("user.password_changed", at=now, user=name, detail=detail or None)
+        if self._notify:
+            said = "reset by Client Services" if by == "admin" else "changed"
+            self._notify(name, f"The password on your account was {said}.", now=now)
 
     def names(self) -> list[str]:
         return self._store.users.usernames()

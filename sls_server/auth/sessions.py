@@ -276,6 +276,12 @@ class SessionService:
         username = self.end(whole, now=now, reason="killed") if whole else None
         return (whole, username) if whole and username else None
 
+    def end_all(self, username: str, *, now: int) -> list[str]:
+        """An administrator ends every live session of the user, one by one (each ``session.killed``): the
+        ids ended."""
+        live = [s["id"] for s in self.of_user(username, now=now)]
+        return [sid for sid in live if self.end(sid, now=now, reason="killed")]
+
     def _record_end(
         self, username: str, sid: str, *, now: int, reason: str, ip: str | None = None, by: str | None = None
     ) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import shlex
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -99,6 +100,30 @@ def still_running(pid: int) -> bool:
     except PermissionError:  # there, another user's
         return True
     return True
+
+
+def remember_password(server: str, username: str, password: str, data_dir: Path | None = None) -> bool:
+    """A demo user's new password, written into the demo.json of the demo at ``server`` (its ``users`` entry,
+    and the commands of ``try`` that spelled the old one), so ``--auto`` logs in with it from now on; False
+    when ``username`` is no demo user there."""
+    demo = naming(server, data_dir)
+    user = demo.get("users", {}).get(username) if demo else None
+    if demo is None or not isinstance(user, dict) or not isinstance(user.get("password"), str):
+        return False
+    old, user["password"] = user["password"], password
+    demo["try"] = _replaced(demo.get("try"), old, shlex.quote(password))  # shell commands, to copy
+    write(data_dir or data_dir_from_env(), demo)
+    return True
+
+
+def _replaced(value: Any, old: str, new: str) -> Any:
+    if isinstance(value, str):
+        return value.replace(old, new)
+    if isinstance(value, list):
+        return [_replaced(item, old, new) for item in value]
+    if isinstance(value, dict):
+        return {key: _replaced(item, old, new) for key, item in value.items()}
+    return value
 
 
 def write(data_dir: Path, info: dict[str, Any]) -> Path:

@@ -8,6 +8,7 @@ import sys
 
 import click
 
+from . import demofile
 from .admin_client import segment
 from .admin_commands import admin_options, server_errors
 from .answering import Answerer
@@ -135,8 +136,8 @@ def change_password(
     new user's does. A wrong current password is refused (403 wrong_password) and counts towards the
     lockout, as a wrong login does. The user's other sessions are logged out unless --keep-other-sessions;
     the phone gets a notice. Without `sls stepup --purpose change_security` in the last 5 minutes: 401
-    reauth_required. `--auto` logins read a demo user's password from demo.json, which keeps the old one:
-    log in with --password afterwards.
+    reauth_required. A demo user's new password is written into demo.json, so `--auto` logins go on
+    working. An administrator sets anyone's with `sls user password`.
 
     \b
     Examples:
@@ -152,6 +153,10 @@ def change_password(
     body = {"current_password": current, "new_password": new, "end_other_sessions": not keep_other_sessions}
     with server_errors():
         result = api.request("POST", "/api/v1/account/password", body)
+    if demofile.remember_password(admin.url, result["username"], new):
+        click.echo(
+            f"demo.json now holds {result['username']}'s new password: --auto logs in with it", err=True
+        )
     if as_json:
         print_json(result)
     else:

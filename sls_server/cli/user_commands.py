@@ -9,6 +9,7 @@ from typing import Any
 
 import click
 
+from . import demofile
 from .admin_client import segment
 from .admin_commands import admin_options, call, connect, readable, server_errors, user, when
 from .device_commands import state_words
@@ -163,3 +164,46 @@ def set_phone(username: str, number: str, url: str | None, admin_token: str | No
         return
     shown = {k: v for k, v in result.items() if k != "devices"}  # whatever the route answers, minus lists
     print_renderable(fields_table(f"{result.get('username', username)}'s phone", readable(shown)))
+
+
+@user.command("password")
+@click.argument("username")
+@click.option(
+    "--password", metavar="PASSWORD", help="The new password; prompted for twice (hidden) when not given."
+)
+@click.option("--keep-sessions", is_flag=True, help="Leave the user's live sessions as they are.")
+@admin_options
+def set_password(
+    username: str,
+    password: str | None,
+    keep_sessions: bool,
+    url: str | None,
+    admin_token: str | None,
+    as_json: bool,
+) -> None:
+    """Set a user's password, as Client Services resets one (PUT /admin/v1/users/<username>/password).
+
+    No current password is asked; the policy applies. The user's logins in progress end, and their live
+    sessions too unless --keep-sessions; their phone gets a notice. A demo user's new password is written
+    into demo.json, so `--auto` logins go on working. The user changing their own (after a step-up) is `sls
+    change-password`.
+
+    \b
+    Examples:
+      sls user password card-carl                        # prompts twice
+      sls user password card-carl --password 'violet-harbour-lantern-42'
+    """
+    if password is None:
+        password = ask(
+            f"New password for {username}", instead="--password PASSWORD", hide_input=True, twice=True
+        )
+    body = {"password": password, "end_sessions": not keep_sessions}
+    result = call(url, admin_token, "PUT", f"/admin/v1/users/{segment(username)}/password", body)
+    if demofile.remember_password(connect(url, admin_token).url, result["username"], password):
+        click.echo(
+            f"demo.json now holds {result['username']}'s new password: --auto logs in with it", err=True
+        )
+    if as_json:
+        print_json(result)
+    else:
+        print_renderable(fields_table(f"{result['username']}'s password set", result))

@@ -45,6 +45,25 @@ class UserDeleted(TypedDict):
     deleted: Username
 
 
+class UserPasswordRequest(Request):
+    """Client Services setting a new password: the policy a user's own choice meets, no current password."""
+
+    password: Password = Field(description="The new password.")
+    end_sessions: bool = Field(
+        True, description="End every live session of the user with it (true when absent)."
+    )
+
+
+class UserPasswordReset(TypedDict):
+    """Set: the user logs in with it from now on; their phone got a notice."""
+
+    username: Username
+    sessions_ended: Annotated[int, Field(ge=0, description="Live sessions of the user that were ended.")]
+    logins_ended: Annotated[
+        int, Field(ge=0, description="Logins of the user waiting on their second factor that were ended.")
+    ]
+
+
 class UserPhoneRequest(Request):
     phone: Phone
 

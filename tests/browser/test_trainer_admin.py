@@ -325,3 +325,30 @@ def test_the_console_reseals_a_card_an_older_server_sealed_under_the_key_itself(
         expect(status).to_have_text("Nothing to re-seal: every secret is sealed as v2.")
     finally:
         client.close()
+
+
+def test_a_trainer_resets_a_users_password_from_the_panel(world: World, page: Any) -> None:
+    """Client Services' reset: a weak one refused beside the field, then the new one set; the old password
+    logs in no more, the new one does."""
+    world.user("gus")
+    world.device("gus", "dscplus", pin="2468")
+    pending = requests.post(
+        f"{world.url}/api/v1/auth/login", json={"username": "gus", "password": PASSWORD}, timeout=10
+    )
+    assert pending.status_code == 200, pending.text  # a login waiting on its second factor
+    sign_in_trainer(page, world)
+    page.get_by_test_id("trainer-manage-gus").click()
+    page.get_by_test_id("trainer-password-gus").fill("password123!")
+    page.get_by_test_id("trainer-password-save-gus").click()
+    expect(page.get_by_test_id("trainer-password-error-gus")).to_contain_text("Too common")
+    page.get_by_test_id("trainer-password-gus").fill("Violet-Harbour-Lantern-42")
+    page.get_by_test_id("trainer-password-save-gus").click()
+    expect(page.get_by_test_id("trainer-admin-status")).to_contain_text("gus's password was set")
+    expect(page.get_by_test_id("trainer-password-gus")).to_have_value("")
+    old = requests.post(
+        f"{world.url}/api/v1/auth/login", json={"username": "gus", "password": PASSWORD}, timeout=10
+    )
+    assert old.status_code == 401
+    body = {"username": "gus", "password": "Violet-Harbour-Lantern-42"}
+    new = requests.post(f"{world.url}/api/v1/auth/login", json=body, timeout=10)
+    assert new.status_code == 200, new.text

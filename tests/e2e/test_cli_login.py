@@ -293,8 +293,24 @@ def test_change_password_after_a_step_up_from_the_prompts(demo: Demo) -> None:
         "logins_ended": 0,
     }
     assert new not in changed.output and old not in changed.output  # prompts hide what is typed
+    assert "demo.json now holds card-carl's new password" in changed.stderr
     assert demo.sls("login", "card-carl", "--password", old, "--start-only").exit_code == 1
-    assert demo.json("login", "card-carl", "--password", new, "--start-only")["state"] == "second_factor"
+    assert demo.json("login", "card-carl", "--auto")["state"] == "authenticated"  # demo.json has the new one
+    assert new in demo.ok("world").stdout and old not in demo.ok("world").stdout
+
+
+def test_user_password_resets_it_and_auto_logins_go_on(demo: Demo) -> None:
+    old, new = demo.user("sms-sam")["password"], "violet harbour lantern 42"
+    assert demo.json("login", "sms-sam", "--auto")["state"] == "authenticated"
+    weak = demo.sls("user", "password", "sms-sam", "--password", "password123!")
+    assert weak.exit_code == 1 and weak.stderr.startswith("error: weak_password")
+    reset = demo.sls("user", "password", "sms-sam", "--json", input=f"{new}\n{new}\n")
+    assert reset.exit_code == 0, reset.output
+    assert json.loads(reset.stdout) == {"username": "sms-sam", "sessions_ended": 1, "logins_ended": 0}
+    assert new not in reset.output  # the prompts hide what is typed
+    assert demo.sls("login", "sms-sam", "--password", old, "--start-only").exit_code == 1
+    assert demo.json("login", "sms-sam", "--auto")["state"] == "authenticated"
+    assert "'violet harbour lantern 42'" in demo.ok("world").stdout  # quoted, in the commands to copy
 
 
 def test_my_allowlist_shows_then_sets_after_a_step_up_and_clears(demo: Demo) -> None:

@@ -21,7 +21,16 @@ from ...errors import InvalidRequest, UnknownDevice
 from ...factors.errors import UnsupportedDeviceType
 from ...shapes.devices import Device, DeviceEnrolled, DeviceEnrolRequest, DeviceList
 from ...shapes.sessions import SessionEnded, SessionList
-from ...shapes.users import User, UserCreate, UserDeleted, UserList, UserPhoneChanged, UserPhoneRequest
+from ...shapes.users import (
+    User,
+    UserCreate,
+    UserDeleted,
+    UserList,
+    UserPasswordRequest,
+    UserPasswordReset,
+    UserPhoneChanged,
+    UserPhoneRequest,
+)
 from ..common import core, now
 from ..operations import operation
 from . import bp
@@ -84,6 +93,25 @@ def get_user(username: str) -> ResponseReturnValue:
 def delete_user(username: str) -> ResponseReturnValue:
     core().users.delete(username, now=now())
     return {"deleted": canonical_username(username)}
+
+
+@operation(
+    bp,
+    "put",
+    "/users/<username>/password",
+    summary="Set a user's password (Client Services resetting a forgotten one)",
+    body=UserPasswordRequest,
+    ok=UserPasswordReset,
+    returns="Set; the phone got a notice, and the user's sessions and logins in progress ended.",
+    errors=(*USER_ERRORS, WeakPassword),
+)
+def set_user_password(username: str, body: UserPasswordRequest) -> ResponseReturnValue:
+    """No current password is asked: the administrator vouches for the user, as the broker's Client Services
+    does. The policy applies (400 `weak_password` with `reason`). Every login of the user still waiting on
+    its second factor ends, and every live session too unless `end_sessions` is false (each
+    `session.killed`); recorded as `user.password_changed` with `by: admin`. The user changes their own with
+    `POST /api/v1/account/password`."""
+    return core().password_resets.reset(username, body.password, end_sessions=body.end_sessions, now=now())
 
 
 @operation(

@@ -1,9 +1,9 @@
 """``/trainer`` administration: what a trainer preparing a demo would otherwise do with ``sls`` or the admin
 API. Add a user with one authenticator; per user, disable or enable them, delete them, enrol another
-authenticator, revoke, reset or unlock a device, set their IP allowlist and phone number, put them in an
-account and set its allowlist; set the clock to an instant; save the world, load it, reset it, re-seal its
-old secrets. Ending
-sessions is in ``trainer_sessions``, the audit trail's filtered read in ``trainer_events``.
+authenticator, revoke, reset or unlock a device, set their IP allowlist, phone number and password, put them
+in an account and set its allowlist; set the clock to an instant; save the world, load it, reset it, re-seal
+its old secrets. Ending sessions is in ``trainer_sessions``, the audit trail's filtered read in
+``trainer_events``.
 
 Each route calls the core service its ``/admin/v1`` twin calls (``http/admin/``), and validates with the
 twin's shapes (:func:`shaped` words a refusal as :mod:`..validation` does, naming the field), so the console
@@ -29,7 +29,7 @@ from ...shapes.access import AccountCreate, IpAllowlist
 from ...shapes.clock import ClockMove
 from ...shapes.devices import DeviceEnrolRequest
 from ...shapes.state import StateDocument, StateImportQuery
-from ...shapes.users import UserCreate, UserPhoneRequest
+from ...shapes.users import UserCreate, UserPasswordRequest, UserPhoneRequest
 from ...transfer import SecretsAtRest, StateTransfer
 from .. import validation
 from ..admin.state import MAX_STATE_BYTES
@@ -229,6 +229,19 @@ def trainer_set_phone(username: str) -> ResponseReturnValue:
     def put(body: dict[str, Any]) -> dict[str, str | None]:
         phone = shaped(UserPhoneRequest, {"phone": body.get("phone")}).phone
         return core().users.change_phone(username, phone, now=now())
+
+    return action(put)
+
+
+@bp.post("/trainer/users/<username>/password")
+@answers_json
+def trainer_set_password(username: str) -> ResponseReturnValue:
+    """``PUT /admin/v1/users/<u>/password``: Client Services' reset; the user's sessions and logins in
+    progress end, the phone is told."""
+
+    def put(body: dict[str, Any]) -> dict[str, Any]:
+        password = shaped(UserPasswordRequest, {"password": body.get("password")}).password
+        return core().password_resets.reset(username, password, end_sessions=True, now=now())
 
     return action(put)
 

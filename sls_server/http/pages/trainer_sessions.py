@@ -24,9 +24,7 @@ def trainer_end_sessions(username: str) -> ResponseReturnValue:
 
     def end(_: dict[str, Any]) -> dict[str, Any]:
         name = core().users.get(username).username
-        live = core().sessions.of_user(name, now=now())
-        ended = sum(1 for s in live if core().sessions.kill(s["id"], now=now()) is not None)
-        return {"username": name, "sessions_ended": ended}
+        return {"username": name, "sessions_ended": len(core().sessions.end_all(name, now=now()))}
 
     return action(end)
 

@@ -133,7 +133,7 @@
     });
   });
 
-  /* The forms in a user's panel: the IP allowlist (blank lifts it) and the phone number. */
+  /* The forms in a user's panel: the IP allowlist (blank lifts it), the phone number and the password. */
   const PANEL_FORMS = {
     "ip-allowlist": function (form) {
       const entries = form.ip_allowlist.value.split(/[\s,]+/).filter(Boolean);
@@ -142,6 +142,11 @@
     },
     "phone": function (form) {
       return [{ phone: form.phone.value.trim() }, function (r) { return r.username + "'s phone number is now " + r.phone + "."; }];
+    },
+    "password": function (form) {
+      return [{ password: form.password.value }, function (r) {
+        return r.username + "'s password was set; " + plural(r.sessions_ended, "session") + " ended, and the phone was told."; },
+        function (live) { live.password.value = ""; }];
     },
     "account": function (form) {
       return [{ account_id: form.account_id.value.trim() }, function (r) {
