@@ -4,18 +4,17 @@ What is in a document is "a prepared world": what an administrator, a trainer or
 expects to find again, which lasts until someone changes it. What is out is traffic through that world:
 what a login, a code or a push leaves behind on its way, which ends on its own. Key by key (``store.keys``):
 
-In (``users``): the user record (password hash as stored: Argon2id with its parameters; phone, disabled
-flag and its epoch, paper, the device offered first), their device list, IP allowlist and account, their
-lockout buckets (a timed lock, a lock only an admin lifts, and the failures and locks counted toward the
+In (``users``): the user record (password hash as stored: Argon2id with its parameters, and its epoch; phone,
+disabled flag and its epoch, paper, the device offered first), their device list, IP allowlist and account,
+their lockout buckets (a timed lock, a lock only an admin lifts, and the failures and locks counted toward the
 next: ``users[].lockout``) and the addresses they logged in from (which bucket a login counts in, and the
-new-place notice: ``users[].known_ips``). In (``devices``): every device record, keys and PIN hashes
-sealed under the server's key as stored, with its label, status, wrong-response count and lock, a card's
-PIN failures and lock, an IB Key's activation (pending or done), a TOTP's last steps (an import writes a
-value sealed under the secret key itself, by a server before ``v2``, sealed as this server seals: ``reseal``).
-In: accounts and
+new-place notice: ``users[].known_ips``). In (``devices``): every device record, keys and PIN hashes sealed
+under the server's key as stored, with its label, status, wrong-response count and lock, a card's PIN failures
+and lock, an IB Key's activation (pending or done), a TOTP's last steps (an import writes a value sealed under
+the secret key itself, by a server before ``v2``, sealed as this server seals: ``reseal``). In: accounts and
 their members, the simulated phones' IB Key apps (keys sealed; their PIN lock), the network conditions of
-every number the world names, and the settings changed at run time (``settings``): the clock (its offset,
-or the instant it stands at when frozen: ``clock_frozen_at``) and the gateway's daily reset
+every number the world names, and the settings changed at run time (``settings``): the clock (its offset, or
+the instant it stands at when frozen: ``clock_frozen_at``) and the gateway's daily reset
 (``gateway_daily_reset``, this server's ``SLS_GATEWAY_INSTANCE``).
 
 Out, as traffic: sessions and the gateway's session (and why its last one ended), logins in progress and

@@ -121,6 +121,10 @@ def build(app_config: dict[str, Any]) -> Built:
     world.enrol("tom", "tom-temp", type="temporary", days=3)
     world.enrol("tom", "tom-old", type="dscplus", pin="2468")
     world.admin("DELETE", f"/users/tom/devices/{world.devices['tom-old']['device_id']}")
+    # ann: her password reset by Client Services (to the same one here): the password has an epoch of its own.
+    world.user("ann")
+    world.enrol("ann", "ann-card", type="dscplus", pin="2468")
+    world.admin("PUT", "/users/ann/password", {"password": PASSWORD})
     # kay: a card locked by wrong PINs; dan: a TOTP disabled by a wrong code.
     world.user("kay")
     world.enrol("kay", "kay-card", type="dscplus", pin="2468")
