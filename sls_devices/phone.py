@@ -1,5 +1,6 @@
 """The subscriber's phone as the network sees it: texts and voice calls, and the conditions that change
-where they arrive (a carrier that blocks SMS, roaming, a delay, a SIM swapped to someone else's handset).
+where they arrive (a carrier that blocks SMS, roaming, a delay, a SIM swapped to someone else's handset, a
+phone that needs a restart).
 
 Pure: the server's delivery code asks these functions what happens and stores the result.
 """
@@ -30,6 +31,10 @@ class Conditions:
     delivery_delay_s: int = 0
     sim_swapped_to: str | None = None
     """Another handset now holds this number's SIM: texts and calls reach it, not the subscriber."""
+    needs_restart: bool = False
+    """The subscriber's phone stopped taking texts until it is powered down and on again (the broker's
+    "I am not receiving text messages", step 2: "Usually this should be sufficient for text messages to
+    start coming through"). Texts sent meanwhile are lost; voice callbacks still ring (step 3)."""
 
     def handset_for(self, number: str) -> str:
         return self.sim_swapped_to or number
@@ -51,6 +56,8 @@ def route_sms(number: str, conditions: Conditions, *, now: int) -> Delivery:
         notes.append("sim_swapped")
     if conditions.carrier_blocks_sms:
         return Delivery(conditions.handset_for(number), now, False, (*notes, "carrier_blocked"))
+    if conditions.needs_restart and not conditions.sim_swapped_to:  # a swapped SIM is in another phone
+        return Delivery(number, now, False, ("needs_restart",))
     if conditions.delivery_delay_s:
         notes.append("delayed")
     return Delivery(conditions.handset_for(number), now + conditions.delivery_delay_s, True, tuple(notes))

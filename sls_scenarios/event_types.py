@@ -77,6 +77,7 @@ EVENT_TYPES: frozenset[str] = frozenset(
         "sms.rate_limited",
         "voice.called",
         "phone.conditions_changed",
+        "phone.restarted",
         # gateway mode
         "gateway.session_established",
         "gateway.session_ended",

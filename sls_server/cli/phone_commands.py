@@ -150,6 +150,11 @@ def calls(
 @click.option(
     "--restore-sim", is_flag=True, help="Give the SIM back to its subscriber (undo --sim-swapped-to)."
 )
+@click.option(
+    "--needs-restart/--no-needs-restart",
+    default=None,
+    help="The phone stops taking texts until restarted (`sls phone restart`); calls still ring.",
+)
 @admin_options
 @sim_token_option
 def conditions(
@@ -159,6 +164,7 @@ def conditions(
     delay: int | None,
     sim_swapped_to: str | None,
     restore_sim: bool,
+    needs_restart: bool | None,
     url: str | None,
     admin_token: str | None,
     sim_token: str | None,
@@ -175,6 +181,7 @@ def conditions(
       sls phone conditions +15555550100 --delay 120
       sls phone conditions +15555550100 --sim-swapped-to attacker   # then: sls phone inbox attacker
       sls phone conditions +15555550100 --restore-sim --no-carrier-blocks-sms --delay 0
+      sls phone conditions +15555550100 --needs-restart      # then: sls phone restart +15555550100
     """
     if sim_swapped_to is not None and restore_sim:
         raise CliError("--sim-swapped-to and --restore-sim: give one or the other", EXIT_USAGE)
@@ -185,13 +192,14 @@ def conditions(
         "roaming": roaming,
         "delivery_delay_s": delay,
         "sim_swapped_to": sim_swapped_to,
+        "needs_restart": needs_restart,
     }
     changes = {key: value for key, value in changes.items() if value is not None}
     if restore_sim:
         changes["sim_swapped_to"] = None
     shown = current
     if changes:
-        fields = ("carrier_blocks_sms", "roaming", "delivery_delay_s", "sim_swapped_to")
+        fields = ("carrier_blocks_sms", "roaming", "delivery_delay_s", "sim_swapped_to", "needs_restart")
         body = {key: current.get(key) for key in fields} | changes  # PUT replaces: send the whole set
         with server_errors():
             shown = client.request("PUT", _path(number, "conditions"), body)
@@ -200,6 +208,32 @@ def conditions(
         return
     view = {key: value for key, value in shown.items() if key != "number"}
     print_renderable(fields_table(f"network conditions of {shown.get('number', number)}", view))
+
+
+@phone.command("restart")
+@click.argument("number")
+@admin_options
+@sim_token_option
+def restart(
+    number: str, url: str | None, admin_token: str | None, sim_token: str | None, as_json: bool
+) -> None:
+    """Restart a phone that stopped taking texts (POST /sim/v1/phones/<number>/restart).
+
+    The broker's advice when texts stop arriving: power the phone down and on again. Texts come through
+    again; those sent meanwhile stay lost (ask for a new code). The other conditions stay.
+
+    \b
+    Example:
+      sls phone restart +15555550100
+    """
+    client = sim_client(url, sim_token)
+    with server_errors():
+        shown = client.request("POST", _path(number, "restart"), {})
+    if as_json:
+        print_json(shown)
+        return
+    view = {key: value for key, value in shown.items() if key != "number"}
+    print_renderable(fields_table(f"{shown.get('number', number)} restarted", view))
 
 
 @phone.command("audio")

@@ -87,6 +87,11 @@ class PhoneConditionsUpdate(Request):
     sim_swapped_to: Handset | None = Field(
         None, description="The handset that now holds this number's SIM; texts and calls reach it instead."
     )
+    needs_restart: bool = Field(
+        False,
+        description="The phone stopped taking texts until it is restarted (`POST .../restart`): texts sent "
+        "meanwhile are lost, voice callbacks still ring.",
+    )
 
 
 class PhoneConditions(TypedDict):
@@ -97,3 +102,4 @@ class PhoneConditions(TypedDict):
     roaming: bool
     delivery_delay_s: Annotated[int, Field(ge=0, le=MAX_DELAY_S)]
     sim_swapped_to: Handset | None
+    needs_restart: bool

@@ -9,6 +9,7 @@ number, because each text costs money and each one is another chance for an atta
 from __future__ import annotations
 
 import secrets
+from dataclasses import replace
 from typing import Any
 
 from sls_devices.phone import SENDER, Conditions, mask_number, parse_code, route_call, route_sms
@@ -27,6 +28,18 @@ def conditions_from_record(record: PhoneConditions) -> Conditions:
         roaming=record.roaming,
         delivery_delay_s=record.delivery_delay_s or 0,
         sim_swapped_to=record.sim_swapped_to,
+        needs_restart=bool(record.needs_restart),
+    )
+
+
+def record_from_conditions(conditions: Conditions) -> PhoneConditions:
+    """What the store keeps of the network model's conditions (a delay of 0 kept as none)."""
+    return PhoneConditions(
+        carrier_blocks_sms=conditions.carrier_blocks_sms,
+        roaming=conditions.roaming,
+        delivery_delay_s=conditions.delivery_delay_s or None,
+        sim_swapped_to=conditions.sim_swapped_to,
+        needs_restart=conditions.needs_restart or None,
     )
 
 
@@ -41,15 +54,7 @@ class PhoneService:
         return conditions_from_record(self._store.phones.conditions(number))
 
     def set_conditions(self, number: str, conditions: Conditions, *, now: int) -> Conditions:
-        self._store.phones.set_conditions(
-            number,
-            PhoneConditions(
-                carrier_blocks_sms=conditions.carrier_blocks_sms,
-                roaming=conditions.roaming,
-                delivery_delay_s=conditions.delivery_delay_s or None,
-                sim_swapped_to=conditions.sim_swapped_to,
-            ),
-        )
+        self._store.phones.set_conditions(number, record_from_conditions(conditions))
         self._events.record(
             "phone.conditions_changed",
             at=now,
@@ -59,8 +64,17 @@ class PhoneService:
                 "roaming": conditions.roaming,
                 "delivery_delay_s": conditions.delivery_delay_s,
                 "sim_swapped": conditions.sim_swapped_to is not None,
+                "needs_restart": conditions.needs_restart,
             },
         )
+        return conditions
+
+    def restart(self, number: str, *, now: int) -> Conditions:
+        """The subscriber powers the phone down and on again: it takes texts again (what was sent meanwhile
+        stays lost). Its other conditions are the network's and stay."""
+        conditions = replace(self.conditions(number), needs_restart=False)
+        self._store.phones.set_conditions(number, record_from_conditions(conditions))
+        self._events.record("phone.restarted", at=now, detail={"number": mask_number(number)})
         return conditions
 
     def limit(self, username: str, number: str, *, now: int, ip: str | None) -> None:

@@ -50,21 +50,48 @@ def test_sim_swap_sends_the_code_to_the_attacker_who_can_log_in(sam: Phone) -> N
     assert len(sam.texts()) == 1 and len(sam.texts("attacker")) == 1
 
 
+def test_a_phone_that_needs_a_restart_loses_texts_until_it_is_restarted(sam: Phone) -> None:
+    sam.conditions(needs_restart=True, delivery_delay_s=30)
+    started = sam.login()
+    sam.move_clock(60)
+    assert sam.texts() == [], "lost, not late"
+    sam.new_code(started["txn_id"], "voice")
+    assert len(sam.calls()) == 1, "a voice callback still rings"
+    restarted = sam.client.post(f"/sim/v1/phones/{PHONE}/restart")
+    assert restarted.status_code == 200
+    assert restarted.get_json() == {
+        "number": PHONE,
+        "carrier_blocks_sms": False,
+        "roaming": False,
+        "delivery_delay_s": 30,  # the network's own conditions stay
+        "sim_swapped_to": None,
+        "needs_restart": False,
+    }
+    sam.new_code(started["txn_id"], "sms")
+    sam.move_clock(30)
+    assert len(sam.texts()) == 1, "the new text comes through; the first stays lost"
+    assert sam.verify(started["txn_id"], sam.code()).status_code == 200
+    events = sam.client.get("/admin/v1/events?type=phone.restarted", headers=sam.headers).get_json()["events"]
+    assert [e["detail"] for e in events] == [{"number": "+1•••••••0123"}]
+
+
 def test_conditions_read_back_and_a_put_replaces_them_all(sam: Phone) -> None:
     normal = {"number": PHONE, "carrier_blocks_sms": False, "roaming": False, "delivery_delay_s": 0}
     assert sam.client.get(f"/sim/v1/phones/{PHONE}/conditions").get_json() == {
         **normal,
         "sim_swapped_to": None,
+        "needs_restart": False,
     }
     every = {
         "carrier_blocks_sms": True,
         "roaming": True,
         "delivery_delay_s": 3600,
         "sim_swapped_to": "+15555550999",
+        "needs_restart": True,
     }
     assert sam.conditions(**every) == {"number": PHONE, **every}
     assert sam.client.get(f"/sim/v1/phones/{PHONE}/conditions").get_json() == {"number": PHONE, **every}
-    assert sam.conditions() == {**normal, "sim_swapped_to": None}
+    assert sam.conditions() == {**normal, "sim_swapped_to": None, "needs_restart": False}
 
 
 BAD_CONDITIONS = [

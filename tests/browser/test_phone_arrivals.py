@@ -77,3 +77,25 @@ def test_a_keyboard_users_focus_on_play_survives_a_new_call(world: World, page: 
     call_in()
     expect(play).to_have_count(2)  # the new call on top, drawn by the next poll
     expect(play.nth(1)).to_be_focused()
+
+
+def test_a_phone_that_needs_a_restart_gets_no_text_until_restarted_from_its_page(
+    world: World, page: Any
+) -> None:
+    """The broker's "I am not receiving text messages", step 2: restart the phone."""
+    world.user("rhea", phone="+15555550152")
+    world.device("rhea", "sms")
+    page.goto(world.url + "/sim/phone/rhea")
+    page.get_by_test_id("cond-needs-restart").check()
+    expect(page.get_by_test_id("cond-summary")).to_contain_text("the phone needs a restart")
+    body = {"username": "rhea", "password": PASSWORD}
+    inbox = page.get_by_test_id("phone-inbox").locator("li")
+    expect(inbox).to_have_count(1)  # the notice of the new SMS device, from before
+    assert requests.post(f"{world.url}/api/v1/auth/login", json=body, timeout=10).status_code == 200
+    assert [m["purpose"] for m in world.messages("+15555550152")] == ["notice"]  # the code was lost
+    page.get_by_test_id("phone-restart").click()
+    expect(page.get_by_test_id("phone-announcer")).to_contain_text("The phone restarted")
+    expect(page.get_by_test_id("cond-needs-restart")).not_to_be_checked()
+    expect(page.get_by_test_id("cond-summary")).to_have_text("Normal network.")
+    assert requests.post(f"{world.url}/api/v1/auth/login", json=body, timeout=10).status_code == 200
+    expect(inbox).to_have_count(2)  # the new code comes through

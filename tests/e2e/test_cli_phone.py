@@ -72,7 +72,13 @@ def test_read_codes_set_conditions_and_swap_a_sim_from_the_cli(sls_serve) -> Non
     )
     assert done.status_code == 200, done.text
 
-    normal = {"number": PHONE, "carrier_blocks_sms": False, "roaming": False, "delivery_delay_s": 0}
+    normal = {
+        "number": PHONE,
+        "carrier_blocks_sms": False,
+        "roaming": False,
+        "delivery_delay_s": 0,
+        "needs_restart": False,
+    }
     assert sls_json(server, "phone", "conditions", PHONE) == {**normal, "sim_swapped_to": None}
     blocked = sls_json(server, "phone", "conditions", PHONE, "--carrier-blocks-sms", "--delay", "30")
     assert blocked == {**normal, "carrier_blocks_sms": True, "delivery_delay_s": 30, "sim_swapped_to": None}
@@ -91,6 +97,15 @@ def test_read_codes_set_conditions_and_swap_a_sim_from_the_cli(sls_serve) -> Non
     assert stolen and stolen[0]["to"] == PHONE and stolen[0]["code"], "the attacker's handset got the code"
     restored = sls_json(server, "phone", "conditions", PHONE, "--restore-sim")
     assert restored == {**normal, "sim_swapped_to": None}
+
+    stuck = sls_json(server, "phone", "conditions", PHONE, "--needs-restart")
+    assert stuck == {**normal, "sim_swapped_to": None, "needs_restart": True}
+    api(server, "/api/v1/auth/login", {"username": "pat", "password": PASSWORD})
+    before = len(sls_json(server, "phone", "inbox", PHONE)["messages"])
+    assert sls_json(server, "phone", "restart", PHONE) == {**normal, "sim_swapped_to": None}
+    api(server, "/api/v1/auth/login", {"username": "pat", "password": PASSWORD})
+    after = sls_json(server, "phone", "inbox", PHONE)["messages"]
+    assert len(after) == before + 1, "lost while it needed a restart; the next one arrives"
 
 
 def test_cli_phone_errors_are_one_line(sls_serve) -> None:  # type: ignore[no-untyped-def]

@@ -35,6 +35,9 @@ SMS_ROUTES = [
     (Conditions(sim_swapped_to=SWAP, delivery_delay_s=30), SWAP, NOW + 30, True, ("sim_swapped", "delayed")),
     (Conditions(sim_swapped_to=SWAP, carrier_blocks_sms=True), SWAP, NOW, False, ("sim_swapped", *BLOCKED)),
     (Conditions(carrier_blocks_sms=True, delivery_delay_s=60), NUMBER, NOW, False, BLOCKED),
+    (Conditions(needs_restart=True), NUMBER, NOW, False, ("needs_restart",)),
+    (Conditions(needs_restart=True, delivery_delay_s=60), NUMBER, NOW, False, ("needs_restart",)),
+    (Conditions(needs_restart=True, sim_swapped_to=SWAP), SWAP, NOW, True, ("sim_swapped",)),  # not its phone
 ]  # fmt: skip
 
 
@@ -50,6 +53,7 @@ CALL_ROUTES = [
     (Conditions(carrier_blocks_sms=True), NUMBER, ()),  # the fallback when texts are blocked
     (Conditions(delivery_delay_s=600), NUMBER, ()),  # a call rings now or not at all
     (Conditions(roaming=True), NUMBER, ()),
+    (Conditions(needs_restart=True), NUMBER, ()),  # the broker's step 3 after a restart: voice rings
     (Conditions(sim_swapped_to="+15555550999"), "+15555550999", ("sim_swapped",)),
 ]
 

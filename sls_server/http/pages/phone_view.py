@@ -99,6 +99,7 @@ def phone_state(username: str) -> dict[str, Any]:
             "roaming": conditions.roaming,
             "delivery_delay_s": conditions.delivery_delay_s,
             "sim_swapped_to": conditions.sim_swapped_to,
+            "needs_restart": conditions.needs_restart,
         }
         state["handset"] = handset_view(number)
         waiting = core().phone_changes.waiting_number(user.username, now=now())

@@ -77,11 +77,27 @@ def sim_phone_conditions(username: str) -> ResponseReturnValue:
             roaming=body.get("roaming") is True,
             delivery_delay_s=delay,
             sim_swapped_to=swapped,
+            needs_restart=body.get("needs_restart") is True,
         )
         core().phones.set_conditions(number, conditions, now=now())
         return phone_state(username)
 
     return guarded(change)
+
+
+@bp.post("/sim/phone/<username>/restart")
+@answers_json
+def sim_phone_restart(username: str) -> ResponseReturnValue:
+    """``POST /sim/v1/phones/<number>/restart``: the phone takes texts again."""
+
+    def restart() -> dict[str, Any]:
+        number = core().users.get(username).phone
+        if not number:
+            raise InvalidRequest("this user has no phone number", field="number")
+        core().phones.restart(number, now=now())
+        return phone_state(username)
+
+    return guarded(restart)
 
 
 @bp.get("/sim/phone/<handset>/calls/<call_id>/audio")

@@ -79,6 +79,7 @@ def conditions_view(number: str, conditions: Conditions) -> dict[str, Any]:
         "roaming": conditions.roaming,
         "delivery_delay_s": conditions.delivery_delay_s,
         "sim_swapped_to": conditions.sim_swapped_to,
+        "needs_restart": conditions.needs_restart,
     }
 
 
@@ -168,7 +169,25 @@ def get_phone_conditions(number: str) -> ResponseReturnValue:
 def set_phone_conditions(number: str, body: PhoneConditionsUpdate) -> ResponseReturnValue:
     """Replaces the whole set. Carrier blocks SMS: texts vanish (the login still says where the code was
     sent), voice callbacks ring. Delivery delay: texts arrive late. SIM swapped to a handset: texts and calls
-    go to that handset's inbox (the SIM-swap attack). 400 `invalid_request` names the bad field."""
+    go to that handset's inbox (the SIM-swap attack). Needs a restart: texts are lost until the phone is
+    restarted. 400 `invalid_request` names the bad field."""
     name = handset(number)
     stored = core().phones.set_conditions(name, Conditions(**body.model_dump()), now=now())
     return conditions_view(name, stored)
+
+
+@operation(
+    bp,
+    "post",
+    "/phones/<number>/restart",
+    summary="Restart a phone: it takes texts again",
+    ok=PhoneConditions,
+    returns="The conditions now in force (`needs_restart` false; the others as they were).",
+    errors=(InvalidRequest,),
+    parameters=PARAMETERS,
+)
+def restart_phone(number: str) -> ResponseReturnValue:
+    """What the broker's help says to do when texts stop arriving: power the phone down and on again.
+    Texts sent while it needed it stay lost (ask for a new code); recorded as `phone.restarted`."""
+    name = handset(number)
+    return conditions_view(name, core().phones.restart(name, now=now()))

@@ -20,6 +20,9 @@ class PhoneConditions:
     roaming: bool = False
     delivery_delay_s: int | None = None
     sim_swapped_to: str | None = None
+    needs_restart: bool | None = None
+    """True while the phone takes no texts until restarted; None otherwise (absent, as in documents saved
+    before it existed)."""
 
     @classmethod
     def from_hash(cls, raw: dict[str, str]) -> PhoneConditions:
@@ -29,6 +32,7 @@ class PhoneConditions:
             roaming=f.flag("roaming"),
             delivery_delay_s=f.maybe_integer("delivery_delay_s"),
             sim_swapped_to=f.maybe_text("sim_swapped_to"),
+            needs_restart=f.maybe_flag("needs_restart") or None,
         )
 
     def to_hash(self) -> dict[str, str]:

@@ -119,12 +119,14 @@
       form.roaming.checked = conditions.roaming;
       form.sim_swapped.checked = Boolean(conditions.sim_swapped_to);
       form.delivery_delay_s.value = String(conditions.delivery_delay_s || 0);
+      form.needs_restart.checked = Boolean(conditions.needs_restart);
     }
     const notes = [];
     if (conditions.carrier_blocks_sms) notes.push("texts are dropped (voice still works)");
     if (conditions.roaming) notes.push("roaming: IB Key falls back to challenge/response");
     if (conditions.delivery_delay_s) notes.push("texts arrive " + conditions.delivery_delay_s + " s late");
     if (conditions.sim_swapped_to) notes.push("SIM swapped: texts and calls reach the attacker");
+    if (conditions.needs_restart) notes.push("the phone needs a restart: texts are lost until then");
     /* a live region: written only when it says something new, or every poll would be read out again */
     const summary = stage.querySelector("[data-testid=cond-summary]");
     const said = notes.length ? "Now: " + notes.join("; ") + "." : "Normal network.";
@@ -181,8 +183,16 @@
       roaming: form.roaming.checked,
       sim_swapped: form.sim_swapped.checked,
       delivery_delay_s: Number(form.delivery_delay_s.value),
+      needs_restart: form.needs_restart.checked,
     });
     if (answer.ok) { document.activeElement.blur(); apply(answer.data); }
+  });
+
+  /* the broker's advice when texts stop arriving: power the phone down and on again */
+  const restart = stage.querySelector("[data-restart-url]");
+  if (restart) restart.addEventListener("click", async function () {
+    const answer = await SLS.call("POST", restart.dataset.restartUrl, {});
+    if (answer.ok) { apply(answer.data); announcer.textContent = "The phone restarted: texts come through again."; }
   });
 
   /* IBKR Mobile's notifications arrive on the victim's handset: said, and buzzed, like a text */
