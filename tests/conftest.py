@@ -345,6 +345,20 @@ class EnrolledUser:
         assert done.status_code == 200, done.get_json()
         return done.get_json()["session"]["token"]  # type: ignore[no-any-return]
 
+    def step_up(self, token: str | None = None, purpose: str = "change_security") -> str:
+        """A session (a new login's, unless ``token``) verified for ``purpose`` with the card: its rotated
+        token (which the client's session cookie follows too)."""
+        bearer = {"Authorization": f"Bearer {token or self.log_in()}"}
+        opened = self.client.post("/api/v1/verify", json={"purpose": purpose}, headers=bearer)
+        assert opened.status_code == 200, opened.get_json()
+        body = opened.get_json()
+        answer = self.card_response(body["factor"]["challenge"])
+        done = self.client.post(
+            "/api/v1/verify", json={"txn_id": body["txn_id"], "response": answer}, headers=bearer
+        )
+        assert done.status_code == 200 and done.get_json()["state"] == "verified", done.get_json()
+        return done.get_json()["session"]["token"]  # type: ignore[no-any-return]
+
 
 @pytest.fixture
 def enrol(client: FlaskClient, admin_headers: dict[str, str]) -> Callable[..., EnrolledUser]:

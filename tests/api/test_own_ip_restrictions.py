@@ -25,19 +25,6 @@ class Ivy(EnrolledUser):
             client.put("/admin/v1/users/ivy/phone", json={"phone": PHONE}, headers=ADMIN).status_code == 200
         )
 
-    def verified(self) -> str:
-        token = self.log_in()
-        opened = self.client.post(
-            "/api/v1/verify", json={"purpose": "change_security"}, headers=_bearer(token)
-        )
-        body = opened.get_json()
-        answer = self.card_response(body["factor"]["challenge"])
-        done = self.client.post(
-            "/api/v1/verify", json={"txn_id": body["txn_id"], "response": answer}, headers=_bearer(token)
-        )
-        assert done.status_code == 200, done.get_json()
-        return str(done.get_json()["session"]["token"])
-
     def put(self, token: str, entries: Any) -> Any:
         return self.client.put(
             "/api/v1/account/ip-allowlist", json={"ip_allowlist": entries}, headers=_bearer(token)
@@ -88,7 +75,7 @@ def test_setting_them_needs_a_fresh_step_up(ivy: Ivy) -> None:
 
 
 def test_set_they_keep_every_other_address_out_and_the_phone_is_told(ivy: Ivy) -> None:
-    token = ivy.verified()
+    token = ivy.step_up()
     saved = ivy.put(token, [HERE, "198.51.100.7/24", "198.51.100.0/24"])
     assert saved.status_code == 200, saved.get_json()
     assert saved.get_json()["ip_allowlist"] == [HERE, "198.51.100.0/24"]  # normalised, the duplicate dropped
@@ -109,7 +96,7 @@ def test_set_they_keep_every_other_address_out_and_the_phone_is_told(ivy: Ivy) -
 
 
 def test_a_list_that_would_shut_out_the_address_asking_is_refused(ivy: Ivy) -> None:
-    token = ivy.verified()
+    token = ivy.step_up()
     refused = ivy.put(token, ["198.51.100.0/24"])
     assert refused.status_code == 400
     body = refused.get_json()
@@ -124,7 +111,7 @@ def test_a_list_that_would_shut_out_the_address_asking_is_refused(ivy: Ivy) -> N
     [([HERE, "not-an-address"], 1), (["10.0.0.0/33", HERE], 0), ([HERE, 7], 1)],
 )
 def test_a_bad_entry_is_named_and_nothing_is_stored(ivy: Ivy, entries: list[Any], index: int) -> None:
-    token = ivy.verified()
+    token = ivy.step_up()
     refused = ivy.put(token, entries)
     assert refused.status_code == 400
     assert refused.get_json()["field"] == "ip_allowlist" and refused.get_json()["index"] == index

@@ -54,19 +54,6 @@ def _alive(client: FlaskClient, token: str) -> int:
     return client.get("/api/v1/session", headers=_bearer(token)).status_code
 
 
-def _step_up(user: EnrolledUser, token: str, purpose: str = "change_security") -> str:
-    """A verified step-up for ``purpose``; the rotated token."""
-    opened = user.client.post("/api/v1/verify", json={"purpose": purpose}, headers=_bearer(token))
-    assert opened.status_code == 200, opened.get_json()
-    body = opened.get_json()
-    response = user.card_response(body["factor"]["challenge"])
-    done = user.client.post(
-        "/api/v1/verify", json={"txn_id": body["txn_id"], "response": response}, headers=_bearer(token)
-    )
-    assert done.status_code == 200 and done.get_json()["state"] == "verified", done.get_json()
-    return done.get_json()["session"]["token"]  # type: ignore[no-any-return]
-
-
 def _end(client: FlaskClient, token: str, session_id: str) -> Any:
     return client.delete(f"/api/v1/sessions/{session_id}", headers=_bearer(token))
 
@@ -116,10 +103,10 @@ def test_ending_a_session_needs_a_fresh_change_security_step_up(
         assert refused.get_json()["purpose"] == "change_security"
     assert _alive(alice.client, other) == 200  # nothing ended
 
-    mine = _step_up(alice, mine, "withdrawal")  # verified, but for another task
+    mine = alice.step_up(mine, "withdrawal")  # verified, but for another task
     assert _end(alice.client, mine, _sid("alice", other)).get_json()["error"] == "reauth_required"
 
-    mine = _step_up(alice, mine)
+    mine = alice.step_up(mine)
     ended = _end(alice.client, mine, _sid("alice", other))
     assert ended.status_code == 200 and ended.get_json() == {"ended": [_sid("alice", other)]}
     dead = alice.client.get("/api/v1/session", headers=_bearer(other))
@@ -137,7 +124,7 @@ def test_one_session_is_ended_by_the_short_id_an_event_shows(
     alice: EnrolledUser, admin_headers: dict[str, str]
 ) -> None:
     other, mine = alice.log_in(), alice.log_in()
-    mine = _step_up(alice, mine)
+    mine = alice.step_up(mine)
     short = _sid("alice", other)[: len("alice~") + 12]
     ended = _end(alice.client, mine, short)
     assert ended.status_code == 200 and ended.get_json() == {"ended": [_sid("alice", other)]}
@@ -155,7 +142,7 @@ def test_another_user_s_session_is_the_same_404_as_an_unknown_one_and_lives_on(
 ) -> None:
     alice, bob = enrol("alice"), enrol("bob", "5678")
     bobs = bob.log_in()
-    mine = _step_up(alice, alice.log_in())
+    mine = alice.step_up()
 
     unknown = _end(alice.client, mine, "alice~" + "0" * 64)
     assert unknown.status_code == 404 and unknown.get_json()["error"] == "unknown_session"
@@ -178,7 +165,7 @@ def test_ending_the_others_leaves_this_session_working_and_their_tokens_dead(
     alice, bob = enrol("alice"), enrol("bob", "5678")
     first, second, mine = alice.log_in(), alice.log_in(), alice.log_in()
     bobs = bob.log_in()
-    mine = _step_up(alice, mine)
+    mine = alice.step_up(mine)
 
     ended = alice.client.post("/api/v1/sessions/end-others", headers=_bearer(mine))
     assert ended.status_code == 200
@@ -204,7 +191,7 @@ def test_ending_the_others_leaves_this_session_working_and_their_tokens_dead(
 
 def test_bad_ids_are_a_400_naming_the_field_or_a_404_never_a_500(alice: EnrolledUser) -> None:
     other, mine = alice.log_in(), alice.log_in()
-    mine = _step_up(alice, mine)
+    mine = alice.step_up(mine)
     for malformed in ("nonsense", "alice~short", "alice~" + "a" * 200, "ALICE~" + "0" * 64, "~" + "0" * 64):
         answer = _end(alice.client, mine, malformed)
         assert answer.status_code == 400, (malformed, answer.get_json())
@@ -236,7 +223,7 @@ def test_every_answer_is_the_one_the_document_declares(alice: EnrolledUser) -> N
     c.call("get", listed, listed, 200, headers=_bearer(mine))
     c.call("delete", f"{listed}/{_sid('alice', other)}", one, 401, headers=_bearer(mine))
     c.call("post", others, others, 401, headers=_bearer(mine))
-    mine = _step_up(alice, mine)
+    mine = alice.step_up(mine)
     c.call("delete", f"{listed}/nonsense", one, 400, headers=_bearer(mine))
     c.call("delete", f"{listed}/alice~{'0' * 64}", one, 404, headers=_bearer(mine))
     c.call("delete", f"{listed}/{_sid('alice', other)}", one, 200, headers=_bearer(mine))
@@ -253,6 +240,6 @@ def test_under_the_default_one_session_rule_the_list_is_this_session_alone(
     mine = carol.log_in()
     assert _alive(client, replaced) == 401  # the newer login replaced it
     assert [(s["id"], s["current"]) for s in _listed(carol, mine)] == [(_sid("carol", mine), True)]
-    mine = _step_up(carol, mine)
+    mine = carol.step_up(mine)
     ended = client.post("/api/v1/sessions/end-others", headers=_bearer(mine))
     assert ended.status_code == 200 and ended.get_json() == {"ended": []}

@@ -10,11 +10,12 @@ import pytest
 from conftest import ADMIN_TOKEN, EnrolledUser, words
 from flask import Flask
 from flask.testing import FlaskClient
+from test_password_rehash import stored_hash
 
 from sls_server import create_app
 from sls_server.accounts.passwords import PasswordHasher
 from sls_server.errors import Conflict
-from sls_server.store import Store, connect, keys
+from sls_server.store import Store
 from sls_server.store.ids import new_id
 from sls_server.store.records import LoginTxn, UserRecord
 
@@ -41,18 +42,6 @@ class PasswordUser(EnrolledUser):
         set_phone = client.put("/admin/v1/users/paula/phone", json={"phone": PHONE}, headers=ADMIN)
         assert set_phone.status_code == 200, set_phone.get_json()
 
-    def verified(self, token: str | None = None, purpose: str = "change_security") -> str:
-        """A session with a fresh step-up for ``purpose``: its rotated token."""
-        token = token or self.log_in()
-        opened = self.client.post("/api/v1/verify", json={"purpose": purpose}, headers=_bearer(token))
-        body = opened.get_json()
-        answer = self.card_response(body["factor"]["challenge"])
-        done = self.client.post(
-            "/api/v1/verify", json={"txn_id": body["txn_id"], "response": answer}, headers=_bearer(token)
-        )
-        assert done.status_code == 200, done.get_json()
-        return str(done.get_json()["session"]["token"])
-
     def change(self, token: str, current: str | None = None, new: str = NEW_PASSWORD, **extra: Any) -> Any:
         body = {"current_password": self.password if current is None else current, "new_password": new}
         return self.client.post("/api/v1/account/password", json={**body, **extra}, headers=_bearer(token))
@@ -76,17 +65,9 @@ def paula(client: FlaskClient) -> PasswordUser:
     return PasswordUser(client)
 
 
-def stored_hash(redis_url: str, username: str = "paula") -> str:
-    client = connect(redis_url)
-    try:
-        return str(client.hget(keys.user(username), "password_hash"))
-    finally:
-        client.close()
-
-
 def test_the_new_password_logs_in_the_old_one_no_longer_and_the_phone_is_told(paula: PasswordUser) -> None:
     other = paula.log_in()
-    token = paula.verified()
+    token = paula.step_up()
     changed = paula.change(token)
     assert changed.status_code == 200, changed.get_json()
     body = changed.get_json()
@@ -107,7 +88,7 @@ def test_the_new_password_logs_in_the_old_one_no_longer_and_the_phone_is_told(pa
 
 
 def test_without_a_fresh_step_up_nothing_changes(paula: PasswordUser, redis_url: str) -> None:
-    before = stored_hash(redis_url)
+    before = stored_hash(redis_url, "paula")
     token = paula.log_in()
     refused = paula.change(token)
     assert refused.status_code == 401
@@ -116,17 +97,17 @@ def test_without_a_fresh_step_up_nothing_changes(paula: PasswordUser, redis_url:
         "message": refused.get_json()["message"],
         "purpose": "change_security",
     }
-    contact = paula.verified(token, purpose="change_contact")  # verified for another task is not enough
+    contact = paula.step_up(token, purpose="change_contact")  # verified for another task is not enough
     assert paula.change(contact).get_json()["error"] == "reauth_required"
-    assert stored_hash(redis_url) == before
+    assert stored_hash(redis_url, "paula") == before
     assert paula.events("password_change.password_failed") == []  # the password was never looked at
 
 
 def test_a_wrong_current_password_is_403_counted_and_changes_nothing(
     paula: PasswordUser, redis_url: str
 ) -> None:
-    before = stored_hash(redis_url)
-    token = paula.verified()
+    before = stored_hash(redis_url, "paula")
+    token = paula.step_up()
     wrong = paula.change(token, current="Not-Her-Password-7")
     assert wrong.status_code == 403
     assert wrong.get_json() == {
@@ -134,7 +115,7 @@ def test_a_wrong_current_password_is_403_counted_and_changes_nothing(
         "message": "The current password is incorrect.",
         "field": "current_password",
     }
-    assert stored_hash(redis_url) == before
+    assert stored_hash(redis_url, "paula") == before
     [failed] = paula.events("password_change.password_failed")
     assert failed["user"] == "paula" and failed["result"] == "failure"
     assert paula.login_status(paula.password) == 200  # one wrong guess locks nothing
@@ -143,7 +124,7 @@ def test_a_wrong_current_password_is_403_counted_and_changes_nothing(
 def test_wrong_current_passwords_count_towards_the_lockout(paula: PasswordUser, redis_url: str) -> None:
     """A stolen session with a fresh step-up is no free oracle for the password: five wrong guesses (the
     default threshold) lock the account as five wrong logins would."""
-    token = paula.verified()
+    token = paula.step_up()
     assert [paula.change(token, current=f"Guess-Number-{i}-xyz").status_code for i in range(5)] == [403] * 5
     locked = paula.change(token)  # even the right one, now
     assert locked.status_code == 423 and locked.get_json()["error"] == "account_locked"
@@ -154,8 +135,8 @@ def test_wrong_current_passwords_count_towards_the_lockout(paula: PasswordUser, 
 def test_a_weak_new_password_is_refused_before_the_current_one_is_checked(
     paula: PasswordUser, redis_url: str
 ) -> None:
-    before = stored_hash(redis_url)
-    token = paula.verified()
+    before = stored_hash(redis_url, "paula")
+    token = paula.step_up()
     for weak, reason in [
         ("short7!", "too_short"),
         ("password123!", "blocklisted"),
@@ -169,13 +150,13 @@ def test_a_weak_new_password_is_refused_before_the_current_one_is_checked(
     same = paula.change(token, new=paula.password)
     assert same.status_code == 400
     assert same.get_json()["error"] == "invalid_request" and same.get_json()["field"] == "new_password"
-    assert stored_hash(redis_url) == before
+    assert stored_hash(redis_url, "paula") == before
 
 
 def test_a_long_unicode_password_can_be_chosen_and_is_matched_as_typed(paula: PasswordUser) -> None:
     """ASVS 6.2.9 (64 characters and more may be set) and 6.2.8 (verified exactly as typed)."""
     new = "Pässwörd-ñ-" + "Lantern-" * 12  # 107 code points
-    token = paula.verified()
+    token = paula.step_up()
     assert paula.change(token, new=new).status_code == 200
     assert paula.login_status(new.lower()) == 401
     assert paula.login_status(new[:64]) == 401
@@ -184,7 +165,7 @@ def test_a_long_unicode_password_can_be_chosen_and_is_matched_as_typed(paula: Pa
 
 def test_other_sessions_live_on_when_the_user_says_so(paula: PasswordUser) -> None:
     other = paula.log_in()
-    token = paula.verified()
+    token = paula.step_up()
     kept = paula.change(token, end_other_sessions=False)
     assert kept.status_code == 200 and kept.get_json()["sessions_ended"] == []
     assert paula.client.get("/api/v1/session", headers=_bearer(other)).status_code == 200
@@ -207,16 +188,16 @@ def test_other_sessions_live_on_when_the_user_says_so(paula: PasswordUser) -> No
 def test_a_malformed_body_names_its_field_and_changes_nothing(
     paula: PasswordUser, redis_url: str, body: dict[str, Any], field: str
 ) -> None:
-    before = stored_hash(redis_url)
-    token = paula.verified()
+    before = stored_hash(redis_url, "paula")
+    token = paula.step_up()
     refused = paula.client.post("/api/v1/account/password", json=body, headers=_bearer(token))
     assert refused.status_code == 400
     assert refused.get_json()["field"] == field
-    assert stored_hash(redis_url) == before
+    assert stored_hash(redis_url, "paula") == before
 
 
 def test_no_password_reaches_an_event_or_an_answer(paula: PasswordUser) -> None:
-    token = paula.verified()
+    token = paula.step_up()
     paula.change(token, current="Wrong-Guess-Horse-9")
     paula.change(token, new="password123!")
     answer = paula.change(token)
@@ -234,13 +215,13 @@ def test_a_hash_upgraded_by_the_check_itself_is_still_replaced(
     meets a hash it did not read, which is still the current password's, and goes over it."""
     cheap = create_app({**app_config, "SESSION_CONCURRENCY": "allow"}).test_client()
     paula = PasswordUser(cheap)
-    token = paula.verified()  # logged in on a server still on the old profile
+    token = paula.step_up()  # logged in on a server still on the old profile
     paula.client = create_app({**app_config, "HASH_PROFILE": "standard"}).test_client()
-    assert PasswordHasher("standard").needs_rehash(stored_hash(redis_url))
+    assert PasswordHasher("standard").needs_rehash(stored_hash(redis_url, "paula"))
     changed = paula.change(token)
     assert changed.status_code == 200, changed.get_json()
     assert len(paula.events("user.password_rehashed")) == 1
-    assert PasswordHasher("standard").verify(NEW_PASSWORD, stored_hash(redis_url))
+    assert PasswordHasher("standard").verify(NEW_PASSWORD, stored_hash(redis_url, "paula"))
 
 
 def test_a_change_that_lost_a_race_writes_nothing(paula: PasswordUser, redis_url: str) -> None:
@@ -249,14 +230,14 @@ def test_a_change_that_lost_a_race_writes_nothing(paula: PasswordUser, redis_url
     core = paula.client.application.extensions["sls"]
     verified = core.users.get("paula")
     core.users.change_password(verified, paula.password, "Another-Change-Won-88", now=1)
-    won = stored_hash(redis_url)
+    won = stored_hash(redis_url, "paula")
     with pytest.raises(Conflict):
         core.users.change_password(verified, paula.password, NEW_PASSWORD, now=2)
-    assert stored_hash(redis_url) == won
+    assert stored_hash(redis_url, "paula") == won
 
 
 def test_of_two_racing_changes_exactly_one_wins(paula: PasswordUser, redis_url: str) -> None:
-    token = paula.verified()
+    token = paula.step_up()
     app = paula.client.application
     statuses: dict[str, int] = {}
     start = threading.Barrier(2)
@@ -283,7 +264,7 @@ def test_of_two_racing_changes_exactly_one_wins(paula: PasswordUser, redis_url: 
         403,
         409,
     )  # the current password changed under it, seen at the check or the write
-    assert PasswordHasher("test").verify(winner, stored_hash(redis_url))
+    assert PasswordHasher("test").verify(winner, stored_hash(redis_url, "paula"))
     assert len(paula.events("user.password_changed")) == 1
 
 
@@ -294,7 +275,7 @@ def test_a_login_in_progress_with_the_old_password_cannot_finish(paula: Password
     started = phisher.post("/api/v1/auth/login", json={"username": "paula", "password": paula.password})
     assert started.status_code == 200
     pending = started.get_json()
-    token = paula.verified()  # the user's own login and step-up, meanwhile
+    token = paula.step_up()  # the user's own login and step-up, meanwhile
     changed = paula.change(token)
     assert changed.get_json()["logins_ended"] == 1
     [event] = paula.events("user.password_changed")
@@ -310,7 +291,7 @@ def test_a_login_in_progress_with_the_old_password_cannot_finish(paula: Password
 
 
 def test_a_step_up_in_progress_is_the_session_s_and_lives_on(paula: PasswordUser) -> None:
-    token = paula.verified()
+    token = paula.step_up()
     opened = paula.client.post(
         "/api/v1/verify", json={"purpose": "withdrawal"}, headers=_bearer(token)
     ).get_json()

@@ -38,19 +38,6 @@ class PhoneUser(EnrolledUser):
         assert card.status_code == 201, card.get_json()
         self.card, self.device_id = card.get_json(), card.get_json()["device_id"]
 
-    def verified_session(self, token: str | None = None) -> str:
-        """A session with a fresh change_contact step-up: its rotated token."""
-        token = token or self.log_in()
-        opened = self.client.post(
-            "/api/v1/verify", json={"purpose": "change_contact"}, headers=_bearer(token)
-        ).get_json()
-        answer = self.card_response(opened["factor"]["challenge"])
-        done = self.client.post(
-            "/api/v1/verify", json={"txn_id": opened["txn_id"], "response": answer}, headers=_bearer(token)
-        )
-        assert done.status_code == 200, done.get_json()
-        return str(done.get_json()["session"]["token"])
-
     def ask(self, token: str, phone: str = NEW) -> Any:
         return self.client.post("/api/v1/account/phone", json={"phone": phone}, headers=_bearer(token))
 
@@ -82,7 +69,7 @@ def nina(client: FlaskClient) -> PhoneUser:
 
 
 def test_the_new_number_is_texted_a_code_and_becomes_the_users_only_with_it(nina: PhoneUser) -> None:
-    token = nina.verified_session()
+    token = nina.step_up(purpose="change_contact")
     sent = nina.ask(token)
     assert sent.status_code == 200, sent.get_json()
     body = sent.get_json()
@@ -159,7 +146,7 @@ def test_login_codes_keep_going_to_the_old_number_until_the_new_one_is_confirmed
 
 
 def test_wrong_codes_are_counted_and_the_fifth_kills_the_code(nina: PhoneUser) -> None:
-    token = nina.verified_session()
+    token = nina.step_up(purpose="change_contact")
     nina.ask(token)
     code = nina.code_texted()
     for left in (4, 3, 2, 1, 0):
@@ -179,7 +166,7 @@ def test_wrong_codes_are_counted_and_the_fifth_kills_the_code(nina: PhoneUser) -
 
 
 def test_racing_wrong_codes_are_each_counted(nina: PhoneUser, app: Any) -> None:
-    token = nina.verified_session()
+    token = nina.step_up(purpose="change_contact")
     nina.ask(token)
     code = nina.code_texted()
 
@@ -197,7 +184,7 @@ def test_racing_wrong_codes_are_each_counted(nina: PhoneUser, app: Any) -> None:
 
 
 def test_the_right_code_sent_twice_at_once_changes_the_number_once(nina: PhoneUser, app: Any) -> None:
-    token = nina.verified_session()
+    token = nina.step_up(purpose="change_contact")
     nina.ask(token)
     code = nina.code_texted()
 
@@ -221,7 +208,7 @@ def test_a_code_past_its_time_is_refused_and_spent(app_config: dict[str, Any]) -
     # a step-up that outlives the code (600 s against 300), so the code's own expiry answers
     client = create_app({**app_config, "STEPUP_VALIDITY": 600}).test_client()
     nina = PhoneUser(client, ADMIN, "nina", "1234")
-    token = nina.verified_session()
+    token = nina.step_up(purpose="change_contact")
     now = move_clock(client, ADMIN, 0)
     assert nina.ask(token).get_json()["expires_at"] == now + 300  # SLS_SMS_CODE_TTL's default
     code = nina.code_texted()
@@ -238,7 +225,7 @@ def test_a_code_past_its_time_is_refused_and_spent(app_config: dict[str, Any]) -
 
 
 def test_the_step_up_must_still_be_fresh_when_the_code_comes_back(nina: PhoneUser) -> None:
-    token = nina.verified_session()
+    token = nina.step_up(purpose="change_contact")
     nina.ask(token)
     move_clock(nina.client, ADMIN, 300)  # the step-up's 300 s are over
     stale = nina.confirm(token, nina.code_texted())
@@ -249,17 +236,19 @@ def test_the_step_up_must_still_be_fresh_when_the_code_comes_back(nina: PhoneUse
 def test_only_the_session_that_asked_can_confirm(app_config: dict[str, Any]) -> None:
     client = create_app({**app_config, "SESSION_CONCURRENCY": "allow"}).test_client()
     nina = PhoneUser(client, ADMIN, "nina", "1234")
-    first = nina.verified_session()
+    first = nina.step_up(purpose="change_contact")
     nina.ask(first)
     code = nina.code_texted()
-    second = nina.verified_session()  # another session of hers, verified too (sessions may run side by side)
+    second = nina.step_up(
+        purpose="change_contact"
+    )  # another session of hers, verified too (sessions may run side by side)
     other = nina.confirm(second, code)
     assert other.status_code == 410 and other.get_json()["error"] == "challenge_expired"
     assert nina.confirm(first, code).status_code == 200
 
 
 def test_the_code_names_its_number(nina: PhoneUser) -> None:
-    token = nina.verified_session()
+    token = nina.step_up(purpose="change_contact")
     nina.ask(token)
     other = nina.confirm(token, nina.code_texted(), phone="+15555550777")
     assert other.status_code == 400
@@ -268,7 +257,7 @@ def test_the_code_names_its_number(nina: PhoneUser) -> None:
 
 
 def test_asking_again_replaces_the_code(nina: PhoneUser) -> None:
-    token = nina.verified_session()
+    token = nina.step_up(purpose="change_contact")
     nina.ask(token)
     first = nina.code_texted()
     nina.ask(token)
@@ -293,7 +282,7 @@ def test_asking_again_replaces_the_code(nina: PhoneUser) -> None:
 def test_bad_requests_name_the_field_and_send_nothing(
     nina: PhoneUser, body: dict[str, Any], field: str
 ) -> None:
-    token = nina.verified_session()
+    token = nina.step_up(purpose="change_contact")
     refused = nina.client.post("/api/v1/account/phone", json=body, headers=_bearer(token))
     assert refused.status_code == 400, refused.get_json()
     assert refused.get_json()["field"] == field
@@ -302,7 +291,7 @@ def test_bad_requests_name_the_field_and_send_nothing(
 
 
 def test_the_code_is_kept_only_as_a_digest_and_never_told(nina: PhoneUser, app: Any, caplog: Any) -> None:
-    token = nina.verified_session()
+    token = nina.step_up(purpose="change_contact")
     nina.ask(token)
     code = nina.code_texted()
     nina.confirm(token, _wrong(code))
@@ -318,7 +307,7 @@ def test_the_code_is_kept_only_as_a_digest_and_never_told(nina: PhoneUser, app: 
 def test_texts_to_the_new_number_are_limited_like_every_code(app_config: dict[str, Any]) -> None:
     client = create_app({**app_config, "SMS_SEND_LIMIT": 2}).test_client()
     nina = PhoneUser(client, ADMIN, "nina", "1234")
-    token = nina.verified_session()
+    token = nina.step_up(purpose="change_contact")
     assert nina.ask(token).status_code == 200
     assert nina.ask(token).status_code == 200
     limited = nina.ask(token)
@@ -328,7 +317,7 @@ def test_texts_to_the_new_number_are_limited_like_every_code(app_config: dict[st
 
 
 def test_deleting_the_user_drops_a_change_waiting_for_its_code(nina: PhoneUser, app: Any) -> None:
-    nina.ask(nina.verified_session())
+    nina.ask(nina.step_up(purpose="change_contact"))
     redis = app.extensions["sls"].store.client
     assert redis.exists(keys.user_phone_change("nina"))
     assert nina.client.delete("/admin/v1/users/nina", headers=ADMIN).status_code in (200, 204)
@@ -342,7 +331,7 @@ def test_with_redis_down_the_code_is_refused_503_and_kept_for_later(
     try:
         client = create_app({**app_config, "REDIS_URL": own.url, "REDIS_TIMEOUT": 0.5}).test_client()
         nina = PhoneUser(client, ADMIN, "nina", "1234")
-        token = nina.verified_session()
+        token = nina.step_up(purpose="change_contact")
         nina.ask(token)
         code = nina.code_texted()
         own.stop()

@@ -69,16 +69,7 @@ def test_the_account_page_s_new_password_fields_let_a_password_manager_fill_them
     """ASVS 5.0 6.2.7 on the account page's *Password* card, shown once the user verified for it: the current
     password as `current-password`, the new one (twice) as `new-password`, the username beside them for the
     manager to file it under, and nothing that blocks paste."""
-    token = alice.log_in()  # the API's login sets the session cookie the pages read
-    bearer = {"Authorization": f"Bearer {token}"}
-    opened = alice.client.post(
-        "/api/v1/verify", json={"purpose": "change_security"}, headers=bearer
-    ).get_json()
-    response = alice.card_response(opened["factor"]["challenge"])
-    done = alice.client.post(
-        "/api/v1/verify", json={"txn_id": opened["txn_id"], "response": response}, headers=bearer
-    )
-    assert done.status_code == 200, done.get_json()  # the rotated session's cookie is set too
+    alice.step_up()  # the API's login and step-up set the session cookie the pages read
     parsed = _Inputs()
     parsed.feed(alice.client.get("/account").get_data(as_text=True))
     asked = {i.get("name"): (i.get("type"), i.get("autocomplete")) for i in parsed.inputs}

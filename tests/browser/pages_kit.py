@@ -86,6 +86,33 @@ def confirm_identity(page: Any, name: str, password: str = PASSWORD) -> None:
     page.get_by_test_id("verify-continue").click()
 
 
+def verify_with_card(page: Any, world: World, name: str, card_id: str, pin: str) -> None:
+    """The account page's verify step whole: the username and password, then the card's response."""
+    confirm_identity(page, name)
+    challenge = page.get_by_test_id("step-challenge").inner_text()
+    page.get_by_test_id("step-response").fill(world.card_response(card_id, pin, challenge))
+    page.get_by_test_id("step-submit").click()
+
+
+def log_in_over_the_api(world: World, name: str, card_id: str, pin: str) -> str:
+    """Another client's login with the card (a script, another computer): its session token."""
+    http = requests.Session()
+    started = http.post(
+        f"{world.url}/api/v1/auth/login", json={"username": name, "password": PASSWORD}, timeout=10
+    )
+    assert started.status_code == 200, started.text
+    body = started.json()
+    response = world.card_response(card_id, pin, body["factor"]["challenge"])
+    done = http.post(
+        f"{world.url}/api/v1/auth/login/{body['txn_id']}/verify",
+        json={"response": response},
+        headers={"X-Login-Token": body["login_token"]},
+        timeout=10,
+    )
+    assert done.status_code == 200, done.text
+    return str(done.json()["session"]["token"])
+
+
 def sign_in_trainer(page: Any, world: World) -> None:
     """Sign in to the trainer console with the admin token; the feed is live once it returns."""
     page.goto(world.url + "/trainer")
@@ -99,7 +126,4 @@ def ask_for_a_new_number(page: Any, world: World, name: str, card_id: str, pin: 
     the page then waits for the code texted to the number."""
     page.get_by_test_id("phone-new").fill(number)
     page.get_by_test_id("phone-submit").click()
-    confirm_identity(page, name)
-    challenge = page.get_by_test_id("step-challenge").inner_text()
-    page.get_by_test_id("step-response").fill(world.card_response(card_id, pin, challenge))
-    page.get_by_test_id("step-submit").click()
+    verify_with_card(page, world, name, card_id, pin)

@@ -26,6 +26,7 @@ from .pages_kit import (
     log_in_with_card,
     log_in_with_password,
     sign_in_trainer,
+    verify_with_card,
 )
 
 
@@ -124,10 +125,7 @@ def test_every_page_has_its_frame_contrast_names_and_target_sizes(world: World, 
     expect(page.get_by_test_id("account-message")).to_be_visible()
     visit("account: a new number's code refused")
     page.get_by_test_id("password-start").click()
-    confirm_identity(page, "nina")
-    challenge = page.get_by_test_id("step-challenge").inner_text()
-    page.get_by_test_id("step-response").fill(world.card_response(nina_card, "4321", challenge))
-    page.get_by_test_id("step-submit").click()
+    verify_with_card(page, world, "nina", nina_card, "4321")
     expect(page.get_by_test_id("password-form")).to_be_visible()
     page.get_by_test_id("ip-entries").fill("198.51.100.0/24")  # without this browser's address: refused
     page.get_by_test_id("ip-save").click()

@@ -11,7 +11,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import PASSWORD, World, confirm_identity, log_in_with_card
+from .pages_kit import PASSWORD, World, log_in_with_card, verify_with_card
 
 
 @pytest.fixture
@@ -33,11 +33,8 @@ def test_ip_restrictions_set_and_lifted_from_the_account_page(world: World, page
     expect(page.get_by_test_id("ip-form")).to_have_count(0)
     page.get_by_test_id("ip-start").click()
 
-    confirm_identity(page, "rita")
     expect(page.get_by_test_id("verify-step")).to_contain_text("Change your IP Restrictions")
-    challenge = page.get_by_test_id("step-challenge").inner_text()
-    page.get_by_test_id("step-response").fill(world.card_response(card_id, "2468", challenge))
-    page.get_by_test_id("step-submit").click()
+    verify_with_card(page, world, "rita", card_id, "2468")
     expect(page.get_by_test_id("account-done")).to_contain_text("Edit your IP Restrictions below")
 
     page.get_by_test_id("ip-entries").fill("198.51.100.0/24")

@@ -11,32 +11,13 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import PASSWORD, World, confirm_identity, log_in_with_card
+from .pages_kit import World, confirm_identity, log_in_over_the_api, log_in_with_card
 
 
 @pytest.fixture
 def server(browser: Any, sls_serve: Callable[..., Any]) -> Any:
     """A server that keeps each login's session (SLS_SESSION_CONCURRENCY=allow), so there are others."""
     return sls_serve(workers=1, SLS_SESSION_CONCURRENCY="allow")
-
-
-def _log_in_over_the_api(world: World, name: str, card_id: str, pin: str) -> str:
-    """Another client's login (a script, another computer): its session token."""
-    http = requests.Session()
-    started = http.post(
-        f"{world.url}/api/v1/auth/login", json={"username": name, "password": PASSWORD}, timeout=10
-    )
-    assert started.status_code == 200, started.text
-    body = started.json()
-    response = world.card_response(card_id, pin, body["factor"]["challenge"])
-    done = http.post(
-        f"{world.url}/api/v1/auth/login/{body['txn_id']}/verify",
-        json={"response": response},
-        headers={"X-Login-Token": body["login_token"]},
-        timeout=10,
-    )
-    assert done.status_code == 200, done.text
-    return str(done.json()["session"]["token"])
 
 
 def _alive(world: World, token: str) -> int:
@@ -53,7 +34,7 @@ def test_your_sessions_marks_this_browser_and_logs_out_the_others_after_verifyin
     expect(page.get_by_test_id("no-other-sessions")).to_be_visible()
     expect(page.get_by_test_id("end-other-sessions")).to_have_count(0)
 
-    others = [_log_in_over_the_api(world, "sara", card_id, "2468") for _ in range(2)]
+    others = [log_in_over_the_api(world, "sara", card_id, "2468") for _ in range(2)]
     page.reload()
     expect(page.get_by_test_id("own-session")).to_have_count(3)
     expect(page.locator("[data-testid=own-session][data-current=true]")).to_have_count(1)

@@ -11,7 +11,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import PASSWORD, World, confirm_identity, log_in_with_card
+from .pages_kit import PASSWORD, World, log_in_over_the_api, log_in_with_card, verify_with_card
 
 NEW = "Violet-Harbour-Lantern-42"
 
@@ -27,34 +27,15 @@ def _login_status(world: World, name: str, password: str) -> int:
     return requests.post(f"{world.url}/api/v1/auth/login", json=body, timeout=10).status_code
 
 
-def _other_session(world: World, name: str, card_id: str, pin: str) -> str:
-    http = requests.Session()
-    body = http.post(
-        f"{world.url}/api/v1/auth/login", json={"username": name, "password": PASSWORD}, timeout=10
-    ).json()
-    response = world.card_response(card_id, pin, body["factor"]["challenge"])
-    done = http.post(
-        f"{world.url}/api/v1/auth/login/{body['txn_id']}/verify",
-        json={"response": response},
-        headers={"X-Login-Token": body["login_token"]},
-        timeout=10,
-    )
-    assert done.status_code == 200, done.text
-    return str(done.json()["session"]["token"])
-
-
 def test_a_new_password_after_verifying_with_typos_told_beside_the_fields(world: World, page: Any) -> None:
     card_id = log_in_with_card(page, world, "pete", pin="2468")
-    other = _other_session(world, "pete", card_id, "2468")
+    other = log_in_over_the_api(world, "pete", card_id, "2468")
     page.reload()
     expect(page.get_by_test_id("password-form")).to_have_count(0)  # nothing to type before verifying
     page.get_by_test_id("password-start").click()
 
-    confirm_identity(page, "pete")
     expect(page.get_by_test_id("verify-step")).to_contain_text("Change your password")
-    challenge = page.get_by_test_id("step-challenge").inner_text()
-    page.get_by_test_id("step-response").fill(world.card_response(card_id, "2468", challenge))
-    page.get_by_test_id("step-submit").click()
+    verify_with_card(page, world, "pete", card_id, "2468")
     expect(page.get_by_test_id("account-done")).to_contain_text("Identity verified")
 
     form = page.get_by_test_id("password-form")
