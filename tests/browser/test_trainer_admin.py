@@ -18,25 +18,9 @@ from sls_server.secretbox import SecretBox, device_box
 from sls_server.store import keys
 
 from .a11y_kit import tab_to
-from .pages_kit import PASSWORD, World, sign_in_trainer
+from .pages_kit import PASSWORD, World, log_in_over_the_api, sign_in_trainer
 
 CARD_KEY = re.compile(r"^[0-9a-f]{40,}$")
-
-
-def card_login(world: World, name: str, device_id: str, pin: str) -> None:
-    """``name`` logs in with their card through the API, as from another machine."""
-    body = {"username": name, "password": PASSWORD}
-    started = requests.post(world.url + "/api/v1/auth/login", json=body, timeout=10)
-    assert started.status_code == 200, started.text
-    step = started.json()
-    response = world.card_response(device_id, pin, step["factor"]["challenge"])
-    done = requests.post(
-        f"{world.url}/api/v1/auth/login/{step['txn_id']}/verify",
-        json={"response": response},
-        headers={"X-Login-Token": step["login_token"]},
-        timeout=10,
-    )
-    assert done.status_code == 200, done.text
 
 
 def admin_get(world: World, path: str) -> Any:
@@ -63,7 +47,7 @@ def test_a_trainer_prepares_a_user_saves_the_world_resets_and_loads_it_back(
     status = page.get_by_test_id("trainer-admin-status")
     expect(status).to_contain_text("dana was added")
 
-    card_login(world, "dana", card, "2468")
+    log_in_over_the_api(world, "dana", card, "2468")
     expect(page.get_by_test_id("trainer-sessions-dana")).to_have_text("1 live")
     page.get_by_test_id("trainer-manage-dana").click()
     expect(page.get_by_test_id("trainer-manage-dana")).to_have_attribute("aria-expanded", "true")
@@ -320,7 +304,7 @@ def test_the_console_reseals_a_card_an_older_server_sealed_under_the_key_itself(
         expect(status).to_have_text("1 secret sealed again as v2; none is left under the secret key itself.")
         assert client.hget(where, "sealed").startswith("v2:")
         assert admin_get(world, "/state/secrets")["older"] == 0
-        card_login(world, "erin", card, "1357")
+        log_in_over_the_api(world, "erin", card, "1357")
         page.get_by_test_id("world-reseal").click()
         expect(status).to_have_text("Nothing to re-seal: every secret is sealed as v2.")
     finally:
