@@ -25,6 +25,10 @@ EVENT_TYPES: frozenset[str] = frozenset(
         "stepup.password_failed",
         "stepup.verified",
         "password_change.password_failed",
+        "password_recovery.started",
+        "password_recovery.code_failed",
+        "password_recovery.refused",
+        "password_recovery.verified",
         "withdrawal.requested",
         # sessions, and why each ended
         "session.rotated",

@@ -13,6 +13,8 @@ from .accounts.users import UserService
 from .auth.console import ConsoleSignIns
 from .auth.lockout import Lockout, LockoutPolicy
 from .auth.login import LoginService
+from .auth.password_recovery import PasswordRecovery
+from .auth.password_recovery import pepper_from as recovery_pepper
 from .auth.password_reset import PasswordResets
 from .auth.password_step import IpCheck, PasswordStep
 from .auth.phone_change import PhoneChanges
@@ -69,6 +71,7 @@ class Core:
     stepup: StepUp
     tasks: SensitiveTasks
     password_resets: PasswordResets
+    recovery: PasswordRecovery
     phone_changes: PhoneChanges
     ip_rules: IpRestrictions
     ibkey: IbKeyAppService
@@ -201,6 +204,18 @@ def build_core(settings: Settings, store: Store) -> Core:
         ),
         phone_changes=phone_changes,
         password_resets=PasswordResets(users, sessions),
+        recovery=PasswordRecovery(
+            store.recoveries,
+            users,
+            phones,
+            prompts,
+            steps,
+            sessions,
+            events,
+            pepper=recovery_pepper(settings.secret_key),
+            code_ttl=settings.sms_code_ttl,
+            validity=settings.stepup_validity,
+        ),
         ip_rules=ip_rules,
         ibkey=ibkey_apps,
         resealer=Resealer(box, factors, ibkey_apps),

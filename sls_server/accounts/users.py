@@ -128,9 +128,10 @@ class UserService:
         self._password_changed(name, ended, now=now)
         return ended
 
-    def set_password(self, username: str, password: str, *, now: int) -> int:
-        """An administrator's new password for the user (Client Services resetting a forgotten one): the
-        policy applies and no current password is asked. It goes over whatever hash is there, by
+    def set_password(self, username: str, password: str, *, now: int, by: str = "admin") -> int:
+        """A new password for the user without the current one: Client Services resetting a forgotten one
+        (``by`` admin), or the user's own recovery (``by`` recovery, ``PasswordRecovery``). The policy
+        applies. It goes over whatever hash is there, by
         compare-and-set on the hash as read (read again when another write landed in between), with the same
         end of logins in progress and new epoch as the user's own change; the phone is told. How many logins
         ended. Sessions are the caller's to end (``PasswordResets``)."""
@@ -143,7 +144,7 @@ class UserService:
                 name, self.get(name).password_hash, fresh, epoch, now=now
             )
             if ended is not None:
-                self._password_changed(name, ended, now=now, by="admin")
+                self._password_changed(name, ended, now=now, by=by)
                 return ended
         raise Conflict(
             "The password kept changing under this write; nothing was changed."
@@ -155,11 +156,15 @@ class UserService:
             detail["by"] = by
         self._events.record("user.password_changed", at=now, user=name, detail=detail or None)
         if self._notify:
-            said = "reset by Client Services" if by == "admin" else "changed"
+            said = {"admin": "reset by Client Services", "recovery": "reset"}.get(by or "", "changed")
             self._notify(name, f"The password on your account was {said}.", now=now)
 
     def names(self) -> list[str]:
         return self._store.users.usernames()
+
+    def find(self, username: str) -> UserRecord | None:
+        """The user, or None when no user has the (canonical) name."""
+        return self._store.users.get(canonical_username(username))
 
     def get(self, username: str) -> UserRecord:
         record = self._store.users.get(canonical_username(username))

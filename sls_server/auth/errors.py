@@ -148,6 +148,17 @@ class WrongPassword(Forbidden):
     message = "The current password is incorrect."
 
 
+class ClientServicesRequired(Forbidden):
+    """A password recovery needs a second authenticator besides the phone its code went to: with only SMS
+    or voice, the phone alone (a swapped SIM, say) would be the whole account."""
+
+    code = "client_services_required"
+    message = (
+        "Your password cannot be reset online: no security device other than this phone is enrolled. "
+        "Contact IBKR Client Services."
+    )
+
+
 class ReauthRequired(SlsError):
     code = "reauth_required"
     status = 401

@@ -60,6 +60,10 @@ class Prompts:
         self._verify_attempts = verify_attempts
         self._choice = FactorChoice(devices, factors)
 
+    def usable(self, username: str, *, now: int) -> Usable:
+        """Every (factor, device) pair the user could be asked for now (a locked or lapsed device none)."""
+        return self._choice.options(username, now=now)[1]
+
     def open(
         self,
         username: str,

@@ -30,6 +30,7 @@ from .lockout import LockoutRepo
 from .logins import LoginRepo
 from .phone_changes import PhoneChangeRepo
 from .phones import PhoneRepo
+from .recoveries import RecoveryRepo
 from .sessions import SessionRepo
 from .totp import TotpRepo
 from .users import UserRepo
@@ -56,6 +57,7 @@ class Store:
         self.lockout = LockoutRepo(client, scripts)
         self.phones = PhoneRepo(client, scripts)
         self.phone_changes = PhoneChangeRepo(client, scripts)
+        self.recoveries = RecoveryRepo(client, scripts)
         self.sessions = SessionRepo(client, scripts)
         self.events = EventRepo(client, scripts)
         self.access = AccessRepo(client, scripts)

@@ -80,6 +80,11 @@ def user_challenge_issues(username: str) -> str:
     return f"{PREFIX}{{u:{username}}}:issued"
 
 
+def recovery(digest: str) -> str:
+    """A password recovery in progress (``store.recoveries``), named by the SHA-256 of its client's token."""
+    return f"{PREFIX}{{rc:{digest}}}:recovery"
+
+
 def user_phone_change(username: str) -> str:
     """A new number the user asked for, waiting for the code texted to it (``store.phone_changes``)."""
     return f"{PREFIX}{{u:{username}}}:phone_change"

@@ -17,20 +17,20 @@ every number the world names, and the settings changed at run time (``settings``
 the instant it stands at when frozen: ``clock_frozen_at``) and the gateway's daily reset
 (``gateway_daily_reset``, this server's ``SLS_GATEWAY_INSTANCE``).
 
-Out, as traffic: sessions and the gateway's session (and why its last one ended), logins in progress and
-the password attempts being checked (``lockout_inflight``), codes in flight (inboxes and call logs, their
-send counters and the outbox cursor, IB Key push inboxes, an activation's lease: an IB Key pending
-activation comes back pending without the text that carried its code, so enrol it again to show an
-activation), rate windows (an address's attempts, challenge issuance, sends and pushes), the audit trail
-and metrics, the challenges a card remembers (an imported card may, rarely, be given a challenge it was
+Out, as traffic: sessions and the gateway's session (and why its last one ended), password recoveries in
+progress, logins in progress and the password attempts being checked (``lockout_inflight``), codes in flight
+(inboxes and call logs, their send counters and the outbox cursor, IB Key push inboxes, an activation's lease:
+an IB Key pending activation comes back pending without the text that carried its code, so enrol it again to
+show an activation), rate windows (an address's attempts, challenge issuance, sends and pushes), the audit
+trail and metrics, the challenges a card remembers (an imported card may, rarely, be given a challenge it was
 given before the export), the readiness probe, and the secret key's check (the document carries its own:
-``key_check``), and the sign-ins to the trainer console and the simulator pages (an operator's browsers,
-not the world: a reset keeps them). Out too: the conditions of a number no user or device has (they reach
-no one), lockout counts at a name that is no user's (guesses at it), the user's ``phone_device`` claim (a
-guard among racing enrolments, which reads the user's device list when no claim names a device), and the
-``SLS_*`` settings (the server's configuration, not the world: a document brings its world into a server
-configured as that server is). Records' compare-and-set versions start again at 0. Version 1 documents,
-written before the lockouts, known addresses and daily reset were carried, import with none of them.
+``key_check``), and the sign-ins to the trainer console and the simulator pages (an operator's browsers, not
+the world: a reset keeps them). Out too: the conditions of a number no user or device has (they reach no one),
+lockout counts at a name that is no user's (guesses at it), the user's ``phone_device`` claim (a guard among
+racing enrolments, which reads the user's device list when no claim names a device), and the ``SLS_*``
+settings (the server's configuration, not the world: a document brings its world into a server configured as
+that server is). Records' compare-and-set versions start again at 0. Version 1 documents, written before the
+lockouts, known addresses and daily reset were carried, import with none of them.
 ``tests/api/test_state_round_trip.py`` holds every key family of ``store.keys`` to this list.
 
 An import that is refused changes nothing: the whole document is read into records and checked before the

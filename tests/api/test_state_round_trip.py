@@ -29,6 +29,7 @@ TRAFFIC = re.compile(
     r"|ip:[^}]+\}:attempts"
     r"|p:[^}]+\}:(?:messages|calls|sent|outbox)"
     r"|rl:[^}]+\}:window"
+    r"|rc:[^}]+\}:recovery"
     r"|ibpush:[^}]+\}:inbox"
     r"|gw:[^}]+\}:(?:session|ended)"
     r"|events\}:.*|ready\}:probe|keycheck\}:secret_key|console\}:.*"

@@ -1,8 +1,8 @@
 """``/api/v1``: the broker's login service as an integration under test sees it.
 
 Holds the blueprint and its surface (``http.operations``); the routes live in ``login`` (password, second
-factor, session, logout), ``account`` (step-up, and the sensitive tasks it guards) and ``sessions`` (the
-caller's own sessions: listed, and the others ended).
+factor, session, logout), ``recovery`` (a forgotten password), ``account`` (step-up, and the sensitive tasks
+it guards) and ``sessions`` (the caller's own sessions: listed, and the others ended).
 """
 
 from __future__ import annotations
@@ -20,6 +20,6 @@ surface(
     unsafe_errors=(CrossSiteRequest,),
 )
 
-from . import account, login, sessions  # noqa: E402  - each adds its routes to bp
+from . import account, login, recovery, sessions  # noqa: E402  - each adds its routes to bp
 
-__all__ = ["account", "bp", "login", "sessions"]
+__all__ = ["account", "bp", "login", "recovery", "sessions"]

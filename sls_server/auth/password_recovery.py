@@ -1,0 +1,218 @@
+"""A forgotten password ("Forgot your password?"): a code texted to the account's phone, then the user's
+second factor on another authenticator, then a new password (ASVS 5.0 6.4.3: a reset never bypasses the
+multi-factor authentication).
+
+The phone alone never resets a password: a swapped SIM would then be the whole account (the SIM-swap
+lesson). So after the code, the step opens on a device other than the phone's SMS and voice (IB Key, the
+card, an authenticator app, a temporary passcode); a user with none is sent to Client Services
+(``client_services_required``), who reset it by hand (``PasswordResets``).
+
+Nobody learns from the start whether the name is a user's: any well-formed name gets the same answer and a
+token, a name no user has (or a user without a phone) a decoy recovery where every code is wrong, counted
+the same; a text refused by the send limits is simply not sent. The client's token is kept only as its
+SHA-256 (``store.recoveries``), the code only as an HMAC digest under a pepper derived from the server's key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from typing import Any
+
+from sls_devices.phone import SENDER, how_long, mask_number
+
+from ..accounts.users import UserService, canonical_username
+from ..events import EventLog
+from ..factors.sms import new_code
+from ..secretbox import pepper as derive_pepper
+from ..sim.errors import SendLimited
+from ..store.recoveries import RecoveryRepo
+from .errors import AccountDisabled, ChallengeExpired, ClientServicesRequired, InvalidResponse, ReauthRequired
+from .phone_change import Texts
+from .prompts import Prompts
+from .second_factor import SecondFactor
+from .sessions import SessionService
+
+#: Wrong codes a recovery takes before it ends.
+CODE_ATTEMPTS = 5
+#: The token's bytes of randomness (the client's only hold on the recovery).
+TOKEN_BYTES = 24
+#: What the texts and the step are for, in events, texts and the IB Key notification.
+PURPOSE = "password_recovery"
+#: The factors a recovery's step may open on, best first: none of them is the phone the code went to.
+STEP_FACTORS = ("ibkey", "dscplus", "totp", "temporary")
+
+
+def pepper_from(secret_key: bytes) -> bytes:
+    return derive_pepper(secret_key, b"sls password recovery code")
+
+
+def recovery_text(code: str, *, valid_s: int) -> str:
+    return (
+        f"{SENDER}: Your code to reset your password is {code}. It is valid for {how_long(valid_s)}. "
+        "If you did not ask for it, someone knows your username: contact IBKR Client Services."
+    )
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class PasswordRecovery:
+    def __init__(
+        self,
+        repo: RecoveryRepo,
+        users: UserService,
+        phones: Texts,
+        prompts: Prompts,
+        steps: SecondFactor,
+        sessions: SessionService,
+        events: EventLog,
+        *,
+        pepper: bytes,
+        code_ttl: int,
+        validity: int,
+    ) -> None:
+        self._repo = repo
+        self._users = users
+        self._phones = phones
+        self._prompts = prompts
+        self._steps = steps
+        self._sessions = sessions
+        self._events = events
+        self._pepper = pepper
+        self.code_ttl = code_ttl
+        self.validity = validity
+
+    def start(self, username: str, *, now: int, ip: str | None) -> dict[str, Any]:
+        """The same answer for every well-formed name: a token, and a code texted if the name is a user's
+        with a phone (and the send limits allow it)."""
+        name = canonical_username(username)
+        token = secrets.token_urlsafe(TOKEN_BYTES)
+        digest = token_digest(token)
+        expires_at = now + self.code_ttl
+        record = self._users.find(name)
+        code_digest = ""
+        if record is not None and record.phone:
+            code = new_code()
+            code_digest = self._code_digest(digest, code)
+            try:
+                self._phones.limit(name, record.phone, now=now, ip=ip)
+                text = recovery_text(code, valid_s=self.code_ttl)
+                self._phones.send_sms(record.phone, text, now=now, user=name, ip=ip, purpose=PURPOSE)
+            except SendLimited:
+                pass  # told nothing: a refusal here would say the name is a user's (the limit has its event)
+            self._events.record(
+                "password_recovery.started",
+                at=now,
+                user=name,
+                ip=ip,
+                detail={"to": mask_number(record.phone)},
+            )
+        self._repo.begin(digest, {"username": name, "digest": code_digest}, expires_at=expires_at, now=now)
+        return {"state": "code_sent", "recovery_token": token, "expires_at": expires_at}
+
+    def code(self, token: str, code: str, *, now: int, ip: str | None) -> dict[str, Any]:
+        """Spend the code, then open the second factor on a device other than the phone; 401
+        ``invalid_response`` with the tries left for a wrong one, 410 ``challenge_expired`` once none
+        lives."""
+        digest = token_digest(token)
+        name = self._repo.get(digest).get("username")
+        status, left = self._repo.check_code(
+            digest, self._code_digest(digest, code), now=now, max_failures=CODE_ATTEMPTS
+        )
+        if status == "wrong":
+            self._events.record(
+                "password_recovery.code_failed",
+                at=now,
+                user=self._user_of(name),
+                ip=ip,
+                result="failure",
+                detail={"attempts_left": left},
+            )
+            raise InvalidResponse(attempts_left=left)
+        if status != "ok" or not name:
+            raise ChallengeExpired("No recovery is waiting for a code: start again.")
+        user = self._users.get(name)
+        if user.disabled:
+            self._repo.end(digest)
+            raise AccountDisabled()
+        pairs = [(f, d) for f, d in self._prompts.usable(name, now=now) if f in STEP_FACTORS]
+        if not pairs:
+            self._repo.end(digest)
+            self._events.record(
+                "password_recovery.refused", at=now, user=name, ip=ip, result="client_services_required"
+            )
+            raise ClientServicesRequired()
+        factor, device = min(
+            pairs, key=lambda pair: (pair[1].device_id != user.default_device, STEP_FACTORS.index(pair[0]))
+        )
+        opened = self._prompts.open(
+            name,
+            now=now,
+            ip=ip,
+            purpose=PURPOSE,
+            type_=factor,
+            device_id=device.device_id,
+            epoch=user.epoch or "",
+        )
+        self._repo.note(digest, txn_id=opened["txn_id"])  # the code's script moved it to "factor" already
+        opened.pop("txn_id")
+        opened["factors"] = [f for f in opened["factors"] if f["type"] in STEP_FACTORS]
+        return {"state": "second_factor", **opened}
+
+    def verify(self, token: str, response: str | None, *, now: int, ip: str | None) -> dict[str, Any]:
+        """The second factor: a typed response, or (none) a poll of an app approval. ``verified``: a new
+        password may be set within ``validity`` seconds."""
+        digest = token_digest(token)
+        found = self._repo.get(digest)
+        if found.get("stage") != "factor" or not found.get("txn_id") or now >= int(found["expires_at"]):
+            raise ChallengeExpired("No recovery is waiting for a second factor: start again.")
+        txn = self._steps.load(found["txn_id"])
+        if response is None:
+            if self._steps.collect(txn.txn_id, now=now) != "ok":
+                pending = txn.state == "second_factor" and now < txn.expires_at
+                self._steps.record_if_expired(txn, now)
+                return {"state": "pending" if pending else "denied" if txn.state == "denied" else "expired"}
+        else:
+            self._steps.answer(txn, response, now=now, ip=ip)
+        valid_until = now + self.validity
+        if not self._repo.advance(digest, "factor", "verified", expires_at=str(valid_until)):
+            raise ChallengeExpired("No recovery is waiting for a second factor: start again.")
+        self._events.record(
+            "password_recovery.verified",
+            at=now,
+            user=txn.username,
+            ip=ip,
+            factor=txn.factor,
+            device_id=txn.device_id,
+        )
+        return {"state": "verified", "valid_until": valid_until}
+
+    def set_password(self, token: str, password: str, *, now: int, ip: str | None) -> dict[str, Any]:
+        """The new password, once verified: the policy applies; logins in progress and every session end;
+        the phone is told. The recovery is spent by the first request that gets here with a password the
+        policy accepts."""
+        digest = token_digest(token)
+        found = self._repo.get(digest)
+        if found.get("stage") != "verified" or now >= int(found.get("expires_at", "0")):
+            raise ReauthRequired(
+                "Verify with your security device first (POST /api/v1/auth/recovery/verify).",
+                purpose=PURPOSE,
+            )
+        name = found["username"]
+        self._users.check_new_password(name, password, field="new_password")
+        if not self._repo.end(digest):
+            raise ChallengeExpired("This recovery was used already: start again.")
+        logins = self._users.set_password(name, password, now=now, by="recovery")
+        ended = self._sessions.end_all(name, now=now)
+        return {"state": "changed", "username": name, "sessions_ended": len(ended), "logins_ended": logins}
+
+    def _code_digest(self, digest: str, code: str) -> str:
+        return hmac.new(self._pepper, f"{digest}:{code}".encode(), hashlib.sha256).hexdigest()
+
+    def _user_of(self, name: str | None) -> str | None:
+        """The username an event may name: a user's (a decoy's name is whatever was typed: no event names
+        it, as a login names no unknown name)."""
+        return name if name and self._users.find(name) is not None else None

@@ -1,0 +1,120 @@
+"""``/api/v1/auth/recovery``: "Forgot your password?". No session: the token the first call answers holds
+the recovery's place; the core (``auth.password_recovery``) decides everything."""
+
+from __future__ import annotations
+
+from flask.typing import ResponseReturnValue
+
+from ...accounts.errors import WeakPassword
+from ...auth.errors import (
+    AccountDisabled,
+    AccountLocked,
+    ChallengeExpired,
+    ClientServicesRequired,
+    DeviceInactive,
+    DeviceLocked,
+    InvalidResponse,
+    PushDenied,
+    ReauthRequired,
+    UnknownTransaction,
+    WrongMode,
+)
+from ...factors.errors import ChallengeLimited, CodeReplayed
+from ...shapes.recovery import (
+    RecoveryCode,
+    RecoveryDone,
+    RecoveryPassword,
+    RecoveryStart,
+    RecoveryStarted,
+    RecoveryStep,
+    RecoveryVerified,
+    RecoveryVerify,
+)
+from ..common import client_ip, core, now
+from ..operations import operation
+from . import bp
+
+
+@operation(
+    bp,
+    "post",
+    "/auth/recovery",
+    summary="Forgot your password? Start: a code is texted to the account's phone",
+    body=RecoveryStart,
+    ok=RecoveryStarted,
+    returns="A recovery token; the same answer whether or not the name is a user's.",
+)
+def start_recovery(body: RecoveryStart) -> ResponseReturnValue:
+    """Any well-formed name gets `code_sent` and a token: a name no user has, a user without a phone, or a
+    text the send limits refused, all answer alike (no code arrives then). The code lives
+    SLS_SMS_CODE_TTL seconds."""
+    return core().recovery.start(body.username, now=now(), ip=client_ip())
+
+
+@operation(
+    bp,
+    "post",
+    "/auth/recovery/code",
+    summary="The code texted to the phone; then the second factor",
+    body=RecoveryCode,
+    ok=RecoveryStep,
+    returns="The second factor's prompt, on an authenticator other than the phone.",
+    errors=(
+        InvalidResponse,
+        ChallengeExpired,
+        ClientServicesRequired,
+        AccountDisabled,
+        DeviceLocked,
+        ChallengeLimited,
+    ),
+)
+def recovery_code(body: RecoveryCode) -> ResponseReturnValue:
+    """401 `invalid_response` with `attempts_left` for a wrong code (five end the recovery); 410
+    `challenge_expired` when no recovery waits for a code. 403 `client_services_required` when the user has
+    no authenticator besides the phone's SMS and voice: the phone alone never resets a password (a swapped
+    SIM would be the whole account); Client Services can (`PUT /admin/v1/users/<u>/password`)."""
+    return core().recovery.code(body.recovery_token, body.code, now=now(), ip=client_ip())
+
+
+@operation(
+    bp,
+    "post",
+    "/auth/recovery/verify",
+    summary="Answer the second factor, or poll an app approval",
+    body=RecoveryVerify,
+    ok=RecoveryVerified,
+    returns="`verified`, or where an app approval stands.",
+    errors=(
+        InvalidResponse,
+        ChallengeExpired,
+        UnknownTransaction,
+        DeviceInactive,
+        DeviceLocked,
+        CodeReplayed,
+        PushDenied,
+        WrongMode,
+        AccountLocked,
+        AccountDisabled,
+    ),
+)
+def recovery_verify(body: RecoveryVerify) -> ResponseReturnValue:
+    """As a login's verify: wrong answers count on the device (SLS_DEVICE_FAILURE_LIMIT), an IB Key push is
+    polled with the token alone."""
+    return core().recovery.verify(body.recovery_token, body.response, now=now(), ip=client_ip())
+
+
+@operation(
+    bp,
+    "post",
+    "/auth/recovery/password",
+    summary="Set the new password of a verified recovery",
+    body=RecoveryPassword,
+    ok=RecoveryDone,
+    returns="Changed: log in with it; every session and login in progress ended; the phone was told.",
+    errors=(ReauthRequired, WeakPassword, ChallengeExpired),
+)
+def recovery_password(body: RecoveryPassword) -> ResponseReturnValue:
+    """401 `reauth_required` (`purpose: password_recovery`) before the second factor verified, or past
+    `valid_until`; 400 `weak_password` with `reason` (the recovery stays, to try another). Recorded as
+    `user.password_changed` with `by: recovery`."""
+    return core().recovery.set_password(body.recovery_token, body.new_password, now=now(), ip=client_ip())

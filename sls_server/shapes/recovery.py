@@ -1,0 +1,84 @@
+"""A forgotten password (``/api/v1/auth/recovery``): the username, the code texted to the account's phone,
+the second factor on another authenticator, the new password. Each call after the first carries the
+``recovery_token`` the first answered."""
+
+from typing import Annotated, Literal, NotRequired
+
+from pydantic import Field
+from typing_extensions import TypedDict
+
+from .common import Password, Refusal, Request, UnixTime, Username, UsernameInput
+from .login import Factor, FactorOption
+
+RecoveryToken = Annotated[
+    str,
+    Field(
+        min_length=16, max_length=64, pattern=r"^[A-Za-z0-9_-]+$", description="What the first call answered."
+    ),
+    Refusal("must be the recovery_token the first call answered"),
+]
+
+
+class RecoveryStart(Request):
+    username: UsernameInput
+
+
+class RecoveryStarted(TypedDict):
+    """The same for every well-formed name: whether it is a user's, and whether a text went, is not said."""
+
+    state: Literal["code_sent"]
+    recovery_token: Annotated[
+        str, Field(description="Send it with every later call; it lives until `expires_at`.")
+    ]
+    expires_at: Annotated[UnixTime, Field(description="The code is good before this instant.")]
+
+
+class RecoveryCode(Request):
+    recovery_token: RecoveryToken
+    code: Annotated[str, Refusal("must be the 6 digits texted to the account's phone")] = Field(
+        pattern=r"^[0-9]{6}$", description="The code texted to the account's phone."
+    )
+
+
+class RecoveryStep(TypedDict):
+    """The second factor, on an authenticator other than the phone the code went to."""
+
+    state: Literal["second_factor"]
+    expires_at: Annotated[UnixTime, Field(description="When the prompt expires.")]
+    factor: Factor
+    factors: Annotated[
+        list[FactorOption],
+        Field(description="The user's authenticators a recovery may use (never SMS or voice)."),
+    ]
+
+
+class RecoveryVerify(Request):
+    recovery_token: RecoveryToken
+    response: str | None = Field(
+        None, max_length=64, description="What the authenticator shows; omit to poll an app approval."
+    )
+
+
+class RecoveryVerified(TypedDict):
+    state: Annotated[
+        Literal["verified", "pending", "denied", "expired"],
+        Field(
+            description="`verified`: set the new password before `valid_until`. A poll: `pending` while the "
+            "app has not answered, `denied` or `expired` when the recovery is over (start again)."
+        ),
+    ]
+    valid_until: NotRequired[UnixTime]
+
+
+class RecoveryPassword(Request):
+    recovery_token: RecoveryToken
+    new_password: Password = Field(description="The password from now on (the policy a new user's meets).")
+
+
+class RecoveryDone(TypedDict):
+    """The new password is the account's; every session and login in progress ended; the phone was told."""
+
+    state: Literal["changed"]
+    username: Username
+    sessions_ended: Annotated[int, Field(ge=0)]
+    logins_ended: Annotated[int, Field(ge=0)]

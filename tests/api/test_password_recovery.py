@@ -1,0 +1,200 @@
+"""A forgotten password (``/api/v1/auth/recovery``, ASVS 5.0 6.4.3: a reset never bypasses the multi-factor
+authentication): a code to the account's phone, then the second factor on another authenticator, then the
+new password; the same start for any name; the phone alone (SMS or voice only, a swapped SIM) never resets
+it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from conftest import ADMIN_TOKEN, EnrolledUser, words
+from flask.testing import FlaskClient
+from ibkey_world import PHONES, UNLOCK, World
+
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+PHONE = "+15555550126"
+NEW = "Violet-Harbour-Lantern-42"
+
+
+class Rose(EnrolledUser):
+    """A card user with a phone (the code goes there)."""
+
+    def __init__(self, client: FlaskClient, name: str = "rose") -> None:
+        super().__init__(client, ADMIN, name, "1234")
+        assert (
+            client.put(f"/admin/v1/users/{name}/phone", json={"phone": PHONE}, headers=ADMIN).status_code
+            == 200
+        )
+
+    def texts(self, number: str = PHONE) -> list[dict[str, Any]]:
+        return self.client.get(f"/sim/v1/phones/{number}/messages").get_json()["messages"]  # type: ignore[no-any-return]
+
+    def recovery_code(self, number: str = PHONE) -> str:
+        return next(m["code"] for m in self.texts(number) if m["purpose"] == "password_recovery")
+
+    def post(self, path: str, body: dict[str, Any]) -> Any:
+        return self.client.post(f"/api/v1/auth/recovery{path}", json=body)
+
+    def start(self, username: str | None = None) -> str:
+        started = self.post("", {"username": username or self.username})
+        assert started.status_code == 200, started.get_json()
+        return str(started.get_json()["recovery_token"])
+
+    def events(self, type_: str) -> list[dict[str, Any]]:
+        got = self.client.get(f"/admin/v1/events?type={type_}&limit=1000", headers=ADMIN)
+        return got.get_json()["events"]  # type: ignore[no-any-return]
+
+
+@pytest.fixture
+def rose(client: FlaskClient) -> Rose:
+    return Rose(client)
+
+
+def test_code_then_card_then_a_new_password_that_logs_in(rose: Rose) -> None:
+    session = rose.log_in()
+    token = rose.start()
+    text = next(m["text"] for m in rose.texts() if m["purpose"] == "password_recovery")
+    assert "reset your password" in text
+    step = rose.post("/code", {"recovery_token": token, "code": rose.recovery_code()})
+    assert step.status_code == 200, step.get_json()
+    body = step.get_json()
+    assert body["state"] == "second_factor" and body["factor"]["type"] == "dscplus"
+    assert "txn_id" not in body and [f["type"] for f in body["factors"]] == ["dscplus"]
+    early = rose.post("/password", {"recovery_token": token, "new_password": NEW})
+    assert early.status_code == 401 and early.get_json()["error"] == "reauth_required"
+    verified = rose.post(
+        "/verify", {"recovery_token": token, "response": rose.card_response(body["factor"]["challenge"])}
+    )
+    assert verified.status_code == 200 and verified.get_json()["state"] == "verified", verified.get_json()
+    done = rose.post("/password", {"recovery_token": token, "new_password": NEW})
+    assert done.status_code == 200, done.get_json()
+    assert done.get_json() == {"state": "changed", "username": "rose", "sessions_ended": 1, "logins_ended": 0}
+    assert (
+        rose.client.get("/api/v1/session", headers={"Authorization": f"Bearer {session}"}).status_code == 401
+    )
+    again = rose.post("/password", {"recovery_token": token, "new_password": "Another-Lantern-77"})
+    assert again.status_code == 401  # spent
+    old = rose.client.post("/api/v1/auth/login", json={"username": "rose", "password": rose.password})
+    assert old.status_code == 401
+    rose.password = NEW
+    rose.log_in()
+    [changed] = rose.events("user.password_changed")
+    assert changed["detail"] == {"by": "recovery"}
+    assert any(
+        "password on your account was reset" in m["text"] for m in rose.texts() if m["purpose"] == "notice"
+    )
+    assert len(rose.events("password_recovery.verified")) == 1
+
+
+def test_the_start_says_nothing_about_the_name(rose: Rose) -> None:
+    """A user, a name no user has, a user without a phone: the same answer, and every code wrong alike."""
+    rose.client.post(
+        "/admin/v1/users", json={"username": "ned", "password": "Correct-Horse-3-Battery"}, headers=ADMIN
+    )
+    answers = {name: rose.post("", {"username": name}) for name in ("rose", "nobody", "ned")}
+    assert {a.status_code for a in answers.values()} == {200}
+    shapes = {name: sorted(a.get_json()) for name, a in answers.items()}
+    assert shapes["rose"] == shapes["nobody"] == shapes["ned"] == ["expires_at", "recovery_token", "state"]
+    for name, answer in answers.items():
+        token = answer.get_json()["recovery_token"]
+        wrong = rose.post("/code", {"recovery_token": token, "code": "000000"})
+        assert (wrong.status_code, wrong.get_json()["attempts_left"]) == (401, 4), name
+    assert rose.post("", {"username": "not a name!"}).get_json()["field"] == "username"
+
+
+def test_five_wrong_codes_end_it(rose: Rose) -> None:
+    token = rose.start()
+    right = rose.recovery_code()
+    wrong = "000000" if right != "000000" else "111111"
+    left = [
+        rose.post("/code", {"recovery_token": token, "code": wrong}).get_json().get("attempts_left")
+        for _ in range(5)
+    ]
+    assert left == [4, 3, 2, 1, 0]
+    late = rose.post("/code", {"recovery_token": token, "code": right})
+    assert late.status_code == 410 and late.get_json()["error"] == "challenge_expired"
+    assert len(rose.events("password_recovery.code_failed")) == 5
+
+
+def test_the_phone_alone_never_resets_a_password(client: FlaskClient) -> None:
+    """An SMS-only user: the code proves the phone, and the phone is all there is; a swapped SIM would be
+    the whole account. Client Services, then."""
+    made = client.post(
+        "/admin/v1/users",
+        json={"username": "sam", "password": "Correct-Horse-3-Battery", "phone": PHONE},
+        headers=ADMIN,
+    )
+    assert made.status_code == 201
+    client.put(f"/sim/v1/phones/{PHONE}/conditions", json={"sim_swapped_to": "attacker"})
+    token = client.post("/api/v1/auth/recovery", json={"username": "sam"}).get_json()["recovery_token"]
+    stolen = next(m["code"] for m in client.get("/sim/v1/phones/attacker/messages").get_json()["messages"])
+    refused = client.post("/api/v1/auth/recovery/code", json={"recovery_token": token, "code": stolen})
+    assert refused.status_code == 403 and refused.get_json()["error"] == "client_services_required"
+    gone = client.post("/api/v1/auth/recovery/code", json={"recovery_token": token, "code": stolen})
+    assert gone.status_code == 410
+    events = client.get("/admin/v1/events?type=password_recovery.refused", headers=ADMIN).get_json()["events"]
+    assert [e["user"] for e in events] == ["sam"]
+
+
+def test_a_weak_password_leaves_the_recovery_to_try_another(rose: Rose) -> None:
+    token = rose.start()
+    step = rose.post("/code", {"recovery_token": token, "code": rose.recovery_code()}).get_json()
+    rose.post(
+        "/verify", {"recovery_token": token, "response": rose.card_response(step["factor"]["challenge"])}
+    )
+    weak = rose.post("/password", {"recovery_token": token, "new_password": "password123!"})
+    assert weak.status_code == 400 and weak.get_json()["error"] == "weak_password"
+    assert rose.post("/password", {"recovery_token": token, "new_password": NEW}).status_code == 200
+
+
+def test_a_wrong_card_response_counts_and_is_refused(rose: Rose) -> None:
+    token = rose.start()
+    step = rose.post("/code", {"recovery_token": token, "code": rose.recovery_code()}).get_json()
+    wrong = rose.post("/verify", {"recovery_token": token, "response": "00000000"})
+    assert wrong.status_code == 401 and wrong.get_json()["error"] == "invalid_response"
+    early = rose.post("/password", {"recovery_token": token, "new_password": NEW})
+    assert early.status_code == 401
+    right = rose.post(
+        "/verify", {"recovery_token": token, "response": rose.card_response(step["factor"]["challenge"])}
+    )
+    assert right.get_json()["state"] == "verified"
+
+
+def test_no_secret_reaches_the_trail(rose: Rose) -> None:
+    token = rose.start()
+    code = rose.recovery_code()
+    step = rose.post("/code", {"recovery_token": token, "code": code}).get_json()
+    rose.post(
+        "/verify", {"recovery_token": token, "response": rose.card_response(step["factor"]["challenge"])}
+    )
+    rose.post("/password", {"recovery_token": token, "new_password": NEW})
+    trail = rose.client.get("/admin/v1/events?limit=1000", headers=ADMIN).get_data(as_text=True)
+    assert token not in trail and NEW not in trail
+    assert code not in words(trail)
+
+
+def test_an_ib_key_user_approves_the_recovery_in_the_app(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """The step is a push the app shows as an identity check, polled with the token alone."""
+    world = World(client, admin_headers)
+    world.user("alice")
+    app = world.activated("alice", "android")
+    token = client.post("/api/v1/auth/recovery", json={"username": "alice"}).get_json()["recovery_token"]
+    code = next(
+        m["code"]
+        for m in client.get(f"/sim/v1/phones/{PHONES['alice']}/messages").get_json()["messages"]
+        if m["purpose"] == "password_recovery"
+    )
+    step = client.post("/api/v1/auth/recovery/code", json={"recovery_token": token, "code": code}).get_json()
+    assert (step["factor"]["type"], step["factor"]["mode"]) == ("ibkey", "push")
+    pending = client.post("/api/v1/auth/recovery/verify", json={"recovery_token": token})
+    assert pending.get_json() == {"state": "pending"}
+    [note] = world.notifications(app)
+    assert note["purpose"] == "password_recovery"
+    assert world.approve(app, note, step["factor"]["match"], **UNLOCK["android"]).status_code == 200
+    verified = client.post("/api/v1/auth/recovery/verify", json={"recovery_token": token}).get_json()
+    assert verified["state"] == "verified"
+    done = client.post("/api/v1/auth/recovery/password", json={"recovery_token": token, "new_password": NEW})
+    assert done.status_code == 200, done.get_json()
