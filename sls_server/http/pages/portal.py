@@ -82,9 +82,19 @@ def _keep(response: BaseResponse, txn_id: str, state: dict[str, Any]) -> BaseRes
     return response
 
 
-def login_form(message: str | None = None, status: int = 200, username: str = "") -> tuple[str, int]:
+def login_form(
+    message: str | None = None, status: int = 200, username: str = "", notice: str | None = None
+) -> tuple[str, int]:
     invalid = status in (400, 401)  # what was typed is wrong, not the account (locked, disabled, refused)
-    return page("login.html", status, message=message, invalid=invalid, username=username, section="login")
+    return page(
+        "login.html",
+        status,
+        message=message,
+        invalid=invalid,
+        username=username,
+        notice=notice,
+        section="login",
+    )
 
 
 def step_view(
@@ -124,7 +134,9 @@ def step_view(
 def login_page() -> ResponseReturnValue:
     """The form, with what the last POST here was told (a wrong password, a lock, an ended login) once."""
     said = told()
-    return login_form(said.get("message"), said.get("status", 200), said.get("username", ""))
+    return login_form(
+        said.get("message"), said.get("status", 200), said.get("username", ""), said.get("notice")
+    )
 
 
 @bp.get("/login")

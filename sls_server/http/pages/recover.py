@@ -1,0 +1,188 @@
+"""The login page's "Forgot your password?" (``/recover``): the username, the code texted to the account's
+phone, the second factor on another authenticator, the new password twice; the same core steps as
+``/api/v1/auth/recovery`` (``auth.password_recovery``).
+
+Where the recovery stands (its token, the stage, the step's prompt) waits sealed in ``sls_page_recovery``,
+scoped to ``/recover`` and bound to this browser; never a password or a code. Every form answers 303 to the
+GET page (``outcome``), so a reload never sends a code or a password again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify, redirect, request
+from flask.typing import ResponseReturnValue
+from werkzeug.wrappers import Response as BaseResponse
+
+from ...errors import SlsError, StoreUnavailable
+from ...web.wording import CARD_VERIFY_STEPS, IBKEY_CHALLENGE_REASONS, IBKEY_VERIFY_STEPS, factor_name
+from ..common import client_ip, core, now
+from . import bp
+from .kit import answers_json, browser_id, drop_cookie, page, require_browser_token, say, seal, set_cookie
+from .outcome import tell, told
+
+PATH = "/recover"
+COOKIE = "sls_page_recovery"
+#: Refusals after which the recovery is over: the page starts again from the username.
+ENDS = (
+    "challenge_expired",
+    "client_services_required",
+    "account_disabled",
+    "device_locked",
+    "push_denied",
+    "reauth_required",
+)
+
+
+def _context() -> str:
+    return f"recovery:{browser_id()}"
+
+
+def _state() -> dict[str, Any] | None:
+    return seal("recovery").open(request.cookies.get(COOKIE), _context())
+
+
+def _keep(state: dict[str, Any]) -> BaseResponse:
+    answer = redirect(PATH, 303)
+    set_cookie(answer, COOKIE, seal("recovery").seal(state, _context()), path=PATH, max_age=3600)
+    return answer
+
+
+def _refused(exc: SlsError) -> BaseResponse:
+    """Back to the page, which says why once; a refusal that ends the recovery starts it again."""
+    said = "Your verification has expired: start again." if exc.code == "reauth_required" else say(exc)
+    answer = tell(PATH, said, exc.status, invalid=exc.status in (400, 401) and exc.code not in ENDS)
+    if exc.code in ENDS:
+        drop_cookie(answer, COOKIE, path=PATH)
+    return answer
+
+
+@bp.get(PATH)
+def recover_page() -> ResponseReturnValue:
+    state = _state() or {}
+    said = told()
+    return page(
+        "recover.html",
+        said.get("status", 200),
+        stage=state.get("stage", "start"),
+        factor=state.get("factor"),
+        message=said.get("message"),
+        invalid=said.get("invalid", False),
+        factor_name=factor_name,
+        card_steps=CARD_VERIFY_STEPS,
+        ibkey_steps=IBKEY_VERIFY_STEPS,
+        ibkey_reasons=IBKEY_CHALLENGE_REASONS,
+        section="login",
+    )
+
+
+@bp.post(PATH)
+def recover_start() -> ResponseReturnValue:
+    require_browser_token()
+    username = request.form.get("username", "").strip()
+    if not username:
+        return tell(PATH, "Enter your username.", 400, invalid=True)
+    try:
+        started = core().recovery.start(username, now=now(), ip=client_ip())
+    except StoreUnavailable:
+        raise
+    except SlsError as exc:
+        return tell(PATH, say(exc), exc.status, invalid=True)
+    return _keep({"token": started["recovery_token"], "stage": "code"})
+
+
+@bp.post(PATH + "/code")
+def recover_code() -> ResponseReturnValue:
+    require_browser_token()
+    state = _state()
+    if not state or state.get("stage") != "code":
+        return redirect(PATH, 303)
+    code = "".join(request.form.get("code", "").split())
+    if len(code) != 6 or not code.isdigit():
+        return tell(PATH, "Enter the 6-digit code we texted to your phone.", 400, invalid=True)
+    try:
+        step = core().recovery.code(state["token"], code, now=now(), ip=client_ip())
+    except StoreUnavailable:
+        raise
+    except SlsError as exc:
+        return _refused(exc)
+    return _keep({**state, "stage": "factor", "factor": step["factor"]})
+
+
+@bp.post(PATH + "/verify")
+def recover_verify() -> ResponseReturnValue:
+    require_browser_token()
+    state = _state()
+    if not state or state.get("stage") != "factor":
+        return redirect(PATH, 303)
+    response = "".join(request.form.get("response", "").split())
+    if not response or len(response) > 64:
+        return tell(PATH, "Enter the security code.", 400, invalid=True)
+    try:
+        core().recovery.verify(state["token"], response, now=now(), ip=client_ip())
+    except StoreUnavailable:
+        raise
+    except SlsError as exc:
+        return _refused(exc)
+    return _keep({"token": state["token"], "stage": "verified"})
+
+
+@bp.get(PATH + "/status")
+@answers_json
+def recover_status() -> ResponseReturnValue:
+    """What the push step's page polls (``push-wait.js``): once approved, the recovery moves on."""
+    state = _state()
+    if not state or state.get("stage") != "factor":
+        return jsonify({"state": "ended", "message": "Nothing is waiting for approval: start again."})
+    try:
+        polled = core().recovery.verify(state["token"], None, now=now(), ip=client_ip())
+    except StoreUnavailable:
+        raise
+    except SlsError as exc:
+        return jsonify({"state": "ended", "message": say(exc)})
+    if polled["state"] != "verified":
+        messages = {"denied": "The request was denied on your phone.", "expired": "The notification expired."}
+        return jsonify({"state": polled["state"], "message": messages.get(polled["state"], "")})
+    answer = jsonify({"state": "verified", "next": PATH})
+    set_cookie(
+        answer,
+        COOKIE,
+        seal("recovery").seal({"token": state["token"], "stage": "verified"}, _context()),
+        path=PATH,
+        max_age=3600,
+    )
+    return answer
+
+
+@bp.post(PATH + "/password")
+def recover_password() -> ResponseReturnValue:
+    require_browser_token()
+    state = _state()
+    if not state or state.get("stage") != "verified":
+        return redirect(PATH, 303)
+    new = request.form.get("new_password", "")
+    if not new:
+        return tell(PATH, "Enter the new password twice.", 400, invalid=True)
+    if new != request.form.get("confirm_password", ""):
+        return tell(PATH, "The two new passwords do not match.", 400, invalid=True)
+    try:
+        core().recovery.set_password(state["token"], new, now=now(), ip=client_ip())
+    except StoreUnavailable:
+        raise
+    except SlsError as exc:
+        if exc.code == "weak_password":
+            return tell(PATH, f"Choose another new password. {exc.message}", 400, invalid=True)
+        return _refused(exc)
+    done = tell("/", notice="Your password was reset. Log in with the new one.")
+    drop_cookie(done, COOKIE, path=PATH)
+    return done
+
+
+@bp.post(PATH + "/again")
+def recover_again() -> ResponseReturnValue:
+    """Start again from the username (a code that never came, a wrong name)."""
+    require_browser_token()
+    answer = redirect(PATH, 303)
+    drop_cookie(answer, COOKIE, path=PATH)
+    return answer

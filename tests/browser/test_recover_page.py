@@ -1,0 +1,86 @@
+"""The login page's "Forgot your password?" (ASVS 5.0 6.4.3): the username, the code texted to the phone,
+the card, the new password twice; then the login page says so and the new password logs in. A user with
+only a phone is sent to Client Services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+from playwright.sync_api import expect
+
+from .pages_kit import PASSWORD, World
+
+NEW = "Violet-Harbour-Lantern-42"
+PHONE = "+15555550153"
+
+
+def _code(world: World) -> str:
+    return next(m["code"] for m in world.messages(PHONE) if m["purpose"] == "password_recovery")
+
+
+def test_a_forgotten_password_reset_with_the_phone_and_the_card(world: World, page: Any) -> None:
+    world.user("lena", phone=PHONE)
+    card_id = str(world.device("lena", "dscplus", pin="2468")["device_id"])
+    page.goto(world.url + "/")
+    page.get_by_test_id("forgot-password").click()
+    page.get_by_test_id("recover-username").fill("lena")
+    page.get_by_test_id("recover-start").click()
+    page.get_by_test_id("recover-code").fill("000000" if _code(world) != "000000" else "111111")
+    page.get_by_test_id("recover-code-submit").click()
+    expect(page.get_by_test_id("recover-error")).to_contain_text("not valid")
+    expect(page.get_by_test_id("recover-code")).to_have_attribute("aria-invalid", "true")
+    page.get_by_test_id("recover-code").fill(_code(world))
+    page.get_by_test_id("recover-code-submit").click()
+
+    challenge = page.get_by_test_id("step-challenge").inner_text()
+    page.get_by_test_id("step-response").fill(world.card_response(card_id, "2468", challenge))
+    page.get_by_test_id("step-submit").click()
+    page.get_by_test_id("recover-new").fill(NEW)
+    page.get_by_test_id("recover-confirm").fill(NEW + "x")
+    page.get_by_test_id("recover-save").click()
+    expect(page.get_by_test_id("recover-error")).to_have_text("The two new passwords do not match.")
+    page.get_by_test_id("recover-new").fill(NEW)
+    page.get_by_test_id("recover-confirm").fill(NEW)
+    page.get_by_test_id("recover-save").click()
+
+    expect(page.get_by_test_id("login-notice")).to_have_text(
+        "Your password was reset. Log in with the new one."
+    )
+    old = {"username": "lena", "password": PASSWORD}
+    assert requests.post(f"{world.url}/api/v1/auth/login", json=old, timeout=10).status_code == 401
+    page.get_by_test_id("login-username").fill("lena")
+    page.get_by_test_id("login-password").fill(NEW)
+    page.get_by_test_id("login-submit").click()
+    expect(page.get_by_test_id("step-challenge")).to_be_visible()
+
+
+def test_the_phone_alone_is_sent_to_client_services(world: World, page: Any) -> None:
+    world.user("seth", phone=PHONE)
+    world.device("seth", "sms")
+    page.goto(world.url + "/recover")
+    page.get_by_test_id("recover-username").fill("seth")
+    page.get_by_test_id("recover-start").click()
+    page.get_by_test_id("recover-code").fill(_code(world))
+    page.get_by_test_id("recover-code-submit").click()
+    expect(page.get_by_test_id("recover-error")).to_contain_text("Contact IBKR Client Services")
+    expect(page.get_by_test_id("recover-username")).to_be_visible()  # over: it starts again
+
+
+def test_an_ib_key_approval_moves_the_page_on_by_itself(world: World, page: Any) -> None:
+    world.user("ines", phone=PHONE)
+    app = world.ibkey("ines", PHONE)
+    page.goto(world.url + "/recover")
+    page.get_by_test_id("recover-username").fill("ines")
+    page.get_by_test_id("recover-start").click()
+    page.get_by_test_id("recover-code").fill(_code(world))
+    page.get_by_test_id("recover-code-submit").click()
+    match = page.get_by_test_id("push-match").inner_text()
+    listed = requests.get(f"{world.url}/sim/v1/ibkey/{app}/notifications", timeout=10).json()["notifications"]
+    [note] = [n for n in listed if n["purpose"] == "password_recovery"]
+    body = {"match": match, "pin": "12ab"}
+    approved = requests.post(
+        f"{world.url}/sim/v1/ibkey/{app}/notifications/{note['id']}/approve", json=body, timeout=10
+    )
+    assert approved.status_code == 200, approved.text
+    expect(page.get_by_test_id("recover-new")).to_be_visible()  # push-wait.js polled /recover/status
