@@ -158,7 +158,6 @@ class PasswordRecovery:
             epoch=user.epoch or "",
         )
         self._repo.note(digest, txn_id=opened["txn_id"])  # the code's script moved it to "factor" already
-        opened.pop("txn_id")
         opened["factors"] = [f for f in opened["factors"] if f["type"] in STEP_FACTORS]
         return {"state": "second_factor", **opened}
 

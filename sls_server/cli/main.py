@@ -34,6 +34,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "withdraw",
             "change-phone",
             "change-password",
+            "recover-password",
             "logout",
         ),
     ),
@@ -80,6 +81,7 @@ COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "withdraw": ("sensitive_commands:withdraw", ()),
     "change-phone": ("sensitive_commands:change_phone", ()),
     "change-password": ("sensitive_commands:change_password", ()),
+    "recover-password": ("recovery_commands:recover_password", ()),
     "logout": ("session_commands:logout", ()),
     "user": ("admin_commands:user", ("user_commands", "protect_commands")),
     "device": (

@@ -1,4 +1,5 @@
-"""A second-factor step in progress, a login or a step-up, as ``/api/v1`` sees it: :class:`Flow`.
+"""A second-factor step in progress, a login, a step-up or a password recovery, as ``/api/v1`` sees it:
+:class:`Flow`.
 
 It sends the login's binding (``X-Login-Token``) or the session token, verifies a typed answer, polls an app
 approval, switches factor; ``wait_for_approval`` polls until the app answers. Apart from ``answering``
@@ -20,7 +21,7 @@ LOGIN_TOKEN_HEADER = "X-Login-Token"
 
 @dataclasses.dataclass
 class Flow:
-    kind: str  # "login" or "stepup"
+    kind: str  # "login", "stepup" or "recovery"
     username: str
     txn_id: str
     factor: dict[str, Any]
@@ -29,6 +30,7 @@ class Flow:
     session_token: str | None = None
     purpose: str | None = None
     seen: list[str] = dataclasses.field(default_factory=list)  # texts and calls there before the code
+    recovery_token: str | None = None  # a recovery's hold on its step (/api/v1/auth/recovery)
 
     @classmethod
     def from_saved(cls, saved: dict[str, Any]) -> Flow:
@@ -45,6 +47,9 @@ class Flow:
         return {LOGIN_TOKEN_HEADER: self.login_token} if self.kind == "login" and self.login_token else {}
 
     def verify(self, base: AdminClient, response: str) -> dict[str, Any]:
+        if self.kind == "recovery":
+            body = {"recovery_token": self.recovery_token, "response": response}
+            return self._api(base).request("POST", "/api/v1/auth/recovery/verify", body)
         if self.kind == "login":
             path = f"/api/v1/auth/login/{segment(self.txn_id)}/verify"
             return self._api(base).request("POST", path, {"response": response}, headers=self._headers())
@@ -52,6 +57,9 @@ class Flow:
         return self._api(base).request("POST", "/api/v1/verify", body)
 
     def poll(self, base: AdminClient) -> dict[str, Any]:
+        if self.kind == "recovery":
+            body = {"recovery_token": self.recovery_token}
+            return self._api(base).request("POST", "/api/v1/auth/recovery/verify", body)
         if self.kind == "login":
             path = f"/api/v1/auth/login/{segment(self.txn_id)}"
             return self._api(base).request("GET", path, headers=self._headers())
@@ -62,6 +70,8 @@ class Flow:
     ) -> dict[str, Any]:
         """Another factor, or a new code on this one; ``challenge``: IB Key's challenge/response instead of a
         push. A step-up has no switch route: it begins again."""
+        if self.kind == "recovery":
+            raise CliError("a password recovery asks for its one authenticator: start again to use another")
         body: dict[str, Any] = {"type": type_, **({"device_id": device_id} if device_id else {})}
         if challenge:
             body["mode"] = "challenge"
@@ -85,7 +95,9 @@ class Flow:
 
 
 def done(body: dict[str, Any]) -> bool:
-    return body.get("state") in ("authenticated", "verified") and "session" in body
+    """The step is over and won: a login's or a step-up's session, a recovery's time to set the password."""
+    state = body.get("state")
+    return state in ("authenticated", "verified") and ("session" in body or "valid_until" in body)
 
 
 def ended(flow: Flow, body: dict[str, Any]) -> CliError:

@@ -44,6 +44,9 @@ class RecoveryStep(TypedDict):
     """The second factor, on an authenticator other than the phone the code went to."""
 
     state: Literal["second_factor"]
+    txn_id: Annotated[
+        str, Field(description="Names the step, as the IB Key notification does; answer it with the token.")
+    ]
     expires_at: Annotated[UnixTime, Field(description="When the prompt expires.")]
     factor: Factor
     factors: Annotated[

@@ -329,3 +329,15 @@ def test_my_allowlist_shows_then_sets_after_a_step_up_and_clears(demo: Demo) -> 
     assert "logins only from 2 address(es)" in demo.ok("my-allowlist").stdout
     assert demo.json("my-allowlist", "--clear")["ip_allowlist"] == []
     assert demo.sls("my-allowlist", "--clear", "127.0.0.1").exit_code == 2
+
+
+def test_recover_password_with_the_card_and_the_app_and_not_with_the_phone_alone(demo: Demo) -> None:
+    new = "violet-harbour-lantern-42"
+    carl = demo.sls("recover-password", "card-carl", "--auto", "--new", new, "--json")
+    assert carl.exit_code == 0, carl.output
+    assert json.loads(carl.stdout)["state"] == "changed"
+    assert demo.json("login", "card-carl", "--auto")["state"] == "authenticated"  # demo.json has the new one
+    ann = demo.sls("recover-password", "android-ann", "--auto", "--json", input=f"{new}\n{new}\n")
+    assert ann.exit_code == 0, ann.output  # the app's approval, then the prompts
+    sam = demo.sls("recover-password", "sms-sam", "--auto", "--new", new)
+    assert sam.exit_code == 1 and sam.stderr.startswith("error: client_services_required")
