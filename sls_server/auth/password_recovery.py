@@ -23,10 +23,10 @@ from typing import Any
 from sls_devices.phone import SENDER, how_long, mask_number
 
 from ..accounts.users import UserService, canonical_username
+from ..errors import SlsError
 from ..events import EventLog
 from ..factors.sms import new_code
 from ..secretbox import pepper as derive_pepper
-from ..sim.errors import SendLimited
 from ..store.recoveries import RecoveryRepo
 from .errors import AccountDisabled, ChallengeExpired, ClientServicesRequired, InvalidResponse, ReauthRequired
 from .phone_change import Texts
@@ -101,8 +101,10 @@ class PasswordRecovery:
                 self._phones.limit(name, record.phone, now=now, ip=ip)
                 text = recovery_text(code, valid_s=self.code_ttl)
                 self._phones.send_sms(record.phone, text, now=now, user=name, ip=ip, purpose=PURPOSE)
-            except SendLimited:
-                pass  # told nothing: a refusal here would say the name is a user's (the limit has its event)
+            except SlsError as exc:  # the send limits (``Texts.limit``), which this side knows by their code
+                if exc.code != "rate_limited":
+                    raise
+                # told nothing: a refusal here would say the name is a user's (the limit has its event)
             self._events.record(
                 "password_recovery.started",
                 at=now,

@@ -12,6 +12,8 @@ from conftest import ADMIN_TOKEN, EnrolledUser, words
 from flask.testing import FlaskClient
 from ibkey_world import PHONES, UNLOCK, World
 
+from sls_server import create_app
+
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 PHONE = "+15555550126"
 NEW = "Violet-Harbour-Lantern-42"
@@ -198,3 +200,14 @@ def test_an_ib_key_user_approves_the_recovery_in_the_app(
     assert verified["state"] == "verified"
     done = client.post("/api/v1/auth/recovery/password", json={"recovery_token": token, "new_password": NEW})
     assert done.status_code == 200, done.get_json()
+
+
+def test_a_text_the_send_limit_refuses_is_not_sent_and_not_said(app_config: dict[str, Any]) -> None:
+    """A 429 at the start would tell that the name is a user's with a phone: the answer stays the same."""
+    client = create_app({**app_config, "SMS_SEND_LIMIT": 1}).test_client()
+    rose = Rose(client)
+    answers = [rose.post("", {"username": "rose"}) for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 200]
+    assert len({a.get_json()["recovery_token"] for a in answers}) == 3
+    assert len([m for m in rose.texts() if m["purpose"] == "password_recovery"]) == 1
+    assert rose.events("sms.rate_limited")
