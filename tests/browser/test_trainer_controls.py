@@ -26,8 +26,8 @@ from .a11y_kit import (
     tab_through,
     unnamed_controls,
 )
-from .pages_kit import PASSWORD, World, sign_in_trainer
-from .test_trainer_admin import admin_get, card_login
+from .pages_kit import PASSWORD, World, log_in_over_the_api, sign_in_trainer
+from .test_trainer_admin import admin_get
 
 
 def audit(page: Any) -> list[str]:
@@ -45,8 +45,8 @@ def card_user(world: World, name: str, pin: str) -> str:
 
 def test_the_trainer_ends_the_one_session_picked_and_no_other(world: World, page: Any) -> None:
     carol, dana = card_user(world, "carol", "2468"), card_user(world, "dana", "1357")
-    card_login(world, "carol", carol, "2468")
-    card_login(world, "dana", dana, "1357")
+    log_in_over_the_api(world, "carol", carol, "2468")
+    log_in_over_the_api(world, "dana", dana, "1357")
     sign_in_trainer(page, world)
     (carols,) = [s["id"] for s in admin_get(world, "/users/carol/sessions")["sessions"]]
     page.get_by_test_id("trainer-manage-carol").click()
@@ -175,7 +175,7 @@ def test_the_console_with_its_session_and_search_controls_passes_the_accessibili
     world: World, page: Any
 ) -> None:
     carol = card_user(world, "carol", "2468")
-    card_login(world, "carol", carol, "2468")
+    log_in_over_the_api(world, "carol", carol, "2468")
     sign_in_trainer(page, world)
     page.get_by_test_id("trainer-manage-carol").click()
     page.get_by_test_id("events-filter-user").fill("carol")
