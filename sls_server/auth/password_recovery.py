@@ -104,7 +104,10 @@ class PasswordRecovery:
             except SlsError as exc:  # the send limits (``Texts.limit``), which this side knows by their code
                 if exc.code != "rate_limited":
                     raise
-                # told nothing: a refusal here would say the name is a user's (the limit has its event)
+                # Told nothing: a refusal here would say the name is a user's (the limit has its event). And
+                # no code is kept: one never sent would be a target to guess at, five tries a recovery, with
+                # recoveries no longer limited by the texts they send.
+                code_digest = ""
             self._events.record(
                 "password_recovery.started",
                 at=now,
