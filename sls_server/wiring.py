@@ -212,6 +212,7 @@ def build_core(settings: Settings, store: Store) -> Core:
             steps,
             sessions,
             events,
+            ip_rules,
             pepper=recovery_pepper(settings.secret_key),
             code_ttl=settings.sms_code_ttl,
             validity=settings.stepup_validity,

@@ -5,7 +5,8 @@ multi-factor authentication).
 The phone alone never resets a password: a swapped SIM would then be the whole account (the SIM-swap
 lesson). So after the code, the step opens on a device other than the phone's SMS and voice (IB Key, the
 card, an authenticator app, a temporary passcode); a user with none is sent to Client Services
-(``client_services_required``), who reset it by hand (``PasswordResets``).
+(``client_services_required``), who reset it by hand (``PasswordResets``). From outside the user's IP
+Restrictions a recovery goes no further than the code, as a login goes no further than the address.
 
 Nobody learns from the start whether the name is a user's: any well-formed name gets the same answer and a
 token, a name no user has (or a user without a phone) a decoy recovery where every code is wrong, counted
@@ -22,6 +23,8 @@ from typing import Any
 
 from sls_devices.phone import SENDER, how_long, mask_number
 
+from ..accounts.access import IpRestrictions
+from ..accounts.errors import IpRestricted
 from ..accounts.users import UserService, canonical_username
 from ..errors import SlsError
 from ..events import EventLog
@@ -69,6 +72,7 @@ class PasswordRecovery:
         steps: SecondFactor,
         sessions: SessionService,
         events: EventLog,
+        ip_rules: IpRestrictions,
         *,
         pepper: bytes,
         code_ttl: int,
@@ -81,6 +85,7 @@ class PasswordRecovery:
         self._steps = steps
         self._sessions = sessions
         self._events = events
+        self._ip_rules = ip_rules
         self._pepper = pepper
         self.code_ttl = code_ttl
         self.validity = validity
@@ -143,6 +148,9 @@ class PasswordRecovery:
         if user.disabled:
             self._repo.end(digest)
             raise AccountDisabled()
+        if not self._ip_rules.allowed(name, ip):  # told only now: the code shows the phone is in hand
+            self._repo.end(digest)
+            raise IpRestricted()
         pairs = [(f, d) for f, d in self._prompts.usable(name, now=now) if f in STEP_FACTORS]
         if not pairs:
             self._repo.end(digest)

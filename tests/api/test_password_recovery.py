@@ -219,3 +219,14 @@ def test_a_text_the_send_limit_refuses_is_not_sent_and_not_said(
     store = Store.from_url(redis_url)
     kept = [store.recoveries.get(token_digest(a.get_json()["recovery_token"]))["digest"] for a in answers]
     assert kept[0] and kept[1:] == ["", ""]  # no code was sent for these, so none is kept to guess at
+
+
+def test_from_outside_the_ip_restrictions_a_recovery_ends_at_the_code(rose: Rose) -> None:
+    allow = rose.client.put(
+        "/admin/v1/users/rose/ip-allowlist", json={"ip_allowlist": ["198.51.100.0/24"]}, headers=ADMIN
+    )
+    assert allow.status_code == 200
+    token = rose.start()  # from 127.0.0.1: told nothing yet
+    refused = rose.post("/code", {"recovery_token": token, "code": rose.recovery_code()})
+    assert refused.status_code == 403 and refused.get_json()["error"] == "ip_restricted"
+    assert rose.post("/code", {"recovery_token": token, "code": rose.recovery_code()}).status_code == 410

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask.typing import ResponseReturnValue
 
-from ...accounts.errors import WeakPassword
+from ...accounts.errors import IpRestricted, WeakPassword
 from ...auth.errors import (
     AccountDisabled,
     AccountLocked,
@@ -64,6 +64,7 @@ def start_recovery(body: RecoveryStart) -> ResponseReturnValue:
         ChallengeExpired,
         ClientServicesRequired,
         AccountDisabled,
+        IpRestricted,
         DeviceLocked,
         ChallengeLimited,
     ),
@@ -72,7 +73,8 @@ def recovery_code(body: RecoveryCode) -> ResponseReturnValue:
     """401 `invalid_response` with `attempts_left` for a wrong code (five end the recovery); 410
     `challenge_expired` when no recovery waits for a code. 403 `client_services_required` when the user has
     no authenticator besides the phone's SMS and voice: the phone alone never resets a password (a swapped
-    SIM would be the whole account); Client Services can (`PUT /admin/v1/users/<u>/password`)."""
+    SIM would be the whole account); Client Services can (`PUT /admin/v1/users/<u>/password`). 403
+    `ip_restricted` from outside the user's IP Restrictions."""
     return core().recovery.code(body.recovery_token, body.code, now=now(), ip=client_ip())
 
 
