@@ -45,7 +45,7 @@
     board.appendChild(line);
   });
   const last = document.createElement("div");
-  last.className = "vk-row";
+  last.className = "vk-row vk-controls";
   const shift = button("Shift", "Shift: capital letters", "vk-shift");
   const space = button("Space", "Space", "vk-space");
   const back = button("⌫", "Delete the last character", "vk-backspace");
