@@ -45,6 +45,7 @@ def attack(
       credential-stuffing   leaked passwords, each from another address: the lock counts them all
       push-bombing          the phished password, again and again: number matching, the push limit
       sim-swap              the victim's number on the attacker's SIM: texts and calls go to the attacker
+      sim-swap-reset        the SIM swapped, no password: "Forgot your password?" with the code it gets
       phishing-relay        a copy of the login page relays the password and what the victim types
     It changes what a real attacker would (failures counted, an account locked, a SIM swapped, a session
     taken): `sls user unlock`, `sls phone conditions NUMBER --restore-sim` and `sls wipe` put things back.
@@ -57,6 +58,7 @@ def attack(
       sls attack brute-force card-carl
       sls attack phishing-relay card-carl           # a demo user: demo.json's password, the card relayed
       sls attack sim-swap alice --password "$PASSWORD"
+      sls attack sim-swap-reset sms-sam             # needs no password: stopped at Client Services
       sls attack push-bombing android-ann --json | jq .attacker_succeeded
     """
     chosen = TYPED[kind]

@@ -8,7 +8,13 @@ from typing_extensions import TypedDict
 from .common import Password, Request, Username, UsernameInput
 
 AttackKind = Literal[
-    "password_spray", "brute_force", "credential_stuffing", "push_bombing", "sim_swap", "phishing_relay"
+    "password_spray",
+    "brute_force",
+    "credential_stuffing",
+    "push_bombing",
+    "sim_swap",
+    "sim_swap_reset",
+    "phishing_relay",
 ]
 """Every attack the emulator can stage; ``sim.attacks.KINDS`` is read from here."""
 
@@ -24,7 +30,7 @@ class AttackRequest(Request):
     attack: AttackKind = Field(
         description="`password_spray`, `brute_force` and `credential_stuffing` guess passwords; "
         "`push_bombing`, `sim_swap` and `phishing_relay` start from the victim's password, as if phished "
-        "(give `password`)."
+        '(give `password`); `sim_swap_reset` needs none: the swapped SIM against "Forgot your password?".'
     )
     username: UsernameInput = Field(description="The victim.")
     password: Password | None = Field(

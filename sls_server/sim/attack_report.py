@@ -24,6 +24,7 @@ _REFUSALS = {
     "ip_restricted": "IP restrictions refuse the attacker's address",
     "no_second_factor": "the account has no active security device",
     "device_locked": "every security device of the account is locked",
+    "client_services_required": "a password is never reset with the phone alone: only Client Services can",
 }
 
 

@@ -32,6 +32,7 @@ from .guessing import (
 )
 from .ibkey_takeover import held_by, log_in_on_app, move_ibkey
 from .push_bombing import PUSH_IP, has_ibkey, push_bombing
+from .recovery_attack import sim_swap_reset
 from .relay import ATTACKER_HANDSET, PHONE_FACTORS, RELAY_IP, login_codes, phishing_relay
 
 if TYPE_CHECKING:
@@ -218,6 +219,9 @@ class Attacks:
             report.succeeded = True
             report.outcomes["logged_in"] += 1
             report.lines.append("The attacker logged in again, confirming the login on that IB Key.")
+
+    def _sim_swap_reset(self, report: Report, _: str, *, now: int) -> None:
+        sim_swap_reset(self._core, report, now=now)
 
     def _phishing_relay(self, report: Report, password: str, *, now: int) -> None:
         phishing_relay(self._core, report, password, now=now)

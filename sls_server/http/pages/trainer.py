@@ -38,6 +38,7 @@ ATTACK_TITLES = {
     "credential_stuffing": "Credential stuffing (many addresses)",
     "push_bombing": "Push bombing",
     "sim_swap": "SIM swap",
+    "sim_swap_reset": "SIM swap, then “Forgot your password?”",
     "phishing_relay": "Phishing relay",
 }
 
