@@ -216,6 +216,8 @@ def build_core(settings: Settings, store: Store) -> Core:
             pepper=recovery_pepper(settings.secret_key),
             code_ttl=settings.sms_code_ttl,
             validity=settings.stepup_validity,
+            ip_limit=settings.ip_throttle_limit,
+            ip_window=settings.ip_throttle_window,
         ),
         ip_rules=ip_rules,
         ibkey=ibkey_apps,

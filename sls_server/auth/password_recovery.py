@@ -24,6 +24,7 @@ from typing import Any
 from sls_devices.phone import SENDER, how_long, mask_number
 
 from ..accounts.access import IpRestrictions
+from ..accounts.clientip import client_block
 from ..accounts.errors import IpRestricted
 from ..accounts.users import UserService, canonical_username
 from ..errors import SlsError
@@ -31,7 +32,14 @@ from ..events import EventLog
 from ..factors.sms import new_code
 from ..secretbox import pepper as derive_pepper
 from ..store.recoveries import RecoveryRepo
-from .errors import AccountDisabled, ChallengeExpired, ClientServicesRequired, InvalidResponse, ReauthRequired
+from .errors import (
+    AccountDisabled,
+    ChallengeExpired,
+    ClientServicesRequired,
+    InvalidResponse,
+    RateLimited,
+    ReauthRequired,
+)
 from .phone_change import Texts
 from .prompts import Prompts
 from .second_factor import SecondFactor
@@ -77,6 +85,8 @@ class PasswordRecovery:
         pepper: bytes,
         code_ttl: int,
         validity: int,
+        ip_limit: int,
+        ip_window: int,
     ) -> None:
         self._repo = repo
         self._users = users
@@ -89,11 +99,23 @@ class PasswordRecovery:
         self._pepper = pepper
         self.code_ttl = code_ttl
         self.validity = validity
+        self._ip_limit = ip_limit
+        self._ip_window = ip_window
 
     def start(self, username: str, *, now: int, ip: str | None) -> dict[str, Any]:
         """The same answer for every well-formed name: a token, and a code texted if the name is a user's
-        with a phone (and the send limits allow it)."""
+        with a phone (and the send limits allow it). An address may start SLS_IP_THROTTLE_LIMIT of them per
+        SLS_IP_THROTTLE_WINDOW, whatever the names: 429 ``rate_limited`` beyond, which says nothing of any
+        name, and keeps a flood of starts from filling the store with decoys."""
         name = canonical_username(username)
+        block = client_block(ip) if ip else "unknown"
+        wait = self._repo.throttle(
+            block, now=now, window=self._ip_window, limit=self._ip_limit, member=secrets.token_hex(8)
+        )
+        if wait:
+            raise RateLimited(
+                "Too many password resets from this address; wait and try again.", retry_after=wait
+            )
         token = secrets.token_urlsafe(TOKEN_BYTES)
         digest = token_digest(token)
         expires_at = now + self.code_ttl

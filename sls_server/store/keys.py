@@ -156,7 +156,7 @@ def phone_sent_count(handset: str) -> str:
 
 
 #: What a send window counts: texts to a user, texts to a number, IB Key pushes to a user.
-SendScope = Literal["send:user", "send:number", "push"]
+SendScope = Literal["send:user", "send:number", "push", "recovery"]
 
 
 def send_window(scope: SendScope, who: str) -> str:

@@ -230,3 +230,16 @@ def test_from_outside_the_ip_restrictions_a_recovery_ends_at_the_code(rose: Rose
     refused = rose.post("/code", {"recovery_token": token, "code": rose.recovery_code()})
     assert refused.status_code == 403 and refused.get_json()["error"] == "ip_restricted"
     assert rose.post("/code", {"recovery_token": token, "code": rose.recovery_code()}).status_code == 410
+
+
+def test_an_address_may_start_only_so_many_recoveries_whatever_the_names(app_config: dict[str, Any]) -> None:
+    client = create_app({**app_config, "IP_THROTTLE_LIMIT": 2}).test_client()
+    Rose(client)
+    names = ["rose", "nobody", "rose"]
+    answers = [client.post("/api/v1/auth/recovery", json={"username": n}) for n in names]
+    assert [a.status_code for a in answers] == [200, 200, 429]
+    assert answers[2].get_json()["error"] == "rate_limited" and answers[2].get_json()["retry_after"] > 0
+    elsewhere = client.post(
+        "/api/v1/auth/recovery", json={"username": "rose"}, environ_base={"REMOTE_ADDR": "198.51.100.7"}
+    )
+    assert elsewhere.status_code == 200

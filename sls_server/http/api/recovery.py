@@ -15,6 +15,7 @@ from ...auth.errors import (
     DeviceLocked,
     InvalidResponse,
     PushDenied,
+    RateLimited,
     ReauthRequired,
     UnknownTransaction,
     WrongMode,
@@ -43,11 +44,13 @@ from . import bp
     body=RecoveryStart,
     ok=RecoveryStarted,
     returns="A recovery token; the same answer whether or not the name is a user's.",
+    errors=(RateLimited,),
 )
 def start_recovery(body: RecoveryStart) -> ResponseReturnValue:
     """Any well-formed name gets `code_sent` and a token: a name no user has, a user without a phone, or a
     text the send limits refused, all answer alike (no code arrives then). The code lives
-    SLS_SMS_CODE_TTL seconds."""
+    SLS_SMS_CODE_TTL seconds. 429 `rate_limited` with `retry_after` past SLS_IP_THROTTLE_LIMIT starts from
+    one address per SLS_IP_THROTTLE_WINDOW, whatever the names."""
     return core().recovery.start(body.username, now=now(), ip=client_ip())
 
 
