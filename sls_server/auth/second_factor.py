@@ -59,14 +59,17 @@ class SecondFactor:
         self._events = events
         self._lockout = lockout
 
-    def awaits_push(self, txn_id: str, notification_id: str) -> bool:
-        """Does the step still wait for this push: not answered, not switched to another prompt, not ended?"""
+    def push_passed(self, txn_id: str, notification_id: str) -> bool:
+        """Has the step moved past this push: answered, switched to another prompt, ended? A step not found
+        has not: the push reaches the app in the step's own round trip but before the step is stored (other
+        keys, other slots), so an app looking in between finds the push and no step yet. It was dropped
+        then as stale, for good, and the login waited on a phone that never showed it (seen in a CI run).
+        A push whose step never comes is dropped at its expiry."""
         txn = self._store.logins.get(txn_id)
-        return bool(
-            txn
-            and txn.state == "second_factor"
-            and txn.mode == "push"
-            and txn.notification_id == notification_id
+        if txn is None:
+            return False
+        return not (
+            txn.state == "second_factor" and txn.mode == "push" and txn.notification_id == notification_id
         )
 
     def record_if_expired(self, txn: LoginTxn, now: int) -> None:

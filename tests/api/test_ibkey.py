@@ -44,6 +44,27 @@ def test_push_approved_with_the_right_number_hands_the_session_out_once(world: W
     assert world.events("push.approved", "alice")
 
 
+def test_a_push_the_app_sees_before_its_login_is_stored_is_kept(world: World, redis_url: str) -> None:
+    """The push reaches the app in the login's own round trip, but before the login is stored (other keys,
+    other slots): an app looking in between must not drop it as stale, or the login waits on a phone that
+    never shows it (seen in a CI run). Here the login is taken away while the app looks, then put back."""
+    world.user("alice")
+    app = world.activated("alice", "android")
+    started, note = push_login(world, "alice", app)
+    redis = connect(redis_url)
+    try:
+        key = next(k for k in redis.scan_iter(match="sls:{u:alice}:login:*") if started["txn_id"] in str(k))
+        stored = redis.hgetall(key)
+        redis.delete(key)  # the app looks before the login is stored
+        assert [n["id"] for n in world.notifications(app)] == [note["id"]]
+        redis.hset(key, mapping=stored)  # the login's write lands
+    finally:
+        redis.close()
+    approved = world.approve(app, note, started["factor"]["match"], pin="12ab")
+    assert approved.status_code == 200, approved.get_json()
+    assert world.poll(started["txn_id"])["state"] == "authenticated"
+
+
 def test_a_signed_approval_with_the_wrong_number_ends_the_login(world: World) -> None:
     """Number matching stops an approval given without looking only if a wrong pick ends the login: with three
     numbers and three attempts, trying each in turn would always get in."""

@@ -258,11 +258,12 @@ class IbKeyAppService:
 
     def notifications(self, ref: str, *, now: int) -> list[dict[str, Any]]:
         """Pushes still answerable, newest first. Dropped: the ones past their time, and the ones whose login
-        no longer waits for them (answered, switched to a challenge or another device, ended), as the real
-        app checks with the server when it opens a notification: a stale one could only fail when tapped."""
+        has moved past them (answered, switched to a challenge or another device, ended), as the real app
+        checks with the server when it opens a notification: a stale one could only fail when tapped. One
+        whose login is not stored yet stays (``SecondFactor.push_passed``)."""
         app_id = self._apps.resolve(ref)
         inbox = self._repo.inbox(app_id)
-        stale = [n.id for n in inbox if n.expires_at <= now or not self._steps.awaits_push(n.txn_id, n.id)]
+        stale = [n.id for n in inbox if n.expires_at <= now or self._steps.push_passed(n.txn_id, n.id)]
         self._repo.discard(app_id, *stale)
         live = sorted((n for n in inbox if n.id not in stale), key=lambda n: -n.sent_at)
         shown = ("id", "txn_id", "username", "device_id", "candidates", "purpose", "sent_at", "expires_at")
