@@ -43,8 +43,9 @@ def _state() -> dict[str, Any] | None:
     return seal("recovery").open(request.cookies.get(COOKIE), _context())
 
 
-def _keep(state: dict[str, Any]) -> BaseResponse:
-    answer = redirect(PATH, 303)
+def _keep(state: dict[str, Any], answer: BaseResponse | None = None) -> BaseResponse:
+    """``state`` sealed into the recovery's cookie on ``answer`` (by default the 303 to the page)."""
+    answer = answer if answer is not None else redirect(PATH, 303)
     set_cookie(answer, COOKIE, seal("recovery").seal(state, _context()), path=PATH, max_age=3600)
     return answer
 
@@ -144,15 +145,7 @@ def recover_status() -> ResponseReturnValue:
     if polled["state"] != "verified":
         messages = {"denied": "The request was denied on your phone.", "expired": "The notification expired."}
         return jsonify({"state": polled["state"], "message": messages.get(polled["state"], "")})
-    answer = jsonify({"state": "verified", "next": PATH})
-    set_cookie(
-        answer,
-        COOKIE,
-        seal("recovery").seal({"token": state["token"], "stage": "verified"}, _context()),
-        path=PATH,
-        max_age=3600,
-    )
-    return answer
+    return _keep({"token": state["token"], "stage": "verified"}, jsonify({"state": "verified", "next": PATH}))
 
 
 @bp.post(PATH + "/password")
