@@ -1,6 +1,6 @@
 """The subscriber's phone as the network sees it: texts and voice calls, and the conditions that change
-where they arrive (a carrier that blocks SMS, roaming, a delay, a SIM swapped to someone else's handset, a
-phone that needs a restart).
+where they arrive (a carrier that blocks SMS, roaming, texts lost abroad, a delay, a SIM swapped to someone
+else's handset, a phone that needs a restart).
 
 Pure: the server's delivery code asks these functions what happens and stores the result.
 """
@@ -35,6 +35,11 @@ class Conditions:
     """The subscriber's phone stopped taking texts until it is powered down and on again (the broker's
     "I am not receiving text messages", step 2: "Usually this should be sufficient for text messages to
     start coming through"). Texts sent meanwhile are lost; voice callbacks still ring (step 3)."""
+    roaming_loses_every: int = 0
+    """While roaming, every Nth text is lost (1: all of them, 2: the second, fourth...; 0: none): the
+    broker's "roaming outside of your carrier's coverage (when abroad) you might not receive all messages".
+    A rule, not a chance, so a test or a demo knows which text goes missing; texts are counted from when the
+    conditions were last set (``route_sms``'s ``roaming_text_no``)."""
 
     def handset_for(self, number: str) -> str:
         return self.sim_swapped_to or number
@@ -50,7 +55,16 @@ class Delivery:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
-def route_sms(number: str, conditions: Conditions, *, now: int) -> Delivery:
+def counts_roaming_texts(conditions: Conditions) -> bool:
+    """Whether a text to this number takes a place in the roaming count :func:`route_sms` judges by: one
+    the carrier, a phone that needs a restart, or a swapped SIM takes first is not counted."""
+    blocked = conditions.carrier_blocks_sms or conditions.needs_restart or conditions.sim_swapped_to
+    return conditions.roaming and conditions.roaming_loses_every > 0 and not blocked
+
+
+def route_sms(number: str, conditions: Conditions, *, now: int, roaming_text_no: int = 0) -> Delivery:
+    """Where a text lands. ``roaming_text_no``: its place among the texts counted while roaming (from 1),
+    when :func:`counts_roaming_texts`; every ``roaming_loses_every``-th is lost."""
     notes = []
     if conditions.sim_swapped_to:
         notes.append("sim_swapped")
@@ -58,6 +72,11 @@ def route_sms(number: str, conditions: Conditions, *, now: int) -> Delivery:
         return Delivery(conditions.handset_for(number), now, False, (*notes, "carrier_blocked"))
     if conditions.needs_restart and not conditions.sim_swapped_to:  # a swapped SIM is in another phone
         return Delivery(number, now, False, ("needs_restart",))
+    if counts_roaming_texts(conditions):
+        if roaming_text_no < 1:
+            raise ValueError("a text counted while roaming needs its place in the count (from 1)")
+        if roaming_text_no % conditions.roaming_loses_every == 0:
+            return Delivery(number, now, False, ("roaming_lost",))
     if conditions.delivery_delay_s:
         notes.append("delayed")
     return Delivery(conditions.handset_for(number), now + conditions.delivery_delay_s, True, tuple(notes))

@@ -292,9 +292,16 @@ class SlsEmulator(EmulatorHttp):
 
     def phone_conditions(self, phone: str, **conditions: Any) -> dict[str, Any]:
         """Set a number's network conditions (``carrier_blocks_sms``, ``roaming``, ``delivery_delay_s``,
-        ``sim_swapped_to``, ``needs_restart``), keeping the others."""
+        ``sim_swapped_to``, ``needs_restart``, ``roaming_loses_every``), keeping the others."""
         path = f"/sim/v1/phones/{segment(phone)}/conditions"
         current = self.call("GET", path)
-        keys = ("carrier_blocks_sms", "roaming", "delivery_delay_s", "sim_swapped_to", "needs_restart")
+        keys = (
+            "carrier_blocks_sms",
+            "roaming",
+            "delivery_delay_s",
+            "sim_swapped_to",
+            "needs_restart",
+            "roaming_loses_every",
+        )
         changed: dict[str, Any] = self.call("PUT", path, {k: current.get(k) for k in keys} | conditions)
         return changed

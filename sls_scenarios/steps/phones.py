@@ -12,7 +12,14 @@ from ..transport import Response, segment
 from ..world import Actor, StepFailed, World
 from . import Outcome, step
 
-CONDITIONS = ("carrier_blocks_sms", "roaming", "delivery_delay_s", "sim_swapped_to", "needs_restart")
+CONDITIONS = (
+    "carrier_blocks_sms",
+    "roaming",
+    "delivery_delay_s",
+    "sim_swapped_to",
+    "needs_restart",
+    "roaming_loses_every",
+)
 
 
 def _read(

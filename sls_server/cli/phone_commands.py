@@ -140,7 +140,17 @@ def calls(
     default=None,
     help="The carrier drops texts to this number (voice callbacks still ring).",
 )
-@click.option("--roaming/--no-roaming", default=None, help="The phone is abroad (matters to IB Key push).")
+@click.option(
+    "--roaming/--no-roaming",
+    default=None,
+    help="The phone is abroad: IB Key asks for challenge/response instead of a push.",
+)
+@click.option(
+    "--roaming-loses-every",
+    type=click.IntRange(min=0),  # the server judges the rest, and names the field
+    metavar="N",
+    help="While roaming, every Nth text is lost (1: all, 2: every second; 0: none).",
+)
 @click.option(
     "--delay", type=int, metavar="SECONDS", help="Texts arrive this late, by the server's clock (0-3600)."
 )
@@ -161,6 +171,7 @@ def conditions(
     number: str,
     carrier_blocks_sms: bool | None,
     roaming: bool | None,
+    roaming_loses_every: int | None,
     delay: int | None,
     sim_swapped_to: str | None,
     restore_sim: bool,
@@ -182,6 +193,7 @@ def conditions(
       sls phone conditions +15555550100 --sim-swapped-to attacker   # then: sls phone inbox attacker
       sls phone conditions +15555550100 --restore-sim --no-carrier-blocks-sms --delay 0
       sls phone conditions +15555550100 --needs-restart      # then: sls phone restart +15555550100
+      sls phone conditions +15555550100 --roaming --roaming-loses-every 2   # abroad: every second text lost
     """
     if sim_swapped_to is not None and restore_sim:
         raise CliError("--sim-swapped-to and --restore-sim: give one or the other", EXIT_USAGE)
@@ -193,14 +205,18 @@ def conditions(
         "delivery_delay_s": delay,
         "sim_swapped_to": sim_swapped_to,
         "needs_restart": needs_restart,
+        "roaming_loses_every": roaming_loses_every,
     }
     changes = {key: value for key, value in changes.items() if value is not None}
+    if roaming is False and roaming_loses_every is None:
+        changes["roaming_loses_every"] = 0  # home again: nothing is lost abroad any more
     if restore_sim:
         changes["sim_swapped_to"] = None
     shown = current
     if changes:
-        fields = ("carrier_blocks_sms", "roaming", "delivery_delay_s", "sim_swapped_to", "needs_restart")
-        body = {key: current.get(key) for key in fields} | changes  # PUT replaces: send the whole set
+        body = {
+            key: value for key, value in current.items() if key != "number"
+        } | changes  # PUT: the whole set
         with server_errors():
             shown = client.request("PUT", _path(number, "conditions"), body)
     if as_json:

@@ -10,6 +10,7 @@ from .common import Handset, Request, UnixTime
 
 #: The longest a carrier may hold back a text, in seconds of the server's clock.
 MAX_DELAY_S = 3600
+ROAMING_LOSS_MAX = 10  # the sparsest loss roaming_loses_every names: one text in ten
 
 _Seq = Annotated[
     int | None,
@@ -80,7 +81,11 @@ class PhoneConditionsUpdate(Request):
     carrier_blocks_sms: bool = Field(
         False, description="Texts to this number are dropped; voice callbacks ring."
     )
-    roaming: bool = Field(False, description="The phone is abroad: matters to push notifications, not texts.")
+    roaming: bool = Field(
+        False,
+        description="The phone is abroad, without data: IB Key logins ask for challenge/response instead of "
+        "a push. Texts arrive, unless `roaming_loses_every` loses some.",
+    )
     delivery_delay_s: int = Field(
         0, ge=0, le=MAX_DELAY_S, description="Texts arrive this many seconds late, by the server's clock."
     )
@@ -91,6 +96,14 @@ class PhoneConditionsUpdate(Request):
         False,
         description="The phone stopped taking texts until it is restarted (`POST .../restart`): texts sent "
         "meanwhile are lost, voice callbacks still ring.",
+    )
+    roaming_loses_every: int = Field(
+        0,
+        ge=0,
+        le=ROAMING_LOSS_MAX,
+        description="While roaming, every Nth text is lost (1: all, 2: the second, fourth...; 0: none), "
+        "counted from when the conditions were set. Needs `roaming`.",
+        examples=[2],
     )
 
 
@@ -103,3 +116,4 @@ class PhoneConditions(TypedDict):
     delivery_delay_s: Annotated[int, Field(ge=0, le=MAX_DELAY_S)]
     sim_swapped_to: Handset | None
     needs_restart: bool
+    roaming_loses_every: Annotated[int, Field(ge=0, le=ROAMING_LOSS_MAX)]

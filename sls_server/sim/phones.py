@@ -12,9 +12,19 @@ import secrets
 from dataclasses import replace
 from typing import Any
 
-from sls_devices.phone import SENDER, Conditions, mask_number, parse_code, route_call, route_sms
+from sls_devices.phone import (
+    SENDER,
+    Conditions,
+    counts_roaming_texts,
+    mask_number,
+    parse_code,
+    route_call,
+    route_sms,
+)
 
+from ..errors import InvalidRequest
 from ..events import EventLog
+from ..shapes.phones import ROAMING_LOSS_MAX
 from ..store import Store
 from ..store.keys import SendScope
 from ..store.records import PhoneConditions, TextMessage, VoiceCall
@@ -29,6 +39,7 @@ def conditions_from_record(record: PhoneConditions) -> Conditions:
         delivery_delay_s=record.delivery_delay_s or 0,
         sim_swapped_to=record.sim_swapped_to,
         needs_restart=bool(record.needs_restart),
+        roaming_loses_every=record.roaming_loses_every or 0,
     )
 
 
@@ -40,6 +51,7 @@ def record_from_conditions(conditions: Conditions) -> PhoneConditions:
         delivery_delay_s=conditions.delivery_delay_s or None,
         sim_swapped_to=conditions.sim_swapped_to,
         needs_restart=conditions.needs_restart or None,
+        roaming_loses_every=conditions.roaming_loses_every or None,
     )
 
 
@@ -54,6 +66,17 @@ class PhoneService:
         return conditions_from_record(self._store.phones.conditions(number))
 
     def set_conditions(self, number: str, conditions: Conditions, *, now: int) -> Conditions:
+        """Replace the number's conditions (the roaming count starts over). A loss rule without roaming
+        would do nothing, so it is refused rather than kept to surprise someone later."""
+        if conditions.roaming_loses_every and not conditions.roaming:
+            raise InvalidRequest(
+                "roaming_loses_every needs roaming: texts are lost only while the phone is abroad",
+                field="roaming_loses_every",
+            )
+        if not 0 <= conditions.roaming_loses_every <= ROAMING_LOSS_MAX:
+            raise InvalidRequest(
+                f"roaming_loses_every must be 0 to {ROAMING_LOSS_MAX}", field="roaming_loses_every"
+            )
         self._store.phones.set_conditions(number, record_from_conditions(conditions))
         self._events.record(
             "phone.conditions_changed",
@@ -65,6 +88,7 @@ class PhoneService:
                 "delivery_delay_s": conditions.delivery_delay_s,
                 "sim_swapped": conditions.sim_swapped_to is not None,
                 "needs_restart": conditions.needs_restart,
+                "roaming_loses_every": conditions.roaming_loses_every,
             },
         )
         return conditions
@@ -109,7 +133,9 @@ class PhoneService:
         """Text ``number``; ``ip`` is the address of the login or step-up that asked for the code (None for a
         notice or an activation code): the event names it, as ``push.sent`` does, so a relayed login's
         texts are the attacker's in the trail and the trainer's feed."""
-        delivery = route_sms(number, self.conditions(number), now=now)
+        conditions = self.conditions(number)
+        place = self._store.phones.count_roaming_text(number) if counts_roaming_texts(conditions) else 0
+        delivery = route_sms(number, conditions, now=now, roaming_text_no=place)
         message = TextMessage(
             id=secrets.token_hex(6),
             at=delivery.deliver_at,

@@ -9,6 +9,7 @@ from .records.codec import pairs
 
 KEEP_MESSAGES = 200
 MESSAGES, CALLS = "messages", "calls"
+ROAMING_TEXTS = "roaming_texts"  # a count beside the conditions, not one of them
 
 
 @guarded
@@ -30,6 +31,12 @@ class PhoneRepo:
         if fields:
             pipe.hset(key, items=pairs(fields))
         pipe.execute()
+
+    def count_roaming_text(self, number: str) -> int:
+        """One more text counted while the number roams; its place in the count, from 1. Kept in the
+        conditions' hash, so setting them again (``set_conditions`` rewrites it) starts the count over."""
+        # sent again by redis-py after a lost connection, a place is skipped: the rule loses another text
+        return int(self._r.hincrby(keys.phone_conditions(number), ROAMING_TEXTS, 1))
 
     def next_seq(self, handset: str) -> int:
         """The ``seq`` of the next text or call to the handset: an order finer than a clock's second."""

@@ -19,7 +19,7 @@ from ..accounts.users import canonical_username
 from ..errors import InvalidRequest
 from ..secretbox import key_check
 from ..shapes.devices import DeviceStatus
-from ..shapes.phones import MAX_DELAY_S
+from ..shapes.phones import MAX_DELAY_S, ROAMING_LOSS_MAX
 from ..shapes.state import KEY_CHECK_FORM_2, READABLE_VERSIONS, StateDocument
 from ..store.records import AccountRecord, AppRecord, DeviceRecord, LockoutState, PhoneConditions, UserRecord
 from .reading import (
@@ -229,5 +229,10 @@ def _apps_and_phones(document: StateDocument, result: Plan, check: Callable[[App
         conditions = read_record("phones", index, entry.conditions, PhoneConditions.from_hash)
         if (conditions.delivery_delay_s or 0) > MAX_DELAY_S:
             raise refuse("phones", index, f"delivery_delay_s must be at most {MAX_DELAY_S} seconds")
+        every = conditions.roaming_loses_every or 0
+        if not 0 <= every <= ROAMING_LOSS_MAX or (every and not conditions.roaming):
+            raise refuse(
+                "phones", index, f"roaming_loses_every must be 0 to {ROAMING_LOSS_MAX}, and needs roaming"
+            )
         result.phones.append((entry.number, conditions))
     unique("phones", [number for number, _ in result.phones])

@@ -107,7 +107,7 @@ def build(app_config: dict[str, Any]) -> Built:
     )
     world.ok(settings)
     world.enrol("pen", "pen-key", type="ibkey", platform="android")
-    # sam: SMS on a number whose carrier drops texts; val: voice, on a number given after creation.
+    # sam: SMS on a number whose carrier drops texts; val: voice, on a number given after creation, abroad.
     world.user("sam", "+15550100031")
     world.enrol("sam", "sam-sms", type="sms", label="Work phone")
     world.ok(world.client.put("/sim/v1/phones/+15550100031/conditions", json={"carrier_blocks_sms": True}))
@@ -117,7 +117,12 @@ def build(app_config: dict[str, Any]) -> Built:
     world.user("val")
     world.admin("PUT", "/users/val/phone", {"phone": "+15550100032"})
     world.enrol("val", "val-voice", type="voice")
-    world.ok(world.client.put("/sim/v1/phones/+15550100032/conditions", json={"delivery_delay_s": 45}))
+    world.ok(
+        world.client.put(
+            "/sim/v1/phones/+15550100032/conditions",
+            json={"delivery_delay_s": 45, "roaming": True, "roaming_loses_every": 3},
+        )
+    )
     # tom: a TOTP app of his choosing, a temporary passcode, and a card he revoked.
     world.user("tom")
     world.enrol("tom", "tom-totp", type="totp", digits=8, algorithm="sha256", period=60)

@@ -38,6 +38,33 @@ def test_roaming_is_stored_and_texts_still_arrive(sam: Phone) -> None:
     assert len(sam.texts()) == 1
 
 
+def test_abroad_every_nth_text_is_lost_by_rule_and_the_voice_callback_gets_through(sam: Phone) -> None:
+    """The broker's "roaming outside of your carrier's coverage (when abroad) you might not receive all
+    messages", then its step 3, the voice callback. Every second text is lost, counted from when the
+    conditions were set, and each loss is in the trail."""
+    sam.conditions(roaming=True, roaming_loses_every=2)
+    started = sam.login()
+    assert len(sam.texts()) == 1, "the first text arrives"
+    sam.new_code(started["txn_id"], "sms")
+    assert len(sam.texts()) == 1, "the second is lost"
+    sam.new_code(started["txn_id"], "voice")
+    assert len(sam.calls()) == 1, "the callback rings"
+    sam.new_code(started["txn_id"], "sms")
+    assert len(sam.texts()) == 2, "the third arrives: the call took no place in the count"
+    sam.conditions(roaming=True, roaming_loses_every=2)  # set again: the count starts over
+    sam.new_code(started["txn_id"], "sms")
+    assert len(sam.texts()) == 3, "the first of the new count arrives (the fourth since the login)"
+    assert sam.verify(started["txn_id"], sam.code()).status_code == 200
+    events = sam.client.get("/admin/v1/events?type=sms.sent", headers=sam.headers).get_json()["events"]
+    logins = [e for e in events if e["detail"]["purpose"] == "login"]
+    assert [(e["result"], e["detail"]["notes"]) for e in logins] == [
+        ("delivered", []),
+        ("dropped", ["roaming_lost"]),
+        ("delivered", []),
+        ("delivered", []),
+    ]
+
+
 def test_sim_swap_sends_the_code_to_the_attacker_who_can_log_in(sam: Phone) -> None:
     sam.conditions(sim_swapped_to="attacker")
     started = sam.login()
@@ -66,6 +93,7 @@ def test_a_phone_that_needs_a_restart_loses_texts_until_it_is_restarted(sam: Pho
         "delivery_delay_s": 30,  # the network's own conditions stay
         "sim_swapped_to": None,
         "needs_restart": False,
+        "roaming_loses_every": 0,
     }
     sam.new_code(started["txn_id"], "sms")
     sam.move_clock(30)
@@ -77,21 +105,19 @@ def test_a_phone_that_needs_a_restart_loses_texts_until_it_is_restarted(sam: Pho
 
 def test_conditions_read_back_and_a_put_replaces_them_all(sam: Phone) -> None:
     normal = {"number": PHONE, "carrier_blocks_sms": False, "roaming": False, "delivery_delay_s": 0}
-    assert sam.client.get(f"/sim/v1/phones/{PHONE}/conditions").get_json() == {
-        **normal,
-        "sim_swapped_to": None,
-        "needs_restart": False,
-    }
+    unset = {"sim_swapped_to": None, "needs_restart": False, "roaming_loses_every": 0}
+    assert sam.client.get(f"/sim/v1/phones/{PHONE}/conditions").get_json() == {**normal, **unset}
     every = {
         "carrier_blocks_sms": True,
         "roaming": True,
         "delivery_delay_s": 3600,
         "sim_swapped_to": "+15555550999",
         "needs_restart": True,
+        "roaming_loses_every": 10,
     }
     assert sam.conditions(**every) == {"number": PHONE, **every}
     assert sam.client.get(f"/sim/v1/phones/{PHONE}/conditions").get_json() == {"number": PHONE, **every}
-    assert sam.conditions() == {**normal, "sim_swapped_to": None, "needs_restart": False}
+    assert sam.conditions() == {**normal, **unset}
 
 
 BAD_CONDITIONS = [
@@ -110,6 +136,11 @@ BAD_CONDITIONS = [
     ({"sim_swapped_to": "../../etc"}, "sim_swapped_to"),
     ({"sim_swapped_to": "15555550999"}, "sim_swapped_to"),  # a number without its +
     ({"carier_blocks_sms": True}, "carier_blocks_sms"),
+    ({"roaming": True, "roaming_loses_every": -1}, "roaming_loses_every"),
+    ({"roaming": True, "roaming_loses_every": 11}, "roaming_loses_every"),
+    ({"roaming": True, "roaming_loses_every": "2"}, "roaming_loses_every"),
+    ({"roaming": True, "roaming_loses_every": True}, "roaming_loses_every"),
+    ({"roaming_loses_every": 2}, "roaming_loses_every"),  # at home it would lose nothing: said, not kept
     ([True], "body"),
 ]
 

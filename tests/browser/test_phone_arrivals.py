@@ -99,3 +99,27 @@ def test_a_phone_that_needs_a_restart_gets_no_text_until_restarted_from_its_page
     expect(page.get_by_test_id("cond-summary")).to_have_text("Normal network.")
     assert requests.post(f"{world.url}/api/v1/auth/login", json=body, timeout=10).status_code == 200
     expect(inbox).to_have_count(2)  # the new code comes through
+
+
+def test_abroad_the_page_loses_the_texts_it_was_told_to(world: World, page: Any) -> None:
+    """The broker's "roaming ... you might not receive all messages", set on the phone page: the loss can be
+    chosen only while roaming, and leaving roaming drops it."""
+    world.user("rio", phone="+15555550153")
+    world.device("rio", "sms")
+    page.goto(world.url + "/sim/phone/rio")
+    loss = page.get_by_test_id("cond-roaming-loss")
+    expect(loss).to_be_disabled()
+    page.get_by_test_id("cond-roaming").check()
+    expect(page.get_by_test_id("cond-summary")).to_contain_text("roaming")
+    expect(loss).to_be_enabled()
+    loss.select_option("1")
+    expect(page.get_by_test_id("cond-summary")).to_contain_text("every text is lost abroad")
+    body = {"username": "rio", "password": PASSWORD}
+    assert requests.post(f"{world.url}/api/v1/auth/login", json=body, timeout=10).status_code == 200
+    assert [m["purpose"] for m in world.messages("+15555550153")] == ["notice"]  # the code was lost
+    page.get_by_test_id("cond-roaming").uncheck()
+    expect(page.get_by_test_id("cond-summary")).to_have_text("Normal network.")
+    expect(loss).to_be_disabled()
+    expect(loss).to_have_value("0")
+    assert requests.post(f"{world.url}/api/v1/auth/login", json=body, timeout=10).status_code == 200
+    assert [m["purpose"] for m in world.messages("+15555550153")] == ["login", "notice"]

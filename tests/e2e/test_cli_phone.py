@@ -78,6 +78,7 @@ def test_read_codes_set_conditions_and_swap_a_sim_from_the_cli(sls_serve) -> Non
         "roaming": False,
         "delivery_delay_s": 0,
         "needs_restart": False,
+        "roaming_loses_every": 0,
     }
     assert sls_json(server, "phone", "conditions", PHONE) == {**normal, "sim_swapped_to": None}
     blocked = sls_json(server, "phone", "conditions", PHONE, "--carrier-blocks-sms", "--delay", "30")
@@ -107,6 +108,13 @@ def test_read_codes_set_conditions_and_swap_a_sim_from_the_cli(sls_serve) -> Non
     after = sls_json(server, "phone", "inbox", PHONE)["messages"]
     assert len(after) == before + 1, "lost while it needed a restart; the next one arrives"
 
+    abroad = sls_json(server, "phone", "conditions", PHONE, "--roaming", "--roaming-loses-every", "1")
+    assert abroad == {**normal, "sim_swapped_to": None, "roaming": True, "roaming_loses_every": 1}
+    api(server, "/api/v1/auth/login", {"username": "pat", "password": PASSWORD})
+    assert len(sls_json(server, "phone", "inbox", PHONE)["messages"]) == len(after), "lost abroad"
+    home = sls_json(server, "phone", "conditions", PHONE, "--no-roaming")
+    assert home == {**normal, "sim_swapped_to": None}, "home again, nothing is lost any more"
+
 
 def test_cli_phone_errors_are_one_line(sls_serve) -> None:  # type: ignore[no-untyped-def]
     server = sls_serve(workers=1)
@@ -116,6 +124,10 @@ def test_cli_phone_errors_are_one_line(sls_serve) -> None:  # type: ignore[no-un
     assert bad.returncode == 1 and "sim_swapped_to" in bad.stderr
     delay = sls(server, "phone", "conditions", PHONE, "--delay", "99999")
     assert delay.returncode == 1 and "delivery_delay_s" in delay.stderr
+    at_home = sls(server, "phone", "conditions", PHONE, "--roaming-loses-every", "2")
+    assert at_home.returncode == 1 and "roaming_loses_every needs roaming" in at_home.stderr
+    too_sparse = sls(server, "phone", "conditions", PHONE, "--roaming", "--roaming-loses-every", "11")
+    assert too_sparse.returncode == 1 and "roaming_loses_every" in too_sparse.stderr
     number = sls(server, "phone", "inbox", "not a number")
     assert number.returncode == 1 and "field=number" in number.stderr
     empty = sls(server, "phone", "inbox", "nobody-here")

@@ -3,6 +3,8 @@ masked number a login page shows, the voice transcript, and the code a script pa
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from sls_devices.phone import (
@@ -10,6 +12,7 @@ from sls_devices.phone import (
     Conditions,
     Delivery,
     activation_code_text,
+    counts_roaming_texts,
     is_handset,
     mask_number,
     notice_text,
@@ -46,6 +49,43 @@ def test_where_a_text_lands(
     conditions: Conditions, handset: str, at: int, delivered: bool, notes: tuple[str, ...]
 ) -> None:
     assert route_sms(NUMBER, conditions, now=NOW) == Delivery(handset, at, delivered, notes)
+
+
+ABROAD = Conditions(roaming=True, roaming_loses_every=3)
+
+
+def test_roaming_loses_every_nth_text_and_only_that() -> None:
+    """The seed's "you might not receive all messages" as a rule: with one in three lost, the third and
+    sixth texts are, the others arrive (late, when a delay is set too)."""
+    late = replace(ABROAD, delivery_delay_s=30)
+    landed = [route_sms(NUMBER, late, now=NOW, roaming_text_no=n) for n in range(1, 7)]
+    lost = Delivery(NUMBER, NOW, False, ("roaming_lost",))
+    arrived = Delivery(NUMBER, NOW + 30, True, ("delayed",))
+    assert landed == [arrived, arrived, lost, arrived, arrived, lost]
+    everything = replace(ABROAD, roaming_loses_every=1)
+    assert not any(route_sms(NUMBER, everything, now=NOW, roaming_text_no=n).delivered for n in (1, 2, 3))
+
+
+@pytest.mark.parametrize(
+    "conditions",
+    [
+        Conditions(roaming_loses_every=2),  # at home the rule sleeps
+        replace(ABROAD, roaming_loses_every=0),
+        replace(ABROAD, carrier_blocks_sms=True),  # the carrier took it first
+        replace(ABROAD, needs_restart=True),
+        replace(ABROAD, sim_swapped_to=SWAP),  # the SIM is in a handset at home
+    ],
+)
+def test_a_text_the_roaming_rule_does_not_judge_takes_no_place_in_its_count(conditions: Conditions) -> None:
+    assert not counts_roaming_texts(conditions)
+    assert "roaming_lost" not in route_sms(NUMBER, conditions, now=NOW).notes
+
+
+def test_a_counted_text_without_its_place_fails_loudly() -> None:
+    """0 would read as "every Nth": a caller that forgot to count must not lose texts silently."""
+    assert counts_roaming_texts(ABROAD)
+    with pytest.raises(ValueError, match="place in the count"):
+        route_sms(NUMBER, ABROAD, now=NOW)
 
 
 CALL_ROUTES = [

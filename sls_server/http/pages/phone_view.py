@@ -100,6 +100,7 @@ def phone_state(username: str) -> dict[str, Any]:
             "delivery_delay_s": conditions.delivery_delay_s,
             "sim_swapped_to": conditions.sim_swapped_to,
             "needs_restart": conditions.needs_restart,
+            "roaming_loses_every": conditions.roaming_loses_every,
         }
         state["handset"] = handset_view(number)
         waiting = core().phone_changes.waiting_number(user.username, now=now())

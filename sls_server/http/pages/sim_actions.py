@@ -71,6 +71,9 @@ def sim_phone_conditions(username: str) -> ResponseReturnValue:
         delay = body.get("delivery_delay_s", 0)
         if isinstance(delay, bool) or not isinstance(delay, int) or not 0 <= delay <= 3600:
             raise InvalidRequest("delivery_delay_s must be 0 to 3600 seconds", field="delivery_delay_s")
+        every = body.get("roaming_loses_every", 0)
+        if isinstance(every, bool) or not isinstance(every, int):
+            raise InvalidRequest("roaming_loses_every must be a whole number", field="roaming_loses_every")
         swapped = "attacker" if body.get("sim_swapped") is True else None
         conditions = Conditions(
             carrier_blocks_sms=body.get("carrier_blocks_sms") is True,
@@ -78,6 +81,7 @@ def sim_phone_conditions(username: str) -> ResponseReturnValue:
             delivery_delay_s=delay,
             sim_swapped_to=swapped,
             needs_restart=body.get("needs_restart") is True,
+            roaming_loses_every=every,
         )
         core().phones.set_conditions(number, conditions, now=now())
         return phone_state(username)

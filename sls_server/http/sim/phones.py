@@ -80,6 +80,7 @@ def conditions_view(number: str, conditions: Conditions) -> dict[str, Any]:
         "delivery_delay_s": conditions.delivery_delay_s,
         "sim_swapped_to": conditions.sim_swapped_to,
         "needs_restart": conditions.needs_restart,
+        "roaming_loses_every": conditions.roaming_loses_every,
     }
 
 
@@ -170,7 +171,8 @@ def set_phone_conditions(number: str, body: PhoneConditionsUpdate) -> ResponseRe
     """Replaces the whole set. Carrier blocks SMS: texts vanish (the login still says where the code was
     sent), voice callbacks ring. Delivery delay: texts arrive late. SIM swapped to a handset: texts and calls
     go to that handset's inbox (the SIM-swap attack). Needs a restart: texts are lost until the phone is
-    restarted. 400 `invalid_request` names the bad field."""
+    restarted. Roaming: IB Key asks for challenge/response, and with `roaming_loses_every` N every Nth text
+    is lost (counted from this call). 400 `invalid_request` names the bad field."""
     name = handset(number)
     stored = core().phones.set_conditions(name, Conditions(**body.model_dump()), now=now())
     return conditions_view(name, stored)

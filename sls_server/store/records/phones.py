@@ -23,6 +23,8 @@ class PhoneConditions:
     needs_restart: bool | None = None
     """True while the phone takes no texts until restarted; None otherwise (absent, as in documents saved
     before it existed)."""
+    roaming_loses_every: int | None = None
+    """While roaming, every Nth text is lost; None for none (absent in documents saved before it existed)."""
 
     @classmethod
     def from_hash(cls, raw: dict[str, str]) -> PhoneConditions:
@@ -33,6 +35,7 @@ class PhoneConditions:
             delivery_delay_s=f.maybe_integer("delivery_delay_s"),
             sim_swapped_to=f.maybe_text("sim_swapped_to"),
             needs_restart=f.maybe_flag("needs_restart") or None,
+            roaming_loses_every=f.maybe_integer("roaming_loses_every") or None,
         )
 
     def to_hash(self) -> dict[str, str]:

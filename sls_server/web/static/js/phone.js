@@ -120,10 +120,14 @@
       form.sim_swapped.checked = Boolean(conditions.sim_swapped_to);
       form.delivery_delay_s.value = String(conditions.delivery_delay_s || 0);
       form.needs_restart.checked = Boolean(conditions.needs_restart);
+      form.roaming_loses_every.value = String(conditions.roaming_loses_every || 0);
     }
+    form.roaming_loses_every.disabled = !form.roaming.checked; /* the rule holds only abroad */
     const notes = [];
     if (conditions.carrier_blocks_sms) notes.push("texts are dropped (voice still works)");
     if (conditions.roaming) notes.push("roaming: IB Key falls back to challenge/response");
+    const every = conditions.roaming_loses_every;
+    if (every) notes.push(every === 1 ? "every text is lost abroad" : "one text in " + every + " is lost abroad");
     if (conditions.delivery_delay_s) notes.push("texts arrive " + conditions.delivery_delay_s + " s late");
     if (conditions.sim_swapped_to) notes.push("SIM swapped: texts and calls reach the attacker");
     if (conditions.needs_restart) notes.push("the phone needs a restart: texts are lost until then");
@@ -184,6 +188,7 @@
       sim_swapped: form.sim_swapped.checked,
       delivery_delay_s: Number(form.delivery_delay_s.value),
       needs_restart: form.needs_restart.checked,
+      roaming_loses_every: form.roaming.checked ? Number(form.roaming_loses_every.value) : 0,
     });
     if (answer.ok) { document.activeElement.blur(); apply(answer.data); }
   });
