@@ -24,6 +24,12 @@ class WeakPassword(SlsError):
     always = ("field", "reason")
 
 
+class StandingChanged(Exception):
+    """Not an answer of its own: ``UserService.set_password`` refused a recovery's password because the user
+    no longer stands as the recovery found them. ``PasswordRecovery`` says so as its expiry
+    (``challenge_expired``: start again)."""
+
+
 class IpRestricted(Forbidden):
     """Deliberately says nothing about the password or which list refused: the same body every time."""
 

@@ -14,7 +14,7 @@ from ..store.base import ScriptCall
 from ..store.ids import short_id
 from ..store.records import LoginView, UserRecord
 from .device_terms import without
-from .errors import UserExists, UserNotFound, WeakPassword
+from .errors import StandingChanged, UserExists, UserNotFound, WeakPassword
 from .passwords import PasswordHasher, PasswordRejected, check_password_policy, same_password
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
@@ -116,34 +116,48 @@ class UserService:
         name = verified.username
         fresh = self._hasher.hash(new)
         epoch = new_epoch()
-        ended = self._store.users.change_password(name, verified.password_hash, fresh, epoch, now=now)
-        if ended is None:
+        status, ended = self._store.users.change_password(name, verified.password_hash, fresh, epoch, now=now)
+        if status != "changed":
             again = self._store.users.get(name)
             if again is None:
                 raise UserNotFound()
             if self._hasher.verify(current, again.password_hash):
-                ended = self._store.users.change_password(name, again.password_hash, fresh, epoch, now=now)
-            if ended is None:
+                status, ended = self._store.users.change_password(
+                    name, again.password_hash, fresh, epoch, now=now
+                )
+            if status != "changed":
                 raise Conflict("The password was changed by another request meanwhile; nothing was changed.")
         self._password_changed(name, ended, now=now)
         return ended
 
-    def set_password(self, username: str, password: str, *, now: int, by: str = "admin") -> int:
+    def set_password(
+        self,
+        username: str,
+        password: str,
+        *,
+        now: int,
+        by: str = "admin",
+        standing: tuple[str, str] | None = None,
+    ) -> int:
         """A new password for the user without the current one: Client Services resetting a forgotten one
-        (``by`` admin), or the user's own recovery (``by`` recovery, ``PasswordRecovery``). The policy
-        applies. It goes over whatever hash is there, by
-        compare-and-set on the hash as read (read again when another write landed in between), with the same
-        end of logins in progress and new epoch as the user's own change; the phone is told. How many logins
-        ended. Sessions are the caller's to end (``PasswordResets``)."""
+        (``by`` admin), or the user's own recovery (``by`` recovery, ``PasswordRecovery``, which passes the
+        ``standing`` it found: the user's epoch and password epoch, so a recovery verified before the user
+        was disabled, made again, or had the password reset raises ``StandingChanged`` instead of undoing
+        that). The policy applies. It goes over whatever hash is there, by compare-and-set on the
+        hash as read (read again when another write landed in between), with the same end of logins in
+        progress and new epoch as the user's own change; the phone is told. How many logins ended. Sessions
+        are the caller's to end (``PasswordResets``)."""
         name = self.get(username).username
         self.check_new_password(name, password)
         fresh = self._hasher.hash(password)
         epoch = new_epoch()
         for _ in range(SET_TRIES):
-            ended = self._store.users.change_password(
-                name, self.get(name).password_hash, fresh, epoch, now=now
+            status, ended = self._store.users.change_password(
+                name, self.get(name).password_hash, fresh, epoch, now=now, standing=standing
             )
-            if ended is not None:
+            if status == "stale":
+                raise StandingChanged()
+            if status == "changed":
                 self._password_changed(name, ended, now=now, by=by)
                 return ended
         raise Conflict(

@@ -6,7 +6,9 @@ The phone alone never resets a password: a swapped SIM would then be the whole a
 lesson). So after the code, the step opens on a device other than the phone's SMS and voice (IB Key, the
 card, an authenticator app, a temporary passcode); a user with none is sent to Client Services
 (``client_services_required``), who reset it by hand (``PasswordResets``). From outside the user's IP
-Restrictions a recovery goes no further than the code, as a login goes no further than the address.
+Restrictions a recovery goes no further than the code (and every later step checks the address again), as a
+login goes no further than the address. The new password is written only while the user stands as at the
+code: not disabled, not deleted and made again, the password not changed or reset since.
 
 Nobody learns from the start whether the name is a user's: any well-formed name gets the same answer and a
 token, a name no user has (or a user without a phone) a decoy recovery where every code is wrong, counted
@@ -25,7 +27,7 @@ from sls_devices.phone import SENDER, how_long, mask_number
 
 from ..accounts.access import IpRestrictions
 from ..accounts.clientip import client_block
-from ..accounts.errors import IpRestricted
+from ..accounts.errors import IpRestricted, StandingChanged
 from ..accounts.users import UserService, canonical_username
 from ..errors import SlsError
 from ..events import EventLog
@@ -170,9 +172,7 @@ class PasswordRecovery:
         if user.disabled:
             self._repo.end(digest)
             raise AccountDisabled()
-        if not self._ip_rules.allowed(name, ip):  # told only now: the code shows the phone is in hand
-            self._repo.end(digest)
-            raise IpRestricted()
+        self._require_address(digest, name, ip)  # told only now: the code shows the phone is in hand
         pairs = [(f, d) for f, d in self._prompts.usable(name, now=now) if f in STEP_FACTORS]
         if not pairs:
             self._repo.end(digest)
@@ -192,7 +192,10 @@ class PasswordRecovery:
             device_id=device.device_id,
             epoch=user.epoch or "",
         )
-        self._repo.note(digest, txn_id=opened["txn_id"])  # the code's script moved it to "factor" already
+        # the code's script moved it to "factor" already; the user's standing now is what the password needs
+        self._repo.note(
+            digest, txn_id=opened["txn_id"], epoch=user.epoch or "", password_epoch=user.password_epoch or ""
+        )
         opened["factors"] = [f for f in opened["factors"] if f["type"] in STEP_FACTORS]
         return {"state": "second_factor", **opened}
 
@@ -203,6 +206,7 @@ class PasswordRecovery:
         found = self._repo.get(digest)
         if found.get("stage") != "factor" or not found.get("txn_id") or now >= int(found["expires_at"]):
             raise ChallengeExpired("No recovery is waiting for a second factor: start again.")
+        self._require_address(digest, found["username"], ip)
         txn = self._steps.load(found["txn_id"])
         if response is None:
             if self._steps.collect(txn.txn_id, now=now) != "ok":
@@ -236,12 +240,28 @@ class PasswordRecovery:
                 purpose=PURPOSE,
             )
         name = found["username"]
+        self._require_address(digest, name, ip)
         self._users.check_new_password(name, password, field="new_password")
         if not self._repo.end(digest):
             raise ChallengeExpired("This recovery was used already: start again.")
-        logins = self._users.set_password(name, password, now=now, by="recovery")
+        standing = (found.get("epoch", ""), found.get("password_epoch", ""))
+        try:
+            logins = self._users.set_password(name, password, now=now, by="recovery", standing=standing)
+        except StandingChanged:
+            raise ChallengeExpired(
+                "The account changed since this recovery began (disabled, or its password set anew): start "
+                "again."
+            ) from None
         ended = self._sessions.end_all(name, now=now)
         return {"state": "changed", "username": name, "sessions_ended": len(ended), "logins_ended": logins}
+
+    def _require_address(self, digest: str, name: str, ip: str | None) -> None:
+        """403 ``ip_restricted``, the recovery ended, from outside the user's IP Restrictions: at the code and
+        at every step after it, as a login checks the address at its verify too (an allowed address that
+        passed the code hands nothing on to another)."""
+        if not self._ip_rules.allowed(name, ip):
+            self._repo.end(digest)
+            raise IpRestricted()
 
     def _code_digest(self, digest: str, code: str) -> str:
         return hmac.new(self._pepper, f"{digest}:{code}".encode(), hashlib.sha256).hexdigest()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from . import keys
 from .base import Client, ScriptCall, Scripts, guarded, hash_reply, text, texts
@@ -13,6 +13,7 @@ from .records.codec import changes_hash, pairs
 
 #: What ``user_add_device.lua`` answers (:meth:`UserRepo.add_device`).
 AddDevice = Literal["added", "no_user", "consecutive"]
+PasswordWrite = Literal["changed", "conflict", "stale"]
 _ADDED: dict[str, AddDevice] = {"added": "added", "no_user": "no_user", "consecutive": "consecutive"}
 
 
@@ -110,17 +111,28 @@ class UserRepo:
         return bool(self._scripts("replace_field", [keys.user(username)], [field, expected, value]))
 
     def change_password(
-        self, username: str, expected: str, value: str, password_epoch: str, *, now: int
-    ) -> int | None:
+        self,
+        username: str,
+        expected: str,
+        value: str,
+        password_epoch: str,
+        *,
+        now: int,
+        standing: tuple[str, str] | None = None,
+    ) -> tuple[PasswordWrite, int]:
         """Replace the password hash ``expected`` with ``value`` under a new ``password_epoch``, and end
-        the user's logins in progress, in one step (``user_password_change.lua``): how many logins ended;
-        None, and nothing written, when the hash is no longer ``expected``."""
+        the user's logins in progress, in one step (``user_password_change.lua``): ``changed`` and how many
+        logins ended; ``conflict``, and nothing written, when the hash is no longer ``expected``. With
+        ``standing`` (the user's epoch and password epoch as a recovery found them), ``stale``, and nothing
+        written, when the user no longer stands so: disabled, made again, or its password changed since."""
+        args: list[str | int] = [expected, value, password_epoch, keys.login_prefix(username), now]
+        if standing is not None:
+            args += list(standing)
         answer = self._scripts(
-            "user_password_change",
-            [keys.user(username), keys.user_logins(username)],
-            [expected, value, password_epoch, keys.login_prefix(username), now],
+            "user_password_change", [keys.user(username), keys.user_logins(username)], args
         )
-        return int(answer[1]) if text(answer[0]) == "changed" else None
+        status = cast(PasswordWrite, text(answer[0]))
+        return status, int(answer[1]) if status == "changed" else 0
 
     def phone_device(self, username: str) -> str | None:
         """The device last claimed as the user's phone device (:meth:`claim_phone_device`), maybe stale: it

@@ -309,12 +309,18 @@ def test_a_login_checked_before_the_change_and_stored_after_it_stores_nothing(re
     once the change has swept the logins. ``login_create.lua`` compares the epoch in the same step."""
     store = Store.from_url(redis_url)
     store.users.create(UserRecord("paula", password_hash="hash-before", created_at=1))
-    assert store.users.change_password("paula", "hash-before", "hash-after", "epoch-1", now=2) == 0
+    assert store.users.change_password("paula", "hash-before", "hash-after", "epoch-1", now=2) == (
+        "changed",
+        0,
+    )
     txn_id = new_id("paula", 16)
     txn = LoginTxn(txn_id, "paula", "login", "second_factor", "dscplus", "dscplus-1", 2, 100, 3)
     assert store.logins.create(txn, now=3, password_epoch="") is False  # read before the change
     assert store.logins.get(txn_id) is None
     assert store.logins.create(txn, now=3, password_epoch="epoch-1") is True  # read after it
     assert store.logins.get(txn_id) is not None
-    assert store.users.change_password("paula", "hash-before", "hash-again", "epoch-2", now=4) is None
+    assert store.users.change_password("paula", "hash-before", "hash-again", "epoch-2", now=4) == (
+        "conflict",
+        0,
+    )
     assert store.users.get("paula").password_hash == "hash-after"  # type: ignore[union-attr]

@@ -243,3 +243,73 @@ def test_an_address_may_start_only_so_many_recoveries_whatever_the_names(app_con
         "/api/v1/auth/recovery", json={"username": "rose"}, environ_base={"REMOTE_ADDR": "198.51.100.7"}
     )
     assert elsewhere.status_code == 200
+
+
+def _verified(rose: Rose) -> str:
+    """A recovery of rose's through the code and her card: its token, a new password now allowed."""
+    token = rose.start()
+    step = rose.post("/code", {"recovery_token": token, "code": rose.recovery_code()}).get_json()
+    answer = rose.card_response(step["factor"]["challenge"])
+    verified = rose.post("/verify", {"recovery_token": token, "response": answer})
+    assert verified.get_json()["state"] == "verified", verified.get_json()
+    return token
+
+
+def _reset_by_client_services(client: FlaskClient) -> Any:
+    body = {"password": "Client-Services-Chose-71"}
+    return client.put("/admin/v1/users/rose/password", json=body, headers=ADMIN)
+
+
+def _disabled(client: FlaskClient) -> Any:
+    return client.post("/admin/v1/users/rose/disable", headers=ADMIN)
+
+
+def _made_again(client: FlaskClient) -> Any:
+    assert client.delete("/admin/v1/users/rose", headers=ADMIN).status_code in (200, 204)
+    body = {"username": "rose", "password": "Someone-Else-Entirely-5"}
+    return client.post("/admin/v1/users", json=body, headers=ADMIN)
+
+
+@pytest.mark.parametrize("change", [_reset_by_client_services, _disabled, _made_again])
+def test_a_verified_recovery_cannot_undo_what_happened_to_the_account_since(
+    rose: Rose, change: Any, redis_url: str
+) -> None:
+    """Between the second factor and the new password, Client Services reset the password, or the account was
+    disabled, or deleted and a new user given the name: the recovery's password is refused (it would undo the
+    reset, open a disabled account, take over the new user), and nothing is written."""
+    token = _verified(rose)
+    done = change(rose.client)
+    assert done.status_code in (200, 201), done.get_json()
+    store = Store.from_url(redis_url)
+    before = store.users.get("rose")
+    refused = rose.post("/password", {"recovery_token": token, "new_password": NEW})
+    assert refused.status_code == 410 and refused.get_json()["error"] == "challenge_expired", (
+        refused.get_json()
+    )
+    assert store.users.get("rose") == before, "nothing written"
+    assert all(e["detail"] != {"by": "recovery"} for e in rose.events("user.password_changed"))
+
+
+def test_every_step_after_the_code_checks_the_address_again(rose: Rose) -> None:
+    """An address inside the user's IP Restrictions that passed the code hands nothing on to one outside."""
+    allow = rose.client.put(
+        "/admin/v1/users/rose/ip-allowlist", json={"ip_allowlist": ["127.0.0.0/8"]}, headers=ADMIN
+    )
+    assert allow.status_code == 200
+    token = rose.start()
+    step = rose.post("/code", {"recovery_token": token, "code": rose.recovery_code()}).get_json()
+    outside = {"REMOTE_ADDR": "198.51.100.9"}
+    answer = rose.card_response(step["factor"]["challenge"])
+    body = {"recovery_token": token, "response": answer}
+    refused = rose.client.post("/api/v1/auth/recovery/verify", json=body, environ_base=outside)
+    assert refused.status_code == 403 and refused.get_json()["error"] == "ip_restricted"
+    assert rose.post("/verify", body).status_code == 410, "the recovery ended"
+
+    token = _verified(rose)
+    body = {"recovery_token": token, "new_password": NEW}
+    refused = rose.client.post("/api/v1/auth/recovery/password", json=body, environ_base=outside)
+    assert refused.status_code == 403 and refused.get_json()["error"] == "ip_restricted"
+    assert rose.post("/password", body).status_code == 401, "the recovery ended"
+    assert (
+        rose.client.post("/api/v1/auth/login", json={"username": "rose", "password": NEW}).status_code == 401
+    )

@@ -6,7 +6,17 @@
 -- KEYS[1] user hash   KEYS[2] the user's logins index (zset of ids)
 -- ARGV[1] the hash read   ARGV[2] the new hash   ARGV[3] the new password epoch   ARGV[4] key prefix of the
 -- user's logins   ARGV[5] now (the app clock)
--- Returns {'changed', logins ended} | {'conflict'} (the hash, or the user, is not the one read).
+-- ARGV[6], ARGV[7] (optional) the user's epoch and password epoch a recovery began under: the write is refused
+-- unless the user still stands as then (not disabled, not deleted and made again, its password not changed
+-- or reset since), so a recovery verified before such a change cannot undo it
+-- Returns {'changed', logins ended} | {'conflict'} (the hash, or the user, is not the one read)
+--       | {'stale'} (with ARGV[6]: the user no longer stands as the recovery found it)
+if ARGV[6] then
+  local user = redis.call('HMGET', KEYS[1], 'epoch', 'password_epoch', 'disabled')
+  if user[3] == '1' or (user[1] or '') ~= ARGV[6] or (user[2] or '') ~= ARGV[7] then
+    return {'stale'}
+  end
+end
 if redis.call('HGET', KEYS[1], 'password_hash') ~= ARGV[1] then
   return {'conflict'}
 end
