@@ -5,8 +5,10 @@ it."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+import page_forms
 import pytest
 from conftest import ADMIN_TOKEN, EnrolledUser, words
 from flask.testing import FlaskClient
@@ -313,3 +315,29 @@ def test_every_step_after_the_code_checks_the_address_again(rose: Rose) -> None:
     assert (
         rose.client.post("/api/v1/auth/login", json={"username": "rose", "password": NEW}).status_code == 401
     )
+
+
+FULL_WIDTH = {ord(d): chr(0xFF10 + int(d)) for d in "0123456789"}
+ARABIC_INDIC = {ord(d): chr(0x0660 + int(d)) for d in "0123456789"}
+
+
+def test_the_pages_read_digits_of_any_width_or_script_as_typed_on_a_keypad(rose: Rose) -> None:
+    """A phone keyboard may type the texted code in full-width digits and a response in Arabic-Indic ones:
+    the pages read them as the digits they are, so a right code is not spent as a wrong try (the JSON API
+    refuses them, 400 naming the field, and spends nothing either)."""
+    csrf = page_forms.csrf(rose.client.get("/recover").get_data(as_text=True))
+    assert rose.client.post("/recover", data={"username": "rose", "csrf_token": csrf}).status_code == 303
+    code = rose.recovery_code().translate(FULL_WIDTH)
+    assert rose.client.post("/recover/code", data={"code": code, "csrf_token": csrf}).status_code == 303
+    assert rose.events("password_recovery.code_failed") == []
+    step = rose.client.get("/recover").get_data(as_text=True)
+    challenge = re.search(r'data-testid="step-challenge"[^>]*>\s*([0-9]+)', step)
+    assert challenge, "the card's step opened"
+    response = rose.card_response(challenge.group(1)).translate(ARABIC_INDIC)
+    verified = rose.client.post("/recover/verify", data={"response": response, "csrf_token": csrf})
+    assert verified.status_code == 303
+    assert len(rose.events("password_recovery.verified")) == 1
+
+    api = rose.post("", {"username": "rose"}).get_json()["recovery_token"]
+    refused = rose.post("/code", {"recovery_token": api, "code": "123456".translate(FULL_WIDTH)})
+    assert refused.status_code == 400 and refused.get_json()["field"] == "code"

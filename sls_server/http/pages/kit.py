@@ -17,7 +17,9 @@ views let it through (``except StoreUnavailable: raise`` before any ``except Sls
 from __future__ import annotations
 
 import logging
+import re
 import secrets
+import unicodedata
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -123,6 +125,18 @@ def drop_session_cookie(response: Response) -> None:
 
 def say(exc: SlsError) -> str:
     return explain(exc.code, exc.message, exc.extra, kind=type(exc).__name__)
+
+
+#: A texted code as a form must hold it (after :func:`typed`).
+SIX_DIGITS = re.compile(r"[0-9]{6}")
+
+
+def typed(field: str) -> str:
+    """What a person typed into a code or response field, as a keypad means it: spaces dropped, and a digit
+    of any script or width (a phone keyboard's full-width or Arabic-Indic digits) read as its ASCII one, so a
+    right code typed so is not spent as a wrong try; anything else is left for the check to refuse."""
+    text = unicodedata.normalize("NFKC", request.form.get(field, ""))
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text if not c.isspace())
 
 
 def page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:

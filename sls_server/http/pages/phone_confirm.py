@@ -8,9 +8,7 @@ which says once what happened (``outcome``), so a reload never sends a code agai
 
 from __future__ import annotations
 
-import re
-
-from flask import redirect, request
+from flask import redirect
 from flask.typing import ResponseReturnValue
 
 from ...errors import SlsError, StoreUnavailable
@@ -18,10 +16,8 @@ from ..common import client_ip, core, now
 from ..crosssite import require_form_token
 from . import bp
 from .account import page_session
-from .kit import say
+from .kit import SIX_DIGITS, say, typed
 from .outcome import tell
-
-_CODE = re.compile(r"^[0-9]{6}$")
 
 
 @bp.post("/account/phone/confirm")
@@ -31,8 +27,8 @@ def account_phone_confirm() -> ResponseReturnValue:
     pending = core().tasks.pending_phone(session, now=now())
     if pending is None:
         return tell("/account", "No code is waiting any more: enter the new number again.", 410)
-    code = "".join(request.form.get("code", "").split())
-    if not _CODE.fullmatch(code):
+    code = typed("code")
+    if not SIX_DIGITS.fullmatch(code):
         return tell("/account", "Enter the 6-digit code we sent to your new number.", 400, invalid=True)
     try:
         core().tasks.change_phone(session, pending["phone"], code, now=now(), ip=client_ip())

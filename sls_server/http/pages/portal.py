@@ -35,6 +35,7 @@ from .kit import (
     seal,
     set_cookie,
     set_session_cookie,
+    typed,
 )
 from .outcome import tell, told
 from .step_ends import ends_step
@@ -287,7 +288,7 @@ def login_verify(txn_id: str) -> ResponseReturnValue:
     state = login_state(txn_id)
     if not state:
         return _ended()
-    response = "".join(request.form.get("response", "").split())
+    response = typed("response")
     if not response or len(response) > 64:
         return _refuse_step(txn_id, "Enter the security code.", 400, invalid=True)
     try:

@@ -19,7 +19,18 @@ from ...errors import SlsError, StoreUnavailable
 from ...web.wording import CARD_VERIFY_STEPS, IBKEY_CHALLENGE_REASONS, IBKEY_VERIFY_STEPS, factor_name
 from ..common import client_ip, core, now
 from . import bp
-from .kit import answers_json, browser_id, drop_cookie, page, require_browser_token, say, seal, set_cookie
+from .kit import (
+    SIX_DIGITS,
+    answers_json,
+    browser_id,
+    drop_cookie,
+    page,
+    require_browser_token,
+    say,
+    seal,
+    set_cookie,
+    typed,
+)
 from .outcome import tell, told
 
 PATH = "/recover"
@@ -99,8 +110,8 @@ def recover_code() -> ResponseReturnValue:
     state = _state()
     if not state or state.get("stage") != "code":
         return redirect(PATH, 303)
-    code = "".join(request.form.get("code", "").split())
-    if len(code) != 6 or not code.isdigit():
+    code = typed("code")
+    if not SIX_DIGITS.fullmatch(code):
         return tell(PATH, "Enter the 6-digit code we texted to your phone.", 400, invalid=True)
     try:
         step = core().recovery.code(state["token"], code, now=now(), ip=client_ip())
@@ -117,7 +128,7 @@ def recover_verify() -> ResponseReturnValue:
     state = _state()
     if not state or state.get("stage") != "factor":
         return redirect(PATH, 303)
-    response = "".join(request.form.get("response", "").split())
+    response = typed("response")
     if not response or len(response) > 64:
         return tell(PATH, "Enter the security code.", 400, invalid=True)
     try:

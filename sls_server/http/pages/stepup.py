@@ -36,7 +36,7 @@ from ..crosssite import form_token, require_form_token
 from . import bp
 from .account import VERIFY_COOKIE, VERIFY_PATH, current_session, page_session
 from .account_tasks import run_task, task_from_form, task_title
-from .kit import answers_json, drop_cookie, page, say, seal, set_cookie, set_session_cookie
+from .kit import answers_json, drop_cookie, page, say, seal, set_cookie, set_session_cookie, typed
 from .outcome import tell, told
 from .step_ends import ends_step
 
@@ -209,7 +209,7 @@ def verify_submit() -> ResponseReturnValue:
         return redirect("/account", 303)
     if "txn_id" not in state:
         return _confirm(session, state)
-    response = "".join(request.form.get("response", "").split())
+    response = typed("response")
     if not response or len(response) > 64:
         return _refuse("Enter the security code.", 400, invalid=True)
     try:
