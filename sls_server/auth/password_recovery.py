@@ -49,6 +49,11 @@ from .sessions import SessionService
 
 #: Wrong codes a recovery takes before it ends.
 CODE_ATTEMPTS = 5
+#: Codes tried at one name, whichever of its recoveries, in :data:`CODE_TRIES_WINDOW_S`, before its recoveries
+#: take no more (429): a new recovery must not give five fresh guesses (NIST SP 800-63B-4: a new code does not
+#: reset the count; at most 100 failures in a row). A right code forgets them.
+CODE_TRIES_PER_NAME = 20
+CODE_TRIES_WINDOW_S = 86_400
 #: The token's bytes of randomness (the client's only hold on the recovery).
 TOKEN_BYTES = 24
 #: What the texts and the step are for, in events, texts and the IB Key notification.
@@ -153,9 +158,24 @@ class PasswordRecovery:
         lives."""
         digest = token_digest(token)
         name = self._repo.get(digest).get("username")
+        ref, member = (self._name_ref(name) if name else ""), secrets.token_hex(8)
+        if ref:
+            wait = self._repo.take_code_try(
+                ref, now=now, window=CODE_TRIES_WINDOW_S, limit=CODE_TRIES_PER_NAME, member=member
+            )
+            if wait:  # a name no user has counts alike: the refusal says nothing of the name
+                raise RateLimited(
+                    "Too many wrong codes at this username: wait, or ask Client Services to reset the "
+                    "password.",
+                    retry_after=wait,
+                )
         status, left = self._repo.check_code(
             digest, self._code_digest(digest, code), now=now, max_failures=CODE_ATTEMPTS
         )
+        if ref and status == "ok":
+            self._repo.forget_code_tries(ref)
+        elif ref and status != "wrong":
+            self._repo.give_back_code_try(ref, member)
         if status == "wrong":
             self._events.record(
                 "password_recovery.code_failed",
@@ -262,6 +282,10 @@ class PasswordRecovery:
         if not self._ip_rules.allowed(name, ip):
             self._repo.end(digest)
             raise IpRestricted()
+
+    def _name_ref(self, name: str) -> str:
+        """The name as its tries are counted: keyed (the pepper is not in Redis), so the keys name nobody."""
+        return hmac.new(self._pepper, f"name:{name}".encode(), hashlib.sha256).hexdigest()[:32]
 
     def _code_digest(self, digest: str, code: str) -> str:
         return hmac.new(self._pepper, f"{digest}:{code}".encode(), hashlib.sha256).hexdigest()

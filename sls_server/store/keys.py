@@ -155,8 +155,9 @@ def phone_sent_count(handset: str) -> str:
     return f"{PREFIX}{{p:{handset}}}:sent"
 
 
-#: What a send window counts: texts to a user, texts to a number, IB Key pushes to a user.
-SendScope = Literal["send:user", "send:number", "push", "recovery"]
+#: What a send window counts: texts to a user, texts to a number, IB Key pushes to a user, recoveries started
+#: from a client, recovery codes tried at a name.
+SendScope = Literal["send:user", "send:number", "push", "recovery", "recovery_code"]
 
 
 def send_window(scope: SendScope, who: str) -> str:

@@ -10,12 +10,17 @@ from typing import Any
 
 import page_forms
 import pytest
-from conftest import ADMIN_TOKEN, EnrolledUser, words
+from conftest import ADMIN_TOKEN, EnrolledUser, move_clock, words
 from flask.testing import FlaskClient
 from ibkey_world import PHONES, UNLOCK, World
 
 from sls_server import create_app
-from sls_server.auth.password_recovery import token_digest
+from sls_server.auth.password_recovery import (
+    CODE_ATTEMPTS,
+    CODE_TRIES_PER_NAME,
+    CODE_TRIES_WINDOW_S,
+    token_digest,
+)
 from sls_server.store import Store
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -38,6 +43,11 @@ class Rose(EnrolledUser):
 
     def recovery_code(self, number: str = PHONE) -> str:
         return next(m["code"] for m in self.texts(number) if m["purpose"] == "password_recovery")
+
+    def wrong_code(self) -> str:
+        """A code that is not the one last texted (when none was, every code is wrong anyway)."""
+        texted = [m["code"] for m in self.texts() if m["purpose"] == "password_recovery"]
+        return "111111" if texted and texted[0] == "000000" else "000000"
 
     def post(self, path: str, body: dict[str, Any]) -> Any:
         return self.client.post(f"/api/v1/auth/recovery{path}", json=body)
@@ -341,3 +351,44 @@ def test_the_pages_read_digits_of_any_width_or_script_as_typed_on_a_keypad(rose:
     api = rose.post("", {"username": "rose"}).get_json()["recovery_token"]
     refused = rose.post("/code", {"recovery_token": api, "code": "123456".translate(FULL_WIDTH)})
     assert refused.status_code == 400 and refused.get_json()["field"] == "code"
+
+
+def test_wrong_codes_count_at_the_name_across_its_recoveries(app_config: dict[str, Any]) -> None:
+    """A new recovery gives no fresh guesses (NIST SP 800-63B-4: a new code does not reset the count): twenty
+    codes tried at one name in a day, whichever of its recoveries, and its recoveries take no more, the right
+    code included, for a user and a name no user has alike; a day later, and after a right code, they do."""
+    client = create_app({**app_config, "IP_THROTTLE_LIMIT": 1000}).test_client()
+    rose = Rose(client)
+    for name in ("rose", "nobody"):
+        answers = []
+        for _ in range(CODE_TRIES_PER_NAME // CODE_ATTEMPTS):
+            token = rose.start(name)
+            answers += [
+                rose.post("/code", {"recovery_token": token, "code": rose.wrong_code()}) for _ in range(5)
+            ]
+        assert {a.status_code for a in answers} == {401}, name
+        token = rose.start(name)
+        refused = rose.post("/code", {"recovery_token": token, "code": rose.wrong_code()})
+        assert refused.status_code == 429 and refused.get_json()["retry_after"] > 0, (
+            name,
+            refused.get_json(),
+        )
+    move_clock(client, ADMIN, 601)  # the send limit lets a text through again
+    token = rose.start()
+    refused = rose.post("/code", {"recovery_token": token, "code": rose.recovery_code()})
+    assert refused.status_code == 429, "not even the right code while the tries are spent"
+    move_clock(client, ADMIN, CODE_TRIES_WINDOW_S)
+    wrong = CODE_TRIES_PER_NAME - 1
+    for count in (CODE_ATTEMPTS,) * (wrong // CODE_ATTEMPTS) + (wrong % CODE_ATTEMPTS,):
+        token = rose.start()
+        tried = {
+            rose.post("/code", {"recovery_token": token, "code": rose.wrong_code()}).status_code
+            for _ in range(count)
+        }
+        assert tried == {401}
+    token = rose.start()
+    step = rose.post("/code", {"recovery_token": token, "code": rose.recovery_code()})
+    assert step.status_code == 200, step.get_json()
+    token = rose.start()
+    late = [rose.post("/code", {"recovery_token": token, "code": rose.wrong_code()}) for _ in range(5)]
+    assert [a.status_code for a in late] == [401] * 5, "the right code forgot the wrong ones before it"

@@ -70,6 +70,7 @@ def start_recovery(body: RecoveryStart) -> ResponseReturnValue:
         IpRestricted,
         DeviceLocked,
         ChallengeLimited,
+        RateLimited,
     ),
 )
 def recovery_code(body: RecoveryCode) -> ResponseReturnValue:
@@ -77,7 +78,9 @@ def recovery_code(body: RecoveryCode) -> ResponseReturnValue:
     `challenge_expired` when no recovery waits for a code. 403 `client_services_required` when the user has
     no authenticator besides the phone's SMS and voice: the phone alone never resets a password (a swapped
     SIM would be the whole account); Client Services can (`PUT /admin/v1/users/<u>/password`). 403
-    `ip_restricted` from outside the user's IP Restrictions."""
+    `ip_restricted` from outside the user's IP Restrictions. 429 `rate_limited` with `retry_after` once
+    twenty codes were tried at the name in a day, whichever of its recoveries (a name no user has alike; a
+    right code forgets them): a new recovery gives no fresh guesses."""
     return core().recovery.code(body.recovery_token, body.code, now=now(), ip=client_ip())
 
 
@@ -100,11 +103,13 @@ def recovery_code(body: RecoveryCode) -> ResponseReturnValue:
         WrongMode,
         AccountLocked,
         AccountDisabled,
+        IpRestricted,
     ),
 )
 def recovery_verify(body: RecoveryVerify) -> ResponseReturnValue:
     """As a login's verify: wrong answers count on the device (SLS_DEVICE_FAILURE_LIMIT), an IB Key push is
-    polled with the token alone."""
+    polled with the token alone; 403 `ip_restricted`, the recovery ended, from outside the user's IP
+    Restrictions."""
     return core().recovery.verify(body.recovery_token, body.response, now=now(), ip=client_ip())
 
 
@@ -116,10 +121,12 @@ def recovery_verify(body: RecoveryVerify) -> ResponseReturnValue:
     body=RecoveryPassword,
     ok=RecoveryDone,
     returns="Changed: log in with it; every session and login in progress ended; the phone was told.",
-    errors=(ReauthRequired, WeakPassword, ChallengeExpired),
+    errors=(ReauthRequired, WeakPassword, ChallengeExpired, IpRestricted),
 )
 def recovery_password(body: RecoveryPassword) -> ResponseReturnValue:
     """401 `reauth_required` (`purpose: password_recovery`) before the second factor verified, or past
-    `valid_until`; 400 `weak_password` with `reason` (the recovery stays, to try another). Recorded as
-    `user.password_changed` with `by: recovery`."""
+    `valid_until`; 400 `weak_password` with `reason` (the recovery stays, to try another); 410
+    `challenge_expired`, nothing written, when since the code the user was disabled, deleted and made again,
+    or had the password changed or reset (a recovery cannot undo Client Services); 403 `ip_restricted` from
+    outside the user's IP Restrictions. Recorded as `user.password_changed` with `by: recovery`."""
     return core().recovery.set_password(body.recovery_token, body.new_password, now=now(), ip=client_ip())
