@@ -11,18 +11,30 @@ import ipaddress
 from .config import Settings
 
 
-def metrics_exposure(settings: Settings) -> str | None:
-    """What an operator should hear once at start-up about ``SLS_IP_REFUSAL=silent`` beside an open /metrics.
+def metrics_exposure(settings: Settings, host: str) -> str | None:
+    """What an operator should hear once at start-up about an open /metrics.
 
-    Silent refusals are answered as wrong passwords but counted apart (``ip.rejected``,
-    ``result="ip_restricted"``), so whoever can read /metrics before and after a try learns the name has an
-    allowlist. A valid combination (a proxy may guard /metrics), hence a warning, not an error."""
-    if settings.ip_refusal != "silent" or settings.metrics_token is not None:
+    Its counters tell apart what the answers keep alike. Under ``SLS_IP_REFUSAL=silent``, refusals are
+    answered as wrong passwords but counted apart (``ip.rejected``, ``result="ip_restricted"``), so whoever
+    can read /metrics before and after a try learns the name has an allowlist: said wherever the server
+    listens. And a real user from a made-up name: a lock texts the user a notice, a "Forgot your password?"
+    texts a code, and the counts of texts and of those events go up only for a real user's name: said when
+    the server listens beyond loopback. Valid combinations (a proxy may guard /metrics), hence warnings, not
+    errors."""
+    if settings.metrics_token is not None:
+        return None
+    if settings.ip_refusal == "silent":
+        return (
+            "SLS_IP_REFUSAL=silent with no SLS_METRICS_TOKEN: /metrics reveals silent refusals to whoever "
+            "can read it (its ip.rejected and ip_restricted counts); set SLS_METRICS_TOKEN or keep /metrics "
+            "from outsiders"
+        )
+    if _is_loopback(host):
         return None
     return (
-        "SLS_IP_REFUSAL=silent with no SLS_METRICS_TOKEN: /metrics reveals silent refusals to whoever can "
-        "read it (its ip.rejected and ip_restricted counts); set SLS_METRICS_TOKEN or keep /metrics from "
-        "outsiders"
+        f"/metrics is open to anyone who reaches {host or 'every interface'}: its counts of texts and events "
+        "tell a real user's name from a made-up one (a lock's notice, a password reset's code); set "
+        "SLS_METRICS_TOKEN or keep /metrics from outsiders"
     )
 
 

@@ -10,11 +10,11 @@ Restrictions a recovery goes no further than the code (and every later step chec
 login goes no further than the address. The new password is written only while the user stands as at the
 code: not disabled, not deleted and made again, the password not changed or reset since.
 
-Nobody learns from the start whether the name is a user's: any well-formed name gets the same answer and a
-token, a name no user has (or a user without a phone) a decoy recovery where every code is wrong, counted
-the same; a text refused by the send limits is simply not sent. The client's token is kept only as its
-SHA-256 (``store.recoveries``), the code only as an HMAC digest under a pepper derived from the server's key.
-"""
+Nobody learns from the answers whether the name is a user's (an open /metrics counts the texts: set
+SLS_METRICS_TOKEN where outsiders reach it): any well-formed name gets the same answer and a token, a name no
+user has (or a user without a phone) a decoy recovery where every code is wrong, counted the same; a text
+refused by the send limits is simply not sent. The client's token is kept only as its SHA-256
+(``store.recoveries``), the code only as an HMAC digest under a pepper derived from the server's key."""
 
 from __future__ import annotations
 

@@ -99,7 +99,10 @@ def worker_config(settings: Settings) -> dict[str, Any]:
 def startup_warnings(startup: Startup) -> list[str]:
     """Valid settings an operator should still hear about once: each warning says what is exposed, and how
     to close it."""
-    said = (metrics_exposure(startup.settings), simulators_exposure(startup.settings, startup.listener.host))
+    said = (
+        metrics_exposure(startup.settings, startup.listener.host),
+        simulators_exposure(startup.settings, startup.listener.host),
+    )
     return [warning for warning in said if warning]
 
 

@@ -111,9 +111,22 @@ def test_the_document_describes_the_optional_token(client: FlaskClient) -> None:
 
 def test_silent_refusals_beside_an_open_metrics_are_a_start_up_warning() -> None:
     def warning(**environ: str) -> str | None:
-        return metrics_exposure(load_settings({}, environ=environ))
+        return metrics_exposure(load_settings({}, environ=environ), "127.0.0.1")
 
     said = warning(SLS_IP_REFUSAL="silent")
     assert said is not None and "/metrics reveals silent refusals" in said and "SLS_METRICS_TOKEN" in said
     assert warning(SLS_IP_REFUSAL="silent", SLS_METRICS_TOKEN=METRICS_TOKEN) is None
     assert warning(SLS_IP_REFUSAL="explicit") is None and warning() is None
+
+
+@pytest.mark.parametrize(
+    ("host", "warned"), [("0.0.0.0", True), ("", True), ("127.0.0.1", False), ("::1", False)]
+)
+def test_an_open_metrics_beyond_loopback_is_a_start_up_warning(host: str, warned: bool) -> None:
+    """Its counts of texts and events go up only for a real user's name (a lock's notice, a password
+    reset's code), where the answers are alike for any name."""
+    said = metrics_exposure(load_settings({}, environ={}), host)
+    assert (said is not None) is warned, said
+    if said is not None:
+        assert "made-up" in said and "SLS_METRICS_TOKEN" in said
+    assert metrics_exposure(load_settings({}, environ={"SLS_METRICS_TOKEN": METRICS_TOKEN}), host) is None
