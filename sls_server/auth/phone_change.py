@@ -6,7 +6,8 @@ number shown to reach its holder (ASVS 5.0 6.6.1). So the change asked for with 
 typed back, by the same session, within ``sms_code_ttl``. The code is kept only as an HMAC digest under a
 pepper derived from the server's secret key, bound to the user, the session and the number; five wrong
 codes kill it, and the count and the check are one Lua step (``phone_change_confirm.lua``), so racing
-guesses are each counted. Asking again replaces the code. An administrator's change (``UserService``)
+guesses are each counted. Asking again replaces the code but not the count: twenty wrong codes in a day,
+whichever code, and none is judged until the day has passed. An administrator's change (``UserService``)
 needs no code: the operator vouches for the number, as at the broker's Client Services.
 """
 
@@ -24,10 +25,15 @@ from ..events import EventLog
 from ..factors.sms import new_code
 from ..secretbox import pepper as derive_pepper
 from ..store.phone_changes import PhoneChangeRepo
-from .errors import ChallengeExpired, InvalidResponse
+from .errors import ChallengeExpired, InvalidResponse, RateLimited
 
 #: Wrong codes a new number's confirmation takes before the code dies (as for an IB Key activation code).
 CONFIRM_ATTEMPTS = 5
+#: Wrong codes at the user's new numbers, whichever code, in :data:`CONFIRM_WINDOW_S`, before no code is
+#: judged (429): asking again must not give five fresh guesses (NIST SP 800-63B-4: a new code does not reset
+#: the count). A right code forgets them.
+CONFIRM_WINDOW_ATTEMPTS = 20
+CONFIRM_WINDOW_S = 86_400
 #: What the code's door is called in its texts' and events' ``purpose``.
 PURPOSE = "phone_change"
 
@@ -112,7 +118,14 @@ class PhoneChanges:
             digest=digest,
             now=now,
             max_failures=CONFIRM_ATTEMPTS,
+            window_failures=CONFIRM_WINDOW_ATTEMPTS,
+            window=CONFIRM_WINDOW_S,
         )
+        if status == "limited":
+            raise RateLimited(
+                "Too many wrong codes for a new number: wait, or ask Client Services to change it.",
+                retry_after=max(left, 1),
+            )
         if status == "ok":
             return {"state": "changed", **self._users.change_phone(username, phone, now=now)}
         if status == "other_number":

@@ -7,13 +7,14 @@ import time
 from typing import Any, TypeVar
 
 from flask import Request, current_app, g, request
+from werkzeug.wrappers import Response
 
 from ..accounts.clientip import resolve_client_ip
 from ..auth.session_state import Session
 from ..wiring import Core
 
 SESSION_COOKIE = "sls_session"
-SECURE_SESSION_COOKIE = "__Host-sls_session"
+SECURE_SESSION_COOKIE = "__Host-sls_session"  # host_cookie(SESSION_COOKIE) over TLS
 
 _T = TypeVar("_T")
 
@@ -91,9 +92,27 @@ def bearer_matches(expected: str | None) -> bool:
     return hmac.compare_digest(given.encode(), expected.encode())
 
 
+def host_cookie(name: str) -> str:
+    """The name a cookie of the whole host (``Path=/``) goes by on this request: ``__Host-<name>`` over TLS,
+    which neither a sibling subdomain nor a man in the middle on plain HTTP can set, and the bare name over
+    plain HTTP (a browser keeps no ``__Host-`` cookie without ``Secure``). Set and read by this one rule, so
+    over TLS a bare cookie someone planted (a session of theirs, to log the victim in as them) is never
+    taken for ours."""
+    return f"__Host-{name}" if request.is_secure else name
+
+
 def session_cookie() -> str | None:
-    cookies = request.cookies
-    return cookies.get(SECURE_SESSION_COOKIE) or cookies.get(SESSION_COOKIE)
+    return request.cookies.get(host_cookie(SESSION_COOKIE))
+
+
+def drop_session_cookies(response: Response) -> None:
+    """Clear whichever session cookie the browser sent, either name (a logout over TLS of a session begun
+    over plain HTTP, or the other way round, leaves none behind)."""
+    for name in (SESSION_COOKIE, SECURE_SESSION_COOKIE):
+        if name in request.cookies:
+            response.delete_cookie(
+                name, path="/", secure=name.startswith("__Host-"), httponly=True, samesite="Strict"
+            )
 
 
 def session_token() -> str | None:

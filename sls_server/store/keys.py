@@ -90,6 +90,12 @@ def user_phone_change(username: str) -> str:
     return f"{PREFIX}{{u:{username}}}:phone_change"
 
 
+def user_phone_change_tries(username: str) -> str:
+    """The wrong codes typed at the user's new numbers, whichever code (``phone_change_confirm.lua``): a new
+    code does not reset them."""
+    return f"{PREFIX}{{u:{username}}}:phone_change_tries"
+
+
 def login(username: str, txn_id: str) -> str:
     return f"{PREFIX}{{u:{username}}}:login:{txn_id}"
 

@@ -15,7 +15,7 @@ from .records.codec import pairs
 #: Redis TTLs only reclaim memory; expiry is decided by the app clock against the stored instant.
 RECLAIM_MARGIN_S = 3600
 
-ConfirmStatus = Literal["missing", "other_number", "expired", "wrong", "ok"]
+ConfirmStatus = Literal["missing", "other_number", "expired", "limited", "wrong", "ok"]
 
 
 @guarded
@@ -44,14 +44,24 @@ class PhoneChangeRepo:
         pipe.execute()
 
     def confirm(
-        self, username: str, *, session_id: str, phone: str, digest: str, now: int, max_failures: int
+        self,
+        username: str,
+        *,
+        session_id: str,
+        phone: str,
+        digest: str,
+        now: int,
+        max_failures: int,
+        window_failures: int,
+        window: int,
     ) -> tuple[ConfirmStatus, int]:
         """Spend the code if ``digest`` is its digest (``phone_change_confirm.lua``): the status and, after a
-        wrong code, the tries left."""
+        wrong code, the tries left; ``limited`` (and the seconds until the window ends) once
+        ``window_failures`` wrong codes, whichever code, were typed within ``window``."""
         status, left = self._scripts(
             "phone_change_confirm",
-            [keys.user_phone_change(username)],
-            [now, session_id, phone, digest, max_failures],
+            [keys.user_phone_change(username), keys.user_phone_change_tries(username)],
+            [now, session_id, phone, digest, max_failures, window_failures, window],
         )
         return cast(ConfirmStatus, text(status)), int(left)
 

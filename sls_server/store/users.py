@@ -67,6 +67,7 @@ class UserRepo:
             keys.user_devices(username),
             keys.user_challenge_issues(username),
             keys.user_phone_change(username),
+            keys.user_phone_change_tries(username),
         )
         self._r.srem(keys.USERS_INDEX, username)
         return bool(deleted)

@@ -141,3 +141,14 @@ def test_the_document_offers_reset_alone(client: FlaskClient) -> None:
 def test_an_unknown_field_is_named_not_advance_s(client: FlaskClient, admin_headers: dict[str, str]) -> None:
     refused = client.post("/admin/v1/clock", json={"offset_s": 5}, headers=admin_headers)
     assert refused.status_code == 400 and refused.get_json()["field"] == "offset_s", refused.get_json()
+
+
+@pytest.mark.parametrize("step", [[], {}, ["day"], 1, None, "century"])
+def test_the_trainer_s_clock_names_a_bad_step_and_moves_nothing(
+    client: FlaskClient, admin_headers: dict[str, str], step: Any
+) -> None:
+    """A list or an object was looked up as a key and answered 500; every bad step is a 400 naming it."""
+    before = _clock(client, admin_headers)
+    refused = Console(client).post("/trainer/clock", {"step": step}, status=400)
+    assert (refused["error"], refused["field"]) == ("invalid_request", "step"), refused
+    assert _clock(client, admin_headers) == before

@@ -13,6 +13,7 @@ from conftest import ADMIN_TOKEN, EnrolledUser, move_clock, words
 from flask.testing import FlaskClient
 
 from sls_server.app import create_app
+from sls_server.auth.phone_change import CONFIRM_ATTEMPTS, CONFIRM_WINDOW_ATTEMPTS, CONFIRM_WINDOW_S
 from sls_server.store import keys
 from sls_server.store.embedded import EmbeddedRedis
 
@@ -342,3 +343,23 @@ def test_with_redis_down_the_code_is_refused_503_and_kept_for_later(
         assert nina.confirm(token, code).status_code == 200  # the code was not spent by the outage
     finally:
         own.stop()
+
+
+def test_asking_again_gives_no_fresh_guesses(nina: PhoneUser) -> None:
+    """NIST SP 800-63B-4: a new code does not reset the failure count. Twenty wrong codes in a day, whichever
+    code, and no code is judged, the right one included, until the day has passed."""
+    token = nina.step_up(purpose="change_contact")
+    for _ in range(CONFIRM_WINDOW_ATTEMPTS // CONFIRM_ATTEMPTS):
+        nina.ask(token)
+        code = nina.code_texted()
+        answers = [nina.confirm(token, _wrong(code)) for _ in range(CONFIRM_ATTEMPTS)]
+        assert [a.status_code for a in answers] == [401] * CONFIRM_ATTEMPTS
+    nina.ask(token)
+    refused = nina.confirm(token, nina.code_texted())
+    assert refused.status_code == 429 and refused.get_json()["retry_after"] > 0, refused.get_json()
+    assert nina.phone() == OLD
+    move_clock(nina.client, ADMIN, CONFIRM_WINDOW_S)
+    token = nina.step_up(purpose="change_contact")
+    nina.ask(token)
+    assert nina.confirm(token, nina.code_texted()).status_code == 200
+    assert nina.phone() == NEW

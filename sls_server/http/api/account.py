@@ -114,7 +114,9 @@ def verify_identity(body: StepUpRequest) -> ResponseReturnValue:
 def change_phone(body: PhoneChange) -> ResponseReturnValue:
     """401 `reauth_required` without a fresh `change_contact` verification, for either call. With `code`:
     401 `invalid_response` for a wrong one (five kill it), 410 `challenge_expired` when no code for this
-    session and number lives (expired, killed, replaced by a newer request, or never sent)."""
+    session and number lives (expired, killed, replaced by a newer request, or never sent). A new code does
+    not reset the count: after twenty wrong codes in a day, whichever code, 429 `rate_limited` with
+    `retry_after`, the right code included, until the day has passed (a right code forgets them)."""
     return core().tasks.change_phone(caller_session(), body.phone, body.code, now=now(), ip=client_ip())
 
 

@@ -41,11 +41,12 @@ from ...shapes.login import (
 from ...shapes.sessions import LoggedOut, Session
 from ...sim.errors import SendLimited
 from ..common import (
-    SECURE_SESSION_COOKIE,
     SESSION_COOKIE,
     caller_session,
     client_ip,
     core,
+    drop_session_cookies,
+    host_cookie,
     now,
     session_token,
 )
@@ -74,12 +75,11 @@ def login_token() -> str | None:
 def with_session_cookie(token: str, body: Any) -> Response:
     """The JSON answer plus the session cookie of ``token`` (a new login's, or a step-up's rotated one)."""
     response = jsonify(body)
-    secure = request.is_secure
     response.set_cookie(
-        SECURE_SESSION_COOKIE if secure else SESSION_COOKIE,
+        host_cookie(SESSION_COOKIE),
         token,
         httponly=True,
-        secure=secure,
+        secure=request.is_secure,
         samesite="Strict",
         path="/",
     )
@@ -289,9 +289,5 @@ def _live_session() -> dict[str, Any]:
 def logout() -> Response:
     session = core().sessions.logout(session_token(), now=now(), ip=client_ip())
     response = jsonify({"state": "logged_out", "username": session.username})
-    for name in (SESSION_COOKIE, SECURE_SESSION_COOKIE):
-        if name in request.cookies:
-            response.delete_cookie(
-                name, path="/", secure=name.startswith("__Host-"), httponly=True, samesite="Strict"
-            )
+    drop_session_cookies(response)
     return response

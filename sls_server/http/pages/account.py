@@ -20,10 +20,10 @@ from ...auth.session_state import Session
 from ...auth.tasks import REQUEST_ID_RE
 from ...errors import NotAuthenticated, SlsError, StoreUnavailable
 from ...web.wording import duration, factor_name, moment
-from ..common import client_ip, core, now, session_cookie
+from ..common import client_ip, core, drop_session_cookies, now, session_cookie
 from ..crosssite import form_token, require_form_token
 from . import bp
-from .kit import answers_json, drop_cookie, drop_session_cookie, page
+from .kit import answers_json, drop_cookie, page
 from .outcome import told
 
 #: What ``?done=change_security&ref=`` (and ``password_changed``) may carry: how many other sessions were
@@ -181,7 +181,7 @@ def logout() -> ResponseReturnValue:
     session = page_session(extend=False)
     core().sessions.end(session.id, now=now())
     answer = redirect("/logged-out?reason=logout", 303)
-    drop_session_cookie(answer)
+    drop_session_cookies(answer)
     # A task waiting for a step-up ends with the session that asked for it. Its cookie is never sent here
     # (its path is the verify page's), so it is dropped whether or not the browser holds one.
     drop_cookie(answer, VERIFY_COOKIE, path=VERIFY_PATH)

@@ -32,7 +32,7 @@ from ...errors import SlsError, StoreUnavailable
 from ...web.sealed import PageSeal
 from ...web.wording import explain
 from .. import validation
-from ..common import SECURE_SESSION_COOKIE, SESSION_COOKIE, core
+from ..common import SESSION_COOKIE, core, host_cookie
 from ..crosssite import FORM_FIELD, FORM_HEADER, csrf_tokens
 from ..errors import CsrfTokenInvalid, answer_error
 from . import bp
@@ -75,9 +75,10 @@ def drop_cookie(response: Response, name: str, *, path: str) -> None:
 
 
 def browser_id() -> str:
-    """This browser's ``sls_browser`` id: a new one (set on this answer) for a browser that has none."""
+    """This browser's ``sls_browser`` id (``__Host-sls_browser`` over TLS: a planted one would let its
+    planter forge this browser's form tokens): a new one (set on this answer) for a browser that has none."""
     if "sls_browser" not in g:
-        g.sls_browser = request.cookies.get(BROWSER_COOKIE) or ""
+        g.sls_browser = request.cookies.get(host_cookie(BROWSER_COOKIE)) or ""
         if len(g.sls_browser) < 20:
             g.sls_browser = secrets.token_urlsafe(24)
             g.sls_browser_new = True
@@ -87,7 +88,7 @@ def browser_id() -> str:
 @bp.after_request
 def _keep_browser_cookie(response: Response) -> Response:
     if g.get("sls_browser_new"):
-        set_cookie(response, BROWSER_COOKIE, g.sls_browser, path="/", max_age=30 * 86400)
+        set_cookie(response, host_cookie(BROWSER_COOKIE), g.sls_browser, path="/", max_age=30 * 86400)
     return response
 
 
@@ -98,7 +99,7 @@ def browser_token() -> str:
 
 def require_browser_token() -> None:
     token = request.form.get(FORM_FIELD) or request.headers.get(FORM_HEADER)
-    cookie = request.cookies.get(BROWSER_COOKIE)
+    cookie = request.cookies.get(host_cookie(BROWSER_COOKIE))
     if not cookie or not csrf_tokens().validate(token, _BROWSER_ID + cookie):
         raise CsrfTokenInvalid()
 
@@ -108,16 +109,7 @@ def require_browser_token() -> None:
 
 def set_session_cookie(response: Response, token: str) -> None:
     """The session cookie exactly as ``/api/v1`` sets it, so the page and the API share one session."""
-    name = SECURE_SESSION_COOKIE if request.is_secure else SESSION_COOKIE
-    set_cookie(response, name, token, path="/")
-
-
-def drop_session_cookie(response: Response) -> None:
-    for name in (SESSION_COOKIE, SECURE_SESSION_COOKIE):
-        if name in request.cookies:
-            response.delete_cookie(
-                name, path="/", secure=name.startswith("__Host-"), httponly=True, samesite="Strict"
-            )
+    set_cookie(response, host_cookie(SESSION_COOKIE), token, path="/")
 
 
 # --- rendering ---------------------------------------------------------------------------------------------

@@ -212,6 +212,9 @@ def console_body() -> dict[str, Any]:
 def trainer_clock() -> ResponseReturnValue:
     def move(body: dict[str, Any]) -> dict[str, Any]:
         step = body.get("step")
+        steps = ", ".join(("reset", "freeze", "thaw", *CLOCK_STEPS))
+        if not isinstance(step, str):  # a list or an object is no key to look up: named, never a 500
+            raise InvalidRequest(f"step must be one of {steps}", field="step")
         clock = core().clock
         if step == "reset":  # as ``POST /admin/v1/clock {"reset": true}`` does, with the same events
             return reset_clock().as_dict()
@@ -228,7 +231,6 @@ def trainer_clock() -> ResponseReturnValue:
                 raise InvalidRequest("the clock would leave its range", field="step")
             reading = moved
         else:
-            steps = ", ".join(("reset", "freeze", "thaw", *CLOCK_STEPS))
             raise InvalidRequest(f"step must be one of {steps}", field="step")
         core().events.record("clock.moved", at=reading.now, detail={"offset_s": reading.offset_s})
         return reading.as_dict()
