@@ -8,7 +8,9 @@ Pure: the server's delivery code asks these functions what happens and stores th
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 CODE_RE = re.compile(r"\b(\d{6,8})\b")
 HANDSET_RE = re.compile(r"^(?:\+[1-9][0-9]{6,14}|[A-Za-z0-9_.+-]*[A-Za-z][A-Za-z0-9_.+-]*)$")
@@ -53,6 +55,18 @@ class Delivery:
     deliver_at: int
     delivered: bool
     notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+def conditions_update(current: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """The whole set a client sends to replace a number's conditions (``PUT .../conditions``) when it means
+    to change only ``changes``: ``current`` as the server showed it (its ``number`` left out), with
+    ``changes`` over it. Leaving roaming drops the loss rule, unless ``changes`` names one: a rule that
+    holds only abroad would otherwise be refused at home. The one rule every client of the API applies
+    (``sls phone conditions``, the scenarios' step, the pytest fixture)."""
+    merged = {key: value for key, value in current.items() if key != "number"} | dict(changes)
+    if changes.get("roaming") is False and "roaming_loses_every" not in changes:
+        merged["roaming_loses_every"] = 0
+    return merged
 
 
 def counts_roaming_texts(conditions: Conditions) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
-from sls_devices.phone import mask_number
+from sls_devices.phone import conditions_update, mask_number
 
 from .card import Card as Card  # re-exported: the README names sls_scenarios.emulator.Card
 from .emulator_http import EmulatorError as EmulatorError  # re-exported: the README names it
@@ -294,14 +294,7 @@ class SlsEmulator(EmulatorHttp):
         """Set a number's network conditions (``carrier_blocks_sms``, ``roaming``, ``delivery_delay_s``,
         ``sim_swapped_to``, ``needs_restart``, ``roaming_loses_every``), keeping the others."""
         path = f"/sim/v1/phones/{segment(phone)}/conditions"
-        current = self.call("GET", path)
-        keys = (
-            "carrier_blocks_sms",
-            "roaming",
-            "delivery_delay_s",
-            "sim_swapped_to",
-            "needs_restart",
-            "roaming_loses_every",
+        changed: dict[str, Any] = self.call(
+            "PUT", path, conditions_update(self.call("GET", path), conditions)
         )
-        changed: dict[str, Any] = self.call("PUT", path, {k: current.get(k) for k in keys} | conditions)
         return changed

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from sls_devices.phone import conditions_update
+
 from ..transport import Response, segment
 from ..world import Actor, StepFailed, World
 from . import Outcome, step
@@ -78,8 +80,7 @@ def set_conditions(world: World, actor: Actor, number: str, changes: dict[str, A
     current = world.sim(actor, "GET", path)
     if current.status != 200 or not isinstance(current.body, dict):
         raise StepFailed(f"cannot read the conditions of {number}: {current.brief()}")
-    merged = {key: current.body.get(key) for key in CONDITIONS} | changes
-    return world.sim(actor, "PUT", path, merged)
+    return world.sim(actor, "PUT", path, conditions_update(current.body, changes))
 
 
 @step("phone_conditions")

@@ -13,6 +13,8 @@ from typing import Any
 
 import click
 
+from sls_devices.phone import conditions_update
+
 from .admin_client import AdminClient, segment
 from .admin_commands import admin_options, server_errors, when
 from .output import EXIT_USAGE, CliError, HelpGroup, fields_table, note, print_json, print_renderable, table
@@ -208,15 +210,11 @@ def conditions(
         "roaming_loses_every": roaming_loses_every,
     }
     changes = {key: value for key, value in changes.items() if value is not None}
-    if roaming is False and roaming_loses_every is None:
-        changes["roaming_loses_every"] = 0  # home again: nothing is lost abroad any more
     if restore_sim:
         changes["sim_swapped_to"] = None
     shown = current
     if changes:
-        body = {
-            key: value for key, value in current.items() if key != "number"
-        } | changes  # PUT: the whole set
+        body = conditions_update(current, changes)  # PUT replaces: the whole set
         with server_errors():
             shown = client.request("PUT", _path(number, "conditions"), body)
     if as_json:

@@ -129,3 +129,15 @@ def test_a_new_ib_key_after_a_phone_change_reads_the_code_where_it_was_texted(
     fresh = SlsEmulator(sls_emulator.url, sls_emulator.admin_token, sls_emulator.sim_token)
     with pytest.raises(EmulatorError, match=r"\+1•+0005, the number their active IB Key was activated with"):
         fresh.enroll_ibkey("ann", "android", password=password)
+
+
+def test_phone_conditions_change_what_they_name_and_keep_the_rest(sls_emulator: SlsEmulator) -> None:
+    """The fixture's ``phone_conditions`` sends the whole set the PUT replaces: what a call names changes,
+    the rest stays as the server last said (a condition added to the server is kept too)."""
+    phone = "+15550100006"
+    abroad = sls_emulator.phone_conditions(phone, roaming=True, roaming_loses_every=2)
+    assert (abroad["roaming"], abroad["roaming_loses_every"]) == (True, 2)
+    late = sls_emulator.phone_conditions(phone, delivery_delay_s=30)
+    assert late == {**abroad, "delivery_delay_s": 30}
+    home = sls_emulator.phone_conditions(phone, roaming=False)  # leaving roaming drops its loss rule
+    assert home == {**late, "roaming": False, "roaming_loses_every": 0}

@@ -12,6 +12,7 @@ from sls_devices.phone import (
     Conditions,
     Delivery,
     activation_code_text,
+    conditions_update,
     counts_roaming_texts,
     is_handset,
     mask_number,
@@ -180,3 +181,16 @@ def test_the_security_text_says_how_long_the_code_lives() -> None:
 )
 def test_which_names_address_a_handset(name: str, ok: bool) -> None:
     assert is_handset(name) is ok
+
+
+def test_a_client_s_update_keeps_what_it_does_not_name_and_home_drops_the_loss_rule() -> None:
+    shown = {"number": NUMBER, "roaming": True, "roaming_loses_every": 2, "delivery_delay_s": 30}
+    assert conditions_update(shown, {"delivery_delay_s": 0}) == {
+        "roaming": True,
+        "roaming_loses_every": 2,
+        "delivery_delay_s": 0,
+    }
+    home = conditions_update(shown, {"roaming": False})
+    assert home == {"roaming": False, "roaming_loses_every": 0, "delivery_delay_s": 30}
+    named = conditions_update(shown, {"roaming": False, "roaming_loses_every": 3})
+    assert named["roaming_loses_every"] == 3, "a change that names the rule is sent as named (and refused)"
