@@ -28,6 +28,12 @@ from .step_flow import Flow, done, ended
 #: The simulators' refusals of this client (switched off, or guarded by a sim token it lacks).
 SIM_CLOSED = ("simulator_disabled", "sim_token_required")
 
+#: What keeps a texted code from a phone, as the simulated network has it (``sls phone conditions``).
+WHY_NO_TEXT = (
+    "carrier blocking texts? lost while roaming? a phone that needs a restart? a delivery delay? "
+    "a swapped SIM?"
+)
+
 
 class Answerer:
     def __init__(
@@ -212,7 +218,6 @@ class Answerer:
                 return str(item["code"])
         reason = "text" if kind == "sms" else "call"
         raise CliError(
-            f"no {reason} with a code reached {number} (carrier blocking texts? a delivery delay? "
-            "a swapped SIM?); "
-            "try --factor voice, `sls phone conditions`, or `sls clock --advance`"
+            f"no {reason} with a code reached {number} ({WHY_NO_TEXT}); "
+            "try --factor voice, `sls phone conditions`, `sls phone restart`, or `sls clock --advance`"
         )

@@ -11,7 +11,7 @@ import click
 from . import demofile
 from .admin_client import segment
 from .admin_commands import admin_options, server_errors
-from .answering import Answerer
+from .answering import WHY_NO_TEXT, Answerer
 from .app_unlock import Given
 from .login_view import tools
 from .output import CliError, fields_table, print_json, print_renderable, table
@@ -230,6 +230,5 @@ def _texted_code(answerer: Answerer, number: str, seen: set[str]) -> str:
         ):
             return str(message["code"])
     raise CliError(
-        f"no code reached {number} (carrier blocking texts? a delivery delay? a swapped SIM?); "
-        "see `sls phone inbox` and `sls phone conditions`"
+        f"no code reached {number} ({WHY_NO_TEXT}); see `sls phone inbox` and `sls phone conditions`"
     )
