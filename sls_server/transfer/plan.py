@@ -8,7 +8,7 @@ naming the list, the entry's ``index`` and what is wrong; nothing has been writt
 from __future__ import annotations
 
 import hmac
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
@@ -117,11 +117,7 @@ def _users(document: StateDocument, result: Plan) -> None:
             canonical = False
         if not canonical:
             raise refuse("users", index, f"{user.username!r} is not a valid username")
-        for cidr in entry.allowlist:
-            try:
-                parse_network(cidr)
-            except ValueError:
-                raise refuse("users", index, f"allowlist entry {cidr!r} is not an IP range") from None
+        _check_allowlist("users", index, entry.allowlist)
         result.lockouts[user.username] = lockout_buckets(index, entry.lockout)
         result.known_ips[user.username] = known_addresses(index, entry.known_ips)
         result.users.append(user)
@@ -182,10 +178,21 @@ def _devices(document: StateDocument, result: Plan, check: Callable[[DeviceRecor
             raise refuse("devices", index, f"names user {unlisted[0]!r}, whose device list does not hold it")
 
 
+def _check_allowlist(where: str, index: int, allowlist: Sequence[str]) -> None:
+    """Every entry an IP range, as the allowlist routes require: one that is not would make every login the
+    list judges fail."""
+    for cidr in allowlist:
+        try:
+            parse_network(cidr)
+        except (ValueError, TypeError):
+            raise refuse(where, index, f"allowlist entry {cidr!r} is not an IP range") from None
+
+
 def _accounts(document: StateDocument, result: Plan) -> None:
     users = set(result.user_devices)
     for index, entry in enumerate(document.accounts):
         account = read_record("accounts", index, entry.record, AccountRecord.from_hash)
+        _check_allowlist("accounts", index, account.allowlist)  # each member's login judges it
         missing = [name for name in entry.members if name not in users]
         if missing:
             raise refuse("accounts", index, f"names member {missing[0]!r}, who is not in the document")

@@ -116,6 +116,8 @@ def read_record(
     such as a lockout bucket) ``part``."""
     try:
         record = read(dict(raw))
+    except RecursionError:  # JSON text inside a field, nested past what a parser follows
+        raise refuse(where, index, f"{part}not a record this server can read (nested too deep)") from None
     except (CorruptRecord, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise refuse(where, index, f"{part}not a record this server can read ({exc})") from None
     written = record.to_hash()

@@ -92,3 +92,34 @@ def test_a_second_phone_device_on_one_phone_is_refused(
     assert (body["field"], body["index"]) == ("devices", len(changed["devices"]) - 1), body
     assert "second SMS or voice device" in body["message"]
     assert snapshot(redis_url) == before
+
+
+def _refused_and_nothing_changed(
+    client: FlaskClient, admin_headers: dict[str, str], redis_url: str, changed: dict[str, Any]
+) -> dict[str, Any]:
+    before = snapshot(redis_url)
+    answer = client.post("/admin/v1/state/import?replace=true", json=changed, headers=admin_headers)
+    assert answer.status_code == 400, answer.get_json()
+    assert snapshot(redis_url) == before
+    return answer.get_json()  # type: ignore[no-any-return]
+
+
+def test_an_account_allowlist_entry_that_is_no_ip_range_is_refused(
+    client: FlaskClient, admin_headers: dict[str, str], redis_url: str, document: dict[str, Any]
+) -> None:
+    """It imported, and every login of the account's members then failed with a 500."""
+    changed = copy.deepcopy(document)
+    changed["accounts"][0]["record"]["allowlist"] = '["not-an-ip"]'
+    body = _refused_and_nothing_changed(client, admin_headers, redis_url, changed)
+    assert (body["field"], body["index"]) == ("accounts", 0) and "is not an IP range" in body["message"]
+
+
+def test_json_nested_past_a_parser_inside_a_record_field_is_refused(
+    client: FlaskClient, admin_headers: dict[str, str], redis_url: str, document: dict[str, Any]
+) -> None:
+    """A field holding JSON text (an account's allowlist, an app's users) nested thousands deep: the body's
+    depth guard never sees inside a string, and the parser's recursion error was a 500."""
+    changed = copy.deepcopy(document)
+    changed["accounts"][0]["record"]["allowlist"] = "[" * 5000 + "]" * 5000
+    body = _refused_and_nothing_changed(client, admin_headers, redis_url, changed)
+    assert (body["field"], body["index"]) == ("accounts", 0) and "nested too deep" in body["message"]
