@@ -51,6 +51,16 @@ class ActivationCodeExpired(SlsError):
     message = "The activation code has expired or was spent by wrong tries; enrol the device again."
 
 
+class ActivationTriesSpent(SlsError):
+    """Wrong activation codes (or card responses) at the user's new IB Keys, whichever code, reached the
+    day's limit: a new code (a new migration, another Add User) gives no fresh guesses."""
+
+    code = "rate_limited"
+    status = 429
+    always = ("retry_after",)
+    message = "Too many wrong activation codes for this user lately; wait, or ask Client Services."
+
+
 class ActivationCodeUsed(Conflict):
     code = "activation_code_used"
     message = "This IB Key is already activated; its activation code cannot be used again."

@@ -64,6 +64,10 @@ class PhoneRepo:
     def unhit(self, scope: keys.SendScope, who: str, member: str) -> None:
         self._r.zrem(keys.send_window(scope, who), member)
 
+    def forget_window(self, scope: keys.SendScope, who: str) -> None:
+        """Every try counted in the window: a right code forgets the wrong ones before it."""
+        self._r.delete(keys.send_window(scope, who))
+
     def _push(self, key: str, value: str) -> None:
         """One script, never a MULTI/EXEC: redis-py sends a transaction again after a lost connection, when
         Redis may have run it, and the text showed twice; the script's batch is never sent again."""

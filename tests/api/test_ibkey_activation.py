@@ -11,6 +11,12 @@ from conftest import move_clock
 from flask.testing import FlaskClient
 from ibkey_world import PASSWORD, PHONES, UNLOCK, World, push_login
 
+from sls_server.factors.ibkey.activation import (
+    ACTIVATION_ATTEMPTS,
+    ACTIVATION_TRIES_PER_USER,
+    ACTIVATION_TRIES_WINDOW_S,
+)
+
 
 @pytest.fixture
 def world(client: FlaskClient, admin_headers: dict[str, str]) -> World:
@@ -286,3 +292,30 @@ def test_migration_needs_an_active_ib_key_and_the_password(world: World) -> None
         "/sim/v1/ibkey/migrate", json={"username": "alice", "password": "not-it-at-all", "platform": "ios"}
     )
     assert wrong.status_code == 401 and wrong.get_json()["error"] == "invalid_credentials"
+
+
+def test_migrations_cost_texts_and_give_no_fresh_guesses(world: World) -> None:
+    """With the password alone, "Migrate IB Key" again and again texted a code each time, past the send
+    limits, with five fresh guesses each: now each migration counts against the send limits as Add User's
+    does, and twenty wrong activation codes a day, whichever new IB Key, and none is judged, the right one
+    included, until the day has passed (NIST SP 800-63B-4: a new code does not reset the count)."""
+    world.user("alice")
+    world.activated("alice", "android")
+    started = [_migrate(world, "alice", "ios") for _ in range(7)]
+    assert [s.status_code for s in started].count(201) < 7 and started[-1].status_code == 429
+    pending = [s.get_json()["device_id"] for s in started if s.status_code == 201]
+    tried = [
+        world.activate(device, "alice", "00000000", biometric=True).status_code
+        for device in pending
+        for _ in range(ACTIVATION_ATTEMPTS)
+    ]
+    assert tried[:ACTIVATION_TRIES_PER_USER] == [401] * ACTIVATION_TRIES_PER_USER
+    assert set(tried[ACTIVATION_TRIES_PER_USER:]) <= {429}
+    move_clock(world.client, world.headers, 601)  # the send limit lets a text through again
+    body = _migrate(world, "alice", "ios").get_json()
+    right = world.code(PHONES["alice"])
+    assert world.activate(body["device_id"], "alice", right, biometric=True).status_code == 429
+    move_clock(world.client, world.headers, ACTIVATION_TRIES_WINDOW_S)
+    body = _migrate(world, "alice", "ios").get_json()
+    done = world.activate(body["device_id"], "alice", world.code(PHONES["alice"]), biometric=True)
+    assert done.status_code == 200, done.get_json()

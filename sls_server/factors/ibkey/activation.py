@@ -33,9 +33,14 @@ from ...store.ibkey import IbKeyRepo
 from ...store.records import DeviceChanges, DeviceRecord
 from .. import Begin, sealed_to
 from ..dscplus import DscPlusFactor
-from ..errors import ActivationCodeExpired, ActivationCodeUsed, InvalidActivationCode
+from ..errors import ActivationCodeExpired, ActivationCodeUsed, ActivationTriesSpent, InvalidActivationCode
 
 ACTIVATION_ATTEMPTS = 5
+#: Activation codes (or card responses) tried by one user in :data:`ACTIVATION_TRIES_WINDOW_S`, whichever of
+#: their new IB Keys, before none is judged (429): a new code must not give five fresh guesses (NIST SP
+#: 800-63B-4: a new code does not reset the count). A right one forgets them.
+ACTIVATION_TRIES_PER_USER = 20
+ACTIVATION_TRIES_WINDOW_S = 86_400
 
 
 def seal_context(device_id: str) -> str:
@@ -169,6 +174,17 @@ class ActivationCodes:
             "activated_at": now,
             "ocra_sealed": self._box.seal(ocra_key, context=seal_context(device_id)),
         }
+        member = secrets.token_hex(8)  # this try's place in the user's window, taken before it is judged
+        wait = self._store.phones.hit(
+            "activation_code",
+            username,
+            now=now,
+            window=ACTIVATION_TRIES_WINDOW_S,
+            limit=ACTIVATION_TRIES_PER_USER,
+            member=member,
+        )
+        if wait:
+            raise ActivationTriesSpent(retry_after=wait)
         status, left = self._repo.activate(
             device_id,
             now=now,
@@ -176,6 +192,10 @@ class ActivationCodes:
             max_failures=ACTIVATION_ATTEMPTS,
             fields=fields,
         )
+        if status == "ok":
+            self._store.phones.forget_window("activation_code", username)
+        elif status != "wrong":  # no code was judged: the try is given back
+            self._store.phones.unhit("activation_code", username, member)
         if status in ("wrong", "expired", "burnt"):
             self._refused(device_id, username, status, left, now=now, ip=ip)
         if status == "wrong":

@@ -23,7 +23,12 @@ from ...auth.errors import (
     WrongMode,
 )
 from ...errors import Conflict, InvalidRequest, NotFound
-from ...factors.errors import ActivationCodeExpired, ActivationCodeUsed, InvalidActivationCode
+from ...factors.errors import (
+    ActivationCodeExpired,
+    ActivationCodeUsed,
+    ActivationTriesSpent,
+    InvalidActivationCode,
+)
 from ...shapes.ibkey import (
     IbKeyActivated,
     IbKeyActivateRequest,
@@ -101,6 +106,7 @@ def _ref(value: str, unknown: type[NotFound] = UnknownApp) -> str:
         ActivationCodeExpired,
         ActivationCodeUsed,
         ActivationInProgress,
+        ActivationTriesSpent,
         Conflict,
     ),
     parameters=PARAMETERS,
@@ -111,7 +117,9 @@ def activate_ib_key(device_id: str, body: IbKeyActivateRequest) -> ResponseRetur
     (a new iPhone keeps it as its passcode; IB Key asks for it from then on). The app makes an Ed25519 key
     pair and agrees the OCRA key with the server (X25519 + HKDF-SHA256); the private key never leaves the
     phone. The code is good once, for 10 minutes, and dies after 5 wrong tries (401
-    `invalid_activation_code` with `attempts_left`, then 410). Activating replaces the user's IB Key on
+    `invalid_activation_code` with `attempts_left`, then 410); a new code gives no fresh guesses: twenty
+    wrong in a day, whichever of the user's new IB Keys, and none is judged until the day has passed (429
+    `rate_limited` with `retry_after`). Activating replaces the user's IB Key on
     any other phone at once (`replaced`); one activation of a user at a time: another one already running
     answers 409 `activation_in_progress` and spends nothing."""
     return core().ibkey.activate(

@@ -76,7 +76,7 @@ class IbKeyAppService:
         self._phones = phones
         self._steps = steps
         self._events = events
-        self.migration = Migration(password, devices, events)
+        self.migration = Migration(password, devices, phones, events)
         """Moving IB Key to a new smartphone, started on the new phone (``migration``)."""
         self.settings = PhoneSettings(store, self._apps, devices, events, self.status)
         """The app's notification switch and the iPhone's Touch ID / Face ID (``settings``)."""

@@ -16,6 +16,7 @@ from ...accounts.devices import DeviceService
 from ...auth import PasswordStep
 from ...events import EventLog
 from ..errors import NothingToMigrate
+from ..phones import PhoneService
 
 
 def activation_of(enrolled: dict[str, Any]) -> dict[str, Any]:
@@ -26,9 +27,12 @@ def activation_of(enrolled: dict[str, Any]) -> dict[str, Any]:
 
 
 class Migration:
-    def __init__(self, password: PasswordStep, devices: DeviceService, events: EventLog) -> None:
+    def __init__(
+        self, password: PasswordStep, devices: DeviceService, phones: PhoneService, events: EventLog
+    ) -> None:
         self._password = password
         self._devices = devices
+        self._phones = phones
         self._events = events
 
     def start(
@@ -47,6 +51,8 @@ class Migration:
         name = user.username
         if not any(d.type == "ibkey" for d in self._devices.active_of_user(name)):
             raise NothingToMigrate()
+        if user.phone:  # each migration texts a code (or shows a card's challenge): it costs, as Add User's
+            self._phones.limit(name, user.phone, now=now, ip=ip)
         enrolled = self._devices.enrol(name, "ibkey", {"platform": platform}, now=now)
         device_id = enrolled["device_id"]
         if handset:
