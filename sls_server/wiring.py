@@ -213,6 +213,7 @@ def build_core(settings: Settings, store: Store) -> Core:
             sessions,
             events,
             ip_rules,
+            store.phones,
             pepper=recovery_pepper(settings.secret_key),
             code_ttl=settings.sms_code_ttl,
             validity=settings.stepup_validity,

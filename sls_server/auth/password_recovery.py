@@ -33,6 +33,7 @@ from ..errors import SlsError
 from ..events import EventLog
 from ..factors.sms import new_code
 from ..secretbox import pepper as derive_pepper
+from ..store.phones import PhoneRepo
 from ..store.recoveries import RecoveryRepo
 from .errors import (
     AccountDisabled,
@@ -88,6 +89,7 @@ class PasswordRecovery:
         sessions: SessionService,
         events: EventLog,
         ip_rules: IpRestrictions,
+        windows: PhoneRepo,
         *,
         pepper: bytes,
         code_ttl: int,
@@ -103,6 +105,7 @@ class PasswordRecovery:
         self._sessions = sessions
         self._events = events
         self._ip_rules = ip_rules
+        self._windows = windows  # the send windows' store: codes tried at a name are counted there too
         self._pepper = pepper
         self.code_ttl = code_ttl
         self.validity = validity
@@ -160,8 +163,13 @@ class PasswordRecovery:
         name = self._repo.get(digest).get("username")
         ref, member = (self._name_ref(name) if name else ""), secrets.token_hex(8)
         if ref:
-            wait = self._repo.take_code_try(
-                ref, now=now, window=CODE_TRIES_WINDOW_S, limit=CODE_TRIES_PER_NAME, member=member
+            wait = self._windows.hit(
+                "recovery_code",
+                ref,
+                now=now,
+                window=CODE_TRIES_WINDOW_S,
+                limit=CODE_TRIES_PER_NAME,
+                member=member,
             )
             if wait:  # a name no user has counts alike: the refusal says nothing of the name
                 raise RateLimited(
@@ -173,9 +181,9 @@ class PasswordRecovery:
             digest, self._code_digest(digest, code), now=now, max_failures=CODE_ATTEMPTS
         )
         if ref and status == "ok":
-            self._repo.forget_code_tries(ref)
+            self._windows.forget_window("recovery_code", ref)
         elif ref and status != "wrong":
-            self._repo.give_back_code_try(ref, member)
+            self._windows.unhit("recovery_code", ref, member)
         if status == "wrong":
             self._events.record(
                 "password_recovery.code_failed",

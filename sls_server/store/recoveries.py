@@ -38,24 +38,6 @@ class RecoveryRepo:
         key = keys.send_window("recovery", block)
         return int(self._scripts("sliding_window", [key], [now, window, limit, member]))
 
-    def take_code_try(self, ref: str, *, now: int, window: int, limit: int, member: str) -> int:
-        """Count one code tried at the name ``ref`` names, whichever of its recoveries
-        (``sliding_window.lua``, taken before the code is judged, so racing guesses cannot pass the limit): 0
-        if allowed, else the seconds to wait."""
-        return int(
-            self._scripts(
-                "sliding_window", [keys.send_window("recovery_code", ref)], [now, window, limit, member]
-            )
-        )
-
-    def give_back_code_try(self, ref: str, member: str) -> None:
-        """Un-count a try that judged no code (the recovery was gone, spent or expired)."""
-        self._r.zrem(keys.send_window("recovery_code", ref), member)
-
-    def forget_code_tries(self, ref: str) -> None:
-        """A right code: the wrong ones before it were not in a row with what comes next."""
-        self._r.delete(keys.send_window("recovery_code", ref))
-
     def get(self, digest: str) -> dict[str, str]:
         """The recovery's fields; empty when there is none (any more)."""
         return hash_reply(self._r.hgetall(keys.recovery(digest)))
