@@ -106,6 +106,13 @@ def segment(value: str) -> str:
     return quote(str(value), safe="")
 
 
+def on_this_server(path: str) -> bool:
+    """Whether ``path`` names a place on the server it is sent to: one leading ``/``. Anything else, put
+    after the server's address (``http://host`` + ``:9999/x``, ``.evil.example/x``, ``//evil/x``), could
+    name another host, and a step with ``auth: admin`` would hand it the admin token."""
+    return path.startswith("/") and not path.startswith(("//", "/\\"))
+
+
 def _decode(raw: bytes) -> Any:
     if not raw:
         return None
@@ -168,6 +175,8 @@ class RemoteClient:
     ) -> Response:
         import requests
 
+        if not on_this_server(path):  # never another host with this client's credentials
+            raise ValueError(f"not a path on {self.base_url}: {path!r}")
         started = time.perf_counter()
         try:
             answer = self._session.request(

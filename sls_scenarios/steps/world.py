@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from ..transport import Response, segment
+from ..transport import Response, on_this_server, segment
 from ..values import DURATION_FORMS, duration_seconds, parse_instant
 from ..world import Actor, Device, StepFailed, World
 from . import Outcome, step
@@ -44,6 +44,8 @@ def advance_clock(world: World, actor: Actor, body: Any, step_: dict[str, Any]) 
 @step("http")
 def http(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outcome:
     method, path = str(body["method"]), str(body["path"])
+    if not on_this_server(path):  # the schema saw it before its variables were filled in
+        raise StepFailed(f"http: path must be a path on the server, starting with one '/', got {path!r}")
     headers = dict(body.get("headers") or {})
     auth = body.get("auth", "none")
     if auth == "admin":

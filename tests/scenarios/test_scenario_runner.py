@@ -12,6 +12,7 @@ import pytest
 from runner_kit import HEAD, LOGIN, in_process, run, write  # noqa: F401 - in_process: "target"
 
 from sls_scenarios.targets import InProcessTarget
+from sls_scenarios.transport import RemoteClient
 
 
 def test_a_scenario_whose_expectations_hold_passes(target: InProcessTarget, tmp_path: Path) -> None:
@@ -197,3 +198,35 @@ def test_read_sms_of_notices_without_expect_needs_a_notice_not_a_code(
     assert result.steps[-1].title.endswith("1 new, no code"), result.steps[-1].title
     none = run(target, write(tmp_path, LOGIN + "- read_sms: {user: alice, purpose: notice}\n"))
     assert none.message.endswith("no new text of purpose notice reached +15550100001"), none.message
+
+
+def test_an_http_step_whose_filled_in_path_names_another_host_fails_and_sends_nothing(
+    target: InProcessTarget, tmp_path: Path
+) -> None:
+    """The schema checks ``path`` before its variables are filled in: a captured value of ``:9999/x`` made
+    ``http://host`` + ``:9999/x``, another server, and ``auth: admin`` handed it the admin token."""
+    file = write(
+        tmp_path,
+        """\
+        - http:
+            method: POST
+            path: /admin/v1/users/alice/devices
+            auth: admin
+            json: {type: totp, label: ":9999/x"}
+          capture: {evil: label}
+          expect: {status: 201}
+        - http: {method: GET, path: "${evil}", auth: admin}
+          expect: {status: 200}
+        """,
+    )
+    result = run(target, file)
+    assert result.status == "failed" and "must be a path on the server" in result.message, result.message
+
+
+@pytest.mark.parametrize(
+    "path", [":9999/x", ".evil.example/x", "//evil.example/x", "/\\\\evil.example/x", "x"]
+)
+def test_the_remote_client_sends_nothing_but_paths_on_its_server(path: str) -> None:
+    client = RemoteClient("http://127.0.0.1:1", None)  # nothing listens: a request would fail differently
+    with pytest.raises(ValueError, match="not a path on"):
+        client.request("GET", path, headers={"Authorization": "Bearer secret"})
