@@ -21,6 +21,7 @@ import io
 from typing import IO, TYPE_CHECKING, Any, NoReturn, cast
 
 from flask import Request
+from gunicorn.http.errors import NoMoreData, ParseException
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
 from werkzeug.utils import cached_property
@@ -65,7 +66,12 @@ class CappedBody(io.RawIOBase):
 
     def readinto(self, buffer: WriteableBuffer) -> int:
         view = memoryview(buffer).cast("B")
-        data = self._raw.read(min(len(view), self._limit + 1 - self._taken))
+        try:
+            data = self._raw.read(min(len(view), self._limit + 1 - self._taken))
+        except (ParseException, NoMoreData):
+            # gunicorn's words for bad chunk framing quote the line it choked on, which may be the body
+            # itself, password and all: never passed on (an unexpected error is logged with its message)
+            raise BodyUnreadable("the body's chunked framing is malformed") from None
         self._taken += len(data)
         if self._taken > self._limit:
             raise BodyOverLimit()

@@ -72,3 +72,22 @@ def test_a_body_is_read_as_declared_or_refused_over_gunicorn(sls_serve: Callable
     )
     assert ranged.status_code == 416
     assert (ranged.json()["error"], ranged.json()["field"]) == ("range_not_satisfiable", "Range")
+
+
+def test_a_body_whose_chunks_are_malformed_is_refused_and_never_logged(
+    sls_serve: Callable[..., ServerProcess],
+) -> None:
+    """gunicorn's words for bad chunk framing quote the line it choked on: a body sent whole under
+    ``Transfer-Encoding: chunked`` was logged, password and all, with a 500."""
+    server = sls_serve(workers=1)
+    secret = "Chunked-Log-Secret-91"
+    body = json.dumps({"username": "kim", "password": secret}).encode() + b"\r\n\r\n"
+    status, answer = _send(
+        server.url,
+        "POST /api/v1/auth/login HTTP/1.1\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked",
+        body,
+    )
+    assert (status, answer["error"], answer["field"]) == (400, "invalid_request", "body"), answer
+    assert "chunked framing" in answer["message"]
+    assert requests.get(f"{server.url}/healthz", timeout=30).status_code == 200  # the log is written by now
+    assert secret not in server.log()
