@@ -1,7 +1,8 @@
 """Start-up work shared by ``create_app`` and the CLI: secrets from the data folder, and the store.
 
-Generated secrets are written once with ``O_EXCL`` and mode 0600, so gunicorn workers starting together
-on one machine all read the same key instead of each making its own.
+Generated secrets are made once, whole, mode 0600, in a folder only their owner may write
+(``private_files``), so gunicorn workers starting together on one machine all read the same key instead of
+each making its own, and another local user cannot read them or put their own in their place.
 """
 
 from __future__ import annotations
@@ -9,13 +10,13 @@ from __future__ import annotations
 import atexit
 import dataclasses
 import logging
-import os
 import secrets
 from pathlib import Path
 
 from .config import ADMIN_TOKEN_FILE, SECRET_KEY_FILE, Settings
 from .config_values import parse_key_text
 from .errors import InvalidConfig, StoreUnavailable
+from .private_files import create_once
 from .secretbox import key_check
 from .store import Store
 from .store.embedded import EmbeddedRedis, EmbeddedRedisError
@@ -24,15 +25,15 @@ log = logging.getLogger(__name__)
 
 
 def read_or_create(path: Path, make: str) -> str:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return path.read_text().strip()
-    with os.fdopen(fd, "w") as handle:
-        handle.write(make + "\n")
-    log.info("generated %s", path)
-    return make
+    """The secret kept at ``path``, made from ``make`` if none is (whole before its name appears, so workers
+    starting together read one value); refused, ``OSError``, when the file is not this user's own or is
+    empty (a crash while it was written, before this module made it whole first)."""
+    kept = create_once(path, make + "\n").strip()
+    if kept == make:
+        log.info("generated %s", path)
+    if not kept:
+        raise OSError(f"{path} is empty: remove it to have a new one made")
+    return kept
 
 
 def resolve_secrets(settings: Settings) -> Settings:

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..config import PARSERS, SECRETS, Settings, env_name
+from ..private_files import NotPrivate, private_folder, read_private
 from .private_files import write_private
 
 FILENAME = "demo.json"
@@ -36,10 +37,25 @@ def path(data_dir: Path | None = None) -> Path:
     return (data_dir or data_dir_from_env()) / FILENAME
 
 
+_WARNED: set[str] = set()
+
+
+def _warn_once(message: str) -> None:
+    """Said on stderr once a command, however often the file is looked at."""
+    if message not in _WARNED:
+        _WARNED.add(message)
+        from .output import note  # the output module pulls rich in: only when there is something to say
+
+        note(message)
+
+
 def read(data_dir: Path | None = None) -> dict[str, Any] | None:
     """The last demo's information, or None when there is none (or it cannot be read)."""
     try:
-        data = json.loads(path(data_dir).read_text())
+        data = json.loads(read_private(path(data_dir)))
+    except NotPrivate as exc:  # another user's, or one others may write: its url could be anyone's server
+        _warn_once(f"demo.json not used: {exc}")
+        return None
     except (OSError, ValueError):
         return None
     return data if isinstance(data, dict) else None
@@ -131,8 +147,9 @@ def write(data_dir: Path, info: dict[str, Any]) -> Path:
 
 
 def write_private_json(target: Path, info: dict[str, Any]) -> Path:
-    """``info`` as JSON at ``target``, mode 0600 from the first byte, replaced atomically."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    """``info`` as JSON at ``target``, mode 0600 from the first byte, replaced atomically, in a folder only
+    its owner may write."""
+    private_folder(target.parent)
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         write_private(temporary, (json.dumps(info, indent=2) + "\n").encode())

@@ -15,6 +15,7 @@ from typing import Any
 
 import click
 
+from ..private_files import read_private
 from . import demofile
 from .output import EXIT_USAGE, CliError, warn
 
@@ -29,8 +30,8 @@ def path() -> Path:
 
 def _read() -> dict[str, Any]:
     try:
-        data = json.loads(path().read_text())
-    except (OSError, ValueError):
+        data = json.loads(read_private(path()))
+    except (OSError, ValueError):  # none, unreadable, or not this user's own (NotPrivate): nothing kept
         return {}
     return data if isinstance(data, dict) else {}
 
