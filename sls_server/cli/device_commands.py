@@ -109,8 +109,8 @@ def next_steps(enrolled: dict[str, Any], username: str, client: AdminClient) -> 
             got = f"The activation code was texted to {sent_to}: `sls phone inbox {number} --code`"
             code = "<code>"
         note(
-            f"{got}; then `sls device activate {device_id} --username {username} --password ... "
-            f"--code {code} {unlock}`."
+            f"{got}; then `sls device activate {device_id} --username {username} --code {code} {unlock}` "
+            "(it asks for the password)."
         )
     elif kind == "totp":
         warn("the otpauth URI and secret are shown once; add them to an authenticator app now (--qr)")

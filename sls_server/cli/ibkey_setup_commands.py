@@ -15,20 +15,26 @@ import click
 from .admin_commands import device, show_record
 from .ibkey_commands import app_path, unlock_body, unlock_options
 from .output import fields_table, print_json, print_renderable
+from .reading import ask
 from .sim_access import sim_call, sim_options
+
+
+def _asked(username: str) -> str:
+    """The user's password, typed hidden: not on the command line, where shell history and ``ps`` keep it."""
+    return ask(f"Password for {username}", instead="give --password", hide_input=True)
 
 
 @device.command("activate")
 @click.argument("device_id")
 @click.option("--username", required=True, help="The user activating IB Key on this phone.")
-@click.option("--password", required=True, help="That user's password.")
+@click.option("--password", help="That user's password (asked for, hidden, when left out).")
 @click.option("--code", required=True, metavar="CODE", help="The activation code texted to the user's phone.")
 @unlock_options
 @sim_options
 def activate(
     device_id: str,
     username: str,
-    password: str,
+    password: str | None,
     code: str,
     pin: str | None,
     biometric: bool,
@@ -44,13 +50,13 @@ def activate(
 
     \b
     Examples:
-      sls device activate ibkey-0a1b2c3d4e5f --username alice --password '...' --code 12345678 --pin 12ab
-      sls device activate ibkey-0a1b2c3d4e5f --username bob --password '...' --code 87654321 --biometric
-      sls device activate ibkey-0a1b2c3d4e5f --username bob --password '...' --code 87654321 --passcode 482916
+      sls device activate ibkey-0a1b2c3d4e5f --username alice --code 12345678 --pin 12ab
+      sls device activate ibkey-0a1b2c3d4e5f --username bob --code 87654321 --biometric
+      sls device activate ibkey-0a1b2c3d4e5f --username bob --code 87654321 --passcode 482916
     """
     body = {
         "username": username,
-        "password": password,
+        "password": password or _asked(username),
         "activation_code": code,
         **unlock_body(pin, biometric, passcode),
     }
@@ -113,34 +119,34 @@ def ibkey_settings(
 @device.command("ibkey-add-user")
 @click.argument("device_id")
 @click.option("--username", required=True, help="The user to add to this phone's app.")
-@click.option("--password", required=True, help="That user's password.")
+@click.option("--password", help="That user's password (asked for, hidden, when left out).")
 @sim_options
 def ibkey_add_user(
-    device_id: str, username: str, password: str, url: str | None, sim_token: str | None, as_json: bool
+    device_id: str, username: str, password: str | None, url: str | None, sim_token: str | None, as_json: bool
 ) -> None:
     """Add User: one phone serving another user; their activation code is texted to them.
 
     POST /sim/v1/ibkey/<device_id>/users. Finish with `sls device activate <device_id> --username <user>
-    --password ... --code <code>` and the phone's PIN (Android) or --biometric (iOS).
+    --code <code>` (it asks for the password) and the phone's PIN (Android) or --biometric (iOS).
 
     \b
     Example:
-      sls device ibkey-add-user ibkey-0a1b2c3d4e5f --username dave --password 'quartz-meadow-lantern-3'
+      sls device ibkey-add-user ibkey-0a1b2c3d4e5f --username dave   # asks for dave's password
     """
-    body = {"username": username, "password": password}
+    body = {"username": username, "password": password or _asked(username)}
     result = sim_call(url, sim_token, "POST", app_path(device_id, "/users"), body)
     show_record(result, f"{username} added to {result.get('app_id', device_id)}", as_json)
 
 
 @device.command("ibkey-migrate")
 @click.option("--username", required=True, help="The user moving IB Key to this new phone.")
-@click.option("--password", required=True, help="That user's password.")
+@click.option("--password", help="That user's password (asked for, hidden, when left out).")
 @click.option("--platform", type=click.Choice(["android", "ios"]), required=True, help="The new phone's.")
 @click.option("--handset", metavar="+E164", help="The new phone's own number, if it has one.")
 @sim_options
 def ibkey_migrate(
     username: str,
-    password: str,
+    password: str | None,
     platform: str,
     handset: str | None,
     url: str | None,
@@ -156,9 +162,13 @@ def ibkey_migrate(
 
     \b
     Example:
-      sls device ibkey-migrate --username ann --password 'quartz-meadow-lantern-3' --platform ios
+      sls device ibkey-migrate --username ann --platform ios   # asks for the password
     """
-    body: dict[str, Any] = {"username": username, "password": password, "platform": platform}
+    body: dict[str, Any] = {
+        "username": username,
+        "password": password or _asked(username),
+        "platform": platform,
+    }
     if handset:
         body["handset"] = handset
     result = sim_call(url, sim_token, "POST", "/sim/v1/ibkey/migrate", body)

@@ -106,8 +106,8 @@ def test_enroll_says_the_commands_that_activate_the_phone_and_they_do(sls_serve:
     server = sls_serve(workers=1)
     env = {"SLS_DATA_DIR": str(tmp_path / "cli"), "SLS_URL": server.url, "SLS_ADMIN_TOKEN": ADMIN_TOKEN}
 
-    def sls(*args: str) -> Any:
-        result = CliRunner().invoke(cli, list(args), env=env, prog_name="sls")
+    def sls(*args: str, typed: str | None = None) -> Any:
+        result = CliRunner().invoke(cli, list(args), env=env, prog_name="sls", input=typed)
         assert result.exit_code == 0, result.output
         return result
 
@@ -120,13 +120,15 @@ def test_enroll_says_the_commands_that_activate_the_phone_and_they_do(sls_serve:
     read, activate = commands(told)
     assert read == ["phone", "inbox", PHONES["alice"], "--code"], told
     code = sls(*read).stdout.strip()
-    given = [code if a == "<code>" else PASSWORD if a == "..." else a for a in activate]
-    assert json.loads(sls(*given, "--json").stdout)["status"] == "active"
+    assert "--password" not in activate, "the password is asked for, not put on the command line"
+    given = [code if a == "<code>" else a for a in activate]
+    assert json.loads(sls(*given, "--json", typed=PASSWORD + "\n").stdout)["status"] == "active"
 
     told = sls("device", "enroll", "alice", "--type", "ibkey", "--platform", "ios").stderr
     assert "texted" not in told and "None" not in told, told
     respond, activate = commands(told)
     assert respond[:2] == ["device", "card-respond"], told
     response = sls(*[("2468" if a == "<PIN>" else a) for a in respond]).stdout.strip()
-    given = [response if a == "<response>" else PASSWORD if a == "..." else a for a in activate]
-    assert "--biometric" in given and json.loads(sls(*given, "--json").stdout)["status"] == "active"
+    given = [response if a == "<response>" else a for a in activate]
+    activated = sls(*given, "--json", typed=PASSWORD + "\n").stdout
+    assert "--biometric" in given and json.loads(activated)["status"] == "active"
