@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import parse_qs, unquote
 
+from redis.connection import parse_url
+
 SINGLE_SCHEMES = ("redis://", "rediss://", "unix://")
 CLUSTER_SCHEME = "redis+cluster://"
 SENTINEL_SCHEME = "redis+sentinel://"
@@ -53,12 +55,29 @@ class RedisTarget:
 def parse_redis_url(url: str) -> RedisTarget:
     """Read ``url``; ``ValueError`` saying what is wrong (never quoting a password) when it is malformed."""
     if url.startswith(SINGLE_SCHEMES):
+        _check_single(url)
         return RedisTarget("single", url)
     if url.startswith(CLUSTER_SCHEME):
         return _parse_multi("cluster", url, url[len(CLUSTER_SCHEME) :])
     if url.startswith(SENTINEL_SCHEME):
         return _parse_multi("sentinel", url, url[len(SENTINEL_SCHEME) :])
     raise ValueError("must start with " + ", ".join(SCHEMES[:-1]) + " or " + SCHEMES[-1])
+
+
+#: What redis-py takes for ``ssl_cert_reqs``; anything else it refuses only when it first connects.
+_CERT_REQS = ("none", "optional", "required")
+
+
+def _check_single(url: str) -> None:
+    """A single Redis's URL read as redis-py will read it, now, so a malformed one stops start-up with a
+    line naming what is wrong rather than a traceback at the first connection."""
+    try:
+        options = parse_url(url)  # type: ignore[no-untyped-call]  # unannotated in redis-py
+    except ValueError as exc:  # urllib's and redis-py's words name the part, never the password
+        raise ValueError(f"not a URL redis-py can read: {exc}") from None
+    reqs = options.get("ssl_cert_reqs")
+    if isinstance(reqs, str) and reqs.lower() not in _CERT_REQS:
+        raise ValueError(f"ssl_cert_reqs must be one of {', '.join(_CERT_REQS)}")
 
 
 def _parse_multi(kind: Kind, url: str, rest: str) -> RedisTarget:

@@ -20,6 +20,7 @@ from .private_files import create_once
 from .secretbox import key_check
 from .store import Store
 from .store.embedded import EmbeddedRedis, EmbeddedRedisError
+from .store.faults import StoreBug
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +102,8 @@ def claim_secret_key(settings: Settings) -> None:
             "Redis did not answer at start-up: which secret key its data is sealed under is unchecked"
         )
         return
+    except StoreBug as exc:  # it answered, and refused: the URL's options or the user's rights are wrong
+        raise InvalidConfig("SLS_REDIS_URL", f"Redis refused the start-up check: {exc}") from None
     if recorded != mine:
         raise InvalidConfig(
             "SLS_SECRET_KEY",

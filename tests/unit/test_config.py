@@ -105,3 +105,19 @@ def test_out_of_band_codes_and_requests_cannot_be_configured_past_ten_minutes(ke
     with pytest.raises(InvalidConfig) as caught:
         load_settings({}, environ={f"SLS_{key}": "601"})
     assert caught.value.key == f"SLS_{key}"
+
+
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("redis://user:hunter2-secret@[::1", "not a URL redis-py can read: Invalid IPv6 URL"),
+        ("rediss://:hunter2-secret@127.0.0.1:6390/0?ssl_cert_reqs=bogus", "ssl_cert_reqs must be one of"),
+    ],
+)
+def test_a_single_redis_url_redis_py_cannot_read_stops_start_up_in_a_line(url: str, said: str) -> None:
+    """They went through to redis-py, which refused them at the first connection, and ``sls serve`` stopped
+    with a traceback."""
+    with pytest.raises(InvalidConfig) as refused:
+        load_settings({}, environ={"SLS_REDIS_URL": url})
+    assert "SLS_REDIS_URL" in str(refused.value) and said in str(refused.value), str(refused.value)
+    assert "hunter2" not in str(refused.value)
