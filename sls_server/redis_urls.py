@@ -23,8 +23,6 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import parse_qs, unquote
 
-from redis.connection import parse_url
-
 SINGLE_SCHEMES = ("redis://", "rediss://", "unix://")
 CLUSTER_SCHEME = "redis+cluster://"
 SENTINEL_SCHEME = "redis+sentinel://"
@@ -71,6 +69,8 @@ _CERT_REQS = ("none", "optional", "required")
 def _check_single(url: str) -> None:
     """A single Redis's URL read as redis-py will read it, now, so a malformed one stops start-up with a
     line naming what is wrong rather than a traceback at the first connection."""
+    from redis.connection import parse_url  # here: the CLI's client commands read the settings, not Redis
+
     try:
         options = parse_url(url)  # type: ignore[no-untyped-call]  # unannotated in redis-py
     except ValueError as exc:  # urllib's and redis-py's words name the part, never the password
