@@ -100,13 +100,14 @@ def test_the_scripts_that_judge_stamps_allow_the_skew_the_records_do() -> None:
 def test_a_script_takes_in_the_helpers_it_names_and_judges_a_lock_one_way() -> None:
     """Three scripts judged a lockout bucket with the same twelve lines, and five whether the user still
     stands behind a step or session; they take in ``lua/lib/lock_refusal.lua`` and
-    ``lua/lib/user_stands.lua``, which the loader puts where each says ``-- include: <name>``."""
+    ``lua/lib/user_stands.lua``, which the loader puts where each says ``-- include: <name>``. Two counted a
+    wrong code the same way (the recovery's and the phone change's): ``lua/lib/wrong_try.lua``."""
     from importlib import resources
 
     from sls_server.store.base import INCLUDE, script_source
 
     folder = resources.files("sls_server.store") / "lua"
-    including: dict[str, list[str]] = {"lock_refusal": [], "user_stands": []}
+    including: dict[str, list[str]] = {"lock_refusal": [], "user_stands": [], "wrong_try": []}
     for entry in folder.iterdir():
         if not entry.name.endswith(".lua"):
             continue
@@ -120,6 +121,8 @@ def test_a_script_takes_in_the_helpers_it_names_and_judges_a_lock_one_way() -> N
         assert not judged_here, f"{entry.name} judges a lock itself: include lock_refusal"
         standing_here = "'username', 'disabled', 'epoch')\nif not user[1] or" in text
         assert not standing_here, f"{entry.name} judges the user's standing itself: include user_stands"
+        counted_here = "- redis.call('HINCRBY', KEYS[1], 'failures', 1)" in text
+        assert not counted_here, f"{entry.name} counts a wrong code itself: include wrong_try"
     assert sorted(including["lock_refusal"]) == [
         "login_collect.lua",
         "login_verify.lua",
@@ -132,3 +135,4 @@ def test_a_script_takes_in_the_helpers_it_names_and_judges_a_lock_one_way() -> N
         "login_verify.lua",
         "session_touch.lua",
     ]
+    assert sorted(including["wrong_try"]) == ["phone_change_confirm.lua", "recovery_code.lua"]

@@ -8,6 +8,7 @@
 -- ARGV[2] session id   ARGV[3] number   ARGV[4] digest of the code typed   ARGV[5] wrong codes allowed a code
 -- ARGV[6] wrong codes allowed a window   ARGV[7] the window (s)
 -- Returns {status, attempts_left or seconds}: missing | other_number | expired | limited | wrong | ok
+-- include: wrong_try
 local pending = redis.call('HMGET', KEYS[1], 'session_id', 'phone', 'digest', 'expires_at')
 if not pending[1] or pending[1] ~= ARGV[2] then
   return {'missing', 0}  -- none, or another session's: the same answer, no oracle
@@ -37,12 +38,7 @@ if pending[3] ~= ARGV[4] then
     redis.call('HINCRBY', KEYS[2], 'count', 1)
   end
   redis.call('EXPIRE', KEYS[2], window + 3600)  -- memory only: the window is the app clock's
-  local left = tonumber(ARGV[5]) - redis.call('HINCRBY', KEYS[1], 'failures', 1)
-  if left <= 0 then
-    redis.call('DEL', KEYS[1])
-    left = 0
-  end
-  return {'wrong', left}
+  return wrong_try(KEYS[1], tonumber(ARGV[5]))
 end
 redis.call('DEL', KEYS[1], KEYS[2])
 return {'ok', 0}

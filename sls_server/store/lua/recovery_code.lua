@@ -4,6 +4,7 @@
 -- without a phone) has no digest, so every code is wrong there, counted the same.
 -- KEYS[1] the recovery   ARGV[1] now   ARGV[2] digest of the code typed   ARGV[3] wrong codes allowed
 -- Returns {status, attempts_left}: missing | expired | used | wrong | ok
+-- include: wrong_try
 local r = redis.call('HMGET', KEYS[1], 'stage', 'digest', 'expires_at')
 if not r[1] then
   return {'missing', 0}
@@ -16,12 +17,7 @@ if r[1] ~= 'code' then
   return {'used', 0}
 end
 if (r[2] or '') == '' or r[2] ~= ARGV[2] then
-  local left = tonumber(ARGV[3]) - redis.call('HINCRBY', KEYS[1], 'failures', 1)
-  if left <= 0 then
-    redis.call('DEL', KEYS[1])
-    left = 0
-  end
-  return {'wrong', left}
+  return wrong_try(KEYS[1], tonumber(ARGV[3]))
 end
 redis.call('HSET', KEYS[1], 'stage', 'factor', 'digest', '')
 return {'ok', 0}
