@@ -119,8 +119,13 @@ class PasswordRecovery:
         name, and keeps a flood of starts from filling the store with decoys."""
         name = canonical_username(username)
         block = client_block(ip) if ip else "unknown"
-        wait = self._repo.throttle(
-            block, now=now, window=self._ip_window, limit=self._ip_limit, member=secrets.token_hex(8)
+        wait = self._windows.hit(
+            "recovery",
+            block,
+            now=now,
+            window=self._ip_window,
+            limit=self._ip_limit,
+            member=secrets.token_hex(8),
         )
         if wait:
             raise RateLimited(

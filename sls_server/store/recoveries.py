@@ -32,12 +32,6 @@ class RecoveryRepo:
         pipe.expire(key, max(expires_at - now, 0) + RECLAIM_MARGIN_S)
         pipe.execute()
 
-    def throttle(self, block: str, *, now: int, window: int, limit: int, member: str) -> int:
-        """Count one recovery started from the client ``block`` (``sliding_window.lua``): 0 if allowed, else
-        the seconds to wait."""
-        key = keys.send_window("recovery", block)
-        return int(self._scripts("sliding_window", [key], [now, window, limit, member]))
-
     def get(self, digest: str) -> dict[str, str]:
         """The recovery's fields; empty when there is none (any more)."""
         return hash_reply(self._r.hgetall(keys.recovery(digest)))
