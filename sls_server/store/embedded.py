@@ -28,6 +28,8 @@ from pathlib import Path
 from urllib.parse import quote
 
 import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 log = logging.getLogger(__name__)
 
@@ -207,14 +209,25 @@ class EmbeddedRedis:
         )
         return self
 
+    def _probe(self) -> redis.Redis:
+        """A client that asks our socket once per command. redis-py's default ``Retry`` backs off for seconds
+        on a refused connection: a socket file left by a killed server (which the watchdog finds after every
+        crash) then took 3 to 4 s to be told apart from a live one, and as long again to see the new server
+        answer, while every request was refused with 503."""
+        assert self.socket_path is not None
+        return redis.Redis(
+            unix_socket_path=str(self.socket_path),
+            socket_connect_timeout=0.2,
+            socket_timeout=1,
+            retry=Retry(NoBackoff(), 0),
+        )
+
     def _answers(self) -> bool:
         """Does a Redis answer on our socket already (another process's embedded Redis)?"""
         assert self.socket_path is not None
         if not self.socket_path.exists():
             return False
-        client = redis.Redis(
-            unix_socket_path=str(self.socket_path), socket_connect_timeout=0.2, socket_timeout=1
-        )
+        client = self._probe()
         try:
             return bool(client.ping())
         except redis.RedisError:
@@ -223,10 +236,7 @@ class EmbeddedRedis:
             client.close()
 
     def _wait_ready(self, timeout_s: float) -> None:
-        assert self.socket_path is not None
-        client = redis.Redis(
-            unix_socket_path=str(self.socket_path), socket_connect_timeout=0.2, socket_timeout=1
-        )
+        client = self._probe()
         deadline = time.monotonic() + timeout_s
         try:
             while time.monotonic() < deadline:

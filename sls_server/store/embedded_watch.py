@@ -12,11 +12,26 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import threading
 
 from .embedded import EmbeddedRedis, EmbeddedRedisError
 
 log = logging.getLogger(__name__)
+
+
+def how_it_ended(returncode: int | None) -> str:
+    """What an exit status tells, as words after "exited". Under gunicorn the master reaps every child that
+    exits (its SIGCHLD handler waits for any pid), so ``Popen`` finds its child gone and reads 0: a 0 says
+    nothing there, and is left unsaid rather than reported as a clean exit after a SIGKILL."""
+    if not returncode:
+        return ""
+    if returncode < 0:
+        try:
+            return f", killed by {signal.Signals(-returncode).name}"
+        except ValueError:
+            return f", killed by signal {-returncode}"
+    return f" with code {returncode}"
 
 
 class Watchdog:
@@ -53,8 +68,8 @@ class Watchdog:
             if process.poll() is None:
                 return False
             log.error(
-                "the embedded redis-server exited (code %s; its log: %s); starting it again from its AOF",
-                process.returncode,
+                "the embedded redis-server exited%s (its log: %s); starting it again from its AOF",
+                how_it_ended(process.returncode),
                 server.data_dir / "redis.log",
             )
             server.process = None

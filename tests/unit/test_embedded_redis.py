@@ -13,6 +13,7 @@ from urllib.parse import unquote
 
 import pytest
 import redis
+import redis.retry
 
 from sls_server.store.embedded import EmbeddedRedis
 
@@ -135,7 +136,7 @@ def test_hashes_with_a_password_hash_or_a_sealed_key_stay_compact(tmp_path: Path
 
 
 def test_the_watchdog_starts_a_dead_server_again_from_its_aof_and_says_so(
-    tmp_path: Path, caplog: pytest.LogCaptureFixture
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from sls_server.store.embedded_watch import Watchdog
 
@@ -151,9 +152,19 @@ def test_the_watchdog_starts_a_dead_server_again_from_its_aof_and_says_so(
             owner, server.parent_pid = server.parent_pid, -1
             assert watchdog.check() is False, "only the process that started it can tell it has exited"
             server.parent_pid = owner
-            with caplog.at_level(logging.WARNING, logger="sls_server.store.embedded_watch"):
-                assert watchdog.check() is True
-            assert "embedded redis-server exited" in caplog.text and "is back" in caplog.text
+            waits: list[float] = []
+            sleep = time.sleep
+            with monkeypatch.context() as patch:  # every wait asked, ours and redis-py's Retry's
+                patch.setattr(time, "sleep", lambda s: (waits.append(s), sleep(s)))
+                patch.setattr(redis.retry, "sleep", lambda s: (waits.append(s), sleep(s)))
+                with caplog.at_level(logging.WARNING, logger="sls_server.store.embedded_watch"):
+                    assert watchdog.check() is True
+            assert (
+                "embedded redis-server exited, killed by SIGKILL" in caplog.text and "is back" in caplog.text
+            )
+            # the killed server's socket file is still there: told from a live one at once, not after
+            # redis-py's backoff for a refused connection (seconds of 503s after every crash)
+            assert max(waits, default=0) <= 0.05, waits
             assert client.get("user") == b"kept"  # the same socket, the same AOF
             watchdog.stop()
             server.process.kill()
@@ -162,3 +173,13 @@ def test_the_watchdog_starts_a_dead_server_again_from_its_aof_and_says_so(
             assert server.process.poll() is not None
         finally:
             client.close()
+
+
+def test_the_watchdog_says_how_the_server_ended_only_when_it_is_known() -> None:
+    """Under gunicorn the master reaps the redis-server too, and ``Popen`` then reads 0 for any exit."""
+    from sls_server.store.embedded_watch import how_it_ended
+
+    assert how_it_ended(-9) == ", killed by SIGKILL"
+    assert how_it_ended(1) == " with code 1"
+    assert how_it_ended(0) == ""
+    assert how_it_ended(-200) == ", killed by signal 200"
