@@ -31,7 +31,7 @@ from .admin_client import AdminClient, ApiError, NoServer
 from .demo_print import print_all
 from .demo_seed import seed, try_this, wait_until_ready
 from .demo_world import DEMO_LIMITS, WORLD, World
-from .gunicorn_logs import DEMO_SEED_HEADER
+from .gunicorn_logs import DEMO_SEED_HEADER, log_to_stderr
 from .output import CliError, err, print_json, print_renderable, warn
 from .serve import Startup, run, start
 from .serve_banner import banner, describe
@@ -170,6 +170,8 @@ def demo(host: str, port: int, workers: int, threads: int, keep: bool, as_json: 
         serve_in_child(startup, workers, threads, quiet_token, as_json=as_json)
     startup.listener.close()  # the child's copy serves; this one would only hold the port
     if startup.embedded:  # this process started the redis-server, so it is the one that can watch it
+        # its lines (a crash, a restart) in the server's format, JSON under SLS_LOG_FORMAT=json
+        log_to_stderr(settings.log_format == "json", settings.log_level)
         atexit.register(Watchdog(startup.embedded).start().stop)  # runs before the server's own stop
     sys.exit(supervise(Child(pid), startup, facts, limits, previous, keep, quiet_token, as_json))
 

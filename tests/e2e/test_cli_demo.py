@@ -4,6 +4,8 @@ roomier limits, ``--keep``, and a clean stop (the server, then its embedded Redi
 from __future__ import annotations
 
 import json
+import os
+import signal
 import stat
 import subprocess
 import sys
@@ -301,3 +303,23 @@ def test_demo_removes_its_workers_metric_files_when_it_stops(demo: Any, tmp_path
 
     assert stop(server) == 0
     assert list(temporary.glob("sls-metrics-*")) == []
+
+
+def test_the_demos_redis_watchdog_logs_as_the_server_does(demo: Any) -> None:
+    """``sls demo``'s own process owns the embedded Redis and watches it: a crash and the restart are said in
+    the server's log format, JSON lines under SLS_LOG_FORMAT=json (they were Python's bare fallback text)."""
+    server = demo("--json", SLS_LOG_FORMAT="json")
+    data_dir: Path = demo.data_dir
+    [first] = redis_processes_in(data_dir)
+    os.kill(first, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while "is back on" not in server.log():  # polling the demo's output, not waiting for time
+        assert time.monotonic() < deadline and server.process.poll() is None, server.log()
+        time.sleep(0.05)
+    said = [line for line in server.log().splitlines() if "embedded redis-server" in line]
+    records = [json.loads(line) for line in said]  # each one a JSON object, or this fails naming it
+    levels = {r["message"].split(" (")[0].split(" on ")[0]: r["level"] for r in records}
+    assert levels["the embedded redis-server exited, killed by SIGKILL"] == "error", said
+    assert levels["the embedded redis-server is back"] == "warning", said
+    assert requests.get(f"{server.url}/readyz", timeout=10).status_code == 200
+    assert stop(server) == 0
