@@ -19,6 +19,7 @@ EVENT_TYPES: frozenset[str] = frozenset(
         "login.second_factor_failed",
         "login.succeeded",
         "login.code_replayed",
+        "login.answer_refused",
         "ibkey.password_failed",
         # step-up and what it guards
         "stepup.challenge_issued",

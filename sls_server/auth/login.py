@@ -154,7 +154,8 @@ class LoginService:
             raise_if_locked(read.lock, now=now)
             self._sessions.refuse_if_busy(txn.username, now=now)
             self._steps.answer_unsettled(txn, response, now=now, ip=ip, read=read.device)
-            return self._finish(txn, now=now, ip=ip, settle=True)
+            with self._steps.refusals_recorded(txn, now=now, ip=ip):  # a racing answer took the login first
+                return self._finish(txn, now=now, ip=ip, settle=True)
 
     def status(
         self, txn_id: str, login_token: str | None, *, now: int, ip: str | None

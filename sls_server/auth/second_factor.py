@@ -8,7 +8,8 @@ move the step to 'approved' and the session is then handed out once, to the firs
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any, Literal, cast
 
 from ..accounts.device_terms import ACTIVE
@@ -22,9 +23,13 @@ from ..store.logins import LoginRead
 from ..store.records import DeviceRecord, LoginTxn
 from .errors import (
     AccountDisabled,
+    ChallengeExpired,
+    ChallengeUsed,
     DeviceInactive,
     DeviceLocked,
     InvalidResponse,
+    LoginExhausted,
+    PushDenied,
     UnknownTransaction,
     WrongMode,
 )
@@ -36,6 +41,9 @@ from .step_state import raise_for_status, record_if_expired, refuse_if_settled
 #: seconds still gets a session for an approval made in the login's last second, and no later one.
 COLLECT_GRACE_S = 30
 
+
+#: The refusals of an answer to a step that is over: each is recorded (``refusals_recorded``).
+OVER = (ChallengeUsed, ChallengeExpired, LoginExhausted, PushDenied)
 
 #: What a push approval that does not match its login is told (the wrong number picked, or a bad signature).
 PUSH_MISMATCH = (
@@ -96,8 +104,9 @@ class SecondFactor:
         """Check a typed response (card, app code, SMS) to the step the caller loaded; the device once
         accepted, else an error. Settling re-checks the stored state atomically, so a stale copy is safe;
         ``lock_bucket``: a lockout bucket whose lock, judged in the same step, refuses it (423)."""
-        device, correct = self._checked(txn, response, now=now, ip=ip)
-        return self._settle(txn, device, correct, now=now, ip=ip, lock_bucket=lock_bucket)
+        with self.refusals_recorded(txn, now=now, ip=ip):
+            device, correct = self._checked(txn, response, now=now, ip=ip)
+            return self._settle(txn, device, correct, now=now, ip=ip, lock_bucket=lock_bucket)
 
     def answer_unsettled(
         self, txn: LoginTxn, response: str, *, now: int, ip: str | None, read: DeviceRecord | None = None
@@ -105,9 +114,10 @@ class SecondFactor:
         """:meth:`answer` for a login whose session settles it in the same step (``SessionService.create``
         with ``completes``): a wrong answer is settled (and refused) here, a right one is left to the
         session's creation. ``read``: the step's device if read with the step (:meth:`load_with_access`)."""
-        device, correct = self._checked(txn, response, now=now, ip=ip, read=read)
-        if not correct:  # raises: the attempt spent, the step dead, or (a lock since the read) 423, unspent
-            self._settle(txn, device, False, now=now, ip=ip, lock_bucket=txn.lock_bucket)
+        with self.refusals_recorded(txn, now=now, ip=ip):
+            device, correct = self._checked(txn, response, now=now, ip=ip, read=read)
+            if not correct:  # raises: the attempt spent, the step dead, or (a lock since the read) 423
+                self._settle(txn, device, False, now=now, ip=ip, lock_bucket=txn.lock_bucket)
         if self._lockout:
             self._lockout.device_succeeded(device)
         return device
@@ -136,6 +146,28 @@ class SecondFactor:
         except CodeReplayed:
             # costs nothing (no attempt, no failure on the app), but is an attempt: the trail has every one
             self._record_step("login.code_replayed", txn, now=now, ip=ip, result="failure")
+            raise
+
+    @contextmanager
+    def refusals_recorded(self, txn: LoginTxn, *, now: int, ip: str | None) -> Iterator[None]:
+        """An answer to a step that is over (answered already, a replay; expired; ended by wrong answers or
+        switches; a push denied) is refused before anything is checked, but it is an attempt, and the trail
+        has every one: ``login.answer_refused``, its result the refusal's code. Anyone holding the step can
+        repeat it at will, so it is recorded as a flood (per address and window, then counted)."""
+        try:
+            yield
+        except OVER as exc:
+            self._events.record_flood(
+                "login.answer_refused",
+                per="ip",
+                at=now,
+                user=txn.username,
+                ip=ip,
+                factor=txn.factor,
+                device_id=txn.device_id,
+                result=exc.code,
+                detail={"purpose": txn.purpose},
+            )
             raise
 
     def _record_step(

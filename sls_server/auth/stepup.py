@@ -101,7 +101,7 @@ class StepUp:
     def challenge_mode(self, session: Session, txn_id: str, *, now: int, ip: str | None) -> dict[str, Any]:
         """The pending step's push replaced by IB Key's Challenge/Response ("use Challenge/Response instead",
         for a phone that gets no notifications); the new prompt. Only the session that opened the step may."""
-        txn = self._own(session, txn_id)
+        txn = self._own(session, txn_id, now=now, ip=ip)
         if txn.factor != "ibkey":
             raise InvalidRequest("only an IB Key step has a Challenge/Response mode", field="txn_id")
         return self._prompts.switch(txn, "ibkey", txn.device_id, now=now, ip=ip, mode="challenge")
@@ -115,7 +115,7 @@ class StepUp:
         before the answer is checked (a read of its own: a step-up is no login's hot path) and again in the
         script that settles the step (``login_verify.lua``, ``login_collect.lua``). The step stays pending,
         answerable once the lock ends, within its own expiry."""
-        txn = self._own(session, txn_id)
+        txn = self._own(session, txn_id, now=now, ip=ip)
         bucket = self._steps.lock_bucket_for(session.username, ip)
         self._steps.refuse_if_locked(session.username, bucket, now=now)
         if response is None:
@@ -153,14 +153,16 @@ class StepUp:
         }
         return body, token
 
-    def _own(self, session: Session, txn_id: str) -> LoginTxn:
+    def _own(self, session: Session, txn_id: str, *, now: int, ip: str | None) -> LoginTxn:
         """The step-up ``txn_id``, if this session opened it."""
         txn = self._steps.load(txn_id)
         if txn.purpose == "login" or txn.username != session.username:
             raise UnknownTransaction()  # someone else's step, or a login: no oracle either way
         if txn.session_id != session.id:
             if txn.state in ("authenticated", "approved"):
-                raise ChallengeUsed()  # answered already, by this user's session before its token rotated
+                # answered already, by this user's session before its token rotated: a replay, recorded
+                with self._steps.refusals_recorded(txn, now=now, ip=ip):
+                    raise ChallengeUsed()
             raise UnknownTransaction()
         return txn
 
