@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify
+from flask import Blueprint, Response, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
 from ..errors import StoreUnavailable
@@ -71,11 +71,24 @@ def metrics() -> Response:
     "/openapi.json",
     summary="This document",
     ok=Raw("application/json", {"type": "object"}),
-    returns="The OpenAPI 3.1 document.",
+    returns=(
+        "The OpenAPI 3.1 document. Sent again with `If-None-Match: <its ETag>`, 304 with no body while the "
+        "document has not changed."
+    ),
+    headers={
+        "ETag": "The document's entity tag (strong): the same while the server's code is the same.",
+        "Cache-Control": "`no-cache`: keep it, and ask again with `If-None-Match` before using it.",
+    },
     store=False,
 )
 def get_open_api() -> ResponseReturnValue:
-    """Generated from the declarations of the routes themselves (``sls_server.http.operations``)."""
-    from .openapi import document
+    """Generated from the declarations of the routes themselves (``sls_server.http.operations``). With a
+    strong ``ETag`` and ``Cache-Control: no-cache``: a client asks again each time (a new version of the
+    server serves a new document) and gets ``304`` with no body while it has not changed."""
+    from .openapi import document_json
 
-    return document(current_app)
+    body, etag = document_json(current_app)
+    answer = Response(body, content_type="application/json")
+    answer.set_etag(etag)
+    answer.headers["Cache-Control"] = "no-cache"
+    return answer.make_conditional(request)

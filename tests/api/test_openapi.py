@@ -127,3 +127,17 @@ def test_path_parameters_are_declared(spec: dict[str, Any]) -> None:
 def test_validates_against_the_openapi_schema(spec: dict[str, Any]) -> None:
     validator = pytest.importorskip("openapi_spec_validator")
     validator.validate(spec)
+
+
+def test_a_client_that_has_the_document_is_told_it_has_not_changed(client: Any) -> None:
+    """Some 700 KB: the docs page and generated clients keep it and ask again with its ETag (304, no body)."""
+    first = client.get("/openapi.json")
+    assert first.status_code == 200 and first.headers["Cache-Control"] == "no-cache"
+    etag = first.headers["ETag"]
+    assert first.get_json()["openapi"].startswith("3.1")
+    again = client.get("/openapi.json", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == etag
+    stale = client.get("/openapi.json", headers={"If-None-Match": '"an-older-document"'})
+    assert stale.status_code == 200 and stale.data == first.data
+    head = client.head("/openapi.json")
+    assert head.status_code == 200 and head.headers["ETag"] == etag and head.data == b""

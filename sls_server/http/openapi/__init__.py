@@ -7,6 +7,7 @@ Part of ``http``: may import the shapes, the registry and the core's error class
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from flask import Flask
@@ -22,4 +23,15 @@ def document(app: Flask) -> dict[str, Any]:
     return spec
 
 
-__all__ = ["build_spec", "document"]
+def document_json(app: Flask) -> tuple[bytes, str]:
+    """The document as served and its entity tag, made once per app. It is some 700 KB: written out on
+    every request it cost tens of milliseconds of a worker's time, and a client (the docs page, a generator
+    that loads it at start) had no way to ask whether it had changed."""
+    served = app.extensions.get("sls_openapi_json")
+    if served is None:
+        body = app.json.dumps(document(app)).encode()
+        served = app.extensions["sls_openapi_json"] = (body, hashlib.sha256(body).hexdigest()[:32])
+    return served  # type: ignore[no-any-return]
+
+
+__all__ = ["build_spec", "document", "document_json"]
