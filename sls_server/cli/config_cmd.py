@@ -1,6 +1,7 @@
 """``sls config``: every SLS_* key, its default, what it does, and the value this environment gives it.
 
-The value shown is the one ``sls serve`` would use. An empty (or blank) variable is no value: the server's
+The value shown is the one ``sls serve`` would use; where the data folder's demo runs with another (its
+demo.json records them), that one too. An empty (or blank) variable is no value: the server's
 parsers read it as unset (an empty SLS_ADMIN_TOKEN or SLS_SECRET_KEY is generated into the data dir, as
 docker-compose's ``${SLS_ADMIN_TOKEN:-}`` passes it when the host has none), and click ignores an empty one
 for the CLI's own options; so it is shown as the default, marked as set but empty.
@@ -39,6 +40,8 @@ def shown_value(name: str, raw: str) -> str:
 def rows() -> list[dict[str, Any]]:
     """One entry per key: server keys from sls_server.config, then the CLI's own."""
     field_of = {env_name(f.name): f.name for f in fields(Settings)}
+    demo = demofile.read(demofile.data_dir_from_env()) or {}
+    demo_runs = demo.get("settings") if isinstance(demo.get("settings"), dict) else None
     entries: list[dict[str, Any]] = []
     for name, default, doc in describe():
         # The descriptions come from the settings' docstrings: their line breaks and indents are the source's.
@@ -57,6 +60,11 @@ def rows() -> list[dict[str, Any]]:
         else:
             entry["source"] = "env"
             entry["value"] = shown_value(name, raw)
+        if demo_runs is not None and field_of[name] not in demofile.UNRECORDED:
+            # what the data folder's demo runs with: its raised limits are not this environment's
+            ran = shown_value(name, str(demo_runs.get(name, default)))
+            if ran != entry["value"]:
+                entry["demo"] = ran
         entries.append(_noting_empty(entry, raw))
     for name, (default, doc) in CLI_ENV.items():
         raw = os.environ.get(name)
@@ -89,6 +97,10 @@ def _noting_empty(entry: dict[str, Any], raw: str | None) -> dict[str, Any]:
 def config(as_json: bool) -> None:
     """List every SLS_* setting: default, description and the effective value here.
 
+    The value here is the one `sls serve` started from this environment would use. Where the data folder's
+    demo (its demo.json) runs with another value, as `sls demo` raises its limits, that value is shown
+    beside it ("the demo: 20"; `demo` in --json).
+
     Secrets (SLS_SECRET_KEY, SLS_ADMIN_TOKEN, SLS_SIM_TOKEN, SLS_METRICS_TOKEN) are never printed; passwords
     in URLs are masked.
     A value that `sls serve` would refuse is marked in red; an empty one is shown unset, as serve reads it.
@@ -112,6 +124,8 @@ def config(as_json: bool) -> None:
             value.append(" (demo.json)", style="dim")
         if "note" in entry:
             value.append(f" ({entry['note']})", style="yellow")
+        if "demo" in entry:
+            value.append(f" (the demo: {entry['demo']})", style="yellow")
         if "error" in entry:
             value = Text(f"{entry['value']}: {entry['error']}", style="red")
         doc = Text(entry["description"].replace("``", "`"))

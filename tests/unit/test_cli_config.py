@@ -39,6 +39,27 @@ def test_config_shows_the_url_demo_json_gives_as_in_effect(runner: CliRunner, tm
     assert entries["SLS_URL"]["source"] == "demo.json"
 
 
+def test_config_shows_what_the_demo_runs_with_beside_this_environments_value(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A trainer checking the push limit before a push-bombing demo was shown 3 (this environment's) while
+    the demo ran with 20: demo.json records what the demo runs with, and the table says it too."""
+    from sls_server.cli import demofile
+
+    ran = {"SLS_PUSH_LIMIT": "20", "SLS_TRUSTED_PROXIES": "127.0.0.1/32"}
+    demofile.write(tmp_path / "data", {"url": "http://127.0.0.1:18123", "settings": ran})
+    monkeypatch.setenv("SLS_SMS_SEND_LIMIT", "7")  # set here, where the demo runs the default
+    entries = {e["name"]: e for e in json.loads(sls(runner, "config", "--json").stdout)}
+    assert entries["SLS_PUSH_LIMIT"]["value"] == "3" and entries["SLS_PUSH_LIMIT"]["demo"] == "20"
+    assert entries["SLS_TRUSTED_PROXIES"]["demo"] == "127.0.0.1/32"
+    assert entries["SLS_SMS_SEND_LIMIT"]["value"] == "7"
+    assert entries["SLS_SMS_SEND_LIMIT"]["demo"] == entries["SLS_SMS_SEND_LIMIT"]["default"]
+    assert "demo" not in entries["SLS_CHALLENGE_TTL"]  # the same for both: said once
+    assert "demo" not in entries["SLS_ADMIN_TOKEN"] and "demo" not in entries["SLS_REDIS_URL"]
+    table = sls(runner, "config").stdout
+    assert "(the demo: 20)" in table
+
+
 def test_config_shows_environment_values_and_hides_secrets(runner: CliRunner) -> None:
     token = "a-very-secret-admin-token-42"
     key = "ab" * 32
