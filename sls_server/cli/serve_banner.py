@@ -63,8 +63,9 @@ def banner(facts: dict[str, Any], title: str = "sls serve") -> Panel:
         "Trainer": f"{facts['trainer']}  (the console: users, clock, attacks, audit trail)",
         **({"Devices": f"{devices}  (the simulated phones and cards)"} if devices else {}),
         "API docs": facts["docs"],
-        "Login API": facts["login_api"],
-        "Admin API": facts["admin_api"],
+        # APIs, not pages: opened in a browser they answer 405 and 404, so each says how it is called
+        "Login API": f"POST {facts['login_api']}  (what your client calls)",
+        "Admin API": f"{facts['admin_api']}/...  (set-up and control, with the admin token)",
         "OpenAPI": facts["openapi"],
         "Ready": facts["readyz"],
         "Redis": redis,

@@ -86,3 +86,24 @@ def test_the_server_about_to_start_says_the_warning_its_address_calls_for(
     finally:
         startup.listener.close()
     assert bool(said) is warned, said
+
+
+def test_the_apis_in_the_banner_say_how_they_are_called(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Printed as bare URLs beside the pages, a newcomer opened them in a browser: 405 for the login route,
+    404 for the admin API's prefix. Every bare URL the banner shows is a page or a document to open."""
+    for name in [n for n in os.environ if n.startswith("SLS_")]:
+        monkeypatch.delenv(name)
+    startup = start({"data_dir": str(tmp_path), "hash_profile": "test"}, "127.0.0.1", 0)
+    try:
+        facts = describe(startup, 1, 1)
+    finally:
+        startup.listener.close()
+        assert startup.embedded is not None
+        startup.embedded.stop()
+    text = shown(facts)
+    assert f"Login API POST {facts['login_api']} " in text
+    assert f"Admin API {facts['admin_api']}/... " in text
+    for key in ("login_page", "trainer", "docs", "openapi", "readyz"):  # these open as they are
+        assert f" {facts[key]} " in f"{text} ", key
