@@ -110,11 +110,24 @@ def summary(console: Console, results: list[ScenarioResult]) -> None:
     console.print(grid)
     tally = totals(results)
     shown = ", ".join(f"{n} {status}" for status, n in tally.items() if n)
-    verdict = "all passed" if results and all(r.ok for r in results) else "FAILED"
+    verdict = _verdict(results)
     total = sum(r.seconds for r in results)
     console.print(
-        Text(f"{verdict}: {shown} in {total:.1f}s", style="bold green" if verdict != "FAILED" else "bold red")
+        Text(
+            f"{verdict}: {shown} in {total:.1f}s",
+            style={"FAILED": "bold red", "nothing ran": "bold yellow"}.get(verdict, "bold green"),
+        )
     )
+
+
+def _verdict(results: list[ScenarioResult]) -> str:
+    """``FAILED``, ``all passed``, or ``nothing ran`` when every scenario was skipped: a run of skips passed
+    nothing, and said "all passed" over scenarios that never ran."""
+    if not results or not all(r.ok for r in results):
+        return "FAILED"
+    if all(r.status == "skipped" for r in results):
+        return "nothing ran"
+    return "all passed"
 
 
 def _count(steps: list[StepResult]) -> int:
