@@ -49,7 +49,7 @@ class ScenarioResult:
     def failed_step(self) -> StepResult | None:
         def first(results: list[StepResult]) -> StepResult | None:
             for result in results:
-                if result.status == "failed":
+                if result.status != "passed":
                     return first(result.children) or result
             return None
 
@@ -123,7 +123,7 @@ class Runner:
             failed = result.failed_step()
             if failed is not None:
                 result.status, result.message = (
-                    "failed",
+                    "error" if failed.status == "error" else "failed",  # a crash is no expected failure
                     f"step {failed.index} ({failed.title}): {failed.message}",
                 )
                 result.line = scenario.positions.of(_written_at(scenario.data["steps"], failed.index))[0]

@@ -114,8 +114,17 @@ class World:
             raise StepFailed(f"no actor {name!r}")
         return self.actors[name]
 
-    def device(self, ref: str) -> Device:
-        """A device by its ``as`` name or its id (an id the scenario never enrolled is looked up as-is)."""
+    def device(self, ref: Any) -> Device:
+        """A device by its ``as`` name or its id (an id the scenario never enrolled is looked up as-is).
+
+        A mapping (``device: "${alice}"``: a whole user, password included) is refused without being shown:
+        it was taken for a device's name and printed in the failure message."""
+        if isinstance(ref, dict | list):
+            raise StepFailed(
+                "`device` holds a mapping, not a device's name or id (a whole ${variable}?): name a device "
+                "by its `as` name, or a field, like ${card.device_id}"
+            )
+        ref = str(ref)
         if ref in self.devices:
             return self.devices[ref]
         for device in self.devices.values():
