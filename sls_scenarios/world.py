@@ -105,6 +105,9 @@ class World:
     last: Response | None = None
     #: The newest thing a person read off a device (a card's response, a texted code): ``verify``'s default.
     last_answer: str | None = None
+    #: The newest ``parallel``'s answers (each branch's last): what a ``repeat`` whose rounds end in one
+    #: counts for ``statuses``, since a parallel leaves no one last answer.
+    branch_answers: list[Response] = field(default_factory=list)
     admin_client: Client | None = None
 
     # --- people and things ------------------------------------------------------------------------------

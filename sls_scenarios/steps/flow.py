@@ -30,6 +30,7 @@ def repeat(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outc
     saved = world.variables.get("i", MISSING)
     rounds: list[Response] = []
     children: list[StepResult] = []
+    ends_in_parallel = "parallel" in body["steps"][-1]
     try:
         for i in range(1, times + 1):
             world.variables["i"] = i
@@ -38,7 +39,9 @@ def repeat(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outc
             took = sum(r.ms for r in results)
             round_result = StepResult(str(i), "round", f"round {i}", actor.name, ms=took, children=results)
             children.append(round_result)
-            if world.last is not None and world.last is not before:
+            if ends_in_parallel and len(results) == len(body["steps"]):
+                rounds.extend(world.branch_answers)  # each branch's last answer: the round has no one last
+            elif world.last is not None and world.last is not before:
                 rounds.append(world.last)  # a failed round's too: the title told 401 x5 of 6 rounds run
             round_result.status = worst(*(r.status for r in results))
             if round_result.status != "passed":
@@ -83,6 +86,7 @@ def _branch_world(world: World, seed: float, i: int) -> World:
         rng=random.Random(seed),
         last=None,
         admin_client=None,
+        branch_answers=[],
     )
 
 
@@ -112,6 +116,7 @@ def parallel(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Ou
         for i, results in enumerate(outcomes, start=1)
     ]
     rounds = [w.last for w in worlds if w.last is not None]
+    world.branch_answers = rounds
     for child in children:
         child.status = worst(*(r.status for r in child.children))
         if child.status != "passed":
