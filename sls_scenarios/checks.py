@@ -54,7 +54,12 @@ class _Walk:
         self.actors = {"user", *(data.get("actors") or {})}
         self.variables: set[str] = set(ALWAYS)
         self.devices: dict[str, str] = {}  # name -> type
+        #: Variables that hold a whole mapping (a setup user, a device's enrolment answer), each with the
+        #: field a step's string most likely wants from it.
+        self.mappings: dict[str, str] = {}
         self.expects = 0
+        #: How many ``parallel`` steps the walk is inside: their steps are judged together, by its `expect`.
+        self.parallel = 0
         #: The setup's users, each with whether it has a phone; None when a username is a ${variable}.
         self.users: dict[str, bool] | None = {}
 
@@ -70,6 +75,24 @@ class _Walk:
 
     def define(self, name: str, path: tuple[Any, ...]) -> None:
         self.variables.add(name)
+        self.mappings.pop(name, None)  # a capture's value may be anything: no longer known to be a mapping
+
+    def whole(self, value: Any, path: tuple[Any, ...]) -> None:
+        """A step's string that is a whole user or device (``login: "${alice}"``): the run sent the mapping,
+        password included, where a name was expected, and crashed or printed it in a failure message."""
+        if isinstance(value, dict):
+            for key, item in value.items():
+                self.whole(item, (*path, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                self.whole(item, (*path, index))
+        elif isinstance(value, str) and is_reference(value):
+            name = value.strip()[2:-1]
+            if name in self.mappings:
+                field = self.mappings[name]
+                kind = "user" if field == "username" else "device"
+                said = f"${{{name}}} is the whole {kind} {name!r} (a mapping) where a string is expected"
+                self.problem(path, f"{said}: name one of its fields, like ${{{name}.{field}}}")
 
     def device(self, value: Any, path: tuple[Any, ...], needs: Any = None) -> None:
         """``value`` names a device defined earlier and, when the step operates one kind, of that kind."""
@@ -95,6 +118,7 @@ class _Walk:
             if users.count(user["username"]) > 1:
                 self.problem(("setup", "users", i), f"user {user['username']!r} is set up twice")
             self.define(user["username"], ("setup", "users", i))
+            self.mappings[user["username"]] = "username"
         for i, account in enumerate(setup.get("accounts") or []):
             for j, name in enumerate(account.get("users") or []):
                 if name not in users:
@@ -123,6 +147,7 @@ class _Walk:
             self.problem(path, f"{name!r} is already the name of a user, device or variable")
         self.devices[name] = kind
         self.define(name, path)
+        self.mappings[name] = "device_id"
 
     def steps(self, steps: list[dict[str, Any]], path: tuple[Any, ...]) -> None:
         for index, step in enumerate(steps):
@@ -139,10 +164,14 @@ class _Walk:
             self.problem((*path, "actor"), f"no actor is called {actor!r}{hint}")
         if "expect" in step:
             self.expects += 1
+        elif kind == "http" and not self.parallel:  # a raw call has no answer it should give by default
+            self.problem(path, "this step needs an `expect`: say what must happen")
         if kind in ("repeat", "parallel"):
             self.flow(kind, body, (*path, kind))
         else:
             self.use(body, (*path, kind))
+            if kind != "http":  # a raw call's body may send a mapping on purpose
+                self.whole(body, (*path, kind))
             if isinstance(body, dict):
                 needs = OPERATES.get(kind) or body.get("type")
                 if "device" in body:
@@ -194,6 +223,7 @@ class _Walk:
         had_i = "i" in self.variables
         self.define("i", path)
         if kind == "parallel":
+            self.parallel += 1
             has_copies, has_branches = "steps" in body, "branches" in body
             if has_copies == has_branches:
                 self.problem(path, "give either `times` with `steps`, or `branches`")
@@ -203,6 +233,8 @@ class _Walk:
                 self.steps(branch, (*path, "branches", b))
         if "steps" in body:
             self.steps(body["steps"], (*path, "steps"))
+        if kind == "parallel":
+            self.parallel -= 1
         if not had_i:
             self.variables.discard("i")
 

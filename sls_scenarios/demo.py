@@ -77,7 +77,7 @@ class DemoReport:
         cell = Text(f"{result.index} {result.title}", style="red" if side == "attacker" else "")
         if result.answer:
             cell.append(f"\n→ {result.answer}", style=style)
-        if result.status == "failed":
+        if result.status != "passed":
             cell.append(f"\n{result.message}", style="red")
         trail = Text("\n".join(_event_line(e) for e in events), style="dim")
         grid.add_row(cell if side == "attacker" else "", cell if side != "attacker" else "", trail)

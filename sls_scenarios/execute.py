@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from . import expect as judging
-from .steps import DEFERRED, Outcome, StepResult, load_all
+from .steps import DEFERRED, Outcome, StepResult, load_all, worst
 from .values import MISSING, UndefinedVariable, interpolate, lookup
 from .world import StepFailed, World
 
@@ -55,7 +55,7 @@ def run_steps(
         results.append(result)
         if listener:
             listener(result, step)
-        if result.status == "failed":
+        if result.status != "passed":
             break
     return results
 
@@ -87,11 +87,13 @@ def run_step(world: World, step: dict[str, Any], index: str, *, judged_together:
             _capture(world, step.get("capture"), outcome)
     except (StepFailed, UndefinedVariable, ConnectionError) as exc:
         result.status, result.message = "failed", str(exc)
-    except Exception as exc:  # a bug (ours or the step's): this scenario fails, the others still run
-        result.status, result.message = "failed", f"unexpected {type(exc).__name__}: {exc} (a runner bug?)"
+    except Exception as exc:  # a bug (ours or the step's): an error, never a failure `expect_failure` excuses
+        result.status, result.message = "error", f"unexpected {type(exc).__name__}: {exc} (a runner bug?)"
     result.ms = (time.perf_counter() - started) * 1000
-    if any(child.status == "failed" for child in result.children) and result.status != "failed":
-        result.status, result.message = "failed", "a step inside failed"
+    inside = worst(*(child.status for child in result.children))
+    if worst(inside, result.status) != result.status:
+        result.status = inside
+        result.message = "a step inside crashed" if inside == "error" else "a step inside failed"
     return result
 
 

@@ -23,7 +23,7 @@ from .steps import StepResult
 from .targets import InProcessTarget, RemoteTarget, TargetError
 from .world import World
 
-ICONS = {"passed": ("✓", "green"), "failed": ("✗", "bold red")}
+ICONS = {"passed": ("✓", "green"), "failed": ("✗", "bold red"), "error": ("!", "bold red")}
 VERDICT = {
     "passed": "green",
     "failed": "bold red",
@@ -65,10 +65,10 @@ class ConsoleReport:
             line.append(f"  {result.answer}", style="bold" if result.status == "passed" else "bold red")
         line.append(f"  {result.ms:.0f} ms", style="dim")
         self.console.print(line, overflow="fold")
-        if result.status == "failed" and result.message:
+        if result.status != "passed" and result.message:
             self.console.print(Text(f"{indent}        {result.message}", style="red"), overflow="fold")
         for child in result.children:
-            if child.status == "failed" or self.verbose:
+            if child.status != "passed" or self.verbose:
                 self._line(child, depth + 1)
 
     def scenario_done(self, result: ScenarioResult) -> None:
@@ -110,11 +110,24 @@ def summary(console: Console, results: list[ScenarioResult]) -> None:
     console.print(grid)
     tally = totals(results)
     shown = ", ".join(f"{n} {status}" for status, n in tally.items() if n)
-    verdict = "all passed" if results and all(r.ok for r in results) else "FAILED"
+    verdict = _verdict(results)
     total = sum(r.seconds for r in results)
     console.print(
-        Text(f"{verdict}: {shown} in {total:.1f}s", style="bold green" if verdict != "FAILED" else "bold red")
+        Text(
+            f"{verdict}: {shown} in {total:.1f}s",
+            style={"FAILED": "bold red", "nothing ran": "bold yellow"}.get(verdict, "bold green"),
+        )
     )
+
+
+def _verdict(results: list[ScenarioResult]) -> str:
+    """``FAILED``, ``all passed``, or ``nothing ran`` when every scenario was skipped: a run of skips passed
+    nothing, and said "all passed" over scenarios that never ran."""
+    if not results or not all(r.ok for r in results):
+        return "FAILED"
+    if all(r.status == "skipped" for r in results):
+        return "nothing ran"
+    return "all passed"
 
 
 def _count(steps: list[StepResult]) -> int:
@@ -149,10 +162,10 @@ def step_log(steps: list[StepResult], depth: int = 0) -> list[str]:
         mark = "ok  " if step.status == "passed" else "FAIL"
         answer = f" -> {step.answer}" if step.answer else ""
         lines.append(f"{'  ' * depth}{mark} {step.index} [{step.actor}] {step.title}{answer}")
-        if step.message and step.status == "failed":
+        if step.message and step.status != "passed":
             lines.append(f"{'  ' * depth}       {step.message}")
-        if step.children and step.status == "failed":  # a loop's rounds are told only where one failed
-            lines.extend(step_log([c for c in step.children if c.status == "failed"], depth + 1))
+        if step.children and step.status != "passed":  # a loop's rounds are told only where one failed
+            lines.extend(step_log([c for c in step.children if c.status != "passed"], depth + 1))
     return lines
 
 

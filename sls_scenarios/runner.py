@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .execute import run_steps
-from .loader import Scenario, load
+from .loader import Scenario, duplicate_names, load
 from .positions import ScenarioInvalid
 from .setup import DEFAULT_CLOCK, SetupFailed, apply, new_world, reset
 from .steps import StepResult
@@ -49,7 +49,7 @@ class ScenarioResult:
     def failed_step(self) -> StepResult | None:
         def first(results: list[StepResult]) -> StepResult | None:
             for result in results:
-                if result.status == "failed":
+                if result.status != "passed":
                     return first(result.children) or result
             return None
 
@@ -123,7 +123,7 @@ class Runner:
             failed = result.failed_step()
             if failed is not None:
                 result.status, result.message = (
-                    "failed",
+                    "error" if failed.status == "error" else "failed",  # a crash is no expected failure
                     f"step {failed.index} ({failed.title}): {failed.message}",
                 )
                 result.line = scenario.positions.of(_written_at(scenario.data["steps"], failed.index))[0]
@@ -172,16 +172,25 @@ def _marked(result: ScenarioResult, reason: str | None) -> str:
 
 
 def run_paths(paths: Iterable[Path], runner: Runner) -> list[ScenarioResult]:
-    """Load and run each file; a file that does not load is an ``error`` result naming its problems."""
-    results = []
+    """Load and run each file; a file that does not load, or whose scenario name another file has too, is an
+    ``error`` result naming its problems (the report and JUnit are still written, as for any invalid file)."""
+    loaded: list[tuple[Path, Scenario | ScenarioInvalid]] = []
     for path in paths:
         try:
-            scenario = load(path)
+            loaded.append((Path(path), load(path)))
         except ScenarioInvalid as exc:
-            first = exc.problems[0].line if exc.problems else None  # CI annotates the file there
-            results.append(ScenarioResult(Path(path).name, str(path), "error", message=str(exc), line=first))
-            continue
-        results.append(runner.run(scenario))
+            loaded.append((Path(path), exc))
+    clashes = duplicate_names([entry for _, entry in loaded if isinstance(entry, Scenario)])
+    results = []
+    for path, entry in loaded:
+        if isinstance(entry, Scenario):
+            mine = [problem for problem in clashes if problem.file == str(entry.path)]
+            if not mine:
+                results.append(runner.run(entry))
+                continue
+            entry = ScenarioInvalid(mine)
+        first = entry.problems[0].line if entry.problems else None  # CI annotates the file there
+        results.append(ScenarioResult(path.name, str(path), "error", message=str(entry), line=first))
     return results
 
 

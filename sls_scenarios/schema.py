@@ -43,6 +43,13 @@ def step_types() -> list[str]:
     return [name[len("step_") :] for name in schema()["$defs"] if name.startswith("step_")]
 
 
+def secret_setting(name: str) -> bool:
+    """Whether a ``setup.settings`` value is a secret (a token, ``writeOnly`` in the schema): never shown in a
+    message or a report."""
+    declared = schema()["properties"]["setup"]["properties"]["settings"]["properties"].get(name, {})
+    return bool(declared.get("writeOnly"))
+
+
 def common_keys() -> list[str]:
     return list(schema()["$defs"]["common"]["properties"])
 
@@ -53,7 +60,7 @@ def check(data: Any, positions: Positions, filename: str) -> list[Problem]:
     for error in sorted(_validator().iter_errors(data), key=lambda e: positions.of(tuple(e.absolute_path))):
         problems.extend(_explain(error, positions, filename))
     if problems:
-        return _unique(problems)
+        return sorted(_unique(problems), key=lambda p: (p.line, p.column))
     from .checks import cross_check
 
     return cross_check(data, positions, filename)
@@ -82,19 +89,23 @@ def _explain(error: ValidationError, positions: Positions, filename: str) -> lis
     instance, kind = error.instance, error.validator
     if kind == "anyOf" and _is_step_choice(error.schema):
         return [_at(positions, filename, path, _unknown_step(instance))]
+    if _mapping(error.schema).get("writeOnly"):
+        return [_at(positions, filename, path, _secret_refused(error))]
     if kind in ("additionalProperties", "unevaluatedProperties") and isinstance(instance, dict):
         allowed = _allowed_keys(_mapping(error.schema))
-        extra = [k for k in instance if k not in allowed]
+        refused = _names_refused(_mapping(error.schema), instance)  # said by their own `propertyNames` error
+        extra = [k for k in instance if k not in allowed and k not in refused]
+        if path == ("setup", "settings"):  # fifty names: the closest one, and where they are all listed
+            said = "the server has no setting {0!r}{1}; `sls config` lists them"
+        else:
+            said = "unknown key {0!r}{1}; expected " + _list(allowed).replace("{", "{{").replace("}", "}}")
         return [
-            _at(
-                positions,
-                filename,
-                (*path, k),
-                f"unknown key {k!r}{suggest(k, allowed)}; expected {_list(allowed)}",
-                key=True,
-            )
-            for k in extra
+            _at(positions, filename, (*path, k), said.format(k, suggest(k, allowed)), key=True) for k in extra
         ]
+    if kind == "not" and list(error.schema_path)[-2:] == ["propertyNames", "not"]:
+        why = _mapping(error.schema).get("description", "")
+        said = f"{instance} cannot be set from a scenario" + (f": {why[0].lower()}{why[1:]}" if why else "")
+        return [_at(positions, filename, (*path, instance), said, key=True)]
     if kind in ("oneOf", "anyOf") and error.context:
         branch = _branch_for(error, instance)
         if branch:
@@ -131,11 +142,31 @@ def _explain(error: ValidationError, positions: Positions, filename: str) -> lis
         hint = f" ({described})" if described else ""
         least = f"at least {error.validator_value} characters"
         return [_at(positions, filename, path, f"{_show(instance)} is too short: {least}{hint}")]
-    if kind == "propertyNames":
-        return [_at(positions, filename, path, f"{error.message}")]
     described = _mapping(error.schema).get("description")
     hint = f" ({described})" if described else ""
     return [_at(positions, filename, path, f"{error.message}{hint}")]
+
+
+def _names_refused(subschema: Mapping[str, Any], instance: dict[str, Any]) -> set[str]:
+    """The keys of ``instance`` its schema's ``propertyNames`` refuses: each has its own error saying why,
+    so the unknown-key error does not name it a second time."""
+    names = subschema.get("propertyNames")
+    if not isinstance(names, dict):
+        return set()
+    judge = Draft202012Validator(names)
+    return {key for key in instance if not judge.is_valid(key)}
+
+
+def _secret_refused(error: ValidationError) -> str:
+    """What is wrong with a secret's value (a ``writeOnly`` one: a token), without the value: a problem is
+    printed, and goes into reports and CI logs."""
+    if error.validator == "minLength":
+        need = f"at least {error.validator_value} characters"
+    elif error.validator == "type":
+        need = f"expected {_shapes(error.schema)}"
+    else:
+        need = f"it does not fit `{error.validator}`"
+    return f"this secret is refused: {need} (its value is not shown)"
 
 
 def _is_step_choice(subschema: Any) -> bool:

@@ -153,8 +153,13 @@ class RemoteTarget:
     def prepare(self, settings: Mapping[str, Any]) -> None:
         lacking = settings_lacking(settings, self.applied)
         if lacking:
-            names = ", ".join(f"{k}={settings[k]}" for k in lacking)
-            known = ", ".join(f"{k}={v}" for k, v in lacking.items() if v is not None)
+            from .schema import secret_setting
+
+            shown = {k: "(secret)" if secret_setting(k) else settings[k] for k in lacking}
+            names = ", ".join(f"{k}={v}" for k, v in shown.items())
+            known = ", ".join(
+                f"{k}={v}" for k, v in lacking.items() if v is not None and not secret_setting(k)
+            )
             raise SettingsUnavailable(
                 f"needs server settings ({names}) that a running server cannot take over HTTP"
                 + (f" (it runs with {known})" if known else "")

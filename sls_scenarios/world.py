@@ -105,6 +105,9 @@ class World:
     last: Response | None = None
     #: The newest thing a person read off a device (a card's response, a texted code): ``verify``'s default.
     last_answer: str | None = None
+    #: The newest ``parallel``'s answers (each branch's last): what a ``repeat`` whose rounds end in one
+    #: counts for ``statuses``, since a parallel leaves no one last answer.
+    branch_answers: list[Response] = field(default_factory=list)
     admin_client: Client | None = None
 
     # --- people and things ------------------------------------------------------------------------------
@@ -114,8 +117,17 @@ class World:
             raise StepFailed(f"no actor {name!r}")
         return self.actors[name]
 
-    def device(self, ref: str) -> Device:
-        """A device by its ``as`` name or its id (an id the scenario never enrolled is looked up as-is)."""
+    def device(self, ref: Any) -> Device:
+        """A device by its ``as`` name or its id (an id the scenario never enrolled is looked up as-is).
+
+        A mapping (``device: "${alice}"``: a whole user, password included) is refused without being shown:
+        it was taken for a device's name and printed in the failure message."""
+        if isinstance(ref, dict | list):
+            raise StepFailed(
+                "`device` holds a mapping, not a device's name or id (a whole ${variable}?): name a device "
+                "by its `as` name, or a field, like ${card.device_id}"
+            )
+        ref = str(ref)
         if ref in self.devices:
             return self.devices[ref]
         for device in self.devices.values():

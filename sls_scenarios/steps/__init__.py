@@ -25,7 +25,7 @@ class StepResult:
     kind: str
     title: str
     actor: str
-    status: str = "passed"  # passed | failed
+    status: str = "passed"  # passed | failed | error (the runner crashed: never an expected failure)
     ms: float = 0.0
     message: str = ""
     answer: str = ""
@@ -46,6 +46,16 @@ class StepResult:
         if self.children:
             data["children"] = [child.as_dict() for child in self.children]
         return data
+
+
+#: Step statuses from best to worst: a step holding steps takes the worst of its own and theirs.
+SEVERITY = ("passed", "failed", "error")
+
+
+def worst(*statuses: str) -> str:
+    """The worst of ``statuses`` (``passed`` for none): a crash inside a loop makes the loop an error, not a
+    failure an ``expect_failure`` mark would excuse."""
+    return max(statuses, key=SEVERITY.index, default="passed")
 
 
 @dataclass

@@ -32,7 +32,7 @@ def _challenge(world: World, device: Device, body: dict[str, Any]) -> str:
 
 @step("card")
 def card(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outcome:
-    device = world.device(str(body["device"]))
+    device = world.device(body["device"])
     challenge = _challenge(world, device, body)
     pin = str(body.get("pin", device.pin or ""))
     if body.get("offline"):
@@ -83,7 +83,7 @@ def _right_number(world: World, note: dict[str, Any]) -> str:
 
 @step("ibkey_approve")
 def ibkey_approve(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outcome:
-    device = world.device(str(body["device"]))
+    device = world.device(body["device"])
     note = _notification(world, actor, device, body)
     if body.get("match"):
         match = str(body["match"])
@@ -100,7 +100,7 @@ def ibkey_approve(world: World, actor: Actor, body: Any, step_: dict[str, Any]) 
 
 @step("ibkey_deny")
 def ibkey_deny(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outcome:
-    device = world.device(str(body["device"]))
+    device = world.device(body["device"])
     note = _notification(world, actor, device, body)
     path = f"/sim/v1/ibkey/{segment(device.device_id)}/notifications/{segment(note['id'])}/deny"
     answer = world.sim(actor, "POST", path, device.unlock(body))
@@ -109,7 +109,7 @@ def ibkey_deny(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> 
 
 @step("ibkey_respond")
 def ibkey_respond(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outcome:
-    device = world.device(str(body["device"]))
+    device = world.device(body["device"])
     challenge = _challenge(world, device, body)
     payload: dict[str, Any] = {"challenge": challenge, **device.unlock(body)}
     if body.get("user"):
@@ -146,7 +146,7 @@ def tell_passcode(world: World, actor: Actor, device: Device, unlock: dict[str, 
 
 @step("ibkey_activate")
 def ibkey_activate(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outcome:
-    device = world.device(str(body["device"]))
+    device = world.device(body["device"])
     user = str(body["user"])
     code = str(body.get("code") or activation_code(world, actor, user))
     payload = {
@@ -168,7 +168,7 @@ def ibkey_activate(world: World, actor: Actor, body: Any, step_: dict[str, Any])
 
 @step("ibkey_add_user")
 def ibkey_add_user(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outcome:
-    device = world.device(str(body["device"]))
+    device = world.device(body["device"])
     user = str(body["user"])
     payload = {"username": user, "password": world.password(user, body.get("password"))}
     answer = world.sim(actor, "POST", f"/sim/v1/ibkey/{segment(device.device_id)}/users", payload)
@@ -177,7 +177,7 @@ def ibkey_add_user(world: World, actor: Actor, body: Any, step_: dict[str, Any])
 
 @step("ibkey_settings")
 def ibkey_settings(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outcome:
-    device = world.device(str(body["device"]))
+    device = world.device(body["device"])
     payload = {"notifications": bool(body["notifications"])}
     answer = world.sim(actor, "PUT", f"/sim/v1/ibkey/{segment(device.device_id)}/settings", payload)
     return Outcome(answer)
@@ -187,7 +187,7 @@ def ibkey_settings(world: World, actor: Actor, body: Any, step_: dict[str, Any])
 def ibkey_biometrics(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outcome:
     """The iPhone's Settings, Face ID & Passcode: iOS asks for the passcode; later steps unlock the way the
     phone then asks."""
-    device = world.device(str(body["device"]))
+    device = world.device(body["device"])
     passcode = str(body.get("passcode") or device.passcode or "")
     if not passcode:
         raise StepFailed(f"{device.name}'s passcode is unknown: give `passcode` (or set it in the setup)")
@@ -203,7 +203,7 @@ def ibkey_biometrics(world: World, actor: Actor, body: Any, step_: dict[str, Any
 @step("totp_code")
 def totp_code(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outcome:
     """What the app's screen shows at the server's clock: ``${code}``, and ``verify``'s default answer."""
-    device = world.device(str(body["device"]))
+    device = world.device(body["device"])
     answer = world.sim(actor, "GET", f"/sim/v1/totp/{segment(device.device_id)}/code")
     if answer.status == 200 and isinstance(answer.body, dict):
         world.last_answer = world.variables["code"] = answer.body["code"]

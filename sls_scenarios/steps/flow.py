@@ -17,7 +17,7 @@ from typing import Any
 from ..transport import Response
 from ..values import MISSING, interpolate
 from ..world import Actor, StepFailed, World
-from . import Outcome, StepResult, step
+from . import Outcome, StepResult, step, worst
 
 MAX_THREADS = 64
 
@@ -30,6 +30,7 @@ def repeat(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outc
     saved = world.variables.get("i", MISSING)
     rounds: list[Response] = []
     children: list[StepResult] = []
+    ends_in_parallel = "parallel" in body["steps"][-1]
     try:
         for i in range(1, times + 1):
             world.variables["i"] = i
@@ -38,10 +39,13 @@ def repeat(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outc
             took = sum(r.ms for r in results)
             round_result = StepResult(str(i), "round", f"round {i}", actor.name, ms=took, children=results)
             children.append(round_result)
-            if world.last is not None and world.last is not before:
+            if ends_in_parallel and len(results) == len(body["steps"]):
+                rounds.extend(world.branch_answers)  # each branch's last answer: the round has no one last
+            elif world.last is not None and world.last is not before:
                 rounds.append(world.last)  # a failed round's too: the title told 401 x5 of 6 rounds run
-            if any(r.status == "failed" for r in results):
-                round_result.status, round_result.message = "failed", "a step failed"
+            round_result.status = worst(*(r.status for r in results))
+            if round_result.status != "passed":
+                round_result.message = "a step failed"
                 break
     finally:
         if saved is MISSING:
@@ -82,6 +86,7 @@ def _branch_world(world: World, seed: float, i: int) -> World:
         rng=random.Random(seed),
         last=None,
         admin_client=None,
+        branch_answers=[],
     )
 
 
@@ -111,9 +116,11 @@ def parallel(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Ou
         for i, results in enumerate(outcomes, start=1)
     ]
     rounds = [w.last for w in worlds if w.last is not None]
+    world.branch_answers = rounds
     for child in children:
-        if any(r.status == "failed" for r in child.children):
-            child.status, child.message = "failed", "a step failed"
+        child.status = worst(*(r.status for r in child.children))
+        if child.status != "passed":
+            child.message = "a step failed"
     for branch_world in worlds:  # what the branches captured stays; their counters do not
         world.variables.update({k: v for k, v in branch_world.variables.items() if k != "i"})
     return Outcome(None, f"{len(plans)} branches {_tally(rounds)}", rounds=rounds, children=children)

@@ -155,7 +155,7 @@ def _switch(world: World, actor: Actor, payload: dict[str, Any]) -> Outcome:
 def choose_factor(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outcome:
     payload: dict[str, Any] = {"type": body["type"]}
     if body.get("device"):
-        payload["device_id"] = world.device(str(body["device"])).device_id
+        payload["device_id"] = world.device(body["device"]).device_id
     if body.get("mode"):
         payload["mode"] = body["mode"]
     return _switch(world, actor, payload)
@@ -185,7 +185,7 @@ def stepup(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outc
     if body.get("type"):
         payload["type"] = body["type"]
     if body.get("device"):
-        payload["device_id"] = world.device(str(body["device"])).device_id
+        payload["device_id"] = world.device(body["device"]).device_id
     if body.get("mode"):
         payload["mode"] = body["mode"]
     answer = actor.client.request("POST", "/api/v1/verify", json_body=payload, headers=session_headers(actor))

@@ -79,11 +79,11 @@ def enrol(world: World, spec: dict[str, Any]) -> tuple[Device | None, Response]:
     if spec["type"] == "dscplus" and "share" not in spec:
         payload["pin"] = str(spec.get("pin", "1234"))
     if "share" in spec:
-        payload["share_device_id"] = world.device(str(spec["share"])).device_id
+        payload["share_device_id"] = world.device(spec["share"]).device_id
     answer = world.admin("POST", f"/admin/v1/users/{segment(user)}/devices", payload)
     if answer.status != 201 or not isinstance(answer.body, dict):
         return None, answer
-    shared = world.device(str(spec["share"])) if "share" in spec else None
+    shared = world.device(spec["share"]) if "share" in spec else None
     pin = shared.pin if shared else (str(spec["pin"]) if "pin" in spec else payload.get("pin"))
     name = str(spec.get("as") or answer.body["device_id"])
     device = Device(name, user, str(spec["type"]), dict(answer.body), pin, spec.get("platform"))
@@ -106,7 +106,7 @@ def enroll(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outc
 
 @step("revoke")
 def revoke(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outcome:
-    device = world.device(str(body["device"]))
+    device = world.device(body["device"])
     path = f"/admin/v1/users/{segment(str(body['user']))}/devices/{segment(device.device_id)}"
     answer = world.admin("DELETE", path)
     return Outcome(answer, f"{device.name} ({device.device_id})")

@@ -63,22 +63,6 @@ def no_such_tag(files: list[Path], tags: tuple[str, ...]) -> str:
     return f"no scenario has the tag {', '.join(tags)}{hint}{there}"
 
 
-def unique_names(files: list[Path]) -> None:
-    """Refuse a run in which two files share a scenario name (reports and JUnit could not tell them apart)."""
-    from sls_scenarios.loader import duplicate_names, load
-    from sls_scenarios.positions import ScenarioInvalid
-
-    loaded = []
-    for file in files:
-        try:
-            loaded.append(load(file))
-        except ScenarioInvalid:
-            continue  # reported as an error case of the run
-    clashes = duplicate_names(loaded)
-    if clashes:
-        raise CliError("\n".join(str(p) for p in clashes), EXIT_USAGE)
-
-
 def load_all(files: list[Path]) -> list[Any]:
     from sls_scenarios.loader import load
     from sls_scenarios.positions import ScenarioInvalid

@@ -18,7 +18,7 @@ from .admin_commands import admin_token_option, bearer, connect, server_errors, 
 from .output import EXIT_FAILED, EXIT_USAGE, CliError, print_json
 from .reading import OutputFile
 from .scenario_commands import console, scenario
-from .scenario_files import gather, load_one, no_such_tag, tagged, unique_names
+from .scenario_files import gather, load_one, no_such_tag, tagged
 from .scenario_server import (
     demo_server,
     demo_sim_token,
@@ -113,7 +113,6 @@ def run(
         files = tagged(files, tags)
         if not files:
             raise CliError(no_such_tag(among, tags), EXIT_USAGE)
-    unique_names(files)
     if server:
         refuse_while_seeding(server)
     if server and not admin_token:  # the one `sls demo` printed, as every server command finds it

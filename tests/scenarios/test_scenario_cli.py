@@ -166,13 +166,23 @@ def test_with_tag_an_invalid_file_is_an_error_case_and_the_others_still_run(tmp_
 
 
 def test_two_files_with_one_scenario_name_are_refused_naming_both(tmp_path: Path) -> None:
+    """QA: a run of two files sharing a name exited 2 and wrote no JUnit file, where any other invalid file
+    is an error case of the report (exit 1, JUnit written)."""
     library = next(f for f in library_files() if f.name == "dscplus-login.scenario.yaml")
     copy = tmp_path / "my-login.scenario.yaml"
     copy.write_text(library.read_text())
-    code, out, err = sls("run", str(copy), "dscplus-login", "--json")
-    assert code == 2 and out == ""
-    assert f"{copy}:1:7: name: the name 'dscplus-login' is also the name of {library}:1" in err
-    assert f"{library}:1:7: name: the name 'dscplus-login' is also the name of {copy}:1" in err
+    junit = tmp_path / "junit.xml"
+    code, out, err = sls("run", str(copy), "dscplus-login", "--json", "--junit", str(junit))
+    assert code == 1, err
+    cases = json.loads(out)["scenarios"]
+    assert [case["status"] for case in cases] == ["error", "error"]
+    assert (
+        f"{copy}:1:7: name: the name 'dscplus-login' is also the name of {library}:1" in cases[0]["message"]
+    )
+    assert (
+        f"{library}:1:7: name: the name 'dscplus-login' is also the name of {copy}:1" in cases[1]["message"]
+    )
+    assert 'errors="2"' in junit.read_text()
     code, _, err = sls("validate", str(copy), "dscplus-login")
     assert code == 1 and "scenario names must be unique" in err and str(library) in err and str(copy) in err
     code, out, _ = sls("validate", str(copy), "dscplus-login", "--json")

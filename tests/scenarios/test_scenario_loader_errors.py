@@ -149,3 +149,22 @@ def test_expect_and_capture_alone_are_steps_but_not_beside_another_step_type(tmp
         """,
     )
     assert found == ["11:5: step 3: unknown step type 'logn' (did you mean 'login'?)"]
+
+
+def test_len_takes_a_whole_number_or_a_matcher(tmp_path: Path) -> None:
+    """QA: ``{len: "six"}`` validated and failed only at run time, as an assertion."""
+    found = problems(
+        tmp_path,
+        """\
+        - login: alice
+          expect: {json: {factors: {len: "six"}}}
+        - login: alice
+          expect: {json: {factors: {len: -1}}}
+        - login: alice
+          expect: {json: {factors: {len: {ge: 1}}, factor: {len: 3}}}
+        """,
+    )
+    assert found == [
+        "10:36: step 1 expect.json.factors.len: expected an integer or a mapping, got 'six'",
+        "12:36: step 2 expect.json.factors.len: -1 is less than the minimum of 0",
+    ]
