@@ -129,8 +129,9 @@ class Answerer:
             return self.received_code(flow, kind)
         if kind == "totp":
             return str(self.sim.request("GET", f"/sim/v1/totp/{segment(device_id)}/code")["code"])
-        raise CliError(
-            f"--response: nothing simulates a {kind} answer; type it (the passcode the admin gave)"
+        raise CliError(  # a question nobody here can answer, as an unknown PIN is: exit 2
+            f"--response: nothing simulates a {kind} answer; type it (the passcode the admin gave)",
+            EXIT_USAGE,
         )
 
     def _key_the_card(self, flow: Flow, device_id: str) -> str:
