@@ -48,7 +48,10 @@ def attack(
       sim-swap-reset        the SIM swapped, no password: "Forgot your password?" with the code it gets
       phishing-relay        a copy of the login page relays the password and what the victim types
     It changes what a real attacker would (failures counted, an account locked, a SIM swapped, a session
-    taken): `sls user unlock`, `sls phone conditions NUMBER --restore-sim` and `sls wipe` put things back.
+    taken, an IB Key migrated to the attacker's handset): `sls user unlock` lifts a lock and `sls phone
+    conditions NUMBER --restore-sim` gives a SIM back, but nothing undoes a migrated IB Key (the victim's
+    own is revoked); `sls state export -o before.json` first, then `sls state import before.json --replace`,
+    puts the whole world back (`sls wipe` only empties it: `sls demo` seeds it again).
     Exits 0 whether or not the attacker got in; --json says which (`attacker_succeeded`, `verdict`).
     Exits 1 when the attack could not run (a phished password that is not the victim's), and the server
     refuses push bombing a user without an IB Key.

@@ -70,3 +70,17 @@ def test_on_another_server_a_demo_name_is_asked_for(demo: Demo) -> None:
     elsewhere = demo.sls("attack", "phishing-relay", "card-carl", "--url", "http://127.0.0.1:9")
     assert elsewhere.exit_code == 2 and "--password" in elsewhere.stderr
     assert "demo.json's" not in elsewhere.stderr
+
+
+def test_what_the_help_says_puts_a_sim_swapped_ib_key_back_does(demo: Demo, tmp_path: Path) -> None:
+    """The help promised `sls user unlock`, `--restore-sim` and `sls wipe` undo a SIM swap; an IB Key the swap
+    migrated to the attacker's handset stayed there. The state exported before is what puts it back."""
+    from sls_server.cli.attack_cmd import attack
+
+    assert "sls state import before.json --replace" in (attack.help or "")
+    saved = tmp_path / "before.json"
+    demo.ok("state", "export", "-o", str(saved))
+    swapped = demo.json("attack", "sim-swap", "android-ann")
+    assert swapped["attacker_succeeded"] is True, swapped
+    demo.ok("state", "import", str(saved), "--replace")
+    assert demo.json("login", "android-ann", "--auto")["state"] == "authenticated"
