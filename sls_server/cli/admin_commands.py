@@ -120,6 +120,13 @@ def server_url(url: str, source: str) -> str:
             problem = "a user or password in it is never sent (the admin token signs in): leave it out"
         elif parts.query or parts.fragment or url.rstrip().endswith(("?", "#")):
             problem = "a query or fragment (?... or #...) has no place in it: each command adds its own path"
+        elif parts.path.strip(
+            "/"
+        ):  # no server here serves under a prefix: /admin/v1 would become /x/admin/v1
+            problem = (
+                f"the path {parts.path!r} has no place in it: each command adds its own (/admin/v1, /api/v1, "
+                "/sim/v1) to the server's address"
+            )
     if problem:
         raise CliError(f"{source}: {url!r} is not a server's URL like {DEFAULT_URL}: {problem}", EXIT_USAGE)
     return url

@@ -19,7 +19,7 @@ from typing import Any
 from sls_devices.dscplus import expected_response, hash_pin
 from sls_devices.totp import TotpApp
 
-from .admin_client import AdminClient, ApiError, segment
+from .admin_client import AdminClient, ApiError, NoServer, segment
 from .app_unlock import Given, unlock_for
 from .demo_world import World
 from .output import EXIT_USAGE, CliError
@@ -129,8 +129,9 @@ class Answerer:
             return self.received_code(flow, kind)
         if kind == "totp":
             return str(self.sim.request("GET", f"/sim/v1/totp/{segment(device_id)}/code")["code"])
-        raise CliError(
-            f"--response: nothing simulates a {kind} answer; type it (the passcode the admin gave)"
+        raise CliError(  # a question nobody here can answer, as an unknown PIN is: exit 2
+            f"--response: nothing simulates a {kind} answer; type it (the passcode the admin gave)",
+            EXIT_USAGE,
         )
 
     def _key_the_card(self, flow: Flow, device_id: str) -> str:
@@ -184,15 +185,35 @@ class Answerer:
         return None
 
     def phone_of(self, username: str) -> str:
+        """The user's number now: the server's, when the admin token can ask it (a number changed since
+        ``sls demo`` wrote demo.json, by an admin or by the user, gets the codes now), else demo.json's. An
+        unknown user, or one without a phone, is said as such: demo.json is no better there."""
+        why = "no admin token to ask the server"
+        try:
+            record = self.admin.user(username)
+        except ApiError as exc:
+            if exc.code == "unknown_user":
+                raise CliError(
+                    f"{username} is no user of {self.admin.url}, so no phone of theirs gets a code "
+                    "(`sls user list` shows the users there are)",
+                    code=exc.code,
+                    status=exc.status,
+                ) from None
+            if exc.token_sent:
+                why = f"the server refused the admin token to ask it ({exc.code})"
+        except NoServer:
+            why = f"no server at {self.admin.url} to ask"
+        else:
+            if not record.get("phone"):
+                raise CliError(
+                    f"{username} has no phone number on the server, so no text or call with a code reaches "
+                    f"them (an admin gives one: sls user phone {username} +E164)"
+                )
+            return str(record["phone"])
         number = self.world.user(username).get("phone")
         if not number:
-            try:
-                number = self.admin.user(username).get("phone")
-            except ApiError:
-                number = None
-        if not number:
             unknown = self.world.lacks(f"{username}'s phone number")
-            raise CliError(f"{unknown}, and no admin token to ask the server")
+            raise CliError(f"{unknown}, and {why}")
         return str(number)
 
     def snapshot(self, username: str) -> list[str]:

@@ -9,7 +9,7 @@ from rich.text import Text
 from ..sim.attacks import KINDS, PHISHED
 from .admin_commands import admin_options, connect, server_errors
 from .demo_world import World
-from .output import fields_table, note, print_json, print_renderable
+from .output import CliError, fields_table, note, print_json, print_renderable
 from .reading import ask
 
 #: The kinds as typed on the command line: ``brute-force`` for the API's ``brute_force``.
@@ -48,8 +48,13 @@ def attack(
       sim-swap-reset        the SIM swapped, no password: "Forgot your password?" with the code it gets
       phishing-relay        a copy of the login page relays the password and what the victim types
     It changes what a real attacker would (failures counted, an account locked, a SIM swapped, a session
-    taken): `sls user unlock`, `sls phone conditions NUMBER --restore-sim` and `sls wipe` put things back.
+    taken, an IB Key migrated to the attacker's handset): `sls user unlock` lifts a lock and `sls phone
+    conditions NUMBER --restore-sim` gives a SIM back, but nothing undoes a migrated IB Key (the victim's
+    own is revoked); `sls state export -o before.json` first, then `sls state import before.json --replace`,
+    puts the whole world back (`sls wipe` only empties it: `sls demo` seeds it again).
     Exits 0 whether or not the attacker got in; --json says which (`attacker_succeeded`, `verdict`).
+    Exits 1 when the attack could not run (a phished password that is not the victim's), and the server
+    refuses push bombing a user without an IB Key.
     The phished password of a demo user on the running `sls demo` is demo.json's unless --password gives
     another; any other user's is asked for (hidden).
 
@@ -70,6 +75,9 @@ def attack(
     body = {"attack": chosen, "username": username, "password": password or None}
     with server_errors():
         report = client.request("POST", "/admin/v1/attacks", body)
+    if report.get("verdict") == "not_run":  # no win for the defences: a failure, with the report's reason
+        summary = str(report.get("summary") or "the attack could not run")
+        raise CliError(f"the attack could not run: {summary}", code="not_run", details={"report": report})
     if as_json:
         print_json(report)
         return

@@ -122,12 +122,29 @@ def remember_password(server: str, username: str, password: str, data_dir: Path 
     """A demo user's new password, written into the demo.json of the demo at ``server`` (its ``users`` entry,
     and the commands of ``try`` that spelled the old one), so ``--auto`` logs in with it from now on; False
     when ``username`` is no demo user there."""
+    return _remember(server, username, "password", password, shlex.quote(password), data_dir)
+
+
+def remember_phone(server: str, username: str, number: str, data_dir: Path | None = None) -> bool:
+    """A demo user's new phone number (``sls user phone``, ``sls change-phone``), written into demo.json as
+    :func:`remember_password` writes a password: ``sls world`` shows it, and the commands of ``try`` and
+    ``--auto`` without an admin token read the codes off the phone they now go to. False when ``username``
+    is no demo user there."""
+    return _remember(server, username, "phone", number, number, data_dir)
+
+
+def _remember(
+    server: str, username: str, field: str, value: str, spelled: str, data_dir: Path | None
+) -> bool:
+    """``field`` of a demo user's entry set to ``value``; ``try``'s commands that spelled the old value now
+    spell ``spelled`` (shell-quoted where it needs to be)."""
     demo = naming(server, data_dir)
     user = demo.get("users", {}).get(username) if demo else None
-    if demo is None or not isinstance(user, dict) or not isinstance(user.get("password"), str):
+    if demo is None or not isinstance(user, dict) or not isinstance(user.get(field), str):
         return False
-    old, user["password"] = user["password"], password
-    demo["try"] = _replaced(demo.get("try"), old, shlex.quote(password))  # shell commands, to copy
+    old, user[field] = user[field], value
+    if old:
+        demo["try"] = _replaced(demo.get("try"), old, spelled)  # shell commands, to copy
     write(data_dir or data_dir_from_env(), demo)
     return True
 

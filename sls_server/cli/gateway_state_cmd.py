@@ -21,7 +21,7 @@ from .sim_access import sim_client, sim_token_option
 #: A 404 ``not_found`` from any of these routes: the server has no gateway (``server_errors``' no_route).
 NOT_A_GATEWAY = (
     "the server at {url} is not in gateway mode: `sls gateway` serves one, on port 5000 by default "
-    "(--url http://127.0.0.1:5000); sls demo and sls serve have no gateway"
+    "(--url http://127.0.0.1:5000), and sls demo or sls serve started with SLS_GATEWAY=True serve one too"
 )
 
 

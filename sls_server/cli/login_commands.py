@@ -14,8 +14,10 @@ from typing import Any
 
 import click
 
-from . import login_state
+from . import demofile, login_state
+from .admin_client import AdminClient
 from .admin_commands import admin_options, server_errors
+from .answering import Answerer
 from .app_unlock import Given
 from .device_commands import DEVICE_TYPES
 from .login_view import answer_options, print_prompt, print_session, tools
@@ -83,14 +85,10 @@ def login(
         if auto and known:
             password = str(known)
         else:
-            # --auto knows only the demo users' passwords, from the demo.json `sls demo` writes once it has
-            # seeded them: a script that started `sls demo` and waited only for /readyz gets here too early
+            answering_at(admin)  # no password is asked for a login no server could take
             instead = "give --password"
             if auto:
-                instead += (
-                    f" (--auto finds no password for {name} in demo.json: not a demo user, or `sls demo`"
-                    " is still seeding)"
-                )
+                instead += f" (--auto finds no password for {name}{why_no_password(answerer)})"
             password = ask(f"Password for {name}", instead=instead, hide_input=True)
     seen = answerer.snapshot(name) if auto else []
     api = admin.with_token(None)
@@ -119,6 +117,25 @@ def login(
             flow, api, answerer, response=response, auto=auto, timeout=timeout, remember=remember
         )
     finish(admin.url, flow, result, as_json)
+
+
+def answering_at(admin: AdminClient) -> None:
+    """A server answers at the URL (``GET /healthz``), else "no server at ..." (exit 1), said before any
+    prompt: the password typed would only be thrown away."""
+    with server_errors():
+        admin.with_token(None).request("GET", "/healthz")
+
+
+def why_no_password(answerer: Answerer) -> str:
+    """Where --auto looked for the password, and why it is not there: it knows only the demo users', from
+    the demo.json ``sls demo`` writes once it has seeded them (a script that started ``sls demo`` and waited
+    only for /readyz gets here too early), and none without a demo.json of this server."""
+    demo = demofile.naming(answerer.admin.url)
+    if demo is not None and demofile.still_seeding(demo):
+        return ": `sls demo` is still seeding its world (it prints it when it is ready)"
+    if not answerer.world.users:
+        return ": no demo.json of this server's demo (sls demo writes one)"
+    return " in demo.json: not a demo user"
 
 
 def factor_of(flow: Flow, device_id: str) -> str:

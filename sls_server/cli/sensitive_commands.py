@@ -89,7 +89,7 @@ def change_phone(
     if code is not None and auto:
         raise click.BadParameter("give --code or --auto, not both", param_hint="'--code'")
     admin, answerer = tools(url, admin_token, sim_token, Given())
-    _, api = session_api(admin, username, token)
+    name, api = session_api(admin, username, token)
     with server_errors():
         if code is None:
             seen = _texts_on(answerer, number) if auto else set()
@@ -106,6 +106,9 @@ def change_phone(
                     click.echo(f"Then: sls change-phone {number} --code DIGITS", err=True)
                 return
         result = api.request("POST", "/api/v1/account/phone", {"phone": number, "code": code})
+    owner = str(result.get("username") or name or "")
+    if owner and demofile.remember_phone(admin.url, owner, str(result.get("phone") or number)):
+        click.echo(f"demo.json now holds {owner}'s new number: --auto reads codes off it", err=True)
     if as_json:
         print_json(result)
     else:

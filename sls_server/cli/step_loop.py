@@ -43,6 +43,22 @@ def verify_computed(flow: Flow, api: AdminClient, answer: str) -> dict[str, Any]
         ) from None
 
 
+def verify_typed(flow: Flow, api: AdminClient, response: str) -> dict[str, Any]:
+    """Verify a response given on the command line. On a push there is none to give: the server's
+    ``wrong_mode`` says to poll, which a CLI user does not do by hand, so the commands that do are named."""
+    try:
+        return flow.verify(api, response)
+    except ApiError as exc:
+        if exc.code != "wrong_mode" or not flow.is_push:
+            raise
+        said = (
+            f"{exc.message} The {flow.kind} is an IB Key push: there is no response to type. Approve it on "
+            "the phone and `sls answer` (no response) collects it, `sls answer --auto` approves it in the "
+            "simulated app, or `sls switch ibkey --challenge` asks for a response instead"
+        )
+        raise CliError(f"{exc.code}: {said}", code=exc.code, status=exc.status, said=said) from None
+
+
 def run_flow(
     flow: Flow,
     api: AdminClient,
@@ -56,7 +72,7 @@ def run_flow(
     """Answer the step until it is done; the server's final body (with the session)."""
     while True:
         if response is not None:
-            return flow.verify(api, response)
+            return verify_typed(flow, api, response)
         if flow.is_push:
             if auto:
                 collected = answerer.approve(flow)

@@ -159,6 +159,9 @@ def set_phone(username: str, number: str, url: str | None, admin_token: str | No
       sls user phone carol +15555550123
     """
     result = call(url, admin_token, "PUT", f"/admin/v1/users/{segment(username)}/phone", {"phone": number})
+    name, now_at = str(result.get("username") or username), str(result.get("phone") or number)
+    if demofile.remember_phone(connect(url, admin_token).url, name, now_at):
+        click.echo(f"demo.json now holds {name}'s new number: --auto reads codes off it", err=True)
     if as_json:
         print_json(result)
         return

@@ -65,6 +65,12 @@ class Attacks:
         name = victim.username
         if kind in PHISHED and not password:
             raise InvalidRequest("This attack needs the victim's password, as if phished.", field="password")
+        if kind == "push_bombing" and not has_ibkey(self._core, name):
+            # refused before any login: ~20 password logins would only spend the victim's card challenges
+            raise InvalidRequest(
+                f"{name} has no active IB Key: push bombing needs an app to bomb with notifications",
+                field="username",
+            )
         report = Report(kind, name)
         if kind in PHISHED and self._core.users.check_password(name, password or "", now=now) is None:
             report.not_run = True

@@ -73,6 +73,13 @@ class PhoneService:
                 "roaming_loses_every needs roaming: texts are lost only while the phone is abroad",
                 field="roaming_loses_every",
             )
+        if conditions.sim_swapped_to is not None and conditions.sim_swapped_to == number:
+            # the number's own SIM in its own phone is no swap, yet every text would carry the swap's note
+            raise InvalidRequest(
+                "sim_swapped_to names this number itself: a swapped SIM sits in another handset (null, or "
+                "--restore-sim, gives it back)",
+                field="sim_swapped_to",
+            )
         if not 0 <= conditions.roaming_loses_every <= ROAMING_LOSS_MAX:
             raise InvalidRequest(
                 f"roaming_loses_every must be 0 to {ROAMING_LOSS_MAX}", field="roaming_loses_every"

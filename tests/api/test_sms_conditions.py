@@ -135,6 +135,7 @@ BAD_CONDITIONS = [
     ({"sim_swapped_to": 5555550123}, "sim_swapped_to"),
     ({"sim_swapped_to": "../../etc"}, "sim_swapped_to"),
     ({"sim_swapped_to": "15555550999"}, "sim_swapped_to"),  # a number without its +
+    ({"sim_swapped_to": PHONE}, "sim_swapped_to"),  # its own number: no swap, yet texts would say one
     ({"carier_blocks_sms": True}, "carier_blocks_sms"),
     ({"roaming": True, "roaming_loses_every": -1}, "roaming_loses_every"),
     ({"roaming": True, "roaming_loses_every": 11}, "roaming_loses_every"),

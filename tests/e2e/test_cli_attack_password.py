@@ -33,9 +33,26 @@ def test_a_demo_user_is_attacked_with_demo_json_password(demo: Demo) -> None:
 
 
 def test_a_password_given_is_the_one_tried(demo: Demo) -> None:
-    """--password still wins: a wrong one is the attack that could not run, as before."""
-    wrong = demo.json("attack", "phishing-relay", "card-carl", "--password", "not-her-password-1")
-    assert wrong["verdict"] == "not_run"
+    """--password still wins: a wrong one is the attack that could not run, a failure (exit 1) saying why,
+    not exit 0 as if the defences had held."""
+    wrong = demo.sls("attack", "phishing-relay", "card-carl", "--password", "not-her-password-1", "--json")
+    assert wrong.exit_code == 1 and wrong.stdout == "", wrong.output
+    error = json.loads(wrong.stderr.splitlines()[-1])["error"]
+    assert error["code"] == "not_run" and "not card-carl's password" in error["message"]
+    assert error["details"]["report"]["verdict"] == "not_run"
+    told = demo.sls("attack", "phishing-relay", "card-carl", "--password", "not-her-password-1")
+    assert told.exit_code == 1 and told.stderr.startswith("error: the attack could not run: ")
+
+
+def test_push_bombing_a_user_without_ib_key_is_refused(demo: Demo) -> None:
+    """It made ~22 password logins on card-carl, spending card challenges, and said "The defences held."."""
+    refused = demo.sls("attack", "push-bombing", "card-carl")
+    assert refused.exit_code == 1, refused.output
+    last = refused.stderr.splitlines()[-1]
+    assert (
+        last.startswith("error: invalid_request: card-carl has no active IB Key") and "field=username" in last
+    )
+    assert demo.json("events", "--user", "card-carl", "--type", "login.password_ok")["events"] == []
 
 
 def test_anyone_else_is_asked_for(demo: Demo) -> None:
@@ -53,3 +70,17 @@ def test_on_another_server_a_demo_name_is_asked_for(demo: Demo) -> None:
     elsewhere = demo.sls("attack", "phishing-relay", "card-carl", "--url", "http://127.0.0.1:9")
     assert elsewhere.exit_code == 2 and "--password" in elsewhere.stderr
     assert "demo.json's" not in elsewhere.stderr
+
+
+def test_what_the_help_says_puts_a_sim_swapped_ib_key_back_does(demo: Demo, tmp_path: Path) -> None:
+    """The help promised `sls user unlock`, `--restore-sim` and `sls wipe` undo a SIM swap; an IB Key the swap
+    migrated to the attacker's handset stayed there. The state exported before is what puts it back."""
+    from sls_server.cli.attack_cmd import attack
+
+    assert "sls state import before.json --replace" in (attack.help or "")
+    saved = tmp_path / "before.json"
+    demo.ok("state", "export", "-o", str(saved))
+    swapped = demo.json("attack", "sim-swap", "android-ann")
+    assert swapped["attacker_succeeded"] is True, swapped
+    demo.ok("state", "import", str(saved), "--replace")
+    assert demo.json("login", "android-ann", "--auto")["state"] == "authenticated"

@@ -7,6 +7,7 @@ a device that is none of the user's is said, with the ones there are; a data fol
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from click.testing import CliRunner
 from conftest import ADMIN_TOKEN, ServerProcess, card_user_over_http, fresh
 from json_error_kit import json_error
 
+from sls_server.cli import demofile
 from sls_server.cli.main import cli
 
 pytestmark = pytest.mark.e2e
@@ -77,7 +79,16 @@ def test_auto_without_a_demo_password_says_where_it_looked(demo: Demo) -> None:
     assert asked.exit_code == 2, asked.output
     last = asked.stderr.splitlines()[-1]
     assert last.startswith("error: no answer (the input ended): give --password (--auto finds no password")
-    assert "zoe in demo.json" in last and "still seeding" in last
+    assert "zoe in demo.json: not a demo user" in last and "still seeding" not in last
+
+
+def test_auto_while_the_demo_is_still_seeding_says_so(demo: Demo) -> None:
+    """demo.json marked ``seeding`` by a demo that still runs (this process stands for it): that, not a user
+    missing from the world, is why --auto has no password yet."""
+    demofile.write(demo.data_dir, {"url": demo.server.url, "seeding": True, "seeding_pid": os.getpid()})
+    asked = demo.sls("login", "card-carl", "--auto", input="")
+    assert asked.exit_code == 2, asked.output
+    assert "--auto finds no password for card-carl: `sls demo` is still seeding" in asked.stderr
 
 
 def test_auto_on_a_server_no_demo_describes_names_what_is_missing(sls_serve: Any, tmp_path: Path) -> None:

@@ -151,7 +151,8 @@ def test_gateway_state_against_a_server_without_the_gateway_says_so(sls_serve: A
     server = sls_serve(workers=1)
     told = (
         f"error: the server at {server.url} is not in gateway mode: `sls gateway` serves one, on port 5000 "
-        "by default (--url http://127.0.0.1:5000); sls demo and sls serve have no gateway"
+        "by default (--url http://127.0.0.1:5000), and sls demo or sls serve started with SLS_GATEWAY=True "
+        "serve one too"
     )
 
     def sls(*args: str) -> subprocess.CompletedProcess[str]:

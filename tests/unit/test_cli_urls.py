@@ -90,3 +90,23 @@ def test_a_daily_reset_that_is_no_time_is_a_usage_error(runner: CliRunner, at: s
     result = sls(runner, "gateway-state", "daily-reset", at)
     assert result.exit_code == 2, result.output
     assert_one_line_error(result, "is not HH:MM")
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:8741/admin", "http://127.0.0.1:8741/admin/v1/", "http://h/x"]
+)
+def test_a_url_with_a_path_is_a_usage_error_naming_the_path(runner: CliRunner, url: str) -> None:
+    """Each command adds its own path after the URL: /admin made it /admin/admin/v1/users, which the server
+    answered 404, and the CLI said the server had no such route and might be an older version."""
+    result = sls(runner, "user", "list", "--url", url)
+    assert result.exit_code == 2, result.output
+    assert_one_line_error(result, "--url", "the path", "has no place in it")
+    assert "older version" not in result.stderr
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:9/", "http://127.0.0.1:9"])
+def test_a_url_with_only_a_trailing_slash_is_taken(runner: CliRunner, url: str) -> None:
+    """A trailing slash is no path: the command goes on, to no server there (exit 1)."""
+    result = sls(runner, "user", "list", "--url", url)
+    assert result.exit_code == 1, result.output
+    assert_one_line_error(result, "no server at http://127.0.0.1:9")

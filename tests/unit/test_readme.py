@@ -76,3 +76,23 @@ def test_readme_opens_with_the_two_commands() -> None:
     head = README[:1500]
     assert "pip install -e . && sls demo" in head
     assert "pip install -e '.[test]' && pytest" in head
+
+
+def test_the_command_map_names_every_attack_sls_attack_takes() -> None:
+    """The map's ``Attacks`` line lacked ``sim-swap-reset``, which ``sls attack`` takes."""
+    from sls_server.cli.attack_cmd import TYPED
+
+    line = next(row for row in README.splitlines() if row.startswith("Attacks "))
+    listed = set(re.search(r"sls attack (\S+) USER", line)[1].split("|"))  # type: ignore[index]
+    assert listed == set(TYPED)
+
+
+def test_the_api_row_of_staging_an_attack_spells_the_attacks_as_the_api_takes_them() -> None:
+    """It said ``POST /admin/v1/attacks`` takes "the same body" as ``sls attack brute-force``: the API takes
+    ``brute_force`` and refuses ``brute-force`` (400)."""
+    from sls_server.sim.attacks import KINDS
+
+    row = next(line for line in README.splitlines() if "`POST /admin/v1/attacks` with the same body" in line)
+    spans = set(re.findall(r"`([^`]+)`", row))
+    assert spans & set(KINDS), row
+    assert not {kind.replace("_", "-") for kind in KINDS if "_" in kind} & spans, row

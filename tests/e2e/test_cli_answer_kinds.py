@@ -1,0 +1,36 @@
+"""What ``sls answer`` and ``--auto`` say about a step they cannot answer as asked: a response typed for an
+IB Key push (the server's raw "poll the transaction instead"), and a temporary passcode nothing simulates
+(exit 1, where an unknown PIN was exit 2: the README's exit 2 is a question with nobody to answer it)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from cli_world import Demo, seeded
+from conftest import ServerProcess, fresh
+
+pytestmark = pytest.mark.e2e
+PASSWORD = "plum-sketch-harbour-9"
+
+
+@pytest.fixture
+def demo(demo_server: ServerProcess, redis_url: str, tmp_path: Path) -> Demo:
+    return seeded(fresh(demo_server, redis_url), tmp_path / "cli-data")
+
+
+def test_a_response_typed_for_a_push_says_how_the_cli_waits_for_it(demo: Demo) -> None:
+    demo.ok("login", "android-ann", "--auto", "--start-only")
+    typed = demo.sls("answer", "123456")
+    assert typed.exit_code == 1, typed.output
+    assert typed.stderr.startswith("error: wrong_mode:") and typed.stderr.count("\n") == 1
+    assert "`sls answer --auto`" in typed.stderr and "sls switch ibkey --challenge" in typed.stderr
+    assert demo.json("answer", "--auto")["state"] == "authenticated"  # the login was left open
+
+
+def test_auto_on_a_temporary_passcode_nobody_knows_is_a_usage_error_like_an_unknown_pin(demo: Demo) -> None:
+    demo.ok("user", "add", "tina", "--password", PASSWORD)
+    demo.ok("device", "enroll", "tina", "--type", "temporary")
+    told = demo.sls("login", "tina", "--password", PASSWORD, "--auto", "--json")
+    assert told.exit_code == 2, told.output
+    assert '"code": "invalid_option"' in told.stderr and "--response" in told.stderr
