@@ -58,8 +58,6 @@ class _Walk:
         #: field a step's string most likely wants from it.
         self.mappings: dict[str, str] = {}
         self.expects = 0
-        #: How many ``parallel`` steps the walk is inside: their steps are judged together, by its `expect`.
-        self.parallel = 0
         #: The setup's users, each with whether it has a phone; None when a username is a ${variable}.
         self.users: dict[str, bool] | None = {}
 
@@ -164,8 +162,6 @@ class _Walk:
             self.problem((*path, "actor"), f"no actor is called {actor!r}{hint}")
         if "expect" in step:
             self.expects += 1
-        elif kind == "http" and not self.parallel:  # a raw call has no answer it should give by default
-            self.problem(path, "this step needs an `expect`: say what must happen")
         if kind in ("repeat", "parallel"):
             self.flow(kind, body, (*path, kind))
         else:
@@ -223,7 +219,6 @@ class _Walk:
         had_i = "i" in self.variables
         self.define("i", path)
         if kind == "parallel":
-            self.parallel += 1
             has_copies, has_branches = "steps" in body, "branches" in body
             if has_copies == has_branches:
                 self.problem(path, "give either `times` with `steps`, or `branches`")
@@ -233,8 +228,6 @@ class _Walk:
                 self.steps(branch, (*path, "branches", b))
         if "steps" in body:
             self.steps(body["steps"], (*path, "steps"))
-        if kind == "parallel":
-            self.parallel -= 1
         if not had_i:
             self.variables.discard("i")
 

@@ -9,12 +9,16 @@ import os
 import socket
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from cli_kit import cli_runner, sls  # noqa: F401 - cli_runner: the "runner" fixture
 from click.testing import CliRunner
+from flask import Flask
 from json_error_kit import json_error
+from werkzeug.serving import make_server
 
 from sls_server.cli.main import cli
 from sls_server.cli.output import EXIT_USAGE
@@ -56,25 +60,51 @@ def test_yes_asks_nothing(runner: CliRunner, args: tuple[str, ...]) -> None:
 PASSWORDS = [("login", "card-carl"), ("user", "add", "carol")]
 
 
+@pytest.fixture
+def served(app: Flask) -> Iterator[str]:
+    """The app over real HTTP, in a thread: ``sls login`` asks for a password only once a server answers
+    (none asked for a login no server could take), where ``sls user add`` asks first."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.mark.parametrize("args", PASSWORDS, ids=" ".join)
 def test_no_password_on_stdin_is_a_usage_error_naming_the_option(
-    runner: CliRunner, args: tuple[str, ...]
+    runner: CliRunner, served: str, args: tuple[str, ...]
 ) -> None:
-    url = f"http://127.0.0.1:{free_port()}"
-    result = runner.invoke(cli, [*args, "--url", url, "--json"], input="")
+    result = runner.invoke(cli, [*args, "--url", served, "--json"], input="")
     assert result.exit_code == EXIT_USAGE, result.output
     told = json_error(result, "invalid_option", after_prompt=True)
     assert told["message"] == "no answer (the input ended): give --password"
-    assert "Aborted!" not in result.stderr and "no server" not in result.stderr
+    assert "Aborted!" not in result.stderr
 
 
 @pytest.mark.parametrize("args", PASSWORDS, ids=" ".join)
-def test_a_piped_password_is_used(runner: CliRunner, args: tuple[str, ...]) -> None:
-    url = f"http://127.0.0.1:{free_port()}"
+def test_a_piped_password_is_used(runner: CliRunner, served: str, args: tuple[str, ...]) -> None:
     typed = "plum-sketch-9\n" * (2 if args[0] == "user" else 1)
-    result = runner.invoke(cli, [*args, "--url", url], input=typed)
-    assert result.exit_code == 1 and f"no server at {url}" in result.stderr  # it got as far as the call
-    assert "plum-sketch-9" not in result.output
+    result = runner.invoke(cli, [*args, "--url", served, "--json"], input=typed)
+    assert result.exit_code == 1, result.output  # the server's no: no such user, or no admin token
+    told = json_error(
+        result,
+        "invalid_credentials" if args[0] == "login" else "admin_token_required",
+        status=401,
+        after_prompt=True,
+    )
+    assert "plum-sketch-9" not in result.output and "plum-sketch-9" not in str(told)
+
+
+def test_a_login_asks_for_no_password_when_no_server_answers(runner: CliRunner) -> None:
+    """The password typed would only be thrown away: the missing server is said first (exit 1)."""
+    url = f"http://127.0.0.1:{free_port()}"
+    result = runner.invoke(cli, ["login", "card-carl", "--url", url], input="plum-sketch-9\n")
+    assert result.exit_code == 1 and f"no server at {url}" in result.stderr
+    assert "Password" not in result.output
 
 
 def test_a_password_piped_to_the_real_process_brings_no_python_warning(tmp_path: Path) -> None:
