@@ -84,3 +84,15 @@ def test_what_the_help_says_puts_a_sim_swapped_ib_key_back_does(demo: Demo, tmp_
     assert swapped["attacker_succeeded"] is True, swapped
     demo.ok("state", "import", str(saved), "--replace")
     assert demo.json("login", "android-ann", "--auto")["state"] == "authenticated"
+
+
+def test_push_bombing_a_victim_a_brute_force_left_locked_could_not_run(demo: Demo) -> None:
+    """It ran, counted ~22 refusals (423 account_locked) and said "The defences held." (exit 0). Now the
+    attack that could not run: exit 1, saying the lock came before and how to lift it."""
+    assert demo.json("attack", "brute-force", "android-ann")["verdict"] == "defences_held"
+    bombed = demo.sls("attack", "push-bombing", "android-ann")
+    assert bombed.exit_code == 1 and bombed.stdout == "", bombed.output
+    assert "error: the attack could not run: android-ann's account was locked" in bombed.stderr
+    assert "sls user unlock android-ann" in bombed.stderr
+    demo.ok("user", "unlock", "android-ann")
+    assert demo.json("attack", "push-bombing", "android-ann")["verdict"] == "defences_held"
