@@ -1,5 +1,6 @@
 """Which files are scenarios: the library shipped in the package, the paths and names a command is given
-(a folder means its ``*.scenario.yaml``, a name a library scenario), and a new file from the template.
+(a folder means its ``*.scenario.yaml`` and ``*.scenario.yml``, a name a library scenario), and a new file
+from the template.
 
 Apart from reading a file (``loader``), because finding one is about names and folders only: the CLI and
 the tests find files before any is loaded.
@@ -11,6 +12,15 @@ from importlib import resources
 from pathlib import Path
 
 SUFFIX = ".scenario.yaml"
+#: Every name a scenario file may end with: ``.yml`` is YAML's other usual extension, and a file given by
+#: path was run whatever its name, so a folder of ``*.scenario.yml`` files skipped them without a word (the
+#: CLI and the pytest plugin alike). New files and the library use :data:`SUFFIX`.
+SUFFIXES = (SUFFIX, ".scenario.yml")
+
+
+def is_scenario(path: Path) -> bool:
+    """Whether a file found in a folder is a scenario (by its name: :data:`SUFFIXES`)."""
+    return path.name.endswith(SUFFIXES)
 
 
 def new_file(name: str, folder: Path, *, force: bool = False) -> Path:
@@ -45,10 +55,10 @@ def nothing_found(targets: list[str]) -> str:
         for folder in folders
         for pattern in ("*.yml", "*.yaml")
         for file in folder.rglob(pattern)
-        if not file.name.endswith(SUFFIX)
+        if not is_scenario(file)
     )
     where = ", ".join(targets) or "nothing named"
-    message = f"no scenario found in {where}: only files named *{SUFFIX} are collected"
+    message = f"no scenario found in {where}: only files named *{SUFFIX} (or *{SUFFIXES[1]}) are collected"
     if passed_over:
         shown = ", ".join(passed_over[:5]) + (
             f" and {len(passed_over) - 5} more" if len(passed_over) > 5 else ""
@@ -58,7 +68,8 @@ def nothing_found(targets: list[str]) -> str:
 
 
 def resolve(targets: list[str], *, everything: bool = False) -> list[Path]:
-    """Files for ``targets``: paths (a folder means its ``*.scenario.yaml``), else library names.
+    """Files for ``targets``: paths (a folder means its scenario files, :data:`SUFFIXES`), else library
+    names.
 
     A name matches a library file's stem or its ``name``; an unknown one raises ``LookupError`` with the
     closest names, so a typo is told, not silently skipped.
@@ -68,7 +79,7 @@ def resolve(targets: list[str], *, everything: bool = False) -> list[Path]:
     for target in targets:
         candidate = Path(target)
         if candidate.is_dir():
-            files.extend(sorted(candidate.rglob(f"*{SUFFIX}")))
+            files.extend(sorted(f for f in candidate.rglob("*.scenario.y*ml") if is_scenario(f)))
         elif candidate.is_file():
             files.append(candidate)
         elif target in names:

@@ -9,10 +9,10 @@
   usage error (the fixture wipes its server's world before each test: it must be a world of its own).
   Under pytest-xdist each worker is a session with a server of its own; with ``SLS_PORT`` given, worker
   ``gwN`` takes ``SLS_PORT + N``.
-* ``*.scenario.yaml`` files are collected as tests, one item per scenario, run in-process (or against
-  ``--sls-server``), not on the fixture's server: ``sls_emulator_env`` does not reach them (a scenario's
-  settings are its ``setup.settings``); a failure report lists the steps. ``expect_failure`` becomes a
-  strict ``xfail``.
+* ``*.scenario.yaml`` (and ``*.scenario.yml``) files are collected as tests, one item per scenario, run
+  in-process (or against ``--sls-server``), not on the fixture's server: ``sls_emulator_env`` does not reach
+  them (a scenario's settings are its ``setup.settings``); a failure report lists the steps.
+  ``expect_failure`` becomes a strict ``xfail``.
   A server's tokens come from ``--sls-admin-token``/``--sls-sim-token`` or, as for every ``sls`` command,
   ``SLS_ADMIN_TOKEN``/``SLS_SIM_TOKEN``; ``--sls-server`` without an admin token is a usage error before
   anything runs.
@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from .files import SUFFIX  # light: names and folders only
+from .files import is_scenario  # light: names and folders only
 
 if TYPE_CHECKING:
     from .emulator import SlsEmulator
@@ -184,7 +184,7 @@ def _sls_emulator_fresh_world(request: pytest.FixtureRequest) -> None:
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    if file_path.name.endswith(SUFFIX):
+    if is_scenario(file_path):
         return ScenarioFile.from_parent(parent, path=file_path)
     return None
 

@@ -47,6 +47,8 @@ def public_device(record: DeviceRecord, *, now: int | None = None) -> dict[str, 
     view["owner"] = record.owner
     if record.expires_at is not None:
         view["expires_at"] = record.expires_at
+    if record.handset is not None:
+        view["handset"] = record.handset
     view["shared_with"] = list(record.shared_with)
     view["factor_locked"] = record.factor_locked
     view["factor_failures"] = record.factor_failures

@@ -22,6 +22,7 @@ from sls_devices.totp import TotpApp
 from .admin_client import AdminClient, ApiError, NoServer, segment
 from .app_unlock import Given, unlock_for
 from .demo_world import World
+from .ibkey_moved import moved_ibkey
 from .output import EXIT_USAGE, CliError
 from .step_flow import Flow, done, ended
 
@@ -121,7 +122,8 @@ class Answerer:
         if found is not None:
             return found
         if kind == "ibkey":
-            body = {"challenge": factor["challenge"], "username": flow.username, **self.unlock(device_id)}
+            unlock = self.unlock(device_id, flow.username)
+            body = {"challenge": factor["challenge"], "username": flow.username, **unlock}
             return str(
                 self.sim.request("POST", f"/sim/v1/ibkey/{segment(device_id)}/respond", body)["response"]
             )
@@ -151,9 +153,16 @@ class Answerer:
                 raise
             return found
 
-    def unlock(self, device_id: str) -> dict[str, Any]:
-        """The app's PIN, Face ID or the iPhone's passcode, as the phone asks (``app_unlock``)."""
-        return unlock_for(self.sim, device_id, self.world.device(device_id), self.given)
+    def unlock(self, device_id: str, username: str) -> dict[str, Any]:
+        """The app's PIN, Face ID or the iPhone's passcode, as the phone asks (``app_unlock``); unknown, said
+        as an IB Key of ``username``'s that moved since demo.json was written, when it did."""
+        return unlock_for(
+            self.sim,
+            device_id,
+            self.world.device(device_id),
+            self.given,
+            unknown=lambda: moved_ibkey(self.admin, self.world, username, device_id),
+        )
 
     def notification(self, flow: Flow) -> dict[str, Any] | None:
         device_id = segment(str(flow.factor.get("device_id", "")))
@@ -178,7 +187,7 @@ class Answerer:
                 f"no notification for this {flow.kind} on the phone (expired, or answered already)"
             )
         device_id = segment(str(flow.factor["device_id"]))
-        body = {"match": flow.factor["match"], **self.unlock(str(flow.factor["device_id"]))}
+        body = {"match": flow.factor["match"], **self.unlock(str(flow.factor["device_id"]), flow.username)}
         self.sim.request(
             "POST", f"/sim/v1/ibkey/{device_id}/notifications/{segment(note['id'])}/approve", body
         )

@@ -11,6 +11,7 @@ towards locking the app).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
 from .admin_client import AdminClient, ApiError, NoServer, segment
@@ -49,8 +50,17 @@ def asks_for(sim: AdminClient, device_id: str, held: dict[str, Any]) -> str | No
     return "pin" if held.get("pin") else None
 
 
-def unlock_for(sim: AdminClient, device_id: str, held: dict[str, Any], given: Given) -> dict[str, Any]:
-    """The body's unlock for an approval, a denial or a response, or a CliError saying which flag it needs."""
+def unlock_for(
+    sim: AdminClient,
+    device_id: str,
+    held: dict[str, Any],
+    given: Given,
+    *,
+    unknown: Callable[[], str | None] | None = None,
+) -> dict[str, Any]:
+    """The body's unlock for an approval, a denial or a response, or a CliError saying which flag it needs.
+    ``unknown`` says, when it can, why demo.json does not describe the app (an IB Key migrated since): that
+    is the news, not the flags."""
     chosen = given.chosen()
     if chosen is not None:
         return chosen
@@ -68,6 +78,9 @@ def unlock_for(sim: AdminClient, device_id: str, held: dict[str, Any], given: Gi
         )
     if held.get("pin"):
         return {"pin": str(held["pin"])}
+    why = None if held or unknown is None else unknown()
+    if why:
+        raise CliError(f"--pin or --biometric: {why}", EXIT_USAGE)
     raise CliError(
         "--pin or --biometric: how the IB Key app is unlocked is not in demo.json "
         "(--passcode on an iPhone without Touch ID / Face ID)",

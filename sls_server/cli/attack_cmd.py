@@ -14,8 +14,8 @@ from .reading import ask
 
 #: The kinds as typed on the command line: ``brute-force`` for the API's ``brute_force``.
 TYPED = {kind.replace("_", "-"): kind for kind in KINDS}
-#: The report's ``verdict``, as the trainer reads it out: a phished password that is not the victim's stops
-#: the attack before it starts, which is no win for the defences.
+#: The report's ``verdict``, as the trainer reads it out: a phished password that is not the victim's, or a
+#: lock an earlier attack left on her, stops the attack before it starts, which is no win for the defences.
 VERDICTS = {
     "attacker_got_in": ("The attacker got in.", "bold red"),
     "defences_held": ("The defences held.", "bold green"),
@@ -53,8 +53,9 @@ def attack(
     own is revoked); `sls state export -o before.json` first, then `sls state import before.json --replace`,
     puts the whole world back (`sls wipe` only empties it: `sls demo` seeds it again).
     Exits 0 whether or not the attacker got in; --json says which (`attacker_succeeded`, `verdict`).
-    Exits 1 when the attack could not run (a phished password that is not the victim's), and the server
-    refuses push bombing a user without an IB Key.
+    Exits 1 when the attack could not run (a phished password that is not the victim's; the victim still
+    locked by an earlier attack: `sls user unlock USER` first), and the server refuses push bombing a user
+    without an IB Key.
     The phished password of a demo user on the running `sls demo` is demo.json's unless --password gives
     another; any other user's is asked for (hidden).
 

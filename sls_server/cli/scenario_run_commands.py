@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 from click.core import ParameterSource
 
-from .admin_client import AdminClient
+from .admin_client import AdminClient, ApiError
 from .admin_commands import admin_token_option, bearer, connect, server_errors, server_url
 from .output import EXIT_FAILED, EXIT_USAGE, CliError, print_json
 from .reading import OutputFile
@@ -39,12 +39,41 @@ sim_token_option = click.option(
 )  # fmt: skip
 
 
+def _server_given(server: str | None) -> str | None:
+    """``--server`` as typed, checked as a URL (a usage error naming ``--server``) before anything reads it:
+    checked later, by the admin client's lookup, it was told as ``--url (or SLS_URL)``, no option of these
+    commands."""
+    return None if server is None else server_url(server, "--server")
+
+
+def _token_source() -> str:
+    """Where the admin token a scenario command sends came from, as the user gave it."""
+    source = click.get_current_context().get_parameter_source("admin_token")
+    if source is ParameterSource.COMMANDLINE:
+        return "--admin-token"
+    if source is ParameterSource.ENVIRONMENT:
+        return "SLS_ADMIN_TOKEN"
+    return "demo.json's admin token"
+
+
 def _check_server(server: str, admin_token: str) -> None:
     """One admin call before any scenario runs: a wrong admin token (or no server at the URL) is one error,
-    told as every ``sls`` command tells it (exit 1), not the same error again in every scenario."""
+    told as every ``sls`` command tells it (exit 1), not the same error again in every scenario. A token sent
+    and refused is said as such, naming where it came from: the server's own words ("This route needs
+    Authorization: Bearer <admin token>.") read as if none had been sent."""
     client = AdminClient(server_url(server, "--server"), admin_token)
     with server_errors():
-        client.request("GET", "/admin/v1/clock")
+        try:
+            client.request("GET", "/admin/v1/clock")
+        except ApiError as exc:
+            if exc.code != "admin_token_required" or not exc.token_sent:
+                raise
+            raise CliError(
+                f"{server} refused the admin token ({_token_source()}): it is not the one the server was "
+                "started with; give that one (--admin-token or SLS_ADMIN_TOKEN)",
+                code=exc.code,
+                status=exc.status,
+            ) from None
 
 
 def _pace(value: str | None) -> float | None:
@@ -107,6 +136,7 @@ def run(
     from sls_scenarios.batch import run_batch
     from sls_scenarios.targets import TargetError
 
+    server = _server_given(server)
     files = gather(targets, everything)
     if tags:
         among = files
@@ -205,6 +235,7 @@ def demo(
                 "the other",
                 EXIT_USAGE,
             )
+    server = _server_given(server)
     found = load_one(name)
     screen = console(stderr=as_json)
     own = own_server or given or host_given

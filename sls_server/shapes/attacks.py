@@ -20,7 +20,8 @@ AttackKind = Literal[
 
 AttackVerdict = Literal["attacker_got_in", "defences_held", "not_run"]
 """How a staged attack ended: ``not_run`` when it could not start (a phished password that is not the
-victim's), which is no win for either side."""
+victim's, or a lock an earlier attack left on her, which would refuse every login), which is no win for either
+side."""
 
 
 class AttackRequest(Request):
@@ -59,6 +60,7 @@ class AttackReport(TypedDict):
         AttackVerdict,
         Field(
             description="`attacker_got_in`; `defences_held`; or `not_run`: the password given is not the "
-            "victim's, so a phished-password attack did not start (nothing was sent or counted)."
+            "victim's, so a phished-password attack did not start, or the victim was still locked by an "
+            "earlier attack, which would refuse every login (nothing was sent or counted)."
         ),
     ]

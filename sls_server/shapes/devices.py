@@ -6,7 +6,18 @@ from pydantic import Field, model_validator
 from typing_extensions import TypedDict
 
 from ..errors import InvalidRequest
-from .common import DeviceId, DeviceRef, FactorType, Label, Masked, Refusal, Request, UnixTime, Username
+from .common import (
+    DeviceId,
+    DeviceRef,
+    FactorType,
+    Handset,
+    Label,
+    Masked,
+    Refusal,
+    Request,
+    UnixTime,
+    Username,
+)
 
 #: What a TOTP app may be provisioned with (``sls_devices.totp``): digits, hash, seconds per code.
 TotpDigits = Literal[6, 8]
@@ -94,6 +105,15 @@ class Device(TypedDict):
                 description="temporary: when the passcode lapses (it works before). Once found lapsed (a "
                 "login, a verify or this list at or after it: `status` `expired`), it stays lapsed if the "
                 "clock is moved back."
+            ),
+        ]
+    ]
+    handset: NotRequired[
+        Annotated[
+            Handset,
+            Field(
+                description="ibkey: the phone the app is on, its number or a handset's name (`attacker`: a "
+                "staged SIM swap migrated it to the attacker's handset)."
             ),
         ]
     ]

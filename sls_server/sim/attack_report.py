@@ -51,7 +51,8 @@ class Report:
     #: error's class: the limits that share ``rate_limited`` outlast the attack, and may hit the victim too.
     waits: dict[str, int] = field(default_factory=dict)
     succeeded: bool = False
-    #: The attack never ran (a phished password that is not the victim's): neither side won, so the verdict
+    #: The attack never ran (a phished password that is not the victim's, or a lock from before that would
+    #: refuse every login, :mod:`.prior_lock`): neither side won, so the verdict
     #: is neither "the attacker got in" nor "the defences held".
     not_run: bool = False
 

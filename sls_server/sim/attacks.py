@@ -23,14 +23,14 @@ from ..shapes.attacks import AttackKind, AttackReport
 from .attack_report import Report, attempt, factor_title
 from .guessing import (
     BRUTE_IP,
-    COMMON_PASSWORDS,
     SPRAY_IP,
-    STUFFING_BASE,
     brute_force,
     credential_stuffing,
     password_spray,
+    stuffing_addresses,
 )
 from .ibkey_takeover import held_by, log_in_on_app, move_ibkey
+from .prior_lock import lock_from_before, say_not_run
 from .push_bombing import PUSH_IP, has_ibkey, push_bombing
 from .recovery_attack import sim_swap_reset
 from .relay import ATTACKER_HANDSET, PHONE_FACTORS, RELAY_IP, login_codes, phishing_relay
@@ -50,9 +50,21 @@ PHISHED = ("push_bombing", "sim_swap", "phishing_relay")
 def attacker_addresses(core: Core) -> tuple[str, ...]:
     """Every address a staged attack comes from, credential stuffing's one a guess: the trainer's feed
     shows what came from one as the attacker's doing, so an approval or a login from there is no good news."""
-    stuffing = len(COMMON_PASSWORDS[: core.settings.lockout_threshold + 4])
     own = (SPRAY_IP, BRUTE_IP, PUSH_IP, SWAP_IP, RELAY_IP)
-    return (*own, *(f"{STUFFING_BASE}{10 + i}" for i in range(stuffing)))
+    return (*own, *stuffing_addresses(core))
+
+
+def locked_out_from(core: Core, kind: AttackKind) -> tuple[str, ...]:
+    """The addresses whose every login a lock from before would refuse, for the attacks it leaves nothing to
+    show (:mod:`.prior_lock`); none for the spray (the address throttle is its defence, over made-up names
+    too) and the reset (a password reset is not refused by the lock)."""
+    return {
+        "brute_force": (BRUTE_IP,),
+        "credential_stuffing": tuple(stuffing_addresses(core)),
+        "push_bombing": (PUSH_IP,),
+        "sim_swap": (SWAP_IP,),
+        "phishing_relay": (RELAY_IP,),
+    }.get(kind, ())
 
 
 class Attacks:
@@ -79,6 +91,11 @@ class Attacks:
                 "phished password. Nothing was sent and no failure was counted; give their password to stage "
                 "it."
             )
+            return report.as_dict()
+        addresses = locked_out_from(self._core, kind)
+        lock = lock_from_before(self._core, name, addresses, now=now) if addresses else None
+        if lock is not None:
+            say_not_run(report, lock)
             return report.as_dict()
         told = self._notices(victim.phone)
         getattr(self, f"_{kind}")(report, password or "", now=now)
@@ -156,12 +173,6 @@ class Attacks:
             report.lines.append("No login started.")
             report.say_refusals()
             report.say_send_limit_from_before("SIM swap")
-            if report.outcomes["account_locked"]:  # the right password, refused: a lock from before
-                report.lines.append(
-                    "The account was locked before this attack began (an earlier attack's lockout, still "
-                    "running), so the phished password got no further: unlock it (Users, or sls user unlock) "
-                    "to stage the swap again."
-                )
             return
         offered = [f["type"] for f in started["factors"]]
         channels = [t for t in PHONE_FACTORS if t in offered]

@@ -30,6 +30,12 @@ BRUTE_IP = "198.51.100.66"
 STUFFING_BASE = "192.0.2."
 
 
+def stuffing_addresses(core: Core) -> list[str]:
+    """Credential stuffing's addresses, one per guess (:func:`credential_stuffing`)."""
+    guesses = len(COMMON_PASSWORDS[: core.settings.lockout_threshold + 4])
+    return [f"{STUFFING_BASE}{10 + i}" for i in range(guesses)]
+
+
 def password_spray(core: Core, report: Report, *, now: int) -> None:
     """A few common passwords across many accounts from one address: the per-address throttle stops it.
     The accounts are the victim and made-up names (:data:`DECOY_USERS`, none a real user), and the report
@@ -116,13 +122,9 @@ def _say_failures_left(core: Core, report: Report, earlier: _Earlier, *, now: in
 
 
 def _lock_defence(core: Core, report: Report, earlier: _Earlier, said: str) -> str:
-    """The lock's clause of a report, as it acted: ``said`` (the lock's rule), unless the account was locked
-    before this attack began, or earlier failures made it lock after fewer of this attack's guesses."""
-    if earlier.locked:
-        return (
-            "the account was locked before this attack began (an earlier attack's lockout, still running), "
-            "so every guess was refused whatever the password (423 account_locked)"
-        )
+    """The lock's clause of a report, as it acted: ``said`` (the lock's rule), unless earlier failures made
+    it lock after fewer of this attack's guesses. A lock from before never gets here: the attack is not run
+    (:mod:`.prior_lock`)."""
     if earlier.failures:
         wrong = report.outcomes["invalid_credentials"]
         return (
@@ -150,8 +152,8 @@ def brute_force(core: Core, report: Report, *, now: int) -> None:
 def credential_stuffing(core: Core, report: Report, *, now: int) -> None:
     """Leaked passwords from many addresses, one guess each: no address throttled, the account locks."""
     earlier = _Earlier.read(core, report.target, now=now)
-    for i, password in enumerate(COMMON_PASSWORDS[: core.settings.lockout_threshold + 4]):
-        attempt(core, report, report.target, password, f"{STUFFING_BASE}{10 + i}", now=now)
+    for password, ip in zip(COMMON_PASSWORDS, stuffing_addresses(core), strict=False):
+        attempt(core, report, report.target, password, ip, now=now)
     report.guessed(
         f"{report.attempts} guesses at {report.target}, each from another address ({STUFFING_BASE}10-"
         f"{9 + report.attempts})",

@@ -113,3 +113,16 @@ def test_a_second_sim_swap_says_the_attacker_already_holds_ib_key_and_enrols_no_
     assert "replaced the victim's IB Key" not in again["summary"]
     after = client.get("/admin/v1/users/alice/devices", headers=admin_headers).get_json()["devices"]
     assert len(after) == len(devices) and world.device("alice", held)["status"] == "active"
+
+
+def test_the_admin_s_device_list_says_which_phone_each_ib_key_is_on(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """`handset`: `attacker` for the IB Key the swap migrated there (never for hers), so an admin (and `sls
+    login --auto`) can tell where it went."""
+    world = IbkeyWorld(client, admin_headers)
+    old, moved = swapped(world)
+    listed = client.get("/admin/v1/users/alice/devices", headers=admin_headers).get_json()["devices"]
+    handsets = {d["device_id"]: d.get("handset") for d in listed}
+    assert handsets[moved] == "attacker", listed
+    assert handsets[old] != "attacker", listed

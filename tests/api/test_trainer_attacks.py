@@ -78,25 +78,25 @@ def test_attacks_on_a_locked_account_without_ib_key_say_it_is_locked_not_that_th
     assert "password was refused" not in swapped["summary"] and "locked" in swapped["summary"]
 
 
-def test_a_sim_swap_on_an_account_an_earlier_attack_locked_says_so_and_that_the_swap_stays(
+def test_a_sim_swap_on_an_account_an_earlier_attack_locked_is_not_run_and_leaves_the_sim(
     client: FlaskClient, admin_headers: dict[str, str]
 ) -> None:
-    """A trainer running brute force, then a SIM swap, on one victim: the swap's login meets the lock the
-    first attack left. The report says that lock came before, and that the SIM stays with the attacker (the
-    victim's next texts go there) until given back."""
+    """A trainer running brute force, then a SIM swap, on one victim: the swap's login would meet the lock
+    the first attack left. The swap is not run (its SIM stays with the victim), and the report says that
+    lock came before and how to lift it; once unlocked, the swap runs."""
     victim(client, admin_headers, "sam", "sms", "+15555550104")
     assert attack(client, "brute_force", "sam")["outcomes"]["account_locked"] > 0
 
     swapped = attack(client, "sim_swap", "sam", PASSWORD)
 
-    assert swapped["attacker_succeeded"] is False and set(swapped["outcomes"]) == {"account_locked"}
+    assert swapped["verdict"] == "not_run" and swapped["outcomes"] == {}, swapped
     assert "locked before this attack began" in swapped["summary"], swapped["summary"]
-    assert "stays there until it is given back" in swapped["summary"]
-    assert "--restore-sim" in swapped["summary"]
+    assert "sls user unlock sam" in swapped["summary"]
     conditions = client.get("/sim/v1/phones/+15555550104/conditions").get_json()
-    assert conditions["sim_swapped_to"] == "attacker"
+    assert conditions["sim_swapped_to"] is None
+    assert client.post("/admin/v1/users/sam/unlock", headers=admin_headers).status_code == 200
     again = attack(client, "sim_swap", "sam", PASSWORD)
-    assert "already sits in the attacker's handset" in again["summary"], again["summary"]
+    assert again["attacker_succeeded"] is True and "now sits in the attacker's handset" in again["summary"]
 
 
 def test_a_sim_swap_whose_login_meets_no_lock_claims_none(
@@ -144,13 +144,13 @@ def test_a_brute_force_lock_is_texted_to_the_victim_and_said_in_the_report(
     client: FlaskClient, admin_headers: dict[str, str]
 ) -> None:
     """ASVS 6.3.5: the lock a brute force places texts the victim's phone once, and the report says so; a
-    second run meets the lock already in place, texts nothing, and says nothing of a text."""
+    second run meets the lock already in place: it is not run, texts nothing, and says nothing of a text."""
     victim(client, admin_headers, "vera", "dscplus", "+15555550110")
     first = attack(client, "brute_force", "vera")
     told = 'The victim\'s phone got a text: "Your account was locked after 5 failed sign-in attempts."'
     assert told in first["summary"], first
     again = attack(client, "brute_force", "vera")
-    assert set(again["outcomes"]) == {"account_locked"} and "got a text" not in again["summary"], again
+    assert again["verdict"] == "not_run" and "got a text" not in again["summary"], again
     texts = client.get("/sim/v1/phones/+15555550110/messages").get_json()["messages"]
     assert [m["text"] for m in texts if "locked" in m["text"]] == [
         "IBKR: Your account was locked after 5 failed sign-in attempts. If this was not you, contact IBKR "

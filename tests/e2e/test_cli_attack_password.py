@@ -84,3 +84,29 @@ def test_what_the_help_says_puts_a_sim_swapped_ib_key_back_does(demo: Demo, tmp_
     assert swapped["attacker_succeeded"] is True, swapped
     demo.ok("state", "import", str(saved), "--replace")
     assert demo.json("login", "android-ann", "--auto")["state"] == "authenticated"
+
+
+def test_push_bombing_a_victim_a_brute_force_left_locked_could_not_run(demo: Demo) -> None:
+    """It ran, counted ~22 refusals (423 account_locked) and said "The defences held." (exit 0). Now the
+    attack that could not run: exit 1, saying the lock came before and how to lift it."""
+    assert demo.json("attack", "brute-force", "android-ann")["verdict"] == "defences_held"
+    bombed = demo.sls("attack", "push-bombing", "android-ann")
+    assert bombed.exit_code == 1 and bombed.stdout == "", bombed.output
+    assert "error: the attack could not run: android-ann's account was locked" in bombed.stderr
+    assert "sls user unlock android-ann" in bombed.stderr
+    demo.ok("user", "unlock", "android-ann")
+    assert demo.json("attack", "push-bombing", "android-ann")["verdict"] == "defences_held"
+
+
+def test_auto_login_after_a_sim_swap_moved_the_ib_key_says_so_and_how_to_put_it_back(demo: Demo) -> None:
+    """It said "how the IB Key app is unlocked is not in demo.json", as if a PIN were missing: the IB Key the
+    login asks for is the one the swap migrated to the attacker's handset, which demo.json never described."""
+    assert demo.json("attack", "sim-swap", "android-ann")["attacker_succeeded"] is True
+    old = next(d for d in demo.user("android-ann")["devices"] if d["type"] == "ibkey")["device_id"]
+    login = demo.sls("login", "android-ann", "--auto")
+    assert login.exit_code == 2, login.output
+    said = login.stderr
+    assert "not in demo.json" not in said, said
+    assert "android-ann's active IB Key (ibkey-" in said and f"demo.json describes ({old}, now " in said
+    assert "migrated to the attacker's handset by a SIM swap" in said, said
+    assert "sls state import FILE --replace" in said and "sls device enroll android-ann --type ibkey" in said

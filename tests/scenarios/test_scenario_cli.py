@@ -122,15 +122,32 @@ def test_a_run_or_validation_that_finds_nothing_is_a_usage_error(tmp_path: Path)
     junit = tmp_path / "e.xml"
     code, out, err = sls("run", str(empty), "--json", "--junit", str(junit))
     assert code == 2 and out == "" and not junit.exists()
-    assert f"no scenario found in {empty}: only files named *.scenario.yaml are collected" in err
+    said = f"no scenario found in {empty}: only files named *.scenario.yaml (or *.scenario.yml) are collected"
+    assert said in err
     misnamed = tmp_path / "misnamed"
     misnamed.mkdir()
-    (misnamed / "login.scenario.yml").write_text("name: login\n")
+    (misnamed / "login.scen.yml").write_text("name: login\n")
     (misnamed / "notes.yaml").write_text("a: 1\n")
     for command in ("run", "validate"):
         code, _, err = sls(command, str(misnamed))
         assert code == 2, command
-        assert "login.scenario.yml" in err and "notes.yaml" in err and "NAME.scenario.yaml" in err
+        assert "login.scen.yml" in err and "notes.yaml" in err and "NAME.scenario.yaml" in err
+
+
+def test_a_folder_s_scenario_yml_files_are_scenarios_too(tmp_path: Path) -> None:
+    """Beside a *.scenario.yaml, a *.scenario.yml was passed over without a word (the hint came only when
+    nothing at all was found), though the same file given by its path ran."""
+    yaml_file = new_file("aa-check", tmp_path)
+    yml_text = yaml_file.read_text().replace("aa-check", "bb-check")
+    (tmp_path / "bb-check.scenario.yml").write_text(yml_text)
+    code, out, _ = sls("validate", str(tmp_path), "--json")
+    assert code == 0 and [Path(r["file"]).name for r in json.loads(out)] == [
+        "aa-check.scenario.yaml",
+        "bb-check.scenario.yml",
+    ]
+    code, out, err = sls("run", str(tmp_path), "--json")
+    assert code == 0, err
+    assert sorted(r["name"] for r in json.loads(out)["scenarios"]) == ["aa-check", "bb-check"]
 
 
 def test_with_tag_an_invalid_file_is_an_error_case_and_the_others_still_run(tmp_path: Path) -> None:

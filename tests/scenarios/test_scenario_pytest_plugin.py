@@ -193,6 +193,21 @@ def test_another_project_uses_the_fixture_and_its_scenario_files(tmp_path: Path)
     assert "12 passed, 1 xfailed" in ran.stdout  # the README's example among them
 
 
+def test_scenario_yml_files_are_collected_beside_scenario_yaml_ones(tmp_path: Path) -> None:
+    """As `sls scenario run FOLDER` runs them: a *.scenario.yml beside a *.scenario.yaml was not collected,
+    and nothing said so."""
+    (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider\n")
+    (tmp_path / "login.scenario.yaml").write_text(
+        SCENARIO.format(name="login", extra="", state="authenticated")
+    )
+    (tmp_path / "again.scenario.yml").write_text(
+        SCENARIO.format(name="again", extra="", state="authenticated")
+    )
+    ran = pytest_in(tmp_path, "-v", "-v")
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert "again.scenario.yml::again PASSED" in ran.stdout and "2 passed" in ran.stdout, ran.stdout
+
+
 def test_a_failing_scenario_file_fails_with_its_steps_in_the_report(tmp_path: Path) -> None:
     folder = project(tmp_path)
     (folder / "wrong.scenario.yaml").write_text(SCENARIO.format(name="wrong", extra="", state="elated"))

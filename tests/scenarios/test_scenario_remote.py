@@ -125,14 +125,25 @@ def test_a_wrong_admin_token_is_one_error_before_any_scenario(
     ran = sls(*args, "--junit", str(junit))
     assert ran.returncode == 1 and ran.stdout == "", ran.stdout
     assert ran.stderr.strip() == (
-        "error: admin_token_required: This route needs Authorization: Bearer <admin token>. "
-        "(the admin token sent is not this server's: check --admin-token or SLS_ADMIN_TOKEN)"
-    )  # a token was given: it is not called missing
+        f"error: {server.url} refused the admin token (--admin-token): it is not the one the server was "
+        "started with; give that one (--admin-token or SLS_ADMIN_TOKEN)"
+    )  # a token was given: it is not called missing, as "This route needs Authorization: Bearer" did
     assert not junit.exists()  # no scenario ran
     as_json = sls(*args, "--json")
     assert as_json.returncode == 1
-    json_error(as_json, "admin_token_required", status=401)
-    assert wrong not in ran.stderr + as_json.stderr
+    json_error(as_json, "admin_token_required", "refused the admin token (--admin-token)", status=401)
+    from_env = sls(*args[:-2], env={"SLS_ADMIN_TOKEN": wrong})
+    assert from_env.returncode == 1 and "refused the admin token (SLS_ADMIN_TOKEN)" in from_env.stderr
+    assert wrong not in ran.stderr + as_json.stderr + from_env.stderr
+
+
+def test_a_server_that_is_no_url_is_told_as_the_server_option_typed(tmp_path: Path) -> None:
+    """It said "--url (or SLS_URL): 'notaurl' is not a server's URL", an option these commands lack."""
+    for args in (("run", "dscplus-login"), ("demo", "dscplus-login", "--pace", "0")):
+        told = sls(*args, "--server", "notaurl", env=no_demo(tmp_path))
+        assert told.returncode == 2, told.stderr
+        assert told.stderr.startswith("error: --server: 'notaurl' is not a server's URL"), told.stderr
+        assert "--url" not in told.stderr
 
 
 def test_a_demo_with_a_wrong_admin_token_is_one_error_before_the_narration(
@@ -145,7 +156,9 @@ def test_a_demo_with_a_wrong_admin_token_is_one_error_before_the_narration(
         "demo", "push-bombing", "--pace", "0", "--server", server.url, "--admin-token", "not-this-one-0123"
     )
     assert shown.returncode == 1 and shown.stdout == "", shown.stdout
-    assert shown.stderr.startswith("error: admin_token_required:"), shown.stderr
+    assert shown.stderr.startswith(f"error: {server.url} refused the admin token (--admin-token)"), (
+        shown.stderr
+    )
 
 
 def test_the_demo_narrates_and_shows_both_sides(sls_serve: Callable[..., ServerProcess]) -> None:

@@ -35,8 +35,8 @@
   /* The staged attacks' addresses (sim/attacks.py): what came from one is the attacker's doing, so an
      activation, an approval or a login from there is an alarm, not good news. */
   const ATTACKERS = new Set((root.dataset.attackerIps || "").split(" ").filter(Boolean));
-  /* An attack report's verdict: its class and words. "not_run" (a password that is not the victim's) is
-     neither side's win. */
+  /* An attack report's verdict: its class and words. "not_run" (a password that is not the victim's, or a
+     lock from an earlier attack) is neither side's win. */
   const VERDICTS = {
     attacker_got_in: ["bad", "The attacker got in."],
     defences_held: ["good", "The defences held."],
