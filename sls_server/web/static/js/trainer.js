@@ -281,7 +281,11 @@
       let step = clockButton.dataset.clock;
       if (step === "freeze" && clockButton.getAttribute("aria-pressed") === "true") step = "thaw";
       const answer = await SLS.call("POST", "/trainer/clock", { step: step });
-      if (answer.ok) { readClock(answer.data.now, answer.data.offset_s, answer.data.frozen); tick(); }
+      if (answer.ok) {
+        readClock(answer.data.now, answer.data.offset_s, answer.data.frozen); tick();
+        // the clock card's line says it (role=status): the time shown above it changes without a word
+        SLS.trainer.say("The clock is now " + utc(answer.data.now) + (answer.data.frozen ? ", frozen." : "."), false, clockButton);
+      } else SLS.trainer.say(answer.data.message || "The server refused it (" + answer.status + ").", true, clockButton);
       refreshUsers();
       return;
     }
