@@ -29,8 +29,9 @@
   const MAX_SHOWN = 200;
   const REFRESH_MS = 10000;
   /* "locked" only as a word of its own (account.locked, card.pin_locked, device_locked): never inside
-     "unlocked", which GOOD colours. */
-  const ALARM = /failed|(^|[._ ])locked|rejected|rate_limited|denied|refused|replaced|sign_in_failed|expired/;
+     "unlocked", which GOOD colours. "dropped": a text the carrier lost (blocked, roaming, a phone needing a
+     restart), the code the user waits for in vain. */
+  const ALARM = /failed|(^|[._ ])locked|rejected|rate_limited|denied|refused|replaced|sign_in_failed|expired|dropped/;
   const GOOD = /succeeded|approved|verified|unlocked|activated/;
   /* The staged attacks' addresses (sim/attacks.py): what came from one is the attacker's doing, so an
      activation, an approval or a login from there is an alarm, not good news. */
