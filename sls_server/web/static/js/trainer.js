@@ -260,17 +260,29 @@
   // "live" once the server could read the trail (its `live` event), not when the connection opens: during
   // a Redis outage each reconnect opens, then says `outage` and ends.
   function feedIs(state, text, look) { feedState.dataset.state = state; feedState.textContent = text; feedState.className = "feed-state " + (look || state); }
-  source.addEventListener("live", function () { feedIs("live", "live"); });
+  /* The server ends every stream after a while on purpose (STREAM_S in http/pages/feed.py) and the browser
+     opens the next one a second later: that error is a planned reconnect, and the feed stays "live". Only
+     when no stream has said how it is (live, crowded, outage) RECONNECT_GRACE_MS after an error is the
+     connection really lost. */
+  const RECONNECT_GRACE_MS = 5000;
+  let lost = null;
+  function heard() { clearTimeout(lost); lost = null; }
+  function reconnecting() {
+    lost = null;
+    const why = feedState.dataset.state; // keep saying why: an outage, or a feed read every few seconds
+    if (why !== "outage" && why !== "polling") feedIs("reconnecting", "reconnecting…");
+  }
+  source.addEventListener("live", function () { heard(); feedIs("live", "live"); });
   // the server keeps a few streams open per process; this tab's feed is read every few seconds instead
-  source.addEventListener("crowded", function () { feedIs("polling", "live, every 3 s", "live"); });
-  source.addEventListener("outage", function () { feedIs("outage", "Redis unreachable: retrying…"); });
+  source.addEventListener("crowded", function () { heard(); feedIs("polling", "live, every 3 s", "live"); });
+  source.addEventListener("outage", function () { heard(); feedIs("outage", "Redis unreachable: retrying…"); });
   // the sign-in ended (idled out, signed out, ended by an operator): to the sign-in form, which says why
   source.addEventListener("signed_out", function () { source.close(); window.location.reload(); });
   source.addEventListener("error", function () {
-    const why = feedState.dataset.state; // keep saying why: an outage, or a feed read every few seconds
-    if (why !== "outage" && why !== "polling") feedIs("reconnecting", "reconnecting…");
-    // a reconnect refused (401: the browser gives up on it) asks the users table, whose 401 says why
-    if (source.readyState === EventSource.CLOSED) refreshUsers();
+    if (source.readyState === EventSource.CLOSED) {
+      // a reconnect refused (401: the browser gives up on it) asks the users table, whose 401 says why
+      heard(); reconnecting(); refreshUsers();
+    } else if (!lost) lost = setTimeout(reconnecting, RECONNECT_GRACE_MS);
   });
   source.addEventListener("audit", function (message) {
     try { show(JSON.parse(message.data)); } catch (err) { /* a malformed frame is skipped */ }
