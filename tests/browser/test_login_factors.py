@@ -264,6 +264,23 @@ def test_several_devices_ask_which_first_then_the_authenticator_app(world: World
     expect(login.get_by_test_id("account-username")).to_have_text("iris")
 
 
+def test_the_first_code_texted_after_choosing_sms_is_not_called_new(world: World, page: Any) -> None:
+    """Choosing SMS on Select Second Factor Device said "A new security code was sent by SMS." above the
+    prompt's own "A security code was sent to ...", though no code had been sent before. "New" is for a
+    resend only."""
+    world.user("ines", phone="+15555550149")
+    world.device("ines", "sms")
+    world.device("ines", "dscplus", pin="2468")
+    log_in_with_password(page, world.url, "ines")
+    page.get_by_test_id("factor-option-sms").check()
+    page.get_by_test_id("factor-select-submit").click()
+    expect(page.get_by_test_id("sms-sent-to")).to_contain_text("+1•••••••0149")
+    expect(page.get_by_test_id("step-notice")).to_have_count(0)
+    page.get_by_test_id("resend-toggle").click()
+    page.get_by_test_id("resend-sms").click()
+    expect(page.get_by_test_id("step-notice")).to_have_text("A new security code was sent by SMS.")
+
+
 def test_temporary_passcode_with_letters_is_accepted_by_the_page(world: World, page: Any) -> None:
     """The passcode is letters and digits (``factors/temporary.py``): the field must let the browser send it.
     Typed in lower case, as a user reading it off a phone call may: the server compares it case-blind."""
