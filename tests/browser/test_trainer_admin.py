@@ -94,6 +94,7 @@ def test_refusals_show_next_to_their_field_and_change_nothing(world: World, page
     page.get_by_test_id("add-user-submit").click()
     expect(page.get_by_test_id("add-user-error-pin")).to_have_text("pin must be exactly 4 digits (0-9)")
     expect(page.get_by_test_id("add-user-pin")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_test_id("add-user-pin")).to_be_focused()  # the trainer types there next
     expect(page.get_by_test_id("trainer-admin-status")).to_have_text("pin must be exactly 4 digits (0-9)")
     assert admin_get(world, "/users")["users"] == ["erin"]
 
@@ -101,6 +102,7 @@ def test_refusals_show_next_to_their_field_and_change_nothing(world: World, page
     page.get_by_test_id("trainer-allowlist-erin").fill("203.0.113.7, not-an-address")
     page.get_by_test_id("trainer-allowlist-save-erin").click()
     expect(page.get_by_test_id("trainer-allowlist-error-erin")).to_contain_text("not-an-address")
+    expect(page.get_by_test_id("trainer-allowlist-erin")).to_be_focused()
     assert admin_get(world, "/users/erin/ip-allowlist")["ip_allowlist"] == []
 
     page.get_by_test_id("world-file").set_input_files(

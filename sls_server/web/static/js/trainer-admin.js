@@ -36,7 +36,8 @@
 
   function changed() { root.dispatchEvent(new CustomEvent("trainer:changed")); }
 
-  /* A refusal next to the field it names (or the form's own line), the field marked invalid. */
+  /* A refusal next to the field it names (or the form's own line), the field marked invalid and given the
+     focus, so the trainer types there next (as on the login page). */
   function clearErrors(form) {
     form.querySelectorAll("[data-field-error]").forEach(function (p) { p.textContent = ""; });
     form.querySelectorAll("[aria-invalid]").forEach(function (f) { f.removeAttribute("aria-invalid"); });
@@ -50,7 +51,7 @@
       form.querySelector("[data-field-error='']") || form.querySelector("[data-field-error]");
     spot.textContent = message;
     const field = named && form.querySelector("[name='" + named + "']");
-    if (field) field.setAttribute("aria-invalid", "true");
+    if (field) { field.setAttribute("aria-invalid", "true"); field.focus(); }
     say(message, true, form);
   }
 
