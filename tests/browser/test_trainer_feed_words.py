@@ -161,3 +161,22 @@ def test_a_text_the_carrier_lost_is_an_alarm(world: World, page: Any) -> None:
     lost = page.locator("[data-testid=feed-event][data-type='sms.sent']").filter(has_text="dropped")
     expect(lost).to_contain_text("roaming lost")
     expect(lost).to_have_class(re.compile(r"\bbad\b"))
+
+
+def test_a_line_on_another_day_shows_its_date(world: World, page: Any) -> None:
+    """The feed's times are the emulated clock's: after +1 day a line read 10:00:05 under one of 10:00:09,
+    as if out of order. A line on another day than today (or than the line before) shows its date too."""
+    world.user("uma")
+    sign_in(page, world)
+    wrong = {"username": "uma", "password": "not-uma-password-1"}
+    requests.post(world.url + "/api/v1/auth/login", json=wrong, timeout=10)
+    failed = page.locator("[data-testid=feed-event][data-type='login.password_failed']")
+    expect(failed.locator(".feed-time")).to_have_text(
+        re.compile(r"^\d\d:\d\d:\d\d$")
+    )  # today: the time alone
+    world.advance(86_400)
+    requests.post(world.url + "/api/v1/auth/login", json=wrong, timeout=10)
+    expect(failed).to_have_count(2)
+    expect(failed.first.locator(".feed-time")).to_have_text(
+        re.compile(r"^\d{1,2} [A-Z][a-z]{2} \d\d:\d\d:\d\d$")
+    )

@@ -243,10 +243,25 @@
     return GOOD.test(e.type) ? "good" : "";
   }
 
+  /* A line's time is the emulated clock's, which a trainer moves by days: a line on another day than the
+     line before it, or than today, shows its date too ("6 May 07:08:09", the year when not this one), so a
+     move reads as one and the lines never look out of order. */
+  const MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(" ");
+  let dayBefore = null;
+  function stamp(at) {
+    const when = new Date(at * 1000), iso = when.toISOString(), today = new Date().toISOString();
+    const day = iso.slice(0, 10);
+    const dated = day !== today.slice(0, 10) || (dayBefore !== null && day !== dayBefore);
+    dayBefore = day;
+    const year = iso.slice(0, 4) === today.slice(0, 4) ? "" : " " + iso.slice(0, 4);
+    const date = dated ? when.getUTCDate() + " " + MONTHS[when.getUTCMonth()] + year + " " : "";
+    return SLS.el("time", { class: "feed-time mono", datetime: iso, title: iso.replace("T", " ").slice(0, 19) + " UTC", text: date + iso.slice(11, 19) });
+  }
+
   function show(e) {
     const tone = toneOf(e);
     const item = SLS.el("li", { class: "feed-item " + tone, "data-testid": "feed-event", "data-type": e.type }, [
-      SLS.el("span", { class: "feed-time mono", text: new Date(e.at * 1000).toISOString().slice(11, 19) }),
+      stamp(e.at),
       SLS.el("span", { class: "feed-type mono", text: e.type }),
       SLS.el("span", { class: "feed-detail", text: describe(e) }),
     ]);
