@@ -199,6 +199,31 @@ def test_a_wrong_number_picked_in_the_app_is_said_as_such_on_the_phone_and_the_l
     expect(login.get_by_test_id("push-restart")).to_be_visible()
 
 
+def test_a_push_denied_in_the_app_takes_the_live_prompt_off_the_login_page(
+    world: World, context: Any
+) -> None:
+    """Once the login has ended the page kept "Check your phone", the pulsing phone, the number and the
+    Challenge/Response offer (which only led back to the login form). They go; why, and "Log in again",
+    stay, and a keyboard user on the offer is taken to "Log in again", not to the top of the page."""
+    world.user("hedy", phone="+15555550148")
+    world.ibkey("hedy", "+15555550148", pin="24ab")
+    login = context.new_page()
+    log_in_with_password(login, world.url, "hedy")
+    expect(login.get_by_test_id("push-match")).to_be_visible()
+    login.get_by_test_id("push-use-challenge").focus()
+    phone = context.new_page()
+    phone.goto(f"{world.url}/sim/phone/hedy")
+    phone.get_by_test_id("phone-tab-ibkey").click()
+    phone.get_by_test_id("ibkey-pin").fill("24ab")
+    phone.get_by_test_id("ibkey-deny").click()
+    expect(login.get_by_test_id("push-status")).to_contain_text("denied")
+    again = login.get_by_test_id("push-restart")
+    expect(again).to_be_focused()
+    for gone in ("push-title", "push-match", "push-use-challenge"):
+        expect(login.get_by_test_id(gone)).to_be_hidden()
+    expect(login.locator(".push-phone")).to_be_hidden()
+
+
 def test_ibkey_challenge_response_instead_of_the_push(world: World, context: Any) -> None:
     world.user("hugo", phone="+15555550145")
     world.ibkey("hugo", "+15555550145", pin="9z9z")
@@ -237,6 +262,23 @@ def test_several_devices_ask_which_first_then_the_authenticator_app(world: World
     login.get_by_test_id("step-response").fill(phone.get_by_test_id("totp-code").inner_text())
     login.get_by_test_id("step-submit").click()
     expect(login.get_by_test_id("account-username")).to_have_text("iris")
+
+
+def test_the_first_code_texted_after_choosing_sms_is_not_called_new(world: World, page: Any) -> None:
+    """Choosing SMS on Select Second Factor Device said "A new security code was sent by SMS." above the
+    prompt's own "A security code was sent to ...", though no code had been sent before. "New" is for a
+    resend only."""
+    world.user("ines", phone="+15555550149")
+    world.device("ines", "sms")
+    world.device("ines", "dscplus", pin="2468")
+    log_in_with_password(page, world.url, "ines")
+    page.get_by_test_id("factor-option-sms").check()
+    page.get_by_test_id("factor-select-submit").click()
+    expect(page.get_by_test_id("sms-sent-to")).to_contain_text("+1•••••••0149")
+    expect(page.get_by_test_id("step-notice")).to_have_count(0)
+    page.get_by_test_id("resend-toggle").click()
+    page.get_by_test_id("resend-sms").click()
+    expect(page.get_by_test_id("step-notice")).to_have_text("A new security code was sent by SMS.")
 
 
 def test_temporary_passcode_with_letters_is_accepted_by_the_page(world: World, page: Any) -> None:

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from sls_server.sim import speech
 
+from .a11y_kit import tab_to
 from .pages_kit import PASSWORD, World
 
 NUMBER = "+15555550191"
@@ -123,3 +124,39 @@ def test_abroad_the_page_loses_the_texts_it_was_told_to(world: World, page: Any)
     expect(loss).to_have_value("0")
     assert requests.post(f"{world.url}/api/v1/auth/login", json=body, timeout=10).status_code == 200
     assert [m["purpose"] for m in world.messages("+15555550153")] == ["login", "notice"]
+
+
+def test_the_network_conditions_keep_the_keyboard_focus_on_the_control_changed(
+    world: World, page: Any
+) -> None:
+    """Each change was saved, then the page blurred the control, so the next poll could redraw the form:
+    a keyboard user was thrown to the top of the page after every Space or arrow key. The focus stays now,
+    and the form still shows what the server made of the change (the loss undone with roaming)."""
+    world.user("rob", phone="+15555550154")
+    world.device("rob", "sms")
+    page.goto(world.url + "/sim/phone/rob")
+    summary = page.get_by_test_id("cond-summary")
+    expect(summary).to_have_text("Normal network.")
+    roaming, loss, delay = (page.get_by_test_id(f"cond-{n}") for n in ("roaming", "roaming-loss", "delay"))
+
+    tab_to(page, roaming)
+    page.keyboard.press("Space")
+    expect(summary).to_contain_text("roaming: IB Key falls back")
+    expect(roaming).to_be_focused()
+
+    tab_to(page, loss)
+    page.keyboard.press("ArrowDown")
+    expect(summary).to_contain_text("one text in 3 is lost abroad")
+    expect(loss).to_be_focused()
+
+    tab_to(page, delay)
+    page.keyboard.press("ArrowDown")
+    expect(summary).to_contain_text("texts arrive 30 s late")
+    expect(delay).to_be_focused()
+
+    tab_to(page, roaming)
+    page.keyboard.press("Space")
+    expect(summary).to_have_text("Now: texts arrive 30 s late.")
+    expect(roaming).to_be_focused()
+    expect(loss).to_have_value("0")  # what the server kept, drawn though the focus is in the form
+    expect(loss).to_be_disabled()

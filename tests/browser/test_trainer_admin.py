@@ -67,7 +67,8 @@ def test_a_trainer_prepares_a_user_saves_the_world_resets_and_loads_it_back(
     saving.value.save_as(saved)
     assert saved.name.startswith("sls-world-") and saved.suffix == ".json"
     assert [u["record"]["username"] for u in json.loads(saved.read_text())["users"]] == ["dana"]
-    expect(status).to_contain_text("The world is saved as sls-world-")
+    world_status = page.get_by_test_id("world-status")
+    expect(world_status).to_contain_text("The world is saved as sls-world-")
 
     page.get_by_test_id("world-reset").click()
     expect(page.get_by_test_id("trainer-confirm")).to_be_visible()
@@ -78,7 +79,7 @@ def test_a_trainer_prepares_a_user_saves_the_world_resets_and_loads_it_back(
     page.get_by_test_id("world-file").set_input_files(str(saved))
     page.get_by_test_id("world-load").click()
     page.get_by_test_id("trainer-confirm-yes").click()
-    expect(status).to_contain_text("is loaded: 1 user, 1 device")
+    expect(world_status).to_contain_text("is loaded: 1 user, 1 device")
     expect(page.get_by_test_id("trainer-lock-dana")).to_contain_text("disabled")
     assert admin_get(world, "/users/dana")["devices"][0]["device_id"] == card
 
@@ -93,6 +94,7 @@ def test_refusals_show_next_to_their_field_and_change_nothing(world: World, page
     page.get_by_test_id("add-user-submit").click()
     expect(page.get_by_test_id("add-user-error-pin")).to_have_text("pin must be exactly 4 digits (0-9)")
     expect(page.get_by_test_id("add-user-pin")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_test_id("add-user-pin")).to_be_focused()  # the trainer types there next
     expect(page.get_by_test_id("trainer-admin-status")).to_have_text("pin must be exactly 4 digits (0-9)")
     assert admin_get(world, "/users")["users"] == ["erin"]
 
@@ -100,6 +102,7 @@ def test_refusals_show_next_to_their_field_and_change_nothing(world: World, page
     page.get_by_test_id("trainer-allowlist-erin").fill("203.0.113.7, not-an-address")
     page.get_by_test_id("trainer-allowlist-save-erin").click()
     expect(page.get_by_test_id("trainer-allowlist-error-erin")).to_contain_text("not-an-address")
+    expect(page.get_by_test_id("trainer-allowlist-erin")).to_be_focused()
     assert admin_get(world, "/users/erin/ip-allowlist")["ip_allowlist"] == []
 
     page.get_by_test_id("world-file").set_input_files(
@@ -297,7 +300,7 @@ def test_the_console_reseals_a_card_an_older_server_sealed_under_the_key_itself(
         client.hset(where, "sealed", SecretBox(key).seal(sealed, context))  # as a server before v2 left it
         assert admin_get(world, "/state/secrets")["older"] == 1
         sign_in_trainer(page, world)
-        status = page.get_by_test_id("trainer-admin-status")
+        status = page.get_by_test_id("world-status")
 
         page.get_by_test_id("world-reseal").click()
 
@@ -336,3 +339,33 @@ def test_a_trainer_resets_a_users_password_from_the_panel(world: World, page: An
     body = {"username": "gus", "password": "Violet-Harbour-Lantern-42"}
     new = requests.post(f"{world.url}/api/v1/auth/login", json=body, timeout=10)
     assert new.status_code == 200, new.text
+
+
+def test_the_clock_and_the_world_say_their_outcome_in_their_own_card(world: World, page: Any) -> None:
+    """The outcome of Set, the clock buttons, Save, Load and Re-seal was written only in the Users card's
+    status line, 1000 px above the button used. Each card has its own line now (role=status), and only the
+    latest outcome stands: the others are emptied."""
+    sign_in_trainer(page, world)
+    clock_card = page.locator("section[aria-labelledby=clock-title]")
+    world_card = page.locator("section[aria-labelledby=world-title]")
+    users_line = page.get_by_test_id("trainer-admin-status")
+
+    page.get_by_test_id("clock-set-at").fill("2031-05-06T07:08:09")
+    page.get_by_test_id("clock-set").click()
+    expect(clock_card.get_by_role("status")).to_have_text("The clock is set to 2031-05-06 07:08:09 UTC.")
+    expect(users_line).to_be_empty()
+    page.get_by_test_id("clock-freeze").click()
+    expect(clock_card.get_by_role("status")).to_have_text(
+        re.compile(r"^The clock is now 2031-05-06 .* UTC, frozen\.$")
+    )
+
+    with page.expect_download():
+        page.get_by_test_id("world-save").click()
+    expect(world_card.get_by_role("status")).to_contain_text("The world is saved as sls-world-")
+    expect(page.get_by_test_id("clock-status")).to_be_empty()  # one outcome on the page: the latest
+    page.get_by_test_id("world-reseal").click()
+    expect(world_card.get_by_role("status")).to_have_text(re.compile(r"^Nothing to re-seal"))
+    page.get_by_test_id("world-reset").click()
+    page.get_by_test_id("trainer-confirm-no").click()
+    expect(world_card.get_by_role("status")).to_have_text("Nothing was changed.")
+    expect(users_line).to_be_empty()

@@ -4,6 +4,7 @@ showing new events, once Redis is back."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -47,3 +48,48 @@ def test_the_feed_says_redis_is_unreachable_and_comes_back_live(
     assert requests.post(world.url + "/api/v1/auth/login", json=wrong, timeout=10).status_code == 401
     event = page.locator("[data-testid=feed-event][data-type='login.password_failed']")
     expect(event.first).to_contain_text("olga", timeout=3000)
+
+
+def test_a_stream_ended_on_purpose_keeps_the_feed_live_and_a_lost_server_does_not(
+    world: World, page: Any
+) -> None:
+    """The server ends each stream after STREAM_S (25 s) and the browser opens the next: the badge said
+    "reconnecting…" each time. Streams that end at once (served here by the test, each with one event, as
+    the server's would after 25 s) keep it "live"; a server that no longer answers still shows."""
+    served: list[str] = []
+
+    gone = False
+
+    def short_stream(route: Any) -> None:
+        if gone:  # the server is gone: every retry fails
+            route.abort()
+            return
+        served.append(route.request.url)
+        n = len(served)
+        event = {
+            "id": f"{n}-0",
+            "type": "login.password_failed",
+            "at": 1_900_000_000 + n,
+            "user": f"stream{n}",
+        }
+        body = (
+            f"retry: 200\n\nid: {n}-0\nevent: audit\ndata: {json.dumps(event)}\n\nevent: live\ndata: {{}}\n\n"
+        )
+        route.fulfill(status=200, headers={"Content-Type": "text/event-stream"}, body=body)
+
+    page.route("**/trainer/events", short_stream)
+    sign_in(page, world)
+    state = page.get_by_test_id("feed-state")
+    page.evaluate(
+        """(badge) => { window.badgeSaid = [badge.textContent];
+           new MutationObserver(() => window.badgeSaid.push(badge.textContent))
+             .observe(badge, { childList: true, characterData: true, subtree: true }); }""",
+        state.element_handle(),
+    )
+    feed = page.get_by_test_id("feed-event")
+    expect(feed.filter(has_text="stream4")).to_be_visible()  # three planned reconnects since the sign-in
+    assert "reconnecting…" not in page.evaluate("window.badgeSaid")
+    expect(state).to_have_text("live")
+
+    gone = True
+    expect(state).to_have_text("reconnecting…")

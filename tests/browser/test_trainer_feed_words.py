@@ -147,3 +147,36 @@ def test_a_name_no_user_has_shows_as_its_reference_never_as_typed(world: World, 
     assert next(text for text in texts if "name no user" not in text).split("\n")[-1].startswith("uma ·")
     assert "unknown username" not in " ".join(texts) and "name ref" not in " ".join(texts)
     assert "hunter2" not in page.content().lower()
+
+
+def test_a_text_the_carrier_lost_is_an_alarm(world: World, page: Any) -> None:
+    """A login code lost abroad (``sms.sent``, result dropped) was drawn plain, as if delivered; the user
+    waits for it in vain, and the room should see why."""
+    world.user("rio", phone="+15555550163")
+    world.post("/admin/v1/users/rio/devices", {"type": "sms"})
+    world.put("/sim/v1/phones/+15555550163/conditions", {"roaming": True, "roaming_loses_every": 1})
+    sign_in(page, world)
+    body = {"username": "rio", "password": PASSWORD}
+    assert requests.post(world.url + "/api/v1/auth/login", json=body, timeout=10).status_code == 200
+    lost = page.locator("[data-testid=feed-event][data-type='sms.sent']").filter(has_text="dropped")
+    expect(lost).to_contain_text("roaming lost")
+    expect(lost).to_have_class(re.compile(r"\bbad\b"))
+
+
+def test_a_line_on_another_day_shows_its_date(world: World, page: Any) -> None:
+    """The feed's times are the emulated clock's: after +1 day a line read 10:00:05 under one of 10:00:09,
+    as if out of order. A line on another day than today (or than the line before) shows its date too."""
+    world.user("uma")
+    sign_in(page, world)
+    wrong = {"username": "uma", "password": "not-uma-password-1"}
+    requests.post(world.url + "/api/v1/auth/login", json=wrong, timeout=10)
+    failed = page.locator("[data-testid=feed-event][data-type='login.password_failed']")
+    expect(failed.locator(".feed-time")).to_have_text(
+        re.compile(r"^\d\d:\d\d:\d\d$")
+    )  # today: the time alone
+    world.advance(86_400)
+    requests.post(world.url + "/api/v1/auth/login", json=wrong, timeout=10)
+    expect(failed).to_have_count(2)
+    expect(failed.first.locator(".feed-time")).to_have_text(
+        re.compile(r"^\d{1,2} [A-Z][a-z]{2} \d\d:\d\d:\d\d$")
+    )

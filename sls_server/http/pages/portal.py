@@ -217,9 +217,10 @@ def _refuse_step(txn_id: str, message: str, status: int, invalid: bool = False) 
 
 
 def _switch(
-    txn_id: str, state: dict[str, Any], type_: str, device_id: str | None, mode: str | None
+    txn_id: str, state: dict[str, Any], type_: str, device_id: str | None, mode: str | None, notice: str = ""
 ) -> ResponseReturnValue:
-    """Another factor, a new code, or IB Key's challenge mode; the page shows the new prompt."""
+    """Another factor, a new code, or IB Key's challenge mode; the page shows the new prompt, under the
+    `notice` (NOTICES) the caller names: a device chosen says none, its prompt says what was sent."""
     try:
         switched = core().logins.switch(
             txn_id, state["token"], type_, device_id, now=now(), ip=client_ip(), mode=mode
@@ -231,7 +232,6 @@ def _switch(
             return _start_over(txn_id, exc)
         return _refuse_step(txn_id, say(exc), exc.status)
     state = {**state, "factor": switched["factor"], "chosen": True}
-    notice = mode or (type_ if type_ in ("sms", "voice") else "")
     return _keep(tell(login_path(txn_id), notice=notice), txn_id, state)
 
 
@@ -270,7 +270,7 @@ def login_resend(txn_id: str) -> ResponseReturnValue:
         names = " or ".join(RESEND_NAMES[c] for c in offered)
         said = f"Choose {names}." if names else "No code is sent to this device."
         return _refuse_step(txn_id, said, 400)
-    return _switch(txn_id, state, channel, None, None)
+    return _switch(txn_id, state, channel, None, None, notice=channel)  # "A new security code was sent..."
 
 
 @bp.post("/login/<txn_id>/challenge")
@@ -279,7 +279,7 @@ def login_challenge_mode(txn_id: str) -> ResponseReturnValue:
     state = login_state(txn_id)
     if not state:
         return _ended()
-    return _switch(txn_id, state, "ibkey", state["factor"]["device_id"], "challenge")
+    return _switch(txn_id, state, "ibkey", state["factor"]["device_id"], "challenge", notice="challenge")
 
 
 @bp.post("/login/<txn_id>/verify")

@@ -111,10 +111,13 @@
     });
   }
 
-  function drawConditions(conditions) {
+  /* A poll leaves the form alone while the focus is in it (its answer may predate the change just made);
+     the answer to the form's own change (`own`) is the server's word on it and is written even so: the
+     focus stays where it is, and a choice the server undid (the loss, when roaming is off) shows undone. */
+  function drawConditions(conditions, own) {
     const form = stage.querySelector("[data-form=conditions]");
     if (!form || !conditions) return;
-    if (!form.contains(document.activeElement)) {
+    if (own || !form.contains(document.activeElement)) {
       form.carrier_blocks_sms.checked = conditions.carrier_blocks_sms;
       form.roaming.checked = conditions.roaming;
       form.sim_swapped.checked = Boolean(conditions.sim_swapped_to);
@@ -138,12 +141,12 @@
     victim.querySelector("[data-field=carrier]").textContent = conditions.sim_swapped_to ? "No service (SIM moved)" : conditions.roaming ? "Roaming" : "Carrier";
   }
 
-  function apply(state) {
+  function apply(state, own) {
     drawHandset(victim, state.handset);
     attacker.hidden = !state.attacker;
     if (state.attacker) drawHandset(attacker, state.attacker);
     draw(victim, "totp", state.totp || [], totp);
-    drawConditions(state.conditions);
+    drawConditions(state.conditions, own);
     document.dispatchEvent(new CustomEvent("sls:phone-state", { detail: state }));
     if (news.length) announcer.textContent = news.splice(0).join(" ");
   }
@@ -190,7 +193,7 @@
       needs_restart: form.needs_restart.checked,
       roaming_loses_every: form.roaming.checked ? Number(form.roaming_loses_every.value) : 0,
     });
-    if (answer.ok) { document.activeElement.blur(); apply(answer.data); }
+    if (answer.ok) apply(answer.data, true); // the focus stays on the control just changed
   });
 
   /* the broker's advice when texts stop arriving: power the phone down and on again */

@@ -13,10 +13,15 @@
       return false;
     }
     if (state === "pending" || !answer.ok) return true;
+    // The login has ended (denied, a wrong number picked, expired): the waiting phone, the number and the
+    // Challenge/Response offer (which would only land on the login form) go; why, and "Log in again", stay.
+    const wasOnGone = document.activeElement && document.activeElement.closest("[data-push-live]");
+    document.querySelectorAll("[data-push-live]").forEach(function (el) { el.hidden = true; });
     status.textContent = answer.data.message || "This login has ended. Please log in again.";
     status.classList.add("alert", "alert-error");
     const again = SLS.el("a", { href: "/", class: "btn btn-primary", "data-testid": "push-restart", text: "Log in again" });
     status.after(again);
+    if (wasOnGone) again.focus(); // not to the top of the page with the control it was on
     return false;
   }, 1000);
 })();

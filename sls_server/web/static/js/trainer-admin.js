@@ -2,8 +2,8 @@
    user; per user, disable or enable, end all their sessions or one, delete, enrol an authenticator, revoke,
    reset or unlock a device, set the IP allowlist and the phone, put them in an account and set its
    allowlist; set the clock to an instant; save, load and reset the world. Each is a POST with the page's
-   CSRF token (SLS.call); the admin token never reaches this script. A success says so in the live region
-   and asks trainer.js to redraw the users table (`trainer:changed`); a refusal is shown next to the field the server
+   CSRF token (SLS.call); the admin token never reaches this script. A success says so in the status line
+   of the card whose button was used (the Users card's for the table and the add-user form) and asks trainer.js to redraw the users table (`trainer:changed`); a refusal is shown next to the field the server
    names, and said too.
 
    trainer.js redraws the table when it changed: before it swaps the table (`trainer:redraw`) this carries
@@ -23,15 +23,21 @@
 
   function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
 
-  /* The outcome, in words, in the live region (and on screen above the table). */
-  function say(text, bad) {
-    status.textContent = text;
-    status.classList.toggle("bad", Boolean(bad));
+  /* The outcome, in words, in the status line (a live region) of the card `near` is in, where the trainer is
+     looking: the Clock's and the World's are far below the Users card's, which takes the rest. The other
+     lines are emptied, so one outcome stands on the page. */
+  function say(text, bad, near) {
+    const card = near && near.closest(".card");
+    const line = (card && card.querySelector("[data-card-status]")) || status;
+    root.querySelectorAll("[data-card-status]").forEach(function (other) { if (other !== line) other.textContent = ""; });
+    line.textContent = text;
+    line.classList.toggle("bad", Boolean(bad));
   }
 
   function changed() { root.dispatchEvent(new CustomEvent("trainer:changed")); }
 
-  /* A refusal next to the field it names (or the form's own line), the field marked invalid. */
+  /* A refusal next to the field it names (or the form's own line), the field marked invalid and given the
+     focus, so the trainer types there next (as on the login page). */
   function clearErrors(form) {
     form.querySelectorAll("[data-field-error]").forEach(function (p) { p.textContent = ""; });
     form.querySelectorAll("[aria-invalid]").forEach(function (f) { f.removeAttribute("aria-invalid"); });
@@ -45,8 +51,8 @@
       form.querySelector("[data-field-error='']") || form.querySelector("[data-field-error]");
     spot.textContent = message;
     const field = named && form.querySelector("[name='" + named + "']");
-    if (field) field.setAttribute("aria-invalid", "true");
-    say(message, true);
+    if (field) { field.setAttribute("aria-invalid", "true"); field.focus(); }
+    say(message, true, form);
   }
 
   /* One request at a time per button; aria-disabled, not disabled, so the focus stays on it. */
@@ -123,12 +129,12 @@
     const button = event.target.closest("[data-admin]");
     if (!button || !ACTIONS[button.dataset.admin]) return;
     const kind = button.dataset.admin;
-    if (ASK[kind] && !(await confirmFirst.apply(null, ASK[kind](button)))) { say("Nothing was changed."); return; }
+    if (ASK[kind] && !(await confirmFirst.apply(null, ASK[kind](button)))) { say("Nothing was changed.", false, button); return; }
     const [url, words] = ACTIONS[kind](button);
     await busy(button, async function () {
       const answer = await SLS.call("POST", url, {});
-      if (answer.ok) say(words(answer.data));
-      else say(answer.data.message || "The server refused it (" + answer.status + ").", true);
+      if (answer.ok) say(words(answer.data), false, button);
+      else say(answer.data.message || "The server refused it (" + answer.status + ").", true, button);
       changed();
     });
   });
@@ -288,7 +294,7 @@
       const answer = await SLS.call("POST", "/trainer/clock/set", { set_at: Number.isNaN(at) ? null : at });
       clearErrors(clockForm);
       if (!answer.ok) { showError(clockForm, answer); return; }
-      say("The clock is set to " + new Date(answer.data.now * 1000).toISOString().replace("T", " ").slice(0, 19) + " UTC.");
+      say("The clock is set to " + new Date(answer.data.now * 1000).toISOString().replace("T", " ").slice(0, 19) + " UTC.", false, clockForm);
       changed();
     });
   });
@@ -298,7 +304,7 @@
     event.preventDefault();
     await busy(saveForm.querySelector("[type=submit]"), async function () {
       const response = await SLS.request(saveForm.action, { method: "POST" });
-      if (!response.ok) { say("The world could not be saved (" + response.status + ").", true); return; }
+      if (!response.ok) { say("The world could not be saved (" + response.status + ").", true, saveForm); return; }
       const named = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
       const name = named ? named[1] : "sls-world.json";
       const link = SLS.el("a", { href: URL.createObjectURL(await response.blob()), download: name, hidden: true });
@@ -306,7 +312,7 @@
       link.click();
       link.remove();
       setTimeout(function () { URL.revokeObjectURL(link.href); }, 60000);
-      say("The world is saved as " + name + ".");
+      say("The world is saved as " + name + ".", false, saveForm);
     });
   });
 
@@ -318,7 +324,7 @@
     if (!file) { showError(loadForm, { status: 400, data: { message: "Choose a saved world document first." } }); return; }
     const replace = loadForm.replace.checked;
     if (replace && !(await confirmFirst("Replace the world?", "Every user, device, session and event now here is deleted, then " + file.name + " is loaded.", "Replace the world"))) {
-      say("Nothing was changed.");
+      say("Nothing was changed.", false, loadForm);
       return;
     }
     await busy(loadForm.querySelector("[type=submit]"), async function () {
@@ -333,7 +339,7 @@
         return;
       }
       const n = data.imported;
-      say(file.name + " is loaded: " + plural(n.users, "user") + ", " + plural(n.devices, "device") + (data.replaced ? ", in place of the world before." : ", added to the world."));
+      say(file.name + " is loaded: " + plural(n.users, "user") + ", " + plural(n.devices, "device") + (data.replaced ? ", in place of the world before." : ", added to the world."), false, loadForm);
       changed();
     });
   });

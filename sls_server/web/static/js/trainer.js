@@ -29,8 +29,9 @@
   const MAX_SHOWN = 200;
   const REFRESH_MS = 10000;
   /* "locked" only as a word of its own (account.locked, card.pin_locked, device_locked): never inside
-     "unlocked", which GOOD colours. */
-  const ALARM = /failed|(^|[._ ])locked|rejected|rate_limited|denied|refused|replaced|sign_in_failed|expired/;
+     "unlocked", which GOOD colours. "dropped": a text the carrier lost (blocked, roaming, a phone needing a
+     restart), the code the user waits for in vain. */
+  const ALARM = /failed|(^|[._ ])locked|rejected|rate_limited|denied|refused|replaced|sign_in_failed|expired|dropped/;
   const GOOD = /succeeded|approved|verified|unlocked|activated/;
   /* The staged attacks' addresses (sim/attacks.py): what came from one is the attacker's doing, so an
      activation, an approval or a login from there is an alarm, not good news. */
@@ -242,10 +243,25 @@
     return GOOD.test(e.type) ? "good" : "";
   }
 
+  /* A line's time is the emulated clock's, which a trainer moves by days: a line on another day than the
+     line before it, or than today, shows its date too ("6 May 07:08:09", the year when not this one), so a
+     move reads as one and the lines never look out of order. */
+  const MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(" ");
+  let dayBefore = null;
+  function stamp(at) {
+    const when = new Date(at * 1000), iso = when.toISOString(), today = new Date().toISOString();
+    const day = iso.slice(0, 10);
+    const dated = day !== today.slice(0, 10) || (dayBefore !== null && day !== dayBefore);
+    dayBefore = day;
+    const year = iso.slice(0, 4) === today.slice(0, 4) ? "" : " " + iso.slice(0, 4);
+    const date = dated ? when.getUTCDate() + " " + MONTHS[when.getUTCMonth()] + year + " " : "";
+    return SLS.el("time", { class: "feed-time mono", datetime: iso, title: iso.replace("T", " ").slice(0, 19) + " UTC", text: date + iso.slice(11, 19) });
+  }
+
   function show(e) {
     const tone = toneOf(e);
     const item = SLS.el("li", { class: "feed-item " + tone, "data-testid": "feed-event", "data-type": e.type }, [
-      SLS.el("span", { class: "feed-time mono", text: new Date(e.at * 1000).toISOString().slice(11, 19) }),
+      stamp(e.at),
       SLS.el("span", { class: "feed-type mono", text: e.type }),
       SLS.el("span", { class: "feed-detail", text: describe(e) }),
     ]);
@@ -259,17 +275,29 @@
   // "live" once the server could read the trail (its `live` event), not when the connection opens: during
   // a Redis outage each reconnect opens, then says `outage` and ends.
   function feedIs(state, text, look) { feedState.dataset.state = state; feedState.textContent = text; feedState.className = "feed-state " + (look || state); }
-  source.addEventListener("live", function () { feedIs("live", "live"); });
+  /* The server ends every stream after a while on purpose (STREAM_S in http/pages/feed.py) and the browser
+     opens the next one a second later: that error is a planned reconnect, and the feed stays "live". Only
+     when no stream has said how it is (live, crowded, outage) RECONNECT_GRACE_MS after an error is the
+     connection really lost. */
+  const RECONNECT_GRACE_MS = 5000;
+  let lost = null;
+  function heard() { clearTimeout(lost); lost = null; }
+  function reconnecting() {
+    lost = null;
+    const why = feedState.dataset.state; // keep saying why: an outage, or a feed read every few seconds
+    if (why !== "outage" && why !== "polling") feedIs("reconnecting", "reconnecting…");
+  }
+  source.addEventListener("live", function () { heard(); feedIs("live", "live"); });
   // the server keeps a few streams open per process; this tab's feed is read every few seconds instead
-  source.addEventListener("crowded", function () { feedIs("polling", "live, every 3 s", "live"); });
-  source.addEventListener("outage", function () { feedIs("outage", "Redis unreachable: retrying…"); });
+  source.addEventListener("crowded", function () { heard(); feedIs("polling", "live, every 3 s", "live"); });
+  source.addEventListener("outage", function () { heard(); feedIs("outage", "Redis unreachable: retrying…"); });
   // the sign-in ended (idled out, signed out, ended by an operator): to the sign-in form, which says why
   source.addEventListener("signed_out", function () { source.close(); window.location.reload(); });
   source.addEventListener("error", function () {
-    const why = feedState.dataset.state; // keep saying why: an outage, or a feed read every few seconds
-    if (why !== "outage" && why !== "polling") feedIs("reconnecting", "reconnecting…");
-    // a reconnect refused (401: the browser gives up on it) asks the users table, whose 401 says why
-    if (source.readyState === EventSource.CLOSED) refreshUsers();
+    if (source.readyState === EventSource.CLOSED) {
+      // a reconnect refused (401: the browser gives up on it) asks the users table, whose 401 says why
+      heard(); reconnecting(); refreshUsers();
+    } else if (!lost) lost = setTimeout(reconnecting, RECONNECT_GRACE_MS);
   });
   source.addEventListener("audit", function (message) {
     try { show(JSON.parse(message.data)); } catch (err) { /* a malformed frame is skipped */ }
@@ -281,7 +309,11 @@
       let step = clockButton.dataset.clock;
       if (step === "freeze" && clockButton.getAttribute("aria-pressed") === "true") step = "thaw";
       const answer = await SLS.call("POST", "/trainer/clock", { step: step });
-      if (answer.ok) { readClock(answer.data.now, answer.data.offset_s, answer.data.frozen); tick(); }
+      if (answer.ok) {
+        readClock(answer.data.now, answer.data.offset_s, answer.data.frozen); tick();
+        // the clock card's line says it (role=status): the time shown above it changes without a word
+        SLS.trainer.say("The clock is now " + utc(answer.data.now) + (answer.data.frozen ? ", frozen." : "."), false, clockButton);
+      } else SLS.trainer.say(answer.data.message || "The server refused it (" + answer.status + ").", true, clockButton);
       refreshUsers();
       return;
     }
