@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..sim.relay import ATTACKER_HANDSET
 from .admin_client import AdminClient, ApiError, NoServer
 from .demo_world import World
 
@@ -46,6 +45,9 @@ def moved_ibkey(admin: AdminClient, world: World, username: str, device_id: str)
 
 def _where(record: dict[str, Any]) -> str:
     """Which phone the IB Key is on, as the admin's device view says (``handset``)."""
+    from ..sim.relay import ATTACKER_HANDSET  # here: the simulators' package loads the API's shapes, and a
+    # client command's --help must load no server-side module (tests/unit/test_cli_lazy.py)
+
     handset = record.get("handset")
     if handset == ATTACKER_HANDSET:
         return "the attacker's handset by a SIM swap (sls attack sim-swap)"

@@ -10,14 +10,13 @@ another command) and the session it ends in (``sls whoami``, ``sls stepup``, ``s
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from . import demofile, login_state
 from .admin_client import AdminClient
 from .admin_commands import admin_options, server_errors
-from .answering import Answerer
 from .app_unlock import Given
 from .device_commands import DEVICE_TYPES
 from .login_view import answer_options, print_prompt, print_session, tools
@@ -26,6 +25,9 @@ from .reading import ask
 from .sim_access import sim_token_option
 from .step_flow import Flow, done
 from .step_loop import run_flow
+
+if TYPE_CHECKING:  # the answerer loads the devices' models: `sls login --help` must not
+    from .answering import Answerer
 
 
 @click.command("login")
