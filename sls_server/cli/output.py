@@ -135,6 +135,12 @@ class HelpGroup(click.Group):
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         ctx.meta[JSON_ASKED] = ctx.meta.get(JSON_ASKED) or _asks_json(args)
+        if not args and self.no_args_is_help and not ctx.resilient_parsing:
+            # A group given nothing (``sls``, ``sls device``): its help is what was asked for, so it goes to
+            # stdout with exit 0, as --help's does. click's usage error put it on stderr with exit 2, and
+            # ``sls | less`` showed nothing.
+            click.echo(ctx.get_help(), color=ctx.color)
+            ctx.exit(0)
         with _usage_errors(ctx):
             return super().parse_args(ctx, args)
 

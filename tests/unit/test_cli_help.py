@@ -85,6 +85,16 @@ def test_top_level_help_describes_the_product_and_where_to_start(runner: CliRunn
         assert f"\n  {name} " in result.stdout
 
 
+@pytest.mark.parametrize(
+    "path", [(), ("device",), ("user",), ("scenario",)], ids=lambda p: " ".join(("sls", *p))
+)
+def test_a_group_given_nothing_prints_its_help_as_help_does(runner: CliRunner, path: tuple[str, ...]) -> None:
+    """``sls | less`` showed nothing: click put the help of a bare group on stderr, with exit 2."""
+    bare, asked = sls(runner, *path), sls(runner, *path, "--help")
+    assert bare.exit_code == 0 and bare.stderr == "", bare.stderr
+    assert bare.stdout == asked.stdout and "Usage: sls" in bare.stdout
+
+
 @pytest.mark.parametrize("path", ALL_COMMANDS, ids=" ".join)
 def test_each_command_has_help_with_an_example(runner: CliRunner, path: tuple[str, ...]) -> None:
     result = sls(runner, *path, "--help")
