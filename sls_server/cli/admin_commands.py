@@ -141,6 +141,11 @@ TOKEN_HINTS = {
     "metrics_token_required": ("metrics token", " to the server's metrics token"),
 }
 UNTRUSTED = "a self-signed one (`sls gateway --tls`)? trust it: SSL_CERT_FILE=<data dir>/gateway-tls/cert.pem"
+#: Trusted, but not for this name: the gateway's certificate names its --host and SLS_GATEWAY_HOSTS only.
+MISMATCH = (
+    "the certificate does not name this host: `sls gateway --tls` names its --host and SLS_GATEWAY_HOSTS "
+    "(and localhost), and makes its certificate again at start when one is missing"
+)
 
 
 @contextlib.contextmanager
@@ -155,7 +160,10 @@ def server_errors(no_route: str | None = None) -> Iterator[None]:
         yield
     except NoServer as exc:
         if "CERTIFICATE_VERIFY_FAILED" in exc.reason:  # a server answered, with a certificate we do not trust
-            told = f"cannot trust the certificate of {exc.url} ({exc.reason}); {UNTRUSTED}"
+            hint = (
+                MISMATCH if "mismatch" in exc.reason else UNTRUSTED
+            )  # Python's "IP address/Hostname mismatch"
+            told = f"cannot trust the certificate of {exc.url} ({exc.reason}); {hint}"
             raise CliError(told, code="untrusted_certificate") from None
         hint = "start one with `sls demo` or `sls serve`"
         raise CliError(f"no server at {exc.url} ({exc.reason}); {hint}", code="unreachable") from None

@@ -22,14 +22,11 @@ from rich.text import Text
 
 from ..config import env_name
 from . import demofile
-from .gateway_tls import ensure_certificate
-from .output import print_json, print_renderable
+from .gateway_tls import WILDCARDS, ensure_certificate
+from .output import note, print_json, print_renderable
 from .reading import OutputFile
 from .serve import run, start
 from .serve_banner import banner, describe
-
-#: Addresses that name no host: listening on every interface, the names come from SLS_GATEWAY_HOSTS.
-WILDCARDS = ("", "0.0.0.0", "::")
 
 #: What the real gateway's command line carries, and IBeam's default ``IBEAM_GATEWAY_PROCESS_MATCH``.
 GATEWAY_PROCESS_MATCH = "ibgroup.web.core.clientportal.gw.GatewayStart"
@@ -128,8 +125,11 @@ def gateway(
         overrides["gateway_hosts"] = (*os.environ.get(env_name("gateway_hosts"), "").split(","), host)
     startup = start({k: v for k, v in overrides.items() if v is not None}, host, port)
     cert = key = None
-    if tls:
-        cert, key = ensure_certificate(startup.settings.data_dir, host)
+    if tls:  # every name the gateway answers to (the host asked for is among them): a client checks its own
+        made = ensure_certificate(startup.settings.data_dir, startup.settings.gateway_hosts)
+        cert, key = made.cert, made.key
+        if made.made_because:
+            note(f"made a new self-signed certificate ({made.made_because}): {cert}")
     facts = gateway_facts(describe(startup, workers, threads), tls=tls, cert=cert, match=process_match)
     if as_json:
         print_json(facts, compact=True)

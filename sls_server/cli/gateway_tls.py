@@ -2,7 +2,9 @@
 own certificate (tools talk to ``https://localhost:5000`` and accept it unverified, or trust the file).
 
 Made with ``cryptography`` into the data folder (``gateway-tls/``): the key file 0600 in a 0700 folder, made
-once and kept while it has more than a week left, so a tool that pinned or trusted it keeps working.
+once and kept while it has more than a week left and names every host the gateway answers to (``--host`` and
+``SLS_GATEWAY_HOSTS``), so a tool that pinned or trusted it keeps working; one that expires soon or misses a
+name is made again (a client checking it would refuse the name it does not carry), and the caller says why.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import os
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from cryptography import x509
@@ -26,40 +30,64 @@ VALID_DAYS = 365
 RENEW_BEFORE = dt.timedelta(days=7)
 
 
-def names_for(host: str) -> list[x509.GeneralName]:
-    """localhost and the loopback addresses always; the host it listens on too, name or address."""
-    names: list[x509.GeneralName] = [
-        x509.DNSName("localhost"),
-        x509.IPAddress(ipaddress.ip_address("127.0.0.1")),
-        x509.IPAddress(ipaddress.ip_address("::1")),
-    ]
-    if host and host not in ("localhost", "127.0.0.1", "::1", "0.0.0.0", "::"):
-        try:
-            names.append(x509.IPAddress(ipaddress.ip_address(host)))
-        except ValueError:
-            names.append(x509.DNSName(host))
-    return names
+#: Names every certificate carries: what a client on this machine calls the gateway without being told.
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+#: Addresses that name no host (listening on every interface): no name of their own to certify.
+WILDCARDS = ("", "0.0.0.0", "::")
 
 
-def _still_good(cert_path: Path, key_path: Path, now: dt.datetime) -> bool:
+@dataclass(frozen=True)
+class Certificate:
+    cert: Path
+    key: Path
+    #: Why a new pair was made (``None``: the kept one serves), for the start-up's log line.
+    made_because: str | None
+
+
+def _general_name(name: str) -> x509.GeneralName:
+    try:
+        return x509.IPAddress(ipaddress.ip_address(name))
+    except ValueError:
+        return x509.DNSName(name)
+
+
+def names_for(hosts: Iterable[str]) -> list[x509.GeneralName]:
+    """localhost and the loopback addresses always; every host the gateway answers to too, name or address
+    (``--host`` and ``SLS_GATEWAY_HOSTS``), once each, in order."""
+    wanted = dict.fromkeys([*LOOPBACK_NAMES, *(h.strip().lower() for h in hosts)])
+    return [_general_name(name) for name in wanted if name not in WILDCARDS]
+
+
+def _why_new(cert_path: Path, key_path: Path, names: list[x509.GeneralName], now: dt.datetime) -> str | None:
+    """Why the kept pair cannot serve (``None``: it can): missing, unreadable, soon expired, or not naming
+    a host the gateway answers to."""
     if not (cert_path.is_file() and key_path.is_file()):
-        return False
+        return "none was kept"
     try:
         cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
-    except ValueError:
-        return False
-    return cert.not_valid_after_utc - now > RENEW_BEFORE
+        carried = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except (ValueError, x509.ExtensionNotFound):
+        return "the kept one is unreadable"
+    if cert.not_valid_after_utc - now <= RENEW_BEFORE:
+        return "the kept one expires within a week"
+    missing = [str(name.value) for name in names if name not in carried]
+    if missing:
+        return f"the kept one does not name {', '.join(missing)}"
+    return None
 
 
-def ensure_certificate(data_dir: Path, host: str) -> tuple[Path, Path]:
-    """(certificate, key) in ``data_dir/gateway-tls``: the kept pair, or a new one (ECDSA P-256)."""
+def ensure_certificate(data_dir: Path, hosts: Iterable[str]) -> Certificate:
+    """The certificate and key in ``data_dir/gateway-tls`` naming ``hosts`` (and the loopback names): the
+    kept pair, or a new one (ECDSA P-256) and why."""
     folder = data_dir / FOLDER
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(folder, 0o700)
     cert_path, key_path = folder / CERT_FILE, folder / KEY_FILE
     now = dt.datetime.now(dt.UTC)
-    if _still_good(cert_path, key_path, now):
-        return cert_path, key_path
+    names = names_for(hosts)
+    why = _why_new(cert_path, key_path, names, now)
+    if why is None:
+        return Certificate(cert_path, key_path, None)
     key = ec.generate_private_key(ec.SECP256R1())
     subject = x509.Name(
         [
@@ -75,7 +103,7 @@ def ensure_certificate(data_dir: Path, host: str) -> tuple[Path, Path]:
         .serial_number(x509.random_serial_number())
         .not_valid_before(now - dt.timedelta(minutes=5))
         .not_valid_after(now + dt.timedelta(days=VALID_DAYS))
-        .add_extension(x509.SubjectAlternativeName(names_for(host)), critical=False)
+        .add_extension(x509.SubjectAlternativeName(names), critical=False)
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
     )
@@ -84,4 +112,4 @@ def ensure_certificate(data_dir: Path, host: str) -> tuple[Path, Path]:
     )
     write_private(key_path, key_bytes)
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    return cert_path, key_path
+    return Certificate(cert_path, key_path, why)

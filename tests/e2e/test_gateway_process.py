@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import requests
 from conftest import ADMIN_TOKEN
+from cryptography import x509
 from gateway_process import sls_gateway  # noqa: F401 - the fixture
 from json_error_kit import json_error
 
@@ -64,6 +65,16 @@ def test_one_port_serves_the_gateway_and_the_emulator_over_tls(sls_gateway: Any,
     phone = requests.get(f"{server.url}/sim/v1/phones/%2B15555550100/messages", verify=verify, timeout=10)
     assert phone.status_code == 200
     assert int(pidfile.read_text()) == server.process.pid
+
+
+def test_the_certificate_names_every_host_the_gateway_answers_to(sls_gateway: Any) -> None:  # noqa: F811
+    """It named only --host (and the loopback names): a client reaching the gateway by an SLS_GATEWAY_HOSTS
+    name and trusting the certificate refused it (hostname mismatch)."""
+    server = sls_gateway("--tls", SLS_GATEWAY_HOSTS="gw.test")
+    cert = x509.load_pem_x509_certificate(server.certificate.read_bytes())
+    names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert "gw.test" in names.get_values_for_type(x509.DNSName)
+    assert f"made a new self-signed certificate (none was kept): {server.certificate}" in server.log()
 
 
 def test_a_tool_finds_it_by_its_command_line_and_stops_it(sls_gateway: Any) -> None:  # noqa: F811
@@ -133,7 +144,7 @@ def test_sls_gateway_state_drives_a_running_gateway(sls_gateway: Any) -> None:  
 
 
 def test_the_cli_says_how_to_trust_the_gateways_certificate(sls_gateway: Any) -> None:  # noqa: F811
-    server = sls_gateway("--tls")
+    server = sls_gateway("--tls", "--host", "0.0.0.0")  # every interface: 127.0.0.2 reaches it too
     env = {k: v for k, v in os.environ.items() if k not in ("SSL_CERT_FILE", "SSL_CERT_DIR")}
     command = [sys.executable, "-m", "sls_server.cli.main", "user", "list", "--url", server.url]
     untrusted = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
@@ -143,6 +154,12 @@ def test_the_cli_says_how_to_trust_the_gateways_certificate(sls_gateway: Any) ->
     env = {**env, "SSL_CERT_FILE": str(server.certificate), "SLS_ADMIN_TOKEN": ADMIN_TOKEN}
     trusted = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
     assert trusted.returncode == 0, trusted.stderr
+    # trusted, but reached by a name it does not carry: it said to trust it, which the user had done
+    other = [*command[:-1], server.url.replace("127.0.0.1", "127.0.0.2")]
+    mismatch = subprocess.run(other, env=env, capture_output=True, text=True, timeout=60, check=False)
+    assert mismatch.returncode == 1
+    assert "IP address mismatch" in mismatch.stderr and "SSL_CERT_FILE" not in mismatch.stderr
+    assert "names its --host and SLS_GATEWAY_HOSTS" in mismatch.stderr
 
 
 def test_gateway_state_against_a_server_without_the_gateway_says_so(sls_serve: Any) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from cryptography import x509
 
-from sls_server.cli.gateway_tls import ensure_certificate
+from sls_server.cli.gateway_tls import Certificate, ensure_certificate
 from sls_server.config import load_settings
 from sls_server.errors import InvalidConfig
 from sls_server.gateway.answers import mac_address, user_number
@@ -83,13 +83,30 @@ def test_gateway_settings_parse_and_refuse() -> None:
         assert refused.value.key == f"SLS_{key}"
 
 
-def test_the_certificate_is_made_once_with_a_private_key(tmp_path: Path) -> None:
-    cert_path, key_path = ensure_certificate(tmp_path, "127.0.0.1")
-    assert stat.S_IMODE(key_path.stat().st_mode) == 0o600
-    assert stat.S_IMODE(key_path.parent.stat().st_mode) == 0o700
+def san(cert_path: Path) -> set[str]:
     cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
     names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-    assert "localhost" in names.get_values_for_type(x509.DNSName)
-    before = cert_path.read_bytes()
-    assert ensure_certificate(tmp_path, "127.0.0.1") == (cert_path, key_path)
-    assert cert_path.read_bytes() == before  # kept, not made anew at every start
+    return {str(name.value) for name in names}
+
+
+def test_the_certificate_is_made_once_with_a_private_key(tmp_path: Path) -> None:
+    made = ensure_certificate(tmp_path, ["127.0.0.1"])
+    assert made.made_because == "none was kept"
+    assert stat.S_IMODE(made.key.stat().st_mode) == 0o600
+    assert stat.S_IMODE(made.key.parent.stat().st_mode) == 0o700
+    assert san(made.cert) == {"localhost", "127.0.0.1", "::1"}
+    before = made.cert.read_bytes()
+    assert ensure_certificate(tmp_path, ["127.0.0.1"]) == Certificate(made.cert, made.key, None)
+    assert made.cert.read_bytes() == before  # kept, not made anew at every start
+
+
+def test_a_certificate_missing_a_host_the_gateway_answers_to_is_made_again(tmp_path: Path) -> None:
+    """A certificate made for the default host was kept for `--host 127.0.0.2` and SLS_GATEWAY_HOSTS names,
+    and clients checking it refused the address ("IP address mismatch")."""
+    first = ensure_certificate(tmp_path, ["127.0.0.1"]).cert.read_bytes()
+    again = ensure_certificate(tmp_path, ["GW.example", "127.0.0.2"])
+    assert again.made_because == "the kept one does not name gw.example, 127.0.0.2"
+    assert san(again.cert) == {"localhost", "127.0.0.1", "::1", "gw.example", "127.0.0.2"}
+    assert again.cert.read_bytes() != first
+    # a subset of what it names keeps it, and a wildcard address names nothing
+    assert ensure_certificate(tmp_path, ["127.0.0.2", "0.0.0.0"]).made_because is None
