@@ -43,6 +43,8 @@ def gateway_state() -> None:
 
 
 def show(state: dict[str, Any], title: str, as_json: bool) -> None:
+    """The gateway's state as a table (every field a bot developer stages against: when SSO ends, the next
+    daily reset), or as the server's JSON."""
     if as_json:
         print_json(state)
         return
@@ -64,6 +66,7 @@ def show(state: dict[str, Any], title: str, as_json: bool) -> None:
                 "connected": session.get("connected"),
                 "competing": session.get("competing"),
                 "SSO ends": when(session.get("sso_expires_at")),
+                "next daily reset": when(session.get("daily_reset_at")),
             }
         )
     print_renderable(fields_table(title, rows))

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from cryptography import x509
 
+from sls_server.cli.gateway_state_cmd import show
 from sls_server.cli.gateway_tls import Certificate, ensure_certificate
 from sls_server.config import load_settings
 from sls_server.errors import InvalidConfig
@@ -110,3 +111,21 @@ def test_a_certificate_missing_a_host_the_gateway_answers_to_is_made_again(tmp_p
     assert again.cert.read_bytes() != first
     # a subset of what it names keeps it, and a wildcard address names nothing
     assert ensure_certificate(tmp_path, ["127.0.0.2", "0.0.0.0"]).made_because is None
+
+
+def test_gateway_state_status_shows_the_next_daily_reset(capsys: pytest.CaptureFixture[str]) -> None:
+    """The README says `sls gateway-state status` shows the next daily reset; the table dropped it."""
+    session = {
+        "username": "sam",
+        "paper": False,
+        "established_at": 1_790_000_000,
+        "authenticated": True,
+        "connected": True,
+        "competing": False,
+        "sso_expires_at": 1_790_000_360,
+        "daily_reset_at": 1_790_034_300,
+    }
+    state = {"session": session, "profile": "classic", "notification_step": False, "daily_reset": "23:45"}
+    show(state, "gateway", as_json=False)
+    line = next(ln for ln in capsys.readouterr().out.splitlines() if "next daily reset" in ln)
+    assert line.split("next daily reset", 1)[1].strip() == "2026-09-21 23:45:00 UTC (1790034300)"
