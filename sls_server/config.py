@@ -173,8 +173,9 @@ class Settings:
     """Render the IB Key push step with the class login-step-notification; off by default, because known
     clients (IBeam) take that class for their notification handler and mishandle it."""
     gateway_daily_reset: str | None = None
-    """HH:MM (UTC, on the server's clock) at which the gateway's SSO session ends every day, as the broker's
-    daily reset does; unset: no daily reset (``PUT /admin/v1/gateway/daily-reset`` changes it at run time)."""
+    """HH:MM (UTC, on the server's clock; H:MM is read as 0H:MM, as the API and the CLI read it) at which the
+    gateway's SSO session ends every day, as the broker's daily reset does; unset or ``off``: no daily reset
+    (``PUT /admin/v1/gateway/daily-reset`` changes it at run time)."""
     gateway_instance: str = "default"
     """Name of this gateway's one session slot in Redis: gateway processes on one Redis share a session when
     they share a name, as a single gateway process would."""

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .redis_urls import parse_redis_url
+from .shapes.daily_reset import parse_daily_reset
 
 
 def integer(lo: int, hi: int) -> Callable[[Any], int]:
@@ -133,14 +134,10 @@ def cidrs(value: Any) -> tuple[str, ...]:
 
 
 def daily_time(value: Any) -> str | None:
-    """``HH:MM`` on a 24-hour clock, kept as written with two digits each (``7:05`` becomes ``07:05``)."""
+    """The daily reset's ``HH:MM`` by the rule the API and the CLI share (``7:05`` is ``07:05``); ``off``
+    or unset: none."""
     text = optional_text(value)
-    if text is None:
-        return None
-    match = re.fullmatch(r"([01]?[0-9]|2[0-3]):([0-5][0-9])", text)
-    if match is None:
-        raise ValueError(f"must be a time of day as HH:MM (00:00 .. 23:59), got {text!r}")
-    return f"{int(match[1]):02d}:{match[2]}"
+    return None if text is None else parse_daily_reset(text)
 
 
 #: A DNS name: dot-separated labels of letters, digits, '-' (and '_', which some internal names have).

@@ -7,12 +7,11 @@ Against a ``sls gateway --tls`` server, trust its certificate as any Python clie
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import click
 
-from ..shapes.gateway import DAILY_RESET_PATTERN
+from ..shapes.daily_reset import parse_daily_reset
 from . import demofile
 from .admin_commands import admin_options, connect, server_errors, when
 from .output import EXIT_USAGE, CliError, HelpGroup, fields_table, print_json, print_renderable
@@ -154,10 +153,10 @@ def daily_reset(at: str, url: str | None, admin_token: str | None, as_json: bool
       sls gateway-state daily-reset 23:45
       sls gateway-state daily-reset off
     """
-    given = at.strip()
-    if given.lower() != "off" and not re.fullmatch(DAILY_RESET_PATTERN, given):  # the shape's own rule
-        raise CliError(f"{at!r} is not HH:MM (UTC, 00:00 to 23:59) or off", EXIT_USAGE)
-    body = {"at": None if given.lower() == "off" else given}
+    try:
+        body = {"at": parse_daily_reset(at)}  # the setting's and the API's rule, refused before any request
+    except ValueError as exc:
+        raise CliError(f"AT {exc}", EXIT_USAGE) from None
     show(_call(url, admin_token, "PUT", "/admin/v1/gateway/daily-reset", body), "daily reset set", as_json)
 
 

@@ -4,12 +4,19 @@ outbox hook's query, and the admin view and controls of the gateway's session (`
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 from typing_extensions import TypedDict
 
 from .common import Query, Refusal, Request, UnixTime, Username
+from .daily_reset import DAILY_RESET_PATTERN, DAILY_RESET_RULE, daily_reset_time
 
-DAILY_RESET_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+#: A daily-reset time in a JSON body: H:MM or HH:MM, kept as HH:MM (``daily_reset``'s one rule); null: none.
+DailyResetAt = Annotated[
+    str | None,
+    Field(pattern=DAILY_RESET_PATTERN),
+    AfterValidator(lambda at: None if at is None else daily_reset_time(at)),
+    Refusal(DAILY_RESET_RULE),
+]
 #: The longest ``/sim/v1/outbox/latest-code?wait=`` the server holds a request for.
 MAX_OUTBOX_WAIT_S = 30
 
@@ -105,6 +112,7 @@ class GatewayState(TypedDict):
 
 
 class DailyResetRequest(Request):
-    at: Annotated[
-        str | None, Field(pattern=DAILY_RESET_PATTERN), Refusal("must be HH:MM (UTC), 00:00 to 23:59")
-    ] = Field(description="HH:MM (UTC, on the server's clock) of the daily reset; null: no daily reset.")
+    at: DailyResetAt = Field(
+        description="HH:MM (UTC, on the server's clock; H:MM is read as 0H:MM) of the daily reset; "
+        "null: no daily reset."
+    )

@@ -15,7 +15,7 @@ from typing_extensions import TypedDict
 from ..errors import InvalidRequest
 from .clock import CLOCK_MAX, CLOCK_MIN, CLOCK_RANGE
 from .common import Query, Refusal, Request
-from .gateway import DAILY_RESET_PATTERN
+from .gateway import DailyResetAt
 
 STATE_FORMAT = "sls-emulator/state"
 STATE_VERSION = 3
@@ -65,9 +65,7 @@ class StatePhone(Request):
 class StateDailyReset(Request):
     """The gateway's daily reset as set at run time (``PUT /admin/v1/gateway/daily-reset``)."""
 
-    at: Annotated[
-        str | None, Field(pattern=DAILY_RESET_PATTERN), Refusal("must be HH:MM (UTC), 00:00 to 23:59")
-    ] = Field(
+    at: DailyResetAt = Field(
         description="HH:MM (UTC) of the daily reset; null: turned off, whatever the configuration says."
     )
     since: Annotated[int, Refusal(f"is {CLOCK_RANGE}")] = Field(

@@ -45,11 +45,23 @@ def test_the_daily_reset_is_set_and_turned_off_as_the_admin_api_then_reports(
     assert [e["detail"] for e in events["events"]] == [{"at": "23:45"}, {"at": None}]
 
 
+def test_a_time_written_h_mm_is_taken_as_the_setting_takes_it(
+    gw: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """SLS_GATEWAY_DAILY_RESET=7:05 was read as 07:05, while the API and the console refused 7:05."""
+    put = gw.put("/admin/v1/gateway/daily-reset", json={"at": "7:05"}, headers=admin_headers)
+    assert put.status_code == 200, put.get_json()
+    assert put.get_json()["daily_reset"] == "07:05"
+    assert Console(gw).post(ROUTE, {"at": "9:30"})["daily_reset"] == "09:30"
+    assert gateway_state(gw, admin_headers)["daily_reset"] == "09:30"
+
+
 @pytest.mark.parametrize(
     ("body", "message"),
     [
         ({"at": "25:00"}, "at must be HH:MM (UTC), 00:00 to 23:59"),
-        ({"at": "7:30"}, "at must be HH:MM (UTC), 00:00 to 23:59"),
+        ({"at": "7:60"}, "at must be HH:MM (UTC), 00:00 to 23:59"),
+        ({"at": "off"}, "at must be HH:MM (UTC), 00:00 to 23:59"),  # JSON says null
         ({"at": ""}, "at is required: HH:MM (UTC), or Turn off for no daily reset"),
         ({"at": 730}, "at must be a string"),
         ({}, "at is required"),

@@ -114,6 +114,10 @@ def test_sls_gateway_state_drives_a_running_gateway(sls_gateway: Any) -> None:  
     assert json.loads(code.stdout)["code"].isdigit()
     status = server.sls("gateway-state", "status", "--json")
     assert json.loads(status.stdout)["session"] is None
+    early = server.sls(
+        "gateway-state", "daily-reset", "7:05", "--json"
+    )  # as SLS_GATEWAY_DAILY_RESET reads it
+    assert json.loads(early.stdout)["daily_reset"] == "07:05", early.stderr
     reset = server.sls("gateway-state", "daily-reset", "23:45", "--json")
     assert json.loads(reset.stdout)["daily_reset"] == "23:45"
     assert json.loads(server.sls("gateway-state", "drop", "--json").stdout)["session"] is None
@@ -121,7 +125,7 @@ def test_sls_gateway_state_drives_a_running_gateway(sls_gateway: Any) -> None:  
         said = server.sls("gateway-state", staging).stdout
         assert "no gateway session" in said and "dropped" not in said and "expired" not in said, said
     wrong = server.sls("gateway-state", "daily-reset", "25:99")
-    assert wrong.returncode == 2 and "is not HH:MM" in wrong.stderr  # refused before any request
+    assert wrong.returncode == 2 and "AT must be HH:MM" in wrong.stderr  # refused before any request
     # without --url: the gateway running on the data folder, which said where it listens (gateway.json)
     env = {**os.environ, "SLS_DATA_DIR": str(server.data_dir), "SLS_ADMIN_TOKEN": ADMIN_TOKEN}
     env.pop("SLS_URL", None)

@@ -84,12 +84,12 @@ def test_a_pin_beside_share_is_a_usage_error(runner: CliRunner) -> None:
     assert_one_line_error(result, "--pin", "keeps its owner's PIN")
 
 
-@pytest.mark.parametrize("at", ["25:99", "7:30", "noon"])
+@pytest.mark.parametrize("at", ["25:99", "7:60", "24:00", "noon", "of"])
 def test_a_daily_reset_that_is_no_time_is_a_usage_error(runner: CliRunner, at: str) -> None:
     """Only the server checked it (exit 1), and a server not in gateway mode answered about that instead."""
     result = sls(runner, "gateway-state", "daily-reset", at)
     assert result.exit_code == 2, result.output
-    assert_one_line_error(result, "is not HH:MM")
+    assert_one_line_error(result, "AT must be HH:MM (UTC), 00:00 to 23:59, or off")
 
 
 @pytest.mark.parametrize(

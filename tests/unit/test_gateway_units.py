@@ -74,6 +74,8 @@ def test_gateway_settings_parse_and_refuse() -> None:
         "07:05",
     )
     assert load_settings({}, environ={}).gateway is False
+    for off in ("off", "OFF", " off "):  # as `sls gateway-state daily-reset off` writes it
+        assert load_settings({"GATEWAY_DAILY_RESET": off}, environ={}).gateway_daily_reset is None
     for key, value in (
         ("GATEWAY_DAILY_RESET", "24:00"),
         ("GATEWAY_PROFILE", "modern"),
