@@ -149,13 +149,15 @@ MISMATCH = (
 
 
 @contextlib.contextmanager
-def server_errors(no_route: str | None = None) -> Iterator[None]:
+def server_errors(no_route: str | None = None, no_server: str | None = None) -> Iterator[None]:
     """The server's error code and message in red, exit 1 (with --json, its code, message, status and the
     rest of its error body as ``details``); no server at all, said plainly (``unreachable``), exit 1.
 
     A 404 ``not_found`` is a route the server lacks: told with ``NO_ROUTE`` after the server's words, or,
     when the command knows what it means (``no_route``: a server not in gateway mode), by that alone, as
-    the message of --json's error too: the server's words only say that some URL was not found."""
+    the message of --json's error too: the server's words only say that some URL was not found. Nothing
+    answering is told with ``no_server`` (``{url}`` and ``{reason}`` filled in) when the command knows what
+    should have answered (a gateway), else with how to start the demo or a server."""
     try:
         yield
     except NoServer as exc:
@@ -165,6 +167,8 @@ def server_errors(no_route: str | None = None) -> Iterator[None]:
             )  # Python's "IP address/Hostname mismatch"
             told = f"cannot trust the certificate of {exc.url} ({exc.reason}); {hint}"
             raise CliError(told, code="untrusted_certificate") from None
+        if no_server is not None:
+            raise CliError(no_server.format(url=exc.url, reason=exc.reason), code="unreachable") from None
         hint = "start one with `sls demo` or `sls serve`"
         raise CliError(f"no server at {exc.url} ({exc.reason}); {hint}", code="unreachable") from None
     except ApiError as exc:

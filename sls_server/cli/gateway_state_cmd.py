@@ -23,6 +23,16 @@ NOT_A_GATEWAY = (
     "(--url http://127.0.0.1:5000), and sls demo or sls serve started with SLS_GATEWAY=True serve one too"
 )
 
+#: How to start a gateway, for when none answers.
+START_ONE = "start one with `sls gateway`, or sls demo or sls serve with SLS_GATEWAY=True"
+#: Nothing answers at --url (or SLS_URL).
+NO_GATEWAY_AT = "no gateway at {url} ({reason}): " + START_ONE
+#: No --url, no gateway running on the data folder, and nothing at the fallback (a demo's url or the default).
+NO_GATEWAY_FOR = (
+    "no gateway is running for the data folder {data_dir} (its gateway.json is absent or stale), and no "
+    "server answers at {{url}} ({{reason}}): " + START_ONE + " (or pass --url)"
+)
+
 
 @click.group("gateway-state", cls=HelpGroup)
 def gateway_state() -> None:
@@ -83,9 +93,18 @@ def _gateway(url: str | None) -> str | None:
     return url or demofile.gateway_url()
 
 
+def _no_gateway(url: str | None) -> str:
+    """What to say when nothing answers: at the URL asked for, or that the data folder has no gateway (the
+    command then tried what every command falls back to, which is no gateway's address: say so first)."""
+    if url or demofile.gateway_url():
+        return NO_GATEWAY_AT
+    folder = str(demofile.data_dir_from_env()).replace("{", "{{").replace("}", "}}")  # formatted once more
+    return NO_GATEWAY_FOR.format(data_dir=folder)
+
+
 def _call(url: str | None, admin_token: str | None, method: str, path: str, body: Any = None) -> Any:
     client = connect(_gateway(url), admin_token)
-    with server_errors(NOT_A_GATEWAY.format(url=client.url)):
+    with server_errors(NOT_A_GATEWAY.format(url=client.url), _no_gateway(url)):
         return client.request(method, path, body)
 
 
@@ -175,7 +194,7 @@ def latest_code(username: str, wait: int, url: str | None, sim_token: str | None
     """
     client = sim_client(_gateway(url), sim_token)
     client.timeout_s = max(client.timeout_s, wait + 10.0)
-    with server_errors(NOT_A_GATEWAY.format(url=client.url)):
+    with server_errors(NOT_A_GATEWAY.format(url=client.url), _no_gateway(url)):
         code = client.fetch("GET", "/sim/v1/outbox/latest-code", query={"user": username, "wait": str(wait)})
     if as_json:
         print_json({"code": code.decode()})

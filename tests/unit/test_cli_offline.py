@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import stat
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -185,3 +187,38 @@ def test_sls_bench_names_what_hides_its_package(runner: CliRunner, monkeypatch: 
     result = sls(runner, "bench", "--duration", "1", "--seed-users", "0")
     assert result.exit_code == 2
     assert_one_line_error(result, "sls_bench.run", "another package named bench", "--force-reinstall")
+
+
+def stale_gateway_file(data_dir: Path, url: str) -> None:
+    """A gateway.json its gateway left behind: the process that wrote it is gone."""
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True
+    )
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / demofile.GATEWAY_FILE).write_text(json.dumps({"url": url, "pid": int(gone.stdout)}))
+
+
+@pytest.mark.parametrize(
+    "args", [("status",), ("drop",), ("latest-code", "--user", "sam")], ids=["status", "drop", "latest-code"]
+)
+def test_gateway_state_with_no_gateway_on_the_data_folder_says_so(
+    runner: CliRunner, tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    """With the gateway stopped it said "no server at <the demo's url> ...; start one with `sls demo` or
+    `sls serve`": the wrong server, and a start that would serve no gateway."""
+    data_dir, fallback = tmp_path / "data", f"http://127.0.0.1:{free_port()}"
+    demofile.write(data_dir, {"url": fallback, "admin_token": "t" * 20})  # what every command falls back to
+    stale_gateway_file(data_dir, f"http://127.0.0.1:{free_port()}")
+    result = sls(runner, "gateway-state", *args)
+    assert result.exit_code == 1, result.output
+    assert_one_line_error(
+        result,
+        f"no gateway is running for the data folder {data_dir} (its gateway.json is absent or stale)",
+        f"no server answers at {fallback}",
+        "start one with `sls gateway`, or sls demo or sls serve with SLS_GATEWAY=True (or pass --url)",
+    )
+    assert "`sls demo` or `sls serve`" not in result.stderr
+    url = f"http://127.0.0.1:{free_port()}"
+    asked = sls(runner, "gateway-state", *args, "--url", url)
+    assert asked.exit_code == 1, asked.output
+    assert_one_line_error(asked, f"no gateway at {url} (", "start one with `sls gateway`")
