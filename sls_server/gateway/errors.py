@@ -20,6 +20,14 @@ class NoGatewaySession(NotAuthenticated):
     code = "no_session"
     message = "No gateway session: log in through the gateway's login page (/sso/Login) first."
 
+    @classmethod
+    def ended(cls, why: str) -> NoGatewaySession:
+        """The 401 after the gateway's session ended (``reason``: how): the same words for the call that
+        found it ending and for every later one until the next login, so no caller reads "first" as though
+        there never was a session."""
+        how = "ended at the daily reset" if why == "daily_reset" else f"has ended ({why})"
+        return cls(f"The gateway's session {how}: log in through the gateway's login page again.", reason=why)
+
 
 class LoginModeMismatch(Forbidden):
     code = "login_mode_mismatch"

@@ -115,7 +115,7 @@ class GatewayService:
         record = self._repo.get(self.instance)
         if record is None:
             why = self._repo.ended(self.instance, now=now)  # every caller learns it, until the next login
-            raise NoGatewaySession(reason=why) if why else NoGatewaySession()
+            raise NoGatewaySession.ended(why) if why else NoGatewaySession()
         reset_at = self._reset_due(record, now=now)
         try:
             session = self._sessions.authenticate_id(record.session_id, now=now, ip=ip, extend=activity)
@@ -124,9 +124,7 @@ class GatewayService:
         except SlsError as exc:  # logged off, expired, replaced, user disabled, address refused
             why = "session_ended" if exc.code == "not_authenticated" else exc.code  # gone: ended elsewhere
             self._forget(record, now=now, why=why)
-            raise NoGatewaySession(
-                f"The gateway's session has ended ({why}): log in through the page again.", reason=why
-            ) from None
+            raise NoGatewaySession.ended(why) from None
         return self._view(record, session, reset_at)
 
     def reauthenticate(self, *, now: int, ip: str | None) -> GatewayView:
@@ -206,10 +204,7 @@ class GatewayService:
         reset_at = next_reset(max(record.established_at, since), hhmm)
         if reset_at is not None and now >= reset_at:
             self._close(record, now=now, why="daily_reset")
-            raise NoGatewaySession(
-                "The gateway's session ended at the daily reset: log in through the page again.",
-                reason="daily_reset",
-            )
+            raise NoGatewaySession.ended("daily_reset")
         return reset_at
 
     def _view(self, record: GatewayRecord, session: Session, reset_at: int | None) -> GatewayView:

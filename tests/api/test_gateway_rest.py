@@ -178,6 +178,12 @@ def test_automatic_logoff_applies_and_tickle_is_activity(
     gw.post("/admin/v1/clock", json={"advance_s": 301}, headers=admin_headers)
     ended = gw.post("/v1/api/tickle")  # ... so 901 s after the last tickle the session is logged off
     assert ended.status_code == 401 and ended.get_json()["reason"] == "session_expired"
+    # every later call says the same: it said "No gateway session: log in ... first", as if none had been
+    for later in (gw.post("/v1/api/tickle"), gw.get("/v1/api/sso/validate")):
+        assert later.status_code == 401 and later.get_json() == ended.get_json()
+    assert ended.get_json()["message"] == (
+        "The gateway's session has ended (session_expired): log in through the gateway's login page again."
+    )
 
 
 def test_the_daily_reset_ends_the_session_at_its_time(
@@ -192,8 +198,8 @@ def test_the_daily_reset_ends_the_session_at_its_time(
     gw.post("/admin/v1/clock", json={"advance_s": 1}, headers=admin_headers)
     ended = gw.post("/v1/api/tickle")
     assert ended.status_code == 401 and ended.get_json()["reason"] == "daily_reset"
-    again = gw.get("/v1/api/sso/validate")  # the next caller too, until a login
-    assert again.status_code == 401 and again.get_json()["reason"] == "daily_reset"
+    again = gw.get("/v1/api/sso/validate")  # the next caller too, in the same words, until a login
+    assert again.status_code == 401 and again.get_json() == ended.get_json()
     bad = gw.put("/admin/v1/gateway/daily-reset", json={"at": "25:00"}, headers=admin_headers)
     assert bad.status_code == 400 and bad.get_json()["field"] == "at"
 
