@@ -238,14 +238,21 @@ class Answerer:
     def received_code(self, flow: Flow, kind: str) -> str:
         number = self.phone_of(flow.username)
         what = "messages" if kind == "sms" else "calls"
-        got = self.sim.request("GET", f"/sim/v1/phones/{segment(number)}/{what}").get(what, [])
-        for item in got:  # newest first
+        body = self.sim.request("GET", f"/sim/v1/phones/{segment(number)}/{what}")
+        for item in body.get(what, []):  # newest first
             if (
                 item.get("code")
                 and item.get("purpose") == flow.code_purpose
                 and str(item.get("id")) not in flow.seen
             ):
                 return str(item["code"])
+        coming = [t for t in body.get("in_transit") or [] if t.get("purpose") == flow.code_purpose]
+        if coming:
+            wait = int(coming[0]["arrives_in_s"])
+            raise CliError(
+                f"the text with the code is on its way to {number}: the carrier delays texts, and it arrives "
+                f"in {wait} s by the server's clock (`sls clock --advance {wait}`, then `sls answer --auto`)"
+            )
         reason = "text" if kind == "sms" else "call"
         raise CliError(
             f"no {reason} with a code reached {number} ({WHY_NO_TEXT}); "

@@ -59,7 +59,7 @@ def phone() -> None:
     "code_only",
     is_flag=True,
     help="Print only the newest code (a text without one, like a security notice, is passed over); exit 1 "
-    "if no text holds one.",
+    "if no text holds one, or if a newer code is still on its way (a carrier's delay).",
 )
 @admin_options
 @sim_token_option
@@ -81,10 +81,7 @@ def inbox(
     """
     body = _get(sim_client(url, sim_token), number, "messages")
     if code_only:
-        code = next((m["code"] for m in body.get("messages") or [] if m.get("code")), None)
-        if code is None:
-            raise CliError(f"no text to {number} holds a code yet", 1)
-        click.echo(code)
+        click.echo(newest_code(number, body))
         return
     if as_json:
         print_json(body)
@@ -96,8 +93,36 @@ def inbox(
         for m in messages
     ]
     print_renderable(table(f"texts to {number}", columns, rows, wrap=["text"]))
-    if not messages:
-        note("no texts yet (a delayed text shows once the server's clock reaches it: sls clock --advance)")
+    coming = body.get("in_transit") or []
+    if coming:
+        wait = int(coming[0]["arrives_in_s"])
+        count = f"{len(coming)} text{'s' if len(coming) > 1 else ''}"
+        note(
+            f"{count} on the way, held back by the carrier: the next arrives in {wait} s by the server's "
+            f"clock (sls clock --advance {wait})"
+        )
+    elif not messages:
+        note("no texts yet")
+
+
+def newest_code(number: str, body: dict[str, Any]) -> str:
+    """The newest code that arrived, unless a code sent after it is still on its way: then that older
+    code is spent or about to be, and printing it would send a script on with the wrong one."""
+    newest = next((m for m in body.get("messages") or [] if m.get("code")), None)
+    since = (newest.get("seq") or 0) if newest else -1
+    coming = [t for t in body.get("in_transit") or [] if t.get("has_code") and (t.get("seq") or 0) > since]
+    if coming:
+        wait = int(coming[0]["arrives_in_s"])
+        newer = "a newer code" if newest else "a code"
+        raise CliError(
+            f"{newer} to {number} is still on its way: the carrier delays texts, and it arrives in {wait} s "
+            f"by the server's clock (`sls clock --advance {wait}` brings it; `sls phone conditions {number}` "
+            "shows the delay)",
+            1,
+        )
+    if newest is None:
+        raise CliError(f"no text to {number} holds a code yet", 1)
+    return str(newest["code"])
 
 
 @phone.command("calls")

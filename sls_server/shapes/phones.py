@@ -65,9 +65,27 @@ PhoneCall = TypedDict(
 PhoneCall.__doc__ = "A voice callback the handset received."
 
 
+class TextInTransit(TypedDict):
+    """A text sent but not yet arrived (the carrier's ``delivery_delay_s``). Never its content: only that it
+    exists and whether it carries a code, so a script can tell the newest code listed is not the newest
+    sent."""
+
+    sent_at: Annotated[UnixTime, Field(description="When it was sent.")]
+    at: Annotated[UnixTime, Field(description="When it arrives, by the server's clock.")]
+    arrives_in_s: Annotated[
+        int, Field(ge=1, description="Seconds of the server's clock until then (`sls clock --advance`).")
+    ]
+    purpose: Annotated[str | None, Field(description="Why it was sent, as a message's `purpose`.")]
+    has_code: Annotated[bool, Field(description="Whether it carries a code.")]
+    seq: _Seq
+
+
 class PhoneMessages(TypedDict):
     number: Handset
     messages: Annotated[list[PhoneMessage], Field(description="Newest first.")]
+    in_transit: Annotated[
+        list[TextInTransit], Field(description="Texts still on their way, the first to arrive first.")
+    ]
 
 
 class PhoneCalls(TypedDict):

@@ -208,7 +208,25 @@ class PhoneService:
 
     def messages(self, handset: str, *, now: int) -> list[dict[str, Any]]:
         """Texts arrived by ``now`` (a delayed one shows when the clock gets there), newest first."""
-        return [m.as_dict() for m in self._store.phones.messages(handset) if m.at <= now]
+        return self.inbox(handset, now=now)[0]
+
+    def inbox(self, handset: str, *, now: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """:meth:`messages`, and the texts the carrier still holds back (first to arrive first), without
+        their words: what tells a script the newest code listed is not the newest code sent. One read."""
+        stored = self._store.phones.messages(handset)
+        due = sorted((m for m in stored if m.at > now), key=lambda m: m.at)
+        in_transit = [
+            {
+                "sent_at": m.sent_at,
+                "at": m.at,
+                "arrives_in_s": m.at - now,
+                "purpose": m.purpose,
+                "has_code": m.code is not None,
+                "seq": m.seq,
+            }
+            for m in due
+        ]
+        return [m.as_dict() for m in stored if m.at <= now], in_transit
 
     def calls(self, handset: str, *, now: int) -> list[dict[str, Any]]:
         return [c.as_dict() for c in self._store.phones.calls(handset) if c.at <= now]

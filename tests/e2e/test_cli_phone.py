@@ -132,3 +132,27 @@ def test_cli_phone_errors_are_one_line(sls_serve) -> None:  # type: ignore[no-un
     assert number.returncode == 1 and "field=number" in number.stderr
     empty = sls(server, "phone", "inbox", "nobody-here")
     assert empty.returncode == 0 and "no texts yet" in empty.stderr
+
+
+def test_inbox_code_refuses_an_older_code_while_a_newer_one_is_on_its_way(sls_serve) -> None:  # type: ignore[no-untyped-def]
+    """With texts delayed, `--code` printed the last login's code, and a script went on with a spent one."""
+    server = sls_serve(workers=1)
+    user = {"username": "pat", "password": PASSWORD, "phone": PHONE, "sms": False}
+    assert api(server, "/admin/v1/users", user, True).ok
+    assert api(server, "/admin/v1/users/pat/devices", {"type": "sms"}, True).status_code == 201
+    api(server, "/api/v1/auth/login", {"username": "pat", "password": PASSWORD})
+    first = sls(server, "phone", "inbox", PHONE, "--code").stdout.strip()
+    assert first.isdigit()
+
+    sls_json(server, "phone", "conditions", PHONE, "--delay", "90")
+    api(server, "/api/v1/auth/login", {"username": "pat", "password": PASSWORD})
+    waiting = sls(server, "phone", "inbox", PHONE, "--code")
+    assert waiting.returncode == 1 and waiting.stdout == "", waiting.stdout
+    assert "a newer code to +15555550100 is still on its way" in waiting.stderr
+    assert "sls clock --advance 90" in waiting.stderr, waiting.stderr
+    listed = sls(server, "phone", "inbox", PHONE)
+    assert listed.returncode == 0 and "1 text on the way" in listed.stdout + listed.stderr
+
+    assert sls(server, "clock", "--advance", "90").returncode == 0
+    arrived = sls(server, "phone", "inbox", PHONE, "--code")
+    assert arrived.returncode == 0 and arrived.stdout.strip() not in ("", first), arrived.stderr

@@ -95,11 +95,12 @@ def conditions_view(number: str, conditions: Conditions) -> dict[str, Any]:
     parameters=PARAMETERS,
 )
 def list_phone_messages(number: str) -> Response:
-    """A text delayed by `delivery_delay_s` appears once the server's clock reaches its `at`; a text the
-    carrier blocked never appears. `code` is parsed out for scripts."""
-    name = handset(number)
-    messages = [public_message(m) for m in core().phones.messages(name, now=now())]
-    return _no_store(jsonify({"number": name, "messages": messages}))
+    """A text delayed by `delivery_delay_s` appears once the server's clock reaches its `at` (until then
+    `in_transit` counts it); a text the carrier blocked never appears. `code` is parsed out for scripts."""
+    name, at = handset(number), now()
+    arrived, in_transit = core().phones.inbox(name, now=at)
+    messages = [public_message(m) for m in arrived]
+    return _no_store(jsonify({"number": name, "messages": messages, "in_transit": in_transit}))
 
 
 @operation(
