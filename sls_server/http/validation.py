@@ -6,7 +6,8 @@ Before that, what the shape cannot say: there is a body, it is declared JSON, it
 than :data:`~.json_provider.MAX_JSON_DEPTH` (checked ahead of the decoder, so the 400 can say why), and it
 is strict JSON, which pydantic's reader is not (:func:`strict_json`): no ``NaN`` or ``Infinity``, no key
 given twice in one object (pydantic would keep the last; a proxy may read the first). The
-first error is reported, as the hand-written checks did, with the field as its path written the way JSON
+first error is reported, as the hand-written checks did (and every field's in ``problems`` when several
+are at fault), with the field as its path written the way JSON
 reads (``unlock.pin``, ``users[1].record.phone``); an error about a list's item itself names the list
 (``users[1].devices``) and adds the item's ``index`` in it (and the item as ``entry`` when it is a scalar),
 as the allowlists always have, so ``index`` is always a position in the list ``field`` names.
@@ -204,25 +205,60 @@ def query(model: type[Model]) -> Model:
         raise refused(model, exc, where="query") from None
 
 
+#: The most field refusals one 400 lists in ``problems``: a body of a thousand bad entries gets a page.
+MAX_PROBLEMS = 20
+
+
 def refused(model: type[BaseModel], exc: ValidationError, *, where: str) -> InvalidRequest:
-    """The first of pydantic's errors as the contract's 400."""
-    error = exc.errors(include_url=False)[0]
-    loc = error["loc"]
+    """pydantic's errors as the contract's 400: the first as its ``field`` and ``message``, and, when more
+    than one field is at fault, each field's first refusal in ``problems``, so a form marks every field it
+    must fix in one round instead of one per submit."""
+    errors = exc.errors(include_url=False)
+    loc = errors[0]["loc"]
     if not any(isinstance(part, str) for part in loc):  # about the whole document: not JSON, not an object
-        if error["type"] == "json_invalid":
+        if errors[0]["type"] == "json_invalid":
             return InvalidRequest("the body is not valid JSON", field="body")
         return InvalidRequest(f"the {where} must be a JSON object", field="body")
+    problems: dict[str, dict[str, Any]] = {}  # by place, in pydantic's order
+    for error in errors:
+        if any(isinstance(part, str) for part in error["loc"]):
+            problem = _problem(model, error)
+            place = f"{problem['field']}[{problem.get('index', '')}]"
+            problems.setdefault(place, problem)  # a union's members each refuse the same place
+    first, *rest = problems.values()
+    if rest:
+        first = {**first, "problems": list(problems.values())[:MAX_PROBLEMS]}
+    return InvalidRequest(**first)
+
+
+def together(refusals: Sequence[InvalidRequest]) -> InvalidRequest | None:
+    """Refusals of one form's parts (checked in stages: a shape, then what needs the shape's values) as one
+    400, the first leading and every field in ``problems`` as :func:`refused` words them; None if none."""
+    if len(refusals) < 2:
+        return refusals[0] if refusals else None
+    problems = [p for r in refusals for p in r.extra.get("problems") or [_as_problem(r)]]
+    lead = refusals[0]
+    extra = {k: v for k, v in lead.extra.items() if k != "problems"}
+    return InvalidRequest(lead.message, **extra, problems=problems[:MAX_PROBLEMS])
+
+
+def _as_problem(refusal: InvalidRequest) -> dict[str, Any]:
+    return {"message": refusal.message, **{k: v for k, v in refusal.extra.items() if k != "problems"}}
+
+
+def _problem(model: type[BaseModel], error: ErrorDetails) -> dict[str, Any]:
+    """One refusal: ``field`` (the list, for an item of one, with its ``index`` and a scalar ``entry``)
+    and ``message``."""
+    loc = error["loc"]
     subject = json_path(loc)
-    extra: dict[str, Any] = {}
+    problem: dict[str, Any] = {"message": _message(model, error, subject), "field": subject}
     if isinstance(loc[-1], int):  # a list's item itself: the list, and where in it
-        field = json_path(loc[:-1])
-        extra["index"] = loc[-1]
+        problem["field"] = json_path(loc[:-1])
+        problem["index"] = loc[-1]
         echoed = _echo(error.get("input"))
         if echoed is not _NOTHING:
-            extra["entry"] = echoed
-    else:
-        field = subject
-    return InvalidRequest(_message(model, error, subject), field=field, **extra)
+            problem["entry"] = echoed
+    return problem
 
 
 def json_path(loc: Sequence[int | str]) -> str:

@@ -12,6 +12,15 @@ from .common import FactorType
 Count = Annotated[int, Field(ge=0)]
 
 
+class Problem(TypedDict):
+    """One field's refusal, where a body has several."""
+
+    field: Annotated[str, Field(description="The field at fault, as `field`.")]
+    message: Annotated[str, Field(description="What is wrong with it.")]
+    index: NotRequired[Annotated[Count, Field(description="As `index`: the bad item's place in the list.")]]
+    entry: NotRequired[Annotated[Any, Field(description="As `entry`: the bad list item, if a scalar.")]]
+
+
 class Error(TypedDict):
     """Every error: `error` and `message`, plus the extras its code documents."""
 
@@ -22,6 +31,15 @@ class Error(TypedDict):
     ]
     index: NotRequired[
         Annotated[Count, Field(description="The position of the bad item in the list named by `field`.")]
+    ]
+    problems: NotRequired[
+        Annotated[
+            list[Problem],
+            Field(
+                description="`invalid_request` with more than one field at fault: every one of them (at most "
+                "20), the first being `field` and `message`, so a form can mark them all at once."
+            ),
+        ]
     ]
     entry: NotRequired[Annotated[Any, Field(description="The bad list item itself, if a scalar.")]]
     max_entries: NotRequired[Annotated[Count, Field(description="The most items the list may hold.")]]

@@ -369,3 +369,17 @@ def test_the_clock_and_the_world_say_their_outcome_in_their_own_card(world: Worl
     page.get_by_test_id("trainer-confirm-no").click()
     expect(world_card.get_by_role("status")).to_have_text("Nothing was changed.")
     expect(users_line).to_be_empty()
+
+
+def test_an_add_user_form_with_several_mistakes_marks_them_all_at_once(world: World, page: Any) -> None:
+    """One field a submit before: the trainer fixed the username, sent it again, then heard of the PIN."""
+    sign_in_trainer(page, world)
+    page.get_by_test_id("add-user-type").select_option("dscplus")
+    page.get_by_test_id("add-user-phone").fill("555-0100")
+    page.get_by_test_id("add-user-submit").click()
+    for field in ("username", "password", "phone", "pin"):
+        expect(page.get_by_test_id(f"add-user-error-{field}")).not_to_be_empty()
+        expect(page.get_by_test_id(f"add-user-{field}")).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_test_id("add-user-error-pin")).to_have_text("pin is required: the card's 4-digit PIN")
+    expect(page.get_by_test_id("add-user-username")).to_be_focused()  # the first of them
+    assert admin_get(world, "/users")["users"] == []

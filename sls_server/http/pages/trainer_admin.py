@@ -63,18 +63,7 @@ def trainer_add_user() -> ResponseReturnValue:
     the enrolment returns once (a card's key, an app's secret, a passcode) for the trainer to read."""
 
     def add(body: dict[str, Any]) -> dict[str, Any]:
-        fields = {k: _text(body, k) for k in ("username", "password", "phone")}
-        user = shaped(UserCreate, {k: v for k, v in fields.items() if v is not None})
-        given = body.get("device")
-        if not isinstance(given, dict):
-            raise InvalidRequest("choose an authenticator", field="type")
-        device = shaped(DeviceEnrolRequest, {k: v for k, v in given.items() if v not in (None, "")})
-        core().factors.get(device.type)  # an unknown type is refused here, before the user exists
-        if device.type in PHONE_FACTORS and user.phone is None:
-            raise InvalidRequest(f"phone is required for {device.type}: the code goes to it", field="phone")
-        needed, what = REQUIRED.get(device.type, ("", ""))
-        if needed and device.share_device_id is None and getattr(device, needed) is None:
-            raise InvalidRequest(f"{needed} is required: {what}", field=needed)
+        user, device = _checked_form(body)
         # The SMS of account opening, as the admin API enrols it; the form's box unticked opts out. SMS
         # chosen as the authenticator is that one, not a second SMS device on the same number; voice chosen
         # is the phone's device instead of it (one SMS or voice device per number: 409 `device_exists`).
@@ -98,6 +87,40 @@ def trainer_add_user() -> ResponseReturnValue:
         return {"username": record.username, "phone": record.phone, "device": enrolled, **opened}
 
     return action(add)
+
+
+def _checked_form(body: dict[str, Any]) -> tuple[UserCreate, DeviceEnrolRequest]:
+    """The form's user and authenticator, or one 400 naming every field at fault: the user's and the
+    authenticator's shapes are each checked, and what the type needs, so the trainer fixes them in one
+    round (one field a submit before)."""
+    refusals: list[InvalidRequest] = []
+    fields = {k: _text(body, k) for k in ("username", "password", "phone")}
+    user = device = None
+    try:
+        user = shaped(UserCreate, {k: v for k, v in fields.items() if v is not None})
+    except InvalidRequest as exc:
+        refusals.append(exc)
+    given = body.get("device")
+    try:
+        if not isinstance(given, dict):
+            raise InvalidRequest("choose an authenticator", field="type")
+        device = shaped(DeviceEnrolRequest, {k: v for k, v in given.items() if v not in (None, "")})
+        core().factors.get(device.type)  # an unknown type is refused here, before the user exists
+    except InvalidRequest as exc:
+        refusals.append(exc)
+    if device is not None:
+        if device.type in PHONE_FACTORS and fields["phone"] is None:
+            refusals.append(
+                InvalidRequest(f"phone is required for {device.type}: the code goes to it", field="phone")
+            )
+        needed, what = REQUIRED.get(device.type, ("", ""))
+        if needed and device.share_device_id is None and getattr(device, needed) is None:
+            refusals.append(InvalidRequest(f"{needed} is required: {what}", field=needed))
+    refusal = validation.together(refusals)
+    if refusal is not None:
+        raise refusal
+    assert user is not None and device is not None  # each was refused above if it was not made
+    return user, device
 
 
 @bp.post("/trainer/users/<username>/devices")

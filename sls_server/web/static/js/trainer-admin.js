@@ -44,15 +44,24 @@
   }
   function showError(form, answer) {
     const data = answer.data || {};
-    const entry = data.entry !== undefined ? ' ("' + data.entry + '")' : ""; // which one of a list was refused
-    const message = (data.message || "The server refused it (" + answer.status + ").") + entry;
     const named = data.field || (data.error === "user_exists" ? "username" : ""); // a 409 names no field
-    const spot = form.querySelector("[data-field-error='" + named + "']") ||
-      form.querySelector("[data-field-error='']") || form.querySelector("[data-field-error]");
-    spot.textContent = message;
-    const field = named && form.querySelector("[name='" + named + "']");
-    if (field) { field.setAttribute("aria-invalid", "true"); field.focus(); }
-    say(message, true, form);
+    // A body with several bad fields lists them all in `problems` (the first is `field`): each is marked,
+    // so the trainer fixes them in one round; the focus goes to the first.
+    const problems = data.problems || [{ field: named, message: data.message, entry: data.entry }];
+    const said = [];
+    let first = null;
+    problems.forEach(function (problem) {
+      const entry = problem.entry !== undefined ? ' ("' + problem.entry + '")' : ""; // which one of a list
+      const message = (problem.message || "The server refused it (" + answer.status + ").") + entry;
+      const spot = form.querySelector("[data-field-error='" + (problem.field || "") + "']") ||
+        form.querySelector("[data-field-error='']") || form.querySelector("[data-field-error]");
+      spot.textContent = spot.textContent ? spot.textContent + " " + message : message;
+      const field = problem.field && form.querySelector("[name='" + problem.field + "']");
+      if (field) { field.setAttribute("aria-invalid", "true"); first = first || field; }
+      said.push(message);
+    });
+    if (first) first.focus();
+    say(said.join(" "), true, form);
   }
 
   /* One request at a time per button; aria-disabled, not disabled, so the focus stays on it. */
