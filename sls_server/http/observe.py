@@ -110,3 +110,4 @@ def register(app: Flask) -> None:
     app.after_request_funcs.setdefault(None, []).insert(0, finish)
     app.teardown_request(forget)
     metrics.count_store_bugs(logging.getLogger("sls_server.http"))
+    metrics.zero_known_series()

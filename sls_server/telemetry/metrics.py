@@ -178,8 +178,29 @@ def observe_long_held(kind: str, change: int) -> None:
     _child(LONG_HELD, kind).inc(change)
 
 
+def zero_known_series() -> None:
+    """Make every series of the counters and gauges that mostly stay at zero, at zero in this process (a
+    labelled child is made at zero; in multiprocess mode that writes its zero to this process's file): each
+    is there from the first scrape, so an alert on ``increase(...)`` or on a series' absence tells zero from
+    "not scraped". Idempotent."""
+    from ..long_held import KINDS  # it counts into this module: imported here, not at the top
+
+    for kind in _LOCKS.values():
+        _child(LOCKOUTS, kind)
+    for channel in _SENT.values():
+        _child(MESSAGES_SENT, channel)
+    for failure in REDIS_ERROR_KINDS:
+        _child(REDIS_ERRORS, failure)
+    for held in KINDS:
+        _child(LONG_HELD, held)
+
+
+#: ``sls_redis_errors_total``'s kinds: Redis unreachable (503), or a command it refused (500).
+REDIS_ERROR_KINDS = ("unavailable", "bug")
+
+
 def observe_redis_error(kind: str) -> None:
-    REDIS_ERRORS.labels(kind).inc()
+    _child(REDIS_ERRORS, kind).inc()
 
 
 class _StoreBugCounter(logging.Handler):

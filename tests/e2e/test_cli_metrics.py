@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from cli_world import Demo, seeded
 from conftest import DEMO_ENV
 
@@ -107,3 +108,23 @@ def test_silent_refusals_beside_an_open_metrics_are_warned_of_once(sls_serve: An
     warned = [line for line in server.log().splitlines() if WARNING in line]
     assert len(warned) == 1 and "[WARNING]" in warned[0] and "SLS_METRICS_TOKEN" in warned[0], warned
     assert WARNING not in sls_serve(workers=1).log()  # explicit refusals: nothing to warn of
+
+
+def test_the_rare_counters_are_at_zero_from_the_first_scrape(sls_serve: Any) -> None:
+    """An operator's alert on ``sls_lockouts_total`` or ``sls_redis_errors_total`` found no series on a fresh
+    server until the first lock or the first failure: it could not tell zero from a scrape that missed."""
+    server = sls_serve(workers=2)
+    text = requests.get(f"{server.url}/metrics", timeout=10).text
+    for series in (
+        'sls_lockouts_total{kind="account"}',
+        'sls_lockouts_total{kind="device"}',
+        'sls_lockouts_total{kind="card_pin"}',
+        'sls_messages_sent_total{channel="sms"}',
+        'sls_messages_sent_total{channel="voice"}',
+        'sls_messages_sent_total{channel="push"}',
+        'sls_redis_errors_total{kind="unavailable"}',
+        'sls_redis_errors_total{kind="bug"}',
+        'sls_long_held_requests{kind="outbox_wait"}',
+        'sls_long_held_requests{kind="trainer_feed"}',
+    ):
+        assert f"\n{series} 0.0\n" in text, series
