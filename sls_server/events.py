@@ -18,6 +18,7 @@ from .accounts.clientip import client_block
 from .accounts.name_refs import NameRefs
 from .store.events import EventRepo
 from .store.records import Event
+from .telemetry.jsonlog import EVENT_FIELD
 from .telemetry.metrics import observe_event
 
 log = logging.getLogger("sls_server.events")
@@ -55,7 +56,7 @@ class EventLog:
         """Append the event to the trail; inside a ``Store.write_behind`` block, with the block's writes."""
         event = self._event(type_, at, user, ip, factor, device_id, result, detail)
         self._repo.append(event, retention_s=self.retention_s, window_s=self.window_s)
-        log.info("%s %s", type_, _fields(event))
+        _log(logging.INFO, event)
         observe_event(event)  # the Prometheus counters, in-process: no Redis round trip
 
     def record_flood(
@@ -82,10 +83,7 @@ class EventLog:
         event_id = self._repo.append_grouped(
             event, retention_s=self.retention_s, window_s=self.window_s, group=group
         )
-        if event_id is None:
-            log.debug("%s (counted in its window) %s", type_, _fields(event))
-        else:
-            log.info("%s %s", type_, _fields(event))
+        _log(logging.INFO if event_id is not None else logging.DEBUG, event, counted=event_id is None)
         observe_event(event)
         return event_id
 
@@ -150,5 +148,12 @@ def _about(event: Event, user: str | None, ref: str | None) -> bool:
     return ref is not None and event.user is None and (event.detail or {}).get("name_ref") == ref
 
 
-def _fields(event: Event) -> str:
-    return " ".join(f"{k}={v}" for k, v in event.as_dict().items() if k not in ("type", "at"))
+def _log(level: int, event: Event, *, counted: bool = False) -> None:
+    """The event's log line: words for a person, and its fields as ``event`` for a log collector (JSON mode
+    writes them as an object: ``telemetry.jsonlog``). Events never carry a secret, so neither does this."""
+    if not log.isEnabledFor(level):
+        return
+    fields = event.as_dict()
+    words = " ".join(f"{k}={v}" for k, v in fields.items() if k not in ("type", "at"))
+    how = " (counted in its window)" if counted else ""
+    log.log(level, "%s%s %s", event.type, how, words, extra={EVENT_FIELD: fields})

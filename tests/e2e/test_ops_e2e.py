@@ -187,6 +187,13 @@ def test_json_logs_one_line_per_request_with_its_id_and_nothing_secret(sls_serve
     lines = [json.loads(line) for line in server.log().splitlines() if line.startswith("{")]
     failed = [line for line in lines if str(line.get("message")).startswith("login.second_factor_failed")]
     assert [line.get("request_id") for line in failed] == [rid], "the event's line names its request"
+    event = failed[0]["event"]  # its fields as fields, for a collector's queries (they were only words)
+    assert (event["type"], event["user"], event["result"]) == (
+        "login.second_factor_failed",
+        "alice",
+        "failure",
+    )
+    assert event["factor"] == "dscplus" and event["detail"] == {"attempts_left": 2}, event
     served = [line for line in lines if line.get("request_id") and line.get("logger") != "sls_server.access"]
     assert {line["request_id"] for line in served} <= {line["request_id"] for line in access_lines()}
     log = server.log()
