@@ -7,8 +7,9 @@ names the real session the login created, by its public id and never its token. 
 session first, so automatic logoff, the absolute lifetime, a disabled or deleted user, IP rules and the
 server's clock all apply to the gateway as to any session. Beside it lives the brokerage session's state
 (``authenticated``, ``connected``, ``competing``), which tests and trainers stage: the brokerage session
-dropping while SSO stays valid (clients reauthenticate over REST), a competing session from another
-platform, the SSO session expiring or the daily reset (clients must log in through the page again).
+dropping while SSO stays valid, the gateway losing its connection to the brokerage's servers (both healed by
+reauthenticating over REST), a competing session from another platform, the SSO session expiring or the
+daily reset (clients must log in through the page again).
 """
 
 from __future__ import annotations
@@ -28,12 +29,19 @@ from ..store.records.gateway import BrokerageChanges, GatewayRecord
 from .daily import next_reset
 from .errors import LIVE_USER_IN_PAPER_MODE, PAPER_USER_IN_LIVE_MODE, LoginModeMismatch, NoGatewaySession
 
-Staged = Literal["drop", "compete", "expire"]
-#: What each staged change does to the brokerage session (``expire`` ends the SSO session instead).
-STAGED: dict[str, BrokerageChanges] = {
-    "drop": {"authenticated": False, "connected": True, "competing": False},
-    "compete": {"authenticated": False, "connected": True, "competing": True},
+Staged = Literal["drop", "disconnect", "compete", "expire"]
+#: What each staged change does to the brokerage session (``expire`` ends the SSO session instead), and the
+#: event it is recorded as.
+STAGED: dict[str, tuple[BrokerageChanges, str]] = {
+    "drop": ({"authenticated": False, "connected": True, "competing": False}, "gateway.brokerage_dropped"),
+    "disconnect": (
+        {"authenticated": False, "connected": False, "competing": False},
+        "gateway.brokerage_disconnected",
+    ),
+    "compete": ({"authenticated": False, "connected": True, "competing": True}, "gateway.competing_session"),
 }
+#: A reauthentication (or ``ssodh/init``) while the SSO session is valid: from a drop, a lost connection or a
+#: competing session alike.
 RESTORED: BrokerageChanges = {"authenticated": True, "connected": True, "competing": False}
 
 
@@ -162,16 +170,16 @@ class GatewayService:
         return self._view(record, Session.from_record(touched.record), reset_at)
 
     def stage(self, change: Staged, *, now: int) -> GatewayView | None:
-        """Stage a drop, a competing session or an SSO expiry on the gateway's session; None when there is
-        none (nothing to stage), else the session as it is now (None again after an expiry)."""
+        """Stage a drop, a lost connection, a competing session or an SSO expiry on the gateway's session;
+        None when there is none (nothing to stage), else the session as it is now (None again after an
+        expiry)."""
         view = self.peek(now=now)
         if view is None:
             return None
         if change == "expire":
             self._close(view.record, now=now, why="sso_expired")
             return None
-        changes = STAGED[change]
-        event = "gateway.brokerage_dropped" if change == "drop" else "gateway.competing_session"
+        changes, event = STAGED[change]
         self._change(view.record, changes, now=now, event=event)
         return replace(view, record=replace(view.record, **changes))
 
