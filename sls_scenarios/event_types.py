@@ -88,6 +88,7 @@ EVENT_TYPES: frozenset[str] = frozenset(
         "gateway.session_ended",
         "gateway.reauthenticated",
         "gateway.brokerage_dropped",
+        "gateway.brokerage_disconnected",
         "gateway.competing_session",
         "gateway.daily_reset_set",
         # the emulator itself: clock, reset, state, the pages' sign-in, flood summaries

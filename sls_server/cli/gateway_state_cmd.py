@@ -44,9 +44,10 @@ def gateway_state() -> None:
     \b
     Examples:
       sls gateway-state status --url http://127.0.0.1:5000
-      sls gateway-state drop      # brokerage session down, SSO valid: clients reauthenticate
-      sls gateway-state compete   # another platform's session competes
-      sls gateway-state expire    # SSO session over: clients log in through the page again
+      sls gateway-state drop        # brokerage session down, SSO valid: clients reauthenticate
+      sls gateway-state disconnect  # connection to the brokerage lost, SSO valid: the same
+      sls gateway-state compete     # another platform's session competes
+      sls gateway-state expire      # SSO session over: clients log in through the page again
       sls gateway-state daily-reset 23:45
     """
 
@@ -82,8 +83,9 @@ def show(state: dict[str, Any], title: str, as_json: bool) -> None:
 
 
 def staged(state: dict[str, Any], title: str, nothing: str) -> str:
-    """The table's title after a drop, a competing session or an expiry: the server answers 200 with
-    ``session`` null when there was no gateway session, and a title saying it was done would then be false."""
+    """The table's title after a drop, a disconnection, a competing session or an expiry: the server answers
+    200 with ``session`` null when there was no gateway session, and a title saying it was done would then be
+    false."""
     return title if state.get("session") is not None else f"no gateway session: {nothing}"
 
 
@@ -131,6 +133,21 @@ def drop(url: str | None, admin_token: str | None, as_json: bool) -> None:
     """
     state = _call(url, admin_token, "POST", "/admin/v1/gateway/drop")
     show(state, staged(state, "brokerage session dropped", "no drop to stage"), as_json)
+
+
+@gateway_state.command("disconnect")
+@admin_options
+def disconnect(url: str | None, admin_token: str | None, as_json: bool) -> None:
+    """Disconnect the gateway from the brokerage; SSO stays valid (POST /admin/v1/gateway/disconnect).
+
+    \b
+    Example:
+      sls gateway-state disconnect  # connected false; POST /v1/api/iserver/reauthenticate heals it
+    """
+    state = _call(url, admin_token, "POST", "/admin/v1/gateway/disconnect")
+    show(
+        state, staged(state, "gateway disconnected from the brokerage", "no disconnection to stage"), as_json
+    )
 
 
 @gateway_state.command("compete")

@@ -47,7 +47,12 @@ def server_version() -> str:
 def auth_status(view: GatewayView, instance: str) -> AuthStatus:
     record = view.record
     message = ""
-    if record.competing:
+    if not record.connected:
+        message = (
+            "The gateway has lost its connection to the brokerage's servers; reauthenticate while the SSO "
+            "session is valid."
+        )
+    elif record.competing:
         message = "Another session competes for this brokerage session; reauthenticate to take it over."
     elif not record.authenticated:
         message = "The brokerage session is down; reauthenticate while the SSO session is valid."

@@ -21,12 +21,14 @@ class NoGatewaySession(NotAuthenticated):
     message = "No gateway session: log in through the gateway's login page (/sso/Login) first."
 
     @classmethod
-    def ended(cls, why: str) -> NoGatewaySession:
-        """The 401 after the gateway's session ended (``reason``: how): the same words for the call that
+    def ended(cls, why: str, ended_by: str | None) -> NoGatewaySession:
+        """The 401 after the gateway's session ended (``reason``: how; ``ended_by``: its cause, where one
+        reason has two: ``session_expired`` is ``idle`` or ``lifetime``): the same words for the call that
         found it ending and for every later one until the next login, so no caller reads "first" as though
-        there never was a session."""
+        there never was a session. ``ended_by`` is left out only for an ending an older version kept."""
         how = "ended at the daily reset" if why == "daily_reset" else f"has ended ({why})"
-        return cls(f"The gateway's session {how}: log in through the gateway's login page again.", reason=why)
+        message = f"The gateway's session {how}: log in through the gateway's login page again."
+        return cls(message, reason=why) if ended_by is None else cls(message, reason=why, ended_by=ended_by)
 
 
 class LoginModeMismatch(Forbidden):

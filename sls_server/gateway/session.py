@@ -7,8 +7,13 @@ names the real session the login created, by its public id and never its token. 
 session first, so automatic logoff, the absolute lifetime, a disabled or deleted user, IP rules and the
 server's clock all apply to the gateway as to any session. Beside it lives the brokerage session's state
 (``authenticated``, ``connected``, ``competing``), which tests and trainers stage: the brokerage session
-dropping while SSO stays valid (clients reauthenticate over REST), a competing session from another
-platform, the SSO session expiring or the daily reset (clients must log in through the page again).
+dropping while SSO stays valid, the gateway losing its connection to the brokerage's servers (both healed by
+reauthenticating over REST), a competing session from another platform, the SSO session expiring or the
+daily reset (clients must log in through the page again).
+
+How a session ended is kept for the callers that come after (``reason``, the 401's word, which bots match),
+with the cause behind it (``ended_by``): ``session_expired`` is the automatic logoff (``idle``) or the
+session's absolute lifetime (``lifetime``); every other reason has one cause, and ``ended_by`` repeats it.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
 
+from ..auth.errors import SessionExpired, SessionLifetimeEnded
 from ..auth.session_state import Session
 from ..auth.sessions import SessionService
 from ..errors import SlsError, StoreUnavailable
@@ -28,13 +34,29 @@ from ..store.records.gateway import BrokerageChanges, GatewayRecord
 from .daily import next_reset
 from .errors import LIVE_USER_IN_PAPER_MODE, PAPER_USER_IN_LIVE_MODE, LoginModeMismatch, NoGatewaySession
 
-Staged = Literal["drop", "compete", "expire"]
-#: What each staged change does to the brokerage session (``expire`` ends the SSO session instead).
-STAGED: dict[str, BrokerageChanges] = {
-    "drop": {"authenticated": False, "connected": True, "competing": False},
-    "compete": {"authenticated": False, "connected": True, "competing": True},
+Staged = Literal["drop", "disconnect", "compete", "expire"]
+#: What each staged change does to the brokerage session (``expire`` ends the SSO session instead), and the
+#: event it is recorded as.
+STAGED: dict[str, tuple[BrokerageChanges, str]] = {
+    "drop": ({"authenticated": False, "connected": True, "competing": False}, "gateway.brokerage_dropped"),
+    "disconnect": (
+        {"authenticated": False, "connected": False, "competing": False},
+        "gateway.brokerage_disconnected",
+    ),
+    "compete": ({"authenticated": False, "connected": True, "competing": True}, "gateway.competing_session"),
 }
+#: A reauthentication (or ``ssodh/init``) while the SSO session is valid: from a drop, a lost connection or a
+#: competing session alike.
 RESTORED: BrokerageChanges = {"authenticated": True, "connected": True, "competing": False}
+#: How the session check names an ending it found (``Touched.status``): the gateway's ``reason`` and
+#: ``ended_by`` for it, as :meth:`GatewayService.current` names the same ending from the check's error.
+FOUND_ENDED: dict[str, tuple[str, str]] = {
+    "expired_idle": ("session_expired", "idle"),
+    "expired_absolute": ("session_expired", "lifetime"),
+    "replaced": ("session_replaced", "session_replaced"),
+    "revoked": ("session_revoked", "session_revoked"),
+    "missing": ("session_ended", "session_ended"),
+}
 
 
 def login_mode(paper_selected: bool) -> Callable[[UserRecord], None]:
@@ -114,8 +136,8 @@ class GatewayService:
         ``no_session`` (with ``reason``, how the last one ended, until the next login)."""
         record = self._repo.get(self.instance)
         if record is None:
-            why = self._repo.ended(self.instance, now=now)  # every caller learns it, until the next login
-            raise NoGatewaySession.ended(why) if why else NoGatewaySession()
+            ended = self._repo.ended(self.instance, now=now)  # every caller learns it, until the next login
+            raise NoGatewaySession.ended(*ended) if ended else NoGatewaySession()
         reset_at = self._reset_due(record, now=now)
         try:
             session = self._sessions.authenticate_id(record.session_id, now=now, ip=ip, extend=activity)
@@ -123,8 +145,11 @@ class GatewayService:
             raise
         except SlsError as exc:  # logged off, expired, replaced, user disabled, address refused
             why = "session_ended" if exc.code == "not_authenticated" else exc.code  # gone: ended elsewhere
-            self._forget(record, now=now, why=why)
-            raise NoGatewaySession.ended(why) from None
+            ended_by = why
+            if isinstance(exc, SessionExpired):  # one reason, two causes: a bot must tell them apart
+                ended_by = "lifetime" if isinstance(exc, SessionLifetimeEnded) else "idle"
+            self._forget(record, now=now, why=why, ended_by=ended_by)
+            raise NoGatewaySession.ended(why, ended_by) from None
         return self._view(record, session, reset_at)
 
     def reauthenticate(self, *, now: int, ip: str | None) -> GatewayView:
@@ -156,22 +181,23 @@ class GatewayService:
         touched = self._store.sessions.touch(
             record.session_id, now=now, idle_timeout=self._sessions.idle_timeout, mode="check"
         )
-        if touched.record is None:
-            self._forget(record, now=now, why=touched.status)
+        if touched.record is None:  # named as a REST call finding it would name it (not expired_idle)
+            why, ended_by = FOUND_ENDED.get(touched.status, ("session_ended", "session_ended"))
+            self._forget(record, now=now, why=why, ended_by=ended_by)
             return None
         return self._view(record, Session.from_record(touched.record), reset_at)
 
     def stage(self, change: Staged, *, now: int) -> GatewayView | None:
-        """Stage a drop, a competing session or an SSO expiry on the gateway's session; None when there is
-        none (nothing to stage), else the session as it is now (None again after an expiry)."""
+        """Stage a drop, a lost connection, a competing session or an SSO expiry on the gateway's session;
+        None when there is none (nothing to stage), else the session as it is now (None again after an
+        expiry)."""
         view = self.peek(now=now)
         if view is None:
             return None
         if change == "expire":
             self._close(view.record, now=now, why="sso_expired")
             return None
-        changes = STAGED[change]
-        event = "gateway.brokerage_dropped" if change == "drop" else "gateway.competing_session"
+        changes, event = STAGED[change]
         self._change(view.record, changes, now=now, event=event)
         return replace(view, record=replace(view.record, **changes))
 
@@ -204,7 +230,7 @@ class GatewayService:
         reset_at = next_reset(max(record.established_at, since), hhmm)
         if reset_at is not None and now >= reset_at:
             self._close(record, now=now, why="daily_reset")
-            raise NoGatewaySession.ended("daily_reset")
+            raise NoGatewaySession.ended("daily_reset", "daily_reset")
         return reset_at
 
     def _view(self, record: GatewayRecord, session: Session, reset_at: int | None) -> GatewayView:
@@ -221,13 +247,18 @@ class GatewayService:
     def _close(self, record: GatewayRecord, *, now: int, why: str) -> bool:
         """End the gateway's session and the real one behind it (a logout, an expiry, the daily reset);
         whether this call ended it (of racing calls, one does)."""
-        if not self._repo.end(self.instance, record.session_id, why=why, now=now):
+        if not self._repo.end(self.instance, record.session_id, why=why, ended_by=why, now=now):
             return False
-        self._events.record("gateway.session_ended", at=now, user=record.username, result=why)
+        self._ended_event(record, now=now, why=why, ended_by=why)
         self._sessions.end(record.session_id, now=now, reason="logout" if why == "logout" else why)
         return True
 
-    def _forget(self, record: GatewayRecord, *, now: int, why: str) -> None:
+    def _forget(self, record: GatewayRecord, *, now: int, why: str, ended_by: str) -> None:
         """The real session ended by itself (its own event says how): the gateway lets go of it."""
-        if self._repo.end(self.instance, record.session_id, why=why, now=now):
-            self._events.record("gateway.session_ended", at=now, user=record.username, result=why)
+        if self._repo.end(self.instance, record.session_id, why=why, ended_by=ended_by, now=now):
+            self._ended_event(record, now=now, why=why, ended_by=ended_by)
+
+    def _ended_event(self, record: GatewayRecord, *, now: int, why: str, ended_by: str) -> None:
+        """``gateway.session_ended``: ``result`` the 401's ``reason``, ``detail.ended_by`` its cause."""
+        detail = {"ended_by": ended_by}
+        self._events.record("gateway.session_ended", at=now, user=record.username, result=why, detail=detail)

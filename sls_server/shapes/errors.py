@@ -54,7 +54,25 @@ class Error(TypedDict):
         ]
     ]
     reason: NotRequired[
-        Annotated[str, Field(description="Why, in a word: the password rule broken, a transaction's end.")]
+        Annotated[
+            str,
+            Field(
+                description="Why, in a word: the password rule broken, a transaction's end, how the "
+                "gateway's last session ended (`no_session`)."
+            ),
+        ]
+    ]
+    ended_by: NotRequired[
+        Annotated[
+            str,
+            Field(
+                description="`no_session` after the gateway's session ended, beside `reason`: its cause. "
+                "`reason: session_expired` is `idle` (no tickle for the idle timeout) or `lifetime` (the "
+                "session's absolute lifetime); any other reason has one cause, named as `reason` names it "
+                "(`daily_reset`, `sso_expired`, `logout`, `session_replaced`, `session_revoked`, "
+                "`session_ended`, `ip_restricted`)."
+            ),
+        ]
     ]
     retry_after: NotRequired[
         Annotated[

@@ -31,8 +31,20 @@ class AuthStatus(TypedDict):
 
     authenticated: Annotated[bool, Field(description="The brokerage session is up.")]
     competing: Annotated[bool, Field(description="Another platform's session competes with this one.")]
-    connected: Annotated[bool, Field(description="The gateway reaches the brokerage's servers.")]
-    message: Annotated[str, Field(description="Empty, or why the session is not authenticated.")]
+    connected: Annotated[
+        bool,
+        Field(
+            description="The gateway reaches the brokerage's servers; false: not `authenticated` either, "
+            "until a reauthentication while the SSO session is valid."
+        ),
+    ]
+    message: Annotated[
+        str,
+        Field(
+            description="Empty, or why the session is not authenticated: the connection lost, a competing "
+            "session, the brokerage session down."
+        ),
+    ]
     MAC: Annotated[str, Field(description="The gateway's hardware address (made up, stable per instance).")]
     serverInfo: ServerInfo
 

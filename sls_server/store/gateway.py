@@ -59,22 +59,25 @@ class GatewayRepo:
         done = self._scripts("gateway_update", _session_keys(instance), [session_id, "set", *pairs(fields)])
         return bool(done)
 
-    def end(self, instance: str, session_id: str, *, why: str, now: int) -> bool:
-        """Forget the gateway's session if it is still ``session_id``, remembering ``why`` and when (``now``,
-        on the app clock) until the next login, or :data:`ENDED_KEEP_S` of the app clock."""
-        args: list[str | int] = [session_id, "end", why, ENDED_BACKSTOP_S, now]
+    def end(self, instance: str, session_id: str, *, why: str, ended_by: str, now: int) -> bool:
+        """Forget the gateway's session if it is still ``session_id``, remembering ``why`` (the 401's
+        ``reason``), ``ended_by`` (its cause) and when (``now``, on the app clock) until the next login, or
+        :data:`ENDED_KEEP_S` of the app clock."""
+        args: list[str | int] = [session_id, "end", f"{why} {ended_by}", ENDED_BACKSTOP_S, now]
         return bool(self._scripts("gateway_update", _session_keys(instance), args))
 
-    def ended(self, instance: str, *, now: int) -> str | None:
-        """Why the gateway's last session ended, while that is news: no login since, and less than
-        :data:`ENDED_KEEP_S` of the app clock since it ended (a clock put back before then finds it news)."""
+    def ended(self, instance: str, *, now: int) -> tuple[str, str | None] | None:
+        """Why the gateway's last session ended and its cause, while that is news: no login since, and less
+        than :data:`ENDED_KEEP_S` of the app clock since it ended (a clock put back before then finds it
+        news). The cause is None when a version that did not keep it wrote the reason."""
         value = self._r.get(keys.gateway_ended(instance))
         if not value:
             return None
-        at, _, why = text(value).partition(" ")
+        at, _, said = text(value).partition(" ")
+        why, _, ended_by = said.partition(" ")
         if not why or not at.lstrip("-").isdigit():
             return None  # not written by this version (the reason alone): its hour cannot be told
-        return why if now - int(at) < ENDED_KEEP_S else None
+        return (why, ended_by or None) if now - int(at) < ENDED_KEEP_S else None
 
     def daily_reset(self, instance: str) -> tuple[str | None, int]:
         """The daily reset set at run time (``HH:MM`` or ``off``; None when only the setting decides), and the

@@ -235,7 +235,7 @@ def test_the_live_profile_and_the_notification_step(
     expect(page.locator(".login-step-notification")).to_be_visible()
 
 
-def test_the_trainer_drops_the_brokerage_session_from_the_console(
+def test_the_trainer_drops_and_disconnects_the_brokerage_session_from_the_console(
     world: World, page: Any, context: Any
 ) -> None:
     world.user("tina")
@@ -248,6 +248,10 @@ def test_the_trainer_drops_the_brokerage_session_from_the_console(
     console.get_by_test_id("gateway-drop").click()
     expect(console.get_by_test_id("gateway-result")).to_contain_text("authenticated false")
     assert tickle(world.url).json()["iserver"]["authStatus"]["authenticated"] is False
+    console.get_by_test_id("gateway-disconnect").click()  # beside the drop: the connection to the broker lost
+    expect(console.get_by_test_id("gateway-result")).to_contain_text("connected false")
+    status = tickle(world.url).json()["iserver"]["authStatus"]
+    assert (status["authenticated"], status["connected"]) == (False, False)
     console.get_by_test_id("gateway-expire").click()
     expect(console.get_by_test_id("gateway-result")).to_contain_text("No gateway session")
     assert tickle(world.url).status_code == 401

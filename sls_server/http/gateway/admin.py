@@ -1,6 +1,7 @@
 """``/admin/v1/gateway``: look at the gateway's session and stage what automation must survive: the
-brokerage session dropping (SSO still valid: clients reauthenticate over REST), a competing session from
-another platform, the SSO session expiring (clients log in through the page again), the daily reset's time.
+brokerage session dropping or the gateway losing its connection to the brokerage's servers (SSO still valid:
+clients reauthenticate over REST), a competing session from another platform, the SSO session expiring
+(clients log in through the page again), the daily reset's time.
 
 Behind the admin token, like all of ``/admin/v1``; the CLI (``sls gateway-state``), the trainer console and
 scenarios (the ``http`` step) call these routes.
@@ -71,6 +72,16 @@ def gateway_drop() -> Any:
     over REST (`/v1/api/iserver/reauthenticate`). With no gateway session nothing changes (`session`
     null)."""
     return _stage("drop")
+
+
+@operation(bp, "post", "/disconnect", summary="Disconnect the gateway from the brokerage", ok=GatewayState)
+def gateway_disconnect() -> Any:
+    """The gateway loses its connection to the brokerage's servers: `connected: false` and
+    `authenticated: false` (with a `message` saying so). The SSO session stays valid (`/v1/api/sso/validate`
+    answers, `tickle` still counts as activity), so a client reauthenticates over REST
+    (`/v1/api/iserver/reauthenticate`, or `ssodh/init`), as after a drop. With no gateway session nothing
+    changes (`session` null)."""
+    return _stage("disconnect")
 
 
 @operation(bp, "post", "/compete", summary="Stage a competing session", ok=GatewayState)

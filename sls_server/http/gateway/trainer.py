@@ -1,7 +1,7 @@
-"""The trainer console's gateway card (gateway mode only): drop the brokerage session, stage a competing
-session, expire the SSO session, in front of the room, and set (or turn off) the daily reset. Behind the
-console's sign-in and CSRF token, like its clock and attack buttons (``pages.trainer``), and on the same core
-calls and shapes as ``/admin/v1/gateway``."""
+"""The trainer console's gateway card (gateway mode only): drop the brokerage session, disconnect the gateway
+from the brokerage, stage a competing session, expire the SSO session, in front of the room, and set (or turn
+off) the daily reset. Behind the console's sign-in and CSRF token, like its clock and attack buttons
+(``pages.trainer``), and on the same core calls and shapes as ``/admin/v1/gateway``."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from ..pages.trainer import action
 from .admin import set_daily_reset, state
 from .pages import bp
 
-CHANGES = ("drop", "compete", "expire")
+CHANGES = ("drop", "disconnect", "compete", "expire")
 
 
 @bp.app_context_processor

@@ -86,6 +86,10 @@ ERROR_NOTES = {
     "SMS device takes voice callbacks too. Nothing was enrolled or sent.",
     "reauth_required": "This task needs a fresh identity verification (`POST /api/v1/verify`); `purpose` "
     "says which.",
+    "no_session": "No gateway session: log in through the gateway's login page (`/sso/Login`). After one "
+    "ended, until the next login (at most an hour of the server's clock), `reason` says how "
+    "(`session_expired`, `sso_expired`, `daily_reset`, `logout`, ...) and `ended_by` its cause "
+    "(`session_expired`: `idle` or `lifetime`).",
 }
 
 #: Path parameters many operations share; an operation describes its own in ``parameters=``.

@@ -1,0 +1,187 @@
+"""The staged lost connection (``POST /admin/v1/gateway/disconnect``): the gateway no longer reaches the
+brokerage's servers, so ``/iserver/auth/status`` says ``connected: false`` and ``authenticated: false`` while
+the SSO session stays valid; a reauthentication restores it, as it restores a drop. Staged from the admin API,
+the trainer console and ``sls gateway-state disconnect``. Time moves only with /admin/v1/clock."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from conftest import ADMIN_TOKEN
+from flask import Flask
+from flask.testing import FlaskClient
+from gateway_kit import logged_in, make_user
+from page_forms import Console
+from werkzeug.serving import make_server
+
+from sls_server import create_app
+from sls_server.cli.main import cli
+
+LOST = (
+    "The gateway has lost its connection to the brokerage's servers; reauthenticate while the SSO session is "
+    "valid."
+)
+
+
+@pytest.fixture
+def gateway_app(app_config: dict[str, Any]) -> Flask:
+    return create_app({**app_config, "GATEWAY": True})
+
+
+@pytest.fixture
+def gw(gateway_app: Flask) -> FlaskClient:
+    return gateway_app.test_client()
+
+
+@pytest.fixture
+def sam(gw: FlaskClient, admin_headers: dict[str, str]) -> str:
+    make_user(gw, admin_headers, "sam", "sms")
+    logged_in(gw, "sam")
+    return "sam"
+
+
+def flags(status: dict[str, Any]) -> tuple[bool, bool, bool]:
+    return status["authenticated"], status["connected"], status["competing"]
+
+
+def disconnect(gw: FlaskClient, headers: dict[str, str]) -> dict[str, Any]:
+    answer = gw.post("/admin/v1/gateway/disconnect", headers=headers)
+    assert answer.status_code == 200, answer.get_json()
+    return answer.get_json()  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize(
+    "heal", ["/v1/api/iserver/reauthenticate?force=true", "/v1/portal/iserver/auth/ssodh/init"]
+)
+def test_a_lost_connection_shows_on_every_route_and_a_reauthentication_restores_it(
+    gw: FlaskClient, sam: str, admin_headers: dict[str, str], heal: str
+) -> None:
+    staged = disconnect(gw, admin_headers)["session"]
+    assert (staged["authenticated"], staged["connected"], staged["competing"]) == (False, False, False)
+    for prefix in ("/v1/api", "/v1/portal"):
+        for status in (
+            gw.get(prefix + "/iserver/auth/status").get_json(),
+            gw.post(prefix + "/iserver/auth/status").get_json(),
+            gw.post(prefix + "/tickle").get_json()["iserver"]["authStatus"],
+        ):
+            assert flags(status) == (False, False, False)
+            assert status["message"] == LOST
+    validated = gw.get("/v1/api/sso/validate")  # the SSO session is still valid
+    assert validated.status_code == 200 and validated.get_json()["USER_NAME"] == sam
+    # the /iserver routes gateway mode does not emulate answer as they do while merely dropped: not emulated
+    assert gw.get("/v1/api/iserver/accounts").get_json()["error"] == "not_found"
+    healed = gw.post(heal)
+    assert healed.status_code == 200, healed.get_json()
+    status = gw.get("/v1/api/iserver/auth/status").get_json()
+    assert flags(status) == (True, True, False) and status["message"] == ""
+    state = gw.get("/admin/v1/gateway", headers=admin_headers).get_json()["session"]
+    assert (state["authenticated"], state["connected"]) == (True, True)
+
+
+def test_a_disconnected_gateway_still_keeps_its_sso_session_alive_by_tickles(
+    gw: FlaskClient, sam: str, admin_headers: dict[str, str]
+) -> None:
+    """The connection to the brokerage is lost, not the SSO session: tickles are activity as ever."""
+    disconnect(gw, admin_headers)
+    for _ in range(3):
+        gw.post("/admin/v1/clock", json={"advance_s": 600}, headers=admin_headers)
+        tickle = gw.post("/v1/api/tickle")
+        assert tickle.status_code == 200 and tickle.get_json()["iserver"]["authStatus"]["connected"] is False
+    assert gw.post("/v1/api/iserver/reauthenticate").get_json() == {"message": "triggered"}
+
+
+def test_the_disconnection_is_recorded_and_its_reauthentication_too(
+    gw: FlaskClient, sam: str, admin_headers: dict[str, str]
+) -> None:
+    disconnect(gw, admin_headers)
+    gw.post("/v1/api/iserver/reauthenticate")
+    events = gw.get("/admin/v1/events?limit=100", headers=admin_headers).get_json()["events"]
+    gateway = [
+        (e["type"], e.get("user"), e.get("detail")) for e in events if e["type"].startswith("gateway.")
+    ]
+    assert gateway[-2:] == [
+        (
+            "gateway.brokerage_disconnected",
+            sam,
+            {"authenticated": False, "connected": False, "competing": False},
+        ),
+        ("gateway.reauthenticated", sam, {"authenticated": True, "connected": True, "competing": False}),
+    ]
+
+
+def test_staging_another_change_after_it_replaces_it(
+    gw: FlaskClient, sam: str, admin_headers: dict[str, str]
+) -> None:
+    """Each staged change sets all three flags: a drop after a disconnection is a drop, connected again."""
+    disconnect(gw, admin_headers)
+    dropped = gw.post("/admin/v1/gateway/drop", headers=admin_headers).get_json()["session"]
+    assert (dropped["authenticated"], dropped["connected"]) == (False, True)
+    status = gw.get("/v1/api/iserver/auth/status").get_json()
+    assert flags(status) == (False, True, False) and status["message"] != LOST
+
+
+def test_without_a_session_or_the_admin_token_nothing_is_disconnected(
+    gw: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    refused = gw.post("/admin/v1/gateway/disconnect")
+    assert refused.status_code == 401 and refused.get_json()["error"] == "admin_token_required"
+    assert disconnect(gw, admin_headers)["session"] is None
+    events = gw.get("/admin/v1/events?type=gateway.brokerage_disconnected", headers=admin_headers).get_json()
+    assert events["events"] == []
+
+
+def test_the_trainer_console_disconnects_as_the_admin_api_does(
+    gw: FlaskClient, sam: str, admin_headers: dict[str, str]
+) -> None:
+    console = Console(gw)
+    assert 'data-testid="gateway-disconnect"' in gw.get("/trainer").get_data(as_text=True)
+    answered = console.post("/trainer/gateway", {"change": "disconnect"})
+    assert answered == gw.get("/admin/v1/gateway", headers=admin_headers).get_json()
+    assert answered["session"]["connected"] is False
+    assert gw.get("/v1/api/iserver/auth/status").get_json()["message"] == LOST
+
+
+@pytest.fixture
+def served(gateway_app: Flask) -> Iterator[str]:
+    """The gateway app over real HTTP, in a thread, for the ``sls`` command."""
+    server = make_server("127.0.0.1", 0, gateway_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def sls(served: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """``sls gateway-state ...`` against the served gateway, in a clean environment: no SLS_* of the shell."""
+    for name in [n for n in os.environ if n.startswith("SLS_")]:
+        monkeypatch.delenv(name)
+    env = {"SLS_DATA_DIR": str(tmp_path / "cli-data"), "SLS_ADMIN_TOKEN": ADMIN_TOKEN}
+
+    def run(*args: str) -> Result:
+        return CliRunner().invoke(cli, ["gateway-state", *args, "--url", served], env=env, prog_name="sls")
+
+    return run
+
+
+def test_sls_gateway_state_disconnect(sls: Any, gw: FlaskClient, sam: str) -> None:
+    said = sls("disconnect")
+    assert said.exit_code == 0, said.output
+    assert "gateway disconnected from the brokerage" in said.stdout
+    assert gw.get("/v1/api/iserver/auth/status").get_json()["connected"] is False
+    as_json = sls("disconnect", "--json")
+    assert as_json.exit_code == 0, as_json.output
+    assert json.loads(as_json.stdout)["session"]["connected"] is False
+    assert gw.post("/v1/api/logout").status_code == 200
+    nothing = sls("disconnect")
+    assert nothing.exit_code == 0 and "no gateway session: no disconnection to stage" in nothing.stdout
