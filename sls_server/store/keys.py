@@ -22,7 +22,8 @@ EVENTS = f"{PREFIX}{{events}}:stream"
 METRICS = f"{PREFIX}{{events}}:metrics"
 READY_PROBE = f"{PREFIX}{{ready}}:probe"
 #: Which ``SLS_SECRET_KEY`` sealed this Redis's secrets (``secretbox.key_check``): a server with another
-#: key refuses to start on it (``runtime.claim_secret_key``).
+#: key refuses to start on it (``runtime.claim_secret_key``). Not the world: a reset keeps it
+#: (``Store.reset``).
 SECRET_KEY_CHECK = f"{PREFIX}{{keycheck}}:secret_key"
 #: Open flood windows (group -> "start count") and their end instants: beside the stream, one slot.
 EVENT_WINDOWS = f"{PREFIX}{{events}}:windows"
