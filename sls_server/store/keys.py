@@ -15,8 +15,6 @@ PREFIX = "sls:"
 EVERY_KEY = f"{PREFIX}*"
 
 CLOCK_OFFSET = f"{PREFIX}{{clock}}:offset"
-#: Pub/sub channel carrying each new offset to the workers that cache it (not a key: never stored).
-CLOCK_CHANNEL = f"{PREFIX}{{clock}}:moved"
 USERS_INDEX = f"{PREFIX}{{index}}:users"
 EVENTS = f"{PREFIX}{{events}}:stream"
 METRICS = f"{PREFIX}{{events}}:metrics"
@@ -33,6 +31,16 @@ EVENT_WINDOWS_DUE = f"{PREFIX}{{events}}:windows_due"
 CONSOLE = f"{PREFIX}{{console}}:"
 #: Their index (zset: SHA-256 of the sign-in's id -> its absolute deadline), for ending them all at once.
 CONSOLE_SIGN_INS = f"{CONSOLE}sign_ins"
+
+
+def clock_channel(db: int) -> str:
+    """The pub/sub channel carrying each new clock to the workers that cache it (not a key: never stored), one
+    per database: Redis pub/sub ignores the database number, so on one channel a server on db 0 took the
+    clock of one moved on db 2. Database 0 keeps the name it always had, so servers of the version before
+    still hear and are heard during an upgrade there (a Cluster has only db 0). The ``{clock}`` tag puts the
+    channel in the offset's slot: on a Cluster, the node that ``store.clock`` subscribes on and checks."""
+    channel = f"{PREFIX}{{clock}}:moved"
+    return channel if db == 0 else f"{channel}:db{db}"
 
 
 def ready_probe(tag: int) -> str:
