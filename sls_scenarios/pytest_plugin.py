@@ -5,8 +5,9 @@
   that uses it; the fixture is an ``SlsEmulator`` client (``url``, ``admin_token``, ``create_user``,
   ``enroll_card``, ``latest_code``...).
   Extra server settings come from the ``sls_emulator_env`` ini option (lines of ``SLS_NAME=value``); the
-  fixture's own calls use the ``SLS_ADMIN_TOKEN`` and ``SLS_SIM_TOKEN`` given there, and ``SLS_DATA_DIR`` is a
-  usage error (the fixture wipes its server's world before each test: it must be a world of its own).
+  fixture's own calls use the ``SLS_ADMIN_TOKEN`` and ``SLS_SIM_TOKEN`` given there, and ``SLS_DATA_DIR`` or
+  ``SLS_REDIS_URL`` is a usage error (the fixture wipes its server's world before each test: it must be a
+  world of its own).
   Under pytest-xdist each worker is a session with a server of its own; with ``SLS_PORT`` given, worker
   ``gwN`` takes ``SLS_PORT + N``.
 * ``*.scenario.yaml`` (and ``*.scenario.yml``) files are collected as tests, one item per scenario, run
@@ -90,6 +91,11 @@ REFUSED_ENV = {
         "the sls_emulator fixture wipes its server's world before each test, so the server keeps its "
         "embedded Redis in a folder of the test session's own; in a folder of yours it could wipe the world "
         "of an `sls demo` or `sls serve` kept there. Leave it out"
+    ),
+    "SLS_REDIS_URL": (
+        "the sls_emulator fixture wipes its server's world before each test, so the server starts a Redis of "
+        "the test session's own; on one of yours (any URL: redis://, rediss://, unix://, Sentinel, Cluster) "
+        "it would delete the world kept there, a team's users and devices. Leave it out"
     ),
 }
 

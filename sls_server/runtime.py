@@ -87,8 +87,8 @@ def claim_secret_key(settings: Settings) -> None:
     """Refuse to serve a Redis whose secrets are sealed under another ``SLS_SECRET_KEY``: two instances on
     one Redis with keys of their own (each data folder makes one) would each answer 500 for the other's
     cards and apps. The first server records its key's check (``Store.claim_key_check``); a later one must
-    match it. A Redis that does not answer now is not judged: the server starts and answers 503 until it is
-    back, as always."""
+    match it, after a world wipe too (the check outlives it). A Redis that does not answer now is not judged:
+    the server starts and answers 503 until it is back, as always."""
     assert settings.secret_key is not None and settings.redis_url is not None
     mine = key_check(settings.secret_key)
     try:
@@ -108,6 +108,7 @@ def claim_secret_key(settings: Settings) -> None:
         raise InvalidConfig(
             "SLS_SECRET_KEY",
             "this Redis holds secrets sealed under another key (another server's, or an earlier one of "
-            "this data folder's): start with that server's SLS_SECRET_KEY (its data folder's secret.key), "
-            "on a Redis of its own, or after emptying this one (sls wipe, through the server with that key)",
+            "this data folder's): start with that server's SLS_SECRET_KEY (its data folder's secret.key) "
+            "or on a Redis of its own; a wipe keeps the key's check, so to change the key stop every "
+            "server on this Redis and delete its sls:* keys first (README: Scaling out)",
         )

@@ -107,17 +107,21 @@ class Store:
     def claim_key_check(self, check: str, *, first_form: str) -> str:
         """The key check (``secretbox.key_check``) of the key this Redis's secrets are sealed under: the one
         recorded, else ``check``, recorded now; a recorded ``first_form`` (the same key's check as written
-        before) is replaced by ``check``. Not kept over :meth:`reset` (nothing sealed is left)."""
+        before) is replaced by ``check``. Kept over :meth:`reset`: the servers of the fleet still run with
+        that key, and one started after a wipe with another must still be refused."""
         return text(self.scripts("key_check_claim", [keys.SECRET_KEY_CHECK], [check, first_form]))
 
     def reset(self) -> int:
         """Delete every key of ours (not FLUSHDB: the Redis may be shared with other data) but the sign-ins
-        to the console and the simulator pages: a trainer who resets the world from the console stays
-        signed in to it (they are the operator's access, not the world)."""
+        to the console and the simulator pages, and the secret key's check. A trainer who resets the world
+        from the console stays signed in to it (they are the operator's access, not the world). The check
+        names the key every server on this Redis runs with, which a wipe does not change: gone, the next
+        server to start with another key (or none: it makes one) would claim it, and answer 500 for every
+        card enrolled through the others, which would then be refused at their next start."""
         deleted = 0
         batch: list[str] = []
         for key in self.client.scan_iter(match=keys.EVERY_KEY, count=1000):
-            if text(key).startswith(keys.CONSOLE):
+            if text(key).startswith(keys.CONSOLE) or text(key) == keys.SECRET_KEY_CHECK:
                 continue
             batch.append(text(key))
             if len(batch) >= 500:

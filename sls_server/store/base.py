@@ -162,6 +162,14 @@ def socket_timeout(client: Client) -> float:
     return float(timeout) if timeout else 2.0
 
 
+def database(client: Client) -> int:
+    """The database number ``client`` uses (a Cluster's is always 0): what pub/sub, which ignores it, must
+    carry in the channel's name (``keys.clock_channel``)."""
+    if isinstance(client, RedisCluster):
+        return 0
+    return int(client.connection_pool.connection_kwargs.get("db") or 0)
+
+
 def guarded(cls: type[T]) -> type[T]:
     """Wrap every public method of a repository so a Redis outage surfaces as ``StoreUnavailable`` and
     any other Redis error as ``StoreBug`` (see ``faults``), never as a bare redis-py exception."""

@@ -20,6 +20,9 @@ subscribes on (the channel and the offset share the ``{clock}`` slot).
 
 If the subscription breaks, the cache is dropped and the next read goes back to Redis.
 
+The channel is the database's own (``keys.clock_channel``): Redis pub/sub ignores the database number, so
+servers on two databases of one Redis would otherwise each take the other's clock.
+
 Draining through redis-py (``get_message``) costs a few dozen microseconds even when nothing came: it was 3 %
 of a worker under ``sls bench``. So a request first asks the kernel, with a zero-timeout ``poll`` of the
 subscription's socket, whether anything came at all, and drains only then. That is exact: the drain runs
@@ -55,7 +58,7 @@ from redis.client import PubSub
 from redis.cluster import RedisCluster
 
 from . import keys
-from .base import Client, Scripts, guarded, socket_timeout
+from .base import Client, Scripts, database, guarded, socket_timeout
 from .clock_state import ClockState
 
 #: "No bound" for an unbounded move, well inside the doubles Lua computes with.
@@ -67,8 +70,9 @@ RECHECK_S = 2.0
 class _OffsetCache:
     """The clock this process last read or heard, and the subscription that keeps it true."""
 
-    def __init__(self, client: Client) -> None:
+    def __init__(self, client: Client, channel: str) -> None:
         self._client = client
+        self._channel = channel
         self._lock = threading.Lock()
         self._pubsub: PubSub | None = None
         self._offset: ClockState | None = None
@@ -129,7 +133,7 @@ class _OffsetCache:
         if self._pubsub is None:
             # subscribed (confirmed) before reading, so a change between the two is heard, not missed
             pubsub = self._client.pubsub()  # type: ignore[no-untyped-call, unused-ignore]  # typed in redis 8.2
-            pubsub.subscribe(keys.CLOCK_CHANNEL)
+            pubsub.subscribe(self._channel)
             while (confirmed := pubsub.get_message(timeout=self._client_timeout())) is None or confirmed.get(
                 "type"
             ) != "subscribe":
@@ -207,7 +211,9 @@ class ClockRepo:
     def __init__(self, client: Client, scripts: Scripts) -> None:
         self._r = client
         self._scripts = scripts
-        self._cache = _OffsetCache(client)
+        #: This database's channel (pub/sub ignores the database number: ``keys.clock_channel``).
+        self._channel = keys.clock_channel(database(client))
+        self._cache = _OffsetCache(client, self._channel)
 
     def state(self) -> ClockState:
         """The clock, from this process's cache (no round trip once warm)."""
@@ -227,13 +233,13 @@ class ClockRepo:
         """Make "now" ``at``: a running clock runs on from there, a frozen one stands there; with ``freeze``,
         it stands there either way (one step: no reader sees it run from ``at`` first)."""
         mode = "freeze" if freeze else "keep"
-        return self._change([at - system_now, keys.CLOCK_CHANNEL, system_now, mode])[0]
+        return self._change([at - system_now, self._channel, system_now, mode])[0]
 
     def reset(self, *, system_now: int) -> ClockState:
         """Back to system time, running (a frozen clock thaws), from any state, in one script; the clock as it
         was just before, read in that same step, so what the reset undid (a thaw too, or not) is exact even
         when another change races it."""
-        return self._change([0, keys.CLOCK_CHANNEL, system_now, "run"])[1]
+        return self._change([0, self._channel, system_now, "run"])[1]
 
     def advance_within(self, seconds: int, *, system_now: int, lo: int, hi: int) -> tuple[bool, ClockState]:
         """Move by ``seconds`` unless the new "now" (at ``system_now``) leaves ``[lo, hi]``; atomically.
@@ -243,7 +249,7 @@ class ClockRepo:
         moved, value = self._scripts(
             "clock_advance_bounded",
             [keys.CLOCK_OFFSET],
-            [system_now, seconds, lo, hi, keys.CLOCK_CHANNEL],
+            [system_now, seconds, lo, hi, self._channel],
         )
         if moved:
             self._delivered()
@@ -256,7 +262,7 @@ class ClockRepo:
         changed, value = self._scripts(
             "clock_freeze",
             [keys.CLOCK_OFFSET],
-            ["1" if frozen else "0", system_now, keys.CLOCK_CHANNEL, lo, hi],
+            ["1" if frozen else "0", system_now, self._channel, lo, hi],
         )
         if changed:
             self._delivered()
@@ -264,7 +270,7 @@ class ClockRepo:
 
     def announce_reset(self) -> None:
         """The clock's key went with a reset: every process reads it again (it is gone: running, offset 0)."""
-        self._r.publish(keys.CLOCK_CHANNEL, 0)  # routed by the channel's slot: the subscribers' node
+        self._r.publish(self._channel, 0)  # routed by the channel's slot: the subscribers' node
         self._delivered()
         self._cache.forget()
 

@@ -15,14 +15,13 @@ PREFIX = "sls:"
 EVERY_KEY = f"{PREFIX}*"
 
 CLOCK_OFFSET = f"{PREFIX}{{clock}}:offset"
-#: Pub/sub channel carrying each new offset to the workers that cache it (not a key: never stored).
-CLOCK_CHANNEL = f"{PREFIX}{{clock}}:moved"
 USERS_INDEX = f"{PREFIX}{{index}}:users"
 EVENTS = f"{PREFIX}{{events}}:stream"
 METRICS = f"{PREFIX}{{events}}:metrics"
 READY_PROBE = f"{PREFIX}{{ready}}:probe"
 #: Which ``SLS_SECRET_KEY`` sealed this Redis's secrets (``secretbox.key_check``): a server with another
-#: key refuses to start on it (``runtime.claim_secret_key``).
+#: key refuses to start on it (``runtime.claim_secret_key``). Not the world: a reset keeps it
+#: (``Store.reset``).
 SECRET_KEY_CHECK = f"{PREFIX}{{keycheck}}:secret_key"
 #: Open flood windows (group -> "start count") and their end instants: beside the stream, one slot.
 EVENT_WINDOWS = f"{PREFIX}{{events}}:windows"
@@ -32,6 +31,16 @@ EVENT_WINDOWS_DUE = f"{PREFIX}{{events}}:windows_due"
 CONSOLE = f"{PREFIX}{{console}}:"
 #: Their index (zset: SHA-256 of the sign-in's id -> its absolute deadline), for ending them all at once.
 CONSOLE_SIGN_INS = f"{CONSOLE}sign_ins"
+
+
+def clock_channel(db: int) -> str:
+    """The pub/sub channel carrying each new clock to the workers that cache it (not a key: never stored), one
+    per database: Redis pub/sub ignores the database number, so on one channel a server on db 0 took the
+    clock of one moved on db 2. Database 0 keeps the name it always had, so servers of the version before
+    still hear and are heard during an upgrade there (a Cluster has only db 0). The ``{clock}`` tag puts the
+    channel in the offset's slot: on a Cluster, the node that ``store.clock`` subscribes on and checks."""
+    channel = f"{PREFIX}{{clock}}:moved"
+    return channel if db == 0 else f"{channel}:db{db}"
 
 
 def ready_probe(tag: int) -> str:

@@ -187,7 +187,7 @@ def test_after_a_failover_of_the_clock_slot_a_reader_hears_every_move_again(
         make_app(cluster, tmp_path).extensions["sls"],
     )
     reader.clock.now()  # subscribed on the master of the channel's slot
-    old = cluster.master_of(keys.CLOCK_CHANNEL)
+    old = cluster.master_of(keys.clock_channel(0))
     new = cluster.manual_failover(old)
     assert new.role() == "master" and old.role() == "slave"
     missed = [

@@ -131,3 +131,29 @@ def test_a_broken_subscription_falls_back_to_redis(app_config: dict[str, Any], r
     assert core.clock.reading().offset_s == moved.offset_s, "missed the message, so it must read Redis"
     moved = other.clock.set_at(1_960_000_000)
     assert core.clock.reading().offset_s == moved.offset_s
+
+
+@pytest.mark.skipif(TOPOLOGY == "cluster", reason="a Redis Cluster has only db 0")
+def test_a_move_or_reset_on_one_database_leaves_another_databases_clock_alone(
+    app_config: dict[str, Any],
+) -> None:
+    """Redis pub/sub ignores the database number: every server on the Redis heard every clock message, so a
+    server on db 0 took the offset of a clock moved on db 2 (whose own db 0 says 0), and a wipe of db 2 put
+    db 0's moved clock back for its readers. Each database's moves reach only the servers on it."""
+    elsewhere = {**app_config, "REDIS_URL": f"{app_config['REDIS_URL']}?db=2"}  # the same redis-server
+    here, beside, there, there_too = (
+        create_app(config).extensions["sls"] for config in (app_config, app_config, elsewhere, elsewhere)
+    )
+    for core in (here, beside, there, there_too):
+        assert core.clock.reading().offset_s == 0  # subscribed, the clock kept
+
+    moved = there.clock.set_at(1_900_000_000)
+
+    assert there_too.clock.reading().offset_s == moved.offset_s  # the same database: heard at once
+    assert here.clock.reading().offset_s == 0 and beside.clock.reading().offset_s == 0
+    mine = here.clock.set_at(1_950_000_000)
+    assert beside.clock.reading().offset_s == mine.offset_s
+    assert there_too.clock.reading().offset_s == moved.offset_s
+    there.reset_world()  # db 2's wipe: its clock back to system time, db 0's left where it was moved
+    assert there_too.clock.reading().offset_s == 0
+    assert beside.clock.reading().offset_s == mine.offset_s
