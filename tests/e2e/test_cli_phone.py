@@ -137,6 +137,7 @@ def test_cli_phone_errors_are_one_line(sls_serve) -> None:  # type: ignore[no-un
 def test_inbox_code_refuses_an_older_code_while_a_newer_one_is_on_its_way(sls_serve) -> None:  # type: ignore[no-untyped-def]
     """With texts delayed, `--code` printed the last login's code, and a script went on with a spent one."""
     server = sls_serve(workers=1)
+    assert api(server, "/admin/v1/clock", {"freeze": True}, True).ok  # the wait is told to the second
     user = {"username": "pat", "password": PASSWORD, "phone": PHONE, "sms": False}
     assert api(server, "/admin/v1/users", user, True).ok
     assert api(server, "/admin/v1/users/pat/devices", {"type": "sms"}, True).status_code == 201
