@@ -54,6 +54,8 @@ EVENT_TYPES: frozenset[str] = frozenset(
         "user.phone_changed",
         "account.created",
         "account.user_added",
+        "account.user_removed",
+        "account.deleted",
         "account.locked",
         "account.unlocked",
         "ip.allowlist_changed",

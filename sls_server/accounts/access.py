@@ -13,86 +13,21 @@ parses bodies.
 from __future__ import annotations
 
 import functools
-import re
 from typing import Any
 
-from ..errors import InvalidRequest
 from ..events import EventLog
 from ..store import Store
 from ..store.records import AccountRecord, UserAccess
-from .clientip import IPNetwork, in_networks, network_text, parse_ip, parse_network
-from .errors import AccountExists, UnknownAccount, UserInAnotherAccount, UserNotFound
+from .allowlists import canonical_account_id, parse_allowlist, parse_usernames
+from .clientip import IPNetwork, in_networks, parse_ip, parse_network
+from .errors import (
+    AccountExists,
+    UnknownAccount,
+    UserInAnotherAccount,
+    UserNotFound,
+    UserNotInAccount,
+)
 from .users import USERNAME_RE, canonical_username
-
-MAX_ENTRIES = 1000
-MAX_ENTRY_CHARS = 100  # the longest real entry (an IPv6 CIDR) is under 50 characters
-MAX_ACCOUNT_USERS = 1000
-ACCOUNT_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-FIELD = "ip_allowlist"
-
-
-def _bad_entry(message: str, index: int, entry: object) -> InvalidRequest:
-    shown = entry[:MAX_ENTRY_CHARS] if isinstance(entry, str) else entry
-    extra: dict[str, Any] = {"index": index}
-    if shown is None or isinstance(shown, str | int | float | bool):  # echo scalars, not whole structures
-        extra["entry"] = shown
-    return InvalidRequest(f"{FIELD}[{index}]: {message}", field=FIELD, **extra)
-
-
-def parse_allowlist(value: object) -> list[str]:
-    """The normalised allowlist, or :class:`InvalidRequest` naming the first bad entry.
-
-    All or nothing: callers parse before they store, so one bad entry leaves the old list in place.
-    Host bits are cleared (``10.0.0.1/8`` -> ``10.0.0.0/8``), single hosts are shown as bare addresses,
-    IPv4-mapped IPv6 as IPv4, duplicates dropped keeping the first. Parsing a normalised list gives it back.
-    """
-    if not isinstance(value, list):
-        raise InvalidRequest(f"{FIELD} must be a list of IP addresses or CIDR ranges", field=FIELD)
-    if len(value) > MAX_ENTRIES:
-        raise InvalidRequest(
-            f"{FIELD} may hold at most {MAX_ENTRIES} entries, got {len(value)}",
-            field=FIELD,
-            max_entries=MAX_ENTRIES,
-        )
-    normalised: dict[str, None] = {}
-    for index, entry in enumerate(value):
-        if not isinstance(entry, str):
-            raise _bad_entry("must be a string", index, entry)
-        if not entry.strip() or len(entry) > MAX_ENTRY_CHARS:
-            raise _bad_entry("is not an IP address or CIDR range", index, entry)
-        try:
-            network = parse_network(entry)
-        except ValueError:
-            raise _bad_entry("is not an IP address or CIDR range", index, entry) from None
-        normalised[network_text(network)] = None
-    return list(normalised)
-
-
-def canonical_account_id(account_id: object) -> str:
-    if not isinstance(account_id, str) or not ACCOUNT_ID_RE.fullmatch(account_id):
-        raise InvalidRequest(
-            "account_id must be 1-64 characters: letters, digits, '.', '_' or '-', "
-            "starting with a letter or digit",
-            field="account_id",
-        )
-    return account_id
-
-
-def parse_usernames(value: object, *, field: str = "users") -> list[str]:
-    """Canonical usernames, duplicates dropped; 400 naming ``field`` for anything else."""
-    if not isinstance(value, list) or len(value) > MAX_ACCOUNT_USERS:
-        raise InvalidRequest(f"{field} must be a list of at most {MAX_ACCOUNT_USERS} usernames", field=field)
-    names: dict[str, None] = {}
-    for index, item in enumerate(value):
-        if not isinstance(item, str):
-            raise InvalidRequest(f"{field}[{index}] must be a string", field=field, index=index)
-        try:
-            names[canonical_username(item)] = None
-        except InvalidRequest:
-            raise InvalidRequest(
-                f"{field}[{index}] is not a valid username", field=field, index=index
-            ) from None
-    return list(names)
 
 
 @functools.lru_cache(maxsize=128)
@@ -135,8 +70,10 @@ class IpRestrictions:
     # --- a user's own list ----------------------------------------------------------------------------
 
     def user_allowlist(self, username: str) -> dict[str, Any]:
+        """The user's own list and their account (none for a link to an account deleted meanwhile)."""
         access = self._store.access.user_access(username)
-        return {"username": username, "ip_allowlist": list(access.allowlist), "account_id": access.account_id}
+        account_id = self._live(access.account_id)
+        return {"username": username, "ip_allowlist": list(access.allowlist), "account_id": account_id}
 
     def set_user_allowlist(
         self, username: str, entries: object, *, now: int, by_user: bool = False
@@ -157,19 +94,26 @@ class IpRestrictions:
         return list(self._store.access.account_allowlist(account_id) or ()) if account_id else []
 
     # --- multi-user accounts --------------------------------------------------------------------------
+    #
+    # A membership is written on two sides in two slots: the account's member set and the user's link (what
+    # ``allowed`` reads). Each change orders its steps so that every state in between is harmless: a user
+    # joins by the link first, then the set (written only while the account exists); leaves by the link
+    # first, then the set; an account goes by its record first (its list then applies to no one), then each
+    # member's link, then the set. A link left naming an account that is gone (a deletion cut short) is no
+    # membership: it is shown as none, passes to the next account the user joins, and a delete or create of
+    # that id finishes the deletion.
+
+    def accounts(self) -> list[dict[str, Any]]:
+        """Every account, by id."""
+        found = self._store.access.accounts(self._store.inventory.account_ids())
+        return [_account_view(record, members) for record, members in found]
 
     def account(self, account_id: str) -> dict[str, Any]:
         aid = canonical_account_id(account_id)
         found = self._store.access.account(aid)
         if found is None:
             raise UnknownAccount()
-        record, members = found
-        return {
-            "account_id": aid,
-            "users": members,
-            "ip_allowlist": list(record.allowlist),
-            "created_at": record.created_at,
-        }
+        return _account_view(*found)
 
     def create_account(
         self, account_id: object, users: object, allowlist: object, *, now: int
@@ -185,12 +129,15 @@ class IpRestrictions:
             raise AccountExists()
         for name in names:
             self._refuse_if_elsewhere(name, aid)
+        left = self._store.access.members(aid)  # a deletion of the id cut short: finished first
+        if left:
+            self._release(aid, left)
         if not self._store.access.create_account(AccountRecord(aid, now, tuple(entries))):
             raise AccountExists()
         linked: list[str] = []
         try:
             for name in names:
-                other = self._store.access.link_account(name, aid)
+                other = self._link(name, aid)
                 if other is not None:
                     raise UserInAnotherAccount(username=name, account_id=other)
                 linked.append(name)
@@ -199,7 +146,9 @@ class IpRestrictions:
                 self._store.access.unlink_account(name, aid)
             self._store.access.delete_account(aid)
             raise
-        self._store.access.add_members(aid, names)
+        if not self._store.access.add_members(aid, names):  # deleted the moment it was made
+            self._release(aid, linked)
+            raise UnknownAccount()
         self._events.record(
             "account.created",
             at=now,
@@ -224,21 +173,79 @@ class IpRestrictions:
         self._require_user(name)
         if self._store.access.account(aid) is None:
             raise UnknownAccount()
-        other = self._store.access.link_account(name, aid)
+        other = self._link(name, aid)
         if other is not None:
             raise UserInAnotherAccount(username=name, account_id=other)
-        self._store.access.add_members(aid, [name])
+        if not self._store.access.add_members(aid, [name]):  # deleted since it was read
+            self._store.access.unlink_account(name, aid)
+            raise UnknownAccount()
         self._events.record("account.user_added", at=now, user=name, detail={"account_id": aid})
         return self.account(aid)
+
+    def remove_user_from_account(self, account_id: str, username: str, *, now: int) -> dict[str, Any]:
+        """The user leaves the account and keeps their own list; the account stays, with no users if they
+        were its last (as one can be created). 404 ``user_not_in_account`` if they are not in it."""
+        aid = canonical_account_id(account_id)
+        name = canonical_username(username)
+        self._require_user(name)
+        found = self._store.access.account(aid)
+        if found is None:
+            raise UnknownAccount()
+        linked = self._store.access.user_access(name).account_id == aid
+        if not linked and name not in found[1]:
+            raise UserNotInAccount(username=name, account_id=aid)
+        self._store.access.unlink_account(name, aid)  # the account's list no longer applies to them
+        self._store.access.remove_member(aid, name)
+        self._events.record("account.user_removed", at=now, user=name, detail={"account_id": aid})
+        return self.account(aid)
+
+    def delete_account(self, account_id: str, *, now: int) -> dict[str, Any]:
+        """The account and its list go; its users stay, each with their own list, in no account."""
+        aid = canonical_account_id(account_id)
+        members = self._store.access.remove_account(aid)  # from here its list applies to no one
+        if members is None:
+            raise UnknownAccount()
+        self._release(aid, members)
+        self._events.record("account.deleted", at=now, detail={"account_id": aid, "users": len(members)})
+        return {"deleted": aid, "users": members}
+
+    def _release(self, account_id: str, members: list[str]) -> None:
+        """The end of a deletion: each member's link, then the member set."""
+        for name in members:
+            self._store.access.unlink_account(name, account_id)
+        self._store.access.drop_members(account_id)
+
+    def _link(self, name: str, account_id: str) -> str | None:
+        """Link the user to the account: None, or the other account they trade under. A link to an account
+        that is gone is taken over, if it still names it."""
+        other = self._store.access.link_account(name, account_id)
+        if other is None or self._store.access.account_exists(other):
+            return other
+        if self._store.access.relink_account(name, other, account_id):
+            return None
+        return self._store.access.link_account(name, account_id)  # changed meanwhile: as it stands now
+
+    def _live(self, account_id: str | None) -> str | None:
+        """The account a link names, if it exists."""
+        return account_id if account_id and self._store.access.account_exists(account_id) else None
 
     def _require_user(self, name: str) -> None:
         if not self._store.users.get(name):
             raise UserNotFound(username=name)
 
     def _refuse_if_elsewhere(self, name: str, account_id: str) -> None:
-        current = self._store.access.user_access(name).account_id
+        current = self._live(self._store.access.user_access(name).account_id)
         if current and current != account_id:
             raise UserInAnotherAccount(username=name, account_id=current)
+
+
+def _account_view(record: AccountRecord, members: list[str]) -> dict[str, Any]:
+    return {
+        "account_id": record.account_id,
+        "users": members,
+        "ip_allowlist": list(record.allowlist),
+        "created_at": record.created_at,
+    }
 
 
 def admits(entries: list[str], ip: str | None) -> bool:

@@ -52,6 +52,15 @@ class UserInAnotherAccount(Conflict):
     message = "The user already belongs to another account."
 
 
+class UserNotInAccount(NotFound):
+    """Taking out of an account a user who is not in it: named, not an idempotent success, so a script that
+    names the wrong account or user learns it."""
+
+    code = "user_not_in_account"
+    always = ("username", "account_id")
+    message = "The user is not in that account."
+
+
 class DeviceExists(Conflict):
     """A second SMS or voice device on a phone that has one: the login would list the phone twice."""
 

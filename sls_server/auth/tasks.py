@@ -13,7 +13,8 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
-from ..accounts.access import IpRestrictions, admits, parse_allowlist
+from ..accounts.access import IpRestrictions, admits
+from ..accounts.allowlists import parse_allowlist
 from ..accounts.users import UserService
 from ..errors import InvalidRequest
 from ..events import EventLog

@@ -92,3 +92,16 @@ class Account(TypedDict):
 
 class AccountUserAdd(Request):
     username: UsernameInput
+
+
+class AccountList(TypedDict):
+    accounts: Annotated[
+        list[Account], Field(description="Every account, by id; an account may have no users.")
+    ]
+
+
+class AccountDeleted(TypedDict):
+    """The account gone; its former users stay, each with their own list, in no account."""
+
+    deleted: Annotated[str, Field(pattern=ACCOUNT_ID_PATTERN, description="The account's id.")]
+    users: Annotated[list[Username], Field(description="Who was in it (sorted): no longer in any account.")]

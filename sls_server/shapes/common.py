@@ -1,7 +1,7 @@
 """Field types every feature shares, the base of request bodies, and :class:`Refusal`, the sentence a 400
 says when a value breaks its field's constraints.
 
-The patterns restate what the core enforces (``accounts.users``, ``accounts.access``, ``devices``); this
+The patterns restate what the core enforces (``accounts.users``, ``accounts.allowlists``, ``devices``); this
 package may not import them, so ``tests/unit/test_shapes.py`` compares each with its original.
 """
 

@@ -85,7 +85,13 @@ class Error(TypedDict):
     purpose: NotRequired[Annotated[str, Field(description="`reauth_required`: the step-up purpose needed.")]]
     username: NotRequired[Annotated[str, Field(description="The user the refusal is about.")]]
     account_id: NotRequired[
-        Annotated[str, Field(description="`user_in_account`: the account the user trades under.")]
+        Annotated[
+            str,
+            Field(
+                description="`user_in_account`: the account the user trades under; "
+                "`user_not_in_account`: the account named."
+            ),
+        ]
     ]
     status: NotRequired[Annotated[str, Field(description="`/readyz`: `unavailable`.")]]
     device_id: NotRequired[

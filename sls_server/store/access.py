@@ -3,12 +3,16 @@
 A user's side lives in one hash under the user's tag (``allowlist`` as a JSON array, ``account``), an
 account's in a hash and a member set under the account's tag, so every step touches one slot. A list
 is replaced by writing one field: readers see the old list or the new one, never a mix.
+
+A membership is both sides: the member set names the user, the user's ``account`` names the account. They
+live in different slots, so no one step writes both; the core orders the steps so that each state in between
+is one a reader can meet (``accounts.access``).
 """
 
 from __future__ import annotations
 
 from . import keys
-from .base import Client, Scripts, guarded, hash_reply, text, texts
+from .base import Client, ScriptCall, Scripts, guarded, hash_reply, text, texts
 from .records import AccountRecord, UserAccess
 from .records.access import decode_allowlist, encode_allowlist
 from .records.codec import pairs
@@ -39,7 +43,14 @@ class AccessRepo:
         return str(other) if other else None
 
     def unlink_account(self, username: str, account_id: str) -> None:
+        """Release the user's link, if it still names ``account_id`` (a link to another is left alone)."""
         self._scripts("release_field", [keys.user_access(username)], ["account", account_id])
+
+    def relink_account(self, username: str, stale: str, account_id: str) -> bool:
+        """Move the user's link from ``stale`` (an account found gone) to ``account_id``, if it still names
+        ``stale``: False (nothing written) if it changed meanwhile."""
+        args = ["account", stale, account_id]
+        return bool(self._scripts("replace_field", [keys.user_access(username)], args))
 
     def forget_user(self, username: str) -> None:
         """Drop a deleted user's list and membership, so a new user of the same name starts unrestricted."""
@@ -56,7 +67,26 @@ class AccessRepo:
         return bool(self._scripts("create_hash", [keys.account(record.account_id)], [0, *fields]))
 
     def delete_account(self, account_id: str) -> None:
+        """Both keys at once (a create taken back before anyone was linked)."""
         self._r.delete(keys.account(account_id), keys.account_members(account_id))
+
+    def remove_account(self, account_id: str) -> list[str] | None:
+        """Delete the account's record, in one step, and return its members sorted, whose links the caller
+        then releases before :meth:`drop_members`; None if there is no account (and no deletion cut short
+        to finish: ``account_delete.lua``)."""
+        found = self._scripts("account_delete", _account_keys(account_id), [])
+        return None if found is None else sorted(texts(found))
+
+    def drop_members(self, account_id: str) -> None:
+        """The member set of an account deleted, unless an account of that id exists again."""
+        self._scripts("account_drop_members", _account_keys(account_id), [])
+
+    def account_exists(self, account_id: str) -> bool:
+        return bool(self._r.exists(keys.account(account_id)))
+
+    def members(self, account_id: str) -> list[str]:
+        """The member set, sorted; of an id with no account, what a deletion cut short left to undo."""
+        return sorted(texts(self._r.smembers(keys.account_members(account_id))))
 
     def account(self, account_id: str) -> tuple[AccountRecord, list[str]] | None:
         """(the account, its members sorted) or None; one round trip, both keys in one slot."""
@@ -80,6 +110,27 @@ class AccessRepo:
         written = self._scripts("hset_if_exists", [keys.account(account_id)], ["allowlist", encoded])
         return bool(written)
 
-    def add_members(self, account_id: str, usernames: list[str]) -> None:
-        if usernames:
-            self._r.sadd(keys.account_members(account_id), *usernames)
+    def accounts(self, account_ids: list[str]) -> list[tuple[AccountRecord, list[str]]]:
+        """Each account that exists of ``account_ids``, with its members sorted, in the order given: one round
+        trip (one per master on a Cluster), each account read in one step."""
+        calls: list[ScriptCall] = [("account_view", _account_keys(a), []) for a in account_ids]
+        found = []
+        for flat, members in self._scripts.each_of(calls):
+            if flat:
+                raw = dict(zip(texts(flat[::2]), texts(flat[1::2]), strict=True))
+                found.append((AccountRecord.from_hash(raw), sorted(texts(members))))
+        return found
+
+    def add_members(self, account_id: str, usernames: list[str]) -> bool:
+        """Add to the account's members; False (nothing written) if the account is gone, in the same step."""
+        if not usernames:
+            return True
+        return bool(self._scripts("account_add_members", _account_keys(account_id), usernames))
+
+    def remove_member(self, account_id: str, username: str) -> None:
+        self._r.srem(keys.account_members(account_id), username)
+
+
+def _account_keys(account_id: str) -> list[str]:
+    """The account's record and member set: one slot (the account's tag)."""
+    return [keys.account(account_id), keys.account_members(account_id)]

@@ -12,8 +12,9 @@ new-place notice: ``users[].known_ips``). In (``devices``): every device record,
 under the server's key as stored, with its label, status, wrong-response count and lock, a card's PIN failures
 and lock, an IB Key's activation (pending or done), a TOTP's last steps (an import writes a value sealed under
 the secret key itself, by a server before ``v2``, sealed as this server seals: ``reseal``). In: accounts and
-their members, the simulated phones' IB Key apps (keys sealed; their PIN lock), the network conditions of
-every number the world names, and the settings changed at run time (``settings``): the clock (its offset, or
+their members (a membership both sides hold: the member set and the user's link), the simulated phones'
+IB Key apps (keys sealed; their PIN lock), the network conditions of every number the world names, and the
+settings changed at run time (``settings``): the clock (its offset, or
 the instant it stands at when frozen: ``clock_frozen_at``) and the gateway's daily reset
 (``gateway_daily_reset``, this server's ``SLS_GATEWAY_INSTANCE``).
 
@@ -118,11 +119,18 @@ class StateTransfer:
         held = {device.device_id for device in devices}
         for entry in users:
             entry["devices"] = [d for d in entry["devices"] if d in held]
-        accounts = []
-        for account_id in store.inventory.account_ids():
-            found = store.access.account(account_id)
-            if found is not None:
-                accounts.append({"record": found[0].to_hash(), "members": found[1]})
+        # A membership is both sides, the account's member set and the user's link: one side alone (a change
+        # cut short between its steps, a user deleted while we read) is left out, so an import takes it.
+        found = store.access.accounts(store.inventory.account_ids())
+        links = {entry["record"]["username"]: entry["account"] for entry in users}
+        accounts: list[dict[str, Any]] = [
+            {"record": record.to_hash(), "members": [m for m in members if links.get(m) == record.account_id]}
+            for record, members in found
+        ]
+        members_of = {a["record"]["account_id"]: set(a["members"]) for a in accounts}
+        for entry in users:
+            if entry["record"]["username"] not in members_of.get(entry["account"], ()):
+                entry["account"] = None
         document = {
             "format": STATE_FORMAT,
             "version": STATE_VERSION,

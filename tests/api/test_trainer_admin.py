@@ -234,6 +234,8 @@ def routes(card: str, document: dict[str, Any]) -> list[tuple[str, Any]]:
         ("/trainer/users/alice/phone", {"phone": "+15555550199"}),
         ("/trainer/users/alice/account", {"account_id": "U1234567"}),
         ("/trainer/accounts/U1234567/ip-allowlist", {"ip_allowlist": ["203.0.113.7"]}),
+        ("/trainer/accounts/U1234567/users/alice/remove", {}),
+        ("/trainer/accounts/U1234567/delete", {}),
         ("/trainer/state/export", {}),
         ("/trainer/state/import?replace=true", document),
         ("/trainer/clock/set", {"set_at": 1956528000}),

@@ -36,7 +36,8 @@ def audit(page: Any) -> list[str]:
 
 
 def seed(world: World) -> str:
-    """Users for each kind of step: a card (its id returned), SMS, an IB Key push, several devices."""
+    """Users for each kind of step: a card (its id returned), SMS, an IB Key push, several devices; an
+    account of two of them."""
     world.user("carol", phone="+15555550150")
     card = str(world.device("carol", "dscplus", pin="2468")["device_id"])
     world.user("erin", phone="+15555550151")
@@ -46,6 +47,9 @@ def seed(world: World) -> str:
     world.user("iris", phone="+15555550153")
     world.device("iris", "dscplus", pin="1111")
     world.device("iris", "totp")
+    world.post(
+        "/admin/v1/accounts", {"account_id": "U1234567", "users": ["carol", "erin"]}
+    )  # the Accounts card's
     return card
 
 

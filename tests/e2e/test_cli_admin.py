@@ -69,6 +69,47 @@ def test_accounts_from_the_cli(demo: Demo) -> None:
     assert "unrestricted" in shown and "sms-sam" in shown
 
 
+def test_accounts_listed_left_and_deleted_from_the_cli(demo: Demo) -> None:
+    demo.json(
+        "account",
+        "create",
+        "U1234567",
+        "--user",
+        "card-carl",
+        "--user",
+        "sms-sam",
+        "--allow",
+        "203.0.113.0/24",
+    )
+    demo.json("account", "create", "U7654321")
+    listed = demo.json("account", "list")["accounts"]
+    assert [(a["account_id"], a["users"]) for a in listed] == [
+        ("U1234567", ["card-carl", "sms-sam"]),
+        ("U7654321", []),
+    ]
+    shown = demo.ok("account", "list").stdout
+    assert "2 account(s)" in shown and "203.0.113.0/24" in shown and "unrestricted" in shown
+    assert demo.sls("login", "card-carl", "--auto").exit_code == 1  # ip_restricted: 127.0.0.1 is not in it
+
+    left = demo.ok("account", "remove-user", "U1234567", "card-carl").stdout
+    assert "card-carl taken out of account U1234567" in left and "sms-sam" in left
+    assert demo.json("login", "card-carl", "--auto")["state"] == "authenticated"
+    again = demo.sls("account", "remove-user", "U1234567", "card-carl")
+    assert again.exit_code == 1 and again.stderr.startswith("error: user_not_in_account")
+
+    asked = demo.sls("account", "delete", "U1234567", input="n\n")
+    assert asked.exit_code == 1 and "Delete account U1234567" in asked.stderr
+    assert demo.json("account", "delete", "U1234567", "--yes") == {
+        "deleted": "U1234567",
+        "users": ["sms-sam"],
+    }
+    said = demo.ok("account", "delete", "U7654321", "--yes").stdout
+    assert said.strip() == "deleted account U7654321 (its former users: none)"
+    assert demo.json("account", "list") == {"accounts": []}
+    gone = demo.sls("account", "delete", "U1234567", "--yes")
+    assert gone.exit_code == 1 and gone.stderr.startswith("error: unknown_account")
+
+
 def test_sessions_listed_and_ended(demo: Demo) -> None:
     token = demo.json("login", "card-carl", "--auto")["session"]["token"]
     listed = demo.json("sessions", "list", "card-carl")["sessions"]

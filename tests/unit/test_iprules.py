@@ -6,7 +6,8 @@ from typing import Any
 
 import pytest
 
-from sls_server.accounts.access import MAX_ENTRIES, IpRestrictions, parse_allowlist
+from sls_server.accounts.access import IpRestrictions
+from sls_server.accounts.allowlists import MAX_ENTRIES, parse_allowlist
 from sls_server.accounts.errors import IpRestricted, UserInAnotherAccount
 from sls_server.auth.password_step import Attempt, IpCheck
 from sls_server.errors import InvalidRequest

@@ -12,7 +12,7 @@ from pydantic import TypeAdapter, ValidationError
 from sls_devices import ibkey, phone, totp
 from sls_devices.dscplus import DSCPLUS_SUITE, PIN_LENGTH
 from sls_server import create_app
-from sls_server.accounts import access, users
+from sls_server.accounts import allowlists, users
 from sls_server.auth.stepup import PURPOSES
 from sls_server.shapes import access as access_shapes
 from sls_server.shapes import common, devices, stepup
@@ -25,16 +25,16 @@ from sls_server.shapes.phones import PhoneConditionsUpdate
 def test_patterns_are_the_cores() -> None:
     assert users.USERNAME_RE.pattern == common.USERNAME_PATTERN
     assert users.PHONE_RE.pattern == common.PHONE_PATTERN
-    assert access.ACCOUNT_ID_RE.pattern == common.ACCOUNT_ID_PATTERN
+    assert allowlists.ACCOUNT_ID_RE.pattern == common.ACCOUNT_ID_PATTERN
     assert phone.HANDSET_RE.pattern == common.HANDSET_PATTERN
     assert f"^[0-9]{{{PIN_LENGTH}}}$" == devices.CARD_PIN_PATTERN
     assert ibkey.PASSCODE_RE.pattern == ibkey_shapes.PASSCODE_PATTERN
 
 
 def test_limits_are_the_cores() -> None:
-    assert access_shapes.MAX_ENTRIES == access.MAX_ENTRIES
-    assert access_shapes.MAX_ENTRY_CHARS == access.MAX_ENTRY_CHARS
-    assert access_shapes.MAX_ACCOUNT_USERS == access.MAX_ACCOUNT_USERS
+    assert access_shapes.MAX_ENTRIES == allowlists.MAX_ENTRIES
+    assert access_shapes.MAX_ENTRY_CHARS == allowlists.MAX_ENTRY_CHARS
+    assert access_shapes.MAX_ACCOUNT_USERS == allowlists.MAX_ACCOUNT_USERS
     assert stepup.PURPOSES == PURPOSES
     assert get_args(ibkey_shapes.Platform) == ibkey.PLATFORMS == get_args(devices.Platform)
     assert get_args(devices.TotpDigits) == totp.DIGITS

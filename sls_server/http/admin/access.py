@@ -1,4 +1,5 @@
-"""``/admin/v1`` routes for IP restrictions: users' and accounts' allowlists, account membership.
+"""``/admin/v1`` routes for IP restrictions: users' and accounts' allowlists, accounts listed, created and
+deleted, account membership.
 
 Registered on the admin blueprint, so its bearer-token guard applies. The shapes bound the lists; the core
 parses and normalises the entries, and refuses a bad one before anything is stored.
@@ -8,9 +9,23 @@ from __future__ import annotations
 
 from flask.typing import ResponseReturnValue
 
-from ...accounts.errors import AccountExists, UnknownAccount, UserInAnotherAccount, UserNotFound
+from ...accounts.errors import (
+    AccountExists,
+    UnknownAccount,
+    UserInAnotherAccount,
+    UserNotFound,
+    UserNotInAccount,
+)
 from ...errors import InvalidRequest
-from ...shapes.access import Account, AccountCreate, AccountUserAdd, IpAllowlist, UserIpAllowlist
+from ...shapes.access import (
+    Account,
+    AccountCreate,
+    AccountDeleted,
+    AccountList,
+    AccountUserAdd,
+    IpAllowlist,
+    UserIpAllowlist,
+)
 from ..common import core, now
 from ..operations import operation
 from . import bp
@@ -58,6 +73,18 @@ def set_user_ip_allowlist(username: str, body: IpAllowlist) -> ResponseReturnVal
 
 @operation(
     bp,
+    "get",
+    "/accounts",
+    summary="List the multi-user accounts",
+    ok=AccountList,
+    returns="Every account with its users and list, by id.",
+)
+def list_accounts() -> ResponseReturnValue:
+    return {"accounts": core().ip_rules.accounts()}
+
+
+@operation(
+    bp,
     "post",
     "/accounts",
     summary="Create a multi-user account",
@@ -65,9 +92,10 @@ def set_user_ip_allowlist(username: str, body: IpAllowlist) -> ResponseReturnVal
     ok=Account,
     status=201,
     returns="The new account.",
-    errors=(UserNotFound, AccountExists, UserInAnotherAccount),
+    errors=(UserNotFound, AccountExists, UserInAnotherAccount, UnknownAccount),
     description="The account's IP allowlist applies to all its users; a user's own list narrows it (an "
-    "address must pass both). A user belongs to at most one account. " + ALLOWLIST_NOTE,
+    "address must pass both). A user belongs to at most one account; an account may have none. 404 "
+    "`unknown_account` only if the account was deleted while it was being created. " + ALLOWLIST_NOTE,
 )
 def create_account(body: AccountCreate) -> ResponseReturnValue:
     return core().ip_rules.create_account(
@@ -86,6 +114,19 @@ def create_account(body: AccountCreate) -> ResponseReturnValue:
 )
 def get_account(account_id: str) -> ResponseReturnValue:
     return core().ip_rules.account(account_id)
+
+
+@operation(
+    bp,
+    "delete",
+    "/accounts/<account_id>",
+    summary="Delete an account",
+    ok=AccountDeleted,
+    returns="Deleted: the account's list no longer applies to its former users, who keep their own lists.",
+    errors=ACCOUNT_ERRORS,
+)
+def delete_account(account_id: str) -> ResponseReturnValue:
+    return core().ip_rules.delete_account(account_id, now=now())
 
 
 @operation(
@@ -115,3 +156,19 @@ def set_account_ip_allowlist(account_id: str, body: IpAllowlist) -> ResponseRetu
 )
 def add_account_user(account_id: str, body: AccountUserAdd) -> ResponseReturnValue:
     return core().ip_rules.add_user_to_account(account_id, body.username, now=now())
+
+
+@operation(
+    bp,
+    "delete",
+    "/accounts/<account_id>/users/<username>",
+    summary="Take a user out of an account",
+    ok=Account,
+    returns="The account without the user (it stays, with no users, when they were its last).",
+    errors=(*ACCOUNT_ERRORS, UserNotFound, UserNotInAccount),
+    description="The account's list no longer applies to the user; their own list stays. A user who is "
+    "not in the account is a 404 `user_not_in_account` with `username` and `account_id`, and nothing "
+    "changes.",
+)
+def remove_account_user(account_id: str, username: str) -> ResponseReturnValue:
+    return core().ip_rules.remove_user_from_account(account_id, username, now=now())

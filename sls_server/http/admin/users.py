@@ -6,7 +6,7 @@ from typing import Any
 
 from flask.typing import ResponseReturnValue
 
-from ...accounts.access import parse_allowlist
+from ...accounts.allowlists import parse_allowlist
 from ...accounts.device_terms import public_device
 from ...accounts.errors import (
     ConsecutiveTemporaryPasscode,

@@ -82,6 +82,8 @@ ERROR_NOTES = {
     "`Sec-Fetch-Site`) are not refused.",
     "user_in_account": "The user already trades under another account; `username` and `account_id` say "
     "which.",
+    "user_not_in_account": "The user (`username`) exists but is not in the account (`account_id`); nothing "
+    "changed.",
     "device_exists": "The user's phone has an active SMS or voice device already (`device_id`, `type`); an "
     "SMS device takes voice callbacks too. Nothing was enrolled or sent.",
     "reauth_required": "This task needs a fresh identity verification (`POST /api/v1/verify`); `purpose` "

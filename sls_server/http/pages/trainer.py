@@ -1,7 +1,8 @@
 """``/trainer``: the trainer's console. Users with their lock state, sessions and factors; the server's
 clock (+1 min, +15 min, +1 day, reset, freeze); attacks staged against a chosen user; and the live audit feed
 (``feed``). What the console administers (users, their devices, the saved world) is in ``trainer_admin``,
-ending sessions in ``trainer_sessions``, the audit trail's search in ``trainer_events``, all through
+multi-user accounts in ``trainer_accounts``, ending sessions in ``trainer_sessions``, the audit trail's
+search in ``trainer_events``, all through
 :func:`action` here. Signed in once per browser with the admin token (``access``); every action is
 a POST with the page's CSRF token, and the admin token itself never reaches JavaScript.
 """
@@ -43,10 +44,12 @@ ATTACK_TITLES = {
 }
 
 
-def users_view() -> list[dict[str, Any]]:
+def users_view(accounts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Each user's row: the lock's wait in seconds too (``lock_wait_s``), which the console counts down
-    between two redraws; the wait as read never breaks between the number and its unit."""
+    between two redraws; the wait as read never breaks between the number and its unit. ``accounts``: every
+    account, as the Accounts card lists them (each user's is one of them: read once, for both)."""
     at = now()
+    by_id = {account["account_id"]: account for account in accounts}
     shown = []
     for name in core().users.names():
         record = core().users.get(name)
@@ -69,7 +72,7 @@ def users_view() -> list[dict[str, Any]]:
                 # a swap left in place: the next demo's texts and calls to her still reach the attacker
                 "sim_swapped": bool(record.phone and core().phones.conditions(record.phone).sim_swapped_to),
                 "allowlist": access["ip_allowlist"],
-                "account": core().ip_rules.account(access["account_id"]) if access["account_id"] else None,
+                "account": by_id.get(access["account_id"] or ""),
             }
         )
     return shown
@@ -115,9 +118,11 @@ def trainer_page() -> ResponseReturnValue:
             lifetime=duration(core().console.absolute_timeout),
             section="trainer",
         )
+    accounts = core().ip_rules.accounts()
     return page(
         "trainer.html",
-        users=users_view(),
+        users=users_view(accounts),
+        accounts=accounts,
         clock=core().clock.reading(),
         attacks=ATTACK_TITLES,
         factor_name=factor_name,
@@ -163,15 +168,17 @@ def trainer_end_sign_ins() -> ResponseReturnValue:
 
 @bp.get("/trainer/users")
 def trainer_users() -> ResponseReturnValue:
-    """The users table alone, with the server's clock on it: what the console redraws as events arrive and
-    every few seconds (a lock lapses, the clock moves by ``sls clock``, a user is added: the table, the
-    clock card, the lock countdowns and the victim list follow from this one answer)."""
+    """The users table, with the server's clock on it, and the accounts table: what the console redraws as
+    events arrive and every few seconds (a lock lapses, the clock moves by ``sls clock``, a user is added:
+    the tables, the clock card, the lock countdowns and the victim list follow from this one answer)."""
     refused = json_guard()
     if refused:
         return refused
+    accounts = core().ip_rules.accounts()
     return page(
-        "_trainer_users.html",
-        users=users_view(),
+        "_trainer_tables.html",
+        users=users_view(accounts),
+        accounts=accounts,
         clock=core().clock.reading(),
         factor_name=factor_name,
         factor_types=core().factors.types(),

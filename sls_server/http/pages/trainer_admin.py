@@ -1,9 +1,9 @@
 """``/trainer`` administration: what a trainer preparing a demo would otherwise do with ``sls`` or the admin
 API. Add a user with one authenticator; per user, disable or enable them, delete them, enrol another
-authenticator, revoke, reset or unlock a device, set their IP allowlist, phone number and password, put them
-in an account and set its allowlist; set the clock to an instant; save the world, load it, reset it, re-seal
-its old secrets. Ending sessions is in ``trainer_sessions``, the audit trail's filtered read in
-``trainer_events``.
+authenticator, revoke, reset or unlock a device, set their IP allowlist, phone number and password; set the
+clock to an instant; save the world, load it, reset it, re-seal its old secrets. Ending sessions is in
+``trainer_sessions``, the audit trail's filtered read in ``trainer_events``, multi-user accounts in
+``trainer_accounts``.
 
 Each route calls the core service its ``/admin/v1`` twin calls (``http/admin/``), and validates with the
 twin's shapes (:func:`shaped` words a refusal as :mod:`..validation` does, naming the field), so the console
@@ -22,10 +22,9 @@ from flask import Response, request
 from flask.typing import ResponseReturnValue
 
 from ...accounts.device_terms import public_device
-from ...accounts.errors import UnknownAccount
 from ...accounts.users import canonical_username
 from ...errors import InvalidRequest, SlsError
-from ...shapes.access import AccountCreate, IpAllowlist
+from ...shapes.access import IpAllowlist
 from ...shapes.clock import ClockMove
 from ...shapes.devices import DeviceEnrolRequest
 from ...shapes.state import StateDocument, StateImportQuery
@@ -208,38 +207,6 @@ def trainer_set_allowlist(username: str) -> ResponseReturnValue:
         name = core().users.get(username).username
         entries = shaped(IpAllowlist, {"ip_allowlist": body.get("ip_allowlist")}).ip_allowlist
         return core().ip_rules.set_user_allowlist(name, entries, now=now())
-
-    return action(put)
-
-
-@bp.post("/trainer/users/<username>/account")
-@answers_json
-def trainer_join_account(username: str) -> ResponseReturnValue:
-    """The user trades under an account from now on: ``POST /admin/v1/accounts/<id>/users`` when the account
-    exists, ``POST /admin/v1/accounts`` with the user as its first member when not (the admin API lists no
-    accounts, so the console names them through their users)."""
-
-    def join(body: dict[str, Any]) -> dict[str, Any]:
-        name = core().users.get(username).username
-        account_id = shaped(AccountCreate, {"account_id": body.get("account_id")}).account_id
-        try:
-            core().ip_rules.account(account_id)
-        except UnknownAccount:
-            return core().ip_rules.create_account(account_id, [name], [], now=now())
-        return core().ip_rules.add_user_to_account(account_id, name, now=now())
-
-    return action(join)
-
-
-@bp.post("/trainer/accounts/<account_id>/ip-allowlist")
-@answers_json
-def trainer_set_account_allowlist(account_id: str) -> ResponseReturnValue:
-    """``PUT /admin/v1/accounts/<id>/ip-allowlist``: applies to every user of the account (a user's own list
-    narrows it); empty lifts it."""
-
-    def put(body: dict[str, Any]) -> dict[str, Any]:
-        entries = shaped(IpAllowlist, {"ip_allowlist": body.get("ip_allowlist")}).ip_allowlist
-        return core().ip_rules.set_account_allowlist(account_id, entries, now=now())
 
     return action(put)
 

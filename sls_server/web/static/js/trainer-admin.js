@@ -1,8 +1,9 @@
-/* The trainer console's administration (sls_server/http/pages/trainer_admin.py, trainer_sessions.py): add a
-   user; per user, disable or enable, end all their sessions or one, delete, enrol an authenticator, revoke,
-   reset or unlock a device, set the IP allowlist and the phone, put them in an account and set its
-   allowlist; set the clock to an instant; save, load and reset the world. Each is a POST with the page's
-   CSRF token (SLS.call); the admin token never reaches this script. A success says so in the status line
+/* The trainer console's administration (sls_server/http/pages/trainer_admin.py, trainer_accounts.py,
+   trainer_sessions.py): add a user; per user, disable or enable, end all their sessions or one, delete,
+   enrol an authenticator, revoke, reset or unlock a device, set the IP allowlist and the phone, put them in
+   an account and set its allowlist; take a user out of an account, delete one (the Accounts card); set the
+   clock to an instant; save, load and reset the world. Each is a POST with the page's CSRF token (SLS.call);
+   the admin token never reaches this script. A success says so in the status line
    of the card whose button was used (the Users card's for the table and the add-user form) and asks trainer.js to redraw the users table (`trainer:changed`); a refusal is shown next to the field the server
    names, and said too.
 
@@ -99,6 +100,7 @@
 
   const path = function (name) { return "/trainer/users/" + encodeURIComponent(name); };
   const devicePath = function (id) { return "/trainer/devices/" + encodeURIComponent(id); };
+  const accountPath = function (id) { return "/trainer/accounts/" + encodeURIComponent(id); };
   /* Each button's action: its route, and what its success says. */
   const ACTIONS = {
     "disable": function (b) { return [path(b.dataset.user) + "/disable", function (r) {
@@ -115,6 +117,10 @@
       return r.device_id + " is unlocked."; }]; },
     "device-revoke": function (b) { return [path(b.dataset.user) + "/devices/" + encodeURIComponent(b.dataset.device) + "/revoke", function () {
       return b.dataset.user + "'s " + b.dataset.factor + " (" + b.dataset.device + ") is revoked."; }]; },
+    "account-remove-user": function (b) { return [accountPath(b.dataset.account) + "/users/" + encodeURIComponent(b.dataset.user) + "/remove", function (r) {
+      return b.dataset.user + " is taken out of account " + r.account_id + " (" + plural(r.users.length, "user") + " left); its IP allowlist no longer applies to them."; }]; },
+    "account-delete": function (b) { return [accountPath(b.dataset.account) + "/delete", function (r) {
+      return "Account " + r.deleted + " is deleted" + (r.users.length ? "; " + r.users.join(", ") + (r.users.length === 1 ? " is" : " are") + " in no account now, with their own IP allowlists." : "."); }]; },
     "reset-world": function () { return ["/trainer/reset", function () {
       return "The world is reset: every user, device, session and event is gone."; }]; },
     "reseal": function () { return ["/trainer/state/secrets/reseal", function (r) {
@@ -124,6 +130,7 @@
   const ASK = {
     "delete": function (b) { return ["Delete " + b.dataset.user + "?", "Their devices, sessions and lockout state go with them.", "Delete " + b.dataset.user]; },
     "device-revoke": function (b) { return ["Revoke " + b.dataset.user + "'s " + b.dataset.factor + "?", b.dataset.device + " can no longer log in; it stays listed as revoked.", "Revoke it"]; },
+    "account-delete": function (b) { return ["Delete account " + b.dataset.account + "?", "Its IP allowlist no longer applies to its " + plural(Number(b.dataset.users), "user") + "; they stay, each with their own.", "Delete account " + b.dataset.account]; },
     "reset-world": function () { return ["Reset the world?", "Every user, device, session and event is deleted. Save the world first to keep it.", "Reset the world"]; },
   };
 

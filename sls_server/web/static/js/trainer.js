@@ -1,6 +1,6 @@
 /* The trainer console: the live audit feed (server-sent events; EventSource reconnects by itself and
    resumes from Last-Event-ID), the clock buttons (Freeze: a toggle, aria-pressed), staged attacks, and the
-   users table.
+   users and accounts tables.
 
    What this script asks on its own (the users table's refresh, the feed) is not the trainer's activity: the
    refresh carries SLS.background, the feed never counts (sls_server/http/pages/access.py), so a console
@@ -20,6 +20,7 @@
   const feed = root.querySelector("[data-testid=event-feed]");
   const feedState = root.querySelector("[data-testid=feed-state]");
   const usersBox = root.querySelector("[data-users]");
+  const accountsBox = root.querySelector("[data-accounts]");
   const clockNow = root.querySelector("[data-testid=clock-now]");
   const clockOffset = root.querySelector("[data-testid=clock-offset]");
   const result = root.querySelector("[data-testid=attack-result]");
@@ -151,6 +152,7 @@
       }
       if (!response.ok) return;
       const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+      redrawAccounts(doc.querySelector("[data-testid=trainer-accounts]"));
       const table = doc.querySelector("[data-testid=trainer-users]");
       if (!table) return;
       // Nothing changed but the clock (most periodic reads): the table stays, and the focus, a screen
@@ -167,6 +169,22 @@
       keepFocus(focused, drawn);
       adopt(drawn);
     }, 300);
+  }
+
+  /* The accounts table comes with the users table, and is drawn anew when it reads differently; it has
+     buttons only, so nothing typed is carried over. The focus goes to the same button, or one of its row
+     (data-focus-as: Delete, another Take out), or for an account that is gone to the card's heading. */
+  function redrawAccounts(table) {
+    const shown = accountsBox.querySelector("[data-testid=trainer-accounts]");
+    if (!table || !shown || table.outerHTML === shown.outerHTML) return;
+    const was = accountsBox.contains(document.activeElement) ? document.activeElement : null;
+    const drawn = document.importNode(table, true);
+    accountsBox.replaceChildren(drawn);
+    if (!was) return;
+    const find = function (attr, value) { return value && drawn.querySelector("[" + attr + "='" + value + "']"); };
+    const next = find("data-testid", was.dataset.testid) || find("data-focus-as", was.dataset.focusAs) ||
+      document.getElementById("accounts-title");
+    next.focus();
   }
 
   /* An event's detail in words: "wait 1 min" for wait_s, "offset +1 d 3 h" for offset_s, lists joined. */
