@@ -11,6 +11,7 @@ from typing import Any
 
 from .positions import Path_, Positions, Problem, ScenarioInvalid, parse
 from .schema import check
+from .syntax import undecodable
 
 
 @dataclass
@@ -54,9 +55,13 @@ def load(path: Path | str) -> Scenario:
     """Read, parse and check one file; ``ScenarioInvalid`` lists every problem, with line and column."""
     file = Path(path)
     try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        raw = file.read_bytes()
+    except OSError as exc:
         raise ScenarioInvalid([Problem(str(file), 1, 1, "", f"cannot read: {exc}")]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:  # at the byte's line and column, not at 1:1
+        raise ScenarioInvalid([undecodable(raw, exc, str(file))]) from None
     data, positions = parse(text, str(file))
     problems = check(data, positions, str(file))
     if problems:
