@@ -6,18 +6,24 @@ must come from ``setup.devices`` or an earlier ``enroll`` (and be of the type it
 ``expect``). On the way, each value only the run would refuse (an instant, a duration, a PIN the device
 cannot take: ``value_checks``) and each ``expect`` that could not fail or could never hold
 (``expect_checks``) is judged where it is written. Catching these here turns a run that would fail (or
-wrongly pass) at step 14 into a validation error at line 52.
+wrongly pass) at step 14 into a validation error at line 52. The setup is walked first (``setup_checks``).
+
+They run beside the schema's check, not after it, on every part it did not refuse (``refusals``): one
+validation tells a file's every problem, and a part the schema refused is told once, by the schema.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Collection
 from typing import Any
 
 from .expect_checks import event_types, expectation
-from .positions import Positions, Problem, dotted
+from .positions import Path_, Positions, Problem, dotted
+from .refusals import entries, given, lacks, prune, within
 from .schema import suggest
-from .value_checks import clock_move, instant, iphone, pin
+from .setup_checks import setup
+from .value_checks import clock_move, iphone, pin
 from .values import is_reference, references
 
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -43,31 +49,47 @@ OPERATES = {"card": "dscplus", "totp_code": "totp"} | {f"ibkey_{act}": "ibkey" f
 #: the setup's number unless they give one: a misspelt user of either failed only at run time.
 NEEDS_PASSWORD = ("login", "ibkey_activate", "ibkey_add_user")
 NEEDS_NUMBER = ("read_sms", "read_call", "phone_conditions")
-#: Devices the broker refuses to enrol for a user without a phone number, and why they need one.
-NEEDS_PHONE = {"sms": "texts go to it", "voice": "calls go to it", "ibkey": "its activation code is texted"}
 
 
-class _Walk:
-    def __init__(self, data: dict[str, Any], positions: Positions, filename: str) -> None:
-        self.positions, self.filename = positions, filename
+class Walk:
+    """One walk over the document as the schema left it (``refusals.prune``): a value it refused is
+    ``REFUSED``, so each check reads only what it can judge, and a name a refused part may have defined
+    makes the names unknown from there on (``sure``), never wrongly undefined."""
+
+    def __init__(
+        self, data: dict[str, Any], positions: Positions, filename: str, refused: list[Path_]
+    ) -> None:
+        self.positions, self.filename, self.refused = positions, filename, refused
         self.problems: list[Problem] = []
-        self.actors = {"user", *(data.get("actors") or {})}
+        actors = given(data, "actors", {})
+        self.actors: set[str] | None = {"user", *actors} if isinstance(actors, dict) else None
         self.variables: set[str] = set(ALWAYS)
-        self.devices: dict[str, str] = {}  # name -> type
+        self.devices: dict[str, Any] = {}  # name -> type (a str, or what the schema refused)
         #: Variables that hold a whole mapping (a setup user, a device's enrolment answer), each with the
         #: field a step's string most likely wants from it.
         self.mappings: dict[str, str] = {}
         self.expects = 0
-        #: The setup's users, each with whether it has a phone; None when a username is a ${variable}.
+        #: Whether every variable and device defined so far is known: not after a part the schema refused.
+        self.sure = True
+        #: Whether each step is known to have, or to lack, an `expect`.
+        self.counted = True
+        #: The setup's users, each with whether it has a phone; None when a username is a ${variable}, or
+        #: one the schema refused.
         self.users: dict[str, bool] | None = {}
 
     def problem(self, path: tuple[Any, ...], message: str) -> None:
+        if within(path, self.refused):  # the schema's problem, told already
+            return
         line, column = self.positions.of(path)
         self.problems.append(Problem(self.filename, line, column, dotted(path), message))
 
+    def unknown(self) -> None:
+        """A part the schema refused may have defined variables or devices: none is undefined from here."""
+        self.sure = False
+
     def use(self, value: Any, path: tuple[Any, ...]) -> None:
         for name in references(value):
-            if name not in self.variables:
+            if name not in self.variables and self.sure:
                 hint = suggest(name, self.variables)
                 self.problem(path, f"${{{name}}} is used before any step sets it{hint}")
 
@@ -97,49 +119,20 @@ class _Walk:
         if not isinstance(value, str) or not IDENT.match(value):
             return
         if value not in self.devices:
+            if not self.sure:
+                return
             known = sorted(self.devices)
             hint = suggest(value, known, otherwise=f"; defined: {', '.join(known) or 'none'}")
             self.problem(path, f"no device is called {value!r}{hint}")
-        elif isinstance(needs, str) and self.devices[value] != needs:
+        elif isinstance(needs, str) and isinstance(self.devices[value], str) and self.devices[value] != needs:
             fitting = sorted(name for name, kind in self.devices.items() if kind == needs)
             hint = f"did you mean {' or '.join(map(repr, fitting))}?" if fitting else "none is defined"
             self.problem(path, f"{value!r} is of type {self.devices[value]}, expected type {needs} ({hint})")
 
-    def setup(self, setup: dict[str, Any]) -> None:
-        if "clock" in setup:
-            instant(setup["clock"], ("setup", "clock"), self.problem)
-        users = [u["username"] for u in setup.get("users") or []]
-        self.users = {u["username"]: bool(u.get("phone")) for u in setup.get("users") or []}
-        if any("${" in name for name in users):
-            self.users = None
-        for i, user in enumerate(setup.get("users") or []):
-            if users.count(user["username"]) > 1:
-                self.problem(("setup", "users", i), f"user {user['username']!r} is set up twice")
-            self.define(user["username"], ("setup", "users", i))
-            self.mappings[user["username"]] = "username"
-        for i, account in enumerate(setup.get("accounts") or []):
-            for j, name in enumerate(account.get("users") or []):
-                if name not in users:
-                    self.problem(
-                        ("setup", "accounts", i, "users", j), f"{name!r} is not a user of setup.users"
-                    )
-        phoneless = {user["username"] for user in setup.get("users") or [] if not user.get("phone")}
-        for i, device in enumerate(setup.get("devices") or []):
-            where = ("setup", "devices", i)
-            if device["user"] not in users:
-                self.problem((*where, "user"), f"{device['user']!r} is not a user of setup.users")
-            if device["user"] in phoneless and device["type"] in NEEDS_PHONE:
-                kind, why = device["type"], NEEDS_PHONE[device["type"]]
-                said = f"{kind} needs {device['user']!r} to have a `phone` in setup.users ({why})"
-                self.problem((*where, "type"), said)
-            if "share" in device:
-                self.device(device["share"], (*where, "share"), device["type"])
-            self.name_device(device.get("as"), device["type"], (*where, "as"))
-            pin(device, where, self.problem)
-            iphone(device, where, self.problem)
-
-    def name_device(self, name: str | None, kind: str, path: tuple[Any, ...]) -> None:
-        if not name:
+    def name_device(self, name: Any, kind: Any, path: tuple[Any, ...]) -> None:
+        if not isinstance(name, str):
+            if name is not None:  # a name the schema refused
+                self.unknown()
             return
         if name in self.devices or name in self.variables:
             self.problem(path, f"{name!r} is already the name of a user, device or variable")
@@ -147,23 +140,37 @@ class _Walk:
         self.define(name, path)
         self.mappings[name] = "device_id"
 
-    def steps(self, steps: list[dict[str, Any]], path: tuple[Any, ...]) -> None:
+    def steps(self, steps: Any, path: tuple[Any, ...]) -> None:
+        if not isinstance(steps, list):  # refused (or missing): what they check and define is unknown
+            self.unknown()
+            self.counted = False
+            return
         for index, step in enumerate(steps):
             self.step(step, (*path, index))
 
-    def step(self, step: dict[str, Any], path: tuple[Any, ...]) -> None:
+    def step(self, step: Any, path: tuple[Any, ...]) -> None:
         from .execute import kind_of
 
+        if not isinstance(step, dict) or kind_of(step) not in step:  # a step the schema refused
+            self.unknown()
+            self.counted = False
+            return
         kind = kind_of(step)
         body = step[kind]
         actor = step.get("actor", "user")
-        if actor not in self.actors:
+        if self.actors is not None and isinstance(actor, str) and actor not in self.actors:
             hint = suggest(actor, self.actors, otherwise="; add it under `actors`", cutoff=0.5)
             self.problem((*path, "actor"), f"no actor is called {actor!r}{hint}")
         if "expect" in step:
             self.expects += 1
+        elif not lacks(step, "expect"):  # a key the schema refused may be `expect`, misspelt
+            self.counted = False
         if kind in ("repeat", "parallel"):
-            self.flow(kind, body, (*path, kind))
+            if isinstance(body, dict):
+                self.flow(kind, body, (*path, kind))
+            else:
+                self.unknown()
+                self.counted = False
         else:
             self.use(body, (*path, kind))
             if kind != "http":  # a raw call's body may send a mapping on purpose
@@ -176,9 +183,7 @@ class _Walk:
                     self.device(body["share"], (*path, kind, "share"), needs)
         self.setup_user(kind, body, (*path, kind))
         if kind == "enroll":
-            self.name_device(body.get("as"), body["type"], (*path, kind, "as"))
-            pin(body, (*path, kind), self.problem)
-            iphone(body, (*path, kind), self.problem)
+            self.enroll(body, (*path, kind))
         if kind == "advance_clock":
             clock_move(body, (*path, kind), self.problem)
         for name in IMPLICIT.get(kind, ()):
@@ -186,11 +191,19 @@ class _Walk:
         self.use(step.get("expect"), (*path, "expect"))
         event_types(step.get("expect"), (*path, "expect"), self.problem)
         expectation(kind, step.get("expect"), (*path, "expect"), self.problem)
-        for name in step.get("capture") or {}:
+        for name in _names(given(step, "capture"), self.unknown):
             self.define(name, (*path, "capture"))
         if kind == "capture":
-            for name in body:
+            for name in _names(body, self.unknown):
                 self.define(name, path)
+
+    def enroll(self, body: Any, path: tuple[Any, ...]) -> None:
+        if not isinstance(body, dict):  # refused: it may have named its device
+            self.unknown()
+            return
+        self.name_device(given(body, "as"), body.get("type"), (*path, "as"))
+        pin(body, path, self.problem)
+        iphone(body, path, self.problem)
 
     def setup_user(self, kind: str, body: Any, path: tuple[Any, ...]) -> None:
         """A user whose password or phone the step takes from the setup must be one of the setup's."""
@@ -202,11 +215,11 @@ class _Walk:
         if not isinstance(user, str) or "${" in user:
             return
         hint = "" if user in self.users else suggest(user, self.users)
-        given = body if isinstance(body, dict) else {}
-        if kind in NEEDS_PASSWORD and user not in self.users and "password" not in given:
+        written = body if isinstance(body, dict) else {}
+        if kind in NEEDS_PASSWORD and user not in self.users and lacks(written, "password"):
             said = f"{user!r} is not a user of setup.users{hint}; a user made otherwise needs a `password`"
             self.problem(where, said)
-        if kind in NEEDS_NUMBER and not self.users.get(user) and "phone" not in given:
+        if kind in NEEDS_NUMBER and not self.users.get(user) and lacks(written, "phone"):
             said = f"{user!r} has no phone in setup.users{hint}; a number of another needs `phone`"
             self.problem(where, said)
 
@@ -218,25 +231,48 @@ class _Walk:
             self.problem((*path, "times"), said)
         had_i = "i" in self.variables
         self.define("i", path)
-        if kind == "parallel":
+        told = all(key in body or lacks(body, key) for key in ("times", "steps", "branches"))
+        if kind == "parallel" and told:  # else a key the schema refused may be one of these, misspelt
             has_copies, has_branches = "steps" in body, "branches" in body
             if has_copies == has_branches:
                 self.problem(path, "give either `times` with `steps`, or `branches`")
             if has_copies and "times" not in body:
                 self.problem(path, "`steps` needs `times`: how many copies run at once")
-            for b, branch in enumerate(body.get("branches") or []):
+        if kind == "parallel":
+            branches, complete = entries(given(body, "branches"), lambda branch: isinstance(branch, list))
+            if not complete:
+                self.unknown()
+            for b, branch in branches:
                 self.steps(branch, (*path, "branches", b))
-        if "steps" in body:
-            self.steps(body["steps"], (*path, "steps"))
+        if given(body, "steps") is not None:
+            self.steps(given(body, "steps"), (*path, "steps"))
         if not had_i:
             self.variables.discard("i")
 
 
-def cross_check(data: dict[str, Any], positions: Positions, filename: str) -> list[Problem]:
-    walk = _Walk(data, positions, filename)
-    walk.setup(data.get("setup") or {})
-    walk.steps(data["steps"], ("steps",))
-    if walk.expects == 0:
+def _names(value: Any, refused: Callable[[], None]) -> list[str]:
+    """The names a ``capture`` defines; ``refused`` is told when the schema refused it."""
+    if not isinstance(value, dict) and value is not None:
+        refused()
+    return list(value) if isinstance(value, dict) else []
+
+
+def cross_check(
+    data: Any,
+    positions: Positions,
+    filename: str,
+    refused: Collection[Path_] = (),
+    keys: Collection[Path_] = (),
+) -> list[Problem]:
+    """What the schema cannot say, about every part of ``data`` it did not refuse: ``refused``, the paths of
+    values it refused, and ``keys``, of keys it refused (``refusals.prune``)."""
+    view = prune(data, refused, keys)
+    if not isinstance(view, dict):  # not a mapping at all: the schema said so
+        return []
+    walk = Walk(view, positions, filename, list(refused))
+    setup(walk, given(view, "setup", {}))
+    walk.steps(given(view, "steps"), ("steps",))
+    if walk.expects == 0 and walk.counted:
         walk.problem(
             ("steps",), "nothing is checked: add an `expect` (a scenario that asserts nothing is no test)"
         )

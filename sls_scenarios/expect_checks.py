@@ -20,8 +20,9 @@ from .values import references
 def event_types(expectation: Any, path: tuple[Any, ...], report: Report) -> None:
     events = expectation.get("events") if isinstance(expectation, dict) else None
     for which in ("happened", "not_happened"):
-        for i, wanted in enumerate((events or {}).get(which) or []):
-            kind = wanted.get("type")
+        listed = events.get(which) if isinstance(events, dict) else None
+        for i, wanted in enumerate(listed if isinstance(listed, list) else []):
+            kind = wanted.get("type") if isinstance(wanted, dict) else None
             if not isinstance(kind, str) or "${" in kind or kind in EVENT_TYPES:
                 continue
             hint = suggest(kind, EVENT_TYPES, otherwise="; `sls scenario reference` lists them")

@@ -11,6 +11,7 @@ from typing import Any
 
 from .positions import Path_, Positions, Problem, ScenarioInvalid, parse
 from .schema import check
+from .syntax import undecodable
 
 
 @dataclass
@@ -54,9 +55,13 @@ def load(path: Path | str) -> Scenario:
     """Read, parse and check one file; ``ScenarioInvalid`` lists every problem, with line and column."""
     file = Path(path)
     try:
-        text = file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        raw = file.read_bytes()
+    except OSError as exc:
         raise ScenarioInvalid([Problem(str(file), 1, 1, "", f"cannot read: {exc}")]) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:  # at the byte's line and column, not at 1:1
+        raise ScenarioInvalid([undecodable(raw, exc, str(file))]) from None
     data, positions = parse(text, str(file))
     problems = check(data, positions, str(file))
     if problems:
@@ -68,31 +73,33 @@ def check_files(files: list[Path]) -> list[dict[str, Any]]:
     """``sls scenario validate``'s report: per file, valid or not and its problems (as dicts); a name that
     two files share makes both invalid."""
     report: list[dict[str, Any]] = []
-    loaded: list[Scenario] = []
+    loaded: list[tuple[dict[str, Any], Scenario]] = []
     for file in files:
+        entry: dict[str, Any] = {"file": str(file), "valid": True, "problems": []}
         try:
-            loaded.append(load(file))
-            report.append({"file": str(file), "valid": True, "problems": []})
+            loaded.append((entry, load(file)))
         except ScenarioInvalid as exc:
-            report.append({"file": str(file), "valid": False, "problems": [vars(p) for p in exc.problems]})
-    for problem in duplicate_names(loaded):
-        entry = next(e for e in report if e["file"] == problem.file)
-        entry["valid"] = False
-        entry["problems"].append(vars(problem))
+            entry.update(valid=False, problems=[vars(p) for p in exc.problems])
+        report.append(entry)
+    for (entry, _), clashes in zip(loaded, name_clashes([s for _, s in loaded]), strict=True):
+        if clashes:
+            entry.update(valid=False, problems=[vars(p) for p in clashes])
     return report
 
 
-def duplicate_names(scenarios: list[Scenario]) -> list[Problem]:
-    """A problem on each scenario whose ``name`` another one has too, naming the other file: the name is how
-    ``sls scenario run NAME``, reports and JUnit tell scenarios apart, so it must be unique."""
+def name_clashes(scenarios: list[Scenario]) -> list[list[Problem]]:
+    """For each of ``scenarios``, in order, a problem if another one has its ``name`` too, naming the other
+    file (none for a unique name): the name is how ``sls scenario run NAME``, reports, JUnit and pytest's
+    test ids tell scenarios apart, so it must be unique. The one rule of validation (``check_files``), of
+    ``sls scenario run`` (``runner.run_paths``) and of the pytest plugin."""
     by_name: dict[str, list[Scenario]] = {}
     for scenario in scenarios:
         by_name.setdefault(scenario.name, []).append(scenario)
-    problems = []
-    for name, same in by_name.items():
-        for scenario in same if len(same) > 1 else []:
-            others = ", ".join(f"{o.path}:{o.positions.of(('name',))[0]}" for o in same if o is not scenario)
-            line, column = scenario.positions.of(("name",))
-            message = f"the name {name!r} is also the name of {others}: scenario names must be unique"
-            problems.append(Problem(str(scenario.path), line, column, "name", message))
-    return problems
+    clashes: list[list[Problem]] = []
+    for scenario in scenarios:
+        same = by_name[scenario.name]
+        others = ", ".join(f"{o.path}:{o.positions.of(('name',))[0]}" for o in same if o is not scenario)
+        line, column = scenario.positions.of(("name",))
+        message = f"the name {scenario.name!r} is also the name of {others}: scenario names must be unique"
+        clashes.append([Problem(str(scenario.path), line, column, "name", message)] if len(same) > 1 else [])
+    return clashes

@@ -61,33 +61,23 @@ class Positions:
 
 
 def parse(text: str, filename: str) -> tuple[Any, Positions]:
-    """The document in ``text`` and its positions; ``ScenarioInvalid`` for YAML that does not parse."""
-    loader = yaml.SafeLoader(text)
+    """The document in ``text`` and its positions; ``ScenarioInvalid`` for YAML that does not parse, told
+    at the line to fix (``syntax``)."""
+    from .syntax import Loader, not_yaml, unacceptable
+
+    try:
+        loader = Loader(text)
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, found before any parsing
+        raise ScenarioInvalid([unacceptable(text, exc, filename)]) from None
     try:
         node = loader.get_single_node()
         positions = Positions()
         data = _Builder(loader, positions, filename).build(node, (), (1, 1)) if node is not None else None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        said = f"not valid YAML: {exc.problem}"
-        lines, at = text.splitlines(), max(mark.column - 1, 0) if mark else 0
-        where = lines[mark.line] if mark and mark.line < len(lines) else ""
-        if where[at:].startswith("${"):
-            said += _quote_hint(where, at)
-        raise ScenarioInvalid([Problem(filename, line, column, "", said)]) from None
+        raise ScenarioInvalid([not_yaml(text, exc, loader, filename)]) from None
     finally:
         loader.dispose()
     return data, positions
-
-
-def _quote_hint(line: str, at: int) -> str:
-    """Inside ``{ }`` or ``[ ]`` the brace of an unquoted ``${name}`` is YAML's, and PyYAML's words
-    (``expected ',' or '}', but got '{'``) never say to quote it: show the value at ``at`` quoted."""
-    start = at
-    while start > 0 and line[start - 1] not in " ,{[":
-        start -= 1
-    return f'; a ${{variable}} inside {{ }} or [ ] needs quotes: "{line[start : line.find("}", at) + 1]}"'
 
 
 # Values a document may hold once its aliases are expanded: far above any scenario, far below what a

@@ -13,7 +13,8 @@
 * ``*.scenario.yaml`` (and ``*.scenario.yml``) files are collected as tests, one item per scenario, run
   in-process (or against ``--sls-server``), not on the fixture's server: ``sls_emulator_env`` does not reach
   them (a scenario's settings are its ``setup.settings``); a failure report lists the steps.
-  ``expect_failure`` becomes a strict ``xfail``.
+  ``expect_failure`` becomes a strict ``xfail``. An invalid file is a collection error; two scenarios with
+  one ``name`` are each an error at setup naming the other's file, as ``sls scenario run`` has them.
   A server's tokens come from ``--sls-admin-token``/``--sls-sim-token`` or, as for every ``sls`` command,
   ``SLS_ADMIN_TOKEN``/``SLS_SIM_TOKEN``; ``--sls-server`` without an admin token is a usage error before
   anything runs.
@@ -35,6 +36,7 @@ from .files import is_scenario  # light: names and folders only
 if TYPE_CHECKING:
     from .emulator import SlsEmulator
     from .loader import Scenario
+    from .positions import Problem
     from .runner import ScenarioResult
     from .server import ChildServer
 
@@ -231,6 +233,16 @@ class ScenarioItem(pytest.Item):
     def __init__(self, *, scenario: Scenario, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.scenario = scenario
+        #: Its name is another collected scenario's too (``pytest_collection_modifyitems``).
+        self.clashes: list[Problem] = []
+
+    def setup(self) -> None:
+        """A scenario whose name another one has too is an error, as ``sls scenario run`` makes it an error
+        case: never run, whichever of the two was meant."""
+        if self.clashes:
+            from .positions import ScenarioInvalid
+
+            pytest.fail(str(ScenarioInvalid(self.clashes)), pytrace=False)
 
     def runtest(self) -> None:
         from .runner import Runner
@@ -258,6 +270,19 @@ class ScenarioItem(pytest.Item):
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, 0, f"scenario {self.name}"
+
+
+@pytest.hookimpl(trylast=True)  # after -k and -m: among the scenarios that run, as `run --tag` judges them
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Scenarios that share a name each fail at setup naming the other file (``loader.name_clashes``, the
+    rule of ``sls scenario run`` and ``validate``): reports and JUnit could not tell them apart."""
+    scenarios = [item for item in items if isinstance(item, ScenarioItem)]
+    if len(scenarios) < 2:
+        return
+    from .loader import name_clashes
+
+    for item, clashes in zip(scenarios, name_clashes([i.scenario for i in scenarios]), strict=True):
+        item.clashes = clashes
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .execute import run_steps
-from .loader import Scenario, duplicate_names, load
+from .loader import Scenario, load, name_clashes
 from .positions import ScenarioInvalid
 from .setup import DEFAULT_CLOCK, SetupFailed, apply, new_world, reset
 from .steps import StepResult
@@ -180,11 +180,11 @@ def run_paths(paths: Iterable[Path], runner: Runner) -> list[ScenarioResult]:
             loaded.append((Path(path), load(path)))
         except ScenarioInvalid as exc:
             loaded.append((Path(path), exc))
-    clashes = duplicate_names([entry for _, entry in loaded if isinstance(entry, Scenario)])
+    clashes = iter(name_clashes([entry for _, entry in loaded if isinstance(entry, Scenario)]))
     results = []
     for path, entry in loaded:
         if isinstance(entry, Scenario):
-            mine = [problem for problem in clashes if problem.file == str(entry.path)]
+            mine = next(clashes)
             if not mine:
                 results.append(runner.run(entry))
                 continue

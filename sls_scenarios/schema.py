@@ -15,6 +15,7 @@ import difflib
 import functools
 import json
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
@@ -55,15 +56,17 @@ def common_keys() -> list[str]:
 
 
 def check(data: Any, positions: Positions, filename: str) -> list[Problem]:
-    """Every problem of the document: schema first; the cross-references only of a well-formed one."""
-    problems: list[Problem] = []
-    for error in sorted(_validator().iter_errors(data), key=lambda e: positions.of(tuple(e.absolute_path))):
-        problems.extend(_explain(error, positions, filename))
-    if problems:
-        return sorted(_unique(problems), key=lambda p: (p.line, p.column))
+    """Every problem of the document in one pass: the schema's, and the cross-checks' (``checks``) of every
+    part the schema did not refuse, so a file fixed for the first never shows a second round."""
+    said = [s for error in _validator().iter_errors(data) for s in _explain(error, positions)]
+    meant = {(s.path[:-1], s.meant) for s in said if s.meant}  # `pasword`: "did you mean 'password'?"
+    said = [s for s in said if not s.missing or not all((s.path, k) in meant for k in s.missing)]
+    problems = [_at(positions, filename, s.path, s.message, key=s.key) for s in said]
     from .checks import cross_check
 
-    return cross_check(data, positions, filename)
+    refused = [s.path for s in said if s.refuses and not s.key]
+    problems += cross_check(data, positions, filename, refused, [s.path for s in said if s.key])
+    return sorted(_unique(problems), key=lambda p: (p.line, p.column))
 
 
 def _unique(problems: Iterable[Problem]) -> list[Problem]:
@@ -84,13 +87,28 @@ def _at(
     return Problem(filename, line, column, dotted(path), message)
 
 
-def _explain(error: ValidationError, positions: Positions, filename: str) -> list[Problem]:
+@dataclass(frozen=True)
+class _Said:
+    """A problem the schema found, at ``path``: a key's (``key``: told where the key is, and the key left out
+    of what the cross-checks read), or a value's, which they do not read unless it ``refuses`` nothing (a
+    mapping that lacks a key still holds values to check). An unknown key says which one it is likely
+    ``meant`` for, and a missing one is not told again when it is (``missing``)."""
+
+    path: tuple[Any, ...]
+    message: str
+    key: bool = False
+    refuses: bool = True
+    meant: str | None = None
+    missing: tuple[str, ...] = ()
+
+
+def _explain(error: ValidationError, positions: Positions) -> list[_Said]:
     path = tuple(error.absolute_path)
     instance, kind = error.instance, error.validator
     if kind == "anyOf" and _is_step_choice(error.schema):
-        return [_at(positions, filename, path, _unknown_step(instance))]
+        return [_Said(path, _unknown_step(instance))]
     if _mapping(error.schema).get("writeOnly"):
-        return [_at(positions, filename, path, _secret_refused(error))]
+        return [_Said(path, _secret_refused(error))]
     if kind in ("additionalProperties", "unevaluatedProperties") and isinstance(instance, dict):
         allowed = _allowed_keys(_mapping(error.schema))
         refused = _names_refused(_mapping(error.schema), instance)  # said by their own `propertyNames` error
@@ -100,27 +118,30 @@ def _explain(error: ValidationError, positions: Positions, filename: str) -> lis
         else:
             said = "unknown key {0!r}{1}; expected " + _list(allowed).replace("{", "{{").replace("}", "}}")
         return [
-            _at(positions, filename, (*path, k), said.format(k, suggest(k, allowed)), key=True) for k in extra
+            _Said((*path, k), said.format(k, suggest(k, allowed)), key=True, meant=closest(k, allowed))
+            for k in extra
         ]
     if kind == "not" and list(error.schema_path)[-2:] == ["propertyNames", "not"]:
         why = _mapping(error.schema).get("description", "")
         said = f"{instance} cannot be set from a scenario" + (f": {why[0].lower()}{why[1:]}" if why else "")
-        return [_at(positions, filename, (*path, instance), said, key=True)]
+        return [_Said((*path, instance), said, key=True)]
     if kind in ("oneOf", "anyOf") and error.context:
         branch = _branch_for(error, instance)
         if branch:
-            return [p for sub in branch for p in _explain(sub, positions, filename)]
-        return [_at(positions, filename, path, f"expected {_shapes(error.schema)}, got {_show(instance)}")]
+            return [p for sub in branch for p in _explain(sub, positions)]
+        return [_Said(path, f"expected {_shapes(error.schema)}, got {_show(instance)}")]
     if kind == "required":
         named = _items(error.validator_value)
         missing = [k for k in named if isinstance(instance, dict) and k not in instance]
         if missing == ["expect"]:
-            return [_at(positions, filename, path, "this step needs an `expect`: say what must happen")]
-        return [_at(positions, filename, path, f"missing {_list(missing)}")]
+            said = "this step needs an `expect`: say what must happen"
+        else:
+            said = f"missing {_list(missing)}"
+        return [_Said(path, said, refuses=False, missing=tuple(missing))]
     if kind == "enum":
         options = [str(o) for o in _items(error.validator_value)]
         hint = suggest(str(instance), options)
-        return [_at(positions, filename, path, f"{_show(instance)} is not one of {_list(options)}{hint}")]
+        return [_Said(path, f"{_show(instance)} is not one of {_list(options)}{hint}")]
     if kind == "type":
         said = f"expected {_shapes(error.schema)}, got {_show(instance)}"
         written = positions.written.get(path)
@@ -128,7 +149,7 @@ def _explain(error: ValidationError, positions: Positions, filename: str) -> lis
             # pin: 0123 said "got 83": YAML reads an unquoted 0123 as octal, +15550100001 as a number
             read = "" if written == str(instance) else f", which YAML reads as {_show(instance)}"
             said = f'expected {_shapes(error.schema)}, got {written}{read}: quote it, "{written}"'
-        return [_at(positions, filename, path, said)]
+        return [_Said(path, said)]
     if kind == "pattern":
         described = _mapping(error.schema).get("description")
         shape = (
@@ -136,15 +157,15 @@ def _explain(error: ValidationError, positions: Positions, filename: str) -> lis
             if described
             else f"it should match /{error.validator_value}/"
         )
-        return [_at(positions, filename, path, f"{_show(instance)} does not fit: {shape}")]
+        return [_Said(path, f"{_show(instance)} does not fit: {shape}")]
     if kind == "minLength" and isinstance(instance, str):
         described = _mapping(error.schema).get("description")
         hint = f" ({described})" if described else ""
         least = f"at least {error.validator_value} characters"
-        return [_at(positions, filename, path, f"{_show(instance)} is too short: {least}{hint}")]
+        return [_Said(path, f"{_show(instance)} is too short: {least}{hint}")]
     described = _mapping(error.schema).get("description")
     hint = f" ({described})" if described else ""
-    return [_at(positions, filename, path, f"{error.message}{hint}")]
+    return [_Said(path, f"{error.message}{hint}")]
 
 
 def _names_refused(subschema: Mapping[str, Any], instance: dict[str, Any]) -> set[str]:
@@ -275,8 +296,14 @@ def _article(kind: str) -> str:
 def suggest(word: str, options: Iterable[str], *, otherwise: str = "", cutoff: float = 0.6) -> str:
     """`` (did you mean 'x'?)`` for the option closest to a misspelt ``word``; ``otherwise`` when none is
     close. Every problem that names an unknown word (a key, a step, a variable, a device...) says it so."""
+    close = closest(word, options, cutoff)
+    return f" (did you mean {close!r}?)" if close else otherwise
+
+
+def closest(word: str, options: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The option closest to a misspelt ``word``, if one is close enough."""
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=cutoff)
-    return f" (did you mean {close[0]!r}?)" if close else otherwise
+    return close[0] if close else None
 
 
 def _list(items: Iterable[str]) -> str:

@@ -13,12 +13,14 @@ from typing import Any
 from sls_devices import dscplus, ibkey
 
 from .positions import Report
+from .refusals import lacks
 from .values import duration_seconds, parse_instant
 
 
 def instant(value: Any, path: tuple[Any, ...], report: Report) -> None:
-    """An instant written out must be one the server's clock can be set to."""
-    if isinstance(value, str) and "${" in value:
+    """An instant written out must be one the server's clock can be set to (one the schema refused, no
+    text or number, is the schema's to tell)."""
+    if not isinstance(value, str | int) or (isinstance(value, str) and "${" in value):
         return
     try:
         parse_instant(value)
@@ -29,13 +31,13 @@ def instant(value: Any, path: tuple[Any, ...], report: Report) -> None:
 def pin(device: dict[str, Any], path: tuple[Any, ...], report: Report) -> None:
     """A PIN the device could never take (a card's keypad enters 4 digits; the IB Key app wants 4-6
     letters or digits) fails its enrolment or activation: say so at its line instead."""
-    pin, kind = device.get("pin"), device.get("type")
+    pin, kind, platform = device.get("pin"), device.get("type"), device.get("platform", "android")
     if not isinstance(pin, str) or "${" in pin or "share" in device:
         return
     try:
         if kind == "dscplus":
             dscplus.hash_pin(pin)
-        elif kind == "ibkey" and device.get("platform") != "ios":
+        elif kind == "ibkey" and isinstance(platform, str) and platform != "ios":
             ibkey.validate_pin(pin)
     except ValueError as exc:
         report((*path, "pin"), f"{kind} PIN {pin!r}: {exc}")
@@ -43,11 +45,15 @@ def pin(device: dict[str, Any], path: tuple[Any, ...], report: Report) -> None:
 
 def iphone(device: dict[str, Any], path: tuple[Any, ...], report: Report) -> None:
     """``passcode`` and ``biometrics`` are an iPhone's; one without Touch ID / Face ID activates with its
-    passcode, so it needs one."""
+    passcode, so it needs one. A type or platform the schema refused (``ibky``), or a key it refused (a
+    misspelt ``pascode``), is the schema's to tell: nothing is said of them here."""
+    kind, platform = device.get("type"), device.get("platform")
+    known = platform is None or isinstance(platform, str)
+    other = (isinstance(kind, str) and kind != "ibkey") or (kind == "ibkey" and known and platform != "ios")
     for key in ("passcode", "biometrics"):
-        if key in device and (device.get("type") != "ibkey" or device.get("platform") != "ios"):
+        if key in device and other:
             report((*path, key), f"`{key}` is an iPhone's: only for type ibkey, platform ios")
-    if device.get("biometrics") is False and "passcode" not in device:
+    if device.get("biometrics") is False and lacks(device, "passcode"):
         report((*path, "biometrics"), "an iPhone without Touch ID / Face ID needs its `passcode`")
     passcode = device.get("passcode")
     if isinstance(passcode, str) and "${" not in passcode:

@@ -101,7 +101,7 @@ def test_an_unquoted_variable_inside_braces_is_told_to_be_quoted(tmp_path: Path)
 def test_a_number_where_text_goes_is_shown_as_written_and_told_to_be_quoted(tmp_path: Path) -> None:
     """``pin: 0123`` said ``expected a string, got 83``: YAML had read the unquoted PIN as octal."""
     head = HEAD.replace('pin: "1234"', "pin: 0123").replace('phone: "+15550100001"', "phone: +15550100001")
-    found = problems(tmp_path, "- card: {device: card, pin: 1234}\n", head=head)
+    found = problems(tmp_path, "- card: {device: card, pin: 1234}\n  expect: {status: 200}\n", head=head)
     assert found == [
         "5:32: setup.users[1].phone: expected a string, got +15550100001, which YAML reads as 15550100001:"
         ' quote it, "+15550100001"',
