@@ -86,6 +86,9 @@ ERROR_NOTES = {
     "SMS device takes voice callbacks too. Nothing was enrolled or sent.",
     "reauth_required": "This task needs a fresh identity verification (`POST /api/v1/verify`); `purpose` "
     "says which.",
+    "device_busy": "Requests changing one device or one phone's IB Key app run one at a time, and others "
+    "kept it for the ~5 s this one waited for its turn. Nothing was done (no PIN checked or counted): try "
+    "again after `retry_after` seconds (`Retry-After`).",
 }
 
 #: Path parameters many operations share; an operation describes its own in ``parameters=``.
