@@ -97,3 +97,12 @@ class Conflict(SlsError):
 class UnknownDevice(NotFound):
     code = "unknown_device"
     message = "No such device."
+
+
+class DeviceBusy(SlsError):
+    """Other requests kept the device's turn (``sls_server.turns``) for longer than one waits for it."""
+
+    code = "device_busy"
+    status = 429
+    always = ("retry_after",)
+    message = "Other requests are changing this device right now; try again in a second."

@@ -6,11 +6,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from ..errors import InvalidRequest, UnknownDevice
+from ..errors import DeviceBusy, InvalidRequest, UnknownDevice
 from ..events import EventLog
 from ..factors import FactorRegistry
 from ..store import Store
 from ..store.records import DeviceChanges, DeviceRecord
+from ..turns import RETRY_AFTER_S, WRITE_TRIES, turn
 from .device_terms import ACTIVE, REVOKED, lapsed, new_device_id, public_device, without
 from .errors import ConsecutiveTemporaryPasscode, DeviceExists, UserNotFound
 from .phone_devices import PHONE_TYPES, moved, phone_taken
@@ -238,18 +239,22 @@ class DeviceService:
         for user in users:
             self._store.logins.device_revoked(user, device_id, now=now)
 
-    def update(self, device_id: str, change: Change, *, tries: int = 8) -> DeviceRecord:
-        """Apply ``change(record) -> fields`` with compare-and-set, re-reading on a concurrent write; the
-        device as written. A change of no fields writes nothing (the device as read): a caller deciding
-        from the device as it is that there is nothing to do (:meth:`revoke`) leaves it untouched."""
-        for _ in range(tries):
-            record = self.get(device_id)
-            fields = change(record)
-            if not fields:
-                return record
-            outcome = self._store.devices.update(device_id, record.version, fields)
-            if outcome == "ok":
-                return replace(record, **fields, version=record.version + 1)
-            if outcome == "missing":
-                raise UnknownDevice()
-        raise RuntimeError(f"device {device_id} kept changing under {tries} updates")  # pragma: no cover
+    def update(self, device_id: str, change: Change) -> DeviceRecord:
+        """Apply ``change(record) -> fields`` holding the device's turn (``sls_server.turns``: a burst of
+        card responses runs one after another), written with compare-and-set and read again on a write
+        that took no turn; the device as written. 429 ``device_busy`` when other requests keep the turn (or
+        the device keeps changing beside it). A change of no fields writes nothing (the device as read): a
+        caller deciding from the device as it is that there is nothing to do (:meth:`revoke`) leaves it
+        untouched. ``change`` must not update the device itself (the turn is not re-entrant)."""
+        with turn(self._store.devices, device_id):
+            for _ in range(WRITE_TRIES):
+                record = self.get(device_id)
+                fields = change(record)
+                if not fields:
+                    return record
+                outcome = self._store.devices.update(device_id, record.version, fields)
+                if outcome == "ok":
+                    return replace(record, **fields, version=record.version + 1)
+                if outcome == "missing":
+                    raise UnknownDevice()
+        raise DeviceBusy(retry_after=RETRY_AFTER_S)

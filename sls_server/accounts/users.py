@@ -7,12 +7,13 @@ import secrets
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..errors import Conflict, InvalidRequest
+from ..errors import Conflict, DeviceBusy, InvalidRequest
 from ..events import EventLog
 from ..store import Store
 from ..store.base import ScriptCall
 from ..store.ids import short_id
 from ..store.records import LoginView, UserRecord
+from ..turns import RETRY_AFTER_S, WRITE_TRIES, turn
 from .device_terms import without
 from .errors import StandingChanged, UserExists, UserNotFound, WeakPassword
 from .passwords import PasswordHasher, PasswordRejected, check_password_policy, same_password
@@ -241,20 +242,25 @@ class UserService:
                 f"session.{reason}", at=now, user=username, detail={"session_id": short_id(sid)}
             )
 
-    def _drop_device(self, name: str, device_id: str, *, tries: int = 8) -> None:
+    def _drop_device(self, name: str, device_id: str) -> None:
         """Delete a device the user owns; a card merely shared with the user stays its owner's, and only
-        loses the user (compare-and-set on the device's version, like every device write)."""
-        for _ in range(tries):
-            record = self._store.devices.get(device_id)
-            if record is None:
-                return
-            if record.owner == name:
-                self._store.devices.delete(device_id)
-                return
-            shared = without(record, name)
-            if self._store.devices.update(device_id, record.version, {"shared_with": shared}) != "conflict":
-                return
-        raise RuntimeError(f"device {device_id} kept changing under {tries} updates")  # pragma: no cover
+        loses the user (holding the device's turn and by compare-and-set on its version, like every device
+        write: ``DeviceService.update``)."""
+        with turn(self._store.devices, device_id):
+            for _ in range(WRITE_TRIES):
+                record = self._store.devices.get(device_id)
+                if record is None:
+                    return
+                if record.owner == name:
+                    self._store.devices.delete(device_id)
+                    return
+                shared = without(record, name)
+                if (
+                    self._store.devices.update(device_id, record.version, {"shared_with": shared})
+                    != "conflict"
+                ):
+                    return
+        raise DeviceBusy(retry_after=RETRY_AFTER_S)
 
     def login_view(
         self, name: str | None, also: Sequence[ScriptCall] = ()

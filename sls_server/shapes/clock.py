@@ -8,7 +8,7 @@ from pydantic_core import CoreSchema
 from typing_extensions import TypedDict
 
 from ..errors import InvalidRequest
-from .common import Refusal, Request, UnixTime
+from .common import JsonTrue, Refusal, Request, UnixTime
 
 #: The server's clock stays within 2000-01-01T00:00:00Z .. 2100-01-01T00:00:00Z (inclusive): every ``*_at``
 #: is published as a non-negative Unix time, and nothing an emulated login does needs another century.
@@ -58,7 +58,7 @@ class ClockMove(Request):
         description="`true`: the clock stops where it stands and moves only with `advance_s`/`set_at`; "
         "`false`: it runs on from where it stands.",
     )
-    reset: Annotated[Literal[True] | None, Refusal("must be true (or left out)")] = Field(
+    reset: Annotated[JsonTrue | None, Refusal("must be true (or left out)")] = Field(
         None,
         description="`true`: back to real time (offset 0, running), from any state and in one step, however "
         "far the clock is from real time; given alone.",

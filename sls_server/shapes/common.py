@@ -8,8 +8,9 @@ package may not import them, so ``tests/unit/test_shapes.py`` compares each with
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.fields import FieldInfo
+from pydantic_core import PydanticCustomError
 
 
 @dataclass(frozen=True)
@@ -66,9 +67,21 @@ HANDSET_PATTERN = r"^(?:\+[1-9][0-9]{6,14}|[A-Za-z0-9_.+-]*[A-Za-z][A-Za-z0-9_.+
 
 # --- shared field types ----------------------------------------------------------------------------------
 
+
+def _exactly_true(value: Any) -> Any:
+    """``true`` itself, before pydantic's own check of ``Literal[True]``: that looks the value up by Python's
+    equality, where ``1 == 1.0 == True``, so it took ``1`` and ``1.0`` even in strict mode."""
+    if value is not True:
+        raise PydanticCustomError("literal_error", "Input should be True", {"expected": "True"})
+    return value
+
+
 UnixTime = Annotated[
     int, Field(ge=0, description="Unix seconds of the server's clock (which /admin/v1/clock can move).")
 ]
+#: A request's field that may only be JSON ``true`` (a flag such as ``reset``): never a number. Its schema is
+#: ``Literal[True]``'s (``const: true``). A bare ``Literal[False]`` takes ``0`` alike; no request has one.
+JsonTrue = Annotated[Literal[True], BeforeValidator(_exactly_true)]
 Seconds = Annotated[int, Field(ge=0, description="A duration in seconds.")]
 FactorType = Literal["dscplus", "ibkey", "sms", "voice", "totp", "temporary"]
 """Every authenticator type this server has (``factors``); a device's type is one of them too."""

@@ -1,7 +1,8 @@
 """The user's side of the world: a person holding a DSC+ card and keying in PIN and challenge.
 
 The card model (``sls_devices.dscplus``) decides; this module loads its state, lets it run, and writes back
-the counters it changed with compare-and-set, so two hands on one card cannot lose a wrong PIN.
+the counters it changed holding the card's turn (``DeviceService.update``), so two hands on one card take
+turns and neither can lose a wrong PIN.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ Named and placed by the rule in CONTRIBUTING.md ("Errors"); the hierarchy is ``s
 
 from __future__ import annotations
 
-from ..errors import Conflict, NotFound, SlsError, UnknownDevice
+from ..errors import Conflict, DeviceBusy, NotFound, SlsError, UnknownDevice
 
 
 class PinRejected(SlsError):
@@ -32,6 +32,12 @@ class CardLockedOut(SlsError):
 
 class UnknownApp(UnknownDevice):
     message = "No IB Key app has that id."
+
+
+class AppBusy(DeviceBusy):
+    """The phone's IB Key app, used by other requests for longer than one waits for its turn."""
+
+    message = "Other requests are using this IB Key app right now; try again in a second."
 
 
 class UnknownNotification(NotFound):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import keys
+from . import keys, leases
 from .base import Client, Scripts, guarded, hash_reply, texts
 from .records import DeviceChanges, DeviceRecord
 from .records.codec import changes_hash, pairs
@@ -41,6 +41,14 @@ class DeviceRepo:
             return []
         found, _ = self._scripts.together([("HGETALL", keys.device(d)) for d in device_ids], [])
         return [DeviceRecord.from_hash(hash_reply(raw)) for raw in found if raw]
+
+    def take_turn(self, device_id: str, token: str, *, lease_ms: int) -> bool:
+        """Take the turn to change the device (``keys.device_turn``, a lease: ``leases``) for ``token``; False
+        while another request holds it (``sls_server.turns``)."""
+        return leases.take(self._r, keys.device_turn(device_id), token, lease_ms=lease_ms)
+
+    def end_turn(self, device_id: str, token: str) -> None:
+        leases.give_back(self._scripts, keys.device_turn(device_id), token)
 
     def update(self, device_id: str, version: int, changes: DeviceChanges) -> str:
         """'ok', 'conflict' (someone wrote since ``version``; re-read and retry) or 'missing'."""

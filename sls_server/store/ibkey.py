@@ -7,7 +7,7 @@ the server's device records stay under ``{d:<device>}`` (see ``keys.device``).
 
 from __future__ import annotations
 
-from . import keys
+from . import keys, leases
 from .base import Client, Scripts, guarded, hash_reply, text
 from .records import AppRecord, DeviceChanges, PushNotification
 from .records.codec import changes_hash, pairs
@@ -40,6 +40,14 @@ class IbKeyRepo:
         found, _ = self._scripts.together([("HGETALL", keys.ibkey_app(a)) for a in app_ids], [])
         return [AppRecord.from_hash(hash_reply(raw)) for raw in found if raw]
 
+    def take_turn(self, app_id: str, token: str, *, lease_ms: int) -> bool:
+        """Take the turn to change the app (``keys.ibkey_app_turn``, a lease: ``leases``) for ``token``; False
+        while another request holds it (``sls_server.turns``)."""
+        return leases.take(self._r, keys.ibkey_app_turn(app_id), token, lease_ms=lease_ms)
+
+    def end_turn(self, app_id: str, token: str) -> None:
+        leases.give_back(self._scripts, keys.ibkey_app_turn(app_id), token)
+
     def update_app(self, record: AppRecord) -> str:
         """Write the app back if nobody wrote since ``record.version`` was read: 'ok', 'conflict' or
         'missing'. Every field but the version (the script bumps it)."""
@@ -71,20 +79,11 @@ class IbKeyRepo:
     def hold_activation(self, username: str, token: str, *, lease_ms: int) -> bool:
         """Take the user's activation lease (``keys.user_ibkey_activation``) for ``token``; False while
         another activation of the user holds it. The lease is real time (Redis's own expiry), not the app's
-        clock, on purpose: it is a lock between requests running now, not a timer any client is told of,
-        and its expiry only frees the user again if a worker died holding it. On the app clock, moving the
-        clock past it (``POST /admin/v1/clock``) while an activation holds it would let a second one in
-        beside it, and a frozen clock would keep a dead holder's lease for ever
-        (``tests/api/test_timer_edges_activation.py``). Taken again for the same ``token`` (the client's
-        retry of a SET whose answer was lost on the way, after Redis took it) it is still this holder's."""
-        key = keys.user_ibkey_activation(username)
-        if self._r.set(key, token, nx=True, px=lease_ms):
-            return True
-        held = self._r.get(key)
-        return held is not None and text(held) == token
+        clock, on purpose (``leases`` says why; ``tests/api/test_timer_edges_activation.py``)."""
+        return leases.take(self._r, keys.user_ibkey_activation(username), token, lease_ms=lease_ms)
 
     def release_activation(self, username: str, token: str) -> None:
-        self._scripts("lease_release", [keys.user_ibkey_activation(username)], [token])
+        leases.give_back(self._scripts, keys.user_ibkey_activation(username), token)
 
     def activate(
         self, device_id: str, *, now: int, digest: str, max_failures: int, fields: DeviceChanges

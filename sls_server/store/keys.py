@@ -74,6 +74,12 @@ def device(device_id: str) -> str:
     return f"{PREFIX}{{d:{device_id}}}:device"
 
 
+def device_turn(device_id: str) -> str:
+    """Held by the one request changing the device's record (its token), with a lease in real time
+    (``DeviceRepo.take_turn``): on the device's own slot, beside the record it guards."""
+    return f"{PREFIX}{{d:{device_id}}}:turn"
+
+
 def device_used_challenges(device_id: str) -> str:
     """The card's remembered challenge encodings: a zset scored by issue order, bounded."""
     return f"{PREFIX}{{d:{device_id}}}:used"
@@ -181,15 +187,21 @@ def send_window(scope: SendScope, who: str) -> str:
 
 
 def user_ibkey_activation(username: str) -> str:
-    """Held by the one IB Key activation of the user in progress (its token), with a lease in real time (the
-    one expiry not on the app clock: ``IbKeyRepo.hold_activation``): activating and replacing the user's
-    other IB Keys (other slots) run one at a time per user."""
+    """Held by the one IB Key activation of the user in progress (its token), with a lease in real time
+    (``leases``, ``IbKeyRepo.hold_activation``): activating and replacing the user's other IB Keys (other
+    slots) run one at a time per user."""
     return f"{PREFIX}{{u:{username}}}:ibkey_activation"
 
 
 def ibkey_app(app_id: str) -> str:
     """The IB Key app's own storage on the simulated phone; only the simulator reads it."""
     return f"{PREFIX}{{ibapp:{app_id}}}:app"
+
+
+def ibkey_app_turn(app_id: str) -> str:
+    """Held by the one request changing the phone's app (its token), with a lease in real time
+    (``IbKeyRepo.take_turn``): on the app's own slot, beside the record it guards."""
+    return f"{PREFIX}{{ibapp:{app_id}}}:turn"
 
 
 def ibkey_inbox(app_id: str) -> str:

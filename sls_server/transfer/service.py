@@ -22,8 +22,9 @@ Out, as traffic: sessions and the gateway's session (and why its last one ended)
 progress, logins in progress and the password attempts being checked (``lockout_inflight``), codes in flight
 (inboxes and call logs, their send counters and the outbox cursor, IB Key push inboxes, an activation's lease:
 an IB Key pending activation comes back pending without the text that carried its code, so enrol it again to
-show an activation), rate windows (an address's attempts, challenge issuance, sends and pushes), the audit
-trail and metrics, the challenges a card remembers (an imported card may, rarely, be given a challenge it was
+show an activation), the turn of a device or an IB Key app being changed (``sls_server.turns``), rate
+windows (an address's attempts, challenge issuance, sends and pushes), the audit trail and metrics, the
+challenges a card remembers (an imported card may, rarely, be given a challenge it was
 given before the export), the readiness probe, and the secret key's check (the document carries its own:
 ``key_check``), and the sign-ins to the trainer console and the simulator pages (an operator's browsers, not
 the world: a reset keeps them). Out too: the conditions of a number no user or device has (they reach no one),

@@ -89,6 +89,9 @@ def test_the_cli_resets_in_one_request_from_2040(
         {"reset": True, "freeze": False},
         {"reset": False},
         {"reset": "yes"},
+        {"reset": 1},
+        {"reset": 1.0},
+        {"reset": 0},
     ],
 )
 def test_reset_is_given_alone_and_true_else_nothing_changes(
@@ -98,6 +101,29 @@ def test_reset_is_given_alone_and_true_else_nothing_changes(
     refused = _post(client, admin_headers, body, status=400)
     assert (refused["error"], refused["field"]) == ("invalid_request", "reset"), refused
     assert _clock(client, admin_headers) == before
+
+
+@pytest.mark.parametrize("number", ["1", "1.0", "1e0"])
+def test_a_number_is_no_true_for_reset(
+    client: FlaskClient, admin_headers: dict[str, str], number: str
+) -> None:
+    """The schema says boolean: ``1`` is no ``true``, as it is none for ``freeze``. pydantic's
+    ``Literal[True]`` took ``1`` and ``1.0`` (its lookup is Python's ``1 == True``), even in strict mode,
+    and reset the clock."""
+    before = _post(client, admin_headers, {"set_at": FAR, "freeze": True})
+    answer = client.post(
+        "/admin/v1/clock",
+        data=f'{{"reset": {number}}}',
+        headers={**admin_headers, "Content-Type": "application/json"},
+    )
+    assert answer.status_code == 400, answer.get_json()
+    assert answer.get_json() == {
+        "error": "invalid_request",
+        "message": "reset must be true (or left out)",
+        "field": "reset",
+    }
+    assert _clock(client, admin_headers) == before
+    assert _clock_events(client, admin_headers)[-1] != "clock.thawed"
 
 
 def test_the_trainer_s_reset_leaves_the_same_trail_as_the_api_s(

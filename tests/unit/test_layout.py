@@ -29,6 +29,7 @@ CORE = (
     "wiring",
     "secretbox",
     "long_held",
+    "turns",
     "telemetry",
     "transfer",
 )

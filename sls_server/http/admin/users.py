@@ -17,7 +17,7 @@ from ...accounts.errors import (
 )
 from ...accounts.users import canonical_username, public_user
 from ...auth.errors import UnknownSession
-from ...errors import InvalidRequest, UnknownDevice
+from ...errors import DeviceBusy, InvalidRequest, UnknownDevice
 from ...factors.errors import UnsupportedDeviceType
 from ...shapes.devices import Device, DeviceEnrolled, DeviceEnrolRequest, DeviceList
 from ...shapes.sessions import SessionEnded, SessionList
@@ -88,7 +88,7 @@ def get_user(username: str) -> ResponseReturnValue:
     summary="Delete a user, their devices and sessions",
     ok=UserDeleted,
     returns="Deleted; the user's sessions ended at once.",
-    errors=USER_ERRORS,
+    errors=(*USER_ERRORS, DeviceBusy),
 )
 def delete_user(username: str) -> ResponseReturnValue:
     core().users.delete(username, now=now())
@@ -122,7 +122,7 @@ def set_user_password(username: str, body: UserPasswordRequest) -> ResponseRetur
     body=UserPhoneRequest,
     ok=UserPhoneChanged,
     returns="The new number; SMS and voice devices follow it, and both numbers got a notice.",
-    errors=USER_ERRORS,
+    errors=(*USER_ERRORS, DeviceBusy),
 )
 def set_user_phone(username: str, body: UserPhoneRequest) -> ResponseReturnValue:
     """What a user changes for themselves with a fresh step-up (`POST /api/v1/account/phone`), done by the
@@ -139,7 +139,14 @@ def set_user_phone(username: str, body: UserPhoneRequest) -> ResponseReturnValue
     ok=DeviceEnrolled,
     status=201,
     returns="The new device, with its key returned this once.",
-    errors=(*USER_ERRORS, UnsupportedDeviceType, UnknownDevice, DeviceExists, ConsecutiveTemporaryPasscode),
+    errors=(
+        *USER_ERRORS,
+        UnsupportedDeviceType,
+        UnknownDevice,
+        DeviceExists,
+        ConsecutiveTemporaryPasscode,
+        DeviceBusy,
+    ),
 )
 def enrol_device(username: str, body: DeviceEnrolRequest) -> ResponseReturnValue:
     """dscplus: `{"type": "dscplus", "pin": "1234"}` returns the card's `serial`, `suite` and `secret_hex` so
@@ -176,7 +183,7 @@ def list_devices(username: str) -> ResponseReturnValue:
     summary="Revoke a device",
     ok=Device,
     returns="The device, now revoked (as it is, if it was revoked already).",
-    errors=(*USER_ERRORS, UnknownDevice),
+    errors=(*USER_ERRORS, UnknownDevice, DeviceBusy),
 )
 def revoke_device(username: str, device_id: str) -> ResponseReturnValue:
     """Idempotent: revoking a device revoked already answers it as it is and records and texts nothing
@@ -193,7 +200,7 @@ def revoke_device(username: str, device_id: str) -> ResponseReturnValue:
     summary="Unlock a DSC+ card locked by wrong PINs",
     ok=Device,
     returns="The card, unlocked, its wrong-PIN count zero.",
-    errors=(UnknownDevice,),
+    errors=(UnknownDevice, DeviceBusy),
 )
 def reset_card(device_id: str) -> ResponseReturnValue:
     return public_device(core().cards.reset(device_id, now=now()))

@@ -27,7 +27,7 @@ from ...auth.errors import (
     WrongMode,
     WrongPassword,
 )
-from ...errors import Conflict, InvalidRequest
+from ...errors import Conflict, DeviceBusy, InvalidRequest
 from ...factors.errors import ChallengeLimited, ChallengeSpaceExhausted, CodeReplayed
 from ...shapes.access import IpAllowlist, OwnIpRestrictions
 from ...shapes.stepup import (
@@ -109,7 +109,7 @@ def verify_identity(body: StepUpRequest) -> ResponseReturnValue:
     ok=PhoneChanged,
     returns="`code_sent` (nothing changed yet), or `changed` (both numbers got a notice).",
     security="session",
-    errors=(ReauthRequired, InvalidResponse, ChallengeExpired, SendLimited),
+    errors=(ReauthRequired, InvalidResponse, ChallengeExpired, SendLimited, DeviceBusy),
 )
 def change_phone(body: PhoneChange) -> ResponseReturnValue:
     """401 `reauth_required` without a fresh `change_contact` verification, for either call. With `code`:

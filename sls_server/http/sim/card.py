@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask.typing import ResponseReturnValue
 
-from ...errors import UnknownDevice
+from ...errors import DeviceBusy, UnknownDevice
 from ...shapes.card import CardRespondRequest, CardRespondResponse, CardStatus
 from ...sim.errors import CardLockedOut, PinRejected
 from ..common import core, now
@@ -20,11 +20,13 @@ from . import bp
     body=CardRespondRequest,
     ok=CardRespondResponse,
     returns="The response the card displays.",
-    errors=(PinRejected, UnknownDevice, CardLockedOut),
+    errors=(PinRejected, UnknownDevice, CardLockedOut, DeviceBusy),
 )
 def respond_with_card(device_id: str, body: CardRespondRequest) -> ResponseReturnValue:
     """403 `wrong_pin` with `pin_attempts_left`; after too many the card locks itself: 423 `card_locked`
-    until an admin resets it (`POST /admin/v1/devices/{device_id}/reset`)."""
+    until an admin resets it (`POST /admin/v1/devices/{device_id}/reset`). Requests at one card run one
+    at a time; one that waited about 5 s for its turn is 429 `device_busy` with `retry_after`, its PIN
+    neither checked nor counted."""
     return {"response": core().cards.respond(device_id, body.pin, body.challenge, now=now())}
 
 

@@ -22,7 +22,7 @@ from ...auth.errors import (
     UnknownTransaction,
     WrongMode,
 )
-from ...errors import Conflict, InvalidRequest, NotFound
+from ...errors import Conflict, DeviceBusy, InvalidRequest, NotFound
 from ...factors.errors import (
     ActivationCodeExpired,
     ActivationCodeUsed,
@@ -49,6 +49,7 @@ from ...shapes.ibkey import (
 from ...sim.errors import (
     ActivationInProgress,
     AlreadyActivated,
+    AppBusy,
     AppLockedOut,
     NothingToMigrate,
     PasscodeRejected,
@@ -67,7 +68,7 @@ PARAMETERS = {
     "device id of any user activated on it.",
     "notification_id": "The notification's `id`, from the phone's notification list.",
 }
-UNLOCK_ERRORS = (PinRejected, PasscodeRejected, AppLockedOut, UnknownApp)
+UNLOCK_ERRORS = (PinRejected, PasscodeRejected, AppLockedOut, UnknownApp, AppBusy)
 ANSWER_ERRORS = (
     *UNLOCK_ERRORS,
     UnknownNotification,
@@ -108,6 +109,7 @@ def _ref(value: str, unknown: type[NotFound] = UnknownApp) -> str:
         ActivationInProgress,
         ActivationTriesSpent,
         Conflict,
+        DeviceBusy,
     ),
     parameters=PARAMETERS,
 )
@@ -142,7 +144,7 @@ def activate_ib_key(device_id: str, body: IbKeyActivateRequest) -> ResponseRetur
     ok=IbKeyUserAdded,
     status=201,
     returns="A code was texted to that user's phone.",
-    errors=(*PASSWORD_ERRORS, SendLimited, UnknownApp, AlreadyActivated, UserNotFound),
+    errors=(*PASSWORD_ERRORS, SendLimited, UnknownApp, AlreadyActivated, UserNotFound, AppBusy, DeviceBusy),
     parameters=PARAMETERS,
 )
 def add_ib_key_user(device_id: str, body: IbKeyAddUserRequest) -> ResponseReturnValue:
@@ -160,7 +162,7 @@ def add_ib_key_user(device_id: str, body: IbKeyAddUserRequest) -> ResponseReturn
     ok=IbKeyMigrationStarted,
     status=201,
     returns="A new IB Key waits for activation on this phone.",
-    errors=(*PASSWORD_ERRORS, SendLimited, NothingToMigrate, UserNotFound),
+    errors=(*PASSWORD_ERRORS, SendLimited, NothingToMigrate, UserNotFound, DeviceBusy),
 )
 def migrate_ib_key(body: IbKeyMigrateRequest) -> ResponseReturnValue:
     """The broker's "Migrate IB Key", done entirely on the new phone: log in, ask to migrate, then
@@ -267,7 +269,8 @@ def respond_ib_key_challenge(device_id: str, body: IbKeyRespondRequest) -> Respo
     """OCRA `OCRA-1:HOTP-SHA256-8:QN06` with the key agreed at activation ("Generate Passcode"). Android:
     `pin` (403 `wrong_pin` with `pin_attempts_left`; 423 `app_locked` after 10); iOS: `biometric: true`,
     or `passcode` on an iPhone without Touch ID / Face ID (403 `wrong_passcode` with
-    `passcode_attempts_left`)."""
+    `passcode_attempts_left`). Requests using one phone's app run one at a time; one that waited about 5 s
+    for its turn is 429 `device_busy` with `retry_after`, its PIN neither checked nor counted."""
     return core().ibkey.respond(_ref(device_id), body.challenge, username=body.username, unlock=body.unlock())
 
 
@@ -279,7 +282,7 @@ def respond_ib_key_challenge(device_id: str, body: IbKeyRespondRequest) -> Respo
     body=IbKeySettings,
     ok=IbKeyApp,
     returns="The phone's state after the change.",
-    errors=(UnknownApp, InvalidRequest),
+    errors=(UnknownApp, InvalidRequest, AppBusy, DeviceBusy),
     parameters=PARAMETERS,
 )
 def set_ib_key_settings(device_id: str, body: IbKeySettings) -> ResponseReturnValue:

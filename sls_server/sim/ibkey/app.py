@@ -17,8 +17,8 @@ at once (status ``replaced``), so the old phone's approvals and responses fail f
 *Migrate* (``migration``): started on the new phone, confirmed by text or by the user's card; activating the
 new IB Key replaces the old one as above.
 
-The app record is written back with compare-and-set; calls to the server happen outside the retried part,
-so a retry never repeats one.
+The app record is changed holding the app's turn and written back with compare-and-set (``PhoneApps.mutate``);
+calls to the server happen outside that part, so a write tried again never repeats one.
 """
 
 from __future__ import annotations

@@ -3,8 +3,9 @@
 It holds the platform, the PIN hash (sealed) or the biometric flag, the notification switch, the wrong-PIN
 count, the users on the phone with their private keys sealed under ``ibkey-app:<app>:<user>`` (a Redis
 dump shows no key), and the users being added (``pending``: username -> the server device waiting for
-activation). :meth:`PhoneApps.mutate` runs the pure model (``sls_devices.ibkey``) and writes its state back
-with compare-and-set, so two hands on one phone cannot lose a wrong PIN.
+activation). :meth:`PhoneApps.mutate` runs the pure model (``sls_devices.ibkey``) and writes its state back,
+holding the app's turn (``sls_server.turns``): requests at one phone run one after another, each PIN checked
+once, and none can lose a wrong PIN.
 """
 
 from __future__ import annotations
@@ -23,7 +24,8 @@ from ...secretbox import SealError, SecretBox, sealed_as
 from ...store import Store
 from ...store.ibkey import IbKeyRepo
 from ...store.records import AppRecord, AppUser
-from ..errors import AppLockedOut, PasscodeRejected, PinRejected, UnknownApp, UnknownNotification
+from ...turns import RETRY_AFTER_S, WRITE_TRIES, turn
+from ..errors import AppBusy, AppLockedOut, PasscodeRejected, PinRejected, UnknownApp, UnknownNotification
 
 T = TypeVar("T")
 
@@ -152,26 +154,28 @@ class PhoneApps:
         return self.open(record)
 
     def mutate(self, app_id: str, action: Callable[[IbKeyApp, dict[str, str]], T]) -> T:
-        """Run ``action`` on the app and write its state back (a wrong PIN too); re-run on a conflict."""
-        for _ in range(8):
-            record = self._repo.get_app(app_id)
-            if not record:
-                raise UnknownApp()
-            app, pending = self.open(record)
-            error: Exception | None = None
-            try:
-                result = action(app, pending)
-            except (ibkey.IbKeyError, OcraError) as exc:
-                error = exc
-            sealed = self.seal(app, pending, number=record.number)
-            outcome = self._repo.update_app(replace(sealed, version=record.version))
-            if outcome == "ok":
-                if error is not None:
-                    raise refusal(error) from None
-                return result
-            if outcome == "missing":
-                raise UnknownApp()
-        raise RuntimeError(f"IB Key app {app_id} kept changing")  # pragma: no cover
+        """Run ``action`` on the app and write its state back (a wrong PIN too), holding the app's turn; 429
+        ``device_busy`` (``AppBusy``) when other requests keep it, or keep writing the app beside it."""
+        with turn(self._repo, app_id, AppBusy):
+            for _ in range(WRITE_TRIES):
+                record = self._repo.get_app(app_id)
+                if not record:
+                    raise UnknownApp()
+                app, pending = self.open(record)
+                error: Exception | None = None
+                try:
+                    result = action(app, pending)
+                except (ibkey.IbKeyError, OcraError) as exc:
+                    error = exc
+                sealed = self.seal(app, pending, number=record.number)
+                outcome = self._repo.update_app(replace(sealed, version=record.version))
+                if outcome == "ok":
+                    if error is not None:
+                        raise refusal(error) from None
+                    return result
+                if outcome == "missing":
+                    raise UnknownApp()
+        raise AppBusy(retry_after=RETRY_AFTER_S)
 
     def forget_user(self, username: str) -> None:
         """Take a user being deleted off every phone's app that holds them, activated or still being added,

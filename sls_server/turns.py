@@ -1,0 +1,67 @@
+"""One request at a time changes a record whose new state only Python can work out.
+
+A device's record or a phone's IB Key app is changed by running its model (the card checking a PIN, the IB Key
+app checking one against its scrypt hash, signing) on values sealed under the server's key, which no Lua
+script can open; the new state is written back with compare-and-set. Left to race, a burst at one record
+made the writes beat each other: each loser read and ran the model again (another PIN check, another scrypt),
+and after a few rounds the request failed with a 500. So each change first takes the record's turn, a lease
+beside the record on its slot (``store.leases``), and lets it go when written: the requests at one record
+run one after another, each model runs once, and the compare-and-set only meets a writer that takes no turn
+(a state import, a re-seal, ``ibkey_activate.lua``).
+
+A request finding the turn taken asks again after each pause of :data:`PAUSES_S` (about 5 s in all: dozens
+of scrypt checks, far more than one app sees at once). Bounded by count, not by a clock, so a frozen or
+jumping clock cannot stretch it. One still without the turn then is told 429 ``device_busy`` with
+``retry_after`` (``errors.DeviceBusy``; ``sim.errors.AppBusy`` for an app), never a 500.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Protocol
+
+from .errors import DeviceBusy
+
+#: How long one change may hold its turn, in real time: far longer than one takes (two round trips of at most
+#: the store's 2 s timeout each, and a PIN check); it only matters if a worker dies holding it.
+LEASE_MS = 10_000
+#: Seconds between asks while another request holds the turn: short first (a card's change takes a
+#: millisecond or two), then a tenth of a second (an IB Key app's, a scrypt check, about as long); 4.96 s
+#: in all.
+PAUSES_S = (0.002, 0.005, 0.01, 0.02, 0.04, 0.08, *(0.1,) * 48)
+#: Writes of one change under the turn: only a writer that takes no turn, or a turn whose lease ran out, can
+#: beat one, so a second try is rare and a third rarer still; then the request is told ``busy`` too.
+WRITE_TRIES = 3
+#: What a request left without the turn is told to wait, in seconds.
+RETRY_AFTER_S = 1
+#: How a request waits for the turn (tests replace it to count the asks instead of waiting).
+_pause = time.sleep
+
+
+class Turns(Protocol):
+    """A repository that hands out the turn of its records (``DeviceRepo``, ``IbKeyRepo``)."""
+
+    def take_turn(self, ref: str, token: str, /, *, lease_ms: int) -> bool: ...
+
+    def end_turn(self, ref: str, token: str, /) -> None: ...
+
+
+@contextmanager
+def turn(repo: Turns, ref: str, busy: type[DeviceBusy] = DeviceBusy) -> Iterator[None]:
+    """Run the block holding ``ref``'s turn, waited for (:data:`PAUSES_S`); ``busy`` (429, ``retry_after``)
+    when it stays taken. Given back however the block ends. Not re-entrant: a block must not ask for the
+    turn it holds."""
+    token = secrets.token_hex(8)
+    for pause in (*PAUSES_S, None):
+        if repo.take_turn(ref, token, lease_ms=LEASE_MS):
+            break
+        if pause is None:
+            raise busy(retry_after=RETRY_AFTER_S)
+        _pause(pause)
+    try:
+        yield
+    finally:
+        repo.end_turn(ref, token)
