@@ -127,7 +127,8 @@ class Settings:
     temporary_passcode_days: int = 2
     """Days an admin-issued temporary passcode (for a lost device) stays valid; the broker's: 2 (KB69)."""
     stepup_validity: int = 300
-    """Seconds a step-up verification ("verify your identity") counts as fresh for sensitive routes."""
+    """Seconds a step-up verification ("verify your identity") counts as fresh for sensitive routes (a
+    withdrawal's is also spent by the one withdrawal it allows)."""
     sim_enabled: bool = True
     """Serve /sim/v1 (the simulated cards and phones); off for demos where the audience plays the attacker."""
     sim_token: str | None = None

@@ -228,9 +228,11 @@ class Lockout:
     # --- authenticators -----------------------------------------------------------------------------------
 
     def device_failed(self, device: DeviceRecord, *, now: int, ip: str | None) -> bool:
-        """Count a wrong response against the device; True when this one disabled it."""
-        failures, locked_now = self._repo.device_failed(device.device_id, limit=self.policy.device_limit)
-        if locked_now:
+        """Count a wrong response against the device; True when the device is disabled: by this one, or by
+        others that raced it since it was read (then it is not counted: the count stops at the limit, and a
+        guess past it is refused as one after the lock is)."""
+        failures, outcome = self._repo.device_failed(device.device_id, limit=self.policy.device_limit)
+        if outcome == "disabled":
             self._events.record(
                 "device.locked",
                 at=now,
@@ -240,7 +242,7 @@ class Lockout:
                 device_id=device.device_id,
                 detail={"failures": failures},
             )
-        return locked_now
+        return outcome in ("disabled", "locked")
 
     def device_succeeded(self, device: DeviceRecord) -> None:
         """Clear the device's wrong responses (only if it had some, as read: no round trip otherwise). Never

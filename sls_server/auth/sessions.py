@@ -127,7 +127,10 @@ class SessionService:
         The absolute deadline stays: a step-up is a second factor, not a new login. The session must still
         be live when the new token is stored (checked in the same step), not only when the request began:
         a session logged out, killed or replaced meanwhile stays ended (401), and of two step-ups racing on
-        one session only the first rotates it."""
+        one session only the first rotates it. ``verified`` is this step-up's; the retired session's other
+        fresh ones are carried over by that same step as it finds them, not as this request read them, so a
+        withdrawal's step-up spent meanwhile (:meth:`spend_step_up`) stays spent. The returned session
+        holds ``verified`` only."""
         token, sid = new_token(session.username)
         record = SessionRecord(
             id=sid,
@@ -140,7 +143,7 @@ class SessionService:
             device_id=session.device_id,
             ip=ip,
             epoch=session.epoch or None,
-            verified={**session.verified, **verified},
+            verified=verified,
         )
         rotated, _ = self._store_new(
             record, now=now, concurrency="rotate", epoch=session.epoch, retires=session.id
@@ -149,6 +152,11 @@ class SessionService:
             "session.rotated", at=now, user=session.username, detail={"session_id": short_id(rotated.id)}
         )
         return token, rotated
+
+    def spend_step_up(self, session: Session, purpose: str, *, now: int) -> str:
+        """Spend the session's step-up for ``purpose`` in one step: 'ok' (it was fresh: spent now), 'stale'
+        (none fresh, a racing task's spend included) or 'ended' (the session ended since it was read)."""
+        return self._store.sessions.spend_verified(session.id, purpose, now=now)
 
     def _store_new(
         self,

@@ -2,7 +2,9 @@
 
 A verified step-up is written on the session as ``verified:<purpose>`` with its deadline, and the session
 token is rotated (ASVS 7.2.4: a new token after re-authentication). Routes that change security settings
-or move money call :meth:`StepUp.require`, which answers 401 ``reauth_required`` without a fresh one.
+or move money call :meth:`StepUp.require`, which answers 401 ``reauth_required`` without a fresh one. A
+withdrawal also spends it (:meth:`StepUp.spend`): one step-up, one withdrawal (ASVS 5.0 7.5.3); the other
+purposes keep theirs for ``SLS_STEPUP_VALIDITY`` seconds.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..accounts.users import canonical_username
-from ..errors import InvalidRequest
+from ..errors import InvalidRequest, NotAuthenticated
 from ..events import EventLog
 from ..store.records import LoginTxn
 from .errors import ChallengeUsed, InvalidCredentials, ReauthRequired, UnknownTransaction
@@ -167,5 +169,17 @@ class StepUp:
         return txn
 
     def require(self, session: Session, purpose: str, *, now: int) -> None:
+        """401 ``reauth_required`` unless the session, as read, holds a fresh step-up for ``purpose``."""
         if session.verified.get(purpose, 0) <= now:
+            raise ReauthRequired(purpose=purpose)
+
+    def spend(self, session: Session, purpose: str, *, now: int) -> None:
+        """Spend the session's step-up for ``purpose``, for a task that may be done once per verification (a
+        withdrawal: ASVS 5.0 7.5.3 asks a fresh factor for each). One step in Redis, so of tasks racing on
+        one verification exactly one goes on; the others, and any task after it, get 401 ``reauth_required``
+        as without one. Call it once the task's request is known good: a refused request spends nothing."""
+        spent = self._sessions.spend_step_up(session, purpose, now=now)
+        if spent == "ended":
+            raise NotAuthenticated("The session ended before this task was done: log in again.")
+        if spent != "ok":
             raise ReauthRequired(purpose=purpose)

@@ -135,11 +135,16 @@ class SensitiveTasks:
     def withdraw(
         self, session: Session, amount: int, currency: str, *, now: int, ip: str | None
     ) -> dict[str, Any]:
+        """A withdrawal, which spends the session's ``withdrawal`` step-up: one step-up, one withdrawal (ASVS
+        5.0 7.5.3: moving money asks a fresh factor each time, even within the session). Without a fresh one,
+        401 ``reauth_required`` before the body is judged, as before every task; a body refused (400) spends
+        nothing; of withdrawals racing on one step-up one is accepted, the others get 401."""
         self._stepup.require(session, "withdrawal", now=now)
         if isinstance(amount, bool) or not isinstance(amount, int) or not 1 <= amount <= MAX_AMOUNT:
             raise InvalidRequest(f"amount must be an integer from 1 to {MAX_AMOUNT}", field="amount")
         if not CURRENCY_RE.fullmatch(currency):
             raise InvalidRequest("currency must be a 3-letter ISO code like USD", field="currency")
+        self._stepup.spend(session, "withdrawal", now=now)  # once the request is known good: one each
         request_id = f"wd-{secrets.token_hex(6)}"
         self._events.record(
             "withdrawal.requested",

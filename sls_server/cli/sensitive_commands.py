@@ -36,8 +36,9 @@ def withdraw(
 ) -> None:
     """Request a withdrawal (simulated: no money moves); needs a fresh step-up (POST /api/v1/withdrawals).
 
-    The body sent is {"amount": AMOUNT, "currency": CURRENCY}. Without `sls stepup --purpose withdrawal`
-    in the last 5 minutes: 401 reauth_required.
+    The body sent is {"amount": AMOUNT, "currency": CURRENCY}. Each withdrawal spends its step-up: it needs
+    its own `sls stepup --purpose withdrawal`, done in the last 5 minutes and not spent by an earlier
+    withdrawal, else 401 reauth_required. A refused amount or currency (400) spends nothing.
 
     \b
     Example:

@@ -94,7 +94,11 @@ class StepUpAnswer(TypedDict):
     ]
     valid_until: NotRequired[
         Annotated[
-            UnixTime, Field(description="Verified: tasks for this purpose are allowed before this instant.")
+            UnixTime,
+            Field(
+                description="Verified: tasks for this purpose are allowed before this instant; a withdrawal "
+                "spends it (one verification, one withdrawal)."
+            ),
         ]
     ]
     session: NotRequired[
@@ -187,7 +191,7 @@ class WithdrawalRequest(Request):
 
 
 class WithdrawalAccepted(TypedDict):
-    """Recorded (simulated: no money moves)."""
+    """Recorded (simulated: no money moves); the session's `withdrawal` verification is spent."""
 
     state: Literal["accepted"]
     request_id: str

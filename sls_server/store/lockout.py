@@ -148,9 +148,11 @@ class LockoutRepo:
     def refund_ip(self, ip: str, attempt_id: str) -> None:
         later(self._r, Queued(("ZREM", keys.ip_attempts(ip), attempt_id)))
 
-    def device_failed(self, device_id: str, *, limit: int) -> tuple[int, bool]:
-        failures, locked_now = self._scripts("device_failure", [keys.device(device_id)], [limit])
-        return int(failures), bool(locked_now)
+    def device_failed(self, device_id: str, *, limit: int) -> tuple[int, str]:
+        """A wrong response counted against the device, never past ``limit`` (``device_failure.lua``): (its
+        count, 'counted', 'disabled' by this one, 'locked' already so nothing counted, or 'missing')."""
+        failures, outcome = self._scripts("device_failure", [keys.device(device_id)], [limit])
+        return int(failures), str(outcome)
 
     def device_success(self, device_id: str) -> bool:
         """A right response: the count of wrong ones cleared, unless the device was disabled since it was

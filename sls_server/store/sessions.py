@@ -16,6 +16,7 @@ from .ids import owner_of, owner_of_prefix
 from .logins import RECLAIM_MARGIN_S
 from .records import SessionRecord, UserAccess
 from .records.codec import from_pairs, pairs
+from .records.sessions import VERIFIED_PREFIX
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +113,20 @@ class SessionRepo:
         if status == "missing":
             return Touched(status)
         return Touched(status, username=str(result[1]))
+
+    def spend_verified(self, session_id: str, purpose: str, *, now: int) -> str:
+        """Spend the session's step-up for ``purpose`` (``session_spend_verified.lua``): 'ok' when it was
+        fresh and is now spent, 'stale' when none was fresh, 'ended' when the session is no longer live."""
+        username = owner_of(session_id)
+        if username is None:
+            return "ended"
+        return str(
+            self._scripts(
+                "session_spend_verified",
+                [keys.session(username, session_id)],
+                [now, f"{VERIFIED_PREFIX}{purpose}"],
+            )
+        )
 
     def end(self, session_id: str) -> str | None:
         """Delete the session at once; the owner's name, or None if there was none."""

@@ -45,13 +45,16 @@ def test_withdrawal_needs_a_fresh_verification(alice: EnrolledUser) -> None:
 
 
 def test_a_verification_goes_stale(alice: EnrolledUser) -> None:
+    """Unspent, a withdrawal's step-up counts for SLS_STEPUP_VALIDITY (300 s) and not a second more (one
+    withdrawal spends it: ``test_stepup_spent.py``)."""
     token = _step_up(alice, alice.log_in(), "withdrawal")["session"]["token"]
     move_clock(alice.client, ADMIN, 299)
     assert (
         alice.client.post("/api/v1/withdrawals", json={"amount": 5}, headers=_bearer(token)).status_code
         == 200
     )
-    move_clock(alice.client, ADMIN, 1)
+    token = _step_up(alice, token, "withdrawal")["session"]["token"]
+    move_clock(alice.client, ADMIN, 300)
     stale = alice.client.post("/api/v1/withdrawals", json={"amount": 5}, headers=_bearer(token))
     assert stale.status_code == 401 and stale.get_json()["error"] == "reauth_required"
 

@@ -19,6 +19,7 @@ from .pages_kit import (
     confirm_identity,
     log_in_with_card,
     log_in_with_password,
+    verify_with_card,
 )
 
 
@@ -133,14 +134,21 @@ def test_a_redis_outage_is_not_a_logout_on_the_account_page(
 
 
 def test_the_verified_line_goes_when_the_step_up_is_no_longer_fresh(world: World, page: Any) -> None:
+    """A withdrawal spends its step-up (one step-up, one withdrawal): the line never shows it, and the next
+    withdrawal asks again. A password change's lasts SLS_STEPUP_VALIDITY, and the line goes with it."""
     card_id = log_in_with_card(page, world, "vera", pin="2580")
     page.get_by_test_id("withdraw-amount").fill("100")
     page.get_by_test_id("withdraw-submit").click()
-    confirm_identity(page, "vera")
-    challenge = page.get_by_test_id("step-challenge").inner_text()
-    page.get_by_test_id("step-response").fill(world.card_response(card_id, "2580", challenge))
-    page.get_by_test_id("step-submit").click()
-    expect(page.get_by_test_id("account-verified")).to_contain_text("withdrawal")
+    verify_with_card(page, world, "vera", card_id, "2580")
+    expect(page.get_by_test_id("account-done")).to_contain_text("withdrawal request was accepted")
+    expect(page.get_by_test_id("account-verified")).to_be_hidden()
+    page.get_by_test_id("withdraw-amount").fill("100")
+    page.get_by_test_id("withdraw-submit").click()
+    expect(page.get_by_test_id("verify-title")).to_have_text("Verify your identity")
+    page.goto(f"{world.url}/account")
+    page.get_by_test_id("password-start").click()
+    verify_with_card(page, world, "vera", card_id, "2580")
+    expect(page.get_by_test_id("account-verified")).to_contain_text("change_security")
     world.advance(5 * 60 + 1)  # past SLS_STEPUP_VALIDITY (5 min), well within the idle timeout
     expect(page.get_by_test_id("account-verified")).to_be_hidden()
     expect(page.get_by_test_id("account-username")).to_have_text("vera")

@@ -181,3 +181,24 @@ def test_a_session_ended_while_its_step_up_rotates_stays_ended(
             assert stepped.status_code == 200, stepped.text
         assert live == indexed
     assert not resurrected
+
+
+def _withdraw(world: World, token: str) -> Call:
+    return lambda http: http.post(
+        f"{world.base}/api/v1/withdrawals", json={"amount": 100}, headers=_bearer(token), timeout=30
+    )
+
+
+def test_withdrawals_racing_on_one_step_up_are_one_accepted(sls_serve) -> None:
+    """One step-up, one withdrawal (ASVS 5.0 7.5.3), however they race: three withdrawals at once on one
+    verification, across the workers, are one accepted and two told ``reauth_required``. The step-up is spent
+    in the Lua step that checks it (``session_spend_verified.lua``); before, any number went through."""
+    world = World(sls_serve(workers=2, **LIMITS).url)
+    for _ in range(ROUNDS):
+        token = world.log_in()
+        verified = world.complete(requests.Session(), token, world.open_step_up(token, "withdrawal"))
+        assert verified.status_code == 200, verified.text
+        rotated = verified.json()["session"]["token"]
+        answers = _at_once(*(_withdraw(world, rotated) for _ in range(3)))
+        told = sorted((a.status_code, a.json().get("error")) for a in answers)
+        assert told == [(200, None), (401, "reauth_required"), (401, "reauth_required")], told

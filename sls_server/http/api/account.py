@@ -187,14 +187,17 @@ def set_ip_restrictions(body: IpAllowlist) -> ResponseReturnValue:
     bp,
     "post",
     "/withdrawals",
-    summary="Request a withdrawal (needs a fresh step-up)",
+    summary="Request a withdrawal (needs a fresh step-up, which it spends)",
     body=WithdrawalRequest,
     ok=WithdrawalAccepted,
-    returns="Recorded (simulated: no money moves).",
+    returns="Recorded (simulated: no money moves); the `withdrawal` verification is spent.",
     security="session",
     errors=(ReauthRequired,),
 )
 def request_withdrawal(body: WithdrawalRequest) -> ResponseReturnValue:
-    """401 `reauth_required` without a fresh `withdrawal` verification."""
+    """Each withdrawal spends its `withdrawal` verification (ASVS 5.0 7.5.3: moving money asks a fresh
+    factor each time, even within the session): one step-up, one withdrawal. 401 `reauth_required` without a
+    fresh, unspent one (the next withdrawal needs `POST /api/v1/verify` again); of withdrawals racing on one
+    verification exactly one is accepted. A body refused (400) spends nothing."""
     assert body.currency is not None  # declared nullable for the document; the shape's validator made it USD
     return core().tasks.withdraw(caller_session(), body.amount, body.currency, now=now(), ip=client_ip())

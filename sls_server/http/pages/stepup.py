@@ -22,6 +22,7 @@ from flask import Response, jsonify, redirect, request
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as BaseResponse
 
+from ...auth.errors import ReauthRequired
 from ...auth.session_state import Session
 from ...errors import SlsError, StoreUnavailable
 from ...web.wording import (
@@ -80,7 +81,10 @@ def _begin(kind: str) -> ResponseReturnValue:
     if task is None:
         return _problem(problem or "Check the form and try again.", 400)
     if session.verified.get(task["purpose"], 0) > now():
-        return redirect(run_task(session, task), 303)
+        try:
+            return redirect(run_task(session, task), 303)
+        except ReauthRequired:  # a withdrawal's step-up spent by another one since it was read: verify again
+            pass
     return _keep(redirect(VERIFY_PATH, 303), session, {"task": task})
 
 

@@ -1,12 +1,24 @@
--- Count one more consecutive wrong response against an authenticator; disable it at the limit.
+-- Count one more consecutive wrong response against an authenticator, and never one past its limit:
+-- responses racing on one device each read it enabled, so the limit is judged here, in the step that counts.
 -- KEYS[1] device hash   ARGV[1] limit
--- Returns {failures, 1 if this failure disabled it}; {0, 0} if the device is gone.
-if redis.call('EXISTS', KEYS[1]) == 0 then
-  return {0, 0}
+-- Returns {failures, outcome}: outcome is 'counted' (still enabled), 'disabled' (this failure disabled it:
+-- it reached the limit, or the device stood at it already, under a limit lowered since), 'locked' (it was
+-- disabled already: nothing counted, the response is refused as any after the lock) or 'missing' (the
+-- device is gone: nothing counted).
+local state = redis.call('HMGET', KEYS[1], 'type', 'factor_failures', 'factor_locked')
+if not state[1] then
+  return {0, 'missing'}
 end
-local failures = redis.call('HINCRBY', KEYS[1], 'factor_failures', 1)
-if failures >= tonumber(ARGV[1]) and redis.call('HGET', KEYS[1], 'factor_locked') ~= '1' then
+local failures = tonumber(state[2]) or 0
+if state[3] == '1' then
+  return {failures, 'locked'}
+end
+local limit = tonumber(ARGV[1])
+if failures < limit then
+  failures = redis.call('HINCRBY', KEYS[1], 'factor_failures', 1)
+end
+if failures >= limit then
   redis.call('HSET', KEYS[1], 'factor_locked', 1)
-  return {failures, 1}
+  return {failures, 'disabled'}
 end
-return {failures, 0}
+return {failures, 'counted'}

@@ -3,7 +3,9 @@
 -- written together, so no live session is ever missing from the user's index.
 -- KEYS[1] user hash   KEYS[2] the user's session index (zset: id -> absolute expiry)   KEYS[3] new session hash
 -- ARGV[1] now   ARGV[2] the user epoch the login began under
--- ARGV[3] 'replace' | 'refuse' | 'allow' (the live ones stay) | 'rotate' (a step-up's new token: only ARGV[7] ends)
+-- ARGV[3] 'replace' | 'refuse' | 'allow' (the live ones stay) | 'rotate' (a step-up's new token: only ARGV[7] ends,
+-- and its fresh step-ups, as found now, pass to the new one unless ARGV[11..] sets the same purpose: one a task
+-- spent since the request read the session, as a withdrawal spends its own, is not brought back)
 -- ARGV[4] new session id   ARGV[5] its absolute expiry   ARGV[6] key prefix of the user's sessions
 -- ARGV[7] the session a rotation retires ('' = none)   ARGV[8] seconds Redis keeps the hash (memory only)
 -- ARGV[9] with KEYS[4]: the prompt its answer was checked against (the login's 'prompt_no' as read;
@@ -76,6 +78,15 @@ if ARGV[3] == 'rotate' then
     return {'retired'}
   end
 end
+local carried = {}
+if ARGV[3] == 'rotate' then
+  local old = redis.call('HGETALL', ARGV[6] .. ARGV[7])
+  for i = 1, #old, 2 do
+    if string.sub(old[i], 1, 9) == 'verified:' and tonumber(old[i + 1]) > now then
+      carried[#carried + 1] = {old[i], old[i + 1]}
+    end
+  end
+end
 redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
 local live = {}
 for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
@@ -110,6 +121,9 @@ for i = 1, ending do
   out[#out + 1] = live[i]
 end
 redis.call('HSET', KEYS[3], unpack(ARGV, 11))
+for _, field in ipairs(carried) do
+  redis.call('HSETNX', KEYS[3], field[1], field[2])
+end
 redis.call('EXPIRE', KEYS[3], tonumber(ARGV[8]))
 redis.call('ZADD', KEYS[2], ARGV[5], ARGV[4])
 if KEYS[4] then
