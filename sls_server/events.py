@@ -87,6 +87,24 @@ class EventLog:
         observe_event(event)
         return event_id
 
+    def record_nothing(
+        self,
+        type_: str,
+        *,
+        at: int,
+        ip: str | None = None,
+        result: str | None = None,
+        detail: dict[str, Any] | None = None,
+        flood: bool = False,
+    ) -> None:
+        """What recording the event costs, with nothing recorded: for a path whose time must not tell it from
+        one that records (a decoy: ``PhoneService.rehearse``, ``PasswordRecovery.start``). The event is built
+        and serialised as :meth:`record` builds it, and the append's script is sent without it, which does
+        what every append does on its way (summarising the flood windows that have closed) and writes nothing
+        else: no event, no log line, no count. ``flood``: as :meth:`record_flood` (its answer waited for)."""
+        event = self._event(type_, at, None, ip, None, None, result, detail)
+        self._repo.append_nothing(event, retention_s=self.retention_s, window_s=self.window_s, wait=flood)
+
     @staticmethod
     def _event(
         type_: str,

@@ -13,7 +13,9 @@ code: not disabled, not deleted and made again, the password not changed or rese
 Nobody learns from the answers whether the name is a user's (an open /metrics counts the texts: set
 SLS_METRICS_TOKEN where outsiders reach it): any well-formed name gets the same answer and a token, a name no
 user has (or a user without a phone) a decoy recovery where every code is wrong, counted the same; a text
-refused by the send limits is simply not sent. The client's token is kept only as its SHA-256
+refused by the send limits is simply not sent. Nor from their time (ASVS 5.0 6.3.8): a decoy does a user's
+work, the same commands to Redis in the same round trips (``Texts.rehearse``), its own send limits included,
+with nothing texted and no event recorded. The client's token is kept only as its SHA-256
 (``store.recoveries``), the code only as an HMAC digest under a pepper derived from the server's key."""
 
 from __future__ import annotations
@@ -113,10 +115,11 @@ class PasswordRecovery:
         self._ip_window = ip_window
 
     def start(self, username: str, *, now: int, ip: str | None) -> dict[str, Any]:
-        """The same answer for every well-formed name: a token, and a code texted if the name is a user's
-        with a phone (and the send limits allow it). An address may start SLS_IP_THROTTLE_LIMIT of them per
-        SLS_IP_THROTTLE_WINDOW, whatever the names: 429 ``rate_limited`` beyond, which says nothing of any
-        name, and keeps a flood of starts from filling the store with decoys."""
+        """The same answer for every well-formed name, after the same work: a token, and a code texted if
+        the name is a user's with a phone (and the send limits allow it). An address may start
+        SLS_IP_THROTTLE_LIMIT of them per SLS_IP_THROTTLE_WINDOW, whatever the names: 429 ``rate_limited``
+        beyond, which says nothing of any name, and keeps a flood of starts from filling the store with
+        decoys."""
         name = canonical_username(username)
         block = client_block(ip) if ip else "unknown"
         wait = self._windows.hit(
@@ -135,13 +138,12 @@ class PasswordRecovery:
         digest = token_digest(token)
         expires_at = now + self.code_ttl
         record = self._users.find(name)
-        code_digest = ""
+        code = new_code()
+        code_digest = self._code_digest(digest, code)
+        text = recovery_text(code, valid_s=self.code_ttl)
         if record is not None and record.phone:
-            code = new_code()
-            code_digest = self._code_digest(digest, code)
             try:
                 self._phones.limit(name, record.phone, now=now, ip=ip)
-                text = recovery_text(code, valid_s=self.code_ttl)
                 self._phones.send_sms(record.phone, text, now=now, user=name, ip=ip, purpose=PURPOSE)
             except SlsError as exc:  # the send limits (``Texts.limit``), which this side knows by their code
                 if exc.code != "rate_limited":
@@ -157,6 +159,10 @@ class PasswordRecovery:
                 ip=ip,
                 detail={"to": mask_number(record.phone)},
             )
+        else:  # a decoy, at the same cost: its code is texted to nobody, and its events recorded nowhere
+            to = self._phones.rehearse(self._name_ref(name), text, now=now, ip=ip, purpose=PURPOSE)
+            self._events.record_nothing("password_recovery.started", at=now, ip=ip, detail={"to": to})
+            code_digest = ""  # every code wrong
         self._repo.begin(digest, {"username": name, "digest": code_digest}, expires_at=expires_at, now=now)
         return {"state": "code_sent", "recovery_token": token, "expires_at": expires_at}
 

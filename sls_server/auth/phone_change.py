@@ -39,14 +39,17 @@ PURPOSE = "phone_change"
 
 
 class Texts(Protocol):
-    """The simulated carrier (``sim.phones.PhoneService``), as the broker's side sees it: limits and sends.
-    A protocol, so the login rules need not import the user's side of the world."""
+    """The simulated carrier (``sim.phones.PhoneService``), as the broker's side sees it: limits and sends,
+    and the same work for a name that is sent nothing (``rehearse``). A protocol, so the login rules need
+    not import the user's side of the world."""
 
     def limit(self, username: str, number: str, *, now: int, ip: str | None) -> None: ...
 
     def send_sms(
         self, number: str, text: str, *, now: int, user: str | None, ip: str | None, purpose: str
     ) -> Any: ...
+
+    def rehearse(self, ref: str, text: str, *, now: int, ip: str | None, purpose: str) -> str: ...
 
 
 def pepper_from(secret_key: bytes) -> bytes:

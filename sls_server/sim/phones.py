@@ -15,6 +15,7 @@ from typing import Any
 from sls_devices.phone import (
     SENDER,
     Conditions,
+    Delivery,
     counts_roaming_texts,
     mask_number,
     parse_code,
@@ -29,6 +30,11 @@ from ..store import Store
 from ..store.keys import SendScope
 from ..store.records import PhoneConditions, TextMessage, VoiceCall
 from .errors import SendLimited
+
+#: Where a decoy's text goes (``PhoneService.rehearse``): no number, and no handset name either (``~`` is in
+#: none: ``sls_devices.phone.HANDSET_RE``), so no page, route or state document reaches its box, and nobody
+#: can set its conditions: its texts always arrive, as a phone's do in the normal network.
+DECOY_HANDSET = "~decoy"
 
 
 def conditions_from_record(record: PhoneConditions) -> Conditions:
@@ -112,27 +118,17 @@ class PhoneService:
         """One more code sent to this account and this number, or 429 ``rate_limited`` with ``retry_after``.
         A send refused by the second window gives back its place in the first. ``ip``: the client that asked
         for the text, which the refusal's event names (as ``sms.sent`` would have)."""
-        member = secrets.token_hex(8)
-        counted: list[tuple[SendScope, str]] = []
-        windows: list[tuple[SendScope, str]] = [("send:user", username), ("send:number", number)]
-        for scope, who in windows:
-            wait = self._store.phones.hit(
-                scope, who, now=now, window=self._send_window, limit=self._send_limit, member=member
+        wait = self._count([("send:user", username), ("send:number", number)], now=now)
+        if wait:
+            self._events.record_flood(  # repeatable at will: counted per user and window
+                "sms.rate_limited",
+                per="user",
+                at=now,
+                user=username,
+                ip=ip,
+                detail={"to": mask_number(number)},
             )
-            if not wait:
-                counted.append((scope, who))
-            else:
-                for earlier, whom in counted:
-                    self._store.phones.unhit(earlier, whom, member)
-                self._events.record_flood(  # repeatable at will: counted per user and window
-                    "sms.rate_limited",
-                    per="user",
-                    at=now,
-                    user=username,
-                    ip=ip,
-                    detail={"to": mask_number(number)},
-                )
-                raise SendLimited(retry_after=wait)
+            raise SendLimited(retry_after=wait)
 
     def send_sms(
         self, number: str, text: str, *, now: int, user: str | None, ip: str | None, purpose: str
@@ -140,6 +136,61 @@ class PhoneService:
         """Text ``number``; ``ip`` is the address of the login or step-up that asked for the code (None for a
         notice or an activation code): the event names it, as ``push.sent`` does, so a relayed login's
         texts are the attacker's in the trail and the trainer's feed."""
+        delivery = self._deliver(number, text, now=now, purpose=purpose)
+        self._events.record(
+            "sms.sent",
+            at=now,
+            user=user,
+            ip=ip,
+            result="delivered" if delivery.delivered else "dropped",
+            detail={"to": mask_number(number), "purpose": purpose, "notes": list(delivery.notes)},
+        )
+        return {
+            "to": number,
+            "sent_to": mask_number(number),
+            "delivered": delivery.delivered,
+            "deliver_at": delivery.deliver_at,
+        }
+
+    def rehearse(self, ref: str, text: str, *, now: int, ip: str | None, purpose: str) -> str:
+        """The work of :meth:`limit` then :meth:`send_sms`, for a name that is sent no text (no user has it,
+        or its user has no phone), so that the answer's time does not tell which names are users'
+        (ASVS 5.0 6.3.8: ``auth.password_recovery``). The same code and the same commands in the same round
+        trips, on keys no user, number or handset can name: the send windows are the decoy's, kept for the
+        name by ``ref`` (a keyed digest: the keys name nobody), so the name's sixth start in a window meets
+        the limit as a user's does; the text goes to :data:`DECOY_HANDSET`, whose box nobody reads (it keeps
+        the last ``KEEP_MESSAGES``); each event is built and sent to no trail (``EventLog.record_nothing``).
+        Nothing reaches a phone, nothing is recorded, nothing names the name. Returns the masked number a
+        caller's own event would show, as ``send_sms``'s ``sent_to``.
+        ``tests/api/test_recovery_decoy.py`` holds this to the commands of the other path."""
+        to = mask_number(DECOY_HANDSET)
+        if self._count([("decoy:user", ref), ("decoy:number", ref)], now=now):
+            self._events.record_nothing("sms.rate_limited", at=now, ip=ip, detail={"to": to}, flood=True)
+            return to
+        delivery = self._deliver(DECOY_HANDSET, text, now=now, purpose=purpose)
+        result = "delivered" if delivery.delivered else "dropped"
+        detail = {"to": to, "purpose": purpose, "notes": list(delivery.notes)}
+        self._events.record_nothing("sms.sent", at=now, ip=ip, result=result, detail=detail)
+        return to
+
+    def _count(self, windows: list[tuple[SendScope, str]], *, now: int) -> int:
+        """One more send in each window, in turn: 0, or (the first to refuse) the seconds to wait, the
+        windows counted before it given their place back."""
+        member = secrets.token_hex(8)
+        counted: list[tuple[SendScope, str]] = []
+        for scope, who in windows:
+            wait = self._store.phones.hit(
+                scope, who, now=now, window=self._send_window, limit=self._send_limit, member=member
+            )
+            if wait:
+                for earlier, whom in counted:
+                    self._store.phones.unhit(earlier, whom, member)
+                return wait
+            counted.append((scope, who))
+        return 0
+
+    def _deliver(self, number: str, text: str, *, now: int, purpose: str) -> Delivery:
+        """Route the text by the number's conditions and keep it in the handset's box if it arrives."""
         conditions = self.conditions(number)
         place = self._store.phones.count_roaming_text(number) if counts_roaming_texts(conditions) else 0
         delivery = route_sms(number, conditions, now=now, roaming_text_no=place)
@@ -156,20 +207,7 @@ class PhoneService:
         )
         if delivery.delivered:
             self._store.phones.push_message(delivery.handset, message)
-        self._events.record(
-            "sms.sent",
-            at=now,
-            user=user,
-            ip=ip,
-            result="delivered" if delivery.delivered else "dropped",
-            detail={"to": mask_number(number), "purpose": purpose, "notes": list(delivery.notes)},
-        )
-        return {
-            "to": number,
-            "sent_to": mask_number(number),
-            "delivered": delivery.delivered,
-            "deliver_at": delivery.deliver_at,
-        }
+        return delivery
 
     def call(
         self,

@@ -112,6 +112,17 @@ class EventRepo:
         self._saw(str(result))
         return str(result)
 
+    def append_nothing(self, event: Event, *, retention_s: int, window_s: int, wait: bool) -> None:
+        """The call :meth:`append` makes for ``event`` (``wait``: :meth:`append_grouped`'s, answered), its
+        arguments built alike, with the event left out: the script summarises the flood windows that have
+        closed, as every append does on its way, and writes nothing else."""
+        args = _append_args(event, retention_s, window_s, "", self._floor())
+        args[4:7] = ["", "", ""]  # the event, its type and its group: '' only closes due windows
+        if wait:
+            self._scripts("events_append", EVENT_KEYS, args)
+        else:
+            self._scripts.later(self._r, "events_append", EVENT_KEYS, args)
+
     def close_windows(self, *, now: int, retention_s: int, window_s: int) -> None:
         """Summarise flood windows that have closed, so a reader sees their counts without a new event."""
         self._scripts(

@@ -177,8 +177,18 @@ def phone_sent_count(handset: str) -> str:
 
 
 #: What a send window counts: texts to a user, texts to a number, IB Key pushes to a user, recoveries started
-#: from a client, recovery codes tried at a name, IB Key activation codes tried by a user.
-SendScope = Literal["send:user", "send:number", "push", "recovery", "recovery_code", "activation_code"]
+#: from a client, recovery codes tried at a name, IB Key activation codes tried by a user; and, in a user's
+#: and a number's place, the texts a name that is sent none would have been sent (``PhoneService.rehearse``).
+SendScope = Literal[
+    "send:user",
+    "send:number",
+    "push",
+    "recovery",
+    "recovery_code",
+    "activation_code",
+    "decoy:user",
+    "decoy:number",
+]
 
 
 def send_window(scope: SendScope, who: str) -> str:

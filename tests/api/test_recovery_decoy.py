@@ -1,0 +1,123 @@
+"""A start of "Forgot your password?" at a name no user has (or a user's without a phone) takes as long as
+one at a user's name, which texts a code (ASVS 5.0 6.3.8: no user enumeration by timing). Held here without a
+clock: the two send the same commands to Redis, in the same order and the same round trips, as Redis itself
+sees them (MONITOR, and ``INFO``'s reads), while the code is texted to nobody and nothing reaches the trail.
+How long each takes is measured by ``sls_bench/recovery_timing.py`` (docs/performance.md), never in a test."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+import redis
+from conftest import ADMIN_TOKEN, TOPOLOGY
+from flask.testing import FlaskClient
+
+from sls_bench.redis_stats import client_reads
+from sls_server import create_app
+
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+PASSWORD = "Violet-Harbour-Lantern-42"
+
+#: MONITOR and one server's counters: on a Cluster or behind Sentinel there is no one server to read.
+pytestmark = pytest.mark.skipif(TOPOLOGY != "single", reason="reads one redis-server's MONITOR and stats")
+
+
+def make_user(client: FlaskClient, name: str, phone: str | None) -> None:
+    made = client.post("/admin/v1/users", json={"username": name, "password": PASSWORD}, headers=ADMIN)
+    assert made.status_code == 201, made.get_json()
+    if phone:
+        put = client.put(f"/admin/v1/users/{name}/phone", json={"phone": phone}, headers=ADMIN)
+        assert put.status_code == 200, put.get_json()
+
+
+def shape(command: str) -> str:
+    """A command as MONITOR shows it, without its keys and values: its name, and a script's SHA."""
+    words = command.split()
+    return " ".join(words[:2]) if words[0] == "EVALSHA" else words[0]
+
+
+def sent_by(redis_url: str, run: Callable[[], Any]) -> tuple[list[str], int]:
+    """What ``run`` sent Redis: the shapes of the commands the clients sent (not those a script ran), in
+    Redis's order, and the round trips (reads: one per command sent alone or per pipeline)."""
+    observer = redis.Redis.from_url(redis_url, decode_responses=True)
+    marker = f"end-{secrets.token_hex(4)}"
+    try:
+        with observer.monitor() as monitor:
+            before = client_reads(observer.info("all"))
+            run()
+            trips = client_reads(observer.info("all")) - before - 1  # less this INFO
+            observer.echo(marker)
+            commands: list[str] = []
+            while (entry := monitor.next_command())["command"] != f"ECHO {marker}":
+                if entry["client_type"] != "lua" and not entry["command"].startswith("INFO"):
+                    commands.append(shape(entry["command"]))
+    finally:
+        observer.close()
+    return commands, trips
+
+
+def start(client: FlaskClient, name: str) -> None:
+    answer = client.post("/api/v1/auth/recovery", json={"username": name})
+    assert answer.status_code == 200 and answer.get_json()["state"] == "code_sent", answer.get_json()
+
+
+def events(client: FlaskClient) -> list[dict[str, Any]]:
+    found: list[dict[str, Any]] = client.get("/admin/v1/events?limit=1000", headers=ADMIN).get_json()[
+        "events"
+    ]
+    return found
+
+
+@pytest.fixture
+def limited(app_config: dict[str, Any]) -> FlaskClient:
+    """One text a name in the send window, so the second start meets the limit; a user with a phone, a
+    user without one; and one start of each kind already made at other names (scripts loaded, the app's
+    first reads done), so what is compared is a start like any later one."""
+    made = create_app({**app_config, "SMS_SEND_LIMIT": 1}).test_client()
+    make_user(made, "rose", "+15555550126")
+    make_user(made, "ned", None)
+    make_user(made, "warm", "+15555550199")
+    for name in ("warm", "warm-nobody"):
+        start(made, name)
+    return made
+
+
+@pytest.mark.parametrize("decoy", ["nobody", "ned"], ids=["no_user", "user_without_phone"])
+def test_a_start_at_a_name_sent_no_text_costs_redis_what_a_users_does(
+    limited: FlaskClient, redis_url: str, decoy: str
+) -> None:
+    """The first start texts rose (her send windows, her phone's conditions, its count and inbox, the
+    ``sms.sent`` and ``password_recovery.started`` events); the second and third meet the send limit (the
+    refusal's event, written then counted). A decoy makes each of those commands in the same round trips,
+    its own send windows meeting the limit at the same start."""
+    for turn in ("texted", "limited", "limited again"):
+        user = sent_by(redis_url, lambda: start(limited, "rose"))
+        other = sent_by(redis_url, lambda: start(limited, decoy))
+        assert other == user, turn
+    texts = limited.get("/sim/v1/phones/+15555550126/messages").get_json()["messages"]
+    assert [t["purpose"] for t in texts] == ["password_recovery", "notice"]  # the notice: her new number
+
+
+def test_a_decoy_texts_no_phone_and_leaves_no_trace_of_the_name(limited: FlaskClient, redis_url: str) -> None:
+    """A decoy's work goes to keys no name, number or handset reaches: no event is recorded (a login names no
+    unknown name either), no key carries the name, and the one box its texts land in is no phone's."""
+    before = events(limited)
+    for _ in range(3):
+        start(limited, "nobody-at-all")
+    assert events(limited) == before
+    store = redis.Redis.from_url(redis_url, decode_responses=True)
+    try:
+        assert [key for key in store.scan_iter() if "nobody-at-all" in key] == []
+        boxes = sorted(store.scan_iter("*:messages"))
+    finally:
+        store.close()
+    assert boxes == [
+        "sls:{p:+15555550126}:messages",
+        "sls:{p:+15555550199}:messages",
+        "sls:{p:~decoy}:messages",
+    ]
+    refused = limited.get("/sim/v1/phones/~decoy/messages")
+    assert refused.status_code == 400 and refused.get_json()["field"] == "number"
