@@ -229,30 +229,46 @@ class Answerer:
         """Ids of the texts and calls on the user's phone now, so a code found later is this step's own."""
         try:
             number = segment(self.phone_of(username))
-            texts = self.sim.request("GET", f"/sim/v1/phones/{number}/messages").get("messages", [])
+            inbox = self.sim.request("GET", f"/sim/v1/phones/{number}/messages")
             calls = self.sim.request("GET", f"/sim/v1/phones/{number}/calls").get("calls", [])
         except Exception:  # no phone, no simulator: nothing to tell apart later
             return []
+        texts = [
+            *inbox.get("messages", []),
+            *inbox.get("in_transit", []),
+        ]  # one on its way is an older step's
         return [str(m.get("id")) for m in (*texts, *calls)]
 
     def received_code(self, flow: Flow, kind: str) -> str:
         number = self.phone_of(flow.username)
         what = "messages" if kind == "sms" else "calls"
         body = self.sim.request("GET", f"/sim/v1/phones/{segment(number)}/{what}")
-        for item in body.get(what, []):  # newest first
-            if (
-                item.get("code")
+        found = next(
+            (
+                item
+                for item in body.get(what, [])  # newest first
+                if item.get("code")
                 and item.get("purpose") == flow.code_purpose
                 and str(item.get("id")) not in flow.seen
-            ):
-                return str(item["code"])
-        coming = [t for t in body.get("in_transit") or [] if t.get("purpose") == flow.code_purpose]
-        if coming:
-            wait = int(coming[0]["arrives_in_s"])
+            ),
+            None,
+        )
+        since = (found.get("seq") or 0) if found else -1
+        coming = [
+            t
+            for t in body.get("in_transit") or []
+            if t.get("purpose") == flow.code_purpose
+            and str(t.get("id")) not in flow.seen
+            and (t.get("seq") or 0) > since
+        ]
+        if coming:  # a newer code is on its way: the one found (if any) is spent, or about to be
+            wait = max(int(t["arrives_in_s"]) for t in coming)
             raise CliError(
                 f"the text with the code is on its way to {number}: the carrier delays texts, and it arrives "
                 f"in {wait} s by the server's clock (`sls clock --advance {wait}`, then `sls answer --auto`)"
             )
+        if found is not None:
+            return str(found["code"])
         reason = "text" if kind == "sms" else "call"
         raise CliError(
             f"no {reason} with a code reached {number} ({WHY_NO_TEXT}); "

@@ -95,11 +95,12 @@ def inbox(
     print_renderable(table(f"texts to {number}", columns, rows, wrap=["text"]))
     coming = body.get("in_transit") or []
     if coming:
-        wait = int(coming[0]["arrives_in_s"])
+        wait, last = int(coming[0]["arrives_in_s"]), max(int(t["arrives_in_s"]) for t in coming)
         count = f"{len(coming)} text{'s' if len(coming) > 1 else ''}"
+        when_ = f"the next arrives in {wait} s" + (f", the last in {last} s" if last != wait else "")
         note(
-            f"{count} on the way, held back by the carrier: the next arrives in {wait} s by the server's "
-            f"clock (sls clock --advance {wait})"
+            f"{count} on the way, held back by the carrier: {when_} by the server's clock "
+            f"(sls clock --advance {last})"
         )
     elif not messages:
         note("no texts yet")
@@ -112,7 +113,7 @@ def newest_code(number: str, body: dict[str, Any]) -> str:
     since = (newest.get("seq") or 0) if newest else -1
     coming = [t for t in body.get("in_transit") or [] if t.get("has_code") and (t.get("seq") or 0) > since]
     if coming:
-        wait = int(coming[0]["arrives_in_s"])
+        wait = max(int(t["arrives_in_s"]) for t in coming)  # the last of them: all have arrived by then
         newer = "a newer code" if newest else "a code"
         raise CliError(
             f"{newer} to {number} is still on its way: the carrier delays texts, and it arrives in {wait} s "

@@ -70,6 +70,7 @@ class TextInTransit(TypedDict):
     exists and whether it carries a code, so a script can tell the newest code listed is not the newest
     sent."""
 
+    id: Annotated[str, Field(description="The text's id, as it will have in `messages` once arrived.")]
     sent_at: Annotated[UnixTime, Field(description="When it was sent.")]
     at: Annotated[UnixTime, Field(description="When it arrives, by the server's clock.")]
     arrives_in_s: Annotated[

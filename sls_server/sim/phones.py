@@ -255,6 +255,7 @@ class PhoneService:
         due = sorted((m for m in stored if m.at > now), key=lambda m: m.at)
         in_transit = [
             {
+                "id": m.id,
                 "sent_at": m.sent_at,
                 "at": m.at,
                 "arrives_in_s": m.at - now,

@@ -26,7 +26,15 @@ def test_a_delayed_code_is_listed_in_transit_until_it_arrives(sam: Phone) -> Non
     assert coming["arrives_in_s"] == 120 and coming["at"] - coming["sent_at"] == 120
     assert coming["has_code"] is True and coming["purpose"] == "login"
     assert coming["seq"] > inbox["messages"][0]["seq"]
-    assert set(coming) == {"sent_at", "at", "arrives_in_s", "purpose", "has_code", "seq"}  # no words, no code
+    assert set(coming) == {
+        "id",
+        "sent_at",
+        "at",
+        "arrives_in_s",
+        "purpose",
+        "has_code",
+        "seq",
+    }  # no words, no code
     assert sam.code() == first
 
     sam.move_clock(119)

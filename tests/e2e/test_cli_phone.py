@@ -157,3 +157,26 @@ def test_inbox_code_refuses_an_older_code_while_a_newer_one_is_on_its_way(sls_se
     assert sls(server, "clock", "--advance", "90").returncode == 0
     arrived = sls(server, "phone", "inbox", PHONE, "--code")
     assert arrived.returncode == 0 and arrived.stdout.strip() not in ("", first), arrived.stderr
+
+
+def test_login_auto_waits_for_its_own_code_past_an_older_delayed_one(sls_serve) -> None:  # type: ignore[no-untyped-def]
+    """Two logins while texts were delayed: once the first login's text arrived, `sls answer --auto` typed
+    its code for the second login, and spent an attempt."""
+    server = sls_serve(workers=1)
+    assert api(server, "/admin/v1/clock", {"freeze": True}, True).ok
+    user = {"username": "pat", "password": PASSWORD, "phone": PHONE, "sms": False}
+    assert api(server, "/admin/v1/users", user, True).ok
+    assert api(server, "/admin/v1/users/pat/devices", {"type": "sms"}, True).status_code == 201
+    sls_json(server, "phone", "conditions", PHONE, "--delay", "120")
+    login = ("login", "pat", "--password", PASSWORD, "--auto")
+    assert sls(server, *login).returncode == 1
+    assert sls(server, "clock", "--advance", "3").returncode == 0
+    second = sls(server, *login)
+    assert second.returncode == 1 and "arrives in 120 s" in second.stderr, second.stderr
+
+    assert sls(server, "clock", "--advance", "117").returncode == 0  # the first login's text arrives
+    early = sls(server, "answer", "--auto")
+    assert early.returncode == 1 and "arrives in 3 s" in early.stderr, early.stderr + early.stdout
+    assert sls(server, "clock", "--advance", "3").returncode == 0
+    done = sls(server, "answer", "--auto")
+    assert done.returncode == 0 and "logged in as pat" in done.stdout, done.stderr
