@@ -201,9 +201,17 @@ def server_errors(no_route: str | None = None, no_server: str | None = None) -> 
             purpose = exc.body.get("purpose", "<purpose>")
             hint = f" (verify your identity first: sls stepup --purpose {purpose})"
         extra = {k: v for k, v in exc.body.items() if k not in ("error", "message")}
-        details = " (" + ", ".join(f"{k}={v}" for k, v in extra.items()) + ")" if extra else ""
-        told = f"{exc.code}: {exc.message}{details}{hint}"
+        shown = {k: v for k, v in extra.items() if k != "problems"}
+        details = " (" + ", ".join(f"{k}={v}" for k, v in shown.items()) + ")" if shown else ""
+        told = f"{exc.code}: {exc.message}{details}{hint}" + also_refused(extra.get("problems"))
         raise CliError(told, code=exc.code, status=exc.status, said=exc.message, details=extra) from None
+
+
+def also_refused(problems: Any) -> str:
+    """The fields a 400 refused beside its first (``problems``), one line each, as a person reads them."""
+    if not isinstance(problems, list) or len(problems) < 2:
+        return ""
+    return "".join(f"\n  also: {p.get('message')}" for p in problems[1:] if isinstance(p, dict))
 
 
 def call(

@@ -221,3 +221,17 @@ def test_a_voice_call_saved_as_audio(demo: Demo, tmp_path: Path) -> None:
     assert saved.exit_code == 0, saved.output
     assert target.read_bytes()[:4] == b"RIFF" and json.loads(saved.stdout)["bytes"] == target.stat().st_size
     assert requests.get(f"{demo.server.url}{call['audio_url']}", timeout=10).content == target.read_bytes()
+
+
+def test_a_refusal_of_several_fields_names_each_on_a_line_of_its_own(demo: Demo) -> None:
+    """The 400's `problems` reached the terminal as a Python list of dicts."""
+    refused = demo.sls(
+        "device", "enroll", "card-carl", "--type", "dscplus", "--pin", "12", "--label", "x" * 300
+    )
+    said = refused.stderr
+    assert refused.exit_code == 1, refused.output
+    assert "problems=" not in said and "{'message'" not in said, said
+    first, *also = said.strip().splitlines()
+    assert first.startswith("error: invalid_request: ") and "field=" in first, said
+    assert len(also) == 1 and also[0].startswith("  also: "), said
+    assert {"pin", "label"} == {w for w in ("pin", "label") if w in first or w in also[0]}, said
