@@ -14,7 +14,7 @@ import click
 
 from .admin_client import segment
 from .admin_commands import admin_options, call, when
-from .output import HelpGroup, fields_table, print_json, print_renderable, table
+from .output import HelpGroup, fields_table, note, print_json, print_renderable, table
 from .reading import confirm
 
 
@@ -38,7 +38,7 @@ def print_account(result: dict[str, Any], as_json: bool, title: str | None = Non
     allowed = result.get("ip_allowlist") or []
     shown = {
         "account_id": result.get("account_id"),
-        "users": result.get("users"),
+        "users": ", ".join(result.get("users") or []) or "none",
         "ip_allowlist": allowed or "unrestricted",
         "created": when(result.get("created_at")),
     }
@@ -70,6 +70,8 @@ def list_accounts(url: str | None, admin_token: str | None, as_json: bool) -> No
     ]
     columns = ["account_id", "users", "ip_allowlist", "created (UTC)"]
     print_renderable(table(f"{len(accounts)} account(s)", columns, rows, wrap=["users", "ip_allowlist"]))
+    if not accounts:
+        note("no accounts yet (sls account create ID --user USER)")
 
 
 @account.command("create")

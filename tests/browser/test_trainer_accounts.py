@@ -30,7 +30,8 @@ def test_a_trainer_takes_a_user_out_of_an_account_then_deletes_it(world: World, 
 
     page.get_by_test_id("trainer-account-remove-U1234567-erin").click()
     expect(status).to_have_text(
-        "erin is taken out of account U1234567 (1 user left); its IP allowlist no longer applies to them."
+        "erin is taken out of account U1234567: the account's IP allowlist no longer applies to erin "
+        "(1 user left in it)."
     )
     expect(page.get_by_test_id("trainer-account-member-U1234567-erin")).to_have_count(0)
     expect(
@@ -51,7 +52,7 @@ def test_a_trainer_takes_a_user_out_of_an_account_then_deletes_it(world: World, 
     page.get_by_test_id("trainer-account-delete-U1234567").click()
     page.get_by_test_id("trainer-confirm-yes").click()
     expect(status).to_have_text(
-        "Account U1234567 is deleted; fay is in no account now, with their own IP allowlists."
+        "Account U1234567 is deleted; fay is in no account now, with their own IP allowlist."
     )
     expect(row).to_have_count(0)
     expect(page.locator("#accounts-title")).to_be_focused()

@@ -118,9 +118,9 @@
     "device-revoke": function (b) { return [path(b.dataset.user) + "/devices/" + encodeURIComponent(b.dataset.device) + "/revoke", function () {
       return b.dataset.user + "'s " + b.dataset.factor + " (" + b.dataset.device + ") is revoked."; }]; },
     "account-remove-user": function (b) { return [accountPath(b.dataset.account) + "/users/" + encodeURIComponent(b.dataset.user) + "/remove", function (r) {
-      return b.dataset.user + " is taken out of account " + r.account_id + " (" + plural(r.users.length, "user") + " left); its IP allowlist no longer applies to them."; }]; },
+      return b.dataset.user + " is taken out of account " + r.account_id + ": the account's IP allowlist no longer applies to " + b.dataset.user + " (" + plural(r.users.length, "user") + " left in it)."; }]; },
     "account-delete": function (b) { return [accountPath(b.dataset.account) + "/delete", function (r) {
-      return "Account " + r.deleted + " is deleted" + (r.users.length ? "; " + r.users.join(", ") + (r.users.length === 1 ? " is" : " are") + " in no account now, with their own IP allowlists." : "."); }]; },
+      return "Account " + r.deleted + " is deleted" + (r.users.length ? "; " + r.users.join(", ") + (r.users.length === 1 ? " is in no account now, with their own IP allowlist." : " are in no account now, each with their own IP allowlist.") : "."); }]; },
     "reset-world": function () { return ["/trainer/reset", function () {
       return "The world is reset: every user, device, session and event is gone."; }]; },
     "reseal": function () { return ["/trainer/state/secrets/reseal", function (r) {
