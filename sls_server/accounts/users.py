@@ -43,6 +43,16 @@ def canonical_username(username: str) -> str:
     return name
 
 
+def weak_password(password: str, username: str, *, field: str = "password") -> WeakPassword | None:
+    """The policy's 400 ``weak_password`` for ``password`` chosen by ``username`` (judged in its lower-case
+    form, so a form can judge a password beside a username it refuses), or None if the policy allows it."""
+    try:
+        check_password_policy(password, username=username.strip().lower())
+    except PasswordRejected as exc:
+        return WeakPassword(exc.message, field=field, reason=exc.reason)
+    return None
+
+
 def public_user(record: UserRecord, devices: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "username": record.username,
@@ -98,10 +108,9 @@ class UserService:
     def check_new_password(self, username: str, password: str, *, field: str = "password") -> None:
         """400 ``weak_password`` (naming ``field``, with the rule broken) unless the policy lets ``username``
         choose ``password``: the one judgement for a new user's and a changed password."""
-        try:
-            check_password_policy(password, username=canonical_username(username))
-        except PasswordRejected as exc:
-            raise WeakPassword(exc.message, field=field, reason=exc.reason) from None
+        refused = weak_password(password, canonical_username(username), field=field)
+        if refused is not None:
+            raise refused
 
     def change_password(self, verified: UserRecord, current: str, new: str, *, now: int) -> int:
         """Store ``new`` over the hash ``current`` was just checked against (``verified``, as read then), by

@@ -23,7 +23,7 @@ from flask import request
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails, from_json, to_json
 
-from ..errors import InvalidRequest
+from ..errors import InvalidRequest, SlsError
 from ..shapes.common import refusal
 from .common import this_request
 from .json_provider import MAX_JSON_DEPTH, first_duplicate_key, nesting_exceeds
@@ -231,19 +231,23 @@ def refused(model: type[BaseModel], exc: ValidationError, *, where: str) -> Inva
     return InvalidRequest(**first)
 
 
-def together(refusals: Sequence[InvalidRequest]) -> InvalidRequest | None:
-    """Refusals of one form's parts (checked in stages: a shape, then what needs the shape's values) as one
-    400, the first leading and every field in ``problems`` as :func:`refused` words them; None if none."""
+def together(refusals: Sequence[SlsError]) -> SlsError | None:
+    """Refusals of one form's fields (checked in stages: a shape, then what needs the shape's values, like
+    the password policy) as one answer: a single one as it is, several as a 400 ``invalid_request`` led by
+    the first's field and message, every field in ``problems`` as :func:`refused` words them. None if none."""
     if len(refusals) < 2:
         return refusals[0] if refusals else None
     problems = [p for r in refusals for p in r.extra.get("problems") or [_as_problem(r)]]
-    lead = refusals[0]
-    extra = {k: v for k, v in lead.extra.items() if k != "problems"}
-    return InvalidRequest(lead.message, **extra, problems=problems[:MAX_PROBLEMS])
+    lead = problems[0]
+    extra = {k: v for k, v in lead.items() if k in ("index", "entry")}
+    return InvalidRequest(lead["message"], field=lead["field"], **extra, problems=problems[:MAX_PROBLEMS])
 
 
-def _as_problem(refusal: InvalidRequest) -> dict[str, Any]:
-    return {"message": refusal.message, **{k: v for k, v in refusal.extra.items() if k != "problems"}}
+def _as_problem(refusal: SlsError) -> dict[str, Any]:
+    return {
+        "message": refusal.message,
+        **{k: v for k, v in refusal.extra.items() if k in ("field", "index", "entry")},
+    }
 
 
 def _problem(model: type[BaseModel], error: ErrorDetails) -> dict[str, Any]:

@@ -382,4 +382,14 @@ def test_an_add_user_form_with_several_mistakes_marks_them_all_at_once(world: Wo
         expect(page.get_by_test_id(f"add-user-{field}")).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_test_id("add-user-error-pin")).to_have_text("pin is required: the card's 4-digit PIN")
     expect(page.get_by_test_id("add-user-username")).to_be_focused()  # the first of them
+
+    # a username's form and the password policy are judged after the shapes: marked with the rest
+    page.get_by_test_id("add-user-username").fill("x")
+    page.get_by_test_id("add-user-password").fill("short")
+    page.get_by_test_id("add-user-pin").fill("12")
+    page.get_by_test_id("add-user-submit").click()
+    expect(page.get_by_test_id("add-user-error-username")).to_contain_text("username must be 3-64 characters")
+    expect(page.get_by_test_id("add-user-error-password")).to_contain_text("Too short")
+    expect(page.get_by_test_id("add-user-error-pin")).to_have_text("pin must be exactly 4 digits (0-9)")
+    expect(page.get_by_test_id("add-user-error-phone")).not_to_be_empty()
     assert admin_get(world, "/users")["users"] == []
