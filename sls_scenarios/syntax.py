@@ -72,6 +72,17 @@ def not_yaml(text: str, exc: yaml.MarkedYAMLError, loader: Loader, filename: str
         return _at(filename, context, f"this key has no `:` after it (at {stopped})")
     plain = loader.last_plain
     if plain is not None and plain.start_mark.line < problem.line and _ends_at(text, plain, problem):
+        if lines[plain.start_mark.line][: plain.start_mark.column].rstrip().endswith(":"):
+            # the text was a key's value, so the line it ran into is indented too deep, not missing a `:`
+            key = plain.start_mark.line + 1
+            return Problem(
+                filename,
+                problem.line + 1,
+                _indent(lines, problem.line) + 1,
+                "",
+                f"not valid YAML: this line is indented deeper than the key on line {key}, so it reads as "
+                f"more of that key's value (at {stopped}): indent it as far as that key",
+            )
         said = f"this text runs on into line {problem.line + 1} (at {stopped})"
         return _at(filename, plain.start_mark, f"{said}: is a `:` missing here, or does it need quotes?")
     return _at(filename, problem, f"{said}{hint}")

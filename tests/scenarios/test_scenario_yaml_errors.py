@@ -73,6 +73,12 @@ def test_an_unclosed_quote_a_key_without_colon_and_a_text_that_runs_on(tmp_path:
         "4:5: not valid YAML: this text runs on into line 5 (at line 5, column 11: mapping values are not"
         " allowed here): is a `:` missing here, or does it need quotes?"
     )
+    too_deep = "  - login: alice\n      expect: {status: 200}\n"  # the mistake is line 5's indentation
+    assert told(tmp_path, too_deep) == (
+        "5:7: not valid YAML: this line is indented deeper than the key on line 4, so it reads as more of"
+        " that key's value (at line 5, column 13: mapping values are not allowed here): indent it as far"
+        " as that key"
+    )
     same_line = "  - login: alice: bob\n"
     assert told(tmp_path, same_line) == "4:17: not valid YAML: mapping values are not allowed here"
 
