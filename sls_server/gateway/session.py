@@ -37,13 +37,15 @@ from .errors import LIVE_USER_IN_PAPER_MODE, PAPER_USER_IN_LIVE_MODE, LoginModeM
 Staged = Literal["drop", "disconnect", "compete", "expire"]
 #: What each staged change does to the brokerage session (``expire`` ends the SSO session instead), and the
 #: event it is recorded as.
+#: A drop and a competing session say nothing about the connection: they leave ``connected`` as it is, so a
+#: gateway disconnected and then dropped is still disconnected until a reauthentication heals both.
 STAGED: dict[str, tuple[BrokerageChanges, str]] = {
-    "drop": ({"authenticated": False, "connected": True, "competing": False}, "gateway.brokerage_dropped"),
+    "drop": ({"authenticated": False, "competing": False}, "gateway.brokerage_dropped"),
     "disconnect": (
         {"authenticated": False, "connected": False, "competing": False},
         "gateway.brokerage_disconnected",
     ),
-    "compete": ({"authenticated": False, "connected": True, "competing": True}, "gateway.competing_session"),
+    "compete": ({"authenticated": False, "competing": True}, "gateway.competing_session"),
 }
 #: A reauthentication (or ``ssodh/init``) while the SSO session is valid: from a drop, a lost connection or a
 #: competing session alike.

@@ -68,8 +68,9 @@ def _stage(change: str) -> Any:
 
 @operation(bp, "post", "/drop", summary="Drop the brokerage session", ok=GatewayState)
 def gateway_drop() -> Any:
-    """`authenticated: false`, `connected: true`: the SSO session stays valid, so a client reauthenticates
-    over REST (`/v1/api/iserver/reauthenticate`). With no gateway session nothing changes (`session`
+    """`authenticated: false`, `connected` left as it is (a drop after a disconnection does not reconnect the
+    gateway): the SSO session stays valid, so a client reauthenticates over REST
+    (`/v1/api/iserver/reauthenticate`), which heals both. With no gateway session nothing changes (`session`
     null)."""
     return _stage("drop")
 
@@ -87,7 +88,7 @@ def gateway_disconnect() -> Any:
 @operation(bp, "post", "/compete", summary="Stage a competing session", ok=GatewayState)
 def gateway_compete() -> Any:
     """Another platform logged in: `competing: true`, `authenticated: false` until a client reauthenticates
-    (or logs out and in again)."""
+    (or logs out and in again); `connected` left as it is."""
     return _stage("compete")
 
 
