@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from ..shapes.daily_reset import parse_daily_reset
+from ..web.wording import gateway_ending
 from . import demofile
 from .admin_commands import DEFAULT_URL, admin_options, connect, server_errors, when
 from .output import EXIT_USAGE, CliError, HelpGroup, fields_table, print_json, print_renderable
@@ -78,7 +79,11 @@ def show(state: dict[str, Any], title: str, as_json: bool) -> None:
         "daily reset": state.get("daily_reset") or "-",
     }
     if session is None:
-        rows["session"] = "none: log in through /sso/Login"
+        ended = state.get("ended")  # why, while that is news: the 401's reason and cause, in words
+        last = f" — the last one ended: {gateway_ending(ended)}" if ended else ""
+        rows["session"] = (
+            f"none{last}; log in through /sso/Login" if last else "none: log in through /sso/Login"
+        )
     else:
         rows.update(
             {

@@ -33,8 +33,13 @@ bp.before_request(require_admin_token)
 
 
 def state(view: GatewayView | None) -> dict[str, Any]:
-    """The admin's view: the session (or null) and how the gateway behaves."""
+    """The admin's view: the session (or null), how the last one ended (while that is news: none once a
+    login came since) and how the gateway behaves."""
     settings = core().settings
+    ending = core().gateway.last_ending(now=now())
+    ended = (
+        None if ending is None else {"reason": ending.reason, "ended_by": ending.ended_by, "at": ending.at}
+    )
     session = None
     if view is not None:
         record = view.record
@@ -50,6 +55,7 @@ def state(view: GatewayView | None) -> dict[str, Any]:
         }
     return {
         "session": session,
+        "ended": ended,
         "profile": settings.gateway_profile,
         "notification_step": settings.gateway_notification_step,
         "daily_reset": core().gateway.daily_reset(),
