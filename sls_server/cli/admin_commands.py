@@ -64,8 +64,13 @@ def admin_token_option(help_text: str) -> Callable[[F], F]:
     )
 
 
-def admin_options(func: F) -> F:
-    """--url, --admin-token and --json on every command that talks to a server."""
+#: Where ``connect`` finds the server without --url: ``--url``'s help says it.
+URL_HELP = f"Server to talk to.  [default: demo.json's url, else a running gateway's, else {DEFAULT_URL}]"
+
+
+def admin_options(func: F, *, url_help: str = URL_HELP) -> F:
+    """--url, --admin-token and --json on every command that talks to a server (``url_help``: where a
+    command that finds its server otherwise than ``connect`` does goes without --url)."""
     func = click.option("--json", "as_json", is_flag=True, help="Print the server's JSON instead of tables.")(
         func
     )
@@ -77,7 +82,7 @@ def admin_options(func: F) -> F:
         envvar="SLS_URL",
         show_envvar=True,
         metavar="URL",
-        help=f"Server to talk to.  [default: demo.json's url, else a running gateway's, else {DEFAULT_URL}]",
+        help=url_help,
     )(func)
 
 

@@ -7,13 +7,15 @@ Against a ``sls gateway --tls`` server, trust its certificate as any Python clie
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
 from ..shapes.daily_reset import parse_daily_reset
+from ..web.wording import gateway_ending
 from . import demofile
-from .admin_commands import admin_options, connect, server_errors, when
+from .admin_commands import DEFAULT_URL, admin_options, connect, server_errors, when
 from .output import EXIT_USAGE, CliError, HelpGroup, fields_table, print_json, print_renderable
 from .sim_access import sim_client, sim_token_option
 
@@ -32,6 +34,18 @@ NO_GATEWAY_FOR = (
     "no gateway is running for the data folder {data_dir} (its gateway.json is absent or stale), and no "
     "server answers at {{url}} ({{reason}}): " + START_ONE + " (or pass --url)"
 )
+#: Where these commands go without --url (``_gateway``, then ``connect``): the running gateway first.
+GATEWAY_URL_HELP = (
+    "Server to talk to.  [default: the gateway running on the data folder (its <data dir>/gateway.json), "
+    f"else demo.json's url, else {DEFAULT_URL}]"
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def gateway_options(func: F) -> F:
+    """``admin_options``, with --url's help saying where these commands go without it."""
+    return admin_options(func, url_help=GATEWAY_URL_HELP)
 
 
 @click.group("gateway-state", cls=HelpGroup)
@@ -65,7 +79,11 @@ def show(state: dict[str, Any], title: str, as_json: bool) -> None:
         "daily reset": state.get("daily_reset") or "-",
     }
     if session is None:
-        rows["session"] = "none: log in through /sso/Login"
+        ended = state.get("ended")  # why, while that is news: the 401's reason and cause, in words
+        last = f" — the last one ended: {gateway_ending(ended)}" if ended else ""
+        rows["session"] = (
+            f"none{last}; log in through /sso/Login" if last else "none: log in through /sso/Login"
+        )
     else:
         rows.update(
             {
@@ -111,7 +129,7 @@ def _call(url: str | None, admin_token: str | None, method: str, path: str, body
 
 
 @gateway_state.command("status")
-@admin_options
+@gateway_options
 def status(url: str | None, admin_token: str | None, as_json: bool) -> None:
     """Show the gateway's session and behaviour (GET /admin/v1/gateway).
 
@@ -123,7 +141,7 @@ def status(url: str | None, admin_token: str | None, as_json: bool) -> None:
 
 
 @gateway_state.command("drop")
-@admin_options
+@gateway_options
 def drop(url: str | None, admin_token: str | None, as_json: bool) -> None:
     """Drop the brokerage session; SSO stays valid (POST /admin/v1/gateway/drop).
 
@@ -136,7 +154,7 @@ def drop(url: str | None, admin_token: str | None, as_json: bool) -> None:
 
 
 @gateway_state.command("disconnect")
-@admin_options
+@gateway_options
 def disconnect(url: str | None, admin_token: str | None, as_json: bool) -> None:
     """Disconnect the gateway from the brokerage; SSO stays valid (POST /admin/v1/gateway/disconnect).
 
@@ -151,7 +169,7 @@ def disconnect(url: str | None, admin_token: str | None, as_json: bool) -> None:
 
 
 @gateway_state.command("compete")
-@admin_options
+@gateway_options
 def compete(url: str | None, admin_token: str | None, as_json: bool) -> None:
     """Stage a competing session from another platform (POST /admin/v1/gateway/compete).
 
@@ -164,7 +182,7 @@ def compete(url: str | None, admin_token: str | None, as_json: bool) -> None:
 
 
 @gateway_state.command("expire")
-@admin_options
+@gateway_options
 def expire(url: str | None, admin_token: str | None, as_json: bool) -> None:
     """End the SSO session now (POST /admin/v1/gateway/expire).
 
@@ -180,7 +198,7 @@ def expire(url: str | None, admin_token: str | None, as_json: bool) -> None:
 
 @gateway_state.command("daily-reset")
 @click.argument("at", metavar="HH:MM|off")
-@admin_options
+@gateway_options
 def daily_reset(at: str, url: str | None, admin_token: str | None, as_json: bool) -> None:
     """Set the daily reset's time, UTC on the server's clock, or `off` (PUT /admin/v1/gateway/daily-reset).
 
@@ -199,7 +217,7 @@ def daily_reset(at: str, url: str | None, admin_token: str | None, as_json: bool
 @gateway_state.command("latest-code")
 @click.option("--user", "username", required=True, help="Whose phone to read.")
 @click.option("--wait", type=click.IntRange(0, 30), default=0, show_default=True, help="Seconds to wait.")
-@click.option("--url", envvar="SLS_URL", show_envvar=True, metavar="URL", help="Server to talk to.")
+@click.option("--url", envvar="SLS_URL", show_envvar=True, metavar="URL", help=GATEWAY_URL_HELP)
 @sim_token_option
 @click.option("--json", "as_json", is_flag=True, help='Print {"code": ...} instead of the digits.')
 def latest_code(username: str, wait: int, url: str | None, sim_token: str | None, as_json: bool) -> None:

@@ -30,20 +30,22 @@ from ..events import EventLog
 from ..store import Store
 from ..store.logins import RECLAIM_MARGIN_S
 from ..store.records import UserRecord
-from ..store.records.gateway import BrokerageChanges, GatewayRecord
+from ..store.records.gateway import BrokerageChanges, GatewayEnding, GatewayRecord
 from .daily import next_reset
 from .errors import LIVE_USER_IN_PAPER_MODE, PAPER_USER_IN_LIVE_MODE, LoginModeMismatch, NoGatewaySession
 
 Staged = Literal["drop", "disconnect", "compete", "expire"]
 #: What each staged change does to the brokerage session (``expire`` ends the SSO session instead), and the
 #: event it is recorded as.
+#: A drop and a competing session say nothing about the connection: they leave ``connected`` as it is, so a
+#: gateway disconnected and then dropped is still disconnected until a reauthentication heals both.
 STAGED: dict[str, tuple[BrokerageChanges, str]] = {
-    "drop": ({"authenticated": False, "connected": True, "competing": False}, "gateway.brokerage_dropped"),
+    "drop": ({"authenticated": False, "competing": False}, "gateway.brokerage_dropped"),
     "disconnect": (
         {"authenticated": False, "connected": False, "competing": False},
         "gateway.brokerage_disconnected",
     ),
-    "compete": ({"authenticated": False, "connected": True, "competing": True}, "gateway.competing_session"),
+    "compete": ({"authenticated": False, "competing": True}, "gateway.competing_session"),
 }
 #: A reauthentication (or ``ssodh/init``) while the SSO session is valid: from a drop, a lost connection or a
 #: competing session alike.
@@ -137,7 +139,7 @@ class GatewayService:
         record = self._repo.get(self.instance)
         if record is None:
             ended = self._repo.ended(self.instance, now=now)  # every caller learns it, until the next login
-            raise NoGatewaySession.ended(*ended) if ended else NoGatewaySession()
+            raise NoGatewaySession.ended(ended.reason, ended.ended_by) if ended else NoGatewaySession()
         reset_at = self._reset_due(record, now=now)
         try:
             session = self._sessions.authenticate_id(record.session_id, now=now, ip=ip, extend=activity)
@@ -186,6 +188,11 @@ class GatewayService:
             self._forget(record, now=now, why=why, ended_by=ended_by)
             return None
         return self._view(record, Session.from_record(touched.record), reset_at)
+
+    def last_ending(self, *, now: int) -> GatewayEnding | None:
+        """How the gateway's last session ended, while that is news (until the next login, at most an hour
+        of the app clock): what the 401 tells every REST caller, for an admin to read too."""
+        return self._repo.ended(self.instance, now=now)
 
     def stage(self, change: Staged, *, now: int) -> GatewayView | None:
         """Stage a drop, a lost connection, a competing session or an SSO expiry on the gateway's session;

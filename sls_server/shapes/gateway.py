@@ -114,10 +114,42 @@ class GatewaySession(TypedDict):
     daily_reset_at: Annotated[UnixTime | None, Field(description="The next daily reset; null: none set.")]
 
 
+class GatewayEnded(TypedDict):
+    """How the gateway's last session ended: what the REST routes' 401 says (``reason``, ``ended_by``)."""
+
+    reason: Annotated[
+        str,
+        Field(
+            description="The 401's `reason`: `session_expired`, `sso_expired`, `daily_reset`, `logout`, ..."
+        ),
+    ]
+    ended_by: Annotated[
+        str | None,
+        Field(
+            description="Its cause: `idle` or `lifetime` for `session_expired`, else the reason again; null "
+            "only for an ending an older version kept."
+        ),
+    ]
+    at: Annotated[
+        UnixTime,
+        Field(
+            description="When it ended, on the server's clock (for an automatic logoff or the lifetime: when "
+            "a REST call or an admin's look first found it over)."
+        ),
+    ]
+
+
 class GatewayState(TypedDict):
-    """The gateway's session (null when none), and how the gateway behaves."""
+    """The gateway's session (null when none), how the last one ended, and how the gateway behaves."""
 
     session: GatewaySession | None
+    ended: Annotated[
+        GatewayEnded | None,
+        Field(
+            description="How the last session ended, until the next login (at most an hour of the server's "
+            "clock); null: no such news."
+        ),
+    ]
     profile: Annotated[Literal["classic", "live"], Field(description="The login page's markup.")]
     notification_step: bool
     daily_reset: Annotated[str | None, Field(description="HH:MM UTC on the server's clock; null: none.")]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from . import keys
 from .base import Client, Scripts, guarded, hash_reply, text
 from .records.codec import changes_hash, from_pairs, pairs
-from .records.gateway import BrokerageChanges, GatewayRecord
+from .records.gateway import BrokerageChanges, GatewayEnding, GatewayRecord
 
 #: The run-time daily reset field: ``HH:MM``, or ``off`` to override a configured one.
 DAILY_RESET = "daily_reset"
@@ -66,9 +66,9 @@ class GatewayRepo:
         args: list[str | int] = [session_id, "end", f"{why} {ended_by}", ENDED_BACKSTOP_S, now]
         return bool(self._scripts("gateway_update", _session_keys(instance), args))
 
-    def ended(self, instance: str, *, now: int) -> tuple[str, str | None] | None:
-        """Why the gateway's last session ended and its cause, while that is news: no login since, and less
-        than :data:`ENDED_KEEP_S` of the app clock since it ended (a clock put back before then finds it
+    def ended(self, instance: str, *, now: int) -> GatewayEnding | None:
+        """Why the gateway's last session ended, its cause and when, while that is news: no login since, and
+        less than :data:`ENDED_KEEP_S` of the app clock since it ended (a clock put back before then finds it
         news). The cause is None when a version that did not keep it wrote the reason."""
         value = self._r.get(keys.gateway_ended(instance))
         if not value:
@@ -77,7 +77,7 @@ class GatewayRepo:
         why, _, ended_by = said.partition(" ")
         if not why or not at.lstrip("-").isdigit():
             return None  # not written by this version (the reason alone): its hour cannot be told
-        return (why, ended_by or None) if now - int(at) < ENDED_KEEP_S else None
+        return GatewayEnding(why, ended_by or None, int(at)) if now - int(at) < ENDED_KEEP_S else None
 
     def daily_reset(self, instance: str) -> tuple[str | None, int]:
         """The daily reset set at run time (``HH:MM`` or ``off``; None when only the setting decides), and the

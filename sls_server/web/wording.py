@@ -163,3 +163,29 @@ def verification_ended(code: str, message: str, extra: dict[str, Any], *, kind: 
     task again from the account page, not a new login (the session is still there)."""
     said = explain(code, message, extra, kind=kind).removesuffix(" Please log in again.")
     return f"{said} Start the task again from your account."
+
+
+#: How the gateway's last session ended (``GET /admin/v1/gateway``'s ``ended``), in a trainer's words: by
+#: its cause (``ended_by``), else its reason; ``sls gateway-state status`` and the trainer's gateway card
+#: say these.
+GATEWAY_ENDINGS = {
+    "idle": "idle timeout",
+    "lifetime": "the session's lifetime was over",
+    "sso_expired": "SSO session expired",
+    "daily_reset": "daily reset",
+    "logout": "logged out",
+    "session_replaced": "replaced by another login of the user",
+    "session_revoked": "the session was revoked (user disabled)",
+    "session_ended": "ended elsewhere",
+}
+
+
+def gateway_ending(ended: dict[str, Any]) -> str:
+    """``{"reason": "session_expired", "ended_by": "idle", "at": ...}`` -> ``idle timeout at 14:02 UTC``."""
+    reason = str(ended.get("reason") or "")
+    cause = str(ended.get("ended_by") or reason)
+    words = GATEWAY_ENDINGS.get(cause) or GATEWAY_ENDINGS.get(reason) or reason.replace("_", " ")
+    at = ended.get("at")
+    if not isinstance(at, int):
+        return words
+    return f"{words} at {datetime.fromtimestamp(at, UTC).strftime('%H:%M')} UTC"

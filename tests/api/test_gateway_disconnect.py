@@ -116,15 +116,33 @@ def test_the_disconnection_is_recorded_and_its_reauthentication_too(
     ]
 
 
-def test_staging_another_change_after_it_replaces_it(
+@pytest.mark.parametrize("change", ["drop", "compete"])
+def test_a_drop_or_a_competing_session_after_a_disconnection_leaves_it_disconnected(
+    gw: FlaskClient, sam: str, admin_headers: dict[str, str], change: str
+) -> None:
+    """A drop or a competing session says nothing about the connection: staged after a disconnection, the
+    gateway is still disconnected (it read ``connected: true`` again, with no reauthentication) until a
+    reauthentication heals it."""
+    disconnect(gw, admin_headers)
+    staged = gw.post(f"/admin/v1/gateway/{change}", headers=admin_headers).get_json()["session"]
+    competing = change == "compete"
+    assert (staged["authenticated"], staged["connected"], staged["competing"]) == (False, False, competing)
+    assert gw.get("/admin/v1/gateway", headers=admin_headers).get_json()["session"] == staged
+    status = gw.get("/v1/api/iserver/auth/status").get_json()
+    assert flags(status) == (False, False, competing) and status["message"] == LOST
+    assert gw.post("/v1/api/iserver/reauthenticate").status_code == 200
+    assert flags(gw.get("/v1/api/iserver/auth/status").get_json()) == (True, True, False)
+
+
+def test_a_drop_or_a_competing_session_on_a_connected_gateway_leaves_it_connected(
     gw: FlaskClient, sam: str, admin_headers: dict[str, str]
 ) -> None:
-    """Each staged change sets all three flags: a drop after a disconnection is a drop, connected again."""
-    disconnect(gw, admin_headers)
     dropped = gw.post("/admin/v1/gateway/drop", headers=admin_headers).get_json()["session"]
-    assert (dropped["authenticated"], dropped["connected"]) == (False, True)
-    status = gw.get("/v1/api/iserver/auth/status").get_json()
-    assert flags(status) == (False, True, False) and status["message"] != LOST
+    assert (dropped["authenticated"], dropped["connected"], dropped["competing"]) == (False, True, False)
+    competing = gw.post("/admin/v1/gateway/compete", headers=admin_headers).get_json()["session"]
+    assert (competing["authenticated"], competing["connected"], competing["competing"]) == (False, True, True)
+    dropped = gw.post("/admin/v1/gateway/drop", headers=admin_headers).get_json()["session"]
+    assert (dropped["authenticated"], dropped["connected"], dropped["competing"]) == (False, True, False)
 
 
 def test_without_a_session_or_the_admin_token_nothing_is_disconnected(

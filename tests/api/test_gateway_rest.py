@@ -269,4 +269,10 @@ def test_staging_without_a_session_changes_nothing(gw: FlaskClient, admin_header
     for change in ("drop", "compete", "expire"):
         assert stage(gw, admin_headers, change)["session"] is None
     state = gw.get("/admin/v1/gateway", headers=admin_headers).get_json()
-    assert state == {"session": None, "profile": "classic", "notification_step": False, "daily_reset": None}
+    assert state == {
+        "session": None,
+        "ended": None,
+        "profile": "classic",
+        "notification_step": False,
+        "daily_reset": None,
+    }

@@ -5,6 +5,9 @@ gateway card, behind the page's CSRF token and the trainer's sign-in (outside ga
 
 from __future__ import annotations
 
+import html
+import json
+import re
 from typing import Any
 
 import pytest
@@ -92,3 +95,17 @@ def test_without_the_page_s_csrf_token_or_the_sign_in_it_is_refused_and_changes_
         refused = gw.post(ROUTE, json={"at": "23:45"}, headers=headers)
         assert refused.status_code == 403 and refused.get_json()["error"] == "csrf_token_invalid"
     assert gateway_state(gw, admin_headers)["daily_reset"] is None
+
+
+def test_the_card_carries_the_gateway_s_state_as_the_page_loads(
+    gw: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """The card said nothing of the gateway's state until a button was used: it now carries
+    ``/admin/v1/gateway``'s document (its script says it in words), and the words for how a session ended."""
+    Console(gw)  # signed in: the console shows its cards
+    gw.post("/admin/v1/gateway/expire", headers=admin_headers)  # nothing to expire: no session, no ending
+    page = gw.get("/trainer").get_data(as_text=True)
+    line = re.search(r'data-testid="gateway-state" data-state=\'([^\']*)\' data-endings=\'([^\']*)\'', page)
+    assert line is not None, "the card's state line"
+    assert json.loads(html.unescape(line.group(1))) == gateway_state(gw, admin_headers)
+    assert json.loads(html.unescape(line.group(2)))["idle"] == "idle timeout"

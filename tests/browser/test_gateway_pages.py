@@ -7,6 +7,7 @@ drop, a competing session and an SSO expiry. Against a real ``sls gateway`` proc
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 import pytest
@@ -238,20 +239,40 @@ def test_the_live_profile_and_the_notification_step(
 def test_the_trainer_drops_and_disconnects_the_brokerage_session_from_the_console(
     world: World, page: Any, context: Any
 ) -> None:
+    """The card says the gateway's state in words as it loads (it said nothing until a button was used, then
+    raw booleans), after each change, and how the last session ended once there is none."""
     world.user("tina")
     card = world.device("tina", "dscplus", pin="8642")
-    log_in_by_card(world, page, "tina", card["device_id"], "8642")
     console = context.new_page()
     console.goto(world.url + "/trainer")
     console.get_by_test_id("trainer-token").fill(ADMIN_TOKEN)
     console.get_by_test_id("trainer-sign-in").click()
+    state = console.get_by_test_id("gateway-state")
+    expect(state).to_have_text("Gateway state: No gateway session. Clients must log in through /sso/Login.")
+    log_in_by_card(world, page, "tina", card["device_id"], "8642")
+    console.reload()
+    expect(state).to_have_text("Gateway state: Logged in as tina · brokerage session up.")
     console.get_by_test_id("gateway-drop").click()
-    expect(console.get_by_test_id("gateway-result")).to_contain_text("authenticated false")
+    dropped = "Logged in as tina · brokerage session dropped: a client must reauthenticate."
+    expect(console.get_by_test_id("gateway-result")).to_have_text(dropped)
+    expect(state).to_have_text("Gateway state: " + dropped)
     assert tickle(world.url).json()["iserver"]["authStatus"]["authenticated"] is False
     console.get_by_test_id("gateway-disconnect").click()  # beside the drop: the connection to the broker lost
-    expect(console.get_by_test_id("gateway-result")).to_contain_text("connected false")
+    disconnected = (
+        "Logged in as tina · disconnected from the brokerage's servers: a client must reauthenticate."
+    )
+    expect(console.get_by_test_id("gateway-result")).to_have_text(disconnected)
     status = tickle(world.url).json()["iserver"]["authStatus"]
     assert (status["authenticated"], status["connected"]) == (False, False)
+    console.reload()  # as the page loads, not only after a button
+    expect(state).to_have_text("Gateway state: " + disconnected)
+    console.get_by_test_id("gateway-compete").click()
+    expect(console.get_by_test_id("gateway-result")).to_contain_text("another session competes")
     console.get_by_test_id("gateway-expire").click()
-    expect(console.get_by_test_id("gateway-result")).to_contain_text("No gateway session")
+    at = requests.get(world.url + "/admin/v1/gateway", headers=ADMIN, timeout=10).json()["ended"]["at"]
+    hhmm = time.strftime("%H:%M", time.gmtime(at))
+    ended = f"No gateway session — the last one ended: SSO session expired at {hhmm} UTC."
+    expect(console.get_by_test_id("gateway-result")).to_contain_text(ended)
+    console.reload()
+    expect(state).to_contain_text(ended)
     assert tickle(world.url).status_code == 401

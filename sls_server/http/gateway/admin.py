@@ -33,8 +33,13 @@ bp.before_request(require_admin_token)
 
 
 def state(view: GatewayView | None) -> dict[str, Any]:
-    """The admin's view: the session (or null) and how the gateway behaves."""
+    """The admin's view: the session (or null), how the last one ended (while that is news: none once a
+    login came since) and how the gateway behaves."""
     settings = core().settings
+    ending = core().gateway.last_ending(now=now())
+    ended = (
+        None if ending is None else {"reason": ending.reason, "ended_by": ending.ended_by, "at": ending.at}
+    )
     session = None
     if view is not None:
         record = view.record
@@ -50,6 +55,7 @@ def state(view: GatewayView | None) -> dict[str, Any]:
         }
     return {
         "session": session,
+        "ended": ended,
         "profile": settings.gateway_profile,
         "notification_step": settings.gateway_notification_step,
         "daily_reset": core().gateway.daily_reset(),
@@ -68,8 +74,9 @@ def _stage(change: str) -> Any:
 
 @operation(bp, "post", "/drop", summary="Drop the brokerage session", ok=GatewayState)
 def gateway_drop() -> Any:
-    """`authenticated: false`, `connected: true`: the SSO session stays valid, so a client reauthenticates
-    over REST (`/v1/api/iserver/reauthenticate`). With no gateway session nothing changes (`session`
+    """`authenticated: false`, `connected` left as it is (a drop after a disconnection does not reconnect the
+    gateway): the SSO session stays valid, so a client reauthenticates over REST
+    (`/v1/api/iserver/reauthenticate`), which heals both. With no gateway session nothing changes (`session`
     null)."""
     return _stage("drop")
 
@@ -87,7 +94,7 @@ def gateway_disconnect() -> Any:
 @operation(bp, "post", "/compete", summary="Stage a competing session", ok=GatewayState)
 def gateway_compete() -> Any:
     """Another platform logged in: `competing: true`, `authenticated: false` until a client reauthenticates
-    (or logs out and in again)."""
+    (or logs out and in again); `connected` left as it is."""
     return _stage("compete")
 
 

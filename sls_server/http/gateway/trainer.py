@@ -10,6 +10,7 @@ from typing import Any, cast
 from ...errors import InvalidRequest
 from ...gateway.session import Staged
 from ...shapes.gateway import DailyResetRequest
+from ...web.wording import GATEWAY_ENDINGS
 from ..common import core, now
 from ..pages.kit import shaped
 from ..pages.trainer import action
@@ -22,8 +23,14 @@ CHANGES = ("drop", "disconnect", "compete", "expire")
 @bp.app_context_processor
 def gateway_mode() -> dict[str, Any]:
     """Tells every template (the trainer console's) that gateway mode is on: this blueprint is registered
-    only then; and how to read the daily reset, which only the console's gateway card calls."""
-    return {"gateway_mode": True, "gateway_daily_reset": lambda: core().gateway.daily_reset()}
+    only then; and how to read the daily reset and the gateway's state (``/admin/v1/gateway``'s document,
+    which the card's script says in words as it loads), which only the console's gateway card calls."""
+    return {
+        "gateway_mode": True,
+        "gateway_daily_reset": lambda: core().gateway.daily_reset(),
+        "gateway_state": lambda: state(core().gateway.peek(now=now())),
+        "gateway_endings": GATEWAY_ENDINGS,
+    }
 
 
 @bp.post("/trainer/gateway")

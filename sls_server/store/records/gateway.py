@@ -4,7 +4,7 @@ the brokerage session's state beside it (what the gateway's REST routes report).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypedDict
+from typing import NamedTuple, TypedDict
 
 from .codec import Fields, dataclass_fields, to_hash
 
@@ -48,3 +48,12 @@ class BrokerageChanges(TypedDict, total=False):
     authenticated: bool
     connected: bool
     competing: bool
+
+
+class GatewayEnding(NamedTuple):
+    """How the gateway's last session ended, while that is news (``GatewayRepo.ended``): the 401's ``reason``,
+    its cause (None when a version that did not keep it wrote the reason) and when, on the app clock."""
+
+    reason: str
+    ended_by: str | None
+    at: int

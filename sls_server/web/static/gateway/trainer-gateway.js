@@ -1,11 +1,45 @@
-/* The trainer console's gateway card: each button stages a change on the gateway's session and says what the
-   REST routes now report; the daily reset is set (HH:MM UTC) or turned off, a refusal shown next to the field
-   (SLS.trainer, from trainer-admin.js, which loads after this card: read when a button is used). */
+/* The trainer console's gateway card: the gateway's state in words (as the page loads, from the state the
+   server put in the card, and after every answer), each button staging a change on the gateway's session and
+   saying what the REST routes now report; the daily reset is set (HH:MM UTC) or turned off, a refusal shown
+   next to the field (SLS.trainer, from trainer-admin.js, which loads after this card: read when a button is
+   used). */
 "use strict";
 (function () {
   const card = document.querySelector("[data-testid=trainer-gateway]");
   if (!card) return;
   const result = card.querySelector("[data-testid=gateway-result]");
+  const stateLine = card.querySelector("[data-testid=gateway-state]");
+  const endings = JSON.parse(stateLine.dataset.endings);
+
+  /* How the last session ended: the words web/wording.py's gateway_ending says (sls gateway-state status). */
+  function ending(ended) {
+    const words = endings[ended.ended_by] || endings[ended.reason] || ended.reason.replace(/_/g, " ");
+    return words + " at " + new Date(ended.at * 1000).toISOString().slice(11, 16) + " UTC";
+  }
+
+  /* /admin/v1/gateway's document, as a trainer reads it at a glance. */
+  function said(state) {
+    const session = state.session;
+    if (!session) {
+      const last = state.ended ? " — the last one ended: " + ending(state.ended) : "";
+      return "No gateway session" + last + ". Clients must log in through /sso/Login.";
+    }
+    const who = "Logged in as " + session.username + (session.paper ? " (paper)" : "") + " · ";
+    if (!session.connected) {
+      const competing = session.competing ? "; another session competes" : "";
+      return who + "disconnected from the brokerage's servers" + competing + ": a client must reauthenticate.";
+    }
+    if (session.competing) return who + "another session competes: a client must reauthenticate to take it over.";
+    if (!session.authenticated) return who + "brokerage session dropped: a client must reauthenticate.";
+    return who + "brokerage session up.";
+  }
+
+  function show(state) {
+    stateLine.textContent = "Gateway state: " + said(state);
+    return said(state);
+  }
+  show(JSON.parse(stateLine.dataset.state));
+
   card.addEventListener("click", async function (event) {
     const button = event.target.closest("[data-gateway]");
     if (!button) return;
@@ -14,13 +48,7 @@
       result.textContent = answer.data.message || "The change failed.";
       return;
     }
-    const session = answer.data.session;
-    if (!session) {
-      result.textContent = "No gateway session: clients must log in through /sso/Login.";
-      return;
-    }
-    result.textContent = session.username + ": authenticated " + session.authenticated + ", connected " +
-      session.connected + ", competing " + session.competing + ".";
+    result.textContent = show(answer.data);
   });
 
   const resetForm = card.querySelector("[data-form=daily-reset]");
@@ -31,6 +59,7 @@
       const answer = await SLS.call("POST", "/trainer/gateway/daily-reset", { at: at });
       T.clearErrors(resetForm);
       if (!answer.ok) { T.showError(resetForm, answer); return; }
+      show(answer.data);
       const set = answer.data.daily_reset;
       current.textContent = set ? set + " UTC" : "none";
       resetForm.at.value = resetForm.at.defaultValue = set || "";

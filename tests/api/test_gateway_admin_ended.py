@@ -1,0 +1,131 @@
+"""``GET /admin/v1/gateway``'s ``ended``: how the gateway's last session ended (the 401's ``reason`` and
+``ended_by``, and when), while the REST routes still say it (until the next login, at most an hour of the
+server's clock); ``sls gateway-state status`` says it in words. It said only "none", never why. Time moves
+only with /admin/v1/clock."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from conftest import ADMIN_TOKEN
+from flask import Flask
+from flask.testing import FlaskClient
+from gateway_kit import logged_in, make_user
+from werkzeug.serving import make_server
+
+from sls_server import create_app
+from sls_server.cli.main import cli
+
+IDLE_S = 900
+
+
+@pytest.fixture
+def gateway_app(app_config: dict[str, Any]) -> Flask:
+    return create_app({**app_config, "GATEWAY": True, "IDLE_TIMEOUT": IDLE_S})
+
+
+@pytest.fixture
+def gw(gateway_app: Flask) -> FlaskClient:
+    return gateway_app.test_client()
+
+
+@pytest.fixture
+def sam(gw: FlaskClient, admin_headers: dict[str, str]) -> str:
+    make_user(gw, admin_headers, "sam", "sms")
+    logged_in(gw, "sam")
+    return "sam"
+
+
+def advance(gw: FlaskClient, headers: dict[str, str], seconds: int) -> int:
+    """The server's now, after moving it."""
+    moved = gw.post("/admin/v1/clock", json={"advance_s": seconds}, headers=headers)
+    assert moved.status_code == 200
+    return int(moved.get_json()["now"])
+
+
+def gateway_state(gw: FlaskClient, headers: dict[str, str]) -> dict[str, Any]:
+    answer = gw.get("/admin/v1/gateway", headers=headers)
+    assert answer.status_code == 200
+    return answer.get_json()  # type: ignore[no-any-return]
+
+
+def test_an_idle_ending_is_shown_as_the_401_says_it_with_when(
+    gw: FlaskClient, sam: str, admin_headers: dict[str, str]
+) -> None:
+    assert gateway_state(gw, admin_headers)["ended"] is None  # a live session: nothing ended
+    found_at = advance(gw, admin_headers, IDLE_S + 1)
+    state = gateway_state(gw, admin_headers)  # the admin's look finds it ended
+    assert state["session"] is None
+    assert state["ended"] == {"reason": "session_expired", "ended_by": "idle", "at": found_at}
+    refused = gw.post("/v1/api/tickle").get_json()
+    assert (refused["reason"], refused["ended_by"]) == ("session_expired", "idle")
+    advance(gw, admin_headers, 60)
+    assert gateway_state(gw, admin_headers)["ended"]["at"] == found_at  # when it ended, not when looked at
+
+
+def test_an_sso_expiry_is_shown_until_the_next_login_and_no_secret_with_it(
+    gw: FlaskClient, sam: str, admin_headers: dict[str, str]
+) -> None:
+    now = advance(gw, admin_headers, 0)
+    expired = gw.post("/admin/v1/gateway/expire", headers=admin_headers).get_json()
+    assert expired["session"] is None
+    assert expired["ended"] == {"reason": "sso_expired", "ended_by": "sso_expired", "at": now}
+    assert set(gateway_state(gw, admin_headers)["ended"]) == {"reason", "ended_by", "at"}
+    logged_in(gw, sam)
+    state = gateway_state(gw, admin_headers)
+    assert state["session"]["username"] == sam and state["ended"] is None
+
+
+def test_the_ending_is_news_for_an_hour_of_the_server_s_clock(
+    gw: FlaskClient, sam: str, admin_headers: dict[str, str]
+) -> None:
+    assert gw.post("/v1/api/logout").status_code == 200
+    assert gateway_state(gw, admin_headers)["ended"]["reason"] == "logout"
+    advance(gw, admin_headers, 3600)
+    assert gateway_state(gw, admin_headers)["ended"] is None
+    assert "reason" not in gw.post("/v1/api/tickle").get_json()  # as the REST routes no longer say it
+
+
+@pytest.fixture
+def served(gateway_app: Flask) -> Iterator[str]:
+    """The gateway app over real HTTP, in a thread, for the ``sls`` command."""
+    server = make_server("127.0.0.1", 0, gateway_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def sls(served: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    for name in [n for n in os.environ if n.startswith("SLS_")]:
+        monkeypatch.delenv(name)
+    env = {"SLS_DATA_DIR": str(tmp_path / "cli-data"), "SLS_ADMIN_TOKEN": ADMIN_TOKEN}
+
+    def run(*args: str) -> Result:
+        return CliRunner().invoke(cli, ["gateway-state", *args, "--url", served], env=env, prog_name="sls")
+
+    return run
+
+
+def test_sls_gateway_state_status_says_how_the_last_session_ended(
+    sls: Any, gw: FlaskClient, sam: str, admin_headers: dict[str, str]
+) -> None:
+    found_at = advance(gw, admin_headers, IDLE_S + 1)
+    said = sls("status")
+    assert said.exit_code == 0, said.output
+    hhmm = datetime.fromtimestamp(found_at, UTC).strftime("%H:%M")
+    assert f"none — the last one ended: idle timeout at {hhmm} UTC" in " ".join(said.stdout.split())
+    advance(gw, admin_headers, 3600)
+    plain = sls("status")
+    assert "none: log in through /sso/Login" in plain.stdout and "ended" not in plain.stdout
