@@ -5,23 +5,16 @@ only with /admin/v1/clock."""
 
 from __future__ import annotations
 
-import os
-import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
-from conftest import ADMIN_TOKEN
 from flask import Flask
 from flask.testing import FlaskClient
+from gateway_cli import gateway_sls, served_gateway  # noqa: F401  (the sls fixture)
 from gateway_kit import logged_in, make_user
-from werkzeug.serving import make_server
 
 from sls_server import create_app
-from sls_server.cli.main import cli
 
 IDLE_S = 900
 
@@ -91,31 +84,6 @@ def test_the_ending_is_news_for_an_hour_of_the_server_s_clock(
     advance(gw, admin_headers, 3600)
     assert gateway_state(gw, admin_headers)["ended"] is None
     assert "reason" not in gw.post("/v1/api/tickle").get_json()  # as the REST routes no longer say it
-
-
-@pytest.fixture
-def served(gateway_app: Flask) -> Iterator[str]:
-    """The gateway app over real HTTP, in a thread, for the ``sls`` command."""
-    server = make_server("127.0.0.1", 0, gateway_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@pytest.fixture
-def sls(served: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    for name in [n for n in os.environ if n.startswith("SLS_")]:
-        monkeypatch.delenv(name)
-    env = {"SLS_DATA_DIR": str(tmp_path / "cli-data"), "SLS_ADMIN_TOKEN": ADMIN_TOKEN}
-
-    def run(*args: str) -> Result:
-        return CliRunner().invoke(cli, ["gateway-state", *args, "--url", served], env=env, prog_name="sls")
-
-    return run
 
 
 def test_sls_gateway_state_status_says_how_the_last_session_ended(

@@ -6,23 +6,16 @@ the trainer console and ``sls gateway-state disconnect``. Time moves only with /
 from __future__ import annotations
 
 import json
-import os
-import threading
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner, Result
-from conftest import ADMIN_TOKEN
 from flask import Flask
 from flask.testing import FlaskClient
+from gateway_cli import gateway_sls, served_gateway  # noqa: F401  (the sls fixture)
 from gateway_kit import logged_in, make_user
 from page_forms import Console
-from werkzeug.serving import make_server
 
 from sls_server import create_app
-from sls_server.cli.main import cli
 
 LOST = (
     "The gateway has lost its connection to the brokerage's servers; reauthenticate while the SSO session is "
@@ -164,32 +157,6 @@ def test_the_trainer_console_disconnects_as_the_admin_api_does(
     assert answered == gw.get("/admin/v1/gateway", headers=admin_headers).get_json()
     assert answered["session"]["connected"] is False
     assert gw.get("/v1/api/iserver/auth/status").get_json()["message"] == LOST
-
-
-@pytest.fixture
-def served(gateway_app: Flask) -> Iterator[str]:
-    """The gateway app over real HTTP, in a thread, for the ``sls`` command."""
-    server = make_server("127.0.0.1", 0, gateway_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@pytest.fixture
-def sls(served: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """``sls gateway-state ...`` against the served gateway, in a clean environment: no SLS_* of the shell."""
-    for name in [n for n in os.environ if n.startswith("SLS_")]:
-        monkeypatch.delenv(name)
-    env = {"SLS_DATA_DIR": str(tmp_path / "cli-data"), "SLS_ADMIN_TOKEN": ADMIN_TOKEN}
-
-    def run(*args: str) -> Result:
-        return CliRunner().invoke(cli, ["gateway-state", *args, "--url", served], env=env, prog_name="sls")
-
-    return run
 
 
 def test_sls_gateway_state_disconnect(sls: Any, gw: FlaskClient, sam: str) -> None:

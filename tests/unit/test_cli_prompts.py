@@ -9,7 +9,6 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from cli_kit import cli_runner, sls  # noqa: F401 - cli_runner: the "runner" fix
 from click.testing import CliRunner
 from flask import Flask
 from json_error_kit import json_error
-from werkzeug.serving import make_server
+from served_kit import served_over_http
 
 from sls_server.cli.main import cli
 from sls_server.cli.output import EXIT_USAGE
@@ -64,14 +63,8 @@ PASSWORDS = [("login", "card-carl"), ("user", "add", "carol")]
 def served(app: Flask) -> Iterator[str]:
     """The app over real HTTP, in a thread: ``sls login`` asks for a password only once a server answers
     (none asked for a login no server could take), where ``sls user add`` asks first."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.port}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with served_over_http(app) as url:
+        yield url
 
 
 @pytest.mark.parametrize("args", PASSWORDS, ids=" ".join)

@@ -1,0 +1,24 @@
+"""An app served over real HTTP in a thread, for a command that must reach a server (``sls``), without a
+gunicorn process: Werkzeug's threaded server on a free loopback port."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import Flask
+from werkzeug.serving import make_server
+
+
+@contextmanager
+def served_over_http(app: Flask) -> Iterator[str]:
+    """The app's base URL while the block runs; the server is shut down however the block ends."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.port}"
+    finally:
+        server.shutdown()
+        server.server_close()
