@@ -219,7 +219,9 @@ class ChildServer:
                 ) from None
 
     def _wait(self, timeout_s: float) -> None:
-        """Poll /healthz until the child answers: waiting on a condition, not on the clock."""
+        """Poll /healthz until the child answers: waiting on a condition, not on the clock. Then make sure it
+        is the child that answered: the port was free when :meth:`_refuse_taken_port` looked, but another
+        process can take it before the child binds it, and its server would answer /healthz too."""
         import requests
 
         deadline = time.monotonic() + timeout_s
@@ -228,10 +230,22 @@ class ChildServer:
                 raise ServerFailed(f"sls serve exited early:\n{self.log()}")
             try:
                 if requests.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    self._own_answer()
                     return
             except (requests.ConnectionError, requests.Timeout):
                 time.sleep(0.05)  # not up yet: poll again
         raise ServerFailed(f"sls serve did not answer within {timeout_s:.0f}s:\n{self.log()}")
+
+    def _own_answer(self) -> None:
+        """The server answering here takes this child's admin token, or it is another's."""
+        import requests
+
+        mine = {"Authorization": f"Bearer {self.admin_token}"}
+        if requests.get(f"{self.url}/admin/v1/clock", headers=mine, timeout=5).status_code == 401:
+            raise ServerFailed(
+                f"port {self.port} was taken by another server while this one started (it refuses this "
+                f"server's admin token); give {self.port_named} a free port (0 picks one)"
+            )
 
     def log(self) -> str:
         try:

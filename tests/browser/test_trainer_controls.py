@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import ADMIN_TOKEN
 from gateway_process import sls_gateway  # noqa: F401 - the fixture
 from playwright.sync_api import expect
 
@@ -201,9 +200,7 @@ def gateway_state(world: World) -> Any:
 
 def test_the_trainer_sets_the_gateway_s_daily_reset_and_turns_it_off(gateway_world: World, page: Any) -> None:
     world = gateway_world
-    page.goto(world.url + "/trainer")
-    page.get_by_test_id("trainer-token").fill(ADMIN_TOKEN)
-    page.get_by_test_id("trainer-sign-in").click()
+    sign_in_trainer(page, world)  # its scripts run: a click before them submitted the form as a plain GET
     current = page.get_by_test_id("gateway-daily-reset-current")
     expect(current).to_have_text("none")
     field = page.get_by_test_id("gateway-daily-reset-at")
