@@ -8,6 +8,8 @@ import re
 import zlib
 from typing import Any
 
+import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
@@ -107,3 +109,17 @@ def make_user(
         assert enrolled.status_code == 201, enrolled.get_json()
         devices[type_] = enrolled.get_json()
     return {"user": created.get_json(), "devices": devices}
+
+
+@pytest.fixture(name="gw")
+def gateway_client(gateway_app: Flask) -> FlaskClient:
+    """A client of the module's ``gateway_app`` (each module sets its own timeouts)."""
+    return gateway_app.test_client()
+
+
+@pytest.fixture(name="sam")
+def sam_logged_in(gw: FlaskClient, admin_headers: dict[str, str]) -> str:
+    """sam, an SMS user, logged in through the gateway's page: its session is the gateway's."""
+    make_user(gw, admin_headers, "sam", "sms")
+    logged_in(gw, "sam")
+    return "sam"

@@ -12,7 +12,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from gateway_cli import gateway_sls, served_gateway  # noqa: F401  (the sls fixture)
-from gateway_kit import logged_in, make_user
+from gateway_kit import gateway_client, logged_in, make_user, sam_logged_in  # noqa: F401  (the gw and sam fixtures)
 
 from sls_server import create_app
 
@@ -22,18 +22,6 @@ IDLE_S = 900
 @pytest.fixture
 def gateway_app(app_config: dict[str, Any]) -> Flask:
     return create_app({**app_config, "GATEWAY": True, "IDLE_TIMEOUT": IDLE_S})
-
-
-@pytest.fixture
-def gw(gateway_app: Flask) -> FlaskClient:
-    return gateway_app.test_client()
-
-
-@pytest.fixture
-def sam(gw: FlaskClient, admin_headers: dict[str, str]) -> str:
-    make_user(gw, admin_headers, "sam", "sms")
-    logged_in(gw, "sam")
-    return "sam"
 
 
 def advance(gw: FlaskClient, headers: dict[str, str], seconds: int) -> int:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from gateway_kit import logged_in, make_user
+from gateway_kit import gateway_client, logged_in, make_user, sam_logged_in  # noqa: F401  (the gw and sam fixtures)
 
 from sls_server import create_app
 from sls_server.store import keys
@@ -25,18 +25,6 @@ LIFETIME_S = 1800
 def gateway_app(app_config: dict[str, Any]) -> Flask:
     timeouts = {"IDLE_TIMEOUT": IDLE_S, "ABSOLUTE_TIMEOUT": LIFETIME_S}
     return create_app({**app_config, "GATEWAY": True, **timeouts})
-
-
-@pytest.fixture
-def gw(gateway_app: Flask) -> FlaskClient:
-    return gateway_app.test_client()
-
-
-@pytest.fixture
-def sam(gw: FlaskClient, admin_headers: dict[str, str]) -> str:
-    make_user(gw, admin_headers, "sam", "sms")
-    logged_in(gw, "sam")
-    return "sam"
 
 
 def advance(gw: FlaskClient, headers: dict[str, str], seconds: int) -> None:
