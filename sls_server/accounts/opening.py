@@ -13,6 +13,7 @@ from typing import Any
 
 from ..errors import InvalidRequest, SlsError
 from ..store.records import UserRecord
+from .allowlists import parse_allowlist
 from .devices import DeviceService
 from .users import UserService
 
@@ -31,12 +32,17 @@ class AccountOpening:
         sms: bool | None,
         now: int,
         paper: bool = False,
+        ip_allowlist: object = None,
     ) -> tuple[UserRecord, dict[str, Any] | None]:
         """(the new user, the SMS device enrolled on their phone or None). ``sms``: None enrols SMS when there
-        is a phone; True requires a phone (400 naming ``sms`` before anything is written); False never."""
+        is a phone; True requires a phone (400 naming ``sms`` before anything is written); False never.
+        ``ip_allowlist``: the addresses the user may log in from, judged first and written with the user."""
         if sms and phone is None:
             raise InvalidRequest("sms needs a phone: the codes go to it", field="sms")
-        record = self._users.create(username, password, phone=phone, now=now, paper=paper)
+        allowlist = parse_allowlist(ip_allowlist) if ip_allowlist else []
+        record = self._users.create(
+            username, password, phone=phone, now=now, paper=paper, allowlist=allowlist
+        )
         if phone is None or sms is False:
             return record, None
         try:

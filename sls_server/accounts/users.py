@@ -84,8 +84,17 @@ class UserService:
         self._leave_apps = leave_apps
 
     def create(
-        self, username: str, password: str, *, phone: str | None, now: int, paper: bool = False
+        self,
+        username: str,
+        password: str,
+        *,
+        phone: str | None,
+        now: int,
+        paper: bool = False,
+        allowlist: Sequence[str] = (),
     ) -> UserRecord:
+        """The new user, with the IP allowlist they are opened with (parsed: ``allowlists.parse_allowlist``)
+        stored in the same step as their record, so they are never there unrestricted."""
         name = canonical_username(username)
         if phone is not None and not PHONE_RE.fullmatch(phone):
             raise InvalidRequest("phone must be in E.164 form, like +15551234567", field="phone")
@@ -100,9 +109,12 @@ class UserService:
             epoch=new_epoch(),
             paper=paper,
         )
-        if not self._store.users.create(record):
+        if not self._store.users.create(record, allowlist):
             raise UserExists()
         self._events.record("user.created", at=now, user=name)
+        if allowlist:
+            detail = {"entries": len(allowlist)}
+            self._events.record("ip.allowlist_changed", at=now, user=name, detail=detail)
         return record
 
     def check_new_password(self, username: str, password: str, *, field: str = "password") -> None:

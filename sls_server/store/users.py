@@ -9,6 +9,7 @@ from . import keys
 from .base import Client, ScriptCall, Scripts, guarded, hash_reply, text, texts
 from .hints import DeviceHints, devices_named
 from .records import LoginView, UserAccess, UserChanges, UserRecord
+from .records.access import encode_allowlist
 from .records.codec import changes_hash, pairs
 
 #: What ``user_add_device.lua`` answers (:meth:`UserRepo.add_device`).
@@ -24,9 +25,14 @@ class UserRepo:
         self._scripts = scripts
         self._hints = hints
 
-    def create(self, record: UserRecord) -> bool:
-        """False if the user exists already; the check and the write are one step."""
-        created = self._scripts("create_hash", [keys.user(record.username)], [0, *pairs(record.to_hash())])
+    def create(self, record: UserRecord, allowlist: Sequence[str] = ()) -> bool:
+        """False if the user exists already; the check and the write are one step, with the IP allowlist the
+        user is opened with (none: unrestricted), so the user is never there without it."""
+        created = self._scripts(
+            "user_create",
+            [keys.user(record.username), keys.user_access(record.username)],
+            [encode_allowlist(tuple(allowlist)) if allowlist else "", *pairs(record.to_hash())],
+        )
         if created:
             self._r.sadd(keys.USERS_INDEX, record.username)
         return bool(created)

@@ -15,6 +15,8 @@ from freezegun import freeze_time
 from spec_conformance import error_codes
 
 from sls_server import create_app
+from sls_server.errors import StoreUnavailable
+from sls_server.store.access import AccessRepo
 
 GOOD = "203.0.113.5"
 OTHER = "198.51.100.1"
@@ -150,6 +152,32 @@ def test_create_user_with_a_list(client: FlaskClient, admin_headers: dict[str, s
     )
     assert made.status_code == 201
     got = client.get("/admin/v1/users/dave/ip-allowlist", headers=admin_headers).get_json()
+    assert got["ip_allowlist"] == ["10.0.0.0/8"]
+
+
+def test_a_user_created_with_a_list_is_never_there_without_it(
+    client: FlaskClient, admin_headers: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list is written in the step that creates the user: were it a second write, an outage between the
+    two (here: every later write of a user's list failing) left a user who could log in from anywhere, and a
+    retry was 409 ``user_exists``."""
+
+    def outage(*_: Any, **__: Any) -> None:
+        raise StoreUnavailable()
+
+    monkeypatch.setattr(AccessRepo, "set_user_allowlist", outage)
+    user = {"username": "olga", "password": "vernal-Quartz-harbor-71"}
+    made = client.post(
+        "/admin/v1/users", json={**user, "ip_allowlist": ["10.0.0.0/8"]}, headers=admin_headers
+    )
+    assert made.status_code == 201
+    outside = login(at(client, "203.0.113.9"), "olga", user["password"])
+    assert (outside.status_code, outside.get_json()["error"]) == (403, "ip_restricted")
+    [changed] = events(client, admin_headers, "ip.allowlist_changed")
+    assert (changed["user"], changed["detail"]) == ("olga", {"entries": 1})
+    again = client.post("/admin/v1/users", json={**user, "ip_allowlist": []}, headers=admin_headers)
+    assert again.status_code == 409  # and the list stays
+    got = client.get("/admin/v1/users/olga/ip-allowlist", headers=admin_headers).get_json()
     assert got["ip_allowlist"] == ["10.0.0.0/8"]
 
 

@@ -6,7 +6,6 @@ from typing import Any
 
 from flask.typing import ResponseReturnValue
 
-from ...accounts.allowlists import parse_allowlist
 from ...accounts.device_terms import public_device
 from ...accounts.errors import (
     ConsecutiveTemporaryPasscode,
@@ -60,12 +59,15 @@ def create_user(body: UserCreate) -> ResponseReturnValue:
     malformed username, phone or allowlist entry, or `sms: true` without a phone (nothing is created then);
     409 `user_exists`. A phone brings an SMS authenticator on it (event `device.enrolled` with
     `detail.at_opening`), as at the broker's account opening, unless `sms` is false."""
-    allowlist = parse_allowlist(body.ip_allowlist) if body.ip_allowlist else []
     record, _ = core().opening.open(
-        body.username, body.password, phone=body.phone, sms=body.sms, now=now(), paper=body.paper
+        body.username,
+        body.password,
+        phone=body.phone,
+        sms=body.sms,
+        now=now(),
+        paper=body.paper,
+        ip_allowlist=body.ip_allowlist,
     )
-    if allowlist:  # parsed before the user exists, so a bad entry creates nothing
-        core().ip_rules.set_user_allowlist(record.username, allowlist, now=now())
     return _user_view(record.username)
 
 
