@@ -57,9 +57,10 @@ def together(refusals: Sequence[SlsError], order: Iterable[str] = ()) -> SlsErro
 
     None for none; a single one as it is. Several: every field's refusal in ``problems``, ordered as the
     body's fields are (``order``: its field names, top level; the refusals' own order otherwise), each with
-    its own ``code`` (and ``reason``, for ``weak_password``). The answer is the first problem's refusal, its
-    ``error``, ``field`` and ``message`` (and ``index``, ``entry``, ``reason``) that problem's: a client
-    reading only ``error`` and ``field``, as the contract has them, reads a refusal that is true of the body.
+    its own ``code`` (and ``reason``, for ``weak_password``). The answer is the refusal the first problem came
+    from, its ``field`` and ``message`` (and ``index``, ``entry``, ``reason``) set to that problem's, so its
+    ``error`` is that problem's code: a client reading only ``error``, ``field`` and ``message``, as the
+    contract has them, reads one refusal that is true of the body.
     So a weak password beside a malformed phone is ``invalid_request`` when the phone comes first in the
     body, ``weak_password`` (with ``reason``) when the password does."""
     if len(refusals) < 2 and not any(r.extra.get("problems") for r in refusals):
@@ -70,6 +71,7 @@ def together(refusals: Sequence[SlsError], order: Iterable[str] = ()) -> SlsErro
     lead, owner = listed[0]
     if len(listed) > 1:
         owner.extra = {
+            **{k: v for k, v in owner.extra.items() if k not in (*_PROBLEM_KEYS, "problems")},
             **{k: lead[k] for k in _PROBLEM_KEYS if k in lead},
             "problems": [problem for problem, _ in listed][:MAX_PROBLEMS],
         }
