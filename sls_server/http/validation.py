@@ -80,8 +80,8 @@ MAX_ECHO_CHARS = 100
 def body(model: type[Model], rules: Rules | None = None) -> Model:
     """The request's JSON body as ``model``, or a 400 ``invalid_request`` naming the field (``body`` for a
     missing, undeclared, malformed or too deeply nested body, or one that is not an object). When the shape
-    refuses it, ``rules`` (what the route's core call judges after the shape) are judged on the fields it let
-    through, and the 400 lists them too (:func:`with_rules`)."""
+    refuses it, ``rules`` (what the route's core call judges after the shape) are judged beside it, and the
+    400 lists what they find too (:func:`with_rules`)."""
     current = this_request()  # bound once: see its docstring
     raw = current.get_data(cache=True)
     if not raw:
@@ -211,9 +211,6 @@ def query(model: type[Model]) -> Model:
         return model.model_validate(request.args.to_dict())
     except ValidationError as exc:
         raise refused(model, exc, where="query") from None
-
-
-__all__ = ["MAX_PROBLEMS", "body", "query", "refused", "together", "with_rules"]
 
 
 def refused(model: type[BaseModel], exc: ValidationError, *, where: str) -> InvalidRequest:
