@@ -7,6 +7,7 @@ needed to add a new failure mode than a subclass (or an instance with extras).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 
@@ -42,6 +43,57 @@ class InvalidRequest(SlsError):
 
     def __init__(self, message: str, *, field: str, **extra: Any) -> None:
         super().__init__(message, field=field, **extra)
+
+
+#: The most field refusals one 400 lists in ``problems``: a body of a thousand bad entries gets a page.
+MAX_PROBLEMS = 20
+#: What a refusal says about its field, carried into its entry of ``problems``.
+_PROBLEM_KEYS = ("field", "index", "entry", "reason")
+
+
+def together(refusals: Sequence[SlsError], order: Iterable[str] = ()) -> SlsError | None:
+    """Refusals of one body's fields (a shape's, then the rules judged after it: a username's form, the
+    password policy, an allowlist's entries) as one answer, so a client marks every field in one round.
+
+    None for none; a single one as it is. Several: every field's refusal in ``problems``, ordered as the
+    body's fields are (``order``: its field names, top level; the refusals' own order otherwise), each with
+    its own ``code`` (and ``reason``, for ``weak_password``). The answer is the refusal the first problem came
+    from, its ``field`` and ``message`` (and ``index``, ``entry``, ``reason``) set to that problem's, so its
+    ``error`` is that problem's code: a client reading only ``error``, ``field`` and ``message``, as the
+    contract has them, reads one refusal that is true of the body.
+    So a weak password beside a malformed phone is ``invalid_request`` when the phone comes first in the
+    body, ``weak_password`` (with ``reason``) when the password does."""
+    if len(refusals) < 2 and not any(r.extra.get("problems") for r in refusals):
+        return refusals[0] if refusals else None
+    listed = [(problem, r) for r in refusals for problem in problems_of(r)]
+    places = {name: rank for rank, name in enumerate(order)}
+    listed.sort(key=lambda pair: places.get(top_field(pair[0]["field"]), len(places)))
+    lead, owner = listed[0]
+    if len(listed) > 1:
+        owner.extra = {
+            **{k: v for k, v in owner.extra.items() if k not in (*_PROBLEM_KEYS, "problems")},
+            **{k: lead[k] for k in _PROBLEM_KEYS if k in lead},
+            "problems": [problem for problem, _ in listed][:MAX_PROBLEMS],
+        }
+    else:
+        owner.extra = {k: v for k, v in owner.extra.items() if k != "problems"}
+    owner.message = lead["message"]
+    owner.args = (lead["message"],)
+    return owner
+
+
+def problems_of(refusal: SlsError) -> list[dict[str, Any]]:
+    """A refusal's entries of ``problems``: those it lists already, or itself as one."""
+    listed = refusal.extra.get("problems")
+    if listed:
+        return [{**problem, "code": problem.get("code", refusal.code)} for problem in listed]
+    said = {k: v for k, v in refusal.extra.items() if k in _PROBLEM_KEYS}
+    return [{"field": said.pop("field", "body"), "message": refusal.message, **said, "code": refusal.code}]
+
+
+def top_field(field: str) -> str:
+    """The body's own field a path starts with (``users[1].phone`` -> ``users``)."""
+    return field.split(".", 1)[0].split("[", 1)[0]
 
 
 class InvalidConfig(SlsError):

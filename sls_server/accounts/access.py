@@ -27,6 +27,7 @@ from .errors import (
     UserNotFound,
     UserNotInAccount,
 )
+from .rules import judge, new_account
 from .users import USERNAME_RE, canonical_username
 
 
@@ -120,6 +121,7 @@ class IpRestrictions:
     ) -> dict[str, Any]:
         """A new account with its users and list. All checks come first so a refusal stores nothing; a user
         claimed by another account in a race undoes what was done and refuses."""
+        judge(new_account({"account_id": account_id, "users": users, "ip_allowlist": allowlist}))
         aid = canonical_account_id(account_id)
         names = parse_usernames(users)
         entries = parse_allowlist(allowlist)

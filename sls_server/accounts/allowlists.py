@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..errors import InvalidRequest
+from ..errors import MAX_PROBLEMS, InvalidRequest, SlsError, together
 from .clientip import network_text, parse_network
 from .users import canonical_username
 
@@ -26,32 +26,52 @@ def _bad_entry(message: str, index: int, entry: object) -> InvalidRequest:
 
 
 def parse_allowlist(value: object) -> list[str]:
-    """The normalised allowlist, or :class:`InvalidRequest` naming the first bad entry.
+    """The normalised allowlist, or :class:`InvalidRequest` naming the bad entries (the first as ``field``,
+    ``index`` and ``entry``; every one in ``problems`` when there are several: :func:`allowlist_refusals`).
 
     All or nothing: callers parse before they store, so one bad entry leaves the old list in place.
     Host bits are cleared (``10.0.0.1/8`` -> ``10.0.0.0/8``), single hosts are shown as bare addresses,
     IPv4-mapped IPv6 as IPv4, duplicates dropped keeping the first. Parsing a normalised list gives it back.
     """
+    refused = together(allowlist_refusals(value))
+    if refused is not None:
+        raise refused
+    assert isinstance(value, list)  # anything else was refused
+    normalised = {network_text(parse_network(entry)): None for entry in value}
+    return list(normalised)
+
+
+def allowlist_refusals(value: object) -> list[SlsError]:
+    """What is wrong with an allowlist: the list itself (no list, too long), or each bad entry with its
+    ``index`` (at most :data:`~sls_server.errors.MAX_PROBLEMS` of them), so a list with several typos is
+    fixed in one round."""
     if not isinstance(value, list):
-        raise InvalidRequest(f"{FIELD} must be a list of IP addresses or CIDR ranges", field=FIELD)
+        return [InvalidRequest(f"{FIELD} must be a list of IP addresses or CIDR ranges", field=FIELD)]
     if len(value) > MAX_ENTRIES:
-        raise InvalidRequest(
-            f"{FIELD} may hold at most {MAX_ENTRIES} entries, got {len(value)}",
-            field=FIELD,
-            max_entries=MAX_ENTRIES,
-        )
-    normalised: dict[str, None] = {}
+        return [
+            InvalidRequest(
+                f"{FIELD} may hold at most {MAX_ENTRIES} entries, got {len(value)}",
+                field=FIELD,
+                max_entries=MAX_ENTRIES,
+            )
+        ]
+    found: list[SlsError] = []
     for index, entry in enumerate(value):
         if not isinstance(entry, str):
-            raise _bad_entry("must be a string", index, entry)
-        if not entry.strip() or len(entry) > MAX_ENTRY_CHARS:
-            raise _bad_entry("is not an IP address or CIDR range", index, entry)
-        try:
-            network = parse_network(entry)
-        except ValueError:
-            raise _bad_entry("is not an IP address or CIDR range", index, entry) from None
-        normalised[network_text(network)] = None
-    return list(normalised)
+            found.append(_bad_entry("must be a string", index, entry))
+        elif not entry.strip() or len(entry) > MAX_ENTRY_CHARS or not _is_network(entry):
+            found.append(_bad_entry("is not an IP address or CIDR range", index, entry))
+        if len(found) == MAX_PROBLEMS:
+            break
+    return found
+
+
+def _is_network(entry: str) -> bool:
+    try:
+        parse_network(entry)
+    except ValueError:
+        return False
+    return True
 
 
 def canonical_account_id(account_id: object) -> str:
@@ -65,17 +85,32 @@ def canonical_account_id(account_id: object) -> str:
 
 
 def parse_usernames(value: object, *, field: str = "users") -> list[str]:
-    """Canonical usernames, duplicates dropped; 400 naming ``field`` for anything else."""
+    """Canonical usernames, duplicates dropped; 400 naming ``field`` for anything else (every bad name:
+    :func:`username_refusals`)."""
+    refused = together(username_refusals(value, field=field))
+    if refused is not None:
+        raise refused
+    assert isinstance(value, list)  # anything else was refused
+    return list({canonical_username(item): None for item in value})
+
+
+def username_refusals(value: object, *, field: str = "users") -> list[SlsError]:
+    """What is wrong with a list of usernames: the list itself, or each bad name with its ``index``."""
     if not isinstance(value, list) or len(value) > MAX_ACCOUNT_USERS:
-        raise InvalidRequest(f"{field} must be a list of at most {MAX_ACCOUNT_USERS} usernames", field=field)
-    names: dict[str, None] = {}
+        return [
+            InvalidRequest(f"{field} must be a list of at most {MAX_ACCOUNT_USERS} usernames", field=field)
+        ]
+    found: list[SlsError] = []
     for index, item in enumerate(value):
         if not isinstance(item, str):
-            raise InvalidRequest(f"{field}[{index}] must be a string", field=field, index=index)
+            found.append(InvalidRequest(f"{field}[{index}] must be a string", field=field, index=index))
+            continue
         try:
-            names[canonical_username(item)] = None
+            canonical_username(item)
         except InvalidRequest:
-            raise InvalidRequest(
-                f"{field}[{index}] is not a valid username", field=field, index=index
-            ) from None
-    return list(names)
+            found.append(
+                InvalidRequest(f"{field}[{index}] is not a valid username", field=field, index=index)
+            )
+        if len(found) == MAX_PROBLEMS:
+            break
+    return found

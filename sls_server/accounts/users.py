@@ -7,7 +7,7 @@ import secrets
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..errors import Conflict, DeviceBusy, InvalidRequest
+from ..errors import Conflict, DeviceBusy, InvalidRequest, SlsError, together
 from ..events import EventLog
 from ..store import Store
 from ..store.base import ScriptCall
@@ -53,6 +53,26 @@ def weak_password(password: str, username: str, *, field: str = "password") -> W
     return None
 
 
+def new_user_refusals(username: object, password: object, phone: object = None) -> list[SlsError]:
+    """What a new user's username, password and phone break, each field's refusal, in that order (a body's):
+    the username's form, the password policy (judged against the username as typed, even one refused, and
+    against none when there is no text to judge it with), the phone's E.164 form. A value that is no text
+    is the shape's to refuse and judged here as absent."""
+    found: list[SlsError] = []
+    name = username if isinstance(username, str) else ""
+    if isinstance(username, str):
+        try:
+            canonical_username(username)
+        except InvalidRequest as exc:
+            found.append(exc)
+    weak = weak_password(password, name) if isinstance(password, str) else None
+    if weak is not None:
+        found.append(weak)
+    if isinstance(phone, str) and not PHONE_RE.fullmatch(phone):
+        found.append(InvalidRequest("phone must be in E.164 form, like +15551234567", field="phone"))
+    return found
+
+
 def public_user(record: UserRecord, devices: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "username": record.username,
@@ -95,10 +115,10 @@ class UserService:
     ) -> UserRecord:
         """The new user, with the IP allowlist they are opened with (parsed: ``allowlists.parse_allowlist``)
         stored in the same step as their record, so they are never there unrestricted."""
+        refused = together(new_user_refusals(username, password, phone))
+        if refused is not None:  # every field at fault, as the admin API's 400 lists them
+            raise refused
         name = canonical_username(username)
-        if phone is not None and not PHONE_RE.fullmatch(phone):
-            raise InvalidRequest("phone must be in E.164 form, like +15551234567", field="phone")
-        self.check_new_password(name, password)
         if self._store.users.get(name):  # cheap early answer; create() below is the atomic check
             raise UserExists()
         record = UserRecord(

@@ -213,10 +213,16 @@ def server_errors(no_route: str | None = None, no_server: str | None = None) -> 
 
 
 def also_refused(problems: Any) -> str:
-    """The fields a 400 refused beside its first (``problems``), one line each, as a person reads them."""
+    """The fields a 400 refused beside its first (``problems``), one line each, as a person reads them: a
+    message that does not name its field (the password policy's "Too short: ...") is led by it."""
     if not isinstance(problems, list) or len(problems) < 2:
         return ""
-    return "".join(f"\n  also: {p.get('message')}" for p in problems[1:] if isinstance(p, dict))
+    return "".join(f"\n  also: {_named(p)}" for p in problems[1:] if isinstance(p, dict))
+
+
+def _named(problem: dict[str, Any]) -> str:
+    message, field = str(problem.get("message")), problem.get("field")
+    return message if not isinstance(field, str) or field in message else f"{field}: {message}"
 
 
 def call(

@@ -47,6 +47,12 @@ def this_request() -> Request:
     return found
 
 
+def path_value(name: str) -> str:
+    """A parameter of the request's path (``username`` of ``/users/<username>/password``), empty if none:
+    for what is judged before the view, which receives them as arguments."""
+    return str((this_request().view_args or {}).get(name, ""))
+
+
 def now() -> int:
     """The app clock, read once per request so every decision in it agrees on the instant.
 

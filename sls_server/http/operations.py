@@ -154,12 +154,15 @@ def operation(
     parameters: Mapping[str, str] | None = None,
     store: bool = True,
     description: str | None = None,
+    rules: validation.Rules | None = None,
 ) -> Callable[[View], View]:
     """Register the view as ``method rule`` on ``bp`` and record it (see the module's docstring).
 
     ``ok`` is the success shape (a ``TypedDict`` or model; or :class:`Raw`), answered with ``status`` and
     described by ``returns``; ``headers`` names response headers of the success (``Set-Cookie``);
-    ``parameters`` describes path parameters the document's shared table does not know.
+    ``parameters`` describes path parameters the document's shared table does not know. ``rules`` is what
+    the view's core call judges after the shape (``accounts.rules``): when the shape refuses the body, they
+    are judged too on the fields it let through, and the 400 lists every field at fault.
     """
     method = method.lower()
     where = _SURFACES[bp]
@@ -204,7 +207,7 @@ def operation(
         def endpoint(**path: str) -> ResponseReturnValue:
             given: dict[str, Any] = dict(path)
             if body is not None:
-                given["body"] = validation.body(body)
+                given["body"] = validation.body(body, rules)
             elif refuses_body:
                 validation.no_body()
             if query is not None:

@@ -10,25 +10,31 @@ first error is reported, as the hand-written checks did (and every field's in ``
 are at fault), with the field as its path written the way JSON
 reads (``unlock.pin``, ``users[1].record.phone``); an error about a list's item itself names the list
 (``users[1].devices``) and adds the item's ``index`` in it (and the item as ``entry`` when it is a scalar),
-as the allowlists always have, so ``index`` is always a position in the list ``field`` names.
+as the allowlists always have, so ``index`` is always a position in the list ``field`` names. What the
+route's core call judges after the shape (its ``rules``) is judged beside a refusal, so ``problems`` lists
+every field at fault (:func:`with_rules`).
 """
 
 from __future__ import annotations
 
 import codecs
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from flask import request
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails, from_json, to_json
 
-from ..errors import InvalidRequest, SlsError
+from .. import errors
+from ..errors import MAX_PROBLEMS, InvalidRequest, SlsError
 from ..shapes.common import refusal
 from .common import this_request
 from .json_provider import MAX_JSON_DEPTH, first_duplicate_key, nesting_exceeds
 
 Model = TypeVar("Model", bound=BaseModel)
+#: What a body's route judges after its shape (``accounts.rules``): the refusals of the body's fields, as
+#: parsed from the JSON (so of any type: one the shape refuses is judged as absent).
+Rules = Callable[[Mapping[str, Any]], list[SlsError]]
 
 #: Errors worded by type; ``{subject}`` is the field, the rest comes from pydantic's context.
 _WORDING = {
@@ -71,9 +77,11 @@ _TYPE_ERRORS = frozenset(
 MAX_ECHO_CHARS = 100
 
 
-def body(model: type[Model]) -> Model:
+def body(model: type[Model], rules: Rules | None = None) -> Model:
     """The request's JSON body as ``model``, or a 400 ``invalid_request`` naming the field (``body`` for a
-    missing, undeclared, malformed or too deeply nested body, or one that is not an object)."""
+    missing, undeclared, malformed or too deeply nested body, or one that is not an object). When the shape
+    refuses it, ``rules`` (what the route's core call judges after the shape) are judged beside it, and the
+    400 lists what they find too (:func:`with_rules`)."""
     current = this_request()  # bound once: see its docstring
     raw = current.get_data(cache=True)
     if not raw:
@@ -93,7 +101,7 @@ def body(model: type[Model]) -> Model:
             return model.model_validate_json(whole)
         except ValidationError as exc:
             error = exc
-    raise refused(model, error, where="body") from None
+    raise with_rules(refused(model, error, where="body"), model, from_json(raw), rules) from None
 
 
 def no_body() -> None:
@@ -205,10 +213,6 @@ def query(model: type[Model]) -> Model:
         raise refused(model, exc, where="query") from None
 
 
-#: The most field refusals one 400 lists in ``problems``: a body of a thousand bad entries gets a page.
-MAX_PROBLEMS = 20
-
-
 def refused(model: type[BaseModel], exc: ValidationError, *, where: str) -> InvalidRequest:
     """pydantic's errors as the contract's 400: the first as its ``field`` and ``message``, and, when more
     than one field is at fault, each field's first refusal in ``problems``, so a form marks every field it
@@ -227,27 +231,31 @@ def refused(model: type[BaseModel], exc: ValidationError, *, where: str) -> Inva
             problems.setdefault(place, problem)  # a union's members each refuse the same place
     first, *rest = problems.values()
     if rest:
-        first = {**first, "problems": list(problems.values())[:MAX_PROBLEMS]}
+        listed = [{**problem, "code": InvalidRequest.code} for problem in problems.values()]
+        first = {**first, "problems": listed[:MAX_PROBLEMS]}
     return InvalidRequest(**first)
 
 
-def together(refusals: Sequence[SlsError]) -> SlsError | None:
-    """Refusals of one form's fields (checked in stages: a shape, then what needs the shape's values, like
-    the password policy) as one answer: a single one as it is, several as a 400 ``invalid_request`` led by
-    the first's field and message, every field in ``problems`` as :func:`refused` words them. None if none."""
-    if len(refusals) < 2:
-        return refusals[0] if refusals else None
-    problems = [p for r in refusals for p in r.extra.get("problems") or [_as_problem(r)]]
-    lead = problems[0]
-    extra = {k: v for k, v in lead.items() if k in ("index", "entry")}
-    return InvalidRequest(lead["message"], field=lead["field"], **extra, problems=problems[:MAX_PROBLEMS])
+def together(refusals: Sequence[SlsError], order: Iterable[str] = ()) -> SlsError | None:
+    """Refusals of one form's fields, checked in stages (a shape, then what needs the shape's values, like
+    the password policy), as one answer: :func:`sls_server.errors.together`."""
+    return errors.together(refusals, order)
 
 
-def _as_problem(refusal: SlsError) -> dict[str, Any]:
-    return {
-        "message": refusal.message,
-        **{k: v for k, v in refusal.extra.items() if k in ("field", "index", "entry")},
-    }
+def with_rules(
+    refusal: InvalidRequest, model: type[BaseModel], document: Any, rules: Rules | None
+) -> SlsError:
+    """The shape's ``refusal`` of ``document`` beside what ``rules`` (the core's judgement of the fields, run
+    after the shape) find in the fields the shape let through, every field in ``problems`` in the body's
+    order: one round of fixes, not one per stage. The rules see the whole body (the password policy judges
+    against the username as typed, even one the shape refuses); what they say of a field the shape refused
+    already is left out. They are the core's own (``accounts.rules``), which judges them again when the
+    shape passes."""
+    if rules is None or not isinstance(document, dict):
+        return refusal
+    at_fault = {errors.top_field(p["field"]) for p in errors.problems_of(refusal)}
+    found = [r for r in rules(document) if errors.top_field(str(r.extra.get("field"))) not in at_fault]
+    return together([refusal, *found], model.model_fields) or refusal
 
 
 def _problem(model: type[BaseModel], error: ErrorDetails) -> dict[str, Any]:

@@ -28,8 +28,8 @@ IpAllowlistEntries = Annotated[
         max_length=MAX_ENTRIES,
         description="IP addresses and CIDR ranges. Normalised when stored (host bits cleared, single hosts "
         "as bare addresses, IPv4-mapped IPv6 as IPv4, duplicates dropped); empty means unrestricted. One bad "
-        "entry is a 400 `invalid_request` with `field: ip_allowlist`, its `index` and `entry`, and nothing "
-        "is stored.",
+        "entry is a 400 `invalid_request` with `field: ip_allowlist`, its `index` and `entry` (several: each "
+        "in `problems`), and nothing is stored.",
     ),
 ]
 AccountId = Annotated[

@@ -5,10 +5,11 @@ The patterns restate what the core enforces (``accounts.users``, ``accounts.allo
 package may not import them, so ``tests/unit/test_shapes.py`` compares each with its original.
 """
 
+import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
@@ -100,6 +101,21 @@ UsernameInput = Annotated[
         "digit.",
     ),
 ]
+USERNAME_FORM = "must be 3-64 characters: letters, digits, '.', '_' or '-', starting with a letter or digit"
+_USERNAME = re.compile(USERNAME_PATTERN)
+
+
+def _username_form(value: str) -> str:
+    """The form a new username must have (``accounts.users.canonical_username``'s, on the same lower-case
+    text), judged with the shape so that a 400 lists it beside the body's other refusals; the value is kept
+    as typed, the core canonicalises it."""
+    if not _USERNAME.fullmatch(value.strip().lower()):
+        raise PydanticCustomError("refused", USERNAME_FORM)
+    return value
+
+
+#: A username being created: its form is judged with the shape.
+NewUsername = Annotated[UsernameInput, AfterValidator(_username_form)]
 DeviceId = Annotated[str, Field(description="A device's id, like `dscplus-1a2b3c4d5e6f`.")]
 DeviceRef = Annotated[str, Field(min_length=1, max_length=64, description="A device's id.")]
 Phone = Annotated[

@@ -19,6 +19,18 @@ class Problem(TypedDict):
     message: Annotated[str, Field(description="What is wrong with it.")]
     index: NotRequired[Annotated[Count, Field(description="As `index`: the bad item's place in the list.")]]
     entry: NotRequired[Annotated[Any, Field(description="As `entry`: the bad list item, if a scalar.")]]
+    code: NotRequired[
+        Annotated[
+            str,
+            Field(
+                description="This field's own error code, as `error` would be were it alone: "
+                "`invalid_request`, or `weak_password` for a password the policy refuses."
+            ),
+        ]
+    ]
+    reason: NotRequired[
+        Annotated[str, Field(description="As `reason`: the password rule broken (`weak_password`).")]
+    ]
 
 
 class Error(TypedDict):
@@ -36,8 +48,11 @@ class Error(TypedDict):
         Annotated[
             list[Problem],
             Field(
-                description="`invalid_request` with more than one field at fault: every one of them (at most "
-                "20), the first being `field` and `message`, so a form can mark them all at once."
+                description="A 400 with more than one field at fault: every one of them (at most 20), in the "
+                "body's field order, whether its shape or a rule judged after it (a username's form, the "
+                "password policy, an allowlist's entries) refused it, so a form can mark them all at once. "
+                "The first is `field` and `message`, and its `code` is `error`: `invalid_request`, or "
+                "`weak_password` (with `reason`) when the password is the first field at fault."
             ),
         ]
     ]

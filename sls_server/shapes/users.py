@@ -6,12 +6,12 @@ from pydantic import Field
 from typing_extensions import TypedDict
 
 from .access import IpAllowlistEntries
-from .common import Password, Phone, Request, UnixTime, Username, UsernameInput
+from .common import NewUsername, Password, Phone, Request, UnixTime, Username
 from .devices import Device
 
 
 class UserCreate(Request):
-    username: UsernameInput
+    username: NewUsername
     password: Annotated[Password, Field(description="Checked against the password policy.")]
     phone: Phone | None = None
     ip_allowlist: IpAllowlistEntries | None = Field(None, description="Null or absent: unrestricted.")

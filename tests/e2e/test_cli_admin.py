@@ -235,3 +235,20 @@ def test_a_refusal_of_several_fields_names_each_on_a_line_of_its_own(demo: Demo)
     assert first.startswith("error: invalid_request: ") and "field=" in first, said
     assert len(also) == 1 and also[0].startswith("  also: "), said
     assert {"pin", "label"} == {w for w in ("pin", "label") if w in first or w in also[0]}, said
+
+
+def test_a_new_user_s_bad_name_and_weak_password_are_each_told(demo: Demo) -> None:
+    """The username's form and the password policy are judged after the body's shape: the terminal told
+    the first refused field alone, and the next try told the next."""
+    before = demo.json("user", "list")["users"]
+    refused = demo.sls("user", "add", "x!", "--password", "aaaaaaaaaa", "--phone", "555-0100")
+    said = refused.stderr
+    assert refused.exit_code == 1, refused.output
+    first, *also = said.strip().splitlines()
+    assert first.startswith("error: invalid_request: username must be 3-64 characters"), said
+    assert also == [
+        "  also: password: Must not be one character repeated.",
+        "  also: phone must be in E.164 form, like +15551234567",
+    ], said
+    assert "aaaaaaaaaa" not in refused.output
+    assert demo.json("user", "list")["users"] == before

@@ -14,12 +14,14 @@ from sls_devices.dscplus import DSCPLUS_SUITE, PIN_LENGTH
 from sls_server import create_app
 from sls_server.accounts import allowlists, users
 from sls_server.auth.stepup import PURPOSES
+from sls_server.errors import InvalidRequest
 from sls_server.shapes import access as access_shapes
 from sls_server.shapes import common, devices, stepup
 from sls_server.shapes import ibkey as ibkey_shapes
 from sls_server.shapes.common import refusal
 from sls_server.shapes.events import EventsQuery
 from sls_server.shapes.phones import PhoneConditionsUpdate
+from sls_server.shapes.users import UserCreate
 
 
 def test_patterns_are_the_cores() -> None:
@@ -29,6 +31,25 @@ def test_patterns_are_the_cores() -> None:
     assert phone.HANDSET_RE.pattern == common.HANDSET_PATTERN
     assert f"^[0-9]{{{PIN_LENGTH}}}$" == devices.CARD_PIN_PATTERN
     assert ibkey.PASSCODE_RE.pattern == ibkey_shapes.PASSCODE_PATTERN
+
+
+def test_a_new_username_s_form_is_the_cores() -> None:
+    """``UserCreate`` judges the form ``canonical_username`` does (on the same lower-case, stripped text), in
+    the same words, so a 400 says the same whichever refuses it."""
+    for name in ("Alice", " bob.smith ", "x!", "ab", ".nora", "a" * 65, "Zoë", "nora-1"):
+        try:
+            users.canonical_username(name)
+        except InvalidRequest as exc:
+            said: str | None = exc.message
+        else:
+            said = None
+        try:
+            UserCreate(username=name, password="p")
+        except ValidationError as exc:
+            shape: str | None = f"username {exc.errors()[0]['msg']}"
+        else:
+            shape = None
+        assert shape == said or (said and len(name) > 64), name
 
 
 def test_limits_are_the_cores() -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask.typing import ResponseReturnValue
 
+from ...accounts import rules
 from ...accounts.errors import (
     AccountExists,
     UnknownAccount,
@@ -36,7 +37,7 @@ ALLOWLIST_NOTE = (
     "Entries are IPv4/IPv6 addresses or CIDR ranges, at most 1000; they are normalised (host bits cleared, "
     "single hosts as bare addresses, IPv4-mapped IPv6 as IPv4, duplicates dropped). One bad entry is a 400 "
     "`invalid_request` with `field: ip_allowlist`, its `index` and `entry`, and nothing is stored. An empty "
-    "list lifts the restriction."
+    "list lifts the restriction. Several bad entries are each listed in `problems`, with their `index`."
 )
 
 
@@ -63,6 +64,7 @@ def get_user_ip_allowlist(username: str) -> ResponseReturnValue:
     ok=UserIpAllowlist,
     returns="The list as stored, normalised.",
     errors=USER_ERRORS,
+    rules=rules.allowlist,
     description="Logins and every session request are then allowed only from these addresses (and, if the "
     "user belongs to an account with a list, from the account's too). " + ALLOWLIST_NOTE,
 )
@@ -93,6 +95,7 @@ def list_accounts() -> ResponseReturnValue:
     status=201,
     returns="The new account.",
     errors=(UserNotFound, AccountExists, UserInAnotherAccount, UnknownAccount),
+    rules=rules.new_account,
     description="The account's IP allowlist applies to all its users; a user's own list narrows it (an "
     "address must pass both). A user belongs to at most one account; an account may have none. 404 "
     "`unknown_account` only if the account was deleted while it was being created. " + ALLOWLIST_NOTE,
@@ -138,6 +141,7 @@ def delete_account(account_id: str) -> ResponseReturnValue:
     ok=Account,
     returns="The account with its new list.",
     errors=ACCOUNT_ERRORS,
+    rules=rules.allowlist,
     description=ALLOWLIST_NOTE,
 )
 def set_account_ip_allowlist(account_id: str, body: IpAllowlist) -> ResponseReturnValue:

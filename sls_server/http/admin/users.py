@@ -6,6 +6,7 @@ from typing import Any
 
 from flask.typing import ResponseReturnValue
 
+from ...accounts import rules
 from ...accounts.device_terms import public_device
 from ...accounts.errors import (
     ConsecutiveTemporaryPasscode,
@@ -30,7 +31,7 @@ from ...shapes.users import (
     UserPhoneChanged,
     UserPhoneRequest,
 )
-from ..common import core, now
+from ..common import core, now, path_value
 from ..operations import operation
 from . import bp
 
@@ -53,12 +54,15 @@ def _user_view(username: str) -> dict[str, Any]:
     status=201,
     returns="The new user, with the SMS authenticator enrolled on their phone unless `sms` is false.",
     errors=(WeakPassword, UserExists),
+    rules=rules.new_user,
 )
 def create_user(body: UserCreate) -> ResponseReturnValue:
     """400 `weak_password` with `reason` for a weak or blocklisted password; 400 `invalid_request` for a
     malformed username, phone or allowlist entry, or `sms: true` without a phone (nothing is created then);
-    409 `user_exists`. A phone brings an SMS authenticator on it (event `device.enrolled` with
+    several fields at fault are listed together in `problems`, the password policy's among them; 409
+    `user_exists`. A phone brings an SMS authenticator on it (event `device.enrolled` with
     `detail.at_opening`), as at the broker's account opening, unless `sms` is false."""
+    rules.judge(rules.new_user(body.model_dump()))  # every field at fault at once, before anything is made
     record, _ = core().opening.open(
         body.username,
         body.password,
@@ -106,6 +110,7 @@ def delete_user(username: str) -> ResponseReturnValue:
     ok=UserPasswordReset,
     returns="Set; the phone got a notice, and the user's sessions and logins in progress ended.",
     errors=(*USER_ERRORS, WeakPassword),
+    rules=lambda fields: rules.new_password(fields, field="password", username=path_value("username")),
 )
 def set_user_password(username: str, body: UserPasswordRequest) -> ResponseReturnValue:
     """No current password is asked: the administrator vouches for the user, as the broker's Client Services

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask.typing import ResponseReturnValue
 
+from ...accounts import rules
 from ...accounts.errors import WeakPassword
 from ...auth.errors import (
     AccountDisabled,
@@ -130,6 +131,7 @@ def change_phone(body: PhoneChange) -> ResponseReturnValue:
     returns="`changed`: log in with the new password from now on; the user's phone got a notice.",
     security="session",
     errors=(ReauthRequired, WeakPassword, WrongPassword, AccountLocked, RateLimited, Conflict),
+    rules=lambda fields: rules.new_password(fields, field="new_password"),
 )
 def change_password(body: PasswordChange) -> ResponseReturnValue:
     """401 `reauth_required` without a fresh `change_security` verification. 400 `weak_password` (with
@@ -172,14 +174,15 @@ def get_ip_restrictions() -> ResponseReturnValue:
     returns="The list as stored, normalised; your phone got a notice.",
     security="session",
     errors=(ReauthRequired, InvalidRequest),
+    rules=rules.allowlist,
 )
 def set_ip_restrictions(body: IpAllowlist) -> ResponseReturnValue:
     """401 `reauth_required` without a fresh `change_security` verification. Logins on every platform, and
     every request of a session, are then allowed only from these addresses (and the account's, if it has a
     list). A list without the address asking (`your_address`) is 400 `invalid_request` with `field:
     ip_allowlist`: this session would end at once and the user could not log in again. One bad entry is 400
-    with its `index` and `entry`; nothing is stored either way. Recorded as `ip.allowlist_changed` with
-    `by: user`."""
+    with its `index` and `entry` (several: each in `problems`); nothing is stored either way. Recorded as
+    `ip.allowlist_changed` with `by: user`."""
     return core().tasks.set_ip_restrictions(caller_session(), body.ip_allowlist, now=now(), ip=client_ip())
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask.typing import ResponseReturnValue
 
+from ...accounts import rules
 from ...accounts.errors import IpRestricted, WeakPassword
 from ...auth.errors import (
     AccountDisabled,
@@ -122,6 +123,7 @@ def recovery_verify(body: RecoveryVerify) -> ResponseReturnValue:
     ok=RecoveryDone,
     returns="Changed: log in with it; every session and login in progress ended; the phone was told.",
     errors=(ReauthRequired, WeakPassword, ChallengeExpired, IpRestricted),
+    rules=lambda fields: rules.new_password(fields, field="new_password"),
 )
 def recovery_password(body: RecoveryPassword) -> ResponseReturnValue:
     """401 `reauth_required` (`purpose: password_recovery`) before the second factor verified, or past

@@ -21,8 +21,9 @@ from typing import Any
 from flask import Response, request
 from flask.typing import ResponseReturnValue
 
+from ...accounts import rules
 from ...accounts.device_terms import public_device
-from ...accounts.users import canonical_username, weak_password
+from ...accounts.users import canonical_username
 from ...errors import InvalidRequest, SlsError
 from ...shapes.access import IpAllowlist
 from ...shapes.clock import ClockMove
@@ -88,40 +89,19 @@ def trainer_add_user() -> ResponseReturnValue:
     return action(add)
 
 
-def _user_rules(fields: dict[str, Any], refused: list[SlsError]) -> list[SlsError]:
-    """What the user's opening judges after the shape, judged here too for the fields the shape let through
-    (the username's form, the password policy), so they are marked with the rest; the opening judges them
-    again."""
-    named = {r.extra.get("field") for r in refused} | {
-        p["field"] for r in refused for p in r.extra.get("problems", [])
-    }
-    found: list[SlsError] = []
-    username, password = fields["username"], fields["password"]
-    if "username" in named or not isinstance(username, str):
-        return found  # the policy is judged against a username: none to judge it with
-    try:
-        canonical_username(username)
-    except InvalidRequest as exc:
-        found.append(exc)
-    if isinstance(password, str) and "password" not in named:
-        weak = weak_password(password, username)
-        if weak is not None:
-            found.append(weak)
-    return found
-
-
 def _checked_form(body: dict[str, Any]) -> tuple[UserCreate, DeviceEnrolRequest]:
-    """The form's user and authenticator, or one 400 naming every field at fault: the user's and the
-    authenticator's shapes are each checked, and what the type needs, so the trainer fixes them in one
-    round (one field a submit before)."""
+    """The form's user and authenticator, or one 400 naming every field at fault: the user's shape and the
+    rules ``POST /admin/v1/users`` judges after it (the password policy), the authenticator's shape and what
+    its type needs, so the trainer fixes them in one round (one field a submit before)."""
     refusals: list[SlsError] = []
     fields = {k: _text(body, k) for k in ("username", "password", "phone")}
+    typed = {k: v for k, v in fields.items() if v is not None}
     user = device = None
-    try:
-        user = shaped(UserCreate, {k: v for k, v in fields.items() if v is not None})
+    try:  # the shape, and the rules the admin API judges after it (its one judgement: ``accounts.rules``)
+        user = shaped(UserCreate, typed)
+        refusals += rules.new_user(typed)
     except InvalidRequest as exc:
-        refusals.append(exc)
-    refusals += _user_rules(fields, refusals)
+        refusals.append(validation.with_rules(exc, UserCreate, typed, rules.new_user))
     given = body.get("device")
     try:
         if not isinstance(given, dict):
