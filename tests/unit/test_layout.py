@@ -32,6 +32,7 @@ CORE = (
     "turns",
     "telemetry",
     "transfer",
+    "ipnets",
 )
 
 #: (the modules a rule covers, a predicate on an imported module name that must never hold, why)
