@@ -49,24 +49,27 @@ _pause = time.sleep
 @dataclass(frozen=True)
 class LockoutPolicy:
     threshold: int
-    wait_increment: int
-    max_wait: int
+    wait_increment_s: int
+    """Seconds each lock waits longer than the one before (``SLS_LOCKOUT_WAIT_INCREMENT``)."""
+    max_wait_s: int
+    """The longest a timed lock waits, in seconds (``SLS_LOCKOUT_MAX_WAIT``)."""
     permanent_after: int
     known_ips: bool
     ip_limit: int
-    ip_window: int
+    ip_window_s: int
+    """Seconds of the per-address sliding window of ``ip_limit`` attempts (``SLS_IP_THROTTLE_WINDOW``)."""
     device_limit: int
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LockoutPolicy:
         return cls(
             threshold=settings.lockout_threshold,
-            wait_increment=settings.lockout_wait_increment,
-            max_wait=settings.lockout_max_wait,
+            wait_increment_s=settings.lockout_wait_increment,
+            max_wait_s=settings.lockout_max_wait,
             permanent_after=settings.lockout_permanent_after,
             known_ips=settings.lockout_known_ips,
             ip_limit=settings.ip_throttle_limit,
-            ip_window=settings.ip_throttle_window,
+            ip_window_s=settings.ip_throttle_window,
             device_limit=settings.device_failure_limit,
         )
 
@@ -94,7 +97,7 @@ class Lockout:
         return self._repo.ip_window(
             client_block(attempt.ip),
             now=attempt.now,
-            window=self.policy.ip_window,
+            window_s=self.policy.ip_window_s,
             limit=self.policy.ip_limit,
             attempt_id=attempt.id,
         )
@@ -125,7 +128,7 @@ class Lockout:
             attempt.notes[DISABLED] = "1"
             raise AccountDisabled()
         self._refused(attempt, "account_locked")
-        raise_locked(until if status == "locked" else 0, now=attempt.now)
+        raise_locked(until if status == "locked" else None, now=attempt.now)
 
     def _reserve(self, attempt: Attempt, bucket: str) -> Reservation:
         """Reserve the attempt; while the account's remaining attempts are all in flight ('busy'), pause and
@@ -165,8 +168,8 @@ class Lockout:
             attempt_id=attempt.id,
             ok=ok,
             threshold=p.threshold,
-            wait_increment=p.wait_increment,
-            max_wait=p.max_wait,
+            wait_increment_s=p.wait_increment_s,
+            max_wait_s=p.max_wait_s,
             permanent_after=p.permanent_after,
         )
         if status in ("locked", "permanent"):
