@@ -76,9 +76,9 @@ def duration_seconds(text: str | float) -> int:
 
 
 #: The server's clock stays within 2000-01-01 .. 2100-01-01 UTC (``POST /admin/v1/clock`` refuses the rest).
-#: Declared by ``sls_server.shapes.clock``, which the scenarios may not import (they reach the server over
-#: HTTP, like any client, and load no pydantic): mirrored here and held equal by
-#: ``tests/scenarios/test_scenario_format.py``; ``sls clock`` passes the server's own.
+#: Declared by ``sls_server.shapes.clock_range``, which the scenarios may not import (they reach the server
+#: over HTTP, like any client): mirrored here and held equal by ``tests/scenarios/test_scenario_format.py``;
+#: ``sls clock`` passes the server's own.
 CLOCK_MIN, CLOCK_MAX = 946684800, 4102444800
 
 

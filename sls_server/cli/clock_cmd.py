@@ -21,10 +21,10 @@ def parse_duration(text: str) -> int:
 
 def parse_instant(text: str) -> int:
     """``--set-at``'s value, by the reading a scenario's ``set_clock`` shares (``sls_scenarios.values``),
-    within the range the server keeps its clock in (``shapes.clock``): refused here, before any request."""
+    within the range the server keeps its clock in (``shapes.clock_range``): refused before any request."""
     from sls_scenarios.values import parse_instant as instant
 
-    from ..shapes.clock import CLOCK_MAX, CLOCK_MIN
+    from ..shapes.clock_range import CLOCK_MAX, CLOCK_MIN
 
     try:
         return instant(text, lo=CLOCK_MIN, hi=CLOCK_MAX)
