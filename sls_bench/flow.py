@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from sls_devices.dscplus import expected_response
+from sls_server.shapes.login_names import LOGIN_TOKEN_HEADER
 
 from .seed import Seeded
 
@@ -90,7 +91,7 @@ def one_flow(http_: Caller, user: Seeded, clock: Callable[[], float] = time.perf
             "POST",
             f"/api/v1/auth/login/{started['txn_id']}/verify",
             {"response": response},
-            {"X-Login-Token": started["login_token"]},
+            {LOGIN_TOKEN_HEADER: started["login_token"]},
         ),
     )
     marks["verify"] = clock() - t0

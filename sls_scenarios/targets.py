@@ -89,6 +89,7 @@ class InProcessTarget:
     def prepare(self, settings: Mapping[str, Any]) -> None:
         """Use (or build) the app for ``settings``; ``TargetError`` naming a setting the server refuses."""
         from sls_server import create_app
+        from sls_server.errors import InvalidConfig
 
         key = frozenset((name, str(value)) for name, value in settings.items())
         if key not in self._apps:
@@ -102,7 +103,7 @@ class InProcessTarget:
             try:
                 with _without_sls_environment():
                     self._apps[key] = create_app(config)
-            except Exception as exc:  # the server's InvalidConfig and friends: told, not raised
+            except InvalidConfig as exc:  # told, not raised; any other error is a bug and says so
                 raise TargetError(f"the server refused setup.settings: {exc}") from exc
         self._app = self._apps[key]
         self.sim_token = str(settings["SLS_SIM_TOKEN"]) if "SLS_SIM_TOKEN" in settings else None

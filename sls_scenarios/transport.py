@@ -14,6 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from urllib.parse import quote
 
+#: The header a login's binding travels in: ``sls_server.shapes.login_names``'s, which the scenarios may not
+#: import (they reach the server over HTTP, like any client); held equal by ``tests/unit/test_wire_names.py``.
+LOGIN_TOKEN_HEADER = "X-Login-Token"
+
 #: Fields of an answer whose value opens something (a session, a login, a device): a failure message, which
 #: lands in CI logs and JUnit files, shows that they were there, never what they held.
 SECRET_FIELDS = frozenset(

@@ -76,14 +76,21 @@ def duration_seconds(text: str | float) -> int:
 
 
 #: The server's clock stays within 2000-01-01 .. 2100-01-01 UTC (``POST /admin/v1/clock`` refuses the rest).
+#: Declared by ``sls_server.shapes.clock_range``, which the scenarios may not import (they reach the server
+#: over HTTP, like any client): mirrored here and held equal by ``tests/scenarios/test_scenario_format.py``;
+#: ``sls clock`` passes the server's own.
 CLOCK_MIN, CLOCK_MAX = 946684800, 4102444800
 
 
-def parse_instant(value: object) -> int:
+def parse_instant(value: object, lo: int = CLOCK_MIN, hi: int = CLOCK_MAX) -> int:
     """Unix seconds from an integer or an ISO 8601 text with a zone (``2030-01-01T09:00:00Z``), within the
-    server clock's range; ``ValueError`` saying what is wrong. Read when a file is validated and when its
-    setup runs, so a clock the server would refuse is told at its line, not at setup."""
-    from datetime import datetime
+    server clock's range ``lo .. hi``; ``ValueError`` saying what is wrong. Read when a file is validated and
+    when its setup runs, so a clock the server would refuse is told at its line, not at setup; and by
+    ``sls clock --set-at``, so a person and a scenario write an instant alike.
+
+    A text without a zone is refused rather than read as UTC: ``09:00`` typed by a person in Zurich means
+    08:00Z, and a clock silently an hour off fails a TOTP or a timeout check far from the cause."""
+    from datetime import UTC, datetime
 
     if isinstance(value, int) and not isinstance(value, bool):
         at = value
@@ -99,8 +106,9 @@ def parse_instant(value: object) -> int:
             if moment.tzinfo is None:
                 raise ValueError(f"{value!r} has no time zone: add Z for UTC")
             at = int(moment.timestamp())
-    if not CLOCK_MIN <= at <= CLOCK_MAX:
-        raise ValueError(f"{value!r} is outside the server clock's range, 2000-01-01 .. 2100-01-01 UTC")
+    if not lo <= at <= hi:
+        first, last = (datetime.fromtimestamp(bound, UTC).date() for bound in (lo, hi))
+        raise ValueError(f"{value!r} is outside the server clock's range, {first} .. {last} UTC")
     return at
 
 

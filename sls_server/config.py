@@ -108,8 +108,9 @@ class Settings:
     ends the user's oldest (401 session_replaced), so logins in a loop cannot fill Redis with one user's
     sessions."""
     trusted_proxies: tuple[str, ...] = ()
-    """Comma-separated CIDRs of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed;
-    empty: the socket's address and scheme, whatever the headers say."""
+    """Comma-separated CIDRs of reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed
+    (no zone: ``fe80::1%eth0`` stops start-up); empty: the socket's address and scheme, whatever the headers
+    say."""
     sms_code_ttl: int = 300
     """Seconds an SMS or voice code stays valid; 60..600 (NIST 800-63B: out-of-band codes live <= 10 min)."""
     sms_send_limit: int = 5

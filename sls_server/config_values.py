@@ -17,6 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from .ipnets import parse_network
 from .redis_urls import parse_redis_url
 from .shapes.daily_reset import parse_daily_reset
 
@@ -121,15 +122,18 @@ def path(value: Any) -> Path:
 
 
 def cidrs(value: Any) -> tuple[str, ...]:
+    """Each item read by ``ipnets.parse_network``, the reading every request applies to them, so what a
+    request would refuse (a zone: ``fe80::1%eth0``) stops start-up instead of failing every login. Kept in
+    CIDR form (``127.0.0.1/32``): gunicorn's ``forwarded_allow_ips`` is handed the same text."""
     items = value if isinstance(value, list | tuple) else str(value).split(",")
     networks = []
     for item in (str(i).strip() for i in items):
         if not item:
             continue
         try:
-            networks.append(str(ipaddress.ip_network(item, strict=False)))
+            networks.append(str(parse_network(item)))
         except ValueError:
-            raise ValueError(f"{item!r} is not an IP address or CIDR range") from None
+            raise ValueError(f"{item!r} is not an IP address or CIDR range (no zone)") from None
     return tuple(networks)
 
 

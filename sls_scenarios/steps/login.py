@@ -11,7 +11,7 @@ from __future__ import annotations
 import string
 from typing import Any
 
-from ..transport import Response, segment
+from ..transport import LOGIN_TOKEN_HEADER, Response, segment
 from ..world import Actor, Prompt, StepFailed, World
 from . import Outcome, step
 
@@ -83,7 +83,7 @@ def _binding(actor: Actor, prompt: Prompt, how: str) -> tuple[Any, dict[str, str
         return actor.client, {}
     if not prompt.login_token:
         return actor.client, {}
-    return actor.client, {"X-Login-Token": prompt.login_token}
+    return actor.client, {LOGIN_TOKEN_HEADER: prompt.login_token}
 
 
 def _wrong_answer(world: World, prompt: Prompt) -> str:
@@ -140,7 +140,7 @@ def _switch(world: World, actor: Actor, payload: dict[str, Any]) -> Outcome:
             f"{actor.name} has no login waiting (a step-up picks its factor with `stepup: {{type}}`)"
         )
     path = f"/api/v1/auth/login/{segment(prompt.txn_id)}/factor"
-    headers = {"X-Login-Token": prompt.login_token} if prompt.login_token else {}
+    headers = {LOGIN_TOKEN_HEADER: prompt.login_token} if prompt.login_token else {}
     answer = actor.client.request("POST", path, json_body=payload, headers=headers)
     data = answer.body if isinstance(answer.body, dict) else {}
     if answer.status == 200 and data.get("factor"):

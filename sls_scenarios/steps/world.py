@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from ..transport import Response, on_this_server, segment
+from ..transport import LOGIN_TOKEN_HEADER, Response, on_this_server, segment
 from ..values import DURATION_FORMS, duration_seconds, parse_instant
 from ..world import Actor, Device, StepFailed, World
 from . import Outcome, step
@@ -57,7 +57,7 @@ def http(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outcom
     elif auth == "login":
         if actor.pending is None or not actor.pending.login_token:
             raise StepFailed(f"{actor.name} has no login waiting (auth: login)")
-        headers.setdefault("X-Login-Token", actor.pending.login_token)
+        headers.setdefault(LOGIN_TOKEN_HEADER, actor.pending.login_token)
     elif path.startswith("/sim/") and world.target.sim_token:
         headers.setdefault("Authorization", f"Bearer {world.target.sim_token}")
     client = world.admin_client if auth == "admin" and world.admin_client else actor.client

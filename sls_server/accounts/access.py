@@ -16,10 +16,10 @@ import functools
 from typing import Any
 
 from ..events import EventLog
+from ..ipnets import IPNetwork, in_networks, parse_ip, parse_network
 from ..store import Store
 from ..store.records import AccountRecord, UserAccess
 from .allowlists import canonical_account_id, parse_allowlist, parse_usernames
-from .clientip import IPNetwork, in_networks, parse_ip, parse_network
 from .errors import (
     AccountExists,
     UnknownAccount,

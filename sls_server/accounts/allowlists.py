@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from ..errors import MAX_PROBLEMS, InvalidRequest, SlsError, together
-from .clientip import network_text, parse_network
+from ..ipnets import network_text, parse_network
 from .users import canonical_username
 
 MAX_ENTRIES = 1000

@@ -7,8 +7,8 @@ it was written by the client itself and is ignored; a spoofed header from an unt
 entirely. A malformed entry stops the walk at the last address we could trust, never an error: the
 header is attacker-controlled input and must not be able to fail a request.
 
-IPv4-mapped IPv6 addresses (``::ffff:203.0.113.5``, what a dual-stack socket reports for an IPv4 peer)
-are turned into IPv4 here, for addresses and networks alike, so ``203.0.113.0/24`` matches either form.
+Addresses and networks are read by ``ipnets``, as the settings read ``SLS_TRUSTED_PROXIES``: IPv4-mapped
+IPv6 as IPv4, so ``203.0.113.0/24`` matches either form.
 """
 
 from __future__ import annotations
@@ -17,47 +17,13 @@ import functools
 import ipaddress
 from collections.abc import Sequence
 
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+from ..ipnets import IPAddress, IPNetwork, in_networks, parse_ip, parse_network
 
 #: More trusted hops than this in one header is not a real proxy chain; stop rather than walk on.
 MAX_HOPS = 64
 #: The IPv6 prefix one client is counted by in per-address limits: a home line or a cloud host is handed a
 #: whole /64 (often a /56 or /48), so address by address it could give every guess an address of its own.
 CLIENT_V6_PREFIX = 64
-_MAPPED = ipaddress.IPv6Network("::ffff:0:0/96")
-
-
-def parse_ip(text: str) -> IPAddress:
-    """The address in ``text``, IPv4-mapped IPv6 as IPv4, without a zone (``fe80::1%eth0`` is ``fe80::1``:
-    the zone names an interface of the host that saw it, nothing the client is); ``ValueError`` if none."""
-    address = ipaddress.ip_address(text.strip())
-    if isinstance(address, ipaddress.IPv6Address):
-        if address.ipv4_mapped is not None:
-            return address.ipv4_mapped
-        if address.scope_id is not None:
-            return ipaddress.IPv6Address(int(address))
-    return address
-
-
-def normalise_ip(text: str) -> str:
-    """The canonical text of an address (``2001:DB8::01`` -> ``2001:db8::1``); ``ValueError`` if none."""
-    return str(parse_ip(text))
-
-
-def parse_network(text: str) -> IPNetwork:
-    """A network from an address or CIDR, host bits cleared; an IPv4-mapped IPv6 range becomes IPv4.
-
-    ``ValueError`` for anything else (a prefix too long, a word, a netmask that is not one, a zone).
-    """
-    if "%" in text:
-        raise ValueError(f"a zone is not part of a network: {text!r}")
-    network = ipaddress.ip_network(text.strip(), strict=False)
-    if isinstance(network, ipaddress.IPv6Network) and network.prefixlen >= 96 and network.subnet_of(_MAPPED):
-        mapped = network.network_address.ipv4_mapped
-        assert mapped is not None  # inside ::ffff:0:0/96, so it is mapped
-        return ipaddress.IPv4Network((mapped, network.prefixlen - 96))
-    return network
 
 
 def client_block(ip: str) -> str:
@@ -73,20 +39,9 @@ def client_block(ip: str) -> str:
     return str(address)
 
 
-def network_text(network: IPNetwork) -> str:
-    """A single host as its bare address (``203.0.113.5``), anything wider in CIDR form."""
-    if network.prefixlen == network.max_prefixlen:
-        return str(network.network_address)
-    return str(network)
-
-
 @functools.lru_cache(maxsize=64)
 def _networks(cidrs: tuple[str, ...]) -> tuple[IPNetwork, ...]:
     return tuple(parse_network(cidr) for cidr in cidrs)
-
-
-def in_networks(address: IPAddress, networks: Sequence[IPNetwork]) -> bool:
-    return any(address in network for network in networks)
 
 
 def _forwarded_entry(text: str) -> IPAddress:

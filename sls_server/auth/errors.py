@@ -6,6 +6,7 @@ Named and placed by the rule in CONTRIBUTING.md ("Errors"); the hierarchy is ``s
 from __future__ import annotations
 
 from ..errors import Conflict, Forbidden, NotAuthenticated, NotFound, SlsError
+from ..shapes.login_names import LOGIN_TOKEN_HEADER
 
 
 class AccountDisabled(Forbidden):
@@ -88,7 +89,7 @@ class DeviceLocked(SlsError):
 class LoginBindingRequired(NotAuthenticated):
     code = "login_binding_required"
     message = (
-        "This login belongs to the client that started it: send its login_token in X-Login-Token "
+        f"This login belongs to the client that started it: send its login_token in {LOGIN_TOKEN_HEADER} "
         "(or the login cookie it set)."
     )
 

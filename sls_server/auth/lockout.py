@@ -32,6 +32,7 @@ from .lockout_terms import (
     raise_if_locked,
     raise_locked,
 )
+from .password_step import Attempt
 
 if TYPE_CHECKING:
     from .suspicious import SuspiciousNotices
@@ -48,24 +49,27 @@ _pause = time.sleep
 @dataclass(frozen=True)
 class LockoutPolicy:
     threshold: int
-    wait_increment: int
-    max_wait: int
+    wait_increment_s: int
+    """Seconds each lock waits longer than the one before (``SLS_LOCKOUT_WAIT_INCREMENT``)."""
+    max_wait_s: int
+    """The longest a timed lock waits, in seconds (``SLS_LOCKOUT_MAX_WAIT``)."""
     permanent_after: int
     known_ips: bool
     ip_limit: int
-    ip_window: int
+    ip_window_s: int
+    """Seconds of the per-address sliding window of ``ip_limit`` attempts (``SLS_IP_THROTTLE_WINDOW``)."""
     device_limit: int
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LockoutPolicy:
         return cls(
             threshold=settings.lockout_threshold,
-            wait_increment=settings.lockout_wait_increment,
-            max_wait=settings.lockout_max_wait,
+            wait_increment_s=settings.lockout_wait_increment,
+            max_wait_s=settings.lockout_max_wait,
             permanent_after=settings.lockout_permanent_after,
             known_ips=settings.lockout_known_ips,
             ip_limit=settings.ip_throttle_limit,
-            ip_window=settings.ip_throttle_window,
+            ip_window_s=settings.ip_throttle_window,
             device_limit=settings.device_failure_limit,
         )
 
@@ -85,7 +89,7 @@ class Lockout:
 
     # --- LoginCheck ---------------------------------------------------------------------------------------
 
-    def ask(self, attempt: Any) -> ScriptCall | None:
+    def ask(self, attempt: Attempt) -> ScriptCall | None:
         """The address's window, reserved with the read of the user (it only counts the address; an IPv6
         address's /64, :func:`client_block`, so rotating through one's own /64 earns no fresh window)."""
         if not attempt.ip:
@@ -93,12 +97,12 @@ class Lockout:
         return self._repo.ip_window(
             client_block(attempt.ip),
             now=attempt.now,
-            window=self.policy.ip_window,
+            window_s=self.policy.ip_window_s,
             limit=self.policy.ip_limit,
             attempt_id=attempt.id,
         )
 
-    def before_password(self, attempt: Any) -> None:
+    def before_password(self, attempt: Attempt) -> None:
         if attempt.ip:
             wait = int(attempt.answers[IP_WINDOW])
             if wait:
@@ -124,9 +128,9 @@ class Lockout:
             attempt.notes[DISABLED] = "1"
             raise AccountDisabled()
         self._refused(attempt, "account_locked")
-        raise_locked(until if status == "locked" else 0, now=attempt.now)
+        raise_locked(until if status == "locked" else None, now=attempt.now)
 
-    def _reserve(self, attempt: Any, bucket: str) -> Reservation:
+    def _reserve(self, attempt: Attempt, bucket: str) -> Reservation:
         """Reserve the attempt; while the account's remaining attempts are all in flight ('busy'), pause and
         ask again. Those attempts settle within a password hash: then a lock is a lock (423 for every
         guess past the threshold, as a flood expects) and a right password goes through (a burst of right
@@ -145,7 +149,7 @@ class Lockout:
             _pause(pause)
         return reserve()
 
-    def after_password(self, attempt: Any, *, ok: bool) -> None:
+    def after_password(self, attempt: Attempt, *, ok: bool) -> None:
         """A right password hands back the address's reservation and the account's, unanswered (nothing
         waits on them: they ride with the step's next round trip), and at a disabled account is recorded as
         the refusal it gets; a wrong one is counted, answered."""
@@ -164,8 +168,8 @@ class Lockout:
             attempt_id=attempt.id,
             ok=ok,
             threshold=p.threshold,
-            wait_increment=p.wait_increment,
-            max_wait=p.max_wait,
+            wait_increment_s=p.wait_increment_s,
+            max_wait_s=p.max_wait_s,
             permanent_after=p.permanent_after,
         )
         if status in ("locked", "permanent"):
@@ -268,7 +272,7 @@ class Lockout:
 
     # --- helpers ------------------------------------------------------------------------------------------
 
-    def _tell_locked(self, attempt: Any, user: str | None, *, permanent: bool) -> None:
+    def _tell_locked(self, attempt: Attempt, user: str | None, *, permanent: bool) -> None:
         """Text the user that their account was locked: once per lock, as only the settle that placed it
         gets here. Not for the decoy bucket (its lock keeps out only those outside the allowlist, never the
         user), nor for a name that cannot be a user."""
@@ -288,7 +292,7 @@ class Lockout:
             return BUCKETS[0]
         return "known" if ip and self._repo.is_known_ip(username, ip) else "other"
 
-    def _refused(self, attempt: Any, result: str) -> None:
+    def _refused(self, attempt: Attempt, result: str) -> None:
         """Anyone can repeat a refused attempt at will: one event per address, reason and window, the rest
         counted (``EventLog.record_flood``), so refusals cannot flood the trail."""
         self._events.record_flood(

@@ -39,12 +39,20 @@ DISABLED = "disabled"
 PERMANENT = "This account is locked; an administrator must unlock it."
 
 
-def raise_locked(until: int, *, now: int) -> NoReturn:
-    """423 ``account_locked`` for a lock in force until ``until`` (0: until an administrator unlocks it),
-    with ``retry_after`` (and so the Retry-After header) for a timed one, as the password step answers."""
-    if not until:
+def raise_locked(until: int | None, *, now: int) -> NoReturn:
+    """423 ``account_locked`` for a lock in force until ``until`` (None: until an administrator unlocks it),
+    with ``retry_after`` (and so the Retry-After header) for a timed one, as the password step answers.
+
+    The Lua scripts answer 0 for a permanent lock (a script returns no nil inside a reply); their readers
+    turn that into None with :func:`scripted_until`, so no instant here stands for "never"."""
+    if until is None:
         raise AccountLocked(PERMANENT)
     raise AccountLocked(retry_after=max(until - now, 1))
+
+
+def scripted_until(until: int) -> int | None:
+    """A lock's end as a script answers it: 0 for a permanent lock (None), else the instant it ends."""
+    return until or None
 
 
 def raise_if_locked(state: LockoutState | None, *, now: int) -> None:
@@ -52,7 +60,7 @@ def raise_if_locked(state: LockoutState | None, *, now: int) -> None:
     ``lockout_reserve.lua`` judges it (``LockoutState.locked``)."""
     if state is None or not state.locked(now):
         return
-    raise_locked(0 if state.permanent else now + (state.retry_after(now) or 0), now=now)
+    raise_locked(None if state.permanent else now + (state.retry_after(now) or 0), now=now)
 
 
 def lock_name(username: str, canonical: str | None) -> str:

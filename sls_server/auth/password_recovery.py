@@ -126,7 +126,7 @@ class PasswordRecovery:
             "recovery",
             block,
             now=now,
-            window=self._ip_window,
+            window_s=self._ip_window,
             limit=self._ip_limit,
             member=secrets.token_hex(8),
         )
@@ -178,7 +178,7 @@ class PasswordRecovery:
                 "recovery_code",
                 ref,
                 now=now,
-                window=CODE_TRIES_WINDOW_S,
+                window_s=CODE_TRIES_WINDOW_S,
                 limit=CODE_TRIES_PER_NAME,
                 member=member,
             )

@@ -34,7 +34,7 @@ from .errors import (
     WrongMode,
 )
 from .lockout import Lockout
-from .lockout_terms import raise_locked
+from .lockout_terms import raise_locked, scripted_until
 from .step_state import raise_for_status, record_if_expired, refuse_if_settled
 
 #: Seconds past a login's expiry its approved push may still be collected: a client polling every few
@@ -233,7 +233,7 @@ class SecondFactor:
         if outcome == "revoked":
             raise AccountDisabled()
         if outcome == "locked":
-            raise_locked(until, now=now)
+            raise_locked(scripted_until(until), now=now)
         return "ok" if outcome == "ok" else "expired" if outcome == "expired" else "no"
 
     def lock_bucket_for(self, username: str, ip: str | None) -> str | None:
@@ -280,7 +280,7 @@ class SecondFactor:
             lock_bucket=lock_bucket,
         )
         if status == "locked":
-            raise_locked(left, now=now)
+            raise_locked(scripted_until(left), now=now)
         if status == "bad":
             self._record_step(
                 "login.second_factor_failed",

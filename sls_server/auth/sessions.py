@@ -26,7 +26,7 @@ from .errors import (
     SessionReplaced,
     SessionRevoked,
 )
-from .lockout_terms import raise_locked
+from .lockout_terms import raise_locked, scripted_until
 from .session_state import Session
 from .session_tokens import new_token, session_id
 from .step_state import raise_for_status
@@ -182,7 +182,7 @@ class SessionService:
             lock_bucket=lock_bucket,
         )
         if status == "locked":  # the login's lockout bucket, locked after its verify read it
-            raise_locked(int(replaced[0]), now=now)
+            raise_locked(scripted_until(int(replaced[0])), now=now)
         if status == "refused":
             raise SessionActive()
         if status == "replaced":  # a rotation whose session a newer login replaced meanwhile

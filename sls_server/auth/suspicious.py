@@ -18,12 +18,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 from ..accounts.devices import Notify
 from ..store.base import ScriptCall
 from ..store.lockout import LockoutRepo
 from .lockout_terms import FAILED_BEFORE, INVALID_PREFIX
+from .password_step import Attempt
 
 #: Wrong passwords since the last login that the next login tells of. One or two are the user's own typos,
 #: and a notice after every one of them teaches the user to ignore notices; three is past a typo, and
@@ -54,16 +54,16 @@ class NewPlaceCheck:
     def __init__(self, repo: LockoutRepo) -> None:
         self._repo = repo
 
-    def ask(self, attempt: Any) -> ScriptCall | None:
+    def ask(self, attempt: Attempt) -> ScriptCall | None:
         if not attempt.ip or attempt.lock_name.startswith(INVALID_PREFIX):
             return None
         return self._repo.new_place(attempt.lock_name, attempt.ip)
 
-    def before_password(self, attempt: Any) -> None:
+    def before_password(self, attempt: Attempt) -> None:
         if attempt.answers.get("new_place"):
             attempt.notes[NEW_PLACE] = "1"
 
-    def after_password(self, attempt: Any, *, ok: bool) -> None:
+    def after_password(self, attempt: Attempt, *, ok: bool) -> None:
         """Nothing: what is told waits for the login's success."""
 
     def login_succeeded(self, username: str, ip: str | None, *, now: int) -> None:

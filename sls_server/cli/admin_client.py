@@ -46,6 +46,12 @@ class NoServer(Exception):
         self.reason = reason
 
 
+#: What a call raises when it got no usable answer: the server's refusal, no server, a usage error (no URL, a
+#: name no route can hold). A caller that can do without the answer catches these and nothing wider, so a
+#: bug (a ``KeyError`` from a renamed field) surfaces instead of passing for "no answer".
+UNANSWERED = (ApiError, NoServer, CliError)
+
+
 def segment(value: str) -> str:
     """A path segment, quoted whole: ``+1555...`` stays a plus, a slash cannot reach another route.
 

@@ -19,7 +19,7 @@ from typing import Any
 from sls_devices.dscplus import expected_response, hash_pin
 from sls_devices.totp import TotpApp
 
-from .admin_client import AdminClient, ApiError, NoServer, segment
+from .admin_client import UNANSWERED, AdminClient, ApiError, NoServer, segment
 from .app_unlock import Given, unlock_for
 from .demo_world import World
 from .ibkey_moved import moved_ibkey
@@ -92,7 +92,7 @@ class Answerer:
         """The server's clock (it may have been moved): a TOTP code must be the one for that instant."""
         try:
             return int(self.admin.request("GET", "/admin/v1/clock")["now"])
-        except Exception:  # no admin token at hand: the app cannot know the server's time either
+        except UNANSWERED:  # no admin token at hand: the app cannot know the server's time either
             return None
 
     # --- through the simulators (--auto) ----------------------------------------------------------------
@@ -108,7 +108,7 @@ class Answerer:
     def _card_locked(self, device_id: str) -> bool:
         try:
             return bool(self.sim.request("GET", f"/sim/v1/dscplus/{segment(device_id)}").get("locked"))
-        except Exception:  # simulator off or guarded: nothing says the card is locked
+        except UNANSWERED:  # simulator off or guarded: nothing says the card is locked
             return False
 
     def automatic(self, flow: Flow) -> str:
@@ -231,7 +231,7 @@ class Answerer:
             number = segment(self.phone_of(username))
             inbox = self.sim.request("GET", f"/sim/v1/phones/{number}/messages")
             calls = self.sim.request("GET", f"/sim/v1/phones/{number}/calls").get("calls", [])
-        except Exception:  # no phone, no simulator: nothing to tell apart later
+        except UNANSWERED:  # no phone, no simulator: nothing to tell apart later
             return []
         texts = [
             *inbox.get("messages", []),

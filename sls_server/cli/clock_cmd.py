@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, datetime
-
 import click
 
 from .admin_commands import admin_options, connect, server_errors, when
@@ -23,17 +20,16 @@ def parse_duration(text: str) -> int:
 
 
 def parse_instant(text: str) -> int:
-    text = text.strip()
-    if re.fullmatch(r"[0-9]+", text):
-        return int(text)
+    """``--set-at``'s value, by the reading a scenario's ``set_clock`` shares (``sls_scenarios.values``),
+    within the range the server keeps its clock in (``shapes.clock_range``): refused before any request."""
+    from sls_scenarios.values import parse_instant as instant
+
+    from ..shapes.clock_range import CLOCK_MAX, CLOCK_MIN
+
     try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        message = f"--set-at: {text!r} is neither Unix seconds nor an ISO 8601 time"
-        raise CliError(message, EXIT_USAGE) from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return int(moment.timestamp())
+        return instant(text, lo=CLOCK_MIN, hi=CLOCK_MAX)
+    except ValueError as exc:
+        raise CliError(f"--set-at: {exc}", EXIT_USAGE) from None
 
 
 @click.command()
@@ -41,7 +37,7 @@ def parse_instant(text: str) -> int:
 @click.option(
     "--set-at",
     metavar="TIME",
-    help="Set the clock to Unix seconds or an ISO 8601 time (UTC when no zone is given).",
+    help="Set the clock to Unix seconds or an ISO 8601 time with a zone (2030-01-01T09:00:00Z).",
 )
 @click.option(
     "--freeze/--unfreeze",

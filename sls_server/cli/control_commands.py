@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from .admin_client import segment
+from .admin_client import UNANSWERED, segment
 from .admin_commands import admin_options, call, connect, server_errors, sessions_table, when
 from .output import CliError, HelpGroup, fields_table, note, print_json, print_renderable, table
 from .reading import Seconds, confirm
@@ -242,7 +242,7 @@ def status(url: str | None, admin_token: str | None, as_json: bool) -> None:
     try:
         ready: dict[str, Any] = client.request("GET", "/readyz")
         is_ready = True
-    except Exception as exc:  # 503 store_unavailable: said, not raised
+    except UNANSWERED as exc:  # 503 store_unavailable: said, not raised
         ready, is_ready = {"status": "not ready", "error": str(exc)}, False
     result = {"url": client.url, "healthz": alive, "readyz": ready}
     if as_json:

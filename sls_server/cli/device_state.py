@@ -19,7 +19,7 @@ from typing import Any
 
 import click
 
-from .admin_client import AdminClient, segment
+from .admin_client import UNANSWERED, AdminClient, segment
 from .admin_commands import admin_options, connect, device, readable, server_errors, when
 from .output import CliError, fields_table, note, print_json, print_renderable, print_response
 from .sim_access import sim_call, sim_client, sim_options
@@ -42,7 +42,7 @@ def pin_tries(url: str | None, device_id: str) -> int | None:
     try:
         card = sim_client(url, None).request("GET", f"/sim/v1/dscplus/{segment(device_id)}")
         return int(card["pin_attempts_left"])
-    except Exception:  # sim off, token-protected, gone: the detail is optional, the admin answer decides
+    except UNANSWERED:  # sim off, token-protected, gone: the detail is optional, the admin answer decides
         return None
 
 

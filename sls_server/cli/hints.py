@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from .admin_client import NoServer
+from .admin_client import UNANSWERED, NoServer
 from .answering import Answerer
 from .app_unlock import unlock_flags
 from .output import CliError
@@ -26,7 +26,7 @@ def hint(answerer: Answerer, flow: Flow) -> str:
         found = None
         try:
             found = answerer.notification(flow)
-        except Exception:  # the simulator may be off: the generic command still helps
+        except UNANSWERED:  # the simulator may be off: the generic command still helps
             found = None
         nid = found["id"] if found else "<notification>"
         return (

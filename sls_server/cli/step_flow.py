@@ -13,10 +13,9 @@ import dataclasses
 import time
 from typing import Any
 
+from ..shapes.login_names import LOGIN_TOKEN_HEADER
 from .admin_client import AdminClient, segment
 from .output import CliError
-
-LOGIN_TOKEN_HEADER = "X-Login-Token"
 
 
 @dataclasses.dataclass

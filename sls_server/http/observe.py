@@ -20,7 +20,7 @@ import time
 
 from flask import Flask, Request, Response
 
-from ..accounts.clientip import in_networks, parse_ip, parse_network
+from ..ipnets import in_networks, parse_ip, parse_network
 from ..telemetry import metrics
 from ..telemetry.requestid import current_request_id, fresh_request_id
 from .accesslog import ROUTE_KEY, UNMATCHED

@@ -8,13 +8,11 @@ from pydantic_core import CoreSchema
 from typing_extensions import TypedDict
 
 from ..errors import InvalidRequest
+from .clock_range import CLOCK_MAX as CLOCK_MAX  # the range, with the shapes that declare it
+from .clock_range import CLOCK_MIN as CLOCK_MIN
+from .clock_range import CLOCK_RANGE as CLOCK_RANGE
 from .common import JsonTrue, Refusal, Request, UnixTime
 
-#: The server's clock stays within 2000-01-01T00:00:00Z .. 2100-01-01T00:00:00Z (inclusive): every ``*_at``
-#: is published as a non-negative Unix time, and nothing an emulated login does needs another century.
-CLOCK_MIN = 946684800
-CLOCK_MAX = 4102444800
-CLOCK_RANGE = f"outside the clock's range, 2000-01-01 .. 2100-01-01 UTC ({CLOCK_MIN} .. {CLOCK_MAX})"
 #: The most one move may advance (or take back) the clock: ten years.
 MAX_CLOCK_S = 10 * 365 * 86400
 _MOVES = ("advance_s", "set_at")

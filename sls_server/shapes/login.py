@@ -8,6 +8,7 @@ from typing_extensions import TypedDict
 
 from ..errors import InvalidRequest
 from .common import DeviceId, DeviceRef, FactorType, Label, Masked, Password, Request, SixDigits, UnixTime
+from .login_names import LOGIN_COOKIE, LOGIN_TOKEN_HEADER
 from .sessions import SessionToken
 
 #: IB Key's Challenge/Response method asked for instead of a push ("IBKR Mobile Authentication (IB Key) Use
@@ -78,8 +79,8 @@ class LoginStarted(TypedDict):
     login_token: Annotated[
         str,
         Field(
-            description="Binds the login to this client: send it as `X-Login-Token` on every call on "
-            "`txn_id` (browsers get it as the `sls_login` cookie too)."
+            description=f"Binds the login to this client: send it as `{LOGIN_TOKEN_HEADER}` on every call on "
+            f"`txn_id` (browsers get it as the `{LOGIN_COOKIE}` cookie too)."
         ),
     ]
 

@@ -180,7 +180,7 @@ class PhoneService:
         counted: list[tuple[SendScope, str]] = []
         for scope, who in windows:
             wait = self._store.phones.hit(
-                scope, who, now=now, window=self._send_window, limit=self._send_limit, member=member
+                scope, who, now=now, window_s=self._send_window, limit=self._send_limit, member=member
             )
             if wait:
                 for earlier, whom in counted:

@@ -61,8 +61,8 @@ class LockoutRepo:
         attempt_id: str,
         ok: bool,
         threshold: int,
-        wait_increment: int,
-        max_wait: int,
+        wait_increment_s: int,
+        max_wait_s: int,
         permanent_after: int,
     ) -> tuple[str, int, int]:
         result = self._scripts(
@@ -73,8 +73,8 @@ class LockoutRepo:
                 attempt_id,
                 "1" if ok else "0",
                 threshold,
-                wait_increment,
-                max_wait,
+                wait_increment_s,
+                max_wait_s,
                 permanent_after,
                 RECLAIM_S,
             ],
@@ -140,10 +140,11 @@ class LockoutRepo:
     def remember_ip(self, username: str, ip: str) -> None:
         later(self._r, Queued(("SADD", keys.known_ips(username), ip)))
 
-    def ip_window(self, ip: str, *, now: int, window: int, limit: int, attempt_id: str) -> ScriptCall:
-        """The call that reserves an attempt in the address's window; it answers 0 if reserved, else the
-        seconds to wait. A call, not a round trip: the password step sends it with the user's read."""
-        return (IP_WINDOW, [keys.ip_attempts(ip)], [now, window, limit, attempt_id])
+    def ip_window(self, ip: str, *, now: int, window_s: int, limit: int, attempt_id: str) -> ScriptCall:
+        """The call that reserves an attempt in the address's window of ``window_s`` seconds; it answers 0 if
+        reserved, else the seconds to wait. A call, not a round trip: the password step sends it with the
+        user's read."""
+        return (IP_WINDOW, [keys.ip_attempts(ip)], [now, window_s, limit, attempt_id])
 
     def refund_ip(self, ip: str, attempt_id: str) -> None:
         later(self._r, Queued(("ZREM", keys.ip_attempts(ip), attempt_id)))

@@ -56,10 +56,13 @@ class PhoneRepo:
     def calls(self, handset: str) -> list[VoiceCall]:
         return [VoiceCall.from_json(raw) for raw in self._box(keys.phone_box(handset, CALLS))]
 
-    def hit(self, scope: keys.SendScope, who: str, *, now: int, window: int, limit: int, member: str) -> int:
-        """Count one send to ``who`` in the scope's sliding window; 0 if allowed, else seconds to wait."""
+    def hit(
+        self, scope: keys.SendScope, who: str, *, now: int, window_s: int, limit: int, member: str
+    ) -> int:
+        """Count one send to ``who`` in the scope's sliding window of ``window_s`` seconds; 0 if allowed, else
+        seconds to wait."""
         key = keys.send_window(scope, who)
-        return int(self._scripts("sliding_window", [key], [now, window, limit, member]))
+        return int(self._scripts("sliding_window", [key], [now, window_s, limit, member]))
 
     def unhit(self, scope: keys.SendScope, who: str, member: str) -> None:
         self._r.zrem(keys.send_window(scope, who), member)

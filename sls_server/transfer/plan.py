@@ -12,11 +12,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
-from ..accounts.clientip import parse_network
 from ..accounts.device_terms import ACTIVE
 from ..accounts.phone_devices import PHONE_TYPES
 from ..accounts.users import canonical_username
 from ..errors import InvalidRequest
+from ..ipnets import parse_network
 from ..secretbox import key_check
 from ..shapes.devices import DeviceStatus
 from ..shapes.phones import MAX_DELAY_S, ROAMING_LOSS_MAX

@@ -18,13 +18,13 @@ import base64
 import binascii
 import dataclasses
 from collections.abc import Callable, Mapping
-from ipaddress import ip_address
 from typing import Any, ClassVar, Protocol, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
 from ..accounts.passwords import HASH_PROFILES
 from ..errors import InvalidRequest
+from ..ipnets import normalise_ip
 from ..shapes.common import Handset, Label, Phone
 from ..shapes.devices import Serial
 from ..store.lockout import BUCKETS
@@ -169,7 +169,7 @@ def known_addresses(index: int, addresses: list[str]) -> list[str]:
     """The user's known addresses, each one an IP address written as the server writes one."""
     for address in addresses:
         try:
-            canonical = str(ip_address(address)) == address
+            canonical = normalise_ip(address) == address  # the reading the server writes them by
         except ValueError:
             canonical = False
         if not canonical:

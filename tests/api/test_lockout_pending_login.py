@@ -87,8 +87,8 @@ def test_a_lock_placed_while_the_response_is_checked_still_refuses_it(
                 attempt_id=attempt,
                 ok=False,
                 threshold=policy.threshold,
-                wait_increment=policy.wait_increment,
-                max_wait=policy.max_wait,
+                wait_increment_s=policy.wait_increment_s,
+                max_wait_s=policy.max_wait_s,
                 permanent_after=policy.permanent_after,
             )
         return real(*args, **kwargs)

@@ -158,6 +158,8 @@ def test_a_lockout_bucket_or_address_the_server_would_not_write_is_refused_namin
         ("lockout", {"all": {**bucket, "locks": "-1"}}, "'locks' must be a whole number"),
         ("known_ips", ["192.0.2.300"], "not an IP address"),
         ("known_ips", ["2001:DB8::1"], "canonical form"),
+        ("known_ips", ["fe80::1%eth0"], "canonical form"),  # the server drops a zone: never written
+        ("known_ips", ["::ffff:192.0.2.1"], "canonical form"),  # nor writes a mapped IPv4 as IPv6
         ("known_ips", [HOME, HOME], "twice"),
     ]
     for name, value, reason in cases:

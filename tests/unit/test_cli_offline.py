@@ -113,6 +113,23 @@ def test_admin_commands_check_options_first(runner: CliRunner, args: tuple[str, 
     assert_one_line_error(result, option)
 
 
+@pytest.mark.parametrize(
+    ("at", "said"),
+    [
+        ("2030-01-01T09:00:00", "has no time zone: add Z for UTC"),  # a person's 09:00 is theirs, not UTC
+        ("3000-01-01T00:00:00Z", "outside the server clock's range, 2000-01-01 .. 2100-01-01 UTC"),
+        ("4102444801", "outside the server clock's range"),
+    ],
+)
+def test_clock_set_at_reads_an_instant_as_a_scenario_does(runner: CliRunner, at: str, said: str) -> None:
+    """One reading for ``sls clock --set-at`` and a scenario's ``set_clock``: what the server would refuse,
+    or a zone-less time it could only guess at, is refused before any request (no server listens here)."""
+    result = sls(runner, "clock", "--set-at", at, "--url", f"http://127.0.0.1:{free_port()}")
+    assert result.exit_code == 2, result.output
+    assert_one_line_error(result, "--set-at")
+    assert said in result.stderr
+
+
 def test_user_add_prompts_twice_for_a_hidden_password(runner: CliRunner) -> None:
     url = f"http://127.0.0.1:{free_port()}"
     typed = "plum-sketch-9\nplum-sketch-9\n"

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sls_server.accounts.clientip import (
-    client_block,
-    network_text,
-    normalise_ip,
-    parse_network,
-    resolve_client_ip,
-)
+from sls_server.accounts.clientip import client_block, resolve_client_ip
+from sls_server.ipnets import network_text, normalise_ip, parse_network
 
 PROXIES = ("10.0.0.0/8", "2001:db8:ffff::/48")
 

@@ -53,6 +53,8 @@ def test_secret_key_hex_and_base64() -> None:
         ("SLS_IP_REFUSAL", "loud"),
         ("SLS_THREADS", "0"),
         ("SLS_THREADS", "65"),
+        ("SLS_TRUSTED_PROXIES", "fe80::1%eth0"),
+        ("SLS_TRUSTED_PROXIES", "10.0.0.0/8,fe80::%eth0/64"),
     ],
 )
 def test_bad_environment_value_names_the_key(key: str, value: str) -> None:
@@ -121,3 +123,21 @@ def test_a_single_redis_url_redis_py_cannot_read_stops_start_up_in_a_line(url: s
         load_settings({}, environ={"SLS_REDIS_URL": url})
     assert "SLS_REDIS_URL" in str(refused.value) and said in str(refused.value), str(refused.value)
     assert "hunter2" not in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("proxies", "peer"),
+    [
+        ("10.0.0.1", "10.0.0.1"),
+        ("10.0.0.1/8", "10.9.9.9"),
+        ("::ffff:10.0.0.0/104", "10.9.9.9"),
+        ("2001:db8::1/32", "2001:db8::5"),
+        ("10.0.0.0/255.0.0.0", "::ffff:10.9.9.9"),
+    ],
+)
+def test_trusted_proxies_the_settings_take_are_what_every_request_reads(proxies: str, peer: str) -> None:
+    """One reading of a network for both: what start-up accepts can never fail a request's client address."""
+    from sls_server.accounts.clientip import resolve_client_ip
+
+    settings = load_settings({}, environ={"SLS_TRUSTED_PROXIES": proxies})
+    assert resolve_client_ip(peer, "203.0.113.5", settings.trusted_proxies) == "203.0.113.5"

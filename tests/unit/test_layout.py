@@ -32,6 +32,7 @@ CORE = (
     "turns",
     "telemetry",
     "transfer",
+    "ipnets",
 )
 
 #: (the modules a rule covers, a predicate on an imported module name that must never hold, why)
@@ -79,9 +80,10 @@ RULES: list[tuple[str, str, str]] = [
 SHAPES_MAY_IMPORT = ("pydantic", "pydantic_core", "typing_extensions", "sls_server.errors")
 
 
-#: What ``sls_scenarios/`` may use of the server: the app factory, for the in-process transport, and
-#: the embedded Redis, to boot its own; everything else it reaches over HTTP, like any client.
-SCENARIOS_MAY_USE = ("sls_server.create_app", "sls_server.store.embedded")
+#: What ``sls_scenarios/`` may use of the server: the app factory, for the in-process transport, with the
+#: errors it refuses settings with (``InvalidConfig``: told as a refusal, anything else is a bug), and the
+#: embedded Redis, to boot its own; everything else it reaches over HTTP, like any client.
+SCENARIOS_MAY_USE = ("sls_server.create_app", "sls_server.errors", "sls_server.store.embedded")
 
 
 def modules() -> Iterator[tuple[str, Path]]:

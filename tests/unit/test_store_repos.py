@@ -140,8 +140,8 @@ def test_lockout_state(store: Store) -> None:
             attempt_id=f"a{n}",
             ok=False,
             threshold=2,
-            wait_increment=60,
-            max_wait=600,
+            wait_increment_s=60,
+            max_wait_s=600,
             permanent_after=0,
         )
     assert store.lockout.state("alice") == {  # the lock reset the count of its run, not of the failures

@@ -179,7 +179,7 @@ class ActivationCodes:
             "activation_code",
             username,
             now=now,
-            window=ACTIVATION_TRIES_WINDOW_S,
+            window_s=ACTIVATION_TRIES_WINDOW_S,
             limit=ACTIVATION_TRIES_PER_USER,
             member=member,
         )

@@ -132,7 +132,7 @@ class IbKeyFactor:
             "push",
             step.username,
             now=step.now,
-            window=self._push_window,
+            window_s=self._push_window,
             limit=self._push_limit,
             member=secrets.token_hex(8),
         )

@@ -38,6 +38,7 @@ from ...shapes.login import (
     LoginStatus,
     VerifyRequest,
 )
+from ...shapes.login_names import LOGIN_COOKIE, LOGIN_TOKEN_HEADER
 from ...shapes.sessions import LoggedOut, Session
 from ...sim.errors import SendLimited
 from ..common import (
@@ -53,10 +54,6 @@ from ..common import (
 from ..operations import operation
 from . import bp
 
-#: The login binding for browsers; API clients send the same value as X-Login-Token. Scoped to the one
-#: transaction's routes (its path), so two logins started in two tabs each keep their own.
-LOGIN_COOKIE = "sls_login"
-LOGIN_TOKEN_HEADER = "X-Login-Token"
 SESSION_SET_COOKIE = (
     "`sls_session` (`__Host-sls_session`; Secure over TLS, or when a proxy in SLS_TRUSTED_PROXIES says "
     "X-Forwarded-Proto: https); HttpOnly; SameSite=Strict; Path=/"
@@ -99,7 +96,7 @@ def _logged_in(result: Authenticated, body: Any = None) -> Response:
     ok=LoginStarted,
     returns="The password was right; a second factor is now required.",
     headers={
-        "Set-Cookie": "`sls_login`: the `login_token`; HttpOnly; SameSite=Strict; "
+        "Set-Cookie": f"`{LOGIN_COOKIE}`: the `login_token`; HttpOnly; SameSite=Strict; "
         "Path=/api/v1/auth/login/<txn_id>"
     },
     errors=(

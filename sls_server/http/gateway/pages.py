@@ -20,8 +20,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, jsonify, redirect, request
+from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response
 
+from ...auth.session_state import Session
 from ...errors import SlsError, StoreUnavailable
 from ...gateway import login_mode
 from ..common import client_ip, core, now
@@ -69,7 +71,9 @@ def _context() -> dict[str, Any]:
     return {"profile": settings.gateway_profile, "notification_step": settings.gateway_notification_step}
 
 
-def login_form(error: str | None = None, status: int = 200, username: str = "", paper: bool = False) -> Any:
+def login_form(
+    error: str | None = None, status: int = 200, username: str = "", paper: bool = False
+) -> ResponseReturnValue:
     return page("gateway/login.html", status, error=error, username=username, paper=paper, **_context())
 
 
@@ -85,7 +89,9 @@ def _refuse_step(txn_id: str, error: str, status: int) -> Response:
     return tell(login_path(txn_id), error, status)
 
 
-def step_view(txn_id: str, state: dict[str, Any], error: str | None = None, status: int = 200) -> Any:
+def step_view(
+    txn_id: str, state: dict[str, Any], error: str | None = None, status: int = 200
+) -> ResponseReturnValue:
     factor = state["factor"]
     if several_devices(state["factors"]) and not state.get("chosen"):
         template = "gateway/select.html"
@@ -106,7 +112,7 @@ def step_view(txn_id: str, state: dict[str, Any], error: str | None = None, stat
 
 
 @bp.get(LOGIN)
-def gateway_login_page() -> Any:
+def gateway_login_page() -> ResponseReturnValue:
     """``?forwardTo=22&RL=1&ip2loc=on`` and the like are accepted and change nothing. What the last POST here
     was told (a wrong password, a wrong code's ``failed``) is shown once, the username and toggle as sent."""
     said = told()
@@ -116,7 +122,7 @@ def gateway_login_page() -> Any:
 
 
 @bp.post(LOGIN)
-def gateway_login_start() -> Any:
+def gateway_login_start() -> ResponseReturnValue:
     require_browser_token()
     username = request.form.get("username", "").strip()
     password = request.form.get("password", "")
@@ -142,7 +148,7 @@ def gateway_login_start() -> Any:
 
 
 @bp.get(f"{LOGIN}/<txn_id>")
-def gateway_login_step(txn_id: str) -> Any:
+def gateway_login_step(txn_id: str) -> ResponseReturnValue:
     """A login that ended (or a reload after it) goes back to a clean form: no error a tool would count. What
     the step's last POST was told (a device not offered, a send limit) is shown once."""
     state = _state(txn_id)
@@ -153,7 +159,7 @@ def gateway_login_step(txn_id: str) -> Any:
 
 
 @bp.post(f"{LOGIN}/<txn_id>/select")
-def gateway_login_select(txn_id: str) -> Any:
+def gateway_login_select(txn_id: str) -> ResponseReturnValue:
     require_browser_token()
     state = _state(txn_id)
     if not state:
@@ -168,7 +174,7 @@ def gateway_login_select(txn_id: str) -> Any:
 
 
 @bp.post(f"{LOGIN}/<txn_id>/new-code")
-def gateway_login_new_code(txn_id: str) -> Any:
+def gateway_login_new_code(txn_id: str) -> ResponseReturnValue:
     """ "Didn't receive a security code?": a new code by SMS or by a voice callback, as on the portal's login
     page. The attempts already made still count: a new code resets nothing."""
     require_browser_token()
@@ -181,7 +187,7 @@ def gateway_login_new_code(txn_id: str) -> Any:
     return _switch(txn_id, state, channel, None)
 
 
-def _switch(txn_id: str, state: dict[str, Any], type_: str, device_id: str | None) -> Any:
+def _switch(txn_id: str, state: dict[str, Any], type_: str, device_id: str | None) -> ResponseReturnValue:
     """Another device, or a new code to the same phone; a refusal that leaves the login going (an outage, a
     send limit) keeps the step, one that ends it starts over at the form."""
     try:
@@ -197,7 +203,7 @@ def _switch(txn_id: str, state: dict[str, Any], type_: str, device_id: str | Non
 
 
 @bp.post(f"{LOGIN}/<txn_id>/verify")
-def gateway_login_verify(txn_id: str) -> Any:
+def gateway_login_verify(txn_id: str) -> ResponseReturnValue:
     """A wrong code ends this attempt with the gateway's ``failed``, back at the form (the core still counts
     it against the device and the login)."""
     require_browser_token()
@@ -214,7 +220,7 @@ def gateway_login_verify(txn_id: str) -> Any:
     return _succeeded(txn_id, state, done.session, redirect(DONE, 303))
 
 
-def _succeeded(txn_id: str, state: dict[str, Any], session: Any, answer: Response) -> Response:
+def _succeeded(txn_id: str, state: dict[str, Any], session: Session, answer: Response) -> Response:
     core().gateway.establish(session, paper=bool(state.get("paper")), now=now(), ip=client_ip())
     drop_cookie(answer, LOGIN_COOKIE, path=login_path(txn_id))
     done = seal("gateway").seal({"sid": session.id}, "gateway:done")
@@ -223,7 +229,7 @@ def _succeeded(txn_id: str, state: dict[str, Any], session: Any, answer: Respons
 
 
 @bp.get(f"{LOGIN}/<txn_id>/status")
-def gateway_login_status(txn_id: str) -> Any:
+def gateway_login_status(txn_id: str) -> ResponseReturnValue:
     """What the push page polls while the user approves in the app; moves on by itself once approved."""
     state = _state(txn_id)
     if not state:
@@ -242,7 +248,7 @@ def gateway_login_status(txn_id: str) -> Any:
 
 
 @bp.post(f"{LOGIN}/<txn_id>/resend")
-def gateway_login_resend(txn_id: str) -> Any:
+def gateway_login_resend(txn_id: str) -> ResponseReturnValue:
     """``resendNotification()``: a new push to the same IB Key (a new number to pick)."""
     require_browser_token()
     state = _state(txn_id)
@@ -265,7 +271,7 @@ def gateway_login_resend(txn_id: str) -> Any:
 
 
 @bp.get(DONE)
-def gateway_login_done() -> Any:
+def gateway_login_done() -> ResponseReturnValue:
     """``Client login succeeds``, for the browser whose login made the gateway's current session."""
     done = seal("gateway").open(request.cookies.get(DONE_COOKIE), "gateway:done")
     view = core().gateway.peek(now=now())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...shapes.login_names import LOGIN_COOKIE, LOGIN_TOKEN_HEADER
 from ..common import SESSION_COOKIE
 from ..errors import ALLOW, RETRY_AFTER, WWW_AUTHENTICATE
 from ..observe import REQUEST_ID_HEADER
@@ -201,13 +202,13 @@ SECURITY_SCHEMES: dict[str, Any] = {
     "loginToken": {
         "type": "apiKey",
         "in": "header",
-        "name": "X-Login-Token",
+        "name": LOGIN_TOKEN_HEADER,
         "description": "The `login_token` of `POST /api/v1/auth/login`: binds the login to its client.",
     },
     "loginCookie": {
         "type": "apiKey",
         "in": "cookie",
-        "name": "sls_login",
+        "name": LOGIN_COOKIE,
         "description": "The same binding for browsers: HttpOnly, SameSite=Strict, "
         "Path=/api/v1/auth/login/<txn_id>.",
     },

@@ -9,6 +9,7 @@ The card's, the phone's and IBKR Mobile's routes (``sim_actions``) each call one
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from flask import Response, jsonify, request
@@ -43,7 +44,9 @@ def refused(exc: SlsError, *, own: tuple[str, ...] = ()) -> Response:
     return response
 
 
-def guarded(action: Any, *, changes: bool = True, own: tuple[str, ...] = ()) -> Response:
+def guarded(
+    action: Callable[[], Mapping[str, object]], *, changes: bool = True, own: tuple[str, ...] = ()
+) -> Response:
     reason = locked_out()
     if reason == "disabled":
         response = jsonify({"error": "sim_disabled", "message": "The simulators are switched off."})

@@ -19,6 +19,7 @@ from flask.typing import ResponseReturnValue
 from ...accounts.users import PHONE_RE
 from ...errors import InvalidRequest, SlsError
 from ...shapes.attacks import AttackReport, AttackRequest
+from ...shapes.clock import CLOCK_MAX, CLOCK_MIN  # the admin clock's range, declared once
 from ...sim.attacks import Attacks, attacker_addresses
 from ...sim.relay import ATTACKER_HANDSET
 from ...web.wording import duration, factor_name
@@ -29,8 +30,6 @@ from .access import TRAINER
 from .kit import answers_json, page, require_browser_token, shaped
 from .outcome import tell, told
 
-#: The admin clock's range (2000-01-01 .. 2100-01-01 UTC), as ``/admin/v1/clock`` keeps it.
-CLOCK_MIN, CLOCK_MAX = 946684800, 4102444800
 CLOCK_STEPS = {"minute": 60, "quarter": 900, "day": 86400}
 NBSP = "\u00a0"
 ATTACK_TITLES = {
