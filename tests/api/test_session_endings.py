@@ -71,8 +71,9 @@ def _lifetime(user: EnrolledUser, headers: dict[str, str], token: str) -> None:
 
 
 def _replaced(user: EnrolledUser, headers: dict[str, str], token: str) -> None:
-    user.log_in()
-    user.log_in()  # the third live one: the oldest is replaced (SESSION_LIMIT 2)
+    for _ in range(2):  # a second apart: logins of one second are ordered by chance
+        move_clock(user.client, headers, 1)
+        user.log_in()  # the third live one: the oldest is replaced (SESSION_LIMIT 2)
 
 
 def _disabled(user: EnrolledUser, headers: dict[str, str], token: str) -> None:
@@ -153,16 +154,20 @@ def test_a_replaced_session_keeps_only_why_and_when(
     assert set(r.hgetall(key)) == {"state", "at"} and 0 < r.ttl(key) <= ENDED_KEEP_S
 
 
-def test_a_logout_leaves_nothing_behind(
+def test_a_logout_leaves_nothing_behind_where_a_kill_leaves_why(
     alice: EnrolledUser, admin_headers: dict[str, str], redis_url: str
 ) -> None:
-    """Its holder knows why: a later request is ``not_authenticated``, and there is no key to reclaim."""
+    """Its holder knows why: a later request is ``not_authenticated``, and there is no key to reclaim. An
+    administrator's kill, the same script (``session_end.lua``) given a cause, is told."""
+    r = connect(redis_url)
     token = alice.log_in()
     assert alice.client.post("/api/v1/auth/logout", headers=_bearer(token)).status_code == 200
-    assert (
-        alice.client.get("/api/v1/session", headers=_bearer(token)).get_json()["error"] == "not_authenticated"
-    )
-    assert not connect(redis_url).exists(keys.session("alice", session_id(token) or ""))
+    assert _answers(alice.client, token)[0][1]["error"] == "not_authenticated"
+    assert not r.exists(keys.session("alice", session_id(token) or ""))
+    token = alice.log_in()
+    _killed(alice, admin_headers, token)
+    assert _answers(alice.client, token)[0][1]["error"] == "session_revoked"
+    assert r.hget(keys.session("alice", session_id(token) or ""), "state") == "killed"
 
 
 def test_a_session_ended_for_its_address_is_told_so_after_the_403(
@@ -192,11 +197,12 @@ def test_a_session_ended_for_its_address_is_told_so_after_the_403(
 
 
 def test_a_state_export_and_import_pass_over_a_tombstone(
-    alice: EnrolledUser, admin_headers: dict[str, str]
+    alice: EnrolledUser, admin_headers: dict[str, str], redis_url: str
 ) -> None:
     """Sessions are traffic, not the world: a tombstone is no more in a document than a live session."""
     token = alice.log_in()
     _killed(alice, admin_headers, token)
+    assert connect(redis_url).exists(keys.session("alice", session_id(token) or ""))  # its tombstone
     exported = alice.client.get("/admin/v1/state/export", headers=admin_headers)
     assert exported.status_code == 200, exported.get_json()
     assert session_id(token) not in exported.get_data(as_text=True)
