@@ -251,7 +251,9 @@ class UserService:
         """Disabling ends, in one step, every session of the user and every login and step-up in progress
         (a new epoch); a disabled user cannot log in whatever the password. Enabling changes nothing else."""
         name = self.get(username).username
-        ended = self._store.users.revoke(name, disabled=disabled, epoch=new_epoch() if disabled else None)
+        ended = self._store.users.revoke(
+            name, disabled=disabled, epoch=new_epoch() if disabled else None, now=now
+        )
         if ended is None:
             raise UserNotFound()
         self._events.record("user.disabled" if disabled else "user.enabled", at=now, user=name)
@@ -265,7 +267,9 @@ class UserService:
         unknown name. The user leaves every IB Key app on a phone that held them (``leave_apps``), a phone
         shared with other users included."""
         name = self.get(username).username
-        ended = self._store.users.revoke(name, disabled=True, epoch=new_epoch(), tombstones=False) or []
+        ended = (
+            self._store.users.revoke(name, disabled=True, epoch=new_epoch(), now=now, tombstones=False) or []
+        )
         if self._leave_apps:
             self._leave_apps(name)
         for device_id in self._store.users.device_ids(name):

@@ -5,6 +5,8 @@ Named and placed by the rule in CONTRIBUTING.md ("Errors"); the hierarchy is ``s
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..errors import Conflict, Forbidden, NotAuthenticated, NotFound, SlsError
 from ..shapes.login_names import LOGIN_TOKEN_HEADER
 
@@ -58,13 +60,24 @@ class DeviceInactive(Forbidden):
 
 
 class SessionExpired(NotAuthenticated):
+    """Automatic logoff: ``ended_by`` ``idle`` (``session.expired_idle``), as gateway mode's 401 names it.
+    Told to every request with the token while its tombstone lasts (``store.sessions.ENDED_KEEP_S``)."""
+
     code = "session_expired"
+    always = ("ended_by",)
     message = "The session has expired; log in again."
+    cause = "idle"
+    """``ended_by``: what ended it, where one code has two causes."""
+
+    def __init__(self, message: str | None = None, **extra: Any) -> None:
+        super().__init__(message, **{"ended_by": type(self).cause, **extra})
 
 
 class SessionLifetimeEnded(SessionExpired):
-    """Ended by the absolute lifetime (``session.expired_absolute``), not by inactivity: the same answer to an
-    API client; the pages tell the user which it was."""
+    """Ended by the absolute lifetime (``session.expired_absolute``), not by inactivity: the same code to an
+    API client, ``ended_by`` ``lifetime``; the pages tell the user which it was."""
+
+    cause = "lifetime"
 
 
 class AccountLocked(SlsError):
@@ -120,6 +133,21 @@ class SessionReplaced(NotAuthenticated):
 class SessionRevoked(NotAuthenticated):
     code = "session_revoked"
     message = "This session was ended: the account was disabled or removed."
+
+
+class SessionKilled(NotAuthenticated):
+    """Ended by someone other than its holder, neither by the account's disabling nor by a newer login: an
+    administrator, a password reset, its user from another of their sessions, a request from an address the
+    account may not use (that request is told ``ip_restricted``, every later one this). ``why`` is the
+    tombstone's word for it (``auth.session_endings``), which the pages name the cause by; the body says it
+    in ``message``."""
+
+    code = "session_revoked"
+    message = "This session was ended by the server; log in again."
+
+    def __init__(self, message: str | None = None, *, why: str = "", **extra: Any) -> None:
+        super().__init__(message, **extra)
+        self.why = why
 
 
 class SessionActive(Conflict):

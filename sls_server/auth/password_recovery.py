@@ -291,7 +291,7 @@ class PasswordRecovery:
                 "The account changed since this recovery began (disabled, or its password set anew): start "
                 "again."
             ) from None
-        ended = self._sessions.end_all(name, now=now)
+        ended = self._sessions.end_all(name, now=now, told="password_reset")
         return {"state": "changed", "username": name, "sessions_ended": len(ended), "logins_ended": logins}
 
     def _require_address(self, digest: str, name: str, ip: str | None) -> None:

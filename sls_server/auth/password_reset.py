@@ -22,5 +22,5 @@ class PasswordResets:
         administrator ends one (``session.killed``)."""
         name = self._users.get(username).username
         logins = self._users.set_password(name, password, now=now)
-        ended = self._sessions.end_all(name, now=now) if end_sessions else []
+        ended = self._sessions.end_all(name, now=now, told="password_reset") if end_sessions else []
         return {"username": name, "sessions_ended": len(ended), "logins_ended": logins}

@@ -17,16 +17,9 @@ from ..events import EventLog
 from ..store import Store
 from ..store.ids import owner_of_prefix, short_id
 from ..store.records import SessionRecord, UserAccess
-from .errors import (
-    AccountDisabled,
-    SessionActive,
-    SessionExpired,
-    SessionIpRejected,
-    SessionLifetimeEnded,
-    SessionReplaced,
-    SessionRevoked,
-)
+from .errors import AccountDisabled, SessionActive, SessionIpRejected, SessionReplaced
 from .lockout_terms import raise_locked, scripted_until
+from .session_endings import EXPIRED, ended_error, tombstone_for
 from .session_state import Session
 from .session_tokens import new_token, session_id
 from .step_state import raise_for_status
@@ -232,7 +225,7 @@ class SessionService:
             session = Session.from_record(touched.record)
             if self._ip_guard is not None and not self._ip_guard(session.username, ip, touched.access):
                 if mode != "end":
-                    self._store.sessions.end(sid)
+                    self._store.sessions.end(sid, tombstone="ip_restricted", now=now)
                 self._events.record(
                     "ip.rejected",
                     at=now,
@@ -245,14 +238,11 @@ class SessionService:
             return session
         if status == "missing":
             raise NotAuthenticated("No valid session: log in first.")
-        if status == "replaced":
-            raise SessionReplaced()
-        if status == "revoked":
-            raise SessionRevoked()
-        self._events.record(
-            f"session.{status}", at=now, user=touched.username, detail={"session_id": short_id(sid)}
-        )
-        raise SessionLifetimeEnded() if status == "expired_absolute" else SessionExpired()
+        if status in EXPIRED and not touched.earlier:  # ended by this step: recorded once, here
+            self._events.record(
+                f"session.{status}", at=now, user=touched.username, detail={"session_id": short_id(sid)}
+            )
+        raise ended_error(status)  # the same for every request while its tombstone lasts
 
     def end(
         self,
@@ -262,8 +252,11 @@ class SessionService:
         reason: str = "logout",
         ip: str | None = None,
         by: str | None = None,
+        told: str | None = None,
     ) -> str | None:
-        """Delete the session, then record why; the owner's name, or None if there was no such session.
+        """End the session, then record why; the owner's name, or None if there was no live session. Ended
+        for its holder (any ``reason`` but a logout), it is left a tombstone saying why to every later request
+        with its token (``auth.session_endings``): ``told``, else the word for ``reason``.
 
         Once Redis has deleted the session it is ended, which is what the caller asked for: if the audit
         event cannot be written after that (Redis out of memory refuses the XADD but not the DEL, or went
@@ -272,7 +265,8 @@ class SessionService:
         option: the stream lives in another Cluster slot than the session. ``ip`` and ``by`` (the session that
         asked, when a user ends another of theirs) go into the event, so the trail says from where.
         """
-        username = self._store.sessions.end(session_id_)
+        tombstone = told or tombstone_for(reason)
+        username = self._store.sessions.end(session_id_, tombstone=tombstone, now=now)
         if username:
             self._record_end(username, session_id_, now=now, reason=reason, ip=ip, by=by)
         return username
@@ -284,11 +278,11 @@ class SessionService:
         username = self.end(whole, now=now, reason="killed") if whole else None
         return (whole, username) if whole and username else None
 
-    def end_all(self, username: str, *, now: int) -> list[str]:
+    def end_all(self, username: str, *, now: int, told: str = "killed") -> list[str]:
         """An administrator ends every live session of the user, one by one (each ``session.killed``): the
-        ids ended."""
+        ids ended. ``told``: what their holders are told ended them (``password_reset``: a new password)."""
         live = [s["id"] for s in self.of_user(username, now=now)]
-        return [sid for sid in live if self.end(sid, now=now, reason="killed")]
+        return [sid for sid in live if self.end(sid, now=now, reason="killed", told=told)]
 
     def _record_end(
         self, username: str, sid: str, *, now: int, reason: str, ip: str | None = None, by: str | None = None

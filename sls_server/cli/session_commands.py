@@ -156,7 +156,8 @@ def whoami(
 ) -> None:
     """Who the session is, and when it ends (GET /api/v1/session); counts as activity.
 
-    After SLS_IDLE_TIMEOUT without activity (`sls clock --advance 15m`) it is 401 session_expired.
+    After SLS_IDLE_TIMEOUT without activity (`sls clock --advance 15m`) it is 401 session_expired
+    (ended_by=idle), every time for a day of real time, not only the first.
 
     \b
     Examples:

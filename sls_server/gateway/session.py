@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from ..auth.errors import SessionExpired, SessionLifetimeEnded
+from ..auth.errors import SessionExpired, SessionKilled, SessionLifetimeEnded
 from ..auth.session_state import Session
 from ..auth.sessions import SessionService
 from ..errors import SlsError, StoreUnavailable
@@ -57,6 +57,7 @@ FOUND_ENDED: dict[str, tuple[str, str]] = {
     "expired_absolute": ("session_expired", "lifetime"),
     "replaced": ("session_replaced", "session_replaced"),
     "revoked": ("session_revoked", "session_revoked"),
+    "ip_restricted": ("ip_restricted", "ip_restricted"),
     "missing": ("session_ended", "session_ended"),
 }
 
@@ -147,6 +148,8 @@ class GatewayService:
             raise
         except SlsError as exc:  # logged off, expired, replaced, user disabled, address refused
             why = "session_ended" if exc.code == "not_authenticated" else exc.code  # gone: ended elsewhere
+            if isinstance(exc, SessionKilled):  # its tombstone: named as a look names it (``FOUND_ENDED``)
+                why = FOUND_ENDED.get(exc.why, ("session_ended", ""))[0]
             ended_by = why
             if isinstance(exc, SessionExpired):  # one reason, two causes: a bot must tell them apart
                 ended_by = "lifetime" if isinstance(exc, SessionLifetimeEnded) else "idle"

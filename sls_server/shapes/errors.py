@@ -85,7 +85,8 @@ class Error(TypedDict):
                 "`reason: session_expired` is `idle` (no tickle for the idle timeout) or `lifetime` (the "
                 "session's absolute lifetime); any other reason has one cause, named as `reason` names it "
                 "(`daily_reset`, `sso_expired`, `logout`, `session_replaced`, `session_revoked`, "
-                "`session_ended`, `ip_restricted`)."
+                "`session_ended`, `ip_restricted`). `session_expired` (an API session's automatic logoff, on "
+                "every request with its token while it is told): `idle` or `lifetime` likewise."
             ),
         ]
     ]

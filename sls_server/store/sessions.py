@@ -18,15 +18,28 @@ from .records import SessionRecord, UserAccess
 from .records.codec import from_pairs, pairs
 from .records.sessions import VERIFIED_PREFIX
 
+#: Seconds of real time a session that ended for a reason its holder did not choose (an expiry, a newer login,
+#: a disabled account, an administrator) is kept as its tombstone: only why (``state``) and when (``at``), so
+#: every request with its token is told the same 401, not only the first (a client whose first 401 went to
+#: another process, or was lost, still learns why). Real time, as the gateway keeps how its session ended
+#: (``gateway.ENDED_BACKSTOP_S``), so a clock frozen or moved by a trainer or a test suite keeps it; a day,
+#: not the gateway's week, as there is one per ended session rather than one per gateway: a day covers a
+#: client's next try after a night, and bounds what a loop of logins (each replacing the last) leaves behind.
+ENDED_KEEP_S = 86400
+
 
 @dataclass(frozen=True, slots=True)
 class Touched:
     """What touching a session found: ``ok`` with the record as extended; ``missing``; or why it ended
-    (``expired_idle``, ``expired_absolute``, ``replaced``, ``revoked``) and whose it was."""
+    (``expired_idle``, ``expired_absolute``, ``replaced``, ``revoked``, ``killed``, ...: its tombstone's
+    ``state``) and whose it was."""
 
     status: str
     record: SessionRecord | None = None
     username: str | None = None
+    earlier: bool = False
+    """The session was found a tombstone: it ended before this step (whose event was recorded then); False
+    when this step found it past its time and ended it (its event is the caller's to record)."""
     access: UserAccess | None = None
     """The user's IP rules, read in the same step (the address is judged on every request)."""
 
@@ -83,6 +96,7 @@ class SessionRepo:
                 record.expires_at - now + RECLAIM_MARGIN_S,
                 prompt,
                 limit,
+                ENDED_KEEP_S,
                 *pairs(record.to_hash()),
             ],
         )
@@ -104,7 +118,7 @@ class SessionRepo:
                 keys.user_sessions(username),
                 keys.user_access(username),
             ],
-            [now, idle_timeout, mode, session_id],
+            [now, idle_timeout, mode, session_id, ENDED_KEEP_S],
         )
         status = str(result[0])
         if status == "ok":
@@ -112,6 +126,8 @@ class SessionRepo:
             return Touched(status, record=record, access=UserAccess.from_hash(from_pairs(result[2])))
         if status == "missing":
             return Touched(status)
+        if status == "ended":
+            return Touched(str(result[1]), username=username, earlier=True)
         return Touched(status, username=str(result[1]))
 
     def spend_verified(self, session_id: str, purpose: str, *, now: int) -> str:
@@ -128,15 +144,16 @@ class SessionRepo:
             )
         )
 
-    def end(self, session_id: str) -> str | None:
-        """Delete the session at once; the owner's name, or None if there was none."""
+    def end(self, session_id: str, *, tombstone: str | None = None, now: int = 0) -> str | None:
+        """End the session at once: deleted, or with ``tombstone`` (why, for a session its holder did not end)
+        left as one, ended at ``now``; the owner's name, or None if there was no live session."""
         username = owner_of(session_id)
         if username is None:
             return None
         ended = self._scripts(
             "session_end",
             [keys.session(username, session_id), keys.user_sessions(username)],
-            [session_id],
+            [session_id, tombstone or "", now, ENDED_KEEP_S],
         )
         return str(ended) if ended else None
 

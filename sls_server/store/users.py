@@ -11,6 +11,7 @@ from .hints import DeviceHints, devices_named
 from .records import LoginView, UserAccess, UserChanges, UserRecord
 from .records.access import encode_allowlist
 from .records.codec import changes_hash, pairs
+from .sessions import ENDED_KEEP_S
 
 #: What ``user_add_device.lua`` answers (:meth:`UserRepo.add_device`).
 AddDevice = Literal["added", "no_user", "consecutive"]
@@ -93,12 +94,12 @@ class UserRepo:
         )
 
     def revoke(
-        self, username: str, *, disabled: bool, epoch: str | None, tombstones: bool = True
+        self, username: str, *, disabled: bool, epoch: str | None, now: int, tombstones: bool = True
     ) -> list[str] | None:
         """Set the disabled flag and, if given, a new epoch (killing every login in progress); disabling
-        ends every session in the same step, each left a tombstone to tell its holder why (``tombstones``
-        False: deleted, for a user being deleted, whose keys must all go). The ended session ids, or None if
-        there is no such user."""
+        ends every session in the same step, each left a tombstone (ended at ``now``) to tell its holder why
+        (``tombstones`` False: deleted, for a user being deleted, whose keys must all go). The ended session
+        ids, or None if there is no such user."""
         ended = self._scripts(
             "user_revoke",
             [keys.user(username), keys.user_sessions(username)],
@@ -107,6 +108,8 @@ class UserRepo:
                 epoch or "",
                 keys.session_prefix(username),
                 "1" if tombstones else "0",
+                now,
+                ENDED_KEEP_S,
             ],
         )
         return None if ended is None else [str(sid) for sid in ended]

@@ -98,7 +98,8 @@ def test_a_session_the_disabling_missed_is_refused_on_its_next_request(
     _disable(alice.client, admin_headers)
     refused = alice.client.get("/api/v1/session", headers=_bearer(token))
     assert refused.status_code == 401 and refused.get_json()["error"] == "session_revoked"
-    assert not [k for k in raw.scan_iter(match=keys.session_prefix("alice") + "*")]
+    [left] = raw.scan_iter(match=keys.session_prefix("alice") + "*")  # only why and when, for the next ones
+    assert set(raw.hgetall(left)) == {"state", "at"} and raw.hget(left, "state") == "revoked"
 
 
 def test_deleting_a_user_ends_their_sessions_and_logins(alice: EnrolledUser, admin_headers) -> None:

@@ -110,7 +110,8 @@ def test_ending_a_session_needs_a_fresh_change_security_step_up(
     ended = _end(alice.client, mine, _sid("alice", other))
     assert ended.status_code == 200 and ended.get_json() == {"ended": [_sid("alice", other)]}
     dead = alice.client.get("/api/v1/session", headers=_bearer(other))
-    assert dead.status_code == 401 and dead.get_json()["error"] == "not_authenticated"  # dead at once
+    assert dead.status_code == 401 and dead.get_json()["error"] == "session_revoked"  # dead at once, told why
+    assert "from another of their sessions" in dead.get_json()["message"]
     assert _alive(alice.client, mine) == 200
 
     third = alice.log_in()

@@ -30,8 +30,11 @@ def test_idle_timeout_logs_off_and_activity_extends_it(alice: EnrolledUser, admi
     expired = alice.client.get("/api/v1/session", headers=bearer)
     assert expired.status_code == 401
     assert expired.get_json()["error"] == "session_expired"
-    again = alice.client.get("/api/v1/session", headers=bearer)
-    assert again.get_json()["error"] == "not_authenticated"  # dead server-side, not merely refused once
+    assert expired.get_json()["ended_by"] == "idle"
+    again = alice.client.post(
+        "/api/v1/session/tickle", headers=bearer
+    )  # dead server-side: a tickle is no use
+    assert again.get_json() == expired.get_json()  # and told why again, not only once
     assert [e["user"] for e in _events(alice.client, admin_headers, "session.expired_idle")] == ["alice"]
 
 

@@ -26,13 +26,14 @@ RACERS = 16
 
 def _live_sessions_in_redis(redis_url: str, username: str, now: int) -> tuple[set[str], set[str]]:
     """(ids of live session records, ids in the user's index), read straight from Redis; a tombstone (a
-    session a newer login or a disabled account ended, kept to tell its holder why) is not live."""
+    session a newer login, a disabled account, an administrator or an expiry ended, kept to tell its holder
+    why: any ``state``, ``auth.session_endings``) is not live."""
     raw = connect(redis_url)
     prefix = keys.session_prefix(username)
     live = set()
     for key in raw.scan_iter(match=prefix + "*"):
         record = raw.hgetall(key)
-        if record.get("state") not in ("replaced", "revoked") and int(record["idle_expires_at"]) > now:
+        if "state" not in record and int(record["idle_expires_at"]) > now:
             live.add(key.removeprefix(prefix))
     return live, set(raw.zrange(keys.user_sessions(username), 0, -1))
 

@@ -37,7 +37,7 @@ def store(redis_url: str) -> Store:
 def test_users(store: Store) -> None:
     assert store.users.get("alice") == UserRecord("alice", "hash", NOW, phone="+15555550100", epoch="e1")
     assert store.users.set_fields("alice", {"default_device": "card"})
-    assert store.users.revoke("alice", disabled=True, epoch="e2") == []
+    assert store.users.revoke("alice", disabled=True, epoch="e2", now=0) == []
     found = store.users.get("alice")
     assert found is not None and (found.disabled, found.epoch, found.default_device) == (True, "e2", "card")
     assert store.users.get("nobody") is None

@@ -74,6 +74,15 @@ ERROR_NOTES = {
     "login (or the step-up) again.",
     "wrong_pin": "Wrong PIN; `pin_attempts_left` says how many the card still accepts.",
     "not_authenticated": "No session token or cookie, or one that is not a live session.",
+    "session_expired": "The session ended by automatic logoff: `ended_by` says `idle` (no activity for the "
+    "idle timeout) or `lifetime` (its absolute lifetime). Told to every request with the token for a day "
+    "of real time after the end, not only the first; then `not_authenticated`.",
+    "session_replaced": "A newer login of the same user ended this session. Told to every request with the "
+    "token for a day of real time after the end, not only the first; then `not_authenticated`.",
+    "session_revoked": "The server ended this session: the account was disabled or removed, an administrator "
+    "ended it, the password was reset, its user ended it from another session, or it was used from an "
+    "address the account may not use (`message` says which). Told to every request with the token for a "
+    "day of real time after the end, not only the first; then `not_authenticated`.",
     "ip_restricted": "The client's address is outside the IP allowlist of the user (or of their account). "
     "The same body whatever the password; on a session route the session is ended too. Under "
     "SLS_IP_REFUSAL=silent a password step is answered as a wrong password instead (401, then 423).",

@@ -15,7 +15,13 @@ from flask import abort, jsonify, redirect, request
 from flask.typing import ResponseReturnValue
 from werkzeug.wrappers import Response as BaseResponse
 
-from ...auth.errors import SessionExpired, SessionLifetimeEnded, SessionReplaced, SessionRevoked
+from ...auth.errors import (
+    SessionExpired,
+    SessionKilled,
+    SessionLifetimeEnded,
+    SessionReplaced,
+    SessionRevoked,
+)
 from ...auth.session_state import Session
 from ...auth.tasks import REQUEST_ID_RE
 from ...errors import NotAuthenticated, SlsError, StoreUnavailable
@@ -44,7 +50,9 @@ DONE = (
 )
 #: Seconds before automatic logoff at which the page warns (and offers to stay logged in).
 WARN_BEFORE_S = 120
-REASONS = {"logout", "idle", "absolute", "replaced", "revoked", "ended"}
+#: The causes of a kill the logged-off page names (``auth.session_endings.KILLED_WORDS``); any other, "ended".
+KILLED_PAGES = {"killed", "password_reset", "ended_by_user", "ip_restricted"}
+REASONS = {"logout", "idle", "absolute", "replaced", "revoked", "ended", *KILLED_PAGES}
 #: The task waiting for a step-up ("verify your identity", ``stepup``): its sealed cookie and the one path
 #: it is sent to. Here because logging out drops it with the session cookie.
 VERIFY_COOKIE = "sls_page_verify"
@@ -93,8 +101,9 @@ def expired_page(exc: SessionExpired) -> str:
 
 
 def ended_page(exc: SlsError) -> str:
-    """The logged-off page for a session that ended otherwise. Only the first request after the end is told
-    why (a newer login, a disabled account); a later one, another tab's, finds no session at all, and the
+    """The logged-off page for a session that ended otherwise. Every request with the token is told why while
+    its tombstone lasts (a newer login, a disabled account, an administrator: ``auth.session_endings``), a
+    second tab's as the first; a logged-out one, or one past its tombstone, finds no session at all, and the
     page must not guess a cause (it used to say "you logged in elsewhere" after a plain idle logoff)."""
     if isinstance(exc, SessionExpired):
         return expired_page(exc)
@@ -102,6 +111,8 @@ def ended_page(exc: SlsError) -> str:
         return "/logged-out?reason=replaced"
     if isinstance(exc, SessionRevoked):
         return "/logged-out?reason=revoked"
+    if isinstance(exc, SessionKilled) and exc.why in KILLED_PAGES:
+        return f"/logged-out?reason={exc.why}"
     return "/logged-out?reason=ended"
 
 

@@ -4,14 +4,15 @@
 -- KEYS[1] user hash   KEYS[2] the user's session index (zset: id -> absolute expiry)   KEYS[3] new session hash
 -- ARGV[1] now   ARGV[2] the user epoch the login began under
 -- ARGV[3] 'replace' | 'refuse' | 'allow' (the live ones stay) | 'rotate' (a step-up's new token: only ARGV[7] ends,
--- and its fresh step-ups, as found now, pass to the new one unless ARGV[11..] sets the same purpose: one a task
+-- and its fresh step-ups, as found now, pass to the new one unless ARGV[12..] sets the same purpose: one a task
 -- spent since the request read the session, as a withdrawal spends its own, is not brought back)
 -- ARGV[4] new session id   ARGV[5] its absolute expiry   ARGV[6] key prefix of the user's sessions
 -- ARGV[7] the session a rotation retires ('' = none)   ARGV[8] seconds Redis keeps the hash (memory only)
 -- ARGV[9] with KEYS[4]: the prompt its answer was checked against (the login's 'prompt_no' as read;
 -- '' = not compared): a new code or a switch since replaced it, and the old answer does not settle it
 -- ARGV[10] under 'allow', the live sessions a user may hold: the oldest beyond it are replaced, this one included
--- ARGV[11..] field, value pairs of the new session
+-- ARGV[11] seconds of real time a replaced session's tombstone is kept (only 'state' and 'at': session_touch.lua)
+-- ARGV[12..] field, value pairs of the new session
 -- KEYS[4] (optional) the login this session completes, its answer found right: settled in the same step, so
 -- racing right answers cannot both win, and a login refused a session (refuse, a disabled user) is not spent
 -- KEYS[5] (optional, with KEYS[4]) the lockout bucket the login's password was counted in: while it is locked
@@ -96,7 +97,7 @@ for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
     redis.call('ZREM', KEYS[2], id)
   else
     local s = redis.call('HMGET', key, 'state', 'idle_expires_at')
-    if not s[2] or s[1] == 'replaced' or tonumber(s[2]) <= now then
+    if not s[2] or s[1] or tonumber(s[2]) <= now then
       redis.call('ZREM', KEYS[2], id)
     else
       live[#live + 1] = id
@@ -116,11 +117,13 @@ elseif ARGV[3] == 'allow' then
   ending = #live + 1 - tonumber(ARGV[10])
 end
 for i = 1, ending do
-  redis.call('HSET', ARGV[6] .. live[i], 'state', 'replaced')
+  redis.call('DEL', ARGV[6] .. live[i])
+  redis.call('HSET', ARGV[6] .. live[i], 'state', 'replaced', 'at', ARGV[1])
+  redis.call('EXPIRE', ARGV[6] .. live[i], tonumber(ARGV[11]))
   redis.call('ZREM', KEYS[2], live[i])
   out[#out + 1] = live[i]
 end
-redis.call('HSET', KEYS[3], unpack(ARGV, 11))
+redis.call('HSET', KEYS[3], unpack(ARGV, 12))
 for _, field in ipairs(carried) do
   redis.call('HSETNX', KEYS[3], field[1], field[2])
 end

@@ -2,13 +2,15 @@
 -- expired session, or one whose user was disabled or deleted, is dead for every worker at once. Expiry
 -- instants live in the hash; the Redis TTL only reclaims memory.
 -- KEYS[1] session hash   KEYS[2] user hash   KEYS[3] the user's session index   KEYS[4] the user's IP rules
--- ARGV[1] now   ARGV[2] idle timeout (s)   ARGV[4] session id
+-- ARGV[1] now   ARGV[2] idle timeout (s)   ARGV[4] session id   ARGV[5] seconds of real time a tombstone is kept
 -- ARGV[3] 'extend' (the idle expiry, a request's activity) | 'check' (only) | 'end' (a logout: ended in the
 -- same step, and the record returned as it was)
--- A session ended by a newer login or a disabled account keeps a tombstone (state 'replaced', 'revoked') so
--- its holder learns why, once.
+-- A session that ended for a reason its holder did not choose is left a tombstone: the hash with only 'state' (why:
+-- 'expired_idle', 'expired_absolute', 'replaced', 'revoked', 'killed', ...) and 'at' (when, on the app clock),
+-- kept ARGV[5] s of real time (a frozen clock keeps it), so every later request with the token is told the same.
 -- Returns {'ok', {session field, value, ...}, {IP rules field, value, ...}} | {'missing'}
---       | {'expired_absolute' | 'expired_idle' | 'replaced' | 'revoked', username}
+--       | {'expired_absolute' | 'expired_idle' | 'revoked', username}: ended by this step (its event is to record)
+--       | {'ended', state}: a tombstone, ended before (its event recorded then)
 -- include: user_stands
 local fields = redis.call('HGETALL', KEYS[1])
 if #fields == 0 then
@@ -18,13 +20,15 @@ local s = {}
 for i = 1, #fields, 2 do
   s[fields[i]] = fields[i + 1]
 end
+if s['state'] then
+  return {'ended', s['state']}
+end
 local function finish(status)
   redis.call('DEL', KEYS[1])
+  redis.call('HSET', KEYS[1], 'state', status, 'at', ARGV[1])
+  redis.call('EXPIRE', KEYS[1], tonumber(ARGV[5]))
   redis.call('ZREM', KEYS[3], ARGV[4])
   return {status, s['username']}
-end
-if s['state'] == 'replaced' or s['state'] == 'revoked' then
-  return finish(s['state'])
 end
 if not user_stands(KEYS[2], s['epoch']) then
   return finish('revoked')

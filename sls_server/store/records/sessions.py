@@ -23,7 +23,8 @@ class SessionRecord:
     ip: str | None = None
     epoch: str | None = None
     state: str | None = None
-    """``replaced``: a tombstone left by a newer login, so the holder learns why once."""
+    """Set only on a tombstone (``auth.session_endings``), which holds nothing else but ``at``: never read
+    into a record (``session_touch.lua`` answers why it ended instead)."""
     verified: dict[str, int] = field(default_factory=dict)
     """Step-up verifications: purpose -> until (unix s)."""
 

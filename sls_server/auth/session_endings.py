@@ -1,0 +1,54 @@
+"""How a session that ended is told to whoever holds its token, on every request while its tombstone lasts.
+
+A session its holder did not end (an expiry, a newer login, the account disabled, an administrator, a password
+reset, its user from another session, a request from an address the account may not use) is left a tombstone
+in its place (``store.sessions.ENDED_KEEP_S`` of real time): only ``state``, the word below, and ``at``. Every
+request with the token is answered the same error from it, not only the first, and records nothing: the
+ending's event was recorded once, when it ended. A logout (and the token a step-up retires) leaves none: its
+holder knows, and a later request is ``not_authenticated``.
+"""
+
+from __future__ import annotations
+
+from ..errors import SlsError
+from .errors import (
+    SessionExpired,
+    SessionKilled,
+    SessionLifetimeEnded,
+    SessionReplaced,
+    SessionRevoked,
+)
+
+#: The endings a session's own check finds (past its time): this step ended it, and records its event.
+EXPIRED = ("expired_idle", "expired_absolute")
+#: What the holder of a session killed for each cause is told (``SessionKilled``); any other cause a caller of
+#: ``SessionService.end`` names (gateway mode's ``sso_expired``, ``daily_reset``) is told the class's words.
+KILLED_WORDS = {
+    "killed": "This session was ended by an administrator; log in again.",
+    "password_reset": "This session was ended when the account's password was reset; log in again.",
+    "ended_by_user": "This session was ended by its user, from another of their sessions; log in again.",
+    # a 401 after the first request's 403: the address asking now may be an allowed one, which must log in
+    "ip_restricted": "This session was ended: it was used from an address this account may not use; log in "
+    "again.",
+}
+
+
+def tombstone_for(reason: str) -> str | None:
+    """The tombstone a session ended for ``reason`` (``session.<reason>``, its event) leaves: None for a
+    logout (deleted), the word its holder is told by otherwise."""
+    if reason == "logout":
+        return None
+    return "replaced" if reason == "replaced_by_gateway_login" else reason
+
+
+def ended_error(state: str) -> SlsError:
+    """The error a session ended as ``state`` answers, the same on every request while its tombstone lasts."""
+    if state == "expired_idle":
+        return SessionExpired()
+    if state == "expired_absolute":
+        return SessionLifetimeEnded()
+    if state == "replaced":
+        return SessionReplaced()
+    if state == "revoked":
+        return SessionRevoked()
+    return SessionKilled(KILLED_WORDS.get(state), why=state)
