@@ -130,7 +130,7 @@ def build_core(settings: Settings, store: Store) -> Core:
         events,
         notify=notifier.notify,
         phone_moved=devices.follow_phone,
-        leave_apps=PhoneApps(store, ibkey_factor.repo, box).forget_user,
+        leave_apps=PhoneApps(store, ibkey_factor.repo, box).leaving,
     )
     ip_rules = IpRestrictions(store, events)
     sessions = SessionService(

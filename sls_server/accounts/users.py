@@ -7,16 +7,15 @@ import secrets
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..errors import Conflict, DeviceBusy, InvalidRequest
+from ..errors import Conflict, InvalidRequest
 from ..events import EventLog
 from ..store import Store
 from ..store.base import ScriptCall
 from ..store.ids import short_id
 from ..store.records import LoginView, UserRecord
-from ..turns import RETRY_AFTER_S, WRITE_TRIES, turn
-from .device_terms import without
 from .errors import StandingChanged, UserExists, UserNotFound, WeakPassword
 from .passwords import PasswordHasher, PasswordRejected, check_password_policy, same_password
+from .user_deletion import LeaveApps, drop_device, turns_for_deletion
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 PHONE_RE = re.compile(r"^\+[1-9][0-9]{6,14}$")
@@ -72,10 +71,11 @@ class UserService:
         events: EventLog,
         notify: Callable[..., object] | None = None,
         phone_moved: Callable[[str, str], None] | None = None,
-        leave_apps: Callable[[str], None] | None = None,
+        leave_apps: LeaveApps | None = None,
     ) -> None:
-        """``leave_apps(username)`` takes a user being deleted off the IB Key apps of the simulated phones
-        (the user's side, which accounts cannot import), while their devices still say which phones."""
+        """``leave_apps`` takes a user being deleted off the IB Key apps of the simulated phones (the user's
+        side, which accounts cannot import), while their devices still say which phones; the apps' turns
+        are held from before the deletion changes anything (``user_deletion.LeaveApps``)."""
         self._store = store
         self._hasher = hasher
         self._events = events
@@ -231,17 +231,22 @@ class UserService:
         ends the sessions and kills the logins in progress in one step, so nothing begun under this user can
         finish while the rest is deleted. Failed attempts on the name after this count again, as for any
         unknown name. The user leaves every IB Key app on a phone that held them (``leave_apps``), a phone
-        shared with other users included."""
+        shared with other users included.
+
+        All or nothing: the turn of every device the user holds (a card shared with them too) and of every
+        IB Key app they are on is taken before anything changes (``user_deletion.turns_for_deletion``), so
+        a deletion meeting one kept by another request is 429 ``device_busy`` with the user, their sessions,
+        devices, lockout state and apps as they were. Sent again once the turn is free, it deletes all."""
         name = self.get(username).username
-        ended = self._store.users.revoke(name, disabled=True, epoch=new_epoch(), tombstones=False) or []
-        if self._leave_apps:
-            self._leave_apps(name)
-        for device_id in self._store.users.device_ids(name):
-            self._drop_device(name, device_id)
-        self._store.access.forget_user(name)
-        self._store.users.delete(name)
-        self._store.lockout.forget_user(name)  # after the user: a user created again starts unlocked
-        self._store.logins.forget_user(name)
+        with turns_for_deletion(self._store, name, self._leave_apps) as (device_ids, leave_apps):
+            ended = self._store.users.revoke(name, disabled=True, epoch=new_epoch(), tombstones=False) or []
+            leave_apps()
+            for device_id in device_ids:
+                drop_device(self._store, name, device_id)
+            self._store.access.forget_user(name)
+            self._store.users.delete(name)
+            self._store.lockout.forget_user(name)  # after the user: a user created again starts unlocked
+            self._store.logins.forget_user(name)
         self._sessions_ended(name, ended, now=now, reason="killed")
         self._events.record("user.deleted", at=now, user=name)
 
@@ -250,26 +255,6 @@ class UserService:
             self._events.record(
                 f"session.{reason}", at=now, user=username, detail={"session_id": short_id(sid)}
             )
-
-    def _drop_device(self, name: str, device_id: str) -> None:
-        """Delete a device the user owns; a card merely shared with the user stays its owner's, and only
-        loses the user (holding the device's turn and by compare-and-set on its version, like every device
-        write: ``DeviceService.update``)."""
-        with turn(self._store.devices, device_id):
-            for _ in range(WRITE_TRIES):
-                record = self._store.devices.get(device_id)
-                if record is None:
-                    return
-                if record.owner == name:
-                    self._store.devices.delete(device_id)
-                    return
-                shared = without(record, name)
-                if (
-                    self._store.devices.update(device_id, record.version, {"shared_with": shared})
-                    != "conflict"
-                ):
-                    return
-        raise DeviceBusy(retry_after=RETRY_AFTER_S)
 
     def login_view(
         self, name: str | None, also: Sequence[ScriptCall] = ()
