@@ -129,7 +129,7 @@ def build_core(settings: Settings, store: Store) -> Core:
         hasher,
         events,
         notify=notifier.notify,
-        phone_moved=devices.follow_phone,
+        phone_moved=devices.following_phone,
         leave_apps=PhoneApps(store, ibkey_factor.repo, box).leaving,
     )
     ip_rules = IpRestrictions(store, events)

@@ -29,6 +29,16 @@ class UserDevicesBusy(DeviceBusy):
     )
 
 
+class PhoneDevicesBusy(DeviceBusy):
+    """A new phone number found the turn of one of the user's SMS or voice devices kept by other requests,
+    and was refused before it changed anything (``DeviceService.following_phone``)."""
+
+    message = (
+        "Other requests are changing this user's SMS or voice devices right now; the number was not changed: "
+        f"try again in {RETRY_AFTER_S} s."
+    )
+
+
 class WeakPassword(SlsError):
     code = "weak_password"
     status = 400

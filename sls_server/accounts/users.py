@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from ..errors import Conflict, InvalidRequest
@@ -21,6 +22,9 @@ USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 PHONE_RE = re.compile(r"^\+[1-9][0-9]{6,14}$")
 #: Writes an administrator's new password tries before giving up on a hash that keeps changing under it.
 SET_TRIES = 8
+#: username -> a block holding the turns of the user's SMS and voice devices, which gives the step moving them
+#: to a new number (``DeviceService.following_phone``).
+MovePhone = Callable[[str], AbstractContextManager[Callable[[str], None]]]
 
 
 def new_epoch() -> str:
@@ -70,12 +74,14 @@ class UserService:
         hasher: PasswordHasher,
         events: EventLog,
         notify: Callable[..., object] | None = None,
-        phone_moved: Callable[[str, str], None] | None = None,
+        phone_moved: MovePhone | None = None,
         leave_apps: LeaveApps | None = None,
     ) -> None:
-        """``leave_apps`` takes a user being deleted off the IB Key apps of the simulated phones (the user's
-        side, which accounts cannot import), while their devices still say which phones; the apps' turns
-        are held from before the deletion changes anything (``user_deletion.LeaveApps``)."""
+        """``phone_moved(username)`` holds the turns of the user's SMS and voice devices while a new number
+        is written, and gives the step moving them to it (``DeviceService.following_phone``). ``leave_apps``
+        takes a user being deleted off the IB Key apps of the simulated phones (the user's side, which
+        accounts cannot import), while their devices still say which phones; the apps' turns are held from
+        before the deletion changes anything (``user_deletion.LeaveApps``)."""
         self._store = store
         self._hasher = hasher
         self._events = events
@@ -199,15 +205,17 @@ class UserService:
     def change_phone(self, username: str, phone: str, *, now: int) -> dict[str, str | None]:
         """A new number is a new binding (NIST 800-63B-4 §3.1.3.3): the user's SMS and voice devices move to
         it (``phone_moved``), and both old and new number are told. Whoever calls it decided the change is
-        allowed: a fresh step-up for the user (``auth.tasks``), or the admin API."""
+        allowed: a fresh step-up for the user (``auth.tasks``), or the admin API. The turns of those devices
+        are taken before the number is written: one kept busy is 429 ``device_busy`` with nothing changed."""
         if not PHONE_RE.fullmatch(phone):
             raise InvalidRequest("phone must be in E.164 form, like +15551234567", field="phone")
         record = self.get(username)
         old = record.phone
-        self._store.users.set_fields(record.username, {"phone": phone})
+        with self._phone_moved(record.username) if self._phone_moved else nullcontext(None) as move:
+            self._store.users.set_fields(record.username, {"phone": phone})
+            if move:
+                move(phone)
         self._events.record("user.phone_changed", at=now, user=record.username)
-        if self._phone_moved:
-            self._phone_moved(record.username, phone)
         if self._notify:
             what = "The phone number on your account was changed."
             if old:

@@ -10,15 +10,14 @@ devices gone, the record still there.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from ibkey_world import UNLOCK, World, push_login
+from test_state_transfer import snapshot
 
-from sls_server.store import connect
 from sls_server.turns import PAUSES_S
 
 OTHER = "another-request"
@@ -41,30 +40,6 @@ def pauses(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 @pytest.fixture
 def world(client: FlaskClient, admin_headers: dict[str, str]) -> World:
     return World(client, admin_headers)
-
-
-@pytest.fixture
-def redis(redis_url: str) -> Iterator[Any]:
-    client = connect(redis_url)
-    yield client
-    client.close()
-
-
-def everything(redis: Any) -> dict[str, Any]:
-    """Every key of the emulator with its value, read by its type: what "nothing changed" is held to."""
-    read = {
-        "string": redis.get,
-        "hash": redis.hgetall,
-        "set": lambda k: sorted(redis.smembers(k)),
-        "zset": lambda k: redis.zrange(k, 0, -1, withscores=True),
-        "list": lambda k: redis.lrange(k, 0, -1),
-        "stream": lambda k: redis.xrange(k),
-    }
-    found = {}
-    for key in redis.scan_iter(match="sls:*"):
-        kind = redis.type(key)
-        found[key] = read[kind if isinstance(kind, str) else kind.decode()](key)
-    return found
 
 
 def card(world: World, name: str) -> str:
@@ -112,37 +87,37 @@ def take(app: Flask, which: str, ref: str) -> Any:
 
 @pytest.mark.parametrize("which", ["card", "ibkey-device", "app"])
 def test_a_deletion_meeting_a_busy_turn_changes_nothing_and_the_next_deletes_all(
-    app: Flask, world: World, redis: Any, pauses: list[float], which: str
+    app: Flask, world: World, redis_url: str, pauses: list[float], which: str
 ) -> None:
     held = alice_with_all(world)
     ref = held["app"] if which != "card" else held["card"]  # the IB Key device's id is its phone's app's
     client, headers = world.client, world.headers
-    before = everything(redis)
+    before = snapshot(redis_url)
     repo = take(app, which, ref)
-    kept = everything(redis)
+    kept = snapshot(redis_url)
 
     refused = client.delete("/admin/v1/users/alice", headers=headers)
     assert refused.status_code == 429 and refused.get_json() == BUSY
     assert refused.headers["Retry-After"] == "1"
     assert pauses == list(PAUSES_S)  # one turn waited for, the rest untouched
-    assert everything(redis) == kept  # not disabled, nothing revoked, dropped or forgotten
+    assert snapshot(redis_url) == kept  # not disabled, nothing revoked, dropped or forgotten
     assert valid(client, held["token"])
     status = client.get(f"/sim/v1/ibkey/{held['app']}").get_json()
     assert [u["username"] for u in status["users"]] == ["alice"]
     assert client.get("/admin/v1/users/alice/lockout", headers=headers).get_json()["buckets"] != {}
 
     repo.end_turn(ref, OTHER)
-    assert everything(redis).keys() == before.keys()
+    assert snapshot(redis_url).keys() == before.keys()
     assert client.delete("/admin/v1/users/alice", headers=headers).get_json() == {"deleted": "alice"}
     assert client.get("/admin/v1/users/alice", headers=headers).status_code == 404
     assert not valid(client, held["token"])
     gone = ("{u:alice}", f"{{d:{held['card']}}}", f"{{d:{held['app']}}}")  # the user's keys, her devices'
-    assert [k for k in everything(redis) if any(tag in k for tag in gone)] == []
+    assert [k for k in snapshot(redis_url) if any(tag in k for tag in gone)] == []
     assert client.get(f"/sim/v1/ibkey/{held['app']}").get_json()["users"] == []
 
 
 def test_a_card_shared_by_two_users_busy_keeps_both_as_they_were(
-    app: Flask, world: World, redis: Any, pauses: list[float]
+    app: Flask, world: World, redis_url: str, pauses: list[float]
 ) -> None:
     """bob's card is shared with alice, who has her own card too: with bob's card busy, alice's deletion
     neither drops her own card nor takes her off bob's; once it is free, it does both and bob keeps his."""
@@ -156,11 +131,11 @@ def test_a_card_shared_by_two_users_busy_keeps_both_as_they_were(
     )
     assert shared.status_code == 201, shared.get_json()
     repo = take(app, "card", bobs)
-    kept = everything(redis)
+    kept = snapshot(redis_url)
 
     refused = client.delete("/admin/v1/users/alice", headers=headers)
     assert refused.status_code == 429 and refused.get_json() == BUSY
-    assert everything(redis) == kept
+    assert snapshot(redis_url) == kept
     listed = client.get("/admin/v1/users/alice", headers=headers).get_json()
     assert sorted(d["device_id"] for d in listed["devices"]) == sorted([own, bobs])
     assert listed["disabled"] is False
@@ -169,4 +144,4 @@ def test_a_card_shared_by_two_users_busy_keeps_both_as_they_were(
     assert client.delete("/admin/v1/users/alice", headers=headers).status_code == 200
     [left] = client.get("/admin/v1/users/bob", headers=headers).get_json()["devices"]
     assert (left["device_id"], left["shared_with"], left["status"]) == (bobs, [], "active")
-    assert [k for k in everything(redis) if "{u:alice}" in k or f"{{d:{own}}}" in k] == []
+    assert [k for k in snapshot(redis_url) if "{u:alice}" in k or f"{{d:{own}}}" in k] == []
