@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from ..errors import Conflict, InvalidRequest
@@ -25,6 +25,8 @@ SET_TRIES = 8
 #: username -> a block holding the turns of the user's SMS and voice devices, which gives the step moving them
 #: to a new number (``DeviceService.following_phone``).
 MovePhone = Callable[[str], AbstractContextManager[Callable[[str], None]]]
+#: (phone, now) -> the user's new number written, their devices moved, both numbers told: the answer.
+PhoneChange = Callable[[str, int], dict[str, str | None]]
 
 
 def new_epoch() -> str:
@@ -44,6 +46,12 @@ def canonical_username(username: str) -> str:
             field="username",
         )
     return name
+
+
+def checked_phone(phone: str) -> None:
+    """400 naming ``phone`` unless it is a number in E.164 form."""
+    if not PHONE_RE.fullmatch(phone):
+        raise InvalidRequest("phone must be in E.164 form, like +15551234567", field="phone")
 
 
 def weak_password(password: str, username: str, *, field: str = "password") -> WeakPassword | None:
@@ -93,8 +101,8 @@ class UserService:
         self, username: str, password: str, *, phone: str | None, now: int, paper: bool = False
     ) -> UserRecord:
         name = canonical_username(username)
-        if phone is not None and not PHONE_RE.fullmatch(phone):
-            raise InvalidRequest("phone must be in E.164 form, like +15551234567", field="phone")
+        if phone is not None:
+            checked_phone(phone)
         self.check_new_password(name, password)
         if self._store.users.get(name):  # cheap early answer; create() below is the atomic check
             raise UserExists()
@@ -205,23 +213,36 @@ class UserService:
     def change_phone(self, username: str, phone: str, *, now: int) -> dict[str, str | None]:
         """A new number is a new binding (NIST 800-63B-4 §3.1.3.3): the user's SMS and voice devices move to
         it (``phone_moved``), and both old and new number are told. Whoever calls it decided the change is
-        allowed: a fresh step-up for the user (``auth.tasks``), or the admin API. The turns of those devices
-        are taken before the number is written: one kept busy is 429 ``device_busy`` with nothing changed."""
-        if not PHONE_RE.fullmatch(phone):
-            raise InvalidRequest("phone must be in E.164 form, like +15551234567", field="phone")
-        record = self.get(username)
-        old = record.phone
-        with self._phone_moved(record.username) if self._phone_moved else nullcontext(None) as move:
-            self._store.users.set_fields(record.username, {"phone": phone})
-            if move:
-                move(phone)
-        self._events.record("user.phone_changed", at=now, user=record.username)
-        if self._notify:
-            what = "The phone number on your account was changed."
-            if old:
-                self._notify(record.username, what, now=now, number=old)
-            self._notify(record.username, what, now=now, number=phone)
-        return {"username": record.username, "phone": phone, "previous_phone": old}
+        allowed: a fresh step-up for the user (``auth.tasks``), or the admin API."""
+        checked_phone(phone)
+        with self.changing_phone(username) as change:
+            return change(phone, now)
+
+    @contextmanager
+    def changing_phone(self, username: str) -> Iterator[PhoneChange]:
+        """Hold the turns of the user's SMS and voice devices (``phone_moved``), then give the step that
+        changes the number (:meth:`change_phone`'s answer). A caller that spends something to change it (a
+        code: ``PhoneChanges.confirm``) spends it inside the block: a turn kept by another request is 429
+        ``device_busy`` with nothing changed and nothing spent, never the number written and some devices
+        left on the old one."""
+        name = self.get(username).username
+        with self._phone_moved(name) if self._phone_moved else nullcontext(None) as move:
+
+            def change(phone: str, now: int) -> dict[str, str | None]:
+                checked_phone(phone)
+                old = self.get(name).phone
+                self._store.users.set_fields(name, {"phone": phone})
+                if move:
+                    move(phone)
+                self._events.record("user.phone_changed", at=now, user=name)
+                if self._notify:
+                    what = "The phone number on your account was changed."
+                    if old:
+                        self._notify(name, what, now=now, number=old)
+                    self._notify(name, what, now=now, number=phone)
+                return {"username": name, "phone": phone, "previous_phone": old}
+
+            yield change
 
     def set_disabled(self, username: str, disabled: bool, *, now: int) -> dict[str, Any]:
         """Disabling ends, in one step, every session of the user and every login and step-up in progress

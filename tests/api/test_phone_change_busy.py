@@ -12,12 +12,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from phone_world import PHONE, Phone
+from test_phone_change import ADMIN, NEW, OLD, PhoneUser
 from test_state_transfer import snapshot
 
 from sls_server.turns import PAUSES_S
 
 OTHER = "another-request"
-NEW = "+15555550177"
 
 
 def test_a_new_number_meeting_a_busy_device_changes_nothing_and_the_next_moves_all(
@@ -55,3 +55,32 @@ def test_a_new_number_meeting_a_busy_device_changes_nothing_and_the_next_moves_a
     assert changed.get_json() == {"username": "sam", "phone": NEW, "previous_phone": PHONE}
     store = app.extensions["sls"].store
     assert [d.number for d in store.devices.get_many(sorted([sms, voice_id]))] == [NEW, NEW]
+
+
+def test_a_users_own_new_number_meeting_a_busy_device_keeps_the_code_for_the_next_try(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The code typed back is neither spent nor counted while a device's turn is kept: the same code
+    changes the number once the turn is free (it was spent, the number written, and the 429 came after)."""
+    monkeypatch.setattr("sls_server.turns._pause", lambda _: None)
+    nina = PhoneUser(client, ADMIN, "nina", "1234")  # her account's SMS device, on OLD
+    [sms] = [
+        d["device_id"]
+        for d in client.get("/admin/v1/users/nina", headers=ADMIN).get_json()["devices"]
+        if d["type"] == "sms"
+    ]
+    token = nina.step_up(purpose="change_contact")
+    assert nina.ask(token).status_code == 200
+    code = nina.code_texted()
+    devices = app.extensions["sls"].store.devices
+    assert devices.take_turn(sms, OTHER, lease_ms=60_000)
+
+    refused = nina.confirm(token, code)
+    assert refused.status_code == 429 and refused.get_json()["error"] == "device_busy"
+    assert nina.phone() == OLD
+    assert not [m for m in nina.texts(OLD) if "was changed" in m["text"]]
+
+    devices.end_turn(sms, OTHER)
+    changed = nina.confirm(token, code)
+    assert changed.status_code == 200, changed.get_json()
+    assert changed.get_json()["phone"] == NEW == nina.phone()
