@@ -16,6 +16,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from ibkey_world import UNLOCK, World, push_login
+from page_forms import Console
 from test_state_transfer import snapshot
 
 from sls_server.turns import PAUSES_S
@@ -145,3 +146,17 @@ def test_a_card_shared_by_two_users_busy_keeps_both_as_they_were(
     [left] = client.get("/admin/v1/users/bob", headers=headers).get_json()["devices"]
     assert (left["device_id"], left["shared_with"], left["status"]) == (bobs, [], "active")
     assert [k for k in snapshot(redis_url) if "{u:alice}" in k or f"{{d:{own}}}" in k] == []
+
+
+def test_the_consoles_delete_tells_the_trainer_busy_and_when_to_try_again(
+    app: Flask, world: World, pauses: list[float]
+) -> None:
+    """The console shows the answer's message as it is (trainer-admin.js): the trainer reads that nothing
+    was deleted and when to try again."""
+    world.user("alice")
+    own = card(world, "alice")
+    repo = take(app, "card", own)
+    console = Console(world.client)
+    assert console.post("/trainer/users/alice/delete", status=429) == BUSY
+    repo.end_turn(own, OTHER)
+    assert console.post("/trainer/users/alice/delete") == {"deleted": "alice"}
