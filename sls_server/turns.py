@@ -13,14 +13,19 @@ A request finding the turn taken asks again after each pause of :data:`PAUSES_S`
 of scrypt checks, far more than one app sees at once). Bounded by count, not by a clock, so a frozen or
 jumping clock cannot stretch it. One still without the turn then is told 429 ``device_busy`` with
 ``retry_after`` (``errors.DeviceBusy``; ``sim.errors.AppBusy`` for an app), never a 500.
+
+A change of several records (a user's deletion: each of their devices, each IB Key app they are on) takes
+every turn it needs first, with :func:`turns`, before it changes anything: refused, it has changed nothing.
+Turns are taken in one order, so two such changes never each hold a turn the other waits for: a repository's
+records by sorted ref, and devices before apps. No other change asks for a turn while it holds one.
 """
 
 from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from typing import Protocol
 
 from .errors import DeviceBusy
@@ -65,3 +70,15 @@ def turn(repo: Turns, ref: str, busy: type[DeviceBusy] = DeviceBusy) -> Iterator
         yield
     finally:
         repo.end_turn(ref, token)
+
+
+@contextmanager
+def turns(repo: Turns, refs: Iterable[str], busy: type[DeviceBusy] = DeviceBusy) -> Iterator[None]:
+    """Run the block holding the turn of every one of ``refs``, taken one by one in sorted order (so two
+    blocks after some of the same records wait for each other rather than each hold one the other needs);
+    ``busy`` when one stays taken, the turns already taken given back. All given back however the block
+    ends. The block does its work under the turns: it must not ask for one of them again."""
+    with ExitStack() as held:
+        for ref in sorted(set(refs)):
+            held.enter_context(turn(repo, ref, busy))
+        yield

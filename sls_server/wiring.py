@@ -129,8 +129,8 @@ def build_core(settings: Settings, store: Store) -> Core:
         hasher,
         events,
         notify=notifier.notify,
-        phone_moved=devices.follow_phone,
-        leave_apps=PhoneApps(store, ibkey_factor.repo, box).forget_user,
+        phone_moved=devices.following_phone,
+        leave_apps=PhoneApps(store, ibkey_factor.repo, box).leaving,
     )
     ip_rules = IpRestrictions(store, events)
     sessions = SessionService(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -11,9 +12,9 @@ from ..events import EventLog
 from ..factors import FactorRegistry
 from ..store import Store
 from ..store.records import DeviceChanges, DeviceRecord
-from ..turns import RETRY_AFTER_S, WRITE_TRIES, turn
+from ..turns import RETRY_AFTER_S, WRITE_TRIES, turn, turns
 from .device_terms import ACTIVE, REVOKED, lapsed, new_device_id, public_device, without
-from .errors import ConsecutiveTemporaryPasscode, DeviceExists, UserNotFound
+from .errors import ConsecutiveTemporaryPasscode, DeviceExists, PhoneDevicesBusy, UserNotFound
 from .phone_devices import PHONE_TYPES, moved, phone_taken
 
 #: (username, what happened, now) -> tell the user on their phone
@@ -104,17 +105,40 @@ class DeviceService:
                 raise UserNotFound()
         raise RuntimeError(f"the phone device of {username} kept changing")  # pragma: no cover
 
-    def follow_phone(self, username: str, phone: str) -> None:
-        """SMS and voice devices send to the number stored on them: move them to the user's new number.
+    @contextmanager
+    def following_phone(self, username: str) -> Iterator[Callable[[str], None]]:
+        """Hold the turn of each SMS and voice device the user owns, then give the step that moves them to
+        the user's new number (``UserService.change_phone`` writes the number between). Every turn is taken
+        before the number is written: one kept by another request is 429 ``device_busy``
+        (``PhoneDevicesBusy``) with the number and the devices as they were, never the number changed and
+        some devices left on the old one.
 
         The number written is the one on the user's record when the device is written, read inside the
-        compare-and-set (after the device), not ``phone``: two changes racing would otherwise each move the
-        devices to their own number in whatever order the writes land, and the codes could go to a number
-        the user has already changed away from. The last device write read the last number, so the devices
-        end on it."""
+        compare-and-set (after the device), not the new one given: two changes racing would otherwise each
+        move the devices to their own number in whatever order the writes land, and the codes could go to a
+        number the user has already changed away from. The last device write read the last number, so the
+        devices end on it."""
+        held = [d.device_id for d in self.of_user(username) if d.type in PHONE_TYPES and d.owner == username]
+        with ExitStack() as stack:
+            try:
+                stack.enter_context(turns(self._store.devices, held))
+            except DeviceBusy:
+                raise PhoneDevicesBusy(retry_after=RETRY_AFTER_S) from None
+            yield lambda phone: self._follow_held(username, held, phone)
+
+    def _follow_held(self, username: str, held: Sequence[str], phone: str) -> None:
+        """Move the user's phone devices to their number, the ``held`` ones under the turns held for them; one
+        enrolled since they were taken (on the old number) takes its own."""
+
+        def move(record: DeviceRecord) -> DeviceChanges:
+            return moved(record, self._number_of(username, phone))
+
         for device in self.of_user(username):
             if device.type in PHONE_TYPES and device.owner == username:
-                self.update(device.device_id, lambda r: moved(r, self._number_of(username, phone)))
+                if device.device_id in held:
+                    self._update_held(device.device_id, move)
+                else:
+                    self.update(device.device_id, move)
 
     def _number_of(self, username: str, fallback: str) -> str:
         """The user's number as stored now; ``fallback`` (the new one) if the record has none any more."""
@@ -247,14 +271,18 @@ class DeviceService:
         caller deciding from the device as it is that there is nothing to do (:meth:`revoke`) leaves it
         untouched. ``change`` must not update the device itself (the turn is not re-entrant)."""
         with turn(self._store.devices, device_id):
-            for _ in range(WRITE_TRIES):
-                record = self.get(device_id)
-                fields = change(record)
-                if not fields:
-                    return record
-                outcome = self._store.devices.update(device_id, record.version, fields)
-                if outcome == "ok":
-                    return replace(record, **fields, version=record.version + 1)
-                if outcome == "missing":
-                    raise UnknownDevice()
+            return self._update_held(device_id, change)
+
+    def _update_held(self, device_id: str, change: Change) -> DeviceRecord:
+        """:meth:`update`'s work, for a caller holding the device's turn already (:meth:`following_phone`)."""
+        for _ in range(WRITE_TRIES):
+            record = self.get(device_id)
+            fields = change(record)
+            if not fields:
+                return record
+            outcome = self._store.devices.update(device_id, record.version, fields)
+            if outcome == "ok":
+                return replace(record, **fields, version=record.version + 1)
+            if outcome == "missing":
+                raise UnknownDevice()
         raise DeviceBusy(retry_after=RETRY_AFTER_S)

@@ -5,7 +5,8 @@ Named and placed by the rule in CONTRIBUTING.md ("Errors"); the hierarchy is ``s
 
 from __future__ import annotations
 
-from ..errors import Conflict, Forbidden, NotFound, SlsError
+from ..errors import Conflict, DeviceBusy, Forbidden, NotFound, SlsError
+from ..turns import RETRY_AFTER_S
 
 
 class UserNotFound(NotFound):
@@ -16,6 +17,26 @@ class UserNotFound(NotFound):
 class UserExists(Conflict):
     code = "user_exists"
     message = "A user with that username already exists."
+
+
+class UserDevicesBusy(DeviceBusy):
+    """A user's deletion found the turn of one of their devices or IB Key apps kept by other requests, and
+    was refused before it changed anything (``UserService.delete``)."""
+
+    message = (
+        "Other requests are changing this user's devices or IB Key apps right now; nothing was deleted: "
+        f"try again in {RETRY_AFTER_S} s."
+    )
+
+
+class PhoneDevicesBusy(DeviceBusy):
+    """A new phone number found the turn of one of the user's SMS or voice devices kept by other requests,
+    and was refused before it changed anything (``DeviceService.following_phone``)."""
+
+    message = (
+        "Other requests are changing this user's SMS or voice devices right now; the number was not changed: "
+        f"try again in {RETRY_AFTER_S} s."
+    )
 
 
 class WeakPassword(SlsError):

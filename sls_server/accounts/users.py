@@ -4,24 +4,29 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
-from ..errors import Conflict, DeviceBusy, InvalidRequest, SlsError, together
+from ..errors import Conflict, InvalidRequest, SlsError, together
 from ..events import EventLog
 from ..store import Store
 from ..store.base import ScriptCall
 from ..store.ids import short_id
 from ..store.records import LoginView, UserRecord
-from ..turns import RETRY_AFTER_S, WRITE_TRIES, turn
-from .device_terms import without
 from .errors import StandingChanged, UserExists, UserNotFound, WeakPassword
 from .passwords import PasswordHasher, PasswordRejected, check_password_policy, same_password
+from .user_deletion import LeaveApps, drop_device, turns_for_deletion
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
 PHONE_RE = re.compile(r"^\+[1-9][0-9]{6,14}$")
 #: Writes an administrator's new password tries before giving up on a hash that keeps changing under it.
 SET_TRIES = 8
+#: username -> a block holding the turns of the user's SMS and voice devices, which gives the step moving them
+#: to a new number (``DeviceService.following_phone``).
+MovePhone = Callable[[str], AbstractContextManager[Callable[[str], None]]]
+#: (phone, now) -> the user's new number written, their devices moved, both numbers told: the answer.
+PhoneChange = Callable[[str, int], dict[str, str | None]]
 
 
 def new_epoch() -> str:
@@ -41,6 +46,12 @@ def canonical_username(username: str) -> str:
             field="username",
         )
     return name
+
+
+def checked_phone(phone: str) -> None:
+    """400 naming ``phone`` unless it is a number in E.164 form."""
+    if not PHONE_RE.fullmatch(phone):
+        raise InvalidRequest("phone must be in E.164 form, like +15551234567", field="phone")
 
 
 def weak_password(password: str, username: str, *, field: str = "password") -> WeakPassword | None:
@@ -91,11 +102,14 @@ class UserService:
         hasher: PasswordHasher,
         events: EventLog,
         notify: Callable[..., object] | None = None,
-        phone_moved: Callable[[str, str], None] | None = None,
-        leave_apps: Callable[[str], None] | None = None,
+        phone_moved: MovePhone | None = None,
+        leave_apps: LeaveApps | None = None,
     ) -> None:
-        """``leave_apps(username)`` takes a user being deleted off the IB Key apps of the simulated phones
-        (the user's side, which accounts cannot import), while their devices still say which phones."""
+        """``phone_moved(username)`` holds the turns of the user's SMS and voice devices while a new number
+        is written, and gives the step moving them to it (``DeviceService.following_phone``). ``leave_apps``
+        takes a user being deleted off the IB Key apps of the simulated phones (the user's side, which
+        accounts cannot import), while their devices still say which phones; the apps' turns are held from
+        before the deletion changes anything (``user_deletion.LeaveApps``)."""
         self._store = store
         self._hasher = hasher
         self._events = events
@@ -232,20 +246,35 @@ class UserService:
         """A new number is a new binding (NIST 800-63B-4 §3.1.3.3): the user's SMS and voice devices move to
         it (``phone_moved``), and both old and new number are told. Whoever calls it decided the change is
         allowed: a fresh step-up for the user (``auth.tasks``), or the admin API."""
-        if not PHONE_RE.fullmatch(phone):
-            raise InvalidRequest("phone must be in E.164 form, like +15551234567", field="phone")
-        record = self.get(username)
-        old = record.phone
-        self._store.users.set_fields(record.username, {"phone": phone})
-        self._events.record("user.phone_changed", at=now, user=record.username)
-        if self._phone_moved:
-            self._phone_moved(record.username, phone)
-        if self._notify:
-            what = "The phone number on your account was changed."
-            if old:
-                self._notify(record.username, what, now=now, number=old)
-            self._notify(record.username, what, now=now, number=phone)
-        return {"username": record.username, "phone": phone, "previous_phone": old}
+        checked_phone(phone)
+        with self.changing_phone(username) as change:
+            return change(phone, now)
+
+    @contextmanager
+    def changing_phone(self, username: str) -> Iterator[PhoneChange]:
+        """Hold the turns of the user's SMS and voice devices (``phone_moved``), then give the step that
+        changes the number (:meth:`change_phone`'s answer). A caller that spends something to change it (a
+        code: ``PhoneChanges.confirm``) spends it inside the block: a turn kept by another request is 429
+        ``device_busy`` with nothing changed and nothing spent, never the number written and some devices
+        left on the old one."""
+        name = self.get(username).username
+        with self._phone_moved(name) if self._phone_moved else nullcontext(None) as move:
+
+            def change(phone: str, now: int) -> dict[str, str | None]:
+                checked_phone(phone)
+                old = self.get(name).phone
+                self._store.users.set_fields(name, {"phone": phone})
+                if move:
+                    move(phone)
+                self._events.record("user.phone_changed", at=now, user=name)
+                if self._notify:
+                    what = "The phone number on your account was changed."
+                    if old:
+                        self._notify(name, what, now=now, number=old)
+                    self._notify(name, what, now=now, number=phone)
+                return {"username": name, "phone": phone, "previous_phone": old}
+
+            yield change
 
     def set_disabled(self, username: str, disabled: bool, *, now: int) -> dict[str, Any]:
         """Disabling ends, in one step, every session of the user and every login and step-up in progress
@@ -265,19 +294,25 @@ class UserService:
         ends the sessions and kills the logins in progress in one step, so nothing begun under this user can
         finish while the rest is deleted. Failed attempts on the name after this count again, as for any
         unknown name. The user leaves every IB Key app on a phone that held them (``leave_apps``), a phone
-        shared with other users included."""
+        shared with other users included.
+
+        All or nothing: the turn of every device the user holds (a card shared with them too) and of every
+        IB Key app they are on is taken before anything changes (``user_deletion.turns_for_deletion``), so
+        a deletion meeting one kept by another request is 429 ``device_busy`` with the user, their sessions,
+        devices, lockout state and apps as they were. Sent again once the turn is free, it deletes all."""
         name = self.get(username).username
-        ended = (
-            self._store.users.revoke(name, disabled=True, epoch=new_epoch(), now=now, tombstones=False) or []
-        )
-        if self._leave_apps:
-            self._leave_apps(name)
-        for device_id in self._store.users.device_ids(name):
-            self._drop_device(name, device_id)
-        self._store.access.forget_user(name)
-        self._store.users.delete(name)
-        self._store.lockout.forget_user(name)  # after the user: a user created again starts unlocked
-        self._store.logins.forget_user(name)
+        with turns_for_deletion(self._store, name, self._leave_apps) as (device_ids, leave_apps):
+            ended = (
+                self._store.users.revoke(name, disabled=True, epoch=new_epoch(), now=now, tombstones=False)
+                or []
+            )
+            leave_apps()
+            for device_id in device_ids:
+                drop_device(self._store, name, device_id)
+            self._store.access.forget_user(name)
+            self._store.users.delete(name)
+            self._store.lockout.forget_user(name)  # after the user: a user created again starts unlocked
+            self._store.logins.forget_user(name)
         self._sessions_ended(name, ended, now=now, reason="killed")
         self._events.record("user.deleted", at=now, user=name)
 
@@ -286,26 +321,6 @@ class UserService:
             self._events.record(
                 f"session.{reason}", at=now, user=username, detail={"session_id": short_id(sid)}
             )
-
-    def _drop_device(self, name: str, device_id: str) -> None:
-        """Delete a device the user owns; a card merely shared with the user stays its owner's, and only
-        loses the user (holding the device's turn and by compare-and-set on its version, like every device
-        write: ``DeviceService.update``)."""
-        with turn(self._store.devices, device_id):
-            for _ in range(WRITE_TRIES):
-                record = self._store.devices.get(device_id)
-                if record is None:
-                    return
-                if record.owner == name:
-                    self._store.devices.delete(device_id)
-                    return
-                shared = without(record, name)
-                if (
-                    self._store.devices.update(device_id, record.version, {"shared_with": shared})
-                    != "conflict"
-                ):
-                    return
-        raise DeviceBusy(retry_after=RETRY_AFTER_S)
 
     def login_view(
         self, name: str | None, also: Sequence[ScriptCall] = ()

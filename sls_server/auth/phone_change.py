@@ -110,27 +110,30 @@ class PhoneChanges:
     def confirm(
         self, username: str, session_id: str, phone: str, code: str, *, now: int, ip: str | None
     ) -> dict[str, Any]:
-        """Spend the code and change the number (both numbers are told, ``UserService.change_phone``). A
+        """Spend the code and change the number (both numbers are told, ``UserService.changing_phone``). A
         wrong code is 401 ``invalid_response`` with the tries left; a code past its time, killed by wrong
-        tries, replaced, or asked for by another session is 410 ``challenge_expired``."""
+        tries, replaced, or asked for by another session is 410 ``challenge_expired``. The turns of the
+        user's SMS and voice devices are taken before the code is judged: one kept busy is 429
+        ``device_busy`` with the code neither spent nor counted."""
         digest = self._digest(username, session_id, phone, code)
-        status, left = self._repo.confirm(
-            username,
-            session_id=session_id,
-            phone=phone,
-            digest=digest,
-            now=now,
-            max_failures=CONFIRM_ATTEMPTS,
-            window_failures=CONFIRM_WINDOW_ATTEMPTS,
-            window=CONFIRM_WINDOW_S,
-        )
+        with self._users.changing_phone(username) as change:  # the devices' turns, before the code is spent
+            status, left = self._repo.confirm(
+                username,
+                session_id=session_id,
+                phone=phone,
+                digest=digest,
+                now=now,
+                max_failures=CONFIRM_ATTEMPTS,
+                window_failures=CONFIRM_WINDOW_ATTEMPTS,
+                window=CONFIRM_WINDOW_S,
+            )
+            if status == "ok":
+                return {"state": "changed", **change(phone, now)}
         if status == "limited":
             raise RateLimited(
                 "Too many wrong codes for a new number: wait, or ask Client Services to change it.",
                 retry_after=max(left, 1),
             )
-        if status == "ok":
-            return {"state": "changed", **self._users.change_phone(username, phone, now=now)}
         if status == "other_number":
             raise InvalidRequest(
                 "the code was sent to another number; send this number alone first", field="phone"

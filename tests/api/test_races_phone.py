@@ -1,7 +1,7 @@
 """Two phone changes of one user at once leave the SMS device sending to the number on the user's record.
 
 A new number is written on the user, then the user's SMS and voice devices follow it
-(``DeviceService.follow_phone``, a compare-and-set write per device: other slots than the user's). Two
+(``DeviceService.following_phone``, a compare-and-set write per device: other slots than the user's). Two
 changes racing each moved the devices to their own number, in whatever order the device writes landed, so
 the user's record could say one number while the codes went to the other: a user who changed their number
 away from a lost phone kept getting codes on it. Threads, each with its own test client on one app.

@@ -5,13 +5,15 @@ count, the users on the phone with their private keys sealed under ``ibkey-app:<
 dump shows no key), and the users being added (``pending``: username -> the server device waiting for
 activation). :meth:`PhoneApps.mutate` runs the pure model (``sls_devices.ibkey``) and writes its state back,
 holding the app's turn (``sls_server.turns``): requests at one phone run one after another, each PIN checked
-once, and none can lose a wrong PIN.
+once, and none can lose a wrong PIN. A user's deletion holds the turns of all their apps at once
+(:meth:`PhoneApps.leaving`).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import TypeVar
 
@@ -23,8 +25,8 @@ from ...errors import Conflict, InvalidRequest, SlsError
 from ...secretbox import SealError, SecretBox, sealed_as
 from ...store import Store
 from ...store.ibkey import IbKeyRepo
-from ...store.records import AppRecord, AppUser
-from ...turns import RETRY_AFTER_S, WRITE_TRIES, turn
+from ...store.records import AppRecord, AppUser, DeviceRecord
+from ...turns import RETRY_AFTER_S, WRITE_TRIES, turn, turns
 from ..errors import AppBusy, AppLockedOut, PasscodeRejected, PinRejected, UnknownApp, UnknownNotification
 
 T = TypeVar("T")
@@ -157,39 +159,49 @@ class PhoneApps:
         """Run ``action`` on the app and write its state back (a wrong PIN too), holding the app's turn; 429
         ``device_busy`` (``AppBusy``) when other requests keep it, or keep writing the app beside it."""
         with turn(self._repo, app_id, AppBusy):
-            for _ in range(WRITE_TRIES):
-                record = self._repo.get_app(app_id)
-                if not record:
-                    raise UnknownApp()
-                app, pending = self.open(record)
-                error: Exception | None = None
-                try:
-                    result = action(app, pending)
-                except (ibkey.IbKeyError, OcraError) as exc:
-                    error = exc
-                sealed = self.seal(app, pending, number=record.number)
-                outcome = self._repo.update_app(replace(sealed, version=record.version))
-                if outcome == "ok":
-                    if error is not None:
-                        raise refusal(error) from None
-                    return result
-                if outcome == "missing":
-                    raise UnknownApp()
+            return self._mutate_held(app_id, action)
+
+    def _mutate_held(self, app_id: str, action: Callable[[IbKeyApp, dict[str, str]], T]) -> T:
+        """:meth:`mutate`'s work, for a caller holding the app's turn already (:meth:`leaving`)."""
+        for _ in range(WRITE_TRIES):
+            record = self._repo.get_app(app_id)
+            if not record:
+                raise UnknownApp()
+            app, pending = self.open(record)
+            error: Exception | None = None
+            try:
+                result = action(app, pending)
+            except (ibkey.IbKeyError, OcraError) as exc:
+                error = exc
+            sealed = self.seal(app, pending, number=record.number)
+            outcome = self._repo.update_app(replace(sealed, version=record.version))
+            if outcome == "ok":
+                if error is not None:
+                    raise refusal(error) from None
+                return result
+            if outcome == "missing":
+                raise UnknownApp()
         raise AppBusy(retry_after=RETRY_AFTER_S)
 
-    def forget_user(self, username: str) -> None:
-        """Take a user being deleted off every phone's app that holds them, activated or still being added,
-        with their pushes: the phones their IB Key devices name (``app_id``), read before those devices go.
-        The other users of a shared phone stay as they were; an app left without users stays installed."""
+    @contextmanager
+    def leaving(self, username: str, devices: Sequence[DeviceRecord]) -> Iterator[Callable[[], None]]:
+        """Hold the turn of every app the user's IB Key ``devices`` name (``app_id``: read before those
+        devices go) and give the step that takes the user being deleted off them, activated or still being
+        added, with their pushes. Every turn is taken before the step can run (``turns.turns``): a deletion
+        refused for an app kept busy has left each app as it was. The other users of a shared phone stay as
+        they were; an app left without users stays installed."""
+        app_ids = sorted({d.app_id for d in devices if d.type == "ibkey" and d.app_id})
+        with turns(self._repo, app_ids, AppBusy):
+            yield lambda: self._leave_held(username, app_ids)
 
+    def _leave_held(self, username: str, app_ids: Sequence[str]) -> None:
         def leave(app: IbKeyApp, pending: dict[str, str]) -> None:
             app.remove_user(username)
             pending.pop(username, None)
 
-        devices = self._store.devices.get_many(self._store.users.device_ids(username))
-        for app_id in sorted({d.app_id for d in devices if d.type == "ibkey" and d.app_id}):
+        for app_id in app_ids:
             try:
-                self.mutate(app_id, leave)
+                self._mutate_held(app_id, leave)
             except UnknownApp:  # the phone's record is gone (a world imported without it): nothing to drop
                 continue
             self._repo.discard(app_id, *(n.id for n in self._repo.inbox(app_id) if n.username == username))

@@ -1,0 +1,66 @@
+"""What a user's deletion holds while it works: the turn of each of their devices and IB Key apps, all taken
+before anything changes (``UserService.delete``).
+
+Taken one at a time as it went, a turn kept by another request (a card being keyed, an app approving)
+stopped the deletion half done: the user disabled, some devices gone, the record still there. Held first,
+a turn that stays taken refuses the deletion with nothing changed, and the work under them asks for none
+again (a turn is not re-entrant: ``sls_server.turns``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, ExitStack, contextmanager
+
+from ..errors import DeviceBusy
+from ..store import Store
+from ..store.records import DeviceRecord
+from ..turns import RETRY_AFTER_S, WRITE_TRIES, turns
+from .device_terms import without
+from .errors import UserDevicesBusy
+
+#: (username, their devices) -> a block holding the turns of the IB Key apps those devices name, which gives
+#: the step taking the user off them (``sim.ibkey.phone_storage.PhoneApps.leaving``).
+LeaveApps = Callable[[str, Sequence[DeviceRecord]], AbstractContextManager[Callable[[], None]]]
+
+
+@contextmanager
+def turns_for_deletion(
+    store: Store, name: str, leave_apps: LeaveApps | None
+) -> Iterator[tuple[list[str], Callable[[], None]]]:
+    """Hold the turns a deletion of the user needs, devices first, then apps (the order ``turns`` sets),
+    each kind by sorted id; give (their device ids, the step taking them off their IB Key apps). 429
+    ``device_busy`` (``UserDevicesBusy``) when one stays taken, or when the user's devices keep changing
+    while the turns are taken (a device enrolled or shared meanwhile would have no turn held)."""
+    for _ in range(WRITE_TRIES):
+        device_ids = store.users.device_ids(name)
+        with ExitStack() as held:
+            try:
+                held.enter_context(turns(store.devices, device_ids))
+                devices = store.devices.get_many(device_ids)
+                leave = held.enter_context(leave_apps(name, devices)) if leave_apps else None
+            except DeviceBusy:
+                raise UserDevicesBusy(retry_after=RETRY_AFTER_S) from None
+            if store.users.device_ids(name) == device_ids:
+                yield device_ids, leave or (lambda: None)
+                return
+    raise UserDevicesBusy(retry_after=RETRY_AFTER_S)
+
+
+def drop_device(store: Store, name: str, device_id: str) -> None:
+    """Delete a device the user owns; a card merely shared with the user stays its owner's, and only loses
+    the user, by compare-and-set on its version like every device write (``DeviceService.update``). The
+    caller holds the device's turn (:func:`turns_for_deletion`)."""
+    for _ in range(WRITE_TRIES):
+        record = store.devices.get(device_id)
+        if record is None:
+            return
+        if record.owner == name:
+            store.devices.delete(device_id)
+            return
+        if (
+            store.devices.update(device_id, record.version, {"shared_with": without(record, name)})
+            != "conflict"
+        ):
+            return
+    raise DeviceBusy(retry_after=RETRY_AFTER_S)
