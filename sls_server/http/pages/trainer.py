@@ -22,15 +22,14 @@ from ...shapes.attacks import AttackReport, AttackRequest
 from ...sim.attacks import Attacks, attacker_addresses
 from ...sim.relay import ATTACKER_HANDSET
 from ...web.wording import duration, factor_name
-from ..admin.control import end_console_sign_ins, reset_clock
+from ..admin.control import end_console_sign_ins
 from ..common import core, now
 from . import bp
 from .access import TRAINER
 from .kit import answers_json, page, require_browser_token, shaped
 from .outcome import tell, told
 
-#: The admin clock's range (2000-01-01 .. 2100-01-01 UTC), as ``/admin/v1/clock`` keeps it.
-CLOCK_MIN, CLOCK_MAX = 946684800, 4102444800
+#: The console's clock buttons: ``advance_s`` of ``POST /admin/v1/clock`` each.
 CLOCK_STEPS = {"minute": 60, "quarter": 900, "day": 86400}
 NBSP = "\u00a0"
 ATTACK_TITLES = {
@@ -217,30 +216,20 @@ def console_body() -> dict[str, Any]:
 @bp.post("/trainer/clock")
 @answers_json
 def trainer_clock() -> ResponseReturnValue:
+    """``POST /admin/v1/clock``'s twin (``core().clock_service``, the same events): ``reset``, ``freeze``,
+    ``thaw``, or a step forward (+1 min, +15 min, +1 day), a refusal of which names ``step``."""
+
     def move(body: dict[str, Any]) -> dict[str, Any]:
         step = body.get("step")
+        clocks = core().clock_service
+        if step == "reset":
+            return clocks.reset().as_dict()
+        if step in ("freeze", "thaw"):
+            return clocks.move(freeze=step == "freeze").as_dict()
+        if isinstance(step, str) and step in CLOCK_STEPS:  # a list or an object is no key: named, never a 500
+            return clocks.move(advance_s=CLOCK_STEPS[step], field="step").as_dict()
         steps = ", ".join(("reset", "freeze", "thaw", *CLOCK_STEPS))
-        if not isinstance(step, str):  # a list or an object is no key to look up: named, never a 500
-            raise InvalidRequest(f"step must be one of {steps}", field="step")
-        clock = core().clock
-        if step == "reset":  # as ``POST /admin/v1/clock {"reset": true}`` does, with the same events
-            return reset_clock().as_dict()
-        if step in ("freeze", "thaw"):  # as ``POST /admin/v1/clock {"freeze": ...}`` does
-            reading = clock.reading()
-            if reading.frozen != (step == "freeze"):
-                reading = clock.freeze(step == "freeze")
-                kind = "clock.frozen" if reading.frozen else "clock.thawed"
-                core().events.record(kind, at=reading.now, detail={"offset_s": reading.offset_s})
-            return reading.as_dict()
-        if step in CLOCK_STEPS:
-            moved = clock.advance_within(CLOCK_STEPS[step], CLOCK_MIN, CLOCK_MAX)
-            if moved is None:
-                raise InvalidRequest("the clock would leave its range", field="step")
-            reading = moved
-        else:
-            raise InvalidRequest(f"step must be one of {steps}", field="step")
-        core().events.record("clock.moved", at=reading.now, detail={"offset_s": reading.offset_s})
-        return reading.as_dict()
+        raise InvalidRequest(f"step must be one of {steps}", field="step")
 
     return action(move)
 
