@@ -16,11 +16,10 @@ from typing import Any
 from flask import Response, jsonify, redirect, request
 from flask.typing import ResponseReturnValue
 
-from ...accounts.users import PHONE_RE
 from ...errors import InvalidRequest, SlsError
 from ...shapes.attacks import AttackReport, AttackRequest
 from ...sim.attacks import Attacks, attacker_addresses
-from ...sim.relay import ATTACKER_HANDSET
+from ...sim.users_table import users_table
 from ...web.wording import duration, factor_name
 from ..admin.control import end_console_sign_ins
 from ..common import core, now
@@ -44,46 +43,16 @@ ATTACK_TITLES = {
 
 
 def users_view(accounts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each user's row: the lock's wait in seconds too (``lock_wait_s``), which the console counts down
-    between two redraws; the wait as read never breaks between the number and its unit. ``accounts``: every
-    account, as the Accounts card lists them (each user's is one of them: read once, for both)."""
-    at = now()
-    by_id = {account["account_id"]: account for account in accounts}
-    shown = []
-    for name in core().users.names():
-        record = core().users.get(name)
-        lock = core().lockout.status(name, now=at)
-        waits = [b["retry_after"] for b in lock["buckets"].values() if b["locked"] and b["retry_after"]]
-        access = core().ip_rules.user_allowlist(name)
-        devices = [d for d in core().devices.of_user(name) if d.status != "revoked"]
-        shown.append(
-            {
-                "username": name,
-                "disabled": record.disabled,
-                "locked": lock["locked"],
-                "lock_wait": duration(max(waits)).replace(" ", NBSP) if waits else None,
-                "lock_wait_s": max(waits) if waits else None,
-                "failures": max((b["failures"] for b in lock["buckets"].values()), default=0),
-                "sessions": core().sessions.of_user(name, now=at),
-                "devices": devices,
-                "held_by": {d.device_id: held_by(d.handset) for d in devices if d.status == "active"},
-                "phone": record.phone,
-                # a swap left in place: the next demo's texts and calls to her still reach the attacker
-                "sim_swapped": bool(record.phone and core().phones.conditions(record.phone).sim_swapped_to),
-                "allowlist": access["ip_allowlist"],
-                "account": by_id.get(access["account_id"] or ""),
-            }
-        )
-    return shown
+    """The core's rows (``sim.users_table``: a user deleted meanwhile is left out, never a refused table),
+    with the lock's wait in words too; the console counts ``lock_wait_s`` down between two redraws, and the
+    wait as read never breaks between the number and its unit. ``accounts``: every account, as the Accounts
+    card lists them (each user's is one of them: read once, for both)."""
+    rows = users_table(core(), accounts, now=now())
+    return [{**row, "lock_wait": waited(row["lock_wait_s"])} for row in rows]
 
 
-def held_by(handset: str | None) -> str | None:
-    """Who holds an IB Key migrated to a handset that is no phone number, in the table's words: after a
-    staged SIM swap, the attacker. The table showed it as the victim's IB Key, with nothing to tell the room
-    it now answers the attacker's logins."""
-    if not handset or PHONE_RE.fullmatch(handset):
-        return None
-    return "the attacker's handset" if handset == ATTACKER_HANDSET else f"handset {handset}"
+def waited(seconds: int | None) -> str | None:
+    return duration(seconds).replace(" ", NBSP) if seconds else None
 
 
 def json_guard() -> Response | None:
