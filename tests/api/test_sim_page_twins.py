@@ -14,6 +14,8 @@ import pytest
 from flask.testing import FlaskClient
 from page_forms import script_token
 
+from sls_server.app import create_app
+
 NUMBER = "+15551230002"
 PASSWORD = "correct-Horse-battery-9"
 
@@ -78,3 +80,46 @@ def test_the_page_sets_what_the_twin_would(client: FlaskClient, rita: str) -> No
         "/sim/phone/rita/conditions", json={"sim_swapped": False}, headers={"X-CSRF-Token": rita}
     )
     assert given_back.status_code == 200 and _conditions(client)["sim_swapped_to"] is None
+
+
+def test_an_unknown_call_is_told_with_the_twin_s_code(client: FlaskClient, rita: str) -> None:
+    for call_id in ("c0ffee", "NOT-A-CALL-ID"):
+        twin = client.get(f"/sim/v1/phones/{NUMBER}/calls/{call_id}/audio")
+        page = client.get(f"/sim/phone/{NUMBER}/calls/{call_id}/audio")
+        assert (twin.status_code, twin.get_json()["error"]) == (404, "unknown_call"), twin.get_json()
+        assert (page.status_code, page.get_json()["error"]) == (404, "unknown_call"), page.get_json()
+    twin = client.get("/sim/v1/phones/15551230002/calls/c0ffee/audio")
+    page = client.get("/sim/phone/15551230002/calls/c0ffee/audio")
+    assert (
+        (page.status_code, page.get_json()["field"])
+        == (twin.status_code, twin.get_json()["field"])
+        == (400, "number")
+    )
+
+
+def test_a_page_action_answering_429_says_how_long_in_retry_after(
+    app_config: dict[str, Any], admin_headers: dict[str, str]
+) -> None:
+    """The address throttle on the phone page's *Migrate IB Key* (wrong passwords): the body's
+    ``retry_after`` is RFC 9110's header too, as in ``/sim/v1``'s answer."""
+    client = create_app({**app_config, "IP_THROTTLE_LIMIT": 2}).test_client()
+    body = {"username": "rita", "password": PASSWORD, "phone": NUMBER}
+    assert client.post("/admin/v1/users", json=body, headers=admin_headers).status_code == 201
+    token = script_token(client, "/sim/phone/rita")
+    wrong = {"platform": "ios", "password": "not-her-password-at-all"}
+    answers = [
+        client.post("/sim/phone/rita/ibkey/migrate", json=wrong, headers={"X-CSRF-Token": token})
+        for _ in range(3)
+    ]
+    assert [a.status_code for a in answers] == [401, 401, 429], [a.get_json() for a in answers]
+    throttled = answers[-1]
+    assert throttled.headers["Retry-After"] == str(throttled.get_json()["retry_after"]), throttled.get_json()
+
+
+def test_switched_off_the_pages_scripts_are_told_the_twin_s_code(app_config: dict[str, Any]) -> None:
+    """The pages said ``sim_disabled``, a code of their own, where ``/sim/v1`` says ``simulator_disabled``."""
+    client = create_app({**app_config, "SIM_ENABLED": False}).test_client()
+    twin = client.get(f"/sim/v1/phones/{NUMBER}/conditions")
+    for page in (client.get("/sim/phone/rita/state"), client.get(f"/sim/phone/{NUMBER}/calls/c0ffee/audio")):
+        assert (page.status_code, page.get_json()["error"]) == (403, "simulator_disabled"), page.get_json()
+        assert (page.status_code, page.get_json()["error"]) == (twin.status_code, twin.get_json()["error"])

@@ -9,21 +9,20 @@ from __future__ import annotations
 
 from typing import Any, get_args
 
-from flask import Response, jsonify
 from flask.typing import ResponseReturnValue
 
-from sls_devices.phone import Conditions, is_handset
+from sls_devices.phone import Conditions
 
 from ...errors import InvalidRequest, SlsError
 from ...shapes.devices import Platform
 from ...shapes.phones import PhoneConditionsUpdate
-from ...sim import speech
 from ...sim.relay import ATTACKER_HANDSET
 from ..common import client_ip, core, now
+from ..sim.phones import call_audio
 from . import bp
 from .kit import answers_json, shaped
 from .phone_view import phone_state
-from .sim_guard import guarded, json_body, known_id, refused, text, unlock
+from .sim_guard import guarded, json_body, known_id, refused, shut, text, unlock
 from .simulators import keypads, locked_out
 
 PLATFORMS: tuple[str, ...] = get_args(Platform)
@@ -105,13 +104,13 @@ def sim_phone_restart(username: str) -> ResponseReturnValue:
 @bp.get("/sim/phone/<handset>/calls/<call_id>/audio")
 @answers_json
 def sim_call_audio(handset: str, call_id: str) -> ResponseReturnValue:
-    if locked_out() or not is_handset(handset):
-        return jsonify({"error": "not_found", "message": "No such call."}), 404
-    found = [c for c in core().phones.calls(handset, now=now()) if c["id"] == call_id]
-    if not found:
-        return jsonify({"error": "not_found", "message": "No such call."}), 404
+    """``GET /sim/v1/phones/<number>/calls/<call_id>/audio`` (``call_audio``, the same lookup and refusals)
+    under the simulators' access rule; a refusal is JSON, as every route here answers one."""
+    reason = locked_out()
+    if reason:
+        return shut(reason)
     try:
-        return Response(speech.render_wav(found[0]["transcript"]), mimetype="audio/wav")
+        return call_audio(handset, call_id)
     except SlsError as exc:
         return refused(exc)
 

@@ -23,6 +23,7 @@ from ...sim.users_table import users_table
 from ...web.wording import duration, factor_name
 from ..admin.control import end_console_sign_ins
 from ..common import core, now
+from ..errors import answer_error
 from . import bp
 from .access import TRAINER
 from .kit import answers_json, page, require_browser_token, shaped
@@ -64,9 +65,7 @@ def json_guard() -> Response | None:
 
 
 def signed_out() -> Response:
-    response = jsonify(TRAINER.refusal("trainer_sign_in_required", "Sign in to the console first."))
-    response.status_code = 401
-    return response
+    return answer_error(TRAINER.refusal())
 
 
 #: What the sign-in form is told after a wrong admin token (once: a reload shows the form as it stands).
@@ -163,10 +162,8 @@ def action(run: Callable[[dict[str, Any]], Any], *, parse: bool = True) -> Respo
     try:
         require_browser_token()
         return jsonify(run(console_body() if parse else {}))
-    except SlsError as exc:
-        response = jsonify(exc.body())  # with the field it names (and an entry's index), for the console
-        response.status_code = exc.status
-        return response
+    except SlsError as exc:  # with the field it names (and an entry's index), for the console
+        return answer_error(exc)
 
 
 def console_body() -> dict[str, Any]:
