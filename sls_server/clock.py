@@ -13,16 +13,24 @@ apart would order a user's devices differently). Only a move changes a frozen cl
 running clock set near the end runs up to 2100-01-01 and stands there until moved or reset, rather than
 publishing instants no ``set_at`` would take back. Moves start from the instant read, so a step back (or
 ``advance_s: 0``) works from there, and a reset (one script) works from any state.
+
+A change a person asks for (``POST /admin/v1/clock``, the trainer console's buttons) goes through
+:class:`ClockService`, which keeps the range and records it in the audit trail, the same way for each.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from .shapes.clock import CLOCK_MAX, CLOCK_MIN
+from .errors import InvalidRequest
+from .shapes.clock import CLOCK_MAX, CLOCK_MIN, CLOCK_RANGE
 from .store.clock import UNBOUNDED, ClockRepo
 from .store.clock_state import ClockState
+
+if TYPE_CHECKING:
+    from .events import EventLog
 
 
 @dataclass(frozen=True)
@@ -76,6 +84,74 @@ class Clock:
 
     def _reading(self, system_now: int) -> ClockReading:
         return _reading(self._repo.state(), system_now)
+
+
+class ClockService:
+    """Every change of the clock a person asks for, with its audit events: ``POST /admin/v1/clock``, the
+    trainer console's buttons (+1 min, +15 min, +1 day, Freeze, reset) and its *Set* all come here, so each
+    decides the freeze or thaw, keeps the range and leaves the same trail alike (the copies each surface
+    kept had drifted: the console's steps recorded ``clock.moved`` without ``frozen``).
+
+    A freeze or thaw that changes the clock is ``clock.frozen`` or ``clock.thawed`` (``offset_s``); a move,
+    and a reset, ``clock.moved`` (``offset_s``, ``frozen``)."""
+
+    def __init__(self, clock: Clock, events: EventLog) -> None:
+        self._clock = clock
+        self._events = events
+
+    def move(
+        self,
+        *,
+        freeze: bool | None = None,
+        set_at: int | None = None,
+        advance_s: int | None = None,
+        field: str | None = None,
+    ) -> ClockReading:
+        """Freeze or thaw (``freeze``, applied first, so a frozen clock stands at exactly ``set_at``), then
+        one move, ``set_at`` or ``advance_s``; the clock as it stands after. A move that would leave
+        2000-01-01 .. 2100-01-01 is a 400 and nothing changes, the freeze asked with it neither; the 400
+        names ``field`` when the caller's form calls the move otherwise (the console's ``step``), else the
+        argument given."""
+        if set_at is not None and advance_s is not None:
+            raise InvalidRequest("give one of advance_s or set_at", field=field or "advance_s")
+        named = field or ("set_at" if set_at is not None else "advance_s")
+        reading = self._clock.reading()
+        if set_at is not None and not CLOCK_MIN <= set_at <= CLOCK_MAX:
+            raise InvalidRequest(f"{named} is {CLOCK_RANGE}", field=named)
+        if advance_s is not None and not CLOCK_MIN <= reading.now + advance_s <= CLOCK_MAX:
+            raise _out_of_range(named)  # before a freeze asked with it: a refused move changes nothing
+        if freeze is not None and freeze != reading.frozen:
+            reading = self._clock.freeze(freeze)
+            kind = "clock.frozen" if reading.frozen else "clock.thawed"
+            self._events.record(kind, at=reading.now, detail={"offset_s": reading.offset_s})
+        if set_at is not None:
+            reading = self._clock.set_at(set_at)
+        elif advance_s is not None:
+            moved = self._clock.advance_within(advance_s, CLOCK_MIN, CLOCK_MAX)
+            if moved is None:  # checked and moved in one Lua script: a refused move changed nothing
+                raise _out_of_range(named)
+            reading = moved
+        else:
+            return reading
+        self._moved(reading)
+        return reading
+
+    def reset(self) -> ClockReading:
+        """Back to real time, running, in one step from any state (no bound applies), with the events of
+        every change it amounts to: ``clock.thawed`` when it was frozen, then ``clock.moved``."""
+        before, after = self._clock.reset()
+        if before.frozen:
+            self._events.record("clock.thawed", at=after.now, detail={"offset_s": after.offset_s})
+        self._moved(after)
+        return after
+
+    def _moved(self, reading: ClockReading) -> None:
+        detail = {"offset_s": reading.offset_s, "frozen": reading.frozen}
+        self._events.record("clock.moved", at=reading.now, detail=detail)
+
+
+def _out_of_range(named: str) -> InvalidRequest:
+    return InvalidRequest(f"{named} would take the clock {CLOCK_RANGE}", field=named)
 
 
 def _within(now: int) -> int:

@@ -25,7 +25,7 @@ from .auth.sessions import SessionService
 from .auth.stepup import StepUp
 from .auth.suspicious import NewPlaceCheck, SuspiciousNotices
 from .auth.tasks import SensitiveTasks
-from .clock import Clock
+from .clock import Clock, ClockService
 from .config import Settings
 from .events import EventLog
 from .factors import FactorRegistry
@@ -54,6 +54,7 @@ class Core:
     settings: Settings
     store: Store
     clock: Clock
+    clock_service: ClockService
     events: EventLog
     users: UserService
     devices: DeviceService
@@ -184,6 +185,7 @@ def build_core(settings: Settings, store: Store) -> Core:
         settings=settings,
         store=store,
         clock=clock,
+        clock_service=ClockService(clock, events),
         events=events,
         users=users,
         devices=devices,

@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 
-from flask import Flask, current_app, jsonify, request
+from flask import Flask, Response, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
@@ -54,6 +54,25 @@ class MetricsTokenRequired(SlsError):
         "This server protects /metrics: send Authorization: Bearer <metrics token> (its SLS_METRICS_TOKEN)."
     )
     challenge = 'Bearer realm="metrics"'
+
+
+class TrainerSignInRequired(SlsError):
+    """A console script's request from a browser not signed in to ``/trainer`` (``pages.access``); the script
+    sends the person to the sign-in form."""
+
+    code = "trainer_sign_in_required"
+    status = 401
+    message = "Sign in to the console first."
+
+
+class SimSignInRequired(SlsError):
+    """A simulator page script's request from a browser not signed in with the sim token (``pages.access``),
+    where the server has one; the page's script sends the person to the form. (``sim_token`` is the code
+    the pages' scripts have always read.)"""
+
+    code = "sim_token"
+    status = 401
+    message = "Enter the sim token first."
 
 
 class CrossSiteRequest(Forbidden):
@@ -192,19 +211,24 @@ class UnknownCall(NotFound):
 # --- the handler --------------------------------------------------------------------------------------------
 
 
-def answer_error(exc: SlsError) -> ResponseReturnValue:
-    """The contract's JSON error, with the headers its body implies (the pages' handler falls back on it for
-    a script's request)."""
+def answer_error(exc: SlsError, *, message: str | None = None) -> Response:
+    """The contract's JSON error, with the headers its body implies: every JSON refusal, the API's and the
+    pages' scripts' alike, is built here. ``message``: the page's own words for it, where a page says it
+    otherwise (``pages.kit.say``); nothing else of the body changes."""
     if exc.status >= 500:
         log.warning("%s: %s", exc.code, exc.message)
-    response = jsonify(exc.body())
+    body = exc.body()
+    if message is not None:
+        body["message"] = message
+    response = jsonify(body)
+    response.status_code = exc.status
     wait = exc.extra.get("retry_after")
     if isinstance(wait, int) and not isinstance(wait, bool) and wait >= 0:
         # the body's retry_after as RFC 9110's header too, which HTTP clients' retry logic reads
         response.headers[RETRY_AFTER] = str(wait)
     if exc.challenge:
         response.headers[WWW_AUTHENTICATE] = exc.challenge
-    return response, exc.status
+    return response
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -1,7 +1,8 @@
-"""What the page tests do as a browser would, without one: read a form's CSRF token, start a login on the
-login page, ask for a withdrawal (its step-up), sign in to the trainer console and drive it (``Console``),
-and read back through the admin API what it changed. Shared by ``test_pages.py``, ``test_trainer_attacks.py``,
-``test_trainer_admin.py``, ``test_trainer_accounts.py`` and ``test_pages_outage.py``."""
+"""What the page tests do as a browser would, without one: read a form's CSRF token (or the one a page's
+script sends), start a login on the login page, ask for a withdrawal (its step-up), sign in to the trainer
+console and drive it (``Console``), and read back through the admin API what it changed. Shared by
+``test_pages.py``, ``test_trainer_attacks.py``, ``test_trainer_admin.py``, ``test_trainer_accounts.py``,
+``test_pages_outage.py``, ``test_sim_migrate_page.py`` and ``test_sim_page_twins.py``."""
 
 from __future__ import annotations
 
@@ -15,6 +16,14 @@ from flask.testing import FlaskClient
 def csrf(html: str) -> str:
     found = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert found, "a form without its CSRF token"
+    return found.group(1)
+
+
+def script_token(client: FlaskClient, path: str) -> str:
+    """The CSRF token a page's script sends (``X-CSRF-Token``): its ``<meta name="csrf-token">``."""
+    html = client.get(path).get_data(as_text=True)
+    found = re.search(r'<meta name="csrf-token" content="([^"]+)"', html)
+    assert found, f"{path} carries no CSRF token for its script"
     return found.group(1)
 
 

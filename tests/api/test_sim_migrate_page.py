@@ -4,18 +4,15 @@ password starts the same migration as ``/sim/v1/ibkey/migrate``. The page itself
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from conftest import EnrolledUser
 from flask.testing import FlaskClient
+from page_forms import script_token
 
 
 def _page_token(client: FlaskClient, username: str) -> str:
-    html = client.get(f"/sim/phone/{username}").get_data(as_text=True)
-    found = re.search(r'<meta name="csrf-token" content="([^"]+)"', html)
-    assert found, "the phone page carries its CSRF token"
-    return found.group(1)
+    return script_token(client, f"/sim/phone/{username}")
 
 
 def _ibkeys(client: FlaskClient, admin: dict[str, str], username: str) -> list[Any]:

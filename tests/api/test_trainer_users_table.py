@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 from ibkey_world import PASSWORD as IBKEY_PASSWORD
 from ibkey_world import World as IbkeyWorld
@@ -98,3 +100,29 @@ def test_a_sim_swap_left_in_place_is_flagged_in_its_user_s_row_with_the_way_to_t
     restored = client.put("/sim/v1/phones/+15555550104/conditions", json={"sim_swapped_to": None})
     assert restored.status_code == 200, restored.get_json()
     assert "SIM swapped" not in row(client.get("/trainer/users").get_data(as_text=True), "sam")
+
+
+def test_a_user_deleted_while_the_table_is_read_is_left_out_not_the_whole_table(
+    app: Flask, client: FlaskClient, admin_headers: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The table listed the names, then looked each one up: a user deleted in between (another console, a
+    script) made the lookup raise ``unknown_user`` and ``/trainer/users`` answered 404 (3 reads in 14 while
+    users were deleted). Here the store lists the names, then the user goes, as another client would."""
+    for name in ("ann", "bob", "cid"):
+        user(client, admin_headers, name, {"type": "dscplus", "pin": "1234"})
+    Console(client)
+    core = app.extensions["sls"]
+    listed = core.store.users.usernames
+
+    def listed_then_bob_deleted() -> list[str]:
+        names: list[str] = listed()
+        if "bob" in names:
+            core.users.delete("bob", now=core.clock.now())
+        return names
+
+    monkeypatch.setattr(core.store.users, "usernames", listed_then_bob_deleted)
+    answer = client.get("/trainer/users")
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:300]
+    table = answer.get_data(as_text=True)
+    assert "trainer-user-bob" not in table
+    assert row(table, "ann") and row(table, "cid")

@@ -8,10 +8,9 @@ from typing import Any
 from flask.typing import ResponseReturnValue
 
 from ...accounts.errors import UserNotFound
-from ...clock import ClockReading
 from ...errors import InvalidRequest
 from ...shapes.attacks import AttackReport, AttackRequest
-from ...shapes.clock import CLOCK_MAX, CLOCK_MIN, CLOCK_RANGE, MAX_CLOCK_S, Clock, ClockMove, ResetDone
+from ...shapes.clock import CLOCK_MAX, CLOCK_MIN, MAX_CLOCK_S, Clock, ClockMove, ResetDone
 from ...shapes.events import EventsPage, EventsQuery
 from ...shapes.sessions import ConsoleSignInsEnded
 from ...sim.attacks import Attacks
@@ -41,44 +40,13 @@ def move_clock(body: ClockMove) -> ResponseReturnValue:
     at once, and `freeze` stops it between moves, so a scripted run sees the same instants every time.
     `freeze` is applied first, so `{"freeze": true, "set_at": t}` stands at exactly `t`. 400
     `invalid_request` unless one move, `freeze` or both are given, or when the clock would leave
-    2000-01-01 .. 2100-01-01 (`field` names the one at fault; the move is not made). `reset` alone puts the
-    clock back to real time, running, in one step from any state (no bound applies to it)."""
+    2000-01-01 .. 2100-01-01 (`field` names the one at fault; nothing changes, a `freeze` sent with it
+    neither). `reset` alone puts the clock back to real time, running, in one step from any state (no bound
+    applies to it)."""
     if body.reset:
-        return reset_clock().as_dict()
-    clock = core().clock
-    reading = clock.reading()
-    if body.freeze is not None and body.freeze != reading.frozen:
-        reading = clock.freeze(body.freeze)
-        core().events.record(
-            "clock.frozen" if reading.frozen else "clock.thawed",
-            at=reading.now,
-            detail={"offset_s": reading.offset_s},
-        )
-    if body.set_at is None and body.advance_s is None:
-        return reading.as_dict()
-    if body.set_at is not None:
-        reading = clock.set_at(body.set_at)
-    else:
-        assert body.advance_s is not None  # the shape requires one move here
-        moved = clock.advance_within(body.advance_s, CLOCK_MIN, CLOCK_MAX)
-        if moved is None:  # checked and moved in one Lua script: a refused move changed nothing
-            raise InvalidRequest(f"advance_s would take the clock {CLOCK_RANGE}", field="advance_s")
-        reading = moved
-    detail = {"offset_s": reading.offset_s, "frozen": reading.frozen}
-    core().events.record("clock.moved", at=reading.now, detail=detail)
-    return reading.as_dict()
-
-
-def reset_clock() -> ClockReading:
-    """Back to real time, running, in one step, with the events of every other change it amounts to:
-    ``clock.thawed`` when it was frozen, then ``clock.moved``. This route's ``{"reset": true}`` and the
-    trainer console's reset button (``pages.trainer``) both come here, so both leave the same trail."""
-    before, after = core().clock.reset()
-    if before.frozen:
-        core().events.record("clock.thawed", at=after.now, detail={"offset_s": after.offset_s})
-    detail = {"offset_s": after.offset_s, "frozen": after.frozen}
-    core().events.record("clock.moved", at=after.now, detail=detail)
-    return after
+        return core().clock_service.reset().as_dict()
+    moved = core().clock_service.move(freeze=body.freeze, set_at=body.set_at, advance_s=body.advance_s)
+    return moved.as_dict()
 
 
 @operation(

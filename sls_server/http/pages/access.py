@@ -26,10 +26,11 @@ from dataclasses import dataclass
 from flask import g, request
 from werkzeug.wrappers import Response
 
-from ...errors import InvalidRequest
+from ...errors import InvalidRequest, SlsError
 from ...secretbox import pepper
 from ...web.wording import duration
 from ..common import client_ip, core, now, wall_now
+from ..errors import SimSignInRequired, TrainerSignInRequired
 from .kit import drop_cookie, seal, set_cookie
 
 #: The request header the pages' scripts set on what they ask on their own (polls, refreshes): such a request
@@ -61,6 +62,8 @@ class Door:
     name: str
     cookie: str
     path: str
+    #: What a page's script is told, with a 401, when this browser is not signed in here.
+    signed_out: type[SlsError]
 
     def token(self) -> str | None:
         settings = core().settings
@@ -112,14 +115,14 @@ class Door:
             return f"Signed out: a sign-in lasts {duration(console.absolute_timeout)} at most. Sign in again."
         return None
 
-    def refusal(self, error: str, message: str) -> dict[str, str]:
-        """The 401's body for a page's script: ``error``, and the sentence it shows. A sign-in a deadline
-        ended says why (``reason``: 'expired_idle' or 'expired_absolute'), and the script sends the person
-        to the sign-in form, which says it too."""
+    def refusal(self) -> SlsError:
+        """The 401 a page's script is told when this browser is not signed in here (:attr:`signed_out`, for
+        ``http.errors.answer_error``). A sign-in a deadline ended says why (``reason``: 'expired_idle' or
+        'expired_absolute'), and the script sends the person to the sign-in form, which says it too."""
         ended = self.ended()
         if ended is None:
-            return {"error": error, "message": message}
-        return {"error": error, "message": ended, "reason": g.sls_doors_checked[self.name]}
+            return self.signed_out()
+        return self.signed_out(ended, reason=g.sls_doors_checked[self.name])
 
     def sign_in(self, typed: str, response: Response) -> bool:
         token = self.token()
@@ -164,5 +167,5 @@ class Door:
         drop_cookie(response, self.cookie, path=self.path)
 
 
-TRAINER = Door("trainer", "sls_trainer", "/trainer")
-SIMULATORS = Door("sim", "sls_sim_access", "/sim")
+TRAINER = Door("trainer", "sls_trainer", "/trainer", TrainerSignInRequired)
+SIMULATORS = Door("sim", "sls_sim_access", "/sim", SimSignInRequired)

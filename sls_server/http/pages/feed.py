@@ -108,7 +108,7 @@ def _read(cursor: str, *, crowded: bool) -> Iterator[str]:
 def _signed_out() -> str:
     """The stream's last frame once its sign-in has ended: the console leaves for the sign-in form, which
     says why (a stream that only ended would be opened again, and refused, with nothing said)."""
-    body = TRAINER.refusal("trainer_sign_in_required", "Sign in to the console first.")
+    body = TRAINER.refusal().body()
     return f"event: signed_out\ndata: {json.dumps(body, separators=(',', ':'))}\n\n"
 
 

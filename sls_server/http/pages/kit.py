@@ -23,7 +23,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from flask import current_app, g, jsonify, render_template, request
+from flask import current_app, g, render_template, request
 from flask.typing import ResponseReturnValue
 from pydantic import BaseModel, ValidationError
 from werkzeug.wrappers import Response
@@ -149,9 +149,9 @@ def answers_json(view: View) -> View:
 
 @bp.errorhandler(StoreUnavailable)
 def _unavailable(exc: StoreUnavailable) -> ResponseReturnValue:
-    log.warning("%s: %s", exc.code, exc.message)
     if request.endpoint in JSON_ENDPOINTS:
-        return jsonify(exc.body()), exc.status
+        return answer_error(exc)  # which logs it, as every 5xx
+    log.warning("%s: %s", exc.code, exc.message)
     section = SECTIONS.get(request.path.strip("/").split("/")[0], "login")
     retry = request.path if request.method == "GET" else SECTION_HOMES[section]  # a form is not re-sent
     return page("unavailable.html", exc.status, section=section, retry=retry)

@@ -9,19 +9,20 @@ from __future__ import annotations
 
 from typing import Any, get_args
 
-from flask import Response, jsonify
 from flask.typing import ResponseReturnValue
 
-from sls_devices.phone import Conditions, is_handset
+from sls_devices.phone import Conditions
 
 from ...errors import InvalidRequest, SlsError
 from ...shapes.devices import Platform
-from ...sim import speech
+from ...shapes.phones import PhoneConditionsUpdate
+from ...sim.relay import ATTACKER_HANDSET
 from ..common import client_ip, core, now
+from ..sim.phones import call_audio
 from . import bp
-from .kit import answers_json
+from .kit import answers_json, shaped
 from .phone_view import phone_state
-from .sim_guard import guarded, json_body, known_id, refused, text, unlock
+from .sim_guard import guarded, json_body, known_id, refused, shut, text, unlock
 from .simulators import keypads, locked_out
 
 PLATFORMS: tuple[str, ...] = get_args(Platform)
@@ -63,27 +64,23 @@ def sim_phone_state(username: str) -> ResponseReturnValue:
 @bp.post("/sim/phone/<username>/conditions")
 @answers_json
 def sim_phone_conditions(username: str) -> ResponseReturnValue:
+    """``PUT /sim/v1/phones/<number>/conditions`` for the user's phone, held to its shape
+    (``PhoneConditionsUpdate``: ``"yes"`` is no boolean, a negative count no count), with the page's
+    ``sim_swapped`` checkbox for ``sim_swapped_to``: true puts the SIM in the attacker's handset."""
+
     def change() -> dict[str, Any]:
         body = json_body()
         number = core().users.get(username).phone
         if not number:
             raise InvalidRequest("this user has no phone number", field="number")
-        delay = body.get("delivery_delay_s", 0)
-        if isinstance(delay, bool) or not isinstance(delay, int) or not 0 <= delay <= 3600:
-            raise InvalidRequest("delivery_delay_s must be 0 to 3600 seconds", field="delivery_delay_s")
-        every = body.get("roaming_loses_every", 0)
-        if isinstance(every, bool) or not isinstance(every, int):
-            raise InvalidRequest("roaming_loses_every must be a whole number", field="roaming_loses_every")
-        swapped = "attacker" if body.get("sim_swapped") is True else None
-        conditions = Conditions(
-            carrier_blocks_sms=body.get("carrier_blocks_sms") is True,
-            roaming=body.get("roaming") is True,
-            delivery_delay_s=delay,
-            sim_swapped_to=swapped,
-            needs_restart=body.get("needs_restart") is True,
-            roaming_loses_every=every,
-        )
-        core().phones.set_conditions(number, conditions, now=now())
+        given = {key: value for key, value in body.items() if key != "sim_swapped"}
+        if "sim_swapped" in body:
+            if not isinstance(body["sim_swapped"], bool) or "sim_swapped_to" in body:
+                said = "sim_swapped must be true or false (and sent without sim_swapped_to)"
+                raise InvalidRequest(said, field="sim_swapped")
+            given["sim_swapped_to"] = ATTACKER_HANDSET if body["sim_swapped"] else None
+        asked = shaped(PhoneConditionsUpdate, given)
+        core().phones.set_conditions(number, Conditions(**asked.model_dump()), now=now())
         return phone_state(username)
 
     return guarded(change)
@@ -107,13 +104,13 @@ def sim_phone_restart(username: str) -> ResponseReturnValue:
 @bp.get("/sim/phone/<handset>/calls/<call_id>/audio")
 @answers_json
 def sim_call_audio(handset: str, call_id: str) -> ResponseReturnValue:
-    if locked_out() or not is_handset(handset):
-        return jsonify({"error": "not_found", "message": "No such call."}), 404
-    found = [c for c in core().phones.calls(handset, now=now()) if c["id"] == call_id]
-    if not found:
-        return jsonify({"error": "not_found", "message": "No such call."}), 404
+    """``GET /sim/v1/phones/<number>/calls/<call_id>/audio`` (``call_audio``, the same lookup and refusals)
+    under the simulators' access rule; a refusal is JSON, as every route here answers one."""
+    reason = locked_out()
+    if reason:
+        return shut(reason)
     try:
-        return Response(speech.render_wav(found[0]["transcript"]), mimetype="audio/wav")
+        return call_audio(handset, call_id)
     except SlsError as exc:
         return refused(exc)
 

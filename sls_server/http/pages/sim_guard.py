@@ -16,6 +16,7 @@ from flask import Response, jsonify, request
 
 from ...errors import InvalidRequest, SlsError, UnknownDevice
 from ...shapes.ibkey import Unlock
+from ..errors import SimulatorDisabled, answer_error
 from .access import SIMULATORS
 from .kit import require_browser_token, say, shaped
 from .simulators import locked_out
@@ -32,36 +33,33 @@ def known_id(value: str) -> str:
 
 
 def refused(exc: SlsError, *, own: tuple[str, ...] = ()) -> Response:
-    """The refusal in the pages' words (:func:`.kit.say`), or, for the codes in ``own``, in the service's own:
-    words written for the one holding the device, which the login page's would misstate."""
-    said = exc.message if exc.code in own else say(exc)
-    body = {"error": exc.code, "message": said}
-    for extra in ("attempts_left", "pin_attempts_left", "retry_after", "field"):
-        if extra in exc.extra:
-            body[extra] = exc.extra[extra]
-    response = jsonify(body)
-    response.status_code = exc.status
-    return response
+    """The refusal as ``/sim/v1`` answers it (``answer_error``: its extras, ``Retry-After``), in the pages'
+    words (:func:`.kit.say`), or, for the codes in ``own``, in the service's own: words written for the one
+    holding the device, which the login page's would misstate."""
+    return answer_error(exc, message=None if exc.code in own else say(exc))
 
 
 def guarded(
     action: Callable[[], Mapping[str, object]], *, changes: bool = True, own: tuple[str, ...] = ()
 ) -> Response:
     reason = locked_out()
-    if reason == "disabled":
-        response = jsonify({"error": "sim_disabled", "message": "The simulators are switched off."})
-        response.status_code = 403
-        return response
-    if reason:  # why the sign-in ended, when a deadline ended it: the page sends the person to the form
-        response = jsonify(SIMULATORS.refusal("sim_token", "Enter the sim token first."))
-        response.status_code = 401
-        return response
+    if reason:
+        return shut(reason)
     try:
         if changes:
             require_browser_token()
         return jsonify(action())
     except SlsError as exc:
         return refused(exc, own=own)
+
+
+def shut(reason: str) -> Response:
+    """What a page's script is told when :func:`.simulators.locked_out` gives a ``reason``: the simulators
+    switched off (``/sim/v1``'s 403, in the pages' words), or no sign-in with the sim token (and why it
+    ended, when a deadline ended it: the page sends the person to the form)."""
+    if reason == "disabled":
+        return answer_error(SimulatorDisabled(), message="The simulators are switched off.")
+    return answer_error(SIMULATORS.refusal())
 
 
 def json_body() -> dict[str, Any]:

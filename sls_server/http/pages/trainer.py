@@ -16,20 +16,20 @@ from typing import Any
 from flask import Response, jsonify, redirect, request
 from flask.typing import ResponseReturnValue
 
-from ...accounts.users import PHONE_RE
 from ...errors import InvalidRequest, SlsError
 from ...shapes.attacks import AttackReport, AttackRequest
-from ...shapes.clock import CLOCK_MAX, CLOCK_MIN  # the admin clock's range, declared once
 from ...sim.attacks import Attacks, attacker_addresses
-from ...sim.relay import ATTACKER_HANDSET
+from ...sim.users_table import users_table
 from ...web.wording import duration, factor_name
-from ..admin.control import end_console_sign_ins, reset_clock
+from ..admin.control import end_console_sign_ins
 from ..common import core, now
+from ..errors import answer_error
 from . import bp
 from .access import TRAINER
 from .kit import answers_json, page, require_browser_token, shaped
 from .outcome import tell, told
 
+#: The console's clock buttons: ``advance_s`` of ``POST /admin/v1/clock`` each.
 CLOCK_STEPS = {"minute": 60, "quarter": 900, "day": 86400}
 NBSP = "\u00a0"
 ATTACK_TITLES = {
@@ -44,46 +44,16 @@ ATTACK_TITLES = {
 
 
 def users_view(accounts: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each user's row: the lock's wait in seconds too (``lock_wait_s``), which the console counts down
-    between two redraws; the wait as read never breaks between the number and its unit. ``accounts``: every
-    account, as the Accounts card lists them (each user's is one of them: read once, for both)."""
-    at = now()
-    by_id = {account["account_id"]: account for account in accounts}
-    shown = []
-    for name in core().users.names():
-        record = core().users.get(name)
-        lock = core().lockout.status(name, now=at)
-        waits = [b["retry_after"] for b in lock["buckets"].values() if b["locked"] and b["retry_after"]]
-        access = core().ip_rules.user_allowlist(name)
-        devices = [d for d in core().devices.of_user(name) if d.status != "revoked"]
-        shown.append(
-            {
-                "username": name,
-                "disabled": record.disabled,
-                "locked": lock["locked"],
-                "lock_wait": duration(max(waits)).replace(" ", NBSP) if waits else None,
-                "lock_wait_s": max(waits) if waits else None,
-                "failures": max((b["failures"] for b in lock["buckets"].values()), default=0),
-                "sessions": core().sessions.of_user(name, now=at),
-                "devices": devices,
-                "held_by": {d.device_id: held_by(d.handset) for d in devices if d.status == "active"},
-                "phone": record.phone,
-                # a swap left in place: the next demo's texts and calls to her still reach the attacker
-                "sim_swapped": bool(record.phone and core().phones.conditions(record.phone).sim_swapped_to),
-                "allowlist": access["ip_allowlist"],
-                "account": by_id.get(access["account_id"] or ""),
-            }
-        )
-    return shown
+    """The core's rows (``sim.users_table``: a user deleted meanwhile is left out, never a refused table),
+    with the lock's wait in words too; the console counts ``lock_wait_s`` down between two redraws, and the
+    wait as read never breaks between the number and its unit. ``accounts``: every account, as the Accounts
+    card lists them (each user's is one of them: read once, for both)."""
+    rows = users_table(core(), accounts, now=now())
+    return [{**row, "lock_wait": waited(row["lock_wait_s"])} for row in rows]
 
 
-def held_by(handset: str | None) -> str | None:
-    """Who holds an IB Key migrated to a handset that is no phone number, in the table's words: after a
-    staged SIM swap, the attacker. The table showed it as the victim's IB Key, with nothing to tell the room
-    it now answers the attacker's logins."""
-    if not handset or PHONE_RE.fullmatch(handset):
-        return None
-    return "the attacker's handset" if handset == ATTACKER_HANDSET else f"handset {handset}"
+def waited(seconds: int | None) -> str | None:
+    return duration(seconds).replace(" ", NBSP) if seconds else None
 
 
 def json_guard() -> Response | None:
@@ -95,9 +65,7 @@ def json_guard() -> Response | None:
 
 
 def signed_out() -> Response:
-    response = jsonify(TRAINER.refusal("trainer_sign_in_required", "Sign in to the console first."))
-    response.status_code = 401
-    return response
+    return answer_error(TRAINER.refusal())
 
 
 #: What the sign-in form is told after a wrong admin token (once: a reload shows the form as it stands).
@@ -194,10 +162,8 @@ def action(run: Callable[[dict[str, Any]], Any], *, parse: bool = True) -> Respo
     try:
         require_browser_token()
         return jsonify(run(console_body() if parse else {}))
-    except SlsError as exc:
-        response = jsonify(exc.body())  # with the field it names (and an entry's index), for the console
-        response.status_code = exc.status
-        return response
+    except SlsError as exc:  # with the field it names (and an entry's index), for the console
+        return answer_error(exc)
 
 
 def console_body() -> dict[str, Any]:
@@ -216,30 +182,20 @@ def console_body() -> dict[str, Any]:
 @bp.post("/trainer/clock")
 @answers_json
 def trainer_clock() -> ResponseReturnValue:
+    """``POST /admin/v1/clock``'s twin (``core().clock_service``, the same events): ``reset``, ``freeze``,
+    ``thaw``, or a step forward (+1 min, +15 min, +1 day), a refusal of which names ``step``."""
+
     def move(body: dict[str, Any]) -> dict[str, Any]:
         step = body.get("step")
+        clocks = core().clock_service
+        if step == "reset":
+            return clocks.reset().as_dict()
+        if step in ("freeze", "thaw"):
+            return clocks.move(freeze=step == "freeze").as_dict()
+        if isinstance(step, str) and step in CLOCK_STEPS:  # a list or an object is no key: named, never a 500
+            return clocks.move(advance_s=CLOCK_STEPS[step], field="step").as_dict()
         steps = ", ".join(("reset", "freeze", "thaw", *CLOCK_STEPS))
-        if not isinstance(step, str):  # a list or an object is no key to look up: named, never a 500
-            raise InvalidRequest(f"step must be one of {steps}", field="step")
-        clock = core().clock
-        if step == "reset":  # as ``POST /admin/v1/clock {"reset": true}`` does, with the same events
-            return reset_clock().as_dict()
-        if step in ("freeze", "thaw"):  # as ``POST /admin/v1/clock {"freeze": ...}`` does
-            reading = clock.reading()
-            if reading.frozen != (step == "freeze"):
-                reading = clock.freeze(step == "freeze")
-                kind = "clock.frozen" if reading.frozen else "clock.thawed"
-                core().events.record(kind, at=reading.now, detail={"offset_s": reading.offset_s})
-            return reading.as_dict()
-        if step in CLOCK_STEPS:
-            moved = clock.advance_within(CLOCK_STEPS[step], CLOCK_MIN, CLOCK_MAX)
-            if moved is None:
-                raise InvalidRequest("the clock would leave its range", field="step")
-            reading = moved
-        else:
-            raise InvalidRequest(f"step must be one of {steps}", field="step")
-        core().events.record("clock.moved", at=reading.now, detail={"offset_s": reading.offset_s})
-        return reading.as_dict()
+        raise InvalidRequest(f"step must be one of {steps}", field="step")
 
     return action(move)
 

@@ -249,11 +249,7 @@ def trainer_set_clock() -> ResponseReturnValue:
         if body.get("set_at") is None:  # the shape would ask for "one of advance_s or set_at"
             raise InvalidRequest("set_at is required: the instant to set the clock to", field="set_at")
         at = shaped(ClockMove, {"set_at": body["set_at"]}).set_at
-        assert at is not None  # given, and the shape keeps it
-        reading = core().clock.set_at(at)
-        detail = {"offset_s": reading.offset_s, "frozen": reading.frozen}
-        core().events.record("clock.moved", at=reading.now, detail=detail)
-        return reading.as_dict()
+        return core().clock_service.move(set_at=at).as_dict()
 
     return action(move)
 

@@ -133,6 +133,12 @@ def list_phone_calls(number: str) -> Response:
 def get_phone_call_audio(number: str, call_id: str) -> Response:
     """Rendered by espeak-ng on the server. 404 `audio_unavailable` where it is not installed (the
     transcript says the same); 404 `unknown_call` for a call this handset did not receive."""
+    return call_audio(number, call_id)
+
+
+def call_audio(number: str, call_id: str) -> Response:
+    """A call to ``number`` spoken, as this route and the phone page's *Play* (``pages.sim_actions``) answer
+    it; the refusals are raised (``unknown_call``, the number's 400, no audio), for each to tell."""
     name = handset(number)
     found = [
         c for c in core().phones.calls(name, now=now()) if _CALL_ID.fullmatch(call_id) and c["id"] == call_id
