@@ -205,7 +205,7 @@ WORDS: dict[str, Say] = {
     "login.password_ok": lambda e: f"Right password for {e.who}",
     "login.password_failed": lambda e: f"Wrong password for {e.who}",
     "login.refused": _refused,
-    "login.challenge_issued": lambda e: f"{e.factor} code asked of {e.who}",
+    "login.challenge_issued": lambda e: f"Second step for {e.who}: {e.factor}",
     "login.second_factor_failed": lambda e: (
         f"Wrong {e.factor} code for {e.who}"
         + (f", {e.d['attempts_left']} tries left" if isinstance(e.d.get("attempts_left"), int) else "")
@@ -217,7 +217,7 @@ WORDS: dict[str, Say] = {
     "login.code_replayed": lambda e: f"A used code for {e.who} was tried again and refused",
     "login.answer_refused": lambda e: f"An answer for {e.who}'s finished login step refused",
     "ibkey.password_failed": lambda e: f"Wrong password for {e.who} in the IB Key app",
-    "stepup.challenge_issued": lambda e: f"{e.factor} code asked of {e.who} to confirm {_purpose(e)}",
+    "stepup.challenge_issued": lambda e: f"Second step for {e.who} to confirm {_purpose(e)}: {e.factor}",
     "stepup.password_failed": lambda e: f"Wrong password for {e.who} while confirming a task",
     "stepup.verified": lambda e: f"{e.who} confirmed {_purpose(e)}",
     "password_change.password_failed": lambda e: f"Wrong current password for {e.who} on a password change",
@@ -313,7 +313,7 @@ WORDS: dict[str, Say] = {
     "clock.moved": lambda e: "Server clock moved" + _at_offset(e),
     "clock.frozen": lambda e: "Server clock frozen" + _at_offset(e),
     "clock.thawed": lambda e: "Server clock running again" + _at_offset(e),
-    "emulator.reset": lambda e: "Emulator reset to its starting users",
+    "emulator.reset": lambda e: "Emulator wiped: every user, device, session and event before this is gone",
     "state.exported": lambda e: "State exported",
     "state.imported": lambda e: "State imported",
     "secrets.resealed": lambda e: "Stored secrets sealed with a new key",
