@@ -55,7 +55,8 @@ class AnswerCutter:
         tail = b""  # the end of what came before: TCP is a stream, and a request can arrive in two reads
         while data := _received(client):
             armed = self.armed
-            if armed is not None and armed in tail + data:
+            # in this read, or across it and the last (never wholly in the last: a request from before arming)
+            if armed is not None and armed in tail + data and armed not in tail:
                 self.armed = None
                 cutting.set()
             tail = (tail + data)[-256:]

@@ -173,7 +173,12 @@ class Lockout:
             permanent_after=p.permanent_after,
         )
         if status in ("locked", "permanent"):
-            detail: dict[str, Any] = {"lock_number": locks, "bucket": attempt.notes[BUCKET]}
+            # failures: the consecutive wrong passwords that set it (the feed says "after 5 wrong passwords")
+            detail: dict[str, Any] = {
+                "lock_number": locks,
+                "bucket": attempt.notes[BUCKET],
+                "failures": p.threshold,
+            }
             if status == "locked":
                 detail["wait_s"] = until - attempt.now
             else:

@@ -160,9 +160,10 @@ class PasswordStep:
                 check.after_password(attempt, ok=False)
             raise InvalidCredentials()
         user = self._users.check_password(username, password, now=now, view=view)
-        for check in self.checks:
-            check.after_password(attempt, ok=user is not None)
         if user is None:
+            # Recorded before the checks hear of it: the lock this failure sets (``account.locked``, and the
+            # notice texted for it) comes after the failure in the trail. Queued, the event rides first in
+            # the lockout's settle (``store.writebehind``): no round trip more.
             subject = attempt.subject
             self._events.record(
                 f"{door}.password_failed",
@@ -172,6 +173,9 @@ class PasswordStep:
                 result="failure",
                 detail=dict(subject.detail) or None,
             )
+        for check in self.checks:
+            check.after_password(attempt, ok=user is not None)
+        if user is None:
             raise InvalidCredentials()
         if disabled:
             raise AccountDisabled()

@@ -205,7 +205,7 @@ class SecondFactor:
             status, _ = self._store.logins.settle(txn.txn_id, now=now, outcome="deny", prompt=txn.prompt)
             if status != "denied":
                 raise_for_status(status)
-            self._record_step("push.denied", txn, now=now, ip=ip, result="denied")
+            self._record_step("push.denied", txn, now=now, ip=txn.ip, result="denied", detail=_answered(ip))
             return "denied"
         self._settle(
             txn,
@@ -216,7 +216,7 @@ class SecondFactor:
             ok_state="approved",
             ends=verdict == "wrong_number",
         )
-        self._record_step("push.approved", txn, now=now, ip=ip, result="approved")
+        self._record_step("push.approved", txn, now=now, ip=txn.ip, result="approved", detail=_answered(ip))
         return "approved"
 
     def collect(
@@ -300,3 +300,10 @@ class SecondFactor:
         if self._lockout:
             self._lockout.device_succeeded(device)
         return device
+
+
+def _answered(phone_ip: str | None) -> dict[str, Any] | None:
+    """A push's answer is recorded under the address of the login that sent it, as ``push.sent`` is: an
+    approval of an attacker's login is the attacker's success, whoever's phone tapped it. The phone's own
+    address goes in the detail (``answered_from``)."""
+    return {"answered_from": phone_ip} if phone_ip else None

@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from ..web.event_words import sentence
 from .admin_client import UNANSWERED, segment
 from .admin_commands import admin_options, call, connect, server_errors, sessions_table, when
 from .output import CliError, HelpGroup, fields_table, note, print_json, print_renderable, table
@@ -36,8 +37,11 @@ def event_row(event: dict[str, Any]) -> list[Any]:
 
 
 def event_line(event: dict[str, Any]) -> str:
-    """One event on one line, for --follow: time, type, then whichever fields it has."""
-    parts = [when(event.get("at")).split(" (")[0], event.get("type", "?")]
+    """One event on one line, for --follow: time, type, the event in words (as the trainer's feed says it,
+    ``web.event_words``; the CLI does not know which addresses are the staged attacks'), then whichever
+    fields it has."""
+    said = sentence(event)
+    parts = [when(event.get("at")).split(" (")[0], event.get("type", "?"), *([said] if said else [])]
     for key in ("user", "ip", "factor", "device_id", "result"):
         if event.get(key):
             parts.append(f"{key}={event[key]}")

@@ -151,7 +151,9 @@ class Attacks:
             report.lines.append("The victim has no phone number: there is nothing to swap.")
             return
         before = self._core.phones.conditions(number)
-        self._core.phones.set_conditions(number, replace(before, sim_swapped_to=ATTACKER_HANDSET), now=now)
+        self._core.phones.set_conditions(
+            number, replace(before, sim_swapped_to=ATTACKER_HANDSET), now=now, user=report.target
+        )
         was = " already" if before.sim_swapped_to == ATTACKER_HANDSET else " now"
         report.lines.append(
             f"The SIM of {number}{was} sits in the attacker's handset, and stays there until it is given "

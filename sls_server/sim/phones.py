@@ -71,9 +71,12 @@ class PhoneService:
     def conditions(self, number: str) -> Conditions:
         return conditions_from_record(self._store.phones.conditions(number))
 
-    def set_conditions(self, number: str, conditions: Conditions, *, now: int) -> Conditions:
+    def set_conditions(
+        self, number: str, conditions: Conditions, *, now: int, user: str | None = None
+    ) -> Conditions:
         """Replace the number's conditions (the roaming count starts over). A loss rule without roaming
-        would do nothing, so it is refused rather than kept to surprise someone later."""
+        would do nothing, so it is refused rather than kept to surprise someone later. ``user``: whose phone
+        it is, when the caller knows (a staged SIM swap), so the event names them ("sms-sam's SIM moved")."""
         if conditions.roaming_loses_every and not conditions.roaming:
             raise InvalidRequest(
                 "roaming_loses_every needs roaming: texts are lost only while the phone is abroad",
@@ -94,6 +97,7 @@ class PhoneService:
         self._events.record(
             "phone.conditions_changed",
             at=now,
+            user=user,
             detail={
                 "number": mask_number(number),
                 "carrier_blocks_sms": conditions.carrier_blocks_sms,

@@ -94,3 +94,22 @@ def test_events_never_publish_a_lock_name_as_a_user(client: FlaskClient) -> None
     locked = [e for e in events if e["type"] == "account.locked"]
     assert all(e["detail"]["invalid_username"] is True and "user" not in e for e in locked)
     assert "~" not in json.dumps(events)  # no digest of what was typed, which may be a password
+
+
+def test_the_lock_comes_after_the_wrong_password_that_set_it(alice: EnrolledUser) -> None:
+    """The Nth wrong password locks the account: the trail (and the trainer's feed, which reads it) says the
+    failure first, then the lock and its notice, then the refusals."""
+    client = alice.client
+    before = all_events(client)[-1]["id"]
+    for _ in range(6):
+        client.post(
+            "/api/v1/auth/login",
+            json={"username": "alice", "password": "not-the-password"},
+            environ_base={"REMOTE_ADDR": ATTACKER},
+        )
+    kinds = [e["type"] for e in all_events(client, since=before) if e.get("user") == "alice"]
+    shown = [k for k in kinds if k in ("login.password_failed", "account.locked", "login.refused")]
+    assert shown == [*["login.password_failed"] * 5, "account.locked", "login.refused"], kinds
+    assert all(
+        kinds.index(k) > kinds.index("account.locked") for k in ("sms.sent", "voice.called") if k in kinds
+    )

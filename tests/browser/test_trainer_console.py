@@ -92,7 +92,7 @@ def test_the_console_follows_clock_moves_made_elsewhere_and_the_locks_they_lift(
     wait = page.locator("[data-testid=trainer-lock-quinn] [data-lock-s]")
     expect(wait).to_have_text(re.compile(r"^(1\u00a0min|[1-5]?[0-9]\u00a0s)$"))  # never "52" / "s" apart
     locked = page.locator("[data-testid=feed-event][data-type='account.locked']").first
-    expect(locked).to_contain_text("wait 1 min")
+    expect(locked).to_contain_text("quinn locked for 1 min")
     world.advance(2 * 3600 + 60)
     expect(page.get_by_test_id("clock-offset")).to_have_text("offset +2 h 1 min")
     expect(page.get_by_test_id("trainer-lock-quinn")).to_contain_text("ok")

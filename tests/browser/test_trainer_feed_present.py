@@ -31,6 +31,11 @@ def test_present_shows_the_feed_alone_in_large_type_and_esc_leaves(world: World,
     locked = page.locator("[data-testid=feed-event][data-type='account.locked']")
     expect(locked).to_be_visible()
     assert font_px(locked) >= 24, "the room reads the feed from the back: large type"
+    # the same sentences and labels as the console's own feed (web/event_words.py)
+    expect(locked.get_by_test_id("feed-said")).to_contain_text(
+        "pete locked for 1 min after 5 wrong passwords"
+    )
+    expect(locked.get_by_test_id("feed-label")).to_have_text("defence")
     box = page.locator("section.feed").bounding_box()
     assert box is not None and box["width"] >= 1280 and box["height"] >= 800, box
     # the console behind it takes neither a click nor the keyboard while the room watches the feed

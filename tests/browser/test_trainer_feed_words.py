@@ -1,5 +1,6 @@
-"""The trainer console's feed in words a room reads (``static/js/trainer.js``: ``show``, ``describe``): an
-unlock is good news, not an alarm; a flood's summary gives clock times and a sentence, not Unix seconds."""
+"""The trainer console's feed in words a room reads (``web/event_words.py``, ``web/event_tones.py``, drawn
+by ``static/js/trainer.js``'s ``show``): a defence that fired apart from the attacker's success, an unlock
+good news; a flood's summary gives clock times and a sentence, not Unix seconds."""
 
 from __future__ import annotations
 
@@ -16,18 +17,22 @@ from .pages_kit import PASSWORD, World
 from .test_trainer_console import sign_in
 
 
-def test_an_unlock_is_not_coloured_as_an_alarm(world: World, page: Any) -> None:
+def test_a_lock_is_a_defence_and_an_unlock_good_news(world: World, page: Any) -> None:
     world.user("uma")
     sign_in(page, world)
     for _ in range(5):
         wrong = {"username": "uma", "password": "not-uma-password-1"}
         requests.post(world.url + "/api/v1/auth/login", json=wrong, timeout=10)
-    expect(page.locator("[data-testid=feed-event][data-type='account.locked']")).to_have_class(
-        re.compile(r"\bbad\b")
+    locked = page.locator("[data-testid=feed-event][data-type='account.locked']")
+    expect(locked).to_have_class(re.compile(r"\bdefence\b"))
+    expect(locked.get_by_test_id("feed-label")).to_have_text("defence")
+    expect(locked.get_by_test_id("feed-said")).to_have_text(
+        "uma locked for 1 min after 5 wrong passwords, from 127.0.0.1"
     )
     world.post("/admin/v1/users/uma/unlock", {})
     unlocked = page.locator("[data-testid=feed-event][data-type='account.unlocked']")
     expect(unlocked).to_have_class(re.compile(r"\bgood\b"))
+    expect(unlocked.get_by_test_id("feed-label")).to_have_text("ok")
 
 
 def test_a_flood_summary_says_clock_times_and_a_sentence(world: World, page: Any) -> None:
@@ -42,37 +47,49 @@ def test_a_flood_summary_says_clock_times_and_a_sentence(world: World, page: Any
     world.advance(120)  # the flood window closes; the next read of the trail writes its summary
     requests.get(world.url + "/admin/v1/events", headers=world.admin, timeout=10)
     summary = page.locator("[data-testid=feed-event][data-type='events.summary']")
-    expect(summary).to_contain_text(
-        re.compile("4 \u00d7 ip\\.rejected \\d\\d:\\d\\d\u2013\\d\\d:\\d\\d, 3 folded into this line")
+    expect(summary.get_by_test_id("feed-said")).to_have_text(
+        re.compile(
+            "^Login as a user refused: the address is outside the IP restrictions, "
+            "4 times \\d\\d:\\d\\d\u2013\\d\\d:\\d\\d \\(3 more than the line above\\), from 127\\.0\\.0\\.1$"
+        )
     )
+    expect(summary).to_have_class(re.compile(r"\bdefence\b"))
     expect(summary).not_to_contain_text("window start")
 
 
-def test_a_staged_sim_swap_s_takeover_is_an_alarm_not_good_news(world: World, page: Any) -> None:
+def test_a_staged_sim_swap_s_takeover_is_a_breach_not_good_news(world: World, page: Any) -> None:
     """The swap's login succeeds from the attacker's address, with a code texted to the swapped SIM: by its
-    outcome alone the feed showed it green. Its source makes it an alarm."""
+    outcome alone the feed showed it green. Its source makes it the attacker's success: a breach, said so."""
     world.user("sam", phone="+15555550161")
     world.post("/admin/v1/users/sam/devices", {"type": "sms"})
     sign_in(page, world)
     world.post("/admin/v1/attacks", {"attack": "sim_swap", "username": "sam", "password": PASSWORD})
-    bad = re.compile(r"\bbad\b")
+    breach = re.compile(r"\bbreach\b")
     for kind in ("phone.conditions_changed", "login.succeeded"):
-        expect(page.locator(f"[data-testid=feed-event][data-type='{kind}']")).to_have_class(bad)
-    code = page.locator("[data-testid=feed-event][data-type='sms.sent']").filter(has_text="purpose login")
-    expect(code).to_have_class(bad)  # it went to the attacker's handset
+        line = page.locator(f"[data-testid=feed-event][data-type='{kind}']")
+        expect(line).to_have_class(breach)
+        expect(line.get_by_test_id("feed-label")).to_have_text("breach")
+    swapped = page.locator("[data-testid=feed-event][data-type='phone.conditions_changed']")
+    expect(swapped.get_by_test_id("feed-said")).to_have_text("sam's SIM moved to the attacker's handset")
+    signed_in = page.locator("[data-testid=feed-event][data-type='login.succeeded']")
+    expect(signed_in.get_by_test_id("feed-said")).to_have_text(
+        "The attacker signed in as sam, from 198.51.100.99 (attacker)"
+    )
+    code = page.locator("[data-testid=feed-event][data-type='sms.sent']").filter(has_text="Code texted")
+    expect(code).to_have_class(breach)  # it went to the attacker's handset
+    expect(code).to_contain_text("arrived on the attacker's handset")
 
 
 def test_a_relayed_login_s_text_is_the_attacker_s(world: World, page: Any) -> None:
     """A phishing relay's login texts the victim's own phone: nothing in the line said from where
     it was asked for, so it stood grey, as if she had asked for the code herself. It names the relay's
-    address now (as a push names its login's), and is red for it."""
+    address now (as a push names its login's): the attacker on the way, amber, not yet a breach."""
     world.user("sam", phone="+15555550162")
     world.post("/admin/v1/users/sam/devices", {"type": "sms"})
     sign_in(page, world)
     world.post("/admin/v1/attacks", {"attack": "phishing_relay", "username": "sam", "password": PASSWORD})
-    bad = re.compile(r"\bbad\b")
-    text = page.locator("[data-testid=feed-event][data-type='sms.sent']").filter(has_text="purpose login")
-    expect(text).to_have_class(bad)
+    text = page.locator("[data-testid=feed-event][data-type='sms.sent']").filter(has_text="Code texted")
+    expect(text).to_have_class(re.compile(r"\battempt\b"))
     expect(text).to_contain_text(f"from {RELAY_IP} (attacker)")
     expect(text).not_to_contain_text("5555550162")  # the number stays masked
 
@@ -112,7 +129,8 @@ def test_a_sign_in_from_a_new_place_is_amber_and_says_so(
     expect(logins).to_have_count(2)
     expect(logins.first).to_have_class(re.compile(r"\bwarn\b"))  # newest first
     expect(logins.first).to_contain_text("from 203.0.113.77")
-    expect(logins.first).to_contain_text("new place")
+    expect(logins.first).to_contain_text("tess signed in from a new place")
+    expect(logins.first.get_by_test_id("feed-label")).to_have_text("warning")
     expect(logins.last).to_have_class(re.compile(r"\bgood\b"))
 
 
@@ -144,12 +162,12 @@ def test_a_name_no_user_has_shows_as_its_reference_never_as_typed(world: World, 
     texts = failed.all_inner_texts()  # newest first
     refs = {m[1] for text in texts if (m := re.search(r"a name no user has #([0-9a-f]{12})", text))}
     assert len(refs) == 1 and sum("a name no user has #" in text for text in texts) == 2, texts
-    assert next(text for text in texts if "name no user" not in text).split("\n")[-1].startswith("uma ·")
+    assert "Wrong password for uma, from" in next(text for text in texts if "name no user" not in text)
     assert "unknown username" not in " ".join(texts) and "name ref" not in " ".join(texts)
     assert "hunter2" not in page.content().lower()
 
 
-def test_a_text_the_carrier_lost_is_an_alarm(world: World, page: Any) -> None:
+def test_a_text_the_carrier_lost_is_a_warning(world: World, page: Any) -> None:
     """A login code lost abroad (``sms.sent``, result dropped) was drawn plain, as if delivered; the user
     waits for it in vain, and the room should see why."""
     world.user("rio", phone="+15555550163")
@@ -158,9 +176,9 @@ def test_a_text_the_carrier_lost_is_an_alarm(world: World, page: Any) -> None:
     sign_in(page, world)
     body = {"username": "rio", "password": PASSWORD}
     assert requests.post(world.url + "/api/v1/auth/login", json=body, timeout=10).status_code == 200
-    lost = page.locator("[data-testid=feed-event][data-type='sms.sent']").filter(has_text="dropped")
-    expect(lost).to_contain_text("roaming lost")
-    expect(lost).to_have_class(re.compile(r"\bbad\b"))
+    lost = page.locator("[data-testid=feed-event][data-type='sms.sent']").filter(has_text="never arrived")
+    expect(lost).to_contain_text("(roaming lost it)")
+    expect(lost).to_have_class(re.compile(r"\bwarn\b"))
 
 
 def test_a_line_on_another_day_shows_its_date(world: World, page: Any) -> None:

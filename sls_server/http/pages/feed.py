@@ -1,7 +1,9 @@
 """``/trainer/events``: the audit trail as server-sent events, for the console's live feed.
 
-Each event goes out with ``id:`` set to its stream cursor, so the browser's ``EventSource``, reconnecting on
-its own, sends ``Last-Event-ID`` and the feed resumes right after the last event it showed. A stream lasts
+Each event goes out as the admin API gives it, with its sentence, tone and the tone's word (``said``,
+``tone``, ``label``: :mod:`sls_server.web.event_words`, :mod:`sls_server.web.event_tones`), and with ``id:``
+set to its stream cursor, so the browser's ``EventSource``, reconnecting on its own, sends ``Last-Event-ID``
+and the feed resumes right after the last event it showed. A stream lasts
 :data:`STREAM_S` seconds and then ends (the browser reconnects after ``retry:``): it never holds a gunicorn
 worker thread for good, and ends at once when the server is told to stop (``sls_server.stopping``). Between
 reads it holds no Redis connection either: every :data:`POLL_S` it reads
@@ -39,6 +41,9 @@ from ... import stopping
 from ...errors import StoreUnavailable
 from ...long_held import LongHeld
 from ...shapes.events import is_cursor
+from ...sim.attacks import attacker_addresses
+from ...web.event_tones import TONE_LABELS, tone
+from ...web.event_words import sentence
 from ..common import core
 from . import bp
 from .access import TRAINER
@@ -74,6 +79,7 @@ def _frames(cursor: str, long_held: LongHeld) -> Iterator[str]:
 def _read(cursor: str, *, crowded: bool) -> Iterator[str]:
     yield f"retry: {CROWDED_RETRY_MS if crowded else RETRY_MS}\n\n"
     events = core().events
+    attackers = frozenset(attacker_addresses(core()))  # what came from one is said as the attacker's doing
     deadline = time.monotonic() + STREAM_S
     quiet_since = checked_at = time.monotonic()
     live = False
@@ -89,7 +95,9 @@ def _read(cursor: str, *, crowded: bool) -> Iterator[str]:
             yield _outage(exc)
             return
         for event in found:
-            yield f"id: {event['id']}\nevent: audit\ndata: {json.dumps(event, separators=(',', ':'))}\n\n"
+            kind = tone(event, attackers)
+            said = {**event, "said": sentence(event, attackers), "tone": kind, "label": TONE_LABELS.get(kind)}
+            yield f"id: {event['id']}\nevent: audit\ndata: {json.dumps(said, separators=(',', ':'))}\n\n"
         if not live:  # the console says "live" once the trail could be read, not when the connection opened
             live = True
             yield f"event: {'crowded' if crowded else 'live'}\ndata: {{}}\n\n"

@@ -29,13 +29,8 @@
   const SAY_EVERY_MS = 2000;
   const MAX_SHOWN = 200;
   const REFRESH_MS = 10000;
-  /* "locked" only as a word of its own (account.locked, card.pin_locked, device_locked): never inside
-     "unlocked", which GOOD colours. "dropped": a text the carrier lost (blocked, roaming, a phone needing a
-     restart), the code the user waits for in vain. */
-  const ALARM = /failed|(^|[._ ])locked|rejected|rate_limited|denied|refused|replaced|sign_in_failed|expired|dropped/;
-  const GOOD = /succeeded|approved|verified|unlocked|activated/;
-  /* The staged attacks' addresses (sim/attacks.py): what came from one is the attacker's doing, so an
-     activation, an approval or a login from there is an alarm, not good news. */
+  /* The staged attacks' addresses (sim/attacks.py), for an event the server sends without its sentence
+     (a type sls_server/web/event_words.py does not know): its address is still named the attacker's. */
   const ATTACKERS = new Set((root.dataset.attackerIps || "").split(" ").filter(Boolean));
   /* An attack report's verdict: its class and words. "not_run" (a password that is not the victim's, or a
      lock from an earlier attack) is neither side's win. */
@@ -213,7 +208,7 @@
     const unnamed = e.user ? null : SLS.nameless(e.detail);
     if (e.user) parts.push(e.user);
     else if (unnamed) parts.push(unnamed);
-    if (e.ip) parts.push("from " + e.ip + (ATTACKERS.has(e.ip) ? " (attacker)" : "")); // why the line is red
+    if (e.ip) parts.push("from " + e.ip + (ATTACKERS.has(e.ip) ? " (attacker)" : ""));
     if (e.factor) parts.push(e.factor);
     if (e.result) parts.push(e.result);
     if (e.type === "events.summary" && e.detail && typeof e.detail.window_start === "number") {
@@ -239,7 +234,7 @@
     sayTimer = null;
     const last = unsaid[unsaid.length - 1];
     const who = last.user || SLS.nameless(last.detail);
-    const what = last.type + (who ? " for " + who : "") + (last.result ? ", " + last.result : "");
+    const what = last.said || last.type + (who ? " for " + who : "") + (last.result ? ", " + last.result : "");
     announcer.textContent = unsaid.length === 1 ? "New event: " + what + "." : unsaid.length + " new events; latest: " + what + ".";
     unsaid = [];
   }
@@ -247,18 +242,6 @@
     if (Number(String(e.id).split("-")[0]) <= drawnMs) return;
     unsaid.push(e);
     if (!sayTimer) sayTimer = setTimeout(say, SAY_EVERY_MS);
-  }
-
-  /* Bad news by outcome (ALARM) or by source: an attacker's address, a SIM swapped to another handset
-     (phone.conditions_changed), a text or call that went to one (its notes). Then a sign-in from an address
-     the user never signed in from (its notice's news: the attacker's, from anywhere, or the user on the
-     road), amber. Then good news by outcome. */
-  function toneOf(e) {
-    const d = e.detail || {};
-    const swapped = d.sim_swapped === true || (Array.isArray(d.notes) && d.notes.includes("sim_swapped"));
-    if (ALARM.test(e.type + " " + (e.result || "")) || ATTACKERS.has(e.ip) || swapped) return "bad";
-    if (d.new_place === true) return "warn";
-    return GOOD.test(e.type) ? "good" : "";
   }
 
   /* A line's time is the emulated clock's, which a trainer moves by days: a line on another day than the
@@ -276,12 +259,22 @@
     return SLS.el("time", { class: "feed-time mono", datetime: iso, title: iso.replace("T", " ").slice(0, 19) + " UTC", text: date + iso.slice(11, 19) });
   }
 
+  /* An event as the server words it (http/pages/feed.py, from sls_server/web/event_words.py: one table for
+     the feed and `sls watch`): its tone's label and its sentence, then its dotted type, small, the name the
+     API and the scenarios know it by, its raw fields in the type's tooltip. A type the table does not know
+     comes without a sentence: its type and fields, as they are. Colour is never the only signal: the label
+     says it too ("defence", "breach"). */
   function show(e) {
-    const tone = toneOf(e);
-    const item = SLS.el("li", { class: "feed-item " + tone, "data-testid": "feed-event", "data-type": e.type }, [
+    const tone = e.tone || "";
+    const said = e.said ? [
+      e.label ? SLS.el("span", { class: "feed-label", "data-testid": "feed-label", text: e.label }) : null,
+      SLS.el("span", { class: "feed-said", "data-testid": "feed-said", text: e.said }),
+    ].filter(Boolean) : [SLS.el("span", { class: "feed-said mono", "data-testid": "feed-said", text: e.type })];
+    const item = SLS.el("li", { class: "feed-item " + tone, "data-testid": "feed-event", "data-type": e.type, "data-tone": tone }, [
       stamp(e.at),
-      SLS.el("span", { class: "feed-type mono", text: e.type }),
-      SLS.el("span", { class: "feed-detail", text: describe(e) }),
+      SLS.el("span", { class: "feed-line" }, said),
+      e.said ? SLS.el("span", { class: "feed-type mono", title: describe(e), text: e.type })
+        : SLS.el("span", { class: "feed-detail", text: describe(e) }),
     ]);
     feed.prepend(item);
     while (feed.children.length > MAX_SHOWN) feed.lastChild.remove();

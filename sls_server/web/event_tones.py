@@ -1,0 +1,105 @@
+"""What each audit event means to a room watching the trainer's feed (its tone), so a projector tells "the
+defence fired" from "the attacker got in" at a glance: a defence that fired, the attacker's success (a
+breach), a failed guess or the attacker on the way (an attempt), a sign-in from a new place (a warning),
+good news, or neutral. Each tone has a word (:data:`TONE_LABELS`) the page shows beside its colour, for
+colour is never the only signal. The sentences are in :mod:`.event_words`; the feed sends both
+(``http/pages/feed``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from typing import Any
+
+#: The tones, and the word each shows beside its colour (colour is never the only signal).
+TONE_LABELS = {
+    "defence": "defence",
+    "breach": "breach",
+    "attempt": "attempt",
+    "warn": "warning",
+    "good": "ok",
+}
+
+#: A defence that fired: the attempt was stopped, whoever made it.
+DEFENCES = frozenset(
+    {
+        "account.locked",
+        "login.refused",
+        "login.code_replayed",
+        "login.answer_refused",
+        "ip.rejected",
+        "challenge.rate_limited",
+        "push.rate_limited",
+        "push.denied",
+        "sms.rate_limited",
+        "device.locked",
+        "card.pin_locked",
+        "password_recovery.refused",
+        "ibkey.activation_code_burnt",
+    }
+)
+#: What the attacker wants: from a staged attack's address, each is the attacker's success.
+SUCCESSES = frozenset(
+    {
+        "login.password_ok",
+        "login.succeeded",
+        "stepup.verified",
+        "push.approved",
+        "session.rotated",
+        "device.activated",
+        "ibkey.migration_started",
+        "password_recovery.verified",
+        "user.password_changed",
+        "user.phone_changed",
+        "withdrawal.requested",
+        "gateway.session_established",
+    }
+)
+#: A wrong password, code or answer: an attempt that failed, not yet a defence.
+FAILURES = frozenset(
+    {
+        "login.password_failed",
+        "login.second_factor_failed",
+        "ibkey.password_failed",
+        "stepup.password_failed",
+        "password_change.password_failed",
+        "password_recovery.code_failed",
+        "ibkey.activation_failed",
+        "user.phone_change_failed",
+        "trainer.sign_in_failed",
+        "sim.sign_in_failed",
+    }
+)
+GOOD = frozenset(
+    {
+        "login.succeeded",
+        "stepup.verified",
+        "push.approved",
+        "account.unlocked",
+        "device.unlocked",
+        "device.activated",
+        "user.enabled",
+        "password_recovery.verified",
+    }
+)
+
+
+def tone(event: Mapping[str, Any], attackers: Collection[str] = ()) -> str:
+    """What the event means to the room: ``defence`` (an attempt stopped), ``breach`` (the attacker's
+    success: from a staged attack's address, or a code or SIM that went to the attacker's handset),
+    ``attempt`` (a wrong guess, or the attacker on the way), ``warn`` (a sign-in from a new place, a code
+    that never reached the user), ``good``, or ``""`` (neutral)."""
+    type_ = str(event.get("type"))
+    d = event.get("detail") or {}
+    attacker = bool(event.get("ip")) and event.get("ip") in attackers
+    arrived = event.get("result") != "dropped"
+    swapped = d.get("sim_swapped") is True or ("sim_swapped" in (d.get("notes") or []) and arrived)
+    if type_ in DEFENCES or (type_ == "events.summary" and d.get("type") in DEFENCES):
+        return "defence"
+    if (attacker and type_ in SUCCESSES) or swapped:
+        return "breach"
+    if type_ in FAILURES or attacker:
+        return "attempt"
+    if d.get("new_place") is True or not arrived:
+        return "warn"
+    return "good" if type_ in GOOD else ""

@@ -1,0 +1,138 @@
+"""The trainer's feed in words (``sls_server.web.event_words``): every event type the server writes has a
+sentence, and each tone says what the event means to the room, a defence apart from a breach."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from sls_scenarios.event_types import EVENT_TYPES
+from sls_server.web.event_tones import TONE_LABELS, tone
+from sls_server.web.event_words import WORDS, sentence
+
+ATTACKERS = frozenset({"198.51.100.66", "198.51.100.77", "198.51.100.99"})
+
+
+def test_every_event_type_the_server_writes_has_a_sentence() -> None:
+    assert sorted(EVENT_TYPES - WORDS.keys()) == []
+    assert sorted(WORDS.keys() - EVENT_TYPES) == []  # no wording for a type nobody writes
+
+
+@pytest.mark.parametrize("kind", sorted(EVENT_TYPES))
+def test_each_sentence_is_words_without_its_dotted_name(kind: str) -> None:
+    said = sentence({"type": kind, "user": "totp-tom", "ip": "198.51.100.66", "detail": {}}, ATTACKERS)
+    assert said and kind not in said and "_" not in said.replace("totp-tom", ""), said
+    assert said.endswith("from 198.51.100.66 (attacker)") or "198.51.100.66" in said
+
+
+def event(kind: str, **fields: Any) -> dict[str, Any]:
+    return {"type": kind, "at": 1_800_000_000, **fields}
+
+
+@pytest.mark.parametrize(
+    ("given", "said"),
+    [
+        (
+            event("login.password_failed", user="totp-tom", ip="127.0.0.1"),
+            "Wrong password for totp-tom, from 127.0.0.1",
+        ),
+        (
+            event(
+                "account.locked",
+                user="totp-tom",
+                detail={"lock_number": 1, "bucket": "all", "failures": 5, "wait_s": 60},
+            ),
+            "totp-tom locked for 1 min after 5 wrong passwords",
+        ),
+        (
+            event(
+                "sms.sent",
+                user="sms-sam",
+                result="delivered",
+                detail={"to": "+1•••0104", "purpose": "login", "notes": []},
+            ),
+            "Code texted to sms-sam's phone",
+        ),
+        (
+            event(
+                "phone.conditions_changed",
+                user="sms-sam",
+                detail={"number": "+1•••0104", "sim_swapped": True},
+            ),
+            "sms-sam's SIM moved to the attacker's handset",
+        ),
+        (
+            event("phone.conditions_changed", detail={"number": "+1•••0104", "sim_swapped": True}),
+            "The SIM of +1•••0104 moved to the attacker's handset",
+        ),
+        (
+            event("login.succeeded", user="iphone-ivy", ip="198.51.100.77", result="success"),
+            "The attacker signed in as iphone-ivy, from 198.51.100.77 (attacker)",
+        ),
+        (
+            event(
+                "push.approved", user="iphone-ivy", ip="198.51.100.77", detail={"answered_from": "127.0.0.1"}
+            ),
+            "iphone-ivy approved the attacker's login request on their phone, from 198.51.100.77 (attacker)",
+        ),
+        (
+            event(
+                "login.password_failed",
+                ip="198.51.100.66",
+                detail={"unknown_username": True, "name_ref": "3f9a"},
+            ),
+            "Wrong password for a name no user has #3f9a, from 198.51.100.66 (attacker)",
+        ),
+        (
+            event(
+                "events.summary",
+                ip="198.51.100.66",
+                user="card-carl",
+                result="account_locked",
+                detail={
+                    "type": "login.refused",
+                    "count": 3,
+                    "suppressed": 2,
+                    "window_start": 1_800_000_000,
+                    "window_end": 1_800_000_060,
+                },
+            ),
+            "Login as card-carl refused: the account is locked, 3 times 08:00\u201308:01"
+            " (2 more than the line above), from 198.51.100.66 (attacker)",
+        ),
+    ],
+)
+def test_the_sentences_a_room_reads(given: dict[str, Any], said: str) -> None:
+    assert sentence(given, ATTACKERS) == said
+
+
+def test_an_unknown_type_has_no_sentence_so_the_page_shows_its_fields() -> None:
+    assert sentence(event("login.teleported", user="ann"), ATTACKERS) is None
+
+
+@pytest.mark.parametrize(
+    ("given", "meant"),
+    [
+        (event("account.locked", user="card-carl", ip="198.51.100.66"), "defence"),
+        (event("login.refused", user="card-carl", ip="198.51.100.66", result="account_locked"), "defence"),
+        (event("challenge.rate_limited", user="card-carl"), "defence"),
+        (event("push.denied", user="iphone-ivy", ip="198.51.100.77"), "defence"),
+        (event("events.summary", ip="198.51.100.66", detail={"type": "login.refused"}), "defence"),
+        (event("login.succeeded", user="iphone-ivy", ip="198.51.100.77"), "breach"),
+        (event("push.approved", user="iphone-ivy", ip="198.51.100.77"), "breach"),
+        (event("phone.conditions_changed", detail={"sim_swapped": True}), "breach"),
+        (event("sms.sent", user="sms-sam", detail={"notes": ["sim_swapped"]}), "breach"),
+        (event("device.activated", user="android-ann", ip="198.51.100.99"), "breach"),
+        (event("login.password_failed", user="card-carl", ip="127.0.0.1"), "attempt"),
+        (event("login.challenge_issued", user="iphone-ivy", ip="198.51.100.77"), "attempt"),
+        (event("login.succeeded", user="ann", ip="203.0.113.5", detail={"new_place": True}), "warn"),
+        (event("login.succeeded", user="ann", ip="127.0.0.1"), "good"),
+        (event("push.approved", user="ann", ip="127.0.0.1"), "good"),
+        (event("session.replaced", user="ann"), ""),
+        (event("clock.moved", detail={"offset_s": 60}), ""),
+    ],
+)
+def test_each_tone_says_what_the_event_means(given: dict[str, Any], meant: str) -> None:
+    assert tone(given, ATTACKERS) == meant
+    assert meant == "" or TONE_LABELS[meant]
