@@ -68,7 +68,8 @@ class DemoReport:
             self.pause()
             return
         events, self.cursor = self._events(world)
-        side = world.actors[result.actor].role if result.actor in world.actors else "defender"
+        actor = acting(result)
+        side = world.actors[actor].role if actor in world.actors else "defender"
         grid = Table(show_header=not self.headed, expand=True, box=None, padding=(0, 1))
         for column in (*SIDES, "audit trail"):
             grid.add_column(column, ratio=1, overflow="fold", header_style="bold")
@@ -96,6 +97,16 @@ class DemoReport:
             return [], self.cursor
         events = [e for e in page.body.get("events", []) if e.get("type") != "clock.moved"]
         return events, page.body.get("cursor") or self.cursor
+
+
+def acting(result: StepResult) -> str:
+    """Who did a step: for a ``parallel`` or ``repeat``, the one actor all its steps have, if they have one.
+    The loop itself is the default actor's (the user), which put five attacker branches in the defender's
+    column."""
+    if not result.children:
+        return result.actor
+    actors = {acting(child) for child in result.children}
+    return actors.pop() if len(actors) == 1 else result.actor
 
 
 def _event_line(event: dict[str, Any]) -> str:

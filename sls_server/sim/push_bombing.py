@@ -69,7 +69,8 @@ def push_bombing(core: Core, report: Report, password: str, *, now: int) -> None
     if pushes:
         said = (
             f"{pushes} notification{'s' if pushes != 1 else ''} reached the victim's phone, each with three "
-            "numbers to pick from (number matching, and a wrong pick ends that login)"
+            "numbers to pick from (number matching: a wrong pick ends that login, but a blind pick is right "
+            "one time in three)"
         )
         if limited:  # said only when the limit acted: a login it answered with a challenge instead
             said += (
