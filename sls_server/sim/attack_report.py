@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import SlsError, StoreUnavailable
-from ..shapes.attacks import AttackKind, AttackReport, AttackVerdict
+from ..shapes.attacks import AttackKind, AttackReport, AttackVerdict, AttackWaiting
 
 if TYPE_CHECKING:
     from ..wiring import Core
@@ -55,6 +55,9 @@ class Report:
     #: refuse every login, :mod:`.prior_lock`): neither side won, so the verdict
     #: is neither "the attacker got in" nor "the defences held".
     not_run: bool = False
+    #: Logins left waiting on the victim's approval (push bombing): the attacker's address and until when
+    #: (``sim.attacker_waits``); an approval lets the attacker in after the report.
+    waiting: AttackWaiting | None = None
 
     def refused(self, exc: SlsError) -> None:
         """Count a refusal; an outage is not one (the attack stops: 503, as any request would)."""
@@ -109,7 +112,7 @@ class Report:
         return "attacker_got_in" if self.succeeded else "defences_held"
 
     def as_dict(self) -> AttackReport:
-        return {
+        report: AttackReport = {
             "kind": self.kind,
             "target": self.target,
             "attempts": self.attempts,
@@ -118,6 +121,9 @@ class Report:
             "attacker_succeeded": self.succeeded,
             "verdict": self.verdict(),
         }
+        if self.waiting is not None:
+            report["waiting"] = self.waiting
+        return report
 
 
 def attempt(

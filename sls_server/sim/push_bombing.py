@@ -5,6 +5,7 @@ to whom."""
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,10 @@ if TYPE_CHECKING:
     from ..wiring import Core
 
 PUSH_IP = "198.51.100.77"
+
+
+def _hhmm(at: int) -> str:
+    return time.strftime("%H:%M", time.gmtime(at))
 
 
 def has_ibkey(core: Core, username: str) -> bool:
@@ -39,6 +44,7 @@ def push_bombing(core: Core, report: Report, password: str, *, now: int) -> None
     number = core.users.get(report.target).phone or ""
     swapped = bool(number) and core.phones.conditions(number).sim_swapped_to == ATTACKER_HANDSET
     seen = login_codes(core, ATTACKER_HANDSET, number, now=now) if swapped else {}
+    waiting_until = 0  # when the last login left waiting on a push expires
     for _ in range(limit + 2):
         started = attempt(core, report, report.target, password, PUSH_IP, now=now)
         if started is None:
@@ -50,16 +56,23 @@ def push_bombing(core: Core, report: Report, password: str, *, now: int) -> None
                 return
         elif codes:  # her logins began with a code, this one not: the send limit refused to begin it
             instead[core.factors.get(factor["type"]).title] += 1
+        expires_at = started["expires_at"]
         if factor["type"] != "ibkey" and any(f["type"] == "ibkey" for f in started["factors"]):
             try:
-                factor = core.logins.switch(
+                switched = core.logins.switch(
                     started["txn_id"], started["login_token"], "ibkey", None, now=now, ip=PUSH_IP
-                )["factor"]
+                )
             except SlsError as exc:
                 report.refused(exc)
                 continue
+            factor, expires_at = switched["factor"], switched.get("expires_at", expires_at)
         if factor["type"] == "ibkey" and factor.get("mode") == "push":
             report.outcomes["push_sent"] += 1
+            # the attacker's page waits on it: an approval after this report still lets them in
+            core.attacker_waits.wait(
+                report.target, {**started, "expires_at": expires_at}, ip=PUSH_IP, now=now
+            )
+            waiting_until = max(waiting_until, int(expires_at))
         else:
             limited += factor.get("reason") == "push_limited"
             asked_for[factor_title(core, factor)] += 1
@@ -80,6 +93,12 @@ def push_bombing(core: Core, report: Report, password: str, *, now: int) -> None
             )
         still = "" if "SendLimited" in report.waits else ", and the victim can still log in"
         report.lines.append(f"{said}{still}.")
+        report.lines.append(
+            f"The attacker's page keeps waiting on {'them' if pushes != 1 else 'it'} until "
+            f"{_hhmm(waiting_until)} UTC: if {report.target} approves one with its right number, the "
+            f"attacker is in (login.succeeded from {PUSH_IP})."
+        )
+        report.waiting = {"ip": PUSH_IP, "until": waiting_until}
     elif not has_ibkey(core, report.target):
         report.lines.append(f"{report.target} has no IB Key: there is no app to bomb with notifications.")
     if asked_for:
