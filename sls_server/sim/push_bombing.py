@@ -46,7 +46,7 @@ def push_bombing(core: Core, report: Report, password: str, *, now: int) -> None
     seen = login_codes(core, ATTACKER_HANDSET, number, now=now) if swapped else {}
     waiting_until = 0  # when the last login left waiting on a push expires
     for _ in range(limit + 2):
-        started = attempt(core, report, report.target, password, PUSH_IP, now=now)
+        started = attempt(core, report, report.target, password, report.ip, now=now)
         if started is None:
             continue
         factor = started["factor"]
@@ -60,7 +60,7 @@ def push_bombing(core: Core, report: Report, password: str, *, now: int) -> None
         if factor["type"] != "ibkey" and any(f["type"] == "ibkey" for f in started["factors"]):
             try:
                 switched = core.logins.switch(
-                    started["txn_id"], started["login_token"], "ibkey", None, now=now, ip=PUSH_IP
+                    started["txn_id"], started["login_token"], "ibkey", None, now=now, ip=report.ip
                 )
             except SlsError as exc:
                 report.refused(exc)
@@ -70,7 +70,7 @@ def push_bombing(core: Core, report: Report, password: str, *, now: int) -> None
             report.outcomes["push_sent"] += 1
             # the attacker's page waits on it: an approval after this report still lets them in
             core.attacker_waits.wait(
-                report.target, {**started, "expires_at": expires_at}, ip=PUSH_IP, now=now
+                report.target, {**started, "expires_at": expires_at}, ip=report.ip, now=now
             )
             waiting_until = max(waiting_until, int(expires_at))
         else:
@@ -96,9 +96,9 @@ def push_bombing(core: Core, report: Report, password: str, *, now: int) -> None
         report.lines.append(
             f"The attacker's page keeps waiting on {'them' if pushes != 1 else 'it'} until "
             f"{_hhmm(waiting_until)} UTC: if {report.target} approves one with its right number, the "
-            f"attacker is in (login.succeeded from {PUSH_IP})."
+            f"attacker is in (login.succeeded from {report.ip})."
         )
-        report.waiting = {"ip": PUSH_IP, "until": waiting_until}
+        report.waiting = {"ip": report.ip, "until": waiting_until}
     elif not has_ibkey(core, report.target):
         report.lines.append(f"{report.target} has no IB Key: there is no app to bomb with notifications.")
     if asked_for:
@@ -115,11 +115,11 @@ def _approve_on_own_app(core: Core, report: Report, password: str, app: str, *, 
         "an earlier SIM swap (never taken back): its notifications reach the attacker's app, not the "
         "victim's phone, so the attacker needs no bombing."
     )
-    started = attempt(core, report, report.target, password, PUSH_IP, now=now)
+    started = attempt(core, report, report.target, password, report.ip, now=now)
     if started is None:
         report.say_refusals()
         return
-    if not confirm_on_app(core, report, app, started, ip=PUSH_IP, now=now):
+    if not confirm_on_app(core, report, app, started, ip=report.ip, now=now):
         report.lines.append("The attacker's own IB Key did not get them in this time.")
         return
     report.succeeded = True
@@ -142,7 +142,7 @@ def _log_in_with_swapped_code(
     if code is None:
         return False
     try:
-        core.logins.verify(started["txn_id"], started["login_token"], code, now=now, ip=PUSH_IP)
+        core.logins.verify(started["txn_id"], started["login_token"], code, now=now, ip=report.ip)
     except SlsError as exc:
         report.refused(exc)
         return False

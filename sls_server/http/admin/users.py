@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ipaddress import ip_address
 from typing import Any
 
 from flask.typing import ResponseReturnValue
@@ -61,12 +62,28 @@ def create_user(body: UserCreate) -> ResponseReturnValue:
     409 `user_exists`. A phone brings an SMS authenticator on it (event `device.enrolled` with
     `detail.at_opening`), as at the broker's account opening, unless `sms` is false."""
     allowlist = parse_allowlist(body.ip_allowlist) if body.ip_allowlist else []
+    known = known_places(body.known_ips or [])
     record, _ = core().opening.open(
         body.username, body.password, phone=body.phone, sms=body.sms, now=now(), paper=body.paper
     )
     if allowlist:  # parsed before the user exists, so a bad entry creates nothing
         core().ip_rules.set_user_allowlist(record.username, allowlist, now=now())
+    core().lockout.know_places(record.username, known)
     return _user_view(record.username)
+
+
+def known_places(entries: list[str]) -> list[str]:
+    """``known_ips`` as the lockout writes addresses (``ipaddress``'s form), checked before anything is
+    created; 400 naming the field and the entry otherwise."""
+    found = []
+    for index, entry in enumerate(entries):
+        try:
+            found.append(str(ip_address(entry.strip())))
+        except ValueError:
+            raise InvalidRequest(
+                f"known_ips entry {index} is not an IP address", field="known_ips", index=index
+            ) from None
+    return sorted(set(found))
 
 
 @operation(bp, "get", "/users", summary="List usernames", ok=UserList, returns="Every username.")
