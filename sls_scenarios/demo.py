@@ -57,6 +57,7 @@ class DemoReport:
             for actor in world.actors.values():
                 where = actor.address or "the default address"
                 lines.append(Text(f"{actor.name}: {actor.role}, from {where}", style="cyan"))
+            mark_attackers(world)
             self.cursor = self._events(world)[1]  # the setup's events are not the show
         self.console.print(Panel(Group(*lines), title=scenario.name, title_align="left", border_style="bold"))
 
@@ -97,6 +98,16 @@ class DemoReport:
             return [], self.cursor
         events = [e for e in page.body.get("events", []) if e.get("type") != "clock.moved"]
         return events, page.body.get("cursor") or self.cursor
+
+
+def mark_attackers(world: World) -> None:
+    """Tell the server which addresses are the attacker actors', so the trainer console's feed tags them
+    "(attacker)" and in red, as it does a staged attack's (``PUT /admin/v1/attackers``): the scenario's
+    attacker logging in from its own address showed as green good news. A server without the route (an
+    older one) is left as it is."""
+    addresses = sorted({a.address for a in world.actors.values() if a.role == "attacker" and a.address})
+    if addresses:
+        world.admin("PUT", "/admin/v1/attackers", {"addresses": addresses})
 
 
 def acting(result: StepResult) -> str:

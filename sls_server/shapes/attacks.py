@@ -84,3 +84,18 @@ class AttackReport(TypedDict):
             ),
         ]
     ]
+
+
+class AttackerAddresses(Request):
+    """Addresses the trainer console's feed tags as the attacker's, beside the staged attacks' own: a
+    scenario demo marks its attacker actors' (``sls scenario demo``), so their logins are not good news."""
+
+    addresses: list[str] = Field(
+        max_length=64,
+        description="IPv4 or IPv6 addresses; they replace the ones marked before (empty: none). A bad one "
+        "is a 400 `invalid_request` with `field: addresses` and its `index`, and nothing changes.",
+    )
+
+
+class AttackerAddressesMarked(TypedDict):
+    addresses: Annotated[list[str], Field(description="The addresses now marked, sorted.")]

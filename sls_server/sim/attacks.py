@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from ipaddress import ip_address
 from typing import TYPE_CHECKING, Any, get_args
 
 from sls_devices.phone import NOTICE_CLOSING, SENDER
@@ -56,7 +57,8 @@ def attacker_addresses(core: Core) -> tuple[str, ...]:
     phished-password attacks' pools: the trainer's feed shows what came from one as the attacker's doing, so
     an approval or a login from there is no good news."""
     pools = [ip for first in FIRST_ADDRESS.values() for ip in address_pool(first)]
-    return tuple(dict.fromkeys((SPRAY_IP, BRUTE_IP, *pools, *stuffing_addresses(core))))
+    marked = core.store.attacker_waits.marked_attackers()  # a scenario demo's attacker actors
+    return tuple(dict.fromkeys((SPRAY_IP, BRUTE_IP, *pools, *stuffing_addresses(core), *marked)))
 
 
 def locked_out_from(core: Core, kind: AttackKind, ip: str) -> tuple[str, ...]:
@@ -114,6 +116,24 @@ class Attacks:
                 "attack's range is known to them now), so the attacker's login was no new place."
             )
         return report.as_dict()
+
+    def mark(self, addresses: list[str], *, now: int) -> list[str]:
+        """Mark ``addresses`` as an attacker's for the trainer's feed (``PUT /admin/v1/attackers``): stored
+        for a console opened later, and told in the trail (``attack.addresses_marked``) to the consoles
+        already open, which tag them from then on. 400 naming the entry that is no IP address; nothing
+        changes then."""
+        found = []
+        for index, entry in enumerate(addresses):
+            try:
+                found.append(str(ip_address(entry.strip())))
+            except ValueError:
+                raise InvalidRequest(
+                    f"addresses entry {index} is not an IP address", field="addresses", index=index
+                ) from None
+        marked = sorted(set(found))
+        self._core.store.attacker_waits.mark_attackers(marked)
+        self._core.events.record("attack.addresses_marked", at=now, detail={"addresses": marked})
+        return marked
 
     def _try(
         self, report: Report, username: str, password: str, ip: str, *, now: int

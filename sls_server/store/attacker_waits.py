@@ -1,6 +1,8 @@
 """The logins a staged attack left waiting for the victim's approval (``sim.attacker_waits``): the attacker's
 page keeps polling them, so a push the victim approves after the attack's report still lets the attacker
-in. One hash per user; the Redis TTL only reclaims memory, the login's own expiry decides."""
+in. One hash per user; the Redis TTL only reclaims memory, the login's own expiry decides. And the
+addresses the trainer marked as an attacker's (a scenario demo's attacker actors), which the console's feed
+tags as the staged attacks' own."""
 
 from __future__ import annotations
 
@@ -34,3 +36,14 @@ class AttackerWaitRepo:
             return None
         data = json.loads(text(found))
         return str(data["ip"]), str(data["token"])
+
+    def mark_attackers(self, addresses: list[str]) -> None:
+        """Replace the addresses marked as an attacker's (none: unmarked)."""
+        pipe = self._r.pipeline(transaction=True)
+        pipe.delete(keys.MARKED_ATTACKERS)
+        if addresses:
+            pipe.sadd(keys.MARKED_ATTACKERS, *addresses)
+        pipe.execute()
+
+    def marked_attackers(self) -> list[str]:
+        return sorted(text(ip) for ip in self._r.smembers(keys.MARKED_ATTACKERS))

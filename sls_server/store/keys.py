@@ -119,6 +119,11 @@ def login_prefix(username: str) -> str:
     return login(username, "")
 
 
+#: Addresses the trainer's feed tags as the attacker's besides the staged attacks' own (a scenario demo's
+#: attacker actors: ``PUT /admin/v1/attackers``).
+MARKED_ATTACKERS = f"{PREFIX}attackers:marked"
+
+
 def attacker_waits(username: str) -> str:
     """A staged attack's logins still waiting for the victim's approval (hash: txn id -> the attacker's
     address and login token), so an approval after the attack's report still lets the attacker in."""

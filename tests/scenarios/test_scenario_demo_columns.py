@@ -32,3 +32,15 @@ def test_a_parallel_whose_branches_are_all_the_attackers_goes_in_the_attackers_c
     assert flood.index("parallel 5") < WIDTH // 3, flood
     deny = next(line for line in lines if "ibkey_deny" in line)
     assert WIDTH // 3 - 2 <= deny.index("7 ibkey_deny") < 2 * WIDTH // 3, deny  # Alice's: the defender's
+
+
+def test_the_demo_marks_its_attacker_actors_addresses_for_the_console(target: InProcessTarget) -> None:
+    """The trainer console's feed tags the marked addresses "(attacker)" (``PUT /admin/v1/attackers``): the
+    scenario's attacker logging in from its own address showed as green good news."""
+    console = Console(file=io.StringIO(), width=WIDTH, color_system=None)
+    scenario = load(library_dir() / "push-bombing.scenario.yaml")
+    assert Runner(target, listener=DemoReport(console, pace=0)).run(scenario).ok
+    auth = {"Authorization": f"Bearer {target.admin_token}"}
+    query = {"type": "attack.addresses_marked"}
+    found = target.client(None).request("GET", "/admin/v1/events", headers=auth, query=query)
+    assert [e["detail"]["addresses"] for e in found.body["events"]] == [["203.0.113.66"]], found.body

@@ -320,6 +320,8 @@
   source.addEventListener("audit", function (message) {
     let e;
     try { e = JSON.parse(message.data); } catch (err) { return; /* a malformed frame is skipped */ }
+    // a scenario demo's attacker actors (PUT /admin/v1/attackers): tagged from this event on
+    if (e.type === "attack.addresses_marked" && e.detail && Array.isArray(e.detail.addresses)) e.detail.addresses.forEach(function (a) { ATTACKERS.add(a); });
     show(e); lateWin(e);
   });
 
