@@ -5,7 +5,9 @@ on its side, what the attacker does and sees on the left, the defender (the user
 the right, and beside them the audit events it caused: the broker's view. The demo runs against a real
 server (one it starts, unless it is given one: ``--server``, or the running ``sls demo`` the command finds)
 so the room can watch the trainer console (``/trainer``) in a browser at the same time; a server it did not
-start gets its world back afterwards (``targets.RemoteTarget``).
+start gets its world back afterwards (``targets.RemoteTarget``), once its consoles have shown the last steps
+(:meth:`DemoReport.before_restore`). The scenario's attacker actors' addresses are marked as the attacker's
+for the console's feed (``PUT /admin/v1/attackers``), as a staged attack's are.
 """
 
 from __future__ import annotations
@@ -28,6 +30,10 @@ from .targets import RemoteTarget, TargetError
 from .world import World
 
 SIDES = ("attacker", "defender")
+#: Seconds a demo on someone's server holds before putting their world back (and wiping the trail with it),
+#: so every console open on it has read the scenario's last events: past a crowded console's 3 s polling
+#: (``sls_server/http/pages/feed.py``).
+FEED_GRACE_S = 3.5
 
 
 class DemoReport:
@@ -57,6 +63,10 @@ class DemoReport:
             for actor in world.actors.values():
                 where = actor.address or "the default address"
                 lines.append(Text(f"{actor.name}: {actor.role}, from {where}", style="cyan"))
+            mark_attackers(world)
+            clock = world.admin("GET", "/admin/v1/clock")
+            if clock.status == 200 and isinstance(clock.body, dict) and clock.body.get("frozen"):
+                lines.append(Text(clock_line(int(clock.body["now"])), style="dim"))
             self.cursor = self._events(world)[1]  # the setup's events are not the show
         self.console.print(Panel(Group(*lines), title=scenario.name, title_align="left", border_style="bold"))
 
@@ -68,7 +78,8 @@ class DemoReport:
             self.pause()
             return
         events, self.cursor = self._events(world)
-        side = world.actors[result.actor].role if result.actor in world.actors else "defender"
+        actor = acting(result)
+        side = world.actors[actor].role if actor in world.actors else "defender"
         grid = Table(show_header=not self.headed, expand=True, box=None, padding=(0, 1))
         for column in (*SIDES, "audit trail"):
             grid.add_column(column, ratio=1, overflow="fold", header_style="bold")
@@ -89,6 +100,24 @@ class DemoReport:
             Text(f"{result.status}: {result.message or 'every step as expected'}", style=style)
         )
 
+    def before_restore(self, server: str) -> None:
+        """The world is about to go back, and with it the audit trail (a state import replaces all): hold
+        until the room's consoles have read the last steps. With Enter, the trainer says when; otherwise at
+        least :data:`FEED_GRACE_S`, a crowded console's polling interval and more, whatever ``--pace``:
+        at ``--pace 0`` the restore came so soon that no console showed the scenario's logins."""
+        said = f"{server}'s own world goes back next, and its audit trail with it"
+        if self.pace is None:
+            self.console.print(Text(f"{said}: the console keeps what it showed. ⏎ puts it back", style="dim"))
+            self.pause()
+            if self.pace is None:  # Enter was pressed: the trainer has seen the feed
+                return
+        self.console.print(
+            Text(f"{said}, in {FEED_GRACE_S:g} s: the console keeps what it showed", style="dim")
+        )
+        time.sleep(
+            max(self.pace or 0, FEED_GRACE_S)
+        )  # wall-clock time for the consoles' reads, not the server's
+
     def _events(self, world: World) -> tuple[list[dict[str, Any]], str | None]:
         query: dict[str, Any] = {"limit": 1000, **({"since": self.cursor} if self.cursor else {})}
         page = world.admin("GET", "/admin/v1/events", query=query)
@@ -96,6 +125,36 @@ class DemoReport:
             return [], self.cursor
         events = [e for e in page.body.get("events", []) if e.get("type") != "clock.moved"]
         return events, page.body.get("cursor") or self.cursor
+
+
+def clock_line(now: int) -> str:
+    """Why the console's times jump: a scenario runs on its own frozen clock (the same steps every run), and
+    the server's own comes back with its world."""
+    at = time.strftime("%d %b %Y %H:%M:%S", time.gmtime(now)).lstrip("0")
+    return (
+        f"the scenario's clock stands at {at} UTC, frozen, so its steps are the same every run: the console "
+        "shows its events at that time, and the server's own clock comes back with its world"
+    )
+
+
+def mark_attackers(world: World) -> None:
+    """Tell the server which addresses are the attacker actors', so the trainer console's feed tags them
+    "(attacker)" and in red, as it does a staged attack's (``PUT /admin/v1/attackers``): the scenario's
+    attacker logging in from its own address showed as green good news. A server without the route (an
+    older one) is left as it is."""
+    addresses = sorted({a.address for a in world.actors.values() if a.role == "attacker" and a.address})
+    if addresses:
+        world.admin("PUT", "/admin/v1/attackers", {"addresses": addresses})
+
+
+def acting(result: StepResult) -> str:
+    """Who did a step: for a ``parallel`` or ``repeat``, the one actor all its steps have, if they have one.
+    The loop itself is the default actor's (the user), which put five attacker branches in the defender's
+    column."""
+    if not result.children:
+        return result.actor
+    actors = {acting(child) for child in result.children}
+    return actors.pop() if len(actors) == 1 else result.actor
 
 
 def _event_line(event: dict[str, Any]) -> str:
@@ -143,8 +202,12 @@ def run_demo(
         console.print(trainer_console(server, shown), style="bold", soft_wrap=True)
         if child is not None:  # its token is made here and nobody else knows it: the console asks for it
             console.print(f"sign in there with the admin token {child.admin_token}", soft_wrap=True)
+        report = DemoReport(console, pace=pace)
         try:
-            return Runner(target, seed=seed, listener=DemoReport(console, pace=pace)).run(scenario)
+            result = Runner(target, seed=seed, listener=report).run(scenario)
+            if not target.own:  # someone's world comes back: once the consoles have shown the ending
+                report.before_restore(shown)
+            return result
         finally:
             close_target(target, console)
     finally:

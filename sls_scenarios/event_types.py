@@ -105,6 +105,7 @@ EVENT_TYPES: frozenset[str] = frozenset(
         "trainer.sign_in_failed",
         "trainer.signed_out",
         "console.sign_ins_ended",
+        "attack.addresses_marked",
         "sim.signed_in",
         "sim.signed_out",
         "sim.sign_in_failed",

@@ -38,6 +38,7 @@ from .factors.totp import TotpFactor
 from .gateway import GatewayService, Outbox
 from .long_held import LongHeld
 from .secretbox import device_box
+from .sim.attacker_waits import AttackerWaits
 from .sim.authenticator import AuthenticatorApp
 from .sim.card import CardSimulator
 from .sim.card_keypad import CardKeypads
@@ -76,6 +77,7 @@ class Core:
     phone_changes: PhoneChanges
     ip_rules: IpRestrictions
     ibkey: IbKeyAppService
+    attacker_waits: AttackerWaits
     gateway: GatewayService
     outbox: Outbox
     long_held: LongHeld
@@ -170,6 +172,7 @@ def build_core(settings: Settings, store: Store) -> Core:
         pepper=phone_change_pepper(settings.secret_key),
         code_ttl=settings.sms_code_ttl,
     )
+    attacker_waits = AttackerWaits(store.attacker_waits, logins)
     ibkey_apps = IbKeyAppService(
         store,
         box,
@@ -180,6 +183,7 @@ def build_core(settings: Settings, store: Store) -> Core:
         phones=phones,
         steps=steps,
         events=events,
+        attacker_waits=attacker_waits,
     )
     return Core(
         settings=settings,
@@ -224,6 +228,7 @@ def build_core(settings: Settings, store: Store) -> Core:
         ),
         ip_rules=ip_rules,
         ibkey=ibkey_apps,
+        attacker_waits=attacker_waits,
         resealer=Resealer(box, factors, ibkey_apps),
         gateway=GatewayService(
             store,

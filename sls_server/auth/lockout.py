@@ -198,6 +198,12 @@ class Lockout:
         if ip:
             self._repo.remember_ip(username, ip)
 
+    def know_places(self, username: str, ips: list[str]) -> None:
+        """Addresses the user has signed in from before, as if they had: a login from one is no new place
+        (no notice, ``auth/suspicious.py``), and with ``SLS_LOCKOUT_KNOWN_IPS`` counts in the known bucket.
+        The demo world gives its users the trainer's own addresses, so a volunteer's login is not news."""
+        self._repo.know_ips(username, ips)
+
     def bucket_of(self, username: str, ip: str | None) -> str:
         """The bucket a request of ``username`` from ``ip`` counts in (a step-up's, judged when answered)."""
         return self._bucket(username, ip)

@@ -139,9 +139,13 @@ class AdminClient:
         *,
         paper: bool = False,
         sms: bool | None = None,
+        known_ips: list[str] | None = None,
     ) -> dict[str, Any]:
-        """``sms``: None leaves it to the server (SMS enrolled on a phone, as at account opening)."""
+        """``sms``: None leaves it to the server (SMS enrolled on a phone, as at account opening);
+        ``known_ips``: addresses the user has signed in from before (no sign-in notice from them)."""
         body: dict[str, Any] = {"username": username, "password": password}
+        if known_ips:
+            body["known_ips"] = known_ips
         if phone:
             body["phone"] = phone
         if ip_allowlist:

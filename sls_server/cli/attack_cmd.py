@@ -102,3 +102,26 @@ def demo_password(server: str, username: str) -> str | None:
         return None
     note(f"{username}'s password, as if phished: demo.json's (--password gives another)")
     return known
+
+
+@click.command("attackers")
+@click.argument("addresses", nargs=-1)
+@admin_options
+def attackers(addresses: tuple[str, ...], url: str | None, admin_token: str | None, as_json: bool) -> None:
+    """Mark addresses as an attacker's for the trainer console's feed (PUT /admin/v1/attackers): what comes
+    from one is tagged "(attacker)" and shown red, as a staged attack's is. They replace the addresses marked
+    before; none unmarks them. `sls scenario demo` marks its attacker actors' itself.
+
+    \b
+    Examples:
+      sls attackers 203.0.113.66
+      sls attackers                  # unmark them
+    """
+    client = connect(url, admin_token)
+    with server_errors():
+        marked = client.request("PUT", "/admin/v1/attackers", {"addresses": list(addresses)})
+    if as_json:
+        print_json(marked)
+        return
+    shown = marked.get("addresses") or []
+    note(f"marked as an attacker's: {', '.join(shown)}" if shown else "no address is marked as an attacker's")

@@ -1,6 +1,6 @@
 """Staged attacks (``sim.attacks``): what a trainer asks for, and the report read out to the room."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Literal, NotRequired
 
 from pydantic import Field
 from typing_extensions import TypedDict
@@ -41,6 +41,17 @@ class AttackRequest(Request):
     )
 
 
+class AttackWaiting(TypedDict):
+    """Logins a push bombing left waiting on the victim's approval: the attacker's page keeps polling them."""
+
+    ip: Annotated[
+        str, Field(description="The attacker's address, which a `login.succeeded` would come from.")
+    ]
+    until: Annotated[
+        int, Field(description="When the last of them expires (Unix seconds, the server's clock).")
+    ]
+
+
 class AttackReport(TypedDict):
     kind: AttackKind
     target: Username
@@ -64,3 +75,27 @@ class AttackReport(TypedDict):
             "earlier attack, which would refuse every login (nothing was sent or counted)."
         ),
     ]
+    waiting: NotRequired[
+        Annotated[
+            AttackWaiting,
+            Field(
+                description="Push bombing only, when a notification reached the victim: an approval of one, "
+                "until `until`, lets the attacker in (a `login.succeeded` from `ip`)."
+            ),
+        ]
+    ]
+
+
+class AttackerAddresses(Request):
+    """Addresses the trainer console's feed tags as the attacker's, beside the staged attacks' own: a
+    scenario demo marks its attacker actors' (``sls scenario demo``), so their logins are not good news."""
+
+    addresses: list[str] = Field(
+        max_length=64,
+        description="IPv4 or IPv6 addresses; they replace the ones marked before (empty: none). A bad one "
+        "is a 400 `invalid_request` with `field: addresses` and its `index`, and nothing changes.",
+    )
+
+
+class AttackerAddressesMarked(TypedDict):
+    addresses: Annotated[list[str], Field(description="The addresses now marked, sorted.")]

@@ -18,6 +18,13 @@ class UserCreate(Request):
     paper: bool = Field(
         False, description="A paper trading user (gateway mode's login page wants paper mode); default live."
     )
+    known_ips: list[str] | None = Field(
+        None,
+        max_length=64,
+        description="IP addresses the user has signed in from before, as if they had: a login from one is no "
+        "new place (no sign-in notice). Each an IPv4 or IPv6 address; a bad one is a 400 `invalid_request` "
+        "with `field: known_ips` and nothing is created.",
+    )
     sms: bool | None = Field(
         None,
         description=(

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from ipaddress import ip_address
 from typing import TYPE_CHECKING, Any
 
 from ..errors import SlsError, StoreUnavailable
-from ..shapes.attacks import AttackKind, AttackReport, AttackVerdict
+from ..shapes.attacks import AttackKind, AttackReport, AttackVerdict, AttackWaiting
 
 if TYPE_CHECKING:
     from ..wiring import Core
@@ -55,6 +56,12 @@ class Report:
     #: refuse every login, :mod:`.prior_lock`): neither side won, so the verdict
     #: is neither "the attacker got in" nor "the defences held".
     not_run: bool = False
+    #: Logins left waiting on the victim's approval (push bombing): the attacker's address and until when
+    #: (``sim.attacker_waits``); an approval lets the attacker in after the report.
+    waiting: AttackWaiting | None = None
+    #: The address the attacker logs in from, for the attacks that log in with a phished password: the
+    #: first of its range the victim never signed in from (:func:`fresh_address`).
+    ip: str = ""
 
     def refused(self, exc: SlsError) -> None:
         """Count a refusal; an outage is not one (the attack stops: 503, as any request would)."""
@@ -109,7 +116,7 @@ class Report:
         return "attacker_got_in" if self.succeeded else "defences_held"
 
     def as_dict(self) -> AttackReport:
-        return {
+        report: AttackReport = {
             "kind": self.kind,
             "target": self.target,
             "attempts": self.attempts,
@@ -118,6 +125,28 @@ class Report:
             "attacker_succeeded": self.succeeded,
             "verdict": self.verdict(),
         }
+        if self.waiting is not None:
+            report["waiting"] = self.waiting
+        return report
+
+
+#: How many addresses each phished-password attack has, from its first (a documentation range, RFC 5737).
+POOL = 10
+
+
+def address_pool(first: str) -> list[str]:
+    """The attack's addresses: ``first`` and the next :data:`POOL` - 1."""
+    start = ip_address(first)
+    return [str(start + i) for i in range(POOL)]
+
+
+def fresh_address(core: Core, username: str, first: str) -> str:
+    """The first address of the attack's pool ``username`` never signed in from: a run comes from a place new
+    to the victim, so her sign-in notice tells of it every run, not only the first (a relay that got in once
+    made its address known, and the next relay's login was no news). All known: ``first``, and the report
+    says why no notice came."""
+    known = set(core.store.lockout.known_ips(username))
+    return next((ip for ip in address_pool(first) if ip not in known), first)
 
 
 def attempt(

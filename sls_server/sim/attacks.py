@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
+from ipaddress import ip_address
 from typing import TYPE_CHECKING, Any, get_args
 
 from sls_devices.phone import NOTICE_CLOSING, SENDER
 
 from ..errors import InvalidRequest, SlsError
 from ..shapes.attacks import AttackKind, AttackReport
-from .attack_report import Report, attempt, factor_title
+from .attack_report import Report, address_pool, attempt, factor_title, fresh_address
 from .guessing import (
     BRUTE_IP,
     SPRAY_IP,
@@ -47,23 +48,29 @@ KINDS: tuple[str, ...] = get_args(AttackKind)
 PHISHED = ("push_bombing", "sim_swap", "phishing_relay")
 
 
+#: The first address of each phished-password attack's pool (:func:`.attack_report.fresh_address`).
+FIRST_ADDRESS = {"push_bombing": PUSH_IP, "sim_swap": SWAP_IP, "phishing_relay": RELAY_IP}
+
+
 def attacker_addresses(core: Core) -> tuple[str, ...]:
-    """Every address a staged attack comes from, credential stuffing's one a guess: the trainer's feed
-    shows what came from one as the attacker's doing, so an approval or a login from there is no good news."""
-    own = (SPRAY_IP, BRUTE_IP, PUSH_IP, SWAP_IP, RELAY_IP)
-    return (*own, *stuffing_addresses(core))
+    """Every address a staged attack comes from, credential stuffing's one a guess, and each address of the
+    phished-password attacks' pools: the trainer's feed shows what came from one as the attacker's doing, so
+    an approval or a login from there is no good news."""
+    pools = [ip for first in FIRST_ADDRESS.values() for ip in address_pool(first)]
+    marked = core.store.attacker_waits.marked_attackers()  # a scenario demo's attacker actors
+    return tuple(dict.fromkeys((SPRAY_IP, BRUTE_IP, *pools, *stuffing_addresses(core), *marked)))
 
 
-def locked_out_from(core: Core, kind: AttackKind) -> tuple[str, ...]:
+def locked_out_from(core: Core, kind: AttackKind, ip: str) -> tuple[str, ...]:
     """The addresses whose every login a lock from before would refuse, for the attacks it leaves nothing to
-    show (:mod:`.prior_lock`); none for the spray (the address throttle is its defence, over made-up names
-    too) and the reset (a password reset is not refused by the lock)."""
+    show (:mod:`.prior_lock`); ``ip``: the phished-password attack's address this run. None for the spray
+    (the address throttle is its defence, over made-up names too) and the reset (a password reset is not
+    refused by the lock)."""
+    if kind in FIRST_ADDRESS:
+        return (ip,)
     return {
         "brute_force": (BRUTE_IP,),
         "credential_stuffing": tuple(stuffing_addresses(core)),
-        "push_bombing": (PUSH_IP,),
-        "sim_swap": (SWAP_IP,),
-        "phishing_relay": (RELAY_IP,),
     }.get(kind, ())
 
 
@@ -92,15 +99,41 @@ class Attacks:
                 "it."
             )
             return report.as_dict()
-        addresses = locked_out_from(self._core, kind)
+        if kind in FIRST_ADDRESS:
+            report.ip = fresh_address(self._core, name, FIRST_ADDRESS[kind])
+        addresses = locked_out_from(self._core, kind, report.ip)
         lock = lock_from_before(self._core, name, addresses, now=now) if addresses else None
         if lock is not None:
             say_not_run(report, lock)
             return report.as_dict()
         told = self._notices(victim.phone)
+        known_before = bool(report.ip) and self._core.store.lockout.is_known_ip(name, report.ip)
         getattr(self, f"_{kind}")(report, password or "", now=now)
         self._say_what_her_phone_was_told(report, victim.phone, told)
+        if report.succeeded and known_before:
+            report.lines.append(
+                f"No sign-in notice: {name} has signed in from {report.ip} before (every address of this "
+                "attack's range is known to them now), so the attacker's login was no new place."
+            )
         return report.as_dict()
+
+    def mark(self, addresses: list[str], *, now: int) -> list[str]:
+        """Mark ``addresses`` as an attacker's for the trainer's feed (``PUT /admin/v1/attackers``): stored
+        for a console opened later, and told in the trail (``attack.addresses_marked``) to the consoles
+        already open, which tag them from then on. 400 naming the entry that is no IP address; nothing
+        changes then."""
+        found = []
+        for index, entry in enumerate(addresses):
+            try:
+                found.append(str(ip_address(entry.strip())))
+            except ValueError:
+                raise InvalidRequest(
+                    f"addresses entry {index} is not an IP address", field="addresses", index=index
+                ) from None
+        marked = sorted(set(found))
+        self._core.store.attacker_waits.mark_attackers(marked)
+        self._core.events.record("attack.addresses_marked", at=now, detail={"addresses": marked})
+        return marked
 
     def _try(
         self, report: Report, username: str, password: str, ip: str, *, now: int
@@ -170,7 +203,7 @@ class Attacks:
             self._take_ibkey(report, password, number, now=now)
             return
         seen = login_codes(self._core, ATTACKER_HANDSET, number, now=now)
-        started = self._try(report, report.target, password, SWAP_IP, now=now)
+        started = self._try(report, report.target, password, report.ip, now=now)
         if started is None:
             report.lines.append("No login started.")
             report.say_refusals()
@@ -198,13 +231,13 @@ class Attacks:
             for channel in channels:
                 if channel != current:
                     self._core.logins.switch(
-                        started["txn_id"], started["login_token"], channel, None, now=now, ip=SWAP_IP
+                        started["txn_id"], started["login_token"], channel, None, now=now, ip=report.ip
                     )
                 arrived = login_codes(self._core, ATTACKER_HANDSET, number, now=now, channel=channel)
                 stolen = next((code for id_, code in arrived.items() if id_ not in seen), None)
                 if stolen is not None:  # the newest that came with this login
                     self._core.logins.verify(
-                        started["txn_id"], started["login_token"], stolen, now=now, ip=SWAP_IP
+                        started["txn_id"], started["login_token"], stolen, now=now, ip=report.ip
                     )
                     self._got_in(report, channel)
                     return
@@ -226,7 +259,7 @@ class Attacks:
         held = held_by(self._core, report.target, ATTACKER_HANDSET)
         if held is None:
             move_ibkey(
-                self._core, report, password, handset=ATTACKER_HANDSET, number=number, ip=SWAP_IP, now=now
+                self._core, report, password, handset=ATTACKER_HANDSET, number=number, ip=report.ip, now=now
             )
             return
         report.lines.append(
@@ -234,7 +267,7 @@ class Attacks:
             "handset, and it is still the user's only active one. There is nothing more to take, so no "
             "migration was started."
         )
-        if log_in_on_app(self._core, report, held, password, ip=SWAP_IP, now=now):
+        if log_in_on_app(self._core, report, held, password, ip=report.ip, now=now):
             report.succeeded = True
             report.outcomes["logged_in"] += 1
             report.lines.append("The attacker logged in again, confirming the login on that IB Key.")

@@ -5,6 +5,7 @@ to whom."""
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -18,6 +19,10 @@ if TYPE_CHECKING:
     from ..wiring import Core
 
 PUSH_IP = "198.51.100.77"
+
+
+def _hhmm(at: int) -> str:
+    return time.strftime("%H:%M", time.gmtime(at))
 
 
 def has_ibkey(core: Core, username: str) -> bool:
@@ -39,8 +44,9 @@ def push_bombing(core: Core, report: Report, password: str, *, now: int) -> None
     number = core.users.get(report.target).phone or ""
     swapped = bool(number) and core.phones.conditions(number).sim_swapped_to == ATTACKER_HANDSET
     seen = login_codes(core, ATTACKER_HANDSET, number, now=now) if swapped else {}
+    waiting_until = 0  # when the last login left waiting on a push expires
     for _ in range(limit + 2):
-        started = attempt(core, report, report.target, password, PUSH_IP, now=now)
+        started = attempt(core, report, report.target, password, report.ip, now=now)
         if started is None:
             continue
         factor = started["factor"]
@@ -50,16 +56,23 @@ def push_bombing(core: Core, report: Report, password: str, *, now: int) -> None
                 return
         elif codes:  # her logins began with a code, this one not: the send limit refused to begin it
             instead[core.factors.get(factor["type"]).title] += 1
+        expires_at = started["expires_at"]
         if factor["type"] != "ibkey" and any(f["type"] == "ibkey" for f in started["factors"]):
             try:
-                factor = core.logins.switch(
-                    started["txn_id"], started["login_token"], "ibkey", None, now=now, ip=PUSH_IP
-                )["factor"]
+                switched = core.logins.switch(
+                    started["txn_id"], started["login_token"], "ibkey", None, now=now, ip=report.ip
+                )
             except SlsError as exc:
                 report.refused(exc)
                 continue
+            factor, expires_at = switched["factor"], switched.get("expires_at", expires_at)
         if factor["type"] == "ibkey" and factor.get("mode") == "push":
             report.outcomes["push_sent"] += 1
+            # the attacker's page waits on it: an approval after this report still lets them in
+            core.attacker_waits.wait(
+                report.target, {**started, "expires_at": expires_at}, ip=report.ip, now=now
+            )
+            waiting_until = max(waiting_until, int(expires_at))
         else:
             limited += factor.get("reason") == "push_limited"
             asked_for[factor_title(core, factor)] += 1
@@ -69,7 +82,8 @@ def push_bombing(core: Core, report: Report, password: str, *, now: int) -> None
     if pushes:
         said = (
             f"{pushes} notification{'s' if pushes != 1 else ''} reached the victim's phone, each with three "
-            "numbers to pick from (number matching, and a wrong pick ends that login)"
+            "numbers to pick from (number matching: a wrong pick ends that login, but a blind pick is right "
+            "one time in three)"
         )
         if limited:  # said only when the limit acted: a login it answered with a challenge instead
             said += (
@@ -79,6 +93,12 @@ def push_bombing(core: Core, report: Report, password: str, *, now: int) -> None
             )
         still = "" if "SendLimited" in report.waits else ", and the victim can still log in"
         report.lines.append(f"{said}{still}.")
+        report.lines.append(
+            f"The attacker's page keeps waiting on {'them' if pushes != 1 else 'it'} until "
+            f"{_hhmm(waiting_until)} UTC: if {report.target} approves one with its right number, the "
+            f"attacker is in (login.succeeded from {report.ip})."
+        )
+        report.waiting = {"ip": report.ip, "until": waiting_until}
     elif not has_ibkey(core, report.target):
         report.lines.append(f"{report.target} has no IB Key: there is no app to bomb with notifications.")
     if asked_for:
@@ -95,11 +115,11 @@ def _approve_on_own_app(core: Core, report: Report, password: str, app: str, *, 
         "an earlier SIM swap (never taken back): its notifications reach the attacker's app, not the "
         "victim's phone, so the attacker needs no bombing."
     )
-    started = attempt(core, report, report.target, password, PUSH_IP, now=now)
+    started = attempt(core, report, report.target, password, report.ip, now=now)
     if started is None:
         report.say_refusals()
         return
-    if not confirm_on_app(core, report, app, started, ip=PUSH_IP, now=now):
+    if not confirm_on_app(core, report, app, started, ip=report.ip, now=now):
         report.lines.append("The attacker's own IB Key did not get them in this time.")
         return
     report.succeeded = True
@@ -122,7 +142,7 @@ def _log_in_with_swapped_code(
     if code is None:
         return False
     try:
-        core.logins.verify(started["txn_id"], started["login_token"], code, now=now, ip=PUSH_IP)
+        core.logins.verify(started["txn_id"], started["login_token"], code, now=now, ip=report.ip)
     except SlsError as exc:
         report.refused(exc)
         return False

@@ -145,15 +145,15 @@ def phishing_relay(core: Core, report: Report, password: str, *, now: int) -> No
     number = core.users.get(report.target).phone
     seen = codes_on_her_phone(core, report.target, now=now)
     seen_swapped = login_codes(core, ATTACKER_HANDSET, number, now=now) if number else {}
-    started = attempt(core, report, report.target, password, RELAY_IP, now=now)
+    started = attempt(core, report, report.target, password, report.ip, now=now)
     if started is None:
-        report.lines.append(f"The relayed password started no login from {RELAY_IP}.")
+        report.lines.append(f"The relayed password started no login from {report.ip}.")
         report.say_refusals()
         report.say_send_limit_from_before("relay")
         return
     factor = started["factor"]
     report.lines.append(
-        f"The phishing page relayed {report.target}'s password from {RELAY_IP}, and showed the victim "
+        f"The phishing page relayed {report.target}'s password from {report.ip}, and showed the victim "
         f"what the real page asked for: {factor_title(core, factor)}."
     )
     if factor["type"] == "ibkey" and factor["device_id"] == held_by(core, report.target, ATTACKER_HANDSET):
@@ -169,7 +169,7 @@ def phishing_relay(core: Core, report: Report, password: str, *, now: int) -> No
     if answer is None:
         return
     try:
-        core.logins.verify(started["txn_id"], started["login_token"], answer, now=now, ip=RELAY_IP)
+        core.logins.verify(started["txn_id"], started["login_token"], answer, now=now, ip=report.ip)
     except SlsError as exc:
         report.refused(exc)
         report.say_refusals()
@@ -241,7 +241,7 @@ def _confirm_on_attackers_ib_key(core: Core, report: Report, started: dict[str, 
         f"{report.target}'s only active IB Key is the one the attacker activated on their own handset in an "
         f"earlier SIM swap (never taken back), so {where}."
     )
-    if not confirm_on_app(core, report, started["factor"]["device_id"], started, ip=RELAY_IP, now=now):
+    if not confirm_on_app(core, report, started["factor"]["device_id"], started, ip=report.ip, now=now):
         report.lines.append("The attacker's own IB Key did not get them in this time.")
         return
     report.succeeded = True

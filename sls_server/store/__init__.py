@@ -15,6 +15,7 @@ from redis.cluster import RedisCluster
 from ..errors import StoreUnavailable
 from . import keys
 from .access import AccessRepo
+from .attacker_waits import AttackerWaitRepo
 from .base import Client, Scripts, connect, guarded, text
 from .clock import ClockRepo
 from .cluster_ready import ClusterReadiness
@@ -54,6 +55,7 @@ class Store:
         self.users = UserRepo(client, scripts, hints)
         self.devices = DeviceRepo(client, scripts)
         self.logins = LoginRepo(client, scripts, hints)
+        self.attacker_waits = AttackerWaitRepo(client, scripts)
         self.lockout = LockoutRepo(client, scripts)
         self.phones = PhoneRepo(client, scripts)
         self.phone_changes = PhoneChangeRepo(client, scripts)

@@ -119,6 +119,17 @@ def login_prefix(username: str) -> str:
     return login(username, "")
 
 
+#: Addresses the trainer's feed tags as the attacker's besides the staged attacks' own (a scenario demo's
+#: attacker actors: ``PUT /admin/v1/attackers``).
+MARKED_ATTACKERS = f"{PREFIX}attackers:marked"
+
+
+def attacker_waits(username: str) -> str:
+    """A staged attack's logins still waiting for the victim's approval (hash: txn id -> the attacker's
+    address and login token), so an approval after the attack's report still lets the attacker in."""
+    return f"{PREFIX}{{u:{username}}}:attacker_waits"
+
+
 def user_logins(username: str) -> str:
     """The user's login transactions (zset: id -> when Redis may reclaim it), to delete them with the user."""
     return f"{PREFIX}{{u:{username}}}:logins"

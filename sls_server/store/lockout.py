@@ -137,6 +137,11 @@ class LockoutRepo:
         some (``new_place.lua``). A call, not a round trip: sent with the password step's read of the user."""
         return ("new_place", [keys.known_ips(username)], [ip])
 
+    def know_ips(self, username: str, ips: list[str]) -> None:
+        """Addresses the user is known to sign in from, given at once (``POST /admin/v1/users``)."""
+        if ips:
+            self._r.sadd(keys.known_ips(username), *ips)
+
     def remember_ip(self, username: str, ip: str) -> None:
         later(self._r, Queued(("SADD", keys.known_ips(username), ip)))
 

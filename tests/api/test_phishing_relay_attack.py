@@ -14,6 +14,7 @@ from ibkey_world import World as IbkeyWorld
 from test_trainer_attacks import PASSWORD, attack, victim
 
 from sls_devices.ibkey import PIN_ATTEMPTS
+from sls_server.sim.attack_report import POOL, address_pool
 
 RELAY_IP = "198.51.100.200"
 
@@ -27,7 +28,8 @@ def relay(client: FlaskClient, headers: dict[str, str], username: str, password:
 
 def logins_from_relay(client: FlaskClient, headers: dict[str, str], username: str) -> list[dict[str, Any]]:
     events = client.get(f"/admin/v1/events?user={username}&limit=1000", headers=headers).get_json()["events"]
-    return [e for e in events if e["type"] == "login.succeeded" and e.get("ip") == RELAY_IP]
+    pool = address_pool(RELAY_IP)  # each relay comes from an address new to the victim
+    return [e for e in events if e["type"] == "login.succeeded" and e.get("ip") in pool]
 
 
 def test_a_relayed_card_response_logs_the_attacker_in(
@@ -134,8 +136,28 @@ def test_the_relay_s_sign_in_from_a_new_address_is_texted_to_her_and_said(
     told = "The victim's phone got a text: \"Someone signed in to your account from a new location"
     told += f' (IP address {RELAY_IP})."'
     assert told in result["summary"], result["summary"]
-    again = relay(client, admin_headers, "sam", PASSWORD)  # the relay's address is known now: no news
-    assert again["attacker_succeeded"] is True and "got a text" not in again["summary"], again["summary"]
+    # the first relay's address is known now: the next comes from another, news again (it said nothing)
+    again = relay(client, admin_headers, "sam", PASSWORD)
+    assert again["attacker_succeeded"] is True, again["summary"]
+    assert f"from {address_pool(RELAY_IP)[1]}" in again["summary"], again["summary"]
+    assert 'got a text: "Someone signed in to your account from a new location' in again["summary"]
+
+
+def test_a_relay_from_an_address_the_victim_knows_says_why_no_notice_came(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """Every address of the relay's range known to her (ten relays before): the report says why her phone
+    got no sign-in notice, where it used to drop the sentence without a word."""
+    victim(client, admin_headers, "sam", "sms", "+15555550104")
+    for _ in range(POOL):
+        assert relay(client, admin_headers, "sam", PASSWORD)["attacker_succeeded"] is True
+        # past the send limit's window: each relay's login texts a code
+        moved = client.post("/admin/v1/clock", json={"advance_s": 3600}, headers=admin_headers)
+        assert moved.status_code == 200, moved.get_json()
+    last = relay(client, admin_headers, "sam", PASSWORD)
+    assert last["attacker_succeeded"] is True and "got a text" not in last["summary"], last["summary"]
+    said = f"No sign-in notice: sam has signed in from {RELAY_IP} before"
+    assert said in last["summary"], last["summary"]
 
 
 def test_a_victim_whose_ib_key_app_is_locked_has_no_response_to_relay(

@@ -4,6 +4,7 @@ Android, as the broker's procedures name them."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import requests
@@ -117,7 +118,50 @@ def test_android_deny_and_generate_response_ask_for_the_pin_first(world: World, 
     page.get_by_test_id("ibkey-challenge").fill("123456")
     page.get_by_test_id("ibkey-generate").click()
     expect(page.get_by_test_id("ibkey-message")).to_have_text("Enter your PIN first.")
+    expect(page.get_by_test_id("ibkey-respond-pin")).to_be_focused()  # the PIN on this screen, Android's
     page.get_by_test_id("ibkey-pin").fill("12ab")
     page.get_by_test_id("ibkey-deny").click()
     expect(page.get_by_test_id("ibkey-message")).to_have_text("Denied.")
     expect(page.get_by_test_id("ibkey-notification")).to_have_count(0)
+
+
+def test_android_generate_response_takes_the_pin_and_the_challenge_on_one_screen(
+    world: World, page: Any
+) -> None:
+    """The broker's Android steps: "Type the PIN ... and the Challenge Code ... into the corresponding fields,
+    then select Generate Passcode". The PIN used to be the unlock field at the top of the app, and the
+    Generate Response screen asked for the challenge alone."""
+    world.user("gus", phone="+15555550192")
+    world.ibkey("gus", "+15555550192", pin="12ab")
+    page.goto(f"{world.url}/sim/phone/gus")
+    page.get_by_test_id("phone-tab-ibkey").click()
+    page.get_by_test_id("ibkey-generate-toggle").click()
+    screen = page.locator("[data-form=respond]")
+    fields = screen.locator("input:visible")
+    expect(fields).to_have_count(2)
+    expect(fields.nth(0)).to_have_attribute("data-testid", "ibkey-respond-pin")
+    expect(fields.nth(1)).to_have_attribute("data-testid", "ibkey-challenge")
+    expect(screen.get_by_label("PIN")).to_be_visible()
+    expect(screen.get_by_label("Challenge Code")).to_be_visible()
+    expect(screen.get_by_test_id("ibkey-generate")).to_have_text("Generate Passcode")
+    screen.get_by_test_id("ibkey-respond-pin").fill("12ab")
+    screen.get_by_test_id("ibkey-challenge").fill("123456")
+    screen.get_by_test_id("ibkey-generate").click()
+    expect(page.get_by_test_id("ibkey-response")).to_have_text(re.compile(r"^\d{8}$"))
+    expect(screen.get_by_test_id("ibkey-respond-pin")).to_have_value("")  # asked again for the next one
+    expect(page.get_by_test_id("ibkey-pin")).to_have_value("")  # the notifications' PIN was not used
+
+
+def test_ios_generate_code_asks_for_the_challenge_alone(world: World, page: Any) -> None:
+    world.user("oona", phone="+15555550193")
+    device = world.device("oona", "ibkey", platform="ios")
+    code = next(m["code"] for m in world.messages("+15555550193") if m["purpose"] == "ibkey_activation")
+    body = {"username": "oona", "password": PASSWORD, "activation_code": code, "biometric": True}
+    world.post(f"/sim/v1/ibkey/{device['device_id']}/activate", body, admin=False)
+    page.goto(f"{world.url}/sim/phone/oona")
+    page.get_by_test_id("phone-tab-ibkey").click()
+    page.get_by_test_id("ibkey-generate-toggle").click()
+    expect(page.get_by_test_id("ibkey-respond-pin")).to_be_hidden()
+    page.get_by_test_id("ibkey-challenge").fill("123456")
+    page.get_by_test_id("ibkey-generate").click()
+    expect(page.get_by_test_id("ibkey-response")).to_have_text(re.compile(r"^\d{8}$"))

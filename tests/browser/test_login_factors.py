@@ -235,8 +235,8 @@ def test_ibkey_challenge_response_instead_of_the_push(world: World, context: Any
     phone = context.new_page()
     phone.goto(f"{world.url}/sim/phone/hugo")
     phone.get_by_test_id("phone-tab-ibkey").click()
-    phone.get_by_test_id("ibkey-pin").fill("9z9z")
     phone.get_by_test_id("ibkey-generate-toggle").click()
+    phone.get_by_test_id("ibkey-respond-pin").fill("9z9z")  # Android: the PIN on the challenge's screen
     phone.get_by_test_id("ibkey-challenge").fill(challenge)
     phone.get_by_test_id("ibkey-generate").click()
     expect(phone.get_by_test_id("ibkey-response")).to_have_text(EIGHT_DIGITS)

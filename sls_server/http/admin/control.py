@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from ...accounts.errors import UserNotFound
 from ...errors import InvalidRequest
-from ...shapes.attacks import AttackReport, AttackRequest
+from ...shapes.attacks import AttackerAddresses, AttackerAddressesMarked, AttackReport, AttackRequest
 from ...shapes.clock import CLOCK_MAX, CLOCK_MIN, MAX_CLOCK_S, Clock, ClockMove, ResetDone
 from ...shapes.events import EventsPage, EventsQuery
 from ...shapes.sessions import ConsoleSignInsEnded
@@ -119,3 +119,21 @@ def stage_attack(body: AttackRequest) -> ResponseReturnValue:
     counted, accounts locked, a SIM swapped, a session taken). 400 `invalid_request` when the attack needs
     the victim's `password` and none is given."""
     return Attacks(core()).run(body.attack, body.username, password=body.password, now=now())
+
+
+@operation(
+    bp,
+    "put",
+    "/attackers",
+    summary="Mark addresses as an attacker's for the trainer's feed",
+    body=AttackerAddresses,
+    ok=AttackerAddressesMarked,
+    returns="The addresses marked.",
+    errors=(InvalidRequest,),
+)
+def mark_attackers(body: AttackerAddresses) -> ResponseReturnValue:
+    """The trainer console's feed tags what comes from a staged attack's address "(attacker)", in red; a
+    scenario demo's attacker actors come from the scenario's own addresses, and their login showed green.
+    `sls scenario demo` marks them here (event `attack.addresses_marked`, which open consoles read); a world
+    wipe or a state import unmarks them."""
+    return {"addresses": Attacks(core()).mark(body.addresses, now=now())}

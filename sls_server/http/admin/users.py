@@ -19,6 +19,7 @@ from ...accounts.users import canonical_username, public_user
 from ...auth.errors import UnknownSession
 from ...errors import DeviceBusy, InvalidRequest, UnknownDevice
 from ...factors.errors import UnsupportedDeviceType
+from ...ipnets import normalise_ip
 from ...shapes.devices import Device, DeviceEnrolled, DeviceEnrolRequest, DeviceList
 from ...shapes.sessions import SessionEnded, SessionList
 from ...shapes.users import (
@@ -63,6 +64,7 @@ def create_user(body: UserCreate) -> ResponseReturnValue:
     `user_exists`. A phone brings an SMS authenticator on it (event `device.enrolled` with
     `detail.at_opening`), as at the broker's account opening, unless `sms` is false."""
     rules.judge(rules.new_user(body.model_dump()))  # every field at fault at once, before anything is made
+    known = known_places(body.known_ips or [])
     record, _ = core().opening.open(
         body.username,
         body.password,
@@ -72,7 +74,22 @@ def create_user(body: UserCreate) -> ResponseReturnValue:
         paper=body.paper,
         ip_allowlist=body.ip_allowlist,
     )
+    core().lockout.know_places(record.username, known)
     return _user_view(record.username)
+
+
+def known_places(entries: list[str]) -> list[str]:
+    """``known_ips`` as the lockout writes addresses (``ipaddress``'s form), checked before anything is
+    created; 400 naming the field and the entry otherwise."""
+    found = []
+    for index, entry in enumerate(entries):
+        try:
+            found.append(normalise_ip(entry))
+        except ValueError:
+            raise InvalidRequest(
+                f"known_ips entry {index} is not an IP address", field="known_ips", index=index
+            ) from None
+    return sorted(set(found))
 
 
 @operation(bp, "get", "/users", summary="List usernames", ok=UserList, returns="Every username.")

@@ -39,6 +39,7 @@ from ...factors.ibkey.factor import IbKeyFactor
 from ...secretbox import SecretBox
 from ...store import Store
 from ...store.records import AppRecord, UserRecord
+from ..attacker_waits import AttackerWaits
 from ..errors import ActivationInProgress, AlreadyActivated, UnknownApp
 from ..phones import PhoneService
 from .migration import Migration, activation_of
@@ -65,8 +66,11 @@ class IbKeyAppService:
         phones: PhoneService,
         steps: SecondFactor,
         events: EventLog,
+        attacker_waits: AttackerWaits | None = None,
     ) -> None:
         self._store = store
+        #: A staged attack's logins waiting on a push: an approval lets the attacker in (``attacker_waits``).
+        self._attacker_waits = attacker_waits
         self._repo = factor.repo
         self._apps = PhoneApps(store, factor.repo, box)
         self._factor = factor
@@ -289,6 +293,8 @@ class IbKeyAppService:
             signed = self._apps.mutate(app_id, lambda a, _: a.deny(note, **unlock))
         state = self._steps.answer_push(note.txn_id, signed, now=now, ip=ip)
         self._repo.discard(app_id, notification_id)
+        if state == "approved" and self._attacker_waits is not None:
+            self._attacker_waits.collect(note.username, note.txn_id, now=now)
         return {"state": state, "notification_id": notification_id, "txn_id": note.txn_id}
 
     def respond(

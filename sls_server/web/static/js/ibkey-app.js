@@ -1,5 +1,6 @@
 /* IBKR Mobile on the simulated phone: notifications with number matching, approve with the PIN (Android)
-   or Face ID (iOS; the iPhone's passcode, on its keypad, where Face ID is not set up), Generate Response for challenge/response, activation, Migrate IB Key, Add User, and the
+   or Face ID (iOS; the iPhone's passcode, on its keypad, where Face ID is not set up), Generate Response for
+   challenge/response (Android: its PIN and the Challenge Code on that screen), activation, Migrate IB Key, Add User, and the
    notification switch. Drawn from the phone state phone.js fetches. */
 "use strict";
 (function () {
@@ -141,6 +142,7 @@
     // The app's own menu names: Generate Code on iOS, Generate Response on Android.
     root.querySelector("[data-testid=ibkey-generate-toggle]").textContent = app.platform === "ios" ? "Generate Code" : "Generate Response";
     root.querySelector("[data-unlock-pin]").hidden = app.unlock !== "pin";
+    root.querySelector("[data-respond-pin]").hidden = app.unlock !== "pin";
     root.querySelector("[data-unlock-bio]").hidden = app.unlock !== "biometric";
     root.querySelector("[data-unlock-passcode]").hidden = app.unlock !== "passcode";
     root.querySelector("[data-ios-settings]").hidden = app.platform !== "ios";
@@ -193,8 +195,14 @@
   root.querySelector("[data-form=respond]").addEventListener("submit", async function (event) {
     event.preventDefault();
     const form = event.target;
-    if (!ready()) return;
-    const data = await act("/sim/ibkey/" + app.app_id + "/respond", Object.assign({ challenge: form.challenge.value }, unlock()));
+    /* Android: the PIN is typed on this screen, beside the Challenge Code (the broker's step: "Type the PIN
+       ... and the Challenge Code ... into the corresponding fields, then select Generate Passcode"). */
+    const android = app.unlock === "pin";
+    if (android && !form.pin.value) { say("Enter your PIN first.", true); form.pin.focus(); return; }
+    if (!android && !ready()) return;
+    const body = Object.assign({ challenge: form.challenge.value }, android ? { pin: form.pin.value } : unlock());
+    const data = await act("/sim/ibkey/" + app.app_id + "/respond", body);
+    if (android) form.pin.value = ""; // asked again for the next one, as the notifications' PIN is
     if (data) { form.querySelector("[data-testid=ibkey-response]").textContent = data.response; say("Response generated."); }
   });
   root.querySelector("[data-form=add-user]").addEventListener("submit", function (event) {

@@ -311,7 +311,11 @@
     } else if (!lost) lost = setTimeout(reconnecting, RECONNECT_GRACE_MS);
   });
   source.addEventListener("audit", function (message) {
-    try { show(JSON.parse(message.data)); } catch (err) { /* a malformed frame is skipped */ }
+    let e;
+    try { e = JSON.parse(message.data); } catch (err) { return; /* a malformed frame is skipped */ }
+    // a scenario demo's attacker actors (PUT /admin/v1/attackers): tagged from this event on
+    if (e.type === "attack.addresses_marked" && e.detail && Array.isArray(e.detail.addresses)) e.detail.addresses.forEach(function (a) { ATTACKERS.add(a); });
+    show(e); lateWin(e);
   });
 
   root.addEventListener("click", async function (event) {
@@ -347,6 +351,20 @@
     if (field) { field.setAttribute("aria-invalid", "true"); field.focus(); }
   }
 
+  /* A push bombing's logins wait on the victim after its report (report.waiting, sim/attacker_waits.py): a
+     login.succeeded from the attacker's address for the victim, while they wait, is her approving one, and
+     the verdict shown turns to the attacker's win. */
+  let waiting = null;
+  function lateWin(e) {
+    if (!waiting || e.type !== "login.succeeded" || e.ip !== waiting.ip || e.user !== waiting.user) return;
+    const line = result.querySelector("[data-verdict]");
+    if (!line) return;
+    line.className = "verdict " + VERDICTS.attacker_got_in[0];
+    line.dataset.verdict = "attacker_got_in";
+    line.textContent = waiting.user + " approved one: the attacker is in.";
+    waiting = null;
+  }
+
   root.querySelector("[data-form=attack]").addEventListener("submit", async function (event) {
     event.preventDefault();
     const form = event.target;
@@ -362,6 +380,7 @@
     button.removeAttribute("aria-disabled");
     if (!answer.ok) { refused(form, answer); return; }
     const r = answer.data;
+    waiting = r.waiting ? { ip: r.waiting.ip, user: r.target } : null;
     const counts = Object.entries(r.outcomes).map(function ([k, v]) { return v + " × " + k; }).join(", ");
     const verdict = VERDICTS[r.verdict] || VERDICTS.defences_held;
     result.replaceChildren(

@@ -1,0 +1,55 @@
+"""The staged attacker keeps waiting: a push bombing's logins stay collectable after its report.
+
+A real attacker's page polls its login until the victim answers the push; the staged attack
+(``.push_bombing``) returns at once, so a victim who tapped the right number afterwards saw "Approved" while
+nobody collected the session (and the trainer console said "The defences held"). Each login the bombing
+leaves waiting on a push is kept (``store.attacker_waits``) until its own expiry; when the victim approves
+one, :meth:`AttackerWaits.collect` polls it as the attacker's page would, from the attacker's address: the
+session is the attacker's, and ``login.succeeded`` from that address says so in the audit trail and the
+console's feed.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from ..errors import SlsError
+from ..store.attacker_waits import AttackerWaitRepo
+
+
+class LoginStatus(Protocol):
+    """``LoginService.status``: where a login stands; once approved, the first poll gets the session."""
+
+    def status(
+        self, txn_id: str, login_token: str | None, *, now: int, ip: str | None
+    ) -> tuple[dict[str, Any], Any]: ...
+
+
+class AttackerWaits:
+    def __init__(self, repo: AttackerWaitRepo, logins: LoginStatus) -> None:
+        self._repo = repo
+        self._logins = logins
+
+    def wait(self, username: str, started: dict[str, Any], *, ip: str, now: int) -> None:
+        """The attacker's page waits on ``started`` (a login whose step is a push) until it expires."""
+        self._repo.wait(
+            username,
+            str(started["txn_id"]),
+            ip=ip,
+            login_token=str(started["login_token"]),
+            ttl_s=int(started["expires_at"]) - now,
+        )
+
+    def collect(self, username: str, txn_id: str, *, now: int) -> bool:
+        """The victim approved ``txn_id``'s push: if an attacker waits on it, their page polls it now and
+        gets the session. True when the attacker got in; a refusal (a lock placed since, the login expired)
+        leaves them out, as it would their page."""
+        waiting = self._repo.take(username, txn_id)
+        if waiting is None:
+            return False
+        ip, token = waiting
+        try:
+            _, session = self._logins.status(txn_id, token, now=now, ip=ip)
+        except SlsError:
+            return False
+        return session is not None

@@ -1,0 +1,67 @@
+"""A push bombing's notifications stay live after its report: the attacker's page keeps waiting on them, so
+the victim who taps the right number afterwards lets the attacker in (``sim/attacker_waits.py``). The phone
+used to say "Approved" while nobody collected the session, and the console's verdict stayed "The defences
+held"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.testing import FlaskClient
+from ibkey_world import PASSWORD, World
+from test_trainer_attacks import attack
+
+from sls_server.sim.push_bombing import PUSH_IP
+
+
+def right_number(client: FlaskClient, txn_id: str) -> str:
+    """The number the attacker's login page shows: only the attacker sees it (the test reads the store)."""
+    core: Any = client.application.extensions["sls"]
+    found = core.store.logins.get(txn_id)
+    assert found is not None and found.match
+    return str(found.match)
+
+
+def test_the_victim_approving_a_bombing_push_after_the_attack_lets_the_attacker_in(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    world = World(client, admin_headers)
+    world.user("alice")
+    app = world.activated("alice", "android")
+    report = attack(client, "push_bombing", "alice", PASSWORD)
+    assert report["verdict"] == "defences_held" and report["outcomes"]["push_sent"] == 3, report
+    assert report["waiting"]["ip"] == PUSH_IP, report
+    assert "if alice approves one with its right number, the attacker is in" in report["summary"]
+    note = world.notifications(app)[0]
+    approved = world.approve(app, note, right_number(client, note["txn_id"]), pin="12ab")
+    assert approved.status_code == 200 and approved.get_json()["state"] == "approved", approved.get_json()
+    got_in = world.events("login.succeeded", "alice")
+    assert [e["ip"] for e in got_in] == [PUSH_IP], got_in
+    sessions = client.get("/admin/v1/users/alice/sessions", headers=admin_headers).get_json()
+    assert len(sessions["sessions"]) == 1, sessions
+
+
+def test_a_wrong_pick_or_a_denial_lets_nobody_in(client: FlaskClient, admin_headers: dict[str, str]) -> None:
+    world = World(client, admin_headers)
+    world.user("alice")
+    app = world.activated("alice", "android")
+    attack(client, "push_bombing", "alice", PASSWORD)
+    first, second = world.notifications(app)[:2]
+    right = right_number(client, first["txn_id"])
+    wrong = next(c for c in first["candidates"] if c != right)
+    assert world.approve(app, first, wrong, pin="12ab").status_code == 401
+    assert world.deny(app, second, pin="12ab").status_code == 200
+    assert world.events("login.succeeded", "alice") == []
+
+
+def test_an_ordinary_login_approved_is_collected_by_its_own_client_only(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """No attacker waits on the victim's own login: her approval leaves it for her page's poll."""
+    world = World(client, admin_headers)
+    world.user("alice")
+    app = world.activated("alice", "android")
+    started = world.login("alice")
+    note = world.note_for(app, started["txn_id"])
+    assert world.approve(app, note, started["factor"]["match"], pin="12ab").status_code == 200
+    assert world.events("login.succeeded", "alice") == []

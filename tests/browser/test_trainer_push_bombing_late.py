@@ -1,0 +1,42 @@
+"""A push bombing staged from the console, then the victim approving one of its notifications with the right
+number: the attack card's verdict turns from "The defences held." to the attacker's win, as the feed shows
+the attacker's login (``sim/attacker_waits.py``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import redis
+import requests
+from playwright.sync_api import expect
+
+from .pages_kit import PASSWORD, World
+from .test_trainer_console import sign_in
+
+
+def test_the_victim_approving_a_bombing_push_later_turns_the_verdict(
+    world: World, page: Any, redis_url: str
+) -> None:
+    world.user("ivy", "+15555550103")
+    app = world.ibkey("ivy", "+15555550103")
+    sign_in(page, world)
+    page.get_by_test_id("attack-user").select_option("ivy")
+    page.get_by_test_id("attack-kind").select_option("push_bombing")
+    page.get_by_test_id("attack-password").fill(PASSWORD)
+    page.get_by_test_id("attack-run").click()
+    verdict = page.get_by_test_id("attack-result").locator("[data-verdict]")
+    expect(verdict).to_have_text("The defences held.")
+    expect(page.get_by_test_id("attack-result")).to_contain_text("the attacker is in (login.succeeded")
+    notes = requests.get(f"{world.url}/sim/v1/ibkey/{app}/notifications", timeout=10).json()["notifications"]
+    note = notes[0]
+    # the number on the attacker's page: only the attacker sees it, so the test reads the login's record
+    match = redis.Redis.from_url(redis_url).hget(f"sls:{{u:ivy}}:login:{note['txn_id']}", "match")
+    assert match is not None
+    approved = requests.post(
+        f"{world.url}/sim/v1/ibkey/{app}/notifications/{note['id']}/approve",
+        json={"match": match.decode(), "pin": "12ab"},
+        timeout=10,
+    )
+    assert approved.status_code == 200, approved.text
+    expect(verdict).to_have_text("ivy approved one: the attacker is in.")
+    expect(verdict).to_have_attribute("data-verdict", "attacker_got_in")
