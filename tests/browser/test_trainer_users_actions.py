@@ -57,3 +57,32 @@ def test_a_failed_users_manage_button_fits_beside_every_badge(world: World, page
         )
     wide, shown = page.locator("[data-users]").evaluate("(el) => [el.scrollWidth, el.clientWidth]")
     assert wide <= shown, f"the users table is {wide} px wide in a {shown} px card: a sideways scroll"
+
+
+def test_the_manage_panel_opens_the_users_devices_and_tags_the_attackers_session(
+    world: World, page: Any
+) -> None:
+    """The trainer went through Simulators for every phone and card, and a session the phishing relay
+    opened read "from 198.51.100.200" with nothing to say it was the attacker's, as the feed says."""
+    world.user("carl", phone="+15555550171")
+    card = world.device("carl", "dscplus", pin="1234")["device_id"]
+    world.user("ann", phone="+15555550172")
+    world.ibkey("ann", "+15555550172")
+    world.user("nobody-holds")
+    relay = {"attack": "phishing_relay", "username": "carl", "password": PASSWORD}
+    assert world.post("/admin/v1/attacks", relay)["verdict"] == "attacker_got_in"
+    sign_in_trainer(page, world)
+    page.get_by_test_id("trainer-manage-carl").click()
+    phone = page.get_by_test_id("trainer-open-phone-carl")
+    expect(phone).to_have_attribute("href", "/sim/phone/carl")
+    expect(phone).to_have_text("Open carl's phone")
+    expect(page.get_by_test_id(f"trainer-open-card-carl-{card}")).to_have_attribute(
+        "href", f"/sim/card/{card}"
+    )
+    session = page.get_by_test_id("trainer-panel-carl").locator("[data-testid^=trainer-session-]").first
+    expect(session).to_contain_text("198.51.100.200 (attacker)")
+    page.get_by_test_id("trainer-manage-ann").click()
+    expect(page.get_by_test_id("trainer-open-phone-ann")).to_have_text("Open ann's phone (IB Key app)")
+    page.get_by_test_id("trainer-manage-nobody-holds").click()
+    expect(page.get_by_test_id("trainer-panel-nobody-holds")).to_be_visible()
+    expect(page.get_by_test_id("trainer-open-phone-nobody-holds")).to_have_count(0)

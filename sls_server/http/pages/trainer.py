@@ -127,6 +127,7 @@ def trainer_page() -> ResponseReturnValue:
         attacks=ATTACK_TITLES,
         factor_name=factor_name,
         factor_types=core().factors.types(),
+        attackers=attacker_addresses(core()),  # a session from one is tagged, as the feed tags the address
         attacker_ips=" ".join(attacker_addresses(core())),
         # the feed's event ids are the app's wall-clock ms (store/events.py): those up to now are the backlog
         drawn_ms=int(time.time() * 1000),
@@ -182,6 +183,7 @@ def trainer_users() -> ResponseReturnValue:
         clock=core().clock.reading(),
         factor_name=factor_name,
         factor_types=core().factors.types(),
+        attackers=attacker_addresses(core()),
     )
 
 
