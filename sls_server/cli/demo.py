@@ -119,7 +119,10 @@ def seed_world(
         def step(name: str) -> None:
             progress.update(task, description=f"seeding the demo world over HTTP: {name}", advance=1)
 
-        return seed(client, sim, previous, step)
+        users = seed(client, sim, previous, step)
+    # kept on the server: the console's "Back to the demo world" and `sls state restore-demo` put it back
+    client.request("PUT", "/admin/v1/state/demo-world", {})
+    return users
 
 
 @click.command()
@@ -137,7 +140,9 @@ def demo(host: str, port: int, workers: int, threads: int, keep: bool, as_json: 
     environment. X-Forwarded-For is believed from this machine alone (SLS_TRUSTED_PROXIES=127.0.0.1/32
     unless set), so `sls scenario demo` shows each actor at its own address on it. demo.json records the
     settings that differ from the defaults (no secret), so the scenario commands know what the demo runs
-    with. The state is wiped first unless --keep. Then it serves like `sls serve` until Ctrl-C.
+    with. The state is wiped first unless --keep. The world seeded is kept on the server too: between
+    two runs of a demo, the console's "Back to the demo world" (or `sls state restore-demo`) puts it back.
+    Then it serves like `sls serve` until Ctrl-C.
 
     \b
     Examples:

@@ -144,7 +144,7 @@ class StateTransfer:
             "ibkey_apps": [app.to_hash() for app in self._apps(devices)],
             "phones": self._phones(users, devices),
         }
-        self._events.record("state.exported", at=now, detail=dict(_counts(document)))
+        self._events.record("state.exported", at=now, detail=dict(counts_of(document)))
         return document
 
     def _gateway_settings(self) -> dict[str, Any]:
@@ -198,7 +198,7 @@ class StateTransfer:
         if replace:
             self._store.reset()
         self._write(checked, replaced=replace, frozen_at=frozen_at)
-        counts = _counts(document.model_dump())
+        counts = counts_of(document.model_dump())
         self._events.record("state.imported", at=self._clock.now(), detail={**counts, "replaced": replace})
         return counts
 
@@ -268,7 +268,7 @@ def _clock_settings(clock: ClockReading) -> dict[str, int]:
     return {"clock_offset_s": clock.offset_s}
 
 
-def _counts(document: dict[str, Any]) -> StateCounts:
+def counts_of(document: dict[str, Any]) -> StateCounts:
     return {
         "users": len(document["users"]),
         "devices": len(document["devices"]),

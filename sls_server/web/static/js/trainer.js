@@ -317,8 +317,14 @@
       heard(); reconnecting(); refreshUsers();
     } else if (!lost) lost = setTimeout(reconnecting, RECONNECT_GRACE_MS);
   });
+  /* A reset, or a world loaded over it (Back to the demo world too), took the trail with it: the lines the
+     feed showed are of a world that is gone, so they go, and the new trail starts with this event. */
+  function wipesTheTrail(e) { return e.type === "emulator.reset" || (e.type === "state.imported" && Boolean(e.detail && e.detail.replaced)); }
   source.addEventListener("audit", function (message) {
-    try { show(JSON.parse(message.data)); } catch (err) { /* a malformed frame is skipped */ }
+    let e;
+    try { e = JSON.parse(message.data); } catch (err) { return; } // a malformed frame is skipped
+    if (wipesTheTrail(e)) { feed.replaceChildren(); dayBefore = null; }
+    show(e);
   });
 
   root.addEventListener("click", async function (event) {
