@@ -121,7 +121,7 @@ def seed_world(
 
         users = seed(client, sim, previous, step)
     # kept on the server: the console's "Back to the demo world" and `sls state restore-demo` put it back
-    client.request("PUT", "/admin/v1/state/demo-world", {})
+    client.request("PUT", "/admin/v1/state/demo", {})
     return users
 
 

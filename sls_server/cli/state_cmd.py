@@ -107,7 +107,7 @@ def import_state(file: Path, replace: bool, url: str | None, admin_token: str | 
 @state.command("restore-demo")
 @admin_options
 def restore_demo(url: str | None, admin_token: str | None, as_json: bool) -> None:
-    """Go back to the demo world (POST /admin/v1/state/demo-world/restore).
+    """Go back to the demo world (POST /admin/v1/state/demo/restore).
 
     The world is wiped (users, devices, sessions, the audit trail), then the users, devices, keys, accounts,
     IB Key apps, phones' conditions and clock that `sls demo` seeded are put back as they were: the demo's
@@ -119,7 +119,7 @@ def restore_demo(url: str | None, admin_token: str | None, as_json: bool) -> Non
       sls state restore-demo
       sls wipe --yes && sls state restore-demo     # the same: a wipe keeps the demo world
     """
-    result = call(url, admin_token, "POST", "/admin/v1/state/demo-world/restore", {})
+    result = call(url, admin_token, "POST", "/admin/v1/state/demo/restore", {})
     if as_json:
         print_json(result)
         return
@@ -129,7 +129,7 @@ def restore_demo(url: str | None, admin_token: str | None, as_json: bool) -> Non
 @state.command("keep-demo")
 @admin_options
 def keep_demo(url: str | None, admin_token: str | None, as_json: bool) -> None:
-    """Keep the world as it is now as the demo world to go back to (PUT /admin/v1/state/demo-world).
+    """Keep the world as it is now as the demo world to go back to (PUT /admin/v1/state/demo).
 
     `sls demo` does it once its world is seeded; run it after preparing a world of your own for a class
     (users added, a SIM swapped in advance), and `sls state restore-demo` or the console's "Back to the
@@ -139,7 +139,7 @@ def keep_demo(url: str | None, admin_token: str | None, as_json: bool) -> None:
     Example:
       sls state keep-demo
     """
-    result = call(url, admin_token, "PUT", "/admin/v1/state/demo-world", {})
+    result = call(url, admin_token, "PUT", "/admin/v1/state/demo", {})
     if as_json:
         print_json(result)
         return

@@ -1,6 +1,6 @@
 """The demo world kept to go back to: ``sls demo`` seeds its world, then asks the server to keep it
-(``PUT /admin/v1/state/demo-world``); between two runs of a demo the trainer puts it back ("Back to the demo
-world" in the console, ``POST /admin/v1/state/demo-world/restore``, ``sls state restore-demo``): its users,
+(``PUT /admin/v1/state/demo``); between two runs of a demo the trainer puts it back ("Back to the demo
+world" in the console, ``POST /admin/v1/state/demo/restore``, ``sls state restore-demo``): its users,
 devices, keys, accounts, apps, phones and clock as they were when kept, the rest wiped.
 
 It is kept as the state document the export writes (``service``), in Redis beside the world, where every

@@ -27,7 +27,9 @@ windows (an address's attempts, challenge issuance, sends and pushes), the audit
 challenges a card remembers (an imported card may, rarely, be given a challenge it was
 given before the export), the readiness probe, and the secret key's check (the document carries its own:
 ``key_check``), and the sign-ins to the trainer console and the simulator pages (an operator's browsers, not
-the world: a reset keeps them). Out too: the conditions of a number no user or device has (they reach no one),
+the world: a reset keeps them), and the demo world kept to go back to (``demo_world``: a state document
+itself, which a reset keeps too). Out too: the conditions of a number no user or device has (they reach no
+one),
 lockout counts at a name that is no user's (guesses at it), the user's ``phone_device`` claim (a guard among
 racing enrolments, which reads the user's device list when no claim names a device), and the ``SLS_*``
 settings (the server's configuration, not the world: a document brings its world into a server configured as

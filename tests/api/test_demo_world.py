@@ -1,6 +1,6 @@
 """The demo world kept to go back to (``sls_server/transfer/demo_world.py``): ``sls demo`` keeps the world it
-seeded (``PUT /admin/v1/state/demo-world``); between two runs the trainer puts it back (``POST
-/admin/v1/state/demo-world/restore``, the console's ``/trainer/demo-world/restore``), the rest wiped. A
+seeded (``PUT /admin/v1/state/demo``); between two runs the trainer puts it back (``POST
+/admin/v1/state/demo/restore``, the console's ``/trainer/demo-world/restore``), the rest wiped. A
 reset used to leave no way back to the demo's starting point but seeding it again by hand. And a swapped SIM
 given back from the console's users table (``/trainer/users/<u>/sim-back``)."""
 
@@ -24,7 +24,7 @@ def _admin(client: FlaskClient, headers: dict[str, str], method: str, path: str,
 def test_the_demo_world_comes_back_after_a_reset_and_after_changes(
     client: FlaskClient, admin_headers: dict[str, str], alice: EnrolledUser
 ) -> None:
-    kept = _admin(client, admin_headers, "PUT", "/state/demo-world")
+    kept = _admin(client, admin_headers, "PUT", "/state/demo")
     assert kept == {"kept": {"users": 1, "devices": 1, "accounts": 0, "ibkey_apps": 0, "phones": 0}}
     demo = world(client, admin_headers)
     alice.log_in()  # a session, and the trail, which go with the world
@@ -33,7 +33,7 @@ def test_the_demo_world_comes_back_after_a_reset_and_after_changes(
     )
     _admin(client, admin_headers, "POST", "/reset")
     assert admin(client, admin_headers, "/users")["users"] == []
-    back = _admin(client, admin_headers, "POST", "/state/demo-world/restore")
+    back = _admin(client, admin_headers, "POST", "/state/demo/restore")
     assert back == {"imported": kept["kept"], "replaced": True}
     assert world(client, admin_headers) == demo
     assert admin(client, admin_headers, "/users/alice/sessions")["sessions"] == []
@@ -51,7 +51,7 @@ def test_the_console_restores_it_beside_reset_and_only_when_one_is_kept(
     refused = console.post("/trainer/demo-world/restore", status=409)
     assert refused["error"] == "conflict" and "sls demo" in refused["message"]
     assert admin(client, admin_headers, "/users")["users"] == ["alice"]  # nothing changed
-    _admin(client, admin_headers, "PUT", "/state/demo-world")
+    _admin(client, admin_headers, "PUT", "/state/demo")
     assert 'data-testid="world-restore-demo"' in client.get("/trainer").get_data(as_text=True)
     demo = world(client, admin_headers)
     console.post("/trainer/users/alice/delete")
@@ -63,7 +63,7 @@ def test_restoring_with_none_kept_is_a_409_and_changes_nothing(
     client: FlaskClient, admin_headers: dict[str, str], alice: EnrolledUser
 ) -> None:
     before = world(client, admin_headers)
-    refused = _admin(client, admin_headers, "POST", "/state/demo-world/restore", status=409)
+    refused = _admin(client, admin_headers, "POST", "/state/demo/restore", status=409)
     assert refused["error"] == "conflict"
     assert world(client, admin_headers) == before
 
@@ -86,7 +86,7 @@ def test_a_swapped_sim_is_given_back_from_the_console_its_other_conditions_kept(
 def test_the_new_console_actions_need_the_sign_in_and_the_pages_token(
     client: FlaskClient, admin_headers: dict[str, str], alice: EnrolledUser
 ) -> None:
-    _admin(client, admin_headers, "PUT", "/state/demo-world")
+    _admin(client, admin_headers, "PUT", "/state/demo")
     token = csrf(client.get("/trainer").get_data(as_text=True))
     before = world(client, admin_headers)
     for path in ("/trainer/demo-world/restore", "/trainer/users/alice/sim-back"):

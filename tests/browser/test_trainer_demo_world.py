@@ -16,7 +16,7 @@ from .pages_kit import PASSWORD, World, sign_in_trainer
 def test_reset_clears_the_feed_and_back_to_the_demo_world_restores_it(world: World, page: Any) -> None:
     world.user("carl", phone="+15555550181")
     world.device("carl", "dscplus", pin="1234")
-    answer = requests.put(f"{world.url}/admin/v1/state/demo-world", headers=world.admin, timeout=10)
+    answer = requests.put(f"{world.url}/admin/v1/state/demo", headers=world.admin, timeout=10)
     assert answer.status_code == 200, answer.text  # what sls demo does once its world is seeded
     sign_in_trainer(page, world)
     world.post("/admin/v1/attacks", {"attack": "brute_force", "username": "carl"})

@@ -122,7 +122,7 @@ def reseal_secrets() -> Any:
 @operation(
     bp,
     "put",
-    "/state/demo-world",
+    "/state/demo",
     summary="Keep the world as the demo world",
     ok=DemoWorldKept,
     returns="What the demo world kept holds.",
@@ -130,21 +130,21 @@ def reseal_secrets() -> Any:
 def keep_demo_world() -> Any:
     """`sls demo` calls it once its world is seeded: the world as it is now (the document `GET
     /admin/v1/state/export` gives) is kept on the server, over any kept before, to go back to between two
-    runs of a demo (`POST /admin/v1/state/demo-world/restore`). A reset and a replacing import keep it."""
+    runs of a demo (`POST /admin/v1/state/demo/restore`). A reset and a replacing import keep it."""
     return {"kept": DemoWorld.of(core()).keep()}
 
 
 @operation(
     bp,
     "post",
-    "/state/demo-world/restore",
+    "/state/demo/restore",
     summary="Go back to the demo world",
     ok=StateImported,
     returns="How many records of each kind were put back; the world was wiped first.",
     errors=(Conflict,),
 )
 def restore_demo_world() -> Any:
-    """The demo world kept by `sls demo` (`PUT /admin/v1/state/demo-world`) put back: the world wiped
+    """The demo world kept by `sls demo` (`PUT /admin/v1/state/demo`) put back: the world wiped
     (sessions, logins, inboxes and the audit trail too), then its users, devices, keys, accounts, IB Key
     apps, phones' conditions and clock as they were when kept, as `POST /admin/v1/state/import?replace=true`
     imports a document. 409 `conflict` when no demo world is kept, and nothing changed."""

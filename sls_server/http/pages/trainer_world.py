@@ -20,7 +20,7 @@ from .trainer import action
 @bp.post("/trainer/demo-world/restore")
 @answers_json
 def trainer_restore_demo_world() -> ResponseReturnValue:
-    """``POST /admin/v1/state/demo-world/restore``: the world wiped, the demo's put back. The console asks
+    """``POST /admin/v1/state/demo/restore``: the world wiped, the demo's put back. The console asks
     first; its feed drops what it showed before (the trail went with the world)."""
     return action(lambda _: {"imported": DemoWorld.of(core()).restore(), "replaced": True})
 
