@@ -241,7 +241,8 @@ def end_console(url: str | None, admin_token: str | None, as_json: bool) -> None
 def wipe(yes: bool, url: str | None, admin_token: str | None, as_json: bool) -> None:
     """Wipe all emulator state: users, devices, sessions, lockouts, inboxes, events (POST /admin/v1/reset).
 
-    `sls demo` does this at start (unless --keep), then seeds its world again.
+    `sls demo` does this at start (unless --keep), then seeds its world again. The demo world it keeps on
+    the server stays: `sls state restore-demo` puts it back.
 
     \b
     Example:

@@ -247,6 +247,7 @@ def world(as_json: bool) -> None:
     """Print the demo world again: users, passwords, phones, PINs, devices, keys and the flows to try.
 
     It reads <data dir>/demo.json, which the last `sls demo` wrote (mode 0600: passwords and keys are in it).
+    After a wipe or a class's changes, `sls state restore-demo` puts this world back on the server.
 
     \b
     Examples:

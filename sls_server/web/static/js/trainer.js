@@ -323,7 +323,7 @@
   source.addEventListener("audit", function (message) {
     let e;
     try { e = JSON.parse(message.data); } catch (err) { return; } // a malformed frame is skipped
-    if (wipesTheTrail(e)) { feed.replaceChildren(); dayBefore = null; }
+    if (wipesTheTrail(e)) { feed.replaceChildren(); dayBefore = null; refreshUsers(); } // `sls wipe` too
     show(e);
   });
 
