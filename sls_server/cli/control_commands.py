@@ -16,7 +16,8 @@ import click
 from ..web.event_words import sentence
 from .admin_client import UNANSWERED, segment
 from .admin_commands import admin_options, call, connect, server_errors, sessions_table, when
-from .output import CliError, HelpGroup, fields_table, note, print_json, print_renderable, table
+from .event_reading import detail_words, latest
+from .output import EXIT_USAGE, CliError, HelpGroup, fields_table, note, print_json, print_renderable, table
 from .reading import Seconds, confirm
 
 EVENT_COLUMNS = ["at (UTC)", "type", "user", "ip", "factor", "device_id", "result", "detail"]
@@ -32,7 +33,7 @@ def event_row(event: dict[str, Any]) -> list[Any]:
         event.get("factor"),
         event.get("device_id"),
         event.get("result"),
-        json.dumps(detail, separators=(",", ":"), ensure_ascii=False) if detail else None,
+        detail_words(detail),  # words, as the console's feed says them; --json keeps the object
     ]
 
 
@@ -74,6 +75,12 @@ def warn_unknown_type(type_: str) -> None:
 @click.option(
     "--limit", type=click.IntRange(1, 1000), default=100, show_default=True, help="Events per page."
 )
+@click.option(
+    "--last",
+    type=click.IntRange(1, 1000),
+    metavar="N",
+    help="Only the latest N events (of --user, --type), oldest of them first; reads the trail to its end.",
+)
 @click.option("--follow", "-f", is_flag=True, help="Keep watching for new events until Ctrl-C.")
 @click.option(
     "--interval",
@@ -88,6 +95,7 @@ def events(
     type_: str | None,
     since: str | None,
     limit: int,
+    last: int | None,
     follow: bool,
     interval: float,
     url: str | None,
@@ -96,18 +104,42 @@ def events(
 ) -> None:
     """The audit trail, oldest first (GET /admin/v1/events).
 
+    --limit is a page from the oldest (or from --since); --last N gives the latest N instead, read page by
+    page to the end of the trail (the route reads oldest first only). The detail column says each
+    detail in words (key value · key value); --json prints the events as the server sent them.
+
     With --follow it keeps polling and prints each new event as it happens (--json: one JSON object per
     line). Events never carry a password, PIN, code, response or key.
 
     \b
     Examples:
       sls events --user card-carl
+      sls events --user card-carl --last 5         # what just happened to her
       sls events --type login.succeeded --json
       sls events --follow                          # in a second terminal, while you log in
     """
     if type_:
         warn_unknown_type(type_)
+    if last is not None and (follow or since):
+        raise CliError("--last reads the latest events: give it without --follow and --since", EXIT_USAGE)
     client = connect(url, admin_token)
+    if last is not None:
+        page = latest(client, {k: v for k, v in (("user", user), ("type", type_)) if v}, last)
+        if as_json:
+            print_json(page)
+            return
+        found = page["events"]
+        print_renderable(
+            table(
+                f"the last {len(found)} event(s)",
+                EVENT_COLUMNS,
+                [event_row(e) for e in found],
+                wrap=["detail"],
+            )
+        )
+        if page["cursor"]:
+            note(f"next: sls events --since {page['cursor']}")
+        return
     query: dict[str, str] = {"limit": str(limit)}
     if user:
         query["user"] = user
@@ -213,7 +245,8 @@ def end_console(url: str | None, admin_token: str | None, as_json: bool) -> None
 def wipe(yes: bool, url: str | None, admin_token: str | None, as_json: bool) -> None:
     """Wipe all emulator state: users, devices, sessions, lockouts, inboxes, events (POST /admin/v1/reset).
 
-    `sls demo` does this at start (unless --keep), then seeds its world again.
+    `sls demo` does this at start (unless --keep), then seeds its world again. The demo world it keeps on
+    the server stays: `sls state restore-demo` puts it back.
 
     \b
     Example:

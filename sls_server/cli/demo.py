@@ -119,7 +119,10 @@ def seed_world(
         def step(name: str) -> None:
             progress.update(task, description=f"seeding the demo world over HTTP: {name}", advance=1)
 
-        return seed(client, sim, previous, step)
+        users = seed(client, sim, previous, step)
+    # kept on the server: the console's "Back to the demo world" and `sls state restore-demo` put it back
+    client.request("PUT", "/admin/v1/state/demo", {})
+    return users
 
 
 @click.command()
@@ -137,7 +140,9 @@ def demo(host: str, port: int, workers: int, threads: int, keep: bool, as_json: 
     environment. X-Forwarded-For is believed from this machine alone (SLS_TRUSTED_PROXIES=127.0.0.1/32
     unless set), so `sls scenario demo` shows each actor at its own address on it. demo.json records the
     settings that differ from the defaults (no secret), so the scenario commands know what the demo runs
-    with. The state is wiped first unless --keep. Then it serves like `sls serve` until Ctrl-C.
+    with. The state is wiped first unless --keep. The world seeded is kept on the server too: between
+    two runs of a demo, the console's "Back to the demo world" (or `sls state restore-demo`) puts it back.
+    Then it serves like `sls serve` until Ctrl-C.
 
     \b
     Examples:
@@ -242,6 +247,7 @@ def world(as_json: bool) -> None:
     """Print the demo world again: users, passwords, phones, PINs, devices, keys and the flows to try.
 
     It reads <data dir>/demo.json, which the last `sls demo` wrote (mode 0600: passwords and keys are in it).
+    After a wipe or a class's changes, `sls state restore-demo` puts this world back on the server.
 
     \b
     Examples:

@@ -34,7 +34,8 @@ def _show(result: dict[str, Any], title: str, as_json: bool) -> None:
         print_renderable(fields_table(title, result))
 
 
-def _show_lockout(state: dict[str, Any], as_json: bool) -> None:
+def show_lockout(state: dict[str, Any], as_json: bool) -> None:
+    """``sls user lockout``'s table; ``sls user show`` prints it too, so a locked account shows there."""
     if as_json:
         print_json(state)
         return
@@ -63,7 +64,7 @@ def lockout(username: str, url: str | None, admin_token: str | None, as_json: bo
     Example:
       sls user lockout alice
     """
-    _show_lockout(_call(url, admin_token, "GET", _user_path(username, "lockout")), as_json)
+    show_lockout(_call(url, admin_token, "GET", _user_path(username, "lockout")), as_json)
 
 
 @user.command("unlock")
@@ -86,7 +87,7 @@ def unlock(username: str, url: str | None, admin_token: str | None, as_json: boo
         return
     click.echo(_unlocked(username, before))
     if after.get("locked") or after.get("buckets"):  # a lock the unlock could not lift: show what is left
-        _show_lockout(after, as_json=False)
+        show_lockout(after, as_json=False)
 
 
 def _unlocked(username: str, before: dict[str, Any]) -> str:

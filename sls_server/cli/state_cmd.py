@@ -1,5 +1,7 @@
 """``sls state export|import``: save the world of a running server to a file, and load it back.
 ``sls state secrets|reseal``: count its sealed secrets by the key each is under, and seal the old ones again.
+``sls state restore-demo|keep-demo``: go back to the world ``sls demo`` seeded (kept on the server), or keep
+the world as it is now as the one to go back to.
 
 The file holds password hashes and sealed device secrets: it is written with mode 0600, and it opens only in
 a server with the same ``SLS_SECRET_KEY`` (the server says so, and changes nothing, when the key differs).
@@ -30,6 +32,7 @@ def state() -> None:
       sls state import world.json --replace
       sls state secrets
       sls state reseal
+      sls state restore-demo                 # between two runs of a demo: its world as sls demo seeded it
     """
 
 
@@ -99,6 +102,48 @@ def import_state(file: Path, replace: bool, url: str | None, admin_token: str | 
     )
     if not replace:
         note("added to the world that was there; --replace wipes it first")
+
+
+@state.command("restore-demo")
+@admin_options
+def restore_demo(url: str | None, admin_token: str | None, as_json: bool) -> None:
+    """Go back to the demo world (POST /admin/v1/state/demo/restore).
+
+    The world is wiped (users, devices, sessions, the audit trail), then the users, devices, keys, accounts,
+    IB Key apps, phones' conditions and clock that `sls demo` seeded are put back as they were: the demo's
+    passwords, PINs and keys (`sls world`) work again. The console's "Back to the demo world" does the same.
+    Refused (409), with nothing changed, on a server where no demo world is kept.
+
+    \b
+    Examples:
+      sls state restore-demo
+      sls wipe --yes && sls state restore-demo     # the same: a wipe keeps the demo world
+    """
+    result = call(url, admin_token, "POST", "/admin/v1/state/demo/restore", {})
+    if as_json:
+        print_json(result)
+        return
+    print_renderable(fields_table("back to the demo world (the world was wiped first)", result["imported"]))
+
+
+@state.command("keep-demo")
+@admin_options
+def keep_demo(url: str | None, admin_token: str | None, as_json: bool) -> None:
+    """Keep the world as it is now as the demo world to go back to (PUT /admin/v1/state/demo).
+
+    `sls demo` does it once its world is seeded; run it after preparing a world of your own for a class
+    (users added, a SIM swapped in advance), and `sls state restore-demo` or the console's "Back to the
+    demo world" put that back. It replaces the demo world kept before; a reset keeps it.
+
+    \b
+    Example:
+      sls state keep-demo
+    """
+    result = call(url, admin_token, "PUT", "/admin/v1/state/demo", {})
+    if as_json:
+        print_json(result)
+        return
+    print_renderable(fields_table("kept as the demo world", result["kept"]))
 
 
 @state.command("secrets")

@@ -14,6 +14,7 @@ from .admin_client import segment
 from .admin_commands import admin_options, call, connect, readable, server_errors, user, when
 from .device_commands import state_words
 from .output import fields_table, print_json, print_renderable, table
+from .protect_commands import show_lockout
 from .reading import ask, confirm
 
 
@@ -108,7 +109,9 @@ def list_users(url: str | None, admin_token: str | None, as_json: bool) -> None:
 @click.argument("username")
 @admin_options
 def show_user(username: str, url: str | None, admin_token: str | None, as_json: bool) -> None:
-    """A user, their phone, IP allowlist and devices (GET /admin/v1/users/<username>, .../ip-allowlist).
+    """A user, their phone, IP allowlist, devices and lockout (GET /admin/v1/users/<username>,
+    .../ip-allowlist, .../lockout: failures and locks, as `sls user lockout` shows them; --json: the user
+    alone).
 
     \b
     Example:
@@ -120,6 +123,7 @@ def show_user(username: str, url: str | None, admin_token: str | None, as_json: 
     else:
         access = call(url, admin_token, "GET", f"/admin/v1/users/{segment(username)}/ip-allowlist")
         print_user(result, f"user {result.get('username', username)}", access)
+        show_lockout(call(url, admin_token, "GET", f"/admin/v1/users/{segment(username)}/lockout"), False)
 
 
 @user.command("delete")

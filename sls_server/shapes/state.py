@@ -154,6 +154,10 @@ class StateImported(TypedDict):
     replaced: Annotated[bool, Field(description="Whether the world was wiped first.")]
 
 
+class DemoWorldKept(TypedDict):
+    kept: Annotated[StateCounts, Field(description="What the demo world kept holds.")]
+
+
 Versions = Annotated[
     dict[str, int],
     Field(

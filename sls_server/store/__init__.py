@@ -115,15 +115,17 @@ class Store:
 
     def reset(self) -> int:
         """Delete every key of ours (not FLUSHDB: the Redis may be shared with other data) but the sign-ins
-        to the console and the simulator pages, and the secret key's check. A trainer who resets the world
-        from the console stays signed in to it (they are the operator's access, not the world). The check
+        to the console and the simulator pages, the secret key's check, and the demo world kept to go back
+        to (a reset is what a trainer does between two runs of the demo, which then puts it back). A
+        trainer who resets the world from the console stays signed in to it (they are the operator's
+        access, not the world). The check
         names the key every server on this Redis runs with, which a wipe does not change: gone, the next
         server to start with another key (or none: it makes one) would claim it, and answer 500 for every
         card enrolled through the others, which would then be refused at their next start."""
         deleted = 0
         batch: list[str] = []
         for key in self.client.scan_iter(match=keys.EVERY_KEY, count=1000):
-            if text(key).startswith(keys.CONSOLE) or text(key) == keys.SECRET_KEY_CHECK:
+            if text(key).startswith(keys.CONSOLE) or text(key) in (keys.SECRET_KEY_CHECK, keys.DEMO_WORLD):
                 continue
             batch.append(text(key))
             if len(batch) >= 500:
@@ -133,6 +135,18 @@ class Store:
             deleted += self.client.unlink(*batch)
         self.clock.announce_reset()
         return deleted
+
+    def keep_demo_world(self, document: str) -> None:
+        """Keep ``document`` (a state document, JSON) as the demo world, over the one kept before."""
+        self.client.set(keys.DEMO_WORLD, document)
+
+    def demo_world(self) -> str | None:
+        """The demo world's state document as kept, or None when no ``sls demo`` kept one."""
+        found = self.client.get(keys.DEMO_WORLD)
+        return None if found is None else text(found)
+
+    def has_demo_world(self) -> bool:
+        return bool(self.client.exists(keys.DEMO_WORLD))
 
     def close(self) -> None:
         self.client.close()

@@ -27,7 +27,9 @@ windows (an address's attempts, challenge issuance, sends and pushes), the audit
 challenges a card remembers (an imported card may, rarely, be given a challenge it was
 given before the export), the readiness probe, and the secret key's check (the document carries its own:
 ``key_check``), and the sign-ins to the trainer console and the simulator pages (an operator's browsers, not
-the world: a reset keeps them). Out too: the conditions of a number no user or device has (they reach no one),
+the world: a reset keeps them), and the demo world kept to go back to (``demo_world``: a state document
+itself, which a reset keeps too). Out too: the conditions of a number no user or device has (they reach no
+one),
 lockout counts at a name that is no user's (guesses at it), the user's ``phone_device`` claim (a guard among
 racing enrolments, which reads the user's device list when no claim names a device), and the ``SLS_*``
 settings (the server's configuration, not the world: a document brings its world into a server configured as
@@ -144,7 +146,7 @@ class StateTransfer:
             "ibkey_apps": [app.to_hash() for app in self._apps(devices)],
             "phones": self._phones(users, devices),
         }
-        self._events.record("state.exported", at=now, detail=dict(_counts(document)))
+        self._events.record("state.exported", at=now, detail=dict(counts_of(document)))
         return document
 
     def _gateway_settings(self) -> dict[str, Any]:
@@ -198,7 +200,7 @@ class StateTransfer:
         if replace:
             self._store.reset()
         self._write(checked, replaced=replace, frozen_at=frozen_at)
-        counts = _counts(document.model_dump())
+        counts = counts_of(document.model_dump())
         self._events.record("state.imported", at=self._clock.now(), detail={**counts, "replaced": replace})
         return counts
 
@@ -268,7 +270,7 @@ def _clock_settings(clock: ClockReading) -> dict[str, int]:
     return {"clock_offset_s": clock.offset_s}
 
 
-def _counts(document: dict[str, Any]) -> StateCounts:
+def counts_of(document: dict[str, Any]) -> StateCounts:
     return {
         "users": len(document["users"]),
         "devices": len(document["devices"]),

@@ -323,3 +323,18 @@ def test_the_demos_redis_watchdog_logs_as_the_server_does(demo: Any) -> None:
     assert levels["the embedded redis-server is back"] == "warning", said
     assert requests.get(f"{server.url}/readyz", timeout=10).status_code == 200
     assert stop(server) == 0
+
+
+def test_the_demo_world_kept_comes_back_after_a_wipe(demo: Any) -> None:
+    """`sls demo` keeps the world it seeded on the server: between two runs, `sls state restore-demo` (the
+    console's "Back to the demo world") puts it back, its passwords and card keys working again."""
+    env = clean_env(demo.data_dir)
+    server = demo()
+    info = json.loads((demo.data_dir / "demo.json").read_text())
+    sls("user", "add", "carol", "--password", "plum-sketch-harbour-9", env=env)
+    sls("wipe", "--yes", env=env)
+    back = json.loads(sls("state", "restore-demo", "--json", env=env).stdout)
+    assert back["replaced"] is True and back["imported"]["users"] == len(WORLD)
+    assert sorted(json.loads(sls("user", "list", "--json", env=env).stdout)["users"]) == sorted(info["users"])
+    carl = info["users"]["card-carl"]
+    log_in(server.url, "card-carl", carl["password"], card_of(info, "card-carl")["secret_hex"], "1234", env)

@@ -7,8 +7,16 @@ from typing import Any
 from flask import request
 
 from ...errors import Conflict
-from ...shapes.state import SealedSecrets, SecretsResealed, StateDocument, StateImported, StateImportQuery
+from ...shapes.state import (
+    DemoWorldKept,
+    SealedSecrets,
+    SecretsResealed,
+    StateDocument,
+    StateImported,
+    StateImportQuery,
+)
 from ...transfer import SecretsAtRest, StateTransfer
+from ...transfer.demo_world import DemoWorld
 from ..common import core
 from ..operations import operation
 from . import bp
@@ -109,3 +117,35 @@ def reseal_secrets() -> Any:
     Running it again changes nothing more; a record that kept changing under it is a 409 `conflict`, and
     running it again finishes the rest. Records a `secrets.resealed` event."""
     return SecretsAtRest.of(core()).reseal()
+
+
+@operation(
+    bp,
+    "put",
+    "/state/demo",
+    summary="Keep the world as the demo world",
+    ok=DemoWorldKept,
+    returns="What the demo world kept holds.",
+)
+def keep_demo_world() -> Any:
+    """`sls demo` calls it once its world is seeded: the world as it is now (the document `GET
+    /admin/v1/state/export` gives) is kept on the server, over any kept before, to go back to between two
+    runs of a demo (`POST /admin/v1/state/demo/restore`). A reset and a replacing import keep it."""
+    return {"kept": DemoWorld.of(core()).keep()}
+
+
+@operation(
+    bp,
+    "post",
+    "/state/demo/restore",
+    summary="Go back to the demo world",
+    ok=StateImported,
+    returns="How many records of each kind were put back; the world was wiped first.",
+    errors=(Conflict,),
+)
+def restore_demo_world() -> Any:
+    """The demo world kept by `sls demo` (`PUT /admin/v1/state/demo`) put back: the world wiped
+    (sessions, logins, inboxes and the audit trail too), then its users, devices, keys, accounts, IB Key
+    apps, phones' conditions and clock as they were when kept, as `POST /admin/v1/state/import?replace=true`
+    imports a document. 409 `conflict` when no demo world is kept, and nothing changed."""
+    return {"imported": DemoWorld.of(core()).restore(), "replaced": True}

@@ -46,6 +46,7 @@ from . import (  # noqa: E402
     trainer_admin,
     trainer_events,
     trainer_sessions,
+    trainer_world,
 )
 
 __all__ = [
@@ -68,4 +69,5 @@ __all__ = [
     "trainer_admin",
     "trainer_events",
     "trainer_sessions",
+    "trainer_world",
 ]

@@ -20,6 +20,7 @@ from ...errors import InvalidRequest, SlsError
 from ...shapes.attacks import AttackReport, AttackRequest
 from ...sim.attacks import Attacks, attacker_addresses
 from ...sim.users_table import users_table
+from ...transfer.demo_world import DemoWorld
 from ...web.wording import duration, factor_name
 from ..admin.control import end_console_sign_ins
 from ..common import core, now
@@ -94,7 +95,9 @@ def trainer_page() -> ResponseReturnValue:
         attacks=ATTACK_TITLES,
         factor_name=factor_name,
         factor_types=core().factors.types(),
+        attackers=attacker_addresses(core()),  # a session from one is tagged, as the feed tags the address
         attacker_ips=" ".join(attacker_addresses(core())),
+        demo_world=DemoWorld.of(core()).kept(),  # "Back to the demo world" beside Reset, after `sls demo`
         # the feed's event ids are the app's wall-clock ms (store/events.py): those up to now are the backlog
         drawn_ms=int(time.time() * 1000),
         idle_warning=TRAINER.idle_warning("/trainer/users"),
@@ -149,6 +152,7 @@ def trainer_users() -> ResponseReturnValue:
         clock=core().clock.reading(),
         factor_name=factor_name,
         factor_types=core().factors.types(),
+        attackers=attacker_addresses(core()),
     )
 
 

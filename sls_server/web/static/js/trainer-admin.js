@@ -123,6 +123,10 @@
       return "Account " + r.deleted + " is deleted" + (r.users.length ? "; " + r.users.join(", ") + (r.users.length === 1 ? " is in no account now, with their own IP allowlist." : " are in no account now, each with their own IP allowlist.") : "."); }]; },
     "reset-world": function () { return ["/trainer/reset", function () {
       return "The world is reset: every user, device, session and event is gone."; }]; },
+    "restore-demo": function () { return ["/trainer/demo-world/restore", function (r) {
+      return "Back to the demo world: " + plural(r.imported.users, "user") + " and " + plural(r.imported.devices, "device") + " as sls demo seeded them; everything else is gone."; }]; },
+    "sim-back": function (b) { return [path(b.dataset.user) + "/sim-back", function () {
+      return b.dataset.user + "'s SIM is back in their own phone: texts and calls reach them again."; }]; },
     "reseal": function () { return ["/trainer/state/secrets/reseal", function (r) {
       return r.resealed ? plural(r.resealed, "secret") + " sealed again as " + r.sealing_version + "; none is left under the secret key itself."
         : "Nothing to re-seal: every secret is sealed as " + r.sealing_version + "."; }]; },
@@ -131,6 +135,7 @@
     "delete": function (b) { return ["Delete " + b.dataset.user + "?", "Their devices, sessions and lockout state go with them.", "Delete " + b.dataset.user]; },
     "device-revoke": function (b) { return ["Revoke " + b.dataset.user + "'s " + b.dataset.factor + "?", b.dataset.device + " can no longer log in; it stays listed as revoked.", "Revoke it"]; },
     "account-delete": function (b) { return ["Delete account " + b.dataset.account + "?", "Its IP allowlist no longer applies to its " + plural(Number(b.dataset.users), "user") + "; they stay, each with their own.", "Delete account " + b.dataset.account]; },
+    "restore-demo": function () { return ["Back to the demo world?", "Every user, device, session and event is deleted, then the demo's users, devices and keys are put back as sls demo seeded them.", "Back to the demo world"]; },
     "reset-world": function () { return ["Reset the world?", "Every user, device, session and event is deleted. Save the world first to keep it.", "Reset the world"]; },
   };
 

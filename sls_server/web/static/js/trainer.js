@@ -310,11 +310,15 @@
       heard(); reconnecting(); refreshUsers();
     } else if (!lost) lost = setTimeout(reconnecting, RECONNECT_GRACE_MS);
   });
+  /* A reset, or a world loaded over it (Back to the demo world too), took the trail with it: the lines the
+     feed showed are of a world that is gone, so they go, and the new trail starts with this event. */
+  function wipesTheTrail(e) { return e.type === "emulator.reset" || (e.type === "state.imported" && Boolean(e.detail && e.detail.replaced)); }
   source.addEventListener("audit", function (message) {
     let e;
     try { e = JSON.parse(message.data); } catch (err) { return; /* a malformed frame is skipped */ }
     // a scenario demo's attacker actors (PUT /admin/v1/attackers): tagged from this event on
     if (e.type === "attack.addresses_marked" && e.detail && Array.isArray(e.detail.addresses)) e.detail.addresses.forEach(function (a) { ATTACKERS.add(a); });
+    if (wipesTheTrail(e)) { feed.replaceChildren(); dayBefore = null; refreshUsers(); } // `sls wipe` too
     show(e); lateWin(e);
   });
 

@@ -1,0 +1,97 @@
+"""The demo world kept to go back to (``sls_server/transfer/demo_world.py``): ``sls demo`` keeps the world it
+seeded (``PUT /admin/v1/state/demo``); between two runs the trainer puts it back (``POST
+/admin/v1/state/demo/restore``, the console's ``/trainer/demo-world/restore``), the rest wiped. A
+reset used to leave no way back to the demo's starting point but seeding it again by hand. And a swapped SIM
+given back from the console's users table (``/trainer/users/<u>/sim-back``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from conftest import EnrolledUser
+from flask.testing import FlaskClient
+from page_forms import Console, admin, csrf, world
+
+SWAPPED = "+15555550123"
+
+
+def _admin(client: FlaskClient, headers: dict[str, str], method: str, path: str, status: int = 200) -> Any:
+    answer = client.open("/admin/v1" + path, method=method, headers=headers)
+    assert answer.status_code == status, answer.get_json()
+    return answer.get_json()
+
+
+def test_the_demo_world_comes_back_after_a_reset_and_after_changes(
+    client: FlaskClient, admin_headers: dict[str, str], alice: EnrolledUser
+) -> None:
+    kept = _admin(client, admin_headers, "PUT", "/state/demo")
+    assert kept == {"kept": {"users": 1, "devices": 1, "accounts": 0, "ibkey_apps": 0, "phones": 0}}
+    demo = world(client, admin_headers)
+    alice.log_in()  # a session, and the trail, which go with the world
+    client.post(
+        "/admin/v1/users", json={"username": "mallory", "password": "Plum-Sketch-9"}, headers=admin_headers
+    )
+    _admin(client, admin_headers, "POST", "/reset")
+    assert admin(client, admin_headers, "/users")["users"] == []
+    back = _admin(client, admin_headers, "POST", "/state/demo/restore")
+    assert back == {"imported": kept["kept"], "replaced": True}
+    assert world(client, admin_headers) == demo
+    assert admin(client, admin_headers, "/users/alice/sessions")["sessions"] == []
+    trail = admin(client, admin_headers, "/events")["events"]
+    assert (trail[0]["type"], trail[0]["detail"]["replaced"]) == ("state.imported", True)  # the trail anew
+    assert {e["type"] for e in trail} == {"state.imported", "state.exported"}  # the export: world() above
+    alice.log_in()  # her password and card work again
+
+
+def test_the_console_restores_it_beside_reset_and_only_when_one_is_kept(
+    client: FlaskClient, admin_headers: dict[str, str], alice: EnrolledUser
+) -> None:
+    console = Console(client)
+    assert 'data-testid="world-restore-demo"' not in client.get("/trainer").get_data(as_text=True)
+    refused = console.post("/trainer/demo-world/restore", status=409)
+    assert refused["error"] == "conflict" and "sls demo" in refused["message"]
+    assert admin(client, admin_headers, "/users")["users"] == ["alice"]  # nothing changed
+    _admin(client, admin_headers, "PUT", "/state/demo")
+    assert 'data-testid="world-restore-demo"' in client.get("/trainer").get_data(as_text=True)
+    demo = world(client, admin_headers)
+    console.post("/trainer/users/alice/delete")
+    assert console.post("/trainer/demo-world/restore")["imported"]["users"] == 1
+    assert world(client, admin_headers) == demo
+
+
+def test_restoring_with_none_kept_is_a_409_and_changes_nothing(
+    client: FlaskClient, admin_headers: dict[str, str], alice: EnrolledUser
+) -> None:
+    before = world(client, admin_headers)
+    refused = _admin(client, admin_headers, "POST", "/state/demo/restore", status=409)
+    assert refused["error"] == "conflict"
+    assert world(client, admin_headers) == before
+
+
+def test_a_swapped_sim_is_given_back_from_the_console_its_other_conditions_kept(
+    client: FlaskClient, admin_headers: dict[str, str], alice: EnrolledUser
+) -> None:
+    client.put("/admin/v1/users/alice/phone", json={"phone": SWAPPED}, headers=admin_headers)
+    swap = {"sim_swapped_to": "attacker", "roaming": True}
+    assert client.put(f"/sim/v1/phones/{SWAPPED}/conditions", json=swap).status_code == 200
+    console = Console(client)
+    assert 'data-testid="trainer-sim-back-alice"' in client.get("/trainer/users").get_data(as_text=True)
+    assert console.post("/trainer/users/alice/sim-back") == {"username": "alice", "sim_swapped": False}
+    conditions = client.get(f"/sim/v1/phones/{SWAPPED}/conditions").get_json()
+    assert conditions["sim_swapped_to"] is None and conditions["roaming"] is True
+    assert 'data-testid="trainer-sim-back-alice"' not in client.get("/trainer/users").get_data(as_text=True)
+    client.put("/admin/v1/users/alice/phone", json={"phone": None}, headers=admin_headers)
+
+
+def test_the_new_console_actions_need_the_sign_in_and_the_pages_token(
+    client: FlaskClient, admin_headers: dict[str, str], alice: EnrolledUser
+) -> None:
+    _admin(client, admin_headers, "PUT", "/state/demo")
+    token = csrf(client.get("/trainer").get_data(as_text=True))
+    before = world(client, admin_headers)
+    for path in ("/trainer/demo-world/restore", "/trainer/users/alice/sim-back"):
+        assert client.post(path, json={}, headers={"X-CSRF-Token": token}).status_code == 401, path
+    Console(client)
+    for path in ("/trainer/demo-world/restore", "/trainer/users/alice/sim-back"):
+        assert client.post(path, json={}).get_json()["error"] == "csrf_token_invalid", path
+    assert world(client, admin_headers) == before
