@@ -314,6 +314,9 @@ WORDS: dict[str, Say] = {
     "clock.frozen": lambda e: "Server clock frozen" + _at_offset(e),
     "clock.thawed": lambda e: "Server clock running again" + _at_offset(e),
     "emulator.reset": lambda e: "Emulator wiped: every user, device, session and event before this is gone",
+    "attack.addresses_marked": lambda e: (
+        "Marked as the attacker's: " + ", ".join(map(str, e.d.get("addresses") or []))
+    ),
     "state.exported": lambda e: "State exported",
     "state.imported": lambda e: "State imported",
     "secrets.resealed": lambda e: "Stored secrets sealed with a new key",
