@@ -11,6 +11,7 @@ from .accounts.opening import AccountOpening
 from .accounts.passwords import PasswordHasher
 from .accounts.users import UserService
 from .auth.console import ConsoleSignIns
+from .auth.console_access import ConsoleAccess
 from .auth.lockout import Lockout, LockoutPolicy
 from .auth.login import LoginService
 from .auth.password_recovery import PasswordRecovery
@@ -82,6 +83,7 @@ class Core:
     outbox: Outbox
     long_held: LongHeld
     console: ConsoleSignIns
+    console_access: ConsoleAccess
     resealer: Resealer
 
     def check_ready(self) -> None:
@@ -185,6 +187,11 @@ def build_core(settings: Settings, store: Store) -> Core:
         events=events,
         attacker_waits=attacker_waits,
     )
+    console = ConsoleSignIns(
+        store,
+        idle_timeout=settings.console_idle_timeout,
+        absolute_timeout=settings.console_absolute_timeout,
+    )
     return Core(
         settings=settings,
         store=store,
@@ -239,9 +246,6 @@ def build_core(settings: Settings, store: Store) -> Core:
         ),
         outbox=Outbox(store, users, phones, clock, code_ttl=settings.sms_code_ttl, long_held=long_held),
         long_held=long_held,
-        console=ConsoleSignIns(
-            store,
-            idle_timeout=settings.console_idle_timeout,
-            absolute_timeout=settings.console_absolute_timeout,
-        ),
+        console=console,
+        console_access=ConsoleAccess(console, events, settings),
     )

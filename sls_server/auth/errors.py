@@ -193,3 +193,13 @@ class ReauthRequired(SlsError):
     status = 401
     always = ("purpose",)
     message = "This task needs a fresh identity verification: POST /api/v1/verify first."
+
+
+class WrongConsoleToken(SlsError):
+    """The token typed to sign in to the trainer console or the simulator pages is not the one the server
+    holds for that door (or the server holds none): ``auth.console_access``. The pages say it on their form;
+    the token itself is never in the answer."""
+
+    code = "wrong_console_token"
+    status = 401
+    message = "That is not this server's token for this page."

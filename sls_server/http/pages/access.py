@@ -1,4 +1,7 @@
-"""Signing in to the trainer console and, when ``SLS_SIM_TOKEN`` is set, to the simulator pages.
+"""Signing in to the trainer console and, when ``SLS_SIM_TOKEN`` is set, to the simulator pages: the browser's
+side. The rules (the token's constant-time comparison, what a sign-in keeps of it, the audit trail) are the
+core's (``auth.console_access``); here the form's token and the cookie are read, handed to it as plain values,
+and its answer is turned into a cookie set or dropped, or a refusal (``http.errors.answer_error``).
 
 The token is typed once into a form (POST, CSRF-checked) and never reaches JavaScript, a URL or the HTML.
 Signing in opens a server-side sign-in (``auth.console``): what the browser keeps is a sealed, HttpOnly,
@@ -18,16 +21,14 @@ sign-in form it is sent back to.
 
 from __future__ import annotations
 
-import functools
-import hashlib
-import hmac
 from dataclasses import dataclass
 
 from flask import g, request
 from werkzeug.wrappers import Response
 
+from ...auth.console_access import SIM_DOOR, TRAINER_DOOR, ConsoleDoor
+from ...auth.errors import WrongConsoleToken
 from ...errors import InvalidRequest, SlsError
-from ...secretbox import pepper
 from ...web.wording import duration
 from ..common import client_ip, core, now, wall_now
 from ..errors import SimSignInRequired, TrainerSignInRequired
@@ -49,32 +50,22 @@ def background() -> bool:
     return True
 
 
-@functools.lru_cache(maxsize=4)
-def _fingerprint_key(secret_key: bytes) -> bytes:
-    """The key of the console's token fingerprints, derived once per secret key, not on every request."""
-    return pepper(secret_key, b"sls console token fingerprint")
-
-
 @dataclass(frozen=True)
 class Door:
-    """One place a token opens: its cookie, the path it is scoped to, and which setting holds the token."""
+    """One place a token opens, as the browser meets it: the core's door (which token, which events), its
+    cookie, the path the cookie is scoped to, and the words of its refusal and of its idle warning."""
 
-    name: str
+    door: ConsoleDoor
     cookie: str
     path: str
     #: What a page's script is told, with a 401, when this browser is not signed in here.
     signed_out: type[SlsError]
+    #: How the idle warning (``_idle_warning.html``) begins: who signs the person out.
+    signs_you_out: str
 
-    def token(self) -> str | None:
-        settings = core().settings
-        return settings.admin_token if self.name == "trainer" else settings.sim_token
-
-    def _fingerprint(self, token: str) -> str:
-        """What a sign-in keeps of the token it was made with, so that a new token ends it: a keyed digest."""
-        secret_key = core().settings.secret_key
-        assert secret_key is not None  # resolved at start-up
-        digest = hmac.new(_fingerprint_key(secret_key), f"{self.name}:{token}".encode(), hashlib.sha256)
-        return digest.hexdigest()[:32]
+    @property
+    def name(self) -> str:
+        return self.door.name
 
     def _held_id(self) -> str | None:
         """The sign-in id this browser's cookie carries, if the cookie is one of ours."""
@@ -97,12 +88,7 @@ class Door:
         return self.is_open()
 
     def _check(self, activity: bool) -> str:
-        token = self.token()
-        sign_in_id = self._held_id()
-        if not token or sign_in_id is None:
-            return "missing"
-        fingerprint = self._fingerprint(token)
-        return core().console.check(self.name, sign_in_id, fingerprint, now=wall_now(), activity=activity)
+        return core().console_access.check(self.door, self._held_id(), wall=wall_now(), activity=activity)
 
     def ended(self) -> str | None:
         """Why this browser's sign-in ended, in a sentence, when a deadline ended it (asked after
@@ -125,35 +111,30 @@ class Door:
         return self.signed_out(ended, reason=g.sls_doors_checked[self.name])
 
     def sign_in(self, typed: str, response: Response) -> bool:
-        token = self.token()
-        if not token or not hmac.compare_digest(typed.encode(), token.encode()):
-            core().events.record_flood(
-                f"{self.name}.sign_in_failed", per="ip", at=now(), ip=client_ip(), result="wrong_token"
+        """Sign this browser in with the ``typed`` token (its earlier sign-in here ends) and set its cookie on
+        ``response``; False for a wrong token (the core has recorded it)."""
+        try:
+            signed = core().console_access.sign_in(
+                self.door, typed, held=self._held_id(), at=now(), wall=wall_now(), ip=client_ip()
             )
+        except WrongConsoleToken:
             return False
-        console = core().console
-        replaced = self._held_id()
-        if replaced is not None:  # a browser signing in again: its earlier sign-in (and any copy of it) ends
-            console.close(replaced)
-        sign_in_id = console.open(self.name, self._fingerprint(token), now=wall_now())
         set_cookie(
             response,
             self.cookie,
-            seal(self.name).seal({"id": sign_in_id}, f"{self.name}-access"),
+            seal(self.name).seal({"id": signed.id}, f"{self.name}-access"),
             path=self.path,
-            max_age=console.absolute_timeout,
+            max_age=signed.lifetime_s,
         )
-        core().events.record(f"{self.name}.signed_in", at=now(), ip=client_ip())
         return True
 
     def idle_warning(self, stay_url: str) -> dict[str, object]:
         """What ``_idle_warning.html`` shows on a page behind this door: the sign-in's idle time, and the read
         its *Stay signed in* asks for (one that counts as activity)."""
         idle_s = core().console.idle_timeout
-        what = "This console signs you out" if self.name == "trainer" else "The simulator pages sign you out"
         return {
             "door": self.name,
-            "what": what,
+            "what": self.signs_you_out,
             "idle": duration(idle_s),
             "idle_s": idle_s,
             "stay_url": stay_url,
@@ -161,11 +142,9 @@ class Door:
 
     def sign_out(self, response: Response) -> None:
         """End this browser's sign-in on the server, then drop its cookie: a copy of it opens nothing."""
-        sign_in_id = self._held_id()
-        if sign_in_id is not None and core().console.close(sign_in_id) == self.name:
-            core().events.record(f"{self.name}.signed_out", at=now(), ip=client_ip())
+        core().console_access.sign_out(self.door, self._held_id(), at=now(), ip=client_ip())
         drop_cookie(response, self.cookie, path=self.path)
 
 
-TRAINER = Door("trainer", "sls_trainer", "/trainer", TrainerSignInRequired)
-SIMULATORS = Door("sim", "sls_sim_access", "/sim", SimSignInRequired)
+TRAINER = Door(TRAINER_DOOR, "sls_trainer", "/trainer", TrainerSignInRequired, "This console signs you out")
+SIMULATORS = Door(SIM_DOOR, "sls_sim_access", "/sim", SimSignInRequired, "The simulator pages sign you out")
