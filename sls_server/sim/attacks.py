@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import replace
-from ipaddress import ip_address
 from typing import TYPE_CHECKING, Any, get_args
 
 from sls_devices.phone import NOTICE_CLOSING, SENDER
 
 from ..errors import InvalidRequest, SlsError
+from ..ipnets import normalise_ip
 from ..shapes.attacks import AttackKind, AttackReport
 from .attack_report import Report, address_pool, attempt, factor_title, fresh_address
 from .guessing import (
@@ -125,7 +125,7 @@ class Attacks:
         found = []
         for index, entry in enumerate(addresses):
             try:
-                found.append(str(ip_address(entry.strip())))
+                found.append(normalise_ip(entry))
             except ValueError:
                 raise InvalidRequest(
                     f"addresses entry {index} is not an IP address", field="addresses", index=index

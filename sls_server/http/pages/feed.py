@@ -95,6 +95,8 @@ def _read(cursor: str, *, crowded: bool) -> Iterator[str]:
             yield _outage(exc)
             return
         for event in found:
+            if event.get("type") == "attack.addresses_marked":  # a scenario demo's actors, from here on
+                attackers = attackers | frozenset((event.get("detail") or {}).get("addresses") or ())
             kind = tone(event, attackers)
             said = {**event, "said": sentence(event, attackers), "tone": kind, "label": TONE_LABELS.get(kind)}
             yield f"id: {event['id']}\nevent: audit\ndata: {json.dumps(said, separators=(',', ':'))}\n\n"
