@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from ..errors import MAX_PROBLEMS, InvalidRequest, SlsError, together
-from ..ipnets import network_text, parse_network
+from ..ipnets import network_text, normalise_ip, parse_network
 from .users import canonical_username
 
 MAX_ENTRIES = 1000
@@ -64,6 +64,20 @@ def allowlist_refusals(value: object) -> list[SlsError]:
         if len(found) == MAX_PROBLEMS:
             break
     return found
+
+
+def parse_addresses(entries: list[str], *, field: str) -> list[str]:
+    """Single addresses (a user's known places, an attacker's), each as the server writes one
+    (``ipnets.normalise_ip``), sorted and once each; 400 naming ``field`` and the first entry that is none."""
+    found = []
+    for index, entry in enumerate(entries):
+        try:
+            found.append(normalise_ip(entry))
+        except ValueError:
+            raise InvalidRequest(
+                f"{field} entry {index} is not an IP address", field=field, index=index
+            ) from None
+    return sorted(set(found))
 
 
 def _is_network(entry: str) -> bool:

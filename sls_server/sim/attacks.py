@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any, get_args
 
 from sls_devices.phone import NOTICE_CLOSING, SENDER
 
+from ..accounts.allowlists import parse_addresses
 from ..errors import InvalidRequest, SlsError
-from ..ipnets import normalise_ip
 from ..shapes.attacks import AttackKind, AttackReport
 from .attack_report import Report, address_pool, attempt, factor_title, fresh_address
 from .guessing import (
@@ -122,15 +122,7 @@ class Attacks:
         for a console opened later, and told in the trail (``attack.addresses_marked``) to the consoles
         already open, which tag them from then on. 400 naming the entry that is no IP address; nothing
         changes then."""
-        found = []
-        for index, entry in enumerate(addresses):
-            try:
-                found.append(normalise_ip(entry))
-            except ValueError:
-                raise InvalidRequest(
-                    f"addresses entry {index} is not an IP address", field="addresses", index=index
-                ) from None
-        marked = sorted(set(found))
+        marked = parse_addresses(addresses, field="addresses")
         self._core.store.attacker_waits.mark_attackers(marked)
         self._core.events.record("attack.addresses_marked", at=now, detail={"addresses": marked})
         return marked

@@ -7,6 +7,7 @@ from typing import Any
 from flask.typing import ResponseReturnValue
 
 from ...accounts import rules
+from ...accounts.allowlists import parse_addresses
 from ...accounts.device_terms import public_device
 from ...accounts.errors import (
     ConsecutiveTemporaryPasscode,
@@ -19,7 +20,6 @@ from ...accounts.users import canonical_username, public_user
 from ...auth.errors import UnknownSession
 from ...errors import DeviceBusy, InvalidRequest, UnknownDevice
 from ...factors.errors import UnsupportedDeviceType
-from ...ipnets import normalise_ip
 from ...shapes.devices import Device, DeviceEnrolled, DeviceEnrolRequest, DeviceList
 from ...shapes.sessions import SessionEnded, SessionList
 from ...shapes.users import (
@@ -64,7 +64,7 @@ def create_user(body: UserCreate) -> ResponseReturnValue:
     `user_exists`. A phone brings an SMS authenticator on it (event `device.enrolled` with
     `detail.at_opening`), as at the broker's account opening, unless `sms` is false."""
     rules.judge(rules.new_user(body.model_dump()))  # every field at fault at once, before anything is made
-    known = known_places(body.known_ips or [])
+    known = parse_addresses(body.known_ips or [], field="known_ips")  # as the lockout writes them
     record, _ = core().opening.open(
         body.username,
         body.password,
@@ -76,20 +76,6 @@ def create_user(body: UserCreate) -> ResponseReturnValue:
     )
     core().lockout.know_places(record.username, known)
     return _user_view(record.username)
-
-
-def known_places(entries: list[str]) -> list[str]:
-    """``known_ips`` as the lockout writes addresses (``ipaddress``'s form), checked before anything is
-    created; 400 naming the field and the entry otherwise."""
-    found = []
-    for index, entry in enumerate(entries):
-        try:
-            found.append(normalise_ip(entry))
-        except ValueError:
-            raise InvalidRequest(
-                f"known_ips entry {index} is not an IP address", field="known_ips", index=index
-            ) from None
-    return sorted(set(found))
 
 
 @operation(bp, "get", "/users", summary="List usernames", ok=UserList, returns="Every username.")
