@@ -1,11 +1,13 @@
 """An app served over real HTTP in a thread, for a command that must reach a server (``sls``), without a
-gunicorn process: Werkzeug's threaded server on a free loopback port."""
+gunicorn process: Werkzeug's threaded server on a free loopback port; or, for a server that is not ours (an
+older version, a proxy's error page), a bare request handler on one."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from flask import Flask
 from werkzeug.serving import make_server
@@ -19,6 +21,19 @@ def served_over_http(app: Flask) -> Iterator[str]:
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def handled_over_http(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """The base URL of ``handler`` answering every request while the block runs; shut down however it ends."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()

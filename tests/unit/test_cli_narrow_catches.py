@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import json
 import socket
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
+from served_kit import handled_over_http
 
 from sls_server.cli.admin_client import AdminClient
 from sls_server.cli.answering import Answerer
@@ -43,14 +43,8 @@ class EmptyAnswers(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def renamed() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), EmptyAnswers)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with handled_over_http(EmptyAnswers) as url:
+        yield url
 
 
 @pytest.fixture(autouse=True)

@@ -4,14 +4,14 @@ out as ten lines of markup in the red "one line"."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 from cli_kit import assert_one_line_error, cli_runner, sls  # noqa: F401 - cli_runner: the "runner" fixture
 from click.testing import CliRunner
 from json_error_kit import json_error
+from served_kit import handled_over_http
 
 PAGE = b"<!DOCTYPE html>\n<html>\n<head><title>502 Bad Gateway</title></head>\n<body>502</body>\n</html>\n"
 
@@ -34,14 +34,8 @@ class HtmlErrors(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def proxy() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), HtmlErrors)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with handled_over_http(HtmlErrors) as url:
+        yield url
 
 
 @pytest.mark.parametrize(
