@@ -14,7 +14,8 @@ of scrypt checks, far more than one app sees at once). Bounded by count, not by 
 jumping clock cannot stretch it. One still without the turn then is told 429 ``device_busy`` with
 ``retry_after`` (``errors.DeviceBusy``; ``sim.errors.AppBusy`` for an app), never a 500.
 
-A change of several records (a user's deletion: each of their devices, each IB Key app they are on) takes
+A change of several records (a user's deletion: each of their devices, each IB Key app they are on; an IB Key
+app's notification switch, Add User, an activation: ``sim.ibkey.phone_storage.PhoneApps.holding``) takes
 every turn it needs first, with :func:`turns`, before it changes anything: refused, it has changed nothing.
 Turns are taken in one order, so two such changes never each hold a turn the other waits for: a repository's
 records by sorted ref, and devices before apps. No other change asks for a turn while it holds one.

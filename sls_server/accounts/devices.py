@@ -34,11 +34,19 @@ class DeviceService:
         self._notify = notify or (lambda *args, **kwargs: None)
 
     def enrol(
-        self, username: str, type_: str, params: Mapping[str, Any], *, now: int, at_opening: bool = False
+        self,
+        username: str,
+        type_: str,
+        params: Mapping[str, Any],
+        *,
+        now: int,
+        at_opening: bool = False,
+        fields: DeviceChanges | None = None,
     ) -> dict[str, Any]:
         """Enrol and tell the user on their phone; ``at_opening`` (the SMS every new account with a phone
         gets, :mod:`.opening`) says so in the event's detail and texts no notice: nothing changed on an
-        account the user already had."""
+        account the user already had. ``fields``: more of the record, written in its one create (an IB Key
+        added to a phone: its app and handset), where a second write would need the new device's turn."""
         factor = self._factors.get(type_)
         device_id = new_device_id(type_)
         enrolment = factor.enrol(device_id, username, params, now=now)
@@ -51,7 +59,7 @@ class DeviceService:
             created_at=now,
             label=label or f"{type_} {enrolment.record.get('serial', device_id)}",
         )
-        record = replace(record, **enrolment.record)
+        record = replace(replace(record, **enrolment.record), **(fields or {}))
         self._store.devices.create(record)
         if type_ in PHONE_TYPES:
             self._claim_phone(username, record)
@@ -136,7 +144,7 @@ class DeviceService:
         for device in self.of_user(username):
             if device.type in PHONE_TYPES and device.owner == username:
                 if device.device_id in held:
-                    self._update_held(device.device_id, move)
+                    self.update_held(device.device_id, move)
                 else:
                     self.update(device.device_id, move)
 
@@ -271,10 +279,11 @@ class DeviceService:
         caller deciding from the device as it is that there is nothing to do (:meth:`revoke`) leaves it
         untouched. ``change`` must not update the device itself (the turn is not re-entrant)."""
         with turn(self._store.devices, device_id):
-            return self._update_held(device_id, change)
+            return self.update_held(device_id, change)
 
-    def _update_held(self, device_id: str, change: Change) -> DeviceRecord:
-        """:meth:`update`'s work, for a caller holding the device's turn already (:meth:`following_phone`)."""
+    def update_held(self, device_id: str, change: Change) -> DeviceRecord:
+        """:meth:`update`'s work, for a caller holding the device's turn already (:meth:`following_phone`, an
+        IB Key change of several records: ``sim.ibkey.app_turns``)."""
         for _ in range(WRITE_TRIES):
             record = self.get(device_id)
             fields = change(record)

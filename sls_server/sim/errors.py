@@ -8,6 +8,7 @@ Named and placed by the rule in CONTRIBUTING.md ("Errors"); the hierarchy is ``s
 from __future__ import annotations
 
 from ..errors import Conflict, DeviceBusy, NotFound, SlsError, UnknownDevice
+from ..turns import RETRY_AFTER_S
 
 
 class PinRejected(SlsError):
@@ -38,6 +39,17 @@ class AppBusy(DeviceBusy):
     """The phone's IB Key app, used by other requests for longer than one waits for its turn."""
 
     message = "Other requests are using this IB Key app right now; try again in a second."
+
+
+class IbKeysBusy(DeviceBusy):
+    """An IB Key change of several records (the notification switch, Add User, an activation replacing the
+    user's older IB Keys) found the turn of one of them kept by other requests, and was refused before it
+    changed anything (``PhoneApps.holding``)."""
+
+    message = (
+        "Other requests are using this IB Key app or the user's IB Keys right now; nothing was changed: "
+        f"try again in {RETRY_AFTER_S} s."
+    )
 
 
 class UnknownNotification(NotFound):

@@ -4,7 +4,7 @@ attacker moves her IB Key to their own phone through the broker's "Migrate IB Ke
 The seed's migration needs no old phone: "unless you have a physical security device active for your user,
 you need to have access to the mobile phone number you originally used to activate IB Key, since we will
 send a text message (SMS) to that mobile number". A swapped SIM is that access. So the staged swap does what
-the seed's procedure does, through the real services (:mod:`.ibkey.migration`, ``IbKeyAppService.activate``):
+the seed's procedure does, through the real services (:mod:`.ibkey.migration`, ``Activation.activate``):
 start the migration on the attacker's handset, read the activation code that reaches it, activate, which
 replaces the victim's IB Key at once, then log in with the new one. A card active for the victim makes the
 migration ask for the card's response instead of texting a code, and the attacker has no card: that is the
@@ -70,7 +70,7 @@ def move_ibkey(
         return
     device_id = started["device_id"]
     try:
-        done = core.ibkey.activate(device_id, name, password, code, unlock=_UNLOCK, now=now, ip=ip)
+        done = core.ibkey.activation.activate(device_id, name, password, code, unlock=_UNLOCK, now=now, ip=ip)
     except SlsError as exc:
         report.refused(exc)
         report.lines.append("The attacker's IB Key activation was refused.")

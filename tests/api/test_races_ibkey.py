@@ -1,7 +1,7 @@
 """One smartphone per user holds when two new phones' IB Keys are activated at the same moment.
 
 Activating an IB Key spends its code in one Lua step, then replaces the user's other active IB Keys
-(``IbKeyAppService._replace_others``), read and written one by one afterwards. Two activations racing (two
+(``Activation._replace_held``), read and written one by one afterwards. Two activations racing (two
 migrations started, a new phone activated as an administrator enrols another) each read the other as not
 yet active, leaving the user two active IB Keys, or each replaced the other, leaving none. Threads, each with
 its own test client on one app: the race is between the two requests' round trips to Redis.

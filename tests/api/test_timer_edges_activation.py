@@ -15,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from ibkey_world import PHONES, UNLOCK, World
 
-from sls_server.sim.ibkey.app import ACTIVATION_LEASE_MS
+from sls_server.sim.ibkey.activation import ACTIVATION_LEASE_MS
 from sls_server.store import connect, keys
 
 

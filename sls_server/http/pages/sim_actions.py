@@ -163,7 +163,7 @@ def sim_ibkey_respond(app_id: str) -> ResponseReturnValue:
 def sim_ibkey_activate(ref: str) -> ResponseReturnValue:
     def activate() -> dict[str, Any]:
         body = json_body()
-        return core().ibkey.activate(
+        return core().ibkey.activation.activate(
             known_id(ref),
             text(body, "username", 64) or "",
             text(body, "password", 1024) or "",
@@ -202,7 +202,9 @@ def sim_ibkey_add_user(app_id: str) -> ResponseReturnValue:
     def add() -> dict[str, Any]:
         body = json_body()
         username, password = text(body, "username", 64) or "", text(body, "password", 1024) or ""
-        return core().ibkey.add_user(known_id(app_id), username, password, now=now(), ip=client_ip())
+        return core().ibkey.activation.add_user(
+            known_id(app_id), username, password, now=now(), ip=client_ip()
+        )
 
     return guarded(add)
 

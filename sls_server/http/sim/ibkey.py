@@ -51,6 +51,7 @@ from ...sim.errors import (
     AlreadyActivated,
     AppBusy,
     AppLockedOut,
+    IbKeysBusy,
     NothingToMigrate,
     PasscodeRejected,
     PinRejected,
@@ -110,6 +111,7 @@ def _ref(value: str, unknown: type[NotFound] = UnknownApp) -> str:
         ActivationTriesSpent,
         Conflict,
         DeviceBusy,
+        IbKeysBusy,
     ),
     parameters=PARAMETERS,
 )
@@ -124,7 +126,7 @@ def activate_ib_key(device_id: str, body: IbKeyActivateRequest) -> ResponseRetur
     `rate_limited` with `retry_after`). Activating replaces the user's IB Key on
     any other phone at once (`replaced`); one activation of a user at a time: another one already running
     answers 409 `activation_in_progress` and spends nothing."""
-    return core().ibkey.activate(
+    return core().ibkey.activation.activate(
         _ref(device_id),
         body.username,
         body.password,
@@ -144,13 +146,23 @@ def activate_ib_key(device_id: str, body: IbKeyActivateRequest) -> ResponseRetur
     ok=IbKeyUserAdded,
     status=201,
     returns="A code was texted to that user's phone.",
-    errors=(*PASSWORD_ERRORS, SendLimited, UnknownApp, AlreadyActivated, UserNotFound, AppBusy, DeviceBusy),
+    errors=(
+        *PASSWORD_ERRORS,
+        SendLimited,
+        UnknownApp,
+        AlreadyActivated,
+        UserNotFound,
+        AppBusy,
+        IbKeysBusy,
+    ),
     parameters=PARAMETERS,
 )
 def add_ib_key_user(device_id: str, body: IbKeyAddUserRequest) -> ResponseReturnValue:
     """Then `POST .../activate` with that user's name, password and code, unlocked with this phone's PIN or
     biometrics. Each user gets their own key pair and server device."""
-    return core().ibkey.add_user(_ref(device_id), body.username, body.password, now=now(), ip=client_ip())
+    return core().ibkey.activation.add_user(
+        _ref(device_id), body.username, body.password, now=now(), ip=client_ip()
+    )
 
 
 @operation(
@@ -162,7 +174,7 @@ def add_ib_key_user(device_id: str, body: IbKeyAddUserRequest) -> ResponseReturn
     ok=IbKeyMigrationStarted,
     status=201,
     returns="A new IB Key waits for activation on this phone.",
-    errors=(*PASSWORD_ERRORS, SendLimited, NothingToMigrate, UserNotFound, DeviceBusy),
+    errors=(*PASSWORD_ERRORS, SendLimited, NothingToMigrate, UserNotFound),
 )
 def migrate_ib_key(body: IbKeyMigrateRequest) -> ResponseReturnValue:
     """The broker's "Migrate IB Key", done entirely on the new phone: log in, ask to migrate, then
@@ -282,7 +294,7 @@ def respond_ib_key_challenge(device_id: str, body: IbKeyRespondRequest) -> Respo
     body=IbKeySettings,
     ok=IbKeyApp,
     returns="The phone's state after the change.",
-    errors=(UnknownApp, InvalidRequest, AppBusy, DeviceBusy),
+    errors=(UnknownApp, InvalidRequest, AppBusy, DeviceBusy, IbKeysBusy),
     parameters=PARAMETERS,
 )
 def set_ib_key_settings(device_id: str, body: IbKeySettings) -> ResponseReturnValue:

@@ -7,43 +7,42 @@ IB Key activated on it, so the id an admin got at enrolment is the phone's id fo
 its users' device ids is accepted too and resolves to the phone (``device.app_id``). Every push for any
 user on the phone lands in that phone's inbox.
 
-Flows. *Activate* (seed: activation; migration): username and password (checked through the login lockout,
-so this is no side door for guessing), the SMS code, then the PIN (Android) or biometrics (iOS); the app
-makes its keys, the server spends the code and keeps the public key and the agreed OCRA key in one Lua step.
+Flows (the first two in ``activation``). *Activate* (seed: activation; migration): username and password
+(checked through the login lockout, so this is no side door for guessing), the SMS code, then the PIN
+(Android) or biometrics (iOS); the app makes its keys, the server spends the code and keeps the public key
+and the agreed OCRA key in one Lua step.
 *Add User* (seed: "Add Another User"): on an active app, username and password -> a new server device record
 and an SMS code to that user's phone -> activate on the same phone, which unlocks with its existing PIN or
 biometrics. *One smartphone per user*: activating an IB Key replaces every other active IB Key of the user
-at once (status ``replaced``), so the old phone's approvals and responses fail from that second.
+at once (status ``replaced``), so the old phone's approvals and responses fail from that second; every turn
+that takes is held before the code is spent, so a busy one leaves all as it was (``PhoneApps.holding``).
 *Migrate* (``migration``): started on the new phone, confirmed by text or by the user's card; activating the
 new IB Key replaces the old one as above.
 
-The app record is changed holding the app's turn and written back with compare-and-set (``PhoneApps.mutate``);
-calls to the server happen outside that part, so a write tried again never repeats one.
+The app record is changed holding the app's turn and written back with compare-and-set (``PhoneApps.mutate``,
+or ``PhoneApps.mutate_held`` under turns held for several records); calls to the server happen outside the
+compare-and-set, so a write tried again never repeats one.
 """
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from sls_devices import ibkey
-from sls_devices.ibkey import IbKeyApp
 
-from ...accounts.device_terms import ACTIVE
 from ...accounts.devices import DeviceService
 from ...accounts.users import UserService, canonical_username
 from ...auth import PasswordStep, SecondFactor
-from ...errors import UnknownDevice
 from ...events import EventLog
 from ...factors.ibkey.factor import IbKeyFactor
 from ...secretbox import SecretBox
 from ...store import Store
-from ...store.records import AppRecord, UserRecord
+from ...store.records import AppRecord
 from ..attacker_waits import AttackerWaits
-from ..errors import ActivationInProgress, AlreadyActivated, UnknownApp
 from ..phones import PhoneService
-from .migration import Migration, activation_of
-from .phone_storage import PhoneApps, refusal
+from .activation import Activation
+from .migration import Migration
+from .phone_storage import PhoneApps
 from .settings import PhoneSettings
 
 REPLACED = "replaced"
@@ -73,165 +72,15 @@ class IbKeyAppService:
         self._attacker_waits = attacker_waits
         self._repo = factor.repo
         self._apps = PhoneApps(store, factor.repo, box)
-        self._factor = factor
-        self._devices = devices
         self._users = users
-        self._password = password
-        self._phones = phones
         self._steps = steps
         self._events = events
+        self.activation = Activation(store, factor, self._apps, devices, password, phones, events)
+        """Activating IB Key on a phone, and Add User (``activation``)."""
         self.migration = Migration(password, devices, phones, events)
         """Moving IB Key to a new smartphone, started on the new phone (``migration``)."""
         self.settings = PhoneSettings(store, self._apps, devices, events, self.status)
         """The app's notification switch and the iPhone's Touch ID / Face ID (``settings``)."""
-
-    # --- activation, add user ------------------------------------------------------------------------------
-
-    def _password_ok(self, username: str, password: str, *, now: int, ip: str | None) -> UserRecord:
-        """The login's own password step, IP rules and lockout included: the app is no side door."""
-        return self._password.verify(username, password, now=now, ip=ip, door="ibkey")
-
-    def activate(
-        self,
-        ref: str,
-        username: str,
-        password: str,
-        code: str,
-        *,
-        unlock: dict[str, Any],
-        now: int,
-        ip: str | None,
-    ) -> dict[str, Any]:
-        name = self._password_ok(username, password, now=now, ip=ip).username
-        app_id = self._apps.app_id_of(ref)
-        new_phone = app_id is None
-        number: str | None = None  # a new phone's own number: where its activation code went
-        if app_id is None:  # a new phone: the enrolled device's id becomes the app's
-            device = self._store.devices.get(ref)
-            if not device or device.type != "ibkey" or device.owner != name or device.platform is None:
-                raise UnknownApp("No IB Key of that user has that id.")
-            app_id, device_id, platform, number = ref, ref, device.platform, device.phone
-            try:
-                app = IbKeyApp.install(app_id, platform, **unlock)
-            except ibkey.IbKeyError as exc:
-                raise refusal(exc) from None
-        else:  # Add User, or activating again: unlock the way this phone does
-            app, pending = self._apps.load(app_id)
-            platform = app.state.platform
-            known = app.state.users.get(name)
-            device_id = pending.get(name) or (known.device_id if known else "")
-            if not device_id:
-                raise UnknownDevice("No activation is waiting for that user on this app: add the user first.")
-            self._apps.mutate(app_id, lambda a, _: a.unlock(**unlock))
-        token = secrets.token_hex(8)
-        if not self._repo.hold_activation(name, token, lease_ms=ACTIVATION_LEASE_MS):
-            raise ActivationInProgress()
-        try:
-            return self._activate_held(name, code, app, app_id, device_id, new_phone, number, now=now, ip=ip)
-        finally:
-            self._repo.release_activation(name, token)
-
-    def _activate_held(
-        self,
-        name: str,
-        code: str,
-        app: IbKeyApp,
-        app_id: str,
-        device_id: str,
-        new_phone: bool,
-        number: str | None,
-        *,
-        now: int,
-        ip: str | None,
-    ) -> dict[str, Any]:
-        """Spend the code, keep the keys on the phone, replace the user's other IB Keys: under the user's
-        activation lease (:meth:`activate`)."""
-        platform = app.state.platform
-        started = IbKeyApp.begin_activation()
-        server_public = self._factor.activation.activate(
-            device_id,
-            username=name,
-            code=code,
-            app_id=app_id,
-            signing_public=started.signing_public,
-            agreement_public=started.agreement_public,
-            now=now,
-            ip=ip,
-        )
-
-        def keep(a: IbKeyApp, pending: dict[str, str]) -> None:
-            a.complete_activation(started, username=name, device_id=device_id, server_public=server_public)
-            pending.pop(name, None)
-
-        if new_phone:
-            keep(app, {})
-            self._apps.create(app, number=number)
-        else:
-            self._apps.mutate(app_id, keep)
-        replaced = self._replace_others(name, device_id, now=now, ip=ip)
-        self._events.record(
-            "device.activated",
-            at=now,
-            user=name,
-            ip=ip,
-            factor="ibkey",
-            device_id=device_id,
-            detail={"app_id": app_id, "platform": platform, "replaced": replaced},
-        )
-        return {
-            "status": ACTIVE,
-            "username": name,
-            "device_id": device_id,
-            "app_id": app_id,
-            "platform": platform,
-            "replaced": replaced,
-        }
-
-    def _replace_others(self, username: str, keep: str, *, now: int, ip: str | None) -> list[str]:
-        """One smartphone per user: the older IB Keys stop now (a migration's old phone)."""
-        replaced = []
-        for device in self._devices.active_of_user(username):
-            if device.type == "ibkey" and device.device_id != keep:
-                written = self._devices.update(
-                    device.device_id,
-                    lambda _: {"status": REPLACED, "replaced_at": now, "replaced_by": keep},
-                )
-                self._devices.stop_logins(device.device_id, written.users, now=now)
-                self._events.record(
-                    "device.replaced",
-                    at=now,
-                    user=username,
-                    ip=ip,
-                    factor="ibkey",
-                    device_id=device.device_id,
-                    detail={"replaced_by": keep},
-                )
-                replaced.append(device.device_id)
-        return replaced
-
-    def add_user(self, ref: str, username: str, password: str, *, now: int, ip: str | None) -> dict[str, Any]:
-        app_id = self._apps.resolve(ref)
-        user = self._password_ok(username, password, now=now, ip=ip)
-        name = user.username
-        app, _ = self._apps.load(app_id)
-        known = app.state.users.get(name)
-        device = self._store.devices.get(known.device_id) if known else None
-        if device and device.status == ACTIVE:
-            raise AlreadyActivated()
-        if user.phone:
-            self._phones.limit(name, user.phone, now=now, ip=ip)  # the user asked for a text: it costs
-        enrolled = self._devices.enrol(name, "ibkey", {"platform": app.state.platform}, now=now)
-        device_id = enrolled["device_id"]
-        handset = self._apps.number(app_id)  # the smartphone this user's pushes go to
-        self._devices.update(device_id, lambda _: {"app_id": app_id, "handset": handset})
-        self._apps.mutate(app_id, lambda _, pending: pending.__setitem__(name, device_id))
-        return {
-            "status": enrolled["status"],
-            "username": name,
-            "device_id": device_id,
-            "app_id": app_id,
-            **activation_of(enrolled),
-        }
 
     # --- using the app -------------------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 The user logs in on the new phone and asks to move IB Key there; the server enrols a new IB Key, confirmed
 by a text to the number the active one was activated with or, when a card is active for the user, by the
 card's response to a challenge shown on the new phone (``factors.ibkey.activation``). Activating it
-(``IbKeyAppService.activate``) replaces the old phone's IB Key at once; the old phone is not needed.
+(``sim.ibkey.activation``) replaces the old phone's IB Key at once; the old phone is not needed.
 
 Same import rules as ``sls_server.sim``.
 """
@@ -15,6 +15,7 @@ from typing import Any
 from ...accounts.devices import DeviceService
 from ...auth import PasswordStep
 from ...events import EventLog
+from ...store.records import DeviceChanges
 from ..errors import NothingToMigrate
 from ..phones import PhoneService
 
@@ -53,10 +54,10 @@ class Migration:
             raise NothingToMigrate()
         if user.phone:  # each migration texts a code (or shows a card's challenge): it costs, as Add User's
             self._phones.limit(name, user.phone, now=now, ip=ip)
-        enrolled = self._devices.enrol(name, "ibkey", {"platform": platform}, now=now)
+        # the new phone's handset in the device's one create: a second write would wait for its turn
+        fields: DeviceChanges = {"handset": handset} if handset else {}
+        enrolled = self._devices.enrol(name, "ibkey", {"platform": platform}, now=now, fields=fields)
         device_id = enrolled["device_id"]
-        if handset:
-            self._devices.update(device_id, lambda _: {"handset": handset})
         self._events.record(
             "ibkey.migration_started",
             at=now,

@@ -7,13 +7,21 @@ activation). :meth:`PhoneApps.mutate` runs the pure model (``sls_devices.ibkey``
 holding the app's turn (``sls_server.turns``): requests at one phone run one after another, each PIN checked
 once, and none can lose a wrong PIN. A user's deletion holds the turns of all their apps at once
 (:meth:`PhoneApps.leaving`).
+
+A change of several records (the notification switch: the app and each of its users' devices; Add User: the
+app; an activation: the app and the user's older IB Keys it replaces) holds every turn it needs first
+(:meth:`PhoneApps.holding`), then writes with :meth:`PhoneApps.mutate_held` and
+``DeviceService.update_held``, which ask for none again. Taken one at a time as it went, a turn kept by
+another request stopped the change half done (notifications off on the app and some devices still pushing;
+an added user's device enrolled, its code texted, and the app not waiting for it; an activation's code
+spent and an older IB Key left active); held first, one that stays taken refuses it with nothing changed.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from typing import TypeVar
 
@@ -21,13 +29,21 @@ from sls_devices import ibkey
 from sls_devices.ibkey import AppState, Credential, IbKeyApp, Notification
 from sls_devices.ocra import OcraError
 
-from ...errors import Conflict, InvalidRequest, SlsError
+from ...errors import Conflict, DeviceBusy, InvalidRequest, SlsError
 from ...secretbox import SealError, SecretBox, sealed_as
 from ...store import Store
 from ...store.ibkey import IbKeyRepo
 from ...store.records import AppRecord, AppUser, DeviceRecord
 from ...turns import RETRY_AFTER_S, WRITE_TRIES, turn, turns
-from ..errors import AppBusy, AppLockedOut, PasscodeRejected, PinRejected, UnknownApp, UnknownNotification
+from ..errors import (
+    AppBusy,
+    AppLockedOut,
+    IbKeysBusy,
+    PasscodeRejected,
+    PinRejected,
+    UnknownApp,
+    UnknownNotification,
+)
 
 T = TypeVar("T")
 
@@ -159,9 +175,9 @@ class PhoneApps:
         """Run ``action`` on the app and write its state back (a wrong PIN too), holding the app's turn; 429
         ``device_busy`` (``AppBusy``) when other requests keep it, or keep writing the app beside it."""
         with turn(self._repo, app_id, AppBusy):
-            return self._mutate_held(app_id, action)
+            return self.mutate_held(app_id, action)
 
-    def _mutate_held(self, app_id: str, action: Callable[[IbKeyApp, dict[str, str]], T]) -> T:
+    def mutate_held(self, app_id: str, action: Callable[[IbKeyApp, dict[str, str]], T]) -> T:
         """:meth:`mutate`'s work, for a caller holding the app's turn already (:meth:`leaving`)."""
         for _ in range(WRITE_TRIES):
             record = self._repo.get_app(app_id)
@@ -183,6 +199,24 @@ class PhoneApps:
                 raise UnknownApp()
         raise AppBusy(retry_after=RETRY_AFTER_S)
 
+    def device_ids(self, app_id: str) -> list[str]:
+        """The server devices of the app's users, sorted, read without opening their keys (none: no app)."""
+        record = self._repo.get_app(app_id)
+        return sorted(user.device_id for user in record.users.values()) if record else []
+
+    @contextmanager
+    def holding(self, device_ids: Iterable[str], app_ids: Iterable[str]) -> Iterator[None]:
+        """Run the block holding the turn of each of ``device_ids`` and then of each app of ``app_ids`` (the
+        order ``sls_server.turns`` sets, each kind sorted); 429 ``device_busy`` (``IbKeysBusy``) when one
+        stays taken, the turns already taken given back and nothing done."""
+        with ExitStack() as held:
+            try:
+                held.enter_context(turns(self._store.devices, device_ids))
+                held.enter_context(turns(self._repo, app_ids))
+            except DeviceBusy:
+                raise IbKeysBusy(retry_after=RETRY_AFTER_S) from None
+            yield
+
     @contextmanager
     def leaving(self, username: str, devices: Sequence[DeviceRecord]) -> Iterator[Callable[[], None]]:
         """Hold the turn of every app the user's IB Key ``devices`` name (``app_id``: read before those
@@ -201,7 +235,7 @@ class PhoneApps:
 
         for app_id in app_ids:
             try:
-                self._mutate_held(app_id, leave)
+                self.mutate_held(app_id, leave)
             except UnknownApp:  # the phone's record is gone (a world imported without it): nothing to drop
                 continue
             self._repo.discard(app_id, *(n.id for n in self._repo.inbox(app_id) if n.username == username))

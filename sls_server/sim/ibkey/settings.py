@@ -14,6 +14,8 @@ from sls_devices.ibkey import IbKeyApp
 from ...accounts.devices import DeviceService
 from ...events import EventLog
 from ...store import Store
+from ...turns import RETRY_AFTER_S, WRITE_TRIES
+from ..errors import IbKeysBusy
 from .phone_storage import PhoneApps
 
 
@@ -33,20 +35,28 @@ class PhoneSettings:
         self._status = status
 
     def notifications(self, ref: str, enabled: bool, *, now: int) -> dict[str, Any]:
-        """The app's notification switch; the app registers it with the server for each of its users."""
+        """The app's notification switch; the app registers it with the server for each of its users. All
+        or nothing: the turn of each of its users' devices and of the app are held first
+        (``PhoneApps.holding``), so one kept by another request is 429 ``device_busy`` with the app and every
+        device as they were, never the app switched and some devices still pushing. The app's users are read
+        again under its turn; one added or gone between (an activation, a deletion) reads the devices anew."""
         app_id = self._apps.resolve(ref)
 
-        def switch(a: IbKeyApp, _: dict[str, str]) -> IbKeyApp:
+        def switch(a: IbKeyApp, _: dict[str, str]) -> None:
             a.state.notifications = enabled
-            return a
 
-        app = self._apps.mutate(app_id, switch)
-        for credential in app.state.users.values():
-            device = self._store.devices.get(credential.device_id)
-            if device and device.app_id == app_id:
-                self._devices.update(credential.device_id, lambda _: {"push_enabled": enabled})
-        self._changed(app_id, {"notifications": enabled}, now=now)
-        return self._status(app_id)
+        for _ in range(WRITE_TRIES):
+            device_ids = self._apps.device_ids(app_id)
+            with self._apps.holding(device_ids, [app_id]):
+                if self._apps.device_ids(app_id) != device_ids:
+                    continue
+                self._apps.mutate_held(app_id, switch)
+                for device in self._store.devices.get_many(device_ids):
+                    if device.app_id == app_id:
+                        self._devices.update_held(device.device_id, lambda _: {"push_enabled": enabled})
+            self._changed(app_id, {"notifications": enabled}, now=now)
+            return self._status(app_id)
+        raise IbKeysBusy(retry_after=RETRY_AFTER_S)
 
     def biometrics(self, ref: str, enabled: bool, *, passcode: str, now: int) -> dict[str, Any]:
         """Touch ID / Face ID set up (``enabled``) or removed on the iPhone: nothing changes on the server,
