@@ -106,6 +106,7 @@ EVENT_TYPES: frozenset[str] = frozenset(
         "trainer.signed_out",
         "console.sign_ins_ended",
         "attack.addresses_marked",
+        "attack.wait_refused",
         "sim.signed_in",
         "sim.signed_out",
         "sim.sign_in_failed",

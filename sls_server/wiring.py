@@ -174,7 +174,7 @@ def build_core(settings: Settings, store: Store) -> Core:
         pepper=phone_change_pepper(settings.secret_key),
         code_ttl=settings.sms_code_ttl,
     )
-    attacker_waits = AttackerWaits(store.attacker_waits, logins)
+    attacker_waits = AttackerWaits(store.attacker_waits, logins, events)
     ibkey_apps = IbKeyAppService(
         store,
         box,

@@ -290,9 +290,10 @@ class UserService:
         return {"username": name, "disabled": disabled, "sessions_ended": len(ended)}
 
     def delete(self, username: str, *, now: int) -> None:
-        """The user, their devices (with their failure counts), sessions and lockout state. Revoking first
-        ends the sessions and kills the logins in progress in one step, so nothing begun under this user can
-        finish while the rest is deleted. Failed attempts on the name after this count again, as for any
+        """The user, their devices (with their failure counts), sessions, lockout state and the logins a
+        staged attacker left waiting on their approval (``UserRepo.delete``). Revoking first ends the
+        sessions and kills the logins in progress in one step, so nothing begun under this user can finish
+        while the rest is deleted. Failed attempts on the name after this count again, as for any
         unknown name. The user leaves every IB Key app on a phone that held them (``leave_apps``), a phone
         shared with other users included.
 

@@ -7,13 +7,21 @@ leaves waiting on a push is kept (``store.attacker_waits``) until its own expiry
 one, :meth:`AttackerWaits.collect` polls it as the attacker's page would, from the attacker's address: the
 session is the attacker's, and ``login.succeeded`` from that address says so in the audit trail and the
 console's feed.
+
+A collection refused (a lock placed since, an IP allowlist that leaves the attacker's address out, the
+account disabled) is ``attack.wait_refused`` in the trail, from the attacker's address, with the refusal's
+code: the defence that held after the report, said in the feed and the attack's report on the console
+(``trainer.js``), and logged as every event is (no login token in it). It is not raised: the victim's
+approval was taken and stands, and a refusal of the attacker's page is not the victim's app's error. An
+outage is no refusal: it is raised (503), as for any request.
 """
 
 from __future__ import annotations
 
 from typing import Any, Protocol
 
-from ..errors import SlsError
+from ..errors import SlsError, StoreUnavailable
+from ..events import EventLog
 from ..store.attacker_waits import AttackerWaitRepo
 
 
@@ -26,9 +34,10 @@ class LoginStatus(Protocol):
 
 
 class AttackerWaits:
-    def __init__(self, repo: AttackerWaitRepo, logins: LoginStatus) -> None:
+    def __init__(self, repo: AttackerWaitRepo, logins: LoginStatus, events: EventLog) -> None:
         self._repo = repo
         self._logins = logins
+        self._events = events
 
     def wait(self, username: str, started: dict[str, Any], *, ip: str, now: int) -> None:
         """The attacker's page waits on ``started`` (a login whose step is a push) until it expires."""
@@ -42,14 +51,24 @@ class AttackerWaits:
 
     def collect(self, username: str, txn_id: str, *, now: int) -> bool:
         """The victim approved ``txn_id``'s push: if an attacker waits on it, their page polls it now and
-        gets the session. True when the attacker got in; a refusal (a lock placed since, the login expired)
-        leaves them out, as it would their page."""
+        gets the session. True when the attacker got in; a refusal (a lock placed since, an address rule)
+        leaves them out, as it would their page, and is recorded (``attack.wait_refused``)."""
         waiting = self._repo.take(username, txn_id)
         if waiting is None:
             return False
         ip, token = waiting
         try:
             _, session = self._logins.status(txn_id, token, now=now, ip=ip)
-        except SlsError:
+        except StoreUnavailable:
+            raise
+        except SlsError as exc:
+            self._events.record(
+                "attack.wait_refused",
+                at=now,
+                user=username,
+                ip=ip,
+                result=exc.code,
+                detail={"txn_id": txn_id},
+            )
             return False
         return session is not None

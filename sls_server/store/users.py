@@ -68,13 +68,16 @@ class UserRepo:
 
     def delete(self, username: str) -> bool:
         """The user's own keys in one DEL (one slot: atomic), then the name leaves the index (another slot,
-        so another command: a cluster pipeline cannot carry a multi-key DEL)."""
+        so another command: a cluster pipeline cannot carry a multi-key DEL). A staged attacker's logins
+        waiting on the user's approval (``keys.attacker_waits``, on the user's slot) go in the same DEL: left
+        to their TTL, they outlived the user."""
         deleted = self._r.delete(
             keys.user(username),
             keys.user_devices(username),
             keys.user_challenge_issues(username),
             keys.user_phone_change(username),
             keys.user_phone_change_tries(username),
+            keys.attacker_waits(username),
         )
         self._r.srem(keys.USERS_INDEX, username)
         return bool(deleted)

@@ -36,6 +36,7 @@ DEFENCES = frozenset(
         "card.pin_locked",
         "password_recovery.refused",
         "ibkey.activation_code_burnt",
+        "attack.wait_refused",
     }
 )
 #: What the attacker wants: from a staged attack's address, each is the attacker's success.

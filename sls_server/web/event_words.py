@@ -317,6 +317,10 @@ WORDS: dict[str, Say] = {
     "attack.addresses_marked": lambda e: (
         "Marked as the attacker's: " + ", ".join(map(str, e.d.get("addresses") or []))
     ),
+    "attack.wait_refused": lambda e: (
+        f"{e.who} approved a push the attacker's login waited on, but the attacker was refused: "
+        + REFUSALS.get(e.result, e.result.replace("_", " "))
+    ),
     "state.exported": lambda e: "State exported",
     "state.imported": lambda e: "State imported",
     "secrets.resealed": lambda e: "Stored secrets sealed with a new key",

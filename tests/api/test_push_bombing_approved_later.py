@@ -9,9 +9,11 @@ from typing import Any
 
 from flask.testing import FlaskClient
 from ibkey_world import PASSWORD, World
+from test_state_transfer import snapshot
 from test_trainer_attacks import attack
 
 from sls_server.sim.push_bombing import PUSH_IP
+from sls_server.web.event_words import sentence
 
 
 def right_number(client: FlaskClient, txn_id: str) -> str:
@@ -65,3 +67,45 @@ def test_an_ordinary_login_approved_is_collected_by_its_own_client_only(
     note = world.note_for(app, started["txn_id"])
     assert world.approve(app, note, started["factor"]["match"], pin="12ab").status_code == 200
     assert world.events("login.succeeded", "alice") == []
+
+
+def test_the_attacker_refused_when_the_victim_approves_is_in_the_trail_not_the_victims_answer(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """An IP allowlist set after the bombing leaves the attacker's address out: the victim's approval stands
+    (200, her app is not told the attacker's refusal), and the refusal of the attacker's page is
+    ``attack.wait_refused`` from the attacker's address with its code, said in the feed's words, where it
+    was dropped without a trace."""
+    world = World(client, admin_headers)
+    world.user("alice")
+    app = world.activated("alice", "android")
+    attack(client, "push_bombing", "alice", PASSWORD)
+    allow = client.put(
+        "/admin/v1/users/alice/ip-allowlist", json={"ip_allowlist": ["127.0.0.1"]}, headers=admin_headers
+    )
+    assert allow.status_code == 200, allow.get_json()
+    note = world.notifications(app)[0]
+    approved = world.approve(app, note, right_number(client, note["txn_id"]), pin="12ab")
+    assert approved.status_code == 200 and approved.get_json()["state"] == "approved", approved.get_json()
+    assert world.events("login.succeeded", "alice") == []
+    [refused] = world.events("attack.wait_refused", "alice")
+    assert (refused["ip"], refused["result"]) == (PUSH_IP, "ip_restricted"), refused
+    assert refused["detail"] == {"txn_id": note["txn_id"]}
+    assert sentence(refused) == (
+        "alice approved a push the attacker's login waited on, but the attacker was refused: the address is "
+        f"outside the account's IP restrictions, from {PUSH_IP}"
+    )
+
+
+def test_a_deleted_users_waiting_logins_go_with_her(
+    client: FlaskClient, admin_headers: dict[str, str], redis_url: str
+) -> None:
+    """The attacker's waiting logins are on the user's slot and went only at their TTL: deleted with her, in
+    the deletion's one step, so nothing of her is left and a user made again under the name starts clean."""
+    world = World(client, admin_headers)
+    world.user("alice")
+    world.activated("alice", "android")
+    attack(client, "push_bombing", "alice", PASSWORD)
+    assert any(key.endswith("{u:alice}:attacker_waits") for key in snapshot(redis_url))
+    assert client.delete("/admin/v1/users/alice", headers=admin_headers).status_code == 200
+    assert [key for key in snapshot(redis_url) if "{u:alice}" in key] == []

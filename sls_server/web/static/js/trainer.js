@@ -357,10 +357,16 @@
 
   /* A push bombing's logins wait on the victim after its report (report.waiting, sim/attacker_waits.py): a
      login.succeeded from the attacker's address for the victim, while they wait, is her approving one, and
-     the verdict shown turns to the attacker's win. */
+     the verdict shown turns to the attacker's win; an attack.wait_refused is her approving one and the
+     attacker refused (a lock, an address rule placed since): the report says which, the verdict stands. */
   let waiting = null;
   function lateWin(e) {
-    if (!waiting || e.type !== "login.succeeded" || e.ip !== waiting.ip || e.user !== waiting.user) return;
+    if (!waiting || e.ip !== waiting.ip || e.user !== waiting.user) return;
+    if (e.type === "attack.wait_refused" && result.querySelector("[data-verdict]")) {
+      result.appendChild(SLS.el("p", { "data-testid": "attack-late-refusal", text: (e.said || e.type) + "." }));
+      return;
+    }
+    if (e.type !== "login.succeeded") return;
     const line = result.querySelector("[data-verdict]");
     if (!line) return;
     line.className = "verdict " + VERDICTS.attacker_got_in[0];
