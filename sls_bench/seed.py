@@ -20,7 +20,7 @@ from typing import Any
 
 from sls_server.accounts.device_terms import new_device_id
 from sls_server.accounts.passwords import PasswordHasher
-from sls_server.accounts.users import new_epoch
+from sls_server.accounts.user_fields import new_epoch
 from sls_server.factors.dscplus import DscPlusFactor
 from sls_server.secretbox import device_box
 from sls_server.store import connect, keys

@@ -28,7 +28,7 @@ from .errors import (
     UserNotInAccount,
 )
 from .rules import judge, new_account
-from .users import USERNAME_RE, canonical_username
+from .user_fields import USERNAME_RE, canonical_username
 
 
 @functools.lru_cache(maxsize=128)

@@ -8,7 +8,7 @@ from typing import Any
 
 from ..errors import MAX_PROBLEMS, InvalidRequest, SlsError, together
 from ..ipnets import network_text, normalise_ip, parse_network
-from .users import canonical_username
+from .user_fields import canonical_username
 
 MAX_ENTRIES = 1000
 MAX_ENTRY_CHARS = 100  # the longest real entry (an IPv6 CIDR) is under 50 characters

@@ -116,7 +116,7 @@ class DeviceService:
     @contextmanager
     def following_phone(self, username: str) -> Iterator[Callable[[str], None]]:
         """Hold the turn of each SMS and voice device the user owns, then give the step that moves them to
-        the user's new number (``UserService.change_phone`` writes the number between). Every turn is taken
+        the user's new number (``UserPhones.change_phone`` writes the number between). Every turn is taken
         before the number is written: one kept by another request is 429 ``device_busy``
         (``PhoneDevicesBusy``) with the number and the devices as they were, never the number changed and
         some devices left on the old one.

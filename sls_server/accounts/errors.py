@@ -46,7 +46,7 @@ class WeakPassword(SlsError):
 
 
 class StandingChanged(Exception):
-    """Not an answer of its own: ``UserService.set_password`` refused a recovery's password because the user
+    """Not an answer of its own: ``UserPasswords.set_password`` refused a recovery's password because the user
     no longer stands as the recovery found them. ``PasswordRecovery`` says so as its expiry
     (``challenge_expired``: start again)."""
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..errors import InvalidRequest, SlsError, together
 from .allowlists import FIELD, allowlist_refusals, canonical_account_id, username_refusals
-from .users import new_user_refusals, weak_password
+from .user_fields import new_user_refusals, weak_password
 
 Fields = Mapping[str, Any]
 

@@ -30,7 +30,8 @@ from sls_devices.phone import SENDER, how_long, mask_number
 from ..accounts.access import IpRestrictions
 from ..accounts.clientip import client_block
 from ..accounts.errors import IpRestricted, StandingChanged
-from ..accounts.users import UserService, canonical_username
+from ..accounts.user_fields import canonical_username
+from ..accounts.users import UserService
 from ..errors import SlsError
 from ..events import EventLog
 from ..factors.sms import new_code
@@ -280,12 +281,14 @@ class PasswordRecovery:
             )
         name = found["username"]
         self._require_address(digest, name, ip)
-        self._users.check_new_password(name, password, field="new_password")
+        self._users.passwords.check_new_password(name, password, field="new_password")
         if not self._repo.end(digest):
             raise ChallengeExpired("This recovery was used already: start again.")
         standing = (found.get("epoch", ""), found.get("password_epoch", ""))
         try:
-            logins = self._users.set_password(name, password, now=now, by="recovery", standing=standing)
+            logins = self._users.passwords.set_password(
+                name, password, now=now, by="recovery", standing=standing
+            )
         except StandingChanged:
             raise ChallengeExpired(
                 "The account changed since this recovery began (disabled, or its password set anew): start "

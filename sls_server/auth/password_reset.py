@@ -21,6 +21,6 @@ class PasswordResets:
         told), then, unless ``end_sessions`` is false, every live session of the user ended as an
         administrator ends one (``session.killed``)."""
         name = self._users.get(username).username
-        logins = self._users.set_password(name, password, now=now)
+        logins = self._users.passwords.set_password(name, password, now=now)
         ended = self._sessions.end_all(name, now=now, told="password_reset") if end_sessions else []
         return {"username": name, "sessions_ended": len(ended), "logins_ended": logins}

@@ -17,7 +17,8 @@ from typing import Any, NamedTuple, Protocol
 from ..accounts.access import IpRestrictions
 from ..accounts.errors import IpRestricted
 from ..accounts.name_refs import NameRefs
-from ..accounts.users import UserService, canonical_username
+from ..accounts.user_fields import canonical_username
+from ..accounts.users import UserService
 from ..errors import InvalidRequest
 from ..events import EventLog
 from ..store.base import ScriptCall
@@ -133,7 +134,7 @@ class PasswordStep:
         canonical = _canonical_or_none(username)
         attempt = Attempt(username, lock_name(username, canonical), ip, now)
         asked = [call for check in self.checks if (call := check.ask(attempt)) is not None]
-        view, answers = self._users.login_view(canonical, asked)
+        view, answers = self._users.passwords.login_view(canonical, asked)
         attempt = replace(
             attempt,
             access=view.access if view else None,
@@ -155,11 +156,11 @@ class PasswordStep:
         if SILENT_REFUSAL in attempt.notes:
             # Refused already, without saying so: a wrong password's cost and answer, the password unjudged
             # (the check recorded why; no password_failed event, as no password failed).
-            self._users.spend_a_check(password)
+            self._users.passwords.spend_a_check(password)
             for check in self.checks:
                 check.after_password(attempt, ok=False)
             raise InvalidCredentials()
-        user = self._users.check_password(username, password, now=now, view=view)
+        user = self._users.passwords.check_password(username, password, now=now, view=view)
         if user is None:
             # Recorded before the checks hear of it: the lock this failure sets (``account.locked``, and the
             # notice texted for it) comes after the failure in the trail. Queued, the event rides first in

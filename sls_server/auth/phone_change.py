@@ -19,7 +19,8 @@ from typing import Any, Protocol
 
 from sls_devices.phone import mask_number, number_check_text
 
-from ..accounts.users import PHONE_RE, UserService
+from ..accounts.user_fields import PHONE_RE
+from ..accounts.users import UserService
 from ..errors import InvalidRequest
 from ..events import EventLog
 from ..factors.sms import new_code
@@ -110,13 +111,14 @@ class PhoneChanges:
     def confirm(
         self, username: str, session_id: str, phone: str, code: str, *, now: int, ip: str | None
     ) -> dict[str, Any]:
-        """Spend the code and change the number (both numbers are told, ``UserService.changing_phone``). A
+        """Spend the code and change the number (both numbers are told, ``UserPhones.changing_phone``). A
         wrong code is 401 ``invalid_response`` with the tries left; a code past its time, killed by wrong
         tries, replaced, or asked for by another session is 410 ``challenge_expired``. The turns of the
         user's SMS and voice devices are taken before the code is judged: one kept busy is 429
         ``device_busy`` with the code neither spent nor counted."""
         digest = self._digest(username, session_id, phone, code)
-        with self._users.changing_phone(username) as change:  # the devices' turns, before the code is spent
+        # the devices' turns, before the code is spent
+        with self._users.phones.changing_phone(username) as change:
             status, left = self._repo.confirm(
                 username,
                 session_id=session_id,

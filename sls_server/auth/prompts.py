@@ -5,7 +5,7 @@ A transaction has one absolute lifetime from its start, :data:`LIFETIME_TTLS` ch
 new code restarts the prompt's own expiry but never past it, and a login may switch or ask again
 :data:`SWITCH_LIMIT` times; the next request kills it. Without both, a client holding a password could keep
 a login alive forever and draw challenge after challenge from a card. It also remembers the user's epoch
-(:func:`sls_server.accounts.users.new_epoch`), so disabling the user kills it at its next step.
+(:func:`sls_server.accounts.user_fields.new_epoch`), so disabling the user kills it at its next step.
 """
 
 from __future__ import annotations

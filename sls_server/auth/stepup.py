@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..accounts.users import canonical_username
+from ..accounts.user_fields import canonical_username
 from ..errors import InvalidRequest, NotAuthenticated
 from ..events import EventLog
 from ..store.records import LoginTxn

@@ -81,14 +81,14 @@ class SensitiveTasks:
         ``end_others`` logs out every other session of the user (ASVS 7.4.3), as
         :meth:`end_other_sessions` does; this one lives on."""
         self._stepup.require(session, "change_security", now=now)
-        self._users.check_new_password(session.username, new, field="new_password")
+        self._users.passwords.check_new_password(session.username, new, field="new_password")
         try:
             verified = self._password.verify(
                 session.username, current, now=now, ip=ip, door="password_change"
             )
         except InvalidCredentials:
             raise WrongPassword(field="current_password") from None
-        logins = self._users.change_password(verified, current, new, now=now)
+        logins = self._users.passwords.change_password(verified, current, new, now=now)
         ended = self.end_other_sessions(session, now=now, ip=ip) if end_others else []
         return {
             "state": "changed",

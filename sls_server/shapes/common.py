@@ -1,8 +1,9 @@
 """Field types every feature shares, the base of request bodies, and :class:`Refusal`, the sentence a 400
 says when a value breaks its field's constraints.
 
-The patterns restate what the core enforces (``accounts.users``, ``accounts.allowlists``, ``devices``); this
-package may not import them, so ``tests/unit/test_shapes.py`` compares each with its original.
+The patterns restate what the core enforces (``accounts.user_fields``, ``accounts.allowlists``,
+``devices``); this package may not import them, so ``tests/unit/test_shapes.py`` compares each with its
+original.
 """
 
 import re
@@ -106,9 +107,9 @@ _USERNAME = re.compile(USERNAME_PATTERN)
 
 
 def _username_form(value: str) -> str:
-    """The form a new username must have (``accounts.users.canonical_username``'s, on the same lower-case
-    text), judged with the shape so that a 400 lists it beside the body's other refusals; the value is kept
-    as typed, the core canonicalises it."""
+    """The form a new username must have (``accounts.user_fields.canonical_username``'s, on the same
+    lower-case text), judged with the shape so that a 400 lists it beside the body's other refusals; the
+    value is kept as typed, the core canonicalises it."""
     if not _USERNAME.fullmatch(value.strip().lower()):
         raise PydanticCustomError("refused", USERNAME_FORM)
     return value

@@ -91,7 +91,10 @@ class Attacks:
                 field="username",
             )
         report = Report(kind, name)
-        if kind in PHISHED and self._core.users.check_password(name, password or "", now=now) is None:
+        if (
+            kind in PHISHED
+            and self._core.users.passwords.check_password(name, password or "", now=now) is None
+        ):
             report.not_run = True
             report.lines.append(
                 f"That is not {name}'s password, so the attack did not run: it starts from the victim's "

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from ..accounts.users import PHONE_RE, public_user
+from ..accounts.user_fields import PHONE_RE, public_user
 from .relay import ATTACKER_HANDSET
 
 if TYPE_CHECKING:

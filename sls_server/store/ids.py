@@ -13,7 +13,9 @@ import re
 import secrets
 
 SEPARATOR = "~"
-_OWNER_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")  # users.USERNAME_RE; store must not import the core
+_OWNER_RE = re.compile(
+    r"^[a-z0-9][a-z0-9._-]{2,63}$"
+)  # user_fields.USERNAME_RE; store must not import the core
 _RANDOM_RE = re.compile(r"^[A-Za-z0-9_-]{16,128}$")
 _PREFIX_RE = re.compile(r"^[A-Za-z0-9_-]{12,128}$")  # SHORT_HEX or more
 

@@ -14,7 +14,7 @@ from typing import Literal, get_args
 
 from ..accounts.device_terms import ACTIVE
 from ..accounts.phone_devices import PHONE_TYPES
-from ..accounts.users import canonical_username
+from ..accounts.user_fields import canonical_username
 from ..errors import InvalidRequest
 from ..ipnets import parse_network
 from ..secretbox import key_check

@@ -229,10 +229,10 @@ def test_a_change_that_lost_a_race_writes_nothing(paula: PasswordUser, redis_url
     change landing in between wins, and this one is 409 with nothing written."""
     core = paula.client.application.extensions["sls"]
     verified = core.users.get("paula")
-    core.users.change_password(verified, paula.password, "Another-Change-Won-88", now=1)
+    core.users.passwords.change_password(verified, paula.password, "Another-Change-Won-88", now=1)
     won = stored_hash(redis_url, "paula")
     with pytest.raises(Conflict):
-        core.users.change_password(verified, paula.password, NEW_PASSWORD, now=2)
+        core.users.passwords.change_password(verified, paula.password, NEW_PASSWORD, now=2)
     assert stored_hash(redis_url, "paula") == won
 
 

@@ -12,7 +12,7 @@ from pydantic import TypeAdapter, ValidationError
 from sls_devices import ibkey, phone, totp
 from sls_devices.dscplus import DSCPLUS_SUITE, PIN_LENGTH
 from sls_server import create_app
-from sls_server.accounts import allowlists, users
+from sls_server.accounts import allowlists, user_fields
 from sls_server.auth.stepup import PURPOSES
 from sls_server.errors import InvalidRequest
 from sls_server.shapes import access as access_shapes
@@ -25,8 +25,8 @@ from sls_server.shapes.users import UserCreate
 
 
 def test_patterns_are_the_cores() -> None:
-    assert users.USERNAME_RE.pattern == common.USERNAME_PATTERN
-    assert users.PHONE_RE.pattern == common.PHONE_PATTERN
+    assert user_fields.USERNAME_RE.pattern == common.USERNAME_PATTERN
+    assert user_fields.PHONE_RE.pattern == common.PHONE_PATTERN
     assert allowlists.ACCOUNT_ID_RE.pattern == common.ACCOUNT_ID_PATTERN
     assert phone.HANDSET_RE.pattern == common.HANDSET_PATTERN
     assert f"^[0-9]{{{PIN_LENGTH}}}$" == devices.CARD_PIN_PATTERN
@@ -38,7 +38,7 @@ def test_a_new_username_s_form_is_the_cores() -> None:
     the same words, so a 400 says the same whichever refuses it."""
     for name in ("Alice", " bob.smith ", "x!", "ab", ".nora", "a" * 65, "Zoë", "nora-1"):
         try:
-            users.canonical_username(name)
+            user_fields.canonical_username(name)
         except InvalidRequest as exc:
             said: str | None = exc.message
         else:
@@ -98,6 +98,6 @@ def test_event_user_is_a_canonical_username() -> None:
 
 def test_every_published_username_matches_the_event_pattern() -> None:
     pattern = re.compile(common.USERNAME_PATTERN)
-    assert pattern.fullmatch(users.canonical_username("Alice.Smith"))
+    assert pattern.fullmatch(user_fields.canonical_username("Alice.Smith"))
     with pytest.raises(ValidationError):
         TypeAdapter(common.Username).validate_python("Alice")

@@ -16,7 +16,7 @@ from ...accounts.errors import (
     UserNotFound,
     WeakPassword,
 )
-from ...accounts.users import canonical_username, public_user
+from ...accounts.user_fields import canonical_username, public_user
 from ...auth.errors import UnknownSession
 from ...errors import DeviceBusy, InvalidRequest, UnknownDevice
 from ...factors.errors import UnsupportedDeviceType
@@ -137,7 +137,7 @@ def set_user_password(username: str, body: UserPasswordRequest) -> ResponseRetur
 def set_user_phone(username: str, body: UserPhoneRequest) -> ResponseReturnValue:
     """What a user changes for themselves with a fresh step-up (`POST /api/v1/account/phone`), done by the
     administrator: SMS, voice and IB Key enrolment need a number on the user's record."""
-    return core().users.change_phone(username, body.phone, now=now())
+    return core().users.phones.change_phone(username, body.phone, now=now())
 
 
 @operation(

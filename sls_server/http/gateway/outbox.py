@@ -14,7 +14,7 @@ from typing import Any
 from flask import Blueprint, Response
 
 from ...accounts.errors import UserNotFound
-from ...accounts.users import canonical_username
+from ...accounts.user_fields import canonical_username
 from ...errors import InvalidRequest
 from ...gateway import NoCode, OutboxBusy
 from ...shapes.gateway import LatestCodeQuery

@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import request
 
-from ...accounts.users import PHONE_RE
+from ...accounts.user_fields import PHONE_RE
 from ...auth.session_state import Session
 from ...sim.errors import SendLimited
 from ..common import client_ip, core, now

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ...accounts.users import PHONE_RE
+from ...accounts.user_fields import PHONE_RE
 from ...sim import speech
 from ..common import core, now
 from .simulators import authenticators

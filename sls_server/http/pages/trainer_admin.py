@@ -23,7 +23,7 @@ from flask.typing import ResponseReturnValue
 
 from ...accounts import rules
 from ...accounts.device_terms import public_device
-from ...accounts.users import canonical_username
+from ...accounts.user_fields import canonical_username
 from ...errors import InvalidRequest, SlsError
 from ...shapes.access import IpAllowlist
 from ...shapes.clock import ClockMove
@@ -221,7 +221,7 @@ def trainer_set_phone(username: str) -> ResponseReturnValue:
 
     def put(body: dict[str, Any]) -> dict[str, str | None]:
         phone = shaped(UserPhoneRequest, {"phone": body.get("phone")}).phone
-        return core().users.change_phone(username, phone, now=now())
+        return core().users.phones.change_phone(username, phone, now=now())
 
     return action(put)
 

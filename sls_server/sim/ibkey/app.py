@@ -31,7 +31,8 @@ from typing import Any
 from sls_devices import ibkey
 
 from ...accounts.devices import DeviceService
-from ...accounts.users import UserService, canonical_username
+from ...accounts.user_fields import canonical_username
+from ...accounts.users import UserService
 from ...auth import PasswordStep, SecondFactor
 from ...events import EventLog
 from ...factors.ibkey.factor import IbKeyFactor
