@@ -1,6 +1,6 @@
 """A push bombing staged from the console, then the victim approving one of its notifications with the right
 number: the attack card's verdict turns from "The defences held." to the attacker's win, as the feed shows
-the attacker's login (``sim/attacker_waits.py``)."""
+the attacker's login (``sim/attacker_waits.py``); or, the attacker refused by then, the card says so."""
 
 from __future__ import annotations
 
@@ -14,9 +14,9 @@ from .pages_kit import PASSWORD, World
 from .test_trainer_console import sign_in
 
 
-def test_the_victim_approving_a_bombing_push_later_turns_the_verdict(
-    world: World, page: Any, redis_url: str
-) -> None:
+def bomb_and_approve_later(world: World, page: Any, redis_url: str, *, allow: list[str] | None = None) -> Any:
+    """ivy bombed from the console, then (her allowlist set to ``allow`` first, if given) approving the first
+    notification with its right number; the attack card's verdict."""
     world.user("ivy", "+15555550103")
     app = world.ibkey("ivy", "+15555550103")
     sign_in(page, world)
@@ -27,6 +27,8 @@ def test_the_victim_approving_a_bombing_push_later_turns_the_verdict(
     verdict = page.get_by_test_id("attack-result").locator("[data-verdict]")
     expect(verdict).to_have_text("The defences held.")
     expect(page.get_by_test_id("attack-result")).to_contain_text("the attacker is in (login.succeeded")
+    if allow is not None:
+        world.put("/admin/v1/users/ivy/ip-allowlist", {"ip_allowlist": allow})
     notes = requests.get(f"{world.url}/sim/v1/ibkey/{app}/notifications", timeout=10).json()["notifications"]
     note = notes[0]
     # the number on the attacker's page: only the attacker sees it, so the test reads the login's record
@@ -38,5 +40,25 @@ def test_the_victim_approving_a_bombing_push_later_turns_the_verdict(
         timeout=10,
     )
     assert approved.status_code == 200, approved.text
+    return verdict
+
+
+def test_the_victim_approving_a_bombing_push_later_turns_the_verdict(
+    world: World, page: Any, redis_url: str
+) -> None:
+    verdict = bomb_and_approve_later(world, page, redis_url)
     expect(verdict).to_have_text("ivy approved one: the attacker is in.")
     expect(verdict).to_have_attribute("data-verdict", "attacker_got_in")
+
+
+def test_the_attacker_refused_when_the_victim_approves_is_said_under_the_report(
+    world: World, page: Any, redis_url: str
+) -> None:
+    """An allowlist set after the bombing leaves the attacker's address out: the card says why the approval
+    let nobody in (``attack.wait_refused``), and the verdict stays the defences'."""
+    verdict = bomb_and_approve_later(world, page, redis_url, allow=["127.0.0.1"])
+    expect(page.get_by_test_id("attack-late-refusal")).to_contain_text(
+        "ivy approved a push the attacker's login waited on, but the attacker was refused: the address is "
+        "outside the account's IP restrictions"
+    )
+    expect(verdict).to_have_text("The defences held.")
