@@ -317,7 +317,9 @@ WORDS: dict[str, Say] = {
     "attack.addresses_marked": lambda e: (
         "Marked as the attacker's: " + ", ".join(map(str, e.d.get("addresses") or []))
     ),
-    "state.exported": lambda e: "State exported",
+    "state.exported": lambda e: (
+        "Demo world kept, to go back to between two runs" if e.d.get("demo_world") else "State exported"
+    ),
     "state.imported": lambda e: "State imported",
     "secrets.resealed": lambda e: "Stored secrets sealed with a new key",
     "trainer.signed_in": lambda e: "Trainer signed in to the console",
