@@ -1,6 +1,6 @@
-"""``sls events`` and ``sls user show`` as a trainer reads them between two demos: each event in words, as the
-feed says it (it printed ``{"notes":[],"purpose":"notice",...}``), the latest events of a user (``--limit 5`` gave the
-oldest five), and a locked account's lock in ``user show`` (it said nothing of it)."""
+"""``sls events`` and ``sls user show`` as a trainer reads them between two demos: each event in words, as
+the feed says it (it printed ``{"notes":[],"purpose":"notice",...}``), the latest events of a user
+(``--limit 5`` gave the oldest five), and a locked account's lock in ``user show`` (it said nothing of it)."""
 
 from __future__ import annotations
 
