@@ -7,11 +7,20 @@ Refusals that anyone can repeat at will (a throttled address, a locked account, 
 allowlist) go through :meth:`EventLog.record_flood`: the first of each (type, reason, client) per window is
 written as usual, the rest are counted, and an ``events.summary`` event reports the count once the window
 has closed. So a flood leaves a bounded, exact record instead of pushing the history out.
+
+The trail is read in the order its events were written, so an event is written in the order of what it
+tells, not of the code's calls: a step's challenge is recorded once its factor has begun (a refused begin
+issues none), and beginning it sends the text or push, whose own event came first and told the room the
+code arrived before the challenge that sent it (a SIM swap's feed). :meth:`EventLog.caused` holds the
+events recorded while the cause is under way, and writes them after it.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Literal
 
 from .accounts.clientip import client_block
@@ -25,6 +34,31 @@ log = logging.getLogger("sls_server.events")
 
 FORBIDDEN_DETAIL = frozenset({"password", "pin", "code", "response", "secret", "key", "token", "challenge"})
 MAX_PAGE = 1000
+
+#: The events an open :meth:`EventLog.caused` block holds back (per thread, as the write-behind's queue).
+_held: ContextVar[list[Event] | None] = ContextVar("sls_events_held", default=None)
+
+
+class Cause:
+    """What a :meth:`EventLog.caused` block records ahead of the events held in it."""
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+
+    def record(
+        self,
+        type_: str,
+        *,
+        at: int,
+        user: str | None = None,
+        ip: str | None = None,
+        factor: str | None = None,
+        device_id: str | None = None,
+        result: str | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        """The cause, as :meth:`EventLog.record` takes it: written as the block ends, before what it held."""
+        self.events.append(EventLog.build(type_, at, user, ip, factor, device_id, result, detail))
 
 
 class EventLog:
@@ -53,11 +87,36 @@ class EventLog:
         result: str | None = None,
         detail: dict[str, Any] | None = None,
     ) -> None:
-        """Append the event to the trail; inside a ``Store.write_behind`` block, with the block's writes."""
-        event = self._event(type_, at, user, ip, factor, device_id, result, detail)
+        """Append the event to the trail; inside a ``Store.write_behind`` block, with the block's writes;
+        inside a :meth:`caused` block, when that block ends."""
+        self._write(self.build(type_, at, user, ip, factor, device_id, result, detail))
+
+    def _write(self, event: Event) -> None:
+        held = _held.get()
+        if held is not None:
+            held.append(event)
+            return
         self._repo.append(event, retention_s=self.retention_s, window_s=self.window_s)
         _log(logging.INFO, event)
         observe_event(event)  # the Prometheus counters, in-process: no Redis round trip
+
+    @contextmanager
+    def caused(self) -> Iterator[Cause]:
+        """Hold back the events :meth:`record` is given in the block, and write them when it ends (well or
+        by an error: an event recorded before a refusal still lands), after those given to the yielded
+        :class:`Cause`: the challenge issued, then the text that carried its code. Only the order changes:
+        the writes go as they would have (with an open ``write_behind`` block's, no round trip more). A
+        flood's event (:meth:`record_flood`) is not held: its answer decides what is written. Nested, the
+        inner block's events go to the outer's, in the inner's order."""
+        held: list[Event] = []
+        cause = Cause()
+        token = _held.set(held)
+        try:
+            yield cause
+        finally:
+            _held.reset(token)
+            for event in [*cause.events, *held]:
+                self._write(event)
 
     def record_flood(
         self,
@@ -77,7 +136,7 @@ class EventLog:
         window's count arrives as an ``events.summary`` event once the window has closed. An address is
         grouped as the throttle counts it (an IPv6 client by its /64, which the summary names): one client
         rotating addresses inside its /64 must not write an event per request."""
-        event = self._event(type_, at, user, ip, factor, device_id, result, detail)
+        event = self.build(type_, at, user, ip, factor, device_id, result, detail)
         client = (client_block(ip) if ip else None) if per == "ip" else user
         group = {"type": type_, "result": result or "", per: client or "-"}
         event_id = self._repo.append_grouped(
@@ -102,11 +161,11 @@ class EventLog:
         and serialised as :meth:`record` builds it, and the append's script is sent without it, which does
         what every append does on its way (summarising the flood windows that have closed) and writes nothing
         else: no event, no log line, no count. ``flood``: as :meth:`record_flood` (its answer waited for)."""
-        event = self._event(type_, at, None, ip, None, None, result, detail)
+        event = self.build(type_, at, None, ip, None, None, result, detail)
         self._repo.append_nothing(event, retention_s=self.retention_s, window_s=self.window_s, wait=flood)
 
     @staticmethod
-    def _event(
+    def build(
         type_: str,
         at: int,
         user: str | None,

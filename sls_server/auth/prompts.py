@@ -16,7 +16,7 @@ from typing import Any, NoReturn
 
 from ..accounts.devices import DeviceService
 from ..errors import SlsError, StoreUnavailable
-from ..events import EventLog
+from ..events import Cause, EventLog
 from ..factors import Begin, Factor, FactorRegistry, Prompt
 from ..store import Store
 from ..store.ids import new_id
@@ -99,10 +99,14 @@ class Prompts:
         dies_at = now + LIFETIME_TTLS * self._challenge_ttl
         found = suspicion or Suspicion()
         step = Begin(txn_id, username, now, purpose, mode, dies_at, ip)
-        if type_ is None and device_id is None:  # the server's pick: another may open if it cannot
-            factor, device, prompt = self._begin_picked(factor, device, usable, step)
-        else:
-            prompt = factor.begin(device, step)
+        # the challenge goes in the trail ahead of the text, push or call that carried it (written with
+        # the step itself: the write-behind's queue rides on the step's creation)
+        with self._events.caused() as cause:
+            if type_ is None and device_id is None:  # the server's pick: another may open if it cannot
+                factor, device, prompt = self._begin_picked(factor, device, usable, step)
+            else:
+                prompt = factor.begin(device, step)
+            self._issued(cause, username, factor, device, now=now, ip=ip, purpose=purpose)
         expires_at = min(now + (prompt.expires_in or self._challenge_ttl), dies_at)
         txn = LoginTxn(
             txn_id=txn_id,
@@ -124,7 +128,6 @@ class Prompts:
             lock_bucket=lock_bucket,
         )
         remembered: PromptFields = {**(extra or {}), **prompt.remembered}
-        self._issued(username, factor, device, now=now, ip=ip, purpose=purpose)  # sent with the step itself
         if not self._store.logins.create(replace(txn, **remembered), now=now, password_epoch=password_epoch):
             raise InvalidCredentials()
         return {
@@ -186,16 +189,17 @@ class Prompts:
         if outcome != "ok":
             _refuse_switch(outcome)
         try:
-            prompt = factor.begin(
-                device, Begin(txn_id, txn.username, now, txn.purpose, mode, txn.dies_at, ip)
-            )
+            with self._events.caused() as cause:  # the challenge ahead of the text, push or call it sent
+                prompt = factor.begin(
+                    device, Begin(txn_id, txn.username, now, txn.purpose, mode, txn.dies_at, ip)
+                )
+                # recorded once sent, whatever the commit finds: the trail shows every prompt that went out
+                self._issued(cause, txn.username, factor, device, now=now, ip=ip, purpose=txn.purpose)
         except StoreUnavailable:
             raise
         except SlsError:
             self._store.logins.release_switch(txn_id)
             raise
-        # recorded once sent, whatever the commit finds: the audit trail shows every prompt that went out
-        self._issued(txn.username, factor, device, now=now, ip=ip, purpose=txn.purpose)
         wanted = now + (prompt.expires_in or self._challenge_ttl)
         # "mode" decides how the step is answered (push or typed): a switch must not inherit the old one
         fields: PromptFields = {
@@ -215,8 +219,9 @@ class Prompts:
             "factor": {"type": factor.type, "device_id": device.device_id, **prompt.shown},
         }
 
+    @staticmethod
     def _issued(
-        self,
+        cause: Cause,
         username: str,
         factor: Factor,
         device: DeviceRecord,
@@ -225,7 +230,7 @@ class Prompts:
         ip: str | None,
         purpose: str,
     ) -> None:
-        self._events.record(
+        cause.record(
             "login.challenge_issued" if purpose == "login" else "stepup.challenge_issued",
             at=now,
             user=username,

@@ -16,25 +16,9 @@ import click
 from ..web.event_words import sentence
 from .admin_client import UNANSWERED, segment
 from .admin_commands import admin_options, call, connect, server_errors, sessions_table, when
-from .event_reading import detail_words, latest
+from .event_reading import latest, print_events
 from .output import EXIT_USAGE, CliError, HelpGroup, fields_table, note, print_json, print_renderable, table
 from .reading import Seconds, confirm
-
-EVENT_COLUMNS = ["at (UTC)", "type", "user", "ip", "factor", "device_id", "result", "detail"]
-
-
-def event_row(event: dict[str, Any]) -> list[Any]:
-    detail = event.get("detail")
-    return [
-        when(event.get("at"), short=True),
-        event.get("type"),
-        event.get("user"),
-        event.get("ip"),
-        event.get("factor"),
-        event.get("device_id"),
-        event.get("result"),
-        detail_words(detail),  # words, as the console's feed says them; --json keeps the object
-    ]
 
 
 def event_line(event: dict[str, Any]) -> str:
@@ -105,11 +89,13 @@ def events(
     """The audit trail, oldest first (GET /admin/v1/events).
 
     --limit is a page from the oldest (or from --since); --last N gives the latest N instead, read page by
-    page to the end of the trail (the route reads oldest first only). The detail column says each
-    detail in words (key value · key value); --json prints the events as the server sent them.
+    page to the end of the trail (the route reads oldest first only). Each event is a line in words, as
+    the trainer's feed says it ("card-carl locked for 1 min after 5 wrong passwords"), coloured by what it
+    means with its word (defence, breach, attempt, warning, ok), its dotted type after it; --json prints the
+    events as the server sent them, fields and all.
 
-    With --follow it keeps polling and prints each new event as it happens (--json: one JSON object per
-    line). Events never carry a password, PIN, code, response or key.
+    With --follow it keeps polling and prints each new event as it happens, its sentence and its fields
+    (--json: one JSON object per line). Events never carry a password, PIN, code, response or key.
 
     \b
     Examples:
@@ -129,14 +115,7 @@ def events(
             print_json(page)
             return
         found = page["events"]
-        print_renderable(
-            table(
-                f"the last {len(found)} event(s)",
-                EVENT_COLUMNS,
-                [event_row(e) for e in found],
-                wrap=["detail"],
-            )
-        )
+        print_events(f"the last {len(found)} event(s)", found)
         if page["cursor"]:
             note(f"next: sls events --since {page['cursor']}")
         return
@@ -164,9 +143,7 @@ def events(
     if as_json:
         print_json(page)
         return
-    print_renderable(
-        table(f"{len(found)} event(s)", EVENT_COLUMNS, [event_row(e) for e in found], wrap=["detail"])
-    )
+    print_events(f"{len(found)} event(s)", found)
     if cursor:
         more = " (a full page: there may be more)" if len(found) == limit else ""
         note(f"next: sls events --since {cursor}{more}")

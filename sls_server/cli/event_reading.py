@@ -1,19 +1,66 @@
-"""How ``sls events`` reads and says the trail: an event's ``detail`` in words for its table (``purpose notice
-· to +1•••••••0101``, as the console's feed says it, where the table printed the raw JSON,
-``{"notes":[],"purpose":"notice",...}``; ``--json`` keeps the raw object for a program), and ``--last``,
-the latest events, which ``GET /admin/v1/events`` (oldest first only) gives at the end of its pages."""
+"""How ``sls events`` reads and says the trail: each event on a line as the console's feed says it (its
+sentence from ``web/event_words``, coloured by its tone from ``web/event_tones``, with the tone's word, for
+colour is never the only signal, and its dotted type, dim, after it), where the listing printed a table of
+raw fields; a type the table does not know says its fields, its ``detail`` in words (``purpose notice · to
++1•••••••0101``). ``--json`` keeps the events as the server sent them, for a program. And ``--last``, the
+latest events, which ``GET /admin/v1/events`` (oldest first only) gives at the end of its pages."""
 
 from __future__ import annotations
 
 from collections import deque
+from datetime import UTC, datetime
 from typing import Any
 
+from rich.console import Group
+from rich.text import Text
+
+from ..web.event_tones import worded
 from ..web.wording import duration
 from .admin_client import AdminClient
 from .admin_commands import server_errors
+from .output import print_renderable
 
 #: The largest page ``GET /admin/v1/events`` gives (its ``limit``): how ``--last`` reads the trail.
 EVENTS_PAGE = 1000
+
+
+#: Each tone's colour on a terminal (as the console's: blue a defence, red a breach, amber an attempt or a
+#: warning, green good news; a neutral event plain).
+TONE_STYLES = {
+    "defence": "bold blue",
+    "breach": "bold red",
+    "attempt": "yellow",
+    "warn": "yellow",
+    "good": "green",
+}
+
+FIELDS = ("user", "ip", "factor", "device_id", "result")
+
+
+def event_text(event: dict[str, Any]) -> Text:
+    """One event on one line: its time (UTC), its tone's word, its sentence (both in the tone's colour),
+    then its dotted type, dim: the name the API and the scenarios match on. A type the sentences do not know
+    gives its type and its fields instead. The CLI does not know which addresses are the staged attacks'."""
+    told = worded(event)
+    at = event.get("at")
+    moment = datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%d %H:%M:%S") if isinstance(at, int) else "-"
+    style = TONE_STYLES.get(told["tone"], "")
+    line = Text.assemble((moment, "dim"), "  ")
+    if told["label"]:
+        line.append(f"{told['label']}: ", style=style)
+    if told["said"] is None:
+        fields = [f"{key}={event[key]}" for key in FIELDS if event.get(key)]
+        said = "  ".join(
+            [str(event.get("type", "?")), *fields, *filter(None, [detail_words(event.get("detail"))])]
+        )
+        return line.append(said, style=style)
+    line.append(told["said"], style=style)
+    return line.append(f"  {event.get('type')}", style="dim")
+
+
+def print_events(title: str, found: list[dict[str, Any]]) -> None:
+    """A page of the trail, one event a line as the console's feed says it (``event_reading.event_text``)."""
+    print_renderable(Group(Text(title, style="bold italic"), *(event_text(e) for e in found)))
 
 
 def detail_words(detail: dict[str, Any] | None) -> str | None:

@@ -41,9 +41,11 @@ class DemoWorld:
         return self._store.has_demo_world()
 
     def keep(self) -> StateCounts:
-        """Keep the world as it is now as the demo world; what it holds."""
-        document = self._transfer.export()
+        """Keep the world as it is now as the demo world; what it holds. Its ``state.exported`` is recorded
+        once it is kept (``detail.demo_world``): a console open meanwhile offers the way back from then on."""
+        document = self._transfer.export(demo_world=True)
         self._store.keep_demo_world(json.dumps(document, separators=(",", ":")))
+        self._transfer.recorded(document, demo_world=True)
         return counts_of(document)
 
     def restore(self) -> StateCounts:

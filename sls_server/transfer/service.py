@@ -94,7 +94,24 @@ class StateTransfer:
 
     # --- export ------------------------------------------------------------------------------------------
 
-    def export(self) -> dict[str, Any]:
+    def export(self, *, demo_world: bool = False) -> dict[str, Any]:
+        """The world as a state document, recorded as ``state.exported``. ``demo_world``: the document is to
+        be kept as the demo world (``demo_world.DemoWorld.keep``), which calls :meth:`recorded` itself once
+        it is kept."""
+        document = self._document()
+        if not demo_world:
+            self.recorded(document)
+        return document
+
+    def recorded(self, document: dict[str, Any], *, demo_world: bool = False) -> None:
+        """``state.exported`` with what the document holds; ``detail.demo_world`` when it was kept as the
+        demo world: the console shows its "Back to the demo world" from that event on, without a reload."""
+        detail: dict[str, Any] = dict(counts_of(document))
+        if demo_world:
+            detail["demo_world"] = True
+        self._events.record("state.exported", at=document["exported_at"], detail=detail)
+
+    def _document(self) -> dict[str, Any]:
         store, clock = self._store, self._clock.reading()
         now = clock.now
         users: list[dict[str, Any]] = []
@@ -146,7 +163,6 @@ class StateTransfer:
             "ibkey_apps": [app.to_hash() for app in self._apps(devices)],
             "phones": self._phones(users, devices),
         }
-        self._events.record("state.exported", at=now, detail=dict(counts_of(document)))
         return document
 
     def _gateway_settings(self) -> dict[str, Any]:

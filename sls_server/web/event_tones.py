@@ -2,14 +2,18 @@
 defence fired" from "the attacker got in" at a glance: a defence that fired, the attacker's success (a
 breach), a failed guess or the attacker on the way (an attempt), a sign-in from a new place (a warning),
 good news, or neutral. Each tone has a word (:data:`TONE_LABELS`) the page shows beside its colour, for
-colour is never the only signal. The sentences are in :mod:`.event_words`; the feed sends both
-(``http/pages/feed``).
+colour is never the only signal. The sentences are in :mod:`.event_words`; :func:`worded` puts both on an
+event, for the feed (``http/pages/feed``) and the console's search of the trail
+(``http/pages/trainer_events``) alike; ``sls events`` colours its sentences by the same tones
+(``cli/control_commands``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from typing import Any
+
+from .event_words import sentence
 
 #: The tones, and the word each shows beside its colour (colour is never the only signal).
 TONE_LABELS = {
@@ -104,3 +108,11 @@ def tone(event: Mapping[str, Any], attackers: Collection[str] = ()) -> str:
     if d.get("new_place") is True or not arrived:
         return "warn"
     return "good" if type_ in GOOD else ""
+
+
+def worded(event: Mapping[str, Any], attackers: Collection[str] = ()) -> dict[str, Any]:
+    """The event with what a person reads of it: ``said`` (its sentence, None for a type the table does not
+    know), ``tone`` and ``label`` (the tone's word, None for a neutral one). A staged attack's address
+    (``attackers``) is named the attacker's in both."""
+    kind = tone(event, attackers)
+    return {**event, "said": sentence(event, attackers), "tone": kind, "label": TONE_LABELS.get(kind)}

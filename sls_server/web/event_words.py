@@ -321,7 +321,9 @@ WORDS: dict[str, Say] = {
         f"{e.who} approved a push the attacker's login waited on, but the attacker was refused: "
         + REFUSALS.get(e.result, e.result.replace("_", " "))
     ),
-    "state.exported": lambda e: "State exported",
+    "state.exported": lambda e: (
+        "Demo world kept, to go back to between two runs" if e.d.get("demo_world") else "State exported"
+    ),
     "state.imported": lambda e: "State imported",
     "secrets.resealed": lambda e: "Stored secrets sealed with a new key",
     "trainer.signed_in": lambda e: "Trainer signed in to the console",

@@ -6,6 +6,7 @@ given back from the console's users table (``/trainer/users/<u>/sim-back``)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from conftest import EnrolledUser
@@ -13,6 +14,9 @@ from flask.testing import FlaskClient
 from page_forms import Console, admin, csrf, world
 
 SWAPPED = "+15555550123"
+
+#: "Back to the demo world", drawn hidden (no demo world kept yet).
+RESTORE_HIDDEN = r'data-testid="world-restore-demo"[^>]*\shidden>'
 
 
 def _admin(client: FlaskClient, headers: dict[str, str], method: str, path: str, status: int = 200) -> Any:
@@ -47,12 +51,17 @@ def test_the_console_restores_it_beside_reset_and_only_when_one_is_kept(
     client: FlaskClient, admin_headers: dict[str, str], alice: EnrolledUser
 ) -> None:
     console = Console(client)
-    assert 'data-testid="world-restore-demo"' not in client.get("/trainer").get_data(as_text=True)
+    assert re.search(
+        RESTORE_HIDDEN, client.get("/trainer").get_data(as_text=True)
+    )  # there for the feed to show
     refused = console.post("/trainer/demo-world/restore", status=409)
     assert refused["error"] == "conflict" and "sls demo" in refused["message"]
     assert admin(client, admin_headers, "/users")["users"] == ["alice"]  # nothing changed
     _admin(client, admin_headers, "PUT", "/state/demo")
-    assert 'data-testid="world-restore-demo"' in client.get("/trainer").get_data(as_text=True)
+    drawn = client.get("/trainer").get_data(as_text=True)
+    assert 'data-testid="world-restore-demo"' in drawn and not re.search(RESTORE_HIDDEN, drawn)
+    kept = admin(client, admin_headers, "/events?type=state.exported")["events"][-1]
+    assert kept["detail"]["demo_world"] is True  # what tells a console drawn before to show it
     demo = world(client, admin_headers)
     console.post("/trainer/users/alice/delete")
     assert console.post("/trainer/demo-world/restore")["imported"]["users"] == 1

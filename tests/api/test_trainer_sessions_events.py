@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 from page_forms import Console, admin, csrf, world
 
 from sls_server.auth.session_tokens import session_id
+from sls_server.web.event_tones import worded
 
 
 def live_sessions(client: FlaskClient, headers: dict[str, str], name: str) -> list[str]:
@@ -99,7 +100,7 @@ def test_the_filter_answers_what_the_admin_api_answers_for_the_same_query(
     make_history(client, admin_headers, alice)
     filtered = console.post("/trainer/events/filter", query)
     params = "&".join(f"{k}={v}" for k, v in query.items())
-    assert filtered == admin(client, admin_headers, f"/events?{params}")
+    assert unworded(filtered) == admin(client, admin_headers, f"/events?{params}")
     user, kind = query.get("user", "").lower(), query.get("type")
     assert all(e.get("user") == user for e in filtered["events"]) or not user
     assert all(e["type"] == kind for e in filtered["events"]) or not kind
@@ -113,11 +114,38 @@ def test_the_filter_pages_on_from_its_cursor_and_blank_fields_filter_nothing(
     everything = admin(client, admin_headers, "/events?type=login.succeeded")["events"]
     assert len(everything) == 2
     first = console.post("/trainer/events/filter", {"type": "login.succeeded", "limit": "1", "user": ""})
-    assert first["events"] == everything[:1]
+    assert unworded(first)["events"] == everything[:1]
     body = {"type": "login.succeeded", "limit": "1", "since": first["cursor"]}
-    assert console.post("/trainer/events/filter", body)["events"] == everything[1:]
+    assert unworded(console.post("/trainer/events/filter", body))["events"] == everything[1:]
     blank = {"user": "", "type": "", "since": "", "limit": ""}
-    assert console.post("/trainer/events/filter", blank) == admin(client, admin_headers, "/events")
+    assert unworded(console.post("/trainer/events/filter", blank)) == admin(client, admin_headers, "/events")
+
+
+WORDED = ("said", "tone", "label")
+
+
+def unworded(page: dict[str, Any]) -> dict[str, Any]:
+    """The console's page as the admin API gives it: each event without what the console adds to it (its
+    sentence, tone and label, as the live feed sends them)."""
+    events = [{k: v for k, v in e.items() if k not in WORDED} for e in page["events"]]
+    return {**page, "events": events}
+
+
+def test_the_filter_says_each_event_as_the_live_feed_does(
+    client: FlaskClient, admin_headers: dict[str, str], alice: EnrolledUser
+) -> None:
+    """The search listed the raw fields (a dotted type, key=value detail) where the feed says a sentence
+    coloured by meaning: each event now comes with the feed's ``said``, ``tone`` and ``label``, worded by
+    the same table (``web/event_tones.worded``)."""
+    console = Console(client)
+    wrong = {"username": alice.username, "password": "not-her-password-1"}
+    assert client.post("/api/v1/auth/login", json=wrong).status_code == 401
+    found = console.post("/trainer/events/filter", {"type": "login.password_failed"})["events"]
+    assert found and all(WORDED[0] in e for e in found)
+    assert found[-1]["said"] == f"Wrong password for {alice.username}, from 127.0.0.1"
+    assert (found[-1]["tone"], found[-1]["label"]) == ("attempt", "attempt")
+    raw = {k: v for k, v in found[-1].items() if k not in WORDED}
+    assert found[-1] == worded(raw)  # one wording: the table the feed and `sls events` say too
 
 
 @pytest.mark.parametrize(

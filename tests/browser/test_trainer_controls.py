@@ -78,10 +78,10 @@ def test_the_trainer_finds_the_tries_at_a_name_no_user_has_by_that_name_and_neve
     expect(rows).to_have_count(2)
     for n in range(2):
         expect(rows.nth(n)).to_have_attribute("data-type", "login.password_failed")
-        expect(rows.nth(n).locator("td").nth(1)).to_have_text(
-            re.compile(r"^a name no user has #[0-9a-f]{12}$")
+        expect(rows.nth(n).get_by_test_id("events-filter-said")).to_have_text(
+            re.compile(r"^Wrong password for a name no user has #[0-9a-f]{12}, from ")
         )
-    assert len({rows.nth(n).locator("td").nth(1).inner_text() for n in range(2)}) == 1, (
+    assert len({rows.nth(n).get_by_test_id("events-filter-said").inner_text() for n in range(2)}) == 1, (
         "one name, one reference"
     )
     assert "violet-comet" not in page.get_by_test_id("events-filter-event").first.inner_text().lower()
@@ -148,9 +148,12 @@ def test_a_search_s_table_fits_the_page_at_1280_px(world: World, page: Any) -> N
     result = page.get_by_test_id("events-filter-result")
     wide, shown = result.evaluate("(el) => [el.scrollWidth, el.clientWidth]")
     assert wide <= shown, f"the search's table is {wide} px wide in {shown} px: a sideways scroll"
-    at = code.locator("td").first
-    line = at.evaluate("(el) => parseFloat(getComputedStyle(el).lineHeight)")
-    assert at.bounding_box()["height"] < 2 * line + 20, "the instant is on one line"
+    at = code.locator("td").first  # its text's lines, not the cell's height: the row is as tall as its fields
+    lines = at.evaluate(
+        "(el) => { const r = document.createRange(); r.selectNodeContents(el);"
+        " return r.getClientRects().length; }"
+    )
+    assert lines == 1, "the instant is on one line"
 
 
 def test_a_search_names_a_staged_attack_s_address_the_attacker_s(world: World, page: Any) -> None:
@@ -166,8 +169,52 @@ def test_a_search_names_a_staged_attack_s_address_the_attacker_s(world: World, p
     page.get_by_test_id("events-filter-submit").click()
     rows = page.get_by_test_id("events-filter-event").filter(has_text='"purpose": "login"')
     expect(rows).to_have_count(2)
-    expect(rows.nth(0).locator("td").nth(2)).to_have_text(f"{RELAY_IP} (attacker)")
-    expect(rows.nth(1).locator("td").nth(2)).to_have_text("127.0.0.1")
+    expect(rows.nth(0).get_by_test_id("events-filter-said")).to_have_text(
+        f"Code texted to sam's phone, from {RELAY_IP} (attacker)"
+    )
+    expect(rows.nth(0)).to_have_attribute("data-tone", "attempt")
+    expect(rows.nth(0).locator(".events-fields")).to_contain_text(f"from {RELAY_IP} (attacker)")
+    expect(rows.nth(1).get_by_test_id("events-filter-said")).to_have_text(
+        "Code texted to sam's phone, from 127.0.0.1"
+    )
+    expect(rows.nth(1)).to_have_attribute("data-tone", "")
+
+
+def test_a_search_says_each_event_as_the_feed_does_coloured_by_its_meaning(world: World, page: Any) -> None:
+    """The search's table gave the raw fields (a dotted type, the detail's JSON) where the live feed says a
+    sentence coloured by meaning: a row now says the feed's sentence with its tone's label, the dotted type
+    small beneath, both worded by the server's one table (``web/event_words.py``)."""
+    world.user("bob")
+    world.post("/admin/v1/attacks", {"attack": "brute_force", "username": "bob"})
+    sign_in_trainer(page, world)
+    page.get_by_test_id("events-filter-user").fill("bob")
+    page.get_by_test_id("events-filter-submit").click()
+    locked = page.get_by_test_id("events-filter-event").and_(page.locator("[data-type='account.locked']"))
+    expect(locked).to_have_count(1)
+    expect(locked.get_by_test_id("events-filter-said")).to_have_text(
+        "bob locked for 1 min after 5 wrong passwords, from 198.51.100.66 (attacker)"
+    )
+    expect(locked.get_by_test_id("events-filter-label")).to_have_text("defence")
+    expect(locked).to_have_class(re.compile(r"\bdefence\b"))
+    expect(locked.get_by_test_id("events-filter-type-name")).to_have_text("account.locked")
+    small = locked.get_by_test_id("events-filter-type-name").evaluate(
+        "(el) => parseFloat(getComputedStyle(el).fontSize)"
+    )
+    said = locked.get_by_test_id("events-filter-said").evaluate(
+        "(el) => parseFloat(getComputedStyle(el).fontSize)"
+    )
+    assert small < said, "the dotted type is small beside the sentence"
+    failed = page.get_by_test_id("events-filter-event").and_(
+        page.locator("[data-type='login.password_failed']")
+    )
+    expect(failed).to_have_count(5)
+    expect(failed.first.get_by_test_id("events-filter-label")).to_have_text("attempt")
+    expect(failed.first.get_by_test_id("events-filter-said")).to_have_text(
+        "Wrong password for bob, from 198.51.100.66 (attacker)"
+    )
+    created = page.get_by_test_id("events-filter-event").and_(page.locator("[data-type='user.created']"))
+    expect(created.get_by_test_id("events-filter-said")).to_have_text("User bob created")
+    expect(created.get_by_test_id("events-filter-label")).to_have_count(0)  # neutral: no label, no colour
 
 
 def test_the_console_with_its_session_and_search_controls_passes_the_accessibility_walk(

@@ -52,3 +52,22 @@ def test_sim_back_beside_the_sim_swapped_tag_gives_the_sim_back(world: World, pa
     )
     conditions = requests.get(f"{world.url}/sim/v1/phones/+15555550191/conditions", timeout=10).json()
     assert conditions["sim_swapped_to"] is None
+
+
+def test_back_to_the_demo_world_appears_live_once_sls_demo_keeps_its_world(world: World, page: Any) -> None:
+    """A console opened before ``sls demo`` finished seeding showed no way back until it was reloaded: the
+    feed's ``state.exported`` with ``detail.demo_world`` (what keeping the world records) now shows it, and
+    it works there and then."""
+    world.user("carl", phone="+15555550182")
+    sign_in_trainer(page, world)
+    expect(page.get_by_test_id("feed-state")).to_have_text("live")
+    restore = page.get_by_test_id("world-restore-demo")
+    expect(restore).to_be_hidden()
+    answer = requests.put(f"{world.url}/admin/v1/state/demo", headers=world.admin, timeout=10)
+    assert answer.status_code == 200, answer.text  # what sls demo does once its world is seeded
+    kept = page.get_by_test_id("event-feed").locator("[data-type='state.exported']")
+    expect(kept.get_by_test_id("feed-said")).to_have_text("Demo world kept, to go back to between two runs")
+    expect(restore).to_be_visible()  # no reload
+    restore.click()
+    page.get_by_test_id("trainer-confirm-yes").click()
+    expect(page.get_by_test_id("world-status")).to_contain_text("Back to the demo world: 1 user")

@@ -1,6 +1,6 @@
-"""``sls events`` and ``sls user show`` as a trainer reads them between two demos: the detail column in words
-(it printed ``{"notes":[],"purpose":"notice",...}``), the latest events of a user (``--limit 5`` gave the
-oldest five), and a locked account's lock in ``user show`` (it said nothing of it)."""
+"""``sls events`` and ``sls user show`` as a trainer reads them between two demos: each event in words, as
+the feed says it (it printed ``{"notes":[],"purpose":"notice",...}``), the latest events of a user
+(``--limit 5`` gave the oldest five), and a locked account's lock in ``user show`` (it said nothing of it)."""
 
 from __future__ import annotations
 
@@ -19,12 +19,13 @@ def demo(demo_server: ServerProcess, redis_url: str, tmp_path: Path) -> Demo:
     return seeded(fresh(demo_server, redis_url), tmp_path / "cli-data")
 
 
-def test_the_detail_column_is_words_and_json_keeps_the_object(demo: Demo) -> None:
+def test_the_listing_says_sentences_and_json_keeps_the_object(demo: Demo) -> None:
     demo.json("login", "sms-sam", "--auto")
     sent = demo.json("events", "--user", "sms-sam", "--type", "sms.sent")["events"]
     assert sent and sent[0]["detail"]["purpose"]  # --json: the object, as the server sent it
     shown = demo.ok("events", "--user", "sms-sam", "--type", "sms.sent").stdout
-    assert "purpose" in shown and '{"' not in shown and '":' not in shown, shown
+    assert "Code texted to sms-sam's phone, from 127.0.0.1  sms.sent" in shown, shown  # as the feed says it
+    assert '{"' not in shown and '":' not in shown, shown
 
 
 def test_last_gives_the_latest_events_oldest_of_them_first(demo: Demo) -> None:

@@ -1,9 +1,9 @@
 """``/trainer/events``: the audit trail as server-sent events, for the console's live feed.
 
 Each event goes out as the admin API gives it, with its sentence, tone and the tone's word (``said``,
-``tone``, ``label``: :mod:`sls_server.web.event_words`, :mod:`sls_server.web.event_tones`), and with ``id:``
-set to its stream cursor, so the browser's ``EventSource``, reconnecting on its own, sends ``Last-Event-ID``
-and the feed resumes right after the last event it showed. A stream lasts
+``tone``, ``label``: :func:`sls_server.web.event_tones.worded`, as the console's search gives them), and
+with ``id:`` set to its stream cursor, so the browser's ``EventSource``, reconnecting on its own, sends
+``Last-Event-ID`` and the feed resumes right after the last event it showed. A stream lasts
 :data:`STREAM_S` seconds and then ends (the browser reconnects after ``retry:``): it never holds a gunicorn
 worker thread for good, and ends at once when the server is told to stop (``sls_server.stopping``). Between
 reads it holds no Redis connection either: every :data:`POLL_S` it reads
@@ -42,8 +42,7 @@ from ...errors import StoreUnavailable
 from ...long_held import LongHeld
 from ...shapes.events import is_cursor
 from ...sim.attacks import attacker_addresses
-from ...web.event_tones import TONE_LABELS, tone
-from ...web.event_words import sentence
+from ...web.event_tones import worded
 from ..common import core
 from . import bp
 from .access import TRAINER
@@ -97,8 +96,7 @@ def _read(cursor: str, *, crowded: bool) -> Iterator[str]:
         for event in found:
             if event.get("type") == "attack.addresses_marked":  # a scenario demo's actors, from here on
                 attackers = attackers | frozenset((event.get("detail") or {}).get("addresses") or ())
-            kind = tone(event, attackers)
-            said = {**event, "said": sentence(event, attackers), "tone": kind, "label": TONE_LABELS.get(kind)}
+            said = worded(event, attackers)
             yield f"id: {event['id']}\nevent: audit\ndata: {json.dumps(said, separators=(',', ':'))}\n\n"
         if not live:  # the console says "live" once the trail could be read, not when the connection opened
             live = True

@@ -5,7 +5,9 @@ The form's fields are ``GET /admin/v1/events``'s query (``user``, ``type``, ``si
 validated with its shape (:class:`~sls_server.shapes.events.EventsQuery`) and read by its own function
 (:func:`..admin.control.events_page`), so the console filters, refuses and pages exactly as the admin API
 and ``sls events`` do. A POST with the page's CSRF token behind the trainer's sign-in, like every console
-action (:func:`.trainer.action`): the answer is the admin route's page, events and cursor.
+action (:func:`.trainer.action`): the answer is the admin route's page, events and cursor, each event with
+the sentence, tone and label the live feed sends (:func:`sls_server.web.event_tones.worded`: one wording for
+both), a staged attack's address named the attacker's.
 """
 
 from __future__ import annotations
@@ -15,7 +17,10 @@ from typing import Any
 from flask.typing import ResponseReturnValue
 
 from ...shapes.events import EventsQuery
+from ...sim.attacks import attacker_addresses
+from ...web.event_tones import worded
 from ..admin.control import events_page
+from ..common import core
 from . import bp
 from .kit import answers_json, shaped
 from .trainer import action
@@ -29,6 +34,8 @@ def trainer_filter_events() -> ResponseReturnValue:
     def read(body: dict[str, Any]) -> dict[str, Any]:
         # a blank field filters nothing, as an option left out of ``sls events`` does
         given = {k: body[k] for k in FIELDS if body.get(k) not in (None, "")}
-        return events_page(shaped(EventsQuery, given))
+        page = events_page(shaped(EventsQuery, given))
+        attackers = frozenset(attacker_addresses(core()))
+        return {**page, "events": [worded(e, attackers) for e in page["events"]]}
 
     return action(read)

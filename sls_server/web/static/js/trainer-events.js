@@ -1,9 +1,12 @@
 /* The trainer console's search of the audit trail (sls_server/http/pages/trainer_events.py): the form's
    user, type and limit are GET /admin/v1/events's query, sent as the console's other actions are (a POST with
-   the page's CSRF token); the page comes back as the admin API answers it, oldest first, and is drawn as a
-   table with the columns `sls events` prints. "Next page" reads on from the page's cursor with the same
-   filter. A refusal is shown next to the field it names (SLS.trainer, from trainer-admin.js). A staged
-   attack's address is named the attacker's, as the live feed names it (trainer.js). */
+   the page's CSRF token); the page comes back as the admin API answers it, oldest first, each event with the
+   sentence, tone and label the live feed shows (the server words them: sls_server/web/event_tones.py's
+   worded, from sls_server/web/event_words.py's table, never a second copy here). A row says the event as
+   the feed does: its label and sentence, coloured by its tone, its dotted type small beneath; its fields
+   beside, in a muted column, for the trainer looking closer. A type the table does not know comes without a
+   sentence: its type stands in its place. "Next page" reads on from the page's cursor with the same filter.
+   A refusal is shown next to the field it names (SLS.trainer, from trainer-admin.js). */
 "use strict";
 (function () {
   const form = document.querySelector("[data-form=events-filter]");
@@ -12,7 +15,7 @@
   const summary = card.querySelector("[data-testid=events-filter-summary]");
   const result = card.querySelector("[data-testid=events-filter-result]");
   const more = card.querySelector("[data-testid=events-filter-more]");
-  const COLUMNS = ["At (UTC)", "Type", "User", "Address", "Factor", "Device", "Result", "Detail"];
+  const COLUMNS = ["At (UTC)", "Event", "Fields"];
   const ATTACKERS = new Set((form.closest("[data-trainer]").dataset.attackerIps || "").split(" ").filter(Boolean));
   let asked = null; // the filter of the page shown, and its cursor: what "Next page" reads on from
 
@@ -26,12 +29,26 @@
     return JSON.stringify(detail, null, 1).replace(/\n\s*/g, " "); // a string's own newline is escaped: untouched
   }
 
-  function row(e) {
+  /* The raw fields, for a closer look: "user sam · from 198.51.100.200 (attacker) · factor sms · ...". */
+  function fields(e) {
     const address = e.ip && ATTACKERS.has(e.ip) ? e.ip + " (attacker)" : e.ip;
-    const cells = [utc(e.at), e.type, e.user || SLS.nameless(e.detail), address, e.factor, e.device_id, e.result,
-      e.detail && Object.keys(e.detail).length ? spaced(e.detail) : null];
-    return SLS.el("tr", { "data-testid": "events-filter-event", "data-type": e.type },
-      cells.map(function (text, i) { return SLS.el(i === 1 ? "th" : "td", i === 1 ? { scope: "row", text: text || "" } : { text: text || "" }); }));
+    return [["user", e.user || SLS.nameless(e.detail)], ["from", address], ["factor", e.factor], ["device", e.device_id],
+      ["result", e.result], ["detail", e.detail && Object.keys(e.detail).length ? spaced(e.detail) : null]]
+      .filter(function (pair) { return pair[1]; }).map(function (pair) { return pair[0] + " " + pair[1]; }).join(" · ");
+  }
+
+  function row(e) {
+    const tone = e.tone || "";
+    const said = e.said ? [
+      e.label ? SLS.el("span", { class: "feed-label", "data-testid": "events-filter-label", text: e.label }) : null,
+      SLS.el("span", { class: "feed-said", "data-testid": "events-filter-said", text: e.said }),
+      SLS.el("span", { class: "feed-type mono", "data-testid": "events-filter-type-name", text: e.type }),
+    ].filter(Boolean) : [SLS.el("span", { class: "feed-said mono", "data-testid": "events-filter-said", text: e.type })];
+    return SLS.el("tr", { class: tone, "data-testid": "events-filter-event", "data-type": e.type, "data-tone": tone }, [
+      SLS.el("td", { text: utc(e.at) }),
+      SLS.el("th", { scope: "row", class: "events-said" }, said),
+      SLS.el("td", { class: "events-fields", text: fields(e) }),
+    ]);
   }
 
   function draw(page, filter, next) {
