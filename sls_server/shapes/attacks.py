@@ -42,7 +42,8 @@ class AttackRequest(Request):
 
 
 class AttackWaiting(TypedDict):
-    """Logins a push bombing left waiting on the victim's approval: the attacker's page keeps polling them."""
+    """Logins a push bombing or a relay left waiting on the victim's approval: the attacker's page keeps
+    polling them."""
 
     ip: Annotated[
         str, Field(description="The attacker's address, which a `login.succeeded` would come from.")
@@ -79,8 +80,8 @@ class AttackReport(TypedDict):
         Annotated[
             AttackWaiting,
             Field(
-                description="Push bombing only, when a notification reached the victim: an approval of one, "
-                "until `until`, lets the attacker in (a `login.succeeded` from `ip`)."
+                description="Push bombing and the relay, when a notification reached the victim: an approval "
+                "of one, until `until`, lets the attacker in (a `login.succeeded` from `ip`)."
             ),
         ]
     ]

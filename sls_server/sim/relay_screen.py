@@ -177,7 +177,9 @@ def read_screen(core: Core, *, now: int) -> RelayScreen:
     """The last relay's attacker screen as it stands now; ``staged`` False when none was staged (or kept)."""
     doc = core.store.attacker_waits.relay_screen()
     if doc is None:
-        return {"staged": False, "fake_address": FAKE_ADDRESS, "steps": [], "lines": []}
+        none: RelayScreen = {"staged": False, "fake_address": FAKE_ADDRESS, "steps": [], "lines": []}
+        none["lines"] = lines(none)
+        return none
     txn_id = doc.get("txn_id")
     txn = core.store.logins.get(str(txn_id)) if txn_id else None
     doc = follow(doc, txn.state if txn else None, now=now)
