@@ -114,7 +114,7 @@ class Attacks:
         self._say_what_her_phone_was_told(report, victim.phone, told)
         if isinstance(screen, Screen):  # the relay's attacker screen, with the notice her phone got
             for line in report.lines[said_before:]:
-                screen.say("real", line)
+                screen.say("victim", line)
             screen.keep(self._core)
         if report.succeeded and known_before:
             report.lines.append(

@@ -200,7 +200,8 @@ def read_screen(core: Core, *, now: int) -> RelayScreen:
     return screen
 
 
-_SIDES = {"victim": "Victim", "attacker": "Attacker", "real": "Real login"}
+#: Whose screen each step happened on, as the page labels it and ``lines`` begins it.
+SIDES = {"victim": "Victim", "attacker": "Attacker", "real": "Real login"}
 
 
 def lines(screen: RelayScreen) -> list[str]:
@@ -209,7 +210,7 @@ def lines(screen: RelayScreen) -> list[str]:
         return ["No phishing relay has been staged yet."]
     said = [
         f"The attacker's look-alike page: {screen['fake_address']} (not the broker's).",
-        *(f"{_SIDES[step['side']]}: {step['said']}" for step in screen["steps"]),
+        *(f"{SIDES[step['side']]}: {step['said']}" for step in screen["steps"]),
     ]
     if screen.get("state") == "waiting" and screen.get("number"):
         said.append(f"Number to get the victim to pick: {screen['number']}")

@@ -120,3 +120,25 @@ def test_an_allowlist_stop_is_named_as_the_defence(
     relay(client, admin_headers, "carl", PASSWORD)
     seen = screen(client, admin_headers)
     assert seen["state"] == "stopped" and seen["defence"].startswith("IP restrictions"), seen
+
+
+def test_the_sign_in_notice_her_phone_got_is_on_the_screen(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """She has signed in before from her own address: the relay's login texts her a notice naming the
+    attacker's address, and the screen says so beside the attacker in (the notice comes after the fact)."""
+    victim(client, admin_headers, "sam", "sms", "+15555550104")
+    started = client.post("/api/v1/auth/login", json={"username": "sam", "password": PASSWORD}).get_json()
+    texts = client.get("/sim/v1/phones/+15555550104/messages").get_json()["messages"]
+    done = client.post(
+        f"/api/v1/auth/login/{started['txn_id']}/verify",
+        json={"response": texts[0]["code"]},
+        headers={"X-Login-Token": started["login_token"]},
+    )
+    assert done.status_code == 200, done.get_json()
+    relay(client, admin_headers, "sam", PASSWORD)
+    seen = screen(client, admin_headers)
+    assert seen["state"] == "got_in", seen
+    notice = seen["steps"][-1]
+    assert notice["side"] == "victim" and "got a text" in notice["said"] and RELAY_IP in notice["said"]
+    assert f"Attacker: Captured: the texted code {MASK}." in seen["lines"]

@@ -16,7 +16,7 @@ import time
 from flask.typing import ResponseReturnValue
 
 from ...sim.attacks import attacker_addresses
-from ...sim.relay_screen import read_screen
+from ...sim.relay_screen import SIDES, read_screen
 from ..common import core, now
 from . import bp
 from .access import TRAINER
@@ -31,6 +31,7 @@ def trainer_relay_page() -> ResponseReturnValue:
     return page(
         "trainer_relay.html",
         screen=read_screen(core(), now=now()),
+        sides=SIDES,
         attacker_ips=" ".join(attacker_addresses(core())),
         drawn_ms=int(time.time() * 1000),  # the feed's backlog (ids up to now) asks for nothing
         idle_warning=TRAINER.idle_warning("/trainer/users"),
@@ -44,4 +45,4 @@ def trainer_relay_screen() -> ResponseReturnValue:
     refused = json_guard()
     if refused:
         return refused
-    return page("_relay_screen.html", screen=read_screen(core(), now=now()))
+    return page("_relay_screen.html", screen=read_screen(core(), now=now()), sides=SIDES)
