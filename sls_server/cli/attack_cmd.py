@@ -107,12 +107,13 @@ def say_screen(screen: dict[str, Any]) -> None:
 @click.command("attack-screen")
 @admin_options
 def attack_screen(url: str | None, admin_token: str | None, as_json: bool) -> None:
-    """Show the attacker's screen of the last phishing relay (GET /admin/v1/attacks/relay-screen), as the
-    trainer console's page of it (/trainer/attacks/relay) does: the look-alike page the victim was lured to,
-    what reached the attacker (a password or code only as captured, never itself), the relaying to the real
-    login, the number the victim must pick for an IB Key push, and the outcome: the attacker in, or the
-    defence that stopped them. A push still waiting is read as it stands now: run it again after the victim
-    answers on their phone.
+    """The attacker's screen of the last phishing relay (GET /admin/v1/attacks/relay-screen).
+
+    As the trainer console's page of it (/trainer/attacks/relay) shows it: the look-alike page the victim
+    was lured to, what reached the attacker (a password or code only as captured, never itself), the
+    relaying to the real login, the number the victim must pick for an IB Key push, and the outcome: the
+    attacker in, or the defence that stopped them. A push still waiting is read as it stands now: run it
+    again after the victim answers on their phone.
 
     \b
     Examples:
