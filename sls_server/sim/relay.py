@@ -10,9 +10,11 @@ computes once she has keyed the right PIN; the emulator never knows the PIN itse
 What she cannot type is an IB Key push: it asks her to pick, on her phone, the number shown on the page that
 started the login, which is the attacker's. This page does not show it (a copy of the page, not a live proxy
 of it), so any pick is a guess, and a wrong one ends the login. The push is left on her phone for the trainer
-to answer. Everything else she would type, and it is relayed like any code: IB Key's challenge/response (what
-her unlocked app shows, computed from the key it shares with the server, as the card's is) and a temporary
-passcode (as issued to her). After a SIM swap left in place her phone gets no code, but the attacker's
+to answer, and the attacker's page waits on it (``sim.attacker_waits``, as push bombing's does): the number
+is on the attacker's screen (:mod:`.relay_screen`), and her pick of it lets the attacker in. Everything
+else she would type, and it is relayed like any code: IB Key's challenge/response (what her unlocked app
+shows, computed from the key it shares with the server, as the card's is) and a temporary passcode (as
+issued to her). After a SIM swap left in place her phone gets no code, but the attacker's
 handset does: the relay reads it there.
 """
 
