@@ -26,6 +26,7 @@ TOKEN = "screenshot-admin-token-0123456789"
 PASSWORD = "plum-sketch-harbour-9"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
+ADMIN = {"Authorization": f"Bearer {TOKEN}"}
 
 
 def start_server(data_dir: str) -> tuple[subprocess.Popen[bytes], str]:
@@ -49,7 +50,7 @@ def start_server(data_dir: str) -> tuple[subprocess.Popen[bytes], str]:
 
 
 def seed(url: str) -> dict[str, Any]:
-    admin = {"Authorization": f"Bearer {TOKEN}"}
+    admin = ADMIN
 
     def post(path: str, body: dict[str, Any], headers: dict[str, str] | None = None) -> dict[str, Any]:
         sent = admin if headers is None else headers
@@ -116,6 +117,14 @@ def shoot(browser: Any, url: str, world: dict[str, Any]) -> None:
     expect(trainer.get_by_test_id("trainer-lock-alice")).to_contain_text("locked")
     trainer.evaluate("window.scrollTo(0, 0)")
     trainer.screenshot(path=OUT / "trainer.png")
+
+    relay = desk.new_page()  # the attacker's screen, beside the console: a relay of carol's IB Key push
+    relay.goto(url + "/trainer/attacks/relay")
+    expect(relay.get_by_test_id("relay-feed-state")).to_have_text("live")
+    staged = {"attack": "phishing_relay", "username": "carol", "password": PASSWORD}
+    requests.post(url + "/admin/v1/attacks", json=staged, headers=ADMIN, timeout=10).raise_for_status()
+    expect(relay.get_by_test_id("relay-number")).to_be_visible()
+    relay.screenshot(path=OUT / "trainer-relay.png", full_page=True)
 
     mobile = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=1)
     small = mobile.new_page()

@@ -3,6 +3,8 @@ does (``POST /admin/v1/attacks``): the defences fire for real and every attempt 
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 from rich.text import Text
 
@@ -89,6 +91,43 @@ def attack(
     if outcomes:
         shown = {"attempts": report.get("attempts", 0), **outcomes}
         print_renderable(fields_table(f"{kind} on {report.get('target', username)}", shown))
+    if chosen == "phishing_relay":  # what the room sees on /trainer/attacks/relay, in its words
+        with server_errors():
+            screen = client.request("GET", "/admin/v1/attacks/relay-screen")
+        say_screen(screen)
+
+
+def say_screen(screen: dict[str, Any]) -> None:
+    """The attacker's screen in the sentences the trainer's page draws (``sim.relay_screen.lines``)."""
+    print_renderable(Text("The attacker's screen:", style="bold"))
+    for line in screen.get("lines") or []:
+        click.echo(f"  {line}")
+
+
+@click.command("attack-screen")
+@admin_options
+def attack_screen(url: str | None, admin_token: str | None, as_json: bool) -> None:
+    """The attacker's screen of the last phishing relay (GET /admin/v1/attacks/relay-screen).
+
+    As the trainer console's page of it (/trainer/attacks/relay) shows it: the look-alike page the victim
+    was lured to, what reached the attacker (a password or code only as captured, never itself), the
+    relaying to the real login, the number the victim must pick for an IB Key push, and the outcome: the
+    attacker in, or the defence that stopped them. A push still waiting is read as it stands now: run it
+    again after the victim answers on their phone.
+
+    \b
+    Examples:
+      sls attack phishing-relay android-ann   # prints the screen too
+      sls attack-screen                       # again, once she picked a number
+      sls attack-screen --json | jq .state
+    """
+    client = connect(url, admin_token)
+    with server_errors():
+        screen = client.request("GET", "/admin/v1/attacks/relay-screen")
+    if as_json:
+        print_json(screen)
+        return
+    say_screen(screen)
 
 
 def demo_password(server: str, username: str) -> str | None:

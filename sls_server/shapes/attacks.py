@@ -42,7 +42,8 @@ class AttackRequest(Request):
 
 
 class AttackWaiting(TypedDict):
-    """Logins a push bombing left waiting on the victim's approval: the attacker's page keeps polling them."""
+    """Logins a push bombing or a relay left waiting on the victim's approval: the attacker's page keeps
+    polling them."""
 
     ip: Annotated[
         str, Field(description="The attacker's address, which a `login.succeeded` would come from.")
@@ -79,8 +80,8 @@ class AttackReport(TypedDict):
         Annotated[
             AttackWaiting,
             Field(
-                description="Push bombing only, when a notification reached the victim: an approval of one, "
-                "until `until`, lets the attacker in (a `login.succeeded` from `ip`)."
+                description="Push bombing and the relay, when a notification reached the victim: an approval "
+                "of one, until `until`, lets the attacker in (a `login.succeeded` from `ip`)."
             ),
         ]
     ]
@@ -99,3 +100,49 @@ class AttackerAddresses(Request):
 
 class AttackerAddressesMarked(TypedDict):
     addresses: Annotated[list[str], Field(description="The addresses now marked, sorted.")]
+
+
+class RelayStep(TypedDict):
+    side: Annotated[
+        Literal["victim", "attacker", "real"],
+        Field(description="Whose screen it happened on: the victim's, the attacker's, the real login's."),
+    ]
+    said: Annotated[str, Field(description="What happened, in a sentence; a secret only as captured.")]
+
+
+class RelayScreen(TypedDict):
+    """The attacker's side of the last phishing relay staged (``GET /admin/v1/attacks/relay-screen``)."""
+
+    staged: Annotated[bool, Field(description="False when no relay was staged (or kept: a day).")]
+    fake_address: Annotated[
+        str, Field(description="The attacker's look-alike of the login page, on an example domain.")
+    ]
+    steps: Annotated[list[RelayStep], Field(description="What reached whom, in order.")]
+    lines: Annotated[
+        list[str], Field(description="The screen in sentences, as `sls attack-screen` prints them.")
+    ]
+    victim: NotRequired[Username]
+    attacker_ip: NotRequired[Annotated[str, Field(description="The relay's address.")]]
+    at: NotRequired[Annotated[int, Field(description="When the relay ran (Unix seconds, server clock).")]]
+    number: NotRequired[
+        Annotated[
+            str | None,
+            Field(
+                description="IB Key's number on the real page, which the victim must pick on her phone "
+                "(a push only)."
+            ),
+        ]
+    ]
+    state: NotRequired[
+        Annotated[
+            Literal["waiting", "got_in", "stopped", "over"],
+            Field(
+                description="`waiting` on the victim's phone; `got_in`; `stopped` by a defence; `over` "
+                "without a session for another reason (nothing to type)."
+            ),
+        ]
+    ]
+    outcome: NotRequired[Annotated[str, Field(description="Where the relay stands, in a sentence.")]]
+    defence: NotRequired[
+        Annotated[str | None, Field(description="The defence that stopped it, in words (None: none).")]
+    ]

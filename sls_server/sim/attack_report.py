@@ -3,6 +3,7 @@ out, taken from the error's code (and class), never from the service's English."
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from ipaddress import ip_address
@@ -167,3 +168,8 @@ def factor_title(core: Core, factor: dict[str, Any]) -> str:
     """What the report calls a factor of a login step: the factor's own title (and IB Key's mode)."""
     title = core.factors.get(factor["type"]).title
     return f"{title} challenge/response" if factor.get("mode") == "challenge" else title
+
+
+def hhmm(at: int) -> str:
+    """An instant as the reports say it (UTC, to the minute): how long an attacker's page keeps waiting."""
+    return time.strftime("%H:%M", time.gmtime(at))

@@ -35,6 +35,7 @@ from .prior_lock import lock_from_before, say_not_run
 from .push_bombing import PUSH_IP, has_ibkey, push_bombing
 from .recovery_attack import sim_swap_reset
 from .relay import ATTACKER_HANDSET, PHONE_FACTORS, RELAY_IP, login_codes, phishing_relay
+from .relay_screen import Screen
 
 if TYPE_CHECKING:
     from ..wiring import Core
@@ -111,8 +112,13 @@ class Attacks:
             return report.as_dict()
         told = self._notices(victim.phone)
         known_before = bool(report.ip) and self._core.store.lockout.is_known_ip(name, report.ip)
-        getattr(self, f"_{kind}")(report, password or "", now=now)
+        screen = getattr(self, f"_{kind}")(report, password or "", now=now)
+        said_before = len(report.lines)
         self._say_what_her_phone_was_told(report, victim.phone, told)
+        if isinstance(screen, Screen):  # the relay's attacker screen, with the notice her phone got
+            for line in report.lines[said_before:]:
+                screen.say("victim", line)
+            screen.keep(self._core)
         if report.succeeded and known_before:
             report.lines.append(
                 f"No sign-in notice: {name} has signed in from {report.ip} before (every address of this "
@@ -270,8 +276,8 @@ class Attacks:
     def _sim_swap_reset(self, report: Report, _: str, *, now: int) -> None:
         sim_swap_reset(self._core, report, now=now)
 
-    def _phishing_relay(self, report: Report, password: str, *, now: int) -> None:
-        phishing_relay(self._core, report, password, now=now)
+    def _phishing_relay(self, report: Report, password: str, *, now: int) -> Screen:
+        return phishing_relay(self._core, report, password, now=now)
 
     def _got_in(self, report: Report, channel: str) -> None:
         report.succeeded = True

@@ -5,13 +5,12 @@ to whom."""
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from ..errors import SlsError
-from .attack_report import Report, attempt, factor_title
+from .attack_report import Report, attempt, factor_title, hhmm
 from .ibkey_takeover import confirm_on_app, held_by
 from .relay import ATTACKER_HANDSET, PHONE_FACTORS, login_codes
 
@@ -19,10 +18,6 @@ if TYPE_CHECKING:
     from ..wiring import Core
 
 PUSH_IP = "198.51.100.77"
-
-
-def _hhmm(at: int) -> str:
-    return time.strftime("%H:%M", time.gmtime(at))
 
 
 def has_ibkey(core: Core, username: str) -> bool:
@@ -95,7 +90,7 @@ def push_bombing(core: Core, report: Report, password: str, *, now: int) -> None
         report.lines.append(f"{said}{still}.")
         report.lines.append(
             f"The attacker's page keeps waiting on {'them' if pushes != 1 else 'it'} until "
-            f"{_hhmm(waiting_until)} UTC: if {report.target} approves one with its right number, the "
+            f"{hhmm(waiting_until)} UTC: if {report.target} approves one with its right number, the "
             f"attacker is in (login.succeeded from {report.ip})."
         )
         report.waiting = {"ip": report.ip, "until": waiting_until}

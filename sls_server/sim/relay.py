@@ -10,9 +10,11 @@ computes once she has keyed the right PIN; the emulator never knows the PIN itse
 What she cannot type is an IB Key push: it asks her to pick, on her phone, the number shown on the page that
 started the login, which is the attacker's. This page does not show it (a copy of the page, not a live proxy
 of it), so any pick is a guess, and a wrong one ends the login. The push is left on her phone for the trainer
-to answer. Everything else she would type, and it is relayed like any code: IB Key's challenge/response (what
-her unlocked app shows, computed from the key it shares with the server, as the card's is) and a temporary
-passcode (as issued to her). After a SIM swap left in place her phone gets no code, but the attacker's
+to answer, and the attacker's page waits on it (``sim.attacker_waits``, as push bombing's does): the number
+is on the attacker's screen (:mod:`.relay_screen`), and her pick of it lets the attacker in. Everything
+else she would type, and it is relayed like any code: IB Key's challenge/response (what her unlocked app
+shows, computed from the key it shares with the server, as the card's is) and a temporary passcode (as
+issued to her). After a SIM swap left in place her phone gets no code, but the attacker's
 handset does: the relay reads it there.
 """
 
@@ -23,8 +25,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import SlsError
-from .attack_report import Report, attempt, factor_title
+from .attack_report import Report, attempt, factor_title, hhmm, refusal
 from .ibkey_takeover import confirm_on_app, held_by
+from .relay_screen import Screen
 
 if TYPE_CHECKING:
     from ..wiring import Core
@@ -139,10 +142,13 @@ def _code_on_her_phone(core: Core, username: str, channel: str, seen: Collection
     return Typed(code, f"The victim typed {said}.")
 
 
-def phishing_relay(core: Core, report: Report, password: str, *, now: int) -> None:
+def phishing_relay(core: Core, report: Report, password: str, *, now: int) -> Screen:
     """A copy of the login page relays what the victim types to the real one, from the attacker's address:
-    the password, then her answer to whatever the second step asks (:func:`victim_types`)."""
+    the password, then her answer to whatever the second step asks (:func:`victim_types`). What reached the
+    attacker is written down as it goes (the :class:`.relay_screen.Screen` returned, for the room)."""
     number = core.users.get(report.target).phone
+    screen = Screen(report.target, report.ip, now)
+    screen.lured()
     seen = codes_on_her_phone(core, report.target, now=now)
     seen_swapped = login_codes(core, ATTACKER_HANDSET, number, now=now) if number else {}
     started = attempt(core, report, report.target, password, report.ip, now=now)
@@ -150,40 +156,74 @@ def phishing_relay(core: Core, report: Report, password: str, *, now: int) -> No
         report.lines.append(f"The relayed password started no login from {report.ip}.")
         report.say_refusals()
         report.say_send_limit_from_before("relay")
-        return
+        code = next(iter(report.outcomes), "")
+        screen.stopped_by(code, next(iter(report.refusals), "the service refused it"))
+        return screen
     factor = started["factor"]
+    title = factor_title(core, factor)
     report.lines.append(
         f"The phishing page relayed {report.target}'s password from {report.ip}, and showed the victim "
-        f"what the real page asked for: {factor_title(core, factor)}."
+        f"what the real page asked for: {title}."
     )
+    screen.say("real", f"The real login accepted the password and asked for: {title}.")
     if factor["type"] == "ibkey" and factor["device_id"] == held_by(core, report.target, ATTACKER_HANDSET):
         _confirm_on_attackers_ib_key(core, report, started, now=now)
-        return
+        screen.say("attacker", report.lines[-1])
+        screen.end(*(("got_in", "The attacker got in.") if report.succeeded else ("over", report.lines[-1])))
+        return screen
     if factor["type"] == "ibkey" and factor.get("reason") in _NO_PUSH:
         report.lines.append(_no_push(core, str(factor["reason"])))
+        screen.say("real", report.lines[-1])
+    if factor.get("challenge") and factor.get("mode") != "push":
+        screen.say(
+            "attacker", f"The copied page showed the victim the real page's challenge: {factor['challenge']}."
+        )
     typed = victim_types(core, report.target, factor, now=now, seen=seen)
     report.lines.append(typed.says)
+    if factor["type"] == "ibkey" and factor.get("mode") == "push":
+        # the attacker's page waits on it, as a push bombing's does: the right pick lets the attacker in
+        core.attacker_waits.wait(report.target, started, ip=report.ip, now=now)
+        until = int(started["expires_at"])
+        screen.waits_on_push(str(started["txn_id"]), factor.get("match"), until)
+        report.waiting = {"ip": report.ip, "until": until}
+        report.lines.append(
+            f"The attacker's page keeps waiting on it until {hhmm(until)} UTC, its number on their screen: "
+            f"if {report.target} picks that number, the attacker is in."
+        )
+        return screen
+    screen.say("victim", typed.says)
     answer = typed.answer
     if answer is None and number and factor["type"] in PHONE_FACTORS:
         answer = _code_on_swapped_sim(core, report, number, factor["type"], seen_swapped, now=now)
+        if answer is not None:
+            screen.say("attacker", report.lines[-1])
     if answer is None:
-        return
+        screen.end("over", "Nothing was typed to relay: the attacker did not get in.")
+        return screen
+    screen.captured(str(factor["type"]), on_attackers_handset=typed.answer is None)
     try:
         core.logins.verify(started["txn_id"], started["login_token"], answer, now=now, ip=report.ip)
     except SlsError as exc:
         report.refused(exc)
         report.say_refusals()
-        return
+        screen.stopped_by(exc.code, refusal(exc))
+        return screen
     report.succeeded = True
     report.outcomes["logged_in"] += 1
+    screen.say("real", "The real login accepted it and opened a session for the attacker.")
+    screen.end(
+        "got_in",
+        "The attacker got in: a code or a card's response is not bound to the page it was typed into.",
+    )
     if typed.answer is None:
         report.lines.append("The attacker typed it into the real page and logged in.")
-        return
+        return screen
     report.lines.append(
         "The page relayed it within the login's lifetime and the attacker logged in: a code or a card's "
         "response is not bound to the page it was typed into. What stops a relay: an IP allowlist (the "
         "relay's address is outside it), or IB Key's number matching against a copied page."
     )
+    return screen
 
 
 #: Why IB Key asked the relayed login for challenge/response rather than a push, in the report's words.

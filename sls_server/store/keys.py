@@ -125,6 +125,9 @@ def login_prefix(username: str) -> str:
 #: Addresses the trainer's feed tags as the attacker's besides the staged attacks' own (a scenario demo's
 #: attacker actors: ``PUT /admin/v1/attackers``).
 MARKED_ATTACKERS = f"{PREFIX}attackers:marked"
+#: What the attacker's screen of the last phishing relay showed (``sim.relay_screen``): a JSON document with
+#: no secret in it (what the victim typed is only said to have been captured), kept a day.
+RELAY_SCREEN = f"{PREFIX}{{attack}}:relay_screen"
 
 
 def attacker_waits(username: str) -> str:

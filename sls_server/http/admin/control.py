@@ -9,11 +9,18 @@ from flask.typing import ResponseReturnValue
 
 from ...accounts.errors import UserNotFound
 from ...errors import InvalidRequest
-from ...shapes.attacks import AttackerAddresses, AttackerAddressesMarked, AttackReport, AttackRequest
+from ...shapes.attacks import (
+    AttackerAddresses,
+    AttackerAddressesMarked,
+    AttackReport,
+    AttackRequest,
+    RelayScreen,
+)
 from ...shapes.clock import CLOCK_MAX, CLOCK_MIN, MAX_CLOCK_S, Clock, ClockMove, ResetDone
 from ...shapes.events import EventsPage, EventsQuery
 from ...shapes.sessions import ConsoleSignInsEnded
 from ...sim.attacks import Attacks
+from ...sim.relay_screen import read_screen
 from ..common import core, now, wall_now
 from ..operations import operation
 from . import bp
@@ -119,6 +126,21 @@ def stage_attack(body: AttackRequest) -> ResponseReturnValue:
     counted, accounts locked, a SIM swapped, a session taken). 400 `invalid_request` when the attack needs
     the victim's `password` and none is given."""
     return Attacks(core()).run(body.attack, body.username, password=body.password, now=now())
+
+
+@operation(
+    bp,
+    "get",
+    "/attacks/relay-screen",
+    summary="Read the attacker's screen of the last phishing relay",
+    ok=RelayScreen,
+    returns="The look-alike page, what reached the attacker (secrets only as captured), and the outcome.",
+)
+def relay_screen() -> ResponseReturnValue:
+    """What the attacker of the last `phishing_relay` saw, as the trainer's page of it shows it
+    (`/trainer/attacks/relay`): a push still waiting on the victim's phone is read as it stands now, so
+    her pick (the right number or a wrong one) shows as the attacker in or number matching's stop."""
+    return read_screen(core(), now=now())
 
 
 @operation(

@@ -76,16 +76,7 @@ WRONG_ADMIN_TOKEN = "That is not this server's admin token."
 @bp.get("/trainer")
 def trainer_page() -> ResponseReturnValue:
     if not TRAINER.is_open():
-        said = told()
-        return page(
-            "trainer_signin.html",
-            said.get("status", 200),
-            message=said.get("message"),
-            ended=TRAINER.ended(),  # why this browser is asked to sign in again: idled out, at its limit
-            idle=duration(core().console.idle_timeout),
-            lifetime=duration(core().console.absolute_timeout),
-            section="trainer",
-        )
+        return sign_in_page()
     accounts = core().ip_rules.accounts()
     return page(
         "trainer.html",
@@ -101,6 +92,21 @@ def trainer_page() -> ResponseReturnValue:
         # the feed's event ids are the app's wall-clock ms (store/events.py): those up to now are the backlog
         drawn_ms=int(time.time() * 1000),
         idle_warning=TRAINER.idle_warning("/trainer/users"),
+        section="trainer",
+    )
+
+
+def sign_in_page() -> ResponseReturnValue:
+    """The console's sign-in form, for ``/trainer`` and each page of the console a browser not signed in
+    opens (the sign-in leads back to ``/trainer``)."""
+    said = told()
+    return page(
+        "trainer_signin.html",
+        said.get("status", 200),
+        message=said.get("message"),
+        ended=TRAINER.ended(),  # why this browser is asked to sign in again: idled out, at its limit
+        idle=duration(core().console.idle_timeout),
+        lifetime=duration(core().console.absolute_timeout),
         section="trainer",
     )
 

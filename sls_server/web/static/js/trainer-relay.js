@@ -1,0 +1,56 @@
+/* The attacker's screen of a phishing relay (trainer_relay.html): drawn by the server
+   (sls_server/sim/relay_screen.py), read again from /trainer/attacks/relay/screen when the console's live
+   feed (/trainer/events, the same stream as the console's) tells of something the screen may show: an event
+   of the relay's victim, or one from an attacker's address (a new relay's password, on any victim). No loop
+   of its own: between events it asks nothing. Its reads are background ones, never the trainer's activity,
+   so a screen left on the projector still idles out, and its 401 goes to the sign-in form. */
+"use strict";
+(function () {
+  const root = document.querySelector("[data-relay]");
+  if (!root) return;
+  const card = root.querySelector("[data-testid=relay-card]");
+  const feedState = root.querySelector("[data-testid=relay-feed-state]");
+  const ATTACKERS = new Set((root.dataset.attackerIps || "").split(" ").filter(Boolean));
+  const drawnMs = Number(root.dataset.drawnMs);
+  let victim = root.dataset.victim || "";
+  let timer = null;
+
+  function concerns(e) {
+    if (Number(String(e.id).split("-")[0]) <= drawnMs) return false; // the backlog: drawn already
+    return (e.ip && ATTACKERS.has(e.ip)) || (victim && e.user === victim) || e.type === "emulator.reset" ||
+      e.type === "state.imported";
+  }
+
+  function redraw() {
+    clearTimeout(timer);
+    timer = setTimeout(async function () {
+      let response;
+      try { response = await fetch(root.dataset.screenUrl, { credentials: "same-origin", headers: SLS.background }); } catch (err) { return; }
+      if (response.status === 401) {
+        let refusal = {};
+        try { refusal = await response.json(); } catch (err) { refusal = {}; }
+        SLS.signedOut(response.status, refusal);
+        return;
+      }
+      if (!response.ok) return;
+      const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+      const screen = doc.querySelector("[data-testid=relay-screen]");
+      if (!screen) return;
+      card.replaceChildren(document.importNode(screen, true));
+      victim = screen.dataset.victim || victim; // a new relay's victim: her events from now on
+    }, 250);
+  }
+
+  function feedIs(state, text) { feedState.dataset.state = state; feedState.textContent = text; feedState.className = "feed-state " + (state === "polling" ? "live" : state); }
+  const source = new EventSource(root.dataset.eventsUrl);
+  source.addEventListener("live", function () { feedIs("live", "live"); });
+  source.addEventListener("crowded", function () { feedIs("polling", "live, every 3 s"); });
+  source.addEventListener("outage", function () { feedIs("outage", "Redis unreachable: retrying…"); });
+  source.addEventListener("signed_out", function () { source.close(); window.location.reload(); });
+  source.addEventListener("audit", function (message) {
+    let e;
+    try { e = JSON.parse(message.data); } catch (err) { return; }
+    if (e.type === "attack.addresses_marked" && e.detail && Array.isArray(e.detail.addresses)) e.detail.addresses.forEach(function (a) { ATTACKERS.add(a); });
+    if (concerns(e)) redraw();
+  });
+})();

@@ -1,0 +1,144 @@
+"""The attacker's screen of a phishing relay (``sim/relay_screen.py``): the page ``/trainer/attacks/relay``
+behind the console's sign-in, its fragment, and its twin ``GET /admin/v1/attacks/relay-screen``. It must say
+what reached the attacker without the secret itself, and where a relayed push stands once the victim
+answered it on her phone: number matching's stop, or the attacker in."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+from flask.testing import FlaskClient
+from ibkey_world import PASSWORD as IBKEY_PASSWORD
+from ibkey_world import UNLOCK
+from ibkey_world import World as IbkeyWorld
+from page_forms import sign_in_to_console
+from test_phishing_relay_attack import relay
+from test_trainer_attacks import PASSWORD, victim
+
+RELAY_IP = "198.51.100.200"
+#: What a captured secret shows as: the same whatever was typed, so not even its length is told.
+MASK = "••••••••"
+
+
+def screen(client: FlaskClient, headers: dict[str, str]) -> dict[str, Any]:
+    answer = client.get("/admin/v1/attacks/relay-screen", headers=headers)
+    assert answer.status_code == 200, answer.get_json()
+    return answer.get_json()  # type: ignore[no-any-return]
+
+
+def page_text(client: FlaskClient, path: str = "/trainer/attacks/relay") -> str:
+    answer = client.get(path)
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", answer.get_data(as_text=True))))
+
+
+def test_the_page_is_behind_the_console_sign_in_and_says_when_no_relay_ran(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    closed = client.get("/trainer/attacks/relay")
+    assert 'data-testid="trainer-token"' in closed.get_data(as_text=True)  # the sign-in form, nothing else
+    assert "relay-screen" not in closed.get_data(as_text=True)
+    assert client.get("/trainer/attacks/relay/screen").status_code == 401
+    sign_in_to_console(client)
+    assert "No phishing relay has been staged yet" in page_text(client)
+    assert screen(client, admin_headers)["staged"] is False
+    console = client.get("/trainer").get_data(as_text=True)
+    assert 'href="/trainer/attacks/relay"' in console  # the attack card links to it
+
+
+def test_a_relayed_card_response_shows_the_look_alike_the_capture_masked_and_the_attacker_in(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    victim(client, admin_headers, "carl", "dscplus", "+15555550101")
+    relay(client, admin_headers, "carl", PASSWORD)
+    seen = screen(client, admin_headers)
+    assert seen["staged"] is True and seen["victim"] == "carl" and seen["attacker_ip"] == RELAY_IP
+    assert seen["state"] == "got_in" and seen["defence"] is None
+    fake = seen["fake_address"]
+    assert ".example/" in fake and "interactivebrokers" in fake  # a look-alike, on a name for examples
+    sides = [step["side"] for step in seen["steps"]]
+    assert sides[:3] == ["victim", "attacker", "attacker"] and "real" in sides
+    said = " ".join(seen["lines"])
+    assert f"password {MASK}" in said and f"Captured: the card's response {MASK}" in said
+    assert "challenge" in said and "relayed it to the real login page from 198.51.100.200" in said
+    assert PASSWORD not in said
+    sign_in_to_console(client)
+    shown = page_text(client)
+    assert "Attacker's look-alike" in shown and fake in shown
+    assert "The attacker got in" in shown and PASSWORD not in shown
+    for line in seen["steps"]:
+        assert line["said"] in page_text(client, "/trainer/attacks/relay/screen")
+
+
+def test_a_relayed_push_waits_on_the_number_then_shows_number_matching_stop_it(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    world = IbkeyWorld(client, admin_headers)
+    world.user("alice")
+    app = world.activated("alice", "android")
+    relay(client, admin_headers, "alice", IBKEY_PASSWORD)
+    waiting = screen(client, admin_headers)
+    note = world.notifications(app)[0]
+    assert waiting["state"] == "waiting" and waiting["number"] in note["candidates"]
+    assert f"Number to get the victim to pick: {waiting['number']}" in waiting["lines"]
+    sign_in_to_console(client)
+    assert 'data-testid="relay-number"' in client.get("/trainer/attacks/relay/screen").get_data(as_text=True)
+    wrong = next(c for c in note["candidates"] if c != waiting["number"])
+    world.approve(app, note, wrong, **UNLOCK["android"])
+    stopped = screen(client, admin_headers)
+    assert stopped["state"] == "stopped" and stopped["defence"] == "IB Key's number matching"
+    assert "picked a number that was not the one on the attacker's screen" in stopped["outcome"]
+    assert "Defence: IB Key's number matching" in page_text(client, "/trainer/attacks/relay/screen")
+
+
+def test_the_right_number_picked_lets_the_waiting_relay_in(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    world = IbkeyWorld(client, admin_headers)
+    world.user("alice")
+    app = world.activated("alice", "android")
+    report = relay(client, admin_headers, "alice", IBKEY_PASSWORD)
+    assert report["waiting"]["ip"] == RELAY_IP
+    number = screen(client, admin_headers)["number"]
+    world.approve(app, world.notifications(app)[0], number, **UNLOCK["android"])
+    got_in = screen(client, admin_headers)
+    assert got_in["state"] == "got_in" and "the attacker got in" in got_in["outcome"]
+    logins = world.events("login.succeeded", "alice")
+    assert [e["ip"] for e in logins][-1] == RELAY_IP  # the attacker's page took the session
+
+
+def test_an_allowlist_stop_is_named_as_the_defence(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    victim(client, admin_headers, "carl", "dscplus", "+15555550101")
+    put = client.put(
+        "/admin/v1/users/carl/ip-allowlist", json={"ip_allowlist": ["192.0.2.0/24"]}, headers=admin_headers
+    )
+    assert put.status_code == 200, put.get_json()
+    relay(client, admin_headers, "carl", PASSWORD)
+    seen = screen(client, admin_headers)
+    assert seen["state"] == "stopped" and seen["defence"].startswith("IP restrictions"), seen
+
+
+def test_the_sign_in_notice_her_phone_got_is_on_the_screen(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """She has signed in before from her own address: the relay's login texts her a notice naming the
+    attacker's address, and the screen says so beside the attacker in (the notice comes after the fact)."""
+    victim(client, admin_headers, "sam", "sms", "+15555550104")
+    started = client.post("/api/v1/auth/login", json={"username": "sam", "password": PASSWORD}).get_json()
+    texts = client.get("/sim/v1/phones/+15555550104/messages").get_json()["messages"]
+    done = client.post(
+        f"/api/v1/auth/login/{started['txn_id']}/verify",
+        json={"response": texts[0]["code"]},
+        headers={"X-Login-Token": started["login_token"]},
+    )
+    assert done.status_code == 200, done.get_json()
+    relay(client, admin_headers, "sam", PASSWORD)
+    seen = screen(client, admin_headers)
+    assert seen["state"] == "got_in", seen
+    notice = seen["steps"][-1]
+    assert notice["side"] == "victim" and "got a text" in notice["said"] and RELAY_IP in notice["said"]
+    assert f"Attacker: Captured: the texted code {MASK}." in seen["lines"]

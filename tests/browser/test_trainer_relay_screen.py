@@ -1,0 +1,54 @@
+"""The attacker's screen of a phishing relay (``/trainer/attacks/relay``), opened from the console's attack
+card beside the console: a relay staged from the console shows on it as it happens, the number its push
+needs, then the victim's wrong pick on her phone as number matching's stop. It follows the console's live
+feed; nothing on it is read on a timer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+from playwright.sync_api import expect
+
+from .pages_kit import PASSWORD, World, sign_in_trainer
+
+
+def test_a_relay_staged_from_the_console_shows_on_the_attacker_s_screen_live(
+    world: World, page: Any, context: Any
+) -> None:
+    world.user("ivy", "+15555550103")
+    app = world.ibkey("ivy", "+15555550103")
+    sign_in_trainer(page, world)
+    with context.expect_page() as opened:
+        page.get_by_test_id("attack-relay-screen").click()
+    screen = opened.value
+    expect(screen.get_by_test_id("relay-none")).to_be_visible()
+    expect(screen.get_by_test_id("relay-feed-state")).to_have_text("live")
+
+    page.get_by_test_id("attack-user").select_option("ivy")
+    page.get_by_test_id("attack-kind").select_option("phishing_relay")
+    page.get_by_test_id("attack-password").fill(PASSWORD)
+    page.get_by_test_id("attack-run").click()
+    expect(page.get_by_test_id("attack-result").locator("[data-verdict]")).to_have_text("The defences held.")
+
+    expect(screen.get_by_test_id("relay-outcome")).to_have_attribute("data-state", "waiting")
+    expect(screen.get_by_test_id("relay-fake-tag")).to_have_text("Attacker's look-alike")
+    expect(screen.get_by_test_id("relay-fake-address")).to_contain_text(".example/")
+    expect(screen.get_by_test_id("relay-steps")).to_contain_text("Captured: username ivy, password ••••••••")
+    number = screen.get_by_test_id("relay-number").inner_text().strip()
+    assert PASSWORD not in screen.content()
+
+    note = requests.get(f"{world.url}/sim/v1/ibkey/{app}/notifications", timeout=10).json()["notifications"][
+        0
+    ]
+    assert number in note["candidates"]
+    wrong = next(c for c in note["candidates"] if c != number)
+    picked = requests.post(
+        f"{world.url}/sim/v1/ibkey/{app}/notifications/{note['id']}/approve",
+        json={"match": wrong, "pin": "12ab"},
+        timeout=10,
+    )
+    assert picked.status_code == 401, picked.text  # the wrong number ends the login
+    expect(screen.get_by_test_id("relay-outcome")).to_have_attribute("data-state", "stopped")
+    expect(screen.get_by_test_id("relay-defence")).to_have_text("Defence: IB Key's number matching")
+    expect(screen.get_by_test_id("relay-number")).to_have_count(0)

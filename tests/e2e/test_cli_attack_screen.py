@@ -1,0 +1,34 @@
+"""``sls attack phishing-relay`` and ``sls attack-screen``: the attacker's side of the relay in the words of
+the trainer's page (``/trainer/attacks/relay``), from ``GET /admin/v1/attacks/relay-screen``; the phished
+password and what the victim typed only as captured, never themselves."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from cli_world import Demo, seeded
+from conftest import ServerProcess, fresh
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def demo(demo_server: ServerProcess, redis_url: str, tmp_path: Path) -> Demo:
+    return seeded(fresh(demo_server, redis_url), tmp_path / "cli-data")
+
+
+def test_the_relay_prints_the_attacker_s_screen_as_the_page_says_it(demo: Demo) -> None:
+    before = demo.ok("attack-screen")
+    assert "No phishing relay has been staged yet." in before.stdout
+    relayed = demo.ok("attack", "phishing-relay", "card-carl")
+    screen = demo.json("attack-screen")
+    assert screen["state"] == "got_in" and screen["victim"] == "card-carl", screen
+    assert "The attacker's screen:" in relayed.stdout
+    for line in screen["lines"]:  # the page's sentences, each on its line
+        assert f"  {line}\n" in relayed.stdout
+    assert "Captured: username card-carl, password ••••••••." in relayed.stdout
+    assert "Captured: the card's response ••••••••." in relayed.stdout
+    again = demo.ok("attack-screen")
+    assert again.stdout == relayed.stdout[relayed.stdout.index("The attacker's screen:") :]
+    assert demo.user("card-carl")["password"] not in relayed.output + again.output
