@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .execute import run_steps
-from .loader import Scenario, load, name_clashes
+from .loader import Scenario, invalid_name, load, name_clashes
 from .positions import ScenarioInvalid
 from .setup import DEFAULT_CLOCK, SetupFailed, apply, new_world, reset
 from .steps import StepResult
@@ -190,7 +190,8 @@ def run_paths(paths: Iterable[Path], runner: Runner) -> list[ScenarioResult]:
                 continue
             entry = ScenarioInvalid(mine)
         first = entry.problems[0].line if entry.problems else None  # CI annotates the file there
-        results.append(ScenarioResult(path.name, str(path), "error", message=str(entry), line=first))
+        name = invalid_name(path, entry)
+        results.append(ScenarioResult(name, str(path), "error", message=str(entry), line=first))
     return results
 
 

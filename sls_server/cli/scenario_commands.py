@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from .output import EXIT_FAILED, EXIT_USAGE, CliError, HelpGroup, err, out, print_json, table
-from .scenario_files import gather, load_one, no_such_tag
+from .scenario_files import gather, load_one, no_such_tag, note_passed_over
 
 
 def console(*, stderr: bool = False) -> Any:
@@ -147,11 +147,12 @@ def validate(targets: tuple[str, ...], everything: bool, as_json: bool) -> None:
     from sls_scenarios.batch import print_problems
     from sls_scenarios.loader import check_files
 
-    checked = check_files(gather(targets, everything))
+    checked = check_files(gather(targets, everything, note=False))
     if as_json:
         print_json(checked)
     else:
         print_problems(checked, out(), err())
+    note_passed_over(targets)  # after the files' verdicts, where it is read
     if not checked or not all(entry["valid"] for entry in checked):
         sys.exit(EXIT_FAILED)
 

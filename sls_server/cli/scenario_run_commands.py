@@ -18,7 +18,7 @@ from .admin_commands import admin_token_option, bearer, connect, server_errors, 
 from .output import EXIT_FAILED, EXIT_USAGE, CliError, print_json
 from .reading import OutputFile
 from .scenario_commands import console, scenario
-from .scenario_files import gather, load_one, no_such_tag, tagged
+from .scenario_files import gather, load_one, no_such_tag, note_passed_over, tagged
 from .scenario_server import (
     demo_server,
     demo_sim_token,
@@ -137,7 +137,7 @@ def run(
     from sls_scenarios.targets import TargetError
 
     server = _server_given(server)
-    files = gather(targets, everything)
+    files = gather(targets, everything, note=False)  # the note comes after the summary
     if tags:
         among = files
         files = tagged(files, tags)
@@ -158,6 +158,7 @@ def run(
         )  # fmt: skip
     except TargetError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
+    note_passed_over(targets)
     if as_json:
         print_json(document)
     if not results or not all(r.ok for r in results):

@@ -150,6 +150,25 @@ def test_a_folder_s_scenario_yml_files_are_scenarios_too(tmp_path: Path) -> None
     assert sorted(r["name"] for r in json.loads(out)["scenarios"]) == ["aa-check", "bb-check"]
 
 
+def test_a_folder_s_yaml_files_that_are_not_scenarios_are_named_in_a_note(tmp_path: Path) -> None:
+    """QA: a folder holding sms.yaml and idle.scenario.yml ran idle alone, said "all passed" and never
+    named sms.yaml: the passed-over files were named only when nothing at all was found."""
+    folder = tmp_path / "plain"
+    folder.mkdir()
+    (folder / "idle.scenario.yml").write_text(
+        "name: idle\ndescription: A valid scenario, named as one.\nsteps:\n"
+        "  - http: {method: GET, path: /healthz}\n    expect: {status: 200}\n"
+    )
+    (folder / "sms.yaml").write_text("name: sms\n")
+    note = f"note: passed over {folder / 'sms.yaml'}: only files named *.scenario.yaml"
+    for command in ("run", "validate"):
+        code, out, err = sls(command, str(folder), "--json")
+        assert code == 0 and note in err, (command, err)
+        assert "sms.yaml" not in out, command  # a note on stderr, not a case of the report
+    code, _, err = sls("run", str(folder / "idle.scenario.yml"))
+    assert code == 0 and "passed over" not in err  # a file given by its path: nothing is passed over
+
+
 def test_with_tag_an_invalid_file_is_an_error_case_and_the_others_still_run(tmp_path: Path) -> None:
     """It used to cancel the whole run (``not a valid scenario``, exit 1, no JUnit): without --tag the
     same file was an error case and the others ran."""
@@ -171,7 +190,7 @@ def test_with_tag_an_invalid_file_is_an_error_case_and_the_others_still_run(tmp_
         code, out, _ = sls("run", str(folder), *tags, "--json", "--junit", str(junit))
         statuses = {s["name"]: s["status"] for s in json.loads(out)["scenarios"]}
         assert code == 1 and statuses["good"] == "passed", tags
-        assert statuses["broken.scenario.yaml"] == "error" and ("other" in statuses) == (not tags), tags
+        assert statuses["broken"] == "error" and ("other" in statuses) == (not tags), tags
         assert 'errors="1"' in junit.read_text()
         # the file's first problem's line, as a failed step's: CI annotates the file there
         broken = next(s for s in json.loads(out)["scenarios"] if s["status"] == "error")

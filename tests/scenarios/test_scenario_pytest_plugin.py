@@ -214,7 +214,8 @@ def test_a_failing_scenario_file_fails_with_its_steps_in_the_report(tmp_path: Pa
     ran = pytest_in(folder, "wrong.scenario.yaml", "marked.scenario.yaml")
     assert ran.returncode == 1, ran.stdout + ran.stderr
     assert "1 failed, 1 xfailed" in ran.stdout
-    assert "wrong.scenario.yaml:10: failed: step 3 (verify: typed " in ran.stdout  # the step's own line
+    assert "\nfailed: step 3 (verify: typed " in ran.stdout  # the reason first: pytest's summary shows it
+    assert "\nwrong.scenario.yaml:10: failed\n" in ran.stdout  # the step's own line, last
     assert "state is 'authenticated', expected 'elated'" in ran.stdout
     assert "ok   2 [user] card card" in ran.stdout and "FAIL 3 [user] verify" in ran.stdout
 
