@@ -14,6 +14,7 @@ validation tells a file's every problem, and a part the schema refused is told o
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Collection
 from typing import Any
@@ -276,4 +277,18 @@ def cross_check(
         walk.problem(
             ("steps",), "nothing is checked: add an `expect` (a scenario that asserts nothing is no test)"
         )
+    description = given(view, "description")
+    if isinstance(description, str) and " ".join(description.split()) == _placeholder():
+        walk.problem(("description",), "still the template's: say in a sentence what this scenario shows")
     return walk.problems
+
+
+@functools.cache
+def _placeholder() -> str:
+    """The description ``sls scenario new`` writes, to be replaced: left as it is, the template ran green
+    and validated, and a file that shows nothing of its own passed for a test."""
+    import yaml
+
+    from .files import template_text
+
+    return " ".join(str(yaml.safe_load(template_text())["description"]).split())

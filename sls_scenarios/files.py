@@ -34,10 +34,15 @@ def new_file(name: str, folder: Path, *, force: bool = False) -> Path:
     target = folder / f"{name}{SUFFIX}"
     if target.exists() and not force:
         raise FileExistsError(f"{target} exists (--force overwrites it)")
-    template = (resources.files("sls_scenarios") / "template.scenario.yaml").read_text(encoding="utf-8")
+    template = template_text()
     folder.mkdir(parents=True, exist_ok=True)
     target.write_text(template.replace("__NAME__", name), encoding="utf-8")
     return target
+
+
+def template_text() -> str:
+    """The commented template ``sls scenario new`` writes (``__NAME__`` for its name)."""
+    return (resources.files("sls_scenarios") / "template.scenario.yaml").read_text(encoding="utf-8")
 
 
 def library_dir() -> Path:

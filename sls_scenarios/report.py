@@ -115,18 +115,21 @@ def summary(console: Console, results: list[ScenarioResult]) -> None:
     console.print(
         Text(
             f"{verdict}: {shown} in {total:.1f}s",
-            style={"FAILED": "bold red", "nothing ran": "bold yellow"}.get(verdict, "bold green"),
+            style={"FAILED": "bold red", "all passed": "bold green"}.get(verdict, "bold yellow"),
         )
     )
 
 
 def _verdict(results: list[ScenarioResult]) -> str:
-    """``FAILED``, ``all passed``, or ``nothing ran`` when every scenario was skipped: a run of skips passed
-    nothing, and said "all passed" over scenarios that never ran."""
+    """``FAILED``; ``nothing ran`` when every scenario was skipped; ``nothing passed`` when none passed but
+    some failed as marked (``xfailed``); else ``all passed``. A run of skips or expected failures is green
+    (as pytest's), but it passed nothing, and said "all passed" over scenarios that never ran or failed."""
     if not results or not all(r.ok for r in results):
         return "FAILED"
     if all(r.status == "skipped" for r in results):
         return "nothing ran"
+    if not any(r.status == "passed" for r in results):
+        return "nothing passed"
     return "all passed"
 
 

@@ -111,9 +111,12 @@ def show(name: str, as_json: bool) -> None:
 def new(name: str, folder: Path, force: bool, as_json: bool) -> None:
     """Write a commented template, NAME.scenario.yaml, to start a scenario from.
 
+    Its description is the template's until you say what the scenario shows: until then `validate` and
+    `run` refuse it (an unedited template would pass, showing nothing of its own).
+
     \b
     Example:
-      sls scenario new my-login-check && sls scenario run my-login-check.scenario.yaml
+      sls scenario new my-login-check && $EDITOR my-login-check.scenario.yaml
     """
     from sls_scenarios.files import new_file
 
@@ -126,7 +129,8 @@ def new(name: str, folder: Path, force: bool, as_json: bool) -> None:
     if as_json:
         print_json({"file": str(target)})
     else:
-        out().print(f"wrote {target}; run it with: sls scenario run {target}", soft_wrap=True)
+        said = f"wrote {target}: say what it shows in its description (validate refuses the template's), "
+        out().print(f"{said}then run it with: sls scenario run {target}", soft_wrap=True)
 
 
 @scenario.command("validate")
