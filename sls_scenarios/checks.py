@@ -24,7 +24,7 @@ from .positions import Path_, Positions, Problem, dotted
 from .refusals import entries, given, lacks, prune, within
 from .schema import suggest
 from .setup_checks import setup
-from .value_checks import clock_move, iphone, pin
+from .value_checks import addresses, clock_move, iphone, pin
 from .values import is_reference, references
 
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -271,6 +271,7 @@ def cross_check(
     if not isinstance(view, dict):  # not a mapping at all: the schema said so
         return []
     walk = Walk(view, positions, filename, list(refused))
+    addresses(view, walk.problem)
     setup(walk, given(view, "setup", {}))
     walk.steps(given(view, "steps"), ("steps",))
     if walk.expects == 0 and walk.counted:
