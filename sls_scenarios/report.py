@@ -214,6 +214,7 @@ def write_junit(path: Path, results: list[ScenarioResult], *, seed: int) -> None
     root = ET.Element("testsuites")
     root.append(suite)
     ET.indent(root)
+    path.parent.mkdir(parents=True, exist_ok=True)  # `--junit reports/junit.xml`, as pytest's --junitxml
     for element in root.iter():
         element.text = xml_safe(element.text)
         element.tail = xml_safe(element.tail)

@@ -95,7 +95,12 @@ def _pace(value: str | None) -> float | None:
 @server_token_option
 @sim_token_option
 @seed_option
-@click.option("--junit", type=OutputFile(), metavar="FILE", help="Write JUnit XML.")
+@click.option(
+    "--junit",
+    type=OutputFile(make_folder=True),
+    metavar="FILE",
+    help="Write JUnit XML (its folder made if missing).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON (progress goes to stderr).")
 @click.option("-v", "--verbose", is_flag=True, help="Show every round of a repeat and every parallel branch.")
 def run(
@@ -113,6 +118,9 @@ def run(
     """Run scenarios; exit 0 only when every one passed (or failed as it declared it would).
 
     \b
+    Exit 1 when one failed or was an error; 2 (a usage error) when the names, folders or --tag given select
+    no scenario at all. A folder means its *.scenario.yaml and *.scenario.yml files: other YAML files there
+    are passed over, named in a note after the summary. A file named by its path runs whatever its name.
     A file that is not a valid scenario is an error case of the report (with or without --tag) and the
     others still run. In-process by default: an app and an embedded Redis of the run's own, wiped before
     each scenario.

@@ -278,3 +278,24 @@ def test_the_summary_of_a_failed_run_names_the_file_and_line_of_the_failed_step(
     )
     code, out, _ = sls("run", str(failing))
     assert code == 1 and f"{failing}:4: step 1" in " ".join(out.split()), out
+
+
+def test_junit_into_a_folder_not_made_yet_makes_it(tmp_path: Path) -> None:
+    """QA: `--junit reports/junit.xml` was refused (exit 2) when reports/ did not exist; pytest's --junitxml
+    makes the folder, and CI templates count on it. A folder that is a file is still refused first."""
+    junit = tmp_path / "reports" / "ci" / "junit.xml"
+    code, _, err = sls("run", "auto-logoff", "--junit", str(junit))
+    assert code == 0 and junit.exists(), err
+    assert ET.parse(junit).getroot().find("testsuite") is not None
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    code, _, err = sls("run", "auto-logoff", "--junit", str(blocker / "sub" / "junit.xml"))
+    assert code == 2 and "cannot be written" in err
+
+
+def test_run_help_tells_the_exit_codes_and_which_files_a_folder_means() -> None:
+    """QA: `run --help` said neither that nothing selected exits 2 nor which files a folder runs."""
+    code, out, _ = sls("run", "--help")
+    said = " ".join(out.split())
+    assert code == 0 and "Exit 1 when one failed or was an error; 2 (a usage error)" in said
+    assert "A folder means its *.scenario.yaml and *.scenario.yml files" in said
