@@ -19,7 +19,8 @@
   the other tests still run.
   A server's tokens come from ``--sls-admin-token``/``--sls-sim-token`` or, as for every ``sls`` command,
   ``SLS_ADMIN_TOKEN``/``SLS_SIM_TOKEN``; ``--sls-server`` without an admin token is a usage error before
-  anything runs.
+  anything runs. A scenario needing settings that server lacks is skipped, or fails with
+  ``--sls-fail-on-skip`` (``sls scenario run --fail-on-skip``).
 
 Nothing heavy is imported until a fixture or a scenario is used: this module loads into every pytest run
 of an environment where the package is installed.
@@ -51,6 +52,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption("--sls-seed", type=int, default=0, help="Seed of every random choice scenario runs make.")
     group.addoption("--sls-server", metavar="URL", help="Run *.scenario.yaml items against this server.")
+    group.addoption(
+        "--sls-fail-on-skip",
+        action="store_true",
+        help="A scenario --sls-server cannot run (settings it lacks) fails instead of being skipped.",
+    )
     group.addoption(
         "--sls-admin-token",
         metavar="TOKEN",
@@ -253,12 +259,17 @@ class ScenarioItem(pytest.Item):
     def runtest(self) -> None:
         from .runner import Runner
 
-        result = Runner(_target(self.config), seed=self.config.getoption("sls_seed")).run(self.scenario)
+        runner = Runner(
+            _target(self.config),
+            seed=self.config.getoption("sls_seed"),
+            fail_on_skip=self.config.getoption("sls_fail_on_skip"),
+        )
+        result = runner.run(self.scenario)
         self.user_properties.append(("seconds", round(result.seconds, 3)))
-        if result.status == "skipped":
-            # at the scenario file (pytest -rs showed this plugin's source line), in pytest's own words
-            said = result.message.replace("(without --server)", "(without --sls-server)")
-            raise pytest.skip.Exception(said, _use_item_location=True)
+        # in pytest's own words: its options are --sls-*
+        result.message = result.message.replace("(without --server)", "(without --sls-server)")
+        if result.status == "skipped":  # at the scenario file (pytest -rs showed this plugin's source line)
+            raise pytest.skip.Exception(result.message, _use_item_location=True)
         if result.status == "error":
             raise ScenarioBroken(result)
         if result.status in ("failed", "xfailed"):

@@ -102,6 +102,10 @@ def _pace(value: str | None) -> float | None:
     help="Write JUnit XML (its folder made if missing).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON (progress goes to stderr).")
+@click.option(
+    "--fail-on-skip", is_flag=True,
+    help="A scenario the server cannot run (settings it lacks) fails the run instead of being skipped.",
+)  # fmt: skip
 @click.option("-v", "--verbose", is_flag=True, help="Show every round of a repeat and every parallel branch.")
 def run(
     targets: tuple[str, ...],
@@ -113,6 +117,7 @@ def run(
     seed: int,
     junit: Path | None,
     as_json: bool,
+    fail_on_skip: bool,
     verbose: bool,
 ) -> None:
     """Run scenarios; exit 0 only when every one passed (or failed as it declared it would).
@@ -130,8 +135,9 @@ def run(
     sends actors' addresses as X-Forwarded-For, so the server must trust this machine
     (SLS_TRUSTED_PROXIES=127.0.0.1/32); a scenario fails if an address did not take.
     A scenario needing setup.settings (gateway-controls: SLS_GATEWAY) the server is not known to run with
-    is skipped with the reason (JUnit <skipped>) and does not fail the run: run it in-process, or with `sls
-    scenario demo`, whose own server starts with them. A server is known to run with the defaults, or, the
+    is skipped with the reason (JUnit <skipped>) and does not fail the run (with --fail-on-skip it is a
+    failure: for a job that must run every scenario): run it in-process, or with `sls scenario demo`, whose
+    own server starts with them. A server is known to run with the defaults, or, the
     running `sls demo`, with the settings its demo.json records.
 
     \b
@@ -163,6 +169,7 @@ def run(
         results, document = run_batch(
             files, console(stderr=as_json), server=server, admin_token=admin_token, sim_token=sim_token,
             seed=seed, verbose=verbose, junit=junit, known=known_settings(server) if server else None,
+            fail_on_skip=fail_on_skip,
         )  # fmt: skip
     except TargetError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None

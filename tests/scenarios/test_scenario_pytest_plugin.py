@@ -267,6 +267,12 @@ def test_scenario_files_run_against_a_server_with_its_tokens_from_options_or_env
     )
     assert by_environment.returncode == 0, by_environment.stdout
     assert "1 passed, 1 skipped" in by_environment.stdout, by_environment.stdout
+    strict = pytest_in(
+        tmp_path, "--sls-server", server.url, "--sls-fail-on-skip", "--sls-sim-token", SIM_TOKEN,
+        SLS_ADMIN_TOKEN=ADMIN_TOKEN,
+    )  # fmt: skip
+    assert strict.returncode == 1 and "1 failed, 1 passed" in strict.stdout, strict.stdout
+    assert "(without --sls-server) (a skip fails this run: fail-on-skip)" in strict.stdout, strict.stdout
 
 
 def test_a_wrong_admin_token_or_no_server_stops_the_session_once(
