@@ -25,6 +25,7 @@ def run_batch(
     verbose: bool = False,
     junit: Path | None = None,
     known: Mapping[str, Any] | None = None,
+    fail_on_skip: bool = False,
 ) -> tuple[list[ScenarioResult], dict[str, Any]]:
     """Run ``files`` in-process, or against ``server`` (known to run with ``known`` settings beyond the
     defaults); the results and their JSON document.
@@ -34,7 +35,7 @@ def run_batch(
     target = RemoteTarget(server, admin_token, sim_token, applied=known) if server else InProcessTarget()
     try:
         listener = report.ConsoleReport(console, verbose=verbose)
-        results = run_paths(files, Runner(target, seed=seed, listener=listener))
+        results = run_paths(files, Runner(target, seed=seed, listener=listener, fail_on_skip=fail_on_skip))
     finally:
         report.close_target(target, console)
     report.summary(console, results)

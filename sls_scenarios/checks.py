@@ -14,6 +14,7 @@ validation tells a file's every problem, and a part the schema refused is told o
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Collection
 from typing import Any
@@ -23,7 +24,7 @@ from .positions import Path_, Positions, Problem, dotted
 from .refusals import entries, given, lacks, prune, within
 from .schema import suggest
 from .setup_checks import setup
-from .value_checks import clock_move, iphone, pin
+from .value_checks import addresses, clock_move, iphone, pin
 from .values import is_reference, references
 
 IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -270,10 +271,25 @@ def cross_check(
     if not isinstance(view, dict):  # not a mapping at all: the schema said so
         return []
     walk = Walk(view, positions, filename, list(refused))
+    addresses(view, walk.problem)
     setup(walk, given(view, "setup", {}))
     walk.steps(given(view, "steps"), ("steps",))
     if walk.expects == 0 and walk.counted:
         walk.problem(
             ("steps",), "nothing is checked: add an `expect` (a scenario that asserts nothing is no test)"
         )
+    description = given(view, "description")
+    if isinstance(description, str) and " ".join(description.split()) == _placeholder():
+        walk.problem(("description",), "still the template's: say in a sentence what this scenario shows")
     return walk.problems
+
+
+@functools.cache
+def _placeholder() -> str:
+    """The description ``sls scenario new`` writes, to be replaced: left as it is, the template ran green
+    and validated, and a file that shows nothing of its own passed for a test."""
+    import yaml
+
+    from .files import template_text
+
+    return " ".join(str(yaml.safe_load(template_text())["description"]).split())

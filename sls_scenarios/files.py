@@ -16,6 +16,8 @@ SUFFIX = ".scenario.yaml"
 #: path was run whatever its name, so a folder of ``*.scenario.yml`` files skipped them without a word (the
 #: CLI and the pytest plugin alike). New files and the library use :data:`SUFFIX`.
 SUFFIXES = (SUFFIX, ".scenario.yml")
+#: What a scenario's ``name`` may be: the schema's pattern, for a new file's NAME and an invalid file's name.
+NAME = r"[a-z0-9][a-z0-9-]{1,63}"
 
 
 def is_scenario(path: Path) -> bool:
@@ -27,15 +29,20 @@ def new_file(name: str, folder: Path, *, force: bool = False) -> Path:
     """Write the commented template as ``folder/name.scenario.yaml``; ``ValueError``/``FileExistsError``."""
     import re
 
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,63}", name):
+    if not re.fullmatch(NAME, name):
         raise ValueError("NAME is lower-case letters, digits and dashes (kebab-case), 2-64 long")
     target = folder / f"{name}{SUFFIX}"
     if target.exists() and not force:
         raise FileExistsError(f"{target} exists (--force overwrites it)")
-    template = (resources.files("sls_scenarios") / "template.scenario.yaml").read_text(encoding="utf-8")
+    template = template_text()
     folder.mkdir(parents=True, exist_ok=True)
     target.write_text(template.replace("__NAME__", name), encoding="utf-8")
     return target
+
+
+def template_text() -> str:
+    """The commented template ``sls scenario new`` writes (``__NAME__`` for its name)."""
+    return (resources.files("sls_scenarios") / "template.scenario.yaml").read_text(encoding="utf-8")
 
 
 def library_dir() -> Path:
@@ -47,23 +54,43 @@ def library_files() -> list[Path]:
     return sorted(library_dir().glob(f"*{SUFFIX}"))
 
 
-def nothing_found(targets: list[str]) -> str:
-    """Why ``targets`` named no scenario, and which YAML files there were passed over for their name."""
+def passed_over(targets: list[str]) -> list[str]:
+    """The YAML files in the folders of ``targets`` that are not scenarios by their name (``sms.yaml``): a
+    folder's run or validation skipped them without a word, and a green run over fewer files than meant
+    looked like one over all of them."""
     folders = [Path(t) for t in targets if Path(t).is_dir()]
-    passed_over = sorted(
+    return sorted(
         str(file)
         for folder in folders
         for pattern in ("*.yml", "*.yaml")
         for file in folder.rglob(pattern)
         if not is_scenario(file)
     )
+
+
+def _shown(files: list[str]) -> str:
+    return ", ".join(files[:5]) + (f" and {len(files) - 5} more" if len(files) > 5 else "")
+
+
+def passed_over_note(targets: list[str]) -> str | None:
+    """The note a command prints (to stderr) when folders held YAML files it does not take: not an error, a
+    folder may keep other YAML (CI, fixtures) beside its scenarios."""
+    files = passed_over(targets)
+    if not files:
+        return None
+    return (
+        f"note: passed over {_shown(files)}: only files named *{SUFFIX} (or *{SUFFIXES[1]}) are scenarios "
+        f"(rename it NAME{SUFFIX} to take it)"
+    )
+
+
+def nothing_found(targets: list[str]) -> str:
+    """Why ``targets`` named no scenario, and which YAML files there were passed over for their name."""
     where = ", ".join(targets) or "nothing named"
     message = f"no scenario found in {where}: only files named *{SUFFIX} (or *{SUFFIXES[1]}) are collected"
-    if passed_over:
-        shown = ", ".join(passed_over[:5]) + (
-            f" and {len(passed_over) - 5} more" if len(passed_over) > 5 else ""
-        )
-        message += f"; passed over {shown} (name a scenario NAME{SUFFIX})"
+    files = passed_over(targets)
+    if files:
+        message += f"; passed over {_shown(files)} (name a scenario NAME{SUFFIX})"
     return message
 
 

@@ -36,9 +36,11 @@ class Problem:
 
 
 class ScenarioInvalid(Exception):
-    def __init__(self, problems: list[Problem]) -> None:
+    def __init__(self, problems: list[Problem], *, name: str | None = None) -> None:
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = problems
+        #: The ``name`` the file gives itself, when it reads as one (``loader.invalid_name``).
+        self.name = name
 
 
 @dataclass

@@ -13,11 +13,14 @@
 * ``*.scenario.yaml`` (and ``*.scenario.yml``) files are collected as tests, one item per scenario, run
   in-process (or against ``--sls-server``), not on the fixture's server: ``sls_emulator_env`` does not reach
   them (a scenario's settings are its ``setup.settings``); a failure report lists the steps.
-  ``expect_failure`` becomes a strict ``xfail``. An invalid file is a collection error; two scenarios with
-  one ``name`` are each an error at setup naming the other's file, as ``sls scenario run`` has them.
+  ``expect_failure`` becomes a strict ``xfail``. An invalid file is an error at setup listing its problems
+  (named by its ``name`` if it reads as one, else by its file name without the suffix), and two scenarios
+  with one ``name`` are each an error at setup naming the other's file, as ``sls scenario run`` has them:
+  the other tests still run.
   A server's tokens come from ``--sls-admin-token``/``--sls-sim-token`` or, as for every ``sls`` command,
   ``SLS_ADMIN_TOKEN``/``SLS_SIM_TOKEN``; ``--sls-server`` without an admin token is a usage error before
-  anything runs.
+  anything runs. A scenario needing settings that server lacks is skipped, or fails with
+  ``--sls-fail-on-skip`` (``sls scenario run --fail-on-skip``).
 
 Nothing heavy is imported until a fixture or a scenario is used: this module loads into every pytest run
 of an environment where the package is installed.
@@ -36,7 +39,7 @@ from .files import is_scenario  # light: names and folders only
 if TYPE_CHECKING:
     from .emulator import SlsEmulator
     from .loader import Scenario
-    from .positions import Problem
+    from .positions import Problem, ScenarioInvalid
     from .runner import ScenarioResult
     from .server import ChildServer
 
@@ -49,6 +52,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption("--sls-seed", type=int, default=0, help="Seed of every random choice scenario runs make.")
     group.addoption("--sls-server", metavar="URL", help="Run *.scenario.yaml items against this server.")
+    group.addoption(
+        "--sls-fail-on-skip",
+        action="store_true",
+        help="A scenario --sls-server cannot run (settings it lacks) fails instead of being skipped.",
+    )
     group.addoption(
         "--sls-admin-token",
         metavar="TOKEN",
@@ -213,13 +221,17 @@ class ScenarioBroken(_ScenarioProblem):
 
 class ScenarioFile(pytest.File):
     def collect(self) -> Iterator[pytest.Item]:
-        from .loader import load
+        from .loader import invalid_name, load
         from .positions import ScenarioInvalid
 
         try:
             scenario = load(self.path)
         except ScenarioInvalid as exc:
-            raise self.CollectError(f"invalid scenario:\n{exc}") from None
+            # an item that errors at setup, not a collection error: one of those interrupts the whole
+            # session (every other scenario and Python test unrun), where `sls scenario run` reports the
+            # file as an error case and runs the rest
+            yield InvalidScenarioItem.from_parent(self, name=invalid_name(self.path, exc), problem=exc)
+            return
         item = ScenarioItem.from_parent(self, name=scenario.name, scenario=scenario)
         item.extra_keyword_matches.update(scenario.tags)  # -k attack selects by tag
         if scenario.expect_failure:
@@ -242,17 +254,22 @@ class ScenarioItem(pytest.Item):
         if self.clashes:
             from .positions import ScenarioInvalid
 
-            pytest.fail(str(ScenarioInvalid(self.clashes)), pytrace=False)
+            pytest.fail(_invalid(ScenarioInvalid(self.clashes)), pytrace=False)
 
     def runtest(self) -> None:
         from .runner import Runner
 
-        result = Runner(_target(self.config), seed=self.config.getoption("sls_seed")).run(self.scenario)
+        runner = Runner(
+            _target(self.config),
+            seed=self.config.getoption("sls_seed"),
+            fail_on_skip=self.config.getoption("sls_fail_on_skip"),
+        )
+        result = runner.run(self.scenario)
         self.user_properties.append(("seconds", round(result.seconds, 3)))
-        if result.status == "skipped":
-            # at the scenario file (pytest -rs showed this plugin's source line), in pytest's own words
-            said = result.message.replace("(without --server)", "(without --sls-server)")
-            raise pytest.skip.Exception(said, _use_item_location=True)
+        # in pytest's own words: its options are --sls-*
+        result.message = result.message.replace("(without --server)", "(without --sls-server)")
+        if result.status == "skipped":  # at the scenario file (pytest -rs showed this plugin's source line)
+            raise pytest.skip.Exception(result.message, _use_item_location=True)
         if result.status == "error":
             raise ScenarioBroken(result)
         if result.status in ("failed", "xfailed"):
@@ -264,9 +281,42 @@ class ScenarioItem(pytest.Item):
             from .report import step_log
 
             result = excinfo.value.result
-            where = f"{self.scenario.path}:{result.line}" if result.line else str(self.scenario.path)
-            return "\n".join([f"{where}: {result.status}: {result.message}", *step_log(result.steps)])
+            path, here = self.scenario.path, self.config.invocation_params.dir
+            where = str(path.relative_to(here)) if path.is_relative_to(here) else str(path)
+            where = f"{where}:{result.line}" if result.line else where
+            # the reason first, as pytest's short summary shows the first line (cut to the terminal's
+            # width) and an absolute path left no room for it; the place last, as pytest ends a traceback
+            return "\n".join(
+                [f"{result.status}: {result.message}", *step_log(result.steps), f"{where}: {result.status}"]
+            )
         return str(super().repr_failure(excinfo))
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, f"scenario {self.name}"
+
+
+def _invalid(problem: ScenarioInvalid) -> str:
+    """Its first problem on the first line (what pytest's short summary shows, after the node id that names
+    the file), then every problem at its FILE:LINE:COLUMN."""
+    first = problem.problems[0]
+    more = len(problem.problems) - 1
+    said = f"invalid scenario: {first.where + ': ' if first.where else ''}{first.message}"
+    return f"{said}{f' (and {more} more)' if more else ''}\n{problem}"
+
+
+class InvalidScenarioItem(pytest.Item):
+    """A file that is not a valid scenario: an error at setup listing its problems (FILE:LINE:COLUMN), named
+    as the scenario it means to be (``loader.invalid_name``)."""
+
+    def __init__(self, *, problem: ScenarioInvalid, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.problem = problem
+
+    def setup(self) -> None:
+        pytest.fail(_invalid(self.problem), pytrace=False)
+
+    def runtest(self) -> None:  # never reached: setup fails
+        raise AssertionError("an invalid scenario cannot run")
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, 0, f"scenario {self.name}"

@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from .files import library_dir
 from .loader import Scenario
 from .runner import ScenarioResult
 from .steps import StepResult
@@ -95,7 +96,7 @@ def summary(console: Console, results: list[ScenarioResult]) -> None:
         grid.add_column(column, overflow="fold", no_wrap=column in ("scenario", "result"))
     for result in results:
         # a failure where its step is written (file:line), as JUnit says it: a terminal's reader jumps there
-        shown = _located(result) if result.status in ("failed", "xpassed") else None
+        shown = _located(result) if result.status in ("failed", "xpassed", "error") else None
         shown = shown or (result.message if not result.ok or result.status == "skipped" else result.reason)
         why = (shown or "").strip().splitlines()
         why_text = why[0] if why else ""
@@ -115,18 +116,21 @@ def summary(console: Console, results: list[ScenarioResult]) -> None:
     console.print(
         Text(
             f"{verdict}: {shown} in {total:.1f}s",
-            style={"FAILED": "bold red", "nothing ran": "bold yellow"}.get(verdict, "bold green"),
+            style={"FAILED": "bold red", "all passed": "bold green"}.get(verdict, "bold yellow"),
         )
     )
 
 
 def _verdict(results: list[ScenarioResult]) -> str:
-    """``FAILED``, ``all passed``, or ``nothing ran`` when every scenario was skipped: a run of skips passed
-    nothing, and said "all passed" over scenarios that never ran."""
+    """``FAILED``; ``nothing ran`` when every scenario was skipped; ``nothing passed`` when none passed but
+    some failed as marked (``xfailed``); else ``all passed``. A run of skips or expected failures is green
+    (as pytest's), but it passed nothing, and said "all passed" over scenarios that never ran or failed."""
     if not results or not all(r.ok for r in results):
         return "FAILED"
     if all(r.status == "skipped" for r in results):
         return "nothing ran"
+    if not any(r.status == "passed" for r in results):
+        return "nothing passed"
     return "all passed"
 
 
@@ -170,8 +174,9 @@ def step_log(steps: list[StepResult], depth: int = 0) -> list[str]:
 
 
 def write_junit(path: Path, results: list[ScenarioResult], *, seed: int) -> None:
-    """One ``testcase`` per scenario; an expected failure, and a scenario the target cannot run (settings a
-    server lacks), are ``skipped`` with the reason, as pytest does."""
+    """One ``testcase`` per scenario (``classname``: its file, dotted; ``name``: the scenario's), an error's
+    and a failure's message led by the file and line; an expected failure, and a scenario the target cannot
+    run (settings a server lacks), are ``skipped`` with the reason, as pytest does."""
     tally = totals(results)
     suite = ET.Element(
         "testsuite",
@@ -188,7 +193,7 @@ def write_junit(path: Path, results: list[ScenarioResult], *, seed: int) -> None
         case = ET.SubElement(
             suite,
             "testcase",
-            classname="scenarios." + (result.tags[0] if result.tags else "scenario"),
+            classname=classname(result.file),
             name=result.name,
             file=result.file,
             time=f"{result.seconds:.3f}",
@@ -199,7 +204,7 @@ def write_junit(path: Path, results: list[ScenarioResult], *, seed: int) -> None
             failure = ET.SubElement(case, "failure", message=_located(result))
             failure.text = "\n".join(step_log(result.steps))
         elif result.status == "error":
-            ET.SubElement(case, "error", message=result.message).text = result.message
+            ET.SubElement(case, "error", message=_located(result)).text = result.message
         elif result.status == "xfailed":
             said = f"expected failure: {result.reason}; it failed at {_located(result)}"
             ET.SubElement(case, "skipped", type="pytest.xfail", message=said)
@@ -209,6 +214,7 @@ def write_junit(path: Path, results: list[ScenarioResult], *, seed: int) -> None
     root = ET.Element("testsuites")
     root.append(suite)
     ET.indent(root)
+    path.parent.mkdir(parents=True, exist_ok=True)  # `--junit reports/junit.xml`, as pytest's --junitxml
     for element in root.iter():
         element.text = xml_safe(element.text)
         element.tail = xml_safe(element.tail)
@@ -216,9 +222,26 @@ def write_junit(path: Path, results: list[ScenarioResult], *, seed: int) -> None
     ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
 
 
+def classname(file: str) -> str:
+    """A test case's class, as pytest's JUnit names a ``*.scenario.yaml`` item's: the file's path from where
+    the run started, dotted (``tests/login.scenario.yaml``: ``tests.login.scenario.yaml``); a file elsewhere,
+    by its name (a library scenario's in the package: ``sls_scenarios.library.NAME.scenario.yaml``).
+
+    With the case's name, the scenario's, it is the test's identity in CI's history, the same under
+    ``sls scenario run`` and pytest: it was the first tag, so reordering tags renamed the test."""
+    path = Path(file).absolute()
+    for root, prefix in ((Path.cwd(), ()), (library_dir(), ("sls_scenarios", "library"))):
+        if path.is_relative_to(root):
+            return ".".join((*prefix, *path.relative_to(root).parts))
+    return path.name
+
+
 def _located(result: ScenarioResult) -> str:
-    """The message after the file and line of the step that failed: ``probe.scenario.yaml:12: step 2 ...``."""
-    return f"{result.file}:{result.line}: {result.message}" if result.line else result.message
+    """The message after the file and line of the step (or setup entry) that failed:
+    ``probe.scenario.yaml:12: step 2 ...``; an invalid file's problems name their own."""
+    if not result.line or result.message.startswith(f"{result.file}:"):
+        return result.message
+    return f"{result.file}:{result.line}: {result.message}"
 
 
 #: What XML 1.0 cannot carry, even escaped: control characters but tab, newline and carriage return, lone

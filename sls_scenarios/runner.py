@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from .execute import run_steps
-from .loader import Scenario, load, name_clashes
+from .loader import Scenario, invalid_name, load, name_clashes
 from .positions import ScenarioInvalid
 from .setup import DEFAULT_CLOCK, SetupFailed, apply, new_world, reset
 from .steps import StepResult
@@ -85,11 +85,19 @@ class Listener(Protocol):
 
 class Runner:
     def __init__(
-        self, target: InProcessTarget | RemoteTarget, *, seed: int = 0, listener: Listener | None = None
+        self,
+        target: InProcessTarget | RemoteTarget,
+        *,
+        seed: int = 0,
+        listener: Listener | None = None,
+        fail_on_skip: bool = False,
     ):
         self.target = target
         self.seed = seed
         self.listener = listener
+        #: A scenario the target cannot run fails instead of being skipped: a CI job that must run every
+        #: scenario (a green run of skips tested nothing) says so with ``--fail-on-skip``.
+        self.fail_on_skip = fail_on_skip
 
     def run(self, scenario: Scenario) -> ScenarioResult:
         started = time.perf_counter()
@@ -128,6 +136,9 @@ class Runner:
                 )
                 result.line = scenario.positions.of(_written_at(scenario.data["steps"], failed.index))[0]
         result.status = _marked(result, scenario.expect_failure)
+        if result.status == "skipped" and self.fail_on_skip:
+            # an error, as a scenario that could not start: never an expected failure
+            result.status, result.message = "error", f"{result.message} (a skip fails this run: fail-on-skip)"
         result.seconds = time.perf_counter() - started
         if self.listener:
             self.listener.scenario_done(result)
@@ -190,7 +201,8 @@ def run_paths(paths: Iterable[Path], runner: Runner) -> list[ScenarioResult]:
                 continue
             entry = ScenarioInvalid(mine)
         first = entry.problems[0].line if entry.problems else None  # CI annotates the file there
-        results.append(ScenarioResult(path.name, str(path), "error", message=str(entry), line=first))
+        name = invalid_name(path, entry)
+        results.append(ScenarioResult(name, str(path), "error", message=str(entry), line=first))
     return results
 
 

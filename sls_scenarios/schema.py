@@ -102,6 +102,20 @@ class _Said:
     missing: tuple[str, ...] = ()
 
 
+def _belongs(path: tuple[Any, ...], key: str, positions: Positions) -> str:
+    """A step's own key (``expect``, ``actor``...) written inside its body, indented under ``login:``
+    instead of beside it: say where it goes, not only that the body has no such key."""
+    from .execute import COMMON
+
+    in_step = (
+        len(path) >= 3 and isinstance(path[-2], int) and (path[-3] == "steps" or isinstance(path[-3], int))
+    )
+    if not in_step or key not in COMMON or path[-1] in COMMON:
+        return ""
+    line, column = positions.of(path, key=True)
+    return f" (`{key}` is the step's: indent it as far as `{path[-1]}` on line {line}, column {column})"
+
+
 def _explain(error: ValidationError, positions: Positions) -> list[_Said]:
     path = tuple(error.absolute_path)
     instance, kind = error.instance, error.validator
@@ -118,9 +132,10 @@ def _explain(error: ValidationError, positions: Positions) -> list[_Said]:
         else:
             said = "unknown key {0!r}{1}; expected " + _list(allowed).replace("{", "{{").replace("}", "}}")
         return [
-            _Said((*path, k), said.format(k, suggest(k, allowed)), key=True, meant=closest(k, allowed))
+            _Said((*path, k), said.format(k, suggest(k, allowed)) + _belongs(path, k, positions), key=True,
+                  meant=closest(k, allowed))
             for k in extra
-        ]
+        ]  # fmt: skip
     if kind == "not" and list(error.schema_path)[-2:] == ["propertyNames", "not"]:
         why = _mapping(error.schema).get("description", "")
         said = f"{instance} cannot be set from a scenario" + (f": {why[0].lower()}{why[1:]}" if why else "")

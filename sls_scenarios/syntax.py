@@ -62,6 +62,10 @@ def not_yaml(text: str, exc: yaml.MarkedYAMLError, loader: Loader, filename: str
         return _at(filename, context, said)
     hint = _quote_hint(lines, problem)
     stopped = f"line {problem.line + 1}, column {problem.column + 1}: {said}"
+    if "'\\t'" in said:  # PyYAML's words say nothing of why a tab cannot be there
+        return _at(filename, problem, "a tab: YAML indents with spaces only; replace it with spaces")
+    if said.startswith("expected <block end>") and context is not None:
+        return _misindented(filename, lines, exc, problem, context, stopped)
     if context is not None and context.line < problem.line and exc.context in _OPENED:
         opened = _OPENED[str(exc.context)]
         if opened != "the quote" and _indent(lines, problem.line) > _indent(lines, context.line):
@@ -86,6 +90,44 @@ def not_yaml(text: str, exc: yaml.MarkedYAMLError, loader: Loader, filename: str
         said = f"this text runs on into line {problem.line + 1} (at {stopped})"
         return _at(filename, plain.start_mark, f"{said}: is a `:` missing here, or does it need quotes?")
     return _at(filename, problem, f"{said}{hint}")
+
+
+def _misindented(
+    filename: str,
+    lines: list[str],
+    exc: yaml.MarkedYAMLError,
+    problem: yaml.Mark,
+    context: yaml.Mark,
+    stopped: str,
+) -> Problem:
+    """A line indented as no list or mapping open above it is (PyYAML: ``expected <block end>, but found
+    ...``): a step's ``expect:`` written at its ``-``, or a key one space off its neighbours."""
+    if exc.context == "while parsing a block collection" and problem.column == context.column:
+        return _at(
+            filename,
+            problem,
+            f"this line is at the column of the list's `-` (line {context.line + 1}), where only a new item "
+            f"can start: a key of the item above (a step's `expect:` or `actor:`) is indented as far as the "
+            f"text after its `-`, column {context.column + 3} (at {stopped})",
+        )
+    here = problem.column
+    above = {}  # indent -> the last line above with it
+    for number in range(problem.line):
+        text = lines[number]
+        if text.strip() and not text.lstrip().startswith("#"):
+            above[_indent(lines, number)] = number
+    shallower = max((i for i in above if i < here), default=None)
+    deeper = min((i for i in above if i > here), default=None)
+    options = [
+        f"{indent} spaces, as on line {above[indent] + 1}"
+        for indent in (deeper, shallower)
+        if indent is not None
+    ]
+    spaces = f"{here} space{'' if here == 1 else 's'}"
+    said = f"this line is indented {spaces}, as no line above it is (at {stopped})"
+    return _at(
+        filename, problem, f"{said}: indent it as far as the key it belongs with ({', or '.join(options)})"
+    )
 
 
 def _at(filename: str, mark: yaml.Mark | None, said: str) -> Problem:

@@ -1,5 +1,6 @@
 """Values written out in a scenario that only the run would refuse: an instant the server's clock cannot be
-set to, a duration the runner cannot read, a PIN or iPhone passcode the device cannot take.
+set to, a duration the runner cannot read, a PIN or iPhone passcode the device cannot take, an actor's
+address or an allowlist's entry that is no IP address (or range) to the server.
 
 Each is judged by the same code that would refuse it at run time (``values``, the device models), so a
 validation says at its line what step 14 would have failed on; the cross-checks (``checks``) call these
@@ -8,9 +9,10 @@ where such a value is written, in the setup or in a step.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeGuard
 
 from sls_devices import dscplus, ibkey
+from sls_server.ipnets import parse_ip, parse_network
 
 from .positions import Report
 from .refusals import lacks
@@ -74,3 +76,37 @@ def clock_move(body: Any, path: tuple[Any, ...], report: Report) -> None:
             duration_seconds(seconds)
         except ValueError as exc:
             report(where, str(exc))
+
+
+def addresses(data: dict[str, Any], report: Report) -> None:
+    """Each actor's ``address`` must be an IP address and each ``ip_allowlist`` entry of the setup's users
+    and accounts an address or CIDR range, as the server reads them (``sls_server.ipnets``, its one parser):
+    in-process a bad address reached the server as no address at all (an allowlist scenario expecting 403
+    passed for the wrong reason), and a bad entry failed the run with a raw 400 from the admin API."""
+    actors = data.get("actors")
+    for name, actor in actors.items() if isinstance(actors, dict) else ():
+        value = actor.get("address") if isinstance(actor, dict) else None
+        if _written(value) and not _reads(parse_ip, value):
+            report(("actors", name, "address"), f"{value!r} is not an IP address")
+    setup = data.get("setup")
+    for kind in ("users", "accounts"):
+        listed = setup.get(kind) if isinstance(setup, dict) else None
+        for i, entry in enumerate(listed if isinstance(listed, list) else ()):
+            allowlist = entry.get("ip_allowlist") if isinstance(entry, dict) else None
+            for j, value in enumerate(allowlist if isinstance(allowlist, list) else ()):
+                if _written(value) and not _reads(parse_network, value):
+                    where = ("setup", kind, i, "ip_allowlist", j)
+                    report(where, f"{value!r} is not an IP address or CIDR range")
+
+
+def _written(value: Any) -> TypeGuard[str]:
+    """Text written out, not a ``${variable}`` (nor what the schema refused: no text)."""
+    return isinstance(value, str) and "${" not in value
+
+
+def _reads(parse: Any, value: str) -> bool:
+    try:
+        parse(value)
+    except ValueError:
+        return False
+    return True

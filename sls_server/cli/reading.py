@@ -46,12 +46,18 @@ class OutputFile(click.Path):
     every scenario, fetches a recording) and then dies writing the result with a traceback; the mistake is a
     usage error, exit 2, like a path that names a folder."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, make_folder: bool = False) -> None:
         super().__init__(dir_okay=False, path_type=Path)
+        #: The folder may be missing, made when the file is written (``--junit reports/junit.xml``, as
+        #: pytest's ``--junitxml`` makes it: CI templates count on it); what is checked now is the nearest
+        #: folder that exists.
+        self.make_folder = make_folder
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         path = Path(os.fsdecode(super().convert(value, param, ctx)))
         folder = path.parent
+        while self.make_folder and not folder.exists() and folder != folder.parent:
+            folder = folder.parent
         if not folder.is_dir():
             self.fail(
                 f"{str(folder)!r} is not a folder that exists, so {str(path)!r} cannot be written.",

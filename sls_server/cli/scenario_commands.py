@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from .output import EXIT_FAILED, EXIT_USAGE, CliError, HelpGroup, err, out, print_json, table
-from .scenario_files import gather, load_one, no_such_tag
+from .scenario_files import gather, load_one, no_such_tag, note_passed_over
 
 
 def console(*, stderr: bool = False) -> Any:
@@ -111,9 +111,12 @@ def show(name: str, as_json: bool) -> None:
 def new(name: str, folder: Path, force: bool, as_json: bool) -> None:
     """Write a commented template, NAME.scenario.yaml, to start a scenario from.
 
+    Its description is the template's until you say what the scenario shows: until then `validate` and
+    `run` refuse it (an unedited template would pass, showing nothing of its own).
+
     \b
     Example:
-      sls scenario new my-login-check && sls scenario run my-login-check.scenario.yaml
+      sls scenario new my-login-check && $EDITOR my-login-check.scenario.yaml
     """
     from sls_scenarios.files import new_file
 
@@ -126,7 +129,8 @@ def new(name: str, folder: Path, force: bool, as_json: bool) -> None:
     if as_json:
         print_json({"file": str(target)})
     else:
-        out().print(f"wrote {target}; run it with: sls scenario run {target}", soft_wrap=True)
+        said = f"wrote {target}: say what it shows in its description (validate refuses the template's), "
+        out().print(f"{said}then run it with: sls scenario run {target}", soft_wrap=True)
 
 
 @scenario.command("validate")
@@ -147,11 +151,12 @@ def validate(targets: tuple[str, ...], everything: bool, as_json: bool) -> None:
     from sls_scenarios.batch import print_problems
     from sls_scenarios.loader import check_files
 
-    checked = check_files(gather(targets, everything))
+    checked = check_files(gather(targets, everything, note=False))
     if as_json:
         print_json(checked)
     else:
         print_problems(checked, out(), err())
+    note_passed_over(targets)  # after the files' verdicts, where it is read
     if not checked or not all(entry["valid"] for entry in checked):
         sys.exit(EXIT_FAILED)
 

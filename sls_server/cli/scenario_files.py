@@ -7,12 +7,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import click
+
 from .output import EXIT_USAGE, CliError
 
 
-def gather(targets: tuple[str, ...], everything: bool) -> list[Path]:
+def gather(targets: tuple[str, ...], everything: bool, *, note: bool = True) -> list[Path]:
     """The files named; a usage error when they are none (an empty folder, or only misnamed files), so a
-    run or a validation of nothing can never look like a green one."""
+    run or a validation of nothing can never look like a green one; a note naming the YAML files a folder
+    held that are not scenarios by their name, whenever there are any (unless ``note`` is false)."""
     from sls_scenarios.files import nothing_found, resolve
 
     if not targets and not everything:
@@ -23,7 +26,19 @@ def gather(targets: tuple[str, ...], everything: bool) -> list[Path]:
         raise CliError(str(exc), EXIT_USAGE) from None
     if not files:
         raise CliError(nothing_found(list(targets)), EXIT_USAGE)
+    if note:
+        note_passed_over(targets)
     return files
+
+
+def note_passed_over(targets: tuple[str, ...]) -> None:
+    """The note naming the YAML files the folders of ``targets`` held that are not scenarios by their name,
+    on stderr (stdout may carry --json); ``sls scenario run`` says it after its summary, where it is read."""
+    from sls_scenarios.files import passed_over_note
+
+    said = passed_over_note(list(targets))
+    if said:
+        click.secho(said, err=True, fg="yellow")
 
 
 def tagged(files: list[Path], tags: tuple[str, ...]) -> list[Path]:

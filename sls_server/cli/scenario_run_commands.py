@@ -18,7 +18,7 @@ from .admin_commands import admin_token_option, bearer, connect, server_errors, 
 from .output import EXIT_FAILED, EXIT_USAGE, CliError, print_json
 from .reading import OutputFile
 from .scenario_commands import console, scenario
-from .scenario_files import gather, load_one, no_such_tag, tagged
+from .scenario_files import gather, load_one, no_such_tag, note_passed_over, tagged
 from .scenario_server import (
     demo_server,
     demo_sim_token,
@@ -95,8 +95,17 @@ def _pace(value: str | None) -> float | None:
 @server_token_option
 @sim_token_option
 @seed_option
-@click.option("--junit", type=OutputFile(), metavar="FILE", help="Write JUnit XML.")
+@click.option(
+    "--junit",
+    type=OutputFile(make_folder=True),
+    metavar="FILE",
+    help="Write JUnit XML (its folder made if missing).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON (progress goes to stderr).")
+@click.option(
+    "--fail-on-skip", is_flag=True,
+    help="A scenario the server cannot run (settings it lacks) fails the run instead of being skipped.",
+)  # fmt: skip
 @click.option("-v", "--verbose", is_flag=True, help="Show every round of a repeat and every parallel branch.")
 def run(
     targets: tuple[str, ...],
@@ -108,11 +117,15 @@ def run(
     seed: int,
     junit: Path | None,
     as_json: bool,
+    fail_on_skip: bool,
     verbose: bool,
 ) -> None:
     """Run scenarios; exit 0 only when every one passed (or failed as it declared it would).
 
     \b
+    Exit 1 when one failed or was an error; 2 (a usage error) when the names, folders or --tag given select
+    no scenario at all. A folder means its *.scenario.yaml and *.scenario.yml files: other YAML files there
+    are passed over, named in a note after the summary. A file named by its path runs whatever its name.
     A file that is not a valid scenario is an error case of the report (with or without --tag) and the
     others still run. In-process by default: an app and an embedded Redis of the run's own, wiped before
     each scenario.
@@ -122,8 +135,9 @@ def run(
     sends actors' addresses as X-Forwarded-For, so the server must trust this machine
     (SLS_TRUSTED_PROXIES=127.0.0.1/32); a scenario fails if an address did not take.
     A scenario needing setup.settings (gateway-controls: SLS_GATEWAY) the server is not known to run with
-    is skipped with the reason (JUnit <skipped>) and does not fail the run: run it in-process, or with `sls
-    scenario demo`, whose own server starts with them. A server is known to run with the defaults, or, the
+    is skipped with the reason (JUnit <skipped>) and does not fail the run (with --fail-on-skip it is a
+    failure: for a job that must run every scenario): run it in-process, or with `sls scenario demo`, whose
+    own server starts with them. A server is known to run with the defaults, or, the
     running `sls demo`, with the settings its demo.json records.
 
     \b
@@ -137,7 +151,7 @@ def run(
     from sls_scenarios.targets import TargetError
 
     server = _server_given(server)
-    files = gather(targets, everything)
+    files = gather(targets, everything, note=False)  # the note comes after the summary
     if tags:
         among = files
         files = tagged(files, tags)
@@ -155,9 +169,11 @@ def run(
         results, document = run_batch(
             files, console(stderr=as_json), server=server, admin_token=admin_token, sim_token=sim_token,
             seed=seed, verbose=verbose, junit=junit, known=known_settings(server) if server else None,
+            fail_on_skip=fail_on_skip,
         )  # fmt: skip
     except TargetError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
+    note_passed_over(targets)
     if as_json:
         print_json(document)
     if not results or not all(r.ok for r in results):

@@ -205,3 +205,31 @@ def test_a_count_from_a_variable_a_regex_that_compiles_and_a_repeats_statuses_ar
     """
     file.write_text(HEAD + textwrap.indent(textwrap.dedent(steps), "  "))
     assert load(file).name == "probe"
+
+
+def test_an_address_or_allowlist_entry_the_server_cannot_read_is_told_at_its_line(tmp_path: Path) -> None:
+    """QA: ``address: 203.0.113.666`` validated; in-process the server saw no address at all (an allowlist
+    scenario expecting 403 passed for the wrong reason). ``ip_allowlist: [bogus]`` validated and the run
+    failed with a raw 400 from POST /admin/v1/users. Judged by the server's own parser (``ipnets``), so a
+    zone, IPv4-mapped IPv6 and a range with host bits set pass as the server takes them."""
+    head = (
+        HEAD.replace(
+            "setup:\n",
+            "actors:\n  attacker: {address: 203.0.113.666}\n  phone: {address: 'fe80::1%eth0'}\n"
+            "  mapped: {address: '::ffff:198.51.100.7'}\nsetup:\n",
+        )
+        .replace(
+            '{username: alice, phone: "+15550100001"}',
+            '{username: alice, phone: "+15550100001", ip_allowlist: [bogus, 10.0.0.1/8]}',
+        )
+        .replace(
+            "  devices:",
+            "  accounts:\n    - {id: U1, users: [alice], ip_allowlist: [10.0.0.300/8]}\n  devices:",
+        )
+    )
+    found = problems(tmp_path, "- login: alice\n  expect: {status: 200}\n", head=head)
+    assert found == [
+        "4:23: actors.attacker.address: '203.0.113.666' is not an IP address",
+        "9:63: setup.users[1].ip_allowlist[1]: 'bogus' is not an IP address or CIDR range",
+        "11:47: setup.accounts[1].ip_allowlist[1]: '10.0.0.300/8' is not an IP address or CIDR range",
+    ], found

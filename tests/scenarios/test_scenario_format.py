@@ -12,6 +12,7 @@ from jsonschema import Draft202012Validator
 
 from sls_scenarios.files import library_files, new_file
 from sls_scenarios.loader import load
+from sls_scenarios.positions import ScenarioInvalid
 from sls_scenarios.reference import markdown
 from sls_scenarios.schema import schema, step_types
 from sls_scenarios.steps import load_all
@@ -56,8 +57,17 @@ def test_the_library_loads_and_each_file_is_named_after_its_scenario() -> None:
         assert scenario.tags and scenario.data.get("source"), file.name
 
 
-def test_the_template_is_a_valid_scenario(tmp_path: Path) -> None:
+def test_the_template_is_a_valid_scenario_once_its_description_is_written(tmp_path: Path) -> None:
+    """QA: `sls scenario new` then `run` passed, exit 0, and validate took the template's placeholder
+    description: a file showing nothing of its own passed for a test."""
     written = new_file("fresh-check", tmp_path)
+    with pytest.raises(ScenarioInvalid) as refused:
+        load(written)
+    [problem] = refused.value.problems
+    assert (problem.line, problem.where) == (6, "description"), problem
+    assert problem.message == "still the template's: say in a sentence what this scenario shows"
+    said = written.read_text().replace("Say in a sentence what this scenario shows", "Alice logs in")
+    written.write_text(said)
     assert load(written).name == "fresh-check"
     with pytest.raises(FileExistsError):
         new_file("fresh-check", tmp_path)

@@ -214,7 +214,8 @@ def test_a_failing_scenario_file_fails_with_its_steps_in_the_report(tmp_path: Pa
     ran = pytest_in(folder, "wrong.scenario.yaml", "marked.scenario.yaml")
     assert ran.returncode == 1, ran.stdout + ran.stderr
     assert "1 failed, 1 xfailed" in ran.stdout
-    assert "wrong.scenario.yaml:10: failed: step 3 (verify: typed " in ran.stdout  # the step's own line
+    assert "\nfailed: step 3 (verify: typed " in ran.stdout  # the reason first: pytest's summary shows it
+    assert "\nwrong.scenario.yaml:10: failed\n" in ran.stdout  # the step's own line, last
     assert "state is 'authenticated', expected 'elated'" in ran.stdout
     assert "ok   2 [user] card card" in ran.stdout and "FAIL 3 [user] verify" in ran.stdout
 
@@ -266,6 +267,12 @@ def test_scenario_files_run_against_a_server_with_its_tokens_from_options_or_env
     )
     assert by_environment.returncode == 0, by_environment.stdout
     assert "1 passed, 1 skipped" in by_environment.stdout, by_environment.stdout
+    strict = pytest_in(
+        tmp_path, "--sls-server", server.url, "--sls-fail-on-skip", "--sls-sim-token", SIM_TOKEN,
+        SLS_ADMIN_TOKEN=ADMIN_TOKEN,
+    )  # fmt: skip
+    assert strict.returncode == 1 and "1 failed, 1 passed" in strict.stdout, strict.stdout
+    assert "(without --sls-server) (a skip fails this run: fail-on-skip)" in strict.stdout, strict.stdout
 
 
 def test_a_wrong_admin_token_or_no_server_stops_the_session_once(

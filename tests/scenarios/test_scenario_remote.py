@@ -99,6 +99,13 @@ def test_settings_a_running_server_cannot_take_skip_the_scenario(
     assert result["message"].startswith("this scenario needs server settings"), result["message"]
     case = ET.parse(junit).getroot().find("testsuite/testcase/skipped")
     assert case is not None and "SLS_LOCKOUT_THRESHOLD=2" in (case.get("message") or "")
+    # QA: a run of skips alone stayed green with no way to say a job must run every scenario
+    strict = sls(
+        "run", str(needs), "--server", server.url, "--admin-token", ADMIN_TOKEN, "--json", "--fail-on-skip"
+    )
+    result = json.loads(strict.stdout)["scenarios"][0]
+    assert strict.returncode == 1 and result["status"] == "error", strict.stdout + strict.stderr
+    assert result["message"].endswith("(a skip fails this run: fail-on-skip)"), result["message"]
 
 
 def test_the_help_examples_run_all_against_a_server_passes(sls_serve: Callable[..., ServerProcess]) -> None:

@@ -14,6 +14,7 @@ from runner_kit import LOGIN, in_process, run, write  # noqa: F401 - in_process:
 
 from sls_scenarios import report
 from sls_scenarios.loader import load
+from sls_scenarios.runner import Runner, run_paths
 from sls_scenarios.targets import InProcessTarget
 
 
@@ -150,3 +151,40 @@ def test_a_round_or_branch_reports_the_time_its_steps_took(target: InProcessTarg
     for looped in result.steps:
         for part in looped.children:
             assert part.ms > 0 and part.ms == sum(step.ms for step in part.children), (part.title, part.ms)
+
+
+def test_junit_names_each_case_by_its_file_and_scenario_as_pytest_does(
+    target: InProcessTarget, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """QA: the classname was ``scenarios.<first tag>`` (reordering tags renamed the test), an invalid
+    file's case was named after the file, not its ``name`` (a typo made the test vanish from CI's history),
+    and pytest named the same scenario a third way. A setup entry the server refused had no file:line in
+    its ``<error>`` message, where a failed step's has."""
+    monkeypatch.chdir(tmp_path)
+    folder = tmp_path / "suite"
+    folder.mkdir()
+    tagged = write(folder, LOGIN, name="tagged", extra="tags: [zeta, alpha]")
+    weak = write(folder, LOGIN, name="weak").read_text()
+    (folder / "weak.scenario.yaml").write_text(
+        weak.replace("{username: alice,", "{password: a, username: alice,")
+    )
+    typo = write(folder, LOGIN.replace("- card:", "- crad:"), name="typo-check")
+    typo.rename(folder / "typo.scenario.yaml")
+    files = [tagged, folder / "weak.scenario.yaml", folder / "typo.scenario.yaml"]
+    results = run_paths(files, Runner(target))
+    junit = tmp_path / "junit.xml"
+    report.write_junit(junit, results, seed=0)
+    cases = {(c.get("classname"), c.get("name")): c for c in ET.parse(junit).getroot().iter("testcase")}
+    assert list(cases) == [
+        ("suite.tagged.scenario.yaml", "tagged"),
+        ("suite.weak.scenario.yaml", "weak"),
+        ("suite.typo.scenario.yaml", "typo-check"),
+    ]
+    error = cases[("suite.weak.scenario.yaml", "weak")].find("error")
+    assert error is not None and error.get("message", "").startswith(
+        f"{folder / 'weak.scenario.yaml'}:6: setup: "
+    ), error.get("message") if error is not None else None
+    invalid = cases[("suite.typo.scenario.yaml", "typo-check")].find("error")
+    assert invalid is not None and invalid.get("message", "").startswith(
+        f"{folder / 'typo.scenario.yaml'}:11:"
+    )

@@ -98,3 +98,33 @@ def test_a_character_yaml_does_not_allow_is_told_at_its_place_not_as_a_traceback
     assert told(tmp_path, "  - say: a bell\x07 rings\n") == (
         "4:16: not valid YAML: unacceptable character #x0007: special characters are not allowed"
     )
+
+
+def test_common_indentation_mistakes_are_told_as_such(tmp_path: Path) -> None:
+    """QA: a step's ``expect:`` at its ``-``, a key one space off and a tab got PyYAML's raw words
+    (``expected <block end>, but found '?'``, ``found character '\\t' that cannot start any token``, the
+    latter even as a line "indented deeper"); an ``expect:`` indented under ``login:`` was an unknown key of
+    the login with no word of where it belongs."""
+    at_the_dash = told(tmp_path, "  - login: alice\n  expect: {status: 200}\n")
+    assert at_the_dash.startswith(
+        "5:3: not valid YAML: this line is at the column of the list's `-` (line 4), where only a new item "
+        "can start: a key of the item above (a step's `expect:` or `actor:`) is indented as far as the text "
+        "after its `-`, column 5"
+    ), at_the_dash
+    setup = "setup:\n  users:\n    - {username: alice}\n clock: '2030-01-01T09:00:00Z'\n"
+    one_off = told(tmp_path, "  - login: alice\n    expect: {status: 200}\n" + setup)
+    assert one_off.startswith("9:2: not valid YAML: this line is indented 1 space, as no line above it is")
+    assert one_off.endswith(
+        "indent it as far as the key it belongs with (2 spaces, as on line 7, or 0 spaces, as on line 6)"
+    ), one_off
+    tab = told(tmp_path, "  - login: alice\n\texpect: {status: 200}\n")
+    assert tab == "5:1: not valid YAML: a tab: YAML indents with spaces only; replace it with spaces"
+    file = tmp_path / "probe.scenario.yaml"
+    file.write_text(HEAD + "  - login:\n      user: alice\n      expect: {status: 200}\n")
+    with pytest.raises(ScenarioInvalid) as caught:
+        load(file)
+    said = [str(p).replace(f"{file}:", "") for p in caught.value.problems]
+    assert (
+        "6:7: step 1 login.expect: unknown key 'expect'; expected `user`, `password` "
+        "(`expect` is the step's: indent it as far as `login` on line 4, column 5)"
+    ) in said, said

@@ -82,8 +82,14 @@ SHAPES_MAY_IMPORT = ("pydantic", "pydantic_core", "typing_extensions", "sls_serv
 
 #: What ``sls_scenarios/`` may use of the server: the app factory, for the in-process transport, with the
 #: errors it refuses settings with (``InvalidConfig``: told as a refusal, anything else is a bug), and the
-#: embedded Redis, to boot its own; everything else it reaches over HTTP, like any client.
-SCENARIOS_MAY_USE = ("sls_server.create_app", "sls_server.errors", "sls_server.store.embedded")
+#: embedded Redis, to boot its own; and the server's one reading of IP addresses (``ipnets``, pure), so a
+#: validation refuses the addresses the server would; everything else it reaches over HTTP, like any client.
+SCENARIOS_MAY_USE = (
+    "sls_server.create_app",
+    "sls_server.errors",
+    "sls_server.store.embedded",
+    "sls_server.ipnets",
+)
 
 
 def modules() -> Iterator[tuple[str, Path]]:

@@ -1,0 +1,59 @@
+"""An invalid scenario file under the pytest plugin: one error of its own, as ``sls scenario run`` reports it,
+while every other test runs; and what pytest's short summary shows of a scenario that failed.
+
+QA: one invalid file was a collection error, so pytest stopped the session ("Interrupted: 1 error during
+collection"): the valid scenario and the Python tests beside it never ran, and JUnit had one testcase named
+after the file, with an empty classname. A failed scenario's summary line was cut before its reason, which
+came after an absolute path."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from test_scenario_pytest_plugin import pytest_in
+
+pytestmark = pytest.mark.e2e
+
+SCENARIO = """\
+name: {name}
+description: A scenario that calls the health check.
+steps:
+  - {step}: {{method: GET, path: /healthz}}
+    expect: {{status: {status}}}
+"""
+
+
+def test_an_invalid_file_is_an_error_of_its_own_and_the_rest_runs(tmp_path: Path) -> None:
+    (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider\n")
+    (tmp_path / "health.scenario.yaml").write_text(SCENARIO.format(name="health", step="http", status=200))
+    (tmp_path / "test_plain.py").write_text("def test_one():\n    pass\n\ndef test_two():\n    pass\n")
+    typo = tmp_path / "typo.scenario.yaml"
+    typo.write_text(SCENARIO.format(name="typo-check", step="htp", status=200))
+    (tmp_path / "unnamed.scenario.yml").write_text("name: [not, a, name]\n")
+    ran = pytest_in(tmp_path, "--junitxml", str(tmp_path / "junit.xml"))
+    assert ran.returncode == 1, ran.stdout + ran.stderr
+    assert "3 passed, 2 errors" in ran.stdout and "Interrupted" not in ran.stdout, ran.stdout
+    assert f"{typo}:4:5: step 1: unknown step type 'htp' (did you mean 'http'?)" in ran.stdout
+    assert "ERROR typo.scenario.yaml::typo-check - Failed: invalid scenario: step" in ran.stdout
+    cases = {
+        (case.get("classname"), case.get("name")): case
+        for case in ET.parse(tmp_path / "junit.xml").getroot().iter("testcase")
+    }
+    assert cases[("typo.scenario.yaml", "typo-check")].find("error") is not None, cases
+    assert cases[("unnamed.scenario.yml", "unnamed")].find("error") is not None, cases
+    assert cases[("health.scenario.yaml", "health")].find("error") is None, cases
+
+
+def test_the_short_summary_shows_why_a_scenario_failed(tmp_path: Path) -> None:
+    (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider\n")
+    folder = tmp_path / "tests"
+    folder.mkdir()
+    wrong = folder / "wrongstatus.scenario.yaml"
+    wrong.write_text(SCENARIO.format(name="wrong-status", step="http", status=201))
+    ran = pytest_in(tmp_path)  # 80 columns: the summary line is cut there
+    assert ran.returncode == 1, ran.stdout + ran.stderr
+    assert "FAILED tests/wrongstatus.scenario.yaml::wrong-status - failed: step 1" in ran.stdout, ran.stdout
+    # the place is where pytest ends a report, relative to where pytest runs
+    assert f"\n{wrong.relative_to(tmp_path)}:4: failed\n" in ran.stdout, ran.stdout
