@@ -140,6 +140,19 @@ def test_the_token_a_step_up_retired_is_told_to_use_the_new_one(alice: EnrolledU
     assert alice.client.get("/api/v1/session", headers=_bearer(new)).status_code == 200
 
 
+def test_a_page_sent_with_a_cookie_a_step_up_retired_is_not_told_the_session_ended(
+    alice: EnrolledUser,
+) -> None:
+    """The browser holds the step-up's new cookie: a request in flight with the old one is sent to the login
+    page, as before, never to the logged-off page's "a newer login" (the session did not end)."""
+    token = alice.log_in()
+    alice.step_up(token)
+    old = alice.client.application.test_client()
+    old.set_cookie("sls_session", token)
+    answer = old.get("/account")
+    assert answer.status_code == 303 and answer.headers["Location"] == "/", answer.headers.get("Location")
+
+
 def test_the_tombstone_is_why_and_when_only_kept_a_day_of_real_time(
     alice: EnrolledUser, admin_headers: dict[str, str], redis_url: str
 ) -> None:
