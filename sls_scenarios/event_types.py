@@ -60,6 +60,7 @@ EVENT_TYPES: frozenset[str] = frozenset(
         "account.unlocked",
         "ip.allowlist_changed",
         "ip.rejected",
+        "ip.throttle_lifted",
         # authenticators
         "device.enrolled",
         "device.activated",

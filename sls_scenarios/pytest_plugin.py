@@ -9,7 +9,8 @@
   ``SLS_REDIS_URL`` is a usage error (the fixture wipes its server's world before each test: it must be a
   world of its own).
   Under pytest-xdist each worker is a session with a server of its own; with ``SLS_PORT`` given, worker
-  ``gwN`` takes ``SLS_PORT + N``.
+  ``gwN`` takes ``SLS_PORT + N``. Like ``sls demo``'s, the server believes ``X-Forwarded-For`` from this
+  machine (``SLS_TRUSTED_PROXIES=127.0.0.1/32``) unless the ini sets ``SLS_TRUSTED_PROXIES`` (even empty).
 * ``*.scenario.yaml`` (and ``*.scenario.yml``) files are collected as tests, one item per scenario, run
   in-process (or against ``--sls-server``), not on the fixture's server: ``sls_emulator_env`` does not reach
   them (a scenario's settings are its ``setup.settings``); a failure report lists the steps.
@@ -171,7 +172,11 @@ def sls_emulator_server(
     from .server import ChildServer
 
     settings = _worker_port(_emulator_settings(pytestconfig))
-    server = ChildServer(settings=settings, data_dir=tmp_path_factory.mktemp("sls-emulator")).start()
+    # X-Forwarded-For believed from this machine, as `sls demo` believes it, unless the ini says (even empty):
+    # a test gives a request an allowlist's, an attacker's or a throttled address as it would against the demo
+    trust = "SLS_TRUSTED_PROXIES" not in settings
+    folder = tmp_path_factory.mktemp("sls-emulator")
+    server = ChildServer(settings=settings, data_dir=folder, trust_local_proxy=trust).start()
     yield server
     server.stop()
 

@@ -10,6 +10,7 @@ from .accounts.name_refs import NameRefs
 from .accounts.opening import AccountOpening
 from .accounts.passwords import PasswordHasher
 from .accounts.users import UserService
+from .auth.address_limits import AddressLimits
 from .auth.console import ConsoleSignIns
 from .auth.console_access import ConsoleAccess
 from .auth.lockout import Lockout, LockoutPolicy
@@ -69,6 +70,7 @@ class Core:
     keypads: CardKeypads
     authenticator: AuthenticatorApp
     lockout: Lockout
+    address_limits: AddressLimits
     phones: PhoneService
     notifier: Notifier
     stepup: StepUp
@@ -209,6 +211,7 @@ def build_core(settings: Settings, store: Store) -> Core:
         keypads=CardKeypads(devices, dscplus, events, settings.secret_key),
         authenticator=AuthenticatorApp(devices, totp),
         lockout=lockout,
+        address_limits=AddressLimits(store.lockout, events, lockout.policy),
         phones=phones,
         notifier=notifier,
         stepup=stepup,

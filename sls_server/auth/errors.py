@@ -130,6 +130,14 @@ class SessionReplaced(NotAuthenticated):
     message = "This session was ended by a newer login of the same user."
 
 
+class SessionRotated(SessionReplaced):
+    """The token a step-up retired (ASVS 7.2.4): the session lives on under the step-up's new token. Told to
+    every request still carrying the old one while its tombstone lasts, so a request in flight during the
+    step-up (a tickle timer, a second tab) learns to use the new token rather than to log in again."""
+
+    message = "This session token was replaced by the step-up's new session token; use the new token."
+
+
 class SessionRevoked(NotAuthenticated):
     code = "session_revoked"
     message = "This session was ended: the account was disabled or removed."

@@ -4,8 +4,10 @@ A session its holder did not end (an expiry, a newer login, the account disabled
 reset, its user from another session, a request from an address the account may not use) is left a tombstone
 in its place (``store.sessions.ENDED_KEEP_S`` of real time): only ``state``, the word below, and ``at``. Every
 request with the token is answered the same error from it, not only the first, and records nothing: the
-ending's event was recorded once, when it ended. A logout (and the token a step-up retires) leaves none: its
-holder knows, and a later request is ``not_authenticated``.
+ending's event was recorded once, when it ended. The token a step-up retires leaves one too (``rotated``,
+written by the rotation's own script): the session lives on under the new token, and a request still carrying
+the old one (sent while the step-up was answered) is told to use it. A logout leaves none: its holder knows,
+and a later request is ``not_authenticated``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from .errors import (
     SessionLifetimeEnded,
     SessionReplaced,
     SessionRevoked,
+    SessionRotated,
 )
 
 #: The endings a session's own check finds (past its time): this step ended it, and records its event.
@@ -49,6 +52,8 @@ def ended_error(state: str) -> SlsError:
         return SessionLifetimeEnded()
     if state == "replaced":
         return SessionReplaced()
+    if state == "rotated":
+        return SessionRotated()
     if state == "revoked":
         return SessionRevoked()
     return SessionKilled(KILLED_WORDS.get(state), why=state)

@@ -17,7 +17,7 @@ from ..events import EventLog
 from ..store import Store
 from ..store.ids import owner_of_prefix, short_id
 from ..store.records import SessionRecord, UserAccess
-from .errors import AccountDisabled, SessionActive, SessionIpRejected, SessionReplaced
+from .errors import AccountDisabled, SessionActive, SessionIpRejected, SessionReplaced, SessionRotated
 from .lockout_terms import raise_locked, scripted_until
 from .session_endings import EXPIRED, ended_error, tombstone_for
 from .session_state import Session
@@ -116,7 +116,8 @@ class SessionService:
     def rotate(
         self, session: Session, *, now: int, ip: str | None, verified: dict[str, int]
     ) -> tuple[str, Session]:
-        """A new token for the same session after a step-up; the old token is dead at once (ASVS 7.2.4).
+        """A new token for the same session after a step-up; the old token is dead at once (ASVS 7.2.4),
+        left a tombstone by the same step, so a request still carrying it is told to use the new one.
         The absolute deadline stays: a step-up is a second factor, not a new login. The session must still
         be live when the new token is stored (checked in the same step), not only when the request began:
         a session logged out, killed or replaced meanwhile stays ended (401), and of two step-ups racing on
@@ -180,7 +181,9 @@ class SessionService:
             raise SessionActive()
         if status == "replaced":  # a rotation whose session a newer login replaced meanwhile
             raise SessionReplaced()
-        if status == "retired":  # a rotation whose session ended meanwhile (logout, kill, a racing rotation)
+        if status == "rotated":  # a racing step-up rotated it first: the session lives on, its token
+            raise SessionRotated()
+        if status == "retired":  # a rotation whose session ended meanwhile (logout, kill, expiry)
             raise NotAuthenticated("The session ended before its step-up finished: log in again.")
         if status in ("missing", "used", "dead", "revoked", "device_revoked", "switched", "expired"):
             # the login, found settled, past, or its prompt replaced

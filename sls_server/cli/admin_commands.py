@@ -194,6 +194,8 @@ def server_errors(no_route: str | None = None, no_server: str | None = None) -> 
             hint = " (`sls device reset DEVICE_ID` resets it, or Reset card in the console)"
         elif exc.code == "account_locked":
             hint = " (it lapses by itself; `sls user unlock USER` lifts it now)"
+        elif exc.code == "rate_limited" and "failed logins from this address" in exc.message:  # no user's
+            hint = " (this address's login limit, no user's: `sls ip-throttle --lift [IP]` lifts it now)"
         elif exc.code == "no_second_factor":
             hint = " (`sls device list USER` shows why; `sls device enroll USER` adds one)"
         elif exc.code == "ip_restricted":

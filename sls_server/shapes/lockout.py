@@ -1,11 +1,12 @@
 """Account protections as the admin sees them: the failed-login lockout and disabling a user."""
 
+import ipaddress
 from typing import Annotated, NotRequired
 
-from pydantic import Field
+from pydantic import AfterValidator, Field
 from typing_extensions import TypedDict
 
-from .common import Seconds, Username
+from .common import Query, Refusal, Request, Seconds, Username
 
 
 class LockoutBucket(TypedDict):
@@ -40,4 +41,56 @@ class UserDisabled(TypedDict):
     disabled: bool
     sessions_ended: NotRequired[
         Annotated[int, Field(ge=0, description="Disabling: the sessions it ended at once.")]
+    ]
+
+
+def _an_address(value: str) -> str:
+    ipaddress.ip_address(value.strip())  # ValueError: worded by the field's Refusal
+    return value
+
+
+Address = Annotated[
+    str,
+    AfterValidator(_an_address),
+    Refusal("must be an IPv4 or IPv6 address"),
+    Field(
+        min_length=1,
+        max_length=64,
+        description="A client's address, IPv4 or IPv6 (an IPv6 address counts as its /64).",
+        examples=["198.51.100.77"],
+    ),
+]
+
+
+class IpThrottleQuery(Query):
+    ip: Address
+
+
+class IpThrottleLift(Request):
+    ip: Address
+
+
+class IpThrottleState(TypedDict):
+    """The per-address login limit (``SLS_IP_THROTTLE_LIMIT`` attempts in ``SLS_IP_THROTTLE_WINDOW``) as it
+    stands for one address. While ``limited``, every login from it is refused, a right password too."""
+
+    ip: Annotated[str, Field(description="The address asked about, normalised.")]
+    counted_as: Annotated[
+        str, Field(description="What the limit counts it under: an IPv4 address itself, an IPv6 one its /64.")
+    ]
+    attempts: Annotated[
+        int, Field(ge=0, description="Login attempts counted in the window now (right passwords are not).")
+    ]
+    limit: Annotated[int, Field(ge=1, description="Attempts in the window that limit the address.")]
+    window_s: Annotated[Seconds, Field(description="The sliding window, in seconds.")]
+    limited: Annotated[bool, Field(description="Every login from the address is refused (429 rate_limited).")]
+    retry_after: Annotated[
+        Seconds | None,
+        Field(description="While limited, seconds until the oldest attempt leaves the window; else null."),
+    ]
+
+
+class IpThrottleLifted(IpThrottleState):
+    cleared: Annotated[
+        int, Field(ge=0, description="Attempts forgotten by this lift (0: there were none, nothing changed).")
     ]

@@ -9,6 +9,7 @@ from . import keys
 from .base import Client, ScriptCall, Scripts, guarded, hash_reply, text
 from .records import LockoutState
 from .records.codec import changes_hash, pairs
+from .records.lockout import STAMP_SKEW_S
 from .writebehind import Queued, later
 
 #: The decoy bucket: attempts from outside the user's IP allowlist with ``SLS_IP_REFUSAL=silent``, counted and
@@ -153,6 +154,18 @@ class LockoutRepo:
 
     def refund_ip(self, ip: str, attempt_id: str) -> None:
         later(self._r, Queued(("ZREM", keys.ip_attempts(ip), attempt_id)))
+
+    def ip_attempts_in(self, ip: str, *, now: int, window_s: int) -> list[int]:
+        """When each attempt still in the address's window was made, oldest first: what
+        ``sliding_window.lua`` counts against it now (a stamp past the skew it would drop is not counted)."""
+        stamps = self._r.zrangebyscore(
+            keys.ip_attempts(ip), f"({now - window_s}", now + STAMP_SKEW_S, withscores=True
+        )
+        return [int(pair[1]) for pair in stamps]
+
+    def clear_ip(self, ip: str) -> bool:
+        """Forget every attempt in the address's window (an admin lifting its limit); True if any was kept."""
+        return bool(self._r.delete(keys.ip_attempts(ip)))
 
     def device_failed(self, device_id: str, *, limit: int) -> tuple[int, str]:
         """A wrong response counted against the device, never past ``limit`` (``device_failure.lua``): (its

@@ -82,6 +82,7 @@ GOOD = frozenset(
         "push.approved",
         "account.unlocked",
         "device.unlocked",
+        "ip.throttle_lifted",
         "device.activated",
         "user.enabled",
         "password_recovery.verified",

@@ -265,6 +265,9 @@ WORDS: dict[str, Say] = {
         }.get(e.result, f"Login as {e.who} refused")
         + ": the address is outside the IP restrictions"
     ),
+    "ip.throttle_lifted": lambda e: (
+        f"Login limit of {e.ip or 'an address'} lifted: {e.d.get('attempts', 'its')} attempts forgotten"
+    ),
     "device.enrolled": lambda e: f"{e.factor} added for {e.who}",
     "device.activated": lambda e: (
         f"The attacker activated IB Key for {e.who} on their own phone"

@@ -1,7 +1,8 @@
 """A session its holder did not end tells why on every request with its token, not only the first: a client
 whose first 401 went to another process, or was lost, still learns it was logged off, replaced or killed.
 The ending's event is recorded once; the tombstone holds only why and when, and Redis reclaims it after
-``ENDED_KEEP_S`` of real time (a frozen or moved app clock keeps it). A logout leaves none."""
+``ENDED_KEEP_S`` of real time (a frozen or moved app clock keeps it). The token a step-up retired is told to
+use the new one (``session_replaced``). A logout leaves none."""
 
 from __future__ import annotations
 
@@ -96,6 +97,10 @@ def _ended_by_user(user: EnrolledUser, headers: dict[str, str], token: str) -> N
     assert ended.status_code == 200, ended.get_json()
 
 
+def _rotated(user: EnrolledUser, headers: dict[str, str], token: str) -> None:
+    _step_up(user, token)  # the step-up answers a new token; the session lives on under it
+
+
 ENDINGS: dict[str, tuple[Callable[[EnrolledUser, dict[str, str], str], None], str, str, str | None]] = {
     # how it ends, its event, the code every later request is told, and ``ended_by``
     "idle": (_idle, "session.expired_idle", "session_expired", "idle"),
@@ -105,6 +110,7 @@ ENDINGS: dict[str, tuple[Callable[[EnrolledUser, dict[str, str], str], None], st
     "killed": (_killed, "session.killed", "session_revoked", None),
     "password_reset": (_password_reset, "session.killed", "session_revoked", None),
     "ended_by_user": (_ended_by_user, "session.ended_by_user", "session_revoked", None),
+    "rotated": (_rotated, "session.rotated", "session_replaced", None),
 }
 
 
@@ -122,6 +128,29 @@ def test_every_request_after_the_end_is_told_why_and_the_event_is_recorded_once(
     assert body["error"] == code and body.get("ended_by") == ended_by, body
     assert token not in str(body)
     assert len(_events(alice.client, admin_headers, event)) == 1
+
+
+def test_the_token_a_step_up_retired_is_told_to_use_the_new_one(alice: EnrolledUser) -> None:
+    """A request sent with the old token while the step-up was answered (a tickle timer, a second tab) can
+    tell "use the new token" from "your login is gone": the new token still works."""
+    token = alice.log_in()
+    new = alice.step_up(token)
+    told = _answers(alice.client, token)[0][1]
+    assert told["error"] == "session_replaced" and "new session token" in told["message"], told
+    assert alice.client.get("/api/v1/session", headers=_bearer(new)).status_code == 200
+
+
+def test_a_page_sent_with_a_cookie_a_step_up_retired_is_not_told_the_session_ended(
+    alice: EnrolledUser,
+) -> None:
+    """The browser holds the step-up's new cookie: a request in flight with the old one is sent to the login
+    page, as before, never to the logged-off page's "a newer login" (the session did not end)."""
+    token = alice.log_in()
+    alice.step_up(token)
+    old = alice.client.application.test_client()
+    old.set_cookie("sls_session", token)
+    answer = old.get("/account")
+    assert answer.status_code == 303 and answer.headers["Location"] == "/", answer.headers.get("Location")
 
 
 def test_the_tombstone_is_why_and_when_only_kept_a_day_of_real_time(

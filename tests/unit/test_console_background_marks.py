@@ -16,6 +16,7 @@ SCRIPTS = (
     "trainer.js",
     "trainer-admin.js",
     "trainer-events.js",
+    "trainer-limits.js",
     "trainer-present.js",
     "phone.js",
     "card.js",

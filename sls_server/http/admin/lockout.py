@@ -1,4 +1,5 @@
-"""``/admin/v1`` routes for the account protections: unlock, lock status, disable/enable, device unlock."""
+"""``/admin/v1`` routes for the account protections: unlock, lock status, disable/enable, device unlock, and
+the per-address login limit (seen and lifted)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,14 @@ from flask.typing import ResponseReturnValue
 from ...accounts.device_terms import public_device
 from ...errors import UnknownDevice
 from ...shapes.devices import Device
-from ...shapes.lockout import LockoutStatus, UserDisabled
+from ...shapes.lockout import (
+    IpThrottleLift,
+    IpThrottleLifted,
+    IpThrottleQuery,
+    IpThrottleState,
+    LockoutStatus,
+    UserDisabled,
+)
 from ..common import core, now
 from ..operations import operation
 from . import bp
@@ -83,3 +91,36 @@ def unlock_device(device_id: str) -> ResponseReturnValue:
     device = core().devices.get(device_id)
     core().lockout.unlock_device(device, now=now())
     return public_device(core().devices.get(device_id))
+
+
+@operation(
+    bp,
+    "get",
+    "/ip-throttle",
+    summary="Read an address's login limit",
+    ok=IpThrottleState,
+    query=IpThrottleQuery,
+    returns="The attempts counted against the address and, while it is limited, how long it waits.",
+)
+def get_ip_throttle(query: IpThrottleQuery) -> ResponseReturnValue:
+    """The per-address limit (`SLS_IP_THROTTLE_LIMIT` login attempts in `SLS_IP_THROTTLE_WINDOW`) belongs to
+    no user: `GET /admin/v1/users/<username>/lockout` does not show it. While `limited`, every login from the
+    address is `429 rate_limited`, a right password included. An address that is not one is a 400 naming
+    `ip`."""
+    return core().address_limits.state(query.ip, now=now())
+
+
+@operation(
+    bp,
+    "post",
+    "/ip-throttle/lift",
+    summary="Lift an address's login limit",
+    body=IpThrottleLift,
+    ok=IpThrottleLifted,
+    returns="The limit after lifting it, and how many attempts were forgotten.",
+)
+def lift_ip_throttle(body: IpThrottleLift) -> ResponseReturnValue:
+    """Forget the login attempts counted against the address (an IPv6 address: its /64), so its next login is
+    judged at once; `ip.throttle_lifted` in the audit trail when there were any. Unlocking a user
+    (`POST /admin/v1/users/<username>/unlock`) does not lift it, nor this a user's lock."""
+    return core().address_limits.lift(body.ip, now=now())

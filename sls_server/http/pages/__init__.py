@@ -3,9 +3,9 @@ poll and ``recover`` a forgotten password; ``account``, ``stepup`` with ``accoun
 verifies, ``phone_confirm`` a new number's code, ``password_form`` a new password and ``ip_form`` IP
 Restrictions, ``step_ends`` the refusals that end a step of either, and ``outcome``, which their forms' POSTs
 redirect through), the simulated card and phone (``simulators``, ``sim_actions``), the trainer console
-(``trainer``, ``trainer_admin``, ``trainer_accounts``, ``trainer_sessions``, ``trainer_events``, ``feed``;
-``trainer_relay``, the attacker's screen of a phishing relay)
-and the API reference (``docs``). Server-rendered from ``sls_server/web/templates``, with static files from
+(``trainer``, ``trainer_admin``, ``trainer_accounts``, ``trainer_sessions``, ``trainer_events``,
+``trainer_limits``, ``feed``; ``trainer_relay``, the attacker's screen of a phishing relay) and the API
+reference (``docs``). Server-rendered from ``sls_server/web/templates``, with static files from
 ``sls_server/web/static`` served here (no CDN, no build step).
 
 Views call the same core services as the JSON API (no second login implementation) and, like every view,
@@ -46,6 +46,7 @@ from . import (  # noqa: E402
     trainer_accounts,
     trainer_admin,
     trainer_events,
+    trainer_limits,
     trainer_relay,
     trainer_sessions,
     trainer_world,
@@ -70,6 +71,7 @@ __all__ = [
     "trainer_accounts",
     "trainer_admin",
     "trainer_events",
+    "trainer_limits",
     "trainer_relay",
     "trainer_sessions",
     "trainer_world",

@@ -21,6 +21,7 @@ from ...auth.errors import (
     SessionLifetimeEnded,
     SessionReplaced,
     SessionRevoked,
+    SessionRotated,
 )
 from ...auth.session_state import Session
 from ...auth.tasks import REQUEST_ID_RE
@@ -117,8 +118,13 @@ def ended_page(exc: SlsError) -> str:
 
 
 def gone(exc: SlsError) -> BaseResponse:
-    """Where a browser without a live session goes: the logged-off page, or the login page."""
-    if isinstance(exc, NotAuthenticated) and exc.code != "not_authenticated":
+    """Where a browser without a live session goes: the logged-off page, or the login page. A cookie a
+    step-up retired did not end the session (the browser holds the new one): no logged-off page names it."""
+    if (
+        isinstance(exc, NotAuthenticated)
+        and exc.code != "not_authenticated"
+        and not isinstance(exc, SessionRotated)
+    ):
         return redirect(ended_page(exc), 303)
     return redirect("/", 303)
 

@@ -89,6 +89,10 @@ def trainer_page() -> ResponseReturnValue:
         attackers=attacker_addresses(core()),  # a session from one is tagged, as the feed tags the address
         attacker_ips=" ".join(attacker_addresses(core())),
         demo_world=DemoWorld.of(core()).kept(),  # "Back to the demo world" beside Reset, after `sls demo`
+        ip_limit={  # the per-address login limit's card (``trainer_limits``) says what it counts
+            "limit": core().settings.ip_throttle_limit,
+            "window": duration(core().settings.ip_throttle_window),
+        },
         # the feed's event ids are the app's wall-clock ms (store/events.py): those up to now are the backlog
         drawn_ms=int(time.time() * 1000),
         idle_warning=TRAINER.idle_warning("/trainer/users"),

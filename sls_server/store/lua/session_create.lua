@@ -11,14 +11,17 @@
 -- ARGV[9] with KEYS[4]: the prompt its answer was checked against (the login's 'prompt_no' as read;
 -- '' = not compared): a new code or a switch since replaced it, and the old answer does not settle it
 -- ARGV[10] under 'allow', the live sessions a user may hold: the oldest beyond it are replaced, this one included
--- ARGV[11] seconds of real time a replaced session's tombstone is kept (only 'state' and 'at': session_touch.lua)
+-- ARGV[11] seconds of real time a replaced session's tombstone is kept (only 'state' and 'at': session_touch.lua);
+-- a rotation's retired session is left one too ('rotated'), so a request still carrying its token is told to use
+-- the new one
 -- ARGV[12..] field, value pairs of the new session
 -- KEYS[4] (optional) the login this session completes, its answer found right: settled in the same step, so
 -- racing right answers cannot both win, and a login refused a session (refuse, a disabled user) is not spent
 -- KEYS[5] (optional, with KEYS[4]) the lockout bucket the login's password was counted in: while it is locked
 -- no session is made and the login is left as it is (a lock placed after the verify read it still holds)
 -- Returns {'ok', replaced ids...} | {'refused'} | {'disabled'} | {'no_user'} | {'stale'}
---       | for 'rotate': {'replaced'} (a newer login replaced the session retired) | {'retired'} (it ended)
+--       | for 'rotate': {'replaced'} (a newer login replaced the session retired) | {'rotated'} (a racing step-up
+--         rotated it first) | {'retired'} (it ended)
 --       | with KEYS[4]: {'missing'} | {'used'} | {'dead'} | {'revoked'} | {'device_revoked'} (its device was
 --         revoked or replaced after the verify read it: logins_device_revoked.lua) | {'switched'} | {'expired'}
 --       | with KEYS[5]: {'locked', until} (0: until an admin unlocks it)
@@ -72,8 +75,8 @@ if ARGV[3] == 'rotate' then
   -- the session a step-up retires must still be live now, not only when its request began: one logged out,
   -- killed or replaced meanwhile is not brought back, and of two step-ups racing on it only one rotates it
   local retired = redis.call('HMGET', ARGV[6] .. ARGV[7], 'state', 'idle_expires_at', 'expires_at')
-  if retired[1] == 'replaced' then
-    return {'replaced'}
+  if retired[1] == 'replaced' or retired[1] == 'rotated' then
+    return {retired[1]}
   end
   if not retired[2] or tonumber(retired[2]) <= now or tonumber(retired[3]) <= now then
     return {'retired'}
@@ -93,7 +96,6 @@ local live = {}
 for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
   local key = ARGV[6] .. id
   if id == ARGV[7] then
-    redis.call('DEL', key)
     redis.call('ZREM', KEYS[2], id)
   else
     local s = redis.call('HMGET', key, 'state', 'idle_expires_at')
@@ -122,6 +124,12 @@ for i = 1, ending do
   redis.call('EXPIRE', ARGV[6] .. live[i], tonumber(ARGV[11]))
   redis.call('ZREM', KEYS[2], live[i])
   out[#out + 1] = live[i]
+end
+if ARGV[3] == 'rotate' then
+  -- retired: its token is told, on every request while the tombstone lasts, that the step-up replaced it
+  redis.call('DEL', ARGV[6] .. ARGV[7])
+  redis.call('HSET', ARGV[6] .. ARGV[7], 'state', 'rotated', 'at', ARGV[1])
+  redis.call('EXPIRE', ARGV[6] .. ARGV[7], tonumber(ARGV[11]))
 end
 redis.call('HSET', KEYS[3], unpack(ARGV, 12))
 for _, field in ipairs(carried) do

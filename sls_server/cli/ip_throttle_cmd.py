@@ -1,0 +1,67 @@
+"""``sls ip-throttle``: the per-address login limit of a running server, shown or lifted.
+
+It belongs to no user, so ``sls user lockout`` does not show it and ``sls user unlock`` does not lift it: a
+developer's negative tests from 127.0.0.1 fill it, and then every login from there, a right password too, is
+``429 rate_limited`` until the window passes, ``sls clock --advance`` moves past it, or this lifts it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from .admin_commands import admin_options, connect, server_errors
+from .output import fields_table, print_json, print_renderable
+
+
+@click.command("ip-throttle")
+@click.argument("ip", default="127.0.0.1")
+@click.option(
+    "--lift", is_flag=True, help="Forget the attempts counted against it (an admin action, audited)."
+)
+@admin_options
+def ip_throttle(ip: str, lift: bool, url: str | None, admin_token: str | None, as_json: bool) -> None:
+    """Show an address's login limit, or lift it with --lift.
+
+    It reads GET /admin/v1/ip-throttle; --lift sends POST /admin/v1/ip-throttle/lift. While the address is
+    limited, every login from it is refused, a right password too. An IPv6 address counts as its /64. IP
+    defaults to 127.0.0.1, where `sls login` and a local test suite come from.
+
+    \b
+    Examples:
+      sls ip-throttle 198.51.100.77
+      sls ip-throttle --lift             # 127.0.0.1's, after negative tests
+    """
+    client = connect(url, admin_token)
+    with server_errors():
+        if lift:
+            state = client.request("POST", "/admin/v1/ip-throttle/lift", {"ip": ip})
+        else:
+            state = client.request("GET", "/admin/v1/ip-throttle", query={"ip": ip})
+    if as_json:
+        print_json(state)
+        return
+    if lift:
+        cleared = int(state.get("cleared") or 0)
+        click.echo(
+            f"Lifted: {cleared} attempt(s) from {state['counted_as']} forgotten; its logins are judged again."
+            if cleared
+            else f"{state['counted_as']} had no attempts counted: nothing changed."
+        )
+        return
+    print_renderable(fields_table(_title(state), _rows(state)))
+
+
+def _title(state: dict[str, Any]) -> str:
+    if state["limited"]:
+        return f"{state['counted_as']}: LIMITED, every login refused for {state['retry_after']} s"
+    return f"{state['counted_as']}: not limited"
+
+
+def _rows(state: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "attempts in the window": f"{state['attempts']} of {state['limit']}",
+        "window (s)": state["window_s"],
+        "retry after (s)": state["retry_after"] or "-",
+    }

@@ -1,0 +1,44 @@
+/* The trainer console's "Login limit by address" card (sls_server/http/pages/trainer_limits.py): Check reads
+   an address's per-address login limit (GET /admin/v1/ip-throttle's twin), Lift the limit forgets the
+   attempts counted against it (POST /admin/v1/ip-throttle/lift's twin, recorded in the trail). Both are POSTs
+   with the page's CSRF token, a person's actions; the outcome is said in the card's status line, a refusal
+   next to the address field (SLS.trainer, from trainer-admin.js). */
+"use strict";
+(function () {
+  const form = document.querySelector("[data-form=ip-limit]");
+  if (!form) return;
+  const lift = form.querySelector("[data-ip-limit-lift]");
+
+  function attempts(n) { return n + (n === 1 ? " attempt" : " attempts"); }
+
+  function stateText(r) {
+    const counted = r.counted_as === r.ip ? r.ip : r.ip + " (counted as " + r.counted_as + ")";
+    if (r.limited) {
+      return counted + " is limited: every login from it is refused, a right password too, for " +
+        SLS.duration(r.retry_after) + " more (" + attempts(r.attempts) + " of " + r.limit + " in the window).";
+    }
+    return counted + " is not limited: " + attempts(r.attempts) + " of " + r.limit + " in the window.";
+  }
+
+  function liftedText(r) {
+    if (!r.cleared) return r.counted_as + " had no attempts counted: nothing changed.";
+    return "The login limit of " + r.counted_as + " is lifted: " + attempts(r.cleared) + " forgotten; its next login is judged at once.";
+  }
+
+  async function send(url, button, words) {
+    await SLS.trainer.busy(button, async function () {
+      SLS.trainer.clearErrors(form);
+      const answer = await SLS.call("POST", url, { ip: form.ip.value.trim() });
+      if (!answer.ok) { SLS.trainer.showError(form, answer); return; }
+      SLS.trainer.say(words(answer.data), false, form);
+    });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    send("/trainer/ip-throttle", form.querySelector("[type=submit]"), stateText);
+  });
+  lift.addEventListener("click", function () {
+    send("/trainer/ip-throttle/lift", lift, liftedText);
+  });
+})();

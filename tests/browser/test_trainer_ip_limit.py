@@ -1,0 +1,48 @@
+"""The trainer console's "Login limit by address" card in Chromium: negative tests from this machine fill
+127.0.0.1's window, the card shows it limited, lifting it lets the right password in, and a bad address is
+refused next to its field. Checked against what ``/admin/v1/ip-throttle`` then reports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+from playwright.sync_api import expect
+
+from .pages_kit import PASSWORD, World, sign_in_trainer
+from .test_trainer_admin import admin_get
+
+
+def _login(world: World, name: str, password: str) -> int:
+    body = {"username": name, "password": password}
+    return requests.post(world.url + "/api/v1/auth/login", json=body, timeout=10).status_code
+
+
+def test_the_trainer_sees_the_address_limit_and_lifts_it(world: World, page: Any) -> None:
+    world.user("carol")
+    world.device("carol", "dscplus", pin="2468")
+    limit = admin_get(world, "/ip-throttle?ip=127.0.0.1")["limit"]
+    for n in range(limit):  # a name each, so no name's own lock answers first
+        assert _login(world, f"nobody-{n}", "wrong-password-here") == 401
+    assert _login(world, "carol", PASSWORD) == 429  # the right password too
+    sign_in_trainer(page, world)
+
+    page.get_by_test_id("ip-limit-check").click()
+    status = page.get_by_test_id("ip-limit-status")
+    expect(status).to_contain_text(
+        "127.0.0.1 is limited: every login from it is refused, a right password too"
+    )
+    page.get_by_test_id("ip-limit-ip").fill("not-an-address")
+    page.get_by_test_id("ip-limit-lift").click()
+    expect(page.get_by_test_id("ip-limit-error")).to_have_text("ip must be an IPv4 or IPv6 address")
+    expect(page.get_by_test_id("ip-limit-ip")).to_be_focused()
+    assert admin_get(world, "/ip-throttle?ip=127.0.0.1")["limited"] is True
+
+    page.get_by_test_id("ip-limit-ip").fill("127.0.0.1")
+    page.get_by_test_id("ip-limit-lift").click()
+    lifted = f"The login limit of 127.0.0.1 is lifted: {limit} attempts forgotten"
+    expect(status).to_have_text(f"{lifted}; its next login is judged at once.")
+    expect(page.get_by_test_id("ip-limit-error")).to_have_text("")
+    assert admin_get(world, "/ip-throttle?ip=127.0.0.1")["attempts"] == 0
+    assert _login(world, "carol", PASSWORD) == 200
+    expect(page.get_by_test_id("event-feed")).to_contain_text("Login limit of 127.0.0.1 lifted")
