@@ -269,6 +269,10 @@ def test_the_trainer_drops_and_disconnects_the_brokerage_session_from_the_consol
     console.get_by_test_id("gateway-compete").click()
     expect(console.get_by_test_id("gateway-result")).to_contain_text("another session competes")
     console.get_by_test_id("gateway-expire").click()
+    # the click's request is answered after click() returns: wait for its answer before reading its time
+    expect(console.get_by_test_id("gateway-result")).to_contain_text(
+        "the last one ended: SSO session expired"
+    )
     at = requests.get(world.url + "/admin/v1/gateway", headers=ADMIN, timeout=10).json()["ended"]["at"]
     hhmm = time.strftime("%H:%M", time.gmtime(at))
     ended = f"No gateway session — the last one ended: SSO session expired at {hhmm} UTC."
