@@ -176,6 +176,17 @@ def _summary(line: Line) -> str:
     return f"{said}, {line.d.get('count', 'several')} times{when}{more}"
 
 
+def _back_to_demo(line: Line) -> str:
+    """The console's *Back to the demo world* (``sls state restore-demo``), in the button's words."""
+
+    def many(key: str, noun: str) -> str:
+        n = line.d.get(key, 0)
+        return f"{n} {noun}" + ("" if n == 1 else "s")
+
+    put_back = f"{many('users', 'user')} and {many('devices', 'device')}"
+    return f"Back to the demo world: {put_back} as sls demo seeded them"
+
+
 def _hm(at: int) -> str:
     return datetime.fromtimestamp(at, UTC).strftime("%H:%M")
 
@@ -329,7 +340,7 @@ WORDS: dict[str, Say] = {
     "state.exported": lambda e: (
         "Demo world kept, to go back to between two runs" if e.d.get("demo_world") else "State exported"
     ),
-    "state.imported": lambda e: "State imported",
+    "state.imported": lambda e: _back_to_demo(e) if e.d.get("demo_world") else "State imported",
     "secrets.resealed": lambda e: "Stored secrets sealed with a new key",
     "trainer.signed_in": lambda e: "Trainer signed in to the console",
     "trainer.sign_in_failed": lambda e: "Wrong trainer token",
