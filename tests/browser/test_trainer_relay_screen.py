@@ -91,3 +91,23 @@ def test_the_victim_picking_the_relay_s_number_turns_the_console_s_verdict(
     expect(verdict).to_have_text("ivy picked the attacker's number: the attacker is in.")
     expect(verdict).to_have_attribute("data-verdict", "attacker_got_in")
     expect(verdict).not_to_have_attribute("data-waiting", "true")
+
+
+def test_the_relay_s_push_expiring_unanswered_turns_the_console_s_verdict_to_the_defences(
+    world: World, page: Any
+) -> None:
+    """Nobody picks the number before the push expires (the server's clock moved past it): the console's
+    pending verdict turns to "The defences held.", as the relay's screen says the notification expired."""
+    world.user("ivy", "+15555550103")
+    world.ibkey("ivy", "+15555550103")
+    sign_in_trainer(page, world)
+    page.get_by_test_id("attack-user").select_option("ivy")
+    page.get_by_test_id("attack-kind").select_option("phishing_relay")
+    page.get_by_test_id("attack-password").fill(PASSWORD)
+    page.get_by_test_id("attack-run").click()
+    verdict = page.get_by_test_id("attack-result").locator("[data-verdict]")
+    expect(verdict).to_have_attribute("data-waiting", "true")
+    world.advance(600)  # past the push's life; the console reads the clock again on clock.changed
+    expect(verdict).to_have_text("The defences held.")
+    expect(verdict).not_to_have_attribute("data-waiting", "true")
+    expect(verdict).to_have_class(re.compile(r"\bgood\b"))
