@@ -3,6 +3,7 @@ does (``POST /admin/v1/attacks``): the defences fire for real and every attempt 
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import click
@@ -84,7 +85,9 @@ def attack(
     if as_json:
         print_json(report)
         return
-    verdict, style = VERDICTS.get(str(report.get("verdict")), VERDICTS["defences_held"])
+    verdict, style = pending_verdict(report) or VERDICTS.get(
+        str(report.get("verdict")), VERDICTS["defences_held"]
+    )
     print_renderable(Text(verdict, style=style))
     click.echo(str(report.get("summary", "")))
     outcomes = report.get("outcomes") or {}
@@ -95,6 +98,18 @@ def attack(
         with server_errors():
             screen = client.request("GET", "/admin/v1/attacks/relay-screen")
         say_screen(screen)
+
+
+def pending_verdict(report: dict[str, Any]) -> tuple[str, str] | None:
+    """A report whose logins still wait on the victim's phone (``waiting``: push bombing, a relay's push) is
+    not over: "The defences held." would contradict the relay's screen ("Waiting for ivy to pick 70") and be
+    wrong the moment she picks the number. The console says the same (``trainer.js``)."""
+    waiting = report.get("waiting")
+    if not isinstance(waiting, dict) or report.get("verdict") != "defences_held":
+        return None
+    until = datetime.fromtimestamp(int(waiting.get("until", 0)), UTC).strftime("%H:%M")
+    who = report.get("target", "the victim")
+    return f"Not over yet: the attacker waits on {who}'s phone until {until} UTC.", "bold yellow"
 
 
 def say_screen(screen: dict[str, Any]) -> None:

@@ -53,4 +53,4 @@ class DemoWorld:
         kept = self._store.demo_world()
         if kept is None:
             raise Conflict(NO_DEMO_WORLD)
-        return self._transfer.import_(StateDocument.model_validate_json(kept), replace=True)
+        return self._transfer.import_(StateDocument.model_validate_json(kept), replace=True, demo_world=True)

@@ -197,8 +197,10 @@ class StateTransfer:
 
     # --- import ------------------------------------------------------------------------------------------
 
-    def import_(self, document: StateDocument, *, replace: bool) -> StateCounts:
-        """Check everything, then (after wiping the world, with ``replace``) write it all."""
+    def import_(self, document: StateDocument, *, replace: bool, demo_world: bool = False) -> StateCounts:
+        """Check everything, then (after wiping the world, with ``replace``) write it all. ``demo_world``: it
+        is the kept demo world put back, which its ``state.imported`` says (``detail.demo_world``), so the
+        feed reads "Back to the demo world", the button the trainer pressed, not a bare "State imported"."""
         system_now = int(time.time())
         frozen_at = document.settings.clock_frozen_at
         if frozen_at is not None:  # a frozen clock's offset is where it stands from now (the shape bounds it)
@@ -217,7 +219,10 @@ class StateTransfer:
             self._store.reset()
         self._write(checked, replaced=replace, frozen_at=frozen_at)
         counts = counts_of(document.model_dump())
-        self._events.record("state.imported", at=self._clock.now(), detail={**counts, "replaced": replace})
+        detail: dict[str, Any] = {**counts, "replaced": replace}
+        if demo_world:
+            detail["demo_world"] = True
+        self._events.record("state.imported", at=self._clock.now(), detail=detail)
         return counts
 
     def _refuse_clashes(self, checked: Plan) -> None:

@@ -160,7 +160,9 @@ def _approved(line: Line) -> str:
 
 def _summary(line: Line) -> str:
     """A flood's count, as the sentence of what it counted: "Login as card-carl refused: the account is
-    locked, 6 times 06:27-06:28 (5 more than the line above)"; the window in the feed's clock times (UTC)."""
+    locked, 6 times 06:27-06:28 (5 of them counted only here)"; the window in the feed's clock times (UTC).
+    The events written one by one are not "the line above": the feed reads newest first, the search and
+    ``sls events`` oldest first, and other events fall between, so the words point nowhere."""
     counted = {**line.event, "type": line.d.get("type"), "ip": None, "detail": {}}
     say = WORDS.get(str(counted["type"]))
     one = Line(counted, ())
@@ -170,8 +172,19 @@ def _summary(line: Line) -> str:
     start, end = line.d.get("window_start"), line.d.get("window_end")
     when = f" {_hm(start)}\u2013{_hm(end)}" if isinstance(start, int) and isinstance(end, int) else ""
     folded = line.d.get("suppressed")
-    more = f" ({folded} more than the line above)" if folded else ""
+    more = f" ({folded} of them counted only here)" if folded else ""
     return f"{said}, {line.d.get('count', 'several')} times{when}{more}"
+
+
+def _back_to_demo(line: Line) -> str:
+    """The console's *Back to the demo world* (``sls state restore-demo``), in the button's words."""
+
+    def many(key: str, noun: str) -> str:
+        n = line.d.get(key, 0)
+        return f"{n} {noun}" + ("" if n == 1 else "s")
+
+    put_back = f"{many('users', 'user')} and {many('devices', 'device')}"
+    return f"Back to the demo world: {put_back} as sls demo seeded them"
 
 
 def _hm(at: int) -> str:
@@ -327,7 +340,7 @@ WORDS: dict[str, Say] = {
     "state.exported": lambda e: (
         "Demo world kept, to go back to between two runs" if e.d.get("demo_world") else "State exported"
     ),
-    "state.imported": lambda e: "State imported",
+    "state.imported": lambda e: _back_to_demo(e) if e.d.get("demo_world") else "State imported",
     "secrets.resealed": lambda e: "Stored secrets sealed with a new key",
     "trainer.signed_in": lambda e: "Trainer signed in to the console",
     "trainer.sign_in_failed": lambda e: "Wrong trainer token",

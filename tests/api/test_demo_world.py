@@ -43,6 +43,7 @@ def test_the_demo_world_comes_back_after_a_reset_and_after_changes(
     assert admin(client, admin_headers, "/users/alice/sessions")["sessions"] == []
     trail = admin(client, admin_headers, "/events")["events"]
     assert (trail[0]["type"], trail[0]["detail"]["replaced"]) == ("state.imported", True)  # the trail anew
+    assert trail[0]["detail"]["demo_world"] is True  # the feed says "Back to the demo world", not an import
     assert {e["type"] for e in trail} == {"state.imported", "state.exported"}  # the export: world() above
     alice.log_in()  # her password and card work again
 
@@ -66,6 +67,21 @@ def test_the_console_restores_it_beside_reset_and_only_when_one_is_kept(
     console.post("/trainer/users/alice/delete")
     assert console.post("/trainer/demo-world/restore")["imported"]["users"] == 1
     assert world(client, admin_headers) == demo
+    # the room reads the button the trainer pressed, not a bare "State imported"
+    found = console.post("/trainer/events/filter", {"type": "state.imported"})["events"]
+    assert [e["said"] for e in found] == [
+        "Back to the demo world: 1 user and 1 device as sls demo seeded them"
+    ]
+
+
+def test_a_plain_import_is_still_said_as_one(client: FlaskClient, admin_headers: dict[str, str]) -> None:
+    document = _admin(client, admin_headers, "GET", "/state/export")
+    imported = client.post("/admin/v1/state/import?replace=true", json=document, headers=admin_headers)
+    assert imported.status_code == 200, imported.get_json()
+    console = Console(client)
+    found = console.post("/trainer/events/filter", {"type": "state.imported"})["events"]
+    assert [e["said"] for e in found] == ["State imported"]
+    assert "demo_world" not in found[0]["detail"]
 
 
 def test_restoring_with_none_kept_is_a_409_and_changes_nothing(

@@ -102,6 +102,13 @@ def test_the_trainer_searches_the_audit_trail_pages_on_and_sees_a_refusal_by_its
     expect(rows.nth(0)).to_contain_text("carol")
     expect(page.get_by_test_id("events-filter-more")).to_be_hidden()
 
+    page.get_by_test_id("events-filter-type").fill("user")  # a type is matched whole: offered the whole ones
+    page.get_by_test_id("events-filter-submit").click()
+    expect(page.get_by_test_id("events-filter-summary")).to_have_text(
+        re.compile(r"^0 events \(type user\)\. A type is matched whole: .*\buser\.created\b.*\?$")
+    )
+    expect(rows).to_have_count(0)
+
     page.get_by_test_id("events-filter-user").fill("Dana")
     page.get_by_test_id("events-filter-type").fill("")
     page.get_by_test_id("events-filter-limit").fill("1")

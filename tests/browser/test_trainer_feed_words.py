@@ -50,11 +50,15 @@ def test_a_flood_summary_says_clock_times_and_a_sentence(world: World, page: Any
     expect(summary.get_by_test_id("feed-said")).to_have_text(
         re.compile(
             "^Login as a user refused: the address is outside the IP restrictions, "
-            "4 times \\d\\d:\\d\\d\u2013\\d\\d:\\d\\d \\(3 more than the line above\\), from 127\\.0\\.0\\.1$"
+            "4 times \\d\\d:\\d\\d\u2013\\d\\d:\\d\\d \\(3 of them counted only here\\), "
+            "from 127\\.0\\.0\\.1$"
         )
     )
     expect(summary).to_have_class(re.compile(r"\bdefence\b"))
     expect(summary).not_to_contain_text("window start")
+    # newest first: the refusal written on its own is below the summary, so no "line above" may be meant
+    types = page.get_by_test_id("feed-event").evaluate_all("(rows) => rows.map((r) => r.dataset.type)")
+    assert types.index("events.summary") < types.index("ip.rejected"), types
 
 
 def test_a_staged_sim_swap_s_takeover_is_a_breach_not_good_news(world: World, page: Any) -> None:

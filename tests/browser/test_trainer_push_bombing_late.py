@@ -1,9 +1,10 @@
 """A push bombing staged from the console, then the victim approving one of its notifications with the right
-number: the attack card's verdict turns from "The defences held." to the attacker's win, as the feed shows
+number: the attack card's verdict turns from "Not over yet" to the attacker's win, as the feed shows
 the attacker's login (``sim/attacker_waits.py``); or, the attacker refused by then, the card says so."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import redis
@@ -25,7 +26,10 @@ def bomb_and_approve_later(world: World, page: Any, redis_url: str, *, allow: li
     page.get_by_test_id("attack-password").fill(PASSWORD)
     page.get_by_test_id("attack-run").click()
     verdict = page.get_by_test_id("attack-result").locator("[data-verdict]")
-    expect(verdict).to_have_text("The defences held.")
+    # logins still wait on her phone: the verdict says so, not "The defences held." (nothing has held yet)
+    expect(verdict).to_have_text(
+        re.compile(r"^Not over yet: the attacker waits on ivy's phone until \d\d:\d\d UTC\.$")
+    )
     expect(page.get_by_test_id("attack-result")).to_contain_text("the attacker is in (login.succeeded")
     if allow is not None:
         world.put("/admin/v1/users/ivy/ip-allowlist", {"ip_allowlist": allow})
@@ -61,4 +65,4 @@ def test_the_attacker_refused_when_the_victim_approves_is_said_under_the_report(
         "ivy approved a push the attacker's login waited on, but the attacker was refused: the address is "
         "outside the account's IP restrictions"
     )
-    expect(verdict).to_have_text("The defences held.")
+    expect(verdict).to_have_text("The defences held.")  # her approval let nobody in: the wait is over

@@ -5,8 +5,10 @@ feed; nothing on it is read on a timer."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+import redis
 import requests
 from playwright.sync_api import expect
 
@@ -29,7 +31,12 @@ def test_a_relay_staged_from_the_console_shows_on_the_attacker_s_screen_live(
     page.get_by_test_id("attack-kind").select_option("phishing_relay")
     page.get_by_test_id("attack-password").fill(PASSWORD)
     page.get_by_test_id("attack-run").click()
-    expect(page.get_by_test_id("attack-result").locator("[data-verdict]")).to_have_text("The defences held.")
+    verdict = page.get_by_test_id("attack-result").locator("[data-verdict]")
+    # her pick is still to come: not "The defences held." beside the screen's "Waiting for ivy to pick"
+    expect(verdict).to_have_text(
+        re.compile(r"^Not over yet: the attacker waits on ivy's phone until \d\d:\d\d UTC\.$")
+    )
+    expect(verdict).to_have_attribute("data-waiting", "true")
 
     expect(screen.get_by_test_id("relay-outcome")).to_have_attribute("data-state", "waiting")
     expect(screen.get_by_test_id("relay-fake-tag")).to_have_text("Attacker's look-alike")
@@ -52,3 +59,55 @@ def test_a_relay_staged_from_the_console_shows_on_the_attacker_s_screen_live(
     expect(screen.get_by_test_id("relay-outcome")).to_have_attribute("data-state", "stopped")
     expect(screen.get_by_test_id("relay-defence")).to_have_text("Defence: IB Key's number matching")
     expect(screen.get_by_test_id("relay-number")).to_have_count(0)
+
+
+def test_the_victim_picking_the_relay_s_number_turns_the_console_s_verdict(
+    world: World, page: Any, redis_url: str
+) -> None:
+    """The relay's push answered with the attacker's number: the console's pending verdict turns to the
+    attacker's win, in the relay's words (she picked a number; a push bombing's victim "approved one")."""
+    world.user("ivy", "+15555550103")
+    app = world.ibkey("ivy", "+15555550103")
+    sign_in_trainer(page, world)
+    page.get_by_test_id("attack-user").select_option("ivy")
+    page.get_by_test_id("attack-kind").select_option("phishing_relay")
+    page.get_by_test_id("attack-password").fill(PASSWORD)
+    page.get_by_test_id("attack-run").click()
+    verdict = page.get_by_test_id("attack-result").locator("[data-verdict]")
+    expect(verdict).to_have_attribute("data-waiting", "true")
+    expect(verdict).to_have_class(re.compile(r"\bneutral\b"))
+    note = requests.get(f"{world.url}/sim/v1/ibkey/{app}/notifications", timeout=10).json()["notifications"][
+        0
+    ]
+    # the number on the attacker's page: the test reads the login's record
+    match = redis.Redis.from_url(redis_url).hget(f"sls:{{u:ivy}}:login:{note['txn_id']}", "match")
+    assert match is not None
+    approved = requests.post(
+        f"{world.url}/sim/v1/ibkey/{app}/notifications/{note['id']}/approve",
+        json={"match": match.decode(), "pin": "12ab"},
+        timeout=10,
+    )
+    assert approved.status_code == 200, approved.text
+    expect(verdict).to_have_text("ivy picked the attacker's number: the attacker is in.")
+    expect(verdict).to_have_attribute("data-verdict", "attacker_got_in")
+    expect(verdict).not_to_have_attribute("data-waiting", "true")
+
+
+def test_the_relay_s_push_expiring_unanswered_turns_the_console_s_verdict_to_the_defences(
+    world: World, page: Any
+) -> None:
+    """Nobody picks the number before the push expires (the server's clock moved past it): the console's
+    pending verdict turns to "The defences held.", as the relay's screen says the notification expired."""
+    world.user("ivy", "+15555550103")
+    world.ibkey("ivy", "+15555550103")
+    sign_in_trainer(page, world)
+    page.get_by_test_id("attack-user").select_option("ivy")
+    page.get_by_test_id("attack-kind").select_option("phishing_relay")
+    page.get_by_test_id("attack-password").fill(PASSWORD)
+    page.get_by_test_id("attack-run").click()
+    verdict = page.get_by_test_id("attack-result").locator("[data-verdict]")
+    expect(verdict).to_have_attribute("data-waiting", "true")
+    world.advance(600)  # past the push's life; the console reads the clock again on clock.changed
+    expect(verdict).to_have_text("The defences held.")
+    expect(verdict).not_to_have_attribute("data-waiting", "true")
+    expect(verdict).to_have_class(re.compile(r"\bgood\b"))

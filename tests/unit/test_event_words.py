@@ -99,7 +99,7 @@ def event(kind: str, **fields: Any) -> dict[str, Any]:
                 },
             ),
             "Login as card-carl refused: the account is locked, 3 times 08:00\u201308:01"
-            " (2 more than the line above), from 198.51.100.66 (attacker)",
+            " (2 of them counted only here), from 198.51.100.66 (attacker)",
         ),
     ],
 )

@@ -19,6 +19,7 @@ from flask.typing import ResponseReturnValue
 from ...shapes.events import EventsQuery
 from ...sim.attacks import attacker_addresses
 from ...web.event_tones import worded
+from ...web.event_words import WORDS
 from ..admin.control import events_page
 from ..common import core
 from . import bp
@@ -36,6 +37,21 @@ def trainer_filter_events() -> ResponseReturnValue:
         given = {k: body[k] for k in FIELDS if body.get(k) not in (None, "")}
         page = events_page(shaped(EventsQuery, given))
         attackers = frozenset(attacker_addresses(core()))
-        return {**page, "events": [worded(e, attackers) for e in page["events"]]}
+        answer = {**page, "events": [worded(e, attackers) for e in page["events"]]}
+        like = types_like(str(given.get("type", ""))) if not page["events"] else []
+        if like:
+            answer["types_like"] = like
+        return answer
 
     return action(read)
+
+
+def types_like(typed: str) -> list[str]:
+    """The event types a type the trail matches whole may have meant: a trainer who types ``login`` (or
+    ``push``) finds nothing, as ``sls events --type login`` does, and a bare "0 events" reads as if nothing
+    had happened. The known types it begins (``login.succeeded``, ...), from the feed's table, for the
+    console to offer; none for a whole type or a blank field."""
+    if not typed or typed in WORDS:
+        return []
+    stem = typed.lower().rstrip(".") + "."
+    return sorted(t for t in WORDS if t.startswith(stem))[:8]

@@ -55,7 +55,9 @@
     const events = page.events;
     const what = [filter.user && "user " + filter.user, filter.type && "type " + filter.type].filter(Boolean).join(", ");
     summary.textContent = (events.length === 1 ? "1 event" : events.length + " events") + (what ? " (" + what + ")" : "") +
-      (next ? " after the last page." : ".") + (events.length === Number(filter.limit || 100) ? " There may be more: Next page." : "");
+      (next ? " after the last page." : ".") + (events.length === Number(filter.limit || 100) ? " There may be more: Next page." : "") +
+      // a type is matched whole: "login" finds nothing, so name the types it begins (trainer_events.types_like)
+      (page.types_like ? " A type is matched whole: " + page.types_like.join(", ") + "?" : "");
     if (!events.length) {
       if (document.activeElement === more) form.querySelector("[type=submit]").focus();
       result.replaceChildren();

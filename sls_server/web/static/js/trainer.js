@@ -39,6 +39,15 @@
     defences_held: ["good", "The defences held."],
     not_run: ["neutral", "The attack could not run."],
   };
+  /* A report with logins still waiting on the victim's phone (report.waiting: push bombing, a relay's push)
+     is not over: "The defences held." beside the relay's "Waiting for ivy to pick 70" and the feed's
+     accepted password would contradict both, and be wrong a moment later if she picks it. So it says what
+     is pending, in the neutral colour, until her answer (lateWin) or the report of the next attack. */
+  let waiting = null; // the last report's logins waiting on the victim (above tick(), which reads it)
+  function pendingVerdict(user, until) {
+    const hm = new Date(until * 1000).toISOString().slice(11, 16);
+    return "Not over yet: the attacker waits on " + user + "'s phone until " + hm + " UTC.";
+  }
   /* Events after which the table (or the clock) may read differently. */
   const CHANGES = /^(login|account|session|user|device|ip|card|stepup|clock|phone)\./; // phone: a SIM swapped or back
 
@@ -81,6 +90,19 @@
       else lapsed = true;
     });
     if (lapsed) refreshUsers();
+    if (waiting && server.now + gone >= waiting.until) expired();
+  }
+
+  /* The wait a report left is over with nobody's approval (the server's clock past report.waiting.until,
+     moved on by the trainer or not): the defences held after all, as the relay's screen says "expired
+     unanswered". */
+  function expired() {
+    const line = result.querySelector("[data-waiting]");
+    waiting = null;
+    if (!line) return;
+    line.className = "verdict " + VERDICTS.defences_held[0];
+    line.textContent = VERDICTS.defences_held[1];
+    delete line.dataset.waiting;
   }
 
   /* The victim list is the table's users, in its order; the chosen victim stays chosen. */
@@ -361,11 +383,14 @@
      login.succeeded from the attacker's address for the victim, while they wait, is her approving one, and
      the verdict shown turns to the attacker's win; an attack.wait_refused is her approving one and the
      attacker refused (a lock, an address rule placed since): the report says which, the verdict stands. */
-  let waiting = null;
   function lateWin(e) {
     if (!waiting || e.ip !== waiting.ip || e.user !== waiting.user) return;
     if (e.type === "attack.wait_refused" && result.querySelector("[data-verdict]")) {
       result.appendChild(SLS.el("p", { "data-testid": "attack-late-refusal", text: (e.said || e.type) + "." }));
+      const held = result.querySelector("[data-verdict]"); // her approval let nobody in: the defences held
+      held.className = "verdict " + VERDICTS.defences_held[0];
+      held.textContent = VERDICTS.defences_held[1];
+      delete held.dataset.waiting;
       return;
     }
     if (e.type !== "login.succeeded") return;
@@ -373,7 +398,9 @@
     if (!line) return;
     line.className = "verdict " + VERDICTS.attacker_got_in[0];
     line.dataset.verdict = "attacker_got_in";
-    line.textContent = waiting.user + " approved one: the attacker is in.";
+    delete line.dataset.waiting;
+    line.textContent = waiting.user + (waiting.relay ? " picked the attacker's number" : " approved one") +
+      ": the attacker is in.";
     waiting = null;
   }
 
@@ -392,11 +419,15 @@
     button.removeAttribute("aria-disabled");
     if (!answer.ok) { refused(form, answer); return; }
     const r = answer.data;
-    waiting = r.waiting ? { ip: r.waiting.ip, user: r.target } : null;
+    waiting = r.waiting ? { ip: r.waiting.ip, user: r.target, relay: r.kind === "phishing_relay", until: r.waiting.until } : null;
     const counts = Object.entries(r.outcomes).map(function ([k, v]) { return v + " × " + k; }).join(", ");
-    const verdict = VERDICTS[r.verdict] || VERDICTS.defences_held;
+    const pending = waiting && r.verdict === "defences_held";
+    const verdict = pending ? ["neutral", pendingVerdict(r.target, r.waiting.until)]
+      : VERDICTS[r.verdict] || VERDICTS.defences_held;
+    const line = { class: "verdict " + verdict[0], "data-verdict": r.verdict, text: verdict[1] };
+    if (pending) line["data-waiting"] = "true";
     result.replaceChildren(
-      SLS.el("p", { class: "verdict " + verdict[0], "data-verdict": r.verdict, text: verdict[1] }),
+      SLS.el("p", line),
       SLS.el("p", { text: r.summary }),
       SLS.el("p", { class: "muted", text: r.attempts + (r.attempts === 1 ? " attempt" : " attempts") + (counts ? ": " + counts : ".") })
     );
