@@ -70,6 +70,13 @@ class StoreBug(RuntimeError):
         super().__init__(f"{where}: {detail}")
 
 
+def outage_reason(exc: BaseException) -> str:
+    """What an outage's exception says, for an operator ("Error 111 connecting to host:6379. Connection
+    refused."): a connection error names the address, never a password; a command's arguments are cut."""
+    message = _without_command(str(exc)).strip()
+    return message[:300] if message else type(exc).__name__
+
+
 def _without_command(message: str) -> str:
     return message.rsplit(_PIPELINE_PREFIX, 1)[-1]
 
