@@ -79,7 +79,15 @@ def gateway_banner(facts: dict[str, Any]) -> Table:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=5000, show_default=True, help="TCP port.")
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Worker processes.")
-@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True, help="Threads each.")
+@click.option(
+    "--threads",
+    type=click.IntRange(1, 64),
+    default=4,
+    envvar="SLS_THREADS",  # a setting (`sls config`), read here as `sls serve` reads it
+    show_default=True,
+    show_envvar=True,
+    help="Threads each.",
+)
 @click.option("--tls", is_flag=True, help="Serve HTTPS with a self-signed certificate kept in the data dir.")
 @click.option("--pidfile", type=OutputFile(), help="Write the master's pid here.")
 @click.option("--redis-url", metavar="URL", help="Redis to use.  [env var: SLS_REDIS_URL; default: embedded]")
