@@ -155,8 +155,11 @@ def test_an_embedded_redis_that_dies_is_started_again_and_the_world_is_kept(tmp_
     assert not socket.exists(), "stopped on purpose, it stays stopped (the watchdog went first)"
 
 
-def test_json_logs_one_line_per_request_with_its_id_and_nothing_secret(sls_serve) -> None:
-    server = sls_serve(workers=2, SLS_LOG_FORMAT="json")
+@pytest.mark.parametrize("level", ["info", "debug"])
+def test_json_logs_one_line_per_request_with_its_id_and_nothing_secret(sls_serve, level: str) -> None:
+    """At debug level too: gunicorn's request hook, which ``sls serve`` keeps, logged each request's path,
+    so every login's transaction id (``/api/v1/auth/login/<txn_id>/verify``, ``/sso/Login/<txn_id>``)."""
+    server = sls_serve(workers=2, SLS_LOG_FORMAT="json", SLS_LOG_LEVEL=level)
     _user(server.url)
     started = requests.post(
         f"{server.url}/api/v1/auth/login", json={"username": "alice", "password": PASSWORD}, timeout=30
