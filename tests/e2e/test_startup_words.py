@@ -9,9 +9,11 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import requests
 from conftest import ADMIN_TOKEN, ServerProcess, wait_until_serving
 
 from sls_server.store.embedded import free_port
@@ -19,8 +21,11 @@ from sls_server.store.embedded import free_port
 pytestmark = pytest.mark.e2e
 
 
-def _start_up_lines(tmp_path: Path, redis_url: str, **env: str) -> list[dict[str, object]]:
-    """Every line ``sls serve`` wrote (stdout, then stderr) until it served, under SLS_LOG_FORMAT=json."""
+def _start_up_lines(
+    tmp_path: Path, redis_url: str, then: Callable[[str], object] = str, **env: str
+) -> list[dict[str, object]]:
+    """Every line ``sls serve`` wrote (stdout, then stderr) under SLS_LOG_FORMAT=json until it served and
+    ``then`` (given its URL) returned."""
     port = free_port()
     out, err = tmp_path / "stdout", tmp_path / "stderr"
     environment = {
@@ -39,6 +44,7 @@ def _start_up_lines(tmp_path: Path, redis_url: str, **env: str) -> list[dict[str
     server = ServerProcess(process, f"http://127.0.0.1:{port}", err)
     try:
         wait_until_serving(server)
+        then(server.url)
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)
@@ -53,11 +59,18 @@ def test_a_redis_that_does_not_answer_is_named_with_its_setting_and_why(tmp_path
     start-up", as plain text among JSON lines: not which setting, where or why (a refused port, a name that
     does not resolve, a password rejected), and every request then answered 503 with nothing more."""
     closed = free_port()  # nothing listens there
-    lines = _start_up_lines(tmp_path, f"redis://:not-said@127.0.0.1:{closed}/0")
+
+    def ready(url: str) -> None:
+        assert requests.get(f"{url}/readyz", timeout=30).status_code == 503
+
+    lines = _start_up_lines(tmp_path, f"redis://:not-said@127.0.0.1:{closed}/0", then=ready)
     said = [str(line["message"]) for line in lines if line.get("level") == "warning"]
     (told,) = [message for message in said if message.startswith("SLS_REDIS_URL:")]
     assert f"127.0.0.1:{closed}" in told and "refused" in told, told
     assert "503 store_unavailable" in told
+    # and each request's line, the readiness probe's here, says why too
+    (probe,) = [message for message in said if message.startswith("Redis cannot serve Store.check_writable")]
+    assert f"127.0.0.1:{closed}" in probe and "refused" in probe, probe
     assert not any("not-said" in json.dumps(line) for line in lines)  # the URL's password, nowhere
 
 
