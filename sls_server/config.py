@@ -11,8 +11,9 @@ which bounds, is :data:`PARSERS` here; every key as the rows ``sls config`` prin
 
 from __future__ import annotations
 
+import difflib
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -248,6 +249,20 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
 
 def env_name(field: str) -> str:
     return PREFIX + field.upper()
+
+
+def unknown_variables(also: Iterable[str] = (), environ: Mapping[str, str] | None = None) -> list[str]:
+    """One line for each ``SLS_*`` variable that is no setting nor in ``also`` (the command line's own), with
+    the setting it was probably meant to be: a misspelt name (``SLS_IDLE_TIMOUT``) would otherwise leave the
+    default in effect without a word. Said, not refused: another tool's variable may share the prefix."""
+    environ = os.environ if environ is None else environ
+    known = {env_name(f.name) for f in fields(Settings)} | set(also)
+    lines = []
+    for name in sorted(n for n in environ if n.startswith(PREFIX) and n not in known):
+        close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.8)
+        meant = f"did you mean {close[0]}? " if close else ""
+        lines.append(f"{name} is not a setting and is ignored ({meant}`sls config` lists them)")
+    return lines
 
 
 def load_settings(

@@ -20,7 +20,7 @@ from .private_files import create_once
 from .secretbox import key_check
 from .store import Store
 from .store.embedded import EmbeddedRedis, EmbeddedRedisError
-from .store.faults import StoreBug
+from .store.faults import StoreBug, outage_reason
 
 log = logging.getLogger(__name__)
 
@@ -97,9 +97,12 @@ def claim_secret_key(settings: Settings) -> None:
             recorded = store.claim_key_check(mine, first_form=key_check(settings.secret_key, form=1))
         finally:
             store.close()
-    except StoreUnavailable:
+    except StoreUnavailable as exc:
+        reason = outage_reason(exc.__cause__ or exc)
         log.warning(
-            "Redis did not answer at start-up: which secret key its data is sealed under is unchecked"
+            "SLS_REDIS_URL: Redis did not answer at start-up (%s): every request that needs it answers 503 "
+            "store_unavailable until it does, and which secret key its data is sealed under is unchecked",
+            reason,
         )
         return
     except StoreBug as exc:  # it answered, and refused: the URL's options or the user's rights are wrong

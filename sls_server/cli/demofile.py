@@ -178,27 +178,53 @@ def write_private_json(target: Path, info: dict[str, Any]) -> Path:
 
 
 def write_gateway(data_dir: Path, url: str) -> None:
-    """``sls gateway`` says where it listens (kept until it stops, :func:`forget_gateway`)."""
-    write_private_json(data_dir / GATEWAY_FILE, {"url": url, "pid": os.getpid()})
+    """``sls gateway`` says where it listens (kept until it stops, :func:`forget_gateway`). The gateways
+    still running on the folder stay listed under ``before`` (oldest first): when the newest stops, the
+    file names the one started before it, instead of going and leaving `sls gateway-state` to say that
+    none runs while one does."""
+    before = [g for g in _gateways(data_dir) if g["pid"] != os.getpid()]
+    write_private_json(data_dir / GATEWAY_FILE, {"url": url, "pid": os.getpid(), "before": before})
 
 
 def forget_gateway(data_dir: Path) -> None:
-    """The gateway stopped: the file goes, unless another gateway has written its own since."""
+    """The gateway stopped: it leaves the file, which names the newest gateway still running, if any."""
     target = data_dir / GATEWAY_FILE
     try:
-        if json.loads(target.read_text()).get("pid") == os.getpid():
+        said = json.loads(target.read_text())
+        if not isinstance(said, dict) or os.getpid() not in {g["pid"] for g in _listed(said)}:
+            return  # not ours to change
+        left = [g for g in _listed(said) if g["pid"] != os.getpid() and still_running(g["pid"])]
+        if left:
+            *before, newest = left
+            write_private_json(target, {**newest, "before": before})
+        else:
             target.unlink()
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, KeyError, TypeError):
         pass
 
 
-def gateway_url(data_dir: Path | None = None) -> str | None:
-    """Where the gateway serving the data folder listens, if one said so and its process still runs."""
+def _listed(said: dict[str, Any]) -> list[dict[str, Any]]:
+    """The gateways a gateway.json names, oldest first: ``before``, then its own ``url`` and ``pid``."""
+    entries = [*(said.get("before") or []), {"url": said.get("url"), "pid": said.get("pid")}]
+    return [
+        {"url": e["url"], "pid": e["pid"]}
+        for e in entries
+        if isinstance(e, dict) and isinstance(e.get("url"), str) and isinstance(e.get("pid"), int)
+    ]
+
+
+def _gateways(data_dir: Path | None = None) -> list[dict[str, Any]]:
+    """The gateways the folder's gateway.json names whose process still runs, oldest first."""
     try:
         said = json.loads(((data_dir or data_dir_from_env()) / GATEWAY_FILE).read_text())
-        if not still_running(int(said["pid"])):
-            return None
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None
-    url = said.get("url")
-    return url if isinstance(url, str) else None
+    except (OSError, ValueError):
+        return []
+    if not isinstance(said, dict):
+        return []
+    return [g for g in _listed(said) if still_running(g["pid"])]
+
+
+def gateway_url(data_dir: Path | None = None) -> str | None:
+    """Where the newest gateway still running on the data folder listens, if one said so."""
+    running = _gateways(data_dir)
+    return running[-1]["url"] if running else None

@@ -12,6 +12,7 @@ master and the workers take titles with that text in them (``setproctitle``, whi
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from .serve import run, start
 from .serve_banner import banner, describe
 
 #: What the real gateway's command line carries, and IBeam's default ``IBEAM_GATEWAY_PROCESS_MATCH``.
+log = logging.getLogger(__name__)
 GATEWAY_PROCESS_MATCH = "ibgroup.web.core.clientportal.gw.GatewayStart"
 
 
@@ -77,7 +79,15 @@ def gateway_banner(facts: dict[str, Any]) -> Table:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(0, 65535), default=5000, show_default=True, help="TCP port.")
 @click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Worker processes.")
-@click.option("--threads", type=click.IntRange(1, 64), default=4, show_default=True, help="Threads each.")
+@click.option(
+    "--threads",
+    type=click.IntRange(1, 64),
+    default=4,
+    envvar="SLS_THREADS",  # a setting (`sls config`), read here as `sls serve` reads it
+    show_default=True,
+    show_envvar=True,
+    help="Threads each.",
+)
 @click.option("--tls", is_flag=True, help="Serve HTTPS with a self-signed certificate kept in the data dir.")
 @click.option("--pidfile", type=OutputFile(), help="Write the master's pid here.")
 @click.option("--redis-url", metavar="URL", help="Redis to use.  [env var: SLS_REDIS_URL; default: embedded]")
@@ -124,14 +134,19 @@ def gateway(
     if host not in WILDCARDS:  # the address asked for is a name the gateway is known by
         overrides["gateway_hosts"] = (*os.environ.get(env_name("gateway_hosts"), "").split(","), host)
     startup = start({k: v for k, v in overrides.items() if v is not None}, host, port)
+    json_logs = startup.settings.log_format == "json"
     cert = key = None
     if tls:  # every name the gateway answers to (the host asked for is among them): a client checks its own
         made = ensure_certificate(startup.settings.data_dir, startup.settings.gateway_hosts)
         cert, key = made.cert, made.key
         if made.made_because:
-            note(f"made a new self-signed certificate ({made.made_because}): {cert}")
+            said = f"made a new self-signed certificate ({made.made_because}): {cert}"
+            if json_logs:
+                log.info(said)
+            else:
+                note(said)
     facts = gateway_facts(describe(startup, workers, threads), tls=tls, cert=cert, match=process_match)
-    if as_json:
+    if as_json or json_logs:  # as `sls serve`: a log collector reads every line as JSON
         print_json(facts, compact=True)
     else:
         print_renderable(banner(facts, title="sls gateway"))
@@ -143,6 +158,6 @@ def gateway(
         options["pidfile"] = str(pidfile.resolve())
     demofile.write_gateway(startup.settings.data_dir, facts["url"])  # where `sls gateway-state` looks
     try:
-        run(startup, workers=workers, threads=threads, gunicorn_options=options)
+        run(startup, workers=workers, threads=threads, gunicorn_options=options, access_to_stderr=as_json)
     finally:
         demofile.forget_gateway(startup.settings.data_dir)

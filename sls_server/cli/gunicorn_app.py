@@ -111,11 +111,13 @@ def log_format(app_config: Mapping[str, Any]) -> str:
 
 def pre_request(worker: Any, req: Any) -> None:
     """gunicorn's own hook (a debug line), and the request's ``force_close`` for the app's refusals
-    (``http.connection``)."""
+    (``http.connection``). gunicorn's line names the path, which holds a login's transaction id
+    (``/api/v1/auth/login/<txn_id>/verify``, ``/sso/Login/<txn_id>``): the method alone here; the access
+    line names the route's pattern."""
     from sls_server.http.connection import hold
 
     hold(req.force_close)
-    worker.log.debug("%s %s", req.method, req.path)
+    worker.log.debug("%s request received", req.method)
 
 
 class SlsApplication(BaseApplication):

@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 import click
 
-from ..config import ADMIN_TOKEN_FILE, Settings, load_settings
+from ..config import ADMIN_TOKEN_FILE, Settings, load_settings, unknown_variables
 from ..errors import InvalidConfig
 from ..exposure import metrics_exposure, simulators_exposure
 from ..runtime import claim_secret_key, resolve_secrets, start_embedded_redis
@@ -28,11 +28,14 @@ from ..store.embedded import EmbeddedRedis
 from ..store.embedded_watch import Watchdog
 from ..telemetry.multiproc import prepare_multiprocess_dir, remove_multiprocess_dir
 from .gunicorn_app import Listener, SlsApplication
+from .gunicorn_logs import log_to_stderr
 from .output import EXIT_USAGE, CliError, print_json, print_renderable
 from .serve_banner import banner, describe
-from .server_options import server_options
+from .server_options import CLI_ENV, server_options
 
 F = TypeVar("F", bound=Callable[..., Any])
+#: ``SLS_*`` variables that are no setting yet are read: the command line's own, and the test suite's Redis.
+NOT_SETTINGS = frozenset({*CLI_ENV, "SLS_SESSION_TOKEN", "SLS_TEST_REDIS", "SLS_TEST_REDIS_SERVER"})
 log = logging.getLogger(__name__)
 
 
@@ -59,6 +62,8 @@ def start(overrides: dict[str, Any], host: str, port: int) -> Startup:
     """Settings, the bound port, the secrets and the embedded Redis (when no URL is configured)."""
     with config_errors():
         settings = load_settings(overrides)
+    # the master's lines before gunicorn runs (an unanswering Redis, below) in the format the rest will have
+    log_to_stderr(settings.log_format == "json", settings.log_level)
     token_source = (
         "SLS_ADMIN_TOKEN" if settings.admin_token is not None else str(settings.data_dir / ADMIN_TOKEN_FILE)
     )
@@ -103,7 +108,7 @@ def startup_warnings(startup: Startup) -> list[str]:
         metrics_exposure(startup.settings, startup.listener.host),
         simulators_exposure(startup.settings, startup.listener.host),
     )
-    return [warning for warning in said if warning]
+    return [warning for warning in said if warning] + unknown_variables(NOT_SETTINGS)
 
 
 def run(

@@ -18,7 +18,7 @@ from redis.retry import Retry
 
 from ..errors import StoreUnavailable
 from ..redis_urls import parse_redis_url
-from .faults import StoreBug, error_code, is_outage
+from .faults import StoreBug, is_outage, outage_words
 from .pool import LeanPool
 from .sentinels import sentinel_master
 from .writebehind import Carrier, Queued, carrying, later, resolved
@@ -191,7 +191,7 @@ def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
             return fn(*args, **kwargs)
         except (redis.exceptions.RedisError, redis.exceptions.RedisClusterException) as exc:
             if is_outage(exc):
-                log.warning("Redis cannot serve %s: %s", where, error_code(exc))
+                log.warning("Redis cannot serve %s: %s", where, outage_words(exc))
                 raise StoreUnavailable() from exc
             raise StoreBug(where, exc) from None
 

@@ -70,6 +70,23 @@ class StoreBug(RuntimeError):
         super().__init__(f"{where}: {detail}")
 
 
+def outage_reason(exc: BaseException) -> str:
+    """What an outage's exception says, for an operator ("Error 111 connecting to host:6379. Connection
+    refused."): a connection error names the address, never a password; a command's arguments are cut."""
+    message = _without_command(str(exc)).strip()
+    return message[:300] if message else type(exc).__name__
+
+
+def outage_words(exc: BaseException) -> str:
+    """The Redis error code of an outage, and what the client was told when Redis sent no reply (refused,
+    a name that does not resolve, a timeout): "ConnectionError" alone sends an operator guessing which."""
+    code = error_code(exc)
+    if code != type(exc).__name__:
+        return code
+    reason = outage_reason(exc)
+    return code if reason == code else f"{code} ({reason})"
+
+
 def _without_command(message: str) -> str:
     return message.rsplit(_PIPELINE_PREFIX, 1)[-1]
 

@@ -27,7 +27,7 @@ import redis
 
 from ..errors import StoreUnavailable
 from .batch import send_all
-from .faults import StoreBug, error_code, is_outage
+from .faults import StoreBug, is_outage, outage_words
 from .flights import send_per_node
 
 log = logging.getLogger(__name__)
@@ -169,6 +169,6 @@ def _send(client: Any, queue: Sequence[Queued]) -> None:
         _check(client, queue, send_all(client, queue))
     except (redis.exceptions.RedisError, redis.exceptions.RedisClusterException) as exc:
         if is_outage(exc):
-            log.warning("Redis cannot serve write_behind: %s", error_code(exc))
+            log.warning("Redis cannot serve write_behind: %s", outage_words(exc))
             raise StoreUnavailable() from exc
         raise StoreBug("write_behind", exc) from None

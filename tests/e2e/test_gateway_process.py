@@ -190,3 +190,41 @@ def test_gateway_state_against_a_server_without_the_gateway_says_so(sls_serve: A
         as_json = sls("gateway-state", *args, "--json")
         assert as_json.returncode == 1
         assert json_error(as_json, "not_found", status=404)["message"] == told.removeprefix("error: ")
+
+
+def test_sls_threads_sizes_the_gateway_as_it_sizes_sls_serve(sls_gateway: Any) -> None:  # noqa: F811
+    """``SLS_THREADS`` is a setting (`sls config`), and `sls gateway` takes "the same settings" as `sls
+    serve`; yet it ran 4 threads a worker whatever it said, and with them the budget of long-held requests
+    (outbox waits) an operator had sized. 1 thread is gunicorn's sync worker, which its log names."""
+    server = sls_gateway(SLS_THREADS="1")
+    budget = requests.get(f"{server.url}/metrics", timeout=10).text
+    assert "Using worker: sync" in server.log(), server.log()
+    assert "sls_long_held_budget 0.0" in budget  # half of 1 thread, rounded down
+
+
+def test_gateway_state_finds_the_gateway_still_running_when_a_newer_one_stops(
+    sls_gateway: Any,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """Two gateways on one data folder (a CI job's two, as the same user): the second overwrote the folder's
+    gateway.json, and its stop removed the file, so `sls gateway-state` said no gateway ran on the folder
+    while the first still served. The file now names the newest still running; the last to stop removes it."""
+    shared = tmp_path / "shared-data"
+    first = sls_gateway("--data-dir", str(shared), SLS_GATEWAY_DAILY_RESET="07:05")
+    second = sls_gateway("--data-dir", str(shared), SLS_GATEWAY_DAILY_RESET="23:45")
+    env = {**os.environ, "SLS_DATA_DIR": str(shared), "SLS_ADMIN_TOKEN": ADMIN_TOKEN}
+    env.pop("SLS_URL", None)
+
+    def status() -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "sls_server.cli.main", "gateway-state", "status", "--json"]
+        return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
+
+    assert json.loads(status().stdout)["daily_reset"] == "23:45"  # the newest
+    second.process.terminate()
+    assert second.process.wait(timeout=20) is not None
+    found = status()
+    assert found.returncode == 0, found.stderr
+    assert json.loads(found.stdout)["daily_reset"] == "07:05"  # the first, still running
+    first.process.terminate()
+    assert first.process.wait(timeout=20) is not None
+    assert not (shared / "gateway.json").exists()

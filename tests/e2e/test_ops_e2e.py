@@ -155,8 +155,11 @@ def test_an_embedded_redis_that_dies_is_started_again_and_the_world_is_kept(tmp_
     assert not socket.exists(), "stopped on purpose, it stays stopped (the watchdog went first)"
 
 
-def test_json_logs_one_line_per_request_with_its_id_and_nothing_secret(sls_serve) -> None:
-    server = sls_serve(workers=2, SLS_LOG_FORMAT="json")
+@pytest.mark.parametrize("level", ["info", "debug"])
+def test_json_logs_one_line_per_request_with_its_id_and_nothing_secret(sls_serve, level: str) -> None:
+    """At debug level too: gunicorn's request hook, which ``sls serve`` keeps, logged each request's path,
+    so every login's transaction id (``/api/v1/auth/login/<txn_id>/verify``, ``/sso/Login/<txn_id>``)."""
+    server = sls_serve(workers=2, SLS_LOG_FORMAT="json", SLS_LOG_LEVEL=level)
     _user(server.url)
     started = requests.post(
         f"{server.url}/api/v1/auth/login", json={"username": "alice", "password": PASSWORD}, timeout=30
@@ -308,16 +311,20 @@ def test_sigterm_ends_a_wait_for_a_code_instead_of_killing_it(tmp_path: Path) ->
     (answer,) = answers
     assert isinstance(answer, requests.Response), answer
     assert answer.status_code == 404 and answer.json()["error"] == "no_code"
+    # not "within 30 s": it was cut short, and the operator reading it should know why
+    assert answer.json()["message"].startswith("The server is stopping"), answer.json()
 
 
+@pytest.mark.parametrize("run", ["serve", "gateway"])
 @pytest.mark.parametrize(
     ("flags", "env"), [(["--json"], {}), ([], {"SLS_LOG_FORMAT": "json"})], ids=["--json", "json-logs"]
 )
 def test_stdout_holds_only_json_when_a_program_reads_it(
-    tmp_path: Path, flags: list[str], env: dict[str, str]
+    tmp_path: Path, run: str, flags: list[str], env: dict[str, str]
 ) -> None:
     """`sls serve --json` promised its start-up facts as JSON, but every request then added a text access
-    line to stdout; with SLS_LOG_FORMAT=json the start-up banner was box art on stdout."""
+    line to stdout; with SLS_LOG_FORMAT=json the start-up banner was box art on stdout. `sls gateway` kept
+    both faults after `sls serve` lost them (its banner and two tables under SLS_LOG_FORMAT=json)."""
     port = free_port()
     out, err = tmp_path / "stdout", tmp_path / "stderr"
     environment = {
@@ -326,7 +333,7 @@ def test_stdout_holds_only_json_when_a_program_reads_it(
         "SLS_DATA_DIR": str(tmp_path / "data"),
         **env,
     }
-    command = [sys.executable, "-m", "sls_server.cli.main", "serve", "--port", str(port), "--workers", "1"]
+    command = [sys.executable, "-m", "sls_server.cli.main", run, "--port", str(port), "--workers", "1"]
     with out.open("wb") as stdout, err.open("wb") as stderr:
         process = subprocess.Popen([*command, *flags], env=environment, stdout=stdout, stderr=stderr)
     server = ServerProcess(process, f"http://127.0.0.1:{port}", err)
