@@ -25,7 +25,7 @@ from ..secretbox import SealError, SecretBox
 from ..store.records import CorruptRecord, DeviceChanges, DeviceRecord, LoginTxn
 from . import Begin, Enrolment, Prompt, SealedField, sealed_to
 
-#: No 0/O or 1/I/L: the passcode is read out over the phone by client services.
+#: No 0/O or 1/I/L: the passcode is read out over the phone by Client Services.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 LENGTH = 10
 
@@ -78,7 +78,7 @@ class TemporaryPasscodeFactor:
         return hmac.compare_digest(passcode, response.upper().encode())
 
     def held(self, device: DeviceRecord, *, now: int) -> str | None:
-        """The passcode as its user was given it (client services read it out; she keeps it on paper), None
+        """The passcode as its user was given it (Client Services read it out; she keeps it on paper), None
         once lapsed: what the staged phishing relay's victim types (``sim.relay``), as she would type it on
         the real page."""
         if device.sealed is None or device.expires_at is None or device.lapsed_at is not None:

@@ -102,7 +102,7 @@ def victim_types(
         )
         if passcode is None:
             return Typed(None, "The victim's temporary passcode has lapsed: there is nothing to type.")
-        return Typed(passcode, "The victim typed the temporary passcode client services gave them.")
+        return Typed(passcode, "The victim typed the temporary passcode Client Services gave them.")
     return Typed(None, f"The login asked for something the victim cannot type ({kind}).")
 
 

@@ -21,6 +21,10 @@ def test_a_relayed_temporary_passcode_gets_the_attacker_in_like_any_code(
     assert result["attacker_succeeded"] is True and result["verdict"] == "attacker_got_in", result["summary"]
     assert "temporary passcode" in result["summary"]
     assert len(logins_from_relay(client, admin_headers, "tess")) == 1
+    # the broker's department is a name: "Client Services", as its documents write it
+    assert "The victim typed the temporary passcode Client Services gave them." in result["summary"], result[
+        "summary"
+    ]
 
 
 def test_a_relayed_ib_key_challenge_response_gets_the_attacker_in(

@@ -52,7 +52,7 @@ def test_a_passcode_is_not_followed_by_another_until_a_device_is_enrolled_after_
     assert (
         client.delete(f"/admin/v1/users/tess/devices/{card['device_id']}", headers=ADMIN).status_code == 200
     )
-    first = _passcode(client, "tess")  # the card lost and revoked: a passcode, as client services give one
+    first = _passcode(client, "tess")  # the card lost and revoked: a passcode, as Client Services give one
 
     _refused(client, redis_url, "tess", first["device_id"])  # live
     move_clock(client, ADMIN, 86400)
