@@ -6,7 +6,7 @@
    the feed does: its label and sentence, coloured by its tone, its dotted type small beneath; its fields
    beside, in a muted column, for the trainer looking closer. A type the table does not know comes without a
    sentence: its type stands in its place. "Next page" reads on from the page's cursor with the same filter.
-   A refusal is shown next to the field it names (SLS.trainer, from trainer-admin.js). */
+   A refusal is shown next to the field it names (SLS.trainer, from trainer-admin.js), the last page cleared. */
 "use strict";
 (function () {
   const form = document.querySelector("[data-form=events-filter]");
@@ -74,12 +74,23 @@
     if (focused && more.hidden) form.querySelector("[type=submit]").focus(); // not to the top of the page
   }
 
+  /* A refused search (a limit of 0, a type too long) found nothing: the last page's summary and table
+     describe another filter, and read beside the refusal as its answer, so they go, and "Next page" with
+     them (it would read on from that other filter). */
+  function forget() {
+    asked = null;
+    summary.textContent = "";
+    result.replaceChildren();
+    if (document.activeElement === more) form.querySelector("[type=submit]").focus();
+    more.hidden = true;
+  }
+
   async function search(filter, next) {
     const T = SLS.trainer;
     await T.busy(form.querySelector("[type=submit]"), async function () {
       const answer = await SLS.call("POST", "/trainer/events/filter", filter);
       T.clearErrors(form);
-      if (!answer.ok) { T.showError(form, answer); return; }
+      if (!answer.ok) { forget(); T.showError(form, answer); return; }
       asked = { filter: filter, cursor: answer.data.cursor };
       draw(answer.data, filter, next);
     });

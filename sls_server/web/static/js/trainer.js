@@ -333,14 +333,21 @@
     } else if (!lost) lost = setTimeout(reconnecting, RECONNECT_GRACE_MS);
   });
   /* A reset, or a world loaded over it (Back to the demo world too), took the trail with it: the lines the
-     feed showed are of a world that is gone, so they go, and the new trail starts with this event. */
+     feed showed are of a world that is gone, so they go, and the new trail starts with this event. The last
+     attack's report and verdict ("The attacker got in.") go with them, for the same reason, and a wait on
+     the victim's phone with it (the login it waited on is gone). */
+  function forgetReport() {
+    waiting = null;
+    result.replaceChildren();
+    if (SLS.trainer) SLS.trainer.clearErrors(root.querySelector("[data-form=attack]")); // trainer-admin.js's
+  }
   function wipesTheTrail(e) { return e.type === "emulator.reset" || (e.type === "state.imported" && Boolean(e.detail && e.detail.replaced)); }
   source.addEventListener("audit", function (message) {
     let e;
     try { e = JSON.parse(message.data); } catch (err) { return; /* a malformed frame is skipped */ }
     // a scenario demo's attacker actors (PUT /admin/v1/attackers): tagged from this event on
     if (e.type === "attack.addresses_marked" && e.detail && Array.isArray(e.detail.addresses)) e.detail.addresses.forEach(function (a) { ATTACKERS.add(a); });
-    if (wipesTheTrail(e)) { feed.replaceChildren(); dayBefore = null; refreshUsers(); } // `sls wipe` too
+    if (wipesTheTrail(e)) { feed.replaceChildren(); dayBefore = null; forgetReport(); refreshUsers(); } // `sls wipe` too
     // `sls demo` kept its world (after this page was drawn): "Back to the demo world" is there from now on
     if (e.type === "state.exported" && e.detail && e.detail.demo_world === true) root.querySelector("[data-testid=world-restore-demo]").hidden = false;
     show(e); lateWin(e);
