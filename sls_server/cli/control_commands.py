@@ -7,32 +7,16 @@ what came after the last one, so nothing is shown twice and nothing is missed, h
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
 import click
 
-from ..web.event_words import sentence
 from .admin_client import UNANSWERED, segment
-from .admin_commands import admin_options, call, connect, server_errors, sessions_table, when
-from .event_reading import latest, print_events
+from .admin_commands import admin_options, call, connect, server_errors, sessions_table
+from .event_reading import attacker_addresses, event_text, latest, newly_marked, print_events
 from .output import EXIT_USAGE, CliError, HelpGroup, fields_table, note, print_json, print_renderable, table
 from .reading import Seconds, confirm
-
-
-def event_line(event: dict[str, Any]) -> str:
-    """One event on one line, for --follow: time, type, the event in words (as the trainer's feed says it,
-    ``web.event_words``; the CLI does not know which addresses are the staged attacks'), then whichever
-    fields it has."""
-    said = sentence(event)
-    parts = [when(event.get("at")).split(" (")[0], event.get("type", "?"), *([said] if said else [])]
-    for key in ("user", "ip", "factor", "device_id", "result"):
-        if event.get(key):
-            parts.append(f"{key}={event[key]}")
-    if event.get("detail"):
-        parts.append("detail=" + json.dumps(event["detail"], separators=(",", ":"), ensure_ascii=False))
-    return "  ".join(str(p) for p in parts)
 
 
 def warn_unknown_type(type_: str) -> None:
@@ -94,7 +78,10 @@ def events(
     means with its word (defence, breach, attempt, warning, ok), its dotted type after it; --json prints the
     events as the server sent them, fields and all.
 
-    With --follow it keeps polling and prints each new event as it happens, its sentence and its fields
+    An address a staged attack comes from, or one marked as an attacker's (GET /admin/v1/attackers), is
+    tagged "(attacker)", as in the feed.
+
+    With --follow it keeps polling and prints each new event as it happens, on a line as the listing's
     (--json: one JSON object per line). Events never carry a password, PIN, code, response or key.
 
     \b
@@ -115,7 +102,9 @@ def events(
             print_json(page)
             return
         found = page["events"]
-        print_events(f"the last {len(found)} event(s)", found)
+        with server_errors():
+            attackers = attacker_addresses(client)
+        print_events(f"the last {len(found)} event(s)", found, attackers)
         if page["cursor"]:
             note(f"next: sls events --since {page['cursor']}")
         return
@@ -125,6 +114,10 @@ def events(
     if type_:
         query["type"] = type_
     cursor = since
+    attackers = set[str]()
+    if not as_json:  # --json gives the events as the server sent them: no tags to put on
+        with server_errors():
+            attackers = attacker_addresses(client)
     while True:
         page_query = {**query, **({"since": cursor} if cursor else {})}
         with server_errors():
@@ -137,13 +130,16 @@ def events(
             if as_json:
                 print_json(event, compact=True)
             else:
-                click.echo(event_line(event))
+                attackers.update(
+                    newly_marked(event)
+                )  # a scenario demo's actors, from here on, as in the feed
+                print_renderable(event_text(event, attackers))  # the listing's line, colours and all
         if len(found) < limit:
             time.sleep(interval)  # caught up: wait before asking again (the CLI waits; tests never do)
     if as_json:
         print_json(page)
         return
-    print_events(f"{len(found)} event(s)", found)
+    print_events(f"{len(found)} event(s)", found, attackers)
     if cursor:
         more = " (a full page: there may be more)" if len(found) == limit else ""
         note(f"next: sls events --since {cursor}{more}")

@@ -8,6 +8,7 @@ latest events, which ``GET /admin/v1/events`` (oldest first only) gives at the e
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,7 +17,7 @@ from rich.text import Text
 
 from ..web.event_tones import worded
 from ..web.wording import duration
-from .admin_client import AdminClient
+from .admin_client import AdminClient, ApiError
 from .admin_commands import server_errors
 from .output import print_renderable
 
@@ -37,11 +38,12 @@ TONE_STYLES = {
 FIELDS = ("user", "ip", "factor", "device_id", "result")
 
 
-def event_text(event: dict[str, Any]) -> Text:
+def event_text(event: dict[str, Any], attackers: Collection[str] = ()) -> Text:
     """One event on one line: its time (UTC), its tone's word, its sentence (both in the tone's colour),
     then its dotted type, dim: the name the API and the scenarios match on. A type the sentences do not know
-    gives its type and its fields instead. The CLI does not know which addresses are the staged attacks'."""
-    told = worded(event)
+    gives its type and its fields instead. From one of ``attackers`` (:func:`attacker_addresses`), it is
+    said as the attacker's doing, as the feed says it ("from 198.51.100.66 (attacker)")."""
+    told = worded(event, attackers)
     at = event.get("at")
     moment = datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%d %H:%M:%S") if isinstance(at, int) else "-"
     style = TONE_STYLES.get(told["tone"], "")
@@ -49,7 +51,7 @@ def event_text(event: dict[str, Any]) -> Text:
     if told["label"]:
         line.append(f"{told['label']}: ", style=style)
     if told["said"] is None:
-        fields = [f"{key}={event[key]}" for key in FIELDS if event.get(key)]
+        fields = [f"{key}={_field(event, key, attackers)}" for key in FIELDS if event.get(key)]
         said = "  ".join(
             [str(event.get("type", "?")), *fields, *filter(None, [detail_words(event.get("detail"))])]
         )
@@ -58,9 +60,35 @@ def event_text(event: dict[str, Any]) -> Text:
     return line.append(f"  {event.get('type')}", style="dim")
 
 
-def print_events(title: str, found: list[dict[str, Any]]) -> None:
+def _field(event: dict[str, Any], key: str, attackers: Collection[str]) -> str:
+    value = str(event[key])
+    return f"{value} (attacker)" if key == "ip" and value in attackers else value
+
+
+def print_events(title: str, found: list[dict[str, Any]], attackers: Collection[str] = ()) -> None:
     """A page of the trail, one event a line as the console's feed says it (``event_reading.event_text``)."""
-    print_renderable(Group(Text(title, style="bold italic"), *(event_text(e) for e in found)))
+    print_renderable(Group(Text(title, style="bold italic"), *(event_text(e, attackers) for e in found)))
+
+
+def attacker_addresses(client: AdminClient) -> set[str]:
+    """The addresses the console's feed names the attacker's (``GET /admin/v1/attackers``: the server's
+    ``sim.attacks.attacker_addresses``, the feed's own source), so ``sls events`` tags them as it does; a
+    server without that route (an older one) names none."""
+    try:
+        answer = client.request("GET", "/admin/v1/attackers")
+    except ApiError as exc:
+        if exc.status != 404:
+            raise
+        return set()
+    return {str(a) for a in answer.get("addresses") or ()}
+
+
+def newly_marked(event: dict[str, Any]) -> list[str]:
+    """The addresses an ``attack.addresses_marked`` event marks (a scenario demo's attacker actors), which the
+    feed tags from that event on, and ``sls events --follow`` too; none for another event."""
+    if event.get("type") != "attack.addresses_marked":
+        return []
+    return [str(a) for a in (event.get("detail") or {}).get("addresses") or ()]
 
 
 def detail_words(detail: dict[str, Any] | None) -> str | None:

@@ -102,6 +102,18 @@ class AttackerAddressesMarked(TypedDict):
     addresses: Annotated[list[str], Field(description="The addresses now marked, sorted.")]
 
 
+class AttackerAddressesKnown(TypedDict):
+    """Every address the trainer's feed names the attacker's: a reader of the trail elsewhere (``sls
+    events``) tags them as the feed does, from this one list."""
+
+    addresses: Annotated[
+        list[str],
+        Field(
+            description="The staged attacks' own addresses, then those marked (`PUT /admin/v1/attackers`)."
+        ),
+    ]
+
+
 class RelayStep(TypedDict):
     side: Annotated[
         Literal["victim", "attacker", "real"],

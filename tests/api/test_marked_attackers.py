@@ -38,3 +38,22 @@ def test_a_bad_address_is_refused_naming_its_index_and_nothing_changes(
     assert "203.0.113.66" in shown.split() and "198.51.100.1" not in shown.split()  # as it was
     again = client.put("/admin/v1/attackers", json={"addresses": []}, headers=admin_headers)
     assert again.get_json() == {"addresses": []}
+
+
+def test_the_addresses_the_feed_names_the_attacker_s_are_read_from_one_list(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """``sls events`` tags them as the feed does: it reads the feed's own list (``attacker_addresses``),
+    the staged attacks' addresses and the marked ones, rather than keep one of its own."""
+    from sls_server.sim.attacks import BRUTE_IP
+
+    before = client.get("/admin/v1/attackers", headers=admin_headers)
+    assert before.status_code == 200, before.get_json()
+    assert BRUTE_IP in before.get_json()["addresses"] and "203.0.113.66" not in before.get_json()["addresses"]
+    client.put("/admin/v1/attackers", json={"addresses": ["203.0.113.66"]}, headers=admin_headers)
+    after = client.get("/admin/v1/attackers", headers=admin_headers).get_json()["addresses"]
+    assert BRUTE_IP in after and "203.0.113.66" in after
+    sign_in_to_console(client)
+    shown = client.get("/trainer").get_data(as_text=True).split('data-attacker-ips="')[1].split('"')[0]
+    assert sorted(shown.split()) == sorted(after)  # the console's list, the same
+    assert client.get("/admin/v1/attackers").status_code == 401  # the admin token's, as every admin route

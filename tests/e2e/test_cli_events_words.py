@@ -4,6 +4,10 @@ the feed says it (it printed ``{"notes":[],"purpose":"notice",...}``), the lates
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -51,3 +55,36 @@ def test_user_show_says_the_account_is_locked(demo: Demo) -> None:
     locked = demo.ok("user", "show", "card-carl").stdout
     assert "card-carl: LOCKED" in locked, locked
     assert demo.json("user", "show", "card-carl")["username"] == "card-carl"  # --json: the user, as before
+
+
+def test_an_attacker_s_address_is_tagged_and_follow_prints_the_listing_s_line(demo: Demo) -> None:
+    """The feed said "from 198.51.100.66 (attacker)" where ``sls events`` said the address bare; and
+    ``--follow`` printed raw fields in a format of its own. Both now say each event as the listing does,
+    tagged from the server's list of the attacker's addresses (``GET /admin/v1/attackers``)."""
+    from sls_server.sim.attacks import BRUTE_IP
+
+    demo.admin("POST", "/admin/v1/attacks", {"attack": "brute_force", "username": "card-carl"})
+    shown = demo.ok("events", "--user", "card-carl", "--type", "login.password_failed").stdout
+    assert f"from {BRUTE_IP} (attacker)" in shown, shown
+    listed = [line for line in shown.splitlines() if "login.password_failed" in line]
+    assert listed
+    last = demo.ok("events", "--user", "card-carl", "--type", "login.password_failed", "--last", "1").stdout
+    assert listed[-1] in last.splitlines(), last
+    raw = demo.json("events", "--user", "card-carl", "--type", "login.password_failed")["events"][0]
+    assert raw["ip"] == BRUTE_IP and "said" not in raw  # --json: as the server sent it
+
+    follower = subprocess.Popen(
+        [sys.executable, "-m", "sls_server.cli.main", "events", "--follow", "--user", "card-carl",
+         "--type", "login.password_failed", "--interval", "0.2"],
+        env={**os.environ, **demo.env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        assert follower.stdout is not None
+        followed = follower.stdout.readline().rstrip("\n")
+    finally:
+        follower.send_signal(signal.SIGINT)
+        follower.communicate(timeout=10)
+    assert followed == listed[0], (followed, listed[0])  # one way of printing an event

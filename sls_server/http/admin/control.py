@@ -11,6 +11,7 @@ from ...accounts.errors import UserNotFound
 from ...errors import InvalidRequest
 from ...shapes.attacks import (
     AttackerAddresses,
+    AttackerAddressesKnown,
     AttackerAddressesMarked,
     AttackReport,
     AttackRequest,
@@ -19,7 +20,7 @@ from ...shapes.attacks import (
 from ...shapes.clock import CLOCK_MAX, CLOCK_MIN, MAX_CLOCK_S, Clock, ClockMove, ResetDone
 from ...shapes.events import EventsPage, EventsQuery
 from ...shapes.sessions import ConsoleSignInsEnded
-from ...sim.attacks import Attacks
+from ...sim.attacks import Attacks, attacker_addresses
 from ...sim.relay_screen import read_screen
 from ..common import core, now, wall_now
 from ..operations import operation
@@ -141,6 +142,21 @@ def relay_screen() -> ResponseReturnValue:
     (`/trainer/attacks/relay`): a push still waiting on the victim's phone is read as it stands now, so
     her pick (the right number or a wrong one) shows as the attacker in or number matching's stop."""
     return read_screen(core(), now=now())
+
+
+@operation(
+    bp,
+    "get",
+    "/attackers",
+    summary="Read the addresses the trainer's feed names the attacker's",
+    ok=AttackerAddressesKnown,
+    returns="The staged attacks' addresses and the marked ones.",
+)
+def read_attackers() -> ResponseReturnValue:
+    """What comes from one of these is said as the attacker's doing ("from 198.51.100.66 (attacker)") by the
+    console's feed and search; `sls events` reads them here to say it alike, rather than keep a list of its
+    own."""
+    return {"addresses": list(attacker_addresses(core()))}
 
 
 @operation(
