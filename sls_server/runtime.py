@@ -19,7 +19,7 @@ from .errors import InvalidConfig, StoreUnavailable
 from .private_files import create_once
 from .secretbox import key_check
 from .store import Store
-from .store.base import database
+from .store.base import database, outage_said_by_caller
 from .store.embedded import EmbeddedRedis, EmbeddedRedisError
 from .store.faults import StoreBug, outage_reason
 
@@ -96,7 +96,8 @@ def claim_secret_key(settings: Settings) -> None:
         store = Store.from_url(settings.redis_url, timeout_s=settings.redis_timeout)
         index = database(store.client)
         try:
-            recorded = store.claim_key_check(mine, first_form=key_check(settings.secret_key, form=1))
+            with outage_said_by_caller():  # below, naming the setting: one line for one cause
+                recorded = store.claim_key_check(mine, first_form=key_check(settings.secret_key, form=1))
         finally:
             store.close()
     except StoreUnavailable as exc:
