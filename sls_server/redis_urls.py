@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from typing import Literal
-from urllib.parse import parse_qs, unquote
+from urllib.parse import parse_qs, unquote, urlparse
 
 SINGLE_SCHEMES = ("redis://", "rediss://", "unix://")
 CLUSTER_SCHEME = "redis+cluster://"
@@ -75,9 +75,28 @@ def _check_single(url: str) -> None:
         options = parse_url(url)  # type: ignore[no-untyped-call]  # unannotated in redis-py
     except ValueError as exc:  # urllib's and redis-py's words name the part, never the password
         raise ValueError(f"not a URL redis-py can read: {exc}") from None
+    if not url.startswith("unix://"):
+        _check_database_path(url)
     reqs = options.get("ssl_cert_reqs")
     if isinstance(reqs, str) and reqs.lower() not in _CERT_REQS:
         raise ValueError(f"ssl_cert_reqs must be one of {', '.join(_CERT_REQS)}")
+
+
+#: The path of a ``redis://`` URL: none, or the database index (a trailing slash tolerated).
+_DB_PATH = re.compile(r"/?|/\d+/?")
+
+
+def _check_database_path(url: str) -> None:
+    """redis-py reads a path that is not a number (``/abc``, ``/1x``) as no path, database 0, without a word:
+    the data would then go into another database than the one meant. The path is not quoted: in a URL whose
+    password holds an unencoded ``/`` the path begins inside the password."""
+    parts = urlparse(url)
+    if "db" in parse_qs(parts.query):  # ``?db=N`` wins over the path, which redis-py then ignores
+        return
+    if not _DB_PATH.fullmatch(unquote(parts.path)):
+        raise ValueError(
+            "the database index, the path after host:port (as in /0), is not a number of 0 or more"
+        )
 
 
 def _parse_multi(kind: Kind, url: str, rest: str) -> RedisTarget:

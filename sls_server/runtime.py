@@ -19,6 +19,7 @@ from .errors import InvalidConfig, StoreUnavailable
 from .private_files import create_once
 from .secretbox import key_check
 from .store import Store
+from .store.base import database, outage_said_by_caller
 from .store.embedded import EmbeddedRedis, EmbeddedRedisError
 from .store.faults import StoreBug, outage_reason
 
@@ -93,8 +94,10 @@ def claim_secret_key(settings: Settings) -> None:
     mine = key_check(settings.secret_key)
     try:
         store = Store.from_url(settings.redis_url, timeout_s=settings.redis_timeout)
+        index = database(store.client)
         try:
-            recorded = store.claim_key_check(mine, first_form=key_check(settings.secret_key, form=1))
+            with outage_said_by_caller():  # below, naming the setting: one line for one cause
+                recorded = store.claim_key_check(mine, first_form=key_check(settings.secret_key, form=1))
         finally:
             store.close()
     except StoreUnavailable as exc:
@@ -106,6 +109,12 @@ def claim_secret_key(settings: Settings) -> None:
         )
         return
     except StoreBug as exc:  # it answered, and refused: the URL's options or the user's rights are wrong
+        if exc.database_refused:
+            raise InvalidConfig(
+                "SLS_REDIS_URL",
+                f"the database index {index} is out of range for this Redis (it has 16 databases, 0 to 15, "
+                "unless its `databases` setting says more)",
+            ) from None
         raise InvalidConfig("SLS_REDIS_URL", f"Redis refused the start-up check: {exc}") from None
     if recorded != mine:
         raise InvalidConfig(

@@ -29,6 +29,7 @@ from .auth.suspicious import NewPlaceCheck, SuspiciousNotices
 from .auth.tasks import SensitiveTasks
 from .clock import Clock, ClockService
 from .config import Settings
+from .errors import StoreUnavailable
 from .events import EventLog
 from .factors import FactorRegistry
 from .factors.challenges import ChallengeIssuer, ChallengePolicy
@@ -49,6 +50,7 @@ from .sim.ibkey.phone_storage import PhoneApps
 from .sim.notices import Notifier
 from .sim.phones import PhoneService
 from .store import Store
+from .store.faults import outage_words
 from .transfer.reseal import Resealer
 
 
@@ -89,8 +91,20 @@ class Core:
     resealer: Resealer
 
     def check_ready(self) -> None:
-        """Raise ``StoreUnavailable`` unless Redis takes a write (``/readyz``)."""
-        self.store.check_writable()
+        """Raise ``StoreUnavailable`` unless Redis takes a write (``/readyz``), its message saying why: an
+        operator reading the 503 (a load balancer's log, ``curl``) learns which check failed and Redis's words
+        (what the client was told, or the error code), never a password, as a Cluster's probe says already."""
+        try:
+            self.store.check_writable()
+        except StoreUnavailable as exc:
+            cause = exc.__cause__
+            if cause is None or exc.message != StoreUnavailable.message:  # the Cluster's probe said why
+                raise
+            words = outage_words(cause)  # a code ("OOM."), or what the client was told ("(... refused.)")
+            raise StoreUnavailable(
+                f"Redis did not take the readiness probe's write (a short-lived key): {words}"
+                + ("" if words.endswith(")") else ".")
+            ) from cause
 
     def reset_world(self) -> int:
         """Wipe every key of the emulator (users, devices, sessions, lockouts, inboxes, events) and record

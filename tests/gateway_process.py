@@ -44,12 +44,20 @@ def wait_until_gateway_serves(server: GatewayProcess, timeout_s: float = 30.0) -
 
 @pytest.fixture
 def sls_gateway(redis_url: str, tmp_path: Path) -> Iterator[Callable[..., GatewayProcess]]:
-    """Start ``sls gateway`` (``--tls``, ``--pidfile`` as arguments; settings as ``SLS_*`` keywords)."""
+    """Start ``sls gateway`` (``--tls``, ``--pidfile`` as arguments; settings as ``SLS_*`` keywords). Its
+    --host, --port and --workers are given unless ``SLS_HOST``, ``SLS_PORT`` or ``SLS_WORKERS`` is: then
+    the variable alone says it."""
     urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
     started: list[GatewayProcess] = []
 
     def start(*args: str, **env: str) -> GatewayProcess:
-        port = free_port()
+        port = int(env.get("SLS_PORT") or free_port())
+        host = env.get("SLS_HOST", "127.0.0.1")
+        listen = {"--host": host, "--port": str(port), "--workers": "1"}
+        variable = {"--host": "SLS_HOST", "--port": "SLS_PORT", "--workers": "SLS_WORKERS"}
+        flags = [
+            part for flag, value in listen.items() if variable[flag] not in env for part in (flag, value)
+        ]
         data_dir = tmp_path / f"gateway-data-{port}"
         log_path = tmp_path / f"gateway-{port}.log"
         environment = {**os.environ, "SLS_ADMIN_TOKEN": ADMIN_TOKEN, "SLS_HASH_PROFILE": "test", **env}
@@ -58,12 +66,7 @@ def sls_gateway(redis_url: str, tmp_path: Path) -> Iterator[Callable[..., Gatewa
             "-m",
             "sls_server.cli.main",
             "gateway",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            "1",
+            *flags,
             "--redis-url",
             redis_url,
             "--data-dir",
@@ -73,7 +76,7 @@ def sls_gateway(redis_url: str, tmp_path: Path) -> Iterator[Callable[..., Gatewa
         with log_path.open("wb") as log_file:
             process = subprocess.Popen(command, env=environment, stdout=log_file, stderr=subprocess.STDOUT)
         scheme = "https" if "--tls" in args else "http"
-        server = GatewayProcess(process, f"{scheme}://127.0.0.1:{port}", log_path, data_dir)
+        server = GatewayProcess(process, f"{scheme}://{host}:{port}", log_path, data_dir)
         started.append(server)
         wait_until_gateway_serves(server)
         return server

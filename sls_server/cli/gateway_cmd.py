@@ -28,6 +28,7 @@ from .output import note, print_json, print_renderable
 from .reading import OutputFile
 from .serve import run, start
 from .serve_banner import banner, describe
+from .server_options import host_option, port_option, threads_option, workers_option
 
 #: What the real gateway's command line carries, and IBeam's default ``IBEAM_GATEWAY_PROCESS_MATCH``.
 log = logging.getLogger(__name__)
@@ -76,18 +77,10 @@ def gateway_banner(facts: dict[str, Any]) -> Table:
 
 
 @click.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(0, 65535), default=5000, show_default=True, help="TCP port.")
-@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True, help="Worker processes.")
-@click.option(
-    "--threads",
-    type=click.IntRange(1, 64),
-    default=4,
-    envvar="SLS_THREADS",  # a setting (`sls config`), read here as `sls serve` reads it
-    show_default=True,
-    show_envvar=True,
-    help="Threads each.",
-)
+@host_option()
+@port_option(default=5000)  # the real gateway's port
+@workers_option
+@threads_option
 @click.option("--tls", is_flag=True, help="Serve HTTPS with a self-signed certificate kept in the data dir.")
 @click.option("--pidfile", type=OutputFile(), help="Write the master's pid here.")
 @click.option("--redis-url", metavar="URL", help="Redis to use.  [env var: SLS_REDIS_URL; default: embedded]")
@@ -118,7 +111,8 @@ def gateway(
     """Run the emulator in gateway mode (SLS_GATEWAY=true): the Client Portal Gateway's login page
     (/sso/Login) and REST routes (/v1/api, /v1/portal) on one port, for testing tools that automate it.
 
-    Everything `sls serve` serves is there too, with the same SLS_* settings (`sls config`);
+    Everything `sls serve` serves is there too, with the same SLS_* settings (`sls config`), SLS_HOST,
+    SLS_PORT (default 5000 here), SLS_WORKERS and SLS_THREADS among them;
     SLS_GATEWAY_PROFILE, SLS_GATEWAY_NOTIFICATION_STEP and SLS_GATEWAY_DAILY_RESET shape the gateway.
     Stage what automation must survive with `sls gateway-state` (GET /admin/v1/gateway, and the POSTs
     and the PUT under it).

@@ -1,6 +1,6 @@
-"""The options and variables of the commands that start a server (``serve``, ``demo``, the server ``sls
-scenario demo`` starts of its own): declared here, apart from ``serve``, so a command that only names them
-does not import gunicorn and the store with it."""
+"""The options and variables of the commands that start a server (``serve``, ``demo``, ``gateway``, the
+server ``sls scenario demo`` starts of its own): declared here, apart from ``serve``, so a command that only
+names them does not import gunicorn and the store with it."""
 
 from __future__ import annotations
 
@@ -15,11 +15,18 @@ F = TypeVar("F", bound=Callable[..., Any])
 CLI_ENV: dict[str, tuple[str, str]] = {
     "SLS_HOST": (
         "127.0.0.1",
-        "Address `sls serve`, `sls demo` and `sls scenario demo`'s own server listen on (0.0.0.0: every "
-        "interface).",
+        "Address `sls serve`, `sls demo`, `sls gateway` and `sls scenario demo`'s own server listen on "
+        "(0.0.0.0: every interface).",
     ),
-    "SLS_PORT": ("8000", "TCP port `sls serve` and `sls demo` listen on (0: any free port)."),
-    "SLS_WORKERS": ("2", "gunicorn worker processes; they share all state through Redis."),
+    "SLS_PORT": (
+        "8000",
+        "TCP port `sls serve` and `sls demo` listen on (0: any free port); `sls gateway`'s, 5000 unless set.",
+    ),
+    "SLS_WORKERS": (
+        "2",
+        "gunicorn worker processes of `sls serve`, `sls demo` and `sls gateway`; they share all state "
+        "through Redis.",
+    ),
     "SLS_URL": (
         "demo.json's url, else a running gateway's, else http://127.0.0.1:8000",
         "Server the admin commands talk to.",
@@ -40,38 +47,50 @@ def host_option(help_text: str = "Address to listen on; 0.0.0.0 for every interf
     )
 
 
+def port_option(default: int = 8000) -> Callable[[F], F]:
+    """``--port`` (or ``SLS_PORT``): ``serve`` and ``demo`` listen on 8000 by default, ``gateway`` on 5000
+    (where the real gateway listens); the variable is read by each the same way."""
+    return click.option(
+        "--port",
+        type=click.IntRange(0, 65535),
+        default=default,
+        envvar="SLS_PORT",
+        show_default=True,
+        show_envvar=True,
+        help="TCP port; 0 picks a free one.",
+    )
+
+
+def workers_option(func: F) -> F:
+    """``--workers`` (or ``SLS_WORKERS``): gunicorn worker processes."""
+    return click.option(
+        "--workers",
+        type=click.IntRange(1, 64),
+        default=2,
+        envvar="SLS_WORKERS",
+        show_default=True,
+        show_envvar=True,
+        help="gunicorn worker processes.",
+    )(func)
+
+
+def threads_option(func: F) -> F:
+    """``--threads`` (or ``SLS_THREADS``, a setting `sls config` lists): threads per worker, and with them
+    the budget of long-held requests (``long_held``)."""
+    return click.option(
+        "--threads",
+        type=click.IntRange(1, 64),
+        default=4,
+        envvar="SLS_THREADS",
+        show_default=True,
+        show_envvar=True,
+        help="Threads per worker.",
+    )(func)
+
+
 def server_options(func: F) -> F:
-    """--host, --port, --workers, --threads: shared by ``serve`` and ``demo``."""
-    options = [
-        host_option(),
-        click.option(
-            "--port",
-            type=click.IntRange(0, 65535),
-            default=8000,
-            envvar="SLS_PORT",
-            show_default=True,
-            show_envvar=True,
-            help="TCP port; 0 picks a free one.",
-        ),
-        click.option(
-            "--workers",
-            type=click.IntRange(1, 64),
-            default=2,
-            envvar="SLS_WORKERS",
-            show_default=True,
-            show_envvar=True,
-            help="gunicorn worker processes.",
-        ),
-        click.option(
-            "--threads",
-            type=click.IntRange(1, 64),
-            default=4,
-            envvar="SLS_THREADS",
-            show_default=True,
-            show_envvar=True,
-            help="Threads per worker.",
-        ),
-    ]
-    for option in reversed(options):
+    """--host, --port, --workers, --threads: shared by ``serve`` and ``demo`` (``gateway`` takes each of them
+    with its own port default), so an option and its variable are declared once."""
+    for option in reversed([host_option(), port_option(), workers_option, threads_option]):
         func = option(func)
     return func

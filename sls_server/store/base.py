@@ -3,10 +3,12 @@ translation of Redis failures into ``StoreUnavailable``."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 from importlib import resources
 from importlib.resources.abc import Traversable
 from typing import Any, TypeAlias, TypeVar
@@ -170,6 +172,21 @@ def database(client: Client) -> int:
     return int(client.connection_pool.connection_kwargs.get("db") or 0)
 
 
+#: Set inside :func:`outage_said_by_caller`: the guard then leaves an outage's warning to the caller.
+_CALLER_SAYS_OUTAGE: ContextVar[bool] = ContextVar("sls_caller_says_outage", default=False)
+
+
+@contextlib.contextmanager
+def outage_said_by_caller() -> Iterator[None]:
+    """A block whose caller logs a Redis outage itself, in words of its own (start-up's check names
+    ``SLS_REDIS_URL`` and what follows): the guard's generic line would say the same cause a second time."""
+    token = _CALLER_SAYS_OUTAGE.set(True)
+    try:
+        yield
+    finally:
+        _CALLER_SAYS_OUTAGE.reset(token)
+
+
 def guarded(cls: type[T]) -> type[T]:
     """Wrap every public method of a repository so a Redis outage surfaces as ``StoreUnavailable`` and
     any other Redis error as ``StoreBug`` (see ``faults``), never as a bare redis-py exception."""
@@ -191,7 +208,8 @@ def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
             return fn(*args, **kwargs)
         except (redis.exceptions.RedisError, redis.exceptions.RedisClusterException) as exc:
             if is_outage(exc):
-                log.warning("Redis cannot serve %s: %s", where, outage_words(exc))
+                if not _CALLER_SAYS_OUTAGE.get():
+                    log.warning("Redis cannot serve %s: %s", where, outage_words(exc))
                 raise StoreUnavailable() from exc
             raise StoreBug(where, exc) from None
 

@@ -52,6 +52,8 @@ OUTAGE_CODES = frozenset(
 )
 
 _PIPELINE_PREFIX = " of pipeline caused error: "
+#: What Redis (and Valkey) answer to SELECT with an index past its ``databases``.
+_DB_REFUSED = "DB index is out of range"
 _CODE_IN_SCRIPT = re.compile(r"@user_script:\s*\d+:\s*(?:@user_script:\s*\d+:\s*)?-?([A-Z][A-Z_]+)\b")
 
 
@@ -68,6 +70,9 @@ class StoreBug(RuntimeError):
         script = message[message.find("@user_script") :][:300] if "@user_script" in message else ""
         detail = f"Redis answered {error_code(exc)}" + (f" ({script})" if script else "")
         super().__init__(f"{where}: {detail}")
+        #: Redis refused the URL's database index (SELECT, as a connection opens): the URL's fault, said so
+        #: at start-up rather than as a bare "ERR"
+        self.database_refused = error_code(exc) == "ERR" and _DB_REFUSED in message
 
 
 def outage_reason(exc: BaseException) -> str:

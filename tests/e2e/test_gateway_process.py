@@ -9,6 +9,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,8 @@ from conftest import ADMIN_TOKEN
 from cryptography import x509
 from gateway_process import sls_gateway  # noqa: F401 - the fixture
 from json_error_kit import json_error
+
+from sls_server.store.embedded import free_port
 
 pytestmark = pytest.mark.e2e
 MATCH = "ibgroup.web.core.clientportal.gw.GatewayStart"
@@ -228,3 +231,16 @@ def test_gateway_state_finds_the_gateway_still_running_when_a_newer_one_stops(
     first.process.terminate()
     assert first.process.wait(timeout=20) is not None
     assert not (shared / "gateway.json").exists()
+
+
+def test_sls_host_port_and_workers_place_the_gateway_as_they_place_sls_serve(sls_gateway: Any) -> None:  # noqa: F811
+    """An operator setting ``SLS_PORT`` (a container's usual way) got port 5000 and not a word: `sls gateway`
+    read no variable for --host, --port or --workers, unlike `sls serve`."""
+    port = free_port()
+    server = sls_gateway(SLS_HOST="127.0.0.2", SLS_PORT=str(port), SLS_WORKERS="3")
+    assert server.url == f"http://127.0.0.2:{port}"  # it answered there (the fixture waited for /healthz)
+    assert f"Listening at: http://127.0.0.2:{port}" in server.log()
+    deadline = time.monotonic() + 30  # the first worker answered; the others boot beside it
+    while server.log().count("Booting worker with pid") < 3 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.log().count("Booting worker with pid") == 3, server.log()

@@ -182,15 +182,23 @@ def no_replicas(admin: redis.Redis) -> Callable[[], None]:
     return lambda: admin.config_set("min-replicas-to-write", 0)
 
 
-@pytest.mark.parametrize("degrade", [oom, read_only_replica, master_down, no_replicas])
+@pytest.mark.parametrize(
+    ("degrade", "code"),
+    [(oom, "OOM"), (read_only_replica, "READONLY"), (master_down, "READONLY"), (no_replicas, "NOREPLICAS")],
+)
 def test_a_redis_that_refuses_writes_is_a_503_and_not_ready(
-    world: World, degrade: Callable[[redis.Redis], Callable[[], None]]
+    world: World, degrade: Callable[[redis.Redis], Callable[[], None]], code: str
 ) -> None:
     restore = degrade(world.admin)
     try:
         ready = world.client.get("/readyz")
         assert ready.status_code == 503, ready.get_json()
         assert ready.get_json()["status"] == "unavailable"
+        # why, as a Cluster's 503 says it (it said only "cannot serve this request right now")
+        assert (
+            ready.get_json()["message"]
+            == f"Redis did not take the readiness probe's write (a short-lived key): {code}."
+        )
         assert world.client.get("/healthz").status_code == 200  # alive, just not ready
         assert refused(world.login())
         assert refused(

@@ -83,3 +83,13 @@ def test_a_misspelt_setting_is_named_with_the_one_it_was_meant_to_be(tmp_path: P
         "SLS_IDLE_TIMOUT is not a setting and is ignored "
         "(did you mean SLS_IDLE_TIMEOUT? `sls config` lists them)"
     ]
+
+
+def test_a_redis_that_does_not_answer_at_start_up_is_said_once(tmp_path: Path) -> None:
+    """Start-up's check said it twice, for one cause: the store's generic "Redis cannot serve
+    Store.claim_key_check: ConnectionError (...)" and then its own line naming ``SLS_REDIS_URL``."""
+    closed = free_port()  # nothing listens there
+    lines = _start_up_lines(tmp_path, f"redis://127.0.0.1:{closed}/0")
+    said = [str(line["message"]) for line in lines if line.get("level") == "warning"]
+    about = [message for message in said if f"127.0.0.1:{closed}" in message]
+    assert len(about) == 1 and about[0].startswith("SLS_REDIS_URL: Redis did not answer at start-up"), said

@@ -9,6 +9,8 @@ import pytest
 from sls_server.config import load_settings
 from sls_server.config_table import describe
 from sls_server.errors import InvalidConfig
+from sls_server.runtime import claim_secret_key
+from sls_server.store.embedded import EmbeddedRedis
 
 
 def test_defaults() -> None:
@@ -141,3 +143,31 @@ def test_trusted_proxies_the_settings_take_are_what_every_request_reads(proxies:
 
     settings = load_settings({}, environ={"SLS_TRUSTED_PROXIES": proxies})
     assert resolve_client_ip(peer, "203.0.113.5", settings.trusted_proxies) == "203.0.113.5"
+
+
+@pytest.mark.parametrize("path", ["/abc", "/1x", "/-1", "/0/1"])
+def test_a_database_index_that_is_not_a_number_stops_start_up_naming_it(path: str) -> None:
+    """redis-py reads such a path as no path: ``redis://host:port/abc`` served database 0 without a word,
+    beside whatever else was kept there."""
+    url = f"redis://:hunter2-secret@127.0.0.1:6390{path}"
+    with pytest.raises(InvalidConfig) as refused:
+        load_settings({}, environ={"SLS_REDIS_URL": url})
+    said = str(refused.value)
+    assert refused.value.key == "SLS_REDIS_URL" and "the database index" in said, said
+    assert "hunter2" not in said
+    for fine in ("", "/", "/0", "/15/", "/abc?db=2"):  # ?db= wins over the path, which redis-py ignores then
+        assert load_settings({}, environ={"SLS_REDIS_URL": f"redis://127.0.0.1:6390{fine}"}).redis_url
+
+
+def test_a_database_index_redis_refuses_stops_start_up_saying_it_is_out_of_range(
+    redis_server: EmbeddedRedis, tmp_path: Path
+) -> None:
+    """It stopped with "Redis refused the start-up check: Store.claim_key_check: Redis answered ERR"."""
+    settings = load_settings(
+        {"DATA_DIR": str(tmp_path), "SECRET_KEY": "4d" * 32},
+        environ={"SLS_REDIS_URL": f"{redis_server.url}?db=99"},
+    )
+    with pytest.raises(InvalidConfig) as refused:
+        claim_secret_key(settings)
+    assert refused.value.key == "SLS_REDIS_URL"
+    assert "the database index 99 is out of range" in str(refused.value), str(refused.value)
