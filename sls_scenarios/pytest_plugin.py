@@ -23,6 +23,10 @@
   anything runs. A scenario needing settings that server lacks is skipped, or fails with
   ``--sls-fail-on-skip`` (``sls scenario run --fail-on-skip``).
 
+This module holds what pytest must find in the module the entry point names: the options, the fixtures and
+the hooks. The collector and items of scenario files, and the session's target they run on, are in
+``pytest_items``.
+
 Nothing heavy is imported until a fixture or a scenario is used: this module loads into every pytest run
 of an environment where the package is installed.
 """
@@ -31,20 +35,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 
 from .files import is_scenario  # light: names and folders only
+from .pytest_items import ScenarioFile, ScenarioItem, session_target, token  # light: pytest only
 
 if TYPE_CHECKING:
     from .emulator import SlsEmulator
-    from .loader import Scenario
-    from .positions import Problem, ScenarioInvalid
-    from .runner import ScenarioResult
     from .server import ChildServer
-
-_TARGET = pytest.StashKey[Any]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -80,7 +80,7 @@ def pytest_configure(config: pytest.Config) -> None:
     """A server without its admin token, an ini setting the server would never see, or one the fixture
     cannot take, is one usage error now, not the same traceback (or a quietly default server) in every
     item."""
-    if config.getoption("sls_server", None) and not _token(config, "admin"):
+    if config.getoption("sls_server", None) and not token(config, "admin"):
         raise pytest.UsageError(
             "--sls-server needs the server's admin token: give --sls-admin-token TOKEN or set "
             "SLS_ADMIN_TOKEN (the runner wipes the world and moves the clock through /admin/v1)"
@@ -153,14 +153,6 @@ def _worker_port(settings: dict[str, str]) -> dict[str, str]:
     return {**settings, "SLS_PORT": str(mine)}
 
 
-def _token(config: pytest.Config, kind: str) -> str | None:
-    """``--sls-<kind>-token``, else ``SLS_<KIND>_TOKEN``: the names every ``sls`` command reads."""
-    import os
-
-    given: str | None = config.getoption(f"sls_{kind}_token", None)
-    return given or os.environ.get(f"SLS_{kind.upper()}_TOKEN") or None
-
-
 # --- the fixture -----------------------------------------------------------------------------------------
 
 
@@ -210,123 +202,6 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     return None
 
 
-class _ScenarioProblem(Exception):
-    def __init__(self, result: ScenarioResult) -> None:
-        super().__init__(result.message)
-        self.result = result
-
-
-class ScenarioFailed(_ScenarioProblem):
-    """A scenario's step failed (the report lists the steps); what an ``expect_failure`` mark expects."""
-
-
-class ScenarioBroken(_ScenarioProblem):
-    """The scenario could not start (its setup, or the target): never an expected failure."""
-
-
-class ScenarioFile(pytest.File):
-    def collect(self) -> Iterator[pytest.Item]:
-        from .loader import invalid_name, load
-        from .positions import ScenarioInvalid
-
-        try:
-            scenario = load(self.path)
-        except ScenarioInvalid as exc:
-            # an item that errors at setup, not a collection error: one of those interrupts the whole
-            # session (every other scenario and Python test unrun), where `sls scenario run` reports the
-            # file as an error case and runs the rest
-            yield InvalidScenarioItem.from_parent(self, name=invalid_name(self.path, exc), problem=exc)
-            return
-        item = ScenarioItem.from_parent(self, name=scenario.name, scenario=scenario)
-        item.extra_keyword_matches.update(scenario.tags)  # -k attack selects by tag
-        if scenario.expect_failure:
-            item.add_marker(
-                pytest.mark.xfail(reason=scenario.expect_failure, strict=True, raises=ScenarioFailed)
-            )
-        yield item
-
-
-class ScenarioItem(pytest.Item):
-    def __init__(self, *, scenario: Scenario, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.scenario = scenario
-        #: Its name is another collected scenario's too (``pytest_collection_modifyitems``).
-        self.clashes: list[Problem] = []
-
-    def setup(self) -> None:
-        """A scenario whose name another one has too is an error, as ``sls scenario run`` makes it an error
-        case: never run, whichever of the two was meant."""
-        if self.clashes:
-            from .positions import ScenarioInvalid
-
-            pytest.fail(_invalid(ScenarioInvalid(self.clashes)), pytrace=False)
-
-    def runtest(self) -> None:
-        from .runner import Runner
-
-        runner = Runner(
-            _target(self.config),
-            seed=self.config.getoption("sls_seed"),
-            fail_on_skip=self.config.getoption("sls_fail_on_skip"),
-        )
-        result = runner.run(self.scenario)
-        self.user_properties.append(("seconds", round(result.seconds, 3)))
-        # in pytest's own words: its options are --sls-*
-        result.message = result.message.replace("(without --server)", "(without --sls-server)")
-        if result.status == "skipped":  # at the scenario file (pytest -rs showed this plugin's source line)
-            raise pytest.skip.Exception(result.message, _use_item_location=True)
-        if result.status == "error":
-            raise ScenarioBroken(result)
-        if result.status in ("failed", "xfailed"):
-            raise ScenarioFailed(result)
-        # "xpassed" returns normally: the strict xfail marker turns it into a failure
-
-    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException], style: Any = None) -> str:
-        if isinstance(excinfo.value, _ScenarioProblem):
-            from .report import step_log
-
-            result = excinfo.value.result
-            path, here = self.scenario.path, self.config.invocation_params.dir
-            where = str(path.relative_to(here)) if path.is_relative_to(here) else str(path)
-            where = f"{where}:{result.line}" if result.line else where
-            # the reason first, as pytest's short summary shows the first line (cut to the terminal's
-            # width) and an absolute path left no room for it; the place last, as pytest ends a traceback
-            return "\n".join(
-                [f"{result.status}: {result.message}", *step_log(result.steps), f"{where}: {result.status}"]
-            )
-        return str(super().repr_failure(excinfo))
-
-    def reportinfo(self) -> tuple[Path, int, str]:
-        return self.path, 0, f"scenario {self.name}"
-
-
-def _invalid(problem: ScenarioInvalid) -> str:
-    """Its first problem on the first line (what pytest's short summary shows, after the node id that names
-    the file), then every problem at its FILE:LINE:COLUMN."""
-    first = problem.problems[0]
-    more = len(problem.problems) - 1
-    said = f"invalid scenario: {first.where + ': ' if first.where else ''}{first.message}"
-    return f"{said}{f' (and {more} more)' if more else ''}\n{problem}"
-
-
-class InvalidScenarioItem(pytest.Item):
-    """A file that is not a valid scenario: an error at setup listing its problems (FILE:LINE:COLUMN), named
-    as the scenario it means to be (``loader.invalid_name``)."""
-
-    def __init__(self, *, problem: ScenarioInvalid, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.problem = problem
-
-    def setup(self) -> None:
-        pytest.fail(_invalid(self.problem), pytrace=False)
-
-    def runtest(self) -> None:  # never reached: setup fails
-        raise AssertionError("an invalid scenario cannot run")
-
-    def reportinfo(self) -> tuple[Path, int, str]:
-        return self.path, 0, f"scenario {self.name}"
-
-
 @pytest.hookimpl(trylast=True)  # after -k and -m: among the scenarios that run, as `run --tag` judges them
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Scenarios that share a name each fail at setup naming the other file (``loader.name_clashes``, the
@@ -347,37 +222,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
     if not any(isinstance(item, ScenarioItem) for item in session.items):
         return
-    target = _target(session.config)
+    target = session_target(session.config)
     if isinstance(target, RemoteTarget):
         try:
             target.check()
         except TargetError as exc:
             pytest.exit(f"sls-emulator: {exc}", returncode=pytest.ExitCode.USAGE_ERROR)
-
-
-def _target(config: pytest.Config) -> Any:
-    """One target per test session: an in-process app on its own Redis, or --sls-server."""
-    if _TARGET not in config.stash:
-        from .targets import InProcessTarget, RemoteTarget
-
-        server = config.getoption("sls_server")
-        target = (
-            RemoteTarget(server, _token(config, "admin"), _token(config, "sim"))
-            if server
-            else InProcessTarget()
-        )
-        config.stash[_TARGET] = target
-        config.add_cleanup(lambda: _close(target, config))
-    return config.stash[_TARGET]
-
-
-def _close(target: Any, config: pytest.Config) -> None:
-    """The session's end: a server whose clock could not be put back is told, after the results."""
-    from .targets import TargetError
-
-    try:
-        target.close()
-    except (TargetError, ConnectionError) as exc:
-        reporter = config.pluginmanager.get_plugin("terminalreporter")
-        if reporter is not None:
-            reporter.write_line(f"sls-emulator: warning: {exc}", yellow=True)
