@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from flask.testing import FlaskClient
 
 PASSWORD = "Amber-Falcon-Ibkey-17"
@@ -112,3 +113,18 @@ def push_login(world: World, name: str, app: str) -> tuple[dict[str, Any], dict[
     factor = started["factor"]
     assert factor["type"] == "ibkey" and factor["mode"] == "push"
     return started, world.note_for(app, started["txn_id"])
+
+
+@pytest.fixture(name="world")
+def ibkey_world(client: FlaskClient, admin_headers: dict[str, str]) -> World:
+    """The test's ``World`` (import it as ``ibkey_world``: the fixture is named ``world``)."""
+    return World(client, admin_headers)
+
+
+@pytest.fixture(name="pauses")
+def counted_pauses(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The waits for a turn (``sls_server.turns``), counted instead of waited (import it as
+    ``counted_pauses``: the fixture is named ``pauses``)."""
+    waited: list[float] = []
+    monkeypatch.setattr("sls_server.turns._pause", waited.append)
+    return waited

@@ -15,8 +15,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
-from ibkey_world import PASSWORD, PHONES, UNLOCK, World
+from ibkey_world import PASSWORD, PHONES, UNLOCK, World, counted_pauses, ibkey_world  # noqa: F401  (the world and pauses fixtures)
 from test_state_transfer import snapshot
 
 from sls_server.turns import PAUSES_S
@@ -28,19 +27,6 @@ BUSY = {
     "changed: try again in 1 s.",
     "retry_after": 1,
 }
-
-
-@pytest.fixture
-def pauses(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """The waits for a turn, counted instead of waited."""
-    waited: list[float] = []
-    monkeypatch.setattr("sls_server.turns._pause", waited.append)
-    return waited
-
-
-@pytest.fixture
-def world(client: FlaskClient, admin_headers: dict[str, str]) -> World:
-    return World(client, admin_headers)
 
 
 def taken(app: Flask, which: str, ref: str) -> Any:

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from ibkey_world import UNLOCK, World, push_login
+from ibkey_world import UNLOCK, World, counted_pauses, ibkey_world, push_login  # noqa: F401  (the world and pauses fixtures)
 from page_forms import Console
 from test_state_transfer import snapshot
 
@@ -28,19 +28,6 @@ BUSY = {
     "deleted: try again in 1 s.",
     "retry_after": 1,
 }
-
-
-@pytest.fixture
-def pauses(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """The waits for a turn, counted instead of waited."""
-    waited: list[float] = []
-    monkeypatch.setattr("sls_server.turns._pause", waited.append)
-    return waited
-
-
-@pytest.fixture
-def world(client: FlaskClient, admin_headers: dict[str, str]) -> World:
-    return World(client, admin_headers)
 
 
 def card(world: World, name: str) -> str:

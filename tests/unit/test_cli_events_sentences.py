@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 
 import pytest
 from cli_kit import cli_runner, sls  # noqa: F401 - cli_runner: the "runner" fixture
 from click.testing import CliRunner
-from served_kit import handled_over_http
+from served_kit import json_over_http
 
 LOCKED = {
     "id": "1764892800000-0",
@@ -34,24 +33,10 @@ PAGE = {"events": [CREATED, LOCKED, UNKNOWN], "cursor": UNKNOWN["id"]}
 TOKEN = {"SLS_ADMIN_TOKEN": "t" * 20}
 
 
-class Trail(BaseHTTPRequestHandler):
-    """``GET /admin/v1/events``: one page, whatever the query (the listing is under test, not the filter)."""
-
-    def do_GET(self) -> None:
-        body = json.dumps(PAGE).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        return
-
-
 @pytest.fixture
 def server() -> Iterator[str]:
-    with handled_over_http(Trail) as url:
+    """``GET /admin/v1/events``: one page, whatever the query (the listing is under test, not the filter)."""
+    with json_over_http(PAGE) as url:
         yield url
 
 

@@ -5,14 +5,12 @@ pass for "no answer" ("not locked", "no server time")."""
 
 from __future__ import annotations
 
-import json
 import socket
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
-from served_kit import handled_over_http
+from served_kit import json_over_http
 
 from sls_server.cli.admin_client import AdminClient
 from sls_server.cli.answering import Answerer
@@ -26,24 +24,10 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-class EmptyAnswers(BaseHTTPRequestHandler):
-    """A server of another version: every request gets ``200 {}``, none of the fields this CLI reads."""
-
-    def do_GET(self) -> None:
-        body = json.dumps({}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format: str, *args: object) -> None:
-        return
-
-
 @pytest.fixture
 def renamed() -> Iterator[str]:
-    with handled_over_http(EmptyAnswers) as url:
+    """A server of another version: every request gets ``200 {}``, none of the fields this CLI reads."""
+    with json_over_http({}) as url:
         yield url
 
 
