@@ -121,6 +121,16 @@ def sign_in_trainer(page: Any, world: World) -> None:
     expect(page.get_by_test_id("feed-state")).to_have_text("live")
 
 
+def stage_attack(page: Any, victim: str, kind: str, password: str | None = None) -> None:
+    """An attack of ``kind`` on ``victim`` run from the trainer console's form (``password``: the victim's,
+    for the kinds that need it); what it shows next is the test's to check."""
+    page.get_by_test_id("attack-user").select_option(victim)
+    page.get_by_test_id("attack-kind").select_option(kind)
+    if password is not None:
+        page.get_by_test_id("attack-password").fill(password)
+    page.get_by_test_id("attack-run").click()
+
+
 def ask_for_a_new_number(page: Any, world: World, name: str, card_id: str, pin: str, number: str) -> None:
     """On the account page: a new phone number asked for, and the step-up it needs answered with the card;
     the page then waits for the code texted to the number."""

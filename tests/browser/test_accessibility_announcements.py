@@ -19,6 +19,7 @@ from .pages_kit import (
     log_in_with_card,
     log_in_with_password,
     sign_in_trainer,
+    stage_attack,
 )
 
 
@@ -127,9 +128,7 @@ def test_the_trainer_feed_is_summarised_per_burst_not_read_event_by_event(world:
     announcer = page.get_by_test_id("feed-announcer")
     expect(announcer).to_have_attribute("role", "status")
     expect(announcer).to_have_text("")  # the backlog replayed on connecting is not news
-    page.get_by_test_id("attack-user").select_option("quinn")
-    page.get_by_test_id("attack-kind").select_option("brute_force")
-    page.get_by_test_id("attack-run").click()
+    stage_attack(page, "quinn", "brute_force")
     expect(page.get_by_test_id("attack-result")).to_contain_text("The defences held.")
     expect(announcer).to_have_text(re.compile(r"^\d+ new events; latest: [A-Z][^.]* quinn\b"))
     assert page.get_by_test_id("feed-event").count() > 5, "a burst, said in one sentence"

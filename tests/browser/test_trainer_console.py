@@ -9,7 +9,7 @@ from typing import Any
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import PASSWORD, World
+from .pages_kit import PASSWORD, World, stage_attack
 
 
 def sign_in(page: Any, world: World) -> None:
@@ -85,9 +85,7 @@ def test_the_console_follows_clock_moves_made_elsewhere_and_the_locks_they_lift(
     world.user("quinn")
     world.device("quinn", "dscplus", pin="1234")
     sign_in(page, world)
-    page.get_by_test_id("attack-user").select_option("quinn")
-    page.get_by_test_id("attack-kind").select_option("brute_force")
-    page.get_by_test_id("attack-run").click()
+    stage_attack(page, "quinn", "brute_force")
     expect(page.get_by_test_id("trainer-lock-quinn")).to_contain_text("locked")
     wait = page.locator("[data-testid=trainer-lock-quinn] [data-lock-s]")
     expect(wait).to_have_text(re.compile(r"^(1\u00a0min|[1-5]?[0-9]\u00a0s)$"))  # never "52" / "s" apart
@@ -106,9 +104,7 @@ def test_the_lock_countdown_ticks_between_two_reads_of_the_table(world: World, p
     page.clock.install()
     sign_in(page, world)
     page.clock.pause_at(page.evaluate("Date.now()") + 1000)
-    page.get_by_test_id("attack-user").select_option("ruth")
-    page.get_by_test_id("attack-kind").select_option("brute_force")
-    page.get_by_test_id("attack-run").click()
+    stage_attack(page, "ruth", "brute_force")
     expect(page.get_by_test_id("attack-result")).to_contain_text("The defences held.")
     logged = requests.get(world.url + "/admin/v1/events", headers=world.admin, timeout=10).json()["events"]
     # no event left to redraw the table. An `events.summary` never redraws it, and one can come at any read:
@@ -134,9 +130,7 @@ def test_a_phishing_relay_staged_from_the_console_gets_in_with_the_card_response
     world.device("vera", "dscplus", pin="1234")
     sign_in(page, world)
     expect(page.locator("label[for=attack-password]")).to_contain_text("phishing relay")
-    page.get_by_test_id("attack-user").select_option("vera")
-    page.get_by_test_id("attack-kind").select_option("phishing_relay")
-    page.get_by_test_id("attack-run").click()
+    stage_attack(page, "vera", "phishing_relay")
     # the 400 names the field: its words beside it, the field marked and focused for the password
     expect(page.get_by_test_id("attack-password-error")).to_contain_text("needs the victim's password")
     expect(page.get_by_test_id("attack-password")).to_have_attribute("aria-invalid", "true")
@@ -173,9 +167,7 @@ def test_a_staged_brute_force_locks_the_account_and_the_feed_shows_it(world: Wor
     world.device("quinn", "dscplus", pin="1234")
     sign_in(page, world)
     expect(page.get_by_test_id("trainer-lock-quinn")).to_contain_text("ok")
-    page.get_by_test_id("attack-user").select_option("quinn")
-    page.get_by_test_id("attack-kind").select_option("brute_force")
-    page.get_by_test_id("attack-run").click()
+    stage_attack(page, "quinn", "brute_force")
     expect(page.get_by_test_id("attack-result")).to_contain_text("The defences held.")
     expect(page.get_by_test_id("attack-result")).to_contain_text("account_locked")
     expect(page.locator("[data-testid=feed-event][data-type='account.locked']").first).to_be_visible()
@@ -191,10 +183,7 @@ def test_a_staged_sim_swap_reaches_an_sms_user_and_shows_the_attacker_handset(
     world.device("rosa", "sms")
     console = context.new_page()
     sign_in(console, world)
-    console.get_by_test_id("attack-user").select_option("rosa")
-    console.get_by_test_id("attack-kind").select_option("sim_swap")
-    console.get_by_test_id("attack-password").fill("plum-sketch-harbour-9")
-    console.get_by_test_id("attack-run").click()
+    stage_attack(console, "rosa", "sim_swap", "plum-sketch-harbour-9")
     expect(console.get_by_test_id("attack-result")).to_contain_text("The attacker got in.")
     expect(console.locator("[data-testid=feed-event][data-type='login.succeeded']").first).to_contain_text(
         "198.51.100.99"

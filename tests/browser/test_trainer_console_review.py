@@ -11,14 +11,12 @@ from typing import Any
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import World, sign_in_trainer
+from .pages_kit import World, sign_in_trainer, stage_attack
 
 
 def run_brute_force(page: Any, victim: str) -> Any:
     """A brute force on ``victim`` staged from the console; the card's verdict, once it is shown."""
-    page.get_by_test_id("attack-user").select_option(victim)
-    page.get_by_test_id("attack-kind").select_option("brute_force")
-    page.get_by_test_id("attack-run").click()
+    stage_attack(page, victim, "brute_force")
     verdict = page.get_by_test_id("attack-result").locator("[data-verdict]")
     expect(verdict).to_have_text(re.compile(r"^The (defences held|attacker got in)\.$"))
     return verdict

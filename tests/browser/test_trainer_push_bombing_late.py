@@ -11,7 +11,7 @@ import redis
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import PASSWORD, World
+from .pages_kit import PASSWORD, World, stage_attack
 from .test_trainer_console import sign_in
 
 
@@ -21,10 +21,7 @@ def bomb_and_approve_later(world: World, page: Any, redis_url: str, *, allow: li
     world.user("ivy", "+15555550103")
     app = world.ibkey("ivy", "+15555550103")
     sign_in(page, world)
-    page.get_by_test_id("attack-user").select_option("ivy")
-    page.get_by_test_id("attack-kind").select_option("push_bombing")
-    page.get_by_test_id("attack-password").fill(PASSWORD)
-    page.get_by_test_id("attack-run").click()
+    stage_attack(page, "ivy", "push_bombing", PASSWORD)
     verdict = page.get_by_test_id("attack-result").locator("[data-verdict]")
     # logins still wait on her phone: the verdict says so, not "The defences held." (nothing has held yet)
     expect(verdict).to_have_text(

@@ -12,7 +12,7 @@ import redis
 import requests
 from playwright.sync_api import expect
 
-from .pages_kit import PASSWORD, World, sign_in_trainer
+from .pages_kit import PASSWORD, World, sign_in_trainer, stage_attack
 
 
 def test_a_relay_staged_from_the_console_shows_on_the_attacker_s_screen_live(
@@ -27,10 +27,7 @@ def test_a_relay_staged_from_the_console_shows_on_the_attacker_s_screen_live(
     expect(screen.get_by_test_id("relay-none")).to_be_visible()
     expect(screen.get_by_test_id("relay-feed-state")).to_have_text("live")
 
-    page.get_by_test_id("attack-user").select_option("ivy")
-    page.get_by_test_id("attack-kind").select_option("phishing_relay")
-    page.get_by_test_id("attack-password").fill(PASSWORD)
-    page.get_by_test_id("attack-run").click()
+    stage_attack(page, "ivy", "phishing_relay", PASSWORD)
     verdict = page.get_by_test_id("attack-result").locator("[data-verdict]")
     # her pick is still to come: not "The defences held." beside the screen's "Waiting for ivy to pick"
     expect(verdict).to_have_text(
@@ -69,10 +66,7 @@ def test_the_victim_picking_the_relay_s_number_turns_the_console_s_verdict(
     world.user("ivy", "+15555550103")
     app = world.ibkey("ivy", "+15555550103")
     sign_in_trainer(page, world)
-    page.get_by_test_id("attack-user").select_option("ivy")
-    page.get_by_test_id("attack-kind").select_option("phishing_relay")
-    page.get_by_test_id("attack-password").fill(PASSWORD)
-    page.get_by_test_id("attack-run").click()
+    stage_attack(page, "ivy", "phishing_relay", PASSWORD)
     verdict = page.get_by_test_id("attack-result").locator("[data-verdict]")
     expect(verdict).to_have_attribute("data-waiting", "true")
     expect(verdict).to_have_class(re.compile(r"\bneutral\b"))
@@ -101,10 +95,7 @@ def test_the_relay_s_push_expiring_unanswered_turns_the_console_s_verdict_to_the
     world.user("ivy", "+15555550103")
     world.ibkey("ivy", "+15555550103")
     sign_in_trainer(page, world)
-    page.get_by_test_id("attack-user").select_option("ivy")
-    page.get_by_test_id("attack-kind").select_option("phishing_relay")
-    page.get_by_test_id("attack-password").fill(PASSWORD)
-    page.get_by_test_id("attack-run").click()
+    stage_attack(page, "ivy", "phishing_relay", PASSWORD)
     verdict = page.get_by_test_id("attack-result").locator("[data-verdict]")
     expect(verdict).to_have_attribute("data-waiting", "true")
     world.advance(600)  # past the push's life; the console reads the clock again on clock.changed
