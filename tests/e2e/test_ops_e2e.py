@@ -1,13 +1,12 @@
 """Operations against real ``sls serve`` processes: graceful shutdown with an in-flight login and an AOF that
-loads afterwards, JSON logs with request ids and nothing secret, and ``sls state`` round trips."""
+loads afterwards, JSON logs with request ids and nothing secret, and what stdout holds for a program
+reading it (``sls state`` against a real server: ``test_state_e2e.py``)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import signal
-import stat
 import subprocess
 import sys
 import threading
@@ -20,8 +19,6 @@ import redis
 import requests
 from conftest import ADMIN_TOKEN, ServerProcess, card_user_over_http, wait_until_serving
 
-from sls_devices.dscplus import expected_response
-from sls_server.secretbox import SecretBox, device_box
 from sls_server.store import keys
 from sls_server.store.embedded import EmbeddedRedis, free_port
 
@@ -215,26 +212,6 @@ def test_a_trusted_proxy_names_the_request(sls_serve) -> None:
         assert answer.headers["X-Request-Id"] != odd and len(answer.headers["X-Request-Id"]) == 16
 
 
-def test_sls_state_export_and_import_between_two_servers(sls_serve, tmp_path: Path) -> None:
-    key = {"SLS_SECRET_KEY": "5a" * 32}
-    first = sls_serve(workers=1, **key)
-    _user(first.url, "carol")
-    saved = tmp_path / "world.json"
-    exported = first.sls("state", "export", "-o", str(saved), "--json")
-    assert exported.returncode == 0, exported.stderr
-    assert json.loads(exported.stdout)["users"] == 1
-    assert stat.S_IMODE(saved.stat().st_mode) == 0o600
-    wiped = first.sls("wipe", "--yes")
-    assert wiped.returncode == 0, wiped.stderr
-    loaded = first.sls("state", "import", str(saved), "--replace", "--json")
-    assert loaded.returncode == 0, loaded.stderr
-    assert json.loads(loaded.stdout)["imported"]["devices"] == 1
-    shown = first.sls("user", "show", "carol", "--json")
-    assert shown.returncode == 0 and json.loads(shown.stdout)["username"] == "carol"
-    again = first.sls("state", "import", str(saved))
-    assert again.returncode == 1 and "exists already" in again.stderr
-
-
 def test_sigterm_ends_the_trainers_live_feed_instead_of_waiting_for_it(tmp_path: Path) -> None:
     """The feed is a stream of up to 25 s: a graceful stop used to wait for it until gunicorn's graceful
     timeout and then SIGKILL the worker. It now ends the stream at once, and the server exits cleanly."""
@@ -347,60 +324,3 @@ def test_stdout_holds_only_json_when_a_program_reads_it(
     assert lines and all(json.loads(line) for line in lines), out.read_text()
     assert json.loads(lines[0])["url"] == server.url  # the start-up facts
     assert "/api/v1/session" in err.read_text()  # the access line, on stderr
-
-
-def test_sls_state_secrets_and_reseal_move_an_old_cards_key_and_it_still_logs_in(
-    sls_serve, redis_url: str
-) -> None:
-    """A card sealed by a server before ``v2`` (under the secret key itself): ``sls state secrets`` counts
-    it, ``sls state reseal`` seals it again under the current key, and the card's next login works; a card
-    sealed under another key is named and left as it was."""
-    key = bytes.fromhex("5b" * 32)
-    server = sls_serve(workers=1, SLS_SECRET_KEY=key.hex())
-    card = card_user_over_http(server.url, "carol", PASSWORD, pin="2468")
-    context = f"dscplus:{card['device_id']}"
-    client = redis.Redis.from_url(redis_url, decode_responses=True)
-    try:
-        stored = client.hget(keys.device(card["device_id"]), "sealed")
-        old = SecretBox(key).seal(device_box(key).open(stored, context), context)  # as stored before v2
-        client.hset(keys.device(card["device_id"]), "sealed", old)
-
-        counted = server.sls("state", "secrets")
-        assert counted.returncode == 0, counted.stderr
-        assert "v1 1" in counted.stdout and "sls state reseal" in counted.stderr
-        moved = server.sls("state", "reseal", "--json")
-        assert moved.returncode == 0, moved.stderr
-        assert json.loads(moved.stdout) == {
-            "sealing_version": "v2",
-            "devices": {"v2": 1},
-            "ibkey_apps": {},
-            "older": 0,
-            "resealed": 1,
-            "unopened": [],
-        }
-        other = card_user_over_http(server.url, "dave", PASSWORD)  # a card another server's key sealed
-        foreign = SecretBox(bytes.fromhex("5c" * 32)).seal(b"{}", f"dscplus:{other['device_id']}")
-        client.hset(keys.device(other["device_id"]), "sealed", foreign)
-        told = server.sls("state", "reseal")
-        assert told.returncode == 0, told.stderr
-        assert "sealed again" in told.stdout and other["device_id"] in told.stderr  # named, left as it was
-        assert client.hget(keys.device(other["device_id"]), "sealed") == foreign
-        now = client.hget(keys.device(card["device_id"]), "sealed")
-        assert now.startswith("v2:") and device_box(key).open(now, context) == device_box(key).open(
-            old, context
-        )
-    finally:
-        client.close()
-    started = requests.post(
-        f"{server.url}/api/v1/auth/login", json={"username": "carol", "password": PASSWORD}, timeout=60
-    ).json()
-    response = expected_response(
-        bytes.fromhex(card["secret_hex"]), hashlib.sha1(b"2468").digest(), started["factor"]["challenge"]
-    )
-    done = requests.post(
-        f"{server.url}/api/v1/auth/login/{started['txn_id']}/verify",
-        json={"response": response},
-        headers={"X-Login-Token": started["login_token"]},
-        timeout=60,
-    )
-    assert done.status_code == 200 and done.json()["state"] == "authenticated", done.text
