@@ -102,3 +102,20 @@ def test_the_relay_s_push_expiring_unanswered_turns_the_console_s_verdict_to_the
     expect(verdict).to_have_text("The defences held.")
     expect(verdict).not_to_have_attribute("data-waiting", "true")
     expect(verdict).to_have_class(re.compile(r"\bgood\b"))
+
+
+def test_the_attacker_s_screen_fits_a_phone_s_width(world: World, page: Any) -> None:
+    """At a phone's width the panes stack in one column; that column took the look-alike's long address as
+    its least width (a grid track of ``1fr`` will not shrink below its content), and the victim's step, which
+    names that address, did not break it: the page ran off the screen's right edge."""
+    world.user("ivy", "+15555550103")
+    world.ibkey("ivy", "+15555550103")
+    sign_in_trainer(page, world)
+    stage_attack(page, "ivy", "phishing_relay", PASSWORD)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(world.url + "/trainer/attacks/relay")
+    expect(page.get_by_test_id("relay-fake-address")).to_be_visible()
+    wide, shown = page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert wide <= shown, f"the page is {wide} px wide on a {shown} px screen"
