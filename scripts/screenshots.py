@@ -1,6 +1,6 @@
-"""Screenshots of the real pages for the README: starts ``sls serve`` (embedded Redis in a temporary
-folder), seeds a small world through the admin API, drives the pages in Debian's Chromium and saves PNGs
-into ``docs/screenshots/`` at 1280x800 and at phone size (390x844).
+"""Screenshots of the real pages for the README and docs/pages.md: starts ``sls serve`` (embedded Redis in a
+temporary folder), seeds a small world through the admin API, drives the pages in Debian's Chromium and saves
+PNGs into ``docs/screenshots/`` at 1280x800 and at phone size (390x844).
 
     python scripts/screenshots.py            # needs: pip install -e '.[test]' and apt-get install chromium
 """

@@ -12,8 +12,8 @@ from typing import Any
 
 from sls_devices.phone import conditions_update, mask_number
 
-from .card import Card as Card  # re-exported: the README names sls_scenarios.emulator.Card
-from .emulator_http import EmulatorError as EmulatorError  # re-exported: the README names it
+from .card import Card as Card  # re-exported: docs/integration.md names sls_scenarios.emulator.Card
+from .emulator_http import EmulatorError as EmulatorError  # re-exported: docs/integration.md names it
 from .emulator_http import EmulatorHttp, segment
 
 WORDS = (

@@ -1,9 +1,10 @@
 """Every configuration key as a row, (variable, default, doc): what ``sls config`` prints and what the
-README's table of settings must hold (``tests/unit/test_readme.py``).
+docs/operations.md's table of settings (its Configuration) must hold (``tests/unit/test_readme.py``).
 
 The docs are read from the attribute docstrings of ``config.Settings``, so a key's one comment, beside its
-default, is also what the command and the README say. Apart from ``config`` because reading that source
-back (``ast``, ``inspect``) is of use only to the command line and the tests, never to a running server.
+default, is also what the command and docs/operations.md say. Apart from ``config`` because reading that
+source back (``ast``, ``inspect``) is of use only to the command line and the tests, never to a running
+server.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from .config import Settings, env_name
 
 
 def describe() -> list[tuple[str, str, str]]:
-    """(variable, default, doc) for every key: feeds ``sls config`` and keeps the README table honest."""
+    """(variable, default, doc) for every key: feeds ``sls config`` and keeps the table in docs/operations.md
+    honest."""
     source = inspect.getsource(Settings)
     docs: dict[str, str] = {}
     cls = ast.parse(source).body[0]

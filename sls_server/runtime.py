@@ -122,5 +122,5 @@ def claim_secret_key(settings: Settings) -> None:
             "this Redis holds secrets sealed under another key (another server's, or an earlier one of "
             "this data folder's): start with that server's SLS_SECRET_KEY (its data folder's secret.key) "
             "or on a Redis of its own; a wipe keeps the key's check, so to change the key stop every "
-            "server on this Redis and delete the emulator's keys first (README: Scaling out)",
+            "server on this Redis and delete the emulator's keys first (docs/operations.md#scaling-out)",
         )

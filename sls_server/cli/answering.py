@@ -172,7 +172,7 @@ class Answerer:
     def approve(self, flow: Flow) -> dict[str, Any] | None:
         """Approve the step's push in the app; the server's final body instead when it is approved already.
 
-        A push approved on the phone beforehand (``sls device approve``, as the README's flows do after
+        A push approved on the phone beforehand (``sls device approve``, as docs/trainers.md's flows do after
         ``--start-only``) has left the notification list, and the session comes with the first poll after
         the approval: so one poll collects it, rather than an error that the notification is gone.
         """

@@ -17,7 +17,8 @@ from .reading import Number, Seconds
 
 def check_redis_url(value: str | None) -> None:
     """--redis-url in a form the server takes (as SLS_REDIS_URL), else a usage error before anything starts.
-    Checked when the command runs, not as the option is read: the README's placeholder URL still parses."""
+    Checked when the command runs, not as the option is read: docs/operations.md's placeholder URL still
+    parses."""
     if value is not None:
         try:
             PARSERS["redis_url"](value)

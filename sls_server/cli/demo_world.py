@@ -26,7 +26,8 @@ class DemoUser:
     devices: tuple[dict[str, Any], ...]
     ip_allowlist: tuple[str, ...] = ()
     #: The SMS the broker enrols at account opening, on ``phone``; the others are created with ``sms: false``
-    #: so that each holds exactly what the README's table says (multi-mia's SMS is enrolled in her order).
+    #: so that each holds exactly what the README's demo world table says (multi-mia's SMS is enrolled in her
+    #: order).
     sms_at_opening: bool = False
 
 

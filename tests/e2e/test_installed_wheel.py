@@ -32,8 +32,9 @@ ROOT = Path(__file__).parents[2]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 #: the top-level packages the wheel installs: sls_server, sls_devices, sls_scenarios, sls_bench
 PACKAGES = [name.rstrip("*") for name in PYPROJECT["tool"]["setuptools"]["packages"]["find"]["include"]]
-README = (ROOT / "README.md").read_text()
-FIXTURE_EXAMPLE = README.split("### For integration developers", 1)[1].split("\n```python\n", 1)[1]
+#: The fixture's example, where the README sends integration developers (docs/integration.md).
+GUIDE = (ROOT / "docs" / "integration.md").read_text()
+FIXTURE_EXAMPLE = GUIDE.split("\n## A pytest fixture\n", 1)[1].split("\n```python\n", 1)[1]
 FIXTURE_EXAMPLE = FIXTURE_EXAMPLE.split("\n```", 1)[0]
 
 

@@ -1,5 +1,6 @@
-"""The README's walkthrough is ready to paste: its two shell blocks (the CLI one, then curl) run as written
-against a real ``sls demo``, with ``sls``, ``jq`` and ``curl`` on the PATH, and do what they say."""
+"""The walkthrough is ready to paste: its two shell blocks (the README's CLI one, then the same with curl in
+docs/integration.md) run as written against a real ``sls demo``, with ``sls``, ``jq`` and ``curl`` on the
+PATH, and do what they say."""
 
 from __future__ import annotations
 
@@ -15,12 +16,21 @@ import pytest
 from test_cli_demo import demo  # noqa: F401 - the fixture that starts sls demo and waits for its world
 
 pytestmark = pytest.mark.e2e
-README = (Path(__file__).parents[2] / "README.md").read_text()
+ROOT = Path(__file__).parents[2]
+README = (ROOT / "README.md").read_text()
+INTEGRATION = (ROOT / "docs" / "integration.md").read_text()
 
 
 def walkthrough_blocks() -> list[str]:
-    section = README[README.index("## Walkthrough") : README.index("## What it emulates")]
-    return re.findall(r"```bash\n(.*?)```", section, flags=re.DOTALL)
+    """The README's one block under "Walkthrough", then the one under docs/integration.md's "The same with
+    curl": each section ends at the next heading of its level."""
+    walkthrough = README[README.index("\n## Walkthrough\n") :].split("\n## ", 2)[1]
+    curl = INTEGRATION[INTEGRATION.index("\n## The same with curl\n") :].split("\n## ", 2)[1]
+    return [
+        block
+        for section in (walkthrough, curl)
+        for block in re.findall(r"```bash\n(.*?)```", section, flags=re.DOTALL)
+    ]
 
 
 def run(block: str, data_dir: Path) -> str:

@@ -30,12 +30,12 @@ def test_the_fixture_client_and_what_it_returns_have_a_docstring_on_every_public
     assert undocumented == [], f"{owner.__name__}: {undocumented}"
 
 
-README = (Path(__file__).parents[2] / "README.md").read_text()
+GUIDE = (Path(__file__).parents[2] / "docs" / "integration.md").read_text()
 
 
 def _client_paragraph() -> str:
-    """The README's list of the fixture client's methods, on one line."""
-    section = README[README.index("### For integration developers") : README.index("### The library")]
+    """The list of the fixture client's methods (docs/integration.md, "A pytest fixture"), on one line."""
+    section = GUIDE[GUIDE.index("\n## A pytest fixture\n") :].split("\n## ", 2)[1]
     return " ".join(section.split())
 
 

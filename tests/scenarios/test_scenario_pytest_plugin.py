@@ -160,9 +160,11 @@ steps:
 """
 
 
-#: The README's example of the fixture, as a user pastes it into their own suite.
-README = (Path(__file__).parents[2] / "README.md").read_text()
-README_EXAMPLE = README.split("\n```python\n", 1)[1].split("\n```", 1)[0]
+#: The fixture's example (docs/integration.md, "A pytest fixture"), as a user pastes it into their own suite.
+GUIDE = (Path(__file__).parents[2] / "docs" / "integration.md").read_text()
+README_EXAMPLE = (
+    GUIDE.split("\n## A pytest fixture\n", 1)[1].split("\n```python\n", 1)[1].split("\n```", 1)[0]
+)
 
 
 def project(folder: Path) -> Path:

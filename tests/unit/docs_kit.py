@@ -22,8 +22,15 @@ from sls_server.cli.main import cli
 cli.load_all()
 
 ROOT = Path(__file__).parents[2]
-#: The documents users copy from.
-DOCUMENTS = ("README.md", "CONTRIBUTING.md", "docs/performance.md", "sls_scenarios/REFERENCE.md")
+#: The documents users copy from: the README (the front door), the contributor's guide, every guide under
+#: docs/ (found, not listed: a guide added there is checked without anyone remembering to name it here), and
+#: the scenario step reference.
+DOCUMENTS = (
+    "README.md",
+    "CONTRIBUTING.md",
+    *sorted(str(p.relative_to(ROOT)) for p in (ROOT / "docs").glob("*.md")),
+    "sls_scenarios/REFERENCE.md",
+)
 
 _FENCE = re.compile(r"^```(\w*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
 #: A Markdown code span: a run of backticks closed by a run of the same length (``x`` and `x` alike).
@@ -37,6 +44,26 @@ _OPTION = re.compile(r"(?<![\w-])(--?[a-zA-Z][\w-]*)")
 
 def text(name: str) -> str:
     return (ROOT / name).read_text()
+
+
+def section(name: str, heading: str) -> str:
+    """The section of document ``name`` under the heading ``heading`` (its text without the ``#``s), up to the
+    next heading of the same level or above; a ``# comment`` inside a fenced block is no heading. The README
+    sends each reader to a guide: a test reads the words where they now are, by their heading."""
+    lines = text(name).splitlines(keepends=True)
+    fenced, start, level = False, -1, 0
+    for i, line in enumerate(lines):
+        if line.startswith("```"):
+            fenced = not fenced
+            continue
+        found = None if fenced else re.match(r"^(#+) (.+?)\s*$", line)
+        if found and start < 0 and found[2] == heading:
+            start, level = i, len(found[1])
+        elif found and start >= 0 and len(found[1]) <= level:
+            return "".join(lines[start:i])
+    if start < 0:
+        raise LookupError(f"{name} has no heading {heading!r}")
+    return "".join(lines[start:])
 
 
 def code_blocks(document: str, *languages: str) -> list[str]:

@@ -19,6 +19,7 @@ from docs_kit import (
     inline_code,
     parse,
     parse_problem,
+    section,
     shell_commands,
     sls_lines,
     synopsis_problems,
@@ -38,7 +39,7 @@ def test_every_sls_line_of_a_shell_block_parses(runner: CliRunner) -> None:
                 problem = parse_problem(args)
                 if problem:
                     problems.append(f"{name}: sls {' '.join(args)}\n    {problem}")
-    assert checked > 80, "the README's walkthroughs were not found"
+    assert checked > 80, "the walkthroughs (README.md, docs/*.md) were not found"
     assert problems == [], "\n".join(problems)
 
 
@@ -128,8 +129,8 @@ def test_the_synopsis_check_finds_a_missing_command_or_option(synopsis: str, pro
 
 def test_every_scenario_a_command_names_is_in_the_library(runner: CliRunner) -> None:
     """``sls scenario run|show|demo NAME`` in a document or a help: NAME is a library scenario (paths end in
-    ``/`` or ``.yaml``). The README's library table names only scenarios there are (tests/scenarios checks
-    that it names each one)."""
+    ``/`` or ``.yaml``). The library table (docs/scenarios.md) names only scenarios there are
+    (tests/scenarios checks that it names each one)."""
     shown = [block for name in DOCUMENTS for block in code_blocks(text(name), "bash", "text")]
     shown += list(help_texts().values())
     lines = [
@@ -145,8 +146,7 @@ def test_every_scenario_a_command_names_is_in_the_library(runner: CliRunner) -> 
         if context is not None:
             given = context.params.get("targets") or [context.params.get("name")]
             named |= {t for t in given if t and not t.endswith(("/", ".yaml"))}
-    readme = text("README.md")
-    table = readme[readme.index("### The library") : readme.index("## Operations")]
+    table = section("docs/scenarios.md", "The library")
     rows = [row.split(" | ")[0] for row in table.splitlines() if row.startswith("| `")]
     named |= {name for row in rows for name in inline_code(row)}
     assert len(named) > 20

@@ -9,10 +9,11 @@ and "Errors" are what keep the code side; this keeps the words users read).
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
-from docs_kit import DOCUMENTS, ROOT, help_texts, inline_code, prose, text
+from docs_kit import DOCUMENTS, ROOT, help_texts, inline_code, prose, section, text
 from flask import Flask
 from test_error_names import sls_errors
 
@@ -163,9 +164,9 @@ def _testid_patterns() -> tuple[str, list[re.Pattern[str]]]:
 
 
 def test_every_test_id_the_readme_promises_is_on_the_pages() -> None:
-    """The README's ``data-testid`` table says its ids "are kept": people's Playwright scripts use them."""
-    readme = text("README.md")
-    table = readme[readme.index("### `data-testid` reference") : readme.index("## Authenticators")]
+    """The ``data-testid`` table (docs/pages.md) says its ids "are kept": people's Playwright scripts use
+    them."""
+    table = section("docs/pages.md", "`data-testid` reference")
     rows = [row.split(" | ", 1)[1] for row in table.splitlines() if row.startswith("| ") and " | `" in row]
     ids = {
         span.replace("<", "").replace(">", "")  # factor-option-<type>: one id per type
@@ -181,30 +182,81 @@ def test_every_test_id_the_readme_promises_is_on_the_pages() -> None:
         for i in ids
         if not re.search(rf"""["'=]{re.escape(i)}["'\]]""", sources) and not any(p.match(i) for p in patterns)
     )
-    assert missing == [], f"test ids the README promises that no page has: {missing}"
+    assert missing == [], f"test ids docs/pages.md promises that no page has: {missing}"
 
 
 def _anchor(heading: str) -> str:
-    """GitHub's anchor for a heading: lower case, punctuation dropped, spaces as hyphens."""
-    return re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
+    """GitHub's anchor for a heading: lower case, punctuation dropped (letters, digits, ``_`` and ``-`` stay),
+    each space a hyphen; markup such as backticks goes with the punctuation."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
 
 
 def _anchors(document: str) -> set[str]:
-    return {_anchor(h) for h in re.findall(r"^#+ (.+)$", prose(document), re.MULTILINE)}
+    """Every anchor of a document's headings; a heading whose anchor came before gets ``-1``, ``-2``..., as
+    GitHub numbers them. A ``# comment`` in a fenced block is no heading."""
+    seen: dict[str, int] = {}
+    anchors = set()
+    for heading in re.findall(r"^#+ (.+)$", prose(document), re.MULTILINE):
+        anchor = _anchor(heading)
+        anchors.add(f"{anchor}-{seen[anchor]}" if anchor in seen else anchor)
+        seen[anchor] = seen.get(anchor, 0) + 1
+    return anchors
+
+
+def test_anchors_are_made_as_github_makes_them() -> None:
+    assert _anchor("Step by step, per authenticator") == "step-by-step-per-authenticator"
+    assert _anchor("`data-testid` reference") == "data-testid-reference"
+    assert _anchor("What `sls login` keeps, and `sls events`") == "what-sls-login-keeps-and-sls-events"
+    assert _anchor("Measuring a change in one run: `sls bench --against`") == (
+        "measuring-a-change-in-one-run-sls-bench---against"
+    )
+    assert _anchors("# A\n## Usage\n```\n# Usage\n```\n### Usage\n") == {"a", "usage", "usage-1"}
+
+
+def _link_problems(where: str, target: str, base: Path) -> list[str]:
+    """``target`` as written in ``where`` (relative to ``base``): a file that is there, and its heading."""
+    path, _, heading = target.partition("#")
+    linked = base.joinpath(path) if path else ROOT / where
+    if not linked.exists():
+        return [f"{where}: {target}: no such file"]
+    if heading and (linked.suffix != ".md" or heading not in _anchors(linked.read_text())):
+        return [f"{where}: {target}: no such heading"]
+    return []
 
 
 def test_every_link_of_the_documents_leads_somewhere() -> None:
     """``[Scaling out](#scaling-out)``: a heading of the same document; ``(docs/x.png)``: a file;
-    ``(../README.md#performance)``: a heading of that file."""
+    ``(operations.md#configuration)``: a heading of that file. README.md, CONTRIBUTING.md and every
+    docs/*.md are in ``DOCUMENTS``, so the README's map and the guides' links to each other are all held."""
     problems = []
+    assert {"README.md", "CONTRIBUTING.md", "docs/integration.md", "docs/operations.md"} <= set(DOCUMENTS)
+    checked = 0
     for name in DOCUMENTS:
         for target in re.findall(r"\]\(([^)\s]+)\)", prose(text(name))):
-            if "://" in target:
+            if "://" in target or target.startswith("mailto:"):
                 continue
-            path, _, heading = target.partition("#")
-            linked = (ROOT / name).parent.joinpath(path) if path else ROOT / name
-            if not linked.exists():
-                problems.append(f"{name}: {target}: no such file")
-            elif heading and heading not in _anchors(linked.read_text()):
-                problems.append(f"{name}: {target}: no such heading")
+            checked += 1
+            problems += _link_problems(name, target, (ROOT / name).parent)
+    assert checked > 100
+    assert problems == [], "\n".join(problems)
+
+
+#: A document (and maybe a heading of it) as code and pages name it for a reader:
+#: ``docs/operations.md#scaling-out``.
+_DOC_MENTION = re.compile(r"(?<![\w/.-])((?:README|CONTRIBUTING|docs/[\w-]+)\.md(?:#[\w-]+)?)")
+
+
+def test_every_document_the_code_and_pages_name_is_there() -> None:
+    """What the server, the CLI and the pages print or link (``docs/operations.md#scaling-out`` in a start-up
+    message, a guide named in a template) is a document of this repository, and its heading one it has."""
+    sources = [
+        p
+        for folder in ("sls_server", "sls_scenarios", "sls_devices", "sls_bench", "scripts")
+        for p in (ROOT / folder).rglob("*")
+        if p.suffix in (".py", ".html", ".js", ".yaml")
+    ]
+    problems = []
+    for source in sources:
+        for mention in _DOC_MENTION.findall(source.read_text()):
+            problems += _link_problems(str(source.relative_to(ROOT)), mention, ROOT)
     assert problems == [], "\n".join(problems)

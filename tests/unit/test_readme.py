@@ -1,26 +1,28 @@
-"""The README is part of the product: its configuration table is the settings' own (every one, with its
-real default, and no other), and every ``SLS_*`` variable the documents or a ``--help`` name is one that
-something reads."""
+"""The README and its guides are part of the product: the configuration table (docs/operations.md) is the
+settings' own (every one, with its real default, and no other), and every ``SLS_*`` variable the documents or
+a ``--help`` name is one that something reads."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-from docs_kit import DOCUMENTS, help_texts, text
+from docs_kit import DOCUMENTS, help_texts, section, text
 
 from sls_server.cli.server_options import CLI_ENV
 from sls_server.config_table import describe
 
-README = (Path(__file__).parents[2] / "README.md").read_text()
+README = text("README.md")
+#: The settings' table and what the command line's own variables are: docs/operations.md, "Configuration".
+CONFIGURATION = section("docs/operations.md", "Configuration")
 _ROW = re.compile(r"^\| `(SLS_\w+)` \| `([^`]*)` \|", re.MULTILINE)
-#: Variables only the test suite reads (tests/conftest.py, tests/cluster/topology.py), which the README's
-#: "Tests on a cluster" tells contributors about.
+#: Variables only the test suite reads (tests/conftest.py, tests/cluster/topology.py), which
+#: docs/operations.md's "Tests on a cluster" tells contributors about.
 TEST_ONLY = {"SLS_TEST_REDIS", "SLS_TEST_REDIS_SERVER"}
 
 
 def test_the_readme_table_shows_each_setting_s_real_default_and_no_other_row() -> None:
-    table = dict(_ROW.findall(README))
+    table = dict(_ROW.findall(CONFIGURATION))
     assert len(table) > 40, "the configuration table was not found"
     assert table == {name: default for name, default, _ in describe()}
 
@@ -39,10 +41,11 @@ def test_every_sls_variable_the_words_name_is_read() -> None:
 
 
 def test_the_readme_names_the_command_line_s_own_variables() -> None:
-    """``sls config`` lists them after the settings; the README says what they are, with their defaults."""
-    assert [name for name in CLI_ENV if f"`{name}`" not in README] == []
+    """``sls config`` lists them after the settings; the guide's Configuration says what they are, with their
+    defaults."""
+    assert [name for name in CLI_ENV if f"`{name}`" not in CONFIGURATION] == []
     plain = {name: default for name, (default, _) in CLI_ENV.items() if " " not in default}
-    words = " ".join(README.split())
+    words = " ".join(CONFIGURATION.split())
     assert len(plain) == 3 and [n for n, d in plain.items() if f"`{n}` (`{d}`)" not in words] == []
 
 
@@ -58,7 +61,7 @@ def test_the_defaults_the_prose_gives_are_the_settings_defaults() -> None:
     """Besides the table, the prose says ``SLS_LOCKOUT_THRESHOLD`` (default 5), ``SLS_IDLE_TIMEOUT`` (15
     min): a default changed in config.py must change there too."""
     defaults = {name: default for name, default, _ in describe()}
-    told = _PROSE_DEFAULT.findall(" ".join(README.split()))
+    told = [found for name in DOCUMENTS for found in _PROSE_DEFAULT.findall(" ".join(text(name).split()))]
     assert len(told) > 15
     wrong = []
     for name, value, per, unit in told:
@@ -68,7 +71,7 @@ def test_the_defaults_the_prose_gives_are_the_settings_defaults() -> None:
         if name.endswith("_DAYS") and unit.startswith("d"):
             number //= 86400
         if str(number) != defaults[name]:
-            wrong.append(f"{name}: the README says {per or value} {unit}, the default is {defaults[name]}")
+            wrong.append(f"{name}: the documents say {per or value} {unit}, the default is {defaults[name]}")
     assert wrong == []
 
 
@@ -79,10 +82,10 @@ def test_readme_opens_with_the_two_commands() -> None:
 
 
 def test_the_command_map_names_every_attack_sls_attack_takes() -> None:
-    """The map's ``Attacks`` line lacked ``sim-swap-reset``, which ``sls attack`` takes."""
+    """The map's ``Attacks`` line (docs/cli.md) lacked ``sim-swap-reset``, which ``sls attack`` takes."""
     from sls_server.cli.attack_cmd import TYPED
 
-    line = next(row for row in README.splitlines() if row.startswith("Attacks "))
+    line = next(row for row in text("docs/cli.md").splitlines() if row.startswith("Attacks "))
     listed = set(re.search(r"sls attack (\S+) USER", line)[1].split("|"))  # type: ignore[index]
     assert listed == set(TYPED)
 
@@ -92,7 +95,8 @@ def test_the_api_row_of_staging_an_attack_spells_the_attacks_as_the_api_takes_th
     ``brute_force`` and refuses ``brute-force`` (400)."""
     from sls_server.sim.attacks import KINDS
 
-    row = next(line for line in README.splitlines() if "`POST /admin/v1/attacks` with the same body" in line)
+    console = section("docs/pages.md", "The trainer console")
+    row = next(line for line in console.splitlines() if "`POST /admin/v1/attacks` with the same body" in line)
     spans = set(re.findall(r"`([^`]+)`", row))
     assert spans & set(KINDS), row
     assert not {kind.replace("_", "-") for kind in KINDS if "_" in kind} & spans, row
