@@ -2,9 +2,9 @@
 
 Before, the reset due was the first one after the session's login at the time set *now*, so setting 10:30
 at 11:00 on a session logged in at 10:00 ended it at once (the PUT's own answer already had no session).
-README: the session "ends at HH:MM UTC on the server's clock", the next such instant after the setting takes
-effect. A reset the old setting had already made due still ends the session: a change never saves one.
-"""
+docs/gateway.md: the session "ends at HH:MM UTC on the server's clock", the next such instant after the
+setting takes effect. A reset the old setting had already made due still ends the session: a change never
+saves one."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 Round trips, not Redis's work, are what a login costs (issue 13's profile: 70 % of a worker's time inside
 redis-py, waiting), so each step's count is held here exactly: a change that adds one fails, and one that
-saves one updates the table (and the README's Performance section, which explains each). Redis counts a
+saves one updates the table (and docs/benchmarks.md, which explains each). Redis counts a
 read per command sent alone and one per pipeline (``INFO stats``' ``total_reads_processed``); the observer's
 own ``INFO`` is one of them.
 """

@@ -1,4 +1,4 @@
-"""The DSC+ card on the simulator page switches itself off after 2 minutes alone (README, "The pages").
+"""The DSC+ card on the simulator page switches itself off after 2 minutes alone (docs/pages.md).
 
 At exactly 120 s after the last press it was still on (the check was ``<= 120``): it switched off one second
 late. One second before, it is on; at 120 s and after, the next press finds it off.

@@ -1,6 +1,6 @@
 """The gateway's "external request" outbox (``/sim/v1/outbox/latest-code``) skips a code older than its
-validity (README, "2FA by external request"): that validity runs from when the code was sent, as the login's
-own expiry does, not from when a slow network delivered the text.
+validity (docs/gateway.md, "2FA by external request"): that validity runs from when the code was sent, as the
+login's own expiry does, not from when a slow network delivered the text.
 
 With ``delivery_delay_s`` the outbox counted from delivery: a code sent at T, delivered at T+120 and dead at
 T+300 (the login answers 410) was still handed out until T+420.

@@ -1,6 +1,6 @@
 """What ``sls answer`` and ``--auto`` say about a step they cannot answer as asked: a response typed for an
 IB Key push (the server's raw "poll the transaction instead"), and a temporary passcode nothing simulates
-(exit 1, where an unknown PIN was exit 2: the README's exit 2 is a question with nobody to answer it)."""
+(exit 1, where an unknown PIN was exit 2: docs/cli.md's exit 2 is a question with nobody to answer it)."""
 
 from __future__ import annotations
 

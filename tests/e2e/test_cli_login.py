@@ -152,8 +152,8 @@ def test_a_push_login_waits_for_the_approval(demo: Demo) -> None:
 
 
 def test_answer_auto_collects_a_push_approved_on_the_phone_already(demo: Demo) -> None:
-    """The README's way: `--start-only`, the push answered with `sls device approve` (or deny), then `sls
-    answer --auto` collects the session (it said the notification was gone, and the session stayed
+    """docs/trainers.md's way: `--start-only`, the push answered with `sls device approve` (or deny), then
+    `sls answer --auto` collects the session (it said the notification was gone, and the session stayed
     uncollected) or says the login was denied."""
     ivy = demo.user("iphone-ivy")
     app = demo.device("iphone-ivy", "ibkey")["device_id"]

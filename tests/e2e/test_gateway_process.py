@@ -138,7 +138,7 @@ def test_sls_gateway_state_drives_a_running_gateway(sls_gateway: Any) -> None:  
     )  # fmt: skip
     assert found.returncode == 0, found.stderr
     assert json.loads(found.stdout)["daily_reset"] == "23:45"
-    # and so does every other command (no demo on the folder): the README's staging moves the clock
+    # and so does every other command (no demo on the folder): docs/gateway.md's staging moves the clock
     clock = subprocess.run(
         [sys.executable, "-m", "sls_server.cli.main", "clock", "--advance", "15m", "--json"],
         env=env, capture_output=True, text=True, timeout=60, check=False,

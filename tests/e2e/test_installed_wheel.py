@@ -8,8 +8,8 @@ scripts, templates, static files, the scenario schema, template and library, the
 installed with ``--no-deps`` into a fresh venv that borrows this environment's dependencies (a ``.pth``
 line per site folder: not its ``.pth`` files, so an editable install of this checkout stays out), and, from
 a folder with no checkout, ``sls --help``, a library scenario in-process (embedded Redis, Lua, schema) and
-the README's pytest-fixture example through the ``pytest11`` entry point must all work from that venv; and
-a project's own ``devices``, ``scenarios`` and ``bench`` packages stay its own beside them.
+docs/integration.md's pytest-fixture example through the ``pytest11`` entry point must all work from that
+venv; and a project's own ``devices``, ``scenarios`` and ``bench`` packages stay its own beside them.
 """
 
 from __future__ import annotations
@@ -192,9 +192,10 @@ def test_a_project_with_its_own_devices_scenarios_and_bench_packages_keeps_them(
 def test_a_project_type_checks_its_tests_against_the_installed_fixture_client(
     venv: Path, project: Path, clean_env: dict[str, str]
 ) -> None:
-    """The README names ``SlsEmulator`` "for type hints", so a project running ``mypy --strict`` on its tests
-    must get the package's hints: every package carries ``py.typed`` (PEP 561). Without it mypy refused the
-    import (``import-untyped``: "missing library stubs or py.typed marker") and every hint was ``Any``."""
+    """docs/integration.md names ``SlsEmulator`` "for type hints", so a project running ``mypy --strict`` on
+    its tests must get the package's hints: every package carries ``py.typed`` (PEP 561). Without it mypy
+    refused the import (``import-untyped``: "missing library stubs or py.typed marker") and every hint was
+    ``Any``."""
     (project / "test_typed.py").write_text(
         "from sls_scenarios.emulator import Card, SlsEmulator\n\n\n"
         "def test_card(sls_emulator: SlsEmulator) -> None:\n"

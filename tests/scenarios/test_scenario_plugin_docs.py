@@ -1,5 +1,5 @@
-"""What ``help(SlsEmulator)`` tells an integration developer: the README sends them to the fixture's client
-for type hints, and its methods are what their tests call, so each says what it does."""
+"""What ``help(SlsEmulator)`` tells an integration developer: docs/integration.md sends them to the fixture's
+client for type hints, and its methods are what their tests call, so each says what it does."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def public(owner: type) -> list[str]:
 @pytest.mark.parametrize("owner", [emulator.SlsEmulator, emulator.Card, emulator.EmulatorError])
 def test_the_fixture_client_and_what_it_returns_have_a_docstring_on_every_public_name(owner: type) -> None:
     """``help(SlsEmulator)`` showed "Initialize self." for the class, and nothing for ``enroll_card`` or
-    ``Card.respond``: the two calls of the README's own example."""
+    ``Card.respond``: the two calls of the guide's own example."""
     assert owner.__doc__ and "Initialize self" not in owner.__doc__, owner.__name__
     undocumented = [
         name
@@ -41,12 +41,12 @@ def _client_paragraph() -> str:
 
 @pytest.mark.parametrize("name", public(emulator.SlsEmulator))
 def test_the_readme_names_each_client_method_with_the_parameters_it_takes(name: str) -> None:
-    """The README said ``latest_code(phone)``, while ``purpose=`` picks a login's code from a step-up's or an
+    """The guide said ``latest_code(phone)``, while ``purpose=`` picks a login's code from a step-up's or an
     activation's, and ``deny_push(username, txn_id=None)`` without the unlock it takes as ``approve_push``
     does: a developer reading the list could not know they were there. Each method is written with every
     parameter of its signature (``**`` ones aside), and none it does not have."""
     written = re.findall(rf"`{name}\(([^`]*)\)`", _client_paragraph())
-    assert written, f"the README does not show {name}(...)"
+    assert written, f"docs/integration.md does not show {name}(...)"
     parameters = inspect.signature(getattr(emulator.SlsEmulator, name)).parameters.values()
     named = {
         p.name for p in parameters if p.name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
@@ -54,7 +54,7 @@ def test_the_readme_names_each_client_method_with_the_parameters_it_takes(name: 
     for shown in written:
         said = {part.split("=")[0].strip() for part in shown.split(",") if part.strip()}
         said = {word for word in said if not word.startswith("*")}
-        assert said == named, f"README: {name}({shown}); the signature's: {sorted(named)}"
+        assert said == named, f"docs/integration.md: {name}({shown}); the signature's: {sorted(named)}"
 
 
 @pytest.mark.parametrize("name", public(emulator.SlsEmulator))
@@ -68,7 +68,11 @@ def test_the_readme_shows_each_default_and_marks_what_is_required(name: str) -> 
             word, _, value = (s.strip() for s in part.partition("="))
             default = parameters[word].default
             if default is inspect.Parameter.empty:
-                assert value in ("", "..."), f"README: {name}({shown}): {word} has no default"
+                assert value in ("", "..."), f"docs/integration.md: {name}({shown}): {word} has no default"
             else:
-                assert value and value != "...", f"README: {name}({shown}): {word} defaults to {default!r}"
-                assert ast.literal_eval(value) == default, f"README: {name}({shown}): {word}={default!r}"
+                assert value and value != "...", (
+                    f"docs/integration.md: {name}({shown}): {word} defaults to {default!r}"
+                )
+                assert ast.literal_eval(value) == default, (
+                    f"docs/integration.md: {name}({shown}): {word}={default!r}"
+                )

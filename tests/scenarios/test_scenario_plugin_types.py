@@ -1,6 +1,6 @@
 """What ``mypy`` tells an integration developer who types their tests against the fixture's client: the
-README says every package ships ``py.typed`` so that ``mypy`` checks their tests against its hints, so the
-hints must say what a call needs."""
+docs/integration.md says every package ships ``py.typed`` so that ``mypy`` checks their tests against its
+hints, so the hints must say what a call needs."""
 
 from __future__ import annotations
 

@@ -192,7 +192,7 @@ def pytest_in(folder: Path, *args: str, **extra_env: str) -> subprocess.Complete
 def test_another_project_uses_the_fixture_and_its_scenario_files(tmp_path: Path) -> None:
     ran = pytest_in(project(tmp_path))
     assert ran.returncode == 0, ran.stdout + ran.stderr
-    assert "12 passed, 1 xfailed" in ran.stdout  # the README's example among them
+    assert "12 passed, 1 xfailed" in ran.stdout  # the guide's example among them
 
 
 def test_scenario_yml_files_are_collected_beside_scenario_yaml_ones(tmp_path: Path) -> None:

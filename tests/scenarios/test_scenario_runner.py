@@ -159,8 +159,9 @@ def test_an_events_fields_take_matchers_as_the_reference_says(
 
 
 def test_expect_checks_the_answers_headers(target: InProcessTarget, tmp_path: Path) -> None:
-    """QA: a lock's ``Retry-After`` header (the README: sent with every 423 and 429 that has ``retry_after``,
-    for clients whose retry logic reads it) could not be checked at all: ``expect`` had no ``headers``."""
+    """QA: a lock's ``Retry-After`` header (docs/security.md: sent with every 423 and 429 that has
+    ``retry_after``, for clients whose retry logic reads it) could not be checked at all: ``expect`` had no
+    ``headers``."""
     locked = """\
     - repeat:
         times: 5

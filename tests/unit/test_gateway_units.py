@@ -116,7 +116,7 @@ def test_a_certificate_missing_a_host_the_gateway_answers_to_is_made_again(tmp_p
 
 
 def test_gateway_state_status_shows_the_next_daily_reset(capsys: pytest.CaptureFixture[str]) -> None:
-    """The README says `sls gateway-state status` shows the next daily reset; the table dropped it."""
+    """docs/gateway.md says `sls gateway-state status` shows the next daily reset; the table dropped it."""
     session = {
         "username": "sam",
         "paper": False,

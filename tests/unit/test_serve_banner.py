@@ -25,7 +25,7 @@ def test_a_second_server_on_one_data_folder_says_it_shares_the_first_ones_redis(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """It said "(embedded, data in the data dir)" for both, as if the second had started a Redis of its
-    own; the README says the gateway shares the demo's."""
+    own; docs/gateway.md says the gateway shares the demo's."""
     for name in [n for n in os.environ if n.startswith("SLS_")]:
         monkeypatch.delenv(name)
     overrides = {"data_dir": str(tmp_path), "hash_profile": "test"}
