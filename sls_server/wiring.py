@@ -16,12 +16,12 @@ from .auth.console_access import ConsoleAccess
 from .auth.lockout import Lockout, LockoutPolicy
 from .auth.login import LoginService
 from .auth.password_recovery import PasswordRecovery
-from .auth.password_recovery import pepper_from as recovery_pepper
 from .auth.password_reset import PasswordResets
 from .auth.password_step import IpCheck, PasswordStep
 from .auth.phone_change import PhoneChanges
 from .auth.phone_change import pepper_from as phone_change_pepper
 from .auth.prompts import Prompts
+from .auth.recovery_codes import pepper_from as recovery_pepper
 from .auth.second_factor import SecondFactor
 from .auth.sessions import SessionService
 from .auth.stepup import StepUp
