@@ -13,7 +13,8 @@ from .accounts.users import UserService
 from .auth.address_limits import AddressLimits
 from .auth.console import ConsoleSignIns
 from .auth.console_access import ConsoleAccess
-from .auth.lockout import Lockout, LockoutPolicy
+from .auth.lockout import Lockout
+from .auth.lockout_policy import LockoutPolicy
 from .auth.login import LoginService
 from .auth.password_recovery import PasswordRecovery
 from .auth.password_reset import PasswordResets

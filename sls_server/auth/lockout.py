@@ -14,16 +14,15 @@ the same.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..accounts.clientip import client_block
-from ..config import Settings
 from ..events import EventLog
 from ..store.base import ScriptCall
 from ..store.lockout import BUCKETS, DECOY, IP_WINDOW, LockoutRepo, Reservation
 from ..store.records import DeviceRecord
 from .errors import AccountDisabled, RateLimited
+from .lockout_policy import LockoutPolicy
 from .lockout_terms import (
     BUCKET,
     DISABLED,
@@ -44,34 +43,6 @@ BUSY = "Other logins to this account are being checked right now; try again in a
 BUSY_PAUSES_S = (0.005, 0.01, 0.02, 0.04, 0.08, 0.16, 0.32)
 #: How a busy reservation waits (tests replace it to settle the attempts in flight instead of waiting).
 _pause = time.sleep
-
-
-@dataclass(frozen=True)
-class LockoutPolicy:
-    threshold: int
-    wait_increment_s: int
-    """Seconds each lock waits longer than the one before (``SLS_LOCKOUT_WAIT_INCREMENT``)."""
-    max_wait_s: int
-    """The longest a timed lock waits, in seconds (``SLS_LOCKOUT_MAX_WAIT``)."""
-    permanent_after: int
-    known_ips: bool
-    ip_limit: int
-    ip_window_s: int
-    """Seconds of the per-address sliding window of ``ip_limit`` attempts (``SLS_IP_THROTTLE_WINDOW``)."""
-    device_limit: int
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> LockoutPolicy:
-        return cls(
-            threshold=settings.lockout_threshold,
-            wait_increment_s=settings.lockout_wait_increment,
-            max_wait_s=settings.lockout_max_wait,
-            permanent_after=settings.lockout_permanent_after,
-            known_ips=settings.lockout_known_ips,
-            ip_limit=settings.ip_throttle_limit,
-            ip_window_s=settings.ip_throttle_window,
-            device_limit=settings.device_failure_limit,
-        )
 
 
 class Lockout:
