@@ -1,4 +1,5 @@
-"""Failed-login lockout, per-address throttling and per-authenticator disabling.
+"""Failed-login lockout and per-address throttling (an authenticator disabled by wrong responses is
+``device_lockout``'s).
 
 The account check runs before the password is looked at: a locked account answers 423 whatever the
 password, and an attempt is *reserved* in Redis before verification so racing requests cannot exceed the
@@ -20,7 +21,6 @@ from ..accounts.clientip import client_block
 from ..events import EventLog
 from ..store.base import ScriptCall
 from ..store.lockout import BUCKETS, DECOY, IP_WINDOW, LockoutRepo, Reservation
-from ..store.records import DeviceRecord
 from .errors import AccountDisabled, RateLimited
 from .lockout_policy import LockoutPolicy
 from .lockout_terms import (
@@ -210,47 +210,6 @@ class Lockout:
             "threshold": self.policy.threshold,
             "buckets": buckets,
         }
-
-    # --- authenticators -----------------------------------------------------------------------------------
-
-    def device_failed(self, device: DeviceRecord, *, now: int, ip: str | None) -> bool:
-        """Count a wrong response against the device; True when the device is disabled: by this one, or by
-        others that raced it since it was read (then it is not counted: the count stops at the limit, and a
-        guess past it is refused as one after the lock is)."""
-        failures, outcome = self._repo.device_failed(device.device_id, limit=self.policy.device_limit)
-        if outcome == "disabled":
-            self._events.record(
-                "device.locked",
-                at=now,
-                user=device.owner,
-                ip=ip,
-                factor=device.type,
-                device_id=device.device_id,
-                detail={"failures": failures},
-            )
-        return outcome in ("disabled", "locked")
-
-    def device_succeeded(self, device: DeviceRecord) -> None:
-        """Clear the device's wrong responses (only if it had some, as read: no round trip otherwise). Never
-        its lock: a wrong response racing this one may have disabled it since it was read, and only an
-        administrator enables it again (:meth:`unlock_device`)."""
-        if device.factor_failures:
-            self._repo.device_success(device.device_id)
-
-    def unlock_device(self, device: DeviceRecord, *, now: int) -> bool:
-        """Enable an authenticator disabled by wrong responses (and clear its count); True, with
-        ``device.unlocked`` in the trail, only when the device as read had either to clear."""
-        if not (device.factor_locked or device.factor_failures):
-            return False
-        self._repo.device_reset(device.device_id)
-        self._events.record(
-            "device.unlocked",
-            at=now,
-            user=device.owner,
-            factor=device.type,
-            device_id=device.device_id,
-        )
-        return True
 
     # --- helpers ------------------------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """The lockout's and the address throttle's numbers, read once from the settings: how many wrong passwords
 lock, how long each lock waits, when a lock becomes permanent, and the per-address and per-authenticator
-limits. The lockout (``lockout.Lockout``) and the address limits' admin view (``address_limits``) both read
-them.
+limits. The lockout (``lockout.Lockout``), the address limits' admin view (``address_limits``) and the
+authenticators' limit (``device_lockout``) read them.
 """
 
 from __future__ import annotations

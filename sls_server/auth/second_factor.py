@@ -20,6 +20,7 @@ from ..factors.errors import CodeReplayed
 from ..store import Store
 from ..store.logins import LoginRead
 from ..store.records import DeviceRecord, LoginTxn
+from .device_lockout import DeviceLockout
 from .errors import (
     AccountDisabled,
     DeviceInactive,
@@ -53,12 +54,14 @@ class SecondFactor:
         factors: FactorRegistry,
         events: EventLog,
         lockout: Lockout | None,
+        device_lockout: DeviceLockout | None,
     ) -> None:
         self._store = store
         self._devices = devices
         self._factors = factors
         self._events = events
         self._lockout = lockout
+        self._device_lockout = device_lockout
 
     def push_passed(self, txn_id: str, notification_id: str) -> bool:
         """Has the step moved past this push: answered, switched to another prompt, ended? A step not found
@@ -111,8 +114,8 @@ class SecondFactor:
             device, correct = self._checked(txn, response, now=now, ip=ip, read=read)
             if not correct:  # raises: the attempt spent, the step dead, or (a lock since the read) 423
                 self._settle(txn, device, False, now=now, ip=ip, lock_bucket=txn.lock_bucket)
-        if self._lockout:
-            self._lockout.device_succeeded(device)
+        if self._device_lockout:
+            self._device_lockout.succeeded(device)
         return device
 
     def _checked(
@@ -256,13 +259,13 @@ class SecondFactor:
                 result="failure",
                 detail={"attempts_left": left},
             )
-            if self._lockout and self._lockout.device_failed(device, now=now, ip=ip):
+            if self._device_lockout and self._device_lockout.failed(device, now=now, ip=ip):
                 raise DeviceLocked(attempts_left=0)
             if ok_state == "approved":  # an app's answer: no challenge, the number or signature is off
                 raise InvalidResponse(PUSH_MISMATCH, attempts_left=left)
             raise InvalidResponse(attempts_left=left)
         if status != "ok":
             raise_for_status(status)
-        if self._lockout:
-            self._lockout.device_succeeded(device)
+        if self._device_lockout:
+            self._device_lockout.succeeded(device)
         return device
