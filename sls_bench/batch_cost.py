@@ -26,8 +26,8 @@ from typing import Any
 
 import redis
 
-from sls_server.store.base import connect
 from sls_server.store.batch import send_all
+from sls_server.store.connection import connect
 from sls_server.store.embedded import EmbeddedRedis
 from sls_server.store.writebehind import Queued
 

@@ -22,8 +22,8 @@ from typing import Any
 from .expect_checks import event_types, expectation
 from .positions import Path_, Positions, Problem, dotted
 from .refusals import entries, given, lacks, prune, within
-from .schema import suggest
 from .setup_checks import setup
+from .spelling import suggest
 from .value_checks import addresses, clock_move, iphone, pin
 from .values import is_reference, references
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from .event_types import EVENT_TYPES
 from .positions import Report
-from .schema import suggest
+from .spelling import suggest
 from .values import references
 
 

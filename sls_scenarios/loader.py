@@ -1,6 +1,6 @@
 """Load scenario files: each read with the place of every value (``positions.parse``), judged by
-``schema.check``, and a ``Scenario`` comes out, or a ``ScenarioInvalid`` listing every problem found, each at
-its line and column; and the validation report of many files, whose names must be unique.
+``schema_check.check``, and a ``Scenario`` comes out, or a ``ScenarioInvalid`` listing every problem found,
+each at its line and column; and the validation report of many files, whose names must be unique.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from typing import Any
 
 from .files import NAME, SUFFIXES
 from .positions import Path_, Positions, Problem, ScenarioInvalid, parse
-from .schema import check
+from .schema_check import check
 from .syntax import undecodable
 
 

@@ -60,7 +60,8 @@ def _prune(value: Any, path: Path_, values: frozenset[Path_], keys: frozenset[Pa
 
 def lacks(mapping: Any, key: str) -> bool:
     """Whether ``mapping`` surely has no ``key``: a mapping without it, and without a refused key close to
-    it (``pasword``: the schema said "did you mean 'password'?"; the same closeness as ``schema.suggest``)."""
+    it (``pasword``: the schema said "did you mean 'password'?"; the same closeness as
+    ``spelling.suggest``)."""
     if not isinstance(mapping, dict) or key in mapping:
         return False
     dropped = mapping.dropped if isinstance(mapping, Trimmed) else ()

@@ -39,11 +39,9 @@ MAX_PAGE = 1000
 _held: ContextVar[list[Event] | None] = ContextVar("sls_events_held", default=None)
 
 
-class Cause:
-    """What a :meth:`EventLog.caused` block records ahead of the events held in it."""
-
-    def __init__(self) -> None:
-        self.events: list[Event] = []
+class Recorder:
+    """What :meth:`record` takes, declared once for the two places an event is recorded: the trail
+    (:class:`EventLog`) and a caused block's :class:`Cause`; each says where the event goes (``_write``)."""
 
     def record(
         self,
@@ -57,11 +55,26 @@ class Cause:
         result: str | None = None,
         detail: dict[str, Any] | None = None,
     ) -> None:
-        """The cause, as :meth:`EventLog.record` takes it: written as the block ends, before what it held."""
-        self.events.append(EventLog.build(type_, at, user, ip, factor, device_id, result, detail))
+        """Build the event (refused if its detail names a secret) and write it where this recorder writes:
+        the trail's, or, for a :class:`Cause`, ahead of the events its block held."""
+        self._write(EventLog.build(type_, at, user, ip, factor, device_id, result, detail))
+
+    def _write(self, event: Event) -> None:
+        raise NotImplementedError
 
 
-class EventLog:
+class Cause(Recorder):
+    """What a :meth:`EventLog.caused` block records ahead of the events held in it: written as the block ends,
+    before what it held."""
+
+    def __init__(self) -> None:
+        self.events: list[Event] = []
+
+    def _write(self, event: Event) -> None:
+        self.events.append(event)
+
+
+class EventLog(Recorder):
     def __init__(
         self,
         repo: EventRepo,
@@ -75,23 +88,9 @@ class EventLog:
         self.retention_s = retention_s
         self.window_s = window_s
 
-    def record(
-        self,
-        type_: str,
-        *,
-        at: int,
-        user: str | None = None,
-        ip: str | None = None,
-        factor: str | None = None,
-        device_id: str | None = None,
-        result: str | None = None,
-        detail: dict[str, Any] | None = None,
-    ) -> None:
-        """Append the event to the trail; inside a ``Store.write_behind`` block, with the block's writes;
-        inside a :meth:`caused` block, when that block ends."""
-        self._write(self.build(type_, at, user, ip, factor, device_id, result, detail))
-
     def _write(self, event: Event) -> None:
+        """To the trail; inside a ``Store.write_behind`` block, with the block's writes; inside a
+        :meth:`caused` block, when that block ends."""
         held = _held.get()
         if held is not None:
             held.append(event)

@@ -1,8 +1,8 @@
 """What an ``SLS_REDIS_URL`` names: one Redis, a Redis Cluster, or a master found through Sentinel.
 
 Parsed here, with no I/O, so configuration can refuse a malformed URL at start-up (naming the variable)
-and :func:`~.store.base.connect` builds the matching client from the same reading. Outside ``store``, whose
-``__init__`` imports redis-py: the settings, and the ``sls`` commands that read them, load without it.
+and :func:`~.store.connection.connect` builds the matching client from the same reading. Outside ``store``,
+whose ``__init__`` imports redis-py: the settings, and the ``sls`` commands that read them, load without it.
 Three forms:
 
 - ``redis://``, ``rediss://``, ``unix://``: one Redis, read by redis-py's own ``from_url``.

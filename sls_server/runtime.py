@@ -19,7 +19,8 @@ from .errors import InvalidConfig, StoreUnavailable
 from .private_files import create_once
 from .secretbox import key_check
 from .store import Store
-from .store.base import database, outage_said_by_caller
+from .store.base import outage_said_by_caller
+from .store.connection import database
 from .store.embedded import EmbeddedRedis, EmbeddedRedisError
 from .store.faults import StoreBug, outage_reason
 

@@ -13,15 +13,17 @@ from .accounts.users import UserService
 from .auth.address_limits import AddressLimits
 from .auth.console import ConsoleSignIns
 from .auth.console_access import ConsoleAccess
-from .auth.lockout import Lockout, LockoutPolicy
+from .auth.device_lockout import DeviceLockout
+from .auth.lockout import Lockout
+from .auth.lockout_policy import LockoutPolicy
 from .auth.login import LoginService
 from .auth.password_recovery import PasswordRecovery
-from .auth.password_recovery import pepper_from as recovery_pepper
 from .auth.password_reset import PasswordResets
 from .auth.password_step import IpCheck, PasswordStep
 from .auth.phone_change import PhoneChanges
 from .auth.phone_change import pepper_from as phone_change_pepper
 from .auth.prompts import Prompts
+from .auth.recovery_codes import pepper_from as recovery_pepper
 from .auth.second_factor import SecondFactor
 from .auth.sessions import SessionService
 from .auth.stepup import StepUp
@@ -72,6 +74,7 @@ class Core:
     keypads: CardKeypads
     authenticator: AuthenticatorApp
     lockout: Lockout
+    device_lockout: DeviceLockout
     address_limits: AddressLimits
     phones: PhoneService
     notifier: Notifier
@@ -165,6 +168,7 @@ def build_core(settings: Settings, store: Store) -> Core:
     )
     notices = SuspiciousNotices(notifier.notify)
     lockout = Lockout(store.lockout, events, LockoutPolicy.from_settings(settings), notices)
+    device_lockout = DeviceLockout(store.lockout, events, lockout.policy.device_limit)
     prompts = Prompts(
         store,
         devices,
@@ -173,7 +177,7 @@ def build_core(settings: Settings, store: Store) -> Core:
         challenge_ttl=settings.challenge_ttl,
         verify_attempts=settings.verify_attempts,
     )
-    steps = SecondFactor(store, devices, factors, events, lockout)
+    steps = SecondFactor(store, devices, factors, events, lockout, device_lockout)
     ip_check = IpCheck(ip_rules, events, silent=settings.ip_refusal == "silent")
     password = PasswordStep(
         users, events, name_refs, checks=[ip_check, lockout, NewPlaceCheck(store.lockout)]
@@ -225,6 +229,7 @@ def build_core(settings: Settings, store: Store) -> Core:
         keypads=CardKeypads(devices, dscplus, events, settings.secret_key),
         authenticator=AuthenticatorApp(devices, totp),
         lockout=lockout,
+        device_lockout=device_lockout,
         address_limits=AddressLimits(store.lockout, events, lockout.policy),
         phones=phones,
         notifier=notifier,

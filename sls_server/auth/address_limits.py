@@ -16,7 +16,7 @@ from ..errors import InvalidRequest
 from ..events import EventLog
 from ..ipnets import normalise_ip
 from ..store.lockout import LockoutRepo
-from .lockout import LockoutPolicy
+from .lockout_policy import LockoutPolicy
 
 
 class AddressLimits:

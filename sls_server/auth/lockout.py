@@ -1,4 +1,5 @@
-"""Failed-login lockout, per-address throttling and per-authenticator disabling.
+"""Failed-login lockout and per-address throttling (an authenticator disabled by wrong responses is
+``device_lockout``'s).
 
 The account check runs before the password is looked at: a locked account answers 423 whatever the
 password, and an attempt is *reserved* in Redis before verification so racing requests cannot exceed the
@@ -14,16 +15,14 @@ the same.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..accounts.clientip import client_block
-from ..config import Settings
 from ..events import EventLog
 from ..store.base import ScriptCall
 from ..store.lockout import BUCKETS, DECOY, IP_WINDOW, LockoutRepo, Reservation
-from ..store.records import DeviceRecord
 from .errors import AccountDisabled, RateLimited
+from .lockout_policy import LockoutPolicy
 from .lockout_terms import (
     BUCKET,
     DISABLED,
@@ -44,34 +43,6 @@ BUSY = "Other logins to this account are being checked right now; try again in a
 BUSY_PAUSES_S = (0.005, 0.01, 0.02, 0.04, 0.08, 0.16, 0.32)
 #: How a busy reservation waits (tests replace it to settle the attempts in flight instead of waiting).
 _pause = time.sleep
-
-
-@dataclass(frozen=True)
-class LockoutPolicy:
-    threshold: int
-    wait_increment_s: int
-    """Seconds each lock waits longer than the one before (``SLS_LOCKOUT_WAIT_INCREMENT``)."""
-    max_wait_s: int
-    """The longest a timed lock waits, in seconds (``SLS_LOCKOUT_MAX_WAIT``)."""
-    permanent_after: int
-    known_ips: bool
-    ip_limit: int
-    ip_window_s: int
-    """Seconds of the per-address sliding window of ``ip_limit`` attempts (``SLS_IP_THROTTLE_WINDOW``)."""
-    device_limit: int
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> LockoutPolicy:
-        return cls(
-            threshold=settings.lockout_threshold,
-            wait_increment_s=settings.lockout_wait_increment,
-            max_wait_s=settings.lockout_max_wait,
-            permanent_after=settings.lockout_permanent_after,
-            known_ips=settings.lockout_known_ips,
-            ip_limit=settings.ip_throttle_limit,
-            ip_window_s=settings.ip_throttle_window,
-            device_limit=settings.device_failure_limit,
-        )
 
 
 class Lockout:
@@ -239,47 +210,6 @@ class Lockout:
             "threshold": self.policy.threshold,
             "buckets": buckets,
         }
-
-    # --- authenticators -----------------------------------------------------------------------------------
-
-    def device_failed(self, device: DeviceRecord, *, now: int, ip: str | None) -> bool:
-        """Count a wrong response against the device; True when the device is disabled: by this one, or by
-        others that raced it since it was read (then it is not counted: the count stops at the limit, and a
-        guess past it is refused as one after the lock is)."""
-        failures, outcome = self._repo.device_failed(device.device_id, limit=self.policy.device_limit)
-        if outcome == "disabled":
-            self._events.record(
-                "device.locked",
-                at=now,
-                user=device.owner,
-                ip=ip,
-                factor=device.type,
-                device_id=device.device_id,
-                detail={"failures": failures},
-            )
-        return outcome in ("disabled", "locked")
-
-    def device_succeeded(self, device: DeviceRecord) -> None:
-        """Clear the device's wrong responses (only if it had some, as read: no round trip otherwise). Never
-        its lock: a wrong response racing this one may have disabled it since it was read, and only an
-        administrator enables it again (:meth:`unlock_device`)."""
-        if device.factor_failures:
-            self._repo.device_success(device.device_id)
-
-    def unlock_device(self, device: DeviceRecord, *, now: int) -> bool:
-        """Enable an authenticator disabled by wrong responses (and clear its count); True, with
-        ``device.unlocked`` in the trail, only when the device as read had either to clear."""
-        if not (device.factor_locked or device.factor_failures):
-            return False
-        self._repo.device_reset(device.device_id)
-        self._events.record(
-            "device.unlocked",
-            at=now,
-            user=device.owner,
-            factor=device.type,
-            device_id=device.device_id,
-        )
-        return True
 
     # --- helpers ------------------------------------------------------------------------------------------
 

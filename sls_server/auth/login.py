@@ -28,6 +28,7 @@ from .prompts import Prompts
 from .second_factor import SecondFactor
 from .session_state import Session
 from .sessions import SessionService
+from .step_trail import refusals_recorded
 from .suspicious import Suspicion, SuspiciousNotices
 
 LOGIN_TOKEN_BYTES = 32
@@ -154,7 +155,7 @@ class LoginService:
             raise_if_locked(read.lock, now=now)
             self._sessions.refuse_if_busy(txn.username, now=now)
             self._steps.answer_unsettled(txn, response, now=now, ip=ip, read=read.device)
-            with self._steps.refusals_recorded(txn, now=now, ip=ip):  # a racing answer took the login first
+            with refusals_recorded(self._events, txn, now=now, ip=ip):  # a racing answer took the login first
                 return self._finish(txn, now=now, ip=ip, settle=True)
 
     def status(

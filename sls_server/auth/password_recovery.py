@@ -16,16 +16,15 @@ user has (or a user without a phone) a decoy recovery where every code is wrong,
 refused by the send limits is simply not sent. Nor from their time (ASVS 5.0 6.3.8): a decoy does a user's
 work, the same commands to Redis in the same round trips (``Texts.rehearse``), its own send limits included,
 with nothing texted and no event recorded. The client's token is kept only as its SHA-256
-(``store.recoveries``), the code only as an HMAC digest under a pepper derived from the server's key."""
+(``store.recoveries``), the code only as an HMAC digest under a pepper derived from the server's key
+(``recovery_codes``)."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import secrets
 from typing import Any
 
-from sls_devices.phone import SENDER, how_long, mask_number
+from sls_devices.phone import mask_number
 
 from ..accounts.access import IpRestrictions
 from ..accounts.clientip import client_block
@@ -35,7 +34,6 @@ from ..accounts.users import UserService
 from ..errors import SlsError
 from ..events import EventLog
 from ..factors.sms import new_code
-from ..secretbox import pepper as derive_pepper
 from ..store.phones import PhoneRepo
 from ..store.recoveries import RecoveryRepo
 from .errors import (
@@ -48,37 +46,14 @@ from .errors import (
 )
 from .phone_change import Texts
 from .prompts import Prompts
+from .recovery_codes import CODE_ATTEMPTS, TOKEN_BYTES, RecoveryCodes, recovery_text, token_digest
 from .second_factor import SecondFactor
 from .sessions import SessionService
 
-#: Wrong codes a recovery takes before it ends.
-CODE_ATTEMPTS = 5
-#: Codes tried at one name, whichever of its recoveries, in :data:`CODE_TRIES_WINDOW_S`, before its recoveries
-#: take no more (429): a new recovery must not give five fresh guesses (NIST SP 800-63B-4: a new code does not
-#: reset the count; at most 100 failures in a row). A right code forgets them.
-CODE_TRIES_PER_NAME = 20
-CODE_TRIES_WINDOW_S = 86_400
-#: The token's bytes of randomness (the client's only hold on the recovery).
-TOKEN_BYTES = 24
 #: What the texts and the step are for, in events, texts and the IB Key notification.
 PURPOSE = "password_recovery"
 #: The factors a recovery's step may open on, best first: none of them is the phone the code went to.
 STEP_FACTORS = ("ibkey", "dscplus", "totp", "temporary")
-
-
-def pepper_from(secret_key: bytes) -> bytes:
-    return derive_pepper(secret_key, b"sls password recovery code")
-
-
-def recovery_text(code: str, *, valid_s: int) -> str:
-    return (
-        f"{SENDER}: Your code to reset your password is {code}. It is valid for {how_long(valid_s)}. "
-        "If you did not ask for it, someone knows your username: contact IBKR Client Services."
-    )
-
-
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 class PasswordRecovery:
@@ -109,7 +84,7 @@ class PasswordRecovery:
         self._events = events
         self._ip_rules = ip_rules
         self._windows = windows  # the send windows' store: codes tried at a name are counted there too
-        self._pepper = pepper
+        self._codes = RecoveryCodes(pepper, windows)
         self.code_ttl = code_ttl
         self.validity = validity
         self._ip_limit = ip_limit
@@ -140,7 +115,7 @@ class PasswordRecovery:
         expires_at = now + self.code_ttl
         record = self._users.find(name)
         code = new_code()
-        code_digest = self._code_digest(digest, code)
+        code_digest = self._codes.digest(digest, code)
         text = recovery_text(code, valid_s=self.code_ttl)
         if record is not None and record.phone:
             try:
@@ -161,7 +136,7 @@ class PasswordRecovery:
                 detail={"to": mask_number(record.phone)},
             )
         else:  # a decoy, at the same cost: its code is texted to nobody, and its events recorded nowhere
-            to = self._phones.rehearse(self._name_ref(name), text, now=now, ip=ip, purpose=PURPOSE)
+            to = self._phones.rehearse(self._codes.name_ref(name), text, now=now, ip=ip, purpose=PURPOSE)
             self._events.record_nothing("password_recovery.started", at=now, ip=ip, detail={"to": to})
             code_digest = ""  # every code wrong
         self._repo.begin(digest, {"username": name, "digest": code_digest}, expires_at=expires_at, now=now)
@@ -173,29 +148,11 @@ class PasswordRecovery:
         lives."""
         digest = token_digest(token)
         name = self._repo.get(digest).get("username")
-        ref, member = (self._name_ref(name) if name else ""), secrets.token_hex(8)
-        if ref:
-            wait = self._windows.hit(
-                "recovery_code",
-                ref,
-                now=now,
-                window_s=CODE_TRIES_WINDOW_S,
-                limit=CODE_TRIES_PER_NAME,
-                member=member,
-            )
-            if wait:  # a name no user has counts alike: the refusal says nothing of the name
-                raise RateLimited(
-                    "Too many wrong codes at this username: wait, or ask Client Services to reset the "
-                    "password.",
-                    retry_after=wait,
-                )
+        tried = self._codes.tried(name, now=now)
         status, left = self._repo.check_code(
-            digest, self._code_digest(digest, code), now=now, max_failures=CODE_ATTEMPTS
+            digest, self._codes.digest(digest, code), now=now, max_failures=CODE_ATTEMPTS
         )
-        if ref and status == "ok":
-            self._windows.forget_window("recovery_code", ref)
-        elif ref and status != "wrong":
-            self._windows.unhit("recovery_code", ref, member)
+        self._codes.settle(tried, status)
         if status == "wrong":
             self._events.record(
                 "password_recovery.code_failed",
@@ -304,13 +261,6 @@ class PasswordRecovery:
         if not self._ip_rules.allowed(name, ip):
             self._repo.end(digest)
             raise IpRestricted()
-
-    def _name_ref(self, name: str) -> str:
-        """The name as its tries are counted: keyed (the pepper is not in Redis), so the keys name nobody."""
-        return hmac.new(self._pepper, f"name:{name}".encode(), hashlib.sha256).hexdigest()[:32]
-
-    def _code_digest(self, digest: str, code: str) -> str:
-        return hmac.new(self._pepper, f"{digest}:{code}".encode(), hashlib.sha256).hexdigest()
 
     def _user_of(self, name: str | None) -> str | None:
         """The username an event may name: a user's (a decoy's name is whatever was typed: no event names

@@ -8,8 +8,7 @@ move the step to 'approved' and the session is then handed out once, to the firs
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from typing import Any, Literal, cast
 
 from ..accounts.device_terms import ACTIVE
@@ -21,29 +20,24 @@ from ..factors.errors import CodeReplayed
 from ..store import Store
 from ..store.logins import LoginRead
 from ..store.records import DeviceRecord, LoginTxn
+from .device_lockout import DeviceLockout
 from .errors import (
     AccountDisabled,
-    ChallengeExpired,
-    ChallengeUsed,
     DeviceInactive,
     DeviceLocked,
     InvalidResponse,
-    LoginExhausted,
-    PushDenied,
     UnknownTransaction,
     WrongMode,
 )
 from .lockout import Lockout
 from .lockout_terms import raise_locked, scripted_until
 from .step_state import raise_for_status, record_if_expired, refuse_if_settled
+from .step_trail import answered_from, record_step, refusals_recorded
 
 #: Seconds past a login's expiry its approved push may still be collected: a client polling every few
 #: seconds still gets a session for an approval made in the login's last second, and no later one.
 COLLECT_GRACE_S = 30
 
-
-#: The refusals of an answer to a step that is over: each is recorded (``refusals_recorded``).
-OVER = (ChallengeUsed, ChallengeExpired, LoginExhausted, PushDenied)
 
 #: What a push approval that does not match its login is told (the wrong number picked, or a bad signature).
 PUSH_MISMATCH = (
@@ -60,12 +54,14 @@ class SecondFactor:
         factors: FactorRegistry,
         events: EventLog,
         lockout: Lockout | None,
+        device_lockout: DeviceLockout | None,
     ) -> None:
         self._store = store
         self._devices = devices
         self._factors = factors
         self._events = events
         self._lockout = lockout
+        self._device_lockout = device_lockout
 
     def push_passed(self, txn_id: str, notification_id: str) -> bool:
         """Has the step moved past this push: answered, switched to another prompt, ended? A step not found
@@ -104,7 +100,7 @@ class SecondFactor:
         """Check a typed response (card, app code, SMS) to the step the caller loaded; the device once
         accepted, else an error. Settling re-checks the stored state atomically, so a stale copy is safe;
         ``lock_bucket``: a lockout bucket whose lock, judged in the same step, refuses it (423)."""
-        with self.refusals_recorded(txn, now=now, ip=ip):
+        with refusals_recorded(self._events, txn, now=now, ip=ip):
             device, correct = self._checked(txn, response, now=now, ip=ip)
             return self._settle(txn, device, correct, now=now, ip=ip, lock_bucket=lock_bucket)
 
@@ -114,12 +110,12 @@ class SecondFactor:
         """:meth:`answer` for a login whose session settles it in the same step (``SessionService.create``
         with ``completes``): a wrong answer is settled (and refused) here, a right one is left to the
         session's creation. ``read``: the step's device if read with the step (:meth:`load_with_access`)."""
-        with self.refusals_recorded(txn, now=now, ip=ip):
+        with refusals_recorded(self._events, txn, now=now, ip=ip):
             device, correct = self._checked(txn, response, now=now, ip=ip, read=read)
             if not correct:  # raises: the attempt spent, the step dead, or (a lock since the read) 423
                 self._settle(txn, device, False, now=now, ip=ip, lock_bucket=txn.lock_bucket)
-        if self._lockout:
-            self._lockout.device_succeeded(device)
+        if self._device_lockout:
+            self._device_lockout.succeeded(device)
         return device
 
     def _checked(
@@ -145,52 +141,8 @@ class SecondFactor:
             return device, factor.check(device, txn, response, now=now)
         except CodeReplayed:
             # costs nothing (no attempt, no failure on the app), but is an attempt: the trail has every one
-            self._record_step("login.code_replayed", txn, now=now, ip=ip, result="failure")
+            record_step(self._events, "login.code_replayed", txn, now=now, ip=ip, result="failure")
             raise
-
-    @contextmanager
-    def refusals_recorded(self, txn: LoginTxn, *, now: int, ip: str | None) -> Iterator[None]:
-        """An answer to a step that is over (answered already, a replay; expired; ended by wrong answers or
-        switches; a push denied) is refused before anything is checked, but it is an attempt, and the trail
-        has every one: ``login.answer_refused``, its result the refusal's code. Anyone holding the step can
-        repeat it at will, so it is recorded as a flood (per address and window, then counted)."""
-        try:
-            yield
-        except OVER as exc:
-            self._events.record_flood(
-                "login.answer_refused",
-                per="ip",
-                at=now,
-                user=txn.username,
-                ip=ip,
-                factor=txn.factor,
-                device_id=txn.device_id,
-                result=exc.code,
-                detail={"purpose": txn.purpose},
-            )
-            raise
-
-    def _record_step(
-        self,
-        type_: str,
-        txn: LoginTxn,
-        *,
-        now: int,
-        ip: str | None,
-        result: str,
-        detail: dict[str, Any] | None = None,
-    ) -> None:
-        """An event of a step's answer, named by its login's user, factor and device."""
-        self._events.record(
-            type_,
-            at=now,
-            user=txn.username,
-            ip=ip,
-            factor=txn.factor,
-            device_id=txn.device_id,
-            result=result,
-            detail=detail,
-        )
 
     def answer_push(self, txn_id: str, answer: Mapping[str, Any], *, now: int, ip: str | None) -> str:
         """The app's signed approval or denial; 'approved' or 'denied', else an error."""
@@ -205,7 +157,15 @@ class SecondFactor:
             status, _ = self._store.logins.settle(txn.txn_id, now=now, outcome="deny", prompt=txn.prompt)
             if status != "denied":
                 raise_for_status(status)
-            self._record_step("push.denied", txn, now=now, ip=txn.ip, result="denied", detail=_answered(ip))
+            record_step(
+                self._events,
+                "push.denied",
+                txn,
+                now=now,
+                ip=txn.ip,
+                result="denied",
+                detail=answered_from(ip),
+            )
             return "denied"
         self._settle(
             txn,
@@ -216,7 +176,15 @@ class SecondFactor:
             ok_state="approved",
             ends=verdict == "wrong_number",
         )
-        self._record_step("push.approved", txn, now=now, ip=txn.ip, result="approved", detail=_answered(ip))
+        record_step(
+            self._events,
+            "push.approved",
+            txn,
+            now=now,
+            ip=txn.ip,
+            result="approved",
+            detail=answered_from(ip),
+        )
         return "approved"
 
     def collect(
@@ -282,7 +250,8 @@ class SecondFactor:
         if status == "locked":
             raise_locked(scripted_until(left), now=now)
         if status == "bad":
-            self._record_step(
+            record_step(
+                self._events,
                 "login.second_factor_failed",
                 txn,
                 now=now,
@@ -290,20 +259,13 @@ class SecondFactor:
                 result="failure",
                 detail={"attempts_left": left},
             )
-            if self._lockout and self._lockout.device_failed(device, now=now, ip=ip):
+            if self._device_lockout and self._device_lockout.failed(device, now=now, ip=ip):
                 raise DeviceLocked(attempts_left=0)
             if ok_state == "approved":  # an app's answer: no challenge, the number or signature is off
                 raise InvalidResponse(PUSH_MISMATCH, attempts_left=left)
             raise InvalidResponse(attempts_left=left)
         if status != "ok":
             raise_for_status(status)
-        if self._lockout:
-            self._lockout.device_succeeded(device)
+        if self._device_lockout:
+            self._device_lockout.succeeded(device)
         return device
-
-
-def _answered(phone_ip: str | None) -> dict[str, Any] | None:
-    """A push's answer is recorded under the address of the login that sent it, as ``push.sent`` is: an
-    approval of an attacker's login is the attacker's success, whoever's phone tapped it. The phone's own
-    address goes in the detail (``answered_from``)."""
-    return {"answered_from": phone_ip} if phone_ip else None

@@ -4,15 +4,19 @@ A session its holder did not end (an expiry, a newer login, the account disabled
 reset, its user from another session, a request from an address the account may not use) is left a tombstone
 in its place (``store.sessions.ENDED_KEEP_S`` of real time): only ``state``, the word below, and ``at``. Every
 request with the token is answered the same error from it, not only the first, and records nothing: the
-ending's event was recorded once, when it ended. The token a step-up retires leaves one too (``rotated``,
-written by the rotation's own script): the session lives on under the new token, and a request still carrying
-the old one (sent while the step-up was answered) is told to use it. A logout leaves none: its holder knows,
-and a later request is ``not_authenticated``.
+ending's event was recorded once, when it ended (:func:`record_end`). The token a step-up retires leaves one
+too (``rotated``, written by the rotation's own script): the session lives on under the new token, and a
+request still carrying the old one (sent while the step-up was answered) is told to use it. A logout leaves
+none: its holder knows, and a later request is ``not_authenticated``.
 """
 
 from __future__ import annotations
 
-from ..errors import SlsError
+import logging
+
+from ..errors import SlsError, StoreUnavailable
+from ..events import EventLog
+from ..store.ids import short_id
 from .errors import (
     SessionExpired,
     SessionKilled,
@@ -21,6 +25,8 @@ from .errors import (
     SessionRevoked,
     SessionRotated,
 )
+
+log = logging.getLogger(__name__)
 
 #: The endings a session's own check finds (past its time): this step ended it, and records its event.
 EXPIRED = ("expired_idle", "expired_absolute")
@@ -57,3 +63,35 @@ def ended_error(state: str) -> SlsError:
     if state == "revoked":
         return SessionRevoked()
     return SessionKilled(KILLED_WORDS.get(state), why=state)
+
+
+def record_end(
+    events: EventLog,
+    username: str,
+    sid: str,
+    *,
+    now: int,
+    reason: str,
+    ip: str | None = None,
+    by: str | None = None,
+) -> None:
+    """Record why a session ended (``session.<reason>``), once it has ended; ids as events show them, short.
+
+    If the audit event cannot be written after Redis deleted the session (Redis out of memory refuses the
+    XADD but not the DEL, or went away in between), the session stays ended and the caller is not told
+    otherwise; the event goes to the error log instead of the stream, so it is not lost silently. Both in
+    one script is not an option: the stream lives in another Cluster slot than the session."""
+    detail = {"session_id": short_id(sid)}
+    if by is not None:
+        detail["by_session_id"] = short_id(by)
+    try:
+        events.record(f"session.{reason}", at=now, user=username, ip=ip, detail=detail)
+    except StoreUnavailable:
+        log.error(
+            "audit event session.%s at=%s user=%s session_id=%s not written (store unavailable); "
+            "the session is ended",
+            reason,
+            now,
+            username,
+            detail["session_id"],
+        )

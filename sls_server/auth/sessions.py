@@ -8,24 +8,19 @@ the user (disabled? deleted?) every time the session is used.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from typing import Any, Literal
 
-from ..errors import InvalidRequest, NotAuthenticated, StoreUnavailable
+from ..errors import InvalidRequest, NotAuthenticated
 from ..events import EventLog
 from ..store import Store
 from ..store.ids import owner_of_prefix, short_id
 from ..store.records import SessionRecord, UserAccess
-from .errors import AccountDisabled, SessionActive, SessionIpRejected, SessionReplaced, SessionRotated
-from .lockout_terms import raise_locked, scripted_until
-from .session_endings import EXPIRED, ended_error, tombstone_for
+from .errors import SessionActive, SessionIpRejected
+from .session_endings import EXPIRED, ended_error, record_end, tombstone_for
+from .session_refusals import raise_for_stored
 from .session_state import Session
 from .session_tokens import new_token, session_id
-from .step_state import raise_for_status
-
-log = logging.getLogger(__name__)
-
 
 #: (username, client address, the user's rules if already read) -> may this address use the user's session?
 IpGuard = Callable[[str, "str | None", "UserAccess | None"], bool]
@@ -175,21 +170,8 @@ class SessionService:
             prompt=prompt,
             lock_bucket=lock_bucket,
         )
-        if status == "locked":  # the login's lockout bucket, locked after its verify read it
-            raise_locked(scripted_until(int(replaced[0])), now=now)
-        if status == "refused":
-            raise SessionActive()
-        if status == "replaced":  # a rotation whose session a newer login replaced meanwhile
-            raise SessionReplaced()
-        if status == "rotated":  # a racing step-up rotated it first: the session lives on, its token
-            raise SessionRotated()
-        if status == "retired":  # a rotation whose session ended meanwhile (logout, kill, expiry)
-            raise NotAuthenticated("The session ended before its step-up finished: log in again.")
-        if status in ("missing", "used", "dead", "revoked", "device_revoked", "switched", "expired"):
-            # the login, found settled, past, or its prompt replaced
-            raise_for_status(status)
-        if status != "ok":  # disabled, deleted, or disabled and enabled again since the login began
-            raise AccountDisabled()
+        if status != "ok":
+            raise_for_stored(status, replaced, now=now)
         return Session.from_record(record), replaced
 
     def authenticate(self, token: str | None, *, now: int, ip: str | None, extend: bool = True) -> Session:
@@ -218,7 +200,7 @@ class SessionService:
         if sid is None:
             raise NotAuthenticated("No valid session: log in first.")
         session = self._use(sid, now=now, ip=ip, mode="end")
-        self._record_end(session.username, sid, now=now, reason="logout")
+        record_end(self._events, session.username, sid, now=now, reason="logout")
         return session
 
     def _use(self, sid: str, *, now: int, ip: str | None, mode: Literal["extend", "check", "end"]) -> Session:
@@ -261,17 +243,14 @@ class SessionService:
         for its holder (any ``reason`` but a logout), it is left a tombstone saying why to every later request
         with its token (``auth.session_endings``): ``told``, else the word for ``reason``.
 
-        Once Redis has deleted the session it is ended, which is what the caller asked for: if the audit
-        event cannot be written after that (Redis out of memory refuses the XADD but not the DEL, or went
-        away in between), the session stays ended and the caller is not told otherwise; the event goes to
-        the error log instead of the stream, so it is not lost silently. Both in one script is not an
-        option: the stream lives in another Cluster slot than the session. ``ip`` and ``by`` (the session that
-        asked, when a user ends another of theirs) go into the event, so the trail says from where.
+        Once Redis has deleted the session it is ended, which is what the caller asked for; its event is
+        recorded after, and never undoes it (``session_endings.record_end``). ``ip`` and ``by`` (the session
+        that asked, when a user ends another of theirs) go into the event, so the trail says from where.
         """
         tombstone = told or tombstone_for(reason)
         username = self._store.sessions.end(session_id_, tombstone=tombstone, now=now)
         if username:
-            self._record_end(username, session_id_, now=now, reason=reason, ip=ip, by=by)
+            record_end(self._events, username, session_id_, now=now, reason=reason, ip=ip, by=by)
         return username
 
     def kill(self, session_id_: str, *, now: int) -> tuple[str, str] | None:
@@ -286,25 +265,6 @@ class SessionService:
         ids ended. ``told``: what their holders are told ended them (``password_reset``: a new password)."""
         live = [s["id"] for s in self.of_user(username, now=now)]
         return [sid for sid in live if self.end(sid, now=now, reason="killed", told=told)]
-
-    def _record_end(
-        self, username: str, sid: str, *, now: int, reason: str, ip: str | None = None, by: str | None = None
-    ) -> None:
-        """Record why a session ended, once it has ended (see :meth:`end`); ids as events show them, short."""
-        detail = {"session_id": short_id(sid)}
-        if by is not None:
-            detail["by_session_id"] = short_id(by)
-        try:
-            self._events.record(f"session.{reason}", at=now, user=username, ip=ip, detail=detail)
-        except StoreUnavailable:
-            log.error(
-                "audit event session.%s at=%s user=%s session_id=%s not written (store unavailable); "
-                "the session is ended",
-                reason,
-                now,
-                username,
-                detail["session_id"],
-            )
 
     def of_user(self, username: str, *, now: int) -> list[dict[str, Any]]:
         return [

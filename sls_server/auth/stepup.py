@@ -21,6 +21,7 @@ from .prompts import Prompts
 from .second_factor import SecondFactor
 from .session_state import Session
 from .sessions import SessionService
+from .step_trail import refusals_recorded
 
 PURPOSES = ("withdrawal", "change_contact", "add_device", "change_security", "trade_permissions")
 
@@ -163,7 +164,7 @@ class StepUp:
         if txn.session_id != session.id:
             if txn.state in ("authenticated", "approved"):
                 # answered already, by this user's session before its token rotated: a replay, recorded
-                with self._steps.refusals_recorded(txn, now=now, ip=ip):
+                with refusals_recorded(self._events, txn, now=now, ip=ip):
                     raise ChallengeUsed()
             raise UnknownTransaction()
         return txn

@@ -16,9 +16,10 @@ from ..errors import StoreUnavailable
 from . import keys
 from .access import AccessRepo
 from .attacker_waits import AttackerWaitRepo
-from .base import Client, Scripts, connect, guarded, text
+from .base import Scripts, guarded, text
 from .clock import ClockRepo
 from .cluster_ready import ClusterReadiness
+from .connection import Client, connect
 from .console import ConsoleSignInRepo
 from .devices import DeviceRepo
 from .events import EventRepo

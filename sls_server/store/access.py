@@ -12,7 +12,8 @@ is one a reader can meet (``accounts.access``).
 from __future__ import annotations
 
 from . import keys
-from .base import Client, ScriptCall, Scripts, guarded, hash_reply, text, texts
+from .base import ScriptCall, Scripts, guarded, hash_reply, text, texts
+from .connection import Client
 from .records import AccountRecord, UserAccess
 from .records.access import decode_allowlist, encode_allowlist
 from .records.codec import pairs

@@ -11,7 +11,8 @@ import json
 from typing import Any
 
 from . import keys
-from .base import Client, Scripts, guarded, text
+from .base import Scripts, guarded, text
+from .connection import Client
 
 
 @guarded

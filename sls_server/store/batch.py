@@ -1,20 +1,20 @@
 """Several commands in one round trip per Redis server they go to, their answers in the order given.
 
-On one Redis (plain, or the master Sentinel names) that is one pipeline: the commands packed and written
-on one connection, then the answers read (a ``flights.Flight``, which says why not redis-py's ``Pipeline``).
-A refused connection is tried again (``base.connect``'s ``Retry``), and one Redis closed while it sat idle is
-opened again before the batch goes out; a connection lost once the batch is on its way fails it and sends
+On one Redis (plain, or the master Sentinel names) that is one pipeline: the commands packed and written on
+one connection, then the answers read (a ``flights.Flight``, which says why not redis-py's ``Pipeline``). A
+refused connection is tried again (``connection.connect``'s ``Retry``), and one Redis closed while it sat idle
+is opened again before the batch goes out; a connection lost once the batch is on its way fails it and sends
 nothing again (redis-py's own pipeline would, counting a wrong password twice). On a Redis Cluster it is one
-such pipeline per master that holds the commands' slots, each on the thread's own connection to that
-master, all of them written before any answer is read: a batch that reaches three masters waits about as
-long as one that reaches one. Not redis-py's cluster pipeline, which gets two things wrong for this store:
+such pipeline per master that holds the commands' slots, each on the thread's own connection to that master,
+all of them written before any answer is read: a batch that reaches three masters waits about as long as one
+that reaches one. Not redis-py's cluster pipeline, which gets two things wrong for this store:
 
 - after a connection error or a timeout it sends the commands again, one by one, when Redis may already
   have run them: a lockout reservation counted twice, an audit event written twice;
 - a script a failed-over master never loaded answers NOSCRIPT, and the cluster pipeline has no way to load
   it again.
 
-Here a timeout sends nothing again, as on one Redis (``base.connect``), and the rest is sent again only
+Here a timeout sends nothing again, as on one Redis (``connection.connect``), and the rest is sent again only
 where Redis says it did not run it:
 
 - an answer that says the slot is elsewhere (``MOVED``, ``ASK``, ``TRYAGAIN``: a failover or a slot being
@@ -60,9 +60,9 @@ def send_all(client: Any, commands: Sequence[Queued]) -> list[Any]:
 def _pipeline(client: redis.Redis, commands: Sequence[Queued]) -> list[Any]:
     """One server's batch as a ``Flight``, sent once. A connection Redis closed while it sat idle is
     opened again before anything goes out on it (``take(reopen=True)``), and a refused connection is tried
-    again by the connect itself (the client's ``Retry``: see ``base.connect``); once the batch is on its way,
-    a lost connection fails it, as on a Cluster: Redis may have run it, and sent again a wrong password was
-    counted twice."""
+    again by the connect itself (the client's ``Retry``: see ``connection.connect``); once the batch is on its
+    way, a lost connection fails it, as on a Cluster: Redis may have run it, and sent again a wrong password
+    was counted twice."""
     flight = Flight(client, list(commands))
     try:
         flight.take(reopen=True)
@@ -81,8 +81,8 @@ def _sent_once(cluster: Any, commands: Sequence[Queued]) -> list[Any]:
     """Each master's share on the thread's own connection to it. Every connection is open before anything is
     written: a connection refused (a master gone, the slot map not yet telling of the replica promoted in
     its place) has sent nothing anywhere, so the slot map is read again and the batch tried again, as often
-    as the client's ``Retry`` says (``base.connect``), which carries a request across a failover as redis-py
-    does. Once anything is written, nothing is sent again."""
+    as the client's ``Retry`` says (``connection.connect``), which carries a request across a failover as
+    redis-py does. Once anything is written, nothing is sent again."""
     for tries_left in range(cluster.retry.get_retries(), -1, -1):
         flights = _flights(cluster, commands)
         try:

@@ -58,8 +58,9 @@ from redis.client import PubSub
 from redis.cluster import RedisCluster
 
 from . import keys
-from .base import Client, Scripts, database, guarded, socket_timeout
+from .base import Scripts, guarded
 from .clock_state import ClockState
+from .connection import Client, database, socket_timeout
 
 #: "No bound" for an unbounded move, well inside the doubles Lua computes with.
 UNBOUNDED = 2**52
@@ -93,7 +94,8 @@ class _OffsetCache:
                 self._listen()
             except redis.exceptions.TimeoutError:
                 # Redis (or, through Sentinel, every Sentinel) did not answer within the timeout: reading the
-                # offset now would wait as long again, and a request's budget is one wait (``base.connect``)
+                # offset now would wait as long again, and a request's budget is one wait
+                # (``connection.connect``)
                 self._drop()
                 raise
             except redis.exceptions.RedisError:

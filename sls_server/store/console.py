@@ -8,7 +8,8 @@ traffic, and one slot lets one script end every one of them, on a Redis Cluster 
 from __future__ import annotations
 
 from . import keys
-from .base import Client, Scripts, guarded
+from .base import Scripts, guarded
+from .connection import Client
 from .logins import RECLAIM_MARGIN_S
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import keys, leases
-from .base import Client, Scripts, guarded, hash_reply, texts
+from .base import Scripts, guarded, hash_reply, texts
+from .connection import Client
 from .records import DeviceChanges, DeviceRecord
 from .records.codec import changes_hash, pairs
 

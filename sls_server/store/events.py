@@ -31,7 +31,8 @@ import threading
 import time
 
 from . import keys
-from .base import Client, Scripts, guarded, text
+from .base import Scripts, guarded, text
+from .connection import Client
 from .records import Event, EventRecord
 
 #: Closed flood windows summarised per append at most, so one call stays short after a quiet spell.

@@ -7,7 +7,8 @@ which session the gateway holds in the same step, so a stale change never lands 
 from __future__ import annotations
 
 from . import keys
-from .base import Client, Scripts, guarded, hash_reply, text
+from .base import Scripts, guarded, hash_reply, text
+from .connection import Client
 from .records.codec import changes_hash, from_pairs, pairs
 from .records.gateway import BrokerageChanges, GatewayEnding, GatewayRecord
 

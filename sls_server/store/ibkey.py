@@ -8,7 +8,8 @@ the server's device records stay under ``{d:<device>}`` (see ``keys.device``).
 from __future__ import annotations
 
 from . import keys, leases
-from .base import Client, Scripts, guarded, hash_reply, text
+from .base import Scripts, guarded, hash_reply, text
+from .connection import Client
 from .records import AppRecord, DeviceChanges, PushNotification
 from .records.codec import changes_hash, pairs
 

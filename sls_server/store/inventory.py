@@ -16,7 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from . import keys
-from .base import Client, Scripts, guarded, text
+from .base import Scripts, guarded, text
+from .connection import Client
 
 SCAN_BATCH = 1000
 

@@ -12,7 +12,8 @@ clock would keep a dead holder's for ever. Two kinds: an IB Key activation of a 
 
 from __future__ import annotations
 
-from .base import Client, Scripts, text
+from .base import Scripts, text
+from .connection import Client
 
 
 def take(client: Client, key: str, token: str, *, lease_ms: int) -> bool:

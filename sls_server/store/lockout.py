@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from . import keys
-from .base import Client, ScriptCall, Scripts, guarded, hash_reply, text
+from .base import ScriptCall, Scripts, guarded, hash_reply, text
+from .connection import Client
 from .records import LockoutState
 from .records.codec import changes_hash, pairs
 from .records.lockout import STAMP_SKEW_S

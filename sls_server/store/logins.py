@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from . import keys
-from .base import Client, Scripts, guarded, hash_reply
+from .base import Scripts, guarded, hash_reply
+from .connection import Client
 from .hints import DeviceHints, devices_named
 from .ids import owner_of
 from .lockout import BUCKETS, DECOY

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Literal, cast
 
 from . import keys
-from .base import Client, Scripts, guarded, text
+from .base import Scripts, guarded, text
+from .connection import Client
 from .records.codec import pairs
 
 #: Redis TTLs only reclaim memory; expiry is decided by the app clock against the stored instant.

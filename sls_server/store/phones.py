@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from . import keys
-from .base import Client, Scripts, guarded, hash_reply, texts
+from .base import Scripts, guarded, hash_reply, texts
+from .connection import Client
 from .records import PhoneConditions, TextMessage, VoiceCall
 from .records.codec import pairs
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Literal, cast
 
 from . import keys
-from .base import Client, Scripts, guarded, hash_reply, text
+from .base import Scripts, guarded, hash_reply, text
+from .connection import Client
 from .records.codec import pairs
 
 RECLAIM_MARGIN_S = 3600

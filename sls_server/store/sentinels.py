@@ -2,7 +2,7 @@
 
 redis-py looks the master up each time it opens a connection to it, asking the Sentinels in turn, each for a
 whole socket timeout, and a lookup that finds no master raises ``MasterNotFoundError``, a
-``ConnectionError``, which the master's ``Retry`` (``base.connect``) takes for a refused connection and
+``ConnectionError``, which the master's ``Retry`` (``connection.connect``) takes for a refused connection and
 tries twice more. A Sentinel that takes connections and never answers (its host frozen, swapping) so cost a
 request three timeouts before its 503, and three of them nine.
 
@@ -75,7 +75,7 @@ class _MasterThroughSentinels(redis.Redis):
 
 def sentinel_master(target: RedisTarget, retry: Retry, options: dict[str, Any]) -> redis.Redis:
     """The client of the master ``target`` names, found through its Sentinels; ``options`` are the master's
-    connection settings (``base.connect``), whose ``socket_timeout`` the Sentinels share."""
+    connection settings (``connection.connect``), whose ``socket_timeout`` the Sentinels share."""
     assert target.master_name is not None
     share = float(options["socket_timeout"]) / len(target.nodes)
     # no retry of their own either: redis-py's default tries each one 11 times with backoff, so Sentinels

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from . import keys
-from .base import Client, Scripts, guarded, texts
+from .base import Scripts, guarded, texts
+from .connection import Client
 from .ids import owner_of, owner_of_prefix
 from .logins import RECLAIM_MARGIN_S
 from .records import SessionRecord, UserAccess

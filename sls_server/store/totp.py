@@ -12,7 +12,8 @@ until it reaches that step again (RFC 6238 section 5.2's rule, there).
 from __future__ import annotations
 
 from . import keys
-from .base import Client, Scripts, guarded, text
+from .base import Scripts, guarded, text
+from .connection import Client
 
 
 @guarded

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from typing import Any, Literal, cast
 
 from . import keys
-from .base import Client, ScriptCall, Scripts, guarded, hash_reply, text, texts
+from .base import ScriptCall, Scripts, guarded, hash_reply, text, texts
+from .connection import Client
 from .hints import DeviceHints, devices_named
 from .records import LoginView, UserAccess, UserChanges, UserRecord
 from .records.access import encode_allowlist

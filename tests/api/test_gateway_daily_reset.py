@@ -16,7 +16,7 @@ from gateway_kit import PASSWORD, logged_in
 
 from sls_server import create_app
 from sls_server.store import keys
-from sls_server.store.base import connect
+from sls_server.store.connection import connect
 from sls_server.store.gateway import ENDED_KEEP_S
 
 DAY = 86400

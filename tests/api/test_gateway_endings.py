@@ -15,7 +15,7 @@ from gateway_kit import gateway_client, logged_in, make_user, sam_logged_in  # n
 
 from sls_server import create_app
 from sls_server.store import keys
-from sls_server.store.base import connect
+from sls_server.store.connection import connect
 
 IDLE_S = 900
 LIFETIME_S = 1800

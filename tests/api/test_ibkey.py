@@ -7,16 +7,9 @@ from __future__ import annotations
 import pytest
 from conftest import move_clock, words
 from flask import Flask
-from flask.testing import FlaskClient
-from ibkey_world import PASSWORD, PHONES, UNLOCK, World, push_login
+from ibkey_world import PASSWORD, PHONES, UNLOCK, World, ibkey_world, push_login  # noqa: F401  (the world fixture)
 
 from sls_server.store import connect
-
-
-@pytest.fixture
-def world(client: FlaskClient, admin_headers: dict[str, str]) -> World:
-    return World(client, admin_headers)
-
 
 # --- push login ---------------------------------------------------------------------------------------------
 

@@ -8,20 +8,13 @@ from typing import Any
 
 import pytest
 from conftest import move_clock
-from flask.testing import FlaskClient
-from ibkey_world import PASSWORD, PHONES, UNLOCK, World, push_login
+from ibkey_world import PASSWORD, PHONES, UNLOCK, World, ibkey_world, push_login  # noqa: F401  (the world fixture)
 
 from sls_server.factors.ibkey.activation import (
     ACTIVATION_ATTEMPTS,
     ACTIVATION_TRIES_PER_USER,
     ACTIVATION_TRIES_WINDOW_S,
 )
-
-
-@pytest.fixture
-def world(client: FlaskClient, admin_headers: dict[str, str]) -> World:
-    return World(client, admin_headers)
-
 
 # --- enrolment and activation -------------------------------------------------------------------------------
 

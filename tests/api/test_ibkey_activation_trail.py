@@ -10,17 +10,10 @@ from __future__ import annotations
 
 import json
 
-import pytest
 from conftest import move_clock
-from flask.testing import FlaskClient
-from ibkey_world import PHONES, World
+from ibkey_world import PHONES, World, ibkey_world  # noqa: F401  (the world fixture)
 
 WRONG = "00000000"
-
-
-@pytest.fixture
-def world(client: FlaskClient, admin_headers: dict[str, str]) -> World:
-    return World(client, admin_headers)
 
 
 def test_each_wrong_code_and_the_codes_death_are_recorded_without_the_code(world: World) -> None:

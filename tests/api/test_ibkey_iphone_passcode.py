@@ -9,15 +9,9 @@ import json
 from typing import Any
 
 import pytest
-from flask.testing import FlaskClient
-from ibkey_world import PASSWORD, PHONES, World, push_login
+from ibkey_world import PASSWORD, PHONES, World, ibkey_world, push_login  # noqa: F401  (the world fixture)
 
 PASSCODE = "482916"
-
-
-@pytest.fixture
-def world(client: FlaskClient, admin_headers: dict[str, str]) -> World:
-    return World(client, admin_headers)
 
 
 def iphone_without_biometrics(world: World, name: str = "alice") -> str:

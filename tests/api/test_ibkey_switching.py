@@ -3,15 +3,8 @@ switch from the push to the card is remembered as the default. Split from ``test
 
 from __future__ import annotations
 
-import pytest
 from flask import Flask
-from flask.testing import FlaskClient
-from ibkey_world import PASSWORD, UNLOCK, World, push_login
-
-
-@pytest.fixture
-def world(client: FlaskClient, admin_headers: dict[str, str]) -> World:
-    return World(client, admin_headers)
+from ibkey_world import PASSWORD, UNLOCK, World, ibkey_world, push_login  # noqa: F401  (the world fixture)
 
 
 def test_the_app_drops_a_push_once_its_login_asks_for_a_challenge_instead(world: World, app: Flask) -> None:

@@ -12,13 +12,7 @@ import json
 from typing import Any
 
 import pytest
-from flask.testing import FlaskClient
-from ibkey_world import PASSWORD, PHONES, UNLOCK, World, push_login
-
-
-@pytest.fixture
-def world(client: FlaskClient, admin_headers: dict[str, str]) -> World:
-    return World(client, admin_headers)
+from ibkey_world import PASSWORD, PHONES, UNLOCK, World, ibkey_world, push_login  # noqa: F401  (the world fixture)
 
 
 def shared_phone(world: World) -> tuple[str, dict[str, str]]:

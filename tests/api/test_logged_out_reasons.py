@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from sls_server.auth.session_tokens import session_id
 from sls_server.http.common import SESSION_COOKIE
 from sls_server.store import keys
-from sls_server.store.base import connect
+from sls_server.store.connection import connect
 
 
 def _poll(client: FlaskClient, token: str) -> dict:

@@ -9,16 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from conftest import EnrolledUser
 from flask import Flask
-from flask.testing import FlaskClient
-from ibkey_world import World, push_login
-
-
-@pytest.fixture
-def world(client: FlaskClient, admin_headers: dict[str, str]) -> World:
-    return World(client, admin_headers)
+from ibkey_world import World, ibkey_world, push_login  # noqa: F401  (the world fixture)
 
 
 def _bearer_of(login: dict[str, Any]) -> dict[str, str]:

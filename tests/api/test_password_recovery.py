@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from ibkey_world import PHONES, UNLOCK, World
 
 from sls_server import create_app
-from sls_server.auth.password_recovery import (
+from sls_server.auth.recovery_codes import (
     CODE_ATTEMPTS,
     CODE_TRIES_PER_NAME,
     CODE_TRIES_WINDOW_S,

@@ -6,15 +6,9 @@ from __future__ import annotations
 
 import pytest
 from conftest import move_clock
-from flask.testing import FlaskClient
-from ibkey_world import World, push_login
+from ibkey_world import World, ibkey_world, push_login  # noqa: F401  (the world fixture)
 
 COLLECT_GRACE_S = 30
-
-
-@pytest.fixture
-def world(client: FlaskClient, admin_headers: dict[str, str]) -> World:
-    return World(client, admin_headers)
 
 
 @pytest.mark.parametrize(("late_s", "collected"), [(COLLECT_GRACE_S - 1, True), (COLLECT_GRACE_S, False)])

@@ -9,16 +9,10 @@ from typing import Any
 
 import pytest
 from conftest import move_clock
-from flask.testing import FlaskClient
-from ibkey_world import World, push_login
+from ibkey_world import World, ibkey_world, push_login  # noqa: F401  (the world fixture)
 from spec_conformance import Conformance, served_spec  # noqa: F401 - served_spec: "spec"
 
 POLL = "/api/v1/auth/login/{txn_id}"
-
-
-@pytest.fixture
-def world(client: FlaskClient, admin_headers: dict[str, str]) -> World:
-    return World(client, admin_headers)
 
 
 def test_a_denied_push_s_poll_says_denied_with_no_reason_for_good(world: World, spec: dict[str, Any]) -> None:

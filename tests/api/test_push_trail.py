@@ -5,14 +5,7 @@ from __future__ import annotations
 
 import json
 
-import pytest
-from flask.testing import FlaskClient
-from ibkey_world import PASSWORD, PHONES, World, push_login
-
-
-@pytest.fixture
-def world(client: FlaskClient, admin_headers: dict[str, str]) -> World:
-    return World(client, admin_headers)
+from ibkey_world import PASSWORD, PHONES, World, ibkey_world, push_login  # noqa: F401  (the world fixture)
 
 
 def test_events_tell_the_story_without_secrets(world: World) -> None:

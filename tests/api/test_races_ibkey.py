@@ -13,17 +13,10 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import pytest
 from flask import Flask
-from flask.testing import FlaskClient
-from ibkey_world import PHONES, UNLOCK, World
+from ibkey_world import PHONES, UNLOCK, World, ibkey_world  # noqa: F401  (the world fixture)
 
 ROUNDS = 10
-
-
-@pytest.fixture
-def world(client: FlaskClient, admin_headers: dict[str, str]) -> World:
-    return World(client, admin_headers)
 
 
 def _active_ib_keys(world: World) -> list[str]:

@@ -15,7 +15,7 @@ from sls_server.errors import InvalidConfig
 from sls_server.runtime import claim_secret_key
 from sls_server.secretbox import key_check
 from sls_server.store import keys
-from sls_server.store.base import connect
+from sls_server.store.connection import connect
 
 FLEET_KEY = bytes.fromhex("5e" * 32)
 OTHER_KEY = bytes.fromhex("6f" * 32)

@@ -17,7 +17,7 @@ from test_state_transfer import a_world, export, logs_in
 
 from sls_server.secretbox import SealError, SecretBox, device_box
 from sls_server.store import keys
-from sls_server.store.base import connect
+from sls_server.store.connection import connect
 from sls_server.store.ibkey import IbKeyRepo
 from sls_server.store.records import AppRecord
 from sls_server.transfer import SecretsAtRest

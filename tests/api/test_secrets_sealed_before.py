@@ -20,7 +20,7 @@ from sls_server.errors import InvalidConfig
 from sls_server.runtime import claim_secret_key
 from sls_server.secretbox import SealError, SecretBox, device_box, key_check
 from sls_server.store import keys
-from sls_server.store.base import connect
+from sls_server.store.connection import connect
 
 KEY = bytes.fromhex("3c" * 32)
 Document = dict[str, Any]

@@ -17,7 +17,7 @@ from flask.testing import FlaskClient
 from sls_server import create_app
 from sls_server.auth.session_tokens import session_id
 from sls_server.store import keys
-from sls_server.store.base import connect
+from sls_server.store.connection import connect
 from sls_server.store.sessions import ENDED_KEEP_S
 
 IDLE_S = 900

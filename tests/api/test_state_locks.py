@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 from sls_server import create_app
 from sls_server.secretbox import key_check
 from sls_server.store import keys
-from sls_server.store.base import connect
+from sls_server.store.connection import connect
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 HOME, STRANGER = "192.0.2.10", "203.0.113.99"

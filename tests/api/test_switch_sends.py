@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from ibkey_world import World
+from ibkey_world import World, ibkey_world  # noqa: F401  (the world fixture)
 from phone_world import Phone
 
 from sls_server import create_app
@@ -61,8 +61,7 @@ def test_the_new_code_past_the_limit_is_neither_texted_nor_called(
     assert len(delivered()) == 1 + SWITCH_LIMIT
 
 
-def test_the_push_past_the_limit_is_not_sent(world_client: World, admin_headers: dict[str, str]) -> None:
-    world = world_client
+def test_the_push_past_the_limit_is_not_sent(world: World, admin_headers: dict[str, str]) -> None:
     world.user("alice")
     world.activated("alice", "android")
     started = world.login("alice")
@@ -75,11 +74,6 @@ def test_the_push_past_the_limit_is_not_sent(world_client: World, admin_headers:
     sent = _events(world.client, admin_headers, "push.sent")
     issued = _events(world.client, admin_headers, "login.challenge_issued")
     assert len(sent) == len(issued) == 1 + SWITCH_LIMIT
-
-
-@pytest.fixture
-def world_client(client: FlaskClient, admin_headers: dict[str, str]) -> World:
-    return World(client, admin_headers)
 
 
 def _race(app: Flask, started: dict[str, Any], racers: int) -> list[tuple[int, Any]]:

@@ -12,16 +12,10 @@ from typing import Any
 import pytest
 from conftest import move_clock
 from flask import Flask
-from flask.testing import FlaskClient
-from ibkey_world import PHONES, UNLOCK, World
+from ibkey_world import PHONES, UNLOCK, World, ibkey_world  # noqa: F401  (the world fixture)
 
 from sls_server.sim.ibkey.activation import ACTIVATION_LEASE_MS
 from sls_server.store import connect, keys
-
-
-@pytest.fixture
-def world(client: FlaskClient, admin_headers: dict[str, str]) -> World:
-    return World(client, admin_headers)
 
 
 def _to(world: World, at: int) -> None:

@@ -10,15 +10,9 @@ from __future__ import annotations
 
 import pytest
 from conftest import move_clock
-from flask.testing import FlaskClient
-from ibkey_world import World
+from ibkey_world import World, ibkey_world  # noqa: F401  (the world fixture)
 
 LIFETIME = 3 * 300  # LIFETIME_TTLS x SLS_CHALLENGE_TTL's default
-
-
-@pytest.fixture
-def world(client: FlaskClient, admin_headers: dict[str, str]) -> World:
-    return World(client, admin_headers)
 
 
 def _switch(world: World, txn_id: str, type_: str) -> dict:  # type: ignore[type-arg]

@@ -1,6 +1,6 @@
 """A request that meets a frozen master of a real three-master Redis Cluster answers 503 within about one
 Redis timeout: the slot map read again after it asks the other nodes first (``store/batch.py``), and
-nothing that timed out is sent again (``store/base.py``)."""
+nothing that timed out is sent again (``store/connection.py``)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """An authenticator's limit of wrong responses holds when responses race, and a card it disabled stays so.
 
-A right response clears the card's count of consecutive wrong ones (``Lockout.device_succeeded``), judged on
+A right response clears the card's count of consecutive wrong ones (``DeviceLockout.succeeded``), judged on
 the card as the login read it. A wrong response landing in between, one that reached the limit and disabled
 the card (``device_failure.lua``, event ``device.locked``), was undone by that reset: the card enabled again
 with no administrator, its count back to zero, and whoever was guessing had a fresh set of tries. The reset

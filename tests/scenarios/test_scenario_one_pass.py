@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from format_kit import HEAD, problems
 
 from sls_scenarios.loader import load
-from sls_scenarios.schema import check
+from sls_scenarios.schema_check import check
 from sls_server.cli.main import cli
 
 BOTH = """\

@@ -14,8 +14,8 @@ import pytest
 import redis
 from conftest import TOPOLOGY
 
-from sls_server.store.base import connect
 from sls_server.store.batch import send_all
+from sls_server.store.connection import connect
 from sls_server.store.pool import LeanPool
 from sls_server.store.writebehind import Queued
 

@@ -89,7 +89,7 @@ def enable_user(username: str) -> ResponseReturnValue:
 )
 def unlock_device(device_id: str) -> ResponseReturnValue:
     device = core().devices.get(device_id)
-    core().lockout.unlock_device(device, now=now())
+    core().device_lockout.unlock(device, now=now())
     return public_device(core().devices.get(device_id))
 
 

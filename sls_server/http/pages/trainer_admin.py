@@ -194,7 +194,7 @@ def trainer_unlock_device(device_id: str) -> ResponseReturnValue:
     """``POST /admin/v1/devices/<id>/unlock``: an authenticator disabled by wrong responses, re-enabled."""
 
     def unlock(_: dict[str, Any]) -> dict[str, Any]:
-        core().lockout.unlock_device(core().devices.get(device_id), now=now())
+        core().device_lockout.unlock(core().devices.get(device_id), now=now())
         return public_device(core().devices.get(device_id))
 
     return action(unlock)
