@@ -163,17 +163,39 @@ def _summary(line: Line) -> str:
     locked, 6 times 06:27-06:28 (5 of them counted only here)"; the window in the feed's clock times (UTC).
     The events written one by one are not "the line above": the feed reads newest first, the search and
     ``sls events`` oldest first, and other events fall between, so the words point nowhere."""
-    counted = {**line.event, "type": line.d.get("type"), "ip": None, "detail": {}}
+    named = {key: line.d[key] for key in NAMELESS_KEYS if key in line.d}  # the one name no user has
+    counted = {**line.event, "type": line.d.get("type"), "ip": None, "detail": named}
     say = WORDS.get(str(counted["type"]))
     one = Line(counted, ())
-    if not one.named:  # a flood per address: each attempt may have named another user
-        one.who = "a user"
+    if not one.named:  # a flood per address names its user when it named one alone, else counts them
+        one.who = _whom(line.d) or one.who
     said = say(one) if say else str(counted["type"])
     start, end = line.d.get("window_start"), line.d.get("window_end")
     when = f" {_hm(start)}\u2013{_hm(end)}" if isinstance(start, int) and isinstance(end, int) else ""
     folded = line.d.get("suppressed")
     more = f" ({folded} of them counted only here)" if folded else ""
     return f"{said}, {line.d.get('count', 'several')} times{when}{more}"
+
+
+#: The detail fields that stand for a name no user has (``_nameless``).
+NAMELESS_KEYS = ("unknown_username", "invalid_username", "name_ref")
+
+
+def _whom(d: Mapping[str, Any]) -> str | None:
+    """Whom a flood by address tried, counted (``lua/events_append.lua`` keeps the first ten names):
+    "3 users", "2 users and 1 name no user has", "at least 8 users and 2 names no user has"."""
+    users, unknown = d.get("users") or 0, d.get("unknown_names") or 0
+    if not users and not unknown:
+        return None
+    said = " and ".join(
+        f"{n} {noun if n == 1 else nouns}"
+        for n, noun, nouns in (
+            (users, "user", "users"),
+            (unknown, "name no user has", "names no user has"),
+        )
+        if n
+    )
+    return f"at least {said}" if d.get("more_names") else said
 
 
 def _back_to_demo(line: Line) -> str:

@@ -12,6 +12,14 @@ from sls_server.web.event_tones import TONE_LABELS, tone
 from sls_server.web.event_words import WORDS, sentence
 
 ATTACKERS = frozenset({"198.51.100.66", "198.51.100.77", "198.51.100.99"})
+#: A flood's window, as a summary's detail gives it.
+FLOOD = {
+    "type": "login.refused",
+    "count": 3,
+    "suppressed": 2,
+    "window_start": 1_800_000_000,
+    "window_end": 1_800_000_060,
+}
 
 
 def test_every_event_type_the_server_writes_has_a_sentence() -> None:
@@ -100,6 +108,41 @@ def event(kind: str, **fields: Any) -> dict[str, Any]:
             ),
             "Login as card-carl refused: the account is locked, 3 times 08:00\u201308:01"
             " (2 of them counted only here), from 198.51.100.66 (attacker)",
+        ),
+        (  # a flood by address at several names: counted, never "a user"
+            event("events.summary", ip="198.51.100.66", result="rate_limited", detail=FLOOD | {"users": 3}),
+            "Login as 3 users refused: too many tries from that address, 3 times 08:00\u201308:01"
+            " (2 of them counted only here), from 198.51.100.66 (attacker)",
+        ),
+        (
+            event(
+                "events.summary",
+                ip="198.51.100.66",
+                result="rate_limited",
+                detail=FLOOD | {"users": 8, "unknown_names": 2, "more_names": True},
+            ),
+            "Login as at least 8 users and 2 names no user has refused: too many tries from that address,"
+            " 3 times 08:00\u201308:01 (2 of them counted only here), from 198.51.100.66 (attacker)",
+        ),
+        (
+            event(
+                "events.summary",
+                ip="198.51.100.66",
+                result="rate_limited",
+                detail=FLOOD | {"users": 1, "unknown_names": 1},
+            ),
+            "Login as 1 user and 1 name no user has refused: too many tries from that address,"
+            " 3 times 08:00\u201308:01 (2 of them counted only here), from 198.51.100.66 (attacker)",
+        ),
+        (
+            event(
+                "events.summary",
+                ip="198.51.100.66",
+                result="rate_limited",
+                detail=FLOOD | {"unknown_username": True, "name_ref": "3f9a"},
+            ),
+            "Login as a name no user has #3f9a refused: too many tries from that address,"
+            " 3 times 08:00\u201308:01 (2 of them counted only here), from 198.51.100.66 (attacker)",
         ),
     ],
 )
