@@ -150,6 +150,7 @@ def test_an_earlier_relay_s_late_pick_shows_on_the_attacker_s_screen_with_her_no
     expect(earlier.get_by_test_id("relay-earlier-number")).to_have_text(
         f"(number {own['waiting']['number']})"
     )
+    earlier.locator("summary").click()  # opened while it waits: her pick redraws it, still open
     note = requests.get(f"{world.url}/sim/v1/ibkey/{app}/notifications", timeout=10).json()["notifications"][
         0
     ]
@@ -160,7 +161,7 @@ def test_an_earlier_relay_s_late_pick_shows_on_the_attacker_s_screen_with_her_no
     )
     assert approved.status_code == 200, approved.text
     expect(earlier).to_have_attribute("data-state", "got_in")
-    earlier.locator("summary").click()
+    expect(earlier).to_have_attribute("open", "")
     expect(earlier).to_contain_text(
         "The victim's phone got a text: \"Someone signed in to your account from a new location "
         f"(IP address {ivy_ip})."

@@ -38,6 +38,9 @@
       const doc = new DOMParser().parseFromString(await response.text(), "text/html");
       const screen = doc.querySelector("[data-testid=relay-screen]");
       if (!screen) return;
+      // an earlier relay the trainer opened stays open over the redraw
+      const open = new Set(Array.from(card.querySelectorAll("details[open][data-run]"), function (d) { return d.dataset.run; }));
+      screen.querySelectorAll("details[data-run]").forEach(function (d) { if (open.has(d.dataset.run)) d.open = true; });
       card.replaceChildren(document.importNode(screen, true));
       victims = victimsOf(screen); // a new relay's victim too: her events from now on
     }, 250);
