@@ -51,6 +51,15 @@ class AttackWaiting(TypedDict):
     until: Annotated[
         int, Field(description="When the last of them expires (Unix seconds, the server's clock).")
     ]
+    number: NotRequired[
+        Annotated[
+            str,
+            Field(
+                description="A relay's push: IB Key's number on the real login page, which the victim must "
+                "pick on her phone for the attacker to get in."
+            ),
+        ]
+    ]
 
 
 class AttackReport(TypedDict):
@@ -122,8 +131,8 @@ class RelayStep(TypedDict):
     said: Annotated[str, Field(description="What happened, in a sentence; a secret only as captured.")]
 
 
-class RelayScreen(TypedDict):
-    """The attacker's side of the last phishing relay staged (``GET /admin/v1/attacks/relay-screen``)."""
+class RelayRun(TypedDict):
+    """One phishing relay as its attacker saw it."""
 
     staged: Annotated[bool, Field(description="False when no relay was staged (or kept: a day).")]
     fake_address: Annotated[
@@ -157,4 +166,18 @@ class RelayScreen(TypedDict):
     outcome: NotRequired[Annotated[str, Field(description="Where the relay stands, in a sentence.")]]
     defence: NotRequired[
         Annotated[str | None, Field(description="The defence that stopped it, in words (None: none).")]
+    ]
+
+
+class RelayScreen(RelayRun):
+    """The attacker's side of the last phishing relay staged, and of the few before it
+    (``GET /admin/v1/attacks/relay-screen``)."""
+
+    earlier: NotRequired[
+        Annotated[
+            list[RelayRun],
+            Field(
+                description="The relays staged before it that are still kept (four at most), newest first."
+            ),
+        ]
     ]

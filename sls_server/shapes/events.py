@@ -92,7 +92,9 @@ class Event(TypedDict):
                 "true` instead, and one at a name that cannot be a username `detail.invalid_username: true`, "
                 "each with `detail.name_ref`, a keyed reference shared by every attempt at that name (the "
                 "name itself may be a password typed into the wrong field; it is counted and locked all the "
-                "same, and `?user=` finds its events); an `events.summary` is grouped by address."
+                "same, and `?user=` finds its events); an `events.summary` grouped by address has the user "
+                "its events named when they named that one alone (else `detail.users` and "
+                "`detail.unknown_names` count the names, `detail.more_names` when more than ten came)."
             ),
         ]
     ]

@@ -9,10 +9,13 @@ from dataclasses import dataclass, field
 from ipaddress import ip_address
 from typing import TYPE_CHECKING, Any
 
+from sls_devices.phone import NOTICE_CLOSING, SENDER
+
 from ..errors import SlsError, StoreUnavailable
 from ..shapes.attacks import AttackKind, AttackReport, AttackVerdict, AttackWaiting
 
 if TYPE_CHECKING:
+    from ..store import Store
     from ..wiring import Core
 
 _RATE_LIMITS = {
@@ -173,3 +176,19 @@ def factor_title(core: Core, factor: dict[str, Any]) -> str:
 def hhmm(at: int) -> str:
     """An instant as the reports say it (UTC, to the minute): how long an attacker's page keeps waiting."""
     return time.strftime("%H:%M", time.gmtime(at))
+
+
+def notices_on(store: Store, number: str | None) -> dict[str, str]:
+    """The notices on the phone of ``number``, id to text, oldest first (ASVS 6.3.5: a lock the attack
+    placed, or its sign-in from a new address, texts one more), which the reports and the relay's attacker
+    screen quote."""
+    if not number:
+        return {}
+    found = [m for m in store.phones.messages(number) if m.purpose == "notice"]
+    return {m.id: m.text for m in sorted(found, key=lambda m: m.at)}
+
+
+def quote_notice(text: str) -> str:
+    """A notice as a report quotes it, without the sender's name and the closing line every notice has."""
+    said = text.removeprefix(f"{SENDER}: ").removesuffix(f" {NOTICE_CLOSING}")
+    return f'The victim\'s phone got a text: "{said}"'

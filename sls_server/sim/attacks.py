@@ -16,12 +16,18 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, get_args
 
-from sls_devices.phone import NOTICE_CLOSING, SENDER
-
 from ..accounts.allowlists import parse_addresses
 from ..errors import InvalidRequest, SlsError
 from ..shapes.attacks import AttackKind, AttackReport
-from .attack_report import Report, address_pool, attempt, factor_title, fresh_address
+from .attack_report import (
+    Report,
+    address_pool,
+    attempt,
+    factor_title,
+    fresh_address,
+    notices_on,
+    quote_notice,
+)
 from .guessing import (
     BRUTE_IP,
     SPRAY_IP,
@@ -151,12 +157,7 @@ class Attacks:
         credential_stuffing(self._core, report, now=now)
 
     def _notices(self, number: str | None) -> dict[str, str]:
-        """The notices on the victim's own phone (``number``), id to text, oldest first (ASVS 6.3.5: a lock
-        the attack placed, or its sign-in from a new address, texts one more)."""
-        if not number:
-            return {}
-        found = [m for m in self._core.store.phones.messages(number) if m.purpose == "notice"]
-        return {m.id: m.text for m in sorted(found, key=lambda m: m.at)}
+        return notices_on(self._core.store, number)
 
     def _say_what_her_phone_was_told(
         self, report: Report, number: str | None, before: Mapping[str, str]
@@ -165,8 +166,7 @@ class Attacks:
         carrier dropped it, a swapped SIM took it, or nothing new happened (a lock already in place)."""
         for id_, text in self._notices(number).items():
             if id_ not in before:
-                said = text.removeprefix(f"{SENDER}: ").removesuffix(f" {NOTICE_CLOSING}")
-                report.lines.append(f'The victim\'s phone got a text: "{said}"')
+                report.lines.append(quote_notice(text))
 
     def _title(self, factor: dict[str, Any]) -> str:
         return factor_title(self._core, factor)

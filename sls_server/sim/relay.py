@@ -183,12 +183,15 @@ def phishing_relay(core: Core, report: Report, password: str, *, now: int) -> Sc
     if factor["type"] == "ibkey" and factor.get("mode") == "push":
         # the attacker's page waits on it, as a push bombing's does: the right pick lets the attacker in
         core.attacker_waits.wait(report.target, started, ip=report.ip, now=now)
-        until = int(started["expires_at"])
-        screen.waits_on_push(str(started["txn_id"]), factor.get("match"), until)
+        until, number = int(started["expires_at"]), factor.get("match")
+        screen.waits_on_push(str(started["txn_id"]), number, until)
         report.waiting = {"ip": report.ip, "until": until}
+        if number:
+            report.waiting["number"] = str(number)
+        shown = f"the number {number}" if number else "its number"
         report.lines.append(
-            f"The attacker's page keeps waiting on it until {hhmm(until)} UTC, its number on their screen: "
-            f"if {report.target} picks that number, the attacker is in."
+            f"The attacker's page keeps waiting on it until {hhmm(until)} UTC, {shown} on their screen: "
+            f"if {report.target} picks {number or 'that number'}, the attacker is in."
         )
         return screen
     screen.say("victim", typed.says)

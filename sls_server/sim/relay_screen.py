@@ -7,7 +7,10 @@ reaches a page, a log or the trail); the relaying to the real login from the att
 the real login asked for. A push's outcome is not known when the relay returns: the victim answers on her
 phone later. :func:`read_screen` reads it then from the login itself (its state in the store), so the page
 and ``sls attack-screen`` say where it stands now: waiting on the number the attacker must get her to pick,
-stopped by number matching, denied, expired, or the attacker in.
+stopped by number matching, denied, expired, or the attacker in; once in, with the sign-in notice her phone
+got then (the one naming the relay's address), which the report, made before her pick, could not quote.
+The last :data:`KEPT` relays are kept, newest first: a class stages several, and a relay still waiting on
+her phone when the next is staged ends on the screen of its own.
 
 Plain functions over the core, no Flask: the trainer's page, the admin route and the CLI print the same
 sentences.
@@ -15,10 +18,12 @@ sentences.
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from ..shapes.attacks import RelayScreen, RelayStep
+from ..shapes.attacks import RelayRun, RelayScreen, RelayStep
+from .attack_report import hhmm, notices_on, quote_notice
 
 if TYPE_CHECKING:
     from ..wiring import Core
@@ -28,8 +33,10 @@ if TYPE_CHECKING:
 FAKE_ADDRESS = "https://ndcdyn.interactivebrokers.com.secure-login.example/sso/Login"
 #: What a secret the victim typed is shown as: always the same, so not even its length is told.
 MASK = "••••••••"
-#: How long the last relay's screen is kept: a class, not for good.
+#: How long the relays' screens are kept: a class, not for good.
 KEPT_S = 86400
+#: How many relays' screens are kept and shown: the newest and the few before it.
+KEPT = 5
 
 Side = Literal["victim", "attacker", "real"]
 State = Literal["waiting", "got_in", "stopped", "over"]
@@ -119,7 +126,7 @@ class Screen:
         self.end("waiting", f"Waiting for {self.victim} to pick {number or 'the number'} on their phone.")
 
     def keep(self, core: Core) -> None:
-        core.store.attacker_waits.keep_relay_screen(asdict(self), ttl_s=KEPT_S)
+        core.store.attacker_waits.keep_relay_screen(asdict(self), ttl_s=KEPT_S, kept=KEPT)
 
 
 #: A relayed push login's state in the store, on the attacker's screen: (state, outcome, defence).
@@ -174,45 +181,85 @@ def follow(doc: dict[str, Any], txn_state: str | None, *, now: int) -> dict[str,
 
 
 def read_screen(core: Core, *, now: int) -> RelayScreen:
-    """The last relay's attacker screen as it stands now; ``staged`` False when none was staged (or kept)."""
-    doc = core.store.attacker_waits.relay_screen()
-    if doc is None:
+    """The last relay's attacker screen as it stands now, with the ones before it (``earlier``, newest
+    first); ``staged`` False when none was staged (or kept)."""
+    docs = core.store.attacker_waits.relay_screens()
+    if not docs:
         none: RelayScreen = {"staged": False, "fake_address": FAKE_ADDRESS, "steps": [], "lines": []}
         none["lines"] = lines(none)
         return none
-    txn_id = doc.get("txn_id")
-    txn = core.store.logins.get(str(txn_id)) if txn_id else None
-    doc = follow(doc, txn.state if txn else None, now=now)
-    screen: RelayScreen = {
-        "staged": True,
-        "fake_address": FAKE_ADDRESS,
-        "victim": str(doc["victim"]),
-        "attacker_ip": str(doc["ip"]),
-        "at": int(doc["at"]),
-        "steps": list(doc.get("steps") or []),
-        "number": doc.get("number"),
-        "state": doc.get("state") or "over",
-        "outcome": str(doc.get("outcome") or ""),
-        "defence": doc.get("defence"),
-        "lines": [],
-    }
+    latest, *earlier = (_as_now(core, doc, now=now) for doc in docs)
+    screen: RelayScreen = {**latest, "earlier": earlier}
     screen["lines"] = lines(screen)
     return screen
+
+
+def _as_now(core: Core, doc: dict[str, Any], *, now: int) -> RelayRun:
+    """One kept screen, its waiting push followed to where the login stands now."""
+    txn_id = doc.get("txn_id")
+    txn = core.store.logins.get(str(txn_id)) if txn_id else None
+    followed = follow(doc, txn.state if txn else None, now=now)
+    steps = list(followed.get("steps") or [])
+    if txn_id and followed.get("state") == "got_in":
+        steps += _late_notices(core, str(followed["victim"]), str(followed["ip"]))
+    run: RelayRun = {
+        "staged": True,
+        "fake_address": FAKE_ADDRESS,
+        "victim": str(followed["victim"]),
+        "attacker_ip": str(followed["ip"]),
+        "at": int(followed["at"]),
+        "steps": steps,
+        "number": followed.get("number"),
+        "state": followed.get("state") or "over",
+        "outcome": str(followed.get("outcome") or ""),
+        "defence": followed.get("defence"),
+        "lines": [],
+    }
+    run["lines"] = said(run)
+    return run
+
+
+def _late_notices(core: Core, victim: str, ip: str) -> list[RelayStep]:
+    """The sign-in notice her phone got when her late pick let the attacker in: the one naming the relay's
+    address (each relay comes from one new to her, ``attack_report.fresh_address``). None when her phone
+    got none: no phone, a carrier that drops texts, a swapped SIM, an address she knew."""
+    user = core.store.users.get(victim)
+    named = re.compile(rf"(?<![\d.:]){re.escape(ip)}(?![\d.:])")
+    return [
+        {"side": "victim", "said": quote_notice(text)}
+        for text in notices_on(core.store, user.phone if user else None).values()
+        if named.search(text)
+    ]
 
 
 #: Whose screen each step happened on, as the page labels it and ``lines`` begins it.
 SIDES = {"victim": "Victim", "attacker": "Attacker", "real": "Real login"}
 
 
-def lines(screen: RelayScreen) -> list[str]:
-    """The screen in sentences, as ``sls attack-screen`` prints them and the page's text says them."""
-    if not screen["staged"]:
+def said(run: RelayRun) -> list[str]:
+    """One relay in sentences: its steps, the number while it waits, and its outcome."""
+    if not run["staged"]:
         return ["No phishing relay has been staged yet."]
-    said = [
-        f"The attacker's look-alike page: {screen['fake_address']} (not the broker's).",
-        *(f"{SIDES[step['side']]}: {step['said']}" for step in screen["steps"]),
+    told = [
+        f"The attacker's look-alike page: {run['fake_address']} (not the broker's).",
+        *(f"{SIDES[step['side']]}: {step['said']}" for step in run["steps"]),
     ]
-    if screen.get("state") == "waiting" and screen.get("number"):
-        said.append(f"Number to get the victim to pick: {screen['number']}")
-    said.append(f"Outcome: {screen.get('outcome')}")
-    return said
+    if run.get("state") == "waiting" and run.get("number"):
+        told.append(f"Number to get the victim to pick: {run['number']}")
+    told.append(f"Outcome: {run.get('outcome')}")
+    return told
+
+
+def lines(screen: RelayScreen) -> list[str]:
+    """The screen in sentences, as ``sls attack-screen`` prints them and the page's text says them: the last
+    relay's whole, the ones before it by their outcome."""
+    told = said(screen)
+    earlier = screen.get("earlier") or []
+    if earlier:
+        told.append("Earlier relays, newest first:")
+        told += [
+            f"  {hhmm(run.get('at') or 0)} UTC, {run.get('victim')} from {run.get('attacker_ip')}: "
+            f"{run.get('outcome')}"
+            for run in earlier
+        ]
+    return told

@@ -2,8 +2,8 @@
 page keeps polling them, so a push the victim approves after the attack's report still lets the attacker
 in. One hash per user; the Redis TTL only reclaims memory, the login's own expiry decides. And the
 addresses the trainer marked as an attacker's (a scenario demo's attacker actors), which the console's feed
-tags as the staged attacks' own. And what the last phishing relay's attacker saw (``sim.relay_screen``), which
-the trainer's page of the attacker's screen reads."""
+tags as the staged attacks' own. And what the last few phishing relays' attacker saw (``sim.relay_screen``),
+which the trainer's page of the attacker's screen reads."""
 
 from __future__ import annotations
 
@@ -51,13 +51,15 @@ class AttackerWaitRepo:
     def marked_attackers(self) -> list[str]:
         return sorted(text(ip) for ip in self._r.smembers(keys.MARKED_ATTACKERS))
 
-    def keep_relay_screen(self, screen: dict[str, Any], *, ttl_s: int) -> None:
-        """The last relay's screen replaces the one before: the page shows the relay staged last."""
-        self._r.set(keys.RELAY_SCREEN, json.dumps(screen, separators=(",", ":")), ex=max(ttl_s, 1))
+    def keep_relay_screen(self, screen: dict[str, Any], *, ttl_s: int, kept: int) -> None:
+        """The newest relay's screen goes first; only the ``kept`` newest stay (a class's last few runs)."""
+        pipe = self._r.pipeline(transaction=True)
+        pipe.lpush(keys.RELAY_SCREENS, json.dumps(screen, separators=(",", ":")))
+        pipe.ltrim(keys.RELAY_SCREENS, 0, kept - 1)
+        pipe.expire(keys.RELAY_SCREENS, max(ttl_s, 1))
+        pipe.execute()
 
-    def relay_screen(self) -> dict[str, Any] | None:
-        found = self._r.get(keys.RELAY_SCREEN)
-        if found is None:
-            return None
-        doc = json.loads(text(found))
-        return doc if isinstance(doc, dict) else None
+    def relay_screens(self) -> list[dict[str, Any]]:
+        """The kept screens, newest first."""
+        docs = [json.loads(text(found)) for found in self._r.lrange(keys.RELAY_SCREENS, 0, -1)]
+        return [doc for doc in docs if isinstance(doc, dict)]

@@ -51,7 +51,7 @@ def _json(value: dict[str, str]) -> str:
 
 
 def _append_args(
-    event: Event, retention_s: int, window_s: int, group: str, floor: tuple[int, str]
+    event: Event, retention_s: int, window_s: int, group: str, floor: tuple[int, str], named: str = ""
 ) -> list[str | int]:
     return [
         event.at,
@@ -62,7 +62,19 @@ def _append_args(
         event.type,
         group,
         *floor,
+        named,
     ]
+
+
+def _named(event: Event, group: dict[str, str]) -> str:
+    """Whom a flood's event names, for its window's summary when the group is by address (a group by user
+    names its user already): the user, ``?`` and the reference of a name no user has, or '' for no one."""
+    if "user" in group:
+        return ""
+    if event.user:
+        return event.user
+    ref = (event.detail or {}).get("name_ref")
+    return f"?{ref}" if ref else ""
 
 
 def _parsed(event_id: str) -> tuple[int, int]:
@@ -106,7 +118,9 @@ class EventRepo:
         """Write ``event`` if it is the ``group``'s first in its window (its id), else count it (None)."""
         floor = self._floor()
         result = self._scripts(
-            "events_append", EVENT_KEYS, _append_args(event, retention_s, window_s, _json(group), floor)
+            "events_append",
+            EVENT_KEYS,
+            _append_args(event, retention_s, window_s, _json(group), floor, _named(event, group)),
         )
         if not result:
             return None
@@ -129,7 +143,7 @@ class EventRepo:
         self._scripts(
             "events_append",
             EVENT_KEYS,
-            [now, retention_s * 1000, window_s, CLOSE_PER_CALL, "", "", "", *self._floor()],
+            [now, retention_s * 1000, window_s, CLOSE_PER_CALL, "", "", "", *self._floor(), ""],
         )
 
     def read(self, *, since: str | None, count: int) -> list[EventRecord]:

@@ -125,9 +125,10 @@ def login_prefix(username: str) -> str:
 #: Addresses the trainer's feed tags as the attacker's besides the staged attacks' own (a scenario demo's
 #: attacker actors: ``PUT /admin/v1/attackers``).
 MARKED_ATTACKERS = f"{PREFIX}attackers:marked"
-#: What the attacker's screen of the last phishing relay showed (``sim.relay_screen``): a JSON document with
-#: no secret in it (what the victim typed is only said to have been captured), kept a day.
-RELAY_SCREEN = f"{PREFIX}{{attack}}:relay_screen"
+#: What the attacker's screens of the last few phishing relays showed (``sim.relay_screen``): a list of JSON
+#: documents, newest first, with no secret in them (what the victim typed is only said to have been
+#: captured), kept a day.
+RELAY_SCREENS = f"{PREFIX}{{attack}}:relay_screens"
 
 
 def attacker_waits(username: str) -> str:

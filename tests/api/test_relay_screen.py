@@ -11,7 +11,7 @@ from typing import Any
 
 from flask.testing import FlaskClient
 from ibkey_world import PASSWORD as IBKEY_PASSWORD
-from ibkey_world import UNLOCK
+from ibkey_world import UNLOCK, push_login
 from ibkey_world import World as IbkeyWorld
 from page_forms import sign_in_to_console
 from test_phishing_relay_attack import relay
@@ -142,3 +142,77 @@ def test_the_sign_in_notice_her_phone_got_is_on_the_screen(
     notice = seen["steps"][-1]
     assert notice["side"] == "victim" and "got a text" in notice["said"] and RELAY_IP in notice["said"]
     assert f"Attacker: Captured: the texted code {MASK}." in seen["lines"]
+
+
+def _signed_in_before(world: IbkeyWorld, app: str, name: str) -> None:
+    """She logs in from her own address once, so the relay's address is a new place: its login texts her a
+    sign-in notice naming it."""
+    started, note = push_login(world, name, app)
+    picked = world.approve(app, note, started["factor"]["match"], **UNLOCK["android"])
+    assert picked.status_code == 200, picked.get_json()
+    assert world.poll(started["txn_id"])["state"] == "authenticated"
+
+
+def test_a_late_pick_shows_the_sign_in_notice_it_texted_her(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """Her pick comes after the relay's report, so the report could not quote the notice; the screen, read
+    after her pick, quotes it (the one naming the relay's address) beside the attacker in."""
+    world = IbkeyWorld(client, admin_headers)
+    world.user("alice")
+    app = world.activated("alice", "android")
+    _signed_in_before(world, app, "alice")
+    report = relay(client, admin_headers, "alice", IBKEY_PASSWORD)
+    waiting = screen(client, admin_headers)
+    assert not any("got a text" in step["said"] for step in waiting["steps"]), waiting["steps"]
+    world.approve(app, world.notifications(app)[0], waiting["number"], **UNLOCK["android"])
+    got_in = screen(client, admin_headers)
+    assert got_in["state"] == "got_in"
+    notice = got_in["steps"][-1]
+    assert notice["side"] == "victim" and notice["said"].startswith("The victim's phone got a text: ")
+    assert f"IP address {report['waiting']['ip']}" in notice["said"]
+    assert f"Victim: {notice['said']}" in got_in["lines"]
+
+
+def test_the_report_of_a_relayed_push_names_the_number_to_pick(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """The console's report of the relay lacked the number the attacker's screen shows."""
+    world = IbkeyWorld(client, admin_headers)
+    world.user("alice")
+    world.activated("alice", "android")
+    report = relay(client, admin_headers, "alice", IBKEY_PASSWORD)
+    number = screen(client, admin_headers)["number"]
+    assert report["waiting"]["number"] == number
+    assert (
+        f"the number {number} on their screen: if alice picks {number}, the attacker is in"
+        in report["summary"]
+    )
+
+
+def test_recent_relays_are_kept_newest_first_each_followed_to_its_end(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """The screen kept only the last relay: one still waiting on a victim's phone when the next was staged
+    was gone, her pick never shown. The last five are kept, newest first, each read as it stands now."""
+    world = IbkeyWorld(client, admin_headers)
+    world.user("alice")
+    app = world.activated("alice", "android")
+    relay(client, admin_headers, "alice", IBKEY_PASSWORD)  # waits on her phone
+    number = screen(client, admin_headers)["number"]
+    victim(client, admin_headers, "carl", "dscplus", "+15555550101")
+    for _ in range(4):
+        relay(client, admin_headers, "carl", PASSWORD)
+    five = screen(client, admin_headers)
+    assert five["victim"] == "carl" and [run["victim"] for run in five["earlier"]] == ["carl"] * 3 + ["alice"]
+    assert five["earlier"][-1]["state"] == "waiting" and five["earlier"][-1]["number"] == number
+    world.approve(app, world.notifications(app)[0], number, **UNLOCK["android"])
+    after = screen(client, admin_headers)["earlier"][-1]
+    assert after["victim"] == "alice" and after["state"] == "got_in", after
+    assert "Earlier relays, newest first:" in five["lines"]
+    assert any(line.endswith(five["earlier"][0]["outcome"]) for line in five["lines"])
+    relay(client, admin_headers, "carl", PASSWORD)
+    assert [run["victim"] for run in screen(client, admin_headers)["earlier"]] == ["carl"] * 4  # five kept
+    sign_in_to_console(client)
+    shown = page_text(client, "/trainer/attacks/relay/screen")
+    assert "Earlier relays (newest first)" in shown

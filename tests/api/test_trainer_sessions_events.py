@@ -16,6 +16,7 @@ from page_forms import Console, admin, csrf, world
 
 from sls_server.auth.session_tokens import session_id
 from sls_server.web.event_tones import worded
+from sls_server.web.event_words import WORDS
 
 
 def live_sessions(client: FlaskClient, headers: dict[str, str], name: str) -> list[str]:
@@ -240,3 +241,18 @@ def test_a_type_given_in_part_finds_nothing_and_is_offered_the_types_it_begins(
     whole = console.post("/trainer/events/filter", {"type": "login.succeeded"})
     assert whole["events"] and "types_like" not in whole
     assert "types_like" not in console.post("/trainer/events/filter", {"type": "no-such-thing"})
+
+
+def test_the_types_a_part_begins_past_eight_are_counted_not_dropped(
+    client: FlaskClient, admin_headers: dict[str, str], alice: EnrolledUser
+) -> None:
+    """ "session" begins ten types: the summary named eight and said nothing of the other two."""
+    console = Console(client)
+    make_history(client, admin_headers, alice)
+    sessions = sorted(t for t in WORDS if t.startswith("session."))
+    assert len(sessions) > 8
+    found = console.post("/trainer/events/filter", {"type": "session"})
+    assert found["types_like"] == sessions[:8] and found["types_like_more"] == len(sessions) - 8
+    narrowed = console.post("/trainer/events/filter", {"type": "session.e"})  # more of the name narrows it
+    assert narrowed["types_like"] == [t for t in sessions if t.startswith("session.e")]
+    assert "types_like_more" not in narrowed

@@ -113,8 +113,13 @@ def test_every_page_has_its_frame_contrast_names_and_target_sizes(world: World, 
     page.get_by_test_id("trainer-delete-carol").click()
     visit("trainer console: asking before a delete")
     page.get_by_test_id("trainer-confirm-no").click()
-    world.post("/admin/v1/attacks", {"attack": "phishing_relay", "username": "gina", "password": PASSWORD})
+    for _ in range(2):  # the second relay's screen lists the first under it
+        world.post(
+            "/admin/v1/attacks", {"attack": "phishing_relay", "username": "gina", "password": PASSWORD}
+        )
     visit("trainer: the attacker's screen of a relay waiting on its number", "/trainer/attacks/relay")
+    page.get_by_test_id("relay-earlier-run").locator("summary").click()
+    visit("trainer: the attacker's screen, an earlier relay opened")
     nina_card = log_in_with_card(page, world, "nina")
     visit("account")
     page.get_by_test_id("withdraw-amount").fill("100")

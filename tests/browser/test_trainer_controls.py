@@ -107,6 +107,14 @@ def test_the_trainer_searches_the_audit_trail_pages_on_and_sees_a_refusal_by_its
     expect(page.get_by_test_id("events-filter-summary")).to_have_text(
         re.compile(r"^0 events \(type user\)\. A type is matched whole: .*\buser\.created\b.*\?$")
     )
+    page.get_by_test_id("events-filter-type").fill("session")  # ten types: eight named, the rest counted
+    page.get_by_test_id("events-filter-submit").click()
+    expect(page.get_by_test_id("events-filter-summary")).to_have_text(
+        re.compile(
+            r"^0 events \(type session\)\. A type is matched whole: .*, "
+            r"or one of 2 more \(type more of the name\)\?$"
+        )
+    )
     expect(rows).to_have_count(0)
 
     page.get_by_test_id("events-filter-user").fill("Dana")

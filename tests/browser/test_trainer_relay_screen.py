@@ -41,6 +41,10 @@ def test_a_relay_staged_from_the_console_shows_on_the_attacker_s_screen_live(
     expect(screen.get_by_test_id("relay-steps")).to_contain_text("Captured: username ivy, password ••••••••")
     number = screen.get_by_test_id("relay-number").inner_text().strip()
     assert PASSWORD not in screen.content()
+    # the console's report says the number too (it lacked it: only the attacker's screen had it)
+    expect(page.get_by_test_id("attack-number")).to_have_text(
+        f"Number the victim must pick on their phone: {number}"
+    )
 
     note = requests.get(f"{world.url}/sim/v1/ibkey/{app}/notifications", timeout=10).json()["notifications"][
         0
@@ -119,3 +123,69 @@ def test_the_attacker_s_screen_fits_a_phone_s_width(world: World, page: Any) -> 
         "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
     assert wide <= shown, f"the page is {wide} px wide on a {shown} px screen"
+
+
+def test_an_earlier_relay_s_late_pick_shows_on_the_attacker_s_screen_with_her_notice(
+    world: World, page: Any, redis_url: str
+) -> None:
+    """ivy's relay waits on her phone while a relay on carl is staged: the screen kept only the last, so her
+    pick showed nowhere. The earlier relay stays listed under the newest, and her late pick turns it to the
+    attacker in, with the sign-in notice it texted her, live."""
+    world.user("ivy", "+15555550103")
+    app = world.ibkey("ivy", "+15555550103")
+    world.user("carl", "+15555550101")
+    world.device("carl", "totp")
+    _signed_in_before(world, app, "ivy")
+    sign_in_trainer(page, world)
+    own = world.post(
+        "/admin/v1/attacks", {"attack": "phishing_relay", "username": "ivy", "password": PASSWORD}
+    )
+    ivy_ip = own["waiting"]["ip"]
+    world.post("/admin/v1/attacks", {"attack": "phishing_relay", "username": "carl", "password": PASSWORD})
+    page.goto(world.url + "/trainer/attacks/relay")
+    expect(page.get_by_test_id("relay-feed-state")).to_have_text("live")
+    earlier = page.get_by_test_id("relay-earlier-run")
+    expect(earlier).to_have_count(1)
+    expect(earlier).to_have_attribute("data-state", "waiting")
+    expect(earlier.get_by_test_id("relay-earlier-number")).to_have_text(
+        f"(number {own['waiting']['number']})"
+    )
+    earlier.locator("summary").click()  # opened while it waits: her pick redraws it, still open
+    note = requests.get(f"{world.url}/sim/v1/ibkey/{app}/notifications", timeout=10).json()["notifications"][
+        0
+    ]
+    approved = requests.post(
+        f"{world.url}/sim/v1/ibkey/{app}/notifications/{note['id']}/approve",
+        json={"match": own["waiting"]["number"], "pin": "12ab"},
+        timeout=10,
+    )
+    assert approved.status_code == 200, approved.text
+    expect(earlier).to_have_attribute("data-state", "got_in")
+    expect(earlier).to_have_attribute("open", "")
+    expect(earlier).to_contain_text(
+        "The victim's phone got a text: \"Someone signed in to your account from a new location "
+        f"(IP address {ivy_ip})."
+    )
+
+
+def _signed_in_before(world: World, app: str, name: str) -> None:
+    """She logs in from her own address once, so a relay's address is a new place to her: its login texts
+    her a sign-in notice naming it."""
+    started = requests.post(
+        world.url + "/api/v1/auth/login", json={"username": name, "password": PASSWORD}, timeout=10
+    ).json()
+    note = requests.get(f"{world.url}/sim/v1/ibkey/{app}/notifications", timeout=10).json()["notifications"][
+        0
+    ]
+    approved = requests.post(
+        f"{world.url}/sim/v1/ibkey/{app}/notifications/{note['id']}/approve",
+        json={"match": started["factor"]["match"], "pin": "12ab"},
+        timeout=10,
+    )
+    assert approved.status_code == 200, approved.text
+    polled = requests.get(
+        f"{world.url}/api/v1/auth/login/{started['txn_id']}",
+        headers={"X-Login-Token": started["login_token"]},
+        timeout=10,
+    ).json()
+    assert polled["state"] == "authenticated", polled

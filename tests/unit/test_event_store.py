@@ -104,3 +104,75 @@ def test_a_lone_event_in_its_window_gets_no_summary(redis_url: str) -> None:
     events.page(now=500)
     assert [e["type"] for e in events.page(limit=100)[0]] == ["login.refused"]
     assert r.hlen(keys.EVENT_WINDOWS) == r.zcard(keys.EVENT_WINDOWS_DUE) == 0  # nothing left behind
+
+
+def _summary_of(events: EventLog, *refused: tuple[str | None, dict[str, object] | None]) -> dict[str, object]:
+    """The summary of one address's flood of refusals, each naming a user or a name no user has."""
+    for user, detail in refused:
+        events.record_flood(
+            "login.refused",
+            per="ip",
+            at=600,
+            user=user,
+            ip="203.0.113.9",
+            result="rate_limited",
+            detail=detail,
+        )
+    (summary,) = [e for e in events.page(limit=100, now=700)[0] if e["type"] == "events.summary"]
+    return summary
+
+
+def test_a_flood_by_address_at_one_user_names_that_user(redis_url: str) -> None:
+    """A summary by address lost whom its events named, and the console said "Login as a user refused"."""
+    events, _ = _log(redis_url)
+    summary = _summary_of(events, *[("card-carl", None)] * 3)
+    assert summary["user"] == "card-carl"
+    assert summary["detail"] == {
+        "type": "login.refused",
+        "window_start": 600,
+        "window_end": 660,
+        "count": 3,
+        "suppressed": 2,
+    }
+
+
+def test_a_flood_by_address_at_one_unknown_name_names_it_by_its_reference(redis_url: str) -> None:
+    events, _ = _log(redis_url)
+    summary = _summary_of(events, *[(None, {"unknown_username": True, "name_ref": "3f9a"})] * 2)
+    assert "user" not in summary
+    assert (summary["detail"]["unknown_username"], summary["detail"]["name_ref"]) == (True, "3f9a")
+
+
+def test_a_flood_by_address_at_several_names_counts_them(redis_url: str) -> None:
+    events, _ = _log(redis_url)
+    unknown = {"unknown_username": True, "name_ref": "3f9a"}
+    summary = _summary_of(
+        events, ("carl", None), (None, unknown), ("sam", None), ("carl", None), (None, unknown)
+    )
+    assert "user" not in summary
+    detail = summary["detail"]
+    assert (detail["users"], detail["unknown_names"], "more_names" in detail) == (2, 1, False)
+
+
+def test_a_flood_by_address_keeps_ten_names_and_says_more_came(redis_url: str) -> None:
+    events, r = _log(redis_url)
+    events.record_flood(
+        "login.refused", per="ip", at=600, user="user-0", ip="203.0.113.9", result="rate_limited"
+    )
+    for n in range(1, 30):  # a stuffing list: the window's value stays small whatever its length
+        events.record_flood(
+            "login.refused", per="ip", at=600, user=f"user-{n}", ip="203.0.113.9", result="rate_limited"
+        )
+    (value,) = r.hvals(keys.EVENT_WINDOWS)
+    assert value.split()[2:] == [f"user-{n}" for n in range(10)] + ["+"]
+    (summary,) = [e for e in events.page(limit=100, now=700)[0] if e["type"] == "events.summary"]
+    assert (summary["detail"]["users"], summary["detail"]["more_names"]) == (10, True)
+
+
+def test_a_flood_by_user_keeps_no_names(redis_url: str) -> None:
+    events, r = _log(redis_url)
+    for _ in range(2):
+        events.record_flood("push.rate_limited", per="user", at=600, user="ivy", ip="203.0.113.9")
+    assert r.hvals(keys.EVENT_WINDOWS) == ["600 2"]
+    (summary,) = [e for e in events.page(limit=100, now=700)[0] if e["type"] == "events.summary"]
+    assert summary["user"] == "ivy" and "users" not in summary["detail"]

@@ -27,6 +27,8 @@ from .kit import answers_json, shaped
 from .trainer import action
 
 FIELDS = ("user", "type", "since", "limit")
+#: How many of the types a part begins the summary names; the rest it counts ("or one of 2 more").
+OFFERED = 8
 
 
 @bp.post("/trainer/events/filter")
@@ -40,7 +42,9 @@ def trainer_filter_events() -> ResponseReturnValue:
         answer = {**page, "events": [worded(e, attackers) for e in page["events"]]}
         like = types_like(str(given.get("type", ""))) if not page["events"] else []
         if like:
-            answer["types_like"] = like
+            answer["types_like"] = like[:OFFERED]
+        if len(like) > OFFERED:  # said, not dropped silently: "login" begins more types than a line holds
+            answer["types_like_more"] = len(like) - OFFERED
         return answer
 
     return action(read)
@@ -50,8 +54,9 @@ def types_like(typed: str) -> list[str]:
     """The event types a type the trail matches whole may have meant: a trainer who types ``login`` (or
     ``push``) finds nothing, as ``sls events --type login`` does, and a bare "0 events" reads as if nothing
     had happened. The known types it begins (``login.succeeded``, ...), from the feed's table, for the
-    console to offer; none for a whole type or a blank field."""
+    console to offer; none for a whole type or a blank field. A part with its dot (``session.e``) narrows
+    them to those it begins."""
     if not typed or typed in WORDS:
         return []
-    stem = typed.lower().rstrip(".") + "."
-    return sorted(t for t in WORDS if t.startswith(stem))[:8]
+    stem = typed.lower() if "." in typed.rstrip(".") else typed.lower().rstrip(".") + "."
+    return sorted(t for t in WORDS if t.startswith(stem))

@@ -1,5 +1,5 @@
-"""``/trainer/attacks/relay``: the attacker's screen of the last phishing relay, for the room to watch beside
-the victim's phone. Behind the console's sign-in, as every page of it.
+"""``/trainer/attacks/relay``: the attacker's screen of the last phishing relay (and of the few before it),
+for the room to watch beside the victim's phone. Behind the console's sign-in, as every page of it.
 
 What the attacker saw is the sim core's (:func:`sls_server.sim.relay_screen.read_screen`); this only draws
 it. The page follows the console's live feed (``/trainer/events``): an event of the relay's victim or from
@@ -15,6 +15,7 @@ import time
 
 from flask.typing import ResponseReturnValue
 
+from ...sim.attack_report import hhmm
 from ...sim.attacks import attacker_addresses
 from ...sim.relay_screen import SIDES, read_screen
 from ..common import core, now
@@ -32,6 +33,7 @@ def trainer_relay_page() -> ResponseReturnValue:
         "trainer_relay.html",
         screen=read_screen(core(), now=now()),
         sides=SIDES,
+        hhmm=hhmm,
         attacker_ips=" ".join(attacker_addresses(core())),
         drawn_ms=int(time.time() * 1000),  # the feed's backlog (ids up to now) asks for nothing
         idle_warning=TRAINER.idle_warning("/trainer/users"),
@@ -45,4 +47,4 @@ def trainer_relay_screen() -> ResponseReturnValue:
     refused = json_guard()
     if refused:
         return refused
-    return page("_relay_screen.html", screen=read_screen(core(), now=now()), sides=SIDES)
+    return page("_relay_screen.html", screen=read_screen(core(), now=now()), sides=SIDES, hhmm=hhmm)

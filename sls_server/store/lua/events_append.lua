@@ -16,12 +16,16 @@
 -- add one to the group's count in KEYS[3]. When a window is closed (the group's next event falls in a
 -- later window, or an append or a read finds it due in KEYS[4]), an `events.summary` event reports how many
 -- were folded in. Every step is in this one script, so racing workers neither lose nor double a count.
+-- A group by address (no user in it) also keeps whom its events named (ARGV[10]: a user, '?' and a name no
+-- user has by its reference, or '' for no one), each once and at most MAX_NAMES ('+' once more came), so its
+-- summary says whom: the user, or how many users and names no user has.
 --
 -- KEYS[1] stream   KEYS[2] metrics hash (occurrences by type)   KEYS[3] open windows: group -> "start count"
 -- KEYS[4] zset of open groups scored by window end
 -- ARGV[1] now (app clock, s)   ARGV[2] retention (ms)   ARGV[3] window (s)   ARGV[4] most windows to close
 -- ARGV[5] event JSON ('' = only close due windows)   ARGV[6] its type   ARGV[7] group JSON ('' = always write)
 -- ARGV[8] the app's wall clock (ms)   ARGV[9] the lowest id the app allows ('ms-seq')
+-- ARGV[10] whom the event names ('' = no one)
 -- Returns the id of the event written, or false when it was folded into its group's count.
 local now = tonumber(ARGV[1])
 local window = tonumber(ARGV[3])
@@ -87,13 +91,62 @@ local function write(json, kind)
   return added
 end
 
+local MAX_NAMES = 10
+
+-- A window's value: 'start count' and the names its events named, space-separated (none has a space).
 local function parse(value)
-  local start, count = string.match(value, '^(%-?%d+) (%d+)$')
-  return tonumber(start), tonumber(count)
+  local start, count, names = string.match(value, '^(%-?%d+) (%d+) ?(.*)$')
+  return tonumber(start), tonumber(count), names
+end
+
+local function with_name(names, name)
+  if name == '' or string.find(' ' .. names .. ' ', ' ' .. name .. ' ', 1, true) then
+    return names
+  end
+  if string.find(' ' .. names .. ' ', ' + ', 1, true) then
+    return names
+  end
+  local _, n = string.gsub(names, '%S+', '')
+  if n >= MAX_NAMES then
+    name = '+'
+  end
+  return names == '' and name or names .. ' ' .. name
+end
+
+local function value_of(start, count, names)
+  return start .. ' ' .. count .. (names == '' and '' or ' ' .. names)
+end
+
+-- Whom a summary by address names: the one user (or the one name no user has) its events named, else how
+-- many of each ('+': more than were kept).
+local function name_in(summary, names)
+  local users, unknown, more, only = 0, 0, false, nil
+  for name in string.gmatch(names, '%S+') do
+    if name == '+' then
+      more = true
+    elseif string.sub(name, 1, 1) == '?' then
+      unknown = unknown + 1
+    else
+      users = users + 1
+    end
+    only = name
+  end
+  if users + unknown == 1 and not more then
+    if users == 1 then
+      summary['user'] = only
+    else
+      summary['detail']['unknown_username'] = true
+      summary['detail']['name_ref'] = string.sub(only, 2)
+    end
+    return
+  end
+  if users > 0 then summary['detail']['users'] = users end
+  if unknown > 0 then summary['detail']['unknown_names'] = unknown end
+  if more then summary['detail']['more_names'] = true end
 end
 
 local function close(group, value)
-  local start, count = parse(value)
+  local start, count, names = parse(value)
   if count < 2 then
     return  -- the window's only event is in the trail already
   end
@@ -103,6 +156,9 @@ local function close(group, value)
     detail = {type = g['type'], window_start = start, window_end = start + window,
               count = count, suppressed = count - 1}
   }
+  if not g['user'] and names ~= '' then
+    name_in(summary, names)
+  end
   write(cjson.encode(summary), 'events.summary')
 end
 
@@ -132,16 +188,17 @@ if group == '' then
   return write(ARGV[5], ARGV[6])
 end
 local start = now - (now % window)
+local named = ARGV[10] or ''
 local value = redis.call('HGET', KEYS[3], group)
 if value then
-  local open_start, count = parse(value)
+  local open_start, count, names = parse(value)
   if open_start == start then
-    redis.call('HSET', KEYS[3], group, start .. ' ' .. (count + 1))
+    redis.call('HSET', KEYS[3], group, value_of(start, count + 1, with_name(names, named)))
     redis.call('HINCRBY', KEYS[2], ARGV[6], 1)
     return false
   end
   close(group, value)
 end
-redis.call('HSET', KEYS[3], group, start .. ' 1')
+redis.call('HSET', KEYS[3], group, value_of(start, 1, named))
 redis.call('ZADD', KEYS[4], start + window, group)
 return write(ARGV[5], ARGV[6])

@@ -56,8 +56,10 @@
     const what = [filter.user && "user " + filter.user, filter.type && "type " + filter.type].filter(Boolean).join(", ");
     summary.textContent = (events.length === 1 ? "1 event" : events.length + " events") + (what ? " (" + what + ")" : "") +
       (next ? " after the last page." : ".") + (events.length === Number(filter.limit || 100) ? " There may be more: Next page." : "") +
-      // a type is matched whole: "login" finds nothing, so name the types it begins (trainer_events.types_like)
-      (page.types_like ? " A type is matched whole: " + page.types_like.join(", ") + "?" : "");
+      // a type is matched whole: "login" finds nothing, so name the types it begins (trainer_events.types_like),
+      // and count those past the first eight rather than drop them silently
+      (page.types_like ? " A type is matched whole: " + page.types_like.join(", ") +
+        (page.types_like_more ? ", or one of " + page.types_like_more + " more (type more of the name)" : "") + "?" : "");
     if (!events.length) {
       if (document.activeElement === more) form.querySelector("[type=submit]").focus();
       result.replaceChildren();

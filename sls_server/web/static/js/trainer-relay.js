@@ -1,7 +1,8 @@
 /* The attacker's screen of a phishing relay (trainer_relay.html): drawn by the server
    (sls_server/sim/relay_screen.py), read again from /trainer/attacks/relay/screen when the console's live
    feed (/trainer/events, the same stream as the console's) tells of something the screen may show: an event
-   of the relay's victim, or one from an attacker's address (a new relay's password, on any victim). No loop
+   of a shown relay's victim (an earlier relay may still wait on her phone), or one from an attacker's
+   address (a new relay's password, on any victim). No loop
    of its own: between events it asks nothing. Its reads are background ones, never the trainer's activity,
    so a screen left on the projector still idles out, and its 401 goes to the sign-in form. */
 "use strict";
@@ -12,12 +13,13 @@
   const feedState = root.querySelector("[data-testid=relay-feed-state]");
   const ATTACKERS = new Set((root.dataset.attackerIps || "").split(" ").filter(Boolean));
   const drawnMs = Number(root.dataset.drawnMs);
-  let victim = root.dataset.victim || "";
+  const victimsOf = function (el) { return new Set((el.dataset.victims || "").split(" ").filter(Boolean)); };
+  let victims = victimsOf(root.querySelector("[data-testid=relay-screen]") || root);
   let timer = null;
 
   function concerns(e) {
     if (Number(String(e.id).split("-")[0]) <= drawnMs) return false; // the backlog: drawn already
-    return (e.ip && ATTACKERS.has(e.ip)) || (victim && e.user === victim) || e.type === "emulator.reset" ||
+    return (e.ip && ATTACKERS.has(e.ip)) || (e.user && victims.has(e.user)) || e.type === "emulator.reset" ||
       e.type === "state.imported";
   }
 
@@ -36,8 +38,11 @@
       const doc = new DOMParser().parseFromString(await response.text(), "text/html");
       const screen = doc.querySelector("[data-testid=relay-screen]");
       if (!screen) return;
+      // an earlier relay the trainer opened stays open over the redraw
+      const open = new Set(Array.from(card.querySelectorAll("details[open][data-run]"), function (d) { return d.dataset.run; }));
+      screen.querySelectorAll("details[data-run]").forEach(function (d) { if (open.has(d.dataset.run)) d.open = true; });
       card.replaceChildren(document.importNode(screen, true));
-      victim = screen.dataset.victim || victim; // a new relay's victim: her events from now on
+      victims = victimsOf(screen); // a new relay's victim too: her events from now on
     }, 250);
   }
 

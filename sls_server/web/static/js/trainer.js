@@ -433,8 +433,13 @@
       : VERDICTS[r.verdict] || VERDICTS.defences_held;
     const line = { class: "verdict " + verdict[0], "data-verdict": r.verdict, text: verdict[1] };
     if (pending) line["data-waiting"] = "true";
+    /* a relay's push: the number on the real page the victim must pick, as the attacker's screen shows it */
+    const number = pending && r.waiting.number
+      ? [SLS.el("p", { "data-testid": "attack-number", text: "Number the victim must pick on their phone: " + r.waiting.number })]
+      : [];
     result.replaceChildren(
       SLS.el("p", line),
+      ...number,
       SLS.el("p", { text: r.summary }),
       SLS.el("p", { class: "muted", text: r.attempts + (r.attempts === 1 ? " attempt" : " attempts") + (counts ? ": " + counts : ".") })
     );

@@ -1,0 +1,58 @@
+"""The fields of an audit event a sentence is made of, said (``Line``): who, whose, from where, with what.
+
+The sentences themselves are :mod:`.event_words`' table and :mod:`.event_phrases`' longer ones; each is
+built from a :class:`Line`, never from a secret (the trail holds none). A staged attack's address (given by
+the caller) is named the attacker's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from .wording import factor_name
+
+
+class Line:
+    """The fields a sentence is made of, said: who, from where, with what."""
+
+    def __init__(self, event: Mapping[str, Any], attackers: Collection[str]) -> None:
+        self.event = event
+        self.d: Mapping[str, Any] = event.get("detail") or {}
+        self.ip: str = str(event.get("ip") or "")
+        self.attacker = bool(self.ip) and self.ip in attackers
+        self.result: str = str(event.get("result") or "")
+        self.factor = factor_name(str(event.get("factor") or "")) if event.get("factor") else "the device"
+        user = event.get("user")
+        self.who: str = str(user) if user else nameless(self.d) or "someone"
+        self.named = bool(user)
+
+    @property
+    def whose(self) -> str:
+        return f"{self.who}'s" if self.named else "the"
+
+    @property
+    def Whose(self) -> str:
+        """``whose`` to start a sentence: a user's name keeps its case."""
+        return f"{self.who}'s" if self.named else "The"
+
+    @property
+    def frm(self) -> str:
+        """``from 198.51.100.66 (attacker)``; empty without an address."""
+        return f"from {self.ip}" + (" (attacker)" if self.attacker else "") if self.ip else ""
+
+    def words(self, key: str) -> str:
+        return str(self.d.get(key, "")).replace("_", " ")
+
+
+def nameless(d: Mapping[str, Any]) -> str | None:
+    """A name no user has is never in the trail: its reference stands where the name would (as the page's
+    ``SLS.nameless`` says it), so the room still sees one name tried again and again."""
+    for key, said in (("unknown_username", "a name no user has"), ("invalid_username", "not a username")):
+        if d.get(key) is True:
+            return said + (f" #{d['name_ref']}" if d.get("name_ref") else "")
+    return None
+
+
+#: The detail fields that stand for a name no user has (:func:`nameless`).
+NAMELESS_KEYS = ("unknown_username", "invalid_username", "name_ref")

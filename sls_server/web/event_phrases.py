@@ -1,0 +1,138 @@
+"""The sentences of :mod:`.event_words`' table that take more than a line: a refusal and its reason, a lock,
+a text or call and what became of it, a phone's conditions (a SIM swapped), an approval of the attacker's
+login, an account, a session's end, the clock's offset, the demo world put back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .event_line import Line
+from .wording import duration
+
+
+def purpose(line: Line) -> str:
+    """What a step-up confirms: a login, a notice, or its purpose in words ("withdrawal")."""
+    what = str(line.d.get("purpose") or "login")
+    return {"login": "login", "notice": "notice"}.get(what, what.replace("_", " "))
+
+
+def locked(line: Line) -> str:
+    failures = line.d.get("failures")
+    after = f" after {failures} wrong passwords" if failures else " after too many wrong passwords"
+    if line.d.get("permanent"):
+        return f"{line.who} locked until an administrator unlocks it{after}"
+    wait = line.d.get("wait_s")
+    return f"{line.who} locked for {duration(wait)}{after}" if wait else f"{line.who} locked{after}"
+
+
+REFUSALS = {
+    "account_locked": "the account is locked",
+    "rate_limited": "too many tries from that address",
+    "ip_restricted": "the address is outside the account's IP restrictions",
+    "account_disabled": "the account is disabled",
+    "no_second_factor": "no security device is active",
+}
+
+
+def refused(line: Line) -> str:
+    why = REFUSALS.get(line.result, line.result.replace("_", " "))
+    return f"Login as {line.who} refused: {why}" if why else f"Login as {line.who} refused"
+
+
+#: What a text or call carries, by its ``purpose``: a login's or step-up's code unless named here.
+CARRIES = {
+    "notice": "Security notice",
+    "ibkey_activation": "IB Key activation code",
+    "ibkey_migration": "IB Key activation code",
+    "password_recovery": "Password reset code",
+}
+
+
+def texted(line: Line) -> str:
+    what = CARRIES.get(str(line.d.get("purpose")), "Code")
+    to = f"{line.who}'s phone" if line.named else str(line.d.get("to") or "a phone")
+    notes = line.d.get("notes") or []
+    if "sim_swapped" in notes and line.result != "dropped":
+        return f"{what} texted to {to}: it arrived on the attacker's handset"
+    if line.result == "dropped":
+        why = next((LOST[n] for n in notes if n in LOST), "")
+        return f"{what} texted to {to}: it never arrived" + (f" ({why})" if why else "")
+    return f"{what} texted to {to}" + (", late" if "delayed" in notes else "")
+
+
+#: Why a text never arrived (``sls_devices.phone.route_sms``'s notes).
+LOST = {
+    "carrier_blocked": "the carrier blocks texts",
+    "needs_restart": "the phone needs a restart",
+    "roaming_lost": "roaming lost it",
+}
+
+
+def called(line: Line) -> str:
+    what = CARRIES.get(str(line.d.get("purpose")), "code").lower().replace("ib key", "IB Key")
+    said = f"{line.Whose} phone called with a {what}"
+    return said + (
+        ": the attacker's handset answered" if "sim_swapped" in (line.d.get("notes") or []) else ""
+    )
+
+
+def account(line: Line) -> str:
+    aid = line.d.get("account_id")
+    return f"account {aid}" if aid else "an account"
+
+
+def phone_conditions(line: Line) -> str:
+    sim = f"{line.who}'s SIM" if line.named else f"The SIM of {line.d.get('number', 'a phone')}"
+    if line.d.get("sim_swapped"):
+        return f"{sim} moved to the attacker's handset"
+    changed = [
+        said
+        for key, said in (
+            ("roaming", "roaming"),
+            ("carrier_blocks_sms", "texts blocked"),
+            ("needs_restart", "needs a restart"),
+        )
+        if line.d.get(key)
+    ]
+    if line.d.get("delivery_delay_s"):
+        changed.append(f"texts {duration(line.d['delivery_delay_s'])} late")
+    phone = f"{line.who}'s phone" if line.named else f"Phone {line.d.get('number', '')}".strip()
+    return f"{phone}: " + (", ".join(changed) if changed else "back to normal, its own SIM")
+
+
+def approved(line: Line) -> str:
+    request = "the attacker's login request" if line.attacker else "a login request"
+    return f"{line.who} approved {request} on their phone"
+
+
+def back_to_demo(line: Line) -> str:
+    """The console's *Back to the demo world* (``sls state restore-demo``), in the button's words."""
+
+    def many(key: str, noun: str) -> str:
+        n = line.d.get(key, 0)
+        return f"{n} {noun}" + ("" if n == 1 else "s")
+
+    put_back = f"{many('users', 'user')} and {many('devices', 'device')}"
+    return f"Back to the demo world: {put_back} as sls demo seeded them"
+
+
+def at_offset(line: Line) -> str:
+    """``, offset +1 d 15 min``: where the emulated clock now stands from real time (as the console's clock
+    card says it), or ``, real time``."""
+    total = line.d.get("offset_s")
+    if not isinstance(total, int):
+        return ""
+    if not total:
+        return ", real time"
+    left, parts = abs(total), []
+    for unit, size in (("d", 86400), ("h", 3600), ("min", 60), ("s", 1)):
+        n, left = divmod(left, size)
+        if n:
+            parts.append(f"{n:,} {unit}")
+    sign = "+" if total > 0 else "\u2212"
+    return f", offset {sign}{' '.join(parts)}"
+
+
+def session_ended(ended: str) -> Callable[[Line], str]:
+    return lambda line: f"{line.Whose} session {ended}"
