@@ -94,8 +94,11 @@ def _read(cursor: str, *, crowded: bool) -> Iterator[str]:
             yield _outage(exc)
             return
         for event in found:
-            # a scenario demo's actors from their mark on, none of them after a wipe
-            attackers = attackers_after(event, attackers, lambda: attacker_addresses(core()))
+            try:  # a scenario demo's actors from their mark on, none of them after a wipe (read again)
+                attackers = attackers_after(event, attackers, lambda: attacker_addresses(core()))
+            except StoreUnavailable as exc:
+                yield _outage(exc)
+                return
             said = worded(event, attackers)
             yield f"id: {event['id']}\nevent: audit\ndata: {json.dumps(said, separators=(',', ':'))}\n\n"
         if not live:  # the console says "live" once the trail could be read, not when the connection opened
