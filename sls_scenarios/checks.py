@@ -20,7 +20,7 @@ from collections.abc import Callable, Collection
 from typing import Any
 
 from .expect_checks import event_types, expectation
-from .positions import Path_, Positions, Problem, dotted
+from .positions import Path_, Positions, Problem
 from .refusals import entries, given, lacks, prune, within
 from .setup_checks import setup
 from .spelling import suggest
@@ -81,8 +81,7 @@ class Walk:
     def problem(self, path: tuple[Any, ...], message: str) -> None:
         if within(path, self.refused):  # the schema's problem, told already
             return
-        line, column = self.positions.of(path)
-        self.problems.append(Problem(self.filename, line, column, dotted(path), message))
+        self.problems.append(Problem.at(self.filename, self.positions.of(path), path, message))
 
     def unknown(self) -> None:
         """A part the schema refused may have defined variables or devices: none is undefined from here."""

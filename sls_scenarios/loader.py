@@ -116,7 +116,7 @@ def name_clashes(scenarios: list[Scenario]) -> list[list[Problem]]:
     for scenario in scenarios:
         same = by_name[scenario.name]
         others = ", ".join(f"{o.path}:{o.positions.of(('name',))[0]}" for o in same if o is not scenario)
-        line, column = scenario.positions.of(("name",))
+        place = scenario.positions.of(("name",))
         message = f"the name {scenario.name!r} is also the name of {others}: scenario names must be unique"
-        clashes.append([Problem(str(scenario.path), line, column, "name", message)] if len(same) > 1 else [])
+        clashes.append([Problem.at(str(scenario.path), place, ("name",), message)] if len(same) > 1 else [])
     return clashes

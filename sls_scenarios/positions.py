@@ -27,8 +27,16 @@ class Problem:
     file: str
     line: int
     column: int
+    #: Where, for people (:func:`dotted`): ``step 5 expect.events.happened[0].type``.
     where: str
     message: str
+    #: Where, for programs: the JSON pointer of the value (:func:`pointer`), ``""`` for the whole file.
+    path: str = ""
+
+    @classmethod
+    def at(cls, file: str, place: tuple[int, int], path: Path_, message: str) -> Problem:
+        """The problem of the value at ``path``, written at ``place`` (line, column), named both ways."""
+        return cls(file, place[0], place[1], dotted(path), message, pointer(path))
 
     def __str__(self) -> str:
         place = f" {self.where}:" if self.where else ""
@@ -99,7 +107,7 @@ class _Builder:
         self.values = 0
 
     def problem(self, at: tuple[int, int], path: Path_, said: str) -> ScenarioInvalid:
-        return ScenarioInvalid([Problem(self.filename, at[0], at[1], dotted(path), said)])
+        return ScenarioInvalid([Problem.at(self.filename, at, path, said)])
 
     def build(self, node: yaml.Node, path: Path_, at: tuple[int, int]) -> Any:
         """``at``: where the value is written (an alias's own place is not kept by PyYAML: its key's)."""
@@ -129,8 +137,9 @@ class _Builder:
                     raise ScenarioInvalid([Problem(filename, line, column, "", "a key must be a plain word")])
                 key = str(key)
                 if key in result:
-                    where = dotted(path)
-                    raise ScenarioInvalid([Problem(filename, line, column, where, f"duplicate key {key!r}")])
+                    raise ScenarioInvalid(
+                        [Problem.at(filename, (line, column), path, f"duplicate key {key!r}")]
+                    )
                 positions.keys[(*path, key)] = (line, column)
                 result[key] = self.build(value_node, (*path, key), (line, column))
             return result
@@ -143,13 +152,20 @@ class _Builder:
 
 
 def dotted(path: Path_) -> str:
-    """Where ``path`` is, for people, counted as the reports count: a step is ``step 5`` (not ``steps[4]``)
-    and an item of any list is numbered from 1 (``step 5 expect.events.happened[1].type``)."""
+    """Where ``path`` is, for people: a step in words, counted from 1 as the reports number steps
+    (``step 5``, not ``steps[4]``), and an item of any other list by its index in brackets, from 0 as the
+    API's ``index``, pydantic, a JSON pointer and the format's own ``json`` paths (``factors.0.type``)
+    count: ``step 5 expect.events.happened[0].type``, ``setup.users[1].ip_allowlist[0]``."""
     parts = list(path)
     head = ""
     if len(parts) >= 2 and parts[0] == "steps" and isinstance(parts[1], int):
         head, parts = f"step {parts[1] + 1}", parts[2:]
     text = ""
     for part in parts:
-        text += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return f"{head} {text}".strip()
+
+
+def pointer(path: Path_) -> str:
+    """``path`` as a JSON pointer (RFC 6901), every list index from 0: ``/steps/4/login``."""
+    return "".join("/" + str(part).replace("~", "~0").replace("/", "~1") for part in path)

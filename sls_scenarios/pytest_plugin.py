@@ -17,7 +17,9 @@
   ``expect_failure`` becomes a strict ``xfail``. An invalid file is an error at setup listing its problems
   (named by its ``name`` if it reads as one, else by its file name without the suffix), and two scenarios
   with one ``name`` are each an error at setup naming the other's file, as ``sls scenario run`` has them:
-  the other tests still run.
+  the other tests still run. ``-k`` and ``-m`` never deselect an invalid file (it has no tags or marks to
+  be selected by; pytest reports a test module that does not import whatever they say); ``--deselect``
+  naming it does.
   A server's tokens come from ``--sls-admin-token``/``--sls-sim-token`` or, as for every ``sls`` command,
   ``SLS_ADMIN_TOKEN``/``SLS_SIM_TOKEN``; ``--sls-server`` without an admin token is a usage error before
   anything runs. A scenario needing settings that server lacks is skipped, or fails with
@@ -33,14 +35,20 @@ of an environment where the package is installed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
 from .files import is_scenario  # light: names and folders only
-from .pytest_items import ScenarioFile, ScenarioItem, session_target, token  # light: pytest only
+from .pytest_items import (
+    InvalidScenarioItem,
+    ScenarioFile,
+    ScenarioItem,
+    session_target,
+    token,
+)  # light: pytest only
 
 if TYPE_CHECKING:
     from .emulator import SlsEmulator
@@ -202,10 +210,50 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     return None
 
 
-@pytest.hookimpl(trylast=True)  # after -k and -m: among the scenarios that run, as `run --tag` judges them
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Scenarios that share a name each fail at setup naming the other file (``loader.name_clashes``, the
-    rule of ``sls scenario run`` and ``validate``): reports and JUnit could not tell them apart."""
+@pytest.hookimpl(wrapper=True, tryfirst=True)  # around every other: -k, -m, --lf never see them
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> Generator[None]:
+    """An invalid file's item is never deselected, as pytest reports a test module that does not import
+    whatever ``-k`` or ``-m`` says: it has no tags or marks to be selected by, and deselected, the file
+    would pass silently. Only ``--deselect`` naming it (its node id, or a prefix such as its folder's)
+    leaves it out: that names the file itself.
+
+    After every other hook (``-k``, ``-m``: among the scenarios that run, as ``run --tag`` judges them),
+    scenarios that share a name each fail at setup naming the other file (``loader.name_clashes``, the rule
+    of ``sls scenario run`` and ``validate``): reports and JUnit could not tell them apart."""
+    prefixes = tuple(config.getoption("deselect", None) or [])
+    kept: list[pytest.Item] = [
+        i for i in items if isinstance(i, InvalidScenarioItem) and not i.nodeid.startswith(prefixes)
+    ]
+    before = list(items)
+    items[:] = [item for item in items if item not in kept]
+    result = yield
+    _name_clashes(items)
+    if kept:
+        items[:] = _put_back(kept, before, items)
+    return result
+
+
+def _put_back(
+    kept: list[pytest.Item], before: list[pytest.Item], after: list[pytest.Item]
+) -> list[pytest.Item]:
+    """``after`` with each of ``kept`` again just before the first item that followed it in ``before`` and
+    is still there, in whatever order the other hooks left them (at the end if none is)."""
+    present = {id(item) for item in after}
+    kept_ids = {id(item) for item in kept}
+    waiting: dict[int | None, list[pytest.Item]] = {}
+    anchor: int | None = None
+    for item in reversed(before):
+        if id(item) in kept_ids:
+            waiting.setdefault(anchor, []).insert(0, item)
+        elif id(item) in present:
+            anchor = id(item)
+    order: list[pytest.Item] = []
+    for item in after:
+        order += [*waiting.get(id(item), []), item]
+    return order + waiting.get(None, [])
+
+
+def _name_clashes(items: list[pytest.Item]) -> None:
     scenarios = [item for item in items if isinstance(item, ScenarioItem)]
     if len(scenarios) < 2:
         return

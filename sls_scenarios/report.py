@@ -19,6 +19,7 @@ from rich.text import Text
 
 from .files import library_dir
 from .loader import Scenario
+from .rootdir import project_root
 from .runner import ScenarioResult
 from .steps import StepResult
 from .targets import InProcessTarget, RemoteTarget, TargetError
@@ -223,17 +224,20 @@ def write_junit(path: Path, results: list[ScenarioResult], *, seed: int) -> None
 
 
 def classname(file: str) -> str:
-    """A test case's class, as pytest's JUnit names a ``*.scenario.yaml`` item's: the file's path from where
-    the run started, dotted (``tests/login.scenario.yaml``: ``tests.login.scenario.yaml``); a file elsewhere,
-    by its name (a library scenario's in the package: ``sls_scenarios.library.NAME.scenario.yaml``).
+    """A test case's class, as pytest's JUnit names a ``*.scenario.yaml`` item's: the file's path from the
+    project's root (``rootdir.project_root``: pytest's rootdir, the folder of its configuration file),
+    dotted (``tests/login.scenario.yaml``: ``tests.login.scenario.yaml``), from whatever folder the run
+    started; a library scenario's in the package, ``sls_scenarios.library.NAME.scenario.yaml``; a file in
+    no project, by its name.
 
     With the case's name, the scenario's, it is the test's identity in CI's history, the same under
-    ``sls scenario run`` and pytest: it was the first tag, so reordering tags renamed the test."""
+    ``sls scenario run`` and pytest: it was the first tag, so reordering tags renamed the test, then the
+    path from the working folder, so a run started in another folder renamed every test."""
     path = Path(file).absolute()
-    for root, prefix in ((Path.cwd(), ()), (library_dir(), ("sls_scenarios", "library"))):
-        if path.is_relative_to(root):
-            return ".".join((*prefix, *path.relative_to(root).parts))
-    return path.name
+    if path.is_relative_to(library_dir()):
+        return ".".join(("sls_scenarios", "library", *path.relative_to(library_dir()).parts))
+    root = project_root(path)
+    return ".".join(path.relative_to(root).parts) if root else path.name
 
 
 def _located(result: ScenarioResult) -> str:

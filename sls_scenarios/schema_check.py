@@ -2,8 +2,9 @@
 format's words.
 
 jsonschema's own messages name schema internals; here every problem names the file, line and column, the
-place in the document (``step 4 login``: counted from 1, as reports count) and what was expected, with the
-closest valid word for a typo (``spelling``).
+place in the document (``positions.dotted``: ``step 4 login``, a step counted from 1 as reports count;
+``setup.users[0]``, any other list's item by its index from 0, as the API's ``index``) and what was
+expected, with the closest valid word for a typo (``spelling``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError
 
-from .positions import Positions, Problem, dotted
+from .positions import Positions, Problem
 from .schema import common_keys, schema, step_types
 from .spelling import closest, suggest
 
@@ -54,8 +55,7 @@ def _unique(problems: Iterable[Problem]) -> list[Problem]:
 def _at(
     positions: Positions, filename: str, path: tuple[Any, ...], message: str, *, key: bool = False
 ) -> Problem:
-    line, column = positions.of(path, key=key)
-    return Problem(filename, line, column, dotted(path), message)
+    return Problem.at(filename, positions.of(path, key=key), path, message)
 
 
 @dataclass(frozen=True)

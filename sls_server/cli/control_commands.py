@@ -12,9 +12,10 @@ from typing import Any
 
 import click
 
+from ..web.event_tones import attackers_after
 from .admin_client import UNANSWERED, segment
 from .admin_commands import admin_options, call, connect, server_errors, sessions_table
-from .event_reading import attacker_addresses, event_text, latest, newly_marked, print_events
+from .event_reading import attacker_addresses, event_text, latest, print_events
 from .output import EXIT_USAGE, CliError, HelpGroup, fields_table, note, print_json, print_renderable, table
 from .reading import Seconds, confirm
 
@@ -79,7 +80,8 @@ def events(
     events as the server sent them, fields and all.
 
     An address a staged attack comes from, or one marked as an attacker's (GET /admin/v1/attackers), is
-    tagged "(attacker)", as in the feed.
+    tagged "(attacker)", as in the feed; with --follow, a marked one from its mark on, and no longer after a
+    wipe or a world loaded over the old one (the server unmarks it then).
 
     With --follow it keeps polling and prints each new event as it happens, on a line as the listing's
     (--json: one JSON object per line). Events never carry a password, PIN, code, response or key.
@@ -114,10 +116,13 @@ def events(
     if type_:
         query["type"] = type_
     cursor = since
-    attackers = set[str]()
-    if not as_json:  # --json gives the events as the server sent them: no tags to put on
+
+    def read_attackers() -> frozenset[str]:
         with server_errors():
-            attackers = attacker_addresses(client)
+            return attacker_addresses(client)
+
+    # --json gives the events as the server sent them: no tags to put on
+    attackers = frozenset[str]() if as_json else read_attackers()
     while True:
         page_query = {**query, **({"since": cursor} if cursor else {})}
         with server_errors():
@@ -126,13 +131,13 @@ def events(
         cursor = page.get("cursor") or cursor
         if not follow:
             break
+        if found and (user or type_) and not as_json:
+            attackers = read_attackers()  # the page leaves out the wipes and marks that change the list
         for event in found:
             if as_json:
                 print_json(event, compact=True)
-            else:
-                attackers.update(
-                    newly_marked(event)
-                )  # a scenario demo's actors, from here on, as in the feed
+            else:  # a scenario demo's actors from their mark on, none of them after a wipe, as in the feed
+                attackers = attackers_after(event, attackers, read_attackers)
                 print_renderable(event_text(event, attackers))  # the listing's line, colours and all
         if len(found) < limit:
             time.sleep(interval)  # caught up: wait before asking again (the CLI waits; tests never do)

@@ -225,6 +225,16 @@ def _gateways(data_dir: Path | None = None) -> list[dict[str, Any]]:
 
 
 def gateway_url(data_dir: Path | None = None) -> str | None:
-    """Where the newest gateway still running on the data folder listens, if one said so."""
+    """Where the newest gateway still running on the data folder listens, if one said so. With several, a
+    note on stderr says which one a command talks to and names the others: picked silently, a drop staged
+    on one while a tester watched another seemed to do nothing."""
     running = _gateways(data_dir)
+    if len(running) > 1:
+        *others, newest = running
+        listed = ", ".join(f"{g['url']} (pid {g['pid']})" for g in reversed(others))
+        _warn_once(
+            f"{len(running)} gateways run on the data folder {data_dir or data_dir_from_env()}: this talks "
+            f"to the newest, {newest['url']} (pid {newest['pid']}); "
+            f"{'the others' if len(others) > 1 else 'the other'}: {listed}: pass --url to talk to another"
+        )
     return running[-1]["url"] if running else None

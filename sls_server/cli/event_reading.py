@@ -70,7 +70,7 @@ def print_events(title: str, found: list[dict[str, Any]], attackers: Collection[
     print_renderable(Group(Text(title, style="bold italic"), *(event_text(e, attackers) for e in found)))
 
 
-def attacker_addresses(client: AdminClient) -> set[str]:
+def attacker_addresses(client: AdminClient) -> frozenset[str]:
     """The addresses the console's feed names the attacker's (``GET /admin/v1/attackers``: the server's
     ``sim.attacks.attacker_addresses``, the feed's own source), so ``sls events`` tags them as it does; a
     server without that route (an older one) names none."""
@@ -79,16 +79,8 @@ def attacker_addresses(client: AdminClient) -> set[str]:
     except ApiError as exc:
         if exc.status != 404:
             raise
-        return set()
-    return {str(a) for a in answer.get("addresses") or ()}
-
-
-def newly_marked(event: dict[str, Any]) -> list[str]:
-    """The addresses an ``attack.addresses_marked`` event marks (a scenario demo's attacker actors), which the
-    feed tags from that event on, and ``sls events --follow`` too; none for another event."""
-    if event.get("type") != "attack.addresses_marked":
-        return []
-    return [str(a) for a in (event.get("detail") or {}).get("addresses") or ()]
+        return frozenset()
+    return frozenset(str(a) for a in answer.get("addresses") or ())
 
 
 def detail_words(detail: dict[str, Any] | None) -> str | None:

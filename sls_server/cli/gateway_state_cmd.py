@@ -53,7 +53,8 @@ def gateway_state() -> None:
     """Look at and stage the gateway's session (a server started with `sls gateway`).
 
     Without --url (or SLS_URL), the gateway running on the data folder is found through the
-    <data dir>/gateway.json it writes while it runs: beside `sls demo`, the gateway, not the demo.
+    <data dir>/gateway.json it writes while it runs: beside `sls demo`, the gateway, not the demo. With
+    several running there, the newest; a note on stderr names it and the others (--url picks one).
 
     \b
     Examples:

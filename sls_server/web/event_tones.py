@@ -10,7 +10,7 @@ event, for the feed (``http/pages/feed``) and the console's search of the trail
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
 from .event_words import sentence
@@ -117,3 +117,20 @@ def worded(event: Mapping[str, Any], attackers: Collection[str] = ()) -> dict[st
     (``attackers``) is named the attacker's in both."""
     kind = tone(event, attackers)
     return {**event, "said": sentence(event, attackers), "tone": kind, "label": TONE_LABELS.get(kind)}
+
+
+def attackers_after(
+    event: Mapping[str, Any], attackers: frozenset[str], read_again: Callable[[], Iterable[str]]
+) -> frozenset[str]:
+    """The addresses named the attacker's from ``event`` on, for a reader of the trail as it happens (the
+    feed, ``sls events --follow``): an ``attack.addresses_marked`` adds the addresses it marks (a scenario
+    demo's attacker actors); a wipe (``emulator.reset``) or a world loaded over the old one
+    (``state.imported`` with ``replaced``: "Back to the demo world" too) unmarks them on the server, so the
+    list is read again (``read_again``: the staged attacks' own addresses, and any marked since). Kept,
+    an address a demo marked was still named the attacker's after the world it belonged to was gone."""
+    kind, detail = event.get("type"), event.get("detail") or {}
+    if kind == "emulator.reset" or (kind == "state.imported" and detail.get("replaced")):
+        return frozenset(read_again())
+    if kind == "attack.addresses_marked":
+        return attackers | frozenset(str(a) for a in detail.get("addresses") or ())
+    return attackers

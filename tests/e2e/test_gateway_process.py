@@ -222,12 +222,16 @@ def test_gateway_state_finds_the_gateway_still_running_when_a_newer_one_stops(
         command = [sys.executable, "-m", "sls_server.cli.main", "gateway-state", "status", "--json"]
         return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=False)
 
-    assert json.loads(status().stdout)["daily_reset"] == "23:45"  # the newest
+    shown = status()
+    assert json.loads(shown.stdout)["daily_reset"] == "23:45"  # the newest
+    said = " ".join(shown.stderr.split())  # ... and said so, with the other and how to pick it
+    assert f"the newest, {second.url}" in said and f"the other: {first.url}" in said, said
     second.process.terminate()
     assert second.process.wait(timeout=20) is not None
     found = status()
     assert found.returncode == 0, found.stderr
     assert json.loads(found.stdout)["daily_reset"] == "07:05"  # the first, still running
+    assert "gateways run" not in found.stderr  # alone now: nothing to say
     first.process.terminate()
     assert first.process.wait(timeout=20) is not None
     assert not (shared / "gateway.json").exists()

@@ -19,8 +19,8 @@ def test_a_texted_device_of_a_user_without_a_phone_is_told_at_its_line(tmp_path:
     )
     found = problems(tmp_path, "- login: alice\n  expect: {status: 200}\n", head=head)
     assert found == [
-        "8:27: setup.devices[2].type: sms needs 'alice' to have a `phone` in setup.users (texts go to it)",
-        "9:27: setup.devices[3].type: ibkey needs 'alice' to have a `phone` in setup.users"
+        "8:27: setup.devices[1].type: sms needs 'alice' to have a `phone` in setup.users (texts go to it)",
+        "9:27: setup.devices[2].type: ibkey needs 'alice' to have a `phone` in setup.users"
         " (its activation code is texted)",
     ]
 
@@ -147,8 +147,8 @@ steps:
     )
     assert found == [
         "4:10: setup.clock: 'tomorrow morning' is neither Unix seconds nor an ISO 8601 instant",
-        "8:41: setup.devices[1].pin: dscplus PIN '12': the PIN must be exactly 4 digits 0-9",
-        "9:39: setup.devices[2].pin: ibkey PIN '1234567': the PIN must be 4-6 letters or digits 0-9, "
+        "8:41: setup.devices[0].pin: dscplus PIN '12': the PIN must be exactly 4 digits 0-9",
+        "9:39: setup.devices[1].pin: ibkey PIN '1234567': the PIN must be 4-6 letters or digits 0-9, "
         "with at least one digit",
         "11:47: step 1 enroll.pin: dscplus PIN '12345': the PIN must be exactly 4 digits 0-9",
         "12:25: step 2 advance_clock.to: '2030-01-01T09:00:00' has no time zone: add Z for UTC",
@@ -184,7 +184,7 @@ def test_expectations_that_could_never_fail_or_would_break_the_runner_are_refuse
         "12:47: step 2 expect.json.factor.challenge.regex: '[0-9' is not a regular expression: unterminated"
         " character set at position 0",
         "14:14: step 3 repeat.times: times must be a whole number (or a ${variable} holding one), not 'many'",
-        "17:30: step 3 repeat.steps[1].expect.statuses:"
+        "17:30: step 3 repeat.steps[0].expect.statuses:"
         " `statuses` counts the answers of a repeat or parallel, not of a login",
     ]
 
@@ -230,6 +230,6 @@ def test_an_address_or_allowlist_entry_the_server_cannot_read_is_told_at_its_lin
     found = problems(tmp_path, "- login: alice\n  expect: {status: 200}\n", head=head)
     assert found == [
         "4:23: actors.attacker.address: '203.0.113.666' is not an IP address",
-        "9:63: setup.users[1].ip_allowlist[1]: 'bogus' is not an IP address or CIDR range",
-        "11:47: setup.accounts[1].ip_allowlist[1]: '10.0.0.300/8' is not an IP address or CIDR range",
+        "9:63: setup.users[0].ip_allowlist[0]: 'bogus' is not an IP address or CIDR range",
+        "11:47: setup.accounts[0].ip_allowlist[0]: '10.0.0.300/8' is not an IP address or CIDR range",
     ], found

@@ -51,9 +51,9 @@ def test_a_misspelt_event_type_is_refused_with_the_closest_one(tmp_path: Path) -
         """,
     )
     assert found == [
-        "10:27: step 1 expect.events.happened[1].type: the server writes no event 'login.password_faild' "
+        "10:27: step 1 expect.events.happened[0].type: the server writes no event 'login.password_faild' "
         "(did you mean 'login.password_failed'?)",
-        "11:31: step 1 expect.events.not_happened[1].type: the server writes no event 'login.succeded' "
+        "11:31: step 1 expect.events.not_happened[0].type: the server writes no event 'login.succeded' "
         "(did you mean 'login.succeeded'?)",
     ]
 

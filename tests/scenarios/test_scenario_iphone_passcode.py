@@ -143,8 +143,8 @@ def test_passcode_and_biometrics_belong_to_an_iphone_and_one_without_face_id_nee
     with pytest.raises(ScenarioInvalid) as caught:
         load(file)
     assert [str(p).replace(f"{file}:", "") for p in caught.value.problems] == [
-        "7:63: setup.devices[1].passcode: `passcode` is an iPhone's: only for type ibkey, platform ios",
-        "8:61: setup.devices[2].biometrics: an iPhone without Touch ID / Face ID needs its `passcode`",
-        "9:59: setup.devices[3].passcode: iPhone passcode '12345': the iPhone's passcode is 4 or 6 digits",
+        "7:63: setup.devices[0].passcode: `passcode` is an iPhone's: only for type ibkey, platform ios",
+        "8:61: setup.devices[1].biometrics: an iPhone without Touch ID / Face ID needs its `passcode`",
+        "9:59: setup.devices[2].passcode: iPhone passcode '12345': the iPhone's passcode is 4 or 6 digits",
         "13:84: step 2 enroll.passcode: iPhone passcode '12a4': the iPhone's passcode is 4 or 6 digits",
     ]

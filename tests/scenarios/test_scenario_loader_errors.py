@@ -103,9 +103,9 @@ def test_a_number_where_text_goes_is_shown_as_written_and_told_to_be_quoted(tmp_
     head = HEAD.replace('pin: "1234"', "pin: 0123").replace('phone: "+15550100001"', "phone: +15550100001")
     found = problems(tmp_path, "- card: {device: card, pin: 1234}\n  expect: {status: 200}\n", head=head)
     assert found == [
-        "5:32: setup.users[1].phone: expected a string, got +15550100001, which YAML reads as 15550100001:"
+        "5:32: setup.users[0].phone: expected a string, got +15550100001, which YAML reads as 15550100001:"
         ' quote it, "+15550100001"',
-        '7:41: setup.devices[1].pin: expected a string, got 0123, which YAML reads as 83: quote it, "0123"',
+        '7:41: setup.devices[0].pin: expected a string, got 0123, which YAML reads as 83: quote it, "0123"',
         '9:31: step 1 card.pin: expected a string, got 1234: quote it, "1234"',
     ]
 

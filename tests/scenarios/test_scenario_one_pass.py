@@ -77,9 +77,9 @@ def test_a_part_the_schema_refused_is_not_judged_again(tmp_path: Path) -> None:
         head=head,
     )
     assert found == [
-        "5:25: setup.users[1].phnoe: unknown key 'phnoe' (did you mean 'phone'?); expected `username`,"
+        "5:25: setup.users[0].phnoe: unknown key 'phnoe' (did you mean 'phone'?); expected `username`,"
         " `password`, `phone`, `ip_allowlist`",
-        "8:27: setup.devices[2].type: 'ibky' is not one of `dscplus`, `ibkey`, `sms`, `voice`, `totp`,"
+        "8:27: setup.devices[1].type: 'ibky' is not one of `dscplus`, `ibkey`, `sms`, `voice`, `totp`,"
         " `temporary` (did you mean 'ibkey'?)",
         "10:28: step 1 login.pasword: unknown key 'pasword' (did you mean 'password'?); expected `user`,"
         " `password`",
@@ -122,7 +122,7 @@ def test_an_empty_list_of_steps_or_a_malformed_setup_is_told_once(tmp_path: Path
     found = problems(tmp_path, "- login: alice\n  expect: {status: 200}\n", head=head)
     assert found == [
         "4:10: setup.clock: expected an integer or a string, got a list",
-        "6:18: setup.users[1].username: 'Alice' does not fit: it should be a username as the server spells"
+        "6:18: setup.users[0].username: 'Alice' does not fit: it should be a username as the server spells"
         " it (lower case), or a ${variable}.",
     ]
 

@@ -57,3 +57,32 @@ def test_the_short_summary_shows_why_a_scenario_failed(tmp_path: Path) -> None:
     assert "FAILED tests/wrongstatus.scenario.yaml::wrong-status - failed: step 1" in ran.stdout, ran.stdout
     # the place is where pytest ends a report, relative to where pytest runs
     assert f"\n{wrong.relative_to(tmp_path)}:4: failed\n" in ran.stdout, ran.stdout
+
+
+@pytest.mark.parametrize("select", [["-k", "picked"], ["-k", "not typo and not one"], ["-m", "slow"]])
+def test_an_invalid_file_is_never_deselected(tmp_path: Path, select: list[str]) -> None:
+    """As pytest reports a test module that does not import whatever ``-k`` or ``-m`` says: a file that is no
+    scenario has no tags or marks to select it by, and deselected it would pass silently.
+
+    QA: ``pytest -k picked`` (or ``-m slow``) deselected the invalid file's item with the tests it left
+    out: "1 passed, 2 deselected", exit 0 (``-m`` selecting nothing at all: exit 5, no tests ran)."""
+    (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider\nmarkers = slow: slow\n")
+    health = SCENARIO.format(name="health", step="http", status=200).replace(
+        "steps:", "tags: [picked]\nsteps:"
+    )
+    (tmp_path / "health.scenario.yaml").write_text(health)
+    (tmp_path / "test_plain.py").write_text("def test_one():\n    pass\n")
+    (tmp_path / "typo.scenario.yaml").write_text(SCENARIO.format(name="typo-check", step="htp", status=200))
+    ran = pytest_in(tmp_path, *select)
+    assert ran.returncode == 1, ran.stdout + ran.stderr
+    assert "ERROR typo.scenario.yaml::typo-check - Failed: invalid scenario: step" in ran.stdout, ran.stdout
+    assert "1 error" in ran.stdout and "deselected" in ran.stdout, ran.stdout
+
+
+def test_an_invalid_file_deselected_by_its_own_node_id_is_left_out(tmp_path: Path) -> None:
+    """``--deselect`` names the file itself: the user means it (a file kept broken on purpose)."""
+    (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -p no:cacheprovider\n")
+    (tmp_path / "typo.scenario.yaml").write_text(SCENARIO.format(name="typo-check", step="htp", status=200))
+    (tmp_path / "test_plain.py").write_text("def test_one():\n    pass\n")
+    ran = pytest_in(tmp_path, "--deselect", "typo.scenario.yaml")
+    assert ran.returncode == 0 and "1 passed, 1 deselected" in ran.stdout, ran.stdout + ran.stderr

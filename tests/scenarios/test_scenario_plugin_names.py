@@ -6,6 +6,8 @@ JUnit showed two cases of one name."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -52,3 +54,41 @@ def test_a_name_shared_with_a_scenario_left_out_by_k_is_no_clash(tmp_path: Path)
     (tmp_path / "second.scenario.yaml").write_text(SCENARIO.format(name="health", extra=""))
     ran = pytest_in(tmp_path, "-k", "picked")
     assert ran.returncode == 0 and "1 passed, 1 deselected" in ran.stdout, ran.stdout + ran.stderr
+
+
+def test_sls_scenario_run_names_each_case_as_pytest_does_from_whatever_folder_it_starts(
+    tmp_path: Path,
+) -> None:
+    """One identity in CI, the project's root (pytest's rootdir: the folder of pyproject.toml's
+    ``[tool.pytest.ini_options]``) counted from.
+
+    QA: ``sls scenario run`` counted the path from its working folder: run from ``tests/`` (or a CI job's
+    checkout folder), ``tests.qa.health.scenario.yaml`` became ``qa.health.scenario.yaml``."""
+    project = tmp_path / "project"
+    (project / "tests" / "qa").mkdir(parents=True)
+    (project / "pyproject.toml").write_text('[tool.pytest.ini_options]\naddopts = "-p no:cacheprovider"\n')
+    (project / "tests" / "qa" / "health.scenario.yaml").write_text(SCENARIO.format(name="health", extra=""))
+    (project / "tests" / "qa" / "typo.scenario.yml").write_text("name: typo-check\nsteps: [{htp: x}]\n")
+    ran = pytest_in(project, "--junitxml", str(tmp_path / "pytest.xml"))
+    assert ran.returncode == 1, ran.stdout + ran.stderr
+
+    def named(junit: Path) -> list[tuple[str | None, str | None]]:
+        return sorted((c.get("classname"), c.get("name")) for c in ET.parse(junit).getroot().iter("testcase"))
+
+    expected = [("tests.qa.health.scenario.yaml", "health"), ("tests.qa.typo.scenario.yml", "typo-check")]
+    assert named(tmp_path / "pytest.xml") == expected
+    for here, folder in ((project, "tests/qa"), (project / "tests", "qa"), (tmp_path, "project/tests/qa")):
+        junit = tmp_path / f"{here.name}.xml"
+        command = [
+            sys.executable,
+            "-m",
+            "sls_server.cli.main",
+            "scenario",
+            "run",
+            folder,
+            "--junit",
+            str(junit),
+        ]
+        run = subprocess.run(command, cwd=here, capture_output=True, text=True, timeout=300)
+        assert run.returncode == 1 and junit.exists(), run.stdout + run.stderr
+        assert named(junit) == expected, here

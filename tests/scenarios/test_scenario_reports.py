@@ -159,10 +159,13 @@ def test_junit_names_each_case_by_its_file_and_scenario_as_pytest_does(
     """QA: the classname was ``scenarios.<first tag>`` (reordering tags renamed the test), an invalid
     file's case was named after the file, not its ``name`` (a typo made the test vanish from CI's history),
     and pytest named the same scenario a third way. A setup entry the server refused had no file:line in
-    its ``<error>`` message, where a failed step's has."""
-    monkeypatch.chdir(tmp_path)
+    its ``<error>`` message, where a failed step's has. Then the path was counted from the working folder:
+    run from ``suite/``, every case lost its ``suite.`` (the project's root is the folder of its pytest.ini,
+    pytest's rootdir)."""
+    (tmp_path / "pytest.ini").write_text("[pytest]\n")
     folder = tmp_path / "suite"
     folder.mkdir()
+    monkeypatch.chdir(folder)
     tagged = write(folder, LOGIN, name="tagged", extra="tags: [zeta, alpha]")
     weak = write(folder, LOGIN, name="weak").read_text()
     (folder / "weak.scenario.yaml").write_text(

@@ -42,7 +42,7 @@ from ...errors import StoreUnavailable
 from ...long_held import LongHeld
 from ...shapes.events import is_cursor
 from ...sim.attacks import attacker_addresses
-from ...web.event_tones import worded
+from ...web.event_tones import attackers_after, worded
 from ..common import core
 from . import bp
 from .access import TRAINER
@@ -94,8 +94,11 @@ def _read(cursor: str, *, crowded: bool) -> Iterator[str]:
             yield _outage(exc)
             return
         for event in found:
-            if event.get("type") == "attack.addresses_marked":  # a scenario demo's actors, from here on
-                attackers = attackers | frozenset((event.get("detail") or {}).get("addresses") or ())
+            try:  # a scenario demo's actors from their mark on, none of them after a wipe (read again)
+                attackers = attackers_after(event, attackers, lambda: attacker_addresses(core()))
+            except StoreUnavailable as exc:
+                yield _outage(exc)
+                return
             said = worded(event, attackers)
             yield f"id: {event['id']}\nevent: audit\ndata: {json.dumps(said, separators=(',', ':'))}\n\n"
         if not live:  # the console says "live" once the trail could be read, not when the connection opened
