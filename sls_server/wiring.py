@@ -27,6 +27,7 @@ from .auth.sessions import SessionService
 from .auth.stepup import StepUp
 from .auth.suspicious import NewPlaceCheck, SuspiciousNotices
 from .auth.tasks import SensitiveTasks
+from .auth.token_guesses import TokenGuesses
 from .clock import Clock, ClockService
 from .config import Settings
 from .errors import StoreUnavailable
@@ -266,5 +267,5 @@ def build_core(settings: Settings, store: Store) -> Core:
         outbox=Outbox(store, users, phones, clock, code_ttl=settings.sms_code_ttl, long_held=long_held),
         long_held=long_held,
         console=console,
-        console_access=ConsoleAccess(console, events, settings),
+        console_access=ConsoleAccess(console, events, settings, TokenGuesses(store.lockout, lockout.policy)),
     )

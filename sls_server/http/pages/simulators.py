@@ -15,6 +15,7 @@ from flask import redirect, request
 from flask.typing import ResponseReturnValue
 
 from ...accounts.errors import UserNotFound
+from ...auth.errors import TokenGuessesLimited
 from ...errors import SlsError, StoreUnavailable, UnknownDevice
 from ...sim.authenticator import AuthenticatorApp
 from ...sim.card_keypad import CardKeypads
@@ -22,7 +23,7 @@ from ...web.wording import factor_name
 from ..common import core
 from . import bp
 from .access import SIMULATORS
-from .kit import page, require_browser_token
+from .kit import page, require_browser_token, say
 from .outcome import tell, told
 
 
@@ -113,8 +114,11 @@ def sim_unlock() -> ResponseReturnValue:
     target = request.form.get("next", "/sim")
     target = target if target.startswith("/sim") and "//" not in target else "/sim"
     answer = redirect(target, 303)
-    if SIMULATORS.sign_in(request.form.get("token", ""), answer):
-        return answer
+    try:
+        if SIMULATORS.sign_in(request.form.get("token", ""), answer):
+            return answer
+    except TokenGuessesLimited as exc:  # too many wrong tokens from this address: said, the token not judged
+        return tell(target, say(exc), exc.status)
     return tell(target, WRONG_SIM_TOKEN, 401)
 
 
