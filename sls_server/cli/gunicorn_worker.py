@@ -11,9 +11,11 @@ Here each connection's socket gets a timeout, :data:`CLIENT_READ_TIMEOUT_S`, eve
 (a new connection, or a kept-alive one with its next request): a read that waits longer fails, and the thread
 is free. Stalled in its headers, the connection is closed (``gunicorn_errors.QuietRefusals`` says so in one
 line, no traceback); stalled in its body, the app answers ``400 body_incomplete`` (``http.bodies``) and the
-connection is closed. What remains: a client that trickles a byte more often than the timeout holds a thread
-for as long as it keeps that up (the timeout bounds each read, not the request), within gunicorn's limits on
-the request line and headers and the app's 64 KiB body.
+connection is closed. This bounds what one stalled connection costs; it does not make stalling free: a
+client that keeps opening new stalled connections (about workers x threads of them every
+:data:`CLIENT_READ_TIMEOUT_S`), or trickles a byte more often than the timeout, still holds threads for as
+long as it keeps that up. On a network whose clients are not trusted, put a reverse proxy that buffers whole
+requests before passing them on (nginx's default) in front of ``sls serve``.
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ from typing import Any
 from gunicorn.workers.gthread import TConn, ThreadWorker
 
 #: The longest a thread waits on one read from a client (or one write to it) before giving the connection
-#: up: far beyond a LAN's or a slow phone link's pause inside one request, far below what holds the server.
-CLIENT_READ_TIMEOUT_S = 10.0
+#: up: gunicorn's own wait for a new connection's first bytes and its keep-alive, both 5 s; beyond a LAN's or
+#: a slow phone link's pause inside one request.
+CLIENT_READ_TIMEOUT_S = 5.0
 
 
 class PacedConn(TConn):
