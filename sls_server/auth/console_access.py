@@ -89,7 +89,8 @@ class ConsoleAccess:
         """Open a sign-in to ``door`` for the ``typed`` token, ending the one the browser ``held`` (signing in
         again: a copy of its earlier cookie opens nothing). ``at``: the app's clock, for the audit trail;
         ``wall``: the wall clock, for the deadlines (the trainer's +1 day must not sign anyone out); ``ip``:
-        the client's address. A wrong token raises :class:`WrongConsoleToken`, recorded first."""
+        the client's address. A wrong token raises :class:`WrongConsoleToken`, recorded first; any token from
+        an address that gave too many wrong ones lately, ``TokenGuessesLimited`` (:meth:`bearer`)."""
         token = door.token(self._settings)
         if not self.bearer(door, typed, at=at, ip=ip):
             raise WrongConsoleToken()
