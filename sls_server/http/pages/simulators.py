@@ -9,6 +9,7 @@ The pages' scripts talk to this blueprint's own routes (``sim_actions``), never 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import redirect, request
@@ -47,6 +48,11 @@ def locked_out() -> str | None:
 
 #: What the sim token's form is told after a wrong token (once: a reload shows the form as it stands).
 WRONG_SIM_TOKEN = "That is not this server's sim token."
+#: Where the sign-in sends the browser back to: a simulator page's own path, as the form's ``next`` holds it
+#: (device ids, usernames, handset names: letters, digits, ``.``, ``_``, ``+``, ``-``), never ``.`` or ``..``
+#: (``/sim/../trainer``). Anything else goes to ``/sim``: a line break (``next=/sim%0d%0a...``) made the
+#: ``Location`` header refuse it, a 500 and a traceback in the log for any client that asked.
+BACK_TO = re.compile(r"/sim(?:/(?!\.\.?(?:/|$))[A-Za-z0-9._+-]+)*")
 
 
 def signed_in_warning() -> dict[str, object] | None:
@@ -112,7 +118,7 @@ def sim_unlock() -> ResponseReturnValue:
     rendered refusal was sent again, token and all, by a reload or Back."""
     require_browser_token()
     target = request.form.get("next", "/sim")
-    target = target if target.startswith("/sim") and "//" not in target else "/sim"
+    target = target if BACK_TO.fullmatch(target) else "/sim"
     answer = redirect(target, 303)
     try:
         if SIMULATORS.sign_in(request.form.get("token", ""), answer):
