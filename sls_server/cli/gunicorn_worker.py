@@ -1,4 +1,4 @@
-"""gunicorn's threaded worker, with a read timeout on every client connection (``sls serve``, ``sls demo``).
+"""gunicorn's workers, with a read timeout on every client connection (``sls serve``, ``sls demo``).
 
 gunicorn's ``gthread`` worker waits up to 5 s for a new connection's first bytes without holding a thread;
 once any have come, a thread reads the request's headers, and then the app its body, from a blocking socket
@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from gunicorn.workers.gthread import TConn, ThreadWorker
+from gunicorn.workers.sync import SyncWorker
 
 #: The longest a thread waits on one read from a client (or one write to it) before giving the connection
 #: up: gunicorn's own wait for a new connection's first bytes and its keep-alive, both 5 s; beyond a LAN's or
@@ -45,3 +46,11 @@ class PacedThreadWorker(ThreadWorker):
         if type(conn) is TConn:  # made by gunicorn's accept; the class adds no state, only init's timeout
             conn.__class__ = PacedConn
         return super().handle(conn)
+
+
+class PacedSyncWorker(SyncWorker):
+    """``sync`` (``--threads 1``), whose one request at a time waited as long on a stalled client."""
+
+    def handle(self, listener: Any, client: Any, addr: Any) -> Any:
+        client.settimeout(CLIENT_READ_TIMEOUT_S)  # a TLS wrap made of it keeps it
+        return super().handle(listener, client, addr)

@@ -64,3 +64,21 @@ def test_clients_stalled_in_headers_or_body_free_their_threads(
     log = server.log()
     assert "A client sent nothing for the read timeout: connection closed." in log
     assert "Traceback" not in log and "Socket error processing request" not in log
+
+
+def test_a_client_stalled_in_its_body_frees_a_single_threaded_worker(
+    sls_serve: Callable[..., ServerProcess],
+) -> None:
+    """``--threads 1`` runs gunicorn's ``sync`` worker, one request at a time: it waited as long."""
+    server = sls_serve(workers=1, SLS_THREADS="1")
+    in_body = stalled(
+        server,
+        b"POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 100\r\n\r\n{",
+    )
+
+    ready = requests.get(f"{server.url}/healthz", timeout=3 * CLIENT_READ_TIMEOUT_S)
+
+    assert ready.status_code == 200
+    head, _, body = answer_to(in_body).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400") and json.loads(body)["error"] == "body_incomplete", head
