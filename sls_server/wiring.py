@@ -29,6 +29,7 @@ from .auth.sessions import SessionService
 from .auth.stepup import StepUp
 from .auth.suspicious import NewPlaceCheck, SuspiciousNotices
 from .auth.tasks import SensitiveTasks
+from .auth.token_guesses import TokenGuesses
 from .clock import Clock, ClockService
 from .config import Settings
 from .errors import StoreUnavailable
@@ -52,7 +53,7 @@ from .sim.ibkey.phone_storage import PhoneApps
 from .sim.notices import Notifier
 from .sim.phones import PhoneService
 from .store import Store
-from .store.faults import outage_words
+from .store.faults import outage_words_unaddressed
 from .transfer.reseal import Resealer
 
 
@@ -95,18 +96,20 @@ class Core:
 
     def check_ready(self) -> None:
         """Raise ``StoreUnavailable`` unless Redis takes a write (``/readyz``), its message saying why: an
-        operator reading the 503 (a load balancer's log, ``curl``) learns which check failed and Redis's words
-        (what the client was told, or the error code), never a password, as a Cluster's probe says already."""
+        operator reading the 503 (a load balancer's log, ``curl``) learns which check failed, the Redis error
+        code and the system's words for a failed connection ("Connection refused"), as a Cluster's probe says.
+        Never where Redis is: ``/readyz`` answers anyone who can reach the port, and a host, port or socket
+        path tells a classroom where an unauthenticated Redis may listen. The store's warning for the failed
+        write (``Redis cannot serve Store.check_writable: ...``) keeps redis-py's words with the address."""
         try:
             self.store.check_writable()
         except StoreUnavailable as exc:
             cause = exc.__cause__
             if cause is None or exc.message != StoreUnavailable.message:  # the Cluster's probe said why
                 raise
-            words = outage_words(cause)  # a code ("OOM."), or what the client was told ("(... refused.)")
+            words = outage_words_unaddressed(cause)  # a code ("OOM"), or with the system's words
             raise StoreUnavailable(
-                f"Redis did not take the readiness probe's write (a short-lived key): {words}"
-                + ("" if words.endswith(")") else ".")
+                f"Redis did not take the readiness probe's write (a short-lived key): {words}."
             ) from cause
 
     def reset_world(self) -> int:
@@ -269,5 +272,5 @@ def build_core(settings: Settings, store: Store) -> Core:
         outbox=Outbox(store, users, phones, clock, code_ttl=settings.sms_code_ttl, long_held=long_held),
         long_held=long_held,
         console=console,
-        console_access=ConsoleAccess(console, events, settings),
+        console_access=ConsoleAccess(console, events, settings, TokenGuesses(store.lockout, lockout.policy)),
     )

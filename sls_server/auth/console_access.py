@@ -28,6 +28,7 @@ from ..events import EventLog
 from ..secretbox import pepper
 from .console import ConsoleSignIns
 from .errors import WrongConsoleToken
+from .token_guesses import TokenGuesses
 
 
 @dataclass(frozen=True)
@@ -66,11 +67,14 @@ class ConsoleSignIn:
 
 
 class ConsoleAccess:
-    def __init__(self, sign_ins: ConsoleSignIns, events: EventLog, settings: Settings) -> None:
+    def __init__(
+        self, sign_ins: ConsoleSignIns, events: EventLog, settings: Settings, guesses: TokenGuesses
+    ) -> None:
         assert settings.secret_key is not None  # resolved at start-up
         self._sign_ins = sign_ins
         self._events = events
         self._settings = settings
+        self._guesses = guesses
         #: Derived once per app, not on every request that checks a sign-in.
         self._fingerprint_key = pepper(settings.secret_key, b"sls console token fingerprint")
 
@@ -85,16 +89,29 @@ class ConsoleAccess:
         """Open a sign-in to ``door`` for the ``typed`` token, ending the one the browser ``held`` (signing in
         again: a copy of its earlier cookie opens nothing). ``at``: the app's clock, for the audit trail;
         ``wall``: the wall clock, for the deadlines (the trainer's +1 day must not sign anyone out); ``ip``:
-        the client's address. A wrong token raises :class:`WrongConsoleToken`, recorded first."""
+        the client's address. A wrong token raises :class:`WrongConsoleToken`, recorded first; any token from
+        an address that gave too many wrong ones lately, ``TokenGuessesLimited`` (:meth:`bearer`)."""
         token = door.token(self._settings)
-        if not token or not hmac.compare_digest(typed.encode(), token.encode()):
-            self._events.record_flood(door.sign_in_failed, per="ip", at=at, ip=ip, result="wrong_token")
+        if not self.bearer(door, typed, at=at, ip=ip):
             raise WrongConsoleToken()
+        assert token is not None  # a right token is one the door holds
         if held is not None:
             self._sign_ins.close(held)
         sign_in_id = self._sign_ins.open(door.name, self._fingerprint(door, token), now=wall)
         self._events.record(door.signed_in, at=at, ip=ip)
         return ConsoleSignIn(sign_in_id, self._sign_ins.absolute_timeout)
+
+    def bearer(self, door: ConsoleDoor, given: str, *, at: int, ip: str | None) -> bool:
+        """Whether ``given`` is ``door``'s token (compared in constant time), counted against the client's
+        address when it is not (``auth.token_guesses``: 429 ``rate_limited`` while the address has given too
+        many wrong ones, the right one too) and recorded as the door's refused sign-in, once per address and
+        window. The admin API's and ``/sim/v1``'s bearer tokens are judged here as the pages' sign-ins are."""
+        token = door.token(self._settings)
+        right = bool(token) and hmac.compare_digest(given.encode(), (token or "").encode())
+        self._guesses.judge(right=right, ip=ip, now=at)
+        if not right:
+            self._events.record_flood(door.sign_in_failed, per="ip", at=at, ip=ip, result="wrong_token")
+        return right
 
     def check(self, door: ConsoleDoor, held: str | None, *, wall: int, activity: bool) -> str:
         """'ok' if the sign-in the browser ``held`` opens ``door`` with the token in force now (its idle

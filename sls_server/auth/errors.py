@@ -203,6 +203,16 @@ class ReauthRequired(SlsError):
     message = "This task needs a fresh identity verification: POST /api/v1/verify first."
 
 
+class TokenGuessesLimited(SlsError):
+    """Too many wrong admin or sim tokens from this address lately (``auth.token_guesses``): every token from
+    it is refused, the right one too, until the oldest wrong one leaves the window."""
+
+    code = "rate_limited"
+    status = 429
+    always = ("retry_after",)
+    message = "Too many wrong tokens from this address; wait and try again."
+
+
 class WrongConsoleToken(SlsError):
     """The token typed to sign in to the trainer console or the simulator pages is not the one the server
     holds for that door (or the server holds none): ``auth.console_access``. The pages say it on their form;

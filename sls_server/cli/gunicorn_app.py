@@ -141,7 +141,9 @@ class SlsApplication(BaseApplication):
             "bind": [f"fd://{listener.hand_over()}"],
             "workers": workers,
             "threads": threads,
-            "worker_class": "gthread" if threads > 1 else "sync",
+            # gthread or sync, with a read timeout on every client socket (``gunicorn_worker``: slow clients)
+            "worker_class": "sls_server.cli.gunicorn_worker."
+            + ("PacedThreadWorker" if threads > 1 else "PacedSyncWorker"),
             "timeout": 30,
             "graceful_timeout": 10,
             "keepalive": 5,

@@ -99,13 +99,23 @@ REFUSAL_PREFIX = "Invalid request from ip="
 _QUOTED = re.compile(r":\s*['\"].*\Z", re.DOTALL)
 
 
+#: gunicorn's error line, with a traceback, for a socket error reading a request (``ThreadWorker.handle``).
+SOCKET_ERROR = "Socket error processing request."
+
+
 class QuietRefusals(logging.Filter):
-    """Keeps what was wrong with a refused request (``Invalid HTTP Header``) and drops what was sent."""
+    """Keeps what was wrong with a refused request (``Invalid HTTP Header``) and drops what was sent; a client
+    that sent nothing for the read timeout (``gunicorn_worker``) is one info line, not an error's traceback
+    per stalled socket."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         if message.startswith(REFUSAL_PREFIX):
             record.msg, record.args = _QUOTED.sub("", message), ()
+        elif message == SOCKET_ERROR and record.exc_info and isinstance(record.exc_info[1], TimeoutError):
+            record.msg, record.args = "A client sent nothing for the read timeout: connection closed.", ()
+            record.exc_info, record.exc_text = None, None
+            record.levelno, record.levelname = logging.INFO, "INFO"
         return True
 
 

@@ -22,7 +22,7 @@ from typing import IO, TYPE_CHECKING, Any, NoReturn, cast
 
 from flask import Request
 from gunicorn.http.errors import NoMoreData, ParseException
-from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, ClientDisconnected, RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
 from werkzeug.utils import cached_property
 from werkzeug.wsgi import LimitedStream, get_input_stream
@@ -72,6 +72,8 @@ class CappedBody(io.RawIOBase):
             # gunicorn's words for bad chunk framing quote the line it choked on, which may be the body
             # itself, password and all: never passed on (an unexpected error is logged with its message)
             raise BodyUnreadable("the body's chunked framing is malformed") from None
+        except TimeoutError:  # the client stopped sending (``cli.gunicorn_worker``): as a declared body's
+            raise ClientDisconnected() from None
         self._taken += len(data)
         if self._taken > self._limit:
             raise BodyOverLimit()

@@ -10,6 +10,7 @@ from flask import Request, current_app, g, request
 from werkzeug.wrappers import Response
 
 from ..accounts.clientip import resolve_client_ip
+from ..auth.console_access import ConsoleDoor
 from ..auth.session_state import Session
 from ..wiring import Core
 
@@ -96,6 +97,16 @@ def bearer_matches(expected: str | None) -> bool:
     if given is None or not expected:
         return False
     return hmac.compare_digest(given.encode(), expected.encode())
+
+
+def bearer_opens(door: ConsoleDoor) -> bool:
+    """Whether the request's bearer token is ``door``'s token (the admin API's: the trainer door's). No token
+    given is no, and no guess; a wrong one is counted against the client's address and recorded, and while
+    the address has given too many every token from it is 429 ``rate_limited`` (``auth.token_guesses``)."""
+    given = bearer_token()
+    if given is None:
+        return False
+    return core().console_access.bearer(door, given, at=now(), ip=client_ip())
 
 
 def host_cookie(name: str) -> str:

@@ -27,10 +27,11 @@ def readyz() -> ResponseReturnValue:
     """Ready when Redis takes a write, not merely answers PING. 503 `store_unavailable` (with `status:
     unavailable`) while Redis does not answer or refuses writes (out of memory, read-only replica, MISCONF,
     NOREPLICAS, BUSY), whose `message` says why: the probe's write not taken, and the Redis error code or
-    what the client was told (a refused connection names the address; never a password). On a Redis
-    Cluster, ready only when every master takes a write and reports every slot served (`cluster_state:ok`):
-    a master down or frozen, its slots served by nobody until its replica is promoted, is a 503 whose
-    `message` names that master's address and what went wrong."""
+    the system's words for a failed connection (`Connection refused`); never a password, and never where
+    Redis is (this answers anyone: the address is in the server's log). On a Redis Cluster, ready only when
+    every master takes a write and reports every slot served (`cluster_state:ok`): a master down or frozen,
+    its slots served by nobody until its replica is promoted, is a 503 whose `message` names that master by
+    the first slot it serves and what went wrong."""
     try:
         core().check_ready()
     except StoreUnavailable as exc:

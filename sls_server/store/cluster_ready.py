@@ -15,8 +15,9 @@ after a failed one can wait a second timeout if another node is frozen too and i
 answered with a redirect (the map changed under it: a failover, a slot moved) reads the map and probes
 once more.
 
-What is wrong is said in the ``StoreUnavailable``'s message: a master's address and a Redis error code or
-cluster state, never a command's arguments.
+What is wrong is said in the ``StoreUnavailable``'s message: which master (by the first slot it serves), a
+Redis error code or cluster state, never a command's arguments and never an address: ``/readyz`` answers
+anyone who reaches the port. The warning in the server's log names the master's address too.
 """
 
 from __future__ import annotations
@@ -49,11 +50,7 @@ class ClusterReadiness:
 
     def check(self) -> None:
         """Raise ``StoreUnavailable`` naming what is wrong unless every slot's master takes a write."""
-        try:
-            self._check()
-        except StoreUnavailable as exc:
-            log.warning("Redis Cluster not ready: %s", exc.message)
-            raise
+        self._check()
 
     def _check(self) -> None:
         if self._stale is not None:
@@ -68,15 +65,16 @@ class ClusterReadiness:
                 answers = send_per_node(self._cluster, shares)
             except NodeUnanswered as exc:
                 self._stale = exc.node
-                raise StoreUnavailable(
-                    f"Redis Cluster master {exc.node} did not answer ({exc.code})."
+                slot = next((slot for node, slot in masters if node.name == exc.node), None)
+                raise _not_ready(
+                    f"Redis Cluster master {_of(slot)} did not answer ({exc.code}).", exc.node
                 ) from exc
             if any(isinstance(written, REDIRECTED) for written, _ in answers) and not last_try:
                 self._read_map(None)
                 continue
             self._stale = ""
-            for (node, _), (written, info) in zip(masters, answers, strict=True):
-                _judge(node.name, written, info)
+            for (node, slot), (written, info) in zip(masters, answers, strict=True):
+                _judge(node.name, slot, written, info)
             self._stale = None
             return
 
@@ -85,9 +83,10 @@ class ClusterReadiness:
         slots: dict[int, list[Any]] = self._cluster.nodes_manager.slots_cache
         if len(slots) < REDIS_CLUSTER_HASH_SLOTS:
             self._stale = ""
-            raise StoreUnavailable(
+            raise _not_ready(
                 f"Redis Cluster: {REDIS_CLUSTER_HASH_SLOTS - len(slots)} of {REDIS_CLUSTER_HASH_SLOTS} "
-                "slots have no master in the slot map."
+                "slots have no master in the slot map.",
+                None,
             )
         first: dict[str, tuple[Any, int]] = {}
         for slot in sorted(slots):
@@ -102,24 +101,39 @@ class ClusterReadiness:
             self._cluster.nodes_manager.initialize(last_failed_node_name=failed)
         except (redis.exceptions.RedisError, redis.exceptions.RedisClusterException) as exc:
             self._stale = failed or ""
-            raise StoreUnavailable(f"Redis Cluster slot map not read ({_why_unread(exc)}).") from exc
+            raise _not_ready(f"Redis Cluster slot map not read ({_why_unread(exc)}).", failed) from exc
 
 
-def _judge(node: str, written: Any, info: Any) -> None:
+def _not_ready(message: str, node: str | None) -> StoreUnavailable:
+    """The probe's failure: logged as a warning with the master's address (``node``, when one is to blame),
+    answered without it."""
+    log.warning("Redis Cluster not ready: %s%s", message, f" (master at {node})" if node else "")
+    return StoreUnavailable(message)
+
+
+def _of(slot: int | None) -> str:
+    """A master named for a reader of ``/readyz``: by the first slot it serves, never by its address."""
+    return "of no known slot" if slot is None else f"of slot {slot}"
+
+
+def _judge(node: str, slot: int, written: Any, info: Any) -> None:
     """A master's answers to the probe: its write taken, and the cluster ok as it sees it."""
     for answer in (written, info):
         if isinstance(answer, Exception):
             if not is_outage(answer) and not isinstance(answer, REDIRECTED):
                 raise answer  # an error of ours: the store's guard makes it a StoreBug
-            raise StoreUnavailable(f"Redis Cluster master {node} refused the probe ({error_code(answer)}).")
+            raise _not_ready(
+                f"Redis Cluster master {_of(slot)} refused the probe ({error_code(answer)}).", node
+            )
     fields = _fields(info)
     state = fields.get("cluster_state", "?")
     assigned = fields.get("cluster_slots_assigned", "?")
     failed = fields.get("cluster_slots_fail", "0")
     if state != "ok" or assigned != str(REDIS_CLUSTER_HASH_SLOTS) or failed != "0":
-        raise StoreUnavailable(
-            f"Redis Cluster master {node} reports cluster_state:{state}, {assigned} of "
-            f"{REDIS_CLUSTER_HASH_SLOTS} slots assigned, {failed} failed."
+        raise _not_ready(
+            f"Redis Cluster master {_of(slot)} reports cluster_state:{state}, {assigned} of "
+            f"{REDIS_CLUSTER_HASH_SLOTS} slots assigned, {failed} failed.",
+            node,
         )
 
 

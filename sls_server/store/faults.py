@@ -92,6 +92,31 @@ def outage_words(exc: BaseException) -> str:
     return code if reason == code else f"{code} ({reason})"
 
 
+def outage_words_unaddressed(exc: BaseException) -> str:
+    """What :func:`outage_words` says, for an answer anyone may read (``/readyz``, unauthenticated): the
+    Redis error code and the operating system's words for a failed connection ("Connection refused",
+    "Name or service not known"), built from those two alone, so no host, port, socket path or Sentinel
+    list redis-py writes into its message reaches a client. The address stays in the server's log."""
+    code = error_code(exc)
+    if code != type(exc).__name__:
+        return code
+    reason = _os_words(exc)
+    return f"{code} ({reason})" if reason else code
+
+
+def _os_words(exc: BaseException) -> str | None:
+    """The ``strerror`` of the first ``OSError`` in ``exc``'s chain (redis-py raises its ``ConnectionError``
+    from the socket's): the words of the operating system, which never name the address."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, OSError) and isinstance(current.strerror, str) and current.strerror:
+            return current.strerror
+        current = current.__cause__ or current.__context__
+    return None
+
+
 def _without_command(message: str) -> str:
     return message.rsplit(_PIPELINE_PREFIX, 1)[-1]
 

@@ -167,6 +167,12 @@ def ip_attempts(ip: str) -> str:
     return f"{PREFIX}{{ip:{ip}}}:attempts"
 
 
+def token_guesses(ip: str) -> str:
+    """The address's sliding window of wrong admin and sim tokens (``auth.token_guesses``), apart from its
+    login attempts: negative login tests never shut the admin API, nor a token guesser the login."""
+    return f"{PREFIX}{{ip:{ip}}}:token_guesses"
+
+
 def user_access(username: str) -> str:
     """The user's own IP allowlist and the account they trade under (IP restrictions)."""
     return f"{PREFIX}{{u:{username}}}:access"

@@ -159,9 +159,20 @@ class LockoutRepo:
     def ip_attempts_in(self, ip: str, *, now: int, window_s: int) -> list[int]:
         """When each attempt still in the address's window was made, oldest first: what
         ``sliding_window.lua`` counts against it now (a stamp past the skew it would drop is not counted)."""
-        stamps = self._r.zrangebyscore(
-            keys.ip_attempts(ip), f"({now - window_s}", now + STAMP_SKEW_S, withscores=True
-        )
+        return self._stamps(keys.ip_attempts(ip), now=now, window_s=window_s)
+
+    def token_guess(self, ip: str, *, now: int, window_s: int, limit: int, guess_id: str) -> int:
+        """Count a wrong token from the address in its own window (``sliding_window.lua``): 0 if counted,
+        else the seconds until the oldest guess leaves the window (the window is full)."""
+        window = keys.token_guesses(ip)
+        return int(self._scripts(IP_WINDOW, [window], [now, window_s, limit, guess_id]))
+
+    def token_guesses_in(self, ip: str, *, now: int, window_s: int) -> list[int]:
+        """When each wrong token still in the address's window was given, oldest first."""
+        return self._stamps(keys.token_guesses(ip), now=now, window_s=window_s)
+
+    def _stamps(self, window: str, *, now: int, window_s: int) -> list[int]:
+        stamps = self._r.zrangebyscore(window, f"({now - window_s}", now + STAMP_SKEW_S, withscores=True)
         return [int(pair[1]) for pair in stamps]
 
     def clear_ip(self, ip: str) -> bool:

@@ -127,6 +127,8 @@ def explain(code: str, message: str, extra: dict[str, Any], *, kind: str = "") -
             return "Too many security codes were sent to your phone recently." + after
         if kind == "ChallengeLimited":
             return "Too many challenges were issued for this device recently." + after
+        if kind == "TokenGuessesLimited":
+            return "Too many wrong tokens from this address." + after
         return "Too many failed login attempts from your address." + after
     if code == "invalid_response":
         left = extra.get("attempts_left")

@@ -88,3 +88,20 @@ def test_a_sim_token_refusal_goes_back_only_to_a_simulator_page(client: FlaskCli
         posted = client.post("/sim/unlock", data={"token": WRONG, "next": elsewhere, "csrf_token": token})
         assert posted.status_code == 303 and posted.headers["Location"] == "/sim", elsewhere
         assert _shown(client.get("/sim"), "sim-token-error"), elsewhere
+
+
+@pytest.mark.parametrize("token", [WRONG, SIM_TOKEN])
+@pytest.mark.parametrize(
+    "next_page",
+    ["/sim\r\nSet-Cookie: planted=1", "/sim/phone/alice\nX: 1", "/sim/../trainer", "/sim/./phone"],
+)
+def test_a_next_page_with_a_line_break_or_a_dot_segment_goes_back_to_sim(
+    client: FlaskClient, token: str, next_page: str
+) -> None:
+    """An attack review's ``next=/sim%0d%0a...`` made werkzeug refuse the ``Location`` header: a 500 and an
+    error's traceback in the log, for any client that asked, signed in or not; ``/sim/../trainer`` sent the
+    browser to the console. Both go to ``/sim`` as any other page that is not a simulator's."""
+    form = {"token": token, "next": next_page, "csrf_token": csrf(client.get("/sim").get_data(as_text=True))}
+    posted = client.post("/sim/unlock", data=form)
+    assert posted.status_code == 303 and posted.headers["Location"] == "/sim", posted.get_data(as_text=True)
+    assert "planted" not in " ".join(posted.headers.getlist("Set-Cookie"))

@@ -12,6 +12,8 @@ import pytest
 from sls_server.auth.console import ConsoleSignIns
 from sls_server.auth.console_access import SIM_DOOR, TRAINER_DOOR, ConsoleAccess, ConsoleDoor
 from sls_server.auth.errors import WrongConsoleToken
+from sls_server.auth.lockout import LockoutPolicy
+from sls_server.auth.token_guesses import TokenGuesses
 from sls_server.config import Settings
 from sls_server.events import EventLog
 from sls_server.store import Store, keys
@@ -32,7 +34,8 @@ class World:
 
     def with_tokens(self, *, admin_token: str | None = ADMIN, sim_token: str | None = SIM) -> ConsoleAccess:
         settings = Settings(secret_key=b"k" * 32, admin_token=admin_token, sim_token=sim_token)
-        return ConsoleAccess(self.sign_ins, self.events, settings)
+        guesses = TokenGuesses(self.store.lockout, LockoutPolicy.from_settings(settings))
+        return ConsoleAccess(self.sign_ins, self.events, settings, guesses)
 
     def trail(self) -> list[dict[str, Any]]:
         """Every event written, as the console reads it (its stream id left out)."""

@@ -15,6 +15,7 @@ from flask import Blueprint, Response
 
 from ...accounts.errors import UserNotFound
 from ...accounts.user_fields import canonical_username
+from ...auth.errors import TokenGuessesLimited
 from ...errors import InvalidRequest
 from ...gateway import NoCode, OutboxBusy
 from ...shapes.gateway import LatestCodeQuery
@@ -29,7 +30,7 @@ surface(
     tag="sim",
     description="The simulated authenticators a person holds.",
     security="sim",
-    errors=(SimulatorDisabled, SimTokenRequired),
+    errors=(SimulatorDisabled, SimTokenRequired, TokenGuessesLimited),
 )
 bp.before_request(simulators_enabled)
 CODE = Raw("text/plain", {"type": "string", "pattern": "^[0-9]{6,8}$"})

@@ -18,6 +18,7 @@ text). An outage ends nothing and is answered in place (503, the same form or st
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from flask import Blueprint, jsonify, redirect, request
 from flask.typing import ResponseReturnValue
@@ -52,7 +53,9 @@ ENDS_LOGIN = frozenset({"unknown_transaction", "login_binding_required", "accoun
 
 
 def login_path(txn_id: str) -> str:
-    return f"{LOGIN}/{txn_id}"
+    """Percent-encoded as the portal's ``login_path`` (a real id reads the same): never a line break in a
+    ``Location`` or a cookie's path."""
+    return f"{LOGIN}/{quote(txn_id, safe='~')}"
 
 
 def _state(txn_id: str) -> dict[str, Any] | None:

@@ -12,6 +12,7 @@ choice to the step, a login that ended to ``/``; so a reload or Back never sends
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from flask import redirect, request
 from flask.typing import ResponseReturnValue
@@ -64,7 +65,10 @@ def resend_channels(factors: list[dict[str, Any]]) -> tuple[str, ...]:
 
 
 def login_path(txn_id: str) -> str:
-    return f"/login/{txn_id}"
+    """The login's page. The id as the address carried it, percent-encoded: a real one reads the same (its
+    characters are all unreserved), one with a line break (``/login/a%0d%0a.../verify``) is no header value
+    werkzeug will write, and was a 500 with an error's traceback for any client that asked."""
+    return f"/login/{quote(txn_id, safe='~')}"
 
 
 def login_state(txn_id: str) -> dict[str, Any] | None:

@@ -9,12 +9,14 @@ The pages' scripts talk to this blueprint's own routes (``sim_actions``), never 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import redirect, request
 from flask.typing import ResponseReturnValue
 
 from ...accounts.errors import UserNotFound
+from ...auth.errors import TokenGuessesLimited
 from ...errors import SlsError, StoreUnavailable, UnknownDevice
 from ...sim.authenticator import AuthenticatorApp
 from ...sim.card_keypad import CardKeypads
@@ -22,7 +24,7 @@ from ...web.wording import factor_name
 from ..common import core
 from . import bp
 from .access import SIMULATORS
-from .kit import page, require_browser_token
+from .kit import page, require_browser_token, say
 from .outcome import tell, told
 
 
@@ -46,6 +48,11 @@ def locked_out() -> str | None:
 
 #: What the sim token's form is told after a wrong token (once: a reload shows the form as it stands).
 WRONG_SIM_TOKEN = "That is not this server's sim token."
+#: Where the sign-in sends the browser back to: a simulator page's own path, as the form's ``next`` holds it
+#: (device ids, usernames, handset names: letters, digits, ``.``, ``_``, ``+``, ``-``), never ``.`` or ``..``
+#: (``/sim/../trainer``). Anything else goes to ``/sim``: a line break (``next=/sim%0d%0a...``) made the
+#: ``Location`` header refuse it, a 500 and a traceback in the log for any client that asked.
+BACK_TO = re.compile(r"/sim(?:/(?!\.\.?(?:/|$))[A-Za-z0-9._+-]+)*")
 
 
 def signed_in_warning() -> dict[str, object] | None:
@@ -111,10 +118,13 @@ def sim_unlock() -> ResponseReturnValue:
     rendered refusal was sent again, token and all, by a reload or Back."""
     require_browser_token()
     target = request.form.get("next", "/sim")
-    target = target if target.startswith("/sim") and "//" not in target else "/sim"
+    target = target if BACK_TO.fullmatch(target) else "/sim"
     answer = redirect(target, 303)
-    if SIMULATORS.sign_in(request.form.get("token", ""), answer):
-        return answer
+    try:
+        if SIMULATORS.sign_in(request.form.get("token", ""), answer):
+            return answer
+    except TokenGuessesLimited as exc:  # too many wrong tokens from this address: said, the token not judged
+        return tell(target, say(exc), exc.status)
     return tell(target, WRONG_SIM_TOKEN, 401)
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from flask import Response, jsonify, redirect, request
 from flask.typing import ResponseReturnValue
 
+from ...auth.errors import TokenGuessesLimited
 from ...errors import InvalidRequest, SlsError
 from ...shapes.attacks import AttackReport, AttackRequest
 from ...sim.attacks import Attacks, attacker_addresses
@@ -27,7 +28,7 @@ from ..common import core, now
 from ..errors import answer_error
 from . import bp
 from .access import TRAINER
-from .kit import answers_json, page, require_browser_token, shaped
+from .kit import answers_json, page, require_browser_token, say, shaped
 from .outcome import tell, told
 
 #: The console's clock buttons: ``advance_s`` of ``POST /admin/v1/clock`` each.
@@ -121,8 +122,11 @@ def trainer_sign_in() -> ResponseReturnValue:
     ``?failed=1`` in the address said it again on every reload, and a bookmark kept it)."""
     require_browser_token()
     answer = redirect("/trainer", 303)
-    if TRAINER.sign_in(request.form.get("token", "")[:256], answer):
-        return answer
+    try:
+        if TRAINER.sign_in(request.form.get("token", "")[:256], answer):
+            return answer
+    except TokenGuessesLimited as exc:  # too many wrong tokens from this address: said, the token not judged
+        return tell("/trainer", say(exc), exc.status)
     return tell("/trainer", WRONG_ADMIN_TOKEN, 401)
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from ..common import bearer_matches, core
+from ...auth.console_access import SIM_DOOR
+from ...auth.errors import TokenGuessesLimited
+from ..common import bearer_opens, core
 from ..errors import SimTokenRequired, SimulatorDisabled
 from ..operations import surface
 
@@ -21,17 +23,18 @@ surface(
     tag="sim",
     description="The simulated authenticators a person holds.",
     security="sim",
-    errors=(SimulatorDisabled, SimTokenRequired),
+    errors=(SimulatorDisabled, SimTokenRequired, TokenGuessesLimited),
 )
 
 
 @bp.before_request
 def simulators_enabled() -> None:
-    """Switched off: 403 for everyone. ``SLS_SIM_TOKEN`` set: only its holder (the trainer) may play."""
+    """Switched off: 403 for everyone. ``SLS_SIM_TOKEN`` set: only its holder (the trainer) may play; a
+    wrong token is counted against the address as a wrong admin token is (``auth.token_guesses``)."""
     settings = core().settings
     if not settings.sim_enabled:
         raise SimulatorDisabled()
-    if settings.sim_token is not None and not bearer_matches(settings.sim_token):
+    if settings.sim_token is not None and not bearer_opens(SIM_DOOR):
         raise SimTokenRequired()
 
 

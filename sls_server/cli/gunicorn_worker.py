@@ -1,0 +1,56 @@
+"""gunicorn's workers, with a read timeout on every client connection (``sls serve``, ``sls demo``).
+
+gunicorn's ``gthread`` worker waits up to 5 s for a new connection's first bytes without holding a thread;
+once any have come, a thread reads the request's headers, and then the app its body, from a blocking socket
+with no timeout. An attack review opened twelve connections that each sent a request's headers and one byte
+of a 100-byte body: every thread of both workers waited on them, and ``/healthz`` went unanswered for as long
+as the sockets stayed open (over 40 s; a login, a trainer's console the same). Anyone on a classroom's LAN
+could hold the server so with a dozen sockets.
+
+Here each connection's socket gets a timeout, :data:`CLIENT_READ_TIMEOUT_S`, every time a thread takes it up
+(a new connection, or a kept-alive one with its next request): a read that waits longer fails, and the thread
+is free. Stalled in its headers, the connection is closed (``gunicorn_errors.QuietRefusals`` says so in one
+line, no traceback); stalled in its body, the app answers ``400 body_incomplete`` (``http.bodies``) and the
+connection is closed. This bounds what one stalled connection costs; it does not make stalling free: a
+client that keeps opening new stalled connections (about workers x threads of them every
+:data:`CLIENT_READ_TIMEOUT_S`), or trickles a byte more often than the timeout, still holds threads for as
+long as it keeps that up. On a network whose clients are not trusted, put a reverse proxy that buffers whole
+requests before passing them on (nginx's default) in front of ``sls serve``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gunicorn.workers.gthread import TConn, ThreadWorker
+from gunicorn.workers.sync import SyncWorker
+
+#: The longest a thread waits on one read from a client (or one write to it) before giving the connection
+#: up: gunicorn's own wait for a new connection's first bytes and its keep-alive, both 5 s; beyond a LAN's or
+#: a slow phone link's pause inside one request.
+CLIENT_READ_TIMEOUT_S = 5.0
+
+
+class PacedConn(TConn):
+    """A connection whose socket times out (the worker re-types each connection it takes up)."""
+
+    def init(self) -> None:
+        super().init()  # once per connection: the TLS wrap and the parser; made blocking before each request
+        self.sock.settimeout(CLIENT_READ_TIMEOUT_S)
+
+
+class PacedThreadWorker(ThreadWorker):
+    """``gthread`` with :class:`PacedConn`: ``worker_class`` of ``cli.gunicorn_app`` when threads > 1."""
+
+    def handle(self, conn: Any) -> Any:
+        if type(conn) is TConn:  # made by gunicorn's accept; the class adds no state, only init's timeout
+            conn.__class__ = PacedConn
+        return super().handle(conn)
+
+
+class PacedSyncWorker(SyncWorker):
+    """``sync`` (``--threads 1``), whose one request at a time waited as long on a stalled client."""
+
+    def handle(self, listener: Any, client: Any, addr: Any) -> Any:
+        client.settimeout(CLIENT_READ_TIMEOUT_S)  # a TLS wrap made of it keeps it
+        return super().handle(listener, client, addr)

@@ -1,0 +1,84 @@
+"""Clients that stop sending in the middle of a request do not hold the server (``cli.gunicorn_worker``).
+
+gunicorn's threaded worker read a request's headers and body from a socket with no timeout: an attack review
+held every thread of a running ``sls demo`` with twelve connections that each sent headers and one byte of a
+100-byte body, and ``/healthz`` went unanswered for as long as they stayed open. Here one worker of two
+threads meets one client stalled in its body and one in its headers, which take both threads; ``/healthz``,
+asked next, must be answered once the read timeout has freed them (without the timeout it never was), the
+body's staller told ``400 body_incomplete``, the header's connection closed, and the log say it in a line
+with no traceback."""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+import requests
+from conftest import ServerProcess
+
+from sls_server.cli.gunicorn_worker import CLIENT_READ_TIMEOUT_S
+
+
+def stalled(server: ServerProcess, first_bytes: bytes) -> socket.socket:
+    """A connection that sent ``first_bytes`` of a request and nothing more."""
+    address = urlsplit(server.url)
+    connection = socket.create_connection((address.hostname, address.port))
+    connection.sendall(first_bytes)
+    return connection
+
+
+def answer_to(connection: socket.socket) -> bytes:
+    """Everything the server sent before it closed the connection (waiting for that, with a bound)."""
+    connection.settimeout(3 * CLIENT_READ_TIMEOUT_S)
+    received = b""
+    while chunk := connection.recv(65536):
+        received += chunk
+    connection.close()
+    return received
+
+
+def test_clients_stalled_in_headers_or_body_free_their_threads(
+    sls_serve: Callable[..., ServerProcess],
+) -> None:
+    server = sls_serve(workers=1, SLS_THREADS="2")
+    in_body = stalled(
+        server,
+        b"POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 100\r\n\r\n{",
+    )
+    in_headers = stalled(server, b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+
+    asked = time.monotonic()
+    ready = requests.get(f"{server.url}/healthz", timeout=3 * CLIENT_READ_TIMEOUT_S)
+    waited = time.monotonic() - asked
+
+    assert ready.status_code == 200
+    assert waited < 2 * CLIENT_READ_TIMEOUT_S, f"/healthz waited {waited:.1f} s"
+    head, _, body = answer_to(in_body).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400"), head
+    assert json.loads(body)["error"] == "body_incomplete"
+    assert answer_to(in_headers) == b""  # closed, nothing answered to half a request
+    log = server.log()
+    assert "A client sent nothing for the read timeout: connection closed." in log
+    assert "Traceback" not in log and "Socket error processing request" not in log
+
+
+def test_a_client_stalled_in_its_body_frees_a_single_threaded_worker(
+    sls_serve: Callable[..., ServerProcess],
+) -> None:
+    """``--threads 1`` runs gunicorn's ``sync`` worker, one request at a time: it waited as long."""
+    server = sls_serve(workers=1, SLS_THREADS="1")
+    in_body = stalled(
+        server,
+        b"POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 100\r\n\r\n{",
+    )
+
+    ready = requests.get(f"{server.url}/healthz", timeout=3 * CLIENT_READ_TIMEOUT_S)
+
+    assert ready.status_code == 200
+    head, _, body = answer_to(in_body).partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400") and json.loads(body)["error"] == "body_incomplete", head
