@@ -3,7 +3,11 @@
    feed (/trainer/events, the same stream as the console's) tells of something the screen may show: an event
    of the relay's victim, or one from an attacker's address (a new relay's password, on any victim). No loop
    of its own: between events it asks nothing. Its reads are background ones, never the trainer's activity,
-   so a screen left on the projector still idles out, and its 401 goes to the sign-in form. */
+   so a screen left on the projector still idles out, and its 401 goes to the sign-in form.
+
+   A screen reader hears the outcome (the verdict and the defence) once each time it changes, from a status
+   line of its own: the card is not a live region, for each redraw would have it read the whole screen again,
+   changed or not. */
 "use strict";
 (function () {
   const root = document.querySelector("[data-relay]");
@@ -14,6 +18,12 @@
   const drawnMs = Number(root.dataset.drawnMs);
   let victim = root.dataset.victim || "";
   let timer = null;
+  const announcer = root.querySelector("[data-testid=relay-announcer]");
+  const outcomeOf = function (screen) {
+    const outcome = screen.querySelector("[data-testid=relay-outcome]");
+    return outcome ? Array.from(outcome.children, function (p) { return p.textContent.trim(); }).join(" ") : "";
+  };
+  let said = outcomeOf(card); // the screen as opened is not news
 
   function concerns(e) {
     if (Number(String(e.id).split("-")[0]) <= drawnMs) return false; // the backlog: drawn already
@@ -37,6 +47,8 @@
       const screen = doc.querySelector("[data-testid=relay-screen]");
       if (!screen) return;
       card.replaceChildren(document.importNode(screen, true));
+      const now = outcomeOf(card);
+      if (now !== said) { said = now; announcer.textContent = now; }
       victim = screen.dataset.victim || victim; // a new relay's victim: her events from now on
     }, 250);
   }
