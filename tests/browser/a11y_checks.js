@@ -108,3 +108,21 @@ function controlsToAsk(controls) {
     return shown && !plain(el) ? [i] : [];
   });
 }
+
+function sideways() {
+  /* 1.4.10 Reflow: what sticks out past the window's right edge, so the whole page scrolls sideways. A box
+     that scrolls or clips its own overflow (a wide table's wrapper) holds what is inside it; of what sticks
+     out, the innermost elements are named, the ones to fix. */
+  const edge = document.documentElement.clientWidth + 1, out = [];
+  const walk = (el) => {
+    const s = getComputedStyle(el), box = el.getBoundingClientRect();
+    if (s.display === "none" || s.position === "fixed") return false;
+    const holds = ["auto", "scroll", "hidden", "clip"].includes(s.overflowX);
+    const inner = holds ? false : [...el.children].map(walk).some(Boolean);
+    const sticks = box.width > 0 && box.right > edge;
+    if (sticks && !inner) out.push(`${el.outerHTML.slice(0, 70)}: right edge at ${Math.round(box.right)} px`);
+    return sticks || inner;
+  };
+  [...document.body.children].forEach(walk);
+  return out;
+}

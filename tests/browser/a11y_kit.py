@@ -1,8 +1,8 @@
 """Accessibility checks of a page in Chromium, written here rather than taken from axe-core (which would
 be a download at test time): text contrast by the WCAG formula from the computed styles, the focus
-indicator of every element the Tab key reaches, target sizes, accessible names of form controls, and the
-page's frame (lang, title, one h1, landmarks). Each check returns what fails, so a test asserts an empty
-list and its message names the offenders."""
+indicator of every element the Tab key reaches, target sizes, accessible names of form controls, what
+makes a narrow window scroll sideways, and the page's frame (lang, title, one h1, landmarks). Each check
+returns what fails, so a test asserts an empty list and its message names the offenders."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ _FOCUS_JS = f"(el) => {{ {_JS}\n return focusIndicator(el); }}"
 # other target; a link inside a line of text is exempt. A control's labels are part of its target.
 _TARGETS_JS = f"() => {{ {_JS}\n return smallTargets(); }}"
 _FIELDS_JS = f"() => {{ {_JS}\n return faintFields(); }}"
+_SIDEWAYS_JS = f"() => {{ {_JS}\n return sideways(); }}"
 _TO_ASK_JS = f"(controls) => {{ {_JS}\n return controlsToAsk(controls); }}"
 
 
@@ -38,6 +39,12 @@ def faint_fields(page: Any) -> list[str]:
 def small_targets(page: Any) -> list[str]:
     """Pointer targets under 2.5.8's minimum that the spacing and inline exceptions do not cover."""
     return list(page.evaluate(_TARGETS_JS))
+
+
+def sideways(page: Any) -> list[str]:
+    """What makes the page scroll sideways at its window's width (WCAG 1.4.10 Reflow: 320 CSS px, a 1280 px
+    window zoomed to 400%), the innermost elements past the right edge; a box that scrolls holds its own."""
+    return list(page.evaluate(_SIDEWAYS_JS))
 
 
 def tab_through(page: Any, limit: int = 80) -> list[tuple[str, float]]:

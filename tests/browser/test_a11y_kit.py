@@ -1,10 +1,11 @@
-"""The accessibility kit's name check finds what Chromium leaves unnamed, however named the markup looks."""
+"""The accessibility kit's checks find what they are for: the name check what Chromium leaves unnamed, however
+named the markup looks; the reflow check what sticks out of a narrow window, not what a box scrolls."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from .a11y_kit import unnamed_controls
+from .a11y_kit import sideways, unnamed_controls
 
 CONTROLS = """<!doctype html><html lang="en"><body><main>
 <button>Log in</button>
@@ -36,3 +37,19 @@ def test_unnamed_controls_are_found_named_ones_pass(page: Any) -> None:
         "bad-labelledby",
         "bad-select",
     ], found
+
+
+WIDE = """<!doctype html><html lang="en"><body style="margin:0">
+<div style="overflow-x:auto"><table><tr><td style="min-width:600px">a wide table: its box scrolls</td></tr>
+</table></div>
+<div style="position:fixed;left:0;width:500px">fixed: over the page, not part of its width</div>
+<div style="display:flex"><input id="bad-row-field" style="min-width:300px">
+<button id="bad-row-button">Set</button></div>
+<p>text wraps</p></body></html>"""
+
+
+def test_sideways_names_what_sticks_out_not_what_a_box_scrolls(page: Any) -> None:
+    page.set_viewport_size({"width": 320, "height": 600})
+    page.set_content(WIDE)
+    found = sideways(page)
+    assert [entry.split('id="')[1].split('"')[0] for entry in found] == ["bad-row-button"], found
