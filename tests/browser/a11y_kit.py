@@ -102,6 +102,15 @@ def frame_problems(page: Any) -> list[str]:
     return problems
 
 
+def shared_titles(titles: dict[str, str]) -> list[str]:
+    """2.4.2 Page Titled: of the pages visited (a label for each, its title), those whose title another page
+    has too; a screen reader says the title first, and a tab strip shows little else."""
+    pages: dict[str, list[str]] = {}
+    for label, title in titles.items():
+        pages.setdefault(title, []).append(label)
+    return [f"{title!r}: {', '.join(labels)}" for title, labels in pages.items() if len(labels) > 1]
+
+
 def tab_to(page: Any, target: Any, limit: int = 80) -> None:
     """Press Tab (only Tab: what a keyboard user does) until the target has the focus."""
     for _ in range(limit):
