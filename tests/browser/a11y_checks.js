@@ -126,3 +126,15 @@ function sideways() {
   [...document.body.children].forEach(walk);
   return out;
 }
+
+function clippedText() {
+  /* 1.4.12 Text Spacing: with the spacing the criterion sets (a11y_kit.text_spacing_losses adds it), text
+     that an element cuts off (overflow hidden or clipped, an ellipsis) rather than wraps or grows for. */
+  document.getAnimations().forEach((a) => { try { a.finish(); } catch (e) { a.cancel(); } });
+  return [...document.querySelectorAll("body *")].filter((e) => {
+    if (!e.getClientRects().length || e.closest(".visually-hidden") || !(e.textContent || "").trim()) return false;
+    const s = getComputedStyle(e), cuts = (v) => ["hidden", "clip"].includes(v);
+    const clips = cuts(s.overflowX) || cuts(s.overflowY) || s.textOverflow === "ellipsis";
+    return clips && (e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1);
+  }).map((e) => `${e.outerHTML.slice(0, 60)} "${e.textContent.trim().slice(0, 20)}": ${e.scrollWidth}x${e.scrollHeight} in ${e.clientWidth}x${e.clientHeight}`);
+}

@@ -1,8 +1,9 @@
 """Accessibility checks of a page in Chromium, written here rather than taken from axe-core (which would
 be a download at test time): text contrast by the WCAG formula from the computed styles, the focus
 indicator of every element the Tab key reaches, target sizes, accessible names of form controls, what
-makes a narrow window scroll sideways, and the page's frame (lang, title, one h1, landmarks). Each check
-returns what fails, so a test asserts an empty list and its message names the offenders."""
+makes a narrow window scroll sideways, text lost to a reader's wider spacing, and the page's frame (lang,
+title, one h1, landmarks). Each check returns what fails, so a test asserts an empty list and its message
+names the offenders."""
 
 from __future__ import annotations
 
@@ -23,6 +24,12 @@ _FOCUS_JS = f"(el) => {{ {_JS}\n return focusIndicator(el); }}"
 _TARGETS_JS = f"() => {{ {_JS}\n return smallTargets(); }}"
 _FIELDS_JS = f"() => {{ {_JS}\n return faintFields(); }}"
 _SIDEWAYS_JS = f"() => {{ {_JS}\n return sideways(); }}"
+_CLIPPED_JS = f"() => {{ {_JS}\n return clippedText(); }}"
+# WCAG 1.4.12's spacing, which a reader's own style sheet may set: no text may be lost to it
+TEXT_SPACING = (
+    "* { line-height: 1.5 !important; letter-spacing: .12em !important; word-spacing: .16em !important; }"
+    " p { margin-bottom: 2em !important; }"
+)
 _TO_ASK_JS = f"(controls) => {{ {_JS}\n return controlsToAsk(controls); }}"
 
 
@@ -100,6 +107,13 @@ def frame_problems(page: Any) -> list[str]:
         if page.get_by_role(role).count() != 1:
             problems.append(f"{page.get_by_role(role).count()} {role} landmarks")
     return problems
+
+
+def text_spacing_losses(page: Any) -> list[str]:
+    """Text cut off once WCAG 1.4.12's spacing is set (the page's CSP forbids an added style sheet, so the
+    page's context is opened with ``bypass_csp=True``); the spacing stays until the next navigation."""
+    page.add_style_tag(content=TEXT_SPACING)
+    return list(page.evaluate(_CLIPPED_JS))
 
 
 def shared_titles(titles: dict[str, str]) -> list[str]:
