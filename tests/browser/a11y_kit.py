@@ -54,18 +54,26 @@ def sideways(page: Any) -> list[str]:
     return list(page.evaluate(_SIDEWAYS_JS))
 
 
-def tab_through(page: Any, limit: int = 80) -> list[tuple[str, float]]:
+def tab_through(page: Any, limit: int = 200) -> list[tuple[str, float]]:
     """Press Tab until the focus comes round again: each element reached (its outerHTML's start) with the
-    contrast of its focus indicator (0 when focusing it shows nothing)."""
+    contrast of its focus indicator (0 when focusing it shows nothing). Round again means the same element,
+    not one whose markup begins alike: two buttons of one class ("Sign out", "Sign out everywhere") ended
+    the walk at the second once, a few elements into a console of fifty."""
+    page.evaluate("() => { window.__slsTabbed = new Set(); window.__slsLast = null; }")
     reached: list[tuple[str, float]] = []
     for _ in range(limit):
         page.keyboard.press("Tab")
         focused = page.evaluate_handle("document.activeElement")
         if page.evaluate("(el) => el === null || el === document.body", focused):
             continue  # past the last element, before the first again (null: while a page replaces another)
-        name = str(page.evaluate("(el) => el.outerHTML.slice(0, 70)", focused))
-        if any(name == seen for seen, _ in reached):
+        if page.evaluate("(el) => el === window.__slsLast", focused):
+            continue  # a date and time field's Tab moves through its own parts (month, day, ... AM/PM)
+        if page.evaluate(
+            "(el) => (window.__slsLast = el, window.__slsTabbed.has(el) || !window.__slsTabbed.add(el))",
+            focused,
+        ):
             break
+        name = str(page.evaluate("(el) => el.outerHTML.slice(0, 70)", focused))
         reached.append((name, float(page.evaluate(_FOCUS_JS, focused))))
     return reached
 

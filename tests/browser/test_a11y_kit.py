@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .a11y_kit import sideways, unnamed_controls
+from .a11y_kit import sideways, tab_through, unnamed_controls
 
 CONTROLS = """<!doctype html><html lang="en"><body><main>
 <button>Log in</button>
@@ -53,3 +53,19 @@ def test_sideways_names_what_sticks_out_not_what_a_box_scrolls(page: Any) -> Non
     page.set_content(WIDE)
     found = sideways(page)
     assert [entry.split('id="')[1].split('"')[0] for entry in found] == ["bad-row-button"], found
+
+
+ALIKE = """<!doctype html><html lang="en"><body><main>
+<button type="button" class="btn btn-secondary btn-small" data-testid="sign-out">Sign out</button>
+<button type="button" class="btn btn-secondary btn-small" data-testid="sign-out-all">Everywhere</button>
+<input type="datetime-local" step="1" aria-label="When">
+<button type="button" id="last">Last</button>
+</main></body></html>"""
+
+
+def test_tab_through_goes_round_once_past_alike_buttons_and_a_date_field(page: Any) -> None:
+    """Round again is the same element: not a second button whose markup begins as the first's did, nor the
+    next part (day, year, hour) of a date and time field, which the Tab key moves through."""
+    page.set_content(ALIKE)
+    reached = [name for name, _ in tab_through(page)]
+    assert len(reached) == 4 and 'id="last"' in reached[-1], reached
