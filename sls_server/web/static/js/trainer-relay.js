@@ -7,7 +7,7 @@
 
    A screen reader hears the outcome (the verdict and the defence) once each time it changes, from a status
    line of its own: the card is not a live region, for each redraw would have it read the whole screen again,
-   changed or not. */
+   changed or not. A screen read again unchanged is not drawn again, so a reader keeps their place in it. */
 "use strict";
 (function () {
   const root = document.querySelector("[data-relay]");
@@ -46,6 +46,8 @@
       const doc = new DOMParser().parseFromString(await response.text(), "text/html");
       const screen = doc.querySelector("[data-testid=relay-screen]");
       if (!screen) return;
+      const shown = card.querySelector("[data-testid=relay-screen]");
+      if (shown && shown.outerHTML === screen.outerHTML) return; // nothing new: a screen reader keeps its place
       card.replaceChildren(document.importNode(screen, true));
       const now = outcomeOf(card);
       if (now !== said) { said = now; announcer.textContent = now; }
