@@ -108,3 +108,33 @@ function controlsToAsk(controls) {
     return shown && !plain(el) ? [i] : [];
   });
 }
+
+function sideways() {
+  /* 1.4.10 Reflow: what sticks out past the window's right edge, so the whole page scrolls sideways. A box
+     that scrolls or clips its own overflow (a wide table's wrapper) holds what is inside it; of what sticks
+     out, the innermost elements are named, the ones to fix. */
+  const edge = document.documentElement.clientWidth + 1, out = [];
+  const walk = (el) => {
+    const s = getComputedStyle(el), box = el.getBoundingClientRect();
+    if (s.display === "none" || s.position === "fixed") return false;
+    const holds = ["auto", "scroll", "hidden", "clip"].includes(s.overflowX);
+    const inner = holds ? false : [...el.children].map(walk).some(Boolean);
+    const sticks = box.width > 0 && box.right > edge;
+    if (sticks && !inner) out.push(`${el.outerHTML.slice(0, 70)}: right edge at ${Math.round(box.right)} px`);
+    return sticks || inner;
+  };
+  [...document.body.children].forEach(walk);
+  return out;
+}
+
+function clippedText() {
+  /* 1.4.12 Text Spacing: with the spacing the criterion sets (a11y_kit.text_spacing_losses adds it), text
+     that an element cuts off (overflow hidden or clipped, an ellipsis) rather than wraps or grows for. */
+  document.getAnimations().forEach((a) => { try { a.finish(); } catch (e) { a.cancel(); } });
+  return [...document.querySelectorAll("body *")].filter((e) => {
+    if (!e.getClientRects().length || e.closest(".visually-hidden") || !(e.textContent || "").trim()) return false;
+    const s = getComputedStyle(e), cuts = (v) => ["hidden", "clip"].includes(v);
+    const clips = cuts(s.overflowX) || cuts(s.overflowY) || s.textOverflow === "ellipsis";
+    return clips && (e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1);
+  }).map((e) => `${e.outerHTML.slice(0, 60)} "${e.textContent.trim().slice(0, 20)}": ${e.scrollWidth}x${e.scrollHeight} in ${e.clientWidth}x${e.clientHeight}`);
+}

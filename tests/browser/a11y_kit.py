@@ -1,8 +1,9 @@
 """Accessibility checks of a page in Chromium, written here rather than taken from axe-core (which would
 be a download at test time): text contrast by the WCAG formula from the computed styles, the focus
-indicator of every element the Tab key reaches, target sizes, accessible names of form controls, and the
-page's frame (lang, title, one h1, landmarks). Each check returns what fails, so a test asserts an empty
-list and its message names the offenders."""
+indicator of every element the Tab key reaches, target sizes, accessible names of form controls, what
+makes a narrow window scroll sideways, text lost to a reader's wider spacing, and the page's frame (lang,
+title, one h1, landmarks). Each check returns what fails, so a test asserts an empty list and its message
+names the offenders."""
 
 from __future__ import annotations
 
@@ -22,6 +23,13 @@ _FOCUS_JS = f"(el) => {{ {_JS}\n return focusIndicator(el); }}"
 # other target; a link inside a line of text is exempt. A control's labels are part of its target.
 _TARGETS_JS = f"() => {{ {_JS}\n return smallTargets(); }}"
 _FIELDS_JS = f"() => {{ {_JS}\n return faintFields(); }}"
+_SIDEWAYS_JS = f"() => {{ {_JS}\n return sideways(); }}"
+_CLIPPED_JS = f"() => {{ {_JS}\n return clippedText(); }}"
+# WCAG 1.4.12's spacing, which a reader's own style sheet may set: no text may be lost to it
+TEXT_SPACING = (
+    "* { line-height: 1.5 !important; letter-spacing: .12em !important; word-spacing: .16em !important; }"
+    " p { margin-bottom: 2em !important; }"
+)
 _TO_ASK_JS = f"(controls) => {{ {_JS}\n return controlsToAsk(controls); }}"
 
 
@@ -40,18 +48,32 @@ def small_targets(page: Any) -> list[str]:
     return list(page.evaluate(_TARGETS_JS))
 
 
-def tab_through(page: Any, limit: int = 80) -> list[tuple[str, float]]:
+def sideways(page: Any) -> list[str]:
+    """What makes the page scroll sideways at its window's width (WCAG 1.4.10 Reflow: 320 CSS px, a 1280 px
+    window zoomed to 400%), the innermost elements past the right edge; a box that scrolls holds its own."""
+    return list(page.evaluate(_SIDEWAYS_JS))
+
+
+def tab_through(page: Any, limit: int = 200) -> list[tuple[str, float]]:
     """Press Tab until the focus comes round again: each element reached (its outerHTML's start) with the
-    contrast of its focus indicator (0 when focusing it shows nothing)."""
+    contrast of its focus indicator (0 when focusing it shows nothing). Round again means the same element,
+    not one whose markup begins alike: two buttons of one class ("Sign out", "Sign out everywhere") ended
+    the walk at the second once, a few elements into a console of fifty."""
+    page.evaluate("() => { window.__slsTabbed = new Set(); window.__slsLast = null; }")
     reached: list[tuple[str, float]] = []
     for _ in range(limit):
         page.keyboard.press("Tab")
         focused = page.evaluate_handle("document.activeElement")
         if page.evaluate("(el) => el === null || el === document.body", focused):
             continue  # past the last element, before the first again (null: while a page replaces another)
-        name = str(page.evaluate("(el) => el.outerHTML.slice(0, 70)", focused))
-        if any(name == seen for seen, _ in reached):
+        if page.evaluate("(el) => el === window.__slsLast", focused):
+            continue  # a date and time field's Tab moves through its own parts (month, day, ... AM/PM)
+        if page.evaluate(
+            "(el) => (window.__slsLast = el, window.__slsTabbed.has(el) || !window.__slsTabbed.add(el))",
+            focused,
+        ):
             break
+        name = str(page.evaluate("(el) => el.outerHTML.slice(0, 70)", focused))
         reached.append((name, float(page.evaluate(_FOCUS_JS, focused))))
     return reached
 
@@ -93,6 +115,22 @@ def frame_problems(page: Any) -> list[str]:
         if page.get_by_role(role).count() != 1:
             problems.append(f"{page.get_by_role(role).count()} {role} landmarks")
     return problems
+
+
+def text_spacing_losses(page: Any) -> list[str]:
+    """Text cut off once WCAG 1.4.12's spacing is set (the page's CSP forbids an added style sheet, so the
+    page's context is opened with ``bypass_csp=True``); the spacing stays until the next navigation."""
+    page.add_style_tag(content=TEXT_SPACING)
+    return list(page.evaluate(_CLIPPED_JS))
+
+
+def shared_titles(titles: dict[str, str]) -> list[str]:
+    """2.4.2 Page Titled: of the pages visited (a label for each, its title), those whose title another page
+    has too; a screen reader says the title first, and a tab strip shows little else."""
+    pages: dict[str, list[str]] = {}
+    for label, title in titles.items():
+        pages.setdefault(title, []).append(label)
+    return [f"{title!r}: {', '.join(labels)}" for title, labels in pages.items() if len(labels) > 1]
 
 
 def tab_to(page: Any, target: Any, limit: int = 80) -> None:

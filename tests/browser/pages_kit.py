@@ -13,12 +13,15 @@ PASSWORD = "plum-sketch-harbour-9"
 class World:
     """The simulated world a test needs, set up through the admin API as any integration would."""
 
-    def __init__(self, url: str, admin_headers: dict[str, str]) -> None:
+    def __init__(self, url: str, admin_headers: dict[str, str], sim_token: str | None = None) -> None:
         self.url = url
         self.admin = admin_headers
+        self.sim = {"Authorization": f"Bearer {sim_token}"} if sim_token else {}  # a server's SLS_SIM_TOKEN
 
     def post(self, path: str, body: dict[str, Any], *, admin: bool = True) -> dict[str, Any]:
-        answer = requests.post(self.url + path, json=body, headers=self.admin if admin else {}, timeout=10)
+        answer = requests.post(
+            self.url + path, json=body, headers=self.admin if admin else self.sim, timeout=10
+        )
         assert answer.status_code in (200, 201), answer.text
         return answer.json()  # type: ignore[no-any-return]
 
@@ -40,7 +43,7 @@ class World:
         return self.post(f"/admin/v1/users/{name}/devices", {"type": type_, **params})
 
     def messages(self, number: str) -> list[dict[str, Any]]:
-        answer = requests.get(f"{self.url}/sim/v1/phones/{number}/messages", timeout=10)
+        answer = requests.get(f"{self.url}/sim/v1/phones/{number}/messages", headers=self.sim, timeout=10)
         return answer.json()["messages"]  # type: ignore[no-any-return]
 
     def ibkey(self, name: str, phone: str, pin: str = "12ab") -> str:

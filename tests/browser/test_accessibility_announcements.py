@@ -2,13 +2,15 @@
 (aria-describedby to the alert's text, aria-invalid), things that change without a reload are said once in
 a polite live region (the phone's new texts and IBKR notifications, the trainer's feed summarised per
 burst rather than read event by event), and the push step's pulsing dot stops by itself and for
-prefers-reduced-motion."""
+prefers-reduced-motion; the attacker's screen of a relay says its outcome when it changes, not the whole
+screen."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
+import requests
 from playwright.sync_api import expect
 
 from .a11y_kit import expect_tied_to
@@ -148,3 +150,44 @@ def test_the_push_dot_pulses_briefly_and_not_at_all_with_reduced_motion(world: W
     assert float(timing[0].removesuffix("s")) * float(timing[1]) <= 5
     page.emulate_media(reduced_motion="reduce")
     expect(dot).to_have_css("animation-name", "none")
+
+
+def test_the_relay_screen_says_its_outcome_when_it_changes_not_the_whole_screen(
+    world: World, page: Any
+) -> None:
+    """The attacker's screen is drawn anew on each event of the relay's victim: a live region around all of
+    it had a screen reader read the whole screen (the look-alike, every step) again each time, changed or
+    not. Its outcome alone is said, once each time it changes; a screen unchanged is not drawn again."""
+    world.user("ivy", "+15555550103")
+    app = world.ibkey("ivy", "+15555550103")
+    sign_in_trainer(page, world)
+    page.goto(world.url + "/trainer/attacks/relay")
+    expect(page.get_by_test_id("relay-feed-state")).to_have_text("live")
+    card = page.get_by_test_id("relay-card")
+    assert card.get_attribute("aria-live") in (None, "off"), "the whole screen would be read on each redraw"
+    announcer = page.get_by_test_id("relay-announcer")
+    expect(announcer).to_have_attribute("role", "status")
+    expect(announcer).to_have_text("")  # the screen as it stood when opened is not news
+    world.post("/admin/v1/attacks", {"attack": "phishing_relay", "username": "ivy", "password": PASSWORD})
+    expect(announcer).to_have_text(re.compile(r"^Waiting for ivy to pick \d+ on their phone\.$"))
+    page.evaluate(
+        "() => { window.rewrites = 0;"
+        " const seen = new MutationObserver((m) => { window.rewrites += m.length; });"
+        " for (const id of ['relay-card', 'relay-announcer'])"
+        "  seen.observe(document.querySelector(`[data-testid=${id}]`),"
+        "   { childList: true, characterData: true, subtree: true }); }"
+    )
+    with page.expect_response(lambda r: r.url.endswith("/trainer/attacks/relay/screen")) as read:
+        log_in_with_password(page.context.new_page(), world.url, "ivy", "not-her-password")  # her event
+    read.value.finished()
+    page.evaluate("() => new Promise((done) => setTimeout(done))")  # after the page's own handling of it
+    assert page.evaluate("window.rewrites") == 0, "drawn and said again while nothing changed"
+    note = requests.get(f"{world.url}/sim/v1/ibkey/{app}/notifications", timeout=10).json()["notifications"]
+    wrong = next(c for c in note[0]["candidates"] if c != page.get_by_test_id("relay-number").inner_text())
+    picked = requests.post(
+        f"{world.url}/sim/v1/ibkey/{app}/notifications/{note[0]['id']}/approve",
+        json={"match": wrong, "pin": "12ab"},
+        timeout=10,
+    )
+    assert picked.status_code == 401, picked.text
+    expect(announcer).to_have_text(re.compile(r"Defence: IB Key's number matching\.?$"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import requests
 from playwright.sync_api import expect
 
 from .a11y_kit import tab_to
@@ -155,3 +156,22 @@ def test_stay_logged_in_gives_the_focus_back_to_where_it_was(world: World, page:
     expect(page.get_by_test_id("logoff-warning")).to_be_hidden()
     expect(amount).to_be_focused()
     expect(amount).to_have_value("25")
+
+
+def test_the_attacker_s_handset_scrolls_from_the_keyboard_and_says_what_it_holds(
+    world: World, page: Any
+) -> None:
+    """Its texts and calls scroll in a box of their own with nothing in it to focus: the Tab key reaches the
+    box itself (not every browser makes a scroller focusable on its own), and a screen reader names it."""
+    world.user("sam", phone="+15555550154")
+    world.device("sam", "sms")
+    swap = {"sim_swapped_to": "attacker"}
+    moved = requests.put(f"{world.url}/sim/v1/phones/+15555550154/conditions", json=swap, timeout=10)
+    assert moved.status_code == 200, moved.text
+    login = {"username": "sam", "password": PASSWORD}
+    assert requests.post(world.url + "/api/v1/auth/login", json=login, timeout=10).status_code == 200
+    page.goto(world.url + "/sim/phone/sam")
+    expect(page.get_by_test_id("attacker-inbox").get_by_test_id("sms-message")).to_have_count(1)
+    box = page.get_by_role("region", name="Messages and calls on the attacker's handset")
+    expect(box).to_have_attribute("tabindex", "0")
+    tab_to(page, box)

@@ -192,3 +192,17 @@ def test_every_element_the_tab_key_reaches_shows_its_focus(world: World, context
     check("trainer console")
     failing = {label: names for label, names in weak.items() if names}
     assert not failing, pformat(failing, width=120)
+
+
+def test_the_simulators_links_say_whose_card_they_open(world: World, page: Any) -> None:
+    """A screen reader's list of links took each card's link out of its user's card: five links all
+    "Digital Security Card+" in the demo world. Each says whose it is, as "Open gina's phone" does, and still
+    takes a click on its words."""
+    for name in ("carol", "iris"):
+        world.user(name)
+        world.device(name, "dscplus", pin="2468")
+    page.goto(world.url + "/sim")
+    for name in ("carol", "iris"):
+        expect(page.get_by_role("link", name=f"{name}'s Digital Security Card+", exact=True)).to_be_visible()
+    page.get_by_role("link", name="iris's Digital Security Card+").click()
+    expect(page.get_by_test_id("card-device")).to_be_visible()

@@ -5,6 +5,7 @@ not take a keyboard user's focus away."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -78,6 +79,23 @@ def test_a_keyboard_users_focus_on_play_survives_a_new_call(world: World, page: 
     call_in()
     expect(play).to_have_count(2)  # the new call on top, drawn by the next poll
     expect(play.nth(1)).to_be_focused()
+
+
+def test_each_call_s_play_button_says_which_call_it_plays(world: World, page: Any) -> None:
+    if not speech.available():
+        pytest.skip("espeak-ng not installed: calls have no Play button")
+    world.user("vera", phone="+15555550192")
+    world.device("vera", "voice")
+    body = {"username": "vera", "password": PASSWORD}
+    for _ in range(2):
+        assert requests.post(world.url + "/api/v1/auth/login", json=body, timeout=10).status_code == 200
+        world.advance(60)  # the calls a minute apart, as the server's clock has them
+    page.goto(f"{world.url}/sim/phone/vera")
+    page.get_by_test_id("phone-tab-calls").click()
+    play = page.get_by_role("button", name=re.compile(r"^Play the call of \d\d:\d\d:\d\d UTC$"))
+    expect(play).to_have_count(2)
+    names = {button.get_attribute("aria-label") for button in play.all()}
+    assert len(names) == 2, names
 
 
 def test_a_phone_that_needs_a_restart_gets_no_text_until_restarted_from_its_page(

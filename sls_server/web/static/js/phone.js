@@ -56,9 +56,11 @@
     ]);
   }
 
+  /* Each call's Play button says which call it plays (a list of buttons all "▶ Play" told a screen reader
+     nothing, and read out the triangle), its visible word first in its name (WCAG 2.5.3). */
   function call(c, number) {
     const play = c.audio_url
-      ? SLS.el("button", { type: "button", class: "btn btn-dark btn-small", "data-testid": "call-play", "data-audio": c.audio_url, "data-focus-key": c.id, text: "▶ Play" })
+      ? SLS.el("button", { type: "button", class: "btn btn-dark btn-small", "data-testid": "call-play", "data-audio": c.audio_url, "data-focus-key": c.id, "aria-label": "Play the call of " + when(c.at), text: "▶ Play" })
       : SLS.el("span", { class: "muted", text: "(no audio on this server: read the transcript)" });
     return SLS.el("li", { class: "msg call", "data-testid": "call-entry" }, [
       SLS.el("p", { class: "msg-head" }, [SLS.el("strong", { text: "IBKR · voice callback" }), SLS.el("span", { class: "muted", text: when(c.at) })]),

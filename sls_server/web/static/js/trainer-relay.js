@@ -4,7 +4,11 @@
    of a shown relay's victim (an earlier relay may still wait on her phone), or one from an attacker's
    address (a new relay's password, on any victim). No loop
    of its own: between events it asks nothing. Its reads are background ones, never the trainer's activity,
-   so a screen left on the projector still idles out, and its 401 goes to the sign-in form. */
+   so a screen left on the projector still idles out, and its 401 goes to the sign-in form.
+
+   A screen reader hears the outcome (the verdict and the defence) once each time it changes, from a status
+   line of its own: the card is not a live region, for each redraw would have it read the whole screen again,
+   changed or not. A screen read again unchanged is not drawn again, so a reader keeps their place in it. */
 "use strict";
 (function () {
   const root = document.querySelector("[data-relay]");
@@ -16,6 +20,12 @@
   const victimsOf = function (el) { return new Set((el.dataset.victims || "").split(" ").filter(Boolean)); };
   let victims = victimsOf(root.querySelector("[data-testid=relay-screen]") || root);
   let timer = null;
+  const announcer = root.querySelector("[data-testid=relay-announcer]");
+  const outcomeOf = function (screen) {
+    const outcome = screen.querySelector("[data-testid=relay-outcome]");
+    return outcome ? Array.from(outcome.children, function (p) { return p.textContent.trim(); }).join(" ") : "";
+  };
+  let said = outcomeOf(card); // the screen as opened is not news
 
   function concerns(e) {
     if (Number(String(e.id).split("-")[0]) <= drawnMs) return false; // the backlog: drawn already
@@ -38,10 +48,14 @@
       const doc = new DOMParser().parseFromString(await response.text(), "text/html");
       const screen = doc.querySelector("[data-testid=relay-screen]");
       if (!screen) return;
+      const shown = card.querySelector("[data-testid=relay-screen]");
+      if (shown && shown.outerHTML === screen.outerHTML) return; // nothing new: a screen reader keeps its place
       // an earlier relay the trainer opened stays open over the redraw
       const open = new Set(Array.from(card.querySelectorAll("details[open][data-run]"), function (d) { return d.dataset.run; }));
       screen.querySelectorAll("details[data-run]").forEach(function (d) { if (open.has(d.dataset.run)) d.open = true; });
       card.replaceChildren(document.importNode(screen, true));
+      const now = outcomeOf(card);
+      if (now !== said) { said = now; announcer.textContent = now; }
       victims = victimsOf(screen); // a new relay's victim too: her events from now on
     }, 250);
   }

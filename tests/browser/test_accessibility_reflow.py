@@ -1,0 +1,125 @@
+"""The pages as a reader adapts them. WCAG 1.4.10 Reflow: every page at 320 CSS px wide (a 1280 px window
+zoomed to 400%; a phone is 390) reads without scrolling sideways; only a box that scrolls on its own (the
+console's users table) may be wider. 1.4.12 Text Spacing: with wider lines, letters, words and paragraphs no
+text is cut off. One walk through the pages per check, as test_accessibility_pages.py walks them."""
+
+from __future__ import annotations
+
+from pprint import pformat
+from typing import Any
+
+import requests
+from playwright.sync_api import expect
+
+from .a11y_kit import sideways, text_spacing_losses
+from .pages_kit import PASSWORD, World, log_in_with_card, log_in_with_password, sign_in_trainer, stage_attack
+
+
+def test_every_page_fits_320_css_px_without_scrolling_sideways(world: World, open_context: Any) -> None:
+    world.user("carol", phone="+15555550150")
+    card = str(world.device("carol", "dscplus", pin="2468")["device_id"])
+    world.user("gina", phone="+15555550152")
+    world.ibkey("gina", "+15555550152")
+    world.user("sam", phone="+15555550154")
+    world.device("sam", "sms")
+    requests.post(
+        f"{world.url}/sim/v1/phones/+15555550154/conditions", json={"sim_swapped_to": "attacker"}, timeout=10
+    )
+    world.user("iris", phone="+15555550153")
+    world.device("iris", "dscplus", pin="1111")
+    world.device("iris", "totp")
+    narrow = open_context(viewport={"width": 320, "height": 640})
+    page = narrow.new_page()
+    found: dict[str, list[str]] = {}
+
+    def visit(label: str, path: str | None = None) -> None:
+        if path is not None:
+            page.goto(world.url + path)
+        page.wait_for_load_state("networkidle")
+        found[label] = sideways(page)
+
+    visit("login", "/")
+    page.get_by_test_id("vk-toggle").click()
+    visit("login: the virtual keyboard open")
+    visit("forgot your password", "/recover")
+    for name, label in (
+        ("carol", "card step"),
+        ("gina", "push step"),
+        ("sam", "sms step"),
+        ("iris", "device choice"),
+    ):
+        log_in_with_password(page, world.url, name)
+        visit(label)
+    visit("sim index", "/sim")
+    visit("card", f"/sim/card/{card}")
+    visit("phone", "/sim/phone/gina")
+    page.get_by_test_id("phone-tab-ibkey").click()
+    visit("phone: IBKR Mobile")
+    visit("phone: its SIM on the attacker's handset", "/sim/phone/sam")
+    sign_in_trainer(page, world)
+    stage_attack(page, "gina", "phishing_relay", PASSWORD)
+    expect(page.get_by_test_id("attack-result").locator("[data-verdict]")).to_be_visible()
+    page.get_by_test_id("trainer-manage-carol").click()
+    visit("trainer console: a report, a user's panel")
+    visit("trainer: the relay's attacker's screen", "/trainer/attacks/relay")
+    log_in_with_card(page, world, "nina")
+    visit("account")
+    page.get_by_test_id("withdraw-amount").fill("100")
+    page.get_by_test_id("withdraw-submit").click()
+    visit("verify your identity")
+    visit("logged out", "/logged-out?reason=idle")
+    visit("no such page", "/no/such/page")
+    failing = {label: problems for label, problems in found.items() if problems}
+    assert not failing, pformat(failing, width=120)
+
+
+def test_no_text_is_cut_off_with_wider_spacing(world: World, open_context: Any) -> None:
+    """The card's display cut a keyed challenge's last digit off at 1280 px ("CHALLNG>123456" in a box of one
+    line, its overflow hidden): it now takes a second line rather than lose a digit."""
+    world.user("carol", phone="+15555550150")
+    card = str(world.device("carol", "dscplus", pin="2468")["device_id"])
+    world.user("gina", phone="+15555550152")
+    world.ibkey("gina", "+15555550152")
+    page = open_context(
+        bypass_csp=True
+    ).new_page()  # the spacing comes as a style sheet, which the CSP refuses
+    found: dict[str, list[str]] = {}
+
+    def visit(label: str, path: str | None = None) -> None:
+        if path is not None:
+            page.goto(world.url + path)
+        page.wait_for_load_state("networkidle")
+        found[label] = text_spacing_losses(page)
+
+    visit("login", "/")
+    page.get_by_test_id("vk-toggle").click()
+    visit("login: the virtual keyboard open")
+    log_in_with_password(page, world.url, "carol")
+    visit("card step")
+    page.goto(f"{world.url}/sim/card/{card}")
+    page.get_by_test_id("card-device").focus()
+    page.keyboard.press("p")
+    page.keyboard.type("2468")
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("card-display")).to_have_text("CHALLNG>")
+    page.keyboard.type("123456")
+    display = page.get_by_test_id("card-display")
+    expect(display).to_have_text("CHALLNG>123456")
+    height = display.evaluate(
+        "(lcd) => lcd.clientHeight"
+    )  # at the page's own spacing, one line, as the card's
+    assert height < 60, f"the display took {height} px: more than its one line"
+    visit("card: a challenge keyed in")
+    log_in_with_password(open_context().new_page(), world.url, "gina")
+    page.goto(world.url + "/sim/phone/gina")
+    page.get_by_test_id("phone-tab-ibkey").click()
+    expect(page.get_by_test_id("ibkey-notification")).to_have_count(1)
+    visit("phone: IBKR Mobile with a notification")
+    sign_in_trainer(page, world)
+    stage_attack(page, "carol", "brute_force")
+    expect(page.get_by_test_id("attack-result")).to_contain_text("The defences held.")
+    visit("trainer console: a report")
+    log_in_with_card(page, world, "nina")
+    visit("account")
+    failing = {label: problems for label, problems in found.items() if problems}
+    assert not failing, pformat(failing, width=120)
