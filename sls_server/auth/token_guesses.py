@@ -23,7 +23,7 @@ import secrets
 from ..accounts.clientip import client_block
 from ..store.lockout import LockoutRepo
 from .errors import TokenGuessesLimited
-from .lockout import LockoutPolicy
+from .lockout_policy import LockoutPolicy
 
 
 class TokenGuesses:
