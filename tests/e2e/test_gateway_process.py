@@ -198,10 +198,11 @@ def test_gateway_state_against_a_server_without_the_gateway_says_so(sls_serve: A
 def test_sls_threads_sizes_the_gateway_as_it_sizes_sls_serve(sls_gateway: Any) -> None:  # noqa: F811
     """``SLS_THREADS`` is a setting (`sls config`), and `sls gateway` takes "the same settings" as `sls
     serve`; yet it ran 4 threads a worker whatever it said, and with them the budget of long-held requests
-    (outbox waits) an operator had sized. 1 thread is gunicorn's sync worker, which its log names."""
+    (outbox waits) an operator had sized. 1 thread is gunicorn's sync worker (``PacedSyncWorker``, with the
+    client read timeout), which its log names."""
     server = sls_gateway(SLS_THREADS="1")
     budget = requests.get(f"{server.url}/metrics", timeout=10).text
-    assert "Using worker: sync" in server.log(), server.log()
+    assert "Using worker: sls_server.cli.gunicorn_worker.PacedSyncWorker" in server.log(), server.log()
     assert "sls_long_held_budget 0.0" in budget  # half of 1 thread, rounded down
 
 
