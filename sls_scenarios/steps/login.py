@@ -63,7 +63,21 @@ def login(world: World, actor: Actor, body: Any, step_: dict[str, Any]) -> Outco
         actor.pending = prompt
         world.prompts.append(prompt)
         publish(world, prompt)
-    return Outcome(answer, describe(answer))
+    return Outcome(answer, _no_device_note(world, user, answer) or describe(answer))
+
+
+def _no_device_note(world: World, user: str, answer: Response) -> str:
+    """Why a setup user with a phone has no second factor: unlike ``POST /admin/v1/users`` and the fixture's
+    ``create_user``, a scenario's setup gives a phone no SMS of account opening (its world holds what
+    ``setup.devices`` lists), which a bare ``403 no_second_factor`` never told the scenario's author."""
+    if answer.error != "no_second_factor" or not (world.users.get(user) or {}).get("phone"):
+        return ""
+    if any(device.user == user for device in world.devices.values()):
+        return ""
+    return (
+        f"{user} has no device: a phone in setup.users enrols no SMS by itself; "
+        f"add {{user: {user}, type: sms}} to setup.devices"
+    )
 
 
 def _pending(world: World, actor: Actor, body: dict[str, Any]) -> Prompt:

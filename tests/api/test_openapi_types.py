@@ -91,3 +91,33 @@ def test_step_up_needs_a_purpose_or_a_transaction(
 ) -> None:
     schema = spec["paths"]["/api/v1/verify"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert (not schema_errors(spec, schema, body)) is valid
+
+
+def _closed(spec: dict[str, Any], schema: dict[str, Any]) -> bool:
+    """Does this request schema refuse fields it does not list (every branch of a union, too)?"""
+    while "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    branches = schema.get("oneOf") or schema.get("anyOf")
+    if branches:
+        return all(_closed(spec, branch) for branch in branches)
+    return schema.get("additionalProperties") is False
+
+
+def test_a_body_that_ignores_unknown_fields_is_named_where_the_contract_says_they_are_refused(
+    spec: dict[str, Any],
+) -> None:
+    """The document's opening says an unknown field is a 400 naming it; a login's ``/verify`` ignores keys
+    beside ``response`` on purpose (a claimed time changes nothing), which only its own schema said: a
+    client author who read the rule took ``{"code": ...}`` beside the response for checked."""
+    rule = " ".join(spec["info"]["description"].split())
+    assert "an unknown field, a wrong type" in rule
+    loose = [
+        f"{method.upper()} {path}"
+        for path, item in spec["paths"].items()
+        for method, operation in item.items()
+        if method != "parameters" and "requestBody" in operation
+        for body in [operation["requestBody"]["content"].get("application/json", {}).get("schema")]
+        if body is not None and not _closed(spec, body)
+    ]
+    assert loose, "the check found no open body: it no longer reads the schemas"
+    assert [name for name in loose if f"`{name}`" not in rule] == []

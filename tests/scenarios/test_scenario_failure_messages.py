@@ -111,3 +111,24 @@ def test_a_json_path_into_an_answer_that_is_not_json_says_so(target: InProcessTa
     assert result.message.endswith(
         "state is missing (expected 'ready') (the answer is not JSON: text/html; charset=utf-8)"
     ), result.message
+
+
+def test_a_setup_phone_without_a_device_is_named_when_the_login_finds_no_second_factor(
+    target: InProcessTarget, tmp_path: Path
+) -> None:
+    """A setup user with a phone gets no SMS (the world holds what `setup.devices` lists), unlike
+    ``POST /admin/v1/users`` and the fixture's ``create_user``: a newcomer's first SMS scenario failed with a
+    bare ``403 no_second_factor`` and nothing saying why there was no factor."""
+    file = tmp_path / "bob.scenario.yaml"
+    file.write_text(
+        "name: bob\ndescription: A user with a phone and no device logs in.\nsetup:\n"
+        '  users: [{username: bob, phone: "+15550100002"}]\n'
+        "steps:\n  - login: bob\n    expect: {status: 200}\n"
+    )
+    result = run(target, file)
+    assert result.status == "failed"
+    assert "bob has no device: a phone in setup.users enrols no SMS by itself" in result.message
+    assert "{user: bob, type: sms}" in result.message
+    expected = file.read_text().replace("{status: 200}", "{status: 403, error: no_second_factor}")
+    file.write_text(expected)
+    assert run(target, file).status == "passed"  # the refusal a scenario means to show stays as it is

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import click
 import pytest
 from cli_kit import cli_runner  # noqa: F401 - the "runner" fixture: no SLS_* of the developer's shell
 from click.testing import CliRunner
@@ -27,6 +28,7 @@ from docs_kit import (
 )
 
 from sls_scenarios.files import library_files
+from sls_server.cli.main import cli
 
 
 def test_every_sls_line_of_a_shell_block_parses(runner: CliRunner) -> None:
@@ -152,3 +154,28 @@ def test_every_scenario_a_command_names_is_in_the_library(runner: CliRunner) -> 
     assert len(named) > 20
     library = {f.name.removesuffix(".scenario.yaml") for f in library_files()}
     assert sorted(named - library) == []
+
+
+def _leaf_commands(group: click.Group, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found: list[tuple[str, ...]] = []
+    for name, command in group.commands.items():
+        if not command.hidden:
+            here = (*path, name)
+            found += _leaf_commands(command, here) if isinstance(command, click.Group) else [here]
+    return found
+
+
+def test_the_command_map_names_every_command(runner: CliRunner) -> None:
+    """docs/cli.md's map is where a newcomer looks a command up: ``sls attackers`` (marking an attacker's
+    addresses for the console's feed) was only in a paragraph below it. A command is named by ``sls NAME``,
+    a group's by ``sls GROUP`` on the same line with its name among the words there (``user add|list``)."""
+    (block,) = [b for b in code_blocks(text("docs/cli.md"), "text") if b.startswith("Run ")]
+    lines = block.splitlines()
+    missing = []
+    for path in _leaf_commands(cli):
+        top = re.compile(rf"(?<![\w-])sls {re.escape(path[0])}(?![\w-])")
+        sub = re.compile(rf"(?<![\w-]){re.escape(path[-1])}(?![\w-])")
+        if not any(top.search(line) and (len(path) == 1 or sub.search(line)) for line in lines):
+            missing.append("sls " + " ".join(path))
+    assert len(_leaf_commands(cli)) > 80
+    assert missing == [], f"commands docs/cli.md's map does not name: {missing}"

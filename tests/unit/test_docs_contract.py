@@ -260,3 +260,63 @@ def test_every_document_the_code_and_pages_name_is_there() -> None:
         for mention in _DOC_MENTION.findall(source.read_text()):
             problems += _link_problems(str(source.relative_to(ROOT)), mention, ROOT)
     assert problems == [], "\n".join(problems)
+
+
+#: ``POST /api/v1/verify {"purpose": "withdrawal"}``, ``POST …/respond {"challenge", "pin"|"biometric"}``: a
+#: route (its start may be elided with ``…``) and the body the words give it.
+_ROUTE_BODY = re.compile(r"\b(GET|POST|PUT|DELETE|PATCH)\s((?:…|\.\.\.)?/[^\s`]*)`?\s`?(\{[^{}]*\})")
+#: A key of such a body: a quoted name that is not a value (``"withdrawal"`` after ``:``).
+_BODY_KEY = re.compile(r'(?<!:)(?<!: )"(\w+)"(?=\s*[:,}|?])')
+
+
+def _body_fields(spec: dict[str, Any], schema: dict[str, Any]) -> set[str]:
+    while "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    fields = set(schema.get("properties", {}))
+    for branch in schema.get("oneOf", []) + schema.get("anyOf", []) + schema.get("allOf", []):
+        fields |= _body_fields(spec, branch)
+    return fields
+
+
+def test_every_body_field_the_words_give_a_route_is_one_it_takes(gateway_app: Flask) -> None:
+    """A field renamed in a request's shape and not in the guides (``{"code"}`` where the route takes
+    ``response``) is a newcomer's 400; a body given to a route that takes none must be shown refused."""
+    spec = gateway_app.test_client().get("/openapi.json").get_json()
+    bodies: dict[tuple[str, tuple[str, ...]], set[str] | None] = {}
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            if method != "parameters":
+                schema = operation.get("requestBody", {}).get("content", {}).get("application/json", {})
+                fields = _body_fields(spec, schema["schema"]) if schema else None
+                bodies[(method.upper(), tuple(_segments(path)))] = fields
+    checked, problems = 0, []
+    for where, words in SOURCES.items():
+        for found in _ROUTE_BODY.finditer(words):
+            method, raw, body = found.groups()
+            elided = raw.startswith(("…", "..."))
+            mentioned = _segments(raw.lstrip("….").removeprefix("/") if elided else raw)
+            routes = [
+                fields
+                for (m, route), fields in bodies.items()
+                if m == method
+                and (
+                    _matches(mentioned, list(route[-len(mentioned) :]))
+                    if elided
+                    else _matches(mentioned, list(route))
+                )
+            ]
+            if not routes:
+                continue  # a route the words name wrongly: test_every_route_the_words_name_... says so
+            checked += 1
+            if all(fields is None for fields in routes):
+                if "400" not in words[found.end() : found.end() + 80]:
+                    problems.append(f"{where}: {method} {raw} {body}: the route takes no body")
+                continue
+            takes = set().union(*(fields for fields in routes if fields is not None))
+            problems += [
+                f"{where}: {method} {raw} {body}: no field {key!r} (it takes {', '.join(sorted(takes))})"
+                for key in _BODY_KEY.findall(body)
+                if key not in takes
+            ]
+    assert checked > 25, checked
+    assert problems == [], "\n".join(problems)

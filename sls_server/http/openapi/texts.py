@@ -43,10 +43,13 @@ A request line over 4 KB is refused before any route with 414 `uri_too_long` (`f
 their limits with 431 `headers_too_large` (`field`: `headers`); every operation declares both.
 
 Request bodies are JSON objects with the fields their schema lists: an unknown field, a wrong type or a
-value out of bounds is a 400 `invalid_request` whose `field` names it (`body` for the body as a whole). An
-operation under `/api/v1`, `/sim/v1` or `/admin/v1` without a request body refuses one (anything but none or
-`{}`) with a 400 `invalid_request` naming `body`: an option it does not have is never silently ignored. An
-`integer` is JSON Schema's: any number whose fraction is zero (`60.0` is `60`); a string is none. Query
+value out of bounds is a 400 `invalid_request` whose `field` names it (`body` for the body as a whole). One
+body takes more, as its schema says: `POST /api/v1/auth/login/{txn_id}/verify` ignores keys beside
+`response` (a claimed time changes nothing), so an answer sent under another name is a 400 naming
+`response`, never taken. An operation under `/api/v1`, `/sim/v1` or `/admin/v1` without a request body
+refuses one (anything but none or `{}`) with a 400 `invalid_request` naming `body`: an option it does not
+have is never silently ignored. An `integer` is JSON Schema's: any number whose fraction is zero (`60.0` is
+`60`); a string is none. Query
 parameters an operation does not list are ignored (a cache-buster does not break a poller); one it lists,
 given twice, is a 400 `invalid_request` naming it.
 
