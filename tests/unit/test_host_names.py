@@ -7,6 +7,8 @@ import socket
 
 import pytest
 
+from sls_server.cli.serve import answering_to
+from sls_server.config import Settings
 from sls_server.http.hosts import admitted, host_name, own_names
 
 
@@ -90,3 +92,12 @@ def test_this_machines_name_and_its_mdns_form(monkeypatch: pytest.MonkeyPatch) -
     assert own_names() == ("box.corp.example",)
     monkeypatch.setattr(socket, "gethostname", lambda: "")
     assert own_names() == ()
+
+
+def test_the_name_host_gives_is_admitted() -> None:
+    """`sls serve --host trainer-pc`: clients call it by that name; an address or a wildcard needs nothing."""
+    settings = Settings(allowed_hosts=("sls.internal",))
+    assert answering_to(settings, "Trainer-PC").allowed_hosts == ("sls.internal", "trainer-pc")
+    assert answering_to(settings, "sls.internal").allowed_hosts == ("sls.internal",)
+    for host in ("0.0.0.0", "::", "127.0.0.1", "192.168.1.10", "localhost", ""):
+        assert answering_to(settings, host) is settings, host
