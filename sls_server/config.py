@@ -187,7 +187,7 @@ class Settings:
     machine's own name (comma-separated; ``--host`` adds its own; read from ``SLS_GATEWAY_HOSTS``, its older
     name, too): a request naming another Host gets 400, so a web page whose name is made to point at this
     machine (DNS rebinding) cannot read the simulators or drive a login. Name here what clients call the
-    server: a proxy's public name, a Prometheus scraping ``http://sls:8000/metrics`` (``sls``)."""
+    server: a proxy's public name, the service name a Prometheus scrapes /metrics by (compose's ``sls``)."""
 
 
 #: The settings whose values are secrets: ``sls config`` never prints them and demo.json never records them.

@@ -57,8 +57,8 @@ def host_name(header: str) -> str | None:
     else:
         inside, _, rest = value.partition(":")
         rest = f":{rest}" if ":" in value else ""
-        name = inside.removesuffix(".")
-        name = _address(name) or (name if HOST_NAME.fullmatch(name) else None)
+        name = inside.removesuffix(".")  # one: `localhost.` is localhost, `localhost..` nothing
+        name = _address(name) or (name if HOST_NAME.fullmatch(name) and not name.endswith(".") else None)
     if rest and not (rest.startswith(":") and _PORT.fullmatch(rest[1:])):
         return None
     return name

@@ -53,6 +53,7 @@ def test_the_name_in_a_host_header(header: str, name: str) -> None:
         "localhost/path",
         "evil.example\\@127.0.0.1",
         "..",
+        "localhost..",
     ],
 )
 def test_garbage_names_no_host(header: str) -> None:
