@@ -182,10 +182,12 @@ class Settings:
     gateway_instance: str = "default"
     """Name of this gateway's one session slot in Redis: gateway processes on one Redis share a session when
     they share a name, as a single gateway process would."""
-    gateway_hosts: tuple[str, ...] = ()
-    """Host names a gateway answers to besides 127.0.0.1, localhost and ::1 (comma-separated; ``sls gateway
-    --host`` adds its own): a request naming another Host gets 400, so a web page whose name is made to point
-    at this machine (DNS rebinding) cannot drive the gateway's REST routes, which need no credential."""
+    allowed_hosts: tuple[str, ...] = ()
+    """Host names the server answers to besides any IP address, localhost (and ``*.localhost``) and this
+    machine's own name (comma-separated; ``--host`` adds its own; read from ``SLS_GATEWAY_HOSTS``, its older
+    name, too): a request naming another Host gets 400, so a web page whose name is made to point at this
+    machine (DNS rebinding) cannot read the simulators or drive a login. Name here what clients call the
+    server: a proxy's public name, the service name a Prometheus scrapes /metrics by (compose's ``sls``)."""
 
 
 #: The settings whose values are secrets: ``sls config`` never prints them and demo.json never records them.
@@ -243,8 +245,12 @@ PARSERS: dict[str, Callable[[Any], Any]] = {
     "gateway_notification_step": boolean,
     "gateway_daily_reset": daily_time,
     "gateway_instance": instance_name,
-    "gateway_hosts": host_names,
+    "allowed_hosts": host_names,
 }
+
+
+#: Settings renamed, by their older variable: still read, so a deployment set up before keeps its value.
+OLDER_NAMES = {"SLS_GATEWAY_HOSTS": "allowed_hosts"}
 
 
 def env_name(field: str) -> str:
@@ -256,13 +262,20 @@ def unknown_variables(also: Iterable[str] = (), environ: Mapping[str, str] | Non
     the setting it was probably meant to be: a misspelt name (``SLS_IDLE_TIMOUT``) would otherwise leave the
     default in effect without a word. Said, not refused: another tool's variable may share the prefix."""
     environ = os.environ if environ is None else environ
-    known = {env_name(f.name) for f in fields(Settings)} | set(also)
+    known = {env_name(f.name) for f in fields(Settings)} | set(OLDER_NAMES) | set(also)
     lines = []
     for name in sorted(n for n in environ if n.startswith(PREFIX) and n not in known):
         close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.8)
         meant = f"did you mean {close[0]}? " if close else ""
         lines.append(f"{name} is not a setting and is ignored ({meant}`sls config` lists them)")
     return lines
+
+
+def _set_once(raw: dict[str, tuple[str, Any]], name: str, label: str, value: Any) -> None:
+    """A variable's value, unless its older name gave one: both set is refused rather than one picked."""
+    if name in raw:
+        raise InvalidConfig(label, f"set only this one: {raw[name][0]} is its older name")
+    raw[name] = (label, value)
 
 
 def load_settings(
@@ -272,12 +285,15 @@ def load_settings(
     environ = os.environ if environ is None else environ
     known = {f.name for f in fields(Settings)}
     raw: dict[str, tuple[str, Any]] = {}
+    for older, name in OLDER_NAMES.items():
+        if older in environ:
+            raw[name] = (older, environ[older])
     for name in known:
         if env_name(name) in environ:
-            raw[name] = (env_name(name), environ[env_name(name)])
+            _set_once(raw, name, env_name(name), environ[env_name(name)])
     for key, value in (overrides or {}).items():
         name = key[len(PREFIX) :] if key.upper().startswith(PREFIX) else key
-        name = name.lower()
+        name = OLDER_NAMES.get(env_name(name), name.lower())
         if name not in known:
             raise InvalidConfig(env_name(name), "unknown configuration key")
         raw[name] = (env_name(name), value)

@@ -146,9 +146,9 @@ TOKEN_HINTS = {
     "metrics_token_required": ("metrics token", " to the server's metrics token"),
 }
 UNTRUSTED = "a self-signed one (`sls gateway --tls`)? trust it: SSL_CERT_FILE=<data dir>/gateway-tls/cert.pem"
-#: Trusted, but not for this name: the gateway's certificate names its --host and SLS_GATEWAY_HOSTS only.
+#: Trusted, but not for this name: the gateway's certificate names its --host and SLS_ALLOWED_HOSTS only.
 MISMATCH = (
-    "the certificate does not name this host: `sls gateway --tls` names its --host and SLS_GATEWAY_HOSTS "
+    "the certificate does not name this host: `sls gateway --tls` names its --host and SLS_ALLOWED_HOSTS "
     "(and localhost), and makes its certificate again at start when one is missing"
 )
 

@@ -13,7 +13,6 @@ master and the workers take titles with that text in them (``setproctitle``, whi
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
@@ -21,9 +20,8 @@ import click
 from rich.table import Table
 from rich.text import Text
 
-from ..config import env_name
 from . import demofile
-from .gateway_tls import WILDCARDS, ensure_certificate
+from .gateway_tls import ensure_certificate
 from .output import note, print_json, print_renderable
 from .reading import OutputFile
 from .serve import run, start
@@ -125,13 +123,11 @@ def gateway(
     """
     set_title(f"sls gateway [{process_match}] {host}:{port}")
     overrides: dict[str, Any] = {"gateway": True, "redis_url": redis_url, "data_dir": data_dir}
-    if host not in WILDCARDS:  # the address asked for is a name the gateway is known by
-        overrides["gateway_hosts"] = (*os.environ.get(env_name("gateway_hosts"), "").split(","), host)
     startup = start({k: v for k, v in overrides.items() if v is not None}, host, port)
     json_logs = startup.settings.log_format == "json"
     cert = key = None
     if tls:  # every name the gateway answers to (the host asked for is among them): a client checks its own
-        made = ensure_certificate(startup.settings.data_dir, startup.settings.gateway_hosts)
+        made = ensure_certificate(startup.settings.data_dir, (host, *startup.settings.allowed_hosts))
         cert, key = made.cert, made.key
         if made.made_because:
             said = f"made a new self-signed certificate ({made.made_because}): {cert}"

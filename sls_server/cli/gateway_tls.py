@@ -3,7 +3,7 @@ own certificate (tools talk to ``https://localhost:5000`` and accept it unverifi
 
 Made with ``cryptography`` into the data folder (``gateway-tls/``): the key file 0600 in a 0700 folder, made
 once and kept while it has more than a week left and names every host the gateway answers to (``--host`` and
-``SLS_GATEWAY_HOSTS``), so a tool that pinned or trusted it keeps working; one that expires soon or misses a
+``SLS_ALLOWED_HOSTS``), so a tool that pinned or trusted it keeps working; one that expires soon or misses a
 name is made again (a client checking it would refuse the name it does not carry), and the caller says why.
 """
 
@@ -53,7 +53,7 @@ def _general_name(name: str) -> x509.GeneralName:
 
 def names_for(hosts: Iterable[str]) -> list[x509.GeneralName]:
     """localhost and the loopback addresses always; every host the gateway answers to too, name or address
-    (``--host`` and ``SLS_GATEWAY_HOSTS``), once each, in order."""
+    (``--host`` and ``SLS_ALLOWED_HOSTS``), once each, in order."""
     wanted = dict.fromkeys([*LOOPBACK_NAMES, *(h.strip().lower() for h in hosts)])
     return [_general_name(name) for name in wanted if name not in WILDCARDS]
 

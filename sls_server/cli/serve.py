@@ -23,6 +23,7 @@ import click
 from ..config import ADMIN_TOKEN_FILE, Settings, load_settings, unknown_variables
 from ..errors import InvalidConfig
 from ..exposure import metrics_exposure, simulators_exposure
+from ..http.hosts import admitted, host_name
 from ..runtime import claim_secret_key, resolve_secrets, start_embedded_redis
 from ..store.embedded import EmbeddedRedis
 from ..store.embedded_watch import Watchdog
@@ -58,10 +59,19 @@ class Startup:
     token_source: str
 
 
+def answering_to(settings: Settings, host: str) -> Settings:
+    """The settings with the name ``--host`` gives among ``allowed_hosts``: clients call the server by it.
+    An address, a wildcard or localhost needs no admitting (``http.hosts``), so it is not added."""
+    name = host_name(host)
+    if admitted(name, frozenset()) or name is None:
+        return settings
+    return dataclasses.replace(settings, allowed_hosts=tuple(dict.fromkeys((*settings.allowed_hosts, name))))
+
+
 def start(overrides: dict[str, Any], host: str, port: int) -> Startup:
     """Settings, the bound port, the secrets and the embedded Redis (when no URL is configured)."""
     with config_errors():
-        settings = load_settings(overrides)
+        settings = answering_to(load_settings(overrides), host)
     # the master's lines before gunicorn runs (an unanswering Redis, below) in the format the rest will have
     log_to_stderr(settings.log_format == "json", settings.log_level)
     token_source = (

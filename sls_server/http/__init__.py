@@ -21,8 +21,7 @@ from .security import register as register_security_headers
 
 def register(app: Flask) -> None:
     settings = app.extensions["sls"].settings
-    if settings.gateway:  # first of the hooks: a request for another host goes no further
-        register_host_check(app, settings.gateway_hosts)
+    register_host_check(app, settings.allowed_hosts)  # first of the hooks: DNS rebinding goes no further
     register_access_log(app)
     register_cross_site_checks(app)
     for blueprint in (api.bp, sim.bp, admin.bp, ops.bp, pages.bp):

@@ -6,12 +6,19 @@ subdomain or by a man in the middle on plain HTTP (someone's own session, to log
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from conftest import EnrolledUser
 from flask.testing import FlaskClient
 
 HTTPS = "https://sls.example"
+
+
+@pytest.fixture
+def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
+    """A deployment served under its own name, which it names in SLS_ALLOWED_HOSTS (``http/hosts.py``)."""
+    return {**app_config, "ALLOWED_HOSTS": "sls.example"}
 
 
 @pytest.fixture

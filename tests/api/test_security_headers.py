@@ -46,6 +46,12 @@ REQUESTS: list[tuple[str, str, str, dict[str, Any], int]] = [
 PUBLIC_DOCUMENTS = {"/openapi.json", "/healthz", "/readyz", "/metrics"}
 
 
+@pytest.fixture
+def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
+    """A deployment served under its own name, which it names in SLS_ALLOWED_HOSTS (``http/hosts.py``)."""
+    return {**app_config, "ALLOWED_HOSTS": "sls.example"}
+
+
 def _open(user: EnrolledUser, method: str, path: str, kwargs: dict[str, Any]) -> Response:
     kwargs = dict(kwargs)
     if "json" in kwargs and kwargs["json"].get("password") == "PASSWORD":
@@ -152,6 +158,7 @@ def test_over_https_every_answer_pins_https_and_over_http_none_does(app: Flask, 
         return answer
 
     secure = app.test_client().get(path, base_url="https://sls.example")
+    assert secure.status_code != 400, secure.get_data(as_text=True)
     assert secure.headers.getlist("Strict-Transport-Security") == [HSTS], path
     max_age = int(HSTS.split("max-age=")[1].split(";")[0])
     assert max_age >= 365 * 86400 and "includeSubDomains" in HSTS

@@ -73,7 +73,7 @@ def test_one_port_serves_the_gateway_and_the_emulator_over_tls(sls_gateway: Any,
 def test_the_certificate_names_every_host_the_gateway_answers_to(sls_gateway: Any) -> None:  # noqa: F811
     """It named only --host (and the loopback names): a client reaching the gateway by an SLS_GATEWAY_HOSTS
     name and trusting the certificate refused it (hostname mismatch)."""
-    server = sls_gateway("--tls", SLS_GATEWAY_HOSTS="gw.test")
+    server = sls_gateway("--tls", SLS_ALLOWED_HOSTS="gw.test")
     cert = x509.load_pem_x509_certificate(server.certificate.read_bytes())
     names = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
     assert "gw.test" in names.get_values_for_type(x509.DNSName)
@@ -166,7 +166,7 @@ def test_the_cli_says_how_to_trust_the_gateways_certificate(sls_gateway: Any) ->
     mismatch = subprocess.run(other, env=env, capture_output=True, text=True, timeout=60, check=False)
     assert mismatch.returncode == 1
     assert "IP address mismatch" in mismatch.stderr and "SSL_CERT_FILE" not in mismatch.stderr
-    assert "names its --host and SLS_GATEWAY_HOSTS" in mismatch.stderr
+    assert "names its --host and SLS_ALLOWED_HOSTS" in mismatch.stderr
 
 
 def test_gateway_state_against_a_server_without_the_gateway_says_so(sls_serve: Any) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 from docs_kit import DOCUMENTS, help_texts, section, text
 
 from sls_server.cli.server_options import CLI_ENV
+from sls_server.config import OLDER_NAMES
 from sls_server.config_table import describe
 
 README = text("README.md")
@@ -29,7 +30,7 @@ def test_the_readme_table_shows_each_setting_s_real_default_and_no_other_row() -
 
 def test_every_sls_variable_the_words_name_is_read() -> None:
     """A misspelt or removed variable in a document or a ``--help`` is silently ignored by the server."""
-    known = {name for name, _, _ in describe()} | set(CLI_ENV) | TEST_ONLY
+    known = {name for name, _, _ in describe()} | set(CLI_ENV) | TEST_ONLY | set(OLDER_NAMES)
     sources = {**{name: text(name) for name in DOCUMENTS}, **help_texts()}
     named = {
         (where, name) for where, words in sources.items() for name in re.findall(r"\bSLS_[A-Z_]*[A-Z]", words)

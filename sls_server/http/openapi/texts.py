@@ -61,7 +61,9 @@ line in the server's log. A state change under `/api/v1` that
 carries cookies but no `Authorization: Bearer` must come from this server's own origin (`Sec-Fetch-Site:
 same-origin|none`, or an `Origin` equal to ours), else 403 `cross_site_request`; clients that are not
 browsers (neither header) are not refused. A JSON body nesting deeper than 32 levels is a 400
-`invalid_request` naming `body`.
+`invalid_request` naming `body`. A request whose `Host` is neither an IP address, `localhost`, the server
+machine's name nor a name in `SLS_ALLOWED_HOSTS` is a 400 `invalid_request` naming `Host`, before any
+route (`/healthz` and `/readyz` excepted): a web page cannot point its own name at the server.
 """
 
 #: What the code's default message does not say: the extras a client can rely on.
