@@ -26,6 +26,7 @@ import ipaddress
 import re
 import socket
 from collections.abc import Iterable
+from functools import lru_cache
 
 from flask import Flask, request
 
@@ -85,12 +86,17 @@ def register(app: Flask, allowed: Iterable[str]) -> None:
     names = frozenset((*own_names(), *configured))
     setting = f"SLS_ALLOWED_HOSTS (now {','.join(configured)})" if configured else "SLS_ALLOWED_HOSTS"
 
+    @lru_cache(maxsize=256)  # a server is asked for a handful of Hosts: judged once each, not per request
+    def judged(header: str) -> tuple[str | None, bool]:
+        name = host_name(header)
+        return name, admitted(name, names)
+
     @app.before_request
     def refuse_other_hosts() -> None:
         if request.path in PROBES:
             return
-        name = host_name(request.headers.get("Host", request.host))  # as sent: werkzeug's drops a :80
-        if admitted(name, names):
+        name, ok = judged(request.headers.get("Host", request.host))  # as sent: werkzeug's drops a :80
+        if ok:
             return
         if name is None:
             raise InvalidRequest(
