@@ -23,7 +23,7 @@ import click
 from ..config import ADMIN_TOKEN_FILE, Settings, load_settings, unknown_variables
 from ..errors import InvalidConfig
 from ..exposure import metrics_exposure, simulators_exposure
-from ..http.hosts import admitted, host_name
+from ..hostnames import admitted, host_name
 from ..runtime import claim_secret_key, resolve_secrets, start_embedded_redis
 from ..store.embedded import EmbeddedRedis
 from ..store.embedded_watch import Watchdog
@@ -61,7 +61,7 @@ class Startup:
 
 def answering_to(settings: Settings, host: str) -> Settings:
     """The settings with the name ``--host`` gives among ``allowed_hosts``: clients call the server by it.
-    An address, a wildcard or localhost needs no admitting (``http.hosts``), so it is not added."""
+    An address, a wildcard or localhost needs no admitting (``hostnames``), so it is not added."""
     name = host_name(host)
     if admitted(name, frozenset()) or name is None:
         return settings

@@ -46,10 +46,10 @@ def test_clients_stalled_in_headers_or_body_free_their_threads(
     server = sls_serve(workers=1, SLS_THREADS="2")
     in_body = stalled(
         server,
-        b"POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
         b"Content-Length: 100\r\n\r\n{",
     )
-    in_headers = stalled(server, b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+    in_headers = stalled(server, b"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
 
     asked = time.monotonic()
     ready = requests.get(f"{server.url}/healthz", timeout=3 * CLIENT_READ_TIMEOUT_S)
@@ -73,7 +73,7 @@ def test_a_client_stalled_in_its_body_frees_a_single_threaded_worker(
     server = sls_serve(workers=1, SLS_THREADS="1")
     in_body = stalled(
         server,
-        b"POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"POST /api/v1/auth/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
         b"Content-Length: 100\r\n\r\n{",
     )
 

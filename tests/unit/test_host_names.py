@@ -1,5 +1,5 @@
 """Reading the name out of a ``Host`` header, and which names need no setting to be answered
-(``sls_server/http/hosts.py``): the guard against DNS rebinding is only as good as this parsing."""
+(``sls_server/hostnames.py``): the guard against DNS rebinding is only as good as this parsing."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 
 from sls_server.cli.serve import answering_to
 from sls_server.config import Settings
-from sls_server.http.hosts import admitted, host_name, own_names
+from sls_server.hostnames import admitted, host_name, own_names
 
 
 @pytest.mark.parametrize(

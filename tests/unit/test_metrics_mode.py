@@ -9,10 +9,18 @@ import os
 import subprocess
 import sys
 
+import pytest
 
-def test_loading_the_cli_leaves_prometheus_client_unimported() -> None:
+
+@pytest.mark.parametrize(
+    "module",
+    ["sls_server.cli.main", "sls_server.cli.serve", "sls_server.cli.demo", "sls_server.cli.gateway_cmd"],
+)
+def test_loading_the_cli_leaves_prometheus_client_unimported(module: str) -> None:
+    """The main module, and each command that starts a server, as the master has them loaded before it sets
+    the variable (``sls serve`` reading its ``--host`` through the HTTP layer's guard loaded it so)."""
     code = (
-        "import sys, sls_server.cli.main\n"
+        f"import sys, {module}\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'prometheus_client'))"
     )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
