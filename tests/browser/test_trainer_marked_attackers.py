@@ -52,3 +52,23 @@ def test_a_wipe_unmarks_the_address_on_the_page_too(world: World, page: Any) -> 
     expect(failed.locator(".feed-type")).to_have_attribute("title", re.compile(r"from 127\.0\.0\.1"))
     assert "(attacker)" not in (failed.locator(".feed-type").get_attribute("title") or "")
     assert "(attacker)" not in failed.inner_text()
+
+
+def test_a_search_after_a_wipe_does_not_tag_the_wiped_demos_address(world: World, page: Any) -> None:
+    """The search's rows tag their address from a list too: the page's, as it was loaded, marked demo
+    addresses and all; each answer now carries the list as the server has it."""
+    world.user("pete")
+    marked = requests.put(
+        world.url + "/admin/v1/attackers", json={"addresses": ["127.0.0.1"]}, headers=world.admin, timeout=10
+    )
+    assert marked.status_code == 200, marked.text
+    sign_in(page, world)  # drawn with 127.0.0.1 in its list
+    assert requests.post(world.url + "/admin/v1/reset", headers=world.admin, timeout=10).status_code == 200
+    world.user("pete")  # the reset took him too; the page, not drawn again, keeps its list
+    wrong = {"username": "pete", "password": "nope-nope-nope-1"}
+    assert requests.post(world.url + "/api/v1/auth/login", json=wrong, timeout=10).status_code == 401
+    page.get_by_test_id("events-filter-type").fill("login.password_failed")
+    page.get_by_test_id("events-filter-submit").click()
+    row = page.get_by_test_id("events-filter-event").first
+    expect(row).to_contain_text("from 127.0.0.1")
+    assert "(attacker)" not in row.inner_text()
