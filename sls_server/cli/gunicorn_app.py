@@ -20,6 +20,7 @@ from gunicorn.app.base import BaseApplication
 
 from .gunicorn_errors import json_error_pages, quiet_refusals
 from .gunicorn_logs import ACCESS_LOG_FORMAT, DemoSeedFilter, log_to_stderr, logger_class
+from .gunicorn_worker import paced_tls
 from .output import EXIT_USAGE, CliError
 from .worker_signals import worker_signals
 
@@ -144,6 +145,7 @@ class SlsApplication(BaseApplication):
             # gthread or sync, with a read timeout on every client socket (``gunicorn_worker``: slow clients)
             "worker_class": "sls_server.cli.gunicorn_worker."
             + ("PacedThreadWorker" if threads > 1 else "PacedSyncWorker"),
+            "ssl_context": paced_tls,  # over TLS, the handshake under the same read timeout
             "timeout": 30,
             "graceful_timeout": 10,
             "keepalive": 5,

@@ -16,10 +16,17 @@ client that keeps opening new stalled connections (about workers x threads of th
 :data:`CLIENT_READ_TIMEOUT_S`), or trickles a byte more often than the timeout, still holds threads for as
 long as it keeps that up. On a network whose clients are not trusted, put a reverse proxy that buffers whole
 requests before passing them on (nginx's default) in front of ``sls serve``.
+
+Over TLS (``sls gateway --tls``) the handshake is a read too, and the threaded worker does it inside
+``TConn.init``, right after making the socket blocking (no timeout): a client that sent one byte of a
+ClientHello held a thread for good. The TLS context (gunicorn's ``ssl_context`` hook, :func:`paced_tls`)
+makes sockets whose handshake runs under the same timeout.
 """
 
 from __future__ import annotations
 
+import ssl
+from collections.abc import Callable
 from typing import Any
 
 from gunicorn.workers.gthread import TConn, ThreadWorker
@@ -29,6 +36,22 @@ from gunicorn.workers.sync import SyncWorker
 #: up: gunicorn's own wait for a new connection's first bytes and its keep-alive, both 5 s; beyond a LAN's or
 #: a slow phone link's pause inside one request.
 CLIENT_READ_TIMEOUT_S = 5.0
+
+
+class PacedTLSSocket(ssl.SSLSocket):
+    """A TLS socket whose handshake times out as its reads do (gunicorn made the socket blocking first)."""
+
+    def do_handshake(self, block: bool = False) -> None:
+        self.settimeout(CLIENT_READ_TIMEOUT_S)  # kept after it: PacedConn sets the same
+        super().do_handshake(block)
+
+
+def paced_tls(config: Any, default_context: Callable[[], ssl.SSLContext]) -> ssl.SSLContext:
+    """gunicorn's ``ssl_context`` hook (``cli.gunicorn_app``): its own context, wrapping in
+    :class:`PacedTLSSocket` (``sslsocket_class``: the type ``wrap_socket`` makes)."""
+    context = default_context()
+    context.sslsocket_class = PacedTLSSocket
+    return context
 
 
 class PacedConn(TConn):

@@ -127,7 +127,8 @@ def attackers_after(
     demo's attacker actors); a wipe (``emulator.reset``) or a world loaded over the old one
     (``state.imported`` with ``replaced``: "Back to the demo world" too) unmarks them on the server, so the
     list is read again (``read_again``: the staged attacks' own addresses, and any marked since). Kept,
-    an address a demo marked was still named the attacker's after the world it belonged to was gone."""
+    an address a demo marked was still named the attacker's after the world it belonged to was gone. The
+    same set back for an event that leaves the list as it was (the feed sends the list with any other)."""
     kind, detail = event.get("type"), event.get("detail") or {}
     if kind == "emulator.reset" or (kind == "state.imported" and detail.get("replaced")):
         return frozenset(read_again())

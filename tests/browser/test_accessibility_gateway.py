@@ -7,10 +7,9 @@ from __future__ import annotations
 from pprint import pformat
 from typing import Any
 
-import pytest
-from gateway_process import sls_gateway  # noqa: F401 - the fixture
 from playwright.sync_api import expect
 
+from . import gateway_kit
 from .a11y_kit import (
     contrast_failures,
     expect_tied_to,
@@ -22,17 +21,10 @@ from .a11y_kit import (
 )
 from .pages_kit import PASSWORD, World
 
+# the gateway and its world (bound, not imported: a test's `world` parameter is no redefinition)
+gateway, sls_gateway, world = gateway_kit.gateway, gateway_kit.sls_gateway, gateway_kit.world
+
 LOGIN = "/sso/Login?forwardTo=22&RL=1&ip2loc=on"
-
-
-@pytest.fixture
-def gateway(browser: Any, sls_gateway: Any) -> Any:  # noqa: F811
-    return sls_gateway()
-
-
-@pytest.fixture
-def world(gateway: Any, admin_headers: dict[str, str]) -> World:
-    return World(gateway.url, admin_headers)
 
 
 def submit_password(page: Any, url: str, username: str, password: str = PASSWORD) -> None:

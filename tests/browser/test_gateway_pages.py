@@ -10,29 +10,21 @@ import re
 import time
 from typing import Any
 
-import pytest
 import requests
 from conftest import ADMIN_TOKEN
-from gateway_process import sls_gateway  # noqa: F401 - the fixture
 from playwright.sync_api import expect
 
+from . import gateway_kit
 from .pages_kit import PASSWORD, World
+
+# the gateway and its world (bound, not imported: a test's `world` parameter is no redefinition)
+gateway, sls_gateway, world = gateway_kit.gateway, gateway_kit.sls_gateway, gateway_kit.world
 
 AUTH_ROUTE = "/sso/Login?forwardTo=22&RL=1&ip2loc=on"
 SUBMIT = "button.btn.btn-lg.xyz-button-login"
 ERROR = ".xyz-errormessage"
 SUCCESS = "Client login succeeds"
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
-
-
-@pytest.fixture
-def gateway(browser: Any, sls_gateway: Any) -> Any:  # noqa: F811
-    return sls_gateway()
-
-
-@pytest.fixture
-def world(gateway: Any, admin_headers: dict[str, str]) -> World:
-    return World(gateway.url, admin_headers)
 
 
 def submit_password(page: Any, url: str, username: str, password: str = PASSWORD) -> None:
@@ -221,7 +213,7 @@ def test_rest_session_across_a_drop_a_competing_session_and_an_sso_expiry(world:
 
 def test_the_live_profile_and_the_notification_step(
     browser: Any,
-    sls_gateway: Any,  # noqa: F811 - the fixture
+    sls_gateway: Any,
     admin_headers: dict[str, str],
     page: Any,
 ) -> None:

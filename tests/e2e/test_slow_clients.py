@@ -14,15 +14,17 @@ import json
 import socket
 import time
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 import requests
 from conftest import ServerProcess
+from gateway_process import sls_gateway  # noqa: F401 - the fixture
 
 from sls_server.cli.gunicorn_worker import CLIENT_READ_TIMEOUT_S
 
 
-def stalled(server: ServerProcess, first_bytes: bytes) -> socket.socket:
+def stalled(server: Any, first_bytes: bytes) -> socket.socket:
     """A connection that sent ``first_bytes`` of a request and nothing more."""
     address = urlsplit(server.url)
     connection = socket.create_connection((address.hostname, address.port))
@@ -82,3 +84,24 @@ def test_a_client_stalled_in_its_body_frees_a_single_threaded_worker(
     assert ready.status_code == 200
     head, _, body = answer_to(in_body).partition(b"\r\n\r\n")
     assert head.startswith(b"HTTP/1.1 400") and json.loads(body)["error"] == "body_incomplete", head
+
+
+def test_clients_stalled_in_the_tls_handshake_free_their_threads(sls_gateway: Any) -> None:  # noqa: F811
+    """``sls gateway --tls``: gunicorn's threaded worker clears a socket's timeout (``setblocking``) and then
+    wraps it and shakes hands, all before the read timeout was set, so a client that sent one byte of a
+    ClientHello held a thread for as long as it kept the socket open. Two such clients took both threads of
+    the one worker, and ``/healthz`` went unanswered."""
+    server = sls_gateway("--tls", SLS_THREADS="2")
+    hellos = [stalled(server, b"\x16") for _ in range(2)]  # a TLS record's first byte: a handshake
+
+    asked = time.monotonic()
+    ready = requests.get(
+        f"{server.url}/healthz", verify=str(server.certificate), timeout=4 * CLIENT_READ_TIMEOUT_S
+    )
+    waited = time.monotonic() - asked
+
+    assert ready.status_code == 200
+    assert waited < 2 * CLIENT_READ_TIMEOUT_S, f"/healthz waited {waited:.1f} s"
+    for hello in hellos:
+        answer_to(hello)  # closed by the server (an alert at most), not held open
+    assert "Traceback" not in server.log()

@@ -2,6 +2,9 @@
 
 Each event goes out as the admin API gives it, with its sentence, tone and the tone's word (``said``,
 ``tone``, ``label``: :func:`sls_server.web.event_tones.worded`, as the console's search gives them), and
+an event that marks addresses the attacker's or wipes the world (``attackers_after``) with ``attackers``,
+the list from it on: the pages tag addresses themselves too (a line without a sentence, the relay screen's
+redraw), and a list they kept from their load named a wiped demo's addresses the attacker's; and
 with ``id:`` set to its stream cursor, so the browser's ``EventSource``, reconnecting on its own, sends
 ``Last-Event-ID`` and the feed resumes right after the last event it showed. A stream lasts
 :data:`STREAM_S` seconds and then ends (the browser reconnects after ``retry:``): it never holds a gunicorn
@@ -94,12 +97,15 @@ def _read(cursor: str, *, crowded: bool) -> Iterator[str]:
             yield _outage(exc)
             return
         for event in found:
+            before = attackers
             try:  # a scenario demo's actors from their mark on, none of them after a wipe (read again)
                 attackers = attackers_after(event, attackers, lambda: attacker_addresses(core()))
             except StoreUnavailable as exc:
                 yield _outage(exc)
                 return
             said = worded(event, attackers)
+            if attackers is not before:  # a mark or a wipe: the pages' own list follows (SLS.attackersAfter)
+                said["attackers"] = sorted(attackers)
             yield f"id: {event['id']}\nevent: audit\ndata: {json.dumps(said, separators=(',', ':'))}\n\n"
         if not live:  # the console says "live" once the trail could be read, not when the connection opened
             live = True

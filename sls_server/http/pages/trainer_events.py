@@ -40,6 +40,7 @@ def trainer_filter_events() -> ResponseReturnValue:
         page = events_page(shaped(EventsQuery, given))
         attackers = frozenset(attacker_addresses(core()))
         answer = {**page, "events": [worded(e, attackers) for e in page["events"]]}
+        answer["attackers"] = sorted(attackers)  # the rows' fields tag by today's list, not the page's load
         like = types_like(str(given.get("type", ""))) if not page["events"] else []
         if like:
             answer["types_like"] = like[:OFFERED]

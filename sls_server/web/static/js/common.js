@@ -127,5 +127,16 @@ window.SLS = (function () {
   });
   openDetails(window.location.hash);
 
-  return { call: call, request: request, lastActivity: function () { return lastActivity; }, background: BACKGROUND, signedOut: signedOut, poll: poll, clock: clock, duration: duration, offset: offset, el: el, nameless: nameless, NAMELESS_KEYS: NAMELESS_KEYS };
+  /* The addresses a page names the attacker's (a Set, from its data-attacker-ips as drawn), kept as the
+     server keeps them: the feed sends an event that marks some (attack.addresses_marked) or wipes the world
+     (emulator.reset, a state.imported over it) with the list from then on (`attackers`: http/pages/feed.py,
+     web/event_tones.attackers_after), as the console's search sends it with each page (trainer_events.py),
+     so a wiped demo's addresses are no longer the attacker's here either. */
+  function attackersAfter(e, attackers) {
+    if (!Array.isArray(e.attackers)) return;
+    attackers.clear();
+    e.attackers.forEach(function (a) { attackers.add(a); });
+  }
+
+  return { attackersAfter: attackersAfter, call: call, request: request, lastActivity: function () { return lastActivity; }, background: BACKGROUND, signedOut: signedOut, poll: poll, clock: clock, duration: duration, offset: offset, el: el, nameless: nameless, NAMELESS_KEYS: NAMELESS_KEYS };
 })();

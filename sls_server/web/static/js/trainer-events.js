@@ -94,6 +94,7 @@
       T.clearErrors(form);
       if (!answer.ok) { forget(); T.showError(form, answer); return; }
       asked = { filter: filter, cursor: answer.data.cursor };
+      SLS.attackersAfter(answer.data, ATTACKERS); // a demo's addresses, marked at load, wiped since
       draw(answer.data, filter, next);
     });
   }

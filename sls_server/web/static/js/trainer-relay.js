@@ -69,7 +69,7 @@
   source.addEventListener("audit", function (message) {
     let e;
     try { e = JSON.parse(message.data); } catch (err) { return; }
-    if (e.type === "attack.addresses_marked" && e.detail && Array.isArray(e.detail.addresses)) e.detail.addresses.forEach(function (a) { ATTACKERS.add(a); });
+    SLS.attackersAfter(e, ATTACKERS);
     if (concerns(e)) redraw();
   });
 })();

@@ -345,8 +345,8 @@
   source.addEventListener("audit", function (message) {
     let e;
     try { e = JSON.parse(message.data); } catch (err) { return; /* a malformed frame is skipped */ }
-    // a scenario demo's attacker actors (PUT /admin/v1/attackers): tagged from this event on
-    if (e.type === "attack.addresses_marked" && e.detail && Array.isArray(e.detail.addresses)) e.detail.addresses.forEach(function (a) { ATTACKERS.add(a); });
+    // a scenario demo's attacker actors (PUT /admin/v1/attackers): tagged from this event on, untagged after a wipe
+    SLS.attackersAfter(e, ATTACKERS);
     if (wipesTheTrail(e)) { feed.replaceChildren(); dayBefore = null; forgetReport(); refreshUsers(); } // `sls wipe` too
     // `sls demo` kept its world (after this page was drawn): "Back to the demo world" is there from now on
     if (e.type === "state.exported" && e.detail && e.detail.demo_world === true) root.querySelector("[data-testid=world-restore-demo]").hidden = false;
