@@ -29,7 +29,7 @@ def metrics_exposure(settings: Settings, host: str) -> str | None:
             "can read it (its ip.rejected and ip_restricted counts); set SLS_METRICS_TOKEN or keep /metrics "
             "from outsiders"
         )
-    if _is_loopback(host):
+    if is_loopback(host):
         return None
     return (
         f"/metrics is open to anyone who reaches {host or 'every interface'}: its counts of texts and events "
@@ -45,7 +45,7 @@ def simulators_exposure(settings: Settings, host: str) -> str | None:
     developer's server on loopback, a trainer's room. Listening beyond loopback with no ``SLS_SIM_TOKEN``,
     whoever reaches the server reads every user's texted codes, approves their pushes and computes their
     cards' responses. A classroom may want just that, hence a warning, not an error."""
-    if not settings.sim_enabled or settings.sim_token is not None or _is_loopback(host):
+    if not settings.sim_enabled or settings.sim_token is not None or is_loopback(host):
         return None
     return (
         f"/sim/v1 and the simulator pages are open to anyone who reaches {host or 'every interface'}: they "
@@ -54,7 +54,8 @@ def simulators_exposure(settings: Settings, host: str) -> str | None:
     )
 
 
-def _is_loopback(host: str) -> bool:
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` (a ``--host``) answers this machine alone: ``localhost`` or a loopback address."""
     if host == "localhost":
         return True
     try:

@@ -141,7 +141,7 @@ NO_ROUTE = "this server has no such route: is it an older version?"
 #: A 401's code -> the token it asks for (its option and variable follow from the name), and what to add
 #: after "pass --x-token or set SLS_X_TOKEN" when none was sent.
 TOKEN_HINTS = {
-    "admin_token_required": ("admin token", "; `sls demo` prints its token"),
+    "admin_token_required": ("admin token", "; `sls world --token` prints a demo's"),
     "sim_token_required": ("sim token", " to the server's sim token"),
     "metrics_token_required": ("metrics token", " to the server's metrics token"),
 }

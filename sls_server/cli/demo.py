@@ -28,7 +28,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 from ..store.embedded_watch import Watchdog
 from . import demofile
 from .admin_client import AdminClient, ApiError, NoServer
-from .demo_print import print_all
+from .demo_print import print_all, withheld
 from .demo_seed import seed, try_this, wait_until_ready
 from .demo_world import DEMO_LIMITS, WORLD, World
 from .gunicorn_logs import DEMO_SEED_HEADER, log_to_stderr
@@ -129,7 +129,14 @@ def seed_world(
 @server_options
 @click.option("--keep", is_flag=True, help="Keep the emulator's state and the world of the last demo.json.")
 @click.option("--json", "as_json", is_flag=True, help="Print the demo's information as one JSON line.")
-def demo(host: str, port: int, workers: int, threads: int, keep: bool, as_json: bool) -> None:
+@click.option(
+    "--show-token",
+    is_flag=True,
+    help="Print the admin token even when --host answers beyond loopback (it is withheld there).",
+)
+def demo(
+    host: str, port: int, workers: int, threads: int, keep: bool, as_json: bool, show_token: bool
+) -> None:
     """Start a ready-to-use emulator with a user for every authenticator and protection.
 
     The world (card, IB Key Android and iOS, SMS, voice, TOTP, several factors, an IP allowlist, a
@@ -144,10 +151,15 @@ def demo(host: str, port: int, workers: int, threads: int, keep: bool, as_json: 
     two runs of a demo, the console's "Back to the demo world" (or `sls state restore-demo`) puts it back.
     Then it serves like `sls serve` until Ctrl-C.
 
+    The admin token (the admin API, the trainer console) is printed only when --host is loopback: beyond
+    it (a class on the LAN, the terminal projected), the panel says where to read it instead
+    (`sls world --token`, or demo.json), unless --show-token.
+
     \b
     Examples:
       sls demo
       sls demo --port 8080 --keep
+      sls demo --host 0.0.0.0                  # a class logs in from the LAN; `sls world --token` for you
       SLS_PUSH_LIMIT=3 sls demo                # show the push-fatigue defence at its default
       SLS_GATEWAY=True sls demo                # gateway-controls then plays on it too
       SLS_DATA_DIR=/tmp/sls sls demo --json
@@ -178,7 +190,18 @@ def demo(host: str, port: int, workers: int, threads: int, keep: bool, as_json: 
         # its lines (a crash, a restart) in the server's format, JSON under SLS_LOG_FORMAT=json
         log_to_stderr(settings.log_format == "json", settings.log_level)
         atexit.register(Watchdog(startup.embedded).start().stop)  # runs before the server's own stop
-    sys.exit(supervise(Child(pid), startup, facts, limits, previous, keep, quiet_token, as_json))
+    told = Told(quiet_token, as_json, show_token)
+    sys.exit(supervise(Child(pid), startup, facts, limits, previous, keep, told))
+
+
+@dataclasses.dataclass(frozen=True)
+class Told:
+    """How the supervisor tells: the seeding's header to keep out of the access log, JSON or the panels, and
+    whether the admin token is printed beyond loopback (--show-token)."""
+
+    quiet_token: str
+    as_json: bool
+    show_token: bool
 
 
 def supervise(
@@ -188,10 +211,10 @@ def supervise(
     limits: dict[str, dict[str, int]],
     previous: World,
     keep: bool,
-    quiet_token: str,
-    as_json: bool,
+    told: Told,
 ) -> int:
     """Seed, tell, then wait for the server; signals go on to it. The exit code to leave with."""
+    quiet_token, as_json = told.quiet_token, told.as_json
     stopping: list[int] = []
 
     def pass_on(signum: int, _frame: Any) -> None:
@@ -212,6 +235,7 @@ def supervise(
         # what it runs with, beyond the defaults (the raised limits too): `sls scenario` reads it
         "settings": demofile.settings_beyond_defaults(running),
         "demo_file": str(demofile.path(settings.data_dir)),
+        "host": startup.listener.host,  # beyond loopback, `sls world` withholds the admin token too
     }
     if settings.sim_token:  # the trainer's key to /sim/v1; the simulator commands read it from demo.json
         info["sim_token"] = settings.sim_token
@@ -234,24 +258,30 @@ def supervise(
     info["try"] = try_this(info["users"])
     demofile.write(settings.data_dir, info)
     if as_json:
-        print_json(info, compact=True)
+        print_json(withheld(info, told.show_token), compact=True)
     else:
-        print_all(info)
+        print_all(info, told.show_token)
     sys.stdout.flush()
     return child.wait()
 
 
 @click.command("world")
 @click.option("--json", "as_json", is_flag=True, help="Print demo.json as it is (for jq).")
-def world(as_json: bool) -> None:
+@click.option(
+    "--token", "token_only", is_flag=True, help="Print the admin token alone (the trainer console's)."
+)
+def world(as_json: bool, token_only: bool) -> None:
     """Print the demo world again: users, passwords, phones, PINs, devices, keys and the flows to try.
 
     It reads <data dir>/demo.json, which the last `sls demo` wrote (mode 0600: passwords and keys are in it).
-    After a wipe or a class's changes, `sls state restore-demo` puts this world back on the server.
+    After a wipe or a class's changes, `sls state restore-demo` puts this world back on the server. The admin
+    token is printed with it only for a demo on loopback; --token prints it alone, for the trainer console's
+    sign-in (run it where the class cannot see).
 
     \b
     Examples:
       sls world
+      sls world --token
       PW=$(sls world --json | jq -r '.users["card-carl"].password')
     """
     info = demofile.read()
@@ -260,6 +290,13 @@ def world(as_json: bool) -> None:
         raise CliError(f"the sls demo at {url} is still seeding its world: it prints it when it is ready")
     if not info or not isinstance(info.get("users"), dict):
         raise CliError(f"no demo world in {demofile.path()}: start one with `sls demo`")
+    if token_only:
+        if not info.get("admin_token"):
+            raise CliError(
+                f"{demofile.path()} holds no admin token: start the demo again with `sls demo --keep`"
+            )
+        click.echo(info["admin_token"])
+        return
     if as_json:
         print_json(info)
     else:

@@ -10,6 +10,7 @@ from typing import Any
 from rich.panel import Panel
 from rich.text import Text
 
+from ..exposure import is_loopback
 from .output import print_renderable, print_secrets, table
 
 
@@ -47,21 +48,51 @@ PAGES = (
 ADMIN_HINT = "send it as 'Authorization: Bearer <token>' to /admin/v1 (sls commands read it from demo.json)"
 
 
-def print_tokens(info: dict[str, Any]) -> None:
+#: How ``sls demo`` and ``sls world`` read a demo's admin token off demo.json, for the trainer alone.
+TOKEN_COMMAND = "sls world --token"
+
+
+def token_shown(info: dict[str, Any], show: bool = False) -> bool:
+    """Whether the admin token may be printed with the world: on loopback (a developer's own machine), or when
+    ``show`` (``sls demo --show-token``) says so. Beyond loopback the terminal is often projected to a room
+    that reaches the server: the token opens the admin API and the trainer console (reset, end sessions, read
+    all), which the trainees must not have. An older demo.json names no host: it listened on loopback."""
+    return show or is_loopback(str(info.get("host", "127.0.0.1")))
+
+
+def withheld(info: dict[str, Any], show: bool = False) -> dict[str, Any]:
+    """``info`` as it may be printed: without the admin token unless :func:`token_shown`."""
+    if token_shown(info, show):
+        return info
+    return {key: value for key, value in info.items() if key != "admin_token"}
+
+
+def token_lines(info: dict[str, Any], show: bool) -> Text:
+    """The admin token's lines of the panel: the token, or where the trainer reads it."""
+    if token_shown(info, show):
+        return Text.assemble(
+            ("Admin token  ", "bold"), str(info.get("admin_token")), "\n", (ADMIN_HINT, "dim")
+        )
+    return Text.assemble(
+        ("Admin token  ", "bold"),
+        f"not shown: the server answers beyond loopback ({info.get('host') or 'every interface'})",
+        "\n",
+        (
+            f"read it on your own screen with `{TOKEN_COMMAND}` (it is in {info.get('demo_file')}, mode "
+            "0600) to sign in to the trainer console; `sls demo --show-token` prints it in this panel",
+            "dim",
+        ),
+    )
+
+
+def print_tokens(info: dict[str, Any], show: bool) -> None:
     """The pages to open and the tokens, in the panel that ends the start-up (the banner has scrolled away
     under the server's own lines by then)."""
     token = Text()
     for label, key in PAGES:
         if info.get(key):
             token.append_text(Text.assemble((f"{label:<13}", "bold"), str(info[key]), "\n"))
-    token.append_text(
-        Text.assemble(
-            ("Admin token  ", "bold"),
-            str(info.get("admin_token")),
-            "\n",
-            (ADMIN_HINT, "dim"),
-        )
-    )
+    token.append_text(token_lines(info, show))
     if info.get("sim_token"):
         token.append_text(
             Text.assemble(
@@ -129,8 +160,9 @@ def print_try_this(info: dict[str, Any]) -> None:
     print_renderable(text)
 
 
-def print_all(info: dict[str, Any]) -> None:
-    print_tokens(info)
+def print_all(info: dict[str, Any], show_token: bool = False) -> None:
+    """The whole world; the admin token only where :func:`token_shown` allows (or ``show_token``)."""
+    print_tokens(info, show_token)
     print_world(info)
     print_limits(info)
     print_try_this(info)

@@ -1,0 +1,102 @@
+"""``sls demo``'s admin token on the terminal: printed for a developer on loopback, withheld when the server
+answers beyond it (a trainer's terminal, projected to a class that reaches the server, is also its log), where
+the panel says how the trainer reads it (``sls world --token``, demo.json) and ``--show-token`` prints it
+anyway. Real processes, each demo on its own port, data folder and HOME."""
+
+from __future__ import annotations
+
+import json
+import re
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from conftest import ServerProcess
+from test_cli_demo import (
+    demo,  # noqa: F401 - the fixture that starts sls demo and waits for its world
+    stop,
+)
+from test_cli_e2e import clean_env, sls
+
+pytestmark = pytest.mark.e2e
+
+
+def token_of(demo_fixture: Any) -> str:
+    """The admin token as demo.json (mode 0600) holds it."""
+    demo_file: Path = demo_fixture.data_dir / "demo.json"
+    assert stat.S_IMODE(demo_file.stat().st_mode) == 0o600
+    token = json.loads(demo_file.read_text())["admin_token"]
+    assert isinstance(token, str) and len(token) >= 20
+    return token
+
+
+def whole_output(server: ServerProcess) -> str:
+    """Everything the demo wrote (stdout and stderr), once it has stopped."""
+    assert stop(server) == 0
+    return server.log()
+
+
+def signs_in_to_the_console(url: str, token: str) -> bool:
+    """The trainer console's sign-in form, as a browser posts it, with ``token``."""
+    browser = requests.Session()
+    form = browser.get(f"{url}/trainer", timeout=10).text
+    found = re.search(r'name="csrf_token" value="([^"]+)"', form)
+    assert found, "the sign-in form has no CSRF token"
+    signed = browser.post(
+        f"{url}/trainer/sign-in",
+        data={"token": token, "csrf_token": found.group(1)},
+        headers={"Origin": url},
+        allow_redirects=False,
+        timeout=10,
+    )
+    return signed.status_code == 303 and 'data-testid="world-save"' in browser.get(f"{url}/trainer").text
+
+
+def test_beyond_loopback_the_token_is_withheld_and_read_with_sls_world_token(
+    demo: Any,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    server = demo("--host", "0.0.0.0", HOME=str(tmp_path))
+    token = token_of(demo)
+    env = clean_env(demo.data_dir, HOME=str(tmp_path))
+    read = sls("world", "--token", env=env)
+    assert read.stdout == f"{token}\n"  # the one command that prints it, alone, for $(...) or a glance
+    assert signs_in_to_the_console(server.url, read.stdout.strip())
+    again = sls("world", env=env)  # reprinting the world for the class withholds it too
+    assert token not in again.stdout + again.stderr and "sls world --token" in again.stdout
+    assert "card-carl" in again.stdout  # the passwords the trainees log in with are still there
+    output = whole_output(server)
+    assert token not in output
+    assert "not shown: the server answers beyond loopback (0.0.0.0)" in output
+    assert "sls world --token" in output and "--show-token" in output
+    assert str(demo.data_dir / "demo.json") in output.replace("\n", "")
+
+
+def test_beyond_loopback_by_sls_host_the_json_line_has_no_token(
+    demo: Any,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    server = demo("--json", SLS_HOST="0.0.0.0", HOME=str(tmp_path))
+    token = token_of(demo)
+    output = whole_output(server)
+    assert token not in output
+    printed = next(json.loads(line) for line in output.splitlines() if line.startswith('{"url"'))
+    assert "admin_token" not in printed and printed["demo_file"] == str(demo.data_dir / "demo.json")
+    assert printed["users"]["card-carl"]["password"]  # the trainees' side is all there
+
+
+def test_show_token_prints_it_beyond_loopback(demo: Any, tmp_path: Path) -> None:  # noqa: F811
+    server = demo("--host", "0.0.0.0", "--show-token", HOME=str(tmp_path))
+    token = token_of(demo)
+    assert token in whole_output(server)
+
+
+def test_on_loopback_the_token_is_printed_as_before(demo: Any, tmp_path: Path) -> None:  # noqa: F811
+    server = demo("--host", "127.0.0.1", HOME=str(tmp_path))
+    token = token_of(demo)
+    env = clean_env(demo.data_dir, HOME=str(tmp_path))
+    assert token in sls("world", env=env).stdout
+    assert sls("world", "--token", env=env).stdout == f"{token}\n"
+    assert token in whole_output(server)
