@@ -30,7 +30,13 @@ def test_sls_ip_throttle_shows_and_lifts_an_address_limit(
     app_config: dict[str, Any], runner: CliRunner
 ) -> None:
     app = create_app({**app_config, "IP_THROTTLE_LIMIT": LIMIT, "IP_THROTTLE_WINDOW": 300})
-    _fill(app.test_client(), "127.0.0.1")
+    client = app.test_client()
+    # the server's clock stands still: a second passing on a loaded machine read "refused for 299 s"
+    frozen = client.post(
+        "/admin/v1/clock", json={"freeze": True}, headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}
+    )
+    assert frozen.status_code == 200, frozen.get_json()
+    _fill(client, "127.0.0.1")
     with served_over_http(app) as url:
         given = ("--url", url, "--admin-token", ADMIN_TOKEN)
         refused = sls(runner, "login", "amy", "--password", "whatever-it-is", "--start-only", *given)
