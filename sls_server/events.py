@@ -18,6 +18,7 @@ events recorded while the cause is under way, and writes them after it.
 from __future__ import annotations
 
 import logging
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -39,7 +40,7 @@ MAX_PAGE = 1000
 _held: ContextVar[list[Event] | None] = ContextVar("sls_events_held", default=None)
 
 
-class Recorder:
+class Recorder(ABC):
     """What :meth:`record` takes, declared once for the two places an event is recorded: the trail
     (:class:`EventLog`) and a caused block's :class:`Cause`; each says where the event goes (``_write``)."""
 
@@ -59,8 +60,9 @@ class Recorder:
         the trail's, or, for a :class:`Cause`, ahead of the events its block held."""
         self._write(EventLog.build(type_, at, user, ip, factor, device_id, result, detail))
 
+    @abstractmethod
     def _write(self, event: Event) -> None:
-        raise NotImplementedError
+        """Where this recorder puts a built event."""
 
 
 class Cause(Recorder):
