@@ -15,6 +15,26 @@
   let username = "";
   let heard = null; /* the notifications already announced (none before the first state: those are not news) */
 
+  /* The phone's banner over whatever app is open: the newest waiting notification, until IBKR Mobile is
+     shown; tapping it opens the app, as on the handset (the count on the IBKR tab alone went unseen). */
+  const banner = document.querySelector("[data-testid=phone-notification-banner]");
+  const appTab = document.querySelector("[data-testid=phone-tab-ibkey]");
+  let waitingNotes = [];
+  function showBanner() {
+    if (!banner || !appTab) return;
+    const open = appTab.getAttribute("aria-selected") === "true";
+    const newest = waitingNotes[0]; // the app lists them newest first
+    banner.hidden = open || !newest;
+    if (!newest) return;
+    const what = newest.purpose === "login" ? "Login request" : "Verify your identity";
+    const more = waitingNotes.length > 1 ? " (" + waitingNotes.length + " waiting)" : "";
+    banner.querySelector("[data-field=banner-text]").textContent = what + " · " + newest.username + more;
+  }
+  if (banner && appTab) {
+    banner.addEventListener("click", function () { appTab.click(); appTab.focus(); });
+    new MutationObserver(showBanner).observe(appTab, { attributes: true, attributeFilter: ["aria-selected"] });
+  }
+
   function say(text, bad) {
     message.textContent = text || "";
     message.classList.toggle("app-error", Boolean(bad));
@@ -137,6 +157,8 @@
       box.replaceChildren.apply(box, state.waiting.map(function (w) { return activation(w, w.username); }));
     }
     const count = document.querySelector("[data-count=ibkey]");
+    waitingNotes = app ? app.inbox : [];
+    showBanner();
     if (!app) { count.textContent = ""; return; }
     root.querySelector("[data-field=platform]").textContent = app.platform === "android" ? "· Android · PIN" : app.unlock === "biometric" ? "· iOS · Face ID" : "· iOS · Passcode";
     // The app's own menu names: Generate Code on iOS, Generate Response on Android.
