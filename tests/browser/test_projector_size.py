@@ -1,0 +1,46 @@
+"""The login's second step read on a projector: 1280x720 zoomed to 150 %, as a trainer shows it to a room,
+leaves a window of 853x480 CSS pixels. What the user must act on is in it without scrolling: IB Key's number
+to pick (with the line saying the login waits), the card's challenge and the field its response goes in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from .pages_kit import World, log_in_with_password
+
+PROJECTOR = {"viewport": {"width": 853, "height": 480}, "device_scale_factor": 1.5}
+
+
+@pytest.fixture
+def projected(open_context: Callable[..., Any]) -> Any:
+    return open_context(**PROJECTOR).new_page()
+
+
+def _in_view(page: Any, test_id: str) -> None:
+    element = page.get_by_test_id(test_id)
+    expect(element).to_be_visible()
+    box = element.bounding_box()
+    assert box is not None
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 480, f"{test_id} at {box}: below the fold"
+
+
+def test_ib_key_s_number_to_pick_is_on_the_projected_screen(world: World, projected: Any) -> None:
+    world.user("pam", phone="+15555550195")
+    world.ibkey("pam", "+15555550195")
+    log_in_with_password(projected, world.url, "pam")
+    _in_view(projected, "push-match")
+    _in_view(projected, "push-status")
+
+
+def test_the_card_s_challenge_and_the_response_field_are_on_the_projected_screen(
+    world: World, projected: Any
+) -> None:
+    world.user("pat")
+    world.device("pat", "dscplus", pin="4321")
+    log_in_with_password(projected, world.url, "pat")
+    _in_view(projected, "step-challenge")
+    _in_view(projected, "step-response")
