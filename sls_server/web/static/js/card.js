@@ -20,7 +20,17 @@
     display.textContent = answer.data.display;
     card.classList.toggle("dsc-on", answer.data.on);
     locked = Boolean(answer.data.locked);
-    status.textContent = answer.data.locked ? "This card is locked after too many wrong PINs." : "";
+    status.textContent = answer.data.locked ? "This card is locked after too many wrong PINs." : pinError(answer.data.display);
+  }
+
+  /* After PIN ERR the card takes the next key, whatever it is, as seen: a volunteer who keyed the PIN again
+     at once lost its first digit to it, and OK on the three left did nothing. The line under the card says
+     what the card does not. */
+  function pinError(shown) {
+    const left = /^PIN ERR (\d+)$/.exec(shown || "");
+    if (!left) return "";
+    const tries = left[1] === "1" ? "1 try left" : left[1] + " tries left";
+    return "Wrong PIN: " + tries + " before the card locks. Press any key for PIN> again, then key the PIN.";
   }
 
   /* A press the network lost (no answer at all) is said so, and the queue goes on: a rejected press left
