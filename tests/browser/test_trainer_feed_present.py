@@ -10,7 +10,7 @@ from typing import Any
 from playwright.sync_api import expect
 
 from .a11y_kit import contrast_failures, small_targets
-from .pages_kit import World
+from .pages_kit import World, stage_attack
 from .test_trainer_console import sign_in
 
 LIVE = re.compile(r"^live")
@@ -60,3 +60,25 @@ def test_a_reload_while_presenting_keeps_presenting(world: World, page: Any) -> 
     # "live", or "live, every 3 s" while the stream the reload left behind still holds its slot (feed.py)
     expect(page.get_by_test_id("feed-state")).to_have_text(LIVE)
     expect(page.get_by_test_id("feed-present")).to_have_attribute("aria-pressed", "false")
+
+
+def test_on_a_projector_the_attack_card_presents_the_feed_and_esc_comes_back_to_it(
+    world: World, open_context: Any
+) -> None:
+    """At 1280x720 zoomed to 150 % (853x480) the console is one column and the feed its last card, screens
+    below the attack: the room saw the verdict but not the defences firing unless the trainer scrolled the
+    whole console. The attack card presents the feed itself; Esc returns to where the trainer was."""
+    world.user("paz")
+    page = open_context(viewport={"width": 853, "height": 480}, device_scale_factor=1.5).new_page()
+    sign_in(page, world)
+    stage_attack(page, "paz", "brute_force")
+    expect(page.get_by_test_id("attack-result").locator("[data-verdict]")).to_be_visible()
+    present = page.get_by_test_id("attack-present-feed")
+    present.click()
+    expect(page.get_by_test_id("feed-present")).to_have_attribute("aria-pressed", "true")
+    locked = page.locator("[data-testid=feed-event][data-type='account.locked']")
+    expect(locked).to_be_in_viewport()
+    page.keyboard.press("Escape")
+    expect(page.get_by_test_id("feed-present")).to_have_attribute("aria-pressed", "false")
+    expect(present).to_be_focused()
+    expect(present).to_be_in_viewport()

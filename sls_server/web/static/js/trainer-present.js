@@ -31,11 +31,17 @@
     } catch (e) { /* storage refused: the toggle still works, for this page */ }
   }
 
-  toggle.addEventListener("click", function () { present(toggle.getAttribute("aria-pressed") !== "true"); });
+  /* Present from elsewhere on the page (the attack card's button): Esc then comes back to that button, where
+     the trainer was, rather than to the feed's toggle at the foot of a one-column console. */
+  let opener = toggle;
+  toggle.addEventListener("click", function () { opener = toggle; present(toggle.getAttribute("aria-pressed") !== "true"); });
+  root.querySelectorAll("[data-present-feed]").forEach(function (button) {
+    button.addEventListener("click", function () { opener = button; present(true); toggle.focus(); });
+  });
   document.addEventListener("keydown", function (event) {
     if (event.key === "Escape" && toggle.getAttribute("aria-pressed") === "true") {
       present(false);
-      toggle.focus();
+      opener.focus();
     }
   });
   let kept = false;
