@@ -1,6 +1,7 @@
-"""The login's second step read on a projector: 1280x720 zoomed to 150 %, as a trainer shows it to a room,
-leaves a window of 853x480 CSS pixels. What the user must act on is in it without scrolling: IB Key's number
-to pick (with the line saying the login waits), the card's challenge and the field its response goes in."""
+"""The pages on a projector: 1280x720 zoomed to 150 %, as a trainer shows them to a room, leaves a window of
+853x480 CSS pixels. What the user must act on in the login's second step is in it without scrolling: IB
+Key's number to pick (with the line saying the login waits), the card's challenge and the field its
+response goes in; and the console, one column there, keeps each card's content inside it."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .pages_kit import World, log_in_with_password
+from .test_trainer_console import sign_in
 
 PROJECTOR = {"viewport": {"width": 853, "height": 480}, "device_scale_factor": 1.5}
 
@@ -44,3 +46,17 @@ def test_the_card_s_challenge_and_the_response_field_are_on_the_projected_screen
     log_in_with_password(projected, world.url, "pat")
     _in_view(projected, "step-challenge")
     _in_view(projected, "step-response")
+
+
+def test_the_console_s_live_feed_stays_inside_its_card(world: World, projected: Any) -> None:
+    """One column at 853 px: the feed card is at most 70vh (336 px) high, and its list, kept at least 300 px,
+    ran out of it and over the top of the next card, Search the audit trail."""
+    world.user("pia")
+    world.post("/admin/v1/attacks", {"attack": "brute_force", "username": "pia"})  # a list that scrolls
+    sign_in(projected, world)
+    card = projected.locator("section.feed").bounding_box()
+    feed = projected.get_by_test_id("event-feed").bounding_box()
+    search = projected.locator("section.audit-search").bounding_box()
+    assert card and feed and search
+    assert feed["y"] + feed["height"] <= card["y"] + card["height"], (feed, card)
+    assert card["y"] + card["height"] <= search["y"], (card, search)
