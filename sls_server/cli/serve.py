@@ -31,7 +31,7 @@ from ..telemetry.multiproc import prepare_multiprocess_dir, remove_multiprocess_
 from .gunicorn_app import Listener, SlsApplication
 from .gunicorn_logs import log_to_stderr
 from .key_watch import KeyWatch
-from .output import EXIT_USAGE, CliError, print_json, print_renderable
+from .output import EXIT_USAGE, JSON_ASKED, CliError, print_json, print_renderable
 from .serve_banner import banner, describe
 from .server_options import CLI_ENV, server_options
 
@@ -71,8 +71,19 @@ def answering_to(settings: Settings, host: str) -> Settings:
     return dataclasses.replace(settings, allowed_hosts=tuple(dict.fromkeys((*settings.allowed_hosts, name))))
 
 
+def errors_as_json_logs() -> None:
+    """Under ``SLS_LOG_FORMAT=json`` every line is a JSON object, the one that stops the server too: its
+    error (a bad setting, a Redis that holds another key) is told as ``--json`` tells it. It was the one
+    text line, ``error: ...``, that a log collector could not read, and the one that mattered most."""
+    if os.environ.get("SLS_LOG_FORMAT", "").strip().lower() == "json":
+        ctx = click.get_current_context(silent=True)
+        if ctx is not None:
+            ctx.meta[JSON_ASKED] = True
+
+
 def start(overrides: dict[str, Any], host: str, port: int) -> Startup:
     """Settings, the bound port, the secrets and the embedded Redis (when no URL is configured)."""
+    errors_as_json_logs()
     with config_errors():
         settings = answering_to(load_settings(overrides), host)
     # the master's lines before gunicorn runs (an unanswering Redis, below) in the format the rest will have
