@@ -263,7 +263,8 @@ class _WorkerFiles(MultiProcessCollector):
 
     def collect(self) -> Iterable[Metric]:
         files = [name for name in glob.glob(os.path.join(self._path, "*.db")) if _sized(name)]
-        return cast(Iterable[Metric], self.merge(files, accumulate=True))  # type: ignore[no-untyped-call]
+        merged = self.merge(files, accumulate=True)  # type: ignore[no-untyped-call]  # prometheus_client: unannotated
+        return cast(Iterable[Metric], merged)
 
 
 def _sized(name: str) -> bool:

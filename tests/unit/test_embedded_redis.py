@@ -137,20 +137,23 @@ def test_the_watchdog_of_a_server_that_shares_says_when_the_owner_took_its_redis
     redis-server of its own on the owner's socket and AOF."""
     from sls_server.store.embedded_watch import Watchdog
 
+    def said() -> list[logging.LogRecord]:
+        return [r for r in caplog.records if r.name == "sls_server.store.embedded_watch"]
+
     owner = EmbeddedRedis(tmp_path).start()
     second = EmbeddedRedis(tmp_path).start()
     try:
         watchdog = Watchdog(second)
         with caplog.at_level(logging.INFO, logger="sls_server.store.embedded_watch"):
-            assert watchdog.check() is False and caplog.text == ""  # the owner's Redis answers
+            assert watchdog.check() is False and said() == []  # the owner's Redis answers
             owner.stop()
             assert watchdog.check() is False and watchdog.check() is False
             assert second.process is None and not second.answers()  # none started in the owner's place
-            said = [r for r in caplog.records if r.levelno == logging.ERROR]
-            assert len(said) == 1 and "restart this server" in said[0].getMessage(), caplog.text
+            errors = [r for r in said() if r.levelno == logging.ERROR]
+            assert len(errors) == 1 and "restart this server" in errors[0].getMessage(), caplog.text
             owner.start()
             assert watchdog.check() is False
-        assert "answers again" in caplog.text
+        assert "answers again" in said()[-1].getMessage()
     finally:
         second.stop()
         owner.stop()
