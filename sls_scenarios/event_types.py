@@ -111,6 +111,7 @@ EVENT_TYPES: frozenset[str] = frozenset(
         "sim.signed_in",
         "sim.signed_out",
         "sim.sign_in_failed",
+        "metrics.token_refused",
         "events.summary",
     }
 )

@@ -85,12 +85,13 @@ def open_store(settings: Settings) -> tuple[Settings, Store]:
         raise InvalidConfig("SLS_REDIS_URL", f"no node of the Redis Cluster answered ({reason})") from None
 
 
-def claim_secret_key(settings: Settings) -> None:
+def claim_secret_key(settings: Settings, *, quiet: bool = False) -> bool:
     """Refuse to serve a Redis whose secrets are sealed under another ``SLS_SECRET_KEY``: two instances on
     one Redis with keys of their own (each data folder makes one) would each answer 500 for the other's
     cards and apps. The first server records its key's check (``Store.claim_key_check``); a later one must
-    match it, after a world wipe too (the check outlives it). A Redis that does not answer now is not judged:
-    the server starts and answers 503 until it is back, as always."""
+    match it, after a world wipe too (the check outlives it). A Redis that does not answer now is not judged
+    (False; said in a warning unless ``quiet``): the server starts and answers 503 until it is back, as
+    always, and ``cli.key_watch`` judges it then."""
     assert settings.secret_key is not None and settings.redis_url is not None
     mine = key_check(settings.secret_key)
     try:
@@ -102,13 +103,13 @@ def claim_secret_key(settings: Settings) -> None:
         finally:
             store.close()
     except StoreUnavailable as exc:
-        reason = outage_reason(exc.__cause__ or exc)
-        log.warning(
-            "SLS_REDIS_URL: Redis did not answer at start-up (%s): every request that needs it answers 503 "
-            "store_unavailable until it does, and which secret key its data is sealed under is unchecked",
-            reason,
-        )
-        return
+        if not quiet:
+            log.warning(
+                "SLS_REDIS_URL: Redis did not answer at start-up (%s): every request that needs it answers "
+                "503 store_unavailable until it does, and the secret key is checked against it then",
+                outage_reason(exc.__cause__ or exc),
+            )
+        return False
     except StoreBug as exc:  # it answered, and refused: the URL's options or the user's rights are wrong
         if exc.database_refused:
             raise InvalidConfig(
@@ -125,3 +126,4 @@ def claim_secret_key(settings: Settings) -> None:
             "or on a Redis of its own; a wipe keeps the key's check, so to change the key stop every "
             "server on this Redis and delete the emulator's keys first (docs/operations.md#scaling-out)",
         )
+    return True

@@ -17,6 +17,7 @@ from .auth.device_lockout import DeviceLockout
 from .auth.lockout import Lockout
 from .auth.lockout_policy import LockoutPolicy
 from .auth.login import LoginService
+from .auth.metrics_access import MetricsAccess
 from .auth.password_recovery import PasswordRecovery
 from .auth.password_reset import PasswordResets
 from .auth.password_step import IpCheck, PasswordStep
@@ -92,6 +93,7 @@ class Core:
     long_held: LongHeld
     console: ConsoleSignIns
     console_access: ConsoleAccess
+    metrics_access: MetricsAccess
     resealer: Resealer
 
     def check_ready(self) -> None:
@@ -273,4 +275,7 @@ def build_core(settings: Settings, store: Store) -> Core:
         long_held=long_held,
         console=console,
         console_access=ConsoleAccess(console, events, settings, TokenGuesses(store.lockout, lockout.policy)),
+        metrics_access=MetricsAccess(
+            settings, TokenGuesses(store.lockout, lockout.policy, pool="metrics"), events, clock
+        ),
     )

@@ -204,8 +204,9 @@ class ReauthRequired(SlsError):
 
 
 class TokenGuessesLimited(SlsError):
-    """Too many wrong admin or sim tokens from this address lately (``auth.token_guesses``): every token from
-    it is refused, the right one too, until the oldest wrong one leaves the window."""
+    """Too many wrong admin or sim tokens (or, in a window of their own, metrics tokens) from this address
+    lately (``auth.token_guesses``): every token from it is refused, the right one too, until the oldest wrong
+    one leaves the window."""
 
     code = "rate_limited"
     status = 429

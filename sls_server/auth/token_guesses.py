@@ -21,15 +21,18 @@ from __future__ import annotations
 import secrets
 
 from ..accounts.clientip import client_block
-from ..store.lockout import LockoutRepo
+from ..store.lockout import GuessPool, LockoutRepo
 from .errors import TokenGuessesLimited
 from .lockout_policy import LockoutPolicy
 
 
 class TokenGuesses:
-    def __init__(self, repo: LockoutRepo, policy: LockoutPolicy) -> None:
+    def __init__(self, repo: LockoutRepo, policy: LockoutPolicy, pool: GuessPool = "doors") -> None:
+        """``pool``: the window the guesses count in, the admin and sim tokens' or /metrics' own
+        (``auth.metrics_access`` says why apart)."""
         self._repo = repo
         self._policy = policy
+        self._pool: GuessPool = pool
 
     def judge(self, *, right: bool, ip: str | None, now: int) -> None:
         """Count a wrong token from ``ip`` and pass a right one, unless the address's window is full: then
@@ -40,12 +43,12 @@ class TokenGuesses:
         block = client_block(ip)
         window, limit = self._policy.ip_window_s, self._policy.ip_limit
         if right:
-            stamps = self._repo.token_guesses_in(block, now=now, window_s=window)
+            stamps = self._repo.token_guesses_in(block, now=now, window_s=window, pool=self._pool)
             if len(stamps) >= limit:
                 raise TokenGuessesLimited(retry_after=max(stamps[0] + window - now, 1))
             return
         wait = self._repo.token_guess(
-            block, now=now, window_s=window, limit=limit, guess_id=secrets.token_hex(8)
+            block, now=now, window_s=window, limit=limit, guess_id=secrets.token_hex(8), pool=self._pool
         )
         if wait:
             raise TokenGuessesLimited(retry_after=wait)

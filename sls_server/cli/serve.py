@@ -30,7 +30,8 @@ from ..store.embedded_watch import Watchdog
 from ..telemetry.multiproc import prepare_multiprocess_dir, remove_multiprocess_dir
 from .gunicorn_app import Listener, SlsApplication
 from .gunicorn_logs import log_to_stderr
-from .output import EXIT_USAGE, CliError, print_json, print_renderable
+from .key_watch import KeyWatch
+from .output import EXIT_USAGE, JSON_ASKED, CliError, print_json, print_renderable
 from .serve_banner import banner, describe
 from .server_options import CLI_ENV, server_options
 
@@ -57,6 +58,8 @@ class Startup:
     listener: Listener
     embedded: EmbeddedRedis | None
     token_source: str
+    #: Whether the secret key was checked against Redis (False: Redis did not answer; ``key_watch`` then).
+    key_checked: bool = True
 
 
 def answering_to(settings: Settings, host: str) -> Settings:
@@ -68,8 +71,19 @@ def answering_to(settings: Settings, host: str) -> Settings:
     return dataclasses.replace(settings, allowed_hosts=tuple(dict.fromkeys((*settings.allowed_hosts, name))))
 
 
+def errors_as_json_logs() -> None:
+    """Under ``SLS_LOG_FORMAT=json`` every line is a JSON object, the one that stops the server too: its
+    error (a bad setting, a Redis that holds another key) is told as ``--json`` tells it. It was the one
+    text line, ``error: ...``, that a log collector could not read, and the one that mattered most."""
+    if os.environ.get("SLS_LOG_FORMAT", "").strip().lower() == "json":
+        ctx = click.get_current_context(silent=True)
+        if ctx is not None:
+            ctx.meta[JSON_ASKED] = True
+
+
 def start(overrides: dict[str, Any], host: str, port: int) -> Startup:
     """Settings, the bound port, the secrets and the embedded Redis (when no URL is configured)."""
+    errors_as_json_logs()
     with config_errors():
         settings = answering_to(load_settings(overrides), host)
     # the master's lines before gunicorn runs (an unanswering Redis, below) in the format the rest will have
@@ -85,13 +99,13 @@ def start(overrides: dict[str, Any], host: str, port: int) -> Startup:
             if settings.redis_url is None:
                 embedded = start_embedded_redis(settings)
                 settings = dataclasses.replace(settings, redis_url=embedded.url)
-            claim_secret_key(settings)
+            key_checked = claim_secret_key(settings)
     except BaseException:
         listener.close()
         if embedded is not None:
             embedded.stop()
         raise
-    return Startup(settings, listener, embedded, token_source)
+    return Startup(settings, listener, embedded, token_source, key_checked)
 
 
 def worker_config(settings: Settings) -> dict[str, Any]:
@@ -151,6 +165,10 @@ def run(
         watchdog = Watchdog(startup.embedded).start()
         atexit.register(watchdog.stop)  # after the server's own stop, so it runs first (atexit is LIFO)
         in_master_only.append(watchdog.stop)
+    key_watch = None if startup.key_checked else KeyWatch(startup.settings).start()
+    if key_watch is not None:
+        atexit.register(key_watch.stop)
+        in_master_only.append(key_watch.stop)
     application = SlsApplication(
         config,
         startup.listener,
@@ -177,6 +195,10 @@ def run(
     master = os.getpid()
     try:
         application.run()
+    except SystemExit:
+        if key_watch is not None and key_watch.refused is not None and os.getpid() == master:
+            raise CliError(key_watch.refused.message, EXIT_USAGE, code=key_watch.refused.code) from None
+        raise
     finally:
         # Here, not in an exit handler: ``sls demo``'s master is a forked child that leaves by os._exit.
         # A worker's exit unwinds through here too (gunicorn forks inside run()): the folder is not its own.

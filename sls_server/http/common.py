@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hmac
 import time
 from typing import Any, TypeVar
 
@@ -85,18 +84,6 @@ def bearer_token() -> str | None:
     if scheme.lower() == "bearer" and credentials.strip():
         return credentials.strip()
     return None
-
-
-def bearer_matches(expected: str | None) -> bool:
-    """Whether the bearer token is ``expected``; never when nothing is expected.
-
-    Compared in constant time (``hmac.compare_digest``), so the answer's timing says nothing about how
-    much of a guess was right.
-    """
-    given = bearer_token()
-    if given is None or not expected:
-        return False
-    return hmac.compare_digest(given.encode(), expected.encode())
 
 
 def bearer_opens(door: ConsoleDoor) -> bool:

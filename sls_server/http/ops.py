@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
+from ..auth.errors import TokenGuessesLimited
 from ..errors import StoreUnavailable
 from ..shapes.ops import Status
 from ..telemetry.metrics import CONTENT_TYPE
 from ..telemetry.scrape import scrape
-from .common import bearer_matches, core
+from .common import bearer_token, client_ip, core
 from .errors import MetricsTokenRequired
 from .operations import Raw, operation, surface
 
@@ -46,7 +47,7 @@ def readyz() -> ResponseReturnValue:
     summary="Prometheus metrics",
     ok=Raw("text/plain", {"type": "string"}),
     returns="Prometheus text format (prometheus-client), summed over every worker of this server.",
-    errors=(MetricsTokenRequired,),
+    errors=(MetricsTokenRequired, TokenGuessesLimited),
     security="metrics",
     store=False,
 )
@@ -61,9 +62,11 @@ def metrics() -> Response:
 
     Open, unless the server sets `SLS_METRICS_TOKEN`: then only `Authorization: Bearer <metrics token>`
     reads it (401 `metrics_token_required` otherwise), since the counters tell apart refusals that
-    `SLS_IP_REFUSAL=silent` answers alike. The check is in memory: no Redis round trip."""
-    token = core().settings.metrics_token
-    if token is not None and not bearer_matches(token):
+    `SLS_IP_REFUSAL=silent` answers alike. A wrong token is counted against the client's address, in a
+    window of its own: too many (`SLS_IP_THROTTLE_LIMIT` per `SLS_IP_THROTTLE_WINDOW`) and every token from
+    it is 429 `rate_limited`, the right one too, until the oldest leaves the window. No token is no guess
+    and costs no Redis round trip; while Redis cannot serve, the right token is still answered."""
+    if not core().metrics_access.opens(bearer_token(), ip=client_ip()):
         raise MetricsTokenRequired()
     return Response(scrape(core()), content_type=CONTENT_TYPE)
 

@@ -152,7 +152,7 @@ class EmbeddedRedis:
         socket_dir = self._socket_dir()
         private_dir(socket_dir, shared_parent=self._own_socket_dir)
         self.socket_path = socket_dir / SOCKET_NAME
-        if self._answers():
+        if self.answers():
             # Another sls process (``sls demo`` beside ``sls gateway``) serves this data folder already: a
             # second redis-server would take over the socket and append to the same AOF, and the two servers
             # would silently stop sharing a world. Use the running one; it stays its owner's to stop.
@@ -222,8 +222,8 @@ class EmbeddedRedis:
             retry=Retry(NoBackoff(), 0),
         )
 
-    def _answers(self) -> bool:
-        """Does a Redis answer on our socket already (another process's embedded Redis)?"""
+    def answers(self) -> bool:
+        """Does a Redis answer on our socket (another process's embedded Redis, or ours)?"""
         assert self.socket_path is not None
         if not self.socket_path.exists():
             return False

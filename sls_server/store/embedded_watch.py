@@ -5,7 +5,12 @@ nothing in the log but each request's warning, although everything needed to com
 in the data folder and the socket path every worker already uses. The watchdog looks once a second from the
 gunicorn master, logs an error naming what happened, and starts the server again on the same socket from
 its AOF; the workers' next command reconnects by itself. A server this process does not own (``shared``:
-another sls process's) is left alone.
+another sls process's, as ``sls gateway`` beside ``sls demo`` on one data folder) is its owner's to start
+again: the watchdog only looks at it, and says once, at error level, when it stops answering (its owner
+stopped, most likely: this server then answers 503 until it is restarted) and once when it answers again.
+Before, the only words were each request's "Redis cannot serve ... No such file or directory", with nothing
+to say that the other server had taken the Redis with it. Taking it over instead would race the owner's
+own restart for the socket and the AOF: two redis-servers appending to one file.
 """
 
 from __future__ import annotations
@@ -41,11 +46,12 @@ class Watchdog:
         self._stopped = threading.Event()
         self._lock = threading.Lock()  # a look and a stop never overlap: stop() must not race a restart
         self._thread: threading.Thread | None = None
+        self._owner_gone = False  # a shared server that stopped answering, said once
 
     def start(self) -> Watchdog:
         """Look once a second from now on, if this process started the server (``sls demo`` serves from a
-        forked child: there its parent, which owns the redis-server, watches)."""
-        if self._server.parent_pid != os.getpid():
+        forked child: there its parent, which owns the redis-server, watches) or shares another's."""
+        if self._server.parent_pid != os.getpid() and not self._server.shared:
             return self
         self._thread = threading.Thread(target=self._run, name="sls-embedded-redis-watchdog", daemon=True)
         self._thread.start()
@@ -62,6 +68,9 @@ class Watchdog:
         """One look: True when the server had exited and was started again (or tried to be)."""
         with self._lock:
             server = self._server
+            if server.shared and not self._stopped.is_set():
+                self._look_at_shared()
+                return False
             process = server.process
             if self._stopped.is_set() or server.shared or process is None or server.parent_pid != os.getpid():
                 return False
@@ -88,3 +97,18 @@ class Watchdog:
     def _run(self) -> None:
         while not self._stopped.wait(self._every_s):
             self.check()
+
+    def _look_at_shared(self) -> None:
+        """Say once when another process's Redis this one shares stops answering, and once when it is back."""
+        server = self._server
+        answers = server.answers()
+        if answers and self._owner_gone:
+            log.warning("the embedded Redis of %s answers again", server.data_dir)
+        elif not answers and not self._owner_gone:
+            log.error(
+                "the embedded Redis of %s, which this server shares with the sls server that started it, "
+                "does not answer: that server stopped, most likely, and took it along; every request that "
+                "needs Redis answers 503 until it is back: restart this server to run a Redis of its own",
+                server.data_dir,
+            )
+        self._owner_gone = not answers

@@ -173,6 +173,13 @@ def token_guesses(ip: str) -> str:
     return f"{PREFIX}{{ip:{ip}}}:token_guesses"
 
 
+def metrics_guesses(ip: str) -> str:
+    """The address's sliding window of wrong ``/metrics`` tokens (``auth.metrics_access``), apart from its
+    admin and sim tokens: a scraper left with an old token never shuts the admin API to its machine, nor a
+    wrong admin token typed there the scrape."""
+    return f"{PREFIX}{{ip:{ip}}}:metrics_guesses"
+
+
 def user_access(username: str) -> str:
     """The user's own IP allowlist and the account they trade under (IP restrictions)."""
     return f"{PREFIX}{{u:{username}}}:access"

@@ -3,7 +3,7 @@ per-device response failures. Every count is one Lua step."""
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from . import keys
 from .base import ScriptCall, Scripts, guarded, hash_reply, text
@@ -21,6 +21,9 @@ BUCKETS = ("all", "known", "other", DECOY)
 #: The script that keeps an address's sliding window of password attempts.
 IP_WINDOW = "sliding_window"
 RESERVATION_S = 30
+#: Which window a wrong token counts in: the admin API's and the simulators' (one, shared), or /metrics'.
+GuessPool = Literal["doors", "metrics"]
+_GUESS_WINDOWS = {"doors": keys.token_guesses, "metrics": keys.metrics_guesses}
 RECLAIM_S = 30 * 86400
 
 
@@ -161,15 +164,17 @@ class LockoutRepo:
         ``sliding_window.lua`` counts against it now (a stamp past the skew it would drop is not counted)."""
         return self._stamps(keys.ip_attempts(ip), now=now, window_s=window_s)
 
-    def token_guess(self, ip: str, *, now: int, window_s: int, limit: int, guess_id: str) -> int:
-        """Count a wrong token from the address in its own window (``sliding_window.lua``): 0 if counted,
-        else the seconds until the oldest guess leaves the window (the window is full)."""
-        window = keys.token_guesses(ip)
+    def token_guess(
+        self, ip: str, *, now: int, window_s: int, limit: int, guess_id: str, pool: GuessPool = "doors"
+    ) -> int:
+        """Count a wrong token from the address in its ``pool``'s window (``sliding_window.lua``): 0 if
+        counted, else the seconds until the oldest guess leaves the window (the window is full)."""
+        window = _GUESS_WINDOWS[pool](ip)
         return int(self._scripts(IP_WINDOW, [window], [now, window_s, limit, guess_id]))
 
-    def token_guesses_in(self, ip: str, *, now: int, window_s: int) -> list[int]:
-        """When each wrong token still in the address's window was given, oldest first."""
-        return self._stamps(keys.token_guesses(ip), now=now, window_s=window_s)
+    def token_guesses_in(self, ip: str, *, now: int, window_s: int, pool: GuessPool = "doors") -> list[int]:
+        """When each wrong token still in the address's ``pool`` window was given, oldest first."""
+        return self._stamps(_GUESS_WINDOWS[pool](ip), now=now, window_s=window_s)
 
     def _stamps(self, window: str, *, now: int, window_s: int) -> list[int]:
         stamps = self._r.zrangebyscore(window, f"({now - window_s}", now + STAMP_SKEW_S, withscores=True)

@@ -14,6 +14,7 @@ Without that variable (the Flask test client, the scenario runner) the values li
 
 from __future__ import annotations
 
+import glob
 import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -254,13 +255,34 @@ class _OwnMetrics(Collector):
         return REGISTRY.collect()
 
 
+class _WorkerFiles(MultiProcessCollector):
+    """Every worker's metric files, but those a worker is still making. prometheus_client creates a file
+    empty, then sizes it: a scrape reading it in between (a worker booting, at start-up or after gunicorn
+    replaced one) failed on the empty header (``struct.error``), and the whole scrape was a 500. A file too
+    short for its header holds no value yet: left out, it is read at the next scrape."""
+
+    def collect(self) -> Iterable[Metric]:
+        files = [name for name in glob.glob(os.path.join(self._path, "*.db")) if _sized(name)]
+        merged = self.merge(files, accumulate=True)  # type: ignore[no-untyped-call]  # prometheus_client: unannotated
+        return cast(Iterable[Metric], merged)
+
+
+def _sized(name: str) -> bool:
+    """Whether the file has its 8-byte header (the used size, padding); a file gone (a dead worker's live
+    gauge) is left out too."""
+    try:
+        return os.path.getsize(name) >= 8
+    except FileNotFoundError:
+        return False
+
+
 def render(scrape_time: ScrapeTime) -> bytes:
     """The Prometheus text of every worker's metrics (or this process's) and the scrape-time ones."""
     registry = CollectorRegistry(auto_describe=False)
     registry.register(scrape_time)  # first: a Redis error it meets is in the counters read after it
     folder = os.environ.get(MULTIPROC_ENV)
     if folder:
-        MultiProcessCollector(registry, path=folder)  # type: ignore[no-untyped-call]  # registers itself
+        _WorkerFiles(registry, path=folder)  # type: ignore[no-untyped-call]  # registers itself
     else:
         registry.register(_OwnMetrics())
     return generate_latest(registry)

@@ -73,6 +73,7 @@ FAILURES = frozenset(
         "user.phone_change_failed",
         "trainer.sign_in_failed",
         "sim.sign_in_failed",
+        "metrics.token_refused",
     }
 )
 GOOD = frozenset(

@@ -217,6 +217,7 @@ WORDS: dict[str, Say] = {
     "sim.signed_in": lambda e: "Simulator pages signed in",
     "sim.signed_out": lambda e: "Simulator pages signed out",
     "sim.sign_in_failed": lambda e: "Wrong simulator token",
+    "metrics.token_refused": lambda e: "Wrong metrics token",
     "events.summary": _summary,
 }
 

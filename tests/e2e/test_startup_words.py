@@ -93,3 +93,20 @@ def test_a_redis_that_does_not_answer_at_start_up_is_said_once(tmp_path: Path) -
     said = [str(line["message"]) for line in lines if line.get("level") == "warning"]
     about = [message for message in said if f"127.0.0.1:{closed}" in message]
     assert len(about) == 1 and about[0].startswith("SLS_REDIS_URL: Redis did not answer at start-up"), said
+
+
+def test_under_json_logs_the_error_that_stops_start_up_is_json_too(tmp_path: Path) -> None:
+    """``SLS_LOG_FORMAT=json`` makes every line a JSON object; the one saying why the server did not start
+    was ``error: SLS_LOCKOUT_THRESHOLD: ...`` in plain text, the one line a log collector could not read."""
+    environment = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("SLS_")},
+        "SLS_DATA_DIR": str(tmp_path / "data"),
+        "SLS_LOG_FORMAT": "json",
+        "SLS_LOCKOUT_THRESHOLD": "0",
+    }
+    command = [sys.executable, "-m", "sls_server.cli.main", "serve", "--port", str(free_port())]
+    done = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 2 and done.stdout == ""
+    (line,) = done.stderr.splitlines()
+    error = json.loads(line)["error"]
+    assert error["code"] == "invalid_config" and error["message"].startswith("SLS_LOCKOUT_THRESHOLD: ")

@@ -128,6 +128,37 @@ def test_a_second_server_on_the_same_data_folder_shares_the_running_redis(tmp_pa
         assert owner.process is not None and owner.process.poll() is None
 
 
+def test_the_watchdog_of_a_server_that_shares_says_when_the_owner_took_its_redis_along(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """``sls gateway`` beside ``sls demo`` on one data folder, the demo stopped: the gateway answered 503 for
+    good, its log saying only "Redis cannot serve ... No such file or directory" at each request. Now its
+    watchdog says once what happened and what to do, and once when the Redis is back; it never starts a
+    redis-server of its own on the owner's socket and AOF."""
+    from sls_server.store.embedded_watch import Watchdog
+
+    def said() -> list[logging.LogRecord]:
+        return [r for r in caplog.records if r.name == "sls_server.store.embedded_watch"]
+
+    owner = EmbeddedRedis(tmp_path).start()
+    second = EmbeddedRedis(tmp_path).start()
+    try:
+        watchdog = Watchdog(second)
+        with caplog.at_level(logging.INFO, logger="sls_server.store.embedded_watch"):
+            assert watchdog.check() is False and said() == []  # the owner's Redis answers
+            owner.stop()
+            assert watchdog.check() is False and watchdog.check() is False
+            assert second.process is None and not second.answers()  # none started in the owner's place
+            errors = [r for r in said() if r.levelno == logging.ERROR]
+            assert len(errors) == 1 and "restart this server" in errors[0].getMessage(), caplog.text
+            owner.start()
+            assert watchdog.check() is False
+        assert "answers again" in said()[-1].getMessage()
+    finally:
+        second.stop()
+        owner.stop()
+
+
 def test_hashes_with_a_password_hash_or_a_sealed_key_stay_compact(tmp_path: Path) -> None:
     with EmbeddedRedis(tmp_path, appendonly=False) as server:
         client = redis.Redis.from_url(server.url)

@@ -50,3 +50,20 @@ def test_in_multiprocess_mode_each_forked_process_counts_in_files_of_its_own(tmp
     parent, child = ran.stdout.splitlines()[0].split()
     assert {p.name for p in tmp_path.iterdir()} >= {f"counter_{parent}.db", f"counter_{child}.db"}
     assert 'sls_http_requests_total{method="GET",route="/x",status="200"} 3.0' in ran.stdout
+
+
+def test_a_scrape_while_a_worker_is_still_making_its_file_leaves_that_file_out(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """prometheus-client creates a worker's file empty, then sizes it: a scrape in between (a worker booting
+    at start-up, or one gunicorn started in a dead one's place) failed on the empty header with
+    ``struct.error``, and the whole scrape was a 500 (seen in ``tests/e2e/test_cli_metrics.py``'s first
+    scrape of a two-worker server). The file holds nothing yet: the other workers' counts are served."""
+    code = (
+        "from sls_server.telemetry import metrics\n"
+        "metrics.observe_request('/x', 'GET', 200, 0.01)\n"
+        "open(f'{__import__(\"os\").environ[\"PROMETHEUS_MULTIPROC_DIR\"]}/counter_4242.db', 'wb').close()\n"
+        "print(metrics.render(metrics.ScrapeTime(lambda: 0, dict)).decode())\n"
+    )
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
+    ran = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False, env=env)
+    assert ran.returncode == 0, ran.stderr
+    assert 'sls_http_requests_total{method="GET",route="/x",status="200"} 1.0' in ran.stdout
