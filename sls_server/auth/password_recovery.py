@@ -113,7 +113,9 @@ class PasswordRecovery:
         token = secrets.token_urlsafe(TOKEN_BYTES)
         digest = token_digest(token)
         expires_at = now + self.code_ttl
-        record = self._users.find(name)
+        record = self._users.find_alike(name)
+        # the decoy's keys are by the name's keyed digest: taken for every name, so both paths hash alike
+        ref = self._codes.name_ref(name)
         code = new_code()
         code_digest = self._codes.digest(digest, code)
         text = recovery_text(code, valid_s=self.code_ttl)
@@ -136,8 +138,10 @@ class PasswordRecovery:
                 detail={"to": mask_number(record.phone)},
             )
         else:  # a decoy, at the same cost: its code is texted to nobody, and its events recorded nowhere
-            to = self._phones.rehearse(self._codes.name_ref(name), text, now=now, ip=ip, purpose=PURPOSE)
-            self._events.record_nothing("password_recovery.started", at=now, ip=ip, detail={"to": to})
+            to = self._phones.rehearse(ref, text, now=now, ip=ip, purpose=PURPOSE)
+            self._events.record_decoy(
+                "password_recovery.started", at=now, ip=ip, detail={"to": mask_number(to)}
+            )
             code_digest = ""  # every code wrong
         self._repo.begin(digest, {"username": name, "digest": code_digest}, expires_at=expires_at, now=now)
         return {"state": "code_sent", "recovery_token": token, "expires_at": expires_at}
