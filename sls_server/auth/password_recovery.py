@@ -15,7 +15,8 @@ SLS_METRICS_TOKEN where outsiders reach it): any well-formed name gets the same 
 user has (or a user without a phone) a decoy recovery where every code is wrong, counted the same; a text
 refused by the send limits is simply not sent. Nor from their time (ASVS 5.0 6.3.8): a decoy does a user's
 work, the same commands to Redis in the same round trips (``Texts.rehearse``), its own send limits included,
-with nothing texted and no event recorded. The client's token is kept only as its SHA-256
+its events written where nobody reads them (``EventLog.record_decoy``), with nothing texted and nothing in
+the trail. The client's token is kept only as its SHA-256
 (``store.recoveries``), the code only as an HMAC digest under a pepper derived from the server's key
 (``recovery_codes``)."""
 
@@ -137,7 +138,7 @@ class PasswordRecovery:
                 ip=ip,
                 detail={"to": mask_number(record.phone)},
             )
-        else:  # a decoy, at the same cost: its code is texted to nobody, and its events recorded nowhere
+        else:  # a decoy, at the same cost: its code texted to nobody, its events where nobody reads them
             to = self._phones.rehearse(ref, text, now=now, ip=ip, purpose=PURPOSE)
             self._events.record_decoy(
                 "password_recovery.started", at=now, ip=ip, detail={"to": mask_number(to)}
