@@ -17,9 +17,9 @@
   ``expect_failure`` becomes a strict ``xfail``. An invalid file is an error at setup listing its problems
   (named by its ``name`` if it reads as one, else by its file name without the suffix), and two scenarios
   with one ``name`` are each an error at setup naming the other's file, as ``sls scenario run`` has them:
-  the other tests still run. ``-k`` and ``-m`` never deselect an invalid file (it has no tags or marks to
-  be selected by; pytest reports a test module that does not import whatever they say); ``--deselect``
-  naming it does.
+  the other tests still run. ``-k``, ``-m`` and ``--lf`` never deselect an invalid file (it has no tags or
+  marks to be selected by, nor a past failure of what it now is; pytest reports a test module that does not
+  import whatever they say); ``--deselect`` naming it does.
   A server's tokens come from ``--sls-admin-token``/``--sls-sim-token`` or, as for every ``sls`` command,
   ``SLS_ADMIN_TOKEN``/``SLS_SIM_TOKEN``; ``--sls-server`` without an admin token is a usage error before
   anything runs. A scenario needing settings that server lacks is skipped, or fails with
@@ -37,7 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Generator, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
@@ -94,6 +94,7 @@ def pytest_configure(config: pytest.Config) -> None:
             "SLS_ADMIN_TOKEN (the runner wipes the world and moves the clock through /admin/v1)"
         )
     _emulator_settings(config)
+    config.pluginmanager.register(InvalidKept(), "sls-emulator-invalid-kept")
     config.addinivalue_line(
         "markers",
         f"{KEEP_WORLD}: the sls_emulator fixture does not wipe the world before this test (for tests that "
@@ -210,27 +211,55 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
     return None
 
 
-@pytest.hookimpl(wrapper=True, tryfirst=True)  # around every other: -k, -m, --lf never see them
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> Generator[None]:
-    """An invalid file's item is never deselected, as pytest reports a test module that does not import
-    whatever ``-k`` or ``-m`` says: it has no tags or marks to be selected by, and deselected, the file
-    would pass silently. Only ``--deselect`` naming it (its node id, or a prefix such as its folder's)
-    leaves it out: that names the file itself.
+class InvalidKept:
+    """The hooks that keep an invalid file's item whatever selects the others, registered by
+    :func:`pytest_configure` after pytest's own plugins, so that each wraps theirs: the last-failed plugin's
+    (``--lf``) are registered in its ``pytest_configure``, which runs first, and a wrapper registered later
+    is called around one registered before it, the order of :func:`pytest.hookimpl` being equal."""
 
-    After every other hook (``-k``, ``-m``: among the scenarios that run, as ``run --tag`` judges them),
-    scenarios that share a name each fail at setup naming the other file (``loader.name_clashes``, the rule
-    of ``sls scenario run`` and ``validate``): reports and JUnit could not tell them apart."""
-    prefixes = tuple(config.getoption("deselect", None) or [])
-    kept: list[pytest.Item] = [
-        i for i in items if isinstance(i, InvalidScenarioItem) and not i.nodeid.startswith(prefixes)
-    ]
-    before = list(items)
-    items[:] = [item for item in items if item not in kept]
-    result = yield
-    _name_clashes(items)
-    if kept:
-        items[:] = _put_back(kept, before, items)
-    return result
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_make_collect_report(self, collector: pytest.Collector) -> Generator[None, Any, Any]:
+        """With ``--lf``, pytest collects nothing of a file where nothing failed last time, and of one where
+        something did, only what failed: a scenario file that became invalid since (its item a name that
+        never failed) is collected again here, and its item kept."""
+        report = yield
+        if (
+            isinstance(collector, ScenarioFile)
+            and collector.config.getoption("lf", False)
+            and report.outcome == "passed"
+        ):
+            have = {item.nodeid for item in report.result}
+            report.result += [
+                item
+                for item in collector.collect()
+                if isinstance(item, InvalidScenarioItem) and item.nodeid not in have
+            ]
+        return report
+
+    @pytest.hookimpl(wrapper=True, tryfirst=True)
+    def pytest_collection_modifyitems(
+        self, config: pytest.Config, items: list[pytest.Item]
+    ) -> Generator[None]:
+        """An invalid file's item is never deselected, as pytest reports a test module that does not import
+        whatever ``-k``, ``-m`` or ``--lf`` says: it has no tags or marks to be selected by, nor a past
+        failure of what it now is, and deselected, the file would pass silently. Only ``--deselect`` naming
+        it (its node id, or a prefix such as its folder's) leaves it out: that names the file itself.
+
+        After every other hook (``-k``, ``-m``, ``--lf``: among the scenarios that run, as ``run --tag``
+        judges them), scenarios that share a name each fail at setup naming the other file
+        (``loader.name_clashes``, the rule of ``sls scenario run`` and ``validate``): reports and JUnit could
+        not tell them apart."""
+        prefixes = tuple(config.getoption("deselect", None) or [])
+        kept: list[pytest.Item] = [
+            i for i in items if isinstance(i, InvalidScenarioItem) and not i.nodeid.startswith(prefixes)
+        ]
+        before = list(items)
+        items[:] = [item for item in items if item not in kept]
+        result = yield
+        _name_clashes(items)
+        if kept:
+            items[:] = _put_back(kept, before, items)
+        return result
 
 
 def _put_back(

@@ -32,6 +32,23 @@ from .telemetry.jsonlog import EVENT_FIELD
 from .telemetry.metrics import observe_event
 
 log = logging.getLogger("sls_server.events")
+#: Where a decoy's event lines go (``EventLog.record_decoy``): made as the trail's are, and never written (not
+#: passed on to ``sls_server``'s handlers; ``sls serve`` gives it an :class:`Unwritten`, which formats them).
+decoy_log = logging.getLogger("sls_server.events.decoy")
+decoy_log.propagate = False
+
+
+class Unwritten(logging.Handler):
+    """Formats each line as the handler it copies would, and writes it nowhere: a decoy's lines cost what a
+    user's do up to the write itself (``cli.gunicorn_logs.log_to_stderr``)."""
+
+    def __init__(self, like: logging.Handler) -> None:
+        super().__init__(like.level)
+        self.setFormatter(like.formatter)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.format(record)
+
 
 FORBIDDEN_DETAIL = frozenset({"password", "pin", "code", "response", "secret", "key", "token", "challenge"})
 MAX_PAGE = 1000
@@ -139,7 +156,7 @@ class EventLog(Recorder):
         rotating addresses inside its /64 must not write an event per request."""
         event = self.build(type_, at, user, ip, factor, device_id, result, detail)
         client = (client_block(ip) if ip else None) if per == "ip" else user
-        group = {"type": type_, "result": result or "", per: client or "-"}
+        group = _flood_group(type_, result, per, client)
         event_id = self._repo.append_grouped(
             event, retention_s=self.retention_s, window_s=self.window_s, group=group
         )
@@ -147,7 +164,7 @@ class EventLog(Recorder):
         observe_event(event)
         return event_id
 
-    def record_nothing(
+    def record_decoy(
         self,
         type_: str,
         *,
@@ -155,15 +172,19 @@ class EventLog(Recorder):
         ip: str | None = None,
         result: str | None = None,
         detail: dict[str, Any] | None = None,
-        flood: bool = False,
+        flood_of: str | None = None,
     ) -> None:
-        """What recording the event costs, with nothing recorded: for a path whose time must not tell it from
-        one that records (a decoy: ``PhoneService.rehearse``, ``PasswordRecovery.start``). The event is built
-        and serialised as :meth:`record` builds it, and the append's script is sent without it, which does
-        what every append does on its way (summarising the flood windows that have closed) and writes nothing
-        else: no event, no log line, no count. ``flood``: as :meth:`record_flood` (its answer waited for)."""
+        """Record the event as :meth:`record` does, the same work, where nobody reads it: for a path whose
+        time must not tell it from one that records (a decoy: ``PhoneService.rehearse``,
+        ``PasswordRecovery.start``). Built and serialised alike, and written by the same script with the
+        same commands, to a stream of the decoys' own (``EventRepo.append_decoy``, the last few kept); its log
+        line made, to a logger that writes nowhere (:data:`decoy_log`): nothing reaches the trail, the log or
+        the counts. ``flood_of``: as :meth:`record_flood` by user
+        (its answer waited for), grouped by this stand-in for the user (a keyed digest: it names nobody)."""
         event = self.build(type_, at, None, ip, None, None, result, detail)
-        self._repo.append_nothing(event, retention_s=self.retention_s, window_s=self.window_s, wait=flood)
+        group = None if flood_of is None else _flood_group(type_, result, "user", flood_of)
+        self._repo.append_decoy(event, retention_s=self.retention_s, window_s=self.window_s, group=group)
+        _log(logging.INFO, event, to=decoy_log)
 
     @staticmethod
     def build(
@@ -219,6 +240,11 @@ class EventLog(Recorder):
         return self._repo.counters()
 
 
+def _flood_group(type_: str, result: str | None, per: str, client: str | None) -> dict[str, str]:
+    """The flood window an event repeatable at will is counted in: its type, result and client."""
+    return {"type": type_, "result": result or "", per: client or "-"}
+
+
 def _about(event: Event, user: str | None, ref: str | None) -> bool:
     """Is ``event`` about ``user`` (None: anyone), by name, or by the reference of a name no user had?"""
     if user is None or event.user == user:
@@ -226,12 +252,13 @@ def _about(event: Event, user: str | None, ref: str | None) -> bool:
     return ref is not None and event.user is None and (event.detail or {}).get("name_ref") == ref
 
 
-def _log(level: int, event: Event, *, counted: bool = False) -> None:
+def _log(level: int, event: Event, *, counted: bool = False, to: logging.Logger = log) -> None:
     """The event's log line: words for a person, and its fields as ``event`` for a log collector (JSON mode
-    writes them as an object: ``telemetry.jsonlog``). Events never carry a secret, so neither does this."""
-    if not log.isEnabledFor(level):
+    writes them as an object: ``telemetry.jsonlog``). Events never carry a secret, so neither does this.
+    ``to``: :data:`decoy_log` for a decoy's, made alike and written nowhere."""
+    if not to.isEnabledFor(level):
         return
     fields = event.as_dict()
     words = " ".join(f"{k}={v}" for k, v in fields.items() if k not in ("type", "at"))
     how = " (counted in its window)" if counted else ""
-    log.log(level, "%s%s %s", event.type, how, words, extra={EVENT_FIELD: fields})
+    to.log(level, "%s%s %s", event.type, how, words, extra={EVENT_FIELD: fields})

@@ -9,5 +9,6 @@ from __future__ import annotations
 
 from .password_step import PasswordStep
 from .second_factor import SecondFactor
+from .suspicious import Suspicion, sign_in_text
 
-__all__ = ["PasswordStep", "SecondFactor"]
+__all__ = ["PasswordStep", "SecondFactor", "Suspicion", "sign_in_text"]

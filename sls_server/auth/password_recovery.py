@@ -15,7 +15,8 @@ SLS_METRICS_TOKEN where outsiders reach it): any well-formed name gets the same 
 user has (or a user without a phone) a decoy recovery where every code is wrong, counted the same; a text
 refused by the send limits is simply not sent. Nor from their time (ASVS 5.0 6.3.8): a decoy does a user's
 work, the same commands to Redis in the same round trips (``Texts.rehearse``), its own send limits included,
-with nothing texted and no event recorded. The client's token is kept only as its SHA-256
+its events written where nobody reads them (``EventLog.record_decoy``), with nothing texted and nothing in
+the trail. The client's token is kept only as its SHA-256
 (``store.recoveries``), the code only as an HMAC digest under a pepper derived from the server's key
 (``recovery_codes``)."""
 
@@ -113,7 +114,9 @@ class PasswordRecovery:
         token = secrets.token_urlsafe(TOKEN_BYTES)
         digest = token_digest(token)
         expires_at = now + self.code_ttl
-        record = self._users.find(name)
+        record = self._users.find_alike(name)
+        # the decoy's keys are by the name's keyed digest: taken for every name, so both paths hash alike
+        ref = self._codes.name_ref(name)
         code = new_code()
         code_digest = self._codes.digest(digest, code)
         text = recovery_text(code, valid_s=self.code_ttl)
@@ -135,9 +138,11 @@ class PasswordRecovery:
                 ip=ip,
                 detail={"to": mask_number(record.phone)},
             )
-        else:  # a decoy, at the same cost: its code is texted to nobody, and its events recorded nowhere
-            to = self._phones.rehearse(self._codes.name_ref(name), text, now=now, ip=ip, purpose=PURPOSE)
-            self._events.record_nothing("password_recovery.started", at=now, ip=ip, detail={"to": to})
+        else:  # a decoy, at the same cost: its code texted to nobody, its events where nobody reads them
+            to = self._phones.rehearse(ref, text, now=now, ip=ip, purpose=PURPOSE)
+            self._events.record_decoy(
+                "password_recovery.started", at=now, ip=ip, detail={"to": mask_number(to)}
+            )
             code_digest = ""  # every code wrong
         self._repo.begin(digest, {"username": name, "digest": code_digest}, expires_at=expires_at, now=now)
         return {"state": "code_sent", "recovery_token": token, "expires_at": expires_at}

@@ -95,6 +95,9 @@ def log_to_stderr(json_logs: bool, level: str) -> None:
 
         handler.setFormatter(TextFormatter())
     server_log.addHandler(handler)
+    from sls_server.events import Unwritten, decoy_log
+
+    decoy_log.addHandler(Unwritten(handler))  # a decoy's lines formatted alike, and never written
 
 
 def json_logger_class(base: type) -> type:

@@ -16,6 +16,7 @@ from ..shapes.attacks import AttackKind, AttackReport, AttackVerdict, AttackWait
 
 if TYPE_CHECKING:
     from ..store import Store
+    from ..store.records import TextMessage
     from ..wiring import Core
 
 _RATE_LIMITS = {
@@ -178,14 +179,18 @@ def hhmm(at: int) -> str:
     return time.strftime("%H:%M", time.gmtime(at))
 
 
-def notices_on(store: Store, number: str | None) -> dict[str, str]:
-    """The notices on the phone of ``number``, id to text, oldest first (ASVS 6.3.5: a lock the attack
-    placed, or its sign-in from a new address, texts one more), which the reports and the relay's attacker
-    screen quote."""
+def notice_messages(store: Store, number: str | None) -> list[TextMessage]:
+    """The notices on the phone of ``number``, oldest first (ASVS 6.3.5: a lock the attack placed, or its
+    sign-in from a new address, texts one more), which the reports and the relay's attacker screen quote."""
     if not number:
-        return {}
+        return []
     found = [m for m in store.phones.messages(number) if m.purpose == "notice"]
-    return {m.id: m.text for m in sorted(found, key=lambda m: m.at)}
+    return sorted(found, key=lambda m: m.at)
+
+
+def notices_on(store: Store, number: str | None) -> dict[str, str]:
+    """:func:`notice_messages`, id to text: what a report compares before and after the attack."""
+    return {m.id: m.text for m in notice_messages(store, number)}
 
 
 def quote_notice(text: str) -> str:

@@ -163,19 +163,24 @@ class PhoneService:
         trips, on keys no user, number or handset can name: the send windows are the decoy's, kept for the
         name by ``ref`` (a keyed digest: the keys name nobody), so the name's sixth start in a window meets
         the limit as a user's does; the text goes to :data:`DECOY_HANDSET`, whose box nobody reads (it keeps
-        the last ``KEEP_MESSAGES``); each event is built and sent to no trail (``EventLog.record_nothing``).
-        Nothing reaches a phone, nothing is recorded, nothing names the name. Returns the masked number a
-        caller's own event would show, as ``send_sms``'s ``sent_to``.
+        the last ``KEEP_MESSAGES``); each event is written to a stream nobody reads, not the trail
+        (``EventLog.record_decoy``).
+        Nothing reaches a phone, nothing is recorded, nothing names the name. Returns the number the caller's
+        own event masks, as it masks a user's phone.
         ``tests/api/test_recovery_decoy.py`` holds this to the commands of the other path."""
-        to = mask_number(DECOY_HANDSET)
         if self._count([("decoy:user", ref), ("decoy:number", ref)], now=now):
-            self._events.record_nothing("sms.rate_limited", at=now, ip=ip, detail={"to": to}, flood=True)
-            return to
+            refused = {"to": mask_number(DECOY_HANDSET)}
+            self._events.record_decoy("sms.rate_limited", at=now, ip=ip, detail=refused, flood_of=ref)
+            return DECOY_HANDSET
         delivery = self._deliver(DECOY_HANDSET, text, now=now, purpose=purpose)
         result = "delivered" if delivery.delivered else "dropped"
-        detail = {"to": to, "purpose": purpose, "notes": list(delivery.notes)}
-        self._events.record_nothing("sms.sent", at=now, ip=ip, result=result, detail=detail)
-        return to
+        detail: dict[str, Any] = {
+            "to": mask_number(DECOY_HANDSET),
+            "purpose": purpose,
+            "notes": list(delivery.notes),
+        }
+        self._events.record_decoy("sms.sent", at=now, ip=ip, result=result, detail=detail)
+        return DECOY_HANDSET
 
     def _count(self, windows: list[tuple[SendScope, str]], *, now: int) -> int:
         """One more send in each window, in turn: 0, or (the first to refuse) the seconds to wait, the

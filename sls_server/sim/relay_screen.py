@@ -8,7 +8,7 @@ the real login asked for. A push's outcome is not known when the relay returns: 
 phone later. :func:`read_screen` reads it then from the login itself (its state in the store), so the page
 and ``sls attack-screen`` say where it stands now: waiting on the number the attacker must get her to pick,
 stopped by number matching, denied, expired, or the attacker in; once in, with the sign-in notice her phone
-got then (the one naming the relay's address), which the report, made before her pick, could not quote.
+got then (the one the relay's login texted), which the report, made before her pick, could not quote.
 The last :data:`KEPT` relays are kept, newest first: a class stages several, and a relay still waiting on
 her phone when the next is staged ends on the screen of its own.
 
@@ -18,14 +18,17 @@ sentences.
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from sls_devices.phone import notice_text
+
+from ..auth import Suspicion, sign_in_text
 from ..shapes.attacks import RelayRun, RelayScreen, RelayStep
-from .attack_report import hhmm, notices_on, quote_notice
+from .attack_report import hhmm, notice_messages, quote_notice
 
 if TYPE_CHECKING:
+    from ..store.records import LoginTxn
     from ..wiring import Core
 
 #: The copy's address: a look-alike of the broker's, on a name reserved for examples (RFC 2606), so it can
@@ -200,8 +203,8 @@ def _as_now(core: Core, doc: dict[str, Any], *, now: int) -> RelayRun:
     txn = core.store.logins.get(str(txn_id)) if txn_id else None
     followed = follow(doc, txn.state if txn else None, now=now)
     steps = list(followed.get("steps") or [])
-    if txn_id and followed.get("state") == "got_in":
-        steps += _late_notices(core, str(followed["victim"]), str(followed["ip"]))
+    if txn is not None and followed.get("state") == "got_in":
+        steps += _late_notices(core, txn)
     run: RelayRun = {
         "staged": True,
         "fake_address": FAKE_ADDRESS,
@@ -219,16 +222,23 @@ def _as_now(core: Core, doc: dict[str, Any], *, now: int) -> RelayRun:
     return run
 
 
-def _late_notices(core: Core, victim: str, ip: str) -> list[RelayStep]:
-    """The sign-in notice her phone got when her late pick let the attacker in: the one naming the relay's
-    address (each relay comes from one new to her, ``attack_report.fresh_address``). None when her phone
-    got none: no phone, a carrier that drops texts, a swapped SIM, an address she knew."""
-    user = core.store.users.get(victim)
-    named = re.compile(rf"(?<![\d.:]){re.escape(ip)}(?![\d.:])")
+def _late_notices(core: Core, txn: LoginTxn) -> list[RelayStep]:
+    """The sign-in notice her phone got when her late pick let the attacker in: the one the relay's own
+    login texted, recognised by that login, not by the relay's address: its words (what its password step
+    found, kept on the login: a new place, which names the address, and wrong passwords before, which names
+    none) sent at the instant it succeeded. An address alone missed a notice of failed attempts only (the
+    relay's address no news to her: she never signed in before, or from all of the pool's). None when her
+    phone got none: no phone, a carrier that drops texts, a swapped SIM, nothing to tell."""
+    told = sign_in_text(Suspicion(txn.failed_before or 0, bool(txn.new_place)), txn.ip)
+    succeeded_at = txn.collected_at or txn.settled_at
+    if told is None or succeeded_at is None:
+        return []
+    user = core.store.users.get(txn.username)
+    text = notice_text(told)
     return [
-        {"side": "victim", "said": quote_notice(text)}
-        for text in notices_on(core.store, user.phone if user else None).values()
-        if named.search(text)
+        {"side": "victim", "said": quote_notice(message.text)}
+        for message in notice_messages(core.store, user.phone if user else None)
+        if message.text == text and message.sent_at == succeeded_at
     ]
 
 

@@ -44,6 +44,10 @@ CURSOR_AHEAD_MS = 3_600_000
 
 
 EVENT_KEYS = [keys.EVENTS, keys.METRICS, keys.EVENT_WINDOWS, keys.EVENT_WINDOWS_DUE]
+DECOY_KEYS = [keys.DECOY_EVENTS, keys.DECOY_METRICS, keys.DECOY_EVENT_WINDOWS, keys.DECOY_EVENT_WINDOWS_DUE]
+#: The decoy events kept (``XADD MAXLEN ~``: a whole stream node more at most): enough for the same work as
+#: the trail's appends, too few to hold anything.
+DECOY_KEPT = 100
 
 
 def _json(value: dict[str, str]) -> str:
@@ -99,7 +103,8 @@ class EventRepo:
     def __init__(self, client: Client, scripts: Scripts) -> None:
         self._r = client
         self._scripts = scripts
-        self._seen = (0, 0)  # the highest event id this worker has seen
+        # the highest event id this worker has seen: in the trail, and in the decoys' (``append_decoy``)
+        self._seen = {keys.EVENTS: (0, 0), keys.DECOY_EVENTS: (0, 0)}
         self._seen_lock = threading.Lock()
 
     def append(self, event: Event, *, retention_s: int, window_s: int) -> None:
@@ -127,16 +132,22 @@ class EventRepo:
         self._saw(str(result))
         return str(result)
 
-    def append_nothing(self, event: Event, *, retention_s: int, window_s: int, wait: bool) -> None:
-        """The call :meth:`append` makes for ``event`` (``wait``: :meth:`append_grouped`'s, answered), its
-        arguments built alike, with the event left out: the script summarises the flood windows that have
-        closed, as every append does on its way, and writes nothing else."""
-        args = _append_args(event, retention_s, window_s, "", self._floor())
-        args[4:7] = ["", "", ""]  # the event, its type and its group: '' only closes due windows
-        if wait:
-            self._scripts("events_append", EVENT_KEYS, args)
-        else:
-            self._scripts.later(self._r, "events_append", EVENT_KEYS, args)
+    def append_decoy(
+        self, event: Event, *, retention_s: int, window_s: int, group: dict[str, str] | None = None
+    ) -> None:
+        """The call :meth:`append` makes for ``event`` (with a ``group``, :meth:`append_grouped`'s,
+        answered), the same script doing the same work, on the decoy's keys (:data:`DECOY_KEYS`): the event
+        is written to a stream nobody reads, capped at the last :data:`DECOY_KEPT`, and counted, grouped and
+        summarised there, not in the trail."""
+        floor = self._floor(keys.DECOY_EVENTS)
+        if group is None:
+            args = [*_append_args(event, retention_s, window_s, "", floor), DECOY_KEPT]
+            self._scripts.later(self._r, "events_append", DECOY_KEYS, args)
+            return
+        args = [*_append_args(event, retention_s, window_s, _json(group), floor, ""), DECOY_KEPT]
+        result = self._scripts("events_append", DECOY_KEYS, args)
+        if result:
+            self._saw(str(result), keys.DECOY_EVENTS)
 
     def close_windows(self, *, now: int, retention_s: int, window_s: int) -> None:
         """Summarise flood windows that have closed, so a reader sees their counts without a new event."""
@@ -161,17 +172,17 @@ class EventRepo:
             self._saw(records[-1].id)
         return records
 
-    def _floor(self) -> tuple[int, str]:
-        """The app's wall clock (ms) and the lowest id this worker lets the next event have: past the
-        highest it has seen."""
-        ms, seq = self._seen
+    def _floor(self, stream: str = keys.EVENTS) -> tuple[int, str]:
+        """The app's wall clock (ms) and the lowest id this worker lets the next event of ``stream`` have:
+        past the highest it has seen."""
+        ms, seq = self._seen[stream]
         return _wall_ms(), f"{ms}-{seq + 1}"
 
-    def _saw(self, event_id: str) -> None:
+    def _saw(self, event_id: str, stream: str = keys.EVENTS) -> None:
         seen = _parsed(event_id)
         with self._seen_lock:
-            if seen > self._seen:
-                self._seen = seen
+            if seen > self._seen[stream]:
+                self._seen[stream] = seen
 
     def counters(self) -> dict[str, int]:
         return {text(name): int(value) for name, value in self._r.hgetall(keys.METRICS).items()}

@@ -29,6 +29,12 @@ DEMO_WORLD = f"{PREFIX}{{demoworld}}:document"
 #: Open flood windows (group -> "start count") and their end instants: beside the stream, one slot.
 EVENT_WINDOWS = f"{PREFIX}{{events}}:windows"
 EVENT_WINDOWS_DUE = f"{PREFIX}{{events}}:windows_due"
+#: Where a decoy's events go (``EventRepo.append_decoy``): the trail's four keys, for a stream nobody reads
+#: (capped), its counts and its flood windows.
+DECOY_EVENTS = f"{PREFIX}{{decoyevents}}:stream"
+DECOY_METRICS = f"{PREFIX}{{decoyevents}}:metrics"
+DECOY_EVENT_WINDOWS = f"{PREFIX}{{decoyevents}}:windows"
+DECOY_EVENT_WINDOWS_DUE = f"{PREFIX}{{decoyevents}}:windows_due"
 #: Sign-ins to the trainer console and the simulator pages (``auth.console``): one slot for all of them, so
 #: one script can end them all at once. Not the world: a reset keeps them, a state document leaves them out.
 CONSOLE = f"{PREFIX}{{console}}:"

@@ -20,6 +20,20 @@ PasswordWrite = Literal["changed", "conflict", "stale"]
 _ADDED: dict[str, AddDevice] = {"added": "added", "no_user": "no_user", "consecutive": "consecutive"}
 
 
+#: A user's record as Redis answers it (a user with a phone; text, as the store's client decodes replies),
+#: decoded by :meth:`UserRepo.get_alike` when no user has the name, and thrown away: it is nobody's, and its
+#: hash no password's.
+STAND_IN: dict[bytes | str, bytes | str] = {
+    "username": "~stand-in",
+    "password_hash": "$argon2id$v=19$m=65536,t=3,p=4$" + "A" * 22 + "$" + "A" * 43,
+    "created_at": "1700000000",
+    "disabled": "0",
+    "epoch": "0" * 16,
+    "paper": "0",
+    "phone": "+15555550100",
+}
+
+
 @guarded
 class UserRepo:
     def __init__(self, client: Client, scripts: Scripts, hints: DeviceHints) -> None:
@@ -42,6 +56,14 @@ class UserRepo:
     def get(self, username: str) -> UserRecord | None:
         raw = hash_reply(self._r.hgetall(keys.user(username)))
         return UserRecord.from_hash(raw) if raw else None
+
+    def get_alike(self, username: str) -> UserRecord | None:
+        """:meth:`get`, decoding a stand-in (:data:`STAND_IN`) when no user has the name, for a path whose
+        time must not tell a name no user has from a user's (``PasswordRecovery.start``): the same read,
+        and a record decoded either way; None all the same."""
+        reply = self._r.hgetall(keys.user(username))
+        record = UserRecord.from_hash(hash_reply(reply or STAND_IN))
+        return record if reply else None
 
     def login_view(self, username: str, also: Sequence[ScriptCall] = ()) -> tuple[LoginView, list[Any]]:
         """The user, their IP rules, their device ids and (when ``hints`` knew the ids) their devices, in one

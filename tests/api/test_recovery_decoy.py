@@ -6,6 +6,9 @@ How long each takes is measured by ``sls_bench/recovery_timing.py`` (docs/perfor
 
 from __future__ import annotations
 
+import cProfile
+import os
+import pstats
 import secrets
 from collections.abc import Callable
 from typing import Any
@@ -39,9 +42,11 @@ def shape(command: str) -> str:
     return " ".join(words[:2]) if words[0] == "EVALSHA" else words[0]
 
 
-def sent_by(redis_url: str, run: Callable[[], Any]) -> tuple[list[str], int]:
-    """What ``run`` sent Redis: the shapes of the commands the clients sent (not those a script ran), in
-    Redis's order, and the round trips (reads: one per command sent alone or per pipeline)."""
+def sent_by(redis_url: str, run: Callable[[], Any]) -> tuple[list[str], list[str], int]:
+    """What ``run`` had Redis do: the shapes of the commands the clients sent, in Redis's order; those the
+    scripts they called ran (MONITOR shows them too: a script that writes an event runs an ``XADD`` that one
+    which writes nothing does not); and the round trips (reads: one per command sent alone or per
+    pipeline)."""
     observer = redis.Redis.from_url(redis_url, decode_responses=True)
     marker = f"end-{secrets.token_hex(4)}"
     try:
@@ -51,12 +56,15 @@ def sent_by(redis_url: str, run: Callable[[], Any]) -> tuple[list[str], int]:
             trips = client_reads(observer.info("all")) - before - 1  # less this INFO
             observer.echo(marker)
             commands: list[str] = []
+            scripted: list[str] = []
             while (entry := monitor.next_command())["command"] != f"ECHO {marker}":
-                if entry["client_type"] != "lua" and not entry["command"].startswith("INFO"):
+                if entry["client_type"] == "lua":
+                    scripted.append(shape(entry["command"]))
+                elif not entry["command"].startswith("INFO"):
                     commands.append(shape(entry["command"]))
     finally:
         observer.close()
-    return commands, trips
+    return commands, scripted, trips
 
 
 def start(client: FlaskClient, name: str) -> None:
@@ -85,6 +93,46 @@ def limited(app_config: dict[str, Any]) -> FlaskClient:
     return made
 
 
+#: The work a start does in Python that a decoy once skipped or did more of, as (file, function) in the
+#: profile: the name's keyed digest (a decoy's only), the user's record decoded (a user's only), the events'
+#: log lines made (a user's only) and the events serialised.
+WORK = {
+    ("hmac.py", "new"): "hashing (HMAC)",
+    ("users.py", "from_hash"): "a user's record decoded",
+    ("__init__.py", "makeRecord"): "a log line made",
+    ("events.py", "to_json"): "an event serialised",
+}
+
+
+def work_of(run: Callable[[], Any]) -> dict[str, int]:
+    """How often ``run`` called each of :data:`WORK`'s functions, counted by Python's profiler."""
+    profile = cProfile.Profile()
+    profile.enable()
+    try:
+        run()
+    finally:
+        profile.disable()
+    counted = dict.fromkeys(WORK.values(), 0)
+    for (path, _, function), (_, calls, *_) in pstats.Stats(profile).stats.items():  # type: ignore[attr-defined]
+        what = WORK.get((os.path.basename(path), function))
+        if what is not None:
+            counted[what] += calls
+    return counted
+
+
+@pytest.mark.parametrize("decoy", ["nobody", "ned"], ids=["no_user", "user_without_phone"])
+def test_a_start_at_a_name_sent_no_text_does_the_work_a_users_does(limited: FlaskClient, decoy: str) -> None:
+    """Beside Redis's commands, the Python work: a made-up name's start hashed the name once more (its keyed
+    digest), decoded no user's record, and made no log line for its events; a user's start did those (some
+    0.15 ms apart, docs/performance.md). Now each start takes the digest, decodes a record (a stand-in when
+    no user has the name) and makes its events' log lines (a decoy's to a logger that writes nowhere)."""
+    for turn in ("texted", "limited"):
+        user = work_of(lambda: start(limited, "rose"))
+        other = work_of(lambda: start(limited, decoy))
+        assert other == user, turn
+        assert all(user.values()), user  # each counted: the profile found them
+
+
 @pytest.mark.parametrize("decoy", ["nobody", "ned"], ids=["no_user", "user_without_phone"])
 def test_a_start_at_a_name_sent_no_text_costs_redis_what_a_users_does(
     limited: FlaskClient, redis_url: str, decoy: str
@@ -92,11 +140,12 @@ def test_a_start_at_a_name_sent_no_text_costs_redis_what_a_users_does(
     """The first start texts rose (her send windows, her phone's conditions, its count and inbox, the
     ``sms.sent`` and ``password_recovery.started`` events); the second and third meet the send limit (the
     refusal's event, written then counted). A decoy makes each of those commands in the same round trips,
-    its own send windows meeting the limit at the same start."""
+    its own send windows meeting the limit at the same start, and its scripts run the same commands: its
+    events' script wrote nothing (no ``XADD``, no count) and now writes them to a stream nobody reads."""
     for turn in ("texted", "limited", "limited again"):
         user = sent_by(redis_url, lambda: start(limited, "rose"))
         other = sent_by(redis_url, lambda: start(limited, decoy))
-        assert other == user, turn
+        assert other == user, turn  # the scripts' own commands too: a decoy's events are written, elsewhere
     texts = limited.get("/sim/v1/phones/+15555550126/messages").get_json()["messages"]
     assert [t["purpose"] for t in texts] == ["password_recovery", "notice"]  # the notice: her new number
 

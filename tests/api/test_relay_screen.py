@@ -174,6 +174,30 @@ def test_a_late_pick_shows_the_sign_in_notice_it_texted_her(
     assert f"Victim: {notice['said']}" in got_in["lines"]
 
 
+def test_a_late_pick_shows_a_notice_of_failed_attempts_that_names_no_address(
+    client: FlaskClient, admin_headers: dict[str, str]
+) -> None:
+    """She never signed in before, so the relay's address is no new place to her, but three wrong passwords
+    came first: the relay's login texts her a notice of those alone, which names no address. The screen
+    recognised the notice by the relay's address only, and left it out; it follows the relay's login now."""
+    world = IbkeyWorld(client, admin_headers)
+    world.user("alice")
+    app = world.activated("alice", "android")
+    for _ in range(3):
+        wrong = client.post("/api/v1/auth/login", json={"username": "alice", "password": "not-hers-1A!"})
+        assert wrong.status_code == 401, wrong.get_json()
+    relay(client, admin_headers, "alice", IBKEY_PASSWORD)
+    waiting = screen(client, admin_headers)
+    world.approve(app, world.notifications(app)[0], waiting["number"], **UNLOCK["android"])
+    got_in = screen(client, admin_headers)
+    assert got_in["state"] == "got_in", got_in
+    notice = got_in["steps"][-1]
+    assert notice["side"] == "victim", got_in["steps"]
+    assert "3 failed sign-in attempts were made on your account before this sign-in" in notice["said"]
+    assert "IP address" not in notice["said"]  # the address alone could not have recognised it
+    assert f"Victim: {notice['said']}" in got_in["lines"]
+
+
 def test_the_report_of_a_relayed_push_names_the_number_to_pick(
     client: FlaskClient, admin_headers: dict[str, str]
 ) -> None:

@@ -54,6 +54,35 @@ class World:
         self.post(f"/sim/v1/ibkey/{device['device_id']}/activate", body, admin=False)
         return str(device["device_id"])
 
+    def notifications(self, app: str) -> list[dict[str, Any]]:
+        """The IB Key app's notifications, newest first, as the phone's app lists them over /sim/v1."""
+        answer = requests.get(f"{self.url}/sim/v1/ibkey/{app}/notifications", headers=self.sim, timeout=10)
+        assert answer.status_code == 200, answer.text
+        return answer.json()["notifications"]  # type: ignore[no-any-return]
+
+    def approve_push(
+        self, app: str, match: str, *, pin: str = "12ab", only: bool = False, status: int = 200
+    ) -> dict[str, Any]:
+        """Pick ``match`` on the app's newest notification and approve it, as the user does on the phone; the
+        notification answered. ``match`` must be one of its candidates (a wrong pick is a wrong one of
+        them). ``only``: the app holds that one notification alone (a resent push replaces the one before
+        it), else the newest of several is answered. ``status``: the approval's answer (401: a wrong number
+        picked ends the login)."""
+        notes = self.notifications(app)
+        if only:
+            assert len(notes) == 1, notes
+        assert notes, f"no notification on {app}"
+        note = notes[0]
+        assert match in note["candidates"], (match, note["candidates"])
+        answer = requests.post(
+            f"{self.url}/sim/v1/ibkey/{app}/notifications/{note['id']}/approve",
+            json={"match": match, "pin": pin},
+            headers=self.sim,
+            timeout=10,
+        )
+        assert answer.status_code == status, answer.text
+        return note
+
     def card_response(self, device_id: str, pin: str, challenge: str) -> str:
         body = {"pin": pin, "challenge": challenge}
         return str(self.post(f"/sim/v1/dscplus/{device_id}/respond", body, admin=False)["response"])

@@ -70,17 +70,6 @@ def test_card_challenge_shown_in_the_page(world: World, page: Any) -> None:
     assert requests.get(f"{world.url}/v1/api/sso/validate", timeout=10).json()["USER_NAME"] == "carl"
 
 
-def approve(world: World, device_id: str, pin: str, match: str) -> None:
-    notes = requests.get(f"{world.url}/sim/v1/ibkey/{device_id}/notifications", timeout=10).json()
-    (note,) = notes["notifications"]  # a resent push replaces the one before it
-    assert match in note["candidates"]
-    world.post(
-        f"/sim/v1/ibkey/{device_id}/notifications/{note['id']}/approve",
-        {"match": match, "pin": pin},
-        admin=False,
-    )
-
-
 def test_push_approved_in_the_app_moves_on_by_itself(world: World, page: Any) -> None:
     world.user("ann", phone="+15555550162")
     device_id = world.ibkey("ann", "+15555550162", pin="24ab")
@@ -95,7 +84,7 @@ def test_push_approved_in_the_app_moves_on_by_itself(world: World, page: Any) ->
     page.locator("a#resend-notification").click()  # a new push: a new number to pick
     expect(page.locator("[data-testid=gateway-push-status]")).to_contain_text("new notification")
     second = page.locator("#xyz-ibkey-match").inner_text()
-    approve(world, device_id, "24ab", second)
+    world.approve_push(device_id, second, pin="24ab", only=True)  # a resent push replaces the one before it
     expect(page.locator("body")).to_contain_text(SUCCESS)  # no click on the login page
     assert first and second
     assert tickle(world.url).status_code == 200

@@ -46,17 +46,10 @@ def test_a_relay_staged_from_the_console_shows_on_the_attacker_s_screen_live(
         f"Number the victim must pick on their phone: {number}"
     )
 
-    note = requests.get(f"{world.url}/sim/v1/ibkey/{app}/notifications", timeout=10).json()["notifications"][
-        0
-    ]
+    note = world.notifications(app)[0]
     assert number in note["candidates"]
     wrong = next(c for c in note["candidates"] if c != number)
-    picked = requests.post(
-        f"{world.url}/sim/v1/ibkey/{app}/notifications/{note['id']}/approve",
-        json={"match": wrong, "pin": "12ab"},
-        timeout=10,
-    )
-    assert picked.status_code == 401, picked.text  # the wrong number ends the login
+    world.approve_push(app, wrong, status=401)  # the wrong number ends the login
     expect(screen.get_by_test_id("relay-outcome")).to_have_attribute("data-state", "stopped")
     expect(screen.get_by_test_id("relay-defence")).to_have_text("Defence: IB Key's number matching")
     expect(screen.get_by_test_id("relay-number")).to_have_count(0)
@@ -74,18 +67,11 @@ def test_the_victim_picking_the_relay_s_number_turns_the_console_s_verdict(
     verdict = page.get_by_test_id("attack-result").locator("[data-verdict]")
     expect(verdict).to_have_attribute("data-waiting", "true")
     expect(verdict).to_have_class(re.compile(r"\bneutral\b"))
-    note = requests.get(f"{world.url}/sim/v1/ibkey/{app}/notifications", timeout=10).json()["notifications"][
-        0
-    ]
+    note = world.notifications(app)[0]
     # the number on the attacker's page: the test reads the login's record
     match = redis.Redis.from_url(redis_url).hget(f"sls:{{u:ivy}}:login:{note['txn_id']}", "match")
     assert match is not None
-    approved = requests.post(
-        f"{world.url}/sim/v1/ibkey/{app}/notifications/{note['id']}/approve",
-        json={"match": match.decode(), "pin": "12ab"},
-        timeout=10,
-    )
-    assert approved.status_code == 200, approved.text
+    world.approve_push(app, match.decode())
     expect(verdict).to_have_text("ivy picked the attacker's number: the attacker is in.")
     expect(verdict).to_have_attribute("data-verdict", "attacker_got_in")
     expect(verdict).not_to_have_attribute("data-waiting", "true")
@@ -151,15 +137,7 @@ def test_an_earlier_relay_s_late_pick_shows_on_the_attacker_s_screen_with_her_no
         f"(number {own['waiting']['number']})"
     )
     earlier.locator("summary").click()  # opened while it waits: her pick redraws it, still open
-    note = requests.get(f"{world.url}/sim/v1/ibkey/{app}/notifications", timeout=10).json()["notifications"][
-        0
-    ]
-    approved = requests.post(
-        f"{world.url}/sim/v1/ibkey/{app}/notifications/{note['id']}/approve",
-        json={"match": own["waiting"]["number"], "pin": "12ab"},
-        timeout=10,
-    )
-    assert approved.status_code == 200, approved.text
+    world.approve_push(app, own["waiting"]["number"])  # the newest: her own login's is older
     expect(earlier).to_have_attribute("data-state", "got_in")
     expect(earlier).to_have_attribute("open", "")
     expect(earlier).to_contain_text(
@@ -174,15 +152,7 @@ def _signed_in_before(world: World, app: str, name: str) -> None:
     started = requests.post(
         world.url + "/api/v1/auth/login", json={"username": name, "password": PASSWORD}, timeout=10
     ).json()
-    note = requests.get(f"{world.url}/sim/v1/ibkey/{app}/notifications", timeout=10).json()["notifications"][
-        0
-    ]
-    approved = requests.post(
-        f"{world.url}/sim/v1/ibkey/{app}/notifications/{note['id']}/approve",
-        json={"match": started["factor"]["match"], "pin": "12ab"},
-        timeout=10,
-    )
-    assert approved.status_code == 200, approved.text
+    world.approve_push(app, started["factor"]["match"], only=True)
     polled = requests.get(
         f"{world.url}/api/v1/auth/login/{started['txn_id']}",
         headers={"X-Login-Token": started["login_token"]},

@@ -86,3 +86,30 @@ def test_an_invalid_file_deselected_by_its_own_node_id_is_left_out(tmp_path: Pat
     (tmp_path / "test_plain.py").write_text("def test_one():\n    pass\n")
     ran = pytest_in(tmp_path, "--deselect", "typo.scenario.yaml")
     assert ran.returncode == 0 and "1 passed, 1 deselected" in ran.stdout, ran.stdout + ran.stderr
+
+
+@pytest.mark.parametrize("failed_before", ["a Python test", "the scenario itself"])
+def test_an_invalid_file_is_not_left_out_by_last_failed(tmp_path: Path, failed_before: str) -> None:
+    """``--lf`` reruns what failed last time: a scenario file that became invalid since is run too, whether
+    it passed last time (pytest's last-failed plugin skipped collecting a file with no failure in it) or
+    failed under another name (it kept only the ids that failed, and then deselected the rest after this
+    plugin's hook had put the invalid file's item back: it wrapped that hook).
+
+    QA: a scenario file made invalid after a run with one failing Python test, ``pytest --lf`` said
+    "1 failed" and never a word of the file."""
+    (tmp_path / "pytest.ini").write_text("[pytest]\nmarkers = slow: slow\n")
+    (tmp_path / "test_plain.py").write_text("def test_good():\n    pass\n\ndef test_bad():\n    assert 0\n")
+    status = 201 if failed_before == "the scenario itself" else 200
+    health = tmp_path / "health.scenario.yaml"
+    health.write_text(SCENARIO.format(name="health", step="http", status=status))
+    first = pytest_in(tmp_path)
+    assert first.returncode == 1, first.stdout + first.stderr
+    assert "FAILED test_plain.py::test_bad" in first.stdout, first.stdout
+    health.write_text(SCENARIO.format(name="health-renamed", step="htp", status=200))
+    ran = pytest_in(tmp_path, "--lf")
+    assert ran.returncode == 1, ran.stdout + ran.stderr
+    assert "ERROR health.scenario.yaml::health-renamed - Failed: invalid scenario: step" in ran.stdout, (
+        ran.stdout
+    )
+    assert "FAILED test_plain.py::test_bad" in ran.stdout and "1 error" in ran.stdout, ran.stdout
+    assert "test_good" not in ran.stdout  # the rest of what passed is still left out

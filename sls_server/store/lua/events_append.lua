@@ -20,18 +20,26 @@
 -- user has by its reference, or '' for no one), each once and at most MAX_NAMES ('+' once more came), so its
 -- summary says whom: the user, or how many users and names no user has.
 --
+-- A decoy's events (a start of "Forgot your password?" at a name no user has: ``EventRepo.append_decoy``)
+-- are written by this script too, on keys of their own (a stream nobody reads, its counts and windows), so
+-- the call does the work of one that records: ARGV[11] then caps the stream (MAXLEN ~) instead of its age.
+--
 -- KEYS[1] stream   KEYS[2] metrics hash (occurrences by type)   KEYS[3] open windows: group -> "start count"
 -- KEYS[4] zset of open groups scored by window end
 -- ARGV[1] now (app clock, s)   ARGV[2] retention (ms)   ARGV[3] window (s)   ARGV[4] most windows to close
 -- ARGV[5] event JSON ('' = only close due windows)   ARGV[6] its type   ARGV[7] group JSON ('' = always write)
 -- ARGV[8] the app's wall clock (ms)   ARGV[9] the lowest id the app allows ('ms-seq')
--- ARGV[10] whom the event names ('' = no one)
+-- ARGV[10] whom the event names ('' = no one)   ARGV[11] (a decoy's) the most entries the stream keeps
 -- Returns the id of the event written, or false when it was folded into its group's count.
 local now = tonumber(ARGV[1])
 local window = tonumber(ARGV[3])
 local t = redis.call('TIME')
 local redis_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local minid = math.max(math.min(redis_ms, tonumber(ARGV[8])) - tonumber(ARGV[2]), 0)
+local trim, bound = 'MINID', minid
+if ARGV[11] then
+  trim, bound = 'MAXLEN', tonumber(ARGV[11])
+end
 
 local function id_of(text)
   local ms, seq = string.match(text, '^(%d+)-(%d+)$')
@@ -80,11 +88,11 @@ end
 
 local function write(json, kind)
   local id = next_id or first_candidate()
-  local added = redis.pcall('XADD', KEYS[1], 'MINID', '~', minid, id_text(id), 'e', json)
+  local added = redis.pcall('XADD', KEYS[1], trim, '~', bound, id_text(id), 'e', json)
   if type(added) == 'table' and added.err then
     -- at or below the stream's last id; any other refusal is raised by the second try as it stands
     id = past_last(id)
-    added = redis.call('XADD', KEYS[1], 'MINID', '~', minid, id_text(id), 'e', json)
+    added = redis.call('XADD', KEYS[1], trim, '~', bound, id_text(id), 'e', json)
   end
   next_id = {id[1], id[2] + 1}
   redis.call('HINCRBY', KEYS[2], kind, 1)  -- counted once written: a refused event leaves no count behind
