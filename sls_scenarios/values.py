@@ -47,13 +47,18 @@ _TYPES: dict[str, type | tuple[type, ...]] = {
 }
 
 
-_DURATION = re.compile(r"([+-]?[0-9]+)(?:\.0+)?([smhd]?)")
-_UNIT_S = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
-DURATION_FORMS = "900, 15m, 2h or -1d"
+#: A sign, then bare seconds or parts with units, largest first, each at most once (``1h30m``, ``13m30s``);
+#: a whole number may carry a zero fraction (``15.0m``), as JSON Schema's ``integer`` allows.
+_DURATION = re.compile(
+    r"(?P<sign>[+-]?)(?:(?P<bare>[0-9]+)(?:\.0+)?"
+    r"|(?:(?P<d>[0-9]+)(?:\.0+)?d)?(?:(?P<h>[0-9]+)(?:\.0+)?h)?(?:(?P<m>[0-9]+)(?:\.0+)?m)?(?:(?P<s>[0-9]+)(?:\.0+)?s)?)"
+)
+_UNIT_S = {"bare": 1, "d": 86400, "h": 3600, "m": 60, "s": 1}
+DURATION_FORMS = "900, 15m, 1h30m or -1d"
 
 
 def duration_seconds(text: str | float) -> int:
-    """Seconds in a duration like ``900``, ``15m``, ``2h`` or ``-1d``; ``ValueError`` otherwise.
+    """Seconds in a duration like ``900``, ``15m``, ``2h``, ``1h30m`` or ``-1d``; ``ValueError`` otherwise.
 
     One grammar for every way a person moves the clock: ``sls clock --advance`` and a scenario's
     ``advance_clock`` both read it here, so what one accepts the other does, and what
@@ -70,9 +75,15 @@ def duration_seconds(text: str | float) -> int:
             raise ValueError(f"{text!r} is not a whole number of seconds, like {DURATION_FORMS}")
         return int(text)
     match = _DURATION.fullmatch(str(text).strip())
-    if match is None:
+    parts = (
+        {unit: int(count) for unit, count in match.groupdict().items() if unit != "sign" and count}
+        if match
+        else {}
+    )
+    if match is None or not parts:  # not even a number: "", "-", or units out of order ("30s1m")
         raise ValueError(f"{text!r} is not a duration like {DURATION_FORMS}")
-    return int(match[1]) * _UNIT_S[match[2]]
+    seconds = sum(count * _UNIT_S[unit] for unit, count in parts.items())
+    return -seconds if match["sign"] == "-" else seconds
 
 
 #: The server's clock stays within 2000-01-01 .. 2100-01-01 UTC (``POST /admin/v1/clock`` refuses the rest).

@@ -33,7 +33,9 @@ def parse_instant(text: str) -> int:
 
 
 @click.command()
-@click.option("--advance", metavar="DURATION", help="Move the clock by this much: 900, 15m, 2h, 1d, -30s.")
+@click.option(
+    "--advance", metavar="DURATION", help="Move the clock by this much: 900, 15m, 2h, 1d, -30s, 1h30m."
+)
 @click.option(
     "--set-at",
     metavar="TIME",

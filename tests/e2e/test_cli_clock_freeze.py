@@ -43,6 +43,8 @@ def test_a_frozen_clock_is_one_instant_on_every_worker_of_every_instance(
         assert (seen["now"], seen["frozen"]) == (AT, True), server.url
     assert _cli(b, "--advance", "15m")["now"] == AT + 900
     assert {_read(server)["now"] for server in (a, b, a, b)} == {AT + 900}
+    assert _cli(a, "--advance", "1h30m")["now"] == AT + 900 + 5400  # units combined, as a person writes
+    assert _cli(a, "--advance", "-1h30m")["now"] == AT + 900
     shown = a.sls("clock")
     assert shown.returncode == 0 and "frozen" in shown.stdout and "yes" in shown.stdout
     thawed = _cli(b, "--unfreeze")

@@ -91,9 +91,33 @@ def test_a_duration_the_runner_cannot_read_is_refused_at_validation(tmp_path: Pa
         load(file)
     found = [f"{p.line}:{p.column}: {p.message}" for p in caught.value.problems]
     assert found == [
-        "4:20: 'soon' is not a duration like 900, 15m, 2h or -1d",
-        "5:30: '5 minutes' is not a duration like 900, 15m, 2h or -1d",
+        "4:20: 'soon' is not a duration like 900, 15m, 1h30m or -1d",
+        "5:30: '5 minutes' is not a duration like 900, 15m, 1h30m or -1d",
     ]
+
+
+def test_a_duration_of_several_units_moves_the_clock_in_the_cli_and_in_a_scenario(
+    target: InProcessTarget, tmp_path: Path
+) -> None:
+    """A trainer typed ``sls clock --advance 13m30s`` to land thirty seconds before a ten-minute idle logoff
+    warned, and was refused. Units may be combined, largest first, each once; the sign is the whole move's."""
+    from sls_server.cli.clock_cmd import parse_duration
+    from sls_server.cli.output import CliError
+
+    spelt = ("13m30s", "1h30m", "-1h30m", "1d2h3m4s", "+5m", "2h0m")
+    assert [parse_duration(d) for d in spelt] == [810, 5400, -5400, 93784, 300, 7200]
+    for wrong in ("30s1m", "1h1h", "1h30", "1.5h", "-"):
+        with pytest.raises(CliError, match="is not a duration like 900, 15m, 1h30m or -1d"):
+            parse_duration(wrong)
+    file = tmp_path / "units.scenario.yaml"
+    file.write_text(
+        "name: units\ndescription: Moves written with several units.\nsteps:\n"
+        '  - advance_clock: "13m30s"\n  - advance_clock: {seconds: "1h30m"}\n'
+        "  - http: {method: GET, path: /admin/v1/clock, auth: admin}\n"
+        f"    expect: {{json: {{now: {DEFAULT_CLOCK + 810 + 5400}}}}}\n"
+    )
+    result = Runner(target).run(load(file))
+    assert result.status == "passed", result.message
 
 
 def test_a_zero_move_or_whole_seconds_written_with_a_fraction_move_the_clock_as_the_server_does(
