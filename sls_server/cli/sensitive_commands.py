@@ -10,13 +10,13 @@ import click
 
 from . import demofile
 from .admin_client import segment
-from .admin_commands import admin_options, server_errors
+from .admin_commands import admin_options, readable, server_errors
 from .answering import WHY_NO_TEXT, Answerer
 from .app_unlock import Given
 from .login_view import tools
 from .output import CliError, fields_table, print_json, print_renderable, table
 from .reading import ask
-from .session_commands import session_api, session_options, with_times
+from .session_commands import session_api, session_client, session_options
 from .sim_access import sim_token_option
 
 
@@ -44,8 +44,7 @@ def withdraw(
     Example:
       sls stepup --purpose withdrawal --auto && sls withdraw 100 --currency USD
     """
-    admin, _ = tools(url, admin_token, None, Given())
-    _, api = session_api(admin, username, token)
+    _, _, api = session_client(url, admin_token, username, token)
     with server_errors():
         result = api.request("POST", "/api/v1/withdrawals", {"amount": amount, "currency": currency})
     if as_json:
@@ -103,7 +102,7 @@ def change_phone(
                 if as_json:
                     print_json(sent)
                 else:
-                    print_renderable(fields_table("code sent", with_times(sent)))
+                    print_renderable(fields_table("code sent", readable(sent)))
                     click.echo(f"Then: sls change-phone {number} --code DIGITS", err=True)
                 return
         result = api.request("POST", "/api/v1/account/phone", {"phone": number, "code": code})
@@ -152,8 +151,7 @@ def change_password(
         current = ask("Current password", instead="--current PASSWORD", hide_input=True)
     if new is None:
         new = ask("New password", instead="--new PASSWORD", hide_input=True, twice=True)
-    admin, _ = tools(url, admin_token, None, Given())
-    _, api = session_api(admin, username, token)
+    admin, _, api = session_client(url, admin_token, username, token)
     body = {"current_password": current, "new_password": new, "end_other_sessions": not keep_other_sessions}
     with server_errors():
         result = api.request("POST", "/api/v1/account/password", body)
@@ -198,8 +196,7 @@ def my_allowlist(
     """
     if clear and entries:
         raise click.UsageError("give entries or --clear, not both")
-    admin, _ = tools(url, admin_token, None, Given())
-    _, api = session_api(admin, username, token)
+    _, _, api = session_client(url, admin_token, username, token)
     with server_errors():
         if clear or entries:
             result = api.request("PUT", "/api/v1/account/ip-allowlist", {"ip_allowlist": list(entries)})
