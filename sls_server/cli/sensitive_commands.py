@@ -15,6 +15,7 @@ from .answering import WHY_NO_TEXT, Answerer
 from .app_unlock import Given
 from .login_view import tools
 from .output import CliError, fields_table, print_json, print_renderable, table
+from .protect_commands import allowlist_change
 from .reading import ask
 from .session_commands import session_api, session_client, session_options
 from .sim_access import sim_token_option
@@ -194,14 +195,10 @@ def my_allowlist(
       sls stepup --purpose change_security --auto && sls my-allowlist 127.0.0.1 203.0.113.0/24
       sls my-allowlist --clear                                      # off
     """
-    if clear and entries:
-        raise click.UsageError("give entries or --clear, not both")
+    change = allowlist_change(entries, clear)
     _, _, api = session_client(url, admin_token, username, token)
     with server_errors():
-        if clear or entries:
-            result = api.request("PUT", "/api/v1/account/ip-allowlist", {"ip_allowlist": list(entries)})
-        else:
-            result = api.request("GET", "/api/v1/account/ip-allowlist")
+        result = api.request("GET" if change is None else "PUT", "/api/v1/account/ip-allowlist", change)
     if as_json:
         print_json(result)
         return
