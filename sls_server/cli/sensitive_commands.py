@@ -10,7 +10,7 @@ import click
 
 from . import demofile
 from .admin_client import segment
-from .admin_commands import admin_options, readable, server_errors
+from .admin_commands import admin_options, readable, server_errors, show_record
 from .answering import WHY_NO_TEXT, Answerer
 from .app_unlock import Given
 from .login_view import tools
@@ -48,10 +48,7 @@ def withdraw(
     _, _, api = session_client(url, admin_token, username, token)
     with server_errors():
         result = api.request("POST", "/api/v1/withdrawals", {"amount": amount, "currency": currency})
-    if as_json:
-        print_json(result)
-    else:
-        print_renderable(fields_table("withdrawal", result))
+    show_record(result, "withdrawal", as_json)
 
 
 @click.command("change-phone")
@@ -110,10 +107,7 @@ def change_phone(
     owner = str(result.get("username") or name or "")
     if owner and demofile.remember_phone(admin.url, owner, str(result.get("phone") or number)):
         click.echo(f"demo.json now holds {owner}'s new number: --auto reads codes off it", err=True)
-    if as_json:
-        print_json(result)
-    else:
-        print_renderable(fields_table("phone changed", result))
+    show_record(result, "phone changed", as_json)
 
 
 @click.command("change-password")
@@ -160,10 +154,7 @@ def change_password(
         click.echo(
             f"demo.json now holds {result['username']}'s new password: --auto logs in with it", err=True
         )
-    if as_json:
-        print_json(result)
-    else:
-        print_renderable(fields_table("password changed", result))
+    show_record(result, "password changed", as_json)
 
 
 @click.command("my-allowlist")
