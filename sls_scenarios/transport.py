@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import time
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 from urllib.parse import quote
 
 #: The header a login's binding travels in: ``sls_server.shapes.login_names``'s, which the scenarios may not
@@ -85,8 +86,9 @@ def _shortened(value: Any, depth: int, width: int) -> str:
     return repr(value)
 
 
-class Client(Protocol):
-    """One actor's connection: its address, its cookies."""
+class Client(ABC):
+    """One actor's connection: its address, its cookies. How a request is timed and its answer kept is said
+    here once; each transport says only how the request travels (``_send``)."""
 
     address: str | None
 
@@ -98,11 +100,21 @@ class Client(Protocol):
         json_body: Any = None,
         headers: dict[str, str] | None = None,
         query: dict[str, Any] | None = None,
-    ) -> Response: ...
+    ) -> Response:
+        started = time.perf_counter()
+        status, raw, answer_headers = self._send(method, path, json_body, headers or {}, query or None)
+        elapsed = (time.perf_counter() - started) * 1000
+        return Response(method, path, status, _decode(raw), answer_headers, elapsed)
 
+    @abstractmethod
+    def _send(
+        self, method: str, path: str, json_body: Any, headers: dict[str, str], query: dict[str, Any] | None
+    ) -> tuple[int, bytes, dict[str, str]]:
+        """The request sent: the answer's status, body and headers."""
+
+    @abstractmethod
     def fork(self) -> Client:
         """A client with the same address and an empty cookie jar (a parallel branch)."""
-        ...
 
 
 def segment(value: str) -> str:
@@ -126,7 +138,7 @@ def _decode(raw: bytes) -> Any:
         return raw.decode("utf-8", "replace")
 
 
-class InProcessClient:
+class InProcessClient(Client):
     def __init__(self, app: Any, address: str | None) -> None:
         self.app = app
         self.address = address
@@ -134,30 +146,20 @@ class InProcessClient:
         if address:
             self._client.environ_base["REMOTE_ADDR"] = address
 
-    def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        json_body: Any = None,
-        headers: dict[str, str] | None = None,
-        query: dict[str, Any] | None = None,
-    ) -> Response:
-        started = time.perf_counter()
-        kwargs: dict[str, Any] = {"headers": headers or {}, "query_string": query or None}
+    def _send(
+        self, method: str, path: str, json_body: Any, headers: dict[str, str], query: dict[str, Any] | None
+    ) -> tuple[int, bytes, dict[str, str]]:
+        kwargs: dict[str, Any] = {"headers": headers, "query_string": query}
         if json_body is not None:
             kwargs["json"] = json_body
         answer = self._client.open(path, method=method, **kwargs)
-        elapsed = (time.perf_counter() - started) * 1000
-        return Response(
-            method, path, answer.status_code, _decode(answer.get_data()), dict(answer.headers), elapsed
-        )
+        return answer.status_code, answer.get_data(), dict(answer.headers)
 
     def fork(self) -> InProcessClient:
         return InProcessClient(self.app, self.address)
 
 
-class RemoteClient:
+class RemoteClient(Client):
     def __init__(self, base_url: str, address: str | None, *, timeout_s: float = 30.0) -> None:
         import requests
 
@@ -168,35 +170,25 @@ class RemoteClient:
         if address:
             self._session.headers["X-Forwarded-For"] = address
 
-    def request(
-        self,
-        method: str,
-        path: str,
-        *,
-        json_body: Any = None,
-        headers: dict[str, str] | None = None,
-        query: dict[str, Any] | None = None,
-    ) -> Response:
+    def _send(
+        self, method: str, path: str, json_body: Any, headers: dict[str, str], query: dict[str, Any] | None
+    ) -> tuple[int, bytes, dict[str, str]]:
         import requests
 
         if not on_this_server(path):  # never another host with this client's credentials
             raise ValueError(f"not a path on {self.base_url}: {path!r}")
-        started = time.perf_counter()
         try:
             answer = self._session.request(
                 method,
                 self.base_url + path,
                 json=json_body,
-                headers=headers or {},
-                params=query or None,
+                headers=headers,
+                params=query,
                 timeout=self.timeout_s,
             )
         except requests.RequestException as exc:
             raise ConnectionError(f"no answer from {self.base_url} ({method} {path}): {exc}") from None
-        elapsed = (time.perf_counter() - started) * 1000
-        return Response(
-            method, path, answer.status_code, _decode(answer.content), dict(answer.headers), elapsed
-        )
+        return answer.status_code, answer.content, dict(answer.headers)
 
     def fork(self) -> RemoteClient:
         return RemoteClient(self.base_url, self.address, timeout_s=self.timeout_s)

@@ -158,19 +158,25 @@ def admin_headers() -> dict[str, str]:
 def card_user_over_http(base: str, name: str, password: str, pin: str = "1234") -> dict[str, Any]:
     """A user with a DSC+ card, made through a running server's admin API; the card's enrolment answer
     (``device_id``, ``secret_hex``, ...)."""
+    return _user_over_http(base, {"username": name, "password": password}, {"type": "dscplus", "pin": pin})
+
+
+def ibkey_user_over_http(base: str, name: str, password: str, phone: str, platform: str = "android") -> str:
+    """A user with ``phone`` and an IB Key enrolled on it, made through a running server's admin API: the
+    phone's device id. The app waits for activation, its code texted to ``phone``."""
+    user = {"username": name, "password": password, "phone": phone, "sms": False}
+    return str(_user_over_http(base, user, {"type": "ibkey", "platform": platform})["device_id"])
+
+
+def _user_over_http(base: str, user: dict[str, Any], device: dict[str, Any]) -> dict[str, Any]:
     admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
-    made = requests.post(
-        f"{base}/admin/v1/users", json={"username": name, "password": password}, headers=admin, timeout=60
-    )
+    made = requests.post(f"{base}/admin/v1/users", json=user, headers=admin, timeout=60)
     assert made.status_code == 201, made.text
-    card = requests.post(
-        f"{base}/admin/v1/users/{name}/devices",
-        json={"type": "dscplus", "pin": pin},
-        headers=admin,
-        timeout=60,
+    enrolled = requests.post(
+        f"{base}/admin/v1/users/{user['username']}/devices", json=device, headers=admin, timeout=60
     )
-    assert card.status_code == 201, card.text
-    return dict(card.json())
+    assert enrolled.status_code == 201, enrolled.text
+    return dict(enrolled.json())
 
 
 class ServerProcess:

@@ -15,6 +15,7 @@ import click
 from .admin_client import segment
 from .admin_commands import admin_options, call, when
 from .output import HelpGroup, fields_table, note, print_json, print_renderable, table
+from .protect_commands import allowlist_change
 from .reading import confirm
 
 
@@ -134,13 +135,12 @@ def allowlist(
       sls account allowlist U1234567 203.0.113.0/24 2001:db8::/32
       sls account allowlist U1234567 --clear
     """
-    if clear and entries:
-        raise click.UsageError("give entries or --clear, not both")
+    change = allowlist_change(entries, clear)
     path = f"/admin/v1/accounts/{segment(account_id)}"
-    if clear or entries:
-        result = call(url, admin_token, "PUT", f"{path}/ip-allowlist", {"ip_allowlist": list(entries)})
-    else:
+    if change is None:
         result = call(url, admin_token, "GET", path)
+    else:
+        result = call(url, admin_token, "PUT", f"{path}/ip-allowlist", change)
     print_account(result, as_json)
 
 

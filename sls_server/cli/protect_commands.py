@@ -11,27 +11,20 @@ from typing import Any
 import click
 
 from .admin_client import segment
-from .admin_commands import admin_options, connect, server_errors, user
-from .output import fields_table, print_json, print_renderable, table
-
-
-def _call(
-    url: str | None, token: str | None, method: str, path: str, body: dict[str, Any] | None = None
-) -> Any:
-    client = connect(url, token)
-    with server_errors():
-        return client.request(method, path, body)
+from .admin_commands import admin_options, call, show_record, user
+from .output import print_json, print_renderable, table
 
 
 def _user_path(username: str, tail: str) -> str:
     return f"/admin/v1/users/{segment(username)}/{tail}"
 
 
-def _show(result: dict[str, Any], title: str, as_json: bool) -> None:
-    if as_json:
-        print_json(result)
-    else:
-        print_renderable(fields_table(title, result))
+def allowlist_change(entries: tuple[str, ...], clear: bool) -> dict[str, Any] | None:
+    """The body that replaces an IP allowlist (a user's, an account's, the user's own), or None when the
+    command only shows it: ENTRIES, or --clear for an empty list, never both."""
+    if clear and entries:
+        raise click.UsageError("give entries or --clear, not both")
+    return {"ip_allowlist": list(entries)} if clear or entries else None
 
 
 def show_lockout(state: dict[str, Any], as_json: bool) -> None:
@@ -64,7 +57,7 @@ def lockout(username: str, url: str | None, admin_token: str | None, as_json: bo
     Example:
       sls user lockout alice
     """
-    show_lockout(_call(url, admin_token, "GET", _user_path(username, "lockout")), as_json)
+    show_lockout(call(url, admin_token, "GET", _user_path(username, "lockout")), as_json)
 
 
 @user.command("unlock")
@@ -80,8 +73,8 @@ def unlock(username: str, url: str | None, admin_token: str | None, as_json: boo
     Example:
       sls user unlock alice
     """
-    before = _call(url, admin_token, "GET", _user_path(username, "lockout"))
-    after = _call(url, admin_token, "POST", _user_path(username, "unlock"))
+    before = call(url, admin_token, "GET", _user_path(username, "lockout"))
+    after = call(url, admin_token, "POST", _user_path(username, "unlock"))
     if as_json:
         print_json(after)
         return
@@ -116,8 +109,8 @@ def disable(username: str, url: str | None, admin_token: str | None, as_json: bo
     Example:
       sls user disable alice
     """
-    result = _call(url, admin_token, "POST", _user_path(username, "disable"))
-    _show(result, f"{username} disabled", as_json)
+    result = call(url, admin_token, "POST", _user_path(username, "disable"))
+    show_record(result, f"{username} disabled", as_json)
 
 
 @user.command("enable")
@@ -130,8 +123,8 @@ def enable(username: str, url: str | None, admin_token: str | None, as_json: boo
     Example:
       sls user enable alice
     """
-    result = _call(url, admin_token, "POST", _user_path(username, "enable"))
-    _show(result, f"{username} enabled", as_json)
+    result = call(url, admin_token, "POST", _user_path(username, "enable"))
+    show_record(result, f"{username} enabled", as_json)
 
 
 @user.command("allowlist")
@@ -157,13 +150,9 @@ def allowlist(
       sls user allowlist alice 203.0.113.0/24 2001:db8::/32  # replace
       sls user allowlist alice --clear                      # unrestricted
     """
+    change = allowlist_change(entries, clear)
     path = _user_path(username, "ip-allowlist")
-    if clear and entries:
-        raise click.UsageError("give entries or --clear, not both")
-    if clear or entries:
-        result = _call(url, admin_token, "PUT", path, {"ip_allowlist": list(entries)})
-    else:
-        result = _call(url, admin_token, "GET", path)
+    result = call(url, admin_token, "GET" if change is None else "PUT", path, change)
     if as_json:
         print_json(result)
         return

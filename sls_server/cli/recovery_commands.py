@@ -6,10 +6,10 @@ from __future__ import annotations
 import click
 
 from . import demofile
-from .admin_commands import admin_options, server_errors
+from .admin_commands import admin_options, server_errors, show_record
 from .app_unlock import Given
 from .login_view import answer_options, tools
-from .output import fields_table, note, print_json, print_renderable
+from .output import note
 from .reading import ask
 from .step_flow import Flow
 from .step_loop import run_flow
@@ -81,7 +81,4 @@ def recover_password(
         result = api.request("POST", "/api/v1/auth/recovery/password", body)
     if demofile.remember_password(admin.url, result["username"], new):
         note(f"demo.json now holds {result['username']}'s new password: --auto logs in with it")
-    if as_json:
-        print_json(result)
-    else:
-        print_renderable(fields_table("password reset", result))
+    show_record(result, "password reset", as_json)

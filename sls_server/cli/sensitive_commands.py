@@ -10,13 +10,14 @@ import click
 
 from . import demofile
 from .admin_client import segment
-from .admin_commands import admin_options, server_errors
+from .admin_commands import admin_options, readable, server_errors, show_record
 from .answering import WHY_NO_TEXT, Answerer
 from .app_unlock import Given
 from .login_view import tools
 from .output import CliError, fields_table, print_json, print_renderable, table
+from .protect_commands import allowlist_change
 from .reading import ask
-from .session_commands import session_api, session_options, with_times
+from .session_commands import session_api, session_client, session_options
 from .sim_access import sim_token_option
 
 
@@ -44,14 +45,10 @@ def withdraw(
     Example:
       sls stepup --purpose withdrawal --auto && sls withdraw 100 --currency USD
     """
-    admin, _ = tools(url, admin_token, None, Given())
-    _, api = session_api(admin, username, token)
+    _, _, api = session_client(url, admin_token, username, token)
     with server_errors():
         result = api.request("POST", "/api/v1/withdrawals", {"amount": amount, "currency": currency})
-    if as_json:
-        print_json(result)
-    else:
-        print_renderable(fields_table("withdrawal", result))
+    show_record(result, "withdrawal", as_json)
 
 
 @click.command("change-phone")
@@ -103,17 +100,14 @@ def change_phone(
                 if as_json:
                     print_json(sent)
                 else:
-                    print_renderable(fields_table("code sent", with_times(sent)))
+                    print_renderable(fields_table("code sent", readable(sent)))
                     click.echo(f"Then: sls change-phone {number} --code DIGITS", err=True)
                 return
         result = api.request("POST", "/api/v1/account/phone", {"phone": number, "code": code})
     owner = str(result.get("username") or name or "")
     if owner and demofile.remember_phone(admin.url, owner, str(result.get("phone") or number)):
         click.echo(f"demo.json now holds {owner}'s new number: --auto reads codes off it", err=True)
-    if as_json:
-        print_json(result)
-    else:
-        print_renderable(fields_table("phone changed", result))
+    show_record(result, "phone changed", as_json)
 
 
 @click.command("change-password")
@@ -152,8 +146,7 @@ def change_password(
         current = ask("Current password", instead="--current PASSWORD", hide_input=True)
     if new is None:
         new = ask("New password", instead="--new PASSWORD", hide_input=True, twice=True)
-    admin, _ = tools(url, admin_token, None, Given())
-    _, api = session_api(admin, username, token)
+    admin, _, api = session_client(url, admin_token, username, token)
     body = {"current_password": current, "new_password": new, "end_other_sessions": not keep_other_sessions}
     with server_errors():
         result = api.request("POST", "/api/v1/account/password", body)
@@ -161,10 +154,7 @@ def change_password(
         click.echo(
             f"demo.json now holds {result['username']}'s new password: --auto logs in with it", err=True
         )
-    if as_json:
-        print_json(result)
-    else:
-        print_renderable(fields_table("password changed", result))
+    show_record(result, "password changed", as_json)
 
 
 @click.command("my-allowlist")
@@ -196,15 +186,10 @@ def my_allowlist(
       sls stepup --purpose change_security --auto && sls my-allowlist 127.0.0.1 203.0.113.0/24
       sls my-allowlist --clear                                      # off
     """
-    if clear and entries:
-        raise click.UsageError("give entries or --clear, not both")
-    admin, _ = tools(url, admin_token, None, Given())
-    _, api = session_api(admin, username, token)
+    change = allowlist_change(entries, clear)
+    _, _, api = session_client(url, admin_token, username, token)
     with server_errors():
-        if clear or entries:
-            result = api.request("PUT", "/api/v1/account/ip-allowlist", {"ip_allowlist": list(entries)})
-        else:
-            result = api.request("GET", "/api/v1/account/ip-allowlist")
+        result = api.request("GET" if change is None else "PUT", "/api/v1/account/ip-allowlist", change)
     if as_json:
         print_json(result)
         return

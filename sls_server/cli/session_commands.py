@@ -15,7 +15,7 @@ import click
 
 from . import login_state
 from .admin_client import AdminClient, segment
-from .admin_commands import admin_options, bearer, server_errors, sessions_table, when
+from .admin_commands import admin_options, bearer, connect, readable, server_errors, sessions_table
 from .app_unlock import Given
 from .device_commands import DEVICE_TYPES
 from .login_commands import finish
@@ -49,6 +49,16 @@ def session_api(
 ) -> tuple[str | None, AdminClient]:
     name, session_token = login_state.session_token(admin.url, username, token)
     return name, admin.with_token(session_token)
+
+
+def session_client(
+    url: str | None, admin_token: str | None, username: str | None, token: str | None
+) -> tuple[AdminClient, str | None, AdminClient]:
+    """The server, whose session (None: a token given with no --user) and a client sending its token: what a
+    task inside a session needs when nothing is answered through the simulators (``tools`` when it is)."""
+    admin = connect(url, admin_token)
+    name, api = session_api(admin, username, token)
+    return admin, name, api
 
 
 @click.command("stepup")
@@ -164,8 +174,7 @@ def whoami(
       sls whoami
       sls whoami --tickle --user card-carl
     """
-    admin, _ = tools(url, admin_token, None, Given())
-    _, api = session_api(admin, username, token)
+    _, _, api = session_client(url, admin_token, username, token)
     with server_errors():
         result = (
             api.request("POST", "/api/v1/session/tickle") if tickle else api.request("GET", "/api/v1/session")
@@ -173,7 +182,7 @@ def whoami(
     if as_json:
         print_json(result)
         return
-    print_renderable(fields_table(f"session of {result.get('username')}", with_times(result)))
+    print_renderable(fields_table(f"session of {result.get('username')}", readable(result)))
 
 
 @click.command("my-sessions")
@@ -212,8 +221,7 @@ def my_sessions(
     """
     if end_id is not None and end_others:
         raise click.UsageError("give --end SESSION_ID or --end-others, not both")
-    admin, _ = tools(url, admin_token, None, Given())
-    _, api = session_api(admin, username, token)
+    _, _, api = session_client(url, admin_token, username, token)
     with server_errors():
         if end_id is not None:
             result = api.request("DELETE", f"/api/v1/sessions/{segment(end_id)}")
@@ -246,8 +254,7 @@ def logout(
     Example:
       sls logout
     """
-    admin, _ = tools(url, admin_token, None, Given())
-    name, api = session_api(admin, username, token)
+    admin, name, api = session_client(url, admin_token, username, token)
     with server_errors():
         result = api.request("POST", "/api/v1/auth/logout")
     login_state.remember(admin.url, str(result.get("username") or name), session=None)
@@ -255,8 +262,3 @@ def logout(
         print_json(result)
     else:
         click.echo(f"logged out {result.get('username')}")
-
-
-def with_times(result: dict[str, Any]) -> dict[str, Any]:
-    """An answer's instants (``*_at``, Unix seconds) as a person reads them, for a table."""
-    return {k: when(v) if k.endswith("_at") else v for k, v in result.items()}

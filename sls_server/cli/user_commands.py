@@ -11,7 +11,7 @@ import click
 
 from . import demofile
 from .admin_client import segment
-from .admin_commands import admin_options, call, connect, readable, server_errors, user, when
+from .admin_commands import admin_options, call, connect, readable, server_errors, show_record, user, when
 from .device_commands import state_words
 from .output import fields_table, print_json, print_renderable, table
 from .protect_commands import show_lockout
@@ -210,7 +210,4 @@ def set_password(
         click.echo(
             f"demo.json now holds {result['username']}'s new password: --auto logs in with it", err=True
         )
-    if as_json:
-        print_json(result)
-    else:
-        print_renderable(fields_table(f"{result['username']}'s password set", result))
+    show_record(result, f"{result['username']}'s password set", as_json)

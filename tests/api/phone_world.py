@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 import pytest
+from conftest import move_clock
 from flask.testing import FlaskClient
 
 PHONE = "+15555550123"
@@ -68,9 +69,7 @@ class Phone:
         return self.client.post(f"/api/v1/auth/login/{txn_id}/verify", json={"response": code})
 
     def move_clock(self, seconds: int) -> int:
-        moved = self.client.post("/admin/v1/clock", json={"advance_s": seconds}, headers=self.headers)
-        assert moved.status_code == 200
-        return int(moved.get_json()["now"])
+        return move_clock(self.client, self.headers, seconds)
 
     def conditions(self, status: int = 200, number: str = PHONE, **body: Any) -> Any:
         answer = self.client.put(f"/sim/v1/phones/{number}/conditions", json=body)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any, NamedTuple
 
 import pytest
 from conftest import ADMIN_TOKEN, EnrolledUser
@@ -10,229 +11,115 @@ from conftest import ADMIN_TOKEN, EnrolledUser
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 JSON = "application/json"
 
-# (method, path, raw body or object, content type, headers, status, error code, field)
+
+class Bad(NamedTuple):
+    """One bad request and its refusal: by default a JSON body, refused 400 ``invalid_request`` naming
+    ``field`` (None: the error names none)."""
+
+    method: str
+    path: str
+    body: Any  # a raw body (str), an object sent as JSON, or None
+    field: str | None
+    content_type: str | None = JSON
+    headers: dict[str, str] | None = None
+    status: int = 400
+    code: str = "invalid_request"
+
+
 CASES = [
-    ("POST", "/api/v1/auth/login", "{not json", JSON, {}, 400, "invalid_request", "body"),
-    ("POST", "/api/v1/auth/login", "", JSON, {}, 400, "invalid_request", "body"),
-    ("POST", "/api/v1/auth/login", "[1, 2]", JSON, {}, 400, "invalid_request", "body"),
-    ("POST", "/api/v1/auth/login", '"alice"', JSON, {}, 400, "invalid_request", "body"),
-    (
+    Bad("POST", "/api/v1/auth/login", "{not json", "body"),
+    Bad("POST", "/api/v1/auth/login", "", "body"),
+    Bad("POST", "/api/v1/auth/login", "[1, 2]", "body"),
+    Bad("POST", "/api/v1/auth/login", '"alice"', "body"),
+    Bad(
         "POST",
         "/api/v1/auth/login",
         "username=alice",
-        "application/x-www-form-urlencoded",
-        {},
-        400,
-        "invalid_request",
         "body",
+        content_type="application/x-www-form-urlencoded",
     ),
-    ("POST", "/api/v1/auth/login", {"password": "x" * 10}, JSON, {}, 400, "invalid_request", "username"),
-    ("POST", "/api/v1/auth/login", {"username": "alice"}, JSON, {}, 400, "invalid_request", "password"),
-    (
-        "POST",
-        "/api/v1/auth/login",
-        {"username": 7, "password": "x" * 10},
-        JSON,
-        {},
-        400,
-        "invalid_request",
-        "username",
-    ),
-    (
-        "POST",
-        "/api/v1/auth/login",
-        {"username": "alice", "password": None},
-        JSON,
-        {},
-        400,
-        "invalid_request",
-        "password",
-    ),
-    (
-        "POST",
-        "/api/v1/auth/login",
-        {"username": "alice", "password": ["x"]},
-        JSON,
-        {},
-        400,
-        "invalid_request",
-        "password",
-    ),
-    (
-        "POST",
-        "/api/v1/auth/login",
-        {"username": "a" * 500, "password": "x" * 10},
-        JSON,
-        {},
-        400,
-        "invalid_request",
-        "username",
-    ),
-    (
-        "POST",
-        "/api/v1/auth/login",
-        {"username": "alice", "password": "x" * 70_000},
-        JSON,
-        {},
-        400,
-        "invalid_request",
-        "body",
-    ),
-    ("POST", "/api/v1/auth/login/TXN/verify", {}, JSON, {}, 400, "invalid_request", "response"),
-    (
-        "POST",
-        "/api/v1/auth/login/TXN/verify",
-        {"response": 12345678},
-        JSON,
-        {},
-        400,
-        "invalid_request",
-        "response",
-    ),
-    (
-        "POST",
-        "/api/v1/auth/login/TXN/verify",
-        {"response": "1234"},
-        JSON,
-        {},
-        400,
-        "invalid_request",
-        "response",
-    ),
-    (
-        "POST",
-        "/api/v1/auth/login/TXN/verify",
-        {"response": "abcdefgh"},
-        JSON,
-        {},
-        400,
-        "invalid_request",
-        "response",
-    ),
-    ("POST", "/sim/v1/dscplus/DEV/respond", {"pin": "1234"}, JSON, {}, 400, "invalid_request", "challenge"),
-    (
-        "POST",
-        "/sim/v1/dscplus/DEV/respond",
-        {"pin": 1234, "challenge": "123456"},
-        JSON,
-        {},
-        400,
-        "invalid_request",
-        "pin",
-    ),
-    (
-        "POST",
-        "/sim/v1/dscplus/DEV/respond",
-        {"pin": "1234", "challenge": "12345"},
-        JSON,
-        {},
-        400,
-        "invalid_request",
-        "challenge",
-    ),
-    (
+    Bad("POST", "/api/v1/auth/login", {"password": "x" * 10}, "username"),
+    Bad("POST", "/api/v1/auth/login", {"username": "alice"}, "password"),
+    Bad("POST", "/api/v1/auth/login", {"username": 7, "password": "x" * 10}, "username"),
+    Bad("POST", "/api/v1/auth/login", {"username": "alice", "password": None}, "password"),
+    Bad("POST", "/api/v1/auth/login", {"username": "alice", "password": ["x"]}, "password"),
+    Bad("POST", "/api/v1/auth/login", {"username": "a" * 500, "password": "x" * 10}, "username"),
+    Bad("POST", "/api/v1/auth/login", {"username": "alice", "password": "x" * 70_000}, "body"),
+    Bad("POST", "/api/v1/auth/login/TXN/verify", {}, "response"),
+    Bad("POST", "/api/v1/auth/login/TXN/verify", {"response": 12345678}, "response"),
+    Bad("POST", "/api/v1/auth/login/TXN/verify", {"response": "1234"}, "response"),
+    Bad("POST", "/api/v1/auth/login/TXN/verify", {"response": "abcdefgh"}, "response"),
+    Bad("POST", "/sim/v1/dscplus/DEV/respond", {"pin": "1234"}, "challenge"),
+    Bad("POST", "/sim/v1/dscplus/DEV/respond", {"pin": 1234, "challenge": "123456"}, "pin"),
+    Bad("POST", "/sim/v1/dscplus/DEV/respond", {"pin": "1234", "challenge": "12345"}, "challenge"),
+    Bad(
         "POST",
         "/admin/v1/users",
         {"username": "bob", "password": "short"},
-        JSON,
-        ADMIN,
-        400,
-        "weak_password",
         "password",
+        headers=ADMIN,
+        code="weak_password",
     ),
-    (
+    Bad(
         "POST",
         "/admin/v1/users",
         {"username": "b", "password": "long-enough-pass-1"},
-        JSON,
-        ADMIN,
-        400,
-        "invalid_request",
         "username",
+        headers=ADMIN,
     ),
-    (
+    Bad(
         "POST",
         "/admin/v1/users",
         {"username": "bob", "password": "long-enough-pass-1", "phone": "555"},
-        JSON,
-        ADMIN,
-        400,
-        "invalid_request",
         "phone",
+        headers=ADMIN,
     ),
-    (
-        "POST",
-        "/admin/v1/users/alice/devices",
-        {"type": "dscplus", "pin": "12345"},
-        JSON,
-        ADMIN,
-        400,
-        "invalid_request",
-        "pin",
-    ),
-    (
-        "POST",
-        "/admin/v1/users/alice/devices",
-        {"type": "dscplus", "pin": 1234},
-        JSON,
-        ADMIN,
-        400,
-        "invalid_request",
-        "pin",
-    ),
-    (
+    Bad("POST", "/admin/v1/users/alice/devices", {"type": "dscplus", "pin": "12345"}, "pin", headers=ADMIN),
+    Bad("POST", "/admin/v1/users/alice/devices", {"type": "dscplus", "pin": 1234}, "pin", headers=ADMIN),
+    Bad(
         "POST",
         "/admin/v1/users/alice/devices",
         {"type": "pigeon"},
-        JSON,
-        ADMIN,
-        400,
-        "unsupported_device_type",
         "type",
+        headers=ADMIN,
+        code="unsupported_device_type",
     ),
-    ("POST", "/admin/v1/clock", {}, JSON, ADMIN, 400, "invalid_request", "advance_s"),
-    ("POST", "/admin/v1/clock", {"advance_s": "900"}, JSON, ADMIN, 400, "invalid_request", "advance_s"),
-    ("POST", "/admin/v1/clock", {"advance_s": True}, JSON, ADMIN, 400, "invalid_request", "advance_s"),
-    (
-        "POST",
-        "/admin/v1/clock",
-        {"advance_s": 1, "set_at": 5},
-        JSON,
-        ADMIN,
-        400,
-        "invalid_request",
-        "advance_s",
-    ),
-    ("GET", "/admin/v1/events?limit=zero", None, None, ADMIN, 400, "invalid_request", "limit"),
-    ("GET", "/admin/v1/events?since=drop-table", None, None, ADMIN, 400, "invalid_request", "since"),
-    ("GET", "/admin/v1/users", None, None, {}, 401, "admin_token_required", None),
-    (
+    Bad("POST", "/admin/v1/clock", {}, "advance_s", headers=ADMIN),
+    Bad("POST", "/admin/v1/clock", {"advance_s": "900"}, "advance_s", headers=ADMIN),
+    Bad("POST", "/admin/v1/clock", {"advance_s": True}, "advance_s", headers=ADMIN),
+    Bad("POST", "/admin/v1/clock", {"advance_s": 1, "set_at": 5}, "advance_s", headers=ADMIN),
+    Bad("GET", "/admin/v1/events?limit=zero", None, "limit", content_type=None, headers=ADMIN),
+    Bad("GET", "/admin/v1/events?since=drop-table", None, "since", content_type=None, headers=ADMIN),
+    Bad("GET", "/admin/v1/users", None, None, content_type=None, status=401, code="admin_token_required"),
+    Bad(
         "GET",
         "/admin/v1/users",
         None,
         None,
-        {"Authorization": "Bearer wrong-token-wrong-token"},
-        401,
-        "admin_token_required",
-        None,
+        content_type=None,
+        headers={"Authorization": "Bearer wrong-token-wrong-token"},
+        status=401,
+        code="admin_token_required",
     ),
-    ("GET", "/api/v1/nowhere", None, None, {}, 404, "not_found", None),
-    ("DELETE", "/api/v1/auth/login", None, None, {}, 405, "method_not_allowed", None),
-    ("GET", "/sim/v1/dscplus/nope", None, None, {}, 404, "unknown_device", None),
+    Bad("GET", "/api/v1/nowhere", None, None, content_type=None, status=404, code="not_found"),
+    Bad("DELETE", "/api/v1/auth/login", None, None, content_type=None, status=405, code="method_not_allowed"),
+    Bad("GET", "/sim/v1/dscplus/nope", None, None, content_type=None, status=404, code="unknown_device"),
 ]
 
 
-def _id(case: tuple) -> str:
-    return f"{case[0]} {case[1]} -> {case[6]}/{case[7]}"
+def _id(case: Bad) -> str:
+    return f"{case.method} {case.path} -> {case.code}/{case.field}"
 
 
 @pytest.mark.parametrize("case", CASES, ids=[_id(c) for c in CASES])
-def test_bad_input_gets_a_json_4xx_naming_the_field(alice: EnrolledUser, case: tuple) -> None:
-    method, path, body, content_type, headers, status, code, field = case
+def test_bad_input_gets_a_json_4xx_naming_the_field(alice: EnrolledUser, case: Bad) -> None:
+    method, path, body, field, content_type, headers, status, code = case
     path = path.replace("TXN", alice.start_login()["txn_id"]).replace("DEV", alice.device_id)
     data = body if isinstance(body, str) or body is None else json.dumps(body)
     before = _state(alice)
-    answered = alice.client.open(path, method=method, data=data, content_type=content_type, headers=headers)
+    answered = alice.client.open(
+        path, method=method, data=data, content_type=content_type, headers=headers or {}
+    )
     assert answered.status_code == status, answered.get_json()
     assert answered.is_json
     payload = answered.get_json()

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from conftest import move_clock
 from flask import Flask
 from flask.testing import FlaskClient
 from gateway_cli import gateway_sls, served_gateway  # noqa: F401  (the sls fixture)
@@ -24,13 +25,6 @@ def gateway_app(app_config: dict[str, Any]) -> Flask:
     return create_app({**app_config, "GATEWAY": True, "IDLE_TIMEOUT": IDLE_S})
 
 
-def advance(gw: FlaskClient, headers: dict[str, str], seconds: int) -> int:
-    """The server's now, after moving it."""
-    moved = gw.post("/admin/v1/clock", json={"advance_s": seconds}, headers=headers)
-    assert moved.status_code == 200
-    return int(moved.get_json()["now"])
-
-
 def gateway_state(gw: FlaskClient, headers: dict[str, str]) -> dict[str, Any]:
     answer = gw.get("/admin/v1/gateway", headers=headers)
     assert answer.status_code == 200
@@ -41,20 +35,20 @@ def test_an_idle_ending_is_shown_as_the_401_says_it_with_when(
     gw: FlaskClient, sam: str, admin_headers: dict[str, str]
 ) -> None:
     assert gateway_state(gw, admin_headers)["ended"] is None  # a live session: nothing ended
-    found_at = advance(gw, admin_headers, IDLE_S + 1)
+    found_at = move_clock(gw, admin_headers, IDLE_S + 1)
     state = gateway_state(gw, admin_headers)  # the admin's look finds it ended
     assert state["session"] is None
     assert state["ended"] == {"reason": "session_expired", "ended_by": "idle", "at": found_at}
     refused = gw.post("/v1/api/tickle").get_json()
     assert (refused["reason"], refused["ended_by"]) == ("session_expired", "idle")
-    advance(gw, admin_headers, 60)
+    move_clock(gw, admin_headers, 60)
     assert gateway_state(gw, admin_headers)["ended"]["at"] == found_at  # when it ended, not when looked at
 
 
 def test_an_sso_expiry_is_shown_until_the_next_login_and_no_secret_with_it(
     gw: FlaskClient, sam: str, admin_headers: dict[str, str]
 ) -> None:
-    now = advance(gw, admin_headers, 0)
+    now = move_clock(gw, admin_headers, 0)
     expired = gw.post("/admin/v1/gateway/expire", headers=admin_headers).get_json()
     assert expired["session"] is None
     assert expired["ended"] == {"reason": "sso_expired", "ended_by": "sso_expired", "at": now}
@@ -69,7 +63,7 @@ def test_the_ending_is_news_for_an_hour_of_the_server_s_clock(
 ) -> None:
     assert gw.post("/v1/api/logout").status_code == 200
     assert gateway_state(gw, admin_headers)["ended"]["reason"] == "logout"
-    advance(gw, admin_headers, 3600)
+    move_clock(gw, admin_headers, 3600)
     assert gateway_state(gw, admin_headers)["ended"] is None
     assert "reason" not in gw.post("/v1/api/tickle").get_json()  # as the REST routes no longer say it
 
@@ -77,11 +71,11 @@ def test_the_ending_is_news_for_an_hour_of_the_server_s_clock(
 def test_sls_gateway_state_status_says_how_the_last_session_ended(
     sls: Any, gw: FlaskClient, sam: str, admin_headers: dict[str, str]
 ) -> None:
-    found_at = advance(gw, admin_headers, IDLE_S + 1)
+    found_at = move_clock(gw, admin_headers, IDLE_S + 1)
     said = sls("status")
     assert said.exit_code == 0, said.output
     hhmm = datetime.fromtimestamp(found_at, UTC).strftime("%H:%M")
     assert f"none — the last one ended: idle timeout at {hhmm} UTC" in " ".join(said.stdout.split())
-    advance(gw, admin_headers, 3600)
+    move_clock(gw, admin_headers, 3600)
     plain = sls("status")
     assert "none: log in through /sso/Login" in plain.stdout and "ended" not in plain.stdout

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from conftest import move_clock
 from flask import Flask
 from flask.testing import FlaskClient
 from gateway_kit import gateway_client, logged_in, make_user, sam_logged_in  # noqa: F401  (the gw and sam fixtures)
@@ -27,20 +28,16 @@ def gateway_app(app_config: dict[str, Any]) -> Flask:
     return create_app({**app_config, "GATEWAY": True, **timeouts})
 
 
-def advance(gw: FlaskClient, headers: dict[str, str], seconds: int) -> None:
-    assert gw.post("/admin/v1/clock", json={"advance_s": seconds}, headers=headers).status_code == 200
-
-
 def idle_out(gw: FlaskClient, headers: dict[str, str]) -> None:
-    advance(gw, headers, IDLE_S + 1)
+    move_clock(gw, headers, IDLE_S + 1)
 
 
 def outlive(gw: FlaskClient, headers: dict[str, str]) -> None:
     """Tickled every 10 minutes (never idle) until the session's absolute lifetime is over."""
     for _ in range(LIFETIME_S // 600 - 1):
-        advance(gw, headers, 600)
+        move_clock(gw, headers, 600)
         assert gw.post("/v1/api/tickle").status_code == 200
-    advance(gw, headers, 600)
+    move_clock(gw, headers, 600)
 
 
 def ended_events(gw: FlaskClient, headers: dict[str, str]) -> list[tuple[str, Any]]:
@@ -90,7 +87,7 @@ def test_every_other_ending_repeats_its_reason(
     said.append(gw.post("/v1/api/tickle").get_json())
     logged_in(gw, sam)
     gw.put("/admin/v1/gateway/daily-reset", json={"at": "12:05"}, headers=admin_headers)  # the clock: 12:00
-    advance(gw, admin_headers, 300)
+    move_clock(gw, admin_headers, 300)
     said.append(gw.post("/v1/api/tickle").get_json())
     logged_in(gw, sam)
     assert gw.post(f"/admin/v1/users/{sam}/disable", headers=admin_headers).status_code == 200

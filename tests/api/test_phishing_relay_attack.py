@@ -32,6 +32,19 @@ def logins_from_relay(client: FlaskClient, headers: dict[str, str], username: st
     return [e for e in events if e["type"] == "login.succeeded" and e.get("ip") in pool]
 
 
+def signed_in_by_text_before(client: FlaskClient, name: str, phone: str) -> None:
+    """She logs in herself once, from her own address (her password, then the code texted to ``phone``), so
+    the relay's address is a new place: its login texts her a sign-in notice naming it."""
+    started = client.post("/api/v1/auth/login", json={"username": name, "password": PASSWORD}).get_json()
+    texts = client.get(f"/sim/v1/phones/{phone}/messages").get_json()["messages"]
+    done = client.post(
+        f"/api/v1/auth/login/{started['txn_id']}/verify",
+        json={"response": texts[0]["code"]},
+        headers={"X-Login-Token": started["login_token"]},
+    )
+    assert done.status_code == 200, done.get_json()
+
+
 def test_a_relayed_card_response_logs_the_attacker_in(
     client: FlaskClient, admin_headers: dict[str, str]
 ) -> None:
@@ -123,14 +136,7 @@ def test_the_relay_s_sign_in_from_a_new_address_is_texted_to_her_and_said(
     """ASVS 6.3.5: she has logged in before from her own address, so the relay's sign-in from another texts
     her a notice naming its address; the report quotes it (after the fact: the attacker is already in)."""
     victim(client, admin_headers, "sam", "sms", "+15555550104")
-    started = client.post("/api/v1/auth/login", json={"username": "sam", "password": PASSWORD}).get_json()
-    texts = client.get("/sim/v1/phones/+15555550104/messages").get_json()["messages"]
-    done = client.post(
-        f"/api/v1/auth/login/{started['txn_id']}/verify",
-        json={"response": texts[0]["code"]},
-        headers={"X-Login-Token": started["login_token"]},
-    )
-    assert done.status_code == 200, done.get_json()
+    signed_in_by_text_before(client, "sam", "+15555550104")
     result = relay(client, admin_headers, "sam", PASSWORD)
     assert result["attacker_succeeded"] is True, result["summary"]
     told = "The victim's phone got a text: \"Someone signed in to your account from a new location"

@@ -14,10 +14,9 @@ from ibkey_world import PASSWORD as IBKEY_PASSWORD
 from ibkey_world import UNLOCK, push_login
 from ibkey_world import World as IbkeyWorld
 from page_forms import sign_in_to_console
-from test_phishing_relay_attack import relay
+from test_phishing_relay_attack import RELAY_IP, relay, signed_in_by_text_before
 from test_trainer_attacks import PASSWORD, victim
 
-RELAY_IP = "198.51.100.200"
 #: What a captured secret shows as: the same whatever was typed, so not even its length is told.
 MASK = "••••••••"
 
@@ -128,14 +127,7 @@ def test_the_sign_in_notice_her_phone_got_is_on_the_screen(
     """She has signed in before from her own address: the relay's login texts her a notice naming the
     attacker's address, and the screen says so beside the attacker in (the notice comes after the fact)."""
     victim(client, admin_headers, "sam", "sms", "+15555550104")
-    started = client.post("/api/v1/auth/login", json={"username": "sam", "password": PASSWORD}).get_json()
-    texts = client.get("/sim/v1/phones/+15555550104/messages").get_json()["messages"]
-    done = client.post(
-        f"/api/v1/auth/login/{started['txn_id']}/verify",
-        json={"response": texts[0]["code"]},
-        headers={"X-Login-Token": started["login_token"]},
-    )
-    assert done.status_code == 200, done.get_json()
+    signed_in_by_text_before(client, "sam", "+15555550104")
     relay(client, admin_headers, "sam", PASSWORD)
     seen = screen(client, admin_headers)
     assert seen["state"] == "got_in", seen

@@ -82,6 +82,16 @@ def test_the_page_sets_what_the_twin_would(client: FlaskClient, rita: str) -> No
     assert given_back.status_code == 200 and _conditions(client)["sim_swapped_to"] is None
 
 
+def test_the_page_shows_the_conditions_its_twin_answers(client: FlaskClient, rita: str) -> None:
+    """Both read the model's fields (``asdict``): the page's state is the twin's answer but for the number."""
+    body = {"roaming": True, "delivery_delay_s": 30, "roaming_loses_every": 3}
+    assert client.put(f"/sim/v1/phones/{NUMBER}/conditions", json=body).status_code == 200
+    shown = client.get("/sim/phone/rita/state")
+    assert shown.status_code == 200, shown.get_json()
+    assert {"number": NUMBER, **shown.get_json()["conditions"]} == _conditions(client)
+    assert _conditions(client)["roaming_loses_every"] == 3
+
+
 def test_an_unknown_call_is_told_with_the_twin_s_code(client: FlaskClient, rita: str) -> None:
     for call_id in ("c0ffee", "NOT-A-CALL-ID"):
         twin = client.get(f"/sim/v1/phones/{NUMBER}/calls/{call_id}/audio")

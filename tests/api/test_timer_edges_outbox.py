@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from conftest import move_clock
 from flask.testing import FlaskClient
 from gateway_kit import PASSWORD
 
@@ -31,10 +32,6 @@ def gw(app_config: dict[str, Any], admin_headers: dict[str, str]) -> FlaskClient
     return client
 
 
-def _move(client: FlaskClient, headers: dict[str, str], seconds: int) -> None:
-    assert client.post("/admin/v1/clock", json={"advance_s": seconds}, headers=headers).status_code == 200
-
-
 @pytest.mark.parametrize(("after_send", "handed_out"), [(TTL - 1, True), (TTL, False), (TTL + 1, False)])
 def test_a_delayed_code_is_handed_out_only_while_its_login_takes_it(
     gw: FlaskClient, admin_headers: dict[str, str], after_send: int, handed_out: bool
@@ -42,7 +39,7 @@ def test_a_delayed_code_is_handed_out_only_while_its_login_takes_it(
     assert gw.put(f"/sim/v1/phones/{PHONE}/conditions", json={"delivery_delay_s": DELAY}).status_code == 200
     started = gw.post("/api/v1/auth/login", json={"username": "sam", "password": PASSWORD}).get_json()
     assert started["expires_at"] - TTL == gw.get("/admin/v1/clock", headers=admin_headers).get_json()["now"]
-    _move(gw, admin_headers, after_send)
+    move_clock(gw, admin_headers, after_send)
     latest = gw.get("/sim/v1/outbox/latest-code", query_string={"user": "sam"})
     assert (latest.status_code == 200) is handed_out, (after_send, latest.get_data(as_text=True))
     if handed_out:
@@ -80,9 +77,9 @@ def test_a_slow_text_arriving_after_the_callback_does_not_displace_its_code(
     arrive is not the one the login takes."""
     assert gw.put(f"/sim/v1/phones/{PHONE}/conditions", json={"delivery_delay_s": DELAY}).status_code == 200
     started = gw.post("/api/v1/auth/login", json={"username": "sam", "password": PASSWORD}).get_json()
-    _move(gw, admin_headers, 10)
+    move_clock(gw, admin_headers, 10)
     _switch(gw, started["txn_id"], "voice")
-    _move(gw, admin_headers, DELAY)
+    move_clock(gw, admin_headers, DELAY)
     texts = gw.get(f"/sim/v1/phones/{PHONE}/messages").get_json()["messages"]
     calls = gw.get(f"/sim/v1/phones/{PHONE}/calls").get_json()["calls"]
     assert texts and texts[0]["at"] > calls[0]["at"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from conftest import move_clock
 from flask.testing import FlaskClient
 from freezegun.api import FrozenDateTimeFactory
 from test_totp import (
@@ -35,10 +36,16 @@ def tina(client: FlaskClient, admin_headers: dict[str, str], frozen: FrozenDateT
     return enrol_totp(client, admin_headers, make_user(client, admin_headers))
 
 
-def _move(client: FlaskClient, headers: dict[str, str], seconds: int) -> int:
-    moved = client.post("/admin/v1/clock", json={"advance_s": seconds}, headers=headers)
-    assert moved.status_code == 200
-    return int(moved.get_json()["now"])
+def _logged_in_now_and_ahead(
+    client: FlaskClient, headers: dict[str, str], tina: dict[str, Any]
+) -> tuple[str, str]:
+    """tina logs in with her app's code now, then with its code on the clock moved :data:`AHEAD` (left
+    there): the two codes, each accepted once."""
+    used_before = app_code(tina, server_now(client, headers))
+    assert log_in_with(client, "tina", used_before).status_code == 200
+    used_ahead = app_code(tina, move_clock(client, headers, AHEAD))
+    assert log_in_with(client, "tina", used_ahead).status_code == 200
+    return used_before, used_ahead
 
 
 @pytest.mark.parametrize(("steps", "taken"), [(-2, False), (-1, True), (0, True), (1, True), (2, False)])
@@ -46,7 +53,7 @@ def test_the_window_is_one_step_either_way_at_a_step_edge(
     client: FlaskClient, admin_headers: dict[str, str], tina: dict[str, Any], steps: int, taken: bool
 ) -> None:
     now = server_now(client, admin_headers)
-    edge = _move(client, admin_headers, 30 - now % 30)  # the first second of a step
+    edge = move_clock(client, admin_headers, 30 - now % 30)  # the first second of a step
     answered = log_in_with(client, "tina", app_code(tina, edge + 30 * steps))
     if taken:
         assert answered.status_code == 200, answered.get_json()
@@ -57,30 +64,20 @@ def test_the_window_is_one_step_either_way_at_a_step_edge(
 def test_putting_the_clock_back_does_not_lock_the_app_out(
     client: FlaskClient, admin_headers: dict[str, str], tina: dict[str, Any]
 ) -> None:
-    before = server_now(client, admin_headers)
-    used_before = app_code(tina, before)
-    assert log_in_with(client, "tina", used_before).status_code == 200
-    ahead = _move(client, admin_headers, AHEAD)
-    used_ahead = app_code(tina, ahead)
-    assert log_in_with(client, "tina", used_ahead).status_code == 200
-    back = _move(client, admin_headers, -AHEAD + 60)  # put back: two steps after the first login
+    _logged_in_now_and_ahead(client, admin_headers, tina)
+    back = move_clock(client, admin_headers, -AHEAD + 60)  # put back: two steps after the first login's
     answered = log_in_with(client, "tina", app_code(tina, back))
-    assert answered.status_code == 200, answered.get_json()  # was refused until the clock reached `ahead`
+    assert answered.status_code == 200, answered.get_json()  # was refused till time caught up
     assert_replayed(log_in_with(client, "tina", app_code(tina, back)))  # used: once only
 
 
 def test_codes_used_before_or_after_the_move_are_never_taken_again(
     client: FlaskClient, admin_headers: dict[str, str], tina: dict[str, Any]
 ) -> None:
-    before = server_now(client, admin_headers)
-    used_before = app_code(tina, before)
-    assert log_in_with(client, "tina", used_before).status_code == 200
-    ahead = _move(client, admin_headers, AHEAD)
-    used_ahead = app_code(tina, ahead)
-    assert log_in_with(client, "tina", used_ahead).status_code == 200
-    _move(client, admin_headers, -AHEAD + 30)  # one step after the first login: its code is in the window
+    used_before, used_ahead = _logged_in_now_and_ahead(client, admin_headers, tina)
+    move_clock(client, admin_headers, -AHEAD + 30)  # a step after the first login: its code in the window
     assert_replayed(log_in_with(client, "tina", used_before))
-    _move(client, admin_headers, AHEAD - 30)  # forward again, to the step used ahead
+    move_clock(client, admin_headers, AHEAD - 30)  # forward again, to the step used ahead
     assert_replayed(log_in_with(client, "tina", used_ahead))
 
 
@@ -92,9 +89,9 @@ def test_a_code_used_before_more_than_sixteen_newer_ones_stays_refused_when_the_
     before = server_now(client, admin_headers)
     used_before = app_code(tina, before)
     assert log_in_with(client, "tina", used_before).status_code == 200
-    at = _move(client, admin_headers, AHEAD)
+    at = move_clock(client, admin_headers, AHEAD)
     for _ in range(17):  # 17 newer codes, a step apart
         assert log_in_with(client, "tina", app_code(tina, at)).status_code == 200
-        at = _move(client, admin_headers, 30)
-    _move(client, admin_headers, before - at)  # back to the first login's step: its code is in the window
+        at = move_clock(client, admin_headers, 30)
+    move_clock(client, admin_headers, before - at)  # back to the first login's step: its code in the window
     assert_replayed(log_in_with(client, "tina", used_before))  # was 200: a code taken twice

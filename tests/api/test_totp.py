@@ -18,6 +18,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pyotp
 import pytest
+from conftest import move_clock
 from flask.testing import FlaskClient
 from freezegun import freeze_time
 from freezegun.api import FrozenDateTimeFactory
@@ -221,7 +222,7 @@ def test_the_next_step_is_accepted_after_a_login(
     client: FlaskClient, admin_headers: dict[str, str], tina: dict[str, Any]
 ) -> None:
     assert log_in_with(client, "tina", app_code(tina, server_now(client, admin_headers))).status_code == 200
-    later = client.post("/admin/v1/clock", json={"advance_s": 30}, headers=admin_headers).get_json()["now"]
+    later = move_clock(client, admin_headers, 30)
     assert log_in_with(client, "tina", app_code(tina, later)).status_code == 200
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from conftest import move_clock
 from flask.testing import FlaskClient
 from freezegun.api import FrozenDateTimeFactory
 from test_totp import (
@@ -60,7 +61,7 @@ def test_replays_in_one_login_spend_no_attempt_and_leave_it_answerable(
     assert _events(client, admin_headers, "device.locked") == []
     replayed = _events(client, admin_headers, "login.code_replayed")  # every attempt is in the trail
     assert len(replayed) == REPLAYS and used not in str(replayed)
-    later = client.post("/admin/v1/clock", json={"advance_s": 30}, headers=admin_headers).get_json()["now"]
+    later = move_clock(client, admin_headers, 30)
     fresh = app_code(tina, later)
     wrong = f"{(int(fresh) + 1) % 10**6:06d}"
     refused = _verify(client, started["txn_id"], wrong)
@@ -79,7 +80,7 @@ def test_replays_across_logins_do_not_disable_the_app(
     assert log_in_with(client, "tina", used).status_code == 200
     for _ in range(REPLAYS):
         assert_replayed(log_in_with(client, "tina", used))
-    later = client.post("/admin/v1/clock", json={"advance_s": 30}, headers=admin_headers).get_json()["now"]
+    later = move_clock(client, admin_headers, 30)
     assert log_in_with(client, "tina", app_code(tina, later)).status_code == 200
 
 
@@ -97,7 +98,7 @@ def test_a_step_up_told_a_replayed_code_is_told_so_too(
     for _ in range(REPLAYS):
         answer = {"txn_id": opened["txn_id"], "response": used}
         assert_replayed(client.post("/api/v1/verify", json=answer, headers=bearer))
-    later = client.post("/admin/v1/clock", json={"advance_s": 30}, headers=admin_headers).get_json()["now"]
+    later = move_clock(client, admin_headers, 30)
     answer = {"txn_id": opened["txn_id"], "response": app_code(tina, later)}
     verified = client.post("/api/v1/verify", json=answer, headers=bearer)
     assert verified.status_code == 200 and verified.get_json()["state"] == "verified", verified.get_json()

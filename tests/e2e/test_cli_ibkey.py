@@ -16,21 +16,12 @@ def test_cli_drives_the_phone_over_http(sls_serve: Any, tmp_path: Any) -> None:
     """``sls device activate|notifications|approve|ibkey-respond`` against a real ``sls serve``."""
     import requests
     from click.testing import CliRunner
-    from conftest import ADMIN_TOKEN
+    from conftest import ibkey_user_over_http
 
     from sls_server.cli.main import cli
 
     server = sls_serve(workers=1)
-    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
-    body = {"username": "alice", "password": PASSWORD, "phone": PHONES["alice"], "sms": False}
-    assert requests.post(f"{server.url}/admin/v1/users", json=body, headers=admin, timeout=10).ok
-    enrolled = requests.post(
-        f"{server.url}/admin/v1/users/alice/devices",
-        json={"type": "ibkey", "platform": "android"},
-        headers=admin,
-        timeout=10,
-    ).json()
-    app = enrolled["device_id"]
+    app = ibkey_user_over_http(server.url, "alice", PASSWORD, PHONES["alice"])
     inbox = requests.get(f"{server.url}/sim/v1/phones/{PHONES['alice']}/messages", timeout=10).json()
     code = next(m["code"] for m in inbox["messages"] if "activation code" in m["text"])
     env = {"SLS_DATA_DIR": str(tmp_path / "cli"), "SLS_URL": server.url}

@@ -12,7 +12,7 @@ import pytest
 import requests
 from cli_world import seeded
 from click.testing import CliRunner, Result
-from conftest import ADMIN_TOKEN, DEMO_ENV
+from conftest import ADMIN_TOKEN, DEMO_ENV, ibkey_user_over_http
 from json_error_kit import json_error
 
 from sls_server.cli.main import cli
@@ -25,16 +25,7 @@ PASSCODE = "482916"
 
 def test_the_cli_keys_the_iphones_passcode_and_sets_face_id(sls_serve: Any, tmp_path: Path) -> None:
     server = sls_serve(workers=1)
-    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
-    body = {"username": "ivo", "password": PASSWORD, "phone": PHONE, "sms": False}
-    assert requests.post(f"{server.url}/admin/v1/users", json=body, headers=admin, timeout=10).ok
-    enrolled = requests.post(
-        f"{server.url}/admin/v1/users/ivo/devices",
-        json={"type": "ibkey", "platform": "ios"},
-        headers=admin,
-        timeout=10,
-    ).json()
-    app = enrolled["device_id"]
+    app = ibkey_user_over_http(server.url, "ivo", PASSWORD, PHONE, "ios")
     inbox = requests.get(f"{server.url}/sim/v1/phones/{PHONE}/messages", timeout=10).json()
     code = next(m["code"] for m in inbox["messages"] if m["purpose"] == "ibkey_activation")
     env = {"SLS_DATA_DIR": str(tmp_path / "cli"), "SLS_URL": server.url}
@@ -105,15 +96,7 @@ def test_auto_for_an_iphone_not_in_the_demo_takes_passcode_and_says_when_it_is_m
     sls_serve: Any, tmp_path: Path
 ) -> None:
     server = sls_serve(workers=1)
-    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
-    body = {"username": "ivo", "password": PASSWORD, "phone": PHONE, "sms": False}
-    assert requests.post(f"{server.url}/admin/v1/users", json=body, headers=admin, timeout=10).ok
-    app = requests.post(
-        f"{server.url}/admin/v1/users/ivo/devices",
-        json={"type": "ibkey", "platform": "ios"},
-        headers=admin,
-        timeout=10,
-    ).json()["device_id"]
+    app = ibkey_user_over_http(server.url, "ivo", PASSWORD, PHONE, "ios")
     inbox = requests.get(f"{server.url}/sim/v1/phones/{PHONE}/messages", timeout=10).json()
     code = next(m["code"] for m in inbox["messages"] if m["purpose"] == "ibkey_activation")
     activation = {"username": "ivo", "password": PASSWORD, "activation_code": code, "passcode": PASSCODE}

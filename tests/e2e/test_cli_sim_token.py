@@ -7,9 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 from click.testing import CliRunner, Result
-from conftest import ADMIN_TOKEN
+from conftest import ADMIN_TOKEN, ibkey_user_over_http
 
 from sls_server.cli import demofile
 from sls_server.cli.main import cli
@@ -18,7 +17,6 @@ pytestmark = pytest.mark.e2e
 SIM_TOKEN = "trainer-sim-token-0123456789"
 PHONE = "+15550100077"
 PASSWORD = "Amber-Falcon-Ibkey-17"
-ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
 
 def _sls(env: dict[str, str], *args: str) -> Result:
@@ -27,15 +25,7 @@ def _sls(env: dict[str, str], *args: str) -> Result:
 
 def test_sim_commands_send_the_sim_token(sls_serve: Any, tmp_path: Path) -> None:
     server = sls_serve(workers=1, SLS_SIM_TOKEN=SIM_TOKEN)
-    body = {"username": "alice", "password": PASSWORD, "phone": PHONE, "sms": False}
-    assert requests.post(f"{server.url}/admin/v1/users", json=body, headers=ADMIN, timeout=10).ok
-    enrolled = requests.post(
-        f"{server.url}/admin/v1/users/alice/devices",
-        json={"type": "ibkey", "platform": "android"},
-        headers=ADMIN,
-        timeout=10,
-    ).json()
-    app = enrolled["device_id"]
+    app = ibkey_user_over_http(server.url, "alice", PASSWORD, PHONE)
     env = {"SLS_DATA_DIR": str(tmp_path / "cli"), "SLS_URL": server.url, "SLS_SIM_TOKEN": ""}
 
     refused = _sls(env, "phone", "inbox", PHONE, "--admin-token", ADMIN_TOKEN)

@@ -15,10 +15,9 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import ADMIN_TOKEN
+from conftest import ibkey_user_over_http
 
 pytestmark = pytest.mark.e2e
-ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 PASSWORD = "Amber-Falcon-Ibkey-17"
 PHONE = "+15550100001"
 PIN = "ab12"
@@ -27,16 +26,7 @@ AT_ONCE = 20
 
 def _ibkey_app(base: str) -> str:
     """alice with an Android IB Key activated over HTTP (PIN :data:`PIN`); the phone's id."""
-    body = {"username": "alice", "password": PASSWORD, "phone": PHONE, "sms": False}
-    assert requests.post(f"{base}/admin/v1/users", json=body, headers=ADMIN, timeout=30).status_code == 201
-    enrolled = requests.post(
-        f"{base}/admin/v1/users/alice/devices",
-        json={"type": "ibkey", "platform": "android"},
-        headers=ADMIN,
-        timeout=30,
-    )
-    assert enrolled.status_code == 201, enrolled.text
-    app = str(enrolled.json()["device_id"])
+    app = ibkey_user_over_http(base, "alice", PASSWORD, PHONE)
     inbox = requests.get(f"{base}/sim/v1/phones/{PHONE}/messages", timeout=30).json()
     code = next(m["code"] for m in inbox["messages"] if "activation code" in m["text"])
     activate = {"username": "alice", "password": PASSWORD, "activation_code": code, "pin": PIN}

@@ -114,6 +114,25 @@ def test_admin_commands_check_options_first(runner: CliRunner, args: tuple[str, 
 
 
 @pytest.mark.parametrize(
+    "args",
+    [
+        ("user", "allowlist", "alice"),
+        ("account", "allowlist", "U1234567"),
+        ("my-allowlist", "--token", "t" * 20),
+    ],
+)
+def test_an_allowlist_is_given_entries_or_cleared_never_both(
+    runner: CliRunner, args: tuple[str, ...]
+) -> None:
+    """The three allowlist commands (a user's, an account's, the user's own) refuse both before any request
+    (``protect_commands.allowlist_change``): no server is there to answer one."""
+    result = sls(runner, *args, "10.0.0.1", "--clear", "--url", f"http://127.0.0.1:{free_port()}")
+    assert result.exit_code == 2, result.output
+    assert "give entries or --clear, not both" in result.stderr
+    assert "no server" not in result.output
+
+
+@pytest.mark.parametrize(
     ("at", "said"),
     [
         ("2030-01-01T09:00:00", "has no time zone: add Z for UTC"),  # a person's 09:00 is theirs, not UTC

@@ -208,3 +208,52 @@ def test_an_activation_lease_is_its_holders_again_and_no_one_elses(store: Store)
     assert not store.ibkey.hold_activation("alice", "token-3", lease_ms=60_000)
     store.ibkey.release_activation("alice", "token-1")
     assert store.ibkey.hold_activation("alice", "token-2", lease_ms=60_000)
+
+
+def test_both_halves_of_a_switch_refuse_a_login_no_longer_waiting_on_its_second_factor(store: Store) -> None:
+    """``lua/lib/switch_refusal.lua``, which the reservation and the commit share: a login gone, settled,
+    or whose user no longer stands behind it (its epoch moved: disabled, deleted, re-created) takes no
+    switch, and the last is settled as revoked."""
+    pending = LoginTxn(
+        "alice~txn-1111111111111111",
+        "alice",
+        "login",
+        "second_factor",
+        "sms",
+        "sms-1",
+        NOW,
+        NOW + 60,
+        3,
+        dies_at=NOW + 180,
+        switches_left=5,
+        epoch="e1",
+    )
+    gone = "alice~txn-2222222222222222"
+    assert store.logins.reserve_switch(gone, now=NOW) == ("missing", 0)
+    assert store.logins.commit_switch(gone, now=NOW, ticket=1, expires_at=NOW + 60, fields={}) == (
+        "missing",
+        0,
+    )
+    store.logins.create(replace(pending, state="failed"), now=NOW)
+    assert store.logins.reserve_switch(pending.txn_id, now=NOW + 1) == ("failed", 0)
+    assert store.logins.commit_switch(
+        pending.txn_id, now=NOW + 1, ticket=1, expires_at=NOW + 60, fields={}
+    ) == (
+        "failed",
+        0,
+    )
+    store.logins.create(pending, now=NOW)
+    assert store.logins.reserve_switch(pending.txn_id, now=NOW + 1) == ("ok", 1)
+    assert store.users.revoke("alice", disabled=True, epoch="e2", now=NOW + 1) is not None
+    store.logins.create(pending, now=NOW)  # pending again, under the old epoch
+    assert store.logins.commit_switch(
+        pending.txn_id, now=NOW + 2, ticket=1, expires_at=NOW + 60, fields={}
+    ) == (
+        "revoked",
+        0,
+    )
+    revoked = store.logins.get(pending.txn_id)
+    assert revoked is not None and revoked.state == "revoked"
+    store.logins.create(pending, now=NOW)
+    assert store.logins.reserve_switch(pending.txn_id, now=NOW + 2) == ("revoked", 0)
+    assert (revoked := store.logins.get(pending.txn_id)) is not None and revoked.state == "revoked"

@@ -7,6 +7,7 @@ the conditions, so it is one function over the core's services, apart from the r
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from ...accounts.user_fields import PHONE_RE
@@ -94,14 +95,7 @@ def phone_state(username: str) -> dict[str, Any]:
     state: dict[str, Any] = {"username": user.username, "number": number, "now": now()}
     if number:
         conditions = core().phones.conditions(number)
-        state["conditions"] = {
-            "carrier_blocks_sms": conditions.carrier_blocks_sms,
-            "roaming": conditions.roaming,
-            "delivery_delay_s": conditions.delivery_delay_s,
-            "sim_swapped_to": conditions.sim_swapped_to,
-            "needs_restart": conditions.needs_restart,
-            "roaming_loses_every": conditions.roaming_loses_every,
-        }
+        state["conditions"] = asdict(conditions)
         state["handset"] = handset_view(number)
         waiting = core().phone_changes.waiting_number(user.username, now=now())
         if waiting and waiting != number:  # the new SIM is the person's too: its texts show, "Sent to" it

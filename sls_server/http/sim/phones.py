@@ -9,6 +9,7 @@ no token; answers carry codes, so they are never cached.
 from __future__ import annotations
 
 import re
+from dataclasses import asdict
 from typing import Any
 
 from flask import Response, jsonify
@@ -73,15 +74,9 @@ def public_call(number: str, call: dict[str, Any], *, audio: bool) -> dict[str, 
 
 
 def conditions_view(number: str, conditions: Conditions) -> dict[str, Any]:
-    return {
-        "number": number,
-        "carrier_blocks_sms": conditions.carrier_blocks_sms,
-        "roaming": conditions.roaming,
-        "delivery_delay_s": conditions.delivery_delay_s,
-        "sim_swapped_to": conditions.sim_swapped_to,
-        "needs_restart": conditions.needs_restart,
-        "roaming_loses_every": conditions.roaming_loses_every,
-    }
+    """The answer's fields are the model's, every one (the phone's page shows the same, without the number;
+    ``test_openapi_answers`` holds them to ``PhoneConditions``)."""
+    return {"number": number, **asdict(conditions)}
 
 
 @operation(

@@ -8,17 +8,11 @@
 -- Returns {'ok', ticket}: the step's reservations so far ('switch_seq', 1 for its first), which names this one
 -- for the commit; or {reason}: missing | revoked | expired | exhausted | the settled state.
 -- include: user_stands
+-- include: switch_refusal
 local txn = redis.call('HMGET', KEYS[1], 'state', 'expires_at', 'epoch', 'dies_at')
-local state = txn[1]
-if not state then
-  return {'missing'}
-end
-if state ~= 'second_factor' then
-  return {state}
-end
-if not user_stands(KEYS[2], txn[3]) then
-  redis.call('HSET', KEYS[1], 'state', 'revoked', 'settled_at', ARGV[1])
-  return {'revoked'}
+local refused = switch_refusal(KEYS[1], KEYS[2], txn[1], txn[3], ARGV[1])
+if refused then
+  return refused
 end
 local now = tonumber(ARGV[1])
 local dies_at = tonumber(txn[4] or txn[2])
