@@ -28,28 +28,11 @@ from .accounts.clientip import client_block
 from .accounts.name_refs import NameRefs
 from .store.events import EventRepo
 from .store.records import Event
+from .telemetry.decoy_log import decoy_log
 from .telemetry.jsonlog import EVENT_FIELD
 from .telemetry.metrics import observe_event
 
 log = logging.getLogger("sls_server.events")
-#: Where a decoy's event lines go (``EventLog.record_decoy``): made as the trail's are, and never written (not
-#: passed on to ``sls_server``'s handlers; ``sls serve`` gives it an :class:`Unwritten`, which formats them).
-decoy_log = logging.getLogger("sls_server.events.decoy")
-decoy_log.propagate = False
-
-
-class Unwritten(logging.Handler):
-    """Formats each line as the handler it copies would, and writes it nowhere: a decoy's lines cost what a
-    user's do up to the write itself (``cli.gunicorn_logs.log_to_stderr``)."""
-
-    def __init__(self, like: logging.Handler) -> None:
-        super().__init__(like.level)
-        self.setFormatter(like.formatter)
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.format(record)
-
-
 FORBIDDEN_DETAIL = frozenset({"password", "pin", "code", "response", "secret", "key", "token", "challenge"})
 MAX_PAGE = 1000
 

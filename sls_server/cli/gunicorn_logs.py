@@ -95,7 +95,7 @@ def log_to_stderr(json_logs: bool, level: str) -> None:
 
         handler.setFormatter(TextFormatter())
     server_log.addHandler(handler)
-    from sls_server.events import Unwritten, decoy_log
+    from sls_server.telemetry.decoy_log import Unwritten, decoy_log
 
     decoy_log.addHandler(Unwritten(handler))  # a decoy's lines formatted alike, and never written
 

@@ -14,7 +14,8 @@ import pytest
 SCRIPT = """
 import json, logging, sys
 from sls_server.cli.gunicorn_logs import log_to_stderr
-from sls_server.events import decoy_log, log
+from sls_server.events import log
+from sls_server.telemetry.decoy_log import decoy_log
 
 log_to_stderr({json_logs}, "INFO")
 formatted = []

@@ -27,6 +27,20 @@ def test_loading_the_cli_leaves_prometheus_client_unimported(module: str) -> Non
     assert loaded.stdout.strip() == "[]", loaded.stdout
 
 
+@pytest.mark.parametrize("json_logs", [False, True])
+def test_setting_the_server_s_logs_up_leaves_prometheus_client_unimported(json_logs: bool) -> None:
+    """The master sets its log handlers up before it sets the variable: the decoy's handler, taken from the
+    events module (which counts into prometheus-client), left every worker counting in memory."""
+    code = (
+        "import sys\n"
+        "from sls_server.cli.gunicorn_logs import log_to_stderr\n"
+        f"log_to_stderr({json_logs}, 'INFO')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'prometheus_client'))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[]", loaded.stdout
+
+
 def test_in_multiprocess_mode_each_forked_process_counts_in_files_of_its_own(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """The kept process id (no ``os.getpid()`` system call per count) is renewed in a forked child, so the
     child's counts go to files named for it and the parent's stay in the parent's: a scrape sums both."""
