@@ -6,12 +6,18 @@ is looking at, so a demo plays there rather than on a server of its own nobody h
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+
+from rich.text import Text
 
 from ..config import env_name
 from . import demofile
+from .demo_print import token_lines
 from .output import CliError
+
+if TYPE_CHECKING:  # the type alone: ``sls --help`` imports no scenario code
+    from sls_scenarios.server import ChildServer
 
 
 def known_settings(server: str) -> dict[str, str]:
@@ -130,3 +136,17 @@ def own_port(port: int | None, *, say: Callable[..., Any]) -> int | None:
         style="dim", soft_wrap=True, markup=False,
     )  # fmt: skip
     return None
+
+
+def own_token_lines(child: ChildServer, show: bool) -> Text:
+    """The admin token of the server ``sls scenario demo`` started of its own, as ``sls demo`` tells its own
+    (the same rule, words and ``--show-token``): printed on loopback; beyond it, where the trainer reads it
+    on their own screen instead, its run folder's 0600 file, there while the demo runs."""
+    return token_lines(
+        child.admin_token,
+        child.host,
+        show,
+        read=f"`cat {child.token_file}` (mode 0600, while the demo runs)",
+        command="sls scenario demo",
+        hint="the trainer console above asks for it (and /admin/v1 takes it as 'Authorization: Bearer')",
+    )
