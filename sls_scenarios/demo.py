@@ -179,11 +179,13 @@ def run_demo(
     port_named: str = "--port",
     host: str = "127.0.0.1",
     told: Callable[[ChildServer], RenderableType] | None = None,
+    room: str | None = None,
 ) -> ScenarioResult:
     """Replay ``scenario`` for a room: against ``server`` (known to run with ``known`` settings beyond the
     defaults: a demo's; its /sim/v1 behind ``sim_token``, if it sets one), or a server started for it on
     ``host`` and ``port`` (else a free one) and stopped after: the console's URL printed is the one the room
-    opens (this machine's address on its network when it listens on every interface).
+    opens (this machine's address on its network when it listens on every interface; for ``server``, the
+    ``room`` URL the caller knows it by there, a demo on every interface's).
 
     A started server trusts this machine's ``X-Forwarded-For`` (each actor appears at its own address) and
     runs with the scenario's settings; its admin token is shown as ``told`` says (the command's rule: withheld
@@ -200,7 +202,7 @@ def run_demo(
             server, admin_token, known = child.url, child.admin_token, settings
             sim_token = str(settings["SLS_SIM_TOKEN"]) if "SLS_SIM_TOKEN" in settings else None
         target = RemoteTarget(server, admin_token, sim_token, applied=known, own=child is not None)
-        shown = child.public_url if child is not None else server
+        shown = child.public_url if child is not None else (room or server)
         console.print(trainer_console(server, shown), style="bold", soft_wrap=True)
         if child is not None and told is not None:  # its token is made here: the console asks for it
             console.print(told(child), soft_wrap=True)

@@ -26,6 +26,7 @@ from .scenario_server import (
     own_port,
     own_token_lines,
     refuse_while_seeding,
+    room_url,
 )
 from .server_options import host_option, show_token_option
 
@@ -279,7 +280,7 @@ def demo(
         result = run_demo(
             found, screen, pace=_pace(pace), server=server, admin_token=admin_token, sim_token=sim_token,
             seed=seed, known=known, port=port, port_named="--port" if given else "SLS_PORT", host=host,
-            told=lambda child: own_token_lines(child, show_token),
+            told=lambda child: own_token_lines(child, show_token), room=room_url(server) if server else None,
         )  # fmt: skip
     except (ServerFailed, TargetError) as exc:
         raise CliError(str(exc)) from None

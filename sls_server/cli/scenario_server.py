@@ -67,6 +67,15 @@ def running_demo() -> dict[str, Any] | None:
     return {"url": url, "admin_token": demo.get("admin_token")}
 
 
+def room_url(server: str) -> str:
+    """Where the room opens ``server``: the address other machines reach it at when it is the running
+    demo's and that listens on every interface (demo.json's ``public_url``), else ``server`` as given. The
+    demo's ``url`` is loopback, which on a trainee's laptop is the laptop."""
+    demo = demofile.naming(server)
+    public = demo.get("public_url") if demo else None
+    return public if isinstance(public, str) and public else server
+
+
 def refuse_while_seeding(server: str) -> None:
     """``CliError`` when ``server`` is the ``sls demo`` still seeding its world (demo.json's ``seeding``): a
     scenario's first wipe would pull the world out from under the seeding, which then fails and stops the
