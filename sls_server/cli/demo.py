@@ -147,6 +147,8 @@ def demo(
     two runs of a demo, the console's "Back to the demo world" (or `sls state restore-demo`) puts it back.
     Then it serves like `sls serve` until Ctrl-C.
 
+    On every interface (--host 0.0.0.0, a class on the LAN) the pages are printed at this machine's
+    address on its network, which the trainees' machines open; the loopback URL follows, labelled.
     The admin token (the admin API, the trainer console) is printed only when --host is loopback: beyond
     it (a class on the LAN, the terminal projected), the panel says where to read it instead
     (`sls world --token`, or demo.json), unless --show-token.
