@@ -27,6 +27,7 @@ from .scenario_server import (
     own_token_lines,
     refuse_while_seeding,
     room_url,
+    runner_url,
 )
 from .server_options import host_option, show_token_option
 
@@ -44,8 +45,8 @@ sim_token_option = click.option(
 def _server_given(server: str | None) -> str | None:
     """``--server`` as typed, checked as a URL (a usage error naming ``--server``) before anything reads it:
     checked later, by the admin client's lookup, it was told as ``--url (or SLS_URL)``, no option of these
-    commands."""
-    return None if server is None else server_url(server, "--server")
+    commands. The running demo's network address is reached at its loopback URL (``runner_url``)."""
+    return None if server is None else runner_url(server_url(server, "--server"))
 
 
 def _token_source() -> str:

@@ -76,6 +76,16 @@ def room_url(server: str) -> str:
     return public if isinstance(public, str) and public else server
 
 
+def runner_url(server: str) -> str:
+    """Where this machine's runner reaches ``server``: the running demo's loopback ``url`` when ``server``
+    is its network address (``public_url``, as the class was told it), else ``server``. The demo believes
+    ``X-Forwarded-For`` from loopback alone: sent from the network address, every scenario with an actor at
+    an address of its own stopped at its setup."""
+    demo = demofile.naming(server)
+    url = demo.get("url") if demo else None
+    return url if isinstance(url, str) and url else server
+
+
 def refuse_while_seeding(server: str) -> None:
     """``CliError`` when ``server`` is the ``sls demo`` still seeding its world (demo.json's ``seeding``): a
     scenario's first wipe would pull the world out from under the seeding, which then fails and stops the
