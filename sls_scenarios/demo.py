@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -178,15 +178,19 @@ def run_demo(
     port: int | None = None,
     port_named: str = "--port",
     host: str = "127.0.0.1",
+    told: Callable[[ChildServer], RenderableType] | None = None,
+    room: str | None = None,
 ) -> ScenarioResult:
     """Replay ``scenario`` for a room: against ``server`` (known to run with ``known`` settings beyond the
     defaults: a demo's; its /sim/v1 behind ``sim_token``, if it sets one), or a server started for it on
     ``host`` and ``port`` (else a free one) and stopped after: the console's URL printed is the one the room
-    opens (this machine's address on its network when it listens on every interface).
+    opens (this machine's address on its network when it listens on every interface; for ``server``, the
+    ``room`` URL the caller knows it by there, a demo on every interface's).
 
     A started server trusts this machine's ``X-Forwarded-For`` (each actor appears at its own address) and
-    runs with the scenario's settings. ``ServerFailed``/``TargetError`` when there is no server to use (a
-    taken ``port`` is refused naming ``port_named``, before anything is shown).
+    runs with the scenario's settings; its admin token is shown as ``told`` says (the command's rule: withheld
+    beyond loopback), and never without it. ``ServerFailed``/``TargetError`` when there is no server to use
+    (a taken ``port`` is refused naming ``port_named``, before anything is shown).
     """
     settings = (scenario.data.get("setup") or {}).get("settings") or {}
     child = None
@@ -198,10 +202,10 @@ def run_demo(
             server, admin_token, known = child.url, child.admin_token, settings
             sim_token = str(settings["SLS_SIM_TOKEN"]) if "SLS_SIM_TOKEN" in settings else None
         target = RemoteTarget(server, admin_token, sim_token, applied=known, own=child is not None)
-        shown = child.public_url if child is not None else server
+        shown = child.public_url if child is not None else (room or server)
         console.print(trainer_console(server, shown), style="bold", soft_wrap=True)
-        if child is not None:  # its token is made here and nobody else knows it: the console asks for it
-            console.print(f"sign in there with the admin token {child.admin_token}", soft_wrap=True)
+        if child is not None and told is not None:  # its token is made here: the console asks for it
+            console.print(told(child), soft_wrap=True)
         report = DemoReport(console, pace=pace)
         try:
             result = Runner(target, seed=seed, listener=report).run(scenario)

@@ -1,5 +1,6 @@
 """A real ``sls serve`` child process on a free port, with a data folder and Redis of its own, and an admin
-token of its own unless its settings give one (``SLS_ADMIN_TOKEN``).
+token of its own unless its settings give one (``SLS_ADMIN_TOKEN``), kept while it runs in its run folder
+(``server-admin.token``, mode 0600), where a trainer reads what ``sls scenario demo`` withholds.
 
 Used by the pytest plugin (an emulator for another project's tests) and by ``sls scenario demo`` (a server
 the trainer's browser can open). Started as ``python -m sls_server.cli.main serve``, so this package stays a
@@ -23,6 +24,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from sls_server.private_files import create_once
+from sls_server.reach import WILDCARDS, local_url, public_url
 from sls_server.store.embedded import _die_with_parent, free_port
 
 
@@ -36,29 +39,10 @@ def server_defaults() -> dict[str, str]:
     return {entry["name"]: str(entry["default"]) for entry in json.loads(listed.stdout or "[]")}
 
 
-#: Addresses that name no one interface: the server listens on every one, and this process reaches it on the
-#: loopback address of the family.
-WILDCARDS = {"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1"}
-
-
-def http_url(host: str, port: int) -> str:
-    """``http://host:port``, an IPv6 address in brackets."""
-    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
-
-
-def outward_address() -> str:
-    """This machine's address on its network, as another machine there reaches it: the source address the
-    routing table picks for a packet leaving it (a UDP socket is only connected, nothing is sent; the address
-    is a documentation one, RFC 5737). With no route out, the machine's name, which its network may know."""
-    import socket
-
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
-        try:
-            probe.connect(("203.0.113.1", 9))
-            address = str(probe.getsockname()[0])
-        except OSError:
-            address = ""
-    return address if address and not address.startswith("127.") else socket.gethostname()
+#: The file in a child's run folder holding its admin token while it runs: beside ``server.log``, not in
+#: its data folder (``data/``), and named apart from the ``admin.token`` a data folder keeps, so a run
+#: folder given as some server's data folder never has that server's token overwritten.
+TOKEN_FILE = "server-admin.token"
 
 
 class ServerFailed(RuntimeError):
@@ -92,9 +76,12 @@ class ChildServer:
         #: Where it listens (``sls scenario demo --host``): loopback unless a room's browsers must reach it.
         self.host = host
         #: Where this process (the runner, ``/healthz``) reaches it; ``public_url``: where other machines do.
-        self.url = http_url(WILDCARDS.get(host, host), self.port)
-        self.public_url = http_url(outward_address(), self.port) if host in WILDCARDS else self.url
+        self.url = local_url(host, self.port)
+        self.public_url = public_url(host, self.port)
         self.log_path = self.folder / "server.log"
+        #: Where its admin token is, mode 0600, from its start to its stop: where ``sls scenario demo`` tells
+        #: the trainer to read it when it is not printed (a server answering beyond loopback).
+        self.token_file = self.folder / TOKEN_FILE
         self.workers = workers
         self.trust_local_proxy = trust_local_proxy
         self.process: subprocess.Popen[bytes] | None = None
@@ -156,6 +143,8 @@ class ChildServer:
         self._refuse_unknown_settings()
         self._refuse_taken_port()
         self.folder.mkdir(parents=True, exist_ok=True)
+        self.token_file.unlink(missing_ok=True)  # a run's before, on a folder given again: made anew
+        create_once(self.token_file, self.admin_token + "\n")
         with self.log_path.open("wb") as log:
             # dies with us: a pytest killed (CI's timeout, an xdist worker lost) left it serving, and its
             # Redis with it, holding the port, as the embedded Redis is kept from doing
@@ -254,8 +243,9 @@ class ChildServer:
             return "(no log)"
 
     def stop(self) -> None:
-        """Stop the child (SIGTERM, then SIGKILL after 15 s). A folder it made itself goes with it (its data,
-        the embedded Redis's AOF, the log): ``sls scenario demo`` left one in the temporary folder a run."""
+        """Stop the child (SIGTERM, then SIGKILL after 15 s), and remove its token file. A folder it made
+        itself goes with it (its data, the embedded Redis's AOF, the log): ``sls scenario demo`` left one in
+        the temporary folder a run."""
         if self.process is not None and self.process.poll() is None:
             self.process.terminate()
             try:
@@ -263,5 +253,6 @@ class ChildServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=5)
+        self.token_file.unlink(missing_ok=True)  # a stopped server's token opens nothing: no secret left
         if self._made_folder:
             shutil.rmtree(self.folder, ignore_errors=True)

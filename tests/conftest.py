@@ -130,6 +130,34 @@ def redis_url(redis_session: EmbeddedRedis | LocalCluster | LocalSentinel) -> st
     return empty(redis_session)
 
 
+def network_address() -> str:
+    """This machine's address on its network, where another machine reaches a server listening on every
+    interface (``sls_server.reach``); the calling test is skipped on a machine with none (only a name)."""
+    from sls_server.reach import outward_address
+
+    address = outward_address()
+    if not re.fullmatch(r"\d+\.\d+\.\d+\.\d+", address) or address.startswith("127."):
+        pytest.skip(f"no network address to reach this machine at (only {address!r})")
+    return address
+
+
+def signs_in_to_the_console(url: str, token: str) -> bool:
+    """The trainer console's sign-in form at ``url``, as a browser posts it, with ``token``: whether it
+    signed in (``sls demo`` and ``sls scenario demo`` tests, where the trainer reads a withheld token)."""
+    browser = requests.Session()
+    form = browser.get(f"{url}/trainer", timeout=10).text
+    found = re.search(r'name="csrf_token" value="([^"]+)"', form)
+    assert found, "the sign-in form has no CSRF token"
+    signed = browser.post(
+        f"{url}/trainer/sign-in",
+        data={"token": token, "csrf_token": found.group(1)},
+        headers={"Origin": url},
+        allow_redirects=False,
+        timeout=10,
+    )
+    return signed.status_code == 303 and 'data-testid="world-save"' in browser.get(f"{url}/trainer").text
+
+
 @pytest.fixture
 def app_config(redis_url: str, tmp_path: Path) -> dict[str, Any]:
     return {

@@ -35,7 +35,7 @@ from .gunicorn_logs import DEMO_SEED_HEADER, log_to_stderr
 from .output import CliError, err, print_json, print_renderable, warn
 from .serve import Startup, run, start
 from .serve_banner import banner, describe
-from .server_options import server_options
+from .server_options import server_options, show_token_option
 
 
 class Child:
@@ -129,11 +129,7 @@ def seed_world(
 @server_options
 @click.option("--keep", is_flag=True, help="Keep the emulator's state and the world of the last demo.json.")
 @click.option("--json", "as_json", is_flag=True, help="Print the demo's information as one JSON line.")
-@click.option(
-    "--show-token",
-    is_flag=True,
-    help="Print the admin token even when --host answers beyond loopback (it is withheld there).",
-)
+@show_token_option
 def demo(
     host: str, port: int, workers: int, threads: int, keep: bool, as_json: bool, show_token: bool
 ) -> None:
@@ -151,6 +147,8 @@ def demo(
     two runs of a demo, the console's "Back to the demo world" (or `sls state restore-demo`) puts it back.
     Then it serves like `sls serve` until Ctrl-C.
 
+    On every interface (--host 0.0.0.0, a class on the LAN) the pages are printed at this machine's
+    address on its network, which the trainees' machines open; the loopback URL follows, labelled.
     The admin token (the admin API, the trainer console) is printed only when --host is loopback: beyond
     it (a class on the LAN, the terminal projected), the panel says where to read it instead
     (`sls world --token`, or demo.json), unless --show-token.
@@ -226,7 +224,9 @@ def supervise(
     settings = startup.settings
     running = dataclasses.replace(settings, threads=facts["threads"])  # --threads, as run() hands it on
     info: dict[str, Any] = {
-        **{k: facts[k] for k in ("url", "login_page", "trainer", "simulators", "docs", "login_api")},
+        # url: where the sls commands reach it; the pages at public_url, the address the class reaches
+        **{k: facts[k] for k in ("url", "public_url", "login_page", "trainer", "simulators", "docs")},
+        "login_api": facts["login_api"],
         **{k: facts[k] for k in ("admin_api", "openapi", "readyz", "redis", "redis_url")},
         "admin_token": settings.admin_token,
         "data_dir": str(settings.data_dir),

@@ -12,6 +12,7 @@ from rich.text import Text
 
 from ..exposure import is_loopback
 from .output import print_renderable, print_secrets, table
+from .serve_banner import THIS_MACHINE, loopback_url
 
 
 def holds(device: dict[str, Any]) -> str:
@@ -52,47 +53,77 @@ ADMIN_HINT = "send it as 'Authorization: Bearer <token>' to /admin/v1 (sls comma
 TOKEN_COMMAND = "sls world --token"
 
 
-def token_shown(info: dict[str, Any], show: bool = False) -> bool:
-    """Whether the admin token may be printed with the world: on loopback (a developer's own machine), or when
-    ``show`` (``sls demo --show-token``) says so. Beyond loopback the terminal is often projected to a room
-    that reaches the server: the token opens the admin API and the trainer console (reset, end sessions, read
-    all), which the trainees must not have. An older demo.json names no host: it listened on loopback."""
-    return show or is_loopback(str(info.get("host", "127.0.0.1")))
+def token_shown(host: str, show: bool = False) -> bool:
+    """Whether a server's admin token may be printed: when it listens on loopback (a developer's own
+    machine), or when ``show`` (``--show-token``) says so. Beyond loopback the terminal is often projected to
+    a room that reaches the server: the token opens the admin API and the trainer console (reset, end
+    sessions, read all), which the trainees must not have. ``sls demo`` and ``sls scenario demo`` both ask
+    here."""
+    return show or is_loopback(host)
+
+
+def demo_host(info: dict[str, Any]) -> str:
+    """Where demo.json's server listens; an older demo.json names no host: it listened on loopback."""
+    return str(info.get("host", "127.0.0.1"))
 
 
 def withheld(info: dict[str, Any], show: bool = False) -> dict[str, Any]:
     """``info`` as it may be printed: without the admin token unless :func:`token_shown`."""
-    if token_shown(info, show):
+    if token_shown(demo_host(info), show):
         return info
     return {key: value for key, value in info.items() if key != "admin_token"}
 
 
-def token_lines(info: dict[str, Any], show: bool) -> Text:
-    """The admin token's lines of the panel: the token, or where the trainer reads it."""
-    if token_shown(info, show):
-        return Text.assemble(
-            ("Admin token  ", "bold"), str(info.get("admin_token")), "\n", (ADMIN_HINT, "dim")
-        )
+def token_lines(token: str, host: str, show: bool, *, read: str, command: str, hint: str) -> Text:
+    """A server's admin token as its command prints it: the token and ``hint`` (how it is used) where
+    :func:`token_shown`; else where the trainer reads it (``read``: a command, and the 0600 file it reads)
+    and that ``command --show-token`` prints it anyway. One wording for ``sls demo`` and
+    ``sls scenario demo``."""
+    if token_shown(host, show):
+        return Text.assemble(("Admin token  ", "bold"), token, "\n", (hint, "dim"))
     return Text.assemble(
         ("Admin token  ", "bold"),
-        f"not shown: the server answers beyond loopback ({info.get('host') or 'every interface'})",
+        f"not shown: the server answers beyond loopback ({host or 'every interface'})",
         "\n",
         (
-            f"read it on your own screen with `{TOKEN_COMMAND}` (it is in {info.get('demo_file')}, mode "
-            "0600) to sign in to the trainer console; `sls demo --show-token` prints it in this panel",
+            f"read it on your own screen with {read} to sign in to the trainer console; "
+            f"`{command} --show-token` prints it here",
             "dim",
         ),
     )
 
 
+def demo_token_lines(info: dict[str, Any], show: bool) -> Text:
+    """demo.json's admin token, or where the trainer reads it: ``sls world --token``."""
+    return token_lines(
+        str(info.get("admin_token")),
+        demo_host(info),
+        show,
+        read=f"`{TOKEN_COMMAND}` (it is in {info.get('demo_file')}, mode 0600)",
+        command="sls demo",
+        hint=ADMIN_HINT,
+    )
+
+
 def print_tokens(info: dict[str, Any], show: bool) -> None:
     """The pages to open and the tokens, in the panel that ends the start-up (the banner has scrolled away
-    under the server's own lines by then)."""
+    under the server's own lines by then). The pages are at the address the class reaches; this machine's
+    own (loopback) follows them when it differs."""
     token = Text()
     for label, key in PAGES:
         if info.get(key):
             token.append_text(Text.assemble((f"{label:<13}", "bold"), str(info[key]), "\n"))
-    token.append_text(token_lines(info, show))
+    here = loopback_url(info)
+    if here:
+        token.append_text(
+            Text.assemble(
+                (f"{THIS_MACHINE:<13}", "bold"),
+                here,
+                ("  (for a browser here; others open those above)", "dim"),
+                "\n",
+            )
+        )
+    token.append_text(demo_token_lines(info, show))
     if info.get("sim_token"):
         token.append_text(
             Text.assemble(

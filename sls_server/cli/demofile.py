@@ -76,10 +76,11 @@ def settings_beyond_defaults(settings: Settings) -> dict[str, str]:
 
 def naming(server: str, data_dir: Path | None = None) -> dict[str, Any] | None:
     """The last demo's information when it is the demo at ``server``, however the address is spelled
-    (``localhost`` or ``127.0.0.1``, a trailing slash, capitals); else None."""
-    demo = read(data_dir)
-    url = demo.get("url") if demo else None
-    return demo if isinstance(url, str) and same_server(url, server) else None
+    (``localhost`` or ``127.0.0.1``, a trailing slash, capitals), or by the address other machines reach it
+    at (``public_url``: a demo on every interface, given as the class was told it); else None."""
+    demo = read(data_dir) or {}
+    urls = [demo.get("url"), demo.get("public_url")]
+    return demo if any(isinstance(url, str) and same_server(url, server) for url in urls) else None
 
 
 def same_server(one: str, other: str) -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import click
 from rich.table import Table
@@ -41,15 +42,21 @@ def set_title(title: str) -> None:
 
 
 def gateway_facts(facts: dict[str, Any], *, tls: bool, cert: Path | None, match: str) -> dict[str, Any]:
-    """``sls serve``'s start-up facts for a gateway: https when TLS, and where the gateway's parts are."""
-    url = facts["url"].replace("http://", "https://", 1) if tls else facts["url"]
+    """``sls serve``'s start-up facts for a gateway: https when TLS, and where the gateway's parts are (at the
+    address other machines reach, as the pages are)."""
+    scheme = ("http://", "https://" if tls else "http://")
+    bases = {facts["url"], facts["public_url"]}
     facts = {
-        key: (value.replace(facts["url"], url, 1) if isinstance(value, str) else value)
+        key: (
+            value.replace(*scheme, 1)
+            if isinstance(value, str) and any(value.startswith(base) for base in bases)
+            else value
+        )
         for key, value in facts.items()
     }
+    url = facts["public_url"]
     return {
         **facts,
-        "url": url,
         "gateway_login": f"{url}/sso/Login?forwardTo=22&RL=1&ip2loc=on",
         "gateway_api": f"{url}/v1/api",
         "latest_code": f"{url}/sim/v1/outbox/latest-code?user=<username>",
@@ -127,7 +134,10 @@ def gateway(
     json_logs = startup.settings.log_format == "json"
     cert = key = None
     if tls:  # every name the gateway answers to (the host asked for is among them): a client checks its own
-        made = ensure_certificate(startup.settings.data_dir, (host, *startup.settings.allowed_hosts))
+        # and the address the banner names it at (every interface: this machine's on its network)
+        public = urlsplit(startup.listener.public_url).hostname or host
+        names = (host, public, *startup.settings.allowed_hosts)
+        made = ensure_certificate(startup.settings.data_dir, names)
         cert, key = made.cert, made.key
         if made.made_because:
             said = f"made a new self-signed certificate ({made.made_because}): {cert}"

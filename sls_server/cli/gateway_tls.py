@@ -21,6 +21,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
+from ..reach import WILDCARDS
 from .private_files import write_private
 
 FOLDER = "gateway-tls"
@@ -32,8 +33,6 @@ RENEW_BEFORE = dt.timedelta(days=7)
 
 #: Names every certificate carries: what a client on this machine calls the gateway without being told.
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
-#: Addresses that name no host (listening on every interface): no name of their own to certify.
-WILDCARDS = ("", "0.0.0.0", "::")
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,8 @@ def _general_name(name: str) -> x509.GeneralName:
 
 def names_for(hosts: Iterable[str]) -> list[x509.GeneralName]:
     """localhost and the loopback addresses always; every host the gateway answers to too, name or address
-    (``--host`` and ``SLS_ALLOWED_HOSTS``), once each, in order."""
+    (``--host``, this machine's network address when that is every interface, and ``SLS_ALLOWED_HOSTS``),
+    once each, in order; a wildcard (``reach.WILDCARDS``) names no host of its own to certify."""
     wanted = dict.fromkeys([*LOOPBACK_NAMES, *(h.strip().lower() for h in hosts)])
     return [_general_name(name) for name in wanted if name not in WILDCARDS]
 

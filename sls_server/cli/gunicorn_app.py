@@ -18,6 +18,7 @@ from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
+from ..reach import local_url, public_url
 from .gunicorn_errors import json_error_pages, quiet_refusals
 from .gunicorn_logs import ACCESS_LOG_FORMAT, DemoSeedFilter, log_to_stderr, logger_class
 from .gunicorn_worker import paced_tls
@@ -72,10 +73,13 @@ class Listener:
 
     @property
     def url(self) -> str:
-        host = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(self.host, self.host)
-        if ":" in host:
-            host = f"[{host}]"
-        return f"http://{host}:{self.port}"
+        """Where this machine's clients (``sls`` commands, demo.json) reach it: loopback for a wildcard."""
+        return local_url(self.host, self.port)
+
+    @property
+    def public_url(self) -> str:
+        """Where the other machines of the network reach it: the pages a banner prints for a class."""
+        return public_url(self.host, self.port)
 
     def hand_over(self) -> int:
         """The descriptor, now owned by gunicorn (which closes it when it wraps it)."""

@@ -24,9 +24,12 @@ from .scenario_server import (
     demo_sim_token,
     known_settings,
     own_port,
+    own_token_lines,
     refuse_while_seeding,
+    room_url,
+    runner_url,
 )
-from .server_options import host_option
+from .server_options import host_option, show_token_option
 
 seed_option = click.option(
     "--seed", type=int, default=0, show_default=True, help="Fixes every random choice the runner makes."
@@ -42,8 +45,8 @@ sim_token_option = click.option(
 def _server_given(server: str | None) -> str | None:
     """``--server`` as typed, checked as a URL (a usage error naming ``--server``) before anything reads it:
     checked later, by the admin client's lookup, it was told as ``--url (or SLS_URL)``, no option of these
-    commands."""
-    return None if server is None else server_url(server, "--server")
+    commands. The running demo's network address is reached at its loopback URL (``runner_url``)."""
+    return None if server is None else runner_url(server_url(server, "--server"))
 
 
 def _token_source() -> str:
@@ -202,6 +205,7 @@ def run(
 @server_token_option
 @sim_token_option
 @seed_option
+@show_token_option
 @click.option("--json", "as_json", is_flag=True, help="Show the demo on stderr; print the result as JSON.")
 def demo(
     name: str,
@@ -213,6 +217,7 @@ def demo(
     admin_token: str | None,
     sim_token: str | None,
     seed: int,
+    show_token: bool,
     as_json: bool,
 ) -> None:
     """Trainer mode: narrate a scenario step by step, attacker and defender side by side.
@@ -227,7 +232,9 @@ def demo(
     console's URL (/trainer) to open for the room; it stops the server at the end. That server listens on
     127.0.0.1, this machine alone, unless --host (or SLS_HOST) says where: --host 0.0.0.0 lets the class's
     browsers in from their own machines, and the console's URL printed is then this machine's address on
-    its network.
+    its network. Its admin token (the console's sign-in) is printed only when it listens on loopback, as
+    `sls demo` prints its own: beyond it, the demo says where to read it on your own screen (a 0600 file in
+    the server's run folder, there while the demo runs), unless --show-token.
 
     \b
     Examples:
@@ -274,6 +281,7 @@ def demo(
         result = run_demo(
             found, screen, pace=_pace(pace), server=server, admin_token=admin_token, sim_token=sim_token,
             seed=seed, known=known, port=port, port_named="--port" if given else "SLS_PORT", host=host,
+            told=lambda child: own_token_lines(child, show_token), room=room_url(server) if server else None,
         )  # fmt: skip
     except (ServerFailed, TargetError) as exc:
         raise CliError(str(exc)) from None

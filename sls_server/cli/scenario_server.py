@@ -6,12 +6,18 @@ is looking at, so a demo plays there rather than on a server of its own nobody h
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
+
+from rich.text import Text
 
 from ..config import env_name
 from . import demofile
+from .demo_print import token_lines
 from .output import CliError
+
+if TYPE_CHECKING:  # the type alone: ``sls --help`` imports no scenario code
+    from sls_scenarios.server import ChildServer
 
 
 def known_settings(server: str) -> dict[str, str]:
@@ -59,6 +65,25 @@ def running_demo() -> dict[str, Any] | None:
         return None
     refuse_while_seeding(url)
     return {"url": url, "admin_token": demo.get("admin_token")}
+
+
+def room_url(server: str) -> str:
+    """Where the room opens ``server``: the address other machines reach it at when it is the running
+    demo's and that listens on every interface (demo.json's ``public_url``), else ``server`` as given. The
+    demo's ``url`` is loopback, which on a trainee's laptop is the laptop."""
+    demo = demofile.naming(server)
+    public = demo.get("public_url") if demo else None
+    return public if isinstance(public, str) and public else server
+
+
+def runner_url(server: str) -> str:
+    """Where this machine's runner reaches ``server``: the running demo's loopback ``url`` when ``server``
+    is its network address (``public_url``, as the class was told it), else ``server``. The demo believes
+    ``X-Forwarded-For`` from loopback alone: sent from the network address, every scenario with an actor at
+    an address of its own stopped at its setup."""
+    demo = demofile.naming(server)
+    url = demo.get("url") if demo else None
+    return url if isinstance(url, str) and url else server
 
 
 def refuse_while_seeding(server: str) -> None:
@@ -130,3 +155,17 @@ def own_port(port: int | None, *, say: Callable[..., Any]) -> int | None:
         style="dim", soft_wrap=True, markup=False,
     )  # fmt: skip
     return None
+
+
+def own_token_lines(child: ChildServer, show: bool) -> Text:
+    """The admin token of the server ``sls scenario demo`` started of its own, as ``sls demo`` tells its own
+    (the same rule, words and ``--show-token``): printed on loopback; beyond it, where the trainer reads it
+    on their own screen instead, its run folder's 0600 file, there while the demo runs."""
+    return token_lines(
+        child.admin_token,
+        child.host,
+        show,
+        read=f"`cat {child.token_file}` (mode 0600, while the demo runs)",
+        command="sls scenario demo",
+        hint="the trainer console above asks for it (and /admin/v1 takes it as 'Authorization: Bearer')",
+    )

@@ -235,6 +235,8 @@ def serve(
     to stdout (to stderr with --json or SLS_LOG_FORMAT=json, where stdout holds JSON only): method, route
     pattern (/api/v1/auth/login/<txn_id>/verify, never the ids themselves), status, size, duration; never
     headers, cookies or bodies. With SLS_LOG_FORMAT=json the start-up facts are one JSON line, as --json.
+    On every interface (--host 0.0.0.0) the pages are named at this machine's address on its network,
+    where other machines open them ("public_url"), and the loopback URL ("url") on a line of its own.
 
     \b
     Examples:

@@ -21,11 +21,17 @@ if TYPE_CHECKING:  # serve imports this module for its banner: the type only, no
 
 
 def describe(startup: Startup, workers: int, threads: int) -> dict[str, Any]:
-    """The start-up facts, for the banner and for ``--json``. Never a secret."""
+    """The start-up facts, for the banner and for ``--json``. Never a secret.
+
+    ``url`` is where this machine's clients reach the server (demo.json's, for the ``sls`` commands);
+    the pages and APIs are named at ``public_url``, where the other machines do: on every interface
+    (``--host 0.0.0.0``, a class on the LAN) this machine's network address, which ``127.0.0.1`` on a
+    trainee's laptop is not."""
     settings = startup.settings
-    url = startup.listener.url
+    url = startup.listener.public_url
     return {
-        "url": url,
+        "url": startup.listener.url,
+        "public_url": url,
         "login_page": f"{url}/",
         "trainer": f"{url}/trainer",
         "simulators": f"{url}/sim" if settings.sim_enabled else None,  # off: SLS_SIM_ENABLED=false
@@ -47,6 +53,18 @@ def describe(startup: Startup, workers: int, threads: int) -> dict[str, Any]:
     }
 
 
+#: The label of the loopback URL, beside the pages named at this machine's network address.
+THIS_MACHINE = "This machine"
+
+
+def loopback_url(facts: dict[str, Any]) -> str | None:
+    """The URL this machine reaches the server at, when the pages are named at another (every interface): a
+    browser here may open either, the class's only the others. ``None`` when they are the same, or for an
+    older demo.json (no ``public_url``: its pages are at ``url``)."""
+    public = facts.get("public_url")
+    return None if not public or public == facts["url"] else str(facts["url"])
+
+
 def banner(facts: dict[str, Any], title: str = "sls serve") -> Panel:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
@@ -58,7 +76,9 @@ def banner(facts: dict[str, Any], title: str = "sls serve") -> Panel:
         )
     source = facts["admin_token_from"]
     devices = facts["simulators"]
+    here = loopback_url(facts)
     rows = {
+        **({THIS_MACHINE: f"{here}  (for a browser here; other machines open those below)"} if here else {}),
         "Login page": facts["login_page"],
         "Trainer": f"{facts['trainer']}  (the console: users, clock, attacks, audit trail)",
         **({"Devices": f"{devices}  (the simulated phones and cards)"} if devices else {}),
@@ -76,7 +96,7 @@ def banner(facts: dict[str, Any], title: str = "sls serve") -> Panel:
     }
     for label, value in rows.items():
         grid.add_row(label, Text(value))  # Text: a path or URL is never read as rich markup
-    heading = Text.assemble((title, "bold"), f" {facts['version']}  {facts['url']}")
+    heading = Text.assemble((title, "bold"), f" {facts['version']}  {facts.get('public_url', facts['url'])}")
     return Panel(
         grid,
         expand=False,  # as wide as its lines: on a console with no terminal width, never 4096 columns

@@ -94,3 +94,13 @@ def server_options(func: F) -> F:
     for option in reversed([host_option(), port_option(), workers_option, threads_option]):
         func = option(func)
     return func
+
+
+def show_token_option(func: F) -> F:
+    """``--show-token``: print the admin token even when the server answers beyond loopback, where ``sls
+    demo`` and ``sls scenario demo`` withhold it (``demo_print.token_shown``): one flag, one wording."""
+    return click.option(
+        "--show-token",
+        is_flag=True,
+        help="Print the admin token even when --host answers beyond loopback (it is withheld there).",
+    )(func)

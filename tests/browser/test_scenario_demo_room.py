@@ -9,22 +9,21 @@ and still no referrer onward. The same held for ``sls serve`` and ``sls demo`` w
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import network_address
 from playwright.sync_api import expect
 
-from sls_scenarios.server import ChildServer, outward_address
+from sls_scenarios.server import ChildServer
 
 
 @pytest.fixture
 def room_server(browser: Any, tmp_path: Path) -> Iterator[ChildServer]:
     """A server listening on every interface, as ``sls scenario demo --host 0.0.0.0`` starts it."""
-    if not re.fullmatch(r"\d+\.\d+\.\d+\.\d+", outward_address()):
-        pytest.skip("no network address to reach this machine at")
+    network_address()  # skipped on a machine with none
     server = ChildServer(data_dir=tmp_path, trust_local_proxy=True, host="0.0.0.0").start()
     try:
         yield server

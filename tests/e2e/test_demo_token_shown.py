@@ -6,14 +6,12 @@ anyway. Real processes, each demo on its own port, data folder and HOME."""
 from __future__ import annotations
 
 import json
-import re
 import stat
 from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
-from conftest import ServerProcess
+from conftest import ServerProcess, signs_in_to_the_console
 from test_cli_demo import (
     demo,  # noqa: F401 - the fixture that starts sls demo and waits for its world
     stop,
@@ -36,22 +34,6 @@ def whole_output(server: ServerProcess) -> str:
     """Everything the demo wrote (stdout and stderr), once it has stopped."""
     assert stop(server) == 0
     return server.log()
-
-
-def signs_in_to_the_console(url: str, token: str) -> bool:
-    """The trainer console's sign-in form, as a browser posts it, with ``token``."""
-    browser = requests.Session()
-    form = browser.get(f"{url}/trainer", timeout=10).text
-    found = re.search(r'name="csrf_token" value="([^"]+)"', form)
-    assert found, "the sign-in form has no CSRF token"
-    signed = browser.post(
-        f"{url}/trainer/sign-in",
-        data={"token": token, "csrf_token": found.group(1)},
-        headers={"Origin": url},
-        allow_redirects=False,
-        timeout=10,
-    )
-    return signed.status_code == 303 and 'data-testid="world-save"' in browser.get(f"{url}/trainer").text
 
 
 def test_beyond_loopback_the_token_is_withheld_and_read_with_sls_world_token(

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import ADMIN_TOKEN
+from conftest import ADMIN_TOKEN, network_address
 from cryptography import x509
 from gateway_process import sls_gateway  # noqa: F401 - the fixture
 from json_error_kit import json_error
@@ -167,6 +167,22 @@ def test_the_cli_says_how_to_trust_the_gateways_certificate(sls_gateway: Any) ->
     assert mismatch.returncode == 1
     assert "IP address mismatch" in mismatch.stderr and "SSL_CERT_FILE" not in mismatch.stderr
     assert "names its --host and SLS_ALLOWED_HOSTS" in mismatch.stderr
+
+
+def test_on_every_interface_it_names_its_pages_at_the_network_address_its_certificate_carries(
+    sls_gateway: Any,  # noqa: F811
+) -> None:
+    """``--host 0.0.0.0``: the start-up facts named https://127.0.0.1 (a tool on another machine reaching
+    that reaches itself), and the certificate named no address but loopback, so a client there trusting it
+    refused the machine's own address. Both now name the address other machines reach it at."""
+    address = network_address()
+    server = sls_gateway("--tls", "--json", SLS_HOST="0.0.0.0")
+    facts = next(json.loads(line) for line in server.log().splitlines() if line.startswith("{"))
+    port = server.url.rsplit(":", 1)[1]
+    assert facts["url"] == f"https://127.0.0.1:{port}" and facts["public_url"] == f"https://{address}:{port}"
+    assert facts["gateway_login"].startswith(f"https://{address}:{port}/sso/Login?")
+    page = requests.get(facts["gateway_login"], verify=str(server.certificate), timeout=10)
+    assert page.status_code == 200 and "xyz-button-login" in page.text
 
 
 def test_gateway_state_against_a_server_without_the_gateway_says_so(sls_serve: Any) -> None:

@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 import pytest
 import requests
 from cli_world import Demo, seeded
-from conftest import ADMIN_TOKEN, DEMO_ENV, ServerProcess, wait_until_serving
+from conftest import ADMIN_TOKEN, DEMO_ENV, ServerProcess, network_address, wait_until_serving
 from test_cli_demo import wait_for_world
 from test_cli_e2e import clean_env
 
@@ -169,6 +169,36 @@ def test_a_trainer_demo_plays_on_the_running_sls_demo(sls_demo: tuple[ServerProc
         "a server of its own. To play it on the class's server, start the demo with `SLS_GATEWAY=True sls "
         "demo`."
     ), said
+
+
+def test_a_trainer_demo_on_a_demo_on_every_interface_gives_the_room_its_network_address(
+    tmp_path: Path,
+) -> None:
+    """``sls demo --host 0.0.0.0`` for a class: ``sls scenario demo`` played on it and told the room to open
+    the console at demo.json's ``url``, loopback, which on a trainee's laptop is the laptop. And given the
+    address the class was told (``--server http://ADDRESS:PORT``), it did not know that server for the demo's:
+    its raised limits unknown, push-bombing ran there and failed; and it reached it from that address, whose
+    X-Forwarded-For the demo does not believe, so a scenario's attacker stopped at its setup."""
+    address = network_address()
+    with running_demo(tmp_path, SLS_HOST="0.0.0.0") as (server, env):
+        port = urlsplit(server.url).port
+        room = f"http://{address}:{port}"
+        shown = scenario("demo", "phishing-relay", "--pace", "0", env=env)
+        assert shown.returncode == 0, shown.stdout[-3000:] + shown.stderr[-3000:]
+        assert f"trainer console: {room}/trainer\n" in shown.stdout, shown.stdout[:2000]
+        assert f"on this machine also {server.url}/trainer" in shown.stdout
+        # the demo's raised SLS_PUSH_LIMIT is known at its network address too: not run there; and an
+        # attacker at an address of its own is one there (the runner reaches the demo on loopback, whose
+        # X-Forwarded-For the demo believes; from the network address it stopped at its setup)
+        given = scenario("run", "push-bombing", "ip-allowlist", "--server", room, "--json", env=env)
+        assert given.returncode == 0, given.stdout[-3000:] + given.stderr[-3000:]
+        results = {s["name"]: s for s in json.loads(given.stdout)["scenarios"]}
+        assert results["push-bombing"]["status"] == "skipped"
+        assert "(it runs with SLS_PUSH_LIMIT=20)" in results["push-bombing"]["message"]
+        assert results["ip-allowlist"]["status"] == "passed", results["ip-allowlist"]
+        played = scenario("demo", "stolen-card-without-pin", "--pace", "0", "--server", room, env=env)
+        assert played.returncode == 0, played.stdout[-3000:] + played.stderr[-3000:]
+        assert f"trainer console: {room}/trainer\n" in played.stdout, played.stdout[:2000]
 
 
 def test_a_scenario_counting_on_a_limit_sls_demo_raises_is_not_run_there(

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import queue
 import re
+import stat
 import subprocess
 import sys
 import threading
@@ -17,20 +18,11 @@ from pathlib import Path
 
 import pytest
 import requests
+from conftest import network_address, signs_in_to_the_console
 from test_scenario_remote import no_demo, sls
-
-from sls_scenarios.server import outward_address
 
 pytestmark = pytest.mark.e2e
 SCENARIO = "stolen-card-without-pin"  # its attacker has an address of its own: the runner must be trusted
-
-
-def network_address() -> str:
-    """This machine's address on its network; the test is skipped on a machine with none."""
-    address = outward_address()
-    if not re.fullmatch(r"\d+\.\d+\.\d+\.\d+", address) or address.startswith("127."):
-        pytest.skip(f"no network address to reach this machine at (only {address!r})")
-    return address
 
 
 def lines_until(stream: queue.Queue[str | None], marker: str, timeout_s: float = 120) -> list[str]:
@@ -94,6 +86,54 @@ def test_a_demo_on_every_interface_is_opened_at_this_machines_address(tmp_path: 
     assert "card.pin_locked" in "".join(rest)
 
 
+def test_on_every_interface_the_admin_token_is_withheld_and_read_from_its_file(tmp_path: Path) -> None:
+    """It printed "sign in there with the admin token ..." on the terminal a trainer projects to the class
+    that reaches the server, as ``sls demo`` no longer does: the same rule and words now, and the trainer
+    reads it from the 0600 file named, there while the demo runs, and signs in to the console with it."""
+    address = network_address()
+    command = [sys.executable, "-m", "sls_server.cli.main", "scenario", "demo", SCENARIO, "--host", "0.0.0.0"]
+    process = subprocess.Popen(
+        command,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, **no_demo(tmp_path)},
+    )
+    assert process.stdin is not None and process.stdout is not None
+    printed: queue.Queue[str | None] = queue.Queue()
+    reader = threading.Thread(target=read_into, args=(printed, process.stdout), daemon=True)
+    reader.start()
+    try:
+        shown = "".join(lines_until(printed, "--show-token"))
+        assert "Admin token  not shown: the server answers beyond loopback (0.0.0.0)" in shown, shown
+        assert "`sls scenario demo --show-token` prints it here" in shown, shown
+        named = re.search(r"read it on your own screen with `cat (\S+)` \(mode 0600", shown)
+        assert named is not None, shown
+        token_file = Path(named.group(1))
+        assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
+        token = token_file.read_text().strip()
+        room = re.search(rf"trainer console: (http://{re.escape(address)}:\d+)/trainer", shown)
+        assert room is not None, shown
+        assert signs_in_to_the_console(room.group(1), token)
+    finally:
+        process.stdin.close()  # no more Enter: the demo plays on without pauses, to its end
+        code = process.wait(timeout=180)
+        reader.join(10)
+        process.stdout.close()
+    rest = "".join(iter(printed.get_nowait, None))
+    assert code == 0, rest
+    assert token not in shown + rest
+    assert not token_file.exists()  # its server stopped with the demo: its token goes too
+
+
+def test_show_token_prints_it_beyond_loopback(tmp_path: Path) -> None:
+    shown = sls("demo", SCENARIO, "--pace", "0", "--host", "0.0.0.0", "--show-token", env=no_demo(tmp_path))
+    assert shown.returncode == 0, shown.stdout + shown.stderr
+    assert re.search(r"Admin token  [A-Za-z0-9_-]{20,}\n", shown.stdout), shown.stdout
+    assert "not shown" not in shown.stdout
+
+
 def test_a_demo_on_one_address_is_opened_there_and_trusts_the_runner(tmp_path: Path) -> None:
     """--host ADDRESS: it listens there alone, and the runner, which reaches it there (not on loopback), is
     still believed when it sends each actor's address."""
@@ -102,6 +142,7 @@ def test_a_demo_on_one_address_is_opened_there_and_trusts_the_runner(tmp_path: P
     assert shown.returncode == 0, shown.stdout + shown.stderr
     assert re.search(rf"trainer console: http://{re.escape(address)}:\d+/trainer\n", shown.stdout)
     assert "on this machine also" not in shown.stdout and "card.pin_locked" in shown.stdout
+    assert f"Admin token  not shown: the server answers beyond loopback ({address})" in shown.stdout
 
 
 def test_a_host_with_a_server_given_is_a_usage_error(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ import pytest
 from sls_server.cli import demofile
 from sls_server.cli.demo_world import World
 from sls_server.cli.output import CliError
-from sls_server.cli.scenario_server import demo_sim_token, known_settings, refuse_while_seeding
+from sls_server.cli.scenario_server import demo_sim_token, known_settings, refuse_while_seeding, room_url
 
 DEMO = "http://127.0.0.1:18000"
 
@@ -78,3 +78,21 @@ def test_the_demo_world_serves_any_spelling_of_its_address() -> None:
     world = World({"url": DEMO, "users": {"card-carl": {"password": "p"}}})
     assert world.serves("http://localhost:18000/")
     assert not world.serves("http://localhost:18001")
+
+
+def test_a_demo_on_every_interface_is_known_by_its_network_address_too(data_dir: Path) -> None:
+    """``sls demo --host 0.0.0.0`` records ``public_url``, the address the class was given: a scenario command
+    given it (``--server http://192.0.2.10:18000``) took that server for another, its limits unknown."""
+    demofile.write(
+        data_dir, {"url": DEMO, "public_url": "http://192.0.2.10:18000", "settings": {"SLS_PUSH_LIMIT": "20"}}
+    )
+    assert known_settings("http://192.0.2.10:18000/") == {"SLS_PUSH_LIMIT": "20"}
+    assert known_settings("http://192.0.2.11:18000") == {}
+    # where the room opens it: the network address, for either spelling; a server not the demo's as given
+    assert room_url(DEMO) == room_url("http://localhost:18000") == "http://192.0.2.10:18000"
+    assert room_url("http://127.0.0.1:18001") == "http://127.0.0.1:18001"
+
+
+def test_a_demo_json_without_public_url_is_opened_at_its_url(data_dir: Path) -> None:
+    demofile.write(data_dir, {"url": DEMO})
+    assert room_url(DEMO) == DEMO

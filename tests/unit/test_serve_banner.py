@@ -5,14 +5,19 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from rich.console import Console
 
+from sls_server import create_app
+from sls_server.cli.gateway_cmd import gateway_facts
 from sls_server.cli.serve import start, startup_warnings
 from sls_server.cli.serve_banner import banner, describe
 from sls_server.config import load_settings
 from sls_server.exposure import simulators_exposure
+from sls_server.reach import http_url, outward_address
 
 
 def shown(facts: dict[str, object]) -> str:
@@ -107,3 +112,60 @@ def test_the_apis_in_the_banner_say_how_they_are_called(
     assert f"Admin API {facts['admin_api']}/... " in text
     for key in ("login_page", "trainer", "docs", "openapi", "readyz"):  # these open as they are
         assert f" {facts[key]} " in f"{text} ", key
+
+
+def test_on_every_interface_the_pages_are_named_where_the_other_machines_reach_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, app_config: dict[str, Any]
+) -> None:
+    """``--host 0.0.0.0`` (a class on the LAN): the banner and ``--json`` named every page at 127.0.0.1,
+    which on a trainee's laptop is the laptop. They are named at this machine's network address, which the
+    Host guard admits; the loopback URL stays, labelled, and ``url`` (the ``sls`` commands') is still it."""
+    for name in [n for n in os.environ if n.startswith("SLS_")]:
+        monkeypatch.delenv(name)
+    overrides = {"data_dir": str(tmp_path), "hash_profile": "test", "redis_url": "redis://127.0.0.1:1/0"}
+    startup = start(overrides, "0.0.0.0", 0)
+    try:
+        facts = describe(startup, 1, 1)
+    finally:
+        startup.listener.close()
+    port = startup.listener.port
+    public = http_url(outward_address(), port)
+    assert (facts["url"], facts["public_url"]) == (f"http://127.0.0.1:{port}", public)
+    for key in ("login_page", "trainer", "simulators", "docs", "login_api", "admin_api", "openapi", "readyz"):
+        assert facts[key].startswith(f"{public}/"), key
+    text = shown(facts)
+    assert f"sls serve {facts['version']} {public} " in text
+    assert f"This machine http://127.0.0.1:{port} (for a browser here;" in text
+    assert text.count("http://127.0.0.1") == 1, text
+    # the address printed is one the server answers to (an address, or with no route out, this machine's name)
+    page = create_app(app_config).test_client().get("/", headers={"Host": urlsplit(public).netloc})
+    assert page.status_code == 200, page.get_data(as_text=True)[:300]
+
+
+def test_on_loopback_the_pages_are_where_they_were(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in [n for n in os.environ if n.startswith("SLS_")]:
+        monkeypatch.delenv(name)
+    overrides = {"data_dir": str(tmp_path), "hash_profile": "test", "redis_url": "redis://127.0.0.1:1/0"}
+    startup = start(overrides, "127.0.0.1", 0)
+    try:
+        facts = describe(startup, 1, 1)
+    finally:
+        startup.listener.close()
+    url = f"http://127.0.0.1:{startup.listener.port}"
+    assert facts["url"] == facts["public_url"] == url and facts["login_page"] == f"{url}/"
+    assert "This machine" not in shown(facts)
+
+
+def test_a_gateway_over_tls_names_its_pages_in_https_at_the_network_address() -> None:
+    """``sls gateway --tls --host 0.0.0.0``: the addresses printed for other machines are https too."""
+    facts = {
+        "url": "http://127.0.0.1:5000",
+        "public_url": "http://192.0.2.10:5000",
+        "login_page": "http://192.0.2.10:5000/",
+        "redis_url": "redis://127.0.0.1:6379/0",
+    }
+    made = gateway_facts(facts, tls=True, cert=None, match="x")
+    assert (made["url"], made["public_url"]) == ("https://127.0.0.1:5000", "https://192.0.2.10:5000")
+    assert made["login_page"] == "https://192.0.2.10:5000/"
+    assert made["gateway_login"].startswith("https://192.0.2.10:5000/sso/Login?")
+    assert made["redis_url"] == "redis://127.0.0.1:6379/0"
