@@ -101,13 +101,19 @@ def test_a_script_takes_in_the_helpers_it_names_and_judges_a_lock_one_way() -> N
     """Three scripts judged a lockout bucket with the same twelve lines, and five whether the user still
     stands behind a step or session; they take in ``lua/lib/lock_refusal.lua`` and
     ``lua/lib/user_stands.lua``, which the loader puts where each says ``-- include: <name>``. Two counted a
-    wrong code the same way (the recovery's and the phone change's): ``lua/lib/wrong_try.lua``."""
+    wrong code the same way (the recovery's and the phone change's): ``lua/lib/wrong_try.lua``. The user's
+    strikes on a device are counted, judged and cleared by ``lua/lib/device_strikes.lua`` alone."""
     from importlib import resources
 
     from sls_server.store.base import INCLUDE, script_source
 
     folder = resources.files("sls_server.store") / "lua"
-    including: dict[str, list[str]] = {"lock_refusal": [], "user_stands": [], "wrong_try": []}
+    including: dict[str, list[str]] = {
+        "lock_refusal": [],
+        "user_stands": [],
+        "wrong_try": [],
+        "device_strikes": [],
+    }
     for entry in folder.iterdir():
         if not entry.name.endswith(".lua"):
             continue
@@ -136,3 +142,8 @@ def test_a_script_takes_in_the_helpers_it_names_and_judges_a_lock_one_way() -> N
         "session_touch.lua",
     ]
     assert sorted(including["wrong_try"]) == ["phone_change_confirm.lua", "recovery_code.lua"]
+    assert sorted(including["device_strikes"]) == [
+        "device_strikes_clear.lua",
+        "login_verify.lua",
+        "session_create.lua",
+    ]
