@@ -3,4 +3,5 @@
 -- it go (lib/device_strikes.lua), so they stay no fewer than the device's own count and no more than needed.
 -- KEYS[1] the user's strikes   ARGV[1] device id   ARGV[2] how many the device's count lost
 -- include: device_strikes
-return strikes_cleared(KEYS[1], ARGV[1], tonumber(ARGV[2]))
+strikes_cleared(KEYS[1], ARGV[1], tonumber(ARGV[2]))
+return 1

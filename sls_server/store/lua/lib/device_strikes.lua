@@ -12,13 +12,13 @@ local function strike(key, device, seen)
 end
 -- strikes_cleared(key, device, cleared): a right response cleared ``cleared`` of the device's own count (its
 -- step on the device's slot, device_success.lua): as many of the strikes go; the count stays where it was
--- for a device the hash does not name. Returns the count left.
+-- for a device the hash does not name. Nothing cleared, nothing read (a clean login's step costs no command).
 local function strikes_cleared(key, device, cleared)
-  local found = redis.call('HGET', key, device)
-  if not found then
-    return 0
+  if cleared <= 0 then
+    return
   end
-  local left = math.max(0, tonumber(found) - cleared)
-  redis.call('HSET', key, device, left)
-  return left
+  local found = redis.call('HGET', key, device)
+  if found then
+    redis.call('HSET', key, device, math.max(0, tonumber(found) - cleared))
+  end
 end
