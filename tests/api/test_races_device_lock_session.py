@@ -23,6 +23,7 @@ import pytest
 from conftest import ADMIN_TOKEN, EnrolledUser
 from flask import Flask
 from flask.testing import FlaskClient
+from ibkey_world import UNLOCK, World, push_login
 
 from sls_server import create_app
 
@@ -260,3 +261,38 @@ def test_a_sharer_checked_while_the_owner_disables_the_shared_card_gets_no_sessi
     assert done.status_code == 423 and done.get_json()["error"] == "device_locked", done.get_json()
     listed = client.get("/admin/v1/users/bob/sessions", headers=ADMIN).get_json()["sessions"]
     assert not listed
+
+
+def test_an_approval_checked_while_a_wrong_pick_disables_the_ib_key_is_refused(
+    app_config: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An IB Key push: its approval is settled by ``login_verify.lua``, and a wrong number picked on another
+    login's push disables the app's key meanwhile (limit 1): the approval is refused, the poll gets no
+    session."""
+    app = _app(app_config, 1)
+    world = World(app.test_client(), ADMIN)
+    world.user("alice")
+    phone = world.activated("alice", "ios")
+    right, right_note = push_login(world, "alice", phone)
+    other = World(app.test_client(), ADMIN)
+    wrong, wrong_note = push_login(other, "alice", phone)
+    picked = next(c for c in wrong_note["candidates"] if c != wrong["factor"]["match"])
+    factor = app.extensions["sls"].factors.get("ibkey")
+    real = factor.check_approval
+    raced: list[Any] = []
+
+    def check_then(*args: Any, **kwargs: Any) -> Any:
+        verdict = real(*args, **kwargs)
+        if not raced:
+            raced.append(None)
+            with ThreadPoolExecutor(1) as pool:
+                raced[0] = pool.submit(other.approve, phone, wrong_note, picked, **UNLOCK["ios"]).result()
+        return verdict
+
+    monkeypatch.setattr(factor, "check_approval", check_then)
+    approved = world.approve(phone, right_note, right["factor"]["match"], **UNLOCK["ios"])
+    assert raced[0].get_json()["error"] == "device_locked", raced[0].get_json()
+    assert approved.status_code == 423, approved.get_json()  # was 200, and the poll's session
+    assert approved.get_json()["error"] == "device_locked"
+    polled = world.poll(right["txn_id"])
+    assert polled["state"] == "pending" and "session" not in polled, polled
