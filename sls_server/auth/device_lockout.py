@@ -8,7 +8,7 @@ device's count is its own (``SLS_DEVICE_FAILURE_LIMIT``), held on the device's r
 from __future__ import annotations
 
 from ..events import EventLog
-from ..store.lockout import LockoutRepo
+from ..store.lockout import DeviceStrikes, LockoutRepo
 from ..store.records import DeviceRecord
 
 
@@ -35,19 +35,34 @@ class DeviceLockout:
             )
         return outcome in ("disabled", "locked")
 
-    def succeeded(self, device: DeviceRecord) -> None:
-        """Clear the device's wrong responses (only if it had some, as read: no round trip otherwise). Never
-        its lock: a wrong response racing this one may have disabled it since it was read, and only an
-        administrator enables it again (:meth:`unlock`)."""
-        if device.factor_failures:
-            self._repo.device_success(device.device_id)
+    def strikes(self, device: DeviceRecord, cleared: int = 0) -> DeviceStrikes:
+        """What the script settling an answer on the user's slot judges the device by there
+        (``lua/lib/device_strikes.lua``): a wrong response racing a right one and disabling the device after
+        the right one read it is seen in the same step that would settle the right one."""
+        return DeviceStrikes(self.limit, device.factor_failures, cleared)
+
+    def succeeded(self, device: DeviceRecord) -> int | None:
+        """Clear the device's wrong responses (only if it had some, as read: no round trip otherwise); how
+        many were cleared, or None when a wrong response racing this one disabled it since it was read (0
+        when it is gone: the revoke's own mark refuses the answer, ``logins_device_revoked.lua``). Never its
+        lock: only an administrator enables it again (:meth:`unlock`)."""
+        if not device.factor_failures:
+            return 0
+        cleared = self._repo.device_success(device.device_id)
+        return None if cleared == -1 else max(cleared, 0)
+
+    def strikes_cleared(self, username: str, device: DeviceRecord, cleared: int) -> None:
+        """A right answer settled before its device's count was cleared (a step-up's, an approval's): as many
+        of the user's strikes on it go, with the step's other bookkeeping (no round trip of its own)."""
+        if cleared:
+            self._repo.strikes_cleared(username, device.device_id, cleared)
 
     def unlock(self, device: DeviceRecord, *, now: int) -> bool:
         """Enable an authenticator disabled by wrong responses (and clear its count); True, with
         ``device.unlocked`` in the trail, only when the device as read had either to clear."""
         if not (device.factor_locked or device.factor_failures):
             return False
-        self._repo.device_reset(device.device_id)
+        self._repo.device_reset(device.device_id, device.users)
         self._events.record(
             "device.unlocked",
             at=now,

@@ -19,6 +19,7 @@ from typing import Any
 from ..errors import SlsError
 from ..events import EventLog
 from ..store import Store
+from ..store.lockout import DeviceStrikes
 from ..store.logins import LoginRead
 from ..store.records import LoginTxn, UserRecord
 from .errors import AccountDisabled, LoginBindingRequired, UnknownTransaction
@@ -154,9 +155,9 @@ class LoginService:
             self._sessions.require_ip(txn.username, ip, now=now, access=read.access)
             raise_if_locked(read.lock, now=now)
             self._sessions.refuse_if_busy(txn.username, now=now)
-            self._steps.answer_unsettled(txn, response, now=now, ip=ip, read=read.device)
+            strikes = self._steps.answer_unsettled(txn, response, now=now, ip=ip, read=read.device)
             with refusals_recorded(self._events, txn, now=now, ip=ip):  # a racing answer took the login first
-                return self._finish(txn, now=now, ip=ip, settle=True)
+                return self._finish(txn, now=now, ip=ip, settle=True, strikes=strikes)
 
     def status(
         self, txn_id: str, login_token: str | None, *, now: int, ip: str | None
@@ -207,10 +208,19 @@ class LoginService:
             raise LoginBindingRequired()
         return txn, read
 
-    def _finish(self, txn: LoginTxn, *, now: int, ip: str | None, settle: bool = False) -> Authenticated:
+    def _finish(
+        self,
+        txn: LoginTxn,
+        *,
+        now: int,
+        ip: str | None,
+        settle: bool = False,
+        strikes: DeviceStrikes | None = None,
+    ) -> Authenticated:
         """The session, the bookkeeping of a login that succeeded, and its event. ``settle``: the login's
-        right answer is settled by the session's creation itself (a typed response); a push approval was
-        settled by the app's answer and collected by the poll."""
+        right answer is settled by the session's creation itself (a typed response), which judges its
+        device's ``strikes`` too; a push approval was settled by the app's answer and collected by the
+        poll."""
         name = txn.username
         token, session = self._sessions.create(
             name,
@@ -222,6 +232,7 @@ class LoginService:
             completes=txn.txn_id if settle else None,
             prompt=txn.prompt if settle else "",
             lock_bucket=txn.lock_bucket if settle else None,
+            strikes=strikes if settle else None,
         )
         # the address that passed the password step is the one the user "knows"
         self._password.succeeded(name, txn.ip or ip, now=now)

@@ -18,6 +18,7 @@ from ..events import EventLog
 from ..factors import ApprovalFactor, FactorRegistry
 from ..factors.errors import CodeReplayed
 from ..store import Store
+from ..store.lockout import DeviceStrikes
 from ..store.logins import LoginRead
 from ..store.records import DeviceRecord, LoginTxn
 from .device_lockout import DeviceLockout
@@ -106,17 +107,21 @@ class SecondFactor:
 
     def answer_unsettled(
         self, txn: LoginTxn, response: str, *, now: int, ip: str | None, read: DeviceRecord | None = None
-    ) -> DeviceRecord:
+    ) -> DeviceStrikes | None:
         """:meth:`answer` for a login whose session settles it in the same step (``SessionService.create``
         with ``completes``): a wrong answer is settled (and refused) here, a right one is left to the
-        session's creation. ``read``: the step's device if read with the step (:meth:`load_with_access`)."""
+        session's creation, with what that step judges the device by (None without a limit of wrong
+        responses). ``read``: the step's device if read with the step (:meth:`load_with_access`)."""
         with refusals_recorded(self._events, txn, now=now, ip=ip):
             device, correct = self._checked(txn, response, now=now, ip=ip, read=read)
             if not correct:  # raises: the attempt spent, the step dead, or (a lock since the read) 423
                 self._settle(txn, device, False, now=now, ip=ip, lock_bucket=txn.lock_bucket)
-        if self._device_lockout:
-            self._device_lockout.succeeded(device)
-        return device
+        if not self._device_lockout:
+            return None
+        cleared = self._device_lockout.succeeded(device)
+        if cleared is None:  # a wrong response disabled it after the read: as a device found disabled
+            raise DeviceLocked()
+        return self._device_lockout.strikes(device, cleared)
 
     def _checked(
         self,
@@ -246,9 +251,12 @@ class SecondFactor:
             ok_state=ok_state,
             prompt=txn.prompt,
             lock_bucket=lock_bucket,
+            strikes=self._device_lockout.strikes(device) if self._device_lockout else None,
         )
         if status == "locked":
             raise_locked(scripted_until(left), now=now)
+        if status == "device_locked":  # disabled by a wrong response racing this one, after the read
+            raise DeviceLocked()
         if status == "bad":
             record_step(
                 self._events,
@@ -266,6 +274,7 @@ class SecondFactor:
             raise InvalidResponse(attempts_left=left)
         if status != "ok":
             raise_for_status(status)
-        if self._device_lockout:
-            self._device_lockout.succeeded(device)
+        if self._device_lockout:  # settled before the lock, if one comes now: it was right while enabled
+            cleared = self._device_lockout.succeeded(device)
+            self._device_lockout.strikes_cleared(txn.username, device, cleared or 0)
         return device

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import NoReturn
 
 from ..errors import NotAuthenticated
-from .errors import AccountDisabled, SessionActive, SessionReplaced, SessionRotated
+from .errors import AccountDisabled, DeviceLocked, SessionActive, SessionReplaced, SessionRotated
 from .lockout_terms import raise_locked, scripted_until
 from .step_state import raise_for_status
 
@@ -22,6 +22,8 @@ def raise_for_stored(status: str, replaced: list[str], *, now: int) -> NoReturn:
     script's other answer, holds a lock's end when ``status`` is ``locked``."""
     if status == "locked":  # the login's lockout bucket, locked after its verify read it
         raise_locked(scripted_until(int(replaced[0])), now=now)
+    if status == "device_locked":  # the login's device, disabled by a wrong response after its verify read it
+        raise DeviceLocked()
     if status == "refused":
         raise SessionActive()
     if status == "replaced":  # a rotation whose session a newer login replaced meanwhile

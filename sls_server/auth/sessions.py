@@ -15,6 +15,7 @@ from ..errors import InvalidRequest, NotAuthenticated
 from ..events import EventLog
 from ..store import Store
 from ..store.ids import owner_of_prefix, short_id
+from ..store.lockout import DeviceStrikes
 from ..store.records import SessionRecord, UserAccess
 from .errors import SessionActive, SessionIpRejected
 from .session_endings import EXPIRED, ended_error, record_end, tombstone_for
@@ -71,6 +72,7 @@ class SessionService:
         completes: str | None = None,
         prompt: str = "",
         lock_bucket: str | None = None,
+        strikes: DeviceStrikes | None = None,
     ) -> tuple[str, Session]:
         """A new session for a login that began under the user's ``epoch``; refused if the user was disabled
         or deleted since (the same step checks it), or, under 'refuse', if another session is live.
@@ -78,7 +80,9 @@ class SessionService:
         and racing right answers cannot both win); ``prompt``, the prompt of it that answer was checked
         against (``LoginTxn.prompt``): replaced since by a new code or a switch, and nothing is created;
         ``lock_bucket`` (with ``completes``), the lockout bucket its password was counted in: locked by the
-        time the session would be stored, 423 ``account_locked``, nothing created, the login left as it is."""
+        time the session would be stored, 423 ``account_locked``, nothing created, the login left as it is;
+        ``strikes`` (with ``completes``), its device's: a wrong response that disabled the device since the
+        verify read it, 423 ``device_locked``, the same."""
         expires_at = now + self.absolute_timeout
         token, sid = new_token(username)
         record = SessionRecord(
@@ -101,6 +105,7 @@ class SessionService:
             completes=completes,
             prompt=prompt,
             lock_bucket=lock_bucket,
+            strikes=strikes,
         )
         for old in replaced:
             self._events.record(
@@ -158,6 +163,7 @@ class SessionService:
         completes: str | None = None,
         prompt: str = "",
         lock_bucket: str | None = None,
+        strikes: DeviceStrikes | None = None,
     ) -> tuple[Session, list[str]]:
         status, replaced = self._store.sessions.create(
             record,
@@ -169,6 +175,7 @@ class SessionService:
             completes=completes,
             prompt=prompt,
             lock_bucket=lock_bucket,
+            strikes=strikes,
         )
         if status != "ok":
             raise_for_stored(status, replaced, now=now)

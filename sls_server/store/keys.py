@@ -165,6 +165,13 @@ def lockout_inflight(username: str, bucket: str) -> str:
     return f"{PREFIX}{{u:{username}}}:inflight:{bucket}"
 
 
+def user_device_strikes(username: str) -> str:
+    """The wrong responses the user's logins and step-ups gave each device since its last right one (hash:
+    device id -> count), counted on the user's slot before the device's own count (``login_verify.lua``), so
+    the scripts that settle a right answer there judge the device's lock in their own step."""
+    return f"{PREFIX}{{u:{username}}}:device_strikes"
+
+
 def known_ips(username: str) -> str:
     return f"{PREFIX}{{u:{username}}}:known_ips"
 

@@ -27,6 +27,23 @@ _GUESS_WINDOWS = {"doors": keys.token_guesses, "metrics": keys.metrics_guesses}
 RECLAIM_S = 30 * 86400
 
 
+class DeviceStrikes(NamedTuple):
+    """What a script settling an answer on the user's slot needs to judge the answer's device there
+    (``lua/lib/device_strikes.lua``): the limit of wrong responses, the device's own count of them as the
+    request read it, and how many of them a right answer cleared since (``device_success.lua``)."""
+
+    limit: int
+    seen: int
+    cleared: int = 0
+
+    def args(self) -> list[int]:
+        return [self.limit, self.seen, self.cleared]
+
+
+#: The arguments of a script that judges no device's strikes (no limit of wrong responses).
+NO_STRIKES: tuple[str | int, ...] = ("", 0, 0)
+
+
 class Reservation(NamedTuple):
     """What ``lockout_reserve.lua`` answered: 'ok', 'busy', 'locked' (``until``), 'disabled' or 'permanent';
     with 'ok', ``failed``: the wrong passwords since the bucket's last login (a lock does not reset it).
@@ -111,7 +128,7 @@ class LockoutRepo:
         (one slot, atomic), so a user created again under the name starts clean, not locked."""
         names = [keys.lockout(username, b) for b in BUCKETS]
         names += [keys.lockout_inflight(username, b) for b in BUCKETS]
-        return int(self._r.delete(*names, keys.known_ips(username)))
+        return int(self._r.delete(*names, keys.known_ips(username), keys.user_device_strikes(username)))
 
     def known_ips(self, username: str) -> list[str]:
         """The addresses the user has logged in from, sorted."""
@@ -124,7 +141,11 @@ class LockoutRepo:
         else a month without a try would lift a lock only an admin may lift."""
         # a MULTI/EXEC redis-py sends again after a lost connection: harmless, twice leaves the same state
         pipe = self._r.pipeline(transaction=True)
-        pipe.delete(*(keys.lockout(username, b) for b in BUCKETS), keys.known_ips(username))
+        pipe.delete(
+            *(keys.lockout(username, b) for b in BUCKETS),
+            keys.known_ips(username),
+            keys.user_device_strikes(username),
+        )
         pipe.delete(*(keys.lockout_inflight(username, b) for b in BUCKETS))
         for bucket, state in buckets.items():
             pipe.hset(keys.lockout(username, bucket), items=pairs(state.to_hash()))
@@ -190,11 +211,24 @@ class LockoutRepo:
         failures, outcome = self._scripts("device_failure", [keys.device(device_id)], [limit])
         return int(failures), str(outcome)
 
-    def device_success(self, device_id: str) -> bool:
+    def device_success(self, device_id: str) -> int:
         """A right response: the count of wrong ones cleared, unless the device was disabled since it was
-        read (``device_success.lua``); True when cleared."""
-        return bool(self._scripts("device_success", [keys.device(device_id)], []))
+        read (``device_success.lua``); how many it cleared, -1 when it was disabled, -2 when it is gone."""
+        return int(self._scripts("device_success", [keys.device(device_id)], []))
 
-    def device_reset(self, device_id: str) -> bool:
+    def strikes_cleared(self, username: str, device_id: str, cleared: int) -> None:
+        """``cleared`` of the user's strikes on the device go, as they went from its own count
+        (``device_strikes_clear.lua``); unanswered, so it rides the step's other bookkeeping."""
+        self._scripts.later(
+            self._r, "device_strikes_clear", [keys.user_device_strikes(username)], [device_id, cleared]
+        )
+
+    def device_reset(self, device_id: str, users: tuple[str, ...]) -> bool:
+        """Enable the device and clear its count, and the strikes every user of it holds on it (on their
+        slots, each by one command, in the same round trip): their next wrong response counts from zero."""
         fields = changes_hash({"factor_failures": 0, "factor_locked": False})
-        return bool(self._scripts("hset_if_exists", [keys.device(device_id)], pairs(fields)))
+        forgotten = [("HDEL", keys.user_device_strikes(user), device_id) for user in users]
+        _, (reset,) = self._scripts.together(
+            forgotten, [("hset_if_exists", [keys.device(device_id)], pairs(fields))]
+        )
+        return bool(reset)

@@ -13,7 +13,7 @@ from .base import Scripts, guarded, hash_reply
 from .connection import Client
 from .hints import DeviceHints, devices_named
 from .ids import owner_of
-from .lockout import BUCKETS, DECOY
+from .lockout import BUCKETS, DECOY, NO_STRIKES, DeviceStrikes
 from .records import DeviceRecord, LockoutState, LoginTxn, PromptFields, UserAccess
 from .records.codec import changes_hash, pairs
 
@@ -127,14 +127,19 @@ class LoginRepo:
         ok_state: str = "authenticated",
         prompt: str = "",
         lock_bucket: str | None = None,
+        strikes: DeviceStrikes | None = None,
     ) -> tuple[str, int]:
         """``outcome`` is 'ok', 'bad', 'deny' or 'end' (wrong, and the step ends at once); ``prompt``: the
         prompt the answer was checked against (``LoginTxn.prompt``), 'switched' if it was replaced since;
-        ``lock_bucket``: a lockout bucket whose lock refuses the answer ('locked', until); see
-        login_verify.lua for the statuses."""
-        status, left = self._scripts(
-            "login_verify", _locked_by(txn_id, lock_bucket), [now, outcome, ok_state, prompt]
-        )
+        ``lock_bucket``: a lockout bucket whose lock refuses the answer ('locked', until); ``strikes``: the
+        step's device judged and counted on the user's slot ('device_locked'); see login_verify.lua for
+        the statuses."""
+        username = _owner(txn_id)
+        found = [*_keys(txn_id), keys.user_device_strikes(username)]
+        if lock_bucket in LOGIN_BUCKETS:
+            found.append(keys.lockout(username, lock_bucket))
+        judged = strikes.args() if strikes else NO_STRIKES
+        status, left = self._scripts("login_verify", found, [now, outcome, ok_state, prompt, *judged])
         return str(status), int(left)
 
     def expire(self, txn_id: str, *, now: int) -> bool:

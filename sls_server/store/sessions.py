@@ -14,6 +14,7 @@ from . import keys
 from .base import Scripts, guarded, texts
 from .connection import Client
 from .ids import owner_of, owner_of_prefix
+from .lockout import NO_STRIKES, DeviceStrikes
 from .logins import RECLAIM_MARGIN_S
 from .records import SessionRecord, UserAccess
 from .records.codec import from_pairs, pairs
@@ -63,6 +64,7 @@ class SessionRepo:
         completes: str | None = None,
         prompt: str = "",
         lock_bucket: str | None = None,
+        strikes: DeviceStrikes | None = None,
     ) -> tuple[str, list[str]]:
         """Store the session, in one step, as the user's only live one, or (under 'allow') beside the others.
 
@@ -76,11 +78,14 @@ class SessionRepo:
         state the login was found in: missing | used | dead | revoked | switched | expired, []).
         ``lock_bucket`` (with ``completes``): the lockout bucket the login's password was counted in, judged
         in the same step: ('locked', [until, or '0' for a lock only an admin lifts]), the login left as is.
+        ``strikes`` (with ``completes``): its device's, judged in the same step: ('device_locked', []) at the
+        limit, the login left as is.
         """
         username = record.username
         session_keys = [keys.user(username), keys.user_sessions(username), keys.session(username, record.id)]
         if completes is not None:
             session_keys.append(keys.login(username, completes))
+            session_keys.append(keys.user_device_strikes(username))
             if lock_bucket is not None:
                 session_keys.append(keys.lockout(username, lock_bucket))
         result = self._scripts(
@@ -98,6 +103,7 @@ class SessionRepo:
                 prompt,
                 limit,
                 ENDED_KEEP_S,
+                *(strikes.args() if strikes and completes is not None else NO_STRIKES),
                 *pairs(record.to_hash()),
             ],
         )

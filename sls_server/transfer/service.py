@@ -30,8 +30,11 @@ given before the export), the readiness probe, and the secret key's check (the d
 the world: a reset keeps them), and the demo world kept to go back to (``demo_world``: a state document
 itself, which a reset keeps too). Out too: the conditions of a number no user or device has (they reach no
 one),
-lockout counts at a name that is no user's (guesses at it), the user's ``phone_device`` claim (a guard among
-racing enrolments, which reads the user's device list when no claim names a device), and the ``SLS_*``
+lockout counts at a name that is no user's (guesses at it), the user's strikes on their devices (the wrong
+responses counted on the user's slot before each device's own count: a device they do not name starts from
+its own count, which the document carries, and an import leaves the user none), the user's
+``phone_device`` claim (a guard among racing enrolments, which reads the user's device list when no claim
+names a device), and the ``SLS_*``
 settings (the server's configuration, not the world: a document brings its world into a server configured as
 that server is). Records' compare-and-set versions start again at 0. Version 1 documents, written before the
 lockouts, known addresses and daily reset were carried, import with none of them.

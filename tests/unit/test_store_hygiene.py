@@ -103,7 +103,8 @@ def test_a_script_takes_in_the_helpers_it_names_and_judges_a_lock_one_way() -> N
     ``lua/lib/user_stands.lua``, which the loader puts where each says ``-- include: <name>``. Two counted a
     wrong code the same way (the recovery's and the phone change's): ``lua/lib/wrong_try.lua``; the two
     halves of a factor switch refused a login no longer waiting on its second factor the same way:
-    ``lua/lib/switch_refusal.lua``."""
+    ``lua/lib/switch_refusal.lua``. The user's strikes on a device are counted, judged and cleared by
+    ``lua/lib/device_strikes.lua`` alone."""
     from importlib import resources
 
     from sls_server.store.base import INCLUDE, script_source
@@ -114,6 +115,7 @@ def test_a_script_takes_in_the_helpers_it_names_and_judges_a_lock_one_way() -> N
         "user_stands": [],
         "wrong_try": [],
         "switch_refusal": [],
+        "device_strikes": [],
     }
     for entry in folder.iterdir():
         if not entry.name.endswith(".lua"):
@@ -144,3 +146,8 @@ def test_a_script_takes_in_the_helpers_it_names_and_judges_a_lock_one_way() -> N
     ]
     assert sorted(including["wrong_try"]) == ["phone_change_confirm.lua", "recovery_code.lua"]
     assert sorted(including["switch_refusal"]) == ["login_switch_commit.lua", "login_switch_reserve.lua"]
+    assert sorted(including["device_strikes"]) == [
+        "device_strikes_clear.lua",
+        "login_verify.lua",
+        "session_create.lua",
+    ]

@@ -7,13 +7,19 @@
 -- ARGV[4] the prompt the answer was checked against (its 'prompt_no' as read; '' = not compared): a
 -- switch or a new code landing since replaced it, and an answer to a dead prompt settles nothing, right or
 -- wrong (so the refusal tells nothing about the answer either)
--- KEYS[3] (optional) the lockout bucket the step's password was (or its request would be) counted in: while
+-- KEYS[3] the user's strikes on their devices (lib/device_strikes.lua)   ARGV[5] the limit of wrong responses
+-- per device ('' = none: the strikes are neither judged nor counted)   ARGV[6] the device's own count of them
+-- as the request read it: a wrong answer is struck here before the device counts it (device_failure.lua),
+-- and a right one refused while the strikes stand at the limit: a wrong one that disabled the device after
+-- the right one read it holds, as the device's own lock would ('device_locked', nothing settled)
+-- KEYS[4] (optional) the lockout bucket the step's password was (or its request would be) counted in: while
 -- it is locked, no answer settles anything, right or wrong (a lock placed after the answer was read holds)
 -- Returns {status, attempts_left}: status is missing | used | dead | revoked | device_revoked (its device was
--- revoked or replaced since: logins_device_revoked.lua) | switched | expired | ok | bad | denied; or
--- {'locked', until} (0: until an admin unlocks it).
+-- revoked or replaced since: logins_device_revoked.lua) | switched | expired | device_locked | ok | bad |
+-- denied; or {'locked', until} (0: until an admin unlocks it).
 -- include: lock_refusal
 -- include: user_stands
+-- include: device_strikes
 local txn = redis.call('HMGET', KEYS[1], 'state', 'expires_at', 'epoch', 'prompt_no', 'device_id', 'device_gone')
 local state = txn[1]
 if not state then
@@ -40,11 +46,15 @@ if now >= tonumber(txn[2]) then
   redis.call('HSET', KEYS[1], 'state', 'expired')
   return {'expired', 0}
 end
-if KEYS[3] then
-  local refused = lock_refusal(KEYS[3], now)
+if KEYS[4] then
+  local refused = lock_refusal(KEYS[4], now)
   if refused then
     return refused
   end
+end
+local judged = ARGV[5] ~= '' and txn[5]
+if ARGV[2] == 'ok' and judged and device_strikes(KEYS[3], txn[5], ARGV[6]) >= tonumber(ARGV[5]) then
+  return {'device_locked', 0}
 end
 if ARGV[2] == 'ok' then
   redis.call('HSET', KEYS[1], 'state', ARGV[3], 'settled_at', ARGV[1])
@@ -53,6 +63,9 @@ end
 if ARGV[2] == 'deny' then
   redis.call('HSET', KEYS[1], 'state', 'denied', 'settled_at', ARGV[1])
   return {'denied', 0}
+end
+if judged then
+  strike(KEYS[3], txn[5], ARGV[6])
 end
 local left = redis.call('HINCRBY', KEYS[1], 'attempts_left', -1)
 if ARGV[2] == 'end' then

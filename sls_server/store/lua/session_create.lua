@@ -4,7 +4,7 @@
 -- KEYS[1] user hash   KEYS[2] the user's session index (zset: id -> absolute expiry)   KEYS[3] new session hash
 -- ARGV[1] now   ARGV[2] the user epoch the login began under
 -- ARGV[3] 'replace' | 'refuse' | 'allow' (the live ones stay) | 'rotate' (a step-up's new token: only ARGV[7] ends,
--- and its fresh step-ups, as found now, pass to the new one unless ARGV[12..] sets the same purpose: one a task
+-- and its fresh step-ups, as found now, pass to the new one unless ARGV[15..] sets the same purpose: one a task
 -- spent since the request read the session, as a withdrawal spends its own, is not brought back)
 -- ARGV[4] new session id   ARGV[5] its absolute expiry   ARGV[6] key prefix of the user's sessions
 -- ARGV[7] the session a rotation retires ('' = none)   ARGV[8] seconds Redis keeps the hash (memory only)
@@ -14,19 +14,27 @@
 -- ARGV[11] seconds of real time a replaced session's tombstone is kept (only 'state' and 'at': session_touch.lua);
 -- a rotation's retired session is left one too ('rotated'), so a request still carrying its token is told to use
 -- the new one
--- ARGV[12..] field, value pairs of the new session
+-- ARGV[12] with KEYS[5]: the limit of wrong responses per device ('' = none)   ARGV[13] the device's own count of
+-- them as the verify read it   ARGV[14] how many of them its right answer cleared since (device_success.lua)
+-- ARGV[15..] field, value pairs of the new session
 -- KEYS[4] (optional) the login this session completes, its answer found right: settled in the same step, so
 -- racing right answers cannot both win, and a login refused a session (refuse, a disabled user) is not spent
--- KEYS[5] (optional, with KEYS[4]) the lockout bucket the login's password was counted in: while it is locked
+-- KEYS[5] (with KEYS[4]) the user's strikes on their devices (lib/device_strikes.lua): the wrong responses
+-- given to the login's device, struck there before the device counts them; at the limit (less the ones this
+-- answer cleared) the device may be disabled since the verify read it, and no session is made, the login left
+-- as it is: a wrong response racing the right one and disabling the device holds, as the device's lock would
+-- KEYS[6] (optional, with KEYS[4]) the lockout bucket the login's password was counted in: while it is locked
 -- no session is made and the login is left as it is (a lock placed after the verify read it still holds)
 -- Returns {'ok', replaced ids...} | {'refused'} | {'disabled'} | {'no_user'} | {'stale'}
 --       | for 'rotate': {'replaced'} (a newer login replaced the session retired) | {'rotated'} (a racing step-up
 --         rotated it first) | {'retired'} (it ended)
 --       | with KEYS[4]: {'missing'} | {'used'} | {'dead'} | {'revoked'} | {'device_revoked'} (its device was
 --         revoked or replaced after the verify read it: logins_device_revoked.lua) | {'switched'} | {'expired'}
---       | with KEYS[5]: {'locked', until} (0: until an admin unlocks it)
+--       | with KEYS[5]: {'device_locked'}   | with KEYS[6]: {'locked', until} (0: until an admin unlocks it)
 -- include: lock_refusal
+-- include: device_strikes
 local now = tonumber(ARGV[1])
+local txn_device = nil
 if KEYS[4] then
   local txn = redis.call('HMGET', KEYS[4], 'state', 'expires_at', 'prompt_no', 'device_id', 'device_gone')
   if not txn[1] then
@@ -48,14 +56,25 @@ if KEYS[4] then
     redis.call('HSET', KEYS[4], 'state', 'expired')
     return {'expired'}
   end
-  if KEYS[5] then
-    local refused = lock_refusal(KEYS[5], now)
+  if KEYS[6] then
+    local refused = lock_refusal(KEYS[6], now)
     if refused then
       return refused
     end
   end
+  txn_device = txn[4]
+  if ARGV[12] ~= '' and txn[4] then
+    local cleared = tonumber(ARGV[14])
+    if device_strikes(KEYS[5], txn[4], ARGV[13]) - cleared >= tonumber(ARGV[12]) then
+      strikes_cleared(KEYS[5], txn[4], cleared)
+      return {'device_locked'}
+    end
+  end
 end
 local function refuse(status)
+  if KEYS[4] and ARGV[12] ~= '' and txn_device then
+    strikes_cleared(KEYS[5], txn_device, tonumber(ARGV[14]))  -- cleared on the device all the same
+  end
   if KEYS[4] and status ~= 'refused' then
     redis.call('HSET', KEYS[4], 'state', 'revoked', 'settled_at', ARGV[1])
   end
@@ -131,7 +150,7 @@ if ARGV[3] == 'rotate' then
   redis.call('HSET', ARGV[6] .. ARGV[7], 'state', 'rotated', 'at', ARGV[1])
   redis.call('EXPIRE', ARGV[6] .. ARGV[7], tonumber(ARGV[11]))
 end
-redis.call('HSET', KEYS[3], unpack(ARGV, 12))
+redis.call('HSET', KEYS[3], unpack(ARGV, 15))
 for _, field in ipairs(carried) do
   redis.call('HSETNX', KEYS[3], field[1], field[2])
 end
@@ -139,5 +158,8 @@ redis.call('EXPIRE', KEYS[3], tonumber(ARGV[8]))
 redis.call('ZADD', KEYS[2], ARGV[5], ARGV[4])
 if KEYS[4] then
   redis.call('HSET', KEYS[4], 'state', 'authenticated', 'settled_at', ARGV[1])
+  if ARGV[12] ~= '' and txn_device then
+    strikes_cleared(KEYS[5], txn_device, tonumber(ARGV[14]))
+  end
 end
 return out

@@ -1,0 +1,298 @@
+"""A right response racing the wrong one that disables its authenticator gets no session.
+
+A verify reads the login and its device in its first round trip, checks the response, then creates the
+session (``session_create.lua``, on the user's slot). A wrong response to another login on the same card,
+landing between the two and reaching ``SLS_DEVICE_FAILURE_LIMIT`` (``device_failure.lua``, on the card's own
+slot), disabled the card; the right one, checked against the card as it was, still got its session: a
+login completed through a card already disabled. Every wrong response is now counted first in its user's
+slot (``login_verify.lua``: the user's strikes on that device, a count never below the card's own), and the
+session's script judges that count in the same step that creates the session: at the limit, 423
+``device_locked`` as for a disabled card, no session, the login left pending.
+
+The wrong response is a real request from another client, made while the right one is being checked
+(between the verify's read and its session), so the window is hit every time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from conftest import ADMIN_TOKEN, EnrolledUser
+from flask import Flask
+from flask.testing import FlaskClient
+from ibkey_world import UNLOCK, World, push_login
+
+from sls_server import create_app
+
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+Login = tuple[str, str, str]  # txn id, login token, the right response
+
+
+def _app(app_config: dict[str, Any], limit: int) -> Flask:
+    return create_app({**app_config, "DEVICE_FAILURE_LIMIT": limit})
+
+
+def _start(user: EnrolledUser) -> Login:
+    started = user.start_login()
+    return started["txn_id"], started["login_token"], user.card_response(started["factor"]["challenge"])
+
+
+def _wrong(response: str) -> str:
+    return f"{(int(response) + 1) % 10**8:08d}"
+
+
+def _verify(client: FlaskClient, login: Login, response: str) -> Any:
+    txn_id, token, _ = login
+    path = f"/api/v1/auth/login/{txn_id}/verify"
+    return client.post(path, json={"response": response}, headers={"X-Login-Token": token})
+
+
+@pytest.fixture
+def during_check(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., list[Any]]]:
+    """Arm ``then`` to run, to its answer, on another thread while the next card response is being checked
+    (after the verify read the card, before its session); the answers it gave."""
+    answers: list[Any] = []
+
+    def arm(app: Flask, then: Callable[[], Any]) -> list[Any]:
+        factor = app.extensions["sls"].factors.get("dscplus")
+        real = factor.check
+
+        def check_then(*args: Any, **kwargs: Any) -> bool:
+            right = bool(real(*args, **kwargs))
+            if not answers:  # once: the racing request's own check is not raced again
+                answers.append(None)
+                with ThreadPoolExecutor(1) as pool:
+                    answers[0] = pool.submit(then).result()
+            return right
+
+        monkeypatch.setattr(factor, "check", check_then)
+        return answers
+
+    yield arm
+
+
+def _card(client: FlaskClient) -> dict[str, Any]:
+    (card,) = client.get("/admin/v1/users/alice/devices", headers=ADMIN).get_json()["devices"]
+    return dict(card)
+
+
+def _sessions(client: FlaskClient) -> list[Any]:
+    listed = client.get("/admin/v1/users/alice/sessions", headers=ADMIN)
+    assert listed.status_code == 200, listed.get_json()
+    return list(listed.get_json()["sessions"])
+
+
+def _state(client: FlaskClient, login: Login) -> str:
+    txn_id, token, _ = login
+    polled = client.get(f"/api/v1/auth/login/{txn_id}", headers={"X-Login-Token": token})
+    return str(polled.get_json()["state"])
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3])
+def test_a_right_response_checked_while_a_wrong_one_disables_the_card_gets_no_session(
+    app_config: dict[str, Any], during_check: Callable[..., list[Any]], limit: int
+) -> None:
+    """The card one wrong response from its limit (1: any wrong one disables it, and the verify read no
+    count, so nothing but the session's own step can see the lock)."""
+    app = _app(app_config, limit)
+    client = app.test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    for _ in range(limit - 1):
+        spent = _start(alice)
+        told = _verify(client, spent, _wrong(spent[2]))
+        assert told.status_code == 401 and told.get_json()["error"] == "invalid_response", told.get_json()
+    right, wrong, later = _start(alice), _start(alice), _start(alice)
+    raced = during_check(app, lambda: _verify(app.test_client(), wrong, _wrong(wrong[2])))
+    done = _verify(client, right, right[2])
+    assert raced[0].status_code == 423 and raced[0].get_json()["error"] == "device_locked"
+    assert done.status_code == 423, done.get_json()  # was 200: a session through a card already disabled
+    assert done.get_json()["error"] == "device_locked"
+    assert done.get_json() == _verify(client, later, later[2]).get_json()  # as a card found disabled
+    assert not _sessions(client)
+    assert _state(client, right) == "pending"
+    card = _card(client)
+    assert (card["factor_locked"], card["factor_failures"]) == (True, limit)
+
+
+def test_a_right_response_whose_count_was_cleared_before_the_card_was_disabled_gets_no_session(
+    app_config: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The right response clears the card's count (``device_success.lua``) before the wrong ones land: it
+    takes the limit's worth of them, all between that clearing and the session, to disable the card."""
+    app = _app(app_config, 2)
+    client = app.test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    spent = _start(alice)
+    assert _verify(client, spent, _wrong(spent[2])).status_code == 401  # one to go
+    right, wrong = _start(alice), _start(alice)
+    lockout = app.extensions["sls"].device_lockout
+    real = lockout.succeeded
+    raced: list[Any] = []
+
+    def cleared_then_guessed(device: Any) -> Any:
+        cleared = real(device)
+        other = app.test_client()
+        with ThreadPoolExecutor(1) as pool:
+            raced.extend(pool.submit(_verify, other, wrong, _wrong(wrong[2])).result() for _ in range(2))
+        return cleared
+
+    monkeypatch.setattr(lockout, "succeeded", cleared_then_guessed)
+    done = _verify(client, right, right[2])
+    assert [r.get_json()["error"] for r in raced] == ["invalid_response", "device_locked"]
+    assert done.status_code == 423 and done.get_json()["error"] == "device_locked", done.get_json()
+    assert not _sessions(client)
+    assert _state(client, right) == "pending"
+
+
+def test_a_wrong_response_racing_a_right_one_short_of_the_limit_leaves_the_login_and_the_count_alone(
+    app_config: dict[str, Any], during_check: Callable[..., list[Any]]
+) -> None:
+    """One wrong response in, the limit 3: the racing wrong one is told ``invalid_response`` and the right
+    one gets its session; the card counts on from there as the strikes do (3 more disable it, 2 do not)."""
+    app = _app(app_config, 3)
+    client = app.test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    spent = _start(alice)
+    assert _verify(client, spent, _wrong(spent[2])).status_code == 401
+    right, wrong = _start(alice), _start(alice)
+    raced = during_check(app, lambda: _verify(app.test_client(), wrong, _wrong(wrong[2])))
+    done = _verify(client, right, right[2])
+    assert raced[0].status_code == 401, raced[0].get_json()
+    assert done.status_code == 200, done.get_json()
+    assert _card(client)["factor_failures"] == 0
+    for _ in range(2):
+        again = _start(alice)
+        assert _verify(client, again, _wrong(again[2])).status_code == 401
+    # two wrong ones since the right one: not disabled, by the card nor by the strikes a step-up judges
+    # before it clears the card's count (the session's step cleared the ones its answer cleared)
+    assert alice.step_up(done.get_json()["session"]["token"])
+    for told in ("invalid_response", "invalid_response", "device_locked"):
+        again = _start(alice)
+        assert _verify(client, again, _wrong(again[2])).get_json()["error"] == told
+    assert _card(client)["factor_locked"] is True
+
+
+def test_a_card_the_admin_enables_again_logs_in_at_once(app_config: dict[str, Any]) -> None:
+    """The admin's unlock clears the user's strikes on the card with its count: the next right response is
+    not refused as if the card were still disabled."""
+    app = _app(app_config, 1)
+    client = app.test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    spent = _start(alice)
+    assert _verify(client, spent, _wrong(spent[2])).get_json()["error"] == "device_locked"
+    unlocked = client.post(f"/admin/v1/devices/{alice.device_id}/unlock", headers=ADMIN)
+    assert unlocked.status_code == 200, unlocked.get_json()
+    assert alice.log_in()
+
+
+def test_a_step_up_clears_the_strikes_it_clears_on_the_card(app_config: dict[str, Any]) -> None:
+    """A step-up's right response clears the card's count after its answer is settled: the user's strikes
+    on it go too, so the wrong ones before it do not count towards a later step-up's."""
+    app = _app(app_config, 3)
+    client = app.test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    token = alice.log_in()
+    for _ in range(2):
+        spent = _start(alice)
+        assert _verify(client, spent, _wrong(spent[2])).status_code == 401
+    token = alice.step_up(token)
+    assert _card(client)["factor_failures"] == 0
+    for _ in range(2):
+        spent = _start(alice)
+        assert _verify(client, spent, _wrong(spent[2])).status_code == 401
+    assert alice.step_up(token)  # judged before it clears the count: 4 strikes, had the first 2 stayed
+
+
+def test_a_step_up_checked_while_a_wrong_response_disables_the_card_is_refused(
+    app_config: dict[str, Any], during_check: Callable[..., list[Any]]
+) -> None:
+    """A step-up's answer is settled by ``login_verify.lua`` (no session of its own): the same judgement."""
+    app = _app(app_config, 2)
+    client = app.test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    bearer = {"Authorization": f"Bearer {alice.log_in()}"}
+    spent = _start(alice)
+    assert _verify(client, spent, _wrong(spent[2])).status_code == 401  # one to go
+    wrong = _start(alice)
+    opened = client.post("/api/v1/verify", json={"purpose": "change_security"}, headers=bearer)
+    assert opened.status_code == 200, opened.get_json()
+    step = opened.get_json()
+    answer = alice.card_response(step["factor"]["challenge"])
+    raced = during_check(app, lambda: _verify(app.test_client(), wrong, _wrong(wrong[2])))
+    done = client.post("/api/v1/verify", json={"txn_id": step["txn_id"], "response": answer}, headers=bearer)
+    assert raced[0].get_json()["error"] == "device_locked"
+    assert done.status_code == 423 and done.get_json()["error"] == "device_locked", done.get_json()
+    assert client.get("/api/v1/session", headers=bearer).status_code == 200  # not rotated: no step-up
+
+
+def test_a_sharer_checked_while_the_owner_disables_the_shared_card_gets_no_session(
+    app_config: dict[str, Any], during_check: Callable[..., list[Any]]
+) -> None:
+    """Bob answers on alice's card, shared with him, one wrong response from its limit; alice's wrong one
+    disables it meanwhile. Bob's strikes do not hold alice's: his right answer's clearing of the card's count
+    (``device_success.lua``) finds it disabled, and he is refused the same."""
+    app = _app(app_config, 2)
+    client = app.test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    bob = EnrolledUser(client, ADMIN, "bob", "5678")
+    share = {"type": "dscplus", "share_device_id": alice.device_id}
+    shared = client.post("/admin/v1/users/bob/devices", json=share, headers=ADMIN)
+    assert shared.status_code in (200, 201), shared.get_json()
+    spent = _start(alice)
+    assert _verify(client, spent, _wrong(spent[2])).status_code == 401  # one to go
+    started = client.post("/api/v1/auth/login", json={"username": "bob", "password": bob.password}).get_json()
+    if started["factor"]["device_id"] != alice.device_id:
+        card = {"type": "dscplus", "device_id": alice.device_id}
+        switched = client.post(
+            f"/api/v1/auth/login/{started['txn_id']}/factor",
+            json=card,
+            headers={"X-Login-Token": started["login_token"]},
+        )
+        assert switched.status_code == 200, switched.get_json()
+        started = {**started, **switched.get_json()}
+    right = (started["txn_id"], started["login_token"], alice.card_response(started["factor"]["challenge"]))
+    wrong = _start(alice)
+    raced = during_check(app, lambda: _verify(app.test_client(), wrong, _wrong(wrong[2])))
+    done = _verify(client, right, right[2])
+    assert raced[0].get_json()["error"] == "device_locked"
+    assert done.status_code == 423 and done.get_json()["error"] == "device_locked", done.get_json()
+    listed = client.get("/admin/v1/users/bob/sessions", headers=ADMIN).get_json()["sessions"]
+    assert not listed
+
+
+def test_an_approval_checked_while_a_wrong_pick_disables_the_ib_key_is_refused(
+    app_config: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An IB Key push: its approval is settled by ``login_verify.lua``, and a wrong number picked on another
+    login's push disables the app's key meanwhile (limit 1): the approval is refused, the poll gets no
+    session."""
+    app = _app(app_config, 1)
+    world = World(app.test_client(), ADMIN)
+    world.user("alice")
+    phone = world.activated("alice", "ios")
+    right, right_note = push_login(world, "alice", phone)
+    other = World(app.test_client(), ADMIN)
+    wrong, wrong_note = push_login(other, "alice", phone)
+    picked = next(c for c in wrong_note["candidates"] if c != wrong["factor"]["match"])
+    factor = app.extensions["sls"].factors.get("ibkey")
+    real = factor.check_approval
+    raced: list[Any] = []
+
+    def check_then(*args: Any, **kwargs: Any) -> Any:
+        verdict = real(*args, **kwargs)
+        if not raced:
+            raced.append(None)
+            with ThreadPoolExecutor(1) as pool:
+                raced[0] = pool.submit(other.approve, phone, wrong_note, picked, **UNLOCK["ios"]).result()
+        return verdict
+
+    monkeypatch.setattr(factor, "check_approval", check_then)
+    approved = world.approve(phone, right_note, right["factor"]["match"], **UNLOCK["ios"])
+    assert raced[0].get_json()["error"] == "device_locked", raced[0].get_json()
+    assert approved.status_code == 423, approved.get_json()  # was 200, and the poll's session
+    assert approved.get_json()["error"] == "device_locked"
+    polled = world.poll(right["txn_id"])
+    assert polled["state"] == "pending" and "session" not in polled, polled
