@@ -61,18 +61,34 @@ class World:
         return answer.json()["notifications"]  # type: ignore[no-any-return]
 
     def approve_push(
-        self, app: str, match: str, *, pin: str = "12ab", only: bool = False, status: int = 200
+        self,
+        app: str,
+        match: str,
+        *,
+        txn: str | None = None,
+        purpose: str | None = None,
+        pin: str = "12ab",
+        only: bool = False,
+        status: int = 200,
     ) -> dict[str, Any]:
-        """Pick ``match`` on the app's newest notification and approve it, as the user does on the phone; the
-        notification answered. ``match`` must be one of its candidates (a wrong pick is a wrong one of
-        them). ``only``: the app holds that one notification alone (a resent push replaces the one before
-        it), else the newest of several is answered. ``status``: the approval's answer (401: a wrong number
-        picked ends the login)."""
+        """Pick ``match`` on one of the app's notifications and approve it, as the user does on the phone;
+        the notification answered. ``match`` must be one of its candidates (a wrong pick is a wrong one of
+        them). Which notification: the one of login ``txn`` and/or of ``purpose`` (``password_recovery``,
+        say), exactly one such on the app; else the newest. ``only``: the app holds that one notification
+        alone (a resent push replaces the one before it). ``status``: the approval's answer (401: a wrong
+        number picked ends the login)."""
         notes = self.notifications(app)
         if only:
             assert len(notes) == 1, notes
         assert notes, f"no notification on {app}"
-        note = notes[0]
+        if txn is None and purpose is None:
+            note = notes[0]
+        else:
+            [note] = [
+                n
+                for n in notes
+                if (txn is None or n["txn_id"] == txn) and (purpose is None or n["purpose"] == purpose)
+            ]
         assert match in note["candidates"], (match, note["candidates"])
         answer = requests.post(
             f"{self.url}/sim/v1/ibkey/{app}/notifications/{note['id']}/approve",

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import requests
 from playwright.sync_api import expect
 
 from .a11y_kit import expect_tied_to
@@ -182,12 +181,7 @@ def test_the_relay_screen_says_its_outcome_when_it_changes_not_the_whole_screen(
     read.value.finished()
     page.evaluate("() => new Promise((done) => setTimeout(done))")  # after the page's own handling of it
     assert page.evaluate("window.rewrites") == 0, "drawn and said again while nothing changed"
-    note = requests.get(f"{world.url}/sim/v1/ibkey/{app}/notifications", timeout=10).json()["notifications"]
-    wrong = next(c for c in note[0]["candidates"] if c != page.get_by_test_id("relay-number").inner_text())
-    picked = requests.post(
-        f"{world.url}/sim/v1/ibkey/{app}/notifications/{note[0]['id']}/approve",
-        json={"match": wrong, "pin": "12ab"},
-        timeout=10,
-    )
-    assert picked.status_code == 401, picked.text
+    note = world.notifications(app)[0]
+    wrong = next(c for c in note["candidates"] if c != page.get_by_test_id("relay-number").inner_text())
+    world.approve_push(app, wrong, status=401)  # the wrong number ends the login
     expect(announcer).to_have_text(re.compile(r"Defence: IB Key's number matching\.?$"))

@@ -76,11 +76,5 @@ def test_an_ib_key_approval_moves_the_page_on_by_itself(world: World, page: Any)
     page.get_by_test_id("recover-code").fill(_code(world))
     page.get_by_test_id("recover-code-submit").click()
     match = page.get_by_test_id("push-match").inner_text()
-    listed = requests.get(f"{world.url}/sim/v1/ibkey/{app}/notifications", timeout=10).json()["notifications"]
-    [note] = [n for n in listed if n["purpose"] == "password_recovery"]
-    body = {"match": match, "pin": "12ab"}
-    approved = requests.post(
-        f"{world.url}/sim/v1/ibkey/{app}/notifications/{note['id']}/approve", json=body, timeout=10
-    )
-    assert approved.status_code == 200, approved.text
+    world.approve_push(app, match, purpose="password_recovery")
     expect(page.get_by_test_id("recover-new")).to_be_visible()  # push-wait.js polled /recover/status

@@ -67,13 +67,7 @@ def test_an_approval_of_the_attacker_s_login_is_a_breach(
         headers={"X-Forwarded-For": PUSH_IP},
         timeout=10,
     ).json()
-    notes = requests.get(f"{world.url}/sim/v1/ibkey/{app}/notifications", timeout=10).json()["notifications"]
-    [note] = [n for n in notes if n["txn_id"] == started["txn_id"]]
-    body = {"match": started["factor"]["match"], "pin": "12ab"}
-    approved = requests.post(
-        f"{world.url}/sim/v1/ibkey/{app}/notifications/{note['id']}/approve", json=body, timeout=10
-    )
-    assert approved.status_code == 200, approved.text
+    world.approve_push(app, started["factor"]["match"], txn=started["txn_id"])
     approval = line(page, "push.approved")
     expect(approval).to_have_class(re.compile(r"\bbreach\b"))
     expect(approval.get_by_test_id("feed-label")).to_have_text("breach")

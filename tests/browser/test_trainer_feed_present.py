@@ -25,8 +25,11 @@ def test_present_shows_the_feed_alone_in_large_type_and_esc_leaves(world: World,
     sign_in(page, world)
     toggle = page.get_by_test_id("feed-present")
     expect(toggle).to_have_attribute("aria-pressed", "false")
+    expect(toggle).to_have_accessible_name("Present")
     toggle.click()
     expect(toggle).to_have_attribute("aria-pressed", "true")
+    # a toggle button (WAI-ARIA APG): its state is aria-pressed, its label stays the same in both states
+    expect(page.get_by_role("button", name="Present", exact=True, pressed=True)).to_have_count(1)
     world.post("/admin/v1/attacks", {"attack": "brute_force", "username": "pete"})
     locked = page.locator("[data-testid=feed-event][data-type='account.locked']")
     expect(locked).to_be_visible()
@@ -43,6 +46,7 @@ def test_present_shows_the_feed_alone_in_large_type_and_esc_leaves(world: World,
     assert not contrast_failures(page) and not small_targets(page)
     page.keyboard.press("Escape")
     expect(toggle).to_have_attribute("aria-pressed", "false")
+    expect(page.get_by_role("button", name="Present", exact=True, pressed=False)).to_have_count(1)
     expect(toggle).to_be_focused()
     assert font_px(locked) < 16
     assert page.get_by_test_id("attack-run").evaluate("(el) => el.closest('[inert]') === null")

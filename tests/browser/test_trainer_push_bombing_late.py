@@ -8,7 +8,6 @@ import re
 from typing import Any
 
 import redis
-import requests
 from playwright.sync_api import expect
 
 from .pages_kit import PASSWORD, World, stage_attack
@@ -30,17 +29,11 @@ def bomb_and_approve_later(world: World, page: Any, redis_url: str, *, allow: li
     expect(page.get_by_test_id("attack-result")).to_contain_text("the attacker is in (login.succeeded")
     if allow is not None:
         world.put("/admin/v1/users/ivy/ip-allowlist", {"ip_allowlist": allow})
-    notes = requests.get(f"{world.url}/sim/v1/ibkey/{app}/notifications", timeout=10).json()["notifications"]
-    note = notes[0]
+    note = world.notifications(app)[0]
     # the number on the attacker's page: only the attacker sees it, so the test reads the login's record
     match = redis.Redis.from_url(redis_url).hget(f"sls:{{u:ivy}}:login:{note['txn_id']}", "match")
     assert match is not None
-    approved = requests.post(
-        f"{world.url}/sim/v1/ibkey/{app}/notifications/{note['id']}/approve",
-        json={"match": match.decode(), "pin": "12ab"},
-        timeout=10,
-    )
-    assert approved.status_code == 200, approved.text
+    world.approve_push(app, match.decode(), txn=note["txn_id"])
     return verdict
 
 

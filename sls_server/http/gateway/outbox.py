@@ -15,24 +15,15 @@ from flask import Blueprint, Response
 
 from ...accounts.errors import UserNotFound
 from ...accounts.user_fields import canonical_username
-from ...auth.errors import TokenGuessesLimited
 from ...errors import InvalidRequest
 from ...gateway import NoCode, OutboxBusy
 from ...shapes.gateway import LatestCodeQuery
 from ..common import core
-from ..errors import SimTokenRequired, SimulatorDisabled
-from ..operations import Raw, operation, surface
-from ..sim import simulators_enabled
+from ..operations import Raw, operation
+from ..sim import sim_surface
 
 bp = Blueprint("gateway_outbox", __name__, url_prefix="/sim/v1/outbox")
-surface(
-    bp,
-    tag="sim",
-    description="The simulated authenticators a person holds.",
-    security="sim",
-    errors=(SimulatorDisabled, SimTokenRequired, TokenGuessesLimited),
-)
-bp.before_request(simulators_enabled)
+sim_surface(bp)
 CODE = Raw("text/plain", {"type": "string", "pattern": "^[0-9]{6,8}$"})
 
 

@@ -37,7 +37,7 @@ from ..pages.kit import (
     set_cookie,
 )
 from ..pages.outcome import _forget_what_was_shown, tell, told
-from ..pages.portal import resend_channels, several_devices
+from ..pages.portal import resend_channels, several_devices, started_state
 from .wording import WRONG_CREDENTIALS, device_options, gateway_says
 
 bp = Blueprint("gateway_pages", __name__)
@@ -139,14 +139,7 @@ def gateway_login_start() -> ResponseReturnValue:
     except SlsError as exc:
         return tell(LOGIN, gateway_says(exc), exc.status, username=username, paper=paper)
     txn_id = started["txn_id"]
-    state = {
-        "token": started["login_token"],
-        "factor": started["factor"],
-        "factors": started["factors"],
-        "dies_at": int(started["expires_at"]) + 3 * core().settings.challenge_ttl,
-        "chosen": not several_devices(started["factors"]),
-        "paper": paper,
-    }
+    state = {**started_state(started), "paper": paper}
     return _keep(redirect(login_path(txn_id), 303), txn_id, state)
 
 

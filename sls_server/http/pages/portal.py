@@ -57,6 +57,20 @@ def several_devices(factors: list[dict[str, Any]]) -> bool:
     return len({f["device_id"] for f in factors}) > 1
 
 
+def started_state(started: dict[str, Any]) -> dict[str, Any]:
+    """What a browser keeps (sealed, in its login cookie) of a login it just started: the same for the portal
+    and the gateway's pages, so their steps read it alike. ``dies_at``, when the cookie lapses: three
+    challenge lifetimes past the first challenge's expiry (a code sent again, or another device, carries the
+    login on past it); ``chosen``: one device leaves nothing to choose."""
+    return {
+        "token": started["login_token"],
+        "factor": started["factor"],
+        "factors": started["factors"],
+        "dies_at": int(started["expires_at"]) + 3 * core().settings.challenge_ttl,
+        "chosen": not several_devices(started["factors"]),
+    }
+
+
 def resend_channels(factors: list[dict[str, Any]]) -> tuple[str, ...]:
     """What "Didn't receive a security code?" offers: the broker's two options, SMS and Voice, for a
     phone enrolled for SMS (it takes voice callbacks too); only Voice for a voice-only phone."""
@@ -171,14 +185,7 @@ def login_start() -> ResponseReturnValue:
     except SlsError as exc:
         return _refused(say(exc), exc.status, username)
     txn_id = started["txn_id"]
-    state = {
-        "token": started["login_token"],
-        "factor": started["factor"],
-        "factors": started["factors"],
-        "dies_at": int(started["expires_at"]) + 3 * core().settings.challenge_ttl,
-        "chosen": not several_devices(started["factors"]),
-    }
-    return _keep(redirect(login_path(txn_id), 303), txn_id, state)
+    return _keep(redirect(login_path(txn_id), 303), txn_id, started_state(started))
 
 
 ENDED = "This login has ended or was started in another browser. Please log in again."

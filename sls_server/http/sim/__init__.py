@@ -18,16 +18,6 @@ from ..operations import surface
 bp = Blueprint("sim", __name__, url_prefix="/sim/v1")
 
 
-surface(
-    bp,
-    tag="sim",
-    description="The simulated authenticators a person holds.",
-    security="sim",
-    errors=(SimulatorDisabled, SimTokenRequired, TokenGuessesLimited),
-)
-
-
-@bp.before_request
 def simulators_enabled() -> None:
     """Switched off: 403 for everyone. ``SLS_SIM_TOKEN`` set: only its holder (the trainer) may play; a
     wrong token is counted against the address as a wrong admin token is (``auth.token_guesses``)."""
@@ -37,6 +27,22 @@ def simulators_enabled() -> None:
     if settings.sim_token is not None and not bearer_opens(SIM_DOOR):
         raise SimTokenRequired()
 
+
+def sim_surface(blueprint: Blueprint) -> None:
+    """Declare ``blueprint`` part of ``/sim/v1``: its surface (tag, security, the errors every route may
+    answer) and its guard, alike for this blueprint and the one a mode adds (the gateway's outbox), so a
+    route under ``/sim/v1`` cannot be documented or guarded otherwise than the rest."""
+    surface(
+        blueprint,
+        tag="sim",
+        description="The simulated authenticators a person holds.",
+        security="sim",
+        errors=(SimulatorDisabled, SimTokenRequired, TokenGuessesLimited),
+    )
+    blueprint.before_request(simulators_enabled)
+
+
+sim_surface(bp)
 
 from . import authenticator, card, ibkey, phones  # noqa: E402  - each adds its routes to bp
 
