@@ -82,7 +82,14 @@ class Event(TypedDict):
 
     id: Annotated[str, Field(description="Also the cursor just past this event.")]
     at: Annotated[UnixTime, Field(description="When it happened.")]
-    type: Annotated[str, Field(description="Like `login.succeeded`.", examples=["login.succeeded"])]
+    type: Annotated[
+        str,
+        Field(
+            description="A dotted name, like `login.succeeded`: the names the contract's Events section "
+            "lists, and more; `GET /admin/v1/events?type=` filters by one.",
+            examples=["login.succeeded"],
+        ),
+    ]
     user: NotRequired[
         Annotated[
             Username,

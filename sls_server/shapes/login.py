@@ -147,7 +147,8 @@ class LoginStatus(TypedDict):
             "`session`, later ones do not. `denied`: the user tapped Deny in the app; the login is over for "
             "good (its polls say `denied` even past `expires_at`), with no `reason`, and a factor switch on "
             "it answers 401 `push_denied`: start a new one. `expired`: over without a session: its time "
-            "ran out or, with `reason`, something ended it early."
+            "ran out or, with `reason`, something ended it early. There is no `approved`: the poll that "
+            "finds the app's approval collects it, as `authenticated`."
         ),
     ]
     txn_id: str

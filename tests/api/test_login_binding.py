@@ -79,3 +79,26 @@ def test_a_login_token_of_one_login_does_not_open_another(enrol, app: Flask) -> 
     other = app.test_client()
     crossed = other.get(f"/api/v1/auth/login/{theirs['txn_id']}", headers=_bearer_of(mine))
     assert crossed.status_code == 401 and crossed.get_json()["error"] == "login_binding_required"
+
+
+def test_over_tls_the_login_and_session_cookies_are_secure_as_the_contract_fixes(alice: EnrolledUser) -> None:
+    """api.md: the login cookie HttpOnly, SameSite=Strict (scoped under ``/api/v1/auth/login``), the session
+    cookie ``HttpOnly; SameSite=Strict; Path=/``, ``Secure`` when served over TLS (there ``__Host-`` too)."""
+    tls = "https://localhost"
+    started = alice.client.post(
+        "/api/v1/auth/login", json={"username": "alice", "password": alice.password}, base_url=tls
+    )
+    body = started.get_json()
+    login_cookie = next(c for c in started.headers.getlist("Set-Cookie") if c.startswith("sls_login="))
+    for attribute in ("Secure", "HttpOnly", "SameSite=Strict", f"Path=/api/v1/auth/login/{body['txn_id']}"):
+        assert attribute in login_cookie.split("; "), (attribute, login_cookie)
+    done = alice.client.post(
+        f"/api/v1/auth/login/{body['txn_id']}/verify",
+        json={"response": alice.card_response(body["factor"]["challenge"])},
+        base_url=tls,
+    )
+    assert done.status_code == 200, done.get_json()
+    session_cookie = next(c for c in done.headers.getlist("Set-Cookie") if "sls_session=" in c)
+    assert session_cookie.startswith(f"__Host-sls_session={done.get_json()['session']['token']};")
+    for attribute in ("Secure", "HttpOnly", "SameSite=Strict", "Path=/"):
+        assert attribute in session_cookie.split("; "), (attribute, session_cookie)

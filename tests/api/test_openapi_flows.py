@@ -100,3 +100,24 @@ def test_a_refused_second_phone_device_names_the_one_held_as_documented(
     )
     assert refused["error"] == "device_exists"
     assert (refused["device_id"], refused["type"]) == (held["device_id"], "sms")
+
+
+def test_a_login_that_switched_too_often_is_the_429_the_document_declares(
+    c: Conformance, admin_headers: dict[str, str]
+) -> None:
+    """A 429 ``login_exhausted`` has nothing to wait for (start the login again): no ``retry_after``, no
+    ``Retry-After``. The switch's 429 shares its status with ``rate_limited``, which always carries both, so
+    the document must not promise the header for every 429 of the operation, or a generated client that
+    reads the required header fails on this answer. (It switches between a card and an app, which send
+    nothing, so the phone's own send limit is not what refuses.)"""
+    devices = "/admin/v1/users/{username}/devices"
+    for kind in ({"type": "dscplus", "pin": "2468"}, {"type": "totp"}):
+        c.call("post", "/admin/v1/users/sam/devices", devices, 201, json=kind, headers=admin_headers)
+    started = c.call("post", LOGIN, LOGIN, 200, json={"username": "sam", "password": PASSWORD})
+    switch, template = f"/api/v1/auth/login/{started['txn_id']}/factor", "/api/v1/auth/login/{txn_id}/factor"
+    bound = {"X-Login-Token": started["login_token"]}
+    for kind in ("dscplus", "totp") * 2 + ("dscplus",):
+        c.call("post", switch, template, 200, json={"type": kind}, headers=bound)
+    refused = c.call("post", switch, template, 429, json={"type": "totp"}, headers=bound)
+    assert refused["error"] == "login_exhausted" and "retry_after" not in refused
+    assert c.response is not None and "Retry-After" not in c.response.headers

@@ -126,3 +126,34 @@ def test_every_known_type_is_one_the_server_can_write() -> None:
         )
 
     assert sorted(k for k in EVENT_TYPES if not written(k)) == []
+
+
+#: The types the HTTP contract's Events section names (api.md): part of the contract, never renamed.
+CONTRACT_EVENT_TYPES = [
+    "login.password_ok",
+    "login.password_failed",
+    "login.challenge_issued",
+    "login.second_factor_failed",
+    "login.succeeded",
+    "account.locked",
+    "account.unlocked",
+    "device.locked",
+    "ip.rejected",
+    "session.expired_idle",
+    "session.expired_absolute",
+    "session.logout",
+    "sms.sent",
+    "voice.called",
+    "push.sent",
+    "push.approved",
+    "push.denied",
+    "device.enrolled",
+    "device.revoked",
+    "stepup.verified",
+]
+
+
+def test_every_event_type_the_contract_names_is_one_the_server_writes() -> None:
+    """EVENT_TYPES is held to the server's source above, so a type renamed in the server, which a client
+    written against the contract filters the trail by (``?type=``), fails here."""
+    assert sorted(set(CONTRACT_EVENT_TYPES) - EVENT_TYPES) == []

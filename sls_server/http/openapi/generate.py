@@ -117,7 +117,10 @@ def _operation(op: Operation, refs: dict[Any, Schema]) -> dict[str, Any]:
         by_status.setdefault(error.status, []).append(error)
     for status in sorted(by_status):
         responses[str(status)] = _error_response(by_status[status])
-    described["responses"] = {status: _with_headers(op.path, status, r) for status, r in responses.items()}
+    described["responses"] = {
+        status: _with_headers(op.path, status, r, by_status.get(int(status), []))
+        for status, r in responses.items()
+    }
     described["security"] = SECURITY[op.security] if op.security else []
     return described
 
@@ -195,17 +198,22 @@ def _error_response(errors: list[ErrorClass]) -> dict[str, Any]:
     return response
 
 
-def _with_headers(path: str, status: str, response: dict[str, Any]) -> dict[str, Any]:
+def _with_headers(
+    path: str, status: str, response: dict[str, Any], errors: list[ErrorClass]
+) -> dict[str, Any]:
     """The response with the headers it carries (``Cache-Control`` by ``may_be_stored``, ``Retry-After`` on
     the statuses that tell a client to wait, ``Allow`` on a 405; ``WWW-Authenticate``, with an error that
-    has a challenge, is :func:`_error_response`'s)."""
+    has a challenge, is :func:`_error_response`'s). ``Retry-After`` is required only where every code of the
+    status always says ``retry_after``: a 429 ``login_exhausted`` has nothing to wait for, and a generated
+    client that read a required header would fail on it."""
     own = ("Cache-Control", RETRY_AFTER, RETRY_AFTER_ALWAYS, WWW_AUTHENTICATE, ALLOW)
     names = [name for name in RESPONSE_HEADERS if name not in own]
     if not may_be_stored(path, int(status)):
         names.append("Cache-Control")
     headers = {name: {"$ref": f"#/components/headers/{name}"} for name in names}
     if status in WAIT_STATUSES:  # a 429's always, a 423's unless the lock is for an admin to lift
-        component = RETRY_AFTER_ALWAYS if status == "429" else RETRY_AFTER
+        waits = bool(errors) and all("retry_after" in error.always for error in errors)
+        component = RETRY_AFTER_ALWAYS if waits else RETRY_AFTER
         headers[RETRY_AFTER] = {"$ref": f"#/components/headers/{component}"}
     if status == "405":
         headers[ALLOW] = {"$ref": f"#/components/headers/{ALLOW}"}

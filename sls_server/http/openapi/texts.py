@@ -11,8 +11,9 @@ from ..errors import ALLOW, RETRY_AFTER, WWW_AUTHENTICATE
 from ..observe import REQUEST_ID_HEADER
 from ..security import CSP_API, CSP_PAGES, HEADERS, HSTS
 
-#: The component of ``Retry-After`` as a 429 carries it: always (every ``rate_limited`` has ``retry_after``),
-#: where a 423's may be absent (a lock only an admin lifts). One header, two components.
+#: The component of ``Retry-After`` as a 429 of only waitable codes carries it: always (every ``rate_limited``
+#: has ``retry_after``), where a 423's may be absent (a lock only an admin lifts), and so may a 429 that can
+#: also be ``login_exhausted`` (nothing to wait for). One header, two components.
 RETRY_AFTER_ALWAYS = f"{RETRY_AFTER}.always"
 
 DESCRIPTION = """\
@@ -152,13 +153,14 @@ RESPONSE_HEADERS: dict[str, Any] = {
         "schema": {"type": "string", "const": "no-store"},
     },
     RETRY_AFTER: {
-        "description": "On a 423 whose body has `retry_after`: the same number of seconds, for HTTP clients "
-        "whose retry logic reads the header (RFC 9110). Absent from a lock only an admin can lift.",
+        "description": "On a 423 or 429 whose body has `retry_after`: the same number of seconds, for "
+        "HTTP clients whose retry logic reads the header (RFC 9110). Absent from a lock only an admin can "
+        "lift, and from a 429 `login_exhausted` (start the login again: there is nothing to wait for).",
         "schema": {"type": "string", "pattern": "^[0-9]+$"},
     },
     RETRY_AFTER_ALWAYS: {
-        "description": "On every 429: the body's `retry_after`, the same number of seconds, for HTTP clients "
-        "whose retry logic reads the header (RFC 9110).",
+        "description": "On a 429 whose every code carries `retry_after`: the body's `retry_after`, the "
+        "same number of seconds, for HTTP clients whose retry logic reads the header (RFC 9110).",
         "required": True,
         "schema": {"type": "string", "pattern": "^[0-9]+$"},
     },
