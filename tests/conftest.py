@@ -130,34 +130,6 @@ def redis_url(redis_session: EmbeddedRedis | LocalCluster | LocalSentinel) -> st
     return empty(redis_session)
 
 
-def network_address() -> str:
-    """This machine's address on its network, where another machine reaches a server listening on every
-    interface (``sls_server.reach``); the calling test is skipped on a machine with none (only a name)."""
-    from sls_server.reach import outward_address
-
-    address = outward_address()
-    if not re.fullmatch(r"\d+\.\d+\.\d+\.\d+", address) or address.startswith("127."):
-        pytest.skip(f"no network address to reach this machine at (only {address!r})")
-    return address
-
-
-def signs_in_to_the_console(url: str, token: str) -> bool:
-    """The trainer console's sign-in form at ``url``, as a browser posts it, with ``token``: whether it
-    signed in (``sls demo`` and ``sls scenario demo`` tests, where the trainer reads a withheld token)."""
-    browser = requests.Session()
-    form = browser.get(f"{url}/trainer", timeout=10).text
-    found = re.search(r'name="csrf_token" value="([^"]+)"', form)
-    assert found, "the sign-in form has no CSRF token"
-    signed = browser.post(
-        f"{url}/trainer/sign-in",
-        data={"token": token, "csrf_token": found.group(1)},
-        headers={"Origin": url},
-        allow_redirects=False,
-        timeout=10,
-    )
-    return signed.status_code == 303 and 'data-testid="world-save"' in browser.get(f"{url}/trainer").text
-
-
 @pytest.fixture
 def app_config(redis_url: str, tmp_path: Path) -> dict[str, Any]:
     return {
@@ -181,30 +153,6 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def admin_headers() -> dict[str, str]:
     return {"Authorization": f"Bearer {ADMIN_TOKEN}"}
-
-
-def card_user_over_http(base: str, name: str, password: str, pin: str = "1234") -> dict[str, Any]:
-    """A user with a DSC+ card, made through a running server's admin API; the card's enrolment answer
-    (``device_id``, ``secret_hex``, ...)."""
-    return _user_over_http(base, {"username": name, "password": password}, {"type": "dscplus", "pin": pin})
-
-
-def ibkey_user_over_http(base: str, name: str, password: str, phone: str, platform: str = "android") -> str:
-    """A user with ``phone`` and an IB Key enrolled on it, made through a running server's admin API: the
-    phone's device id. The app waits for activation, its code texted to ``phone``."""
-    user = {"username": name, "password": password, "phone": phone, "sms": False}
-    return str(_user_over_http(base, user, {"type": "ibkey", "platform": platform})["device_id"])
-
-
-def _user_over_http(base: str, user: dict[str, Any], device: dict[str, Any]) -> dict[str, Any]:
-    admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
-    made = requests.post(f"{base}/admin/v1/users", json=user, headers=admin, timeout=60)
-    assert made.status_code == 201, made.text
-    enrolled = requests.post(
-        f"{base}/admin/v1/users/{user['username']}/devices", json=device, headers=admin, timeout=60
-    )
-    assert enrolled.status_code == 201, enrolled.text
-    return dict(enrolled.json())
 
 
 class ServerProcess:

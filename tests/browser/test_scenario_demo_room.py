@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import network_address
+from over_http_kit import network_address
 from playwright.sync_api import expect
 
 from sls_scenarios.server import ChildServer

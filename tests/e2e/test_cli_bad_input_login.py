@@ -14,8 +14,9 @@ from typing import Any
 import pytest
 from cli_world import Demo, seeded, session_of
 from click.testing import CliRunner
-from conftest import ADMIN_TOKEN, ServerProcess, card_user_over_http, fresh
+from conftest import ADMIN_TOKEN, ServerProcess, fresh
 from json_error_kit import json_error
+from over_http_kit import card_user_over_http
 
 from sls_server.cli import demofile
 from sls_server.cli.main import cli

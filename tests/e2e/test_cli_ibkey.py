@@ -16,7 +16,7 @@ def test_cli_drives_the_phone_over_http(sls_serve: Any, tmp_path: Any) -> None:
     """``sls device activate|notifications|approve|ibkey-respond`` against a real ``sls serve``."""
     import requests
     from click.testing import CliRunner
-    from conftest import ibkey_user_over_http
+    from over_http_kit import ibkey_user_over_http
 
     from sls_server.cli.main import cli
 

@@ -12,8 +12,9 @@ import pytest
 import requests
 from cli_world import seeded
 from click.testing import CliRunner, Result
-from conftest import ADMIN_TOKEN, DEMO_ENV, ibkey_user_over_http
+from conftest import ADMIN_TOKEN, DEMO_ENV
 from json_error_kit import json_error
+from over_http_kit import ibkey_user_over_http
 
 from sls_server.cli.main import cli
 

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import ADMIN_TOKEN, ibkey_user_over_http
+from conftest import ADMIN_TOKEN
+from over_http_kit import ibkey_user_over_http
 
 from sls_server.cli import demofile
 from sls_server.cli.main import cli

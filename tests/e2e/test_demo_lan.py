@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import network_address
+from over_http_kit import network_address
 from test_cli_demo import (
     demo,  # noqa: F401 - the fixture that starts sls demo and waits for its world
     stop,

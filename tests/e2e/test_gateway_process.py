@@ -15,10 +15,11 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import ADMIN_TOKEN, network_address
+from conftest import ADMIN_TOKEN
 from cryptography import x509
 from gateway_process import sls_gateway  # noqa: F401 - the fixture
 from json_error_kit import json_error
+from over_http_kit import network_address
 
 from sls_server.store.embedded import free_port
 

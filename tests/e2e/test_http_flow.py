@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 import requests
-from conftest import ADMIN_TOKEN, card_user_over_http
+from conftest import ADMIN_TOKEN
+from over_http_kit import card_user_over_http
 
 pytestmark = pytest.mark.e2e
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}

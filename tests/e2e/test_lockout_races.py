@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 import requests
-from conftest import ADMIN_TOKEN, card_user_over_http
+from conftest import ADMIN_TOKEN
+from over_http_kit import card_user_over_http
 
 from sls_server import create_app
 from sls_server.store.embedded import EmbeddedRedis

@@ -17,7 +17,8 @@ from typing import Any
 import pytest
 import redis
 import requests
-from conftest import ADMIN_TOKEN, ServerProcess, card_user_over_http, wait_until_serving
+from conftest import ADMIN_TOKEN, ServerProcess, wait_until_serving
+from over_http_kit import card_user_over_http
 
 from sls_server.store import keys
 from sls_server.store.embedded import EmbeddedRedis, free_port

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import card_user_over_http
+from over_http_kit import card_user_over_http
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "Correct-Horse-Battery-9"

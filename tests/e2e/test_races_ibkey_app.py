@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import ibkey_user_over_http
+from over_http_kit import ibkey_user_over_http
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "Amber-Falcon-Ibkey-17"

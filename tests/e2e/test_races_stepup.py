@@ -17,7 +17,8 @@ from functools import partial
 
 import pytest
 import requests
-from conftest import ADMIN_TOKEN, card_user_over_http
+from conftest import ADMIN_TOKEN
+from over_http_kit import card_user_over_http
 from test_session_races import _live_sessions_in_redis
 
 pytestmark = pytest.mark.e2e

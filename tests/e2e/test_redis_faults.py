@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 import requests
 from answer_cutter import AnswerCutter
-from conftest import ADMIN_TOKEN, card_user_over_http
+from conftest import ADMIN_TOKEN
 from flask import Flask
+from over_http_kit import card_user_over_http
 
 from sls_server import create_app
 from sls_server.store import keys

@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import ADMIN_TOKEN, ServerProcess, card_user_over_http
+from conftest import ADMIN_TOKEN, ServerProcess
+from over_http_kit import card_user_over_http
 
 pytestmark = pytest.mark.e2e
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import redis
 import requests
-from conftest import card_user_over_http
+from over_http_kit import card_user_over_http
 
 from sls_devices.dscplus import expected_response
 from sls_server.secretbox import SecretBox, device_box

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from conftest import network_address, signs_in_to_the_console
+from over_http_kit import network_address, signs_in_to_the_console
 from test_scenario_remote import no_demo, sls
 
 pytestmark = pytest.mark.e2e
