@@ -48,23 +48,56 @@ def read_into(stream: queue.Queue[str | None], lines: Iterable[str]) -> None:
     stream.put(None)
 
 
+class DemoOnEveryInterface:
+    """``sls scenario demo SCENARIO --host 0.0.0.0`` running, its output read line by line into ``printed``
+    while a test talks to it; :meth:`stop_pausing` closes its stdin (no more Enter: it plays on without
+    pauses, to its end) and waits for that end; :meth:`finish` gives the exit code and the rest printed."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        command = [
+            sys.executable,
+            "-m",
+            "sls_server.cli.main",
+            "scenario",
+            "demo",
+            SCENARIO,
+            "--host",
+            "0.0.0.0",
+        ]
+        self.process = subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env={**os.environ, **no_demo(tmp_path)},
+        )
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.printed: queue.Queue[str | None] = queue.Queue()
+        self.reader = threading.Thread(
+            target=read_into, args=(self.printed, self.process.stdout), daemon=True
+        )
+        self.reader.start()
+        self.code: int | None = None
+
+    def stop_pausing(self) -> None:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.close()
+        self.code = self.process.wait(timeout=180)
+        self.reader.join(10)
+        self.process.stdout.close()
+
+    def finish(self) -> tuple[int | None, str]:
+        """The exit code and what it printed after what the test read, up to the end the reader marked."""
+        return self.code, "".join(iter(self.printed.get_nowait, None))
+
+
 def test_a_demo_on_every_interface_is_opened_at_this_machines_address(tmp_path: Path) -> None:
     """--host 0.0.0.0: the URL printed for the room is this machine's network address, and the server answers
     there while the demo waits for Enter; the actors' addresses still take (the scenario passes)."""
     address = network_address()
-    command = [sys.executable, "-m", "sls_server.cli.main", "scenario", "demo", SCENARIO, "--host", "0.0.0.0"]
-    process = subprocess.Popen(
-        command,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, **no_demo(tmp_path)},
-    )
-    assert process.stdin is not None and process.stdout is not None
-    printed: queue.Queue[str | None] = queue.Queue()
-    reader = threading.Thread(target=read_into, args=(printed, process.stdout), daemon=True)
-    reader.start()
+    demo = DemoOnEveryInterface(tmp_path)
+    printed = demo.printed
     try:
         shown = lines_until(printed, "trainer console:")
         console = re.search(r"trainer console: (http://\S+)/trainer", shown[-1])
@@ -77,13 +110,10 @@ def test_a_demo_on_every_interface_is_opened_at_this_machines_address(tmp_path: 
         told = lines_until(printed, "on this machine also")[-1]
         assert f"http://127.0.0.1:{port}/trainer" in told
     finally:
-        process.stdin.close()  # no more Enter: the demo plays on without pauses, to its end
-        code = process.wait(timeout=180)
-        reader.join(10)
-        process.stdout.close()
-    rest = list(iter(printed.get_nowait, None))  # up to the end the reader marked
-    assert code == 0, "".join(rest)
-    assert "card.pin_locked" in "".join(rest)
+        demo.stop_pausing()
+    code, rest = demo.finish()
+    assert code == 0, rest
+    assert "card.pin_locked" in rest
 
 
 def test_on_every_interface_the_admin_token_is_withheld_and_read_from_its_file(tmp_path: Path) -> None:
@@ -91,19 +121,8 @@ def test_on_every_interface_the_admin_token_is_withheld_and_read_from_its_file(t
     that reaches the server, as ``sls demo`` no longer does: the same rule and words now, and the trainer
     reads it from the 0600 file named, there while the demo runs, and signs in to the console with it."""
     address = network_address()
-    command = [sys.executable, "-m", "sls_server.cli.main", "scenario", "demo", SCENARIO, "--host", "0.0.0.0"]
-    process = subprocess.Popen(
-        command,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        env={**os.environ, **no_demo(tmp_path)},
-    )
-    assert process.stdin is not None and process.stdout is not None
-    printed: queue.Queue[str | None] = queue.Queue()
-    reader = threading.Thread(target=read_into, args=(printed, process.stdout), daemon=True)
-    reader.start()
+    demo = DemoOnEveryInterface(tmp_path)
+    printed = demo.printed
     try:
         shown = "".join(lines_until(printed, "--show-token"))
         assert "Admin token  not shown: the server answers beyond loopback (0.0.0.0)" in shown, shown
@@ -117,11 +136,8 @@ def test_on_every_interface_the_admin_token_is_withheld_and_read_from_its_file(t
         assert room is not None, shown
         assert signs_in_to_the_console(room.group(1), token)
     finally:
-        process.stdin.close()  # no more Enter: the demo plays on without pauses, to its end
-        code = process.wait(timeout=180)
-        reader.join(10)
-        process.stdout.close()
-    rest = "".join(iter(printed.get_nowait, None))
+        demo.stop_pausing()
+    code, rest = demo.finish()
     assert code == 0, rest
     assert token not in shown + rest
     assert not token_file.exists()  # its server stopped with the demo: its token goes too
