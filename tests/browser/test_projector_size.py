@@ -1,7 +1,8 @@
 """The pages on a projector: 1280x720 zoomed to 150 %, as a trainer shows them to a room, leaves a window of
 853x480 CSS pixels. What the user must act on in the login's second step is in it without scrolling: IB
 Key's number to pick (with the line saying the login waits), the card's challenge and the field its
-response goes in; and the console, one column there, keeps each card's content inside it."""
+response goes in; the card page's display and every key; and the console, one column there, keeps each
+card's content inside it."""
 
 from __future__ import annotations
 
@@ -60,3 +61,13 @@ def test_the_console_s_live_feed_stays_inside_its_card(world: World, projected: 
     assert card and feed and search
     assert feed["y"] + feed["height"] <= card["y"] + card["height"], (feed, card)
     assert card["y"] + card["height"] <= search["y"], (card, search)
+
+
+def test_the_card_s_keypad_and_display_are_on_the_projected_screen(world: World, projected: Any) -> None:
+    """A volunteer keys the PIN and the challenge on the card page while the room watches: its display and
+    every key down to C, 0 and OK must be in the window, without scrolling away from the display."""
+    world.user("pen")
+    card = world.device("pen", "dscplus", pin="4321")
+    projected.goto(f"{world.url}/sim/card/{card['device_id']}")
+    for test_id in ("card-display", "card-power", "card-key-1", "card-key-c", "card-key-0", "card-key-ok"):
+        _in_view(projected, test_id)
