@@ -18,6 +18,7 @@ import os
 import sys
 
 from ..config import Settings
+from ..errors import StoreUnavailable
 
 log = logging.getLogger(__name__)
 #: The child's exit code when it ended a live session (0: there was none; anything else: it could not look).
@@ -35,6 +36,8 @@ def end_previous_session(settings: Settings) -> bool:
         code = 1
         try:
             code = ENDED if _end(settings) else 0
+        except StoreUnavailable:  # the store's own warning said why; the master's below says what it means
+            pass
         except Exception as exc:  # its kind only: a Redis URL (and its password) stays out of the log
             log.warning("could not end the gateway session the last run held (%s)", type(exc).__name__)
         finally:
