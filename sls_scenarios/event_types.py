@@ -42,6 +42,7 @@ EVENT_TYPES: frozenset[str] = frozenset(
         "session.replaced_by_gateway_login",
         "session.sso_expired",
         "session.daily_reset",
+        "session.gateway_restarted",
         # users, accounts, addresses
         "user.created",
         "user.deleted",

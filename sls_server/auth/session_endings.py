@@ -31,7 +31,8 @@ log = logging.getLogger(__name__)
 #: The endings a session's own check finds (past its time): this step ended it, and records its event.
 EXPIRED = ("expired_idle", "expired_absolute")
 #: What the holder of a session killed for each cause is told (``SessionKilled``); any other cause a caller of
-#: ``SessionService.end`` names (gateway mode's ``sso_expired``, ``daily_reset``) is told the class's words.
+#: ``SessionService.end`` names (gateway mode's ``sso_expired``, ``daily_reset``,
+#: ``gateway_restarted``) is told the class's words.
 KILLED_WORDS = {
     "killed": "This session was ended by an administrator; log in again.",
     "password_reset": "This session was ended when the account's password was reset; log in again.",

@@ -22,6 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from . import demofile
+from .gateway_restart import end_previous_session
 from .gateway_tls import ensure_certificate
 from .output import note, print_json, print_renderable
 from .reading import OutputFile
@@ -100,6 +101,12 @@ def gateway_banner(facts: dict[str, Any]) -> Table:
     show_default=True,
     help="Text put in the process titles, for tools that find the gateway by its command line.",
 )
+@click.option(
+    "--keep-session",
+    is_flag=True,
+    help="Keep the instance's gateway session: for a process joining others that serve the same "
+    "SLS_GATEWAY_INSTANCE (by default a start ends it, as the real gateway's restart asks for a login).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the start-up facts as JSON, not a banner.")
 def gateway(
     host: str,
@@ -111,6 +118,7 @@ def gateway(
     redis_url: str | None,
     data_dir: Path | None,
     process_match: str,
+    keep_session: bool,
     as_json: bool,
 ) -> None:
     """Run the emulator in gateway mode (SLS_GATEWAY=true): the Client Portal Gateway's login page
@@ -122,16 +130,27 @@ def gateway(
     Stage what automation must survive with `sls gateway-state` (GET /admin/v1/gateway, and the POSTs
     and the PUT under it).
 
+    A start ends the gateway session the instance held (401, reason gateway_restarted), as the real
+    gateway's restart asks for a login again; --keep-session keeps it, for a process that joins others
+    serving the same SLS_GATEWAY_INSTANCE.
+
     \b
     Examples:
       sls gateway                            # http://127.0.0.1:5000
       sls gateway --tls --pidfile gw.pid     # https://127.0.0.1:5000, self-signed
       SLS_GATEWAY_PROFILE=live sls gateway --port 5001
+      sls gateway --port 5002 --keep-session # a second process of the same gateway
     """
     set_title(f"sls gateway [{process_match}] {host}:{port}")
     overrides: dict[str, Any] = {"gateway": True, "redis_url": redis_url, "data_dir": data_dir}
     startup = start({k: v for k, v in overrides.items() if v is not None}, host, port)
     json_logs = startup.settings.log_format == "json"
+    if not keep_session and end_previous_session(startup.settings):  # before any worker serves
+        said = "ended the gateway session the last run held (gateway_restarted): log in again"
+        if json_logs:
+            log.info(said)
+        else:
+            note(said)
     cert = key = None
     if tls:  # every name the gateway answers to (the host asked for is among them): a client checks its own
         # and the address the banner names it at (every interface: this machine's on its network)

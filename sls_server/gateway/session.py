@@ -211,6 +211,14 @@ class GatewayService:
         self._change(view.record, changes, now=now, event=event)
         return replace(view, record=replace(view.record, **changes))
 
+    def restarted(self, *, now: int) -> bool:
+        """The gateway process starts again: the session the last one held ends (``gateway_restarted``), as
+        the real gateway, which keeps its session in its own process, asks for a login after a restart.
+        Here the session outlives the process in Redis, so a tool that restarts a stuck gateway (IBeam)
+        would find itself still logged in and never test its login path. Whether a live session ended."""
+        view = self.peek(now=now)  # one that ended meanwhile is named by its own cause, not by the restart
+        return view is not None and self._close(view.record, now=now, why="gateway_restarted")
+
     def daily_reset(self) -> str | None:
         """``HH:MM`` UTC of the daily reset (set at run time, else the setting); None: no daily reset."""
         return self._daily_reset()[0]
@@ -255,7 +263,8 @@ class GatewayService:
         return True
 
     def _close(self, record: GatewayRecord, *, now: int, why: str) -> bool:
-        """End the gateway's session and the real one behind it (a logout, an expiry, the daily reset);
+        """End the gateway's session and the real one behind it (a logout, an expiry, the daily reset, a
+        restart);
         whether this call ended it (of racing calls, one does)."""
         if not self._repo.end(self.instance, record.session_id, why=why, ended_by=why, now=now):
             return False

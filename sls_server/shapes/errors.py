@@ -84,9 +84,10 @@ class Error(TypedDict):
                 description="`no_session` after the gateway's session ended, beside `reason`: its cause. "
                 "`reason: session_expired` is `idle` (no tickle for the idle timeout) or `lifetime` (the "
                 "session's absolute lifetime); any other reason has one cause, named as `reason` names it "
-                "(`daily_reset`, `sso_expired`, `logout`, `session_replaced`, `session_revoked`, "
-                "`session_ended`, `ip_restricted`). `session_expired` (an API session's automatic logoff, on "
-                "every request with its token while it is told): `idle` or `lifetime` likewise."
+                "(`daily_reset`, `sso_expired`, `gateway_restarted`, `logout`, `session_replaced`, "
+                "`session_revoked`, `session_ended`, `ip_restricted`). `session_expired` (an API session's "
+                "automatic logoff, on every request with its token while it is told): `idle` or `lifetime` "
+                "likewise."
             ),
         ]
     ]

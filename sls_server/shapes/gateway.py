@@ -120,7 +120,8 @@ class GatewayEnded(TypedDict):
     reason: Annotated[
         str,
         Field(
-            description="The 401's `reason`: `session_expired`, `sso_expired`, `daily_reset`, `logout`, ..."
+            description="The 401's `reason`: `session_expired`, `sso_expired`, `daily_reset`, "
+            "`gateway_restarted`, `logout`, ..."
         ),
     ]
     ended_by: Annotated[

@@ -121,6 +121,7 @@ WORDS: dict[str, Say] = {
     "session.replaced_by_gateway_login": session_ended("ended by a gateway login"),
     "session.sso_expired": session_ended("SSO expired"),
     "session.daily_reset": session_ended("ended by the daily reset"),
+    "session.gateway_restarted": session_ended("ended by a gateway restart"),
     "user.created": lambda e: f"User {e.who} created",
     "user.deleted": lambda e: f"User {e.who} deleted",
     "user.disabled": lambda e: f"{e.who} disabled",

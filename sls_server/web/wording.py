@@ -175,6 +175,7 @@ GATEWAY_ENDINGS = {
     "lifetime": "the session's lifetime was over",
     "sso_expired": "SSO session expired",
     "daily_reset": "daily reset",
+    "gateway_restarted": "the gateway restarted",
     "logout": "logged out",
     "session_replaced": "replaced by another login of the user",
     "session_revoked": "the session was revoked (user disabled)",

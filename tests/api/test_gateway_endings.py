@@ -134,3 +134,25 @@ def test_the_openapi_document_declares_ended_by(gw: FlaskClient) -> None:
     assert "`ended_by`" in no_session["description"]
     tickle_401 = spec["paths"]["/v1/api/tickle"]["post"]["responses"]["401"]
     assert "`ended_by`" in tickle_401["description"]
+
+
+def test_a_restart_ends_a_live_session_once_and_leaves_an_ended_one_its_own_cause(
+    gw: FlaskClient, sam: str, admin_headers: dict[str, str]
+) -> None:
+    """``sls gateway``'s start (``GatewayService.restarted``): a live session ends as ``gateway_restarted``;
+    one that timed out while no process served is still told as the timeout, not blamed on the restart."""
+    gateway = gw.application.extensions["sls"].gateway
+    now = gw.get("/admin/v1/clock", headers=admin_headers).get_json()["now"]
+    assert gateway.restarted(now=now) is True
+    assert gateway.restarted(now=now) is False  # nothing left to end
+    body = gw.post("/v1/api/tickle").get_json()
+    assert (body["reason"], body["ended_by"]) == ("gateway_restarted", "gateway_restarted")
+    logged_in(gw, sam)
+    move_clock(gw, admin_headers, IDLE_S + 1)
+    assert gateway.restarted(now=now + IDLE_S + 1) is False
+    body = gw.post("/v1/api/tickle").get_json()
+    assert (body["reason"], body["ended_by"]) == ("session_expired", "idle")
+    assert ended_events(gw, admin_headers) == [
+        ("gateway_restarted", {"ended_by": "gateway_restarted"}),
+        ("session_expired", {"ended_by": "idle"}),
+    ]

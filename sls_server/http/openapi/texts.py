@@ -106,8 +106,8 @@ ERROR_NOTES = {
     "says which.",
     "no_session": "No gateway session: log in through the gateway's login page (`/sso/Login`). After one "
     "ended, until the next login (at most an hour of the server's clock), `reason` says how "
-    "(`session_expired`, `sso_expired`, `daily_reset`, `logout`, ...) and `ended_by` its cause "
-    "(`session_expired`: `idle` or `lifetime`).",
+    "(`session_expired`, `sso_expired`, `daily_reset`, `gateway_restarted`, `logout`, ...) and `ended_by` "
+    "its cause (`session_expired`: `idle` or `lifetime`).",
     "device_busy": "Requests changing one device or one phone's IB Key app run one at a time, and others "
     "kept it for the ~5 s this one waited for its turn. Nothing was done (no PIN checked or counted): try "
     "again after `retry_after` seconds (`Retry-After`).",
