@@ -266,7 +266,12 @@ def supervise(
 
 
 @click.command("world")
-@click.option("--json", "as_json", is_flag=True, help="Print demo.json as it is (for jq).")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print demo.json (for jq); for a demo beyond loopback without the admin token, as sls world does.",
+)
 @click.option(
     "--token", "token_only", is_flag=True, help="Print the admin token alone (the trainer console's)."
 )
@@ -275,8 +280,8 @@ def world(as_json: bool, token_only: bool) -> None:
 
     It reads <data dir>/demo.json, which the last `sls demo` wrote (mode 0600: passwords and keys are in it).
     After a wipe or a class's changes, `sls state restore-demo` puts this world back on the server. The admin
-    token is printed with it only for a demo on loopback; --token prints it alone, for the trainer console's
-    sign-in (run it where the class cannot see).
+    token is printed with it (as a table or --json) only for a demo on loopback; --token prints it alone, for
+    the trainer console's sign-in (run it where the class cannot see).
 
     \b
     Examples:
@@ -297,8 +302,8 @@ def world(as_json: bool, token_only: bool) -> None:
             )
         click.echo(info["admin_token"])
         return
-    if as_json:
-        print_json(info)
+    if as_json:  # on a projected terminal as much as the table: the token only with --token
+        print_json(withheld(info))
     else:
         print_all(info)
     _warn_if_gone(info)

@@ -50,6 +50,8 @@ def test_beyond_loopback_the_token_is_withheld_and_read_with_sls_world_token(
     again = sls("world", env=env)  # reprinting the world for the class withholds it too
     assert token not in again.stdout + again.stderr and "sls world --token" in again.stdout
     assert "card-carl" in again.stdout  # the passwords the trainees log in with are still there
+    as_json = sls("world", "--json", env=env)  # and so does its JSON, the table's twin
+    assert token not in as_json.stdout + as_json.stderr and "card-carl" in json.loads(as_json.stdout)["users"]
     output = whole_output(server)
     assert token not in output
     assert "not shown: the server answers beyond loopback (0.0.0.0)" in output

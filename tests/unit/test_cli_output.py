@@ -47,8 +47,9 @@ def test_demo_file_is_private(tmp_path: Path) -> None:
 LONG_URI = "otpauth://totp/sls-emulator:someone-with-a-long-name?secret=" + "A" * 52 + "&issuer=sls-emulator"
 
 
-def a_world(tmp_path: Path) -> dict[str, Any]:
+def a_world(tmp_path: Path, **more: Any) -> dict[str, Any]:
     info = {
+        **more,
         "url": "http://127.0.0.1:9",
         "admin_token": "t" * 43,
         "demo_file": str(tmp_path / "data" / "demo.json"),
@@ -115,6 +116,21 @@ def test_world_json_is_demo_json(runner: CliRunner, tmp_path: Path) -> None:
     info = a_world(tmp_path)
     result = sls(runner, "world", "--json")
     assert json.loads(result.stdout) == info
+
+
+def test_world_json_of_a_demo_beyond_loopback_withholds_the_admin_token(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """``sls world --json`` on the projected terminal of a demo the class reaches (``--host 0.0.0.0``)
+    printed the admin token, which the table and ``sls demo``'s own line withhold there: the whole world but
+    the token, which ``--token`` prints alone."""
+    info = a_world(tmp_path, host="0.0.0.0")
+    result = sls(runner, "world", "--json")
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.stdout)
+    assert "admin_token" not in printed and info["admin_token"] not in result.stdout
+    assert printed == {key: value for key, value in info.items() if key != "admin_token"}
+    assert sls(runner, "world", "--token").stdout == f"{info['admin_token']}\n"
 
 
 def test_world_without_a_demo_says_how_to_get_one(runner: CliRunner) -> None:
