@@ -85,14 +85,16 @@ class Caller:
         self.seed()
 
     def seed(self) -> None:
+        """alice made anew (whatever the sweep did to her: disabled, locked, her card revoked), logged in,
+        with a login waiting; the console signed in."""
         client = self.client
-        if client.get("/admin/v1/users/alice", headers=ADMIN).status_code == 404:
-            body = {"username": "alice", "password": PASSWORD, "phone": "+15550100001"}
-            assert client.post("/admin/v1/users", json=body, headers=ADMIN).status_code == 201
-            card = {"type": "dscplus", "pin": "1234"}
-            made = client.post("/admin/v1/users/alice/devices", json=card, headers=ADMIN)
-            assert made.status_code == 201, made.get_json()
-            self.ids["device_id"] = made.get_json()["device_id"]
+        assert client.delete("/admin/v1/users/alice", headers=ADMIN).status_code in (200, 404)
+        body = {"username": "alice", "password": PASSWORD, "phone": "+15550100001"}
+        assert client.post("/admin/v1/users", json=body, headers=ADMIN).status_code == 201
+        card = {"type": "dscplus", "pin": "1234"}
+        made = client.post("/admin/v1/users/alice/devices", json=card, headers=ADMIN)
+        assert made.status_code == 201, made.get_json()
+        self.ids["device_id"] = made.get_json()["device_id"]
         if 'data-testid="trainer-sign-out"' not in client.get("/trainer").get_data(as_text=True):
             form = _form_token(client.get("/trainer").get_data(as_text=True))
             signed = client.post("/trainer/sign-in", data={"token": ADMIN_TOKEN, "csrf_token": form})
@@ -135,9 +137,15 @@ class Caller:
         return self.client.open(path, method=method, data=body, headers=headers).status_code
 
     def intact(self) -> bool:
-        """Whether the world and the sign-ins the next route needs are still there."""
-        user = self.client.get("/admin/v1/users/alice", headers=ADMIN).status_code == 200
-        return user and self.client.get("/trainer/users").status_code == 200
+        """Whether the world and the sign-ins the next route needs are still there: alice enabled, her
+        session live, the console signed in."""
+        user = self.client.get("/admin/v1/users/alice", headers=ADMIN)
+        if user.status_code != 200 or user.get_json().get("disabled"):
+            return False
+        session = self.client.get_cookie("sls_session")
+        bearer = {"Authorization": f"Bearer {session.value if session else 'none'}"}
+        live = self.client.get("/api/v1/session", headers=bearer).status_code == 200
+        return live and self.client.get("/trainer/users").status_code == 200
 
 
 def _form_token(html: str) -> str:
