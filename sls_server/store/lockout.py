@@ -216,12 +216,26 @@ class LockoutRepo:
         read (``device_success.lua``); how many it cleared, -1 when it was disabled, -2 when it is gone."""
         return int(self._scripts("device_success", [keys.device(device_id)], []))
 
+    def device_disabled(self, device_id: str) -> bool:
+        """Is the device disabled now by wrong responses (``factor_locked``, as ``device_failure.lua`` sets
+        it)? One command on the device's slot, carrying an open ``write_behind`` block's writes; a device
+        gone is not (the revoke's own mark refuses its answers: ``logins_device_revoked.lua``)."""
+        (found,), _ = self._scripts.together([("HGET", keys.device(device_id), "factor_locked")], [])
+        return found is not None and text(found) == "1"
+
     def strikes_cleared(self, username: str, device_id: str, cleared: int) -> None:
         """``cleared`` of the user's strikes on the device go, as they went from its own count
         (``device_strikes_clear.lua``); unanswered, so it rides the step's other bookkeeping."""
         self._scripts.later(
             self._r, "device_strikes_clear", [keys.user_device_strikes(username)], [device_id, cleared]
         )
+
+    def strikes_forgotten(self, device_id: str, users: tuple[str, ...]) -> None:
+        """The strikes every one of ``users`` holds on the device go (each by one command on their slot): the
+        next counts from the device's own count as read (``lua/lib/device_strikes.lua``); unanswered, so it
+        rides the step's next round trip."""
+        for user in users:
+            later(self._r, Queued(("HDEL", keys.user_device_strikes(user), device_id)))
 
     def device_reset(self, device_id: str, users: tuple[str, ...]) -> bool:
         """Enable the device and clear its count, and the strikes every user of it holds on it (on their
