@@ -91,6 +91,17 @@ class IpThrottleState(TypedDict):
 
 
 class IpThrottleLifted(IpThrottleState):
-    cleared: Annotated[
-        int, Field(ge=0, description="Attempts forgotten by this lift (0: there were none, nothing changed).")
+    """A lift forgets every window the address is counted in: its login attempts and its wrong tokens."""
+
+    cleared: Annotated[int, Field(ge=0, description="Login attempts forgotten by this lift.")]
+    token_guesses_cleared: Annotated[
+        int,
+        Field(
+            ge=0,
+            description="Wrong admin and sim tokens forgotten (their window refuses every token, the right "
+            "one too, while full).",
+        ),
+    ]
+    metrics_guesses_cleared: Annotated[
+        int, Field(ge=0, description="Wrong /metrics tokens forgotten (a window of their own).")
     ]

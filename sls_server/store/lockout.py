@@ -24,6 +24,8 @@ RESERVATION_S = 30
 #: Which window a wrong token counts in: the admin API's and the simulators' (one, shared), or /metrics'.
 GuessPool = Literal["doors", "metrics"]
 _GUESS_WINDOWS = {"doors": keys.token_guesses, "metrics": keys.metrics_guesses}
+#: Every pool of wrong tokens, each a window of its own per address.
+GUESS_POOLS: tuple[GuessPool, ...] = ("doors", "metrics")
 RECLAIM_S = 30 * 86400
 
 
@@ -202,8 +204,11 @@ class LockoutRepo:
         return [int(pair[1]) for pair in stamps]
 
     def clear_ip(self, ip: str) -> bool:
-        """Forget every attempt in the address's window (an admin lifting its limit); True if any was kept."""
-        return bool(self._r.delete(keys.ip_attempts(ip)))
+        """Forget every attempt and guess the address is counted in (an admin lifting its limits): its login
+        attempts' window and its two windows of wrong tokens, the admin and sim tokens' and /metrics' (one
+        DEL: one slot, ``{ip:...}``); True if any was kept."""
+        windows = [keys.ip_attempts(ip), *(window(ip) for window in _GUESS_WINDOWS.values())]
+        return bool(self._r.delete(*windows))
 
     def device_failed(self, device_id: str, *, limit: int) -> tuple[int, str]:
         """A wrong response counted against the device, never past ``limit`` (``device_failure.lua``): (its
