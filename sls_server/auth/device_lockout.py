@@ -74,8 +74,12 @@ class DeviceLockout:
 
     def unlock(self, device: DeviceRecord, *, now: int) -> bool:
         """Enable an authenticator disabled by wrong responses (and clear its count); True, with
-        ``device.unlocked`` in the trail, only when the device as read had either to clear."""
+        ``device.unlocked`` in the trail, only when the device as read had either to clear. Its users'
+        strikes on it go either way: a user refused as if it were disabled while it stands enabled at no
+        count (strikes left above its count by a race, or by a step that struck and never reached the
+        device's count) is let in again by the admin's unlock, the remedy a ``423 device_locked`` names."""
         if not (device.factor_locked or device.factor_failures):
+            self._repo.strikes_forgotten(device.device_id, device.users)
             return False
         self._repo.device_reset(device.device_id, device.users)
         self._events.record(

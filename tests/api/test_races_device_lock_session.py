@@ -9,6 +9,12 @@ slot (``login_verify.lua``: the user's strikes on that device, a count never bel
 session's script judges that count in the same step that creates the session: at the limit, 423
 ``device_locked`` as for a disabled card, no session, the login left pending.
 
+A card shared by several users is judged on the answering user's strikes, and another user's wrong
+responses strike theirs: a shared card is also asked on its own slot whether it is disabled, after the right
+answer is checked and before it is settled; and every user's strikes on it follow its own count (a right
+answer clearing the count clears them all, a user given the card starts from its count, the admin's unlock
+clears them even on a card with nothing to clear), so none is refused as if it were disabled while it is not.
+
 The wrong response is a real request from another client, made while the right one is being checked
 (between the verify's read and its session), so the window is hit every time.
 """
@@ -26,6 +32,7 @@ from flask.testing import FlaskClient
 from ibkey_world import UNLOCK, World, push_login
 
 from sls_server import create_app
+from sls_server.store import connect, keys
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 Login = tuple[str, str, str]  # txn id, login token, the right response
@@ -401,3 +408,47 @@ def test_a_sharers_right_answers_clearing_the_owners_wrong_ones_do_not_lock_the_
     right = _start(alice)
     done = _verify(client, right, right[2])
     assert done.status_code == 200, done.get_json()
+
+
+def test_a_user_taken_off_a_card_and_given_it_again_answers_from_the_cards_own_count(
+    app_config: dict[str, Any],
+) -> None:
+    """Bob's wrong response disabled the shared card (his strikes on it at the limit); he was taken off it,
+    the card unlocked for its one user, then shared with him again. His strikes from before stayed: his
+    right answers were refused as a disabled card's (423) on a card enabled at no count, and the admin's
+    unlock, finding nothing on the card to clear, changed nothing."""
+    app = _app(app_config, 1)
+    client = app.test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    bob = _sharer(client, alice)
+    assert _wrongs(client, bob, 1) == ["device_locked"]
+    off = client.delete(f"/admin/v1/users/bob/devices/{alice.device_id}", headers=ADMIN)
+    assert off.status_code == 200, off.get_json()
+    assert client.post(f"/admin/v1/devices/{alice.device_id}/unlock", headers=ADMIN).status_code == 200
+    share = {"type": "dscplus", "share_device_id": alice.device_id}
+    assert client.post("/admin/v1/users/bob/devices", json=share, headers=ADMIN).status_code in (200, 201)
+    card = _card(client)
+    assert (card["factor_locked"], card["factor_failures"]) == (False, 0)
+    assert bob.log_in()
+
+
+def test_the_admins_unlock_lets_in_a_user_whose_strikes_stand_above_an_enabled_cards_count(
+    app_config: dict[str, Any], redis_url: str
+) -> None:
+    """A wrong response struck on alice's slot whose count on the card never landed (its process ended
+    between the two steps): her strikes stand at the limit on a card enabled at no count, and her right
+    answer is refused as a disabled card's. The admin's unlock, the remedy that 423 names, found nothing on
+    the card to clear and cleared nothing; it clears the card's users' strikes either way."""
+    app = _app(app_config, 1)
+    client = app.test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    strikes = connect(redis_url)
+    try:
+        strikes.hset(keys.user_device_strikes("alice"), alice.device_id, 1)  # the step that struck, alone
+    finally:
+        strikes.close()
+    refused = _start(alice)
+    assert _verify(client, refused, refused[2]).get_json()["error"] == "device_locked"
+    unlocked = client.post(f"/admin/v1/devices/{alice.device_id}/unlock", headers=ADMIN)
+    assert unlocked.status_code == 200, unlocked.get_json()
+    assert alice.log_in()
