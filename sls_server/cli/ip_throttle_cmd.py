@@ -57,20 +57,28 @@ def ip_throttle(ip: str, lift: bool, url: str | None, admin_token: str | None, a
 
 
 def _lifted(state: dict[str, Any]) -> str:
-    """What a lift forgot, window by window; the login attempts' line as it always read when no wrong
-    token was counted."""
+    """What a lift forgot, a line for each window that held anything (the login attempts' as it always
+    read)."""
     counted_as = state["counted_as"]
     cleared = int(state.get("cleared") or 0)
     tokens = int(state.get("token_guesses_cleared") or 0)
     metrics = int(state.get("metrics_guesses_cleared") or 0)
     if not (cleared or tokens or metrics):
         return f"{counted_as} had no attempts counted: nothing changed."
-    told = f"Lifted: {cleared} attempt(s) from {counted_as} forgotten; its logins are judged again."
+    told = []
+    if cleared:
+        told.append(f"Lifted: {cleared} attempt(s) from {counted_as} forgotten; its logins are judged again.")
     if tokens:
-        told += f"\n{tokens} wrong admin/sim token(s) forgotten: its right token is let through again."
+        told.append(
+            f"{tokens} wrong admin/sim token(s) from {counted_as} forgotten: "
+            "its right token is let through again."
+        )
     if metrics:
-        told += f"\n{metrics} wrong /metrics token(s) forgotten: its right token reads /metrics again."
-    return told
+        told.append(
+            f"{metrics} wrong /metrics token(s) from {counted_as} forgotten: "
+            "its right token reads /metrics again."
+        )
+    return "\n".join(told)
 
 
 def _title(state: dict[str, Any]) -> str:

@@ -86,7 +86,7 @@ def test_sls_ip_throttle_lift_says_which_windows_it_forgot_and_a_shut_admin_api_
         assert lifted.exit_code == 0, lifted.output
         assert lifted.stdout.strip().splitlines() == [
             f"Lifted: 2 attempt(s) from {elsewhere} forgotten; its logins are judged again.",
-            "2 wrong admin/sim token(s) forgotten: its right token is let through again.",
+            f"2 wrong admin/sim token(s) from {elsewhere} forgotten: its right token is let through again.",
         ]
         _mistype_admin_token(client, "127.0.0.1")
         shut = sls(runner, "ip-throttle", "--lift", *given)

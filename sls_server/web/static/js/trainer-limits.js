@@ -23,10 +23,11 @@
   function liftedText(r) {
     const tokens = r.token_guesses_cleared || 0, metrics = r.metrics_guesses_cleared || 0;
     if (!r.cleared && !tokens && !metrics) return r.counted_as + " had no attempts counted: nothing changed.";
-    let told = "The login limit of " + r.counted_as + " is lifted: " + attempts(r.cleared) + " forgotten; its next login is judged at once.";
-    if (tokens) told += " " + tokens + " wrong admin or sim token" + (tokens === 1 ? "" : "s") + " forgotten too: its right token is let through again.";
-    if (metrics) told += " " + metrics + " wrong metrics token" + (metrics === 1 ? "" : "s") + " forgotten too.";
-    return told;
+    const told = [];
+    if (r.cleared) told.push("The login limit of " + r.counted_as + " is lifted: " + attempts(r.cleared) + " forgotten; its next login is judged at once.");
+    if (tokens) told.push(tokens + " wrong admin or sim token" + (tokens === 1 ? "" : "s") + " from " + r.counted_as + " forgotten: its right token is let through again.");
+    if (metrics) told.push(metrics + " wrong metrics token" + (metrics === 1 ? "" : "s") + " from " + r.counted_as + " forgotten: its right token reads /metrics again.");
+    return told.join(" ");
   }
 
   async function send(url, button, words) {
