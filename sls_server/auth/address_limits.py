@@ -27,11 +27,17 @@ class AddressLimits:
         self._policy = policy
 
     def state(self, ip: str, *, now: int) -> dict[str, Any]:
-        """What the limit counts against ``ip`` now (an IPv6 address: its /64) and how long it refuses."""
+        """What the limit counts against ``ip`` now (an IPv6 address: its /64) and how long it refuses; with
+        the wrong tokens its two windows of them hold (the same limit and window: ``auth.token_guesses``),
+        which a lift forgets too, so the operator sees what it would forget."""
         address = _address(ip)
         block = client_block(address)
         window, limit = self._policy.ip_window_s, self._policy.ip_limit
         stamps = self._repo.ip_attempts_in(block, now=now, window_s=window)
+        guesses = {
+            pool: len(self._repo.token_guesses_in(block, now=now, window_s=window, pool=pool))
+            for pool in GUESS_POOLS
+        }
         limited = len(stamps) >= limit
         return {
             "ip": address,
@@ -42,6 +48,8 @@ class AddressLimits:
             "limited": limited,
             # as sliding_window.lua answers: when the oldest attempt leaves the window
             "retry_after": max(stamps[0] + window - now, 1) if limited else None,
+            "token_guesses": guesses["doors"],
+            "metrics_guesses": guesses["metrics"],
         }
 
     def lift(self, ip: str, *, now: int) -> dict[str, Any]:
@@ -54,16 +62,12 @@ class AddressLimits:
         what happened, not what was asked. The state after, with ``cleared`` (login attempts),
         ``token_guesses_cleared`` and ``metrics_guesses_cleared``."""
         before = self.state(ip, now=now)
-        block, window = before["counted_as"], self._policy.ip_window_s
-        guesses = {
-            pool: len(self._repo.token_guesses_in(block, now=now, window_s=window, pool=pool))
-            for pool in GUESS_POOLS
-        }
+        block = before["counted_as"]
         kept = self._repo.clear_ip(block)
         forgotten = {
             "cleared": before["attempts"] if kept else 0,
-            "token_guesses_cleared": guesses["doors"] if kept else 0,
-            "metrics_guesses_cleared": guesses["metrics"] if kept else 0,
+            "token_guesses_cleared": before["token_guesses"] if kept else 0,
+            "metrics_guesses_cleared": before["metrics_guesses"] if kept else 0,
         }
         if any(forgotten.values()):
             self._events.record(

@@ -92,4 +92,11 @@ def _rows(state: dict[str, Any]) -> dict[str, Any]:
         "attempts in the window": f"{state['attempts']} of {state['limit']}",
         "window (s)": state["window_s"],
         "retry after (s)": state["retry_after"] or "-",
+        "wrong admin/sim tokens": _guesses(state["token_guesses"], state["limit"]),
+        "wrong /metrics tokens": _guesses(state["metrics_guesses"], state["limit"]),
     }
+
+
+def _guesses(count: int, limit: int) -> str:
+    """A window of wrong tokens, and whether it is full (every token refused, the right one too)."""
+    return f"{count} of {limit}" + (": every token refused, the right one too" if count >= limit else "")

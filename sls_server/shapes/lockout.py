@@ -88,6 +88,17 @@ class IpThrottleState(TypedDict):
         Seconds | None,
         Field(description="While limited, seconds until the oldest attempt leaves the window; else null."),
     ]
+    token_guesses: Annotated[
+        int,
+        Field(
+            ge=0,
+            description="Wrong admin and sim tokens from the address in their own window (the same limit and "
+            "window): at the limit, every token from it is refused, the right one too.",
+        ),
+    ]
+    metrics_guesses: Annotated[
+        int, Field(ge=0, description="Wrong /metrics tokens from the address, in a window of their own.")
+    ]
 
 
 class IpThrottleLifted(IpThrottleState):

@@ -59,6 +59,8 @@ def test_a_limited_address_is_shown_refuses_the_right_password_and_a_user_unlock
         "window_s": WINDOW,
         "limited": True,
         "retry_after": WINDOW,
+        "token_guesses": 0,
+        "metrics_guesses": 0,
     }
     assert client.post("/admin/v1/users/carl/unlock", headers=ADMIN).status_code == 200
     assert _login(client, "carl", carl.password).status_code == 429  # a user's unlock is not the address's
@@ -170,6 +172,8 @@ def test_a_lift_forgets_the_addresss_wrong_admin_and_metrics_tokens_too(client: 
     _guess(client, "/metrics")
     assert _bearer(client, "/admin/v1/users", ADMIN_TOKEN).status_code == 429
     assert _bearer(client, "/metrics", METRICS_TOKEN).status_code == 429
+    shown = _bearer(client, f"/admin/v1/ip-throttle?ip={IP}", ADMIN_TOKEN, ip=OPERATOR).get_json()
+    assert (shown["attempts"], shown["token_guesses"], shown["metrics_guesses"]) == (LIMIT, LIMIT, LIMIT)
     lifted = client.post(
         "/admin/v1/ip-throttle/lift", json={"ip": IP}, headers=ADMIN, environ_base={"REMOTE_ADDR": OPERATOR}
     )
@@ -180,6 +184,7 @@ def test_a_lift_forgets_the_addresss_wrong_admin_and_metrics_tokens_too(client: 
         LIMIT,
         LIMIT,
     )
+    assert (body["attempts"], body["token_guesses"], body["metrics_guesses"]) == (0, 0, 0)
     assert _bearer(client, "/admin/v1/users", ADMIN_TOKEN).status_code == 200
     assert _bearer(client, "/metrics", METRICS_TOKEN).status_code == 200
     assert _login(client, "carl", carl.password).status_code == 200

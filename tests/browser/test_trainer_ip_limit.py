@@ -64,6 +64,10 @@ def test_a_trainer_signed_in_lifts_the_wrong_admin_tokens_that_shut_the_admin_ap
     assert requests.get(users, headers=right, timeout=10).status_code == 429  # the right token too
 
     page.get_by_test_id("ip-limit-ip").fill("127.0.0.1")
+    page.get_by_test_id("ip-limit-check").click()
+    expect(page.get_by_test_id("ip-limit-status")).to_contain_text(
+        f"Wrong admin or sim tokens: {limit} of {limit}, every token from it refused, the right one too."
+    )
     page.get_by_test_id("ip-limit-lift").click()
     expect(page.get_by_test_id("ip-limit-status")).to_have_text(
         f"{limit} wrong admin or sim tokens from 127.0.0.1 forgotten: its right token is let through again."

@@ -82,6 +82,9 @@ def test_sls_ip_throttle_lift_says_which_windows_it_forgot_and_a_shut_admin_api_
     _mistype_admin_token(client, elsewhere)
     with served_over_http(app) as url:
         given = ("--url", url, "--admin-token", ADMIN_TOKEN)
+        shown = sls(runner, "ip-throttle", elsewhere, *given)
+        assert shown.exit_code == 0, shown.output
+        assert "2 of 2: every token refused, the right one too" in shown.stdout
         lifted = sls(runner, "ip-throttle", "--lift", elsewhere, *given)
         assert lifted.exit_code == 0, lifted.output
         assert lifted.stdout.strip().splitlines() == [

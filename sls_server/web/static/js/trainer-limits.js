@@ -13,11 +13,16 @@
 
   function stateText(r) {
     const counted = r.counted_as === r.ip ? r.ip : r.ip + " (counted as " + r.counted_as + ")";
-    if (r.limited) {
-      return counted + " is limited: every login from it is refused, a right password too, for " +
-        SLS.duration(r.retry_after) + " more (" + attempts(r.attempts) + " of " + r.limit + " in the window).";
-    }
-    return counted + " is not limited: " + attempts(r.attempts) + " of " + r.limit + " in the window.";
+    const said = r.limited
+      ? counted + " is limited: every login from it is refused, a right password too, for " +
+        SLS.duration(r.retry_after) + " more (" + attempts(r.attempts) + " of " + r.limit + " in the window)."
+      : counted + " is not limited: " + attempts(r.attempts) + " of " + r.limit + " in the window.";
+    return said + tokensText(r.token_guesses, r.limit, "admin or sim") + tokensText(r.metrics_guesses, r.limit, "metrics");
+  }
+
+  function tokensText(n, limit, kind) {
+    if (!n) return "";
+    return " Wrong " + kind + " tokens: " + n + " of " + limit + (n >= limit ? ", every token from it refused, the right one too." : ".");
   }
 
   function liftedText(r) {
