@@ -164,6 +164,10 @@ class DeviceService:
             if added == "no_user":  # the user was deleted meanwhile
                 self.update(device_id, lambda r: {"shared_with": without(r, username)})
                 raise UserNotFound()
+            # their strikes on it start from the card's own count: any left from an earlier stint on it (taken
+            # off while it was disabled by them, the admin's unlock then clearing its one user's) refused
+            # their right answers as a disabled card's on a card enabled at no count
+            self._store.lockout.strikes_forgotten(device_id, (username,))
             self._events.record(
                 "device.shared",
                 at=now,

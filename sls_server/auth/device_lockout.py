@@ -41,6 +41,15 @@ class DeviceLockout:
         the right one read it is seen in the same step that would settle the right one."""
         return DeviceStrikes(self.limit, device.factor_failures, cleared)
 
+    def disabled_by_another_user(self, device: DeviceRecord) -> bool:
+        """For a device that, as read, more than one user holds (a shared card): is it disabled now? Asked on
+        the device's own slot (one round trip), after a right answer is judged and before it is settled: the
+        strikes the settling step judges are the answering user's, and another user's wrong responses strike
+        theirs, so a lock those took since the read would go unseen there. A lock after this question is
+        linearised after the right answer. A device one user holds is not asked about (False, no round trip):
+        every wrong response to it struck the strikes its settling step judges."""
+        return len(device.users) > 1 and self._repo.device_disabled(device.device_id)
+
     def succeeded(self, device: DeviceRecord) -> int | None:
         """Clear the device's wrong responses (only if it had some, as read: no round trip otherwise); how
         many were cleared, or None when a wrong response racing this one disabled it since it was read (0
@@ -49,6 +58,12 @@ class DeviceLockout:
         if not device.factor_failures:
             return 0
         cleared = self._repo.device_success(device.device_id)
+        if cleared > 0 and len(device.users) > 1:
+            # a shared card's count holds every user's wrong responses: what it lost, each user's strikes on
+            # it lose (they count again from the card's own count); the answering user's alone going, the
+            # others' stayed, piled up over such rounds and refused a user's right answer on a card enabled
+            # and at no count (423, with nothing for the admin's unlock to clear)
+            self._repo.strikes_forgotten(device.device_id, device.users)
         return None if cleared == -1 else max(cleared, 0)
 
     def strikes_cleared(self, username: str, device: DeviceRecord, cleared: int) -> None:
@@ -59,8 +74,12 @@ class DeviceLockout:
 
     def unlock(self, device: DeviceRecord, *, now: int) -> bool:
         """Enable an authenticator disabled by wrong responses (and clear its count); True, with
-        ``device.unlocked`` in the trail, only when the device as read had either to clear."""
+        ``device.unlocked`` in the trail, only when the device as read had either to clear. Its users'
+        strikes on it go either way: a user refused as if it were disabled while it stands enabled at no
+        count (strikes left above its count by a race, or by a step that struck and never reached the
+        device's count) is let in again by the admin's unlock, the remedy a ``423 device_locked`` names."""
         if not (device.factor_locked or device.factor_failures):
+            self._repo.strikes_forgotten(device.device_id, device.users)
             return False
         self._repo.device_reset(device.device_id, device.users)
         self._events.record(

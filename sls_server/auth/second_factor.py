@@ -118,6 +118,10 @@ class SecondFactor:
                 self._settle(txn, device, False, now=now, ip=ip, lock_bucket=txn.lock_bucket)
         if not self._device_lockout:
             return None
+        # a shared card's clearing of its count asks whether it was disabled since the read; one read with no
+        # count to clear is asked all the same (another user's wrong responses are not in this one's strikes)
+        if not device.factor_failures and self._device_lockout.disabled_by_another_user(device):
+            raise DeviceLocked()
         cleared = self._device_lockout.succeeded(device)
         if cleared is None:  # a wrong response disabled it after the read: as a device found disabled
             raise DeviceLocked()
@@ -244,6 +248,8 @@ class SecondFactor:
         """Settle the answer. ``ends``: a wrong answer that ends the step, whatever attempts are left;
         ``lock_bucket``: a lockout bucket whose lock refuses the answer, right or wrong, settling nothing."""
         outcome = "ok" if correct else "end" if ends else "bad"
+        if correct and self._device_lockout and self._device_lockout.disabled_by_another_user(device):
+            raise DeviceLocked()  # another user's wrong responses disabled the shared card since the read
         status, left = self._store.logins.settle(
             txn.txn_id,
             now=now,

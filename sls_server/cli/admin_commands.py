@@ -196,6 +196,12 @@ def server_errors(no_route: str | None = None, no_server: str | None = None) -> 
             hint = " (it lapses by itself; `sls user unlock USER` lifts it now)"
         elif exc.code == "rate_limited" and "failed logins from this address" in exc.message:  # no user's
             hint = " (this address's login limit, no user's: `sls ip-throttle --lift [IP]` lifts it now)"
+        elif exc.code == "rate_limited" and "wrong tokens from this address" in exc.message:
+            hint = (  # the admin API itself refuses the right token: the lift must come another way
+                " (every token from this address is refused, the right one too, until the window passes;"
+                " `sls ip-throttle --lift IP` from another address, or a trainer console already signed in,"
+                " lifts it now)"
+            )
         elif exc.code == "no_second_factor":
             hint = " (`sls device list USER` shows why; `sls device enroll USER` adds one)"
         elif exc.code == "ip_restricted":

@@ -18,14 +18,22 @@ from .output import fields_table, print_json, print_renderable
 @click.command("ip-throttle")
 @click.argument("ip", default="127.0.0.1")
 @click.option(
-    "--lift", is_flag=True, help="Forget the attempts counted against it (an admin action, audited)."
+    "--lift",
+    is_flag=True,
+    help="Forget the login attempts and the wrong admin, sim and metrics tokens counted against it (an "
+    "admin action, audited).",
 )
 @admin_options
 def ip_throttle(ip: str, lift: bool, url: str | None, admin_token: str | None, as_json: bool) -> None:
     """Show an address's login limit, or lift it with --lift.
 
     It reads GET /admin/v1/ip-throttle; --lift sends POST /admin/v1/ip-throttle/lift. While the address is
-    limited, every login from it is refused, a right password too. An IPv6 address counts as its /64. IP
+    limited, every login from it is refused, a right password too. --lift also forgets the address's wrong
+    tokens, each kind in a window of its own: the admin and sim tokens' (while full, every token from the
+    address is refused, the right one too) and /metrics'; --json says how many of each
+    (cleared, token_guesses_cleared, metrics_guesses_cleared). A full admin-token window refuses this
+    command's own token from that address (429 rate_limited): run it from another address or use a trainer
+    console already signed in, or wait the retry_after it tells. An IPv6 address counts as its /64. IP
     defaults to 127.0.0.1, where `sls login` and a local test suite come from.
 
     \b
@@ -43,14 +51,34 @@ def ip_throttle(ip: str, lift: bool, url: str | None, admin_token: str | None, a
         print_json(state)
         return
     if lift:
-        cleared = int(state.get("cleared") or 0)
-        click.echo(
-            f"Lifted: {cleared} attempt(s) from {state['counted_as']} forgotten; its logins are judged again."
-            if cleared
-            else f"{state['counted_as']} had no attempts counted: nothing changed."
-        )
+        click.echo(_lifted(state))
         return
     print_renderable(fields_table(_title(state), _rows(state)))
+
+
+def _lifted(state: dict[str, Any]) -> str:
+    """What a lift forgot, a line for each window that held anything (the login attempts' as it always
+    read)."""
+    counted_as = state["counted_as"]
+    cleared = int(state.get("cleared") or 0)
+    tokens = int(state.get("token_guesses_cleared") or 0)
+    metrics = int(state.get("metrics_guesses_cleared") or 0)
+    if not (cleared or tokens or metrics):
+        return f"{counted_as} had no attempts counted: nothing changed."
+    told = []
+    if cleared:
+        told.append(f"Lifted: {cleared} attempt(s) from {counted_as} forgotten; its logins are judged again.")
+    if tokens:
+        told.append(
+            f"{tokens} wrong admin/sim token(s) from {counted_as} forgotten: "
+            "its right token is let through again."
+        )
+    if metrics:
+        told.append(
+            f"{metrics} wrong /metrics token(s) from {counted_as} forgotten: "
+            "its right token reads /metrics again."
+        )
+    return "\n".join(told)
 
 
 def _title(state: dict[str, Any]) -> str:
@@ -64,4 +92,11 @@ def _rows(state: dict[str, Any]) -> dict[str, Any]:
         "attempts in the window": f"{state['attempts']} of {state['limit']}",
         "window (s)": state["window_s"],
         "retry after (s)": state["retry_after"] or "-",
+        "wrong admin/sim tokens": _guesses(state["token_guesses"], state["limit"]),
+        "wrong /metrics tokens": _guesses(state["metrics_guesses"], state["limit"]),
     }
+
+
+def _guesses(count: int, limit: int) -> str:
+    """A window of wrong tokens, and whether it is full (every token refused, the right one too)."""
+    return f"{count} of {limit}" + (": every token refused, the right one too" if count >= limit else "")

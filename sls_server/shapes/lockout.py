@@ -88,9 +88,31 @@ class IpThrottleState(TypedDict):
         Seconds | None,
         Field(description="While limited, seconds until the oldest attempt leaves the window; else null."),
     ]
+    token_guesses: Annotated[
+        int,
+        Field(
+            ge=0,
+            description="Wrong admin and sim tokens from the address in their own window (the same limit and "
+            "window): at the limit, every token from it is refused, the right one too.",
+        ),
+    ]
+    metrics_guesses: Annotated[
+        int, Field(ge=0, description="Wrong /metrics tokens from the address, in a window of their own.")
+    ]
 
 
 class IpThrottleLifted(IpThrottleState):
-    cleared: Annotated[
-        int, Field(ge=0, description="Attempts forgotten by this lift (0: there were none, nothing changed).")
+    """A lift forgets every window the address is counted in: its login attempts and its wrong tokens."""
+
+    cleared: Annotated[int, Field(ge=0, description="Login attempts forgotten by this lift.")]
+    token_guesses_cleared: Annotated[
+        int,
+        Field(
+            ge=0,
+            description="Wrong admin and sim tokens forgotten (their window refuses every token, the right "
+            "one too, while full).",
+        ),
+    ]
+    metrics_guesses_cleared: Annotated[
+        int, Field(ge=0, description="Wrong /metrics tokens forgotten (a window of their own).")
     ]

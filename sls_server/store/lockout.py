@@ -24,6 +24,8 @@ RESERVATION_S = 30
 #: Which window a wrong token counts in: the admin API's and the simulators' (one, shared), or /metrics'.
 GuessPool = Literal["doors", "metrics"]
 _GUESS_WINDOWS = {"doors": keys.token_guesses, "metrics": keys.metrics_guesses}
+#: Every pool of wrong tokens, each a window of its own per address.
+GUESS_POOLS: tuple[GuessPool, ...] = ("doors", "metrics")
 RECLAIM_S = 30 * 86400
 
 
@@ -202,8 +204,11 @@ class LockoutRepo:
         return [int(pair[1]) for pair in stamps]
 
     def clear_ip(self, ip: str) -> bool:
-        """Forget every attempt in the address's window (an admin lifting its limit); True if any was kept."""
-        return bool(self._r.delete(keys.ip_attempts(ip)))
+        """Forget every attempt and guess the address is counted in (an admin lifting its limits): its login
+        attempts' window and its two windows of wrong tokens, the admin and sim tokens' and /metrics' (one
+        DEL: one slot, ``{ip:...}``); True if any was kept."""
+        windows = [keys.ip_attempts(ip), *(window(ip) for window in _GUESS_WINDOWS.values())]
+        return bool(self._r.delete(*windows))
 
     def device_failed(self, device_id: str, *, limit: int) -> tuple[int, str]:
         """A wrong response counted against the device, never past ``limit`` (``device_failure.lua``): (its
@@ -216,12 +221,26 @@ class LockoutRepo:
         read (``device_success.lua``); how many it cleared, -1 when it was disabled, -2 when it is gone."""
         return int(self._scripts("device_success", [keys.device(device_id)], []))
 
+    def device_disabled(self, device_id: str) -> bool:
+        """Is the device disabled now by wrong responses (``factor_locked``, as ``device_failure.lua`` sets
+        it)? One command on the device's slot, carrying an open ``write_behind`` block's writes; a device
+        gone is not (the revoke's own mark refuses its answers: ``logins_device_revoked.lua``)."""
+        (found,), _ = self._scripts.together([("HGET", keys.device(device_id), "factor_locked")], [])
+        return found is not None and text(found) == "1"
+
     def strikes_cleared(self, username: str, device_id: str, cleared: int) -> None:
         """``cleared`` of the user's strikes on the device go, as they went from its own count
         (``device_strikes_clear.lua``); unanswered, so it rides the step's other bookkeeping."""
         self._scripts.later(
             self._r, "device_strikes_clear", [keys.user_device_strikes(username)], [device_id, cleared]
         )
+
+    def strikes_forgotten(self, device_id: str, users: tuple[str, ...]) -> None:
+        """The strikes every one of ``users`` holds on the device go (each by one command on their slot): the
+        next counts from the device's own count as read (``lua/lib/device_strikes.lua``); unanswered, so it
+        rides the step's next round trip."""
+        for user in users:
+            later(self._r, Queued(("HDEL", keys.user_device_strikes(user), device_id)))
 
     def device_reset(self, device_id: str, users: tuple[str, ...]) -> bool:
         """Enable the device and clear its count, and the strikes every user of it holds on it (on their

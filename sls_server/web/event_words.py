@@ -149,6 +149,8 @@ WORDS: dict[str, Say] = {
     ),
     "ip.throttle_lifted": lambda e: (
         f"Login limit of {e.ip or 'an address'} lifted: {e.d.get('attempts', 'its')} attempts forgotten"
+        + (f", {e.d['token_guesses']} wrong tokens" if e.d.get("token_guesses") else "")
+        + (f", {e.d['metrics_guesses']} wrong metrics tokens" if e.d.get("metrics_guesses") else "")
     ),
     "device.enrolled": lambda e: f"{e.factor} added for {e.who}",
     "device.activated": lambda e: (

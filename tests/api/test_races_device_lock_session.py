@@ -9,6 +9,12 @@ slot (``login_verify.lua``: the user's strikes on that device, a count never bel
 session's script judges that count in the same step that creates the session: at the limit, 423
 ``device_locked`` as for a disabled card, no session, the login left pending.
 
+A card shared by several users is judged on the answering user's strikes, and another user's wrong
+responses strike theirs: a shared card is also asked on its own slot whether it is disabled, after the right
+answer is checked and before it is settled; and every user's strikes on it follow its own count (a right
+answer clearing the count clears them all, a user given the card starts from its count, the admin's unlock
+clears them even on a card with nothing to clear), so none is refused as if it were disabled while it is not.
+
 The wrong response is a real request from another client, made while the right one is being checked
 (between the verify's read and its session), so the window is hit every time.
 """
@@ -26,6 +32,7 @@ from flask.testing import FlaskClient
 from ibkey_world import UNLOCK, World, push_login
 
 from sls_server import create_app
+from sls_server.store import connect, keys
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 Login = tuple[str, str, str]  # txn id, login token, the right response
@@ -263,6 +270,90 @@ def test_a_sharer_checked_while_the_owner_disables_the_shared_card_gets_no_sessi
     assert not listed
 
 
+def _sharer(client: FlaskClient, alice: EnrolledUser) -> EnrolledUser:
+    """Bob, whose one card is alice's, shared with him (his own revoked): his logins and step-ups answer on
+    it, with alice's PIN."""
+    bob = EnrolledUser(client, ADMIN, "bob", "5678")
+    share = {"type": "dscplus", "share_device_id": alice.device_id}
+    shared = client.post("/admin/v1/users/bob/devices", json=share, headers=ADMIN)
+    assert shared.status_code in (200, 201), shared.get_json()
+    revoked = client.delete(f"/admin/v1/users/bob/devices/{bob.device_id}", headers=ADMIN)
+    assert revoked.status_code == 200, revoked.get_json()
+    bob.device_id, bob.pin = alice.device_id, alice.pin
+    return bob
+
+
+def _wrongs(client: FlaskClient, user: EnrolledUser, count: int) -> list[str]:
+    """``count`` wrong responses of the user's, each to a login of its own: what each was told."""
+    told = []
+    for _ in range(count):
+        spent = _start(user)
+        told.append(str(_verify(client, spent, _wrong(spent[2])).get_json()["error"]))
+    return told
+
+
+@pytest.mark.parametrize("limit", [1, 2])
+def test_a_sharer_checked_while_the_owner_disables_the_shared_card_from_no_count_gets_no_session(
+    app_config: dict[str, Any], during_check: Callable[..., list[Any]], limit: int
+) -> None:
+    """The card read with no wrong responses: bob's right answer clears no count (no step on the card's
+    slot for a card one user holds), and alice's wrong ones, the limit's worth of them while bob's answer is
+    checked, struck her slot, not his. The shared card is asked again after the check (was 200: a session
+    through a card alice's guesses had disabled)."""
+    app = _app(app_config, limit)
+    client = app.test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    bob = _sharer(client, alice)
+    right = _start(bob)
+    raced = during_check(app, lambda: _wrongs(app.test_client(), alice, limit))
+    done = _verify(client, right, right[2])
+    assert raced[0] == ["invalid_response"] * (limit - 1) + ["device_locked"]
+    assert done.status_code == 423 and done.get_json()["error"] == "device_locked", done.get_json()
+    listed = client.get("/admin/v1/users/bob/sessions", headers=ADMIN).get_json()["sessions"]
+    assert not listed
+    assert _state(client, right) == "pending"
+    card = _card(client)
+    assert (card["factor_locked"], card["factor_failures"]) == (True, limit)
+
+
+def test_a_sharer_checked_while_the_owner_guesses_short_of_the_limit_logs_in(
+    app_config: dict[str, Any], during_check: Callable[..., list[Any]]
+) -> None:
+    """The question is whether the card is disabled, not whether it was guessed at: alice's wrong response
+    short of the limit while bob's answer is checked leaves bob his session."""
+    app = _app(app_config, 2)
+    client = app.test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    bob = _sharer(client, alice)
+    right = _start(bob)
+    raced = during_check(app, lambda: _wrongs(app.test_client(), alice, 1))
+    done = _verify(client, right, right[2])
+    assert raced[0] == ["invalid_response"]
+    assert done.status_code == 200, done.get_json()
+
+
+def test_a_sharers_step_up_checked_while_the_owner_disables_the_shared_card_is_refused(
+    app_config: dict[str, Any], during_check: Callable[..., list[Any]]
+) -> None:
+    """A step-up is settled by ``login_verify.lua`` on bob's slot, judging his strikes only: alice's wrong
+    response disabling the card meanwhile is seen by the card's own slot, asked before the settling."""
+    app = _app(app_config, 1)
+    client = app.test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    bob = _sharer(client, alice)
+    bearer = {"Authorization": f"Bearer {bob.log_in()}"}
+    opened = client.post("/api/v1/verify", json={"purpose": "change_security"}, headers=bearer)
+    assert opened.status_code == 200, opened.get_json()
+    step = opened.get_json()
+    assert step["factor"]["device_id"] == alice.device_id, step
+    answer = bob.card_response(step["factor"]["challenge"])
+    raced = during_check(app, lambda: _wrongs(app.test_client(), alice, 1))
+    done = client.post("/api/v1/verify", json={"txn_id": step["txn_id"], "response": answer}, headers=bearer)
+    assert raced[0] == ["device_locked"]
+    assert done.status_code == 423 and done.get_json()["error"] == "device_locked", done.get_json()
+    assert client.get("/api/v1/session", headers=bearer).status_code == 200  # not rotated: no step-up
+
+
 def test_an_approval_checked_while_a_wrong_pick_disables_the_ib_key_is_refused(
     app_config: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -296,3 +387,68 @@ def test_an_approval_checked_while_a_wrong_pick_disables_the_ib_key_is_refused(
     assert approved.get_json()["error"] == "device_locked"
     polled = world.poll(right["txn_id"])
     assert polled["state"] == "pending" and "session" not in polled, polled
+
+
+def test_a_sharers_right_answers_clearing_the_owners_wrong_ones_do_not_lock_the_owner_out(
+    app_config: dict[str, Any],
+) -> None:
+    """Bob's right answers clear the shared card's count, alice's wrong ones in it: her strikes on it go with
+    them. They stayed, and piled up over such rounds until a right answer of hers was refused as a disabled
+    card's (423 ``device_locked``) on a card enabled and at no count, with nothing for the admin's unlock to
+    clear."""
+    app = _app(app_config, 2)
+    client = app.test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    bob = _sharer(client, alice)
+    for _ in range(2):
+        assert _wrongs(client, alice, 1) == ["invalid_response"]
+        assert bob.log_in()
+    card = _card(client)
+    assert (card["factor_locked"], card["factor_failures"]) == (False, 0)
+    right = _start(alice)
+    done = _verify(client, right, right[2])
+    assert done.status_code == 200, done.get_json()
+
+
+def test_a_user_taken_off_a_card_and_given_it_again_answers_from_the_cards_own_count(
+    app_config: dict[str, Any],
+) -> None:
+    """Bob's wrong response disabled the shared card (his strikes on it at the limit); he was taken off it,
+    the card unlocked for its one user, then shared with him again. His strikes from before stayed: his
+    right answers were refused as a disabled card's (423) on a card enabled at no count, and the admin's
+    unlock, finding nothing on the card to clear, changed nothing."""
+    app = _app(app_config, 1)
+    client = app.test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    bob = _sharer(client, alice)
+    assert _wrongs(client, bob, 1) == ["device_locked"]
+    off = client.delete(f"/admin/v1/users/bob/devices/{alice.device_id}", headers=ADMIN)
+    assert off.status_code == 200, off.get_json()
+    assert client.post(f"/admin/v1/devices/{alice.device_id}/unlock", headers=ADMIN).status_code == 200
+    share = {"type": "dscplus", "share_device_id": alice.device_id}
+    assert client.post("/admin/v1/users/bob/devices", json=share, headers=ADMIN).status_code in (200, 201)
+    card = _card(client)
+    assert (card["factor_locked"], card["factor_failures"]) == (False, 0)
+    assert bob.log_in()
+
+
+def test_the_admins_unlock_lets_in_a_user_whose_strikes_stand_above_an_enabled_cards_count(
+    app_config: dict[str, Any], redis_url: str
+) -> None:
+    """A wrong response struck on alice's slot whose count on the card never landed (its process ended
+    between the two steps): her strikes stand at the limit on a card enabled at no count, and her right
+    answer is refused as a disabled card's. The admin's unlock, the remedy that 423 names, found nothing on
+    the card to clear and cleared nothing; it clears the card's users' strikes either way."""
+    app = _app(app_config, 1)
+    client = app.test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    strikes = connect(redis_url)
+    try:
+        strikes.hset(keys.user_device_strikes("alice"), alice.device_id, 1)  # the step that struck, alone
+    finally:
+        strikes.close()
+    refused = _start(alice)
+    assert _verify(client, refused, refused[2]).get_json()["error"] == "device_locked"
+    unlocked = client.post(f"/admin/v1/devices/{alice.device_id}/unlock", headers=ADMIN)
+    assert unlocked.status_code == 200, unlocked.get_json()
+    assert alice.log_in()

@@ -38,6 +38,20 @@ def test_each_step_of_the_card_flow_takes_its_round_trips(alice: EnrolledUser, r
     assert sum(measured.values()) == 11
 
 
+@single_redis
+def test_a_verify_on_a_shared_card_asks_the_card_once_more(
+    alice: EnrolledUser, redis_url: str, enrol: Callable[..., EnrolledUser], admin_headers: dict[str, str]
+) -> None:
+    """A card more than one user holds is asked whether it is disabled after the right answer is checked
+    (``DeviceLockout.disabled_by_another_user``): the one round trip only a shared card pays."""
+    enrol("bob", "5678")
+    share = {"type": "dscplus", "share_device_id": alice.device_id}
+    shared = alice.client.post("/admin/v1/users/bob/devices", json=share, headers=admin_headers)
+    assert shared.status_code in (200, 201), shared.get_json()
+    flow(alice, lambda _, run: run())
+    assert measured_flow(alice, redis_url) == {**BUDGET, "verify": BUDGET["verify"] + 1}
+
+
 def _another_worker(app_config: dict[str, Any], enrol: Callable[..., EnrolledUser]) -> FlaskClient:
     """A second app on the same Redis (a second worker): its connections, scripts and clock warmed by
     another user's flow, and no hints about alice."""

@@ -46,3 +46,30 @@ def test_the_trainer_sees_the_address_limit_and_lifts_it(world: World, page: Any
     assert admin_get(world, "/ip-throttle?ip=127.0.0.1")["attempts"] == 0
     assert _login(world, "carol", PASSWORD) == 200
     expect(page.get_by_test_id("event-feed")).to_contain_text("Login limit of 127.0.0.1 lifted")
+
+
+def test_a_trainer_signed_in_lifts_the_wrong_admin_tokens_that_shut_the_admin_api_to_this_machine(
+    world: World, page: Any
+) -> None:
+    """Mistyped admin tokens from this machine fill its window: the admin API refuses every token from
+    here, the right one too. The console, signed in before, is not judged by that window: its card's lift
+    forgets the wrong tokens with the login attempts, says so, and the right token is let through again."""
+    sign_in_trainer(page, world)
+    users = world.url + "/admin/v1/users"
+    limit = admin_get(world, "/ip-throttle?ip=127.0.0.1")["limit"]
+    for n in range(limit):
+        wrong = {"Authorization": f"Bearer mistyped-admin-token-{n}"}
+        assert requests.get(users, headers=wrong, timeout=10).status_code == 401
+    right = world.admin
+    assert requests.get(users, headers=right, timeout=10).status_code == 429  # the right token too
+
+    page.get_by_test_id("ip-limit-ip").fill("127.0.0.1")
+    page.get_by_test_id("ip-limit-check").click()
+    expect(page.get_by_test_id("ip-limit-status")).to_contain_text(
+        f"Wrong admin or sim tokens: {limit} of {limit}, every token from it refused, the right one too."
+    )
+    page.get_by_test_id("ip-limit-lift").click()
+    expect(page.get_by_test_id("ip-limit-status")).to_have_text(
+        f"{limit} wrong admin or sim tokens from 127.0.0.1 forgotten: its right token is let through again."
+    )
+    assert requests.get(users, headers=right, timeout=10).status_code == 200

@@ -59,3 +59,39 @@ def test_sls_ip_throttle_shows_and_lifts_an_address_limit(
         bad = sls(runner, "ip-throttle", "not-an-address", *given)
         assert bad.exit_code == 1
         assert_one_line_error(bad, "invalid_request", "ip must be an IPv4 or IPv6 address")
+
+
+def _mistype_admin_token(client: FlaskClient, ip: str) -> None:
+    for n in range(LIMIT):
+        wrong = {"Authorization": f"Bearer mistyped-admin-token-{n}"}
+        assert (
+            client.get("/admin/v1/users", headers=wrong, environ_base={"REMOTE_ADDR": ip}).status_code == 401
+        )
+
+
+def test_sls_ip_throttle_lift_says_which_windows_it_forgot_and_a_shut_admin_api_says_how_to_lift(
+    app_config: dict[str, Any], runner: CliRunner
+) -> None:
+    """The lift says the address's wrong tokens went with its login attempts; wrong admin tokens from the
+    CLI's own address shut the admin API to it, the right token too, and the command is told so and how to
+    lift it another way."""
+    app = create_app({**app_config, "IP_THROTTLE_LIMIT": LIMIT, "IP_THROTTLE_WINDOW": 300})
+    client = app.test_client()
+    elsewhere = "198.51.100.9"
+    _fill(client, elsewhere)
+    _mistype_admin_token(client, elsewhere)
+    with served_over_http(app) as url:
+        given = ("--url", url, "--admin-token", ADMIN_TOKEN)
+        shown = sls(runner, "ip-throttle", elsewhere, *given)
+        assert shown.exit_code == 0, shown.output
+        assert "2 of 2: every token refused, the right one too" in shown.stdout
+        lifted = sls(runner, "ip-throttle", "--lift", elsewhere, *given)
+        assert lifted.exit_code == 0, lifted.output
+        assert lifted.stdout.strip().splitlines() == [
+            f"Lifted: 2 attempt(s) from {elsewhere} forgotten; its logins are judged again.",
+            f"2 wrong admin/sim token(s) from {elsewhere} forgotten: its right token is let through again.",
+        ]
+        _mistype_admin_token(client, "127.0.0.1")
+        shut = sls(runner, "ip-throttle", "--lift", *given)
+        assert shut.exit_code == 1
+        assert_one_line_error(shut, "rate_limited", "the right one too", "from another address")

@@ -114,13 +114,16 @@ def get_ip_throttle(query: IpThrottleQuery) -> ResponseReturnValue:
     bp,
     "post",
     "/ip-throttle/lift",
-    summary="Lift an address's login limit",
+    summary="Lift an address's login limit and its wrong-token windows",
     body=IpThrottleLift,
     ok=IpThrottleLifted,
-    returns="The limit after lifting it, and how many attempts were forgotten.",
+    returns="The limit after lifting it, and how many attempts and wrong tokens were forgotten.",
 )
 def lift_ip_throttle(body: IpThrottleLift) -> ResponseReturnValue:
-    """Forget the login attempts counted against the address (an IPv6 address: its /64), so its next login is
-    judged at once; `ip.throttle_lifted` in the audit trail when there were any. Unlocking a user
-    (`POST /admin/v1/users/<username>/unlock`) does not lift it, nor this a user's lock."""
+    """Forget everything counted against the address (an IPv6 address: its /64): its login attempts, so its
+    next login is judged at once, and its wrong tokens (admin and sim tokens' window, `/metrics`' window),
+    so its next right token is let through; `ip.throttle_lifted` in the audit trail when there were any.
+    This route takes the admin token, which the address's own full window of wrong tokens refuses (429):
+    lift that from another address or a trainer console already signed in, or wait `retry_after`.
+    Unlocking a user (`POST /admin/v1/users/<username>/unlock`) does not lift it, nor this a user's lock."""
     return core().address_limits.lift(body.ip, now=now())

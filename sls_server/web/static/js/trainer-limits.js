@@ -13,16 +13,26 @@
 
   function stateText(r) {
     const counted = r.counted_as === r.ip ? r.ip : r.ip + " (counted as " + r.counted_as + ")";
-    if (r.limited) {
-      return counted + " is limited: every login from it is refused, a right password too, for " +
-        SLS.duration(r.retry_after) + " more (" + attempts(r.attempts) + " of " + r.limit + " in the window).";
-    }
-    return counted + " is not limited: " + attempts(r.attempts) + " of " + r.limit + " in the window.";
+    const said = r.limited
+      ? counted + " is limited: every login from it is refused, a right password too, for " +
+        SLS.duration(r.retry_after) + " more (" + attempts(r.attempts) + " of " + r.limit + " in the window)."
+      : counted + " is not limited: " + attempts(r.attempts) + " of " + r.limit + " in the window.";
+    return said + tokensText(r.token_guesses, r.limit, "admin or sim") + tokensText(r.metrics_guesses, r.limit, "metrics");
+  }
+
+  function tokensText(n, limit, kind) {
+    if (!n) return "";
+    return " Wrong " + kind + " tokens: " + n + " of " + limit + (n >= limit ? ", every token from it refused, the right one too." : ".");
   }
 
   function liftedText(r) {
-    if (!r.cleared) return r.counted_as + " had no attempts counted: nothing changed.";
-    return "The login limit of " + r.counted_as + " is lifted: " + attempts(r.cleared) + " forgotten; its next login is judged at once.";
+    const tokens = r.token_guesses_cleared || 0, metrics = r.metrics_guesses_cleared || 0;
+    if (!r.cleared && !tokens && !metrics) return r.counted_as + " had no attempts counted: nothing changed.";
+    const told = [];
+    if (r.cleared) told.push("The login limit of " + r.counted_as + " is lifted: " + attempts(r.cleared) + " forgotten; its next login is judged at once.");
+    if (tokens) told.push(tokens + " wrong admin or sim token" + (tokens === 1 ? "" : "s") + " from " + r.counted_as + " forgotten: its right token is let through again.");
+    if (metrics) told.push(metrics + " wrong metrics token" + (metrics === 1 ? "" : "s") + " from " + r.counted_as + " forgotten: its right token reads /metrics again.");
+    return told.join(" ");
   }
 
   async function send(url, button, words) {
