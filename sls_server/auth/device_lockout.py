@@ -58,13 +58,13 @@ class DeviceLockout:
         if not device.factor_failures:
             return 0
         cleared = self._repo.device_success(device.device_id)
-        if cleared > 0 and len(device.users) > 1:
+        if cleared and len(device.users) > 1:
             # a shared card's count holds every user's wrong responses: what it lost, each user's strikes on
             # it lose (they count again from the card's own count); the answering user's alone going, the
             # others' stayed, piled up over such rounds and refused a user's right answer on a card enabled
             # and at no count (423, with nothing for the admin's unlock to clear)
             self._repo.strikes_forgotten(device.device_id, device.users)
-        return None if cleared == -1 else max(cleared, 0)
+        return cleared
 
     def strikes_cleared(self, username: str, device: DeviceRecord, cleared: int) -> None:
         """A right answer settled before its device's count was cleared (a step-up's, an approval's): as many

@@ -29,6 +29,10 @@ GUESS_POOLS: tuple[GuessPool, ...] = ("doors", "metrics")
 RECLAIM_S = 30 * 86400
 
 
+# device_success.lua's answer for a device a wrong response disabled since the request read it
+_DISABLED_SINCE_READ = -1
+
+
 class DeviceStrikes(NamedTuple):
     """What a script settling an answer on the user's slot needs to judge the answer's device there
     (``lua/lib/device_strikes.lua``): the limit of wrong responses, the device's own count of them as the
@@ -216,10 +220,12 @@ class LockoutRepo:
         failures, outcome = self._scripts("device_failure", [keys.device(device_id)], [limit])
         return int(failures), str(outcome)
 
-    def device_success(self, device_id: str) -> int:
+    def device_success(self, device_id: str) -> int | None:
         """A right response: the count of wrong ones cleared, unless the device was disabled since it was
-        read (``device_success.lua``); how many it cleared, -1 when it was disabled, -2 when it is gone."""
-        return int(self._scripts("device_success", [keys.device(device_id)], []))
+        read (``device_success.lua``): how many it cleared (0 when it is gone), None when it was disabled.
+        The script's own -1 and -2 stay on the wire; they are read here, once."""
+        cleared = int(self._scripts("device_success", [keys.device(device_id)], []))
+        return None if cleared == _DISABLED_SINCE_READ else max(cleared, 0)
 
     def device_disabled(self, device_id: str) -> bool:
         """Is the device disabled now by wrong responses (``factor_locked``, as ``device_failure.lua`` sets
