@@ -22,7 +22,7 @@ from rich.table import Table
 from rich.text import Text
 
 from . import demofile
-from .gateway_restart import end_previous_session
+from .gateway_lease import GatewayLease, start_words
 from .gateway_tls import ensure_certificate
 from .output import note, print_json, print_renderable
 from .reading import OutputFile
@@ -145,12 +145,15 @@ def gateway(
     overrides: dict[str, Any] = {"gateway": True, "redis_url": redis_url, "data_dir": data_dir}
     startup = start({k: v for k, v in overrides.items() if v is not None}, host, port)
     json_logs = startup.settings.log_format == "json"
-    if not keep_session and end_previous_session(startup.settings):  # before any worker serves
-        said = "ended the gateway session the last run held (gateway_restarted): log in again"
-        if json_logs:
-            log.info(said)
-        else:
-            note(said)
+    lease = GatewayLease(startup.settings, port=startup.listener.port)
+    outcome = lease.begin(end_session=not keep_session)  # before any worker serves
+    words = None if outcome is None else start_words(outcome, startup.settings.gateway_instance)
+    if words and outcome == "unknown":
+        log.warning(words)
+    elif words and json_logs:
+        log.info(words)
+    elif words:
+        note(words)
     cert = key = None
     if tls:  # every name the gateway answers to (the host asked for is among them): a client checks its own
         # and the address the banner names it at (every interface: this machine's on its network)
@@ -177,6 +180,13 @@ def gateway(
         options["pidfile"] = str(pidfile.resolve())
     demofile.write_gateway(startup.settings.data_dir, facts["url"])  # where `sls gateway-state` looks
     try:
-        run(startup, workers=workers, threads=threads, gunicorn_options=options, access_to_stderr=as_json)
+        run(
+            startup,
+            workers=workers,
+            threads=threads,
+            gunicorn_options=options,
+            access_to_stderr=as_json,
+            at_master_exit=[lease.start().stop],
+        )
     finally:
         demofile.forget_gateway(startup.settings.data_dir)
