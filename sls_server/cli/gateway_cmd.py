@@ -104,8 +104,9 @@ def gateway_banner(facts: dict[str, Any]) -> Table:
 @click.option(
     "--keep-session",
     is_flag=True,
-    help="Keep the instance's gateway session: for a process joining others that serve the same "
-    "SLS_GATEWAY_INSTANCE (by default a start ends it, as the real gateway's restart asks for a login).",
+    help="Keep the instance's gateway session whatever the other processes of its SLS_GATEWAY_INSTANCE do "
+    "(by default a start ends it unless another live sls gateway process of the instance holds a lease, "
+    "as the real gateway's restart asks for a login).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the start-up facts as JSON, not a banner.")
 def gateway(
@@ -131,15 +132,16 @@ def gateway(
     and the PUT under it).
 
     A start ends the gateway session the instance held (401, reason gateway_restarted), as the real
-    gateway's restart asks for a login again; --keep-session keeps it, for a process that joins others
-    serving the same SLS_GATEWAY_INSTANCE.
+    gateway's restart asks for a login again, unless another sls gateway process of the same
+    SLS_GATEWAY_INSTANCE is live (each holds a lease in Redis while it serves): restarting the processes
+    of a gateway one at a time keeps the user logged in. --keep-session never ends it.
 
     \b
     Examples:
       sls gateway                            # http://127.0.0.1:5000
       sls gateway --tls --pidfile gw.pid     # https://127.0.0.1:5000, self-signed
       SLS_GATEWAY_PROFILE=live sls gateway --port 5001
-      sls gateway --port 5002 --keep-session # a second process of the same gateway
+      sls gateway --port 5002                # a second process of the same gateway
     """
     set_title(f"sls gateway [{process_match}] {host}:{port}")
     overrides: dict[str, Any] = {"gateway": True, "redis_url": redis_url, "data_dir": data_dir}

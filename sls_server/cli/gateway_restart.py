@@ -104,4 +104,4 @@ def _end(settings: Settings, process: GatewayProcess, token: str) -> Outcome:
         done = core.gateway.restarted(process, token, now=core.clock.now())
     finally:
         store.close()
-    return "ended" if done.ended else "kept" if done.others else "none"
+    return "ended" if done.ended else "kept" if done.live and done.others else "none"

@@ -65,10 +65,12 @@ FOUND_ENDED: dict[str, tuple[str, str]] = {
 class Restart(NamedTuple):
     """What a process's start did (:meth:`GatewayService.restarted`)."""
 
+    live: bool
+    """Whether the gateway had a live session."""
     others: int
-    """The other live processes of the instance: any, and the session was kept."""
+    """The other live processes of the instance: any, and that session was kept."""
     ended: bool
-    """Whether a live session ended."""
+    """Whether that session ended."""
 
 
 def login_mode(paper_selected: bool) -> Callable[[UserRecord], None]:
@@ -237,7 +239,7 @@ class GatewayService:
         )
         if ended and view is not None:
             self._closed(view.record, now=now, why=why)
-        return Restart(others, ended)
+        return Restart(view is not None, others, ended)
 
     def processes(self) -> list[GatewayProcess]:
         """The ``sls gateway`` processes serving the instance now (their leases held), oldest first."""

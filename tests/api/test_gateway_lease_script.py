@@ -56,7 +56,7 @@ def test_a_start_keeps_the_session_while_another_process_holds_its_lease(
     gateway = service(gw)
     gateway._repo.hold_process(INSTANCE, SECOND, "second")
     done = gateway.restarted(FIRST, "first", now=now(gw, admin_headers))
-    assert (done.others, done.ended) == (1, False)
+    assert (done.live, done.others, done.ended) == (True, 1, False)
     assert tickle(gw).status_code == 200
     events = gw.get("/admin/v1/events?type=gateway.session_ended", headers=admin_headers).get_json()
     assert events["events"] == []
