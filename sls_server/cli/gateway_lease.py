@@ -10,7 +10,9 @@ IBeam's kill): a process killed without its stop counts as live until its lease 
 
 The master, not a worker: it lives as long as the process serves, and gunicorn replaces workers at will. It
 renews with the store alone (no events: prometheus-client must not load in the master, see
-``gateway_restart``); only the start's step, which records events, runs in a forked child.
+``gateway_restart``); only the start's step, which records events, runs in a forked child. The thread
+starts once gunicorn's master is ready (``when_ready``), when the app's modules are imported: a child forked
+while the main thread was importing one waited on that module's lock for ever (seen on a loaded machine).
 
 When Redis did not answer at the start, the step could not run: the master tries again every second, and
 the first time Redis answers the step runs as it would have at the start. Until then every request that needs

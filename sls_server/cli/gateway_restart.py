@@ -24,6 +24,7 @@ import os
 import select
 import signal
 import sys
+import time
 from typing import Literal
 
 from ..config import Settings
@@ -36,6 +37,9 @@ log = logging.getLogger(__name__)
 #: could not look (Redis did not answer, or the child failed).
 Outcome = Literal["ended", "kept", "none", "unknown"]
 OUTCOMES: tuple[Outcome, ...] = ("ended", "kept", "none", "unknown")
+#: Seconds the master waits for the child's answer: a few Redis round trips, on a loaded machine. A child
+#: that gives none is stuck (a lock it inherited held for ever): killed, and the step is tried again.
+ANSWER_S = 30.0
 #: gunicorn's handlers, which a child forked from the running master (the retry) must not run: a stop
 #: (IBeam's kill matches its title too) ends it at once, as any process.
 _MASTER_SIGNALS = ("SIGHUP", "SIGINT", "SIGQUIT", "SIGTERM", "SIGCHLD", "SIGUSR1", "SIGUSR2", "SIGTTIN")
@@ -76,9 +80,11 @@ def end_previous_session(
 
 
 def _answer(reading: int, pid: int) -> str:
-    """The child's one letter, or '' when it ended without one (killed). Not read to the pipe's end: a worker
+    """The child's one letter, or '' when it ended without one (killed) or gave none within
+    :data:`ANSWER_S` (then it is killed: the caller tries again). Not read to the pipe's end: a worker
     gunicorn forked while the pipe was open holds its writing end too, and the end would never come."""
-    while True:
+    deadline = time.monotonic() + ANSWER_S
+    while time.monotonic() < deadline:
         if select.select([reading], [], [], 0.1)[0]:
             letter = os.read(reading, 1).decode(errors="replace")
             with contextlib.suppress(ChildProcessError):  # it exits right after: no zombie left
@@ -91,6 +97,11 @@ def _answer(reading: int, pid: int) -> str:
         if done:  # it wrote before it exited, if it did: read what is there
             ready = select.select([reading], [], [], 0)[0]
             return os.read(reading, 1).decode(errors="replace") if ready else ""
+    log.warning("the gateway's start step gave no answer in %.0f s: stopped, to be tried again", ANSWER_S)
+    with contextlib.suppress(ProcessLookupError, ChildProcessError):
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    return ""
 
 
 def _end(settings: Settings, process: GatewayProcess, token: str) -> Outcome:

@@ -126,7 +126,7 @@ def test_started_while_redis_is_down_it_ends_the_session_once_redis_answers(
         again = sls_gateway("--redis-url", own.url, **fast, SLS_PORT=port(server))
         assert "is not ended yet: Redis did not answer" in again.log(), again.log()
         own.start()  # back, from its AOF, with the session
-        wait_for(lambda: "Redis answers: ended the gateway session" in again.log(), again.log(), 20)
+        wait_for(lambda: "Redis answers: ended the gateway session" in again.log(), again.log(), 60)
         tickle = authenticated(again)
         assert tickle.status_code == 401, tickle.text
         assert tickle.json()["reason"] == "gateway_restarted"
