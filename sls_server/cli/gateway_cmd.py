@@ -21,6 +21,7 @@ import click
 from rich.table import Table
 from rich.text import Text
 
+from .. import starting
 from . import demofile
 from .gateway_lease import GatewayLease, start_words
 from .gateway_tls import ensure_certificate
@@ -149,6 +150,8 @@ def gateway(
     json_logs = startup.settings.log_format == "json"
     lease = GatewayLease(startup.settings, port=startup.listener.port)
     outcome = lease.begin(end_session=not keep_session)  # before any worker serves
+    if outcome == "unknown":  # the workers answer 503 until the step has run (``starting``)
+        starting.pend(lease.token)
     words = None if outcome is None else start_words(outcome, startup.settings.gateway_instance)
     if words and outcome == "unknown":
         log.warning(words)

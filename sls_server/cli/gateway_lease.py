@@ -16,8 +16,8 @@ while the main thread was importing one waited on that module's lock for ever (s
 
 When Redis did not answer at the start, the step could not run: the master tries again every second, and
 the first time Redis answers the step runs as it would have at the start. Until then every request that needs
-Redis answers 503; in the second between Redis answering and the step, a REST call may still find the old
-session (docs/gateway.md, "Restarting the gateway").
+Redis answers 503, and the gateway's routes go on answering 503 until the step's lease is in Redis
+(``starting``): nobody is served the old session in the second between Redis answering and the step.
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ import threading
 import time
 from collections.abc import Callable
 
+from .. import starting
 from ..config import Settings
 from ..errors import StoreUnavailable
 from ..store import Store
@@ -111,6 +112,7 @@ class GatewayLease:
         if outcome == "unknown":
             return
         self._pending = False
+        starting.settle()  # workers forked from now on need not look
         words = start_words(outcome, self._settings.gateway_instance)
         log.info("Redis answers: %s", words or "no gateway session was live")
 

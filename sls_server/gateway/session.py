@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Literal, NamedTuple
 
+from .. import starting
 from ..auth.errors import SessionExpired, SessionKilled, SessionLifetimeEnded
 from ..auth.session_state import Session
 from ..auth.sessions import SessionService
@@ -126,6 +127,7 @@ class GatewayService:
         session first. Ending that one would leave the gateway a dead session and the user no live one at
         all; the gateway goes back to it instead. The check is one round trip more, in gateway mode's page
         login only (the session is in its user's slot, the gateway's record in another)."""
+        self._started()
         record = GatewayRecord(
             session_id=session.id, username=session.username, established_at=now, paper=paper
         )
@@ -148,6 +150,7 @@ class GatewayService:
     def current(self, *, now: int, ip: str | None, activity: bool) -> GatewayView:
         """The gateway's live session, counting the call as activity when ``activity``; else 401
         ``no_session`` (with ``reason``, how the last one ended, until the next login)."""
+        self._started()
         record = self._repo.get(self.instance)
         if record is None:
             ended = self._repo.ended(self.instance, now=now)  # every caller learns it, until the next login
@@ -187,6 +190,10 @@ class GatewayService:
     def peek(self, *, now: int) -> GatewayView | None:
         """The gateway's session without counting as activity or judging anyone's address (an admin looks);
         None when there is none, or it has just ended."""
+        self._started()
+        return self._look(now=now)
+
+    def _look(self, *, now: int) -> GatewayView | None:
         record = self._repo.get(self.instance)
         if record is None:
             return None
@@ -231,7 +238,7 @@ class GatewayService:
         Unless another process of the instance is live (holds its lease: ``GatewayRepo.restart`` checks
         the leases, takes this one's and ends the session in one step): then the gateway as a whole never
         went down (a rolling restart, a second port behind a balancer), and its session stays."""
-        view = self.peek(now=now)  # one that ended meanwhile is named by its own cause, not by the restart
+        view = self._look(now=now)  # one that ended meanwhile is named by its own cause, not the restart
         why = "gateway_restarted"
         session_id = view.record.session_id if view else None
         others, ended = self._repo.restart(
@@ -258,6 +265,16 @@ class GatewayService:
         self._events.record("gateway.daily_reset_set", at=now, detail={"at": at})
 
     # --- inside ----------------------------------------------------------------------------------------
+
+    def _started(self) -> None:
+        """503 while this process's start step has yet to run (``starting``): started while Redis did not
+        answer, the step ends the old session once Redis does, and nobody must be served it before."""
+        token = starting.pending()
+        if token is None:
+            return
+        if not self._repo.holds_lease(self.instance, token):
+            raise StoreUnavailable()
+        starting.settle()
 
     def _daily_reset(self) -> tuple[str | None, int]:
         """The daily reset's ``HH:MM`` (or None) and the instant it took effect: when it was set at run time,

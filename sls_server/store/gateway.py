@@ -133,6 +133,9 @@ class GatewayRepo:
         lease = [keys.gateway_process(instance, token), keys.gateway_processes(instance)]
         self._scripts("gateway_process_drop", lease, [token])
 
+    def holds_lease(self, instance: str, token: str) -> bool:
+        return bool(self._r.exists(keys.gateway_process(instance, token)))
+
     def processes(self, instance: str) -> list[GatewayProcess]:
         """The live processes of the instance (their leases held), oldest first."""
         tokens = sorted(text(token) for token in self._r.smembers(keys.gateway_processes(instance)))

@@ -15,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from gateway_kit import gateway_client, sam_logged_in  # noqa: F401  (the gw and sam fixtures)
 
-from sls_server import create_app
+from sls_server import create_app, starting
 from sls_server.gateway import GatewayService
 from sls_server.store import keys
 from sls_server.store.connection import connect
@@ -135,3 +135,22 @@ def test_an_instance_s_leases_share_its_session_s_slot() -> None:
         keys.gateway_process("desk", "abc"),
     ):
         assert tag in key and key.index(tag) == key.index("{")
+
+
+def test_while_the_start_s_step_has_yet_to_run_the_gateway_answers_503(
+    gw: FlaskClient, sam: str, admin_headers: dict[str, str]
+) -> None:
+    """Started while Redis did not answer, the process's workers would serve the old session in the second
+    between Redis answering and the master's step: they answer 503 until the step's lease is there."""
+    starting.pend("first")
+    try:
+        for route in ("/v1/api/tickle", "/v1/api/iserver/auth/status"):
+            refused = gw.post(route) if route.endswith("tickle") else gw.get(route)
+            assert refused.status_code == 503 and refused.get_json()["error"] == "store_unavailable"
+        assert gw.get("/admin/v1/gateway", headers=admin_headers).status_code == 503
+        done = service(gw).restarted(FIRST, "first", now=now(gw, admin_headers))  # the master's step
+        assert done.ended is True
+        assert tickle(gw).get_json()["reason"] == "gateway_restarted"
+        assert starting.pending() is None  # known: no more looking
+    finally:
+        starting.settle()

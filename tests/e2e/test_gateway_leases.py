@@ -115,7 +115,8 @@ def test_started_while_redis_is_down_it_ends_the_session_once_redis_answers(
     sls_gateway: Any,  # noqa: F811
     tmp_path: Path,
 ) -> None:
-    """Before, the start warned that the session was left, and it stayed live for good."""
+    """Before, the start warned that the session was left, and it stayed live for good. Until the step ran,
+    the gateway answers 503 (``starting``): not the old session, in the second after Redis answers."""
     own = EmbeddedRedis(tmp_path / "own-redis").start()
     try:
         fast = {**SHARED, "SLS_REDIS_TIMEOUT": "0.5"}
@@ -126,7 +127,14 @@ def test_started_while_redis_is_down_it_ends_the_session_once_redis_answers(
         again = sls_gateway("--redis-url", own.url, **fast, SLS_PORT=port(server))
         assert "is not ended yet: Redis did not answer" in again.log(), again.log()
         own.start()  # back, from its AOF, with the session
-        wait_for(lambda: "Redis answers: ended the gateway session" in again.log(), again.log(), 60)
+        seen: list[int] = []
+
+        def retried() -> bool:
+            seen.append(authenticated(again).status_code)  # never the old session, before the step either
+            return "Redis answers: ended the gateway session" in again.log()
+
+        wait_for(retried, again.log(), 60)
+        assert 200 not in seen, seen
         tickle = authenticated(again)
         assert tickle.status_code == 401, tickle.text
         assert tickle.json()["reason"] == "gateway_restarted"
