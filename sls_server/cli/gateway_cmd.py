@@ -21,8 +21,9 @@ import click
 from rich.table import Table
 from rich.text import Text
 
+from .. import starting
 from . import demofile
-from .gateway_restart import end_previous_session
+from .gateway_lease import GatewayLease, start_words
 from .gateway_tls import ensure_certificate
 from .output import note, print_json, print_renderable
 from .reading import OutputFile
@@ -104,8 +105,9 @@ def gateway_banner(facts: dict[str, Any]) -> Table:
 @click.option(
     "--keep-session",
     is_flag=True,
-    help="Keep the instance's gateway session: for a process joining others that serve the same "
-    "SLS_GATEWAY_INSTANCE (by default a start ends it, as the real gateway's restart asks for a login).",
+    help="Keep the instance's gateway session whatever the other processes of its SLS_GATEWAY_INSTANCE do "
+    "(by default a start ends it unless another live sls gateway process of the instance holds a lease, "
+    "as the real gateway's restart asks for a login).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the start-up facts as JSON, not a banner.")
 def gateway(
@@ -131,26 +133,32 @@ def gateway(
     and the PUT under it).
 
     A start ends the gateway session the instance held (401, reason gateway_restarted), as the real
-    gateway's restart asks for a login again; --keep-session keeps it, for a process that joins others
-    serving the same SLS_GATEWAY_INSTANCE.
+    gateway's restart asks for a login again, unless another sls gateway process of the same
+    SLS_GATEWAY_INSTANCE is live (each holds a lease in Redis while it serves): restarting the processes
+    of a gateway one at a time keeps the user logged in. --keep-session never ends it.
 
     \b
     Examples:
       sls gateway                            # http://127.0.0.1:5000
       sls gateway --tls --pidfile gw.pid     # https://127.0.0.1:5000, self-signed
       SLS_GATEWAY_PROFILE=live sls gateway --port 5001
-      sls gateway --port 5002 --keep-session # a second process of the same gateway
+      sls gateway --port 5002                # a second process of the same gateway
     """
     set_title(f"sls gateway [{process_match}] {host}:{port}")
     overrides: dict[str, Any] = {"gateway": True, "redis_url": redis_url, "data_dir": data_dir}
     startup = start({k: v for k, v in overrides.items() if v is not None}, host, port)
     json_logs = startup.settings.log_format == "json"
-    if not keep_session and end_previous_session(startup.settings):  # before any worker serves
-        said = "ended the gateway session the last run held (gateway_restarted): log in again"
-        if json_logs:
-            log.info(said)
-        else:
-            note(said)
+    lease = GatewayLease(startup.settings, port=startup.listener.port)
+    outcome = lease.begin(end_session=not keep_session)  # before any worker serves
+    if outcome == "unknown":  # the workers answer 503 until the step has run (``starting``)
+        starting.pend(lease.token)
+    words = None if outcome is None else start_words(outcome, startup.settings.gateway_instance)
+    if words and outcome == "unknown":
+        log.warning(words)
+    elif words and json_logs:
+        log.info(words)
+    elif words:
+        note(words)
     cert = key = None
     if tls:  # every name the gateway answers to (the host asked for is among them): a client checks its own
         # and the address the banner names it at (every interface: this machine's on its network)
@@ -170,13 +178,25 @@ def gateway(
     else:
         print_renderable(banner(facts, title="sls gateway"))
         print_renderable(gateway_banner(facts))
-    options: dict[str, Any] = {"proc_name": f"sls-gateway {process_match}"}
+    # the lease's thread from when gunicorn's master is ready: the app's modules are imported by then (a
+    # child the thread forks while the main thread still imported one would wait on its lock for ever)
+    options: dict[str, Any] = {
+        "proc_name": f"sls-gateway {process_match}",
+        "when_ready": lambda arbiter: lease.start(),
+    }
     if cert and key:
         options.update(certfile=str(cert), keyfile=str(key))
     if pidfile:
         options["pidfile"] = str(pidfile.resolve())
     demofile.write_gateway(startup.settings.data_dir, facts["url"])  # where `sls gateway-state` looks
     try:
-        run(startup, workers=workers, threads=threads, gunicorn_options=options, access_to_stderr=as_json)
+        run(
+            startup,
+            workers=workers,
+            threads=threads,
+            gunicorn_options=options,
+            access_to_stderr=as_json,
+            at_master_exit=[lease.stop],
+        )
     finally:
         demofile.forget_gateway(startup.settings.data_dir)

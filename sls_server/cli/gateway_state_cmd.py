@@ -98,7 +98,18 @@ def show(state: dict[str, Any], title: str, as_json: bool) -> None:
                 "next daily reset": when(session.get("daily_reset_at")),
             }
         )
+    rows["processes"] = processes(state.get("processes"))
     print_renderable(fields_table(title, rows))
+
+
+def processes(found: list[dict[str, Any]] | None) -> str:
+    """The ``sls gateway`` processes serving the instance, one a line: where, which master, since when."""
+    if not found:
+        return "none holds a lease (a start of sls gateway ends the session)"
+    return "\n".join(
+        f"{each.get('host')}:{each.get('port')} (pid {each.get('pid')}, since {when(each.get('since'))})"
+        for each in found
+    )
 
 
 def staged(state: dict[str, Any], title: str, nothing: str) -> str:

@@ -14,7 +14,7 @@ import dataclasses
 import logging
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -143,10 +143,13 @@ def run(
     quiet_token: str | None = None,
     gunicorn_options: dict[str, Any] | None = None,
     access_to_stderr: bool = False,
+    at_master_exit: Sequence[Callable[[], None]] = (),
 ) -> None:
     """Hand over to gunicorn; returns only by SystemExit (SIGTERM/SIGINT), when atexit stops the Redis.
     ``gunicorn_options`` adds to (or overrides) the server's own (``sls gateway``: TLS, pidfile, titles).
-    ``access_to_stderr``: stdout holds a program's JSON (``--json``), so the access log goes to stderr."""
+    ``access_to_stderr``: stdout holds a program's JSON (``--json``), so the access log goes to stderr.
+    ``at_master_exit``: what the master runs as it exits, before the embedded Redis stops (``sls gateway``
+    drops its lease); never in a worker."""
     # The workers' apps size their budget of long-held requests (``long_held``) by gunicorn's own threads.
     settings = dataclasses.replace(startup.settings, threads=threads)
     config = worker_config(settings)
@@ -165,6 +168,9 @@ def run(
         watchdog = Watchdog(startup.embedded).start()
         atexit.register(watchdog.stop)  # after the server's own stop, so it runs first (atexit is LIFO)
         in_master_only.append(watchdog.stop)
+    for stop in at_master_exit:  # registered last, run first (atexit is LIFO): Redis still answers
+        atexit.register(stop)
+        in_master_only.append(stop)
     key_watch = None if startup.key_checked else KeyWatch(startup.settings).start()
     if key_watch is not None:
         atexit.register(key_watch.stop)

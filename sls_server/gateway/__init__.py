@@ -3,8 +3,8 @@ session beside it (``session``), what the gateway's REST routes answer (``answer
 that hands a tool the code the user's simulated phone received (``outbox``).
 
 May import auth, accounts, sim (the outbox reads the simulated phone), store, shapes, events, errors, clock,
-config, stopping (a waiting outbox ends on a graceful stop) and long_held (the threads it may hold); never
-Flask, http or cli.
+config, stopping (a waiting outbox ends on a graceful stop), starting (a start's step yet to run) and
+long_held (the threads it may hold); never Flask, http or cli.
 """
 
 from __future__ import annotations

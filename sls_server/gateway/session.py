@@ -20,8 +20,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Literal, NamedTuple
 
+from .. import starting
 from ..auth.errors import SessionExpired, SessionKilled, SessionLifetimeEnded
 from ..auth.session_state import Session
 from ..auth.sessions import SessionService
@@ -30,7 +31,7 @@ from ..events import EventLog
 from ..store import Store
 from ..store.logins import RECLAIM_MARGIN_S
 from ..store.records import UserRecord
-from ..store.records.gateway import BrokerageChanges, GatewayEnding, GatewayRecord
+from ..store.records.gateway import BrokerageChanges, GatewayEnding, GatewayProcess, GatewayRecord
 from .daily import next_reset
 from .errors import LIVE_USER_IN_PAPER_MODE, PAPER_USER_IN_LIVE_MODE, LoginModeMismatch, NoGatewaySession
 
@@ -60,6 +61,17 @@ FOUND_ENDED: dict[str, tuple[str, str]] = {
     "ip_restricted": ("ip_restricted", "ip_restricted"),
     "missing": ("session_ended", "session_ended"),
 }
+
+
+class Restart(NamedTuple):
+    """What a process's start did (:meth:`GatewayService.restarted`)."""
+
+    live: bool
+    """Whether the gateway had a live session."""
+    others: int
+    """The other live processes of the instance: any, and that session was kept."""
+    ended: bool
+    """Whether that session ended."""
 
 
 def login_mode(paper_selected: bool) -> Callable[[UserRecord], None]:
@@ -115,6 +127,7 @@ class GatewayService:
         session first. Ending that one would leave the gateway a dead session and the user no live one at
         all; the gateway goes back to it instead. The check is one round trip more, in gateway mode's page
         login only (the session is in its user's slot, the gateway's record in another)."""
+        self._started()
         record = GatewayRecord(
             session_id=session.id, username=session.username, established_at=now, paper=paper
         )
@@ -137,6 +150,7 @@ class GatewayService:
     def current(self, *, now: int, ip: str | None, activity: bool) -> GatewayView:
         """The gateway's live session, counting the call as activity when ``activity``; else 401
         ``no_session`` (with ``reason``, how the last one ended, until the next login)."""
+        self._started()
         record = self._repo.get(self.instance)
         if record is None:
             ended = self._repo.ended(self.instance, now=now)  # every caller learns it, until the next login
@@ -176,6 +190,10 @@ class GatewayService:
     def peek(self, *, now: int) -> GatewayView | None:
         """The gateway's session without counting as activity or judging anyone's address (an admin looks);
         None when there is none, or it has just ended."""
+        self._started()
+        return self._look(now=now)
+
+    def _look(self, *, now: int) -> GatewayView | None:
         record = self._repo.get(self.instance)
         if record is None:
             return None
@@ -211,13 +229,28 @@ class GatewayService:
         self._change(view.record, changes, now=now, event=event)
         return replace(view, record=replace(view.record, **changes))
 
-    def restarted(self, *, now: int) -> bool:
+    def restarted(self, process: GatewayProcess, token: str, *, now: int) -> Restart:
         """The gateway process starts again: the session the last one held ends (``gateway_restarted``), as
         the real gateway, which keeps its session in its own process, asks for a login after a restart.
         Here the session outlives the process in Redis, so a tool that restarts a stuck gateway (IBeam)
-        would find itself still logged in and never test its login path. Whether a live session ended."""
-        view = self.peek(now=now)  # one that ended meanwhile is named by its own cause, not by the restart
-        return view is not None and self._close(view.record, now=now, why="gateway_restarted")
+        would find itself still logged in and never test its login path.
+
+        Unless another process of the instance is live (holds its lease: ``GatewayRepo.restart`` checks
+        the leases, takes this one's and ends the session in one step): then the gateway as a whole never
+        went down (a rolling restart, a second port behind a balancer), and its session stays."""
+        view = self._look(now=now)  # one that ended meanwhile is named by its own cause, not the restart
+        why = "gateway_restarted"
+        session_id = view.record.session_id if view else None
+        others, ended = self._repo.restart(
+            self.instance, process, token, session_id=session_id, why=why, now=now
+        )
+        if ended and view is not None:
+            self._closed(view.record, now=now, why=why)
+        return Restart(view is not None, others, ended)
+
+    def processes(self) -> list[GatewayProcess]:
+        """The ``sls gateway`` processes serving the instance now (their leases held), oldest first."""
+        return self._repo.processes(self.instance)
 
     def daily_reset(self) -> str | None:
         """``HH:MM`` UTC of the daily reset (set at run time, else the setting); None: no daily reset."""
@@ -232,6 +265,16 @@ class GatewayService:
         self._events.record("gateway.daily_reset_set", at=now, detail={"at": at})
 
     # --- inside ----------------------------------------------------------------------------------------
+
+    def _started(self) -> None:
+        """503 while this process's start step has yet to run (``starting``): started while Redis did not
+        answer, the step ends the old session once Redis does, and nobody must be served it before."""
+        token = starting.pending()
+        if token is None:
+            return
+        if not self._repo.holds_lease(self.instance, token):
+            raise StoreUnavailable()
+        starting.settle()
 
     def _daily_reset(self) -> tuple[str | None, int]:
         """The daily reset's ``HH:MM`` (or None) and the instant it took effect: when it was set at run time,
@@ -268,9 +311,13 @@ class GatewayService:
         whether this call ended it (of racing calls, one does)."""
         if not self._repo.end(self.instance, record.session_id, why=why, ended_by=why, now=now):
             return False
+        self._closed(record, now=now, why=why)
+        return True
+
+    def _closed(self, record: GatewayRecord, *, now: int, why: str) -> None:
+        """The gateway let go of its session: the event, and the real session behind it ends."""
         self._ended_event(record, now=now, why=why, ended_by=why)
         self._sessions.end(record.session_id, now=now, reason="logout" if why == "logout" else why)
-        return True
 
     def _forget(self, record: GatewayRecord, *, now: int, why: str, ended_by: str) -> None:
         """The real session ended by itself (its own event says how): the gateway lets go of it."""

@@ -140,6 +140,17 @@ class GatewayEnded(TypedDict):
     ]
 
 
+class GatewayProcessShape(TypedDict):
+    """One ``sls gateway`` process serving the instance, as its lease says."""
+
+    host: Annotated[str, Field(description="The machine's host name.")]
+    pid: Annotated[int, Field(description="The process id of its gunicorn master.")]
+    port: Annotated[int, Field(description="The port it listens on.")]
+    since: Annotated[
+        int, Field(description="When it started, in real time (Unix s), not the server's clock.")
+    ]
+
+
 class GatewayState(TypedDict):
     """The gateway's session (null when none), how the last one ended, and how the gateway behaves."""
 
@@ -154,6 +165,14 @@ class GatewayState(TypedDict):
     profile: Annotated[Literal["classic", "live"], Field(description="The login page's markup.")]
     notification_step: bool
     daily_reset: Annotated[str | None, Field(description="HH:MM UTC on the server's clock; null: none.")]
+    processes: Annotated[
+        list[GatewayProcessShape],
+        Field(
+            description="The `sls gateway` processes serving this instance now (each holds a lease its "
+            "master renews; a start ends the session only when no other one does); empty for `sls serve` or "
+            "`sls demo` in gateway mode."
+        ),
+    ]
 
 
 class DailyResetRequest(Request):

@@ -1,16 +1,24 @@
-"""Gateway mode's state: its one session, the behaviour set at run time, and the outbox hook's cursor.
+"""Gateway mode's state: its one session, the behaviour set at run time, the leases of the ``sls gateway``
+processes serving it, and the outbox hook's cursor.
 
 Replacing the session and changing it are Lua scripts (``gateway_establish``, ``gateway_update``) that check
 which session the gateway holds in the same step, so a stale change never lands on a newer login.
+
+A process's lease is a key with a TTL in real time (Redis's own expiry), never on the app clock: it says the
+process is alive, which moving the clock (``/admin/v1/clock``) must not change, and a frozen clock must not
+keep a dead process's lease for ever. A world reset deletes the leases with everything else: each master
+takes its own back at its next renewal (``cli.gateway_lease``).
 """
 
 from __future__ import annotations
+
+import json
 
 from . import keys
 from .base import Scripts, guarded, hash_reply, text
 from .connection import Client
 from .records.codec import changes_hash, from_pairs, pairs
-from .records.gateway import BrokerageChanges, GatewayEnding, GatewayRecord
+from .records.gateway import BrokerageChanges, GatewayEnding, GatewayProcess, GatewayRecord
 
 #: The run-time daily reset field: ``HH:MM``, or ``off`` to override a configured one.
 DAILY_RESET = "daily_reset"
@@ -22,6 +30,11 @@ ENDED_KEEP_S = 3600
 #: Seconds of real time after which Redis reclaims that news: a backstop only, a week, so that it does not cut
 #: the app clock's hour short on a clock frozen (or moved slowly) while a trainer or a test suite runs.
 ENDED_BACKSTOP_S = 7 * 86400
+
+
+#: Milliseconds of real time a process's lease lasts unless its master renews it (every third of that): a
+#: process killed without its stop (SIGKILL) counts as live that long.
+LEASE_MS = 10_000
 
 
 def _session_keys(instance: str) -> list[str]:
@@ -80,6 +93,58 @@ class GatewayRepo:
             return None  # not written by this version (the reason alone): its hour cannot be told
         return GatewayEnding(why, ended_by or None, int(at)) if now - int(at) < ENDED_KEEP_S else None
 
+    def restart(
+        self,
+        instance: str,
+        process: GatewayProcess,
+        token: str,
+        *,
+        session_id: str | None,
+        why: str,
+        now: int,
+        lease_ms: int = LEASE_MS,
+    ) -> tuple[int, bool]:
+        """A process starts (``gateway_restart.lua``): take its lease and, when no other live process of the
+        instance holds one, end the session if it is still ``session_id``, as :meth:`end` does. How many
+        other processes are live, and whether the session ended."""
+        args: list[str | int] = [
+            token,
+            keys.gateway_process_prefix(instance),
+            _lease_value(process),
+            lease_ms,
+            session_id or "",
+            f"{why} {why}",
+            ENDED_BACKSTOP_S,
+            now,
+        ]
+        slot = [*_session_keys(instance), keys.gateway_processes(instance)]
+        others, ended = self._scripts("gateway_restart", slot, args)
+        return int(others), bool(ended)
+
+    def hold_process(
+        self, instance: str, process: GatewayProcess, token: str, *, lease_ms: int = LEASE_MS
+    ) -> None:
+        """Take or renew the process's lease."""
+        lease = [keys.gateway_process(instance, token), keys.gateway_processes(instance)]
+        self._scripts("gateway_process_hold", lease, [token, _lease_value(process), lease_ms])
+
+    def drop_process(self, instance: str, token: str) -> None:
+        """The process stops: its lease goes (the next start, alone, ends the session)."""
+        lease = [keys.gateway_process(instance, token), keys.gateway_processes(instance)]
+        self._scripts("gateway_process_drop", lease, [token])
+
+    def holds_lease(self, instance: str, token: str) -> bool:
+        return bool(self._r.exists(keys.gateway_process(instance, token)))
+
+    def processes(self, instance: str) -> list[GatewayProcess]:
+        """The live processes of the instance (their leases held), oldest first."""
+        tokens = sorted(text(token) for token in self._r.smembers(keys.gateway_processes(instance)))
+        if not tokens:
+            return []
+        leases = self._r.mget([keys.gateway_process(instance, token) for token in tokens])
+        found = [_lease_process(text(lease)) for lease in leases if lease is not None]
+        return sorted((each for each in found if each is not None), key=lambda each: each.since)
+
     def daily_reset(self, instance: str) -> tuple[str | None, int]:
         """The daily reset set at run time (``HH:MM`` or ``off``; None when only the setting decides), and the
         app-clock instant it was set at (0 when never), read together."""
@@ -93,3 +158,16 @@ class GatewayRepo:
     def hand_out(self, handset: str, message_id: str, *, keep_s: int) -> bool:
         """True when ``message_id`` was not the last code handed out from ``handset`` (and now is)."""
         return bool(self._scripts("outbox_hand_out", [keys.outbox_cursor(handset)], [message_id, keep_s]))
+
+
+def _lease_value(process: GatewayProcess) -> str:
+    return json.dumps(process._asdict(), separators=(",", ":"))
+
+
+def _lease_process(value: str) -> GatewayProcess | None:
+    """A lease's process; None when another version wrote it in a shape this one does not read."""
+    try:
+        raw = json.loads(value)
+        return GatewayProcess(str(raw["host"]), int(raw["pid"]), int(raw["port"]), int(raw["since"]))
+    except (ValueError, KeyError, TypeError):
+        return None

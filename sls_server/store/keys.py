@@ -281,6 +281,23 @@ def gateway_config(instance: str) -> str:
     return f"{PREFIX}{{gw:{instance}}}:config"
 
 
+def gateway_processes(instance: str) -> str:
+    """The tokens of the ``sls gateway`` processes serving the instance (a set), each holding a lease
+    (:func:`gateway_process`): on the instance's slot, so one script checks them and ends its session."""
+    return f"{PREFIX}{{gw:{instance}}}:processes"
+
+
+def gateway_process(instance: str, token: str) -> str:
+    """One process's lease: where it runs (JSON), with a TTL in real time that its gunicorn master renews
+    (``cli.gateway_lease``); gone, the process is no longer live."""
+    return f"{PREFIX}{{gw:{instance}}}:process:{token}"
+
+
+def gateway_process_prefix(instance: str) -> str:
+    """What :func:`gateway_process` puts before the token: the scripts build each lease's key."""
+    return gateway_process(instance, "")
+
+
 def outbox_cursor(handset: str) -> str:
     """The id of the last code ``/sim/v1/outbox/latest-code`` handed out from this handset."""
     return f"{PREFIX}{{p:{handset}}}:outbox"

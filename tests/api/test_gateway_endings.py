@@ -17,6 +17,7 @@ from gateway_kit import gateway_client, logged_in, make_user, sam_logged_in  # n
 from sls_server import create_app
 from sls_server.store import keys
 from sls_server.store.connection import connect
+from sls_server.store.records.gateway import GatewayProcess
 
 IDLE_S = 900
 LIFETIME_S = 1800
@@ -143,13 +144,14 @@ def test_a_restart_ends_a_live_session_once_and_leaves_an_ended_one_its_own_caus
     one that timed out while no process served is still told as the timeout, not blamed on the restart."""
     gateway = gw.application.extensions["sls"].gateway
     now = gw.get("/admin/v1/clock", headers=admin_headers).get_json()["now"]
-    assert gateway.restarted(now=now) is True
-    assert gateway.restarted(now=now) is False  # nothing left to end
+    start = (GatewayProcess("here", 4242, 5000, 0), "first")
+    assert gateway.restarted(*start, now=now).ended is True
+    assert gateway.restarted(*start, now=now).ended is False  # nothing left to end
     body = gw.post("/v1/api/tickle").get_json()
     assert (body["reason"], body["ended_by"]) == ("gateway_restarted", "gateway_restarted")
     logged_in(gw, sam)
     move_clock(gw, admin_headers, IDLE_S + 1)
-    assert gateway.restarted(now=now + IDLE_S + 1) is False
+    assert gateway.restarted(*start, now=now + IDLE_S + 1).ended is False
     body = gw.post("/v1/api/tickle").get_json()
     assert (body["reason"], body["ended_by"]) == ("session_expired", "idle")
     assert ended_events(gw, admin_headers) == [

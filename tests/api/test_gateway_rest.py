@@ -275,4 +275,5 @@ def test_staging_without_a_session_changes_nothing(gw: FlaskClient, admin_header
         "profile": "classic",
         "notification_step": False,
         "daily_reset": None,
+        "processes": [],  # no sls gateway process: an app in gateway mode holds no lease
     }

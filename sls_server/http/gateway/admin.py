@@ -34,7 +34,7 @@ bp.before_request(require_admin_token)
 
 def state(view: GatewayView | None) -> dict[str, Any]:
     """The admin's view: the session (or null), how the last one ended (while that is news: none once a
-    login came since) and how the gateway behaves."""
+    login came since), how the gateway behaves and which ``sls gateway`` processes serve it."""
     settings = core().settings
     ending = core().gateway.last_ending(now=now())
     ended = (
@@ -59,6 +59,7 @@ def state(view: GatewayView | None) -> dict[str, Any]:
         "profile": settings.gateway_profile,
         "notification_step": settings.gateway_notification_step,
         "daily_reset": core().gateway.daily_reset(),
+        "processes": [each._asdict() for each in core().gateway.processes()],
     }
 
 

@@ -57,3 +57,13 @@ class GatewayEnding(NamedTuple):
     reason: str
     ended_by: str | None
     at: int
+
+
+class GatewayProcess(NamedTuple):
+    """One live ``sls gateway`` process of the instance, as its lease says (``GatewayRepo.processes``): where
+    it runs and since when, in real time (Unix s: a lease is about the process, not the app clock)."""
+
+    host: str
+    pid: int
+    port: int
+    since: int
