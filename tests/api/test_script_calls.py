@@ -79,3 +79,13 @@ def test_a_password_attempts_reservation_reads_its_lockout_bucket_once(redis_url
     assert store.lockout.reserve("alice", "all", now=NOW, threshold=5, attempt_id="a1") == ("ok", 0, 0)
     counted = _commands(redis_url) - before
     assert (counted["hmget"], counted["hget"]) == (1, 1)
+
+
+def test_a_challenge_claim_asks_the_cards_record_for_its_newest_at_once(
+    alice: EnrolledUser, redis_url: str
+) -> None:
+    """``claim_challenge.lua`` asks for the card's newest remembered challenge straight away; only a record
+    kept before the bound (a set, refused with WRONGTYPE) makes it ask the key's type and carry it over
+    (``test_challenge_issuance.py`` holds that)."""
+    flow(alice, lambda _, run: run())
+    assert _counted_flow(alice, redis_url)["login"]["type"] == 0
