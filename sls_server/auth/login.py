@@ -157,7 +157,9 @@ class LoginService:
             self._sessions.refuse_if_busy(txn.username, now=now)
             strikes = self._steps.answer_unsettled(txn, response, now=now, ip=ip, read=read.device)
             with refusals_recorded(self._events, txn, now=now, ip=ip):  # a racing answer took the login first
-                return self._finish(txn, now=now, ip=ip, settle=True, strikes=strikes)
+                return self._finish(
+                    txn, now=now, ip=ip, settle=True, strikes=strikes, default_device=read.default_device
+                )
 
     def status(
         self, txn_id: str, login_token: str | None, *, now: int, ip: str | None
@@ -174,7 +176,7 @@ class LoginService:
             collected = self._steps.collect(txn_id, now=now, lock_bucket=txn.lock_bucket)
             if collected == "ok":
                 with self._store.write_behind():
-                    result = self._finish(txn, now=now, ip=ip)
+                    result = self._finish(txn, now=now, ip=ip, default_device=read.default_device)
                 return {**body, **result.body()}, result
             state = "expired" if collected == "expired" else "authenticated"  # else a racing poll took it
         if state == "second_factor":
@@ -216,11 +218,13 @@ class LoginService:
         ip: str | None,
         settle: bool = False,
         strikes: DeviceStrikes | None = None,
+        default_device: str | None = None,
     ) -> Authenticated:
         """The session, the bookkeeping of a login that succeeded, and its event. ``settle``: the login's
         right answer is settled by the session's creation itself (a typed response), which judges its
         device's ``strikes`` too; a push approval was settled by the app's answer and collected by the
-        poll."""
+        poll. ``default_device``: the user's device offered first, as read with the login (the same round
+        trip): one the login came through already is not written again."""
         name = txn.username
         token, session = self._sessions.create(
             name,
@@ -236,7 +240,8 @@ class LoginService:
         )
         # the address that passed the password step is the one the user "knows"
         self._password.succeeded(name, txn.ip or ip, now=now)
-        self._store.users.remember_device(name, txn.device_id)  # M2FS: offered first next time
+        if txn.device_id != default_device:
+            self._store.users.remember_device(name, txn.device_id)  # M2FS: offered first next time
         # what the sign-in notice tells the user, in the trail too: a trainer's feed shows the new place
         noticed: dict[str, Any] = {"new_place": True} if txn.new_place else {}
         if txn.failed_before:

@@ -3,7 +3,8 @@
 The trail is trimmed by *age*, never by count: a count cap let anyone push the whole history out with a few
 minutes of refused logins. Events are kept at least the retention (``SLS_EVENT_RETENTION``), measured on the
 stream ids against Redis's clock or the app's, whichever is behind; older ones go in whole stream nodes
-(``XADD … MINID ~``), so at most one node (<= 100 entries) past the retention lingers. Memory is therefore the
+(``XADD … MINID ~``), so at most one node (<= 100 entries) past the retention lingers, and a worker trims at
+most once a second (:data:`TRIM_EVERY_MS`), so a second's more at most. Memory is therefore the
 event rate times the retention: an event takes about 130-180 bytes in the stream (measured on Redis 6.2), so 1
 million events is about 150 MB, and a sustained 10 events/s for the default 7 days (6 million) about 1 GB;
 watch Redis's ``used_memory`` and shorten the retention rather than cap the count. The rate an outsider can
@@ -38,6 +39,11 @@ from .records import Event, EventRecord
 #: Closed flood windows summarised per append at most, so one call stays short after a quiet spell.
 CLOSE_PER_CALL = 50
 
+#: How often a worker trims the trail at most (ms). A trim costs Redis a ``TIME`` and the trim's own work;
+#: trimmed once a second instead of on every append, an event is still kept at least the retention, and at
+#: most a second's more events linger.
+TRIM_EVERY_MS = 1000
+
 #: How far past this worker's clock a reader's cursor may be and still raise the floor of its ids (an hour:
 #: far more than two machines' clocks disagree by, and as far as a made-up cursor can push the ids ahead).
 CURSOR_AHEAD_MS = 3_600_000
@@ -55,11 +61,11 @@ def _json(value: dict[str, str]) -> str:
 
 
 def _append_args(
-    event: Event, retention_s: int, window_s: int, group: str, floor: tuple[int, str], named: str = ""
+    event: Event, retention: int | str, window_s: int, group: str, floor: tuple[int, str], named: str = ""
 ) -> list[str | int]:
     return [
         event.at,
-        retention_s * 1000,
+        retention,
         window_s,
         CLOSE_PER_CALL,
         event.to_json(),
@@ -106,6 +112,8 @@ class EventRepo:
         # the highest event id this worker has seen: in the trail, and in the decoys' (``append_decoy``)
         self._seen = {keys.EVENTS: (0, 0), keys.DECOY_EVENTS: (0, 0)}
         self._seen_lock = threading.Lock()
+        # when this worker last had the trail trimmed (its wall clock, ms): ``_retention``
+        self._trimmed_at = 0
 
     def append(self, event: Event, *, retention_s: int, window_s: int) -> None:
         """Write ``event`` (with the open ``write_behind`` block's writes, if any). Any flood window that has
@@ -114,7 +122,7 @@ class EventRepo:
             self._r,
             "events_append",
             EVENT_KEYS,
-            _append_args(event, retention_s, window_s, "", self._floor()),
+            _append_args(event, self._retention(retention_s), window_s, "", self._floor()),
         )
 
     def append_grouped(
@@ -125,7 +133,9 @@ class EventRepo:
         result = self._scripts(
             "events_append",
             EVENT_KEYS,
-            _append_args(event, retention_s, window_s, _json(group), floor, _named(event, group)),
+            _append_args(
+                event, self._retention(retention_s), window_s, _json(group), floor, _named(event, group)
+            ),
         )
         if not result:
             return None
@@ -141,10 +151,10 @@ class EventRepo:
         summarised there, not in the trail."""
         floor = self._floor(keys.DECOY_EVENTS)
         if group is None:
-            args = [*_append_args(event, retention_s, window_s, "", floor), DECOY_KEPT]
+            args = [*_append_args(event, "", window_s, "", floor), DECOY_KEPT]
             self._scripts.later(self._r, "events_append", DECOY_KEYS, args)
             return
-        args = [*_append_args(event, retention_s, window_s, _json(group), floor, ""), DECOY_KEPT]
+        args = [*_append_args(event, "", window_s, _json(group), floor, ""), DECOY_KEPT]
         result = self._scripts("events_append", DECOY_KEYS, args)
         if result:
             self._saw(str(result), keys.DECOY_EVENTS)
@@ -154,7 +164,7 @@ class EventRepo:
         self._scripts(
             "events_append",
             EVENT_KEYS,
-            [now, retention_s * 1000, window_s, CLOSE_PER_CALL, "", "", "", *self._floor(), ""],
+            [now, self._retention(retention_s), window_s, CLOSE_PER_CALL, "", "", "", *self._floor(), ""],
         )
 
     def read(self, *, since: str | None, count: int) -> list[EventRecord]:
@@ -174,9 +184,23 @@ class EventRepo:
 
     def _floor(self, stream: str = keys.EVENTS) -> tuple[int, str]:
         """The app's wall clock (ms) and the lowest id this worker lets the next event of ``stream`` have:
-        past the highest it has seen."""
-        ms, seq = self._seen[stream]
-        return _wall_ms(), f"{ms}-{seq + 1}"
+        past the highest it has seen. The id the script tries first (the higher of the two) counts as seen
+        from here on, so this worker's next event starts past it: two appends in one millisecond otherwise
+        had Redis refuse the second's id, and the script then read the stream's last id to pass it."""
+        wall = _wall_ms()
+        with self._seen_lock:
+            ms, seq = self._seen[stream]
+            self._seen[stream] = max((ms, seq + 1), (wall, 0))
+        return wall, f"{ms}-{seq + 1}"
+
+    def _retention(self, retention_s: int) -> int | str:
+        """The retention (ms) for an append that trims the trail, '' for one that does not: this worker trims
+        at most once every :data:`TRIM_EVERY_MS`."""
+        wall = _wall_ms()
+        if wall - self._trimmed_at < TRIM_EVERY_MS:
+            return ""
+        self._trimmed_at = wall
+        return retention_s * 1000
 
     def _saw(self, event_id: str, stream: str = keys.EVENTS) -> None:
         seen = _parsed(event_id)

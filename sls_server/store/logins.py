@@ -38,6 +38,9 @@ class LoginRead(NamedTuple):
     lock: LockoutState | None = None
     """The lockout bucket the login's password was counted in (``LoginTxn.lock_bucket``), as read with it;
     None when it names none (a step-up)."""
+    default_device: str | None = None
+    """The user's device offered first (M2FS), as read with it: a login that succeeds through it leaves it
+    as it is, with no write (``UserRepo.remember_device``)."""
 
 
 @guarded
@@ -99,7 +102,7 @@ class LoginRepo:
         reads = [
             ("HGETALL", keys.login(username, txn_id)),
             ("HGETALL", keys.user_access(username)),
-            ("HMGET", keys.user(username), "username", "disabled", "epoch"),
+            ("HMGET", keys.user(username), "username", "disabled", "epoch", "default_device"),
             *(("HGETALL", keys.lockout(username, bucket)) for bucket in LOGIN_BUCKETS),
             *(("HGETALL", keys.device(device_id)) for device_id in hinted),
         ]
@@ -110,12 +113,17 @@ class LoginRepo:
         if txn and txn.lock_bucket in LOGIN_BUCKETS:
             lock = LockoutState.from_hash(hash_reply(buckets[LOGIN_BUCKETS.index(txn.lock_bucket)]))
         devices = devices_named([txn.device_id], hinted, found) if txn else None
-        name, disabled, epoch = user
+        name, disabled, epoch, default_device = user
         stands = (
             txn is not None and name is not None and disabled != "1" and (epoch or "") == (txn.epoch or "")
         )
         return LoginRead(
-            txn, UserAccess.from_hash(hash_reply(access)), devices[0] if devices else None, stands, lock
+            txn,
+            UserAccess.from_hash(hash_reply(access)),
+            devices[0] if devices else None,
+            stands,
+            lock,
+            default_device,
         )
 
     def settle(

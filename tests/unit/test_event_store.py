@@ -6,7 +6,9 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 
 import redis
+from freezegun import freeze_time
 
+from sls_bench.redis_stats import masters
 from sls_server.events import EventLog
 from sls_server.store import Store, keys
 
@@ -176,3 +178,23 @@ def test_a_flood_by_user_keeps_no_names(redis_url: str) -> None:
     assert r.hvals(keys.EVENT_WINDOWS) == ["600 2"]
     (summary,) = [e for e in events.page(limit=100, now=700)[0] if e["type"] == "events.summary"]
     assert summary["user"] == "ivy" and "users" not in summary["detail"]
+
+
+def test_a_worker_trims_the_trail_at_most_once_a_second(redis_url: str) -> None:
+    """A trim asks Redis for its clock (``TIME``, for the trim point) and does the trim's work: once a second
+    is enough to keep the trail within the retention (and a second), and the appends between skip both."""
+    events, _ = _log(redis_url)
+
+    def times() -> int:
+        return sum(
+            int(n.info("commandstats").get("cmdstat_time", {}).get("calls", 0)) for n in masters(redis_url)
+        )
+
+    with freeze_time("2026-12-05 09:00:00") as frozen:
+        before = times()
+        for n in range(5):
+            events.record("user.updated", at=n, user="heidi")
+        assert times() == before + 1
+        frozen.tick(1.0)
+        events.record("user.updated", at=9, user="heidi")
+        assert times() == before + 2

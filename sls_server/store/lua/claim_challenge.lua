@@ -26,20 +26,25 @@ if KEYS[2] then
   redis.call('ZADD', KEYS[2], now, ARGV[#ARGV])
   redis.call('EXPIRE', KEYS[2], window + 60)
 end
-if redis.call('TYPE', KEYS[1])['ok'] == 'set' then
-  -- a record kept before the bound: an unordered set; its members become the oldest, in no order
-  local members = redis.call('SMEMBERS', KEYS[1])
-  redis.call('DEL', KEYS[1])
-  for i = 1, #members, 1000 do
-    local args = {}
-    for j = i, math.min(i + 999, #members) do
-      args[#args + 1] = 0
-      args[#args + 1] = members[j]
+-- The newest remembered one, asked for straight away (a TYPE check first cost a call on every claim):
+-- only a record kept before the bound, an unordered set, is refused (WRONGTYPE). Its members become the
+-- oldest, in no order, and the question is asked again (any other refusal is raised then as it stands).
+local last = redis.pcall('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+if last.err then
+  if redis.call('TYPE', KEYS[1])['ok'] == 'set' then
+    local members = redis.call('SMEMBERS', KEYS[1])
+    redis.call('DEL', KEYS[1])
+    for i = 1, #members, 1000 do
+      local args = {}
+      for j = i, math.min(i + 999, #members) do
+        args[#args + 1] = 0
+        args[#args + 1] = members[j]
+      end
+      redis.call('ZADD', KEYS[1], unpack(args))
     end
-    redis.call('ZADD', KEYS[1], unpack(args))
   end
+  last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
 end
-local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
 local order = 1
 if #last > 0 then
   order = tonumber(last[2]) + 1

@@ -9,7 +9,8 @@
 -- Retention: the trim point is the retention before Redis's clock (TIME) or the app's wall clock, whichever
 -- is behind (never the emulated clock: moving it must not erase the trail), so an event is kept at least
 -- the retention on both, with the ids on the app's. `MINID ~` drops whole stream nodes, so at most one node
--- (<= 100 entries) older than the retention lingers.
+-- (<= 100 entries) older than the retention lingers. A call whose retention (ARGV[2]) is '' does not trim:
+-- each worker trims at most once a second (``EventRepo``), and the others skip TIME and the trim's work.
 --
 -- Floods: an event with a group (ARGV[7], e.g. {"ip":"…","result":"rate_limited","type":"login.refused"})
 -- is written only when it is the first of its group in the current window; later ones in that window only
@@ -26,19 +27,29 @@
 --
 -- KEYS[1] stream   KEYS[2] metrics hash (occurrences by type)   KEYS[3] open windows: group -> "start count"
 -- KEYS[4] zset of open groups scored by window end
--- ARGV[1] now (app clock, s)   ARGV[2] retention (ms)   ARGV[3] window (s)   ARGV[4] most windows to close
+-- ARGV[1] now (app clock, s)   ARGV[2] retention (ms; '' = no trim this call)   ARGV[3] window (s)
+-- ARGV[4] most windows to close
 -- ARGV[5] event JSON ('' = only close due windows)   ARGV[6] its type   ARGV[7] group JSON ('' = always write)
 -- ARGV[8] the app's wall clock (ms)   ARGV[9] the lowest id the app allows ('ms-seq')
 -- ARGV[10] whom the event names ('' = no one)   ARGV[11] (a decoy's) the most entries the stream keeps
 -- Returns the id of the event written, or false when it was folded into its group's count.
 local now = tonumber(ARGV[1])
 local window = tonumber(ARGV[3])
-local t = redis.call('TIME')
-local redis_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local minid = math.max(math.min(redis_ms, tonumber(ARGV[8])) - tonumber(ARGV[2]), 0)
-local trim, bound = 'MINID', minid
+local trim, bound = nil, nil
 if ARGV[11] then
   trim, bound = 'MAXLEN', tonumber(ARGV[11])
+elseif ARGV[2] ~= '' then
+  local t = redis.call('TIME')
+  local redis_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  trim, bound = 'MINID', math.max(math.min(redis_ms, tonumber(ARGV[8])) - tonumber(ARGV[2]), 0)
+end
+
+-- XADD with the trim, when this call trims
+local function xadd(call, id, json)
+  if trim then
+    return call('XADD', KEYS[1], trim, '~', bound, id, 'e', json)
+  end
+  return call('XADD', KEYS[1], id, 'e', json)
 end
 
 local function id_of(text)
@@ -88,11 +99,11 @@ end
 
 local function write(json, kind)
   local id = next_id or first_candidate()
-  local added = redis.pcall('XADD', KEYS[1], trim, '~', bound, id_text(id), 'e', json)
+  local added = xadd(redis.pcall, id_text(id), json)
   if type(added) == 'table' and added.err then
     -- at or below the stream's last id; any other refusal is raised by the second try as it stands
     id = past_last(id)
-    added = redis.call('XADD', KEYS[1], trim, '~', bound, id_text(id), 'e', json)
+    added = xadd(redis.call, id_text(id), json)
   end
   next_id = {id[1], id[2] + 1}
   redis.call('HINCRBY', KEYS[2], kind, 1)  -- counted once written: a refused event leaves no count behind

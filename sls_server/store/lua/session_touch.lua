@@ -51,10 +51,15 @@ if ARGV[3] == 'end' then
   redis.call('DEL', KEYS[1])
   redis.call('ZREM', KEYS[3], ARGV[4])
 elseif ARGV[3] == 'extend' then
-  local idle = math.min(now + tonumber(ARGV[2]), tonumber(s['expires_at']))
-  redis.call('HSET', KEYS[1], 'idle_expires_at', idle, 'last_seen_at', now)
-  s['idle_expires_at'] = tostring(idle)
-  s['last_seen_at'] = tostring(now)
+  local idle = tostring(math.min(now + tonumber(ARGV[2]), tonumber(s['expires_at'])))
+  local seen = tostring(now)
+  -- requests in the same second as the last change nothing: no write (each redis.call costs Redis some
+  -- microseconds of conversion beyond its command)
+  if s['idle_expires_at'] ~= idle or s['last_seen_at'] ~= seen then
+    redis.call('HSET', KEYS[1], 'idle_expires_at', idle, 'last_seen_at', seen)
+    s['idle_expires_at'] = idle
+    s['last_seen_at'] = seen
+  end
 end
 local out = {}
 for k, v in pairs(s) do
