@@ -126,8 +126,9 @@ def test_a_script_takes_in_the_helpers_it_names_and_judges_a_lock_one_way() -> N
         for name in INCLUDE.findall(text):
             including[name].append(entry.name)
             assert f"local function {name}(" in source
-        # lockout_reserve.lua judges the lock lock_refusal copies, answering a permanent one apart and
-        # clearing an ended one, with the bucket's counts read in the same HMGET: the one that may
+        # lockout_reserve.lua is where the judgement lock_refusal copies lives (it answers a permanent lock
+        # apart and clears an ended one, the bucket's counts read in the same HMGET): the one script that may
+        # judge a lock itself
         judged_here = (
             "'permanent', 'locked_until', 'locked_at'" in text and entry.name != "lockout_reserve.lua"
         )
