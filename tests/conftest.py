@@ -23,6 +23,7 @@ from freezegun import freeze_time
 
 from sls_server import create_app
 from sls_server.cli.demo_world import DEMO_LIMITS
+from sls_server.stopping import end_child
 from sls_server.store.embedded import EmbeddedRedis, free_port
 
 ADMIN_TOKEN = "test-admin-token-0123456789"
@@ -219,12 +220,7 @@ def start_server(redis_url: str, folder: Path, workers: int = 2, **env: str) -> 
 
 
 def stop_server(server: ServerProcess) -> None:
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait()
+    end_child(server.process, 15)
 
 
 def fresh(server: ServerProcess, redis_url: str) -> ServerProcess:
