@@ -142,6 +142,14 @@ def app_config(redis_url: str, tmp_path: Path) -> dict[str, Any]:
 
 
 @pytest.fixture
+def no_sls_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No SLS_* variable of the shell running the tests (a developer's, CI's) reaches what a test starts or
+    reads its settings in this process."""
+    for name in [n for n in os.environ if n.startswith("SLS_")]:
+        monkeypatch.delenv(name)
+
+
+@pytest.fixture
 def app(app_config: dict[str, Any]) -> Flask:
     return create_app(app_config)
 
