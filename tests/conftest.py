@@ -131,14 +131,21 @@ def redis_url(redis_session: EmbeddedRedis | LocalCluster | LocalSentinel) -> st
     return empty(redis_session)
 
 
-@pytest.fixture
-def app_config(redis_url: str, tmp_path: Path) -> dict[str, Any]:
+def config_on(redis_url: str, data_dir: Path, **settings: Any) -> dict[str, Any]:
+    """A test app's config on ``redis_url`` (any topology, or a Redis of the test's own): its data in
+    ``data_dir``, the fast hash profile, the test admin token; ``settings`` on top."""
     return {
         "REDIS_URL": redis_url,
-        "DATA_DIR": str(tmp_path / "data"),
+        "DATA_DIR": str(data_dir),
         "HASH_PROFILE": "test",
         "ADMIN_TOKEN": ADMIN_TOKEN,
+        **settings,
     }
+
+
+@pytest.fixture
+def app_config(redis_url: str, tmp_path: Path) -> dict[str, Any]:
+    return config_on(redis_url, tmp_path / "data")
 
 
 @pytest.fixture
