@@ -282,6 +282,13 @@ def sls_serve(redis_url: str, tmp_path: Path) -> Iterator[Callable[..., ServerPr
         stop_server(server)
 
 
+def wait_until(condition: Callable[[], bool], timeout_s: float = 10.0) -> None:
+    """Poll a condition with a deadline (not a sleep for time to pass)."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+
+
 def wait_until_serving(server: ServerProcess, timeout_s: float = 30.0) -> None:
     """Poll /healthz until the child answers: waiting on a condition, not on the clock."""
     deadline = time.monotonic() + timeout_s

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 import redis
-from conftest import ADMIN_TOKEN, config_on
+from conftest import ADMIN_TOKEN, config_on, wait_until
 from flask.testing import FlaskClient
 
 from sls_server import create_app
@@ -73,13 +73,6 @@ def world(tmp_path: Path) -> Iterator[World]:
 
 def refused(answer: Any) -> bool:
     return answer.status_code == 503 and answer.get_json()["error"] == "store_unavailable"
-
-
-def wait_until(condition: Callable[[], bool], timeout_s: float = 10.0) -> None:
-    """Poll a condition with a deadline (not a sleep for time to pass)."""
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
 
 
 # --- frozen ----------------------------------------------------------------------------------------------
