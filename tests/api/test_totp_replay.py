@@ -22,7 +22,7 @@ from test_totp import (
     log_in_with,
     server_now,
     start_login,
-    tina,  # noqa: F401 (a fixture)
+    tina_with_an_app,  # noqa: F401 (the fixture tina)
 )
 
 #: More than the login's attempts (3) and the app's failure limit (SLS_DEVICE_FAILURE_LIMIT, 10).
@@ -37,7 +37,7 @@ class Used(NamedTuple):
 
 
 @pytest.fixture
-def used(client: FlaskClient, admin_headers: dict[str, str], tina: dict[str, Any]) -> Used:  # noqa: F811
+def used(client: FlaskClient, admin_headers: dict[str, str], tina: dict[str, Any]) -> Used:
     code = app_code(tina, server_now(client, admin_headers))
     logged_in = log_in_with(client, "tina", code)
     assert logged_in.status_code == 200, logged_in.get_json()
@@ -62,7 +62,7 @@ def test_replays_in_one_login_spend_no_attempt_and_leave_it_answerable(
     client: FlaskClient,
     admin_headers: dict[str, str],
     frozen: FrozenDateTimeFactory,  # noqa: F811
-    tina: dict[str, Any],  # noqa: F811
+    tina: dict[str, Any],
     used: Used,
 ) -> None:
     started = start_login(client, "tina")
@@ -87,7 +87,7 @@ def test_replays_across_logins_do_not_disable_the_app(
     client: FlaskClient,
     admin_headers: dict[str, str],
     frozen: FrozenDateTimeFactory,  # noqa: F811
-    tina: dict[str, Any],  # noqa: F811
+    tina: dict[str, Any],
     used: Used,
 ) -> None:
     for _ in range(REPLAYS):
@@ -100,7 +100,7 @@ def test_a_step_up_told_a_replayed_code_is_told_so_too(
     client: FlaskClient,
     admin_headers: dict[str, str],
     frozen: FrozenDateTimeFactory,  # noqa: F811
-    tina: dict[str, Any],  # noqa: F811
+    tina: dict[str, Any],
     used: Used,
 ) -> None:
     bearer = {"Authorization": f"Bearer {used.session_token}"}
