@@ -282,6 +282,15 @@ def sls_serve(redis_url: str, tmp_path: Path) -> Iterator[Callable[..., ServerPr
         stop_server(server)
 
 
+def trail(client: FlaskClient, headers: dict[str, str], type_: str | None = None, **query: Any) -> Any:
+    """The audit trail's events, newest first, through the admin API: of ``type_`` when given, ``query`` its
+    other filters (``user``, ``limit``, ...)."""
+    filters = {**({"type": type_} if type_ else {}), **query}
+    page = client.get("/admin/v1/events", query_string=filters, headers=headers)
+    assert page.status_code == 200, page.get_json()
+    return page.get_json()["events"]
+
+
 def wait_until(condition: Callable[[], bool], timeout_s: float = 10.0) -> None:
     """Poll a condition with a deadline (not a sleep for time to pass)."""
     deadline = time.monotonic() + timeout_s

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 import pytest
-from conftest import move_clock
+from conftest import move_clock, trail
 from flask.testing import FlaskClient
 from freezegun.api import FrozenDateTimeFactory
 from test_totp import (
@@ -53,11 +53,6 @@ def _app(client: FlaskClient, headers: dict[str, str], device_id: str) -> dict[s
     return next(d for d in listed["devices"] if d["device_id"] == device_id)  # type: ignore[no-any-return]
 
 
-def _events(client: FlaskClient, headers: dict[str, str], type_: str) -> list[dict[str, Any]]:
-    page = client.get("/admin/v1/events", query_string={"type": type_, "user": "tina"}, headers=headers)
-    return page.get_json()["events"]  # type: ignore[no-any-return]
-
-
 def test_replays_in_one_login_spend_no_attempt_and_leave_it_answerable(
     client: FlaskClient,
     admin_headers: dict[str, str],
@@ -70,9 +65,9 @@ def test_replays_in_one_login_spend_no_attempt_and_leave_it_answerable(
         assert_replayed(_verify(client, started["txn_id"], used.code))
     app = _app(client, admin_headers, tina["device_id"])
     assert app["status"] == "active" and app["factor_failures"] == 0
-    assert _events(client, admin_headers, "login.second_factor_failed") == []
-    assert _events(client, admin_headers, "device.locked") == []
-    replayed = _events(client, admin_headers, "login.code_replayed")  # every attempt is in the trail
+    assert trail(client, admin_headers, "login.second_factor_failed", user="tina") == []
+    assert trail(client, admin_headers, "device.locked", user="tina") == []
+    replayed = trail(client, admin_headers, "login.code_replayed", user="tina")  # every attempt is in it
     assert len(replayed) == REPLAYS and used.code not in str(replayed)
     later = move_clock(client, admin_headers, 30)
     fresh = app_code(tina, later)
