@@ -25,6 +25,7 @@ from sls_server.cli import demofile
 from sls_server.cli.gunicorn_logs import ACCESS_LOG_FORMAT
 from sls_server.config_values import parse_key_text
 from sls_server.runtime import read_or_create
+from sls_server.stopping import end_child
 from sls_server.store.embedded import free_port
 
 from .against import OtherCode
@@ -51,13 +52,7 @@ class Server:
     log_path: Path
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        end_child(self.process, 20)
 
 
 def wait_ready(server: Server, timeout_s: float = 60.0) -> float:

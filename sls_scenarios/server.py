@@ -26,6 +26,7 @@ from typing import Any
 
 from sls_server.private_files import create_once
 from sls_server.reach import WILDCARDS, local_url, public_url
+from sls_server.stopping import end_child
 from sls_server.store.embedded import _die_with_parent, free_port
 
 
@@ -246,13 +247,8 @@ class ChildServer:
         """Stop the child (SIGTERM, then SIGKILL after 15 s), and remove its token file. A folder it made
         itself goes with it (its data, the embedded Redis's AOF, the log): ``sls scenario demo`` left one in
         the temporary folder a run."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=5)
+        if self.process is not None:
+            end_child(self.process, 15)
         self.token_file.unlink(missing_ok=True)  # a stopped server's token opens nothing: no secret left
         if self._made_folder:
             shutil.rmtree(self.folder, ignore_errors=True)

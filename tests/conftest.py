@@ -23,6 +23,7 @@ from freezegun import freeze_time
 
 from sls_server import create_app
 from sls_server.cli.demo_world import DEMO_LIMITS
+from sls_server.stopping import end_child
 from sls_server.store.embedded import EmbeddedRedis, free_port
 
 ADMIN_TOKEN = "test-admin-token-0123456789"
@@ -130,14 +131,29 @@ def redis_url(redis_session: EmbeddedRedis | LocalCluster | LocalSentinel) -> st
     return empty(redis_session)
 
 
-@pytest.fixture
-def app_config(redis_url: str, tmp_path: Path) -> dict[str, Any]:
+def config_on(redis_url: str, data_dir: Path, **settings: Any) -> dict[str, Any]:
+    """A test app's config on ``redis_url`` (any topology, or a Redis of the test's own): its data in
+    ``data_dir``, the fast hash profile, the test admin token; ``settings`` on top."""
     return {
         "REDIS_URL": redis_url,
-        "DATA_DIR": str(tmp_path / "data"),
+        "DATA_DIR": str(data_dir),
         "HASH_PROFILE": "test",
         "ADMIN_TOKEN": ADMIN_TOKEN,
+        **settings,
     }
+
+
+@pytest.fixture
+def app_config(redis_url: str, tmp_path: Path) -> dict[str, Any]:
+    return config_on(redis_url, tmp_path / "data")
+
+
+@pytest.fixture
+def no_sls_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No SLS_* variable of the shell running the tests (a developer's, CI's) reaches what a test starts or
+    reads its settings in this process."""
+    for name in [n for n in os.environ if n.startswith("SLS_")]:
+        monkeypatch.delenv(name)
 
 
 @pytest.fixture
@@ -219,12 +235,7 @@ def start_server(redis_url: str, folder: Path, workers: int = 2, **env: str) -> 
 
 
 def stop_server(server: ServerProcess) -> None:
-    server.process.terminate()
-    try:
-        server.process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait()
+    end_child(server.process, 15)
 
 
 def fresh(server: ServerProcess, redis_url: str) -> ServerProcess:
@@ -269,6 +280,22 @@ def sls_serve(redis_url: str, tmp_path: Path) -> Iterator[Callable[..., ServerPr
     yield start
     for server in started:
         stop_server(server)
+
+
+def trail(client: FlaskClient, headers: dict[str, str], type_: str | None = None, **query: Any) -> Any:
+    """The audit trail's events, newest first, through the admin API: of ``type_`` when given, ``query`` its
+    other filters (``user``, ``limit``, ...)."""
+    filters = {**({"type": type_} if type_ else {}), **query}
+    page = client.get("/admin/v1/events", query_string=filters, headers=headers)
+    assert page.status_code == 200, page.get_json()
+    return page.get_json()["events"]
+
+
+def wait_until(condition: Callable[[], bool], timeout_s: float = 10.0) -> None:
+    """Poll a condition with a deadline (not a sleep for time to pass)."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
 
 
 def wait_until_serving(server: ServerProcess, timeout_s: float = 30.0) -> None:

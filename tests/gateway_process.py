@@ -15,6 +15,7 @@ import requests
 import urllib3
 from conftest import ADMIN_TOKEN, ServerProcess
 
+from sls_server.stopping import end_child
 from sls_server.store.embedded import free_port
 
 
@@ -83,9 +84,4 @@ def sls_gateway(redis_url: str, tmp_path: Path) -> Iterator[Callable[..., Gatewa
 
     yield start
     for server in started:
-        if server.process.poll() is None:
-            server.process.terminate()
-        try:
-            server.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            server.process.kill()
+        end_child(server.process, 15)

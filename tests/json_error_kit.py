@@ -1,10 +1,17 @@
-"""What a failing ``sls`` command given ``--json`` tells, for the in-process and the e2e CLI tests alike: one
-JSON object on stderr, ``{"error": {"code": ..., "message": ..., "status": ...}}``, and nothing on stdout."""
+"""How an error reads, checked one way wherever a test meets it.
+
+``json_error``: what a failing ``sls`` command given ``--json`` tells, for the in-process and the e2e CLI
+tests alike: one JSON object on stderr, ``{"error": {"code": ..., "message": ..., "status": ...}}``, and
+nothing on stdout. ``told_to_wait``: an HTTP answer that asks the client to come back later (``429
+rate_limited``, a timed ``423 account_locked``), its wait in the body's ``retry_after`` and RFC 9110's
+``Retry-After`` alike."""
 
 from __future__ import annotations
 
 import json
 from typing import Any, Protocol
+
+from werkzeug.test import TestResponse
 
 
 class Ran(Protocol):
@@ -34,3 +41,18 @@ def json_error(
         assert needle in error["message"], error
     assert ran.stdout == "", ran.stdout
     return error
+
+
+def told_to_wait(
+    answer: TestResponse, window: float, *, status: int = 429, error: str = "rate_limited"
+) -> Any:
+    """The wait an answer asks for, checked: its status and error code, a ``retry_after`` above nothing and
+    within ``window`` (a client is never told to wait longer than the limit's window), and the ``Retry-After``
+    header saying the same (a client may read either). Returned for the test that expects an exact wait."""
+    body = answer.get_json()
+    assert answer.status_code == status, body
+    assert body["error"] == error, body
+    wait = body["retry_after"]
+    assert 0 < wait <= window, body
+    assert answer.headers["Retry-After"] == str(wait), (body, dict(answer.headers))
+    return wait

@@ -52,6 +52,13 @@ def ibkey_user_over_http(base: str, name: str, password: str, phone: str, platfo
     return str(_user_over_http(base, user, {"type": "ibkey", "platform": platform})["device_id"])
 
 
+def device_busy(answer: requests.Response) -> bool:
+    """Whether ``answer`` is a 429 ``device_busy`` asking to come back in a second or more: what a request
+    racing others at one card or one phone's app may be told instead of its answer."""
+    body: dict[str, Any] = answer.json()
+    return answer.status_code == 429 and body["error"] == "device_busy" and body["retry_after"] >= 1
+
+
 def _user_over_http(base: str, user: dict[str, Any], device: dict[str, Any]) -> dict[str, Any]:
     admin = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
     made = requests.post(f"{base}/admin/v1/users", json=user, headers=admin, timeout=60)

@@ -8,7 +8,7 @@ import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler, HTTPServer, ThreadingHTTPServer
 from typing import Any
 
 from flask import Flask
@@ -16,22 +16,8 @@ from werkzeug.serving import make_server
 
 
 @contextmanager
-def served_over_http(app: Flask) -> Iterator[str]:
-    """The app's base URL while the block runs; the server is shut down however the block ends."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@contextmanager
-def handled_over_http(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
-    """The base URL of ``handler`` answering every request while the block runs; shut down however it ends."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+def _serving(server: HTTPServer) -> Iterator[str]:
+    """``server``'s base URL while the block runs, serving on a thread; shut down however the block ends."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -39,6 +25,20 @@ def handled_over_http(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@contextmanager
+def served_over_http(app: Flask) -> Iterator[str]:
+    """The app's base URL while the block runs; the server is shut down however the block ends."""
+    with _serving(make_server("127.0.0.1", 0, app, threaded=True)) as url:
+        yield url
+
+
+@contextmanager
+def handled_over_http(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    """The base URL of ``handler`` answering every request while the block runs; shut down however it ends."""
+    with _serving(ThreadingHTTPServer(("127.0.0.1", 0), handler)) as url:
+        yield url
 
 
 @contextmanager

@@ -37,6 +37,14 @@ def _absolute(client: AdminClient, path: str | None) -> str | None:
     return f"{client.url}{path}" if path else None
 
 
+def _show_phone(shown: dict[str, Any], title: str, as_json: bool) -> None:
+    """The server's JSON with --json, else the phone's fields as a table (its number is in ``title``)."""
+    if as_json:
+        print_json(shown)
+        return
+    print_renderable(fields_table(title, {key: value for key, value in shown.items() if key != "number"}))
+
+
 @click.group(cls=HelpGroup)
 def phone() -> None:
     """Simulated phones: read texts and voice callbacks, set carrier conditions (/sim/v1/phones).
@@ -243,11 +251,7 @@ def conditions(
         body = conditions_update(current, changes)  # PUT replaces: the whole set
         with server_errors():
             shown = client.request("PUT", _path(number, "conditions"), body)
-    if as_json:
-        print_json(shown)
-        return
-    view = {key: value for key, value in shown.items() if key != "number"}
-    print_renderable(fields_table(f"network conditions of {shown.get('number', number)}", view))
+    _show_phone(shown, f"network conditions of {shown.get('number', number)}", as_json)
 
 
 @phone.command("restart")
@@ -269,11 +273,7 @@ def restart(
     client = sim_client(url, sim_token)
     with server_errors():
         shown = client.request("POST", _path(number, "restart"), {})
-    if as_json:
-        print_json(shown)
-        return
-    view = {key: value for key, value in shown.items() if key != "number"}
-    print_renderable(fields_table(f"{shown.get('number', number)} restarted", view))
+    _show_phone(shown, f"{shown.get('number', number)} restarted", as_json)
 
 
 @phone.command("audio")

@@ -10,11 +10,11 @@ import click
 
 from . import demofile
 from .admin_client import segment
-from .admin_commands import admin_options, readable, server_errors, show_record
+from .admin_commands import admin_options, server_errors, show_record
 from .answering import WHY_NO_TEXT, Answerer
 from .app_unlock import Given
 from .login_view import tools
-from .output import CliError, fields_table, print_json, print_renderable, table
+from .output import CliError, print_json, print_renderable, table
 from .protect_commands import allowlist_change
 from .reading import ask
 from .session_commands import session_api, session_client, session_options
@@ -97,10 +97,8 @@ def change_phone(
             elif not as_json and sys.stdin.isatty():
                 code = ask(f"Code sent to {sent['sent_to']}", instead="--code DIGITS").strip()
             else:
-                if as_json:
-                    print_json(sent)
-                else:
-                    print_renderable(fields_table("code sent", readable(sent)))
+                show_record(sent, "code sent", as_json)
+                if not as_json:
                     click.echo(f"Then: sls change-phone {number} --code DIGITS", err=True)
                 return
         result = api.request("POST", "/api/v1/account/phone", {"phone": number, "code": code})

@@ -15,12 +15,12 @@ import click
 
 from . import login_state
 from .admin_client import AdminClient, segment
-from .admin_commands import admin_options, bearer, connect, readable, server_errors, sessions_table
+from .admin_commands import admin_options, bearer, connect, server_errors, sessions_table, show_record
 from .app_unlock import Given
 from .device_commands import DEVICE_TYPES
 from .login_commands import finish
 from .login_view import answer_options, print_prompt, tools
-from .output import fields_table, print_json, print_renderable
+from .output import print_json, print_renderable
 from .step_flow import Flow
 from .step_loop import run_flow
 
@@ -179,10 +179,7 @@ def whoami(
         result = (
             api.request("POST", "/api/v1/session/tickle") if tickle else api.request("GET", "/api/v1/session")
         )
-    if as_json:
-        print_json(result)
-        return
-    print_renderable(fields_table(f"session of {result.get('username')}", readable(result)))
+    show_record(result, f"session of {result.get('username')}", as_json)
 
 
 @click.command("my-sessions")

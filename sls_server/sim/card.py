@@ -19,20 +19,23 @@ from ..store.records import DeviceChanges, DeviceRecord
 from .errors import CardLockedOut, PinRejected
 
 
+def card_record(devices: DeviceService, device_id: str) -> DeviceRecord:
+    """The DSC+ card of that id, for the hand holding it and the page drawing it alike: another device's id
+    is no card to them (404 ``unknown_device``, as an id of nothing)."""
+    record = devices.get(device_id)
+    if record.type != "dscplus":
+        raise UnknownDevice("No DSC+ card has that id.")
+    return record
+
+
 class CardSimulator:
     def __init__(self, devices: DeviceService, factor: DscPlusFactor, events: EventLog) -> None:
         self._devices = devices
         self._factor = factor
         self._events = events
 
-    def _card_record(self, device_id: str) -> DeviceRecord:
-        record = self._devices.get(device_id)
-        if record.type != "dscplus":
-            raise UnknownDevice("No DSC+ card has that id.")
-        return record
-
     def respond(self, device_id: str, pin: str, challenge: str, *, now: int) -> str:
-        self._card_record(device_id)
+        card_record(self._devices, device_id)
         outcome: dict[str, Any] = {}
 
         def press_keys(record: DeviceRecord) -> DeviceChanges:
@@ -63,14 +66,14 @@ class CardSimulator:
         """What the card shows its holder for ``challenge`` once she has keyed her PIN (None while it is
         locked after wrong PINs): the staged phishing relay's victim (``relay``). Computed by the card's own
         algorithm from the PIN's digest, the card's record; her keying it changes no counter."""
-        state = self._factor.open_state(self._card_record(device_id))
+        state = self._factor.open_state(card_record(self._devices, device_id))
         if state.locked:
             return None
         return expected_response(state.key, state.pin_sha1, challenge)
 
     def reset(self, device_id: str, *, now: int) -> DeviceRecord:
         """The admin's reset of a card that locked itself: unlocked, wrong-PIN count zero."""
-        record = self._card_record(device_id)
+        record = card_record(self._devices, device_id)
         cleared: list[bool] = []
 
         def change(current: DeviceRecord) -> DeviceChanges:
@@ -86,7 +89,7 @@ class CardSimulator:
 
     def status(self, device_id: str) -> dict[str, object]:
         """What the card's display and the back of the card tell: serial, locked or not, PIN tries left."""
-        record = self._card_record(device_id)
+        record = card_record(self._devices, device_id)
         failures = record.pin_failures or 0
         limit = 3 if record.max_pin_failures is None else record.max_pin_failures
         return {

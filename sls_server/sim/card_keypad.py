@@ -19,11 +19,12 @@ from sls_devices.dscplus import DscPlusCard
 from sls_devices.dscplus_keypad import KEYS, DscPlusKeypad
 
 from ..accounts.devices import DeviceService
-from ..errors import InvalidRequest, UnknownDevice
+from ..errors import InvalidRequest
 from ..events import EventLog
 from ..factors.dscplus import DscPlusFactor, card_counters
 from ..secretbox import SealError, SecretBox, pepper
 from ..store.records import DeviceChanges, DeviceRecord
+from .card import card_record
 
 POWER_OFF_S = 120
 
@@ -39,7 +40,7 @@ class CardKeypads:
 
     def card(self, device_id: str) -> dict[str, Any]:
         """What is printed on the card and whether it is locked (the page draws it)."""
-        record = self._record(device_id)
+        record = card_record(self._devices, device_id)
         return {
             "device_id": device_id,
             "serial": record.serial,
@@ -51,7 +52,7 @@ class CardKeypads:
         """Press ``key``; the display, whether the card is on or locked, and the state for the next press."""
         if key not in KEYS:
             raise InvalidRequest("key must be 0-9, OK, C or POWER", field="key")
-        record = self._record(device_id)
+        record = card_record(self._devices, device_id)
         snapshot = self._open(device_id, state, now=now)
         outcome: dict[str, Any] = {}
 
@@ -81,12 +82,6 @@ class CardKeypads:
             "locked": outcome["locked"],
             "state": sealed,
         }
-
-    def _record(self, device_id: str) -> DeviceRecord:
-        record = self._devices.get(device_id)
-        if record.type != "dscplus":
-            raise UnknownDevice("No DSC+ card has that id.")
-        return record
 
     def _seal(self, device_id: str, snapshot: dict[str, Any], *, now: int) -> str:
         data = json.dumps({"snapshot": snapshot, "at": now}).encode()

@@ -31,6 +31,8 @@ import redis
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from ..stopping import end_child
+
 log = logging.getLogger(__name__)
 
 SOCKET_NAME = "redis.sock"
@@ -263,13 +265,7 @@ class EmbeddedRedis:
         self.shared = False
         if not self.process:
             return
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        end_child(self.process, 10)
         if self.process.stderr:
             self.process.stderr.close()
         self.process = None

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import EnrolledUser
+from conftest import EnrolledUser, trail
 from flask.testing import FlaskClient
 from page_forms import Console
 
@@ -26,10 +26,6 @@ def create(client: FlaskClient, headers: dict[str, str], status: int = 201, **bo
     return answer.get_json()  # type: ignore[no-any-return]
 
 
-def events(client: FlaskClient, headers: dict[str, str], type_: str) -> list[dict[str, Any]]:
-    return client.get(f"/admin/v1/events?type={type_}", headers=headers).get_json()["events"]  # type: ignore[no-any-return]
-
-
 def world(client: FlaskClient, headers: dict[str, str]) -> tuple[list[str], list[dict[str, Any]]]:
     """Every user, and every event: what a refused request must leave as it was."""
     users = client.get("/admin/v1/users", headers=headers).get_json()["users"]
@@ -44,7 +40,7 @@ def test_a_user_created_with_a_phone_has_sms_on_it_and_logs_in_with_it(
     assert (device["type"], device["status"], device["label"]) == ("sms", "active", "SMS +1•••••••0161")
     assert client.get("/admin/v1/users/olive", headers=admin_headers).get_json()["devices"] == [device]
 
-    [enrolled] = events(client, admin_headers, "device.enrolled")
+    [enrolled] = trail(client, admin_headers, "device.enrolled")
     assert (enrolled["user"], enrolled["factor"], enrolled["device_id"]) == (
         "olive",
         "sms",
@@ -68,7 +64,7 @@ def test_no_sms_when_the_request_opts_out_or_there_is_no_phone(
     client: FlaskClient, admin_headers: dict[str, str], body: dict[str, Any]
 ) -> None:
     assert create(client, admin_headers, **body)["devices"] == []
-    assert events(client, admin_headers, "device.enrolled") == []
+    assert trail(client, admin_headers, "device.enrolled") == []
     started = client.post("/api/v1/auth/login", json={"username": "olive", "password": PASSWORD})
     assert started.status_code == 403 and started.get_json()["error"] == "no_second_factor"
 
@@ -114,7 +110,7 @@ def test_an_enrolment_refused_after_the_user_was_written_takes_the_user_back(
     refused = create(client, admin_headers, status=400, phone=PHONE)
     assert refused["error"] == "unsupported_device_type"
     assert client.get("/admin/v1/users", headers=admin_headers).get_json()["users"] == []
-    assert [e["type"] for e in events(client, admin_headers, "user.deleted")] == ["user.deleted"]
+    assert [e["type"] for e in trail(client, admin_headers, "user.deleted")] == ["user.deleted"]
 
 
 def test_a_user_already_there_is_refused_and_gets_no_second_sms(
@@ -133,7 +129,7 @@ def test_an_enrolment_by_hand_still_texts_its_notice(
     client.post("/admin/v1/users/olive/devices", json={"type": "sms"}, headers=admin_headers)
     [notice] = client.get(f"/sim/v1/phones/{PHONE}/messages").get_json()["messages"]
     assert "was added to your account" in notice["text"]
-    [enrolled] = events(client, admin_headers, "device.enrolled")
+    [enrolled] = trail(client, admin_headers, "device.enrolled")
     assert "detail" not in enrolled or not enrolled["detail"]
 
 

@@ -87,3 +87,21 @@ def test_simulators_can_be_switched_off(app_config) -> None:
     refused = client.post("/sim/v1/dscplus/x/respond", json={"pin": "1234", "challenge": "123456"})
     assert refused.status_code == 403
     assert refused.get_json()["error"] == "simulator_disabled"
+
+
+def test_an_id_that_is_not_a_card_s_is_no_card_to_the_hand_or_the_page(
+    alice: EnrolledUser, admin_headers
+) -> None:
+    """An authenticator app's id given where a DSC+ card's goes: 404 ``unknown_device``, as an id of nothing,
+    to the card in the hand (/sim/v1) and the card page's keypad alike (``sim.card.card_record``)."""
+    app = alice.client.post("/admin/v1/users/alice/devices", json={"type": "totp"}, headers=admin_headers)
+    assert app.status_code == 201, app.get_json()
+    app_id = app.get_json()["device_id"]
+    answers = [
+        alice.client.post(f"/sim/v1/dscplus/{app_id}/respond", json={"pin": "1234", "challenge": "123456"}),
+        alice.client.get(f"/sim/v1/dscplus/{app_id}"),
+        alice.client.get(f"/sim/card/{app_id}/state"),
+    ]
+    assert [(a.status_code, a.get_json()["error"]) for a in answers] == [(404, "unknown_device")] * 3, [
+        a.get_json() for a in answers
+    ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import EnrolledUser, move_clock
+from conftest import EnrolledUser, move_clock, trail
 from flask.testing import FlaskClient
 from freezegun import freeze_time
 from spec_conformance import error_codes
@@ -34,10 +34,6 @@ def set_list(client: FlaskClient, headers: dict[str, str], path: str, entries: A
 
 def login(client: FlaskClient, username: str, password: str, **kwargs: Any) -> Any:
     return client.post("/api/v1/auth/login", json={"username": username, "password": password}, **kwargs)
-
-
-def events(client: FlaskClient, headers: dict[str, str], type_: str) -> list[dict[str, Any]]:
-    return client.get(f"/admin/v1/events?type={type_}", headers=headers).get_json()["events"]  # type: ignore
 
 
 @pytest.mark.parametrize(
@@ -72,16 +68,16 @@ def test_another_address_is_refused_before_the_password(
     assert right.status_code == wrong.status_code == 403
     assert right.get_data() == wrong.get_data()  # no password oracle
     assert right.get_json()["error"] == "ip_restricted"
-    rejected = events(client, admin_headers, "ip.rejected")  # a refusal costs nothing: one per window
+    rejected = trail(client, admin_headers, "ip.rejected")  # a refusal costs nothing: one per window
     assert [(e["user"], e["ip"], e["result"]) for e in rejected] == [("alice", GOOD, "login_refused")]
-    assert events(client, admin_headers, "login.password_failed") == []  # the password was never looked at
-    assert events(client, admin_headers, "login.password_ok") == []
+    assert trail(client, admin_headers, "login.password_failed") == []  # the password was never looked at
+    assert trail(client, admin_headers, "login.password_ok") == []
     assert login(client, "nobody-at-all", "whatever it is").status_code == 401  # no list for unknown users
 
     for _ in range(12):  # refusals are not password failures: they cannot lock the user out
         login(client, "alice", "not the password at all")
     move_clock(client, admin_headers, 60)  # the flood window closes: its count is in the trail
-    [summary] = events(client, admin_headers, "events.summary")
+    [summary] = trail(client, admin_headers, "events.summary")
     assert (summary["ip"], summary["result"], summary["detail"]["type"]) == (
         GOOD,
         "login_refused",
@@ -110,7 +106,7 @@ def test_lists_are_normalised_and_changes_recorded(
     assert set_list(alice.client, admin_headers, "users/ALICE", given).get_json()["ip_allowlist"] == stored
     got = alice.client.get("/admin/v1/users/alice/ip-allowlist", headers=admin_headers)
     assert got.get_json() == {"username": "alice", "ip_allowlist": stored, "account_id": None}
-    changed = events(alice.client, admin_headers, "ip.allowlist_changed")
+    changed = trail(alice.client, admin_headers, "ip.allowlist_changed")
     assert [(e["user"], e["detail"]) for e in changed] == [("alice", {"entries": 4})]
 
 
@@ -146,7 +142,7 @@ def test_create_user_with_a_list(client: FlaskClient, admin_headers: dict[str, s
     assert bad.status_code == 400
     assert bad.get_json()["entry"] == "hello"
     assert client.get("/admin/v1/users/dave", headers=admin_headers).status_code == 404
-    assert events(client, admin_headers, "user.created") == []
+    assert trail(client, admin_headers, "user.created") == []
     made = client.post(
         "/admin/v1/users", json={**user, "ip_allowlist": ["10.0.0.1/8"]}, headers=admin_headers
     )
@@ -173,7 +169,7 @@ def test_a_user_created_with_a_list_is_never_there_without_it(
     assert made.status_code == 201
     outside = login(at(client, "203.0.113.9"), "olga", user["password"])
     assert (outside.status_code, outside.get_json()["error"]) == (403, "ip_restricted")
-    [changed] = events(client, admin_headers, "ip.allowlist_changed")
+    [changed] = trail(client, admin_headers, "ip.allowlist_changed")
     assert (changed["user"], changed["detail"]) == ("olga", {"entries": 1})
     again = client.post("/admin/v1/users", json={**user, "ip_allowlist": []}, headers=admin_headers)
     assert again.status_code == 409  # and the list stays
@@ -201,7 +197,7 @@ def test_a_session_used_from_outside_the_list_is_ended(
     assert (refused.status_code, refused.get_json()["error"]) == (403, "ip_restricted")
     at(alice.client, GOOD)
     assert alice.client.get("/api/v1/session").status_code == 401  # ended, not merely refused once
-    assert [e["result"] for e in events(alice.client, admin_headers, "ip.rejected")] == ["session_ended"]
+    assert [e["result"] for e in trail(alice.client, admin_headers, "ip.rejected")] == ["session_ended"]
 
     alice.log_in()  # the list changed mid-session applies to the next request
     set_list(alice.client, admin_headers, "users/alice", ["10.0.0.0/8"])
@@ -305,7 +301,7 @@ def test_forwarded_for_through_trusted_proxies(
     client = at(proxied.client, peer)
     answer = login(client, "alice", "not the password at all", headers={"X-Forwarded-For": forwarded})
     assert answer.status_code == (401 if status == 200 else 403)
-    seen = events(client, admin_headers, "login.password_failed" if status == 200 else "ip.rejected")
+    seen = trail(client, admin_headers, "login.password_failed" if status == 200 else "ip.rejected")
     assert [e["ip"] for e in seen] == [seen_as]
 
 
@@ -316,7 +312,7 @@ def test_without_trusted_proxies_the_header_is_ignored(
     at(alice.client, "10.0.0.1")
     answer = login(alice.client, "alice", alice.password, headers={"X-Forwarded-For": "198.51.100.7"})
     assert answer.status_code == 403
-    assert [e["ip"] for e in events(alice.client, admin_headers, "ip.rejected")] == ["10.0.0.1"]
+    assert [e["ip"] for e in trail(alice.client, admin_headers, "ip.rejected")] == ["10.0.0.1"]
 
 
 def test_answers_match_the_openapi_document(alice: EnrolledUser, admin_headers: dict[str, str]) -> None:

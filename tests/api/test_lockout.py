@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import ADMIN_TOKEN, EnrolledUser, move_clock
+from json_error_kit import told_to_wait
 
 from sls_server import create_app
 
@@ -153,8 +154,7 @@ def test_while_the_last_attempts_stay_in_flight_a_login_is_asked_to_retry_not_to
     monkeypatch.setattr("sls_server.auth.lockout._pause", pauses.append)
     for _ in range(2):
         busy = _login(user)
-        assert busy.status_code == 429, busy.get_json()
-        assert busy.get_json()["error"] == "rate_limited" and busy.get_json()["retry_after"] == 1
+        assert told_to_wait(busy, 1) == 1
         assert "being checked right now" in busy.get_json()["message"]
     assert 0.5 <= sum(pauses) / 2 <= 1.0, "each waited about half a second in all before giving up"
     status = client.get("/admin/v1/users/ivy/lockout", headers=ADMIN).get_json()
@@ -177,10 +177,7 @@ def test_per_address_throttle_across_accounts(app_config) -> None:
             environ_base={"REMOTE_ADDR": "203.0.113.66"},
         )
         assert refused.status_code == 401
-    limited = _login(user, ip="203.0.113.66")
-    assert limited.status_code == 429
-    assert limited.get_json()["error"] == "rate_limited" and 1 <= limited.get_json()["retry_after"] <= 60
-    assert limited.headers["Retry-After"] == str(limited.get_json()["retry_after"])
+    told_to_wait(_login(user, ip="203.0.113.66"), 60)
     assert _login(user, ip="198.51.100.1").status_code == 200  # another address is not affected
     move_clock(client, ADMIN, 61)
     assert _login(user, ip="203.0.113.66").status_code == 200

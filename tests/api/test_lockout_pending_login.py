@@ -17,6 +17,7 @@ from typing import Any
 from conftest import ADMIN_TOKEN, EnrolledUser, move_clock
 from flask.testing import FlaskClient
 from ibkey_world import UNLOCK, World, push_login
+from json_error_kit import told_to_wait
 
 from sls_server import create_app
 from sls_server.store.lockout import LockoutRepo
@@ -43,10 +44,7 @@ def _sessions(client: FlaskClient, username: str) -> list[dict[str, Any]]:
 
 
 def _assert_locked(answer: Any) -> None:
-    assert answer.status_code == 423, answer.get_json()
-    body = answer.get_json()
-    assert body["error"] == "account_locked"
-    assert 0 < body["retry_after"] <= WAIT and answer.headers["Retry-After"] == str(body["retry_after"])
+    told_to_wait(answer, WAIT, status=423, error="account_locked")
 
 
 def test_a_pending_login_is_refused_while_locked_and_answerable_after(alice: EnrolledUser) -> None:

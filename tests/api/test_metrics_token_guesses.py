@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from conftest import ADMIN_TOKEN
 from flask.testing import FlaskClient
+from json_error_kit import told_to_wait
 
 from sls_server import create_app
 from sls_server.store.embedded import EmbeddedRedis
@@ -46,13 +47,10 @@ def test_wrong_metrics_tokens_shut_metrics_to_the_address_the_right_token_too(gu
         wrong = scrape(guarded, f"metrics-guess-number-{n}")
         assert wrong.status_code == 401 and wrong.get_json()["error"] == "metrics_token_required"
 
-    refused = scrape(guarded, "one-metrics-guess-too-many")
-    assert refused.status_code == 429, refused.get_json()
-    assert refused.get_json()["error"] == "rate_limited"
-    assert 0 < refused.get_json()["retry_after"] <= WINDOW
-    assert refused.headers["Retry-After"] == str(refused.get_json()["retry_after"])
+    told_to_wait(scrape(guarded, "one-metrics-guess-too-many"), WINDOW)
     right = scrape(guarded, METRICS_TOKEN)  # a right guess now would still read as a wrong one
-    assert right.status_code == 429 and "sls_" not in right.get_data(as_text=True)
+    told_to_wait(right, WINDOW)
+    assert "sls_" not in right.get_data(as_text=True)
 
     assert scrape(guarded, METRICS_TOKEN, ip=SCRAPER).status_code == 200  # the monitoring's own address
     assert admin(guarded, "/admin/v1/clock", json={"advance_s": WINDOW}).status_code == 200

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from json_error_kit import told_to_wait
 from spec_conformance import HTTP_METHODS, Conformance, error_codes, served_spec  # noqa: F401 - served_spec: "spec"
 
 from sls_server import create_app
@@ -155,8 +156,7 @@ def test_headers_always_sent_are_required_and_a_429_always_says_when_to_retry(
         answer = client.post("/api/v1/auth/login", json={"username": f"nobody-{i}", "password": "x" * 12})
         if answer.status_code == 429:
             break
-    assert answer.status_code == 429, answer.get_json()
-    assert answer.headers["Retry-After"] == str(answer.get_json()["retry_after"])
+    told_to_wait(answer, 300)  # SLS_IP_THROTTLE_WINDOW's default
 
 
 @pytest.mark.parametrize("gateway", [False, True], ids=["standard", "gateway mode"])

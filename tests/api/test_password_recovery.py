@@ -13,6 +13,7 @@ import pytest
 from conftest import ADMIN_TOKEN, EnrolledUser, move_clock, words
 from flask.testing import FlaskClient
 from ibkey_world import PHONES, UNLOCK, World
+from json_error_kit import told_to_wait
 
 from sls_server import create_app
 from sls_server.auth.recovery_codes import (
@@ -250,7 +251,7 @@ def test_an_address_may_start_only_so_many_recoveries_whatever_the_names(app_con
     names = ["rose", "nobody", "rose"]
     answers = [client.post("/api/v1/auth/recovery", json={"username": n}) for n in names]
     assert [a.status_code for a in answers] == [200, 200, 429]
-    assert answers[2].get_json()["error"] == "rate_limited" and answers[2].get_json()["retry_after"] > 0
+    told_to_wait(answers[2], 300)  # SLS_IP_THROTTLE_WINDOW's default
     elsewhere = client.post(
         "/api/v1/auth/recovery", json={"username": "rose"}, environ_base={"REMOTE_ADDR": "198.51.100.7"}
     )

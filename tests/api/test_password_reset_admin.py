@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import ADMIN_TOKEN, EnrolledUser
+from conftest import ADMIN_TOKEN, EnrolledUser, trail
 from flask.testing import FlaskClient
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
@@ -14,10 +14,6 @@ NEW = "Violet-Harbour-Lantern-42"
 
 def _reset(client: FlaskClient, body: dict[str, Any], user: str = "alice", headers: Any = ADMIN) -> Any:
     return client.put(f"/admin/v1/users/{user}/password", json=body, headers=headers)
-
-
-def _events(client: FlaskClient, type_: str) -> list[dict[str, Any]]:
-    return client.get(f"/admin/v1/events?type={type_}", headers=ADMIN).get_json()["events"]  # type: ignore[no-any-return]
 
 
 def test_the_new_password_logs_in_and_everything_begun_with_the_old_one_ends(alice: EnrolledUser) -> None:
@@ -41,9 +37,9 @@ def test_the_new_password_logs_in_and_everything_begun_with_the_old_one_ends(ali
     assert old.status_code == 401
     alice.password = NEW
     alice.log_in()
-    [event] = _events(alice.client, "user.password_changed")
+    [event] = trail(alice.client, ADMIN, "user.password_changed")
     assert event["detail"] == {"logins_ended": 1, "by": "admin"}
-    assert [e["user"] for e in _events(alice.client, "session.killed")] == ["alice"]
+    assert [e["user"] for e in trail(alice.client, ADMIN, "session.killed")] == ["alice"]
     texts = alice.client.get("/sim/v1/phones/+15555550125/messages").get_json()["messages"]
     assert any("reset by Client Services" in m["text"] for m in texts if m["purpose"] == "notice")
 
@@ -64,5 +60,5 @@ def test_refusals_change_nothing(alice: EnrolledUser) -> None:
     assert _reset(alice.client, {"password": NEW}, user="nobody").status_code == 404
     assert _reset(alice.client, {"password": NEW}, headers={}).status_code == 401
     assert _reset(alice.client, {}).get_json()["field"] == "password"
-    assert _events(alice.client, "user.password_changed") == []
+    assert trail(alice.client, ADMIN, "user.password_changed") == []
     alice.log_in()  # the old password still works

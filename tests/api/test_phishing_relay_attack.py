@@ -92,11 +92,7 @@ def test_number_matching_stops_a_relayed_push_and_leaves_it_on_her_phone(
 def test_an_ip_allowlist_refuses_the_relay_before_the_password_is_judged(
     client: FlaskClient, admin_headers: dict[str, str]
 ) -> None:
-    victim(client, admin_headers, "olga", "dscplus", "+15555550109")
-    listed = client.put(
-        "/admin/v1/users/olga/ip-allowlist", json={"ip_allowlist": ["192.0.2.0/24"]}, headers=admin_headers
-    )
-    assert listed.status_code == 200, listed.get_json()
+    victim(client, admin_headers, "olga", "dscplus", "+15555550109", allowlist=["192.0.2.0/24"])
     result = relay(client, admin_headers, "olga", PASSWORD)
     assert result["attacker_succeeded"] is False and result["outcomes"] == {"ip_restricted": 1}
     assert "IP restrictions refuse the attacker's address" in result["summary"]

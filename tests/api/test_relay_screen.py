@@ -111,11 +111,7 @@ def test_the_right_number_picked_lets_the_waiting_relay_in(
 def test_an_allowlist_stop_is_named_as_the_defence(
     client: FlaskClient, admin_headers: dict[str, str]
 ) -> None:
-    victim(client, admin_headers, "carl", "dscplus", "+15555550101")
-    put = client.put(
-        "/admin/v1/users/carl/ip-allowlist", json={"ip_allowlist": ["192.0.2.0/24"]}, headers=admin_headers
-    )
-    assert put.status_code == 200, put.get_json()
+    victim(client, admin_headers, "carl", "dscplus", "+15555550101", allowlist=["192.0.2.0/24"])
     relay(client, admin_headers, "carl", PASSWORD)
     seen = screen(client, admin_headers)
     assert seen["state"] == "stopped" and seen["defence"].startswith("IP restrictions"), seen

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from conftest import EnrolledUser, move_clock
+from conftest import EnrolledUser, move_clock, trail
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -50,10 +50,6 @@ def _answers(client: FlaskClient, token: str) -> list[tuple[int, dict[str, Any]]
         answer = client.open(path, method=method, headers=_bearer(token))
         said.append((answer.status_code, answer.get_json()))
     return said
-
-
-def _events(client: FlaskClient, headers: dict[str, str], type_: str) -> list[dict[str, Any]]:
-    return client.get(f"/admin/v1/events?type={type_}", headers=headers).get_json()["events"]  # type: ignore[no-any-return]
 
 
 def _step_up(user: EnrolledUser, token: str) -> str:
@@ -127,7 +123,7 @@ def test_every_request_after_the_end_is_told_why_and_the_event_is_recorded_once(
     body = said[0][1]
     assert body["error"] == code and body.get("ended_by") == ended_by, body
     assert token not in str(body)
-    assert len(_events(alice.client, admin_headers, event)) == 1
+    assert len(trail(alice.client, admin_headers, event)) == 1
 
 
 def test_the_token_a_step_up_retired_is_told_to_use_the_new_one(alice: EnrolledUser) -> None:
@@ -169,7 +165,7 @@ def test_the_tombstone_is_why_and_when_only_kept_a_day_of_real_time(
     assert (again["error"], again["ended_by"]) == ("session_expired", "idle")
     r.delete(key)  # as Redis does once its TTL is over
     assert _answers(alice.client, token)[0][1]["error"] == "not_authenticated"
-    assert len(_events(alice.client, admin_headers, "session.expired_idle")) == 1
+    assert len(trail(alice.client, admin_headers, "session.expired_idle")) == 1
 
 
 def test_a_replaced_session_keeps_only_why_and_when(
@@ -222,7 +218,7 @@ def test_a_session_ended_for_its_address_is_told_so_after_the_403(
         later = alice.client.get("/api/v1/session", headers=_bearer(token))
         assert later.status_code == 401 and later.get_json()["error"] == "session_revoked", later.get_json()
         assert "address" in later.get_json()["message"]
-    assert len(_events(alice.client, admin_headers, "ip.rejected")) == 1
+    assert len(trail(alice.client, admin_headers, "ip.rejected")) == 1
 
 
 def test_a_state_export_and_import_pass_over_a_tombstone(

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import EnrolledUser, move_clock
-
-
-def _events(client, headers, type_):
-    return client.get(f"/admin/v1/events?type={type_}", headers=headers).get_json()["events"]
+from conftest import EnrolledUser, move_clock, trail
 
 
 def test_session_token_is_256_bits_and_stored_only_as_a_hash(alice: EnrolledUser, app) -> None:
@@ -35,7 +31,7 @@ def test_idle_timeout_logs_off_and_activity_extends_it(alice: EnrolledUser, admi
         "/api/v1/session/tickle", headers=bearer
     )  # dead server-side: a tickle is no use
     assert again.get_json() == expired.get_json()  # and told why again, not only once
-    assert [e["user"] for e in _events(alice.client, admin_headers, "session.expired_idle")] == ["alice"]
+    assert [e["user"] for e in trail(alice.client, admin_headers, "session.expired_idle")] == ["alice"]
 
 
 def test_absolute_lifetime_is_not_extended_by_activity(alice: EnrolledUser, admin_headers) -> None:
@@ -50,7 +46,7 @@ def test_absolute_lifetime_is_not_extended_by_activity(alice: EnrolledUser, admi
     assert now >= expires_at
     expired = alice.client.get("/api/v1/session", headers=bearer)
     assert expired.get_json()["error"] in {"session_expired", "not_authenticated"}
-    assert [e["user"] for e in _events(alice.client, admin_headers, "session.expired_absolute")] == ["alice"]
+    assert [e["user"] for e in trail(alice.client, admin_headers, "session.expired_absolute")] == ["alice"]
 
 
 def test_idle_expiry_never_passes_the_absolute_limit(alice: EnrolledUser, admin_headers) -> None:
@@ -122,5 +118,5 @@ def test_deleting_a_user_ends_their_sessions(alice: EnrolledUser, admin_headers)
 def test_logout_records_an_event(alice: EnrolledUser, admin_headers) -> None:
     alice.log_in()
     assert alice.client.post("/api/v1/auth/logout").status_code == 200
-    assert [e["user"] for e in _events(alice.client, admin_headers, "session.logout")] == ["alice"]
+    assert [e["user"] for e in trail(alice.client, admin_headers, "session.logout")] == ["alice"]
     assert alice.client.post("/api/v1/auth/logout").status_code == 401

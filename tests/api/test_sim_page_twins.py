@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
+from json_error_kit import told_to_wait
 from page_forms import script_token
 
 from sls_server.app import create_app
@@ -122,8 +123,7 @@ def test_a_page_action_answering_429_says_how_long_in_retry_after(
         for _ in range(3)
     ]
     assert [a.status_code for a in answers] == [401, 401, 429], [a.get_json() for a in answers]
-    throttled = answers[-1]
-    assert throttled.headers["Retry-After"] == str(throttled.get_json()["retry_after"]), throttled.get_json()
+    told_to_wait(answers[-1], 300)  # SLS_IP_THROTTLE_WINDOW's default
 
 
 def test_switched_off_the_pages_scripts_are_told_the_twin_s_code(app_config: dict[str, Any]) -> None:

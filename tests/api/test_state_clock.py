@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 from freezegun import freeze_time
+from test_state_transfer import export
 
 from sls_server.shapes.clock import CLOCK_MAX
 from sls_server.store import connect
@@ -29,12 +30,6 @@ def _clock(client: FlaskClient, headers: dict[str, str], body: dict[str, Any] | 
     return answer.get_json()
 
 
-def _export(client: FlaskClient, headers: dict[str, str]) -> dict[str, Any]:
-    answer = client.get("/admin/v1/state/export", headers=headers)
-    assert answer.status_code == 200, answer.get_json()
-    return answer.get_json()  # type: ignore[no-any-return]
-
-
 def _import(client: FlaskClient, headers: dict[str, str], document: dict[str, Any], status: int = 200) -> Any:
     answer = client.post("/admin/v1/state/import?replace=true", json=document, headers=headers)
     assert answer.status_code == status, answer.get_json()
@@ -47,7 +42,7 @@ def test_a_frozen_clock_comes_back_frozen_at_its_instant(
 ) -> None:
     with freeze_time("2026-01-01 00:00:00") as real:
         _clock(client, admin_headers, {"set_at": at, "freeze": True})
-        document = _export(client, admin_headers)
+        document = export(client, admin_headers)
         assert document["settings"]["clock_frozen_at"] == at
         real.tick(86400)  # a day of real time between the save and the load
         _clock(client, admin_headers, {"reset": True})
@@ -63,7 +58,7 @@ def test_a_running_clock_keeps_its_offset_and_its_document_is_as_before(
 ) -> None:
     with freeze_time("2026-01-01 00:00:00") as real:
         _clock(client, admin_headers, {"advance_s": 3600})
-        document = _export(client, admin_headers)
+        document = export(client, admin_headers)
         assert document["settings"] == {"clock_offset_s": 3600}
         _clock(client, admin_headers, {"set_at": AT, "freeze": True})
         real.tick(5)
@@ -80,7 +75,7 @@ def test_a_bad_frozen_instant_is_refused_by_name_and_changes_nothing(
     client: FlaskClient, admin_headers: dict[str, str], redis_url: str, value: Any
 ) -> None:
     _clock(client, admin_headers, {"set_at": AT, "freeze": True})
-    good = _export(client, admin_headers)
+    good = export(client, admin_headers)
     store = connect(redis_url)
     before = {key: store.dump(key) for key in sorted(store.scan_iter(count=1000))}
     broken = copy.deepcopy(good)

@@ -15,6 +15,7 @@ from typing import Any
 
 from conftest import ADMIN_TOKEN, EnrolledUser, move_clock
 from flask.testing import FlaskClient
+from test_state_transfer import export
 
 from sls_server import create_app
 from sls_server.secretbox import key_check
@@ -35,12 +36,6 @@ def _login(user: EnrolledUser, password: str | None = None, ip: str = STRANGER) 
 
 def _fail(user: EnrolledUser, times: int, ip: str = STRANGER) -> None:
     assert [_login(user, "wrong-password-here", ip).status_code for _ in range(times)] == [401] * times
-
-
-def _export(client: FlaskClient) -> dict[str, Any]:
-    answer = client.get("/admin/v1/state/export", headers=ADMIN)
-    assert answer.status_code == 200, answer.get_json()
-    return answer.get_json()  # type: ignore[no-any-return]
 
 
 def _reload(client: FlaskClient, document: dict[str, Any]) -> None:
@@ -71,7 +66,7 @@ def test_a_user_locked_until_an_admin_unlocks_them_comes_back_locked(app_config:
     _fail(pat, 5)
     status = client.get("/admin/v1/users/pat/lockout", headers=ADMIN).get_json()
     assert status["buckets"]["all"]["permanent"] is True
-    document = _export(client)
+    document = export(client, ADMIN)
 
     _reload(client, document)
 
@@ -81,7 +76,7 @@ def test_a_user_locked_until_an_admin_unlocks_them_comes_back_locked(app_config:
     store = connect(app_config["REDIS_URL"])
     assert store.ttl(keys.lockout("pat", "all")) == -1, "a permanent lock must not expire"
     store.close()
-    _same(_export(client), document)
+    _same(export(client, ADMIN), document)
     assert client.post("/admin/v1/users/pat/unlock", headers=ADMIN).get_json()["locked"] is False
     assert _login(pat).status_code == 200
 
@@ -92,7 +87,7 @@ def test_a_timed_lock_comes_back_with_its_wait_and_the_locks_so_far(app_config: 
     _fail(pat, 5)
     waiting = _login(pat)
     assert waiting.status_code == 423
-    document = _export(client)
+    document = export(client, ADMIN)
 
     _reload(client, document)
 
@@ -111,13 +106,13 @@ def test_the_users_usual_address_comes_back_known(app_config: dict[str, Any]) ->
     started = _login(kim, ip=HOME).get_json()
     assert kim.verify(started["txn_id"], kim.card_response(started["factor"]["challenge"])).status_code == 200
     _fail(kim, 5)
-    document = _export(client)
+    document = export(client, ADMIN)
 
     _reload(client, document)
 
     assert _login(kim, ip=STRANGER).status_code == 423  # strangers are still locked out...
     assert _login(kim, ip=HOME).status_code == 200  # ...the user's usual address still is not
-    _same(_export(client), document)
+    _same(export(client, ADMIN), document)
 
 
 def test_a_version_1_document_still_imports_and_another_version_is_refused_naming_both(
@@ -126,7 +121,7 @@ def test_a_version_1_document_still_imports_and_another_version_is_refused_namin
     key = bytes(range(32))
     client = create_app({**app_config, "SECRET_KEY": key.hex()}).test_client()
     EnrolledUser(client, ADMIN, "pat", "1234")
-    document = _export(client)
+    document = export(client, ADMIN)
     old = copy.deepcopy(document)
     old["version"] = 1
     old["key_check"] = key_check(key, form=1)  # as servers before version 3 wrote it
@@ -134,7 +129,7 @@ def test_a_version_1_document_still_imports_and_another_version_is_refused_namin
         del user["lockout"], user["known_ips"]
 
     _reload(client, old)
-    _same(_export(client), document)
+    _same(export(client, ADMIN), document)
 
     refused = client.post(
         "/admin/v1/state/import?replace=true", json={**document, "version": 4}, headers=ADMIN
@@ -149,7 +144,7 @@ def test_a_lockout_bucket_or_address_the_server_would_not_write_is_refused_namin
 ) -> None:
     EnrolledUser(client, ADMIN, "amy", "1234")
     EnrolledUser(client, ADMIN, "pat", "1234")
-    good = _export(client)
+    good = export(client, ADMIN)
     bucket = {"failures": "0", "locks": "1", "permanent": "1", "failed": "0"}
     cases: list[tuple[str, Any, str]] = [
         ("lockout", {"everywhere": bucket}, "'everywhere' is not one of all, known, other, outside"),

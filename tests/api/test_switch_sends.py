@@ -17,6 +17,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+from conftest import trail
 from flask import Flask
 from flask.testing import FlaskClient
 from ibkey_world import World, ibkey_world  # noqa: F401  (the world fixture)
@@ -37,12 +38,6 @@ def app(app_config: dict[str, Any]) -> Flask:
 @pytest.fixture
 def client(app: Flask) -> Iterator[FlaskClient]:
     yield app.test_client()
-
-
-def _events(client: FlaskClient, headers: dict[str, str], type_: str) -> list[dict[str, Any]]:
-    page = client.get("/admin/v1/events", query_string={"type": type_, "limit": 1000}, headers=headers)
-    assert page.status_code == 200, page.get_json()
-    return page.get_json()["events"]  # type: ignore[no-any-return]
 
 
 @pytest.mark.parametrize("type_", ["sms", "voice"])
@@ -71,8 +66,8 @@ def test_the_push_past_the_limit_is_not_sent(world: World, admin_headers: dict[s
         assert world.client.post(switch, json={"type": "ibkey"}).status_code == 200
     refused = world.client.post(switch, json={"type": "ibkey"})
     assert refused.status_code == 429 and refused.get_json()["error"] == "login_exhausted"
-    sent = _events(world.client, admin_headers, "push.sent")
-    issued = _events(world.client, admin_headers, "login.challenge_issued")
+    sent = trail(world.client, admin_headers, "push.sent", limit=1000)
+    issued = trail(world.client, admin_headers, "login.challenge_issued", limit=1000)
     assert len(sent) == len(issued) == 1 + SWITCH_LIMIT
 
 
@@ -104,9 +99,11 @@ def test_racing_new_codes_send_no_more_than_the_limit(
     assert sum(status == 200 for status, _ in answers) <= SWITCH_LIMIT
     texts = sam.texts()
     assert len(texts) <= 1 + SWITCH_LIMIT, f"{len(texts)} texts for {answers}"
-    sent = [e for e in _events(client, admin_headers, "sms.sent") if e["detail"]["purpose"] == "login"]
+    sent = [
+        e for e in trail(client, admin_headers, "sms.sent", limit=1000) if e["detail"]["purpose"] == "login"
+    ]
     assert len(sent) == len(texts)
-    assert len(_events(client, admin_headers, "login.challenge_issued")) == len(texts)
+    assert len(trail(client, admin_headers, "login.challenge_issued", limit=1000)) == len(texts)
     polled = client.get(f"/api/v1/auth/login/{started['txn_id']}").get_json()
     assert polled["reason"] == "too_many_switches"
 

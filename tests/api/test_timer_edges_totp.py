@@ -14,26 +14,19 @@ from typing import Any
 import pytest
 from conftest import move_clock
 from flask.testing import FlaskClient
-from freezegun.api import FrozenDateTimeFactory
 from test_totp import (
     app_code,
     assert_refused,
     assert_replayed,
-    enrol_totp,
     frozen,
     log_in_with,
-    make_user,
     server_now,
+    tina_with_an_app,
 )
 
-__all__ = ["frozen"]  # the fixture, imported for use here
+__all__ = ["frozen", "tina_with_an_app"]  # the fixtures (frozen, tina), imported for use here
 
 AHEAD = 900  # 15 min, as the README's idle-logoff demo moves it
-
-
-@pytest.fixture
-def tina(client: FlaskClient, admin_headers: dict[str, str], frozen: FrozenDateTimeFactory) -> dict[str, Any]:
-    return enrol_totp(client, admin_headers, make_user(client, admin_headers))
 
 
 def _logged_in_now_and_ahead(

@@ -77,9 +77,12 @@ def log_in_with(client: FlaskClient, username: str, code: str, **extra: Any):  #
     return client.post(f"/api/v1/auth/login/{started['txn_id']}/verify", json={"response": code}, **extra)
 
 
-@pytest.fixture
-def tina(client: FlaskClient, admin_headers: dict[str, str], frozen: FrozenDateTimeFactory) -> dict[str, Any]:
-    """A user whose only second factor is a default TOTP app; the enrolment answer."""
+@pytest.fixture(name="tina")
+def tina_with_an_app(
+    client: FlaskClient, admin_headers: dict[str, str], frozen: FrozenDateTimeFactory
+) -> dict[str, Any]:
+    """A user whose only second factor is a default TOTP app; the enrolment answer. Another module takes it
+    by importing ``tina_with_an_app``."""
     return enrol_totp(client, admin_headers, make_user(client, admin_headers))
 
 

@@ -8,25 +8,40 @@ settled, as a DSC+ challenge answered twice is told (``ChallengeUsed``): nothing
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
-from conftest import move_clock
+import pytest
+from conftest import move_clock, trail
 from flask.testing import FlaskClient
 from freezegun.api import FrozenDateTimeFactory
 from test_totp import (
     app_code,
     assert_refused,
     assert_replayed,
-    enrol_totp,
     frozen,  # noqa: F401 (a fixture)
     log_in_with,
-    make_user,
     server_now,
     start_login,
+    tina_with_an_app,  # noqa: F401 (the fixture tina)
 )
 
 #: More than the login's attempts (3) and the app's failure limit (SLS_DEVICE_FAILURE_LIMIT, 10).
 REPLAYS = 12
+
+
+class Used(NamedTuple):
+    """The code Tina logged in with (the one a replay sends again), and that login's session token."""
+
+    code: str
+    session_token: str
+
+
+@pytest.fixture
+def used(client: FlaskClient, admin_headers: dict[str, str], tina: dict[str, Any]) -> Used:
+    code = app_code(tina, server_now(client, admin_headers))
+    logged_in = log_in_with(client, "tina", code)
+    assert logged_in.status_code == 200, logged_in.get_json()
+    return Used(code, logged_in.get_json()["session"]["token"])
 
 
 def _verify(client: FlaskClient, txn_id: str, code: str) -> Any:
@@ -38,29 +53,22 @@ def _app(client: FlaskClient, headers: dict[str, str], device_id: str) -> dict[s
     return next(d for d in listed["devices"] if d["device_id"] == device_id)  # type: ignore[no-any-return]
 
 
-def _events(client: FlaskClient, headers: dict[str, str], type_: str) -> list[dict[str, Any]]:
-    page = client.get("/admin/v1/events", query_string={"type": type_, "user": "tina"}, headers=headers)
-    return page.get_json()["events"]  # type: ignore[no-any-return]
-
-
 def test_replays_in_one_login_spend_no_attempt_and_leave_it_answerable(
     client: FlaskClient,
     admin_headers: dict[str, str],
     frozen: FrozenDateTimeFactory,  # noqa: F811
+    tina: dict[str, Any],
+    used: Used,
 ) -> None:
-    tina = enrol_totp(client, admin_headers, make_user(client, admin_headers))
-    now = server_now(client, admin_headers)
-    used = app_code(tina, now)
-    assert log_in_with(client, "tina", used).status_code == 200
     started = start_login(client, "tina")
     for _ in range(REPLAYS):
-        assert_replayed(_verify(client, started["txn_id"], used))
+        assert_replayed(_verify(client, started["txn_id"], used.code))
     app = _app(client, admin_headers, tina["device_id"])
     assert app["status"] == "active" and app["factor_failures"] == 0
-    assert _events(client, admin_headers, "login.second_factor_failed") == []
-    assert _events(client, admin_headers, "device.locked") == []
-    replayed = _events(client, admin_headers, "login.code_replayed")  # every attempt is in the trail
-    assert len(replayed) == REPLAYS and used not in str(replayed)
+    assert trail(client, admin_headers, "login.second_factor_failed", user="tina") == []
+    assert trail(client, admin_headers, "device.locked", user="tina") == []
+    replayed = trail(client, admin_headers, "login.code_replayed", user="tina")  # every attempt is in it
+    assert len(replayed) == REPLAYS and used.code not in str(replayed)
     later = move_clock(client, admin_headers, 30)
     fresh = app_code(tina, later)
     wrong = f"{(int(fresh) + 1) % 10**6:06d}"
@@ -74,12 +82,11 @@ def test_replays_across_logins_do_not_disable_the_app(
     client: FlaskClient,
     admin_headers: dict[str, str],
     frozen: FrozenDateTimeFactory,  # noqa: F811
+    tina: dict[str, Any],
+    used: Used,
 ) -> None:
-    tina = enrol_totp(client, admin_headers, make_user(client, admin_headers))
-    used = app_code(tina, server_now(client, admin_headers))
-    assert log_in_with(client, "tina", used).status_code == 200
     for _ in range(REPLAYS):
-        assert_replayed(log_in_with(client, "tina", used))
+        assert_replayed(log_in_with(client, "tina", used.code))
     later = move_clock(client, admin_headers, 30)
     assert log_in_with(client, "tina", app_code(tina, later)).status_code == 200
 
@@ -88,15 +95,13 @@ def test_a_step_up_told_a_replayed_code_is_told_so_too(
     client: FlaskClient,
     admin_headers: dict[str, str],
     frozen: FrozenDateTimeFactory,  # noqa: F811
+    tina: dict[str, Any],
+    used: Used,
 ) -> None:
-    tina = enrol_totp(client, admin_headers, make_user(client, admin_headers))
-    used = app_code(tina, server_now(client, admin_headers))
-    logged_in = log_in_with(client, "tina", used)
-    assert logged_in.status_code == 200, logged_in.get_json()
-    bearer = {"Authorization": f"Bearer {logged_in.get_json()['session']['token']}"}
+    bearer = {"Authorization": f"Bearer {used.session_token}"}
     opened = client.post("/api/v1/verify", json={"purpose": "withdrawal"}, headers=bearer).get_json()
     for _ in range(REPLAYS):
-        answer = {"txn_id": opened["txn_id"], "response": used}
+        answer = {"txn_id": opened["txn_id"], "response": used.code}
         assert_replayed(client.post("/api/v1/verify", json=answer, headers=bearer))
     later = move_clock(client, admin_headers, 30)
     answer = {"txn_id": opened["txn_id"], "response": app_code(tina, later)}

@@ -14,8 +14,16 @@ from page_forms import sign_in_to_console
 PASSWORD = "Prism-Willow-Canyon-3"
 
 
-def victim(client: FlaskClient, headers: dict[str, str], name: str, type_: str, phone: str) -> None:
-    """A user with a phone number and one device (a card gets the PIN 1234)."""
+def victim(
+    client: FlaskClient,
+    headers: dict[str, str],
+    name: str,
+    type_: str,
+    phone: str,
+    allowlist: list[str] | None = None,
+) -> None:
+    """A user with a phone number and one device (a card gets the PIN 1234); with ``allowlist``, IP
+    Restrictions that let her log in only from those ranges."""
     made = client.post(
         "/admin/v1/users",
         json={"username": name, "password": PASSWORD, "phone": phone, "sms": False},
@@ -25,6 +33,11 @@ def victim(client: FlaskClient, headers: dict[str, str], name: str, type_: str, 
     device = {"type": type_, **({"pin": "1234"} if type_ == "dscplus" else {})}
     enrolled = client.post(f"/admin/v1/users/{name}/devices", json=device, headers=headers)
     assert enrolled.status_code == 201, enrolled.get_json()
+    if allowlist is not None:
+        listed = client.put(
+            f"/admin/v1/users/{name}/ip-allowlist", json={"ip_allowlist": allowlist}, headers=headers
+        )
+        assert listed.status_code == 200, listed.get_json()
 
 
 def attack(client: FlaskClient, kind: str, username: str, password: str | None = None) -> dict[str, Any]:
@@ -126,11 +139,7 @@ def test_an_office_allowlist_refuses_every_staged_attack(
 ) -> None:
     """The demo's office-olga may log in only from 203.0.113.0/24: no staged attacker comes from there, so
     each attack meets her allowlist (403 ip_restricted) and nothing else: no lock, no code, no session."""
-    victim(client, admin_headers, "olga", "dscplus", "+15555550109")
-    listed = client.put(
-        "/admin/v1/users/olga/ip-allowlist", json={"ip_allowlist": ["203.0.113.0/24"]}, headers=admin_headers
-    )
-    assert listed.status_code == 200, listed.get_json()
+    victim(client, admin_headers, "olga", "dscplus", "+15555550109", allowlist=["203.0.113.0/24"])
     for kind in ("brute_force", "credential_stuffing", "sim_swap", "phishing_relay"):  # no IB Key: no bombing
         result = attack(client, kind, "olga", PASSWORD)
         assert result["attacker_succeeded"] is False and set(result["outcomes"]) == {"ip_restricted"}, result

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 import requests
-from conftest import ADMIN_TOKEN, EnrolledUser
+from conftest import ADMIN_TOKEN, EnrolledUser, config_on
 from flask import Flask
 from flask.testing import FlaskClient
 from redis.cluster import RedisCluster
@@ -50,15 +50,7 @@ def warm(store: Store, user: str) -> None:
 
 
 def make_app(cluster: LocalCluster, tmp_path: Path, **config: Any) -> Flask:
-    return create_app(
-        {
-            "REDIS_URL": cluster.url,
-            "DATA_DIR": str(tmp_path / "data"),
-            "HASH_PROFILE": "test",
-            "ADMIN_TOKEN": ADMIN_TOKEN,
-            **config,
-        }
-    )
+    return create_app(config_on(cluster.url, tmp_path / "data", **config))
 
 
 def wrong_password(client: FlaskClient, username: str) -> int:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from answer_cutter import AnswerCutter, route_through
-from conftest import ADMIN_TOKEN
+from conftest import ADMIN_TOKEN, config_on
 from flask import Flask
 
 from cluster.topology import LocalCluster, Node, poll
@@ -25,14 +25,7 @@ PHONE = "+15555550123"
 
 @pytest.fixture
 def app(cluster: LocalCluster, tmp_path: Path) -> Flask:
-    return create_app(
-        {
-            "REDIS_URL": cluster.url,
-            "DATA_DIR": str(tmp_path / "data"),
-            "HASH_PROFILE": "test",
-            "ADMIN_TOKEN": ADMIN_TOKEN,
-        }
-    )
+    return create_app(config_on(cluster.url, tmp_path / "data"))
 
 
 @contextlib.contextmanager

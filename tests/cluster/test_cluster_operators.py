@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ADMIN_TOKEN, EnrolledUser
+from conftest import ADMIN_TOKEN, EnrolledUser, config_on
 from flask.testing import FlaskClient
 
 from cluster.topology import LocalCluster
@@ -25,14 +25,7 @@ ACCOUNTS = [f"U{1_000_001 + n}" for n in range(9)]
 def client(redis_cluster: LocalCluster, tmp_path: Path) -> FlaskClient:
     redis_cluster.wait_healthy()  # a failover test before may still be settling its replica
     redis_cluster.flush()
-    app = create_app(
-        {
-            "REDIS_URL": redis_cluster.url,
-            "DATA_DIR": str(tmp_path / "data"),
-            "HASH_PROFILE": "test",
-            "ADMIN_TOKEN": ADMIN_TOKEN,
-        }
-    )
+    app = create_app(config_on(redis_cluster.url, tmp_path / "data"))
     return app.test_client()
 
 

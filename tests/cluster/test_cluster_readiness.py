@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import ADMIN_TOKEN
+from conftest import config_on
 from flask.testing import FlaskClient
 
 from cluster.topology import LocalCluster, Node, poll
@@ -24,15 +24,7 @@ TIMEOUT_S = 0.4
 
 @pytest.fixture
 def client(cluster: LocalCluster, tmp_path: Path) -> FlaskClient:
-    app = create_app(
-        {
-            "REDIS_URL": cluster.url,
-            "REDIS_TIMEOUT": TIMEOUT_S,
-            "DATA_DIR": str(tmp_path / "data"),
-            "HASH_PROFILE": "test",
-            "ADMIN_TOKEN": ADMIN_TOKEN,
-        }
-    )
+    app = create_app(config_on(cluster.url, tmp_path / "data", REDIS_TIMEOUT=TIMEOUT_S))
     return app.test_client()
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import redis
 from answer_cutter import AnswerCutter
-from conftest import ADMIN_TOKEN
+from conftest import ADMIN_TOKEN, config_on
 from flask import Flask
 
 from cluster.topology import LocalCluster, Node, poll, promote
@@ -33,17 +33,9 @@ WRONG = {"password": "wrong-password-x"}
 
 @pytest.fixture
 def app(cluster: LocalCluster, tmp_path: Path) -> Flask:
-    return create_app(
-        {
-            "REDIS_URL": cluster.url,
-            "DATA_DIR": str(tmp_path / "data"),
-            "HASH_PROFILE": "test",
-            "ADMIN_TOKEN": ADMIN_TOKEN,
-            # these tests lose answers on purpose, by a cut: a slow answer on a loaded machine must not be
-            # lost another way first, by the default 2 s read timeout
-            "REDIS_TIMEOUT": 20.0,
-        }
-    )
+    # these tests lose answers on purpose, by a cut: a slow answer on a loaded machine must not be lost
+    # another way first, by the default 2 s read timeout
+    return create_app(config_on(cluster.url, tmp_path / "data", REDIS_TIMEOUT=20.0))
 
 
 @contextlib.contextmanager

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ADMIN_TOKEN, EnrolledUser
+from conftest import ADMIN_TOKEN, EnrolledUser, config_on
 from flask.testing import FlaskClient
 from redis import cluster as redis_cluster_module
 
@@ -28,15 +28,7 @@ TIMEOUT_S = 0.5
 
 
 def make_client(cluster: LocalCluster, tmp_path: Path) -> FlaskClient:
-    return create_app(
-        {
-            "REDIS_URL": cluster.url,
-            "REDIS_TIMEOUT": TIMEOUT_S,
-            "DATA_DIR": str(tmp_path / "data"),
-            "HASH_PROFILE": "test",
-            "ADMIN_TOKEN": ADMIN_TOKEN,
-        }
-    ).test_client()
+    return create_app(config_on(cluster.url, tmp_path / "data", REDIS_TIMEOUT=TIMEOUT_S)).test_client()
 
 
 def test_a_batch_a_frozen_master_did_not_answer_reads_the_slot_map_from_another_node(

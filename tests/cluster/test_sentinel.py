@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from answer_cutter import AnswerCutter, master_through
-from conftest import ADMIN_TOKEN, EnrolledUser
+from conftest import ADMIN_TOKEN, EnrolledUser, config_on
 from flask.testing import FlaskClient
 
 from cluster.sentinel_topology import LocalSentinel
@@ -63,14 +63,7 @@ def test_closing_the_store_closes_its_connections_to_the_master_and_to_the_senti
 def test_a_sentinel_failover_loses_no_lockout_and_the_app_follows_the_new_master(
     sentinel: LocalSentinel, tmp_path: Path
 ) -> None:
-    app = create_app(
-        {
-            "REDIS_URL": sentinel.url,
-            "DATA_DIR": str(tmp_path / "data"),
-            "HASH_PROFILE": "test",
-            "ADMIN_TOKEN": ADMIN_TOKEN,
-        }
-    )
+    app = create_app(config_on(sentinel.url, tmp_path / "data"))
     client = app.test_client()
     alice = EnrolledUser(client, ADMIN, "alice", "1234")
     EnrolledUser(client, ADMIN, "bob", "1234")
@@ -139,15 +132,7 @@ def test_with_no_sentinel_answering_requests_answer_503_within_one_redis_timeout
     frozen Sentinels, each asked for a whole timeout and the lookup retried twice: /readyz took nine
     timeouts, and a login as many again (the clock's subscription looked the master up first)."""
     timeout_s = 0.5
-    app = create_app(
-        {
-            "REDIS_URL": sentinels_not_answering,
-            "REDIS_TIMEOUT": timeout_s,
-            "DATA_DIR": str(tmp_path / "data"),
-            "HASH_PROFILE": "test",
-            "ADMIN_TOKEN": ADMIN_TOKEN,
-        }
-    )
+    app = create_app(config_on(sentinels_not_answering, tmp_path / "data", REDIS_TIMEOUT=timeout_s))
     client = app.test_client()
     for send in (
         lambda: client.get("/readyz"),
@@ -171,13 +156,11 @@ def test_a_frozen_sentinel_before_good_ones_costs_the_first_request_a_share_of_o
     with socket.create_server(("127.0.0.1", 0)) as frozen:
         nodes = [f"127.0.0.1:{frozen.getsockname()[1]}", *(node.address for node in sentinel.sentinels)]
         app = create_app(
-            {
-                "REDIS_URL": f"redis+sentinel://{','.join(nodes)}/{MASTER_NAME}",
-                "REDIS_TIMEOUT": timeout_s,
-                "DATA_DIR": str(tmp_path / "data"),
-                "HASH_PROFILE": "test",
-                "ADMIN_TOKEN": ADMIN_TOKEN,
-            }
+            config_on(
+                f"redis+sentinel://{','.join(nodes)}/{MASTER_NAME}",
+                tmp_path / "data",
+                REDIS_TIMEOUT=timeout_s,
+            )
         )
         client = app.test_client()
         took = []
@@ -205,14 +188,7 @@ def test_a_text_whose_answer_was_lost_lands_in_the_inbox_once(
     """A text pushed to a phone's inbox when the connection to the master is lost after Redis stored it: the
     push was a MULTI/EXEC pipeline, which redis-py sends again after a lost connection (the text stored
     twice, the login answered 200). It answers 503 now, and the text is there once."""
-    app = create_app(
-        {
-            "REDIS_URL": sentinel.url,
-            "DATA_DIR": str(tmp_path / "data"),
-            "HASH_PROFILE": "test",
-            "ADMIN_TOKEN": ADMIN_TOKEN,
-        }
-    )
+    app = create_app(config_on(sentinel.url, tmp_path / "data"))
     client = app.test_client()
     phone = "+15555550123"
     user = {"username": "sam", "password": "Velvet-Harbor-Sms-58", "phone": phone, "sms": False}

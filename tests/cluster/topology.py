@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 
 import redis
 
+from sls_server.stopping import end_child
 from sls_server.store.embedded import _die_with_parent, find_redis_server
 
 T = TypeVar("T")
@@ -210,13 +211,7 @@ class Node:
     def stop(self) -> None:
         if self.process is None:
             return
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        end_child(self.process, 10)
         self.process = None
 
     def log_tail(self, chars: int = 2000) -> str:

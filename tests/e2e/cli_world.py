@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pytest
 import requests
 from click.testing import CliRunner, Result
-from conftest import ADMIN_TOKEN, ServerProcess
+from conftest import ADMIN_TOKEN, ServerProcess, fresh
 
 from sls_server.cli import demofile
 from sls_server.cli.admin_client import AdminClient
@@ -69,6 +70,13 @@ def seeded(server: ServerProcess, data_dir: Path) -> Demo:
     info = {"url": server.url, "admin_token": ADMIN_TOKEN, "users": users, "try": try_this(users)}
     demofile.write(data_dir, info)
     return Demo(server, data_dir, info)
+
+
+@pytest.fixture(name="demo")
+def seeded_demo(demo_server: ServerProcess, redis_url: str, tmp_path: Path) -> Demo:
+    """The session's demo server on an empty Redis, seeded as ``sls demo`` seeds it, and a CLI data folder
+    whose demo.json finds it. A module takes it by importing ``seeded_demo``."""
+    return seeded(fresh(demo_server, redis_url), tmp_path / "cli-data")
 
 
 def session_of(server: ServerProcess, token: str) -> requests.Response:

@@ -12,17 +12,16 @@ from pathlib import Path
 
 import pytest
 import requests
-from cli_world import Demo, seeded, session_of
-from conftest import ADMIN_TOKEN, ServerProcess, fresh
+from cli_world import (
+    Demo,
+    seeded_demo,  # noqa: F401 (the fixture demo)
+    session_of,
+)
+from conftest import ADMIN_TOKEN
 from json_error_kit import json_error
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "plum-sketch-harbour-9"
-
-
-@pytest.fixture
-def demo(demo_server: ServerProcess, redis_url: str, tmp_path: Path) -> Demo:
-    return seeded(fresh(demo_server, redis_url), tmp_path / "cli-data")
 
 
 def test_users_from_the_cli(demo: Demo) -> None:

@@ -4,19 +4,14 @@ IB Key push (the server's raw "poll the transaction instead"), and a temporary p
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from cli_world import Demo, seeded
-from conftest import ServerProcess, fresh
+from cli_world import (
+    Demo,
+    seeded_demo,  # noqa: F401 (the fixture demo)
+)
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "plum-sketch-harbour-9"
-
-
-@pytest.fixture
-def demo(demo_server: ServerProcess, redis_url: str, tmp_path: Path) -> Demo:
-    return seeded(fresh(demo_server, redis_url), tmp_path / "cli-data")
 
 
 def test_a_response_typed_for_a_push_says_how_the_cli_waits_for_it(demo: Demo) -> None:

@@ -9,16 +9,13 @@ import json
 from pathlib import Path
 
 import pytest
-from cli_world import Demo, seeded
-from conftest import ServerProcess, fresh
+from cli_world import (
+    Demo,
+    seeded_demo,  # noqa: F401 (the fixture demo)
+)
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "plum-sketch-harbour-9"
-
-
-@pytest.fixture
-def demo(demo_server: ServerProcess, redis_url: str, tmp_path: Path) -> Demo:
-    return seeded(fresh(demo_server, redis_url), tmp_path / "cli-data")
 
 
 def test_a_demo_user_is_attacked_with_demo_json_password(demo: Demo) -> None:

@@ -4,18 +4,13 @@ password and what the victim typed only as captured, never themselves."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from cli_world import Demo, seeded
-from conftest import ServerProcess, fresh
+from cli_world import (
+    Demo,
+    seeded_demo,  # noqa: F401 (the fixture demo)
+)
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def demo(demo_server: ServerProcess, redis_url: str, tmp_path: Path) -> Demo:
-    return seeded(fresh(demo_server, redis_url), tmp_path / "cli-data")
 
 
 def test_the_relay_prints_the_attacker_s_screen_as_the_page_says_it(demo: Demo) -> None:

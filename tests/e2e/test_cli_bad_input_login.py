@@ -12,9 +12,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from cli_world import Demo, seeded, session_of
+from cli_world import (
+    Demo,
+    seeded_demo,  # noqa: F401 (the fixture demo)
+    session_of,
+)
 from click.testing import CliRunner
-from conftest import ADMIN_TOKEN, ServerProcess, fresh
+from conftest import ADMIN_TOKEN
 from json_error_kit import json_error
 from over_http_kit import card_user_over_http
 
@@ -22,11 +26,6 @@ from sls_server.cli import demofile
 from sls_server.cli.main import cli
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def demo(demo_server: ServerProcess, redis_url: str, tmp_path: Path) -> Demo:
-    return seeded(fresh(demo_server, redis_url), tmp_path / "cli-data")
 
 
 def test_an_answer_prompt_with_no_input_leaves_the_login_open(demo: Demo) -> None:

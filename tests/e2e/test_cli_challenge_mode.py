@@ -4,18 +4,13 @@ identity" procedure, whose Challenge Code goes into IBKR Mobile), against the de
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from cli_world import Demo, seeded
-from conftest import ServerProcess, fresh
+from cli_world import (
+    Demo,
+    seeded_demo,  # noqa: F401 (the fixture demo)
+)
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def demo(demo_server: ServerProcess, redis_url: str, tmp_path: Path) -> Demo:
-    return seeded(fresh(demo_server, redis_url), tmp_path / "cli-data")
 
 
 def test_challenge_response_instead_of_the_push_for_a_login_and_a_step_up(demo: Demo) -> None:

@@ -20,6 +20,7 @@ from conftest import ServerProcess, wait_until_serving
 from test_cli_e2e import clean_env, log_in, sls
 
 from sls_server.cli.demo_world import WORLD
+from sls_server.stopping import end_child
 from sls_server.store.embedded import free_port
 
 pytestmark = pytest.mark.e2e
@@ -88,12 +89,7 @@ def demo(tmp_path: Path) -> Iterator[Any]:
     start.data_dir = data_dir  # type: ignore[attr-defined]
     yield start
     for server in started:
-        if server.process.poll() is None:
-            server.process.terminate()
-            try:
-                server.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.process.kill()
+        end_child(server.process, 20)
 
 
 def stop(server: ServerProcess) -> int:

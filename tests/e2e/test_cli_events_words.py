@@ -8,19 +8,15 @@ import os
 import signal
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import requests
-from cli_world import Demo, seeded
-from conftest import ServerProcess, fresh
+from cli_world import (
+    Demo,
+    seeded_demo,  # noqa: F401 (the fixture demo)
+)
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def demo(demo_server: ServerProcess, redis_url: str, tmp_path: Path) -> Demo:
-    return seeded(fresh(demo_server, redis_url), tmp_path / "cli-data")
 
 
 def test_the_listing_says_sentences_and_json_keeps_the_object(demo: Demo) -> None:

@@ -8,22 +8,19 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-from cli_world import Demo, seeded, session_of
-from conftest import ServerProcess, fresh
+from cli_world import (
+    Demo,
+    seeded_demo,  # noqa: F401 (the fixture demo)
+    session_of,
+)
 
 from sls_server.cli import login_state
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def demo(demo_server: ServerProcess, redis_url: str, tmp_path: Path) -> Demo:
-    return seeded(fresh(demo_server, redis_url), tmp_path / "cli-data")
 
 
 def test_every_demo_user_logs_in_with_auto(demo: Demo) -> None:

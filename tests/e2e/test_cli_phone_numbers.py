@@ -7,19 +7,14 @@ no admin token to ask the server" although the server had been asked."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from cli_world import Demo, seeded
-from conftest import ServerProcess, fresh
+from cli_world import (
+    Demo,
+    seeded_demo,  # noqa: F401 (the fixture demo)
+)
 
 pytestmark = pytest.mark.e2e
 NEW = "+15555550177"
-
-
-@pytest.fixture
-def demo(demo_server: ServerProcess, redis_url: str, tmp_path: Path) -> Demo:
-    return seeded(fresh(demo_server, redis_url), tmp_path / "cli-data")
 
 
 def test_auto_reads_the_code_off_the_number_the_server_has_now(demo: Demo) -> None:

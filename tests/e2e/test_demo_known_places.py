@@ -5,18 +5,13 @@ from a new location (IP address 127.0.0.1)" for her own login, after an attack h
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from cli_world import Demo, seeded
-from conftest import ServerProcess, fresh
+from cli_world import (
+    Demo,
+    seeded_demo,  # noqa: F401 (the fixture demo)
+)
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def demo(demo_server: ServerProcess, redis_url: str, tmp_path: Path) -> Demo:
-    return seeded(fresh(demo_server, redis_url), tmp_path / "cli-data")
 
 
 def notices(demo: Demo, number: str) -> list[str]:

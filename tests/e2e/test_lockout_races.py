@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from conftest import ADMIN_TOKEN
+from conftest import ADMIN_TOKEN, config_on
 from over_http_kit import card_user_over_http
 
 from sls_server import create_app
@@ -72,12 +72,7 @@ def test_racing_with_the_right_password_mixed_in(sls_serve) -> None:
 def test_lock_and_session_survive_a_redis_restart(tmp_path: Path) -> None:
     redis_server = EmbeddedRedis(tmp_path / "aof", appendonly=True).start()
     try:
-        config = {
-            "REDIS_URL": redis_server.url,
-            "DATA_DIR": str(tmp_path / "d"),
-            "HASH_PROFILE": "test",
-            "ADMIN_TOKEN": ADMIN_TOKEN,
-        }
+        config = config_on(redis_server.url, tmp_path / "d")
         client = create_app(config).test_client()
         client.post("/admin/v1/users", json={"username": "alice", "password": PASSWORD}, headers=ADMIN)
         client.post("/admin/v1/users", json={"username": "bob", "password": PASSWORD}, headers=ADMIN)
@@ -112,15 +107,7 @@ def test_lock_and_session_survive_a_redis_restart(tmp_path: Path) -> None:
 def test_redis_outage_mid_attack_neither_allows_nor_loses_a_count(tmp_path: Path) -> None:
     redis_server = EmbeddedRedis(tmp_path / "r", appendonly=True).start()
     try:
-        client = create_app(
-            {
-                "REDIS_URL": redis_server.url,
-                "DATA_DIR": str(tmp_path / "d"),
-                "HASH_PROFILE": "test",
-                "ADMIN_TOKEN": ADMIN_TOKEN,
-                "REDIS_TIMEOUT": 0.5,
-            }
-        ).test_client()
+        client = create_app(config_on(redis_server.url, tmp_path / "d", REDIS_TIMEOUT=0.5)).test_client()
         client.post("/admin/v1/users", json={"username": "alice", "password": PASSWORD}, headers=ADMIN)
         client.post("/admin/v1/users/alice/devices", json={"type": "dscplus", "pin": "1234"}, headers=ADMIN)
         for _ in range(3):

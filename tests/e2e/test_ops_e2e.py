@@ -11,6 +11,8 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +55,20 @@ def _own_server(tmp_path: Path, *, own_group: bool = False, **env: str) -> Serve
     return server
 
 
+@contextmanager
+def _exits_cleanly(server: ServerProcess) -> Iterator[None]:
+    """The block asks ``server`` to stop; it must then exit 0, with no worker killed or timed out by gunicorn.
+    Killed if it has not exited, so a failing test never leaves it behind."""
+    try:
+        yield
+        assert server.process.wait(timeout=60) == 0
+    finally:
+        if server.process.poll() is None:
+            server.process.kill()
+    log = server.log()
+    assert "SIGKILL" not in log and "WORKER TIMEOUT" not in log, log
+
+
 @pytest.mark.parametrize("to_the_group", [False, True], ids=["to-the-server", "to-its-process-group"])
 def test_sigterm_lets_an_inflight_login_finish_and_leaves_the_aof_whole(
     tmp_path: Path, to_the_group: bool
@@ -62,7 +78,7 @@ def test_sigterm_lets_an_inflight_login_finish_and_leaves_the_aof_whole(
     written. Sent to the whole process group (``timeout``, ``kill -- -PGID``), the embedded Redis must not
     get it too: it would stop under the login still writing, and the watchdog would start it again."""
     server = _own_server(tmp_path, own_group=to_the_group, SLS_HASH_PROFILE="strong")
-    try:
+    with _exits_cleanly(server):
         _user(server.url)
         socket = tmp_path / "data" / "redis" / "redis.sock"
         watcher = redis.Redis(unix_socket_path=str(socket), decode_responses=True)
@@ -91,12 +107,7 @@ def test_sigterm_lets_an_inflight_login_finish_and_leaves_the_aof_whole(
         login.join(timeout=60)
         assert answer["status"] == 200, answer
         assert answer["body"]["state"] == "second_factor"
-        assert server.process.wait(timeout=60) == 0
-    finally:
-        if server.process.poll() is None:
-            server.process.kill()
     log = server.log()
-    assert "SIGKILL" not in log and "WORKER TIMEOUT" not in log, log
     assert "starting it again" not in log, log  # the watchdog saw no Redis die under it
     assert not socket.exists(), "the embedded Redis was stopped (it removes its socket on a clean shutdown)"
     with EmbeddedRedis(tmp_path / "data" / "redis") as reopened:  # loads appendonly.aof, or fails to start
@@ -217,7 +228,7 @@ def test_sigterm_ends_the_trainers_live_feed_instead_of_waiting_for_it(tmp_path:
     """The feed is a stream of up to 25 s: a graceful stop used to wait for it until gunicorn's graceful
     timeout and then SIGKILL the worker. It now ends the stream at once, and the server exits cleanly."""
     server = _own_server(tmp_path)
-    try:
+    with _exits_cleanly(server):
         browser = requests.Session()
         page = browser.get(f"{server.url}/trainer", timeout=10).text
         csrf = page.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
@@ -235,12 +246,6 @@ def test_sigterm_ends_the_trainers_live_feed_instead_of_waiting_for_it(tmp_path:
             server.process.send_signal(signal.SIGTERM)
             for _ in lines:  # ends when the server closes the stream (the timeout above is a safety net)
                 pass
-        assert server.process.wait(timeout=60) == 0
-    finally:
-        if server.process.poll() is None:
-            server.process.kill()
-    log = server.log()
-    assert "SIGKILL" not in log and "WORKER TIMEOUT" not in log, log
 
 
 def test_sigterm_ends_a_wait_for_a_code_instead_of_killing_it(tmp_path: Path) -> None:
@@ -249,7 +254,7 @@ def test_sigterm_ends_a_wait_for_a_code_instead_of_killing_it(tmp_path: Path) ->
     It now answers at once, as the wait running out does (404 ``no_code``), and the server exits cleanly."""
     server = _own_server(tmp_path, SLS_GATEWAY="true", SLS_HASH_PROFILE="test")
     answers: list[requests.Response | BaseException] = []
-    try:
+    with _exits_cleanly(server):
         body = {"username": "alice", "password": PASSWORD, "phone": "+15550100001"}
         assert requests.post(f"{server.url}/admin/v1/users", json=body, headers=ADMIN, timeout=10).ok
 
@@ -280,12 +285,6 @@ def test_sigterm_ends_a_wait_for_a_code_instead_of_killing_it(tmp_path: Path) ->
         watcher.close()
         server.process.send_signal(signal.SIGTERM)
         waiting.join(timeout=60)
-        assert server.process.wait(timeout=60) == 0
-    finally:
-        if server.process.poll() is None:
-            server.process.kill()
-    log = server.log()
-    assert "SIGKILL" not in log and "WORKER TIMEOUT" not in log, log
     (answer,) = answers
     assert isinstance(answer, requests.Response), answer
     assert answer.status_code == 404 and answer.json()["error"] == "no_code"

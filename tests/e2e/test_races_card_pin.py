@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import requests
-from over_http_kit import card_user_over_http
+from over_http_kit import card_user_over_http, device_busy
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "Correct-Horse-Battery-9"
@@ -35,16 +35,13 @@ def _at_once(base: str, card: str, pin: str) -> list[requests.Response]:
         return list(pool.map(respond, range(AT_ONCE)))
 
 
-def _busy(answer: requests.Response) -> bool:
-    body: dict[str, Any] = answer.json()
-    return answer.status_code == 429 and body["error"] == "device_busy" and body["retry_after"] >= 1
-
-
 def test_right_pins_at_once_on_one_card_all_answer_and_none_fails(sls_serve: Any) -> None:
     server = sls_serve(workers=2)
     card = card_user_over_http(server.url, "alice", PASSWORD)["device_id"]
     answers = _at_once(server.url, card, "1234")
-    assert all(a.status_code == 200 or _busy(a) for a in answers), [(a.status_code, a.text) for a in answers]
+    assert all(a.status_code == 200 or device_busy(a) for a in answers), [
+        (a.status_code, a.text) for a in answers
+    ]
     assert len({a.json()["response"] for a in answers if a.status_code == 200}) == 1
     assert "Traceback" not in server.log()
 
@@ -54,7 +51,7 @@ def test_wrong_pins_at_once_lock_the_card_at_exactly_the_third(sls_serve: Any) -
     card = card_user_over_http(server.url, "alice", PASSWORD)["device_id"]
     answers = _at_once(server.url, card, "9999")
     codes = [a.status_code for a in answers]
-    assert all(c in (403, 423) or _busy(a) for c, a in zip(codes, answers, strict=True)), answers
+    assert all(c in (403, 423) or device_busy(a) for c, a in zip(codes, answers, strict=True)), answers
     told = sorted(a.json()["pin_attempts_left"] for a in answers if a.status_code == 403)
     assert told == [0, 1, 2]  # each wrong PIN counted once: none lost, none twice
     assert all(a.json()["error"] == "card_locked" for a in answers if a.status_code == 423)

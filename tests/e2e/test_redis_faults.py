@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import requests
 from answer_cutter import AnswerCutter
-from conftest import ADMIN_TOKEN
+from conftest import ADMIN_TOKEN, config_on
 from flask import Flask
 from over_http_kit import card_user_over_http
 
@@ -29,15 +29,7 @@ def own_redis(tmp_path: Path) -> Iterator[EmbeddedRedis]:
 
 
 def test_flask_app_fails_closed_and_recovers(own_redis: EmbeddedRedis, tmp_path: Path) -> None:
-    app = create_app(
-        {
-            "REDIS_URL": own_redis.url,
-            "DATA_DIR": str(tmp_path / "d"),
-            "HASH_PROFILE": "test",
-            "ADMIN_TOKEN": ADMIN_TOKEN,
-            "REDIS_TIMEOUT": 0.5,
-        }
-    )
+    app = create_app(config_on(own_redis.url, tmp_path / "d", REDIS_TIMEOUT=0.5))
     client = app.test_client()
     assert (
         client.post(
@@ -101,14 +93,7 @@ def cut(own_redis: EmbeddedRedis, tmp_path: Path) -> Iterator[tuple[AnswerCutter
     try:
         yield (
             cutter,
-            create_app(
-                {
-                    "REDIS_URL": cutter.url,
-                    "DATA_DIR": str(tmp_path / "d"),
-                    "HASH_PROFILE": "test",
-                    "ADMIN_TOKEN": ADMIN_TOKEN,
-                }
-            ),
+            create_app(config_on(cutter.url, tmp_path / "d")),
         )
     finally:
         cutter.close()

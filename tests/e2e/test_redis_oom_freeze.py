@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 import redis
-from conftest import ADMIN_TOKEN
+from conftest import ADMIN_TOKEN, config_on, wait_until
 from flask.testing import FlaskClient
 
 from sls_server import create_app
@@ -49,15 +49,7 @@ class World:
 @pytest.fixture
 def world(tmp_path: Path) -> Iterator[World]:
     server = EmbeddedRedis(tmp_path / "own-redis", appendonly=False).start()
-    app = create_app(
-        {
-            "REDIS_URL": server.url,
-            "DATA_DIR": str(tmp_path / "d"),
-            "HASH_PROFILE": "test",
-            "ADMIN_TOKEN": ADMIN_TOKEN,
-            "REDIS_TIMEOUT": TIMEOUT_S,
-        }
-    )
+    app = create_app(config_on(server.url, tmp_path / "d", REDIS_TIMEOUT=TIMEOUT_S))
     client = app.test_client()
     made = client.post("/admin/v1/users", json={"username": "alice", "password": PASSWORD}, headers=ADMIN)
     assert made.status_code == 201, made.get_json()
@@ -81,13 +73,6 @@ def world(tmp_path: Path) -> Iterator[World]:
 
 def refused(answer: Any) -> bool:
     return answer.status_code == 503 and answer.get_json()["error"] == "store_unavailable"
-
-
-def wait_until(condition: Callable[[], bool], timeout_s: float = 10.0) -> None:
-    """Poll a condition with a deadline (not a sleep for time to pass)."""
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
 
 
 # --- frozen ----------------------------------------------------------------------------------------------
@@ -129,15 +114,7 @@ def test_a_frozen_redis_costs_a_process_with_no_clock_subscription_one_timeout_t
     """A process not yet subscribed to the clock's channel (just started, or its subscription broken)
     subscribes first and waits for the confirmation: it used to read the offset after that wait timed out,
     and so waited a second timeout before its 503."""
-    fresh = create_app(
-        {
-            "REDIS_URL": world.redis.url,
-            "DATA_DIR": str(tmp_path / "fresh"),
-            "HASH_PROFILE": "test",
-            "ADMIN_TOKEN": ADMIN_TOKEN,
-            "REDIS_TIMEOUT": TIMEOUT_S,
-        }
-    ).test_client()
+    fresh = create_app(config_on(world.redis.url, tmp_path / "fresh", REDIS_TIMEOUT=TIMEOUT_S)).test_client()
     pid = world.redis.process.pid  # type: ignore[union-attr]
     os.kill(pid, signal.SIGSTOP)
     try:

@@ -28,6 +28,7 @@ from test_cli_e2e import clean_env
 
 from sls_scenarios.targets import RemoteTarget, TargetError
 from sls_server.cli.demo_world import WORLD
+from sls_server.stopping import end_child
 from sls_server.store.embedded import free_port
 
 pytestmark = pytest.mark.e2e
@@ -108,12 +109,7 @@ def running_demo(tmp_path: Path, **settings: str) -> Iterator[tuple[ServerProces
         wait_for_world(server)
         yield server, env
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
+        end_child(process, 20)
 
 
 @pytest.fixture

@@ -8,11 +8,11 @@ so a scenario that still passes does not depend on real time at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from freezegun import freeze_time
+from runner_kit import in_process  # noqa: F401  (the target fixture)
 
 from sls_scenarios.files import library_dir, library_files
 from sls_scenarios.loader import load
@@ -20,13 +20,6 @@ from sls_scenarios.runner import Runner
 from sls_scenarios.targets import InProcessTarget
 
 DEFAULT_CLOCK = 1_893_488_400  # setup.clock's default, 2030-01-01T09:00:00Z
-
-
-@pytest.fixture(scope="module")
-def target() -> Iterator[InProcessTarget]:
-    made = InProcessTarget()
-    yield made
-    made.close()
 
 
 def test_sim_swap_passes_every_time_while_real_time_ticks_a_second_per_call(target: InProcessTarget) -> None:

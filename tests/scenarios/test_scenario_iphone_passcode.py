@@ -6,10 +6,10 @@ The IB Key steps unlock the way the phone then asks, unless a step says otherwis
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from runner_kit import in_process  # noqa: F401  (the target fixture)
 
 from sls_scenarios.loader import load
 from sls_scenarios.positions import ScenarioInvalid
@@ -26,13 +26,6 @@ setup:
     - {device}
 steps:
 """
-
-
-@pytest.fixture(scope="module")
-def target() -> Iterator[InProcessTarget]:
-    made = InProcessTarget()
-    yield made
-    made.close()
 
 
 def write(tmp_path: Path, device: str, steps: str) -> Path:

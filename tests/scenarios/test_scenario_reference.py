@@ -5,10 +5,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
+from runner_kit import in_process  # noqa: F401  (the target fixture)
 
 from sls_scenarios.loader import load
 from sls_scenarios.reference import markdown
@@ -33,13 +32,6 @@ def test_parallels_branches_have_a_documented_shape() -> None:
     parallel = sections()["parallel"]
     assert "| `branches` | list of lists of steps |" in parallel
     assert "each a list of steps" in parallel and "branches:" in parallel  # described, and an example
-
-
-@pytest.fixture(scope="module")
-def target() -> Iterator[InProcessTarget]:
-    made = InProcessTarget()
-    yield made
-    made.close()
 
 
 def test_totp_code_reads_the_apps_code_for_verify(target: InProcessTarget, tmp_path: Path) -> None:

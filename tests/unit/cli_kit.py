@@ -5,7 +5,6 @@ Each module using the ``runner`` fixture imports it: ``from cli_kit import cli_r
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -18,10 +17,8 @@ cli.load_all()
 
 
 @pytest.fixture(name="runner")
-def cli_runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> CliRunner:
+def cli_runner(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, no_sls_env: None) -> CliRunner:
     """A runner in a clean environment: no SLS_* from the developer's shell, an empty data dir."""
-    for name in [n for n in os.environ if n.startswith("SLS_")]:
-        monkeypatch.delenv(name)
     monkeypatch.setenv("SLS_DATA_DIR", str(tmp_path / "data"))
     return CliRunner()
 

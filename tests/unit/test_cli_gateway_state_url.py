@@ -5,7 +5,6 @@ them: the gateway running on the data folder (its ``gateway.json``) first, then 
 from __future__ import annotations
 
 import os
-import socket
 from pathlib import Path
 
 import pytest
@@ -13,14 +12,9 @@ from cli_kit import assert_one_line_error, cli_runner, sls  # noqa: F401 - cli_r
 from click.testing import CliRunner
 
 from sls_server.cli import demofile
+from sls_server.store.embedded import free_port
 
 SUBCOMMANDS = ["status", "drop", "disconnect", "compete", "expire", "daily-reset", "latest-code"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def url_help(runner: CliRunner, subcommand: str) -> str:

@@ -4,21 +4,13 @@ as "this server has no such route: is it an older version?"."""
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 from cli_kit import assert_one_line_error, cli_runner, sls  # noqa: F401 - cli_runner: the "runner" fixture
 from click.testing import CliRunner
 from json_error_kit import json_error
 
 from sls_server.cli.output import EXIT_USAGE
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
+from sls_server.store.embedded import free_port
 
 #: One command per module that puts a name in a route; NAME is replaced by the bad name.
 COMMANDS = [

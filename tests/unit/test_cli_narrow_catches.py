@@ -5,7 +5,6 @@ pass for "no answer" ("not locked", "no server time")."""
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,12 +15,7 @@ from sls_server.cli.admin_client import AdminClient
 from sls_server.cli.answering import Answerer
 from sls_server.cli.demo_world import World
 from sls_server.cli.device_state import pin_tries
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from sls_server.store.embedded import free_port
 
 
 @pytest.fixture

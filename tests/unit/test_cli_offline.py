@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import stat
 import subprocess
 import sys
@@ -19,14 +18,9 @@ from json_error_kit import json_error
 
 from sls_server.cli import demofile
 from sls_server.cli.main import cli
+from sls_server.store.embedded import free_port
 
 # --- admin commands without a server ------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.mark.parametrize(

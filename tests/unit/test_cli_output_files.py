@@ -3,7 +3,6 @@ traceback after enrolling a device or running every scenario), and a file that i
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import pytest
@@ -12,13 +11,7 @@ from click.testing import CliRunner
 from json_error_kit import json_error
 
 from sls_server.cli.output import EXIT_USAGE
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
+from sls_server.store.embedded import free_port
 
 #: Each command that writes a file, with the option that names it (FILE is replaced by the bad path).
 WRITERS = [

@@ -6,7 +6,6 @@ no. A person's "n" stays "Aborted!", exit 1; a password piped in works, without 
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -21,14 +20,9 @@ from served_kit import served_over_http
 
 from sls_server.cli.main import cli
 from sls_server.cli.output import EXIT_USAGE
+from sls_server.store.embedded import free_port
 
 ASKING = [("wipe",), ("user", "delete", "carol")]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.mark.parametrize("args", ASKING, ids=" ".join)

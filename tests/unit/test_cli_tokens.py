@@ -4,20 +4,12 @@ urllib's ValueError or UnicodeEncodeError with a traceback."""
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 from cli_kit import cli_runner, sls  # noqa: F401 - cli_runner: the "runner" fixture
 from click.testing import CliRunner
 
 from sls_server.cli.output import EXIT_USAGE
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
+from sls_server.store.embedded import free_port
 
 SCENARIO = ("scenario", "run", "auto-logoff", "--server", "http://127.0.0.1:9")
 #: (the command, the token option, its variable)

@@ -7,13 +7,13 @@ import logging
 import os
 import stat
 import time
-from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
 import redis
 import redis.retry
+from conftest import wait_until
 
 from sls_server.store.embedded import EmbeddedRedis
 
@@ -27,13 +27,6 @@ def mode(path: Path) -> int:
 def socket_path(server: EmbeddedRedis) -> Path:
     assert server.url.startswith("unix:///"), server.url
     return Path(unquote(server.url.removeprefix("unix://")))
-
-
-def wait_until(condition: Callable[[], bool], timeout_s: float = 10.0) -> None:
-    """Poll a condition with a deadline (not a sleep for time to pass)."""
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
 
 
 def files_under(folder: Path) -> list[Path]:

@@ -96,8 +96,9 @@ def test_at_most_1000_entries() -> None:
 # --- the rule, on a real Redis ------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def rules(redis_url: str) -> IpRestrictions:
+@pytest.fixture(name="rules")
+def rules_on_redis(redis_url: str) -> IpRestrictions:
+    """IP Restrictions on a real Redis holding the users alice, bob and carol (test_iprules_accounts too)."""
     store = Store.from_url(redis_url)
     for name in ("alice", "bob", "carol"):
         store.users.create(UserRecord(name, password_hash="not-a-hash", created_at=1))

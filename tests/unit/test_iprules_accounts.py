@@ -6,23 +6,13 @@ on."""
 from __future__ import annotations
 
 import pytest
+from test_iprules import rules_on_redis  # noqa: F401 (the fixture `rules`)
 
 from sls_server.accounts.access import IpRestrictions
 from sls_server.accounts.errors import UnknownAccount, UserNotFound, UserNotInAccount
 from sls_server.errors import InvalidRequest
-from sls_server.events import EventLog
-from sls_server.store import Store
-from sls_server.store.records import UserRecord
 
 OUTSIDE = "192.0.2.1"  # in no list below
-
-
-@pytest.fixture
-def rules(redis_url: str) -> IpRestrictions:
-    store = Store.from_url(redis_url)
-    for name in ("alice", "bob", "carol"):
-        store.users.create(UserRecord(name, password_hash="not-a-hash", created_at=1))
-    return IpRestrictions(store, EventLog(store.events))
 
 
 def events(rules: IpRestrictions, type_: str) -> list[tuple[str | None, dict[str, object]]]:

@@ -86,7 +86,8 @@ SHAPES_MAY_IMPORT = ("pydantic", "pydantic_core", "typing_extensions", "sls_serv
 #: validation refuses the addresses the server would; and where a server is reached (``reach``, standard
 #: library alone), so the URL ``sls scenario demo`` prints for a class is the one ``sls demo`` would print;
 #: and the server's own way of writing a secret file (``private_files``: 0600, made whole), for the token
-#: file of a server it starts; everything else it reaches over HTTP, like any client.
+#: file of a server it starts, and of stopping a child (``stopping.end_child``, standard library alone), to
+#: stop that server; everything else it reaches over HTTP, like any client.
 SCENARIOS_MAY_USE = (
     "sls_server.create_app",
     "sls_server.errors",
@@ -94,6 +95,7 @@ SCENARIOS_MAY_USE = (
     "sls_server.ipnets",
     "sls_server.reach",
     "sls_server.private_files",
+    "sls_server.stopping",
 )
 
 

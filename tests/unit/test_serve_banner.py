@@ -3,7 +3,6 @@ gateway`` next to ``sls demo``) shares that server's embedded Redis, and says so
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -19,6 +18,22 @@ from sls_server.config import load_settings
 from sls_server.exposure import simulators_exposure
 from sls_server.reach import http_url, outward_address
 
+#: Settings for a server that is only described: a Redis that is not there (none is needed to say where the
+#: pages are).
+NO_REDIS = {"hash_profile": "test", "redis_url": "redis://127.0.0.1:1/0"}
+
+
+pytestmark = pytest.mark.usefixtures("no_sls_env")  # the servers started here read no SLS_* of the shell
+
+
+def described(tmp_path: Path, host: str) -> tuple[dict[str, Any], int]:
+    """The banner's facts of a server started on ``host`` (any free port), and that port."""
+    startup = start({"data_dir": str(tmp_path), **NO_REDIS}, host, 0)
+    try:
+        return describe(startup, 1, 1), startup.listener.port
+    finally:
+        startup.listener.close()
+
 
 def shown(facts: dict[str, object]) -> str:
     console = Console(width=300, record=True)
@@ -26,13 +41,9 @@ def shown(facts: dict[str, object]) -> str:
     return " ".join(console.export_text().split())
 
 
-def test_a_second_server_on_one_data_folder_says_it_shares_the_first_ones_redis(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_second_server_on_one_data_folder_says_it_shares_the_first_ones_redis(tmp_path: Path) -> None:
     """It said "(embedded, data in the data dir)" for both, as if the second had started a Redis of its
     own; docs/gateway.md says the gateway shares the demo's."""
-    for name in [n for n in os.environ if n.startswith("SLS_")]:
-        monkeypatch.delenv(name)
     overrides = {"data_dir": str(tmp_path), "hash_profile": "test"}
     first = start(overrides, "127.0.0.1", 0)
     try:
@@ -80,12 +91,9 @@ def test_open_simulators_beyond_loopback_are_a_start_up_warning(
 
 @pytest.mark.parametrize(("host", "warned"), [("0.0.0.0", True), ("127.0.0.1", False)])
 def test_the_server_about_to_start_says_the_warning_its_address_calls_for(
-    host: str, warned: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    host: str, warned: bool, tmp_path: Path
 ) -> None:
-    for name in [n for n in os.environ if n.startswith("SLS_")]:
-        monkeypatch.delenv(name)
-    overrides = {"data_dir": str(tmp_path), "hash_profile": "test", "redis_url": "redis://127.0.0.1:1/0"}
-    startup = start(overrides, host, 0)
+    startup = start({"data_dir": str(tmp_path), **NO_REDIS}, host, 0)
     try:
         said = [warning for warning in startup_warnings(startup) if "/sim/v1" in warning]
     finally:
@@ -93,13 +101,9 @@ def test_the_server_about_to_start_says_the_warning_its_address_calls_for(
     assert bool(said) is warned, said
 
 
-def test_the_apis_in_the_banner_say_how_they_are_called(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_the_apis_in_the_banner_say_how_they_are_called(tmp_path: Path) -> None:
     """Printed as bare URLs beside the pages, a newcomer opened them in a browser: 405 for the login route,
     404 for the admin API's prefix. Every bare URL the banner shows is a page or a document to open."""
-    for name in [n for n in os.environ if n.startswith("SLS_")]:
-        monkeypatch.delenv(name)
     startup = start({"data_dir": str(tmp_path), "hash_profile": "test"}, "127.0.0.1", 0)
     try:
         facts = describe(startup, 1, 1)
@@ -115,20 +119,12 @@ def test_the_apis_in_the_banner_say_how_they_are_called(
 
 
 def test_on_every_interface_the_pages_are_named_where_the_other_machines_reach_them(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, app_config: dict[str, Any]
+    tmp_path: Path, app_config: dict[str, Any]
 ) -> None:
     """``--host 0.0.0.0`` (a class on the LAN): the banner and ``--json`` named every page at 127.0.0.1,
     which on a trainee's laptop is the laptop. They are named at this machine's network address, which the
     Host guard admits; the loopback URL stays, labelled, and ``url`` (the ``sls`` commands') is still it."""
-    for name in [n for n in os.environ if n.startswith("SLS_")]:
-        monkeypatch.delenv(name)
-    overrides = {"data_dir": str(tmp_path), "hash_profile": "test", "redis_url": "redis://127.0.0.1:1/0"}
-    startup = start(overrides, "0.0.0.0", 0)
-    try:
-        facts = describe(startup, 1, 1)
-    finally:
-        startup.listener.close()
-    port = startup.listener.port
+    facts, port = described(tmp_path, "0.0.0.0")
     public = http_url(outward_address(), port)
     assert (facts["url"], facts["public_url"]) == (f"http://127.0.0.1:{port}", public)
     for key in ("login_page", "trainer", "simulators", "docs", "login_api", "admin_api", "openapi", "readyz"):
@@ -142,16 +138,9 @@ def test_on_every_interface_the_pages_are_named_where_the_other_machines_reach_t
     assert page.status_code == 200, page.get_data(as_text=True)[:300]
 
 
-def test_on_loopback_the_pages_are_where_they_were(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in [n for n in os.environ if n.startswith("SLS_")]:
-        monkeypatch.delenv(name)
-    overrides = {"data_dir": str(tmp_path), "hash_profile": "test", "redis_url": "redis://127.0.0.1:1/0"}
-    startup = start(overrides, "127.0.0.1", 0)
-    try:
-        facts = describe(startup, 1, 1)
-    finally:
-        startup.listener.close()
-    url = f"http://127.0.0.1:{startup.listener.port}"
+def test_on_loopback_the_pages_are_where_they_were(tmp_path: Path) -> None:
+    facts, port = described(tmp_path, "127.0.0.1")
+    url = f"http://127.0.0.1:{port}"
     assert facts["url"] == facts["public_url"] == url and facts["login_page"] == f"{url}/"
     assert "This machine" not in shown(facts)
 
