@@ -291,11 +291,13 @@ def trail(client: FlaskClient, headers: dict[str, str], type_: str | None = None
     return page.get_json()["events"]
 
 
-def wait_until(condition: Callable[[], bool], timeout_s: float = 10.0) -> None:
-    """Poll a condition with a deadline (not a sleep for time to pass)."""
+def wait_until(condition: Callable[[], bool], timeout_s: float = 10.0, what: str = "the condition") -> None:
+    """Poll a condition with a deadline (not a sleep for time to pass), yielding the CPU between looks: the
+    process it waits on shares this machine's cores."""
     deadline = time.monotonic() + timeout_s
     while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
+        assert time.monotonic() < deadline, f"{what}: not met within {timeout_s} s"
+        time.sleep(0.02)
 
 
 def wait_until_serving(server: ServerProcess, timeout_s: float = 30.0) -> None:

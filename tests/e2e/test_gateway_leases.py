@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import json
 import signal
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
-from conftest import ADMIN_TOKEN
+from conftest import ADMIN_TOKEN, wait_until
 from gateway_process import GatewayProcess, sls_gateway  # noqa: F401 - the fixture
 from test_gateway_restart import log_in_through_the_gateway
 
@@ -45,13 +44,6 @@ def stop(server: GatewayProcess) -> None:
 def restart(sls_gateway: Any, server: GatewayProcess, **env: str) -> GatewayProcess:  # noqa: F811
     stop(server)
     return sls_gateway(**SHARED, SLS_PORT=port(server), **env)  # type: ignore[no-any-return]
-
-
-def wait_for(condition: Any, what: str, timeout_s: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout_s
-    while not condition():
-        assert time.monotonic() < deadline, f"{what}: not within {timeout_s}s"
-        time.sleep(0.05)
 
 
 def test_a_rolling_restart_of_a_two_process_gateway_keeps_the_user_logged_in(
@@ -104,7 +96,7 @@ def test_a_killed_process_counts_until_its_lease_runs_out(sls_gateway: Any, redi
     [lease] = [keys.gateway_process(instance, token) for token in tokens]
     assert json.loads(raw.get(lease))["pid"] == first.process.pid
     raw.pexpire(lease, 1)
-    wait_for(lambda: not raw.exists(lease), "the lease ran out")
+    wait_until(lambda: not raw.exists(lease), what="the lease ran out")
     again = sls_gateway(**SHARED)  # on another port: the killed master's workers may still hold its own
     tickle = authenticated(again)
     assert tickle.status_code == 401, tickle.text
@@ -133,7 +125,7 @@ def test_started_while_redis_is_down_it_ends_the_session_once_redis_answers(
             seen.append(authenticated(again).status_code)  # never the old session, before the step either
             return "Redis answers: ended the gateway session" in again.log()
 
-        wait_for(retried, again.log(), 60)
+        wait_until(retried, 60, what=again.log())
         assert 200 not in seen, seen
         tickle = authenticated(again)
         assert tickle.status_code == 401, tickle.text
