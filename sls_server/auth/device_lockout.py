@@ -7,9 +7,20 @@ device's count is its own (``SLS_DEVICE_FAILURE_LIMIT``), held on the device's r
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from ..events import EventLog
 from ..store.lockout import DeviceStrikes, LockoutRepo
 from ..store.records import DeviceRecord
+
+
+class Unlocked(NamedTuple):
+    """What an admin's unlock changed: ``enabled``, the device had a lock or a count to clear (and its users'
+    strikes went with them); else ``strikes_cleared``, the users whose strikes on it stood with nothing on the
+    device to match them (refused as if it were disabled) and went."""
+
+    enabled: bool
+    strikes_cleared: tuple[str, ...]
 
 
 class DeviceLockout:
@@ -72,21 +83,29 @@ class DeviceLockout:
         if cleared:
             self._repo.strikes_cleared(username, device.device_id, cleared)
 
-    def unlock(self, device: DeviceRecord, *, now: int) -> bool:
-        """Enable an authenticator disabled by wrong responses (and clear its count); True, with
-        ``device.unlocked`` in the trail, only when the device as read had either to clear. Its users'
-        strikes on it go either way: a user refused as if it were disabled while it stands enabled at no
-        count (strikes left above its count by a race, or by a step that struck and never reached the
-        device's count) is let in again by the admin's unlock, the remedy a ``423 device_locked`` names."""
+    def unlock(self, device: DeviceRecord, *, now: int) -> Unlocked:
+        """Enable an authenticator disabled by wrong responses (and clear its count), with ``device.unlocked``
+        in the trail when the device as read had either to clear. Its users' strikes on it go either way: a
+        user refused as if it were disabled while it stands enabled at no count (strikes left above its count
+        by a race, or by a step that struck and never reached the device's count) is let in again by the
+        admin's unlock, the remedy a ``423 device_locked`` names; that is a change too, answered
+        (``strikes_cleared``, whose strikes went) and recorded, so neither the answer nor the trail says
+        nothing changed when someone was let in again."""
         if not (device.factor_locked or device.factor_failures):
-            self._repo.strikes_forgotten(device.device_id, device.users)
-            return False
+            struck = self._repo.strikes_dropped(device.device_id, device.users)
+            if struck:
+                self._record(device, now, {"strikes_cleared": list(struck)})
+            return Unlocked(False, struck)
         self._repo.device_reset(device.device_id, device.users)
+        self._record(device, now, None)
+        return Unlocked(True, ())
+
+    def _record(self, device: DeviceRecord, now: int, detail: dict[str, object] | None) -> None:
         self._events.record(
             "device.unlocked",
             at=now,
             user=device.owner,
             factor=device.type,
             device_id=device.device_id,
+            detail=detail,
         )
-        return True

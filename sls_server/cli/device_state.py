@@ -47,13 +47,28 @@ def pin_tries(url: str | None, device_id: str) -> int | None:
 
 
 def report(
-    device_id: str, before: dict[str, Any], after: dict[str, Any], lines: list[str], as_json: bool
+    device_id: str,
+    before: dict[str, Any],
+    after: dict[str, Any],
+    lines: list[str],
+    as_json: bool,
+    struck: list[str] | None = None,
 ) -> None:
+    """The device after, and what changed: its fields, and (``struck``, an unlock's ``strikes_cleared``)
+    users' strikes on it, which no field of the device shows."""
     changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
     if as_json:
-        print_json(
-            {"device_id": device_id, "changed": changed, "summary": lines, "before": before, "after": after}
-        )
+        answer = {
+            "device_id": device_id,
+            "changed": changed,
+            "summary": lines,
+            "before": before,
+            "after": after,
+        }
+        if struck is not None:
+            answer["strikes_cleared"] = struck
+            changed += ["strikes"] if struck else []
+        print_json(answer)
         return
     print_renderable(fields_table(f"device {device_id}", readable(after)))
     for line in lines:
@@ -88,6 +103,7 @@ def unlock_device(
     before = find_device(client, device_id, username)
     with server_errors():
         after = client.request("POST", f"/admin/v1/devices/{segment(device_id)}/unlock")
+    struck = list(after.pop("strikes_cleared", []))
     lines = []
     if before.get("factor_locked") and not after.get("factor_locked"):
         lines.append(
@@ -99,6 +115,12 @@ def unlock_device(
             f"{device_id} was not disabled; its {before['factor_failures']} wrong response(s) in a row are "
             "forgotten."
         )
+    elif struck:
+        lines.append(
+            f"{device_id} was not disabled, but {', '.join(struck)} had wrong-response "
+            "strikes on it that refused their right responses as if it were (423 device_locked): cleared; "
+            "they may use it again."
+        )
     else:
         lines.append(f"{device_id} was not disabled by wrong responses: nothing changed.")
     if after.get("locked"):
@@ -106,7 +128,7 @@ def unlock_device(
             "The card itself is locked by wrong PINs, which unlock does not touch: "
             f"sls device reset {device_id}"
         )
-    report(device_id, before, after, lines, as_json)
+    report(device_id, before, after, lines, as_json, struck)
 
 
 @device.command("reset")

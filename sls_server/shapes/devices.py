@@ -124,6 +124,20 @@ class Device(TypedDict):
     factor_failures: Annotated[int, Field(ge=0, description="Wrong responses since the last right one.")]
 
 
+class UnlockedDevice(Device):
+    """A device after the admin's unlock, and whose strikes the unlock cleared on a device that had no lock
+    or count to clear."""
+
+    strikes_cleared: Annotated[
+        list[Username],
+        Field(
+            description="Users whose wrong-response strikes on it stood while it was enabled at no count "
+            "(so their right responses were refused as `423 device_locked`), cleared by this unlock. Empty "
+            "when it had a lock or a count to clear (their strikes went with it) or nobody was refused."
+        ),
+    ]
+
+
 class ActivationWay(TypedDict):
     """How a new IB Key is confirmed: a code texted to the phone, or (a migration while a card is active for
     the user, as the broker's procedure allows) the card's response to the challenge shown here."""

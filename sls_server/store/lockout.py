@@ -248,6 +248,12 @@ class LockoutRepo:
         for user in users:
             later(self._r, Queued(("HDEL", keys.user_device_strikes(user), device_id)))
 
+    def strikes_dropped(self, device_id: str, users: tuple[str, ...]) -> tuple[str, ...]:
+        """As :meth:`strikes_forgotten`, answered (one round trip): which of ``users`` held strikes on it."""
+        forgotten = [("HDEL", keys.user_device_strikes(user), device_id) for user in users]
+        replies, _ = self._scripts.together(forgotten, [])
+        return tuple(user for user, gone in zip(users, replies, strict=True) if gone)
+
     def device_reset(self, device_id: str, users: tuple[str, ...]) -> bool:
         """Enable the device and clear its count, and the strikes every user of it holds on it (on their
         slots, each by one command, in the same round trip): their next wrong response counts from zero."""

@@ -26,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from conftest import ADMIN_TOKEN, EnrolledUser
+from conftest import ADMIN_TOKEN, EnrolledUser, trail
 from flask import Flask
 from flask.testing import FlaskClient
 from ibkey_world import UNLOCK, World, push_login
@@ -452,3 +452,25 @@ def test_the_admins_unlock_lets_in_a_user_whose_strikes_stand_above_an_enabled_c
     unlocked = client.post(f"/admin/v1/devices/{alice.device_id}/unlock", headers=ADMIN)
     assert unlocked.status_code == 200, unlocked.get_json()
     assert alice.log_in()
+
+
+def test_an_unlock_that_cleared_only_strikes_says_so_and_is_recorded(
+    app_config: dict[str, Any], redis_url: str
+) -> None:
+    """The unlock that let alice in again (above) answered as one with nothing to clear and left no event:
+    the CLI said "nothing changed". It answers whose strikes it cleared, and records ``device.unlocked``
+    naming them; an unlock after it, with nothing left, answers none and records nothing."""
+    client = _app(app_config, 1).test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    strikes = connect(redis_url)
+    try:
+        strikes.hset(keys.user_device_strikes("alice"), alice.device_id, 1)
+    finally:
+        strikes.close()
+    path = f"/admin/v1/devices/{alice.device_id}/unlock"
+    unlocked = client.post(path, headers=ADMIN).get_json()
+    assert (unlocked["factor_locked"], unlocked["strikes_cleared"]) == (False, ["alice"])
+    events = trail(client, ADMIN, "device.unlocked")
+    assert [e["detail"] for e in events] == [{"strikes_cleared": ["alice"]}]
+    assert client.post(path, headers=ADMIN).get_json()["strikes_cleared"] == []
+    assert len(trail(client, ADMIN, "device.unlocked")) == 1

@@ -11,6 +11,8 @@ import requests
 from cli_world import Demo, seeded
 from conftest import DEMO_ENV
 
+from sls_server.store import connect, keys
+
 pytestmark = pytest.mark.e2e
 
 
@@ -157,3 +159,26 @@ def test_the_simulated_card_and_the_app_from_the_cli(demo: Demo) -> None:
         "android-ann",
         "sms-sam",
     }
+
+
+def test_unlock_says_whose_strikes_it_cleared_on_a_card_with_nothing_of_its_own(
+    demo: Demo, redis_url: str
+) -> None:
+    """Strikes left on card-carl's slot above the card's count (a wrong response whose count on the card
+    never landed) refuse his right answers as a disabled card's; the unlock clears them, and said "nothing
+    changed" all the same."""
+    card = demo.device("card-carl", "dscplus")["device_id"]
+    strikes = connect(redis_url)
+    try:
+        strikes.hset(keys.user_device_strikes("card-carl"), card, 3)
+    finally:
+        strikes.close()
+    refused = demo.sls("login", "card-carl", "--auto")
+    assert refused.exit_code == 1 and "device_locked" in refused.stderr
+    unlocked = demo.json("device", "unlock", card)
+    assert unlocked["strikes_cleared"] == ["card-carl"] and unlocked["changed"] == ["strikes"]
+    assert unlocked["summary"][0].startswith(
+        f"{card} was not disabled, but card-carl had wrong-response strikes"
+    )
+    assert demo.json("login", "card-carl", "--auto")["state"] == "authenticated"
+    assert demo.ok("device", "unlock", card).stdout.strip().endswith("nothing changed.")

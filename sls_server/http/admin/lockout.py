@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 
 from ...accounts.device_terms import public_device
 from ...errors import UnknownDevice
-from ...shapes.devices import Device
+from ...shapes.devices import UnlockedDevice
 from ...shapes.lockout import (
     IpThrottleLift,
     IpThrottleLifted,
@@ -83,14 +83,13 @@ def enable_user(username: str) -> ResponseReturnValue:
     "post",
     "/devices/<device_id>/unlock",
     summary="Re-enable an authenticator disabled by wrong responses",
-    ok=Device,
-    returns="The device, its failure count zero.",
+    ok=UnlockedDevice,
+    returns="The device, its failure count zero, and whose strikes on it were cleared.",
     errors=(UnknownDevice,),
 )
 def unlock_device(device_id: str) -> ResponseReturnValue:
-    device = core().devices.get(device_id)
-    core().device_lockout.unlock(device, now=now())
-    return public_device(core().devices.get(device_id))
+    done = core().device_lockout.unlock(core().devices.get(device_id), now=now())
+    return {**public_device(core().devices.get(device_id)), "strikes_cleared": list(done.strikes_cleared)}
 
 
 @operation(

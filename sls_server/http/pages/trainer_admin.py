@@ -194,8 +194,8 @@ def trainer_unlock_device(device_id: str) -> ResponseReturnValue:
     """``POST /admin/v1/devices/<id>/unlock``: an authenticator disabled by wrong responses, re-enabled."""
 
     def unlock(_: dict[str, Any]) -> dict[str, Any]:
-        core().device_lockout.unlock(core().devices.get(device_id), now=now())
-        return public_device(core().devices.get(device_id))
+        done = core().device_lockout.unlock(core().devices.get(device_id), now=now())
+        return {**public_device(core().devices.get(device_id)), "strikes_cleared": list(done.strikes_cleared)}
 
     return action(unlock)
 
