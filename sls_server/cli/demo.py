@@ -141,11 +141,13 @@ def demo(
     find the server and its token. Push, SMS and challenge limits are roomier than the defaults
     (SLS_PUSH_LIMIT=20, SLS_SMS_SEND_LIMIT=20, SLS_CHALLENGE_ISSUE_LIMIT=100) unless set in the
     environment. X-Forwarded-For is believed from this machine alone (SLS_TRUSTED_PROXIES=127.0.0.1/32
-    unless set), so `sls scenario demo` shows each actor at its own address on it. demo.json records the
-    settings that differ from the defaults (no secret), so the scenario commands know what the demo runs
-    with. The state is wiped first unless --keep. The world seeded is kept on the server too: between
-    two runs of a demo, the console's "Back to the demo world" (or `sls state restore-demo`) puts it back.
-    Then it serves like `sls serve` until Ctrl-C.
+    unless set), so `sls scenario demo` shows each actor at its own address on it; a plain TCP forwarder on
+    this machine (ssh -L, socat) lets its visitors claim any address that way: start such a demo with
+    SLS_TRUSTED_PROXIES= (empty). demo.json records the settings that differ from the defaults (no
+    secret), so the scenario commands know what the demo runs with. The state is wiped first unless
+    --keep. The world seeded is kept on the server too: between two runs of a demo, the console's "Back
+    to the demo world" (or `sls state restore-demo`) puts it back. Then it serves like `sls serve` until
+    Ctrl-C.
 
     On every interface (--host 0.0.0.0, a class on the LAN) the pages are printed at this machine's
     address on its network, which the trainees' machines open; the loopback URL follows, labelled.
