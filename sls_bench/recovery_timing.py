@@ -22,7 +22,6 @@ python sls_bench/recovery_timing.py [--users 40] [--rounds 12] [--seed 1] [--ser
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import statistics
 import tempfile
@@ -33,6 +32,7 @@ from typing import Any
 
 from sls_bench.flow import Caller, Http
 from sls_bench.redis_stats import client_reads
+from sls_bench.report import emit
 from sls_bench.servers import start_sls
 from sls_bench.step_cost import Wsgi
 from sls_server import create_app
@@ -178,11 +178,7 @@ def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> N
     parser.add_argument("--json", action="store_true", help="the report as JSON")
     options = parser.parse_args(argv)
     report = measure(options.users, options.rounds, options.seed, options.serve)
-    if options.json:
-        out(json.dumps(report))
-    else:
-        for line in table(report):
-            out(line)
+    emit(report, options.json, table, out)
 
 
 if __name__ == "__main__":

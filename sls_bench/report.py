@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import statistics
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from rich.console import Group, RenderableType
@@ -203,3 +205,18 @@ def _by_round(ratios: list[float], digits: int, why: str) -> list[Text]:
             f"{ordered[0]:.{digits}f} to {ordered[-1]:.{digits}f}: {why})"
         )
     ]
+
+
+def emit(
+    report: dict[str, Any],
+    as_json: bool,
+    table: Callable[[dict[str, Any]], Iterable[str]],
+    out: Callable[[str], None],
+) -> None:
+    """A measuring module's report, as its ``main`` prints it: the JSON on one line (``--json``), else its
+    ``table``'s lines."""
+    if as_json:
+        out(json.dumps(report))
+        return
+    for line in table(report):
+        out(line)

@@ -41,6 +41,7 @@ from flask import Flask
 from sls_bench.cost_meters import Budget, RoundTrips, profile_rows, time_parts
 from sls_bench.flow import STEPS, one_flow
 from sls_bench.redis_stats import RedisCounters
+from sls_bench.report import emit
 from sls_bench.seed import Seeder
 from sls_server.store.embedded import EmbeddedRedis
 
@@ -208,11 +209,7 @@ def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> N
     if budget is not None:
         time_parts(budget)
     report = measure(options.flows, options.blocks, budget, options.profile)
-    if options.json:
-        out(json.dumps(report))
-    else:
-        for line in table(report):
-            out(line)
+    emit(report, options.json, table, out)
 
 
 if __name__ == "__main__":

@@ -67,7 +67,14 @@ class ScenarioFile(pytest.File):
         yield item
 
 
-class ScenarioItem(pytest.Item):
+class _AtScenarioFile(pytest.Item):
+    """An item that is one scenario file: pytest reports it at the file, named as the scenario."""
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, f"scenario {self.name}"
+
+
+class ScenarioItem(_AtScenarioFile):
     def __init__(self, *, scenario: Scenario, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.scenario = scenario
@@ -117,9 +124,6 @@ class ScenarioItem(pytest.Item):
             )
         return str(super().repr_failure(excinfo))
 
-    def reportinfo(self) -> tuple[Path, int, str]:
-        return self.path, 0, f"scenario {self.name}"
-
 
 def _invalid(problem: ScenarioInvalid) -> str:
     """Its first problem on the first line (what pytest's short summary shows, after the node id that names
@@ -130,7 +134,7 @@ def _invalid(problem: ScenarioInvalid) -> str:
     return f"{said}{f' (and {more} more)' if more else ''}\n{problem}"
 
 
-class InvalidScenarioItem(pytest.Item):
+class InvalidScenarioItem(_AtScenarioFile):
     """A file that is not a valid scenario: an error at setup listing its problems (FILE:LINE:COLUMN), named
     as the scenario it means to be (``loader.invalid_name``)."""
 
@@ -143,9 +147,6 @@ class InvalidScenarioItem(pytest.Item):
 
     def runtest(self) -> None:  # never reached: setup fails
         raise AssertionError("an invalid scenario cannot run")
-
-    def reportinfo(self) -> tuple[Path, int, str]:
-        return self.path, 0, f"scenario {self.name}"
 
 
 def session_target(config: pytest.Config) -> Any:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from conftest import trail
 from flask.testing import FlaskClient
 
 PASSWORD = "Amber-Falcon-Ibkey-17"
@@ -61,6 +62,12 @@ class World:
         assert done.get_json()["status"] == "active"
         return device_id
 
+    def activated_user(self, name: str, platform: str) -> str:
+        """A new user (:meth:`user`) with an active IB Key on a new phone (:meth:`activated`); the phone's id:
+        the setup most IB Key tests start from."""
+        self.user(name)
+        return self.activated(name, platform)
+
     def login(self, name: str) -> dict[str, Any]:
         started = self.client.post("/api/v1/auth/login", json={"username": name, "password": PASSWORD})
         assert started.status_code == 200, started.get_json()
@@ -98,10 +105,7 @@ class World:
         assert put.status_code == 200, put.get_json()
 
     def events(self, type_: str, user: str | None = None) -> list[dict[str, Any]]:
-        query = {"type": type_, **({"user": user} if user else {})}
-        page = self.client.get("/admin/v1/events", query_string=query, headers=self.headers)
-        assert page.status_code == 200, page.get_json()
-        return page.get_json()["events"]  # type: ignore[no-any-return]
+        return trail(self.client, self.headers, type_, **({"user": user} if user else {}))  # type: ignore[no-any-return]
 
     def device(self, name: str, device_id: str) -> dict[str, Any]:
         listed = self.client.get(f"/admin/v1/users/{name}/devices", headers=self.headers).get_json()

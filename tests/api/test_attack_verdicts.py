@@ -32,8 +32,7 @@ def test_a_relayed_ib_key_challenge_response_gets_the_attacker_in(
 ) -> None:
     """Roaming, the login asks for IB Key's challenge/response: what her app shows is typed and relayed."""
     world = IbkeyWorld(client, admin_headers)
-    world.user("alice")
-    world.activated("alice", "android")
+    world.activated_user("alice", "android")
     roaming = client.put(f"/sim/v1/phones/{PHONES['alice']}/conditions", json={"roaming": True})
     assert roaming.status_code == 200, roaming.get_json()
     result = relay(client, admin_headers, "alice", IBKEY_PASSWORD)

@@ -29,8 +29,7 @@ def test_push_bombing_a_victim_still_locked_by_a_brute_force_is_not_run(
     client: FlaskClient, admin_headers: dict[str, str]
 ) -> None:
     world = IbkeyWorld(client, admin_headers)
-    world.user("alice")
-    world.activated("alice", "android")
+    world.activated_user("alice", "android")
     assert attack(client, "brute_force", "alice")["outcomes"]["account_locked"] > 0
     before = lock_state(client, admin_headers, "alice")
 

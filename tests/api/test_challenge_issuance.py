@@ -81,8 +81,7 @@ def test_the_limit_counts_per_user_across_cards_and_per_card_across_users(app_co
 
 def test_ibkey_challenge_mode_is_limited_too(app_config: dict[str, Any]) -> None:
     world = World(server(app_config, CHALLENGE_ISSUE_LIMIT=2), ADMIN)
-    world.user("alice")
-    world.activated("alice", "android")
+    world.activated_user("alice", "android")
     world.roam("alice")  # no push while roaming: the app answers a challenge
     for _ in range(2):
         assert world.login("alice")["factor"]["mode"] == "challenge"

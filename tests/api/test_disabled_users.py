@@ -38,8 +38,7 @@ def test_a_push_approved_before_disabling_hands_out_no_session(
     client: FlaskClient, admin_headers: dict[str, str]
 ) -> None:
     world = World(client, admin_headers)
-    world.user("alice")
-    phone = world.activated("alice", "ios")
+    phone = world.activated_user("alice", "ios")
     started, note = push_login(world, "alice", phone)
     assert world.approve(phone, note, started["factor"]["match"], biometric=True).status_code == 200
     _disable(client, admin_headers)
@@ -55,8 +54,7 @@ def test_a_pending_push_polled_after_disabling_is_refused_at_once(
     (the answer its collection gives), rather than "pending" until it expires; enabling the user again does
     not revive it."""
     world = World(client, admin_headers)
-    world.user("alice")
-    phone = world.activated("alice", "ios")
+    phone = world.activated_user("alice", "ios")
     started, _ = push_login(world, "alice", phone)
     path = f"/api/v1/auth/login/{started['txn_id']}"
     assert client.get(path).get_json()["state"] == "pending"

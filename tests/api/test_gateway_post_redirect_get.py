@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from conftest import trail
 from flask.testing import FlaskClient
 from gateway_kit import GatewayBrowser, error_text, make_user
 
@@ -22,11 +23,6 @@ def gw(app_config: dict[str, Any]) -> FlaskClient:
     return create_app({**app_config, "GATEWAY": True}).test_client()
 
 
-def _events(client: FlaskClient, admin_headers: dict[str, str], type_: str) -> int:
-    path = f"/admin/v1/events?type={type_}&limit=100"
-    return len(client.get(path, headers=admin_headers).get_json()["events"])
-
-
 def test_a_wrong_password_redirects_to_the_form_which_says_so_once(
     gw: FlaskClient, admin_headers: dict[str, str]
 ) -> None:
@@ -35,7 +31,7 @@ def test_a_wrong_password_redirects_to_the_form_which_says_so_once(
     posted = browser.submit("carl", WRONG, paper=True)
     assert posted.status_code == 303 and posted.headers["Location"] == "/sso/Login"
     assert WRONG not in " ".join(posted.headers.getlist("Set-Cookie"))  # sealed, and never the password
-    assert _events(gw, admin_headers, "login.password_failed") == 1
+    assert len(trail(gw, admin_headers, "login.password_failed", limit=100)) == 1
 
     shown = gw.get("/sso/Login")
     html = shown.get_data(as_text=True)
@@ -47,7 +43,7 @@ def test_a_wrong_password_redirects_to_the_form_which_says_so_once(
     for _ in range(2):  # reloads: a clean form, nothing refused again, nothing sent
         again = gw.get("/sso/Login")
         assert again.status_code == 200 and error_text(again) == "" and 'value="carl"' not in again.text
-    assert _events(gw, admin_headers, "login.password_failed") == 1
+    assert len(trail(gw, admin_headers, "login.password_failed", limit=100)) == 1
 
 
 def test_a_wrong_code_redirects_to_the_form_which_says_failed_once(
@@ -59,14 +55,14 @@ def test_a_wrong_code_redirects_to_the_form_which_says_failed_once(
     wrong = "000000" if browser.latest_code("sid").get_data() != b"000000" else "111111"
     posted = browser.answer(path, wrong)
     assert posted.status_code == 303 and posted.headers["Location"] == "/sso/Login"
-    assert _events(gw, admin_headers, "login.second_factor_failed") == 1
+    assert len(trail(gw, admin_headers, "login.second_factor_failed", limit=100)) == 1
 
     shown = gw.get("/sso/Login")
     assert shown.status_code == 401 and error_text(shown) == "failed" and 'name="username"' in shown.text
     again = gw.get("/sso/Login")
     assert again.status_code == 200 and error_text(again) == ""
     assert gw.get(path).status_code == 303, "the ended login's step sends a reload to a clean form"
-    assert _events(gw, admin_headers, "login.second_factor_failed") == 1
+    assert len(trail(gw, admin_headers, "login.second_factor_failed", limit=100)) == 1
 
 
 def test_a_channel_not_offered_is_said_once_on_the_step_and_a_reload_sends_no_code(

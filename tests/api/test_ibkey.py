@@ -15,8 +15,7 @@ from sls_server.store import connect
 
 
 def test_push_approved_with_the_right_number_hands_the_session_out_once(world: World) -> None:
-    world.user("alice")
-    app = world.activated("alice", "android")
+    app = world.activated_user("alice", "android")
     started, note = push_login(world, "alice", app)
     match = started["factor"]["match"]
     assert len(match) == 2 and 10 <= int(match) <= 99
@@ -39,8 +38,7 @@ def test_a_push_the_app_sees_before_its_login_is_stored_is_kept(world: World, re
     """The push reaches the app in the login's own round trip, but before the login is stored (other keys,
     other slots): an app looking in between must not drop it as stale, or the login waits on a phone that
     never shows it (seen in a CI run). Here the login is taken away while the app looks, then put back."""
-    world.user("alice")
-    app = world.activated("alice", "android")
+    app = world.activated_user("alice", "android")
     started, note = push_login(world, "alice", app)
     redis = connect(redis_url)
     try:
@@ -59,8 +57,7 @@ def test_a_push_the_app_sees_before_its_login_is_stored_is_kept(world: World, re
 def test_a_signed_approval_with_the_wrong_number_ends_the_login(world: World) -> None:
     """Number matching stops an approval given without looking only if a wrong pick ends the login: with three
     numbers and three attempts, trying each in turn would always get in."""
-    world.user("alice")
-    app = world.activated("alice", "ios")
+    app = world.activated_user("alice", "ios")
     started, note = push_login(world, "alice", app)
     not_offered = world.approve(app, note, "100", biometric=True)
     assert not_offered.status_code == 400 and not_offered.get_json()["field"] == "match"
@@ -79,11 +76,9 @@ def test_a_signed_approval_with_the_wrong_number_ends_the_login(world: World) ->
 
 
 def test_a_resent_push_replaces_the_one_before_it(world: World) -> None:
-    world.user("alice")
-    app = world.activated("alice", "android")
+    app = world.activated_user("alice", "android")
     started, stale = push_login(world, "alice", app)
-    world.user("bob")
-    other_app = world.activated("bob", "android")
+    other_app = world.activated_user("bob", "android")
     _, bobs = push_login(world, "bob", other_app)
     resent = world.client.post(f"/api/v1/auth/login/{started['txn_id']}/factor", json={"type": "ibkey"})
     assert resent.status_code == 200, resent.get_json()
@@ -100,8 +95,7 @@ def test_a_resent_push_replaces_the_one_before_it(world: World) -> None:
 
 
 def test_deny_ends_the_login(world: World) -> None:
-    world.user("alice")
-    app = world.activated("alice", "android")
+    app = world.activated_user("alice", "android")
     started, note = push_login(world, "alice", app)
     wrong_pin = world.deny(app, note, pin="99zz")
     assert wrong_pin.status_code == 403 and wrong_pin.get_json()["error"] == "wrong_pin"
@@ -112,8 +106,7 @@ def test_deny_ends_the_login(world: World) -> None:
 
 
 def test_an_unanswered_push_expires(world: World, app: Flask) -> None:
-    world.user("alice")
-    phone = world.activated("alice", "ios")
+    phone = world.activated_user("alice", "ios")
     started, note = push_login(world, "alice", phone)
     ttl = app.extensions["sls"].settings.push_ttl
     move_clock(world.client, world.headers, ttl)
@@ -129,8 +122,7 @@ def test_past_three_pushes_in_ten_minutes_the_login_asks_for_a_challenge_instead
     """The push limit stops the buzzing, not the user: a login past it is answered in the app by
     challenge/response (the broker's "IB Key without notifications"), so a flood of pushes cannot lock the
     owner of the phone out."""
-    world.user("alice")
-    phone = world.activated("alice", "android")
+    phone = world.activated_user("alice", "android")
     nonces = {app.extensions["sls"].steps.load(world.login("alice")["txn_id"]).nonce for _ in range(3)}
     assert len(nonces) == 3 and all(len(bytes.fromhex(n)) == 32 for n in nonces)  # 256-bit, never reused
     fourth = world.login("alice")
@@ -167,8 +159,7 @@ def test_roaming_phone_gets_a_challenge_instead_of_a_push(world: World, platform
 
 
 def test_notifications_off_means_challenge_mode(world: World) -> None:
-    world.user("alice")
-    app = world.activated("alice", "android")
+    app = world.activated_user("alice", "android")
     off = world.client.put(f"/sim/v1/ibkey/{app}/settings", json={"notifications": False})
     assert off.status_code == 200 and off.get_json()["notifications"] is False
     started = world.login("alice")
@@ -204,8 +195,7 @@ def test_verify_identity_with_ib_key(world: World, platform: str) -> None:
 
 
 def test_verify_identity_by_push_approval(world: World) -> None:
-    world.user("alice")
-    app = world.activated("alice", "ios")
+    app = world.activated_user("alice", "ios")
     started, note = push_login(world, "alice", app)
     world.approve(app, note, started["factor"]["match"], biometric=True)
     auth = {"Authorization": f"Bearer {world.poll(started['txn_id'])['session']['token']}"}
@@ -227,8 +217,7 @@ def test_server_checks_the_signature_over_this_transaction(world: World, app: Fl
     """The server's own check, called directly: only the phone's key over this very transaction passes."""
     from sls_devices import ibkey
 
-    world.user("alice")
-    phone = world.activated("alice", "android")
+    phone = world.activated_user("alice", "android")
     core = app.extensions["sls"]
     factor = core.factors.get("ibkey")
     credential = core.ibkey._apps.load(phone)[0].state.users["alice"]
@@ -354,8 +343,7 @@ def test_a_response_to_a_push_step_is_a_documented_409_wrong_mode(world: World) 
     from spec_conformance import Conformance
 
     c = Conformance(world.client, world.client.get("/openapi.json").get_json())
-    world.user("alice")
-    app = world.activated("alice", "android")
+    app = world.activated_user("alice", "android")
     started, note = push_login(world, "alice", app)
     verify = "/api/v1/auth/login/{txn_id}/verify"
     refused = c.call("post", verify.format(**started), verify, 409, json={"response": "12345678"})

@@ -111,8 +111,7 @@ def test_activation_checks_the_password_and_the_platform_unlock(world: World) ->
 
 
 def test_migrating_to_a_new_phone_stops_the_old_one_at_once(world: World) -> None:
-    world.user("alice")
-    old = world.activated("alice", "android")
+    old = world.activated_user("alice", "android")
     started, note = push_login(world, "alice", old)  # a push waiting on the old phone
     new = world.enrol("alice", "ios")
     assert new["sent_to"] == "+1•••••••0001"  # the number the old one was activated with
@@ -170,8 +169,7 @@ def test_another_user_added_to_an_active_app_gets_pushes_there(world: World) -> 
 
 
 def test_revoked_ib_key_cannot_approve_in_the_same_second(world: World) -> None:
-    world.user("alice")
-    app = world.activated("alice", "ios")
+    app = world.activated_user("alice", "ios")
     started, note = push_login(world, "alice", app)
     revoked = world.client.delete(f"/admin/v1/users/alice/devices/{app}", headers=world.headers)
     assert revoked.status_code == 200
@@ -235,8 +233,7 @@ def _migrate(world: World, name: str, platform: str) -> Any:
 
 
 def test_migration_from_the_new_phone_texts_the_original_number(world: World) -> None:
-    world.user("alice")
-    old = world.activated("alice", "android")
+    old = world.activated_user("alice", "android")
     started = _migrate(world, "alice", "ios")
     assert started.status_code == 201, started.get_json()
     body = started.get_json()
@@ -248,8 +245,7 @@ def test_migration_from_the_new_phone_texts_the_original_number(world: World) ->
 
 def test_migration_with_an_active_card_is_confirmed_by_the_card_not_a_text(world: World) -> None:
     """The seed's exception: "Unless you have a physical security device active for your user"."""
-    world.user("alice")
-    old = world.activated("alice", "android")
+    old = world.activated_user("alice", "android")
     card = world.client.post(
         "/admin/v1/users/alice/devices", json={"type": "dscplus", "pin": "2468"}, headers=world.headers
     ).get_json()
@@ -292,8 +288,7 @@ def test_migrations_cost_texts_and_give_no_fresh_guesses(world: World) -> None:
     limits, with five fresh guesses each: now each migration counts against the send limits as Add User's
     does, and twenty wrong activation codes a day, whichever new IB Key, and none is judged, the right one
     included, until the day has passed (NIST SP 800-63B-4: a new code does not reset the count)."""
-    world.user("alice")
-    world.activated("alice", "android")
+    world.activated_user("alice", "android")
     started = [_migrate(world, "alice", "ios") for _ in range(7)]
     assert [s.status_code for s in started].count(201) < 7 and started[-1].status_code == 429
     pending = [s.get_json()["device_id"] for s in started if s.status_code == 201]

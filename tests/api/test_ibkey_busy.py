@@ -110,8 +110,7 @@ def test_an_activation_meeting_a_busy_older_ib_key_spends_no_code_and_replaces_n
 ) -> None:
     """A migration's new phone activated while the old phone's IB Key is busy: the code stays good, the new
     phone holds no keys, the old IB Key stays active; once free, the same code activates and replaces it."""
-    world.user("alice")
-    old = world.activated("alice", "android")
+    old = world.activated_user("alice", "android")
     started = world.client.post(
         "/sim/v1/ibkey/migrate", json={"username": "alice", "password": PASSWORD, "platform": "ios"}
     )
@@ -139,8 +138,7 @@ def test_a_migration_writes_the_new_phones_handset_with_the_device_in_one_step(
     """The handset was a second write after the enrolment, under the new device's turn: that turn kept by
     another request was a 429 with the device enrolled and its code texted. Written in the device's one
     create, the migration asks for no turn."""
-    world.user("alice")
-    world.activated("alice", "android")
+    world.activated_user("alice", "android")
     monkeypatch.setattr("sls_server.accounts.devices.new_device_id", lambda type_: "ibkey-next")
     taken(app, "device", "ibkey-next")
     body = {"username": "alice", "password": PASSWORD, "platform": "ios", "handset": "+15550100077"}

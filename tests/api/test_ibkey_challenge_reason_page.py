@@ -21,8 +21,7 @@ def test_after_too_many_pushes_the_page_says_why_it_asks_for_challenge_response(
     client: FlaskClient, admin_headers: dict[str, str]
 ) -> None:
     world = IbkeyWorld(client, admin_headers)
-    world.user("alice")
-    world.activated("alice", "android")
+    world.activated_user("alice", "android")
     for _ in range(client.application.extensions["sls"].settings.push_limit):
         assert world.login("alice")["factor"]["mode"] == "push"
     html = login_page_step(client, "alice")
@@ -35,8 +34,7 @@ def test_a_roaming_phone_s_login_page_says_no_notification_was_sent(
     client: FlaskClient, admin_headers: dict[str, str]
 ) -> None:
     world = IbkeyWorld(client, admin_headers)
-    world.user("alice")
-    world.activated("alice", "android")
+    world.activated_user("alice", "android")
     world.roam("alice")
     html = login_page_step(client, "alice")
     assert 'data-testid="ibkey-reason"' in html and "roaming" in html, html
@@ -44,7 +42,6 @@ def test_a_roaming_phone_s_login_page_says_no_notification_was_sent(
 
 def test_a_push_has_no_reason_line(client: FlaskClient, admin_headers: dict[str, str]) -> None:
     world = IbkeyWorld(client, admin_headers)
-    world.user("alice")
-    world.activated("alice", "android")
+    world.activated_user("alice", "android")
     html = login_page_step(client, "alice")
     assert 'data-testid="push-match"' in html and 'data-testid="ibkey-reason"' not in html

@@ -112,15 +112,13 @@ def test_touch_id_removed_and_set_up_again_in_the_iphones_settings(world: World)
 def test_the_iphones_settings_refuse_by_field(
     world: World, body: dict[str, Any], status: int, field: str
 ) -> None:
-    world.user("alice")
-    app = world.activated("alice", "ios")
+    app = world.activated_user("alice", "ios")
     refused = world.client.put(f"/sim/v1/ibkey/{app}/biometrics", json=body)
     assert refused.status_code == status and refused.get_json()["field"] == field, refused.get_json()
 
 
 def test_an_android_phone_has_no_touch_id_setting(world: World) -> None:
-    world.user("alice")
-    app = world.activated("alice", "android")
+    app = world.activated_user("alice", "android")
     refused = biometrics(world, app, False)
     assert refused.status_code == 400 and refused.get_json()["field"] == "pin"
 

@@ -10,8 +10,7 @@ from ibkey_world import PASSWORD, UNLOCK, World, ibkey_world, push_login  # noqa
 def test_the_app_drops_a_push_once_its_login_asks_for_a_challenge_instead(world: World, app: Flask) -> None:
     """ "Use Challenge/Response instead" on the login page: the app stops showing that login's push, which
     could only fail if tapped; another login's push stays."""
-    world.user("alice")
-    phone = world.activated("alice", "android")
+    phone = world.activated_user("alice", "android")
     started, note = push_login(world, "alice", phone)
     other, _ = push_login(world, "alice", phone)
     core = app.extensions["sls"]

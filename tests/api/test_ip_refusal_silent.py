@@ -12,7 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from conftest import ADMIN_TOKEN, EnrolledUser, move_clock
+from conftest import ADMIN_TOKEN, EnrolledUser, move_clock, trail
 from flask.testing import FlaskClient
 from ibkey_world import PASSWORD, PHONES, World
 from werkzeug.test import TestResponse
@@ -51,10 +51,6 @@ def answer(response: TestResponse) -> tuple[int, Any, list[tuple[str, str]]]:
     """Everything a client sees of an answer but what is this request's own."""
     headers = sorted((k, v) for k, v in response.headers.items() if k not in PER_REQUEST)
     return response.status_code, response.get_json(), headers
-
-
-def events(client: FlaskClient, type_: str) -> list[dict[str, Any]]:
-    return client.get(f"/admin/v1/events?type={type_}&limit=1000", headers=ADMIN).get_json()["events"]  # type: ignore[no-any-return]
 
 
 def three_names(client: FlaskClient, password: str) -> dict[str, Callable[[], TestResponse]]:
@@ -123,14 +119,19 @@ def test_racing_outsiders_lock_only_the_decoy_and_the_user_inside_still_logs_in(
     silent.environ_base["REMOTE_ADDR"] = INSIDE
     alice.log_in()  # the right password and the card from inside the list: in, whatever the flood
 
-    rejected = events(silent, "ip.rejected")  # the trail says what happened, once per window
+    # the trail says what happened, once per window
+    rejected = trail(silent, ADMIN, "ip.rejected", limit=1000)
     assert [(e["user"], e["ip"], e["result"]) for e in rejected] == [("alice", OUTSIDE, "login_refused")]
-    assert events(silent, "login.password_failed") == [], "no password was judged, so none failed"
+    assert trail(silent, ADMIN, "login.password_failed", limit=1000) == [], (
+        "no password was judged, so none failed"
+    )
     move_clock(silent, ADMIN, 60)  # the flood window closes: its count arrives as a summary
-    summaries = [e for e in events(silent, "events.summary") if e["detail"]["type"] == "ip.rejected"]
+    summaries = [
+        e for e in trail(silent, ADMIN, "events.summary", limit=1000) if e["detail"]["type"] == "ip.rejected"
+    ]
     assert [s["detail"]["count"] for s in summaries] == [49]
-    trail = silent.get("/admin/v1/events?limit=1000", headers=ADMIN).get_data(as_text=True)
-    assert alice.password not in trail and WRONG not in trail
+    raw = silent.get("/admin/v1/events?limit=1000", headers=ADMIN).get_data(as_text=True)
+    assert alice.password not in raw and WRONG not in raw
 
 
 def test_the_decoy_is_cleared_with_the_user_s_lock_and_with_the_user(silent: FlaskClient) -> None:

@@ -4,7 +4,7 @@ throttling, the known-address mitigation, and per-authenticator disabling."""
 from __future__ import annotations
 
 import pytest
-from conftest import ADMIN_TOKEN, EnrolledUser, move_clock
+from conftest import ADMIN_TOKEN, EnrolledUser, move_clock, trail
 from json_error_kit import told_to_wait
 
 from sls_server import create_app
@@ -22,10 +22,6 @@ def _login(user: EnrolledUser, password: str | None = None, ip: str = "198.51.10
 
 def _fail(user: EnrolledUser, times: int, ip: str = "198.51.100.7") -> list[int]:
     return [_login(user, "wrong-password-here", ip).status_code for _ in range(times)]
-
-
-def _events(client, type_):
-    return client.get(f"/admin/v1/events?type={type_}&limit=1000", headers=ADMIN).get_json()["events"]
 
 
 def _app(app_config, **extra):
@@ -49,7 +45,7 @@ def test_threshold_locks_and_even_the_right_password_is_refused(alice: EnrolledU
     }
     assert calls == []  # the password was not even checked
     assert locked.headers["Retry-After"] == "60", "the body's wait as RFC 9110's header too"
-    assert [e["user"] for e in _events(alice.client, "account.locked")] == ["alice"]
+    assert [e["user"] for e in trail(alice.client, ADMIN, "account.locked", limit=1000)] == ["alice"]
 
 
 def test_lock_expires_and_each_lock_waits_longer(alice: EnrolledUser) -> None:
@@ -98,7 +94,7 @@ def test_permanent_lock_needs_an_admin(app_config) -> None:
     assert status["locked"] is True and status["buckets"]["all"]["permanent"] is True
     assert client.post("/admin/v1/users/pat/unlock", headers=ADMIN).get_json()["locked"] is False
     assert _login(user).status_code == 200
-    assert [e["user"] for e in _events(client, "account.unlocked")] == ["pat"]
+    assert [e["user"] for e in trail(client, ADMIN, "account.unlocked", limit=1000)] == ["pat"]
 
 
 def test_unknown_users_lock_the_same_way(client) -> None:
@@ -160,7 +156,7 @@ def test_while_the_last_attempts_stay_in_flight_a_login_is_asked_to_retry_not_to
     status = client.get("/admin/v1/users/ivy/lockout", headers=ADMIN).get_json()
     assert status["locked"] is False
     assert all(bucket["failures"] == 0 for bucket in status["buckets"].values())
-    assert {e["result"] for e in _events(client, "login.refused")} == {"busy"}
+    assert {e["result"] for e in trail(client, ADMIN, "login.refused", limit=1000)} == {"busy"}
     store = client.application.extensions["sls"].store
     for attempt_id in held:
         store.lockout.release("ivy", "all", attempt_id=attempt_id)
@@ -234,7 +230,9 @@ def test_ten_wrong_responses_in_a_row_disable_the_card(alice: EnrolledUser, enro
         for _ in range(min(3, 10 - len(codes))):
             codes.append(alice.verify(started["txn_id"], _wrong(alice, started)).status_code)
     assert codes == [401] * 9 + [423]
-    assert [e["device_id"] for e in _events(alice.client, "device.locked")] == [alice.device_id]
+    assert [e["device_id"] for e in trail(alice.client, ADMIN, "device.locked", limit=1000)] == [
+        alice.device_id
+    ]
     blocked = alice.client.post("/api/v1/auth/login", json={"username": "alice", "password": alice.password})
     assert blocked.status_code == 423 and blocked.get_json()["error"] == "device_locked"
 
@@ -256,7 +254,7 @@ def test_asking_for_a_disabled_card_says_it_is_disabled_not_that_there_is_none(a
     all ("no usable authenticator of that type")."""
     app = alice.client.post("/admin/v1/users/alice/devices", json={"type": "totp"}, headers=ADMIN)
     assert app.status_code == 201, app.get_json()
-    while not _events(alice.client, "device.locked"):
+    while not trail(alice.client, ADMIN, "device.locked", limit=1000):
         started = alice.start_login()
         if started["factor"]["type"] != "dscplus":
             break

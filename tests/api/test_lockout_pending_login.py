@@ -128,8 +128,7 @@ def test_an_approved_push_is_not_collected_while_locked(
     client: FlaskClient, admin_headers: dict[str, str]
 ) -> None:
     world = World(client, admin_headers)
-    world.user("alice")
-    app_id = world.activated("alice", "android")
+    app_id = world.activated_user("alice", "android")
     started, note = push_login(world, "alice", app_id)
     approved = world.approve(app_id, note, started["factor"]["match"], **UNLOCK["android"])
     assert approved.status_code == 200, approved.get_json()

@@ -30,8 +30,7 @@ def test_the_start_answer_binds_the_login_with_a_token_and_a_scoped_cookie(alice
 
 
 def test_an_approved_push_goes_only_to_the_client_that_started_the_login(world: World, app: Flask) -> None:
-    world.user("alice")
-    phone = world.activated("alice", "android")
+    phone = world.activated_user("alice", "android")
     started, note = push_login(world, "alice", phone)
     assert world.approve(phone, note, started["factor"]["match"], pin="12ab").status_code == 200
 

@@ -7,7 +7,7 @@ import threading
 from typing import Any
 
 import pytest
-from conftest import ADMIN_TOKEN, EnrolledUser, words
+from conftest import ADMIN_TOKEN, EnrolledUser, trail, words
 from flask import Flask
 from flask.testing import FlaskClient
 from test_password_rehash import stored_hash
@@ -53,8 +53,7 @@ class PasswordUser(EnrolledUser):
         return started.status_code
 
     def events(self, type_: str) -> list[dict[str, Any]]:
-        got = self.client.get(f"/admin/v1/events?type={type_}&limit=1000", headers=ADMIN)
-        return got.get_json()["events"]  # type: ignore[no-any-return]
+        return trail(self.client, ADMIN, type_, limit=1000)  # type: ignore[no-any-return]
 
     def texts(self) -> list[dict[str, Any]]:
         return self.client.get(f"/sim/v1/phones/{PHONE}/messages").get_json()["messages"]  # type: ignore[no-any-return]

@@ -10,7 +10,7 @@ from typing import Any
 
 import page_forms
 import pytest
-from conftest import ADMIN_TOKEN, EnrolledUser, move_clock, words
+from conftest import ADMIN_TOKEN, EnrolledUser, move_clock, trail, words
 from flask.testing import FlaskClient
 from ibkey_world import PHONES, UNLOCK, World
 from json_error_kit import told_to_wait
@@ -59,8 +59,7 @@ class Rose(EnrolledUser):
         return str(started.get_json()["recovery_token"])
 
     def events(self, type_: str) -> list[dict[str, Any]]:
-        got = self.client.get(f"/admin/v1/events?type={type_}&limit=1000", headers=ADMIN)
-        return got.get_json()["events"]  # type: ignore[no-any-return]
+        return trail(self.client, ADMIN, type_, limit=1000)  # type: ignore[no-any-return]
 
 
 @pytest.fixture
@@ -196,8 +195,7 @@ def test_an_ib_key_user_approves_the_recovery_in_the_app(
 ) -> None:
     """The step is a push the app shows as an identity check, polled with the token alone."""
     world = World(client, admin_headers)
-    world.user("alice")
-    app = world.activated("alice", "android")
+    app = world.activated_user("alice", "android")
     token = client.post("/api/v1/auth/recovery", json={"username": "alice"}).get_json()["recovery_token"]
     code = next(
         m["code"]

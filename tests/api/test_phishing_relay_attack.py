@@ -80,8 +80,7 @@ def test_number_matching_stops_a_relayed_push_and_leaves_it_on_her_phone(
     client: FlaskClient, admin_headers: dict[str, str]
 ) -> None:
     world = IbkeyWorld(client, admin_headers)
-    world.user("alice")
-    app = world.activated("alice", "android")
+    app = world.activated_user("alice", "android")
     result = relay(client, admin_headers, "alice", IBKEY_PASSWORD)
     assert result["attacker_succeeded"] is False
     assert "number matching" in result["summary"] and "live proxy" in result["summary"]
@@ -168,8 +167,7 @@ def test_a_victim_whose_ib_key_app_is_locked_has_no_response_to_relay(
     """Her app locked itself after wrong PINs: it shows her no response for the challenge, so there is
     nothing to type into the copied page and the relay gets no further (as with a locked card)."""
     world = IbkeyWorld(client, admin_headers)
-    world.user("alice")
-    app = world.activated("alice", "android")
+    app = world.activated_user("alice", "android")
     world.roam("alice")  # a roaming phone is asked for challenge/response, which she would type
     for _ in range(PIN_ATTEMPTS):
         assert world.respond(app, "123456", username="alice", pin="0000").status_code == 403
@@ -188,8 +186,7 @@ def test_a_relay_right_after_push_bombing_says_the_push_limit_made_ib_key_ask_fo
     login with challenge/response, which she types, and the attacker gets in. The report said only that
     number matching stops a relay, as if it had failed; it now says why there was no push to match."""
     world = IbkeyWorld(client, admin_headers)
-    world.user("alice")
-    world.activated("alice", "android")
+    world.activated_user("alice", "android")
     bombed = attack(client, "push_bombing", "alice", IBKEY_PASSWORD)
     assert "challenge/response instead" in bombed["summary"], bombed["summary"]
     result = relay(client, admin_headers, "alice", IBKEY_PASSWORD)
@@ -202,8 +199,7 @@ def test_a_relay_on_a_roaming_phone_says_why_ib_key_sent_no_push(
     client: FlaskClient, admin_headers: dict[str, str]
 ) -> None:
     world = IbkeyWorld(client, admin_headers)
-    world.user("alice")
-    world.activated("alice", "android")
+    world.activated_user("alice", "android")
     world.roam("alice")
     result = relay(client, admin_headers, "alice", IBKEY_PASSWORD)
     assert result["verdict"] == "attacker_got_in", result["summary"]

@@ -28,8 +28,7 @@ def test_the_victim_approving_a_bombing_push_after_the_attack_lets_the_attacker_
     client: FlaskClient, admin_headers: dict[str, str]
 ) -> None:
     world = World(client, admin_headers)
-    world.user("alice")
-    app = world.activated("alice", "android")
+    app = world.activated_user("alice", "android")
     report = attack(client, "push_bombing", "alice", PASSWORD)
     assert report["verdict"] == "defences_held" and report["outcomes"]["push_sent"] == 3, report
     assert report["waiting"]["ip"] == PUSH_IP, report
@@ -45,8 +44,7 @@ def test_the_victim_approving_a_bombing_push_after_the_attack_lets_the_attacker_
 
 def test_a_wrong_pick_or_a_denial_lets_nobody_in(client: FlaskClient, admin_headers: dict[str, str]) -> None:
     world = World(client, admin_headers)
-    world.user("alice")
-    app = world.activated("alice", "android")
+    app = world.activated_user("alice", "android")
     attack(client, "push_bombing", "alice", PASSWORD)
     first, second = world.notifications(app)[:2]
     right = right_number(client, first["txn_id"])
@@ -61,8 +59,7 @@ def test_an_ordinary_login_approved_is_collected_by_its_own_client_only(
 ) -> None:
     """No attacker waits on the victim's own login: her approval leaves it for her page's poll."""
     world = World(client, admin_headers)
-    world.user("alice")
-    app = world.activated("alice", "android")
+    app = world.activated_user("alice", "android")
     started = world.login("alice")
     note = world.note_for(app, started["txn_id"])
     assert world.approve(app, note, started["factor"]["match"], pin="12ab").status_code == 200
@@ -77,8 +74,7 @@ def test_the_attacker_refused_when_the_victim_approves_is_in_the_trail_not_the_v
     ``attack.wait_refused`` from the attacker's address with its code, said in the feed's words, where it
     was dropped without a trace."""
     world = World(client, admin_headers)
-    world.user("alice")
-    app = world.activated("alice", "android")
+    app = world.activated_user("alice", "android")
     attack(client, "push_bombing", "alice", PASSWORD)
     allow = client.put(
         "/admin/v1/users/alice/ip-allowlist", json={"ip_allowlist": ["127.0.0.1"]}, headers=admin_headers
@@ -103,8 +99,7 @@ def test_a_deleted_users_waiting_logins_go_with_her(
     """The attacker's waiting logins are on the user's slot and went only at their TTL: deleted with her, in
     the deletion's one step, so nothing of her is left and a user made again under the name starts clean."""
     world = World(client, admin_headers)
-    world.user("alice")
-    world.activated("alice", "android")
+    world.activated_user("alice", "android")
     attack(client, "push_bombing", "alice", PASSWORD)
     assert any(key.endswith("{u:alice}:attacker_waits") for key in snapshot(redis_url))
     assert client.delete("/admin/v1/users/alice", headers=admin_headers).status_code == 200

@@ -15,8 +15,7 @@ COLLECT_GRACE_S = 30
 def test_an_approval_made_in_time_is_collected_within_the_grace_only(
     world: World, admin_headers: dict[str, str], late_s: int, collected: bool
 ) -> None:
-    world.user("alice")
-    app = world.activated("alice", "android")
+    app = world.activated_user("alice", "android")
     started, note = push_login(world, "alice", app)
     now = move_clock(world.client, admin_headers, 0)
     move_clock(world.client, admin_headers, started["expires_at"] - now - 1)  # the login's last second

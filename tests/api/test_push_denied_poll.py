@@ -17,8 +17,7 @@ POLL = "/api/v1/auth/login/{txn_id}"
 
 def test_a_denied_push_s_poll_says_denied_with_no_reason_for_good(world: World, spec: dict[str, Any]) -> None:
     """As the document says: ``denied``, no ``reason``, past the login's expiry too, and no new push."""
-    world.user("alice")
-    app = world.activated("alice", "android")
+    app = world.activated_user("alice", "android")
     started, note = push_login(world, "alice", app)
     assert world.deny(app, note, pin="12ab").status_code == 200
     c = Conformance(world.client, spec)
@@ -43,8 +42,7 @@ def test_a_response_sent_to_a_denied_push_login_is_told_it_was_denied(
     """A client that posts a response to a push login the user denied is told the login is over (401
     ``push_denied``, as the poll and a factor switch say), not 409 ``wrong_mode`` ("poll instead"), which sent
     it polling a login that had ended."""
-    world.user("alice")
-    app = world.activated("alice", "android")
+    app = world.activated_user("alice", "android")
     started, note = push_login(world, "alice", app)
     assert world.deny(app, note, pin="12ab").status_code == 200
     path = POLL.format(txn_id=started["txn_id"]) + "/verify"

@@ -29,8 +29,7 @@ def test_a_push_answer_carries_the_address_of_the_login_that_sent_it(world: Worl
     """``push.approved`` and ``push.denied`` name the login's address, as ``push.sent`` does, so the feed
     tells an approval of an attacker's login as the attacker's success; the phone's address is
     ``detail.answered_from``."""
-    world.user("alice")
-    app = world.activated("alice", "android")
+    app = world.activated_user("alice", "android")
     attacker = {"REMOTE_ADDR": "198.51.100.77"}
     for answer in ("approve", "deny"):
         started = world.client.post(

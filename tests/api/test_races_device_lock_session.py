@@ -362,8 +362,7 @@ def test_an_approval_checked_while_a_wrong_pick_disables_the_ib_key_is_refused(
     session."""
     app = _app(app_config, 1)
     world = World(app.test_client(), ADMIN)
-    world.user("alice")
-    phone = world.activated("alice", "ios")
+    phone = world.activated_user("alice", "ios")
     right, right_note = push_login(world, "alice", phone)
     other = World(app.test_client(), ADMIN)
     wrong, wrong_note = push_login(other, "alice", phone)

@@ -27,8 +27,7 @@ def _active_ib_keys(world: World) -> list[str]:
 def test_two_ib_keys_activated_at_once_leave_exactly_one_active(app: Flask, world: World) -> None:
     """Each round: two new phones' IB Keys activated at once. Exactly one is active after; one the race
     refused (409 ``activation_in_progress``) kept its code, and activating it again replaces the other."""
-    world.user("alice")
-    world.activated("alice", "android")
+    world.activated_user("alice", "android")
     wrong = 0
     for _ in range(ROUNDS):
         pending = []

@@ -112,8 +112,7 @@ def test_an_ib_key_revoked_after_it_approved_a_push_gives_the_poll_no_session(
 ) -> None:
     """Approved in the app, not yet collected by the login page's poll, then revoked: no session."""
     world = World(app.test_client(), admin_headers)
-    world.user("alice")
-    phone = world.activated("alice", "ios")
+    phone = world.activated_user("alice", "ios")
     started, note = push_login(world, "alice", phone)
     approved = world.approve(phone, note, started["factor"]["match"], **UNLOCK["ios"])
     assert approved.status_code == 200, approved.get_json()
@@ -130,8 +129,7 @@ def test_an_ib_key_replaced_by_a_new_phone_after_it_approved_a_push_gives_the_po
     """One smartphone per user: a new phone's activation replaces the old one, whose approval, not yet
     collected by the login's poll, then counts for nothing."""
     world = World(app.test_client(), admin_headers)
-    world.user("alice")
-    old = world.activated("alice", "ios")
+    old = world.activated_user("alice", "ios")
     started, note = push_login(world, "alice", old)
     approved = world.approve(old, note, started["factor"]["match"], **UNLOCK["ios"])
     assert approved.status_code == 200, approved.get_json()

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import redis
-from conftest import ADMIN_TOKEN, TOPOLOGY
+from conftest import ADMIN_TOKEN, TOPOLOGY, trail
 from flask.testing import FlaskClient
 
 from sls_bench.redis_stats import client_reads
@@ -70,13 +70,6 @@ def sent_by(redis_url: str, run: Callable[[], Any]) -> tuple[list[str], list[str
 def start(client: FlaskClient, name: str) -> None:
     answer = client.post("/api/v1/auth/recovery", json={"username": name})
     assert answer.status_code == 200 and answer.get_json()["state"] == "code_sent", answer.get_json()
-
-
-def events(client: FlaskClient) -> list[dict[str, Any]]:
-    found: list[dict[str, Any]] = client.get("/admin/v1/events?limit=1000", headers=ADMIN).get_json()[
-        "events"
-    ]
-    return found
 
 
 @pytest.fixture
@@ -153,10 +146,10 @@ def test_a_start_at_a_name_sent_no_text_costs_redis_what_a_users_does(
 def test_a_decoy_texts_no_phone_and_leaves_no_trace_of_the_name(limited: FlaskClient, redis_url: str) -> None:
     """A decoy's work goes to keys no name, number or handset reaches: no event is recorded (a login names no
     unknown name either), no key carries the name, and the one box its texts land in is no phone's."""
-    before = events(limited)
+    before = trail(limited, ADMIN, limit=1000)
     for _ in range(3):
         start(limited, "nobody-at-all")
-    assert events(limited) == before
+    assert trail(limited, ADMIN, limit=1000) == before
     store = redis.Redis.from_url(redis_url, decode_responses=True)
     try:
         assert [key for key in store.scan_iter() if "nobody-at-all" in key] == []

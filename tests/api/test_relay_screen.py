@@ -75,8 +75,7 @@ def test_a_relayed_push_waits_on_the_number_then_shows_number_matching_stop_it(
     client: FlaskClient, admin_headers: dict[str, str]
 ) -> None:
     world = IbkeyWorld(client, admin_headers)
-    world.user("alice")
-    app = world.activated("alice", "android")
+    app = world.activated_user("alice", "android")
     relay(client, admin_headers, "alice", IBKEY_PASSWORD)
     waiting = screen(client, admin_headers)
     note = world.notifications(app)[0]
@@ -96,8 +95,7 @@ def test_the_right_number_picked_lets_the_waiting_relay_in(
     client: FlaskClient, admin_headers: dict[str, str]
 ) -> None:
     world = IbkeyWorld(client, admin_headers)
-    world.user("alice")
-    app = world.activated("alice", "android")
+    app = world.activated_user("alice", "android")
     report = relay(client, admin_headers, "alice", IBKEY_PASSWORD)
     assert report["waiting"]["ip"] == RELAY_IP
     number = screen(client, admin_headers)["number"]
@@ -147,8 +145,7 @@ def test_a_late_pick_shows_the_sign_in_notice_it_texted_her(
     """Her pick comes after the relay's report, so the report could not quote the notice; the screen, read
     after her pick, quotes it (the one naming the relay's address) beside the attacker in."""
     world = IbkeyWorld(client, admin_headers)
-    world.user("alice")
-    app = world.activated("alice", "android")
+    app = world.activated_user("alice", "android")
     _signed_in_before(world, app, "alice")
     report = relay(client, admin_headers, "alice", IBKEY_PASSWORD)
     waiting = screen(client, admin_headers)
@@ -169,8 +166,7 @@ def test_a_late_pick_shows_a_notice_of_failed_attempts_that_names_no_address(
     came first: the relay's login texts her a notice of those alone, which names no address. The screen
     recognised the notice by the relay's address only, and left it out; it follows the relay's login now."""
     world = IbkeyWorld(client, admin_headers)
-    world.user("alice")
-    app = world.activated("alice", "android")
+    app = world.activated_user("alice", "android")
     for _ in range(3):
         wrong = client.post("/api/v1/auth/login", json={"username": "alice", "password": "not-hers-1A!"})
         assert wrong.status_code == 401, wrong.get_json()
@@ -191,8 +187,7 @@ def test_the_report_of_a_relayed_push_names_the_number_to_pick(
 ) -> None:
     """The console's report of the relay lacked the number the attacker's screen shows."""
     world = IbkeyWorld(client, admin_headers)
-    world.user("alice")
-    world.activated("alice", "android")
+    world.activated_user("alice", "android")
     report = relay(client, admin_headers, "alice", IBKEY_PASSWORD)
     number = screen(client, admin_headers)["number"]
     assert report["waiting"]["number"] == number
@@ -208,8 +203,7 @@ def test_recent_relays_are_kept_newest_first_each_followed_to_its_end(
     """The screen kept only the last relay: one still waiting on a victim's phone when the next was staged
     was gone, her pick never shown. The last five are kept, newest first, each read as it stands now."""
     world = IbkeyWorld(client, admin_headers)
-    world.user("alice")
-    app = world.activated("alice", "android")
+    app = world.activated_user("alice", "android")
     relay(client, admin_headers, "alice", IBKEY_PASSWORD)  # waits on her phone
     number = screen(client, admin_headers)["number"]
     victim(client, admin_headers, "carl", "dscplus", "+15555550101")

@@ -9,16 +9,10 @@ from html.parser import HTMLParser
 from typing import Any
 
 import pytest
-from conftest import EnrolledUser, move_clock
+from conftest import EnrolledUser, move_clock, trail
 from flask.testing import FlaskClient
 from page_forms import start_page_login
 from phone_world import Phone, sam_phone  # noqa: F401 - sam_phone: "sam"
-
-
-def _events(client: FlaskClient, admin_headers: dict[str, str]) -> list[dict[str, Any]]:
-    answer = client.get("/admin/v1/events?limit=1000", headers=admin_headers)
-    assert answer.status_code == 200, answer.get_json()
-    return answer.get_json()["events"]  # type: ignore[no-any-return]
 
 
 def test_a_password_never_expires(alice: EnrolledUser, admin_headers: dict[str, str]) -> None:
@@ -29,7 +23,7 @@ def test_a_password_never_expires(alice: EnrolledUser, admin_headers: dict[str, 
     assert started["state"] == "second_factor" and started["factor"]["type"] == "dscplus"
     done = alice.verify(started["txn_id"], alice.card_response(started["factor"]["challenge"]))
     assert done.status_code == 200 and done.get_json()["state"] == "authenticated", done.get_json()
-    assert not [e for e in _events(alice.client, admin_headers) if "expire" in e["type"]]
+    assert not [e for e in trail(alice.client, admin_headers, limit=1000) if "expire" in e["type"]]
 
 
 class _Inputs(HTMLParser):
@@ -150,7 +144,7 @@ def test_every_authentication_attempt_is_an_event_with_who_what_where_and_when(
     assert alice.client.post(path, json={"response": right}, environ_base=ip).status_code == 200
     attempts = {
         e["type"]: e
-        for e in _events(alice.client, admin_headers)
+        for e in trail(alice.client, admin_headers, limit=1000)
         if e["type"]
         in ("login.password_failed", "login.password_ok", "login.second_factor_failed", "login.succeeded")
     }

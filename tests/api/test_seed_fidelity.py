@@ -94,8 +94,7 @@ def test_a_login_asks_ib_key_for_challenge_response_instead_of_the_push(
     with the Challenge/Response method. The login page had a link for it; the API a client calls had no way
     to ask, though its answer declares `reason: requested`."""
     world = World(client, admin_headers)
-    world.user("alice")
-    app = world.activated("alice", "android")
+    app = world.activated_user("alice", "android")
     started, _ = push_login(world, "alice", app)
     url = f"/api/v1/auth/login/{started['txn_id']}/factor"
     wrong = client.post(url, json={"type": "sms", "mode": "challenge"})
@@ -114,8 +113,7 @@ def test_verify_your_identity_with_the_challenge_code_over_the_api(
     """ "How to verify your identity using your Secure Login Device": a Challenge Code is displayed with a
     passcode field; the user types it into IB Key. It used to take a roaming phone to get one."""
     world = World(client, admin_headers)
-    world.user("alice")
-    app = world.activated("alice", "android")
+    app = world.activated_user("alice", "android")
     auth = _logged_in_by_push(world, "alice", app)
     start = {"purpose": "withdrawal", "type": "ibkey", "mode": "challenge"}
     step = client.post("/api/v1/verify", json=start, headers=auth)
@@ -138,8 +136,7 @@ def test_verify_your_identity_page_offers_challenge_response_instead_of_the_push
     """The account page's "verify your identity" for an IB Key user: the push, and (as on the login page)
     "Use Challenge/Response instead", which shows the Challenge Code and a passcode field."""
     world = World(client, admin_headers)
-    world.user("alice")
-    app = world.activated("alice", "android")
+    app = world.activated_user("alice", "android")
     _logged_in_by_push(world, "alice", app)  # the poll also set the session cookie the pages use
     token = csrf(client.get("/account").get_data(as_text=True))
     asked = client.post("/account/withdrawal", data={"amount": "100", "currency": "USD", "csrf_token": token})

@@ -62,8 +62,7 @@ def test_ib_key_on_her_own_phone_stops_it_and_she_sees_the_check(
     client: FlaskClient, admin_headers: dict[str, str]
 ) -> None:
     world = IbkeyWorld(client, admin_headers)
-    world.user("bob")
-    app = world.activated("bob", "android")
+    app = world.activated_user("bob", "android")
     result = attack(client, "sim_swap_reset", "bob")
     assert result["verdict"] == "defences_held", result["summary"]
     assert "victim's own phone, where she can deny it" in result["summary"]

@@ -53,8 +53,7 @@ def a_world(client: FlaskClient, headers: dict[str, str]) -> dict[str, str]:
     )
     assert account.status_code == 201, account.get_json()
     world = World(client, headers)
-    world.user("alice")
-    app = world.activated("alice", "android")
+    app = world.activated_user("alice", "android")
     world.roam("alice", True)
     world.roam("alice", False)
     assert (

@@ -8,17 +8,12 @@ import json
 import re
 from collections.abc import Callable
 
-from conftest import ADMIN_TOKEN, EnrolledUser
-from flask.testing import FlaskClient
+from conftest import ADMIN_TOKEN, EnrolledUser, trail
 from page_forms import csrf
 from werkzeug.test import TestResponse
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 WRONG = "Not-The-Password-Marker-7731"
-
-
-def _events(client: FlaskClient, type_: str) -> list[dict]:
-    return client.get(f"/admin/v1/events?type={type_}&limit=1000", headers=ADMIN).get_json()["events"]
 
 
 def _ask_for_withdrawal(user: EnrolledUser) -> str:
@@ -44,7 +39,8 @@ def test_the_password_comes_before_the_challenge(alice: EnrolledUser) -> None:
     token = _ask_for_withdrawal(alice)
     asked = alice.client.get("/account/verify").get_data(as_text=True)
     assert 'data-testid="verify-password"' in asked and 'data-testid="step-challenge"' not in asked
-    assert _events(alice.client, "stepup.challenge_issued") == []  # no challenge before the password
+    # no challenge before the password
+    assert trail(alice.client, ADMIN, "stepup.challenge_issued", limit=1000) == []
 
     wrong = _confirm(alice, token, "alice", WRONG)
     assert wrong.status_code == 401
@@ -52,9 +48,9 @@ def test_the_password_comes_before_the_challenge(alice: EnrolledUser) -> None:
     assert "username or password you entered is incorrect" in said and 'aria-invalid="true"' in said
     assert 'value="alice"' in said  # the name stays typed, as on the login page
     assert 'data-testid="step-challenge"' not in said
-    failed = _events(alice.client, "stepup.password_failed")
+    failed = trail(alice.client, ADMIN, "stepup.password_failed", limit=1000)
     assert [e["user"] for e in failed] == ["alice"] and WRONG not in json.dumps(failed)
-    assert _events(alice.client, "stepup.challenge_issued") == []
+    assert trail(alice.client, ADMIN, "stepup.challenge_issued", limit=1000) == []
 
     right = _confirm(alice, token, "Alice", alice.password)  # names are case-insensitive, as at login
     challenged = right.get_data(as_text=True)
@@ -78,7 +74,7 @@ def test_a_wrong_password_there_counts_towards_the_lockout(alice: EnrolledUser) 
     assert locked.status_code == 423
     refused = _confirm(alice, token, "alice", alice.password)
     assert refused.status_code == 423 and "temporarily locked" in refused.get_data(as_text=True)
-    assert _events(alice.client, "stepup.challenge_issued") == []
+    assert trail(alice.client, ADMIN, "stepup.challenge_issued", limit=1000) == []
 
 
 def test_another_users_name_is_a_wrong_name_and_counts_against_nobody(
@@ -88,16 +84,17 @@ def test_another_users_name_is_a_wrong_name_and_counts_against_nobody(
     token = _ask_for_withdrawal(alice)
     other = _confirm(alice, token, "bob", bob.password)
     assert other.status_code == 401 and 'data-testid="step-challenge"' not in other.get_data(as_text=True)
-    failed = _events(alice.client, "stepup.password_failed")  # every attempt is an event, counted or not
+    # every attempt is an event, counted or not
+    failed = trail(alice.client, ADMIN, "stepup.password_failed", limit=1000)
     assert [(e["user"], e["detail"]) for e in failed] == [("alice", {"reason": "another_username"})]
     assert bob.password not in json.dumps(failed)
     lockout = alice.client.get("/admin/v1/users/bob/lockout", headers=ADMIN).get_json()
     assert not any(bucket["failures"] for bucket in lockout["buckets"].values())  # counted against nobody
-    assert _events(alice.client, "stepup.challenge_issued") == []
+    assert trail(alice.client, ADMIN, "stepup.challenge_issued", limit=1000) == []
 
 
 def test_an_empty_field_is_asked_for_again(alice: EnrolledUser) -> None:
     token = _ask_for_withdrawal(alice)
     empty = _confirm(alice, token, "alice", "")
     assert empty.status_code == 400 and "Enter your username and password." in empty.get_data(as_text=True)
-    assert _events(alice.client, "stepup.password_failed") == []
+    assert trail(alice.client, ADMIN, "stepup.password_failed", limit=1000) == []

@@ -57,8 +57,7 @@ def test_the_new_code_past_the_limit_is_neither_texted_nor_called(
 
 
 def test_the_push_past_the_limit_is_not_sent(world: World, admin_headers: dict[str, str]) -> None:
-    world.user("alice")
-    world.activated("alice", "android")
+    world.activated_user("alice", "android")
     started = world.login("alice")
     assert started["factor"]["mode"] == "push"
     switch = f"/api/v1/auth/login/{started['txn_id']}/factor"

@@ -57,8 +57,7 @@ def test_the_activation_lease_holds_when_the_clock_moves_past_it(
     trainer's +1 min twice, from another client) would let a second activation in beside it: two IB Keys
     active, or none. Here the second gets 409 ``activation_in_progress`` and spends nothing; a dead holder's
     lease ends within 30 real seconds (its TTL in Redis), whatever the app clock does."""
-    world.user("alice")
-    world.activated("alice", "android")
+    world.activated_user("alice", "android")
     first = world.enrol("alice", "ios")["device_id"]
     first_code = world.code(PHONES["alice"])
     second = world.enrol("alice", "ios")["device_id"]

@@ -25,8 +25,7 @@ def _switch(world: World, txn_id: str, type_: str) -> dict:  # type: ignore[type
 def test_a_push_sent_late_in_a_login_ends_with_it(
     world: World, admin_headers: dict[str, str], at_end: int
 ) -> None:
-    world.user("alice")
-    app = world.activated("alice", "ios")
+    app = world.activated_user("alice", "ios")
     card = world.client.post(
         "/admin/v1/users/alice/devices", json={"type": "dscplus", "pin": "1234"}, headers=admin_headers
     )

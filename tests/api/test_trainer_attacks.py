@@ -124,8 +124,7 @@ def test_push_bombing_an_ib_key_user_counts_the_pushes_and_the_limit(
     client: FlaskClient, admin_headers: dict[str, str]
 ) -> None:
     world = IbkeyWorld(client, admin_headers)
-    world.user("alice")
-    world.activated("alice", "android")
+    world.activated_user("alice", "android")
     limit = client.application.extensions["sls"].settings.push_limit
     result = attack(client, "push_bombing", "alice", IBKEY_PASSWORD)
     assert result["outcomes"]["push_sent"] == limit
@@ -176,8 +175,7 @@ def test_a_sim_swap_moves_an_ib_key_user_s_ib_key_to_the_attacker_through_migrat
     The report must not say the swap gains nothing, nor count the login it got in with as no attempt
     (it said "0 attempts" beside "logged_in")."""
     world = IbkeyWorld(client, admin_headers)
-    world.user("alice")
-    old = world.activated("alice", "android")
+    old = world.activated_user("alice", "android")
     result = attack(client, "sim_swap", "alice", IBKEY_PASSWORD)
     assert result["attacker_succeeded"] is True, result["summary"]
     assert result["outcomes"]["ibkey_moved"] == 1 and result["outcomes"]["logged_in"] == 1, result
@@ -192,8 +190,7 @@ def test_a_sim_swap_cannot_migrate_ib_key_past_an_active_card_and_names_it(
     client: FlaskClient, admin_headers: dict[str, str]
 ) -> None:
     world = IbkeyWorld(client, admin_headers)
-    world.user("alice")
-    old = world.activated("alice", "android")
+    old = world.activated_user("alice", "android")
     card = client.post(
         "/admin/v1/users/alice/devices", json={"type": "dscplus", "pin": "1234"}, headers=admin_headers
     )
@@ -240,8 +237,7 @@ def test_after_the_takeover_the_victims_phone_says_ib_key_moved(
     """The victim's phone page drew the attacker's app (their login requests and all) as if it were on
     the victim's phone: it now says IB Key moved to the other handset."""
     world = IbkeyWorld(client, admin_headers)
-    world.user("alice")
-    world.activated("alice", "android")
+    world.activated_user("alice", "android")
     assert attack(client, "sim_swap", "alice", IBKEY_PASSWORD)["attacker_succeeded"] is True
     shown = client.get("/sim/phone/alice/state").get_json()["ibkey"]
     assert shown["app"] is None and shown["moved_to"] == "attacker", shown

@@ -68,8 +68,7 @@ def test_an_ib_key_a_sim_swap_moved_to_the_attacker_is_flagged_in_its_user_s_row
     """After a staged SIM swap migrates a user's IB Key to the attacker's handset, every later login of hers
     is confirmed there; the row showed just "IB Key (IBKR Mobile)", as if nothing had happened."""
     world = IbkeyWorld(client, admin_headers)
-    world.user("alice")
-    world.activated("alice", "android")
+    world.activated_user("alice", "android")
     Console(client)
     before = row(client.get("/trainer/users").get_data(as_text=True), "alice")
     assert "attacker" not in before and "trainer-ibkey-taken-alice" not in before

@@ -60,8 +60,7 @@ def test_an_ib_key_app_whose_turn_another_keeps_is_busy_and_counts_no_pin(
     app: Flask, client: FlaskClient, admin_headers: dict[str, str], pauses: list[float]
 ) -> None:
     world = World(client, admin_headers)
-    world.user("alice")
-    phone = world.activated("alice", "android")
+    phone = world.activated_user("alice", "android")
     ibkey = app.extensions["sls"].store.ibkey
     assert ibkey.take_turn(phone, OTHER, lease_ms=60_000)
     answered = client.post(f"/sim/v1/ibkey/{phone}/respond", json={"pin": "zz99", "challenge": "123456"})
@@ -91,8 +90,7 @@ def test_racing_unlocks_of_one_app_check_each_pin_once(
     app: Flask, client: FlaskClient, admin_headers: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     world = World(client, admin_headers)
-    world.user("alice")
-    phone = world.activated("alice", "android")
+    phone = world.activated_user("alice", "android")
     checks: list[str] = []
     verify: Callable[[str, str], bool] = sls_devices.ibkey.verify_pin
 

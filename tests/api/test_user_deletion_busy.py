@@ -53,8 +53,7 @@ def valid(client: FlaskClient, token: str) -> bool:
 def alice_with_all(world: World) -> dict[str, str]:
     """alice with an IB Key on her phone (the app lists her), a DSC+ card, a session and two failed
     sign-ins counted against her name; their ids and her session's token."""
-    world.user("alice")
-    app = world.activated("alice", "android")
+    app = world.activated_user("alice", "android")
     held = {"token": session_of(world, "alice", app), "app": app, "card": card(world, "alice")}
     for _ in range(2):
         wrong = {"username": "alice", "password": "not-her-password"}
