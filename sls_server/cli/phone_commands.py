@@ -13,36 +13,17 @@ from typing import Any
 
 import click
 
-from sls_devices.phone import conditions_update
-
 from .admin_client import AdminClient, segment
 from .admin_commands import admin_options, server_errors, when
-from .output import EXIT_USAGE, CliError, HelpGroup, fields_table, note, print_json, print_renderable, table
+from .output import CliError, HelpGroup, note, print_json, print_renderable, table
+from .phone_network import conditions, phone_path, read_phone, restart
 from .reading import OutputFile
 from .sim_access import sim_client, sim_token_option
-
-
-def _path(number: str, what: str) -> str:
-    """The route for a handset; quoted, so ``+1555...`` reaches the server as a plus, not a space."""
-    return f"/sim/v1/phones/{segment(number)}/{what}"
-
-
-def _get(client: AdminClient, number: str, what: str) -> dict[str, Any]:
-    with server_errors():
-        return client.request("GET", _path(number, what))
 
 
 def _absolute(client: AdminClient, path: str | None) -> str | None:
     """The audio link as a URL to paste into a browser or curl (the server gives a path)."""
     return f"{client.url}{path}" if path else None
-
-
-def _show_phone(shown: dict[str, Any], title: str, as_json: bool) -> None:
-    """The server's JSON with --json, else the phone's fields as a table (its number is in ``title``)."""
-    if as_json:
-        print_json(shown)
-        return
-    print_renderable(fields_table(title, {key: value for key, value in shown.items() if key != "number"}))
 
 
 @click.group(cls=HelpGroup)
@@ -87,7 +68,7 @@ def inbox(
       CODE=$(sls phone inbox +15555550151 --code)   # the activation code, past the notice sent after it
       sls phone inbox attacker --json       # after a SIM swap: the attacker reads the code
     """
-    body = _get(sim_client(url, sim_token), number, "messages")
+    body = read_phone(sim_client(url, sim_token), number, "messages")
     if code_only:
         click.echo(newest_code(number, body))
         return
@@ -148,7 +129,7 @@ def calls(
       sls phone calls +15555550100
     """
     client = sim_client(url, sim_token)
-    body = _get(client, number, "calls")
+    body = read_phone(client, number, "calls")
     if as_json:
         print_json(body)
         return
@@ -167,113 +148,6 @@ def calls(
     print_renderable(table(f"calls to {number}", columns, rows, wrap=["transcript", "audio"]))
     if not found:
         note('no calls yet (ask for one at login: POST /api/v1/auth/login/<txn>/factor {"type": "voice"})')
-
-
-@phone.command("conditions")
-@click.argument("number")
-@click.option(
-    "--carrier-blocks-sms/--no-carrier-blocks-sms",
-    default=None,
-    help="The carrier drops texts to this number (voice callbacks still ring).",
-)
-@click.option(
-    "--roaming/--no-roaming",
-    default=None,
-    help="The phone is abroad: IB Key asks for challenge/response instead of a push.",
-)
-@click.option(
-    "--roaming-loses-every",
-    type=click.IntRange(min=0),  # the server judges the rest, and names the field
-    metavar="N",
-    help="While roaming, every Nth text is lost (1: all, 2: every second; 0: none).",
-)
-@click.option(
-    "--delay", type=int, metavar="SECONDS", help="Texts arrive this late, by the server's clock (0-3600)."
-)
-@click.option(
-    "--sim-swapped-to", metavar="HANDSET", help="Another handset now holds the SIM: it gets the texts."
-)
-@click.option(
-    "--restore-sim", is_flag=True, help="Give the SIM back to its subscriber (undo --sim-swapped-to)."
-)
-@click.option(
-    "--needs-restart/--no-needs-restart",
-    default=None,
-    help="The phone stops taking texts until restarted (`sls phone restart`); calls still ring.",
-)
-@admin_options
-@sim_token_option
-def conditions(
-    number: str,
-    carrier_blocks_sms: bool | None,
-    roaming: bool | None,
-    roaming_loses_every: int | None,
-    delay: int | None,
-    sim_swapped_to: str | None,
-    restore_sim: bool,
-    needs_restart: bool | None,
-    url: str | None,
-    admin_token: str | None,
-    sim_token: str | None,
-    as_json: bool,
-) -> None:
-    """Show or change a number's network conditions (GET/PUT /sim/v1/phones/<number>/conditions).
-
-    Options change only what they name; the rest stays as it is. Without options: show them.
-
-    \b
-    Examples:
-      sls phone conditions +15555550100
-      sls phone conditions +15555550100 --carrier-blocks-sms
-      sls phone conditions +15555550100 --delay 120
-      sls phone conditions +15555550100 --sim-swapped-to attacker   # then: sls phone inbox attacker
-      sls phone conditions +15555550100 --restore-sim --no-carrier-blocks-sms --delay 0
-      sls phone conditions +15555550100 --needs-restart      # then: sls phone restart +15555550100
-      sls phone conditions +15555550100 --roaming --roaming-loses-every 2   # abroad: every second text lost
-    """
-    if sim_swapped_to is not None and restore_sim:
-        raise CliError("--sim-swapped-to and --restore-sim: give one or the other", EXIT_USAGE)
-    client = sim_client(url, sim_token)
-    current = _get(client, number, "conditions")
-    changes: dict[str, Any] = {
-        "carrier_blocks_sms": carrier_blocks_sms,
-        "roaming": roaming,
-        "delivery_delay_s": delay,
-        "sim_swapped_to": sim_swapped_to,
-        "needs_restart": needs_restart,
-        "roaming_loses_every": roaming_loses_every,
-    }
-    changes = {key: value for key, value in changes.items() if value is not None}
-    if restore_sim:
-        changes["sim_swapped_to"] = None
-    shown = current
-    if changes:
-        body = conditions_update(current, changes)  # PUT replaces: the whole set
-        with server_errors():
-            shown = client.request("PUT", _path(number, "conditions"), body)
-    _show_phone(shown, f"network conditions of {shown.get('number', number)}", as_json)
-
-
-@phone.command("restart")
-@click.argument("number")
-@admin_options
-@sim_token_option
-def restart(
-    number: str, url: str | None, admin_token: str | None, sim_token: str | None, as_json: bool
-) -> None:
-    """Restart a phone that stopped taking texts (POST /sim/v1/phones/<number>/restart).
-
-    The broker's advice when texts stop arriving: power the phone down and on again. Texts come through
-    again; those sent meanwhile stay lost (ask for a new code). The other conditions stay.
-
-    \b
-    Example:
-      sls phone restart +15555550100
-    """
-    client = sim_client(url, sim_token)
-    with server_errors():
-        shown = client.request("POST", _path(number, "restart"), {})
-    _show_phone(shown, f"{shown.get('number', number)} restarted", as_json)
 
 
 @phone.command("audio")
@@ -307,9 +181,14 @@ def audio(
     """
     client = sim_client(url, sim_token)
     with server_errors():
-        wav = client.fetch("GET", _path(number, f"calls/{segment(call_id)}/audio"))
+        wav = client.fetch("GET", phone_path(number, f"calls/{segment(call_id)}/audio"))
     output.write_bytes(wav)
     if as_json:
         print_json({"number": number, "call_id": call_id, "saved": str(output), "bytes": len(wav)})
     else:
         click.echo(f"saved {len(wav)} bytes to {output}")
+
+
+# the phone's network state (conditions, restart) lives in phone_network; listed here with the rest
+phone.add_command(conditions)
+phone.add_command(restart)
