@@ -164,7 +164,11 @@ WORDS: dict[str, Say] = {
     "device.locked": lambda e: (
         f"{e.Whose} {e.factor} disabled after {e.d.get('failures', 'too many')} wrong codes"
     ),
-    "device.unlocked": lambda e: f"{e.Whose} {e.factor} enabled again",
+    "device.unlocked": lambda e: (
+        f"{e.Whose} {e.factor}: wrong-response strikes forgotten for {', '.join(map(str, struck))}"
+        if (struck := e.d.get("strikes_cleared"))
+        else f"{e.Whose} {e.factor} enabled again"
+    ),
     "card.pin_locked": lambda e: f"{e.Whose} card locked after too many wrong PINs",
     "card.reset": lambda e: f"{e.Whose} card reset",
     "challenge.rate_limited": lambda e: f"Too many codes asked for {e.whose} {e.factor}: no more for now",

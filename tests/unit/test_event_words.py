@@ -51,6 +51,12 @@ def event(kind: str, **fields: Any) -> dict[str, Any]:
         ),
         (
             event(
+                "device.unlocked", user="shared-sue", factor="dscplus", detail={"strikes_cleared": ["sid"]}
+            ),
+            "shared-sue's Digital Security Card+: wrong-response strikes forgotten for sid",
+        ),
+        (
+            event(
                 "account.locked",
                 user="totp-tom",
                 detail={"lock_number": 1, "bucket": "all", "failures": 5, "wait_s": 60},
