@@ -44,15 +44,17 @@ FORM_HEADER = "X-CSRF-Token"
 
 
 def own_origin() -> str:
-    return f"{request.scheme}://{request.host}".lower()
+    current = this_request()
+    return f"{current.scheme}://{current.host}".lower()
 
 
 def from_own_origin() -> bool:
     """What the browser says about where the request comes from; no browser header at all: not a browser."""
-    fetch_site = request.headers.get("Sec-Fetch-Site")
+    headers = this_request().headers
+    fetch_site = headers.get("Sec-Fetch-Site")
     if fetch_site is not None:
         return fetch_site.strip().lower() in OWN_SITE_FETCH
-    origin = request.headers.get("Origin")
+    origin = headers.get("Origin")
     if origin is not None:
         return origin.strip().lower() == own_origin()
     return True

@@ -25,10 +25,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import lru_cache
 
-from flask import Flask, request
+from flask import Flask
 
 from ..errors import InvalidRequest
 from ..hostnames import admitted, host_name, own_names
+from .common import this_request
 
 #: Probes that answer any host: nothing to read in them, nothing to drive.
 PROBES = frozenset({"/healthz", "/readyz"})
@@ -47,9 +48,11 @@ def register(app: Flask, allowed: Iterable[str]) -> None:
 
     @app.before_request
     def refuse_other_hosts() -> None:
-        if request.path in PROBES:
+        current = this_request()  # bound once: the proxy looks the request up on every read
+        if current.path in PROBES:
             return
-        name, ok = judged(request.headers.get("Host", request.host))  # as sent: werkzeug's drops a :80
+        sent = current.headers.get("Host")  # as sent: werkzeug's ``host`` drops a :80
+        name, ok = judged(current.host if sent is None else sent)
         if ok:
             return
         if name is None:

@@ -92,6 +92,24 @@ def test_an_events_json_sorts_keys_at_every_level_as_the_trail_always_held_them(
     assert Event.from_json(written) == event
 
 
+@pytest.mark.parametrize("present", range(64))
+def test_an_events_json_is_the_sorted_dump_of_its_published_form_whatever_it_holds(present: int) -> None:
+    """The fields laid out in name order (``Event.to_json``) give, byte for byte, what sorting every key of
+    the published form gave, with any of the optional fields absent."""
+    optional = {
+        "user": "dora",
+        "ip": "::1",
+        "factor": "totp",
+        "device_id": "dev_9",
+        "result": "ok",
+        "detail": {"b": [1, (2, {"d": None, "c": "é"})], "a": {"z": 0, "y": True}},
+    }
+    chosen = {name: value for bit, (name, value) in enumerate(optional.items()) if present >> bit & 1}
+    event = Event(7, "login.succeeded", **chosen)
+    expected = json.dumps(event.as_dict(), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert event.to_json() == expected
+
+
 def test_an_events_json_leaves_absent_fields_out() -> None:
     assert json.loads(Event(5, "clock.moved").to_json()) == {"at": 5, "type": "clock.moved"}
 

@@ -39,8 +39,31 @@ class Event:
         return {k: v for k, v in fields.items() if v is not None}
 
     def to_json(self) -> str:
-        """Compact, keys sorted by name at every level (what the trail has always held)."""
-        return to_json(_by_name(self.as_dict())).decode()
+        """Compact, keys sorted by name at every level (what the trail has always held).
+
+        The fields are laid out in that order here rather than built as :meth:`as_dict` and sorted: every
+        event recorded is encoded, and sorting the whole form each time cost about three times the encoding
+        (some 8 µs an event against 2.5 for a typical one); only ``detail`` is free, so only it is sorted."""
+        return to_json(self._sorted_form()).decode()
+
+    def _sorted_form(self) -> dict[str, Any]:
+        """:meth:`as_dict` with its keys in the order of their names (``at``, ``detail``, ``device_id``,
+        ``factor``, ``ip``, ``result``, ``type``, ``user``), and ``detail``'s at every level."""
+        form: dict[str, Any] = {"at": self.at}
+        if self.detail:
+            form["detail"] = _by_name(self.detail)
+        if self.device_id is not None:
+            form["device_id"] = self.device_id
+        if self.factor is not None:
+            form["factor"] = self.factor
+        if self.ip is not None:
+            form["ip"] = self.ip
+        if self.result is not None:
+            form["result"] = self.result
+        form["type"] = self.type
+        if self.user is not None:
+            form["user"] = self.user
+        return form
 
     @classmethod
     def from_json(cls, raw: str) -> Event:
@@ -75,10 +98,15 @@ class EventRecord:
         return {"id": self.id, **dict(sorted(self.event.as_dict().items()))}
 
 
+#: What :func:`_by_name` looks inside; anything else is written as it is.
+_NESTED = (dict, list, tuple)
+
+
 def _by_name(value: Any) -> Any:
-    """``value`` with every mapping in it ordered by key, as ``json.dumps(sort_keys=True)`` writes it."""
+    """``value`` with every mapping in it ordered by key, as ``json.dumps(sort_keys=True)`` writes it. A
+    scalar inside is taken as it is, without a call of its own (most of a detail's values are)."""
     if isinstance(value, dict):
-        return {k: _by_name(value[k]) for k in sorted(value)}
+        return {k: _by_name(v) if isinstance(v, _NESTED) else v for k, v in sorted(value.items())}
     if isinstance(value, list | tuple):
-        return [_by_name(item) for item in value]
+        return [_by_name(item) if isinstance(item, _NESTED) else item for item in value]
     return value
