@@ -1,0 +1,79 @@
+"""What the device-lock race tests share: a login on alice's card, its right and wrong answers, and a
+request made while the right one is being checked (the ``during_check`` fixture, which a test module takes in
+by importing ``arm_during_check``), so the race's window is hit every time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import pytest
+from conftest import ADMIN_TOKEN, EnrolledUser
+from flask import Flask
+from flask.testing import FlaskClient
+
+from sls_server import create_app
+
+ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
+Login = tuple[str, str, str]  # txn id, login token, the right response
+
+
+def app_with_limit(app_config: dict[str, Any], limit: int) -> Flask:
+    return create_app({**app_config, "DEVICE_FAILURE_LIMIT": limit})
+
+
+def started_on_card(user: EnrolledUser) -> Login:
+    started = user.start_login()
+    return started["txn_id"], started["login_token"], user.card_response(started["factor"]["challenge"])
+
+
+def wrong_response(response: str) -> str:
+    return f"{(int(response) + 1) % 10**8:08d}"
+
+
+def verify_answer(client: FlaskClient, login: Login, response: str) -> Any:
+    txn_id, token, _ = login
+    path = f"/api/v1/auth/login/{txn_id}/verify"
+    return client.post(path, json={"response": response}, headers={"X-Login-Token": token})
+
+
+@pytest.fixture(name="during_check")
+def arm_during_check(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., list[Any]]]:
+    """Arm ``then`` to run, to its answer, on another thread while the next card response is being checked
+    (after the verify read the card, before its session); the answers it gave."""
+    answers: list[Any] = []
+
+    def arm(app: Flask, then: Callable[[], Any]) -> list[Any]:
+        factor = app.extensions["sls"].factors.get("dscplus")
+        real = factor.check
+
+        def check_then(*args: Any, **kwargs: Any) -> bool:
+            right = bool(real(*args, **kwargs))
+            if not answers:  # once: the racing request's own check is not raced again
+                answers.append(None)
+                with ThreadPoolExecutor(1) as pool:
+                    answers[0] = pool.submit(then).result()
+            return right
+
+        monkeypatch.setattr(factor, "check", check_then)
+        return answers
+
+    yield arm
+
+
+def alices_card(client: FlaskClient) -> dict[str, Any]:
+    (card,) = client.get("/admin/v1/users/alice/devices", headers=ADMIN).get_json()["devices"]
+    return dict(card)
+
+
+def alices_sessions(client: FlaskClient) -> list[Any]:
+    listed = client.get("/admin/v1/users/alice/sessions", headers=ADMIN)
+    assert listed.status_code == 200, listed.get_json()
+    return list(listed.get_json()["sessions"])
+
+
+def login_state(client: FlaskClient, login: Login) -> str:
+    txn_id, token, _ = login
+    polled = client.get(f"/api/v1/auth/login/{txn_id}", headers={"X-Login-Token": token})
+    return str(polled.get_json()["state"])
