@@ -49,8 +49,11 @@ class DeviceLockout:
     def strikes(self, device: DeviceRecord, cleared: int = 0) -> DeviceStrikes:
         """What the script settling an answer on the user's slot judges the device by there
         (``lua/lib/device_strikes.lua``): a wrong response racing a right one and disabling the device after
-        the right one read it is seen in the same step that would settle the right one."""
-        return DeviceStrikes(self.limit, device.factor_failures, cleared)
+        the right one read it is seen in the same step that would settle the right one. A device read with
+        one user is judged with its version as read: shared since, that step refuses ('device_shared') for
+        the caller to ask it (:meth:`disabled_since_shared`)."""
+        alone_at = device.version if len(device.users) == 1 else -1
+        return DeviceStrikes(self.limit, device.factor_failures, cleared, alone_at)
 
     def disabled_by_another_user(self, device: DeviceRecord) -> bool:
         """For a device that, as read, more than one user holds (a shared card): is it disabled now? Asked on
@@ -58,8 +61,16 @@ class DeviceLockout:
         strikes the settling step judges are the answering user's, and another user's wrong responses strike
         theirs, so a lock those took since the read would go unseen there. A lock after this question is
         linearised after the right answer. A device one user holds is not asked about (False, no round trip):
-        every wrong response to it struck the strikes its settling step judges."""
-        return len(device.users) > 1 and self._repo.device_disabled(device.device_id)
+        every wrong response to it struck the strikes its settling step judges, unless it was shared since
+        (then that step says so: :meth:`disabled_since_shared`)."""
+        return len(device.users) > 1 and self.disabled_since_shared(device.device_id)
+
+    def disabled_since_shared(self, device_id: str) -> bool:
+        """The same question, for a device read with one user that the step settling the right answer found
+        shared since (the share's mark, ``lua/lib/device_strikes.lua``: 'device_shared'): the new user's
+        wrong responses struck their slot, not the answering user's. Asked only then, so a card that stays
+        one user's pays no round trip for it."""
+        return self._repo.device_disabled(device_id)
 
     def succeeded(self, device: DeviceRecord) -> int | None:
         """Clear the device's wrong responses (only if it had some, as read: no round trip otherwise); how

@@ -27,6 +27,7 @@ from .lockout_terms import BUCKET, raise_if_locked
 from .password_step import PasswordStep
 from .prompts import Prompts
 from .second_factor import SecondFactor
+from .session_refusals import SharedSinceRead
 from .session_state import Session
 from .sessions import SessionService
 from .step_trail import refusals_recorded
@@ -156,10 +157,17 @@ class LoginService:
             raise_if_locked(read.lock, now=now)
             self._sessions.refuse_if_busy(txn.username, now=now)
             strikes = self._steps.answer_unsettled(txn, response, now=now, ip=ip, read=read.device)
-            with refusals_recorded(self._events, txn, now=now, ip=ip):  # a racing answer took the login first
+
+            def finish(judged: DeviceStrikes | None) -> Authenticated:
                 return self._finish(
-                    txn, now=now, ip=ip, settle=True, strikes=strikes, default_device=read.default_device
+                    txn, now=now, ip=ip, settle=True, strikes=judged, default_device=read.default_device
                 )
+
+            with refusals_recorded(self._events, txn, now=now, ip=ip):  # a racing answer took the login first
+                try:
+                    return finish(strikes)
+                except SharedSinceRead:  # its card shared since the read as one user's: asked, then again
+                    return finish(self._steps.shared_since_read(txn, strikes))
 
     def status(
         self, txn_id: str, login_token: str | None, *, now: int, ip: str | None

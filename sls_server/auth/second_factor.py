@@ -127,6 +127,14 @@ class SecondFactor:
             raise DeviceLocked()
         return self._device_lockout.strikes(device, cleared)
 
+    def shared_since_read(self, txn: LoginTxn, strikes: DeviceStrikes | None) -> DeviceStrikes | None:
+        """The step's card, read as one user's, was shared since (the step settling its right answer found the
+        share's mark: 'device_shared'): asked on its own slot, as one read shared is, 423 when another user's
+        wrong responses disabled it; else what the settling step, tried again, judges it by."""
+        if self._device_lockout and self._device_lockout.disabled_since_shared(txn.device_id):
+            raise DeviceLocked()
+        return strikes.asked() if strikes else None
+
     def _checked(
         self,
         txn: LoginTxn,
@@ -250,15 +258,22 @@ class SecondFactor:
         outcome = "ok" if correct else "end" if ends else "bad"
         if correct and self._device_lockout and self._device_lockout.disabled_by_another_user(device):
             raise DeviceLocked()  # another user's wrong responses disabled the shared card since the read
-        status, left = self._store.logins.settle(
-            txn.txn_id,
-            now=now,
-            outcome=outcome,
-            ok_state=ok_state,
-            prompt=txn.prompt,
-            lock_bucket=lock_bucket,
-            strikes=self._device_lockout.strikes(device) if self._device_lockout else None,
-        )
+        strikes = self._device_lockout.strikes(device) if self._device_lockout else None
+
+        def settled(strikes: DeviceStrikes | None) -> tuple[str, int]:
+            return self._store.logins.settle(
+                txn.txn_id,
+                now=now,
+                outcome=outcome,
+                ok_state=ok_state,
+                prompt=txn.prompt,
+                lock_bucket=lock_bucket,
+                strikes=strikes,
+            )
+
+        status, left = settled(strikes)
+        if status == "device_shared":  # shared since the read as one user's: asked, as if read so
+            status, left = settled(self.shared_since_read(txn, strikes))
         if status == "locked":
             raise_locked(scripted_until(left), now=now)
         if status == "device_locked":  # disabled by a wrong response racing this one, after the read

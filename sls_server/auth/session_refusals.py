@@ -17,6 +17,12 @@ from .step_state import raise_for_status
 LOGIN_STATES = ("missing", "used", "dead", "revoked", "device_revoked", "switched", "expired")
 
 
+class SharedSinceRead(Exception):
+    """Not a refusal: the session's step found the login's card shared since its verify read it as one
+    user's ('device_shared', the share's mark): the caller asks the card (``SecondFactor.shared_since_read``)
+    and stores the session again."""
+
+
 def raise_for_stored(status: str, replaced: list[str], *, now: int) -> NoReturn:
     """The refusal of a session the script did not store (``status`` other than ``ok``); ``replaced``, the
     script's other answer, holds a lock's end when ``status`` is ``locked``."""
@@ -24,6 +30,8 @@ def raise_for_stored(status: str, replaced: list[str], *, now: int) -> NoReturn:
         raise_locked(scripted_until(int(replaced[0])), now=now)
     if status == "device_locked":  # the login's device, disabled by a wrong response after its verify read it
         raise DeviceLocked()
+    if status == "device_shared":
+        raise SharedSinceRead()
     if status == "refused":
         raise SessionActive()
     if status == "replaced":  # a rotation whose session a newer login replaced meanwhile

@@ -36,18 +36,26 @@ _DISABLED_SINCE_READ = -1
 class DeviceStrikes(NamedTuple):
     """What a script settling an answer on the user's slot needs to judge the answer's device there
     (``lua/lib/device_strikes.lua``): the limit of wrong responses, the device's own count of them as the
-    request read it, and how many of them a right answer cleared since (``device_success.lua``)."""
+    request read it, how many of them a right answer cleared since (``device_success.lua``), and
+    ``alone_at``: the device's version when the request read it with one user and did not ask its own slot
+    (-1 otherwise), so a share since (its mark) has the settling step answer 'device_shared'."""
 
     limit: int
     seen: int
     cleared: int = 0
+    alone_at: int = -1
 
     def args(self) -> list[int]:
-        return [self.limit, self.seen, self.cleared]
+        return [self.limit, self.seen, self.cleared, self.alone_at]
+
+    def asked(self) -> DeviceStrikes:
+        """These strikes once the device's own slot was asked whether it is disabled: a share's mark no
+        longer refuses the step."""
+        return self._replace(alone_at=-1)
 
 
 #: The arguments of a script that judges no device's strikes (no limit of wrong responses).
-NO_STRIKES: tuple[str | int, ...] = ("", 0, 0)
+NO_STRIKES: tuple[str | int, ...] = ("", 0, 0, -1)
 
 
 class Reservation(NamedTuple):
@@ -233,6 +241,15 @@ class LockoutRepo:
         gone is not (the revoke's own mark refuses its answers: ``logins_device_revoked.lua``)."""
         (found,), _ = self._scripts.together([("HGET", keys.device(device_id), "factor_locked")], [])
         return found is not None and text(found) == "1"
+
+    def mark_shared(self, device_id: str, users: tuple[str, ...], version: int) -> None:
+        """The share's mark on each of ``users``' slots (``device_shared_mark.lua``), answered (one round
+        trip), so it stands before the card's record, written next, names the user it is shared with: a
+        request that read the card at ``version`` or before as one user's is refused 'device_shared' by the
+        step settling its right answer, and asks the card (``lua/lib/device_strikes.lua``)."""
+        self._scripts.each_of(
+            [("device_shared_mark", [keys.user_device_strikes(user)], [device_id, version]) for user in users]
+        )
 
     def strikes_cleared(self, username: str, device_id: str, cleared: int) -> None:
         """``cleared`` of the user's strikes on the device go, as they went from its own count

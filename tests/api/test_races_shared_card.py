@@ -265,3 +265,96 @@ def test_an_unlock_that_cleared_only_strikes_says_so_and_is_recorded(
     assert [e["detail"] for e in events] == [{"strikes_cleared": ["alice"]}]
     assert client.post(path, headers=ADMIN).get_json()["strikes_cleared"] == []
     assert len(trail(client, ADMIN, "device.unlocked")) == 1
+
+
+def _shared_then_disabled(app: Any, alice: EnrolledUser, limit: int) -> Callable[[], list[str]]:
+    """What runs while alice's right answer is checked, her card hers alone as the step read it: the card
+    shared with bob (his own revoked), who gives the limit's worth of wrong responses and disables it; what
+    each of his was told."""
+
+    def run() -> list[str]:
+        other = app.test_client()
+        return _wrongs(other, _sharer(other, alice), limit)
+
+    return run
+
+
+@pytest.mark.parametrize("limit", [1, 2])
+def test_a_card_shared_while_its_one_users_answer_is_checked_and_disabled_by_the_sharer_gives_no_session(
+    app_config: dict[str, Any], during_check: Callable[..., list[Any]], limit: int
+) -> None:
+    """Alice's verify read her card with one user, so it did not ask the card's slot after the check; bob,
+    given the card meanwhile, disabled it with wrong responses that struck his slot, not hers. The share
+    marks her slot before the card names bob, and her session's step, finding the mark, has the card asked
+    (was 200: a session through a card disabled while her answer was checked)."""
+    app = app_with_limit(app_config, limit)
+    client = app.test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    right = started_on_card(alice)
+    raced = during_check(app, _shared_then_disabled(app, alice, limit))
+    done = verify_answer(client, right, right[2])
+    assert raced[0] == ["invalid_response"] * (limit - 1) + ["device_locked"]
+    assert done.status_code == 423 and done.get_json()["error"] == "device_locked", done.get_json()
+    assert not alices_sessions(client)
+    assert login_state(client, right) == "pending"
+    card = alices_card(client)
+    assert (card["factor_locked"], card["factor_failures"], card["shared_with"]) == (True, limit, ["bob"])
+
+
+def test_a_card_shared_while_its_one_users_answer_is_checked_still_logs_in_when_not_disabled(
+    app_config: dict[str, Any], during_check: Callable[..., list[Any]]
+) -> None:
+    """The mark has the card asked, not the answer refused: shared and guessed at short of the limit while
+    alice's answer is checked, the card stays enabled and she gets her session."""
+    app = app_with_limit(app_config, 2)
+    client = app.test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    right = started_on_card(alice)
+    raced = during_check(app, _shared_then_disabled(app, alice, 1))
+    done = verify_answer(client, right, right[2])
+    assert raced[0] == ["invalid_response"]
+    assert done.status_code == 200, done.get_json()
+
+
+def test_a_step_up_on_a_card_shared_and_disabled_while_it_is_checked_is_refused(
+    app_config: dict[str, Any], during_check: Callable[..., list[Any]]
+) -> None:
+    """The step-up's settling step (``login_verify.lua``, on alice's slot) finds the share's mark as the
+    session's does: the card is asked, and found disabled (was 200, a step-up through it)."""
+    app = app_with_limit(app_config, 1)
+    client = app.test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    bearer = {"Authorization": f"Bearer {alice.log_in()}"}
+    opened = client.post("/api/v1/verify", json={"purpose": "change_security"}, headers=bearer)
+    assert opened.status_code == 200, opened.get_json()
+    step = opened.get_json()
+    answer = alice.card_response(step["factor"]["challenge"])
+    raced = during_check(app, _shared_then_disabled(app, alice, 1))
+    done = client.post("/api/v1/verify", json={"txn_id": step["txn_id"], "response": answer}, headers=bearer)
+    assert raced[0] == ["device_locked"]
+    assert done.status_code == 423 and done.get_json()["error"] == "device_locked", done.get_json()
+    assert client.get("/api/v1/session", headers=bearer).status_code == 200  # not rotated: no step-up
+
+
+def test_a_recovery_on_a_card_shared_and_disabled_while_it_is_checked_is_refused(
+    app_config: dict[str, Any], during_check: Callable[..., list[Any]]
+) -> None:
+    """A password recovery's card step is settled as a step-up's: the share's mark has the card asked, and
+    the recovery stays unverified (was 200, and a new password)."""
+    app = app_with_limit(app_config, 1)
+    client = app.test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    phone = "+15555550126"
+    assert client.put("/admin/v1/users/alice/phone", json={"phone": phone}, headers=ADMIN).status_code == 200
+    token = client.post("/api/v1/auth/recovery", json={"username": "alice"}).get_json()["recovery_token"]
+    texts = client.get(f"/sim/v1/phones/{phone}/messages").get_json()["messages"]
+    code = next(m["code"] for m in texts if m["purpose"] == "password_recovery")
+    step = client.post("/api/v1/auth/recovery/code", json={"recovery_token": token, "code": code}).get_json()
+    assert step["factor"]["device_id"] == alice.device_id, step
+    answer = {"recovery_token": token, "response": alice.card_response(step["factor"]["challenge"])}
+    raced = during_check(app, _shared_then_disabled(app, alice, 1))
+    done = client.post("/api/v1/auth/recovery/verify", json=answer)
+    assert raced[0] == ["device_locked"]
+    assert done.status_code == 423 and done.get_json()["error"] == "device_locked", done.get_json()
+    new = {"recovery_token": token, "new_password": "Violet-Harbour-Lantern-42"}
+    assert client.post("/api/v1/auth/recovery/password", json=new).status_code == 401

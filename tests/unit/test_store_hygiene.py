@@ -152,6 +152,7 @@ def test_a_script_takes_in_the_helpers_it_names_and_judges_a_lock_one_way() -> N
     assert sorted(including["wrong_try"]) == ["phone_change_confirm.lua", "recovery_code.lua"]
     assert sorted(including["switch_refusal"]) == ["login_switch_commit.lua", "login_switch_reserve.lua"]
     assert sorted(including["device_strikes"]) == [
+        "device_shared_mark.lua",
         "device_strikes_clear.lua",
         "login_verify.lua",
         "session_create.lua",

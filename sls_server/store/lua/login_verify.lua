@@ -12,11 +12,14 @@
 -- as the request read it: a wrong answer is struck here before the device counts it (device_failure.lua),
 -- and a right one refused while the strikes stand at the limit: a wrong one that disabled the device after
 -- the right one read it holds, as the device's own lock would ('device_locked', nothing settled)
+-- ARGV[7] the card's version as the request read it with one user and did not ask its own slot (-1: read
+-- shared, or asked): shared since (the share's mark, lib/device_strikes.lua), a right answer is refused
+-- 'device_shared', nothing settled, for the caller to ask the card and settle it again
 -- KEYS[4] (optional) the lockout bucket the step's password was (or its request would be) counted in: while
 -- it is locked, no answer settles anything, right or wrong (a lock placed after the answer was read holds)
 -- Returns {status, attempts_left}: status is missing | used | dead | revoked | device_revoked (its device was
--- revoked or replaced since: logins_device_revoked.lua) | switched | expired | device_locked | ok | bad |
--- denied; or {'locked', until} (0: until an admin unlocks it).
+-- revoked or replaced since: logins_device_revoked.lua) | switched | expired | device_locked | device_shared |
+-- ok | bad | denied; or {'locked', until} (0: until an admin unlocks it).
 -- include: lock_refusal
 -- include: user_stands
 -- include: device_strikes
@@ -53,8 +56,14 @@ if KEYS[4] then
   end
 end
 local judged = ARGV[5] ~= '' and txn[5]
-if ARGV[2] == 'ok' and judged and device_strikes(KEYS[3], txn[5], ARGV[6]) >= tonumber(ARGV[5]) then
-  return {'device_locked', 0}
+if ARGV[2] == 'ok' and judged then
+  local strikes, shared = strikes_and_share(KEYS[3], txn[5], ARGV[6], tonumber(ARGV[7]))
+  if strikes >= tonumber(ARGV[5]) then
+    return {'device_locked', 0}
+  end
+  if shared then
+    return {'device_shared', 0}
+  end
 end
 if ARGV[2] == 'ok' then
   redis.call('HSET', KEYS[1], 'state', ARGV[3], 'settled_at', ARGV[1])

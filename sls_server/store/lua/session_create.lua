@@ -4,7 +4,7 @@
 -- KEYS[1] user hash   KEYS[2] the user's session index (zset: id -> absolute expiry)   KEYS[3] new session hash
 -- ARGV[1] now   ARGV[2] the user epoch the login began under
 -- ARGV[3] 'replace' | 'refuse' | 'allow' (the live ones stay) | 'rotate' (a step-up's new token: only ARGV[7] ends,
--- and its fresh step-ups, as found now, pass to the new one unless ARGV[15..] sets the same purpose: one a task
+-- and its fresh step-ups, as found now, pass to the new one unless ARGV[16..] sets the same purpose: one a task
 -- spent since the request read the session, as a withdrawal spends its own, is not brought back)
 -- ARGV[4] new session id   ARGV[5] its absolute expiry   ARGV[6] key prefix of the user's sessions
 -- ARGV[7] the session a rotation retires ('' = none)   ARGV[8] seconds Redis keeps the hash (memory only)
@@ -16,7 +16,10 @@
 -- the new one
 -- ARGV[12] with KEYS[5]: the limit of wrong responses per device ('' = none)   ARGV[13] the device's own count of
 -- them as the verify read it   ARGV[14] how many of them its right answer cleared since (device_success.lua)
--- ARGV[15..] field, value pairs of the new session
+-- ARGV[15] with KEYS[5]: the card's version as the verify read it with one user and did not ask its own slot
+-- (-1: read shared, or asked): shared since (the share's mark, lib/device_strikes.lua), no session is made, the
+-- login left as it is ('device_shared': the caller asks the card and tries again)
+-- ARGV[16..] field, value pairs of the new session
 -- KEYS[4] (optional) the login this session completes, its answer found right: settled in the same step, so
 -- racing right answers cannot both win, and a login refused a session (refuse, a disabled user) is not spent
 -- KEYS[5] (with KEYS[4]) the user's strikes on their devices (lib/device_strikes.lua): the wrong responses
@@ -30,7 +33,7 @@
 --         rotated it first) | {'retired'} (it ended)
 --       | with KEYS[4]: {'missing'} | {'used'} | {'dead'} | {'revoked'} | {'device_revoked'} (its device was
 --         revoked or replaced after the verify read it: logins_device_revoked.lua) | {'switched'} | {'expired'}
---       | with KEYS[5]: {'device_locked'}   | with KEYS[6]: {'locked', until} (0: until an admin unlocks it)
+--       | with KEYS[5]: {'device_locked'} | {'device_shared'}   | with KEYS[6]: {'locked', until} (0: until an admin unlocks it)
 -- include: lock_refusal
 -- include: device_strikes
 local now = tonumber(ARGV[1])
@@ -65,9 +68,13 @@ if KEYS[4] then
   txn_device = txn[4]
   if ARGV[12] ~= '' and txn[4] then
     local cleared = tonumber(ARGV[14])
-    if device_strikes(KEYS[5], txn[4], ARGV[13]) - cleared >= tonumber(ARGV[12]) then
+    local strikes, shared = strikes_and_share(KEYS[5], txn[4], ARGV[13], tonumber(ARGV[15]))
+    if strikes - cleared >= tonumber(ARGV[12]) then
       strikes_cleared(KEYS[5], txn[4], cleared)
       return {'device_locked'}
+    end
+    if shared then
+      return {'device_shared'}  -- nothing cleared: the step that settles it after the card is asked clears them
     end
   end
 end
@@ -150,7 +157,7 @@ if ARGV[3] == 'rotate' then
   redis.call('HSET', ARGV[6] .. ARGV[7], 'state', 'rotated', 'at', ARGV[1])
   redis.call('EXPIRE', ARGV[6] .. ARGV[7], tonumber(ARGV[11]))
 end
-redis.call('HSET', KEYS[3], unpack(ARGV, 15))
+redis.call('HSET', KEYS[3], unpack(ARGV, 16))
 for _, field in ipairs(carried) do
   redis.call('HSETNX', KEYS[3], field[1], field[2])
 end
