@@ -52,6 +52,22 @@ def test_a_verify_on_a_shared_card_asks_the_card_once_more(
     assert measured_flow(alice, redis_url) == {**BUDGET, "verify": BUDGET["verify"] + 1}
 
 
+@single_redis
+def test_a_verify_on_a_card_shared_and_taken_off_again_takes_a_one_user_cards_round_trips(
+    alice: EnrolledUser, redis_url: str, enrol: Callable[..., EnrolledUser], admin_headers: dict[str, str]
+) -> None:
+    """The share's mark stays on alice's slot after bob is taken off the card, but it names the card's version
+    before the share: her verifies read it at a later one, hers alone again, and are not sent to ask it."""
+    enrol("bob", "5678")
+    share = {"type": "dscplus", "share_device_id": alice.device_id}
+    shared = alice.client.post("/admin/v1/users/bob/devices", json=share, headers=admin_headers)
+    assert shared.status_code in (200, 201), shared.get_json()
+    off = alice.client.delete(f"/admin/v1/users/bob/devices/{alice.device_id}", headers=admin_headers)
+    assert off.status_code == 200, off.get_json()
+    flow(alice, lambda _, run: run())
+    assert measured_flow(alice, redis_url) == BUDGET
+
+
 def _another_worker(app_config: dict[str, Any], enrol: Callable[..., EnrolledUser]) -> FlaskClient:
     """A second app on the same Redis (a second worker): its connections, scripts and clock warmed by
     another user's flow, and no hints about alice."""
