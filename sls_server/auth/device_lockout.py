@@ -29,11 +29,12 @@ class DeviceLockout:
         self._events = events
         self.limit = limit
 
-    def failed(self, device: DeviceRecord, *, now: int, ip: str | None) -> bool:
-        """Count a wrong response against the device; True when the device is disabled: by this one, or by
-        others that raced it since it was read (then it is not counted: the count stops at the limit, and a
-        guess past it is refused as one after the lock is)."""
-        failures, outcome = self._repo.device_failed(device.device_id, limit=self.limit)
+    def failed(self, device: DeviceRecord, username: str, *, now: int, ip: str | None) -> bool:
+        """Count ``username``'s wrong response against the device; True when the device is disabled: by this
+        one, or by others that raced it since it was read (then it is not counted: the count stops at the
+        limit, and a guess past it is refused as one after the lock is). Not counted from a user taken off
+        the shared card since it was read: its one user left does not judge theirs."""
+        failures, outcome = self._repo.device_failed(device.device_id, username, limit=self.limit)
         if outcome == "disabled":
             self._events.record(
                 "device.locked",

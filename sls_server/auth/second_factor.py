@@ -288,7 +288,7 @@ class SecondFactor:
                 result="failure",
                 detail={"attempts_left": left},
             )
-            if self._device_lockout and self._device_lockout.failed(device, now=now, ip=ip):
+            if self._device_lockout and self._device_lockout.failed(device, txn.username, now=now, ip=ip):
                 raise DeviceLocked(attempts_left=0)
             if ok_state == "approved":  # an app's answer: no challenge, the number or signature is off
                 raise InvalidResponse(PUSH_MISMATCH, attempts_left=left)

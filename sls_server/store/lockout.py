@@ -222,10 +222,11 @@ class LockoutRepo:
         windows = [keys.ip_attempts(ip), *(window(ip) for window in _GUESS_WINDOWS.values())]
         return bool(self._r.delete(*windows))
 
-    def device_failed(self, device_id: str, *, limit: int) -> tuple[int, str]:
-        """A wrong response counted against the device, never past ``limit`` (``device_failure.lua``): (its
-        count, 'counted', 'disabled' by this one, 'locked' already so nothing counted, or 'missing')."""
-        failures, outcome = self._scripts("device_failure", [keys.device(device_id)], [limit])
+    def device_failed(self, device_id: str, username: str, *, limit: int) -> tuple[int, str]:
+        """A wrong response of ``username``'s counted against the device, never past ``limit``
+        (``device_failure.lua``): (its count, 'counted', 'disabled' by this one, 'locked' already so nothing
+        counted, or 'missing': gone, or no longer serving the user)."""
+        failures, outcome = self._scripts("device_failure", [keys.device(device_id)], [limit, username])
         return int(failures), str(outcome)
 
     def device_success(self, device_id: str) -> int | None:

@@ -3,6 +3,7 @@ and every user's strikes following the card's own count (see ``test_races_device
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -358,3 +359,62 @@ def test_a_recovery_on_a_card_shared_and_disabled_while_it_is_checked_is_refused
     assert done.status_code == 423 and done.get_json()["error"] == "device_locked", done.get_json()
     new = {"recovery_token": token, "new_password": "Violet-Harbour-Lantern-42"}
     assert client.post("/api/v1/auth/recovery/password", json=new).status_code == 401
+
+
+def test_a_wrong_response_landing_on_the_card_after_its_user_was_taken_off_does_not_disable_it(
+    app_config: dict[str, Any], during_check: Callable[..., list[Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bob's wrong response is settled on his slot while he holds the shared card, and counted on the card
+    only after he was taken off it, while alice's right answer, her card hers alone as read, is checked.
+    It disabled the card under her answer, which her strikes alone never saw (was 200: a session through a
+    disabled card). A wrong response now counts on the card only from a user it serves as it is counted."""
+    app = app_with_limit(app_config, 1)
+    client = app.test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    bob = _sharer(client, alice)
+    lockout = app.extensions["sls"].device_lockout
+    real, held, go = lockout.failed, threading.Event(), threading.Event()
+
+    def failed_later(*args: Any, **kwargs: Any) -> bool:
+        held.set()
+        assert go.wait(30)
+        return bool(real(*args, **kwargs))
+
+    monkeypatch.setattr(lockout, "failed", failed_later)
+    wrong = started_on_card(bob)
+    with ThreadPoolExecutor(1) as pool:
+        bobs = pool.submit(verify_answer, app.test_client(), wrong, wrong_response(wrong[2]))
+        assert held.wait(30)
+        off = client.delete(f"/admin/v1/users/bob/devices/{alice.device_id}", headers=ADMIN)
+        assert off.status_code == 200, off.get_json()
+        right = started_on_card(alice)
+        during_check(app, lambda: (go.set(), bobs.result())[1])
+        done = verify_answer(client, right, right[2])
+    assert done.status_code == 200, done.get_json()
+    card = alices_card(client)
+    assert (card["factor_locked"], card["factor_failures"], card["shared_with"]) == (False, 0, [])
+    assert bobs.result().get_json()["error"] == "invalid_response", bobs.result().get_json()
+
+
+def test_a_step_up_on_a_card_shared_and_taken_off_before_it_was_read_does_not_ask_the_card(
+    app_config: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The share's mark stays on alice's slot, naming the card's version before the share: her step-up reads
+    a later one, the card hers alone again, and its settling step does not send it to ask the card (a round
+    trip only a card shared since the read pays)."""
+    app = app_with_limit(app_config, 2)
+    client = app.test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    _sharer(client, alice)
+    off = client.delete(f"/admin/v1/users/bob/devices/{alice.device_id}", headers=ADMIN)
+    assert off.status_code == 200, off.get_json()
+    lockout = app.extensions["sls"].device_lockout
+    real, asked = lockout.disabled_since_shared, []
+
+    def asking(device_id: str) -> bool:
+        asked.append(device_id)
+        return bool(real(device_id))
+
+    monkeypatch.setattr(lockout, "disabled_since_shared", asking)
+    alice.step_up()
+    assert not asked

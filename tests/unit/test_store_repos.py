@@ -49,10 +49,11 @@ def test_devices_and_their_script_written_fields(store: Store) -> None:
     assert store.devices.get("ibkey-1") == device  # stored at version 0
     assert store.devices.update("ibkey-1", 0, {"handset": None, "push_enabled": False}) == "ok"
     assert store.devices.get("ibkey-1") == replace(device, version=1, handset=None, push_enabled=False)
-    assert store.lockout.device_failed("ibkey-1", limit=2) == (1, "counted")
-    assert store.lockout.device_failed("ibkey-1", limit=2) == (2, "disabled")
-    assert store.lockout.device_failed("ibkey-1", limit=2) == (2, "locked")  # never counted past the limit
-    assert store.lockout.device_failed("gone", limit=2) == (0, "missing")
+    assert store.lockout.device_failed("ibkey-1", "bob", limit=2) == (0, "missing")  # not bob's: uncounted
+    assert store.lockout.device_failed("ibkey-1", "alice", limit=2) == (1, "counted")
+    assert store.lockout.device_failed("ibkey-1", "alice", limit=2) == (2, "disabled")
+    assert store.lockout.device_failed("ibkey-1", "alice", limit=2) == (2, "locked")  # never past the limit
+    assert store.lockout.device_failed("gone", "alice", limit=2) == (0, "missing")
     failed = store.devices.get("ibkey-1")
     assert failed is not None and (failed.factor_failures, failed.factor_locked) == (2, True)
     assert store.totp.accept_step("ibkey-1", 5) and store.totp.last_step("ibkey-1") == 5

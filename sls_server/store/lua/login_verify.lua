@@ -12,7 +12,9 @@
 -- as the request read it: a wrong answer is struck here before the device counts it (device_failure.lua),
 -- and a right one refused while the strikes stand at the limit: a wrong one that disabled the device after
 -- the right one read it holds, as the device's own lock would ('device_locked', nothing settled)
--- ARGV[7] the card's version as the request read it with one user and did not ask its own slot (-1: read
+-- ARGV[7] how many of the device's count a right answer cleared (not read here: a step-up's answer is settled
+-- before its device's count is cleared, device_strikes_clear.lua)
+-- ARGV[8] the card's version as the request read it with one user and did not ask its own slot (-1: read
 -- shared, or asked): shared since (the share's mark, lib/device_strikes.lua), a right answer is refused
 -- 'device_shared', nothing settled, for the caller to ask the card and settle it again
 -- KEYS[4] (optional) the lockout bucket the step's password was (or its request would be) counted in: while
@@ -57,7 +59,7 @@ if KEYS[4] then
 end
 local judged = ARGV[5] ~= '' and txn[5]
 if ARGV[2] == 'ok' and judged then
-  local strikes, shared = strikes_and_share(KEYS[3], txn[5], ARGV[6], tonumber(ARGV[7]))
+  local strikes, shared = strikes_and_share(KEYS[3], txn[5], ARGV[6], tonumber(ARGV[8]))
   if strikes >= tonumber(ARGV[5]) then
     return {'device_locked', 0}
   end
