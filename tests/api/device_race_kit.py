@@ -77,3 +77,25 @@ def login_state(client: FlaskClient, login: Login) -> str:
     txn_id, token, _ = login
     polled = client.get(f"/api/v1/auth/login/{txn_id}", headers={"X-Login-Token": token})
     return str(polled.get_json()["state"])
+
+
+def sharer(client: FlaskClient, alice: EnrolledUser) -> EnrolledUser:
+    """Bob, whose one card is alice's, shared with him (his own revoked): his logins and step-ups answer on
+    it, with alice's PIN."""
+    bob = EnrolledUser(client, ADMIN, "bob", "5678")
+    share = {"type": "dscplus", "share_device_id": alice.device_id}
+    shared = client.post("/admin/v1/users/bob/devices", json=share, headers=ADMIN)
+    assert shared.status_code in (200, 201), shared.get_json()
+    revoked = client.delete(f"/admin/v1/users/bob/devices/{bob.device_id}", headers=ADMIN)
+    assert revoked.status_code == 200, revoked.get_json()
+    bob.device_id, bob.pin = alice.device_id, alice.pin
+    return bob
+
+
+def wrongs(client: FlaskClient, user: EnrolledUser, count: int) -> list[str]:
+    """``count`` wrong responses of the user's, each to a login of its own: what each was told."""
+    told = []
+    for _ in range(count):
+        spent = started_on_card(user)
+        told.append(str(verify_answer(client, spent, wrong_response(spent[2])).get_json()["error"]))
+    return told

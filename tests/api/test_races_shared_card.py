@@ -1,9 +1,9 @@
 """A card shared by several users: a right answer racing another user's wrong ones that disable the card,
-and every user's strikes following the card's own count (see ``test_races_device_lock_session``)."""
+and every user's strikes following the card's own count (see ``test_races_device_lock_session``; a card
+shared, or taken from a user, while a right answer is checked: ``test_races_card_shared_midway``)."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -18,11 +18,12 @@ from device_race_kit import (  # noqa: F401 - arm_during_check: the during_check
     app_with_limit,
     arm_during_check,
     login_state,
+    sharer,
     started_on_card,
     verify_answer,
     wrong_response,
+    wrongs,
 )
-from flask.testing import FlaskClient
 from ibkey_world import UNLOCK, World, push_login
 
 from sls_server.store import connect, keys
@@ -63,28 +64,6 @@ def test_a_sharer_checked_while_the_owner_disables_the_shared_card_gets_no_sessi
     assert not listed
 
 
-def _sharer(client: FlaskClient, alice: EnrolledUser) -> EnrolledUser:
-    """Bob, whose one card is alice's, shared with him (his own revoked): his logins and step-ups answer on
-    it, with alice's PIN."""
-    bob = EnrolledUser(client, ADMIN, "bob", "5678")
-    share = {"type": "dscplus", "share_device_id": alice.device_id}
-    shared = client.post("/admin/v1/users/bob/devices", json=share, headers=ADMIN)
-    assert shared.status_code in (200, 201), shared.get_json()
-    revoked = client.delete(f"/admin/v1/users/bob/devices/{bob.device_id}", headers=ADMIN)
-    assert revoked.status_code == 200, revoked.get_json()
-    bob.device_id, bob.pin = alice.device_id, alice.pin
-    return bob
-
-
-def _wrongs(client: FlaskClient, user: EnrolledUser, count: int) -> list[str]:
-    """``count`` wrong responses of the user's, each to a login of its own: what each was told."""
-    told = []
-    for _ in range(count):
-        spent = started_on_card(user)
-        told.append(str(verify_answer(client, spent, wrong_response(spent[2])).get_json()["error"]))
-    return told
-
-
 @pytest.mark.parametrize("limit", [1, 2])
 def test_a_sharer_checked_while_the_owner_disables_the_shared_card_from_no_count_gets_no_session(
     app_config: dict[str, Any], during_check: Callable[..., list[Any]], limit: int
@@ -96,9 +75,9 @@ def test_a_sharer_checked_while_the_owner_disables_the_shared_card_from_no_count
     app = app_with_limit(app_config, limit)
     client = app.test_client()
     alice = EnrolledUser(client, ADMIN, "alice", "1234")
-    bob = _sharer(client, alice)
+    bob = sharer(client, alice)
     right = started_on_card(bob)
-    raced = during_check(app, lambda: _wrongs(app.test_client(), alice, limit))
+    raced = during_check(app, lambda: wrongs(app.test_client(), alice, limit))
     done = verify_answer(client, right, right[2])
     assert raced[0] == ["invalid_response"] * (limit - 1) + ["device_locked"]
     assert done.status_code == 423 and done.get_json()["error"] == "device_locked", done.get_json()
@@ -117,9 +96,9 @@ def test_a_sharer_checked_while_the_owner_guesses_short_of_the_limit_logs_in(
     app = app_with_limit(app_config, 2)
     client = app.test_client()
     alice = EnrolledUser(client, ADMIN, "alice", "1234")
-    bob = _sharer(client, alice)
+    bob = sharer(client, alice)
     right = started_on_card(bob)
-    raced = during_check(app, lambda: _wrongs(app.test_client(), alice, 1))
+    raced = during_check(app, lambda: wrongs(app.test_client(), alice, 1))
     done = verify_answer(client, right, right[2])
     assert raced[0] == ["invalid_response"]
     assert done.status_code == 200, done.get_json()
@@ -133,14 +112,14 @@ def test_a_sharers_step_up_checked_while_the_owner_disables_the_shared_card_is_r
     app = app_with_limit(app_config, 1)
     client = app.test_client()
     alice = EnrolledUser(client, ADMIN, "alice", "1234")
-    bob = _sharer(client, alice)
+    bob = sharer(client, alice)
     bearer = {"Authorization": f"Bearer {bob.log_in()}"}
     opened = client.post("/api/v1/verify", json={"purpose": "change_security"}, headers=bearer)
     assert opened.status_code == 200, opened.get_json()
     step = opened.get_json()
     assert step["factor"]["device_id"] == alice.device_id, step
     answer = bob.card_response(step["factor"]["challenge"])
-    raced = during_check(app, lambda: _wrongs(app.test_client(), alice, 1))
+    raced = during_check(app, lambda: wrongs(app.test_client(), alice, 1))
     done = client.post("/api/v1/verify", json={"txn_id": step["txn_id"], "response": answer}, headers=bearer)
     assert raced[0] == ["device_locked"]
     assert done.status_code == 423 and done.get_json()["error"] == "device_locked", done.get_json()
@@ -191,9 +170,9 @@ def test_a_sharers_right_answers_clearing_the_owners_wrong_ones_do_not_lock_the_
     app = app_with_limit(app_config, 2)
     client = app.test_client()
     alice = EnrolledUser(client, ADMIN, "alice", "1234")
-    bob = _sharer(client, alice)
+    bob = sharer(client, alice)
     for _ in range(2):
-        assert _wrongs(client, alice, 1) == ["invalid_response"]
+        assert wrongs(client, alice, 1) == ["invalid_response"]
         assert bob.log_in()
     card = alices_card(client)
     assert (card["factor_locked"], card["factor_failures"]) == (False, 0)
@@ -212,8 +191,8 @@ def test_a_user_taken_off_a_card_and_given_it_again_answers_from_the_cards_own_c
     app = app_with_limit(app_config, 1)
     client = app.test_client()
     alice = EnrolledUser(client, ADMIN, "alice", "1234")
-    bob = _sharer(client, alice)
-    assert _wrongs(client, bob, 1) == ["device_locked"]
+    bob = sharer(client, alice)
+    assert wrongs(client, bob, 1) == ["device_locked"]
     off = client.delete(f"/admin/v1/users/bob/devices/{alice.device_id}", headers=ADMIN)
     assert off.status_code == 200, off.get_json()
     assert client.post(f"/admin/v1/devices/{alice.device_id}/unlock", headers=ADMIN).status_code == 200
@@ -266,155 +245,3 @@ def test_an_unlock_that_cleared_only_strikes_says_so_and_is_recorded(
     assert [e["detail"] for e in events] == [{"strikes_cleared": ["alice"]}]
     assert client.post(path, headers=ADMIN).get_json()["strikes_cleared"] == []
     assert len(trail(client, ADMIN, "device.unlocked")) == 1
-
-
-def _shared_then_disabled(app: Any, alice: EnrolledUser, limit: int) -> Callable[[], list[str]]:
-    """What runs while alice's right answer is checked, her card hers alone as the step read it: the card
-    shared with bob (his own revoked), who gives the limit's worth of wrong responses and disables it; what
-    each of his was told."""
-
-    def run() -> list[str]:
-        other = app.test_client()
-        return _wrongs(other, _sharer(other, alice), limit)
-
-    return run
-
-
-@pytest.mark.parametrize("limit", [1, 2])
-def test_a_card_shared_while_its_one_users_answer_is_checked_and_disabled_by_the_sharer_gives_no_session(
-    app_config: dict[str, Any], during_check: Callable[..., list[Any]], limit: int
-) -> None:
-    """Alice's verify read her card with one user, so it did not ask the card's slot after the check; bob,
-    given the card meanwhile, disabled it with wrong responses that struck his slot, not hers. The share
-    marks her slot before the card names bob, and her session's step, finding the mark, has the card asked
-    (was 200: a session through a card disabled while her answer was checked)."""
-    app = app_with_limit(app_config, limit)
-    client = app.test_client()
-    alice = EnrolledUser(client, ADMIN, "alice", "1234")
-    right = started_on_card(alice)
-    raced = during_check(app, _shared_then_disabled(app, alice, limit))
-    done = verify_answer(client, right, right[2])
-    assert raced[0] == ["invalid_response"] * (limit - 1) + ["device_locked"]
-    assert done.status_code == 423 and done.get_json()["error"] == "device_locked", done.get_json()
-    assert not alices_sessions(client)
-    assert login_state(client, right) == "pending"
-    card = alices_card(client)
-    assert (card["factor_locked"], card["factor_failures"], card["shared_with"]) == (True, limit, ["bob"])
-
-
-def test_a_card_shared_while_its_one_users_answer_is_checked_still_logs_in_when_not_disabled(
-    app_config: dict[str, Any], during_check: Callable[..., list[Any]]
-) -> None:
-    """The mark has the card asked, not the answer refused: shared and guessed at short of the limit while
-    alice's answer is checked, the card stays enabled and she gets her session."""
-    app = app_with_limit(app_config, 2)
-    client = app.test_client()
-    alice = EnrolledUser(client, ADMIN, "alice", "1234")
-    right = started_on_card(alice)
-    raced = during_check(app, _shared_then_disabled(app, alice, 1))
-    done = verify_answer(client, right, right[2])
-    assert raced[0] == ["invalid_response"]
-    assert done.status_code == 200, done.get_json()
-
-
-def test_a_step_up_on_a_card_shared_and_disabled_while_it_is_checked_is_refused(
-    app_config: dict[str, Any], during_check: Callable[..., list[Any]]
-) -> None:
-    """The step-up's settling step (``login_verify.lua``, on alice's slot) finds the share's mark as the
-    session's does: the card is asked, and found disabled (was 200, a step-up through it)."""
-    app = app_with_limit(app_config, 1)
-    client = app.test_client()
-    alice = EnrolledUser(client, ADMIN, "alice", "1234")
-    bearer = {"Authorization": f"Bearer {alice.log_in()}"}
-    opened = client.post("/api/v1/verify", json={"purpose": "change_security"}, headers=bearer)
-    assert opened.status_code == 200, opened.get_json()
-    step = opened.get_json()
-    answer = alice.card_response(step["factor"]["challenge"])
-    raced = during_check(app, _shared_then_disabled(app, alice, 1))
-    done = client.post("/api/v1/verify", json={"txn_id": step["txn_id"], "response": answer}, headers=bearer)
-    assert raced[0] == ["device_locked"]
-    assert done.status_code == 423 and done.get_json()["error"] == "device_locked", done.get_json()
-    assert client.get("/api/v1/session", headers=bearer).status_code == 200  # not rotated: no step-up
-
-
-def test_a_recovery_on_a_card_shared_and_disabled_while_it_is_checked_is_refused(
-    app_config: dict[str, Any], during_check: Callable[..., list[Any]]
-) -> None:
-    """A password recovery's card step is settled as a step-up's: the share's mark has the card asked, and
-    the recovery stays unverified (was 200, and a new password)."""
-    app = app_with_limit(app_config, 1)
-    client = app.test_client()
-    alice = EnrolledUser(client, ADMIN, "alice", "1234")
-    phone = "+15555550126"
-    assert client.put("/admin/v1/users/alice/phone", json={"phone": phone}, headers=ADMIN).status_code == 200
-    token = client.post("/api/v1/auth/recovery", json={"username": "alice"}).get_json()["recovery_token"]
-    texts = client.get(f"/sim/v1/phones/{phone}/messages").get_json()["messages"]
-    code = next(m["code"] for m in texts if m["purpose"] == "password_recovery")
-    step = client.post("/api/v1/auth/recovery/code", json={"recovery_token": token, "code": code}).get_json()
-    assert step["factor"]["device_id"] == alice.device_id, step
-    answer = {"recovery_token": token, "response": alice.card_response(step["factor"]["challenge"])}
-    raced = during_check(app, _shared_then_disabled(app, alice, 1))
-    done = client.post("/api/v1/auth/recovery/verify", json=answer)
-    assert raced[0] == ["device_locked"]
-    assert done.status_code == 423 and done.get_json()["error"] == "device_locked", done.get_json()
-    new = {"recovery_token": token, "new_password": "Violet-Harbour-Lantern-42"}
-    assert client.post("/api/v1/auth/recovery/password", json=new).status_code == 401
-
-
-def test_a_wrong_response_landing_on_the_card_after_its_user_was_taken_off_does_not_disable_it(
-    app_config: dict[str, Any], during_check: Callable[..., list[Any]], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Bob's wrong response is settled on his slot while he holds the shared card, and counted on the card
-    only after he was taken off it, while alice's right answer, her card hers alone as read, is checked.
-    It disabled the card under her answer, which her strikes alone never saw (was 200: a session through a
-    disabled card). A wrong response now counts on the card only from a user it serves as it is counted."""
-    app = app_with_limit(app_config, 1)
-    client = app.test_client()
-    alice = EnrolledUser(client, ADMIN, "alice", "1234")
-    bob = _sharer(client, alice)
-    lockout = app.extensions["sls"].device_lockout
-    real, held, go = lockout.failed, threading.Event(), threading.Event()
-
-    def failed_later(*args: Any, **kwargs: Any) -> bool:
-        held.set()
-        assert go.wait(30)
-        return bool(real(*args, **kwargs))
-
-    monkeypatch.setattr(lockout, "failed", failed_later)
-    wrong = started_on_card(bob)
-    with ThreadPoolExecutor(1) as pool:
-        bobs = pool.submit(verify_answer, app.test_client(), wrong, wrong_response(wrong[2]))
-        assert held.wait(30)
-        off = client.delete(f"/admin/v1/users/bob/devices/{alice.device_id}", headers=ADMIN)
-        assert off.status_code == 200, off.get_json()
-        right = started_on_card(alice)
-        during_check(app, lambda: (go.set(), bobs.result())[1])
-        done = verify_answer(client, right, right[2])
-    assert done.status_code == 200, done.get_json()
-    card = alices_card(client)
-    assert (card["factor_locked"], card["factor_failures"], card["shared_with"]) == (False, 0, [])
-    assert bobs.result().get_json()["error"] == "invalid_response", bobs.result().get_json()
-
-
-def test_a_step_up_on_a_card_shared_and_taken_off_before_it_was_read_does_not_ask_the_card(
-    app_config: dict[str, Any], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The share's mark stays on alice's slot, naming the card's version before the share: her step-up reads
-    a later one, the card hers alone again, and its settling step does not send it to ask the card (a round
-    trip only a card shared since the read pays)."""
-    app = app_with_limit(app_config, 2)
-    client = app.test_client()
-    alice = EnrolledUser(client, ADMIN, "alice", "1234")
-    _sharer(client, alice)
-    off = client.delete(f"/admin/v1/users/bob/devices/{alice.device_id}", headers=ADMIN)
-    assert off.status_code == 200, off.get_json()
-    lockout = app.extensions["sls"].device_lockout
-    real, asked = lockout.disabled_since_shared, []
-
-    def asking(device_id: str) -> bool:
-        asked.append(device_id)
-        return bool(real(device_id))
-
-    monkeypatch.setattr(lockout, "disabled_since_shared", asking)
-    alice.step_up()
-    assert not asked
