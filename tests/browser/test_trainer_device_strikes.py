@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from sls_server.config import Settings
 from sls_server.store import connect, keys
 
+from .a11y_kit import contrast_failures, small_targets, unnamed_controls
 from .pages_kit import World, log_in_over_the_api, sign_in_trainer
 
 
@@ -34,6 +35,7 @@ def test_a_users_strikes_on_an_enabled_card_are_shown_and_forgotten_from_the_con
     expect(page.get_by_test_id(f"trainer-device-carl-{card}")).not_to_contain_text("disabled")
     forget = page.get_by_test_id(f"trainer-device-unlock-carl-{card}")
     expect(forget).to_have_text("Forget strikes")
+    assert (contrast_failures(page), small_targets(page), unnamed_controls(page)) == ([], [], [])
     forget.click()
     expect(page.get_by_test_id("trainer-admin-status")).to_have_text(
         f"{card}: wrong-response strikes forgotten for carl; they may use it again."
