@@ -9,6 +9,7 @@ enrols, revokes and updates devices), so they live apart from it.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from typing import Any
 
 from ..store.records import DeviceRecord
@@ -27,9 +28,13 @@ def lapsed(device: DeviceRecord, now: int) -> bool:
     return device.lapsed_at is not None or (device.expires_at is not None and device.expires_at <= now)
 
 
-def public_device(record: DeviceRecord, *, now: int | None = None) -> dict[str, Any]:
+def public_device(
+    record: DeviceRecord, *, strikes: Mapping[str, int], now: int | None = None
+) -> dict[str, Any]:
     """The admin's view: a type's own fields only on devices of that type, never a secret. Given ``now``, a
-    device past its validity (a temporary passcode) shows as ``expired``, whatever its record says."""
+    device past its validity (a temporary passcode) shows as ``expired``, whatever its record says.
+    ``strikes``: its users' strikes on it, as ``store.lockout.LockoutRepo.strikes_held`` read them (on the
+    users' slots, not the record's: ``device_view`` reads them with it)."""
     expired = now is not None and lapsed(record, now) and record.status == ACTIVE
     view: dict[str, Any] = {
         "device_id": record.device_id,
@@ -52,6 +57,7 @@ def public_device(record: DeviceRecord, *, now: int | None = None) -> dict[str, 
     view["shared_with"] = list(record.shared_with)
     view["factor_locked"] = record.factor_locked
     view["factor_failures"] = record.factor_failures
+    view["strikes"] = [{"username": user, "count": count} for user, count in strikes.items()]
     return view
 
 

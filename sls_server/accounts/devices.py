@@ -14,6 +14,7 @@ from ..store import Store
 from ..store.records import DeviceChanges, DeviceRecord
 from ..turns import RETRY_AFTER_S, WRITE_TRIES, turn, turns
 from .device_terms import ACTIVE, REVOKED, lapsed, new_device_id, public_device, without
+from .device_view import device_views
 from .errors import ConsecutiveTemporaryPasscode, DeviceExists, PhoneDevicesBusy, UserNotFound
 from .phone_devices import PHONE_TYPES, moved, phone_taken
 
@@ -70,7 +71,7 @@ class DeviceService:
         )
         if not at_opening:
             self._notify(username, f"A new {factor.notice_name} was added to your account.", now=now)
-        return {**public_device(record), **enrolment.once}
+        return {**public_device(record, strikes={}), **enrolment.once}  # a new id: nobody's strikes
 
     def _join(self, username: str, record: DeviceRecord) -> None:
         """Add the new device to the user's set, or delete it and refuse: the user is gone (404, deleted while
@@ -185,7 +186,11 @@ class DeviceService:
                 detail={"owner": record.owner},
             )
             self._notify(username, "A shared security card was added to your account.", now=now)
-        return public_device(self.get(device_id))
+        return self.view(self.get(device_id))
+
+    def view(self, record: DeviceRecord) -> dict[str, Any]:
+        """The admin's view of one device, with its users' strikes on it (``device_view``)."""
+        return device_views(self._store, [record])[0]
 
     def get(self, device_id: str) -> DeviceRecord:
         record = self._store.devices.get(device_id)
@@ -212,7 +217,7 @@ class DeviceService:
         devices = self.of_user(username)
         for device in devices:
             self.lapse_seen(device, now=now)
-        return [public_device(d, now=now) for d in devices]
+        return device_views(self._store, devices, now=now)
 
     def lapse_seen(self, device: DeviceRecord, *, now: int) -> bool:
         """Has ``device`` lapsed at ``now`` (:func:`lapsed`)? A lapse found for the first time is recorded on
@@ -259,7 +264,7 @@ class DeviceService:
         if record.owner == username:
             written = self.update(device_id, revoked)
             if not changed[0]:
-                return public_device(written)
+                return self.view(written)
             self.stop_logins(device_id, written.users, now=now)
         else:
             self.update(device_id, taken_off)
@@ -270,7 +275,7 @@ class DeviceService:
         self._events.record("device.revoked", at=now, user=username, factor=record.type, device_id=device_id)
         name = self._factors.get(record.type).notice_name
         self._notify(username, f"Your {name} was removed from your account.", now=now)
-        return public_device(self.get(device_id))
+        return self.view(self.get(device_id))
 
     def stop_logins(self, device_id: str, users: Sequence[str], *, now: int) -> None:
         """Stop the logins and step-ups of ``users`` in progress on a device that no longer serves them (it

@@ -69,7 +69,7 @@ def enrol_body(type_: str, label: str | None, given: dict[str, Any]) -> dict[str
 def print_enrolled(enrolled: dict[str, Any], title: str) -> None:
     """The record as a table, the once-only secrets below it, whole; never the QR's SVG source."""
     shown = {k: v for k, v in enrolled.items() if k not in (*ONCE, "qr_svg")}
-    print_renderable(fields_table(title, readable(shown)))
+    print_renderable(fields_table(title, device_fields(shown)))
     print_secrets("Shown once, keep it now:", {k: enrolled.get(k) for k in ONCE})
 
 
@@ -260,9 +260,22 @@ def state_words(record: dict[str, Any]) -> str:
         words.append("disabled by wrong responses (sls device unlock)")
     elif record.get("factor_failures"):
         words.append(f"{record['factor_failures']} wrong response(s) in a row")
+    if record.get("strikes"):  # on an enabled card at no count, a user's at the limit refuse their logins
+        unlock = "" if record.get("factor_locked") else " (sls device unlock)"
+        words.append(f"wrong responses counted against {strikes_words(record)}{unlock}")
     if record.get("shared_with"):
         words.append("shared with " + ", ".join(record["shared_with"]))
     return "; ".join(words) or "ok"
+
+
+def strikes_words(record: dict[str, Any]) -> str:
+    """Whose wrong responses the device's view counts against them, and how many: "alice (3), bob (1)"."""
+    return ", ".join(f"{s['username']} ({s['count']})" for s in record.get("strikes") or []) or "-"
+
+
+def device_fields(record: dict[str, Any]) -> dict[str, Any]:
+    """A device for a two-column table: readable times, its users' strikes in words."""
+    return {**readable(record), **({"strikes": strikes_words(record)} if "strikes" in record else {})}
 
 
 @device.command("revoke")
@@ -289,4 +302,4 @@ def revoke(username: str, device_id: str, url: str | None, admin_token: str | No
         title = f"{username} no longer uses {device_id}; it stays {owner}'s"
     else:
         title = f"device {device_id} of {username}: {revoked.get('status')}"
-    print_renderable(fields_table(title, readable(revoked)))
+    print_renderable(fields_table(title, device_fields(revoked)))

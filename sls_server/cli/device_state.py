@@ -20,7 +20,8 @@ from typing import Any
 import click
 
 from .admin_client import UNANSWERED, AdminClient, segment
-from .admin_commands import admin_options, connect, device, readable, server_errors, when
+from .admin_commands import admin_options, connect, device, server_errors, when
+from .device_commands import device_fields
 from .output import CliError, fields_table, note, print_json, print_renderable, print_response
 from .sim_access import sim_call, sim_client, sim_options
 
@@ -67,10 +68,10 @@ def report(
         }
         if struck is not None:
             answer["strikes_cleared"] = struck
-            changed += ["strikes"] if struck else []
+            changed += ["strikes"] if struck and "strikes" not in changed else []
         print_json(answer)
         return
-    print_renderable(fields_table(f"device {device_id}", readable(after)))
+    print_renderable(fields_table(f"device {device_id}", device_fields(after)))
     for line in lines:
         click.echo(line)
 

@@ -85,6 +85,14 @@ class DeviceEnrolRequest(Request):
         return self
 
 
+class UserStrikes(TypedDict):
+    """A user's wrong responses counted against them on a device (on the user's own record), which the step
+    settling their right answer judges: at the device's limit they are refused as if it were disabled."""
+
+    username: Username
+    count: Annotated[int, Field(ge=1, description="Their wrong responses on it since their last right one.")]
+
+
 class Device(TypedDict):
     """An authenticator. `revoked` and `replaced` (an IB Key migrated to a new phone) devices stay listed but
     can no longer log in; an IB Key is `pending_activation` until the app activates it."""
@@ -122,6 +130,15 @@ class Device(TypedDict):
         bool, Field(description="Disabled by too many wrong responses; `POST .../unlock` re-enables it.")
     ]
     factor_failures: Annotated[int, Field(ge=0, description="Wrong responses since the last right one.")]
+    strikes: Annotated[
+        list[UserStrikes],
+        Field(
+            description="The users of it holding wrong-response strikes on it, in its users' order; they "
+            "follow `factor_failures`, but a step that ended between its two writes can leave a user's at "
+            "the limit on a device enabled at no count, refusing their right responses (`423 "
+            "device_locked`). `POST .../unlock` clears them (its `strikes_cleared`)."
+        ),
+    ]
 
 
 class UnlockedDevice(Device):

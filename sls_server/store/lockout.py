@@ -3,6 +3,7 @@ per-device response failures. Every count is one Lua step."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Literal, NamedTuple
 
 from . import keys
@@ -271,6 +272,27 @@ class LockoutRepo:
         forgotten = [("HDEL", keys.user_device_strikes(user), device_id) for user in users]
         replies, _ = self._scripts.together(forgotten, [])
         return tuple(user for user, gone in zip(users, replies, strict=True) if gone)
+
+    def strikes_held(self, devices: Sequence[tuple[str, tuple[str, ...]]]) -> dict[str, dict[str, int]]:
+        """The strikes each device's users hold on it, above zero, by device id then user (in the order
+        given): for ``(device_id, users)`` pairs, one HMGET per user on their own slot, all in one round
+        trip. An admin's view only: a login's step reads its own user's strikes in its scripts."""
+        asked: dict[str, list[str]] = {}
+        for device_id, users in devices:
+            for user in users:
+                asked.setdefault(user, []).append(device_id)
+        reads = [("HMGET", keys.user_device_strikes(user), *ids) for user, ids in asked.items()]
+        found, _ = self._scripts.together(reads, []) if reads else ([], [])
+        counts = {
+            (user, device_id): int(count)
+            for (user, ids), got in zip(asked.items(), found, strict=True)
+            for device_id, count in zip(ids, got, strict=True)
+            if count is not None
+        }
+        return {
+            device_id: {u: counts[u, device_id] for u in users if counts.get((u, device_id), 0) > 0}
+            for device_id, users in devices
+        }
 
     def device_reset(self, device_id: str, users: tuple[str, ...]) -> bool:
         """Enable the device and clear its count, and the strikes every user of it holds on it (on their

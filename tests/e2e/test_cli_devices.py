@@ -83,6 +83,7 @@ def test_an_authenticator_disabled_by_wrong_responses_needs_unlock_and_reset_say
     assert unlocked["before"]["factor_locked"] is True and unlocked["after"]["factor_locked"] is False
     assert "factor_locked" in unlocked["changed"]
     assert unlocked["summary"][0].startswith(f"Re-enabled: {card} had been disabled after 3 wrong responses")
+    assert unlocked["before"]["strikes"] and unlocked["after"]["strikes"] == []
     assert demo.json("login", "card-carl", "--auto")["state"] == "authenticated"
     assert demo.ok("device", "unlock", card).stdout.strip().endswith("nothing changed.")
 
@@ -175,10 +176,17 @@ def test_unlock_says_whose_strikes_it_cleared_on_a_card_with_nothing_of_its_own(
         strikes.close()
     refused = demo.sls("login", "card-carl", "--auto")
     assert refused.exit_code == 1 and "device_locked" in refused.stderr
+    held = [d for d in demo.json("device", "list", "card-carl")["devices"] if d["device_id"] == card]
+    assert [(d["factor_locked"], d["factor_failures"], d["strikes"]) for d in held] == [
+        (False, 0, [{"username": "card-carl", "count": 3}])
+    ]
+    listed = demo.ok("device", "list", "card-carl").stdout
+    assert "card-carl (3)" in listed and "sls device unlock" in listed
     unlocked = demo.json("device", "unlock", card)
     assert unlocked["strikes_cleared"] == ["card-carl"] and unlocked["changed"] == ["strikes"]
     assert unlocked["summary"][0].startswith(
         f"{card} was not disabled, but card-carl had wrong-response strikes"
     )
+    assert unlocked["before"]["strikes"] and unlocked["after"]["strikes"] == []
     assert demo.json("login", "card-carl", "--auto")["state"] == "authenticated"
     assert demo.ok("device", "unlock", card).stdout.strip().endswith("nothing changed.")

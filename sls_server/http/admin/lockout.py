@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from flask.typing import ResponseReturnValue
 
-from ...accounts.device_terms import public_device
 from ...errors import UnknownDevice
 from ...shapes.devices import UnlockedDevice
 from ...shapes.lockout import (
@@ -89,7 +88,10 @@ def enable_user(username: str) -> ResponseReturnValue:
 )
 def unlock_device(device_id: str) -> ResponseReturnValue:
     done = core().device_lockout.unlock(core().devices.get(device_id), now=now())
-    return {**public_device(core().devices.get(device_id)), "strikes_cleared": list(done.strikes_cleared)}
+    return {
+        **core().devices.view(core().devices.get(device_id)),
+        "strikes_cleared": list(done.strikes_cleared),
+    }
 
 
 @operation(

@@ -8,7 +8,6 @@ from flask.typing import ResponseReturnValue
 
 from ...accounts import rules
 from ...accounts.allowlists import parse_addresses
-from ...accounts.device_terms import public_device
 from ...accounts.errors import (
     ConsecutiveTemporaryPasscode,
     DeviceExists,
@@ -213,7 +212,7 @@ def revoke_device(username: str, device_id: str) -> ResponseReturnValue:
     errors=(UnknownDevice, DeviceBusy),
 )
 def reset_card(device_id: str) -> ResponseReturnValue:
-    return public_device(core().cards.reset(device_id, now=now()))
+    return core().devices.view(core().cards.reset(device_id, now=now()))
 
 
 @operation(

@@ -22,7 +22,6 @@ from flask import Response, request
 from flask.typing import ResponseReturnValue
 
 from ...accounts import rules
-from ...accounts.device_terms import public_device
 from ...accounts.user_fields import canonical_username
 from ...errors import InvalidRequest, SlsError
 from ...shapes.access import IpAllowlist
@@ -185,7 +184,7 @@ def trainer_delete_user(username: str) -> ResponseReturnValue:
 @answers_json
 def trainer_reset_card(device_id: str) -> ResponseReturnValue:
     """``POST /admin/v1/devices/<id>/reset``: a DSC+ card locked by wrong PINs, unlocked."""
-    return action(lambda _: public_device(core().cards.reset(device_id, now=now())))
+    return action(lambda _: core().devices.view(core().cards.reset(device_id, now=now())))
 
 
 @bp.post("/trainer/devices/<device_id>/unlock")
@@ -195,7 +194,10 @@ def trainer_unlock_device(device_id: str) -> ResponseReturnValue:
 
     def unlock(_: dict[str, Any]) -> dict[str, Any]:
         done = core().device_lockout.unlock(core().devices.get(device_id), now=now())
-        return {**public_device(core().devices.get(device_id)), "strikes_cleared": list(done.strikes_cleared)}
+        return {
+            **core().devices.view(core().devices.get(device_id)),
+            "strikes_cleared": list(done.strikes_cleared),
+        }
 
     return action(unlock)
 

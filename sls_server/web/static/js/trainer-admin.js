@@ -114,7 +114,9 @@
     "device-reset": function (b) { return [devicePath(b.dataset.device) + "/reset", function (r) {
       return "Card " + r.device_id + (r.serial ? " (serial " + r.serial + ")" : "") + " is reset: unlocked, its wrong-PIN count zero."; }]; },
     "device-unlock": function (b) { return [devicePath(b.dataset.device) + "/unlock", function (r) {
-      return r.device_id + " is unlocked."; }]; },
+      return r.strikes_cleared && r.strikes_cleared.length
+        ? r.device_id + ": wrong-response strikes forgotten for " + r.strikes_cleared.join(", ") + "; they may use it again."
+        : r.device_id + " is unlocked."; }]; },
     "device-revoke": function (b) { return [path(b.dataset.user) + "/devices/" + encodeURIComponent(b.dataset.device) + "/revoke", function () {
       return b.dataset.user + "'s " + b.dataset.factor + " (" + b.dataset.device + ") is revoked."; }]; },
     "account-remove-user": function (b) { return [accountPath(b.dataset.account) + "/users/" + encodeURIComponent(b.dataset.user) + "/remove", function (r) {
