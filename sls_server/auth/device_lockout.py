@@ -53,7 +53,7 @@ class DeviceLockout:
         the right one read it is seen in the same step that would settle the right one. A device read with
         one user is judged with its version as read: shared since, that step refuses ('device_shared') for
         the caller to ask it (:meth:`disabled_since_shared`)."""
-        alone_at = device.version if len(device.users) == 1 else -1
+        alone_at = device.version if len(device.users) == 1 else None
         return DeviceStrikes(self.limit, device.factor_failures, cleared, alone_at)
 
     def disabled_by_another_user(self, device: DeviceRecord) -> bool:

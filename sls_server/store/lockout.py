@@ -39,24 +39,25 @@ class DeviceStrikes(NamedTuple):
     (``lua/lib/device_strikes.lua``): the limit of wrong responses, the device's own count of them as the
     request read it, how many of them a right answer cleared since (``device_success.lua``), and
     ``alone_at``: the device's version when the request read it with one user and did not ask its own slot
-    (-1 otherwise), so a share since (its mark) has the settling step answer 'device_shared'."""
+    (None otherwise), so a share since (its mark) has the settling step answer 'device_shared'."""
 
     limit: int
     seen: int
     cleared: int = 0
-    alone_at: int = -1
+    alone_at: int | None = None
 
-    def args(self) -> list[int]:
-        return [self.limit, self.seen, self.cleared, self.alone_at]
+    def args(self) -> list[int | str]:
+        """The scripts' arguments: an ``alone_at`` of None is ''."""
+        return [self.limit, self.seen, self.cleared, "" if self.alone_at is None else self.alone_at]
 
     def asked(self) -> DeviceStrikes:
         """These strikes once the device's own slot was asked whether it is disabled: a share's mark no
         longer refuses the step."""
-        return self._replace(alone_at=-1)
+        return self._replace(alone_at=None)
 
 
 #: The arguments of a script that judges no device's strikes (no limit of wrong responses).
-NO_STRIKES: tuple[str | int, ...] = ("", 0, 0, -1)
+NO_STRIKES: tuple[str | int, ...] = ("", 0, 0, "")
 
 
 class Reservation(NamedTuple):

@@ -14,7 +14,7 @@
 -- the right one read it holds, as the device's own lock would ('device_locked', nothing settled)
 -- ARGV[7] how many of the device's count a right answer cleared (not read here: a step-up's answer is settled
 -- before its device's count is cleared, device_strikes_clear.lua)
--- ARGV[8] the card's version as the request read it with one user and did not ask its own slot (-1: read
+-- ARGV[8] the card's version as the request read it with one user and did not ask its own slot ('': read
 -- shared, or asked): shared since (the share's mark, lib/device_strikes.lua), a right answer is refused
 -- 'device_shared', nothing settled, for the caller to ask the card and settle it again
 -- KEYS[4] (optional) the lockout bucket the step's password was (or its request would be) counted in: while

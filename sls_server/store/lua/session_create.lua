@@ -17,7 +17,7 @@
 -- ARGV[12] with KEYS[5]: the limit of wrong responses per device ('' = none)   ARGV[13] the device's own count of
 -- them as the verify read it   ARGV[14] how many of them its right answer cleared since (device_success.lua)
 -- ARGV[15] with KEYS[5]: the card's version as the verify read it with one user and did not ask its own slot
--- (-1: read shared, or asked): shared since (the share's mark, lib/device_strikes.lua), no session is made, the
+-- ('': read shared, or asked): shared since (the share's mark, lib/device_strikes.lua), no session is made, the
 -- login left as it is ('device_shared': the caller asks the card and tries again)
 -- ARGV[16..] field, value pairs of the new session
 -- KEYS[4] (optional) the login this session completes, its answer found right: settled in the same step, so

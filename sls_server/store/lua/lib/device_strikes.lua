@@ -13,10 +13,10 @@ local function device_strikes(key, device, seen)
   return tonumber(redis.call('HGET', key, device) or seen) or 0
 end
 -- strikes_and_share(key, device, seen, alone_at): device_strikes, and whether the card was shared since a
--- request read it as one user's at version ``alone_at`` (-1: not so read, never); one read of the hash
+-- request read it as one user's at version ``alone_at`` (nil: not so read, never); one read of the hash
 local function strikes_and_share(key, device, seen, alone_at)
   local found = redis.call('HMGET', key, device, device .. ':shared')
-  local shared = alone_at >= 0 and found[2] and tonumber(found[2]) >= alone_at or false
+  local shared = alone_at and found[2] and tonumber(found[2]) >= alone_at or false
   return tonumber(found[1] or seen) or 0, shared
 end
 -- mark_shared(key, device, version): the share's mark, never moved back by an older share's
