@@ -178,12 +178,7 @@ def gateway(
     else:
         print_renderable(banner(facts, title="sls gateway"))
         print_renderable(gateway_banner(facts))
-    # the lease's thread from when gunicorn's master is ready: the app's modules are imported by then (a
-    # child the thread forks while the main thread still imported one would wait on its lock for ever)
-    options: dict[str, Any] = {
-        "proc_name": f"sls-gateway {process_match}",
-        "when_ready": lambda arbiter: lease.start(),
-    }
+    options: dict[str, Any] = {"proc_name": f"sls-gateway {process_match}"}
     if cert and key:
         options.update(certfile=str(cert), keyfile=str(key))
     if pidfile:
@@ -196,7 +191,7 @@ def gateway(
             threads=threads,
             gunicorn_options=options,
             access_to_stderr=as_json,
-            at_master_exit=[lease.stop],
+            lease=lease,
         )
     finally:
         demofile.forget_gateway(startup.settings.data_dir)

@@ -1,5 +1,7 @@
-"""Each ``sls gateway`` process's lease on its instance: the gunicorn master holds it while the process
-serves, so the next start of another process knows whether the gateway as a whole went down.
+"""Each gateway process's lease on its instance: the gunicorn master holds it while the process serves, so
+the next start of another process knows whether the gateway as a whole went down. Every process that serves
+the gateway holds one (``serve.run``): ``sls gateway``, and ``sls serve`` and ``sls demo`` in gateway mode
+(``SLS_GATEWAY=True``), which take the lease alone, as ``--keep-session`` does, and never end the session.
 
 Several processes may serve one ``SLS_GATEWAY_INSTANCE`` (two ports behind a balancer); restarting one of them
 must not log the user out, as the gateway never went down, but restarting the only one must, as the real
@@ -84,10 +86,14 @@ class GatewayLease:
         self._thread.start()
         return self
 
+    def when_ready(self, arbiter: object) -> None:
+        """gunicorn's hook: the renewals start once its master is ready (see the module's docstring)."""
+        self.start()
+
     def stop(self) -> None:
-        """The process stops (the master's exit): no more renewals, and the lease goes."""
-        if os.getpid() != self.process.pid:
-            return  # a worker that inherited the handler: the lease is the master's
+        """The process stops (the master's exit): no more renewals, and the lease goes. Once."""
+        if os.getpid() != self.process.pid or self._stopped.is_set():
+            return  # a worker that unwound through the master's code: the lease is the master's
         self._stopped.set()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=5)

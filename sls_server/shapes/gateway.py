@@ -168,9 +168,9 @@ class GatewayState(TypedDict):
     processes: Annotated[
         list[GatewayProcessShape],
         Field(
-            description="The `sls gateway` processes serving this instance now (each holds a lease its "
-            "master renews; a start ends the session only when no other one does); empty for `sls serve` or "
-            "`sls demo` in gateway mode."
+            description="The processes serving this instance now: `sls gateway`, and `sls serve` or `sls "
+            "demo` in gateway mode (each holds a lease its master renews; a start of `sls gateway` ends the "
+            "session only when no other one does)."
         ),
     ]
 

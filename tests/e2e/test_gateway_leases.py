@@ -133,3 +133,29 @@ def test_started_while_redis_is_down_it_ends_the_session_once_redis_answers(
         stop(again)
     finally:
         own.stop()
+
+
+def test_a_sls_serve_in_gateway_mode_holds_a_lease_too(
+    sls_gateway: Any,  # noqa: F811
+    sls_serve: Any,
+) -> None:
+    """Before, only ``sls gateway`` held one: a ``sls gateway`` started beside a ``sls serve`` in gateway mode
+    (``SLS_GATEWAY=True``) on the same Redis and instance found no live process and ended the session that
+    server was serving, and ``sls gateway-state status`` named only itself."""
+    serving = sls_serve(workers=1, SLS_GATEWAY="True", **SHARED)
+    log_in_through_the_gateway(serving.url, "iris")
+    beside = sls_gateway(**SHARED)
+    assert "kept the gateway session" in beside.log(), beside.log()
+    tickle = authenticated(beside)
+    assert tickle.status_code == 200, tickle.text
+    assert authenticated(serving).status_code == 200
+
+    status = beside.sls("gateway-state", "status")  # both named, by port and master
+    assert f":{port(beside)} (pid {beside.process.pid}," in status.stdout, status.stdout
+    assert f":{port(serving)} (pid {serving.process.pid}," in status.stdout, status.stdout
+
+    serving.process.terminate()  # its stop drops its lease: the gateway alone is named
+    assert serving.process.wait(timeout=20) == 0, serving.log()
+    status = beside.sls("gateway-state", "status")
+    assert f"(pid {serving.process.pid}," not in status.stdout, status.stdout
+    assert f"(pid {beside.process.pid}," in status.stdout, status.stdout
