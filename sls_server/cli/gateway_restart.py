@@ -38,7 +38,9 @@ log = logging.getLogger(__name__)
 Outcome = Literal["ended", "kept", "none", "unknown"]
 OUTCOMES: tuple[Outcome, ...] = ("ended", "kept", "none", "unknown")
 #: Seconds the master waits for the child's answer: a few Redis round trips, on a loaded machine. A child
-#: that gives none is stuck (a lock it inherited held for ever): killed, and the step is tried again.
+#: that gives none is stuck (a lock it inherited held for ever, a Redis that takes its commands but does not
+#: answer them): killed, the start is ``unknown`` (the gateway answers 503, ``starting``), and the step is
+#: tried again every second. Read at each try: a test shortens it (tests/unit/test_gateway_start_timeout.py).
 ANSWER_S = 30.0
 #: gunicorn's handlers, which a child forked from the running master (the retry) must not run: a stop
 #: (IBeam's kill matches its title too) ends it at once, as any process.
@@ -97,7 +99,7 @@ def _answer(reading: int, pid: int) -> str:
         if done:  # it wrote before it exited, if it did: read what is there
             ready = select.select([reading], [], [], 0)[0]
             return os.read(reading, 1).decode(errors="replace") if ready else ""
-    log.warning("the gateway's start step gave no answer in %.0f s: stopped, to be tried again", ANSWER_S)
+    log.warning("the gateway's start step gave no answer in %g s: stopped, to be tried again", ANSWER_S)
     with contextlib.suppress(ProcessLookupError, ChildProcessError):
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
