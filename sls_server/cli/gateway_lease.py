@@ -39,6 +39,7 @@ from ..store import Store
 from ..store.base import outage_said_by_caller
 from ..store.gateway import LEASE_MS
 from ..store.records.gateway import GatewayProcess
+from .gateway_liveness import namespace
 from .gateway_restart import Outcome, end_previous_session
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,8 @@ class GatewayLease:
     def __init__(self, settings: Settings, *, port: int) -> None:
         self._settings = settings
         self.token = secrets.token_hex(8)
-        self.process = GatewayProcess(socket.gethostname(), os.getpid(), port, int(time.time()))
+        where = (socket.gethostname(), os.getpid(), port, int(time.time()))
+        self.process = GatewayProcess(*where, ns=namespace())
         self._pending = False
         self._stopped = threading.Event()
         self._thread: threading.Thread | None = None

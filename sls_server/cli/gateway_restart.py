@@ -25,12 +25,16 @@ import select
 import signal
 import sys
 import time
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ..config import Settings
 from ..errors import StoreUnavailable
 from ..store.base import outage_said_by_caller
 from ..store.records.gateway import GatewayProcess
+from .gateway_liveness import gone
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 log = logging.getLogger(__name__)
 #: What a start did: ended a live session; kept it (another live process serves it); found none to end;
@@ -113,8 +117,25 @@ def _end(settings: Settings, process: GatewayProcess, token: str) -> Outcome:
     assert settings.redis_url is not None
     store = Store.from_url(settings.redis_url, timeout_s=settings.redis_timeout)
     try:
+        _drop_the_gone(store, settings.gateway_instance, process, token)
         core = build_core(settings, store)
         done = core.gateway.restarted(process, token, now=core.clock.now())
     finally:
         store.close()
     return "ended" if done.ended else "kept" if done.live and done.others else "none"
+
+
+def _drop_the_gone(store: Store, instance: str, process: GatewayProcess, token: str) -> None:
+    """The leases of processes known to have ended (killed without their stop, in this pid namespace:
+    ``gateway_liveness``) go before the step looks, rather than keep the session for the rest of their 10 s.
+    Dropping a dead process's lease is right whenever it is done: nothing can renew it."""
+    for lease in store.gateway.leases(instance):
+        if lease.token != token and gone(lease.process, process.ns):
+            store.gateway.drop_process(instance, lease.token)
+            gone_one = lease.process
+            log.warning(
+                "%s:%d (pid %d) is gone (killed without its stop): its lease is dropped, not waited for",
+                gone_one.host,
+                gone_one.port,
+                gone_one.pid,
+            )

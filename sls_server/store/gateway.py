@@ -183,6 +183,7 @@ def _lease_process(value: str) -> GatewayProcess | None:
     """A lease's process; None when another version wrote it in a shape this one does not read."""
     try:
         raw = json.loads(value)
-        return GatewayProcess(str(raw["host"]), int(raw["pid"]), int(raw["port"]), int(raw["since"]))
+        where = (str(raw["host"]), int(raw["pid"]), int(raw["port"]), int(raw["since"]))
+        return GatewayProcess(*where, ns=str(raw.get("ns", "")))
     except (ValueError, KeyError, TypeError):
         return None

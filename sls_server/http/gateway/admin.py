@@ -60,7 +60,14 @@ def state(view: GatewayView | None) -> dict[str, Any]:
         "notification_step": settings.gateway_notification_step,
         "daily_reset": core().gateway.daily_reset(),
         "processes": [
-            {**lease.process._asdict(), "lease_age_ms": lease.age_ms, "lease_left_ms": lease.left_ms}
+            {
+                "host": lease.process.host,
+                "pid": lease.process.pid,
+                "port": lease.process.port,
+                "since": lease.process.since,
+                "lease_age_ms": lease.age_ms,
+                "lease_left_ms": lease.left_ms,
+            }
             for lease in core().gateway.leases()
         ],
     }

@@ -67,6 +67,8 @@ class GatewayProcess(NamedTuple):
     pid: int
     port: int
     since: int
+    #: The master's pid namespace (``cli.gateway_liveness``): where its pid means it; '' unknown.
+    ns: str = ""
 
 
 class GatewayLease(NamedTuple):
