@@ -54,11 +54,11 @@ def start_words(outcome: Outcome, instance: str) -> str | None:
     if outcome == "ended":
         return "ended the gateway session the last run held (gateway_restarted): log in again"
     if outcome == "kept":
-        return f"kept the gateway session: another sls gateway process of instance {instance!r} serves it"
+        return f"kept the gateway session: another gateway process of instance {instance!r} serves it"
     if outcome == "unknown":
         return (
             f"the gateway session of instance {instance!r}, if any, is not ended yet: Redis did not answer; "
-            "it ends once Redis does, unless another sls gateway process of the instance serves it"
+            "it ends once Redis does, unless another gateway process of the instance serves it"
         )
     return None
 
