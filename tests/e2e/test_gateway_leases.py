@@ -175,6 +175,8 @@ def test_a_sls_serve_in_gateway_mode_holds_a_lease_too(
     status = beside.sls("gateway-state", "status")  # both named, by port and master
     assert f":{port(beside)} (pid {beside.process.pid}," in status.stdout, status.stdout
     assert f":{port(serving)} (pid {serving.process.pid}," in status.stdout, status.stdout
+    leases = json.loads(beside.sls("gateway-state", "status", "--json").stdout)["processes"]
+    assert all(0 < each["lease_left_ms"] <= 10_000 for each in leases) and len(leases) == 2, leases
 
     serving.process.terminate()  # its stop drops its lease: the gateway alone is named
     assert serving.process.wait(timeout=20) == 0, serving.log()
