@@ -182,7 +182,8 @@ class Settings:
     gateway_instance: str = "default"
     """Name of this gateway's one session slot in Redis: gateway processes on one Redis share a session when
     they share a name, as a single gateway process would (a start of ``sls gateway`` ends that session
-    unless another live ``sls gateway`` process of the name holds its lease)."""
+    unless another live process of the name holds its lease: ``sls gateway``, or ``sls serve`` or ``sls
+    demo`` in gateway mode)."""
     allowed_hosts: tuple[str, ...] = ()
     """Host names the server answers to besides any IP address, localhost (and ``*.localhost``) and this
     machine's own name (comma-separated; ``--host`` adds its own; read from ``SLS_GATEWAY_HOSTS``, its older

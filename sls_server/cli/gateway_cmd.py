@@ -106,8 +106,8 @@ def gateway_banner(facts: dict[str, Any]) -> Table:
     "--keep-session",
     is_flag=True,
     help="Keep the instance's gateway session whatever the other processes of its SLS_GATEWAY_INSTANCE do "
-    "(by default a start ends it unless another live sls gateway process of the instance holds a lease, "
-    "as the real gateway's restart asks for a login).",
+    "(by default a start ends it unless another live process of the instance holds a lease: sls gateway, "
+    "or sls serve or sls demo with SLS_GATEWAY=True; as the real gateway's restart asks for a login).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the start-up facts as JSON, not a banner.")
 def gateway(
@@ -133,9 +133,10 @@ def gateway(
     and the PUT under it).
 
     A start ends the gateway session the instance held (401, reason gateway_restarted), as the real
-    gateway's restart asks for a login again, unless another sls gateway process of the same
-    SLS_GATEWAY_INSTANCE is live (each holds a lease in Redis while it serves): restarting the processes
-    of a gateway one at a time keeps the user logged in. --keep-session never ends it.
+    gateway's restart asks for a login again, unless another process of the same SLS_GATEWAY_INSTANCE
+    is live (each holds a lease in Redis while it serves: sls gateway, and sls serve or sls demo in gateway
+    mode): restarting the processes of a gateway one at a time keeps the user logged in. --keep-session
+    never ends it.
 
     \b
     Examples:
@@ -178,12 +179,7 @@ def gateway(
     else:
         print_renderable(banner(facts, title="sls gateway"))
         print_renderable(gateway_banner(facts))
-    # the lease's thread from when gunicorn's master is ready: the app's modules are imported by then (a
-    # child the thread forks while the main thread still imported one would wait on its lock for ever)
-    options: dict[str, Any] = {
-        "proc_name": f"sls-gateway {process_match}",
-        "when_ready": lambda arbiter: lease.start(),
-    }
+    options: dict[str, Any] = {"proc_name": f"sls-gateway {process_match}"}
     if cert and key:
         options.update(certfile=str(cert), keyfile=str(key))
     if pidfile:
@@ -196,7 +192,7 @@ def gateway(
             threads=threads,
             gunicorn_options=options,
             access_to_stderr=as_json,
-            at_master_exit=[lease.stop],
+            lease=lease,
         )
     finally:
         demofile.forget_gateway(startup.settings.data_dir)

@@ -1,5 +1,7 @@
-"""Each ``sls gateway`` process's lease on its instance: the gunicorn master holds it while the process
-serves, so the next start of another process knows whether the gateway as a whole went down.
+"""Each gateway process's lease on its instance: the gunicorn master holds it while the process serves, so
+the next start of another process knows whether the gateway as a whole went down. Every process that serves
+the gateway holds one (``serve.run``): ``sls gateway``, and ``sls serve`` and ``sls demo`` in gateway mode
+(``SLS_GATEWAY=True``), which take the lease alone, as ``--keep-session`` does, and never end the session.
 
 Several processes may serve one ``SLS_GATEWAY_INSTANCE`` (two ports behind a balancer); restarting one of them
 must not log the user out, as the gateway never went down, but restarting the only one must, as the real
@@ -37,6 +39,7 @@ from ..store import Store
 from ..store.base import outage_said_by_caller
 from ..store.gateway import LEASE_MS
 from ..store.records.gateway import GatewayProcess
+from .gateway_liveness import namespace
 from .gateway_restart import Outcome, end_previous_session
 
 log = logging.getLogger(__name__)
@@ -51,11 +54,11 @@ def start_words(outcome: Outcome, instance: str) -> str | None:
     if outcome == "ended":
         return "ended the gateway session the last run held (gateway_restarted): log in again"
     if outcome == "kept":
-        return f"kept the gateway session: another sls gateway process of instance {instance!r} serves it"
+        return f"kept the gateway session: another gateway process of instance {instance!r} serves it"
     if outcome == "unknown":
         return (
             f"the gateway session of instance {instance!r}, if any, is not ended yet: Redis did not answer; "
-            "it ends once Redis does, unless another sls gateway process of the instance serves it"
+            "it ends once Redis does, unless another gateway process of the instance serves it"
         )
     return None
 
@@ -64,7 +67,8 @@ class GatewayLease:
     def __init__(self, settings: Settings, *, port: int) -> None:
         self._settings = settings
         self.token = secrets.token_hex(8)
-        self.process = GatewayProcess(socket.gethostname(), os.getpid(), port, int(time.time()))
+        where = (socket.gethostname(), os.getpid(), port, int(time.time()))
+        self.process = GatewayProcess(*where, ns=namespace())
         self._pending = False
         self._stopped = threading.Event()
         self._thread: threading.Thread | None = None
@@ -84,10 +88,14 @@ class GatewayLease:
         self._thread.start()
         return self
 
+    def when_ready(self, arbiter: object) -> None:
+        """gunicorn's hook: the renewals start once its master is ready (see the module's docstring)."""
+        self.start()
+
     def stop(self) -> None:
-        """The process stops (the master's exit): no more renewals, and the lease goes."""
-        if os.getpid() != self.process.pid:
-            return  # a worker that inherited the handler: the lease is the master's
+        """The process stops (the master's exit): no more renewals, and the lease goes. Once."""
+        if os.getpid() != self.process.pid or self._stopped.is_set():
+            return  # a worker that unwound through the master's code: the lease is the master's
         self._stopped.set()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=5)

@@ -25,12 +25,16 @@ import select
 import signal
 import sys
 import time
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ..config import Settings
 from ..errors import StoreUnavailable
 from ..store.base import outage_said_by_caller
 from ..store.records.gateway import GatewayProcess
+from .gateway_liveness import gone
+
+if TYPE_CHECKING:
+    from ..store import Store
 
 log = logging.getLogger(__name__)
 #: What a start did: ended a live session; kept it (another live process serves it); found none to end;
@@ -38,7 +42,9 @@ log = logging.getLogger(__name__)
 Outcome = Literal["ended", "kept", "none", "unknown"]
 OUTCOMES: tuple[Outcome, ...] = ("ended", "kept", "none", "unknown")
 #: Seconds the master waits for the child's answer: a few Redis round trips, on a loaded machine. A child
-#: that gives none is stuck (a lock it inherited held for ever): killed, and the step is tried again.
+#: that gives none is stuck (a lock it inherited held for ever, a Redis that takes its commands but does not
+#: answer them): killed, the start is ``unknown`` (the gateway answers 503, ``starting``), and the step is
+#: tried again every second. Read at each try: a test shortens it (tests/unit/test_gateway_start_timeout.py).
 ANSWER_S = 30.0
 #: gunicorn's handlers, which a child forked from the running master (the retry) must not run: a stop
 #: (IBeam's kill matches its title too) ends it at once, as any process.
@@ -97,7 +103,7 @@ def _answer(reading: int, pid: int) -> str:
         if done:  # it wrote before it exited, if it did: read what is there
             ready = select.select([reading], [], [], 0)[0]
             return os.read(reading, 1).decode(errors="replace") if ready else ""
-    log.warning("the gateway's start step gave no answer in %.0f s: stopped, to be tried again", ANSWER_S)
+    log.warning("the gateway's start step gave no answer in %g s: stopped, to be tried again", ANSWER_S)
     with contextlib.suppress(ProcessLookupError, ChildProcessError):
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
@@ -111,8 +117,25 @@ def _end(settings: Settings, process: GatewayProcess, token: str) -> Outcome:
     assert settings.redis_url is not None
     store = Store.from_url(settings.redis_url, timeout_s=settings.redis_timeout)
     try:
+        _drop_the_gone(store, settings.gateway_instance, process, token)
         core = build_core(settings, store)
         done = core.gateway.restarted(process, token, now=core.clock.now())
     finally:
         store.close()
     return "ended" if done.ended else "kept" if done.live and done.others else "none"
+
+
+def _drop_the_gone(store: Store, instance: str, process: GatewayProcess, token: str) -> None:
+    """The leases of processes known to have ended (killed without their stop, in this pid namespace:
+    ``gateway_liveness``) go before the step looks, rather than keep the session for the rest of their 10 s.
+    Dropping a dead process's lease is right whenever it is done: nothing can renew it."""
+    for lease in store.gateway.leases(instance):
+        if lease.token != token and gone(lease.process, process.ns):
+            store.gateway.drop_process(instance, lease.token)
+            gone_one = lease.process
+            log.warning(
+                "%s:%d (pid %d) is gone (killed without its stop): its lease is dropped, not waited for",
+                gone_one.host,
+                gone_one.port,
+                gone_one.pid,
+            )

@@ -103,13 +103,23 @@ def show(state: dict[str, Any], title: str, as_json: bool) -> None:
 
 
 def processes(found: list[dict[str, Any]] | None) -> str:
-    """The ``sls gateway`` processes serving the instance, one a line: where, which master, since when."""
+    """The processes serving the instance, one a line: where, which master, since when, and how long ago
+    its lease was renewed and how long it has left (a dead process's runs out: the operator sees it)."""
     if not found:
         return "none holds a lease (a start of sls gateway ends the session)"
     return "\n".join(
-        f"{each.get('host')}:{each.get('port')} (pid {each.get('pid')}, since {when(each.get('since'))})"
+        f"{each.get('host')}:{each.get('port')} (pid {each.get('pid')}, since {when(each.get('since'))}"
+        f"{lease_words(each)})"
         for each in found
     )
+
+
+def lease_words(process: dict[str, Any]) -> str:
+    """``, lease renewed 2.4 s ago, 7.6 s left``; nothing from a server that does not say."""
+    age, left = process.get("lease_age_ms"), process.get("lease_left_ms")
+    if not isinstance(age, int) or not isinstance(left, int):
+        return ""
+    return f", lease renewed {age / 1000:.1f} s ago, {left / 1000:.1f} s left"
 
 
 def staged(state: dict[str, Any], title: str, nothing: str) -> str:

@@ -14,7 +14,7 @@ import dataclasses
 import logging
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -28,6 +28,7 @@ from ..runtime import claim_secret_key, resolve_secrets, start_embedded_redis
 from ..store.embedded import EmbeddedRedis
 from ..store.embedded_watch import Watchdog
 from ..telemetry.multiproc import prepare_multiprocess_dir, remove_multiprocess_dir
+from .gateway_lease import GatewayLease
 from .gunicorn_app import Listener, SlsApplication
 from .gunicorn_logs import log_to_stderr
 from .key_watch import KeyWatch
@@ -143,13 +144,15 @@ def run(
     quiet_token: str | None = None,
     gunicorn_options: dict[str, Any] | None = None,
     access_to_stderr: bool = False,
-    at_master_exit: Sequence[Callable[[], None]] = (),
+    lease: GatewayLease | None = None,
 ) -> None:
     """Hand over to gunicorn; returns only by SystemExit (SIGTERM/SIGINT), when atexit stops the Redis.
     ``gunicorn_options`` adds to (or overrides) the server's own (``sls gateway``: TLS, pidfile, titles).
     ``access_to_stderr``: stdout holds a program's JSON (``--json``), so the access log goes to stderr.
-    ``at_master_exit``: what the master runs as it exits, before the embedded Redis stops (``sls gateway``
-    drops its lease); never in a worker."""
+    ``lease``: the gateway process's lease, begun (``sls gateway``: its start's step ran). Every process that
+    serves the gateway holds one, or a ``sls gateway`` started beside it would find it absent and end the
+    session it serves: in gateway mode ``sls serve`` and ``sls demo`` (whose master is the forked child that
+    calls this) take one here, and never end the session (``gateway_lease``)."""
     # The workers' apps size their budget of long-held requests (``long_held``) by gunicorn's own threads.
     settings = dataclasses.replace(startup.settings, threads=threads)
     config = worker_config(settings)
@@ -168,13 +171,16 @@ def run(
         watchdog = Watchdog(startup.embedded).start()
         atexit.register(watchdog.stop)  # after the server's own stop, so it runs first (atexit is LIFO)
         in_master_only.append(watchdog.stop)
-    for stop in at_master_exit:  # registered last, run first (atexit is LIFO): Redis still answers
-        atexit.register(stop)
-        in_master_only.append(stop)
     key_watch = None if startup.key_checked else KeyWatch(startup.settings).start()
     if key_watch is not None:
         atexit.register(key_watch.stop)
         in_master_only.append(key_watch.stop)
+    if lease is None and settings.gateway:
+        lease = GatewayLease(settings, port=startup.listener.port)
+        lease.begin(end_session=False)
+    options = dict(gunicorn_options or {})
+    if lease is not None:  # its thread once the master is ready (``gateway_lease``: the modules imported)
+        options["when_ready"] = lease.when_ready
     application = SlsApplication(
         config,
         startup.listener,
@@ -183,7 +189,7 @@ def run(
         log_level=startup.settings.log_level,
         in_master_only=in_master_only,
         quiet_token=quiet_token,
-        extra=gunicorn_options,
+        extra=options,
         access_to_stderr=access_to_stderr,
     )
     for warning in startup_warnings(
@@ -209,6 +215,8 @@ def run(
         # Here, not in an exit handler: ``sls demo``'s master is a forked child that leaves by os._exit.
         # A worker's exit unwinds through here too (gunicorn forks inside run()): the folder is not its own.
         if os.getpid() == master:
+            if lease is not None:  # before the embedded Redis stops (atexit, or the demo's supervisor)
+                lease.stop()
             remove_multiprocess_dir(metrics_dir)
 
 

@@ -31,7 +31,13 @@ from ..events import EventLog
 from ..store import Store
 from ..store.logins import RECLAIM_MARGIN_S
 from ..store.records import UserRecord
-from ..store.records.gateway import BrokerageChanges, GatewayEnding, GatewayProcess, GatewayRecord
+from ..store.records.gateway import (
+    BrokerageChanges,
+    GatewayEnding,
+    GatewayLease,
+    GatewayProcess,
+    GatewayRecord,
+)
 from .daily import next_reset
 from .errors import LIVE_USER_IN_PAPER_MODE, PAPER_USER_IN_LIVE_MODE, LoginModeMismatch, NoGatewaySession
 
@@ -249,8 +255,12 @@ class GatewayService:
         return Restart(view is not None, others, ended)
 
     def processes(self) -> list[GatewayProcess]:
-        """The ``sls gateway`` processes serving the instance now (their leases held), oldest first."""
+        """The processes serving the instance now (their leases held), oldest first."""
         return self._repo.processes(self.instance)
+
+    def leases(self) -> list[GatewayLease]:
+        """Their leases, with each one's age and time left (real time), oldest process first."""
+        return self._repo.leases(self.instance)
 
     def daily_reset(self) -> str | None:
         """``HH:MM`` UTC of the daily reset (set at run time, else the setting); None: no daily reset."""

@@ -141,13 +141,27 @@ class GatewayEnded(TypedDict):
 
 
 class GatewayProcessShape(TypedDict):
-    """One ``sls gateway`` process serving the instance, as its lease says."""
+    """One process serving the instance, as its lease says."""
 
     host: Annotated[str, Field(description="The machine's host name.")]
     pid: Annotated[int, Field(description="The process id of its gunicorn master.")]
     port: Annotated[int, Field(description="The port it listens on.")]
     since: Annotated[
         int, Field(description="When it started, in real time (Unix s), not the server's clock.")
+    ]
+    lease_age_ms: Annotated[
+        int,
+        Field(
+            description="Milliseconds of real time since its master took or renewed its lease (every third "
+            "of the lease's 10 s while it serves; a process killed without its stop stops renewing)."
+        ),
+    ]
+    lease_left_ms: Annotated[
+        int,
+        Field(
+            description="Milliseconds of real time its lease has left: at 0 it is gone, and no longer "
+            "keeps the session at a `sls gateway` start."
+        ),
     ]
 
 
@@ -168,9 +182,9 @@ class GatewayState(TypedDict):
     processes: Annotated[
         list[GatewayProcessShape],
         Field(
-            description="The `sls gateway` processes serving this instance now (each holds a lease its "
-            "master renews; a start ends the session only when no other one does); empty for `sls serve` or "
-            "`sls demo` in gateway mode."
+            description="The processes serving this instance now: `sls gateway`, and `sls serve` or `sls "
+            "demo` in gateway mode (each holds a lease its master renews; a start of `sls gateway` ends the "
+            "session only when no other one does)."
         ),
     ]
 

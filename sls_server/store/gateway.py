@@ -18,7 +18,7 @@ from . import keys
 from .base import Scripts, guarded, hash_reply, text
 from .connection import Client
 from .records.codec import changes_hash, from_pairs, pairs
-from .records.gateway import BrokerageChanges, GatewayEnding, GatewayProcess, GatewayRecord
+from .records.gateway import BrokerageChanges, GatewayEnding, GatewayLease, GatewayProcess, GatewayRecord
 
 #: The run-time daily reset field: ``HH:MM``, or ``off`` to override a configured one.
 DAILY_RESET = "daily_reset"
@@ -138,12 +138,27 @@ class GatewayRepo:
 
     def processes(self, instance: str) -> list[GatewayProcess]:
         """The live processes of the instance (their leases held), oldest first."""
+        return [lease.process for lease in self.leases(instance)]
+
+    def leases(self, instance: str) -> list[GatewayLease]:
+        """The live processes' leases, oldest process first, each with its age and time left (PTTL, read
+        with its value in one round trip). Every process takes its lease for :data:`LEASE_MS`, so its age
+        is what of that has passed."""
         tokens = sorted(text(token) for token in self._r.smembers(keys.gateway_processes(instance)))
         if not tokens:
             return []
-        leases = self._r.mget([keys.gateway_process(instance, token) for token in tokens])
-        found = [_lease_process(text(lease)) for lease in leases if lease is not None]
-        return sorted((each for each in found if each is not None), key=lambda each: each.since)
+        # a MULTI/EXEC redis-py sends again after a lost connection: harmless, it only reads (one slot)
+        pipe = self._r.pipeline(transaction=True)
+        for token in tokens:
+            pipe.get(keys.gateway_process(instance, token))
+            pipe.pttl(keys.gateway_process(instance, token))
+        replies = pipe.execute()
+        found = []
+        for token, value, left in zip(tokens, replies[::2], replies[1::2], strict=True):
+            process = None if value is None else _lease_process(text(value))
+            if process is not None and int(left) >= 0:  # -2: it ran out between the two reads
+                found.append(GatewayLease(token, process, max(0, LEASE_MS - int(left)), int(left)))
+        return sorted(found, key=lambda each: each.process.since)
 
     def daily_reset(self, instance: str) -> tuple[str | None, int]:
         """The daily reset set at run time (``HH:MM`` or ``off``; None when only the setting decides), and the
@@ -168,6 +183,7 @@ def _lease_process(value: str) -> GatewayProcess | None:
     """A lease's process; None when another version wrote it in a shape this one does not read."""
     try:
         raw = json.loads(value)
-        return GatewayProcess(str(raw["host"]), int(raw["pid"]), int(raw["port"]), int(raw["since"]))
+        where = (str(raw["host"]), int(raw["pid"]), int(raw["port"]), int(raw["since"]))
+        return GatewayProcess(*where, ns=str(raw.get("ns", "")))
     except (ValueError, KeyError, TypeError):
         return None

@@ -110,11 +110,19 @@ def test_leases_run_on_real_time_not_the_app_clock(
     assert raw.pttl(keys.gateway_process(INSTANCE, "first")) > LEASE_MS - 5_000
 
 
-def test_the_admin_view_names_the_live_processes(gw: FlaskClient, admin_headers: dict[str, str]) -> None:
+def test_the_admin_view_names_the_live_processes(
+    gw: FlaskClient, admin_headers: dict[str, str], raw: redis.Redis
+) -> None:
+    """With each lease's age and time left (real time): a live one is renewed every third of the lease; a
+    dead one's time runs down to nothing, which an operator sees in ``sls gateway-state status``."""
     assert gw.get("/admin/v1/gateway", headers=admin_headers).get_json()["processes"] == []
     service(gw)._repo.hold_process(INSTANCE, FIRST, "first")
+    raw.pexpire(keys.gateway_process(INSTANCE, "first"), 2_500)  # as if renewed 7.5 s ago (Redis's own TTL)
     state = gw.get("/admin/v1/gateway", headers=admin_headers).get_json()
-    assert state["processes"] == [{"host": "gw-host", "pid": 4001, "port": 5000, "since": 1_700_000_000}]
+    [shown] = state["processes"]
+    left = shown.pop("lease_left_ms")
+    assert 2_000 < left <= 2_500 and shown.pop("lease_age_ms") == LEASE_MS - left
+    assert shown == {"host": "gw-host", "pid": 4001, "port": 5000, "since": 1_700_000_000}
 
 
 def test_another_instance_s_processes_do_not_keep_this_one_s_session(

@@ -81,8 +81,9 @@ def test_once_every_process_stopped_a_start_asks_for_a_login(sls_gateway: Any) -
 
 
 def test_a_killed_process_counts_until_its_lease_runs_out(sls_gateway: Any, redis_url: str) -> None:  # noqa: F811
-    """Killed without its stop (SIGKILL: its workers follow), a process cannot drop its lease: it runs out.
-    Here its TTL is cut to a millisecond (PEXPIRE) rather than waited for."""
+    """Killed without its stop (SIGKILL: its workers follow), a process cannot drop its lease: it runs out
+    (a start in the same pid namespace drops it sooner: the test below). Here its TTL is cut to a
+    millisecond (PEXPIRE) rather than waited for."""
     first = sls_gateway(**SHARED)
     second = sls_gateway(**SHARED)
     log_in_through_the_gateway(first.url, "iris")
@@ -101,6 +102,27 @@ def test_a_killed_process_counts_until_its_lease_runs_out(sls_gateway: Any, redi
     tickle = authenticated(again)
     assert tickle.status_code == 401, tickle.text
     assert tickle.json()["reason"] == "gateway_restarted"
+
+
+def test_a_start_on_the_same_host_does_not_wait_for_a_killed_process_s_lease(
+    sls_gateway: Any,  # noqa: F811
+) -> None:
+    """Its lease names its master's pid and pid namespace: a start in the same namespace that finds no such
+    process drops the lease at once. Before, a start within the 10 s kept the session, as if the dead process
+    still served it."""
+    first = sls_gateway(**SHARED)
+    second = sls_gateway(**SHARED)
+    log_in_through_the_gateway(first.url, "iris")
+    stop(second)
+    first.process.send_signal(signal.SIGKILL)
+    first.process.wait(timeout=20)  # reaped: its pid is no process's
+    again = sls_gateway(**SHARED)  # on another port: the killed master's workers may still hold its own
+    tickle = authenticated(again)
+    assert tickle.status_code == 401, tickle.text
+    assert tickle.json()["reason"] == "gateway_restarted"
+    assert f"(pid {first.process.pid}) is gone" in again.log(), again.log()
+    status = again.sls("gateway-state", "status")
+    assert f"(pid {first.process.pid}," not in status.stdout, status.stdout
 
 
 def test_started_while_redis_is_down_it_ends_the_session_once_redis_answers(
@@ -133,3 +155,31 @@ def test_started_while_redis_is_down_it_ends_the_session_once_redis_answers(
         stop(again)
     finally:
         own.stop()
+
+
+def test_a_sls_serve_in_gateway_mode_holds_a_lease_too(
+    sls_gateway: Any,  # noqa: F811
+    sls_serve: Any,
+) -> None:
+    """Before, only ``sls gateway`` held one: a ``sls gateway`` started beside a ``sls serve`` in gateway mode
+    (``SLS_GATEWAY=True``) on the same Redis and instance found no live process and ended the session that
+    server was serving, and ``sls gateway-state status`` named only itself."""
+    serving = sls_serve(workers=1, SLS_GATEWAY="True", **SHARED)
+    log_in_through_the_gateway(serving.url, "iris")
+    beside = sls_gateway(**SHARED)
+    assert "kept the gateway session" in beside.log(), beside.log()
+    tickle = authenticated(beside)
+    assert tickle.status_code == 200, tickle.text
+    assert authenticated(serving).status_code == 200
+
+    status = beside.sls("gateway-state", "status")  # both named, by port and master
+    assert f":{port(beside)} (pid {beside.process.pid}," in status.stdout, status.stdout
+    assert f":{port(serving)} (pid {serving.process.pid}," in status.stdout, status.stdout
+    leases = json.loads(beside.sls("gateway-state", "status", "--json").stdout)["processes"]
+    assert all(0 < each["lease_left_ms"] <= 10_000 for each in leases) and len(leases) == 2, leases
+
+    serving.process.terminate()  # its stop drops its lease: the gateway alone is named
+    assert serving.process.wait(timeout=20) == 0, serving.log()
+    status = beside.sls("gateway-state", "status")
+    assert f"(pid {serving.process.pid}," not in status.stdout, status.stdout
+    assert f"(pid {beside.process.pid}," in status.stdout, status.stdout

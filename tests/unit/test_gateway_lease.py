@@ -10,10 +10,12 @@ from pathlib import Path
 import redis
 
 from sls_server.cli.gateway_lease import GatewayLease
+from sls_server.cli.gateway_liveness import gone, namespace
 from sls_server.cli.gateway_restart import _answer, end_previous_session
 from sls_server.config import load_settings
 from sls_server.store import keys
 from sls_server.store.connection import connect
+from sls_server.store.records.gateway import GatewayProcess
 
 
 def lease_for(redis_url: str, tmp_path: Path) -> GatewayLease:
@@ -68,3 +70,22 @@ def test_the_child_s_answer_is_read_while_another_process_holds_the_pipe_open() 
         os.waitpid(holder, 0)
         for fd in (reading, release, hold):
             os.close(fd)
+
+
+def test_a_lease_s_process_is_judged_gone_only_in_its_own_pid_namespace() -> None:
+    """``kill(pid, 0)`` says whether a pid is a process only where that pid means the lease's process: in its
+    pid namespace (this boot's). Everywhere else (another host, another container under the same host name,
+    a lease an older version wrote without it) the lease runs out as before."""
+    here = namespace()
+    assert here  # Linux: /proc says
+    child = os.fork()
+    if child == 0:  # pragma: no cover - a process that ends at once
+        os._exit(0)
+    os.waitpid(child, 0)  # reaped: its pid is no process's
+    dead = GatewayProcess("vm", child, 5000, 0, ns=here)
+    assert gone(dead, here)
+    assert not gone(dead._replace(ns="another-boot:0:1"), here)  # another container or machine
+    assert not gone(dead._replace(ns=""), here) and not gone(dead, "")  # an older lease; /proc hidden
+    assert not gone(GatewayProcess("vm", os.getpid(), 5000, 0, ns=here), here)  # alive
+    for group in (0, -1):  # kill(0 or -1, 0) would name process groups, not a process: never asked
+        assert not gone(GatewayProcess("vm", group, 5000, 0, ns=here), here)

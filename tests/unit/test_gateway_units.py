@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from cryptography import x509
 
-from sls_server.cli.gateway_state_cmd import show
+from sls_server.cli.gateway_state_cmd import processes, show
 from sls_server.cli.gateway_tls import Certificate, ensure_certificate
 from sls_server.config import load_settings
 from sls_server.errors import InvalidConfig
@@ -131,3 +131,13 @@ def test_gateway_state_status_shows_the_next_daily_reset(capsys: pytest.CaptureF
     show(state, "gateway", as_json=False)
     line = next(ln for ln in capsys.readouterr().out.splitlines() if "next daily reset" in ln)
     assert line.split("next daily reset", 1)[1].strip() == "2026-09-21 23:45:00 UTC (1790034300)"
+
+
+def test_gateway_state_status_shows_each_lease_s_age_and_time_left() -> None:
+    """A process killed without its stop counts as live until its lease runs out: the status shows how long
+    ago each lease was renewed and how long it has left, so an operator sees a dead one running out."""
+    live = {"host": "vm", "pid": 4001, "port": 5000, "since": 1_790_000_000}
+    line = processes([{**live, "lease_age_ms": 2_400, "lease_left_ms": 7_600}])
+    assert line.startswith("vm:5000 (pid 4001, since 2026-09-21 ")
+    assert line.endswith(", lease renewed 2.4 s ago, 7.6 s left)"), line
+    assert processes([live]).endswith("(1790000000))")  # a server that does not say: nothing made up

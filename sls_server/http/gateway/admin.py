@@ -34,7 +34,7 @@ bp.before_request(require_admin_token)
 
 def state(view: GatewayView | None) -> dict[str, Any]:
     """The admin's view: the session (or null), how the last one ended (while that is news: none once a
-    login came since), how the gateway behaves and which ``sls gateway`` processes serve it."""
+    login came since), how the gateway behaves and which processes serve it (their leases)."""
     settings = core().settings
     ending = core().gateway.last_ending(now=now())
     ended = (
@@ -59,7 +59,17 @@ def state(view: GatewayView | None) -> dict[str, Any]:
         "profile": settings.gateway_profile,
         "notification_step": settings.gateway_notification_step,
         "daily_reset": core().gateway.daily_reset(),
-        "processes": [each._asdict() for each in core().gateway.processes()],
+        "processes": [
+            {
+                "host": lease.process.host,
+                "pid": lease.process.pid,
+                "port": lease.process.port,
+                "since": lease.process.since,
+                "lease_age_ms": lease.age_ms,
+                "lease_left_ms": lease.left_ms,
+            }
+            for lease in core().gateway.leases()
+        ],
     }
 
 

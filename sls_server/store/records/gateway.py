@@ -67,3 +67,16 @@ class GatewayProcess(NamedTuple):
     pid: int
     port: int
     since: int
+    #: The master's pid namespace (``cli.gateway_liveness``): where its pid means it; '' unknown.
+    ns: str = ""
+
+
+class GatewayLease(NamedTuple):
+    """A live process's lease as Redis holds it now (``GatewayRepo.leases``): whose (its token, its process),
+    and in ms of real time how long ago it was taken or renewed and how long it has left. A live process
+    renews it every third of it; a process killed without its stop lets it run down to nothing."""
+
+    token: str
+    process: GatewayProcess
+    age_ms: int
+    left_ms: int
