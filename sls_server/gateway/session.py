@@ -18,9 +18,8 @@ session's absolute lifetime (``lifetime``); every other reason has one cause, an
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
 from .. import starting
 from ..auth.errors import SessionExpired, SessionKilled, SessionLifetimeEnded
@@ -30,7 +29,6 @@ from ..errors import SlsError, StoreUnavailable
 from ..events import EventLog
 from ..store import Store
 from ..store.logins import RECLAIM_MARGIN_S
-from ..store.records import UserRecord
 from ..store.records.gateway import (
     BrokerageChanges,
     GatewayEnding,
@@ -38,35 +36,9 @@ from ..store.records.gateway import (
     GatewayProcess,
     GatewayRecord,
 )
+from .brokerage import FOUND_ENDED, RESTORED, STAGED, Staged
 from .daily import next_reset
-from .errors import LIVE_USER_IN_PAPER_MODE, PAPER_USER_IN_LIVE_MODE, LoginModeMismatch, NoGatewaySession
-
-Staged = Literal["drop", "disconnect", "compete", "expire"]
-#: What each staged change does to the brokerage session (``expire`` ends the SSO session instead), and the
-#: event it is recorded as.
-#: A drop and a competing session say nothing about the connection: they leave ``connected`` as it is, so a
-#: gateway disconnected and then dropped is still disconnected until a reauthentication heals both.
-STAGED: dict[str, tuple[BrokerageChanges, str]] = {
-    "drop": ({"authenticated": False, "competing": False}, "gateway.brokerage_dropped"),
-    "disconnect": (
-        {"authenticated": False, "connected": False, "competing": False},
-        "gateway.brokerage_disconnected",
-    ),
-    "compete": ({"authenticated": False, "competing": True}, "gateway.competing_session"),
-}
-#: A reauthentication (or ``ssodh/init``) while the SSO session is valid: from a drop, a lost connection or a
-#: competing session alike.
-RESTORED: BrokerageChanges = {"authenticated": True, "connected": True, "competing": False}
-#: How the session check names an ending it found (``Touched.status``): the gateway's ``reason`` and
-#: ``ended_by`` for it, as :meth:`GatewayService.current` names the same ending from the check's error.
-FOUND_ENDED: dict[str, tuple[str, str]] = {
-    "expired_idle": ("session_expired", "idle"),
-    "expired_absolute": ("session_expired", "lifetime"),
-    "replaced": ("session_replaced", "session_replaced"),
-    "revoked": ("session_revoked", "session_revoked"),
-    "ip_restricted": ("ip_restricted", "ip_restricted"),
-    "missing": ("session_ended", "session_ended"),
-}
+from .errors import NoGatewaySession
 
 
 class Restart(NamedTuple):
@@ -78,19 +50,6 @@ class Restart(NamedTuple):
     """The other live processes of the instance: any, and that session was kept."""
     ended: bool
     """Whether that session ended."""
-
-
-def login_mode(paper_selected: bool) -> Callable[[UserRecord], None]:
-    """The paper/live toggle as a rule of the login's start: judged once the password is right (so it tells
-    nothing about a user to whoever lacks the password) and before any second factor is sent."""
-
-    def admit(user: UserRecord) -> None:
-        if user.paper and not paper_selected:
-            raise LoginModeMismatch(PAPER_USER_IN_LIVE_MODE, selected="live")
-        if paper_selected and not user.paper:
-            raise LoginModeMismatch(LIVE_USER_IN_PAPER_MODE, selected="paper")
-
-    return admit
 
 
 @dataclass(frozen=True)

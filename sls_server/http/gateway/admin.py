@@ -14,7 +14,7 @@ from typing import Any, cast
 from flask import Blueprint
 
 from ...gateway import GatewayView
-from ...gateway.session import Staged
+from ...gateway.brokerage import Staged
 from ...shapes.gateway import DailyResetRequest, GatewayState
 from ..admin import require_admin_token
 from ..common import core, now

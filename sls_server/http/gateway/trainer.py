@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from ...errors import InvalidRequest
-from ...gateway.session import Staged
+from ...gateway.brokerage import Staged
 from ...shapes.gateway import DailyResetRequest
 from ...web.wording import GATEWAY_ENDINGS
 from ..common import core, now
