@@ -24,3 +24,12 @@ def device_views(
     :func:`public_device` takes it)."""
     held = store.lockout.strikes_held([(r.device_id, r.users) for r in records])
     return [public_device(r, now=now, strikes=held[r.device_id]) for r in records]
+
+
+def device_views_of(
+    store: Store, groups: Sequence[Sequence[DeviceRecord]], *, now: int | None = None
+) -> list[list[dict[str, Any]]]:
+    """:func:`device_views` of each group (each user's devices), the strikes of all of them read in one
+    round trip: the console's users table, redrawn every few seconds, read them once per user."""
+    views = iter(device_views(store, [r for group in groups for r in group], now=now))
+    return [[next(views) for _ in group] for group in groups]

@@ -28,12 +28,13 @@ def users_table(
     in words), ``sim_swapped``, ``allowlist`` and ``account`` (one of ``accounts``, every account as the
     caller read them, or None)."""
     by_id = {account["account_id"]: account for account in accounts}
+    found = [core.users.find(name) for name in (core.users.names() if names is None else names)]
+    records = [r for r in found if r is not None]  # one deleted since the names were listed: not in it
+    # every user's devices with their strikes on them, the strikes of all read in one round trip
+    listed = core.devices.listed_of([r.username for r in records], now=now)
     rows = []
-    for name in core.users.names() if names is None else names:
-        record = core.users.find(name)
-        if record is None:  # deleted since the names were listed: not in this snapshot
-            continue
-        devices = [d for d in core.devices.listed(record.username, now=now) if d["status"] != "revoked"]
+    for record, views in zip(records, listed, strict=True):
+        devices = [d for d in views if d["status"] != "revoked"]
         lock = core.lockout.status(record.username, now=now)
         buckets = lock["buckets"].values()
         waits = [b["retry_after"] for b in buckets if b["locked"] and b["retry_after"]]

@@ -82,6 +82,7 @@ def trainer_page() -> ResponseReturnValue:
     return page(
         "trainer.html",
         users=users_view(accounts),
+        strike_limit=core().settings.device_failure_limit,  # a user's strikes at it refuse their answers
         accounts=accounts,
         clock=core().clock.reading(),
         attacks=ATTACK_TITLES,
@@ -162,6 +163,7 @@ def trainer_users() -> ResponseReturnValue:
     return page(
         "_trainer_tables.html",
         users=users_view(accounts),
+        strike_limit=core().settings.device_failure_limit,  # a user's strikes at it refuse their answers
         accounts=accounts,
         clock=core().clock.reading(),
         factor_name=factor_name,
