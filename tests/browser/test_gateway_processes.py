@@ -4,12 +4,15 @@ does. Against a real ``sls gateway`` process."""
 
 from __future__ import annotations
 
+import re
+from math import ceil
 from typing import Any
 
 from conftest import ADMIN_TOKEN
 from playwright.sync_api import expect
 
 from . import gateway_kit
+from .a11y_kit import contrast_failures, small_targets, unnamed_controls
 
 # the gateway and its world (bound, not imported: a test's `world` parameter is no redefinition)
 gateway, sls_gateway, world = gateway_kit.gateway, gateway_kit.sls_gateway, gateway_kit.world
@@ -20,4 +23,28 @@ def test_the_console_names_the_gateway_s_processes(gateway: Any, page: Any) -> N
     page.get_by_test_id("trainer-token").fill(ADMIN_TOKEN)
     page.get_by_test_id("trainer-sign-in").click()
     port = gateway.url.rpartition(":")[2]
-    expect(page.get_by_test_id("gateway-processes")).to_contain_text(f":{port} (pid {gateway.process.pid})")
+    expect(page.get_by_test_id("gateway-processes")).to_contain_text(
+        f":{port} (pid {gateway.process.pid}, lease"
+    )
+
+
+def test_the_console_says_each_lease_s_time_left_and_again_with_each_answer(gateway: Any, page: Any) -> None:
+    """Each process's lease time left (a dead process's runs out within 10 s: the room sees it go), as
+    ``sls gateway-state status`` says it; the card says it again from every answer, which carries the state
+    (a button's), so it is never the page's load's."""
+    page.goto(gateway.url + "/trainer")
+    page.get_by_test_id("trainer-token").fill(ADMIN_TOKEN)
+    page.get_by_test_id("trainer-sign-in").click()
+    port = gateway.url.rpartition(":")[2]
+    line = page.get_by_test_id("gateway-processes")
+    held = rf":{port} \(pid {gateway.process.pid}, lease (\d+) s left\)"
+    expect(line).to_have_text(re.compile(rf"^Gateway processes: \S+{held}$"))
+    left = int(re.search(held, line.inner_text())[1])  # type: ignore[index]
+    assert 1 <= left <= 10
+    with page.expect_response(lambda r: r.url.endswith("/trainer/gateway")) as answered:
+        page.get_by_test_id("gateway-drop").click()
+    (process,) = answered.value.json()["processes"]
+    expect(line).to_contain_text(
+        f"(pid {process['pid']}, lease {ceil(process['lease_left_ms'] / 1000)} s left)"
+    )
+    assert (contrast_failures(page), small_targets(page), unnamed_controls(page)) == ([], [], [])

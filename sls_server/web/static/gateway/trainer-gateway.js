@@ -1,14 +1,15 @@
-/* The trainer console's gateway card: the gateway's state in words (as the page loads, from the state the
-   server put in the card, and after every answer), each button staging a change on the gateway's session and
-   saying what the REST routes now report; the daily reset is set (HH:MM UTC) or turned off, a refusal shown
-   next to the field (SLS.trainer, from trainer-admin.js, which loads after this card: read when a button is
-   used). */
+/* The trainer console's gateway card: the gateway's state and its processes' leases in words (as the page
+   loads, from the state the server put in the card, and after every answer), each button staging a change
+   on the gateway's session and saying what the REST routes now report; the daily reset is set (HH:MM UTC)
+   or turned off, a refusal shown next to the field (SLS.trainer, from trainer-admin.js, which loads after
+   this card: read when a button is used). */
 "use strict";
 (function () {
   const card = document.querySelector("[data-testid=trainer-gateway]");
   if (!card) return;
   const result = card.querySelector("[data-testid=gateway-result]");
   const stateLine = card.querySelector("[data-testid=gateway-state]");
+  const processLine = card.querySelector("[data-testid=gateway-processes]");
   const endings = JSON.parse(stateLine.dataset.endings);
 
   /* How the last session ended: the words web/wording.py's gateway_ending says (sls gateway-state status). */
@@ -34,8 +35,19 @@
     return who + "brokerage session up.";
   }
 
+  /* The sls gateway processes serving it and each lease's time left (renewed every third of its 10 s: a
+     dead process's runs out), as sls gateway-state status says them; a start ends the session only alone. */
+  function processes(found) {
+    if (!found || !found.length) return "none holds a lease (a start of sls gateway ends the session)";
+    return found.map(function (each) {
+      const left = typeof each.lease_left_ms === "number" ? ", lease " + Math.ceil(each.lease_left_ms / 1000) + " s left" : "";
+      return each.host + ":" + each.port + " (pid " + each.pid + left + ")";
+    }).join(", ");
+  }
+
   function show(state) {
     stateLine.textContent = "Gateway state: " + said(state);
+    processLine.textContent = "Gateway processes: " + processes(state.processes);
     return said(state);
   }
   show(JSON.parse(stateLine.dataset.state));
