@@ -160,15 +160,23 @@ class DeviceService:
         if record.type != "dscplus" or record.status != ACTIVE:
             raise InvalidRequest("only an active DSC+ card can be shared", field="share_device_id")
         if username not in record.users:
+            changed: list[bool] = []
 
             def joined(current: DeviceRecord) -> DeviceChanges:
+                # judged again on the card as written: a share of the same user landing since the read above
+                # has shared it (nothing to write, record or send: this share answers as a repeat does)
+                changed[:] = [username not in current.users]
+                if not changed[0]:
+                    return {}
                 # its users' slots marked first: a right answer of theirs that read the card as theirs alone
                 # (its settling step judges their strikes only) has the card asked before it settles, so the
                 # new user's wrong responses disabling it meanwhile hold (lua/lib/device_strikes.lua)
                 self._store.lockout.mark_shared(device_id, current.users, current.version)
                 return {"shared_with": (*current.shared_with, username)}
 
-            self.update(device_id, joined)
+            written = self.update(device_id, joined)
+            if not changed[0]:
+                return self.view(written)
             added, _ = self._store.users.add_device(username, device_id, joined_as=record.type)
             if added == "no_user":  # the user was deleted meanwhile
                 self.update(device_id, lambda r: {"shared_with": without(r, username)})
