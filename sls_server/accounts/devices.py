@@ -7,13 +7,13 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from typing import Any
 
-from ..errors import DeviceBusy, InvalidRequest, UnknownDevice
+from ..errors import DeviceBusy, UnknownDevice
 from ..events import EventLog
 from ..factors import FactorRegistry
 from ..store import Store
 from ..store.records import DeviceChanges, DeviceRecord
 from ..turns import RETRY_AFTER_S, WRITE_TRIES, turn, turns
-from .device_terms import ACTIVE, REVOKED, lapsed, new_device_id, public_device, without
+from .device_terms import ACTIVE, REVOKED, lapsed, new_device_id, public_device, shareable, without
 from .device_view import device_views
 from .errors import ConsecutiveTemporaryPasscode, DeviceExists, PhoneDevicesBusy, UserNotFound
 from .phone_devices import PHONE_TYPES, moved, phone_taken
@@ -155,45 +155,48 @@ class DeviceService:
         return user.phone if user and user.phone else fallback
 
     def share(self, username: str, device_id: str, *, now: int) -> dict[str, Any]:
-        """One physical card serving several users (the broker lets users share a security device)."""
-        record = self.get(device_id)
-        if record.type != "dscplus" or record.status != ACTIVE:
-            raise InvalidRequest("only an active DSC+ card can be shared", field="share_device_id")
-        if username not in record.users:
-            changed: list[bool] = []
+        """One physical card serving several users (the broker lets users share a security device).
 
-            def joined(current: DeviceRecord) -> DeviceChanges:
-                # judged again on the card as written: a share of the same user landing since the read above
-                # has shared it (nothing to write, record or send: this share answers as a repeat does)
-                changed[:] = [username not in current.users]
-                if not changed[0]:
-                    return {}
-                # its users' slots marked first: a right answer of theirs that read the card as theirs alone
-                # (its settling step judges their strikes only) has the card asked before it settles, so the
-                # new user's wrong responses disabling it meanwhile hold (lua/lib/device_strikes.lua)
-                self._store.lockout.mark_shared(device_id, current.users, current.version)
-                return {"shared_with": (*current.shared_with, username)}
+        The card is judged again as written (:meth:`update`'s change): one revoked since it was read is
+        refused as a revoked one is, and a user it serves already (a racing share of them landed) is
+        answered as a repeat is, with nothing written, recorded or sent. The card's turn is held through
+        both writes, the card's and the user's list, as the user's taking off holds it (:meth:`revoke`):
+        the two run one after the other, so the user is on the card and has it in their list, or neither."""
+        if username in shareable(self.get(device_id)).users:
+            return self.view(self.get(device_id))
+        changed: list[bool] = []
 
-            written = self.update(device_id, joined)
+        def joined(current: DeviceRecord) -> DeviceChanges:
+            changed[:] = [username not in shareable(current).users]
+            if not changed[0]:
+                return {}
+            # its users' slots marked first: a right answer of theirs that read the card as theirs alone (its
+            # settling step judges their strikes only) has the card asked before it settles, so the new
+            # user's wrong responses disabling it meanwhile hold (lua/lib/device_strikes.lua)
+            self._store.lockout.mark_shared(device_id, current.users, current.version)
+            return {"shared_with": (*current.shared_with, username)}
+
+        with turn(self._store.devices, device_id):
+            written = self.update_held(device_id, joined)
             if not changed[0]:
                 return self.view(written)
-            added, _ = self._store.users.add_device(username, device_id, joined_as=record.type)
+            added, _ = self._store.users.add_device(username, device_id, joined_as=written.type)
             if added == "no_user":  # the user was deleted meanwhile
-                self.update(device_id, lambda r: {"shared_with": without(r, username)})
+                self.update_held(device_id, lambda r: {"shared_with": without(r, username)})
                 raise UserNotFound()
-            # their strikes on it start from the card's own count: any left from an earlier stint on it (taken
-            # off while it was disabled by them, the admin's unlock then clearing its one user's) refused
-            # their right answers as a disabled card's on a card enabled at no count
-            self._store.lockout.strikes_forgotten(device_id, (username,))
-            self._events.record(
-                "device.shared",
-                at=now,
-                user=username,
-                factor="dscplus",
-                device_id=device_id,
-                detail={"owner": record.owner},
-            )
-            self._notify(username, "A shared security card was added to your account.", now=now)
+        # their strikes on it start from the card's own count: any left from an earlier stint on it (taken off
+        # while it was disabled by them, the admin's unlock then clearing its one user's) refused their right
+        # answers as a disabled card's on a card enabled at no count
+        self._store.lockout.strikes_forgotten(device_id, (username,))
+        self._events.record(
+            "device.shared",
+            at=now,
+            user=username,
+            factor="dscplus",
+            device_id=device_id,
+            detail={"owner": written.owner},
+        )
+        self._notify(username, "A shared security card was added to your account.", now=now)
         return self.view(self.get(device_id))
 
     def view(self, record: DeviceRecord) -> dict[str, Any]:
@@ -275,10 +278,11 @@ class DeviceService:
                 return self.view(written)
             self.stop_logins(device_id, written.users, now=now)
         else:
-            self.update(device_id, taken_off)
-            if not changed[0]:
-                raise UnknownDevice()
-            self._store.users.remove_device(username, device_id)
+            with turn(self._store.devices, device_id):  # with the list's write: as a share holds it
+                self.update_held(device_id, taken_off)
+                if not changed[0]:
+                    raise UnknownDevice()
+                self._store.users.remove_device(username, device_id)
             self.stop_logins(device_id, (username,), now=now)
         self._events.record("device.revoked", at=now, user=username, factor=record.type, device_id=device_id)
         name = self._factors.get(record.type).notice_name

@@ -78,3 +78,128 @@ def test_two_shares_of_one_user_at_once_share_once(
     assert card(client, alice.device_id)["shared_with"] == ["bob"]
     assert len(trail(client, ADMIN, "device.shared", user="bob")) == 1
     assert alice.device_id in devices_of(client, "bob")
+
+
+def test_a_share_racing_the_owners_revoke_is_refused(
+    app_config: dict[str, Any], after_first_read: RaceAfterRead
+) -> None:
+    """The share read the card active; alice revoked it before the share's write. The card is judged again
+    as written: 400 naming ``share_device_id``, as a share of a revoked card is, and nothing changed (was
+    201: bob given a revoked card, a ``device.shared`` event and a notice for it)."""
+    app = create_app(app_config)
+    client = app.test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    EnrolledUser(client, ADMIN, "bob", "5678")
+    path = f"/admin/v1/users/alice/devices/{alice.device_id}"
+    raced = after_first_read(app, alice.device_id, lambda: app.test_client().delete(path, headers=ADMIN))
+    done = share(client, "bob", alice.device_id)
+    assert raced[0].status_code == 200, raced[0].get_json()
+    assert done.status_code == 400 and done.get_json()["field"] == "share_device_id", done.get_json()
+    assert card(client, alice.device_id)["shared_with"] == []
+    assert not trail(client, ADMIN, "device.shared")
+    assert alice.device_id not in devices_of(client, "bob")
+
+
+def test_a_share_racing_the_owners_deletion_is_unknown_device(
+    app_config: dict[str, Any], after_first_read: RaceAfterRead
+) -> None:
+    """Alice, and her card with her, deleted after the share read the card: 404 ``unknown_device`` (the
+    compare-and-set finds no card), bob given nothing."""
+    app = create_app(app_config)
+    client = app.test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    EnrolledUser(client, ADMIN, "bob", "5678")
+    raced = after_first_read(
+        app, alice.device_id, lambda: app.test_client().delete("/admin/v1/users/alice", headers=ADMIN)
+    )
+    done = share(client, "bob", alice.device_id)
+    assert raced[0].status_code in (200, 204), raced[0].get_json()
+    assert done.status_code == 404 and done.get_json()["error"] == "unknown_device", done.get_json()
+    assert alice.device_id not in devices_of(client, "bob")
+    assert not trail(client, ADMIN, "device.shared")
+
+
+def test_a_share_racing_the_users_deletion_leaves_the_card_as_it_was(
+    app_config: dict[str, Any], after_first_read: RaceAfterRead
+) -> None:
+    """Bob deleted after the share read the card: his name is taken off the card again (404
+    ``unknown_user``), so a user created later under his name is not on it."""
+    app = create_app(app_config)
+    client = app.test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    EnrolledUser(client, ADMIN, "bob", "5678")
+    raced = after_first_read(
+        app, alice.device_id, lambda: app.test_client().delete("/admin/v1/users/bob", headers=ADMIN)
+    )
+    done = share(client, "bob", alice.device_id)
+    assert raced[0].status_code in (200, 204), raced[0].get_json()
+    assert done.status_code == 404 and done.get_json()["error"] == "unknown_user", done.get_json()
+    assert card(client, alice.device_id)["shared_with"] == []
+    assert not trail(client, ADMIN, "device.shared")
+
+
+def test_a_sharer_taken_off_while_being_shared_ends_on_the_card_and_in_his_list_alike(
+    app_config: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bob takes himself off the card (his revoke of it) after the share wrote the card and before it added
+    the card to his devices. The share holds the card's turn through both writes, as the taking-off does,
+    so the two run one after the other: bob is on the card and it is in his list, or neither (was: off the
+    card, which his list still named: listed to him as his, offered at his login and refused there, the
+    trail ending on ``device.shared``). The revoke meeting the held turn is 429 ``device_busy`` (its pauses
+    skipped, not waited)."""
+    monkeypatch.setattr("sls_server.turns._pause", lambda _s: None)
+    app = create_app(app_config)
+    client = app.test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    EnrolledUser(client, ADMIN, "bob", "5678")
+    users = app.extensions["sls"].store.users
+    real = users.add_device
+    answers: list[Any] = []
+
+    def add_then(username: str, device_id: str, **kwargs: Any) -> Any:
+        if device_id == alice.device_id and not answers:
+            path = f"/admin/v1/users/bob/devices/{alice.device_id}"
+            with ThreadPoolExecutor(1) as pool:
+                answers.append(pool.submit(lambda: app.test_client().delete(path, headers=ADMIN)).result())
+        return real(username, device_id, **kwargs)
+
+    monkeypatch.setattr(users, "add_device", add_then)
+    done = share(client, "bob", alice.device_id)
+    assert done.status_code == 201, done.get_json()
+    on_card = "bob" in card(client, alice.device_id)["shared_with"]
+    listed = alice.device_id in devices_of(client, "bob")
+    assert on_card == listed, (answers[0].status_code, answers[0].get_json())
+    assert answers[0].status_code == (429 if on_card else 200), answers[0].get_json()
+
+
+def test_a_share_while_the_sharer_is_being_taken_off_ends_on_the_card_and_in_his_list_alike(
+    app_config: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The other order: bob's taking off wrote the card and a share of him comes before the card leaves his
+    list. The taking off holds the card's turn through its list's write, so the share is 429
+    ``device_busy`` (was 201: bob on the card again, then the card taken from his list)."""
+    monkeypatch.setattr("sls_server.turns._pause", lambda _s: None)
+    app = create_app(app_config)
+    client = app.test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    EnrolledUser(client, ADMIN, "bob", "5678")
+    assert share(client, "bob", alice.device_id).status_code == 201
+    users = app.extensions["sls"].store.users
+    real = users.remove_device
+    answers: list[Any] = []
+
+    def remove_then(username: str, device_id: str) -> None:
+        if device_id == alice.device_id and not answers:
+            with ThreadPoolExecutor(1) as pool:
+                answers.append(pool.submit(lambda: share(app.test_client(), "bob", alice.device_id)).result())
+        real(username, device_id)
+
+    monkeypatch.setattr(users, "remove_device", remove_then)
+    done = client.delete(f"/admin/v1/users/bob/devices/{alice.device_id}", headers=ADMIN)
+    assert done.status_code == 200, done.get_json()
+    on_card = "bob" in card(client, alice.device_id)["shared_with"]
+    listed = alice.device_id in devices_of(client, "bob")
+    assert on_card == listed, (answers[0].status_code, answers[0].get_json())
+    assert answers[0].status_code == 429 and answers[0].get_json()["error"] == "device_busy", answers[
+        0
+    ].get_json()
