@@ -1,9 +1,10 @@
-"""Devices of a user: enrol, share, list, revoke, update. The type-specific work is the factor's."""
+"""Devices of a user: enrol, share, list, revoke, update. The type-specific work is the factor's; keeping
+the SMS and voice devices on the user's phone is :mod:`.phone_following`'s."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
@@ -12,11 +13,12 @@ from ..events import EventLog
 from ..factors import FactorRegistry
 from ..store import Store
 from ..store.records import DeviceChanges, DeviceRecord
-from ..turns import RETRY_AFTER_S, WRITE_TRIES, turn, turns
+from ..turns import RETRY_AFTER_S, WRITE_TRIES, turn
 from .device_terms import ACTIVE, REVOKED, lapsed, new_device_id, public_device, shareable, without
 from .device_view import device_views
-from .errors import ConsecutiveTemporaryPasscode, DeviceExists, PhoneDevicesBusy, UserNotFound
-from .phone_devices import PHONE_TYPES, moved, phone_taken
+from .errors import ConsecutiveTemporaryPasscode, UserNotFound
+from .phone_devices import PHONE_TYPES
+from .phone_following import claim_phone, following_phone
 
 #: (username, what happened, now) -> tell the user on their phone
 Notify = Callable[..., object]
@@ -63,7 +65,7 @@ class DeviceService:
         record = replace(replace(record, **enrolment.record), **(fields or {}))
         self._store.devices.create(record)
         if type_ in PHONE_TYPES:
-            self._claim_phone(username, record)
+            claim_phone(self._store, self, username, record)
         self._join(username, record)
         detail = {"at_opening": True} if at_opening else None
         self._events.record(
@@ -85,74 +87,12 @@ class DeviceService:
             raise ConsecutiveTemporaryPasscode(device_id=followed)
         raise UserNotFound()
 
-    def _claim_phone(self, username: str, record: DeviceRecord) -> None:
-        """One active SMS or voice device per user and number, or the login would list the phone twice (two
-        "SMS +1•••0170", and a voice callback from each): a second is refused (409 ``device_exists``) and
-        its record, written but not yet the user's, deleted, before any notice. Exact under racing
-        enrolments: each claims the user's phone device (``UserRepo.claim_phone_device``, a compare-and-set
-        on the user's hash) over the holder it read and found stale (revoked, deleted, on another number);
-        the loser re-reads and finds the winner. The user's own list is read too, for devices no claim
-        names (a state import, records older than the claim)."""
-        for _ in range(8):
-            held = self._store.users.phone_device(username)
-            holder = self._store.devices.get(held) if held and held != record.device_id else None
-            candidates = [*self.active_of_user(username), *([holder] if holder else [])]
-            for other in candidates:
-                if (
-                    other.device_id != record.device_id
-                    and other.status == ACTIVE
-                    and other.type in PHONE_TYPES
-                    and other.owner == username
-                    and other.number == record.number
-                ):
-                    self._store.devices.delete(record.device_id)
-                    raise DeviceExists(phone_taken(other), device_id=other.device_id, type=other.type)
-            if self._store.users.claim_phone_device(username, held, record.device_id):
-                return
-            if self._store.users.get(username) is None:  # deleted meanwhile: the claim can never land
-                self._store.devices.delete(record.device_id)
-                raise UserNotFound()
-        raise RuntimeError(f"the phone device of {username} kept changing")  # pragma: no cover
-
     @contextmanager
     def following_phone(self, username: str) -> Iterator[Callable[[str], None]]:
-        """Hold the turn of each SMS and voice device the user owns, then give the step that moves them to
-        the user's new number (``UserPhones.change_phone`` writes the number between). Every turn is taken
-        before the number is written: one kept by another request is 429 ``device_busy``
-        (``PhoneDevicesBusy``) with the number and the devices as they were, never the number changed and
-        some devices left on the old one.
-
-        The number written is the one on the user's record when the device is written, read inside the
-        compare-and-set (after the device), not the new one given: two changes racing would otherwise each
-        move the devices to their own number in whatever order the writes land, and the codes could go to a
-        number the user has already changed away from. The last device write read the last number, so the
-        devices end on it."""
-        held = [d.device_id for d in self.of_user(username) if d.type in PHONE_TYPES and d.owner == username]
-        with ExitStack() as stack:
-            try:
-                stack.enter_context(turns(self._store.devices, held))
-            except DeviceBusy:
-                raise PhoneDevicesBusy(retry_after=RETRY_AFTER_S) from None
-            yield lambda phone: self._follow_held(username, held, phone)
-
-    def _follow_held(self, username: str, held: Sequence[str], phone: str) -> None:
-        """Move the user's phone devices to their number, the ``held`` ones under the turns held for them; one
-        enrolled since they were taken (on the old number) takes its own."""
-
-        def move(record: DeviceRecord) -> DeviceChanges:
-            return moved(record, self._number_of(username, phone))
-
-        for device in self.of_user(username):
-            if device.type in PHONE_TYPES and device.owner == username:
-                if device.device_id in held:
-                    self.update_held(device.device_id, move)
-                else:
-                    self.update(device.device_id, move)
-
-    def _number_of(self, username: str, fallback: str) -> str:
-        """The user's number as stored now; ``fallback`` (the new one) if the record has none any more."""
-        user = self._store.users.get(username)
-        return user.phone if user and user.phone else fallback
+        """The user's SMS and voice devices held for a change of their number, and the step moving them to it
+        (``phone_following.following_phone``, where the rules are)."""
+        with following_phone(self._store, self, username) as move:
+            yield move
 
     def share(self, username: str, device_id: str, *, now: int) -> dict[str, Any]:
         """One physical card serving several users (the broker lets users share a security device).
