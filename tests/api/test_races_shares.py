@@ -203,3 +203,30 @@ def test_a_share_while_the_sharer_is_being_taken_off_ends_on_the_card_and_in_his
     assert answers[0].status_code == 429 and answers[0].get_json()["error"] == "device_busy", answers[
         0
     ].get_json()
+
+
+def test_a_share_landing_while_the_user_is_deleted_leaves_no_name_on_the_card(
+    app_config: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bob's deletion read his devices (alice's card not among them) and holds their turns; a share of the
+    card to him lands before his record goes. The deletion's last step answers the devices his list held as
+    it went, and he is taken off those that joined since (was: the card left naming a user that is gone,
+    whom a user created again under the name would inherit, a share to them answered "shared already")."""
+    app = create_app(app_config)
+    client = app.test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    EnrolledUser(client, ADMIN, "bob", "5678")
+    users = app.extensions["sls"].store.users
+    real = users.revoke
+    answers: list[Any] = []
+
+    def revoke_then(username: str, **kwargs: Any) -> Any:
+        if username == "bob" and not answers:
+            with ThreadPoolExecutor(1) as pool:
+                answers.append(pool.submit(lambda: share(app.test_client(), "bob", alice.device_id)).result())
+        return real(username, **kwargs)
+
+    monkeypatch.setattr(users, "revoke", revoke_then)
+    deleted = client.delete("/admin/v1/users/bob", headers=ADMIN)
+    assert deleted.status_code in (200, 204), deleted.get_json()
+    assert card(client, alice.device_id)["shared_with"] == [], answers[0].get_json()
