@@ -198,7 +198,9 @@ class DeviceService:
         is decided inside the compare-and-set (:meth:`update`), so of revokes racing exactly one finds the
         device active. The owner revoking a device revoked already is told the device as it is (200, the
         route is idempotent, as DELETE is) and nothing is written, recorded or sent; a sharer taken off the
-        card already has no such device any more (404 ``unknown_device``), whichever racing revoke won."""
+        card already has no such device any more (404 ``unknown_device``), whichever racing revoke won. The
+        taking off holds the card's turn through the write of the user's list, as a share does
+        (:meth:`share`): a share racing it lands before or after both writes, never between."""
         record = self.get(device_id)
         if username not in record.users:
             raise UnknownDevice()
