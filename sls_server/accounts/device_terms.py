@@ -1,5 +1,5 @@
 """What a device record means, read the same by everyone: its statuses, a new id, whether it has lapsed, the
-users it is shared with, and the administrator's view of it.
+users it is shared with, whether it can be shared, and the administrator's view of it.
 
 The login's second factor, the IB Key app, the state import and the admin views read devices without
 changing them; these rules are theirs as much as the device service's (``devices.DeviceService``, which
@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Mapping
 from typing import Any
 
+from ..errors import InvalidRequest
 from ..store.records import DeviceRecord
 
 ACTIVE = "active"
@@ -64,3 +65,11 @@ def public_device(
 def without(device: DeviceRecord, username: str) -> tuple[str, ...]:
     """The users a device is shared with, ``username`` taken off."""
     return tuple(u for u in device.shared_with if u != username)
+
+
+def shareable(device: DeviceRecord) -> DeviceRecord:
+    """``device``, if it can be shared: an active DSC+ card (400 naming ``share_device_id`` if not). Judged
+    on the card as read and again on the card as written (``DeviceService.share``)."""
+    if device.type != "dscplus" or device.status != ACTIVE:
+        raise InvalidRequest("only an active DSC+ card can be shared", field="share_device_id")
+    return device

@@ -1,22 +1,24 @@
-"""Devices of a user: enrol, share, list, revoke, update. The type-specific work is the factor's."""
+"""Devices of a user: enrol, share, list, revoke, update. The type-specific work is the factor's; keeping
+the SMS and voice devices on the user's phone is :mod:`.phone_following`'s."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Any
 
-from ..errors import DeviceBusy, InvalidRequest, UnknownDevice
+from ..errors import DeviceBusy, UnknownDevice
 from ..events import EventLog
 from ..factors import FactorRegistry
 from ..store import Store
 from ..store.records import DeviceChanges, DeviceRecord
-from ..turns import RETRY_AFTER_S, WRITE_TRIES, turn, turns
-from .device_terms import ACTIVE, REVOKED, lapsed, new_device_id, public_device, without
+from ..turns import RETRY_AFTER_S, WRITE_TRIES, turn
+from .device_terms import ACTIVE, REVOKED, lapsed, new_device_id, public_device, shareable, without
 from .device_view import device_views, device_views_of
-from .errors import ConsecutiveTemporaryPasscode, DeviceExists, PhoneDevicesBusy, UserNotFound
-from .phone_devices import PHONE_TYPES, moved, phone_taken
+from .errors import ConsecutiveTemporaryPasscode, UserNotFound
+from .phone_devices import PHONE_TYPES
+from .phone_following import claim_phone, following_phone
 
 #: (username, what happened, now) -> tell the user on their phone
 Notify = Callable[..., object]
@@ -63,7 +65,7 @@ class DeviceService:
         record = replace(replace(record, **enrolment.record), **(fields or {}))
         self._store.devices.create(record)
         if type_ in PHONE_TYPES:
-            self._claim_phone(username, record)
+            claim_phone(self._store, self, username, record)
         self._join(username, record)
         detail = {"at_opening": True} if at_opening else None
         self._events.record(
@@ -85,107 +87,56 @@ class DeviceService:
             raise ConsecutiveTemporaryPasscode(device_id=followed)
         raise UserNotFound()
 
-    def _claim_phone(self, username: str, record: DeviceRecord) -> None:
-        """One active SMS or voice device per user and number, or the login would list the phone twice (two
-        "SMS +1•••0170", and a voice callback from each): a second is refused (409 ``device_exists``) and
-        its record, written but not yet the user's, deleted, before any notice. Exact under racing
-        enrolments: each claims the user's phone device (``UserRepo.claim_phone_device``, a compare-and-set
-        on the user's hash) over the holder it read and found stale (revoked, deleted, on another number);
-        the loser re-reads and finds the winner. The user's own list is read too, for devices no claim
-        names (a state import, records older than the claim)."""
-        for _ in range(8):
-            held = self._store.users.phone_device(username)
-            holder = self._store.devices.get(held) if held and held != record.device_id else None
-            candidates = [*self.active_of_user(username), *([holder] if holder else [])]
-            for other in candidates:
-                if (
-                    other.device_id != record.device_id
-                    and other.status == ACTIVE
-                    and other.type in PHONE_TYPES
-                    and other.owner == username
-                    and other.number == record.number
-                ):
-                    self._store.devices.delete(record.device_id)
-                    raise DeviceExists(phone_taken(other), device_id=other.device_id, type=other.type)
-            if self._store.users.claim_phone_device(username, held, record.device_id):
-                return
-            if self._store.users.get(username) is None:  # deleted meanwhile: the claim can never land
-                self._store.devices.delete(record.device_id)
-                raise UserNotFound()
-        raise RuntimeError(f"the phone device of {username} kept changing")  # pragma: no cover
-
     @contextmanager
     def following_phone(self, username: str) -> Iterator[Callable[[str], None]]:
-        """Hold the turn of each SMS and voice device the user owns, then give the step that moves them to
-        the user's new number (``UserPhones.change_phone`` writes the number between). Every turn is taken
-        before the number is written: one kept by another request is 429 ``device_busy``
-        (``PhoneDevicesBusy``) with the number and the devices as they were, never the number changed and
-        some devices left on the old one.
-
-        The number written is the one on the user's record when the device is written, read inside the
-        compare-and-set (after the device), not the new one given: two changes racing would otherwise each
-        move the devices to their own number in whatever order the writes land, and the codes could go to a
-        number the user has already changed away from. The last device write read the last number, so the
-        devices end on it."""
-        held = [d.device_id for d in self.of_user(username) if d.type in PHONE_TYPES and d.owner == username]
-        with ExitStack() as stack:
-            try:
-                stack.enter_context(turns(self._store.devices, held))
-            except DeviceBusy:
-                raise PhoneDevicesBusy(retry_after=RETRY_AFTER_S) from None
-            yield lambda phone: self._follow_held(username, held, phone)
-
-    def _follow_held(self, username: str, held: Sequence[str], phone: str) -> None:
-        """Move the user's phone devices to their number, the ``held`` ones under the turns held for them; one
-        enrolled since they were taken (on the old number) takes its own."""
-
-        def move(record: DeviceRecord) -> DeviceChanges:
-            return moved(record, self._number_of(username, phone))
-
-        for device in self.of_user(username):
-            if device.type in PHONE_TYPES and device.owner == username:
-                if device.device_id in held:
-                    self.update_held(device.device_id, move)
-                else:
-                    self.update(device.device_id, move)
-
-    def _number_of(self, username: str, fallback: str) -> str:
-        """The user's number as stored now; ``fallback`` (the new one) if the record has none any more."""
-        user = self._store.users.get(username)
-        return user.phone if user and user.phone else fallback
+        """The user's SMS and voice devices held for a change of their number, and the step moving them to it
+        (``phone_following.following_phone``, where the rules are)."""
+        with following_phone(self._store, self, username) as move:
+            yield move
 
     def share(self, username: str, device_id: str, *, now: int) -> dict[str, Any]:
-        """One physical card serving several users (the broker lets users share a security device)."""
-        record = self.get(device_id)
-        if record.type != "dscplus" or record.status != ACTIVE:
-            raise InvalidRequest("only an active DSC+ card can be shared", field="share_device_id")
-        if username not in record.users:
+        """One physical card serving several users (the broker lets users share a security device).
 
-            def joined(current: DeviceRecord) -> DeviceChanges:
-                # its users' slots marked first: a right answer of theirs that read the card as theirs alone
-                # (its settling step judges their strikes only) has the card asked before it settles, so the
-                # new user's wrong responses disabling it meanwhile hold (lua/lib/device_strikes.lua)
-                self._store.lockout.mark_shared(device_id, current.users, current.version)
-                return {"shared_with": (*current.shared_with, username)}
+        The card is judged again as written (:meth:`update`'s change): one revoked since it was read is
+        refused as a revoked one is, and a user it serves already (a racing share of them landed) is
+        answered as a repeat is, with nothing written, recorded or sent. The card's turn is held through
+        both writes, the card's and the user's list, as the user's taking off holds it (:meth:`revoke`):
+        the two run one after the other, so the user is on the card and has it in their list, or neither."""
+        if username in shareable(self.get(device_id)).users:
+            return self.view(self.get(device_id))
+        changed: list[bool] = []
 
-            self.update(device_id, joined)
-            added, _ = self._store.users.add_device(username, device_id, joined_as=record.type)
+        def joined(current: DeviceRecord) -> DeviceChanges:
+            changed[:] = [username not in shareable(current).users]
+            if not changed[0]:
+                return {}
+            # its users' slots marked first: a right answer of theirs that read the card as theirs alone (its
+            # settling step judges their strikes only) has the card asked before it settles, so the new
+            # user's wrong responses disabling it meanwhile hold (lua/lib/device_strikes.lua)
+            self._store.lockout.mark_shared(device_id, current.users, current.version)
+            return {"shared_with": (*current.shared_with, username)}
+
+        with turn(self._store.devices, device_id):
+            written = self.update_held(device_id, joined)
+            if not changed[0]:
+                return self.view(written)
+            added, _ = self._store.users.add_device(username, device_id, joined_as=written.type)
             if added == "no_user":  # the user was deleted meanwhile
-                self.update(device_id, lambda r: {"shared_with": without(r, username)})
+                self.update_held(device_id, lambda r: {"shared_with": without(r, username)})
                 raise UserNotFound()
-            # their strikes on it start from the card's own count: any left from an earlier stint on it (taken
-            # off while it was disabled by them, the admin's unlock then clearing its one user's) refused
-            # their right answers as a disabled card's on a card enabled at no count
-            self._store.lockout.strikes_forgotten(device_id, (username,))
-            self._events.record(
-                "device.shared",
-                at=now,
-                user=username,
-                factor="dscplus",
-                device_id=device_id,
-                detail={"owner": record.owner},
-            )
-            self._notify(username, "A shared security card was added to your account.", now=now)
+        # their strikes on it start from the card's own count: any left from an earlier stint on it (taken off
+        # while it was disabled by them, the admin's unlock then clearing its one user's) refused their right
+        # answers as a disabled card's on a card enabled at no count
+        self._store.lockout.strikes_forgotten(device_id, (username,))
+        self._events.record(
+            "device.shared",
+            at=now,
+            user=username,
+            factor="dscplus",
+            device_id=device_id,
+            detail={"owner": written.owner},
+        )
+        self._notify(username, "A shared security card was added to your account.", now=now)
         return self.view(self.get(device_id))
 
     def view(self, record: DeviceRecord) -> dict[str, Any]:
@@ -252,7 +203,9 @@ class DeviceService:
         is decided inside the compare-and-set (:meth:`update`), so of revokes racing exactly one finds the
         device active. The owner revoking a device revoked already is told the device as it is (200, the
         route is idempotent, as DELETE is) and nothing is written, recorded or sent; a sharer taken off the
-        card already has no such device any more (404 ``unknown_device``), whichever racing revoke won."""
+        card already has no such device any more (404 ``unknown_device``), whichever racing revoke won. The
+        taking off holds the card's turn through the write of the user's list, as a share does
+        (:meth:`share`): a share racing it lands before or after both writes, never between."""
         record = self.get(device_id)
         if username not in record.users:
             raise UnknownDevice()
@@ -272,10 +225,11 @@ class DeviceService:
                 return self.view(written)
             self.stop_logins(device_id, written.users, now=now)
         else:
-            self.update(device_id, taken_off)
-            if not changed[0]:
-                raise UnknownDevice()
-            self._store.users.remove_device(username, device_id)
+            with turn(self._store.devices, device_id):  # with the list's write: as a share holds it
+                self.update_held(device_id, taken_off)
+                if not changed[0]:
+                    raise UnknownDevice()
+                self._store.users.remove_device(username, device_id)
             self.stop_logins(device_id, (username,), now=now)
         self._events.record("device.revoked", at=now, user=username, factor=record.type, device_id=device_id)
         name = self._factors.get(record.type).notice_name

@@ -1,8 +1,8 @@
 """A user's phone as a device: which types are one, and how one names its number (masked).
 
 An SMS or voice device sends to the number stored on it; its label and the refusal of a second one for the
-same phone show that number masked. The device service (``devices.DeviceService``) enrols and moves them;
-the state import reads which types are phones.
+same phone show that number masked. The device service (``devices.DeviceService``) enrols them and
+``phone_following`` keeps them one per number and moves them; the state import reads which types are phones.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from contextlib import AbstractContextManager, ExitStack, contextmanager
 from ..errors import DeviceBusy
 from ..store import Store
 from ..store.records import DeviceRecord
-from ..turns import RETRY_AFTER_S, WRITE_TRIES, turns
+from ..turns import RETRY_AFTER_S, WRITE_TRIES, turn, turns
 from .device_terms import without
 from .errors import UserDevicesBusy
 
@@ -64,3 +64,13 @@ def drop_device(store: Store, name: str, device_id: str) -> None:
         ):
             return
     raise DeviceBusy(retry_after=RETRY_AFTER_S)
+
+
+def drop_joined_since(store: Store, name: str, device_ids: Sequence[str]) -> None:
+    """Take the deleted user off the devices that joined them after :func:`turns_for_deletion` read their
+    devices (a card shared, a device enrolled, while the deletion worked), each under its own turn, taken
+    now: the user's record is gone (``UserRepo.delete`` names them), so none can join again, and a card left
+    naming the user would serve whoever is created next under the name."""
+    for device_id in device_ids:
+        with turn(store.devices, device_id):
+            drop_device(store, name, device_id)

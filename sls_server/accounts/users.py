@@ -13,7 +13,7 @@ from ..store.ids import short_id
 from ..store.records import UserRecord
 from .errors import UserExists, UserNotFound
 from .passwords import PasswordHasher
-from .user_deletion import LeaveApps, drop_device, turns_for_deletion
+from .user_deletion import LeaveApps, drop_device, drop_joined_since, turns_for_deletion
 from .user_fields import canonical_username, new_epoch, new_user_refusals
 from .user_passwords import UserPasswords
 from .user_phone import MovePhone, UserPhones
@@ -129,7 +129,8 @@ class UserService:
             for device_id in device_ids:
                 drop_device(self._store, name, device_id)
             self._store.access.forget_user(name)
-            self._store.users.delete(name)
+            joined_since = [d for d in self._store.users.delete(name) if d not in device_ids]
+            drop_joined_since(self._store, name, joined_since)
             self._store.lockout.forget_user(name)  # after the user: a user created again starts unlocked
             self._store.logins.forget_user(name)
         self._sessions_ended(name, ended, now=now, reason="killed")

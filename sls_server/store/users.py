@@ -89,21 +89,24 @@ class UserRepo:
     def usernames(self) -> list[str]:
         return sorted(texts(self._r.smembers(keys.USERS_INDEX)))
 
-    def delete(self, username: str) -> bool:
-        """The user's own keys in one DEL (one slot: atomic), then the name leaves the index (another slot,
-        so another command: a cluster pipeline cannot carry a multi-key DEL). A staged attacker's logins
-        waiting on the user's approval (``keys.attacker_waits``, on the user's slot) go in the same DEL: left
-        to their TTL, they outlived the user."""
-        deleted = self._r.delete(
+    def delete(self, username: str) -> list[str]:
+        """The user's own keys in one step (one slot: atomic, ``user_delete.lua``), then the name leaves the
+        index (another slot, so another command: a cluster pipeline cannot carry a multi-key DEL); the
+        devices the user's set held as it went, a device joined since the caller read them among them (a
+        later one is refused: ``user_add_device.lua`` finds no user). A staged attacker's logins waiting on
+        the user's approval (``keys.attacker_waits``, on the user's slot) go in the same step: left to their
+        TTL, they outlived the user."""
+        own = [
             keys.user(username),
             keys.user_devices(username),
             keys.user_challenge_issues(username),
             keys.user_phone_change(username),
             keys.user_phone_change_tries(username),
             keys.attacker_waits(username),
-        )
+        ]
+        held = texts(self._scripts("user_delete", own, []))
         self._r.srem(keys.USERS_INDEX, username)
-        return bool(deleted)
+        return sorted(held)
 
     def set_fields(self, username: str, changes: UserChanges) -> bool:
         """Update an existing user; False (and nothing written) if the user is gone."""

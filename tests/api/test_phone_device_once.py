@@ -3,7 +3,7 @@
 A user created with a phone has SMS from account opening; enrolling ``sms`` or ``voice`` again answered 201,
 texted "A new phone number for SMS codes was added", and the login listed two identical "SMS +1•••0170" and
 a voice callback from each device. Now a second active phone device on the user's number is 409
-``device_exists`` (``DeviceService._claim_phone``), exact under racing enrolments; an SMS device takes voice
+``device_exists`` (``phone_following.claim_phone``), exact under racing enrolments; an SMS device takes voice
 callbacks too, so the login lists one ``sms`` and one ``voice``.
 """
 

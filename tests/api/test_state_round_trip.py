@@ -69,7 +69,7 @@ def _comparable(document: dict[str, Any]) -> dict[str, Any]:
 
 #: Hash fields a round trip does not keep, by design: the records' compare-and-set versions (they start again
 #: at 0) and the user's phone-device claim (a guard among racing enrolments, which reads the user's device
-#: list when no claim names the device: ``DeviceService._claim_phone``).
+#: list when no claim names the device: ``phone_following.claim_phone``).
 NOT_KEPT = {"version", "phone_device"}
 
 
