@@ -151,48 +151,56 @@ def gateway(
     json_logs = startup.settings.log_format == "json"
     lease = GatewayLease(startup.settings, port=startup.listener.port)
     outcome = lease.begin(end_session=not keep_session)  # before any worker serves
-    if outcome == "unknown":  # the workers answer 503 until the step has run (``starting``)
-        starting.pend(lease.token)
-    words = None if outcome is None else start_words(outcome, startup.settings.gateway_instance)
-    if words and outcome == "unknown":
-        log.warning(words)
-    elif words and json_logs:
-        log.info(words)
-    elif words:
-        note(words)
-    cert = key = None
-    if tls:  # every name the gateway answers to (the host asked for is among them): a client checks its own
-        # and the address the banner names it at (every interface: this machine's on its network)
-        public = urlsplit(startup.listener.public_url).hostname or host
-        names = (host, public, *startup.settings.allowed_hosts)
-        made = ensure_certificate(startup.settings.data_dir, names)
-        cert, key = made.cert, made.key
-        if made.made_because:
-            said = f"made a new self-signed certificate ({made.made_because}): {cert}"
-            if json_logs:
-                log.info(said)
-            else:
-                note(said)
-    facts = gateway_facts(describe(startup, workers, threads), tls=tls, cert=cert, match=process_match)
-    if as_json or json_logs:  # as `sls serve`: a log collector reads every line as JSON
-        print_json(facts, compact=True)
-    else:
-        print_renderable(banner(facts, title="sls gateway"))
-        print_renderable(gateway_banner(facts))
-    options: dict[str, Any] = {"proc_name": f"sls-gateway {process_match}"}
-    if cert and key:
-        options.update(certfile=str(cert), keyfile=str(key))
-    if pidfile:
-        options["pidfile"] = str(pidfile.resolve())
-    demofile.write_gateway(startup.settings.data_dir, facts["url"])  # where `sls gateway-state` looks
+    # Every way out from here drops the lease (``run`` drops it on its own ways out; ``stop`` is once): a
+    # start that failed before serving (its TLS key not written: a folder in its place) left a lease that
+    # named it a live process for 10 s, and the next start's step kept the session for it.
     try:
-        run(
-            startup,
-            workers=workers,
-            threads=threads,
-            gunicorn_options=options,
-            access_to_stderr=as_json,
-            lease=lease,
-        )
+        if outcome == "unknown":  # the workers answer 503 until the step has run (``starting``)
+            starting.pend(lease.token)
+        words = None if outcome is None else start_words(outcome, startup.settings.gateway_instance)
+        if words and outcome == "unknown":
+            log.warning(words)
+        elif words and json_logs:
+            log.info(words)
+        elif words:
+            note(words)
+        cert = key = None
+        if (
+            tls
+        ):  # every name the gateway answers to (the host asked for is among them): a client checks its own
+            # and the address the banner names it at (every interface: this machine's on its network)
+            public = urlsplit(startup.listener.public_url).hostname or host
+            names = (host, public, *startup.settings.allowed_hosts)
+            made = ensure_certificate(startup.settings.data_dir, names)
+            cert, key = made.cert, made.key
+            if made.made_because:
+                said = f"made a new self-signed certificate ({made.made_because}): {cert}"
+                if json_logs:
+                    log.info(said)
+                else:
+                    note(said)
+        facts = gateway_facts(describe(startup, workers, threads), tls=tls, cert=cert, match=process_match)
+        if as_json or json_logs:  # as `sls serve`: a log collector reads every line as JSON
+            print_json(facts, compact=True)
+        else:
+            print_renderable(banner(facts, title="sls gateway"))
+            print_renderable(gateway_banner(facts))
+        options: dict[str, Any] = {"proc_name": f"sls-gateway {process_match}"}
+        if cert and key:
+            options.update(certfile=str(cert), keyfile=str(key))
+        if pidfile:
+            options["pidfile"] = str(pidfile.resolve())
+        demofile.write_gateway(startup.settings.data_dir, facts["url"])  # where `sls gateway-state` looks
+        try:
+            run(
+                startup,
+                workers=workers,
+                threads=threads,
+                gunicorn_options=options,
+                access_to_stderr=as_json,
+                lease=lease,
+            )
+        finally:
+            demofile.forget_gateway(startup.settings.data_dir)
     finally:
-        demofile.forget_gateway(startup.settings.data_dir)
+        lease.stop()

@@ -175,37 +175,40 @@ def run(
     if key_watch is not None:
         atexit.register(key_watch.stop)
         in_master_only.append(key_watch.stop)
-    if lease is None and settings.gateway:
-        lease = GatewayLease(settings, port=startup.listener.port)
-        lease.begin(end_session=False)
-    options = dict(gunicorn_options or {})
-    if lease is not None:  # its thread once the master is ready (``gateway_lease``: the modules imported)
-        options["when_ready"] = lease.when_ready
-    application = SlsApplication(
-        config,
-        startup.listener,
-        workers=workers,
-        threads=threads,
-        log_level=startup.settings.log_level,
-        in_master_only=in_master_only,
-        quiet_token=quiet_token,
-        extra=options,
-        access_to_stderr=access_to_stderr,
-    )
-    for warning in startup_warnings(
-        startup
-    ):  # once, in the master (its log handler is set up), not per worker
-        log.warning(warning)
-    # The app's modules, imported once here and shared by the forked workers (copy-on-write) instead of
-    # imported again by each: about 0.6 s of CPU a worker at start. Importing them builds nothing that a
-    # fork breaks (no thread, no connection: create_app, after the fork, makes those); the metrics' files,
-    # whose folder is set just above, follow each worker's pid.
-    import sls_server.app  # noqa: F401
-
-    sys.stdout.flush()  # forked workers must not inherit (and later repeat) buffered output
-    sys.stderr.flush()
     master = os.getpid()
+    # Every way out from the lease on drops it (and the metrics' folder): gunicorn's own setup in
+    # SlsApplication (a bad FORWARDED_ALLOW_IPS in the environment: its "Error:" and exit 1) once came
+    # between the lease and this ``try``, and a failed start left a lease that named it live for 10 s.
     try:
+        if lease is None and settings.gateway:
+            lease = GatewayLease(settings, port=startup.listener.port)
+            lease.begin(end_session=False)
+        options = dict(gunicorn_options or {})
+        if lease is not None:  # its thread once the master is ready (``gateway_lease``: the modules imported)
+            options["when_ready"] = lease.when_ready
+        application = SlsApplication(
+            config,
+            startup.listener,
+            workers=workers,
+            threads=threads,
+            log_level=startup.settings.log_level,
+            in_master_only=in_master_only,
+            quiet_token=quiet_token,
+            extra=options,
+            access_to_stderr=access_to_stderr,
+        )
+        for warning in startup_warnings(
+            startup
+        ):  # once, in the master (its log handler is set up), not per worker
+            log.warning(warning)
+        # The app's modules, imported once here and shared by the forked workers (copy-on-write) instead of
+        # imported again by each: about 0.6 s of CPU a worker at start. Importing them builds nothing that a
+        # fork breaks (no thread, no connection: create_app, after the fork, makes those); the metrics' files,
+        # whose folder is set just above, follow each worker's pid.
+        import sls_server.app  # noqa: F401
+
+        sys.stdout.flush()  # forked workers must not inherit (and later repeat) buffered output
+        sys.stderr.flush()
         application.run()
     except SystemExit:
         if key_watch is not None and key_watch.refused is not None and os.getpid() == master:

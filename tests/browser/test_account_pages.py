@@ -170,8 +170,61 @@ def test_near_the_maximum_length_the_warning_offers_no_stay_logged_in(
     warning = page.get_by_test_id("logoff-warning")
     expect(warning).to_be_visible()
     expect(warning).to_contain_text("maximum length of 20 min")
+    expect(page.get_by_test_id("logoff-warning-limit")).to_be_visible()  # the text above counts hidden spans
     expect(page.get_by_test_id("logoff-warning-idle")).to_be_hidden()
     expect(page.get_by_test_id("stay-logged-in")).to_be_hidden()
+    expect(warning).to_be_focused()
+
+
+#: The page's clock as a slow CPU reads it: every reading at least a millisecond after the one before.
+SLOW_CLOCK = """(() => {
+  const read = Date.now.bind(Date);
+  let last = 0;
+  Date.now = () => (last = Math.max(read(), last + 1));
+})();"""
+
+
+def test_two_ends_equal_on_the_server_are_equal_on_a_slow_page(
+    sls_serve: Callable[..., Any], admin_headers: dict[str, str], page: Any
+) -> None:
+    """The page set the idle end and the maximum length's from two readings of its clock: a millisecond
+    between them (a loaded machine) made the capped idle end look a millisecond before the maximum length,
+    and the warning offered Stay logged in and focused it, then hid it under the focus when the next answer
+    was read in one millisecond (the test above, once, under a load of 8: "expected to be focused")."""
+    server = sls_serve(workers=1, SLS_ABSOLUTE_TIMEOUT="1200")  # 20 min; idle stays 15
+    world = World(server.url, admin_headers)
+    page.context.add_init_script(SLOW_CLOCK)
+    log_in_with_card(page, world, "nora")
+    world.advance(10 * 60)
+    page.reload()  # the idle end is capped at the maximum length, 10 min away
+    world.advance(9 * 60)
+    warning = page.get_by_test_id("logoff-warning")
+    expect(warning).to_be_visible()
+    expect(page.get_by_test_id("logoff-warning-limit")).to_be_visible()
+    expect(page.get_by_test_id("stay-logged-in")).to_be_hidden()
+    expect(warning).to_be_focused()
+
+
+def test_a_warning_that_comes_to_the_maximum_length_keeps_the_focus(
+    sls_serve: Callable[..., Any], admin_headers: dict[str, str], context: Any
+) -> None:
+    """Activity in another tab can move the idle end to the maximum length while the inactivity warning is
+    shown: its Stay logged in, which had the focus, hid under it and the focus fell to the page's body, out
+    of the dialog a keyboard or screen reader user was answering."""
+    server = sls_serve(workers=1, SLS_ABSOLUTE_TIMEOUT="1200")  # 20 min; idle 15, warned 2 min before
+    world = World(server.url, admin_headers)
+    page = context.new_page()
+    log_in_with_card(page, world, "nora")
+    world.advance(270)
+    page.reload()  # activity: the idle end at 19:30, half a minute before the maximum length
+    world.advance(820)  # 18:10: 80 s of inactivity left
+    stay = page.get_by_test_id("stay-logged-in")
+    expect(page.get_by_test_id("logoff-warning-idle")).to_be_visible()
+    expect(stay).to_be_focused()
+    context.new_page().goto(f"{world.url}/account")  # activity: the idle end moves to the maximum length
+    warning = page.get_by_test_id("logoff-warning")
+    expect(page.get_by_test_id("logoff-warning-limit")).to_be_visible()  # the next answer the page reads
+    expect(stay).to_be_hidden()
     expect(warning).to_be_focused()
 
 

@@ -8,7 +8,10 @@ ends the session once Redis does."""
 from __future__ import annotations
 
 import json
+import os
 import signal
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -183,3 +186,44 @@ def test_a_sls_serve_in_gateway_mode_holds_a_lease_too(
     status = beside.sls("gateway-state", "status")
     assert f"(pid {serving.process.pid}," not in status.stdout, status.stdout
     assert f"(pid {beside.process.pid}," in status.stdout, status.stdout
+
+
+def failed_start(redis_url: str, data_dir: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """A ``sls`` server command that fails to start after its lease is taken: run to its exit."""
+    environment = {**os.environ, "SLS_ADMIN_TOKEN": ADMIN_TOKEN, "SLS_HASH_PROFILE": "test", **SHARED, **env}
+    command = [sys.executable, "-m", "sls_server.cli.main", *args, "--host", "127.0.0.1", "--port", "0"]
+    command += ["--workers", "1", "--redis-url", redis_url, "--data-dir", str(data_dir)]
+    return subprocess.run(command, env=environment, capture_output=True, text=True, timeout=60, check=False)
+
+
+def listed_pids(server: GatewayProcess) -> set[int]:
+    leases = json.loads(server.sls("gateway-state", "status", "--json").stdout)["processes"]
+    return {each["pid"] for each in leases}
+
+
+@pytest.mark.parametrize(
+    ("command", "env", "why"),
+    [
+        # gunicorn reads its own variable when it builds its settings: after the lease was taken
+        (("serve",), {"SLS_GATEWAY": "True", "FORWARDED_ALLOW_IPS": "not-an-address"}, "not-an-address"),
+        # the key's path is a folder: the certificate cannot be written, after the start's step
+        (("gateway", "--tls"), {}, "IsADirectoryError"),
+    ],
+    ids=["sls-serve-gunicorn-settings", "sls-gateway-tls-key"],
+)
+def test_a_start_that_fails_after_taking_its_lease_drops_it(
+    sls_gateway: Any,  # noqa: F811
+    redis_url: str,
+    tmp_path: Path,
+    command: tuple[str, ...],
+    env: dict[str, str],
+    why: str,
+) -> None:
+    """Before, nothing dropped it: the process that had exited was listed as live (``sls gateway-state
+    status``) until its lease ran out, 10 s later, and a start meanwhile kept the session for it."""
+    beside = sls_gateway(**SHARED)
+    data_dir = tmp_path / "failing"
+    (data_dir / "gateway-tls" / "key.pem").mkdir(parents=True)
+    failed = failed_start(redis_url, data_dir, *command, **env)
+    assert failed.returncode != 0 and why in failed.stdout + failed.stderr, failed.stdout + failed.stderr
+    assert listed_pids(beside) == {beside.process.pid}

@@ -15,8 +15,12 @@
   const unavailable = root.querySelector("[data-testid=session-unavailable]");
   const verified = root.querySelector("[data-testid=account-verified]");
   const warnBefore = Number(root.dataset.warnBefore);
-  let idleAt = Date.now() + Number(root.dataset.idleIn) * 1000;
-  let absoluteAt = Date.now() + Number(root.dataset.expiresIn) * 1000;
+  /* Both ends from one reading of the clock: two readings a millisecond apart (a slow or loaded CPU) made
+     two equal ends unequal, and the warning flip between "maximum length" and "inactivity" from one
+     answer to the next. */
+  const loaded = Date.now();
+  let idleAt = loaded + Number(root.dataset.idleIn) * 1000;
+  let absoluteAt = loaded + Number(root.dataset.expiresIn) * 1000;
   let returnTo = null; /* what had the focus when the logoff warning took it */
 
   /* The server says which limit ended the session (reason=idle or reason=absolute). */
@@ -26,8 +30,9 @@
 
   function apply(body) {
     if (body.state !== "active") { leave(body.next || "/logged-out?reason=ended"); return false; }
-    idleAt = Date.now() + body.idle_expires_in * 1000;
-    absoluteAt = Date.now() + body.expires_in * 1000;
+    const at = Date.now(); /* one reading for both ends (above) */
+    idleAt = at + body.idle_expires_in * 1000;
+    absoluteAt = at + body.expires_in * 1000;
     /* a step-up counts for a few minutes of the server's clock: the line goes when it no longer does */
     verified.hidden = !body.verified.length;
     verified.querySelector("[data-field=verified]").textContent = body.verified.join(", ");
@@ -41,6 +46,7 @@
     const warn = left <= warnBefore;
     /* Near the session's maximum length activity extends nothing: say so, and offer no "Stay logged in". */
     const atLimit = absoluteAt <= idleAt;
+    const stayHadFocus = document.activeElement === stay;
     byIdle.hidden = atLimit;
     byLimit.hidden = !atLimit;
     stay.hidden = atLimit;
@@ -48,6 +54,10 @@
       returnTo = document.activeElement !== document.body ? document.activeElement : null;
       warning.hidden = false;
       (atLimit ? warning : stay).focus();
+    } else if (warn && atLimit && stayHadFocus) {
+      /* the shown warning now reaches the maximum length (activity in another tab moved the idle end
+         there): its "Stay logged in" went from under the focus, which stays in the dialog, not on the page */
+      warning.focus();
     }
     if (!warn && !warning.hidden) {
       /* answered (here or in another tab): the focus goes back where the warning took it from */
