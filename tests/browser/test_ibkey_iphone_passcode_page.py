@@ -24,6 +24,21 @@ def _iphone(world: World, name: str, phone: str, **unlock: Any) -> str:
     return str(device["device_id"])
 
 
+def _count_states(page: Any) -> None:
+    """Count, from now, the phone states the page draws (each poll's, each refresh's): a test waits on the
+    count for a poll to have landed, never on time."""
+    page.evaluate(
+        "() => { window.__states = 0;"
+        " if (!window.__counting)"
+        "   document.addEventListener('sls:phone-state', () => { window.__states += 1; });"
+        " window.__counting = true; }"
+    )
+
+
+def _states_drawn(page: Any, count: int) -> None:
+    page.wait_for_function(f"() => window.__states >= {count}")
+
+
 def _type(page: Any, digits: str) -> None:
     for digit in digits:
         page.get_by_test_id(f"ibkey-passcode-key-{digit}").click()
@@ -74,7 +89,50 @@ def test_face_id_removed_in_the_iphones_settings_brings_the_keypad(world: World,
     expect(page.get_by_test_id("ibkey-biometrics-enabled")).to_be_checked()
     page.get_by_test_id("ibkey-biometrics-enabled").uncheck()
     page.get_by_test_id("ibkey-biometrics-passcode").fill(PASSCODE)
+    # A poll lands between the edit and Save (as on a loaded machine): it drew the stored "Face ID set up"
+    # over the unsaved untick, the focus being in the passcode field, and Save sent Face ID on.
+    _count_states(page)
+    _states_drawn(page, 1)
+    expect(page.get_by_test_id("ibkey-biometrics-enabled")).not_to_be_checked()
     page.get_by_test_id("ibkey-biometrics-save").click()
     expect(page.get_by_test_id("ibkey-message")).to_contain_text("asks for the iPhone passcode")
     expect(page.get_by_test_id("ibkey-passcode-keypad")).to_be_visible()
     expect(page.get_by_text("Face ID unlocks this app")).to_be_hidden()
+
+
+def test_a_poll_asked_before_a_switch_was_saved_does_not_undo_it(world: World, page: Any) -> None:
+    """A poll answered with the state from before the notifications switch was saved, landing after the save's
+    answer (a slow link), is dropped: it drew the switch back on, the focus having left it."""
+    _iphone(world, "sage", "+15555550176", biometric=True)
+    held: list[Any] = []
+
+    def hold_one(route: Any) -> None:
+        if held:
+            route.continue_()
+        else:
+            held.append(route)  # answered only when the test says so
+
+    page.goto(f"{world.url}/sim/phone/sage")
+    page.get_by_test_id("phone-tab-ibkey").click()
+    toggle = page.get_by_test_id("ibkey-notifications-toggle")
+    expect(toggle).to_be_checked()
+    state_url = f"{world.url}/sim/phone/sage/state"
+    before = page.request.get(state_url)  # the state from before the switch is saved: the held poll's answer
+    assert before.ok and before.json()["ibkey"]["app"]["notifications"] is True
+    with page.expect_request(state_url):  # the next poll (within 1.5 s), caught by the route
+        page.route(state_url, hold_one)
+    for _ in range(100):  # each call lets Playwright run the route handler it has queued
+        if held:
+            break
+        page.evaluate("1")
+    assert held, "no poll was held"
+    _count_states(page)
+    toggle.uncheck()
+    expect(page.get_by_test_id("ibkey-message")).to_have_text("Notifications off: use Generate Response.")
+    _states_drawn(page, 1)  # the save's own refresh
+    page.get_by_test_id("ibkey-notifications-heading").focus()  # the focus leaves the switch
+    _count_states(page)
+    held[0].fulfill(status=200, content_type="application/json", body=before.body())
+    _states_drawn(page, 1)  # the stale answer without the fix, the next poll with it
+    # read once, not retried: the poll after the stale one would draw the switch right again
+    assert page.evaluate("() => window.__states") == 1 and not toggle.is_checked()
