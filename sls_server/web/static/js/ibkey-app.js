@@ -143,6 +143,22 @@
     return form;
   }
 
+  /* An activation that was waiting already keeps its form, and what the user typed in it: a second one
+     arriving (Add User, a migration) redrew them all, empty, under the user's fingers. */
+  function redrawActivations(waiting) {
+    const box = root.querySelector("[data-ibkey-waiting]");
+    const had = new Map();
+    Array.from(box.children).forEach(function (form) { had.set(form.dataset.waitingKey, form); });
+    const focused = box.contains(document.activeElement) ? document.activeElement : null;
+    box.replaceChildren.apply(box, waiting.map(function (w) {
+      const key = JSON.stringify(w);
+      const form = had.get(key) || activation(w, w.username);
+      form.dataset.waitingKey = key;
+      return form;
+    }));
+    if (focused && box.contains(focused)) focused.focus();
+  }
+
   /* A switch the user changed and the server has not yet taken (Face ID's, until Save; notifications', until
      its answer) keeps the user's choice: a poll draws the stored value, and overwrote an unticked Face ID
      while the passcode was typed (the focus had left the switch), so Save sent the old value. */
@@ -164,8 +180,7 @@
     const waiting = JSON.stringify(state.waiting);
     if (waiting !== drawnWaiting) {
       drawnWaiting = waiting;
-      const box = root.querySelector("[data-ibkey-waiting]");
-      box.replaceChildren.apply(box, state.waiting.map(function (w) { return activation(w, w.username); }));
+      redrawActivations(state.waiting);
     }
     const count = document.querySelector("[data-count=ibkey]");
     waitingNotes = app ? app.inbox : [];
