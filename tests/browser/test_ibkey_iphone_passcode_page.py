@@ -11,6 +11,7 @@ import requests
 from playwright.sync_api import expect
 
 from .pages_kit import PASSWORD, World
+from .phone_poll_kit import count_states, hold_next_poll, states_drawn
 
 PASSCODE = "482916"
 
@@ -22,21 +23,6 @@ def _iphone(world: World, name: str, phone: str, **unlock: Any) -> str:
     body = {"username": name, "password": PASSWORD, "activation_code": code, **unlock}
     world.post(f"/sim/v1/ibkey/{device['device_id']}/activate", body, admin=False)
     return str(device["device_id"])
-
-
-def _count_states(page: Any) -> None:
-    """Count, from now, the phone states the page draws (each poll's, each refresh's): a test waits on the
-    count for a poll to have landed, never on time."""
-    page.evaluate(
-        "() => { window.__states = 0;"
-        " if (!window.__counting)"
-        "   document.addEventListener('sls:phone-state', () => { window.__states += 1; });"
-        " window.__counting = true; }"
-    )
-
-
-def _states_drawn(page: Any, count: int) -> None:
-    page.wait_for_function(f"() => window.__states >= {count}")
 
 
 def _type(page: Any, digits: str) -> None:
@@ -91,8 +77,8 @@ def test_face_id_removed_in_the_iphones_settings_brings_the_keypad(world: World,
     page.get_by_test_id("ibkey-biometrics-passcode").fill(PASSCODE)
     # A poll lands between the edit and Save (as on a loaded machine): it drew the stored "Face ID set up"
     # over the unsaved untick, the focus being in the passcode field, and Save sent Face ID on.
-    _count_states(page)
-    _states_drawn(page, 1)
+    count_states(page)
+    states_drawn(page, 1)
     expect(page.get_by_test_id("ibkey-biometrics-enabled")).not_to_be_checked()
     page.get_by_test_id("ibkey-biometrics-save").click()
     expect(page.get_by_test_id("ibkey-message")).to_contain_text("asks for the iPhone passcode")
@@ -104,14 +90,6 @@ def test_a_poll_asked_before_a_switch_was_saved_does_not_undo_it(world: World, p
     """A poll answered with the state from before the notifications switch was saved, landing after the save's
     answer (a slow link), is dropped: it drew the switch back on, the focus having left it."""
     _iphone(world, "sage", "+15555550176", biometric=True)
-    held: list[Any] = []
-
-    def hold_one(route: Any) -> None:
-        if held:
-            route.continue_()
-        else:
-            held.append(route)  # answered only when the test says so
-
     page.goto(f"{world.url}/sim/phone/sage")
     page.get_by_test_id("phone-tab-ibkey").click()
     toggle = page.get_by_test_id("ibkey-notifications-toggle")
@@ -119,20 +97,14 @@ def test_a_poll_asked_before_a_switch_was_saved_does_not_undo_it(world: World, p
     state_url = f"{world.url}/sim/phone/sage/state"
     before = page.request.get(state_url)  # the state from before the switch is saved: the held poll's answer
     assert before.ok and before.json()["ibkey"]["app"]["notifications"] is True
-    with page.expect_request(state_url):  # the next poll (within 1.5 s), caught by the route
-        page.route(state_url, hold_one)
-    for _ in range(100):  # each call lets Playwright run the route handler it has queued
-        if held:
-            break
-        page.evaluate("1")
-    assert held, "no poll was held"
-    _count_states(page)
+    held = hold_next_poll(page, state_url)
+    count_states(page)
     toggle.uncheck()
     expect(page.get_by_test_id("ibkey-message")).to_have_text("Notifications off: use Generate Response.")
-    _states_drawn(page, 1)  # the save's own refresh
+    states_drawn(page, 1)  # the save's own refresh
     page.get_by_test_id("ibkey-notifications-heading").focus()  # the focus leaves the switch
-    _count_states(page)
-    held[0].fulfill(status=200, content_type="application/json", body=before.body())
-    _states_drawn(page, 1)  # the stale answer without the fix, the next poll with it
-    # read once, not retried: the poll after the stale one would draw the switch right again
-    assert page.evaluate("() => window.__states") == 1 and not toggle.is_checked()
+    count_states(page)
+    held.fulfill(status=200, content_type="application/json", body=before.body())
+    # the stale answer without the fix, the next poll with it; read once, not retried: the poll after the
+    # stale one would draw the switch right again
+    assert states_drawn(page, 1) == 1 and not toggle.is_checked()
