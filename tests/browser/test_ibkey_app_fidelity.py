@@ -165,3 +165,31 @@ def test_ios_generate_code_asks_for_the_challenge_alone(world: World, page: Any)
     page.get_by_test_id("ibkey-challenge").fill("123456")
     page.get_by_test_id("ibkey-generate").click()
     expect(page.get_by_test_id("ibkey-response")).to_have_text(re.compile(r"^\d{8}$"))
+
+
+def test_a_second_user_added_keeps_what_was_typed_in_the_first_ones_activation(
+    world: World, page: Any
+) -> None:
+    """A new activation waiting (a second Add User) redrew every activation form, and the first one's typed
+    password and code were wiped while the user was filling it in."""
+    world.user("amy", phone="+15555550183")
+    world.ibkey("amy", "+15555550183", pin="12ab")
+    world.user("ben", phone="+15555550184")
+    world.user("cal", phone="+15555550185")
+    page.goto(f"{world.url}/sim/phone/amy")
+    page.get_by_test_id("phone-tab-ibkey").click()
+    page.get_by_test_id("ibkey-add-toggle").click()
+    for name in ("ben", "cal"):
+        if name == "cal":  # ben's activation half filled in
+            first = page.get_by_test_id("ibkey-activate-form")
+            first.get_by_test_id("ibkey-activate-password").fill(PASSWORD)
+            first.get_by_test_id("ibkey-activate-code").fill("123456")
+        page.get_by_test_id("ibkey-add-username").fill(name)
+        page.get_by_test_id("ibkey-add-password").fill(PASSWORD)
+        page.get_by_test_id("ibkey-add-submit").click()
+        expect(page.get_by_test_id("ibkey-message")).to_contain_text(f"to activate {name}.")
+    forms = page.get_by_test_id("ibkey-activate-form")
+    expect(forms).to_have_count(2)
+    ben = forms.filter(has=page.locator("input[value=ben]"))
+    expect(ben.get_by_test_id("ibkey-activate-password")).to_have_value(PASSWORD)
+    expect(ben.get_by_test_id("ibkey-activate-code")).to_have_value("123456")

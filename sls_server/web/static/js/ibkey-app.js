@@ -67,7 +67,9 @@
   }
 
   async function act(url, body, done) {
+    window.SLSPhone.wrote(); // a poll asked before this answer is stale (phone.js drops it)
     const answer = await SLS.call("POST", url, body);
+    window.SLSPhone.wrote();
     if (!answer.ok) { say(answer.data.message || "The app could not do that.", true); return null; }
     if (done) say(done(answer.data));
     window.SLSPhone.refresh();
@@ -141,6 +143,31 @@
     return form;
   }
 
+  /* An activation that was waiting already keeps its form, and what the user typed in it: a second one
+     arriving (Add User, a migration) redrew them all, empty, under the user's fingers. */
+  function redrawActivations(waiting) {
+    const box = root.querySelector("[data-ibkey-waiting]");
+    const had = new Map();
+    Array.from(box.children).forEach(function (form) { had.set(form.dataset.waitingKey, form); });
+    const focused = box.contains(document.activeElement) ? document.activeElement : null;
+    box.replaceChildren.apply(box, waiting.map(function (w) {
+      const key = JSON.stringify(w);
+      const form = had.get(key) || activation(w, w.username);
+      form.dataset.waitingKey = key;
+      return form;
+    }));
+    if (focused && box.contains(focused)) focused.focus();
+  }
+
+  /* A switch the user changed and the server has not yet taken (Face ID's, until Save; notifications', until
+     its answer) keeps the user's choice: a poll draws the stored value, and overwrote an unticked Face ID
+     while the passcode was typed (the focus had left the switch), so Save sent the old value. */
+  const unsaved = new Set();
+  function keep(control, stored) {
+    if (!unsaved.has(control)) control.checked = stored;
+  }
+  function edited(event) { unsaved.add(event.target); }
+
   document.addEventListener("sls:phone-state", function (event) {
     username = event.detail.username;
     const state = event.detail.ibkey;
@@ -153,8 +180,7 @@
     const waiting = JSON.stringify(state.waiting);
     if (waiting !== drawnWaiting) {
       drawnWaiting = waiting;
-      const box = root.querySelector("[data-ibkey-waiting]");
-      box.replaceChildren.apply(box, state.waiting.map(function (w) { return activation(w, w.username); }));
+      redrawActivations(state.waiting);
     }
     const count = document.querySelector("[data-count=ibkey]");
     waitingNotes = app ? app.inbox : [];
@@ -168,10 +194,8 @@
     root.querySelector("[data-unlock-bio]").hidden = app.unlock !== "biometric";
     root.querySelector("[data-unlock-passcode]").hidden = app.unlock !== "passcode";
     root.querySelector("[data-ios-settings]").hidden = app.platform !== "ios";
-    const bio = root.querySelector("[data-testid=ibkey-biometrics-enabled]");
-    if (document.activeElement !== bio) bio.checked = app.unlock === "biometric";
-    const toggle = root.querySelector("[data-setting=notifications]");
-    if (document.activeElement !== toggle) toggle.checked = app.notifications;
+    keep(root.querySelector("[data-testid=ibkey-biometrics-enabled]"), app.unlock === "biometric");
+    keep(root.querySelector("[data-setting=notifications]"), app.notifications);
     count.textContent = app.inbox.length ? String(app.inbox.length) : "";
     app.inbox.forEach(function (n) {
       if (heard && !heard.has(n.id)) {
@@ -206,10 +230,12 @@
     const typed = passcode.value;
     passcode.value = key.dataset.passcodeKey === "del" ? typed.slice(0, -1) : (typed + key.dataset.passcodeKey).slice(0, 6);
   });
+  root.querySelector("[data-testid=ibkey-biometrics-enabled]").addEventListener("change", edited);
   root.querySelector("[data-form=biometrics]").addEventListener("submit", function (event) {
     event.preventDefault();
     const form = event.target;
     act("/sim/ibkey/" + app.app_id + "/biometrics", { enabled: form.enabled.checked, passcode: form.passcode.value }, function (done) {
+      unsaved.delete(form.enabled); // saved: the server's word on it is drawn from now on
       form.passcode.value = "";
       return done.unlock === "biometric" ? "Face ID set up: IB Key uses it." : "Face ID is not set up: IB Key asks for the iPhone passcode.";
     });
@@ -247,8 +273,9 @@
     });
   });
   root.querySelector("[data-setting=notifications]").addEventListener("change", function (event) {
+    edited(event);
     act("/sim/ibkey/" + app.app_id + "/settings", { notifications: event.target.checked }, function () {
       return event.target.checked ? "Notifications on." : "Notifications off: use Generate Response.";
-    });
+    }).then(function () { unsaved.delete(event.target); }); // saved or refused: the server's word is drawn next
   });
 })();

@@ -153,9 +153,15 @@
     if (news.length) announcer.textContent = news.splice(0).join(" ");
   }
 
+  /* A poll asked before a change of the page's own was answered may bring the state from before it, and
+     land after it (a slow machine or phone link): its answer is dropped, the next poll follows. */
+  let writes = 0;
+  function wrote() { writes += 1; }
+
   async function refresh() {
+    const asked = writes;
     const answer = await SLS.call("GET", stage.dataset.stateUrl, undefined, { background: true }); // not the viewer's activity
-    if (answer.ok) apply(answer.data);
+    if (answer.ok && asked === writes) apply(answer.data);
     else if (answer.status === 401 || answer.status === 403) { window.location.reload(); return false; }
     return true;
   }
@@ -187,6 +193,7 @@
 
   const form = stage.querySelector("[data-form=conditions]");
   if (form) form.addEventListener("change", async function () {
+    wrote();
     const answer = await SLS.call("POST", stage.dataset.conditionsUrl, {
       carrier_blocks_sms: form.carrier_blocks_sms.checked,
       roaming: form.roaming.checked,
@@ -195,17 +202,20 @@
       needs_restart: form.needs_restart.checked,
       roaming_loses_every: form.roaming.checked ? Number(form.roaming_loses_every.value) : 0,
     });
+    wrote();
     if (answer.ok) apply(answer.data, true); // the focus stays on the control just changed
   });
 
   /* the broker's advice when texts stop arriving: power the phone down and on again */
   const restart = stage.querySelector("[data-restart-url]");
   if (restart) restart.addEventListener("click", async function () {
+    wrote();
     const answer = await SLS.call("POST", restart.dataset.restartUrl, {});
+    wrote();
     if (answer.ok) { apply(answer.data); announcer.textContent = "The phone restarted: texts come through again."; }
   });
 
   /* IBKR Mobile's notifications arrive on the victim's handset: said, and buzzed, like a text */
-  window.SLSPhone = { refresh: refresh, announce: function (text) { news.push(text); buzz(victim); } };
+  window.SLSPhone = { refresh: refresh, wrote: wrote, announce: function (text) { news.push(text); buzz(victim); } };
   SLS.poll(refresh, 1500);
 })();
