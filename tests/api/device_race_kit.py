@@ -38,26 +38,38 @@ def verify_answer(client: FlaskClient, login: Login, response: str) -> Any:
     return client.post(path, json={"response": response}, headers={"X-Login-Token": token})
 
 
+def race_once(
+    monkeypatch: pytest.MonkeyPatch,
+    owner: Any,
+    name: str,
+    then: Callable[[], Any],
+    when: Callable[..., bool] = lambda *args, **kwargs: True,
+) -> list[Any]:
+    """Make ``owner.name`` run ``then``, to its answer, on another thread right after its first call that
+    ``when`` accepts (the call's own answer stands as it was: what the request goes on with); the answers
+    ``then`` gave. Once only: the racing request's own call is not raced again."""
+    answers: list[Any] = []
+    real = getattr(owner, name)
+
+    def call_then(*args: Any, **kwargs: Any) -> Any:
+        answer = real(*args, **kwargs)
+        if not answers and when(*args, **kwargs):
+            answers.append(None)
+            with ThreadPoolExecutor(1) as pool:
+                answers[0] = pool.submit(then).result()
+        return answer
+
+    monkeypatch.setattr(owner, name, call_then)
+    return answers
+
+
 @pytest.fixture(name="during_check")
 def arm_during_check(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., list[Any]]]:
     """Arm ``then`` to run, to its answer, on another thread while the next card response is being checked
     (after the verify read the card, before its session); the answers it gave."""
-    answers: list[Any] = []
 
     def arm(app: Flask, then: Callable[[], Any]) -> list[Any]:
-        factor = app.extensions["sls"].factors.get("dscplus")
-        real = factor.check
-
-        def check_then(*args: Any, **kwargs: Any) -> bool:
-            right = bool(real(*args, **kwargs))
-            if not answers:  # once: the racing request's own check is not raced again
-                answers.append(None)
-                with ThreadPoolExecutor(1) as pool:
-                    answers[0] = pool.submit(then).result()
-            return right
-
-        monkeypatch.setattr(factor, "check", check_then)
-        return answers
+        return race_once(monkeypatch, app.extensions["sls"].factors.get("dscplus"), "check", then)
 
     yield arm
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from conftest import EnrolledUser, trail
-from device_race_kit import ADMIN
+from device_race_kit import ADMIN, race_once
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -23,22 +23,10 @@ RaceAfterRead = Callable[[Flask, str, Callable[[], Any]], list[Any]]
 def arm_after_first_read(monkeypatch: pytest.MonkeyPatch) -> Iterator[RaceAfterRead]:
     """Arm ``then`` to run, to its answer, on another thread right after the next read of the card: the
     read stands as it was (what the request goes on with), the card changes under it. The answers it gave."""
-    answers: list[Any] = []
 
     def arm(app: Flask, device_id: str, then: Callable[[], Any]) -> list[Any]:
         devices = app.extensions["sls"].store.devices
-        real = devices.get
-
-        def get_then(wanted: str) -> Any:
-            record = real(wanted)
-            if wanted == device_id and not answers:  # once: the racing request reads the card unraced
-                answers.append(None)
-                with ThreadPoolExecutor(1) as pool:
-                    answers[0] = pool.submit(then).result()
-            return record
-
-        monkeypatch.setattr(devices, "get", get_then)
-        return answers
+        return race_once(monkeypatch, devices, "get", then, when=lambda wanted: wanted == device_id)
 
     yield arm
 
