@@ -173,7 +173,7 @@ def build_core(settings: Settings, store: Store) -> Core:
     )
     notices = SuspiciousNotices(notifier.notify)
     lockout = Lockout(store.lockout, events, LockoutPolicy.from_settings(settings), notices)
-    device_lockout = DeviceLockout(store.lockout, events, lockout.policy.device_limit)
+    device_lockout = DeviceLockout(store.lockout, store.devices, events, lockout.policy.device_limit)
     prompts = Prompts(
         store,
         devices,

@@ -7,25 +7,32 @@ device's count is its own (``SLS_DEVICE_FAILURE_LIMIT``), held on the device's r
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import NamedTuple
 
+from ..errors import UnknownDevice
 from ..events import EventLog
+from ..store.devices import DeviceRepo
 from ..store.lockout import DeviceStrikes, LockoutRepo
 from ..store.records import DeviceRecord
+from ..turns import turn
 
 
 class Unlocked(NamedTuple):
     """What an admin's unlock changed: ``enabled``, the device had a lock or a count to clear (and its users'
     strikes went with them); else ``strikes_cleared``, the users whose strikes on it stood with nothing on the
-    device to match them (refused as if it were disabled) and went."""
+    device to match them (refused as if it were disabled) and went. ``device``: the device as the unlock left
+    it (the answer's, read again after the turn it might name a device deleted since)."""
 
     enabled: bool
     strikes_cleared: tuple[str, ...]
+    device: DeviceRecord
 
 
 class DeviceLockout:
-    def __init__(self, repo: LockoutRepo, events: EventLog, limit: int) -> None:
+    def __init__(self, repo: LockoutRepo, devices: DeviceRepo, events: EventLog, limit: int) -> None:
         self._repo = repo
+        self._devices = devices
         self._events = events
         self.limit = limit
 
@@ -95,22 +102,34 @@ class DeviceLockout:
         if cleared:
             self._repo.strikes_cleared(username, device.device_id, cleared)
 
-    def unlock(self, device: DeviceRecord, *, now: int) -> Unlocked:
+    def unlock(self, device_id: str, *, now: int) -> Unlocked:
         """Enable an authenticator disabled by wrong responses (and clear its count), with ``device.unlocked``
         in the trail when the device as read had either to clear. Its users' strikes on it go either way: a
         user refused as if it were disabled while it stands enabled at no count (strikes left above its count
         by a race, or by a step that struck and never reached the device's count) is let in again by the
         admin's unlock, the remedy a ``423 device_locked`` names; that is a change too, answered
         (``strikes_cleared``, whose strikes went) and recorded, so neither the answer nor the trail says
-        nothing changed when someone was let in again."""
-        if not (device.factor_locked or device.factor_failures):
-            struck = self._repo.strikes_dropped(device.device_id, device.users)
-            if struck:
-                self._record(device, now, {"strikes_cleared": list(struck)})
-            return Unlocked(False, struck)
-        self._repo.device_reset(device.device_id, device.users)
-        self._record(device, now, None)
-        return Unlocked(True, ())
+        nothing changed when someone was let in again.
+
+        The device's turn (``sls_server.turns``) is held from the read of its users to the clearing of their
+        strikes, as a share and a sharer's taking off hold it through their writes: read outside it, a user
+        shared on the card between the read and the clearing kept strikes the unlock never cleared (above the
+        card's count: refused as a disabled card's until another unlock), and a deletion of the card landing
+        there left ``device.unlocked`` of a card that was gone. 429 ``device_busy`` when the turn stays
+        taken, nothing cleared; 404 ``unknown_device`` when there is no such device."""
+        with turn(self._devices, device_id):
+            device = self._devices.get(device_id)
+            if device is None:
+                raise UnknownDevice()
+            if not (device.factor_locked or device.factor_failures):
+                struck = self._repo.strikes_dropped(device.device_id, device.users)
+                if struck:
+                    self._record(device, now, {"strikes_cleared": list(struck)})
+                return Unlocked(False, struck, device)
+            if not self._repo.device_reset(device.device_id, device.users):
+                raise UnknownDevice()  # deleted by a writer that takes no turn: nothing to record
+            self._record(device, now, None)
+        return Unlocked(True, (), replace(device, factor_failures=0, factor_locked=False))
 
     def _record(self, device: DeviceRecord, now: int, detail: dict[str, object] | None) -> None:
         self._events.record(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask.typing import ResponseReturnValue
 
-from ...errors import UnknownDevice
+from ...errors import DeviceBusy, UnknownDevice
 from ...shapes.devices import UnlockedDevice
 from ...shapes.lockout import (
     IpThrottleLift,
@@ -84,12 +84,12 @@ def enable_user(username: str) -> ResponseReturnValue:
     summary="Re-enable an authenticator disabled by wrong responses",
     ok=UnlockedDevice,
     returns="The device, its failure count zero, and whose strikes on it were cleared.",
-    errors=(UnknownDevice,),
+    errors=(UnknownDevice, DeviceBusy),
 )
 def unlock_device(device_id: str) -> ResponseReturnValue:
-    done = core().device_lockout.unlock(core().devices.get(device_id), now=now())
+    done = core().device_lockout.unlock(device_id, now=now())
     return {
-        **core().devices.view(core().devices.get(device_id)),
+        **core().devices.view(done.device),
         "strikes_cleared": list(done.strikes_cleared),
     }
 

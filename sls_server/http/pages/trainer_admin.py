@@ -193,9 +193,9 @@ def trainer_unlock_device(device_id: str) -> ResponseReturnValue:
     """``POST /admin/v1/devices/<id>/unlock``: an authenticator disabled by wrong responses, re-enabled."""
 
     def unlock(_: dict[str, Any]) -> dict[str, Any]:
-        done = core().device_lockout.unlock(core().devices.get(device_id), now=now())
+        done = core().device_lockout.unlock(device_id, now=now())
         return {
-            **core().devices.view(core().devices.get(device_id)),
+            **core().devices.view(done.device),
             "strikes_cleared": list(done.strikes_cleared),
         }
 
