@@ -101,7 +101,8 @@ class DeviceService:
         refused as a revoked one is, and a user it serves already (a racing share of them landed) is
         answered as a repeat is, with nothing written, recorded or sent. The card's turn is held through
         both writes, the card's and the user's list, as the user's taking off holds it (:meth:`revoke`):
-        the two run one after the other, so the user is on the card and has it in their list, or neither."""
+        the two run one after the other, so the user is on the card and has it in their list, or neither;
+        and through ``device.shared`` and the notice, so a deletion of the user lands after them."""
         if username in shareable(self.get(device_id)).users:
             return self.view(self.get(device_id))
         changed: list[bool] = []
@@ -124,20 +125,23 @@ class DeviceService:
             if added == "no_user":  # the user was deleted meanwhile
                 self.update_held(device_id, lambda r: {"shared_with": without(r, username)})
                 raise UserNotFound()
-        # their strikes on it start from the card's own count: any left from an earlier stint on it (taken off
-        # while it was disabled by them, the admin's unlock then clearing its one user's) refused their right
-        # answers as a disabled card's on a card enabled at no count
-        self._store.lockout.strikes_forgotten(device_id, (username,))
-        self._events.record(
-            "device.shared",
-            at=now,
-            user=username,
-            factor="dscplus",
-            device_id=device_id,
-            detail={"owner": written.owner},
-        )
-        self._notify(username, "A shared security card was added to your account.", now=now)
-        return self.view(self.get(device_id))
+            # their strikes on it start from the card's own count: any left from an earlier stint on it
+            # (taken off while it was disabled by them, the admin's unlock then clearing its one user's)
+            # refused their right answers as a disabled card's on a card enabled at no count
+            self._store.lockout.strikes_forgotten(device_id, (username,))
+            # recorded and told still holding the turn: the card is in the user's list now, so their deletion
+            # needs it and lands after (was: after the turn, a deletion landing first left the trail saying
+            # the card was shared with a user deleted before, and the notice texted to their old number)
+            self._events.record(
+                "device.shared",
+                at=now,
+                user=username,
+                factor="dscplus",
+                device_id=device_id,
+                detail={"owner": written.owner},
+            )
+            self._notify(username, "A shared security card was added to your account.", now=now)
+            return self.view(self.get(device_id))  # as the share left it: a deletion after it is not its own
 
     def view(self, record: DeviceRecord) -> dict[str, Any]:
         """The admin's view of one device, with its users' strikes on it (``device_view``)."""
@@ -205,7 +209,8 @@ class DeviceService:
         route is idempotent, as DELETE is) and nothing is written, recorded or sent; a sharer taken off the
         card already has no such device any more (404 ``unknown_device``), whichever racing revoke won. The
         taking off holds the card's turn through the write of the user's list, as a share does
-        (:meth:`share`): a share racing it lands before or after both writes, never between."""
+        (:meth:`share`): a share racing it lands before or after both writes, never between. Either revoke
+        records and tells holding the device's turn (:meth:`_revoke_told`)."""
         record = self.get(device_id)
         if username not in record.users:
             raise UnknownDevice()
@@ -219,22 +224,32 @@ class DeviceService:
             changed[:] = [username in current.shared_with]
             return {"shared_with": without(current, username)} if changed[0] else {}
 
-        if record.owner == username:
-            written = self.update(device_id, revoked)
-            if not changed[0]:
-                return self.view(written)
-            self.stop_logins(device_id, written.users, now=now)
-        else:
-            with turn(self._store.devices, device_id):  # with the list's write: as a share holds it
+        with turn(self._store.devices, device_id):
+            if record.owner == username:
+                written = self.update_held(device_id, revoked)
+                if not changed[0]:
+                    return self.view(written)
+                self.stop_logins(device_id, written.users, now=now)
+                self._revoke_told(username, record, now=now)
+            else:  # with the list's write: as a share holds it
                 self.update_held(device_id, taken_off)
                 if not changed[0]:
                     raise UnknownDevice()
+                self.stop_logins(device_id, (username,), now=now)
+                self._revoke_told(username, record, now=now)
                 self._store.users.remove_device(username, device_id)
-            self.stop_logins(device_id, (username,), now=now)
-        self._events.record("device.revoked", at=now, user=username, factor=record.type, device_id=device_id)
+            return self.view(self.get(device_id))  # as the revoke left it: a deletion after it is not its own
+
+    def _revoke_told(self, username: str, record: DeviceRecord, *, now: int) -> None:
+        """``device.revoked`` and the user's notice, written holding the device's turn while it is still in
+        the user's list: their deletion needs that turn, so it lands after both (was: written after the turn,
+        a deletion landing first left the trail revoking a device of a user deleted before it, the notice
+        texted to their old number). A sharer's list loses the card only after them, for the same reason."""
+        self._events.record(
+            "device.revoked", at=now, user=username, factor=record.type, device_id=record.device_id
+        )
         name = self._factors.get(record.type).notice_name
         self._notify(username, f"Your {name} was removed from your account.", now=now)
-        return self.view(self.get(device_id))
 
     def stop_logins(self, device_id: str, users: Sequence[str], *, now: int) -> None:
         """Stop the logins and step-ups of ``users`` in progress on a device that no longer serves them (it

@@ -1,0 +1,144 @@
+"""A change of a card's holders (a share, a revoke, a sharer's taking off) racing the deletion of the user it
+names: the change's event and the user's notice are written holding the card's turn while the card is in
+the user's list, which their deletion needs, so the trail never tells of a change to a user deleted before
+it, and no notice goes to the number of a user who no longer exists."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from conftest import EnrolledUser, trail
+from device_race_kit import ADMIN, race_once
+from flask import Flask
+from flask.testing import FlaskClient
+
+from sls_server import create_app
+
+BOBS_PHONE = "+15555550177"
+
+
+def _share(client: FlaskClient, username: str, device_id: str) -> Any:
+    body = {"type": "dscplus", "share_device_id": device_id}
+    return client.post(f"/admin/v1/users/{username}/devices", json=body, headers=ADMIN)
+
+
+def _bob_with_a_phone(client: FlaskClient) -> None:
+    body = {"username": "bob", "password": "Correct-Horse-3-Battery", "phone": BOBS_PHONE, "sms": False}
+    created = client.post("/admin/v1/users", json=body, headers=ADMIN)
+    assert created.status_code == 201, created.get_json()
+
+
+def _deleting(app: Flask, username: str) -> Callable[[], int]:
+    return lambda: int(app.test_client().delete(f"/admin/v1/users/{username}", headers=ADMIN).status_code)
+
+
+def _nothing_told_after_the_deletion(client: FlaskClient, username: str, raced: list[int]) -> None:
+    """The racing deletion ran (200) or met the turn (429, its pauses skipped: sent again now); either way
+    the user's last event is their deletion: nothing recorded about them, no text sent to them, after it."""
+    assert raced[0] in (200, 429), raced
+    if raced[0] == 429:
+        assert client.delete(f"/admin/v1/users/{username}", headers=ADMIN).status_code == 200
+    told = [e["type"] for e in trail(client, ADMIN, user=username)]  # oldest first
+    assert told[-1] == "user.deleted", told
+
+
+@pytest.fixture(autouse=True)
+def _no_pauses(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("sls_server.turns._pause", lambda _s: None)
+
+
+def test_a_user_deleted_as_a_share_of_them_ends_is_told_nothing_after(
+    app_config: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bob deleted right after the share gave back the card's turn, before its event: the trail said the
+    card was shared with him after he was deleted (``device.shared`` after ``user.deleted``)."""
+    app = create_app(app_config)
+    client = app.test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    _bob_with_a_phone(client)
+    devices = app.extensions["sls"].store.devices
+    raced = race_once(
+        monkeypatch, devices, "end_turn", _deleting(app, "bob"), lambda ref, _t: ref == alice.device_id
+    )
+    shared = _share(client, "bob", alice.device_id)
+    assert shared.status_code == 201, shared.get_json()
+    _nothing_told_after_the_deletion(client, "bob", raced)
+
+
+def test_a_user_deleted_while_a_share_texts_its_notice_gets_no_text_after(
+    app_config: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bob deleted after the share's notice read his number and before it texted it: the notice went to the
+    number of a user deleted before it (``sms.sent`` naming him after ``user.deleted``)."""
+    app = create_app(app_config)
+    client = app.test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    _bob_with_a_phone(client)
+    sls = app.extensions["sls"]
+    raced = _deleted_while_notifying(monkeypatch, app, "bob")
+    shared = _share(client, "bob", alice.device_id)
+    assert shared.status_code == 201, shared.get_json()
+    _nothing_told_after_the_deletion(client, "bob", raced)
+    assert sls.store.users.get("bob") is None
+
+
+def _deleted_while_notifying(monkeypatch: pytest.MonkeyPatch, app: Flask, username: str) -> list[int]:
+    """Arm the user's deletion to run, to its answer, right after the next device notice read the user."""
+    sls = app.extensions["sls"]
+    notifying: list[bool] = []
+    real_notify = sls.devices._notify
+
+    def notify(*args: Any, **kwargs: Any) -> Any:
+        notifying.append(True)
+        try:
+            return real_notify(*args, **kwargs)
+        finally:
+            notifying.clear()
+
+    monkeypatch.setattr(sls.devices, "_notify", notify)
+    return race_once(
+        monkeypatch,
+        sls.store.users,
+        "get",
+        _deleting(app, username),
+        lambda name: bool(notifying) and name == username,
+    )
+
+
+def test_a_sharer_deleted_as_he_takes_himself_off_is_told_nothing_after(
+    app_config: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bob takes himself off alice's card and is deleted right after the card left his list: his deletion
+    no longer needed the card's turn, and the revoke's ``device.revoked`` about him came after
+    ``user.deleted``."""
+    app = create_app(app_config)
+    client = app.test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    _bob_with_a_phone(client)
+    assert _share(client, "bob", alice.device_id).status_code == 201
+    users = app.extensions["sls"].store.users
+    raced = race_once(monkeypatch, users, "remove_device", _deleting(app, "bob"))
+    off = client.delete(f"/admin/v1/users/bob/devices/{alice.device_id}", headers=ADMIN)
+    assert off.status_code == 200, off.get_json()
+    _nothing_told_after_the_deletion(client, "bob", raced)
+    (card,) = client.get("/admin/v1/users/alice/devices", headers=ADMIN).get_json()["devices"]
+    assert card["shared_with"] == [], card
+
+
+def test_an_owner_deleted_as_her_revoke_ends_is_told_nothing_after(
+    app_config: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Alice revokes her card and is deleted right after the revoke gave back its turn: ``device.revoked``
+    came after ``user.deleted``."""
+    app = create_app(app_config)
+    client = app.test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    devices = app.extensions["sls"].store.devices
+    raced = race_once(
+        monkeypatch, devices, "end_turn", _deleting(app, "alice"), lambda ref, _t: ref == alice.device_id
+    )
+    revoked = client.delete(f"/admin/v1/users/alice/devices/{alice.device_id}", headers=ADMIN)
+    assert revoked.status_code == 200, revoked.get_json()
+    _nothing_told_after_the_deletion(client, "alice", raced)
