@@ -121,14 +121,15 @@ class DeviceService:
             written = self.update_held(device_id, joined)
             if not changed[0]:
                 return self.view(written)
+            # their strikes on it start from the card's own count: any left from an earlier stint on it
+            # (taken off while it was disabled by them, the admin's unlock then clearing its one user's)
+            # refused their right answers as a disabled card's on a card enabled at no count. Forgotten
+            # before the card joins their list, so no login of theirs answers on it with the old ones.
+            self._store.lockout.strikes_forgotten(device_id, (username,))
             added, _ = self._store.users.add_device(username, device_id, joined_as=written.type)
             if added == "no_user":  # the user was deleted meanwhile
                 self.update_held(device_id, lambda r: {"shared_with": without(r, username)})
                 raise UserNotFound()
-            # their strikes on it start from the card's own count: any left from an earlier stint on it
-            # (taken off while it was disabled by them, the admin's unlock then clearing its one user's)
-            # refused their right answers as a disabled card's on a card enabled at no count
-            self._store.lockout.strikes_forgotten(device_id, (username,))
             # recorded and told still holding the turn: the card is in the user's list now, so their deletion
             # needs it and lands after (was: after the turn, a deletion landing first left the trail saying
             # the card was shared with a user deleted before, and the notice texted to their old number)

@@ -10,11 +10,13 @@ from typing import Any
 
 import pytest
 from conftest import EnrolledUser, trail
-from device_race_kit import ADMIN, race_once
+from device_race_kit import ADMIN, app_with_limit, race_once, verify_answer
 from flask import Flask
 from flask.testing import FlaskClient
 
+from sls_devices.ocra import ocra
 from sls_server import create_app
+from sls_server.store import connect, keys
 
 RaceAfterRead = Callable[[Flask, str, Callable[[], Any]], list[Any]]
 
@@ -218,3 +220,39 @@ def test_a_share_landing_while_the_user_is_deleted_leaves_no_name_on_the_card(
     deleted = client.delete("/admin/v1/users/bob", headers=ADMIN)
     assert deleted.status_code in (200, 204), deleted.get_json()
     assert card(client, alice.device_id)["shared_with"] == [], answers[0].get_json()
+
+
+def test_a_user_given_the_card_again_answers_from_its_count_as_soon_as_it_is_in_his_list(
+    app_config: dict[str, Any], monkeypatch: pytest.MonkeyPatch, redis_url: str
+) -> None:
+    """Bob's strikes from an earlier stint on alice's card stand at the limit; the card is shared with him
+    again, enabled at no count. His strikes were forgotten only after the card joined his list: a right
+    answer of his in between was judged on the old ones and refused as a disabled card's (423
+    ``device_locked``). They go before the card is in his list, so no login of his answers on it with them."""
+    app = app_with_limit(app_config, 3)
+    client = app.test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    bob = EnrolledUser(client, ADMIN, "bob", "5678")
+    revoked = client.delete(f"/admin/v1/users/bob/devices/{bob.device_id}", headers=ADMIN)
+    assert revoked.status_code == 200, revoked.get_json()
+    strikes = connect(redis_url)
+    try:
+        strikes.hset(keys.user_device_strikes("bob"), alice.device_id, 3)  # left from an earlier stint
+    finally:
+        strikes.close()
+
+    def right_at_once() -> int | str:
+        """Bob's right response, worked out from the card's key (the card's simulator waits for the turn the
+        share holds): 200, or the error the verify told."""
+        other = app.test_client()
+        body = {"username": "bob", "password": bob.password}
+        started = other.post("/api/v1/auth/login", json=body).get_json()
+        key = bytes.fromhex(alice.card["secret_hex"])
+        right = ocra(alice.card["suite"], key, started["factor"]["challenge"], pin=alice.pin)
+        done = verify_answer(other, (started["txn_id"], started["login_token"], right), right)
+        return int(done.status_code) if done.status_code == 200 else str(done.get_json()["error"])
+
+    users = app.extensions["sls"].store.users
+    told = race_once(monkeypatch, users, "add_device", right_at_once, lambda name, *_a, **_k: name == "bob")
+    assert share(client, "bob", alice.device_id).status_code == 201
+    assert told == [200], told
