@@ -263,15 +263,24 @@ class DeviceService:
         for user in users:
             self._store.logins.device_revoked(user, device_id, now=now)
 
-    def update(self, device_id: str, change: Change) -> DeviceRecord:
+    def update(
+        self, device_id: str, change: Change, then: Callable[[DeviceRecord], None] | None = None
+    ) -> DeviceRecord:
         """Apply ``change(record) -> fields`` holding the device's turn (``sls_server.turns``: a burst of
         card responses runs one after another), written with compare-and-set and read again on a write
         that took no turn; the device as written. 429 ``device_busy`` when other requests keep the turn (or
         the device keeps changing beside it). A change of no fields writes nothing (the device as read): a
         caller deciding from the device as it is that there is nothing to do (:meth:`revoke`) leaves it
-        untouched. ``change`` must not update the device itself (the turn is not re-entrant)."""
+        untouched. ``change`` must not update the device itself (the turn is not re-entrant).
+
+        ``then(written)``, still holding the turn: the change's event. A deletion of the device's owner needs
+        the turn, so it lands after the event (was: recorded after the turn, a deletion landing first left
+        the trail telling of a change to the card of a user deleted before it)."""
         with turn(self._store.devices, device_id):
-            return self.update_held(device_id, change)
+            written = self.update_held(device_id, change)
+            if then:
+                then(written)
+            return written
 
     def update_held(self, device_id: str, change: Change) -> DeviceRecord:
         """:meth:`update`'s work, for a caller holding the device's turn already (:meth:`following_phone`, an

@@ -48,11 +48,13 @@ class CardSimulator:
             outcome["locked"] = card.state.locked and not record.locked
             return card_counters(card.state)
 
-        record = self._devices.update(device_id, press_keys)
-        if outcome["locked"]:
-            self._events.record(
-                "card.pin_locked", at=now, user=record.owner, factor="dscplus", device_id=device_id
-            )
+        def locked(record: DeviceRecord) -> None:
+            if outcome["locked"]:
+                self._events.record(
+                    "card.pin_locked", at=now, user=record.owner, factor="dscplus", device_id=device_id
+                )
+
+        self._devices.update(device_id, press_keys, then=locked)
         error = outcome.get("error")
         if isinstance(error, WrongPin):
             raise PinRejected(pin_attempts_left=error.attempts_left)
@@ -73,7 +75,7 @@ class CardSimulator:
 
     def reset(self, device_id: str, *, now: int) -> DeviceRecord:
         """The admin's reset of a card that locked itself: unlocked, wrong-PIN count zero."""
-        record = card_record(self._devices, device_id)
+        card_record(self._devices, device_id)  # another device's id is no card: 404
         cleared: list[bool] = []
 
         def change(current: DeviceRecord) -> DeviceChanges:
@@ -81,11 +83,13 @@ class CardSimulator:
             cleared[:] = [bool(current.pin_failures or current.locked)]
             return {"pin_failures": 0, "locked": False} if cleared[0] else {}
 
-        updated = self._devices.update(device_id, change)
-        if cleared and cleared[0]:  # as the write that stood judged it (a compare-and-set may re-read)
-            owner = record.owner
-            self._events.record("card.reset", at=now, user=owner, factor="dscplus", device_id=device_id)
-        return updated
+        def recorded(written: DeviceRecord) -> None:
+            if cleared and cleared[0]:  # as the write that stood judged it (a compare-and-set may re-read)
+                self._events.record(
+                    "card.reset", at=now, user=written.owner, factor="dscplus", device_id=device_id
+                )
+
+        return self._devices.update(device_id, change, then=recorded)
 
     def status(self, device_id: str) -> dict[str, object]:
         """What the card's display and the back of the card tell: serial, locked or not, PIN tries left."""

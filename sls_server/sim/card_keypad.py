@@ -67,14 +67,16 @@ class CardKeypads:
             outcome["snapshot"] = keypad.snapshot()
             return card_counters(card.state)
 
-        if key == "OK":  # only OK checks a PIN: write the counters back
-            record = self._devices.update(device_id, run)
+        def locked(written: DeviceRecord) -> None:
+            if outcome["newly_locked"]:
+                self._events.record(
+                    "card.pin_locked", at=now, user=written.owner, factor="dscplus", device_id=device_id
+                )
+
+        if key == "OK":  # only OK checks a PIN: write the counters back (its lock recorded under the turn)
+            self._devices.update(device_id, run, then=locked)
         else:
-            run(record)
-        if outcome["newly_locked"]:
-            self._events.record(
-                "card.pin_locked", at=now, user=record.owner, factor="dscplus", device_id=device_id
-            )
+            run(record)  # no PIN checked: nothing locks
         sealed = self._seal(device_id, outcome["snapshot"], now=now) if outcome["on"] else None
         return {
             "display": outcome["display"],

@@ -5,6 +5,7 @@ it, and no notice goes to the number of a user who no longer exists."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -142,3 +143,74 @@ def test_an_owner_deleted_as_her_revoke_ends_is_told_nothing_after(
     revoked = client.delete(f"/admin/v1/users/alice/devices/{alice.device_id}", headers=ADMIN)
     assert revoked.status_code == 200, revoked.get_json()
     _nothing_told_after_the_deletion(client, "alice", raced)
+
+
+def _wrong_pin(client: FlaskClient, alice: EnrolledUser) -> Any:
+    body = {"pin": "9999", "challenge": "123456"}
+    return client.post(f"/sim/v1/dscplus/{alice.device_id}/respond", json=body)
+
+
+def test_an_owner_deleted_as_her_card_locks_itself_is_told_nothing_after(
+    app_config: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Alice's third wrong PIN locks her card, and she is deleted right after the card's write gave back
+    its turn: ``card.pin_locked`` came after ``user.deleted``."""
+    app = create_app(app_config)
+    client = app.test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    assert [_wrong_pin(client, alice).status_code for _ in range(2)] == [403, 403]
+    devices = app.extensions["sls"].store.devices
+    raced = race_once(
+        monkeypatch, devices, "end_turn", _deleting(app, "alice"), lambda ref, _t: ref == alice.device_id
+    )
+    assert _wrong_pin(client, alice).get_json()["error"] == "wrong_pin"  # its last try: locked now
+    _nothing_told_after_the_deletion(client, "alice", raced)
+    assert "card.pin_locked" in [e["type"] for e in trail(client, ADMIN, user="alice")]
+
+
+def test_an_owner_deleted_as_her_card_is_reset_is_told_nothing_after(
+    app_config: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The admin resets alice's card, locked by wrong PINs, and she is deleted right after the reset's write
+    gave back the card's turn: ``card.reset`` came after ``user.deleted``."""
+    app = create_app(app_config)
+    client = app.test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    for _ in range(3):
+        _wrong_pin(client, alice)
+    devices = app.extensions["sls"].store.devices
+    raced = race_once(
+        monkeypatch, devices, "end_turn", _deleting(app, "alice"), lambda ref, _t: ref == alice.device_id
+    )
+    reset = client.post(f"/admin/v1/devices/{alice.device_id}/reset", headers=ADMIN)
+    assert reset.status_code == 200, reset.get_json()
+    _nothing_told_after_the_deletion(client, "alice", raced)
+    assert "card.reset" in [e["type"] for e in trail(client, ADMIN, user="alice")]
+
+
+def test_an_owner_deleted_as_her_cards_keypad_locks_it_is_told_nothing_after(
+    app_config: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same on the card page's keypad: the OK of a third wrong PIN locks the card, alice is deleted right
+    after its write gave back the card's turn, and ``card.pin_locked`` came after ``user.deleted``."""
+    app = create_app(app_config)
+    client = app.test_client()
+    alice = EnrolledUser(client, ADMIN, "alice", "1234")
+    assert [_wrong_pin(client, alice).status_code for _ in range(2)] == [403, 403]
+    page = client.get(f"/sim/card/{alice.device_id}").get_data(as_text=True)
+    found = re.search(r'name="csrf-token" content="([^"]+)"', page)
+    assert found
+    url, headers = f"/sim/card/{alice.device_id}/keys", {"X-CSRF-Token": found.group(1)}
+    state = None
+    for key in ("POWER", "9", "9", "9", "9"):
+        pressed = client.post(url, json={"key": key, **({"state": state} if state else {})}, headers=headers)
+        assert pressed.status_code == 200, pressed.get_json()
+        state = pressed.get_json()["state"]
+    devices = app.extensions["sls"].store.devices
+    raced = race_once(
+        monkeypatch, devices, "end_turn", _deleting(app, "alice"), lambda ref, _t: ref == alice.device_id
+    )
+    locked = client.post(url, json={"key": "OK", "state": state}, headers=headers)
+    assert locked.status_code == 200 and locked.get_json()["locked"], locked.get_json()
+    _nothing_told_after_the_deletion(client, "alice", raced)
+    assert "card.pin_locked" in [e["type"] for e in trail(client, ADMIN, user="alice")]
