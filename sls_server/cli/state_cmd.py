@@ -16,7 +16,8 @@ from typing import Any
 
 import click
 
-from .admin_commands import admin_options, call
+from . import demofile
+from .admin_commands import admin_options, call, connect, server_errors
 from .output import EXIT_USAGE, CliError, HelpGroup, fields_table, note, print_json, print_renderable
 from .private_files import write_private
 from .reading import OutputFile
@@ -119,11 +120,21 @@ def restore_demo(url: str | None, admin_token: str | None, as_json: bool) -> Non
       sls state restore-demo
       sls wipe --yes && sls state restore-demo     # the same: a wipe keeps the demo world
     """
-    result = call(url, admin_token, "POST", "/admin/v1/state/demo/restore", {})
+    client = connect(url, admin_token)
+    with server_errors():
+        result = client.request("POST", "/admin/v1/state/demo/restore", {})
+    back = demofile.back_to_the_kept_world(client.url, restored=True)
     if as_json:
         print_json(result)
-        return
-    print_renderable(fields_table("back to the demo world (the world was wiped first)", result["imported"]))
+    else:
+        print_renderable(
+            fields_table("back to the demo world (the world was wiped first)", result["imported"])
+        )
+    if back:
+        note(
+            f"demo.json holds the demo world's passwords and numbers again ({', '.join(back)}): "
+            "--auto uses them"
+        )
 
 
 @state.command("keep-demo")
@@ -139,7 +150,12 @@ def keep_demo(url: str | None, admin_token: str | None, as_json: bool) -> None:
     Example:
       sls state keep-demo
     """
-    result = call(url, admin_token, "PUT", "/admin/v1/state/demo", {})
+    client = connect(url, admin_token)
+    with server_errors():
+        result = client.request("PUT", "/admin/v1/state/demo", {})
+    demofile.back_to_the_kept_world(
+        client.url, restored=False
+    )  # what demo.json holds is the kept world's now
     if as_json:
         print_json(result)
         return
