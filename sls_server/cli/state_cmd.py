@@ -112,7 +112,9 @@ def restore_demo(url: str | None, admin_token: str | None, as_json: bool) -> Non
 
     The world is wiped (users, devices, sessions, the audit trail), then the users, devices, keys, accounts,
     IB Key apps, phones' conditions and clock that `sls demo` seeded are put back as they were: the demo's
-    passwords, PINs and keys (`sls world`) work again. The console's "Back to the demo world" does the same.
+    passwords, PINs and keys (`sls world`) work again: a demo user's password or number changed from the CLI
+    since goes back in demo.json too. The console's "Back to the demo world" does the same on the server
+    (it cannot reach demo.json).
     Refused (409), with nothing changed, on a server where no demo world is kept.
 
     \b
@@ -153,9 +155,8 @@ def keep_demo(url: str | None, admin_token: str | None, as_json: bool) -> None:
     client = connect(url, admin_token)
     with server_errors():
         result = client.request("PUT", "/admin/v1/state/demo", {})
-    demofile.back_to_the_kept_world(
-        client.url, restored=False
-    )  # what demo.json holds is the kept world's now
+    # what demo.json holds (a password changed with `sls change-password`...) is the kept world's now
+    demofile.back_to_the_kept_world(client.url, restored=False)
     if as_json:
         print_json(result)
         return
