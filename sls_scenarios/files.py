@@ -111,6 +111,9 @@ def resolve(targets: list[str], *, everything: bool = False) -> list[Path]:
             files.append(candidate)
         elif target in names:
             files.append(names[target])
+        elif "/" in target or target.endswith((".yaml", ".yml")):
+            # a path that is not there (a folder typed in the wrong directory): no library name is meant
+            raise LookupError(f"no file or folder {target!r} (a path is read from {Path.cwd()})")
         else:
             import difflib
 

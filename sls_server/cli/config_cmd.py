@@ -10,6 +10,7 @@ for the CLI's own options; so it is shown as the default, marked as set but empt
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import fields
 from typing import Any
 
@@ -20,7 +21,7 @@ from rich.text import Text
 from ..config import PARSERS, SECRETS, Settings, env_name
 from ..config_table import describe
 from . import demofile
-from .output import mask_url, print_json, print_renderable
+from .output import is_terminal, mask_url, print_json, print_renderable
 from .server_options import CLI_ENV
 
 SECRET_KEYS = {env_name(name) for name in SECRETS}
@@ -116,7 +117,9 @@ def config(as_json: bool) -> None:
         return
     grid = Table(title="sls configuration (environment variables)", title_justify="left", header_style="bold")
     grid.add_column("variable", style="bold", no_wrap=True)
-    grid.add_column("value", overflow="fold", max_width=40)
+    # On a terminal a long value (the data folder's path) folds at 40 columns so the descriptions keep
+    # room; off one (a pipe, a log) each row stays on one line and a path is copied whole, as cli.md says.
+    grid.add_column("value", overflow="fold", max_width=40 if is_terminal(sys.stdout) else None)
     grid.add_column("what it does (default)", min_width=30)
     for entry in entries:
         value = Text(str(entry["value"]), style="dim" if entry["source"] == "default" else "green")

@@ -327,5 +327,6 @@ def _warn_if_gone(info: dict[str, Any]) -> None:
         warn(
             f"{len(missing)} of this world's {len(info['users'])} users are no longer on the server "
             f"({', '.join(missing[:3])}{', ...' if len(missing) > 3 else ''}): wiped or deleted since; "
-            "`sls demo` seeds them again"
+            "`sls state restore-demo` puts back the world `sls demo` kept on the server (a wipe keeps it), "
+            "or `sls demo` seeds them again"
         )

@@ -146,8 +146,39 @@ def _remember(
     old, user[field] = user[field], value
     if old:
         demo["try"] = _replaced(demo.get("try"), old, spelled)  # shell commands, to copy
+        if old != value:  # the demo world kept on the server still has the first: restore-demo puts it back
+            demo.setdefault(SEEDED, {}).setdefault(username, {}).setdefault(field, old)
     write(data_dir or data_dir_from_env(), demo)
     return True
+
+
+#: demo.json's record of the demo world's passwords and numbers a CLI command replaced since the world was
+#: kept on the server (``{username: {field: value}}``): ``sls state restore-demo`` brings that world back,
+#: and with it these, else ``sls world`` and ``--auto`` would go on with the replaced ones.
+SEEDED = "seeded"
+
+
+def back_to_the_kept_world(server: str, data_dir: Path | None = None, *, restored: bool) -> list[str]:
+    """The demo world kept on ``server`` is the world again (``restored``: its passwords and numbers in
+    demo.json once more, ``try``'s commands spelling them) or is now the world as it is (``sls state
+    keep-demo``: the values demo.json holds are the kept world's). The demo users whose values came back."""
+    demo = naming(server, data_dir)
+    changed = demo.pop(SEEDED, None) if demo is not None else None
+    if demo is None or not isinstance(changed, dict):
+        return []
+    names = []
+    for username, fields in changed.items():
+        user = demo.get("users", {}).get(username)
+        if not restored or not isinstance(user, dict) or not isinstance(fields, dict):
+            continue
+        for field, kept in fields.items():
+            now, user[field] = user.get(field), kept
+            if isinstance(now, str) and now and isinstance(kept, str):
+                quote = shlex.quote if field == "password" else str
+                demo["try"] = _replaced(demo.get("try"), quote(now), kept)
+        names.append(username)
+    write(data_dir or data_dir_from_env(), demo)
+    return names
 
 
 def _replaced(value: Any, old: str, new: str) -> Any:

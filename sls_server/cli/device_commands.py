@@ -84,9 +84,12 @@ def texted_number(client: AdminClient, username: str, sent_to: Any) -> str:
     return str(phone) if phone and mask_number(str(phone)) == sent_to else "<number>"
 
 
-def next_steps(enrolled: dict[str, Any], username: str, client: AdminClient) -> None:
+def next_steps(
+    enrolled: dict[str, Any], username: str, client: AdminClient, *, qr_drawn: bool = False
+) -> None:
     """What to do with the new device, on stderr (so --json output stays clean). An IB Key is activated
-    with a texted code, or, when the user has an active card, with the card's response (no text)."""
+    with a texted code, or, when the user has an active card, with the card's response (no text). A TOTP
+    enrolled with ``--qr`` points at the code drawn above, not at the option already given."""
     device_id = enrolled.get("device_id", "<device_id>")
     kind = enrolled.get("type")
     if "secret_hex" in enrolled:
@@ -113,7 +116,8 @@ def next_steps(enrolled: dict[str, Any], username: str, client: AdminClient) -> 
             "(it asks for the password)."
         )
     elif kind == "totp":
-        warn("the otpauth URI and secret are shown once; add them to an authenticator app now (--qr)")
+        how = "scan the QR code above" if qr_drawn else "--qr draws a QR code to scan"
+        warn(f"the otpauth URI and secret are shown once; add them to an authenticator app now ({how})")
     elif kind == "temporary":
         warn("the passcode is shown once; give it to the user now")
 
@@ -200,7 +204,7 @@ def enroll(
         print_enrolled(enrolled, f"{type_} enrolled for {username}")
     if enrolled.get("otpauth_uri") and (qr or qr_svg):
         show_qr(enrolled["otpauth_uri"], qr_svg, to_terminal=qr and not as_json)
-    next_steps(enrolled, username, client)
+    next_steps(enrolled, username, client, qr_drawn=qr and not as_json and bool(enrolled.get("otpauth_uri")))
 
 
 def show_qr(uri: str, svg_path: Path | None, *, to_terminal: bool) -> None:

@@ -16,7 +16,8 @@ from typing import Any
 
 import click
 
-from .admin_commands import admin_options, call
+from . import demofile
+from .admin_commands import admin_options, call, connect, server_errors
 from .output import EXIT_USAGE, CliError, HelpGroup, fields_table, note, print_json, print_renderable
 from .private_files import write_private
 from .reading import OutputFile
@@ -111,7 +112,9 @@ def restore_demo(url: str | None, admin_token: str | None, as_json: bool) -> Non
 
     The world is wiped (users, devices, sessions, the audit trail), then the users, devices, keys, accounts,
     IB Key apps, phones' conditions and clock that `sls demo` seeded are put back as they were: the demo's
-    passwords, PINs and keys (`sls world`) work again. The console's "Back to the demo world" does the same.
+    passwords, PINs and keys (`sls world`) work again: a demo user's password or number changed from the CLI
+    since goes back in demo.json too. The console's "Back to the demo world" does the same on the server
+    (it cannot reach demo.json).
     Refused (409), with nothing changed, on a server where no demo world is kept.
 
     \b
@@ -119,11 +122,21 @@ def restore_demo(url: str | None, admin_token: str | None, as_json: bool) -> Non
       sls state restore-demo
       sls wipe --yes && sls state restore-demo     # the same: a wipe keeps the demo world
     """
-    result = call(url, admin_token, "POST", "/admin/v1/state/demo/restore", {})
+    client = connect(url, admin_token)
+    with server_errors():
+        result = client.request("POST", "/admin/v1/state/demo/restore", {})
+    back = demofile.back_to_the_kept_world(client.url, restored=True)
     if as_json:
         print_json(result)
-        return
-    print_renderable(fields_table("back to the demo world (the world was wiped first)", result["imported"]))
+    else:
+        print_renderable(
+            fields_table("back to the demo world (the world was wiped first)", result["imported"])
+        )
+    if back:
+        note(
+            f"demo.json holds the demo world's passwords and numbers again ({', '.join(back)}): "
+            "--auto uses them"
+        )
 
 
 @state.command("keep-demo")
@@ -139,7 +152,11 @@ def keep_demo(url: str | None, admin_token: str | None, as_json: bool) -> None:
     Example:
       sls state keep-demo
     """
-    result = call(url, admin_token, "PUT", "/admin/v1/state/demo", {})
+    client = connect(url, admin_token)
+    with server_errors():
+        result = client.request("PUT", "/admin/v1/state/demo", {})
+    # what demo.json holds (a password changed with `sls change-password`...) is the kept world's now
+    demofile.back_to_the_kept_world(client.url, restored=False)
     if as_json:
         print_json(result)
         return

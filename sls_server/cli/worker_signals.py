@@ -11,6 +11,10 @@ import signal
 from typing import Any
 
 
+def ignore_signal(signum: int, frame: Any) -> None:
+    """A quit signal after the first: the worker is quitting already."""
+
+
 def quit_once(worker: Any) -> None:
     """Make a worker's quick-quit handler run once, whatever else arrives meanwhile.
 
@@ -20,12 +24,17 @@ def quit_once(worker: Any) -> None:
     on that lock for good, and the master waits ``graceful_timeout`` before it SIGKILLs the worker (found in
     a fresh-clone walk: Ctrl-C sometimes took 10 s and logged "Worker was sent SIGKILL"). The first quit
     signal now ignores the others, then runs the worker's own handler.
+
+    The others are ignored by a handler that does nothing, not by ``SIG_IGN``: both signals usually land
+    before Python runs the first handler, and a signal already pending whose handler has become ``SIG_IGN``
+    is reported by CPython as an unraisable "OSError: Signal 3 ignored due to race condition", a traceback
+    in the log as Ctrl-C stops the server (found stopping `sls demo` run from a fresh clone).
     """
     original = worker.handle_quit
 
     def handle_quit(signum: int, frame: Any) -> None:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-        signal.signal(signal.SIGQUIT, signal.SIG_IGN)
+        signal.signal(signal.SIGINT, ignore_signal)
+        signal.signal(signal.SIGQUIT, ignore_signal)
         original(signum, frame)
 
     signal.signal(signal.SIGINT, handle_quit)

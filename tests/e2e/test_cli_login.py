@@ -296,6 +296,34 @@ def test_change_password_after_a_step_up_from_the_prompts(demo: Demo) -> None:
     assert new in demo.ok("world").stdout and old not in demo.ok("world").stdout
 
 
+def test_restore_demo_puts_the_demo_world_s_password_and_number_back_in_demo_json(demo: Demo) -> None:
+    """docs/trainers.md: between two runs, `sls state restore-demo` puts the world back "so the passwords,
+    PINs and keys printed work again". A password or number a CLI command had changed stayed in demo.json,
+    so `sls world` printed one the restored server refused, and `sls login card-carl --auto` was
+    `invalid_credentials`. `sls state keep-demo` makes the values demo.json holds the kept world's."""
+    seeded = dict(demo.user("card-carl"))
+    demo.ok("state", "keep-demo")
+    demo.json("login", "card-carl", "--auto")
+    demo.json("stepup", "--purpose", "change_security", "--auto")
+    demo.ok("change-password", "--current", seeded["password"], "--new", "violet-harbour-lantern-42")
+    demo.ok("user", "phone", "card-carl", "+15555550190")
+    restored = demo.ok("state", "restore-demo")
+    assert "demo.json holds the demo world's passwords and numbers again (card-carl)" in restored.stderr
+    world = demo.json("world")
+    assert {k: world["users"]["card-carl"][k] for k in ("password", "phone")} == {
+        k: seeded[k] for k in ("password", "phone")
+    }
+    assert "violet-harbour-lantern-42" not in json.dumps(world)
+    assert demo.json("login", "card-carl", "--auto")["state"] == "authenticated"
+    # kept after a change: the changed password is the demo world's, and restore-demo keeps it
+    demo.json("stepup", "--purpose", "change_security", "--auto")
+    demo.ok("change-password", "--current", seeded["password"], "--new", "violet-harbour-lantern-42")
+    demo.ok("state", "keep-demo")
+    assert "demo world's passwords" not in demo.ok("state", "restore-demo").stderr
+    assert demo.json("world")["users"]["card-carl"]["password"] == "violet-harbour-lantern-42"
+    assert demo.json("login", "card-carl", "--auto")["state"] == "authenticated"
+
+
 def test_user_password_resets_it_and_auto_logins_go_on(demo: Demo) -> None:
     old, new = demo.user("sms-sam")["password"], "violet harbour lantern 42"
     assert demo.json("login", "sms-sam", "--auto")["state"] == "authenticated"

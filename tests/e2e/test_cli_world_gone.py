@@ -34,6 +34,8 @@ def test_a_world_the_server_no_longer_holds_is_said_to_be_gone(sls_serve, tmp_pa
     assert shown.returncode == 0 and "ghost-gus" in shown.stdout
     said = " ".join(shown.stderr.split())
     assert "2 of this world's 2 users are no longer on the server (ghost-gil, ghost-gus)" in said, said
+    # after `sls wipe` the demo world the server keeps is one command away (docs/trainers.md): say which
+    assert "`sls state restore-demo` puts back the world `sls demo` kept" in said, said
 
 
 def test_a_world_whose_server_is_stopped_says_so(tmp_path: Path) -> None:

@@ -100,6 +100,9 @@ def test_run_exit_codes_json_and_junit(tmp_path: Path) -> None:
     assert 'tests="2"' in junit.read_text() and 'failures="1"' in junit.read_text()
     code, _, err = sls("run", "dscplus-logn")
     assert code == 2 and "did you mean dscplus-login" in err
+    # a path not there is no library name misspelt: `run my-tests/` suggested `phishing-relay`
+    code, _, err = sls("run", "nothing-here/")
+    assert code == 2 and "no file or folder 'nothing-here/'" in err and "did you mean" not in err, err
     assert sls("run")[0] == 2  # nothing named
     code, out, _ = sls("run", "--all", "--tag", "race", "--json")
     assert code == 0 and {s["name"] for s in json.loads(out)["scenarios"]} == {

@@ -60,6 +60,19 @@ def test_config_shows_what_the_demo_runs_with_beside_this_environments_value(
     assert "(the demo: 20)" in table
 
 
+def test_config_piped_keeps_each_row_on_one_line_and_a_long_value_whole(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    """cli.md: off a terminal, tables come out one row per line, never wrapped or cut. `sls config | less`
+    folded the value column at 40 characters, breaking the data folder's path in two."""
+    data_dir = str(tmp_path / "a-data-folder-whose-path-is-longer-than-forty-characters")
+    result = sls(runner, "config", env={"SLS_DATA_DIR": data_dir})
+    assert result.exit_code == 0, result.output
+    rows = [line for line in result.stdout.splitlines() if "SLS_DATA_DIR" in line]
+    assert len(rows) == 1 and data_dir in rows[0], result.stdout
+    assert all("SLS_" in line for line in result.stdout.splitlines()[4:-1] if line.strip()), result.stdout
+
+
 def test_config_shows_environment_values_and_hides_secrets(runner: CliRunner) -> None:
     token = "a-very-secret-admin-token-42"
     key = "ab" * 32

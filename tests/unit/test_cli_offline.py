@@ -252,3 +252,17 @@ def test_gateway_state_with_no_gateway_on_the_data_folder_says_so(
     asked = sls(runner, "gateway-state", *args, "--url", url)
     assert asked.exit_code == 1, asked.output
     assert_one_line_error(asked, f"no gateway at {url} (", "start one with `sls gateway`")
+
+
+@pytest.mark.parametrize(
+    ("qr_drawn", "told"), [(False, "--qr draws a QR code to scan"), (True, "scan the QR code above")]
+)
+def test_a_totp_enrolment_s_hint_points_at_the_qr_code_once_drawn(
+    capsys: pytest.CaptureFixture[str], qr_drawn: bool, told: str
+) -> None:
+    """`sls device enroll ... --type totp --qr` drew the code, then still said "add them ... now (--qr)", as
+    if the option had not been given (docs/trainers.md's TOTP enrolment, run as written)."""
+    from sls_server.cli.device_commands import next_steps
+
+    next_steps({"type": "totp", "device_id": "totp-0123456789ab"}, "carol", None, qr_drawn=qr_drawn)  # type: ignore[arg-type]
+    assert told in capsys.readouterr().err
