@@ -105,9 +105,12 @@
     delete line.dataset.waiting;
   }
 
-  /* The victim list is the table's users, in its order; the chosen victim stays chosen. */
+  /* The victim list is the table's users, in its order; the chosen victim stays chosen. With none, the line
+     under it says where users come from. */
+  const noVictims = root.querySelector("[data-testid=attack-no-victims]");
   function syncVictims(table) {
     const names = Array.from(table.querySelectorAll("tr[data-username]"), function (row) { return row.dataset.username; });
+    noVictims.hidden = names.length > 0;
     const shown = Array.from(victims.options, function (option) { return option.value; });
     if (names.join("\n") === shown.join("\n")) return;
     const chosen = victims.value;
