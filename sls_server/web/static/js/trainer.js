@@ -370,9 +370,17 @@
       refreshUsers();
       return;
     }
+    /* Unlock, or Clear a user's failed sign-ins short of a lock: said in the Users card's status line, as
+       every other button there says its outcome (it said nothing; a refusal, a user deleted meanwhile,
+       left the row as it was without a word). */
     const unlock = event.target.closest("[data-unlock]");
     if (unlock) {
-      await SLS.call("POST", "/trainer/users/" + encodeURIComponent(unlock.dataset.unlock) + "/unlock", {});
+      const name = unlock.dataset.unlock, clearing = !unlock.dataset.testid.startsWith("trainer-unlock-");
+      await SLS.trainer.busy(unlock, async function () {
+        const answer = await SLS.call("POST", "/trainer/users/" + encodeURIComponent(name) + "/unlock", {});
+        if (answer.ok) SLS.trainer.say(clearing ? name + "'s failed sign-ins are cleared." : name + " is unlocked.", false, unlock);
+        else SLS.trainer.say(answer.data.message || "The server refused it (" + answer.status + ").", true, unlock);
+      });
       refreshUsers();
     }
   });
