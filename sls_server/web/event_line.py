@@ -20,6 +20,7 @@ class Line:
         self.event = event
         self.d: Mapping[str, Any] = event.get("detail") or {}
         self.ip: str = str(event.get("ip") or "")
+        self.attackers = attackers
         self.attacker = bool(self.ip) and self.ip in attackers
         self.result: str = str(event.get("result") or "")
         self.factor = factor_name(str(event.get("factor") or "")) if event.get("factor") else "the device"

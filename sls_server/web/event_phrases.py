@@ -1,6 +1,7 @@
 """The sentences of :mod:`.event_words`' table that take more than a line: a refusal and its reason, a lock,
-a text or call and what became of it, a phone's conditions (a SIM swapped), an approval of the attacker's
-login, an account, a session's end, the clock's offset, the demo world put back.
+a text or call and what became of it, a phone's conditions (a SIM swapped), a push and what it confirms, an
+approval of the attacker's login (or by the attacker, on their own handset), an account, a session's end, the
+clock's offset, the demo world put back.
 """
 
 from __future__ import annotations
@@ -101,7 +102,24 @@ def phone_conditions(line: Line) -> str:
     return f"{phone}: " + (", ".join(changed) if changed else "back to normal, its own SIM")
 
 
+def pushed(line: Line) -> str:
+    """A push and what it asks to confirm: a login, a password reset, or a step-up's purpose. The attacker's
+    password reset (a SIM swap, then "Forgot your password?") read "for the attacker's login"."""
+    what = str(line.d.get("purpose") or "login")
+    to = f"Push sent to {line.whose} phone"
+    if what == "login":
+        return to + (" for the attacker's login" if line.attacker else "")
+    if what == "password_recovery":
+        return to + " to confirm a password reset" + (" the attacker asked for" if line.attacker else "")
+    return f"{to} to confirm {purpose(line)}"
+
+
 def approved(line: Line) -> str:
+    """An approval, by whoever's hand tapped it: a phone at an attacker's address (``answered_from``) is the
+    attacker's own handset, where a SIM swap moved the victim's IB Key; that was said as the victim's own
+    approval, the opposite of the lesson (she did nothing)."""
+    if line.d.get("answered_from") in line.attackers:
+        return f"The attacker approved the push on their own handset, where {line.whose} IB Key now is"
     request = "the attacker's login request" if line.attacker else "a login request"
     return f"{line.who} approved {request} on their phone"
 

@@ -34,6 +34,7 @@ from .event_phrases import (
     locked,
     phone_conditions,
     purpose,
+    pushed,
     refused,
     session_ended,
     texted,
@@ -179,9 +180,7 @@ WORDS: dict[str, Say] = {
         + (f" ({e.words('reason')})" if e.d.get("reason") else "")
     ),
     "ibkey.settings_changed": lambda e: f"{e.Whose} IB Key app settings changed",
-    "push.sent": lambda e: (
-        f"Push sent to {e.whose} phone" + (" for the attacker's login" if e.attacker else "")
-    ),
+    "push.sent": pushed,
     "push.approved": approved,
     "push.denied": lambda e: (
         f"{e.who} denied "

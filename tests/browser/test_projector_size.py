@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from .pages_kit import World, log_in_with_password
+from .pages_kit import PASSWORD, World, log_in_with_password
 from .test_trainer_console import sign_in
 
 PROJECTOR = {"viewport": {"width": 853, "height": 480}, "device_scale_factor": 1.5}
@@ -71,3 +71,24 @@ def test_the_card_s_keypad_and_display_are_on_the_projected_screen(world: World,
     projected.goto(f"{world.url}/sim/card/{card['device_id']}")
     for test_id in ("card-display", "card-power", "card-key-1", "card-key-c", "card-key-0", "card-key-ok"):
         _in_view(projected, test_id)
+
+
+@pytest.mark.parametrize("window", [{"width": 853, "height": 480}, {"width": 1280, "height": 720}])
+def test_the_relay_s_number_and_outcome_are_on_the_projected_screen(
+    world: World, open_context: Callable[..., Any], window: dict[str, int]
+) -> None:
+    """The attacker's screen of a relay waiting on the victim's push: the number she must pick and where the
+    relay stands were drawn below its steps, out of the room's sight (at 1280x720 too) until the trainer
+    scrolled; they come first now."""
+    world.user("ivy", phone="+15555550103")
+    world.ibkey("ivy", "+15555550103")
+    world.post("/admin/v1/attacks", {"attack": "phishing_relay", "username": "ivy", "password": PASSWORD})
+    screen = open_context(viewport=window).new_page()
+    sign_in(screen, world)
+    screen.goto(world.url + "/trainer/attacks/relay")
+    expect(screen.get_by_test_id("relay-outcome")).to_have_attribute("data-state", "waiting")
+    for test_id in ("relay-number", "relay-outcome"):
+        element = screen.get_by_test_id(test_id)
+        box = element.bounding_box()
+        assert box is not None
+        assert box["y"] + box["height"] <= window["height"], f"{test_id} at {box}: below the fold"

@@ -1,7 +1,8 @@
 """The attacker's screen of a phishing relay (``/trainer/attacks/relay``), opened from the console's attack
 card beside the console: a relay staged from the console shows on it as it happens, the number its push
 needs, then the victim's wrong pick on her phone as number matching's stop. It follows the console's live
-feed; nothing on it is read on a timer."""
+feed; between events it reads nothing, unless a relay waits on the victim's phone
+(test_trainer_relay_expiry.py)."""
 
 from __future__ import annotations
 

@@ -94,6 +94,30 @@ def event(kind: str, **fields: Any) -> dict[str, Any]:
             ),
             "iphone-ivy approved the attacker's login request on their phone, from 198.51.100.77 (attacker)",
         ),
+        (  # a SIM swap moved her IB Key to the attacker's handset: the attacker's hand, not hers
+            event(
+                "push.approved",
+                user="iphone-ivy",
+                ip="198.51.100.99",
+                detail={"answered_from": "198.51.100.99"},
+            ),
+            "The attacker approved the push on their own handset, where iphone-ivy's IB Key now is, "
+            "from 198.51.100.99 (attacker)",
+        ),
+        (
+            event(
+                "push.sent",
+                user="iphone-ivy",
+                ip="198.51.100.99",
+                detail={"purpose": "password_recovery"},
+            ),
+            "Push sent to iphone-ivy's phone to confirm a password reset the attacker asked for, "
+            "from 198.51.100.99 (attacker)",
+        ),
+        (
+            event("push.sent", user="iphone-ivy", ip="198.51.100.77", detail={"purpose": "login"}),
+            "Push sent to iphone-ivy's phone for the attacker's login, from 198.51.100.77 (attacker)",
+        ),
         (
             event(
                 "login.password_failed",

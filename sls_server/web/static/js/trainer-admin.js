@@ -243,7 +243,18 @@
       if (other) other.replaceChildren.apply(other, Array.from(shown.childNodes));
     });
     to.querySelectorAll("[data-admin-form=devices]").forEach(showTypeFields);
+    forgetTheGone(to);
   });
+
+  /* The add-user form's answer (a card's key, an app's secret and QR code, a link to the phone) is of one
+     user: once they are gone (deleted, the world reset or replaced), it would stay on the projector for a
+     user who no longer exists, its secret a dead one and its link to a missing phone. It goes with them. */
+  function forgetTheGone(table) {
+    const name = addResult.dataset.user;
+    if (!name || table.querySelector("tr[data-username='" + CSS.escape(name) + "']")) return;
+    addResult.replaceChildren();
+    delete addResult.dataset.user;
+  }
 
   /* Adding a user or an authenticator: only the chosen authenticator's own fields show. */
   function showTypeFields(form) {
@@ -295,9 +306,10 @@
     await busy(addForm.querySelector("[type=submit]"), async function () {
       const answer = await SLS.call("POST", "/trainer/users", body);
       clearErrors(addForm);
-      if (!answer.ok) { addResult.replaceChildren(); showError(addForm, answer); return; }
+      if (!answer.ok) { addResult.replaceChildren(); delete addResult.dataset.user; showError(addForm, answer); return; }
       const typeName = addForm.type.selectedOptions[0].textContent + (answer.data.sms_at_opening && type !== "sms" ? " (and SMS, as at account opening)" : "");
       showOnce(answer.data, answer.data.username + " was added with " + typeName + ".", device.pin, addResult);
+      addResult.dataset.user = answer.data.username;
       addForm.reset();
       addForm.type.value = type;
       showTypeFields(addForm);

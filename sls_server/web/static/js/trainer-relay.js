@@ -2,9 +2,12 @@
    (sls_server/sim/relay_screen.py), read again from /trainer/attacks/relay/screen when the console's live
    feed (/trainer/events, the same stream as the console's) tells of something the screen may show: an event
    of a shown relay's victim (an earlier relay may still wait on her phone), or one from an attacker's
-   address (a new relay's password, on any victim). No loop
-   of its own: between events it asks nothing. Its reads are background ones, never the trainer's activity,
-   so a screen left on the projector still idles out, and its 401 goes to the sign-in form.
+   address (a new relay's password, on any victim), or a move of the server's clock (past a push's lifetime,
+   the wait is over). A push's lifetime also lapses with no event at all: while a relay on the screen waits
+   on her phone, the screen is read again every WAITING_REREAD_MS, so "Waiting for ivy to pick 17" does not
+   stay up beside the console's "The defences held." until a reload; with nothing waiting, it asks nothing
+   between events. Its reads are background ones, never the trainer's activity, so a screen left on the
+   projector still idles out, and its 401 goes to the sign-in form.
 
    A screen reader hears the outcome (the verdict and the defence) once each time it changes, from a status
    line of its own: the card is not a live region, for each redraw would have it read the whole screen again,
@@ -30,34 +33,48 @@
   function concerns(e) {
     if (Number(String(e.id).split("-")[0]) <= drawnMs) return false; // the backlog: drawn already
     return (e.ip && ATTACKERS.has(e.ip)) || (e.user && victims.has(e.user)) || e.type === "emulator.reset" ||
-      e.type === "state.imported";
+      e.type === "state.imported" || /^clock\./.test(e.type);
+  }
+
+  /* A relay waiting on the victim's phone ends at its push's lifetime, which no event tells of. */
+  const WAITING_REREAD_MS = 5000;
+  let rereading = null;
+  function rereadWhileWaiting() {
+    clearTimeout(rereading);
+    if (card.querySelector("[data-state=waiting]")) rereading = setTimeout(redraw, WAITING_REREAD_MS);
   }
 
   function redraw() {
     clearTimeout(timer);
     timer = setTimeout(async function () {
-      let response;
-      try { response = await fetch(root.dataset.screenUrl, { credentials: "same-origin", headers: SLS.background }); } catch (err) { return; }
-      if (response.status === 401) {
-        let refusal = {};
-        try { refusal = await response.json(); } catch (err) { refusal = {}; }
-        SLS.signedOut(response.status, refusal);
-        return;
-      }
-      if (!response.ok) return;
-      const doc = new DOMParser().parseFromString(await response.text(), "text/html");
-      const screen = doc.querySelector("[data-testid=relay-screen]");
-      if (!screen) return;
-      const shown = card.querySelector("[data-testid=relay-screen]");
-      if (shown && shown.outerHTML === screen.outerHTML) return; // nothing new: a screen reader keeps its place
-      // an earlier relay the trainer opened stays open over the redraw
-      const open = new Set(Array.from(card.querySelectorAll("details[open][data-run]"), function (d) { return d.dataset.run; }));
-      screen.querySelectorAll("details[data-run]").forEach(function (d) { if (open.has(d.dataset.run)) d.open = true; });
-      card.replaceChildren(document.importNode(screen, true));
-      const now = outcomeOf(card);
-      if (now !== said) { said = now; announcer.textContent = now; }
-      victims = victimsOf(screen); // a new relay's victim too: her events from now on
+      if (await readScreen()) rereadWhileWaiting();
     }, 250);
+  }
+
+  /* The screen read again and drawn if it changed; false once the sign-in has ended (to the sign-in form). */
+  async function readScreen() {
+    let response;
+    try { response = await fetch(root.dataset.screenUrl, { credentials: "same-origin", headers: SLS.background }); } catch (err) { return true; }
+    if (response.status === 401) {
+      let refusal = {};
+      try { refusal = await response.json(); } catch (err) { refusal = {}; }
+      SLS.signedOut(response.status, refusal);
+      return false;
+    }
+    if (!response.ok) return true;
+    const doc = new DOMParser().parseFromString(await response.text(), "text/html");
+    const screen = doc.querySelector("[data-testid=relay-screen]");
+    if (!screen) return true;
+    const shown = card.querySelector("[data-testid=relay-screen]");
+    if (shown && shown.outerHTML === screen.outerHTML) return true; // nothing new: a screen reader keeps its place
+    // an earlier relay the trainer opened stays open over the redraw
+    const open = new Set(Array.from(card.querySelectorAll("details[open][data-run]"), function (d) { return d.dataset.run; }));
+    screen.querySelectorAll("details[data-run]").forEach(function (d) { if (open.has(d.dataset.run)) d.open = true; });
+    card.replaceChildren(document.importNode(screen, true));
+    const now = outcomeOf(card);
+    if (now !== said) { said = now; announcer.textContent = now; }
+    victims = victimsOf(screen); // a new relay's victim too: her events from now on
+    return true;
   }
 
   function feedIs(state, text) { feedState.dataset.state = state; feedState.textContent = text; feedState.className = "feed-state " + (state === "polling" ? "live" : state); }
@@ -72,4 +89,5 @@
     SLS.attackersAfter(e, ATTACKERS);
     if (concerns(e)) redraw();
   });
+  rereadWhileWaiting(); // the screen as drawn may wait already
 })();

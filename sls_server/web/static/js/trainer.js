@@ -105,9 +105,12 @@
     delete line.dataset.waiting;
   }
 
-  /* The victim list is the table's users, in its order; the chosen victim stays chosen. */
+  /* The victim list is the table's users, in its order; the chosen victim stays chosen. With none, the line
+     under it says where users come from. */
+  const noVictims = root.querySelector("[data-testid=attack-no-victims]");
   function syncVictims(table) {
     const names = Array.from(table.querySelectorAll("tr[data-username]"), function (row) { return row.dataset.username; });
+    noVictims.hidden = names.length > 0;
     const shown = Array.from(victims.options, function (option) { return option.value; });
     if (names.join("\n") === shown.join("\n")) return;
     const chosen = victims.value;
@@ -367,9 +370,17 @@
       refreshUsers();
       return;
     }
+    /* Unlock, or Clear a user's failed sign-ins short of a lock: said in the Users card's status line, as
+       every other button there says its outcome (it said nothing; a refusal, a user deleted meanwhile,
+       left the row as it was without a word). */
     const unlock = event.target.closest("[data-unlock]");
     if (unlock) {
-      await SLS.call("POST", "/trainer/users/" + encodeURIComponent(unlock.dataset.unlock) + "/unlock", {});
+      const name = unlock.dataset.unlock, clearing = !unlock.dataset.testid.startsWith("trainer-unlock-");
+      await SLS.trainer.busy(unlock, async function () {
+        const answer = await SLS.call("POST", "/trainer/users/" + encodeURIComponent(name) + "/unlock", {});
+        if (answer.ok) SLS.trainer.say(clearing ? name + "'s failed sign-ins are cleared." : name + " is unlocked.", false, unlock);
+        else SLS.trainer.say(answer.data.message || "The server refused it (" + answer.status + ").", true, unlock);
+      });
       refreshUsers();
     }
   });
