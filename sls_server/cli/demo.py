@@ -32,10 +32,11 @@ from .demo_print import print_all, withheld
 from .demo_seed import seed, try_this, wait_until_ready
 from .demo_world import DEMO_LIMITS, WORLD, World
 from .gunicorn_logs import DEMO_SEED_HEADER, log_to_stderr
-from .output import CliError, err, print_json, print_renderable, warn
+from .output import EXIT_USAGE, CliError, err, print_json, print_renderable, warn
 from .serve import Startup, run, start
 from .serve_banner import banner, describe
 from .server_options import server_options, show_token_option
+from .start_lines import held_until_started
 
 
 class Child:
@@ -78,6 +79,9 @@ def serve_in_child(
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except CliError as exc:  # gunicorn could not start (``gunicorn_app``): its one line, as ``sls serve``'s
+        exc.show()
+        code = exc.exit_code
     except BaseException:  # a crash here must not run on as a second copy of the parent
         traceback.print_exc()
     finally:
@@ -166,15 +170,17 @@ def demo(
     """
     chosen, limits = demo_limits()
     overrides: dict[str, Any] = {**chosen, **demo_trust()}
-    startup = start(overrides, host, port)
-    settings = startup.settings
-    if startup.embedded is not None and startup.embedded.shared:
-        startup.listener.close()
-        raise CliError(
-            f"another sls server already runs on the data folder {settings.data_dir} (its embedded Redis "
-            "answers): a second demo would wipe that world and take over demo.json. Stop it first, or give "
-            "this demo a folder of its own (SLS_DATA_DIR=/tmp/another sls demo)."
-        )
+    with held_until_started():  # a start that fails says its error alone (``start_lines``)
+        startup = start(overrides, host, port)
+        settings = startup.settings
+        if startup.embedded is not None and startup.embedded.shared:
+            startup.listener.close()
+            raise CliError(
+                f"SLS_DATA_DIR: another sls server already runs on the data folder {settings.data_dir} (its "
+                "embedded Redis answers): a second demo would wipe that world and take over demo.json. Stop "
+                "it first, or give this demo a folder of its own (SLS_DATA_DIR=/tmp/another sls demo).",
+                EXIT_USAGE,
+            )
     previous = World(demofile.read(settings.data_dir) if keep else None)
     facts = describe(startup, workers, threads)
     if not as_json:

@@ -35,6 +35,7 @@ from .key_watch import KeyWatch
 from .output import EXIT_USAGE, JSON_ASKED, CliError, print_json, print_renderable
 from .serve_banner import banner, describe
 from .server_options import CLI_ENV, server_options
+from .start_lines import held_until_started
 
 F = TypeVar("F", bound=Callable[..., Any])
 #: ``SLS_*`` variables that are no setting yet are read: the command line's own, and the test suite's Redis.
@@ -83,8 +84,15 @@ def errors_as_json_logs() -> None:
 
 
 def start(overrides: dict[str, Any], host: str, port: int) -> Startup:
-    """Settings, the bound port, the secrets and the embedded Redis (when no URL is configured)."""
+    """Settings, the bound port, the secrets and the embedded Redis (when no URL is configured). A start that
+    cannot happen raises ``CliError`` (exit code 2) with nothing left running and its log lines dropped
+    (``start_lines``): the error is its one line."""
     errors_as_json_logs()
+    with held_until_started():
+        return _start(overrides, host, port)
+
+
+def _start(overrides: dict[str, Any], host: str, port: int) -> Startup:
     with config_errors():
         settings = answering_to(load_settings(overrides), host)
     # the master's lines before gunicorn runs (an unanswering Redis, below) in the format the rest will have
