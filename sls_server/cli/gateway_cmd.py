@@ -231,7 +231,7 @@ def pidfile_free(pidfile: Path | None) -> None:
     except PermissionError:
         pass  # another user's process: running all the same
     raise CliError(
-        f"--pidfile: {pidfile} names process {pid}, which is running (another sls gateway?): stop it, "
-        "or give this one a pid file of its own",
+        f"--pidfile: {pidfile} names process {pid}, which is running: stop that gateway, or give "
+        "this one a pid file of its own",
         EXIT_USAGE,
     )

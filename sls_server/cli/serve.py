@@ -185,8 +185,8 @@ def run(
         in_master_only.append(key_watch.stop)
     master = os.getpid()
     # Every way out from the lease on drops it (and the metrics' folder): gunicorn's own setup in
-    # SlsApplication (a bad FORWARDED_ALLOW_IPS in the environment: its "Error:" and exit 1) once came
-    # between the lease and this ``try``, and a failed start left a lease that named it live for 10 s.
+    # SlsApplication (a setting gunicorn refuses: ``CliError``, exit 2) once came between the lease and this
+    # ``try``, and a failed start left a lease that named it live for 10 s.
     try:
         if lease is None and settings.gateway:
             lease = GatewayLease(settings, port=startup.listener.port)
