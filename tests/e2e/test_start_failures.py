@@ -213,3 +213,18 @@ def test_gunicorns_own_variables_for_settings_sls_sets_itself_stop_nothing(sls_s
     assert helped.returncode == 0 and "serve" in helped.stdout, helped.stderr
     server = sls_serve(workers=1, **unread)
     assert requests.get(f"{server.url}/healthz", timeout=10).status_code == 200
+
+
+def test_a_demo_on_a_redis_that_does_not_answer_is_refused_at_once(tmp_path: Path) -> None:
+    """``sls serve`` starts and answers 503 until Redis does (docs/operations.md); a demo, which seeds its
+    world in Redis as it starts, printed its banner, waited 60 s with a warning every 50 ms, then exited 1:
+    "the demo world could not be seeded"."""
+    closed = free_port()  # nothing listens there
+    done = failed(
+        tmp_path / "data", "demo", "--workers", "1", SLS_REDIS_URL=f"redis://:not-said@127.0.0.1:{closed}/0"
+    )
+    line = one_error(done)
+    assert line.startswith(
+        f"error: SLS_REDIS_URL: Redis at redis://:***@127.0.0.1:{closed}/0 did not answer"
+    ), line
+    assert not (tmp_path / "data" / "demo.json").exists()
