@@ -10,6 +10,7 @@ from __future__ import annotations
 import atexit
 import dataclasses
 import logging
+import os
 import secrets
 from pathlib import Path
 
@@ -46,7 +47,10 @@ def data_folder(path: Path) -> Path:
     (``SLS_SECRET_KEY: unset, and <dir>/secret.key could not be used: File exists``), or as a traceback
     from the embedded Redis's folder when both secrets were set."""
     try:
-        return private_folder(path)
+        folder = private_folder(path)
+        if not os.access(folder, os.W_OK | os.X_OK):  # a folder of ours made read-only (chmod 500)
+            raise PermissionError("this user may not write in it")
+        return folder
     except FileExistsError:
         reason = "a file is there, where a folder must be"
     except NotADirectoryError:

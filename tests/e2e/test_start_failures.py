@@ -228,3 +228,16 @@ def test_a_demo_on_a_redis_that_does_not_answer_is_refused_at_once(tmp_path: Pat
         f"error: SLS_REDIS_URL: Redis at redis://:***@127.0.0.1:{closed}/0 did not answer"
     ), line
     assert not (tmp_path / "data" / "demo.json").exists()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes in a read-only folder: no mode refuses it")
+def test_a_data_folder_this_user_may_not_write_names_sls_data_dir(tmp_path: Path) -> None:
+    """It named SLS_SECRET_KEY, the first file that could not be made in it."""
+    data_dir = tmp_path / "data"
+    data_dir.mkdir(mode=0o500)
+    try:
+        line = one_error(failed(data_dir, "serve"))
+    finally:
+        data_dir.chmod(0o700)
+    expected = f"error: SLS_DATA_DIR: {data_dir} cannot be the data folder: this user may not write in it"
+    assert line == expected
