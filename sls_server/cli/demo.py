@@ -35,7 +35,7 @@ from .gunicorn_logs import DEMO_SEED_HEADER, log_to_stderr
 from .output import EXIT_USAGE, CliError, err, mask_url, print_json, print_renderable, warn
 from .serve import Startup, run, start
 from .serve_banner import banner, describe
-from .server_options import server_options, show_token_option
+from .server_options import ServerCommand, server_options, show_token_option
 from .start_lines import held_until_started
 
 
@@ -129,7 +129,7 @@ def seed_world(
     return users
 
 
-@click.command()
+@click.command(cls=ServerCommand)
 @server_options
 @click.option("--keep", is_flag=True, help="Keep the emulator's state and the world of the last demo.json.")
 @click.option("--json", "as_json", is_flag=True, help="Print the demo's information as one JSON line.")

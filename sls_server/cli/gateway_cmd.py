@@ -30,7 +30,7 @@ from .output import EXIT_USAGE, CliError, note, print_json, print_renderable
 from .reading import OutputFile
 from .serve import Startup, run, start
 from .serve_banner import banner, describe
-from .server_options import host_option, port_option, threads_option, workers_option
+from .server_options import ServerCommand, host_option, port_option, threads_option, workers_option
 from .start_lines import held_until_started
 
 #: What the real gateway's command line carries, and IBeam's default ``IBEAM_GATEWAY_PROCESS_MATCH``.
@@ -85,7 +85,7 @@ def gateway_banner(facts: dict[str, Any]) -> Table:
     return grid
 
 
-@click.command()
+@click.command(cls=ServerCommand)
 @host_option()
 @port_option(default=5000)  # the real gateway's port
 @workers_option

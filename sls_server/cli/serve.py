@@ -34,7 +34,7 @@ from .gunicorn_logs import log_to_stderr
 from .key_watch import KeyWatch
 from .output import EXIT_USAGE, JSON_ASKED, CliError, print_json, print_renderable
 from .serve_banner import banner, describe
-from .server_options import CLI_ENV, server_options
+from .server_options import CLI_ENV, ServerCommand, json_logs_asked, server_options
 from .start_lines import held_until_started
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -77,7 +77,7 @@ def errors_as_json_logs() -> None:
     """Under ``SLS_LOG_FORMAT=json`` every line is a JSON object, the one that stops the server too: its
     error (a bad setting, a Redis that holds another key) is told as ``--json`` tells it. It was the one
     text line, ``error: ...``, that a log collector could not read, and the one that mattered most."""
-    if os.environ.get("SLS_LOG_FORMAT", "").strip().lower() == "json":
+    if json_logs_asked():
         ctx = click.get_current_context(silent=True)
         if ctx is not None:
             ctx.meta[JSON_ASKED] = True
@@ -231,7 +231,7 @@ def run(
             remove_multiprocess_dir(metrics_dir)
 
 
-@click.command()
+@click.command(cls=ServerCommand)
 @server_options
 @click.option(
     "--redis-url",

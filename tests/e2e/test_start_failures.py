@@ -241,3 +241,14 @@ def test_a_data_folder_this_user_may_not_write_names_sls_data_dir(tmp_path: Path
         data_dir.chmod(0o700)
     expected = f"error: SLS_DATA_DIR: {data_dir} cannot be the data folder: this user may not write in it"
     assert line == expected
+
+
+@pytest.mark.parametrize("command", ["serve", "demo", "gateway"])
+def test_under_json_logs_an_option_click_refuses_is_a_json_line_too(tmp_path: Path, command: str) -> None:
+    """``--port abc`` was click's usage block in plain text under ``SLS_LOG_FORMAT=json`` (JSON only with
+    ``--json``): the one start failure a log collector could not read."""
+    done = failed(tmp_path / "data", command, "--port", "abc", SLS_LOG_FORMAT="json")
+    assert done.returncode == 2 and done.stdout == "", done.stdout + done.stderr
+    (line,) = done.stderr.splitlines()
+    error = json.loads(line)["error"]
+    assert error["code"] == "invalid_option" and "'--port'" in error["message"], error
