@@ -174,6 +174,7 @@ def demo(
         startup = start(overrides, host, port)
         settings = startup.settings
         refuse_what_a_demo_cannot_use(startup)
+        demofile.writable(demofile.path(settings.data_dir))
     previous = World(demofile.read(settings.data_dir) if keep else None)
     facts = describe(startup, workers, threads)
     if not as_json:

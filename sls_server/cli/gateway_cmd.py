@@ -154,6 +154,7 @@ def gateway(
         startup = start({k: v for k, v in overrides.items() if v is not None}, host, port)
         # before the lease and the start's step: a certificate that cannot be kept changes nothing
         made = certificate(startup, host) if tls else None
+        demofile.writable(startup.settings.data_dir / demofile.GATEWAY_FILE)
     json_logs = startup.settings.log_format == "json"
     lease = GatewayLease(startup.settings, port=startup.listener.port)
     outcome = lease.begin(end_session=not keep_session)  # before any worker serves

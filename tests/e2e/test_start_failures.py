@@ -252,3 +252,18 @@ def test_under_json_logs_an_option_click_refuses_is_a_json_line_too(tmp_path: Pa
     (line,) = done.stderr.splitlines()
     error = json.loads(line)["error"]
     assert error["code"] == "invalid_option" and "'--port'" in error["message"], error
+
+
+@pytest.mark.parametrize(("command", "name"), [("demo", "demo.json"), ("gateway", "gateway.json")])
+def test_a_folder_where_the_server_writes_its_file_is_refused_before_it_serves(
+    tmp_path: Path, command: str, name: str
+) -> None:
+    """A traceback once the server was up (the gateway's banner printed; the demo's server forked, its
+    supervisor dead), exit code 1, and demo.json's copy (passwords, the admin token) left beside it."""
+    data_dir = tmp_path / "data"
+    (data_dir / name).mkdir(parents=True)
+    line = one_error(failed(data_dir, command, "--workers", "1"))
+    said = f"{data_dir / name} is not a file, and this server writes it: remove what is there"
+    assert line == f"error: SLS_DATA_DIR: {said}"
+    assert sorted(p.name for p in data_dir.iterdir() if p.name.startswith(".")) == []
+    assert processes_naming(data_dir) == []
