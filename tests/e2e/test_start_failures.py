@@ -113,6 +113,17 @@ def test_a_file_where_the_embedded_redis_folder_must_be_is_one_line(tmp_path: Pa
     )
 
 
+def test_a_folder_where_the_embedded_redis_log_must_be_is_one_line(tmp_path: Path) -> None:
+    """A traceback (IsADirectoryError, reading the log's tail to say why redis-server exited), exit code 1."""
+    folder = tmp_path / "data" / "redis"
+    (folder / "redis.log").mkdir(parents=True)
+    line = one_error(failed(tmp_path / "data", "serve"))
+    said = "the embedded Redis could not start: redis-server exited at start-up: "
+    assert line.startswith(f"error: SLS_REDIS_URL: unset, and {said}"), line
+    assert "log file" in line, line  # redis-server's own words: "Can't open the log file: Is a directory"
+    assert processes_naming(folder) == [] and not (folder / "redis.sock").exists()
+
+
 @pytest.mark.parametrize("where", ["itself", "on-its-path"])
 def test_a_data_folder_that_cannot_be_one_names_sls_data_dir(tmp_path: Path, where: str) -> None:
     """It named SLS_SECRET_KEY, the first file that could not be written in it ("unset, and .../secret.key
