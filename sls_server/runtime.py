@@ -10,13 +10,14 @@ from __future__ import annotations
 import atexit
 import dataclasses
 import logging
+import os
 import secrets
 from pathlib import Path
 
 from .config import ADMIN_TOKEN_FILE, SECRET_KEY_FILE, Settings
 from .config_values import parse_key_text
 from .errors import InvalidConfig, StoreUnavailable
-from .private_files import create_once
+from .private_files import create_once, private_folder
 from .secretbox import key_check
 from .store import Store
 from .store.base import outage_said_by_caller
@@ -39,14 +40,47 @@ def read_or_create(path: Path, make: str) -> str:
     return kept
 
 
+def data_folder(path: Path) -> Path:
+    """The data folder, made if missing (0700, this user's: ``private_folder``), before anything is written in
+    it. One that cannot be (a file in its place or on its path, a folder of another user's) stops the start
+    naming ``SLS_DATA_DIR``: it was told as the first file that could not be written in it
+    (``SLS_SECRET_KEY: unset, and <dir>/secret.key could not be used: File exists``), or as a traceback
+    from the embedded Redis's folder when both secrets were set."""
+    try:
+        folder = private_folder(path)
+        if not os.access(folder, os.W_OK | os.X_OK):  # a folder of ours made read-only (chmod 500)
+            raise PermissionError("this user may not write in it")
+        return folder
+    except FileExistsError:
+        reason = "a file is there, where a folder must be"
+    except NotADirectoryError:
+        reason = "a file is on its path, where a folder must be"
+    except OSError as exc:
+        reason = why(exc)
+    raise InvalidConfig("SLS_DATA_DIR", f"{path} cannot be the data folder: {reason}")
+
+
+def why(exc: OSError) -> str:
+    """An ``OSError`` in words without its errno and file descriptor (``[Errno 21] Is a directory: 4``)."""
+    if exc.strerror and exc.filename is not None:
+        return f"{exc.strerror}: {exc.filename}" if not isinstance(exc.filename, int) else exc.strerror
+    return exc.strerror or str(exc)
+
+
 def resolve_secrets(settings: Settings) -> Settings:
     """Fill in the secret key and admin token from the data folder where they were not configured."""
+    if settings.secret_key is None or settings.admin_token is None:
+        data_folder(settings.data_dir)
     secret_key = settings.secret_key
     if secret_key is None:
         path = settings.data_dir / SECRET_KEY_FILE
         try:
             secret_key = parse_key_text(read_or_create(path, secrets.token_bytes(32).hex()))
-        except (OSError, ValueError) as exc:
+        except OSError as exc:
+            raise InvalidConfig(
+                "SLS_SECRET_KEY", f"unset, and {path} could not be used: {why(exc)}"
+            ) from None
+        except ValueError as exc:
             raise InvalidConfig("SLS_SECRET_KEY", f"unset, and {path} could not be used: {exc}") from None
         if len(secret_key) != 32:
             raise InvalidConfig("SLS_SECRET_KEY", f"unset, and {path} does not hold 32 bytes")
@@ -56,11 +90,14 @@ def resolve_secrets(settings: Settings) -> Settings:
         try:
             admin_token = read_or_create(path, secrets.token_urlsafe(32))
         except OSError as exc:
-            raise InvalidConfig("SLS_ADMIN_TOKEN", f"unset, and {path} could not be used: {exc}") from None
+            raise InvalidConfig(
+                "SLS_ADMIN_TOKEN", f"unset, and {path} could not be used: {why(exc)}"
+            ) from None
     return dataclasses.replace(settings, secret_key=secret_key, admin_token=admin_token)
 
 
 def start_embedded_redis(settings: Settings) -> EmbeddedRedis:
+    data_folder(settings.data_dir)
     try:
         server = EmbeddedRedis(settings.data_dir / "redis").start()
     except EmbeddedRedisError as exc:

@@ -32,10 +32,11 @@ from .demo_print import print_all, withheld
 from .demo_seed import seed, try_this, wait_until_ready
 from .demo_world import DEMO_LIMITS, WORLD, World
 from .gunicorn_logs import DEMO_SEED_HEADER, log_to_stderr
-from .output import CliError, err, print_json, print_renderable, warn
+from .output import EXIT_USAGE, CliError, err, mask_url, print_json, print_renderable, warn
 from .serve import Startup, run, start
 from .serve_banner import banner, describe
-from .server_options import server_options, show_token_option
+from .server_options import ServerCommand, server_options, show_token_option
+from .start_lines import held_until_started
 
 
 class Child:
@@ -78,6 +79,9 @@ def serve_in_child(
         code = 0
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    except CliError as exc:  # gunicorn could not start (``gunicorn_app``): its one line, as ``sls serve``'s
+        exc.show()
+        code = exc.exit_code
     except BaseException:  # a crash here must not run on as a second copy of the parent
         traceback.print_exc()
     finally:
@@ -125,7 +129,7 @@ def seed_world(
     return users
 
 
-@click.command()
+@click.command(cls=ServerCommand)
 @server_options
 @click.option("--keep", is_flag=True, help="Keep the emulator's state and the world of the last demo.json.")
 @click.option("--json", "as_json", is_flag=True, help="Print the demo's information as one JSON line.")
@@ -166,15 +170,11 @@ def demo(
     """
     chosen, limits = demo_limits()
     overrides: dict[str, Any] = {**chosen, **demo_trust()}
-    startup = start(overrides, host, port)
-    settings = startup.settings
-    if startup.embedded is not None and startup.embedded.shared:
-        startup.listener.close()
-        raise CliError(
-            f"another sls server already runs on the data folder {settings.data_dir} (its embedded Redis "
-            "answers): a second demo would wipe that world and take over demo.json. Stop it first, or give "
-            "this demo a folder of its own (SLS_DATA_DIR=/tmp/another sls demo)."
-        )
+    with held_until_started():  # a start that fails says its error alone (``start_lines``)
+        startup = start(overrides, host, port)
+        settings = startup.settings
+        refuse_what_a_demo_cannot_use(startup)
+        demofile.writable(demofile.path(settings.data_dir))
     previous = World(demofile.read(settings.data_dir) if keep else None)
     facts = describe(startup, workers, threads)
     if not as_json:
@@ -192,6 +192,30 @@ def demo(
         atexit.register(Watchdog(startup.embedded).start().stop)  # runs before the server's own stop
     told = Told(quiet_token, as_json, show_token)
     sys.exit(supervise(Child(pid), startup, facts, limits, previous, keep, told))
+
+
+def refuse_what_a_demo_cannot_use(startup: Startup) -> None:
+    """A start ``sls serve`` makes and a demo must not: on a data folder whose embedded Redis another server
+    runs (a second demo would wipe that world and take over demo.json), or on a Redis that did not answer
+    (``sls serve`` answers 503 until it does; a demo waited 60 s to seed its world, a warning per look,
+    and exited 1). Exit code 2, as every start that cannot happen (``serve``)."""
+    settings = startup.settings
+    if startup.embedded is not None and startup.embedded.shared:
+        startup.listener.close()
+        raise CliError(
+            f"SLS_DATA_DIR: another sls server already runs on the data folder {settings.data_dir} (its "
+            "embedded Redis answers): a second demo would wipe that world and take over demo.json. Stop "
+            "it first, or give this demo a folder of its own (SLS_DATA_DIR=/tmp/another sls demo).",
+            EXIT_USAGE,
+        )
+    if not startup.key_checked:
+        startup.listener.close()
+        raise CliError(
+            f"SLS_REDIS_URL: Redis at {mask_url(settings.redis_url)} did not answer, and the demo seeds "
+            "its world in it as it starts: start that Redis first, or unset SLS_REDIS_URL for an embedded "
+            "one",
+            EXIT_USAGE,
+        )
 
 
 @dataclasses.dataclass(frozen=True)

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from ..config import PARSERS, SECRETS, Settings, env_name
 from ..private_files import NotPrivate, private_folder, read_private
+from .output import EXIT_USAGE, CliError
 from .private_files import write_private
 
 FILENAME = "demo.json"
@@ -202,11 +203,22 @@ def write_private_json(target: Path, info: dict[str, Any]) -> Path:
     temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         write_private(temporary, (json.dumps(info, indent=2) + "\n").encode())
+        os.replace(temporary, target)  # in the ``try``: a folder in the file's place left the copy behind
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
-    os.replace(temporary, target)
     return target
+
+
+def writable(target: Path) -> None:
+    """Refuse, before a server starts, a file it will write (demo.json, gateway.json) that cannot be: a folder
+    (or anything but a file) in its place. It was a traceback once the server was up (the gateway's banner
+    printed, the demo's server forked), exit code 1."""
+    if target.exists() and not target.is_file():
+        raise CliError(
+            f"SLS_DATA_DIR: {target} is not a file, and this server writes it: remove what is there",
+            EXIT_USAGE,
+        )
 
 
 def write_gateway(data_dir: Path, url: str) -> None:

@@ -13,6 +13,7 @@ master and the workers take titles with that text in them (``setproctitle``, whi
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,12 +25,13 @@ from rich.text import Text
 from .. import starting
 from . import demofile
 from .gateway_lease import GatewayLease, start_words
-from .gateway_tls import ensure_certificate
-from .output import note, print_json, print_renderable
+from .gateway_tls import Certificate, ensure_certificate
+from .output import EXIT_USAGE, CliError, note, print_json, print_renderable
 from .reading import OutputFile
-from .serve import run, start
+from .serve import Startup, run, start
 from .serve_banner import banner, describe
-from .server_options import host_option, port_option, threads_option, workers_option
+from .server_options import ServerCommand, host_option, port_option, threads_option, workers_option
+from .start_lines import held_until_started
 
 #: What the real gateway's command line carries, and IBeam's default ``IBEAM_GATEWAY_PROCESS_MATCH``.
 log = logging.getLogger(__name__)
@@ -83,7 +85,7 @@ def gateway_banner(facts: dict[str, Any]) -> Table:
     return grid
 
 
-@click.command()
+@click.command(cls=ServerCommand)
 @host_option()
 @port_option(default=5000)  # the real gateway's port
 @workers_option
@@ -147,13 +149,18 @@ def gateway(
     """
     set_title(f"sls gateway [{process_match}] {host}:{port}")
     overrides: dict[str, Any] = {"gateway": True, "redis_url": redis_url, "data_dir": data_dir}
-    startup = start({k: v for k, v in overrides.items() if v is not None}, host, port)
+    with held_until_started():  # a start that fails says its error alone (``start_lines``)
+        pidfile_free(pidfile)
+        startup = start({k: v for k, v in overrides.items() if v is not None}, host, port)
+        # before the lease and the start's step: a certificate that cannot be kept changes nothing
+        made = certificate(startup, host) if tls else None
+        demofile.writable(startup.settings.data_dir / demofile.GATEWAY_FILE)
     json_logs = startup.settings.log_format == "json"
     lease = GatewayLease(startup.settings, port=startup.listener.port)
     outcome = lease.begin(end_session=not keep_session)  # before any worker serves
     # Every way out from here drops the lease (``run`` drops it on its own ways out; ``stop`` is once): a
-    # start that failed before serving (its TLS key not written: a folder in its place) left a lease that
-    # named it a live process for 10 s, and the next start's step kept the session for it.
+    # start that failed before serving left a lease that named it a live process for 10 s, and the next
+    # start's step kept the session for it.
     try:
         if outcome == "unknown":  # the workers answer 503 until the step has run (``starting``)
             starting.pend(lease.token)
@@ -164,21 +171,13 @@ def gateway(
             log.info(words)
         elif words:
             note(words)
-        cert = key = None
-        if (
-            tls
-        ):  # every name the gateway answers to (the host asked for is among them): a client checks its own
-            # and the address the banner names it at (every interface: this machine's on its network)
-            public = urlsplit(startup.listener.public_url).hostname or host
-            names = (host, public, *startup.settings.allowed_hosts)
-            made = ensure_certificate(startup.settings.data_dir, names)
-            cert, key = made.cert, made.key
-            if made.made_because:
-                said = f"made a new self-signed certificate ({made.made_because}): {cert}"
-                if json_logs:
-                    log.info(said)
-                else:
-                    note(said)
+        if made and made.made_because:
+            said = f"made a new self-signed certificate ({made.made_because}): {made.cert}"
+            if json_logs:
+                log.info(said)
+            else:
+                note(said)
+        cert = made.cert if made else None
         facts = gateway_facts(describe(startup, workers, threads), tls=tls, cert=cert, match=process_match)
         if as_json or json_logs:  # as `sls serve`: a log collector reads every line as JSON
             print_json(facts, compact=True)
@@ -186,8 +185,8 @@ def gateway(
             print_renderable(banner(facts, title="sls gateway"))
             print_renderable(gateway_banner(facts))
         options: dict[str, Any] = {"proc_name": f"sls-gateway {process_match}"}
-        if cert and key:
-            options.update(certfile=str(cert), keyfile=str(key))
+        if made:
+            options.update(certfile=str(made.cert), keyfile=str(made.key))
         if pidfile:
             options["pidfile"] = str(pidfile.resolve())
         demofile.write_gateway(startup.settings.data_dir, facts["url"])  # where `sls gateway-state` looks
@@ -204,3 +203,36 @@ def gateway(
             demofile.forget_gateway(startup.settings.data_dir)
     finally:
         lease.stop()
+
+
+def certificate(startup: Startup, host: str) -> Certificate:
+    """The gateway's certificate, naming every name it answers to (the host asked for is among them): a
+    client checks its own, and the address the banner names it at (every interface: this machine's on its
+    network)."""
+    public = urlsplit(startup.listener.public_url).hostname or host
+    return ensure_certificate(startup.settings.data_dir, (host, public, *startup.settings.allowed_hosts))
+
+
+def pidfile_free(pidfile: Path | None) -> None:
+    """Refuse a ``--pidfile`` that names a running process, before anything starts: gunicorn refused it only
+    once it ran, after the banner and the embedded Redis, with its own ``Error: Already running on PID``
+    and exit code 1. A file naming no live process (a killed gateway's) is gunicorn's to replace."""
+    if pidfile is None:
+        return
+    try:
+        pid = int(pidfile.read_text().strip())
+    except (OSError, ValueError):  # none, or not a pid: gunicorn writes it over
+        return
+    if pid <= 0 or pid == os.getpid():  # kill(0) or kill(-n) would name process groups
+        return
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return
+    except PermissionError:
+        pass  # another user's process: running all the same
+    raise CliError(
+        f"--pidfile: {pidfile} names process {pid}, which is running: stop that gateway, or give "
+        "this one a pid file of its own",
+        EXIT_USAGE,
+    )

@@ -15,6 +15,7 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -22,6 +23,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from ..reach import WILDCARDS
+from .output import EXIT_USAGE, CliError
 from .private_files import write_private
 
 FOLDER = "gateway-tls"
@@ -66,8 +68,13 @@ def _why_new(cert_path: Path, key_path: Path, names: list[x509.GeneralName], now
     try:
         cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
         carried = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
-    except (ValueError, x509.ExtensionNotFound):
+        key = serialization.load_pem_private_key(key_path.read_bytes(), password=None)
+    except (OSError, ValueError, TypeError, x509.ExtensionNotFound):
         return "the kept one is unreadable"
+    if not _same_key(key.public_key(), cert.public_key()):
+        # gunicorn loads the pair per connection, not at start: the gateway "started" and failed every
+        # handshake, the TLS error in no line of its log
+        return "the kept key is not the certificate's"
     if cert.not_valid_after_utc - now <= RENEW_BEFORE:
         return "the kept one expires within a week"
     missing = [str(name.value) for name in names if name not in carried]
@@ -76,9 +83,25 @@ def _why_new(cert_path: Path, key_path: Path, names: list[x509.GeneralName], now
     return None
 
 
+def _same_key(one: Any, other: Any) -> bool:
+    spki = (serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    return bool(one.public_bytes(*spki) == other.public_bytes(*spki))
+
+
 def ensure_certificate(data_dir: Path, hosts: Iterable[str]) -> Certificate:
     """The certificate and key in ``data_dir/gateway-tls`` naming ``hosts`` (and the loopback names): the
-    kept pair, or a new one (ECDSA P-256) and why."""
+    kept pair, or a new one (ECDSA P-256) and why. A pair that cannot be written there (a file where the
+    folder must be, a folder where a file must be) stops the start: ``CliError`` naming ``--tls``, exit 2."""
+    try:
+        return _ensure(data_dir, hosts)
+    except OSError as exc:
+        where = exc.filename if isinstance(exc.filename, str) else data_dir / FOLDER
+        raise CliError(
+            f"--tls: the certificate cannot be kept at {where}: {exc.strerror or exc}", EXIT_USAGE
+        ) from None
+
+
+def _ensure(data_dir: Path, hosts: Iterable[str]) -> Certificate:
     folder = data_dir / FOLDER
     folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     os.chmod(folder, 0o700)

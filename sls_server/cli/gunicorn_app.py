@@ -16,9 +16,8 @@ import socket
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from gunicorn.app.base import BaseApplication
-
 from ..reach import local_url, public_url
+from .gunicorn_base import Arbiter, BaseApplication
 from .gunicorn_errors import json_error_pages, quiet_refusals
 from .gunicorn_logs import ACCESS_LOG_FORMAT, DemoSeedFilter, log_to_stderr, logger_class
 from .gunicorn_worker import paced_tls
@@ -64,6 +63,14 @@ class Listener:
             sock.listen(backlog)
         except OSError as exc:
             sock.close()
+            if (
+                exc.errno == errno.EADDRNOTAVAIL
+            ):  # the address, not the port: no interface of this machine has it
+                raise CliError(
+                    f"--host: {host} is no address of this machine ({exc.strerror}): give one of its own, "
+                    "127.0.0.1, or 0.0.0.0 for every interface",
+                    EXIT_USAGE,
+                ) from None
             in_use = exc.errno == errno.EADDRINUSE
             reason = "is already in use" if in_use else f"cannot be bound: {exc.strerror}"
             raise CliError(f"--port: {host}:{port} {reason}", EXIT_USAGE) from None
@@ -196,6 +203,23 @@ class SlsApplication(BaseApplication):
         from sls_server.telemetry.multiproc import worker_exited
 
         worker_exited(worker.pid)  # its metric files: counters stay summed, live-only values go
+
+    def do_load_config(self) -> None:
+        """gunicorn's own, whose refusal of a setting was its ``Error: ...`` line and exit code 1: here one
+        ``error:`` line and exit code 2, as every start that cannot happen (``serve``)."""
+        try:
+            self.load_default_config()
+            self.load_config()
+            self.cfg.validate()
+        except Exception as exc:
+            raise CliError(f"gunicorn refused its settings: {exc}", EXIT_USAGE) from None
+
+    def run(self) -> None:
+        """gunicorn's own, whose failure to start (a pid file it cannot write) was its ``Error:``, exit 1."""
+        try:
+            Arbiter(self).run()
+        except RuntimeError as exc:
+            raise CliError(f"gunicorn could not start: {exc}", EXIT_USAGE) from None
 
     def load_config(self) -> None:
         known = self.cfg.settings

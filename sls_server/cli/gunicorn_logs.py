@@ -94,6 +94,9 @@ def log_to_stderr(json_logs: bool, level: str) -> None:
         from sls_server.telemetry.textlog import TextFormatter
 
         handler.setFormatter(TextFormatter())
+    from .start_lines import HOLD
+
+    HOLD.attach(handler)  # a start that fails writes its error alone (``start_lines``)
     server_log.addHandler(handler)
     from sls_server.telemetry.decoy_log import Unwritten, decoy_log
 

@@ -34,7 +34,8 @@ from .gunicorn_logs import log_to_stderr
 from .key_watch import KeyWatch
 from .output import EXIT_USAGE, JSON_ASKED, CliError, print_json, print_renderable
 from .serve_banner import banner, describe
-from .server_options import CLI_ENV, server_options
+from .server_options import CLI_ENV, ServerCommand, json_logs_asked, server_options
+from .start_lines import held_until_started
 
 F = TypeVar("F", bound=Callable[..., Any])
 #: ``SLS_*`` variables that are no setting yet are read: the command line's own, and the test suite's Redis.
@@ -76,15 +77,22 @@ def errors_as_json_logs() -> None:
     """Under ``SLS_LOG_FORMAT=json`` every line is a JSON object, the one that stops the server too: its
     error (a bad setting, a Redis that holds another key) is told as ``--json`` tells it. It was the one
     text line, ``error: ...``, that a log collector could not read, and the one that mattered most."""
-    if os.environ.get("SLS_LOG_FORMAT", "").strip().lower() == "json":
+    if json_logs_asked():
         ctx = click.get_current_context(silent=True)
         if ctx is not None:
             ctx.meta[JSON_ASKED] = True
 
 
 def start(overrides: dict[str, Any], host: str, port: int) -> Startup:
-    """Settings, the bound port, the secrets and the embedded Redis (when no URL is configured)."""
+    """Settings, the bound port, the secrets and the embedded Redis (when no URL is configured). A start that
+    cannot happen raises ``CliError`` (exit code 2) with nothing left running and its log lines dropped
+    (``start_lines``): the error is its one line."""
     errors_as_json_logs()
+    with held_until_started():
+        return _start(overrides, host, port)
+
+
+def _start(overrides: dict[str, Any], host: str, port: int) -> Startup:
     with config_errors():
         settings = answering_to(load_settings(overrides), host)
     # the master's lines before gunicorn runs (an unanswering Redis, below) in the format the rest will have
@@ -177,8 +185,8 @@ def run(
         in_master_only.append(key_watch.stop)
     master = os.getpid()
     # Every way out from the lease on drops it (and the metrics' folder): gunicorn's own setup in
-    # SlsApplication (a bad FORWARDED_ALLOW_IPS in the environment: its "Error:" and exit 1) once came
-    # between the lease and this ``try``, and a failed start left a lease that named it live for 10 s.
+    # SlsApplication (a setting gunicorn refuses: ``CliError``, exit 2) once came between the lease and this
+    # ``try``, and a failed start left a lease that named it live for 10 s.
     try:
         if lease is None and settings.gateway:
             lease = GatewayLease(settings, port=startup.listener.port)
@@ -223,7 +231,7 @@ def run(
             remove_multiprocess_dir(metrics_dir)
 
 
-@click.command()
+@click.command(cls=ServerCommand)
 @server_options
 @click.option(
     "--redis-url",

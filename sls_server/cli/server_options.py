@@ -4,10 +4,13 @@ names them does not import gunicorn and the store with it."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 import click
+
+from .output import JSON_ASKED
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -32,6 +35,22 @@ CLI_ENV: dict[str, tuple[str, str]] = {
         "Server the admin commands talk to.",
     ),
 }
+
+
+def json_logs_asked() -> bool:
+    """``SLS_LOG_FORMAT=json``: every line the server writes is a JSON object, its errors too."""
+    return os.environ.get("SLS_LOG_FORMAT", "").strip().lower() == "json"
+
+
+class ServerCommand(click.Command):
+    """``serve``, ``demo`` and ``gateway``: under ``SLS_LOG_FORMAT=json`` an error is told as ``--json`` tells
+    it from the command line on. A value click refuses (``--port abc``, ``--data-dir`` naming a file) was
+    its usage block in plain text, the one thing on stderr a log collector could not read."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if json_logs_asked():
+            ctx.meta[JSON_ASKED] = True
+        return super().parse_args(ctx, args)
 
 
 def host_option(help_text: str = "Address to listen on; 0.0.0.0 for every interface.") -> Callable[[F], F]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import shutil
 import signal
 import socket
@@ -43,6 +44,10 @@ MAX_SOCKET_PATH = 103
 
 class EmbeddedRedisError(RuntimeError):
     pass
+
+
+#: A line of Redis's log: ``<pid>:<role> <date> <time> <level mark> <message>``; the message is kept.
+REDIS_LOG_LINE = re.compile(r"\d+:[A-Z] [^#*.-]*?\d\d:\d\d:\d\d\.\d+ [#*.-] (.*)")
 
 
 def find_redis_server() -> str:
@@ -149,10 +154,19 @@ class EmbeddedRedis:
     def start(self, timeout_s: float = 10.0) -> EmbeddedRedis:
         if (self.process and self.process.poll() is None) or self.shared:
             return self
-        private_dir(self.data_dir)
-        tighten(self.data_dir)
-        socket_dir = self._socket_dir()
-        private_dir(socket_dir, shared_parent=self._own_socket_dir)
+        try:
+            private_dir(self.data_dir)
+            tighten(self.data_dir)
+            socket_dir = self._socket_dir()
+            private_dir(socket_dir, shared_parent=self._own_socket_dir)
+        except FileExistsError:  # a file where its folder must be: said in a line, not a traceback
+            raise EmbeddedRedisError(
+                f"its folder {self.data_dir} cannot be made: a file is in its place"
+            ) from None
+        except OSError as exc:
+            raise EmbeddedRedisError(
+                f"its folder {self.data_dir} cannot be made: {exc.strerror or exc}"
+            ) from None
         self.socket_path = socket_dir / SOCKET_NAME
         if self.answers():
             # Another sls process (``sls demo`` beside ``sls gateway``) serves this data folder already: a
@@ -205,7 +219,11 @@ class EmbeddedRedis:
             start_new_session=True,
             umask=0o077,
         )
-        self._wait_ready(timeout_s)
+        try:
+            self._wait_ready(timeout_s)
+        except BaseException:
+            self._undo_start()
+            raise
         log.info(
             "embedded redis-server started on %s (no TCP port), data in %s", self.socket_path, self.data_dir
         )
@@ -244,13 +262,7 @@ class EmbeddedRedis:
             while time.monotonic() < deadline:
                 assert self.process is not None
                 if self.process.poll() is not None:
-                    err = self.process.stderr.read().decode(errors="replace") if self.process.stderr else ""
-                    tail = (
-                        (self.data_dir / "redis.log").read_text(errors="replace")[-500:]
-                        if (self.data_dir / "redis.log").exists()
-                        else ""
-                    )
-                    raise EmbeddedRedisError(f"redis-server exited at start-up: {err or tail}".strip())
+                    raise EmbeddedRedisError(f"redis-server exited at start-up: {self._last_words()}")
                 try:
                     if client.ping():
                         return
@@ -259,6 +271,37 @@ class EmbeddedRedis:
             raise EmbeddedRedisError(f"redis-server did not answer on {self.socket_path} within {timeout_s}s")
         finally:
             client.close()
+
+    def _last_words(self) -> str:
+        """Why our redis-server stopped, in one line: the last it wrote (stderr, where it tells a
+        configuration it cannot take, else its log file), without its pid and time, and where its log is."""
+        said = (
+            self.process.stderr.read().decode(errors="replace")
+            if self.process and self.process.stderr
+            else ""
+        )
+        log_file = self.data_dir / "redis.log"
+        with contextlib.suppress(OSError):  # none yet, or not a file (a folder in its place: said on stderr)
+            said = said.strip() or log_file.read_text(errors="replace")[-2000:]
+        lines = [line.strip() for line in said.splitlines() if line.strip()]
+        if not lines:
+            return "it said nothing"
+        found = REDIS_LOG_LINE.match(lines[-1])
+        words = found[1] if found else lines[-1]
+        return f"{words} (its log: {log_file})" if log_file.is_file() else words
+
+    def _undo_start(self) -> None:
+        """A failed start leaves nothing: no redis-server still starting, no socket file of a dead one."""
+        if self.process is not None:
+            end_child(self.process, 10)
+            if self.process.stderr:
+                self.process.stderr.close()
+            self.process = None
+        if self.socket_path is not None:
+            with contextlib.suppress(OSError):
+                self.socket_path.unlink(missing_ok=True)
+                if self._own_socket_dir:
+                    self.socket_path.parent.rmdir()
 
     def stop(self) -> None:
         """Stop our redis-server (a shared one is its owner's to stop)."""

@@ -108,3 +108,12 @@ def test_a_demo_json_others_may_write_is_not_used(tmp_path: Path) -> None:
     assert demofile.read(tmp_path) == {"url": "http://127.0.0.1:1"}
     os.chmod(tmp_path / demofile.FILENAME, 0o666)
     assert demofile.read(tmp_path) is None
+
+
+def test_a_json_file_that_cannot_replace_its_target_leaves_no_copy(tmp_path: Path) -> None:
+    """A folder in demo.json's place: the copy written beside it (the demo's passwords, its admin token)
+    stayed, as ``.demo.json.<pid>.tmp``."""
+    (tmp_path / "demo.json").mkdir()
+    with pytest.raises(IsADirectoryError):
+        demofile.write(tmp_path, {"admin_token": "not-left-behind"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["demo.json"]
