@@ -1,12 +1,12 @@
 """``sls demo``: a fresh emulator with a user for every authenticator and protection, served like
-``sls serve``; and ``sls world``, which prints that world again.
+``sls serve``.
 
 Start-up: the configuration, the port and the embedded Redis are settled here first (so a bad setting or a
 busy port changes nothing), then the process forks. The child becomes the gunicorn master, exactly as
 ``sls serve`` would; this process waits until the server is ready, seeds the world over HTTP like any client
 (``demo_seed``), writes ``demo.json`` (mode 0600) and prints the world, then stays as the child's supervisor:
 a SIGTERM or Ctrl-C is passed on, and when the server has stopped the embedded Redis is stopped too and
-the server's exit status is this command's.
+the server's exit status is this command's. ``sls world`` (``world_cmd``) prints the world again.
 """
 
 from __future__ import annotations
@@ -27,12 +27,12 @@ from rich.progress import Progress, SpinnerColumn, TextColumn
 
 from ..store.embedded_watch import Watchdog
 from . import demofile
-from .admin_client import AdminClient, ApiError, NoServer
+from .admin_client import AdminClient, ApiError
 from .demo_print import print_all, withheld
 from .demo_seed import seed, try_this, wait_until_ready
 from .demo_world import DEMO_LIMITS, WORLD, World
 from .gunicorn_logs import DEMO_SEED_HEADER, log_to_stderr
-from .output import EXIT_USAGE, CliError, err, mask_url, print_json, print_renderable, warn
+from .output import EXIT_USAGE, CliError, err, mask_url, print_json, print_renderable
 from .serve import Startup, run, start
 from .serve_banner import banner, describe
 from .server_options import ServerCommand, server_options, show_token_option
@@ -289,68 +289,3 @@ def supervise(
         print_all(info, told.show_token)
     sys.stdout.flush()
     return child.wait()
-
-
-@click.command("world")
-@click.option(
-    "--json",
-    "as_json",
-    is_flag=True,
-    help="Print demo.json (for jq); for a demo beyond loopback without the admin token, as sls world does.",
-)
-@click.option(
-    "--token", "token_only", is_flag=True, help="Print the admin token alone (the trainer console's)."
-)
-def world(as_json: bool, token_only: bool) -> None:
-    """Print the demo world again: users, passwords, phones, PINs, devices, keys and the flows to try.
-
-    It reads <data dir>/demo.json, which the last `sls demo` wrote (mode 0600: passwords and keys are in it).
-    After a wipe or a class's changes, `sls state restore-demo` puts this world back on the server. The admin
-    token is printed with it (as a table or --json) only for a demo on loopback; --token prints it alone, for
-    the trainer console's sign-in (run it where the class cannot see).
-
-    \b
-    Examples:
-      sls world
-      sls world --token
-      PW=$(sls world --json | jq -r '.users["card-carl"].password')
-    """
-    info = demofile.read()
-    if info and info.get("seeding"):
-        url = info.get("url")
-        raise CliError(f"the sls demo at {url} is still seeding its world: it prints it when it is ready")
-    if not info or not isinstance(info.get("users"), dict):
-        raise CliError(f"no demo world in {demofile.path()}: start one with `sls demo`")
-    if token_only:
-        if not info.get("admin_token"):
-            raise CliError(
-                f"{demofile.path()} holds no admin token: start the demo again with `sls demo --keep`"
-            )
-        click.echo(info["admin_token"])
-        return
-    if as_json:  # on a projected terminal as much as the table: the token only with --token
-        print_json(withheld(info))
-    else:
-        print_all(info)
-    _warn_if_gone(info)
-
-
-def _warn_if_gone(info: dict[str, Any]) -> None:
-    """demo.json outlives its world: after `sls wipe`, or with the demo stopped, it still lists every user
-    and password as if they could log in. One look at the server says whether they still can (stderr)."""
-    client = AdminClient(str(info.get("url")), info.get("admin_token"), timeout_s=3.0)
-    try:
-        held = set(client.request("GET", "/admin/v1/users").get("users") or [])
-    except NoServer:
-        warn(f"no server answers at {client.url}: start it again with `sls demo --keep`")
-        return
-    except ApiError:
-        return  # another server there now, or another token: nothing to say about this world
-    missing = sorted(set(info["users"]) - held)
-    if missing:
-        warn(
-            f"{len(missing)} of this world's {len(info['users'])} users are no longer on the server "
-            f"({', '.join(missing[:3])}{', ...' if len(missing) > 3 else ''}): wiped or deleted since; "
-            "`sls state restore-demo` puts back the world `sls demo` kept on the server (a wipe keeps it), "
-            "or `sls demo` seeds them again"
-        )

@@ -71,7 +71,7 @@ COMMANDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "gateway": ("gateway_cmd:gateway", ()),
     "gateway-state": ("gateway_state_cmd:gateway_state", ()),
     "demo": ("demo:demo", ()),
-    "world": ("demo:world", ()),
+    "world": ("world_cmd:world", ()),
     "status": ("control_commands:status", ()),
     "config": ("config_cmd:config", ()),
     "login": ("login_commands:login", ()),
