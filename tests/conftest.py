@@ -283,8 +283,9 @@ def sls_serve(redis_url: str, tmp_path: Path) -> Iterator[Callable[..., ServerPr
 
 
 def trail(client: FlaskClient, headers: dict[str, str], type_: str | None = None, **query: Any) -> Any:
-    """The audit trail's events, newest first, through the admin API: of ``type_`` when given, ``query`` its
-    other filters (``user``, ``limit``, ...)."""
+    """The audit trail's events, oldest first (in the order they were written, as ``GET /admin/v1/events``
+    answers), through the admin API: of ``type_`` when given, ``query`` its other filters (``user``,
+    ``limit``, ...)."""
     filters = {**({"type": type_} if type_ else {}), **query}
     page = client.get("/admin/v1/events", query_string=filters, headers=headers)
     assert page.status_code == 200, page.get_json()

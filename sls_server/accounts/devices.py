@@ -17,11 +17,9 @@ from ..turns import RETRY_AFTER_S, WRITE_TRIES, turn
 from .device_terms import ACTIVE, REVOKED, lapsed, new_device_id, public_device, shareable, without
 from .device_view import device_views, device_views_of
 from .errors import ConsecutiveTemporaryPasscode, UserNotFound
+from .notify import Notify, tell_nobody
 from .phone_devices import PHONE_TYPES
 from .phone_following import claim_phone, following_phone
-
-#: (username, what happened, now) -> tell the user on their phone
-Notify = Callable[..., object]
 
 #: What a compare-and-set write changes, given the device as it is now.
 Change = Callable[[DeviceRecord], DeviceChanges]
@@ -34,7 +32,7 @@ class DeviceService:
         self._store = store
         self._factors = factors
         self._events = events
-        self._notify = notify or (lambda *args, **kwargs: None)
+        self._notify = notify or tell_nobody
 
     def enrol(
         self,
@@ -72,7 +70,12 @@ class DeviceService:
             "device.enrolled", at=now, user=username, factor=type_, device_id=device_id, detail=detail
         )
         if not at_opening:
-            self._notify(username, f"A new {factor.notice_name} was added to your account.", now=now)
+            self._notify(
+                username,
+                f"A new {factor.notice_name} was added to your account.",
+                kind="device_added",
+                now=now,
+            )
         return {**public_device(record, strikes={}), **enrolment.once}  # a new id: nobody's strikes
 
     def _join(self, username: str, record: DeviceRecord) -> None:
@@ -141,7 +144,12 @@ class DeviceService:
                 device_id=device_id,
                 detail={"owner": written.owner},
             )
-            self._notify(username, "A shared security card was added to your account.", now=now)
+            self._notify(
+                username,
+                "A shared security card was added to your account.",
+                kind="shared_card_added",
+                now=now,
+            )
             return self.view(self.get(device_id))  # as the share left it: a deletion after it is not its own
 
     def view(self, record: DeviceRecord) -> dict[str, Any]:
@@ -250,7 +258,7 @@ class DeviceService:
             "device.revoked", at=now, user=username, factor=record.type, device_id=record.device_id
         )
         name = self._factors.get(record.type).notice_name
-        self._notify(username, f"Your {name} was removed from your account.", now=now)
+        self._notify(username, f"Your {name} was removed from your account.", kind="device_revoked", now=now)
 
     def stop_logins(self, device_id: str, users: Sequence[str], *, now: int) -> None:
         """Stop the logins and step-ups of ``users`` in progress on a device that no longer serves them (it

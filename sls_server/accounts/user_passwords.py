@@ -8,16 +8,24 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..errors import Conflict, InvalidRequest
+from ..event_details import NoticeKind
 from ..events import EventLog
 from ..store import Store
 from ..store.base import ScriptCall
 from ..store.records import LoginView, UserRecord
 from .errors import StandingChanged, UserNotFound
+from .notify import Notify
 from .passwords import PasswordHasher, same_password
 from .user_fields import canonical_username, new_epoch, weak_password
 
 #: Writes an administrator's new password tries before giving up on a hash that keeps changing under it.
 SET_TRIES = 8
+#: What the notice of a new password says, and which notice it is, by who set it (``by``): Client Services,
+#: the user's own reset (a recovery), else the user's own change.
+NOTICES: dict[str, tuple[str, NoticeKind]] = {
+    "admin": ("reset by Client Services", "password_reset_by_admin"),
+    "recovery": ("reset", "password_reset"),
+}
 
 
 class UserPasswords:
@@ -26,7 +34,7 @@ class UserPasswords:
         store: Store,
         hasher: PasswordHasher,
         events: EventLog,
-        notify: Callable[..., object] | None,
+        notify: Notify | None,
         get: Callable[[str], UserRecord],
     ) -> None:
         """``get``: the user by name, 404 ``unknown_user`` when there is none (``UserService.get``)."""
@@ -111,8 +119,8 @@ class UserPasswords:
             detail["by"] = by
         self._events.record("user.password_changed", at=now, user=name, detail=detail or None)
         if self._notify:
-            said = {"admin": "reset by Client Services", "recovery": "reset"}.get(by or "", "changed")
-            self._notify(name, f"The password on your account was {said}.", now=now)
+            said, kind = NOTICES.get(by or "", ("changed", "password_changed"))
+            self._notify(name, f"The password on your account was {said}.", kind=kind, now=now)
 
     def login_view(
         self, name: str | None, also: Sequence[ScriptCall] = ()

@@ -9,6 +9,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from ..events import EventLog
 from ..store import Store
 from ..store.records import UserRecord
+from .notify import Notify
 from .user_fields import checked_phone
 
 #: username -> a block holding the turns of the user's SMS and voice devices, which gives the step moving them
@@ -23,7 +24,7 @@ class UserPhones:
         self,
         store: Store,
         events: EventLog,
-        notify: Callable[..., object] | None,
+        notify: Notify | None,
         phone_moved: MovePhone | None,
         get: Callable[[str], UserRecord],
     ) -> None:
@@ -64,8 +65,8 @@ class UserPhones:
                 if self._notify:
                     what = "The phone number on your account was changed."
                     if old:
-                        self._notify(name, what, now=now, number=old)
-                    self._notify(name, what, now=now, number=phone)
+                        self._notify(name, what, kind="phone_changed", now=now, number=old)
+                    self._notify(name, what, kind="phone_changed", now=now, number=phone)
                 return {"username": name, "phone": phone, "previous_phone": old}
 
             yield change

@@ -3,15 +3,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from ..errors import together
+from ..event_details import KilledBy
 from ..events import EventLog
 from ..store import Store
 from ..store.ids import short_id
 from ..store.records import UserRecord
 from .errors import UserExists, UserNotFound
+from .notify import Notify
 from .passwords import PasswordHasher
 from .user_deletion import LeaveApps, drop_device, drop_joined_since, turns_for_deletion
 from .user_fields import canonical_username, new_epoch, new_user_refusals
@@ -25,7 +27,7 @@ class UserService:
         store: Store,
         hasher: PasswordHasher,
         events: EventLog,
-        notify: Callable[..., object] | None = None,
+        notify: Notify | None = None,
         phone_moved: MovePhone | None = None,
         leave_apps: LeaveApps | None = None,
     ) -> None:
@@ -104,7 +106,7 @@ class UserService:
         if ended is None:
             raise UserNotFound()
         self._events.record("user.disabled" if disabled else "user.enabled", at=now, user=name)
-        self._sessions_ended(name, ended, now=now, reason="killed")
+        self._sessions_ended(name, ended, now=now, ended_by="user_disabled")
         return {"username": name, "disabled": disabled, "sessions_ended": len(ended)}
 
     def delete(self, username: str, *, now: int) -> None:
@@ -133,11 +135,11 @@ class UserService:
             drop_joined_since(self._store, name, joined_since)
             self._store.lockout.forget_user(name)  # after the user: a user created again starts unlocked
             self._store.logins.forget_user(name)
-        self._sessions_ended(name, ended, now=now, reason="killed")
+        self._sessions_ended(name, ended, now=now, ended_by="user_deleted")
         self._events.record("user.deleted", at=now, user=name)
 
-    def _sessions_ended(self, username: str, ended: list[str], *, now: int, reason: str) -> None:
+    def _sessions_ended(self, username: str, ended: list[str], *, now: int, ended_by: KilledBy) -> None:
+        """Each session the user's revoke ended, ``session.killed`` with why (``event_details.KilledBy``)."""
         for sid in ended:
-            self._events.record(
-                f"session.{reason}", at=now, user=username, detail={"session_id": short_id(sid)}
-            )
+            detail = {"session_id": short_id(sid), "ended_by": ended_by}
+            self._events.record("session.killed", at=now, user=username, detail=detail)

@@ -18,9 +18,9 @@ class PasswordResets:
 
     def reset(self, username: str, password: str, *, end_sessions: bool, now: int) -> dict[str, Any]:
         """The new password (the policy applies; logins in progress end with the old one, the phone is
-        told), then, unless ``end_sessions`` is false, every live session of the user ended as an
-        administrator ends one (``session.killed``)."""
+        told), then, unless ``end_sessions`` is false, every live session of the user ended
+        (``session.killed``, ``ended_by: password_reset``)."""
         name = self._users.get(username).username
         logins = self._users.passwords.set_password(name, password, now=now)
-        ended = self._sessions.end_all(name, now=now, told="password_reset") if end_sessions else []
+        ended = self._sessions.end_all(name, now=now, ended_by="password_reset") if end_sessions else []
         return {"username": name, "sessions_ended": len(ended), "logins_ended": logins}

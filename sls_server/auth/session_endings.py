@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 
 from ..errors import SlsError, StoreUnavailable
+from ..event_details import KilledBy
 from ..events import EventLog
 from ..store.ids import short_id
 from .errors import (
@@ -75,8 +76,11 @@ def record_end(
     reason: str,
     ip: str | None = None,
     by: str | None = None,
+    ended_by: KilledBy | None = None,
 ) -> None:
     """Record why a session ended (``session.<reason>``), once it has ended; ids as events show them, short.
+    ``ended_by``: what ended a ``killed`` one (an administrator, a password reset, ...), which the type alone
+    does not say.
 
     If the audit event cannot be written after Redis deleted the session (Redis out of memory refuses the
     XADD but not the DEL, or went away in between), the session stays ended and the caller is not told
@@ -85,6 +89,8 @@ def record_end(
     detail = {"session_id": short_id(sid)}
     if by is not None:
         detail["by_session_id"] = short_id(by)
+    if ended_by is not None:
+        detail["ended_by"] = ended_by
     try:
         events.record(f"session.{reason}", at=now, user=username, ip=ip, detail=detail)
     except StoreUnavailable:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any, Literal
 
 from ..errors import InvalidRequest, NotAuthenticated
+from ..event_details import KilledBy
 from ..events import EventLog
 from ..store import Store
 from ..store.ids import owner_of_prefix, short_id
@@ -245,10 +246,12 @@ class SessionService:
         ip: str | None = None,
         by: str | None = None,
         told: str | None = None,
+        ended_by: KilledBy | None = None,
     ) -> str | None:
         """End the session, then record why; the owner's name, or None if there was no live session. Ended
         for its holder (any ``reason`` but a logout), it is left a tombstone saying why to every later request
-        with its token (``auth.session_endings``): ``told``, else the word for ``reason``.
+        with its token (``auth.session_endings``): ``told``, else the word for ``reason``. ``ended_by``: what
+        ended a ``killed`` one (``event_details.KilledBy``), in its event for the trail and the feed.
 
         Once Redis has deleted the session it is ended, which is what the caller asked for; its event is
         recorded after, and never undoes it (``session_endings.record_end``). ``ip`` and ``by`` (the session
@@ -257,21 +260,24 @@ class SessionService:
         tombstone = told or tombstone_for(reason)
         username = self._store.sessions.end(session_id_, tombstone=tombstone, now=now)
         if username:
-            record_end(self._events, username, session_id_, now=now, reason=reason, ip=ip, by=by)
+            record_end(
+                self._events, username, session_id_, now=now, reason=reason, ip=ip, by=by, ended_by=ended_by
+            )
         return username
 
     def kill(self, session_id_: str, *, now: int) -> tuple[str, str] | None:
         """An administrator ends a session named by its whole id, or by its user and the short id events
         show (``alice~3f9a0c1d2e4b``): (the whole id, its owner), or None if it names no one session."""
         whole = self._store.sessions.whole_id(session_id_)
-        username = self.end(whole, now=now, reason="killed") if whole else None
+        username = self.end(whole, now=now, reason="killed", ended_by="admin") if whole else None
         return (whole, username) if whole and username else None
 
-    def end_all(self, username: str, *, now: int, told: str = "killed") -> list[str]:
-        """An administrator ends every live session of the user, one by one (each ``session.killed``): the
-        ids ended. ``told``: what their holders are told ended them (``password_reset``: a new password)."""
+    def end_all(self, username: str, *, now: int, ended_by: KilledBy = "admin") -> list[str]:
+        """Every live session of the user ended, one by one (each ``session.killed`` with ``ended_by``): the
+        ids ended. Their holders are told a new password ended them when one did, else an administrator."""
+        told = "password_reset" if ended_by in ("password_reset", "password_recovery") else "killed"
         live = [s["id"] for s in self.of_user(username, now=now)]
-        return [sid for sid in live if self.end(sid, now=now, reason="killed", told=told)]
+        return [sid for sid in live if self.end(sid, now=now, reason="killed", told=told, ended_by=ended_by)]
 
     def of_user(self, username: str, *, now: int) -> list[dict[str, Any]]:
         return [

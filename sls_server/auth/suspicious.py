@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..accounts.devices import Notify
+from ..accounts.notify import Notify
 from ..store.base import ScriptCall
 from ..store.lockout import LockoutRepo
 from .lockout_terms import FAILED_BEFORE, INVALID_PREFIX
@@ -104,11 +104,11 @@ class SuspiciousNotices:
         """A login from ``ip`` succeeded: one notice of what was suspicious about it, if anything."""
         text = sign_in_text(suspicion, ip)
         if text:
-            self._notify(username, text, now=now)
+            self._notify(username, text, kind="suspicious_sign_in", now=now)
 
     def locked(
         self, username: str, failures: int, *, new_places_only: bool, permanent: bool, now: int
     ) -> None:
         """Wrong passwords locked the account; told once per lock (the caller is the one that placed it)."""
         text = lock_text(failures, new_places_only=new_places_only, permanent=permanent)
-        self._notify(username, text, now=now)
+        self._notify(username, text, kind="account_locked", now=now)

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable
 from typing import Any
 
 from ..accounts.access import IpRestrictions, admits
 from ..accounts.allowlists import parse_allowlist
+from ..accounts.notify import Notify
 from ..accounts.users import UserService
 from ..errors import InvalidRequest
 from ..events import EventLog
@@ -45,7 +45,7 @@ class SensitiveTasks:
         password: PasswordStep,
         users: UserService,
         ip_rules: IpRestrictions,
-        notify: Callable[..., object],
+        notify: Notify,
     ) -> None:
         self._stepup = stepup
         self._phone_changes = phone_changes
@@ -129,7 +129,7 @@ class SensitiveTasks:
             if not parsed
             else ("IP Restrictions on your account were changed.")
         )
-        self._notify(session.username, what, now=now)
+        self._notify(session.username, what, kind="ip_restrictions_changed", now=now)
         return self.ip_restrictions(session, ip=ip)
 
     def withdraw(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sls_devices.phone import notice_text
 
+from ..event_details import NoticeKind
 from ..store import Store
 from .phones import PhoneService
 
@@ -14,14 +15,17 @@ class Notifier:
         self._store = store
         self._phones = phones
 
-    def notify(self, username: str, what: str, *, now: int, number: str | None = None) -> bool:
-        """Text ``what`` to ``number`` or the user's phone; False when there is no phone to tell."""
+    def notify(
+        self, username: str, what: str, *, kind: NoticeKind, now: int, number: str | None = None
+    ) -> bool:
+        """Text ``what`` to ``number`` or the user's phone; False when there is no phone to tell. ``kind``:
+        which notice, in the text's event (``detail.notice``) for the trail and the feed, never the text."""
         if number is None:
             user = self._store.users.get(username)
             number = user.phone if user else None
         if not number:
             return False
         self._phones.send_sms(  # no login asked for a notice: no address to name
-            number, notice_text(what), now=now, user=username, ip=None, purpose="notice"
+            number, notice_text(what), now=now, user=username, ip=None, purpose="notice", notice=kind
         )
         return True

@@ -24,6 +24,7 @@ from sls_devices.phone import (
 )
 
 from ..errors import InvalidRequest
+from ..event_details import NoticeKind
 from ..events import EventLog
 from ..shapes.phones import ROAMING_LOSS_MAX
 from ..store import Store
@@ -135,19 +136,35 @@ class PhoneService:
             raise SendLimited(retry_after=wait)
 
     def send_sms(
-        self, number: str, text: str, *, now: int, user: str | None, ip: str | None, purpose: str
+        self,
+        number: str,
+        text: str,
+        *,
+        now: int,
+        user: str | None,
+        ip: str | None,
+        purpose: str,
+        notice: NoticeKind | None = None,
     ) -> dict[str, Any]:
         """Text ``number``; ``ip`` is the address of the login or step-up that asked for the code (None for a
         notice or an activation code): the event names it, as ``push.sent`` does, so a relayed login's
-        texts are the attacker's in the trail and the trainer's feed."""
+        texts are the attacker's in the trail and the trainer's feed. ``notice``: which security notice
+        (``purpose: notice``) it is, in the event: the feed says which, where the text's words stay out."""
         delivery = self._deliver(number, text, now=now, purpose=purpose)
+        detail: dict[str, Any] = {
+            "to": mask_number(number),
+            "purpose": purpose,
+            "notes": list(delivery.notes),
+        }
+        if notice is not None:
+            detail["notice"] = notice
         self._events.record(
             "sms.sent",
             at=now,
             user=user,
             ip=ip,
             result="delivered" if delivery.delivered else "dropped",
-            detail={"to": mask_number(number), "purpose": purpose, "notes": list(delivery.notes)},
+            detail=detail,
         )
         return {
             "to": number,

@@ -1,7 +1,7 @@
 """The sentences of :mod:`.event_words`' table that take more than a line: a refusal and its reason, a lock,
-a text or call and what became of it, a phone's conditions (a SIM swapped), a push and what it confirms, an
-approval of the attacker's login (or by the attacker, on their own handset), an account, a session's end, the
-clock's offset, the demo world put back.
+a text or call and what became of it (which notice), a phone's conditions (a SIM swapped), a push and what it
+confirms, an approval of the attacker's login (or by the attacker, on their own handset), an account, a
+session's end and why, the clock's offset, the demo world put back.
 """
 
 from __future__ import annotations
@@ -50,8 +50,25 @@ CARRIES = {
 }
 
 
+#: Which security notice a text was (``sms.sent``'s ``detail.notice``: ``event_details.NoticeKind``).
+NOTICES = {
+    "device_added": "a device added",
+    "shared_card_added": "a shared card added",
+    "device_revoked": "a device removed",
+    "phone_changed": "phone number changed",
+    "password_changed": "password changed",
+    "password_reset": "password reset",
+    "password_reset_by_admin": "password reset by Client Services",
+    "ip_restrictions_changed": "IP restrictions changed",
+    "suspicious_sign_in": "suspicious sign-in",
+    "account_locked": "account locked",
+}
+
+
 def texted(line: Line) -> str:
     what = CARRIES.get(str(line.d.get("purpose")), "Code")
+    notice = NOTICES.get(str(line.d.get("notice")))
+    what += f" ({notice})" if notice else ""
     to = f"{line.who}'s phone" if line.named else str(line.d.get("to") or "a phone")
     notes = line.d.get("notes") or []
     if "sim_swapped" in notes and line.result != "dropped":
@@ -154,3 +171,19 @@ def at_offset(line: Line) -> str:
 
 def session_ended(ended: str) -> Callable[[Line], str]:
     return lambda line: f"{line.Whose} session {ended}"
+
+
+#: What ended a ``session.killed`` (its ``detail.ended_by``: ``event_details.KilledBy``).
+KILLED_BY = {
+    "admin": "ended by an administrator",
+    "password_reset": "ended: password reset by Client Services",
+    "password_recovery": "ended: password reset",
+    "user_disabled": "ended: user disabled",
+    "user_deleted": "ended: user deleted",
+}
+
+
+def killed(line: Line) -> str:
+    """ "iphone-ivy's session ended: password reset": why, as the event says (an event written before it
+    said so, only that it ended)."""
+    return f"{line.Whose} session " + KILLED_BY.get(str(line.d.get("ended_by")), "ended")

@@ -101,6 +101,23 @@ def test_code_then_card_then_a_new_password_that_logs_in(rose: Rose) -> None:
         "password on your account was reset" in m["text"] for m in rose.texts() if m["purpose"] == "notice"
     )
     assert len(rose.events("password_recovery.verified")) == 1
+    [killed] = rose.events("session.killed")  # the feed says a password reset ended it, not an administrator
+    assert killed["detail"]["ended_by"] == "password_recovery", killed
+    notices = [e["detail"] for e in rose.events("sms.sent") if e["detail"]["purpose"] == "notice"]
+    assert notices[-1]["notice"] == "password_reset", notices
+
+
+def test_the_trail_tells_the_reset_asked_for_before_its_code_texted(rose: Rose) -> None:
+    """As a login's challenge comes before the text that carried its code: the feed read "Password reset code
+    texted" above "Password reset asked for", the reverse of what happened."""
+    rose.start()
+    told = [
+        e["type"]
+        for e in trail(rose.client, ADMIN, user="rose", limit=1000)
+        if e["type"] == "password_recovery.started"
+        or (e["type"] == "sms.sent" and e["detail"]["purpose"] == "password_recovery")
+    ]
+    assert told == ["password_recovery.started", "sms.sent"]
 
 
 def test_the_start_says_nothing_about_the_name(rose: Rose) -> None:

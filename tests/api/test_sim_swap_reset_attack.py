@@ -5,12 +5,14 @@ phone), or, once an earlier swap moved her IB Key to the attacker, a takeover.""
 
 from __future__ import annotations
 
-from conftest import ADMIN_TOKEN
+from conftest import ADMIN_TOKEN, trail
 from flask.testing import FlaskClient
 from ibkey_world import PASSWORD as IBKEY_PASSWORD
 from ibkey_world import World as IbkeyWorld
 from test_attacks_after_sim_swap import swapped
 from test_trainer_attacks import attack
+
+from sls_server.web.event_words import sentence
 
 ADMIN = {"Authorization": f"Bearer {ADMIN_TOKEN}"}
 
@@ -56,6 +58,13 @@ def test_after_a_swap_moved_her_ib_key_the_reset_is_a_takeover(
     assert _password_changes(client, "alice") == 1
     old = client.post("/api/v1/auth/login", json={"username": "alice", "password": IBKEY_PASSWORD})
     assert old.status_code == 401  # her password no longer works
+    said = [sentence(e) for e in trail(client, ADMIN, user="alice", limit=1000)]
+    ended = [line for line in said if line and "session ended" in line]
+    assert ended and all(line == "alice's session ended: password reset" for line in ended), ended
+    assert (
+        "Security notice (password reset) texted to alice's phone: it arrived on the attacker's handset"
+        in said
+    )
 
 
 def test_ib_key_on_her_own_phone_stops_it_and_she_sees_the_check(

@@ -10,6 +10,8 @@ import pytest
 
 import sls_server.web
 from sls_scenarios.event_types import EVENT_TYPES
+from sls_server import event_details
+from sls_server.web.event_phrases import KILLED_BY, NOTICES
 from sls_server.web.event_tones import TONE_LABELS, tone
 from sls_server.web.event_words import WORDS, sentence
 
@@ -178,10 +180,55 @@ def event(kind: str, **fields: Any) -> dict[str, Any]:
             "Login as a name no user has #3f9a refused: too many tries from that address,"
             " 3 times 08:00\u201308:01 (2 of them counted only here), from 198.51.100.66 (attacker)",
         ),
+        (  # the SIM-swap lesson: the attacker's reset ended the victim's session, not an administrator
+            event("session.killed", user="iphone-ivy", detail={"ended_by": "password_recovery"}),
+            "iphone-ivy's session ended: password reset",
+        ),
+        (
+            event("session.killed", user="iphone-ivy", detail={"ended_by": "password_reset"}),
+            "iphone-ivy's session ended: password reset by Client Services",
+        ),
+        (
+            event("session.killed", user="card-carl", detail={"ended_by": "user_disabled"}),
+            "card-carl's session ended: user disabled",
+        ),
+        (
+            event("session.killed", user="card-carl", detail={"ended_by": "admin"}),
+            "card-carl's session ended by an administrator",
+        ),
+        (  # written before events said why: that it ended, no guess
+            event("session.killed", user="card-carl", detail={"session_id": "card-carl~3f9a"}),
+            "card-carl's session ended",
+        ),
+        (
+            event(
+                "sms.sent",
+                user="iphone-ivy",
+                result="delivered",
+                detail={"purpose": "notice", "notice": "password_reset", "notes": []},
+            ),
+            "Security notice (password reset) texted to iphone-ivy's phone",
+        ),
+        (
+            event(
+                "sms.sent",
+                user="sms-sam",
+                result="delivered",
+                detail={"purpose": "notice", "notice": "device_revoked", "notes": ["sim_swapped"]},
+            ),
+            "Security notice (a device removed) texted to sms-sam's phone:"
+            " it arrived on the attacker's handset",
+        ),
     ],
 )
 def test_the_sentences_a_room_reads(given: dict[str, Any], said: str) -> None:
     assert sentence(given, ATTACKERS) == said
+
+
+def test_every_reason_a_session_is_killed_and_every_notice_has_words() -> None:
+    """The closed lists the core writes (``event_details``) and the words the feed says them in, one each."""
+    assert sorted(KILLED_BY) == sorted(event_details.KILLED_BY)
+    assert sorted(NOTICES) == sorted(event_details.NOTICE_KINDS)
 
 
 def test_an_unknown_type_has_no_sentence_so_the_page_shows_its_fields() -> None:

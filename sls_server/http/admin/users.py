@@ -118,8 +118,8 @@ def set_user_password(username: str, body: UserPasswordRequest) -> ResponseRetur
     """No current password is asked: the administrator vouches for the user, as the broker's Client Services
     does. The policy applies (400 `weak_password` with `reason`). Every login of the user still waiting on
     its second factor ends, and every live session too unless `end_sessions` is false (each
-    `session.killed`); recorded as `user.password_changed` with `by: admin`. The user changes their own with
-    `POST /api/v1/account/password`."""
+    `session.killed`, `detail.ended_by: password_reset`); recorded as `user.password_changed` with
+    `by: admin`. The user changes their own with `POST /api/v1/account/password`."""
     return core().password_resets.reset(username, body.password, end_sessions=body.end_sessions, now=now())
 
 

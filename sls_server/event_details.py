@@ -1,0 +1,34 @@
+"""The event detail fields whose values are a closed list, declared once: the core writes them, the feed and
+``sls events`` say them in words (``web/event_phrases``), and the tests hold the two to each other. Each is a
+plain word, never a secret.
+
+- ``session.killed``'s ``detail.ended_by``: why a session its holder did not end was ended. The type alone
+  said "an administrator" for a password reset too, the very moment of the SIM-swap lesson.
+- ``sms.sent``'s ``detail.notice`` (with ``purpose: notice``): which security notice was texted, never its
+  text.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+#: Why ``session.killed`` ended a session: an administrator ended it (one, or all of a user's); Client
+#: Services reset the password (admin API, console, ``sls user password``); the user's own forgotten-password
+#: reset (``password_recovery``: whoever held the phone and the second factor); the user disabled or deleted.
+KilledBy = Literal["admin", "password_reset", "password_recovery", "user_disabled", "user_deleted"]
+KILLED_BY: tuple[str, ...] = get_args(KilledBy)
+
+#: Which security notice a text was (``sim.notices.Notifier.notify``'s ``kind``).
+NoticeKind = Literal[
+    "device_added",
+    "shared_card_added",
+    "device_revoked",
+    "phone_changed",
+    "password_changed",
+    "password_reset",
+    "password_reset_by_admin",
+    "ip_restrictions_changed",
+    "suspicious_sign_in",
+    "account_locked",
+]
+NOTICE_KINDS: tuple[str, ...] = get_args(NoticeKind)
