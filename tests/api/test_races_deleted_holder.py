@@ -1,7 +1,8 @@
-"""A change of a device (a share, a revoke, a sharer's taking off; a card's lock by wrong PINs, its reset)
-racing the deletion of the user it names: the change's event and the user's notice are written holding the
-device's turn while the device is in the user's list, which their deletion needs, so the trail never tells
-of a change to a user deleted before it, and no notice goes to the number of a user who no longer exists."""
+"""A change of a device (an enrolment, a share, a revoke, a sharer's taking off; a card's lock by wrong PINs,
+its reset) racing the deletion of the user it names: the change's event and the user's notice are written
+holding the device's turn while the device is in the user's list, which their deletion needs, so the trail
+never tells of a change to a user deleted before it, and no notice goes to the number of a user who no longer
+exists."""
 
 from __future__ import annotations
 
