@@ -19,6 +19,13 @@ app's notification switch, Add User, an activation: ``sim.ibkey.phone_storage.Ph
 every turn it needs first, with :func:`turns`, before it changes anything: refused, it has changed nothing.
 Turns are taken in one order, so two such changes never each hold a turn the other waits for: a repository's
 records by sorted ref, and devices before apps. No other change asks for a turn while it holds one.
+
+A new device's turn is held from its create (:func:`turn_of_new`): its enrolment records ``device.enrolled``
+and texts its notice under it, so a deletion of its user, which needs the turn of each device in their list
+(and of each joined since it read them), lands after both. It is never asked for: nobody can hold the turn
+of an id not given out yet, so it is set with the record, in the same step, and waits for nothing. So it
+holds no lock order either (Add User enrols holding an IB Key app's turn): a request waits on it only while
+its holder runs to the end of the enrolment, asking for no turn more.
 """
 
 from __future__ import annotations
@@ -83,3 +90,15 @@ def turns(repo: Turns, refs: Iterable[str], busy: type[DeviceBusy] = DeviceBusy)
         for ref in sorted(set(refs)):
             held.enter_context(turn(repo, ref, busy))
         yield
+
+
+@contextmanager
+def turn_of_new(repo: Turns, ref: str) -> Iterator[str]:
+    """The turn of a record about to be created, held from its create: yield the token the create step
+    writes with the record (``DeviceRepo.create``'s ``turn``, for :data:`LEASE_MS`), and give the turn back
+    however the block ends. Never asked for nor waited for (a new id's turn is nobody's yet)."""
+    token = secrets.token_hex(8)
+    try:
+        yield token
+    finally:
+        repo.end_turn(ref, token)

@@ -13,7 +13,7 @@ from ..events import EventLog
 from ..factors import FactorRegistry
 from ..store import Store
 from ..store.records import DeviceChanges, DeviceRecord
-from ..turns import RETRY_AFTER_S, WRITE_TRIES, turn
+from ..turns import LEASE_MS, RETRY_AFTER_S, WRITE_TRIES, turn, turn_of_new
 from .device_terms import ACTIVE, REVOKED, lapsed, new_device_id, public_device, shareable, without
 from .device_view import device_views, device_views_of
 from .errors import ConsecutiveTemporaryPasscode, UserNotFound
@@ -61,22 +61,34 @@ class DeviceService:
             label=label or f"{type_} {enrolment.record.get('serial', device_id)}",
         )
         record = replace(replace(record, **enrolment.record), **(fields or {}))
-        self._store.devices.create(record)
-        if type_ in PHONE_TYPES:
-            claim_phone(self._store, self, username, record)
-        self._join(username, record)
+        with turn_of_new(self._store.devices, device_id) as held:
+            self._store.devices.create(record, turn=held, lease_ms=LEASE_MS)
+            if type_ in PHONE_TYPES:
+                claim_phone(self._store, self, username, record)
+            self._join(username, record)
+            self._enrolled_told(username, factor.notice_name, record, now=now, at_opening=at_opening)
+        return {**public_device(record, strikes={}), **enrolment.once}  # a new id: nobody's strikes
+
+    def _enrolled_told(
+        self, username: str, notice_name: str, record: DeviceRecord, *, now: int, at_opening: bool
+    ) -> None:
+        """``device.enrolled`` and the user's notice, written holding the new device's turn (taken in its
+        create: ``turns.turn_of_new``) while it is in the user's list: their deletion needs that turn, so it
+        lands after both (was: no turn held, a deletion landing after the join left ``device.enrolled`` and
+        the notice's ``sms.sent`` after ``user.deleted``)."""
         detail = {"at_opening": True} if at_opening else None
         self._events.record(
-            "device.enrolled", at=now, user=username, factor=type_, device_id=device_id, detail=detail
+            "device.enrolled",
+            at=now,
+            user=username,
+            factor=record.type,
+            device_id=record.device_id,
+            detail=detail,
         )
         if not at_opening:
             self._notify(
-                username,
-                f"A new {factor.notice_name} was added to your account.",
-                kind="device_added",
-                now=now,
+                username, f"A new {notice_name} was added to your account.", kind="device_added", now=now
             )
-        return {**public_device(record, strikes={}), **enrolment.once}  # a new id: nobody's strikes
 
     def _join(self, username: str, record: DeviceRecord) -> None:
         """Add the new device to the user's set, or delete it and refuse: the user is gone (404, deleted while

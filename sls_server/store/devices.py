@@ -27,10 +27,15 @@ class DeviceRepo:
         self._r = client
         self._scripts = scripts
 
-    def create(self, record: DeviceRecord) -> bool:
-        """False if the id is taken; stored at version 0 whatever ``record.version`` says."""
+    def create(self, record: DeviceRecord, *, turn: str | None = None, lease_ms: int = 0) -> bool:
+        """False if the id is taken; stored at version 0 whatever ``record.version`` says. ``turn``: a token
+        that holds the new device's turn (for ``lease_ms``) from this very write (``device_create_held.lua``:
+        an enrolment, ``turns.turn_of_new``), so no request can take it between the create and the take."""
         fields = {**record.to_hash(), "version": "0"}
-        return bool(self._scripts("create_hash", [keys.device(record.device_id)], [0, *pairs(fields)]))
+        if turn is None:
+            return bool(self._scripts("create_hash", [keys.device(record.device_id)], [0, *pairs(fields)]))
+        held = [keys.device(record.device_id), keys.device_turn(record.device_id)]
+        return bool(self._scripts("device_create_held", held, [turn, lease_ms, *pairs(fields)]))
 
     def get(self, device_id: str) -> DeviceRecord | None:
         raw = hash_reply(self._r.hgetall(keys.device(device_id)))

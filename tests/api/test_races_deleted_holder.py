@@ -1,7 +1,8 @@
-"""A change of a device (a share, a revoke, a sharer's taking off; a card's lock by wrong PINs, its reset)
-racing the deletion of the user it names: the change's event and the user's notice are written holding the
-device's turn while the device is in the user's list, which their deletion needs, so the trail never tells
-of a change to a user deleted before it, and no notice goes to the number of a user who no longer exists."""
+"""A change of a device (an enrolment, a share, a revoke, a sharer's taking off; a card's lock by wrong PINs,
+its reset) racing the deletion of the user it names: the change's event and the user's notice are written
+holding the device's turn while the device is in the user's list, which their deletion needs, so the trail
+never tells of a change to a user deleted before it, and no notice goes to the number of a user who no longer
+exists."""
 
 from __future__ import annotations
 
@@ -214,3 +215,39 @@ def test_an_owner_deleted_as_her_cards_keypad_locks_it_is_told_nothing_after(
     assert locked.status_code == 200 and locked.get_json()["locked"], locked.get_json()
     _nothing_told_after_the_deletion(client, "alice", raced)
     assert "card.pin_locked" in [e["type"] for e in trail(client, ADMIN, user="alice")]
+
+
+def _enrol_card(client: FlaskClient, username: str) -> Any:
+    return client.post(
+        f"/admin/v1/users/{username}/devices", json={"type": "dscplus", "pin": "1234"}, headers=ADMIN
+    )
+
+
+def test_a_user_deleted_as_a_device_of_theirs_joins_is_told_nothing_after(
+    app_config: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bob deleted right after a card enrolled for him joined his list, before its event: the enrolment
+    held no turn, so the deletion ran through and ``device.enrolled`` (and the notice's ``sms.sent``) came
+    after ``user.deleted``. The new card's turn, taken in its create, now holds the deletion off."""
+    app = create_app(app_config)
+    client = app.test_client()
+    _bob_with_a_phone(client)
+    users = app.extensions["sls"].store.users
+    raced = race_once(monkeypatch, users, "add_device", _deleting(app, "bob"))
+    enrolled = _enrol_card(client, "bob")
+    assert enrolled.status_code == 201, enrolled.get_json()
+    _nothing_told_after_the_deletion(client, "bob", raced)
+
+
+def test_a_user_deleted_while_an_enrolment_texts_its_notice_gets_no_text_after(
+    app_config: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Bob deleted after the enrolment's notice read his number and before it texted it: the notice went
+    to the number of a user deleted before it (``sms.sent`` naming him after ``user.deleted``)."""
+    app = create_app(app_config)
+    client = app.test_client()
+    _bob_with_a_phone(client)
+    raced = _deleted_while_notifying(monkeypatch, app, "bob")
+    enrolled = _enrol_card(client, "bob")
+    assert enrolled.status_code == 201, enrolled.get_json()
+    _nothing_told_after_the_deletion(client, "bob", raced)
