@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from . import demofile
+from . import demofile, world_sync
 from .admin_client import AdminClient, ApiError, NoServer
 from .demo_print import print_all, withheld
 from .output import CliError, print_json, warn
@@ -50,17 +50,18 @@ def world(as_json: bool, token_only: bool) -> None:
             )
         click.echo(info["admin_token"])
         return
+    client = AdminClient(str(info.get("url")), info.get("admin_token"), timeout_s=3.0)
+    info = world_sync.caught_up(client, info)  # the console's "Back to the demo world" since a CLI change
     if as_json:  # on a projected terminal as much as the table: the token only with --token
         print_json(withheld(info))
     else:
         print_all(info)
-    _warn_if_gone(info)
+    _warn_if_gone(client, info)
 
 
-def _warn_if_gone(info: dict[str, Any]) -> None:
+def _warn_if_gone(client: AdminClient, info: dict[str, Any]) -> None:
     """demo.json outlives its world: after `sls wipe`, or with the demo stopped, it still lists every user
     and password as if they could log in. One look at the server says whether they still can (stderr)."""
-    client = AdminClient(str(info.get("url")), info.get("admin_token"), timeout_s=3.0)
     try:
         held = set(client.request("GET", "/admin/v1/users").get("users") or [])
     except NoServer:
