@@ -114,7 +114,7 @@ def restore_demo(url: str | None, admin_token: str | None, as_json: bool) -> Non
     IB Key apps, phones' conditions and clock that `sls demo` seeded are put back as they were: the demo's
     passwords, PINs and keys (`sls world`) work again: a demo user's password or number changed from the CLI
     since goes back in demo.json too. The console's "Back to the demo world" does the same on the server
-    (it cannot reach demo.json).
+    (it cannot reach demo.json: the next `sls world` or --auto login writes them back).
     Refused (409), with nothing changed, on a server where no demo world is kept.
 
     \b
