@@ -12,7 +12,6 @@ import json
 import os
 import shlex
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -148,7 +147,7 @@ def _remember(
         return False
     old, user[field] = user[field], value
     if old:
-        demo["try"] = _replaced(demo.get("try"), old, spelled)  # shell commands, to copy
+        demo["try"] = respelled(demo.get("try"), old, spelled)  # shell commands, to copy
         if old != value:  # the demo world kept on the server still has the first: restore-demo puts it back
             demo.setdefault(SEEDED, {}).setdefault(username, {}).setdefault(field, old)
     if field in (demo.get(SEEDED) or {}).get(username, {}):  # from now on, a restore brings the kept one back
@@ -167,62 +166,14 @@ SEEDED = "seeded"
 SEEDED_SINCE = "seeded_since"
 
 
-def back_to_the_kept_world(server: str, data_dir: Path | None = None, *, restored: bool) -> list[str]:
-    """The demo world kept on ``server`` is the world again (``restored``: its passwords and numbers in
-    demo.json once more, ``try``'s commands spelling them) or is now the world as it is (``sls state
-    keep-demo``: the values demo.json holds are the kept world's). The demo users whose values came back."""
-    return settle(server, lambda _username, _field: restored, data_dir)
-
-
-def settle(server: str, back: Callable[[str, str], bool | None], data_dir: Path | None = None) -> list[str]:
-    """Each replaced value of the demo at ``server`` (:data:`SEEDED`) settled as ``back(username, field)``
-    says: True, the kept world's is back (written in again); False, the kept world holds the one demo.json
-    has (the record dropped); None, still replaced (kept). The demo users whose values came back."""
-    demo = naming(server, data_dir)
-    changed = demo.get(SEEDED) if demo is not None else None
-    if demo is None or not isinstance(changed, dict):
-        return []
-    stamps = demo.get(SEEDED_SINCE)
-    since: dict[str, Any] = stamps if isinstance(stamps, dict) else {}
-    names, before = [], json.dumps(demo, sort_keys=True)
-    for username, fields in list(changed.items()):
-        user = demo.get("users", {}).get(username)
-        if not isinstance(user, dict) or not isinstance(fields, dict):
-            del changed[username]
-            continue
-        came_back = False
-        for field, kept in list(fields.items()):
-            verdict = back(username, field)
-            if verdict is None:
-                continue
-            del fields[field]
-            (since.get(username) or {}).pop(field, None)
-            if verdict:
-                now, user[field] = user.get(field), kept
-                if isinstance(now, str) and now and isinstance(kept, str):
-                    quote = shlex.quote if field == "password" else str
-                    demo["try"] = _replaced(demo.get("try"), quote(now), kept)
-                came_back = True
-        if not fields:
-            del changed[username]
-            since.pop(username, None)
-        if came_back:
-            names.append(username)
-    if not changed:  # nothing replaced left: no record of it either
-        demo.pop(SEEDED, None)
-        demo.pop(SEEDED_SINCE, None)
-    if json.dumps(demo, sort_keys=True) != before:  # `sls world` settles nothing most times: no write then
-        write(data_dir or data_dir_from_env(), demo)
-    return names
-
-
-def _replaced(value: Any, old: str, new: str) -> Any:
+def respelled(value: Any, old: str, new: str) -> Any:
+    """``value`` (``try``'s commands: text, lists, mappings) with ``old`` spelled ``new`` wherever it is."""
     if isinstance(value, str):
         return value.replace(old, new)
     if isinstance(value, list):
-        return [_replaced(item, old, new) for item in value]
+        return [respelled(item, old, new) for item in value]
     if isinstance(value, dict):
-        return {key: _replaced(item, old, new) for key, item in value.items()}
+        return {key: respelled(item, old, new) for key, item in value.items()}
     return value
 
 

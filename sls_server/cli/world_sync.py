@@ -1,7 +1,9 @@
-"""demo.json caught up with a way back to the demo world it did not see. ``sls state restore-demo`` writes the
-kept world's passwords and numbers back into demo.json as it puts them back on the server; the console's
-"Back to the demo world" (or ``POST /admin/v1/state/demo/restore`` from any client) cannot reach the file, and
-``sls world`` went on printing a password the server now refused, ``--auto`` logging in with it.
+"""demo.json's replaced values settled once the demo world kept on the server is the world again: by
+``sls state restore-demo`` and ``keep-demo`` (:func:`back_to_the_kept_world`), or seen afterwards
+(:func:`caught_up`). ``sls state restore-demo`` writes the kept world's passwords and numbers back into
+demo.json as it puts them back on the server; the console's "Back to the demo world" (or ``POST
+/admin/v1/state/demo/restore`` from any client) cannot reach the file, and ``sls world`` went on printing a
+password the server now refused, ``--auto`` logging in with it.
 
 Each value a CLI command replaced is stamped with a cursor of the trail (``demofile.SEEDED_SINCE``: its ids
 are the server's wall clock in ms); the first restore of the demo world the trail holds after it
@@ -15,6 +17,10 @@ written back, nothing guessed.
 
 from __future__ import annotations
 
+import json
+import shlex
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from . import demofile
@@ -45,13 +51,63 @@ def caught_up(client: AdminClient, info: dict[str, Any]) -> dict[str, Any]:
         after = [kept for at, kept in restores if _order(at) > stamp]
         return None if not after else after[0] < stamp  # the world brought back was kept before the change
 
-    back = demofile.settle(client.url, verdict)
+    back = settle(client.url, verdict)
     if back:
         note(
             f"the demo world was restored on the server since a CLI change: demo.json holds its passwords "
             f"and numbers again ({', '.join(back)})"
         )
     return demofile.naming(client.url) or info
+
+
+def back_to_the_kept_world(server: str, data_dir: Path | None = None, *, restored: bool) -> list[str]:
+    """The demo world kept on ``server`` is the world again (``restored``: its passwords and numbers in
+    demo.json once more, ``try``'s commands spelling them) or is now the world as it is (``sls state
+    keep-demo``: the values demo.json holds are the kept world's). The demo users whose values came back."""
+    return settle(server, lambda _username, _field: restored, data_dir)
+
+
+def settle(server: str, back: Callable[[str, str], bool | None], data_dir: Path | None = None) -> list[str]:
+    """Each replaced value of the demo at ``server`` (``demofile.SEEDED``) settled as
+    ``back(username, field)`` says: True, the kept world's is back (written in again); False, the kept
+    world holds the one demo.json has (the record dropped); None, still replaced (kept). The demo users
+    whose values came back."""
+    demo = demofile.naming(server, data_dir)
+    changed = demo.get(demofile.SEEDED) if demo is not None else None
+    if demo is None or not isinstance(changed, dict):
+        return []
+    stamps = demo.get(demofile.SEEDED_SINCE)
+    since: dict[str, Any] = stamps if isinstance(stamps, dict) else {}
+    names, before = [], json.dumps(demo, sort_keys=True)
+    for username, fields in list(changed.items()):
+        user = demo.get("users", {}).get(username)
+        if not isinstance(user, dict) or not isinstance(fields, dict):
+            del changed[username]
+            continue
+        came_back = False
+        for field, kept in list(fields.items()):
+            verdict = back(username, field)
+            if verdict is None:
+                continue
+            del fields[field]
+            (since.get(username) or {}).pop(field, None)
+            if verdict:
+                now, user[field] = user.get(field), kept
+                if isinstance(now, str) and now and isinstance(kept, str):
+                    quote = shlex.quote if field == "password" else str
+                    demo["try"] = demofile.respelled(demo.get("try"), quote(now), kept)
+                came_back = True
+        if not fields:
+            del changed[username]
+            since.pop(username, None)
+        if came_back:
+            names.append(username)
+    if not changed:  # nothing replaced left: no record of it either
+        demo.pop(demofile.SEEDED, None)
+        demo.pop(demofile.SEEDED_SINCE, None)
+    if json.dumps(demo, sort_keys=True) != before:  # `sls world` settles nothing most times: no write then
+        demofile.write(data_dir or demofile.data_dir_from_env(), demo)
+    return names
 
 
 def _stamps(info: dict[str, Any]) -> dict[tuple[str, str], str]:

@@ -99,3 +99,27 @@ def test_auto_alone_follows_it_and_a_change_after_the_restore_stays(demo: Demo) 
     assert world["users"]["card-carl"]["password"] == NEW_PASSWORD
     assert world["users"]["card-carl"]["phone"] == NEW_PHONE
     assert demo.json("login", "card-carl", "--auto")["state"] == "authenticated"
+
+
+def test_a_staged_attack_phishes_the_restored_password(demo: Demo) -> None:
+    """`sls attack` takes a demo user's password from demo.json too: after the console's restore, the kept
+    one (it was the replaced one, and the attack could not run: `not_run`, exit 1)."""
+    seeded = dict(demo.user("card-carl"))
+    demo.ok("state", "keep-demo")
+    _changed_by_cli(demo, seeded["password"])
+    _console_restores(demo)
+    relayed = demo.sls("attack", "phishing-relay", "card-carl", "--json")
+    assert relayed.exit_code == 0, relayed.output
+    assert json.loads(relayed.stdout)["verdict"] != "not_run"
+    assert seeded["password"] not in relayed.output and NEW_PASSWORD not in relayed.output
+
+
+def test_a_value_changed_again_after_the_restore_is_the_one_shown(demo: Demo) -> None:
+    """Changed (by the trainer: no login, so nothing reads the trail), restored by the console, changed
+    again before any `sls world`: the restore came before the last change, which the server holds."""
+    demo.ok("state", "keep-demo")
+    demo.ok("user", "password", "card-carl", "--password", NEW_PASSWORD)
+    _console_restores(demo)
+    demo.ok("user", "password", "card-carl", "--password", "cobalt-meadow-signal-7")
+    assert demo.json("world")["users"]["card-carl"]["password"] == "cobalt-meadow-signal-7"
+    assert demo.json("login", "card-carl", "--auto")["state"] == "authenticated"
