@@ -125,7 +125,7 @@ def restore_demo(url: str | None, admin_token: str | None, as_json: bool) -> Non
     client = connect(url, admin_token)
     with server_errors():
         result = client.request("POST", "/admin/v1/state/demo/restore", {})
-    back = world_sync.back_to_the_kept_world(client.url, restored=True)
+    back = world_sync.restored(client)
     if as_json:
         print_json(result)
     else:

@@ -27,9 +27,10 @@ def world(as_json: bool, token_only: bool) -> None:
     """Print the demo world again: users, passwords, phones, PINs, devices, keys and the flows to try.
 
     It reads <data dir>/demo.json, which the last `sls demo` wrote (mode 0600: passwords and keys are in it).
-    After a wipe or a class's changes, `sls state restore-demo` puts this world back on the server. The admin
-    token is printed with it (as a table or --json) only for a demo on loopback; --token prints it alone, for
-    the trainer console's sign-in (run it where the class cannot see).
+    After a wipe or a class's changes, `sls state restore-demo` puts this world back on the server; after the
+    console's "Back to the demo world", a password or number changed from the CLI since is the demo's here
+    again (said on stderr). The admin token is printed with it (as a table or --json) only for a demo on
+    loopback; --token prints it alone, for the trainer console's sign-in (run it where the class cannot see).
 
     \b
     Examples:

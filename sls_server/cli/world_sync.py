@@ -38,26 +38,38 @@ def caught_up(client: AdminClient, info: dict[str, Any]) -> dict[str, Any]:
     restored since written back into demo.json (said on stderr, one line, without the values) or, kept
     since, no longer recorded as replaced. As it was when nothing is replaced, or the trail cannot be read
     (no server, another token): nothing is guessed."""
-    stamps = _stamps(info)
-    if not stamps:
-        return info
-    try:
-        restores = _restores(client, min(stamps.values(), key=_order))
-    except (NoServer, ApiError):
-        return info
-
-    def verdict(username: str, field: str) -> bool | None:
-        stamp = _order(stamps[(username, field)])
-        after = [kept for at, kept in restores if _order(at) > stamp]
-        return None if not after else after[0] < stamp  # the world brought back was kept before the change
-
-    back = settle(client.url, verdict)
+    back = _from_the_trail(client, info)
     if back:
         note(
             f"the demo world was restored on the server since a CLI change: demo.json holds its passwords "
             f"and numbers again ({', '.join(back)})"
         )
     return demofile.naming(client.url) or info
+
+
+def restored(client: AdminClient) -> list[str]:
+    """``sls state restore-demo`` has put the demo world back: each replaced value settled as the trail
+    says (a world kept after the change, by any client, holds the changed one), the rest (recorded by an
+    older CLI, without a stamp) as the kept world's. The demo users whose values came back."""
+    back = _from_the_trail(client, demofile.naming(client.url) or {})
+    return list(dict.fromkeys([*back, *back_to_the_kept_world(client.url, restored=True)]))
+
+
+def _from_the_trail(client: AdminClient, info: dict[str, Any]) -> list[str]:
+    stamps = _stamps(info)
+    if not stamps:
+        return []
+    try:
+        restores = _restores(client, min(stamps.values(), key=_order))
+    except (NoServer, ApiError):
+        return []
+
+    def verdict(username: str, field: str) -> bool | None:
+        stamp = _order(stamps[(username, field)])
+        after = [kept for at, kept in restores if _order(at) > stamp]
+        return None if not after else after[0] < stamp  # the world brought back was kept before the change
+
+    return settle(client.url, verdict)
 
 
 def back_to_the_kept_world(server: str, data_dir: Path | None = None, *, restored: bool) -> list[str]:

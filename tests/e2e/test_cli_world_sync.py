@@ -123,3 +123,15 @@ def test_a_value_changed_again_after_the_restore_is_the_one_shown(demo: Demo) ->
     demo.ok("user", "password", "card-carl", "--password", "cobalt-meadow-signal-7")
     assert demo.json("world")["users"]["card-carl"]["password"] == "cobalt-meadow-signal-7"
     assert demo.json("login", "card-carl", "--auto")["state"] == "authenticated"
+
+
+def test_restore_demo_keeps_a_value_the_world_was_kept_with_after_the_change(demo: Demo) -> None:
+    """`sls state restore-demo` wrote every replaced value back, even one the kept world held since: kept
+    after the change by another client (`PUT /admin/v1/state/demo`), the world it brings back has the changed
+    password, which `sls world` must go on showing."""
+    demo.ok("state", "keep-demo")
+    demo.ok("user", "password", "card-carl", "--password", NEW_PASSWORD)
+    assert demo.admin("PUT", "/admin/v1/state/demo").status_code == 200
+    assert "demo world's passwords" not in demo.ok("state", "restore-demo").stderr
+    assert demo.json("world")["users"]["card-carl"]["password"] == NEW_PASSWORD
+    assert demo.json("login", "card-carl", "--auto")["state"] == "authenticated"
