@@ -10,6 +10,8 @@ import click
 from rich.text import Text
 
 from ..sim.attacks import KINDS, PHISHED
+from . import world_sync
+from .admin_client import AdminClient
 from .admin_commands import admin_options, connect, server_errors
 from .demo_world import World
 from .output import CliError, fields_table, note, print_json, print_renderable
@@ -73,7 +75,7 @@ def attack(
     chosen = TYPED[kind]
     client = connect(url, admin_token)
     if chosen in PHISHED and not password:
-        password = demo_password(client.url, username) or ask(
+        password = demo_password(client, username) or ask(
             f"{username}'s password (as if phished)", instead="give --password", hide_input=True
         )
     body = {"attack": chosen, "username": username, "password": password or None}
@@ -145,13 +147,15 @@ def attack_screen(url: str | None, admin_token: str | None, as_json: bool) -> No
     say_screen(screen)
 
 
-def demo_password(server: str, username: str) -> str | None:
+def demo_password(client: AdminClient, username: str) -> str | None:
     """The password demo.json keeps for ``username`` when ``server`` is that demo's: the trainer staging an
     attack on a demo user has it printed already, and typing it again only slows the class. Said on stderr
     (never the password itself), so the trainer knows which was used. ``None`` for anyone else, or another
-    server (the same name there is another account)."""
+    server (the same name there is another account). Caught up with a restore by the console since a CLI
+    change (``world_sync``): the password the server holds."""
     world = World.load()
-    known = world.user(username).get("password") if world.serves(server) else None
+    world = World(world_sync.caught_up(client, world.info) if world.serves(client.url) else None)
+    known = world.user(username).get("password")
     if not isinstance(known, str) or not known:
         return None
     note(f"{username}'s password, as if phished: demo.json's (--password gives another)")

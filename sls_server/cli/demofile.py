@@ -11,6 +11,7 @@ import dataclasses
 import json
 import os
 import shlex
+import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -146,9 +147,11 @@ def _remember(
         return False
     old, user[field] = user[field], value
     if old:
-        demo["try"] = _replaced(demo.get("try"), old, spelled)  # shell commands, to copy
+        demo["try"] = respelled(demo.get("try"), old, spelled)  # shell commands, to copy
         if old != value:  # the demo world kept on the server still has the first: restore-demo puts it back
             demo.setdefault(SEEDED, {}).setdefault(username, {}).setdefault(field, old)
+    if field in (demo.get(SEEDED) or {}).get(username, {}):  # from now on, a restore brings the kept one back
+        demo.setdefault(SEEDED_SINCE, {}).setdefault(username, {})[field] = f"{time.time_ns() // 1_000_000}-0"
     write(data_dir or data_dir_from_env(), demo)
     return True
 
@@ -157,38 +160,20 @@ def _remember(
 #: kept on the server (``{username: {field: value}}``): ``sls state restore-demo`` brings that world back,
 #: and with it these, else ``sls world`` and ``--auto`` would go on with the replaced ones.
 SEEDED = "seeded"
+#: When each of :data:`SEEDED`'s values was last replaced (``{username: {field: cursor}}``), as a cursor of
+#: the audit trail (its ids are the server's wall clock in ms): a restore of the demo world the trail holds
+#: after it, by the console or any client, brought that value back (``world_sync``).
+SEEDED_SINCE = "seeded_since"
 
 
-def back_to_the_kept_world(server: str, data_dir: Path | None = None, *, restored: bool) -> list[str]:
-    """The demo world kept on ``server`` is the world again (``restored``: its passwords and numbers in
-    demo.json once more, ``try``'s commands spelling them) or is now the world as it is (``sls state
-    keep-demo``: the values demo.json holds are the kept world's). The demo users whose values came back."""
-    demo = naming(server, data_dir)
-    changed = demo.pop(SEEDED, None) if demo is not None else None
-    if demo is None or not isinstance(changed, dict):
-        return []
-    names = []
-    for username, fields in changed.items():
-        user = demo.get("users", {}).get(username)
-        if not restored or not isinstance(user, dict) or not isinstance(fields, dict):
-            continue
-        for field, kept in fields.items():
-            now, user[field] = user.get(field), kept
-            if isinstance(now, str) and now and isinstance(kept, str):
-                quote = shlex.quote if field == "password" else str
-                demo["try"] = _replaced(demo.get("try"), quote(now), kept)
-        names.append(username)
-    write(data_dir or data_dir_from_env(), demo)
-    return names
-
-
-def _replaced(value: Any, old: str, new: str) -> Any:
+def respelled(value: Any, old: str, new: str) -> Any:
+    """``value`` (``try``'s commands: text, lists, mappings) with ``old`` spelled ``new`` wherever it is."""
     if isinstance(value, str):
         return value.replace(old, new)
     if isinstance(value, list):
-        return [_replaced(item, old, new) for item in value]
+        return [respelled(item, old, new) for item in value]
     if isinstance(value, dict):
-        return {key: _replaced(item, old, new) for key, item in value.items()}
+        return {key: respelled(item, old, new) for key, item in value.items()}
     return value
 
 

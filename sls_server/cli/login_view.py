@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 import click
 
-from . import login_state
+from . import login_state, world_sync
 from .admin_client import AdminClient
 from .admin_commands import connect, when
 from .answering import Answerer
@@ -111,8 +111,8 @@ def tools(
 ) -> tuple[AdminClient, Answerer]:
     admin = connect(url, admin_token)
     world = World.load()
-    if not world.serves(admin.url):
-        world = World(None)
+    # another server's world is none of this one's; this one's, caught up with a restore by the console
+    world = World(world_sync.caught_up(admin, world.info) if world.serves(admin.url) else None)
     sim = sim_client(admin.url, sim_token)
     return admin, Answerer(
         admin, sim, world, pin=given.pin, biometric=given.biometric, passcode=given.passcode

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from . import demofile
+from . import world_sync
 from .admin_commands import admin_options, call, connect, server_errors
 from .output import EXIT_USAGE, CliError, HelpGroup, fields_table, note, print_json, print_renderable
 from .private_files import write_private
@@ -114,7 +114,7 @@ def restore_demo(url: str | None, admin_token: str | None, as_json: bool) -> Non
     IB Key apps, phones' conditions and clock that `sls demo` seeded are put back as they were: the demo's
     passwords, PINs and keys (`sls world`) work again: a demo user's password or number changed from the CLI
     since goes back in demo.json too. The console's "Back to the demo world" does the same on the server
-    (it cannot reach demo.json).
+    (it cannot reach demo.json: the next `sls world` or --auto login writes them back).
     Refused (409), with nothing changed, on a server where no demo world is kept.
 
     \b
@@ -125,7 +125,7 @@ def restore_demo(url: str | None, admin_token: str | None, as_json: bool) -> Non
     client = connect(url, admin_token)
     with server_errors():
         result = client.request("POST", "/admin/v1/state/demo/restore", {})
-    back = demofile.back_to_the_kept_world(client.url, restored=True)
+    back = world_sync.restored(client)
     if as_json:
         print_json(result)
     else:
@@ -156,7 +156,7 @@ def keep_demo(url: str | None, admin_token: str | None, as_json: bool) -> None:
     with server_errors():
         result = client.request("PUT", "/admin/v1/state/demo", {})
     # what demo.json holds (a password changed with `sls change-password`...) is the kept world's now
-    demofile.back_to_the_kept_world(client.url, restored=False)
+    world_sync.back_to_the_kept_world(client.url, restored=False)
     if as_json:
         print_json(result)
         return

@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from . import demofile
+from . import demofile, world_sync
 from .admin_client import AdminClient, ApiError, NoServer
 from .demo_print import print_all, withheld
 from .output import CliError, print_json, warn
@@ -27,9 +27,10 @@ def world(as_json: bool, token_only: bool) -> None:
     """Print the demo world again: users, passwords, phones, PINs, devices, keys and the flows to try.
 
     It reads <data dir>/demo.json, which the last `sls demo` wrote (mode 0600: passwords and keys are in it).
-    After a wipe or a class's changes, `sls state restore-demo` puts this world back on the server. The admin
-    token is printed with it (as a table or --json) only for a demo on loopback; --token prints it alone, for
-    the trainer console's sign-in (run it where the class cannot see).
+    After a wipe or a class's changes, `sls state restore-demo` puts this world back on the server; after the
+    console's "Back to the demo world", a password or number changed from the CLI since is the demo's here
+    again (said on stderr). The admin token is printed with it (as a table or --json) only for a demo on
+    loopback; --token prints it alone, for the trainer console's sign-in (run it where the class cannot see).
 
     \b
     Examples:
@@ -50,17 +51,18 @@ def world(as_json: bool, token_only: bool) -> None:
             )
         click.echo(info["admin_token"])
         return
+    client = AdminClient(str(info.get("url")), info.get("admin_token"), timeout_s=3.0)
+    info = world_sync.caught_up(client, info)  # the console's "Back to the demo world" since a CLI change
     if as_json:  # on a projected terminal as much as the table: the token only with --token
         print_json(withheld(info))
     else:
         print_all(info)
-    _warn_if_gone(info)
+    _warn_if_gone(client, info)
 
 
-def _warn_if_gone(info: dict[str, Any]) -> None:
+def _warn_if_gone(client: AdminClient, info: dict[str, Any]) -> None:
     """demo.json outlives its world: after `sls wipe`, or with the demo stopped, it still lists every user
     and password as if they could log in. One look at the server says whether they still can (stderr)."""
-    client = AdminClient(str(info.get("url")), info.get("admin_token"), timeout_s=3.0)
     try:
         held = set(client.request("GET", "/admin/v1/users").get("users") or [])
     except NoServer:

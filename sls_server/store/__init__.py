@@ -42,6 +42,8 @@ __all__ = ["OUTAGE_ERRORS", "Store", "StoreBug", "connect", "is_outage"]
 
 #: Lifetime of the key /readyz writes: long enough to outlive one probe, short enough to leave nothing.
 READY_PROBE_TTL_MS = 10_000
+#: Keys a reset leaves (beside the console's sign-ins): not the world (``reset``).
+KEPT_OVER_RESET = (keys.SECRET_KEY_CHECK, keys.DEMO_WORLD, keys.DEMO_WORLD_KEPT_AT)
 
 
 @guarded
@@ -126,7 +128,7 @@ class Store:
         deleted = 0
         batch: list[str] = []
         for key in self.client.scan_iter(match=keys.EVERY_KEY, count=1000):
-            if text(key).startswith(keys.CONSOLE) or text(key) in (keys.SECRET_KEY_CHECK, keys.DEMO_WORLD):
+            if text(key).startswith(keys.CONSOLE) or text(key) in KEPT_OVER_RESET:
                 continue
             batch.append(text(key))
             if len(batch) >= 500:
@@ -137,9 +139,18 @@ class Store:
         self.clock.announce_reset()
         return deleted
 
-    def keep_demo_world(self, document: str) -> None:
-        """Keep ``document`` (a state document, JSON) as the demo world, over the one kept before."""
-        self.client.set(keys.DEMO_WORLD, document)
+    def keep_demo_world(self, document: str, *, kept_at_ms: int) -> None:
+        """Keep ``document`` (a state document, JSON) as the demo world, over the one kept before, and when
+        (wall-clock ms), in one step."""
+        both = self.client.pipeline(transaction=True)
+        both.set(keys.DEMO_WORLD, document)
+        both.set(keys.DEMO_WORLD_KEPT_AT, kept_at_ms)
+        both.execute()
+
+    def demo_world_kept_at(self) -> int | None:
+        """When the demo world was kept (wall-clock ms); None for one kept by a server before it was said."""
+        found = self.client.get(keys.DEMO_WORLD_KEPT_AT)
+        return int(found) if found is not None and text(found).isdigit() else None
 
     def demo_world(self) -> str | None:
         """The demo world's state document as kept, or None when no ``sls demo`` kept one."""

@@ -26,6 +26,10 @@ SECRET_KEY_CHECK = f"{PREFIX}{{keycheck}}:secret_key"
 #: The world ``sls demo`` seeded, as a state document (``transfer.demo_world``): what the console's "Back to
 #: the demo world" puts back. Not the world: a reset and a replacing import keep it (``Store.reset``).
 DEMO_WORLD = f"{PREFIX}{{demoworld}}:document"
+#: When it was kept (wall-clock ms, the trail's ids' clock), beside it and kept with it: a restore says it
+#: (``detail.kept_at_ms``), so a CLI that changed a value before that keep knows the world brought back
+#: holds the changed one (``cli.world_sync``).
+DEMO_WORLD_KEPT_AT = f"{PREFIX}{{demoworld}}:kept_at"
 #: Open flood windows (group -> "start count") and their end instants: beside the stream, one slot.
 EVENT_WINDOWS = f"{PREFIX}{{events}}:windows"
 EVENT_WINDOWS_DUE = f"{PREFIX}{{events}}:windows_due"

@@ -12,6 +12,7 @@ and a refusal changes nothing.
 from __future__ import annotations
 
 import json
+import time
 from typing import TYPE_CHECKING
 
 from ..errors import Conflict
@@ -44,13 +45,19 @@ class DemoWorld:
         """Keep the world as it is now as the demo world; what it holds. Its ``state.exported`` is recorded
         once it is kept (``detail.demo_world``): a console open meanwhile offers the way back from then on."""
         document = self._transfer.export(demo_world=True)
-        self._store.keep_demo_world(json.dumps(document, separators=(",", ":")))
+        kept_at_ms = time.time_ns() // 1_000_000  # the trail's ids' clock, not the emulator's
+        self._store.keep_demo_world(json.dumps(document, separators=(",", ":")), kept_at_ms=kept_at_ms)
         self._transfer.recorded(document, demo_world=True)
         return counts_of(document)
 
     def restore(self) -> StateCounts:
-        """Wipe the world and put the demo world back; ``Conflict`` when none is kept."""
+        """Wipe the world and put the demo world back; ``Conflict`` when none is kept. Its
+        ``state.imported`` says when the world was kept (``detail.kept_at_ms``): a CLI that changed a demo
+        user's password before then knows the world brought back holds the changed one (the keep's own
+        event went with the trail)."""
         kept = self._store.demo_world()
         if kept is None:
             raise Conflict(NO_DEMO_WORLD)
-        return self._transfer.import_(StateDocument.model_validate_json(kept), replace=True, demo_world=True)
+        document = StateDocument.model_validate_json(kept)
+        kept_at_ms = self._store.demo_world_kept_at()
+        return self._transfer.import_(document, replace=True, demo_world=True, kept_at_ms=kept_at_ms)

@@ -200,10 +200,18 @@ class StateTransfer:
 
     # --- import ------------------------------------------------------------------------------------------
 
-    def import_(self, document: StateDocument, *, replace: bool, demo_world: bool = False) -> StateCounts:
+    def import_(
+        self,
+        document: StateDocument,
+        *,
+        replace: bool,
+        demo_world: bool = False,
+        kept_at_ms: int | None = None,
+    ) -> StateCounts:
         """Check everything, then (after wiping the world, with ``replace``) write it all. ``demo_world``: it
         is the kept demo world put back, which its ``state.imported`` says (``detail.demo_world``), so the
-        feed reads "Back to the demo world", the button the trainer pressed, not a bare "State imported"."""
+        feed reads "Back to the demo world", the button the trainer pressed, not a bare "State imported";
+        ``kept_at_ms``, when that world was kept (``detail.kept_at_ms``)."""
         system_now = int(time.time())
         frozen_at = document.settings.clock_frozen_at
         if frozen_at is not None:  # a frozen clock's offset is where it stands from now (the shape bounds it)
@@ -225,6 +233,8 @@ class StateTransfer:
         detail: dict[str, Any] = {**counts, "replaced": replace}
         if demo_world:
             detail["demo_world"] = True
+        if kept_at_ms is not None:
+            detail["kept_at_ms"] = kept_at_ms
         self._events.record("state.imported", at=self._clock.now(), detail=detail)
         return counts
 

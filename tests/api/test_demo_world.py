@@ -44,6 +44,12 @@ def test_the_demo_world_comes_back_after_a_reset_and_after_changes(
     trail = admin(client, admin_headers, "/events")["events"]
     assert (trail[0]["type"], trail[0]["detail"]["replaced"]) == ("state.imported", True)  # the trail anew
     assert trail[0]["detail"]["demo_world"] is True  # the feed says "Back to the demo world", not an import
+    # when the world was kept, over the reset: the keep's own event went with the trail (cli.world_sync)
+    assert (
+        int(trail[0]["id"].split("-")[0]) - 60_000
+        < trail[0]["detail"]["kept_at_ms"]
+        <= int(trail[0]["id"].split("-")[0])
+    )
     assert {e["type"] for e in trail} == {"state.imported", "state.exported"}  # the export: world() above
     alice.log_in()  # her password and card work again
 

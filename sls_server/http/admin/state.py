@@ -147,5 +147,6 @@ def restore_demo_world() -> Any:
     """The demo world kept by `sls demo` (`PUT /admin/v1/state/demo`) put back: the world wiped
     (sessions, logins, inboxes and the audit trail too), then its users, devices, keys, accounts, IB Key
     apps, phones' conditions and clock as they were when kept, as `POST /admin/v1/state/import?replace=true`
-    imports a document. 409 `conflict` when no demo world is kept, and nothing changed."""
+    imports a document; its `state.imported` says when that world was kept (`detail.kept_at_ms`, wall
+    clock). 409 `conflict` when no demo world is kept, and nothing changed."""
     return {"imported": DemoWorld.of(core()).restore(), "replaced": True}

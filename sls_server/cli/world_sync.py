@@ -1,0 +1,166 @@
+"""demo.json's replaced values settled once the demo world kept on the server is the world again: by
+``sls state restore-demo`` and ``keep-demo`` (:func:`back_to_the_kept_world`), or seen afterwards
+(:func:`caught_up`). ``sls state restore-demo`` writes the kept world's passwords and numbers back into
+demo.json as it puts them back on the server; the console's "Back to the demo world" (or ``POST
+/admin/v1/state/demo/restore`` from any client) cannot reach the file, and ``sls world`` went on printing a
+password the server now refused, ``--auto`` logging in with it.
+
+Each value a CLI command replaced is stamped with a cursor of the trail (``demofile.SEEDED_SINCE``: its ids
+are the server's wall clock in ms); the first restore of the demo world the trail holds after it
+(``state.imported`` with ``detail.demo_world``) decides: the world it brought back was kept before the change
+(``detail.kept_at_ms``), so it holds the kept value, written back into demo.json; or kept since (``sls state
+keep-demo``, ``PUT /admin/v1/state/demo`` by any client), so it holds the value demo.json has, no longer
+recorded as replaced. A restore wipes the trail, and the keep's own event with it: hence the restore says
+when. The trail is read only while demo.json holds a replaced value, and what the server now holds is
+written back, nothing guessed.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from . import demofile
+from .admin_client import AdminClient, ApiError, NoServer
+from .output import note
+
+#: A way back to the demo world (its ``detail.demo_world``).
+RESTORED = "state.imported"
+#: The largest page ``GET /admin/v1/events`` gives.
+PAGE = 1000
+
+
+def caught_up(client: AdminClient, info: dict[str, Any]) -> dict[str, Any]:
+    """``info`` (demo.json's, for the demo ``client`` talks to) with each replaced value the trail shows
+    restored since written back into demo.json (said on stderr, one line, without the values) or, kept
+    since, no longer recorded as replaced. As it was when nothing is replaced, or the trail cannot be read
+    (no server, another token): nothing is guessed."""
+    back = _from_the_trail(client, info)
+    if back:
+        note(
+            f"the demo world was restored on the server since a CLI change: demo.json holds its passwords "
+            f"and numbers again ({', '.join(back)})"
+        )
+    return demofile.naming(client.url) or info
+
+
+def restored(client: AdminClient) -> list[str]:
+    """``sls state restore-demo`` has put the demo world back: each replaced value settled as the trail
+    says (a world kept after the change, by any client, holds the changed one), the rest (recorded by an
+    older CLI, without a stamp) as the kept world's. The demo users whose values came back."""
+    back = _from_the_trail(client, demofile.naming(client.url) or {})
+    return list(dict.fromkeys([*back, *back_to_the_kept_world(client.url, restored=True)]))
+
+
+def _from_the_trail(client: AdminClient, info: dict[str, Any]) -> list[str]:
+    stamps = _stamps(info)
+    if not stamps:
+        return []
+    try:
+        restores = _restores(client, min(stamps.values(), key=_order))
+    except (NoServer, ApiError):
+        return []
+
+    def verdict(username: str, field: str) -> bool | None:
+        stamp = _order(stamps[(username, field)])
+        after = [kept for at, kept in restores if _order(at) > stamp]
+        return None if not after else after[0] < stamp  # the world brought back was kept before the change
+
+    return settle(client.url, verdict)
+
+
+def back_to_the_kept_world(server: str, data_dir: Path | None = None, *, restored: bool) -> list[str]:
+    """The demo world kept on ``server`` is the world again (``restored``: its passwords and numbers in
+    demo.json once more, ``try``'s commands spelling them) or is now the world as it is (``sls state
+    keep-demo``: the values demo.json holds are the kept world's). The demo users whose values came back."""
+    return settle(server, lambda _username, _field: restored, data_dir)
+
+
+def settle(server: str, back: Callable[[str, str], bool | None], data_dir: Path | None = None) -> list[str]:
+    """Each replaced value of the demo at ``server`` (``demofile.SEEDED``) settled as
+    ``back(username, field)`` says: True, the kept world's is back (written in again); False, the kept
+    world holds the one demo.json has (the record dropped); None, still replaced (kept). The demo users
+    whose values came back."""
+    demo = demofile.naming(server, data_dir)
+    changed = demo.get(demofile.SEEDED) if demo is not None else None
+    if demo is None or not isinstance(changed, dict):
+        return []
+    stamps = demo.get(demofile.SEEDED_SINCE)
+    since: dict[str, Any] = stamps if isinstance(stamps, dict) else {}
+    names, before = [], json.dumps(demo, sort_keys=True)
+    for username, fields in list(changed.items()):
+        user = demo.get("users", {}).get(username)
+        if not isinstance(user, dict) or not isinstance(fields, dict):
+            del changed[username]
+            continue
+        came_back = False
+        for field, kept in list(fields.items()):
+            verdict = back(username, field)
+            if verdict is None:
+                continue
+            del fields[field]
+            (since.get(username) or {}).pop(field, None)
+            if verdict:
+                now, user[field] = user.get(field), kept
+                if isinstance(now, str) and now and isinstance(kept, str):
+                    quote = shlex.quote if field == "password" else str
+                    demo["try"] = demofile.respelled(demo.get("try"), quote(now), kept)
+                came_back = True
+        if not fields:
+            del changed[username]
+            since.pop(username, None)
+        if came_back:
+            names.append(username)
+    if not changed:  # nothing replaced left: no record of it either
+        demo.pop(demofile.SEEDED, None)
+        demo.pop(demofile.SEEDED_SINCE, None)
+    if json.dumps(demo, sort_keys=True) != before:  # `sls world` settles nothing most times: no write then
+        demofile.write(data_dir or demofile.data_dir_from_env(), demo)
+    return names
+
+
+def _stamps(info: dict[str, Any]) -> dict[tuple[str, str], str]:
+    """Each replaced value's stamp, by (username, field); a value recorded without one (by an older CLI) is
+    left alone, since no one can say whether a restore came after it."""
+    seeded, since = info.get(demofile.SEEDED), info.get(demofile.SEEDED_SINCE)
+    if not isinstance(seeded, dict) or not isinstance(since, dict):
+        return {}
+    found = {}
+    for username, fields in seeded.items():
+        stamped = since.get(username)
+        if not isinstance(fields, dict) or not isinstance(stamped, dict):
+            continue
+        for field in fields:
+            stamp = stamped.get(field)
+            if isinstance(stamp, str) and _order(stamp) != (-1, -1):
+                found[(username, field)] = stamp
+    return found
+
+
+def _restores(client: AdminClient, since: str) -> list[tuple[str, tuple[int, int]]]:
+    """The demo world's restores in the trail after ``since``, oldest first: each one's id, and when the
+    world it brought back was kept (as a trail id; by a server that did not say, long before)."""
+    restores = []
+    cursor = since
+    while True:
+        page = client.request(
+            "GET", "/admin/v1/events", query={"type": RESTORED, "since": cursor, "limit": str(PAGE)}
+        )
+        events = page.get("events") or []
+        for event in events:
+            detail = event.get("detail") or {}
+            if detail.get("demo_world"):
+                kept = detail.get("kept_at_ms")
+                restores.append((str(event["id"]), (kept, 0) if isinstance(kept, int) else (0, 0)))
+        if len(events) < PAGE or not page.get("cursor"):
+            return restores
+        cursor = str(page["cursor"])
+
+
+def _order(cursor: str) -> tuple[int, int]:
+    """A trail id (``<ms>-<sequence>``) as numbers, to compare; (-1, -1) for one that is none."""
+    ms, _, seq = cursor.partition("-")
+    return (int(ms), int(seq)) if ms.isdigit() and seq.isdigit() else (-1, -1)
